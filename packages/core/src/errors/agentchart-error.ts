@@ -1,0 +1,49 @@
+const marker = Symbol.for('agentchart.error');
+
+/** Options every {@link AgentchartError} accepts. */
+export interface AgentchartErrorOptions {
+  /** What happened, what input caused it, and what to do about it. */
+  message: string;
+  /** The underlying error, kept as it is. */
+  cause?: unknown;
+}
+
+/**
+ * The base of every error agentchart raises. `code` is a stable string literal to switch on;
+ * `isInstance` works across duplicate package copies, where `instanceof` does not.
+ */
+export class AgentchartError<TCode extends string = string> extends Error {
+  readonly [marker] = true;
+  readonly code: TCode;
+
+  constructor(code: TCode, { message, cause }: AgentchartErrorOptions) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.code = code;
+    this.name = new.target.name;
+  }
+
+  /** True for any agentchart error, whichever copy of the package created it. */
+  static isInstance(error: unknown): error is AgentchartError {
+    return typeof error === 'object' && error !== null && marker in error;
+  }
+
+  /** A plain object for logs, events and checkpoints (errors do not survive JSON as is). */
+  toJSON(): SerializedError {
+    return { name: this.name, code: this.code, message: this.message };
+  }
+}
+
+/** An error as stored in a checkpoint, a journal entry or an event. */
+export interface SerializedError {
+  name: string;
+  code: string;
+  message: string;
+  [key: string]: unknown;
+}
+
+/** Turns anything thrown into a {@link SerializedError}. */
+export function serializeError(error: unknown): SerializedError {
+  if (AgentchartError.isInstance(error)) return error.toJSON();
+  if (error instanceof Error) return { name: error.name, code: 'unknown', message: error.message };
+  return { name: 'Error', code: 'unknown', message: String(error) };
+}

@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+import { AgentchartError } from './agentchart-error';
+
+/** Failures an effect can end in during a run. They reach the chart as `onError` events. */
+export type RunErrorCode =
+  | 'output.invalid'
+  | 'output.refused'
+  | 'output.truncated'
+  | 'tool.invalid_arguments'
+  | 'tool.invalid_output'
+  | 'tool.failed'
+  | 'tool.timeout'
+  | 'tool.unknown'
+  | 'loop.step_limit'
+  | 'loop.repeated_call'
+  | 'effect.aborted'
+  | 'effect.ambiguous'
+  | 'human.timeout'
+  | 'human.invalid_reply'
+  | 'agent.invalid_input'
+  | 'agent.invalid_output'
+  | 'run.not_found'
+  | 'run.not_waiting'
+  | 'run.already_running';
+
+/** Options for {@link RunError}. */
+export interface RunErrorOptions {
+  message: string;
+  cause?: unknown;
+  /** zod issues, kept as zod produced them (code, path, message). */
+  issues?: z.core.$ZodIssue[];
+  /** Extra facts for the reader: the tool name, the attempts made, the raw output. */
+  details?: Record<string, unknown>;
+}
+
+/** An error that happened while a run was going; the chart decides what follows. */
+export class RunError extends AgentchartError<RunErrorCode> {
+  readonly issues: z.core.$ZodIssue[] | undefined;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: RunErrorCode, { message, cause, issues, details = {} }: RunErrorOptions) {
+    super(code, { message, cause });
+    this.issues = issues;
+    this.details = details;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), issues: this.issues, details: this.details };
+  }
+}

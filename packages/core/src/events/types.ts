@@ -1,0 +1,67 @@
+import type { SerializedError } from '../errors/agentchart-error';
+import type { FinishReason, Usage } from '../model/types';
+
+/** What every run event carries. */
+export interface RunEventBase {
+  threadId: string;
+  /** Milliseconds since the epoch, from the run's injected clock. */
+  at: number;
+}
+
+/** Payload of each event type, by name (noun-verb, as in DESIGN.md). */
+export interface RunEventPayloads {
+  'run.start': { input: unknown; resumed: boolean };
+  'run.end': { status: string; error?: SerializedError };
+  'state.enter': { state: string };
+  'llm.call.start': { site: string; callId: string; model: string; endpoint: string; inputHash: string };
+  'llm.call.end': {
+    site: string;
+    callId: string;
+    model: string;
+    usage: Usage;
+    latencyMs: number;
+    costUsd: number;
+    finishReason: FinishReason;
+    /** The result came from the journal or a cache, not from the model. */
+    cached: boolean;
+    retries: number;
+    /** Confidence reported in the output, where the schema has one. */
+    confidence?: number;
+  };
+  'llm.call.error': { site: string; callId: string; model: string; error: SerializedError };
+  'llm.call.retry': {
+    site: string;
+    callId: string;
+    endpoint: string;
+    attempt: number;
+    delayMs: number;
+    reason: string;
+  };
+  /** A structured call re-asked the model after invalid output. */
+  'llm.call.reask': { site: string; callId: string; attempt: number; reason: string };
+  'llm.token': { callId: string; delta: string };
+  'tool.call.start': { site: string; callId: string; tool: string; input: unknown };
+  'tool.call.end': { site: string; callId: string; tool: string; latencyMs: number; cached: boolean };
+  'tool.call.error': { site: string; callId: string; tool: string; error: SerializedError };
+  'human.wait': { site: string; waitId: string; prompt: string; deadline?: number };
+  'human.reply': { waitId: string };
+  'limit.reached': { limit: string; value: number; max: number };
+  'budget.ledger': { site: string; ledger: Record<string, unknown> };
+  'checkpoint.write': { version: number; bytes: number };
+  'effect.replayed': { site: string; key: string; kind: string };
+  'effect.ambiguous': { site: string; key: string; tool: string };
+  'breaker.change': { endpoint: string; from: string; to: string; reason: string };
+}
+
+/** Every event name. */
+export type RunEventType = keyof RunEventPayloads;
+
+/** One event of a run's stream, discriminated by `type`. */
+export type RunEvent<TType extends RunEventType = RunEventType> = {
+  [K in TType]: { type: K } & RunEventBase & RunEventPayloads[K];
+}[TType];
+
+/** A listener for events of one type. */
+export type RunEventListener<TType extends RunEventType = RunEventType> = (
+  event: RunEvent<TType>,
+) => void;

@@ -1,0 +1,108 @@
+/** A tool call as the model produced it: arguments are raw JSON text, not yet trusted. */
+export interface ToolCallRequest {
+  id: string;
+  name: string;
+  /** The JSON text the model wrote; validated against the tool's zod schema before use. */
+  arguments: string;
+}
+
+/** One message of a conversation, provider-neutral. */
+export type ChatMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCallRequest[] }
+  | { role: 'tool'; toolCallId: string; name: string; content: string };
+
+/** A tool as the model sees it. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments, made from the tool's zod schema. */
+  parameters: Record<string, unknown>;
+}
+
+/** How the model must shape its answer. */
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | {
+      type: 'json_schema';
+      name: string;
+      schema: Record<string, unknown>;
+      /** Ask for strict schema adherence where the provider supports it. */
+      strict?: boolean;
+    };
+
+/** Everything a model call needs, provider-neutral. */
+export interface ChatRequest {
+  messages: ChatMessage[];
+  tools?: ToolDefinition[];
+  responseFormat?: ResponseFormat;
+  temperature?: number;
+  maxOutputTokens?: number;
+}
+
+/** Tokens a call used, as the provider reported them (or as the scripted model simulates). */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Input tokens served from the provider's prompt cache, when reported. */
+  cachedInputTokens?: number;
+}
+
+/** Why the model stopped. `length` and `refusal` are typed failures for structured output. */
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'refusal';
+
+/** A model's answer. */
+export interface ChatResponse {
+  content: string;
+  toolCalls: ToolCallRequest[];
+  usage: Usage;
+  finishReason: FinishReason;
+  /** The refusal text, when the provider reports one separately from content. */
+  refusal?: string;
+  /** The model name the provider says answered. */
+  model?: string;
+}
+
+/** Options for one call of {@link ChatModel.generate}. */
+export interface GenerateOptions {
+  /** Aborted when the calling state is exited, the run stops, or a deadline passes. */
+  signal: AbortSignal;
+  /** Receives text deltas as they stream, where the model streams. */
+  onToken?: (delta: string) => void;
+}
+
+/** Price of a model's tokens, in US dollars per million tokens. */
+export interface ModelPricing {
+  inputPerMillion: number;
+  outputPerMillion: number;
+  cachedInputPerMillion?: number;
+}
+
+/** What the harness knows about a model: budgets and cost come from here. */
+export interface ModelMetadata {
+  /** Total tokens the model accepts, input and output together. */
+  contextWindow: number;
+  /** The largest output the model produces. */
+  maxOutputTokens?: number;
+  pricing?: ModelPricing;
+  /** Whether the endpoint honours `response_format: json_schema`. */
+  supportsJsonSchema?: boolean;
+}
+
+/**
+ * The one interface every model provider implements. Adapters throw {@link ModelCallError}
+ * so the reliability policy can tell a 429 from a 401.
+ */
+export interface ChatModel {
+  /** The model's name as the provider knows it, e.g. `gpt-4o-mini`. */
+  readonly modelName: string;
+  /**
+   * Identity of the endpoint for circuit breakers and rate limits, e.g.
+   * `openai:https://api.openai.com/v1:gpt-4o-mini`.
+   */
+  readonly endpoint: string;
+  readonly metadata?: ModelMetadata;
+  generate(request: ChatRequest, options: GenerateOptions): Promise<ChatResponse>;
+}

@@ -1,0 +1,59 @@
+import type { z } from 'zod';
+import { DefinitionError } from '../errors/definition-error';
+import { toJsonSchema } from './to-json-schema';
+import type { Tool, ToolOptions } from './types';
+
+const toolNamePattern = /^[a-zA-Z0-9_-]{1,64}$/;
+const defaultTimeoutMs = 30_000;
+
+/**
+ * Defines a tool with a typed contract: the model's arguments are validated against `input`
+ * before anything runs, and the result against `output` before the model sees it.
+ *
+ * @example
+ * ```ts
+ * const sendEmail = defineTool({
+ *   name: 'send_email',
+ *   description: 'Sends an email to one recipient.',
+ *   input: z.object({ to: z.email(), body: z.string() }),
+ *   output: z.object({ messageId: z.string() }),
+ *   effect: 'unsafe',
+ *   execute: async ({ to, body }, { idempotencyKey }) => mailer.send({ to, body, idempotencyKey }),
+ * });
+ * ```
+ */
+export function defineTool<TInput extends z.ZodType, TOutput extends z.ZodType>(
+  options: ToolOptions<TInput, TOutput>,
+): Tool<TInput, TOutput> {
+  const { name, description, input, output, effect, timeoutMs = defaultTimeoutMs } = options;
+  if (!toolNamePattern.test(name)) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `Tool name "${name}" is not accepted by model providers. Use 1-64 letters, digits, "_" or "-".`,
+    );
+  }
+  if (!description.trim()) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `Tool "${name}" has an empty description. Say what it does and when to use it: the model reads it.`,
+    );
+  }
+  if (!(timeoutMs > 0)) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `Tool "${name}" has timeoutMs ${timeoutMs}. Give a positive number of milliseconds.`,
+    );
+  }
+  return {
+    kind: 'agentchart.tool',
+    name,
+    description,
+    input,
+    output,
+    effect,
+    timeoutMs,
+    execute: options.execute,
+    reconcile: options.reconcile,
+    parameters: toJsonSchema(input, `Tool "${name}" input`),
+  };
+}

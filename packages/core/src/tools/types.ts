@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+
+/**
+ * What running a tool does to the world:
+ * - `pure`: nothing; safe to run any number of times;
+ * - `idempotent`: a repeat with the same idempotency key has no further effect;
+ * - `unsafe`: a repeat may act twice (an email, a payment). Never retried automatically;
+ *   found started but unfinished after a crash, it is *ambiguous* and goes to `reconcile`
+ *   or to the chart, never silently re-run.
+ */
+export type ToolEffect = 'pure' | 'idempotent' | 'unsafe';
+
+/** What `execute` receives beside the validated input. */
+export interface ToolExecuteContext {
+  /** Aborted when the calling state is exited, the run stops or the tool times out. */
+  signal: AbortSignal;
+  /**
+   * Stable for this effect across crashes and resumes: derived from (thread, effect site,
+   * occurrence). Pass it to the outside system (e.g. an `Idempotency-Key` header).
+   */
+  idempotencyKey: string;
+  threadId: string;
+}
+
+/** What `reconcile` answers about an `unsafe` call found started but unfinished. */
+export type ReconcileResult<TOutput> =
+  | { status: 'completed'; output: TOutput }
+  | { status: 'not_executed' }
+  | { status: 'unknown' };
+
+/** Options of {@link defineTool}. */
+export interface ToolOptions<TInput extends z.ZodType, TOutput extends z.ZodType> {
+  /** Unique within an agent; letters, digits, `_` and `-` (what providers accept). */
+  name: string;
+  /** What the tool does and when to use it, for the model. */
+  description: string;
+  input: TInput;
+  output: TOutput;
+  effect: ToolEffect;
+  /** The call is aborted and fails with `tool.timeout` after this long. Default 30 s. */
+  timeoutMs?: number;
+  execute(input: z.output<TInput>, context: ToolExecuteContext): Promise<z.input<TOutput>>;
+  /**
+   * For `unsafe` tools: asks the outside system whether a call that may have run did run,
+   * using its idempotency key. Without it an ambiguous call fails with `effect.ambiguous`.
+   */
+  reconcile?(
+    input: z.output<TInput>,
+    context: ToolExecuteContext,
+  ): Promise<ReconcileResult<z.input<TOutput>>>;
+}
+
+/** A tool with its typed contract and the JSON Schema sent to the model. */
+export interface Tool<TInput extends z.ZodType = z.ZodType, TOutput extends z.ZodType = z.ZodType>
+  extends Required<Omit<ToolOptions<TInput, TOutput>, 'reconcile'>> {
+  readonly kind: 'agentchart.tool';
+  reconcile: ToolOptions<TInput, TOutput>['reconcile'];
+  /** JSON Schema of `input`, made once at definition. */
+  readonly parameters: Record<string, unknown>;
+}
+
+/** Any tool, whatever its schemas. */
+export type AnyTool = Tool<any, any>;
+
+/** The validated input type of a tool. */
+export type ToolInputFrom<T> = T extends Tool<infer I, any> ? z.output<I> : never;
+/** The validated output type of a tool. */
+export type ToolOutputFrom<T> = T extends Tool<any, infer O> ? z.output<O> : never;

@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One vitest run for the whole workspace. Tests import packages through the `source`
+ * export condition, so they run against `src/` with no build step.
+ */
+export default defineConfig({
+  resolve: { conditions: ['source', 'import', 'module', 'node', 'default'] },
+  ssr: { resolve: { conditions: ['source', 'import', 'module', 'node', 'default'], externalConditions: ['source'] } },
+  test: {
+    include: ['packages/**/src/**/*.test.ts', 'examples/**/src/**/*.test.ts', 'bench/src/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    setupFiles: ['./scripts/vitest-setup.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+});
