@@ -6,9 +6,18 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   resolve: { conditions: ['source', 'import', 'module', 'node', 'default'] },
-  ssr: { resolve: { conditions: ['source', 'import', 'module', 'node', 'default'], externalConditions: ['source'] } },
+  ssr: {
+    resolve: {
+      conditions: ['source', 'import', 'module', 'node', 'default'],
+      externalConditions: ['source'],
+    },
+  },
   test: {
-    include: ['packages/**/src/**/*.test.ts', 'examples/**/src/**/*.test.ts', 'bench/src/**/*.test.ts'],
+    include: [
+      'packages/**/src/**/*.test.ts',
+      'examples/**/src/**/*.test.ts',
+      'bench/src/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     setupFiles: ['./scripts/vitest-setup.ts'],
     testTimeout: 20_000,

@@ -17,7 +17,7 @@ export class RunEvents {
 
   /** Listens to one event type; returns a function that stops listening. */
   on<TType extends RunEventType>(type: TType, listener: RunEventListener<TType>): () => void {
-    const wrapped = listener as (event: RunEvent) => void;
+    const wrapped = listener as unknown as (event: RunEvent) => void;
     this.#emitter.on(type, wrapped);
     return () => this.#emitter.off(type, wrapped);
   }

@@ -13,7 +13,13 @@ export interface RunEventPayloads {
   'run.start': { input: unknown; resumed: boolean };
   'run.end': { status: string; error?: SerializedError };
   'state.enter': { state: string };
-  'llm.call.start': { site: string; callId: string; model: string; endpoint: string; inputHash: string };
+  'llm.call.start': {
+    site: string;
+    callId: string;
+    model: string;
+    endpoint: string;
+    inputHash: string;
+  };
   'llm.call.end': {
     site: string;
     callId: string;
@@ -41,7 +47,13 @@ export interface RunEventPayloads {
   'llm.call.reask': { site: string; callId: string; attempt: number; reason: string };
   'llm.token': { callId: string; delta: string };
   'tool.call.start': { site: string; callId: string; tool: string; input: unknown };
-  'tool.call.end': { site: string; callId: string; tool: string; latencyMs: number; cached: boolean };
+  'tool.call.end': {
+    site: string;
+    callId: string;
+    tool: string;
+    latencyMs: number;
+    cached: boolean;
+  };
   'tool.call.error': { site: string; callId: string; tool: string; error: SerializedError };
   'human.wait': { site: string; waitId: string; prompt: string; deadline?: number };
   'human.reply': { waitId: string };

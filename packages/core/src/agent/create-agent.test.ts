@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import { humanWait } from '../effects/human-wait';
+import { structuredCall } from '../effects/structured-call';
+import { DefinitionError } from '../errors/definition-error';
+import { RunError } from '../errors/run-error';
+import type { RunEvent } from '../events/types';
+import { scriptedModel } from '../testing/scripted-model';
+import { createAgent } from './create-agent';
+
+const verdict = z.object({ relevant: z.boolean(), confidence: z.number().min(0).max(1) });
+
+function classifier() {
+  return setup({
+    types: { input: {} as { text: string }, context: {} as { text: string; relevant?: boolean } },
+    actors: {
+      classify: structuredCall({
+        model: 'fast',
+        schema: verdict,
+        prompt: (text: string) => `Classify: ${text}`,
+        temperature: 0.1,
+      }),
+    },
+  }).createMachine({
+    id: 'classifier',
+    context: ({ input }) => ({ text: input.text }),
+    initial: 'classifying',
+    states: {
+      classifying: {
+        invoke: {
+          src: 'classify',
+          input: ({ context }) => context.text,
+          onDone: {
+            target: 'done',
+            actions: assign({ relevant: ({ event }) => event.output.relevant }),
+          },
+          onError: 'failed',
+        },
+      },
+      done: { type: 'final' },
+      failed: { type: 'final' },
+    },
+    output: ({ context }) => ({ relevant: context.relevant ?? null }),
+  });
+}
+
+describe('createAgent', () => {
+  it('runs a structured call to done with its validated output and usage', async () => {
+    const model = scriptedModel({ responses: [{ json: { relevant: true, confidence: 0.9 } }] });
+    const agent = createAgent({ machine: classifier(), models: { fast: model } });
+    const outcome = await agent.run({ input: { text: 'bridge repair' } });
+    expect(outcome).toMatchObject({ status: 'done', output: { relevant: true } });
+    expect(outcome.usage.modelCalls).toBe(1);
+    expect(model.requests[0]?.temperature).toBe(0.1);
+    expect(model.requests[0]?.responseFormat).toMatchObject({ type: 'json_schema' });
+  });
+
+  it('emits typed events in order for a run', async () => {
+    const model = scriptedModel({ responses: [{ json: { relevant: false, confidence: 0.2 } }] });
+    const agent = createAgent({ machine: classifier(), models: { fast: model } });
+    const seen: RunEvent[] = [];
+    agent.events.onAny((event) => seen.push(event));
+    await agent.run({ threadId: 't1', input: { text: 'x' } });
+    expect(seen.map((event) => event.type)).toEqual([
+      'run.start',
+      'state.enter',
+      'checkpoint.write',
+      'llm.call.start',
+      'llm.token',
+      'llm.call.end',
+      'state.enter',
+      'checkpoint.write',
+      'run.end',
+    ]);
+    expect(seen.every((event) => event.threadId === 't1')).toBe(true);
+  });
+
+  it('throws at definition when an effect uses a model alias that was not given', () => {
+    const error = (() => {
+      try {
+        createAgent({ machine: classifier(), models: {} });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(DefinitionError.isInstance(error)).toBe(true);
+    expect((error as DefinitionError).code).toBe('definition.model_not_provided');
+    expect((error as Error).message).toContain('createAgent({ models: { fast: yourModel } })');
+  });
+
+  it('throws at definition when a state invokes an actor that is not registered', () => {
+    const machine = setup({}).createMachine({ id: 'm', invoke: { src: 'nowhere' as never } });
+    expect(() => createAgent({ machine })).toThrow(/invokes "nowhere", which is not registered/);
+  });
+
+  it('comes to rest as waiting on a human wait and continues on a valid reply', async () => {
+    const machine = setup({
+      actors: {
+        approve: humanWait({
+          prompt: (amount: number) => `Approve a payment of ${amount}?`,
+          reply: z.object({ approved: z.boolean() }),
+        }),
+      },
+    }).createMachine({
+      id: 'approval',
+      initial: 'asking',
+      states: {
+        asking: {
+          invoke: {
+            src: 'approve',
+            input: 120,
+            onDone: [
+              { guard: ({ event }) => event.output.approved, target: 'paid' },
+              { target: 'declined' },
+            ],
+          },
+        },
+        paid: { type: 'final' },
+        declined: { type: 'final' },
+      },
+      output: ({ context }) => context,
+    });
+    const agent = createAgent({ machine });
+    const handle = agent.start({ threadId: 'pay-1', input: undefined });
+    const waiting = await handle.result();
+    expect(waiting.status).toBe('waiting');
+    expect(waiting.status === 'waiting' && waiting.waits[0]?.prompt).toBe(
+      'Approve a payment of 120?',
+    );
+    expect(() => handle.reply({ approved: 'yes' })).toThrow(RunError);
+    expect(handle.waits()).toHaveLength(1);
+    await agent.send('pay-1', { type: 'human.reply', value: { approved: true } });
+    const done = await handle.result();
+    expect(done.status).toBe('done');
+    expect(handle.getSnapshot().value).toBe('paid');
+  });
+
+  it('ends in the limit outcome when the model-call limit is reached', async () => {
+    const model = scriptedModel({ handler: () => ({ json: { relevant: true, confidence: 0.5 } }) });
+    const agent = createAgent({
+      machine: classifier(),
+      models: { fast: model },
+      limits: { maxModelCalls: 0 },
+    });
+    const outcome = await agent.run({ input: { text: 'x' } });
+    expect(outcome).toMatchObject({ status: 'limit', limit: { limit: 'maxModelCalls', max: 0 } });
+    expect(model.requests).toHaveLength(0);
+  });
+});

@@ -1,0 +1,117 @@
+import type { AnyStateMachine, EventObject, InputFrom, OutputFrom } from 'xstate';
+import type { Clock, IdGenerator } from '../clock/clock';
+import type { AgentchartError, SerializedError } from '../errors/agentchart-error';
+import type { RunEvents } from '../events/run-events';
+import type { Checkpointer, JournalEntry, RunUsage } from '../journal/types';
+import type { ChatModel } from '../model/types';
+import type { ModelCallPolicy } from '../reliability/types';
+
+/** Run-level limits; reaching one ends the run in the `limit` outcome. */
+export interface RunLimits {
+  /** Macrosteps the machine may take. */
+  maxSteps?: number;
+  maxModelCalls?: number;
+  /** Input and output tokens together. */
+  maxTokens?: number;
+  maxCostUsd?: number;
+  /** Wall time from the run's start, on the injected clock. */
+  maxWallTimeMs?: number;
+}
+
+/** Options of {@link createAgent}. */
+export interface AgentOptions<TMachine extends AnyStateMachine> {
+  /** The agent's control flow, made with XState's `setup()`. */
+  machine: TMachine;
+  /**
+   * Models by the alias effects use (`model: 'fast'`). An array is a fallback chain: the
+   * first is tried first, the next while its breaker is open.
+   */
+  models?: Record<string, ChatModel | readonly ChatModel[]>;
+  /** The one place model calls are retried and limited. Default: one attempt, no retries. */
+  modelPolicy?: ModelCallPolicy;
+  /** Where checkpoints and the effect journal are kept. Default: in memory. */
+  checkpointer?: Checkpointer;
+  limits?: RunLimits;
+  /** Name shown in events and logs. Default: the machine's id. */
+  name?: string;
+  clock?: Clock;
+  generateId?: IdGenerator;
+}
+
+/** A pending human wait, as a run reports it. */
+export interface PendingHumanWait {
+  waitId: string;
+  prompt: string;
+  /** When the wait times out, on the run's clock. */
+  deadline?: number;
+}
+
+/** Why a run ended in the `limit` outcome. */
+export interface LimitInfo {
+  limit: keyof RunLimits;
+  value: number;
+  max: number;
+}
+
+/** How a run came to rest. Every outcome carries its usage. */
+export type RunOutcome<TOutput = unknown> =
+  | { status: 'done'; threadId: string; output: TOutput; usage: RunUsage }
+  | { status: 'waiting'; threadId: string; waits: PendingHumanWait[]; usage: RunUsage }
+  | { status: 'failed'; threadId: string; error: SerializedError; usage: RunUsage }
+  | { status: 'limit'; threadId: string; limit: LimitInfo; usage: RunUsage }
+  | { status: 'stopped'; threadId: string; usage: RunUsage };
+
+/** The outcome type of an agent's machine. */
+export type RunOutcomeFrom<TMachine extends AnyStateMachine> = RunOutcome<OutputFrom<TMachine>>;
+
+/** Options of {@link Agent.start}. */
+export interface StartOptions<TInput> {
+  /** The thread's id; generated when absent. Starting an existing thread is an error. */
+  threadId?: string;
+  input: TInput;
+}
+
+/** A live run: send it events, wait for its outcome, stop it. */
+export interface RunHandle<TMachine extends AnyStateMachine = AnyStateMachine> {
+  readonly threadId: string;
+  /** The next time the run comes to rest: done, waiting, failed, limit or stopped. */
+  result(): Promise<RunOutcomeFrom<TMachine>>;
+  /** Sends an event to the machine. */
+  send(event: EventObject): void;
+  /** Answers a pending human wait; `waitId` may be left out when only one is pending. */
+  reply(value: unknown, waitId?: string): void;
+  /** Human waits pending now. */
+  waits(): PendingHumanWait[];
+  /** Stops the run: effects are aborted, the outcome is `stopped`. */
+  stop(): Promise<RunOutcomeFrom<TMachine>>;
+  /** The machine's current snapshot. */
+  getSnapshot(): ReturnType<TMachine['resolveState']>;
+}
+
+/** An agent: a machine bound to models, storage and limits. */
+export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
+  readonly name: string;
+  readonly machine: TMachine;
+  /** Every run's events. */
+  readonly events: RunEvents;
+  /** Starts a new thread. */
+  start(options: StartOptions<InputFrom<TMachine>>): RunHandle<TMachine>;
+  /** Continues a thread from its latest checkpoint (after a crash, or in another process). */
+  resume(threadId: string): Promise<RunHandle<TMachine>>;
+  /** Delivers an event or a human reply to a thread, resuming it first if it is not live. */
+  send(threadId: string, event: EventObject | HumanReplyEvent): Promise<RunHandle<TMachine>>;
+  /** Runs a thread to its next rest: a shortcut for `start(...).result()`. */
+  run(options: StartOptions<InputFrom<TMachine>>): Promise<RunOutcomeFrom<TMachine>>;
+  /** The thread's journal, oldest effect first. */
+  journal(threadId: string): Promise<JournalEntry[]>;
+}
+
+/** The event that answers a human wait through {@link Agent.send}. */
+export interface HumanReplyEvent {
+  type: 'human.reply';
+  value: unknown;
+  waitId?: string;
+}
+
+/** A run error kept as thrown, for callers that want the class. */
+export type AnyAgentchartError = AgentchartError;

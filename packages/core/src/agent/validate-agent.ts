@@ -1,0 +1,46 @@
+import type { AnyStateMachine } from 'xstate';
+import { DefinitionError } from '../errors/definition-error';
+import type { ChatModel } from '../model/types';
+import type { AnyTool } from '../tools/types';
+import { effectSpecsOf, invokedSources } from './inspect-machine';
+
+/**
+ * Finds definition mistakes before any run: invoked actors that are not registered, model
+ * aliases with no model, two different tools sharing a name. Throws a {@link DefinitionError}
+ * naming the problem and the fix.
+ */
+export function validateAgent(
+  machine: AnyStateMachine,
+  models: ReadonlyMap<string, readonly ChatModel[]>,
+): void {
+  const actors = (machine.implementations.actors ?? {}) as Record<string, unknown>;
+  for (const { src, state } of invokedSources(machine)) {
+    if (!(src in actors)) {
+      throw new DefinitionError(
+        'definition.actor_not_registered',
+        `State "${state}" invokes "${src}", which is not registered. Add it to setup({ actors: { ${src}: ... } }). Registered: ${Object.keys(actors).join(', ') || 'none'}.`,
+      );
+    }
+  }
+  const toolsByName = new Map<string, AnyTool>();
+  for (const [name, spec] of effectSpecsOf(machine)) {
+    for (const alias of spec.modelAliases) {
+      if (!models.get(alias)?.length) {
+        throw new DefinitionError(
+          'definition.model_not_provided',
+          `Effect "${name}" calls model "${alias}", which was not given. Add it: createAgent({ models: { ${alias}: yourModel } }). Given: ${[...models.keys()].join(', ') || 'none'}.`,
+        );
+      }
+    }
+    for (const tool of spec.tools) {
+      const known = toolsByName.get(tool.name);
+      if (known && known !== tool) {
+        throw new DefinitionError(
+          'definition.duplicate_tool',
+          `Two different tools are named "${tool.name}" (one used by effect "${name}"). Tool names must be unique within an agent: rename one.`,
+        );
+      }
+      toolsByName.set(tool.name, tool);
+    }
+  }
+}

@@ -1,0 +1,263 @@
+import { createHash } from 'node:crypto';
+import type { Run } from '../agent/run';
+import { serializeError } from '../errors/agentchart-error';
+import { RunError } from '../errors/run-error';
+import type { EffectKind, JournalEntry } from '../journal/types';
+import type { ChatRequest, ChatResponse } from '../model/types';
+import type { ReconcileResult } from '../tools/types';
+import { RecordedEffectError } from './recorded-effect-error';
+
+/** What a journaled step is. */
+export interface JournaledStep {
+  kind: EffectKind;
+  effect: JournalEntry['effect'];
+  name: string;
+  input?: unknown;
+  meta?: Record<string, unknown>;
+}
+
+/** A model call as recorded in the journal. */
+interface RecordedModelCall {
+  response: ChatResponse;
+  model: string;
+  attempts: number;
+  costUsd: number;
+}
+
+/**
+ * One running effect actor: its key (site + occurrence), its abort signal, and the journaled
+ * steps it takes (model calls, tool runs, waits). Every step goes through {@link journaled},
+ * so on resume a recorded result is returned instead of running the step again.
+ */
+export class EffectScope {
+  readonly key: string;
+  readonly signal: AbortSignal;
+  #step = 0;
+  #blocking: boolean;
+
+  constructor(
+    readonly run: Run,
+    readonly site: string,
+    actorSignal: AbortSignal,
+    blocking: boolean,
+  ) {
+    const { occurrences } = run.state;
+    const next = occurrences[site] ?? 0;
+    // A restored actor restarts the effect that was running: same occurrence, same key.
+    const restarted = run.restoring && next > 0;
+    if (!restarted) occurrences[site] = next + 1;
+    this.key = `${site}#${restarted ? next - 1 : next}`;
+    this.signal = AbortSignal.any([actorSignal, run.stopSignal]);
+    this.#blocking = blocking;
+    if (blocking) run.activeEffects++;
+  }
+
+  get threadId(): string {
+    return this.run.threadId;
+  }
+
+  /** Runs the effect's body and tells the run when it settles. */
+  async execute<T>(body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } finally {
+      if (this.#blocking) this.run.effectSettled(this.signal.aborted);
+    }
+  }
+
+  /** Marks the effect as waiting on the outside world (true) or working (false). */
+  setIdle(idle: boolean): void {
+    if (idle === !this.#blocking) return;
+    this.#blocking = !idle;
+    if (idle) this.run.effectSettled(true);
+    else this.run.activeEffects++;
+  }
+
+  /** The key of the next step within this effect, stable across resumes. */
+  nextKey(label: string): string {
+    return `${this.key}/${this.#step++}:${label}`;
+  }
+
+  /**
+   * Runs `execute` once per key across crashes: a completed step returns its recorded value,
+   * a failed one its recorded error; an `unsafe` step found started but unfinished is
+   * ambiguous and goes to `reconcile`, or fails with `effect.ambiguous`.
+   */
+  async journaled<T>(
+    key: string,
+    step: JournaledStep,
+    execute: () => Promise<T>,
+    reconcile?: () => Promise<ReconcileResult<T>>,
+  ): Promise<{ value: T; replayed: boolean }> {
+    const { checkpointer, clock, events } = this.run.runtime;
+    const existing = await checkpointer.getEffect(this.threadId, key);
+    const entry: JournalEntry = existing ?? {
+      threadId: this.threadId,
+      key,
+      site: this.site,
+      kind: step.kind,
+      effect: step.effect,
+      name: step.name,
+      status: 'started',
+      startedAt: clock.now(),
+      ...(step.input === undefined ? {} : { input: step.input }),
+      ...(step.meta === undefined ? {} : { meta: step.meta }),
+    };
+    if (existing?.status === 'completed') {
+      events.emit('effect.replayed', this.threadId, { site: this.site, key, kind: step.kind });
+      return { value: existing.output as T, replayed: true };
+    }
+    if (existing?.status === 'failed') {
+      throw new RecordedEffectError(existing.error ?? serializeError(undefined));
+    }
+    if (existing?.status === 'started' && step.effect === 'unsafe' && step.kind === 'tool') {
+      const settled = await this.#reconcile(entry, reconcile);
+      if (settled) return { value: settled.output as T, replayed: true };
+    } else if (!existing) {
+      await checkpointer.putEffect(entry);
+    }
+    try {
+      const value = await execute();
+      await checkpointer.putEffect({
+        ...entry,
+        status: 'completed',
+        finishedAt: clock.now(),
+        output: value,
+      });
+      return { value, replayed: false };
+    } catch (error) {
+      // An aborted step (state exited, run stopped) stays `started`: whether it acted is unknown.
+      if (!this.signal.aborted) {
+        await checkpointer.putEffect({
+          ...entry,
+          status: 'failed',
+          finishedAt: clock.now(),
+          error: serializeError(error),
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Settles an ambiguous unsafe step; returns the completed entry, or undefined to run it. */
+  async #reconcile<T>(
+    entry: JournalEntry,
+    reconcile: (() => Promise<ReconcileResult<T>>) | undefined,
+  ): Promise<JournalEntry | undefined> {
+    const { checkpointer, clock, events } = this.run.runtime;
+    events.emit('effect.ambiguous', this.threadId, {
+      site: this.site,
+      key: entry.key,
+      tool: entry.name,
+    });
+    const answer: ReconcileResult<T> = reconcile ? await reconcile() : { status: 'unknown' };
+    if (answer.status === 'not_executed') return undefined;
+    if (answer.status === 'completed') {
+      const completed = { ...entry, status: 'completed' as const, output: answer.output };
+      await checkpointer.putEffect({ ...completed, finishedAt: clock.now() });
+      return completed;
+    }
+    const error = new RunError('effect.ambiguous', {
+      message: `Tool "${entry.name}" (unsafe) was started before the process stopped and may or may not have acted (key ${entry.key}). It is not run again. Give the tool a reconcile() hook that checks with the outside system using the idempotency key, or route this error to a human in the chart (onError).`,
+      details: { tool: entry.name, key: entry.key, input: entry.input },
+    });
+    await checkpointer.putEffect({
+      ...entry,
+      status: 'failed',
+      finishedAt: clock.now(),
+      error: error.toJSON(),
+    });
+    throw error;
+  }
+
+  /** Calls a model through the agent's policy, journaled, with events, usage and limits. */
+  async callModel(alias: string, request: ChatRequest): Promise<ChatResponse> {
+    const { runtime, state } = this.run;
+    const models = runtime.models.get(alias)!;
+    const primary = models[0]!;
+    const key = this.nextKey('llm');
+    const { value } = await this.journaled<RecordedModelCall>(
+      key,
+      { kind: 'llm', effect: 'idempotent', name: primary.modelName },
+      async () => {
+        if (this.run.checkLimits()) await this.#untilAborted();
+        const { events, clock } = runtime;
+        const observed = events.isObserved('llm.call.start') || events.isObserved('llm.call.end');
+        const inputHash = observed ? hashRequest(request) : '';
+        events.emit('llm.call.start', this.threadId, {
+          site: this.site,
+          callId: key,
+          model: primary.modelName,
+          endpoint: primary.endpoint,
+          inputHash,
+        });
+        const started = clock.now();
+        try {
+          const result = await runtime.modelPolicy.call({
+            models,
+            request,
+            signal: this.signal,
+            onToken: events.isObserved('llm.token')
+              ? (delta) => events.emit('llm.token', this.threadId, { callId: key, delta })
+              : undefined,
+            onRetry: (info) =>
+              events.emit('llm.call.retry', this.threadId, {
+                site: this.site,
+                callId: key,
+                ...info,
+              }),
+          });
+          const { usage } = result.response;
+          const pricing = result.model.metadata?.pricing;
+          const costUsd = pricing
+            ? (usage.inputTokens * pricing.inputPerMillion +
+                usage.outputTokens * pricing.outputPerMillion) /
+              1e6
+            : 0;
+          state.usage.modelCalls++;
+          state.usage.inputTokens += usage.inputTokens;
+          state.usage.outputTokens += usage.outputTokens;
+          state.usage.costUsd += costUsd;
+          events.emit('llm.call.end', this.threadId, {
+            site: this.site,
+            callId: key,
+            model: result.model.modelName,
+            usage,
+            latencyMs: clock.now() - started,
+            costUsd,
+            finishReason: result.response.finishReason,
+            cached: false,
+            retries: result.attempts - 1,
+          });
+          return {
+            response: result.response,
+            model: result.model.modelName,
+            attempts: result.attempts,
+            costUsd,
+          };
+        } catch (error) {
+          events.emit('llm.call.error', this.threadId, {
+            site: this.site,
+            callId: key,
+            model: primary.modelName,
+            error: serializeError(error),
+          });
+          throw error;
+        }
+      },
+    );
+    return value.response;
+  }
+
+  /** Never resolves; rejects when the effect is aborted (the run reached a limit). */
+  #untilAborted(): Promise<never> {
+    return new Promise((_, reject) => {
+      if (this.signal.aborted) reject(this.signal.reason);
+      this.signal.addEventListener('abort', () => reject(this.signal.reason), { once: true });
+    });
+  }
+}
+
+function hashRequest(request: ChatRequest): string {
+  return createHash('sha256').update(JSON.stringify(request)).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,131 @@
+import type { PromiseActorLogic } from 'xstate';
+import type { z } from 'zod';
+import type { HumanWaitRegistration } from '../agent/run';
+import { RunError } from '../errors/run-error';
+import { createEffectLogic } from './create-effect-logic';
+import type { EffectScope } from './effect-scope';
+
+/** Options of {@link humanWait}. */
+export interface HumanWaitOptions<TReply extends z.ZodType, TInput> {
+  /** What the human is asked, computed from the effect's input. */
+  prompt: (input: TInput) => string;
+  /** The shape of an acceptable reply; others are refused and the wait stays open. */
+  reply: TReply;
+  /** After this long without a reply the wait fails with `human.timeout`. Survives restarts. */
+  timeoutMs?: number;
+}
+
+/**
+ * Actor logic that waits for a human: an approval, an escalation, a free-form reply. The
+ * run comes to rest as `waiting`; `agent.send(threadId, { type: 'human.reply', value })` or
+ * `handle.reply(value)` answers it, any time later. A reply that does not fit `reply` is
+ * refused with `human.invalid_reply` and the wait stays open; nothing else grants it.
+ */
+export function humanWait<TReply extends z.ZodType, TInput = unknown>(
+  options: HumanWaitOptions<TReply, TInput>,
+): PromiseActorLogic<z.output<TReply>, TInput> {
+  return createEffectLogic(
+    { kind: 'human-wait', modelAliases: [], tools: [], blocksRest: false, schemas: [] },
+    async (scope, input: TInput) => {
+      const { clock, events } = scope.run.runtime;
+      const prompt = options.prompt(input);
+      const key = scope.nextKey('human');
+      let deliver!: (value: z.output<TReply>) => void;
+      const replied = new Promise<z.output<TReply>>((resolve) => {
+        deliver = resolve;
+      });
+      // Registered before any await, so the run lists the wait the moment it comes to rest.
+      const registration: HumanWaitRegistration = {
+        waitId: key,
+        prompt,
+        ...(options.timeoutMs === undefined ? {} : { deadline: clock.now() + options.timeoutMs }),
+        accept(value) {
+          const parsed = options.reply.safeParse(value);
+          if (!parsed.success) {
+            throw new RunError('human.invalid_reply', {
+              message: `The reply to "${prompt}" does not match the expected shape; the wait stays open. Send a reply that fits.`,
+              issues: parsed.error.issues,
+              details: { waitId: key, value },
+            });
+          }
+          remove();
+          events.emit('human.reply', scope.threadId, { waitId: key });
+          deliver(parsed.data);
+        },
+      };
+      const remove = scope.run.addWait(registration);
+      try {
+        const { value } = await scope.journaled(
+          key,
+          {
+            kind: 'human',
+            effect: 'pure',
+            name: 'human',
+            input: prompt,
+            ...(registration.deadline === undefined
+              ? {}
+              : { meta: { deadline: registration.deadline } }),
+          },
+          async () => {
+            // After a restart the journal keeps the first deadline: a resume never extends a wait.
+            const recorded = await scope.run.runtime.checkpointer.getEffect(scope.threadId, key);
+            const deadline =
+              (recorded?.meta?.deadline as number | undefined) ?? registration.deadline;
+            if (deadline !== undefined) registration.deadline = deadline;
+            events.emit('human.wait', scope.threadId, {
+              site: scope.site,
+              waitId: key,
+              prompt,
+              ...(deadline === undefined ? {} : { deadline }),
+            });
+            return untilReplied(scope, replied, prompt, deadline);
+          },
+        );
+        return value;
+      } finally {
+        remove();
+      }
+    },
+  );
+}
+
+/** The reply, or a `human.timeout` at the deadline, or the abort reason. */
+function untilReplied<T>(
+  scope: EffectScope,
+  replied: Promise<T>,
+  prompt: string,
+  deadline: number | undefined,
+): Promise<T> {
+  const { clock } = scope.run.runtime;
+  return new Promise<T>((resolve, reject) => {
+    let timer: unknown;
+    const cleanup = () => {
+      if (timer !== undefined) clock.clearTimeout(timer);
+      scope.signal.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      cleanup();
+      reject(scope.signal.reason);
+    };
+    if (scope.signal.aborted) return onAbort();
+    scope.signal.addEventListener('abort', onAbort, { once: true });
+    if (deadline !== undefined) {
+      timer = clock.setTimeout(
+        () => {
+          cleanup();
+          reject(
+            new RunError('human.timeout', {
+              message: `Nobody answered "${prompt}" by its deadline (${new Date(deadline).toISOString()}).`,
+              details: { deadline },
+            }),
+          );
+        },
+        Math.max(0, deadline - clock.now()),
+      );
+    }
+    replied.then((value) => {
+      cleanup();
+      resolve(value);
+    });
+  });
+}

@@ -1,0 +1,119 @@
+import type { PromiseActorLogic } from 'xstate';
+import type { z } from 'zod';
+import { RunError } from '../errors/run-error';
+import type { ChatMessage } from '../model/types';
+import { extractJson } from '../output/extract-json';
+import { toJsonSchema } from '../tools/to-json-schema';
+import { createEffectLogic } from './create-effect-logic';
+import { initialMessages, type PromptFunction, type SystemPrompt } from './prompt';
+
+/** Options of {@link structuredCall}. */
+export interface StructuredCallOptions<TSchema extends z.ZodType, TInput> {
+  /** The model alias given to `createAgent({ models })`. */
+  model: string;
+  /** The shape of the answer; the model's output is validated against it. */
+  schema: TSchema;
+  /** Name of the schema for providers' `json_schema` format. Default `output`. */
+  schemaName?: string;
+  prompt: PromptFunction<TInput>;
+  system?: SystemPrompt<TInput>;
+  temperature?: number;
+  maxOutputTokens?: number;
+  /** How many times invalid output is sent back with its zod issues. Default 2. */
+  maxReasks?: number;
+}
+
+/**
+ * Actor logic for one LLM call that returns a value validated by a zod schema. JSON is
+ * found in fenced or chatty answers; invalid output is re-asked with the zod issues, a
+ * bounded number of times; refusals and truncated answers fail with their own codes.
+ *
+ * @example
+ * ```ts
+ * const machine = setup({
+ *   actors: {
+ *     classify: structuredCall({
+ *       model: 'fast',
+ *       schema: z.object({ relevant: z.boolean(), confidence: z.number() }),
+ *       prompt: (tender: string) => `Is this tender relevant?\n${tender}`,
+ *       temperature: 0.1,
+ *     }),
+ *   },
+ * }).createMachine({ ... invoke: { src: 'classify', input: ({ context }) => context.tender } });
+ * ```
+ */
+export function structuredCall<TSchema extends z.ZodType, TInput = unknown>(
+  options: StructuredCallOptions<TSchema, TInput>,
+): PromiseActorLogic<z.output<TSchema>, TInput> {
+  const { model, schema, schemaName = 'output', maxReasks = 2 } = options;
+  const jsonSchema = toJsonSchema(schema, `structuredCall "${schemaName}" schema`);
+  return createEffectLogic(
+    {
+      kind: 'structured-call',
+      modelAliases: [model],
+      tools: [],
+      blocksRest: true,
+      schemas: [],
+    },
+    async (scope, input: TInput) => {
+      const messages: ChatMessage[] = initialMessages(input, options.prompt, options.system);
+      let lastIssues: z.core.$ZodIssue[] = [];
+      let lastOutput = '';
+      for (let attempt = 0; attempt <= maxReasks; attempt++) {
+        const response = await scope.callModel(model, {
+          messages,
+          responseFormat: { type: 'json_schema', name: schemaName, schema: jsonSchema },
+          ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+          ...(options.maxOutputTokens === undefined
+            ? {}
+            : { maxOutputTokens: options.maxOutputTokens }),
+        });
+        if (response.finishReason === 'refusal' || response.refusal) {
+          throw new RunError('output.refused', {
+            message: `The model refused to answer the "${schemaName}" request: ${response.refusal ?? response.content}`,
+            details: { refusal: response.refusal ?? response.content },
+          });
+        }
+        if (response.finishReason === 'length') {
+          throw new RunError('output.truncated', {
+            message: `The model's "${schemaName}" answer was cut off at its output token limit. Raise maxOutputTokens or ask for a shorter answer.`,
+            details: { output: response.content, usage: response.usage },
+          });
+        }
+        lastOutput = response.content;
+        const extracted = extractJson(response.content);
+        if (extracted.ok) {
+          const parsed = schema.safeParse(extracted.value);
+          if (parsed.success) return parsed.data;
+          lastIssues = parsed.error.issues;
+        } else {
+          lastIssues = [{ code: 'custom', path: [], message: extracted.reason, input: undefined }];
+        }
+        if (attempt < maxReasks) {
+          scope.run.runtime.events.emit('llm.call.reask', scope.threadId, {
+            site: scope.site,
+            callId: scope.key,
+            attempt: attempt + 1,
+            reason: lastIssues.map((issue) => issue.message).join('; '),
+          });
+          messages.push(
+            { role: 'assistant', content: response.content },
+            { role: 'user', content: reaskMessage(lastIssues) },
+          );
+        }
+      }
+      throw new RunError('output.invalid', {
+        message: `The model's "${schemaName}" answer did not match the schema after ${maxReasks + 1} attempts: ${lastIssues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}.`,
+        issues: lastIssues,
+        details: { attempts: maxReasks + 1, output: lastOutput },
+      });
+    },
+  );
+}
+
+function reaskMessage(issues: z.core.$ZodIssue[]): string {
+  const lines = issues.map(
+    (issue) => `- ${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`,
+  );
+  return `Your answer did not match the required JSON schema:\n${lines.join('\n')}\nAnswer again with only the corrected JSON.`;
+}

@@ -1,0 +1,212 @@
+import { type Clock, type Random, sleep } from '../clock/clock';
+import { ModelCallError } from '../model/model-call-error';
+import type { ChatModel, ChatRequest, ChatResponse } from '../model/types';
+import type { CallScope } from './call-scope';
+import type { EndpointGuards } from './endpoint-guards';
+import { describeModelError, isFallbackModelErrorKind, toModelCallError } from './error-taxonomy';
+import type { RateLimitReservation } from './rate-limiter';
+import type { ReliabilityEvents } from './reliability-events';
+import { planRetryDelay } from './retry-delay';
+import { runAttempt } from './run-attempt';
+import type { ModelRetryInfo } from './types';
+
+/** The retry settings of a policy, resolved and checked. */
+export interface RetrySettings {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  maxRetryAfterMs: number;
+  attemptTimeoutMs: number;
+}
+
+/** Options of {@link callModelWithRetries}. */
+export interface CallModelWithRetriesOptions {
+  model: ChatModel;
+  request: ChatRequest;
+  scope: CallScope;
+  guards: EndpointGuards;
+  settings: RetrySettings;
+  events: ReliabilityEvents;
+  clock: Clock;
+  random: Random;
+  /** Attempts of the whole logical call, across models; incremented here. */
+  tally: { attempts: number };
+  onToken?: (delta: string) => void;
+  onRetry?: (info: ModelRetryInfo) => void;
+  estimatedInputTokens?: number;
+}
+
+/** How one model's attempts ended when they did not throw. */
+export type ModelAttemptsOutcome =
+  | { response: ChatResponse }
+  /** This endpoint cannot serve the call now; the next model may. The error is thrown when none is left. */
+  | { fallback: ModelCallError; reason: string };
+
+/**
+ * Makes up to `maxAttempts` attempts on one model, through its breaker, rate limiter and retry
+ * budget, waiting between them with backoff or the server's hint.
+ *
+ * @throws ModelCallError for a fatal error, exhausted attempts or budget, a hint over the cap,
+ * the deadline, or the caller's abort.
+ */
+export async function callModelWithRetries(
+  options: CallModelWithRetriesOptions,
+): Promise<ModelAttemptsOutcome> {
+  const { model, scope, guards, settings, events, clock, random, tally, onRetry } = options;
+  const { endpoint } = model;
+  let lastError: ModelCallError | undefined;
+  const stopError = () => scope.stopError({ endpoint, attempts: tally.attempts, lastError });
+
+  for (let attempt = 1; ; attempt += 1) {
+    const stopped = stopError();
+    if (stopped) throw stopped;
+
+    const admission = guards.breaker.tryAcquire();
+    if (!admission.admitted) {
+      const reason = `circuit breaker ${admission.reason}`;
+      const error = new ModelCallError({
+        kind: 'circuit_open',
+        endpoint,
+        message:
+          `The ${reason}, so the call to ${endpoint} failed fast without reaching it. ` +
+          'Add a fallback model to `models`, or retry once the breaker has closed.',
+        cause: lastError,
+      });
+      return { fallback: error, reason };
+    }
+    const { permit } = admission;
+
+    let reservation: RateLimitReservation | undefined;
+    try {
+      reservation = await waitForCapacity(options, () => lastError);
+    } catch (error) {
+      permit.release();
+      throw error;
+    }
+
+    tally.attempts += 1;
+    const startedAt = clock.now();
+    let error: ModelCallError;
+    try {
+      const response = await runAttemptOf(options);
+      permit.success();
+      guards.budget?.recordSuccess();
+      reservation?.settle(response.usage.inputTokens + response.usage.outputTokens);
+      events.emit('attempt', {
+        endpoint,
+        model: model.modelName,
+        attempt,
+        outcome: 'success',
+        latencyMs: clock.now() - startedAt,
+      });
+      return { response };
+    } catch (thrown) {
+      // Stopped by the caller or the deadline: the outcome says nothing about the endpoint.
+      const stoppedNow = stopError();
+      error = stoppedNow ?? toModelCallError(thrown, endpoint);
+      if (stoppedNow) permit.release();
+      else if (error.retryable) {
+        permit.failure(describeModelError(error));
+        guards.budget?.recordFailure();
+      } else permit.release();
+      events.emit('attempt', {
+        endpoint,
+        model: model.modelName,
+        attempt,
+        outcome: 'failure',
+        errorKind: error.kind,
+        reason: describeModelError(error),
+        latencyMs: clock.now() - startedAt,
+      });
+      if (stoppedNow) throw stoppedNow;
+    }
+    lastError = error;
+
+    if (!error.retryable) {
+      if (isFallbackModelErrorKind(error.kind))
+        return { fallback: error, reason: describeModelError(error) };
+      throw error;
+    }
+    if (guards.breaker.state === 'open') {
+      // This failure (or a concurrent one) opened the breaker: waiting to retry here is futile.
+      return { fallback: error, reason: `circuit breaker opened (${describeModelError(error)})` };
+    }
+    if (attempt >= settings.maxAttempts) throw error;
+    if (guards.budget && !guards.budget.allowsRetry()) {
+      events.emit('budget.exhausted', {
+        endpoint,
+        tokens: guards.budget.tokens,
+        reason: `retry after ${describeModelError(error)} refused: too many recent failures on ${endpoint}`,
+      });
+      throw error;
+    }
+
+    const { delayMs, source } = planRetryDelay({ error, attempt, random, ...settings });
+    if (delayMs >= scope.remainingMs()) {
+      throw scope.deadlineError({ endpoint, attempts: tally.attempts, lastError: error });
+    }
+    const info: ModelRetryInfo = { endpoint, attempt, delayMs, reason: describeModelError(error) };
+    onRetry?.(info);
+    events.emit('retry', { ...info, delaySource: source });
+    try {
+      await sleep(clock, delayMs, scope.signal);
+    } catch (aborted) {
+      throw stopError() ?? aborted;
+    }
+  }
+}
+
+function runAttemptOf({
+  model,
+  request,
+  scope,
+  settings,
+  clock,
+  onToken,
+}: CallModelWithRetriesOptions) {
+  return runAttempt({
+    model,
+    request,
+    signal: scope.signal,
+    timeoutMs: settings.attemptTimeoutMs,
+    clock,
+    onToken,
+  });
+}
+
+/** Reserves rate limiter capacity and waits for it, within the call's deadline. */
+async function waitForCapacity(
+  {
+    model,
+    guards,
+    scope,
+    events,
+    clock,
+    tally,
+    estimatedInputTokens = 0,
+  }: CallModelWithRetriesOptions,
+  lastError: () => ModelCallError | undefined,
+): Promise<RateLimitReservation | undefined> {
+  if (!guards.limiter) return undefined;
+  const { endpoint } = model;
+  const reservation = guards.limiter.reserve(estimatedInputTokens);
+  if (reservation.delayMs === 0) return reservation;
+  if (reservation.delayMs >= scope.remainingMs()) {
+    reservation.cancel();
+    throw scope.deadlineError({ endpoint, attempts: tally.attempts, lastError: lastError() });
+  }
+  events.emit('limiter.wait', {
+    endpoint,
+    delayMs: reservation.delayMs,
+    reason: reservation.reason,
+  });
+  try {
+    await sleep(clock, reservation.delayMs, scope.signal);
+  } catch (aborted) {
+    reservation.cancel();
+    throw (
+      scope.stopError({ endpoint, attempts: tally.attempts, lastError: lastError() }) ?? aborted
+    );
+  }
+  return reservation;
+}

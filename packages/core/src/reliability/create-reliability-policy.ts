@@ -1,0 +1,159 @@
+/**
+ * @module
+ * The reliability layer every model call goes through: retries, deadlines, breakers, rate
+ * limits and a retry budget, in one place.
+ */
+import { type Random, systemClock } from '../clock/clock';
+import { DefinitionError } from '../errors/definition-error';
+import type { ModelCallError } from '../model/model-call-error';
+import { callModelWithRetries, type RetrySettings } from './call-model-with-retries';
+import { openCallScope } from './call-scope';
+import { resolveCircuitBreakerOptions } from './circuit-breaker';
+import { createEndpointGuardRegistry } from './endpoint-guards';
+import { type ResolvedRateLimitOptions, resolveRateLimitOptions } from './rate-limiter';
+import { ReliabilityEvents } from './reliability-events';
+import { resolveRetryBudgetOptions } from './retry-budget';
+import type { ReliabilityPolicy, ReliabilityPolicyOptions } from './types';
+import { maxTimerMs, validateNumberOption } from './validate-option';
+
+// The one place core reads platform randomness; tests and replays inject `random`.
+const platformRandom: Random = () => Math.random();
+
+const owner = 'createReliabilityPolicy';
+
+/**
+ * Makes the reliability policy an agent sends every model call through. Retryable failures
+ * (429, 5xx, 408/timeouts, 409, resets, malformed bodies) are retried with full-jitter backoff
+ * or the server's hint; fatal ones are not. Each endpoint has a circuit breaker, an optional
+ * rate limiter and a retry budget shared by every run using the policy, and a call moves on to
+ * the next of `models` when an endpoint's breaker is open or it fails for an endpoint-specific
+ * reason (401, 403, 404, quota exhausted).
+ *
+ * @throws DefinitionError `definition.invalid_option` when an option is out of range.
+ *
+ * @example
+ * ```ts
+ * const policy = createReliabilityPolicy({
+ *   maxAttempts: 3,
+ *   deadlineMs: 120_000,
+ *   breaker: { failureThreshold: 5, cooldownMs: 30_000 },
+ *   rateLimit: { requestsPerMinute: 500, tokensPerMinute: 200_000 },
+ * });
+ * policy.on('breaker.change', ({ endpoint, from, to, reason }) => log(endpoint, from, to, reason));
+ * const { response, model } = await policy.call({ models: [primary, fallback], request, signal });
+ * ```
+ */
+export function createReliabilityPolicy({
+  maxAttempts = 3,
+  baseDelayMs = 500,
+  maxDelayMs = 30_000,
+  maxRetryAfterMs = 60_000,
+  deadlineMs = 300_000,
+  attemptTimeoutMs = 120_000,
+  breaker = {},
+  rateLimit,
+  rateLimitByEndpoint = {},
+  retryBudget = {},
+  clock = systemClock,
+  random = platformRandom,
+}: ReliabilityPolicyOptions = {}): ReliabilityPolicy {
+  validateNumberOption(owner, 'maxAttempts', maxAttempts, {
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    integer: true,
+    expected: 'a whole number of attempts, at least 1 (1 means no retries)',
+  });
+  const milliseconds = 'a number of milliseconds, 0 or more';
+  validateNumberOption(owner, 'baseDelayMs', baseDelayMs, { min: 0, expected: milliseconds });
+  validateNumberOption(owner, 'maxDelayMs', maxDelayMs, {
+    min: baseDelayMs,
+    expected: `a number of milliseconds no smaller than baseDelayMs (${baseDelayMs})`,
+  });
+  validateNumberOption(owner, 'maxRetryAfterMs', maxRetryAfterMs, {
+    min: 0,
+    allowInfinity: true,
+    expected: milliseconds,
+  });
+  const timeLimit = `a positive number of milliseconds up to ${maxTimerMs}, or Infinity for no limit`;
+  validateNumberOption(owner, 'deadlineMs', deadlineMs, {
+    min: 0,
+    exclusiveMin: true,
+    allowInfinity: true,
+    expected: timeLimit,
+  });
+  validateNumberOption(owner, 'attemptTimeoutMs', attemptTimeoutMs, {
+    min: 0,
+    exclusiveMin: true,
+    allowInfinity: true,
+    expected: timeLimit,
+  });
+  const resolvedByEndpoint: Record<string, ResolvedRateLimitOptions> = {};
+  for (const [endpoint, limits] of Object.entries(rateLimitByEndpoint)) {
+    resolvedByEndpoint[endpoint] = resolveRateLimitOptions(limits);
+  }
+
+  const settings: RetrySettings = {
+    maxAttempts,
+    baseDelayMs,
+    maxDelayMs,
+    maxRetryAfterMs,
+    attemptTimeoutMs,
+  };
+  const events = new ReliabilityEvents(() => clock.now());
+  const registry = createEndpointGuardRegistry({
+    breaker: breaker && resolveCircuitBreakerOptions(breaker),
+    retryBudget: retryBudget && resolveRetryBudgetOptions(retryBudget),
+    rateLimit: rateLimit && resolveRateLimitOptions(rateLimit),
+    rateLimitByEndpoint: resolvedByEndpoint,
+    clock,
+    events,
+  });
+
+  return {
+    on: (type, listener) => events.on(type, listener),
+    status: (endpoint) => registry.status(endpoint),
+
+    async call({ models, request, signal, onToken, onRetry, estimatedInputTokens }) {
+      if (models.length === 0) {
+        throw new DefinitionError(
+          'definition.model_not_provided',
+          'ReliabilityPolicy.call was given no model. Pass at least one ChatModel in `models`.',
+        );
+      }
+      const scope = openCallScope({ callerSignal: signal, deadlineMs, clock });
+      const tally = { attempts: 0 };
+      try {
+        let lastError: ModelCallError | undefined;
+        for (const [index, model] of models.entries()) {
+          const outcome = await callModelWithRetries({
+            model,
+            request,
+            scope,
+            guards: registry.guardsFor(model.endpoint),
+            settings,
+            events,
+            clock,
+            random,
+            tally,
+            onToken,
+            onRetry,
+            estimatedInputTokens,
+          });
+          if ('response' in outcome)
+            return { response: outcome.response, model, attempts: tally.attempts };
+          lastError = outcome.fallback;
+          const next = models[index + 1];
+          if (next)
+            events.emit('fallback', {
+              from: model.endpoint,
+              to: next.endpoint,
+              reason: outcome.reason,
+            });
+        }
+        throw lastError;
+      } finally {
+        scope.dispose();
+      }
+    },
+  };
+}

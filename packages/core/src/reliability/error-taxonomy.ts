@@ -1,0 +1,51 @@
+import { AgentchartError } from '../errors/agentchart-error';
+import { ModelCallError, type ModelErrorKind } from '../model/model-call-error';
+
+/**
+ * Fatal kinds that belong to one endpoint, not to the request: another model may well
+ * answer. `bad_request` and `context_length` are not here: the same request would most likely
+ * fail on the next model too (a fallback with a bigger window is the context budget's job).
+ */
+const fallbackKinds: ReadonlySet<ModelErrorKind> = new Set<ModelErrorKind>([
+  'not_found',
+  'authentication',
+  'permission',
+  'quota_exhausted',
+  'circuit_open',
+]);
+
+/** True when the next model of the chain should be tried after this error. */
+export function isFallbackModelErrorKind(kind: ModelErrorKind): boolean {
+  return fallbackKinds.has(kind);
+}
+
+/**
+ * Any thrown value as a {@link ModelCallError}. Adapters throw ModelCallError; anything else is
+ * an error nobody classified, so it becomes kind `unknown`, which is fatal: retrying what we do
+ * not understand risks repeating a side effect or a bug.
+ */
+export function toModelCallError(error: unknown, endpoint: string): ModelCallError {
+  if (error instanceof ModelCallError) return error;
+  if (
+    AgentchartError.isInstance(error) &&
+    typeof (error as Partial<ModelCallError>).kind === 'string' &&
+    error.code.startsWith('model.')
+  ) {
+    // A ModelCallError from another copy of the package: instanceof fails across copies.
+    return error as ModelCallError;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new ModelCallError({
+    kind: 'unknown',
+    endpoint,
+    message:
+      `Model call to ${endpoint} failed with an error that is not a ModelCallError: ${message}. ` +
+      'It is treated as fatal and not retried; make the adapter throw ModelCallError with a kind.',
+    cause: error,
+  });
+}
+
+/** A short reason for events and retry notices: kind and message. */
+export function describeModelError(error: ModelCallError): string {
+  return `${error.kind}: ${error.message}`;
+}

@@ -1,0 +1,42 @@
+import { EventEmitter } from 'eventemitter3';
+import type {
+  ReliabilityEvent,
+  ReliabilityEventListener,
+  ReliabilityEventPayloads,
+  ReliabilityEventType,
+} from './types';
+
+type Emitter = EventEmitter<Record<string, (event: ReliabilityEvent) => void>>;
+
+/**
+ * The policy's typed event stream: attempts, waits, breaker changes, budget refusals,
+ * fallbacks. It spans every run sharing the policy, so a dashboard sees an endpoint's health
+ * and not one run's view of it. Listeners run synchronously and must not throw.
+ */
+export class ReliabilityEvents {
+  readonly #emitter: Emitter = new EventEmitter();
+  readonly #now: () => number;
+
+  constructor(now: () => number) {
+    this.#now = now;
+  }
+
+  /** Listens to one event type; returns a function that stops listening. */
+  on<TType extends ReliabilityEventType>(
+    type: TType,
+    listener: ReliabilityEventListener<TType>,
+  ): () => void {
+    const wrapped = listener as unknown as (event: ReliabilityEvent) => void;
+    this.#emitter.on(type, wrapped);
+    return () => this.#emitter.off(type, wrapped);
+  }
+
+  /** Emits an event stamped with the clock's time, when someone listens. */
+  emit<TType extends ReliabilityEventType>(
+    type: TType,
+    payload: ReliabilityEventPayloads[TType],
+  ): void {
+    if (this.#emitter.listenerCount(type) === 0) return;
+    this.#emitter.emit(type, { type, at: this.#now(), ...payload } as unknown as ReliabilityEvent);
+  }
+}

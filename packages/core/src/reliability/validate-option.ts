@@ -1,0 +1,52 @@
+import { DefinitionError } from '../errors/definition-error';
+
+/** The largest delay a platform timer accepts; Node fires longer ones after 1 ms instead. */
+export const maxTimerMs = 2_147_483_647;
+
+interface NumberRule {
+  /** Smallest accepted value. */
+  min: number;
+  /** True when `min` itself is refused (a ratio in (0, 1]). */
+  exclusiveMin?: boolean;
+  max?: number;
+  integer?: boolean;
+  /** True when `Infinity` means "no limit". */
+  allowInfinity?: boolean;
+  /** What to give, ending the error message: "Give …". */
+  expected: string;
+}
+
+/**
+ * Checks one numeric option of {@link createReliabilityPolicy}, so a wrong value fails when the
+ * policy is built rather than as an odd delay in the middle of a run.
+ *
+ * @throws DefinitionError `definition.invalid_option` naming the option and what to give.
+ */
+export function validateNumberOption(
+  owner: string,
+  name: string,
+  value: number,
+  {
+    min,
+    exclusiveMin = false,
+    max = maxTimerMs,
+    integer = false,
+    allowInfinity = false,
+    expected,
+  }: NumberRule,
+): void {
+  const valid =
+    typeof value === 'number' &&
+    !Number.isNaN(value) &&
+    (value === Number.POSITIVE_INFINITY
+      ? allowInfinity
+      : (exclusiveMin ? value > min : value >= min) &&
+        value <= max &&
+        (!integer || Number.isInteger(value)));
+  if (!valid) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${owner}: ${name} is ${String(value)}. Give ${expected}.`,
+    );
+  }
+}

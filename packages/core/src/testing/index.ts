@@ -1,0 +1,13 @@
+/**
+ * @module @agentchart/core/testing
+ * Test doubles: a deterministic scripted model and a manual clock.
+ */
+export { type ManualClock, manualClock } from './manual-clock';
+export {
+  type ScriptedHandler,
+  type ScriptedModel,
+  type ScriptedModelOptions,
+  type ScriptedResponse,
+  type ScriptedToolCall,
+  scriptedModel,
+} from './scripted-model';

@@ -1,0 +1,130 @@
+import { type Clock, sleep, systemClock } from '../clock/clock';
+import type {
+  ChatModel,
+  ChatRequest,
+  ChatResponse,
+  FinishReason,
+  GenerateOptions,
+  ModelMetadata,
+  Usage,
+} from '../model/types';
+
+/** A tool call a scripted response makes; `arguments` may be an object or raw (even broken) JSON text. */
+export interface ScriptedToolCall {
+  name: string;
+  arguments: unknown;
+  id?: string;
+}
+
+/** One scripted answer. A string is a plain text answer. */
+export type ScriptedResponse =
+  | string
+  | {
+      content?: string;
+      /** Serialised as the answer's content: the value a structured call should receive. */
+      json?: unknown;
+      toolCalls?: ScriptedToolCall[];
+      finishReason?: FinishReason;
+      refusal?: string;
+      usage?: Partial<Usage>;
+      /** Thrown instead of answering (e.g. a ModelCallError to exercise the policy). */
+      error?: unknown;
+      /** Latency of this answer, overriding the model's. */
+      latencyMs?: number;
+    };
+
+/** A function of the request that answers it; `index` counts calls from 0. */
+export type ScriptedHandler = (request: ChatRequest, index: number) => ScriptedResponse;
+
+/** Options of {@link scriptedModel}. */
+export interface ScriptedModelOptions {
+  /** Answers in order; a function entry answers from the request. Ignored when `handler` is set. */
+  responses?: (ScriptedResponse | ScriptedHandler)[];
+  /** Answers every call from the request. */
+  handler?: ScriptedHandler;
+  modelName?: string;
+  /** Simulated latency per call. Default 0 (no timer at all). */
+  latencyMs?: number;
+  metadata?: ModelMetadata;
+  /** Clock for simulated latency. */
+  clock?: Clock;
+}
+
+/** A scripted model with the requests it received, for assertions. */
+export interface ScriptedModel extends ChatModel {
+  readonly requests: ChatRequest[];
+}
+
+/**
+ * A deterministic {@link ChatModel} for tests, demos and benchmarks: scripted answers (fixed
+ * or computed from the request), simulated latency and usage (about 4 characters a token
+ * unless given). It runs no network and no randomness.
+ *
+ * @example
+ * ```ts
+ * const model = scriptedModel({ responses: [{ json: { relevant: true, confidence: 0.9 } }] });
+ * ```
+ */
+export function scriptedModel({
+  responses = [],
+  handler,
+  modelName = 'scripted',
+  latencyMs = 0,
+  metadata = { contextWindow: 128_000, pricing: { inputPerMillion: 0.15, outputPerMillion: 0.6 } },
+  clock = systemClock,
+}: ScriptedModelOptions = {}): ScriptedModel {
+  const requests: ChatRequest[] = [];
+  return {
+    modelName,
+    endpoint: `scripted:${modelName}`,
+    metadata,
+    requests,
+    async generate(
+      request: ChatRequest,
+      { signal, onToken }: GenerateOptions,
+    ): Promise<ChatResponse> {
+      const index = requests.length;
+      requests.push(request);
+      const entry = handler ?? responses[index];
+      if (entry === undefined) {
+        throw new Error(
+          `scriptedModel "${modelName}" received call ${index + 1} but has only ${responses.length} scripted responses. Add responses or use a handler.`,
+        );
+      }
+      const scripted = typeof entry === 'function' ? entry(request, index) : entry;
+      const answer = typeof scripted === 'string' ? { content: scripted } : scripted;
+      const delay = answer.latencyMs ?? latencyMs;
+      if (delay > 0) await sleep(clock, delay, signal);
+      else if (signal.aborted) throw signal.reason;
+      if (answer.error !== undefined) throw answer.error;
+      const content =
+        answer.json === undefined ? (answer.content ?? '') : JSON.stringify(answer.json);
+      const toolCalls = (answer.toolCalls ?? []).map((call, callIndex) => ({
+        id: call.id ?? `call_${index}_${callIndex}`,
+        name: call.name,
+        arguments:
+          typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+      }));
+      if (onToken && content) onToken(content);
+      return {
+        content,
+        toolCalls,
+        finishReason: answer.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'),
+        ...(answer.refusal === undefined ? {} : { refusal: answer.refusal }),
+        usage: {
+          inputTokens: answer.usage?.inputTokens ?? estimateTokens(request),
+          outputTokens:
+            answer.usage?.outputTokens ??
+            Math.ceil((content.length + toolCalls.reduce((n, c) => n + c.arguments.length, 0)) / 4),
+        },
+        model: modelName,
+      };
+    },
+  };
+}
+
+function estimateTokens(request: ChatRequest): number {
+  let characters = 0;
+  for (const message of request.messages) characters += message.content.length + 4;
+  return Math.ceil(characters / 4);
+}
