@@ -25,6 +25,11 @@ export {
   sleep,
   systemClock,
 } from './clock/clock';
+export {
+  type AgentActorOptions,
+  type AgentResult,
+  agentActor,
+} from './effects/agent-actor';
 export { createEffectLogic, effectSpecOf } from './effects/create-effect-logic';
 export type { EffectScope } from './effects/effect-scope';
 export { type HumanWaitOptions, humanWait } from './effects/human-wait';

@@ -61,7 +61,8 @@ export function structuredCall<TSchema extends z.ZodType, TInput = unknown>(
       let lastOutput = '';
       for (let attempt = 0; attempt <= maxReasks; attempt++) {
         const response = await scope.callModel(model, {
-          messages,
+          // A copy: the conversation grows after the call, the request must not.
+          messages: [...messages],
           responseFormat: { type: 'json_schema', name: schemaName, schema: jsonSchema },
           ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
           ...(options.maxOutputTokens === undefined

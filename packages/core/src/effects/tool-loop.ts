@@ -76,7 +76,8 @@ export function toolLoop<TInput = unknown>(
       let toolCalls = 0;
       for (let step = 1; step <= maxSteps; step++) {
         const response = await scope.callModel(model, {
-          messages,
+          // A copy: the conversation grows after the call, the request must not.
+          messages: [...messages],
           tools: definitions,
           ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
         });
@@ -101,6 +102,15 @@ export function toolLoop<TInput = unknown>(
               details: { tool: call.tool.name, input: call.input, count },
             });
           }
+        }
+        for (const call of planned) {
+          if (call.kind !== 'invalid') continue;
+          scope.run.runtime.events.emit('tool.call.invalid', scope.threadId, {
+            site: scope.site,
+            callId: call.call.id,
+            tool: call.call.name,
+            message: call.message,
+          });
         }
         const invalid = planned.filter((call) => call.kind === 'invalid').length;
         invalidCalls += invalid;

@@ -54,6 +54,8 @@ export interface RunEventPayloads {
     latencyMs: number;
     cached: boolean;
   };
+  /** The model called a tool wrongly (unknown name, bad arguments); nothing ran. */
+  'tool.call.invalid': { site: string; callId: string; tool: string; message: string };
   'tool.call.error': { site: string; callId: string; tool: string; error: SerializedError };
   'human.wait': { site: string; waitId: string; prompt: string; deadline?: number };
   'human.reply': { waitId: string };

@@ -1,0 +1,102 @@
+import { type Checkpointer, createAgent, type RunOutcome } from '@agentchart/core';
+import type { PipelineModels } from './models';
+import { tenderPipeline } from './pipeline';
+import type { Tender, TenderOutcome } from './schemas';
+
+/** One tender's line in the final table. */
+export interface TenderReport {
+  tenderId: string;
+  title: string;
+  outcome: TenderOutcome | 'limit' | 'waiting' | 'stopped';
+  stopReason: string;
+  tokens: number;
+  modelCalls: number;
+  costUsd: number;
+  ms: number;
+}
+
+/** Options of {@link runBatch}. */
+export interface RunBatchOptions {
+  tenders: readonly Tender[];
+  models: PipelineModels;
+  checkpointer?: Checkpointer;
+  /** Called with each progress line (a state entered, a model call, an outcome). */
+  onProgress?: (line: string) => void;
+  /** Prefix of the thread ids, so repeated batches do not collide in a shared store. */
+  batchId?: string;
+  now?: () => number;
+}
+
+/** Runs the pipeline over every tender, one after another, and reports each outcome. */
+export async function runBatch({
+  tenders,
+  models,
+  checkpointer,
+  onProgress = () => {},
+  batchId = 'batch',
+  now = () => performance.now(),
+}: RunBatchOptions): Promise<TenderReport[]> {
+  const agent = createAgent({
+    machine: tenderPipeline,
+    models: { classifier: models.classifier, writer: models.writer },
+    ...(checkpointer ? { checkpointer } : {}),
+    limits: { maxModelCalls: 20, maxSteps: 100 },
+  });
+  agent.events.on('state.enter', ({ state }) => onProgress(`    → ${state}`));
+  agent.events.on('llm.call.reask', ({ reason }) => onProgress(`      ↺ re-asked: ${reason}`));
+  agent.events.on('tool.call.end', ({ tool, latencyMs }) =>
+    onProgress(`      ⚙ ${tool} (${latencyMs} ms)`),
+  );
+  agent.events.on('tool.call.invalid', ({ message }) =>
+    onProgress(`      ✗ invalid call sent back: ${message}`),
+  );
+  agent.events.on('tool.call.error', ({ tool, error }) =>
+    onProgress(`      ✗ ${tool}: ${error.message}`),
+  );
+  const reports: TenderReport[] = [];
+  for (const [index, tender] of tenders.entries()) {
+    onProgress(`[${index + 1}/${tenders.length}] ${tender.id} ${tender.title}`);
+    const started = now();
+    const outcome = await agent.run({ threadId: `${batchId}:${tender.id}`, input: { tender } });
+    const report = reportOf(tender, outcome, now() - started);
+    onProgress(`    = ${report.outcome}: ${report.stopReason}`);
+    reports.push(report);
+  }
+  return reports;
+}
+
+function reportOf(
+  tender: Tender,
+  outcome: RunOutcome<{ outcome: TenderOutcome; stopReason: string }>,
+  ms: number,
+): TenderReport {
+  const { usage } = outcome;
+  const base = {
+    tenderId: tender.id,
+    title: tender.title,
+    tokens: usage.inputTokens + usage.outputTokens,
+    modelCalls: usage.modelCalls,
+    costUsd: usage.costUsd,
+    ms: Math.round(ms),
+  };
+  switch (outcome.status) {
+    case 'done':
+      return { ...base, outcome: outcome.output.outcome, stopReason: outcome.output.stopReason };
+    case 'failed':
+      return {
+        ...base,
+        outcome: 'failed',
+        stopReason: `${outcome.error.code}: ${outcome.error.message}`,
+      };
+    case 'limit':
+      return {
+        ...base,
+        outcome: 'limit',
+        stopReason: `${outcome.limit.limit} reached (${outcome.limit.max})`,
+      };
+    case 'waiting':
+      return { ...base, outcome: 'waiting', stopReason: 'waiting for a human' };
+    case 'stopped':
+      return { ...base, outcome: 'stopped', stopReason: 'stopped' };
+  }
+}

@@ -1,0 +1,86 @@
+import type { Tender } from './schemas';
+
+/** Ten sample tenders that, on the demo model, take every path through the pipeline. */
+export const sampleTenders: Tender[] = [
+  {
+    id: 'T-101',
+    title: 'Quay wall renovation, berths 4-7',
+    buyer: 'Port of Antwerp',
+    description:
+      'Structural renovation of 600 m of quay wall including anchoring and scour protection.',
+    budgetEur: 4_800_000,
+    deadline: '2027-02-15',
+  },
+  {
+    id: 'T-102',
+    title: 'Office cleaning services',
+    buyer: 'Municipality of Delft',
+    description: 'Daily cleaning of three office buildings for four years.',
+    budgetEur: 900_000,
+    deadline: '2027-01-10',
+  },
+  {
+    id: 'T-103',
+    title: 'Pedestrian bridge inspection programme',
+    buyer: 'City of Rotterdam',
+    description: 'Condition inspections and load assessments of 42 pedestrian bridges.',
+    budgetEur: 650_000,
+    deadline: '2027-03-01',
+  },
+  {
+    id: 'T-104',
+    title: 'Stormwater pumping station upgrade',
+    buyer: 'Region Skåne',
+    description: 'Mechanical and electrical upgrade of two stormwater pumping stations.',
+    budgetEur: 2_100_000,
+    deadline: '2027-02-20',
+  },
+  {
+    id: 'T-105',
+    title: 'IT helpdesk outsourcing',
+    buyer: 'Province of Utrecht',
+    description: 'First- and second-line IT support for 1,200 staff.',
+    budgetEur: 1_500_000,
+    deadline: '2027-01-31',
+  },
+  {
+    id: 'T-106',
+    title: 'Marina feasibility study',
+    buyer: 'Municipality of Veere',
+    description: 'Early feasibility study for a small marina; scope still open.',
+    budgetEur: 80_000,
+    deadline: '2027-01-20',
+  },
+  {
+    id: 'T-107',
+    title: 'Canal lock automation',
+    buyer: 'City of Rotterdam',
+    description: 'Remote operation and PLC replacement for three canal locks.',
+    budgetEur: 3_200_000,
+    deadline: '2027-04-12',
+  },
+  {
+    id: 'T-108',
+    title: 'Sewer network hydraulic modelling',
+    buyer: 'Port of Antwerp',
+    description: 'Hydraulic model of the port sewer network with climate scenarios.',
+    budgetEur: 420_000,
+    deadline: '2027-02-28',
+  },
+  {
+    id: 'T-109',
+    title: 'Staff canteen catering',
+    buyer: 'Region Skåne',
+    description: 'Catering for two staff canteens.',
+    budgetEur: 700_000,
+    deadline: '2027-01-15',
+  },
+  {
+    id: 'T-110',
+    title: 'Flood barrier maintenance contract',
+    buyer: 'Port of Antwerp',
+    description: 'Five-year maintenance of a storm surge barrier.',
+    budgetEur: 5_500_000,
+    deadline: '2027-05-30',
+  },
+];

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import { createAgent } from '../agent/create-agent';
+import { scriptedModel } from '../testing/scripted-model';
+import { agentActor } from './agent-actor';
+import { humanWait } from './human-wait';
+import { structuredCall } from './structured-call';
+
+const summary = z.object({ summary: z.string() });
+
+const researcher = setup({
+  types: { input: {} as { topic: string }, context: {} as { topic: string; summary?: string } },
+  actors: {
+    summarise: structuredCall({
+      model: 'fast',
+      schema: summary,
+      prompt: (topic: string) => `Summarise ${topic}`,
+    }),
+    review: humanWait({
+      prompt: (text: string) => `Approve "${text}"?`,
+      reply: z.object({ ok: z.boolean() }),
+    }),
+  },
+}).createMachine({
+  id: 'researcher',
+  context: ({ input }) => ({ topic: input.topic }),
+  initial: 'writing',
+  states: {
+    writing: {
+      invoke: {
+        src: 'summarise',
+        input: ({ context }) => context.topic,
+        onDone: [
+          {
+            guard: ({ context }) => context.topic === 'sensitive',
+            target: 'reviewing',
+            actions: assign({ summary: ({ event }) => event.output.summary }),
+          },
+          { target: 'done', actions: assign({ summary: ({ event }) => event.output.summary }) },
+        ],
+      },
+    },
+    reviewing: {
+      invoke: { src: 'review', input: ({ context }) => context.summary ?? '', onDone: 'done' },
+    },
+    done: { type: 'final' },
+  },
+  output: ({ context }) => ({ summary: context.summary }),
+});
+
+function supervisor(output: z.ZodType = summary) {
+  return setup({
+    types: { input: {} as { topic: unknown }, context: {} as { topic: unknown; result?: unknown } },
+    actors: {
+      research: agentActor({ machine: researcher, input: z.object({ topic: z.string() }), output }),
+    },
+  }).createMachine({
+    id: 'supervisor',
+    context: ({ input }) => ({ topic: input.topic }),
+    initial: 'delegating',
+    states: {
+      delegating: {
+        invoke: {
+          src: 'research',
+          input: ({ context }) => ({ topic: context.topic as string }),
+          onDone: { target: 'done', actions: assign({ result: ({ event }) => event.output }) },
+        },
+      },
+      done: { type: 'final' },
+    },
+    output: ({ context }) => context.result,
+  });
+}
+
+describe('agentActor', () => {
+  it('runs a child agent and returns its checked output as done, with its usage', async () => {
+    const model = scriptedModel({ responses: [{ json: { summary: 'short' } }] });
+    const agent = createAgent({ machine: supervisor(), models: { fast: model } });
+    const outcome = await agent.run({ threadId: 'sup', input: { topic: 'tides' } });
+    expect(outcome.status === 'done' && outcome.output).toMatchObject({
+      status: 'done',
+      output: { summary: 'short' },
+    });
+    expect(outcome.usage.modelCalls).toBe(1);
+  });
+
+  it('reports invalid input as failed without starting the child', async () => {
+    const model = scriptedModel({ responses: [] });
+    const agent = createAgent({ machine: supervisor(), models: { fast: model } });
+    const outcome = await agent.run({ input: { topic: 42 } });
+    expect(outcome.status === 'done' && outcome.output).toMatchObject({
+      status: 'failed',
+      error: { code: 'agent.invalid_input' },
+    });
+    expect(model.requests).toHaveLength(0);
+  });
+
+  it('reports output that breaks the schema as failed, never as done', async () => {
+    const model = scriptedModel({ responses: [{ json: { summary: 'short' } }] });
+    const strict = z.object({ summary: z.string().min(50) });
+    const agent = createAgent({ machine: supervisor(strict), models: { fast: model } });
+    const outcome = await agent.run({ input: { topic: 'tides' } });
+    expect(outcome.status === 'done' && outcome.output).toMatchObject({
+      status: 'failed',
+      error: { code: 'agent.invalid_output' },
+    });
+  });
+
+  it('leaves the parent waiting while the child waits, and answers through the parent', async () => {
+    const model = scriptedModel({ responses: [{ json: { summary: 'draft' } }] });
+    const agent = createAgent({ machine: supervisor(), models: { fast: model } });
+    const handle = agent.start({ threadId: 'p', input: { topic: 'sensitive' } });
+    const waiting = await handle.result();
+    expect(waiting.status).toBe('waiting');
+    expect(handle.waits().map((wait) => wait.prompt)).toEqual(['Approve "draft"?']);
+    handle.reply({ ok: true });
+    const done = await handle.result();
+    expect(done.status === 'done' && done.output).toMatchObject({
+      status: 'done',
+      output: { summary: 'draft' },
+    });
+  });
+});

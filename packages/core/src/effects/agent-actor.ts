@@ -1,0 +1,162 @@
+import type { AnyStateMachine, PromiseActorLogic } from 'xstate';
+import type { z } from 'zod';
+import type { AgentRuntime } from '../agent/agent-runtime';
+import { effectSpecsOf, machineVersionOf } from '../agent/inspect-machine';
+import { Run } from '../agent/run';
+import type { LimitInfo, RunOutcome } from '../agent/types';
+import type { SerializedError } from '../errors/agentchart-error';
+import { RunError } from '../errors/run-error';
+import type { RunUsage } from '../journal/types';
+import { createEffectLogic } from './create-effect-logic';
+import type { EffectScope } from './effect-scope';
+
+/**
+ * What a child agent ended in. A supervisor switches on `status`: only `done` carries an
+ * output, and that output has passed the child's output schema.
+ */
+export type AgentResult<TOutput> =
+  | { status: 'done'; output: TOutput; usage: RunUsage }
+  | { status: 'failed'; error: SerializedError; usage: RunUsage }
+  | { status: 'limit'; limit: LimitInfo; usage: RunUsage }
+  | { status: 'stopped'; usage: RunUsage };
+
+/** Options of {@link agentActor}. */
+export interface AgentActorOptions<TInput extends z.ZodType, TOutput extends z.ZodType> {
+  /** The child agent's machine, made with `setup()`; its effects use the parent's models. */
+  machine: AnyStateMachine;
+  /** The child's input, checked before it starts. */
+  input: TInput;
+  /** The child's output, checked before the parent sees it. */
+  output: TOutput;
+}
+
+/**
+ * Actor logic that runs another agent as a child: its own thread (`<parent>/<effect key>`)
+ * with its own checkpoints and journal, the parent's models and storage, zod-checked input
+ * and output, and an explicit {@link AgentResult}. A child waiting for a human leaves the
+ * parent waiting too; the parent's handle lists and answers the child's waits.
+ *
+ * @example
+ * ```ts
+ * setup({ actors: { research: agentActor({ machine: researcher, input: z.string(), output: report }) } })
+ * // onDone: ({ event }) => event.output.status === 'done' ? event.output.output : ...
+ * ```
+ */
+export function agentActor<TInput extends z.ZodType, TOutput extends z.ZodType>(
+  options: AgentActorOptions<TInput, TOutput>,
+): PromiseActorLogic<AgentResult<z.output<TOutput>>, z.input<TInput>> {
+  const childSpecs = [...effectSpecsOf(options.machine).values()];
+  const machineVersion = machineVersionOf(options.machine);
+  return createEffectLogic(
+    {
+      kind: 'agent',
+      modelAliases: childSpecs.flatMap((spec) => spec.modelAliases),
+      tools: childSpecs.flatMap((spec) => spec.tools),
+      blocksRest: true,
+      schemas: [],
+    },
+    async (scope, input: z.input<TInput>) => {
+      const parsedInput = options.input.safeParse(input);
+      if (!parsedInput.success) {
+        const error = new RunError('agent.invalid_input', {
+          message: `Child agent "${options.machine.id}" was invoked with input that does not match its input schema; it did not start.`,
+          issues: parsedInput.error.issues,
+          details: { input },
+        });
+        return { status: 'failed', error: error.toJSON(), usage: emptyUsageOf(scope) };
+      }
+      const runtime: AgentRuntime = {
+        ...scope.run.runtime,
+        machine: options.machine,
+        machineVersion,
+      };
+      const child = await startOrResumeChild(scope, runtime, parsedInput.data);
+      const outcome = await untilFinished(scope, child);
+      addUsage(scope.run.state.usage, outcome.usage);
+      if (outcome.status !== 'done') return outcome as AgentResult<z.output<TOutput>>;
+      const parsedOutput = options.output.safeParse(outcome.output);
+      if (!parsedOutput.success) {
+        const error = new RunError('agent.invalid_output', {
+          message: `Child agent "${options.machine.id}" finished with output that does not match its output schema; it is reported as failed, not done.`,
+          issues: parsedOutput.error.issues,
+          details: { output: outcome.output },
+        });
+        return { status: 'failed', error: error.toJSON(), usage: outcome.usage };
+      }
+      return { status: 'done', output: parsedOutput.data, usage: outcome.usage };
+    },
+  );
+}
+
+async function startOrResumeChild(scope: EffectScope, runtime: AgentRuntime, input: unknown) {
+  const threadId = `${scope.threadId}/${scope.key}`;
+  const checkpoint = await runtime.checkpointer.latest(threadId);
+  const child = checkpoint
+    ? new Run(runtime, threadId, {
+        state: checkpoint.run,
+        snapshot: checkpoint.snapshot,
+        version: checkpoint.version,
+      })
+    : new Run(runtime, threadId, {
+        state: Run.initialState(input, runtime.clock.now()),
+        version: 0,
+      });
+  child.start(checkpoint !== undefined);
+  return child;
+}
+
+/**
+ * Waits for the child's final outcome. While the child waits for a human, the parent's
+ * effect is idle and the child's waits are listed (and answered) through the parent.
+ */
+async function untilFinished(scope: EffectScope, child: Run): Promise<RunOutcome> {
+  const onAbort = () => void child.stop();
+  scope.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      const outcome = await child.result();
+      if (outcome.status !== 'waiting') return outcome;
+      await forwardWaits(scope, child);
+    }
+  } finally {
+    scope.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Lists the child's waits on the parent until one is answered; the parent idles meanwhile. */
+function forwardWaits(scope: EffectScope, child: Run): Promise<void> {
+  return new Promise((resolve) => {
+    const removals = child.waits().map((wait) =>
+      scope.run.addWait({
+        ...wait,
+        accept: (value) => {
+          child.reply(value, wait.waitId);
+          for (const remove of removals) remove();
+          scope.setIdle(false);
+          resolve();
+        },
+      }),
+    );
+    scope.setIdle(true);
+  });
+}
+
+function addUsage(target: RunUsage, extra: RunUsage): void {
+  target.inputTokens += extra.inputTokens;
+  target.outputTokens += extra.outputTokens;
+  target.costUsd += extra.costUsd;
+  target.modelCalls += extra.modelCalls;
+  target.toolCalls += extra.toolCalls;
+}
+
+function emptyUsageOf(scope: EffectScope): RunUsage {
+  return {
+    ...scope.run.state.usage,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    modelCalls: 0,
+    toolCalls: 0,
+    steps: 0,
+  };
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { runEffect } from '../testing/run-effect';
+import { scriptedModel } from '../testing/scripted-model';
+import { structuredCall } from './structured-call';
+
+const rating = z.object({
+  score: z.number().int().min(0).max(10),
+  risks: z.array(z.string()).min(1),
+});
+const call = (maxReasks?: number) =>
+  structuredCall({
+    model: 'm',
+    schema: rating,
+    prompt: (text: string) => `Rate: ${text}`,
+    ...(maxReasks === undefined ? {} : { maxReasks }),
+  });
+
+describe('structuredCall', () => {
+  it('extracts JSON from a chatty fenced answer', async () => {
+    const model = scriptedModel({
+      responses: [
+        'Sure! Here you go:\n```json\n{"score": 8, "risks": ["timeline"]}\n```\nAnything else?',
+      ],
+    });
+    const { output } = await runEffect(call(), 'bid', { models: { m: model } });
+    expect(output).toEqual({ score: 8, risks: ['timeline'] });
+  });
+
+  it('re-asks with the zod issues and accepts a corrected answer', async () => {
+    const model = scriptedModel({
+      responses: [{ json: { score: 11, risks: [] } }, { json: { score: 7, risks: ['budget'] } }],
+    });
+    const { output } = await runEffect(call(), 'bid', { models: { m: model } });
+    expect(output).toEqual({ score: 7, risks: ['budget'] });
+    const reask = model.requests[1]?.messages.at(-1);
+    expect(reask?.role).toBe('user');
+    expect(reask?.content).toContain('score');
+    expect(reask?.content).toContain('risks');
+  });
+
+  it('fails with output.invalid and the zod issues after the last re-ask', async () => {
+    const model = scriptedModel({ handler: () => ({ json: { score: 'high' } }) });
+    const { error } = await runEffect(call(1), 'bid', { models: { m: model } });
+    expect(model.requests).toHaveLength(2);
+    expect(error.code).toBe('output.invalid');
+    expect(error.issues.map((issue: { path: string[] }) => issue.path[0])).toEqual([
+      'score',
+      'risks',
+    ]);
+  });
+
+  it('treats a refusal as output.refused, not a parse error, and does not re-ask', async () => {
+    const model = scriptedModel({
+      responses: [{ refusal: 'I cannot help with that.', finishReason: 'refusal' }],
+    });
+    const { error } = await runEffect(call(), 'bid', { models: { m: model } });
+    expect(error.code).toBe('output.refused');
+    expect(model.requests).toHaveLength(1);
+  });
+
+  it('treats finish_reason=length as output.truncated', async () => {
+    const model = scriptedModel({
+      responses: [{ content: '{"score": 8, "ri', finishReason: 'length' }],
+    });
+    const { error } = await runEffect(call(), 'bid', { models: { m: model } });
+    expect(error.code).toBe('output.truncated');
+    expect(model.requests).toHaveLength(1);
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { runEffect } from '../testing/run-effect';
+import { defineTool } from '../tools/define-tool';
+import { toolCall } from './tool-call';
+
+describe('toolCall', () => {
+  it('validates input before executing and passes a stable idempotency key', async () => {
+    const keys: string[] = [];
+    const send = defineTool({
+      name: 'send',
+      description: 'Sends a message.',
+      input: z.object({ to: z.email() }),
+      output: z.object({ id: z.string() }),
+      effect: 'unsafe',
+      execute: async (_input, { idempotencyKey }) => {
+        keys.push(idempotencyKey);
+        return { id: 'm1' };
+      },
+    });
+    expect((await runEffect(toolCall(send), { to: 'a@b.co' })).output).toEqual({ id: 'm1' });
+    const invalid = await runEffect(toolCall(send), { to: 'not an email' });
+    expect(invalid.error.code).toBe('tool.invalid_arguments');
+    expect(invalid.error.issues[0].path).toEqual(['to']);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^.+:effect-under-test\.running:invocation\[0\]|#0\/0:tool:send$/);
+  });
+
+  it('fails with tool.invalid_output when the tool breaks its output contract', async () => {
+    const broken = defineTool({
+      name: 'broken',
+      description: 'Returns the wrong shape.',
+      input: z.object({}),
+      output: z.object({ total: z.number() }),
+      effect: 'pure',
+      execute: async () => ({ total: 'many' }) as never,
+    });
+    const { error } = await runEffect(toolCall(broken), {});
+    expect(error.code).toBe('tool.invalid_output');
+    expect(error.issues[0].path).toEqual(['total']);
+  });
+
+  it('times out a tool that ignores its signal, and aborts the signal it was given', async () => {
+    let aborted = false;
+    const slow = defineTool({
+      name: 'slow',
+      description: 'Never finishes.',
+      input: z.object({}),
+      output: z.object({}),
+      effect: 'pure',
+      timeoutMs: 20,
+      execute: (_input, { signal }) => {
+        signal.addEventListener('abort', () => {
+          aborted = true;
+        });
+        return new Promise(() => {});
+      },
+    });
+    const { error } = await runEffect(toolCall(slow), {});
+    expect(error.code).toBe('tool.timeout');
+    expect(aborted).toBe(true);
+  });
+});

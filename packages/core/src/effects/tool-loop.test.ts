@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { runEffect } from '../testing/run-effect';
+import { scriptedModel } from '../testing/scripted-model';
+import { defineTool } from '../tools/define-tool';
+import { toolLoop } from './tool-loop';
+
+function tools() {
+  const executed: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const lookup = defineTool({
+    name: 'lookup',
+    description: 'Looks up a city population.',
+    input: z.object({ city: z.string() }),
+    output: z.object({ population: z.number() }),
+    effect: 'pure',
+    execute: async ({ city }) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      executed.push(city);
+      return { population: city.length * 1000 };
+    },
+  });
+  const failing = defineTool({
+    name: 'failing',
+    description: 'Always fails.',
+    input: z.object({}),
+    output: z.object({}),
+    effect: 'pure',
+    execute: async () => {
+      throw new Error('backend down');
+    },
+  });
+  return { lookup, failing, executed, maxInFlight: () => maxInFlight };
+}
+
+const loop = (
+  t: ReturnType<typeof tools>,
+  options: { maxSteps?: number; onToolError?: 'report' | 'fail' } = {},
+) => toolLoop({ model: 'm', tools: [t.lookup, t.failing], prompt: (q: string) => q, ...options });
+
+describe('toolLoop', () => {
+  it('runs independent tool calls in parallel and returns the final answer', async () => {
+    const t = tools();
+    const model = scriptedModel({
+      responses: [
+        {
+          toolCalls: [
+            { name: 'lookup', arguments: { city: 'Oslo' } },
+            { name: 'lookup', arguments: { city: 'Lima' } },
+          ],
+        },
+        'Oslo and Lima have 4000 people each.',
+      ],
+    });
+    const { output } = await runEffect(loop(t), 'populations?', { models: { m: model } });
+    expect(output).toMatchObject({
+      content: 'Oslo and Lima have 4000 people each.',
+      steps: 2,
+      toolCalls: 2,
+    });
+    expect(t.executed.sort()).toEqual(['Lima', 'Oslo']);
+    expect(t.maxInFlight()).toBe(2);
+    const toolMessages = model.requests[1]?.messages.filter((m) => m.role === 'tool');
+    expect(toolMessages?.map((m) => m.content)).toEqual([
+      '{"population":4000}',
+      '{"population":4000}',
+    ]);
+  });
+
+  it('sends invalid arguments back with the issues and never executes them', async () => {
+    const t = tools();
+    const model = scriptedModel({
+      responses: [
+        { toolCalls: [{ name: 'lookup', arguments: '{"town": "Oslo"' }] },
+        { toolCalls: [{ name: 'lookup', arguments: { town: 'Oslo' } }] },
+        { toolCalls: [{ name: 'lookup', arguments: { city: 'Oslo' } }] },
+        'done',
+      ],
+    });
+    const { output } = await runEffect(loop(t), 'q', { models: { m: model } });
+    expect(output).toMatchObject({ content: 'done', toolCalls: 1 });
+    expect(t.executed).toEqual(['Oslo']);
+    expect(model.requests[1]?.messages.at(-1)?.content).toContain('not valid JSON');
+    expect(model.requests[2]?.messages.at(-1)?.content).toContain('city');
+  });
+
+  it('fails with tool.invalid_arguments when invalid calls exceed the bound', async () => {
+    const t = tools();
+    const model = scriptedModel({
+      handler: () => ({ toolCalls: [{ name: 'nope', arguments: {} }] }),
+    });
+    const { error } = await runEffect(loop(t), 'q', { models: { m: model } });
+    expect(error.code).toBe('tool.invalid_arguments');
+    expect(model.requests).toHaveLength(4);
+    expect(t.executed).toEqual([]);
+  });
+
+  it('stops a loop that repeats the same call', async () => {
+    const t = tools();
+    const model = scriptedModel({
+      handler: () => ({ toolCalls: [{ name: 'lookup', arguments: { city: 'Rome' } }] }),
+    });
+    const { error } = await runEffect(loop(t, { maxSteps: 20 }), 'q', { models: { m: model } });
+    expect(error.code).toBe('loop.repeated_call');
+    expect(t.executed).toEqual(['Rome', 'Rome']);
+  });
+
+  it('fails with loop.step_limit when the model never answers', async () => {
+    const t = tools();
+    let n = 0;
+    const model = scriptedModel({
+      handler: () => ({ toolCalls: [{ name: 'lookup', arguments: { city: `c${n++}` } }] }),
+    });
+    const { error } = await runEffect(loop(t, { maxSteps: 4 }), 'q', { models: { m: model } });
+    expect(error.code).toBe('loop.step_limit');
+    expect(model.requests).toHaveLength(4);
+  });
+
+  it('reports a tool error to the model, or fails the loop with onToolError: fail', async () => {
+    const t = tools();
+    const reported = scriptedModel({
+      responses: [{ toolCalls: [{ name: 'failing', arguments: {} }] }, 'recovered'],
+    });
+    const { output } = await runEffect(loop(t), 'q', { models: { m: reported } });
+    expect(output).toMatchObject({ content: 'recovered' });
+    expect(reported.requests[1]?.messages.at(-1)?.content).toContain('backend down');
+
+    const failing = scriptedModel({
+      responses: [{ toolCalls: [{ name: 'failing', arguments: {} }] }],
+    });
+    const { error } = await runEffect(loop(t, { onToolError: 'fail' }), 'q', {
+      models: { m: failing },
+    });
+    expect(error.code).toBe('tool.failed');
+  });
+
+  it('rejects two tools with the same name at definition', () => {
+    const t = tools();
+    expect(() => toolLoop({ model: 'm', tools: [t.lookup, t.lookup], prompt: () => 'q' })).toThrow(
+      /two tools are named "lookup"/,
+    );
+  });
+});

@@ -1,0 +1,43 @@
+import { type AnyActorLogic, assign, setup } from 'xstate';
+import { createAgent } from '../agent/create-agent';
+import type { AgentOptions, RunOutcome } from '../agent/types';
+
+/** What {@link runEffect} reports: the outcome and, when the effect failed, its error. */
+export interface RunEffectResult {
+  outcome: RunOutcome<{ result?: unknown; error?: unknown }>;
+}
+
+/**
+ * Runs one effect actor logic inside a minimal agent (invoke → done | failed) and returns
+ * its output or its error: the shortest way to test an effect the way a chart sees it.
+ */
+export async function runEffect(
+  logic: AnyActorLogic,
+  input: unknown,
+  options: Omit<AgentOptions<never>, 'machine'> = {},
+): Promise<{ output?: unknown; error?: any; outcome: RunOutcome }> {
+  const machine = setup({
+    types: { context: {} as { result?: unknown; error?: unknown } },
+    actors: { effect: logic },
+  }).createMachine({
+    id: 'effect-under-test',
+    context: {},
+    initial: 'running',
+    states: {
+      running: {
+        invoke: {
+          src: 'effect',
+          input: () => input,
+          onDone: { target: 'done', actions: assign({ result: ({ event }) => event.output }) },
+          onError: { target: 'done', actions: assign({ error: ({ event }) => event.error }) },
+        },
+      },
+      done: { type: 'final' },
+    },
+    output: ({ context }) => context,
+  });
+  const agent = createAgent({ ...options, machine } as AgentOptions<typeof machine>);
+  const outcome = await agent.run({ input: undefined });
+  const output = outcome.status === 'done' ? outcome.output : undefined;
+  return { output: output?.result, error: output?.error, outcome };
+}
