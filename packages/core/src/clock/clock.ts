@@ -24,6 +24,9 @@ export const randomId: IdGenerator = () => globalThis.crypto.randomUUID();
 /** A source of randomness in [0, 1), injected for jitter so tests can pin it. */
 export type Random = () => number;
 
+/** The platform's randomness; inject another for deterministic tests. */
+export const systemRandom: Random = () => Math.random();
+
 /** Waits `ms` on `clock`, rejecting with the signal's reason when it aborts. */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -88,7 +88,14 @@ export async function callModelWithRetries(
     const startedAt = clock.now();
     let error: ModelCallError;
     try {
-      const response = await runAttemptOf(options);
+      const response = await runAttempt({
+        model,
+        request: options.request,
+        signal: scope.signal,
+        timeoutMs: settings.attemptTimeoutMs,
+        clock,
+        onToken: options.onToken,
+      });
       permit.success();
       guards.budget?.recordSuccess();
       reservation?.settle(response.usage.inputTokens + response.usage.outputTokens);
@@ -154,24 +161,6 @@ export async function callModelWithRetries(
       throw stopError() ?? aborted;
     }
   }
-}
-
-function runAttemptOf({
-  model,
-  request,
-  scope,
-  settings,
-  clock,
-  onToken,
-}: CallModelWithRetriesOptions) {
-  return runAttempt({
-    model,
-    request,
-    signal: scope.signal,
-    timeoutMs: settings.attemptTimeoutMs,
-    clock,
-    onToken,
-  });
 }
 
 /** Reserves rate limiter capacity and waits for it, within the call's deadline. */

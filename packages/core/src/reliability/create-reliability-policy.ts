@@ -3,7 +3,7 @@
  * The reliability layer every model call goes through: retries, deadlines, breakers, rate
  * limits and a retry budget, in one place.
  */
-import { type Random, systemClock } from '../clock/clock';
+import { systemClock, systemRandom } from '../clock/clock';
 import { DefinitionError } from '../errors/definition-error';
 import type { ModelCallError } from '../model/model-call-error';
 import { callModelWithRetries, type RetrySettings } from './call-model-with-retries';
@@ -17,7 +17,6 @@ import type { ReliabilityPolicy, ReliabilityPolicyOptions } from './types';
 import { maxTimerMs, validateNumberOption } from './validate-option';
 
 // The one place core reads platform randomness; tests and replays inject `random`.
-const platformRandom: Random = () => Math.random();
 
 const owner = 'createReliabilityPolicy';
 
@@ -55,7 +54,7 @@ export function createReliabilityPolicy({
   rateLimitByEndpoint = {},
   retryBudget = {},
   clock = systemClock,
-  random = platformRandom,
+  random = systemRandom,
 }: ReliabilityPolicyOptions = {}): ReliabilityPolicy {
   validateNumberOption(owner, 'maxAttempts', maxAttempts, {
     min: 1,

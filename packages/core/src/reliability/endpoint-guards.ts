@@ -64,10 +64,15 @@ export function createEndpointGuardRegistry({
   return {
     guardsFor,
     status(endpoint) {
-      const { breaker: endpointBreaker, budget } = guardsFor(endpoint);
+      // Read without creating: asking about an endpoint must not allocate guards for it.
+      const found = guards.get(endpoint);
       return {
-        breaker: endpointBreaker.state,
-        retryTokens: budget?.tokens ?? Number.POSITIVE_INFINITY,
+        breaker: found?.breaker.state ?? 'closed',
+        retryTokens: found
+          ? (found.budget?.tokens ?? Number.POSITIVE_INFINITY)
+          : retryBudget
+            ? retryBudget.maxTokens
+            : Number.POSITIVE_INFINITY,
       };
     },
   };

@@ -2,7 +2,7 @@ import type { Clock } from '../clock/clock';
 import { ModelCallError } from '../model/model-call-error';
 import { TokenBucket } from './token-bucket';
 import type { RateLimitOptions } from './types';
-import { validateNumberOption } from './validate-option';
+import { maxTimerMs, validateNumberOption } from './validate-option';
 
 const minuteMs = 60_000;
 
@@ -107,7 +107,7 @@ export class RateLimiter {
         : requestDelay >= tokenDelay
           ? `${this.#requestsPerMinute} requests per minute reached`
           : `${this.#tokensPerMinute} tokens per minute reached (this call needs ${estimatedTokens})`;
-    if (delayMs > this.#maxWaitMs) {
+    if (delayMs > Math.min(this.#maxWaitMs, maxTimerMs)) {
       throw new ModelCallError({
         kind: 'rate_limiter_timeout',
         endpoint: this.#endpoint,

@@ -1,5 +1,6 @@
 import type { Random } from '../clock/clock';
 import { ModelCallError } from '../model/model-call-error';
+import { maxTimerMs } from './validate-option';
 
 /** Options of {@link fullJitterBackoff}. */
 export interface FullJitterBackoffOptions {
@@ -57,7 +58,8 @@ export function planRetryDelay({
   if (hint === undefined || !Number.isFinite(hint) || hint < 0) {
     return { delayMs: fullJitterBackoff({ retry: attempt, ...backoff }), source: 'backoff' };
   }
-  if (hint > maxRetryAfterMs) {
+  // A hint past what a timer can wait would fire at once on Node: treat it as too long too.
+  if (hint > Math.min(maxRetryAfterMs, maxTimerMs)) {
     throw new ModelCallError({
       kind: 'retry_hint_too_long',
       endpoint: error.endpoint,
