@@ -24,6 +24,7 @@ export {
   randomId,
   sleep,
   systemClock,
+  systemRandom,
 } from './clock/clock';
 export {
   type AgentActorOptions,
@@ -87,11 +88,23 @@ export type {
   Usage,
 } from './model/types';
 export { type ExtractJsonResult, extractJson } from './output/extract-json';
+export { createReliabilityPolicy } from './reliability/create-reliability-policy';
 export {
+  type CircuitBreakerOptions,
+  type CircuitState,
+  type EndpointStatus,
   type ModelCallOptions,
   type ModelCallPolicy,
   type ModelCallResult,
   type ModelRetryInfo,
+  type RateLimitOptions,
+  type ReliabilityEvent,
+  type ReliabilityEventListener,
+  type ReliabilityEventPayloads,
+  type ReliabilityEventType,
+  type ReliabilityPolicy,
+  type ReliabilityPolicyOptions,
+  type RetryBudgetOptions,
   singleAttemptPolicy,
 } from './reliability/types';
 export { defineTool } from './tools/define-tool';
