@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { parseRetryAfter } from './parse-retry-after';
+
+const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+describe('parseRetryAfter', () => {
+  it('prefers retry-after-ms, which OpenAI sends with millisecond precision', () => {
+    expect(
+      parseRetryAfter(new Headers({ 'retry-after-ms': '1500', 'retry-after': '2' }), now),
+    ).toBe(1500);
+  });
+
+  it('reads Retry-After as seconds, fractions included', () => {
+    expect(parseRetryAfter(new Headers({ 'retry-after': '3' }), now)).toBe(3000);
+    expect(parseRetryAfter(new Headers({ 'retry-after': '0.5' }), now)).toBe(500);
+  });
+
+  it('reads Retry-After as an HTTP date, and a past date as no wait', () => {
+    const inTenSeconds = new Date(now + 10_000).toUTCString();
+    expect(parseRetryAfter(new Headers({ 'retry-after': inTenSeconds }), now)).toBe(10_000);
+    const past = new Date(now - 10_000).toUTCString();
+    expect(parseRetryAfter(new Headers({ 'retry-after': past }), now)).toBe(0);
+  });
+
+  it('ignores a hint it cannot read rather than guessing', () => {
+    expect(parseRetryAfter(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined();
+    expect(parseRetryAfter(new Headers({ 'retry-after-ms': '-5' }), now)).toBeUndefined();
+    expect(parseRetryAfter(new Headers(), now)).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  });
+
+  it('reads plain-object headers whatever their case', () => {
+    expect(parseRetryAfter({ 'Retry-After': '2' }, now)).toBe(2000);
+    expect(parseRetryAfter({ 'retry-after-ms': ['250'] }, now)).toBe(250);
+  });
+});

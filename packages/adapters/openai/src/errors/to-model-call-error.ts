@@ -1,0 +1,190 @@
+import { ModelCallError, type ModelErrorKind } from '@agentchart/core';
+import { type HeaderSource, parseRetryAfter } from './parse-retry-after';
+
+/** What the attempt knew when it failed, beyond the error itself. */
+export interface ModelErrorContext {
+  endpoint: string;
+  /** The caller's signal had aborted: whatever the client threw, the caller stopped the call. */
+  aborted?: boolean;
+  /** The attempt's own timeout had fired. */
+  timedOutAfterMs?: number;
+  /** For HTTP-date retry hints. */
+  now?: number;
+}
+
+interface ErrorFacts {
+  status: number | undefined;
+  headers: HeaderSource | undefined;
+  codes: string[];
+  names: string[];
+  messages: string[];
+  /** The provider's own message, without the client's decorations. */
+  providerMessage: string | undefined;
+}
+
+const asRecord = (value: unknown): Record<string, unknown> | undefined =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+
+/**
+ * Reads status, headers, codes and names along the error's chain: clients wrap what they
+ * catch (LangChain turns OpenAI's context-length 400 into a `ContextOverflowError` whose
+ * `cause` is the SDK's `BadRequestError`; fetch nests `ECONNRESET` two causes deep).
+ */
+function collectFacts(error: unknown): ErrorFacts {
+  const facts: ErrorFacts = {
+    status: undefined,
+    headers: undefined,
+    codes: [],
+    names: [],
+    messages: [],
+    providerMessage: undefined,
+  };
+  let current = asRecord(error);
+  for (let depth = 0; current && depth < 6; depth++) {
+    const response = asRecord(current.response);
+    const status = current.status ?? current.statusCode ?? response?.status;
+    if (facts.status === undefined && typeof status === 'number') facts.status = status;
+    const headers = asRecord(current.headers) ?? asRecord(response?.headers);
+    if (facts.headers === undefined && headers) facts.headers = headers as HeaderSource;
+    // OpenAI's parsed body: `{ message, type, code, param }` as `error.error`.
+    const body = asRecord(current.error);
+    for (const code of [current.code, body?.code, body?.type]) {
+      if (typeof code === 'string') facts.codes.push(code);
+    }
+    if (facts.providerMessage === undefined && typeof body?.message === 'string') {
+      facts.providerMessage = body.message;
+    }
+    if (typeof current.name === 'string') facts.names.push(current.name);
+    const constructorName = (current.constructor as { name?: unknown } | undefined)?.name;
+    if (typeof constructorName === 'string') facts.names.push(constructorName);
+    if (typeof current.message === 'string') facts.messages.push(current.message);
+    current = asRecord(current.cause);
+  }
+  return facts;
+}
+
+const contextLengthPattern =
+  /context_length_exceeded|maximum context length|context window|context length|too many tokens/i;
+const connectionCodes = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+const timeoutCodes = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+// `terminated` is undici's word for a body cut mid-way; the others are Node's and the SDK's.
+const connectionMessages =
+  /^(terminated|socket hang up|fetch failed|other side closed|connection error\.?)$/i;
+
+function kindFromStatus(status: number, facts: ErrorFacts): ModelErrorKind {
+  if (status === 429) {
+    return facts.codes.includes('insufficient_quota') ? 'quota_exhausted' : 'rate_limited';
+  }
+  if (status >= 500) return 'server_error';
+  switch (status) {
+    case 400:
+    case 413:
+      return facts.codes.includes('context_length_exceeded') ||
+        facts.names.includes('ContextOverflowError') ||
+        facts.messages.some((message) => contextLengthPattern.test(message))
+        ? 'context_length'
+        : 'bad_request';
+    case 401:
+      return 'authentication';
+    case 403:
+      return 'permission';
+    case 404:
+      return 'not_found';
+    case 408:
+      return 'timeout';
+    case 409:
+      return 'conflict';
+    default:
+      return status >= 400 ? 'bad_request' : 'unknown';
+  }
+}
+
+function kindWithoutStatus(facts: ErrorFacts): ModelErrorKind {
+  if (facts.names.includes('ContextOverflowError')) return 'context_length';
+  if (facts.names.some((name) => name === 'TimeoutError' || name === 'APIConnectionTimeoutError')) {
+    return 'timeout';
+  }
+  if (facts.codes.some((code) => timeoutCodes.has(code))) return 'timeout';
+  if (facts.names.some((name) => name === 'AbortError' || name === 'APIUserAbortError')) {
+    return 'aborted';
+  }
+  if (
+    facts.names.includes('APIConnectionError') ||
+    facts.codes.some((code) => connectionCodes.has(code)) ||
+    facts.messages.some((message) => connectionMessages.test(message.trim()))
+  ) {
+    return 'connection';
+  }
+  if (facts.names.includes('SyntaxError')) return 'malformed_response';
+  return 'unknown';
+}
+
+const advice: Record<ModelErrorKind, string> = {
+  rate_limited: 'The endpoint is rate limiting; the call can be retried after a pause.',
+  quota_exhausted:
+    'The account has no quota left; add credit or raise the limit, retrying will not help.',
+  server_error: 'The provider failed; the call can be retried.',
+  timeout: 'No complete answer in time; the call can be retried, or the timeout raised.',
+  conflict: 'The provider reported a conflict; the call can be retried.',
+  connection: 'The connection failed or dropped mid-answer; the call can be retried.',
+  malformed_response: 'The answer could not be parsed; the call can be retried.',
+  bad_request: 'The provider rejected the request; fix its parameters, retrying will not help.',
+  context_length:
+    "The request exceeds the model's context window; shorten the input or lower the reserved output.",
+  authentication: 'Check the API key configured for this endpoint.',
+  permission: 'The API key lacks access to this model or endpoint.',
+  not_found: 'Check the model name and the base URL.',
+  circuit_open: 'The endpoint is failing; calls resume when its breaker closes.',
+  retry_hint_too_long: 'The server asked to wait longer than the policy allows.',
+  deadline_exceeded: "The call's deadline passed.",
+  rate_limiter_timeout: 'The local rate limiter had no capacity in time.',
+  aborted: 'The caller stopped the call.',
+  unknown: 'An unexpected error; see its cause.',
+};
+
+/**
+ * Maps anything a LangChain or OpenAI client throws onto core's {@link ModelCallError}, so
+ * the reliability policy can tell a 429 from a 401. The original error stays as `cause`.
+ */
+export function toModelCallError(error: unknown, context: ModelErrorContext): ModelCallError {
+  if (error instanceof ModelCallError) return error;
+  const facts = collectFacts(error);
+  let kind: ModelErrorKind;
+  let detail = facts.providerMessage ?? facts.messages[0] ?? String(error);
+  if (context.aborted) {
+    kind = 'aborted';
+  } else if (context.timedOutAfterMs !== undefined) {
+    kind = 'timeout';
+    detail = `no complete answer within ${context.timedOutAfterMs} ms (option timeoutMs)`;
+  } else {
+    kind =
+      facts.status === undefined ? kindWithoutStatus(facts) : kindFromStatus(facts.status, facts);
+  }
+  const status = context.aborted ? undefined : facts.status;
+  const retryAfterMs =
+    status === undefined ? undefined : parseRetryAfter(facts.headers, context.now ?? Date.now());
+  return new ModelCallError({
+    kind,
+    message: `Model call to ${context.endpoint} failed (${status ?? kind}): ${detail} ${advice[kind]}`,
+    endpoint: context.endpoint,
+    status,
+    retryAfterMs,
+    cause: error,
+  });
+}

@@ -1,0 +1,112 @@
+import { type ChatResponse, type GenerateOptions, ModelCallError } from '@agentchart/core';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
+import { toModelCallError } from '../errors/to-model-call-error';
+import { fromLangChainMessage, textOf } from '../messages/from-langchain-message';
+import type { OpenAIFunctionTool } from '../messages/to-openai-tools';
+import { startAttemptSignal } from './attempt-signal';
+
+/** One model call through a LangChain chat model. */
+export interface GenerateWithLangChainOptions {
+  model: BaseChatModel;
+  messages: BaseMessage[];
+  tools: OpenAIFunctionTool[];
+  /** Provider call options beside the signal, e.g. `response_format`. */
+  callOptions: Record<string, unknown>;
+  streaming: boolean;
+  timeoutMs: number | undefined;
+  endpoint: string;
+  generate: GenerateOptions;
+  /**
+   * Turns a failure into an answer when the client threw on a response it received whole
+   * but would not hand over (the OpenAI SDK's structured-output parsing).
+   */
+  recover?: (error: unknown) => Promise<BaseMessage | undefined>;
+}
+
+type Runnable = Pick<BaseChatModel, 'invoke' | 'stream'>;
+
+function withTools(model: BaseChatModel, tools: OpenAIFunctionTool[], endpoint: string): Runnable {
+  if (tools.length === 0) return model;
+  if (typeof model.bindTools !== 'function') {
+    throw new ModelCallError({
+      kind: 'bad_request',
+      endpoint,
+      message: `The request offers ${tools.length} tool(s), but the LangChain model behind ${endpoint} (${model.getName()}) has no bindTools. Use a model with tool calling, or a state without tools.`,
+    });
+  }
+  return model.bindTools(tools) as unknown as Runnable;
+}
+
+/** Reads OpenAI's `delta.refusal` from a chunk's raw response, then drops the raw response. */
+function takeRefusalDelta(chunk: AIMessageChunk): string {
+  const raw = chunk.additional_kwargs.__raw_response as
+    | { choices?: Array<{ delta?: { refusal?: unknown } }> }
+    | undefined;
+  // Merging raw responses chunk by chunk would concatenate their ids and timestamps.
+  delete chunk.additional_kwargs.__raw_response;
+  const refusal = raw?.choices?.[0]?.delta?.refusal;
+  return typeof refusal === 'string' ? refusal : '';
+}
+
+async function streamAnswer(
+  runnable: Runnable,
+  messages: BaseMessage[],
+  config: Record<string, unknown>,
+  onToken: ((delta: string) => void) | undefined,
+): Promise<ChatResponse> {
+  let aggregate: AIMessageChunk | undefined;
+  let refusal = '';
+  for await (const chunk of await runnable.stream(messages, config)) {
+    refusal += takeRefusalDelta(chunk);
+    const delta = textOf(chunk.content);
+    if (delta !== '') onToken?.(delta);
+    aggregate = aggregate === undefined ? chunk : aggregate.concat(chunk);
+  }
+  if (aggregate === undefined) {
+    throw new SyntaxError('The stream ended without a single chunk.');
+  }
+  return fromLangChainMessage(aggregate, refusal === '' ? undefined : refusal);
+}
+
+/**
+ * Runs one attempt of a model call through a LangChain chat model and maps the outcome onto
+ * core's contract: a {@link ChatResponse}, or a {@link ModelCallError} for every failure.
+ */
+export async function generateWithLangChain({
+  model,
+  messages,
+  tools,
+  callOptions,
+  streaming,
+  timeoutMs,
+  endpoint,
+  generate,
+  recover,
+}: GenerateWithLangChainOptions): Promise<ChatResponse> {
+  if (generate.signal.aborted) {
+    throw toModelCallError(generate.signal.reason, { endpoint, aborted: true });
+  }
+  const attempt = startAttemptSignal(generate.signal, timeoutMs);
+  try {
+    const runnable = withTools(model, tools, endpoint);
+    const config = { ...callOptions, signal: attempt.signal };
+    const response = streaming
+      ? await streamAnswer(runnable, messages, config, generate.onToken)
+      : fromLangChainMessage(await runnable.invoke(messages, config));
+    // Some clients end a stream quietly when aborted; a partial answer must not pass as whole.
+    attempt.signal.throwIfAborted();
+    return response;
+  } catch (error) {
+    const stopped = generate.signal.aborted || attempt.timedOut;
+    const recovered = !stopped && recover ? await recover(error).catch(() => undefined) : undefined;
+    if (recovered) return fromLangChainMessage(recovered);
+    throw toModelCallError(error, {
+      endpoint,
+      aborted: generate.signal.aborted,
+      timedOutAfterMs: attempt.timedOut ? timeoutMs : undefined,
+    });
+  } finally {
+    attempt.dispose();
+  }
+}

@@ -1,0 +1,123 @@
+import {
+  type ChatModel,
+  type ChatRequest,
+  DefinitionError,
+  type GenerateOptions,
+  type ModelMetadata,
+} from '@agentchart/core';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { generateWithLangChain } from '../generate/generate-with-langchain';
+import { toLangChainMessages } from '../messages/to-langchain-messages';
+import {
+  type StructuredOutputMode,
+  toOpenAIResponseFormat,
+} from '../messages/to-openai-response-format';
+import { toOpenAITools } from '../messages/to-openai-tools';
+import { resolveModelMetadata } from '../metadata/model-metadata';
+
+/** The sampling settings of one request, for a model built per call. */
+export interface LangChainModelSettings {
+  temperature?: number;
+  maxOutputTokens?: number;
+}
+
+/**
+ * A LangChain chat model, or a function that builds one per call from the request's
+ * settings: LangChain models take temperature and output limit in their constructor, so a
+ * fixed instance always uses its own.
+ */
+export type LangChainModelSource =
+  | BaseChatModel
+  | ((settings: LangChainModelSettings) => BaseChatModel);
+
+/** Options of {@link langChainChatModel}. */
+export interface LangChainChatModelOptions {
+  /** Defaults to the model's `model` or `modelName` field, else its class name. */
+  modelName?: string;
+  /** Identity for breakers and rate limits; defaults to `langchain:<class name>:<model name>`. */
+  endpoint?: string;
+  /** Context window, limits and prices; on top of the built-in entry when the name is known. */
+  metadata?: Partial<ModelMetadata>;
+  /** Limit for one attempt, from request to last streamed byte. No limit by default. */
+  timeoutMs?: number;
+  /** Stream answers: `true` always, `false` never; by default when the caller passes `onToken`. */
+  streaming?: boolean;
+  /**
+   * How structured output is asked for. The OpenAI-style `response_format` call option goes
+   * to every model (those that do not know it ignore it); `json_mode` (the default unless
+   * `metadata.supportsJsonSchema`) also puts the schema in the system prompt, so models
+   * without a response format still see it. The harness validates the answer either way.
+   */
+  structuredOutput?: StructuredOutputMode;
+}
+
+function nameOf(model: BaseChatModel): string {
+  const fields = model as unknown as { model?: unknown; modelName?: unknown };
+  if (typeof fields.model === 'string' && fields.model !== '') return fields.model;
+  if (typeof fields.modelName === 'string' && fields.modelName !== '') return fields.modelName;
+  return model.getName();
+}
+
+/**
+ * A {@link ChatModel} over any LangChain chat model (Anthropic, Gemini, Bedrock, Ollama...):
+ * tools bound with `bindTools`, messages and answers mapped as for OpenAI, failures mapped
+ * onto `ModelCallError` from the status, headers and codes the provider's error carries.
+ * Turn the provider's own retries off (usually `maxRetries: 0`): retries belong to the
+ * agent's reliability policy.
+ *
+ * @example
+ * ```ts
+ * import { ChatAnthropic } from '@langchain/anthropic';
+ *
+ * const model = langChainChatModel(
+ *   ({ temperature, maxOutputTokens }) =>
+ *     new ChatAnthropic({ model: 'claude-sonnet-4-0', temperature, maxTokens: maxOutputTokens, maxRetries: 0 }),
+ *   { metadata: { contextWindow: 200_000 } },
+ * );
+ * ```
+ */
+export function langChainChatModel(
+  source: LangChainModelSource,
+  options: LangChainChatModelOptions = {},
+): ChatModel {
+  const { timeoutMs } = options;
+  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `langChainChatModel: option timeoutMs must be a positive number of milliseconds, got ${timeoutMs}.`,
+    );
+  }
+  // A model built once for its names; the factory's models are side-effect free to construct.
+  const probe = typeof source === 'function' ? source({}) : source;
+  const modelName = options.modelName ?? nameOf(probe);
+  const endpoint = options.endpoint ?? `langchain:${probe.getName()}:${modelName}`;
+  const known = resolveModelMetadata(modelName, options.metadata);
+  const structuredOutput =
+    options.structuredOutput ??
+    (options.metadata?.supportsJsonSchema ? 'json_schema' : 'json_mode');
+  const metadata = known && { ...known, supportsJsonSchema: structuredOutput === 'json_schema' };
+
+  async function generate(request: ChatRequest, generateOptions: GenerateOptions) {
+    const format = toOpenAIResponseFormat(
+      request.responseFormat,
+      request.messages,
+      structuredOutput,
+    );
+    const model =
+      typeof source === 'function'
+        ? source({ temperature: request.temperature, maxOutputTokens: request.maxOutputTokens })
+        : source;
+    return generateWithLangChain({
+      model,
+      messages: toLangChainMessages(format.messages, 'langchain'),
+      tools: toOpenAITools(request.tools ?? []),
+      callOptions: format.responseFormat ? { response_format: format.responseFormat } : {},
+      streaming: options.streaming ?? generateOptions.onToken !== undefined,
+      timeoutMs,
+      endpoint,
+      generate: generateOptions,
+    });
+  }
+
+  return { modelName, endpoint, metadata, generate };
+}

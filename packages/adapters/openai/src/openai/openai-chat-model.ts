@@ -1,0 +1,147 @@
+import {
+  type ChatModel,
+  type ChatRequest,
+  DefinitionError,
+  type GenerateOptions,
+  type ModelMetadata,
+} from '@agentchart/core';
+import { ChatOpenAI } from '@langchain/openai';
+import { generateWithLangChain } from '../generate/generate-with-langchain';
+import { toLangChainMessages } from '../messages/to-langchain-messages';
+import {
+  type StructuredOutputMode,
+  toOpenAIResponseFormat,
+} from '../messages/to-openai-response-format';
+import { toOpenAITools } from '../messages/to-openai-tools';
+import { resolveModelMetadata } from '../metadata/model-metadata';
+import { createCompletionCapture } from './completion-capture';
+
+/** Options of {@link openAIChatModel}. */
+export interface OpenAIChatModelOptions {
+  /** The model's name as the endpoint knows it, e.g. `gpt-4o-mini` or `llama3.1:8b`. */
+  model: string;
+  /** Defaults to the `OPENAI_API_KEY` environment variable. */
+  apiKey?: string;
+  /**
+   * Any OpenAI-compatible endpoint (LM Studio, Ollama, vLLM, Groq). Defaults to the
+   * `OPENAI_BASE_URL` environment variable, then `https://api.openai.com/v1`.
+   */
+  baseURL?: string;
+  /** Limit for one attempt, from request to last streamed byte. No limit by default. */
+  timeoutMs?: number;
+  /** Context window, limits and prices; on top of the built-in entry for known OpenAI models. */
+  metadata?: Partial<ModelMetadata>;
+  /**
+   * How structured output is asked for: native `json_schema` (default) or `json_mode` for
+   * servers without it (default when `metadata.supportsJsonSchema` is false).
+   */
+  structuredOutput?: StructuredOutputMode;
+  /**
+   * Stream answers: `true` always, `false` never; by default when the caller passes
+   * `onToken`. A request with both tools and a json_schema format is always streamed.
+   */
+  streaming?: boolean;
+}
+
+const defaultBaseURL = 'https://api.openai.com/v1';
+
+function environment(name: string): string | undefined {
+  const value = process.env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function invalidOption(message: string): DefinitionError {
+  return new DefinitionError('definition.invalid_option', `openAIChatModel: ${message}`);
+}
+
+/**
+ * A {@link ChatModel} for OpenAI or any OpenAI-compatible endpoint, through ChatOpenAI from
+ * `@langchain/openai`. The client never retries (`maxRetries: 0`): retries belong to the
+ * agent's reliability policy alone, so every failure comes back at once as a typed
+ * `ModelCallError` (kind, status, retry hint).
+ *
+ * @example
+ * ```ts
+ * const model = openAIChatModel({ model: 'gpt-4o-mini' }); // key from OPENAI_API_KEY
+ * const local = openAIChatModel({
+ *   model: 'llama3.1:8b',
+ *   baseURL: 'http://localhost:11434/v1',
+ *   apiKey: 'ollama',
+ *   structuredOutput: 'json_mode',
+ *   metadata: { contextWindow: 131_072 },
+ * });
+ * ```
+ */
+export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
+  const { model, timeoutMs, streaming } = options;
+  if (typeof model !== 'string' || model.trim() === '') {
+    throw invalidOption("option model must name the model, e.g. 'gpt-4o-mini'.");
+  }
+  const baseURL = (options.baseURL ?? environment('OPENAI_BASE_URL') ?? defaultBaseURL).replace(
+    /\/+$/,
+    '',
+  );
+  if (!URL.canParse(baseURL)) {
+    throw invalidOption(`option baseURL (or OPENAI_BASE_URL) is not a URL: "${baseURL}".`);
+  }
+  const apiKey = options.apiKey ?? environment('OPENAI_API_KEY');
+  if (!apiKey) {
+    throw invalidOption(
+      `no API key for model "${model}" at ${baseURL}. Pass option apiKey or set OPENAI_API_KEY; a local server that needs no key (Ollama, LM Studio) accepts any placeholder, e.g. apiKey: 'local'.`,
+    );
+  }
+  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw invalidOption(
+      `option timeoutMs must be a positive number of milliseconds, got ${timeoutMs}.`,
+    );
+  }
+  const known = resolveModelMetadata(model, options.metadata);
+  const structuredOutput =
+    options.structuredOutput ?? (known?.supportsJsonSchema === false ? 'json_mode' : 'json_schema');
+  const metadata = known && { ...known, supportsJsonSchema: structuredOutput === 'json_schema' };
+  const endpoint = `openai:${baseURL}:${model}`;
+
+  async function generate(request: ChatRequest, generateOptions: GenerateOptions) {
+    const format = toOpenAIResponseFormat(
+      request.responseFormat,
+      request.messages,
+      structuredOutput,
+    );
+    const tools = toOpenAITools(request.tools ?? []);
+    const jsonSchema = format.responseFormat?.type === 'json_schema';
+    // Without streaming, ChatOpenAI sends a json_schema request through the SDK's parse(),
+    // which demands strict tools: OpenAI rejects strict tools whose schemas leave properties
+    // optional, and the SDK throws on invalid arguments. Streamed, the answer is the same.
+    const stream =
+      (streaming ?? generateOptions.onToken !== undefined) || (jsonSchema && tools.length > 0);
+    // Only a whole json_schema answer goes through the SDK's parse(), which may need recovering.
+    const capture = jsonSchema && !stream ? createCompletionCapture() : undefined;
+    // A new client per call: temperature and output limit are client fields in ChatOpenAI,
+    // and the capture belongs to this call alone. Connections are pooled by fetch regardless.
+    const client = new ChatOpenAI({
+      model,
+      apiKey,
+      maxRetries: 0,
+      temperature: request.temperature,
+      maxTokens: request.maxOutputTokens,
+      // Gives the raw response on the message: ChatOpenAI drops `message.refusal` otherwise.
+      __includeRawResponse: true,
+      // The harness reports every failure as a typed error; the SDK's console logging would
+      // only repeat it.
+      configuration: { baseURL, logLevel: 'off', ...(capture ? { fetch: capture.fetch } : {}) },
+    });
+    return generateWithLangChain({
+      model: client,
+      messages: toLangChainMessages(format.messages, 'openai'),
+      tools,
+      callOptions: format.responseFormat ? { response_format: format.responseFormat } : {},
+      streaming: stream,
+      timeoutMs,
+      endpoint,
+      generate: generateOptions,
+      recover: capture && (() => capture.recover()),
+    });
+  }
+
+  return { modelName: model, endpoint, metadata, generate };
+}
