@@ -46,7 +46,7 @@ export function structuredCall<TSchema extends z.ZodType, TInput = unknown>(
   options: StructuredCallOptions<TSchema, TInput>,
 ): PromiseActorLogic<z.output<TSchema>, TInput> {
   const { model, schema, schemaName = 'output', maxReasks = 2 } = options;
-  const jsonSchema = toJsonSchema(schema, `structuredCall "${schemaName}" schema`);
+  const jsonSchema = toJsonSchema(schema, `structuredCall "${schemaName}" schema`, 'output');
   return createEffectLogic(
     {
       kind: 'structured-call',

@@ -4,12 +4,20 @@ import { DefinitionError } from '../errors/definition-error';
 /**
  * The JSON Schema a model receives for a zod schema. Throws a {@link DefinitionError} naming
  * the owner when the schema has parts JSON Schema cannot express (transforms, dates, bigints).
+ *
+ * `io: 'input'` (tool arguments) describes what the schema accepts; `io: 'output'` (structured
+ * answers) closes every object with `additionalProperties: false`, which providers' strict
+ * structured-output modes require.
  */
-export function toJsonSchema(schema: z.ZodType, owner: string): Record<string, unknown> {
+export function toJsonSchema(
+  schema: z.ZodType,
+  owner: string,
+  io: 'input' | 'output' = 'input',
+): Record<string, unknown> {
   try {
     const { $schema: _ignored, ...jsonSchema } = z.toJSONSchema(schema, {
       target: 'draft-7',
-      io: 'input',
+      io,
       unrepresentable: 'throw',
     }) as Record<string, unknown>;
     return jsonSchema;

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { DefinitionError } from '../errors/definition-error';
+import { defineTool } from './define-tool';
+import { toJsonSchema } from './to-json-schema';
+
+const base = {
+  description: 'Adds two numbers.',
+  input: z.object({ a: z.number(), b: z.number() }),
+  output: z.number(),
+  effect: 'pure' as const,
+  execute: async ({ a, b }: { a: number; b: number }) => a + b,
+};
+
+describe('defineTool', () => {
+  it('makes the JSON Schema the model receives from the input schema', () => {
+    const tool = defineTool({ name: 'add', ...base });
+    expect(tool.parameters).toEqual({
+      type: 'object',
+      properties: { a: { type: 'number' }, b: { type: 'number' } },
+      required: ['a', 'b'],
+    });
+    expect(tool.timeoutMs).toBe(30_000);
+  });
+
+  it('rejects names providers refuse, empty descriptions and bad timeouts', () => {
+    expect(() => defineTool({ name: 'add numbers', ...base })).toThrow(/not accepted by model providers/);
+    expect(() => defineTool({ name: 'add', ...base, description: ' ' })).toThrow(/empty description/);
+    expect(() => defineTool({ name: 'add', ...base, timeoutMs: 0 })).toThrow(/timeoutMs 0/);
+  });
+
+  it('names the tool when its schema cannot become JSON Schema', () => {
+    const error = (() => {
+      try {
+        defineTool({ name: 'when', ...base, input: z.object({ at: z.date() }) });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(DefinitionError.isInstance(error) && error.code).toBe('definition.schema_not_convertible');
+    expect((error as Error).message).toContain('Tool "when" input');
+  });
+});
+
+describe('toJsonSchema', () => {
+  it('closes objects for structured output so strict mode can be used', () => {
+    const schema = z.object({ items: z.array(z.object({ id: z.string() })) });
+    const closed = toJsonSchema(schema, 'answer', 'output');
+    expect(closed.additionalProperties).toBe(false);
+    expect((closed.properties as any).items.items.additionalProperties).toBe(false);
+    expect(toJsonSchema(schema, 'args').additionalProperties).toBeUndefined();
+  });
+});
