@@ -1,5 +1,14 @@
 const marker = Symbol.for('agentchart.error');
 
+/** The class names from `type` up to AgentchartError: what `isInstance` checks against. */
+function lineageOf(type: Function): string[] {
+  const names: string[] = [];
+  for (let current = type; current && current !== Error; current = Object.getPrototypeOf(current)) {
+    names.push(current.name);
+  }
+  return names;
+}
+
 /** Options every {@link AgentchartError} accepts. */
 export interface AgentchartErrorOptions {
   /** What happened, what input caused it, and what to do about it. */
@@ -13,18 +22,25 @@ export interface AgentchartErrorOptions {
  * `isInstance` works across duplicate package copies, where `instanceof` does not.
  */
 export class AgentchartError<TCode extends string = string> extends Error {
-  readonly [marker] = true;
+  /** The class names of this error's lineage, so `isInstance` works across package copies. */
+  readonly [marker]: readonly string[];
   readonly code: TCode;
 
   constructor(code: TCode, { message, cause }: AgentchartErrorOptions) {
     super(message, cause === undefined ? undefined : { cause });
     this.code = code;
     this.name = new.target.name;
+    this[marker] = lineageOf(new.target);
   }
 
-  /** True for any agentchart error, whichever copy of the package created it. */
-  static isInstance(error: unknown): error is AgentchartError {
-    return typeof error === 'object' && error !== null && marker in error;
+  /**
+   * True when `error` is an instance of the class this is called on (`RunError.isInstance`
+   * is true only for run errors), whichever copy of the package created it.
+   */
+  static isInstance<T>(this: abstract new (...args: any[]) => T, error: unknown): error is T {
+    if (typeof error !== 'object' || error === null || !(marker in error)) return false;
+    const lineage = (error as { [marker]: unknown })[marker];
+    return Array.isArray(lineage) && lineage.includes(this.name);
   }
 
   /** A plain object for logs, events and checkpoints (errors do not survive JSON as is). */

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// The `agentchart` command.
+// In the agentchart workspace (src/ is present; the published package ships only bin/ and
+// dist/) it runs src/main.ts in a child Node with tsx's loader and the `source` export
+// condition, so workspace packages are used from source and a stale build is never run.
+// Installed from the registry it runs the built dist/main.mjs in this process.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const source = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+if (existsSync(source)) {
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=source',
+      '--import',
+      import.meta.resolve('tsx'),
+      source,
+      ...process.argv.slice(2),
+    ],
+    { stdio: 'inherit' },
+  );
+  const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const forward = (signal) => child.kill(signal);
+  for (const signal of forwarded) process.on(signal, forward);
+  child.on('error', (error) => {
+    process.stderr.write(
+      `agentchart: could not start Node for the workspace CLI: ${error.message}\n`,
+    );
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      // Die of the same signal, so callers see what happened to the command.
+      for (const name of forwarded) process.off(name, forward);
+      process.kill(process.pid, signal);
+    } else {
+      process.exit(code ?? 1);
+    }
+  });
+} else {
+  await import(new URL('../dist/main.mjs', import.meta.url).href);
+}

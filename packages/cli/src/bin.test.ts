@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../bin/agentchart.mjs', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Runs the real `agentchart` bin in a child process, as a user's shell would. */
+function agentchart(...args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('the agentchart bin', () => {
+  it('runs graph on a TypeScript module from the workspace sources and exits 0', () => {
+    const { status, stdout, stderr } = agentchart(
+      'graph',
+      'examples/tender-pipeline/src/pipeline.ts',
+    );
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+    expect(stdout).toContain('    onError(research) → failed\n');
+  });
+
+  it('exits 0 for --help', () => {
+    expect(agentchart('--help')).toMatchObject({ status: 0, stderr: '' });
+  });
+
+  it.each([
+    [['deploy'], 'agentchart: Unknown command "deploy".'],
+    [['graph', 'missing.ts'], 'agentchart: File not found: missing.ts'],
+    [['graph', 'examples/tender-pipeline/src/tools.ts'], 'exports no XState machine or agent'],
+  ])('exits 2 for %j with a message and no stack trace', (args, message) => {
+    const { status, stdout, stderr } = agentchart(...args);
+    expect({ status, stdout }).toEqual({ status: 2, stdout: '' });
+    expect(stderr).toContain(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,84 @@
+import { AgentchartError } from '@agentchart/core';
+import packageJson from '../package.json' with { type: 'json' };
+import { CliError } from './cli-error';
+import { commands, plannedCommands } from './commands/registry';
+import type { CommandContext } from './commands/types';
+
+const help = `Usage: agentchart <command> [options]
+
+Commands:
+${commands.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`).join('\n')}
+
+Options:
+  -h, --help       show this help; "agentchart <command> --help" for a command's
+  -v, --version    show the version
+
+Coming: ${Object.keys(plannedCommands).join(', ')}.
+`;
+
+/**
+ * Runs `agentchart` with the arguments after the program name and resolves to the exit
+ * code: 0 done, 1 failed, 2 used wrongly (unknown command or option, missing file, no
+ * machine). Errors a user can fix are printed as one message, without a stack trace.
+ */
+export async function runCli(args: readonly string[], context: CommandContext): Promise<number> {
+  try {
+    return await dispatch(args, context);
+  } catch (error) {
+    if (error instanceof CliError) {
+      context.stderr.write(`agentchart: ${error.message}\n`);
+      return error.exitCode;
+    }
+    // Not the user's mistake: keep everything that helps to report it.
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const code = AgentchartError.isInstance(error) ? ` (${error.code})` : '';
+    context.stderr.write(`agentchart: unexpected error${code}\n${detail}\n`);
+    return 1;
+  }
+}
+
+async function dispatch(args: readonly string[], context: CommandContext): Promise<number> {
+  const [first, ...rest] = args;
+  if (first === undefined) {
+    context.stderr.write(help);
+    return 2;
+  }
+  if (first === '-h' || first === '--help') {
+    context.stdout.write(help);
+    return 0;
+  }
+  if (first === '-v' || first === '--version') {
+    context.stdout.write(`${packageJson.version}\n`);
+    return 0;
+  }
+  if (first === 'help') {
+    const topic = rest[0];
+    const command = commands.find((candidate) => candidate.name === topic);
+    if (topic !== undefined && !command) throw unknownCommand(topic);
+    context.stdout.write(command ? command.help : help);
+    return 0;
+  }
+  if (first.startsWith('-')) {
+    throw new CliError(
+      'cli.usage',
+      `Unknown option "${first}". Put the command first: agentchart <command> [options]. Run "agentchart --help" for the commands.`,
+    );
+  }
+  const command = commands.find((candidate) => candidate.name === first);
+  if (!command) throw unknownCommand(first);
+  return command.run(rest, context);
+}
+
+function unknownCommand(name: string): CliError {
+  const planned = plannedCommands[name];
+  if (planned) {
+    return new CliError(
+      'cli.not_available',
+      `"agentchart ${name}" is not available yet: ${planned}. Run "agentchart --help" for the commands there are.`,
+    );
+  }
+  return new CliError(
+    'cli.usage',
+    `Unknown command "${name}". Commands: ${commands.map((command) => command.name).join(', ')}. Run "agentchart --help" for more.`,
+  );
+}

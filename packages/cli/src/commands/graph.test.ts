@@ -1,0 +1,128 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli';
+import { memoryContext } from '../testing';
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const pipeline = 'examples/tender-pipeline/src/pipeline.ts';
+const fixtures = 'packages/cli/src/graph/__fixtures__';
+
+async function graph(...args: string[]) {
+  const io = memoryContext({ cwd: repoRoot });
+  const exitCode = await runCli(['graph', ...args], io.context);
+  return { exitCode, stdout: io.stdout(), stderr: io.stderr() };
+}
+
+describe('agentchart graph', () => {
+  it('prints every state, invoke and transition of the tender pipeline', async () => {
+    const { exitCode, stdout, stderr } = await graph(pipeline);
+    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
+    const lines = stdout.split('\n');
+    expect(lines[0]).toBe(
+      'machine tenderPipeline (export tenderPipeline): 8 states, 4 final, 10 transitions',
+    );
+    for (const state of ['filtering  (initial)', 'rating', 'researching', 'writing']) {
+      expect(lines).toContain(`  ${state}`);
+    }
+    for (const final of ['filteredOut', 'ratedLow', 'bidReady', 'failed']) {
+      expect(lines).toContain(`  ${final}  (final)`);
+    }
+    expect(lines).toContain('    invoke filter: structured-call · model classifier');
+    expect(lines).toContain(
+      '    invoke research: tool-loop · model writer · tools buyer_history, reference_projects',
+    );
+    expect(lines).toContain('    onDone(filter) [dropped] → filteredOut');
+    expect(lines).toContain('    onDone(rate) [scoredLow] → ratedLow');
+    for (const invoke of ['filter', 'rate', 'research', 'write']) {
+      expect(lines).toContain(`    onError(${invoke}) → failed`);
+    }
+  });
+
+  it('prints a mermaid stateDiagram-v2 with the same edges', async () => {
+    const { exitCode, stdout } = await graph(pipeline, '--format', 'mermaid');
+    expect(exitCode).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toBe('stateDiagram-v2');
+    expect(lines).toContain('  [*] --> filtering');
+    expect(lines).toContain('  filtering --> filteredOut : onDone(filter) [dropped]');
+    expect(lines).toContain('  writing --> failed : onError(write)');
+    expect(lines).toContain(
+      '  researching : invoke research — tool-loop · model writer · tools buyer_history, reference_projects',
+    );
+    expect(lines).toContain('  bidReady --> [*]');
+  });
+
+  it('finds agents by their machine, lists a machine once under all its names, and picks one with --export', async () => {
+    const all = await graph(`${fixtures}/machines.ts`);
+    expect(all.exitCode).toBe(0);
+    expect(all.stdout).toContain('machine checkout (export checkout)');
+    expect(all.stdout).toContain(
+      'machine review (export reviewAgent.machine, sameReviewMachine): 4 states, 2 final, 4 transitions',
+    );
+    const one = await graph(`${fixtures}/machines.ts`, '-e', 'reviewAgent');
+    expect(one.stdout).toMatch(/^machine review \(export reviewAgent\.machine\)/);
+    expect(one.stdout).not.toContain('checkout');
+    expect(one.stdout).toContain('invoke calc (src "calculate"): tool-call · tools calculator');
+    expect(one.stdout).toContain('invoke approve: human-wait');
+  });
+
+  it.each([
+    [
+      ['missing.ts'],
+      `agentchart: File not found: missing.ts (looked for ${repoRoot}missing.ts).\n`,
+    ],
+    [
+      ['examples'],
+      'agentchart: examples is a directory; give the module file that exports the machine or agent.\n',
+    ],
+    [
+      ['examples/tender-pipeline/src/tools.ts'],
+      'agentchart: examples/tender-pipeline/src/tools.ts exports no XState machine or agent. Export the machine made with setup({ ... }).createMachine({ ... }), or the agent made with createAgent({ machine, ... }).\n',
+    ],
+    [
+      [pipeline, '--export', 'pipeline'],
+      `agentchart: ${pipeline} has no export named "pipeline". Exports with a machine: tenderPipeline.\n`,
+    ],
+    [
+      [pipeline, '--export', 'minScore'],
+      `agentchart: The export "minScore" of ${pipeline} is not an XState machine or an agent (it is a number).\n`,
+    ],
+    [
+      [],
+      'agentchart: Missing the module file. Usage: agentchart graph <module-file> [--export <name>] [--format text|mermaid]\n',
+    ],
+    [
+      [pipeline, 'other.ts'],
+      'agentchart: Unexpected argument "other.ts": graph takes one module file. Use --export to pick one machine.\n',
+    ],
+    [
+      [pipeline, '--format', 'svg'],
+      'agentchart: Unknown format "svg". Use --format text or --format mermaid.\n',
+    ],
+    [
+      [pipeline, '--colour'],
+      `agentchart: Unknown option '--colour'. Run "agentchart graph --help" for its usage.\n`,
+    ],
+    [
+      [pipeline, '--export'],
+      `agentchart: Option '-e, --export <value>' argument missing. Run "agentchart graph --help" for its usage.\n`,
+    ],
+  ])('exits 2 with one clear line for %j', async (args, message) => {
+    const { exitCode, stdout, stderr } = await graph(...args);
+    expect({ exitCode, stdout, stderr }).toEqual({ exitCode: 2, stdout: '', stderr: message });
+  });
+
+  it('exits 1 when the module throws while loading, with its message and no stack', async () => {
+    const { exitCode, stderr } = await graph(`${fixtures}/throws-on-load.ts`);
+    expect(exitCode).toBe(1);
+    expect(stderr).toBe(
+      `agentchart: Could not load ${fixtures}/throws-on-load.ts: the agent module failed to load: missing OPENAI_API_KEY\n`,
+    );
+  });
+
+  it('prints its help with --help', async () => {
+    const { exitCode, stdout } = await graph('--help');
+    expect(exitCode).toBe(0);
+    expect(stdout).toMatch(/^Usage: agentchart graph <module-file> \[--export <name>\]/);
+  });
+});

@@ -1,0 +1,105 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { CliError } from '../cli-error';
+import { describeMachine } from '../graph/describe-machine';
+import { findMachines } from '../graph/find-machines';
+import { formatMermaid } from '../graph/format-mermaid';
+import { formatText } from '../graph/format-text';
+import type { MachineGraph } from '../graph/types';
+import { parseCommandArgs } from './parse-command-args';
+import type { Command, CommandContext } from './types';
+
+const formats = { text: formatText, mermaid: formatMermaid } as const;
+
+const help = `Usage: agentchart graph <module-file> [--export <name>] [--format text|mermaid]
+
+Prints the statechart of the agents and XState machines a module exports: every state
+(nested; initial and final marked), what each state invokes (for agentchart effects: the
+kind, model aliases and tools) and every transition — events, onDone/onError of invokes,
+after and always — with guards named. Every path an agent can take is on the page.
+
+Arguments:
+  <module-file>          a .ts, .mts, .js or .mjs module; TypeScript needs no build
+
+Options:
+  -e, --export <name>    only this export: a machine, or an agent (its .machine is used)
+  -f, --format <format>  text (default), or mermaid for a stateDiagram-v2 to paste into docs
+  -h, --help             show this help
+
+Examples:
+  agentchart graph src/pipeline.ts
+  agentchart graph src/agent.ts --export supportAgent --format mermaid > docs/agent.mmd
+`;
+
+/** `agentchart graph`: prints every state, invoke and transition of a module's machines. */
+export const graphCommand: Command = {
+  name: 'graph',
+  summary: "print an agent's statechart: states, invokes, transitions (text or mermaid)",
+  help,
+  async run(args, context) {
+    const { values, positionals } = parseCommandArgs('graph', args, {
+      export: { type: 'string', short: 'e' },
+      format: { type: 'string', short: 'f', default: 'text' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      context.stdout.write(help);
+      return 0;
+    }
+    const format = values.format ?? 'text';
+    if (!Object.hasOwn(formats, format)) {
+      throw new CliError(
+        'cli.usage',
+        `Unknown format "${format}". Use --format text or --format mermaid.`,
+      );
+    }
+    const [file, ...extra] = positionals;
+    if (file === undefined) {
+      throw new CliError(
+        'cli.usage',
+        'Missing the module file. Usage: agentchart graph <module-file> [--export <name>] [--format text|mermaid]',
+      );
+    }
+    if (extra.length > 0) {
+      throw new CliError(
+        'cli.usage',
+        `Unexpected argument "${extra[0]}": graph takes one module file. Use --export to pick one machine.`,
+      );
+    }
+    const graphs = await loadGraphs(file, values.export, context);
+    const render = formats[format as keyof typeof formats];
+    context.stdout.write(graphs.map(render).join('\n'));
+    return 0;
+  },
+};
+
+async function loadGraphs(
+  file: string,
+  exportName: string | undefined,
+  context: CommandContext,
+): Promise<MachineGraph[]> {
+  const path = resolve(context.cwd, file);
+  const stats = await stat(path).catch(() => undefined);
+  if (!stats?.isFile()) {
+    throw new CliError(
+      'cli.file_not_found',
+      stats
+        ? `${file} is a directory; give the module file that exports the machine or agent.`
+        : `File not found: ${file} (looked for ${path}).`,
+    );
+  }
+  let moduleExports: Record<string, unknown>;
+  try {
+    moduleExports = await context.importModule(path);
+  } catch (error) {
+    throw new CliError(
+      'cli.load_failed',
+      `Could not load ${file}: ${(error as Error)?.message ?? String(error)}`,
+      error,
+    );
+  }
+  return findMachines(moduleExports, {
+    file,
+    ...(exportName === undefined ? {} : { exportName }),
+  }).map(({ machine, exports }) => ({ id: machine.id, exports, root: describeMachine(machine) }));
+}

@@ -1,0 +1,24 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { CliError } from '../cli-error';
+
+/**
+ * `parseArgs` in strict mode, with its errors (unknown option, missing value, extra
+ * argument) turned into usage errors that point to the command's help.
+ */
+export function parseCommandArgs<TOptions extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  args: readonly string[],
+  options: TOptions,
+) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    // Node's first sentence says what is wrong; the rest is about `--`, rarely the point.
+    const message = `${(error as Error).message.split(/\.\s/)[0]!.replace(/\.$/, '')}.`;
+    throw new CliError(
+      'cli.usage',
+      `${message} Run "agentchart ${command} --help" for its usage.`,
+      error,
+    );
+  }
+}

@@ -1,0 +1,20 @@
+import type { CommandContext, ModuleImporter } from './commands/types';
+
+/** A command context that collects output in memory instead of printing it, for tests. */
+export function memoryContext({
+  cwd = process.cwd(),
+  importModule = (path) => import(path),
+}: {
+  cwd?: string;
+  importModule?: ModuleImporter;
+} = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const context: CommandContext = {
+    stdout: { write: (text: string) => out.push(text) },
+    stderr: { write: (text: string) => err.push(text) },
+    cwd,
+    importModule,
+  };
+  return { context, stdout: () => out.join(''), stderr: () => err.join('') };
+}

@@ -1,0 +1,63 @@
+import { defineTool, type Tool } from '@agentchart/core';
+import { z } from 'zod';
+import { requirePositiveInteger } from '../shared/validate-option';
+import {
+  defaultMaxExpressionDepth,
+  defaultMaxExpressionLength,
+  evaluateExpression,
+} from './evaluate-expression';
+import type { ExpressionLimits } from './types';
+
+/** Options of {@link calculatorTool}. */
+export interface CalculatorToolOptions extends ExpressionLimits {
+  /** The tool's name as the model sees it. Default `calculator`. */
+  name?: string;
+}
+
+/** The input schema of {@link calculatorTool}, with a given length limit. */
+const calculatorInput = (maxLength: number) =>
+  z.strictObject({
+    expression: z
+      .string()
+      .min(1)
+      .max(maxLength)
+      .describe('An arithmetic expression, e.g. "(1200 * 0.19) + sqrt(16) - 2^3".'),
+  });
+
+const calculatorOutput = z.object({ result: z.number() });
+
+/** The calculator tool's type. */
+export type CalculatorTool = Tool<ReturnType<typeof calculatorInput>, typeof calculatorOutput>;
+
+/**
+ * A tool that evaluates arithmetic: numbers, `+ - * / % ^` (or `**`), parentheses, unary
+ * minus, `sqrt abs min max round floor ceil log exp` and the constants `pi` and `e`. It has its
+ * own parser — no `eval` — and bounded input length and nesting, so it is `pure` and safe
+ * to offer any model. Errors (bad syntax, division by zero, results that are not finite)
+ * say where in the expression the problem is.
+ *
+ * @example
+ * ```ts
+ * toolLoop({ model: 'fast', tools: [calculatorTool()], prompt: (q: string) => q })
+ * ```
+ */
+export function calculatorTool({
+  name = 'calculator',
+  maxLength = defaultMaxExpressionLength,
+  maxDepth = defaultMaxExpressionDepth,
+}: CalculatorToolOptions = {}): CalculatorTool {
+  requirePositiveInteger('calculatorTool', 'maxLength', maxLength);
+  requirePositiveInteger('calculatorTool', 'maxDepth', maxDepth);
+  return defineTool({
+    name,
+    description:
+      'Evaluates an arithmetic expression exactly and returns the number. Supports + - * / % ^, parentheses, sqrt, abs, min, max, round, floor, ceil, log (natural; log(x, base)), exp, pi and e. Use it for any calculation instead of doing arithmetic in your head.',
+    input: calculatorInput(maxLength),
+    output: calculatorOutput,
+    effect: 'pure',
+    timeoutMs: 1_000,
+    execute: async ({ expression }) => ({
+      result: evaluateExpression(expression, { maxLength, maxDepth }),
+    }),
+  });
+}

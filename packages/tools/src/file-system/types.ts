@@ -1,0 +1,26 @@
+/** Where the file-system tools may act, and how much. */
+export interface SandboxOptions {
+  /**
+   * The directory the tools are confined to. A relative path is resolved against the
+   * working directory when the tools are made; the directory must exist when they run.
+   */
+  root: string;
+  /** Largest file read or written, in bytes. Default 1 MiB. */
+  maxBytes?: number;
+  /** Most entries `list_directory` returns. Default 1,000. */
+  maxEntries?: number;
+}
+
+/** Options of {@link fileSystemTools}. */
+export interface FileSystemToolsOptions extends SandboxOptions {
+  /** Offer `write_file` too. Default false: the tools are read-only. */
+  allowWrite?: boolean;
+}
+
+/** One entry of a directory listing. */
+export interface DirectoryEntry {
+  name: string;
+  type: 'file' | 'directory' | 'symlink' | 'other';
+  /** Size in bytes, for files. */
+  size?: number;
+}

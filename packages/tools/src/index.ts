@@ -1,0 +1,28 @@
+/**
+ * @module @agentchart/tools
+ * Standard tools with zod contracts and safety policies: a calculator with its own parser
+ * (no `eval`) and file-system tools confined to a sandbox root.
+ */
+export { CalculatorError } from './calculator/calculator-error';
+export {
+  type CalculatorTool,
+  type CalculatorToolOptions,
+  calculatorTool,
+} from './calculator/calculator-tool';
+export {
+  defaultMaxExpressionDepth,
+  defaultMaxExpressionLength,
+  evaluateExpression,
+} from './calculator/evaluate-expression';
+export type { ExpressionLimits } from './calculator/types';
+export { type FileSystemTools, fileSystemTools } from './file-system/file-system-tools';
+export { type ListDirectoryTool, listDirectoryTool } from './file-system/list-directory-tool';
+export { type ReadFileTool, readFileTool } from './file-system/read-file-tool';
+export { SandboxError, type SandboxErrorReason } from './file-system/sandbox-error';
+export { defaultMaxBytes, defaultMaxEntries } from './file-system/sandbox-options';
+export type {
+  DirectoryEntry,
+  FileSystemToolsOptions,
+  SandboxOptions,
+} from './file-system/types';
+export { type WriteFileTool, writeFileTool } from './file-system/write-file-tool';
