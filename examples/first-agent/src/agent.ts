@@ -1,4 +1,4 @@
-import { createAgent, structuredCall, type ChatModel } from '@agentchart/core';
+import { type ChatModel, createAgent, structuredCall } from '@agentchart/core';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 
@@ -7,7 +7,11 @@ const triage = z.object({ urgent: z.boolean(), team: z.enum(['billing', 'tech', 
 export const machine = setup({
   types: { input: {} as { ticket: string }, context: {} as { ticket: string; team?: string } },
   actors: {
-    triage: structuredCall({ model: 'fast', schema: triage, prompt: (ticket: string) => `Triage: ${ticket}` }),
+    triage: structuredCall({
+      model: 'fast',
+      schema: triage,
+      prompt: (ticket: string) => `Triage: ${ticket}`,
+    }),
   },
 }).createMachine({
   context: ({ input }) => ({ ticket: input.ticket }),
@@ -18,7 +22,11 @@ export const machine = setup({
         src: 'triage',
         input: ({ context }) => context.ticket,
         onDone: [
-          { guard: ({ event }) => event.output.urgent, target: 'escalated', actions: assign({ team: ({ event }) => event.output.team }) },
+          {
+            guard: ({ event }) => event.output.urgent,
+            target: 'escalated',
+            actions: assign({ team: ({ event }) => event.output.team }),
+          },
           { target: 'queued', actions: assign({ team: ({ event }) => event.output.team }) },
         ],
         onError: 'needsHuman', // invalid output after re-asks, refusal, truncation …

@@ -119,3 +119,100 @@ export type {
   ToolOptions,
   ToolOutputFrom,
 } from './tools/types';
+export {
+  type ApplyContextBudgetOptions,
+  applyContextBudget,
+  type BudgetedRequest,
+  type Summarise,
+} from './budget/apply-context-budget';
+export { BudgetError, type BudgetErrorDetails, type SectionSize } from './budget/budget-error';
+export { type BuildContextOptions, buildContext, type ContextBlock } from './budget/build-context';
+export {
+  type CapToolOutputOptions,
+  type CapToolOutputResult,
+  capToolOutput,
+} from './budget/cap-tool-output';
+export { type ContextFromRequestOptions, contextFromRequest } from './budget/context-from-request';
+export {
+  createTokenCounter,
+  estimateTokenCounter,
+  type TokenCounterOptions,
+} from './budget/create-token-counter';
+export { createSummariser, type SummariserOptions, transcriptOf } from './budget/create-summariser';
+export { type CutMiddleOptions, cutMiddle } from './budget/cut-middle';
+export { estimateTextTokens } from './budget/estimate-text-tokens';
+export { groupTurns } from './budget/group-turns';
+export { placeAtEdges } from './budget/place-at-edges';
+export {
+  type CompressingContextPlan,
+  type ContextPlan,
+  defaultContextStrategies,
+  type FittingContextPlan,
+  type PlanContextOptions,
+  planContext,
+} from './budget/plan-context';
+export { renderSchemaType, renderToolsForCounting } from './budget/render-tools-for-counting';
+export { defaultSectionPolicies } from './budget/section-policies';
+export type { CountToolsOptions, TokenCounter } from './budget/token-counter';
+export type {
+  BudgetLedger,
+  ContextBudgetOptions,
+  ContextInput,
+  ContextItem,
+  ContextSectionName,
+  ContextStrategy,
+  MessageSectionName,
+  SectionPolicy,
+  SectionTokens,
+  TrimRecord,
+} from './budget/types';
+export { type WithContextBudgetOptions, withContextBudget } from './budget/with-context-budget';
+export { type CacheableVerdict, cacheableResponse } from './cache/cacheable-response';
+export { canonicalJson } from './cache/canonical-json';
+export {
+  type CachedCallOptions,
+  type CachedCallResult,
+  createResponseCache,
+  type ResponseCache,
+  type ResponseCacheOptions,
+} from './cache/create-response-cache';
+export {
+  MemoryResponseCacheStore,
+  type MemoryResponseCacheStoreOptions,
+} from './cache/memory-response-cache-store';
+export { requestCacheKey } from './cache/request-cache-key';
+export type { CacheEntry, CacheMetrics, ResponseCacheStore } from './cache/types';
+export { type CascadeCallOptions, cascadeCall } from './cascade/cascade-call';
+export {
+  parseStructuredOutput,
+  type StructuredOutputResult,
+} from './cascade/parse-structured-output';
+export {
+  type GeneratorRoute,
+  type RouteGenerateVerifyOptions,
+  type RouteGenerateVerifyResult,
+  routeGenerateVerify,
+  type Verdict,
+  verdictSchema,
+} from './cascade/route-generate-verify';
+export {
+  type CascadeResult,
+  type Escalation,
+  type RunCascadeOptions,
+  runCascade,
+} from './cascade/run-cascade';
+export type { CostEntry, CostFilter, CostLedger, CostSummary } from './cost/cost-ledger';
+export { costOfUsage } from './cost/cost-of-usage';
+export { MemoryCostLedger } from './cost/memory-cost-ledger';
+export { type NextCall, projectedLimit } from './cost/projected-limit';
+export { type PriceTable, resolvePricing } from './cost/resolve-pricing';
+export { createTenantQuota, type TenantQuotaOptions } from './tenancy/create-tenant-quota';
+export { MemoryQuotaStore } from './tenancy/memory-quota-store';
+export type {
+  QuotaDecision,
+  QuotaStore,
+  TenantLimitName,
+  TenantLimits,
+  TenantQuota,
+  TenantUsage,
+} from './tenancy/types';

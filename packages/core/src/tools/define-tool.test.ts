@@ -24,8 +24,12 @@ describe('defineTool', () => {
   });
 
   it('rejects names providers refuse, empty descriptions and bad timeouts', () => {
-    expect(() => defineTool({ name: 'add numbers', ...base })).toThrow(/not accepted by model providers/);
-    expect(() => defineTool({ name: 'add', ...base, description: ' ' })).toThrow(/empty description/);
+    expect(() => defineTool({ name: 'add numbers', ...base })).toThrow(
+      /not accepted by model providers/,
+    );
+    expect(() => defineTool({ name: 'add', ...base, description: ' ' })).toThrow(
+      /empty description/,
+    );
     expect(() => defineTool({ name: 'add', ...base, timeoutMs: 0 })).toThrow(/timeoutMs 0/);
   });
 
@@ -37,7 +41,9 @@ describe('defineTool', () => {
         return caught;
       }
     })();
-    expect(DefinitionError.isInstance(error) && error.code).toBe('definition.schema_not_convertible');
+    expect(DefinitionError.isInstance(error) && error.code).toBe(
+      'definition.schema_not_convertible',
+    );
     expect((error as Error).message).toContain('Tool "when" input');
   });
 });

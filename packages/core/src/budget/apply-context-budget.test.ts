@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage, ChatRequest } from '../model/types';
+import { applyContextBudget } from './apply-context-budget';
+import { createSummariser } from './create-summariser';
+import { wordCounter, words } from './testing/word-counter';
+
+const model = (contextWindow: number, maxOutputTokens?: number) => ({
+  modelName: 'test-model',
+  metadata: { contextWindow, ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }) },
+});
+
+function longConversation(turns: number): ChatRequest {
+  const messages: ChatMessage[] = [{ role: 'system', content: 'rules' }];
+  for (let turn = 0; turn < turns; turn++) {
+    messages.push(
+      { role: 'user', content: words(20, `u${turn}_`) },
+      { role: 'assistant', content: words(20, `a${turn}_`) },
+    );
+  }
+  messages.push({ role: 'user', content: 'and now?' });
+  return { messages };
+}
+
+describe('applyContextBudget', () => {
+  it('sends a model without metadata the request as it is, with no ledger', async () => {
+    const request = longConversation(2);
+    const result = await applyContextBudget({
+      request,
+      model: { modelName: 'm' },
+      counter: wordCounter,
+    });
+    expect(result).toEqual({ request, ledger: undefined });
+  });
+
+  it('replaces the oldest history with a summary from the summariser and records it', async () => {
+    const summarised: ChatMessage[][] = [];
+    const result = await applyContextBudget({
+      request: longConversation(10),
+      model: model(300),
+      counter: wordCounter,
+      budget: {
+        strategies: ['compress-history', 'trim-oldest-history'],
+        reserveOutputTokens: 20,
+        summaryTokens: 40,
+      },
+      summarise: async (messages, { maxTokens }) => {
+        summarised.push(messages);
+        expect(maxTokens).toBe(40);
+        return 'the user asked about u-things and got a-answers';
+      },
+    });
+    expect(summarised).toHaveLength(1);
+    const summary = result.request.messages.find((message) =>
+      message.content.startsWith('[Summary of'),
+    );
+    expect(summary?.content).toMatch(/^\[Summary of \d+ earlier messages\]\nthe user asked/);
+    // The summary takes the place of the oldest compressed turn, after the pinned first question.
+    expect(result.request.messages[1]?.content.startsWith('u0_0')).toBe(true);
+    expect(result.request.messages[2]).toBe(summary);
+    expect(result.ledger?.trimmed[0]).toMatchObject({
+      section: 'history',
+      strategy: 'compress-history',
+      action: 'compressed',
+    });
+    expect(result.ledger?.inputTokensBefore).toBe(wordCounter.countRequest(longConversation(10)));
+    expect((result.ledger?.inputTokens ?? 0) + 20).toBeLessThanOrEqual(300);
+  });
+
+  it('cuts a summary that comes back longer than allowed', async () => {
+    const result = await applyContextBudget({
+      request: longConversation(10),
+      model: model(300),
+      counter: wordCounter,
+      budget: {
+        strategies: ['compress-history', 'trim-oldest-history'],
+        reserveOutputTokens: 20,
+        summaryTokens: 30,
+      },
+      summarise: async () => words(500),
+    });
+    const summary = result.request.messages.find((message) =>
+      message.content.startsWith('[Summary of'),
+    );
+    expect(wordCounter.countText(summary?.content ?? '')).toBeLessThanOrEqual(30 + 5);
+  });
+
+  it('fails at once when compress-history has no summariser', async () => {
+    await expect(
+      applyContextBudget({
+        request: longConversation(1),
+        model: model(1_000),
+        counter: wordCounter,
+        budget: { strategies: ['compress-history'] },
+      }),
+    ).rejects.toMatchObject({
+      code: 'definition.invalid_option',
+      message: /no summarise function was given/,
+    });
+  });
+
+  it('lowers maxOutputTokens on the request when the reserve had to shrink', async () => {
+    const result = await applyContextBudget({
+      request: { messages: [{ role: 'user', content: words(80) }], maxOutputTokens: 150 },
+      model: model(200),
+      counter: wordCounter,
+      budget: { minOutputTokens: 50 },
+    });
+    expect(result.request.maxOutputTokens).toBe(113);
+  });
+});
+
+describe('createSummariser', () => {
+  it('asks the cheaper model for a bounded summary of a transcript with tool calls', async () => {
+    const requests: ChatRequest[] = [];
+    const summarise = createSummariser({
+      call: async (request) => {
+        requests.push(request);
+        return {
+          content: ' short summary ',
+          toolCalls: [],
+          usage: { inputTokens: 1, outputTokens: 1 },
+          finishReason: 'stop',
+        };
+      },
+    });
+    const text = await summarise(
+      [
+        { role: 'user', content: 'find the buyer' },
+        {
+          role: 'assistant',
+          content: '',
+          toolCalls: [{ id: 'a', name: 'buyer_history', arguments: '{"buyer":"Port"}' }],
+        },
+        { role: 'tool', toolCallId: 'a', name: 'buyer_history', content: '{"pastContracts":1}' },
+      ],
+      { maxTokens: 200 },
+    );
+    expect(text).toBe('short summary');
+    expect(requests[0]?.maxOutputTokens).toBe(200);
+    expect(requests[0]?.messages[0]?.content).toMatch(/at most 200 tokens/);
+    expect(requests[0]?.messages[1]?.content).toContain('[called buyer_history({"buyer":"Port"})]');
+    expect(requests[0]?.messages[1]?.content).toContain(
+      'tool buyer_history returned: {"pastContracts":1}',
+    );
+  });
+});

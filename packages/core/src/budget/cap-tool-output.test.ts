@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { capToolOutput } from './cap-tool-output';
+import { estimateTokenCounter } from './create-token-counter';
+
+describe('capToolOutput', () => {
+  it('leaves a small output as it is', () => {
+    expect(capToolOutput('{"ok":true}', { maxTokens: 100 })).toEqual({
+      content: '{"ok":true}',
+      truncated: false,
+      originalCharacters: 11,
+      keptCharacters: 11,
+    });
+  });
+
+  it('caps a 10 MB output to its token budget with a marker the model reads', () => {
+    const line =
+      '2025-01-01T00:00:00Z INFO request handled in 12 ms path=/api/items/42 status=200\n';
+    const output = line.repeat(Math.ceil(10_000_000 / line.length)) + 'ERROR disk full at the end';
+    const result = capToolOutput(output, { maxTokens: 2_000, tool: 'read_log' });
+    expect(result.truncated).toBe(true);
+    expect(result.originalCharacters).toBeGreaterThan(10_000_000);
+    expect(estimateTokenCounter.countText(result.content)).toBeLessThanOrEqual(2_000);
+    expect(result.content).toMatch(
+      /truncated by agentchart: \d+ of \d+ characters of "read_log" tool output omitted/,
+    );
+    expect(result.content.startsWith('2025-01-01')).toBe(true);
+    expect(result.content.endsWith('ERROR disk full at the end')).toBe(true);
+  });
+
+  it('keeps only the head when asked', () => {
+    const result = capToolOutput('x '.repeat(50_000), { maxTokens: 500, keep: 'head' });
+    expect(result.content.endsWith('ask for a narrower result …]\n')).toBe(true);
+    expect(result.keptCharacters).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,70 @@
+import { estimateTokenCounter } from './create-token-counter';
+import { prefixWithinTokens, suffixWithinTokens } from './text-within-tokens';
+import type { TokenCounter } from './token-counter';
+
+/** Options of {@link capToolOutput}. */
+export interface CapToolOutputOptions {
+  /** The most tokens the output may take in the history, marker included. */
+  maxTokens: number;
+  /** Default: the built-in estimate. */
+  counter?: TokenCounter;
+  /** What to keep: the head only, or head and tail (logs end with the error). Default `head-and-tail`. */
+  keep?: 'head' | 'head-and-tail';
+  /** The tool's name, for the marker. */
+  tool?: string;
+}
+
+/** What {@link capToolOutput} returns. */
+export interface CapToolOutputResult {
+  content: string;
+  truncated: boolean;
+  /** Characters of the output as the tool returned it. */
+  originalCharacters: number;
+  /** Characters of the output kept (marker excluded). */
+  keptCharacters: number;
+}
+
+/**
+ * Caps a tool's output before it enters the history, so one 10 MB answer cannot crowd out
+ * the conversation (or be sent again on every later call). A cut output keeps its head (and
+ * tail) and says, in the text the model reads, that it was truncated and how much — so the
+ * model can ask for less instead of reasoning from a silently partial result. Only slices
+ * near the kept size are counted, never the whole output. A truncated JSON output is no
+ * longer valid JSON; the marker tells the model why.
+ */
+export function capToolOutput(
+  output: string,
+  { maxTokens, counter = estimateTokenCounter, keep = 'head-and-tail', tool }: CapToolOutputOptions,
+): CapToolOutputResult {
+  const unchanged = {
+    content: output,
+    truncated: false,
+    originalCharacters: output.length,
+    keptCharacters: output.length,
+  };
+  // A UTF-16 unit is at most 3 UTF-8 bytes and no token is shorter than a byte.
+  if (output.length * 3 <= maxTokens) return unchanged;
+  // Count whole only what is plausibly near the cap; anything far larger is over it.
+  if (output.length <= maxTokens * 12 && counter.countText(output) <= maxTokens) return unchanged;
+  const marker = (omitted: number) =>
+    `\n[… truncated by agentchart: ${omitted} of ${output.length} characters of ${tool ? `"${tool}" ` : ''}tool output omitted to stay within ${maxTokens} tokens; ask for a narrower result …]\n`;
+  const budget = maxTokens - counter.countText(marker(output.length));
+  if (budget <= 0) {
+    return {
+      content: marker(output.length),
+      truncated: true,
+      originalCharacters: output.length,
+      keptCharacters: 0,
+    };
+  }
+  const headBudget = keep === 'head' ? budget : Math.ceil(budget * 0.7);
+  const head = prefixWithinTokens(output, headBudget, counter);
+  const tail = keep === 'head' ? '' : suffixWithinTokens(output, budget - headBudget, counter);
+  const kept = head.length + tail.length;
+  return {
+    content: head + marker(output.length - kept) + tail,
+    truncated: true,
+    originalCharacters: output.length,
+    keptCharacters: kept,
+  };
+}

@@ -1,0 +1,112 @@
+import type { ChatMessage, ChatRequest, ResponseFormat, ToolDefinition } from '../model/types';
+import { estimateTextTokens } from './estimate-text-tokens';
+import { renderSchemaType, renderToolsForCounting } from './render-tools-for-counting';
+import type { CountToolsOptions, TokenCounter } from './token-counter';
+
+/** Options of {@link createTokenCounter}. */
+export interface TokenCounterOptions {
+  /** What counts are made with, for ledgers: an encoding name or `estimate`. */
+  encoding: string;
+  /** True when `countText` is the model's own tokenizer. */
+  exact: boolean;
+  /** Tokens of plain text. */
+  countText(text: string): number;
+}
+
+/** Every message is framed as `<|start|>{role}<|message|>{content}<|end|>`: 3 tokens and the role. */
+const tokensPerMessage = 3;
+/** Every reply is primed with `<|start|>assistant<|message|>`. */
+const replyPrimingTokens = 3;
+/** Tool definitions open a `# Tools` block of their own. */
+const toolsOverhead = 9;
+/** …of which 4 are saved when they join an existing system message. */
+const toolsInSystemSaving = 4;
+/** Each tool call the assistant made: its framing, beside its name and arguments. */
+const tokensPerToolCall = 3;
+
+/**
+ * A {@link TokenCounter} that frames messages the way OpenAI's chat models do, around any
+ * text counter. The rules:
+ * - a message takes 3 tokens plus its role and content; a reply is primed with 3 more (as
+ *   OpenAI documents; exact against the counts it publishes);
+ * - tool definitions are counted as the TypeScript text OpenAI renders them to
+ *   ({@link renderToolsForCounting}) plus 9, or plus 5 when there is a system message
+ *   (inferred; exact against OpenAI's published tool-calling example);
+ * - an assistant's tool call adds 3 plus its name and arguments; a tool result counts like a
+ *   named message (inferred from function-role messages: an approximation);
+ * - a `json_schema` response format is counted as its schema rendered as a type, plus 9
+ *   (an approximation: OpenAI publishes no rule).
+ *
+ * Message counts are remembered per message object (and content), so a growing
+ * conversation is not re-counted from the start on every call.
+ */
+export function createTokenCounter({
+  encoding,
+  exact,
+  countText,
+}: TokenCounterOptions): TokenCounter {
+  const remembered = new WeakMap<ChatMessage, { content: string; tokens: number }>();
+
+  const countMessage = (message: ChatMessage): number => {
+    const known = remembered.get(message);
+    if (known && known.content === message.content) return known.tokens;
+    let tokens = tokensPerMessage + countText(message.role) + countText(message.content);
+    if (message.role === 'assistant' && message.toolCalls) {
+      for (const call of message.toolCalls) {
+        tokens += tokensPerToolCall + countText(call.name) + countText(call.arguments);
+      }
+    }
+    // A tool result carries the tool's name, like a named message (+1), less 2 (function role).
+    if (message.role === 'tool') tokens += countText(message.name) - 1;
+    remembered.set(message, { content: message.content, tokens });
+    return tokens;
+  };
+
+  const countMessages = (messages: readonly ChatMessage[]): number => {
+    let tokens = replyPrimingTokens;
+    for (const message of messages) tokens += countMessage(message);
+    return tokens;
+  };
+
+  const countTools = (
+    tools: readonly ToolDefinition[],
+    options: CountToolsOptions = {},
+  ): number => {
+    if (tools.length === 0) return 0;
+    const saving = options.hasSystemMessage ? toolsInSystemSaving : 0;
+    return countText(renderToolsForCounting(tools)) + toolsOverhead - saving;
+  };
+
+  const countResponseFormat = (format: ResponseFormat | undefined): number => {
+    if (format?.type !== 'json_schema') return 0;
+    const text = `// ${format.name}\ntype ${format.name} = ${renderSchemaType(format.schema)};`;
+    return countText(text) + toolsOverhead;
+  };
+
+  return {
+    encoding,
+    exact,
+    countText,
+    countMessage,
+    countMessages,
+    countTools,
+    countResponseFormat,
+    countRequest: (request: ChatRequest) =>
+      countMessages(request.messages) +
+      countTools(request.tools ?? [], {
+        hasSystemMessage: request.messages.some((message) => message.role === 'system'),
+      }) +
+      countResponseFormat(request.responseFormat),
+  };
+}
+
+/**
+ * Core's default {@link TokenCounter}: OpenAI's chat framing around
+ * {@link estimateTextTokens}, a conservative estimate made without a tokenizer
+ * (`exact: false`). Install `@agentchart/tokenizer` for exact counts.
+ */
+export const estimateTokenCounter: TokenCounter = createTokenCounter({
+  encoding: 'estimate',
+  exact: false,
+  countText: estimateTextTokens,
+});

@@ -1,0 +1,43 @@
+import { prefixWithinTokens, suffixWithinTokens } from './text-within-tokens';
+import type { TokenCounter } from './token-counter';
+
+/** Options of {@link cutMiddle}. */
+export interface CutMiddleOptions {
+  /** The most tokens the result may take, marker included. */
+  maxTokens: number;
+  counter: TokenCounter;
+  /** Share of the kept tokens taken from the head. Default 0.5. */
+  headShare?: number;
+  /** The text's token count, when the caller has it (saves a count). */
+  tokens?: number;
+  /** Words for the marker: what was cut. Default `text`. */
+  what?: string;
+}
+
+/**
+ * `text` with its middle replaced by a marker so that it takes at most `maxTokens`: the head
+ * and the tail are kept, where instructions and conclusions usually are. Returned unchanged
+ * when it already fits.
+ */
+export function cutMiddle(
+  text: string,
+  { maxTokens, counter, headShare = 0.5, tokens, what = 'text' }: CutMiddleOptions,
+): string {
+  const total = tokens ?? counter.countText(text);
+  if (total <= maxTokens) return text;
+  const marker = (omitted: number) =>
+    `\n[… ${omitted} of ${text.length} characters of ${what} cut here to fit the context window …]\n`;
+  const markerTokens = counter.countText(marker(text.length));
+  let budget = maxTokens - markerTokens;
+  // Joining head, marker and tail can merge or split a token at the seams: check and shrink.
+  for (let round = 0; round < 4 && budget > 0; round++) {
+    const headBudget = Math.floor(budget * headShare);
+    const head = prefixWithinTokens(text, headBudget, counter);
+    const tail = suffixWithinTokens(text, budget - headBudget, counter);
+    const result = head + marker(text.length - head.length - tail.length) + tail;
+    if (counter.countText(result) <= maxTokens) return result;
+    budget -= Math.max(2, Math.ceil(budget * 0.02));
+  }
+  const bare = marker(text.length);
+  return counter.countText(bare) <= maxTokens ? bare : '';
+}

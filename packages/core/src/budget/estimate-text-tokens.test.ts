@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { estimateTextTokens } from './estimate-text-tokens';
+
+describe('estimateTextTokens', () => {
+  it('counts a short English word as one token and an empty text as none', () => {
+    expect(estimateTextTokens('')).toBe(0);
+    expect(estimateTextTokens('hello')).toBe(1);
+    expect(estimateTextTokens('hello world')).toBe(2);
+  });
+
+  it('counts digits in groups of three, as the encodings split them', () => {
+    expect(estimateTextTokens('123')).toBe(1);
+    expect(estimateTextTokens('1234567')).toBe(3);
+  });
+
+  it('prices random-looking letters and CJK higher than English words', () => {
+    expect(estimateTextTokens('qZxWvKpRtY')).toBeGreaterThanOrEqual(7);
+    expect(estimateTextTokens('招标包括六百米码头')).toBeGreaterThanOrEqual(9);
+  });
+
+  it('errs high on ordinary English against known cl100k counts', () => {
+    // "tiktoken is great!" is 6 tokens in cl100k_base (OpenAI cookbook).
+    expect(estimateTextTokens('tiktoken is great!')).toBeGreaterThanOrEqual(6);
+  });
+
+  it('grows with the text, so a million-word text is a million-token estimate', () => {
+    expect(estimateTextTokens('word '.repeat(1_000_000))).toBeGreaterThanOrEqual(1_000_000);
+  });
+});

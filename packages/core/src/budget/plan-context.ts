@@ -1,0 +1,178 @@
+import { DefinitionError } from '../errors/definition-error';
+import type { ChatMessage } from '../model/types';
+import { BudgetError } from './budget-error';
+import { cutOversized } from './cut-oversized';
+import { dropLowestPriority, trimOldestHistory } from './drop-items';
+import { ledgerOf } from './ledger-of';
+import { resolveSectionPolicies } from './section-policies';
+import { selectForCompression } from './select-for-compression';
+import type { TokenCounter } from './token-counter';
+import type {
+  BudgetLedger,
+  ContextBudgetOptions,
+  ContextInput,
+  ContextItem,
+  ContextSectionName,
+  ContextStrategy,
+  SectionTokens,
+} from './types';
+import { WorkingContext } from './working-context';
+
+/** Options of {@link planContext}. */
+export interface PlanContextOptions {
+  context: ContextInput;
+  /** The model's name, for the ledger and errors. */
+  model: string;
+  /** Tokens the model accepts, input and output together (`ModelMetadata.contextWindow`). */
+  contextWindow: number;
+  counter: TokenCounter;
+  /** The state's budget. */
+  budget?: ContextBudgetOptions;
+  /** The request's `maxOutputTokens`, if it sets one. */
+  maxOutputTokens?: number;
+  /** The model's largest output (`ModelMetadata.maxOutputTokens`). */
+  modelMaxOutputTokens?: number;
+}
+
+/** A plan that fits: the messages to send and its ledger. */
+export interface FittingContextPlan {
+  status: 'fits';
+  /** The messages to send, in order. */
+  messages: ChatMessage[];
+  /** Output tokens reserved; a request that set `maxOutputTokens` must not ask for more. */
+  reservedOutputTokens: number;
+  ledger: BudgetLedger;
+}
+
+/** A plan that needs history compressed first: summarise `toSummarise`, then plan again. */
+export interface CompressingContextPlan {
+  status: 'needs-summary';
+  /** History items to replace with one summary, oldest first. */
+  toSummarise: ContextItem[];
+  /** The most tokens the summary may take. */
+  summaryTokens: number;
+  /** Tokens per section and input tokens as requested, for the final ledger. */
+  before: { sections: SectionTokens; inputTokens: number };
+}
+
+/** What {@link planContext} decides. */
+export type ContextPlan = FittingContextPlan | CompressingContextPlan;
+
+/** Strategies of a state that names none. */
+export const defaultContextStrategies: readonly ContextStrategy[] = [
+  'trim-oldest-history',
+  'drop-lowest-priority',
+];
+
+/**
+ * Fits a request's context to a model's window before the call: counts every section,
+ * and when input plus reserved output exceed the window (less a safety margin for estimated
+ * counts), applies the state's strategies in order until it fits. A plan never exceeds the
+ * window: when even every section's minimum does not fit it throws a {@link BudgetError}
+ * naming the sections and their sizes. Pure and deterministic, so a resumed run plans the
+ * same way; compression is the one step that needs a model, so it is returned as
+ * `needs-summary` for the caller to run (see {@link applyContextBudget}).
+ *
+ * @example
+ * ```ts
+ * const plan = planContext({
+ *   context: contextFromRequest(request),
+ *   model: 'gpt-4o-mini',
+ *   contextWindow: 128_000,
+ *   counter,
+ *   budget: { strategies: ['trim-oldest-history', 'keep-head-and-tail'] },
+ * });
+ * if (plan.status === 'fits') send({ ...request, messages: plan.messages });
+ * ```
+ */
+export function planContext({
+  context,
+  model,
+  contextWindow,
+  counter,
+  budget = {},
+  maxOutputTokens,
+  modelMaxOutputTokens,
+}: PlanContextOptions): ContextPlan {
+  if (!Number.isFinite(contextWindow) || contextWindow <= 0) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `planContext: the context window of "${model}" is ${contextWindow}; it must be a positive number of tokens. Give the model metadata with its contextWindow.`,
+    );
+  }
+  const strategies = budget.strategies ?? defaultContextStrategies;
+  const policies = resolveSectionPolicies(budget.sections);
+  const keepLastTurns = budget.keepLastTurns ?? 2;
+  const margin = budget.safetyMargin ?? (counter.exact ? 0 : 0.05);
+  const capacity = Math.floor(contextWindow * (1 - margin));
+  const reserve =
+    budget.reserveOutputTokens ?? maxOutputTokens ?? Math.min(modelMaxOutputTokens ?? 4_096, 4_096);
+  const working = new WorkingContext(context, counter, capacity, reserve);
+  const sectionsBefore = working.sectionTokens();
+  const inputTokensBefore = working.inputTokens;
+
+  for (const strategy of strategies) {
+    if (working.overflow <= 0) break;
+    if (strategy === 'trim-oldest-history') trimOldestHistory(working, keepLastTurns);
+    else if (strategy === 'drop-lowest-priority')
+      dropLowestPriority(working, policies, keepLastTurns);
+    else if (strategy === 'keep-head-and-tail') {
+      cutOversized(working, {
+        policies,
+        minCutTokens: budget.minCutTokens ?? 256,
+        headShare: budget.headShare ?? 0.5,
+      });
+    } else {
+      const summaryTokens = budget.summaryTokens ?? 512;
+      const toSummarise = selectForCompression(working, keepLastTurns, summaryTokens);
+      if (toSummarise.length > 0) {
+        const before = { sections: sectionsBefore, inputTokens: inputTokensBefore };
+        return { status: 'needs-summary', toSummarise, summaryTokens, before };
+      }
+    }
+  }
+  reduceOutputReserve(working, budget.minOutputTokens);
+  if (working.overflow > 0) {
+    throw new BudgetError({
+      model,
+      contextWindow,
+      capacity,
+      minimumTokens: working.inputTokens + working.reserve,
+      sections: sizes(sectionsBefore, working.sectionTokens()),
+    });
+  }
+  return {
+    status: 'fits',
+    messages: working.messages(),
+    reservedOutputTokens: working.reserve,
+    ledger: ledgerOf({ working, model, contextWindow, sectionsBefore, inputTokensBefore }),
+  };
+}
+
+function reduceOutputReserve(working: WorkingContext, minOutputTokens: number | undefined): void {
+  if (
+    working.overflow <= 0 ||
+    minOutputTokens === undefined ||
+    working.reserve <= minOutputTokens
+  ) {
+    return;
+  }
+  const before = working.reserve;
+  working.reserve = Math.max(minOutputTokens, working.reserve - working.overflow);
+  working.trimmed.push({
+    section: 'output',
+    strategy: 'reduce-output-reserve',
+    action: 'reduced',
+    messages: 0,
+    tokensBefore: before,
+    tokensAfter: working.reserve,
+  });
+}
+
+function sizes(before: SectionTokens, minimum: SectionTokens) {
+  return (Object.keys(before) as ContextSectionName[]).map((section) => ({
+    section,
+    tokens: before[section],
+    minTokens: minimum[section],
+  }));
+}

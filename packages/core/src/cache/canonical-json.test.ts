@@ -1,0 +1,10 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from './canonical-json';
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth, drops undefined properties and keeps array order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [3, 1], c: undefined } })).toBe('{"a":{"d":[3,1]},"b":1}');
+    expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
+    expect(canonicalJson([undefined, Number.NaN, 'x'])).toBe('[null,null,"x"]');
+  });
+});

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatRequest, ChatResponse } from '../model/types';
+import { manualClock } from '../testing/manual-clock';
+import { cacheableResponse } from './cacheable-response';
+import { createResponseCache } from './create-response-cache';
+import { MemoryResponseCacheStore } from './memory-response-cache-store';
+
+const request = (content: string): ChatRequest => ({ messages: [{ role: 'user', content }] });
+const answer = (content: string, extra: Partial<ChatResponse> = {}): ChatResponse => ({
+  content,
+  toolCalls: [],
+  usage: { inputTokens: 10, outputTokens: 2 },
+  finishReason: 'stop',
+  ...extra,
+});
+
+function counting(response: ChatResponse = answer('hi')) {
+  let calls = 0;
+  return {
+    execute: async () => {
+      calls++;
+      return response;
+    },
+    calls: () => calls,
+  };
+}
+
+describe('createResponseCache', () => {
+  it('serves a repeated request from the cache and reports hits, misses and hit rate', async () => {
+    const cache = createResponseCache({ clock: manualClock(0) });
+    const model = counting();
+    const first = await cache.call({ model: 'm', request: request('a'), execute: model.execute });
+    const second = await cache.call({ model: 'm', request: request('a'), execute: model.execute });
+    await cache.call({ model: 'm', request: request('b'), execute: model.execute });
+    expect(first.hit).toBe(false);
+    expect(second).toMatchObject({ hit: true, response: { content: 'hi' }, key: first.key });
+    expect(model.calls()).toBe(2);
+    expect(cache.metrics()).toMatchObject({ hits: 1, misses: 2, bypassed: 0, hitRate: 1 / 3 });
+  });
+
+  it('hands out copies, so a caller changing a response does not change the cache', async () => {
+    const cache = createResponseCache({ clock: manualClock(0) });
+    const model = counting();
+    (
+      await cache.call({ model: 'm', request: request('a'), execute: model.execute })
+    ).response.content = 'changed';
+    const hit = await cache.call({ model: 'm', request: request('a'), execute: model.execute });
+    expect(hit.response.content).toBe('hi');
+  });
+
+  it('expires entries after the TTL on the injected clock', async () => {
+    const clock = manualClock(0);
+    const cache = createResponseCache({ ttlMs: 1_000, clock });
+    const model = counting();
+    await cache.call({ model: 'm', request: request('a'), execute: model.execute });
+    await clock.advance(999);
+    expect(
+      (await cache.call({ model: 'm', request: request('a'), execute: model.execute })).hit,
+    ).toBe(true);
+    await clock.advance(1);
+    expect(
+      (await cache.call({ model: 'm', request: request('a'), execute: model.execute })).hit,
+    ).toBe(false);
+  });
+
+  it('keeps at most maxEntries, pushing out the least recently used', async () => {
+    const cache = createResponseCache({ maxEntries: 2, clock: manualClock(0) });
+    const model = counting();
+    for (const content of ['a', 'b', 'a', 'c'])
+      await cache.call({ model: 'm', request: request(content), execute: model.execute });
+    expect(
+      (await cache.call({ model: 'm', request: request('a'), execute: model.execute })).hit,
+    ).toBe(true);
+    expect(
+      (await cache.call({ model: 'm', request: request('b'), execute: model.execute })).hit,
+    ).toBe(false);
+  });
+
+  it('skips the cache both ways for a call that opts out', async () => {
+    const cache = createResponseCache({ clock: manualClock(0) });
+    const model = counting();
+    await cache.call({ model: 'm', request: request('a'), cache: false, execute: model.execute });
+    await cache.call({ model: 'm', request: request('a'), cache: false, execute: model.execute });
+    expect(model.calls()).toBe(2);
+    expect(cache.metrics()).toMatchObject({ hits: 0, misses: 0, bypassed: 2, hitRate: 0 });
+  });
+
+  it('never stores a response that calls an unsafe tool, and stores one that calls a pure tool', async () => {
+    const cache = createResponseCache({ clock: manualClock(0) });
+    const toolEffects = { send_email: 'unsafe', search: 'pure' } as const;
+    const email = counting(
+      answer('', {
+        toolCalls: [{ id: 'c', name: 'send_email', arguments: '{}' }],
+        finishReason: 'tool_calls',
+      }),
+    );
+    await cache.call({ model: 'm', request: request('mail'), toolEffects, execute: email.execute });
+    await cache.call({ model: 'm', request: request('mail'), toolEffects, execute: email.execute });
+    expect(email.calls()).toBe(2);
+    const search = counting(
+      answer('', {
+        toolCalls: [{ id: 'c', name: 'search', arguments: '{}' }],
+        finishReason: 'tool_calls',
+      }),
+    );
+    await cache.call({
+      model: 'm',
+      request: request('find'),
+      toolEffects,
+      execute: search.execute,
+    });
+    await cache.call({
+      model: 'm',
+      request: request('find'),
+      toolEffects,
+      execute: search.execute,
+    });
+    expect(search.calls()).toBe(1);
+  });
+
+  it('measures hit latency with the clock it is given', async () => {
+    let time = 0;
+    const cache = createResponseCache({ clock: manualClock(0), now: () => (time += 0.25) });
+    const model = counting();
+    await cache.call({ model: 'm', request: request('a'), execute: model.execute });
+    await cache.call({ model: 'm', request: request('a'), execute: model.execute });
+    expect(cache.metrics()).toMatchObject({ meanHitLatencyMs: 0.25, maxHitLatencyMs: 0.25 });
+  });
+});
+
+describe('cacheableResponse', () => {
+  it('refuses unsafe or unknown tools, truncated answers and refusals', () => {
+    const call = (name: string) => answer('', { toolCalls: [{ id: 'c', name, arguments: '{}' }] });
+    expect(cacheableResponse(call('x'), { x: 'unsafe' })).toEqual({
+      cacheable: false,
+      reason: 'tool "x" is unsafe',
+    });
+    expect(cacheableResponse(call('y'))).toEqual({
+      cacheable: false,
+      reason: 'tool "y" has no known effect',
+    });
+    expect(cacheableResponse(call('z'), { z: 'idempotent' })).toEqual({ cacheable: true });
+    expect(cacheableResponse(answer('cut', { finishReason: 'length' })).cacheable).toBe(false);
+    expect(cacheableResponse(answer('', { refusal: 'no' })).cacheable).toBe(false);
+  });
+});
+
+describe('MemoryResponseCacheStore', () => {
+  it('rejects a maxEntries that is not a positive integer', () => {
+    expect(() => new MemoryResponseCacheStore({ maxEntries: 0 })).toThrow(
+      /maxEntries must be a positive integer/,
+    );
+  });
+});

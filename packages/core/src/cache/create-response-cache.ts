@@ -1,0 +1,125 @@
+import { type Clock, systemClock } from '../clock/clock';
+import type { ChatRequest, ChatResponse } from '../model/types';
+import type { ToolEffect } from '../tools/types';
+import { cacheableResponse } from './cacheable-response';
+import { MemoryResponseCacheStore } from './memory-response-cache-store';
+import { requestCacheKey } from './request-cache-key';
+import type { CacheMetrics, ResponseCacheStore } from './types';
+
+/** Options of {@link createResponseCache}. */
+export interface ResponseCacheOptions {
+  /** How long an entry is served. Default one hour. */
+  ttlMs?: number;
+  /** For the default in-memory store. Default 1 000. */
+  maxEntries?: number;
+  /** Default: in memory. */
+  store?: ResponseCacheStore;
+  /** Expiry times. Default the system clock. */
+  clock?: Clock;
+  /** A fine-grained clock for hit latency (`performance.now`). Default `clock.now`. */
+  now?: () => number;
+}
+
+/** Options of one {@link ResponseCache.call}. */
+export interface CachedCallOptions {
+  /** The model, best its endpoint (`ChatModel.endpoint`). */
+  model: string;
+  request: ChatRequest;
+  /** The effects of the tools the request offers, by name: responses calling `unsafe` ones are not cached. */
+  toolEffects?: Readonly<Record<string, ToolEffect>>;
+  /** `false` skips the cache for this call, both ways. Default true. */
+  cache?: boolean;
+  /** Makes the real call on a miss. */
+  execute(): Promise<ChatResponse>;
+}
+
+/** What {@link ResponseCache.call} returns. */
+export interface CachedCallResult {
+  response: ChatResponse;
+  /** True when served from the cache: no tokens were billed. */
+  hit: boolean;
+  key: string;
+}
+
+/** An exact response cache with hit metrics. */
+export interface ResponseCache {
+  /** Serves the request from the cache, or makes the call and stores what may be stored. */
+  call(options: CachedCallOptions): Promise<CachedCallResult>;
+  metrics(): CacheMetrics;
+}
+
+/**
+ * An exact response cache keyed by the normalised request ({@link requestCacheKey}): the same
+ * model, messages, tools, schema and parameters get the stored answer without a model call.
+ * Each call can opt out; responses that call `unsafe` tools, truncated answers and refusals
+ * are never stored ({@link cacheableResponse}). In a run the cache sits inside the journaled
+ * model call, so a replay still returns what the run saw.
+ *
+ * @example
+ * ```ts
+ * const cache = createResponseCache({ ttlMs: 10 * 60_000 });
+ * const { response, hit } = await cache.call({
+ *   model: model.endpoint,
+ *   request,
+ *   toolEffects: { buyer_history: 'pure' },
+ *   execute: () => model.generate(request, { signal }),
+ * });
+ * ```
+ */
+export function createResponseCache({
+  ttlMs = 3_600_000,
+  maxEntries = 1_000,
+  clock = systemClock,
+  store = new MemoryResponseCacheStore({ maxEntries, clock }),
+  now = () => clock.now(),
+}: ResponseCacheOptions = {}): ResponseCache {
+  let hits = 0;
+  let misses = 0;
+  let bypassed = 0;
+  let hitLatencyTotal = 0;
+  let hitLatencyMax = 0;
+
+  return {
+    async call({ model, request, toolEffects, cache = true, execute }) {
+      if (!cache) {
+        bypassed++;
+        return { response: await execute(), hit: false, key: '' };
+      }
+      const started = now();
+      const key = requestCacheKey(model, request);
+      const entry = await store.get(key);
+      if (entry) {
+        // A copy: the caller may change the response; the cache must not change with it.
+        const response = structuredClone(entry.response);
+        const latency = now() - started;
+        hits++;
+        hitLatencyTotal += latency;
+        hitLatencyMax = Math.max(hitLatencyMax, latency);
+        return { response, hit: true, key };
+      }
+      misses++;
+      const response = await execute();
+      if (cacheableResponse(response, toolEffects).cacheable) {
+        const storedAt = clock.now();
+        await store.set(key, {
+          response: structuredClone(response),
+          model,
+          storedAt,
+          expiresAt: storedAt + ttlMs,
+        });
+      }
+      return { response, hit: false, key };
+    },
+
+    metrics(): CacheMetrics {
+      return {
+        hits,
+        misses,
+        bypassed,
+        hitRate: hits + misses === 0 ? 0 : hits / (hits + misses),
+        meanHitLatencyMs: hits === 0 ? 0 : hitLatencyTotal / hits,
+        maxHitLatencyMs: hitLatencyMax,
+      };
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { type Clock, systemClock } from '../clock/clock';
+import type { CacheEntry, ResponseCacheStore } from './types';
+
+/** Options of {@link MemoryResponseCacheStore}. */
+export interface MemoryResponseCacheStoreOptions {
+  /** The most entries kept; the least recently used goes first. Default 1 000. */
+  maxEntries?: number;
+  clock?: Clock;
+}
+
+/** A {@link ResponseCacheStore} in memory: least recently used out first, expired entries never returned. */
+export class MemoryResponseCacheStore implements ResponseCacheStore {
+  readonly #entries = new Map<string, CacheEntry>();
+  readonly #maxEntries: number;
+  readonly #clock: Clock;
+
+  constructor({ maxEntries = 1_000, clock = systemClock }: MemoryResponseCacheStoreOptions = {}) {
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+      throw new RangeError(
+        `MemoryResponseCacheStore: maxEntries must be a positive integer, got ${maxEntries}.`,
+      );
+    }
+    this.#maxEntries = maxEntries;
+    this.#clock = clock;
+  }
+
+  /** Entries held now, expired ones included until they are looked up or pushed out. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  async get(key: string): Promise<CacheEntry | undefined> {
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    this.#entries.delete(key);
+    if (entry.expiresAt <= this.#clock.now()) return undefined;
+    // Re-inserted: a Map iterates in insertion order, so the first key is the least recently used.
+    this.#entries.set(key, entry);
+    return entry;
+  }
+
+  async set(key: string, entry: CacheEntry): Promise<void> {
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    while (this.#entries.size > this.#maxEntries) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.#entries.delete(oldest);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#entries.delete(key);
+  }
+}

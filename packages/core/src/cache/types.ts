@@ -1,0 +1,33 @@
+import type { ChatResponse } from '../model/types';
+
+/** A response kept in the cache. */
+export interface CacheEntry {
+  response: ChatResponse;
+  /** The model (endpoint) that answered. */
+  model: string;
+  storedAt: number;
+  expiresAt: number;
+}
+
+/**
+ * Where cached responses live. The in-memory store is for one process; a run database can
+ * implement the same three calls over a table keyed by the request hash.
+ */
+export interface ResponseCacheStore {
+  get(key: string): Promise<CacheEntry | undefined>;
+  set(key: string, entry: CacheEntry): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** How the cache has done so far. */
+export interface CacheMetrics {
+  hits: number;
+  misses: number;
+  /** Calls that did not use the cache: opted out, or a response that may not be cached. */
+  bypassed: number;
+  /** hits / (hits + misses); 0 before any lookup. */
+  hitRate: number;
+  /** Mean time to serve a hit (key, lookup, copy), in the cache's time unit (ms). */
+  meanHitLatencyMs: number;
+  maxHitLatencyMs: number;
+}

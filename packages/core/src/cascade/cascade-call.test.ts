@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { runEffect } from '../testing/run-effect';
+import { scriptedModel } from '../testing/scripted-model';
+import { cascadeCall } from './cascade-call';
+import { routeGenerateVerify } from './route-generate-verify';
+
+describe('cascadeCall', () => {
+  it('runs the cascade as journaled model calls of a run, cheapest first', async () => {
+    const small = scriptedModel({
+      modelName: 'small',
+      responses: [{ json: { relevant: true, confidence: 0.5 } }],
+    });
+    const strong = scriptedModel({
+      modelName: 'strong',
+      responses: [{ json: { relevant: false, confidence: 0.95 } }],
+    });
+    const logic = cascadeCall({
+      models: ['small', 'strong'],
+      schema: z.object({ relevant: z.boolean(), confidence: z.number() }),
+      prompt: (text: string) => `Relevant? ${text}`,
+      escalateWhen: (output) => output.confidence < 0.7,
+    });
+    const result = await runEffect(logic, 'quay wall', { models: { small, strong } });
+    expect(result.output).toMatchObject({ output: { relevant: false }, model: 'strong', tier: 1 });
+    expect(result.outcome.usage.modelCalls).toBe(2);
+    expect(small.requests[0]?.responseFormat).toMatchObject({
+      type: 'json_schema',
+      name: 'output',
+    });
+  });
+});
+
+describe('routeGenerateVerify', () => {
+  it('routes, generates, revises on a failed verdict with the issues, and returns the verified answer', async () => {
+    const router = scriptedModel({
+      modelName: 'router',
+      responses: [{ json: { route: 'legal' } }],
+    });
+    const small = scriptedModel({ modelName: 'small', responses: [{ json: { answer: 'maybe' } }] });
+    const strong = scriptedModel({
+      modelName: 'strong',
+      responses: [{ json: { answer: 'Article 12 applies.' } }],
+    });
+    const verifier = scriptedModel({
+      modelName: 'verifier',
+      responses: [
+        { json: { pass: false, issues: ['cite the article'] } },
+        { json: { pass: true, issues: [] } },
+      ],
+    });
+    const logic = routeGenerateVerify({
+      router: {
+        model: 'router',
+        prompt: (question: string, routes) => `Route (${routes.join('|')}): ${question}`,
+      },
+      routes: {
+        legal: { models: ['small', 'strong'], prompt: (question: string) => question },
+        general: { models: ['small'], prompt: (question: string) => question },
+      },
+      schema: z.object({ answer: z.string() }),
+      verifier: {
+        model: 'verifier',
+        prompt: (question, output) => `Q: ${question}\nA: ${output.answer}`,
+      },
+    });
+    const result = await runEffect(logic, 'Which article?', {
+      models: { router, small, strong, verifier },
+    });
+    expect(result.output).toEqual({
+      route: 'legal',
+      output: { answer: 'Article 12 applies.' },
+      verdict: { pass: true, issues: [] },
+      revisions: 1,
+      model: 'strong',
+    });
+    expect(router.requests[0]?.messages[0]?.content).toBe('Route (legal|general): Which article?');
+    expect(strong.requests[0]?.messages.at(-1)?.content).toMatch(/- cite the article/);
+  });
+});

@@ -1,0 +1,75 @@
+import type { PromiseActorLogic } from 'xstate';
+import type { z } from 'zod';
+import { createEffectLogic } from '../effects/create-effect-logic';
+import { initialMessages, type PromptFunction, type SystemPrompt } from '../effects/prompt';
+import { toJsonSchema } from '../tools/to-json-schema';
+import { parseStructuredOutput } from './parse-structured-output';
+import { type CascadeResult, runCascade } from './run-cascade';
+
+/** Options of {@link cascadeCall}. */
+export interface CascadeCallOptions<TSchema extends z.ZodType, TInput> {
+  /** Model aliases given to `createAgent({ models })`, cheapest first. */
+  models: readonly string[];
+  schema: TSchema;
+  /** Name of the schema for providers' `json_schema` format. Default `output`. */
+  schemaName?: string;
+  prompt: PromptFunction<TInput>;
+  system?: SystemPrompt<TInput>;
+  temperature?: number;
+  maxOutputTokens?: number;
+  /**
+   * When a valid answer is too weak to keep, e.g. `(output) => output.confidence < 0.7`; a
+   * string return is recorded as the reason.
+   */
+  escalateWhen?(output: z.output<TSchema>): boolean | string;
+}
+
+/**
+ * Actor logic for a cheap-first cascade: the first (cheapest) model answers a structured
+ * request; an answer that fails the schema or that `escalateWhen` finds weak goes to the next
+ * model, and so on. Every call is a journaled model call of the run (counted, limited,
+ * cached, replayed like any other). The output says which model answered and why it
+ * escalated, so the chart — and the cost ledger — see what the cascade saved.
+ *
+ * @example
+ * ```ts
+ * classify: cascadeCall({
+ *   models: ['small', 'strong'],
+ *   schema: z.object({ relevant: z.boolean(), confidence: z.number() }),
+ *   prompt: (tender: string) => `Is this tender relevant?\n${tender}`,
+ *   escalateWhen: (output) => output.confidence < 0.7,
+ * }),
+ * ```
+ */
+export function cascadeCall<TSchema extends z.ZodType, TInput = unknown>(
+  options: CascadeCallOptions<TSchema, TInput>,
+): PromiseActorLogic<CascadeResult<z.output<TSchema>>, TInput> {
+  const { models, schema, schemaName = 'output' } = options;
+  const jsonSchema = toJsonSchema(schema, `cascadeCall "${schemaName}" schema`);
+  return createEffectLogic(
+    {
+      kind: 'structured-call',
+      modelAliases: [...models],
+      tools: [],
+      blocksRest: true,
+      schemas: [],
+    },
+    async (scope, input: TInput) => {
+      const messages = initialMessages(input, options.prompt, options.system);
+      return runCascade({
+        models,
+        call: (model) =>
+          scope.callModel(model, {
+            messages: [...messages],
+            responseFormat: { type: 'json_schema', name: schemaName, schema: jsonSchema },
+            ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+            ...(options.maxOutputTokens === undefined
+              ? {}
+              : { maxOutputTokens: options.maxOutputTokens }),
+          }),
+        parse: (response) => parseStructuredOutput(response, schema),
+        ...(options.escalateWhen ? { escalateWhen: options.escalateWhen } : {}),
+      });
+    },
+  );
+}

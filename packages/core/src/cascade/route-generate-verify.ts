@@ -1,0 +1,176 @@
+import type { PromiseActorLogic } from 'xstate';
+import { z } from 'zod';
+import { createEffectLogic } from '../effects/create-effect-logic';
+import type { EffectScope } from '../effects/effect-scope';
+import { RunError } from '../errors/run-error';
+import type { ChatMessage } from '../model/types';
+import { toJsonSchema } from '../tools/to-json-schema';
+import { parseStructuredOutput } from './parse-structured-output';
+
+/** The verifier's verdict on a generated answer. */
+export const verdictSchema = z.object({
+  pass: z.boolean(),
+  /** What is wrong, for the generator's next attempt. Empty when it passes. */
+  issues: z.array(z.string()),
+});
+/** A verifier's verdict. */
+export type Verdict = z.output<typeof verdictSchema>;
+
+/** How one route generates: its models (cheapest first; a revision moves to the next) and prompt. */
+export interface GeneratorRoute<TInput> {
+  models: readonly string[];
+  system?: string;
+  prompt(input: TInput): string;
+}
+
+/** Options of {@link routeGenerateVerify}. */
+export interface RouteGenerateVerifyOptions<
+  TRoute extends string,
+  TSchema extends z.ZodType,
+  TInput,
+> {
+  /** A cheap model that picks the route. */
+  router: {
+    model: string;
+    system?: string;
+    prompt(input: TInput, routes: readonly TRoute[]): string;
+  };
+  /** The generators by route. */
+  routes: Record<TRoute, GeneratorRoute<TInput>>;
+  /** The shape of every generator's answer. */
+  schema: TSchema;
+  /** A model that checks an answer against the input. */
+  verifier: {
+    model: string;
+    system?: string;
+    prompt(input: TInput, output: z.output<TSchema>, route: TRoute): string;
+  };
+  /** Revisions after a failed verdict (each with the verifier's issues). Default 1. */
+  maxRevisions?: number;
+}
+
+/** What {@link routeGenerateVerify} returns: the answer, its route and whether it passed. */
+export interface RouteGenerateVerifyResult<TRoute extends string, T> {
+  route: TRoute;
+  output: T;
+  /** The last verdict: `pass` false means revisions ran out; the chart decides (e.g. a human). */
+  verdict: Verdict;
+  revisions: number;
+  /** The generator model that wrote the kept answer. */
+  model: string;
+}
+
+/**
+ * Actor logic for the router → generator → verifier pattern: a cheap router picks a route,
+ * the route's generator answers (structured, validated), a verifier judges the answer; a
+ * failed verdict sends the answer back with the verifier's issues, on the route's next model
+ * when it has one, up to `maxRevisions`. Every call is a journaled model call of the run.
+ */
+export function routeGenerateVerify<
+  TRoute extends string,
+  TSchema extends z.ZodType,
+  TInput = unknown,
+>(
+  options: RouteGenerateVerifyOptions<TRoute, TSchema, TInput>,
+): PromiseActorLogic<RouteGenerateVerifyResult<TRoute, z.output<TSchema>>, TInput> {
+  const { router, routes, schema, verifier, maxRevisions = 1 } = options;
+  const routeNames = Object.keys(routes) as TRoute[];
+  const routeSchema = z.object({ route: z.enum(routeNames as [TRoute, ...TRoute[]]) });
+  const formats = {
+    route: {
+      type: 'json_schema' as const,
+      name: 'route',
+      schema: toJsonSchema(routeSchema, 'routeGenerateVerify router schema'),
+    },
+    output: {
+      type: 'json_schema' as const,
+      name: 'output',
+      schema: toJsonSchema(schema, 'routeGenerateVerify output schema'),
+    },
+    verdict: {
+      type: 'json_schema' as const,
+      name: 'verdict',
+      schema: toJsonSchema(verdictSchema, 'routeGenerateVerify verdict schema'),
+    },
+  };
+  const aliases = [
+    router.model,
+    verifier.model,
+    ...routeNames.flatMap((name) => routes[name].models),
+  ];
+  return createEffectLogic(
+    {
+      kind: 'structured-call',
+      modelAliases: [...new Set(aliases)],
+      tools: [],
+      blocksRest: true,
+      schemas: [],
+    },
+    async (scope, input: TInput): Promise<RouteGenerateVerifyResult<TRoute, z.output<TSchema>>> => {
+      const routed = await ask(
+        scope,
+        router.model,
+        routeSchema,
+        formats.route,
+        withSystem(router.system, router.prompt(input, routeNames)),
+      );
+      const route = routed.route as TRoute;
+      const generator = routes[route];
+      const conversation = withSystem(generator.system, generator.prompt(input));
+      for (let revision = 0; ; revision++) {
+        const model = generator.models[Math.min(revision, generator.models.length - 1)]!;
+        const output = (await ask(
+          scope,
+          model,
+          schema,
+          formats.output,
+          conversation,
+        )) as z.output<TSchema>;
+        const verdict = await ask(
+          scope,
+          verifier.model,
+          verdictSchema,
+          formats.verdict,
+          withSystem(verifier.system, verifier.prompt(input, output, route)),
+        );
+        if (verdict.pass || revision >= maxRevisions)
+          return { route, output, verdict, revisions: revision, model };
+        conversation.push(
+          { role: 'assistant', content: JSON.stringify(output) },
+          {
+            role: 'user',
+            content: `A reviewer found these problems:\n${verdict.issues.map((issue) => `- ${issue}`).join('\n')}\nAnswer again, fixing them, with only the JSON.`,
+          },
+        );
+      }
+    },
+  );
+}
+
+function withSystem(system: string | undefined, prompt: string): ChatMessage[] {
+  return [
+    ...(system ? [{ role: 'system' as const, content: system }] : []),
+    { role: 'user', content: prompt },
+  ];
+}
+
+async function ask<TSchema extends z.ZodType>(
+  scope: EffectScope,
+  model: string,
+  schema: TSchema,
+  responseFormat: { type: 'json_schema'; name: string; schema: Record<string, unknown> },
+  messages: ChatMessage[],
+): Promise<z.output<TSchema>> {
+  const response = await scope.callModel(model, {
+    messages: [...messages],
+    responseFormat,
+    temperature: 0,
+  });
+  const parsed = parseStructuredOutput(response, schema);
+  if (parsed.ok) return parsed.value;
+  throw new RunError('output.invalid', {
+    message: `Model "${model}" gave an invalid "${responseFormat.name}" answer: ${parsed.reason}.`,
+    issues: parsed.issues,
+    details: { model, output: response.content },
+  });
+}

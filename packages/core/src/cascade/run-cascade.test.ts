@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { ChatResponse } from '../model/types';
+import { parseStructuredOutput } from './parse-structured-output';
+import { runCascade } from './run-cascade';
+
+const schema = z.object({ label: z.string(), confidence: z.number().min(0).max(1) });
+const reply = (value: unknown): ChatResponse => ({
+  content: typeof value === 'string' ? value : JSON.stringify(value),
+  toolCalls: [],
+  usage: { inputTokens: 1, outputTokens: 1 },
+  finishReason: 'stop',
+});
+
+function cascade(answers: Record<string, unknown>) {
+  const called: string[] = [];
+  const run = () =>
+    runCascade({
+      models: ['small', 'strong'],
+      call: async (model) => {
+        called.push(model);
+        return reply(answers[model]);
+      },
+      parse: (response) => parseStructuredOutput(response, schema),
+      escalateWhen: (output) =>
+        output.confidence < 0.7 ? `confidence ${output.confidence} < 0.7` : false,
+    });
+  return { run, called };
+}
+
+describe('runCascade', () => {
+  it("keeps the small model's confident answer and never calls the strong one", async () => {
+    const { run, called } = cascade({ small: { label: 'a', confidence: 0.9 } });
+    expect(await run()).toEqual({
+      output: { label: 'a', confidence: 0.9 },
+      model: 'small',
+      tier: 0,
+      escalations: [],
+    });
+    expect(called).toEqual(['small']);
+  });
+
+  it("escalates on low confidence and keeps the strong model's answer", async () => {
+    const { run, called } = cascade({
+      small: { label: 'a', confidence: 0.4 },
+      strong: { label: 'b', confidence: 0.5 },
+    });
+    const result = await run();
+    expect(result).toMatchObject({ output: { label: 'b' }, model: 'strong', tier: 1 });
+    expect(result.escalations).toEqual([
+      { from: 'small', to: 'strong', reason: 'low_confidence', detail: 'confidence 0.4 < 0.7' },
+    ]);
+    expect(called).toEqual(['small', 'strong']);
+  });
+
+  it('escalates on output that fails validation', async () => {
+    const { run } = cascade({ small: 'not json at all', strong: { label: 'b', confidence: 0.95 } });
+    const result = await run();
+    expect(result.escalations[0]).toMatchObject({ reason: 'invalid_output', from: 'small' });
+    expect(result.model).toBe('strong');
+  });
+
+  it('fails with output.invalid and every escalation when the last model is invalid too', async () => {
+    const { run } = cascade({ small: { label: 1 }, strong: { label: 'x', confidence: 7 } });
+    await expect(run()).rejects.toMatchObject({
+      code: 'output.invalid',
+      message: /Every model of the cascade \(small → strong\)/,
+      details: { escalations: [expect.objectContaining({ reason: 'invalid_output' })] },
+    });
+  });
+});

@@ -1,0 +1,80 @@
+import type { z } from 'zod';
+import { RunError } from '../errors/run-error';
+import type { ChatResponse } from '../model/types';
+import type { StructuredOutputResult } from './parse-structured-output';
+
+/** Why a cascade moved on to a stronger model. */
+export interface Escalation {
+  /** The model alias that answered. */
+  from: string;
+  to: string;
+  reason: 'low_confidence' | 'invalid_output';
+  /** What was wrong: the validation issues, or what `escalateWhen` said. */
+  detail: string;
+}
+
+/** What a cascade returns. */
+export interface CascadeResult<T> {
+  output: T;
+  /** The alias of the model whose answer was kept. */
+  model: string;
+  /** Index of that model in the cascade: 0 when the cheapest answered well. */
+  tier: number;
+  escalations: Escalation[];
+}
+
+/** Options of {@link runCascade}. */
+export interface RunCascadeOptions<T> {
+  /** Model aliases, cheapest first. */
+  models: readonly string[];
+  /** Calls one model with the cascade's request. */
+  call(model: string, tier: number): Promise<ChatResponse>;
+  parse(response: ChatResponse): StructuredOutputResult<T>;
+  /**
+   * True (or a reason string) when a valid answer is not good enough and the next model
+   * should try, e.g. `(output) => output.confidence < 0.7`. Not asked of the last model.
+   */
+  escalateWhen?(output: T): boolean | string;
+}
+
+/**
+ * The cascade itself, free of any runtime: the cheapest model answers; an answer that fails
+ * validation, or that `escalateWhen` judges weak, goes to the next model; the last model's
+ * valid answer is kept whatever its confidence. The last model's invalid answer fails with
+ * `output.invalid`, carrying every escalation.
+ */
+export async function runCascade<T>({
+  models,
+  call,
+  parse,
+  escalateWhen,
+}: RunCascadeOptions<T>): Promise<CascadeResult<T>> {
+  if (models.length === 0) throw new TypeError('runCascade: at least one model is needed.');
+  const escalations: Escalation[] = [];
+  let lastIssues: z.core.$ZodIssue[] = [];
+  let lastReason = '';
+  for (const [tier, model] of models.entries()) {
+    const next = models[tier + 1];
+    const parsed = parse(await call(model, tier));
+    if (parsed.ok) {
+      const verdict = next === undefined ? false : (escalateWhen?.(parsed.value) ?? false);
+      if (verdict === false) return { output: parsed.value, model, tier, escalations };
+      escalations.push({
+        from: model,
+        to: next!,
+        reason: 'low_confidence',
+        detail: typeof verdict === 'string' ? verdict : 'escalateWhen returned true',
+      });
+      continue;
+    }
+    lastIssues = parsed.issues;
+    lastReason = parsed.reason;
+    if (next !== undefined)
+      escalations.push({ from: model, to: next, reason: 'invalid_output', detail: parsed.reason });
+  }
+  throw new RunError('output.invalid', {
+    message: `Every model of the cascade (${models.join(' → ')}) failed to give a valid answer; the last said: ${lastReason}. Check the prompt and schema, or add a stronger model at the end.`,
+    issues: lastIssues,
+    details: { models: [...models], escalations },
+  });
+}

@@ -1,0 +1,55 @@
+import type { Usage } from '../model/types';
+
+/** One model call's cost, as recorded. */
+export interface CostEntry {
+  threadId: string;
+  tenantId?: string;
+  /** The call's journal key: the same call recorded twice (a replay) counts once. */
+  callId: string;
+  model: string;
+  usage: Usage;
+  costUsd: number;
+  /** Served from the response cache: no tokens billed. */
+  cached: boolean;
+  /** When the call ended, on the run's clock. */
+  at: number;
+}
+
+/** Which entries a query covers; every field narrows it. */
+export interface CostFilter {
+  threadId?: string;
+  tenantId?: string;
+  model?: string;
+  /** From this time, inclusive. */
+  since?: number;
+  /** Before this time. */
+  until?: number;
+}
+
+/** Totals over a set of calls. */
+export interface CostSummary {
+  calls: number;
+  cachedCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+/**
+ * Where model call costs are kept, to answer "what did this run, this tenant, this model
+ * cost". The in-memory ledger is for one process; the run log (one row per effect in the
+ * checkpoint database) implements the same interface with SQL sums over its `llm` rows.
+ */
+export interface CostLedger {
+  /** Records a call; a second record with the same `threadId` and `callId` is ignored. */
+  record(entry: CostEntry): Promise<void>;
+  /** Totals of the calls matching `filter`. */
+  summarise(filter?: CostFilter): Promise<CostSummary>;
+  /** Totals per thread, tenant or model. */
+  summariseBy(
+    key: 'threadId' | 'tenantId' | 'model',
+    filter?: CostFilter,
+  ): Promise<Map<string, CostSummary>>;
+  /** The calls matching `filter`, oldest first. */
+  entries(filter?: CostFilter): Promise<CostEntry[]>;
+}

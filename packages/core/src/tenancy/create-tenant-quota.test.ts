@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { manualClock } from '../testing/manual-clock';
+import { createTenantQuota } from './create-tenant-quota';
+import { MemoryQuotaStore } from './memory-quota-store';
+
+describe('createTenantQuota', () => {
+  it('admits requests up to the per-minute limit and names the limit after it, with when it resets', async () => {
+    const clock = manualClock(0);
+    const quota = createTenantQuota({ limits: { requestsPerMinute: 2 }, clock });
+    expect(await quota.admit('acme', { estimatedTokens: 10 })).toEqual({ allowed: true });
+    expect(await quota.admit('acme', { estimatedTokens: 10 })).toEqual({ allowed: true });
+    await clock.advance(15_000);
+    expect(await quota.admit('acme', { estimatedTokens: 10 })).toEqual({
+      allowed: false,
+      limit: 'requestsPerMinute',
+      used: 2,
+      max: 2,
+      retryAfterMs: 45_000,
+    });
+    expect(await quota.admit('globex', { estimatedTokens: 10 })).toEqual({ allowed: true });
+    await clock.advance(45_000);
+    expect(await quota.admit('acme', { estimatedTokens: 10 })).toEqual({ allowed: true });
+  });
+
+  it('charges estimated tokens, corrects them with real usage, and counts nothing for a refused call', async () => {
+    const clock = manualClock(0);
+    const quota = createTenantQuota({
+      limits: { tokensPerDay: 1_000, requestsPerDay: 100 },
+      clock,
+    });
+    await quota.admit('acme', { estimatedTokens: 600 });
+    await quota.settle('acme', { estimatedTokens: 600, actualTokens: 700 });
+    expect(await quota.usage('acme')).toMatchObject({ tokensToday: 700, requestsToday: 1 });
+    expect(await quota.admit('acme', { estimatedTokens: 400 })).toMatchObject({
+      allowed: false,
+      limit: 'tokensPerDay',
+      used: 700,
+      max: 1_000,
+    });
+    expect(await quota.usage('acme')).toMatchObject({ tokensToday: 700, requestsToday: 1 });
+    await clock.advance(86_400_000);
+    expect(await quota.admit('acme', { estimatedTokens: 400 })).toEqual({ allowed: true });
+  });
+
+  it('takes limits per tenant, and leaves a tenant without limits unlimited', async () => {
+    const quota = createTenantQuota({
+      limits: (tenantId) => (tenantId === 'free' ? { requestsPerDay: 1 } : undefined),
+      clock: manualClock(0),
+    });
+    await quota.admit('free', { estimatedTokens: 1 });
+    expect((await quota.admit('free', { estimatedTokens: 1 })).allowed).toBe(false);
+    for (let call = 0; call < 5; call++)
+      expect((await quota.admit('paid', { estimatedTokens: 1 })).allowed).toBe(true);
+  });
+
+  it('shares one quota between two quota objects over one store (two processes)', async () => {
+    const clock = manualClock(0);
+    const store = new MemoryQuotaStore({ clock });
+    const first = createTenantQuota({ limits: { requestsPerMinute: 3 }, store, clock });
+    const second = createTenantQuota({ limits: { requestsPerMinute: 3 }, store, clock });
+    const decisions = await Promise.all(
+      Array.from({ length: 6 }, (_, index) =>
+        (index % 2 ? first : second).admit('acme', { estimatedTokens: 1 }),
+      ),
+    );
+    expect(decisions.filter((decision) => decision.allowed)).toHaveLength(3);
+  });
+});

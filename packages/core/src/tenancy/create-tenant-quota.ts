@@ -1,0 +1,116 @@
+import { type Clock, systemClock } from '../clock/clock';
+import { MemoryQuotaStore } from './memory-quota-store';
+import type {
+  QuotaDecision,
+  QuotaStore,
+  TenantLimitName,
+  TenantLimits,
+  TenantQuota,
+  TenantUsage,
+} from './types';
+
+/** Options of {@link createTenantQuota}. */
+export interface TenantQuotaOptions {
+  /** The same limits for every tenant, or a tenant's own (undefined: unlimited). */
+  limits: TenantLimits | ((tenantId: string) => TenantLimits | undefined);
+  /** Default: in memory. Share one store between processes for one quota across them. */
+  store?: QuotaStore;
+  clock?: Clock;
+}
+
+const minuteMs = 60_000;
+const dayMs = 86_400_000;
+
+interface Window {
+  limit: TenantLimitName;
+  kind: 'requests' | 'tokens';
+  lengthMs: number;
+}
+
+const windows: readonly Window[] = [
+  { limit: 'requestsPerMinute', kind: 'requests', lengthMs: minuteMs },
+  { limit: 'requestsPerDay', kind: 'requests', lengthMs: dayMs },
+  { limit: 'tokensPerMinute', kind: 'tokens', lengthMs: minuteMs },
+  { limit: 'tokensPerDay', kind: 'tokens', lengthMs: dayMs },
+];
+
+/**
+ * Per-tenant request and token limits per minute and per day, across every run of every
+ * process that shares the store. Admission adds first and checks after (rolling back when
+ * over), so two processes admitting at once cannot both pass the last slot.
+ *
+ * @example
+ * ```ts
+ * const quota = createTenantQuota({ limits: { requestsPerMinute: 60, tokensPerDay: 2_000_000 } });
+ * const decision = await quota.admit('acme', { estimatedTokens: ledger.inputTokens });
+ * if (!decision.allowed) run.reachLimit({ limit: decision.limit, value: decision.used, max: decision.max });
+ * ```
+ */
+export function createTenantQuota({
+  limits,
+  clock = systemClock,
+  store = new MemoryQuotaStore({ clock }),
+}: TenantQuotaOptions): TenantQuota {
+  const limitsOf = typeof limits === 'function' ? limits : () => limits;
+  const keyOf = (tenantId: string, window: Window, now: number) => {
+    const start = Math.floor(now / window.lengthMs) * window.lengthMs;
+    return {
+      key: `quota:${tenantId}:${window.limit}:${start}`,
+      expiresAt: start + window.lengthMs,
+    };
+  };
+
+  return {
+    async admit(tenantId, { estimatedTokens }): Promise<QuotaDecision> {
+      const tenantLimits = limitsOf(tenantId) ?? {};
+      const now = clock.now();
+      const charged: { key: string; amount: number; expiresAt: number }[] = [];
+      for (const window of windows) {
+        const max = tenantLimits[window.limit];
+        if (max === undefined) continue;
+        const amount = window.kind === 'requests' ? 1 : estimatedTokens;
+        const { key, expiresAt } = keyOf(tenantId, window, now);
+        const value = await store.increment(key, amount, expiresAt);
+        charged.push({ key, amount, expiresAt });
+        if (value > max) {
+          for (const charge of charged)
+            await store.increment(charge.key, -charge.amount, charge.expiresAt);
+          return {
+            allowed: false,
+            limit: window.limit,
+            used: value - amount,
+            max,
+            retryAfterMs: expiresAt - now,
+          };
+        }
+      }
+      return { allowed: true };
+    },
+
+    async settle(tenantId, { estimatedTokens, actualTokens }) {
+      const tenantLimits = limitsOf(tenantId) ?? {};
+      const now = clock.now();
+      const difference = actualTokens - estimatedTokens;
+      if (difference === 0) return;
+      for (const window of windows) {
+        if (window.kind !== 'tokens' || tenantLimits[window.limit] === undefined) continue;
+        const { key, expiresAt } = keyOf(tenantId, window, now);
+        await store.increment(key, difference, expiresAt);
+      }
+    },
+
+    async usage(tenantId): Promise<TenantUsage> {
+      const now = clock.now();
+      const read = (limit: TenantLimitName) => {
+        const window = windows.find((candidate) => candidate.limit === limit)!;
+        return store.get(keyOf(tenantId, window, now).key);
+      };
+      return {
+        requestsThisMinute: await read('requestsPerMinute'),
+        requestsToday: await read('requestsPerDay'),
+        tokensThisMinute: await read('tokensPerMinute'),
+        tokensToday: await read('tokensPerDay'),
+      };
+    },
+  };
+}

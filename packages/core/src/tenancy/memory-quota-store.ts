@@ -1,0 +1,32 @@
+import { type Clock, systemClock } from '../clock/clock';
+import type { QuotaStore } from './types';
+
+/** A {@link QuotaStore} in memory: one process, and tests. Expired counters are swept as it goes. */
+export class MemoryQuotaStore implements QuotaStore {
+  readonly #counters = new Map<string, { value: number; expiresAt: number }>();
+  readonly #clock: Clock;
+
+  constructor({ clock = systemClock }: { clock?: Clock } = {}) {
+    this.#clock = clock;
+  }
+
+  async increment(key: string, amount: number, expiresAt: number): Promise<number> {
+    const now = this.#clock.now();
+    const current = this.#counters.get(key);
+    const value = (current && current.expiresAt > now ? current.value : 0) + amount;
+    this.#counters.set(key, { value, expiresAt });
+    if (this.#counters.size > 10_000) this.#sweep(now);
+    return value;
+  }
+
+  async get(key: string): Promise<number> {
+    const current = this.#counters.get(key);
+    return current && current.expiresAt > this.#clock.now() ? current.value : 0;
+  }
+
+  #sweep(now: number): void {
+    for (const [key, counter] of this.#counters) {
+      if (counter.expiresAt <= now) this.#counters.delete(key);
+    }
+  }
+}
