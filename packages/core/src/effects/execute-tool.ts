@@ -1,6 +1,7 @@
 import { RunError } from '../errors/run-error';
 import type { AnyTool } from '../tools/types';
 import type { EffectScope } from './effect-scope';
+import { RecordedEffectError } from './recorded-effect-error';
 
 /**
  * Runs a tool whose input is already validated: journaled under its own key, with its
@@ -56,13 +57,15 @@ export async function executeTool(
     });
     return value;
   } catch (error) {
-    const failure = RunError.isInstance(error)
-      ? error
-      : new RunError('tool.failed', {
-          message: `Tool "${tool.name}" failed: ${(error as Error)?.message ?? String(error)}`,
-          cause: error,
-          details: { tool: tool.name },
-        });
+    // A failure replayed from the journal keeps its code (e.g. effect.ambiguous).
+    const failure =
+      RunError.isInstance(error) || RecordedEffectError.isInstance(error)
+        ? error
+        : new RunError('tool.failed', {
+            message: `Tool "${tool.name}" failed: ${(error as Error)?.message ?? String(error)}`,
+            cause: error,
+            details: { tool: tool.name },
+          });
     events.emit('tool.call.error', scope.threadId, {
       site: scope.site,
       callId: key,
@@ -73,7 +76,11 @@ export async function executeTool(
   }
 }
 
-/** Runs `execute` with the tool's timeout on the injected clock; a tool that ignores its signal still times out. */
+/**
+ * Runs `execute` with the tool's timeout on the injected clock; a tool that ignores its
+ * signal still times out. One controller per call, linked to the effect's signal by a single
+ * listener: `AbortSignal.any` costs several times more on this path (see docs/performance.md).
+ */
 function withTimeout(
   scope: EffectScope,
   tool: AnyTool,
@@ -81,8 +88,11 @@ function withTimeout(
 ): Promise<unknown> {
   const { clock } = scope.run.runtime;
   const controller = new AbortController();
-  const signal = AbortSignal.any([scope.signal, controller.signal]);
   return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      controller.abort(scope.signal.reason);
+      reject(scope.signal.reason);
+    };
     const timer = clock.setTimeout(() => {
       const error = new RunError('tool.timeout', {
         message: `Tool "${tool.name}" did not finish within ${tool.timeoutMs} ms and was aborted. Raise its timeoutMs or make it faster.`,
@@ -91,9 +101,9 @@ function withTimeout(
       controller.abort(error);
       reject(error);
     }, tool.timeoutMs);
-    const onAbort = () => reject(scope.signal.reason);
-    scope.signal.addEventListener('abort', onAbort, { once: true });
-    execute(signal)
+    if (scope.signal.aborted) onAbort();
+    else scope.signal.addEventListener('abort', onAbort, { once: true });
+    execute(controller.signal)
       .then(resolve, reject)
       .finally(() => {
         clock.clearTimeout(timer);
