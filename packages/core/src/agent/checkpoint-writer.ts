@@ -1,4 +1,16 @@
-import type { Checkpoint, Checkpointer } from '../journal/types';
+import type { Checkpoint, Checkpointer, CheckpointWriteResult } from '../journal/types';
+
+/** Options of {@link CheckpointWriter}. */
+export interface CheckpointWriterOptions {
+  checkpointer: Checkpointer;
+  /** Builds the checkpoint body from the run's state at the moment of writing. */
+  build: (version: number) => Checkpoint;
+  onWritten: (checkpoint: Checkpoint, result: CheckpointWriteResult | undefined) => void;
+  /** Called once when a write fails; later requests are ignored. */
+  onFailure: (error: unknown) => void;
+  /** The version of the last checkpoint already stored. */
+  version: number;
+}
 
 /**
  * Writes a run's checkpoints one at a time, in order. Snapshots that arrive while a write is
@@ -10,15 +22,10 @@ export class CheckpointWriter {
   #dirty = false;
   #writing: Promise<void> | undefined;
   #failure: unknown;
+  #failed = false;
 
-  constructor(
-    private readonly checkpointer: Checkpointer,
-    /** Builds the checkpoint body from the run's state at the moment of writing. */
-    private readonly build: (version: number) => Checkpoint,
-    private readonly onWritten: (checkpoint: Checkpoint) => void,
-    version: number,
-  ) {
-    this.#version = version;
+  constructor(private readonly options: CheckpointWriterOptions) {
+    this.#version = options.version;
   }
 
   /** The version of the last checkpoint written. */
@@ -28,6 +35,7 @@ export class CheckpointWriter {
 
   /** Asks for a checkpoint of the current state. */
   request(): void {
+    if (this.#failed) return;
     this.#dirty = true;
     this.#writing ??= this.#drain();
   }
@@ -46,14 +54,17 @@ export class CheckpointWriter {
     try {
       while (this.#dirty) {
         this.#dirty = false;
-        const checkpoint = this.build(this.#version + 1);
-        await this.checkpointer.save(checkpoint);
+        const checkpoint = this.options.build(this.#version + 1);
+        const result = await this.options.checkpointer.save(checkpoint);
         this.#version = checkpoint.version;
-        this.onWritten(checkpoint);
+        this.options.onWritten(checkpoint, result);
       }
     } catch (error) {
       this.#failure = error;
+      this.#failed = true;
       this.#dirty = false;
+      this.#writing = undefined;
+      this.options.onFailure(error);
     } finally {
       this.#writing = undefined;
     }

@@ -90,7 +90,7 @@ describe('createAgent', () => {
   });
 
   it('throws at definition when a state invokes an actor that is not registered', () => {
-    const machine = setup({}).createMachine({ id: 'm', invoke: { src: 'nowhere' as never } });
+    const machine = setup({}).createMachine({ id: 'm', invoke: { src: 'nowhere' } as never });
     expect(() => createAgent({ machine })).toThrow(/invokes "nowhere", which is not registered/);
   });
 

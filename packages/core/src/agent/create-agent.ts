@@ -2,12 +2,15 @@ import type { AnyStateMachine, EventObject, InputFrom } from 'xstate';
 import { randomId, systemClock } from '../clock/clock';
 import { RunError } from '../errors/run-error';
 import { RunEvents } from '../events/run-events';
-import { CheckpointError } from '../journal/checkpoint-error';
 import { MemoryCheckpointer } from '../journal/memory-checkpointer';
 import type { ChatModel } from '../model/types';
 import { singleAttemptPolicy } from '../reliability/types';
 import type { AgentRuntime } from './agent-runtime';
+import { forkThread } from './fork-thread';
 import { machineVersionOf } from './inspect-machine';
+import { LiveRuns } from './live-runs';
+import { replayThread } from './replay-thread';
+import { loadCheckpoint, restoreRun } from './restore-thread';
 import { Run } from './run';
 import type {
   Agent,
@@ -25,7 +28,11 @@ import { validateAgent } from './validate-agent';
  *
  * @example
  * ```ts
- * const agent = createAgent({ machine, models: { fast: openAIChatModel({ model: 'gpt-4o-mini' }) } });
+ * const agent = createAgent({
+ *   machine,
+ *   models: { fast: openAIChatModel({ model: 'gpt-4o-mini' }) },
+ *   checkpointer: new SqliteCheckpointer({ path: '.agentchart/runs.db' }),
+ * });
  * const outcome = await agent.run({ input: { question: 'What is 2 + 2?' } });
  * if (outcome.status === 'done') console.log(outcome.output);
  * ```
@@ -41,6 +48,8 @@ export function createAgent<TMachine extends AnyStateMachine>(
     limits = {},
     clock = systemClock,
     generateId = randomId,
+    migrate,
+    evictWaiting = false,
   } = options;
   const modelChains = new Map<string, readonly ChatModel[]>();
   for (const [alias, model] of Object.entries(models)) {
@@ -59,47 +68,34 @@ export function createAgent<TMachine extends AnyStateMachine>(
     generateId,
     events: new RunEvents(() => clock.now()),
   };
-  const live = new Map<string, Run>();
+  const resuming = new Map<string, Promise<Run>>();
+  const live = new LiveRuns({
+    clock,
+    evictWaiting,
+    // Another process may own the thread by now; then it is that process's to wake.
+    wake: (threadId) => void restore(threadId).catch(() => undefined),
+    release: (threadId) => runtime.checkpointer.release?.(threadId),
+  });
 
-  const track = (run: Run): RunHandle<TMachine> => {
-    live.set(run.threadId, run);
-    const forget = (outcome: { status: string }) => {
-      if (outcome.status === 'waiting') run.result().then(forget);
-      else if (live.get(run.threadId) === run) live.delete(run.threadId);
-    };
-    run.result().then(forget);
-    return handleOf<TMachine>(run);
-  };
-
-  const resume = async (threadId: string): Promise<RunHandle<TMachine>> => {
+  /** The thread's run in this process, restored from its checkpoint when it is not live. */
+  const restore = (threadId: string): Promise<Run> => {
     const running = live.get(threadId);
-    if (running) return handleOf<TMachine>(running);
-    const checkpoint = await checkpointer.latest(threadId);
-    if (!checkpoint) {
-      throw new RunError('run.not_found', {
-        message: `Thread "${threadId}" has no checkpoint in this agent's store. Check the thread id and that the agent uses the same checkpointer it ran with.`,
-        details: { threadId },
-      });
-    }
-    if (checkpoint.machineVersion !== runtime.machineVersion) {
-      throw new CheckpointError(
-        'checkpoint.version_mismatch',
-        threadId,
-        `Thread "${threadId}" was checkpointed by machine version ${checkpoint.machineVersion}, but this agent's machine is version ${runtime.machineVersion}. Its snapshot would restore into the wrong states: finish it with the old machine, or start a new thread.`,
-      );
-    }
-    const run = new Run(runtime, threadId, {
-      state: checkpoint.run,
-      snapshot: checkpoint.snapshot,
-      version: checkpoint.version,
-    });
-    const handle = track(run);
-    run.start(true);
-    return handle;
+    if (running) return Promise.resolve(running);
+    const pending = resuming.get(threadId);
+    if (pending) return pending;
+    const restoring = (async () => {
+      const checkpoint = await loadCheckpoint(runtime, threadId, { migrate });
+      const { run, checkpoint: claimed } = await restoreRun(runtime, checkpoint);
+      live.track(run);
+      run.start({ resumed: true, delayedEvents: claimed.delayedEvents ?? [] });
+      return run;
+    })().finally(() => resuming.delete(threadId));
+    resuming.set(threadId, restoring);
+    return restoring;
   };
 
   const start = ({ threadId = generateId(), input }: StartOptions<InputFrom<TMachine>>) => {
-    if (live.has(threadId)) {
+    if (live.get(threadId)) {
       throw new RunError('run.already_running', {
         message: `Thread "${threadId}" is already running in this process. Use agent.send() to talk to it, or start a new thread id.`,
         details: { threadId },
@@ -108,10 +104,11 @@ export function createAgent<TMachine extends AnyStateMachine>(
     const run = new Run(runtime, threadId, {
       state: Run.initialState(input, clock.now()),
       version: 0,
+      owner: generateId(),
     });
-    const handle = track(run);
-    run.start(false);
-    return handle;
+    live.track(run);
+    run.start({ resumed: false });
+    return handleOf<TMachine>(run);
   };
 
   return {
@@ -119,19 +116,35 @@ export function createAgent<TMachine extends AnyStateMachine>(
     machine,
     events: runtime.events,
     start,
-    resume,
+    resume: async (threadId) => handleOf<TMachine>(await restore(threadId)),
     async send(threadId: string, event: EventObject | HumanReplyEvent) {
-      const handle = await resume(threadId);
-      if (event.type === 'human.reply') {
-        const { value, waitId } = event as HumanReplyEvent;
-        handle.reply(value, waitId);
-      } else {
-        handle.send(event);
+      live.pin(threadId);
+      try {
+        const run = await restore(threadId);
+        if (event.type === 'human.reply') {
+          const { value, waitId } = event as HumanReplyEvent;
+          run.reply(value, waitId);
+        } else {
+          run.send(event);
+        }
+        return handleOf<TMachine>(run);
+      } finally {
+        live.unpin(threadId);
       }
-      return handle;
     },
     run: (startOptions) => start(startOptions).result(),
     journal: (threadId) => checkpointer.listEffects(threadId),
+    history: (threadId) => checkpointer.list(threadId),
+    getCheckpoint: (threadId, version) =>
+      version === undefined ? checkpointer.latest(threadId) : checkpointer.get(threadId, version),
+    async fork(forkOptions) {
+      const { run, checkpoint } = await forkThread(runtime, forkOptions, migrate);
+      live.track(run);
+      run.start({ resumed: true, delayedEvents: checkpoint.delayedEvents ?? [] });
+      return handleOf<TMachine>(run);
+    },
+    replay: (threadId, replayOptions) =>
+      replayThread(runtime, threadId, replayOptions) as Promise<RunOutcomeFrom<TMachine>>,
   };
 }
 

@@ -1,8 +1,15 @@
-import type { AnyStateMachine, EventObject, InputFrom, OutputFrom } from 'xstate';
+import type { AnyStateMachine, ContextFrom, EventObject, InputFrom, OutputFrom } from 'xstate';
 import type { Clock, IdGenerator } from '../clock/clock';
 import type { AgentchartError, SerializedError } from '../errors/agentchart-error';
 import type { RunEvents } from '../events/run-events';
-import type { Checkpointer, JournalEntry, RunUsage } from '../journal/types';
+import type { RunEventListener } from '../events/types';
+import type {
+  Checkpoint,
+  Checkpointer,
+  CheckpointSummary,
+  JournalEntry,
+  RunUsage,
+} from '../journal/types';
 import type { ChatModel } from '../model/types';
 import type { ModelCallPolicy } from '../reliability/types';
 
@@ -29,13 +36,53 @@ export interface AgentOptions<TMachine extends AnyStateMachine> {
   models?: Record<string, ChatModel | readonly ChatModel[]>;
   /** The one place model calls are retried and limited. Default: one attempt, no retries. */
   modelPolicy?: ModelCallPolicy;
-  /** Where checkpoints and the effect journal are kept. Default: in memory. */
+  /**
+   * Where checkpoints and the effect journal are kept. Default: in memory (gone with the
+   * process). For durable runs pass `new SqliteCheckpointer({ path: '.agentchart/runs.db' })`.
+   */
   checkpointer?: Checkpointer;
+  /**
+   * Called when a thread's checkpoint was written by another version of the machine (its
+   * definition hash differs). Return the checkpoint rewritten for this machine (its snapshot
+   * moved to the new states), or undefined to refuse; without it such a thread is refused
+   * with `checkpoint.version_mismatch`.
+   */
+  migrate?: MigrateCheckpoint;
+  /**
+   * Drop a run from memory once it rests `waiting` and its checkpoint is written: only the
+   * store holds it; `agent.send()` / `agent.resume()` restore it. A wait's deadline or a
+   * delayed event still wakes it on time in this process. Default false.
+   */
+  evictWaiting?: boolean;
   limits?: RunLimits;
   /** Name shown in events and logs. Default: the machine's id. */
   name?: string;
   clock?: Clock;
   generateId?: IdGenerator;
+}
+
+/** Rewrites a checkpoint of an older machine version for this machine; see {@link AgentOptions.migrate}. */
+export type MigrateCheckpoint = (
+  checkpoint: Checkpoint,
+  versions: { from: string; to: string },
+) => Checkpoint | undefined | Promise<Checkpoint | undefined>;
+
+/** Options of {@link Agent.fork}. */
+export interface ForkOptions<TContext = unknown> {
+  /** The thread to fork. */
+  from: string;
+  /** The checkpoint version to fork from. Default: the latest. */
+  version?: number;
+  /** The new thread's id; generated when absent. */
+  threadId?: string;
+  /** The new thread's context: a replacement, or a function of the checkpoint's context. */
+  context?: TContext | ((context: TContext) => TContext);
+}
+
+/** Options of {@link Agent.replay}. */
+export interface ReplayOptions {
+  /** Receives the replay's events (they do not go to `agent.events`). */
+  onEvent?: RunEventListener;
 }
 
 /** A pending human wait, as a run reports it. */
@@ -104,6 +151,25 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
   run(options: StartOptions<InputFrom<TMachine>>): Promise<RunOutcomeFrom<TMachine>>;
   /** The thread's journal, oldest effect first. */
   journal(threadId: string): Promise<JournalEntry[]>;
+  /** The thread's checkpoints, oldest first, without their state (time travel: pick a step). */
+  history(threadId: string): Promise<CheckpointSummary[]>;
+  /**
+   * The thread's state at one checkpoint (the latest when `version` is absent): the machine's
+   * persisted snapshot (`value`, `context`), the run's status and usage.
+   */
+  getCheckpoint(threadId: string, version?: number): Promise<Checkpoint | undefined>;
+  /**
+   * Starts a new thread from a checkpoint of another, optionally with edited context. The
+   * source thread is untouched; effects in flight at that checkpoint run again in the fork.
+   */
+  fork(options: ForkOptions<ContextFrom<TMachine>>): Promise<RunHandle<TMachine>>;
+  /**
+   * Re-runs a recorded thread from its input with this agent's machine, answering every
+   * model call, tool call and human wait from the thread's journal: nothing executes and
+   * nothing is written. Rejects with a `ReplayError` naming the step when the code takes a
+   * different path than the recording; otherwise resolves with the outcome it reaches.
+   */
+  replay(threadId: string, options?: ReplayOptions): Promise<RunOutcomeFrom<TMachine>>;
 }
 
 /** The event that answers a human wait through {@link Agent.send}. */

@@ -1,5 +1,5 @@
-import { setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
 import { defineTool } from '../tools/define-tool';
@@ -31,7 +31,9 @@ function probeTool(name: string, log: string[], ms: number) {
 describe('effect lifecycle', () => {
   it('aborts an effect when its state is exited', async () => {
     const log: string[] = [];
-    const machine = setup({ actors: { slow: toolCall(probeTool('slow', log, 5_000)) } }).createMachine({
+    const machine = setup({
+      actors: { slow: toolCall(probeTool('slow', log, 5_000)) },
+    }).createMachine({
       id: 'exit',
       initial: 'working',
       states: {
@@ -51,13 +53,28 @@ describe('effect lifecycle', () => {
   it('runs effects in parallel regions concurrently', async () => {
     const log: string[] = [];
     const machine = setup({
-      actors: { left: toolCall(probeTool('left', log, 30)), right: toolCall(probeTool('right', log, 30)) },
+      actors: {
+        left: toolCall(probeTool('left', log, 30)),
+        right: toolCall(probeTool('right', log, 30)),
+      },
     }).createMachine({
       id: 'parallel',
       type: 'parallel',
       states: {
-        a: { initial: 'run', states: { run: { invoke: { src: 'left', input: {}, onDone: 'done' } }, done: { type: 'final' } } },
-        b: { initial: 'run', states: { run: { invoke: { src: 'right', input: {}, onDone: 'done' } }, done: { type: 'final' } } },
+        a: {
+          initial: 'run',
+          states: {
+            run: { invoke: { src: 'left', input: {}, onDone: 'done' } },
+            done: { type: 'final' },
+          },
+        },
+        b: {
+          initial: 'run',
+          states: {
+            run: { invoke: { src: 'right', input: {}, onDone: 'done' } },
+            done: { type: 'final' },
+          },
+        },
       },
     });
     const outcome = await createAgent({ machine }).run({ input: undefined });
@@ -69,7 +86,9 @@ describe('effect lifecycle', () => {
 
   it('stops a run: effects are aborted and the outcome is stopped', async () => {
     const log: string[] = [];
-    const machine = setup({ actors: { slow: toolCall(probeTool('slow', log, 5_000)) } }).createMachine({
+    const machine = setup({
+      actors: { slow: toolCall(probeTool('slow', log, 5_000)) },
+    }).createMachine({
       id: 'stop',
       invoke: { src: 'slow', input: {} },
     });

@@ -6,6 +6,7 @@ import type { EffectKind, JournalEntry } from '../journal/types';
 import type { ChatRequest, ChatResponse } from '../model/types';
 import type { ReconcileResult } from '../tools/types';
 import { RecordedEffectError } from './recorded-effect-error';
+import { replayStep } from './replay-step';
 
 /** What a journaled step is. */
 export interface JournaledStep {
@@ -48,8 +49,10 @@ export class EffectScope {
     if (!restarted) occurrences[site] = next + 1;
     this.key = `${site}#${restarted ? next - 1 : next}`;
     this.signal = AbortSignal.any([actorSignal, run.stopSignal]);
-    this.#blocking = blocking;
-    if (blocking) run.activeEffects++;
+    // In a replay every effect holds the run until it replays; one the recording never
+    // finished (a wait still open) lets go then (see replayStep).
+    this.#blocking = blocking || run.replaying;
+    if (this.#blocking) run.activeEffects++;
   }
 
   get threadId(): string {
@@ -81,7 +84,8 @@ export class EffectScope {
   /**
    * Runs `execute` once per key across crashes: a completed step returns its recorded value,
    * a failed one its recorded error; an `unsafe` step found started but unfinished is
-   * ambiguous and goes to `reconcile`, or fails with `effect.ambiguous`.
+   * ambiguous and goes to `reconcile`, or fails with `effect.ambiguous`. The intent is
+   * durable before `execute` runs. In a replay nothing executes: see {@link Run.replaying}.
    */
   async journaled<T>(
     key: string,
@@ -91,6 +95,7 @@ export class EffectScope {
   ): Promise<{ value: T; replayed: boolean }> {
     const { checkpointer, clock, events } = this.run.runtime;
     const existing = await checkpointer.getEffect(this.threadId, key);
+    if (this.run.replaying) return replayStep<T>(this, key, step, existing);
     const entry: JournalEntry = existing ?? {
       threadId: this.threadId,
       key,
@@ -114,11 +119,14 @@ export class EffectScope {
       const settled = await this.#reconcile(entry, reconcile);
       if (settled) return { value: settled.output as T, replayed: true };
     } else if (!existing) {
-      await checkpointer.putEffect(entry);
+      await this.record(entry);
     }
+    // A tool found started was counted when the run was restored (usage comes from the
+    // journal); running it again is the same call, not another one.
+    if (existing?.status === 'started' && step.kind === 'tool') this.run.state.usage.toolCalls--;
     try {
       const value = await execute();
-      await checkpointer.putEffect({
+      await this.record({
         ...entry,
         status: 'completed',
         finishedAt: clock.now(),
@@ -128,7 +136,7 @@ export class EffectScope {
     } catch (error) {
       // An aborted step (state exited, run stopped) stays `started`: whether it acted is unknown.
       if (!this.signal.aborted) {
-        await checkpointer.putEffect({
+        await this.record({
           ...entry,
           status: 'failed',
           finishedAt: clock.now(),
@@ -139,12 +147,25 @@ export class EffectScope {
     }
   }
 
+  /**
+   * Writes a journal entry as this run (fenced: refused when another run took the thread
+   * over). A journal that cannot be written ends the run: going on would act unrecorded.
+   */
+  async record(entry: JournalEntry): Promise<void> {
+    try {
+      await this.run.runtime.checkpointer.putEffect(entry, { owner: this.run.owner });
+    } catch (error) {
+      this.run.fail(error, { persist: false });
+      throw error;
+    }
+  }
+
   /** Settles an ambiguous unsafe step; returns the completed entry, or undefined to run it. */
   async #reconcile<T>(
     entry: JournalEntry,
     reconcile: (() => Promise<ReconcileResult<T>>) | undefined,
   ): Promise<JournalEntry | undefined> {
-    const { checkpointer, clock, events } = this.run.runtime;
+    const { clock, events } = this.run.runtime;
     events.emit('effect.ambiguous', this.threadId, {
       site: this.site,
       key: entry.key,
@@ -154,14 +175,14 @@ export class EffectScope {
     if (answer.status === 'not_executed') return undefined;
     if (answer.status === 'completed') {
       const completed = { ...entry, status: 'completed' as const, output: answer.output };
-      await checkpointer.putEffect({ ...completed, finishedAt: clock.now() });
+      await this.record({ ...completed, finishedAt: clock.now() });
       return completed;
     }
     const error = new RunError('effect.ambiguous', {
       message: `Tool "${entry.name}" (unsafe) was started before the process stopped and may or may not have acted (key ${entry.key}). It is not run again. Give the tool a reconcile() hook that checks with the outside system using the idempotency key, or route this error to a human in the chart (onError).`,
       details: { tool: entry.name, key: entry.key, input: entry.input },
     });
-    await checkpointer.putEffect({
+    await this.record({
       ...entry,
       status: 'failed',
       finishedAt: clock.now(),
@@ -170,20 +191,33 @@ export class EffectScope {
     throw error;
   }
 
+  /** Never resolves; rejects when the effect is aborted (its state was left, the run ended). */
+  untilAborted(): Promise<never> {
+    return new Promise((_, reject) => {
+      if (this.signal.aborted) reject(this.signal.reason);
+      this.signal.addEventListener('abort', () => reject(this.signal.reason), { once: true });
+    });
+  }
+
   /** Calls a model through the agent's policy, journaled, with events, usage and limits. */
   async callModel(alias: string, request: ChatRequest): Promise<ChatResponse> {
     const { runtime, state } = this.run;
     const models = runtime.models.get(alias)!;
     const primary = models[0]!;
     const key = this.nextKey('llm');
+    // Recorded so a replay can tell when the code now sends the model something else.
+    const inputHash = hashRequest(request);
     const { value } = await this.journaled<RecordedModelCall>(
       key,
-      { kind: 'llm', effect: 'idempotent', name: primary.modelName },
+      {
+        kind: 'llm',
+        effect: 'idempotent',
+        name: primary.modelName,
+        meta: { requestHash: inputHash },
+      },
       async () => {
-        if (this.run.checkLimits()) await this.#untilAborted();
+        if (this.run.checkLimits()) await this.untilAborted();
         const { events, clock } = runtime;
-        const observed = events.isObserved('llm.call.start') || events.isObserved('llm.call.end');
-        const inputHash = observed ? hashRequest(request) : '';
         events.emit('llm.call.start', this.threadId, {
           site: this.site,
           callId: key,
@@ -247,14 +281,6 @@ export class EffectScope {
       },
     );
     return value.response;
-  }
-
-  /** Never resolves; rejects when the effect is aborted (the run reached a limit). */
-  #untilAborted(): Promise<never> {
-    return new Promise((_, reject) => {
-      if (this.signal.aborted) reject(this.signal.reason);
-      this.signal.addEventListener('abort', () => reject(this.signal.reason), { once: true });
-    });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
-import type { HumanWaitRegistration } from '../agent/run';
+import type { HumanWaitRegistration } from '../agent/human-waits';
 import { RunError } from '../errors/run-error';
 import { createEffectLogic } from './create-effect-logic';
 import type { EffectScope } from './effect-scope';
@@ -30,6 +30,13 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
       const { clock, events } = scope.run.runtime;
       const prompt = options.prompt(input);
       const key = scope.nextKey('human');
+      const recorded = scope.run.recordedWait(key);
+      // A restarted wait keeps the deadline it was first given: a resume never extends it.
+      const deadline =
+        recorded?.deadline ??
+        (options.timeoutMs === undefined ? undefined : clock.now() + options.timeoutMs);
+      // One answered before the restart replays its reply: the run must not rest meanwhile.
+      if (recorded && recorded.status !== 'started') scope.setIdle(false);
       let deliver!: (value: z.output<TReply>) => void;
       const replied = new Promise<z.output<TReply>>((resolve) => {
         deliver = resolve;
@@ -38,7 +45,7 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
       const registration: HumanWaitRegistration = {
         waitId: key,
         prompt,
-        ...(options.timeoutMs === undefined ? {} : { deadline: clock.now() + options.timeoutMs }),
+        ...(deadline === undefined ? {} : { deadline }),
         accept(value) {
           const parsed = options.reply.safeParse(value);
           if (!parsed.success) {

@@ -1,5 +1,6 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
+import { AgentchartError } from '../errors/agentchart-error';
 import { DefinitionError } from '../errors/definition-error';
 import { RunError } from '../errors/run-error';
 import type { ChatMessage, ToolCallRequest } from '../model/types';
@@ -186,7 +187,10 @@ async function runCalls(
       const output = await executeTool(scope, planned.tool, planned.input);
       return { ...base, content: JSON.stringify(output ?? null) };
     } catch (error) {
-      if (onToolError === 'fail' || scope.signal.aborted) throw error;
+      // An ambiguous unsafe call goes to the chart (onError), never back to the model, which
+      // could call the tool again under a new key and act twice.
+      const ambiguous = AgentchartError.isInstance(error) && error.code === 'effect.ambiguous';
+      if (onToolError === 'fail' || scope.signal.aborted || ambiguous) throw error;
       return { ...base, content: JSON.stringify({ error: (error as Error).message }) };
     }
   };

@@ -40,6 +40,8 @@ export class AgentchartError<TCode extends string = string> extends Error {
   static isInstance<T>(this: abstract new (...args: any[]) => T, error: unknown): error is T {
     if (typeof error !== 'object' || error === null || !(marker in error)) return false;
     const lineage = (error as { [marker]: unknown })[marker];
+    // `this` is the class isInstance was called on: RunError.isInstance checks for RunError.
+    // biome-ignore lint/complexity/noThisInStatic: the subclass identity is the point here.
     return Array.isArray(lineage) && lineage.includes(this.name);
   }
 

@@ -37,7 +37,16 @@ export interface RunState {
    * as occurrence `n - 1` under the same key.
    */
   occurrences: Record<string, number>;
+  /**
+   * Usage so far. On resume the model and tool figures are recomputed from the journal (plus
+   * {@link RunState.usageBase}), so an effect finished after the last checkpoint is counted
+   * once, not lost or counted twice.
+   */
   usage: RunUsage;
+  /** Usage this thread inherited and that its own journal does not show (a fork's parent's). */
+  usageBase?: RunUsage;
+  /** Set on a thread made by `agent.fork()`: where it came from. */
+  forkedFrom?: { threadId: string; version: number };
 }
 
 /** Where a run is. */
@@ -54,6 +63,23 @@ export interface RunUsage {
   steps: number;
 }
 
+/**
+ * A delayed event XState had scheduled (an `after` timer, a delayed `sendTo`/`raise`). XState
+ * does not persist these in a restorable form, so the run stores them and re-arms them on
+ * resume with the time that was left.
+ */
+export interface PendingDelayedEvent {
+  /** Actor ids from the root to the actor that scheduled it; `''` is the root. */
+  source: string;
+  /** Actor ids from the root to the actor that receives it. */
+  target: string;
+  /** XState's id of the delayed event, used to cancel it when its state is left. */
+  id: string;
+  event: { type: string; [key: string]: unknown };
+  /** When it is due, on the agent's clock. */
+  dueAt: number;
+}
+
 /** One stored checkpoint of a thread. */
 export interface Checkpoint {
   threadId: string;
@@ -64,7 +90,45 @@ export interface Checkpoint {
   /** XState's persisted snapshot. */
   snapshot: unknown;
   run: RunState;
+  /** Delayed events pending at the time of the checkpoint. */
+  delayedEvents?: PendingDelayedEvent[];
   createdAt: number;
+  /**
+   * The run that wrote it (a random token per run). Journal writes of a run that is no longer
+   * the thread's owner are refused, so a stale process cannot start a second side effect.
+   */
+  owner?: string;
+  /**
+   * Set when newer checkpoints exist but could not be read (a corrupt row): this is the last
+   * good one, and a resume continues after `headVersion`.
+   */
+  recovered?: { headVersion: number; unreadable: { version: number; reason: string }[] };
+}
+
+/** A checkpoint without its state, for listing a thread's history. */
+export interface CheckpointSummary {
+  threadId: string;
+  version: number;
+  machineVersion: string;
+  status: RunStatus;
+  createdAt: number;
+  /** Bytes stored for this checkpoint (its delta or its full state), where the store knows. */
+  bytes?: number;
+}
+
+/** What a store reports about a write. */
+export interface CheckpointWriteResult {
+  /** Bytes written for the checkpoint's state (a delta is much smaller than a full one). */
+  bytes: number;
+}
+
+/** Options of {@link Checkpointer.putEffect}. */
+export interface PutEffectOptions {
+  /**
+   * The run writing. When the thread's latest checkpoint names another owner, the write fails
+   * with `checkpoint.conflict`: another process took the thread over.
+   */
+  owner?: string;
 }
 
 /**
@@ -72,16 +136,29 @@ export interface Checkpoint {
  * stores (SQLite, Postgres) implement the same interface.
  */
 export interface Checkpointer {
-  /** The newest checkpoint of a thread, if any. */
+  /**
+   * The newest readable checkpoint of a thread, if any. When newer ones are unreadable, the
+   * last good one is returned with {@link Checkpoint.recovered} set.
+   */
   latest(threadId: string): Promise<Checkpoint | undefined>;
+  /** One checkpoint of a thread; fails with `checkpoint.corrupt` when it cannot be read. */
+  get(threadId: string, version: number): Promise<Checkpoint | undefined>;
   /**
    * Stores `checkpoint`; it must follow version `checkpoint.version - 1`, or the call fails
-   * with a `checkpoint.conflict` error (another process advanced the thread).
+   * with a `checkpoint.conflict` error (another process advanced the thread). When it
+   * resolves, the checkpoint is durable.
    */
-  save(checkpoint: Checkpoint): Promise<void>;
-  /** Every checkpoint of a thread, oldest first. */
-  list(threadId: string): Promise<Checkpoint[]>;
+  save(checkpoint: Checkpoint): Promise<CheckpointWriteResult | undefined>;
+  /** A thread's checkpoints, oldest first, without their state. */
+  list(threadId: string): Promise<CheckpointSummary[]>;
   getEffect(threadId: string, key: string): Promise<JournalEntry | undefined>;
-  putEffect(entry: JournalEntry): Promise<void>;
+  /** Records an effect's intent or result; durable when it resolves. */
+  putEffect(entry: JournalEntry, options?: PutEffectOptions): Promise<void>;
+  /** The thread's journal, oldest effect first. */
   listEffects(threadId: string): Promise<JournalEntry[]>;
+  /**
+   * Drops what the store keeps in memory for a thread whose run left memory (evicted while
+   * waiting); its stored checkpoints and journal stay. Optional.
+   */
+  release?(threadId: string): void;
 }

@@ -2,11 +2,6 @@ import { type AnyActorLogic, assign, setup } from 'xstate';
 import { createAgent } from '../agent/create-agent';
 import type { AgentOptions, RunOutcome } from '../agent/types';
 
-/** What {@link runEffect} reports: the outcome and, when the effect failed, its error. */
-export interface RunEffectResult {
-  outcome: RunOutcome<{ result?: unknown; error?: unknown }>;
-}
-
 /**
  * Runs one effect actor logic inside a minimal agent (invoke → done | failed) and returns
  * its output or its error: the shortest way to test an effect the way a chart sees it.
@@ -38,6 +33,8 @@ export async function runEffect(
   });
   const agent = createAgent({ ...options, machine } as AgentOptions<typeof machine>);
   const outcome = await agent.run({ input: undefined });
-  const output = outcome.status === 'done' ? outcome.output : undefined;
+  const output = (outcome.status === 'done' ? outcome.output : undefined) as
+    | { result?: unknown; error?: unknown }
+    | undefined;
   return { output: output?.result, error: output?.error, outcome };
 }

@@ -36,7 +36,12 @@ describe('defineTool', () => {
   it('names the tool when its schema cannot become JSON Schema', () => {
     const error = (() => {
       try {
-        defineTool({ name: 'when', ...base, input: z.object({ at: z.date() }) });
+        defineTool({
+          name: 'when',
+          ...base,
+          input: z.object({ at: z.date() }),
+          execute: async () => 0,
+        });
       } catch (caught) {
         return caught;
       }

@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** What a child variant reports: its metrics, or why it failed. */
+export type ChildResult =
+  | { ok: true; metrics: Record<string, number>; note?: string }
+  | { ok: false; error: string };
+
+const childEntry = fileURLToPath(new URL('../child.ts', import.meta.url));
+
+/**
+ * Runs one variant of a workload in a fresh Node process (so its peak RSS and heap are its
+ * own), with `--expose-gc`, through tsx like the parent. Resolves with what it reported.
+ */
+export function runInChild(
+  workload: string,
+  variant: string,
+  options: object,
+  { timeoutMs = 120_000 }: { timeoutMs?: number } = {},
+): Promise<ChildResult> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--conditions=source',
+        '--import',
+        'tsx',
+        childEntry,
+        workload,
+        variant,
+        JSON.stringify(options),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('close', (code, signal) => {
+      const last = stdout.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(last) as ChildResult);
+      } catch {
+        resolve({
+          ok: false,
+          error: `child exited ${code ?? signal}: ${(stderr || stdout).trim().slice(-500)}`,
+        });
+      }
+    });
+  });
+}

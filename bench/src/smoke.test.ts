@@ -1,0 +1,100 @@
+import { createAgent, MemoryCheckpointer } from '@agentchart/core';
+import { describe, expect, it } from 'vitest';
+import { fromPromise } from 'xstate';
+import { openAgentchartSqlite } from './stores/agentchart-sqlite';
+import { tempDir } from './stores/temp-dir';
+import { chainMachine, incrementActor, incrementToolCall } from './workloads/chain10/chain-machine';
+import { runAgentchartChain } from './workloads/chain10/chain10';
+import { agentchartSaves } from './workloads/checkpoint/checkpoint-write';
+import { cacheHit } from './workloads/context/cache-hit';
+import { tokenCounting } from './workloads/context/token-counting';
+import { agentchartFanout } from './workloads/fanout/fanout-agentchart';
+import {
+  agentchartContextHistory,
+  agentchartLoopHistory,
+} from './workloads/history/history-agentchart';
+import { reactAgent, reactModel, runReactAgent } from './workloads/react5/react5';
+import { agentchartSuspended } from './workloads/suspended/suspended-agentchart';
+
+/** Runs `body` with core's SQLite checkpointer on a throwaway file. */
+async function withSqlite(body: (store: ReturnType<typeof openAgentchartSqlite>) => Promise<void>) {
+  const dir = tempDir('smoke');
+  const store = openAgentchartSqlite(dir.file('agentchart.db'));
+  try {
+    await body(store);
+  } finally {
+    store.close();
+    dir.remove();
+  }
+}
+
+// Each workload's agentchart variant at a small size, with its own result check: a benchmark
+// that breaks fails here, in CI, instead of printing a fast number. No timing is asserted.
+describe('benchmark workloads (agentchart variants)', () => {
+  it('chain10 runs ten steps, on the raw machine and with a journaled tool per state', async () => {
+    await runAgentchartChain(createAgent({ machine: chainMachine(incrementActor) }), 'promise');
+    await runAgentchartChain(createAgent({ machine: chainMachine(incrementToolCall) }), 'toolCall');
+  });
+
+  it('chain10 refuses a run that skipped work, so a broken variant cannot look fast', async () => {
+    const idle = chainMachine(fromPromise<number, number>(async ({ input }) => input));
+    await expect(runAgentchartChain(createAgent({ machine: idle }), 'idle')).rejects.toThrow(
+      /ended with 0, expected 10/,
+    );
+  });
+
+  it('chain10 durable runs on the SQLite checkpointer', async () => {
+    await withSqlite(async (checkpointer) => {
+      const agent = createAgent({ machine: chainMachine(incrementToolCall), checkpointer });
+      await runAgentchartChain(agent, 'durable');
+    });
+  });
+
+  it('react5 makes five tool calls and answers with the last sum', async () => {
+    const model = reactModel();
+    await runReactAgent(reactAgent(model), model);
+  });
+
+  it('fanout runs concurrent structured calls, each under its own id', async () => {
+    await agentchartFanout(5);
+  });
+
+  it('suspended runs come to rest waiting, are stored, and finish on a reply', async () => {
+    const ids = ['a', 'b', 'c'];
+    for (const evictWaiting of [false, true]) {
+      const variant = agentchartSuspended({ checkpointer: new MemoryCheckpointer(), evictWaiting });
+      await variant.suspend(ids);
+      expect(await variant.storedBytes(ids)).toBeGreaterThan(0);
+      await variant.replyAndCheck(ids);
+    }
+    await withSqlite(async (checkpointer) => {
+      const variant = agentchartSuspended({ checkpointer, evictWaiting: true });
+      await variant.suspend(ids);
+      await variant.replyAndCheck(ids);
+    });
+  });
+
+  it('history growth meters every step of the conversation, in memory and on SQLite', async () => {
+    for (const run of [agentchartContextHistory, agentchartLoopHistory]) {
+      for (const store of ['memory', 'sqlite'] as const) {
+        const { meter, storedBytes } = await run(store, 20);
+        expect(meter.perStep).toHaveLength(20);
+        expect(meter.perStep.every((bytes) => bytes > 0)).toBe(true);
+        expect(storedBytes).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('token counting and cache hit check every variant against the exact answer', async () => {
+    for (const rows of [await tokenCounting({ timeMs: 10 }), await cacheHit({ timeMs: 10 })]) {
+      expect(rows.filter((row) => row.status !== 'ok')).toEqual([]);
+    }
+  });
+
+  it('checkpoint write saves consecutive versions of a thread', async () => {
+    const store = new MemoryCheckpointer();
+    const save = agentchartSaves(store);
+    for (let index = 0; index < 3; index++) await save();
+    expect((await store.latest('t0'))?.version).toBe(3);
+  });
+});

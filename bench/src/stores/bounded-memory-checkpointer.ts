@@ -1,0 +1,28 @@
+import { type Checkpointer, MemoryCheckpointer } from '@agentchart/core';
+
+/**
+ * Core's default {@link MemoryCheckpointer}, replaced by an empty one every `capacity`
+ * checkpoints. Timed loops run hundreds of thousands of threads and the default keeps every
+ * checkpoint of every thread forever, so without this the heap (and GC time) would grow with
+ * the length of the benchmark instead of measuring a step. Only for loops that run one thread
+ * at a time: a thread's first checkpoint then means every earlier thread has finished.
+ */
+export function boundedMemoryCheckpointer(capacity = 20_000): Checkpointer {
+  let store = new MemoryCheckpointer();
+  let saves = 0;
+  return new Proxy(store, {
+    get(_target, property) {
+      if (property === 'save') {
+        return (checkpoint: Parameters<Checkpointer['save']>[0]) => {
+          if (++saves > capacity && checkpoint.version === 1) {
+            store = new MemoryCheckpointer();
+            saves = 0;
+          }
+          return store.save(checkpoint);
+        };
+      }
+      const value = Reflect.get(store, property, store);
+      return typeof value === 'function' ? value.bind(store) : value;
+    },
+  });
+}

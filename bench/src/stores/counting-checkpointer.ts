@@ -1,0 +1,46 @@
+import type { Checkpointer } from '@agentchart/core';
+
+/** What {@link countingCheckpointer} has seen. */
+export interface WriteCounts {
+  checkpointWrites: number;
+  journalWrites: number;
+}
+
+/**
+ * Wraps a checkpointer and reports the bytes of every checkpoint and journal entry written
+ * through it: what the store says it wrote when it says so (a delta store reports the
+ * delta), else the JSON size, which is what a store writing JSON writes. Every other call
+ * passes through untouched, whatever the interface grows.
+ */
+export function countingCheckpointer<T extends Checkpointer>(
+  inner: T,
+  onWrite: (bytes: number) => void,
+): T & { counts: WriteCounts } {
+  const counts: WriteCounts = { checkpointWrites: 0, journalWrites: 0 };
+  return new Proxy(inner, {
+    get(target, property) {
+      if (property === 'counts') return counts;
+      if (property === 'save') {
+        return async (checkpoint: Parameters<Checkpointer['save']>[0]) => {
+          const result: unknown = await target.save(checkpoint);
+          counts.checkpointWrites++;
+          onWrite((result as { bytes?: number } | undefined)?.bytes ?? jsonBytes(checkpoint));
+          return result;
+        };
+      }
+      if (property === 'putEffect') {
+        return async (...args: Parameters<Checkpointer['putEffect']>) => {
+          await (target.putEffect as (...rest: unknown[]) => Promise<void>)(...args);
+          counts.journalWrites++;
+          onWrite(jsonBytes(args[0]));
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as T & { counts: WriteCounts };
+}
+
+function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value));
+}

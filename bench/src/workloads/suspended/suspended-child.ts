@@ -1,0 +1,80 @@
+import { liveBytes } from '../../measure/memory';
+import { openAgentchartSqlite } from '../../stores/agentchart-sqlite';
+import { sqliteFileBytes } from '../../stores/sqlite-file-bytes';
+import { tempDir } from '../../stores/temp-dir';
+import type { SuspendedVariant } from './suspended-variant';
+
+/** Each variant, imported only in the child that runs it. */
+const variants: Record<string, () => Promise<SuspendedVariant>> = {
+  plain: async () => (await import('./suspended-plain')).plainSuspended(),
+  xstate: async () => (await import('./suspended-xstate')).xstateSuspended(),
+  'xstate-sqlite': async () => (await import('./suspended-xstate')).xstateSqliteSuspended(),
+  agentchart: async () => (await import('./suspended-agentchart')).agentchartSuspended(),
+  'agentchart-evict': async () =>
+    (await import('./suspended-agentchart')).agentchartSuspended({ evictWaiting: true }),
+  'agentchart-evict-sqlite': async () => {
+    const dir = tempDir('suspended-agentchart');
+    const path = dir.file('agentchart.db');
+    const durable = openAgentchartSqlite(path);
+    const variant = (await import('./suspended-agentchart')).agentchartSuspended({
+      checkpointer: durable,
+      evictWaiting: true,
+    });
+    return {
+      ...variant,
+      storedBytes: async () => sqliteFileBytes(path),
+      close: () => {
+        durable.close();
+        dir.remove();
+      },
+    };
+  },
+  'langgraph-memory': async () =>
+    (await import('./suspended-langgraph')).langGraphMemorySuspended(),
+  'langgraph-sqlite': async () =>
+    (await import('./suspended-langgraph')).langGraphSqliteSuspended(),
+};
+
+/** Options of a suspended child. */
+export interface SuspendedOptions {
+  size: number;
+  /** Runs answered at the end to check they continue correctly. */
+  sample: number;
+}
+
+/**
+ * In the child: warm up on a few runs (started and answered), then put `size` runs to wait
+ * and weigh the live heap before and after; answer a sample and check it finishes.
+ */
+export async function suspendedChild(
+  key: string,
+  { size, sample }: SuspendedOptions,
+): Promise<Record<string, number>> {
+  const load = variants[key];
+  if (!load) throw new Error(`suspended has no variant "${key}"`);
+  const variant = await load();
+  try {
+    const warmup = Array.from({ length: 50 }, (_, index) => `warmup-${index}`);
+    await variant.suspend(warmup);
+    await variant.replyAndCheck(warmup);
+    const ids = Array.from({ length: size }, (_, index) => `thread-${index}`);
+    // Progress on stderr: a child that times out shows the parent where it stopped.
+    process.stderr.write(`${key}: warmed up, suspending ${size}\n`);
+    const before = await liveBytes();
+    const started = performance.now();
+    await variant.suspend(ids);
+    const suspendMs = performance.now() - started;
+    const after = await liveBytes();
+    const metrics: Record<string, number> = {
+      bytesInMemoryPerRun: (after - before) / size,
+      bytesStoredPerRun: (await variant.storedBytes(ids)) / size,
+      suspendMsPerRun: suspendMs / size,
+    };
+    process.stderr.write(`${key}: suspended and weighed, answering ${sample}\n`);
+    const step = Math.max(1, Math.floor(size / sample));
+    await variant.replyAndCheck(ids.filter((_, index) => index % step === 0));
+    return metrics;
+  } finally {
+    variant.close();
+  }
+}

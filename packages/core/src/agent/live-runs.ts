@@ -1,0 +1,84 @@
+import type { Clock } from '../clock/clock';
+import type { Run } from './run';
+
+/** A waiting run due to act sooner than this stays in memory rather than being evicted. */
+const soonMs = 1_000;
+
+/** Options of {@link LiveRuns}. */
+export interface LiveRunsOptions {
+  clock: Clock;
+  /** Drop runs resting `waiting` from memory; see `AgentOptions.evictWaiting`. */
+  evictWaiting: boolean;
+  /** Restores an evicted thread when its deadline or delayed event falls due. */
+  wake: (threadId: string) => void;
+  /** Called when a run is evicted: the store may drop what it caches for the thread. */
+  release?: (threadId: string) => void;
+}
+
+/**
+ * The runs of one agent that live in this process, by thread. A run leaves when it ends;
+ * with eviction on, also when it rests `waiting` (then only a timer for its next deadline
+ * stays, so a waiting thread costs a few hundred bytes of memory, not a whole actor).
+ */
+export class LiveRuns {
+  readonly #runs = new Map<string, Run>();
+  // Threads being sent an event stay in memory until it is delivered (counted: sends overlap).
+  readonly #pinned = new Map<string, number>();
+  readonly #wakeUps = new Map<string, unknown>();
+
+  constructor(private readonly options: LiveRunsOptions) {}
+
+  get(threadId: string): Run | undefined {
+    return this.#runs.get(threadId);
+  }
+
+  /** Adds a run; it leaves when it ends (or is evicted). */
+  track(run: Run): void {
+    this.#runs.set(run.threadId, run);
+    const timer = this.#wakeUps.get(run.threadId);
+    if (timer !== undefined) {
+      this.options.clock.clearTimeout(timer);
+      this.#wakeUps.delete(run.threadId);
+    }
+    run.onRest((outcome) => {
+      if (this.#runs.get(run.threadId) !== run) return;
+      if (outcome.status !== 'waiting') this.#runs.delete(run.threadId);
+      else this.#evictIfIdle(run);
+    });
+  }
+
+  /** Keeps the thread's run in memory while an event is delivered (call before restoring it). */
+  pin(threadId: string): void {
+    this.#pinned.set(threadId, (this.#pinned.get(threadId) ?? 0) + 1);
+  }
+
+  /** Ends {@link pin}; a run resting `waiting` may be evicted now. */
+  unpin(threadId: string): void {
+    const count = (this.#pinned.get(threadId) ?? 1) - 1;
+    if (count > 0) this.#pinned.set(threadId, count);
+    else this.#pinned.delete(threadId);
+    const run = this.#runs.get(threadId);
+    if (run) this.#evictIfIdle(run);
+  }
+
+  #evictIfIdle(run: Run): void {
+    const { clock, evictWaiting, wake } = this.options;
+    if (!evictWaiting || this.#pinned.has(run.threadId) || this.#runs.get(run.threadId) !== run) {
+      return;
+    }
+    if (run.restingIn()?.status !== 'waiting') return;
+    const at = run.nextWakeAt();
+    if (at !== undefined && at - clock.now() < soonMs) return;
+    const { threadId } = run;
+    run.evict();
+    this.#runs.delete(threadId);
+    this.options.release?.(threadId);
+    if (at === undefined) return;
+    // The timer holds the thread id only, not the run: the run is garbage once evicted.
+    const timer = clock.setTimeout(() => {
+      this.#wakeUps.delete(threadId);
+      wake(threadId);
+    }, at - clock.now());
+    this.#wakeUps.set(threadId, timer);
+  }
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { InvoiceMachineOptions } from '../durable/fixtures/invoice-agent';
+import { invoiceMachine, invoiceResponse, memoryLedger } from '../durable/fixtures/invoice-agent';
+import { MemoryCheckpointer } from '../journal/memory-checkpointer';
+import { ReplayError } from '../journal/replay-error';
+import type { Checkpointer } from '../journal/types';
+import { scriptedModel } from '../testing/scripted-model';
+import { createAgent } from './create-agent';
+
+const approve = { type: 'human.reply', value: { approved: true } } as const;
+
+/** Records one invoice thread to the end on a store. */
+async function recordedThread() {
+  const checkpointer = new MemoryCheckpointer();
+  const agent = createAgent({
+    machine: invoiceMachine({ ledger: memoryLedger() }),
+    models: { fast: scriptedModel({ handler: invoiceResponse }) },
+    checkpointer,
+  });
+  await agent.start({ threadId: 't', input: { request: 'invoice c-42' } }).result();
+  const recorded = await (await agent.send('t', approve)).result();
+  return { checkpointer, recorded };
+}
+
+/** An agent on `checkpointer` whose model and unsafe tool fail the test if anything calls them. */
+function replayAgent(checkpointer: Checkpointer, options: Partial<InvoiceMachineOptions> = {}) {
+  const model = scriptedModel({
+    handler: () => {
+      throw new Error('a replay called the model');
+    },
+  });
+  const ledger = {
+    ...memoryLedger(),
+    send: () => {
+      throw new Error('a replay ran the unsafe tool');
+    },
+  };
+  const agent = createAgent({
+    machine: invoiceMachine({ ledger, ...options }),
+    models: { fast: model },
+    checkpointer,
+  });
+  return { agent, model };
+}
+
+describe('replayThread (agent.replay)', () => {
+  it('re-runs a recorded thread from its journal to the same outcome, calling nothing', async () => {
+    const { checkpointer, recorded } = await recordedThread();
+    const { agent, model } = replayAgent(checkpointer);
+    const journalBefore = await checkpointer.listEffects('t');
+    const replayed = await agent.replay('t');
+    expect(replayed.status).toBe('done');
+    expect(replayed.status === 'done' && replayed.output).toEqual(
+      recorded.status === 'done' && recorded.output,
+    );
+    expect(replayed.usage.modelCalls).toBe(recorded.usage.modelCalls);
+    expect(model.requests).toHaveLength(0);
+    expect(await checkpointer.listEffects('t')).toEqual(journalBefore);
+  });
+
+  it('fails with replay.diverged naming the step when the code sends the model something else', async () => {
+    const { checkpointer } = await recordedThread();
+    const { agent } = replayAgent(checkpointer, { prompt: 'Bill the customer' });
+    const error = await agent.replay('t').catch((caught) => caught);
+    expect(ReplayError.isInstance(error)).toBe(true);
+    expect(error.code).toBe('replay.diverged');
+    expect(error.site).toBe('0.invoice.working');
+    expect(error.key).toBe('0.invoice.working#0/0:llm');
+    expect(error.message).toContain('model request differs');
+  });
+
+  it('fails with replay.missing_effect naming the step when the code takes another path', async () => {
+    const { checkpointer } = await recordedThread();
+    const { agent } = replayAgent(checkpointer, { planTwice: true });
+    const error = await agent.replay('t').catch((caught) => caught);
+    expect(error.code).toBe('replay.missing_effect');
+    expect(error.site).toBe('0.invoice.replanning');
+    expect(error.message).toContain('which the recorded run never took');
+  });
+
+  it('replays a thread that still waits up to its wait', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    const recorder = createAgent({
+      machine: invoiceMachine({ ledger: memoryLedger() }),
+      models: { fast: scriptedModel({ handler: invoiceResponse }) },
+      checkpointer,
+    });
+    await recorder.start({ threadId: 't', input: { request: 'invoice c-42' } }).result();
+    const replayed = await replayAgent(checkpointer).agent.replay('t');
+    expect(replayed).toMatchObject({
+      status: 'waiting',
+      waits: [{ prompt: expect.stringContaining('Approve?') }],
+    });
+  });
+});

@@ -1,0 +1,55 @@
+import { fastForwardClock } from '../durable/fast-forward-clock';
+import { ReplayStore } from '../durable/replay-store';
+import { RunEvents } from '../events/run-events';
+import { ReplayError } from '../journal/replay-error';
+import type { AgentRuntime } from './agent-runtime';
+import { loadCheckpoint } from './restore-thread';
+import { Run } from './run';
+import type { ReplayOptions, RunOutcome } from './types';
+
+/**
+ * Re-runs a recorded thread on its journal: from its input (or, for a fork, from the
+ * checkpoint it was forked at), with a clock that follows the recording and a store that
+ * writes nothing. See `Agent.replay`.
+ */
+export async function replayThread(
+  runtime: AgentRuntime,
+  threadId: string,
+  { onEvent }: ReplayOptions = {},
+): Promise<RunOutcome> {
+  const { checkpointer } = runtime;
+  const entries = await checkpointer.listEffects(threadId);
+  const latest = await loadCheckpoint(runtime, threadId, {
+    migrate: (checkpoint) => checkpoint,
+  });
+  const first = latest.run.forkedFrom
+    ? await loadCheckpoint(runtime, threadId, { version: 1, migrate: (checkpoint) => checkpoint })
+    : undefined;
+  let until = latest.createdAt;
+  for (const entry of entries) until = Math.max(until, entry.finishedAt ?? entry.startedAt);
+  const start = first?.createdAt ?? latest.run.startedAt;
+  const clock = fastForwardClock(start, until);
+  const events = new RunEvents(() => clock.now());
+  if (onEvent) events.onAny(onEvent);
+  const replayRuntime: AgentRuntime = {
+    ...runtime,
+    checkpointer: new ReplayStore(entries),
+    clock,
+    events,
+  };
+  const run = new Run(replayRuntime, threadId, {
+    state: first
+      ? { ...structuredClone(first.run), status: 'running' }
+      : Run.initialState(latest.run.input, start),
+    ...(first ? { snapshot: first.snapshot } : {}),
+    version: 0,
+    owner: 'replay',
+    mode: 'replay',
+    replay: { until, advanceTo: (at) => clock.advanceTo(at) },
+  });
+  run.start({ resumed: first !== undefined, delayedEvents: first?.delayedEvents ?? [] });
+  const outcome = await run.result();
+  if (ReplayError.isInstance(run.failure)) throw run.failure;
+  if (outcome.status === 'waiting') await run.stop();
+  return outcome;
+}

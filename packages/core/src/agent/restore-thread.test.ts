@@ -1,0 +1,155 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { crashAfterSend, invoiceAgent, referenceOutcome } from '../durable/fixtures/crash-helpers';
+import { memoryLedger } from '../durable/fixtures/invoice-agent';
+import { tempStores } from '../durable/fixtures/temp-stores';
+import type { RunEvent } from '../events/types';
+import { CheckpointError } from '../journal/checkpoint-error';
+import type { Checkpointer } from '../journal/types';
+import { manualClock } from '../testing/manual-clock';
+
+/** Resolves once `condition` holds, checking after each turn of the event loop. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  for (let turn = 0; turn < 1_000; turn++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error('condition never held');
+}
+
+let stores: ReturnType<typeof tempStores>;
+beforeEach(() => {
+  stores = tempStores();
+});
+afterEach(() => stores.cleanup());
+
+const approve = { type: 'human.reply', value: { approved: true } } as const;
+
+describe('restoreRun (agent.resume)', () => {
+  it('continues a run killed after its unsafe tool acted: reconciled, acted once, same output', async () => {
+    const reference = await referenceOutcome();
+    const { ledger } = await crashAfterSend(stores.open());
+    const { agent, model } = invoiceAgent(stores.open(), { ledger });
+    const ambiguous: RunEvent[] = [];
+    agent.events.on('effect.ambiguous', (event) => ambiguous.push(event));
+    const waiting = await (await agent.resume('t')).result();
+    expect(waiting.status).toBe('waiting');
+    const done = await (await agent.send('t', approve)).result();
+    expect(done).toEqual(reference.outcome);
+    expect([...ledger.counts().values()]).toEqual([1]);
+    expect(ambiguous).toHaveLength(1);
+    // Only the loop's last model call was left to make; the others came from the journal.
+    expect(model.requests).toHaveLength(1);
+  });
+
+  it('counts usage once: model calls made after the last checkpoint come from the journal', async () => {
+    const reference = await referenceOutcome();
+    const { ledger } = await crashAfterSend(stores.open());
+    const { agent } = invoiceAgent(stores.open(), { ledger });
+    await (await agent.resume('t')).result();
+    const done = await (await agent.send('t', approve)).result();
+    expect(done.usage.modelCalls).toBe(reference.outcome.usage.modelCalls);
+    expect(done.usage.inputTokens).toBe(reference.outcome.usage.inputTokens);
+    expect(done.usage.costUsd).toBeCloseTo(reference.outcome.usage.costUsd, 12);
+  });
+
+  it("routes an ambiguous unsafe call without a reconcile hook to the chart's error path", async () => {
+    const { ledger } = await crashAfterSend(stores.open(), { reconcile: false });
+    const { agent } = invoiceAgent(stores.open(), { ledger, reconcile: false });
+    const outcome = await (await agent.resume('t')).result();
+    expect(outcome).toMatchObject({
+      status: 'done',
+      output: { error: 'effect.ambiguous' },
+    });
+    expect([...ledger.counts().values()]).toEqual([1]);
+    const sent = (await agent.journal('t')).find((entry) => entry.name === 'send_invoice');
+    expect(sent).toMatchObject({ status: 'failed', error: { code: 'effect.ambiguous' } });
+  });
+
+  it('routes a recorded ambiguity to the error path again when the run dies a second time', async () => {
+    const { ledger } = await crashAfterSend(stores.open(), { reconcile: false });
+    // The second process records the ambiguity, then dies before the chart moves on.
+    const second = stores.open();
+    const dying: Checkpointer = {
+      latest: (threadId) => second.latest(threadId),
+      get: (threadId, version) => second.get(threadId, version),
+      list: (threadId) => second.list(threadId),
+      save: (checkpoint) => second.save(checkpoint),
+      getEffect: (threadId, key) => second.getEffect(threadId, key),
+      listEffects: (threadId) => second.listEffects(threadId),
+      async putEffect(entry, options) {
+        await second.putEffect(entry, options);
+        if (entry.status === 'failed') await new Promise(() => {});
+      },
+    };
+    invoiceAgent(dying, { ledger, reconcile: false }, { clock: manualClock(0) }).agent.resume('t');
+    await until(async () =>
+      (await second.listEffects('t')).some((entry) => entry.status === 'failed'),
+    );
+    const { agent } = invoiceAgent(stores.open(), { ledger, reconcile: false });
+    const outcome = await (await agent.resume('t')).result();
+    expect(outcome).toMatchObject({ status: 'done', output: { error: 'effect.ambiguous' } });
+    expect([...ledger.counts().values()]).toEqual([1]);
+  });
+
+  it('refuses a checkpoint of another machine version, naming both versions', async () => {
+    const ledger = memoryLedger();
+    const first = invoiceAgent(stores.open(), { ledger });
+    await first.agent.start({ threadId: 't', input: { request: 'x' } }).result();
+    const changed = invoiceAgent(stores.open(), { ledger, settleDelayMs: 20 });
+    const error = await changed.agent.resume('t').catch((caught) => caught);
+    expect(CheckpointError.isInstance(error)).toBe(true);
+    expect(error.code).toBe('checkpoint.version_mismatch');
+    expect(error.message).toMatch(
+      /machine version [0-9a-f]{16}, but this agent's machine is version [0-9a-f]{16}/,
+    );
+    expect(error.message).toContain('createAgent({ migrate })');
+  });
+
+  it('restores a checkpoint of another machine version through migrate', async () => {
+    const ledger = memoryLedger();
+    const first = invoiceAgent(stores.open(), { ledger });
+    await first.agent.start({ threadId: 't', input: { request: 'x' } }).result();
+    const { createAgent } = await import('./create-agent');
+    const { invoiceMachine, invoiceResponse } = await import('../durable/fixtures/invoice-agent');
+    const { scriptedModel } = await import('../testing/scripted-model');
+    const seen: string[] = [];
+    const agent = createAgent({
+      machine: invoiceMachine({ ledger, settleDelayMs: 20 }),
+      models: { fast: scriptedModel({ handler: invoiceResponse }) },
+      checkpointer: stores.open(),
+      migrate: (checkpoint, { from, to }) => {
+        seen.push(from, to);
+        return checkpoint;
+      },
+    });
+    const done = await (await agent.send('t', approve)).result();
+    expect(done).toMatchObject({ status: 'done', output: { approved: true } });
+    expect(seen[0]).not.toBe(seen[1]);
+  });
+
+  it('lets one of two agents on the same file resume a thread; the other gets checkpoint.conflict', async () => {
+    const ledger = memoryLedger();
+    const first = invoiceAgent(stores.open(), { ledger });
+    await first.agent.start({ threadId: 't', input: { request: 'x' } }).result();
+    const a = invoiceAgent(stores.open(), { ledger }).agent;
+    const b = invoiceAgent(stores.open(), { ledger }).agent;
+    const results = await Promise.allSettled([a.resume('t'), b.resume('t')]);
+    expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = results.find((result) => result.status === 'rejected');
+    expect((rejected as PromiseRejectedResult).reason.code).toBe('checkpoint.conflict');
+  });
+
+  it('fences a run whose thread another process took over: it acts no more and ends in conflict', async () => {
+    const ledger = memoryLedger();
+    const stale = invoiceAgent(stores.open(), { ledger });
+    const handle = stale.agent.start({ threadId: 't', input: { request: 'x' } });
+    await handle.result();
+    const current = invoiceAgent(stores.open(), { ledger });
+    await current.agent.resume('t');
+    handle.reply({ approved: true });
+    const outcome = await handle.result();
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'checkpoint.conflict' } });
+    const approval = (await current.agent.journal('t')).find((entry) => entry.kind === 'human');
+    expect(approval?.status).toBe('started');
+  });
+});

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { createAgent } from '../../agent/create-agent';
+import { scriptedModel } from '../../testing/scripted-model';
+import { invoiceMachine, invoiceResponse } from '../fixtures/invoice-agent';
+import { sqliteLedger } from '../fixtures/sqlite-ledger';
+import type { CrashScenario, CrashScenarioContext } from './crash-scenario';
+import { tenderScenario } from './tender-scenario';
+
+const ledgerFile = 'ledger.db';
+
+function invoiceScenario(reconcile: boolean): CrashScenario {
+  return {
+    name: reconcile ? 'invoice-reconcile' : 'invoice-no-reconcile',
+    description: reconcile
+      ? 'tool-using agent: structured call, tool loop with a pure and an unsafe tool (with reconcile), human approval, after delay'
+      : 'the same agent, its unsafe tool without a reconcile hook (an ambiguous call goes to the chart error path)',
+    threadId: 'invoice-1',
+    input: { request: 'invoice c-42' },
+    reply: { approved: true },
+    ambiguityFails: !reconcile,
+    create({ checkpointer, dir, boundary, counted }: CrashScenarioContext) {
+      const ledger = sqliteLedger(join(dir, ledgerFile));
+      const model = counted(scriptedModel({ handler: invoiceResponse }));
+      const agent = createAgent({
+        machine: invoiceMachine({
+          ledger,
+          reconcile,
+          afterSend: () => boundary('unsafe tool acted'),
+        }),
+        models: { fast: model },
+        checkpointer,
+      });
+      return { agent, close: ledger.close };
+    },
+    sideEffects(dir) {
+      const ledger = sqliteLedger(join(dir, ledgerFile));
+      try {
+        return ledger.counts();
+      } finally {
+        ledger.close();
+      }
+    },
+  };
+}
+
+/** The scenarios the crash test runs, by name. */
+export const crashScenarios: Record<string, CrashScenario> = {
+  'invoice-reconcile': invoiceScenario(true),
+  'invoice-no-reconcile': invoiceScenario(false),
+  'tender-pipeline': tenderScenario,
+};

@@ -1,0 +1,184 @@
+/**
+ * Structural deltas between two JSON trees, so a checkpoint stores what changed since the
+ * previous one instead of the whole state again. Built for the way agent state grows: a
+ * message history that gains an item per step, and copies of it (an invoked actor's input)
+ * that extend an array already stored — those become a reference plus the new items.
+ */
+
+/** A path from the root: object keys and array indexes. */
+export type JsonPath = (string | number)[];
+
+/**
+ * One change. `s` sets a value, `d` deletes a key, `t` truncates an array, `x` sets an
+ * array to a copy of `length` items of an array found at `from` in the previous tree,
+ * followed by `items`.
+ */
+export type JsonDeltaOp =
+  | ['s', JsonPath, unknown]
+  | ['d', JsonPath]
+  | ['t', JsonPath, number]
+  | ['x', JsonPath, JsonPath, number, unknown[]];
+
+/** Arrays shorter than this are written out rather than shared. */
+const minSharedLength = 4;
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Deep equality of two JSON values. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (isObject(a)) {
+    if (!isObject(b)) return false;
+    const keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length) return false;
+    for (const key of keys) if (!(key in b) || !jsonEqual(a[key], b[key])) return false;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The ops that turn `prev` into `next` (both plain JSON: parsed, not live objects). Their
+ * size follows what changed, not the size of the trees.
+ */
+export function diffJson(prev: unknown, next: unknown): JsonDeltaOp[] {
+  const ops: JsonDeltaOp[] = [];
+  let shared: { path: JsonPath; array: unknown[] }[] | undefined;
+  const sharedArrays = () => {
+    shared ??= collectArrays(prev);
+    return shared;
+  };
+
+  const encodeNew = (value: unknown, path: JsonPath): JsonDeltaOp[] => {
+    if (Array.isArray(value) && value.length >= minSharedLength) {
+      const source = longestPrefixSource(sharedArrays(), value);
+      if (source) {
+        return [['x', path, source.path, source.array.length, value.slice(source.array.length)]];
+      }
+    }
+    if (Array.isArray(value) || isObject(value)) {
+      const entries: [string | number, unknown][] = Array.isArray(value)
+        ? value.map((item, index) => [index, item])
+        : Object.entries(value);
+      const parts = entries.map(([key, item]) => encodeNew(item, [...path, key]));
+      // Only split an object when a part of it is shared; otherwise one literal set is smaller.
+      if (parts.every((part) => part.length === 1 && part[0]![0] === 's')) {
+        return [['s', path, value]];
+      }
+      return [['s', path, Array.isArray(value) ? [] : {}], ...parts.flat()];
+    }
+    return [['s', path, value]];
+  };
+
+  const walk = (a: unknown, b: unknown, path: JsonPath): void => {
+    if (a === b) return;
+    if (Array.isArray(a) && Array.isArray(b)) {
+      const common = Math.min(a.length, b.length);
+      for (let i = 0; i < common; i++) walk(a[i], b[i], [...path, i]);
+      if (b.length < a.length) ops.push(['t', path, b.length]);
+      for (let i = a.length; i < b.length; i++) ops.push(...encodeNew(b[i], [...path, i]));
+      return;
+    }
+    if (isObject(a) && isObject(b)) {
+      for (const key of Object.keys(a)) if (!(key in b)) ops.push(['d', [...path, key]]);
+      for (const [key, value] of Object.entries(b)) {
+        if (key in a) walk(a[key], value, [...path, key]);
+        else ops.push(...encodeNew(value, [...path, key]));
+      }
+      return;
+    }
+    ops.push(...encodeNew(b, path));
+  };
+
+  walk(prev, next, []);
+  return ops;
+}
+
+/**
+ * Applies `ops` to `base` in place and returns the result (the root may be replaced). Shared
+ * arrays are copied from `base` as it was before any op, so ops never alias each other.
+ */
+export function applyJsonDelta(base: unknown, ops: readonly JsonDeltaOp[]): unknown {
+  const sources = new Map<JsonDeltaOp, unknown[]>();
+  for (const op of ops) {
+    if (op[0] !== 'x') continue;
+    const source = getAt(base, op[2]);
+    if (!Array.isArray(source) || source.length !== op[3]) {
+      throw new Error(`delta refers to an array at ${op[2].join('.')} that is not there`);
+    }
+    sources.set(op, structuredClone(source));
+  }
+  let root = base;
+  for (const op of ops) {
+    const value =
+      op[0] === 's' ? op[2] : op[0] === 'x' ? [...sources.get(op)!, ...op[4]] : undefined;
+    const path = op[1];
+    if (path.length === 0) {
+      if (op[0] !== 's' && op[0] !== 'x') throw new Error(`delta op ${op[0]} on the root`);
+      root = value;
+      continue;
+    }
+    const parent = getAt(root, path.slice(0, -1));
+    const key = path[path.length - 1]!;
+    if (typeof parent !== 'object' || parent === null) {
+      throw new Error(`delta path ${path.join('.')} has no parent`);
+    }
+    const container = parent as Record<string | number, unknown>;
+    if (op[0] === 'd') delete container[key];
+    else if (op[0] === 't') (getAt(root, path) as unknown[]).length = op[2];
+    else container[key] = value;
+  }
+  return root;
+}
+
+function getAt(root: unknown, path: JsonPath): unknown {
+  let current = root;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
+function collectArrays(root: unknown): { path: JsonPath; array: unknown[] }[] {
+  const found: { path: JsonPath; array: unknown[] }[] = [];
+  const visit = (value: unknown, path: JsonPath) => {
+    if (Array.isArray(value)) {
+      if (value.length >= minSharedLength) found.push({ path, array: value });
+      for (const [index, item] of value.entries()) visit(item, [...path, index]);
+    } else if (isObject(value)) {
+      for (const [key, item] of Object.entries(value)) visit(item, [...path, key]);
+    }
+  };
+  visit(root, []);
+  return found;
+}
+
+/** The longest array of `candidates` that `value` starts with, if any. */
+function longestPrefixSource(
+  candidates: readonly { path: JsonPath; array: unknown[] }[],
+  value: unknown[],
+): { path: JsonPath; array: unknown[] } | undefined {
+  let best: { path: JsonPath; array: unknown[] } | undefined;
+  for (const candidate of candidates) {
+    const { array } = candidate;
+    if (array.length > value.length || (best && array.length <= best.array.length)) continue;
+    // Cheap checks first: the first and last shared items.
+    if (!jsonEqual(array[0], value[0]) || !jsonEqual(array.at(-1), value[array.length - 1])) {
+      continue;
+    }
+    let prefix = true;
+    for (let i = 1; i < array.length - 1 && prefix; i++) prefix = jsonEqual(array[i], value[i]);
+    if (prefix) best = candidate;
+  }
+  return best;
+}

@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { invoiceAgent } from '../durable/fixtures/crash-helpers';
+import { memoryLedger } from '../durable/fixtures/invoice-agent';
+import { tempStores } from '../durable/fixtures/temp-stores';
+import { RunError } from '../errors/run-error';
+import { manualClock } from '../testing/manual-clock';
+
+let stores: ReturnType<typeof tempStores>;
+beforeEach(() => {
+  stores = tempStores();
+});
+afterEach(() => stores.cleanup());
+
+const hour = 3_600_000;
+const input = { request: 'invoice c-42' };
+
+/** Runs the invoice agent in a first "process" until it waits for approval. */
+async function waitingThread(clock = manualClock(0)) {
+  const { agent } = invoiceAgent(stores.open(), { ledger: memoryLedger() }, { clock });
+  const outcome = await agent.start({ threadId: 't', input }).result();
+  if (outcome.status !== 'waiting') throw new Error(`expected waiting, got ${outcome.status}`);
+  return outcome;
+}
+
+describe('humanWait', () => {
+  it('is never granted by a resume: the restored run waits on the same wait and deadline', async () => {
+    const before = await waitingThread();
+    const { agent } = invoiceAgent(
+      stores.open(),
+      { ledger: memoryLedger() },
+      { clock: manualClock(60_000) },
+    );
+    const after = await (await agent.resume('t')).result();
+    expect(after.status).toBe('waiting');
+    expect(after.status === 'waiting' && after.waits).toEqual(before.waits);
+    expect(before.waits[0]?.deadline).toBe(hour);
+  });
+
+  it('continues from a reply sent by another agent on the same file', async () => {
+    await waitingThread();
+    const { agent } = invoiceAgent(stores.open(), { ledger: memoryLedger() });
+    const handle = await agent.send('t', { type: 'human.reply', value: { approved: true } });
+    expect(await handle.result()).toMatchObject({ status: 'done', output: { approved: true } });
+  });
+
+  it('times out at its original deadline across a restart', async () => {
+    await waitingThread();
+    const clock = manualClock(hour / 2);
+    const { agent } = invoiceAgent(stores.open(), { ledger: memoryLedger() }, { clock });
+    const handle = await agent.resume('t');
+    await handle.result();
+    await clock.advance(hour / 2 - 1);
+    expect(handle.getSnapshot().value).toBe('approving');
+    await clock.advance(1);
+    expect(await handle.result()).toMatchObject({
+      status: 'done',
+      output: { error: 'human.timeout' },
+    });
+  });
+
+  it('leaves an evicted waiting run only in the store, and restores it on send', async () => {
+    const { agent } = invoiceAgent(
+      stores.open(),
+      { ledger: memoryLedger() },
+      { evictWaiting: true },
+    );
+    const handle = agent.start({ threadId: 't', input });
+    expect((await handle.result()).status).toBe('waiting');
+    const error = (() => {
+      try {
+        handle.reply({ approved: true });
+      } catch (caught) {
+        return caught as RunError;
+      }
+    })();
+    expect(RunError.isInstance(error) && error.code).toBe('run.not_found');
+    expect(error?.message).toContain('agent.send("t", event)');
+    const resumed = await agent.send('t', { type: 'human.reply', value: { approved: true } });
+    expect(await resumed.result()).toMatchObject({ status: 'done', output: { approved: true } });
+  });
+
+  it('wakes an evicted run at its deadline and times it out', async () => {
+    const clock = manualClock(0);
+    const { agent } = invoiceAgent(
+      stores.open(),
+      { ledger: memoryLedger() },
+      { clock, evictWaiting: true },
+    );
+    await agent.start({ threadId: 't', input }).result();
+    const ended = new Promise((resolve) => agent.events.on('run.end', resolve));
+    await clock.advance(hour);
+    await ended;
+    const latest = await agent.getCheckpoint('t');
+    expect(latest?.run.status).toBe('done');
+    expect((latest?.snapshot as { context?: unknown } | undefined)?.context).toMatchObject({
+      error: 'human.timeout',
+    });
+  });
+});

@@ -1,0 +1,78 @@
+import { jsonEqual } from '../durable/json-delta';
+import { addEntryUsage } from '../durable/usage-from-journal';
+import { serializeError } from '../errors/agentchart-error';
+import { ReplayError } from '../journal/replay-error';
+import type { JournalEntry } from '../journal/types';
+import type { EffectScope, JournaledStep } from './effect-scope';
+import { RecordedEffectError } from './recorded-effect-error';
+
+/**
+ * One journaled step during a deterministic replay: the recorded result is returned (or the
+ * recorded error thrown) and nothing executes. A step the recording never finished does not
+ * finish now either (it waits until its state is left); a step the journal does not have,
+ * or one whose input differs from the recording, fails the replay with a {@link ReplayError}.
+ */
+export async function replayStep<T>(
+  scope: EffectScope,
+  key: string,
+  step: JournaledStep,
+  recorded: JournalEntry | undefined,
+): Promise<{ value: T; replayed: boolean }> {
+  const { run, site, threadId } = scope;
+  const what = `${step.kind} step "${step.name}"`;
+  const difference = recorded ? differenceFrom(step, recorded) : undefined;
+  if (!recorded || difference) {
+    const error = recorded
+      ? new ReplayError('replay.diverged', {
+          threadId,
+          key,
+          site,
+          message: `Replay of thread "${threadId}" diverged at ${what} (key "${key}", site "${site}"): ${difference}. The code now asks something the recorded run did not; the recorded result no longer applies. Record the thread again, or restore the code that made it.`,
+        })
+      : new ReplayError('replay.missing_effect', {
+          threadId,
+          key,
+          site,
+          message: `Replay of thread "${threadId}" reached ${what} (key "${key}", site "${site}"), which the recorded run never took: the code now takes a different path than the recording. Record the thread again, or restore the code that made it.`,
+        });
+    run.fail(error);
+    throw error;
+  }
+  addEntryUsage(run.state.usage, recorded);
+  run.timeline?.advanceTo(recorded.finishedAt ?? recorded.startedAt);
+  if (recorded.status === 'completed') {
+    run.runtime.events.emit('effect.replayed', threadId, { site, key, kind: step.kind });
+    return { value: recorded.output as T, replayed: true };
+  }
+  if (recorded.status === 'failed') {
+    throw new RecordedEffectError(recorded.error ?? serializeError(undefined));
+  }
+  scope.setIdle(true);
+  return scope.untilAborted();
+}
+
+/** How the step the code asks for differs from the recorded one, if it does. */
+function differenceFrom(step: JournaledStep, recorded: JournalEntry): string | undefined {
+  if (recorded.kind !== step.kind) return `the recording has a ${recorded.kind} step there`;
+  // A model step may run on another model in a replay; tools and waits must match by name.
+  if (step.kind !== 'llm' && recorded.name !== step.name) {
+    return `the recording has "${recorded.name}" there`;
+  }
+  if (step.input !== undefined || recorded.input !== undefined) {
+    const input = step.input === undefined ? undefined : JSON.parse(JSON.stringify(step.input));
+    if (!jsonEqual(input, recorded.input)) {
+      return `its input differs (recorded ${preview(recorded.input)}, now ${preview(input)})`;
+    }
+  }
+  const recordedHash = recorded.meta?.requestHash;
+  const hash = step.meta?.requestHash;
+  if (recordedHash !== undefined && hash !== undefined && recordedHash !== hash) {
+    return 'the model request differs from the recorded one (prompt, history, tools or settings changed)';
+  }
+  return undefined;
+}
+
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'nothing';
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}

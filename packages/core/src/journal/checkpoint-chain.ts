@@ -1,0 +1,157 @@
+import { applyJsonDelta, diffJson, type JsonDeltaOp } from '../durable/json-delta';
+import type { Checkpoint } from './types';
+
+/** The part of a checkpoint that changes from step to step and is delta-encoded. */
+export interface CheckpointState {
+  snapshot: unknown;
+  run: Checkpoint['run'];
+  delayedEvents: NonNullable<Checkpoint['delayedEvents']>;
+}
+
+/** How one stored version is written: its whole state, or ops against the version before. */
+export interface EncodedState {
+  encoding: 'full' | 'delta';
+  text: string;
+}
+
+interface ThreadTail {
+  version: number;
+  state: unknown;
+  /** Size of the last full state written, and of the deltas written since. */
+  fullBytes: number;
+  deltaBytes: number;
+}
+
+/**
+ * Encodes each new checkpoint of a thread as a delta against the one before it, so what a
+ * step writes follows what changed (a new message), not the size of the history. A full
+ * state is written again once the deltas since the last full one add up to its size: that
+ * bounds the cost of reading a version (one full state and deltas no larger than it) while
+ * the bytes written per step stay proportional to the change.
+ *
+ * It remembers the last state of a bounded number of threads; a thread it does not remember
+ * (evicted, or advanced by another process) gets a full state.
+ */
+export class CheckpointChain {
+  readonly #tails = new Map<string, ThreadTail>();
+
+  constructor(private readonly capacity = 256) {}
+
+  /** The encoding of `checkpoint`'s state, to store as its version. Call {@link commit} after. */
+  encode(checkpoint: Checkpoint): { encoded: EncodedState; commit: () => void } {
+    const state = normalize(stateOf(checkpoint));
+    const tail = this.#tails.get(checkpoint.threadId);
+    let encoded: EncodedState | undefined;
+    let next: ThreadTail;
+    if (tail && tail.version === checkpoint.version - 1) {
+      const text = JSON.stringify(diffJson(tail.state, state));
+      if (tail.deltaBytes + text.length <= tail.fullBytes) {
+        encoded = { encoding: 'delta', text };
+        next = {
+          ...tail,
+          version: checkpoint.version,
+          state,
+          deltaBytes: tail.deltaBytes + text.length,
+        };
+      }
+    }
+    if (!encoded) {
+      const text = JSON.stringify(state);
+      encoded = { encoding: 'full', text };
+    }
+    next ??= {
+      version: checkpoint.version,
+      state,
+      fullBytes: encoded.text.length,
+      deltaBytes: 0,
+    };
+    return { encoded, commit: () => this.#remember(checkpoint.threadId, next) };
+  }
+
+  /** Remembers a state read back from storage, so the next write can be a delta. */
+  remember(
+    threadId: string,
+    version: number,
+    state: unknown,
+    fullBytes: number,
+    deltaBytes: number,
+  ): void {
+    this.#remember(threadId, { version, state: structuredClone(state), fullBytes, deltaBytes });
+  }
+
+  /** Forgets a thread (its tail is no longer the stored head). */
+  forget(threadId: string): void {
+    this.#tails.delete(threadId);
+  }
+
+  #remember(threadId: string, tail: ThreadTail): void {
+    this.#tails.delete(threadId);
+    this.#tails.set(threadId, tail);
+    if (this.#tails.size > this.capacity) {
+      this.#tails.delete(this.#tails.keys().next().value!);
+    }
+  }
+}
+
+/** The state part of a checkpoint, as stored. */
+export function stateOf(checkpoint: Checkpoint): CheckpointState {
+  return {
+    snapshot: checkpoint.snapshot,
+    run: checkpoint.run,
+    delayedEvents: checkpoint.delayedEvents ?? [],
+  };
+}
+
+/** One stored row of a thread's chain. */
+export interface StoredStateRow {
+  version: number;
+  encoding: string;
+  text: string;
+}
+
+/**
+ * Rebuilds the state of the last row from a full state and the deltas after it, in order.
+ * A row that does not parse or apply stops the chain: the result is then the last version
+ * before it that could be rebuilt (if any), and the failure.
+ */
+export function decodeChain(rows: readonly StoredStateRow[]): {
+  last?: { version: number; state: CheckpointState };
+  failure?: { version: number; reason: string };
+} {
+  let state: unknown;
+  for (const [index, row] of rows.entries()) {
+    try {
+      if (index === 0 && row.encoding !== 'full') {
+        throw new Error('the chain does not start with a full state');
+      }
+      const parsed: unknown = JSON.parse(row.text);
+      state = row.encoding === 'full' ? parsed : applyJsonDelta(state, parsed as JsonDeltaOp[]);
+      assertState(state);
+    } catch (error) {
+      const failure = { version: row.version, reason: (error as Error).message };
+      // A delta may have failed half applied: rebuild the good prefix from scratch.
+      const before = index > 0 ? decodeChain(rows.slice(0, index)).last : undefined;
+      return before ? { last: before, failure } : { failure };
+    }
+  }
+  const last = rows.at(-1);
+  return last ? { last: { version: last.version, state: state as CheckpointState } } : {};
+}
+
+function assertState(value: unknown): asserts value is CheckpointState {
+  const state = value as Partial<CheckpointState> | null;
+  if (
+    typeof state !== 'object' ||
+    state === null ||
+    typeof state.run !== 'object' ||
+    state.run === null ||
+    typeof state.run.status !== 'string' ||
+    !('snapshot' in state)
+  ) {
+    throw new Error('the stored state has no run or snapshot');
+  }
+}
+
+function normalize(state: CheckpointState): unknown {
+  return JSON.parse(JSON.stringify(state));
+}

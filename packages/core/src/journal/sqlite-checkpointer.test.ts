@@ -1,0 +1,224 @@
+import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { emptyUsage } from '../agent/limits';
+import { CheckpointError } from './checkpoint-error';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
+import type { Checkpoint, JournalEntry } from './types';
+
+let dir: string;
+const open: SqliteCheckpointer[] = [];
+const store = (options: { path?: string; synchronous?: 'full' | 'normal' } = {}) => {
+  const checkpointer = new SqliteCheckpointer({ path: join(dir, 'runs.db'), ...options });
+  open.push(checkpointer);
+  return checkpointer;
+};
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'agentchart-sqlite-'));
+});
+
+afterEach(() => {
+  for (const checkpointer of open.splice(0)) checkpointer.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function checkpoint(version: number, context: unknown, owner = 'run-a'): Checkpoint {
+  return {
+    threadId: 't1',
+    version,
+    machineVersion: 'm1',
+    snapshot: { status: 'active', value: 'working', context },
+    run: {
+      status: 'running',
+      input: { request: 'x' },
+      startedAt: 0,
+      occurrences: { work: version },
+      usage: emptyUsage(),
+    },
+    delayedEvents: [],
+    createdAt: version * 1000,
+    owner,
+  };
+}
+
+const message = (n: number) => ({ role: 'user', content: `${n}: ${'x'.repeat(1000)}` });
+
+function entry(key: string, status: JournalEntry['status'], output?: unknown): JournalEntry {
+  return {
+    threadId: 't1',
+    key,
+    site: 'work',
+    kind: 'tool',
+    effect: 'unsafe',
+    name: 'send_invoice',
+    status,
+    startedAt: 5,
+    input: { amount: 120 },
+    ...(output === undefined ? {} : { output, finishedAt: 6 }),
+  };
+}
+
+describe('SqliteCheckpointer', () => {
+  it('stores checkpoints and reads back the latest, any version, and the history', async () => {
+    const checkpointer = store();
+    await checkpointer.save(checkpoint(1, { n: 1 }));
+    await checkpointer.save(checkpoint(2, { n: 2 }));
+    expect(await checkpointer.latest('t1')).toEqual(checkpoint(2, { n: 2 }));
+    expect(await checkpointer.get('t1', 1)).toEqual(checkpoint(1, { n: 1 }));
+    expect(await checkpointer.get('t1', 3)).toBeUndefined();
+    expect(await checkpointer.latest('nope')).toBeUndefined();
+    const history = await checkpointer.list('t1');
+    expect(history.map(({ version, status, createdAt }) => [version, status, createdAt])).toEqual([
+      [1, 'running', 1000],
+      [2, 'running', 2000],
+    ]);
+  });
+
+  it('keeps checkpoints in the file across connections', async () => {
+    await store().save(checkpoint(1, { n: 1 }));
+    expect((await store().latest('t1'))?.snapshot).toEqual(checkpoint(1, { n: 1 }).snapshot);
+  });
+
+  it('refuses a checkpoint that does not follow the stored version (compare-and-set)', async () => {
+    const first = store();
+    const second = store();
+    await first.save(checkpoint(1, {}));
+    await first.save(checkpoint(2, {}, 'run-a'));
+    const error = await second.save(checkpoint(2, {}, 'run-b')).catch((caught) => caught);
+    expect(CheckpointError.isInstance(error)).toBe(true);
+    expect(error.code).toBe('checkpoint.conflict');
+    expect(error.message).toContain('is at checkpoint 2, but this run tried to write 2');
+    await expect(second.save(checkpoint(1, {}, 'run-b'))).rejects.toThrow(/already exists/);
+  });
+
+  it('writes bytes in proportion to the new message as a history grows, not to the history', async () => {
+    const checkpointer = store();
+    const history: unknown[] = [];
+    const written: number[] = [];
+    for (let version = 1; version <= 200; version++) {
+      history.push(message(version));
+      const result = await checkpointer.save(checkpoint(version, { messages: history }));
+      written.push(result.bytes);
+    }
+    const lastHundred = written.slice(100);
+    const average = lastHundred.reduce((sum, bytes) => sum + bytes, 0) / lastHundred.length;
+    // A full state at step 200 is ~200 KB; a step adds ~1 KB.
+    expect(written.at(-1)).toBeLessThan(200_000);
+    expect(average).toBeLessThan(3_500);
+    const read = await checkpointer.get('t1', 137);
+    expect(read?.snapshot).toEqual(checkpoint(137, { messages: history.slice(0, 137) }).snapshot);
+    expect((await store().latest('t1'))?.snapshot).toEqual(
+      checkpoint(200, { messages: history }).snapshot,
+    );
+  });
+
+  it('records an effect intent and its result under one key, oldest first', async () => {
+    const checkpointer = store();
+    await checkpointer.putEffect(entry('a#0/0:tool:send_invoice', 'started'));
+    await checkpointer.putEffect(entry('b#0/0:tool:send_invoice', 'started'));
+    await checkpointer.putEffect(
+      entry('a#0/0:tool:send_invoice', 'completed', { invoiceId: 'inv-1' }),
+    );
+    expect(await checkpointer.getEffect('t1', 'a#0/0:tool:send_invoice')).toEqual(
+      entry('a#0/0:tool:send_invoice', 'completed', { invoiceId: 'inv-1' }),
+    );
+    expect((await store().listEffects('t1')).map((item) => [item.key, item.status])).toEqual([
+      ['a#0/0:tool:send_invoice', 'completed'],
+      ['b#0/0:tool:send_invoice', 'started'],
+    ]);
+  });
+
+  it("refuses a journal write from a run that is not the thread's owner", async () => {
+    const checkpointer = store();
+    await checkpointer.save(checkpoint(1, {}, 'run-a'));
+    await checkpointer.save(checkpoint(2, {}, 'run-b'));
+    const error = await store()
+      .putEffect(entry('k', 'started'), { owner: 'run-a' })
+      .catch((caught) => caught);
+    expect(error.code).toBe('checkpoint.conflict');
+    expect(error.message).toContain('was taken over by another run');
+    expect(await checkpointer.getEffect('t1', 'k')).toBeUndefined();
+    await checkpointer.putEffect(entry('k', 'started'), { owner: 'run-b' });
+    expect((await checkpointer.getEffect('t1', 'k'))?.status).toBe('started');
+  });
+
+  it('falls back to the last good checkpoint when a newer row does not parse', async () => {
+    const checkpointer = store();
+    for (let version = 1; version <= 4; version++) {
+      await checkpointer.save(checkpoint(version, { n: version }));
+    }
+    const db = new DatabaseSync(checkpointer.path);
+    db.prepare("UPDATE checkpoints SET state = '{\"trunc' WHERE version = 3").run();
+    db.close();
+    const latest = await store().latest('t1');
+    expect(latest?.version).toBe(2);
+    expect(latest?.snapshot).toEqual(checkpoint(2, { n: 2 }).snapshot);
+    expect(latest?.recovered?.headVersion).toBe(4);
+    expect(latest?.recovered?.unreadable.map((item) => item.version)).toEqual([3, 4]);
+    const error = await store()
+      .get('t1', 4)
+      .catch((caught) => caught);
+    expect(error.code).toBe('checkpoint.corrupt');
+    expect(error.message).toContain('Checkpoint 4 of thread "t1"');
+  });
+
+  it('refuses a file that is not a database with checkpoint.corrupt', () => {
+    const path = join(dir, 'garbage.db');
+    writeFileSync(
+      path,
+      'this is not a database, just some text that is long enough to matter'.repeat(40),
+    );
+    const error = (() => {
+      try {
+        store({ path });
+      } catch (caught) {
+        return caught as CheckpointError;
+      }
+    })();
+    expect(error?.code).toBe('checkpoint.corrupt');
+    expect(error?.message).toContain(path);
+    expect(error?.message).toContain('Restore it from a backup');
+  });
+
+  it('refuses a truncated database with checkpoint.corrupt', async () => {
+    const checkpointer = store();
+    for (let version = 1; version <= 30; version++) {
+      await checkpointer.save(checkpoint(version, { blob: 'y'.repeat(5_000 * version) }));
+    }
+    checkpointer.close();
+    const size = statSync(checkpointer.path).size;
+    truncateSync(checkpointer.path, Math.floor(size / 2));
+    expect(() => store()).toThrow(/truncated/);
+  });
+
+  it('refuses a database written with another schema version', () => {
+    store().close();
+    const db = new DatabaseSync(join(dir, 'runs.db'));
+    db.prepare("UPDATE meta SET value = '99' WHERE key = 'schema_version'").run();
+    db.close();
+    expect(() => store()).toThrow(/schema version 99, and this @agentchart\/core reads version 1/);
+  });
+
+  it('refuses a durability level it does not know', () => {
+    expect(() => store({ synchronous: 'off' as never })).toThrow(
+      /synchronous must be "full" or "normal"/,
+    );
+  });
+
+  it('lists threads by status', async () => {
+    const checkpointer = store();
+    await checkpointer.save(checkpoint(1, {}));
+    await checkpointer.save({
+      ...checkpoint(1, {}),
+      threadId: 't2',
+      run: { ...checkpoint(1, {}).run, status: 'waiting' },
+    });
+    expect((await checkpointer.listThreads({ status: 'waiting' })).map((t) => t.threadId)).toEqual([
+      't2',
+    ]);
+    expect(await checkpointer.listThreads()).toHaveLength(2);
+  });
+});
