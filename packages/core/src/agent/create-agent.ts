@@ -123,6 +123,9 @@ export function createAgent<TMachine extends AnyStateMachine>(
         const run = await restore(threadId);
         if (event.type === 'human.reply') {
           const { value, waitId } = event as HumanReplyEvent;
+          // A restored run lists a child agent's waits only once that effect has restarted
+          // and the child came to rest: wait for the run's next rest before answering.
+          if (!hasWait(run, waitId)) await run.result();
           run.reply(value, waitId);
         } else {
           run.send(event);
@@ -158,4 +161,9 @@ function handleOf<TMachine extends AnyStateMachine>(run: Run): RunHandle<TMachin
     stop: () => run.stop() as Promise<RunOutcomeFrom<TMachine>>,
     getSnapshot: () => run.actor.getSnapshot(),
   };
+}
+
+function hasWait(run: Run, waitId: string | undefined): boolean {
+  const waits = run.waits();
+  return waitId === undefined ? waits.length > 0 : waits.some((wait) => wait.waitId === waitId);
 }

@@ -122,3 +122,22 @@ describe('agentActor', () => {
     });
   });
 });
+
+describe('agentActor across processes', () => {
+  it('answers a child agent’s wait from another agent instance on the same store', async () => {
+    const { SqliteCheckpointer } = await import('../journal/sqlite-checkpointer');
+    const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
+    const model = scriptedModel({ responses: [{ json: { summary: 'draft' } }] });
+    const first = createAgent({ machine: supervisor(), models: { fast: model }, checkpointer });
+    const waiting = await first.start({ threadId: 'x', input: { topic: 'sensitive' } }).result();
+    expect(waiting.status).toBe('waiting');
+
+    // A second process: same store, nothing in memory. The child's wait is only known once
+    // the parent's agent effect has restarted the child from its own checkpoint.
+    const second = createAgent({ machine: supervisor(), models: { fast: model }, checkpointer });
+    const handle = await second.send('x', { type: 'human.reply', value: { ok: true } });
+    const done = await handle.result();
+    expect(done.status === 'done' && done.output).toMatchObject({ status: 'done', output: { summary: 'draft' } });
+    expect(model.requests).toHaveLength(1);
+  });
+});

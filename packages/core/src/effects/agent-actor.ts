@@ -2,6 +2,7 @@ import type { AnyStateMachine, PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import type { AgentRuntime } from '../agent/agent-runtime';
 import { effectSpecsOf, machineVersionOf } from '../agent/inspect-machine';
+import { loadCheckpoint, restoreRun } from '../agent/restore-thread';
 import { Run } from '../agent/run';
 import type { LimitInfo, RunOutcome } from '../agent/types';
 import type { SerializedError } from '../errors/agentchart-error';
@@ -90,19 +91,22 @@ export function agentActor<TInput extends z.ZodType, TOutput extends z.ZodType>(
 
 async function startOrResumeChild(scope: EffectScope, runtime: AgentRuntime, input: unknown) {
   const threadId = `${scope.threadId}/${scope.key}`;
-  const checkpoint = await runtime.checkpointer.latest(threadId);
-  const child = checkpoint
-    ? new Run(runtime, threadId, {
-        state: checkpoint.run,
-        snapshot: checkpoint.snapshot,
-        version: checkpoint.version,
-      })
-    : new Run(runtime, threadId, {
-        state: Run.initialState(input, runtime.clock.now()),
-        version: 0,
-      });
-  child.start(checkpoint !== undefined);
-  return child;
+  const latest = await runtime.checkpointer.latest(threadId);
+  if (latest) {
+    // The same path as agent.resume(): claim the thread, recompute usage from the journal,
+    // re-arm its timers, refuse a checkpoint of another machine version.
+    const checkpoint = await loadCheckpoint(runtime, threadId, {});
+    const { run, checkpoint: claimed } = await restoreRun(runtime, checkpoint);
+    run.start({ resumed: true, delayedEvents: claimed.delayedEvents ?? [] });
+    return run;
+  }
+  const run = new Run(runtime, threadId, {
+    state: Run.initialState(input, runtime.clock.now()),
+    version: 0,
+    owner: runtime.generateId(),
+  });
+  run.start({ resumed: false });
+  return run;
 }
 
 /**
