@@ -1,9 +1,15 @@
 import type { AnyStateMachine } from 'xstate';
+import type { TokenCounter } from '../budget/token-counter';
+import type { ContextBudgetOptions } from '../budget/types';
+import type { ResponseCache } from '../cache/create-response-cache';
 import type { Clock, IdGenerator } from '../clock/clock';
+import type { CostLedger } from '../cost/cost-ledger';
+import type { PriceTable } from '../cost/resolve-pricing';
 import type { RunEvents } from '../events/run-events';
 import type { Checkpointer } from '../journal/types';
 import type { ChatModel } from '../model/types';
 import type { ModelCallPolicy } from '../reliability/types';
+import type { TenantQuota } from '../tenancy/types';
 import type { RunLimits } from './types';
 
 /** What every run of one agent shares: services bound once by `createAgent`. */
@@ -19,4 +25,14 @@ export interface AgentRuntime {
   clock: Clock;
   generateId: IdGenerator;
   events: RunEvents;
+  /** Counts a request's tokens for the context budget, per model. */
+  tokenCounterFor(model: ChatModel): TokenCounter;
+  /** The agent-wide context budget; an effect may override parts per call. */
+  budget: ContextBudgetOptions | undefined;
+  /** The model alias that compresses history, when a budget strategy asks for it. */
+  summariserModel: string | undefined;
+  prices: PriceTable | undefined;
+  cache: ResponseCache | undefined;
+  costLedger: CostLedger | undefined;
+  quota: TenantQuota | undefined;
 }

@@ -66,6 +66,7 @@ describe('createAgent', () => {
       'run.start',
       'state.enter',
       'checkpoint.write',
+      'budget.ledger',
       'llm.call.start',
       'llm.token',
       'llm.call.end',

@@ -1,4 +1,5 @@
 import type { AnyStateMachine, EventObject, InputFrom } from 'xstate';
+import { estimateTokenCounter } from '../budget/create-token-counter';
 import { randomId, systemClock } from '../clock/clock';
 import { RunError } from '../errors/run-error';
 import { RunEvents } from '../events/run-events';
@@ -50,12 +51,13 @@ export function createAgent<TMachine extends AnyStateMachine>(
     generateId = randomId,
     migrate,
     evictWaiting = false,
+    tokenCounter = estimateTokenCounter,
   } = options;
   const modelChains = new Map<string, readonly ChatModel[]>();
   for (const [alias, model] of Object.entries(models)) {
     modelChains.set(alias, Array.isArray(model) ? model : [model as ChatModel]);
   }
-  validateAgent(machine, modelChains);
+  validateAgent(machine, modelChains, options.summariserModel);
   const runtime: AgentRuntime = {
     name: options.name ?? machine.id,
     machine,
@@ -67,6 +69,13 @@ export function createAgent<TMachine extends AnyStateMachine>(
     clock,
     generateId,
     events: new RunEvents(() => clock.now()),
+    tokenCounterFor: typeof tokenCounter === 'function' ? tokenCounter : () => tokenCounter,
+    budget: options.budget,
+    summariserModel: options.summariserModel,
+    prices: options.prices,
+    cache: options.cache,
+    costLedger: options.costLedger,
+    quota: options.quota,
   };
   const resuming = new Map<string, Promise<Run>>();
   const live = new LiveRuns({
@@ -94,7 +103,11 @@ export function createAgent<TMachine extends AnyStateMachine>(
     return restoring;
   };
 
-  const start = ({ threadId = generateId(), input }: StartOptions<InputFrom<TMachine>>) => {
+  const start = ({
+    threadId = generateId(),
+    input,
+    tenantId,
+  }: StartOptions<InputFrom<TMachine>>) => {
     if (live.get(threadId)) {
       throw new RunError('run.already_running', {
         message: `Thread "${threadId}" is already running in this process. Use agent.send() to talk to it, or start a new thread id.`,
@@ -102,7 +115,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
       });
     }
     const run = new Run(runtime, threadId, {
-      state: Run.initialState(input, clock.now()),
+      state: Run.initialState(input, clock.now(), tenantId),
       version: 0,
       owner: generateId(),
     });

@@ -142,8 +142,15 @@ export class Run {
   }
 
   /** Creates the state of a thread that has not run yet. */
-  static initialState(input: unknown, now: number): RunState {
-    return { status: 'running', input, startedAt: now, occurrences: {}, usage: emptyUsage() };
+  static initialState(input: unknown, now: number, tenantId?: string): RunState {
+    return {
+      status: 'running',
+      input,
+      startedAt: now,
+      occurrences: {},
+      usage: emptyUsage(),
+      ...(tenantId === undefined ? {} : { tenantId }),
+    };
   }
 
   /**

@@ -1,5 +1,10 @@
 import type { AnyStateMachine, ContextFrom, EventObject, InputFrom, OutputFrom } from 'xstate';
+import type { TokenCounter } from '../budget/token-counter';
+import type { ContextBudgetOptions } from '../budget/types';
+import type { ResponseCache } from '../cache/create-response-cache';
 import type { Clock, IdGenerator } from '../clock/clock';
+import type { CostLedger } from '../cost/cost-ledger';
+import type { PriceTable } from '../cost/resolve-pricing';
 import type { AgentchartError, SerializedError } from '../errors/agentchart-error';
 import type { RunEvents } from '../events/run-events';
 import type { RunEventListener } from '../events/types';
@@ -12,6 +17,7 @@ import type {
 } from '../journal/types';
 import type { ChatModel } from '../model/types';
 import type { ModelCallPolicy } from '../reliability/types';
+import type { TenantLimitName, TenantQuota } from '../tenancy/types';
 
 /** Run-level limits; reaching one ends the run in the `limit` outcome. */
 export interface RunLimits {
@@ -59,6 +65,26 @@ export interface AgentOptions<TMachine extends AnyStateMachine> {
   name?: string;
   clock?: Clock;
   generateId?: IdGenerator;
+  /**
+   * Counts tokens for the context budget: one counter, or one per model (e.g. the exact
+   * tokenizer from `@agentchart/tokenizer`). Default: core's documented estimate.
+   */
+  tokenCounter?: TokenCounter | ((model: ChatModel) => TokenCounter);
+  /**
+   * The context budget every model call is planned against (sections, priorities,
+   * strategies, reserved output). A request is never sent over the model's window.
+   */
+  budget?: ContextBudgetOptions;
+  /** The model alias that compresses history when a budget strategy is `compress-history`. */
+  summariserModel?: string;
+  /** Prices per model name, overriding the models' metadata. */
+  prices?: PriceTable;
+  /** An exact response cache shared by the agent's runs (see `createResponseCache`). */
+  cache?: ResponseCache;
+  /** Records the cost of every model call, queryable per run, tenant and model. */
+  costLedger?: CostLedger;
+  /** Per-tenant request and token quotas across runs; runs name their tenant at start. */
+  quota?: TenantQuota;
 }
 
 /** Rewrites a checkpoint of an older machine version for this machine; see {@link AgentOptions.migrate}. */
@@ -95,7 +121,8 @@ export interface PendingHumanWait {
 
 /** Why a run ended in the `limit` outcome. */
 export interface LimitInfo {
-  limit: keyof RunLimits;
+  /** A run limit, or a tenant quota (`requestsPerMinute`, `tokensPerDay` …). */
+  limit: keyof RunLimits | TenantLimitName;
   value: number;
   max: number;
 }
@@ -116,6 +143,8 @@ export interface StartOptions<TInput> {
   /** The thread's id; generated when absent. Starting an existing thread is an error. */
   threadId?: string;
   input: TInput;
+  /** The tenant this run's model calls are charged to: its quota and cost ledger entries. */
+  tenantId?: string;
 }
 
 /** A live run: send it events, wait for its outcome, stop it. */

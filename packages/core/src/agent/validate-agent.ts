@@ -12,7 +12,14 @@ import { effectSpecsOf, invokedSources } from './inspect-machine';
 export function validateAgent(
   machine: AnyStateMachine,
   models: ReadonlyMap<string, readonly ChatModel[]>,
+  summariserModel?: string,
 ): void {
+  if (summariserModel !== undefined && !models.get(summariserModel)?.length) {
+    throw new DefinitionError(
+      'definition.model_not_provided',
+      `summariserModel is "${summariserModel}", which is not among the models given. Add it: createAgent({ models: { ${summariserModel}: aCheaperModel } }). Given: ${[...models.keys()].join(', ') || 'none'}.`,
+    );
+  }
   const actors = (machine.implementations.actors ?? {}) as Record<string, unknown>;
   for (const { src, state } of invokedSources(machine)) {
     if (!(src in actors)) {

@@ -66,7 +66,7 @@ describe('hostile inputs', () => {
     ]);
   });
 
-  it('never lets a model behind withContextBudget receive a request over its window', async () => {
+  it('never sends a request over the window: the run budget refuses it, or cuts it when allowed', async () => {
     const received: ChatRequest[] = [];
     const inner = scriptedModel({
       metadata: gpt4oMini,
@@ -80,28 +80,32 @@ describe('hostile inputs', () => {
       schema: z.object({ relevant: z.boolean() }),
       prompt: (text: string) => text,
     });
-    const refused = await runEffect(classify, millionTokenMessage, {
-      models: { fast: withContextBudget(inner) },
-    });
+    // The agent plans every call against the model's window before anything is sent.
+    const refused = await runEffect(classify, millionTokenMessage, { models: { fast: inner } });
     expect(received).toHaveLength(0);
     expect(refused.error).toMatchObject({
-      code: 'model.context_length',
+      code: 'budget.exceeded',
       message: /needs at least \d+ tokens/,
     });
 
-    const ledgers: unknown[] = [];
     const cut = await runEffect(classify, millionTokenMessage, {
-      models: {
-        fast: withContextBudget(inner, {
-          budget: { strategies: ['keep-head-and-tail'] },
-          onLedger: (ledger) => ledgers.push(ledger),
-        }),
-      },
+      models: { fast: inner },
+      budget: { strategies: ['keep-head-and-tail'] },
     });
     expect(cut.output).toEqual({ relevant: true });
     expect(received).toHaveLength(1);
     expect(estimateTokenCounter.countRequest(received[0]!)).toBeLessThan(128_000);
-    expect(ledgers).toHaveLength(1);
+
+    // A bare model (outside an agent) gets the same guarantee from withContextBudget.
+    const ledgers: unknown[] = [];
+    const bare = withContextBudget(inner, { onLedger: (ledger) => ledgers.push(ledger) });
+    await expect(
+      bare.generate(
+        { messages: [{ role: 'user', content: millionTokenMessage }] },
+        { signal: new AbortController().signal },
+      ),
+    ).rejects.toMatchObject({ code: 'model.context_length' });
+    expect(received).toHaveLength(1);
   });
 
   it('caps a 10 MB tool output before it enters the history, with a truncation marker', () => {
@@ -178,8 +182,11 @@ describe('hostile inputs', () => {
       limits: { maxCostUsd: 0.01 },
     });
     expect(outcome).toMatchObject({ status: 'limit', limit: { limit: 'maxCostUsd', max: 0.01 } });
-    expect(model.requests).toHaveLength(5);
-    expect(outcome.usage.costUsd).toBeCloseTo(0.0105, 6);
+    // The run stops before a call whose planned size (input + reserved output) could cross
+    // the limit: 4 calls ($0.0084), never a fifth that might end at $0.0105.
+    expect(model.requests).toHaveLength(4);
+    expect(outcome.usage.costUsd).toBeCloseTo(0.0084, 6);
+    expect(outcome.usage.costUsd).toBeLessThanOrEqual(0.01);
   });
 
   it('ends a createAgent run in the limit outcome with a limit.reached event, not a failure mid-step', async () => {

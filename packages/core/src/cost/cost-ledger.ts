@@ -30,6 +30,7 @@ export interface CostFilter {
 export interface CostSummary {
   calls: number;
   cachedCalls: number;
+  /** Input tokens billed: calls served from the cache are not counted. */
   inputTokens: number;
   outputTokens: number;
   costUsd: number;

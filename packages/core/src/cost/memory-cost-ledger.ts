@@ -64,8 +64,11 @@ function totalOf(entries: readonly CostEntry[]): CostSummary {
   for (const entry of entries) {
     summary.calls++;
     if (entry.cached) summary.cachedCalls++;
-    summary.inputTokens += entry.usage.inputTokens;
-    summary.outputTokens += entry.usage.outputTokens;
+    // Tokens billed: a cache hit carries the original answer's usage but bills none of it.
+    if (!entry.cached) {
+      summary.inputTokens += entry.usage.inputTokens;
+      summary.outputTokens += entry.usage.outputTokens;
+    }
     summary.costUsd += entry.costUsd;
   }
   return summary;

@@ -5,6 +5,8 @@ import type { JournalEntry, RunUsage } from '../journal/types';
 interface RecordedModelCall {
   response?: { usage?: { inputTokens?: number; outputTokens?: number } };
   costUsd?: number;
+  /** Served from the response cache: nothing was billed. */
+  cached?: boolean;
 }
 
 /**
@@ -14,6 +16,7 @@ interface RecordedModelCall {
 export function addEntryUsage(usage: RunUsage, entry: JournalEntry): void {
   if (entry.kind === 'llm' && entry.status === 'completed') {
     const call = (entry.output ?? {}) as RecordedModelCall;
+    if (call.cached) return;
     usage.modelCalls++;
     usage.inputTokens += call.response?.usage?.inputTokens ?? 0;
     usage.outputTokens += call.response?.usage?.outputTokens ?? 0;

@@ -137,7 +137,10 @@ describe('agentActor across processes', () => {
     const second = createAgent({ machine: supervisor(), models: { fast: model }, checkpointer });
     const handle = await second.send('x', { type: 'human.reply', value: { ok: true } });
     const done = await handle.result();
-    expect(done.status === 'done' && done.output).toMatchObject({ status: 'done', output: { summary: 'draft' } });
+    expect(done.status === 'done' && done.output).toMatchObject({
+      status: 'done',
+      output: { summary: 'draft' },
+    });
     expect(model.requests).toHaveLength(1);
   });
 });

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Run } from '../agent/run';
 import { serializeError } from '../errors/agentchart-error';
 import { RunError } from '../errors/run-error';
 import type { EffectKind, JournalEntry } from '../journal/types';
 import type { ChatRequest, ChatResponse } from '../model/types';
 import type { ReconcileResult } from '../tools/types';
+import { callModel, type ModelCallSettings } from './call-model';
 import { RecordedEffectError } from './recorded-effect-error';
 import { replayStep } from './replay-step';
 
@@ -15,14 +15,6 @@ export interface JournaledStep {
   name: string;
   input?: unknown;
   meta?: Record<string, unknown>;
-}
-
-/** A model call as recorded in the journal. */
-interface RecordedModelCall {
-  response: ChatResponse;
-  model: string;
-  attempts: number;
-  costUsd: number;
 }
 
 /**
@@ -199,91 +191,15 @@ export class EffectScope {
     });
   }
 
-  /** Calls a model through the agent's policy, journaled, with events, usage and limits. */
-  async callModel(alias: string, request: ChatRequest): Promise<ChatResponse> {
-    const { runtime, state } = this.run;
-    const models = runtime.models.get(alias)!;
-    const primary = models[0]!;
-    const key = this.nextKey('llm');
-    // Recorded so a replay can tell when the code now sends the model something else.
-    const inputHash = hashRequest(request);
-    const { value } = await this.journaled<RecordedModelCall>(
-      key,
-      {
-        kind: 'llm',
-        effect: 'idempotent',
-        name: primary.modelName,
-        meta: { requestHash: inputHash },
-      },
-      async () => {
-        if (this.run.checkLimits()) await this.untilAborted();
-        const { events, clock } = runtime;
-        events.emit('llm.call.start', this.threadId, {
-          site: this.site,
-          callId: key,
-          model: primary.modelName,
-          endpoint: primary.endpoint,
-          inputHash,
-        });
-        const started = clock.now();
-        try {
-          const result = await runtime.modelPolicy.call({
-            models,
-            request,
-            signal: this.signal,
-            onToken: events.isObserved('llm.token')
-              ? (delta) => events.emit('llm.token', this.threadId, { callId: key, delta })
-              : undefined,
-            onRetry: (info) =>
-              events.emit('llm.call.retry', this.threadId, {
-                site: this.site,
-                callId: key,
-                ...info,
-              }),
-          });
-          const { usage } = result.response;
-          const pricing = result.model.metadata?.pricing;
-          const costUsd = pricing
-            ? (usage.inputTokens * pricing.inputPerMillion +
-                usage.outputTokens * pricing.outputPerMillion) /
-              1e6
-            : 0;
-          state.usage.modelCalls++;
-          state.usage.inputTokens += usage.inputTokens;
-          state.usage.outputTokens += usage.outputTokens;
-          state.usage.costUsd += costUsd;
-          events.emit('llm.call.end', this.threadId, {
-            site: this.site,
-            callId: key,
-            model: result.model.modelName,
-            usage,
-            latencyMs: clock.now() - started,
-            costUsd,
-            finishReason: result.response.finishReason,
-            cached: false,
-            retries: result.attempts - 1,
-          });
-          return {
-            response: result.response,
-            model: result.model.modelName,
-            attempts: result.attempts,
-            costUsd,
-          };
-        } catch (error) {
-          events.emit('llm.call.error', this.threadId, {
-            site: this.site,
-            callId: key,
-            model: primary.modelName,
-            error: serializeError(error),
-          });
-          throw error;
-        }
-      },
-    );
-    return value.response;
+  /**
+   * Calls a model through the agent's budget, limits, cache and policy, journaled: on resume
+   * a recorded answer is returned and nothing is paid twice. See {@link callModel}.
+   */
+  callModel(
+    alias: string,
+    request: ChatRequest,
+    settings?: ModelCallSettings,
+  ): Promise<ChatResponse> {
+    return callModel(this, alias, request, settings);
   }
-}
-
-function hashRequest(request: ChatRequest): string {
-  return createHash('sha256').update(JSON.stringify(request)).digest('hex').slice(0, 16);
 }

@@ -4,6 +4,7 @@ import { RunError } from '../errors/run-error';
 import type { ChatMessage } from '../model/types';
 import { extractJson } from '../output/extract-json';
 import { toJsonSchema } from '../tools/to-json-schema';
+import type { ModelCallSettings } from './call-model';
 import { createEffectLogic } from './create-effect-logic';
 import { initialMessages, type PromptFunction, type SystemPrompt } from './prompt';
 
@@ -21,6 +22,8 @@ export interface StructuredCallOptions<TSchema extends z.ZodType, TInput> {
   maxOutputTokens?: number;
   /** How many times invalid output is sent back with its zod issues. Default 2. */
   maxReasks?: number;
+  /** This call's context budget and cache settings, over the agent's. */
+  modelCall?: Pick<ModelCallSettings, 'budget' | 'cache'>;
 }
 
 /**
@@ -60,15 +63,19 @@ export function structuredCall<TSchema extends z.ZodType, TInput = unknown>(
       let lastIssues: z.core.$ZodIssue[] = [];
       let lastOutput = '';
       for (let attempt = 0; attempt <= maxReasks; attempt++) {
-        const response = await scope.callModel(model, {
-          // A copy: the conversation grows after the call, the request must not.
-          messages: [...messages],
-          responseFormat: { type: 'json_schema', name: schemaName, schema: jsonSchema },
-          ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-          ...(options.maxOutputTokens === undefined
-            ? {}
-            : { maxOutputTokens: options.maxOutputTokens }),
-        });
+        const response = await scope.callModel(
+          model,
+          {
+            // A copy: the conversation grows after the call, the request must not.
+            messages: [...messages],
+            responseFormat: { type: 'json_schema', name: schemaName, schema: jsonSchema },
+            ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+            ...(options.maxOutputTokens === undefined
+              ? {}
+              : { maxOutputTokens: options.maxOutputTokens }),
+          },
+          options.modelCall,
+        );
         if (response.finishReason === 'refusal' || response.refusal) {
           throw new RunError('output.refused', {
             message: `The model refused to answer the "${schemaName}" request: ${response.refusal ?? response.content}`,

@@ -1,10 +1,12 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
+import { capToolOutput } from '../budget/cap-tool-output';
 import { AgentchartError } from '../errors/agentchart-error';
 import { DefinitionError } from '../errors/definition-error';
 import { RunError } from '../errors/run-error';
 import type { ChatMessage, ToolCallRequest } from '../model/types';
 import type { AnyTool } from '../tools/types';
+import type { ModelCallSettings } from './call-model';
 import { createEffectLogic } from './create-effect-logic';
 import type { EffectScope } from './effect-scope';
 import { executeTool } from './execute-tool';
@@ -24,6 +26,10 @@ export interface ToolLoopOptions<TInput> {
   maxInvalidCalls?: number;
   /** The same tool with the same arguments this many times fails with `loop.repeated_call`. Default 3. */
   maxRepeats?: number;
+  /** The most tokens one tool result may take in the history; larger ones are cut with a marker. Default 8,000. */
+  maxToolOutputTokens?: number;
+  /** This loop's context budget and cache settings, over the agent's. */
+  modelCall?: Pick<ModelCallSettings, 'budget' | 'cache'>;
   /**
    * What a failing tool does: `report` sends the error to the model as the tool's result so
    * it can recover (default); `fail` ends the loop with the tool's error.
@@ -68,6 +74,9 @@ export function toolLoop<TInput = unknown>(
     description,
     parameters,
   }));
+  // Answers that call an unsafe tool are never served from the response cache.
+  const toolEffects = Object.fromEntries(tools.map((tool) => [tool.name, tool.effect]));
+  const maxToolOutputTokens = options.maxToolOutputTokens ?? 8_000;
   return createEffectLogic(
     { kind: 'tool-loop', modelAliases: [model], tools, blocksRest: true, schemas: [] },
     async (scope, input: TInput) => {
@@ -76,12 +85,16 @@ export function toolLoop<TInput = unknown>(
       let invalidCalls = 0;
       let toolCalls = 0;
       for (let step = 1; step <= maxSteps; step++) {
-        const response = await scope.callModel(model, {
-          // A copy: the conversation grows after the call, the request must not.
-          messages: [...messages],
-          tools: definitions,
-          ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-        });
+        const response = await scope.callModel(
+          model,
+          {
+            // A copy: the conversation grows after the call, the request must not.
+            messages: [...messages],
+            tools: definitions,
+            ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+          },
+          { ...options.modelCall, toolEffects },
+        );
         if (response.toolCalls.length === 0) {
           messages.push({ role: 'assistant', content: response.content });
           return { content: response.content, messages, steps: step, toolCalls };
@@ -123,7 +136,12 @@ export function toolLoop<TInput = unknown>(
             details: { calls: response.toolCalls },
           });
         }
-        const results = await runCalls(scope, planned, options.onToolError ?? 'report');
+        const results = await runCalls(
+          scope,
+          planned,
+          options.onToolError ?? 'report',
+          maxToolOutputTokens,
+        );
         toolCalls += planned.filter((call) => call.kind === 'valid').length;
         messages.push(...results);
       }
@@ -178,20 +196,24 @@ async function runCalls(
   scope: EffectScope,
   planned: PlannedCall[],
   onToolError: 'report' | 'fail',
+  maxToolOutputTokens: number,
 ): Promise<ChatMessage[]> {
   const answer = async (planned: PlannedCall): Promise<ChatMessage> => {
     const base = { role: 'tool' as const, toolCallId: planned.call.id, name: planned.call.name };
+    // A 10 MB tool result must not flood the history: cut it, with a marker the model reads.
+    const capped = (content: string) =>
+      capToolOutput(content, { maxTokens: maxToolOutputTokens, tool: planned.call.name }).content;
     if (planned.kind === 'invalid')
       return { ...base, content: JSON.stringify({ error: planned.message }) };
     try {
       const output = await executeTool(scope, planned.tool, planned.input);
-      return { ...base, content: JSON.stringify(output ?? null) };
+      return { ...base, content: capped(JSON.stringify(output ?? null)) };
     } catch (error) {
       // An ambiguous unsafe call goes to the chart (onError), never back to the model, which
       // could call the tool again under a new key and act twice.
       const ambiguous = AgentchartError.isInstance(error) && error.code === 'effect.ambiguous';
       if (onToolError === 'fail' || scope.signal.aborted || ambiguous) throw error;
-      return { ...base, content: JSON.stringify({ error: (error as Error).message }) };
+      return { ...base, content: capped(JSON.stringify({ error: (error as Error).message })) };
     }
   };
   // Keys are allocated in call order, so resumes replay the same calls under the same keys.

@@ -1,3 +1,4 @@
+import type { BudgetLedger } from '../budget/types';
 import type { SerializedError } from '../errors/agentchart-error';
 import type { FinishReason, Usage } from '../model/types';
 
@@ -60,7 +61,7 @@ export interface RunEventPayloads {
   'human.wait': { site: string; waitId: string; prompt: string; deadline?: number };
   'human.reply': { waitId: string };
   'limit.reached': { limit: string; value: number; max: number };
-  'budget.ledger': { site: string; ledger: Record<string, unknown> };
+  'budget.ledger': { site: string; callId: string; ledger: BudgetLedger };
   'checkpoint.write': { version: number; bytes: number };
   'effect.replayed': { site: string; key: string; kind: string };
   'effect.ambiguous': { site: string; key: string; tool: string };

@@ -47,6 +47,8 @@ export interface RunState {
   usageBase?: RunUsage;
   /** Set on a thread made by `agent.fork()`: where it came from. */
   forkedFrom?: { threadId: string; version: number };
+  /** The tenant the run's model calls are charged to (quotas, cost ledger). */
+  tenantId?: string;
 }
 
 /** Where a run is. */

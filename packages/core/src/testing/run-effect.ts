@@ -11,7 +11,18 @@ export async function runEffect(
   input: unknown,
   options: Omit<AgentOptions<never>, 'machine'> = {},
 ): Promise<{ output?: unknown; error?: any; outcome: RunOutcome }> {
-  const machine = setup({
+  const machine = effectMachine(logic, input);
+  const agent = createAgent({ ...options, machine } as AgentOptions<typeof machine>);
+  const outcome = await agent.run({ input: undefined });
+  const output = (outcome.status === 'done' ? outcome.output : undefined) as
+    | { result?: unknown; error?: unknown }
+    | undefined;
+  return { output: output?.result, error: output?.error, outcome };
+}
+
+/** The minimal machine {@link runEffect} runs: invoke the effect → done, recording its output or error. */
+export function effectMachine(logic: AnyActorLogic, input: unknown) {
+  return setup({
     types: { context: {} as { result?: unknown; error?: unknown } },
     actors: { effect: logic },
   }).createMachine({
@@ -31,10 +42,4 @@ export async function runEffect(
     },
     output: ({ context }) => context,
   });
-  const agent = createAgent({ ...options, machine } as AgentOptions<typeof machine>);
-  const outcome = await agent.run({ input: undefined });
-  const output = (outcome.status === 'done' ? outcome.output : undefined) as
-    | { result?: unknown; error?: unknown }
-    | undefined;
-  return { output: output?.result, error: output?.error, outcome };
 }

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createAgent } from '../agent/create-agent';
+import { createResponseCache } from '../cache/create-response-cache';
+import { MemoryCostLedger } from '../cost/memory-cost-ledger';
+import type { RunEvent } from '../events/types';
+import { createTenantQuota } from '../tenancy/create-tenant-quota';
+import { runEffect } from '../testing/run-effect';
+import { scriptedModel } from '../testing/scripted-model';
+import { defineTool } from '../tools/define-tool';
+import { structuredCall } from './structured-call';
+import { toolLoop } from './tool-loop';
+
+const classify = structuredCall({
+  model: 'fast',
+  schema: z.object({ relevant: z.boolean() }),
+  prompt: (text: string) => `Classify: ${text}`,
+});
+const answer = () => ({
+  json: { relevant: true },
+  usage: { inputTokens: 1_000, outputTokens: 100 },
+});
+
+describe('callModel in a run', () => {
+  it('serves a repeated request from the response cache: not billed, not counted, marked cached', async () => {
+    const model = scriptedModel({ handler: answer });
+    const cache = createResponseCache();
+    const costLedger = new MemoryCostLedger();
+    const first = await runEffect(classify, 'bridge', {
+      models: { fast: model },
+      cache,
+      costLedger,
+    });
+    const second = await runEffect(classify, 'bridge', {
+      models: { fast: model },
+      cache,
+      costLedger,
+    });
+    expect(second.output).toEqual({ relevant: true });
+    expect(model.requests).toHaveLength(1);
+    expect(first.outcome.usage).toMatchObject({ modelCalls: 1, inputTokens: 1_000 });
+    expect(second.outcome.usage).toMatchObject({ modelCalls: 0, inputTokens: 0, costUsd: 0 });
+    expect(cache.metrics()).toMatchObject({ hits: 1, misses: 1 });
+    expect(await costLedger.summarise()).toMatchObject({
+      calls: 2,
+      cachedCalls: 1,
+      inputTokens: 1_000,
+    });
+  });
+
+  it('never serves an answer that calls an unsafe tool from the cache', async () => {
+    let sent = 0;
+    const send = defineTool({
+      name: 'send',
+      description: 'Sends.',
+      input: z.object({}),
+      output: z.object({}),
+      effect: 'unsafe',
+      execute: async () => {
+        sent++;
+        return {};
+      },
+    });
+    const model = scriptedModel({
+      handler: (request) =>
+        request.messages.some((message) => message.role === 'tool')
+          ? 'sent'
+          : { toolCalls: [{ name: 'send', arguments: {} }] },
+    });
+    const loop = toolLoop({ model: 'fast', tools: [send], prompt: () => 'send it' });
+    const cache = createResponseCache();
+    await runEffect(loop, undefined, { models: { fast: model }, cache });
+    await runEffect(loop, undefined, { models: { fast: model }, cache });
+    expect(sent).toBe(2);
+    // The final answers ("sent") may be cached; the tool-calling ones never are.
+    expect(
+      model.requests.filter((request) => !request.messages.some((m) => m.role === 'tool')),
+    ).toHaveLength(2);
+  });
+
+  it('ends a tenant’s run in the limit outcome when its quota is used up, and charges it per tenant', async () => {
+    const model = scriptedModel({ handler: answer });
+    const quota = createTenantQuota({ limits: { requestsPerMinute: 1 } });
+    const costLedger = new MemoryCostLedger();
+    const machine = (await import('../testing/run-effect')).effectMachine(classify, 'tender');
+    const agent = createAgent({ machine, models: { fast: model }, quota, costLedger });
+    const first = await agent.run({ input: undefined, tenantId: 'acme' });
+    const second = await agent.run({ input: undefined, tenantId: 'acme' });
+    const other = await agent.run({ input: undefined, tenantId: 'globex' });
+    expect(first.status).toBe('done');
+    expect(second).toMatchObject({
+      status: 'limit',
+      limit: { limit: 'requestsPerMinute', max: 1 },
+    });
+    expect(other.status).toBe('done');
+    expect(model.requests).toHaveLength(2);
+    const byTenant = await costLedger.summariseBy('tenantId');
+    expect(byTenant.get('acme')?.calls).toBe(1);
+    expect(byTenant.get('globex')?.calls).toBe(1);
+  });
+
+  it('emits the budget ledger of every call with its token tax', async () => {
+    const model = scriptedModel({ handler: answer });
+    const machine = (await import('../testing/run-effect')).effectMachine(classify, 'tender');
+    const agent = createAgent({ machine, models: { fast: model } });
+    const ledgers: RunEvent<'budget.ledger'>[] = [];
+    agent.events.on('budget.ledger', (event) => ledgers.push(event));
+    await agent.run({ input: undefined });
+    expect(ledgers).toHaveLength(1);
+    expect(ledgers[0]?.ledger.inputTokens).toBeGreaterThan(0);
+    expect(ledgers[0]?.ledger.tokenTax).toBeGreaterThan(0);
+  });
+});
