@@ -147,7 +147,7 @@ export type {
   RunEventType,
 } from './events/types';
 export { CheckpointError, type CheckpointErrorCode } from './journal/checkpoint-error';
-export { MemoryCheckpointer } from './journal/memory-checkpointer';
+export { MemoryCheckpointer, type MemoryCheckpointerOptions } from './journal/memory-checkpointer';
 export { ReplayError, type ReplayErrorCode } from './journal/replay-error';
 export {
   SqliteCheckpointer,

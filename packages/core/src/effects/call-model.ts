@@ -6,7 +6,7 @@ import { costOfUsage } from '../cost/cost-of-usage';
 import { projectedLimit } from '../cost/projected-limit';
 import { resolvePricing } from '../cost/resolve-pricing';
 import { serializeError } from '../errors/agentchart-error';
-import type { ChatModel, ChatRequest, ChatResponse } from '../model/types';
+import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from '../model/types';
 import type { ToolEffect } from '../tools/types';
 import type { EffectScope } from './effect-scope';
 
@@ -207,6 +207,22 @@ async function invoke(
   }
 }
 
-function hashRequest(request: ChatRequest): string {
-  return createHash('sha256').update(JSON.stringify(request)).digest('hex').slice(0, 16);
+/** Each message's hash, computed once: a tool loop sends the same message objects again and again. */
+const messageHashes = new WeakMap<ChatMessage, string>();
+
+/**
+ * A short hash of what is sent: per-message hashes (memoised) chained with the rest of the
+ * request, so a growing conversation costs O(new messages) per call, not O(history).
+ */
+function hashRequest({ messages, ...rest }: ChatRequest): string {
+  const hash = createHash('sha256').update(JSON.stringify(rest));
+  for (const message of messages) {
+    let messageHash = messageHashes.get(message);
+    if (messageHash === undefined) {
+      messageHash = createHash('sha256').update(JSON.stringify(message)).digest('base64');
+      messageHashes.set(message, messageHash);
+    }
+    hash.update(messageHash);
+  }
+  return hash.digest('hex').slice(0, 16);
 }

@@ -27,6 +27,7 @@ export class EffectScope {
   readonly signal: AbortSignal;
   #step = 0;
   #blocking: boolean;
+  #unlink: () => void = () => {};
 
   constructor(
     readonly run: Run,
@@ -40,7 +41,22 @@ export class EffectScope {
     const restarted = run.restoring && next > 0;
     if (!restarted) occurrences[site] = next + 1;
     this.key = `${site}#${restarted ? next - 1 : next}`;
-    this.signal = AbortSignal.any([actorSignal, run.stopSignal]);
+    // One controller linked to both signals by a listener each (removed when the effect
+    // settles): AbortSignal.any cost 4-6% of a step in the benchmarks.
+    const controller = new AbortController();
+    this.signal = controller.signal;
+    if (actorSignal.aborted) controller.abort(actorSignal.reason);
+    else if (run.stopSignal.aborted) controller.abort(run.stopSignal.reason);
+    else {
+      const onActorAbort = () => controller.abort(actorSignal.reason);
+      const onStop = () => controller.abort(run.stopSignal.reason);
+      actorSignal.addEventListener('abort', onActorAbort, { once: true });
+      run.stopSignal.addEventListener('abort', onStop, { once: true });
+      this.#unlink = () => {
+        actorSignal.removeEventListener('abort', onActorAbort);
+        run.stopSignal.removeEventListener('abort', onStop);
+      };
+    }
     // In a replay every effect holds the run until it replays; one the recording never
     // finished (a wait still open) lets go then (see replayStep).
     this.#blocking = blocking || run.replaying;
@@ -56,6 +72,7 @@ export class EffectScope {
     try {
       return await body();
     } finally {
+      this.#unlink();
       if (this.#blocking) this.run.effectSettled(this.signal.aborted);
     }
   }
@@ -110,7 +127,10 @@ export class EffectScope {
     if (existing?.status === 'started' && step.effect === 'unsafe' && step.kind === 'tool') {
       const settled = await this.#reconcile(entry, reconcile);
       if (settled) return { value: settled.output as T, replayed: true };
-    } else if (!existing) {
+    } else if (!existing && !(step.effect === 'pure' && step.kind === 'tool')) {
+      // Intent first, durably, so a crash mid-step is visible on resume. A pure tool skips
+      // it: running it again is harmless and it has nothing to reconcile, so the row would
+      // cost a write (an fsync on the durable store) and tell nothing.
       await this.record(entry);
     }
     // A tool found started was counted when the run was restored (usage comes from the

@@ -9,29 +9,49 @@ import type {
   PutEffectOptions,
 } from './types';
 
+/** Options of {@link MemoryCheckpointer}. */
+export interface MemoryCheckpointerOptions {
+  /**
+   * Checkpoints kept per thread, newest first; older ones are dropped (time travel reaches
+   * only what is kept). Default: all of them.
+   */
+  retainCheckpoints?: number;
+}
+
+/** A stored checkpoint: its summary, and the checkpoint itself as JSON text. */
+interface StoredCheckpoint extends CheckpointSummary {
+  owner: string | undefined;
+  json: string;
+}
+
 /**
  * Checkpoints and journal in process memory: fast, and gone with the process. For tests
- * and throwaway runs; values are copied in and out so callers cannot mutate stored state.
- * It keeps every checkpoint in full: use the SQLite store to measure what a run writes.
+ * and throwaway runs. Values are kept as JSON text — copied in and out, so callers cannot
+ * mutate stored state, and shaped exactly as a durable store would return them (a value
+ * JSON cannot carry is caught here, not first in production).
  */
 export class MemoryCheckpointer implements Checkpointer {
-  readonly #checkpoints = new Map<string, Checkpoint[]>();
-  readonly #effects = new Map<string, Map<string, JournalEntry>>();
+  readonly #checkpoints = new Map<string, StoredCheckpoint[]>();
+  readonly #effects = new Map<string, Map<string, string>>();
+  readonly #retain: number;
+
+  constructor({ retainCheckpoints = Number.POSITIVE_INFINITY }: MemoryCheckpointerOptions = {}) {
+    this.#retain = retainCheckpoints;
+  }
 
   async latest(threadId: string): Promise<Checkpoint | undefined> {
-    const list = this.#checkpoints.get(threadId);
-    const last = list?.[list.length - 1];
-    return last && structuredClone(last);
+    const last = this.#checkpoints.get(threadId)?.at(-1);
+    return last && JSON.parse(last.json);
   }
 
   async get(threadId: string, version: number): Promise<Checkpoint | undefined> {
     const found = this.#checkpoints.get(threadId)?.find((item) => item.version === version);
-    return found && structuredClone(found);
+    return found && JSON.parse(found.json);
   }
 
   async save(checkpoint: Checkpoint): Promise<CheckpointWriteResult | undefined> {
     const list = this.#checkpoints.get(checkpoint.threadId) ?? [];
-    const current = list[list.length - 1]?.version ?? 0;
+    const current = list.at(-1)?.version ?? 0;
     if (checkpoint.version !== current + 1) {
       throw new CheckpointError(
         'checkpoint.conflict',
@@ -40,24 +60,36 @@ export class MemoryCheckpointer implements Checkpointer {
       );
     }
     const { recovered: _, ...stored } = checkpoint;
-    list.push(structuredClone(stored));
-    this.#checkpoints.set(checkpoint.threadId, list);
-    return undefined;
-  }
-
-  async list(threadId: string): Promise<CheckpointSummary[]> {
-    return (this.#checkpoints.get(threadId) ?? []).map((checkpoint) => ({
-      threadId,
+    const json = JSON.stringify(stored);
+    list.push({
+      threadId: checkpoint.threadId,
       version: checkpoint.version,
       machineVersion: checkpoint.machineVersion,
       status: checkpoint.run.status,
       createdAt: checkpoint.createdAt,
-    }));
+      owner: checkpoint.owner,
+      json,
+    });
+    if (list.length > this.#retain) list.splice(0, list.length - this.#retain);
+    this.#checkpoints.set(checkpoint.threadId, list);
+    return { bytes: json.length };
+  }
+
+  async list(threadId: string): Promise<CheckpointSummary[]> {
+    return (this.#checkpoints.get(threadId) ?? []).map(
+      ({ version, machineVersion, status, createdAt }) => ({
+        threadId,
+        version,
+        machineVersion,
+        status,
+        createdAt,
+      }),
+    );
   }
 
   async getEffect(threadId: string, key: string): Promise<JournalEntry | undefined> {
-    const entry = this.#effects.get(threadId)?.get(key);
-    return entry && structuredClone(entry);
+    const json = this.#effects.get(threadId)?.get(key);
+    return json === undefined ? undefined : JSON.parse(json);
   }
 
   async putEffect(entry: JournalEntry, { owner }: PutEffectOptions = {}): Promise<void> {
@@ -74,10 +106,10 @@ export class MemoryCheckpointer implements Checkpointer {
       entries = new Map();
       this.#effects.set(entry.threadId, entries);
     }
-    entries.set(entry.key, structuredClone(entry));
+    entries.set(entry.key, JSON.stringify(entry));
   }
 
   async listEffects(threadId: string): Promise<JournalEntry[]> {
-    return structuredClone([...(this.#effects.get(threadId)?.values() ?? [])]);
+    return [...(this.#effects.get(threadId)?.values() ?? [])].map((json) => JSON.parse(json));
   }
 }
