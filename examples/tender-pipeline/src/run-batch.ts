@@ -22,6 +22,8 @@ export interface RunBatchOptions {
   checkpointer?: Checkpointer;
   /** Called with each progress line (a state entered, a model call, an outcome). */
   onProgress?: (line: string) => void;
+  /** Called after each checkpoint is written. */
+  onCheckpoint?: () => void;
   /** Prefix of the thread ids, so repeated batches do not collide in a shared store. */
   batchId?: string;
   now?: () => number;
@@ -33,6 +35,7 @@ export async function runBatch({
   models,
   checkpointer,
   onProgress = () => {},
+  onCheckpoint = () => {},
   batchId = 'batch',
   now = () => performance.now(),
 }: RunBatchOptions): Promise<TenderReport[]> {
@@ -42,6 +45,7 @@ export async function runBatch({
     ...(checkpointer ? { checkpointer } : {}),
     limits: { maxModelCalls: 20, maxSteps: 100 },
   });
+  agent.events.on('checkpoint.write', () => onCheckpoint());
   agent.events.on('state.enter', ({ state }) => onProgress(`    → ${state}`));
   agent.events.on('llm.call.reask', ({ reason }) => onProgress(`      ↺ re-asked: ${reason}`));
   agent.events.on('tool.call.end', ({ tool, latencyMs }) =>
