@@ -110,4 +110,45 @@ describe('callModel in a run', () => {
     expect(ledgers[0]?.ledger.inputTokens).toBeGreaterThan(0);
     expect(ledgers[0]?.ledger.tokenTax).toBeGreaterThan(0);
   });
+
+  it('compresses old history with the summariser model, as its own journaled call', async () => {
+    const history = Array.from({ length: 40 }, (_, turn) => [
+      { role: 'user' as const, content: `question ${turn}: ${'context '.repeat(60)}` },
+      { role: 'assistant' as const, content: `answer ${turn}: ${'detail '.repeat(60)}` },
+    ]).flat();
+    const smallWindow = { contextWindow: 4_000, maxOutputTokens: 500 };
+    const main = scriptedModel({ metadata: smallWindow, handler: answer });
+    const cheap = scriptedModel({
+      modelName: 'cheap',
+      handler: () => 'SUMMARY: 40 earlier turns about context and detail.',
+    });
+    const withHistory = structuredCall({
+      model: 'fast',
+      schema: z.object({ relevant: z.boolean() }),
+      prompt: (text: string) => [...history, { role: 'user' as const, content: text }],
+    });
+    const machine = (await import('../testing/run-effect')).effectMachine(
+      withHistory,
+      'latest question',
+    );
+    const agent = createAgent({
+      machine,
+      models: { fast: main, cheap },
+      summariserModel: 'cheap',
+      budget: { strategies: ['compress-history'] },
+    });
+    const outcome = await agent.run({ threadId: 'long', input: undefined });
+    expect(outcome.status).toBe('done');
+    expect(cheap.requests).toHaveLength(1);
+    const sent = main.requests[0]!;
+    expect(
+      sent.messages.some((message) => message.content.includes('SUMMARY: 40 earlier turns')),
+    ).toBe(true);
+    expect(sent.messages.at(-1)?.content).toBe('latest question');
+    expect(sent.messages.length).toBeLessThan(history.length);
+    const journal = await agent.journal('long');
+    expect(
+      journal.filter((entry) => entry.kind === 'llm' && entry.status === 'completed'),
+    ).toHaveLength(2);
+  });
 });
