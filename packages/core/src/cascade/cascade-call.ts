@@ -45,7 +45,7 @@ export function cascadeCall<TSchema extends z.ZodType, TInput = unknown>(
   options: CascadeCallOptions<TSchema, TInput>,
 ): PromiseActorLogic<CascadeResult<z.output<TSchema>>, TInput> {
   const { models, schema, schemaName = 'output' } = options;
-  const jsonSchema = toJsonSchema(schema, `cascadeCall "${schemaName}" schema`);
+  const jsonSchema = toJsonSchema(schema, `cascadeCall "${schemaName}" schema`, 'output');
   return createEffectLogic(
     {
       kind: 'structured-call',
