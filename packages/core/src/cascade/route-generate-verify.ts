@@ -80,17 +80,17 @@ export function routeGenerateVerify<
     route: {
       type: 'json_schema' as const,
       name: 'route',
-      schema: toJsonSchema(routeSchema, 'routeGenerateVerify router schema'),
+      schema: toJsonSchema(routeSchema, 'routeGenerateVerify router schema', 'output'),
     },
     output: {
       type: 'json_schema' as const,
       name: 'output',
-      schema: toJsonSchema(schema, 'routeGenerateVerify output schema'),
+      schema: toJsonSchema(schema, 'routeGenerateVerify output schema', 'output'),
     },
     verdict: {
       type: 'json_schema' as const,
       name: 'verdict',
-      schema: toJsonSchema(verdictSchema, 'routeGenerateVerify verdict schema'),
+      schema: toJsonSchema(verdictSchema, 'routeGenerateVerify verdict schema', 'output'),
     },
   };
   const aliases = [
