@@ -27,7 +27,7 @@ const workloads: [string, () => Promise<Row[]>][] = [
   ['chain10 memory', () => chain10Memory({ timeMs })],
   ['chain10 durable', () => chain10Durable({ timeMs })],
   ['react5', () => react5({ timeMs })],
-  ['fanout', () => fanout({ size: 1000, rounds: quick ? 2 : 5 })],
+  ['fanout', () => fanout({ size: 1000, rounds: quick ? 2 : 5, passes: quick ? 1 : 3 })],
   ['suspended', () => suspended({ size: quick ? 1000 : 10_000, sample: 100 })],
   ['history growth', () => historyGrowth()],
   ['checkpoint write', () => checkpointWrite({ timeMs })],

@@ -1,4 +1,9 @@
-import { createAgent, MemoryCheckpointer } from '@agentchart/core';
+import {
+  type ChatMessage,
+  createAgent,
+  estimateTokenCounter,
+  MemoryCheckpointer,
+} from '@agentchart/core';
 import { describe, expect, it } from 'vitest';
 import { fromPromise } from 'xstate';
 import { openAgentchartSqlite } from './stores/agentchart-sqlite';
@@ -9,6 +14,8 @@ import { agentchartSaves } from './workloads/checkpoint/checkpoint-write';
 import { cacheHit } from './workloads/context/cache-hit';
 import { tokenCounting } from './workloads/context/token-counting';
 import { agentchartFanout } from './workloads/fanout/fanout-agentchart';
+import { historySteps, message } from './workloads/history/byte-meter';
+import { opening, wholeConversationMetadata } from './workloads/history/chat-script';
 import {
   agentchartContextHistory,
   agentchartLoopHistory,
@@ -83,6 +90,17 @@ describe('benchmark workloads (agentchart variants)', () => {
         expect(storedBytes).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('history growth plans its full conversation within the model window, so nothing is trimmed', () => {
+    // The 400-step run broke when every model call started going through the context budget.
+    const conversation: ChatMessage[] = [opening];
+    for (let index = 0; index < historySteps; index++) {
+      conversation.push({ role: 'assistant', content: message(index) });
+    }
+    const tokens = estimateTokenCounter.countMessages(conversation);
+    // The planner keeps 5% free for an estimate, and reserves up to 4,096 output tokens.
+    expect(tokens + 4_096).toBeLessThan(wholeConversationMetadata.contextWindow * 0.95);
   });
 
   it('token counting and cache hit check every variant against the exact answer', async () => {

@@ -15,6 +15,11 @@ export interface Row {
    * their rounds side by side, so ratios are taken round by round (see `roundRatio`).
    */
   roundsUsPerRun?: number[];
+  /**
+   * Child-process rows: each pass's value of a metric, in pass order. Rows of one workload
+   * ran their passes side by side, so ratios are taken pass by pass (see `roundRatio`).
+   */
+  passMetrics?: Record<string, number[]>;
 }
 
 /** The variant families every workload is measured in. */

@@ -109,13 +109,15 @@ function order(rows: Row[], cases: readonly TimedCase[]): Row[] {
 }
 
 /**
- * How many times slower `row` is than `reference`: the median of their per-round ratios, since
- * both ran in the same round under the same load; else the ratio of their medians.
+ * How many times slower `row` is than `reference`: the median of their per-round (or
+ * per-pass) ratios, since both ran in the same round under the same load; else the ratio of
+ * their medians.
  */
 export function roundRatio(row: Row, reference: Row, metric = 'usPerRun'): number | undefined {
-  const rows = row.roundsUsPerRun;
-  const references = reference.roundsUsPerRun;
-  if (metric === 'usPerRun' && rows && references && rows.length === references.length) {
+  const rows = metric === 'usPerRun' ? row.roundsUsPerRun : row.passMetrics?.[metric];
+  const references =
+    metric === 'usPerRun' ? reference.roundsUsPerRun : reference.passMetrics?.[metric];
+  if (rows && references && rows.length > 0 && rows.length === references.length) {
     return median(rows.map((value, index) => value / references[index]!));
   }
   const value = row.metrics[metric];

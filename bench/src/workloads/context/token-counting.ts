@@ -3,7 +3,7 @@ import { tiktokenCounter } from '@agentchart/tokenizer';
 import { type TimedCase, timeCases } from '../../measure/time-cases';
 import type { Row } from '../../types';
 
-/** A conversation of about 32 KB: prose, JSON tool results and code, as agents send. */
+/** A conversation of about 24 KB as JSON: prose, JSON tool results and code, as agents send. */
 function conversation(): ChatRequest {
   const prose =
     'The tender asks for the repair of two road bridges, with a four-month deadline and a penalty for each day of delay. ';
@@ -29,7 +29,7 @@ function fresh(request: ChatRequest): ChatRequest {
   return { ...request, messages: request.messages.map((message) => ({ ...message })) };
 }
 
-/** token counting: µs to count a fresh ~32 KB request; throughput in MB/s. */
+/** token counting: µs to count a fresh ~24 KB request; throughput in MB/s. */
 export async function tokenCounting({ timeMs }: { timeMs: number }): Promise<Row[]> {
   const request = conversation();
   const bytes = Buffer.byteLength(JSON.stringify(request.messages));

@@ -1,6 +1,14 @@
-import type { ChatMessage } from '@agentchart/core';
+import type { ChatMessage, ModelMetadata } from '@agentchart/core';
 import { type ScriptedModel, scriptedModel } from '@agentchart/core/testing';
 import { type ByteMeter, historySteps, message } from './byte-meter';
+
+/**
+ * A window that holds the whole conversation. Every model call is planned against its
+ * model's window, and the scripted model's default (128K tokens) is smaller than 400 messages
+ * of 1 KB as the estimate counts them (about 270K tokens): the planner would trim the
+ * history, and this workload measures what storing all of it costs.
+ */
+export const wholeConversationMetadata: ModelMetadata = { contextWindow: 1_000_000 };
 
 /** The conversation's first message. */
 export const opening: ChatMessage = { role: 'user', content: 'Talk to me.' };
@@ -16,6 +24,7 @@ export function replies(messages: readonly ChatMessage[]): number {
  */
 export function chatModel(meter: ByteMeter): ScriptedModel {
   return scriptedModel({
+    metadata: wholeConversationMetadata,
     handler: (request) => {
       meter.step();
       return { content: message(replies(request.messages)) };

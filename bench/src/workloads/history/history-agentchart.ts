@@ -13,7 +13,13 @@ import { countingCheckpointer } from '../../stores/counting-checkpointer';
 import { sqliteFileBytes } from '../../stores/sqlite-file-bytes';
 import { tempDir } from '../../stores/temp-dir';
 import { ByteMeter, historySteps, message } from './byte-meter';
-import { chatModel, checkConversation, opening, replies } from './chat-script';
+import {
+  chatModel,
+  checkConversation,
+  opening,
+  replies,
+  wholeConversationMetadata,
+} from './chat-script';
 import type { HistoryResult } from './history-xstate';
 
 /** Where an agentchart history variant keeps its checkpoints. */
@@ -115,6 +121,7 @@ export async function agentchartLoopHistory(
     execute: async () => ({ ok: true }),
   });
   const model = scriptedModel({
+    metadata: wholeConversationMetadata,
     handler: (request) => {
       const index = replies(request.messages);
       if (index >= steps) return { content: 'done' };

@@ -38,7 +38,8 @@ const tokensPerToolCall = 3;
  *   (an approximation: OpenAI publishes no rule).
  *
  * Message counts are remembered per message object (and content), so a growing
- * conversation is not re-counted from the start on every call.
+ * conversation is not re-counted from the start on every call; tool definitions per list
+ * (and each entry's name, description and schema object), response formats per object.
  */
 export function createTokenCounter({
   encoding,
@@ -68,19 +69,44 @@ export function createTokenCounter({
     return tokens;
   };
 
+  // A tool loop sends the same definitions (and a structured call the same format) with
+  // every call: their rendering is counted once per list, while its entries are unchanged.
+  const rememberedTools = new WeakMap<
+    readonly ToolDefinition[],
+    { entries: ToolDefinition[]; tokens: number }
+  >();
+  const rememberedFormats = new WeakMap<
+    ResponseFormat,
+    { name: string; schema: Record<string, unknown>; tokens: number }
+  >();
+
   const countTools = (
     tools: readonly ToolDefinition[],
     options: CountToolsOptions = {},
   ): number => {
     if (tools.length === 0) return 0;
     const saving = options.hasSystemMessage ? toolsInSystemSaving : 0;
-    return countText(renderToolsForCounting(tools)) + toolsOverhead - saving;
+    let known = rememberedTools.get(tools);
+    if (!known || !sameDefinitions(known.entries, tools)) {
+      known = {
+        entries: tools.map((tool) => ({ ...tool })),
+        tokens: countText(renderToolsForCounting(tools)),
+      };
+      rememberedTools.set(tools, known);
+    }
+    return known.tokens + toolsOverhead - saving;
   };
 
   const countResponseFormat = (format: ResponseFormat | undefined): number => {
     if (format?.type !== 'json_schema') return 0;
+    const known = rememberedFormats.get(format);
+    if (known && known.name === format.name && known.schema === format.schema) {
+      return known.tokens;
+    }
     const text = `// ${format.name}\ntype ${format.name} = ${renderSchemaType(format.schema)};`;
-    return countText(text) + toolsOverhead;
+    const tokens = countText(text) + toolsOverhead;
+    rememberedFormats.set(format, { name: format.name, schema: format.schema, tokens });
+    return tokens;
   };
 
   return {
@@ -110,3 +136,23 @@ export const estimateTokenCounter: TokenCounter = createTokenCounter({
   exact: false,
   countText: estimateTextTokens,
 });
+
+/** True when `tools` holds the same definitions, with the same fields, as when remembered. */
+function sameDefinitions(
+  remembered: readonly ToolDefinition[],
+  tools: readonly ToolDefinition[],
+): boolean {
+  if (remembered.length !== tools.length) return false;
+  for (let index = 0; index < tools.length; index++) {
+    const before = remembered[index]!;
+    const now = tools[index]!;
+    if (
+      before.name !== now.name ||
+      before.description !== now.description ||
+      before.parameters !== now.parameters
+    ) {
+      return false;
+    }
+  }
+  return true;
+}

@@ -1,13 +1,39 @@
-/**
- * Pieces the way OpenAI's encodings pre-split text (cl100k_base, o200k_base): a letter run
- * with one leading non-letter, up to three digits, a punctuation run, a whitespace run.
- */
-const piecePattern =
-  /([^\r\n\p{L}\p{M}\p{N}]?[\p{L}\p{M}]+)|(\p{N}{1,3})|( ?[^\s\p{L}\p{M}\p{N}]+[\r\n]*)|(\s+)/gu;
-const letterPattern = /[\p{L}\p{M}]/u;
-const asciiLetters = /^[A-Za-z]+$/;
-const caseChange = /[a-z][A-Z]/;
-const vowel = /[aeiouyAEIOUY]/;
+/** Character classes of the pre-split (code points): letters and marks, numbers, whitespace, the rest. */
+const other = 0;
+const letter = 1;
+const number = 2;
+const space = 3;
+
+const letterOrMarkPattern = /[\p{L}\p{M}]/u;
+const numberPattern = /\p{N}/u;
+const spacePattern = /\s/u;
+
+function classify(codePoint: number): number {
+  const character = String.fromCodePoint(codePoint);
+  if (letterOrMarkPattern.test(character)) return letter;
+  if (numberPattern.test(character)) return number;
+  if (spacePattern.test(character)) return space;
+  return other;
+}
+
+/** Classes of the Basic Multilingual Plane, plus one, filled in as characters are met (0: not yet). */
+const bmpClasses = new Uint8Array(0x10000);
+for (let codePoint = 0; codePoint < 0x80; codePoint++) {
+  bmpClasses[codePoint] = classify(codePoint) + 1;
+}
+/** The class of a code point; those beyond the Basic Multilingual Plane (emoji, rare scripts) are not cached. */
+function classOf(codePoint: number): number {
+  if (codePoint >= 0x10000) return classify(codePoint);
+  const known = bmpClasses[codePoint]!;
+  if (known !== 0) return known - 1;
+  const found = classify(codePoint);
+  bmpClasses[codePoint] = found + 1;
+  return found;
+}
+
+const lineFeed = 0x0a;
+const carriageReturn = 0x0d;
+const spaceCharacter = 0x20;
 
 /**
  * A conservative estimate of the tokens `text` takes in OpenAI's encodings, with no
@@ -25,39 +51,163 @@ const vowel = /[aeiouyAEIOUY]/;
  * when the counter is not exact.
  */
 export function estimateTextTokens(text: string): number {
-  let tokens = 0;
-  for (const match of text.matchAll(piecePattern)) {
-    if (match[1] !== undefined) tokens += wordTokens(match[1]);
-    else if (match[2] !== undefined) tokens += 1;
-    else if (match[3] !== undefined) tokens += Math.ceil(symbolTokens(match[3]));
-    else tokens += Math.ceil((match[4]?.length ?? 0) / 4);
-  }
-  return tokens;
+  return new PieceScanner(text).count();
 }
 
-function wordTokens(piece: string): number {
-  // The optional leading character (a space, a quote) merges with the word in the encodings.
-  const word = letterPattern.test(piece[0] ?? '') ? piece : piece.slice(1);
-  if (asciiLetters.test(word)) {
-    const random = caseChange.test(word) || (word.length > 3 && !vowel.test(word));
-    if (random) return Math.ceil(word.length / 1.5);
-    return word.length <= 6 ? 1 : Math.ceil(word.length / 3.5);
-  }
-  let tokens = 0;
-  for (const character of word) {
-    const bytes = utf8Bytes(character.codePointAt(0) ?? 0);
-    tokens += bytes === 1 ? 1 / 3.5 : bytes === 2 ? 0.75 : bytes * 0.6;
-  }
-  return Math.ceil(tokens);
-}
+const isAsciiLetter = (unit: number) =>
+  (unit >= 0x41 && unit <= 0x5a) || (unit >= 0x61 && unit <= 0x7a);
+/** a e i o u y, either case. */
+const isVowel = (unit: number) => {
+  const lower = unit | 0x20;
+  return (
+    lower === 0x61 ||
+    lower === 0x65 ||
+    lower === 0x69 ||
+    lower === 0x6f ||
+    lower === 0x75 ||
+    lower === 0x79
+  );
+};
 
-function symbolTokens(piece: string): number {
-  let tokens = 0;
-  for (const character of piece) {
-    const bytes = utf8Bytes(character.codePointAt(0) ?? 0);
-    tokens += bytes === 1 ? 0.5 : bytes * 0.75;
+/**
+ * One pass over a text's code points, piece by piece. The pieces are the ones the pattern
+ * /([^\r\n\p{L}\p{M}\p{N}]?[\p{L}\p{M}]+)|(\p{N}{1,3})|( ?[^\s\p{L}\p{M}\p{N}]+[\r\n]*)|(\s+)/gu
+ * finds — a letter run with one leading non-letter, up to three digits, a punctuation run,
+ * a whitespace run — tried in that order at each piece's start; each is priced as it is read.
+ */
+class PieceScanner {
+  /** Where the next piece starts, in UTF-16 units. */
+  #at = 0;
+
+  constructor(private readonly text: string) {}
+
+  count(): number {
+    const { text } = this;
+    const length = text.length;
+    let tokens = 0;
+    while (this.#at < length) {
+      const start = this.#at;
+      const codePoint = text.codePointAt(start)!;
+      const kind = classOf(codePoint);
+      const next = start + (codePoint > 0xffff ? 2 : 1);
+      if (kind === letter) {
+        tokens += this.#word(start);
+      } else if (kind === number) {
+        tokens += this.#digits(start);
+      } else {
+        const following = next < length ? classOf(text.codePointAt(next)!) : -1;
+        if (following === letter && codePoint !== lineFeed && codePoint !== carriageReturn) {
+          tokens += this.#word(start);
+        } else if (kind === other || (codePoint === spaceCharacter && following === other)) {
+          tokens += this.#symbols(start);
+        } else {
+          tokens += this.#spaces(start, next);
+        }
+      }
+    }
+    return tokens;
   }
-  return tokens;
+
+  /**
+   * A letter run, with the leading non-letter when there is one: a short English word is 1
+   * token, a long one 1 per 3.5 letters, random-looking letters 1 per 1.5; other letters are
+   * priced by their UTF-8 size.
+   */
+  #word(start: number): number {
+    const { text } = this;
+    const length = text.length;
+    // The leading character (a space, a quote) merges with the word in the encodings. It is
+    // recognised by the piece's first UTF-16 unit, so half of a leading astral character
+    // stays in the word and is priced as a three-byte one, as the estimate always has.
+    const from = classOf(text.charCodeAt(start)) === letter ? start : start + 1;
+    let at = from;
+    let vowel = false;
+    let caseChange = false;
+    let previous = 0;
+    while (at < length) {
+      const unit = text.charCodeAt(at);
+      if (!isAsciiLetter(unit)) break;
+      if (!vowel && isVowel(unit)) vowel = true;
+      if (unit <= 0x5a && previous >= 0x61) caseChange = true;
+      previous = unit;
+      at++;
+    }
+    if (at > from && (at === length || classOf(text.codePointAt(at)!) !== letter)) {
+      this.#at = at;
+      const letters = at - from;
+      if (caseChange || (letters > 3 && !vowel)) return Math.ceil(letters / 1.5);
+      return letters <= 6 ? 1 : Math.ceil(letters / 3.5);
+    }
+    // Not only ASCII letters: each code point by its UTF-8 size, summed in order so the
+    // rounding is the same on every call.
+    let tokens = 0;
+    at = from;
+    while (at < length) {
+      const codePoint = text.codePointAt(at)!;
+      // The unit after the leading character is read even when it is half a character.
+      if (at > from && classOf(codePoint) !== letter) break;
+      const bytes = utf8Bytes(codePoint);
+      tokens += bytes === 1 ? 1 / 3.5 : bytes === 2 ? 0.75 : bytes * 0.6;
+      at += codePoint > 0xffff ? 2 : 1;
+    }
+    this.#at = at;
+    return Math.ceil(tokens);
+  }
+
+  /** Digits: a token per group of up to three. */
+  #digits(start: number): number {
+    const { text } = this;
+    let at = start;
+    let digits = 0;
+    while (at < text.length) {
+      const codePoint = text.codePointAt(at)!;
+      if (classOf(codePoint) !== number) break;
+      digits++;
+      at += codePoint > 0xffff ? 2 : 1;
+    }
+    this.#at = at;
+    return Math.ceil(digits / 3);
+  }
+
+  /**
+   * A punctuation run (after one space, when there is one) and any CR/LF after it: 0.5 a
+   * character of one UTF-8 byte, else 0.75 a byte. Summed in quarters, which every price is
+   * a multiple of.
+   */
+  #symbols(start: number): number {
+    const { text } = this;
+    const length = text.length;
+    let at = start;
+    let quarters = 0;
+    if (text.charCodeAt(at) === spaceCharacter) {
+      quarters += 2;
+      at++;
+    }
+    while (at < length) {
+      const codePoint = text.codePointAt(at)!;
+      if (classOf(codePoint) !== other) break;
+      quarters += codePoint < 0x80 ? 2 : utf8Bytes(codePoint) * 3;
+      at += codePoint > 0xffff ? 2 : 1;
+    }
+    while (at < length) {
+      const unit = text.charCodeAt(at);
+      if (unit !== lineFeed && unit !== carriageReturn) break;
+      quarters += 2;
+      at++;
+    }
+    this.#at = at;
+    return Math.ceil(quarters / 4);
+  }
+
+  /** A whitespace run (its first character at `start`, the rest from `next`): 1 token per 4 characters. */
+  #spaces(start: number, next: number): number {
+    const { text } = this;
+    let at = next;
+    // Whitespace is in the Basic Multilingual Plane: a code unit is a character.
+    while (at < text.length && classOf(text.charCodeAt(at)) === space) at++;
+    this.#at = at;
+    return Math.ceil((at - start) / 4);
+  }
 }
 
 function utf8Bytes(codePoint: number): number {

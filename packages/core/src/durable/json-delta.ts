@@ -79,27 +79,41 @@ export function diffJson(prev: unknown, next: unknown): JsonDeltaOp[] {
     return [['s', path, value]];
   };
 
-  const walk = (a: unknown, b: unknown, path: JsonPath): void => {
+  // The path of the node being compared, one shared stack: most nodes are equal, and a path
+  // is copied only for an op (a copy per visited node cost more than the comparison).
+  const path: JsonPath = [];
+  const at = (key?: string | number): JsonPath => (key === undefined ? [...path] : [...path, key]);
+  const walk = (a: unknown, b: unknown): void => {
     if (a === b) return;
     if (Array.isArray(a) && Array.isArray(b)) {
       const common = Math.min(a.length, b.length);
-      for (let i = 0; i < common; i++) walk(a[i], b[i], [...path, i]);
-      if (b.length < a.length) ops.push(['t', path, b.length]);
-      for (let i = a.length; i < b.length; i++) ops.push(...encodeNew(b[i], [...path, i]));
+      for (let i = 0; i < common; i++) {
+        path.push(i);
+        walk(a[i], b[i]);
+        path.pop();
+      }
+      if (b.length < a.length) ops.push(['t', at(), b.length]);
+      for (let i = a.length; i < b.length; i++) ops.push(...encodeNew(b[i], at(i)));
       return;
     }
     if (isObject(a) && isObject(b)) {
-      for (const key of Object.keys(a)) if (!(key in b)) ops.push(['d', [...path, key]]);
-      for (const [key, value] of Object.entries(b)) {
-        if (key in a) walk(a[key], value, [...path, key]);
-        else ops.push(...encodeNew(value, [...path, key]));
+      for (const key of Object.keys(a)) if (!(key in b)) ops.push(['d', at(key)]);
+      for (const key of Object.keys(b)) {
+        const value = b[key];
+        if (key in a) {
+          path.push(key);
+          walk(a[key], value);
+          path.pop();
+        } else {
+          ops.push(...encodeNew(value, at(key)));
+        }
       }
       return;
     }
-    ops.push(...encodeNew(b, path));
+    ops.push(...encodeNew(b, at()));
   };
 
-  walk(prev, next, []);
+  walk(prev, next);
   return ops;
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { applyContextBudget } from '../budget/apply-context-budget';
 import { createSummariser } from '../budget/create-summariser';
 import type { ContextBudgetOptions, ContextInput } from '../budget/types';
@@ -212,17 +212,19 @@ const messageHashes = new WeakMap<ChatMessage, string>();
 
 /**
  * A short hash of what is sent: per-message hashes (memoised) chained with the rest of the
- * request, so a growing conversation costs O(new messages) per call, not O(history).
+ * request, so a growing conversation costs O(new messages) per call, not O(history). One-shot
+ * `hash()` calls, not `createHash` objects: the same digests at about half the cost.
  */
 function hashRequest({ messages, ...rest }: ChatRequest): string {
-  const hash = createHash('sha256').update(JSON.stringify(rest));
+  // sha256 over the rest's JSON followed by each message's hash, as one text.
+  let chained = JSON.stringify(rest);
   for (const message of messages) {
     let messageHash = messageHashes.get(message);
     if (messageHash === undefined) {
-      messageHash = createHash('sha256').update(JSON.stringify(message)).digest('base64');
+      messageHash = hash('sha256', JSON.stringify(message), 'base64');
       messageHashes.set(message, messageHash);
     }
-    hash.update(messageHash);
+    chained += messageHash;
   }
-  return hash.digest('hex').slice(0, 16);
+  return hash('sha256', chained, 'hex').slice(0, 16);
 }

@@ -16,7 +16,12 @@ export interface EncodedState {
 
 interface ThreadTail {
   version: number;
-  state: unknown;
+  /**
+   * The state as plain JSON values, owned by the chain; or its JSON text when the state was
+   * read back from storage (parsed when the next delta needs it, so a resumed run's state,
+   * which the caller goes on mutating, is never shared or deep-cloned).
+   */
+  state: { value: unknown } | { text: string };
   /** Size of the last full state written, and of the deltas written since. */
   fullBytes: number;
   deltaBytes: number;
@@ -39,33 +44,35 @@ export class CheckpointChain {
 
   /** The encoding of `checkpoint`'s state, to store as its version. Call {@link commit} after. */
   encode(checkpoint: Checkpoint): { encoded: EncodedState; commit: () => void } {
-    const state = normalize(stateOf(checkpoint));
+    // One serialisation: the text is the full state when one is written, and its parse is
+    // the plain-JSON tree the next delta is taken against.
+    const fullText = JSON.stringify(stateOf(checkpoint));
+    const state: unknown = JSON.parse(fullText);
     const tail = this.#tails.get(checkpoint.threadId);
     let encoded: EncodedState | undefined;
-    let next: ThreadTail;
+    let next: ThreadTail | undefined;
     if (tail && tail.version === checkpoint.version - 1) {
-      const text = JSON.stringify(diffJson(tail.state, state));
+      const previous = 'value' in tail.state ? tail.state.value : JSON.parse(tail.state.text);
+      const text = JSON.stringify(diffJson(previous, state));
       if (tail.deltaBytes + text.length <= tail.fullBytes) {
         encoded = { encoding: 'delta', text };
         next = {
           ...tail,
           version: checkpoint.version,
-          state,
+          state: { value: state },
           deltaBytes: tail.deltaBytes + text.length,
         };
       }
     }
-    if (!encoded) {
-      const text = JSON.stringify(state);
-      encoded = { encoding: 'full', text };
-    }
+    encoded ??= { encoding: 'full', text: fullText };
     next ??= {
       version: checkpoint.version,
-      state,
+      state: { value: state },
       fullBytes: encoded.text.length,
       deltaBytes: 0,
     };
-    return { encoded, commit: () => this.#remember(checkpoint.threadId, next) };
+    const remembered = next;
+    return { encoded, commit: () => this.#remember(checkpoint.threadId, remembered) };
   }
 
   /** Remembers a state read back from storage, so the next write can be a delta. */
@@ -76,7 +83,13 @@ export class CheckpointChain {
     fullBytes: number,
     deltaBytes: number,
   ): void {
-    this.#remember(threadId, { version, state: structuredClone(state), fullBytes, deltaBytes });
+    // Its text, not the object: the caller owns (and mutates) the state it was given.
+    this.#remember(threadId, {
+      version,
+      state: { text: JSON.stringify(state) },
+      fullBytes,
+      deltaBytes,
+    });
   }
 
   /** Forgets a thread (its tail is no longer the stored head). */
@@ -150,8 +163,4 @@ function assertState(value: unknown): asserts value is CheckpointState {
   ) {
     throw new Error('the stored state has no run or snapshot');
   }
-}
-
-function normalize(state: CheckpointState): unknown {
-  return JSON.parse(JSON.stringify(state));
 }

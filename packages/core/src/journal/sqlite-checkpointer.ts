@@ -70,10 +70,14 @@ export class SqliteCheckpointer implements Checkpointer {
   readonly #db: DatabaseSync;
   readonly #chain: CheckpointChain;
   readonly #statements: Record<
+    | 'begin'
+    | 'commit'
+    | 'rollback'
     | 'head'
     | 'chain'
     | 'insertCheckpoint'
-    | 'setHead'
+    | 'createHead'
+    | 'advanceHead'
     | 'list'
     | 'getEffect'
     | 'putEffect'
@@ -95,15 +99,25 @@ export class SqliteCheckpointer implements Checkpointer {
     this.#chain = new CheckpointChain(cachedThreads);
     const db = this.#db;
     this.#statements = guardDatabase(path, () => ({
+      // Prepared once, not parsed again by exec() on every save.
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
       head: db.prepare('SELECT version FROM threads WHERE thread_id = ?'),
       chain: db.prepare(chainSql),
       insertCheckpoint: db.prepare(
         `INSERT INTO checkpoints (thread_id, version, machine_version, status, created_at, owner, encoding, state)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      setHead: db.prepare(
+      // The compare-and-set on the thread's version: each changes one row, or none when
+      // the head is not `version - 1` (another writer got there first).
+      createHead: db.prepare(
         `INSERT INTO threads (thread_id, version, owner, status, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (thread_id) DO UPDATE SET version = ?2, owner = ?3, status = ?4, updated_at = ?5`,
+         ON CONFLICT (thread_id) DO NOTHING`,
+      ),
+      advanceHead: db.prepare(
+        `UPDATE threads SET version = ?2, owner = ?3, status = ?4, updated_at = ?5
+         WHERE thread_id = ?1 AND version = ?2 - 1`,
       ),
       list: db.prepare(
         `SELECT version, machine_version, status, created_at, length(state) AS bytes
@@ -193,38 +207,33 @@ export class SqliteCheckpointer implements Checkpointer {
     const { threadId, version } = checkpoint;
     return this.#guard(threadId, () => {
       const { encoded, commit } = this.#chain.encode(checkpoint);
-      const db = this.#db;
-      db.exec('BEGIN IMMEDIATE');
+      const statements = this.#statements;
+      statements.begin.run();
       try {
-        const current = this.#head(threadId) ?? 0;
-        if (current !== version - 1) {
+        const owner = checkpoint.owner ?? null;
+        const status = checkpoint.run.status;
+        const moveHead = version === 1 ? statements.createHead : statements.advanceHead;
+        const { changes } = moveHead.run(threadId, version, owner, status, checkpoint.createdAt);
+        if (Number(changes) !== 1) {
           throw new CheckpointError(
             'checkpoint.conflict',
             threadId,
-            conflictMessage(threadId, current, version),
+            conflictMessage(threadId, this.#head(threadId) ?? 0, version),
           );
         }
-        const owner = checkpoint.owner ?? null;
-        this.#statements.insertCheckpoint.run(
+        statements.insertCheckpoint.run(
           threadId,
           version,
           checkpoint.machineVersion,
-          checkpoint.run.status,
+          status,
           checkpoint.createdAt,
           owner,
           encoded.encoding,
           encoded.text,
         );
-        this.#statements.setHead.run(
-          threadId,
-          version,
-          owner,
-          checkpoint.run.status,
-          checkpoint.createdAt,
-        );
-        db.exec('COMMIT');
+        statements.commit.run();
       } catch (error) {
-        if (db.isTransaction) db.exec('ROLLBACK');
+        if (this.#db.isTransaction) statements.rollback.run();
         this.#chain.forget(threadId);
         throw error;
       }
