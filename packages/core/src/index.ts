@@ -82,6 +82,10 @@ export {
   type MemoryResponseCacheStoreOptions,
 } from './cache/memory-response-cache-store';
 export { requestCacheKey } from './cache/request-cache-key';
+export {
+  SqliteResponseCacheStore,
+  type SqliteResponseCacheStoreOptions,
+} from './cache/sqlite-response-cache-store';
 export type { CacheEntry, CacheMetrics, ResponseCacheStore } from './cache/types';
 export { type CascadeCallOptions, cascadeCall } from './cascade/cascade-call';
 export {

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { manualClock } from '../testing/manual-clock';
+import { scriptedModel } from '../testing/scripted-model';
+import { createResponseCache } from './create-response-cache';
+import { SqliteResponseCacheStore } from './sqlite-response-cache-store';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'agentchart-cache-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const response = {
+  content: 'yes',
+  toolCalls: [],
+  usage: { inputTokens: 10, outputTokens: 1 },
+  finishReason: 'stop' as const,
+};
+
+describe('SqliteResponseCacheStore', () => {
+  it('serves a cached answer to another process on the same file, until it expires', async () => {
+    const clock = manualClock(1_000);
+    const path = join(dir, 'runs.db');
+    const first = new SqliteResponseCacheStore({ path, clock });
+    await first.set('k', { model: 'm', response, storedAt: 1_000, expiresAt: 2_000 });
+    first.close();
+    const second = new SqliteResponseCacheStore({ path, clock });
+    expect(await second.get('k')).toEqual({
+      model: 'm',
+      response,
+      storedAt: 1_000,
+      expiresAt: 2_000,
+    });
+    await clock.advance(1_000);
+    expect(await second.get('k')).toBeUndefined();
+    second.close();
+  });
+
+  it('keeps at most maxEntries, dropping the oldest', async () => {
+    const store = new SqliteResponseCacheStore({ path: join(dir, 'c.db'), maxEntries: 2 });
+    for (const [index, key] of ['a', 'b', 'c'].entries()) {
+      await store.set(key, {
+        model: 'm',
+        response,
+        storedAt: index,
+        expiresAt: Number.MAX_SAFE_INTEGER,
+      });
+    }
+    expect(await store.get('a')).toBeUndefined();
+    expect(await store.get('c')).toBeDefined();
+    store.close();
+  });
+
+  it('backs createResponseCache: a repeated request is a hit across cache instances', async () => {
+    const path = join(dir, 'runs.db');
+    const model = scriptedModel({ handler: () => 'answer' });
+    const request = { messages: [{ role: 'user' as const, content: 'q' }] };
+    const call = (store: SqliteResponseCacheStore) =>
+      createResponseCache({ store }).call({
+        model: model.endpoint,
+        request,
+        execute: () => model.generate(request, { signal: new AbortController().signal }),
+      });
+    const one = new SqliteResponseCacheStore({ path });
+    expect((await call(one)).hit).toBe(false);
+    one.close();
+    const two = new SqliteResponseCacheStore({ path });
+    expect((await call(two)).hit).toBe(true);
+    expect(model.requests).toHaveLength(1);
+    two.close();
+  });
+});

@@ -1,0 +1,107 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { type Clock, systemClock } from '../clock/clock';
+import { DefinitionError } from '../errors/definition-error';
+import type { CacheEntry, ResponseCacheStore } from './types';
+
+/** Options of {@link SqliteResponseCacheStore}. */
+export interface SqliteResponseCacheStoreOptions {
+  /** The SQLite file: the run database (`.agentchart/runs.db`) works, in its own table. */
+  path?: string;
+  /** Entries kept; the oldest stored go first. Default 10 000. */
+  maxEntries?: number;
+  clock?: Clock;
+}
+
+const schema = `CREATE TABLE IF NOT EXISTS response_cache (
+  key TEXT PRIMARY KEY,
+  model TEXT NOT NULL,
+  stored_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  response TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS response_cache_stored ON response_cache (stored_at);`;
+
+/**
+ * A {@link ResponseCacheStore} in an SQLite file, shared by every process on it and kept
+ * across restarts: the "run database" cache. Expired entries are never returned; past
+ * `maxEntries` the oldest are removed. A cache is an optimisation, so writes use
+ * `synchronous = NORMAL` (they survive a crash of the process, not a power loss).
+ */
+export class SqliteResponseCacheStore implements ResponseCacheStore {
+  readonly #db: DatabaseSync;
+  readonly #clock: Clock;
+  readonly #maxEntries: number;
+  readonly #statements: Record<'get' | 'set' | 'delete' | 'trim', StatementSync>;
+
+  constructor({
+    path = '.agentchart/runs.db',
+    maxEntries = 10_000,
+    clock = systemClock,
+  }: SqliteResponseCacheStoreOptions = {}) {
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `SqliteResponseCacheStore: maxEntries must be a positive integer, got ${maxEntries}.`,
+      );
+    }
+    const sqlite = process.getBuiltinModule('node:sqlite');
+    if (!sqlite) {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `This Node.js (${process.version}) has no node:sqlite module; SqliteResponseCacheStore needs Node.js 22.13 or newer. Use the in-memory store, or upgrade Node.`,
+      );
+    }
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.#db = new sqlite.DatabaseSync(path, { timeout: 5_000 });
+    this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; ${schema}`);
+    this.#clock = clock;
+    this.#maxEntries = maxEntries;
+    this.#statements = {
+      get: this.#db.prepare(
+        'SELECT model, stored_at, expires_at, response FROM response_cache WHERE key = ? AND expires_at > ?',
+      ),
+      set: this.#db.prepare(
+        'INSERT OR REPLACE INTO response_cache (key, model, stored_at, expires_at, response) VALUES (?, ?, ?, ?, ?)',
+      ),
+      delete: this.#db.prepare('DELETE FROM response_cache WHERE key = ?'),
+      trim: this.#db.prepare(
+        'DELETE FROM response_cache WHERE key IN (SELECT key FROM response_cache ORDER BY stored_at DESC LIMIT -1 OFFSET ?)',
+      ),
+    };
+  }
+
+  async get(key: string): Promise<CacheEntry | undefined> {
+    const row = this.#statements.get.get(key, this.#clock.now()) as
+      | { model: string; stored_at: number; expires_at: number; response: string }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      model: row.model,
+      storedAt: row.stored_at,
+      expiresAt: row.expires_at,
+      response: JSON.parse(row.response),
+    };
+  }
+
+  async set(key: string, entry: CacheEntry): Promise<void> {
+    this.#statements.set.run(
+      key,
+      entry.model,
+      entry.storedAt,
+      entry.expiresAt,
+      JSON.stringify(entry.response),
+    );
+    this.#statements.trim.run(this.#maxEntries);
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#statements.delete.run(key);
+  }
+
+  /** Closes the file. */
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}
