@@ -8,7 +8,9 @@ export default defineConfig({
   resolve: { conditions: ['source', 'import', 'module', 'node', 'default'] },
   ssr: {
     resolve: {
-      conditions: ['source', 'import', 'module', 'node', 'default'],
+      // Vitest also hands these to Node as --conditions for external packages: `import`
+      // there makes a CommonJS require() of a dual package (pg → pg-pool) load its ESM build.
+      conditions: ['source', 'module', 'node', 'default'],
       externalConditions: ['source'],
     },
   },

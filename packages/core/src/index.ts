@@ -151,6 +151,7 @@ export type {
   RunEventType,
 } from './events/types';
 export { CheckpointError, type CheckpointErrorCode } from './journal/checkpoint-error';
+export { conflictMessage, fencedMessage } from './journal/conflict-messages';
 export { MemoryCheckpointer, type MemoryCheckpointerOptions } from './journal/memory-checkpointer';
 export { ReplayError, type ReplayErrorCode } from './journal/replay-error';
 export {

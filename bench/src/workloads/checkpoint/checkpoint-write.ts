@@ -1,7 +1,10 @@
 import type { Checkpoint, Checkpointer } from '@agentchart/core';
+import { PostgresCheckpointer } from '@agentchart/postgres';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '@agentchart/postgres/testing';
 import { emptyCheckpoint } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { type TimedCase, timeCases } from '../../measure/time-cases';
 import { openAgentchartSqlite } from '../../stores/agentchart-sqlite';
 import { boundedMemoryCheckpointer } from '../../stores/bounded-memory-checkpointer';
@@ -77,6 +80,7 @@ export async function checkpointWrite({ timeMs }: { timeMs: number }): Promise<R
   const durable = openAgentchartSqlite(dir.file('agentchart.db'), 'normal');
   const durableFull = openAgentchartSqlite(dir.file('agentchart-full.db'), 'full');
   let step = 0;
+  const postgres = await openPostgres();
   try {
     const cases: TimedCase[] = [
       {
@@ -124,20 +128,90 @@ export async function checkpointWrite({ timeMs }: { timeMs: number }): Promise<R
         },
       },
     ];
+    if ('cases' in postgres) cases.push(...postgres.cases);
     const rows = await timeCases('checkpoint write', cases, { timeMs });
-    rows.push({
-      workload: 'checkpoint write',
-      variant: 'agentchart on Postgres',
-      status: 'skipped',
-      metrics: {},
-      note: 'skipped: no Postgres checkpointer exists yet (@agentchart/postgres is not built)',
-    });
+    if ('skipped' in postgres) {
+      rows.push({
+        workload: 'checkpoint write',
+        variant: 'agentchart PostgresCheckpointer.save',
+        status: 'skipped',
+        metrics: {},
+        note: `skipped: ${postgres.skipped}`,
+      });
+    }
     return rows;
   } finally {
+    if ('cases' in postgres) await postgres.close();
     snapshots.close();
     saverDb.close();
     durable.close();
     durableFull.close();
     dir.remove();
   }
+}
+
+/**
+ * The Postgres variants on a throwaway PostgreSQL 15 cluster on loopback (fsync off, like
+ * the SQLite rows' no fsync per commit): a raw `pg` insert of the same JSON row (the floor)
+ * and agentchart's PostgresCheckpointer.save, each over its own single connection. When no
+ * cluster can start, the reason, for a skipped row.
+ */
+async function openPostgres(): Promise<
+  { cases: TimedCase[]; close(): Promise<void> } | { skipped: string }
+> {
+  let server: ThrowawayPostgres;
+  try {
+    server = await startThrowawayPostgres();
+  } catch (error) {
+    return { skipped: (error as Error).message };
+  }
+  const client = new pg.Client({ connectionString: server.connectionString });
+  const checkpointer = new PostgresCheckpointer({
+    connectionString: server.connectionString,
+    max: 1,
+  });
+  try {
+    await client.connect();
+    await client.query(
+      'CREATE TABLE snapshots (thread_id text, step integer, state text, PRIMARY KEY (thread_id, step))',
+    );
+    await checkpointer.list('warm-up');
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    await checkpointer.close().catch(() => undefined);
+    server.stop();
+    return { skipped: `PostgreSQL started but could not be used: ${(error as Error).message}` };
+  }
+  let step = 0;
+  return {
+    cases: [
+      {
+        variant: 'raw pg insert, Postgres (floor)',
+        steps: 1,
+        run: async () => {
+          const at = step++;
+          await client.query({
+            name: 'insert-snapshot',
+            text: 'INSERT INTO snapshots (thread_id, step, state) VALUES ($1, $2, $3)',
+            values: ['t', at, JSON.stringify(snapshotAt(at))],
+          });
+        },
+        note: 'PostgreSQL 15 on loopback, fsync off; JSON text row, prepared, one connection',
+      },
+      {
+        variant: 'agentchart PostgresCheckpointer.save',
+        steps: 1,
+        run: agentchartSaves(checkpointer),
+        note: 'same server; compare-and-set insert of the full state (no deltas), one connection',
+      },
+    ],
+    close: async () => {
+      try {
+        await client.end();
+        await checkpointer.close();
+      } finally {
+        server.stop();
+      }
+    },
+  };
 }

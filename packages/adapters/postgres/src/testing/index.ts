@@ -1,0 +1,9 @@
+/**
+ * @module @agentchart/postgres/testing
+ * A throwaway PostgreSQL 15 cluster on loopback for tests and benchmarks.
+ */
+export {
+  postgresBinDir,
+  startThrowawayPostgres,
+  type ThrowawayPostgres,
+} from './throwaway-postgres';
