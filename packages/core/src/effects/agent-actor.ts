@@ -2,6 +2,7 @@ import type { AnyStateMachine, PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import type { AgentRuntime } from '../agent/agent-runtime';
 import { effectSpecsOf, machineVersionOf } from '../agent/inspect-machine';
+import { emptyUsage } from '../agent/limits';
 import { loadCheckpoint, restoreRun } from '../agent/restore-thread';
 import { Run } from '../agent/run';
 import type { LimitInfo, RunOutcome } from '../agent/types';
@@ -64,7 +65,7 @@ export function agentActor<TInput extends z.ZodType, TOutput extends z.ZodType>(
           issues: parsedInput.error.issues,
           details: { input },
         });
-        return { status: 'failed', error: error.toJSON(), usage: emptyUsageOf(scope) };
+        return { status: 'failed', error: error.toJSON(), usage: emptyUsage() };
       }
       const runtime: AgentRuntime = {
         ...scope.run.runtime,
@@ -151,16 +152,4 @@ function addUsage(target: RunUsage, extra: RunUsage): void {
   target.costUsd += extra.costUsd;
   target.modelCalls += extra.modelCalls;
   target.toolCalls += extra.toolCalls;
-}
-
-function emptyUsageOf(scope: EffectScope): RunUsage {
-  return {
-    ...scope.run.state.usage,
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-    modelCalls: 0,
-    toolCalls: 0,
-    steps: 0,
-  };
 }
