@@ -17,6 +17,7 @@ export default defineConfig({
   test: {
     include: [
       'packages/**/src/**/*.test.ts',
+      'packages/**/test/**/*.test.ts',
       'examples/**/src/**/*.test.ts',
       'bench/src/**/*.test.ts',
     ],

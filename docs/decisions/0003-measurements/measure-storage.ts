@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import Database from 'better-sqlite3';
-import { emptyUsage } from '../../../packages/core/src/agent/limits';
-import { SqliteCheckpointer } from '../../../packages/core/src/journal/sqlite-checkpointer';
-import type { Checkpoint } from '../../../packages/core/src/journal/types';
+import { emptyUsage } from '../../../packages/core/src/run/limits';
+import { SqliteCheckpointer } from '../../../packages/core/src/store/sqlite-checkpointer';
+import type { Checkpoint } from '../../../packages/core/src/store/types';
 
 const steps = 200;
 const threads = 3;

@@ -150,29 +150,7 @@ export type {
   RunEventPayloads,
   RunEventType,
 } from './events/types';
-export { CheckpointError, type CheckpointErrorCode } from './journal/checkpoint-error';
-export { conflictMessage, fencedMessage } from './journal/conflict-messages';
-export { MemoryCheckpointer, type MemoryCheckpointerOptions } from './journal/memory-checkpointer';
-export { ReplayError, type ReplayErrorCode } from './journal/replay-error';
-export {
-  SqliteCheckpointer,
-  type SqliteCheckpointerOptions,
-  type StoredThread,
-} from './journal/sqlite-checkpointer';
-export type { SqliteSynchronous } from './journal/sqlite-database';
-export type {
-  Checkpoint,
-  Checkpointer,
-  CheckpointSummary,
-  CheckpointWriteResult,
-  EffectKind,
-  JournalEntry,
-  PendingDelayedEvent,
-  PutEffectOptions,
-  RunState,
-  RunStatus,
-  RunUsage,
-} from './journal/types';
+export { ReplayError, type ReplayErrorCode } from './ledger/replay-error';
 export {
   isRetryableModelErrorKind,
   ModelCallError,
@@ -213,6 +191,28 @@ export {
   type RetryBudgetOptions,
   singleAttemptPolicy,
 } from './reliability/types';
+export { CheckpointError, type CheckpointErrorCode } from './store/checkpoint-error';
+export { conflictMessage, fencedMessage } from './store/conflict-messages';
+export { MemoryCheckpointer, type MemoryCheckpointerOptions } from './store/memory-checkpointer';
+export {
+  SqliteCheckpointer,
+  type SqliteCheckpointerOptions,
+  type StoredThread,
+} from './store/sqlite-checkpointer';
+export type { SqliteSynchronous } from './store/sqlite-database';
+export type {
+  Checkpoint,
+  Checkpointer,
+  CheckpointSummary,
+  CheckpointWriteResult,
+  EffectKind,
+  JournalEntry,
+  PendingDelayedEvent,
+  PutEffectOptions,
+  RunState,
+  RunStatus,
+  RunUsage,
+} from './store/types';
 export { createTenantQuota, type TenantQuotaOptions } from './tenancy/create-tenant-quota';
 export { MemoryQuotaStore } from './tenancy/memory-quota-store';
 export type {

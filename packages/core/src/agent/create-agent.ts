@@ -3,16 +3,16 @@ import { estimateTokenCounter } from '../budget/create-token-counter';
 import { randomId, systemClock } from '../clock/clock';
 import { RunError } from '../errors/run-error';
 import { RunEvents } from '../events/run-events';
-import { MemoryCheckpointer } from '../journal/memory-checkpointer';
 import type { ChatModel } from '../model/types';
 import { singleAttemptPolicy } from '../reliability/types';
-import type { AgentRuntime } from './agent-runtime';
+import type { AgentRuntime } from '../run/agent-runtime';
+import { Run } from '../run/run';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { forkThread } from './fork-thread';
 import { machineVersionOf } from './inspect-machine';
 import { LiveRuns } from './live-runs';
 import { replayThread } from './replay-thread';
 import { loadCheckpoint, restoreRun } from './restore-thread';
-import { Run } from './run';
 import type {
   Agent,
   AgentOptions,

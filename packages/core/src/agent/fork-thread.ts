@@ -1,7 +1,7 @@
-import type { Checkpoint } from '../journal/types';
-import type { AgentRuntime } from './agent-runtime';
+import type { AgentRuntime } from '../run/agent-runtime';
+import { Run } from '../run/run';
+import type { Checkpoint } from '../store/types';
 import { loadCheckpoint } from './restore-thread';
-import { Run } from './run';
 import type { ForkOptions, MigrateCheckpoint } from './types';
 
 /**

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock';
-import type { Run } from './run';
+import type { Run } from '../run/run';
 
 /** A waiting run due to act sooner than this stays in memory rather than being evicted. */
 const soonMs = 1_000;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { InvoiceMachineOptions } from '../durable/fixtures/invoice-agent';
-import { invoiceMachine, invoiceResponse, memoryLedger } from '../durable/fixtures/invoice-agent';
-import { MemoryCheckpointer } from '../journal/memory-checkpointer';
-import { ReplayError } from '../journal/replay-error';
-import type { Checkpointer } from '../journal/types';
+import type { InvoiceMachineOptions } from '../../test/fixtures/invoice-agent';
+import { invoiceMachine, invoiceResponse, memoryLedger } from '../../test/fixtures/invoice-agent';
+import { ReplayError } from '../ledger/replay-error';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import type { Checkpointer } from '../store/types';
 import { scriptedModel } from '../testing/scripted-model';
 import { createAgent } from './create-agent';
 

@@ -1,10 +1,10 @@
-import { fastForwardClock } from '../durable/fast-forward-clock';
-import { ReplayStore } from '../durable/replay-store';
+import { fastForwardClock } from '../clock/fast-forward-clock';
 import { RunEvents } from '../events/run-events';
-import { ReplayError } from '../journal/replay-error';
-import type { AgentRuntime } from './agent-runtime';
+import { ReplayError } from '../ledger/replay-error';
+import type { AgentRuntime } from '../run/agent-runtime';
+import { Run } from '../run/run';
+import { ReplayStore } from '../store/replay-store';
 import { loadCheckpoint } from './restore-thread';
-import { Run } from './run';
 import type { ReplayOptions, RunOutcome } from './types';
 
 /**

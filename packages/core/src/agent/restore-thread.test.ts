@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { crashAfterSend, invoiceAgent, referenceOutcome } from '../durable/fixtures/crash-helpers';
-import { memoryLedger } from '../durable/fixtures/invoice-agent';
-import { tempStores } from '../durable/fixtures/temp-stores';
+import { crashAfterSend, invoiceAgent, referenceOutcome } from '../../test/fixtures/crash-helpers';
+import { memoryLedger } from '../../test/fixtures/invoice-agent';
+import { tempStores } from '../../test/fixtures/temp-stores';
 import type { RunEvent } from '../events/types';
-import { CheckpointError } from '../journal/checkpoint-error';
-import type { Checkpointer } from '../journal/types';
+import { CheckpointError } from '../store/checkpoint-error';
+import type { Checkpointer } from '../store/types';
 import { manualClock } from '../testing/manual-clock';
 
 /** Resolves once `condition` holds, checking after each turn of the event loop. */
@@ -110,7 +110,7 @@ describe('restoreRun (agent.resume)', () => {
     const first = invoiceAgent(stores.open(), { ledger });
     await first.agent.start({ threadId: 't', input: { request: 'x' } }).result();
     const { createAgent } = await import('./create-agent');
-    const { invoiceMachine, invoiceResponse } = await import('../durable/fixtures/invoice-agent');
+    const { invoiceMachine, invoiceResponse } = await import('../../test/fixtures/invoice-agent');
     const { scriptedModel } = await import('../testing/scripted-model');
     const seen: string[] = [];
     const agent = createAgent({

@@ -1,9 +1,9 @@
-import { usageFromJournal } from '../durable/usage-from-journal';
 import { RunError } from '../errors/run-error';
-import { CheckpointError } from '../journal/checkpoint-error';
-import type { Checkpoint, JournalEntry } from '../journal/types';
-import type { AgentRuntime } from './agent-runtime';
-import { type RecordedWait, Run } from './run';
+import { usageFromJournal } from '../ledger/usage-from-journal';
+import type { AgentRuntime } from '../run/agent-runtime';
+import { type RecordedWait, Run } from '../run/run';
+import { CheckpointError } from '../store/checkpoint-error';
+import type { Checkpoint, JournalEntry } from '../store/types';
 import type { MigrateCheckpoint } from './types';
 
 /**

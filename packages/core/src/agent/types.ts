@@ -8,15 +8,15 @@ import type { PriceTable } from '../cost/resolve-pricing';
 import type { AgentchartError, SerializedError } from '../errors/agentchart-error';
 import type { RunEvents } from '../events/run-events';
 import type { RunEventListener } from '../events/types';
+import type { ChatModel } from '../model/types';
+import type { ModelCallPolicy } from '../reliability/types';
 import type {
   Checkpoint,
   Checkpointer,
   CheckpointSummary,
   JournalEntry,
   RunUsage,
-} from '../journal/types';
-import type { ChatModel } from '../model/types';
-import type { ModelCallPolicy } from '../reliability/types';
+} from '../store/types';
 import type { TenantLimitName, TenantQuota } from '../tenancy/types';
 
 /** Run-level limits; reaching one ends the run in the `limit` outcome. */

@@ -1,6 +1,6 @@
 import type { LimitInfo, RunLimits } from '../agent/types';
-import type { RunUsage } from '../journal/types';
 import type { ModelPricing } from '../model/types';
+import type { RunUsage } from '../store/types';
 
 /** What the next call may use at most, for {@link projectedLimit}. */
 export interface NextCall {

@@ -125,7 +125,7 @@ describe('agentActor', () => {
 
 describe('agentActor across processes', () => {
   it('answers a child agent’s wait from another agent instance on the same store', async () => {
-    const { SqliteCheckpointer } = await import('../journal/sqlite-checkpointer');
+    const { SqliteCheckpointer } = await import('../store/sqlite-checkpointer');
     const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
     const model = scriptedModel({ responses: [{ json: { summary: 'draft' } }] });
     const first = createAgent({ machine: supervisor(), models: { fast: model }, checkpointer });

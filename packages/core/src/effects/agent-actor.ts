@@ -1,14 +1,14 @@
 import type { AnyStateMachine, PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
-import type { AgentRuntime } from '../agent/agent-runtime';
 import { effectSpecsOf, machineVersionOf } from '../agent/inspect-machine';
-import { emptyUsage } from '../agent/limits';
 import { loadCheckpoint, restoreRun } from '../agent/restore-thread';
-import { Run } from '../agent/run';
 import type { LimitInfo, RunOutcome } from '../agent/types';
 import type { SerializedError } from '../errors/agentchart-error';
 import { RunError } from '../errors/run-error';
-import type { RunUsage } from '../journal/types';
+import type { AgentRuntime } from '../run/agent-runtime';
+import { emptyUsage } from '../run/limits';
+import { Run } from '../run/run';
+import type { RunUsage } from '../store/types';
 import { createEffectLogic } from './create-effect-logic';
 import type { EffectScope } from './effect-scope';
 

@@ -1,6 +1,6 @@
 import { fromPromise, type PromiseActorLogic } from 'xstate';
-import { runOf, siteOf } from '../agent/run-registry';
 import { DefinitionError } from '../errors/definition-error';
+import { runOf, siteOf } from '../run/run-registry';
 import { EffectScope } from './effect-scope';
 import type { EffectSpec } from './types';
 

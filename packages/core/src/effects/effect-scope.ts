@@ -1,10 +1,10 @@
-import type { Run } from '../agent/run';
 import { serializeError } from '../errors/agentchart-error';
 import { RunError } from '../errors/run-error';
-import type { EffectKind, JournalEntry } from '../journal/types';
 import type { ChatRequest, ChatResponse } from '../model/types';
+import { callModel, type ModelCallSettings } from '../pipeline/call-model';
+import type { Run } from '../run/run';
+import type { EffectKind, JournalEntry } from '../store/types';
 import type { ReconcileResult } from '../tools/types';
-import { callModel, type ModelCallSettings } from './call-model';
 import { RecordedEffectError } from './recorded-effect-error';
 import { replayStep } from './replay-step';
 

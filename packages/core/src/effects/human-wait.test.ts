@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { invoiceAgent } from '../durable/fixtures/crash-helpers';
-import { memoryLedger } from '../durable/fixtures/invoice-agent';
-import { tempStores } from '../durable/fixtures/temp-stores';
+import { invoiceAgent } from '../../test/fixtures/crash-helpers';
+import { memoryLedger } from '../../test/fixtures/invoice-agent';
+import { tempStores } from '../../test/fixtures/temp-stores';
 import { RunError } from '../errors/run-error';
 import { manualClock } from '../testing/manual-clock';
 

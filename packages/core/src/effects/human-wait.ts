@@ -1,7 +1,7 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
-import type { HumanWaitRegistration } from '../agent/human-waits';
 import { RunError } from '../errors/run-error';
+import type { HumanWaitRegistration } from '../run/human-waits';
 import { createEffectLogic } from './create-effect-logic';
 import type { EffectScope } from './effect-scope';
 

@@ -1,8 +1,8 @@
-import { jsonEqual } from '../durable/json-delta';
-import { addEntryUsage } from '../durable/usage-from-journal';
 import { serializeError } from '../errors/agentchart-error';
-import { ReplayError } from '../journal/replay-error';
-import type { JournalEntry } from '../journal/types';
+import { ReplayError } from '../ledger/replay-error';
+import { addEntryUsage } from '../ledger/usage-from-journal';
+import { jsonEqual } from '../store/json-delta';
+import type { JournalEntry } from '../store/types';
 import type { EffectScope, JournaledStep } from './effect-scope';
 import { RecordedEffectError } from './recorded-effect-error';
 

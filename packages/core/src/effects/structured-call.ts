@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import { RunError } from '../errors/run-error';
 import type { ChatMessage } from '../model/types';
 import { extractJson } from '../output/extract-json';
+import type { ModelCallSettings } from '../pipeline/call-model';
 import { toJsonSchema } from '../tools/to-json-schema';
-import type { ModelCallSettings } from './call-model';
 import { createEffectLogic } from './create-effect-logic';
 import { initialMessages, type PromptFunction, type SystemPrompt } from './prompt';
 

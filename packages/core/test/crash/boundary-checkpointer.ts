@@ -1,4 +1,4 @@
-import type { Checkpointer } from '../../journal/types';
+import type { Checkpointer } from '../../src/store/types';
 
 /**
  * A store that reports a boundary right before and right after each write (a checkpoint, a

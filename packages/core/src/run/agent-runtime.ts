@@ -1,4 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
+import type { RunLimits } from '../agent/types';
 import type { TokenCounter } from '../budget/token-counter';
 import type { ContextBudgetOptions } from '../budget/types';
 import type { ResponseCache } from '../cache/create-response-cache';
@@ -6,11 +7,10 @@ import type { Clock, IdGenerator } from '../clock/clock';
 import type { CostLedger } from '../cost/cost-ledger';
 import type { PriceTable } from '../cost/resolve-pricing';
 import type { RunEvents } from '../events/run-events';
-import type { Checkpointer } from '../journal/types';
 import type { ChatModel } from '../model/types';
 import type { ModelCallPolicy } from '../reliability/types';
+import type { Checkpointer } from '../store/types';
 import type { TenantQuota } from '../tenancy/types';
-import type { RunLimits } from './types';
 
 /** What every run of one agent shares: services bound once by `createAgent`. */
 export interface AgentRuntime {

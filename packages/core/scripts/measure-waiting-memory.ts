@@ -1,7 +1,7 @@
 /**
  * Heap per waiting run, with and without `evictWaiting`, on the SQLite store:
  *   node --expose-gc --conditions=source --import tsx \
- *     packages/core/src/durable/measure-waiting-memory.ts
+ *     packages/core/scripts/measure-waiting-memory.ts
  * Each run waits on a human approval (with a one-hour deadline: an evicted run keeps a
  * wake-up timer for it). Prints one line per configuration.
  */
@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setup } from 'xstate';
 import { z } from 'zod';
-import { createAgent } from '../agent/create-agent';
-import { humanWait } from '../effects/human-wait';
-import { SqliteCheckpointer } from '../journal/sqlite-checkpointer';
+import { createAgent } from '../src/agent/create-agent';
+import { humanWait } from '../src/effects/human-wait';
+import { SqliteCheckpointer } from '../src/store/sqlite-checkpointer';
 
 const runs = 3_000;
 const gc = (globalThis as { gc?: () => void }).gc;

@@ -1,4 +1,4 @@
-import { applyJsonDelta, diffJson, type JsonDeltaOp } from '../durable/json-delta';
+import { applyJsonDelta, diffJson, type JsonDeltaOp } from './json-delta';
 import type { Checkpoint } from './types';
 
 /** The part of a checkpoint that changes from step to step and is delta-encoded. */

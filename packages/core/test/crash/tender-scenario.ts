@@ -1,7 +1,7 @@
-import { demoModel } from '../../../../../examples/tender-pipeline/src/demo-model';
-import { tenderPipeline } from '../../../../../examples/tender-pipeline/src/pipeline';
-import { sampleTenders } from '../../../../../examples/tender-pipeline/src/tenders';
-import { createAgent } from '../../agent/create-agent';
+import { demoModel } from '../../../../examples/tender-pipeline/src/demo-model';
+import { tenderPipeline } from '../../../../examples/tender-pipeline/src/pipeline';
+import { sampleTenders } from '../../../../examples/tender-pipeline/src/tenders';
+import { createAgent } from '../../src/agent/create-agent';
 import type { CrashScenario } from './crash-scenario';
 
 const tender = sampleTenders.find((item) => item.id === 'T-101')!;

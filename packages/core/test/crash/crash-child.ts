@@ -5,8 +5,8 @@
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunError } from '../../errors/run-error';
-import { SqliteCheckpointer } from '../../journal/sqlite-checkpointer';
+import { RunError } from '../../src/errors/run-error';
+import { SqliteCheckpointer } from '../../src/store/sqlite-checkpointer';
 import { boundaryCheckpointer } from './boundary-checkpointer';
 import { type CrashChildConfig, modelCallsFile } from './crash-scenario';
 import { crashScenarios } from './crash-scenarios';

@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
 import { createResponseCache } from '../cache/create-response-cache';
 import { MemoryCostLedger } from '../cost/memory-cost-ledger';
+import { structuredCall } from '../effects/structured-call';
+import { toolLoop } from '../effects/tool-loop';
 import type { RunEvent } from '../events/types';
 import { createTenantQuota } from '../tenancy/create-tenant-quota';
 import { runEffect } from '../testing/run-effect';
 import { scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
-import { structuredCall } from './structured-call';
-import { toolLoop } from './tool-loop';
 
 const classify = structuredCall({
   model: 'fast',

@@ -1,5 +1,5 @@
-import type { RunUsage } from '../journal/types';
-import type { LimitInfo, RunLimits } from './types';
+import type { LimitInfo, RunLimits } from '../agent/types';
+import type { RunUsage } from '../store/types';
 
 /** The first limit `usage` has reached, if any. `elapsedMs` is the run's wall time so far. */
 export function reachedLimit(

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { createAgent } from '../../agent/create-agent';
-import { scriptedModel } from '../../testing/scripted-model';
+import { createAgent } from '../../src/agent/create-agent';
+import { scriptedModel } from '../../src/testing/scripted-model';
 import { invoiceMachine, invoiceResponse } from '../fixtures/invoice-agent';
 import { sqliteLedger } from '../fixtures/sqlite-ledger';
 import type { CrashScenario, CrashScenarioContext } from './crash-scenario';

@@ -1,7 +1,7 @@
 import type { AnyActor, AnyActorRef, EventObject } from 'xstate';
-import { siteOf } from '../agent/run-registry';
 import type { Clock, IdGenerator } from '../clock/clock';
-import type { PendingDelayedEvent } from '../journal/types';
+import type { PendingDelayedEvent } from '../store/types';
+import { siteOf } from './run-registry';
 
 /** XState's scheduled event, as its system keeps it (internal shape, checked by tests). */
 interface ScheduledEvent {

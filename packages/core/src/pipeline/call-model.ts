@@ -5,10 +5,10 @@ import type { ContextBudgetOptions, ContextInput } from '../budget/types';
 import { costOfUsage } from '../cost/cost-of-usage';
 import { projectedLimit } from '../cost/projected-limit';
 import { resolvePricing } from '../cost/resolve-pricing';
+import type { EffectScope } from '../effects/effect-scope';
 import { serializeError } from '../errors/agentchart-error';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from '../model/types';
 import type { ToolEffect } from '../tools/types';
-import type { EffectScope } from './effect-scope';
 
 /** Per-call settings an effect passes along with its request. */
 export interface ModelCallSettings {

@@ -8,7 +8,7 @@ import type { ChildReport } from './judge-trial';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository's root: children run there, so `tsx` resolves. */
-export const repoRoot = resolve(here, '../../../../..');
+export const repoRoot = resolve(here, '../../../..');
 const childEntry = join(here, 'crash-child.ts');
 
 let bundled: Promise<string> | undefined;

@@ -1,6 +1,6 @@
-import type { Agent } from '../../agent/types';
-import type { Checkpointer } from '../../journal/types';
-import type { ChatModel } from '../../model/types';
+import type { Agent } from '../../src/agent/types';
+import type { ChatModel } from '../../src/model/types';
+import type { Checkpointer } from '../../src/store/types';
 
 /** What a crash scenario's agent is built with, in each child process. */
 export interface CrashScenarioContext {

@@ -1,4 +1,4 @@
-import { jsonEqual } from '../json-delta';
+import { jsonEqual } from '../../src/store/json-delta';
 
 /** What one child process reported. */
 export interface ChildReport {

@@ -1,5 +1,5 @@
-import { emptyUsage } from '../agent/limits';
-import type { JournalEntry, RunUsage } from '../journal/types';
+import { emptyUsage } from '../run/limits';
+import type { JournalEntry, RunUsage } from '../store/types';
 
 /** A model call as the journal records it (see EffectScope.callModel). */
 interface RecordedModelCall {

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock/clock';
+import type { Clock } from './clock';
 
 /** A clock whose time a replay moves; see {@link fastForwardClock}. */
 export interface FastForwardClock extends Clock {

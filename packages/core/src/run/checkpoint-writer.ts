@@ -1,4 +1,4 @@
-import type { Checkpoint, Checkpointer, CheckpointWriteResult } from '../journal/types';
+import type { Checkpoint, Checkpointer, CheckpointWriteResult } from '../store/types';
 
 /** Options of {@link CheckpointWriter}. */
 export interface CheckpointWriterOptions {

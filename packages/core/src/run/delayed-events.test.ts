@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
+import { tempStores } from '../../test/fixtures/temp-stores';
 import { createAgent } from '../agent/create-agent';
 import { humanWait } from '../effects/human-wait';
 import { manualClock } from '../testing/manual-clock';
-import { tempStores } from './fixtures/temp-stores';
 
 let stores: ReturnType<typeof tempStores>;
 beforeEach(() => {

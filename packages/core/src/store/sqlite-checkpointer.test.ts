@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyUsage } from '../agent/limits';
+import { emptyUsage } from '../run/limits';
 import { CheckpointError } from './checkpoint-error';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
 import type { Checkpoint, JournalEntry } from './types';

@@ -1,5 +1,5 @@
 import { type AnyActor, createActor, type EventObject, type Snapshot } from 'xstate';
-import { DelayedEvents } from '../durable/delayed-events';
+import type { LimitInfo, PendingHumanWait, RunOutcome } from '../agent/types';
 import { type SerializedError, serializeError } from '../errors/agentchart-error';
 import { RunError } from '../errors/run-error';
 import type {
@@ -8,15 +8,15 @@ import type {
   PendingDelayedEvent,
   RunState,
   RunStatus,
-} from '../journal/types';
+} from '../store/types';
 import type { AgentRuntime } from './agent-runtime';
 import { CheckpointWriter } from './checkpoint-writer';
+import { DelayedEvents } from './delayed-events';
 import { type HumanWaitRegistration, HumanWaits } from './human-waits';
 import { emptyUsage, reachedLimit } from './limits';
 import { endedError, evictedError } from './run-errors';
 import { registerRun } from './run-registry';
 import { StateEnterEvents } from './state-enter-events';
-import type { LimitInfo, PendingHumanWait, RunOutcome } from './types';
 
 export type { HumanWaitRegistration } from './human-waits';
 
