@@ -6,7 +6,8 @@ export type CheckpointErrorCode =
   | 'checkpoint.version_mismatch'
   | 'checkpoint.corrupt'
   | 'checkpoint.not_found'
-  | 'checkpoint.unsupported_schema';
+  | 'checkpoint.unsupported_schema'
+  | 'checkpoint.lease_held';
 
 /**
  * A checkpoint could not be stored or restored; the message says which thread and why.

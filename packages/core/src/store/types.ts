@@ -127,8 +127,9 @@ export interface CheckpointWriteResult {
 /** Options of {@link Checkpointer.putEffect}. */
 export interface PutEffectOptions {
   /**
-   * The run writing. When the thread's latest checkpoint names another owner, the write fails
-   * with `checkpoint.conflict`: another process took the thread over.
+   * The run writing. When another owner holds the thread's lease (or, for a thread never
+   * leased, its latest checkpoint names another owner), the write fails with
+   * `checkpoint.conflict`: another process took the thread over.
    */
   owner?: string;
 }
@@ -163,4 +164,43 @@ export interface Checkpointer {
    * waiting); its stored checkpoints and journal stay. Optional.
    */
   release?(threadId: string): void;
+  /**
+   * Takes the lease on a thread for `owner` until `now + ttlMs`, or renews it when `owner`
+   * already holds it. Fails with `checkpoint.lease_held` while another owner's lease is
+   * live (`expiresAt > now`), unless `force` is set: then the other owner loses it at once
+   * (its journal writes are refused from then on). Atomic across processes sharing the store.
+   */
+  acquireLease?(threadId: string, options: AcquireLeaseOptions): Promise<ThreadLease>;
+  /**
+   * Extends `owner`'s lease to `now + ttlMs`. Resolves false (and changes nothing) when
+   * `owner` no longer holds the thread: another owner took it after it expired, or by force.
+   */
+  renewLease?(threadId: string, options: RenewLeaseOptions): Promise<boolean>;
+  /** Gives the lease up if `owner` holds it, so another process may take the thread at once. */
+  releaseLease?(threadId: string, owner: string): Promise<void>;
+  /** The thread's lease as stored (possibly expired), if one was ever taken. */
+  getLease?(threadId: string): Promise<ThreadLease | undefined>;
+}
+
+/** Who owns a thread, until when. See {@link Checkpointer.acquireLease}. */
+export interface ThreadLease {
+  threadId: string;
+  /** The run holding the thread (a random token per run). */
+  owner: string;
+  /** Milliseconds since the epoch, on the clock of the process that took or renewed it. */
+  expiresAt: number;
+}
+
+/** Options of {@link Checkpointer.renewLease}. */
+export interface RenewLeaseOptions {
+  owner: string;
+  ttlMs: number;
+  /** The caller's current time (its injected clock). */
+  now: number;
+}
+
+/** Options of {@link Checkpointer.acquireLease}. */
+export interface AcquireLeaseOptions extends RenewLeaseOptions {
+  /** Take the thread even while another owner's lease is live. */
+  force?: boolean;
 }
