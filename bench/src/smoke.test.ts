@@ -1,9 +1,6 @@
-import {
-  type ChatMessage,
-  createAgent,
-  estimateTokenCounter,
-  MemoryCheckpointer,
-} from '@agentchart/core';
+import { createAgent, MemoryCheckpointer } from '@agentchart/core';
+import { estimateTokenCounter } from '@agentchart/core/budget';
+import type { ChatMessage } from '@agentchart/core/internal';
 import { describe, expect, it } from 'vitest';
 import { fromPromise } from 'xstate';
 import { openAgentchartSqlite } from './stores/agentchart-sqlite';

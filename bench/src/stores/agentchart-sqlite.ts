@@ -1,4 +1,5 @@
-import { SqliteCheckpointer, type SqliteSynchronous } from '@agentchart/core';
+import { SqliteCheckpointer } from '@agentchart/core';
+import type { SqliteSynchronous } from '@agentchart/core/internal';
 
 /**
  * Core's embedded SQLite checkpointer on a file at `path`. Durability defaults to `normal`

@@ -7,13 +7,14 @@
  * Markdown table. A thread takes 200 steps; its state holds a message history that grows
  * by one ~1 KB message a step, as an agent's conversation does.
  */
+
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import Database from 'better-sqlite3';
-import { emptyUsage } from '../../../packages/core/src/run/limits';
+import { emptyUsage } from '../../../packages/core/src/ledger/fold-usage';
 import { SqliteCheckpointer } from '../../../packages/core/src/store/sqlite-checkpointer';
 import type { Checkpoint } from '../../../packages/core/src/store/types';
 

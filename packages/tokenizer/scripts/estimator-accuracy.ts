@@ -6,7 +6,7 @@
  *     node_modules/.bin/tsx --conditions=source packages/tokenizer/scripts/estimator-accuracy.ts
  */
 import { readFileSync } from 'node:fs';
-import { estimateTextTokens } from '@agentchart/core';
+import { estimateTextTokens } from '@agentchart/core/budget';
 import { loadEncoding } from '../src/load-encoding';
 
 const root = new URL('../../../', import.meta.url);

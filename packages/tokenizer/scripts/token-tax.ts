@@ -11,15 +11,15 @@
  * budgeting does when a request does not fit: a research loop grown to 40 tool rounds, and a
  * bid written from 30K tokens of research notes, both on a local model with an 8K window.
  */
+
+import type { ChatModel } from '@agentchart/core';
 import {
   type BudgetLedger,
-  type ChatMessage,
-  type ChatModel,
-  type ChatRequest,
   type ContextBudgetOptions,
   contextFromRequest,
   planContext,
-} from '@agentchart/core';
+} from '@agentchart/core/budget';
+import type { ChatMessage, ChatRequest } from '@agentchart/core/internal';
 import { scriptedModel } from '@agentchart/core/testing';
 import { firstAgent } from '../../../examples/first-agent/src/agent';
 import { pipelineModels } from '../../../examples/tender-pipeline/src/models';

@@ -1,4 +1,4 @@
-import { estimateTokenCounter } from '@agentchart/core';
+import { estimateTokenCounter } from '@agentchart/core/budget';
 import { describe, expect, it } from 'vitest';
 import { encodingForModel } from './encoding-for-model';
 import { tiktokenCounter } from './tiktoken-counter';

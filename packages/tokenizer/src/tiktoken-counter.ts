@@ -1,4 +1,4 @@
-import { createTokenCounter, type TokenCounter } from '@agentchart/core';
+import { createTokenCounter, type TokenCounter } from '@agentchart/core/budget';
 import { encodingForModel, type TiktokenEncoding } from './encoding-for-model';
 import { loadEncoding } from './load-encoding';
 

@@ -1,4 +1,5 @@
-import type { Checkpoint, Checkpointer } from '@agentchart/core';
+import type { Checkpointer } from '@agentchart/core';
+import type { Checkpoint } from '@agentchart/core/internal';
 import { PostgresCheckpointer } from '@agentchart/postgres';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '@agentchart/postgres/testing';
 import { emptyCheckpoint } from '@langchain/langgraph';

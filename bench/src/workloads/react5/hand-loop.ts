@@ -1,4 +1,5 @@
-import type { ChatMessage, ChatModel, ToolCallRequest } from '@agentchart/core';
+import type { ChatModel } from '@agentchart/core';
+import type { ChatMessage, ToolCallRequest } from '@agentchart/core/internal';
 import { add, addInput, addTool, question } from './react-script';
 
 /** The tool as the model sees it. */

@@ -1,4 +1,5 @@
-import type { ChatMessage, ChatModel, ChatResponse, ToolCallRequest } from '@agentchart/core';
+import type { ChatModel } from '@agentchart/core';
+import type { ChatMessage, ChatResponse, ToolCallRequest } from '@agentchart/core/internal';
 import { assign, fromPromise, setup } from 'xstate';
 import { addDefinition, runToolCalls } from './hand-loop';
 import { question } from './react-script';

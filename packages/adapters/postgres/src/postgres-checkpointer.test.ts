@@ -1,10 +1,5 @@
-import {
-  type Checkpoint,
-  CheckpointError,
-  createAgent,
-  humanWait,
-  type JournalEntry,
-} from '@agentchart/core';
+import { CheckpointError, createAgent, humanWait } from '@agentchart/core';
+import type { Checkpoint, JournalEntry } from '@agentchart/core/internal';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setup } from 'xstate';

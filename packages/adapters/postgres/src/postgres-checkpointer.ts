@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
+import { CheckpointError, type Checkpointer } from '@agentchart/core';
 import {
   type Checkpoint,
-  CheckpointError,
-  type Checkpointer,
   type CheckpointSummary,
   type CheckpointWriteResult,
   conflictMessage,
@@ -10,7 +9,7 @@ import {
   type JournalEntry,
   type PutEffectOptions,
   type RunStatus,
-} from '@agentchart/core';
+} from '@agentchart/core/internal';
 import pg from 'pg';
 
 /** Options of {@link PostgresCheckpointer}: a connection string (it owns its pool) or a pool. */

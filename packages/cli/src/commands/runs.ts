@@ -1,4 +1,4 @@
-import type { RunStatus } from '@agentchart/core';
+import type { RunStatus } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
 import { defaultDatabase, formatColumns, openStore } from './open-store';
 import { parseCommandArgs } from './parse-command-args';

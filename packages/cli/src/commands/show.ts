@@ -1,4 +1,4 @@
-import type { JournalEntry } from '@agentchart/core';
+import type { JournalEntry } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
 import { defaultDatabase, formatColumns, openStore } from './open-store';
 import { parseCommandArgs } from './parse-command-args';

@@ -1,4 +1,4 @@
-import { effectSpecOf } from '@agentchart/core';
+import { effectSpecOf } from '@agentchart/core/internal';
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import type { InvokeGraph, StateGraph, TransitionGraph, TransitionTrigger } from './types';
 

@@ -4,10 +4,12 @@ import { randomId, systemClock } from '../clock/clock';
 import { RunError } from '../errors/run-error';
 import { RunEvents } from '../events/run-events';
 import type { ChatModel } from '../model/types';
-import { singleAttemptPolicy } from '../reliability/types';
+import { createModelCallPipeline } from '../pipeline/create-model-call-pipeline';
+import { createReliabilityPolicy } from '../reliability/create-reliability-policy';
 import type { AgentRuntime } from '../run/agent-runtime';
 import { Run } from '../run/run';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import { checkAgentOptions } from './check-agent-options';
 import { forkThread } from './fork-thread';
 import { machineVersionOf } from './inspect-machine';
 import { LiveRuns } from './live-runs';
@@ -44,39 +46,65 @@ export function createAgent<TMachine extends AnyStateMachine>(
   const {
     machine,
     models = {},
-    modelPolicy = singleAttemptPolicy,
+    clock = systemClock,
+    modelPolicy = createReliabilityPolicy({ clock }),
+    middleware = [],
     checkpointer = new MemoryCheckpointer(),
     limits = {},
-    clock = systemClock,
     generateId = randomId,
     migrate,
     evictWaiting = false,
     tokenCounter = estimateTokenCounter,
+    leaseTtlMs = 30_000,
+    maxJournalValueBytes = 1_048_576,
   } = options;
   const modelChains = new Map<string, readonly ChatModel[]>();
   for (const [alias, model] of Object.entries(models)) {
     modelChains.set(alias, Array.isArray(model) ? model : [model as ChatModel]);
   }
   validateAgent(machine, modelChains, options.summariserModel);
+  checkAgentOptions({
+    limits,
+    leaseTtlMs,
+    maxJournalValueBytes,
+    models: modelChains,
+    prices: options.prices,
+  });
+  const tokenCounterFor = typeof tokenCounter === 'function' ? tokenCounter : () => tokenCounter;
   const runtime: AgentRuntime = {
     name: options.name ?? machine.id,
     machine,
     machineVersion: machineVersionOf(machine),
     models: modelChains,
     modelPolicy,
+    pipeline: createModelCallPipeline({
+      policy: modelPolicy,
+      tokenCounterFor,
+      budget: options.budget,
+      summariserModel: options.summariserModel,
+      prices: options.prices,
+      quota: options.quota,
+      costLedger: options.costLedger,
+      cache: options.cache,
+      middleware,
+    }),
     checkpointer,
     limits,
     clock,
     generateId,
     events: new RunEvents(() => clock.now()),
-    tokenCounterFor: typeof tokenCounter === 'function' ? tokenCounter : () => tokenCounter,
+    tokenCounterFor,
     budget: options.budget,
     summariserModel: options.summariserModel,
     prices: options.prices,
     cache: options.cache,
     costLedger: options.costLedger,
     quota: options.quota,
+    leaseTtlMs,
+    maxJournalValueBytes,
+    inspect: options.inspect,
   };
+  let closed = false;
   const resuming = new Map<string, Promise<Run>>();
   const live = new LiveRuns({
     clock,
@@ -86,15 +114,22 @@ export function createAgent<TMachine extends AnyStateMachine>(
     release: (threadId) => runtime.checkpointer.release?.(threadId),
   });
 
+  const assertOpen = (what: string) => {
+    if (!closed) return;
+    throw new RunError('agent.closed', {
+      message: `Agent "${runtime.name}" was closed; ${what} was refused. Create the agent again to run more.`,
+    });
+  };
+
   /** The thread's run in this process, restored from its checkpoint when it is not live. */
-  const restore = (threadId: string): Promise<Run> => {
+  const restore = (threadId: string, force = false): Promise<Run> => {
     const running = live.get(threadId);
     if (running) return Promise.resolve(running);
     const pending = resuming.get(threadId);
     if (pending) return pending;
     const restoring = (async () => {
       const checkpoint = await loadCheckpoint(runtime, threadId, { migrate });
-      const { run, checkpoint: claimed } = await restoreRun(runtime, checkpoint);
+      const { run, checkpoint: claimed } = await restoreRun(runtime, checkpoint, { force });
       live.track(run);
       run.start({ resumed: true, delayedEvents: claimed.delayedEvents ?? [] });
       return run;
@@ -108,6 +143,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     input,
     tenantId,
   }: StartOptions<InputFrom<TMachine>>) => {
+    assertOpen(`starting thread "${threadId}"`);
     if (live.get(threadId)) {
       throw new RunError('run.already_running', {
         message: `Thread "${threadId}" is already running in this process. Use agent.send() to talk to it, or start a new thread id.`,
@@ -129,8 +165,12 @@ export function createAgent<TMachine extends AnyStateMachine>(
     machine,
     events: runtime.events,
     start,
-    resume: async (threadId) => handleOf<TMachine>(await restore(threadId)),
+    async resume(threadId, resumeOptions = {}) {
+      assertOpen(`resuming thread "${threadId}"`);
+      return handleOf<TMachine>(await restore(threadId, resumeOptions.force));
+    },
     async send(threadId: string, event: EventObject | HumanReplyEvent) {
+      assertOpen(`sending "${event.type}" to thread "${threadId}"`);
       live.pin(threadId);
       try {
         const run = await restore(threadId);
@@ -154,6 +194,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     getCheckpoint: (threadId, version) =>
       version === undefined ? checkpointer.latest(threadId) : checkpointer.get(threadId, version),
     async fork(forkOptions) {
+      assertOpen(`forking thread "${forkOptions.from}"`);
       const { run, checkpoint } = await forkThread(runtime, forkOptions, migrate);
       live.track(run);
       run.start({ resumed: true, delayedEvents: checkpoint.delayedEvents ?? [] });
@@ -161,6 +202,11 @@ export function createAgent<TMachine extends AnyStateMachine>(
     },
     replay: (threadId, replayOptions) =>
       replayThread(runtime, threadId, replayOptions) as Promise<RunOutcomeFrom<TMachine>>,
+    async close({ timeoutMs = 10_000 } = {}) {
+      closed = true;
+      await Promise.allSettled([...resuming.values()]);
+      await live.close({ timeoutMs });
+    },
   };
 }
 

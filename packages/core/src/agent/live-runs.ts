@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock';
+import { unrefTimer } from '../run/keep-alive';
 import type { Run } from '../run/run';
 
 /** A waiting run due to act sooner than this stays in memory rather than being evicted. */
@@ -79,6 +80,31 @@ export class LiveRuns {
       this.#wakeUps.delete(threadId);
       wake(threadId);
     }, at - clock.now());
+    // A thread waiting in the store must not keep the process alive.
+    unrefTimer(timer);
     this.#wakeUps.set(threadId, timer);
+  }
+
+  /**
+   * Lets go of every run: waits up to `timeoutMs` for working ones to come to rest, then
+   * evicts them all (their checkpoints keep them) and drops the wake-up timers.
+   */
+  async close({ timeoutMs }: { timeoutMs: number }): Promise<void> {
+    const { clock } = this.options;
+    for (const timer of this.#wakeUps.values()) clock.clearTimeout(timer);
+    this.#wakeUps.clear();
+    const runs = [...this.#runs.values()];
+    let timer: unknown;
+    const timedOut = new Promise<void>((resolve) => {
+      timer = clock.setTimeout(resolve, timeoutMs);
+      unrefTimer(timer);
+    });
+    await Promise.race([Promise.all(runs.map((run) => run.result())), timedOut]);
+    clock.clearTimeout(timer);
+    for (const run of runs) {
+      run.evict();
+      this.options.release?.(run.threadId);
+    }
+    this.#runs.clear();
   }
 }

@@ -3,9 +3,10 @@ import { RunEvents } from '../events/run-events';
 import { ReplayError } from '../ledger/replay-error';
 import type { AgentRuntime } from '../run/agent-runtime';
 import { Run } from '../run/run';
+import type { RunOutcome } from '../run/types';
 import { ReplayStore } from '../store/replay-store';
 import { loadCheckpoint } from './restore-thread';
-import type { ReplayOptions, RunOutcome } from './types';
+import type { ReplayOptions } from './types';
 
 /**
  * Re-runs a recorded thread on its journal: from its input (or, for a fork, from the

@@ -1,9 +1,11 @@
 import { RunError } from '../errors/run-error';
-import { usageFromJournal } from '../ledger/usage-from-journal';
+import { usageFromJournal } from '../ledger/fold-usage';
+import type { JournalEntry } from '../ledger/types';
 import type { AgentRuntime } from '../run/agent-runtime';
-import { type RecordedWait, Run } from '../run/run';
+import { Run } from '../run/run';
+import type { RecordedWait } from '../run/run-port';
 import { CheckpointError } from '../store/checkpoint-error';
-import type { Checkpoint, JournalEntry } from '../store/types';
+import type { Checkpoint } from '../store/types';
 import type { MigrateCheckpoint } from './types';
 
 /**
@@ -47,38 +49,72 @@ export async function loadCheckpoint(
   return { ...migrated, machineVersion: runtime.machineVersion };
 }
 
+/** Options of {@link restoreRun}. */
+export interface RestoreRunOptions {
+  /**
+   * Take the thread even while another owner's lease on it is live. Safe only when that
+   * owner is known to be gone: a live owner's in-flight unsafe effect may act a second time.
+   */
+  force?: boolean;
+}
+
 /**
- * Takes a thread over from its checkpoint and builds the run that continues it: usage is
- * recomputed from the journal (an effect finished after the checkpoint counts once), and a
- * new checkpoint naming this run as owner is written first, compare-and-set on the version
- * read. Of two processes resuming the same thread one wins; the other gets
- * `checkpoint.conflict` before it runs anything.
+ * Takes a thread over from its checkpoint and builds the run that continues it. First the
+ * thread's lease (refused while another owner's is live, unless `force`), then a claim: a
+ * new checkpoint naming this run as owner, compare-and-set on the version read — of two
+ * processes resuming the same thread one wins, the other fails before it runs anything.
+ * Usage is folded from the journal, so an effect finished after the checkpoint counts once.
  */
 export async function restoreRun(
   runtime: AgentRuntime,
   checkpoint: Checkpoint,
+  { force = false }: RestoreRunOptions = {},
 ): Promise<{ run: Run; checkpoint: Checkpoint }> {
   const { checkpointer, clock, generateId } = runtime;
   const { threadId } = checkpoint;
+  const owner = generateId();
+  if (checkpointer.acquireLease) {
+    try {
+      await checkpointer.acquireLease(threadId, {
+        owner,
+        ttlMs: runtime.leaseTtlMs,
+        now: clock.now(),
+        ...(force ? { force } : {}),
+      });
+    } catch (error) {
+      if (!CheckpointError.isInstance(error) || error.code !== 'checkpoint.lease_held') throw error;
+      throw new CheckpointError(
+        'checkpoint.lease_held',
+        threadId,
+        `${error.message} Another process is running thread "${threadId}" now; it was not resumed here. Send events to that process, wait for its lease to lapse (a dead process's lease expires after ${runtime.leaseTtlMs} ms), or — only if you know it is gone — resume with { force: true }.`,
+        error,
+      );
+    }
+  }
   const entries = await checkpointer.listEffects(threadId);
   const state = {
     ...checkpoint.run,
     usage: usageFromJournal(entries, {
-      ...(checkpoint.run.usageBase ? { base: checkpoint.run.usageBase } : {}),
+      base: checkpoint.run.usageBase,
       steps: checkpoint.run.usage.steps,
     }),
   };
-  const owner = generateId();
   const version = (checkpoint.recovered?.headVersion ?? checkpoint.version) + 1;
   const { recovered: _, ...stored } = checkpoint;
   const claim: Checkpoint = { ...stored, run: state, version, owner, createdAt: clock.now() };
-  await checkpointer.save(claim);
+  try {
+    await checkpointer.save(claim);
+  } catch (error) {
+    await checkpointer.releaseLease?.(threadId, owner).catch(() => undefined);
+    throw error;
+  }
   const run = new Run(runtime, threadId, {
     state: { ...state, status: 'running' },
     snapshot: checkpoint.snapshot,
     version,
     owner,
     recordedWaits: waitsOf(entries),
+    leaseHeld: true,
   });
   return { run, checkpoint: claim };
 }

@@ -1,47 +1,72 @@
-import type { AnyStateMachine, ContextFrom, EventObject, InputFrom, OutputFrom } from 'xstate';
+import type {
+  AnyStateMachine,
+  ContextFrom,
+  EventObject,
+  InputFrom,
+  InspectionEvent,
+  Observer,
+  OutputFrom,
+} from 'xstate';
 import type { TokenCounter } from '../budget/token-counter';
 import type { ContextBudgetOptions } from '../budget/types';
 import type { ResponseCache } from '../cache/create-response-cache';
 import type { Clock, IdGenerator } from '../clock/clock';
 import type { CostLedger } from '../cost/cost-ledger';
 import type { PriceTable } from '../cost/resolve-pricing';
-import type { AgentchartError, SerializedError } from '../errors/agentchart-error';
+import type { AgentchartError } from '../errors/agentchart-error';
 import type { RunEvents } from '../events/run-events';
 import type { RunEventListener } from '../events/types';
+import type { JournalEntry } from '../ledger/types';
 import type { ChatModel } from '../model/types';
+import type { ModelCallMiddleware } from '../pipeline/types';
 import type { ModelCallPolicy } from '../reliability/types';
-import type {
-  Checkpoint,
-  Checkpointer,
-  CheckpointSummary,
-  JournalEntry,
-  RunUsage,
-} from '../store/types';
-import type { TenantLimitName, TenantQuota } from '../tenancy/types';
-
-/** Run-level limits; reaching one ends the run in the `limit` outcome. */
-export interface RunLimits {
-  /** Macrosteps the machine may take. */
-  maxSteps?: number;
-  maxModelCalls?: number;
-  /** Input and output tokens together. */
-  maxTokens?: number;
-  maxCostUsd?: number;
-  /** Wall time from the run's start, on the injected clock. */
-  maxWallTimeMs?: number;
-}
+import type { PendingHumanWait, RunLimits, RunOutcome } from '../run/types';
+import type { Checkpoint, Checkpointer, CheckpointSummary } from '../store/types';
+import type { TenantQuota } from '../tenancy/types';
+import type { ModelsFor } from './model-aliases';
 
 /** Options of {@link createAgent}. */
 export interface AgentOptions<TMachine extends AnyStateMachine> {
   /** The agent's control flow, made with XState's `setup()`. */
   machine: TMachine;
   /**
-   * Models by the alias effects use (`model: 'fast'`). An array is a fallback chain: the
-   * first is tried first, the next while its breaker is open.
+   * Models by the alias effects use (`model: 'fast'`): every alias the machine's effects
+   * name must be here — a missing or misspelt one is a type error. An array is a fallback
+   * chain: the next is tried when the one before cannot answer (breaker open, retries
+   * spent, an endpoint-specific failure).
    */
-  models?: Record<string, ChatModel | readonly ChatModel[]>;
-  /** The one place model calls are retried and limited. Default: one attempt, no retries. */
+  models?: ModelsFor<TMachine>;
+  /**
+   * The one place model calls are retried and limited. Default: a reliability policy per
+   * agent (`createReliabilityPolicy()` on the agent's clock: retries with jitter, a
+   * per-attempt timeout, a deadline, a breaker and a retry budget per endpoint). Tests that
+   * want exactly one attempt pass `singleAttemptPolicy`.
+   */
   modelPolicy?: ModelCallPolicy;
+  /**
+   * Your own model-call middleware (guards, redaction, logging), run in order inside the
+   * journal and the run's limits, before the response cache and the reliability policy.
+   */
+  middleware?: readonly ModelCallMiddleware[];
+  /**
+   * How long a run's lease on its thread lasts without a heartbeat (renewed every third of
+   * it). Another process may take a thread over only once its owner's lease has lapsed, so
+   * this is also how long a crashed process's threads wait before another resumes them.
+   * Default 30 000.
+   */
+  leaseTtlMs?: number;
+  /**
+   * The most bytes one value — a tool's output, an error's details — may take in a journal
+   * row. Larger tool outputs fail with `tool.output_too_large` (a tool loop keeps the text
+   * the model reads, capped like the history); larger error details are kept as size, hash
+   * and preview. Default 1 MiB.
+   */
+  maxJournalValueBytes?: number;
+  /**
+   * Receives every run's XState inspection events (actors, events, snapshots), as
+   * `createActor(machine, { inspect })` would: pass `@statelyai/inspect`'s `inspect`.
+   */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /**
    * Where checkpoints and the effect journal are kept. Default: in memory (gone with the
    * process). For durable runs pass `new SqliteCheckpointer({ path: '.agentchart/runs.db' })`.
@@ -111,30 +136,6 @@ export interface ReplayOptions {
   onEvent?: RunEventListener;
 }
 
-/** A pending human wait, as a run reports it. */
-export interface PendingHumanWait {
-  waitId: string;
-  prompt: string;
-  /** When the wait times out, on the run's clock. */
-  deadline?: number;
-}
-
-/** Why a run ended in the `limit` outcome. */
-export interface LimitInfo {
-  /** A run limit, or a tenant quota (`requestsPerMinute`, `tokensPerDay` …). */
-  limit: keyof RunLimits | TenantLimitName;
-  value: number;
-  max: number;
-}
-
-/** How a run came to rest. Every outcome carries its usage. */
-export type RunOutcome<TOutput = unknown> =
-  | { status: 'done'; threadId: string; output: TOutput; usage: RunUsage }
-  | { status: 'waiting'; threadId: string; waits: PendingHumanWait[]; usage: RunUsage }
-  | { status: 'failed'; threadId: string; error: SerializedError; usage: RunUsage }
-  | { status: 'limit'; threadId: string; limit: LimitInfo; usage: RunUsage }
-  | { status: 'stopped'; threadId: string; usage: RunUsage };
-
 /** The outcome type of an agent's machine. */
 export type RunOutcomeFrom<TMachine extends AnyStateMachine> = RunOutcome<OutputFrom<TMachine>>;
 
@@ -172,8 +173,11 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
   readonly events: RunEvents;
   /** Starts a new thread. */
   start(options: StartOptions<InputFrom<TMachine>>): RunHandle<TMachine>;
-  /** Continues a thread from its latest checkpoint (after a crash, or in another process). */
-  resume(threadId: string): Promise<RunHandle<TMachine>>;
+  /**
+   * Continues a thread from its latest checkpoint (after a crash, or in another process).
+   * Refused with `checkpoint.lease_held` while another process's lease on it is live.
+   */
+  resume(threadId: string, options?: ResumeOptions): Promise<RunHandle<TMachine>>;
   /** Delivers an event or a human reply to a thread, resuming it first if it is not live. */
   send(threadId: string, event: EventObject | HumanReplyEvent): Promise<RunHandle<TMachine>>;
   /** Runs a thread to its next rest: a shortcut for `start(...).result()`. */
@@ -199,6 +203,29 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
    * different path than the recording; otherwise resolves with the outcome it reaches.
    */
   replay(threadId: string, options?: ReplayOptions): Promise<RunOutcomeFrom<TMachine>>;
+  /**
+   * Lets go of everything the agent holds in this process: waits up to `timeoutMs` for
+   * working runs to come to rest, then evicts every run (its checkpoint stays; a run still
+   * working is handed back as `running`, for `resume()` here or elsewhere), releases leases
+   * and timers. Later calls to `start`, `resume` or `send` fail with `agent.closed`. A
+   * process whose runs all rest exits by itself even without `close()`.
+   */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+/** Options of {@link Agent.resume}. */
+export interface ResumeOptions {
+  /**
+   * Take the thread even while another process's lease on it is live. Only when that
+   * process is known to be gone: a live owner's in-flight unsafe effect could act twice.
+   */
+  force?: boolean;
+}
+
+/** Options of {@link Agent.close}. */
+export interface CloseOptions {
+  /** How long to wait for working runs to come to rest. Default 10 000. */
+  timeoutMs?: number;
 }
 
 /** The event that answers a human wait through {@link Agent.send}. */

@@ -1,14 +1,15 @@
 import type { AnyStateMachine, PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import { effectSpecsOf, machineVersionOf } from '../agent/inspect-machine';
+import type { CallsModels, ModelAliasesOf } from '../agent/model-aliases';
 import { loadCheckpoint, restoreRun } from '../agent/restore-thread';
-import type { LimitInfo, RunOutcome } from '../agent/types';
 import type { SerializedError } from '../errors/agentchart-error';
 import { RunError } from '../errors/run-error';
+import { emptyUsage } from '../ledger/fold-usage';
+import type { RunUsage } from '../ledger/types';
 import type { AgentRuntime } from '../run/agent-runtime';
-import { emptyUsage } from '../run/limits';
 import { Run } from '../run/run';
-import type { RunUsage } from '../store/types';
+import type { LimitInfo, RunOutcome } from '../run/types';
 import { createEffectLogic } from './create-effect-logic';
 import type { EffectScope } from './effect-scope';
 
@@ -23,9 +24,13 @@ export type AgentResult<TOutput> =
   | { status: 'stopped'; usage: RunUsage };
 
 /** Options of {@link agentActor}. */
-export interface AgentActorOptions<TInput extends z.ZodType, TOutput extends z.ZodType> {
+export interface AgentActorOptions<
+  TInput extends z.ZodType,
+  TOutput extends z.ZodType,
+  TMachine extends AnyStateMachine = AnyStateMachine,
+> {
   /** The child agent's machine, made with `setup()`; its effects use the parent's models. */
-  machine: AnyStateMachine;
+  machine: TMachine;
   /** The child's input, checked before it starts. */
   input: TInput;
   /** The child's output, checked before the parent sees it. */
@@ -44,9 +49,14 @@ export interface AgentActorOptions<TInput extends z.ZodType, TOutput extends z.Z
  * // onDone: ({ event }) => event.output.status === 'done' ? event.output.output : ...
  * ```
  */
-export function agentActor<TInput extends z.ZodType, TOutput extends z.ZodType>(
-  options: AgentActorOptions<TInput, TOutput>,
-): PromiseActorLogic<AgentResult<z.output<TOutput>>, z.input<TInput>> {
+export function agentActor<
+  TInput extends z.ZodType,
+  TOutput extends z.ZodType,
+  TMachine extends AnyStateMachine,
+>(
+  options: AgentActorOptions<TInput, TOutput, TMachine>,
+): PromiseActorLogic<AgentResult<z.output<TOutput>>, z.input<TInput>> &
+  CallsModels<ModelAliasesOf<TMachine>> {
   const childSpecs = [...effectSpecsOf(options.machine).values()];
   const machineVersion = machineVersionOf(options.machine);
   return createEffectLogic(
@@ -57,7 +67,7 @@ export function agentActor<TInput extends z.ZodType, TOutput extends z.ZodType>(
       blocksRest: true,
       schemas: [],
     },
-    async (scope, input: z.input<TInput>) => {
+    async (scope, input: z.input<TInput>): Promise<AgentResult<z.output<TOutput>>> => {
       const parsedInput = options.input.safeParse(input);
       if (!parsedInput.success) {
         const error = new RunError('agent.invalid_input', {
@@ -72,22 +82,39 @@ export function agentActor<TInput extends z.ZodType, TOutput extends z.ZodType>(
         machine: options.machine,
         machineVersion,
       };
-      const child = await startOrResumeChild(scope, runtime, parsedInput.data);
-      const outcome = await untilFinished(scope, child);
-      addUsage(scope.run.state.usage, outcome.usage);
-      if (outcome.status !== 'done') return outcome as AgentResult<z.output<TOutput>>;
-      const parsedOutput = options.output.safeParse(outcome.output);
-      if (!parsedOutput.success) {
-        const error = new RunError('agent.invalid_output', {
-          message: `Child agent "${options.machine.id}" finished with output that does not match its output schema; it is reported as failed, not done.`,
-          issues: parsedOutput.error.issues,
-          details: { output: outcome.output },
-        });
-        return { status: 'failed', error: error.toJSON(), usage: outcome.usage };
-      }
-      return { status: 'done', output: parsedOutput.data, usage: outcome.usage };
+      // The child's completion is a record of the parent's journal, with the child's usage:
+      // the parent's usage folds it in, live and on restore, and a resume never re-runs it.
+      const { value } = await scope.journaled<AgentResult<z.output<TOutput>>>(
+        scope.nextKey('agent'),
+        { kind: 'agent', effect: 'idempotent', name: options.machine.id },
+        async () => {
+          const child = await startOrResumeChild(scope, runtime, parsedInput.data);
+          const outcome = await untilFinished(scope, child);
+          return resultOf(options, outcome);
+        },
+      );
+      return value;
     },
   );
+}
+
+/** The child's outcome as the parent sees it: `done` only with output that fits its schema. */
+function resultOf<TOutput extends z.ZodType>(
+  options: { machine: AnyStateMachine; output: TOutput },
+  outcome: RunOutcome,
+): AgentResult<z.output<TOutput>> {
+  if (outcome.status === 'waiting') throw new TypeError('a waiting child is not finished');
+  if (outcome.status !== 'done') return outcome as AgentResult<z.output<TOutput>>;
+  const parsedOutput = options.output.safeParse(outcome.output);
+  if (!parsedOutput.success) {
+    const error = new RunError('agent.invalid_output', {
+      message: `Child agent "${options.machine.id}" finished with output that does not match its output schema; it is reported as failed, not done.`,
+      issues: parsedOutput.error.issues,
+      details: { output: outcome.output },
+    });
+    return { status: 'failed', error: error.toJSON(), usage: outcome.usage };
+  }
+  return { status: 'done', output: parsedOutput.data, usage: outcome.usage };
 }
 
 async function startOrResumeChild(scope: EffectScope, runtime: AgentRuntime, input: unknown) {
@@ -97,12 +124,14 @@ async function startOrResumeChild(scope: EffectScope, runtime: AgentRuntime, inp
     // The same path as agent.resume(): claim the thread, recompute usage from the journal,
     // re-arm its timers, refuse a checkpoint of another machine version.
     const checkpoint = await loadCheckpoint(runtime, threadId, {});
-    const { run, checkpoint: claimed } = await restoreRun(runtime, checkpoint);
+    // The child's thread belongs to the parent's: whoever holds the parent drives the child.
+    const { run, checkpoint: claimed } = await restoreRun(runtime, checkpoint, { force: true });
     run.start({ resumed: true, delayedEvents: claimed.delayedEvents ?? [] });
     return run;
   }
+  // The child is charged to the parent's tenant: its quota and cost ledger entries.
   const run = new Run(runtime, threadId, {
-    state: Run.initialState(input, runtime.clock.now()),
+    state: Run.initialState(input, runtime.clock.now(), scope.run.tenantId),
     version: 0,
     owner: runtime.generateId(),
   });
@@ -144,12 +173,4 @@ function forwardWaits(scope: EffectScope, child: Run): Promise<void> {
     );
     scope.setIdle(true);
   });
-}
-
-function addUsage(target: RunUsage, extra: RunUsage): void {
-  target.inputTokens += extra.inputTokens;
-  target.outputTokens += extra.outputTokens;
-  target.costUsd += extra.costUsd;
-  target.modelCalls += extra.modelCalls;
-  target.toolCalls += extra.toolCalls;
 }

@@ -23,7 +23,8 @@ export function createEffectLogic<TOutput, TInput>(
         `The effect actor "${self.id}" ran outside an agent. Start the machine with createAgent({ machine, ... }).start(), not createActor(): effects need the agent's models, journal and limits.`,
       );
     }
-    const scope = new EffectScope(run, siteOf(self), signal, spec.blocksRest);
+    const site = siteOf(self);
+    const scope = new EffectScope(run, site, run.beginEffect(site, self, signal, spec.blocksRest));
     return scope.execute(() => body(scope, input));
   });
   Object.defineProperty(logic, effectSpecKey, { value: spec });

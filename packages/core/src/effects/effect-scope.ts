@@ -1,10 +1,12 @@
 import { serializeError } from '../errors/agentchart-error';
-import { RunError } from '../errors/run-error';
+import { capSerializedError } from '../ledger/cap-journal-value';
+import type { EffectKind, JournalEntry } from '../ledger/types';
 import type { ChatRequest, ChatResponse } from '../model/types';
-import { callModel, type ModelCallSettings } from '../pipeline/call-model';
-import type { Run } from '../run/run';
-import type { EffectKind, JournalEntry } from '../store/types';
+import { callModel } from '../pipeline/call-model';
+import type { ModelCallSettings } from '../pipeline/types';
+import type { EffectHandle, RunPort } from '../run/run-port';
 import type { ReconcileResult } from '../tools/types';
+import { ambiguousToolError } from './ambiguous-tool-error';
 import { RecordedEffectError } from './recorded-effect-error';
 import { replayStep } from './replay-step';
 
@@ -20,47 +22,23 @@ export interface JournaledStep {
 /**
  * One running effect actor: its key (site + occurrence), its abort signal, and the journaled
  * steps it takes (model calls, tool runs, waits). Every step goes through {@link journaled},
- * so on resume a recorded result is returned instead of running the step again.
+ * so on resume a recorded result is returned instead of running the step again. It talks to
+ * its run only through the {@link RunPort}.
  */
 export class EffectScope {
   readonly key: string;
   readonly signal: AbortSignal;
+  readonly #handle: EffectHandle;
   #step = 0;
-  #blocking: boolean;
-  #unlink: () => void = () => {};
 
   constructor(
-    readonly run: Run,
+    readonly run: RunPort,
     readonly site: string,
-    actorSignal: AbortSignal,
-    blocking: boolean,
+    handle: EffectHandle,
   ) {
-    const { occurrences } = run.state;
-    const next = occurrences[site] ?? 0;
-    // A restored actor restarts the effect that was running: same occurrence, same key.
-    const restarted = run.restoring && next > 0;
-    if (!restarted) occurrences[site] = next + 1;
-    this.key = `${site}#${restarted ? next - 1 : next}`;
-    // One controller linked to both signals by a listener each (removed when the effect
-    // settles): AbortSignal.any cost 4-6% of a step in the benchmarks.
-    const controller = new AbortController();
-    this.signal = controller.signal;
-    if (actorSignal.aborted) controller.abort(actorSignal.reason);
-    else if (run.stopSignal.aborted) controller.abort(run.stopSignal.reason);
-    else {
-      const onActorAbort = () => controller.abort(actorSignal.reason);
-      const onStop = () => controller.abort(run.stopSignal.reason);
-      actorSignal.addEventListener('abort', onActorAbort, { once: true });
-      run.stopSignal.addEventListener('abort', onStop, { once: true });
-      this.#unlink = () => {
-        actorSignal.removeEventListener('abort', onActorAbort);
-        run.stopSignal.removeEventListener('abort', onStop);
-      };
-    }
-    // In a replay every effect holds the run until it replays; one the recording never
-    // finished (a wait still open) lets go then (see replayStep).
-    this.#blocking = blocking || run.replaying;
-    if (this.#blocking) run.activeEffects++;
+    this.#handle = handle;
+    this.key = handle.key;
+    this.signal = handle.signal;
   }
 
   get threadId(): string {
@@ -72,17 +50,13 @@ export class EffectScope {
     try {
       return await body();
     } finally {
-      this.#unlink();
-      if (this.#blocking) this.run.effectSettled(this.signal.aborted);
+      this.#handle.settle();
     }
   }
 
   /** Marks the effect as waiting on the outside world (true) or working (false). */
   setIdle(idle: boolean): void {
-    if (idle === !this.#blocking) return;
-    this.#blocking = !idle;
-    if (idle) this.run.effectSettled(true);
-    else this.run.activeEffects++;
+    this.#handle.setIdle(idle);
   }
 
   /** The key of the next step within this effect, stable across resumes. */
@@ -94,7 +68,7 @@ export class EffectScope {
    * Runs `execute` once per key across crashes: a completed step returns its recorded value,
    * a failed one its recorded error; an `unsafe` step found started but unfinished is
    * ambiguous and goes to `reconcile`, or fails with `effect.ambiguous`. The intent is
-   * durable before `execute` runs. In a replay nothing executes: see {@link Run.replaying}.
+   * durable before `execute` runs. In a replay nothing executes: see {@link RunPort.replay}.
    */
   async journaled<T>(
     key: string,
@@ -102,9 +76,21 @@ export class EffectScope {
     execute: () => Promise<T>,
     reconcile?: () => Promise<ReconcileResult<T>>,
   ): Promise<{ value: T; replayed: boolean }> {
-    const { checkpointer, clock, events } = this.run.runtime;
-    const existing = await checkpointer.getEffect(this.threadId, key);
-    if (this.run.replaying) return replayStep<T>(this, key, step, existing);
+    const { run } = this;
+    const { clock } = run;
+    const existing = await run.readJournal(key);
+    if (run.replay) return replayStep<T>(this, key, step, existing);
+    if (existing?.status === 'completed') {
+      run.runtime.events.emit('effect.replayed', this.threadId, {
+        site: this.site,
+        key,
+        kind: step.kind,
+      });
+      return { value: existing.output as T, replayed: true };
+    }
+    if (existing?.status === 'failed') {
+      throw new RecordedEffectError(existing.error ?? serializeError(undefined));
+    }
     const entry: JournalEntry = existing ?? {
       threadId: this.threadId,
       key,
@@ -117,13 +103,7 @@ export class EffectScope {
       ...(step.input === undefined ? {} : { input: step.input }),
       ...(step.meta === undefined ? {} : { meta: step.meta }),
     };
-    if (existing?.status === 'completed') {
-      events.emit('effect.replayed', this.threadId, { site: this.site, key, kind: step.kind });
-      return { value: existing.output as T, replayed: true };
-    }
-    if (existing?.status === 'failed') {
-      throw new RecordedEffectError(existing.error ?? serializeError(undefined));
-    }
+    let previous = existing?.status;
     if (existing?.status === 'started' && step.effect === 'unsafe' && step.kind === 'tool') {
       const settled = await this.#reconcile(entry, reconcile);
       if (settled) return { value: settled.output as T, replayed: true };
@@ -131,54 +111,45 @@ export class EffectScope {
       // Intent first, durably, so a crash mid-step is visible on resume. A pure tool skips
       // it: running it again is harmless and it has nothing to reconcile, so the row would
       // cost a write (an fsync on the durable store) and tell nothing.
-      await this.record(entry);
+      await run.appendJournal(entry, undefined);
+      previous = 'started';
     }
-    // A tool found started was counted when the run was restored (usage comes from the
-    // journal); running it again is the same call, not another one.
-    if (existing?.status === 'started' && step.kind === 'tool') this.run.state.usage.toolCalls--;
     try {
       const value = await execute();
-      await this.record({
-        ...entry,
-        status: 'completed',
-        finishedAt: clock.now(),
-        output: value,
-      });
+      await run.appendJournal(
+        { ...entry, status: 'completed', finishedAt: clock.now(), output: value },
+        previous,
+      );
       return { value, replayed: false };
     } catch (error) {
       // An aborted step (state exited, run stopped) stays `started`: whether it acted is unknown.
       if (!this.signal.aborted) {
-        await this.record({
-          ...entry,
-          status: 'failed',
-          finishedAt: clock.now(),
-          error: serializeError(error),
-        });
+        await run.appendJournal(
+          {
+            ...entry,
+            status: 'failed',
+            finishedAt: clock.now(),
+            error: capSerializedError(serializeError(error), run.maxJournalValueBytes),
+          },
+          previous,
+        );
       }
       throw error;
     }
   }
 
   /**
-   * Writes a journal entry as this run (fenced: refused when another run took the thread
-   * over). A journal that cannot be written ends the run: going on would act unrecorded.
+   * Settles an `unsafe` step found started after a crash — it may or may not have acted —
+   * through the tool's `reconcile` hook: returns the completed entry, or undefined when the
+   * hook says it never ran; otherwise records and throws `effect.ambiguous`, which goes to
+   * the chart (onError), never back to a model that could call the tool again.
    */
-  async record(entry: JournalEntry): Promise<void> {
-    try {
-      await this.run.runtime.checkpointer.putEffect(entry, { owner: this.run.owner });
-    } catch (error) {
-      this.run.fail(error, { persist: false });
-      throw error;
-    }
-  }
-
-  /** Settles an ambiguous unsafe step; returns the completed entry, or undefined to run it. */
   async #reconcile<T>(
     entry: JournalEntry,
     reconcile: (() => Promise<ReconcileResult<T>>) | undefined,
   ): Promise<JournalEntry | undefined> {
-    const { clock, events } = this.run.runtime;
-    events.emit('effect.ambiguous', this.threadId, {
+    const { run } = this;
+    run.runtime.events.emit('effect.ambiguous', this.threadId, {
       site: this.site,
       key: entry.key,
       tool: entry.name,
@@ -187,19 +158,19 @@ export class EffectScope {
     if (answer.status === 'not_executed') return undefined;
     if (answer.status === 'completed') {
       const completed = { ...entry, status: 'completed' as const, output: answer.output };
-      await this.record({ ...completed, finishedAt: clock.now() });
+      await run.appendJournal({ ...completed, finishedAt: run.clock.now() }, 'started');
       return completed;
     }
-    const error = new RunError('effect.ambiguous', {
-      message: `Tool "${entry.name}" (unsafe) was started before the process stopped and may or may not have acted (key ${entry.key}). It is not run again. Give the tool a reconcile() hook that checks with the outside system using the idempotency key, or route this error to a human in the chart (onError).`,
-      details: { tool: entry.name, key: entry.key, input: entry.input },
+    const error = ambiguousToolError({
+      tool: entry.name,
+      key: entry.key,
+      input: entry.input,
+      cause: 'was started before the process stopped',
     });
-    await this.record({
-      ...entry,
-      status: 'failed',
-      finishedAt: clock.now(),
-      error: error.toJSON(),
-    });
+    await run.appendJournal(
+      { ...entry, status: 'failed', finishedAt: run.clock.now(), error: error.toJSON() },
+      'started',
+    );
     throw error;
   }
 
@@ -212,8 +183,8 @@ export class EffectScope {
   }
 
   /**
-   * Calls a model through the agent's budget, limits, cache and policy, journaled: on resume
-   * a recorded answer is returned and nothing is paid twice. See {@link callModel}.
+   * Calls a model through the agent's model-call pipeline, journaled: on resume a recorded
+   * answer is returned and nothing is paid twice. See `createModelCallPipeline`.
    */
   callModel(
     alias: string,

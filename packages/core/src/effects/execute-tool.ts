@@ -1,21 +1,38 @@
 import { RunError } from '../errors/run-error';
-import type { AnyTool } from '../tools/types';
+import { capJournalValue, measureJson, omittedValue } from '../ledger/cap-journal-value';
+import type { AnyTool, ReconcileResult, ToolExecuteContext } from '../tools/types';
+import { ambiguousToolError } from './ambiguous-tool-error';
 import type { EffectScope } from './effect-scope';
 import { RecordedEffectError } from './recorded-effect-error';
 
+/** Options of {@link executeTool}. */
+export interface ExecuteToolOptions {
+  /**
+   * Turns the validated output into what the caller keeps — and what the journal records
+   * and returns on resume (a tool loop keeps the text the model reads, capped like the
+   * history). Without it the output is kept whole, and one larger than the journal's value
+   * cap fails with `tool.output_too_large`.
+   */
+  present?: (output: unknown) => unknown;
+}
+
 /**
  * Runs a tool whose input is already validated: journaled under its own key, with its
- * timeout, abort signal and output validation. Errors are {@link RunError}s.
+ * timeout, abort signal and output validation. Errors are {@link RunError}s; an `unsafe`
+ * tool that times out is ambiguous (see {@link ambiguousToolError}) unless its `reconcile`
+ * hook settles it.
  */
 export async function executeTool(
   scope: EffectScope,
   tool: AnyTool,
   input: unknown,
+  { present }: ExecuteToolOptions = {},
 ): Promise<unknown> {
-  const { runtime, state } = scope.run;
-  const { events, clock } = runtime;
+  const { run } = scope;
+  const { events } = run.runtime;
+  const { clock, maxJournalValueBytes } = run;
   const key = scope.nextKey(`tool:${tool.name}`);
-  const context = {
+  const context: ToolExecuteContext = {
     signal: scope.signal,
     idempotencyKey: `${scope.threadId}:${key}`,
     threadId: scope.threadId,
@@ -24,29 +41,52 @@ export async function executeTool(
     site: scope.site,
     callId: key,
     tool: tool.name,
-    input,
+    input: capJournalValue(input, maxJournalValueBytes),
   });
   const started = clock.now();
+  // What the tool returned, validated and kept as the caller keeps it: the same for a live
+  // result and for one a reconcile hook reports after a crash or a timeout.
+  const finish = (raw: unknown): unknown => {
+    const parsed = tool.output.safeParse(raw);
+    if (!parsed.success) {
+      throw new RunError('tool.invalid_output', {
+        message: `Tool "${tool.name}" returned output that does not match its output schema. Fix the tool's execute() or its output schema.`,
+        issues: parsed.error.issues,
+        details: { tool: tool.name, output: capJournalValue(raw, maxJournalValueBytes) },
+      });
+    }
+    if (present) return present(parsed.data);
+    const { json, bytes } = measureJson(parsed.data);
+    if (bytes > maxJournalValueBytes) {
+      throw new RunError('tool.output_too_large', {
+        message: `Tool "${tool.name}" returned ${bytes} bytes of output, more than the ${maxJournalValueBytes} a journal row keeps; it would not come back whole on resume. Return a reference (a file, a row id) instead of the data, or raise createAgent({ maxJournalValueBytes }).`,
+        details: { tool: tool.name, output: omittedValue(json, bytes) },
+      });
+    }
+    return parsed.data as unknown;
+  };
+  const reconcile =
+    tool.reconcile &&
+    (async (): Promise<ReconcileResult<unknown>> => {
+      const answer = await tool.reconcile!(input, context);
+      return answer.status === 'completed'
+        ? { status: 'completed', output: finish(answer.output) }
+        : answer;
+    });
   try {
     const { value, replayed } = await scope.journaled(
       key,
       { kind: 'tool', effect: tool.effect, name: tool.name, input },
       async () => {
-        state.usage.toolCalls++;
-        const raw = await withTimeout(scope, tool, (signal) =>
-          tool.execute(input, { ...context, signal }),
-        );
-        const parsed = tool.output.safeParse(raw);
-        if (!parsed.success) {
-          throw new RunError('tool.invalid_output', {
-            message: `Tool "${tool.name}" returned output that does not match its output schema. Fix the tool's execute() or its output schema.`,
-            issues: parsed.error.issues,
-            details: { tool: tool.name, output: raw },
-          });
+        try {
+          return finish(
+            await withTimeout(scope, tool, (signal) => tool.execute(input, { ...context, signal })),
+          );
+        } catch (error) {
+          return afterTimeout(tool, input, context.idempotencyKey, error, reconcile);
         }
-        return parsed.data as unknown;
       },
-      tool.reconcile && (() => tool.reconcile!(input, context)),
+      reconcile,
     );
     events.emit('tool.call.end', scope.threadId, {
       site: scope.site,
@@ -77,16 +117,42 @@ export async function executeTool(
 }
 
 /**
- * Runs `execute` with the tool's timeout on the injected clock; a tool that ignores its
- * signal still times out. One controller per call, linked to the effect's signal by a single
- * listener: `AbortSignal.any` costs several times more on this path (see docs/performance.md).
+ * An `unsafe` tool that timed out may have acted: its `reconcile` hook decides, and without
+ * an answer the call is ambiguous, never an error a model may retry. Other failures, and
+ * timeouts of tools that may safely run again, are thrown as they are.
+ */
+async function afterTimeout(
+  tool: AnyTool,
+  input: unknown,
+  key: string,
+  error: unknown,
+  reconcile: (() => Promise<ReconcileResult<unknown>>) | undefined,
+): Promise<unknown> {
+  if (tool.effect !== 'unsafe' || !RunError.isInstance(error) || error.code !== 'tool.timeout') {
+    throw error;
+  }
+  const answer = reconcile ? await reconcile() : { status: 'unknown' as const };
+  if (answer.status === 'completed') return answer.output;
+  if (answer.status === 'not_executed') throw error;
+  throw ambiguousToolError({
+    tool: tool.name,
+    key,
+    input,
+    cause: `did not finish within its ${tool.timeoutMs} ms timeout and was abandoned`,
+  });
+}
+
+/**
+ * Runs `execute` with the tool's timeout on the injected clock. One controller per call,
+ * linked to the effect's signal by a single listener: `AbortSignal.any` costs several times
+ * more on this path (see docs/performance.md).
  */
 function withTimeout(
   scope: EffectScope,
   tool: AnyTool,
   execute: (signal: AbortSignal) => Promise<unknown>,
 ): Promise<unknown> {
-  const { clock } = scope.run.runtime;
+  const { clock } = scope.run;
   const controller = new AbortController();
   return new Promise((resolve, reject) => {
     const onAbort = () => {

@@ -1,6 +1,7 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import { RunError } from '../errors/run-error';
+import { validateNumberOption } from '../reliability/validate-option';
 import type { HumanWaitRegistration } from '../run/human-waits';
 import { createEffectLogic } from './create-effect-logic';
 import type { EffectScope } from './effect-scope';
@@ -11,7 +12,10 @@ export interface HumanWaitOptions<TReply extends z.ZodType, TInput> {
   prompt: (input: TInput) => string;
   /** The shape of an acceptable reply; others are refused and the wait stays open. */
   reply: TReply;
-  /** After this long without a reply the wait fails with `human.timeout`. Survives restarts. */
+  /**
+   * After this long without a reply the wait fails with `human.timeout`. Survives restarts:
+   * a resume never extends it. Any length; a resting run's timer never keeps the process alive.
+   */
   timeoutMs?: number;
 }
 
@@ -24,10 +28,19 @@ export interface HumanWaitOptions<TReply extends z.ZodType, TInput> {
 export function humanWait<TReply extends z.ZodType, TInput = unknown>(
   options: HumanWaitOptions<TReply, TInput>,
 ): PromiseActorLogic<z.output<TReply>, TInput> {
+  if (options.timeoutMs !== undefined) {
+    validateNumberOption('humanWait', 'timeoutMs', options.timeoutMs, {
+      min: 0,
+      exclusiveMin: true,
+      max: Number.MAX_SAFE_INTEGER,
+      expected: 'a positive number of milliseconds, or leave it out to wait without a deadline',
+    });
+  }
   return createEffectLogic(
     { kind: 'human-wait', modelAliases: [], tools: [], blocksRest: false, schemas: [] },
     async (scope, input: TInput) => {
-      const { clock, events } = scope.run.runtime;
+      const { clock } = scope.run;
+      const { events } = scope.run.runtime;
       const prompt = options.prompt(input);
       const key = scope.nextKey('human');
       const recorded = scope.run.recordedWait(key);
@@ -75,7 +88,7 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
           },
           async () => {
             // After a restart the journal keeps the first deadline: a resume never extends a wait.
-            const recorded = await scope.run.runtime.checkpointer.getEffect(scope.threadId, key);
+            const recorded = await scope.run.readJournal(key);
             const deadline =
               (recorded?.meta?.deadline as number | undefined) ?? registration.deadline;
             if (deadline !== undefined) registration.deadline = deadline;
@@ -103,7 +116,7 @@ function untilReplied<T>(
   prompt: string,
   deadline: number | undefined,
 ): Promise<T> {
-  const { clock } = scope.run.runtime;
+  const { clock } = scope.run;
   return new Promise<T>((resolve, reject) => {
     let timer: unknown;
     const cleanup = () => {

@@ -1,8 +1,7 @@
 import { serializeError } from '../errors/agentchart-error';
 import { ReplayError } from '../ledger/replay-error';
-import { addEntryUsage } from '../ledger/usage-from-journal';
+import type { JournalEntry } from '../ledger/types';
 import { jsonEqual } from '../store/json-delta';
-import type { JournalEntry } from '../store/types';
 import type { EffectScope, JournaledStep } from './effect-scope';
 import { RecordedEffectError } from './recorded-effect-error';
 
@@ -38,8 +37,10 @@ export async function replayStep<T>(
     run.fail(error);
     throw error;
   }
-  addEntryUsage(run.state.usage, recorded);
-  run.timeline?.advanceTo(recorded.finishedAt ?? recorded.startedAt);
+  // The recorded step enters the replay's ledger (the replay's store keeps nothing): its
+  // usage is folded exactly as it was in the recorded run.
+  await run.appendJournal(recorded, undefined);
+  run.replay?.advanceTo(recorded.finishedAt ?? recorded.startedAt);
   if (recorded.status === 'completed') {
     run.runtime.events.emit('effect.replayed', threadId, { site, key, kind: step.kind });
     return { value: recorded.output as T, replayed: true };

@@ -1,17 +1,23 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
+import type { CallsModels } from '../agent/model-aliases';
 import { RunError } from '../errors/run-error';
 import type { ChatMessage } from '../model/types';
 import { extractJson } from '../output/extract-json';
-import type { ModelCallSettings } from '../pipeline/call-model';
+import type { ModelCallSettings } from '../pipeline/types';
+import { validateNumberOption } from '../reliability/validate-option';
 import { toJsonSchema } from '../tools/to-json-schema';
 import { createEffectLogic } from './create-effect-logic';
 import { initialMessages, type PromptFunction, type SystemPrompt } from './prompt';
 
 /** Options of {@link structuredCall}. */
-export interface StructuredCallOptions<TSchema extends z.ZodType, TInput> {
+export interface StructuredCallOptions<
+  TSchema extends z.ZodType,
+  TInput,
+  TModel extends string = string,
+> {
   /** The model alias given to `createAgent({ models })`. */
-  model: string;
+  model: TModel;
   /** The shape of the answer; the model's output is validated against it. */
   schema: TSchema;
   /** Name of the schema for providers' `json_schema` format. Default `output`. */
@@ -45,10 +51,28 @@ export interface StructuredCallOptions<TSchema extends z.ZodType, TInput> {
  * }).createMachine({ ... invoke: { src: 'classify', input: ({ context }) => context.tender } });
  * ```
  */
-export function structuredCall<TSchema extends z.ZodType, TInput = unknown>(
-  options: StructuredCallOptions<TSchema, TInput>,
-): PromiseActorLogic<z.output<TSchema>, TInput> {
+export function structuredCall<
+  TSchema extends z.ZodType,
+  TInput = unknown,
+  const TModel extends string = string,
+>(
+  options: StructuredCallOptions<TSchema, TInput, TModel>,
+): PromiseActorLogic<z.output<TSchema>, TInput> & CallsModels<TModel> {
   const { model, schema, schemaName = 'output', maxReasks = 2 } = options;
+  validateNumberOption('structuredCall', 'maxReasks', maxReasks, {
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    integer: true,
+    expected: 'a whole number of re-asks, 0 or more',
+  });
+  if (options.maxOutputTokens !== undefined) {
+    validateNumberOption('structuredCall', 'maxOutputTokens', options.maxOutputTokens, {
+      min: 1,
+      max: Number.MAX_SAFE_INTEGER,
+      integer: true,
+      expected: 'a whole number of tokens, at least 1',
+    });
+  }
   const jsonSchema = toJsonSchema(schema, `structuredCall "${schemaName}" schema`, 'output');
   return createEffectLogic(
     {

@@ -1,11 +1,13 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
+import type { CallsModels } from '../agent/model-aliases';
 import { capToolOutput } from '../budget/cap-tool-output';
 import { AgentchartError } from '../errors/agentchart-error';
 import { DefinitionError } from '../errors/definition-error';
 import { RunError } from '../errors/run-error';
-import type { ChatMessage, ToolCallRequest } from '../model/types';
-import type { ModelCallSettings } from '../pipeline/call-model';
+import type { ChatMessage, ChatResponse, ToolCallRequest } from '../model/types';
+import type { ModelCallSettings } from '../pipeline/types';
+import { validateNumberOption } from '../reliability/validate-option';
 import type { AnyTool } from '../tools/types';
 import { createEffectLogic } from './create-effect-logic';
 import type { EffectScope } from './effect-scope';
@@ -13,18 +15,23 @@ import { executeTool } from './execute-tool';
 import { initialMessages, type PromptFunction, type SystemPrompt } from './prompt';
 
 /** Options of {@link toolLoop}. */
-export interface ToolLoopOptions<TInput> {
+export interface ToolLoopOptions<TInput, TModel extends string = string> {
   /** The model alias given to `createAgent({ models })`. */
-  model: string;
+  model: TModel;
   tools: readonly AnyTool[];
   prompt: PromptFunction<TInput>;
   system?: SystemPrompt<TInput>;
   temperature?: number;
+  /**
+   * The most output tokens each model call may produce. Also what the run's `maxTokens` and
+   * `maxCostUsd` limits project each call with (see `RunLimits`).
+   */
+  maxOutputTokens?: number;
   /** Model calls the loop may make before it fails with `loop.step_limit`. Default 10. */
   maxSteps?: number;
-  /** Invalid tool calls (bad arguments, unknown tool) sent back before failing. Default 3. */
+  /** Invalid tool calls (bad arguments, unknown tool) sent back before failing; 0 fails on the first. Default 3. */
   maxInvalidCalls?: number;
-  /** The same tool with the same arguments this many times fails with `loop.repeated_call`. Default 3. */
+  /** The same tool with the same arguments this many times fails with `loop.repeated_call`. At least 2. Default 3. */
   maxRepeats?: number;
   /** The most tokens one tool result may take in the history; larger ones are cut with a marker. Default 8,000. */
   maxToolOutputTokens?: number;
@@ -55,10 +62,12 @@ export interface ToolLoopResult {
  * model with the zod issues, bounded); independent calls run in parallel, `unsafe` tools one
  * at a time; a step limit and repeated-call detection stop runaway loops.
  */
-export function toolLoop<TInput = unknown>(
-  options: ToolLoopOptions<TInput>,
-): PromiseActorLogic<ToolLoopResult, TInput> {
+export function toolLoop<TInput = unknown, const TModel extends string = string>(
+  options: ToolLoopOptions<TInput, TModel>,
+): PromiseActorLogic<ToolLoopResult, TInput> & CallsModels<TModel> {
   const { model, tools, maxSteps = 10, maxInvalidCalls = 3, maxRepeats = 3 } = options;
+  const maxToolOutputTokens = options.maxToolOutputTokens ?? 8_000;
+  checkLoopOptions({ ...options, maxSteps, maxInvalidCalls, maxRepeats, maxToolOutputTokens });
   const byName = new Map<string, AnyTool>();
   for (const tool of tools) {
     if (byName.has(tool.name)) {
@@ -76,7 +85,6 @@ export function toolLoop<TInput = unknown>(
   }));
   // Answers that call an unsafe tool are never served from the response cache.
   const toolEffects = Object.fromEntries(tools.map((tool) => [tool.name, tool.effect]));
-  const maxToolOutputTokens = options.maxToolOutputTokens ?? 8_000;
   return createEffectLogic(
     { kind: 'tool-loop', modelAliases: [model], tools, blocksRest: true, schemas: [] },
     async (scope, input: TInput) => {
@@ -92,9 +100,13 @@ export function toolLoop<TInput = unknown>(
             messages: [...messages],
             tools: definitions,
             ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+            ...(options.maxOutputTokens === undefined
+              ? {}
+              : { maxOutputTokens: options.maxOutputTokens }),
           },
           { ...options.modelCall, toolEffects },
         );
+        assertComplete(response, 'tool loop');
         if (response.toolCalls.length === 0) {
           messages.push({ role: 'assistant', content: response.content });
           return { content: response.content, messages, steps: step, toolCalls };
@@ -206,8 +218,12 @@ async function runCalls(
     if (planned.kind === 'invalid')
       return { ...base, content: JSON.stringify({ error: planned.message }) };
     try {
-      const output = await executeTool(scope, planned.tool, planned.input);
-      return { ...base, content: capped(JSON.stringify(output ?? null)) };
+      // The journal keeps the text the model reads, capped like the history, not the whole
+      // output: what a resume returns is what the model saw.
+      const content = await executeTool(scope, planned.tool, planned.input, {
+        present: (output) => capped(JSON.stringify(output ?? null)),
+      });
+      return { ...base, content: content as string };
     } catch (error) {
       // An ambiguous unsafe call goes to the chart (onError), never back to the model, which
       // could call the tool again under a new key and act twice.
@@ -241,4 +257,77 @@ function stableStringify(value: unknown): string {
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableStringify(item)}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/**
+ * Fails on an answer the loop cannot use as it is: a refusal, or one cut off at the output
+ * token limit (its tool calls or text may be incomplete).
+ */
+function assertComplete(response: ChatResponse, what: string): void {
+  if (response.finishReason === 'refusal' || response.refusal) {
+    throw new RunError('output.refused', {
+      message: `The model refused to answer in the ${what}: ${response.refusal ?? response.content}`,
+      details: { refusal: response.refusal ?? response.content },
+    });
+  }
+  if (response.finishReason === 'length') {
+    throw new RunError('output.truncated', {
+      message: `The model's answer in the ${what} was cut off at its output token limit; its text or tool calls may be incomplete. Raise maxOutputTokens or ask for less.`,
+      details: { output: response.content, toolCalls: response.toolCalls, usage: response.usage },
+    });
+  }
+}
+
+/** Refuses loop options that make no sense, at definition time. */
+function checkLoopOptions({
+  maxSteps,
+  maxInvalidCalls,
+  maxRepeats,
+  maxToolOutputTokens,
+  maxOutputTokens,
+}: {
+  maxSteps: number;
+  maxInvalidCalls: number;
+  maxRepeats: number;
+  maxToolOutputTokens: number;
+  maxOutputTokens?: number | undefined;
+}): void {
+  const whole = (min: number, what: string) => ({
+    min,
+    max: Number.MAX_SAFE_INTEGER,
+    integer: true,
+    expected: what,
+  });
+  validateNumberOption(
+    'toolLoop',
+    'maxSteps',
+    maxSteps,
+    whole(1, 'a whole number of model calls, at least 1'),
+  );
+  validateNumberOption(
+    'toolLoop',
+    'maxInvalidCalls',
+    maxInvalidCalls,
+    whole(0, 'a whole number, 0 or more (0 fails on the first invalid call)'),
+  );
+  validateNumberOption(
+    'toolLoop',
+    'maxRepeats',
+    maxRepeats,
+    whole(2, 'a whole number, at least 2 (the count at which a repeated call stops the loop)'),
+  );
+  validateNumberOption(
+    'toolLoop',
+    'maxToolOutputTokens',
+    maxToolOutputTokens,
+    whole(1, 'a whole number of tokens, at least 1'),
+  );
+  if (maxOutputTokens !== undefined) {
+    validateNumberOption(
+      'toolLoop',
+      'maxOutputTokens',
+      maxOutputTokens,
+      whole(1, 'a whole number of tokens, at least 1'),
+    );
+  }
 }

@@ -11,6 +11,7 @@ export type RunErrorCode =
   | 'tool.failed'
   | 'tool.timeout'
   | 'tool.unknown'
+  | 'tool.output_too_large'
   | 'loop.step_limit'
   | 'loop.repeated_call'
   | 'effect.aborted'
@@ -21,7 +22,10 @@ export type RunErrorCode =
   | 'agent.invalid_output'
   | 'run.not_found'
   | 'run.not_waiting'
-  | 'run.already_running';
+  | 'run.already_running'
+  | 'run.taken_over'
+  | 'run.limit_reached'
+  | 'agent.closed';
 
 /** Options for {@link RunError}. */
 export interface RunErrorOptions {

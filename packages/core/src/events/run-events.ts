@@ -1,4 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
+import { serializeError } from '../errors/agentchart-error';
 import type { RunEvent, RunEventListener, RunEventPayloads, RunEventType } from './types';
 
 type Emitter = EventEmitter<Record<string, (event: RunEvent) => void>>;
@@ -6,6 +7,10 @@ type Emitter = EventEmitter<Record<string, (event: RunEvent) => void>>;
 /**
  * The typed event stream of one agent (every run of it). Subscribers — the run log, CLI
  * progress, the viewer, the inspector bridge — listen here; the runtime only emits.
+ *
+ * Listeners are isolated: one that throws (or rejects) never breaks a run, a checkpoint or a
+ * paid answer. Its error is reported as a `listener.error` event, and — when nobody listens
+ * to those — as a process warning, so it is never silent.
  */
 export class RunEvents {
   readonly #emitter: Emitter = new EventEmitter();
@@ -17,15 +22,16 @@ export class RunEvents {
 
   /** Listens to one event type; returns a function that stops listening. */
   on<TType extends RunEventType>(type: TType, listener: RunEventListener<TType>): () => void {
-    const wrapped = listener as unknown as (event: RunEvent) => void;
-    this.#emitter.on(type, wrapped);
-    return () => this.#emitter.off(type, wrapped);
+    const isolated = this.#isolate(type, listener as unknown as (event: RunEvent) => unknown);
+    this.#emitter.on(type, isolated);
+    return () => this.#emitter.off(type, isolated);
   }
 
   /** Listens to every event; returns a function that stops listening. */
   onAny(listener: RunEventListener): () => void {
-    this.#emitter.on('*', listener);
-    return () => this.#emitter.off('*', listener);
+    const isolated = this.#isolate('*', listener as (event: RunEvent) => unknown);
+    this.#emitter.on('*', isolated);
+    return () => this.#emitter.off('*', isolated);
   }
 
   /** True when someone listens to `type`, so a caller can skip building a costly payload. */
@@ -43,5 +49,46 @@ export class RunEvents {
     const event = { type, threadId, at: this.#now(), ...payload } as unknown as RunEvent;
     this.#emitter.emit(type, event);
     this.#emitter.emit('*', event);
+  }
+
+  /**
+   * Reports something the run works around but the user should fix: an `agent.warning`
+   * event, or a process warning when nobody listens to those, so it is never silent.
+   */
+  warn(threadId: string, code: string, message: string): void {
+    if (this.isObserved('agent.warning')) {
+      this.emit('agent.warning', threadId, { code, message });
+      return;
+    }
+    process.emitWarning(message, { code: `AGENTCHART_${code.replace(/\W+/g, '_').toUpperCase()}` });
+  }
+
+  #isolate(type: string, listener: (event: RunEvent) => unknown): (event: RunEvent) => void {
+    return (event) => {
+      try {
+        const returned = listener(event);
+        if (returned && typeof (returned as Promise<unknown>).then === 'function') {
+          (returned as Promise<unknown>).then(undefined, (error: unknown) =>
+            this.#report(type, event, error),
+          );
+        }
+      } catch (error) {
+        this.#report(type, event, error);
+      }
+    };
+  }
+
+  #report(listenedTo: string, event: RunEvent, error: unknown): void {
+    const eventType = event.type;
+    // A failing listener of listener errors is not reported again: no loops.
+    if (eventType !== 'listener.error' && this.#emitter.listenerCount('listener.error') > 0) {
+      this.emit('listener.error', event.threadId, { eventType, error: serializeError(error) });
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.emitWarning(
+      `An agentchart event listener (of "${listenedTo}") threw while handling "${eventType}" for thread "${event.threadId}": ${message}. The run went on; fix the listener, or listen to "listener.error" to handle such errors yourself.`,
+      { code: 'AGENTCHART_LISTENER_ERROR' },
+    );
   }
 }

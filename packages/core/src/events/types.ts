@@ -1,6 +1,8 @@
 import type { BudgetLedger } from '../budget/types';
 import type { SerializedError } from '../errors/agentchart-error';
+import type { RunUsage } from '../ledger/types';
 import type { FinishReason, Usage } from '../model/types';
+import type { EndStatus } from '../run/types';
 
 /** What every run event carries. */
 export interface RunEventBase {
@@ -12,7 +14,8 @@ export interface RunEventBase {
 /** Payload of each event type, by name (noun-verb, as in DESIGN.md). */
 export interface RunEventPayloads {
   'run.start': { input: unknown; resumed: boolean };
-  'run.end': { status: string; error?: SerializedError };
+  /** The run ended; `usage` is its total, a fold over its journal. */
+  'run.end': { status: EndStatus; usage: RunUsage; error?: SerializedError };
   'state.enter': { state: string };
   'llm.call.start': {
     site: string;
@@ -65,7 +68,17 @@ export interface RunEventPayloads {
   'checkpoint.write': { version: number; bytes: number };
   'effect.replayed': { site: string; key: string; kind: string };
   'effect.ambiguous': { site: string; key: string; tool: string };
+  /** A model endpoint's circuit breaker changed state during one of this run's calls. */
   'breaker.change': { endpoint: string; from: string; to: string; reason: string };
+  /** A call moved on to the next model of its fallback chain. */
+  'llm.call.fallback': { site: string; callId: string; from: string; to: string; reason: string };
+  /**
+   * Something the run works around but you should fix (a model with no known context window,
+   * say). Reported once per cause; `code` is stable.
+   */
+  'agent.warning': { code: string; message: string };
+  /** A listener of `eventType` threw; the run went on. The error is reported here, once. */
+  'listener.error': { eventType: string; error: SerializedError };
 }
 
 /** Every event name. */

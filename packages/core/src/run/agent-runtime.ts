@@ -1,5 +1,4 @@
-import type { AnyStateMachine } from 'xstate';
-import type { RunLimits } from '../agent/types';
+import type { AnyStateMachine, InspectionEvent, Observer } from 'xstate';
 import type { TokenCounter } from '../budget/token-counter';
 import type { ContextBudgetOptions } from '../budget/types';
 import type { ResponseCache } from '../cache/create-response-cache';
@@ -8,9 +7,11 @@ import type { CostLedger } from '../cost/cost-ledger';
 import type { PriceTable } from '../cost/resolve-pricing';
 import type { RunEvents } from '../events/run-events';
 import type { ChatModel } from '../model/types';
+import type { ModelCallPipeline } from '../pipeline/types';
 import type { ModelCallPolicy } from '../reliability/types';
 import type { Checkpointer } from '../store/types';
 import type { TenantQuota } from '../tenancy/types';
+import type { RunLimits } from './types';
 
 /** What every run of one agent shares: services bound once by `createAgent`. */
 export interface AgentRuntime {
@@ -20,6 +21,8 @@ export interface AgentRuntime {
   machineVersion: string;
   models: ReadonlyMap<string, readonly ChatModel[]>;
   modelPolicy: ModelCallPolicy;
+  /** The model-call middleware chain every model call goes through, composed once. */
+  pipeline: ModelCallPipeline;
   checkpointer: Checkpointer;
   limits: RunLimits;
   clock: Clock;
@@ -35,4 +38,10 @@ export interface AgentRuntime {
   cache: ResponseCache | undefined;
   costLedger: CostLedger | undefined;
   quota: TenantQuota | undefined;
+  /** How long a run's lease on its thread lasts without a heartbeat. */
+  leaseTtlMs: number;
+  /** The most bytes one value may take in a journal row (see `capJournalValue`). */
+  maxJournalValueBytes: number;
+  /** Receives every run's XState inspection events (the inspector protocol). */
+  inspect: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
 }

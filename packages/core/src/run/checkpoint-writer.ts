@@ -10,6 +10,8 @@ export interface CheckpointWriterOptions {
   onFailure: (error: unknown) => void;
   /** The version of the last checkpoint already stored. */
   version: number;
+  /** Resolves when writing may begin (the run holds its thread's lease). */
+  ready?: Promise<void>;
 }
 
 /**
@@ -52,6 +54,7 @@ export class CheckpointWriter {
 
   async #drain(): Promise<void> {
     try {
+      await this.options.ready;
       while (this.#dirty) {
         this.#dirty = false;
         const checkpoint = this.options.build(this.#version + 1);

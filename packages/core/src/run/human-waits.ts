@@ -1,5 +1,5 @@
-import type { PendingHumanWait } from '../agent/types';
 import { RunError } from '../errors/run-error';
+import type { PendingHumanWait } from './types';
 
 /** A human wait registered by an effect and answered through the run. */
 export interface HumanWaitRegistration {

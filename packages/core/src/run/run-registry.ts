@@ -1,19 +1,19 @@
 import type { AnyActorRef } from 'xstate';
-import type { Run } from './run';
+import type { RunPort } from './run-port';
 
 /**
  * Effect actors find their run through the XState actor system they live in: one system per
  * run, shared by every child. A WeakMap keeps this free of globals that outlive runs.
  */
-const runsBySystem = new WeakMap<object, Run>();
+const runsBySystem = new WeakMap<object, RunPort>();
 
 /** Binds an actor system to the run that owns it. */
-export function registerRun(system: object, run: Run): void {
+export function registerRun(system: object, run: RunPort): void {
   runsBySystem.set(system, run);
 }
 
 /** The run an actor system belongs to, if it was started by an agent. */
-export function runOf(system: object): Run | undefined {
+export function runOf(system: object): RunPort | undefined {
   return runsBySystem.get(system);
 }
 

@@ -1,28 +1,36 @@
-import { type AnyActor, createActor, type EventObject, type Snapshot } from 'xstate';
-import type { LimitInfo, PendingHumanWait, RunOutcome } from '../agent/types';
+import { type AnyActor, type AnyActorRef, createActor, type EventObject } from 'xstate';
+import type { Clock } from '../clock/clock';
 import { type SerializedError, serializeError } from '../errors/agentchart-error';
 import { RunError } from '../errors/run-error';
+import { addRecordUsage, emptyUsage } from '../ledger/fold-usage';
+import type { JournalEntry, RunUsage } from '../ledger/types';
 import type {
   Checkpoint,
   CheckpointWriteResult,
   PendingDelayedEvent,
   RunState,
-  RunStatus,
 } from '../store/types';
 import type { AgentRuntime } from './agent-runtime';
 import { CheckpointWriter } from './checkpoint-writer';
 import { DelayedEvents } from './delayed-events';
 import { type HumanWaitRegistration, HumanWaits } from './human-waits';
-import { emptyUsage, reachedLimit } from './limits';
+import { holdProcessOpen, unrefTimer } from './keep-alive';
+import { LeaseKeeper } from './lease-keeper';
+import { runClock } from './run-clock';
 import { endedError, evictedError } from './run-errors';
+import { RunLifecycle, type RunPhase, storedStatusOf } from './run-lifecycle';
+import { type NextModelCall, RunLimitJudge } from './run-limits';
+import type { EffectHandle, RecordedWait, ReplayTimeline, RunPort } from './run-port';
 import { registerRun } from './run-registry';
 import { StateEnterEvents } from './state-enter-events';
+import type { EndStatus, LimitInfo, PendingHumanWait, RunOutcome } from './types';
+import { hasWorkInFlight } from './work-in-flight';
 
-export type { HumanWaitRegistration } from './human-waits';
-
-type AnySnapshot = Snapshot<unknown> & {
+type AnySnapshot = {
+  status: string;
   value?: unknown;
   output?: unknown;
+  children?: Record<string, AnyActorRef | undefined>;
   can?(event: EventObject): boolean;
 };
 
@@ -36,8 +44,8 @@ export interface RunOptions {
   snapshot?: unknown;
   /** The version of the last checkpoint already stored for this run (0 for none). */
   version: number;
-  /** This run's token, written with every checkpoint; journal writes are fenced on it. Default: a new id. */
-  owner?: string;
+  /** This run's token, written with every checkpoint; journal writes are fenced on it. */
+  owner: string;
   /**
    * `replay`: effects return what the journal recorded and never run; a step the journal
    * does not have fails the run with a ReplayError.
@@ -50,59 +58,64 @@ export interface RunOptions {
   recordedWaits?: ReadonlyMap<string, RecordedWait>;
   /** For a replay: the recording's clock. */
   replay?: ReplayTimeline;
+  /**
+   * True when the caller already holds the thread's lease for `owner` (a restore takes it
+   * before claiming the thread); otherwise the run takes it before it writes anything.
+   */
+  leaseHeld?: boolean;
 }
 
-/** A human wait as the journal has it when a run is restored. */
-export interface RecordedWait {
-  status: 'started' | 'completed' | 'failed';
-  deadline?: number;
-}
-
-/** How a replay follows the recorded run's time. */
-export interface ReplayTimeline {
-  /** When the recording last did anything: delayed events due later never fired in it. */
-  until: number;
-  /** Moves the replay's clock to a recorded step's time. */
-  advanceTo(at: number): void;
+/** One effect the run knows is running: its actor, and whether it is work in flight. */
+interface RunningEffect extends EffectHandle {
+  blocking: boolean;
 }
 
 /**
- * One thread's live execution: the XState actor, its effects, checkpoints, usage and limits.
- * Created by an agent; effects reach it through the actor system (see run-registry).
+ * One thread's live execution: the XState actor, its lifecycle (see {@link RunLifecycle}),
+ * checkpoints, lease, limits and the journal fold that is its usage. Effects reach it only
+ * through the {@link RunPort} it implements, found through the actor system (run-registry).
  */
-export class Run {
+export class Run implements RunPort {
   readonly actor: AnyActor;
-  readonly state: RunState;
-  /** Aborted when the run stops or reaches a limit: every effect's signal follows it. */
-  readonly stopSignal: AbortSignal;
+  readonly threadId: string;
+  readonly runtime: AgentRuntime;
   readonly owner: string;
-  readonly replaying: boolean;
-  /** Set in a replay: the recording's timeline. */
-  readonly timeline: ReplayTimeline | undefined;
-  /** True while a restored actor restarts its in-flight effects (same keys, not new ones). */
-  restoring = false;
-  activeEffects = 0;
+  readonly replay: ReplayTimeline | undefined;
+  /** The agent's clock, with every timer unref'd (see {@link runClock}). */
+  readonly clock: Clock;
   /** The error a run was failed with by the harness (a conflict, a replay miss), as thrown. */
   failure: unknown;
 
+  readonly #state: RunState;
+  readonly #lifecycle: RunLifecycle;
   readonly #stopController = new AbortController();
   readonly #writer: CheckpointWriter;
+  readonly #lease: LeaseKeeper;
+  /** Resolves once the run holds its thread's lease: nothing is written before. */
+  readonly #leaseReady: Promise<void>;
   readonly #waits: HumanWaits;
   readonly #stateEnters: StateEnterEvents;
   readonly #delayed: DelayedEvents;
+  readonly #limits: RunLimitJudge;
+  readonly #recordedWaits: ReadonlyMap<string, RecordedWait>;
+  readonly #effects = new Map<object, RunningEffect>();
   #rest: RunOutcome | undefined;
   #restListeners: ((outcome: RunOutcome) => void)[] = [];
   readonly #settledListeners: ((outcome: RunOutcome) => void)[] = [];
   #limit: LimitInfo | undefined;
   #error: SerializedError | undefined;
-  #evicted = false;
+  /** True while a restored actor restarts its in-flight effects (same keys, not new ones). */
+  #restoring = false;
   /** A restored actor reports its snapshot once when it starts: that is not a new macrostep. */
   #restoredStart = false;
-  readonly #recordedWaits: ReadonlyMap<string, RecordedWait>;
+  #releaseProcess: (() => void) | undefined;
+  #wallTimer: unknown;
+  #checkQueued = false;
+  readonly #watched = new WeakSet<AnyActorRef>();
 
   constructor(
-    readonly runtime: AgentRuntime,
-    readonly threadId: string,
+    runtime: AgentRuntime,
+    threadId: string,
     {
       state,
       snapshot,
@@ -111,32 +124,51 @@ export class Run {
       mode = 'live',
       recordedWaits = new Map(),
       replay,
+      leaseHeld = false,
     }: RunOptions,
   ) {
-    this.state = state;
-    this.timeline = replay;
+    this.runtime = runtime;
+    this.threadId = threadId;
+    this.#state = state;
+    this.replay = replay;
+    this.owner = owner;
     this.#recordedWaits = recordedWaits;
-    this.owner = owner ?? runtime.generateId();
-    this.replaying = mode === 'replay';
-    this.stopSignal = this.#stopController.signal;
+    this.#lifecycle = new RunLifecycle('starting', (from, to) => this.#onPhase(from, to));
+    this.#limits = new RunLimitJudge(runtime.limits, state.startedAt);
     this.#waits = new HumanWaits(threadId);
     this.#stateEnters = new StateEnterEvents(runtime.events, threadId);
+    this.#lease = new LeaseKeeper({
+      checkpointer: runtime.checkpointer,
+      threadId,
+      owner,
+      ttlMs: runtime.leaseTtlMs,
+      clock: runtime.clock,
+      onLost: (error) => this.#takenOver(error),
+    });
+    this.#leaseReady =
+      leaseHeld || mode === 'replay' ? Promise.resolve() : this.#lease.acquire(false);
+    // A lease refused is the run's failure, reported through its outcome.
+    this.#leaseReady.catch((error) => this.#failWith(error, false));
     this.#writer = new CheckpointWriter({
       checkpointer: runtime.checkpointer,
       build: (next) => this.#checkpointAt(next),
       onWritten: (checkpoint, result) => this.#onWritten(checkpoint, result),
-      onFailure: (error) => this.fail(error, { persist: false }),
+      onFailure: (error) => this.#failWith(error, false),
       version,
+      ready: this.#leaseReady,
     });
+    const clock = runClock(runtime);
+    this.clock = clock;
     this.actor = createActor(runtime.machine, {
       input: state.input,
-      clock: runtime.clock,
+      clock,
+      ...(runtime.inspect ? { inspect: runtime.inspect } : {}),
       ...(snapshot === undefined ? {} : { snapshot: snapshot as never }),
     });
-    this.#delayed = new DelayedEvents(this.actor, runtime.clock, runtime.generateId);
+    this.#delayed = new DelayedEvents(this.actor, clock, runtime.generateId);
     registerRun(this.actor.system, this);
     this.actor.subscribe({
-      next: (next) => this.#onSnapshot(next),
+      next: (next) => this.#onSnapshot(next as AnySnapshot),
       error: (error) => this.#onMachineError(error),
     });
   }
@@ -153,27 +185,51 @@ export class Run {
     };
   }
 
+  get phase(): RunPhase {
+    return this.#lifecycle.phase;
+  }
+
+  get tenantId(): string | undefined {
+    return this.#state.tenantId;
+  }
+
+  get usage(): Readonly<RunUsage> {
+    return this.#state.usage;
+  }
+
+  get maxJournalValueBytes(): number {
+    return this.runtime.maxJournalValueBytes;
+  }
+
+  /** True once the run left memory ({@link evict}): only its checkpoint holds it now. */
+  get evicted(): boolean {
+    return this.#lifecycle.phase === 'evicted';
+  }
+
   /**
    * Starts the actor. When restored, its in-flight effects restart under their old keys and
    * the stored delayed events are armed again with the time they had left.
    */
-  start(
-    options: boolean | { resumed: boolean; delayedEvents?: readonly PendingDelayedEvent[] },
-  ): void {
-    const { resumed, delayedEvents = [] } =
-      typeof options === 'boolean' ? { resumed: options } : options;
-    this.runtime.events.emit('run.start', this.threadId, { input: this.state.input, resumed });
-    this.restoring = resumed;
+  start({
+    resumed,
+    delayedEvents = [],
+  }: {
+    resumed: boolean;
+    delayedEvents?: readonly PendingDelayedEvent[];
+  }): void {
+    if (!this.#lifecycle.moveTo('running')) return;
+    this.runtime.events.emit('run.start', this.threadId, { input: this.#state.input, resumed });
+    this.#restoring = resumed;
     this.#restoredStart = resumed;
     try {
       this.actor.start();
     } finally {
-      this.restoring = false;
+      this.#restoring = false;
     }
-    if (this.#isEnded()) return;
+    if (this.#lifecycle.ended) return;
     this.#delayed.rearm(delayedEvents);
     // A restored snapshot that needs nothing more (all effects done, no timers) is at rest now.
-    if (resumed) this.#checkRest(this.actor.getSnapshot());
+    if (resumed) this.#checkRest();
   }
 
   /** The next time the run comes to rest. */
@@ -190,8 +246,7 @@ export class Run {
   /** Sends an event to the machine; the run is active again until its next rest. */
   send(event: EventObject): void {
     this.#assertLive(event.type);
-    this.#rest = undefined;
-    this.state.status = 'running';
+    this.#wake();
     this.actor.send(event);
   }
 
@@ -199,8 +254,7 @@ export class Run {
   reply(value: unknown, waitId?: string): void {
     this.#assertLive('human.reply');
     this.#waits.find(waitId).accept(value);
-    this.#rest = undefined;
-    this.state.status = 'running';
+    this.#wake();
   }
 
   /** Human waits pending now. */
@@ -208,12 +262,10 @@ export class Run {
     return this.#waits.list();
   }
 
-  /** Registers a human wait; returns the function that removes it. */
   addWait(wait: HumanWaitRegistration): () => void {
     return this.#waits.add(wait);
   }
 
-  /** The human wait `key` as the journal had it when this run was restored, if it was there. */
   recordedWait(key: string): RecordedWait | undefined {
     return this.#recordedWaits.get(key);
   }
@@ -229,27 +281,26 @@ export class Run {
 
   /** Stops the run and its effects; the outcome is `stopped` unless it had already ended. */
   async stop(): Promise<RunOutcome> {
-    if (this.#evicted) return this.result();
-    if (!this.#rest || this.state.status === 'waiting') {
-      this.#end('stopped');
-    }
+    this.#end('stopped');
     return this.result();
   }
 
   /**
-   * Drops a waiting run from memory: its effects and actor stop, its checkpoint stays as it
-   * is (`waiting`), and `agent.send()` or `agent.resume()` restores it later.
+   * Drops the run from memory: its effects and actor stop, its lease is given up, and its
+   * checkpoint stays as it is (`waiting`, or `running` for a run handed back mid-work), so
+   * `agent.send()` or `agent.resume()` — here or in another process — continues it later.
    */
   evict(): void {
-    if (this.state.status !== 'waiting' || !this.#rest || this.#evicted) return;
-    this.#evicted = true;
-    this.#stopController.abort(
-      new RunError('effect.aborted', {
-        message: `Run "${this.threadId}" was evicted from memory while waiting; its checkpoint keeps it.`,
-      }),
-    );
-    this.actor.stop();
+    const wasResting = this.#rest?.status === 'waiting';
+    if (!this.#lifecycle.moveTo('evicted')) return;
+    this.#abortEffects(`Run "${this.threadId}" was evicted from memory; its checkpoint keeps it.`);
     this.#waits.clear();
+    void this.#writer.flush().then(
+      () => this.#lease.release(),
+      () => undefined,
+    );
+    if (!wasResting)
+      this.#settleNow({ status: 'stopped', threadId: this.threadId, usage: this.#usageCopy() });
   }
 
   /** The outcome the run is resting in now, if it is at rest. */
@@ -257,33 +308,101 @@ export class Run {
     return this.#rest;
   }
 
-  /** True once {@link evict} dropped the run: only its checkpoint holds it now. */
-  get evicted(): boolean {
-    return this.#evicted;
+  // ---- the port effects use ------------------------------------------------------------
+
+  beginEffect(
+    site: string,
+    self: object,
+    actorSignal: AbortSignal,
+    blocking: boolean,
+  ): EffectHandle {
+    const { occurrences } = this.#state;
+    const next = occurrences[site] ?? 0;
+    // A restored actor restarts the effect that was running: same occurrence, same key.
+    const restarted = this.#restoring && next > 0;
+    if (!restarted) occurrences[site] = next + 1;
+    const key = `${site}#${restarted ? next - 1 : next}`;
+    // One controller linked to both signals by a listener each (removed when the effect
+    // settles): AbortSignal.any cost 4-6% of a step in the benchmarks.
+    const controller = new AbortController();
+    const stopSignal = this.#stopController.signal;
+    let unlink = () => {};
+    if (actorSignal.aborted) controller.abort(actorSignal.reason);
+    else if (stopSignal.aborted) controller.abort(stopSignal.reason);
+    else {
+      const onActorAbort = () => controller.abort(actorSignal.reason);
+      const onStop = () => controller.abort(stopSignal.reason);
+      actorSignal.addEventListener('abort', onActorAbort, { once: true });
+      stopSignal.addEventListener('abort', onStop, { once: true });
+      unlink = () => {
+        actorSignal.removeEventListener('abort', onActorAbort);
+        stopSignal.removeEventListener('abort', onStop);
+      };
+    }
+    const effect: RunningEffect = {
+      key,
+      signal: controller.signal,
+      // In a replay every effect holds the run until it replays; one the recording never
+      // finished (a wait still open) lets go then (see replayStep).
+      blocking: blocking || this.replay !== undefined,
+      setIdle: (idle) => {
+        effect.blocking = !idle;
+        if (idle) this.#queueCheck();
+      },
+      settle: () => {
+        unlink();
+        this.#effects.delete(self);
+        // A completed effect is followed by the machine's own macrostep (its done event); an
+        // aborted one (its state was left) is not, so the run looks for rest here.
+        if (controller.signal.aborted) this.#queueCheck();
+      },
+    };
+    this.#effects.set(self, effect);
+    return effect;
+  }
+
+  readJournal(key: string): Promise<JournalEntry | undefined> {
+    return this.runtime.checkpointer.getEffect(this.threadId, key);
+  }
+
+  async appendJournal(
+    entry: JournalEntry,
+    previous: JournalEntry['status'] | undefined,
+  ): Promise<void> {
+    try {
+      await this.#leaseReady;
+      if (!this.replay) await this.#lease.confirm();
+      await this.runtime.checkpointer.putEffect(entry, { owner: this.owner });
+    } catch (error) {
+      this.#failWith(error, false);
+      throw error;
+    }
+    addRecordUsage(this.#state.usage, entry, previous);
+  }
+
+  limitBeforeModelCall(next: NextModelCall): LimitInfo | undefined {
+    if (this.#limit && !this.#limits.wrappingUp) return this.#limit;
+    return this.#limits.beforeModelCall(this.#state.usage, this.runtime.clock.now(), next);
   }
 
   /**
-   * Ends the run as `failed` with an error of the harness, not of the chart: another process
-   * took the thread over, a checkpoint could not be written, a replay left the recorded path.
-   */
-  fail(error: unknown, { persist = true }: { persist?: boolean } = {}): void {
-    if (this.#isEnded()) return;
-    this.failure = error;
-    this.#error = serializeError(error);
-    this.#end('failed', error, persist);
-  }
-
-  /**
-   * Ends the run in the `limit` outcome — or, when the chart handles `limit.reached`, hands it
-   * the decision (e.g. summarise and finish) instead.
+   * Ends the run in the `limit` outcome — or, when the chart handles `limit.reached` (and has
+   * not had its wrap-up yet), hands it the decision and a grace to wrap up within.
    */
   reachLimit(limit: LimitInfo): void {
-    if (this.#isEnded()) return;
+    if (this.#lifecycle.ended) return;
     this.runtime.events.emit('limit.reached', this.threadId, { ...limit });
     const event = { type: 'limit.reached', ...limit };
-    const snapshot = this.actor.getSnapshot();
-    if (!this.#limit && snapshot.status === 'active' && snapshot.can?.(event)) {
+    const snapshot = this.actor.getSnapshot() as AnySnapshot;
+    if (
+      !this.#limits.wrappingUp &&
+      snapshot.status === 'active' &&
+      snapshot.can?.(event) &&
+      this.#lifecycle.moveTo('wrapping-up')
+    ) {
       this.#limit = limit;
+      this.#limits.startWrapUp(this.#state.usage, this.runtime.clock.now());
+      this.#armWallTimer();
       this.actor.send(event);
       return;
     }
@@ -291,60 +410,111 @@ export class Run {
     this.#end('limit');
   }
 
-  /** Checks the run's limits now; true when one is reached (then the run is ending). */
-  checkLimits(): boolean {
-    if (this.#limit) return true;
-    const limit = reachedLimit(
-      this.runtime.limits,
-      this.state.usage,
-      this.runtime.clock.now() - this.state.startedAt,
-    );
-    if (!limit) return false;
-    this.reachLimit(limit);
-    return true;
+  fail(error: unknown): void {
+    this.#failWith(error, true);
   }
 
-  /**
-   * Called by every effect when it settles. A completed effect is followed by the machine's
-   * own macrostep (its done event), which checks for rest; an aborted one (its state was
-   * exited) is not, so the check happens here.
-   */
-  effectSettled(aborted: boolean): void {
-    this.activeEffects--;
-    if (aborted && this.activeEffects === 0) {
-      queueMicrotask(() => {
-        if (!this.#isEnded() && !this.#rest) this.#checkRest(this.actor.getSnapshot());
-      });
+  // ---- inside the run --------------------------------------------------------------------
+
+  #onPhase(from: RunPhase, to: RunPhase): void {
+    this.#state.status = storedStatusOf(to);
+    const active = this.#lifecycle.active;
+    if (active && !this.#releaseProcess) {
+      this.#releaseProcess = holdProcessOpen();
+      this.#armWallTimer();
+      if (this.replay === undefined) this.#lease.start();
+    } else if (!active && this.#releaseProcess) {
+      this.#releaseProcess();
+      this.#releaseProcess = undefined;
+      this.#clearWallTimer();
     }
+    if (from === 'waiting' && this.#rest?.status === 'waiting') this.#rest = undefined;
+    if (this.#lifecycle.ended) this.#lease.stop();
+  }
+
+  /** A waiting run is given work again (an event, a reply). */
+  #wake(): void {
+    this.#rest = undefined;
+    this.#lifecycle.moveTo(this.#limits.wrappingUp ? 'wrapping-up' : 'running');
   }
 
   #onSnapshot(snapshot: AnySnapshot): void {
-    if (this.#evicted) return;
+    if (this.#lifecycle.ended) return;
     if (this.#restoredStart) {
       // The restored actor reporting its snapshot: not a macrostep, and nothing new to
       // store; `start()` checks for rest once the delayed events are armed again.
       this.#restoredStart = false;
       this.#stateEnters.observe(snapshot.value);
+      this.#watchChildren(snapshot);
       if (snapshot.status === 'done') this.#end('done');
       return;
     }
-    this.state.usage.steps++;
+    // A timer that fired or a wait that timed out gives a resting run work again.
+    if (this.#lifecycle.phase === 'waiting') this.#wake();
+    this.#state.usage.steps++;
     this.#stateEnters.observe(snapshot.value);
+    this.#watchChildren(snapshot);
     if (snapshot.status === 'done') {
       this.#end('done');
       return;
     }
-    if (snapshot.status !== 'active' || this.#isEnded()) return;
-    if (this.checkLimits()) return;
-    if (!this.#checkRest(snapshot)) this.#writer.request();
+    if (snapshot.status !== 'active') return;
+    if (this.#checkLimits()) return;
+    if (!this.#checkRest()) this.#writer.request();
+  }
+
+  /** A child machine took a step: it is part of the run's state, so it is stored too. */
+  #onChildStep(actor: AnyActorRef): void {
+    this.#watchChildren(actor.getSnapshot() as AnySnapshot);
+    if (this.#lifecycle.active) this.#queueCheck();
+  }
+
+  /**
+   * Subscribes to child machines not watched yet: their steps do not reach the root's
+   * observers, yet they are the run's state (stored in its checkpoint) and may end its work.
+   */
+  #watchChildren(snapshot: AnySnapshot): void {
+    if (!snapshot.children) return;
+    for (const child of Object.values(snapshot.children)) {
+      if (!child || this.#watched.has(child)) continue;
+      const childSnapshot = child.getSnapshot() as AnySnapshot & { machine?: unknown };
+      if (childSnapshot.machine === undefined) continue;
+      this.#watched.add(child);
+      child.subscribe({ next: () => this.#onChildStep(child), error: () => undefined });
+      this.#watchChildren(childSnapshot);
+    }
+  }
+
+  /** Looks for rest (and stores the state) once pending promise callbacks have run. */
+  #queueCheck(): void {
+    if (this.#checkQueued) return;
+    this.#checkQueued = true;
+    queueMicrotask(() => {
+      this.#checkQueued = false;
+      if (!this.#lifecycle.active || this.#restoredStart) return;
+      if (!this.#checkRest()) this.#writer.request();
+    });
+  }
+
+  #checkLimits(): boolean {
+    const limit = this.#limits.reached(this.#state.usage, this.runtime.clock.now());
+    if (!limit) return false;
+    this.reachLimit(limit);
+    return true;
   }
 
   /** Comes to rest as `waiting` when nothing is left to do; true when it did. */
-  #checkRest(snapshot: AnySnapshot): boolean {
-    if (snapshot.status !== 'active' || this.activeEffects > 0 || this.#hasNearTimer()) {
+  #checkRest(): boolean {
+    const snapshot = this.actor.getSnapshot() as AnySnapshot;
+    if (
+      snapshot.status !== 'active' ||
+      !this.#lifecycle.active ||
+      hasWorkInFlight(snapshot, (child) => this.#effects.get(child)?.blocking) ||
+      this.#hasNearTimer()
+    ) {
       return false;
     }
-    this.state.status = 'waiting';
+    if (!this.#lifecycle.moveTo('waiting')) return false;
     // The stored status says `waiting` too (a store can list waiting threads), and the rest
     // is reported only once that checkpoint is written.
     this.#writer.request();
@@ -352,30 +522,45 @@ export class Run {
       status: 'waiting',
       threadId: this.threadId,
       waits: this.waits(),
-      usage: { ...this.state.usage },
+      usage: this.#usageCopy(),
     });
     return true;
   }
 
   #onMachineError(error: unknown): void {
-    if (this.#evicted || this.#isEnded()) return;
+    if (this.#lifecycle.ended) return;
     this.#error = serializeError(error);
     this.#end('failed', error);
   }
 
-  #end(status: Exclude<RunStatus, 'running' | 'waiting'>, error?: unknown, persist = true): void {
-    if (this.#isEnded()) return;
-    this.state.status = status;
+  #failWith(error: unknown, persist: boolean): void {
+    if (this.#lifecycle.ended) return;
+    this.failure = error;
+    this.#error = serializeError(error);
+    this.#end('failed', error, persist);
+  }
+
+  /** Another owner took the thread: stop before the next effect, write nothing more. */
+  #takenOver(error: RunError): void {
+    if (!this.#lifecycle.moveTo('taken-over')) return;
+    this.failure = error;
+    this.#abortEffects(error.message, error);
+    this.#waits.clear();
+    this.#settleNow({
+      status: 'failed',
+      threadId: this.threadId,
+      error: error.toJSON(),
+      usage: this.#usageCopy(),
+    });
+  }
+
+  #end(status: EndStatus, error?: unknown, persist = true): void {
+    if (!this.#lifecycle.moveTo(status)) return;
     if (persist) this.#writer.request();
-    if (status !== 'done' && this.actor.getSnapshot().status === 'active') {
-      this.#stopController.abort(
-        new RunError('effect.aborted', { message: `Run "${this.threadId}" ended: ${status}.` }),
-      );
-      this.actor.stop();
-    }
-    const usage = { ...this.state.usage };
+    if (status !== 'done') this.#abortEffects(`Run "${this.threadId}" ended: ${status}.`);
+    const usage = this.#usageCopy();
     const base = { threadId: this.threadId, usage };
-    const snapshot = this.actor.getSnapshot();
+    const snapshot = this.actor.getSnapshot() as AnySnapshot;
     const outcome: RunOutcome =
       status === 'done'
         ? { ...base, status, output: snapshot.output }
@@ -384,7 +569,14 @@ export class Run {
           : status === 'limit'
             ? { ...base, status, limit: this.#limit! }
             : { ...base, status };
-    void this.#settle(outcome);
+    void this.#settle(outcome).then(() => this.#lease.release());
+  }
+
+  #abortEffects(message: string, reason?: unknown): void {
+    if (!this.#stopController.signal.aborted) {
+      this.#stopController.abort(reason ?? new RunError('effect.aborted', { message }));
+    }
+    if ((this.actor.getSnapshot() as AnySnapshot).status === 'active') this.actor.stop();
   }
 
   async #settle(outcome: RunOutcome): Promise<void> {
@@ -392,16 +584,26 @@ export class Run {
       await this.#writer.flush();
     } catch (error) {
       // A checkpoint that cannot be written must not be mistaken for a durable rest.
-      const failure = serializeError(error);
-      outcome = { status: 'failed', threadId: this.threadId, error: failure, usage: outcome.usage };
-      this.state.status = 'failed';
+      this.#lifecycle.moveTo('failed');
+      outcome = {
+        status: 'failed',
+        threadId: this.threadId,
+        error: serializeError(error),
+        usage: outcome.usage,
+      };
     }
-    if (outcome.status === 'waiting' && this.state.status !== 'waiting') return;
+    // A rest overtaken by new work (an event arrived while it was being stored) is no rest.
+    if (outcome.status === 'waiting' && this.#lifecycle.phase !== 'waiting') return;
+    this.#settleNow(outcome);
+  }
+
+  #settleNow(outcome: RunOutcome): void {
     if (this.#rest && this.#rest.status !== 'waiting') return;
     this.#rest = outcome;
     if (outcome.status !== 'waiting') {
       this.runtime.events.emit('run.end', this.threadId, {
         status: outcome.status,
+        usage: outcome.usage,
         ...(outcome.status === 'failed' ? { error: outcome.error } : {}),
       });
     }
@@ -420,9 +622,9 @@ export class Run {
       // The parts a run mutates are copied; `input` never changes after start. A deep clone
       // here cost ~17 µs a step (docs/performance.md); stores serialise what they keep.
       run: {
-        ...this.state,
-        occurrences: { ...this.state.occurrences },
-        usage: { ...this.state.usage },
+        ...this.#state,
+        occurrences: { ...this.#state.occurrences },
+        usage: this.#usageCopy(),
       },
       delayedEvents: this.#delayed.pending(),
       createdAt: this.runtime.clock.now(),
@@ -437,21 +639,40 @@ export class Run {
     });
   }
 
+  #armWallTimer(): void {
+    this.#clearWallTimer();
+    const deadline = this.#limits.deadline();
+    if (!deadline || this.replay) return;
+    const { clock } = this.runtime;
+    this.#wallTimer = clock.setTimeout(
+      () => {
+        this.#wallTimer = undefined;
+        if (this.#lifecycle.active) this.reachLimit(deadline.limit);
+      },
+      Math.max(0, deadline.at - clock.now()),
+    );
+    unrefTimer(this.#wallTimer);
+  }
+
+  #clearWallTimer(): void {
+    if (this.#wallTimer !== undefined) this.runtime.clock.clearTimeout(this.#wallTimer);
+    this.#wallTimer = undefined;
+  }
+
   #hasNearTimer(): boolean {
     const dueIn = this.#delayed.nextDueIn();
     if (dueIn === undefined) return false;
     // A replay rests only when no timer the recording saw fire is left.
-    if (this.timeline) return this.runtime.clock.now() + dueIn <= this.timeline.until;
+    if (this.replay) return this.runtime.clock.now() + dueIn <= this.replay.until;
     return dueIn < restTimerThresholdMs;
   }
 
-  #isEnded(): boolean {
-    const { status } = this.state;
-    return status === 'done' || status === 'failed' || status === 'limit' || status === 'stopped';
+  #usageCopy(): RunUsage {
+    return { ...this.#state.usage };
   }
 
   #assertLive(what: string): void {
-    if (this.#evicted) throw evictedError(this.threadId, what);
-    if (this.#isEnded()) throw endedError(this.threadId, this.state.status, what);
+    if (this.evicted) throw evictedError(this.threadId, what);
+    if (this.#lifecycle.ended) throw endedError(this.threadId, this.#lifecycle.phase, what);
   }
 }

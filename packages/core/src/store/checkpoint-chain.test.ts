@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyUsage } from '../run/limits';
+import { emptyUsage } from '../ledger/fold-usage';
 import { CheckpointChain, decodeChain } from './checkpoint-chain';
 import type { Checkpoint } from './types';
 

@@ -1,3 +1,4 @@
+import type { JournalEntry } from '../ledger/types';
 import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
 import type {
@@ -5,7 +6,6 @@ import type {
   Checkpointer,
   CheckpointSummary,
   CheckpointWriteResult,
-  JournalEntry,
   PutEffectOptions,
 } from './types';
 

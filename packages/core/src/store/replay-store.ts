@@ -1,5 +1,5 @@
+import type { JournalEntry } from '../ledger/types';
 import { MemoryCheckpointer } from './memory-checkpointer';
-import type { JournalEntry } from './types';
 
 /**
  * The store a replay runs on: the recorded thread's journal, read-only, and checkpoints kept

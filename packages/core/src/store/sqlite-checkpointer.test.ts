@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyUsage } from '../run/limits';
+import { emptyUsage } from '../ledger/fold-usage';
+import type { JournalEntry } from '../ledger/types';
 import { CheckpointError } from './checkpoint-error';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
-import type { Checkpoint, JournalEntry } from './types';
+import type { Checkpoint } from './types';
 
 let dir: string;
 const open: SqliteCheckpointer[] = [];

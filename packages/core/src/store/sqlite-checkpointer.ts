@@ -1,4 +1,5 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { JournalEntry } from '../ledger/types';
 import { CheckpointChain, decodeChain } from './checkpoint-chain';
 import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
@@ -15,7 +16,6 @@ import type {
   Checkpointer,
   CheckpointSummary,
   CheckpointWriteResult,
-  JournalEntry,
   PutEffectOptions,
   RunStatus,
 } from './types';

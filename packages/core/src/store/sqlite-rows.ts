@@ -1,6 +1,7 @@
+import type { JournalEntry } from '../ledger/types';
 import type { StoredStateRow } from './checkpoint-chain';
 import { CheckpointError } from './checkpoint-error';
-import type { Checkpoint, JournalEntry } from './types';
+import type { Checkpoint } from './types';
 
 /** A `checkpoints` row as `node:sqlite` returns it. */
 export interface CheckpointRow {

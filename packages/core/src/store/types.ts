@@ -1,30 +1,4 @@
-import type { SerializedError } from '../errors/agentchart-error';
-
-/** What kind of effect a journal entry records. */
-export type EffectKind = 'llm' | 'tool' | 'human' | 'agent';
-
-/**
- * One effect in a thread's journal: intent recorded before it runs, result after. A
- * `started` entry found on resume means the process died while the effect ran.
- */
-export interface JournalEntry {
-  threadId: string;
-  /** (effect site, occurrence, step within the effect): stable across crashes and resumes. */
-  key: string;
-  site: string;
-  kind: EffectKind;
-  effect: 'pure' | 'idempotent' | 'unsafe';
-  /** What ran: a model alias, a tool name, a wait's prompt. */
-  name: string;
-  status: 'started' | 'completed' | 'failed';
-  startedAt: number;
-  finishedAt?: number;
-  input?: unknown;
-  output?: unknown;
-  error?: SerializedError;
-  /** Extra facts per kind: a human wait's deadline, a model call's usage. */
-  meta?: Record<string, unknown>;
-}
+import type { JournalEntry, RunUsage } from '../ledger/types';
 
 /** What a run keeps beside XState's snapshot so it can resume exactly. */
 export interface RunState {
@@ -53,17 +27,6 @@ export interface RunState {
 
 /** Where a run is. */
 export type RunStatus = 'running' | 'waiting' | 'done' | 'failed' | 'limit' | 'stopped';
-
-/** What a run has consumed so far. */
-export interface RunUsage {
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  modelCalls: number;
-  toolCalls: number;
-  /** Macrosteps the machine has taken. */
-  steps: number;
-}
 
 /**
  * A delayed event XState had scheduled (an `after` timer, a delayed `sendTo`/`raise`). XState

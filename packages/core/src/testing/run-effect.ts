@@ -1,6 +1,7 @@
 import { type AnyActorLogic, assign, setup } from 'xstate';
 import { createAgent } from '../agent/create-agent';
-import type { AgentOptions, RunOutcome } from '../agent/types';
+import type { AgentOptions } from '../agent/types';
+import type { RunOutcome } from '../run/types';
 
 /**
  * Runs one effect actor logic inside a minimal agent (invoke → done | failed) and returns

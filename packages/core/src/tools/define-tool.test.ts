@@ -30,7 +30,7 @@ describe('defineTool', () => {
     expect(() => defineTool({ name: 'add', ...base, description: ' ' })).toThrow(
       /empty description/,
     );
-    expect(() => defineTool({ name: 'add', ...base, timeoutMs: 0 })).toThrow(/timeoutMs 0/);
+    expect(() => defineTool({ name: 'add', ...base, timeoutMs: 0 })).toThrow(/timeoutMs is 0/);
   });
 
   it('names the tool when its schema cannot become JSON Schema', () => {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { DefinitionError } from '../errors/definition-error';
+import { maxTimerMs, validateNumberOption } from '../reliability/validate-option';
 import { toJsonSchema } from './to-json-schema';
 import type { Tool, ToolOptions } from './types';
 
@@ -38,12 +39,11 @@ export function defineTool<TInput extends z.ZodType, TOutput extends z.ZodType>(
       `Tool "${name}" has an empty description. Say what it does and when to use it: the model reads it.`,
     );
   }
-  if (!(timeoutMs > 0)) {
-    throw new DefinitionError(
-      'definition.invalid_option',
-      `Tool "${name}" has timeoutMs ${timeoutMs}. Give a positive number of milliseconds.`,
-    );
-  }
+  validateNumberOption(`Tool "${name}"`, 'timeoutMs', timeoutMs, {
+    min: 0,
+    exclusiveMin: true,
+    expected: `a positive number of milliseconds up to ${maxTimerMs} (about 24.8 days): a timer cannot wait longer, and a tool with no timeout can hang its run forever`,
+  });
   return {
     kind: 'agentchart.tool',
     name,

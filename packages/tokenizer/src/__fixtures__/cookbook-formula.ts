@@ -1,4 +1,4 @@
-import type { ChatMessage, ToolDefinition } from '@agentchart/core';
+import type { ChatMessage, ToolDefinition } from '@agentchart/core/internal';
 
 /**
  * OpenAI's documented counting rules, transcribed from its cookbook ("How to count tokens

@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatRequest } from '@agentchart/core';
+import type { ChatMessage, ChatRequest } from '@agentchart/core/internal';
 
 /** A request and the prompt tokens a provider reports (or would report) for it. */
 export interface UsageFixture {

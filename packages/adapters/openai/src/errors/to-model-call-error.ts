@@ -1,4 +1,5 @@
-import { ModelCallError, type ModelErrorKind } from '@agentchart/core';
+import { ModelCallError } from '@agentchart/core';
+import type { ModelErrorKind } from '@agentchart/core/internal';
 import { type HeaderSource, parseRetryAfter } from './parse-retry-after';
 
 /** What the attempt knew when it failed, beyond the error itself. */

@@ -1,4 +1,5 @@
-import { type ChatRequest, ModelCallError } from '@agentchart/core';
+import { ModelCallError } from '@agentchart/core';
+import type { ChatRequest } from '@agentchart/core/internal';
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';

@@ -1,10 +1,5 @@
-import {
-  type ChatModel,
-  type ChatRequest,
-  DefinitionError,
-  type GenerateOptions,
-  type ModelMetadata,
-} from '@agentchart/core';
+import { type ChatModel, DefinitionError } from '@agentchart/core';
+import type { ChatRequest, GenerateOptions, ModelMetadata } from '@agentchart/core/internal';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { generateWithLangChain } from '../generate/generate-with-langchain';
 import { toLangChainMessages } from '../messages/to-langchain-messages';

@@ -1,4 +1,4 @@
-import type { ChatMessage, ToolCallRequest } from '@agentchart/core';
+import type { ChatMessage, ToolCallRequest } from '@agentchart/core/internal';
 import {
   AIMessage,
   type BaseMessage,

@@ -1,4 +1,4 @@
-import type { ChatMessage, ResponseFormat } from '@agentchart/core';
+import type { ChatMessage, ResponseFormat } from '@agentchart/core/internal';
 import { isStrictCompatible } from './strict-json-schema';
 
 /**

@@ -1,4 +1,5 @@
-import { DefinitionError, type ModelMetadata } from '@agentchart/core';
+import { DefinitionError } from '@agentchart/core';
+import type { ModelMetadata } from '@agentchart/core/internal';
 
 const m = (
   contextWindow: number,

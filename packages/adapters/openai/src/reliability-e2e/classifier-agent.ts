@@ -1,9 +1,5 @@
-import {
-  type ChatModel,
-  createAgent,
-  type ModelCallPolicy,
-  structuredCall,
-} from '@agentchart/core';
+import { type ChatModel, createAgent, structuredCall } from '@agentchart/core';
+import type { ModelCallPolicy } from '@agentchart/core/reliability';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 

@@ -1,11 +1,10 @@
-import {
-  type ChatModel,
-  type ChatRequest,
-  ModelCallError,
-  type ModelCallResult,
-  type ReliabilityEvent,
-  type ReliabilityPolicy,
-} from '@agentchart/core';
+import { type ChatModel, ModelCallError } from '@agentchart/core';
+import type { ChatRequest } from '@agentchart/core/internal';
+import type {
+  ModelCallResult,
+  ReliabilityEvent,
+  ReliabilityPolicy,
+} from '@agentchart/core/reliability';
 import type { OpenAITestServer } from '../testing/openai-test-server';
 import type { RecordedRequest } from '../testing/types';
 

@@ -1,9 +1,9 @@
+import { ModelCallError } from '@agentchart/core';
+import type { ModelErrorKind } from '@agentchart/core/internal';
 import {
   createReliabilityPolicy,
-  ModelCallError,
-  type ModelErrorKind,
   type ReliabilityPolicyOptions,
-} from '@agentchart/core';
+} from '@agentchart/core/reliability';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openAIChatModel } from '../openai/openai-chat-model';
 import { createOpenAITestServer } from '../testing/openai-test-server';

@@ -1,10 +1,9 @@
+import { ModelCallError, type RunOutcome } from '@agentchart/core';
 import {
   createReliabilityPolicy,
-  ModelCallError,
   type ReliabilityEvent,
   type ReliabilityPolicyOptions,
-  type RunOutcome,
-} from '@agentchart/core';
+} from '@agentchart/core/reliability';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openAIChatModel } from '../openai/openai-chat-model';
 import { createOpenAITestServer } from '../testing/openai-test-server';

@@ -1,4 +1,5 @@
-import { createReliabilityPolicy, type RunEvent } from '@agentchart/core';
+import type { RunEvent } from '@agentchart/core';
+import { createReliabilityPolicy } from '@agentchart/core/reliability';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openAIChatModel } from '../openai/openai-chat-model';
 import { createOpenAITestServer } from '../testing/openai-test-server';

@@ -1,0 +1,48 @@
+import type { AnyStateMachine, StateMachine } from 'xstate';
+import type { ChatModel } from '../model/types';
+
+/**
+ * A type-only mark on effect logic: the model aliases it calls. No value carries it; it lets
+ * `createAgent` check at compile time that every alias a machine's effects name is given.
+ */
+export interface CallsModels<TAlias extends string> {
+  readonly '~agentchart.models'?: TAlias;
+}
+
+/** The model aliases the effects registered in a machine's `setup({ actors })` call. */
+export type ModelAliasesOf<TMachine extends AnyStateMachine> =
+  TMachine extends StateMachine<
+    any,
+    any,
+    any,
+    infer TActor,
+    any,
+    any,
+    any,
+    any,
+    any,
+    any,
+    any,
+    any,
+    any,
+    any,
+    any
+  >
+    ? TActor extends { logic: infer TLogic }
+      ? AliasesOfLogic<TLogic>
+      : never
+    : never;
+
+type AliasesOfLogic<TLogic> =
+  TLogic extends CallsModels<infer TAlias> ? (string extends TAlias ? never : TAlias) : never;
+
+/** One model, or a fallback chain tried in order. */
+export type ModelOrChain = ChatModel | readonly ChatModel[];
+
+/**
+ * The `models` an agent of `TMachine` needs: a model for every alias its effects name (a
+ * misspelt alias is a missing property), and any others you like.
+ */
+export type ModelsFor<TMachine extends AnyStateMachine> = {
+  [TAlias in ModelAliasesOf<TMachine>]: ModelOrChain;
+} & Record<string, ModelOrChain>;

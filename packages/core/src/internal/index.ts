@@ -1,0 +1,88 @@
+/**
+ * @module @agentchart/core/internal
+ * For authors of model adapters, stores and effects — not for writing agents. What is here
+ * may change between minor versions.
+ */
+export { machineVersionOf } from '../agent/inspect-machine';
+export type { CallsModels, ModelAliasesOf } from '../agent/model-aliases';
+export {
+  type Clock,
+  type IdGenerator,
+  type Random,
+  randomId,
+  sleep,
+  systemClock,
+  systemRandom,
+} from '../clock/clock';
+export { createEffectLogic, effectSpecOf } from '../effects/create-effect-logic';
+export type { EffectScope, JournaledStep } from '../effects/effect-scope';
+export type { PromptFunction, SystemPrompt } from '../effects/prompt';
+export { RecordedEffectError } from '../effects/recorded-effect-error';
+export type { EffectLogicKind, EffectSpec } from '../effects/types';
+export {
+  type AgentchartErrorOptions,
+  type SerializedError,
+  serializeError,
+} from '../errors/agentchart-error';
+export type { DefinitionErrorCode } from '../errors/definition-error';
+export type { RunErrorCode, RunErrorOptions } from '../errors/run-error';
+export { RunEvents } from '../events/run-events';
+export type { RunEventBase, RunEventListener, RunEventPayloads } from '../events/types';
+export { capJournalValue, type OmittedValue } from '../ledger/cap-journal-value';
+export { addRecordUsage, emptyUsage, usageFromJournal } from '../ledger/fold-usage';
+export type { RecordedModelCall } from '../ledger/recorded-model-call';
+export { ReplayError, type ReplayErrorCode } from '../ledger/replay-error';
+export type { EffectKind, JournalEntry } from '../ledger/types';
+export {
+  isRetryableModelErrorKind,
+  type ModelCallErrorOptions,
+  type ModelErrorKind,
+} from '../model/model-call-error';
+export type {
+  ChatMessage,
+  ChatRequest,
+  ChatResponse,
+  FinishReason,
+  GenerateOptions,
+  ModelMetadata,
+  ModelPricing,
+  ResponseFormat,
+  ToolCallRequest,
+  ToolDefinition,
+  Usage,
+} from '../model/types';
+export { type ExtractJsonResult, extractJson } from '../output/extract-json';
+export type {
+  ModelCall,
+  ModelCallNext,
+  ModelCallOutcome,
+  ModelCallPipeline,
+  ModelCallSettings,
+} from '../pipeline/types';
+export { type RunPhase, runTransitions } from '../run/run-lifecycle';
+export type { EndStatus, WrapUpGrace } from '../run/types';
+export type { CheckpointErrorCode } from '../store/checkpoint-error';
+export { conflictMessage, fencedMessage } from '../store/conflict-messages';
+export type { MemoryCheckpointerOptions } from '../store/memory-checkpointer';
+export type { SqliteCheckpointerOptions, StoredThread } from '../store/sqlite-checkpointer';
+export type { SqliteSynchronous } from '../store/sqlite-database';
+export type {
+  AcquireLeaseOptions,
+  Checkpoint,
+  CheckpointSummary,
+  CheckpointWriteResult,
+  PendingDelayedEvent,
+  PutEffectOptions,
+  RenewLeaseOptions,
+  RunState,
+  RunStatus,
+  ThreadLease,
+} from '../store/types';
+export { toJsonSchema } from '../tools/to-json-schema';
+export type {
+  ReconcileResult,
+  ToolExecuteContext,
+  ToolInputFrom,
+  ToolOptions,
+  ToolOutputFrom,
+} from '../tools/types';

@@ -1,0 +1,77 @@
+import { applyContextBudget } from '../budget/apply-context-budget';
+import { createSummariser } from '../budget/create-summariser';
+import type { TokenCounter } from '../budget/token-counter';
+import type { ContextBudgetOptions } from '../budget/types';
+import type { ChatModel, ModelMetadata } from '../model/types';
+import type { ModelCallMiddleware } from './types';
+
+/**
+ * The window assumed for a model whose metadata names none (a local model, a name the
+ * adapter does not know): small enough that no current chat model is overrun by it. The run
+ * reports the assumption with an `agent.warning` event; give the model its real
+ * `metadata.contextWindow` to lift it.
+ */
+export const assumedContextWindow = 8_192;
+
+/** What the budget step needs from its agent. */
+export interface BudgetStepOptions {
+  tokenCounterFor(model: ChatModel): TokenCounter;
+  budget: ContextBudgetOptions | undefined;
+  summariserModel: string | undefined;
+}
+
+/**
+ * Plans every request against the primary model's window before anything else happens:
+ * sections counted, the state's strategy applied when over, the request never sent over
+ * the window. History compression runs on the summariser model as its own journaled call.
+ * It runs before the journal step, on every resume too: planning is deterministic, and the
+ * summary comes back from the journal rather than being paid for again.
+ */
+export function budgetStep({
+  tokenCounterFor,
+  budget,
+  summariserModel,
+}: BudgetStepOptions): ModelCallMiddleware {
+  const warned = new WeakSet<ChatModel>();
+  return {
+    name: 'budget',
+    async call(call, next) {
+      const { scope, alias, request, settings } = call;
+      const primary = call.models[0]!;
+      const metadata = metadataOf(primary);
+      if (!primary.metadata?.contextWindow && !warned.has(primary)) {
+        warned.add(primary);
+        scope.run.runtime.events.warn(
+          scope.threadId,
+          'model.unknown_context_window',
+          `Model "${primary.modelName}" (${primary.endpoint}) has no known context window; requests to it are planned against an assumed ${assumedContextWindow} tokens and never sent over it. Give the model its real window (metadata: { contextWindow }) to use more of it.`,
+        );
+      }
+      const { request: sent, ledger } = await applyContextBudget({
+        request,
+        model: { modelName: primary.modelName, metadata },
+        counter: tokenCounterFor(primary),
+        budget: { ...budget, ...settings.budget },
+        ...(settings.context ? { context: settings.context } : {}),
+        ...(summariserModel && summariserModel !== alias
+          ? {
+              summarise: createSummariser({
+                // The summary must itself fit: keep its head and tail rather than recurse.
+                call: (summaryRequest) =>
+                  scope.callModel(summariserModel, summaryRequest, {
+                    budget: { strategies: ['keep-head-and-tail'] },
+                  }),
+              }),
+            }
+          : {}),
+      });
+      return next({ ...call, request: sent, ...(ledger ? { ledger } : {}) });
+    },
+  };
+}
+
+/** The model's metadata, with the assumed window when it names none. */
+function metadataOf(model: ChatModel): ModelMetadata {
+  if (model.metadata?.contextWindow) return model.metadata;
+  return { ...model.metadata, contextWindow: assumedContextWindow };
+}

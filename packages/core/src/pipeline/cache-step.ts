@@ -1,0 +1,28 @@
+import type { ResponseCache } from '../cache/create-response-cache';
+import type { ModelCallMiddleware, ModelCallOutcome } from './types';
+
+/**
+ * Serves a repeated request from the agent's response cache: no model call, nothing billed.
+ * Answers that call `unsafe` tools, refusals and truncated answers are never stored.
+ */
+export function cacheStep(cache: ResponseCache): ModelCallMiddleware {
+  return {
+    name: 'cache',
+    async call(call, next) {
+      const primary = call.models[0]!;
+      let made: ModelCallOutcome | undefined;
+      const { response, hit } = await cache.call({
+        model: primary.endpoint,
+        request: call.request,
+        cache: call.settings.cache ?? true,
+        ...(call.settings.toolEffects ? { toolEffects: call.settings.toolEffects } : {}),
+        execute: async () => {
+          made = await next(call);
+          return made.response;
+        },
+      });
+      if (!hit && made) return made;
+      return { response, model: primary.modelName, attempts: 0, costUsd: 0, cached: true };
+    },
+  };
+}

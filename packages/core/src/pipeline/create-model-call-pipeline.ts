@@ -1,0 +1,58 @@
+import type { TokenCounter } from '../budget/token-counter';
+import type { ContextBudgetOptions } from '../budget/types';
+import type { ResponseCache } from '../cache/create-response-cache';
+import type { CostLedger } from '../cost/cost-ledger';
+import type { PriceTable } from '../cost/resolve-pricing';
+import type { ChatModel } from '../model/types';
+import type { ModelCallPolicy } from '../reliability/types';
+import type { TenantQuota } from '../tenancy/types';
+import { accountingStep } from './accounting-step';
+import { budgetStep } from './budget-step';
+import { cacheStep } from './cache-step';
+import { composePipeline } from './compose-pipeline';
+import { journalStep } from './journal-step';
+import { limitsStep } from './limits-step';
+import { policyCall } from './policy-call';
+import { telemetryStep } from './telemetry-step';
+import type { ModelCallMiddleware, ModelCallPipeline } from './types';
+
+/** What {@link createModelCallPipeline} builds the chain from: the agent's services. */
+export interface ModelCallPipelineOptions {
+  policy: ModelCallPolicy;
+  tokenCounterFor(model: ChatModel): TokenCounter;
+  budget: ContextBudgetOptions | undefined;
+  summariserModel: string | undefined;
+  prices: PriceTable | undefined;
+  quota: TenantQuota | undefined;
+  costLedger: CostLedger | undefined;
+  cache: ResponseCache | undefined;
+  /** The user's middleware, run between the run's accounting and the response cache. */
+  middleware: readonly ModelCallMiddleware[];
+}
+
+/**
+ * The one path of a model call, each concern its own step:
+ *
+ * budget → journal → limits & quota → telemetry → accounting → user middleware (guards)
+ * → response cache → reliability policy → the model's adapter.
+ *
+ * The journal step encloses everything that must not happen twice: on resume a recorded
+ * outcome returns before limits, cache or policy are consulted. Telemetry and accounting
+ * wrap the cache and the policy so they see the final outcome — one logical call, its cost,
+ * its retries — not each attempt.
+ */
+export function createModelCallPipeline(options: ModelCallPipelineOptions): ModelCallPipeline {
+  const { policy, prices, quota, costLedger, cache, middleware } = options;
+  return composePipeline(
+    [
+      budgetStep(options),
+      journalStep(),
+      limitsStep({ prices, quota }),
+      telemetryStep(),
+      accountingStep({ prices, quota, costLedger }),
+      ...middleware,
+      ...(cache ? [cacheStep(cache)] : []),
+    ],
+    policyCall(policy),
+  );
+}

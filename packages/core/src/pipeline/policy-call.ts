@@ -1,0 +1,31 @@
+import type { ModelCallPolicy } from '../reliability/types';
+import type { ModelCall, ModelCallOutcome } from './types';
+
+/**
+ * The end of the pipeline: the call goes to the agent's reliability policy (retries,
+ * deadline, breakers, rate limits, fallback models), which calls the adapter.
+ */
+export function policyCall(policy: ModelCallPolicy) {
+  return async (call: ModelCall): Promise<ModelCallOutcome> => {
+    const { scope, callId, ledger } = call;
+    const { events } = scope.run.runtime;
+    const { threadId, site } = scope;
+    const result = await policy.call({
+      models: call.models,
+      request: call.request,
+      signal: scope.signal,
+      ...(ledger ? { estimatedInputTokens: ledger.inputTokens } : {}),
+      onToken: events.isObserved('llm.token')
+        ? (delta) => events.emit('llm.token', threadId, { callId, delta })
+        : undefined,
+      onRetry: (info) => events.emit('llm.call.retry', threadId, { site, callId, ...info }),
+    });
+    return {
+      response: result.response,
+      model: result.model.modelName,
+      attempts: result.attempts,
+      costUsd: 0,
+      cached: false,
+    };
+  };
+}

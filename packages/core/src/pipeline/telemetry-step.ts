@@ -1,0 +1,52 @@
+import { serializeError } from '../errors/agentchart-error';
+import type { ModelCallMiddleware } from './types';
+
+/**
+ * Reports every call that is really made (not one answered from the journal on resume) on
+ * the run's event stream: the budget ledger, `llm.call.start`, then `llm.call.end` with
+ * tokens, cost, latency, retries and cache hit — or `llm.call.error`.
+ */
+export function telemetryStep(): ModelCallMiddleware {
+  return {
+    name: 'telemetry',
+    async call(call, next) {
+      const { scope, callId, ledger } = call;
+      const { events } = scope.run.runtime;
+      const { clock } = scope.run;
+      const { threadId, site } = scope;
+      const primary = call.models[0]!;
+      if (ledger) events.emit('budget.ledger', threadId, { site, callId, ledger });
+      events.emit('llm.call.start', threadId, {
+        site,
+        callId,
+        model: primary.modelName,
+        endpoint: primary.endpoint,
+        inputHash: call.requestHash ?? '',
+      });
+      const started = clock.now();
+      try {
+        const outcome = await next(call);
+        events.emit('llm.call.end', threadId, {
+          site,
+          callId,
+          model: outcome.model,
+          usage: outcome.response.usage,
+          latencyMs: clock.now() - started,
+          costUsd: outcome.costUsd,
+          finishReason: outcome.response.finishReason,
+          cached: outcome.cached,
+          retries: Math.max(0, outcome.attempts - 1),
+        });
+        return outcome;
+      } catch (error) {
+        events.emit('llm.call.error', threadId, {
+          site,
+          callId,
+          model: primary.modelName,
+          error: serializeError(error),
+        });
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import type { BudgetLedger, ContextBudgetOptions, ContextInput } from '../budget/types';
+import type { EffectScope } from '../effects/effect-scope';
+import type { RecordedModelCall } from '../ledger/recorded-model-call';
+import type { ChatModel, ChatRequest } from '../model/types';
+import type { ToolEffect } from '../tools/types';
+
+/** Per-call settings an effect passes along with its request. */
+export interface ModelCallSettings {
+  /** This call's budget, over the agent's (e.g. a state that may cut the user's input). */
+  budget?: ContextBudgetOptions;
+  /** The request's sections, when the effect built them; otherwise they are inferred. */
+  context?: ContextInput;
+  /** `false` skips the agent's response cache for this call. Default true. */
+  cache?: boolean;
+  /** The effects of the tools the request offers: answers calling `unsafe` ones are never cached. */
+  toolEffects?: Readonly<Record<string, ToolEffect>>;
+}
+
+/**
+ * One model call on its way through the pipeline. Middleware passes it on with `next`,
+ * changed where it owns a concern (the budget step fits `request` to the window and sets
+ * `ledger`; the journal step sets `callId`).
+ */
+export interface ModelCall {
+  /** The calling effect: its run port, abort signal and journal. */
+  readonly scope: EffectScope;
+  /** The model alias the effect asked for. */
+  readonly alias: string;
+  /** The alias's models: the primary first, then its fallbacks. */
+  readonly models: readonly ChatModel[];
+  readonly request: ChatRequest;
+  readonly settings: ModelCallSettings;
+  /** The journal key of this call; empty until the journal step has allocated it. */
+  readonly callId: string;
+  /** The context budget's ledger for the request as sent; absent before the budget step. */
+  readonly ledger?: BudgetLedger;
+  /** A short hash of the request as sent, recorded so a replay can tell it changed. */
+  readonly requestHash?: string;
+}
+
+/** What a model call comes back with: the journal records exactly this. */
+export type ModelCallOutcome = RecordedModelCall;
+
+/** Passes a call to the rest of the pipeline. */
+export type ModelCallNext = (call: ModelCall) => Promise<ModelCallOutcome>;
+
+/**
+ * One concern of the model-call pipeline, in its own module: it may change the call, refuse
+ * it, answer it itself (a cache) or observe what comes back. Users add theirs with
+ * `createAgent({ middleware })`; they run inside the journal and the run's limits, before
+ * the response cache and the reliability policy.
+ *
+ * @example
+ * ```ts
+ * const noSecrets: ModelCallMiddleware = {
+ *   name: 'no-secrets',
+ *   async call(call, next) {
+ *     const outcome = await next(call);
+ *     if (outcome.response.content.includes('sk-')) throw new Error('the answer leaks a key');
+ *     return outcome;
+ *   },
+ * };
+ * ```
+ */
+export interface ModelCallMiddleware {
+  readonly name: string;
+  call(call: ModelCall, next: ModelCallNext): Promise<ModelCallOutcome>;
+}
+
+/** The composed chain: a model call in, its outcome out. */
+export type ModelCallPipeline = (call: ModelCall) => Promise<ModelCallOutcome>;

@@ -1,0 +1,32 @@
+/**
+ * Keeps the host process alive while some run is working, and only then. Every timer a run
+ * arms (wait deadlines, `after` delays, heartbeats) is unref'd, so a process whose runs all
+ * rest — waiting on a human for a day, say — exits by itself; a run at work holds one shared
+ * handle so a backoff or a slow tool does not let the process end under it.
+ */
+let holders = 0;
+let handle: ReturnType<typeof setInterval> | undefined;
+
+/** Holds the process open until the returned function is called (once). */
+export function holdProcessOpen(): () => void {
+  holders++;
+  // The longest interval Node accepts; it never needs to fire.
+  handle ??= setInterval(() => {}, 2 ** 31 - 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    holders--;
+    if (holders === 0 && handle !== undefined) {
+      clearInterval(handle);
+      handle = undefined;
+    }
+  };
+}
+
+/** Lets a timer handle from `setTimeout` (or a clock wrapping it) not keep the process alive. */
+export function unrefTimer(timer: unknown): void {
+  if (timer && typeof (timer as { unref?: unknown }).unref === 'function') {
+    (timer as { unref(): void }).unref();
+  }
+}

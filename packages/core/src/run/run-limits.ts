@@ -1,0 +1,141 @@
+import type { RunUsage } from '../ledger/types';
+import type { ModelPricing } from '../model/types';
+import type { LimitInfo, RunLimits, WrapUpGrace } from './types';
+
+/** What the next model call may use at most. */
+export interface NextModelCall {
+  inputTokens: number;
+  /** The request's output cap, or the output the budget reserves when it has none. */
+  maxOutputTokens: number;
+  pricing: ModelPricing | undefined;
+}
+
+const defaultWrapUp: Required<WrapUpGrace> = {
+  maxModelCalls: 1,
+  maxSteps: 25,
+  maxWallTimeMs: 60_000,
+};
+
+/** Where a wrap-up started: what the run had used when its limit was reached. */
+interface WrapUpStart {
+  usage: RunUsage;
+  at: number;
+  grace: Required<WrapUpGrace>;
+}
+
+/**
+ * A run's limits as one judge: before the wrap-up, the {@link RunLimits}; during it (the
+ * chart handles `limit.reached`), only the {@link WrapUpGrace}, counted from the moment the
+ * limit was reached — the wrap-up's own calls are what the grace is for.
+ */
+export class RunLimitJudge {
+  #wrapUp: WrapUpStart | undefined;
+
+  constructor(
+    private readonly limits: RunLimits,
+    private readonly startedAt: number,
+  ) {}
+
+  /** True once {@link startWrapUp} was called. */
+  get wrappingUp(): boolean {
+    return this.#wrapUp !== undefined;
+  }
+
+  /** Starts counting the grace from `usage` at `now`. */
+  startWrapUp(usage: RunUsage, now: number): void {
+    this.#wrapUp = {
+      usage: { ...usage },
+      at: now,
+      grace: { ...defaultWrapUp, ...this.limits.wrapUp },
+    };
+  }
+
+  /** When the run (or its wrap-up) must end by the clock, if a time limit is set. */
+  deadline(): { at: number; limit: LimitInfo } | undefined {
+    if (this.#wrapUp) {
+      const { at, grace } = this.#wrapUp;
+      const max = grace.maxWallTimeMs;
+      return {
+        at: at + max,
+        limit: { limit: 'maxWallTimeMs', value: max, max, duringWrapUp: true },
+      };
+    }
+    const max = this.limits.maxWallTimeMs;
+    if (max === undefined) return undefined;
+    return { at: this.startedAt + max, limit: { limit: 'maxWallTimeMs', value: max, max } };
+  }
+
+  /** The first limit `usage` has reached at `now`, if any. */
+  reached(usage: RunUsage, now: number): LimitInfo | undefined {
+    if (this.#wrapUp) {
+      const { usage: base, at, grace } = this.#wrapUp;
+      return first(
+        [
+          ['maxSteps', usage.steps - base.steps, grace.maxSteps],
+          ['maxModelCalls', usage.modelCalls - base.modelCalls, grace.maxModelCalls, true],
+          ['maxWallTimeMs', now - at, grace.maxWallTimeMs],
+        ],
+        true,
+      );
+    }
+    const { limits } = this;
+    return first(
+      [
+        ['maxSteps', usage.steps, limits.maxSteps],
+        ['maxModelCalls', usage.modelCalls, limits.maxModelCalls],
+        ['maxTokens', usage.inputTokens + usage.outputTokens, limits.maxTokens],
+        ['maxCostUsd', usage.costUsd, limits.maxCostUsd],
+        ['maxWallTimeMs', now - this.startedAt, limits.maxWallTimeMs],
+      ],
+      false,
+    );
+  }
+
+  /**
+   * The limit the next model call would cross if it used all it may, checked before it is
+   * sent so a run stops at its budget instead of one call past it.
+   */
+  beforeModelCall(usage: RunUsage, now: number, next: NextModelCall): LimitInfo | undefined {
+    const reached = this.reached(usage, now);
+    if (reached) return reached;
+    if (this.#wrapUp) {
+      const { usage: base, grace } = this.#wrapUp;
+      const calls = usage.modelCalls - base.modelCalls + 1;
+      return calls > grace.maxModelCalls
+        ? { limit: 'maxModelCalls', value: calls, max: grace.maxModelCalls, duringWrapUp: true }
+        : undefined;
+    }
+    const { limits } = this;
+    const tokens = usage.inputTokens + usage.outputTokens + next.inputTokens + next.maxOutputTokens;
+    if (limits.maxTokens !== undefined && tokens > limits.maxTokens) {
+      return { limit: 'maxTokens', value: tokens, max: limits.maxTokens };
+    }
+    if (limits.maxCostUsd !== undefined && next.pricing) {
+      const cost =
+        usage.costUsd +
+        (next.inputTokens * next.pricing.inputPerMillion +
+          next.maxOutputTokens * next.pricing.outputPerMillion) /
+          1e6;
+      if (cost > limits.maxCostUsd) {
+        return { limit: 'maxCostUsd', value: cost, max: limits.maxCostUsd };
+      }
+    }
+    if (limits.maxModelCalls !== undefined && usage.modelCalls + 1 > limits.maxModelCalls) {
+      return { limit: 'maxModelCalls', value: usage.modelCalls + 1, max: limits.maxModelCalls };
+    }
+    return undefined;
+  }
+}
+
+type Check = [LimitInfo['limit'], number, number | undefined, boolean?];
+
+/** The first check at or over its maximum (`strict`: over it). */
+function first(checks: Check[], duringWrapUp: boolean): LimitInfo | undefined {
+  for (const [limit, value, max, strict] of checks) {
+    if (max === undefined) continue;
+    if (strict ? value > max : value >= max) {
+      return duringWrapUp ? { limit, value, max, duringWrapUp } : { limit, value, max };
+    }
+  }
+  return undefined;
+}

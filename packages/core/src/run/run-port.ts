@@ -1,0 +1,81 @@
+import type { Clock } from '../clock/clock';
+import type { JournalEntry, RunUsage } from '../ledger/types';
+import type { ModelPricing } from '../model/types';
+import type { AgentRuntime } from './agent-runtime';
+import type { HumanWaitRegistration } from './human-waits';
+import type { LimitInfo } from './types';
+
+/** A human wait as the journal had it when a run was restored. */
+export interface RecordedWait {
+  status: JournalEntry['status'];
+  deadline?: number;
+}
+
+/** How a replay follows the recorded run's time. */
+export interface ReplayTimeline {
+  /** When the recording last did anything: delayed events due later never fired in it. */
+  until: number;
+  /** Moves the replay's clock to a recorded step's time. */
+  advanceTo(at: number): void;
+}
+
+/** One running effect as its run knows it. */
+export interface EffectHandle {
+  /** `site#occurrence`: stable across crashes and resumes. */
+  readonly key: string;
+  /** Aborted when the effect's state is left, the run ends, or it loses its thread. */
+  readonly signal: AbortSignal;
+  /** True while the effect is work in flight (the run does not rest); false while it waits on a person. */
+  readonly blocking: boolean;
+  /** Marks the effect as waiting on the outside world (true) or working (false). */
+  setIdle(idle: boolean): void;
+  /** Tells the run the effect is over. Called once. */
+  settle(): void;
+}
+
+/**
+ * The narrow surface effects use to talk to their run: begin and settle, read and append the
+ * journal, check and signal limits, register human waits. Effects never touch a run's
+ * fields; the run never learns what an effect does.
+ */
+export interface RunPort {
+  readonly threadId: string;
+  /** The services the run's agent was created with (models, policy, clock, events …). */
+  readonly runtime: AgentRuntime;
+  /** The run's clock: the agent's, with timers that never keep a resting process alive. */
+  readonly clock: Clock;
+  readonly tenantId: string | undefined;
+  /** Usage so far: a fold over the journal records this run has written and restored. */
+  readonly usage: Readonly<RunUsage>;
+  /** Set in a replay: effects return what the journal recorded and never run. */
+  readonly replay: ReplayTimeline | undefined;
+  /** The most bytes one value (a tool output, an error detail) may take in a journal row. */
+  readonly maxJournalValueBytes: number;
+  /** Starts an effect at `site`; `self` is its actor, `signal` the actor's own abort signal. */
+  beginEffect(site: string, self: object, signal: AbortSignal, blocking: boolean): EffectHandle;
+  /** The journal entry of `key`, if one was written. */
+  readJournal(key: string): Promise<JournalEntry | undefined>;
+  /**
+   * Writes a journal entry as this run — fenced: refused when another owner holds the
+   * thread — and folds it into the run's usage. A journal that cannot be written ends the
+   * run: going on would act unrecorded. `previous` is the status the key had before.
+   */
+  appendJournal(entry: JournalEntry, previous: JournalEntry['status'] | undefined): Promise<void>;
+  /**
+   * The limit a model call would cross if it used all it may (`inputTokens` plus its output
+   * cap at `pricing`), or one the run has already reached; undefined when it may go.
+   */
+  limitBeforeModelCall(next: {
+    inputTokens: number;
+    maxOutputTokens: number;
+    pricing: ModelPricing | undefined;
+  }): LimitInfo | undefined;
+  /** Ends the run in `limit`, or hands the limit to the chart when it handles `limit.reached`. */
+  reachLimit(limit: LimitInfo): void;
+  /** Ends the run as `failed` with an error of the harness (a replay that left its path). */
+  fail(error: unknown): void;
+  /** Registers a human wait; returns the function that removes it. */
+  addWait(wait: HumanWaitRegistration): () => void;
+  /** The human wait `key` as the journal had it when this run was restored. */
+  recordedWait(key: string): RecordedWait | undefined;
+}

@@ -1,0 +1,74 @@
+import type { SerializedError } from '../errors/agentchart-error';
+import type { RunUsage } from '../ledger/types';
+import type { TenantLimitName } from '../tenancy/types';
+
+/**
+ * Run-level limits; reaching one ends the run in the `limit` outcome, with a checkpoint — or,
+ * when the chart handles the `limit.reached` event, hands it a short grace to wrap up.
+ *
+ * When they are checked:
+ * - `maxTokens`, `maxCostUsd` and `maxModelCalls` before every model call, against what the
+ *   call may use at most: its input tokens plus its output cap — the request's own
+ *   `maxOutputTokens` (set it on `structuredCall` / `toolLoop` to keep the projection tight),
+ *   or, when the request has none, the output the context budget reserves. A call that would
+ *   cross a limit is not sent. They are checked again after every macrostep.
+ * - `maxWallTimeMs` by a timer: at the deadline the run's in-flight effects are aborted.
+ * - `maxSteps` after every macrostep.
+ * A limit that cannot be enforced — `maxCostUsd` with a model whose price is unknown — is a
+ * definition error at `createAgent`, never a silent pass.
+ */
+export interface RunLimits {
+  /** Macrosteps the machine may take. */
+  maxSteps?: number;
+  maxModelCalls?: number;
+  /** Input and output tokens together. */
+  maxTokens?: number;
+  maxCostUsd?: number;
+  /** Wall time from the run's start, on the injected clock. */
+  maxWallTimeMs?: number;
+  /** What a chart handling `limit.reached` may still do to wrap up. */
+  wrapUp?: WrapUpGrace;
+}
+
+/**
+ * The grace a chart gets after a limit is reached, when it handles the `limit.reached` event
+ * (to summarise what it has, say, and finish). Counted from the moment the limit was reached;
+ * when the grace is spent too, the run ends in the `limit` outcome.
+ */
+export interface WrapUpGrace {
+  /** Model calls the wrap-up may make. Default 1. */
+  maxModelCalls?: number;
+  /** Macrosteps the wrap-up may take. Default 25. */
+  maxSteps?: number;
+  /** How long the wrap-up may take. Default 60 000. */
+  maxWallTimeMs?: number;
+}
+
+/** A pending human wait, as a run reports it. */
+export interface PendingHumanWait {
+  waitId: string;
+  prompt: string;
+  /** When the wait times out, on the run's clock. */
+  deadline?: number;
+}
+
+/** Why a run ended in the `limit` outcome. */
+export interface LimitInfo {
+  /** A run limit, or a tenant quota (`requestsPerMinute`, `tokensPerDay` …). */
+  limit: Exclude<keyof RunLimits, 'wrapUp'> | TenantLimitName;
+  value: number;
+  max: number;
+  /** Set when the limit was reached again during the chart's wrap-up grace. */
+  duringWrapUp?: boolean;
+}
+
+/** How a run came to rest. Every outcome carries its usage. */
+export type RunOutcome<TOutput = unknown> =
+  | { status: 'done'; threadId: string; output: TOutput; usage: RunUsage }
+  | { status: 'waiting'; threadId: string; waits: PendingHumanWait[]; usage: RunUsage }
+  | { status: 'failed'; threadId: string; error: SerializedError; usage: RunUsage }
+  | { status: 'limit'; threadId: string; limit: LimitInfo; usage: RunUsage }
+  | { status: 'stopped'; threadId: string; usage: RunUsage };
+
+/** The statuses a run ends in (every outcome but `waiting`). */
+export type EndStatus = Exclude<RunOutcome['status'], 'waiting'>;
