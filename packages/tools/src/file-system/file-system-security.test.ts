@@ -1,10 +1,13 @@
-import { open, readdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { link, readdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fileSystemTools } from './file-system-tools';
-import { resolveInSandbox, verifyOpened } from './resolve-in-sandbox';
+import { withHandleScope } from './handle-scope';
+import { openRegularFile, readWholeFile } from './open-regular-file';
 import { SandboxError } from './sandbox-error';
 import { createTestSandbox, type TestSandbox } from './test-sandbox';
+import { walkInSandbox } from './walk-in-sandbox';
 
 /** Runs one call and returns the SandboxError it was refused with. */
 async function refusal(call: Promise<unknown>): Promise<SandboxError> {
@@ -124,23 +127,40 @@ describe('file-system tools security', () => {
       expect(await readFile(join(sandbox.outside, 'a.txt'), 'utf8')).toBe('outside');
     });
 
-    it('detects a parent swapped for a symlink after the path was resolved', async () => {
+    it('keeps to the directory it opened when the path is swapped for a symlink afterwards', async () => {
       const [, , write] = fileSystemTools({ root: sandbox.root, allowWrite: true });
       await write!.execute({ path: 'work/a.txt', content: 'inside' }, sandbox.context);
       await writeFile(join(sandbox.outside, 'a.txt'), 'outside');
-      const location = await resolveInSandbox(sandbox.root, ['work', 'a.txt']);
+      await withHandleScope(async (scope) => {
+        const entry = await walkInSandbox(scope, sandbox.root, ['work', 'a.txt']);
+        // The race: the walked path now leads outside; the open directory does not.
+        await rename(join(sandbox.root, 'work'), join(sandbox.root, 'work-old'));
+        await symlink(sandbox.outside, join(sandbox.root, 'work'));
+        const { handle, stats } = await openRegularFile(scope, entry, {
+          allowHardLinks: false,
+          notRegular: () => new SandboxError('not_a_file', 'work/a.txt', 'not a file'),
+        });
+        expect((await readWholeFile(handle, stats.size, 'work/a.txt')).toString()).toBe('inside');
+      });
+    });
 
-      // The race: the checked path now leads outside, and open() follows it.
-      await rename(join(sandbox.root, 'work'), join(sandbox.root, 'work-old'));
-      await symlink(sandbox.outside, join(sandbox.root, 'work'));
-      const handle = await open(location.realPath);
-      try {
-        const error = await refusal(verifyOpened(location, await handle.stat()));
+    it('refuses what it opened once a directory on the way was moved out of the root', async () => {
+      const [, , write] = fileSystemTools({ root: sandbox.root, allowWrite: true });
+      await write!.execute({ path: 'work/a.txt', content: 'inside' }, sandbox.context);
+      await withHandleScope(async (scope) => {
+        const entry = await walkInSandbox(scope, sandbox.root, ['work', 'a.txt']);
+        await rename(join(sandbox.root, 'work'), join(sandbox.outside, 'work'));
+        const error = await refusal(
+          openRegularFile(scope, entry, {
+            allowHardLinks: false,
+            notRegular: () => new SandboxError('not_a_file', 'work/a.txt', 'not a file'),
+          }),
+        );
         expect(error.reason).toBe('changed_during_call');
-        expect(error.message).toContain('the path changed while it was being opened');
-      } finally {
-        await handle.close();
-      }
+        expect(error.message).toBe(
+          '"work/a.txt" was refused: what it opened is not inside the sandbox root (a directory on its path was moved out) while it was being used (something is renaming or replacing files in the sandbox). Try again when the sandbox is not being changed.',
+        );
+      });
     });
 
     it('refuses a symlink loop with a message, not a crash', async () => {
@@ -150,6 +170,83 @@ describe('file-system tools security', () => {
       expect(error.message).toBe(
         '"loop/x" could not be accessed: too many symlinks on the path (ELOOP).',
       );
+    });
+  });
+
+  describe('hard links', () => {
+    const hardLinkMessage = (path: string) =>
+      `"${path}" was refused: it is a hard link (the file has 2 names), and another of its names may be outside the sandbox root. Use a copy of the file; the operator can allow hard links with the allowHardLinks option.`;
+
+    it('refuses to read a hard link to a file outside the root (issue 10)', async () => {
+      await link(join(sandbox.outside, 'secret.txt'), join(sandbox.root, 'linked.txt'));
+      const [read] = fileSystemTools({ root: sandbox.root });
+      const error = await refusal(read.execute({ path: 'linked.txt' }, sandbox.context));
+      expect(error.reason).toBe('hard_link');
+      expect(error.message).toBe(hardLinkMessage('linked.txt'));
+    });
+
+    it('refuses to replace a hard-linked file (issue 10)', async () => {
+      await link(join(sandbox.outside, 'secret.txt'), join(sandbox.root, 'linked.txt'));
+      const [, , write] = fileSystemTools({ root: sandbox.root, allowWrite: true });
+      const error = await refusal(
+        write!.execute({ path: 'linked.txt', content: 'pwned' }, sandbox.context),
+      );
+      expect(error.reason).toBe('hard_link');
+      expect(error.message).toBe(hardLinkMessage('linked.txt'));
+      const [outside, inside] = await Promise.all([
+        stat(join(sandbox.outside, 'secret.txt')),
+        stat(join(sandbox.root, 'linked.txt')),
+      ]);
+      expect(inside.ino).toBe(outside.ino);
+      await expectOutsideUntouched();
+    });
+
+    it('reads and replaces hard links when allowHardLinks is set, never writing through them', async () => {
+      await link(join(sandbox.outside, 'secret.txt'), join(sandbox.root, 'linked.txt'));
+      const [read, , write] = fileSystemTools({
+        root: sandbox.root,
+        allowWrite: true,
+        allowHardLinks: true,
+      });
+      await expect(read.execute({ path: 'linked.txt' }, sandbox.context)).resolves.toMatchObject({
+        content: 'TOP SECRET',
+      });
+      await write!.execute({ path: 'linked.txt', content: 'replaced' }, sandbox.context);
+      expect(await readFile(join(sandbox.root, 'linked.txt'), 'utf8')).toBe('replaced');
+      await expectOutsideUntouched();
+    });
+  });
+
+  describe('special files', () => {
+    const hasMkfifo = spawnSync('mkfifo', ['--version']).status === 0;
+
+    it.skipIf(!hasMkfifo)(
+      'refuses a FIFO in place of a file to write, without opening it',
+      async () => {
+        spawnSync('mkfifo', [join(sandbox.root, 'pipe')]);
+        const [, , write] = fileSystemTools({ root: sandbox.root, allowWrite: true });
+        const error = await refusal(
+          write!.execute({ path: 'pipe', content: 'x' }, sandbox.context),
+        );
+        expect(error.message).toBe(
+          '"pipe" exists and is not a regular file (a device, socket or pipe); it was not replaced.',
+        );
+      },
+    );
+
+    // Making a device node needs root, which the test machines are.
+    it.skipIf(process.getuid?.() !== 0)('refuses a device in the root in every tool', async () => {
+      expect(spawnSync('mknod', [join(sandbox.root, 'zero'), 'c', '1', '5']).status).toBe(0);
+      const [read, list, write] = fileSystemTools({ root: sandbox.root, allowWrite: true });
+      expect((await refusal(read.execute({ path: 'zero' }, sandbox.context))).reason).toBe(
+        'not_a_file',
+      );
+      expect((await refusal(list.execute({ path: 'zero' }, sandbox.context))).reason).toBe(
+        'not_a_directory',
+      );
+      expect(
+        (await refusal(write!.execute({ path: 'zero', content: 'x' }, sandbox.context))).reason,
+      ).toBe('not_a_file');
     });
   });
 

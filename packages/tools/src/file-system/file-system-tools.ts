@@ -11,9 +11,14 @@ export type FileSystemTools =
 /**
  * `read_file`, `list_directory` and, only with `allowWrite: true`, `write_file`, all confined
  * to one sandbox root. Paths with `..`, absolute or drive paths, backslashes, NUL or control
- * characters are refused; every symlink on a path must resolve inside the root (a symlink
- * swapped in for a parent directory included); reads and writes are capped at `maxBytes`.
- * Refusals fail the call with a message saying what was refused and why.
+ * characters are refused. A path is walked from the root one name at a time through open
+ * directories, every symlink on it must lead inside the root, and what a call finally opens
+ * is checked to be inside the root by its descriptor, so swapping a directory for a symlink
+ * mid-call cannot lead a call out. Only regular files are read or written (a FIFO or a device
+ * is refused, never read); hard-linked files are refused unless `allowHardLinks`, read-only
+ * files are not replaced unless `replaceReadOnlyFiles`; reads and writes are capped at
+ * `maxBytes`. Refusals fail the call with a message saying what was refused and why. Needs
+ * Linux's `/proc/self/fd`: elsewhere every call is refused with `unsupported_platform`.
  *
  * @example
  * ```ts

@@ -1,14 +1,18 @@
 import type { Dirent } from 'node:fs';
-import { lstat, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, readdir } from 'node:fs/promises';
 import { defineTool, type Tool } from '@agentchart/core';
 import { z } from 'zod';
+import { descriptorPath } from './descriptor-path';
+import { withHandleScope } from './handle-scope';
+import { errorCode, ioError } from './io-error';
+import { directoryFlags, type OpenDirectory } from './open-sandbox-root';
 import { pathInput } from './path-input';
-import { ioError, resolveInSandbox, verifyOpened } from './resolve-in-sandbox';
-import { SandboxError } from './sandbox-error';
+import { changedDuringCall, SandboxError } from './sandbox-error';
 import { sandboxOptions } from './sandbox-options';
-import { splitSandboxPath } from './sandbox-path';
+import { displayPath, splitSandboxPath } from './sandbox-path';
 import type { DirectoryEntry, SandboxOptions } from './types';
+import { verifyInsideRoot } from './verify-inside-root';
+import { walkInSandbox } from './walk-in-sandbox';
 
 const listDirectoryInput = z.strictObject({ path: pathInput });
 const listDirectoryOutput = z.object({
@@ -29,8 +33,9 @@ export type ListDirectoryTool = Tool<typeof listDirectoryInput, typeof listDirec
 
 /**
  * A `list_directory` tool confined to a sandbox root: names, types and file sizes of a
- * directory's entries, sorted by name, at most `maxEntries` of them. Symlinks are listed as
- * such, not followed. Read-only, so `pure`.
+ * directory's entries, sorted by name, at most `maxEntries` of them. The directory is
+ * opened, checked to be inside the root by its descriptor, and listed through that
+ * descriptor. Symlinks are listed as such, not followed. Read-only, so `pure`.
  *
  * @example
  * ```ts
@@ -47,27 +52,49 @@ export function listDirectoryTool(options: SandboxOptions): ListDirectoryTool {
     effect: 'pure',
     timeoutMs: 10_000,
     execute: async ({ path }, { signal }) => {
-      const location = await resolveInSandbox(root, splitSandboxPath(path));
-      const { shown, realPath } = location;
-      signal.throwIfAborted();
-      try {
-        const before = await stat(realPath);
-        if (!before.isDirectory()) {
-          throw new SandboxError(
-            'not_a_directory',
-            shown,
-            `"${shown}" is not a directory; use read_file to read a file.`,
+      const segments = splitSandboxPath(path);
+      const shown = displayPath(segments);
+      const notDirectory = () =>
+        new SandboxError(
+          'not_a_directory',
+          shown,
+          `"${shown}" is not a directory; use read_file to read a file.`,
+        );
+      return withHandleScope(async (scope) => {
+        try {
+          const entry = await walkInSandbox(scope, root, segments);
+          signal.throwIfAborted();
+          let directory: OpenDirectory = entry.directory;
+          if (entry.name !== undefined) {
+            if (!entry.stats?.isDirectory()) throw notDirectory();
+            try {
+              const { fd } = await scope.open(
+                `${entry.directory.path}/${entry.name}`,
+                directoryFlags,
+              );
+              directory = { fd, path: descriptorPath(fd) };
+            } catch (error) {
+              if (errorCode(error) === 'ENOTDIR' || errorCode(error) === 'ENOENT') {
+                throw changedDuringCall(shown, 'it was replaced');
+              }
+              throw error;
+            }
+          }
+          await verifyInsideRoot(entry.root, directory.fd, shown);
+          // Through the descriptor's path: the very directory just checked, wherever it is.
+          const dirents = await readdir(directory.path, { withFileTypes: true });
+          dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+          const kept = dirents.slice(0, maxEntries);
+          const entries = await Promise.all(
+            kept.map((dirent) => describeEntry(directory.path, dirent)),
           );
+          // Again after listing: a directory moved out of the root meanwhile is not shown.
+          await verifyInsideRoot(entry.root, directory.fd, shown);
+          return { path: shown, entries, truncated: dirents.length > kept.length };
+        } catch (error) {
+          throw signal.aborted ? error : ioError(error, shown);
         }
-        const dirents = await readdir(realPath, { withFileTypes: true });
-        await verifyOpened(location, before);
-        dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        const kept = dirents.slice(0, maxEntries);
-        const entries = await Promise.all(kept.map((dirent) => describeEntry(realPath, dirent)));
-        return { path: shown, entries, truncated: dirents.length > kept.length };
-      } catch (error) {
-        throw ioError(error, shown);
-      }
+      });
     },
   });
 }
@@ -78,6 +105,6 @@ async function describeEntry(directory: string, dirent: Dirent): Promise<Directo
   if (dirent.isDirectory()) return { name, type: 'directory' };
   if (!dirent.isFile()) return { name, type: 'other' };
   // lstat, not stat: an entry swapped for a symlink meanwhile is not followed.
-  const stats = await lstat(join(directory, name)).catch(() => undefined);
+  const stats = await lstat(`${directory}/${name}`).catch(() => undefined);
   return stats?.isFile() ? { name, type: 'file', size: stats.size } : { name, type: 'other' };
 }

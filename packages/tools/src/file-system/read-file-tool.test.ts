@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileTool } from './read-file-tool';
@@ -35,6 +35,27 @@ describe('readFileTool', () => {
     await expect(read('dir-link-inside/readme.md')).resolves.toMatchObject({
       content: '# readme',
     });
+  });
+
+  it('follows symlinks whose targets climb with ".." or are absolute, while they stay inside', async () => {
+    await symlink('../notes.txt', join(sandbox.root, 'docs', 'up'));
+    await symlink('../dir-link-inside/./readme.md', join(sandbox.root, 'docs', 'sideways'));
+    await symlink(join(sandbox.root, 'docs', 'readme.md'), join(sandbox.root, 'absolute'));
+    await expect(read('docs/up')).resolves.toMatchObject({ content: 'hello' });
+    await expect(read('docs/sideways')).resolves.toMatchObject({ content: '# readme' });
+    await expect(read('absolute')).resolves.toMatchObject({ content: '# readme' });
+  });
+
+  it('accepts a root given through a symlink, and absolute links that name it either way', async () => {
+    const alias = join(sandbox.base, 'alias');
+    await symlink(sandbox.root, alias);
+    await symlink(join(alias, 'notes.txt'), join(sandbox.root, 'via-alias'));
+    const tool = readFileTool({ root: alias });
+    for (const path of ['notes.txt', 'via-alias']) {
+      await expect(tool.execute({ path }, sandbox.context)).resolves.toMatchObject({
+        content: 'hello',
+      });
+    }
   });
 
   it('refuses a file over maxBytes without reading it', async () => {

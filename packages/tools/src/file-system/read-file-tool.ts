@@ -1,13 +1,15 @@
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { defineTool, type Tool } from '@agentchart/core';
 import { z } from 'zod';
+import { withHandleScope } from './handle-scope';
+import { ioError } from './io-error';
+import { openRegularFile, readWholeFile } from './open-regular-file';
 import { pathInput } from './path-input';
-import { ioError, resolveInSandbox, verifyOpened } from './resolve-in-sandbox';
 import { SandboxError } from './sandbox-error';
 import { sandboxOptions } from './sandbox-options';
-import { splitSandboxPath } from './sandbox-path';
+import { displayPath, splitSandboxPath } from './sandbox-path';
 import type { SandboxOptions } from './types';
+import { verifyInsideRoot } from './verify-inside-root';
+import { walkInSandbox } from './walk-in-sandbox';
 
 const readFileInput = z.strictObject({ path: pathInput });
 const readFileOutput = z.object({
@@ -19,15 +21,13 @@ const readFileOutput = z.object({
 /** The `read_file` tool's type. */
 export type ReadFileTool = Tool<typeof readFileInput, typeof readFileOutput>;
 
-// O_NOFOLLOW: a leaf swapped for a symlink after resolution fails to open. O_NONBLOCK: a
-// FIFO planted in the sandbox cannot hang the call (regular files ignore it).
-const openFlags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * A `read_file` tool confined to a sandbox root: it reads one UTF-8 text file of at most
- * `maxBytes`. Paths are checked for traversal and every symlink on the way is followed and
- * must stay inside the root. Read-only, so `pure`.
+ * `maxBytes`. The path is walked from the root one name at a time through open directories,
+ * symlinks must stay inside the root, and what was opened is checked to be inside the root,
+ * a regular file and (by default) not a hard link before a byte is read. Read-only, so `pure`.
  *
  * @example
  * ```ts
@@ -35,7 +35,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * ```
  */
 export function readFileTool(options: SandboxOptions): ReadFileTool {
-  const { root, maxBytes } = sandboxOptions('readFileTool', options);
+  const { root, maxBytes, allowHardLinks } = sandboxOptions('readFileTool', options);
   return defineTool({
     name: 'read_file',
     description: `Reads a UTF-8 text file in the sandbox and returns its content (at most ${maxBytes} bytes). Paths are relative to the sandbox root.`,
@@ -44,53 +44,43 @@ export function readFileTool(options: SandboxOptions): ReadFileTool {
     effect: 'pure',
     timeoutMs: 10_000,
     execute: async ({ path }, { signal }) => {
-      const location = await resolveInSandbox(root, splitSandboxPath(path));
-      const { shown } = location;
-      signal.throwIfAborted();
-      const handle = await open(location.realPath, openFlags).catch((error: unknown) => {
-        throw ioError(error, shown);
-      });
-      try {
-        const stats = await handle.stat();
-        await verifyOpened(location, stats);
-        if (!stats.isFile()) {
-          throw new SandboxError(
-            'not_a_file',
-            shown,
-            stats.isDirectory()
-              ? `"${shown}" is a directory; use list_directory to see its entries.`
-              : `"${shown}" is not a regular file (a device, socket or pipe); only files can be read.`,
-          );
-        }
-        if (stats.size > maxBytes) {
-          throw new SandboxError(
-            'too_large',
-            shown,
-            `"${shown}" is ${stats.size} bytes, over the read limit of ${maxBytes} bytes; it was not read.`,
-          );
-        }
-        // One byte of room past the stated size: a file that grew since stat() is caught.
-        const buffer = Buffer.alloc(stats.size + 1);
-        let length = 0;
-        for (;;) {
-          const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-          if (bytesRead === 0) break;
-          length += bytesRead;
-          if (length > stats.size) {
+      const segments = splitSandboxPath(path);
+      const shown = displayPath(segments);
+      const notRegular = (isDirectory: boolean) =>
+        new SandboxError(
+          'not_a_file',
+          shown,
+          isDirectory
+            ? `"${shown}" is a directory; use list_directory to see its entries.`
+            : `"${shown}" is not a regular file (a device, socket or pipe); only files can be read.`,
+        );
+      return withHandleScope(async (scope) => {
+        try {
+          const entry = await walkInSandbox(scope, root, segments);
+          signal.throwIfAborted();
+          // Refused before opening when the walk already saw it: nothing is opened for nothing.
+          if (entry.name === undefined || entry.stats?.isDirectory()) throw notRegular(true);
+          if (!entry.stats?.isFile()) throw notRegular(false);
+          const { handle, stats } = await openRegularFile(scope, entry, {
+            allowHardLinks,
+            notRegular,
+          });
+          if (stats.size > maxBytes) {
             throw new SandboxError(
-              'changed_during_call',
+              'too_large',
               shown,
-              `"${shown}" grew while it was being read; try again when it is no longer being written.`,
+              `"${shown}" is ${stats.size} bytes, over the read limit of ${maxBytes} bytes; it was not read.`,
             );
           }
+          const bytes = await readWholeFile(handle, stats.size, shown);
+          // Again after reading: a file moved out of the root meanwhile is not returned.
+          await verifyInsideRoot(entry.root, handle.fd, shown);
+          return { path: shown, content: decodeText(bytes, shown), bytes: bytes.length };
+        } catch (error) {
+          // An abort is the caller's, not the file system's: it goes through as it is.
+          throw signal.aborted ? error : ioError(error, shown);
         }
-        const bytes = buffer.subarray(0, length);
-        return { path: shown, content: decodeText(bytes, shown), bytes: length };
-      } catch (error) {
-        throw ioError(error, shown);
-      } finally {
-        await handle.close();
-      }
+      });
     },
   });
 }

@@ -7,7 +7,10 @@ export type SandboxErrorReason =
   | 'not_a_directory'
   | 'too_large'
   | 'not_text'
+  | 'hard_link'
+  | 'read_only'
   | 'changed_during_call'
+  | 'unsupported_platform'
   | 'io_error';
 
 /**
@@ -26,4 +29,13 @@ export class SandboxError extends Error {
     this.reason = reason;
     this.path = path;
   }
+}
+
+/** The refusal when what a call opened is not what its path led to a moment before. */
+export function changedDuringCall(shown: string, what: string): SandboxError {
+  return new SandboxError(
+    'changed_during_call',
+    shown,
+    `"${shown}" was refused: ${what} while it was being used (something is renaming or replacing files in the sandbox). Try again when the sandbox is not being changed.`,
+  );
 }

@@ -11,7 +11,13 @@ export const defaultMaxEntries = 1_000;
 /** Sandbox options checked at definition time, with defaults applied. */
 export function sandboxOptions(
   owner: string,
-  { root, maxBytes = defaultMaxBytes, maxEntries = defaultMaxEntries }: SandboxOptions,
+  {
+    root,
+    maxBytes = defaultMaxBytes,
+    maxEntries = defaultMaxEntries,
+    allowHardLinks = false,
+    replaceReadOnlyFiles = false,
+  }: SandboxOptions,
 ): Required<SandboxOptions> {
   if (typeof root !== 'string' || root.trim() === '' || root.includes('\0')) {
     throw new DefinitionError(
@@ -23,5 +29,17 @@ export function sandboxOptions(
     root: resolve(root),
     maxBytes: requirePositiveInteger(owner, 'maxBytes', maxBytes),
     maxEntries: requirePositiveInteger(owner, 'maxEntries', maxEntries),
+    allowHardLinks: requireBoolean(owner, 'allowHardLinks', allowHardLinks),
+    replaceReadOnlyFiles: requireBoolean(owner, 'replaceReadOnlyFiles', replaceReadOnlyFiles),
   };
+}
+
+function requireBoolean(owner: string, option: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${owner}: ${option} is ${JSON.stringify(value)}. Give true or false.`,
+    );
+  }
+  return value;
 }

@@ -9,6 +9,18 @@ export interface SandboxOptions {
   maxBytes?: number;
   /** Most entries `list_directory` returns. Default 1,000. */
   maxEntries?: number;
+  /**
+   * Let the tools read and replace files that have more than one name (hard links).
+   * Default false: such a file is refused, since another of its names may be outside the
+   * root and no check on the path can tell.
+   */
+  allowHardLinks?: boolean;
+  /**
+   * Let `write_file` replace a file whose mode makes it read-only for this process (for a
+   * process running as root: a file with no write bit at all). Default false: the file is
+   * left as it is and the call is refused.
+   */
+  replaceReadOnlyFiles?: boolean;
 }
 
 /** Options of {@link fileSystemTools}. */

@@ -26,6 +26,12 @@ describe('writeFileTool', () => {
     expect(await contentOf('reports', '2025', 'q1.md')).toBe('# Q1');
   });
 
+  it('creates a deep chain of missing directories and writes a file with a long name', async () => {
+    const deep = `${'d/'.repeat(60)}${'n'.repeat(250)}`;
+    await expect(write(deep, 'deep')).resolves.toEqual({ path: deep, bytes: 4 });
+    expect(await contentOf(...deep.split('/'))).toBe('deep');
+  });
+
   it('is idempotent: the same content twice leaves the file untouched', async () => {
     const tool = writeFileTool({ root: sandbox.root });
     expect(tool.effect).toBe('idempotent');
@@ -44,6 +50,24 @@ describe('writeFileTool', () => {
     expect(await contentOf('notes.txt')).toBe('replaced');
     expect((await stat(join(sandbox.root, 'notes.txt'))).mode & 0o777).toBe(0o600);
     expect((await readdir(sandbox.root)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('does not replace a read-only file (issue 10)', async () => {
+    await chmod(join(sandbox.root, 'notes.txt'), 0o444);
+    await expect(write('notes.txt', 'replaced')).rejects.toMatchObject({
+      reason: 'read_only',
+      message:
+        '"notes.txt" is read-only (mode 0444); it was not replaced. The operator can let write_file replace read-only files with the replaceReadOnlyFiles option.',
+    });
+    expect(await contentOf('notes.txt')).toBe('hello');
+  });
+
+  it('replaces a read-only file when replaceReadOnlyFiles is set, keeping it read-only', async () => {
+    await chmod(join(sandbox.root, 'notes.txt'), 0o444);
+    const tool = writeFileTool({ root: sandbox.root, replaceReadOnlyFiles: true });
+    await tool.execute({ path: 'notes.txt', content: 'replaced' }, sandbox.context);
+    expect(await contentOf('notes.txt')).toBe('replaced');
+    expect((await stat(join(sandbox.root, 'notes.txt'))).mode & 0o777).toBe(0o444);
   });
 
   it('writes through a symlink inside the root to its target', async () => {

@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
-import { type FileHandle, lstat, open, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { lstat, rename, unlink } from 'node:fs/promises';
 import { defineTool, type Tool } from '@agentchart/core';
 import { z } from 'zod';
+import { type HandleScope, withHandleScope } from './handle-scope';
+import { ioError } from './io-error';
+import { isReadOnly } from './is-read-only';
+import { openRegularFile, readWholeFile } from './open-regular-file';
 import { pathInput } from './path-input';
-import {
-  ioError,
-  resolveInSandbox,
-  type SandboxLocation,
-  verifyOpened,
-} from './resolve-in-sandbox';
+import { refuseHardLink } from './refuse-hard-link';
 import { SandboxError } from './sandbox-error';
 import { sandboxOptions } from './sandbox-options';
 import { displayPath, splitSandboxPath } from './sandbox-path';
 import type { SandboxOptions } from './types';
+import { verifyInsideRoot } from './verify-inside-root';
+import { type SandboxEntry, walkInSandbox } from './walk-in-sandbox';
 
 const writeFileInput = z.strictObject({
   path: pathInput,
@@ -26,15 +26,17 @@ const writeFileOutput = z.object({ path: z.string(), bytes: z.number().int().non
 export type WriteFileTool = Tool<typeof writeFileInput, typeof writeFileOutput>;
 
 const createFlags =
-  constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+  constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /**
  * A `write_file` tool confined to a sandbox root: it creates or replaces one UTF-8 text file
- * of at most `maxBytes`, creating missing parent directories. The content goes to a
- * temporary file beside the target, which is checked to be inside the root and then renamed
- * over the target, so a reader never sees half a file and a directory swapped for a symlink
- * mid-call makes the call fail rather than write outside. Writing the same content twice
- * leaves the same state (the second write changes nothing), so `idempotent`.
+ * of at most `maxBytes`, creating missing parent directories. The path is walked from the
+ * root through open directories; the content goes to a new temporary file created in the
+ * directory so reached, checked to be inside the root by its descriptor, then renamed over
+ * the target in that same directory, so a reader never sees half a file and a directory
+ * swapped for a symlink mid-call cannot lead the write outside. A hard-linked or read-only
+ * target is refused unless the options allow it. Writing the same content twice leaves the
+ * same state (the second write changes nothing), so `idempotent`.
  *
  * @example
  * ```ts
@@ -42,7 +44,10 @@ const createFlags =
  * ```
  */
 export function writeFileTool(options: SandboxOptions): WriteFileTool {
-  const { root, maxBytes } = sandboxOptions('writeFileTool', options);
+  const { root, maxBytes, allowHardLinks, replaceReadOnlyFiles } = sandboxOptions(
+    'writeFileTool',
+    options,
+  );
   return defineTool({
     name: 'write_file',
     description: `Creates or replaces a UTF-8 text file in the sandbox with the given content (at most ${maxBytes} bytes), creating missing directories. Paths are relative to the sandbox root.`,
@@ -68,54 +73,103 @@ export function writeFileTool(options: SandboxOptions): WriteFileTool {
           `The content for "${shown}" is ${data.length} bytes, over the write limit of ${maxBytes} bytes; nothing was written.`,
         );
       }
-      const location = await resolveInSandbox(root, segments, {
-        allowMissingLeaf: true,
-        createDirectories: true,
-      });
-      signal.throwIfAborted();
-      try {
-        const existing = location.exists ? await lstat(location.realPath) : undefined;
-        if (existing && !existing.isFile()) {
-          throw new SandboxError(
-            'not_a_file',
-            shown,
-            `"${shown}" exists and is not a regular file (${existing.isDirectory() ? 'a directory' : 'a device, socket or pipe'}); it was not replaced.`,
-          );
-        }
-        if (existing && (await hasContent(location.realPath, existing, data))) {
+      const notRegular = (isDirectory: boolean) =>
+        new SandboxError(
+          'not_a_file',
+          shown,
+          `"${shown}" exists and is not a regular file (${isDirectory ? 'a directory' : 'a device, socket or pipe'}); it was not replaced.`,
+        );
+      return withHandleScope(async (scope) => {
+        try {
+          const entry = await walkInSandbox(scope, root, segments, {
+            allowMissingLeaf: true,
+            createDirectories: true,
+          });
+          signal.throwIfAborted();
+          const { name, stats: existing } = entry;
+          if (name === undefined) throw notRegular(true);
+          if (existing && !existing.isFile()) throw notRegular(existing.isDirectory());
+          if (existing) {
+            refuseHardLink(existing, shown, allowHardLinks);
+            if (!replaceReadOnlyFiles && isReadOnly(existing)) throw readOnly(shown, existing);
+            if (
+              existing.size === data.length &&
+              (await hasContent(scope, entry, existing, data, { allowHardLinks, notRegular }))
+            ) {
+              return { path: shown, bytes: data.length };
+            }
+          }
+          await replaceEntry(scope, entry, name, data, existing?.mode ?? 0o666);
           return { path: shown, bytes: data.length };
+        } catch (error) {
+          throw signal.aborted ? error : ioError(error, shown);
         }
-        await replaceFile(location, data, existing?.mode ?? 0o666);
-        return { path: shown, bytes: data.length };
-      } catch (error) {
-        throw ioError(error, shown);
-      }
+      });
     },
   });
 }
 
-async function hasContent(path: string, stats: Stats, data: Buffer): Promise<boolean> {
-  return stats.size === data.length && data.equals(await readFile(path, { flag: 'r' }));
+/** True when the entry is still the file `existing` describes and holds exactly `data`. */
+async function hasContent(
+  scope: HandleScope,
+  entry: SandboxEntry,
+  existing: Stats,
+  data: Buffer,
+  options: Parameters<typeof openRegularFile>[2],
+): Promise<boolean> {
+  const { handle, stats } = await openRegularFile(scope, entry, options);
+  // Another file put in its place since it was looked at: replaced, not compared.
+  if (stats.ino !== existing.ino || stats.dev !== existing.dev) return false;
+  if (stats.size !== data.length) return false;
+  return data.equals(await readWholeFile(handle, stats.size, entry.shown));
 }
 
-/** Writes a temporary file beside the target, checks where it landed, renames it over the target. */
-async function replaceFile(location: SandboxLocation, data: Buffer, mode: number) {
-  const target = location.realPath;
-  const temporary = join(dirname(target), `.${basename(target)}.${randomUUID()}.tmp`);
-  let handle: FileHandle | undefined;
+/**
+ * Creates a temporary file in the entry's open directory, checks by its descriptor that it
+ * is inside the root, writes it, and renames it over the entry in that same directory. A
+ * file found outside after either step is removed and the call refused.
+ */
+async function replaceEntry(
+  scope: HandleScope,
+  { root, directory, shown }: SandboxEntry,
+  name: string,
+  data: Buffer,
+  mode: number,
+): Promise<void> {
+  // Never create anything outside: the directory it goes in must be inside now.
+  await verifyInsideRoot(root, directory.fd, shown);
+  // The name is cut so that with the suffix it stays under NAME_MAX (255 bytes).
+  const temporary = `${directory.path}/.${name.slice(0, 64)}.${randomUUID()}.tmp`;
+  const target = `${directory.path}/${name}`;
+  let pending: string | undefined;
   try {
-    handle = await open(temporary, createFlags, mode & 0o777);
-    await verifyOpened({ ...location, realPath: temporary }, await handle.stat());
+    const handle = await scope.open(temporary, createFlags, mode & 0o777);
+    pending = temporary;
+    await verifyInsideRoot(root, handle.fd, shown);
     await handle.writeFile(data);
     await handle.datasync();
-    await handle.close();
-    handle = undefined;
-    // rename() resolves both paths again: if a directory on the way was swapped since the
-    // check, the temporary file is not where the path now leads and the rename fails.
     await rename(temporary, target);
+    pending = undefined;
+    try {
+      await verifyInsideRoot(root, handle.fd, shown);
+    } catch (error) {
+      // The directory was moved out of the root between the check and the rename.
+      const written = await handle.stat();
+      const there = await lstat(target).catch(() => undefined);
+      if (there?.ino === written.ino && there.dev === written.dev) pending = target;
+      throw error;
+    }
   } catch (error) {
-    await handle?.close().catch(() => undefined);
-    await unlink(temporary).catch(() => undefined);
+    if (pending) await unlink(pending).catch(() => {});
     throw error;
   }
+}
+
+function readOnly(shown: string, stats: Stats): SandboxError {
+  const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
+  return new SandboxError(
+    'read_only',
+    shown,
+    `"${shown}" is read-only (mode ${mode}); it was not replaced. The operator can let write_file replace read-only files with the replaceReadOnlyFiles option.`,
+  );
 }
