@@ -1,0 +1,172 @@
+/**
+ * Issue 9 — the run's lifecycle keeps its promises: any invoked actor is work in flight, a
+ * throwing event listener never breaks a run, and resting runs let the process exit.
+ */
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAgent, MemoryCheckpointer, structuredCall } from '@agentchart/core';
+import { scriptedModel } from '@agentchart/core/testing';
+import { describe, expect, it } from 'vitest';
+import { assign, fromPromise, setup } from 'xstate';
+import { z } from 'zod';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = join(here, '../../../..');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Fails the test instead of hanging when `promise` does not settle in `ms`. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+const plainPromises = setup({
+  types: { context: {} as { steps: number } },
+  actors: { work: fromPromise(async () => sleep(50)) },
+}).createMachine({
+  id: 'plain-promises',
+  context: { steps: 0 },
+  initial: 'a',
+  states: {
+    a: { invoke: { src: 'work', onDone: { target: 'b', actions: assign({ steps: 1 }) } } },
+    b: { invoke: { src: 'work', onDone: { target: 'c', actions: assign({ steps: 2 }) } } },
+    c: { invoke: { src: 'work', onDone: { target: 'done', actions: assign({ steps: 3 }) } } },
+    done: { type: 'final' },
+  },
+  output: ({ context }) => context.steps,
+});
+
+describe('run lifecycle (issue 9)', () => {
+  it('treats any invoked actor as work in flight: 1,000 runs of plain fromPromise actors all end done, and no checkpoint says waiting', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    const agent = createAgent({ machine: plainPromises, checkpointer });
+    const outcomes = await within(
+      Promise.all(
+        Array.from({ length: 1_000 }, (_, index) =>
+          agent.run({ threadId: `t${index}`, input: undefined }),
+        ),
+      ),
+      15_000,
+      '1,000 runs',
+    );
+    expect(outcomes.filter((outcome) => outcome.status === 'done')).toHaveLength(1_000);
+    expect(outcomes.every((outcome) => outcome.status === 'done' && outcome.output === 3)).toBe(
+      true,
+    );
+    for (const index of [0, 499, 999]) {
+      const statuses = (await checkpointer.list(`t${index}`)).map((summary) => summary.status);
+      expect(statuses).not.toContain('waiting');
+      expect(statuses.at(-1)).toBe('done');
+    }
+  });
+
+  it('counts the work of a child machine: a promise inside an invoked machine keeps the run running', async () => {
+    const child = setup({ actors: { work: fromPromise(async () => sleep(30)) } }).createMachine({
+      id: 'child',
+      initial: 'working',
+      states: { working: { invoke: { src: 'work', onDone: 'finished' } }, finished: { type: 'final' } },
+    });
+    const parent = setup({ actors: { child } }).createMachine({
+      id: 'parent',
+      initial: 'delegating',
+      states: {
+        delegating: { invoke: { src: 'child', onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const outcome = await within(createAgent({ machine: parent }).run({ input: undefined }), 5_000, 'run');
+    expect(outcome.status).toBe('done');
+  });
+
+  it.each([
+    'state.enter',
+    'run.end',
+    'checkpoint.write',
+    'llm.call.end',
+  ] as const)('never lets a throwing "%s" listener break the run or lose its answer', async (type) => {
+    const model = scriptedModel({ handler: () => ({ json: { team: 'billing' } }) });
+    const machine = setup({
+      actors: {
+        triage: structuredCall({
+          model: 'fast',
+          schema: z.object({ team: z.string() }),
+          prompt: (text: string) => text,
+        }),
+      },
+    }).createMachine({
+      id: 'listener-victim',
+      initial: 'triaging',
+      states: {
+        triaging: {
+          invoke: { src: 'triage', input: 'charged twice', onDone: 'done', onError: 'failed' },
+        },
+        done: { type: 'final' },
+        failed: { type: 'final' },
+      },
+      output: ({ context }) => context,
+    });
+    const checkpointer = new MemoryCheckpointer();
+    const agent = createAgent({ machine, models: { fast: model }, checkpointer });
+    const reported: string[] = [];
+    agent.events.on('listener.error' as never, ((event: { eventType: string }) =>
+      reported.push(event.eventType)) as never);
+    agent.events.on(type, () => {
+      throw new Error(`listener of ${type} broke`);
+    });
+    const outcome = await within(agent.run({ threadId: 't', input: undefined }), 5_000, 'run');
+    expect(outcome.status).toBe('done');
+    expect(agent.machine.getInitialSnapshot).toBeDefined();
+    expect((await checkpointer.latest('t'))?.run.status).toBe('done');
+    const snapshot = (await checkpointer.latest('t'))?.snapshot as { value: string };
+    expect(snapshot.value).toBe('done');
+    expect(model.requests).toHaveLength(1);
+    expect(reported).toContain(type);
+  });
+
+  it('lets a process whose runs all rest exit by itself, a 24-hour human wait notwithstanding', async () => {
+    const script = join(here, 'fixtures/resting-process.ts');
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    const code = await within(
+      new Promise<number | null>((resolve) => child.on('exit', resolve)),
+      15_000,
+      'the process with a resting run',
+    ).finally(() => child.kill('SIGKILL'));
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout.trim())).toMatchObject({ status: 'waiting' });
+  });
+
+  it('releases everything on agent.close(): later calls are refused and the thread resumes elsewhere', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    const machine = setup({
+      actors: { work: fromPromise(async () => sleep(20)) },
+    }).createMachine({
+      id: 'closable',
+      initial: 'working',
+      states: {
+        working: { invoke: { src: 'work', onDone: 'idle' } },
+        idle: { on: { GO: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const first = createAgent({ machine, checkpointer });
+    expect((await first.run({ threadId: 't', input: undefined })).status).toBe('waiting');
+    await first.close();
+    expect(() => first.start({ threadId: 'u', input: undefined })).toThrow(/closed/);
+    const second = createAgent({ machine, checkpointer });
+    const handle = await second.send('t', { type: 'GO' });
+    expect((await handle.result()).status).toBe('done');
+  });
+});
