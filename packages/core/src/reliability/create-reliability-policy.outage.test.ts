@@ -94,6 +94,17 @@ describe('createReliabilityPolicy: a full outage', () => {
     expect(model.calls / logicalCalls).toBeLessThanOrEqual(1.2);
   });
 
+  it('needs its window: a budget counting calls only while in flight, as Envoy does, lets waves cost more than 1.2×', async () => {
+    // A 1 ms window forgets a call as soon as it ends: the budget sees only the calls in
+    // flight, and each wave of 10 failing calls gets the minimum of 3 retries afresh.
+    const { clock, model, burst } = outage({ breaker: false, retryBudget: { windowMs: 1 } });
+    for (let wave = 0; wave < 10; wave += 1) {
+      await burst(10);
+      await clock.advance(1_000);
+    }
+    expect(model.calls / logicalCalls).toBeGreaterThan(1.2);
+  });
+
   it('would cost maxAttempts times the calls without the budget and the breaker', async () => {
     const { model, burst } = outage({ breaker: false, retryBudget: false });
     await burst();
