@@ -1,12 +1,14 @@
 import { type Clock, type Random, sleep } from '../clock/clock';
-import { ModelCallError } from '../model/model-call-error';
+import type { ModelCallError } from '../model/model-call-error';
 import type { ChatModel, ChatRequest, ChatResponse } from '../model/types';
 import type { CallScope } from './call-scope';
 import type { EndpointGuards } from './endpoint-guards';
 import { describeModelError, isFallbackModelErrorKind, toModelCallError } from './error-taxonomy';
 import type { RateLimitReservation } from './rate-limiter';
 import type { ReliabilityEvents } from './reliability-events';
+import type { RetryBudgetCall } from './retry-budget';
 import { planRetryDelay } from './retry-delay';
+import { attemptsSpent, breakerBlocked, budgetSpent } from './retry-refusals';
 import { runAttempt } from './run-attempt';
 import type { ModelRetryInfo } from './types';
 
@@ -44,10 +46,11 @@ export type ModelAttemptsOutcome =
 
 /**
  * Makes up to `maxAttempts` attempts on one model, through its breaker, rate limiter and retry
- * budget, waiting between them with backoff or the server's hint.
+ * budget, waiting between them with backoff or the server's hint. When the model cannot
+ * answer this call (its breaker is open, its attempts or retry budget are spent, or it failed
+ * for an endpoint-specific reason) the outcome says so and the caller moves on to the next model.
  *
- * @throws ModelCallError for a fatal error, exhausted attempts or budget, a hint over the cap,
- * the deadline, or the caller's abort.
+ * @throws ModelCallError for a fatal error, a hint over the cap, the deadline, or the caller's abort.
  */
 export async function callModelWithRetries(
   options: CallModelWithRetriesOptions,
@@ -55,111 +58,107 @@ export async function callModelWithRetries(
   const { model, scope, guards, settings, events, clock, random, tally, onRetry } = options;
   const { endpoint } = model;
   let lastError: ModelCallError | undefined;
+  // The call counts against the endpoint's retry budget once a request is about to be sent.
+  let budgetCall: RetryBudgetCall | undefined;
   const stopError = () => scope.stopError({ endpoint, attempts: tally.attempts, lastError });
 
-  for (let attempt = 1; ; attempt += 1) {
-    const stopped = stopError();
-    if (stopped) throw stopped;
+  try {
+    for (let attempt = 1; ; attempt += 1) {
+      const stopped = stopError();
+      if (stopped) throw stopped;
 
-    const admission = guards.breaker.tryAcquire();
-    if (!admission.admitted) {
-      const reason = `circuit breaker ${admission.reason}`;
-      const error = new ModelCallError({
-        kind: 'circuit_open',
+      const admission = guards.breaker.tryAcquire();
+      if (!admission.admitted)
+        return breakerBlocked(endpoint, admission.reason, lastError, attempt);
+      const { permit } = admission;
+      budgetCall ??= guards.budget?.beginCall();
+
+      let reservation: RateLimitReservation | undefined;
+      try {
+        reservation = await waitForCapacity(options, () => lastError);
+      } catch (error) {
+        permit.release();
+        throw error;
+      }
+
+      tally.attempts += 1;
+      const startedAt = clock.now();
+      let error: ModelCallError;
+      try {
+        const response = await runAttempt({
+          model,
+          request: options.request,
+          signal: scope.signal,
+          timeoutMs: settings.attemptTimeoutMs,
+          clock,
+          onToken: options.onToken,
+        });
+        permit.success();
+        reservation?.settle(response.usage.inputTokens + response.usage.outputTokens);
+        events.emit('attempt', {
+          endpoint,
+          model: model.modelName,
+          attempt,
+          outcome: 'success',
+          latencyMs: clock.now() - startedAt,
+        });
+        return { response };
+      } catch (thrown) {
+        // Stopped by the caller or the deadline: the outcome says nothing about the endpoint.
+        const stoppedNow = stopError();
+        error = stoppedNow ?? toModelCallError(thrown, endpoint);
+        if (!stoppedNow && error.retryable) permit.failure(describeModelError(error));
+        else permit.release();
+        events.emit('attempt', {
+          endpoint,
+          model: model.modelName,
+          attempt,
+          outcome: 'failure',
+          errorKind: error.kind,
+          reason: describeModelError(error),
+          latencyMs: clock.now() - startedAt,
+        });
+        if (stoppedNow) throw stoppedNow;
+      }
+      lastError = error;
+
+      if (!error.retryable) {
+        if (isFallbackModelErrorKind(error.kind))
+          return { fallback: error, reason: describeModelError(error) };
+        throw error;
+      }
+      const blocked = guards.breaker.blockedReason();
+      if (blocked) {
+        // This failure (or a concurrent one) opened the breaker: waiting to retry here is futile.
+        return breakerBlocked(endpoint, blocked, error, attempt + 1);
+      }
+      if (attempt >= settings.maxAttempts) return attemptsSpent(endpoint, error, attempt);
+      if (budgetCall && guards.budget && !budgetCall.tryRetry()) {
+        const refusal = budgetSpent(endpoint, error, attempt, guards.budget.usage());
+        events.emit('budget.exhausted', refusal.event);
+        return refusal;
+      }
+
+      const { delayMs, source } = planRetryDelay({ error, attempt, random, ...settings });
+      if (delayMs >= scope.remainingMs()) {
+        throw scope.deadlineError({ endpoint, attempts: tally.attempts, lastError: error });
+      }
+      const info: ModelRetryInfo = {
         endpoint,
-        message:
-          `The ${reason}, so the call to ${endpoint} failed fast without reaching it. ` +
-          'Add a fallback model to `models`, or retry once the breaker has closed.',
-        cause: lastError,
-      });
-      return { fallback: error, reason };
-    }
-    const { permit } = admission;
-
-    let reservation: RateLimitReservation | undefined;
-    try {
-      reservation = await waitForCapacity(options, () => lastError);
-    } catch (error) {
-      permit.release();
-      throw error;
-    }
-
-    tally.attempts += 1;
-    const startedAt = clock.now();
-    let error: ModelCallError;
-    try {
-      const response = await runAttempt({
-        model,
-        request: options.request,
-        signal: scope.signal,
-        timeoutMs: settings.attemptTimeoutMs,
-        clock,
-        onToken: options.onToken,
-      });
-      permit.success();
-      guards.budget?.recordSuccess();
-      reservation?.settle(response.usage.inputTokens + response.usage.outputTokens);
-      events.emit('attempt', {
-        endpoint,
-        model: model.modelName,
         attempt,
-        outcome: 'success',
-        latencyMs: clock.now() - startedAt,
-      });
-      return { response };
-    } catch (thrown) {
-      // Stopped by the caller or the deadline: the outcome says nothing about the endpoint.
-      const stoppedNow = stopError();
-      error = stoppedNow ?? toModelCallError(thrown, endpoint);
-      if (stoppedNow) permit.release();
-      else if (error.retryable) {
-        permit.failure(describeModelError(error));
-        guards.budget?.recordFailure();
-      } else permit.release();
-      events.emit('attempt', {
-        endpoint,
-        model: model.modelName,
-        attempt,
-        outcome: 'failure',
-        errorKind: error.kind,
+        delayMs,
         reason: describeModelError(error),
-        latencyMs: clock.now() - startedAt,
-      });
-      if (stoppedNow) throw stoppedNow;
+      };
+      onRetry?.(info);
+      events.emit('retry', { ...info, delaySource: source });
+      try {
+        await sleep(clock, delayMs, scope.signal);
+      } catch (aborted) {
+        throw stopError() ?? aborted;
+      }
     }
-    lastError = error;
-
-    if (!error.retryable) {
-      if (isFallbackModelErrorKind(error.kind))
-        return { fallback: error, reason: describeModelError(error) };
-      throw error;
-    }
-    if (guards.breaker.state === 'open') {
-      // This failure (or a concurrent one) opened the breaker: waiting to retry here is futile.
-      return { fallback: error, reason: `circuit breaker opened (${describeModelError(error)})` };
-    }
-    if (attempt >= settings.maxAttempts) throw error;
-    if (guards.budget && !guards.budget.allowsRetry()) {
-      events.emit('budget.exhausted', {
-        endpoint,
-        tokens: guards.budget.tokens,
-        reason: `retry after ${describeModelError(error)} refused: too many recent failures on ${endpoint}`,
-      });
-      throw error;
-    }
-
-    const { delayMs, source } = planRetryDelay({ error, attempt, random, ...settings });
-    if (delayMs >= scope.remainingMs()) {
-      throw scope.deadlineError({ endpoint, attempts: tally.attempts, lastError: error });
-    }
-    const info: ModelRetryInfo = { endpoint, attempt, delayMs, reason: describeModelError(error) };
-    onRetry?.(info);
-    events.emit('retry', { ...info, delaySource: source });
-    try {
-      await sleep(clock, delayMs, scope.signal);
-    } catch (aborted) {
-      throw stopError() ?? aborted;
-    }
+  } finally {
+    budgetCall?.end();
   }
 }
 

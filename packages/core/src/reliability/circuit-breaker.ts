@@ -1,27 +1,53 @@
 import type { Clock } from '../clock/clock';
+import { SlidingWindow } from './sliding-window';
 import type { CircuitBreakerOptions, CircuitState } from './types';
-import { validateNumberOption } from './validate-option';
+import { rejectRemovedOptions, validateNumberOption } from './validate-option';
+
+const owner = 'createReliabilityPolicy';
 
 /**
  * Circuit breaker options with defaults applied, checked.
  *
- * @throws DefinitionError `definition.invalid_option` for a threshold under 1 or a negative cooldown.
+ * @throws DefinitionError `definition.invalid_option` for a threshold outside (0, 1], a
+ * minimum volume under 1, a window that is not a positive number of milliseconds, a negative
+ * or infinite cooldown, or an option name of the former consecutive-failure breaker.
  */
-export function resolveCircuitBreakerOptions({
-  failureThreshold = 5,
-  cooldownMs = 30_000,
-}: CircuitBreakerOptions = {}): Required<CircuitBreakerOptions> {
-  validateNumberOption('createReliabilityPolicy', 'breaker.failureThreshold', failureThreshold, {
+export function resolveCircuitBreakerOptions(
+  options: CircuitBreakerOptions = {},
+): Required<CircuitBreakerOptions> {
+  rejectRemovedOptions(owner, 'breaker', options, {
+    failureThreshold:
+      'The breaker judges a failure rate over a window: use failureRateThreshold (default 0.5) and minimumRequests (default 20).',
+  });
+  const {
+    failureRateThreshold = 0.5,
+    minimumRequests = 20,
+    windowMs = 10_000,
+    cooldownMs = 30_000,
+  } = options;
+  validateNumberOption(owner, 'breaker.failureRateThreshold', failureRateThreshold, {
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+    expected: 'a share of failed requests in (0, 1], e.g. 0.5',
+  });
+  validateNumberOption(owner, 'breaker.minimumRequests', minimumRequests, {
     min: 1,
+    max: Number.MAX_SAFE_INTEGER,
     integer: true,
     allowInfinity: true,
-    expected: 'a whole number of consecutive failures, at least 1',
+    expected: 'a whole number of requests, at least 1, or Infinity for a breaker that never opens',
   });
-  validateNumberOption('createReliabilityPolicy', 'breaker.cooldownMs', cooldownMs, {
+  validateNumberOption(owner, 'breaker.windowMs', windowMs, {
+    min: 0,
+    exclusiveMin: true,
+    expected: 'a positive number of milliseconds, e.g. 10000',
+  });
+  validateNumberOption(owner, 'breaker.cooldownMs', cooldownMs, {
     min: 0,
     expected: 'a number of milliseconds, 0 or more',
   });
-  return { failureThreshold, cooldownMs };
+  return { failureRateThreshold, minimumRequests, windowMs, cooldownMs };
 }
 
 /** A breaker state change, with the reason a reader of the run log needs. */
@@ -55,38 +81,45 @@ export type BreakerAdmission =
   | { admitted: true; permit: BreakerPermit }
   | { admitted: false; reason: string };
 
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+
 /**
- * A circuit breaker for one model endpoint: closed, open after `failureThreshold` consecutive
- * retryable failures, half-open after `cooldownMs` with a single probe call whose outcome
- * closes or reopens it.
+ * A circuit breaker for one model endpoint: closed; open once at least `minimumRequests`
+ * requests have ended within `windowMs` and the failed ones make up `failureRateThreshold` of
+ * them and of those still in flight; half-open after `cooldownMs`, with a single probe call
+ * whose outcome closes or reopens it.
  *
- * Consecutive failures rather than a failure ratio over a window: a process sends an LLM
- * endpoint a few calls a second at most, so a windowed ratio needs a minimum-volume setting
- * that is hard to tune and noisy at low volume, while an outage shows plainly as a run of
- * failures. Partial failure is left to retries and the retry budget.
+ * The rate counts requests in flight as not failed because failures come back first: a 503
+ * or a reset takes milliseconds, an answer seconds. Judged on ended requests alone, the
+ * first twenty results of 200 concurrent calls with 10% faults could all be failures; judged
+ * on every request sent, they are 10%. An outage still shows: every request fails, and once
+ * the failures reach the threshold share of those sent, the breaker opens.
  *
- * No timers: the open → half-open move happens when a call arrives after the cooldown, so an
- * idle breaker holds nothing that could keep a process alive.
+ * No timers: buckets of the window are recycled and the open → half-open move happens when a
+ * call arrives, so an idle breaker holds nothing that could keep a process alive.
  */
 export class CircuitBreaker {
-  readonly #failureThreshold: number;
-  readonly #cooldownMs: number;
+  readonly #options: Required<CircuitBreakerOptions>;
   readonly #clock: Clock;
   readonly #onChange: ((change: CircuitChange) => void) | undefined;
+  readonly #window: SlidingWindow<'success' | 'failure'>;
   #state: CircuitState = 'closed';
   /** Bumped on every transition, so outcomes of calls admitted in an older state are ignored. */
   #generation = 0;
-  #consecutiveFailures = 0;
+  /** Requests admitted while closed in this generation and not yet settled. */
+  #inFlight = 0;
   #openedAt = 0;
   #openReason = '';
   #probeInFlight = false;
 
   constructor({ clock, onChange, ...options }: CircuitBreakerInit) {
-    const { failureThreshold, cooldownMs } = resolveCircuitBreakerOptions(options);
-    this.#failureThreshold = failureThreshold;
-    this.#cooldownMs = cooldownMs;
+    this.#options = resolveCircuitBreakerOptions(options);
     this.#clock = clock;
     this.#onChange = onChange;
+    this.#window = new SlidingWindow({
+      windowMs: this.#options.windowMs,
+      keys: ['success', 'failure'],
+    });
   }
 
   /** The current state; an open breaker whose cooldown passed turns half-open on the next call. */
@@ -94,28 +127,31 @@ export class CircuitBreaker {
     return this.#state;
   }
 
+  /** Why a call would fail fast now, without changing the state; undefined when it would not. */
+  blockedReason(): string | undefined {
+    if (this.#state === 'open') {
+      const left = this.#options.cooldownMs - (this.#clock.now() - this.#openedAt);
+      if (left > 0) return `${this.#openReason}; a probe call is let through in ${left} ms`;
+      return undefined;
+    }
+    if (this.#state === 'half-open' && this.#probeInFlight) {
+      return 'half-open: a probe call is in flight, others fail fast until it ends';
+    }
+    return undefined;
+  }
+
   /** Asks to make one attempt now. */
   tryAcquire(): BreakerAdmission {
+    const blocked = this.blockedReason();
+    if (blocked) return { admitted: false, reason: blocked };
     if (this.#state === 'open') {
-      const elapsed = this.#clock.now() - this.#openedAt;
-      if (elapsed < this.#cooldownMs) {
-        return {
-          admitted: false,
-          reason: `${this.#openReason}; a probe call is let through in ${this.#cooldownMs - elapsed} ms`,
-        };
-      }
-      this.#transition('half-open', `cooldown of ${this.#cooldownMs} ms elapsed`);
+      this.#transition('half-open', `cooldown of ${this.#options.cooldownMs} ms elapsed`);
     }
     if (this.#state === 'half-open') {
-      if (this.#probeInFlight) {
-        return {
-          admitted: false,
-          reason: 'half-open: a probe call is in flight, others fail fast until it ends',
-        };
-      }
       this.#probeInFlight = true;
       return { admitted: true, permit: this.#permit(true) };
     }
+    this.#inFlight += 1;
     return { admitted: true, permit: this.#permit(false) };
   }
 
@@ -127,14 +163,15 @@ export class CircuitBreaker {
       settled = true;
       if (generation !== this.#generation) return;
       if (probe) this.#probeInFlight = false;
+      else this.#inFlight -= 1;
       outcome();
     };
     return {
       probe,
       success: () =>
         settle(() => {
-          this.#consecutiveFailures = 0;
           if (probe) this.#transition('closed', 'probe call succeeded');
+          else this.#window.add('success', this.#clock.now());
         }),
       failure: (reason) =>
         settle(() => {
@@ -142,20 +179,32 @@ export class CircuitBreaker {
             this.#open(`probe call failed (${reason})`);
             return;
           }
-          this.#consecutiveFailures += 1;
-          if (this.#consecutiveFailures >= this.#failureThreshold) {
-            this.#open(
-              `${this.#consecutiveFailures} consecutive retryable failures (last: ${reason})`,
-            );
-          }
+          this.#window.add('failure', this.#clock.now());
+          this.#judge(reason);
         }),
       release: () => settle(() => {}),
     };
   }
 
+  /** Opens the breaker when the window holds enough requests and too many failed. */
+  #judge(lastReason: string): void {
+    const { failureRateThreshold, minimumRequests, windowMs } = this.#options;
+    const now = this.#clock.now();
+    const failed = this.#window.sum('failure', now);
+    const succeeded = this.#window.sum('success', now);
+    if (failed + succeeded < minimumRequests) return;
+    const rate = failed / (failed + succeeded + this.#inFlight);
+    if (rate < failureRateThreshold) return;
+    this.#open(
+      `${percent(rate)} of requests failed in the last ${windowMs} ms ` +
+        `(${failed} failed, ${succeeded} succeeded, ${this.#inFlight} in flight; ` +
+        `threshold ${percent(failureRateThreshold)}); last: ${lastReason}`,
+    );
+  }
+
   #open(reason: string): void {
     this.#openedAt = this.#clock.now();
-    this.#openReason = `open: ${reason}`;
+    this.#openReason = `open after ${reason}`;
     this.#transition('open', reason);
   }
 
@@ -163,8 +212,10 @@ export class CircuitBreaker {
     const from = this.#state;
     this.#state = to;
     this.#generation += 1;
-    this.#consecutiveFailures = 0;
+    this.#inFlight = 0;
     this.#probeInFlight = false;
+    // A closed breaker starts from a clean window, as Hystrix's does: the outage is over.
+    this.#window.clear();
     this.#onChange?.({ from, to, reason });
   }
 }

@@ -14,7 +14,7 @@ function setup(options: ReliabilityPolicyOptions = {}) {
   const policy = createReliabilityPolicy({
     clock,
     random: () => 0.5,
-    breaker: { failureThreshold: 2, cooldownMs: 10_000 },
+    breaker: { minimumRequests: 2, cooldownMs: 10_000 },
     ...options,
   });
   const primary = new FakeChatModel({ endpoint: 'fake:primary', modelName: 'big' });
@@ -56,7 +56,7 @@ describe('createReliabilityPolicy: circuit breaker and fallback', () => {
       error: { kind: 'circuit_open', endpoint: 'fake:primary' },
     });
     expect((result as { error: Error }).error.message).toMatch(
-      /^The circuit breaker open: 2 consecutive retryable failures .* a probe call is let through in 10000 ms, so the call to fake:primary failed fast/,
+      /^The call to fake:primary failed fast without reaching it: the circuit breaker of fake:primary is open after 100% of requests failed .* a probe call is let through in 10000 ms\. Add a fallback model/,
     );
     expect(primary.calls).toBe(2);
     expect(clock.pendingTimers).toBe(0);
@@ -72,7 +72,7 @@ describe('createReliabilityPolicy: circuit breaker and fallback', () => {
       type: 'fallback',
       from: 'fake:primary',
       to: 'fake:secondary',
-      reason: expect.stringMatching(/^circuit breaker open: 2 consecutive/),
+      reason: expect.stringMatching(/^circuit breaker open after 100% of requests failed/),
     });
   });
 
@@ -91,6 +91,113 @@ describe('createReliabilityPolicy: circuit breaker and fallback', () => {
     expect(primary.calls).toBe(2);
   });
 
+  it('says the breaker blocked the retry when a failure opened it, not that the call can be retried (issue 9)', async () => {
+    const { clock, call, primary } = setup();
+    primary.behaviour = () => {
+      throw modelError('server_error', { status: 503 });
+    };
+    const outcome = call([primary]);
+    await clock.runAll();
+    const result = await outcome;
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'circuit_open', endpoint: 'fake:primary', cause: { kind: 'server_error' } },
+    });
+    expect((result as { error: Error }).error.message).toMatch(
+      /^All 2 attempts on fake:primary failed, the last with server_error: simulated server_error; no retry was sent because the circuit breaker of fake:primary is open after 100% of requests failed .*\. Add a fallback model to `models`, or call again once the breaker has closed\.$/,
+    );
+    expect(primary.calls).toBe(2);
+  });
+
+  it('says the breaker blocked the retry when it opened during the backoff (issue 9)', async () => {
+    const { clock, call, primary } = setup({ breaker: { minimumRequests: 2, cooldownMs: 10_000 } });
+    primary.behaviour = async ({ index, options }) => {
+      // The first call fails at 0; the second fails at 100, during the first one's backoff.
+      if (index === 1) await sleep(clock, 100, options.signal);
+      throw modelError('server_error');
+    };
+    const first = call([primary]);
+    const second = call([primary]);
+    await clock.runAll();
+    expect(await second).toMatchObject({ ok: false, error: { kind: 'circuit_open' } });
+    const result = await first;
+    expect(result).toMatchObject({
+      ok: false,
+      at: 250,
+      error: { kind: 'circuit_open', cause: { kind: 'server_error' } },
+    });
+    expect((result as { error: Error }).error.message).toMatch(
+      /^The attempt on fake:primary failed, the last with server_error: simulated server_error; no retry was sent because the circuit breaker of fake:primary is open after/,
+    );
+    expect(primary.calls).toBe(2);
+  });
+
+  it('falls back when the primary exhausts its retryable attempts with its breaker closed (issue 9)', async () => {
+    const { clock, call, primary, secondary, events, policy } = setup({ breaker: false });
+    primary.behaviour = () => {
+      throw modelError('server_error', { status: 503 });
+    };
+    const outcome = call();
+    await clock.runAll();
+    expect(await outcome).toMatchObject({ ok: true, value: { model: secondary, attempts: 4 } });
+    expect(primary.calls).toBe(3);
+    expect(secondary.calls).toBe(1);
+    expect(policy.status('fake:primary').breaker).toBe('closed');
+    expect(events).toMatchObject([
+      {
+        type: 'fallback',
+        from: 'fake:primary',
+        to: 'fake:secondary',
+        reason: '3 attempt(s) failed (last: server_error: simulated server_error)',
+      },
+    ]);
+  });
+
+  it('says the attempts are spent when the last model exhausts them, keeping the kind and status', async () => {
+    const { clock, call, primary } = setup({ breaker: false });
+    primary.behaviour = () => {
+      throw modelError('server_error', { status: 503, endpoint: 'fake:primary' });
+    };
+    const outcome = call([primary]);
+    await clock.runAll();
+    const result = await outcome;
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'server_error', status: 503, cause: { kind: 'server_error' } },
+    });
+    expect((result as { error: Error }).error.message).toBe(
+      'All 3 attempts on fake:primary failed, the last with server_error: simulated server_error; maxAttempts (3) allows no more. Add a fallback model to `models`, or raise maxAttempts.',
+    );
+  });
+
+  it('falls back when the retry budget refuses the primary a retry, and says so when no model is left', async () => {
+    const { clock, call, primary, secondary, policy } = setup({
+      breaker: false,
+      retryBudget: { ratio: 0, minRetries: 0 },
+    });
+    const refusals: ReliabilityEvent[] = [];
+    policy.on('budget.exhausted', (event) => refusals.push(event));
+    primary.behaviour = () => {
+      throw modelError('rate_limited', { status: 429 });
+    };
+    const fellBack = call();
+    await clock.runAll();
+    expect(await fellBack).toMatchObject({ ok: true, value: { model: secondary, attempts: 2 } });
+    expect(primary.calls).toBe(1);
+
+    const alone = call([primary]);
+    await clock.runAll();
+    const result = await alone;
+    expect(result).toMatchObject({ ok: false, error: { kind: 'rate_limited', status: 429 } });
+    expect((result as { error: Error }).error.message).toMatch(
+      /^The attempt on fake:primary failed, the last with rate_limited: simulated rate_limited; no retry was sent because the retry budget of fake:primary is spent \(0 retries against 2 active calls, the most it allows is 0\)/,
+    );
+    expect(refusals).toMatchObject([
+      { endpoint: 'fake:primary', retries: 0, calls: 1 },
+      { endpoint: 'fake:primary', retries: 0, calls: 2 },
+    ]);
+  });
+
   it('lets one probe through after the cooldown; its success closes the breaker', async () => {
     const { clock, call, primary, events, openPrimary } = setup({ maxAttempts: 1 });
     await openPrimary();
@@ -98,7 +205,7 @@ describe('createReliabilityPolicy: circuit breaker and fallback', () => {
     primary.behaviour = () => okResponse();
     expect(await call()).toMatchObject({ ok: true, value: { model: primary } });
     expect(transitions(events)).toEqual([
-      'closed→open: 2 consecutive retryable failures (last: server_error: simulated server_error)',
+      'closed→open: 100% of requests failed in the last 10000 ms (2 failed, 0 succeeded, 0 in flight; threshold 50%); last: server_error: simulated server_error',
       'open→half-open: cooldown of 10000 ms elapsed',
       'half-open→closed: probe call succeeded',
     ]);
@@ -161,7 +268,7 @@ describe('createReliabilityPolicy: circuit breaker and fallback', () => {
       throw modelError('bad_request');
     };
     for (let i = 0; i < 10; i += 1) await call([primary]);
-    expect(policy.status('fake:primary')).toEqual({ breaker: 'closed', retryTokens: 10 });
+    expect(policy.status('fake:primary')).toEqual({ breaker: 'closed', retriesAllowed: 3 });
   });
 
   it('throws the last model’s error when every model of the chain is unavailable', async () => {
@@ -180,7 +287,7 @@ describe('createReliabilityPolicy: circuit breaker and fallback', () => {
   it('keeps one breaker per endpoint: an outage of one leaves the other closed', async () => {
     const { policy, openPrimary } = setup({ maxAttempts: 1 });
     await openPrimary();
-    expect(policy.status('fake:secondary')).toEqual({ breaker: 'closed', retryTokens: 10 });
+    expect(policy.status('fake:secondary')).toEqual({ breaker: 'closed', retriesAllowed: 3 });
   });
 
   it('never opens with breaker: false', async () => {

@@ -48,8 +48,7 @@ describe('createReliabilityPolicy: a full outage', () => {
     const failed = await burst();
     expect(failed.every((outcome) => !outcome.ok)).toBe(true);
     expect(model.calls / logicalCalls).toBeLessThanOrEqual(1.2);
-    expect(policy.status('fake:flaky').breaker).toBe('open');
-    expect(policy.status('fake:flaky').retryTokens).toBeLessThanOrEqual(5);
+    expect(policy.status('fake:flaky')).toEqual({ breaker: 'open', retriesAllowed: 0 });
     expect(clock.pendingTimers).toBe(0);
 
     state.down = false;
@@ -64,8 +63,8 @@ describe('createReliabilityPolicy: a full outage', () => {
         event.type === 'breaker.change' ? [`${event.from}→${event.to}`] : [],
       ),
     ).toEqual(['closed→open', 'open→half-open', 'half-open→closed']);
-    // The budget refills with successes (0.1 each), so retries are available again.
-    expect(policy.status('fake:flaky').retryTokens).toBeGreaterThan(5);
+    // The outage has left the window: the budget allows 20% of the new traffic (101 calls).
+    expect(policy.status('fake:flaky').retriesAllowed).toBe(20);
   });
 
   it('stays under 1.2× on the retry budget alone, with the breaker off', async () => {
@@ -75,9 +74,15 @@ describe('createReliabilityPolicy: a full outage', () => {
     expect(events.find((event) => event.type === 'budget.exhausted')).toMatchObject({
       endpoint: 'fake:flaky',
       reason: expect.stringMatching(
-        /^retry after server_error: .* refused: too many recent failures on fake:flaky$/,
+        /^retry after server_error: .* refused: the retry budget of fake:flaky is spent \(20 retries against 100 active calls, the most it allows is 20\)$/,
       ),
     });
+  });
+
+  it('stays under 1.2× on the breaker alone, with the retry budget off', async () => {
+    const { model, burst } = outage({ retryBudget: false });
+    await burst();
+    expect(model.calls / logicalCalls).toBeLessThanOrEqual(1.2);
   });
 
   it('stays under 1.2× when the calls come in waves rather than all at once', async () => {
@@ -87,6 +92,17 @@ describe('createReliabilityPolicy: a full outage', () => {
       await clock.advance(1_000);
     }
     expect(model.calls / logicalCalls).toBeLessThanOrEqual(1.2);
+  });
+
+  it('needs its window: a budget counting calls only while in flight, as Envoy does, lets waves cost more than 1.2×', async () => {
+    // A 1 ms window forgets a call as soon as it ends: the budget sees only the calls in
+    // flight, and each wave of 10 failing calls gets the minimum of 3 retries afresh.
+    const { clock, model, burst } = outage({ breaker: false, retryBudget: { windowMs: 1 } });
+    for (let wave = 0; wave < 10; wave += 1) {
+      await burst(10);
+      await clock.advance(1_000);
+    }
+    expect(model.calls / logicalCalls).toBeGreaterThan(1.2);
   });
 
   it('would cost maxAttempts times the calls without the budget and the breaker', async () => {

@@ -110,7 +110,7 @@ describe('createReliabilityPolicy', () => {
   });
 
   describe('attempts and waits', () => {
-    it.each([1, 3, 4])(
+    it.each([1, 3, 4, 6])(
       'makes at most maxAttempts (%i) attempts when every attempt fails',
       async (maxAttempts) => {
         let clock!: ManualClock;
@@ -237,6 +237,38 @@ describe('createReliabilityPolicy', () => {
     });
   });
 
+  describe('defaults', () => {
+    it('never hangs on a stalled endpoint: attempts time out and the call ends at its deadline', async () => {
+      const { clock, call, model } = setup(hangUntilAborted());
+      const outcome = call();
+      await clock.runAll();
+      expect(await outcome).toMatchObject({
+        ok: false,
+        at: 300_000,
+        error: { kind: 'deadline_exceeded', cause: { kind: 'timeout' } },
+      });
+      expect(model.calls).toBe(3);
+      expect(model.signals.every((signal) => signal.aborted)).toBe(true);
+      expect(clock.pendingTimers).toBe(0);
+    });
+
+    it('leaves no timer behind on the system clock once its calls have settled', async () => {
+      const timers = () =>
+        process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+      const before = timers();
+      const policy = createReliabilityPolicy({ baseDelayMs: 1 });
+      const flaky = new FakeChatModel({ behaviour: failThenAnswer(modelError('server_error')) });
+      const broken = new FakeChatModel({
+        endpoint: 'fake:broken',
+        behaviour: failThenAnswer(modelError('bad_request')),
+      });
+      const signal = new AbortController().signal;
+      await policy.call({ models: [flaky], request, signal });
+      await policy.call({ models: [broken], request, signal }).catch(() => undefined);
+      expect(timers()).toBe(before);
+    });
+  });
+
   describe('caller abort', () => {
     it('cancels a backoff wait at once and makes no further attempt', async () => {
       const caller = new AbortController();
@@ -252,7 +284,7 @@ describe('createReliabilityPolicy', () => {
       expect((result as { error: ModelCallError }).error.cause).toEqual(new Error('state exited'));
       expect(model.calls).toBe(1);
       expect(clock.pendingTimers).toBe(0);
-      expect(policy.status('fake:primary')).toEqual({ breaker: 'closed', retryTokens: 9 });
+      expect(policy.status('fake:primary')).toEqual({ breaker: 'closed', retriesAllowed: 2 });
     });
 
     it('aborts the attempt in flight without counting it against the endpoint', async () => {
@@ -263,7 +295,7 @@ describe('createReliabilityPolicy', () => {
       caller.abort();
       expect(await outcome).toMatchObject({ ok: false, at: 10, error: { kind: 'aborted' } });
       expect(model.signals[0]?.aborted).toBe(true);
-      expect(policy.status('fake:primary')).toEqual({ breaker: 'closed', retryTokens: 10 });
+      expect(policy.status('fake:primary')).toEqual({ breaker: 'closed', retriesAllowed: 3 });
       expect(clock.pendingTimers).toBe(0);
     });
 
@@ -357,12 +389,11 @@ describe('createReliabilityPolicy', () => {
       [{ deadlineMs: 0 }, /deadlineMs is 0\. Give a positive number of milliseconds/],
       [{ attemptTimeoutMs: Number.NaN }, /attemptTimeoutMs is NaN/],
       [{ attemptTimeoutMs: 2 ** 40 }, /attemptTimeoutMs is 1099511627776/],
-      [{ breaker: { failureThreshold: -1 } }, /breaker\.failureThreshold is -1/],
+      [{ breaker: { failureRateThreshold: -1 } }, /breaker\.failureRateThreshold is -1/],
+      [{ breaker: { minimumRequests: Number.NaN } }, /breaker\.minimumRequests is NaN/],
       [{ breaker: { cooldownMs: -1 } }, /breaker\.cooldownMs is -1/],
-      [
-        { retryBudget: { tokenRatio: 2 } },
-        /retryBudget\.tokenRatio is 2\. Give a ratio in \(0, 1\]/,
-      ],
+      [{ retryBudget: { ratio: 2 } }, /retryBudget\.ratio is 2\. Give a share of active calls/],
+      [{ retryBudget: { minRetries: -3 } }, /retryBudget\.minRetries is -3/],
       [{ rateLimit: { requestsPerMinute: -1 } }, /rateLimit\.requestsPerMinute is -1/],
       [
         { rateLimitByEndpoint: { 'openai:x': { tokensPerMinute: 0 } } },

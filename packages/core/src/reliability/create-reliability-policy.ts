@@ -12,21 +12,26 @@ import { resolveCircuitBreakerOptions } from './circuit-breaker';
 import { createEndpointGuardRegistry } from './endpoint-guards';
 import { type ResolvedRateLimitOptions, resolveRateLimitOptions } from './rate-limiter';
 import { ReliabilityEvents } from './reliability-events';
-import { resolveRetryBudgetOptions } from './retry-budget';
+import { defaultMinRetriesFor, resolveRetryBudgetOptions } from './retry-budget';
 import type { ReliabilityPolicy, ReliabilityPolicyOptions } from './types';
 import { maxTimerMs, validateNumberOption } from './validate-option';
-
-// The one place core reads platform randomness; tests and replays inject `random`.
 
 const owner = 'createReliabilityPolicy';
 
 /**
  * Makes the reliability policy an agent sends every model call through. Retryable failures
  * (429, 5xx, 408/timeouts, 409, resets, malformed bodies) are retried with full-jitter backoff
- * or the server's hint; fatal ones are not. Each endpoint has a circuit breaker, an optional
- * rate limiter and a retry budget shared by every run using the policy, and a call moves on to
- * the next of `models` when an endpoint's breaker is open or it fails for an endpoint-specific
- * reason (401, 403, 404, quota exhausted).
+ * or the server's hint; fatal ones are not. Each endpoint has a circuit breaker that judges
+ * its failure rate over a window, an optional rate limiter and a retry budget that allows
+ * retries up to a share of its active calls, all shared by every run using the policy. A
+ * call moves on to the next of `models` when an endpoint's breaker is open, its attempts or
+ * retry budget are spent, or it fails for an endpoint-specific reason (401, 403, 404, quota
+ * exhausted).
+ *
+ * The defaults are meant for production: 3 attempts, backoff from 500 ms, 120 s per attempt,
+ * 300 s per call; a breaker that opens when half the requests of the last 10 s failed (20 at
+ * least) and probes after 30 s; retries up to 20% of the active calls (3 at least). An idle
+ * policy holds no timer: timers exist only while a call waits.
  *
  * @throws DefinitionError `definition.invalid_option` when an option is out of range.
  *
@@ -35,7 +40,8 @@ const owner = 'createReliabilityPolicy';
  * const policy = createReliabilityPolicy({
  *   maxAttempts: 3,
  *   deadlineMs: 120_000,
- *   breaker: { failureThreshold: 5, cooldownMs: 30_000 },
+ *   breaker: { failureRateThreshold: 0.5, minimumRequests: 20, cooldownMs: 30_000 },
+ *   retryBudget: { ratio: 0.2, minRetries: 3 },
  *   rateLimit: { requestsPerMinute: 500, tokensPerMinute: 200_000 },
  * });
  * policy.on('breaker.change', ({ endpoint, from, to, reason }) => log(endpoint, from, to, reason));
@@ -101,7 +107,8 @@ export function createReliabilityPolicy({
   const events = new ReliabilityEvents(() => clock.now());
   const registry = createEndpointGuardRegistry({
     breaker: breaker && resolveCircuitBreakerOptions(breaker),
-    retryBudget: retryBudget && resolveRetryBudgetOptions(retryBudget),
+    retryBudget:
+      retryBudget && resolveRetryBudgetOptions(retryBudget, defaultMinRetriesFor(maxAttempts)),
     rateLimit: rateLimit && resolveRateLimitOptions(rateLimit),
     rateLimitByEndpoint: resolvedByEndpoint,
     clock,

@@ -50,11 +50,11 @@ export function createEndpointGuardRegistry({
       found = {
         // A disabled breaker is one that never trips: the code path stays the same.
         breaker: new CircuitBreaker({
-          ...(breaker || { failureThreshold: Number.POSITIVE_INFINITY }),
+          ...(breaker || { minimumRequests: Number.POSITIVE_INFINITY }),
           clock,
           onChange: (change) => events.emit('breaker.change', { endpoint, ...change }),
         }),
-        budget: retryBudget ? new RetryBudget(retryBudget) : undefined,
+        budget: retryBudget ? new RetryBudget({ ...retryBudget, clock }) : undefined,
         limiter: limited ? new RateLimiter({ ...limits, endpoint, clock }) : undefined,
       };
       guards.set(endpoint, found);
@@ -68,10 +68,10 @@ export function createEndpointGuardRegistry({
       const found = guards.get(endpoint);
       return {
         breaker: found?.breaker.state ?? 'closed',
-        retryTokens: found
-          ? (found.budget?.tokens ?? Number.POSITIVE_INFINITY)
+        retriesAllowed: found
+          ? (found.budget?.retriesAllowed() ?? Number.POSITIVE_INFINITY)
           : retryBudget
-            ? retryBudget.maxTokens
+            ? retryBudget.minRetries
             : Number.POSITIVE_INFINITY,
       };
     },

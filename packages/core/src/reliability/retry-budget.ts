@@ -1,71 +1,148 @@
+import type { Clock } from '../clock/clock';
+import { SlidingWindow } from './sliding-window';
 import type { RetryBudgetOptions } from './types';
-import { validateNumberOption } from './validate-option';
+import { rejectRemovedOptions, validateNumberOption } from './validate-option';
+
+const owner = 'createReliabilityPolicy';
 
 /**
- * Retry budget options with defaults applied, checked.
+ * Retry budget options with defaults applied, checked. `defaultMinRetries` is the minimum
+ * when the options give none (see {@link defaultMinRetriesFor}).
  *
- * @throws DefinitionError `definition.invalid_option` for `maxTokens` ≤ 0 or a ratio outside (0, 1].
+ * @throws DefinitionError `definition.invalid_option` for a ratio outside [0, 1], a negative
+ * or fractional minimum, a window that is not a positive number of milliseconds, or an option
+ * name of the former token bucket.
  */
-export function resolveRetryBudgetOptions({
-  maxTokens = 10,
-  tokenRatio = 0.1,
-}: RetryBudgetOptions = {}): Required<RetryBudgetOptions> {
-  validateNumberOption('createReliabilityPolicy', 'retryBudget.maxTokens', maxTokens, {
-    min: 0,
-    exclusiveMin: true,
-    max: Number.MAX_SAFE_INTEGER,
-    expected: 'a positive number of tokens, e.g. 10',
+export function resolveRetryBudgetOptions(
+  options: RetryBudgetOptions = {},
+  defaultMinRetries = 3,
+): Required<RetryBudgetOptions> {
+  const replaced =
+    'The budget allows retries as a share of active calls: use ratio (default 0.2), minRetries (default 3) and windowMs (default 10000).';
+  rejectRemovedOptions(owner, 'retryBudget', options, {
+    maxTokens: replaced,
+    tokenRatio: replaced,
   });
-  validateNumberOption('createReliabilityPolicy', 'retryBudget.tokenRatio', tokenRatio, {
+  const { ratio = 0.2, minRetries = defaultMinRetries, windowMs = 10_000 } = options;
+  validateNumberOption(owner, 'retryBudget.ratio', ratio, {
     min: 0,
-    exclusiveMin: true,
     max: 1,
-    expected: 'a ratio in (0, 1], e.g. 0.1 (one retry earned back per ten successes)',
+    expected: 'a share of active calls in [0, 1], e.g. 0.2 (retries up to 20% of calls)',
   });
-  return { maxTokens, tokenRatio };
+  validateNumberOption(owner, 'retryBudget.minRetries', minRetries, {
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    integer: true,
+    expected: 'a whole number of retries, 0 or more, e.g. 3',
+  });
+  validateNumberOption(owner, 'retryBudget.windowMs', windowMs, {
+    min: 0,
+    exclusiveMin: true,
+    expected: 'a positive number of milliseconds, e.g. 10000',
+  });
+  return { ratio, minRetries, windowMs };
 }
 
 /**
- * Retry throttling for one endpoint, shared by every run, with gRPC's semantics (gRPC A6
- * "Retry throttling"): the count starts at `maxTokens`; each retryable failure takes 1, each
- * success gives back `tokenRatio` (up to `maxTokens`); a retry is allowed only while the count
- * is above `maxTokens / 2`. When every call fails, retries stop after about `maxTokens / 2`
- * failures, so an outage costs little more than one attempt per call instead of
- * `maxAttempts`; a failure rate under about `tokenRatio` keeps retries available.
+ * The minimum retries a budget allows by default for a policy making `maxAttempts` attempts:
+ * 3, or enough for one call's retries when that is more (up to 10), so a lone caller can make
+ * every attempt it was given.
+ */
+export function defaultMinRetriesFor(maxAttempts: number): number {
+  return Math.min(10, Math.max(3, maxAttempts - 1));
+}
+
+/** One logical call's use of the budget, from its first attempt on the endpoint to its end. */
+export interface RetryBudgetCall {
+  /** Takes one retry from the budget; false when the budget has none left. */
+  tryRetry(): boolean;
+  /** The call is over: it and its last retry stop being in flight. Idempotent. */
+  end(): void;
+}
+
+/** What the budget holds now, for events and messages. */
+export interface RetryBudgetUsage {
+  /** Calls in flight or ended within the window. */
+  calls: number;
+  /** Retries in flight or ended within the window. */
+  retries: number;
+  /** The most retries the window may hold at this traffic. */
+  limit: number;
+}
+
+/** Options of {@link RetryBudget}. */
+export interface RetryBudgetInit extends RetryBudgetOptions {
+  clock: Clock;
+}
+
+/**
+ * The retry budget of one endpoint, shared by every run, as Envoy's retry budget: retries may
+ * be at most `ratio` of active calls, and `minRetries` are always allowed. Active means in
+ * flight or ended within the last `windowMs`, for calls and retries alike: a retry comes
+ * after a backoff, when the calls that failed with it may have ended, and counting those for
+ * a window keeps the budget tied to the burst instead of to whoever is left. In an outage,
+ * retries stop at `ratio` of the calls; under transient faults below `ratio`, every retry is
+ * granted, at any concurrency.
  */
 export class RetryBudget {
-  readonly #maxTokens: number;
-  readonly #tokenRatio: number;
-  #tokens: number;
+  readonly #options: Required<RetryBudgetOptions>;
+  readonly #clock: Clock;
+  readonly #ended: SlidingWindow<'call' | 'retry'>;
+  #callsInFlight = 0;
+  #retriesInFlight = 0;
 
-  constructor(options: RetryBudgetOptions = {}) {
-    const { maxTokens, tokenRatio } = resolveRetryBudgetOptions(options);
-    this.#maxTokens = maxTokens;
-    this.#tokenRatio = tokenRatio;
-    this.#tokens = maxTokens;
+  constructor({ clock, ...options }: RetryBudgetInit) {
+    this.#options = resolveRetryBudgetOptions(options);
+    this.#clock = clock;
+    this.#ended = new SlidingWindow({ windowMs: this.#options.windowMs, keys: ['call', 'retry'] });
   }
 
-  /** Tokens left. */
-  get tokens(): number {
-    return this.#tokens;
+  /** Calls, retries and the limit now. */
+  usage(): RetryBudgetUsage {
+    const now = this.#clock.now();
+    const calls = this.#callsInFlight + this.#ended.sum('call', now);
+    const retries = this.#retriesInFlight + this.#ended.sum('retry', now);
+    const { ratio, minRetries } = this.#options;
+    // The epsilon keeps 0.2 × 100 at 20 despite binary fractions.
+    const limit = Math.max(minRetries, Math.floor(ratio * calls + 1e-9));
+    return { calls, retries, limit };
   }
 
-  /** Records an attempt that failed with a retryable kind. */
-  recordFailure(): void {
-    this.#tokens = Math.max(0, this.#tokens - 1);
+  /** Retries the budget would grant now. */
+  retriesAllowed(): number {
+    const { retries, limit } = this.usage();
+    return Math.max(0, limit - retries);
   }
 
-  /** Records an attempt that succeeded. */
-  recordSuccess(): void {
-    // Rounded to a thousandth so 0.1 steps do not drift through float error around the threshold.
-    this.#tokens = Math.min(
-      this.#maxTokens,
-      Math.round((this.#tokens + this.#tokenRatio) * 1000) / 1000,
-    );
-  }
-
-  /** True when a retry may be sent now. */
-  allowsRetry(): boolean {
-    return this.#tokens > this.#maxTokens / 2;
+  /** Counts a call as active until its `end()`. */
+  beginCall(): RetryBudgetCall {
+    this.#callsInFlight += 1;
+    let retryInFlight = false;
+    let ended = false;
+    const endRetry = () => {
+      if (!retryInFlight) return;
+      retryInFlight = false;
+      this.#retriesInFlight -= 1;
+      this.#ended.add('retry', this.#clock.now());
+    };
+    return {
+      tryRetry: () => {
+        if (ended) return false;
+        // The previous retry's attempt is over; it still counts for the window.
+        endRetry();
+        const { retries, limit } = this.usage();
+        if (retries + 1 > limit) return false;
+        retryInFlight = true;
+        this.#retriesInFlight += 1;
+        return true;
+      },
+      end: () => {
+        if (ended) return;
+        ended = true;
+        endRetry();
+        this.#callsInFlight -= 1;
+        this.#ended.add('call', this.#clock.now());
+      },
+    };
   }
 }

@@ -15,7 +15,10 @@ export interface ModelRetryInfo {
 
 /** Options of one logical model call through a {@link ModelCallPolicy}. */
 export interface ModelCallOptions {
-  /** The primary model first, then fallbacks tried while a breaker is open or it fails fatally. */
+  /**
+   * The primary model first, then fallbacks: the next is tried when a model's breaker is open,
+   * its retries are spent (attempts or budget) or it fails for an endpoint-specific reason.
+   */
   models: readonly ChatModel[];
   request: ChatRequest;
   /** The caller's signal: the state was exited or the run stopped. */
@@ -29,7 +32,7 @@ export interface ModelCallOptions {
 /** What a logical model call returns. */
 export interface ModelCallResult {
   response: ChatResponse;
-  /** The model that answered (a fallback, when the primary's breaker was open). */
+  /** The model that answered: a fallback when the primary could not. */
   model: ChatModel;
   /** Attempts made across models, 1 when the first succeeded. */
   attempts: number;
@@ -56,15 +59,32 @@ export const singleAttemptPolicy: ModelCallPolicy = {
 /** The state of one endpoint's circuit breaker. */
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
-/** Options of the circuit breaker kept for each model endpoint. */
+/**
+ * Options of the circuit breaker kept for each model endpoint. It judges the endpoint's error
+ * rate over a sliding window with a minimum volume, as Hystrix and Envoy's outlier detection
+ * do, so an ordinary burst of transient faults never opens it while an outage does. Only
+ * retryable failures (429, 5xx, timeouts, resets, malformed bodies) count as failures; a 400
+ * or an abort says nothing about the endpoint and is not counted at all.
+ */
 export interface CircuitBreakerOptions {
   /**
-   * Consecutive retryable failures (429, 5xx, timeouts, resets, malformed bodies) that open
-   * the breaker. Fatal errors such as a 400 say nothing about the endpoint and do not count.
-   * Default 5.
+   * The share of the window's requests that failed at which the breaker opens, in (0, 1].
+   * Requests still in flight count as not failed: fast failures that come back before slow
+   * answers do not make a burst look like an outage. Default 0.5 (Hystrix's 50%).
    */
-  failureThreshold?: number;
-  /** How long the breaker stays open before it lets one probe call through. Default 30 000. */
+  failureRateThreshold?: number;
+  /**
+   * Requests that must have ended within the window before the breaker judges the rate at
+   * all, so a handful of failures at low traffic cannot open it; `Infinity` means never open.
+   * Default 20 (Hystrix's request volume threshold).
+   */
+  minimumRequests?: number;
+  /** The sliding window the rate is judged over, forgotten in tenths. Default 10 000. */
+  windowMs?: number;
+  /**
+   * How long the breaker stays open before it lets one probe call through. Default 30 000
+   * (Envoy's base ejection time).
+   */
   cooldownMs?: number;
 }
 
@@ -82,15 +102,23 @@ export interface RateLimitOptions {
 }
 
 /**
- * Retry throttling as in gRPC (A6): each endpoint holds `maxTokens` tokens; a retryable failure
- * takes one, a success gives back `tokenRatio`; retries are allowed only while more than half
- * the tokens remain. During an outage, retries stop after a handful of failures.
+ * Retries per endpoint, sized for the traffic as Envoy's retry budget is: retries may be at
+ * most `ratio` of the endpoint's active calls, with a minimum so a lone caller can still
+ * retry. A call or retry is active while it is in progress and for `windowMs` after it ended,
+ * so a retry made after a backoff is weighed against the burst it belongs to. The more calls
+ * run concurrently, the more retries are allowed; in an outage the retries stay under
+ * `ratio` of the calls, so it costs at most `1 + ratio` requests per call.
  */
 export interface RetryBudgetOptions {
-  /** Default 10. */
-  maxTokens?: number;
-  /** In (0, 1]. Default 0.1. */
-  tokenRatio?: number;
+  /** The most retries as a share of active calls, in (0, 1]. Default 0.2 (Envoy's 20%). */
+  ratio?: number;
+  /**
+   * Retries allowed whatever the traffic, so a lone caller can retry. Default 3 (Envoy's
+   * minimum retry concurrency), or `maxAttempts - 1` when that is more, up to 10.
+   */
+  minRetries?: number;
+  /** How long an ended call or retry still counts. Default 10 000. */
+  windowMs?: number;
 }
 
 /** Options of {@link createReliabilityPolicy}. Every duration is in milliseconds on `clock`. */
@@ -116,7 +144,7 @@ export interface ReliabilityPolicyOptions {
   rateLimit?: RateLimitOptions;
   /** Limits for particular endpoints (by {@link ChatModel.endpoint}), replacing `rateLimit`. */
   rateLimitByEndpoint?: Readonly<Record<string, RateLimitOptions>>;
-  /** Retry throttling per endpoint; `false` turns it off. */
+  /** Retry budget per endpoint; `false` turns it off. */
   retryBudget?: RetryBudgetOptions | false;
   /** Time and timers; inject a manual clock in tests. Default the system clock. */
   clock?: Clock;
@@ -147,7 +175,14 @@ export interface ReliabilityEventPayloads {
   /** An endpoint's breaker changed state. */
   'breaker.change': { endpoint: string; from: CircuitState; to: CircuitState; reason: string };
   /** A retry was refused because the endpoint's retry budget is spent. */
-  'budget.exhausted': { endpoint: string; tokens: number; reason: string };
+  'budget.exhausted': {
+    endpoint: string;
+    /** Retries active in the window, the refused one not included. */
+    retries: number;
+    /** Calls active in the window. */
+    calls: number;
+    reason: string;
+  };
   /** A call waits for rate limiter capacity. */
   'limiter.wait': { endpoint: string; delayMs: number; reason: string };
   /** The call moves on to the next model of the chain. */
@@ -170,8 +205,8 @@ export type ReliabilityEventListener<TType extends ReliabilityEventType = Reliab
 /** What the policy knows about one endpoint right now. */
 export interface EndpointStatus {
   breaker: CircuitState;
-  /** Tokens left in the endpoint's retry budget (`Infinity` when the budget is off). */
-  retryTokens: number;
+  /** Retries the endpoint's budget would grant now (`Infinity` when the budget is off). */
+  retriesAllowed: number;
 }
 
 /**

@@ -50,3 +50,25 @@ export function validateNumberOption(
     );
   }
 }
+
+/**
+ * Refuses option names a policy no longer reads, so an old configuration fails when the
+ * policy is made instead of being silently ignored.
+ *
+ * @throws DefinitionError `definition.invalid_option` naming the option and its replacement.
+ */
+export function rejectRemovedOptions(
+  owner: string,
+  group: string,
+  options: object,
+  replacements: Readonly<Record<string, string>>,
+): void {
+  for (const [name, replacement] of Object.entries(replacements)) {
+    if (Object.hasOwn(options, name)) {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `${owner}: ${group}.${name} is no longer an option. ${replacement}`,
+      );
+    }
+  }
+}

@@ -10,6 +10,7 @@ import {
 import { toOpenAITools } from '../messages/to-openai-tools';
 import { resolveModelMetadata } from '../metadata/model-metadata';
 import { createCompletionCapture } from './completion-capture';
+import { resolveBaseURL } from './resolve-base-url';
 
 /** Options of {@link openAIChatModel}. */
 export interface OpenAIChatModelOptions {
@@ -19,7 +20,10 @@ export interface OpenAIChatModelOptions {
   apiKey?: string;
   /**
    * Any OpenAI-compatible endpoint (LM Studio, Ollama, vLLM, Groq). Defaults to the
-   * `OPENAI_BASE_URL` environment variable, then `https://api.openai.com/v1`.
+   * `OPENAI_BASE_URL` environment variable, then `https://api.openai.com/v1`. It must be an
+   * `http:` or `https:` URL without credentials: `https://user:key@host/v1` is refused when
+   * the model is defined (the error masks them), so a key never reaches the endpoint's name,
+   * errors, events, the journal or the console. Pass the key as `apiKey`.
    */
   baseURL?: string;
   /** Limit for one attempt, from request to last streamed byte. No limit by default. */
@@ -55,6 +59,13 @@ function invalidOption(message: string): DefinitionError {
  * agent's reliability policy alone, so every failure comes back at once as a typed
  * `ModelCallError` (kind, status, retry hint).
  *
+ * The base URL is checked here, once: a URL that is not http(s) or that carries credentials
+ * (`https://user:key@host/v1`) is refused with a `DefinitionError` that masks them, never
+ * stripped silently, so a key in a URL cannot leak into endpoint names, errors or events.
+ *
+ * @throws DefinitionError `definition.invalid_option` for an empty model name, a base URL that
+ * is not an http(s) URL or has credentials, no API key, or a timeout that is not positive.
+ *
  * @example
  * ```ts
  * const model = openAIChatModel({ model: 'gpt-4o-mini' }); // key from OPENAI_API_KEY
@@ -72,13 +83,13 @@ export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
   if (typeof model !== 'string' || model.trim() === '') {
     throw invalidOption("option model must name the model, e.g. 'gpt-4o-mini'.");
   }
-  const baseURL = (options.baseURL ?? environment('OPENAI_BASE_URL') ?? defaultBaseURL).replace(
-    /\/+$/,
-    '',
-  );
-  if (!URL.canParse(baseURL)) {
-    throw invalidOption(`option baseURL (or OPENAI_BASE_URL) is not a URL: "${baseURL}".`);
-  }
+  const fromEnvironment =
+    options.baseURL === undefined ? environment('OPENAI_BASE_URL') : undefined;
+  const baseURL = resolveBaseURL({
+    value: options.baseURL ?? fromEnvironment ?? defaultBaseURL,
+    source: fromEnvironment === undefined ? 'option baseURL' : 'OPENAI_BASE_URL',
+    owner: 'openAIChatModel',
+  });
   const apiKey = options.apiKey ?? environment('OPENAI_API_KEY');
   if (!apiKey) {
     throw invalidOption(

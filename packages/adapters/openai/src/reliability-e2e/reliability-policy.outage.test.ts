@@ -29,13 +29,15 @@ const verdict = () => replies.json({ relevant: true, confidence: 0.9 });
 const cooldownMs = 300;
 const policyOptions = {
   maxAttempts: 3,
-  baseDelayMs: 100,
-  maxDelayMs: 1_000,
+  // The default backoff: a retry waits up to 500 ms, long enough for the breaker to have seen
+  // the outage (it opens once half the concurrent requests have failed).
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
   attemptTimeoutMs: 2_000,
   deadlineMs: 10_000,
-  breaker: { failureThreshold: 5, cooldownMs },
-  // gRPC's retry throttling defaults, spelled out.
-  retryBudget: { maxTokens: 10, tokenRatio: 0.1 },
+  // The default breaker and budget, spelled out, with a short cooldown.
+  breaker: { failureRateThreshold: 0.5, minimumRequests: 20, windowMs: 10_000, cooldownMs },
+  retryBudget: { ratio: 0.2, minRetries: 3, windowMs: 10_000 },
 } satisfies ReliabilityPolicyOptions;
 
 const unhandledRejections: unknown[] = [];
