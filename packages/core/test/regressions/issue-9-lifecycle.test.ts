@@ -70,7 +70,10 @@ describe('run lifecycle (issue 9)', () => {
     const child = setup({ actors: { work: fromPromise(async () => sleep(30)) } }).createMachine({
       id: 'child',
       initial: 'working',
-      states: { working: { invoke: { src: 'work', onDone: 'finished' } }, finished: { type: 'final' } },
+      states: {
+        working: { invoke: { src: 'work', onDone: 'finished' } },
+        finished: { type: 'final' },
+      },
     });
     const parent = setup({ actors: { child } }).createMachine({
       id: 'parent',
@@ -80,54 +83,58 @@ describe('run lifecycle (issue 9)', () => {
         done: { type: 'final' },
       },
     });
-    const outcome = await within(createAgent({ machine: parent }).run({ input: undefined }), 5_000, 'run');
+    const outcome = await within(
+      createAgent({ machine: parent }).run({ input: undefined }),
+      5_000,
+      'run',
+    );
     expect(outcome.status).toBe('done');
   });
 
-  it.each([
-    'state.enter',
-    'run.end',
-    'checkpoint.write',
-    'llm.call.end',
-  ] as const)('never lets a throwing "%s" listener break the run or lose its answer', async (type) => {
-    const model = scriptedModel({ handler: () => ({ json: { team: 'billing' } }) });
-    const machine = setup({
-      actors: {
-        triage: structuredCall({
-          model: 'fast',
-          schema: z.object({ team: z.string() }),
-          prompt: (text: string) => text,
-        }),
-      },
-    }).createMachine({
-      id: 'listener-victim',
-      initial: 'triaging',
-      states: {
-        triaging: {
-          invoke: { src: 'triage', input: 'charged twice', onDone: 'done', onError: 'failed' },
+  it.each(['state.enter', 'run.end', 'checkpoint.write', 'llm.call.end'] as const)(
+    'never lets a throwing "%s" listener break the run or lose its answer',
+    async (type) => {
+      const model = scriptedModel({ handler: () => ({ json: { team: 'billing' } }) });
+      const machine = setup({
+        actors: {
+          triage: structuredCall({
+            model: 'fast',
+            schema: z.object({ team: z.string() }),
+            prompt: (text: string) => text,
+          }),
         },
-        done: { type: 'final' },
-        failed: { type: 'final' },
-      },
-      output: ({ context }) => context,
-    });
-    const checkpointer = new MemoryCheckpointer();
-    const agent = createAgent({ machine, models: { fast: model }, checkpointer });
-    const reported: string[] = [];
-    agent.events.on('listener.error' as never, ((event: { eventType: string }) =>
-      reported.push(event.eventType)) as never);
-    agent.events.on(type, () => {
-      throw new Error(`listener of ${type} broke`);
-    });
-    const outcome = await within(agent.run({ threadId: 't', input: undefined }), 5_000, 'run');
-    expect(outcome.status).toBe('done');
-    expect(agent.machine.getInitialSnapshot).toBeDefined();
-    expect((await checkpointer.latest('t'))?.run.status).toBe('done');
-    const snapshot = (await checkpointer.latest('t'))?.snapshot as { value: string };
-    expect(snapshot.value).toBe('done');
-    expect(model.requests).toHaveLength(1);
-    expect(reported).toContain(type);
-  });
+      }).createMachine({
+        id: 'listener-victim',
+        initial: 'triaging',
+        states: {
+          triaging: {
+            invoke: { src: 'triage', input: 'charged twice', onDone: 'done', onError: 'failed' },
+          },
+          done: { type: 'final' },
+          failed: { type: 'final' },
+        },
+        output: ({ context }) => context,
+      });
+      const checkpointer = new MemoryCheckpointer();
+      const agent = createAgent({ machine, models: { fast: model }, checkpointer });
+      const reported: string[] = [];
+      agent.events.on(
+        'listener.error' as never,
+        ((event: { eventType: string }) => reported.push(event.eventType)) as never,
+      );
+      agent.events.on(type, () => {
+        throw new Error(`listener of ${type} broke`);
+      });
+      const outcome = await within(agent.run({ threadId: 't', input: undefined }), 5_000, 'run');
+      expect(outcome.status).toBe('done');
+      expect(agent.machine.getInitialSnapshot).toBeDefined();
+      expect((await checkpointer.latest('t'))?.run.status).toBe('done');
+      const snapshot = (await checkpointer.latest('t'))?.snapshot as { value: string };
+      expect(snapshot.value).toBe('done');
+      expect(model.requests).toHaveLength(1);
+      expect(reported).toContain(type);
+    },
+  );
 
   it('lets a process whose runs all rest exit by itself, a 24-hour human wait notwithstanding', async () => {
     const script = join(here, 'fixtures/resting-process.ts');

@@ -1,9 +1,8 @@
+import { createAgent, type RunOutcome } from '@agentchart/core';
 import {
-  createAgent,
   createReliabilityPolicy,
   type ReliabilityPolicyOptions,
-  type RunOutcome,
-} from '@agentchart/core';
+} from '@agentchart/core/reliability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAIChatModel } from '../openai/openai-chat-model';
 import { createOpenAITestServer } from '../testing/openai-test-server';
