@@ -83,7 +83,7 @@ export async function executeTool(
             await withTimeout(scope, tool, (signal) => tool.execute(input, { ...context, signal })),
           );
         } catch (error) {
-          return afterTimeout(tool, input, context.idempotencyKey, error, reconcile);
+          return afterTimeout(scope, { tool, input, key, error, reconcile });
         }
       },
       reconcile,
@@ -122,15 +122,29 @@ export async function executeTool(
  * timeouts of tools that may safely run again, are thrown as they are.
  */
 async function afterTimeout(
-  tool: AnyTool,
-  input: unknown,
-  key: string,
-  error: unknown,
-  reconcile: (() => Promise<ReconcileResult<unknown>>) | undefined,
+  scope: EffectScope,
+  {
+    tool,
+    input,
+    key,
+    error,
+    reconcile,
+  }: {
+    tool: AnyTool;
+    input: unknown;
+    key: string;
+    error: unknown;
+    reconcile: (() => Promise<ReconcileResult<unknown>>) | undefined;
+  },
 ): Promise<unknown> {
   if (tool.effect !== 'unsafe' || !RunError.isInstance(error) || error.code !== 'tool.timeout') {
     throw error;
   }
+  scope.run.runtime.events.emit('effect.ambiguous', scope.threadId, {
+    site: scope.site,
+    key,
+    tool: tool.name,
+  });
   const answer = reconcile ? await reconcile() : { status: 'unknown' as const };
   if (answer.status === 'completed') return answer.output;
   if (answer.status === 'not_executed') throw error;

@@ -26,6 +26,7 @@ export {
 } from '../errors/agentchart-error';
 export type { DefinitionErrorCode } from '../errors/definition-error';
 export type { RunErrorCode, RunErrorOptions } from '../errors/run-error';
+export { runEventTypes } from '../events/run-event-types';
 export { RunEvents } from '../events/run-events';
 export type { RunEventBase, RunEventListener, RunEventPayloads } from '../events/types';
 export { capJournalValue, type OmittedValue } from '../ledger/cap-journal-value';

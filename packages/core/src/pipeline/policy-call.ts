@@ -19,6 +19,8 @@ export function policyCall(policy: ModelCallPolicy) {
         ? (delta) => events.emit('llm.token', threadId, { callId, delta })
         : undefined,
       onRetry: (info) => events.emit('llm.call.retry', threadId, { site, callId, ...info }),
+      onFallback: (info) => events.emit('llm.call.fallback', threadId, { site, callId, ...info }),
+      onBreakerChange: (change) => events.emit('breaker.change', threadId, change),
     });
     return {
       response: result.response,

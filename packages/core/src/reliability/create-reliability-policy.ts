@@ -119,7 +119,16 @@ export function createReliabilityPolicy({
     on: (type, listener) => events.on(type, listener),
     status: (endpoint) => registry.status(endpoint),
 
-    async call({ models, request, signal, onToken, onRetry, estimatedInputTokens }) {
+    async call({
+      models,
+      request,
+      signal,
+      onToken,
+      onRetry,
+      onFallback,
+      onBreakerChange,
+      estimatedInputTokens,
+    }) {
       if (models.length === 0) {
         throw new DefinitionError(
           'definition.model_not_provided',
@@ -128,6 +137,13 @@ export function createReliabilityPolicy({
       }
       const scope = openCallScope({ callerSignal: signal, deadlineMs, clock });
       const tally = { attempts: 0 };
+      // Breaker changes of this call's endpoints while it is under way concern its caller.
+      const endpoints = new Set(models.map((model) => model.endpoint));
+      const stopWatching = onBreakerChange
+        ? events.on('breaker.change', ({ type: _, at: __, ...change }) => {
+            if (endpoints.has(change.endpoint)) onBreakerChange(change);
+          })
+        : undefined;
       try {
         let lastError: ModelCallError | undefined;
         for (const [index, model] of models.entries()) {
@@ -149,15 +165,15 @@ export function createReliabilityPolicy({
             return { response: outcome.response, model, attempts: tally.attempts };
           lastError = outcome.fallback;
           const next = models[index + 1];
-          if (next)
-            events.emit('fallback', {
-              from: model.endpoint,
-              to: next.endpoint,
-              reason: outcome.reason,
-            });
+          if (next) {
+            const fallback = { from: model.endpoint, to: next.endpoint, reason: outcome.reason };
+            events.emit('fallback', fallback);
+            onFallback?.(fallback);
+          }
         }
         throw lastError;
       } finally {
+        stopWatching?.();
         scope.dispose();
       }
     },

@@ -11,7 +11,8 @@ type Emitter = EventEmitter<Record<string, (event: ReliabilityEvent) => void>>;
 /**
  * The policy's typed event stream: attempts, waits, breaker changes, budget refusals,
  * fallbacks. It spans every run sharing the policy, so a dashboard sees an endpoint's health
- * and not one run's view of it. Listeners run synchronously and must not throw.
+ * and not one run's view of it. Listeners run synchronously; one that throws never breaks a
+ * call: its error is reported as a process warning.
  */
 export class ReliabilityEvents {
   readonly #emitter: Emitter = new EventEmitter();
@@ -26,7 +27,17 @@ export class ReliabilityEvents {
     type: TType,
     listener: ReliabilityEventListener<TType>,
   ): () => void {
-    const wrapped = listener as unknown as (event: ReliabilityEvent) => void;
+    const wrapped = (event: ReliabilityEvent) => {
+      try {
+        (listener as unknown as (event: ReliabilityEvent) => void)(event);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        process.emitWarning(
+          `A reliability policy listener of "${type}" threw: ${message}. The call went on; fix the listener.`,
+          { code: 'AGENTCHART_LISTENER_ERROR' },
+        );
+      }
+    };
     this.#emitter.on(type, wrapped);
     return () => this.#emitter.off(type, wrapped);
   }

@@ -25,6 +25,18 @@ export interface ModelCallOptions {
   signal: AbortSignal;
   onToken?: (delta: string) => void;
   onRetry?: (info: ModelRetryInfo) => void;
+  /**
+   * Receives what happened around this call: its moves to a fallback model, and breaker
+   * changes of its models' endpoints while it was under way. The runtime forwards these to
+   * the run's own event stream.
+   */
+  onFallback?: (info: { from: string; to: string; reason: string }) => void;
+  onBreakerChange?: (change: {
+    endpoint: string;
+    from: CircuitState;
+    to: CircuitState;
+    reason: string;
+  }) => void;
   /** Input tokens the request is expected to use, for a tokens-per-minute limiter. */
   estimatedInputTokens?: number;
 }
