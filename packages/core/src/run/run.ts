@@ -228,8 +228,9 @@ export class Run implements RunPort {
     }
     if (this.#lifecycle.ended) return;
     this.#delayed.rearm(delayedEvents);
-    // A restored snapshot that needs nothing more (all effects done, no timers) is at rest now.
-    if (resumed) this.#checkRest();
+    // A restored run already over a limit (its journal says so) stops here; one that needs
+    // nothing more (all effects done, no timers) is at rest now.
+    if (resumed && !this.#checkLimits()) this.#checkRest();
   }
 
   /** The next time the run comes to rest. */
