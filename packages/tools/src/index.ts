@@ -26,3 +26,23 @@ export type {
   SandboxOptions,
 } from './file-system/types';
 export { type WriteFileTool, writeFileTool } from './file-system/write-file-tool';
+export {
+  type AddressPolicy,
+  type AddressVerdict,
+  createAddressPolicy,
+} from './http/address-policy';
+export {
+  defaultMaxRedirects,
+  defaultMaxRequestBytes,
+  defaultMaxResponseBytes,
+  type HttpTool,
+  type HttpToolInput,
+  httpTool,
+} from './http/http-tool';
+export { HttpToolError, type HttpToolErrorCode } from './http/http-tool-error';
+export type {
+  HostResolver,
+  HttpMethod,
+  HttpToolOptions,
+  ResolvedAddress,
+} from './http/types';
