@@ -46,3 +46,11 @@ export type {
   HttpToolOptions,
   ResolvedAddress,
 } from './http/types';
+export { SqlQueryError, type SqlQueryErrorCode } from './sql-query/sql-query-error';
+export {
+  defaultMaxResultBytes,
+  defaultMaxRows,
+  type SqlQueryTool,
+  sqlQueryTool,
+} from './sql-query/sql-query-tool';
+export type { SqlCell, SqlParameter, SqlQueryToolOptions } from './sql-query/types';
