@@ -6,6 +6,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'sql-query-process': 'src/sql-query/sql-query-process.ts',
+    'json-query-worker': 'src/json-query/json-query-worker.ts',
   },
   format: 'esm',
   platform: 'node',

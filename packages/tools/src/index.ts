@@ -46,6 +46,13 @@ export type {
   HttpToolOptions,
   ResolvedAddress,
 } from './http/types';
+export { JsonQueryError } from './json-query/json-query-error';
+export {
+  type JsonQueryTool,
+  type JsonQueryToolInput,
+  jsonQueryTool,
+} from './json-query/json-query-tool';
+export type { JsonQueryErrorCode, JsonQueryToolOptions } from './json-query/types';
 export { SqlQueryError, type SqlQueryErrorCode } from './sql-query/sql-query-error';
 export {
   defaultMaxResultBytes,
