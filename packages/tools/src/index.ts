@@ -53,6 +53,18 @@ export {
   jsonQueryTool,
 } from './json-query/json-query-tool';
 export type { JsonQueryErrorCode, JsonQueryToolOptions } from './json-query/types';
+export { RetrievalError, type RetrievalErrorCode } from './retrieval/retrieval-error';
+export {
+  type RetrievalTool,
+  type RetrievalToolInput,
+  retrievalTool,
+} from './retrieval/retrieval-tool';
+export type {
+  Embedder,
+  RetrievalDocument,
+  RetrievalMode,
+  RetrievalToolOptions,
+} from './retrieval/types';
 export { SqlQueryError, type SqlQueryErrorCode } from './sql-query/sql-query-error';
 export {
   defaultMaxResultBytes,
