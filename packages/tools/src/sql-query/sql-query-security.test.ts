@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlQueryError, type SqlQueryErrorCode } from './sql-query-error';
+import { runReadOnlyQuery } from './sql-query-process';
 import { sqlQueryTool } from './sql-query-tool';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 const context = { signal: new AbortController().signal, idempotencyKey: 'key', threadId: 'thread' };
 
 /**
- * Each attack runs through the tool as a model would call it (a query process per call),
- * against a database whose files are fingerprinted before and after: a refused query must
- * leave every byte as it was.
+ * Each attack runs against a database whose files are fingerprinted before and after: a
+ * refused query must leave every byte as it was. The table runs the query process's own
+ * function in this process (the same code, without a process start per case); the tests
+ * after it go through the tool and its process as a model's call would.
  */
 describe('sqlQueryTool security', () => {
   let database: TestDatabase;
@@ -20,13 +22,17 @@ describe('sqlQueryTool security', () => {
   afterAll(() => database.remove());
 
   const refusal = async (sql: string, parameters?: unknown[]) => {
-    const tool = sqlQueryTool({ path: database.path });
-    const error = await tool
-      .execute({ sql, ...(parameters ? { parameters: parameters as string[] } : {}) }, context)
-      .catch((thrown: unknown) => thrown);
-    expect(SqlQueryError.isInstance(error)).toBe(true);
+    const response = runReadOnlyQuery({
+      path: database.path,
+      sql,
+      parameters: parameters as string[] | undefined,
+      tables: undefined,
+      maxRows: 100,
+      maxResultBytes: 100_000,
+    });
+    expect(response.ok).toBe(false);
     expect(await database.fingerprint()).toBe(before);
-    return error as SqlQueryError;
+    return response as { ok: false; code: SqlQueryErrorCode; message: string };
   };
 
   it.each<[string, string, SqlQueryErrorCode, string]>([
@@ -175,6 +181,20 @@ describe('sqlQueryTool security', () => {
   it('refuses parameters that do not fit the query', async () => {
     const error = await refusal('SELECT name FROM users WHERE id = :id', ['1', '2']);
     expect(error.code).toBe('sql.parameters');
+  });
+
+  it('refuses through the tool and its process as it does in the table', async () => {
+    const tool = sqlQueryTool({ path: database.path });
+    for (const [sql, code] of [
+      ['DELETE FROM users', 'sql.not_authorized'],
+      ["ATTACH 'x.sqlite' AS x", 'sql.not_authorized'],
+      ['PRAGMA writable_schema = 1', 'sql.not_authorized'],
+      ['SELECT 1; DROP TABLE users', 'sql.multiple_statements'],
+    ] as const) {
+      const error = await tool.execute({ sql }, context).catch((thrown: unknown) => thrown);
+      expect(SqlQueryError.isInstance(error) && error.code).toBe(code);
+    }
+    expect(await database.fingerprint()).toBe(before);
   });
 
   it('refuses parameter shapes beyond the contract before running', () => {
