@@ -1,7 +1,9 @@
 /**
  * @module @agentchart/tools
  * Standard tools with zod contracts and safety policies: a calculator with its own parser
- * (no `eval`) and file-system tools confined to a sandbox root.
+ * (no `eval`), file-system tools confined to a sandbox root, an HTTP tool safe against
+ * server-side request forgery, read-only SQL over SQLite, JMESPath queries over JSON, and
+ * keyword and vector retrieval.
  */
 export { CalculatorError } from './calculator/calculator-error';
 export {
