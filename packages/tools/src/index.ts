@@ -1,7 +1,9 @@
 /**
  * @module @agentchart/tools
  * Standard tools with zod contracts and safety policies: a calculator with its own parser
- * (no `eval`) and file-system tools confined to a sandbox root.
+ * (no `eval`), file-system tools confined to a sandbox root, an HTTP tool safe against
+ * server-side request forgery, read-only SQL over SQLite, JMESPath queries over JSON, and
+ * keyword and vector retrieval.
  */
 export { CalculatorError } from './calculator/calculator-error';
 export {
@@ -26,3 +28,50 @@ export type {
   SandboxOptions,
 } from './file-system/types';
 export { type WriteFileTool, writeFileTool } from './file-system/write-file-tool';
+export {
+  type AddressPolicy,
+  type AddressVerdict,
+  createAddressPolicy,
+} from './http/address-policy';
+export {
+  defaultMaxRedirects,
+  defaultMaxRequestBytes,
+  defaultMaxResponseBytes,
+  type HttpTool,
+  type HttpToolInput,
+  httpTool,
+} from './http/http-tool';
+export { HttpToolError, type HttpToolErrorCode } from './http/http-tool-error';
+export type {
+  HostResolver,
+  HttpMethod,
+  HttpToolOptions,
+  ResolvedAddress,
+} from './http/types';
+export { JsonQueryError } from './json-query/json-query-error';
+export {
+  type JsonQueryTool,
+  type JsonQueryToolInput,
+  jsonQueryTool,
+} from './json-query/json-query-tool';
+export type { JsonQueryErrorCode, JsonQueryToolOptions } from './json-query/types';
+export { RetrievalError, type RetrievalErrorCode } from './retrieval/retrieval-error';
+export {
+  type RetrievalTool,
+  type RetrievalToolInput,
+  retrievalTool,
+} from './retrieval/retrieval-tool';
+export type {
+  Embedder,
+  RetrievalDocument,
+  RetrievalMode,
+  RetrievalToolOptions,
+} from './retrieval/types';
+export { SqlQueryError, type SqlQueryErrorCode } from './sql-query/sql-query-error';
+export {
+  defaultMaxResultBytes,
+  defaultMaxRows,
+  type SqlQueryTool,
+  sqlQueryTool,
+} from './sql-query/sql-query-tool';
+export type { SqlCell, SqlParameter, SqlQueryToolOptions } from './sql-query/types';

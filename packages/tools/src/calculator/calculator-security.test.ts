@@ -69,6 +69,16 @@ describe('calculatorTool security', () => {
     });
   });
 
+  it('tells the model its arithmetic is floating point, not exact (issue 13)', async () => {
+    const tool = calculatorTool();
+    expect(tool.description).not.toMatch(/exact/i);
+    expect(tool.description).toContain('floating point');
+    await expect(tool.execute({ expression: '0.1 + 0.2' }, context)).resolves.not.toEqual({
+      result: 0.3,
+    });
+    expect(tool.description).toContain('0.1 + 0.2 gives 0.30000000000000004');
+  });
+
   it('applies its configured limits', async () => {
     const tool = calculatorTool({ name: 'math', maxLength: 10, maxDepth: 2 });
     expect(tool.name).toBe('math');

@@ -33,7 +33,12 @@ export type CalculatorTool = Tool<ReturnType<typeof calculatorInput>, typeof cal
  * A tool that evaluates arithmetic: numbers, `+ - * / % ^` (or `**`), parentheses, unary
  * minus, `sqrt abs min max round floor ceil log exp` and the constants `pi` and `e`. It has its
  * own parser — no `eval` — and bounded input length and nesting, so it is `pure` and safe
- * to offer any model. Errors (bad syntax, division by zero, results that are not finite)
+ * to offer any model.
+ *
+ * Arithmetic is IEEE 754 double precision, as in JavaScript: not exact. Decimal fractions
+ * round in binary (`0.1 + 0.2` is `0.30000000000000004`) and integers are exact only up to
+ * 2^53. The description tells the model so, and to round what it shows; for money, keep
+ * amounts in whole cents or use a decimal library in a tool of your own. Errors (bad syntax, division by zero, results that are not finite)
  * say where in the expression the problem is.
  *
  * @example
@@ -51,7 +56,7 @@ export function calculatorTool({
   return defineTool({
     name,
     description:
-      'Evaluates an arithmetic expression exactly and returns the number. Supports + - * / % ^, parentheses, sqrt, abs, min, max, round, floor, ceil, log (natural; log(x, base)), exp, pi and e. Use it for any calculation instead of doing arithmetic in your head.',
+      'Evaluates an arithmetic expression in double-precision floating point (like a spreadsheet) and returns the number. Supports + - * / % ^, parentheses, sqrt, abs, min, max, round, floor, ceil, log (natural; log(x, base)), exp, pi and e. Results carry about 15 significant digits and binary rounding: 0.1 + 0.2 gives 0.30000000000000004, so round results before showing them (e.g. round(x * 100) / 100 for cents). Use it for any calculation instead of doing arithmetic in your head.',
     input: calculatorInput(maxLength),
     output: calculatorOutput,
     effect: 'pure',

@@ -1,0 +1,228 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { httpTool } from './http-tool';
+import { HttpToolError } from './http-tool-error';
+import {
+  guardLoopbackOnly,
+  type LoopbackGuard,
+  startTestHttpServer,
+  type TestHandler,
+  type TestHttpServer,
+} from './test-http-server';
+import type { HttpToolOptions } from './types';
+
+const context = { signal: new AbortController().signal, idempotencyKey: 'key', threadId: 'thread' };
+
+describe('httpTool', () => {
+  const servers: TestHttpServer[] = [];
+  let guard: LoopbackGuard;
+  beforeEach(() => {
+    guard = guardLoopbackOnly();
+  });
+  afterEach(async () => {
+    guard.restore();
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  const serve = async (handler?: TestHandler, host?: string) => {
+    const server = await startTestHttpServer(handler, { host });
+    servers.push(server);
+    return server;
+  };
+  /** A tool allowed to reach `server` (a loopback address, so exempted explicitly). */
+  const toolFor = (server: TestHttpServer, options: Partial<HttpToolOptions> = {}) =>
+    httpTool({
+      allowedHosts: [`api.test:${server.port}`, `${server.host}:${server.port}`],
+      allowAddresses: [server.host],
+      resolve: async () => [{ address: server.host, family: 4 }],
+      ...options,
+    });
+
+  it('gets a page from an allowed host, sending the name as Host and the configured headers', async () => {
+    const server = await serve((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'a=b' });
+      response.end(JSON.stringify({ path: request.url }));
+    });
+    const tool = toolFor(server, { headers: { Authorization: 'Bearer secret' } });
+    expect(tool.effect).toBe('pure');
+    const result = await tool.execute(
+      { url: `http://api.test:${server.port}/items?id=1`, headers: { accept: 'application/json' } },
+      context,
+    );
+    expect(result).toEqual({
+      url: `http://api.test:${server.port}/items?id=1`,
+      status: 200,
+      statusText: 'OK',
+      headers: { 'content-type': 'application/json' },
+      body: '{"path":"/items?id=1"}',
+      bodyBytes: 22,
+      truncated: false,
+      binary: false,
+      redirects: [],
+    });
+    expect(server.requests[0]).toMatchObject({
+      method: 'GET',
+      headers: {
+        host: `api.test:${server.port}`,
+        authorization: 'Bearer secret',
+        accept: 'application/json',
+        'accept-encoding': 'identity',
+      },
+    });
+  });
+
+  it('reaches an IPv6 loopback server when it is allowed explicitly', async () => {
+    const server = await serve(undefined, '::1');
+    const tool = httpTool({ allowedHosts: [`[::1]:${server.port}`], allowAddresses: ['::1'] });
+    const result = await tool.execute({ url: `${server.origin}/` }, context);
+    expect(result.body).toBe('ok');
+  });
+
+  it('cuts a body over maxResponseBytes and says so', async () => {
+    const server = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end('x'.repeat(100_000));
+    });
+    const result = await toolFor(server, { maxResponseBytes: 1000 }).execute(
+      { url: `${server.origin}/big` },
+      context,
+    );
+    expect(result).toMatchObject({ bodyBytes: 1000, truncated: true, body: 'x'.repeat(1000) });
+  });
+
+  it('does not return binary bodies as text', async () => {
+    const server = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'image/png' });
+      response.end(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    });
+    const result = await toolFor(server).execute({ url: `${server.origin}/logo.png` }, context);
+    expect(result).toMatchObject({ body: '', binary: true, bodyBytes: 4 });
+  });
+
+  it('follows redirects on the allowed host and reports them', async () => {
+    const server = await serve((request, response) => {
+      if (request.url === '/old') {
+        response.writeHead(301, { location: '/new' });
+        response.end();
+      } else {
+        response.end(`at ${request.url}`);
+      }
+    });
+    const result = await toolFor(server).execute({ url: `${server.origin}/old` }, context);
+    expect(result).toMatchObject({
+      url: `${server.origin}/new`,
+      body: 'at /new',
+      redirects: [`${server.origin}/new`],
+    });
+  });
+
+  it('drops configured headers once a redirect leaves their origin', async () => {
+    const other = await serve();
+    const first = await serve((_request, response) => {
+      response.writeHead(302, { location: `${other.origin}/landing` });
+      response.end();
+    });
+    const tool = httpTool({
+      allowedHosts: [`127.0.0.1:${first.port}`, `127.0.0.1:${other.port}`],
+      allowAddresses: ['127.0.0.1'],
+      headers: { authorization: 'Bearer secret' },
+    });
+    await tool.execute({ url: `${first.origin}/` }, context);
+    expect(first.requests[0]!.headers.authorization).toBe('Bearer secret');
+    expect(other.requests[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it('stops after maxRedirects', async () => {
+    const server = await serve((request, response) => {
+      const n = Number(request.url!.slice(1));
+      response.writeHead(302, { location: `/${n + 1}` });
+      response.end();
+    });
+    const error = await toolFor(server, { maxRedirects: 3 })
+      .execute({ url: `${server.origin}/0` }, context)
+      .catch((thrown: unknown) => thrown);
+    expect(HttpToolError.isInstance(error) && error.code).toBe('http.too_many_redirects');
+    expect(server.requests.map((request) => request.url)).toEqual(['/0', '/1', '/2', '/3']);
+  });
+
+  it('is unsafe when a method beyond GET and HEAD is allowed, and sends the body', async () => {
+    const server = await serve((request, response) => response.end(request.body.toUpperCase()));
+    const tool = toolFor(server, { methods: ['POST'] });
+    expect(tool.effect).toBe('unsafe');
+    expect(tool.input.safeParse({ url: server.origin, method: 'GET' }).success).toBe(false);
+    const result = await tool.execute(
+      { url: `${server.origin}/echo`, body: 'hello', headers: { 'content-type': 'text/plain' } },
+      context,
+    );
+    expect(result.body).toBe('HELLO');
+    expect(server.requests[0]).toMatchObject({ method: 'POST', body: 'hello' });
+  });
+
+  it('turns a POST answered by 303 into a GET without a body', async () => {
+    const server = await serve((request, response) => {
+      if (request.method === 'POST') {
+        response.writeHead(303, { location: '/result' });
+        response.end();
+      } else {
+        response.end(`${request.method} ${request.url} [${request.body}]`);
+      }
+    });
+    const result = await toolFor(server, { methods: ['POST'] }).execute(
+      { url: `${server.origin}/submit`, body: 'data' },
+      context,
+    );
+    expect(result.body).toBe('GET /result []');
+  });
+
+  it('refuses bodies on GET and over maxRequestBytes before connecting', async () => {
+    const server = await serve();
+    const tool = toolFor(server, { methods: ['GET', 'POST'], maxRequestBytes: 4 });
+    await expect(
+      tool.execute({ url: server.origin, method: 'GET', body: 'x' }, context),
+    ).rejects.toMatchObject({ code: 'http.body_not_allowed' });
+    await expect(
+      tool.execute({ url: server.origin, method: 'POST', body: 'éé€' }, context),
+    ).rejects.toMatchObject({ code: 'http.body_too_large' });
+    expect(server.requests).toEqual([]);
+  });
+
+  it('refuses headers the model may not set and header values that could split a request', () => {
+    const tool = httpTool({ allowedHosts: ['api.example.com'] });
+    const parse = (headers: unknown) =>
+      tool.input.safeParse({ url: 'https://api.example.com/', headers }).success;
+    expect(parse({ accept: 'text/html' })).toBe(true);
+    expect(parse({ host: 'metadata.google.internal' })).toBe(false);
+    expect(parse({ authorization: 'Bearer stolen' })).toBe(false);
+    expect(parse({ accept: 'a\r\nx-injected: 1' })).toBe(false);
+    expect(tool.input.safeParse({ url: 'https://api.example.com/', body: 'x' }).success).toBe(
+      false,
+    );
+  });
+
+  it('aborts a response that does not come when the call is aborted', async () => {
+    const server = await serve(() => undefined);
+    const controller = new AbortController();
+    const call = toolFor(server).execute(
+      { url: `${server.origin}/slow` },
+      { ...context, signal: controller.signal },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort(new Error('timed out'));
+    await expect(call).rejects.toThrow('timed out');
+  });
+
+  it('refuses options that would leave it unbounded or unclear when it is defined', () => {
+    expect(() => httpTool({ allowedHosts: [] })).toThrow('allowedHosts is empty');
+    expect(() => httpTool({ allowedHosts: ['a.com'], methods: [] })).toThrow('is empty');
+    expect(() => httpTool({ allowedHosts: ['a.com'], methods: ['TRACE' as 'GET'] })).toThrow(
+      'has unknown methods TRACE',
+    );
+    expect(() => httpTool({ allowedHosts: ['a.com'], maxResponseBytes: 0 })).toThrow(
+      'maxResponseBytes is 0',
+    );
+    expect(() => httpTool({ allowedHosts: ['a.com'], allowedRequestHeaders: ['host'] })).toThrow(
+      'which the model may not set',
+    );
+    expect(() => httpTool({ allowedHosts: ['a.com'], headers: { a: 'x\r\ny: z' } })).toThrow(
+      'cannot be sent as a fixed header',
+    );
+  });
+});

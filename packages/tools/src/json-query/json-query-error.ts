@@ -1,0 +1,13 @@
+import { AgentchartError } from '@agentchart/core';
+import type { JsonQueryErrorCode } from './types';
+
+/**
+ * A refused or failed JSON query. The harness reports it as `tool.failed` with this message,
+ * which says what was wrong so the model can fix the query; `code` is for code that routes
+ * on it.
+ */
+export class JsonQueryError extends AgentchartError<JsonQueryErrorCode> {
+  constructor(code: JsonQueryErrorCode, message: string, cause?: unknown) {
+    super(code, { message, cause });
+  }
+}

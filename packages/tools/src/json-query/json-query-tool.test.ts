@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { JsonQueryError } from './json-query-error';
+import { jsonQueryTool } from './json-query-tool';
+
+const context = { signal: new AbortController().signal, idempotencyKey: 'key', threadId: 'thread' };
+
+describe('jsonQueryTool', () => {
+  it('queries the document the model passes, in a worker', async () => {
+    const tool = jsonQueryTool();
+    expect(tool.effect).toBe('pure');
+    await expect(
+      tool.execute(
+        {
+          query: 'orders[?total > `100`].id',
+          document: '{"orders":[{"id":"a","total":50},{"id":"b","total":150}]}',
+        },
+        context,
+      ),
+    ).resolves.toEqual({ json: '["b"]', truncated: false });
+  });
+
+  it('queries bound data, fresh on each call, without a document argument', async () => {
+    let calls = 0;
+    const tool = jsonQueryTool({ data: () => ({ calls: ++calls }) });
+    expect(tool.input.safeParse({ query: 'calls', document: '{}' }).success).toBe(false);
+    await expect(tool.execute({ query: 'calls' }, context)).resolves.toEqual({
+      json: '1',
+      truncated: false,
+    });
+    await expect(tool.execute({ query: 'calls' }, context)).resolves.toEqual({
+      json: '2',
+      truncated: false,
+    });
+  });
+
+  it('stops a query that would run for ever, terminating its worker', async () => {
+    const tool = jsonQueryTool({ timeoutMs: 1_500 });
+    // Each step doubles the value's size; to_string() then serializes 2^40 copies.
+    const doubling = Array.from({ length: 40 }, () => '{a: @, b: @}').join(' | ');
+    const error = await tool
+      .execute({ query: `to_string(${doubling})`, document: '{"x": 1}' }, context)
+      .catch((thrown: unknown) => thrown);
+    expect(JsonQueryError.isInstance(error) && error.code).toBe('json_query.timeout');
+    await expect(tool.execute({ query: 'x', document: '{"x": 1}' }, context)).resolves.toEqual({
+      json: '1',
+      truncated: false,
+    });
+  });
+
+  it('refuses limits that are not positive whole numbers', () => {
+    expect(() => jsonQueryTool({ maxOutputChars: 0 })).toThrow('maxOutputChars is 0');
+  });
+});

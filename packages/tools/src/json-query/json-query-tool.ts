@@ -1,0 +1,92 @@
+import { defineTool, type Tool } from '@agentchart/core';
+import { z } from 'zod';
+import { requirePositiveInteger } from '../shared/validate-option';
+import { JsonQueryError } from './json-query-error';
+import { runJsonQueryWorker } from './run-json-query-worker';
+import type { JsonQueryToolOptions } from './types';
+
+const jsonQueryOutput = z.object({
+  /** The result as JSON text; cut at maxOutputChars when `truncated`. */
+  json: z.string(),
+  truncated: z.boolean(),
+});
+
+/** The input the model sends to {@link jsonQueryTool}. */
+export interface JsonQueryToolInput {
+  query: string;
+  /** The document as JSON text, when the tool was made without `data`. */
+  document?: string;
+}
+
+/** The JSON query tool's type. */
+export type JsonQueryTool = Tool<z.ZodType<JsonQueryToolInput>, typeof jsonQueryOutput>;
+
+/**
+ * A tool that queries a JSON document with JMESPath (the JMESPath Community implementation:
+ * an interpreter of the language, no `eval`), so the model can pick, filter and reshape large
+ * JSON — `orders[?total > \`100\`].{id: id, customer: customer.name}` — instead of reading it
+ * whole. The document is the tool's `data` or, without it, JSON text the model passes.
+ * Each query runs in a worker thread with a heap limit, terminated at `timeoutMs`; the result
+ * is cut at `maxOutputChars`. Reading only, so `pure`.
+ *
+ * @example
+ * ```ts
+ * const catalog = jsonQueryTool({
+ *   data: () => loadCatalog(),
+ *   dataHint: 'An object { products: [{ sku, name, price, tags }] }.',
+ * });
+ * ```
+ */
+export function jsonQueryTool({
+  name = 'json_query',
+  data,
+  dataHint,
+  maxDocumentChars = 1_000_000,
+  maxQueryLength = 1_000,
+  maxOutputChars = 100_000,
+  timeoutMs = 2_000,
+  maxMemoryMb = 128,
+}: JsonQueryToolOptions = {}): JsonQueryTool {
+  const owner = 'jsonQueryTool';
+  requirePositiveInteger(owner, 'maxDocumentChars', maxDocumentChars);
+  requirePositiveInteger(owner, 'maxQueryLength', maxQueryLength);
+  requirePositiveInteger(owner, 'maxOutputChars', maxOutputChars);
+  requirePositiveInteger(owner, 'timeoutMs', timeoutMs);
+  requirePositiveInteger(owner, 'maxMemoryMb', maxMemoryMb);
+  const bound = data !== undefined;
+  const input = z.strictObject({
+    query: z
+      .string()
+      .min(1)
+      .max(maxQueryLength)
+      .describe('A JMESPath expression, e.g. "items[?price < `10`].name" or "length(items)".'),
+    ...(bound
+      ? {}
+      : {
+          document: z
+            .string()
+            .min(1)
+            .max(maxDocumentChars)
+            .describe('The JSON document to query, as JSON text.'),
+        }),
+  });
+  return defineTool({
+    name,
+    description: `Queries ${bound ? 'a JSON document' : 'the JSON document you pass'} with a JMESPath expression and returns the result as JSON (at most ${maxOutputChars} characters). Use it to pick, filter, count or reshape data instead of reading all of it.${dataHint ? ` ${dataHint}` : ''}`,
+    input: input as unknown as z.ZodType<JsonQueryToolInput>,
+    output: jsonQueryOutput,
+    effect: 'pure',
+    timeoutMs,
+    execute: async ({ query, document }, { signal }) => {
+      const source = bound
+        ? { value: typeof data === 'function' ? await (data as () => unknown)() : data }
+        : { text: document ?? '' };
+      const response = await runJsonQueryWorker(
+        { query, document: source, maxOutputChars },
+        { timeoutMs, maxMemoryMb, signal },
+      );
+      if (!response.ok) throw new JsonQueryError(response.code, response.message);
+      return { json: response.json, truncated: response.truncated };
+    },
+  });
+}
