@@ -15,7 +15,7 @@ import {
 import { MemoryCostLedger } from '@agentchart/core/cost';
 import { scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
-import { setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import { z } from 'zod';
 
 const researcher = setup({
@@ -35,7 +35,10 @@ const researcher = setup({
       invoke: {
         src: 'research',
         input: ({ context }) => context.topic,
-        onDone: { target: 'done', actions: ({ context, event }) => void (context.summary = event.output.summary) },
+        onDone: {
+          target: 'done',
+          actions: assign({ summary: ({ event }) => event.output.summary }),
+        },
       },
     },
     done: { type: 'final' },
@@ -66,15 +69,25 @@ describe('the journal as the one ledger (issue 9)', () => {
   it("reports a child's usage and cost the same before and after the parent is restored", async () => {
     const checkpointer = new MemoryCheckpointer();
     const model = () =>
-      scriptedModel({ handler: () => ({ json: { summary: 'deep water' }, usage: { inputTokens: 1_000, outputTokens: 200 } }) });
+      scriptedModel({
+        handler: () => ({
+          json: { summary: 'deep water' },
+          usage: { inputTokens: 1_000, outputTokens: 200 },
+        }),
+      });
     const first = createAgent({ machine: supervisor, models: { fast: model() }, checkpointer });
     const waiting = await first.run({ threadId: 'p', input: undefined });
-    expect(waiting).toMatchObject({ status: 'waiting', usage: { modelCalls: 1, inputTokens: 1_000 } });
+    expect(waiting).toMatchObject({
+      status: 'waiting',
+      usage: { modelCalls: 1, inputTokens: 1_000 },
+    });
     expect(waiting.usage.costUsd).toBeGreaterThan(0);
     await first.close();
     // Another process answers the wait: the parent is restored from its checkpoint and journal.
     const second = createAgent({ machine: supervisor, models: { fast: model() }, checkpointer });
-    const done = await (await second.send('p', { type: 'human.reply', value: { ok: true } })).result();
+    const done = await (
+      await second.send('p', { type: 'human.reply', value: { ok: true } })
+    ).result();
     expect(done.status).toBe('done');
     expect(done.usage.modelCalls).toBe(1);
     expect(done.usage.inputTokens).toBe(1_000);
@@ -84,7 +97,12 @@ describe('the journal as the one ledger (issue 9)', () => {
   it("enforces maxCostUsd on a child's share after a restart", async () => {
     const checkpointer = new MemoryCheckpointer();
     const model = () =>
-      scriptedModel({ handler: () => ({ json: { summary: 'x' }, usage: { inputTokens: 100_000, outputTokens: 0 } }) });
+      scriptedModel({
+        handler: () => ({
+          json: { summary: 'x' },
+          usage: { inputTokens: 100_000, outputTokens: 0 },
+        }),
+      });
     const first = createAgent({ machine: supervisor, models: { fast: model() }, checkpointer });
     const waiting = await first.run({ threadId: 'p', input: undefined });
     await first.close();
@@ -124,7 +142,13 @@ describe('the journal as the one ledger (issue 9)', () => {
       handler: (_request, index) =>
         index < steps ? { toolCalls: [{ name: 'dump', arguments: { page: index } }] } : 'Done.',
     });
-    const loop = toolLoop({ model: 'fast', tools: [dump], prompt: () => 'Read it all.', maxSteps: steps + 1, maxToolOutputTokens: 2_000 });
+    const loop = toolLoop({
+      model: 'fast',
+      tools: [dump],
+      prompt: () => 'Read it all.',
+      maxSteps: steps + 1,
+      maxToolOutputTokens: 2_000,
+    });
     const machine = setup({ actors: { loop } }).createMachine({
       id: 'reader',
       initial: 'reading',
@@ -152,7 +176,10 @@ describe('the journal as the one ledger (issue 9)', () => {
     const machine = setup({ actors: { broken: toolCall(broken) } }).createMachine({
       id: 'broken',
       initial: 'calling',
-      states: { calling: { invoke: { src: 'broken', input: {}, onError: 'failed' } }, failed: { type: 'final' } },
+      states: {
+        calling: { invoke: { src: 'broken', input: {}, onError: 'failed' } },
+        failed: { type: 'final' },
+      },
     });
     const checkpointer = new MemoryCheckpointer();
     const agent = createAgent({ machine, checkpointer });
