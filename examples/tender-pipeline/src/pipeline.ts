@@ -85,12 +85,10 @@ export const tenderPipeline = setup({
       temperature: 0.7,
     }),
   },
+  // Parameterised guards: each transition passes its own typed `event.output` as params.
   guards: {
-    dropped: ({ event }) => {
-      const output = (event as unknown as { output: FilterResult }).output;
-      return !output.relevant || output.confidence < minConfidence;
-    },
-    scoredLow: ({ event }) => (event as unknown as { output: Rating }).output.overall < minScore,
+    dropped: (_, filter: FilterResult) => !filter.relevant || filter.confidence < minConfidence,
+    scoredLow: (_, rating: Rating) => rating.overall < minScore,
   },
 }).createMachine({
   id: 'tenderPipeline',
@@ -104,7 +102,7 @@ export const tenderPipeline = setup({
         input: ({ context }) => context.tender,
         onDone: [
           {
-            guard: 'dropped',
+            guard: { type: 'dropped', params: ({ event }) => event.output },
             target: 'filteredOut',
             actions: assign({
               filter: ({ event }) => event.output,
@@ -126,10 +124,10 @@ export const tenderPipeline = setup({
       invoke: {
         id: 'rate',
         src: 'rate',
-        input: ({ context }) => ({ tender: context.tender, filter: context.filter! }),
+        input: ({ context }) => ({ tender: context.tender, filter: setEarlier(context, 'filter') }),
         onDone: [
           {
-            guard: 'scoredLow',
+            guard: { type: 'scoredLow', params: ({ event }) => event.output },
             target: 'ratedLow',
             actions: assign({
               rating: ({ event }) => event.output,
@@ -148,7 +146,7 @@ export const tenderPipeline = setup({
       invoke: {
         id: 'research',
         src: 'research',
-        input: ({ context }) => ({ tender: context.tender, rating: context.rating! }),
+        input: ({ context }) => ({ tender: context.tender, rating: setEarlier(context, 'rating') }),
         onDone: {
           target: 'writing',
           actions: assign({ research: ({ event }) => event.output.content }),
@@ -191,6 +189,21 @@ export const tenderPipeline = setup({
     };
   },
 });
+
+/**
+ * A context field an earlier state set. States are only entered after the one that sets it,
+ * so its absence is a bug in the chart: it fails the run with a message that says so.
+ */
+function setEarlier<TField extends 'filter' | 'rating'>(
+  context: PipelineContext,
+  field: TField,
+): NonNullable<PipelineContext[TField]> {
+  const value = context[field];
+  if (value === undefined) {
+    throw new Error(`tender pipeline: "${field}" is read before the state that sets it ran.`);
+  }
+  return value as NonNullable<PipelineContext[TField]>;
+}
 
 function failure(stage: string, error: unknown): string {
   const { code, message } = error as { code?: string; message?: string };
