@@ -19,6 +19,7 @@ export default defineConfig({
       'packages/**/src/**/*.test.ts',
       'packages/**/test/**/*.test.ts',
       'examples/**/src/**/*.test.ts',
+      'examples/**/test/**/*.test.ts',
       'bench/src/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**'],

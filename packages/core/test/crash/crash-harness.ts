@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CrashChildConfig, modelCallsFile } from './crash-scenario';
+import { type CrashChildConfig, type CrashScenario, modelCallsFile } from './crash-scenario';
 import { crashScenarios } from './crash-scenarios';
 import { type CrashTrial, judgeTrial } from './judge-trial';
 import { childCommand, spawnChild } from './spawn-child';
@@ -26,6 +26,10 @@ export interface CrashReport {
 /** Options of {@link runCrashTest}. */
 export interface CrashTestOptions {
   scenario: string;
+  /** Where `scenario` is found. Default: core's own scenarios. */
+  scenarios?: Readonly<Record<string, CrashScenario>>;
+  /** The child entry that runs those scenarios (a module calling `runCrashChild`). */
+  childEntry?: string;
   /** Boundaries to crash at; default every one, 1…N. */
   only?: (k: number, n: number) => boolean;
   /** Trials run at once. Default 3 (children wait on the disk part of the time). */
@@ -45,14 +49,16 @@ export interface CrashTestOptions {
  */
 export async function runCrashTest({
   scenario: name,
+  scenarios = crashScenarios,
+  childEntry,
   only = () => true,
   concurrency = 3,
   loader = 'bundle',
 }: CrashTestOptions): Promise<CrashReport> {
-  const scenario = crashScenarios[name];
+  const scenario = scenarios[name];
   if (!scenario) throw new Error(`unknown crash scenario "${name}"`);
   const started = performance.now();
-  const command = await childCommand(loader);
+  const command = await childCommand(loader, childEntry);
   const runChild = (config: CrashChildConfig) => spawnChild(command, config);
   const reference = await inTrialDir(async (dir) => {
     const run = await runChild({ scenario: name, dir, dbPath: join(dir, 'runs.db'), crashAt: 0 });

@@ -4,7 +4,6 @@ import { scriptedModel } from '../../src/testing/scripted-model';
 import { invoiceMachine, invoiceResponse } from '../fixtures/invoice-agent';
 import { sqliteLedger } from '../fixtures/sqlite-ledger';
 import type { CrashScenario, CrashScenarioContext } from './crash-scenario';
-import { tenderScenario } from './tender-scenario';
 
 const ledgerFile = 'ledger.db';
 
@@ -47,5 +46,4 @@ function invoiceScenario(reconcile: boolean): CrashScenario {
 export const crashScenarios: Record<string, CrashScenario> = {
   'invoice-reconcile': invoiceScenario(true),
   'invoice-no-reconcile': invoiceScenario(false),
-  'tender-pipeline': tenderScenario,
 };

@@ -9,15 +9,23 @@ import type { ChildReport } from './judge-trial';
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository's root: children run there, so `tsx` resolves. */
 export const repoRoot = resolve(here, '../../../..');
-const childEntry = join(here, 'crash-child.ts');
+/** The child process of core's own scenarios. */
+export const defaultChildEntry = join(here, 'crash-child.ts');
 
-let bundled: Promise<string> | undefined;
+const bundles = new Map<string, Promise<string>>();
 
-/** The node arguments that run the child: its bundle (made once per process), or tsx. */
-export async function childCommand(loader: 'bundle' | 'tsx'): Promise<string[]> {
+/**
+ * The node arguments that run a child entry (a module calling `runCrashChild`): its bundle
+ * (made once per process), or tsx.
+ */
+export async function childCommand(
+  loader: 'bundle' | 'tsx',
+  childEntry = defaultChildEntry,
+): Promise<string[]> {
   // tsx as a loader in the child itself: its CLI would run the script in a grandchild, whose
   // SIGKILL the parent would not see as the child's.
   if (loader === 'tsx') return ['--conditions=source', '--import', 'tsx', childEntry];
+  let bundled = bundles.get(childEntry);
   bundled ??= (async () => {
     const { build } = await import('esbuild');
     const dir = mkdtempSync(join(tmpdir(), 'agentchart-crash-child-'));
@@ -35,6 +43,7 @@ export async function childCommand(loader: 'bundle' | 'tsx'): Promise<string[]> 
     });
     return outfile;
   })();
+  bundles.set(childEntry, bundled);
   return [await bundled];
 }
 

@@ -1,13 +1,13 @@
-import { demoModel } from '../../../../examples/tender-pipeline/src/demo-model';
-import { tenderPipeline } from '../../../../examples/tender-pipeline/src/pipeline';
-import { sampleTenders } from '../../../../examples/tender-pipeline/src/tenders';
-import { createAgent } from '../../src/agent/create-agent';
-import type { CrashScenario } from './crash-scenario';
+import { createAgent } from '@agentchart/core';
+import type { CrashScenario } from '../../../packages/core/test/crash/crash-scenario';
+import { demoModel } from '../src/demo-model';
+import { tenderPipeline } from '../src/pipeline';
+import { sampleTenders } from '../src/tenders';
 
 const tender = sampleTenders.find((item) => item.id === 'T-101')!;
 
 /**
- * The demo (examples/tender-pipeline) on tender T-101, the path that takes every stage:
+ * The demo on tender T-101, the path that takes every stage:
  * filter, rate, research with tools, write the bid. Its tools are all `pure`.
  */
 export const tenderScenario: CrashScenario = {

@@ -1,0 +1,66 @@
+/**
+ * One process of a crash test (spawned by `runCrashTest`): runs a scenario's thread on an
+ * SQLite file — resuming it when it exists, starting it otherwise, answering its waits —
+ * and kills itself with SIGKILL at boundary `crashAt` (0: never). Prints one JSON line.
+ * A child entry calls it with the scenarios it knows (core's own: crash-child.ts).
+ */
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RunError } from '../../src/errors/run-error';
+import { SqliteCheckpointer } from '../../src/store/sqlite-checkpointer';
+import { boundaryCheckpointer } from './boundary-checkpointer';
+import { type CrashChildConfig, type CrashScenario, modelCallsFile } from './crash-scenario';
+
+/** Runs the child the parent configured in `AGENTCHART_CRASH_CHILD`, from `scenarios`. */
+export async function runCrashChild(
+  scenarios: Readonly<Record<string, CrashScenario>>,
+): Promise<void> {
+  const config = JSON.parse(process.env.AGENTCHART_CRASH_CHILD ?? '{}') as CrashChildConfig;
+  const scenario = scenarios[config.scenario];
+  if (!scenario) throw new Error(`unknown crash scenario "${config.scenario}"`);
+
+  const boundaries: string[] = [];
+  const boundary = (name: string) => {
+    boundaries.push(name);
+    if (boundaries.length === config.crashAt) process.kill(process.pid, 'SIGKILL');
+  };
+  const store = new SqliteCheckpointer({ path: config.dbPath, synchronous: 'normal' });
+  const { agent, close } = scenario.create({
+    checkpointer: boundaryCheckpointer(store, boundary),
+    dir: config.dir,
+    boundary,
+    counted: (model) => ({
+      ...model,
+      generate(request, options) {
+        // Written before the call returns, so a process killed during the call still counts it.
+        appendFileSync(join(config.dir, modelCallsFile), '.');
+        return model.generate(request, options);
+      },
+    }),
+  });
+  let ambiguous = 0;
+  agent.events.on('effect.ambiguous', () => ambiguous++);
+
+  const { threadId } = scenario;
+  // The process before this one was killed: its lease is still live, and it is known to be gone.
+  let handle = await agent.resume(threadId, { force: true }).catch((error: unknown) => {
+    if (RunError.isInstance(error) && error.code === 'run.not_found') {
+      return agent.start({ threadId, input: scenario.input as never });
+    }
+    throw error;
+  });
+  let outcome = await handle.result();
+  while (outcome.status === 'waiting') {
+    handle = await agent.send(threadId, { type: 'human.reply', value: scenario.reply });
+    outcome = await handle.result();
+  }
+  const journal = (await store.listEffects(threadId)).map(({ key, status, output, error }) => ({
+    key,
+    status,
+    output,
+    error: error?.code,
+  }));
+  close?.();
+  store.close();
+  process.stdout.write(`${JSON.stringify({ outcome, boundaries, ambiguous, journal })}\n`);
+}
