@@ -17,7 +17,7 @@ let bundled: Promise<string> | undefined;
 export async function childCommand(loader: 'bundle' | 'tsx'): Promise<string[]> {
   // tsx as a loader in the child itself: its CLI would run the script in a grandchild, whose
   // SIGKILL the parent would not see as the child's.
-  if (loader === 'tsx') return ['--conditions=source', '--import', 'tsx', childEntry];
+  if (loader === 'tsx') return ['--conditions=@agentchart/source', '--import', 'tsx', childEntry];
   bundled ??= (async () => {
     const { build } = await import('esbuild');
     const dir = mkdtempSync(join(tmpdir(), 'agentchart-crash-child-'));
@@ -29,7 +29,7 @@ export async function childCommand(loader: 'bundle' | 'tsx'): Promise<string[]> 
       platform: 'node',
       format: 'esm',
       target: 'node22',
-      conditions: ['source'],
+      conditions: ['@agentchart/source'],
       outfile,
       logLevel: 'warning',
     });
