@@ -171,6 +171,15 @@ describe('connectMcpServer lifecycle', () => {
     await connection.close();
   });
 
+  it('closes at the end of an await using scope', async () => {
+    server = stdioTestServer();
+    {
+      await using connection = await connectMcpServer({ transport: server.transport });
+      expect(connection.status).toBe('open');
+    }
+    expect(isRunning(server.pid())).toBe(false);
+  });
+
   it('fails a call whose server crashes mid-call with mcp.connection_lost, and every later call', async () => {
     const connection = await connect();
     const pid = server.pid();
