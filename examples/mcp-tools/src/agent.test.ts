@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { scriptedModel } from '@agentchart/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { notesAgent } from './agent';
@@ -49,5 +50,14 @@ describe('notes agent (MCP guide)', () => {
         answer: expect.stringContaining('after the connection to server \\"notes\\" was closed'),
       },
     });
+  });
+
+  it('is the code the MCP guide shows', () => {
+    const source = readFileSync(new URL('./agent.ts', import.meta.url), 'utf8');
+    const guide = readFileSync(
+      new URL('../../../docs/guides/mcp-tools.md', import.meta.url),
+      'utf8',
+    );
+    expect(guide).toContain(source);
   });
 });
