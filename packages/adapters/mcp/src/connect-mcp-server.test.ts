@@ -3,7 +3,7 @@ import { runEffect } from '@agentchart/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectMcpServer } from './connect-mcp-server';
 import { McpServerError } from './mcp-server-error';
-import { isRunning, stdioTestServer } from './test-servers';
+import { childrenRunning, isRunning, stdioTestServer } from './test-servers';
 import type { McpConnection, McpTool } from './types';
 
 /** The tool named `name`, or a failed test. */
@@ -181,7 +181,12 @@ describe('connectMcpServer lifecycle', () => {
   });
 
   it('fails a call whose server crashes mid-call with mcp.connection_lost, and every later call', async () => {
-    const connection = await connect();
+    const stderr: string[] = [];
+    server = stdioTestServer();
+    const connection = await connectMcpServer({
+      transport: { ...server.transport, onStderr: (text) => stderr.push(text) },
+    });
+    open.push(connection);
     const pid = server.pid();
     const crashed = await runEffect(toolCall(toolNamed(connection, 'crash')), {});
     expect(crashed.error).toMatchObject({ code: 'tool.failed' });
@@ -192,6 +197,7 @@ describe('connectMcpServer lifecycle', () => {
     });
     expect(connection.status).toBe('lost');
     expect(isRunning(pid)).toBe(false);
+    expect(stderr.join('')).toBe('crashing on purpose\n');
     const after = await runEffect(toolCall(toolNamed(connection, 'echo')), { text: 'a' });
     expect(after.error.cause).toMatchObject({ code: 'mcp.connection_lost' });
   });
@@ -227,5 +233,18 @@ describe('connectMcpServer lifecycle', () => {
     }).catch((caught: unknown) => caught);
     expect(McpServerError.isInstance(error) && error.code).toBe('mcp.connect_failed');
     expect((error as Error).message).toContain('usage: node mcp-test-server.ts stdio|http');
+  });
+
+  it('gives up on a server that never answers the handshake, and stops it', async () => {
+    server = stdioTestServer();
+    const error = await connectMcpServer({
+      transport: { ...server.transport, args: [server.transport.args![0]!, 'hang'] },
+      timeoutMs: 200,
+    }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'mcp.connect_failed',
+      message: expect.stringContaining('Request timed out'),
+    });
+    expect(childrenRunning('mcp-test-server.ts')).toEqual([]);
   });
 });

@@ -84,6 +84,7 @@ export function createSession(
     send('close');
     if (wasOpen) await withinTime(created.endSession(), closeTimeoutMs);
     await client.close();
+    await created.stopped();
   }
   return session;
 }

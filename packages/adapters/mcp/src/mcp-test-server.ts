@@ -3,6 +3,7 @@
 //                                   so each tool's JSON Schema is exactly what is written here)
 //   node mcp-test-server.ts http    serves streamable HTTP on 127.0.0.1, an ephemeral port
 //                                   printed as "listening <port>" (the SDK's McpServer)
+//   node mcp-test-server.ts hang    never answers and ignores the end of its stdin
 // With MCP_TEST_PID_FILE set it writes its pid there, so a test can check it is gone.
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -196,7 +197,10 @@ async function serveHttp() {
 
 if (mode === 'stdio') await stdioServer().connect(new StdioServerTransport());
 else if (mode === 'http') await serveHttp();
-else {
+else if (mode === 'hang') {
+  process.stderr.write('hanging on purpose\n');
+  setInterval(() => {}, 60_000);
+} else {
   process.stderr.write('usage: node mcp-test-server.ts stdio|http\n');
   process.exit(2);
 }
