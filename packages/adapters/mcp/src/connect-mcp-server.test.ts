@@ -1,5 +1,5 @@
 import { DefinitionError, RunError, toolCall } from '@agentchart/core';
-import { runEffect } from '@agentchart/core/testing';
+import { manualClock, runEffect } from '@agentchart/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectMcpServer } from './connect-mcp-server';
 import { McpServerError } from './mcp-server-error';
@@ -145,6 +145,29 @@ describe('connectMcpServer over stdio', () => {
   });
 });
 
+describe('connectMcpServer timeouts', () => {
+  const server = stdioTestServer();
+  afterAll(() => server.remove());
+
+  it('fails with mcp.timeout when nothing else times the call', async () => {
+    await using connection = await connectMcpServer({
+      transport: server.transport,
+      timeoutMs: 100,
+    });
+    // A run clock that never moves: the harness's own tool timeout cannot fire.
+    const { error } = await runEffect(
+      toolCall(toolNamed(connection, 'slow')),
+      {},
+      {
+        clock: manualClock(),
+      },
+    );
+    expect(error).toMatchObject({ code: 'tool.failed' });
+    expect(error.cause).toMatchObject({ code: 'mcp.timeout' });
+    expect((await statsOf(connection)).cancelled).toBe(1);
+  });
+});
+
 describe('connectMcpServer lifecycle', () => {
   let server: ReturnType<typeof stdioTestServer>;
   const open: McpConnection[] = [];
@@ -239,7 +262,7 @@ describe('connectMcpServer lifecycle', () => {
     server = stdioTestServer();
     const error = await connectMcpServer({
       transport: { ...server.transport, args: [server.transport.args![0]!, 'hang'] },
-      timeoutMs: 200,
+      connectTimeoutMs: 200,
     }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({
       code: 'mcp.connect_failed',

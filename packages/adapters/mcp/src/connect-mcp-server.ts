@@ -10,6 +10,7 @@ import { agentchartToolNames, selectTools } from './select-tools';
 import type { ConnectMcpServerOptions, McpConnection } from './types';
 
 const defaultTimeoutMs = 30_000;
+const defaultConnectTimeoutMs = 60_000;
 const defaultMaxOutputBytes = 1024 * 1024;
 const toolEffects: readonly ToolEffect[] = ['pure', 'idempotent', 'unsafe'];
 const clientInfo = { name: 'agentchart', version: '0.1.0' };
@@ -41,16 +42,17 @@ export async function connectMcpServer({
   descriptions = {},
   prefix = '',
   timeoutMs = defaultTimeoutMs,
+  connectTimeoutMs = defaultConnectTimeoutMs,
   maxOutputBytes = defaultMaxOutputBytes,
 }: ConnectMcpServerOptions): Promise<McpConnection> {
-  checkOptions({ effects, defaultEffect, timeoutMs, maxOutputBytes });
+  checkOptions({ effects, defaultEffect, timeoutMs, connectTimeoutMs, maxOutputBytes });
   const created = createTransport(transportOptions);
   const client = new Client(clientInfo, { capabilities: {} });
-  const session = createSession(client, created, { closeTimeoutMs: timeoutMs });
+  const session = createSession(client, created, { closeTimeoutMs: connectTimeoutMs });
   let listed: Awaited<ReturnType<typeof listServerTools>>;
   try {
-    await client.connect(created.transport, { timeout: timeoutMs });
-    listed = await listServerTools(client, timeoutMs);
+    await client.connect(created.transport, { timeout: connectTimeoutMs });
+    listed = await listServerTools(client, connectTimeoutMs);
   } catch (cause) {
     await session.close();
     const stderr = created.stderrTail();
@@ -103,11 +105,13 @@ function checkOptions({
   effects,
   defaultEffect,
   timeoutMs,
+  connectTimeoutMs,
   maxOutputBytes,
 }: {
   effects: Record<string, ToolEffect>;
   defaultEffect: ToolEffect;
   timeoutMs: number;
+  connectTimeoutMs: number;
   maxOutputBytes: number;
 }) {
   for (const [tool, effect] of [['defaultEffect', defaultEffect], ...Object.entries(effects)]) {
@@ -120,6 +124,7 @@ function checkOptions({
   }
   for (const [option, value] of [
     ['timeoutMs', timeoutMs],
+    ['connectTimeoutMs', connectTimeoutMs],
     ['maxOutputBytes', maxOutputBytes],
   ] as const) {
     if (!Number.isSafeInteger(value) || value <= 0) {

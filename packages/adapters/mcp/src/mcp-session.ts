@@ -26,6 +26,8 @@ export interface McpSession {
   close(): Promise<void>;
 }
 
+const sdkTimeoutMarginMs = 1_000;
+
 /** The `_meta` key that carries the harness's idempotency key to the server. */
 export const idempotencyKeyMeta = 'agentchart/idempotency-key';
 
@@ -63,8 +65,10 @@ export function createSession(
         const answer = await client.callTool(
           { name: tool, arguments: args, _meta: { [idempotencyKeyMeta]: idempotencyKey } },
           undefined,
-          // The SDK's own timeout (60 s by default) must not cut a tool given longer.
-          { signal, timeout: timeoutMs },
+          // The harness times the call and aborts `signal`, which cancels the request on the
+          // server. The SDK's own timer (60 s unless told) is only a backstop, a little later,
+          // so the failure is the harness's `tool.timeout` rather than a race between the two.
+          { signal, timeout: timeoutMs + sdkTimeoutMarginMs },
         );
         return answer as CallToolAnswer;
       } catch (error) {

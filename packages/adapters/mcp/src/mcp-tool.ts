@@ -15,7 +15,7 @@ export interface McpToolOptions {
   name: string;
   effect: ToolEffect;
   description: string | undefined;
-  timeoutMs: number | undefined;
+  timeoutMs: number;
   maxOutputBytes: number;
   validator: jsonSchemaValidator;
 }
@@ -47,13 +47,9 @@ export function mcpTool({
     input: inputContractOf(listed.inputSchema, { owner, validator }),
     output: McpToolResultSchema,
     effect,
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    timeoutMs,
     execute: async (input, { signal, idempotencyKey }) => {
-      const answer = await session.call(listed.name, input, {
-        signal,
-        timeoutMs: tool.timeoutMs,
-        idempotencyKey,
-      });
+      const answer = await session.call(listed.name, input, { signal, timeoutMs, idempotencyKey });
       return toToolOutput(answer, {
         server: session.server,
         tool: listed.name,

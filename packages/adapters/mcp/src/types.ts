@@ -53,11 +53,13 @@ export interface ConnectMcpServerOptions {
    * `create_issue` into `github_create_issue`).
    */
   prefix?: string;
-  /**
-   * How long one request may take: the handshake, the tool listing, each tool call (the
-   * tool's `timeoutMs`). Default 30 s.
-   */
+  /** How long one tool call may take (each tool's `timeoutMs`). Default 30 s. */
   timeoutMs?: number;
+  /**
+   * How long starting the server, the handshake and the tool listing may take, each. Default
+   * 60 s: a first `npx` run downloads the server.
+   */
+  connectTimeoutMs?: number;
   /** The largest tool result accepted, in bytes of JSON; larger fail with `mcp.output_too_large`. Default 1 MiB. */
   maxOutputBytes?: number;
 }
