@@ -47,7 +47,7 @@ describe('notes agent (MCP guide)', () => {
     expect(outcome).toMatchObject({
       status: 'done',
       output: {
-        answer: expect.stringContaining('after the connection to server \\"notes\\" was closed'),
+        answer: expect.stringContaining('was called after the connection was closed'),
       },
     });
   });

@@ -1,9 +1,9 @@
 import { DefinitionError, RunError, toolCall } from '@agentchart/core';
 import { manualClock, runEffect } from '@agentchart/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { childrenRunning, isRunning, stdioTestServer } from '../test/fixtures/test-servers';
 import { connectMcpServer } from './connect-mcp-server';
 import { McpServerError } from './mcp-server-error';
-import { childrenRunning, isRunning, stdioTestServer } from './test-servers';
 import type { McpConnection, McpTool } from './types';
 
 /** The tool named `name`, or a failed test. */
@@ -27,7 +27,7 @@ describe('connectMcpServer over stdio', () => {
   beforeAll(async () => {
     connection = await connectMcpServer({
       transport: server.transport,
-      effects: { echo: 'pure', stats: 'pure' },
+      effects: { echo: 'pure', stats: 'pure', slow: 'idempotent' },
       maxOutputBytes: 10_000,
     });
   });
@@ -70,7 +70,7 @@ describe('connectMcpServer over stdio', () => {
       stats: 'pure',
       fail: 'unsafe',
       crash: 'unsafe',
-      slow: 'unsafe',
+      slow: 'idempotent',
       big: 'unsafe',
       transfer: 'unsafe',
       files_read: 'unsafe',
@@ -149,7 +149,7 @@ describe('connectMcpServer timeouts', () => {
   const server = stdioTestServer();
   afterAll(() => server.remove());
 
-  it('fails with mcp.timeout when nothing else times the call', async () => {
+  it('makes an unsafe call ambiguous with mcp.timeout when nothing else times the call', async () => {
     await using connection = await connectMcpServer({
       transport: server.transport,
       timeoutMs: 100,
@@ -162,8 +162,9 @@ describe('connectMcpServer timeouts', () => {
         clock: manualClock(),
       },
     );
-    expect(error).toMatchObject({ code: 'tool.failed' });
-    expect(error.cause).toMatchObject({ code: 'mcp.timeout' });
+    // `slow` is unsafe here: unanswered, it may have acted.
+    expect(error).toMatchObject({ code: 'effect.ambiguous' });
+    expect(error.cause).toMatchObject({ code: 'mcp.timeout', details: { mayHaveRun: true } });
     expect((await statsOf(connection)).cancelled).toBe(1);
   });
 });
@@ -203,7 +204,7 @@ describe('connectMcpServer lifecycle', () => {
     expect(isRunning(server.pid())).toBe(false);
   });
 
-  it('fails a call whose server crashes mid-call with mcp.connection_lost, and every later call', async () => {
+  it('makes an unsafe call whose server crashes mid-call ambiguous, and fails every later call', async () => {
     const stderr: string[] = [];
     server = stdioTestServer();
     const connection = await connectMcpServer({
@@ -212,17 +213,40 @@ describe('connectMcpServer lifecycle', () => {
     open.push(connection);
     const pid = server.pid();
     const crashed = await runEffect(toolCall(toolNamed(connection, 'crash')), {});
-    expect(crashed.error).toMatchObject({ code: 'tool.failed' });
+    expect(crashed.error).toMatchObject({
+      code: 'effect.ambiguous',
+      message: expect.stringContaining('may or may not have acted'),
+    });
     expect(McpServerError.isInstance(crashed.error.cause)).toBe(true);
     expect(crashed.error.cause).toMatchObject({
       code: 'mcp.connection_lost',
-      details: { server: 'test-server', tool: 'crash', stderr: 'crashing on purpose' },
+      details: {
+        server: 'test-server',
+        tool: 'crash',
+        stderr: 'crashing on purpose',
+        mayHaveRun: true,
+      },
     });
     expect(connection.status).toBe('lost');
     expect(isRunning(pid)).toBe(false);
     expect(stderr.join('')).toBe('crashing on purpose\n');
     const after = await runEffect(toolCall(toolNamed(connection, 'echo')), { text: 'a' });
-    expect(after.error.cause).toMatchObject({ code: 'mcp.connection_lost' });
+    expect(after.error).toMatchObject({ code: 'tool.failed' });
+    expect(after.error.cause).toMatchObject({
+      code: 'mcp.connection_lost',
+      message: expect.stringContaining('the call was not sent'),
+      details: { mayHaveRun: false },
+    });
+  });
+
+  it('fails an idempotent call whose server crashes mid-call with mcp.connection_lost', async () => {
+    const connection = await connect({ effects: { crash: 'idempotent' } });
+    const { error } = await runEffect(toolCall(toolNamed(connection, 'crash')), {});
+    expect(error).toMatchObject({ code: 'tool.failed' });
+    expect(error.cause).toMatchObject({
+      code: 'mcp.connection_lost',
+      details: { mayHaveRun: true },
+    });
   });
 
   it('exposes only the included tools under the prefix', async () => {

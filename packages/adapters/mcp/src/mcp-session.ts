@@ -52,15 +52,16 @@ export function createSession(
     },
     server: created.label,
     async call(tool, args, { signal, timeoutMs, idempotencyKey }) {
-      const failure = (error: unknown) =>
+      const failure = (error: unknown, sent: boolean) =>
         toMcpServerError(error, {
           server: session.server,
           tool,
           timeoutMs,
           status,
+          sent,
           stderrTail: created.stderrTail(),
         });
-      if (status !== 'open') throw failure(undefined);
+      if (status !== 'open') throw failure(undefined, false);
       try {
         const answer = await client.callTool(
           { name: tool, arguments: args, _meta: { [idempotencyKeyMeta]: idempotencyKey } },
@@ -75,7 +76,7 @@ export function createSession(
         // The harness has already settled the call with its own reason (timeout, state exit).
         if (signal.aborted) throw signal.reason;
         if (isConnectionClosed(error)) send('session.expired');
-        throw failure(error);
+        throw failure(error, true);
       }
     },
     close() {

@@ -1,10 +1,11 @@
-import { defineTool, type ToolEffect } from '@agentchart/core';
+import { defineTool, RunError, type ToolEffect } from '@agentchart/core';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import type { z } from 'zod';
 import { inputContractOf } from './input-contract';
+import { McpServerError } from './mcp-server-error';
 import type { McpSession } from './mcp-session';
 import type { ListedTool } from './select-tools';
-import { McpToolResultSchema, toToolOutput } from './tool-result';
+import { type CallToolAnswer, McpToolResultSchema, toToolOutput } from './tool-result';
 import type { McpTool } from './types';
 
 /** How one listed tool becomes an agentchart tool. */
@@ -49,7 +50,14 @@ export function mcpTool({
     effect,
     timeoutMs,
     execute: async (input, { signal, idempotencyKey }) => {
-      const answer = await session.call(listed.name, input, { signal, timeoutMs, idempotencyKey });
+      let answer: CallToolAnswer;
+      try {
+        answer = await session.call(listed.name, input, { signal, timeoutMs, idempotencyKey });
+      } catch (error) {
+        throw effect === 'unsafe'
+          ? ambiguousIfUnanswered(error, name, idempotencyKey, input)
+          : error;
+      }
       return toToolOutput(answer, {
         server: session.server,
         tool: listed.name,
@@ -59,4 +67,24 @@ export function mcpTool({
   });
   // The server's own schema, not zod's round trip of it: same constraints, its own wording.
   return { ...tool, parameters };
+}
+
+/**
+ * An `unsafe` call the server may have run without answering (its process died, the
+ * connection dropped, it timed out, or close() came during it) is ambiguous, as core makes an
+ * `unsafe` tool that times out: never reported to a model that could call the tool again and
+ * act twice, but sent to the chart's error path. Failures before anything was sent, and
+ * answers the server gave, stay as they are.
+ */
+function ambiguousIfUnanswered(error: unknown, tool: string, key: string, input: unknown): unknown {
+  if (!McpServerError.isInstance(error) || error.details.mayHaveRun !== true) return error;
+  return new RunError('effect.ambiguous', {
+    message:
+      `Tool "${tool}" (unsafe) got no answer from MCP server "${error.details.server}" ` +
+      `(${error.code}); it may or may not have acted (key ${key}). It is not run again. Check ` +
+      'with the server whether it acted (the cause has the details), or route this error to a ' +
+      'human in the chart (onError).',
+    cause: error,
+    details: { tool, key, input },
+  });
 }

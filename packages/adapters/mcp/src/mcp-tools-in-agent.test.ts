@@ -2,8 +2,8 @@ import { createAgent, toolCall, toolLoop } from '@agentchart/core';
 import { runEffect, scriptedModel } from '@agentchart/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
+import { isRunning, stdioTestServer } from '../test/fixtures/test-servers';
 import { connectMcpServer } from './connect-mcp-server';
-import { isRunning, stdioTestServer } from './test-servers';
 import type { McpConnection } from './types';
 
 describe('MCP tools in an agent', () => {

@@ -9,47 +9,54 @@ export interface FailedCall {
   tool: string;
   timeoutMs: number;
   status: McpConnectionStatus;
+  /** False when the call was refused before anything was sent to the server. */
+  sent: boolean;
   stderrTail: string;
 }
 
-/** A failure of `tools/call` as an {@link McpServerError} whose message says what to do. */
+/**
+ * A failure of `tools/call` as an {@link McpServerError} whose message says what to do.
+ * `details.mayHaveRun` is true when the request reached (or may have reached) the server and
+ * no answer came back: the tool may have acted.
+ */
 export function toMcpServerError(error: unknown, call: FailedCall): McpServerError {
-  const { server, tool, status } = call;
-  const details: Record<string, unknown> = { server, tool };
+  const { server, tool, status, sent } = call;
+  const details: Record<string, unknown> = { server, tool, mayHaveRun: false };
+  const unanswered = (
+    code: 'mcp.closed' | 'mcp.connection_lost' | 'mcp.timeout',
+    message: string,
+  ) => {
+    details.mayHaveRun = sent;
+    if (call.stderrTail && code === 'mcp.connection_lost') details.stderr = call.stderrTail;
+    return new McpServerError(code, { message, cause: error, details });
+  };
+  const outcome = sent ? 'the call may or may not have run' : 'the call was not sent';
   if (status === 'closed') {
-    return new McpServerError('mcp.closed', {
-      message: `MCP tool "${tool}" was called after the connection to server "${server}" was closed. Connect again (connectMcpServer) before running agents that use it.`,
-      cause: error,
-      details,
-    });
+    return unanswered(
+      'mcp.closed',
+      `MCP tool "${tool}" of server "${server}" was called after the connection was closed, or during close(); ${outcome}. Connect again (connectMcpServer) before running agents that use it.`,
+    );
   }
   if (status === 'lost' || isConnectionClosed(error)) {
-    if (call.stderrTail) details.stderr = call.stderrTail;
-    return new McpServerError('mcp.connection_lost', {
-      message:
-        `MCP server "${server}" went away during or before the call to "${tool}" ` +
-        `(${reasonOf(error)}); the call may or may not have run. Its tools fail until you ` +
-        'connect again; check the server (details.stderr holds the end of its log).',
-      cause: error,
-      details,
-    });
+    return unanswered(
+      'mcp.connection_lost',
+      `MCP server "${server}" went away ${sent ? 'during' : 'before'} the call to "${tool}"; ` +
+        `${outcome}. Its tools fail until you connect again; check the server ` +
+        '(details.stderr holds the end of its log).',
+    );
   }
   if (isNetworkFailure(error)) {
-    return new McpServerError('mcp.connection_lost', {
-      message:
-        `MCP server "${server}" could not be reached, or dropped the connection, during the ` +
-        `call to "${tool}" (${reasonOf(error)}); the call may or may not have run. Check that ` +
-        'the server is up.',
-      cause: error,
-      details,
-    });
+    return unanswered(
+      'mcp.connection_lost',
+      `MCP server "${server}" could not be reached, or dropped the connection, during the ` +
+        `call to "${tool}" (${reasonOf(error)}); ${outcome}. Check that the server is up.`,
+    );
   }
   if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
-    return new McpServerError('mcp.timeout', {
-      message: `MCP tool "${tool}" of server "${server}" did not answer within ${call.timeoutMs} ms; the request was cancelled. Raise timeoutMs in connectMcpServer if the tool needs longer.`,
-      cause: error,
-      details,
-    });
+    return unanswered(
+      'mcp.timeout',
+      `MCP tool "${tool}" of server "${server}" did not answer within ${call.timeoutMs} ms; the request was cancelled and ${outcome}. Raise timeoutMs in connectMcpServer if the tool needs longer.`,
+    );
   }
   if (error instanceof McpError) details.rpcCode = error.code;
   return new McpServerError('mcp.request_failed', {
@@ -76,6 +83,5 @@ function isNetworkFailure(error: unknown): boolean {
 }
 
 function reasonOf(error: unknown): string {
-  if (error === undefined) return 'it had already gone';
   return error instanceof Error ? error.message : String(error);
 }
