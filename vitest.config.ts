@@ -1,17 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * One vitest run for the whole workspace. Tests import packages through the `source`
- * export condition, so they run against `src/` with no build step.
+ * One vitest run for the whole workspace. Tests import packages through the
+ * `@agentchart/source` export condition, so they run against `src/` with no build step. The
+ * name is namespaced (as zod's `@zod/source`) because Vitest hands the conditions to Node for
+ * external dependencies too, and some publish a plain `source` condition pointing at
+ * TypeScript Node will not load from node_modules (eventsource-parser, used by the MCP SDK).
  */
 export default defineConfig({
-  resolve: { conditions: ['source', 'import', 'module', 'node', 'default'] },
+  resolve: { conditions: ['@agentchart/source', 'import', 'module', 'node', 'default'] },
   ssr: {
     resolve: {
       // Vitest also hands these to Node as --conditions for external packages: `import`
       // there makes a CommonJS require() of a dual package (pg → pg-pool) load its ESM build.
-      conditions: ['source', 'module', 'node', 'default'],
-      externalConditions: ['source'],
+      conditions: ['@agentchart/source', 'module', 'node', 'default'],
+      externalConditions: ['@agentchart/source'],
     },
   },
   test: {

@@ -23,7 +23,7 @@ export function runInChild(
       process.execPath,
       [
         '--expose-gc',
-        '--conditions=source',
+        '--conditions=@agentchart/source',
         '--import',
         'tsx',
         childEntry,

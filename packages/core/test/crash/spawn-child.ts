@@ -24,7 +24,7 @@ export async function childCommand(
 ): Promise<string[]> {
   // tsx as a loader in the child itself: its CLI would run the script in a grandchild, whose
   // SIGKILL the parent would not see as the child's.
-  if (loader === 'tsx') return ['--conditions=source', '--import', 'tsx', childEntry];
+  if (loader === 'tsx') return ['--conditions=@agentchart/source', '--import', 'tsx', childEntry];
   let bundled = bundles.get(childEntry);
   bundled ??= (async () => {
     const { build } = await import('esbuild');
@@ -37,7 +37,7 @@ export async function childCommand(
       platform: 'node',
       format: 'esm',
       target: 'node22',
-      conditions: ['source'],
+      conditions: ['@agentchart/source'],
       outfile,
       logLevel: 'warning',
     });

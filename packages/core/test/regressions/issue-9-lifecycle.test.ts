@@ -138,10 +138,14 @@ describe('run lifecycle (issue 9)', () => {
 
   it('lets a process whose runs all rest exit by itself, a 24-hour human wait notwithstanding', async () => {
     const script = join(here, 'fixtures/resting-process.ts');
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@agentchart/source', '--import', 'tsx', script],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (chunk) => {
       stdout += chunk;

@@ -66,11 +66,15 @@ export async function runRaceTest({
   };
   const limitMs = 20_000 + scenarios.length * (seconds * 1_000 + 4 * callDeadlineMs);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', childEntry], {
-      cwd: repoRoot,
-      env: { ...process.env, AGENTCHART_RACE_CHILD: JSON.stringify(config) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@agentchart/source', '--import', 'tsx', childEntry],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, AGENTCHART_RACE_CHILD: JSON.stringify(config) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
     let stdout = '';
     let stderr = '';

@@ -1,6 +1,6 @@
 /**
  * Prints the sandbox race test's figures for every scenario (or those named) as Markdown:
- *   node_modules/.bin/tsx --conditions=source packages/tools/test/race/run-race-test.ts [--seconds=3] [scenario…]
+ *   node_modules/.bin/tsx --conditions=@agentchart/source packages/tools/test/race/run-race-test.ts [--seconds=3] [scenario…]
  * Linux only; needs `cc` and `mkfifo`. The racer takes one CPU for the whole run.
  */
 import { runRaceTest } from './race-harness';

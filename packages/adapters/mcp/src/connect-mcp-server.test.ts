@@ -1,0 +1,297 @@
+import { DefinitionError, RunError, toolCall } from '@agentchart/core';
+import { manualClock, runEffect } from '@agentchart/core/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { childrenRunning, isRunning, stdioTestServer } from '../test/fixtures/test-servers';
+import { connectMcpServer } from './connect-mcp-server';
+import { McpServerError } from './mcp-server-error';
+import type { McpConnection, McpTool } from './types';
+
+/** The tool named `name`, or a failed test. */
+function toolNamed(connection: McpConnection, name: string): McpTool {
+  const tool = connection.tools.find((candidate) => candidate.name === name);
+  if (!tool)
+    throw new Error(`no tool ${name} in ${connection.tools.map((t) => t.name).join(', ')}`);
+  return tool;
+}
+
+/** The test server's counters, read through its `stats` tool. */
+async function statsOf(connection: McpConnection) {
+  const { output } = await runEffect(toolCall(toolNamed(connection, 'stats')), {});
+  const { content } = output as { content: { text: string }[] };
+  return JSON.parse(content[0]!.text) as { calls: number; cancelled: number; pid: number };
+}
+
+describe('connectMcpServer over stdio', () => {
+  const server = stdioTestServer();
+  let connection: McpConnection;
+  beforeAll(async () => {
+    connection = await connectMcpServer({
+      transport: server.transport,
+      effects: { echo: 'pure', stats: 'pure', slow: 'idempotent' },
+      maxOutputBytes: 10_000,
+    });
+  });
+  afterAll(async () => {
+    await connection?.close();
+    server.remove();
+  });
+
+  it('turns every listed tool into an agentchart tool with the server schema and provider-safe names', () => {
+    expect(connection.server).toEqual({ name: 'test-server', version: '1.2.3' });
+    expect(connection.tools.map((tool) => tool.name)).toEqual([
+      'echo',
+      'fail',
+      'crash',
+      'slow',
+      'big',
+      'transfer',
+      'files_read',
+      'stats',
+    ]);
+    expect(toolNamed(connection, 'echo').parameters).toEqual({
+      type: 'object',
+      properties: {
+        text: { type: 'string', minLength: 1 },
+        times: { type: 'integer', minimum: 1, maximum: 3, default: 1 },
+      },
+      required: ['text'],
+      additionalProperties: false,
+    });
+    expect(toolNamed(connection, 'echo').description).toBe('Repeats a text.');
+    expect(toolNamed(connection, 'files_read').description).toBe(
+      'The "files.read" tool of MCP server "test-server".',
+    );
+  });
+
+  it('declares the effects given and unsafe for every other tool', () => {
+    const effects = Object.fromEntries(connection.tools.map((tool) => [tool.name, tool.effect]));
+    expect(effects).toEqual({
+      echo: 'pure',
+      stats: 'pure',
+      fail: 'unsafe',
+      crash: 'unsafe',
+      slow: 'idempotent',
+      big: 'unsafe',
+      transfer: 'unsafe',
+      files_read: 'unsafe',
+    });
+  });
+
+  it('calls the tool on the server and returns its content and structured result', async () => {
+    const { output, error } = await runEffect(toolCall(toolNamed(connection, 'echo')), {
+      text: 'ab',
+      times: 2,
+    });
+    expect(error).toBeUndefined();
+    expect(output).toEqual({
+      content: [{ type: 'text', text: 'abab' }],
+      structuredContent: { echoed: 'abab', idempotencyKey: expect.stringMatching(/tool:echo/) },
+    });
+  });
+
+  it('calls a tool under its server name when its agentchart name differs', async () => {
+    const { output } = await runEffect(toolCall(toolNamed(connection, 'files_read')), {
+      path: 'a.txt',
+    });
+    expect(output).toEqual({ content: [{ type: 'text', text: 'contents of a.txt' }] });
+  });
+
+  it('rejects invalid arguments before they reach the server', async () => {
+    const before = await statsOf(connection);
+    const echo = toolNamed(connection, 'echo');
+    for (const input of [{ text: '' }, { text: 'a', times: 4 }, { text: 'a', extra: true }, {}]) {
+      const { error } = await runEffect(toolCall(echo), input);
+      expect(RunError.isInstance(error) && error.code).toBe('tool.invalid_arguments');
+    }
+    expect((await statsOf(connection)).calls).toBe(before.calls);
+  });
+
+  it('enforces a schema zod cannot convert through the JSON Schema validator', async () => {
+    const transfer = toolNamed(connection, 'transfer');
+    const refused = await runEffect(toolCall(transfer), { kind: 'pay' });
+    expect(refused.error).toMatchObject({
+      code: 'tool.invalid_arguments',
+      issues: [expect.objectContaining({ message: expect.stringContaining('amount') })],
+    });
+    const paid = await runEffect(toolCall(transfer), { kind: 'pay', amount: 5 });
+    expect(paid.output).toEqual({ content: [{ type: 'text', text: 'pay 5' }] });
+    const checked = await runEffect(toolCall(transfer), { kind: 'check' });
+    expect(checked.output).toEqual({ content: [{ type: 'text', text: 'check' }] });
+  });
+
+  it('fails with mcp.tool_error carrying the server text when the result is an error', async () => {
+    const { error } = await runEffect(toolCall(toolNamed(connection, 'fail')), {});
+    expect(error).toMatchObject({
+      code: 'tool.failed',
+      message: expect.stringContaining('disk quota exceeded on /data'),
+    });
+    expect(McpServerError.isInstance(error.cause) && error.cause.code).toBe('mcp.tool_error');
+  });
+
+  it('fails with mcp.output_too_large over maxOutputBytes', async () => {
+    const big = toolNamed(connection, 'big');
+    expect((await runEffect(toolCall(big), { length: 9_000 })).error).toBeUndefined();
+    const { error } = await runEffect(toolCall(big), { length: 10_000 });
+    expect(error.cause).toMatchObject({ code: 'mcp.output_too_large' });
+    expect(error.message).toContain('over maxOutputBytes (10000)');
+  });
+
+  it('cancels the request on the server when the tool times out', async () => {
+    const slow = { ...toolNamed(connection, 'slow'), timeoutMs: 50 };
+    const before = await statsOf(connection);
+    const { error } = await runEffect(toolCall(slow), {});
+    expect(error).toMatchObject({ code: 'tool.timeout' });
+    await expect.poll(async () => (await statsOf(connection)).cancelled).toBe(before.cancelled + 1);
+  });
+});
+
+describe('connectMcpServer timeouts', () => {
+  const server = stdioTestServer();
+  afterAll(() => server.remove());
+
+  it('makes an unsafe call ambiguous with mcp.timeout when nothing else times the call', async () => {
+    await using connection = await connectMcpServer({
+      transport: server.transport,
+      timeoutMs: 100,
+    });
+    // A run clock that never moves: the harness's own tool timeout cannot fire.
+    const { error } = await runEffect(
+      toolCall(toolNamed(connection, 'slow')),
+      {},
+      {
+        clock: manualClock(),
+      },
+    );
+    // `slow` is unsafe here: unanswered, it may have acted.
+    expect(error).toMatchObject({ code: 'effect.ambiguous' });
+    expect(error.cause).toMatchObject({ code: 'mcp.timeout', details: { mayHaveRun: true } });
+    expect((await statsOf(connection)).cancelled).toBe(1);
+  });
+});
+
+describe('connectMcpServer lifecycle', () => {
+  let server: ReturnType<typeof stdioTestServer>;
+  const open: McpConnection[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((connection) => connection.close()));
+    server.remove();
+  });
+  const connect = async (options: Partial<Parameters<typeof connectMcpServer>[0]> = {}) => {
+    server = stdioTestServer();
+    const connection = await connectMcpServer({ transport: server.transport, ...options });
+    open.push(connection);
+    return connection;
+  };
+
+  it('stops the server process on close, and later calls fail with mcp.closed', async () => {
+    const connection = await connect({ include: ['echo'] });
+    const pid = server.pid();
+    expect(isRunning(pid)).toBe(true);
+    await connection.close();
+    expect(connection.status).toBe('closed');
+    expect(isRunning(pid)).toBe(false);
+    const { error } = await runEffect(toolCall(connection.tools[0]!), { text: 'a' });
+    expect(error.cause).toMatchObject({ code: 'mcp.closed' });
+    await connection.close();
+  });
+
+  it('closes at the end of an await using scope', async () => {
+    server = stdioTestServer();
+    {
+      await using connection = await connectMcpServer({ transport: server.transport });
+      expect(connection.status).toBe('open');
+    }
+    expect(isRunning(server.pid())).toBe(false);
+  });
+
+  it('makes an unsafe call whose server crashes mid-call ambiguous, and fails every later call', async () => {
+    const stderr: string[] = [];
+    server = stdioTestServer();
+    const connection = await connectMcpServer({
+      transport: { ...server.transport, onStderr: (text) => stderr.push(text) },
+    });
+    open.push(connection);
+    const pid = server.pid();
+    const crashed = await runEffect(toolCall(toolNamed(connection, 'crash')), {});
+    expect(crashed.error).toMatchObject({
+      code: 'effect.ambiguous',
+      message: expect.stringContaining('may or may not have acted'),
+    });
+    expect(McpServerError.isInstance(crashed.error.cause)).toBe(true);
+    expect(crashed.error.cause).toMatchObject({
+      code: 'mcp.connection_lost',
+      details: {
+        server: 'test-server',
+        tool: 'crash',
+        stderr: 'crashing on purpose',
+        mayHaveRun: true,
+      },
+    });
+    expect(connection.status).toBe('lost');
+    expect(isRunning(pid)).toBe(false);
+    expect(stderr.join('')).toBe('crashing on purpose\n');
+    const after = await runEffect(toolCall(toolNamed(connection, 'echo')), { text: 'a' });
+    expect(after.error).toMatchObject({ code: 'tool.failed' });
+    expect(after.error.cause).toMatchObject({
+      code: 'mcp.connection_lost',
+      message: expect.stringContaining('the call was not sent'),
+      details: { mayHaveRun: false },
+    });
+  });
+
+  it('fails an idempotent call whose server crashes mid-call with mcp.connection_lost', async () => {
+    const connection = await connect({ effects: { crash: 'idempotent' } });
+    const { error } = await runEffect(toolCall(toolNamed(connection, 'crash')), {});
+    expect(error).toMatchObject({ code: 'tool.failed' });
+    expect(error.cause).toMatchObject({
+      code: 'mcp.connection_lost',
+      details: { mayHaveRun: true },
+    });
+  });
+
+  it('exposes only the included tools under the prefix', async () => {
+    const connection = await connect({ include: ['echo', 'files.read'], prefix: 'test_' });
+    expect(connection.tools.map((tool) => tool.name)).toEqual(['test_echo', 'test_files_read']);
+  });
+
+  it('replaces a server description with the one given', async () => {
+    const connection = await connect({
+      include: ['echo'],
+      descriptions: { echo: 'Say it again.' },
+    });
+    expect(connection.tools[0]!.description).toBe('Say it again.');
+  });
+
+  it('refuses effects for a tool the server does not have, and leaves no process behind', async () => {
+    server = stdioTestServer();
+    const error = await connectMcpServer({
+      transport: server.transport,
+      effects: { ecoh: 'pure' },
+    }).catch((caught: unknown) => caught);
+    expect(DefinitionError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('effects names "ecoh"');
+    expect(isRunning(server.pid())).toBe(false);
+  });
+
+  it('fails with mcp.connect_failed when the command is not an MCP server', async () => {
+    server = stdioTestServer();
+    const error = await connectMcpServer({
+      transport: { ...server.transport, args: [server.transport.args![0]!, 'nonsense'] },
+    }).catch((caught: unknown) => caught);
+    expect(McpServerError.isInstance(error) && error.code).toBe('mcp.connect_failed');
+    expect((error as Error).message).toContain('usage: node mcp-test-server.ts stdio|http');
+  });
+
+  it('gives up on a server that never answers the handshake, and stops it', async () => {
+    server = stdioTestServer();
+    const error = await connectMcpServer({
+      transport: { ...server.transport, args: [server.transport.args![0]!, 'hang'] },
+      connectTimeoutMs: 200,
+    }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'mcp.connect_failed',
+      message: expect.stringContaining('Request timed out'),
+    });
+    expect(childrenRunning('mcp-test-server.ts')).toEqual([]);
+  });
+});

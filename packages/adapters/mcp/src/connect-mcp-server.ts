@@ -1,0 +1,137 @@
+import { DefinitionError, type ToolEffect } from '@agentchart/core';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import { createTransport } from './create-transport';
+import { listServerTools } from './list-server-tools';
+import { McpServerError } from './mcp-server-error';
+import { createSession } from './mcp-session';
+import { mcpTool } from './mcp-tool';
+import { agentchartToolNames, selectTools } from './select-tools';
+import type { ConnectMcpServerOptions, McpConnection } from './types';
+
+const defaultTimeoutMs = 30_000;
+const defaultConnectTimeoutMs = 60_000;
+const defaultMaxOutputBytes = 1024 * 1024;
+const toolEffects: readonly ToolEffect[] = ['pure', 'idempotent', 'unsafe'];
+const clientInfo = { name: 'agentchart', version: '0.1.0' };
+
+/**
+ * Connects to an MCP server (a command started over stdio, or a streamable HTTP URL) and
+ * turns its tools into agentchart tools. Each tool's arguments are checked against the
+ * server's input schema before the call reaches it; its effect kind is the one you declare,
+ * `unsafe` unless you say otherwise; an `isError` answer fails the call with
+ * `mcp.tool_error`. The tool list is read once: tools a server adds later are not offered.
+ *
+ * @example
+ * ```ts
+ * const files = await connectMcpServer({
+ *   transport: { command: 'npx', args: ['@modelcontextprotocol/server-filesystem', '/srv/docs'] },
+ *   include: ['read_text_file', 'list_directory'],
+ *   effects: { read_text_file: 'pure', list_directory: 'pure' },
+ * });
+ * const research = toolLoop({ model: 'fast', tools: files.tools, prompt: (question) => question });
+ * // … run agents …
+ * await files.close();
+ * ```
+ */
+export async function connectMcpServer({
+  transport: transportOptions,
+  effects = {},
+  defaultEffect = 'unsafe',
+  include,
+  descriptions = {},
+  prefix = '',
+  timeoutMs = defaultTimeoutMs,
+  connectTimeoutMs = defaultConnectTimeoutMs,
+  maxOutputBytes = defaultMaxOutputBytes,
+}: ConnectMcpServerOptions): Promise<McpConnection> {
+  checkOptions({ effects, defaultEffect, timeoutMs, connectTimeoutMs, maxOutputBytes });
+  const created = createTransport(transportOptions);
+  const client = new Client(clientInfo, { capabilities: {} });
+  const session = createSession(client, created, { closeTimeoutMs: connectTimeoutMs });
+  let listed: Awaited<ReturnType<typeof listServerTools>>;
+  try {
+    await client.connect(created.transport, { timeout: connectTimeoutMs });
+    listed = await listServerTools(client, connectTimeoutMs);
+  } catch (cause) {
+    await session.close();
+    const stderr = created.stderrTail();
+    throw new McpServerError('mcp.connect_failed', {
+      message:
+        `Could not connect to MCP server "${created.label}": ${(cause as Error)?.message ?? String(cause)}.` +
+        (stderr
+          ? ` Its stderr ended with: ${stderr}`
+          : ' Check the command or URL, and that the server speaks MCP.'),
+      cause,
+      details: { server: created.label, ...(stderr ? { stderr } : {}) },
+    });
+  }
+  const announced = client.getServerVersion();
+  session.server = announced?.name || created.label;
+  try {
+    const selected = selectTools(session.server, listed, { include, effects, descriptions });
+    const names = agentchartToolNames(session.server, selected, prefix);
+    const validator = new AjvJsonSchemaValidator();
+    const tools = selected.map((listedTool, index) =>
+      mcpTool({
+        session,
+        listed: listedTool,
+        name: names[index]!,
+        effect: effects[listedTool.name] ?? defaultEffect,
+        description: descriptions[listedTool.name],
+        timeoutMs,
+        maxOutputBytes,
+        validator,
+      }),
+    );
+    const close = () => session.close();
+    return {
+      tools,
+      server: { name: session.server, version: announced?.version ?? '' },
+      get status() {
+        return session.status;
+      },
+      close,
+      [Symbol.asyncDispose]: close,
+    };
+  } catch (error) {
+    // A definition mistake must not leave the server process running.
+    await session.close();
+    throw error;
+  }
+}
+
+function checkOptions({
+  effects,
+  defaultEffect,
+  timeoutMs,
+  connectTimeoutMs,
+  maxOutputBytes,
+}: {
+  effects: Record<string, ToolEffect>;
+  defaultEffect: ToolEffect;
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  maxOutputBytes: number;
+}) {
+  for (const [tool, effect] of [['defaultEffect', defaultEffect], ...Object.entries(effects)]) {
+    if (!toolEffects.includes(effect as ToolEffect)) {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `connectMcpServer: the effect of ${tool === 'defaultEffect' ? 'defaultEffect' : `"${tool}"`} is "${effect}". Use 'pure', 'idempotent' or 'unsafe'.`,
+      );
+    }
+  }
+  for (const [option, value] of [
+    ['timeoutMs', timeoutMs],
+    ['connectTimeoutMs', connectTimeoutMs],
+    ['maxOutputBytes', maxOutputBytes],
+  ] as const) {
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `connectMcpServer: ${option} is ${value}. Give a positive whole number.`,
+      );
+    }
+  }
+}

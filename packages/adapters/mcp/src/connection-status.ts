@@ -1,0 +1,22 @@
+import type { McpConnectionStatus } from './types';
+
+/** What moves a connection: its transport closed (by itself or by us), or `close()` was called. */
+export type McpConnectionEvent = 'transport.closed' | 'session.expired' | 'close';
+
+const transitions: Record<
+  McpConnectionStatus,
+  Partial<Record<McpConnectionEvent, McpConnectionStatus>>
+> = {
+  open: { 'transport.closed': 'lost', 'session.expired': 'lost', close: 'closed' },
+  lost: { close: 'closed' },
+  // Closing the client closes its transport: that event arrives here and changes nothing.
+  closed: {},
+};
+
+/** The one place a connection's status changes; events a status does not expect leave it as it is. */
+export function nextConnectionStatus(
+  status: McpConnectionStatus,
+  event: McpConnectionEvent,
+): McpConnectionStatus {
+  return transitions[status][event] ?? status;
+}

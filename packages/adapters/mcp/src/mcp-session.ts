@@ -1,0 +1,106 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { type McpConnectionEvent, nextConnectionStatus } from './connection-status';
+import type { CreatedTransport } from './create-transport';
+import { isConnectionClosed, toMcpServerError } from './to-mcp-server-error';
+import type { CallToolAnswer } from './tool-result';
+import type { McpConnectionStatus } from './types';
+
+/** One tool call's settings. */
+export interface SessionCallOptions {
+  signal: AbortSignal;
+  timeoutMs: number;
+  /** Sent in the request's `_meta`, so a server that supports it can drop a repeat. */
+  idempotencyKey: string;
+}
+
+/** A connected client with its lifecycle: calls check and map the status, close ends everything. */
+export interface McpSession {
+  readonly status: McpConnectionStatus;
+  /** The server's name for messages (its announced name, or the command or URL). */
+  server: string;
+  call(
+    tool: string,
+    args: Record<string, unknown>,
+    options: SessionCallOptions,
+  ): Promise<CallToolAnswer>;
+  close(): Promise<void>;
+}
+
+const sdkTimeoutMarginMs = 1_000;
+
+/** The `_meta` key that carries the harness's idempotency key to the server. */
+export const idempotencyKeyMeta = 'agentchart/idempotency-key';
+
+/**
+ * Wraps a client (not yet connected) and its transport in a session. The status follows the
+ * transport from here on, so a server that dies during the handshake is already `lost`.
+ */
+export function createSession(
+  client: Client,
+  created: CreatedTransport,
+  { closeTimeoutMs }: { closeTimeoutMs: number },
+): McpSession {
+  let status: McpConnectionStatus = 'open';
+  let closing: Promise<void> | undefined;
+  const send = (event: McpConnectionEvent) => {
+    status = nextConnectionStatus(status, event);
+  };
+  client.onclose = () => send('transport.closed');
+  const session: McpSession = {
+    get status() {
+      return status;
+    },
+    server: created.label,
+    async call(tool, args, { signal, timeoutMs, idempotencyKey }) {
+      const failure = (error: unknown, sent: boolean) =>
+        toMcpServerError(error, {
+          server: session.server,
+          tool,
+          timeoutMs,
+          status,
+          sent,
+          stderrTail: created.stderrTail(),
+        });
+      if (status !== 'open') throw failure(undefined, false);
+      try {
+        const answer = await client.callTool(
+          { name: tool, arguments: args, _meta: { [idempotencyKeyMeta]: idempotencyKey } },
+          undefined,
+          // The harness times the call and aborts `signal`, which cancels the request on the
+          // server. The SDK's own timer (60 s unless told) is only a backstop, a little later,
+          // so the failure is the harness's `tool.timeout` rather than a race between the two.
+          { signal, timeout: timeoutMs + sdkTimeoutMarginMs },
+        );
+        return answer as CallToolAnswer;
+      } catch (error) {
+        // The harness has already settled the call with its own reason (timeout, state exit).
+        if (signal.aborted) throw signal.reason;
+        if (isConnectionClosed(error)) send('session.expired');
+        throw failure(error, true);
+      }
+    },
+    close() {
+      closing ??= closeOnce();
+      return closing;
+    },
+  };
+  async function closeOnce() {
+    const wasOpen = status === 'open';
+    send('close');
+    if (wasOpen) await withinTime(created.endSession(), closeTimeoutMs);
+    await client.close();
+    await created.stopped();
+  }
+  return session;
+}
+
+/** Waits for `promise` at most `ms`, ignoring its failure: closing must not hang on a dead server. */
+async function withinTime(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  await Promise.race([promise.catch(() => undefined), expired]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,90 @@
+import { defineTool, RunError, type ToolEffect } from '@agentchart/core';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+import type { z } from 'zod';
+import { inputContractOf } from './input-contract';
+import { McpServerError } from './mcp-server-error';
+import type { McpSession } from './mcp-session';
+import type { ListedTool } from './select-tools';
+import { type CallToolAnswer, McpToolResultSchema, toToolOutput } from './tool-result';
+import type { McpTool } from './types';
+
+/** How one listed tool becomes an agentchart tool. */
+export interface McpToolOptions {
+  session: McpSession;
+  listed: ListedTool;
+  /** The agentchart name (prefixed, provider-safe); calls use `listed.name`. */
+  name: string;
+  effect: ToolEffect;
+  description: string | undefined;
+  timeoutMs: number;
+  maxOutputBytes: number;
+  validator: jsonSchemaValidator;
+}
+
+/**
+ * An MCP server's tool as an agentchart tool: arguments checked against the server's input
+ * schema before the call, the server's JSON Schema sent to the model as it is, the result
+ * checked against MCP's content shape.
+ */
+export function mcpTool({
+  session,
+  listed,
+  name,
+  effect,
+  description,
+  timeoutMs,
+  maxOutputBytes,
+  validator,
+}: McpToolOptions): McpTool {
+  const owner = `MCP tool "${listed.name}" of server "${session.server}"`;
+  const { $schema: _ignored, ...parameters } = listed.inputSchema;
+  const tool = defineTool({
+    name,
+    description:
+      description ??
+      (listed.description?.trim() ||
+        listed.title?.trim() ||
+        `The "${listed.name}" tool of MCP server "${session.server}".`),
+    input: inputContractOf(listed.inputSchema, { owner, validator }),
+    output: McpToolResultSchema,
+    effect,
+    timeoutMs,
+    execute: async (input, { signal, idempotencyKey }) => {
+      let answer: CallToolAnswer;
+      try {
+        answer = await session.call(listed.name, input, { signal, timeoutMs, idempotencyKey });
+      } catch (error) {
+        throw effect === 'unsafe'
+          ? ambiguousIfUnanswered(error, name, idempotencyKey, input)
+          : error;
+      }
+      return toToolOutput(answer, {
+        server: session.server,
+        tool: listed.name,
+        maxOutputBytes,
+      }) as z.input<typeof McpToolResultSchema>;
+    },
+  });
+  // The server's own schema, not zod's round trip of it: same constraints, its own wording.
+  return { ...tool, parameters };
+}
+
+/**
+ * An `unsafe` call the server may have run without answering (its process died, the
+ * connection dropped, it timed out, or close() came during it) is ambiguous, as core makes an
+ * `unsafe` tool that times out: never reported to a model that could call the tool again and
+ * act twice, but sent to the chart's error path. Failures before anything was sent, and
+ * answers the server gave, stay as they are.
+ */
+function ambiguousIfUnanswered(error: unknown, tool: string, key: string, input: unknown): unknown {
+  if (!McpServerError.isInstance(error) || error.details.mayHaveRun !== true) return error;
+  return new RunError('effect.ambiguous', {
+    message:
+      `Tool "${tool}" (unsafe) got no answer from MCP server "${error.details.server}" ` +
+      `(${error.code}); it may or may not have acted (key ${key}). It is not run again. Check ` +
+      'with the server whether it acted (the cause has the details), or route this error to a ' +
+      'human in the chart (onError).',
+    cause: error,
+    details: { tool, key, input },
+  });
+}

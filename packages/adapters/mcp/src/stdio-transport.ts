@@ -1,0 +1,85 @@
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CreatedTransport } from './create-transport';
+import type { McpStdioTransportOptions } from './types';
+
+const stderrTailLength = 2_000;
+/** How long a server has to exit after its stdin closes, then after SIGTERM. */
+const graceMs = 2_000;
+
+/**
+ * A server started as a child process, over its stdin and stdout. Its stderr is piped (a
+ * server's logs are not this process's output) and its exit is tracked here: the SDK stops
+ * tracking the process when its close starts, and a failed handshake starts that close
+ * without waiting for it, so only this transport can promise that the process is gone.
+ */
+export function stdioTransport({
+  command,
+  args = [],
+  env,
+  cwd,
+  onStderr,
+}: McpStdioTransportOptions): CreatedTransport {
+  const transport = new StdioClientTransport({
+    command,
+    args: [...args],
+    ...(env ? { env } : {}),
+    ...(cwd ? { cwd } : {}),
+    stderr: 'pipe',
+  });
+  let tail = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    tail = (tail + text).slice(-stderrTailLength);
+    onStderr?.(text);
+  });
+
+  let pid: number | null = null;
+  let exited = false;
+  let markExited = () => {};
+  const exit = new Promise<void>((resolve) => {
+    markExited = resolve;
+  });
+  // The SDK's client chains its own handler after this one; the transport calls it when the
+  // process has exited and its pipes are closed.
+  transport.onclose = () => {
+    exited = true;
+    markExited();
+  };
+  const start = transport.start.bind(transport);
+  transport.start = async () => {
+    try {
+      await start();
+    } finally {
+      pid = transport.pid;
+    }
+  };
+
+  const exitsWithin = async (ms: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exit, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+    return exited;
+  };
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (pid !== null) process.kill(pid, name);
+    } catch {
+      // Already gone.
+    }
+  };
+
+  return {
+    transport,
+    label: [command, ...args].join(' '),
+    stderrTail: () => tail.trim(),
+    endSession: async () => {},
+    async stopped() {
+      if (pid === null || exited) return;
+      if (await exitsWithin(graceMs)) return;
+      signal('SIGTERM');
+      if (await exitsWithin(graceMs)) return;
+      signal('SIGKILL');
+      await exit;
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { McpServerError } from './mcp-server-error';
+import type { McpConnectionStatus } from './types';
+
+/** What the failed call was and where the connection stood when it failed. */
+export interface FailedCall {
+  server: string;
+  tool: string;
+  timeoutMs: number;
+  status: McpConnectionStatus;
+  /** False when the call was refused before anything was sent to the server. */
+  sent: boolean;
+  stderrTail: string;
+}
+
+/**
+ * A failure of `tools/call` as an {@link McpServerError} whose message says what to do.
+ * `details.mayHaveRun` is true when the request reached (or may have reached) the server and
+ * no answer came back: the tool may have acted.
+ */
+export function toMcpServerError(error: unknown, call: FailedCall): McpServerError {
+  const { server, tool, status, sent } = call;
+  const details: Record<string, unknown> = { server, tool, mayHaveRun: false };
+  const unanswered = (
+    code: 'mcp.closed' | 'mcp.connection_lost' | 'mcp.timeout',
+    message: string,
+  ) => {
+    details.mayHaveRun = sent;
+    if (call.stderrTail && code === 'mcp.connection_lost') details.stderr = call.stderrTail;
+    return new McpServerError(code, { message, cause: error, details });
+  };
+  const outcome = sent ? 'the call may or may not have run' : 'the call was not sent';
+  if (status === 'closed') {
+    return unanswered(
+      'mcp.closed',
+      `MCP tool "${tool}" of server "${server}" was called after the connection was closed, or during close(); ${outcome}. Connect again (connectMcpServer) before running agents that use it.`,
+    );
+  }
+  if (status === 'lost' || isConnectionClosed(error)) {
+    return unanswered(
+      'mcp.connection_lost',
+      `MCP server "${server}" went away ${sent ? 'during' : 'before'} the call to "${tool}"; ` +
+        `${outcome}. Its tools fail until you connect again; check the server ` +
+        '(details.stderr holds the end of its log).',
+    );
+  }
+  if (isNetworkFailure(error)) {
+    return unanswered(
+      'mcp.connection_lost',
+      `MCP server "${server}" could not be reached, or dropped the connection, during the ` +
+        `call to "${tool}" (${reasonOf(error)}); ${outcome}. Check that the server is up.`,
+    );
+  }
+  if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+    return unanswered(
+      'mcp.timeout',
+      `MCP tool "${tool}" of server "${server}" did not answer within ${call.timeoutMs} ms; the request was cancelled and ${outcome}. Raise timeoutMs in connectMcpServer if the tool needs longer.`,
+    );
+  }
+  if (error instanceof McpError) details.rpcCode = error.code;
+  return new McpServerError('mcp.request_failed', {
+    message: `MCP server "${server}" refused the call to "${tool}": ${reasonOf(error)}.`,
+    cause: error,
+    details,
+  });
+}
+
+/** True when the error says the session or the process is gone. */
+export function isConnectionClosed(error: unknown): boolean {
+  if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed;
+  // A 404 on a session request: the server forgot the session (restarted or expired it).
+  return error instanceof StreamableHTTPError && error.code === 404;
+}
+
+/**
+ * True for a request that never got an answer over HTTP (refused, reset, closed mid-answer):
+ * Node's fetch reports all of them as a `TypeError('fetch failed')` with the socket error as
+ * its cause. The session may still exist, so the connection stays open for the next call.
+ */
+function isNetworkFailure(error: unknown): boolean {
+  return error instanceof TypeError && error.message === 'fetch failed';
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

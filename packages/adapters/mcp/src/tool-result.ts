@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { McpServerError } from './mcp-server-error';
+
+const text = z.object({ type: z.literal('text'), text: z.string() });
+const media = z.object({
+  type: z.enum(['image', 'audio']),
+  /** Base64. */
+  data: z.string(),
+  mimeType: z.string(),
+});
+const resource = z.object({
+  type: z.literal('resource'),
+  resource: z.object({
+    uri: z.string(),
+    mimeType: z.string().optional(),
+    text: z.string().optional(),
+    blob: z.string().optional(),
+  }),
+});
+const resourceLink = z.object({
+  type: z.literal('resource_link'),
+  uri: z.string(),
+  name: z.string(),
+  description: z.string().optional(),
+  mimeType: z.string().optional(),
+});
+
+/**
+ * The output contract of every MCP tool: MCP's content blocks and the optional structured
+ * result. Annotations and `_meta` are left out: the model needs the content, not the
+ * server's bookkeeping.
+ */
+export const McpToolResultSchema = z.object({
+  content: z.array(z.discriminatedUnion('type', [text, media, resource, resourceLink])),
+  structuredContent: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** A `tools/call` answer as the SDK returns it (the fields this package reads). */
+export interface CallToolAnswer {
+  content?: unknown;
+  structuredContent?: unknown;
+  isError?: unknown;
+}
+
+/** Where a result came from, for the messages of the errors it raises. */
+export interface ResultSource {
+  server: string;
+  tool: string;
+  maxOutputBytes: number;
+}
+
+/**
+ * The tool's output from a `tools/call` answer: an `isError` answer becomes
+ * `mcp.tool_error` carrying the server's text, and an answer over `maxOutputBytes` becomes
+ * `mcp.output_too_large`. The shape is checked afterwards against {@link McpToolResultSchema}.
+ */
+export function toToolOutput(answer: CallToolAnswer, source: ResultSource): unknown {
+  const output =
+    answer.structuredContent === undefined
+      ? { content: answer.content }
+      : { content: answer.content, structuredContent: answer.structuredContent };
+  if (answer.isError === true) {
+    throw new McpServerError('mcp.tool_error', {
+      message: `MCP tool "${source.tool}" of server "${source.server}" reported an error: ${errorText(answer.content)}`,
+      details: { server: source.server, tool: source.tool, content: answer.content },
+    });
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(output));
+  if (bytes > source.maxOutputBytes) {
+    throw new McpServerError('mcp.output_too_large', {
+      message:
+        `MCP tool "${source.tool}" of server "${source.server}" returned ${bytes} bytes, over ` +
+        `maxOutputBytes (${source.maxOutputBytes}). Ask the tool for less (a narrower query, ` +
+        'one page), or raise maxOutputBytes in connectMcpServer.',
+      details: { server: source.server, tool: source.tool, bytes },
+    });
+  }
+  return output;
+}
+
+const maxErrorTextLength = 2_000;
+
+/** The text blocks of an error answer, joined and clipped: what the model reads to recover. */
+function errorText(content: unknown): string {
+  const texts = Array.isArray(content)
+    ? content
+        .filter((block) => block?.type === 'text' && typeof block.text === 'string')
+        .map((block) => block.text as string)
+    : [];
+  const joined = texts.join('\n').trim();
+  if (!joined) return '(no text in the answer)';
+  return joined.length > maxErrorTextLength
+    ? `${joined.slice(0, maxErrorTextLength)}… (${joined.length - maxErrorTextLength} more characters)`
+    : joined;
+}

@@ -1,0 +1,90 @@
+import type { Tool, ToolEffect } from '@agentchart/core';
+import type { z } from 'zod';
+import type { McpToolResultSchema } from './tool-result';
+
+/** Start a server as a child process and talk to it over its stdin and stdout. */
+export interface McpStdioTransportOptions {
+  /** The executable that starts the server; run directly, never through a shell. */
+  command: string;
+  args?: readonly string[];
+  /**
+   * Variables for the server, added to the few the MCP SDK passes on (`PATH`, `HOME`,
+   * `USER`, `SHELL`, `TERM`, `LOGNAME`): the rest of this process's environment, its API keys
+   * included, never reaches the server.
+   */
+  env?: Record<string, string>;
+  cwd?: string;
+  /**
+   * Receives what the server writes to stderr (its logs). Without it the output is kept
+   * only as a short tail for the errors that report a dead server.
+   */
+  onStderr?: (text: string) => void;
+}
+
+/** Talk to a server over MCP's streamable HTTP transport. */
+export interface McpHttpTransportOptions {
+  url: string | URL;
+  /** Headers sent with every request, e.g. `Authorization`. */
+  headers?: Record<string, string>;
+}
+
+/** Where the server is: a command to start (stdio) or a URL (streamable HTTP). */
+export type McpTransportOptions = McpStdioTransportOptions | McpHttpTransportOptions;
+
+/** Options of `connectMcpServer`. */
+export interface ConnectMcpServerOptions {
+  transport: McpTransportOptions;
+  /**
+   * The effect kind of each tool, by its name on the server. MCP's own hints
+   * (`readOnlyHint`, `idempotentHint`) come from the server and are not trusted for this.
+   */
+  effects?: Record<string, ToolEffect>;
+  /** The effect kind of every tool not named in `effects`. Default `unsafe`. */
+  defaultEffect?: ToolEffect;
+  /** Only these tools (names on the server) become agentchart tools. Default: all of them. */
+  include?: readonly string[];
+  /**
+   * Descriptions that replace the server's, by tool name. A server's description goes to the
+   * model as it is, so replace those of servers you do not control.
+   */
+  descriptions?: Record<string, string>;
+  /**
+   * Put before every tool name, so two servers' tools cannot collide (`github_` makes
+   * `create_issue` into `github_create_issue`).
+   */
+  prefix?: string;
+  /** How long one tool call may take (each tool's `timeoutMs`). Default 30 s. */
+  timeoutMs?: number;
+  /**
+   * How long starting the server, the handshake and the tool listing may take, each. Default
+   * 60 s: a first `npx` run downloads the server.
+   */
+  connectTimeoutMs?: number;
+  /** The largest tool result accepted, in bytes of JSON; larger fail with `mcp.output_too_large`. Default 1 MiB. */
+  maxOutputBytes?: number;
+}
+
+/** Where a connection is in its life: `lost` when the server went away while connected. */
+export type McpConnectionStatus = 'open' | 'lost' | 'closed';
+
+/** What an MCP tool returns: the content blocks and, when the tool has one, its structured result. */
+export type McpToolResult = z.output<typeof McpToolResultSchema>;
+
+/** An MCP server's tool as an agentchart tool. */
+export type McpTool = Tool<z.ZodType<Record<string, unknown>>, typeof McpToolResultSchema>;
+
+/** A connected MCP server and its tools. */
+export interface McpConnection {
+  /** The server's tools with their contracts, ready for `toolLoop` or `toolCall`. */
+  readonly tools: McpTool[];
+  /** The server's name and version, as it announced them. */
+  readonly server: { name: string; version: string };
+  readonly status: McpConnectionStatus;
+  /**
+   * Ends the session: a stdio server's process is stopped (stdin closed, then SIGTERM,
+   * then SIGKILL) and waited for; an HTTP session is deleted on the server. Calls made after it
+   * fail with `mcp.closed`. Safe to call twice.
+   */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
