@@ -1,7 +1,9 @@
 import { type Checkpointer, createAgent, RunError, type RunEvent } from '@agentchart/core';
 import { manualClock, runEffect, scriptedModel } from '@agentchart/core/testing';
-import { MemorySaver } from '@langchain/langgraph';
+import { Annotation, interrupt, MemorySaver, START, StateGraph } from '@langchain/langgraph';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { invokeMachine } from '../test/fixtures/invoke-machine';
 import { researchDesk, researchOutput } from '../test/fixtures/research-desk';
 import { researchGraph } from '../test/fixtures/research-graph';
 import { tempStores } from '../test/fixtures/temp-stores';
@@ -245,14 +247,98 @@ describe('langGraphActor interrupts', () => {
     expect(kinds).toEqual(['agent:completed', 'human:completed', 'agent:completed']);
   });
 
-  it('asks again when the graph interrupts again after a reply', async () => {
+  it('resumes the graph with a recorded reply when the process died right after the reply', async () => {
+    const firstStores = stores.open();
+    const first = researchGraph({ checkpointer: firstStores.saver, approval: true });
+    const dying = dyingAfter(
+      firstStores.checkpointer,
+      (entry) => entry.kind === 'human' && entry.status === 'completed',
+    );
+    const firstAgent = createAgent({
+      machine: researchDesk(first.graph),
+      models: { fast: topicModel() },
+      checkpointer: dying,
+      clock: manualClock(0),
+    });
+    const handle = firstAgent.start({ threadId: 't', input: { question: 'Why tides?' } });
+    expect((await handle.result()).status).toBe('waiting');
+    handle.reply({ approved: true });
+    const { checkpointer, saver } = stores.open();
+    await until(async () =>
+      (await checkpointer.listEffects('t')).some(
+        (entry) => entry.kind === 'human' && entry.status === 'completed',
+      ),
+    );
+
+    const second = researchGraph({ checkpointer: saver, approval: true });
+    const agent = createAgent({
+      machine: researchDesk(second.graph),
+      models: { fast: topicModel() },
+      checkpointer,
+    });
+    const outcome = await (await agent.resume('t')).result();
+    expect(outcome).toMatchObject({ status: 'done', output: { summary: 'Summary of 2 notes' } });
+    expect(first.runs.approve).toBe(1);
+    expect(second.runs).toEqual({ search: 0, summarise: 0, approve: 1 });
+  });
+
+  it('resumes the interrupted node with the reply in the same process', async () => {
     const { graph, runs } = researchGraph({ checkpointer: new MemorySaver(), approval: true });
     const agent = createAgent({ machine: researchDesk(graph), models: { fast: topicModel() } });
     const handle = agent.start({ threadId: 'r', input: { question: 'Why tides?' } });
     expect((await handle.result()).status).toBe('waiting');
     handle.reply({ approved: true });
     expect(await handle.result()).toMatchObject({ status: 'done' });
-    expect(runs.approve).toBe(2);
+    // LangGraph runs an interrupted node again from its start, with the reply this time.
+    expect(runs).toEqual({ search: 1, summarise: 1, approve: 2 });
+  });
+
+  it('asks again when the graph interrupts again after a reply', async () => {
+    const { graph } = researchGraph({
+      checkpointer: new MemorySaver(),
+      approval: true,
+      approvalRounds: 2,
+    });
+    const agent = createAgent({ machine: researchDesk(graph), models: { fast: topicModel() } });
+    const handle = agent.start({ threadId: 'twice', input: { question: 'Why tides?' } });
+    expect((await handle.result()).status).toBe('waiting');
+    expect(handle.waits().map((wait) => wait.prompt)).toEqual(['Approve the summary? (1)']);
+    handle.reply({ approved: true });
+    expect((await handle.result()).status).toBe('waiting');
+    expect(handle.waits().map((wait) => wait.prompt)).toEqual(['Approve the summary? (2)']);
+    handle.reply({ approved: true });
+    expect(await handle.result()).toMatchObject({ status: 'done' });
+  });
+
+  it('waits for every interrupt of parallel nodes and resumes each with its own reply', async () => {
+    const Review = Annotation.Root({
+      legal: Annotation<string>,
+      finance: Annotation<string>,
+    });
+    const graph = new StateGraph(Review)
+      .addNode('askLegal', () => ({ legal: interrupt<string, string>('Legal review?') }))
+      .addNode('askFinance', () => ({ finance: interrupt<string, string>('Finance review?') }))
+      .addEdge(START, 'askLegal')
+      .addEdge(START, 'askFinance')
+      .compile({ checkpointer: new MemorySaver() });
+    const actor = langGraphActor({
+      graph,
+      name: 'reviews',
+      reply: z.string(),
+      output: z.object({ legal: z.string(), finance: z.string() }),
+    });
+    const agent = createAgent({ machine: invokeMachine(actor, {}) });
+    const handle = agent.start({ threadId: 'p', input: undefined });
+    expect((await handle.result()).status).toBe('waiting');
+    const waits = handle.waits();
+    expect(waits.map((wait) => wait.prompt).sort()).toEqual(['Finance review?', 'Legal review?']);
+    for (const wait of waits)
+      handle.reply(wait.prompt.split(' ')[0]?.toLowerCase() ?? '', wait.waitId);
+    const outcome = await handle.result();
+    expect(outcome).toMatchObject({
+      status: 'done',
+      output: { result: { legal: 'legal', finance: 'finance' } },
+    });
   });
 
   it('fails with graph.failed, naming the fix, when a graph without a checkpointer interrupts', async () => {
