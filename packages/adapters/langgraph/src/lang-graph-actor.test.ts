@@ -341,6 +341,37 @@ describe('langGraphActor interrupts', () => {
     });
   });
 
+  it('fails with graph.failed when a reply arrives in a process whose graph lost its thread', async () => {
+    const { checkpointer } = stores.open();
+    const first = researchGraph({ checkpointer: new MemorySaver(), approval: true });
+    const firstAgent = createAgent({
+      machine: researchDesk(first.graph),
+      models: { fast: topicModel() },
+      checkpointer,
+    });
+    expect(
+      (await firstAgent.start({ threadId: 'm', input: { question: 'Why tides?' } }).result())
+        .status,
+    ).toBe('waiting');
+    await firstAgent.close();
+
+    // Another process: MemorySaver's threads died with the first one.
+    const second = researchGraph({ checkpointer: new MemorySaver(), approval: true });
+    const agent = createAgent({
+      machine: researchDesk(second.graph),
+      models: { fast: topicModel() },
+      checkpointer: stores.open().checkpointer,
+    });
+    const handle = await agent.send('m', { type: 'human.reply', value: { approved: true } });
+    expect(await handle.result()).toMatchObject({
+      status: 'done',
+      output: { error: 'graph.failed' },
+    });
+    const failed = (await agent.journal('m')).find((entry) => entry.status === 'failed');
+    expect(failed?.error?.message).toContain('durable checkpointer');
+    expect(second.runs).toEqual({ search: 0, summarise: 0, approve: 0 });
+  });
+
   it('fails with graph.failed, naming the fix, when a graph without a checkpointer interrupts', async () => {
     const { graph } = researchGraph({ approval: true });
     const agent = createAgent({ machine: researchDesk(graph), models: { fast: topicModel() } });
