@@ -21,6 +21,7 @@ export default defineConfig({
     include: [
       'packages/**/src/**/*.test.ts',
       'packages/**/test/**/*.test.ts',
+      'packages/**/examples/**/*.test.ts',
       'examples/**/src/**/*.test.ts',
       'examples/**/test/**/*.test.ts',
       'bench/src/**/*.test.ts',
