@@ -1,6 +1,6 @@
 import { DefinitionError } from '@agentchart/core';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CreatedTransport } from './create-transport';
+import type { CreatedTransport } from './created-transport';
 import type { McpHttpTransportOptions } from './types';
 
 /** MCP's streamable HTTP transport to a URL; closing deletes the session on the server. */

@@ -1,6 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type McpConnectionEvent, nextConnectionStatus } from './connection-status';
-import type { CreatedTransport } from './create-transport';
+import type { CreatedTransport } from './created-transport';
 import { isConnectionClosed, toMcpServerError } from './to-mcp-server-error';
 import type { CallToolAnswer } from './tool-result';
 import type { McpConnectionStatus } from './types';

@@ -1,5 +1,5 @@
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { CreatedTransport } from './create-transport';
+import type { CreatedTransport } from './created-transport';
 import type { McpStdioTransportOptions } from './types';
 
 const stderrTailLength = 2_000;

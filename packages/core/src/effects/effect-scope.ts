@@ -1,23 +1,13 @@
 import { serializeError } from '../errors/agentchart-error';
 import { capSerializedError } from '../ledger/cap-journal-value';
-import type { EffectKind, JournalEntry } from '../ledger/types';
+import type { JournalEntry, JournaledStep } from '../ledger/types';
 import type { ChatRequest, ChatResponse } from '../model/types';
-import { callModel } from '../pipeline/call-model';
-import type { ModelCallSettings } from '../pipeline/types';
+import type { ModelCallScope, ModelCallSettings } from '../pipeline/types';
 import type { EffectHandle, RunPort } from '../run/run-port';
 import type { ReconcileResult } from '../tools/types';
 import { ambiguousToolError } from './ambiguous-tool-error';
 import { RecordedEffectError } from './recorded-effect-error';
 import { replayStep } from './replay-step';
-
-/** What a journaled step is. */
-export interface JournaledStep {
-  kind: EffectKind;
-  effect: JournalEntry['effect'];
-  name: string;
-  input?: unknown;
-  meta?: Record<string, unknown>;
-}
 
 /**
  * One running effect actor: its key (site + occurrence), its abort signal, and the journaled
@@ -25,7 +15,7 @@ export interface JournaledStep {
  * so on resume a recorded result is returned instead of running the step again. It talks to
  * its run only through the {@link RunPort}.
  */
-export class EffectScope {
+export class EffectScope implements ModelCallScope {
   readonly key: string;
   readonly signal: AbortSignal;
   readonly #handle: EffectHandle;
@@ -183,14 +173,24 @@ export class EffectScope {
   }
 
   /**
-   * Calls a model through the agent's model-call pipeline, journaled: on resume a recorded
-   * answer is returned and nothing is paid twice. See `createModelCallPipeline`.
+   * Calls a model through the agent's model-call pipeline (budgeted, journaled, limited,
+   * accounted, cached, retried): on resume a recorded answer is returned and nothing is paid
+   * twice. See `createModelCallPipeline`.
    */
-  callModel(
+  async callModel(
     alias: string,
     request: ChatRequest,
-    settings?: ModelCallSettings,
+    settings: ModelCallSettings = {},
   ): Promise<ChatResponse> {
-    return callModel(this, alias, request, settings);
+    const { models, pipeline } = this.run.runtime;
+    const outcome = await pipeline({
+      scope: this,
+      alias,
+      models: models.get(alias)!,
+      request,
+      settings,
+      callId: '',
+    });
+    return outcome.response;
   }
 }

@@ -1,9 +1,18 @@
 import { serializeError } from '../errors/agentchart-error';
 import { ReplayError } from '../ledger/replay-error';
-import type { JournalEntry } from '../ledger/types';
+import type { JournalEntry, JournaledStep } from '../ledger/types';
+import type { RunPort } from '../run/run-port';
 import { jsonEqual } from '../store/json-delta';
-import type { EffectScope, JournaledStep } from './effect-scope';
 import { RecordedEffectError } from './recorded-effect-error';
+
+/** What a replayed step needs of its effect. */
+export interface ReplayingEffect {
+  readonly run: RunPort;
+  readonly site: string;
+  readonly threadId: string;
+  setIdle(idle: boolean): void;
+  untilAborted(): Promise<never>;
+}
 
 /**
  * One journaled step during a deterministic replay: the recorded result is returned (or the
@@ -12,7 +21,7 @@ import { RecordedEffectError } from './recorded-effect-error';
  * or one whose input differs from the recording, fails the replay with a {@link ReplayError}.
  */
 export async function replayStep<T>(
-  scope: EffectScope,
+  scope: ReplayingEffect,
   key: string,
   step: JournaledStep,
   recorded: JournalEntry | undefined,

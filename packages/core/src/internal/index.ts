@@ -15,7 +15,7 @@ export {
   systemRandom,
 } from '../clock/clock';
 export { createEffectLogic, effectSpecOf } from '../effects/create-effect-logic';
-export type { EffectScope, JournaledStep } from '../effects/effect-scope';
+export type { EffectScope } from '../effects/effect-scope';
 export type { PromptFunction, SystemPrompt } from '../effects/prompt';
 export { RecordedEffectError } from '../effects/recorded-effect-error';
 export type { EffectLogicKind, EffectSpec } from '../effects/types';
@@ -33,7 +33,7 @@ export { capJournalValue, type OmittedValue } from '../ledger/cap-journal-value'
 export { addRecordUsage, emptyUsage, usageFromJournal } from '../ledger/fold-usage';
 export type { RecordedModelCall } from '../ledger/recorded-model-call';
 export { ReplayError, type ReplayErrorCode } from '../ledger/replay-error';
-export type { EffectKind, JournalEntry } from '../ledger/types';
+export type { EffectKind, JournalEntry, JournaledStep } from '../ledger/types';
 export {
   isRetryableModelErrorKind,
   type ModelCallErrorOptions,
@@ -58,6 +58,8 @@ export type {
   ModelCallNext,
   ModelCallOutcome,
   ModelCallPipeline,
+  ModelCallRun,
+  ModelCallScope,
   ModelCallSettings,
 } from '../pipeline/types';
 export { type RunPhase, runTransitions } from '../run/run-lifecycle';

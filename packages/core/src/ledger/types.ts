@@ -36,3 +36,12 @@ export interface RunUsage {
   /** Macrosteps the machine has taken. */
   steps: number;
 }
+
+/** What a journaled step is. */
+export interface JournaledStep {
+  kind: EffectKind;
+  effect: JournalEntry['effect'];
+  name: string;
+  input?: unknown;
+  meta?: Record<string, unknown>;
+}

@@ -41,7 +41,7 @@ export function budgetStep({
       const metadata = metadataOf(primary);
       if (!primary.metadata?.contextWindow && !warned.has(primary)) {
         warned.add(primary);
-        scope.run.runtime.events.warn(
+        scope.run.events.warn(
           scope.threadId,
           'model.unknown_context_window',
           `Model "${primary.modelName}" (${primary.endpoint}) has no known context window; requests to it are planned against an assumed ${assumedContextWindow} tokens and never sent over it. Give the model its real window (metadata: { contextWindow }) to use more of it.`,

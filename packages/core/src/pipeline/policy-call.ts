@@ -8,7 +8,7 @@ import type { ModelCall, ModelCallOutcome } from './types';
 export function policyCall(policy: ModelCallPolicy) {
   return async (call: ModelCall): Promise<ModelCallOutcome> => {
     const { scope, callId, ledger } = call;
-    const { events } = scope.run.runtime;
+    const { events } = scope.run;
     const { threadId, site } = scope;
     const result = await policy.call({
       models: call.models,

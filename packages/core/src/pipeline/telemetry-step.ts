@@ -11,8 +11,7 @@ export function telemetryStep(): ModelCallMiddleware {
     name: 'telemetry',
     async call(call, next) {
       const { scope, callId, ledger } = call;
-      const { events } = scope.run.runtime;
-      const { clock } = scope.run;
+      const { events, clock } = scope.run;
       const { threadId, site } = scope;
       const primary = call.models[0]!;
       if (ledger) events.emit('budget.ledger', threadId, { site, callId, ledger });

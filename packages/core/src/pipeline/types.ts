@@ -1,7 +1,11 @@
 import type { BudgetLedger, ContextBudgetOptions, ContextInput } from '../budget/types';
-import type { EffectScope } from '../effects/effect-scope';
+import type { Clock } from '../clock/clock';
+import type { RunEvents } from '../events/run-events';
 import type { RecordedModelCall } from '../ledger/recorded-model-call';
-import type { ChatModel, ChatRequest } from '../model/types';
+import type { EffectKind, JournalEntry } from '../ledger/types';
+import type { ChatModel, ChatRequest, ChatResponse } from '../model/types';
+import type { NextModelCall } from '../run/run-limits';
+import type { LimitInfo } from '../run/types';
 import type { ToolEffect } from '../tools/types';
 
 /** Per-call settings an effect passes along with its request. */
@@ -16,14 +20,55 @@ export interface ModelCallSettings {
   toolEffects?: Readonly<Record<string, ToolEffect>>;
 }
 
+/** What the pipeline's steps may ask of the run a call belongs to. */
+export interface ModelCallRun {
+  readonly threadId: string;
+  readonly tenantId: string | undefined;
+  readonly clock: Clock;
+  /** The run's event stream. */
+  readonly events: RunEvents;
+  limitBeforeModelCall(next: NextModelCall): LimitInfo | undefined;
+  reachLimit(limit: LimitInfo): void;
+}
+
+/** The effect a call comes from: its run, its abort signal, its journal. */
+export interface ModelCallScope {
+  readonly run: ModelCallRun;
+  readonly threadId: string;
+  readonly site: string;
+  /** Aborted when the effect's state is left or the run ends. */
+  readonly signal: AbortSignal;
+  /** The key of the next journaled step of this effect. */
+  nextKey(label: string): string;
+  /** Runs `execute` once per key across crashes (see `EffectScope.journaled`). */
+  journaled<T>(
+    key: string,
+    step: {
+      kind: EffectKind;
+      effect: JournalEntry['effect'];
+      name: string;
+      meta?: Record<string, unknown>;
+    },
+    execute: () => Promise<T>,
+  ): Promise<{ value: T; replayed: boolean }>;
+  /** Never resolves; rejects when the effect is aborted. */
+  untilAborted(): Promise<never>;
+  /** Another model call from the same effect, through the whole pipeline (a summary, say). */
+  callModel(
+    alias: string,
+    request: ChatRequest,
+    settings?: ModelCallSettings,
+  ): Promise<ChatResponse>;
+}
+
 /**
  * One model call on its way through the pipeline. Middleware passes it on with `next`,
  * changed where it owns a concern (the budget step fits `request` to the window and sets
  * `ledger`; the journal step sets `callId`).
  */
 export interface ModelCall {
-  /** The calling effect: its run port, abort signal and journal. */
-  readonly scope: EffectScope;
+  /** The calling effect: its run, abort signal and journal. */
+  readonly scope: ModelCallScope;
   /** The model alias the effect asked for. */
   readonly alias: string;
   /** The alias's models: the primary first, then its fallbacks. */

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock';
+import type { RunEvents } from '../events/run-events';
 import type { JournalEntry, RunUsage } from '../ledger/types';
 import type { ModelPricing } from '../model/types';
 import type { AgentRuntime } from './agent-runtime';
@@ -44,6 +45,8 @@ export interface RunPort {
   readonly runtime: AgentRuntime;
   /** The run's clock: the agent's, with timers that never keep a resting process alive. */
   readonly clock: Clock;
+  /** The run's event stream (the agent's). */
+  readonly events: RunEvents;
   readonly tenantId: string | undefined;
   /** Usage so far: a fold over the journal records this run has written and restored. */
   readonly usage: Readonly<RunUsage>;

@@ -2,6 +2,7 @@ import { type AnyActor, type AnyActorRef, createActor, type EventObject } from '
 import type { Clock } from '../clock/clock';
 import { type SerializedError, serializeError } from '../errors/agentchart-error';
 import { RunError } from '../errors/run-error';
+import type { RunEvents } from '../events/run-events';
 import { addRecordUsage, emptyUsage } from '../ledger/fold-usage';
 import type { JournalEntry, RunUsage } from '../ledger/types';
 import type {
@@ -12,6 +13,7 @@ import type {
 } from '../store/types';
 import type { AgentRuntime } from './agent-runtime';
 import { CheckpointWriter } from './checkpoint-writer';
+import { ChildMachines } from './child-machines';
 import { DelayedEvents } from './delayed-events';
 import { type HumanWaitRegistration, HumanWaits } from './human-waits';
 import { holdProcessOpen, unrefTimer } from './keep-alive';
@@ -20,8 +22,10 @@ import { runClock } from './run-clock';
 import { endedError, evictedError } from './run-errors';
 import { RunLifecycle, type RunPhase, storedStatusOf } from './run-lifecycle';
 import { type NextModelCall, RunLimitJudge } from './run-limits';
+import { RunOutcomes } from './run-outcomes';
 import type { EffectHandle, RecordedWait, ReplayTimeline, RunPort } from './run-port';
 import { registerRun } from './run-registry';
+import { RunningEffects } from './running-effects';
 import { StateEnterEvents } from './state-enter-events';
 import type { EndStatus, LimitInfo, PendingHumanWait, RunOutcome } from './types';
 import { hasWorkInFlight } from './work-in-flight';
@@ -65,11 +69,6 @@ export interface RunOptions {
   leaseHeld?: boolean;
 }
 
-/** One effect the run knows is running: its actor, and whether it is work in flight. */
-interface RunningEffect extends EffectHandle {
-  blocking: boolean;
-}
-
 /**
  * One thread's live execution: the XState actor, its lifecycle (see {@link RunLifecycle}),
  * checkpoints, lease, limits and the journal fold that is its usage. Effects reach it only
@@ -98,20 +97,18 @@ export class Run implements RunPort {
   readonly #delayed: DelayedEvents;
   readonly #limits: RunLimitJudge;
   readonly #recordedWaits: ReadonlyMap<string, RecordedWait>;
-  readonly #effects = new Map<object, RunningEffect>();
-  #rest: RunOutcome | undefined;
-  #restListeners: ((outcome: RunOutcome) => void)[] = [];
-  readonly #settledListeners: ((outcome: RunOutcome) => void)[] = [];
+  readonly #effects: RunningEffects;
+  readonly #outcomes = new RunOutcomes();
+  readonly #children = new ChildMachines(() => {
+    if (this.#lifecycle.active) this.#queueCheck();
+  });
   #limit: LimitInfo | undefined;
   #error: SerializedError | undefined;
-  /** True while a restored actor restarts its in-flight effects (same keys, not new ones). */
-  #restoring = false;
   /** A restored actor reports its snapshot once when it starts: that is not a new macrostep. */
   #restoredStart = false;
   #releaseProcess: (() => void) | undefined;
   #wallTimer: unknown;
   #checkQueued = false;
-  readonly #watched = new WeakSet<AnyActorRef>();
 
   constructor(
     runtime: AgentRuntime,
@@ -133,6 +130,12 @@ export class Run implements RunPort {
     this.replay = replay;
     this.owner = owner;
     this.#recordedWaits = recordedWaits;
+    this.#effects = new RunningEffects({
+      occurrences: state.occurrences,
+      stopSignal: this.#stopController.signal,
+      replaying: mode === 'replay',
+      onMaybeIdle: () => this.#queueCheck(),
+    });
     this.#lifecycle = new RunLifecycle('starting', (from, to) => this.#onPhase(from, to));
     this.#limits = new RunLimitJudge(runtime.limits, state.startedAt);
     this.#waits = new HumanWaits(threadId);
@@ -189,6 +192,10 @@ export class Run implements RunPort {
     return this.#lifecycle.phase;
   }
 
+  get events(): RunEvents {
+    return this.runtime.events;
+  }
+
   get tenantId(): string | undefined {
     return this.#state.tenantId;
   }
@@ -219,12 +226,12 @@ export class Run implements RunPort {
   }): void {
     if (!this.#lifecycle.moveTo('running')) return;
     this.runtime.events.emit('run.start', this.threadId, { input: this.#state.input, resumed });
-    this.#restoring = resumed;
+    this.#effects.restoring = resumed;
     this.#restoredStart = resumed;
     try {
       this.actor.start();
     } finally {
-      this.#restoring = false;
+      this.#effects.restoring = false;
     }
     if (this.#lifecycle.ended) return;
     this.#delayed.rearm(delayedEvents);
@@ -235,13 +242,12 @@ export class Run implements RunPort {
 
   /** The next time the run comes to rest. */
   result(): Promise<RunOutcome> {
-    if (this.#rest) return Promise.resolve(this.#rest);
-    return new Promise((resolve) => this.#restListeners.push(resolve));
+    return this.#outcomes.next();
   }
 
   /** Calls `listener` every time the run comes to rest (each `waiting`, and its end). */
   onRest(listener: (outcome: RunOutcome) => void): void {
-    this.#settledListeners.push(listener);
+    this.#outcomes.onEvery(listener);
   }
 
   /** Sends an event to the machine; the run is active again until its next rest. */
@@ -292,7 +298,7 @@ export class Run implements RunPort {
    * `agent.send()` or `agent.resume()` — here or in another process — continues it later.
    */
   evict(): void {
-    const wasResting = this.#rest?.status === 'waiting';
+    const wasResting = this.#outcomes.current?.status === 'waiting';
     if (!this.#lifecycle.moveTo('evicted')) return;
     this.#abortEffects(`Run "${this.threadId}" was evicted from memory; its checkpoint keeps it.`);
     this.#waits.clear();
@@ -306,7 +312,7 @@ export class Run implements RunPort {
 
   /** The outcome the run is resting in now, if it is at rest. */
   restingIn(): RunOutcome | undefined {
-    return this.#rest;
+    return this.#outcomes.current;
   }
 
   // ---- the port effects use ------------------------------------------------------------
@@ -317,49 +323,7 @@ export class Run implements RunPort {
     actorSignal: AbortSignal,
     blocking: boolean,
   ): EffectHandle {
-    const { occurrences } = this.#state;
-    const next = occurrences[site] ?? 0;
-    // A restored actor restarts the effect that was running: same occurrence, same key.
-    const restarted = this.#restoring && next > 0;
-    if (!restarted) occurrences[site] = next + 1;
-    const key = `${site}#${restarted ? next - 1 : next}`;
-    // One controller linked to both signals by a listener each (removed when the effect
-    // settles): AbortSignal.any cost 4-6% of a step in the benchmarks.
-    const controller = new AbortController();
-    const stopSignal = this.#stopController.signal;
-    let unlink = () => {};
-    if (actorSignal.aborted) controller.abort(actorSignal.reason);
-    else if (stopSignal.aborted) controller.abort(stopSignal.reason);
-    else {
-      const onActorAbort = () => controller.abort(actorSignal.reason);
-      const onStop = () => controller.abort(stopSignal.reason);
-      actorSignal.addEventListener('abort', onActorAbort, { once: true });
-      stopSignal.addEventListener('abort', onStop, { once: true });
-      unlink = () => {
-        actorSignal.removeEventListener('abort', onActorAbort);
-        stopSignal.removeEventListener('abort', onStop);
-      };
-    }
-    const effect: RunningEffect = {
-      key,
-      signal: controller.signal,
-      // In a replay every effect holds the run until it replays; one the recording never
-      // finished (a wait still open) lets go then (see replayStep).
-      blocking: blocking || this.replay !== undefined,
-      setIdle: (idle) => {
-        effect.blocking = !idle;
-        if (idle) this.#queueCheck();
-      },
-      settle: () => {
-        unlink();
-        this.#effects.delete(self);
-        // A completed effect is followed by the machine's own macrostep (its done event); an
-        // aborted one (its state was left) is not, so the run looks for rest here.
-        if (controller.signal.aborted) this.#queueCheck();
-      },
-    };
-    this.#effects.set(self, effect);
-    return effect;
+    return this.#effects.begin(site, self, actorSignal, blocking);
   }
 
   readJournal(key: string): Promise<JournalEntry | undefined> {
@@ -429,13 +393,13 @@ export class Run implements RunPort {
       this.#releaseProcess = undefined;
       this.#clearWallTimer();
     }
-    if (from === 'waiting' && this.#rest?.status === 'waiting') this.#rest = undefined;
+    if (from === 'waiting') this.#outcomes.clear();
     if (this.#lifecycle.ended) this.#lease.stop();
   }
 
   /** A waiting run is given work again (an event, a reply). */
   #wake(): void {
-    this.#rest = undefined;
+    this.#outcomes.clear();
     this.#lifecycle.moveTo(this.#limits.wrappingUp ? 'wrapping-up' : 'running');
   }
 
@@ -446,7 +410,7 @@ export class Run implements RunPort {
       // store; `start()` checks for rest once the delayed events are armed again.
       this.#restoredStart = false;
       this.#stateEnters.observe(snapshot.value);
-      this.#watchChildren(snapshot);
+      this.#children.watch(snapshot);
       if (snapshot.status === 'done') this.#end('done');
       return;
     }
@@ -454,7 +418,7 @@ export class Run implements RunPort {
     if (this.#lifecycle.phase === 'waiting') this.#wake();
     this.#state.usage.steps++;
     this.#stateEnters.observe(snapshot.value);
-    this.#watchChildren(snapshot);
+    this.#children.watch(snapshot);
     if (snapshot.status === 'done') {
       this.#end('done');
       return;
@@ -462,28 +426,6 @@ export class Run implements RunPort {
     if (snapshot.status !== 'active') return;
     if (this.#checkLimits()) return;
     if (!this.#checkRest()) this.#writer.request();
-  }
-
-  /** A child machine took a step: it is part of the run's state, so it is stored too. */
-  #onChildStep(actor: AnyActorRef): void {
-    this.#watchChildren(actor.getSnapshot() as AnySnapshot);
-    if (this.#lifecycle.active) this.#queueCheck();
-  }
-
-  /**
-   * Subscribes to child machines not watched yet: their steps do not reach the root's
-   * observers, yet they are the run's state (stored in its checkpoint) and may end its work.
-   */
-  #watchChildren(snapshot: AnySnapshot): void {
-    if (!snapshot.children) return;
-    for (const child of Object.values(snapshot.children)) {
-      if (!child || this.#watched.has(child)) continue;
-      const childSnapshot = child.getSnapshot() as AnySnapshot & { machine?: unknown };
-      if (childSnapshot.machine === undefined) continue;
-      this.#watched.add(child);
-      child.subscribe({ next: () => this.#onChildStep(child), error: () => undefined });
-      this.#watchChildren(childSnapshot);
-    }
   }
 
   /** Looks for rest (and stores the state) once pending promise callbacks have run. */
@@ -510,7 +452,7 @@ export class Run implements RunPort {
     if (
       snapshot.status !== 'active' ||
       !this.#lifecycle.active ||
-      hasWorkInFlight(snapshot, (child) => this.#effects.get(child)?.blocking) ||
+      hasWorkInFlight(snapshot, (child) => this.#effects.isBlocking(child)) ||
       this.#hasNearTimer()
     ) {
       return false;
@@ -599,19 +541,12 @@ export class Run implements RunPort {
   }
 
   #settleNow(outcome: RunOutcome): void {
-    if (this.#rest && this.#rest.status !== 'waiting') return;
-    this.#rest = outcome;
-    if (outcome.status !== 'waiting') {
-      this.runtime.events.emit('run.end', this.threadId, {
-        status: outcome.status,
-        usage: outcome.usage,
-        ...(outcome.status === 'failed' ? { error: outcome.error } : {}),
-      });
-    }
-    const listeners = this.#restListeners;
-    this.#restListeners = [];
-    for (const listener of listeners) listener(outcome);
-    for (const listener of this.#settledListeners) listener(outcome);
+    if (!this.#outcomes.report(outcome) || outcome.status === 'waiting') return;
+    this.runtime.events.emit('run.end', this.threadId, {
+      status: outcome.status,
+      usage: outcome.usage,
+      ...(outcome.status === 'failed' ? { error: outcome.error } : {}),
+    });
   }
 
   #checkpointAt(version: number): Checkpoint {

@@ -1,0 +1,35 @@
+import type { AnyActorRef } from 'xstate';
+
+interface SnapshotWithChildren {
+  children?: Record<string, AnyActorRef | undefined>;
+  machine?: unknown;
+}
+
+/**
+ * Watches the child machines of a run's actor tree: their steps do not reach the root's
+ * observers, yet they are the run's state (stored in its checkpoint) and may end its work.
+ */
+export class ChildMachines {
+  readonly #watched = new WeakSet<AnyActorRef>();
+
+  constructor(private readonly onStep: () => void) {}
+
+  /** Subscribes to the child machines under `snapshot` not watched yet. */
+  watch(snapshot: SnapshotWithChildren): void {
+    if (!snapshot.children) return;
+    for (const child of Object.values(snapshot.children)) {
+      if (!child || this.#watched.has(child)) continue;
+      const childSnapshot = child.getSnapshot() as SnapshotWithChildren;
+      if (childSnapshot.machine === undefined) continue;
+      this.#watched.add(child);
+      child.subscribe({
+        next: () => {
+          this.watch(child.getSnapshot() as SnapshotWithChildren);
+          this.onStep();
+        },
+        error: () => undefined,
+      });
+      this.watch(childSnapshot);
+    }
+  }
+}

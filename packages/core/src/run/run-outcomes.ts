@@ -1,0 +1,43 @@
+import type { RunOutcome } from './types';
+
+/**
+ * Where a run reports coming to rest: `result()` for the next rest, `onRest` for every one.
+ * A rest is `waiting` until the run ends; once it ends, the final outcome stays.
+ */
+export class RunOutcomes {
+  #rest: RunOutcome | undefined;
+  #next: ((outcome: RunOutcome) => void)[] = [];
+  readonly #every: ((outcome: RunOutcome) => void)[] = [];
+
+  /** The outcome the run rests in now, if it is at rest. */
+  get current(): RunOutcome | undefined {
+    return this.#rest;
+  }
+
+  /** The run has work again: the next `result()` waits for its next rest. */
+  clear(): void {
+    if (this.#rest?.status === 'waiting') this.#rest = undefined;
+  }
+
+  /** The next time the run comes to rest. */
+  next(): Promise<RunOutcome> {
+    if (this.#rest) return Promise.resolve(this.#rest);
+    return new Promise((resolve) => this.#next.push(resolve));
+  }
+
+  /** Calls `listener` every time the run comes to rest (each `waiting`, and its end). */
+  onEvery(listener: (outcome: RunOutcome) => void): void {
+    this.#every.push(listener);
+  }
+
+  /** Reports a rest; ignored once the run has ended. Returns whether it was reported. */
+  report(outcome: RunOutcome): boolean {
+    if (this.#rest && this.#rest.status !== 'waiting') return false;
+    this.#rest = outcome;
+    const waiting = this.#next;
+    this.#next = [];
+    for (const listener of waiting) listener(outcome);
+    for (const listener of this.#every) listener(outcome);
+    return true;
+  }
+}
