@@ -7,13 +7,10 @@
  * `/internal`.
  */
 export { createAgent } from './agent/create-agent';
-export type { ModelsFor } from './agent/model-aliases';
 export type {
   Agent,
   AgentOptions,
-  CloseOptions,
   HumanReplyEvent,
-  ResumeOptions,
   RunHandle,
   RunOutcomeFrom,
   StartOptions,
@@ -22,7 +19,7 @@ export { type AgentResult, agentActor } from './effects/agent-actor';
 export { humanWait } from './effects/human-wait';
 export { structuredCall } from './effects/structured-call';
 export { toolCall } from './effects/tool-call';
-export { type ToolLoopResult, toolLoop } from './effects/tool-loop';
+export { toolLoop } from './effects/tool-loop';
 export { AgentchartError } from './errors/agentchart-error';
 export { DefinitionError } from './errors/definition-error';
 export { RunError } from './errors/run-error';

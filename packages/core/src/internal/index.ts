@@ -4,7 +4,8 @@
  * may change between minor versions.
  */
 export { machineVersionOf } from '../agent/inspect-machine';
-export type { CallsModels, ModelAliasesOf } from '../agent/model-aliases';
+export type { CallsModels, ModelAliasesOf, ModelsFor } from '../agent/model-aliases';
+export type { CloseOptions, ResumeOptions } from '../agent/types';
 export {
   type Clock,
   type IdGenerator,
@@ -14,10 +15,14 @@ export {
   systemClock,
   systemRandom,
 } from '../clock/clock';
+export type { AgentActorOptions } from '../effects/agent-actor';
 export { createEffectLogic, effectSpecOf } from '../effects/create-effect-logic';
 export type { EffectScope } from '../effects/effect-scope';
+export type { HumanWaitOptions } from '../effects/human-wait';
 export type { PromptFunction, SystemPrompt } from '../effects/prompt';
 export { RecordedEffectError } from '../effects/recorded-effect-error';
+export type { StructuredCallOptions } from '../effects/structured-call';
+export type { ToolLoopOptions, ToolLoopResult } from '../effects/tool-loop';
 export type { EffectLogicKind, EffectSpec } from '../effects/types';
 export {
   type AgentchartErrorOptions,
