@@ -76,6 +76,10 @@ describe('restoreRun (agent.resume)', () => {
       save: (checkpoint) => second.save(checkpoint),
       getEffect: (threadId, key) => second.getEffect(threadId, key),
       listEffects: (threadId) => second.listEffects(threadId),
+      acquireLease: (threadId, options) => second.acquireLease(threadId, options),
+      renewLease: (threadId, options) => second.renewLease(threadId, options),
+      releaseLease: (threadId, owner) => second.releaseLease(threadId, owner),
+      getLease: (threadId) => second.getLease(threadId),
       async putEffect(entry, options) {
         await second.putEffect(entry, options);
         if (entry.status === 'failed') await new Promise(() => {});
