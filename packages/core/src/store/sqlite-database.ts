@@ -1,5 +1,5 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { pathToFileURL } from 'node:url';
 import { DefinitionError } from '../errors/definition-error';
@@ -137,7 +137,16 @@ function openReadOnly(
     if (db) closeQuietly(db);
     const code = ((error as { errcode?: number }).errcode ?? 0) & 0xff;
     const cannotShareMemory = code === 8 /* SQLITE_READONLY */ || code === 14; /* CANTOPEN */
-    if (!cannotShareMemory || walBytes(path) > 0) throw error;
+    if (!cannotShareMemory) throw error;
+    if (walBytes(path) > 0) {
+      const name = basename(path);
+      throw new StorageError(
+        'storage.read_only',
+        path,
+        `${path} has commits in ${name}-wal that are not copied into it yet, and reading them needs ${name}-shm, which this process cannot create in ${dirname(path)}. Open the database once with write access to its folder (any agentchart or sqlite3 process that can write there replays the WAL), or copy the three files to a writable folder and read the copy.`,
+        error,
+      );
+    }
     return new sqlite.DatabaseSync(`${pathToFileURL(path).href}?immutable=1`, {
       readOnly: true,
       timeout,

@@ -110,12 +110,12 @@ function fromErrno(error: NodeJS.ErrnoException, errno: string, context: Failure
 function fullError(reason: string, context: FailureContext, cause: unknown): StorageError {
   const { path, threadId } = context;
   const then = threadId
-    ? `resume the thread (agent.resume("${threadId}")): it continues from its last checkpoint and journal`
-    : 'try again';
+    ? `, and this write was not applied. Free space on that disk, then resume the thread (agent.resume("${threadId}")): it continues from its last checkpoint and journal.`
+    : '. Free space on that disk, then try again.';
   return new StorageError(
     'storage.full',
     path,
-    `The disk holding ${path} is full: ${context.doing} failed (${reason}; ${formatBytes(freeBytes(path))} free). Nothing stored is lost: the database keeps its last committed state, and this write was not applied. Free space on that disk, then ${then}.`,
+    `The disk holding ${path} is full: ${context.doing} failed (${reason}; ${formatBytes(freeBytes(path))} free). Nothing stored is lost: the database keeps its last committed state${then}`,
     cause,
   );
 }
