@@ -99,23 +99,28 @@ export function inspectDatabase(db: DatabaseSync): DatabaseContents {
     // Only the response cache's table, or tables of an interrupted first open.
     return { kind: 'agentchart', version: undefined };
   }
-  const row = readSchemaVersion(db);
-  if (row === 'unreadable') return { kind: 'foreign', tables, applicationId };
-  return { kind: 'agentchart', version: row };
+  const version = readSchemaVersion(db);
+  if (version !== 'unreadable') return { kind: 'agentchart', version };
+  if (!ours) return { kind: 'foreign', tables, applicationId };
+  return { kind: 'agentchart', version: Number.NaN };
 }
 
+/** The schema version in `meta`; `unreadable` when `meta` is not shaped as ours. */
 function readSchemaVersion(db: DatabaseSync): number | undefined | 'unreadable' {
+  let row: { value: unknown } | undefined;
   try {
-    const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
-      | { value: string }
+    row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
+      | { value: unknown }
       | undefined;
-    if (!row) return undefined;
-    const version = Number(row.value);
-    return Number.isInteger(version) ? version : 'unreadable';
-  } catch {
-    // A `meta` table of another shape: not ours.
-    return 'unreadable';
+  } catch (error) {
+    // SQLITE_ERROR ("no such column"): a `meta` table of another shape. Anything else, such
+    // as corruption, is SQLite's verdict on the file and goes up as it is.
+    if ((((error as { errcode?: number }).errcode ?? 0) & 0xff) === 1) return 'unreadable';
+    throw error;
   }
+  if (!row) return undefined;
+  const version = Number(row.value);
+  return Number.isInteger(version) ? version : 'unreadable';
 }
 
 /** Refuses a file that is not agentchart's, before anything is written to it. */
@@ -138,6 +143,13 @@ export function assertAgentchartDatabase(path: string, contents: DatabaseContent
 export function assertSchemaVersion(path: string, version: number | undefined): void {
   if (version === undefined) return;
   if (version >= oldestReadableSchema && version <= schemaVersion) return;
+  if (Number.isNaN(version)) {
+    throw new CheckpointError(
+      'checkpoint.corrupt',
+      '',
+      `The checkpoint database ${path} is agentchart's, but its schema version in table meta cannot be read. agentchart has not written to it. Restore the file from a backup; a newer agentchart may also have written it.`,
+    );
+  }
   throw new CheckpointError(
     'checkpoint.unsupported_schema',
     '',
