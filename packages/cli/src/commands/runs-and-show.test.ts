@@ -151,6 +151,57 @@ describe('agentchart runs and show, on hostile or broken databases', () => {
     }
   });
 
+  it('prints none of the 74 characters a terminal acts on raw, whichever a thread id holds (issue 10)', async () => {
+    const characters = [
+      ...Array.from({ length: 0x20 }, (_, code) => code),
+      ...Array.from({ length: 0x21 }, (_, code) => 0x7f + code),
+      0x202a,
+      0x202b,
+      0x202c,
+      0x202d,
+      0x202e,
+      0x2066,
+      0x2067,
+      0x2068,
+      0x2069,
+    ].map((code) => String.fromCodePoint(code));
+    expect(characters).toHaveLength(74);
+    const path = join(dir, 'every-control.db');
+    const store = new SqliteCheckpointer({ path });
+    for (const [index, character] of characters.entries()) {
+      await store.save({
+        threadId: `id${character}end`,
+        version: 1,
+        machineVersion: 'm1',
+        snapshot: { value: `state${character}` },
+        run: {
+          status: 'done',
+          input: null,
+          startedAt: 0,
+          occurrences: {},
+          usage: {
+            inputTokens: 0,
+            outputTokens: 0,
+            costUsd: 0,
+            modelCalls: 0,
+            toolCalls: 0,
+            steps: 1,
+          },
+        },
+        createdAt: index,
+      });
+    }
+    store.close();
+    const runs = await cli('runs', '--db', path);
+    expect(runs.stdout).not.toMatch(unsafe);
+    expect(runs.stdout.trimEnd().split('\n')).toHaveLength(1 + characters.length);
+    for (const character of characters) {
+      const show = await cli('show', `id${character}end`, '--db', path);
+      expect(show.exitCode).toBe(0);
+      expect(show.stdout + show.stderr).not.toMatch(unsafe);
+    }
+  });
+
   it('escapes control characters in error messages (issue 10)', async () => {
     const { exitCode, stderr } = await cli('show', 'nope\u001b[2J\nforged', '--db', hostile);
     expect(exitCode).toBe(2);
