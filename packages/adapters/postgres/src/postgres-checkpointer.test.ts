@@ -100,7 +100,9 @@ describe('PostgresCheckpointer', () => {
       'Approve a payment of 120?',
     );
 
-    // Another process: its own pool, nothing in memory, the same database.
+    // The first process lets go of the thread (its lease is released), as it does when it
+    // exits or evicts the waiting run; a second one, with its own pool, answers.
+    await first.close();
     const second = createAgent({ machine, checkpointer: open() });
     const handle = await second.send('pay-1', { type: 'human.reply', value: { approved: true } });
     const done = await handle.result();

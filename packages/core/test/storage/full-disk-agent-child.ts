@@ -61,7 +61,9 @@ if (stage === 'start') {
   const outcome = await agent.start({ threadId, input: { request: 'invoice c-42' } }).result();
   report = { outcome: summary(outcome) };
 } else {
-  let outcome = await (await agent.resume(threadId)).result();
+  // The first process has exited, and its run could not give its lease up on the full disk:
+  // take the thread by force, as an operator who knows that process is gone does.
+  let outcome = await (await agent.resume(threadId, { force: true })).result();
   const steps = [summary(outcome)];
   let replyError: unknown;
   while (outcome.status === 'waiting') {

@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { SqliteCheckpointer } from '../../src/store/sqlite-checkpointer';
 import type { JournalEntry } from '../../src/ledger/types';
+import { SqliteCheckpointer } from '../../src/store/sqlite-checkpointer';
 import type { Checkpoint } from '../../src/store/types';
 import { describeError, fillDisk, freeDisk } from './fill-disk';
 
