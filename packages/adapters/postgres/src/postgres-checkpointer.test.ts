@@ -103,6 +103,12 @@ describe('PostgresCheckpointer', () => {
     // The first process lets go of the thread (its lease is released), as it does when it
     // exits or evicts the waiting run; a second one, with its own pool, answers.
     await first.close();
+    // close() gives the lease up without waiting for the store to confirm: wait for it.
+    const store = open();
+    for (let tries = 0; ((await store.getLease('pay-1'))?.expiresAt ?? 0) !== 0; tries++) {
+      if (tries === 500) throw new Error('the first agent never released its lease');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     const second = createAgent({ machine, checkpointer: open() });
     const handle = await second.send('pay-1', { type: 'human.reply', value: { approved: true } });
     const done = await handle.result();
