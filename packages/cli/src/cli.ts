@@ -3,6 +3,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { CliError } from './cli-error';
 import { commands, plannedCommands } from './commands/registry';
 import type { CommandContext } from './commands/types';
+import { terminalSafe } from './terminal-text';
 
 const help = `Usage: agentchart <command> [options]
 
@@ -19,22 +20,35 @@ Coming: ${Object.keys(plannedCommands).join(', ')}.
 /**
  * Runs `agentchart` with the arguments after the program name and resolves to the exit
  * code: 0 done, 1 failed, 2 used wrongly (unknown command or option, missing file, no
- * machine). Errors a user can fix are printed as one message, without a stack trace.
+ * machine). Errors a user can fix, the run database's among them (a directory, a device, a
+ * corrupt or foreign file, a full disk), are printed as one line that says what to do,
+ * without a stack trace. Everything printed is terminal-safe: a message quoting a thread id
+ * or a path cannot carry an escape sequence or a line break to the terminal.
  */
 export async function runCli(args: readonly string[], context: CommandContext): Promise<number> {
   try {
     return await dispatch(args, context);
   } catch (error) {
     if (error instanceof CliError) {
-      context.stderr.write(`agentchart: ${error.message}\n`);
+      context.stderr.write(`agentchart: ${terminalSafe(error.message)}\n`);
       return error.exitCode;
     }
-    // Not the user's mistake: keep everything that helps to report it.
+    if (isStoreError(error)) {
+      context.stderr.write(`agentchart: ${terminalSafe(error.message)}\n`);
+      return 1;
+    }
+    // Not the user's mistake: keep everything that helps to report it, line by line safe.
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    const code = AgentchartError.isInstance(error) ? ` (${error.code})` : '';
-    context.stderr.write(`agentchart: unexpected error${code}\n${detail}\n`);
+    const code = AgentchartError.isInstance(error) ? ` (${terminalSafe(error.code)})` : '';
+    const lines = detail.split('\n').map(terminalSafe).join('\n');
+    context.stderr.write(`agentchart: unexpected error${code}\n${lines}\n`);
     return 1;
   }
+}
+
+/** An error of the run database (its file, its disk, its contents): the store says what to do. */
+function isStoreError(error: unknown): error is AgentchartError {
+  return AgentchartError.isInstance(error) && /^(checkpoint|storage)\./.test(error.code);
 }
 
 async function dispatch(args: readonly string[], context: CommandContext): Promise<number> {

@@ -1,5 +1,6 @@
-import { CheckpointError, createAgent, humanWait } from '@agentchart/core';
-import type { Checkpoint, JournalEntry } from '@agentchart/core/internal';
+import { createAgent, humanWait } from '@agentchart/core';
+import type { Checkpoint } from '@agentchart/core/internal';
+import { checkpointerConformance } from '@agentchart/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
@@ -58,132 +59,12 @@ function checkpoint(threadId: string, version: number, owner?: string): Checkpoi
   };
 }
 
-function effect(threadId: string, key: string, status: JournalEntry['status']): JournalEntry {
-  return {
-    threadId,
-    key,
-    site: 'step',
-    kind: 'tool',
-    effect: 'unsafe',
-    name: 'pay',
-    status,
-    startedAt: 5,
-    ...(status === 'completed' ? { finishedAt: 6, output: { ok: true } } : {}),
-  };
-}
-
 describe('PostgresCheckpointer', () => {
-  it('saves, lists and reads checkpoints back as they were written', async () => {
-    const store = open();
-    expect(await store.latest('t1')).toBeUndefined();
-    for (const version of [1, 2, 3]) {
-      const result = await store.save(checkpoint('t1', version));
-      expect(result.bytes).toBeGreaterThan(100);
-    }
-    expect(await store.latest('t1')).toEqual(checkpoint('t1', 3));
-    expect(await store.get('t1', 2)).toEqual(checkpoint('t1', 2));
-    expect(await store.get('t1', 9)).toBeUndefined();
-    const list = await store.list('t1');
-    expect(
-      list.map(({ version, status, machineVersion, createdAt }) => ({
-        version,
-        status,
-        machineVersion,
-        createdAt,
-      })),
-    ).toEqual([
-      { version: 1, status: 'running', machineVersion: 'm1', createdAt: 1_700_000_000_001 },
-      { version: 2, status: 'running', machineVersion: 'm1', createdAt: 1_700_000_000_002 },
-      { version: 3, status: 'waiting', machineVersion: 'm1', createdAt: 1_700_000_000_003 },
-    ]);
-    expect(list[0]?.bytes).toBeGreaterThan(100);
-    expect(await store.list('nobody')).toEqual([]);
-  });
-
-  it('refuses a stale or skipped version with checkpoint.conflict', async () => {
-    const store = open();
-    await store.save(checkpoint('t2', 1));
-    await store.save(checkpoint('t2', 2));
-    const stale = await store.save(checkpoint('t2', 2)).catch((error: unknown) => error);
-    expect(stale).toBeInstanceOf(CheckpointError);
-    expect(stale).toMatchObject({ code: 'checkpoint.conflict', threadId: 't2' });
-    expect((stale as Error).message).toContain('is at checkpoint 2, but this run tried to write 2');
-    await expect(store.save(checkpoint('t2', 4))).rejects.toMatchObject({
-      code: 'checkpoint.conflict',
-    });
-    await expect(store.save(checkpoint('t2', 1))).rejects.toThrow(/already exists/);
-    expect((await store.list('t2')).map((item) => item.version)).toEqual([1, 2]);
-  });
-
-  it('lets exactly one of two clients racing for the same version win', async () => {
-    const a = open();
-    const b = open();
-    for (let round = 0; round < 20; round++) {
-      const thread = `race-${round}`;
-      await a.save(checkpoint(thread, 1));
-      const results = await Promise.allSettled([
-        a.save(checkpoint(thread, 2, 'a')),
-        b.save(checkpoint(thread, 2, 'b')),
-      ]);
-      const won = results.filter((result) => result.status === 'fulfilled');
-      const lost = results.filter((result) => result.status === 'rejected');
-      expect(won).toHaveLength(1);
-      expect(lost).toHaveLength(1);
-      expect((lost[0] as PromiseRejectedResult).reason).toMatchObject({
-        code: 'checkpoint.conflict',
-      });
-      expect((await b.list(thread)).map((item) => item.version)).toEqual([1, 2]);
-    }
-  });
-
-  it('fences journal writes of a run that no longer owns the thread', async () => {
-    const store = open();
-    await store.putEffect(effect('t3', 'k0', 'started'), { owner: 'run-a' });
-    await store.save(checkpoint('t3', 1, 'run-a'));
-    await store.putEffect(effect('t3', 'k1', 'started'), { owner: 'run-a' });
-    await store.save(checkpoint('t3', 2, 'run-b'));
-    const fenced = await store
-      .putEffect(effect('t3', 'k2', 'started'), { owner: 'run-a' })
-      .catch((error: unknown) => error);
-    expect(fenced).toMatchObject({ code: 'checkpoint.conflict', threadId: 't3' });
-    expect((fenced as Error).message).toContain('checkpoint 2 names another owner');
-    expect(await store.getEffect('t3', 'k2')).toBeUndefined();
-    await store.putEffect(effect('t3', 'k2', 'started'), { owner: 'run-b' });
-    await store.putEffect(effect('t3', 'k2', 'started'));
-    // An update keeps the entry's place in the journal.
-    await store.putEffect(effect('t3', 'k0', 'completed'), { owner: 'run-b' });
-    expect(await store.getEffect('t3', 'k0')).toEqual(effect('t3', 'k0', 'completed'));
-    expect((await store.listEffects('t3')).map((item) => [item.key, item.status])).toEqual([
-      ['k0', 'completed'],
-      ['k1', 'started'],
-      ['k2', 'started'],
-    ]);
-  });
-
   it('keeps its tables in the schema it is given', async () => {
     const store = open('agentchart test');
     await store.save(checkpoint('t4', 1));
     expect(await store.latest('t4')).toEqual(checkpoint('t4', 1));
     expect(await open().latest('t4')).toBeUndefined();
-  });
-
-  it('reads back past a corrupt newest row, marking the checkpoint recovered', async () => {
-    const store = open();
-    await store.save(checkpoint('t5', 1));
-    await store.save(checkpoint('t5', 2));
-    const client = new pg.Client({ connectionString: server?.connectionString });
-    await client.connect();
-    try {
-      await client.query(
-        "UPDATE agentchart_checkpoints SET state = '{broken' WHERE thread_id = 't5' AND version = 2",
-      );
-    } finally {
-      await client.end();
-    }
-    const latest = await store.latest('t5');
-    expect(latest?.version).toBe(1);
-    expect(latest?.recovered).toMatchObject({ headVersion: 2, unreadable: [{ version: 2 }] });
-    await expect(store.get('t5', 2)).rejects.toMatchObject({ code: 'checkpoint.corrupt' });
   });
 
   it('runs an agent whose human wait is answered by a second agent instance', async () => {
@@ -219,7 +100,15 @@ describe('PostgresCheckpointer', () => {
       'Approve a payment of 120?',
     );
 
-    // Another process: its own pool, nothing in memory, the same database.
+    // The first process lets go of the thread (its lease is released), as it does when it
+    // exits or evicts the waiting run; a second one, with its own pool, answers.
+    await first.close();
+    // close() gives the lease up without waiting for the store to confirm: wait for it.
+    const store = open();
+    for (let tries = 0; ((await store.getLease('pay-1'))?.expiresAt ?? 0) !== 0; tries++) {
+      if (tries === 500) throw new Error('the first agent never released its lease');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     const second = createAgent({ machine, checkpointer: open() });
     const handle = await second.send('pay-1', { type: 'human.reply', value: { approved: true } });
     const done = await handle.result();
@@ -228,4 +117,25 @@ describe('PostgresCheckpointer', () => {
     const history = await open().list('pay-1');
     expect(history.at(-1)?.status).toBe('done');
   });
+});
+
+describe('PostgresCheckpointer conformance', () => {
+  const cases = checkpointerConformance({
+    // One pool per store, as two processes would have.
+    create: () => open(),
+    reopen: () => open(),
+    async corruptCheckpoint(_store, threadId, version) {
+      const client = new pg.Client({ connectionString: server?.connectionString });
+      await client.connect();
+      try {
+        await client.query(
+          "UPDATE agentchart_checkpoints SET state = '{broken' WHERE thread_id = $1 AND version = $2",
+          [threadId, version],
+        );
+      } finally {
+        await client.end();
+      }
+    },
+  });
+  for (const { name, run } of cases) it(name, run);
 });

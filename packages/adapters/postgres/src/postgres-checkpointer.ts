@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { CheckpointError, type Checkpointer } from '@agentchart/core';
+import { CheckpointError, type Checkpointer, DefinitionError } from '@agentchart/core';
 import {
+  type AcquireLeaseOptions,
   type Checkpoint,
   type CheckpointSummary,
   type CheckpointWriteResult,
@@ -8,7 +9,9 @@ import {
   fencedMessage,
   type JournalEntry,
   type PutEffectOptions,
+  type RenewLeaseOptions,
   type RunStatus,
+  type ThreadLease,
 } from '@agentchart/core/internal';
 import pg from 'pg';
 
@@ -46,15 +49,17 @@ function quoteIdentifier(name: string): string {
 
 /**
  * Checkpoints and the effect journal in PostgreSQL, shared by any number of processes.
- * Two tables, created on first use: `agentchart_checkpoints` (one row per checkpoint,
- * primary key `(thread_id, version)`) and `agentchart_effects` (one row per journal entry,
- * primary key `(thread_id, key)`).
+ * Three tables, created on first use: `agentchart_checkpoints` (one row per checkpoint,
+ * primary key `(thread_id, version)`), `agentchart_effects` (one row per journal entry,
+ * primary key `(thread_id, key)`) and `agentchart_leases` (who owns a thread, until when).
  *
  * A save is one statement that compare-and-sets the thread's version: it inserts version N
  * only while the thread's newest version is N - 1, and the primary key decides between two
  * writers racing for the same N, so exactly one of them wins and the other gets
- * `checkpoint.conflict`. A journal write that names an owner is refused (`checkpoint.conflict`)
- * when the thread's newest checkpoint names another one, as in every store.
+ * `checkpoint.conflict`. A lease is taken by one conditional upsert. Writes are fenced: a
+ * leased thread takes journal writes and owned checkpoints from its lease's holder only (the
+ * write locks the lease row, so a takeover waits for it and then sees it), a thread never
+ * leased from the owner of its newest checkpoint, as in every store.
  *
  * Each checkpoint stores its full state as JSON text: the deltas against the previous
  * checkpoint are the SQLite store's; here PostgreSQL's TOAST compresses large states.
@@ -72,6 +77,7 @@ export class PostgresCheckpointer implements Checkpointer {
   readonly #ownsPool: boolean;
   readonly #checkpoints: string;
   readonly #effects: string;
+  readonly #leases: string;
   readonly #schema: string | undefined;
   /** Tells apart the prepared statements of checkpointers on other schemas sharing a pool. */
   readonly #statementTag: string;
@@ -92,6 +98,7 @@ export class PostgresCheckpointer implements Checkpointer {
     const prefix = options.schema === undefined ? '' : `${quoteIdentifier(options.schema)}.`;
     this.#checkpoints = `${prefix}agentchart_checkpoints`;
     this.#effects = `${prefix}agentchart_effects`;
+    this.#leases = `${prefix}agentchart_leases`;
     this.#statementTag = createHash('sha256').update(prefix).digest('hex').slice(0, 16);
   }
 
@@ -151,12 +158,16 @@ export class PostgresCheckpointer implements Checkpointer {
     // The compare-and-set: the row goes in only while the thread's newest version is
     // version - 1; two writers racing for the same version meet on the primary key, and
     // the loser inserts nothing (DO NOTHING) instead of failing its transaction.
+    // The lease row is locked (FOR SHARE) until the insert commits: a takeover waits for
+    // this write and then reads it, or this write waits for the takeover and is refused.
     const { rowCount } = await this.#pool.query({
       // Named: prepared once per connection, not parsed on every save.
       name: `agentchart.save.${this.#statementTag}`,
-      text: `INSERT INTO ${this.#checkpoints} (thread_id, version, machine_version, status, created_at, owner, state)
+      text: `WITH lease AS (SELECT owner FROM ${this.#leases} WHERE thread_id = $1 FOR SHARE)
+       INSERT INTO ${this.#checkpoints} (thread_id, version, machine_version, status, created_at, owner, state)
        SELECT $1, $2, $3, $4, $5, $6, $7
        WHERE (SELECT coalesce(max(version), 0) FROM ${this.#checkpoints} WHERE thread_id = $1) = $2 - 1
+         AND ($6::text IS NULL OR NOT EXISTS (SELECT 1 FROM lease WHERE owner <> $6::text))
        ON CONFLICT (thread_id, version) DO NOTHING`,
       values: [
         threadId,
@@ -169,10 +180,13 @@ export class PostgresCheckpointer implements Checkpointer {
       ],
     });
     if (rowCount !== 1) {
+      const lease = checkpoint.owner === undefined ? undefined : await this.getLease(threadId);
       throw new CheckpointError(
         'checkpoint.conflict',
         threadId,
-        conflictMessage(threadId, await this.#head(threadId), version),
+        lease && lease.owner !== checkpoint.owner
+          ? fencedMessage(threadId, `checkpoint ${version}`, `run "${lease.owner}" holds its lease`)
+          : conflictMessage(threadId, await this.#head(threadId), version),
       );
     }
     return { bytes: json.length };
@@ -206,16 +220,21 @@ export class PostgresCheckpointer implements Checkpointer {
 
   async putEffect(entry: JournalEntry, { owner }: PutEffectOptions = {}): Promise<void> {
     await this.#ensureTables();
-    // Fenced: written only when no owner is named, or the thread's newest checkpoint names
-    // no owner or this one.
+    // Fenced: written only when no owner is named, or the thread's lease is this owner's,
+    // or (never leased) its newest checkpoint names no owner or this one. The lease row is
+    // locked until the write commits, as in save().
     const { rowCount } = await this.#pool.query({
       name: `agentchart.putEffect.${this.#statementTag}`,
-      text: `INSERT INTO ${this.#effects} (thread_id, key, site, kind, status, entry)
+      text: `WITH lease AS (SELECT owner FROM ${this.#leases} WHERE thread_id = $1 FOR SHARE)
+       INSERT INTO ${this.#effects} (thread_id, key, site, kind, status, entry)
        SELECT $1, $2, $3, $4, $5, $6
-       WHERE $7::text IS NULL OR NOT EXISTS (
-         SELECT 1 FROM (
-           SELECT owner FROM ${this.#checkpoints} WHERE thread_id = $1 ORDER BY version DESC LIMIT 1
-         ) head WHERE head.owner IS NOT NULL AND head.owner <> $7::text)
+       WHERE $7::text IS NULL OR CASE
+         WHEN EXISTS (SELECT 1 FROM lease) THEN EXISTS (SELECT 1 FROM lease WHERE owner = $7::text)
+         ELSE NOT EXISTS (
+           SELECT 1 FROM (
+             SELECT owner FROM ${this.#checkpoints} WHERE thread_id = $1 ORDER BY version DESC LIMIT 1
+           ) head WHERE head.owner IS NOT NULL AND head.owner <> $7::text)
+       END
        ON CONFLICT (thread_id, key) DO UPDATE SET status = excluded.status, entry = excluded.entry`,
       values: [
         entry.threadId,
@@ -228,10 +247,14 @@ export class PostgresCheckpointer implements Checkpointer {
       ],
     });
     if (rowCount !== 1) {
+      const lease = await this.getLease(entry.threadId);
+      const takenBy = lease
+        ? `run "${lease.owner}" holds its lease`
+        : `its checkpoint ${await this.#head(entry.threadId)} names another owner`;
       throw new CheckpointError(
         'checkpoint.conflict',
         entry.threadId,
-        fencedMessage(entry.threadId, entry.key, await this.#head(entry.threadId)),
+        fencedMessage(entry.threadId, `effect "${entry.key}"`, takenBy),
       );
     }
   }
@@ -243,6 +266,55 @@ export class PostgresCheckpointer implements Checkpointer {
       [threadId],
     );
     return rows.map((row) => JSON.parse(row.entry));
+  }
+
+  async acquireLease(threadId: string, options: AcquireLeaseOptions): Promise<ThreadLease> {
+    assertLease('acquireLease', options);
+    await this.#ensureTables();
+    const { owner, ttlMs, now, force = false } = options;
+    // One statement: PostgreSQL locks the row for the upsert, so of two processes racing
+    // for an expired or free lease exactly one gets a row back.
+    const { rows } = await this.#pool.query<{ owner: string; expires_at: number }>({
+      name: `agentchart.acquireLease.${this.#statementTag}`,
+      text: `INSERT INTO ${this.#leases} AS held (thread_id, owner, expires_at) VALUES ($1, $2, $3)
+       ON CONFLICT (thread_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+       WHERE held.owner = excluded.owner OR held.expires_at <= $4 OR $5::boolean
+       RETURNING owner, expires_at`,
+      values: [threadId, owner, now + ttlMs, now, force],
+    });
+    const taken = rows[0];
+    if (taken) return { threadId, owner: taken.owner, expiresAt: taken.expires_at };
+    const holder = (await this.getLease(threadId)) ?? { owner: 'unknown', expiresAt: now };
+    throw CheckpointError.leaseHeld(threadId, holder, now);
+  }
+
+  async renewLease(threadId: string, options: RenewLeaseOptions): Promise<boolean> {
+    assertLease('renewLease', options);
+    await this.#ensureTables();
+    const { rowCount } = await this.#pool.query(
+      // A released lease (expires_at 0) is not the owner's any more: renewing it fails.
+      `UPDATE ${this.#leases} SET expires_at = $3 WHERE thread_id = $1 AND owner = $2 AND expires_at > 0`,
+      [threadId, options.owner, options.now + options.ttlMs],
+    );
+    return rowCount === 1;
+  }
+
+  async releaseLease(threadId: string, owner: string): Promise<void> {
+    await this.#ensureTables();
+    await this.#pool.query(
+      `UPDATE ${this.#leases} SET expires_at = 0 WHERE thread_id = $1 AND owner = $2`,
+      [threadId, owner],
+    );
+  }
+
+  async getLease(threadId: string): Promise<ThreadLease | undefined> {
+    await this.#ensureTables();
+    const { rows } = await this.#pool.query<{ owner: string; expires_at: number }>(
+      `SELECT owner, expires_at FROM ${this.#leases} WHERE thread_id = $1`,
+      [threadId],
+    );
+    const row = rows[0];
+    return row && { threadId, owner: row.owner, expiresAt: row.expires_at };
   }
 
   /** Ends the pool when the checkpointer opened it; a pool passed in stays open. */
@@ -295,6 +367,10 @@ export class PostgresCheckpointer implements Checkpointer {
         status text NOT NULL,
         entry text NOT NULL,
         PRIMARY KEY (thread_id, key))`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${this.#leases} (
+        thread_id text PRIMARY KEY,
+        owner text NOT NULL,
+        expires_at double precision NOT NULL)`);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -302,6 +378,22 @@ export class PostgresCheckpointer implements Checkpointer {
     } finally {
       client.release();
     }
+  }
+}
+
+/** Refuses lease options no store can honour (core's own check is not on its entry). */
+function assertLease(method: string, { owner, ttlMs, now }: RenewLeaseOptions): void {
+  if (typeof owner !== 'string' || owner.length === 0) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `PostgresCheckpointer.${method}: owner must be a non-empty string (the run's token), got ${JSON.stringify(owner)}.`,
+    );
+  }
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0 || !Number.isFinite(now) || now < 0) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `PostgresCheckpointer.${method}: ttlMs must be a positive number of milliseconds and now a time since the epoch, got ttlMs ${ttlMs} and now ${now}.`,
+    );
   }
 }
 

@@ -2,14 +2,18 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SqliteCheckpointer } from '@agentchart/core';
 import { CliError } from '../cli-error';
+import { terminalSafe } from '../terminal-text';
 import type { CommandContext } from './types';
 
 /** Where `runs` and `show` look when no `--db` is given: the embedded default store. */
 export const defaultDatabase = '.agentchart/runs.db';
 
 /**
- * Opens an existing run database read for inspection. A missing file is a usage error
- * (opening it would create an empty one, and then report "no runs" for a typo).
+ * Opens an existing run database for inspection, read-only: nothing is created, migrated or
+ * written, so it works on a read-only file and never changes the file it is pointed at. A
+ * missing file is a usage error (opening it would create an empty one, and then report "no
+ * runs" for a typo); a file that cannot be a run database fails with the store's error,
+ * which the CLI prints as one line.
  */
 export function openStore(command: string, database: string | undefined, context: CommandContext) {
   const path = resolve(context.cwd, database ?? defaultDatabase);
@@ -19,11 +23,15 @@ export function openStore(command: string, database: string | undefined, context
       `No run database at ${path}. Pass the file agents checkpoint to with --db (the demo writes examples/tender-pipeline/.agentchart/runs.db). Run "agentchart ${command} --help" for its usage.`,
     );
   }
-  return { path, store: new SqliteCheckpointer({ path }) };
+  return { path, store: new SqliteCheckpointer({ path, readOnly: true }) };
 }
 
-/** Pads cells into aligned columns. */
-export function formatColumns(rows: readonly (readonly string[])[]): string {
+/**
+ * Pads cells into aligned columns. Cells are made terminal-safe first: they come from the
+ * database, and a control character in one would act on the terminal or start a fake row.
+ */
+export function formatColumns(cells: readonly (readonly string[])[]): string {
+  const rows = cells.map((row) => row.map(terminalSafe));
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows
     .map((row) =>
@@ -33,4 +41,10 @@ export function formatColumns(rows: readonly (readonly string[])[]): string {
         .trimEnd(),
     )
     .join('\n');
+}
+
+/** A stored time as ISO 8601, or the raw number when it is not a valid time. */
+export function formatTime(milliseconds: number): string {
+  const date = new Date(milliseconds);
+  return Number.isNaN(date.getTime()) ? String(milliseconds) : date.toISOString();
 }

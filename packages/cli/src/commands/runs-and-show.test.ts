@@ -1,6 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { fileURLToPath } from 'node:url';
 import { SqliteCheckpointer } from '@agentchart/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelineModels } from '../../../../examples/tender-pipeline/src/models';
@@ -64,3 +79,216 @@ describe('agentchart show', () => {
     expect(stderr).toContain('agentchart runs');
   });
 });
+
+describe('agentchart runs and show, on hostile or broken databases', () => {
+  // Control characters a terminal acts on; a plain \n between rows is the CLI's own.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point.
+  const unsafe = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+  const hostileIds = [
+    'retitle\u001b]0;owned\u0007',
+    'clear\u001b[2J\u001b[H',
+    'spoof\nfake-thread  done     1        2020-01-01T00:00:00.000Z',
+    'c1\u009b31mred',
+    'rtl\u202eenod',
+  ];
+  let hostile: string;
+
+  beforeAll(async () => {
+    hostile = join(dir, 'hostile.db');
+    const store = new SqliteCheckpointer({ path: hostile });
+    for (const [index, threadId] of hostileIds.entries()) {
+      await store.save({
+        threadId,
+        version: 1,
+        machineVersion: 'm\u001b[31m1',
+        snapshot: { value: 'state\u001b[5m' },
+        run: {
+          status: 'failed',
+          input: null,
+          startedAt: 0,
+          occurrences: {},
+          usage: {
+            inputTokens: 0,
+            outputTokens: 0,
+            costUsd: 0,
+            modelCalls: 0,
+            toolCalls: 0,
+            steps: 1,
+          },
+        },
+        createdAt: 1_700_000_000_000 + index,
+      });
+      await store.putEffect({
+        threadId,
+        key: 'k\u001b[1m',
+        site: 'work',
+        kind: 'tool',
+        effect: 'unsafe',
+        name: 'send\u001b]8;;https://evil.example\u0007',
+        status: 'failed',
+        startedAt: 1,
+        finishedAt: 2,
+        error: { name: 'Error', code: 'tool.failed', message: 'boom\n\u001b[0mfake line' },
+      });
+    }
+    store.close();
+  });
+
+  it('escapes control characters in thread ids and everything else read from the store (issue 10)', async () => {
+    const runs = await cli('runs', '--db', hostile);
+    expect(runs.exitCode).toBe(0);
+    expect(runs.stdout).not.toMatch(unsafe);
+    // One header and one row per thread: a newline in an id cannot add a row.
+    expect(runs.stdout.trimEnd().split('\n')).toHaveLength(1 + hostileIds.length);
+    expect(runs.stdout).toContain('retitle\\e]0;owned\\u0007');
+    expect(runs.stdout).toContain('spoof\\nfake-thread');
+    for (const threadId of hostileIds) {
+      const show = await cli('show', threadId, '--db', hostile);
+      expect(show.exitCode).toBe(0);
+      expect(show.stdout).not.toMatch(unsafe);
+      expect(show.stdout).toContain('boom\\n\\e[0mfake line');
+      expect(show.stdout).toContain('send\\e]8;;https://evil.example\\u0007');
+    }
+  });
+
+  it('prints none of the 74 characters a terminal acts on raw, whichever a thread id holds (issue 10)', async () => {
+    const characters = [
+      ...Array.from({ length: 0x20 }, (_, code) => code),
+      ...Array.from({ length: 0x21 }, (_, code) => 0x7f + code),
+      0x202a,
+      0x202b,
+      0x202c,
+      0x202d,
+      0x202e,
+      0x2066,
+      0x2067,
+      0x2068,
+      0x2069,
+    ].map((code) => String.fromCodePoint(code));
+    expect(characters).toHaveLength(74);
+    const path = join(dir, 'every-control.db');
+    const store = new SqliteCheckpointer({ path });
+    for (const [index, character] of characters.entries()) {
+      await store.save({
+        threadId: `id${character}end`,
+        version: 1,
+        machineVersion: 'm1',
+        snapshot: { value: `state${character}` },
+        run: {
+          status: 'done',
+          input: null,
+          startedAt: 0,
+          occurrences: {},
+          usage: {
+            inputTokens: 0,
+            outputTokens: 0,
+            costUsd: 0,
+            modelCalls: 0,
+            toolCalls: 0,
+            steps: 1,
+          },
+        },
+        createdAt: index,
+      });
+    }
+    store.close();
+    const runs = await cli('runs', '--db', path);
+    expect(runs.stdout).not.toMatch(unsafe);
+    expect(runs.stdout.trimEnd().split('\n')).toHaveLength(1 + characters.length);
+    for (const character of characters) {
+      const show = await cli('show', `id${character}end`, '--db', path);
+      expect(show.exitCode).toBe(0);
+      expect(show.stdout + show.stderr).not.toMatch(unsafe);
+    }
+  });
+
+  it('escapes control characters in error messages (issue 10)', async () => {
+    const { exitCode, stderr } = await cli('show', 'nope\u001b[2J\nforged', '--db', hostile);
+    expect(exitCode).toBe(2);
+    expect(stderr).toMatch(/^agentchart: No thread "nope\\e\[2J\\nforged" in [^\n]+\n$/);
+  });
+
+  it.each([
+    ['a directory', () => dir, 'is a directory, not a database file'],
+    ['/dev/null', () => '/dev/null', 'is a character device, not a database file'],
+    [
+      'a text file',
+      () => {
+        const path = join(dir, 'notes.txt');
+        writeFileSync(path, 'not a database\n'.repeat(100));
+        return path;
+      },
+      'is not an SQLite database',
+    ],
+    [
+      "another program's SQLite file",
+      () => {
+        const path = join(dir, 'app.db');
+        const db = new DatabaseSync(path);
+        db.exec('CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY)');
+        db.close();
+        return path;
+      },
+      "is an SQLite database, but not agentchart's",
+    ],
+    [
+      'a corrupt run database',
+      () => {
+        const path = join(dir, 'corrupt.db');
+        copyFileSync(database, path);
+        // Garbage over every page but the first: the tables' pages are gone.
+        const size = statSync(path).size;
+        const fd = openSync(path, 'r+');
+        writeSync(fd, Buffer.alloc(size - 4096, 0xa5), 0, size - 4096, 4096);
+        closeSync(fd);
+        return path;
+      },
+      'as corrupt',
+    ],
+  ])(
+    'prints one line that says what to do for %s, with a non-zero exit code (issue 10)',
+    async (_, path, message) => {
+      for (const command of [['runs'], ['show', 'b:T-101']]) {
+        const { exitCode, stdout, stderr } = await cli(...command, '--db', path());
+        expect(exitCode).toBe(1);
+        expect(stdout).toBe('');
+        expect(stderr).toMatch(/^agentchart: [^\n]+\n$/);
+        expect(stderr).toContain(message);
+        expect(stderr).not.toMatch(/unexpected error|\bat /);
+      }
+    },
+  );
+});
+
+describe.skipIf(process.getuid?.() !== 0)(
+  'agentchart runs and show on a read-only database',
+  () => {
+    it('read the file without writing it, as a user who may not write it (issue 10)', () => {
+      const readOnlyDir = mkdtempSync(join(tmpdir(), 'agentchart-cli-readonly-'));
+      try {
+        const path = join(readOnlyDir, 'runs.db');
+        copyFileSync(database, path);
+        chmodSync(path, 0o444);
+        chmodSync(readOnlyDir, 0o755);
+        const before = readFileSync(path);
+        const bin = fileURLToPath(new URL('../../bin/agentchart.mjs', import.meta.url));
+        const asNobody = (...args: string[]) =>
+          spawnSync(
+            'setpriv',
+            ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, bin, ...args],
+            { encoding: 'utf8', timeout: 30_000 },
+          );
+        const runs = asNobody('runs', '--db', path);
+        expect({ status: runs.status, stderr: runs.stderr }).toEqual({ status: 0, stderr: '' });
+        expect(runs.stdout).toMatch(/b:T-101\s+done/);
+        const show = asNobody('show', 'b:T-101', '--db', path);
+        expect({ status: show.status, stderr: show.stderr }).toEqual({ status: 0, stderr: '' });
+        expect(show.stdout).toContain('state    "bidReady"');
+        expect(readFileSync(path).equals(before)).toBe(true);
+        expect(existsSync(`${path}-wal`)).toBe(false);
+      } finally {
+        rmSync(readOnlyDir, { recursive: true, force: true });
+      }
+    });
+  },
+);

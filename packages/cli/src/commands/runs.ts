@@ -1,6 +1,7 @@
 import type { RunStatus } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
-import { defaultDatabase, formatColumns, openStore } from './open-store';
+import { terminalSafe } from '../terminal-text';
+import { defaultDatabase, formatColumns, formatTime, openStore } from './open-store';
 import { parseCommandArgs } from './parse-command-args';
 import type { Command } from './types';
 
@@ -52,14 +53,16 @@ export const runsCommand: Command = {
     try {
       const threads = await store.listThreads(status === undefined ? {} : { status });
       if (threads.length === 0) {
-        context.stdout.write(`No threads${status ? ` in status ${status}` : ''} in ${path}.\n`);
+        context.stdout.write(
+          `No threads${status ? ` in status ${status}` : ''} in ${terminalSafe(path)}.\n`,
+        );
         return 0;
       }
       const rows = threads.map((thread) => [
         thread.threadId,
         thread.status,
         String(thread.version),
-        new Date(thread.updatedAt).toISOString(),
+        formatTime(thread.updatedAt),
       ]);
       context.stdout.write(
         `${formatColumns([['thread', 'status', 'version', 'updated'], ...rows])}\n`,

@@ -1,5 +1,6 @@
 import type { JournalEntry } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
+import { terminalSafe } from '../terminal-text';
 import { defaultDatabase, formatColumns, openStore } from './open-store';
 import { parseCommandArgs } from './parse-command-args';
 import type { Command } from './types';
@@ -46,9 +47,11 @@ export const showCommand: Command = {
       }
       const { usage, status } = checkpoint.run;
       const state = JSON.stringify((checkpoint.snapshot as { value?: unknown }).value ?? null);
+      // Everything read from the store is made terminal-safe: it may hold escape sequences.
+      const safe = (value: unknown) => terminalSafe(String(value));
       context.stdout.write(
-        `thread   ${threadId}\nstatus   ${status} (checkpoint ${checkpoint.version}, machine ${checkpoint.machineVersion})\nstate    ${state}\n` +
-          `usage    ${usage.modelCalls} model calls, ${usage.inputTokens + usage.outputTokens} tokens, $${usage.costUsd.toFixed(5)}, ${usage.toolCalls} tool calls, ${usage.steps} steps\n\n`,
+        `thread   ${safe(threadId)}\nstatus   ${safe(status)} (checkpoint ${safe(checkpoint.version)}, machine ${safe(checkpoint.machineVersion)})\nstate    ${safe(state)}\n` +
+          `usage    ${safe(usage.modelCalls)} model calls, ${safe(usage.inputTokens + usage.outputTokens)} tokens, $${safe(Number(usage.costUsd).toFixed(5))}, ${safe(usage.toolCalls)} tool calls, ${safe(usage.steps)} steps\n\n`,
       );
       const entries = await store.listEffects(threadId);
       context.stdout.write(

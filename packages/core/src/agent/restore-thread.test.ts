@@ -76,12 +76,19 @@ describe('restoreRun (agent.resume)', () => {
       save: (checkpoint) => second.save(checkpoint),
       getEffect: (threadId, key) => second.getEffect(threadId, key),
       listEffects: (threadId) => second.listEffects(threadId),
+      acquireLease: (threadId, options) => second.acquireLease(threadId, options),
+      renewLease: (threadId, options) => second.renewLease(threadId, options),
+      releaseLease: (threadId, owner) => second.releaseLease(threadId, owner),
+      getLease: (threadId) => second.getLease(threadId),
       async putEffect(entry, options) {
         await second.putEffect(entry, options);
         if (entry.status === 'failed') await new Promise(() => {});
       },
     };
-    invoiceAgent(dying, { ledger, reconcile: false }, { clock: manualClock(0) }).agent.resume('t');
+    // The first process is dead, its lease still live on this clock: take the thread by force.
+    invoiceAgent(dying, { ledger, reconcile: false }, { clock: manualClock(0) }).agent.resume('t', {
+      force: true,
+    });
     await until(async () =>
       (await second.listEffects('t')).some((entry) => entry.status === 'failed'),
     );
@@ -109,6 +116,8 @@ describe('restoreRun (agent.resume)', () => {
     const ledger = memoryLedger();
     const first = invoiceAgent(stores.open(), { ledger });
     await first.agent.start({ threadId: 't', input: { request: 'x' } }).result();
+    // The first process exits, giving its lease up.
+    await first.agent.close();
     const { createAgent } = await import('./create-agent');
     const { invoiceMachine, invoiceResponse } = await import('../../test/fixtures/invoice-agent');
     const { scriptedModel } = await import('../testing/scripted-model');
@@ -127,16 +136,17 @@ describe('restoreRun (agent.resume)', () => {
     expect(seen[0]).not.toBe(seen[1]);
   });
 
-  it('lets one of two agents on the same file resume a thread; the other gets checkpoint.conflict', async () => {
+  it('lets one of two agents on the same file resume a thread; the other gets checkpoint.lease_held', async () => {
     const ledger = memoryLedger();
     const first = invoiceAgent(stores.open(), { ledger });
     await first.agent.start({ threadId: 't', input: { request: 'x' } }).result();
+    await first.agent.close();
     const a = invoiceAgent(stores.open(), { ledger }).agent;
     const b = invoiceAgent(stores.open(), { ledger }).agent;
     const results = await Promise.allSettled([a.resume('t'), b.resume('t')]);
     expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
     const rejected = results.find((result) => result.status === 'rejected');
-    expect((rejected as PromiseRejectedResult).reason.code).toBe('checkpoint.conflict');
+    expect((rejected as PromiseRejectedResult).reason.code).toBe('checkpoint.lease_held');
   });
 
   it('fences a run whose thread another process took over: it acts no more and ends in conflict', async () => {
@@ -145,7 +155,8 @@ describe('restoreRun (agent.resume)', () => {
     const handle = stale.agent.start({ threadId: 't', input: { request: 'x' } });
     await handle.result();
     const current = invoiceAgent(stores.open(), { ledger });
-    await current.agent.resume('t');
+    // The stale run's lease is live: only a forced resume takes the thread from it.
+    await current.agent.resume('t', { force: true });
     handle.reply({ approved: true });
     const outcome = await handle.result();
     expect(outcome).toMatchObject({ status: 'failed', error: { code: 'checkpoint.conflict' } });

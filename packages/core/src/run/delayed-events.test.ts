@@ -42,9 +42,10 @@ describe('DelayedEvents', () => {
   });
 
   it('re-arms an after timer on resume with the time it had left', async () => {
-    await createAgent({ machine, checkpointer: stores.open(), clock: manualClock(0) })
-      .start({ threadId: 't', input: undefined })
-      .result();
+    const first = createAgent({ machine, checkpointer: stores.open(), clock: manualClock(0) });
+    await first.start({ threadId: 't', input: undefined }).result();
+    // The first process exits, giving its lease up (at 20 s its 30 s lease would still be live).
+    await first.close();
     const clock = manualClock(20_000);
     const agent = createAgent({ machine, checkpointer: stores.open(), clock });
     const handle = await agent.resume('t');

@@ -1,4 +1,5 @@
 import { AgentchartError } from '../errors/agentchart-error';
+import { leaseHeldMessage } from './conflict-messages';
 
 /** Ways storing or restoring a checkpoint can fail. */
 export type CheckpointErrorCode =
@@ -7,6 +8,7 @@ export type CheckpointErrorCode =
   | 'checkpoint.corrupt'
   | 'checkpoint.not_found'
   | 'checkpoint.unsupported_schema'
+  | 'checkpoint.foreign_database'
   | 'checkpoint.lease_held';
 
 /**
@@ -19,6 +21,22 @@ export class CheckpointError extends AgentchartError<CheckpointErrorCode> {
   constructor(code: CheckpointErrorCode, threadId: string, message: string, cause?: unknown) {
     super(code, { message, cause });
     this.threadId = threadId;
+  }
+
+  /**
+   * The `checkpoint.lease_held` error of a store that refused a lease because `holder`'s is
+   * live at `now`: it names the holder, the time left, and what taking it by force risks.
+   */
+  static leaseHeld(
+    threadId: string,
+    holder: { owner: string; expiresAt: number },
+    now: number,
+  ): CheckpointError {
+    return new CheckpointError(
+      'checkpoint.lease_held',
+      threadId,
+      leaseHeldMessage(threadId, holder, now),
+    );
   }
 
   override toJSON() {

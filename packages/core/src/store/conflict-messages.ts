@@ -6,7 +6,21 @@ export function conflictMessage(threadId: string, current: number, attempted: nu
   return `Thread "${threadId}" is at checkpoint ${current}, but this run tried to write ${attempted}: another run (in this or another process) advanced it. Only one run may own a thread: reload it with agent.resume() and continue from there.`;
 }
 
-/** The message of a `checkpoint.conflict` on a journal write from a run that lost its thread. */
-export function fencedMessage(threadId: string, key: string, version: number): string {
-  return `Thread "${threadId}" was taken over by another run (its checkpoint ${version} names another owner), so this run may not start effect "${key}". Nothing was executed. Reload the thread with agent.resume() if this process should continue it.`;
+/**
+ * The message of a `checkpoint.conflict` on a write from a run that lost its thread.
+ * `write` names what was refused (`effect "k"`, `checkpoint 4`); `takenBy` says how the
+ * store knows (`its checkpoint 3 names another owner`, `run "r2" holds its lease`).
+ */
+export function fencedMessage(threadId: string, write: string, takenBy: string): string {
+  return `Thread "${threadId}" was taken over by another run (${takenBy}), so this run may not write ${write}. Nothing was written or executed. Reload the thread with agent.resume() if this process should continue it.`;
+}
+
+/** The message of a `checkpoint.lease_held`: who holds the thread, until when, what to do. */
+export function leaseHeldMessage(
+  threadId: string,
+  holder: { owner: string; expiresAt: number },
+  now: number,
+): string {
+  const left = Math.max(0, Math.ceil(holder.expiresAt - now));
+  return `Thread "${threadId}" is owned by run "${holder.owner}", whose lease is live for ${left} ms more (until ${new Date(holder.expiresAt).toISOString()}): it is probably still running in another process. Two runs continuing one thread could act twice. Wait until the lease expires (a process that died stops renewing it), or take the thread with { force: true } only if you know that process is gone: an effect it has in flight may still act.`;
 }

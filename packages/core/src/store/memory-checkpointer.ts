@@ -1,12 +1,16 @@
 import type { JournalEntry } from '../ledger/types';
 import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
+import { assertLeaseOptions } from './lease-options';
 import type {
+  AcquireLeaseOptions,
   Checkpoint,
   Checkpointer,
   CheckpointSummary,
   CheckpointWriteResult,
   PutEffectOptions,
+  RenewLeaseOptions,
+  ThreadLease,
 } from './types';
 
 /** Options of {@link MemoryCheckpointer}. */
@@ -33,6 +37,7 @@ interface StoredCheckpoint extends CheckpointSummary {
 export class MemoryCheckpointer implements Checkpointer {
   readonly #checkpoints = new Map<string, StoredCheckpoint[]>();
   readonly #effects = new Map<string, Map<string, string>>();
+  readonly #leases = new Map<string, ThreadLease>();
   readonly #retain: number;
 
   constructor({ retainCheckpoints = Number.POSITIVE_INFINITY }: MemoryCheckpointerOptions = {}) {
@@ -50,6 +55,18 @@ export class MemoryCheckpointer implements Checkpointer {
   }
 
   async save(checkpoint: Checkpoint): Promise<CheckpointWriteResult | undefined> {
+    const lease = this.#leases.get(checkpoint.threadId);
+    if (checkpoint.owner !== undefined && lease && lease.owner !== checkpoint.owner) {
+      throw new CheckpointError(
+        'checkpoint.conflict',
+        checkpoint.threadId,
+        fencedMessage(
+          checkpoint.threadId,
+          `checkpoint ${checkpoint.version}`,
+          `run "${lease.owner}" holds its lease`,
+        ),
+      );
+    }
     const list = this.#checkpoints.get(checkpoint.threadId) ?? [];
     const current = list.at(-1)?.version ?? 0;
     if (checkpoint.version !== current + 1) {
@@ -93,14 +110,7 @@ export class MemoryCheckpointer implements Checkpointer {
   }
 
   async putEffect(entry: JournalEntry, { owner }: PutEffectOptions = {}): Promise<void> {
-    const head = this.#checkpoints.get(entry.threadId)?.at(-1);
-    if (owner !== undefined && head?.owner !== undefined && head.owner !== owner) {
-      throw new CheckpointError(
-        'checkpoint.conflict',
-        entry.threadId,
-        fencedMessage(entry.threadId, entry.key, head.version),
-      );
-    }
+    if (owner !== undefined) this.#assertOwner(entry, owner);
     let entries = this.#effects.get(entry.threadId);
     if (!entries) {
       entries = new Map();
@@ -111,5 +121,53 @@ export class MemoryCheckpointer implements Checkpointer {
 
   async listEffects(threadId: string): Promise<JournalEntry[]> {
     return [...(this.#effects.get(threadId)?.values() ?? [])].map((json) => JSON.parse(json));
+  }
+
+  async acquireLease(threadId: string, options: AcquireLeaseOptions): Promise<ThreadLease> {
+    assertLeaseOptions('acquireLease', options);
+    const { owner, ttlMs, now, force = false } = options;
+    const held = this.#leases.get(threadId);
+    if (held && held.owner !== owner && held.expiresAt > now && !force) {
+      throw CheckpointError.leaseHeld(threadId, held, now);
+    }
+    const lease = { threadId, owner, expiresAt: now + ttlMs };
+    this.#leases.set(threadId, lease);
+    return { ...lease };
+  }
+
+  async renewLease(threadId: string, options: RenewLeaseOptions): Promise<boolean> {
+    assertLeaseOptions('renewLease', options);
+    const held = this.#leases.get(threadId);
+    if (!held || held.owner !== options.owner || held.expiresAt === 0) return false;
+    held.expiresAt = options.now + options.ttlMs;
+    return true;
+  }
+
+  async releaseLease(threadId: string, owner: string): Promise<void> {
+    const held = this.#leases.get(threadId);
+    if (held?.owner === owner) held.expiresAt = 0;
+  }
+
+  async getLease(threadId: string): Promise<ThreadLease | undefined> {
+    const held = this.#leases.get(threadId);
+    return held && { ...held };
+  }
+
+  /** Refuses a journal write of `owner` when another run owns the thread. */
+  #assertOwner(entry: JournalEntry, owner: string): void {
+    const lease = this.#leases.get(entry.threadId);
+    const head = this.#checkpoints.get(entry.threadId)?.at(-1);
+    const takenBy = lease
+      ? lease.owner !== owner && `run "${lease.owner}" holds its lease`
+      : head?.owner !== undefined &&
+        head.owner !== owner &&
+        `its checkpoint ${head.version} names another owner`;
+    if (takenBy) {
+      throw new CheckpointError(
+        'checkpoint.conflict',
+        entry.threadId,
+        fencedMessage(entry.threadId, `effect "${entry.key}"`, takenBy),
+      );
+    }
   }
 }

@@ -1,9 +1,11 @@
 import type { JournalEntry } from '../ledger/types';
 import { MemoryCheckpointer } from './memory-checkpointer';
+import type { AcquireLeaseOptions, ThreadLease } from './types';
 
 /**
  * The store a replay runs on: the recorded thread's journal, read-only, and checkpoints kept
- * in memory, so a replay never writes to the real store.
+ * in memory, so a replay never writes to the real store. It grants any lease: a replay runs
+ * offline, so it never contends with the live run that may own the recorded thread.
  */
 export class ReplayStore extends MemoryCheckpointer {
   readonly #entries: ReadonlyMap<string, JournalEntry>;
@@ -20,6 +22,23 @@ export class ReplayStore extends MemoryCheckpointer {
 
   /** A replay records nothing: the journal stays the recording. */
   override async putEffect(): Promise<void> {}
+
+  override async acquireLease(
+    threadId: string,
+    { owner, ttlMs, now }: AcquireLeaseOptions,
+  ): Promise<ThreadLease> {
+    return { threadId, owner, expiresAt: now + ttlMs };
+  }
+
+  override async renewLease(): Promise<boolean> {
+    return true;
+  }
+
+  override async releaseLease(): Promise<void> {}
+
+  override async getLease(): Promise<ThreadLease | undefined> {
+    return undefined;
+  }
 
   override async listEffects(): Promise<JournalEntry[]> {
     return structuredClone([...this.#entries.values()]);

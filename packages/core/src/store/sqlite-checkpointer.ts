@@ -3,7 +3,9 @@ import type { JournalEntry } from '../ledger/types';
 import { CheckpointChain, decodeChain } from './checkpoint-chain';
 import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
+import { assertLeaseOptions } from './lease-options';
 import { guardDatabase, openCheckpointDatabase, type SqliteSynchronous } from './sqlite-database';
+import type { FailureContext } from './sqlite-errors';
 import {
   type CheckpointRow,
   type EffectRow,
@@ -11,13 +13,19 @@ import {
   toEntry,
   toStateRow,
 } from './sqlite-rows';
+import { rollbackQuietly } from './sqlite-schema';
+import { type SqliteStatementName, sqliteStatements as sql } from './sqlite-statements';
+import { StorageError } from './storage-error';
 import type {
+  AcquireLeaseOptions,
   Checkpoint,
   Checkpointer,
   CheckpointSummary,
   CheckpointWriteResult,
   PutEffectOptions,
+  RenewLeaseOptions,
   RunStatus,
+  ThreadLease,
 } from './types';
 
 /** Options of {@link SqliteCheckpointer}. */
@@ -36,6 +44,12 @@ export interface SqliteCheckpointerOptions {
   verify?: boolean;
   /** Threads whose last state is kept in memory, so their next checkpoint is a delta. Default 256. */
   cachedThreads?: number;
+  /**
+   * Open an existing database to read it only: nothing is created, migrated or written (not
+   * even the switch to WAL), so it works on a read-only file or folder; every write is
+   * refused with `storage.read_only`. Default false.
+   */
+  readOnly?: boolean;
 }
 
 /** A thread as listed by {@link SqliteCheckpointer.listThreads}. */
@@ -46,18 +60,12 @@ export interface StoredThread {
   updatedAt: number;
 }
 
-/** The rows from the last full state at or before `version` up to `version`. */
-const chainSql = `SELECT version, machine_version, status, created_at, owner, encoding, state
-  FROM checkpoints WHERE thread_id = ?1 AND version <= ?2 AND version >= coalesce(
-    (SELECT max(version) FROM checkpoints WHERE thread_id = ?1 AND version <= ?2 AND encoding = 'full'), 0)
-  ORDER BY version`;
-
 /**
  * Checkpoints and the effect journal in an SQLite file (Node's built-in `node:sqlite`; no
  * server, no dependency). Each checkpoint stores a delta against the one before, so a step
  * writes bytes in proportion to what changed; a write is one transaction that
  * compare-and-sets the thread's version, so two processes cannot both advance a thread.
- * Several processes may share one file.
+ * Several processes may share one file; a thread's lease is a row they all see.
  *
  * @example
  * ```ts
@@ -67,25 +75,13 @@ const chainSql = `SELECT version, machine_version, status, created_at, owner, en
 export class SqliteCheckpointer implements Checkpointer {
   /** The database file. */
   readonly path: string;
+  /** Whether the store was opened with `readOnly: true`. */
+  readonly readOnly: boolean;
   readonly #db: DatabaseSync;
+  /** The file's schema version (an older file opened read-only keeps its own). */
+  readonly #version: number;
   readonly #chain: CheckpointChain;
-  readonly #statements: Record<
-    | 'begin'
-    | 'commit'
-    | 'rollback'
-    | 'head'
-    | 'chain'
-    | 'insertCheckpoint'
-    | 'createHead'
-    | 'advanceHead'
-    | 'list'
-    | 'getEffect'
-    | 'putEffect'
-    | 'listEffects'
-    | 'threads'
-    | 'threadsByStatus',
-    StatementSync
-  >;
+  readonly #statements = new Map<SqliteStatementName, StatementSync>();
 
   constructor({
     path = '.agentchart/runs.db',
@@ -93,57 +89,24 @@ export class SqliteCheckpointer implements Checkpointer {
     busyTimeoutMs = 5_000,
     verify = false,
     cachedThreads = 256,
+    readOnly = false,
   }: SqliteCheckpointerOptions = {}) {
     this.path = path;
-    this.#db = openCheckpointDatabase({ path, synchronous, busyTimeoutMs, verify });
+    this.readOnly = readOnly;
+    const { db, version } = openCheckpointDatabase({
+      path,
+      synchronous,
+      busyTimeoutMs,
+      verify,
+      readOnly,
+    });
+    this.#db = db;
+    this.#version = version;
     this.#chain = new CheckpointChain(cachedThreads);
-    const db = this.#db;
-    this.#statements = guardDatabase(path, () => ({
-      // Prepared once, not parsed again by exec() on every save.
-      begin: db.prepare('BEGIN IMMEDIATE'),
-      commit: db.prepare('COMMIT'),
-      rollback: db.prepare('ROLLBACK'),
-      head: db.prepare('SELECT version FROM threads WHERE thread_id = ?'),
-      chain: db.prepare(chainSql),
-      insertCheckpoint: db.prepare(
-        `INSERT INTO checkpoints (thread_id, version, machine_version, status, created_at, owner, encoding, state)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      // The compare-and-set on the thread's version: each changes one row, or none when
-      // the head is not `version - 1` (another writer got there first).
-      createHead: db.prepare(
-        `INSERT INTO threads (thread_id, version, owner, status, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (thread_id) DO NOTHING`,
-      ),
-      advanceHead: db.prepare(
-        `UPDATE threads SET version = ?2, owner = ?3, status = ?4, updated_at = ?5
-         WHERE thread_id = ?1 AND version = ?2 - 1`,
-      ),
-      list: db.prepare(
-        `SELECT version, machine_version, status, created_at, length(state) AS bytes
-         FROM checkpoints WHERE thread_id = ? ORDER BY version`,
-      ),
-      getEffect: db.prepare('SELECT * FROM effects WHERE thread_id = ? AND key = ?'),
-      putEffect: db.prepare(
-        `INSERT INTO effects (thread_id, key, site, kind, effect, name, status, started_at, finished_at, input, output, error, meta)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
-         WHERE NOT EXISTS (SELECT 1 FROM threads WHERE thread_id = ?1 AND owner IS NOT NULL AND owner <> ?14)
-         ON CONFLICT (thread_id, key) DO UPDATE SET status = excluded.status,
-           finished_at = excluded.finished_at, output = excluded.output, error = excluded.error,
-           meta = excluded.meta`,
-      ),
-      listEffects: db.prepare('SELECT * FROM effects WHERE thread_id = ? ORDER BY seq'),
-      threads: db.prepare(
-        'SELECT thread_id, version, status, updated_at FROM threads ORDER BY updated_at',
-      ),
-      threadsByStatus: db.prepare(
-        'SELECT thread_id, version, status, updated_at FROM threads WHERE status = ? ORDER BY updated_at',
-      ),
-    }));
   }
 
   async latest(threadId: string): Promise<Checkpoint | undefined> {
-    return this.#guard(threadId, () => {
+    return this.#guard(threadId, `reading the latest checkpoint of thread "${threadId}"`, () => {
       const head = this.#head(threadId);
       if (head === undefined) return undefined;
       const unreadable: { version: number; reason: string }[] = [];
@@ -175,6 +138,8 @@ export class SqliteCheckpointer implements Checkpointer {
             return checkpoint;
           }
           unreadable.sort((a, b) => a.version - b.version);
+          // The next write follows the unreadable head: it must not be a delta against it.
+          this.#chain.forget(threadId);
           return { ...checkpoint, recovered: { headVersion: head, unreadable } };
         }
         end = rows[0]!.version - 1;
@@ -188,7 +153,7 @@ export class SqliteCheckpointer implements Checkpointer {
   }
 
   async get(threadId: string, version: number): Promise<Checkpoint | undefined> {
-    return this.#guard(threadId, () => {
+    return this.#guard(threadId, `reading checkpoint ${version} of thread "${threadId}"`, () => {
       const rows = this.#rows(threadId, version);
       if (rows.at(-1)?.version !== version) return undefined;
       const { last, failure } = decodeChain(rows.map(toStateRow));
@@ -205,14 +170,27 @@ export class SqliteCheckpointer implements Checkpointer {
 
   async save(checkpoint: Checkpoint): Promise<CheckpointWriteResult> {
     const { threadId, version } = checkpoint;
-    return this.#guard(threadId, () => {
+    const doing = `saving checkpoint ${version} of thread "${threadId}"`;
+    this.#assertWritable(doing);
+    return this.#guard(threadId, doing, () => {
       const { encoded, commit } = this.#chain.encode(checkpoint);
-      const statements = this.#statements;
-      statements.begin.run();
+      this.#statement('begin').run();
       try {
         const owner = checkpoint.owner ?? null;
+        const lease = this.#lease(threadId);
+        if (owner !== null && lease && lease.owner !== owner) {
+          throw new CheckpointError(
+            'checkpoint.conflict',
+            threadId,
+            fencedMessage(
+              threadId,
+              `checkpoint ${version}`,
+              `run "${lease.owner}" holds its lease`,
+            ),
+          );
+        }
         const status = checkpoint.run.status;
-        const moveHead = version === 1 ? statements.createHead : statements.advanceHead;
+        const moveHead = this.#statement(version === 1 ? 'createHead' : 'advanceHead');
         const { changes } = moveHead.run(threadId, version, owner, status, checkpoint.createdAt);
         if (Number(changes) !== 1) {
           throw new CheckpointError(
@@ -221,7 +199,7 @@ export class SqliteCheckpointer implements Checkpointer {
             conflictMessage(threadId, this.#head(threadId) ?? 0, version),
           );
         }
-        statements.insertCheckpoint.run(
+        this.#statement('insertCheckpoint').run(
           threadId,
           version,
           checkpoint.machineVersion,
@@ -231,9 +209,9 @@ export class SqliteCheckpointer implements Checkpointer {
           encoded.encoding,
           encoded.text,
         );
-        statements.commit.run();
+        this.#statement('commit').run();
       } catch (error) {
-        if (this.#db.isTransaction) statements.rollback.run();
+        rollbackQuietly(this.#db);
         this.#chain.forget(threadId);
         throw error;
       }
@@ -243,9 +221,9 @@ export class SqliteCheckpointer implements Checkpointer {
   }
 
   async list(threadId: string): Promise<CheckpointSummary[]> {
-    return this.#guard(threadId, () =>
+    return this.#guard(threadId, `listing the checkpoints of thread "${threadId}"`, () =>
       (
-        this.#statements.list.all(threadId) as unknown as (Omit<
+        this.#statement('list').all(threadId) as unknown as (Omit<
           CheckpointRow,
           'state' | 'owner' | 'encoding'
         > & { bytes: number })[]
@@ -261,17 +239,19 @@ export class SqliteCheckpointer implements Checkpointer {
   }
 
   async getEffect(threadId: string, key: string): Promise<JournalEntry | undefined> {
-    return this.#guard(threadId, () => {
-      const row = this.#statements.getEffect.get(threadId, key) as EffectRow | undefined;
+    return this.#guard(threadId, `reading effect "${key}" of thread "${threadId}"`, () => {
+      const row = this.#statement('getEffect').get(threadId, key) as EffectRow | undefined;
       return row && toEntry(row, this.path);
     });
   }
 
   async putEffect(entry: JournalEntry, { owner }: PutEffectOptions = {}): Promise<void> {
-    this.#guard(entry.threadId, () => {
+    const doing = `recording effect "${entry.key}" (${entry.status}) of thread "${entry.threadId}"`;
+    this.#assertWritable(doing);
+    this.#guard(entry.threadId, doing, () => {
       const json = (value: unknown): SQLInputValue =>
         value === undefined ? null : JSON.stringify(value);
-      const { changes } = this.#statements.putEffect.run(
+      const { changes } = this.#statement('putEffect').run(
         entry.threadId,
         entry.key,
         entry.site,
@@ -288,21 +268,69 @@ export class SqliteCheckpointer implements Checkpointer {
         owner ?? null,
       );
       if (Number(changes) === 0) {
+        const lease = this.#lease(entry.threadId);
+        const takenBy = lease
+          ? `run "${lease.owner}" holds its lease`
+          : `its checkpoint ${this.#head(entry.threadId) ?? 0} names another owner`;
         throw new CheckpointError(
           'checkpoint.conflict',
           entry.threadId,
-          fencedMessage(entry.threadId, entry.key, this.#head(entry.threadId) ?? 0),
+          fencedMessage(entry.threadId, `effect "${entry.key}"`, takenBy),
         );
       }
     });
   }
 
   async listEffects(threadId: string): Promise<JournalEntry[]> {
-    return this.#guard(threadId, () =>
-      (this.#statements.listEffects.all(threadId) as unknown as EffectRow[]).map((row) =>
+    return this.#guard(threadId, `reading the journal of thread "${threadId}"`, () =>
+      (this.#statement('listEffects').all(threadId) as unknown as EffectRow[]).map((row) =>
         toEntry(row, this.path),
       ),
     );
+  }
+
+  async acquireLease(threadId: string, options: AcquireLeaseOptions): Promise<ThreadLease> {
+    assertLeaseOptions('acquireLease', options);
+    const { owner, ttlMs, now, force = false } = options;
+    const doing = `taking the lease on thread "${threadId}"`;
+    this.#assertWritable(doing);
+    return this.#guard(threadId, doing, () => {
+      const taken = this.#statement('acquireLease').get(
+        threadId,
+        owner,
+        now + ttlMs,
+        now,
+        force ? 1 : 0,
+      ) as { owner: string; expires_at: number } | undefined;
+      if (taken) return { threadId, owner: taken.owner, expiresAt: taken.expires_at };
+      // Read after the refusal only to name the holder; the decision was the statement's.
+      const holder = this.#lease(threadId) ?? { owner: 'unknown', expiresAt: now };
+      throw CheckpointError.leaseHeld(threadId, holder, now);
+    });
+  }
+
+  async renewLease(threadId: string, options: RenewLeaseOptions): Promise<boolean> {
+    assertLeaseOptions('renewLease', options);
+    const doing = `renewing the lease on thread "${threadId}"`;
+    this.#assertWritable(doing);
+    return this.#guard(threadId, doing, () => {
+      const { owner, ttlMs, now } = options;
+      const { changes } = this.#statement('renewLease').run(threadId, owner, now + ttlMs);
+      return Number(changes) === 1;
+    });
+  }
+
+  async releaseLease(threadId: string, owner: string): Promise<void> {
+    const doing = `releasing the lease on thread "${threadId}"`;
+    this.#assertWritable(doing);
+    this.#guard(threadId, doing, () => this.#statement('releaseLease').run(threadId, owner));
+  }
+
+  async getLease(threadId: string): Promise<ThreadLease | undefined> {
+    return this.#guard(threadId, `reading the lease on thread "${threadId}"`, () => {
+      const lease = this.#lease(threadId);
+      return lease && { threadId, ...lease };
+    });
   }
 
   release(threadId: string): void {
@@ -311,10 +339,10 @@ export class SqliteCheckpointer implements Checkpointer {
 
   /** Threads in the store, least recently updated first; e.g. every `waiting` one after a restart. */
   async listThreads({ status }: { status?: RunStatus } = {}): Promise<StoredThread[]> {
-    return this.#guard('', () => {
+    return this.#guard('', 'listing the threads', () => {
       const rows = (status === undefined
-        ? this.#statements.threads.all()
-        : this.#statements.threadsByStatus.all(status)) as unknown as {
+        ? this.#statement('threads').all()
+        : this.#statement('threadsByStatus').all(status)) as unknown as {
         thread_id: string;
         version: number;
         status: string;
@@ -334,15 +362,43 @@ export class SqliteCheckpointer implements Checkpointer {
     if (this.#db.isOpen) this.#db.close();
   }
 
+  #statement(name: SqliteStatementName): StatementSync {
+    let statement = this.#statements.get(name);
+    if (!statement) {
+      statement = this.#db.prepare(sql[name]);
+      this.#statements.set(name, statement);
+    }
+    return statement;
+  }
+
   #head(threadId: string): number | undefined {
-    return (this.#statements.head.get(threadId) as { version: number } | undefined)?.version;
+    return (this.#statement('head').get(threadId) as { version: number } | undefined)?.version;
+  }
+
+  #lease(threadId: string): { owner: string; expiresAt: number } | undefined {
+    // A version-1 file (opened read-only, so never migrated) has no leases table.
+    if (this.#version < 2) return undefined;
+    const row = this.#statement('lease').get(threadId) as
+      | { owner: string; expires_at: number }
+      | undefined;
+    return row && { owner: row.owner, expiresAt: row.expires_at };
   }
 
   #rows(threadId: string, version: number): CheckpointRow[] {
-    return this.#statements.chain.all(threadId, version) as unknown as CheckpointRow[];
+    return this.#statement('chain').all(threadId, version) as unknown as CheckpointRow[];
   }
 
-  #guard<T>(threadId: string, action: () => T): T {
-    return guardDatabase(this.path, action, threadId);
+  #assertWritable(doing: string): void {
+    if (!this.readOnly) return;
+    throw new StorageError(
+      'storage.read_only',
+      this.path,
+      `${this.path} was opened with { readOnly: true }, so ${doing} was refused and nothing was written. Open it without readOnly to write to it.`,
+    );
+  }
+
+  #guard<T>(threadId: string, doing: string, action: () => T): T {
+    const context: FailureContext = { path: this.path, doing, ...(threadId ? { threadId } : {}) };
+    return guardDatabase(context, action);
   }
 }

@@ -1,50 +1,20 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
+import { pathToFileURL } from 'node:url';
 import { DefinitionError } from '../errors/definition-error';
 import { CheckpointError } from './checkpoint-error';
+import { corruptMessage, type FailureContext, notAFile, toStoreError } from './sqlite-errors';
+import {
+  assertAgentchartDatabase,
+  assertSchemaVersion,
+  inspectDatabase,
+  migrate,
+  schemaVersion,
+} from './sqlite-schema';
+import { StorageError } from './storage-error';
 
-/** The schema this code reads and writes; stored in the `meta` table. */
-export const schemaVersion = 1;
-
-const schema = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
-CREATE TABLE IF NOT EXISTS threads (
-  thread_id TEXT PRIMARY KEY,
-  version INTEGER NOT NULL,
-  owner TEXT,
-  status TEXT NOT NULL,
-  updated_at INTEGER NOT NULL
-) STRICT;
-CREATE TABLE IF NOT EXISTS checkpoints (
-  thread_id TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  machine_version TEXT NOT NULL,
-  status TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  owner TEXT,
-  encoding TEXT NOT NULL,
-  state TEXT NOT NULL,
-  PRIMARY KEY (thread_id, version)
-) STRICT, WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS effects (
-  seq INTEGER PRIMARY KEY,
-  thread_id TEXT NOT NULL,
-  key TEXT NOT NULL,
-  site TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  effect TEXT NOT NULL,
-  name TEXT NOT NULL,
-  status TEXT NOT NULL,
-  started_at INTEGER NOT NULL,
-  finished_at INTEGER,
-  input TEXT,
-  output TEXT,
-  error TEXT,
-  meta TEXT,
-  UNIQUE (thread_id, key)
-) STRICT;
-`;
+export { schemaVersion };
 
 /** How a commit reaches the disk. */
 export type SqliteSynchronous = 'full' | 'normal';
@@ -56,19 +26,32 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs: number;
   /** Run SQLite's `quick_check` over the whole file when opening. */
   verify: boolean;
+  /** Open without writing anything: no schema, no WAL switch, no migration. */
+  readOnly: boolean;
+}
+
+/** An opened checkpoint database and the schema version its file has. */
+export interface OpenedDatabase {
+  db: DatabaseSync;
+  /** The file's schema version: {@link schemaVersion} once opened for writing. */
+  version: number;
 }
 
 /**
- * Opens (and creates when absent) a checkpoint database: WAL journal, the chosen sync level,
- * a busy timeout so two processes queue instead of failing, and the schema. A file that is
- * not a database, is truncated or fails its check is refused with `checkpoint.corrupt`.
+ * Opens (and, unless read-only, creates when absent) a checkpoint database: WAL journal,
+ * the chosen sync level, a busy timeout so two processes queue instead of failing, and the
+ * schema. SQLite opens the file first, so a WAL left by a crash is replayed before anything
+ * is judged; a file is called corrupt only when SQLite says so. Someone else's database is
+ * refused before anything is written to it; a full disk, a read-only file and a path that
+ * is not a file fail with a {@link StorageError} that says what to do.
  */
 export function openCheckpointDatabase({
   path,
   synchronous,
   busyTimeoutMs,
   verify,
-}: OpenDatabaseOptions): DatabaseSync {
+  readOnly,
+}: OpenDatabaseOptions): OpenedDatabase {
   if (synchronous !== 'full' && synchronous !== 'normal') {
     throw new DefinitionError(
       'definition.invalid_option',
@@ -83,118 +66,162 @@ export function openCheckpointDatabase({
     );
   }
   const inMemory = path === ':memory:' || path === '';
+  const context: FailureContext = { path, doing: 'opening the database' };
   if (!inMemory) {
-    mkdirSync(dirname(path), { recursive: true });
-    assertNotTruncated(path);
+    const notFile = notAFile(path);
+    if (notFile) throw new StorageError('storage.not_a_file', path, notFile);
+    if (readOnly && !existsSync(path)) {
+      throw new StorageError(
+        'storage.not_found',
+        path,
+        `No database at ${path}, and a read-only store does not create one. Check the path, or open it without readOnly to start a new database there.`,
+      );
+    }
+    if (!readOnly) guardDatabase(context, () => mkdirSync(dirname(path), { recursive: true }));
   }
-  return guardDatabase(path, () => {
-    const db = new sqlite.DatabaseSync(path, { timeout: busyTimeoutMs });
+  return guardDatabase(context, () => {
+    const db = readOnly
+      ? openReadOnly(sqlite, path, busyTimeoutMs)
+      : new sqlite.DatabaseSync(path, { timeout: busyTimeoutMs });
     try {
-      db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous.toUpperCase()};`);
-      if (verify && !inMemory) {
-        const result = db.prepare('PRAGMA quick_check').all() as { quick_check: string }[];
-        const problems = result.map((row) => row.quick_check).filter((line) => line !== 'ok');
-        if (problems.length > 0) {
-          throw new CheckpointError(
-            'checkpoint.corrupt',
-            '',
-            corruptMessage(path, problems.slice(0, 3).join('; ')),
-          );
-        }
+      if (!inMemory) assertWhole(db, path, verify);
+      const contents = inspectDatabase(db);
+      assertAgentchartDatabase(path, contents);
+      if (contents.kind === 'agentchart') assertSchemaVersion(path, contents.version);
+      if (readOnly && contents.kind === 'empty') {
+        throw new CheckpointError(
+          'checkpoint.foreign_database',
+          '',
+          `${path} holds no agentchart database (it is empty). Check the path: agents write to the file given as SqliteCheckpointer({ path }).`,
+        );
       }
+      if (readOnly) {
+        const version = contents.kind === 'agentchart' ? contents.version : undefined;
+        return { db, version: version ?? schemaVersion };
+      }
+      db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous.toUpperCase()};`);
       migrate(db, path);
-      return db;
+      return { db, version: schemaVersion };
     } catch (error) {
-      db.close();
+      closeQuietly(db);
       throw error;
     }
   });
 }
 
-function migrate(db: DatabaseSync, path: string): void {
-  db.exec('BEGIN IMMEDIATE');
+function closeQuietly(db: DatabaseSync): void {
   try {
-    db.exec(schema);
-    const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
-      | { value: string }
-      | undefined;
-    if (!row) {
-      db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(
-        String(schemaVersion),
-      );
-    } else if (Number(row.value) !== schemaVersion) {
-      throw new CheckpointError(
-        'checkpoint.unsupported_schema',
-        '',
-        `The checkpoint database ${path} has schema version ${row.value}, and this @agentchart/core reads version ${schemaVersion}. It was written by a ${Number(row.value) > schemaVersion ? 'newer' : 'older'} agentchart: use that version, or a database file of its own.`,
-      );
-    }
-    db.exec('COMMIT');
-  } catch (error) {
-    db.exec('ROLLBACK');
-    throw error;
+    if (db.isOpen) db.close();
+  } catch {
+    // The error that made us close is the one to report.
   }
 }
 
 /**
- * A database shorter than its header says was cut off (a failed copy, a full disk); SQLite
- * itself would only notice when it reads a missing page. The header is the file's first
- * 100 bytes: page size at offset 16, page count at 28.
+ * Opens a file read-only. A WAL-mode database needs its `-shm` file, which a read-only
+ * folder cannot get; when no WAL content is waiting to be replayed, the main file alone is
+ * the whole database and is read as immutable.
  */
-function assertNotTruncated(path: string): void {
-  if (!existsSync(path)) return;
+function openReadOnly(
+  sqlite: typeof import('node:sqlite'),
+  path: string,
+  timeout: number,
+): DatabaseSync {
+  let db: DatabaseSync | undefined;
+  try {
+    db = new sqlite.DatabaseSync(path, { readOnly: true, timeout });
+    // Opening is lazy: the first read is where a missing -shm fails.
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    return db;
+  } catch (error) {
+    if (db) closeQuietly(db);
+    const code = ((error as { errcode?: number }).errcode ?? 0) & 0xff;
+    const cannotShareMemory = code === 8 /* SQLITE_READONLY */ || code === 14; /* CANTOPEN */
+    if (!cannotShareMemory) throw error;
+    if (walBytes(path) > 0) {
+      const name = basename(path);
+      throw new StorageError(
+        'storage.read_only',
+        path,
+        `${path} has commits in ${name}-wal that are not copied into it yet, and reading them needs ${name}-shm, which this process cannot create in ${dirname(path)}. Open the database once with write access to its folder (any agentchart or sqlite3 process that can write there replays the WAL), or copy the three files to a writable folder and read the copy.`,
+        error,
+      );
+    }
+    return new sqlite.DatabaseSync(`${pathToFileURL(path).href}?immutable=1`, {
+      readOnly: true,
+      timeout,
+    });
+  }
+}
+
+function walBytes(path: string): number {
+  try {
+    return statSync(`${path}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Checks that the file is whole. A main file shorter than its header says is normal while
+ * a WAL holds the pages a checkpoint has not copied yet (a checkpoint interrupted by a kill
+ * or a full disk): SQLite, which has replayed the WAL by now, is the judge, through
+ * `quick_check`, run only then (or when `verify` asks for it).
+ */
+function assertWhole(db: DatabaseSync, path: string, verify: boolean): void {
+  const short = shortBy(path);
+  if (!short && !verify) return;
+  let problems: string[];
+  try {
+    const result = db.prepare('PRAGMA quick_check').all() as { quick_check: string }[];
+    problems = result.map((row) => row.quick_check).filter((line) => line !== 'ok');
+  } catch (error) {
+    const code = ((error as { errcode?: number }).errcode ?? 0) & 0xff;
+    // SQLITE_CORRUPT: the check could not even walk the file. Anything else is not a verdict.
+    if (code !== 11) throw error;
+    problems = [(error as Error).message];
+  }
+  if (problems.length === 0) return;
+  const truncated = short ? `; the file is truncated: ${short}` : '';
+  throw new CheckpointError(
+    'checkpoint.corrupt',
+    '',
+    corruptMessage(path, `${problems.slice(0, 3).join('; ')}${truncated}`),
+  );
+}
+
+/**
+ * How the file falls short of the size its header gives, if it does. The header is the
+ * first 100 bytes: page size at 16, change counter at 24, page count at 28, and at 92 the
+ * change counter the page count is valid for (SQLite ignores a page count that is stale).
+ */
+function shortBy(path: string): string | undefined {
   const size = statSync(path).size;
-  if (size === 0) return;
+  if (size < 100) return undefined;
   const header = Buffer.alloc(100);
   const fd = openSync(path, 'r');
-  let read: number;
   try {
-    read = readSync(fd, header, 0, 100, 0);
+    readSync(fd, header, 0, 100, 0);
   } finally {
     closeSync(fd);
-  }
-  if (read < 100 || header.toString('latin1', 0, 16) !== 'SQLite format 3\u0000') {
-    throw new CheckpointError(
-      'checkpoint.corrupt',
-      '',
-      corruptMessage(path, 'the file is not an SQLite database (its header is missing)'),
-    );
   }
   const rawPageSize = header.readUInt16BE(16);
   const pageSize = rawPageSize === 1 ? 65_536 : rawPageSize;
   const pages = header.readUInt32BE(28);
-  if (pages > 0 && size < pages * pageSize) {
-    throw new CheckpointError(
-      'checkpoint.corrupt',
-      '',
-      corruptMessage(
-        path,
-        `the file is truncated: ${size} bytes, but its header counts ${pages} pages of ${pageSize} bytes`,
-      ),
-    );
-  }
+  const valid = header.readUInt32BE(24) === header.readUInt32BE(92);
+  if (!valid || pages === 0 || size >= pages * pageSize) return undefined;
+  return `${size} bytes, but its header counts ${pages} pages of ${pageSize} bytes`;
 }
 
-const corruptCodes = new Set([11 /* SQLITE_CORRUPT */, 26 /* SQLITE_NOTADB */]);
-
-/** Runs `action`, turning SQLite's corruption errors into `checkpoint.corrupt`. */
-export function guardDatabase<T>(path: string, action: () => T, threadId = ''): T {
+/**
+ * Runs `action`, turning SQLite's and the file system's failures into typed errors:
+ * corruption SQLite reports into `checkpoint.corrupt`, a full disk, a read-only file and
+ * the like into a {@link StorageError} (see `toStoreError`).
+ */
+export function guardDatabase<T>(context: FailureContext, action: () => T): T {
   try {
     return action();
   } catch (error) {
-    const code = (error as { errcode?: number }).errcode;
-    if (code !== undefined && corruptCodes.has(code & 0xff)) {
-      throw new CheckpointError(
-        'checkpoint.corrupt',
-        threadId,
-        corruptMessage(path, (error as Error).message),
-        error,
-      );
-    }
-    throw error;
+    throw toStoreError(error, context);
   }
-}
-
-function corruptMessage(path: string, reason: string): string {
-  return `The checkpoint database ${path} is corrupt or truncated (${reason}). Runs stored in it cannot be read. Restore it from a backup, or move it aside to start a new one; \`sqlite3 ${path} .recover\` may salvage readable rows.`;
 }

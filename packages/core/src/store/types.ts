@@ -111,8 +111,9 @@ export interface Checkpointer {
   get(threadId: string, version: number): Promise<Checkpoint | undefined>;
   /**
    * Stores `checkpoint`; it must follow version `checkpoint.version - 1`, or the call fails
-   * with a `checkpoint.conflict` error (another process advanced the thread). When it
-   * resolves, the checkpoint is durable.
+   * with a `checkpoint.conflict` error (another process advanced the thread). A checkpoint
+   * that names an `owner` also fails with `checkpoint.conflict` when another owner holds the
+   * thread's lease. When it resolves, the checkpoint is durable.
    */
   save(checkpoint: Checkpoint): Promise<CheckpointWriteResult | undefined>;
   /** A thread's checkpoints, oldest first, without their state. */
@@ -132,17 +133,24 @@ export interface Checkpointer {
    * already holds it. Fails with `checkpoint.lease_held` while another owner's lease is
    * live (`expiresAt > now`), unless `force` is set: then the other owner loses it at once
    * (its journal writes are refused from then on). Atomic across processes sharing the store.
+   *
+   * Writes are fenced on the holder, live or expired: once a lease was taken, only its
+   * holder's journal writes and checkpoints naming an owner are accepted, until another
+   * owner acquires it. A thread never leased falls back to the owner of its latest checkpoint.
    */
-  acquireLease?(threadId: string, options: AcquireLeaseOptions): Promise<ThreadLease>;
+  acquireLease(threadId: string, options: AcquireLeaseOptions): Promise<ThreadLease>;
   /**
    * Extends `owner`'s lease to `now + ttlMs`. Resolves false (and changes nothing) when
    * `owner` no longer holds the thread: another owner took it after it expired, or by force.
    */
-  renewLease?(threadId: string, options: RenewLeaseOptions): Promise<boolean>;
-  /** Gives the lease up if `owner` holds it, so another process may take the thread at once. */
-  releaseLease?(threadId: string, owner: string): Promise<void>;
+  renewLease(threadId: string, options: RenewLeaseOptions): Promise<boolean>;
+  /**
+   * Gives the lease up if `owner` holds it, so another process may take the thread at once.
+   * The lease stays stored, expired ({@link ThreadLease.expiresAt} 0); renewing it fails.
+   */
+  releaseLease(threadId: string, owner: string): Promise<void>;
   /** The thread's lease as stored (possibly expired), if one was ever taken. */
-  getLease?(threadId: string): Promise<ThreadLease | undefined>;
+  getLease(threadId: string): Promise<ThreadLease | undefined>;
 }
 
 /** Who owns a thread, until when. See {@link Checkpointer.acquireLease}. */

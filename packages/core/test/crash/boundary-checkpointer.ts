@@ -2,7 +2,8 @@ import type { Checkpointer } from '../../src/store/types';
 
 /**
  * A store that reports a boundary right before and right after each write (a checkpoint, a
- * journal intent or result), so a crash test can kill the process at each in turn.
+ * journal intent or result), so a crash test can kill the process at each in turn. Lease
+ * calls pass through: they take no boundary of their own.
  */
 export function boundaryCheckpointer(
   inner: Checkpointer,
@@ -14,6 +15,11 @@ export function boundaryCheckpointer(
     list: (threadId) => inner.list(threadId),
     getEffect: (threadId, key) => inner.getEffect(threadId, key),
     listEffects: (threadId) => inner.listEffects(threadId),
+    release: (threadId) => inner.release?.(threadId),
+    acquireLease: (threadId, options) => inner.acquireLease(threadId, options),
+    renewLease: (threadId, options) => inner.renewLease(threadId, options),
+    releaseLease: (threadId, owner) => inner.releaseLease(threadId, owner),
+    getLease: (threadId) => inner.getLease(threadId),
     async save(checkpoint) {
       boundary(`before checkpoint ${checkpoint.version} (${checkpoint.run.status})`);
       const result = await inner.save(checkpoint);

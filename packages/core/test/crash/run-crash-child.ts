@@ -42,8 +42,19 @@ export async function runCrashChild(
   agent.events.on('effect.ambiguous', () => ambiguous++);
 
   const { threadId } = scenario;
-  // The process before this one was killed: its lease is still live, and it is known to be gone.
-  let handle = await agent.resume(threadId, { force: true }).catch((error: unknown) => {
+  // The process before this one was killed, maybe holding the thread's lease (even before the
+  // thread's first checkpoint). Its lease would lapse after its time to live; end it now rather
+  // than wait, as the clock would: take it by force, then give it up.
+  if (await store.getLease(threadId)) {
+    await store.acquireLease(threadId, {
+      owner: 'crash-test',
+      ttlMs: 1,
+      now: Date.now(),
+      force: true,
+    });
+    await store.releaseLease(threadId, 'crash-test');
+  }
+  let handle = await agent.resume(threadId).catch((error: unknown) => {
     if (RunError.isInstance(error) && error.code === 'run.not_found') {
       return agent.start({ threadId, input: scenario.input as never });
     }

@@ -1,0 +1,35 @@
+/**
+ * Characters a terminal acts on instead of showing: C0 controls (ESC starts ANSI and OSC
+ * sequences, CR and LF start lines), DEL, C1 controls (CSI, OSC as single bytes), the line
+ * and paragraph separators, and the bidirectional overrides and isolates that reorder
+ * what is shown (the "Trojan Source" characters).
+ */
+const unsafe =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const named: Readonly<Record<string, string>> = {
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\u001b': '\\e',
+};
+
+/**
+ * `text` made safe to print: every character a terminal would act on (an escape sequence
+ * that recolours or retitles it, a newline that starts a fake row) is written out visibly
+ * instead, as `\n`, `\e` or `\u202e`. Anything read from a run database, and any message
+ * that may quote it, goes through this before it reaches the terminal.
+ *
+ * @example
+ * ```ts
+ * terminalSafe('evil\u001b]0;owned\u0007\nfake  done'); // 'evil\\e]0;owned\\u0007\\nfake  done'
+ * ```
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(
+    unsafe,
+    (character) =>
+      named[character] ?? `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  );
+}

@@ -1,0 +1,21 @@
+import { DefinitionError } from '../errors/definition-error';
+import type { RenewLeaseOptions } from './types';
+
+/**
+ * Refuses lease options no store can honour. A lease ends at `now + ttlMs`; a released one
+ * is stored as ending at 0, so a lease taken must end after that.
+ */
+export function assertLeaseOptions(method: string, { owner, ttlMs, now }: RenewLeaseOptions): void {
+  if (typeof owner !== 'string' || owner.length === 0) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${method}: owner must be a non-empty string (the run's token), got ${JSON.stringify(owner)}.`,
+    );
+  }
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0 || !Number.isFinite(now) || now < 0) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${method}: ttlMs must be a positive number of milliseconds and now a time since the epoch, got ttlMs ${ttlMs} and now ${now}.`,
+    );
+  }
+}

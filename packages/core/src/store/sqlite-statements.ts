@@ -1,0 +1,55 @@
+/** The rows from the last full state at or before `version` up to `version`. */
+const chainSql = `SELECT version, machine_version, status, created_at, owner, encoding, state
+  FROM checkpoints WHERE thread_id = ?1 AND version <= ?2 AND version >= coalesce(
+    (SELECT max(version) FROM checkpoints WHERE thread_id = ?1 AND version <= ?2 AND encoding = 'full'), 0)
+  ORDER BY version`;
+
+/** Every statement `SqliteCheckpointer` runs, prepared on first use and then kept. */
+export const sqliteStatements = {
+  // Prepared once, not parsed again by exec() on every save.
+  begin: 'BEGIN IMMEDIATE',
+  commit: 'COMMIT',
+  head: 'SELECT version FROM threads WHERE thread_id = ?',
+  chain: chainSql,
+  insertCheckpoint: `INSERT INTO checkpoints (thread_id, version, machine_version, status, created_at, owner, encoding, state)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  // The compare-and-set on the thread's version: each changes one row, or none when the
+  // head is not `version - 1` (another writer got there first).
+  createHead: `INSERT INTO threads (thread_id, version, owner, status, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+    ON CONFLICT (thread_id) DO NOTHING`,
+  advanceHead: `UPDATE threads SET version = ?2, owner = ?3, status = ?4, updated_at = ?5
+    WHERE thread_id = ?1 AND version = ?2 - 1`,
+  list: `SELECT version, machine_version, status, created_at, length(state) AS bytes
+    FROM checkpoints WHERE thread_id = ? ORDER BY version`,
+  getEffect: 'SELECT * FROM effects WHERE thread_id = ? AND key = ?',
+  // Fenced in the statement itself: a leased thread takes writes from its lease's holder
+  // only; a thread never leased from the owner of its latest checkpoint (or any, if none).
+  putEffect: `INSERT INTO effects (thread_id, key, site, kind, effect, name, status, started_at, finished_at, input, output, error, meta)
+    SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
+    WHERE ?14 IS NULL OR CASE
+      WHEN EXISTS (SELECT 1 FROM leases WHERE thread_id = ?1)
+        THEN EXISTS (SELECT 1 FROM leases WHERE thread_id = ?1 AND owner = ?14)
+      ELSE NOT EXISTS (SELECT 1 FROM threads WHERE thread_id = ?1 AND owner IS NOT NULL AND owner <> ?14)
+    END
+    ON CONFLICT (thread_id, key) DO UPDATE SET status = excluded.status,
+      finished_at = excluded.finished_at, output = excluded.output, error = excluded.error,
+      meta = excluded.meta`,
+  listEffects: 'SELECT * FROM effects WHERE thread_id = ? ORDER BY seq',
+  threads: 'SELECT thread_id, version, status, updated_at FROM threads ORDER BY updated_at',
+  threadsByStatus:
+    'SELECT thread_id, version, status, updated_at FROM threads WHERE status = ? ORDER BY updated_at',
+  lease: 'SELECT owner, expires_at FROM leases WHERE thread_id = ?',
+  // One statement, so atomic across processes: taken when free, expired, already this
+  // owner's, or forced; otherwise it changes nothing and returns no row.
+  acquireLease: `INSERT INTO leases (thread_id, owner, expires_at) VALUES (?1, ?2, ?3)
+    ON CONFLICT (thread_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+    WHERE leases.owner = excluded.owner OR leases.expires_at <= ?4 OR ?5
+    RETURNING owner, expires_at`,
+  // A released lease (expires_at 0) is not the owner's any more: renewing it fails.
+  renewLease:
+    'UPDATE leases SET expires_at = ?3 WHERE thread_id = ?1 AND owner = ?2 AND expires_at > 0',
+  releaseLease: 'UPDATE leases SET expires_at = 0 WHERE thread_id = ?1 AND owner = ?2',
+} as const;
+
+/** The name of one of {@link sqliteStatements}. */
+export type SqliteStatementName = keyof typeof sqliteStatements;
