@@ -32,6 +32,7 @@ export type { LimitInfo, PendingHumanWait, RunLimits, RunOutcome } from './run/t
 export { CheckpointError } from './store/checkpoint-error';
 export { MemoryCheckpointer } from './store/memory-checkpointer';
 export { SqliteCheckpointer } from './store/sqlite-checkpointer';
+export { StorageError } from './store/storage-error';
 export type { Checkpointer } from './store/types';
 export { defineTool } from './tools/define-tool';
 export type { AnyTool, Tool, ToolEffect } from './tools/types';

@@ -71,7 +71,7 @@ export class LiveRuns {
     const at = run.nextWakeAt();
     if (at !== undefined && at - clock.now() < soonMs) return;
     const { threadId } = run;
-    run.evict();
+    void run.evict();
     this.#runs.delete(threadId);
     this.options.release?.(threadId);
     if (at === undefined) return;
@@ -101,10 +101,12 @@ export class LiveRuns {
     });
     await Promise.race([Promise.all(runs.map((run) => run.result())), timedOut]);
     clock.clearTimeout(timer);
-    for (const run of runs) {
-      run.evict();
-      this.options.release?.(run.threadId);
-    }
     this.#runs.clear();
+    await Promise.all(
+      runs.map(async (run) => {
+        await run.evict();
+        this.options.release?.(run.threadId);
+      }),
+    );
   }
 }

@@ -73,24 +73,13 @@ export async function restoreRun(
   const { checkpointer, clock, generateId } = runtime;
   const { threadId } = checkpoint;
   const owner = generateId();
-  if (checkpointer.acquireLease) {
-    try {
-      await checkpointer.acquireLease(threadId, {
-        owner,
-        ttlMs: runtime.leaseTtlMs,
-        now: clock.now(),
-        ...(force ? { force } : {}),
-      });
-    } catch (error) {
-      if (!CheckpointError.isInstance(error) || error.code !== 'checkpoint.lease_held') throw error;
-      throw new CheckpointError(
-        'checkpoint.lease_held',
-        threadId,
-        `${error.message} Another process is running thread "${threadId}" now; it was not resumed here. Send events to that process, wait for its lease to lapse (a dead process's lease expires after ${runtime.leaseTtlMs} ms), or — only if you know it is gone — resume with { force: true }.`,
-        error,
-      );
-    }
-  }
+  // Refused with `checkpoint.lease_held` (saying what to do) while another owner's is live.
+  await checkpointer.acquireLease(threadId, {
+    owner,
+    ttlMs: runtime.leaseTtlMs,
+    now: clock.now(),
+    ...(force ? { force } : {}),
+  });
   const entries = await checkpointer.listEffects(threadId);
   const state = {
     ...checkpoint.run,
@@ -105,7 +94,7 @@ export async function restoreRun(
   try {
     await checkpointer.save(claim);
   } catch (error) {
-    await checkpointer.releaseLease?.(threadId, owner).catch(() => undefined);
+    await checkpointer.releaseLease(threadId, owner).catch(() => undefined);
     throw error;
   }
   const run = new Run(runtime, threadId, {

@@ -131,6 +131,8 @@ describe('agentActor across processes', () => {
     const first = createAgent({ machine: supervisor(), models: { fast: model }, checkpointer });
     const waiting = await first.start({ threadId: 'x', input: { topic: 'sensitive' } }).result();
     expect(waiting.status).toBe('waiting');
+    // The first process lets go of the thread (a waiting run in memory holds its lease).
+    await first.close();
 
     // A second process: same store, nothing in memory. The child's wait is only known once
     // the parent's agent effect has restarted the child from its own checkpoint.

@@ -144,7 +144,16 @@ async function startOrResumeChild(scope: EffectScope, runtime: AgentRuntime, inp
  * effect is idle and the child's waits are listed (and answered) through the parent.
  */
 async function untilFinished(scope: EffectScope, child: Run): Promise<RunOutcome> {
-  const onAbort = () => void child.stop();
+  // The parent's state was left or its run ended: the child stops. The parent's run left
+  // memory (evicted, or taken over by another process): the child leaves with it, intact.
+  const onAbort = () => {
+    const { reason } = scope.signal;
+    const leaving =
+      RunError.isInstance(reason) &&
+      (reason.code === 'run.evicted' || reason.code === 'run.taken_over');
+    if (leaving) void child.evict();
+    else void child.stop();
+  };
   scope.signal.addEventListener('abort', onAbort, { once: true });
   try {
     for (;;) {

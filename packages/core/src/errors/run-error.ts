@@ -24,6 +24,7 @@ export type RunErrorCode =
   | 'run.not_waiting'
   | 'run.already_running'
   | 'run.taken_over'
+  | 'run.evicted'
   | 'run.limit_reached'
   | 'agent.closed';
 

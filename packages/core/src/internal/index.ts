@@ -74,6 +74,7 @@ export { conflictMessage, fencedMessage } from '../store/conflict-messages';
 export type { MemoryCheckpointerOptions } from '../store/memory-checkpointer';
 export type { SqliteCheckpointerOptions, StoredThread } from '../store/sqlite-checkpointer';
 export type { SqliteSynchronous } from '../store/sqlite-database';
+export type { StorageErrorCode } from '../store/storage-error';
 export type {
   AcquireLeaseOptions,
   Checkpoint,

@@ -297,17 +297,24 @@ export class Run implements RunPort {
    * checkpoint stays as it is (`waiting`, or `running` for a run handed back mid-work), so
    * `agent.send()` or `agent.resume()` — here or in another process — continues it later.
    */
-  evict(): void {
+  evict(): Promise<void> {
     const wasResting = this.#outcomes.current?.status === 'waiting';
-    if (!this.#lifecycle.moveTo('evicted')) return;
-    this.#abortEffects(`Run "${this.threadId}" was evicted from memory; its checkpoint keeps it.`);
+    if (!this.#lifecycle.moveTo('evicted')) return Promise.resolve();
+    this.#abortEffects(
+      '',
+      new RunError('run.evicted', {
+        message: `Run "${this.threadId}" was evicted from memory; its checkpoint keeps it.`,
+      }),
+    );
     this.#waits.clear();
-    void this.#writer.flush().then(
+    if (!wasResting) {
+      this.#settleNow({ status: 'stopped', threadId: this.threadId, usage: this.#usageCopy() });
+    }
+    // Resolves once the lease is given up: another process may take the thread from then on.
+    return this.#writer.flush().then(
       () => this.#lease.release(),
       () => undefined,
     );
-    if (!wasResting)
-      this.#settleNow({ status: 'stopped', threadId: this.threadId, usage: this.#usageCopy() });
   }
 
   /** The outcome the run is resting in now, if it is at rest. */
