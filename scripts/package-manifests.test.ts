@@ -25,7 +25,7 @@ describe('package manifests', () => {
   });
 
   describe.each(packages.map((pkg) => [pkg.manifest.name, pkg] as const))('%s', (_name, pkg) => {
-    it('is publish-ready: MIT with its LICENSE, its repository folder, ESM, built on pack', () => {
+    it('is publish-ready: MIT with its LICENSE, a CHANGELOG, its repository folder, ESM, built on pack', () => {
       const { manifest } = pkg;
       expect(manifest.license).toBe('MIT');
       expect(readFileSync(join(pkg.dir, 'LICENSE'), 'utf8')).toBe(
@@ -39,6 +39,11 @@ describe('package manifests', () => {
       expect(manifest.type).toBe('module');
       expect(manifest.engines).toEqual(core.manifest.engines);
       expect(manifest.files).toContain('dist');
+      // Written by `changeset version`; shipped so the installed package says what changed.
+      expect(manifest.files).toContain('CHANGELOG.md');
+      const changelog = readFileSync(join(pkg.dir, 'CHANGELOG.md'), 'utf8');
+      expect(changelog.startsWith(`# ${manifest.name}\n`)).toBe(true);
+      expect(changelog).toContain(`\n## ${manifest.version}\n`);
       expect(manifest.scripts).toMatchObject({ build: 'tsdown', prepack: 'pnpm run build' });
     });
 
