@@ -4,7 +4,8 @@
  *
  * - `public-entry`: a package reaches another only through an entry that package exports
  *   (`@agentchart/core`, `@agentchart/core/testing`), never `@agentchart/core/src/…` nor a
- *   relative path into another package's folder. Tests included: they use what users use.
+ *   relative path into another package's folder. Its `src`, `test` and `scripts` alike: tests
+ *   use what users use.
  * - `no-examples`: the files a package is built from and ships (everything under `src` but
  *   tests and fixtures) never import `examples/`, which is not published.
  * - `no-cycle`: no cycle of runtime imports among a package's own files (type-only imports
@@ -111,7 +112,9 @@ function workspaceFolders(root: string): WorkspaceFolder[] {
       manifest.exports ? packageEntries(dir).map((entry) => entry.subpath) : [],
     );
     const files = globSync(
-      sourceExtensions.map((extension) => `src/**/*${extension}`),
+      ['src', 'test', 'scripts'].flatMap((folder) =>
+        sourceExtensions.map((extension) => `${folder}/**/*${extension}`),
+      ),
       { cwd: dir },
     )
       .map((file) => join(dir, file))
@@ -138,7 +141,8 @@ export function findBoundaryViolations(root = workspaceRoot): BoundaryViolation[
     const isPackage = inside(join(root, 'packages'), folder.dir);
     const runtimeGraph = new Map<string, string[]>();
     for (const file of folder.files) {
-      const shipped = isPackage && !testFile.test(relative(folder.dir, file));
+      const inPackage = relative(folder.dir, file);
+      const shipped = isPackage && inPackage.startsWith('src/') && !testFile.test(inPackage);
       const edges: string[] = [];
       for (const { specifier, typeOnly } of importsOf(file)) {
         if (specifier.startsWith('.')) {
