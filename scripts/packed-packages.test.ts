@@ -129,7 +129,7 @@ describe('packed packages', () => {
   const names = packages.map((pkg) => pkg.manifest.name);
 
   it.concurrent.for(names)(
-    'packs %s with its build, resolved versions and no tests',
+    'packs %s with its build, its sources, resolved versions and no tests (issue 16)',
     async (name, { expect }) => {
       const { files, tarball, dir } = tarballOf(name);
       expect(files).toContain('package.json');
@@ -177,7 +177,7 @@ describe('packed packages', () => {
   ];
 
   it.concurrent.for(ends)(
-    'installs with npm outside the workspace, type-checks and runs the README agent with node (%s peers: xstate %s, zod %s)',
+    'installs with npm outside the workspace, one copy of each peer, type-checks and runs the README agent with node (issues 9 and 16; %s peers: xstate %s, zod %s)',
     { timeout: 180_000 },
     async ([end, xstate, zod], { expect }) => {
       const app = join(scratch, `app-${end}`);
