@@ -2,10 +2,11 @@
  * @module check-boundaries
  * The package boundaries, read from the TypeScript sources of every workspace package:
  *
- * - `public-entry`: a package reaches another only through an entry that package exports
- *   (`@agentchart/core`, `@agentchart/core/testing`), never `@agentchart/core/src/…` nor a
- *   relative path into another package's folder. Its `src`, `test` and `scripts` alike: tests
- *   use what users use.
+ * - `public-entry`: code reaches a package's sources only through an entry the package
+ *   exports (`@agentchart/core`, `@agentchart/core/testing`), never `@agentchart/core/src/…`
+ *   nor a relative path into its `src`; tests and scripts included, as they use what users
+ *   use. A package's test harness (its `test/` folder) may serve other packages' tests and
+ *   scripts, never the code a package ships.
  * - `no-examples`: the files a package is built from and ships (everything under `src` but
  *   tests and fixtures) never import `examples/`, which is not published.
  * - `no-cycle`: no cycle of runtime imports among a package's own files (type-only imports
@@ -133,12 +134,13 @@ export function findBoundaryViolations(root = workspaceRoot): BoundaryViolation[
   const folders = workspaceFolders(root);
   const byName = new Map(folders.map((folder) => [folder.name, folder]));
   const examples = join(root, 'examples');
+  const packages = join(root, 'packages');
   const violations: BoundaryViolation[] = [];
   const report = (rule: BoundaryViolation['rule'], file: string, detail: string) =>
     violations.push({ rule, file: relative(root, file), detail });
 
   for (const folder of folders) {
-    const isPackage = inside(join(root, 'packages'), folder.dir);
+    const isPackage = inside(packages, folder.dir);
     const runtimeGraph = new Map<string, string[]>();
     for (const file of folder.files) {
       const inPackage = relative(folder.dir, file);
@@ -149,7 +151,12 @@ export function findBoundaryViolations(root = workspaceRoot): BoundaryViolation[
           const target = resolveRelative(file, specifier) ?? resolve(dirname(file), specifier);
           if (shipped && inside(examples, target)) report('no-examples', file, specifier);
           const owner = folders.find((other) => inside(other.dir, target));
-          if (owner && owner !== folder && !inside(examples, target)) {
+          if (
+            owner &&
+            owner !== folder &&
+            inside(packages, owner.dir) &&
+            (shipped || inside(join(owner.dir, 'src'), target))
+          ) {
             report('public-entry', file, `${specifier} (a file of ${owner.name})`);
           }
           if (owner === folder && shipped && !typeOnly && !testFile.test(target)) {

@@ -75,6 +75,12 @@ describe('findBoundaryViolations', () => {
     ].join('\n'),
   );
   write('packages/adapters/x/src/index.test.ts', "import '@agentchart/core/src/internal';\n");
+  write('packages/core/test/harness.ts', 'export const harness = 1;\n');
+  write(
+    'packages/adapters/x/test/x.test.ts',
+    "import { harness } from '../../../core/test/harness';\nimport '../../../core/src/internal';\n",
+  );
+  write('packages/adapters/x/src/shipped.ts', "import '../../../core/test/harness';\n");
   write(
     'examples/demo/package.json',
     JSON.stringify({ name: '@agentchart/example-demo', version: '0.0.0', private: true }),
@@ -106,6 +112,16 @@ describe('findBoundaryViolations', () => {
           detail: `@agentchart/core/src/internal (${exports})`,
         },
         {
+          rule: 'public-entry',
+          file: 'packages/adapters/x/test/x.test.ts',
+          detail: '../../../core/src/internal (a file of @agentchart/core)',
+        },
+        {
+          rule: 'public-entry',
+          file: 'packages/adapters/x/src/shipped.ts',
+          detail: '../../../core/test/harness (a file of @agentchart/core)',
+        },
+        {
           rule: 'no-examples',
           file: 'packages/core/src/demo.ts',
           detail: '../../../examples/demo/src/x',
@@ -117,7 +133,8 @@ describe('findBoundaryViolations', () => {
         },
       ]),
     );
-    // Allowed: a test using an example, an example using core, and a cycle closed by an `import type`.
-    expect(findBoundaryViolations(root)).toHaveLength(6);
+    // Allowed: a test using an example or core's test harness, an example using core, and a
+    // cycle closed by an `import type`.
+    expect(findBoundaryViolations(root)).toHaveLength(8);
   });
 });
