@@ -25,6 +25,7 @@ export default defineConfig({
       'examples/**/src/**/*.test.ts',
       'examples/**/test/**/*.test.ts',
       'bench/src/**/*.test.ts',
+      'scripts/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     setupFiles: ['./scripts/vitest-setup.ts'],

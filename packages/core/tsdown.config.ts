@@ -1,16 +1,9 @@
 import { defineConfig } from 'tsdown';
+import { tsdownEntries } from '../../scripts/package-entries.ts';
 
+// Every entry the package's `exports` lists, so a new subpath needs only its package.json line.
 export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    'budget/index': 'src/budget/index.ts',
-    'cache/index': 'src/cache/index.ts',
-    'cascade/index': 'src/cascade/index.ts',
-    'cost/index': 'src/cost/index.ts',
-    'reliability/index': 'src/reliability/index.ts',
-    'testing/index': 'src/testing/index.ts',
-    'internal/index': 'src/internal/index.ts',
-  },
+  entry: tsdownEntries(import.meta.dirname),
   format: 'esm',
   dts: true,
   clean: true,

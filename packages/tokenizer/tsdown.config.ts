@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsdown';
+import { tsdownEntries } from '../../scripts/package-entries.ts';
 
+// Every entry the package's `exports` lists, so a new subpath needs only its package.json line.
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: tsdownEntries(import.meta.dirname),
   format: 'esm',
   dts: true,
   clean: true,

@@ -1,0 +1,234 @@
+/**
+ * The packages as a user gets them. Every publishable package is packed with pnpm (its
+ * `prepack` builds it, `workspace:` versions become real ones) and checked with publint and
+ * attw; then the tarballs are installed with npm into an empty folder outside the workspace,
+ * once at each end of the xstate and zod peer range, and used there with plain `node`: the
+ * README's Install agent on the embedded SQLite store (type-checked first), every entry every
+ * package exports, and the `agentchart` bin reading the run back.
+ */
+import { type ExecFileOptions, execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { type PackedPackage, packPackages } from './pack-packages.ts';
+import { packageEntries } from './package-entries.ts';
+import { publishablePackages, workspaceRoot } from './workspace-packages.ts';
+
+const packages = publishablePackages();
+const libraries = packages.filter((pkg) => packageEntries(pkg.dir).length > 0);
+const bin = (name: string) => join(workspaceRoot, 'node_modules', name);
+
+/** Runs a command to completion and resolves with its stdout; a failure rejects with all it printed. */
+function run(command: string, args: string[], options: ExecFileOptions = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      args,
+      { encoding: 'utf8', timeout: 90_000, maxBuffer: 64 * 1024 * 1024, ...options },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(
+            new Error(
+              `${command} ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`,
+            ),
+          );
+        } else {
+          resolve(String(stdout));
+        }
+      },
+    );
+  });
+}
+
+/**
+ * npm as a user runs it: without the `npm_*` variables pnpm sets for the test run (they
+ * describe the workspace), keeping only where the registry, cache and Node headers are.
+ */
+function npmEnvironment(): NodeJS.ProcessEnv {
+  const keep = new Set(['npm_config_registry', 'npm_config_cache', 'npm_config_nodedir']);
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !/^(npm|pnpm)_/i.test(name) || keep.has(name.toLowerCase()),
+    ),
+  );
+}
+
+/** The version of a package the workspace installed for core's own tests. */
+function workspaceVersion(name: string): string {
+  const manifest = join(workspaceRoot, 'packages/core/node_modules', name, 'package.json');
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+/** The lowest version a `^x.y.z` peer range admits. */
+function lowestOf(range: string): string {
+  const match = /^\^(\d+\.\d+\.\d+)$/.exec(range);
+  if (!match) throw new Error(`peer range "${range}" is not of the form ^x.y.z`);
+  return match[1]!;
+}
+
+/** The README's Install agent: the first TypeScript block of its "Install" section. */
+function readmeAgent(): string {
+  const readme = readFileSync(join(workspaceRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Install\n'));
+  const block = /```ts\n([\s\S]*?)```/.exec(section.slice(0, section.indexOf('\n## ', 1)));
+  if (!block) throw new Error('README.md has no ```ts block in its "## Install" section');
+  return block[1]!;
+}
+
+/** What a user writes to import each entry of each package: `@agentchart/core/testing`. */
+const specifiers = libraries.flatMap((pkg) =>
+  packageEntries(pkg.dir).map((entry) => pkg.manifest.name + entry.subpath.slice(1)),
+);
+
+/** A module that imports every entry of every package and fails if one exports nothing. */
+function everyEntryModule(): string {
+  return [
+    ...specifiers.map((specifier, i) => `import * as entry${i} from '${specifier}';`),
+    `const entries = { ${specifiers.map((specifier, i) => `'${specifier}': entry${i}`).join(', ')} };`,
+    'for (const [specifier, module] of Object.entries(entries)) {',
+    "  if (Object.keys(module).length === 0) throw new Error(specifier + ' exports nothing');",
+    '  console.log(specifier);',
+    '}',
+    '',
+  ].join('\n');
+}
+
+const appTsconfig = {
+  compilerOptions: {
+    target: 'ES2023',
+    lib: ['ES2023'],
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    types: ['node'],
+    strict: true,
+    noEmit: true,
+    verbatimModuleSyntax: true,
+    // A user's own check of agentchart's declarations against their xstate and zod.
+    skipLibCheck: false,
+  },
+  include: ['*.ts'],
+};
+
+describe('packed packages', () => {
+  let scratch: string;
+  let packed: PackedPackage[];
+
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'agentchart-packed-'));
+    packed = packPackages(join(scratch, 'tarballs'));
+  }, 180_000);
+
+  // Two installs of every package and its dependencies: a few hundred megabytes to delete.
+  afterAll(async () => {
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  }, 120_000);
+
+  const tarballOf = (name: string) => packed.find((pkg) => pkg.manifest.name === name)!;
+  const names = packages.map((pkg) => pkg.manifest.name);
+
+  it.concurrent.for(names)(
+    'packs %s with its build, its sources, resolved versions and no tests (issue 16)',
+    async (name, { expect }) => {
+      const { files, tarball, dir } = tarballOf(name);
+      expect(files).toContain('package.json');
+      expect(files.filter((file) => /\.test(-d)?\.ts$|__fixtures__/.test(file))).toEqual([]);
+      for (const entry of packageEntries(dir)) {
+        for (const file of [entry.module, entry.types, entry.source]) {
+          expect(files, `${name} "${entry.subpath}"`).toContain(file.slice(2));
+        }
+      }
+      const manifest = await run('tar', ['-xzOf', tarball, 'package/package.json']);
+      expect(manifest).not.toContain('workspace:');
+    },
+  );
+
+  it.concurrent.for(names)('%s passes publint --strict', async (name) => {
+    await run(process.execPath, [
+      bin('publint/src/cli.js'),
+      'run',
+      tarballOf(name).tarball,
+      '--strict',
+    ]);
+  });
+
+  it.concurrent.for(libraries.map((pkg) => pkg.manifest.name))(
+    '%s passes attw --profile esm-only',
+    async (name) => {
+      await run(process.execPath, [
+        bin('@arethetypeswrong/cli/dist/index.js'),
+        tarballOf(name).tarball,
+        '--profile',
+        'esm-only',
+        '--no-definitely-typed',
+        '--format',
+        'ascii',
+        '--no-color',
+      ]);
+    },
+  );
+
+  const peerRange = (peer: string) =>
+    (packages[0]!.manifest.peerDependencies as Record<string, string>)[peer]!;
+  const ends: [end: string, xstate: string, zod: string][] = [
+    ['lowest', lowestOf(peerRange('xstate')), lowestOf(peerRange('zod'))],
+    ['highest', workspaceVersion('xstate'), workspaceVersion('zod')],
+  ];
+
+  it.concurrent.for(ends)(
+    'installs with npm outside the workspace, one copy of each peer, type-checks and runs the README agent with node (issues 9 and 16; %s peers: xstate %s, zod %s)',
+    { timeout: 180_000 },
+    async ([end, xstate, zod], { expect }) => {
+      const app = join(scratch, `app-${end}`);
+      mkdirSync(app);
+      writeFileSync(
+        join(app, 'package.json'),
+        JSON.stringify({ name: 'agentchart-user', private: true, type: 'module' }),
+      );
+      const typesNode = JSON.parse(readFileSync(bin('@types/node/package.json'), 'utf8')).version;
+      await run(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          '--loglevel=error',
+          ...packed.map((pkg) => pkg.tarball),
+          `xstate@${xstate}`,
+          `zod@${zod}`,
+          `@types/node@${typesNode}`,
+        ],
+        { cwd: app, env: npmEnvironment() },
+      );
+      // One copy of each peer, the version asked for: none nested under a package.
+      for (const [peer, version] of Object.entries({ xstate, zod })) {
+        const manifest = join(app, 'node_modules', peer, 'package.json');
+        expect(JSON.parse(readFileSync(manifest, 'utf8')).version).toBe(version);
+        for (const pkg of packed) {
+          const nested = join(app, 'node_modules', pkg.manifest.name, 'node_modules', peer);
+          expect(existsSync(nested), nested).toBe(false);
+        }
+      }
+
+      writeFileSync(join(app, 'agent.ts'), readmeAgent());
+      writeFileSync(join(app, 'entries.ts'), everyEntryModule());
+      writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(appTsconfig));
+      await run(process.execPath, [bin('typescript/bin/tsc'), '-p', app]);
+
+      expect(await run(process.execPath, ['agent.ts'], { cwd: app })).toContain(
+        "done { team: 'billing' }",
+      );
+      expect(existsSync(join(app, '.agentchart/runs.db'))).toBe(true);
+      const imported = await run(process.execPath, ['entries.ts'], { cwd: app });
+      expect(imported.trim().split('\n')).toEqual(specifiers);
+      const runs = await run(
+        process.execPath,
+        ['node_modules/agentchart/bin/agentchart.mjs', 'runs'],
+        { cwd: app },
+      );
+      expect(runs).toMatch(/^\S+\s+done\s+\d+\s+/m);
+    },
+  );
+});
