@@ -11,7 +11,7 @@ export interface RunEventBase {
   at: number;
 }
 
-/** Payload of each event type, by name (noun-verb, as in DESIGN.md). */
+/** Payload of each event type, by name (noun-verb: `llm.call.end`, `tool.call.start`). */
 export interface RunEventPayloads {
   'run.start': { input: unknown; resumed: boolean };
   /** The run ended; `usage` is its total, a fold over its journal. */
