@@ -18,6 +18,7 @@ import {
   InMemorySpanExporter,
   type ReadableSpan,
   SimpleSpanProcessor,
+  type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
@@ -88,10 +89,10 @@ function triageModel() {
   });
 }
 
-function tracing() {
+function tracing(processors: SpanProcessor[] = []) {
   const exporter = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor(exporter), ...processors],
   });
   const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
   const reader = new PeriodicExportingMetricReader({
@@ -121,16 +122,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-/** The span tree as `parent > child` lines, siblings in start order. */
+/** The span tree as `parent > child` lines, sorted (span times are whole milliseconds). */
 function tree(spans: readonly ReadableSpan[]): string[] {
   const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
   const path = (span: ReadableSpan): string => {
     const parent = byId.get(span.parentSpanContext?.spanId ?? '');
     return parent ? `${path(parent)} > ${span.name}` : span.name;
   };
-  return [...spans]
-    .sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1])
-    .map(path);
+  return spans.map(path).sort();
 }
 
 const named = (spans: readonly ReadableSpan[], name: string) =>
@@ -358,8 +357,8 @@ describe('instrumentAgent', () => {
     const handle = agent.start({ threadId: 'pay', input: undefined });
     expect((await handle.result()).status).toBe('waiting');
     expect(tree(spans())).toEqual([
-      'invoke_agent approval > state asking',
       'invoke_agent approval',
+      'invoke_agent approval > state asking',
     ]);
     expect(named(spans(), 'invoke_agent approval')[0]?.attributes).toMatchObject({
       'agentchart.run.status': 'waiting',
@@ -374,5 +373,131 @@ describe('instrumentAgent', () => {
     ]);
     expect(runs[1]?.attributes['agentchart.run.resumed']).toBe(true);
     expect(runs[1]?.attributes['gen_ai.conversation.id']).toBe('pay');
+  });
+
+  it('traces a thread evicted while waiting and restored by a reply, without leaving a span open', async () => {
+    const machine = setup({
+      actors: { approve: humanWait({ prompt: () => 'Approve?', reply: z.boolean() }) },
+    }).createMachine({
+      id: 'approval',
+      initial: 'asking',
+      states: {
+        asking: { invoke: { id: 'approve', src: 'approve', onDone: 'approved' } },
+        approved: { type: 'final' },
+      },
+    });
+    const started: string[] = [];
+    const ended: string[] = [];
+    const { tracerProvider, spans } = tracing([
+      {
+        onStart: (span) => started.push(span.spanContext().spanId),
+        onEnd: (span) => ended.push(span.spanContext().spanId),
+        forceFlush: async () => {},
+        shutdown: async () => {},
+      },
+    ]);
+    const agent = createAgent({ machine, evictWaiting: true });
+    instrumentAgent(agent, { tracerProvider, meterProvider: false });
+    expect((await agent.start({ threadId: 'evicted', input: undefined }).result()).status).toBe(
+      'waiting',
+    );
+    const handle = await agent.send('evicted', { type: 'human.reply', value: true });
+    expect((await handle.result()).status).toBe('done');
+    expect(tree(spans())).toEqual([
+      'invoke_agent approval',
+      'invoke_agent approval',
+      'invoke_agent approval',
+      'invoke_agent approval > state approved',
+      'invoke_agent approval > state asking',
+      'invoke_agent approval > state asking',
+    ]);
+    const runs = named(spans(), 'invoke_agent approval');
+    expect(runs.map((span) => span.attributes['agentchart.run.status'])).toEqual([
+      'waiting',
+      'waiting',
+      'done',
+    ]);
+    expect(runs.map((span) => span.attributes['agentchart.run.resumed'])).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    // The wait and the reply, reported while the run rested, land on the segments after.
+    expect(runs[1]?.events.map((event) => event.name)).toContain('agentchart.human.wait');
+    expect(runs[2]?.events.map((event) => event.name)).toContain('agentchart.human.reply');
+    expect(started.length).toBe(6);
+    expect(ended.length).toBe(started.length);
+  });
+
+  it('keeps a span per parallel region and ends only the state a region left', async () => {
+    const slow = scriptedModel({ latencyMs: 50, responses: [{ json: { relevant: true } }] });
+    const machine = setup({
+      actors: {
+        classify: structuredCall({
+          model: 'fast',
+          schema: z.object({ relevant: z.boolean() }),
+          prompt: () => 'Classify.',
+        }),
+      },
+    }).createMachine({
+      id: 'parallel',
+      type: 'parallel',
+      states: {
+        left: { initial: 'a', states: { a: { on: { NEXT: 'b' } }, b: { type: 'final' } } },
+        right: {
+          initial: 'x',
+          states: {
+            x: { invoke: { id: 'classify', src: 'classify', onDone: 'y' } },
+            y: { type: 'final' },
+          },
+        },
+      },
+    });
+    const { tracerProvider, spans } = tracing();
+    const agent = createAgent({ machine, models: { fast: slow } });
+    instrumentAgent(agent, { tracerProvider, meterProvider: false });
+    const handle = agent.start({ threadId: 'p', input: undefined });
+    // Left moves on while right's model call is in flight: right.x must stay open.
+    handle.send({ type: 'NEXT' });
+    expect((await handle.result()).status).toBe('done');
+    expect(new Set(tree(spans()))).toEqual(
+      new Set([
+        'invoke_agent parallel',
+        'invoke_agent parallel > state left.a',
+        'invoke_agent parallel > state left.b',
+        'invoke_agent parallel > state right.x',
+        'invoke_agent parallel > state right.x > chat scripted',
+        'invoke_agent parallel > state right.y',
+      ]),
+    );
+    const [leftA] = named(spans(), 'state left.a');
+    const [rightX] = named(spans(), 'state right.x');
+    const [chat] = named(spans(), 'chat scripted');
+    const ms = (time: [number, number]) => time[0] * 1000 + time[1] / 1e6;
+    expect(ms(leftA!.endTime)).toBeLessThan(ms(chat!.endTime));
+    expect(ms(rightX!.endTime)).toBeGreaterThanOrEqual(ms(chat!.endTime));
+  });
+
+  it('ends the spans still open when it is stopped', async () => {
+    const slow = scriptedModel({ latencyMs: 10_000, responses: [{ json: { relevant: true } }] });
+    const agent = createAgent({ machine: triage, models: { fast: slow } });
+    const { tracerProvider, spans } = tracing();
+    const stop = instrumentAgent(agent, { tracerProvider, meterProvider: false });
+    const calling = new Promise((resolve) => agent.events.on('llm.call.start', resolve));
+    const handle = agent.start({ input: undefined });
+    await calling;
+    expect(spans()).toEqual([]);
+    stop();
+    expect(new Set(tree(spans()))).toEqual(
+      new Set([
+        'invoke_agent triage',
+        'invoke_agent triage > state classifying',
+        'invoke_agent triage > state classifying > chat scripted',
+      ]),
+    );
+    expect(named(spans(), 'invoke_agent triage')[0]?.attributes['agentchart.run.status']).toBe(
+      'unobserved',
+    );
+    await handle.stop();
   });
 });

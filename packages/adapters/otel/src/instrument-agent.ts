@@ -34,7 +34,8 @@ export interface InstrumentAgentOptions {
  * that made them, child agents' runs under the state that invoked them; and the metrics
  * `gen_ai.client.token.usage` and `gen_ai.client.operation.duration`. Only
  * `@opentelemetry/api` is used: bring your own SDK and exporter. Returns a function that
- * stops it (spans already open are left to their runs' end: none are recorded after).
+ * stops it; spans still open then (runs in flight, runs resting `waiting` have none) end at
+ * that moment with `agentchart.run.status = unobserved`.
  *
  * @example
  * ```ts
@@ -65,5 +66,9 @@ export function instrumentAgent(
     captureContent,
     invoking: invokingStates(agent.machine),
   });
-  return agent.events.onAny((event) => tracing.handle(event));
+  const unsubscribe = agent.events.onAny((event) => tracing.handle(event));
+  return () => {
+    unsubscribe();
+    tracing.close();
+  };
 }

@@ -131,6 +131,18 @@ export class AgentTracer {
       this.#event(event, 'agentchart.warning', { code: event.code, message: event.message }),
   };
 
+  /**
+   * Ends every span still open, now: once nobody listens, no event would end them, and an
+   * unended span is never exported.
+   */
+  close(): void {
+    const now = Date.now();
+    for (const thread of this.#threads.values()) {
+      thread.endSegment(now, { [Agentchart.runStatus]: 'unobserved' })?.end(now);
+    }
+    this.#threads.clear();
+  }
+
   /** The thread's trace; events of a thread that started before instrumenting are skipped. */
   #thread(event: RunEvent): ThreadTrace | undefined {
     return this.#threads.get(event.threadId);
@@ -153,6 +165,8 @@ export class AgentTracer {
         invoking: parent.isChild ? undefined : this.#options.invoking,
       });
       this.#threads.set(threadId, thread);
+    } else {
+      thread.forgetStates(at);
     }
     thread.segment(at, {
       [Agentchart.runResumed]: event.resumed,

@@ -9,6 +9,9 @@ import {
 } from '@opentelemetry/api';
 import { Agentchart, GenAi, Operation } from '../attributes';
 
+/** Span events kept while a thread rests, for its next segment; more are dropped. */
+const maxRestingEvents = 32;
+
 /** A model call whose span is open, with what its metrics need at the end. */
 export interface OpenCall {
   span: Span;
@@ -50,6 +53,7 @@ export class ThreadTrace {
   readonly #invoking: ReadonlyMap<string, string> | undefined;
   /** Active leaf states in the order they were entered, with their open spans. */
   readonly #states = new Map<string, Span | undefined>();
+  readonly #restingEvents: { name: string; attributes: Attributes; at: number }[] = [];
   #segment: Span | undefined;
   #segmentContext: Context | undefined;
   #segments = 0;
@@ -85,6 +89,9 @@ export class ThreadTrace {
     this.#segmentContext = trace.setSpan(this.#parent, span);
     // States still active from before the rest get spans in the new segment.
     for (const state of this.#states.keys()) this.#states.set(state, this.#startState(state, at));
+    for (const event of this.#restingEvents.splice(0)) {
+      span.addEvent(event.name, event.attributes, event.at);
+    }
     return span;
   }
 
@@ -95,8 +102,19 @@ export class ThreadTrace {
 
   enterState(state: string, at: number): void {
     this.segment(at);
+    // Already active with its span open (the segment just reopened it): nothing to start.
+    if (this.#states.get(state) !== undefined) return;
     this.#states.delete(state);
     this.#states.set(state, this.#startState(state, at));
+  }
+
+  /**
+   * Forgets the states remembered from an earlier segment: a run restored from its checkpoint
+   * announces its active states again, and the ones it left elsewhere are gone.
+   */
+  forgetStates(at: number): void {
+    for (const span of this.#states.values()) span?.end(at);
+    this.#states.clear();
   }
 
   exitState(state: string, at: number): void {
@@ -127,8 +145,18 @@ export class ThreadTrace {
     return trace.setSpan(this.#segmentContext ?? this.#parent, span);
   }
 
-  /** Adds an event to the latest entered state's span (or the segment). */
+  /**
+   * Adds an event to the latest entered state's span (or the segment). One reported while the
+   * run rests — `human.wait` comes just after the rest begins, `human.reply` just before the
+   * run wakes — waits for the next segment, where it keeps its own time.
+   */
   addEvent(name: string, attributes: Attributes, at: number): void {
+    if (!this.#segment) {
+      if (this.#restingEvents.length < maxRestingEvents) {
+        this.#restingEvents.push({ name, attributes, at });
+      }
+      return;
+    }
     this.spanForSite('', at).addEvent(name, attributes, at);
   }
 
