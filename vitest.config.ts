@@ -14,6 +14,8 @@ export default defineConfig({
       // Vitest also hands these to Node as --conditions for external packages: `import`
       // there makes a CommonJS require() of a dual package (pg → pg-pool) load its ESM build.
       conditions: ['@agentchart/source', 'module', 'node', 'default'],
+      // OpenTelemetry's SDK packages (inlined below) name their ESM build in `module`.
+      mainFields: ['module', 'main'],
       externalConditions: ['@agentchart/source'],
     },
   },
@@ -32,5 +34,9 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Loaded by Node, OpenTelemetry's CommonJS builds would require() `@opentelemetry/api`
+    // under the `module` condition above: its bundler-only ESM build (extensionless imports)
+    // that Node refuses. Vite transforms their ESM builds instead.
+    server: { deps: { inline: [/@opentelemetry\//] } },
   },
 });

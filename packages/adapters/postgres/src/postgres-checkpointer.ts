@@ -92,6 +92,10 @@ export class PostgresCheckpointer implements Checkpointer {
         connectionString: options.connectionString,
         ...(options.max === undefined ? {} : { max: options.max }),
       });
+      // An idle connection the server closes (a restart, a failover) is an 'error' event on
+      // the pool; unheard, it would crash the process. The pool drops that connection and the
+      // next query opens a new one, so there is nothing more to do here.
+      this.#pool.on('error', () => undefined);
       this.#ownsPool = true;
     }
     this.#schema = options.schema;

@@ -70,11 +70,16 @@ describe('createAgent', () => {
       'llm.call.start',
       'llm.token',
       'llm.call.end',
+      'state.exit',
       'state.enter',
       'checkpoint.write',
       'run.end',
     ]);
     expect(seen.every((event) => event.threadId === 't1')).toBe(true);
+    expect(seen[0]).toMatchObject({ type: 'run.start', agent: 'classifier' });
+    expect(seen.find((event) => event.type === 'state.exit')).toMatchObject({
+      state: 'classifying',
+    });
   });
 
   it('throws at definition when an effect uses a model alias that was not given', () => {
@@ -124,9 +129,12 @@ describe('createAgent', () => {
       output: ({ context }) => context,
     });
     const agent = createAgent({ machine });
+    const rests: RunEvent[] = [];
+    agent.events.on('run.waiting', (event) => rests.push(event));
     const handle = agent.start({ threadId: 'pay-1', input: undefined });
     const waiting = await handle.result();
     expect(waiting.status).toBe('waiting');
+    expect(rests).toMatchObject([{ type: 'run.waiting', waitIds: [handle.waits()[0]?.waitId] }]);
     expect(waiting.status === 'waiting' && waiting.waits[0]?.prompt).toBe(
       'Approve a payment of 120?',
     );

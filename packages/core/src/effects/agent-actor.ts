@@ -79,6 +79,7 @@ export function agentActor<
       }
       const runtime: AgentRuntime = {
         ...scope.run.runtime,
+        name: options.machine.id,
         machine: options.machine,
         machineVersion,
       };

@@ -94,6 +94,7 @@ export async function executeTool(
       tool: tool.name,
       latencyMs: clock.now() - started,
       cached: replayed,
+      output: value,
     });
     return value;
   } catch (error) {

@@ -3,8 +3,10 @@ import type { RunEventType } from './types';
 /** Every run event type, at run time: for subscribers that route by type, and for tests. */
 export const runEventTypes = [
   'run.start',
+  'run.waiting',
   'run.end',
   'state.enter',
+  'state.exit',
   'llm.call.start',
   'llm.call.end',
   'llm.call.error',

@@ -1,7 +1,7 @@
 import type { BudgetLedger } from '../budget/types';
 import type { SerializedError } from '../errors/agentchart-error';
 import type { RunUsage } from '../ledger/types';
-import type { FinishReason, Usage } from '../model/types';
+import type { ChatRequest, ChatResponse, FinishReason, Usage } from '../model/types';
 import type { EndStatus } from '../run/types';
 
 /** What every run event carries. */
@@ -13,16 +13,29 @@ export interface RunEventBase {
 
 /** Payload of each event type, by name (noun-verb: `llm.call.end`, `tool.call.start`). */
 export interface RunEventPayloads {
-  'run.start': { input: unknown; resumed: boolean };
+  'run.start': {
+    input: unknown;
+    resumed: boolean;
+    /** The agent's name (a child agent's machine id). */
+    agent: string;
+    /** The XState session id of the run's root actor: what inspection events name it by. */
+    sessionId: string;
+  };
+  /** The run came to rest waiting (for a human, or a timer further away); it is not over. */
+  'run.waiting': { waitIds: string[] };
   /** The run ended; `usage` is its total, a fold over its journal. */
   'run.end': { status: EndStatus; usage: RunUsage; error?: SerializedError };
   'state.enter': { state: string };
+  /** A leaf state the previous snapshot showed is no longer active (reported before the enters). */
+  'state.exit': { state: string };
   'llm.call.start': {
     site: string;
     callId: string;
     model: string;
     endpoint: string;
     inputHash: string;
+    /** The request as the pipeline passes it on (fitted to the context budget). */
+    request: ChatRequest;
   };
   'llm.call.end': {
     site: string;
@@ -37,6 +50,7 @@ export interface RunEventPayloads {
     retries: number;
     /** Confidence reported in the output, where the schema has one. */
     confidence?: number;
+    response: ChatResponse;
   };
   'llm.call.error': { site: string; callId: string; model: string; error: SerializedError };
   'llm.call.retry': {
@@ -57,6 +71,8 @@ export interface RunEventPayloads {
     tool: string;
     latencyMs: number;
     cached: boolean;
+    /** What the call returned, as the journal keeps it. */
+    output: unknown;
   };
   /** The model called a tool wrongly (unknown name, bad arguments); nothing ran. */
   'tool.call.invalid': { site: string; callId: string; tool: string; message: string };

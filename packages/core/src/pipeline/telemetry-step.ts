@@ -21,6 +21,7 @@ export function telemetryStep(): ModelCallMiddleware {
         model: primary.modelName,
         endpoint: primary.endpoint,
         inputHash: call.requestHash ?? '',
+        request: call.request,
       });
       const started = clock.now();
       try {
@@ -35,6 +36,7 @@ export function telemetryStep(): ModelCallMiddleware {
           finishReason: outcome.response.finishReason,
           cached: outcome.cached,
           retries: Math.max(0, outcome.attempts - 1),
+          response: outcome.response,
         });
         return outcome;
       } catch (error) {

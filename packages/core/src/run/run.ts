@@ -225,7 +225,12 @@ export class Run implements RunPort {
     delayedEvents?: readonly PendingDelayedEvent[];
   }): void {
     if (!this.#lifecycle.moveTo('running')) return;
-    this.runtime.events.emit('run.start', this.threadId, { input: this.#state.input, resumed });
+    this.runtime.events.emit('run.start', this.threadId, {
+      input: this.#state.input,
+      resumed,
+      agent: this.runtime.name,
+      sessionId: this.actor.sessionId,
+    });
     this.#effects.restoring = resumed;
     this.#restoredStart = resumed;
     try {
@@ -548,7 +553,12 @@ export class Run implements RunPort {
   }
 
   #settleNow(outcome: RunOutcome): void {
-    if (!this.#outcomes.report(outcome) || outcome.status === 'waiting') return;
+    if (!this.#outcomes.report(outcome)) return;
+    if (outcome.status === 'waiting') {
+      const waitIds = outcome.waits.map((wait) => wait.waitId);
+      this.runtime.events.emit('run.waiting', this.threadId, { waitIds });
+      return;
+    }
     this.runtime.events.emit('run.end', this.threadId, {
       status: outcome.status,
       usage: outcome.usage,

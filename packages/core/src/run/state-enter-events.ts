@@ -1,7 +1,10 @@
 import type { RunEvents } from '../events/run-events';
 import { leafStatePaths } from './state-paths';
 
-/** Emits `state.enter` for each leaf state a run's snapshot newly shows. */
+/**
+ * Emits `state.exit` for each leaf state a run's snapshot no longer shows, then `state.enter`
+ * for each it newly shows.
+ */
 export class StateEnterEvents {
   #previousLeaves = new Set<string>();
 
@@ -12,8 +15,13 @@ export class StateEnterEvents {
 
   /** Compares `value` (a snapshot's state value) with the last one seen. */
   observe(value: unknown): void {
-    if (!this.events.isObserved('state.enter') || value === undefined) return;
+    const { events } = this;
+    if (value === undefined) return;
+    if (!events.isObserved('state.enter') && !events.isObserved('state.exit')) return;
     const leaves = new Set(leafStatePaths(value as never));
+    for (const leaf of this.#previousLeaves) {
+      if (!leaves.has(leaf)) events.emit('state.exit', this.threadId, { state: leaf });
+    }
     for (const leaf of leaves) {
       if (!this.#previousLeaves.has(leaf)) {
         this.events.emit('state.enter', this.threadId, { state: leaf });

@@ -1,0 +1,202 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { agentActor, createAgent, defineTool, structuredCall, toolLoop } from '@agentchart/core';
+import { scriptedModel } from '@agentchart/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { z } from 'zod';
+import { createAgentInspector } from './create-agent-inspector';
+import { readInspectionRecording, recordInspection } from './record-inspection';
+import { startInspectorRelay } from './start-inspector-relay';
+import type { InspectionMessage } from './types';
+
+const verdict = z.object({ relevant: z.boolean() });
+
+const lookup = defineTool({
+  name: 'lookup',
+  description: 'Looks a topic up.',
+  input: z.object({ topic: z.string() }),
+  output: z.object({ hits: z.number() }),
+  effect: 'pure',
+  execute: async ({ topic }) => ({ hits: topic.length }),
+});
+
+const checker = setup({
+  actors: {
+    answer: structuredCall({ model: 'fast', schema: verdict, prompt: (text: string) => text }),
+  },
+}).createMachine({
+  id: 'checker',
+  initial: 'checking',
+  states: {
+    checking: { invoke: { id: 'answer', src: 'answer', input: 'Check it.', onDone: 'checked' } },
+    checked: { type: 'final' },
+  },
+});
+
+/** A small demo: classify → research with a tool → a child agent checks → done. */
+const supervisor = setup({
+  actors: {
+    classify: structuredCall({
+      model: 'fast',
+      schema: verdict,
+      prompt: (text: string) => `Classify: ${text}`,
+    }),
+    research: toolLoop({ model: 'fast', tools: [lookup], prompt: (text: string) => text }),
+    check: agentActor({ machine: checker, input: z.undefined(), output: verdict }),
+  },
+}).createMachine({
+  id: 'supervisor',
+  initial: 'classifying',
+  states: {
+    classifying: {
+      invoke: { id: 'classify', src: 'classify', input: 'secret bridges', onDone: 'researching' },
+    },
+    researching: {
+      invoke: { id: 'research', src: 'research', input: 'bridges', onDone: 'delegating' },
+    },
+    delegating: { invoke: { id: 'check', src: 'check', onDone: 'done' } },
+    done: { type: 'final' },
+  },
+});
+
+function demoModel() {
+  return scriptedModel({
+    responses: [
+      { json: { relevant: true }, usage: { inputTokens: 30, outputTokens: 4 } },
+      { toolCalls: [{ id: 'call_1', name: 'lookup', arguments: { topic: 'bridges' } }] },
+      'Seven hits.',
+      { json: { relevant: true } },
+    ],
+  });
+}
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const actors = (messages: InspectionMessage[]) =>
+  messages.filter((message) => message.type === '@xstate.actor');
+const facts = (messages: InspectionMessage[], type: string) =>
+  messages.filter(
+    (message): message is Extract<InspectionMessage, { type: '@xstate.event' }> =>
+      message.type === '@xstate.event' && message.event.type === type,
+  );
+
+describe('createAgentInspector', () => {
+  it('streams a run, its effect actors and its child agent to a relay on 127.0.0.1, with the harness facts, and records the same stream', async () => {
+    const relay = await startInspectorRelay({ host: '127.0.0.1', port: 0 });
+    cleanups.push(() => relay.close());
+    expect(relay.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    // The inspector page's side of the relay.
+    const received: InspectionMessage[] = [];
+    const viewer = new WebSocket(relay.url);
+    viewer.addEventListener('message', (event) => received.push(JSON.parse(String(event.data))));
+    await new Promise((resolve) => viewer.addEventListener('open', resolve, { once: true }));
+    cleanups.push(async () => viewer.close());
+    const directory = await mkdtemp(join(tmpdir(), 'agentchart-inspect-'));
+    cleanups.push(() => rm(directory, { recursive: true, force: true }));
+    const file = join(directory, 'demo.inspect.jsonl');
+
+    const inspector = createAgentInspector({ url: relay.url, record: recordInspection({ file }) });
+    const agent = createAgent({
+      machine: supervisor,
+      models: { fast: demoModel() },
+      inspect: inspector.inspect,
+    });
+    inspector.attach(agent);
+    const outcome = await agent.run({ threadId: 'demo-1', input: undefined });
+    await inspector.stop();
+    expect(outcome.status).toBe('done');
+
+    const recorded = await readInspectionRecording(file);
+    await until(() => received.length >= recorded.length, 'the relay to pass every message on');
+    expect(received).toEqual(recorded);
+
+    // Actors: the run, its effect actors, and the child agent's run under its effect actor.
+    const byName = new Map(actors(recorded).map((message) => [message.name, message]));
+    const root = byName.get('supervisor');
+    expect(root?.parentId).toBeUndefined();
+    for (const effect of ['classify', 'research', 'check']) {
+      expect(byName.get(effect)?.parentId).toBe(root?.sessionId);
+    }
+    const child = byName.get('checker');
+    expect(child?.parentId).toBe(byName.get('check')?.sessionId);
+    expect(byName.get('answer')?.parentId).toBe(child?.sessionId);
+
+    // Events and snapshots of the run's machine.
+    expect(
+      recorded.some(
+        (message) =>
+          message.type === '@xstate.event' &&
+          message.sessionId === root?.sessionId &&
+          message.event.type === 'xstate.init',
+      ),
+    ).toBe(true);
+    const rootValues = recorded
+      .filter(
+        (message): message is Extract<InspectionMessage, { type: '@xstate.snapshot' }> =>
+          message.type === '@xstate.snapshot' && message.sessionId === root?.sessionId,
+      )
+      .map((message) => (message.snapshot as { value?: unknown }).value);
+    expect(rootValues).toEqual(
+      expect.arrayContaining(['classifying', 'researching', 'delegating', 'done']),
+    );
+
+    // The harness's facts, sent to the actor they concern.
+    const [classified] = facts(recorded, 'agentchart.llm.call.end');
+    expect(classified?.sessionId).toBe(byName.get('classify')?.sessionId);
+    expect(classified?.rootId).toBe(root?.sessionId);
+    expect(classified?.event).toMatchObject({
+      threadId: 'demo-1',
+      usage: { inputTokens: 30, outputTokens: 4 },
+      retries: 0,
+      cached: false,
+    });
+    expect(classified?.event.costUsd).toBeGreaterThan(0);
+    expect(facts(recorded, 'agentchart.tool.call.end')[0]).toMatchObject({
+      sessionId: byName.get('research')?.sessionId,
+      event: { tool: 'lookup' },
+    });
+    const ends = facts(recorded, 'agentchart.run.end');
+    expect(ends.map((end) => end.sessionId)).toEqual([child?.sessionId, root?.sessionId]);
+    expect(ends[1]?.event).toMatchObject({ status: 'done', usage: outcome.usage });
+    // No content in the facts unless asked for.
+    const factText = JSON.stringify(
+      recorded.filter(
+        (message) =>
+          message.type === '@xstate.event' && message.event.type.startsWith('agentchart.'),
+      ),
+    );
+    expect(factText).not.toContain('secret bridges');
+    expect(factText).not.toContain('"request"');
+  });
+
+  it('sends nothing over the network with url: false, and hands every message to onMessage', async () => {
+    const seen: InspectionMessage[] = [];
+    const inspector = createAgentInspector({
+      url: false,
+      onMessage: (message) => seen.push(message),
+    });
+    const agent = createAgent({
+      machine: supervisor,
+      models: { fast: demoModel() },
+      inspect: inspector.inspect,
+    });
+    inspector.attach(agent);
+    await agent.run({ input: undefined });
+    await inspector.stop();
+    expect(actors(seen).map((message) => message.name)).toContain('checker');
+    expect(facts(seen, 'agentchart.run.end')).toHaveLength(2);
+  });
+});

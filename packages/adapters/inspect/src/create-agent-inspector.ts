@@ -1,0 +1,142 @@
+import type { Agent } from '@agentchart/core';
+import { createInspector } from '@statelyai/inspect';
+import type { InspectionEvent, Observer } from 'xstate';
+import { harnessFact } from './harness-facts';
+import { type InspectedActor, ThreadSessions } from './thread-sessions';
+import type { InspectionMessage, InspectionSink } from './types';
+import { webSocketSink } from './websocket-sink';
+
+/** Options of {@link createAgentInspector}. */
+export interface AgentInspectorOptions {
+  /**
+   * The relay's WebSocket URL (`startInspectorRelay`, or `@statelyai/inspect`'s
+   * `createInspectorServer`); `false` sends nothing over the network (record only).
+   * Default `ws://127.0.0.1:8080`.
+   */
+  url?: string | false;
+  /** Also record the stream, e.g. `recordInspection({ file: 'run.inspect.jsonl' })`. */
+  record?: InspectionSink | readonly InspectionSink[];
+  /** Receives every message as it is sent. */
+  onMessage?: (message: InspectionMessage) => void;
+  /**
+   * Include content in the harness's facts: run input, prompts, model requests and
+   * responses, tool arguments and results. The machines' own context and events always go
+   * to the inspector as they are. Default false.
+   */
+  captureContent?: boolean;
+}
+
+/** A bridge from agentchart runs to the XState inspector protocol. */
+export interface AgentInspector {
+  /** Pass to `createAgent({ inspect })`: every run's actors, events and snapshots. */
+  readonly inspect: Observer<InspectionEvent>;
+  /**
+   * Adds the harness's facts — model calls with tokens, cost, latency and retries, tool
+   * calls, waits, limits, each run's start and end — as `agentchart.*` events sent to the
+   * effect actor (or run) they concern, and links child agents' runs to their parent's
+   * actor. Returns a function that stops listening.
+   */
+  attach(agent: Pick<Agent, 'events'>): () => void;
+  /** Sends what is pending, then closes the connection and the recordings. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Streams agentchart runs to the XState inspector protocol through `@statelyai/inspect`:
+ * every run of the agent (child agents' runs and effect actors included) with the harness's
+ * own facts, to a relay the Stately inspector page reads, and to recordings for offline
+ * viewing.
+ *
+ * @example
+ * ```ts
+ * const relay = await startInspectorRelay(); // open relay.pageUrl in a browser
+ * const inspector = createAgentInspector({ url: relay.url, record: recordInspection({ file: 'runs.inspect.jsonl' }) });
+ * const agent = createAgent({ machine, models, inspect: inspector.inspect });
+ * inspector.attach(agent);
+ * await agent.run({ input });
+ * await inspector.stop();
+ * ```
+ */
+export function createAgentInspector({
+  url = 'ws://127.0.0.1:8080',
+  record = [],
+  onMessage,
+  captureContent = false,
+}: AgentInspectorOptions = {}): AgentInspector {
+  const sinks: InspectionSink[] = [
+    ...(Array.isArray(record) ? record : [record as InspectionSink]),
+  ];
+  if (url !== false) sinks.push(webSocketSink({ url }));
+  if (onMessage) sinks.push({ send: onMessage });
+  const sessions = new ThreadSessions();
+  const stately = createInspector({
+    send(message) {
+      const completed = sessions.complete(message);
+      for (const sink of sinks) sink.send(completed);
+    },
+  });
+  // A run's root actor registers before its run says which thread it is (run.start comes
+  // just before the actor starts): its registration waits for that, so a child agent's root
+  // can be sent with its parent.
+  const pendingRoots = new Map<string, InspectionEvent>();
+  const flushRoot = (session: string) => {
+    const pending = pendingRoots.get(session);
+    if (!pending) return;
+    pendingRoots.delete(session);
+    stately.inspect.next?.(pending);
+  };
+
+  const inspect: Observer<InspectionEvent> = {
+    next(event) {
+      const actor = event.actorRef as unknown as InspectedActor;
+      if (event.type === '@xstate.actor') {
+        if (!actor._parent) {
+          pendingRoots.set(actor.sessionId, event);
+          return;
+        }
+        sessions.registerActor(actor, event.rootId);
+      }
+      // A root nobody claimed (a machine run outside an agent) is sent before its first event.
+      flushRoot(event.rootId);
+      stately.inspect.next?.(event);
+    },
+  };
+
+  /**
+   * Sends a fact once the inspection events before it are out: `@statelyai/inspect` converts
+   * those on a zero timeout, and timers of one delay fire in order.
+   */
+  const sendFact = (session: string, fact: { type: string }) => {
+    setTimeout(() => stately.event(session, fact), 0);
+  };
+
+  return {
+    inspect,
+    attach(agent) {
+      return agent.events.onAny((event) => {
+        if (event.type === 'run.start') {
+          sessions.bindThread(event.threadId, event.sessionId);
+          flushRoot(event.sessionId);
+        }
+        const fact = harnessFact(event, captureContent);
+        if (fact) {
+          const site = (event as { site?: string }).site;
+          const session = sessions.targetOf(event.threadId, site);
+          if (session) sendFact(session, fact);
+        }
+        // After the facts already scheduled: they still need the thread's sessions.
+        if (event.type === 'run.end') {
+          const { threadId } = event;
+          setTimeout(() => sessions.forgetThread(threadId), 0);
+        }
+      });
+    },
+    async stop() {
+      // Let the conversions and facts already scheduled go out first.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      for (const session of [...pendingRoots.keys()]) flushRoot(session);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await Promise.all(sinks.map((sink) => sink.close?.()));
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { RunEvent, RunEventType } from '@agentchart/core';
+
+/**
+ * Run events that go to the inspector as `agentchart.*` events. Left out: `llm.token` (one
+ * per streamed delta), `state.enter`/`state.exit` and `checkpoint.write` (the inspector sees
+ * the snapshots themselves) and `listener.error`.
+ */
+const factTypes = new Set<RunEventType>([
+  'run.start',
+  'run.waiting',
+  'run.end',
+  'llm.call.start',
+  'llm.call.end',
+  'llm.call.error',
+  'llm.call.retry',
+  'llm.call.reask',
+  'llm.call.fallback',
+  'tool.call.start',
+  'tool.call.end',
+  'tool.call.invalid',
+  'tool.call.error',
+  'human.wait',
+  'human.reply',
+  'limit.reached',
+  'budget.ledger',
+  'effect.replayed',
+  'effect.ambiguous',
+  'breaker.change',
+  'agent.warning',
+]);
+
+/** Fields that carry content (prompts, messages, tool arguments and results). */
+const contentFields = ['input', 'output', 'request', 'response', 'prompt'] as const;
+
+/** A run event as the inspector event that reports it, or undefined for one left out. */
+export function harnessFact(
+  event: RunEvent,
+  captureContent: boolean,
+): { type: string; [key: string]: unknown } | undefined {
+  if (!factTypes.has(event.type)) return undefined;
+  const { type, ...fields } = event as RunEvent & Record<string, unknown>;
+  if (!captureContent) for (const field of contentFields) delete fields[field];
+  return { ...fields, type: `agentchart.${type}` };
+}

@@ -1,0 +1,104 @@
+import type { InspectionMessage } from './types';
+
+/** What an inspected actor ref is made of, beyond XState's public `ActorRefLike`. */
+export interface InspectedActor {
+  id: string;
+  sessionId: string;
+  _parent?: InspectedActor;
+}
+
+interface ThreadEntry {
+  session: string;
+  /** Effect and child-machine actors of the run's system, by site (see core's `siteOf`). */
+  sites: Map<string, string>;
+}
+
+/**
+ * Ties the two streams together: a run's events name threads and effect sites, inspection
+ * events name XState sessions. `run.start` carries the root actor's session id; each actor
+ * registration gives a site (the chain of actor ids below the root, as core computes it). A
+ * child agent's thread (`<parent>/<site>#<n>`) is linked to the parent's actor at that site.
+ */
+export class ThreadSessions {
+  readonly #threads = new Map<string, ThreadEntry>();
+  readonly #rootSites = new Map<string, Map<string, string>>();
+  readonly #rootOf = new Map<string, string>();
+  readonly #parentOf = new Map<string, string>();
+
+  /** Remembers an actor's site within its run's system. */
+  registerActor(actor: InspectedActor, rootId: string): void {
+    this.#rootOf.set(actor.sessionId, rootId);
+    if (!actor._parent) return;
+    let sites = this.#rootSites.get(rootId);
+    if (!sites) {
+      sites = new Map();
+      this.#rootSites.set(rootId, sites);
+    }
+    sites.set(siteOf(actor), actor.sessionId);
+  }
+
+  /** Binds a thread to its root actor's session; links a child agent's root to its parent. */
+  bindThread(threadId: string, session: string): void {
+    let sites = this.#rootSites.get(session);
+    if (!sites) {
+      sites = new Map();
+      this.#rootSites.set(session, sites);
+    }
+    this.#rootOf.set(session, session);
+    this.#threads.set(threadId, { session, sites });
+    let parent: string | undefined;
+    for (const candidate of this.#threads.keys()) {
+      if (!threadId.startsWith(`${candidate}/`)) continue;
+      if (!parent || candidate.length > parent.length) parent = candidate;
+    }
+    if (parent === undefined) return;
+    const site = threadId.slice(parent.length + 1).replace(/#\d+$/, '');
+    const parentActor = this.#threads.get(parent)?.sites.get(site);
+    if (parentActor) this.#parentOf.set(session, parentActor);
+  }
+
+  /** The session a fact of `threadId` at `site` is about: the effect's actor, else the run's. */
+  targetOf(threadId: string, site: string | undefined): string | undefined {
+    const thread = this.#threads.get(threadId);
+    if (!thread) return undefined;
+    return (site === undefined ? undefined : thread.sites.get(site)) ?? thread.session;
+  }
+
+  /** Forgets an ended thread's sessions. */
+  forgetThread(threadId: string): void {
+    const thread = this.#threads.get(threadId);
+    if (!thread) return;
+    this.#threads.delete(threadId);
+    this.#rootSites.delete(thread.session);
+    this.#parentOf.delete(thread.session);
+    for (const session of thread.sites.values()) this.#rootOf.delete(session);
+    this.#rootOf.delete(thread.session);
+  }
+
+  /**
+   * Completes a message on its way out: a child agent's root actor gets its parent, and an
+   * event sent through the inspector API (which says `rootId: "anonymous"`) its real root.
+   */
+  complete(message: InspectionMessage): InspectionMessage {
+    if (message.type === '@xstate.actor' && message.parentId === undefined) {
+      const parentId = this.#parentOf.get(message.sessionId);
+      if (parentId) return { ...message, parentId };
+    }
+    if (message.rootId === 'anonymous') {
+      const rootId = this.#rootOf.get(message.sessionId);
+      if (rootId) return { ...message, rootId };
+    }
+    return message;
+  }
+}
+
+/** The chain of actor ids from below the root down to `actor`, joined by `/`. */
+function siteOf(actor: InspectedActor): string {
+  const ids: string[] = [];
+  let current: InspectedActor | undefined = actor;
+  while (current?._parent) {
+    ids.push(current.id);
+    current = current._parent;
+  }
+  return ids.reverse().join('/');
+}

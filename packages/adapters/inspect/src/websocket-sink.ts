@@ -1,0 +1,89 @@
+import { toJsonLine } from './to-json-line';
+import type { InspectionMessage, InspectionSink } from './types';
+
+/** Options of {@link webSocketSink}. */
+export interface WebSocketSinkOptions {
+  /** The relay's WebSocket URL. Default `ws://127.0.0.1:8080`. */
+  url?: string;
+  /** Messages kept while the relay is unreachable; the oldest go first. Default 1000. */
+  maxBuffered?: number;
+  /** Wait before reconnecting after the relay went away. Default 1000 ms. */
+  retryMs?: number;
+}
+
+/**
+ * Sends inspection messages to a relay (`startInspectorRelay`, or `@statelyai/inspect`'s
+ * `createInspectorServer`) over Node's own WebSocket client. Unlike the WebSocket adapter of
+ * `@statelyai/inspect` 0.7 it stops for good on `close()` and never holds the process open
+ * while it waits to reconnect: a missing relay must not keep an agent's process alive.
+ */
+export function webSocketSink({
+  url = 'ws://127.0.0.1:8080',
+  maxBuffered = 1000,
+  retryMs = 1000,
+}: WebSocketSinkOptions = {}): InspectionSink {
+  const queue: string[] = [];
+  let socket: WebSocket | undefined;
+  let open = false;
+  let closed = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+
+  const connect = () => {
+    if (closed) return;
+    const ws = new WebSocket(url);
+    socket = ws;
+    ws.addEventListener('open', () => {
+      open = true;
+      for (const line of queue.splice(0)) ws.send(line);
+    });
+    ws.addEventListener('close', () => {
+      open = false;
+      if (socket === ws) socket = undefined;
+      if (closed) return;
+      retry = setTimeout(connect, retryMs);
+      retry.unref();
+    });
+    // A refused or broken connection also closes: reconnecting is the close handler's job.
+    ws.addEventListener('error', () => undefined);
+  };
+  connect();
+
+  return {
+    send(message: InspectionMessage) {
+      const line = toJsonLine(message);
+      if (open && socket) {
+        socket.send(line);
+        return;
+      }
+      queue.push(line);
+      if (queue.length > maxBuffered) queue.shift();
+    },
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      const ws = socket;
+      if (!ws) return;
+      // A socket still connecting gets its chance to send what waited for it.
+      if (!open) await settled(ws, 'open');
+      if (open) for (const line of queue.splice(0)) ws.send(line);
+      // close() lets what was sent drain first.
+      const closing = settled(ws, 'close');
+      ws.close();
+      await closing;
+    },
+  };
+}
+
+/** Resolves on the socket's `event`, on its close, or after two seconds, whichever is first. */
+function settled(ws: WebSocket, event: 'open' | 'close'): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2_000);
+    timer.unref();
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    ws.addEventListener(event, done, { once: true });
+    if (event !== 'close') ws.addEventListener('close', done, { once: true });
+  });
+}

@@ -1,0 +1,503 @@
+import {
+  agentActor,
+  createAgent,
+  defineTool,
+  humanWait,
+  structuredCall,
+  toolLoop,
+} from '@agentchart/core';
+import { scriptedModel } from '@agentchart/core/testing';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { z } from 'zod';
+import { instrumentAgent } from './instrument-agent';
+
+const lookup = defineTool({
+  name: 'lookup',
+  description: 'Looks a topic up.',
+  input: z.object({ topic: z.string() }),
+  output: z.object({ hits: z.number() }),
+  effect: 'pure',
+  execute: async ({ topic }) => ({ hits: topic.length }),
+});
+
+const broken = defineTool({
+  name: 'broken',
+  description: 'Always fails.',
+  input: z.object({}),
+  output: z.object({}),
+  effect: 'idempotent',
+  execute: async () => {
+    throw new Error('the archive is offline');
+  },
+});
+
+/** classify (a structured call) → research (a tool loop with a failing tool) → done. */
+const triage = setup({
+  actors: {
+    classify: structuredCall({
+      model: 'fast',
+      schema: z.object({ relevant: z.boolean() }),
+      system: 'You classify requests.',
+      prompt: (text: string) => `Classify: ${text}`,
+      temperature: 0.1,
+    }),
+    research: toolLoop({
+      model: 'fast',
+      tools: [lookup, broken],
+      prompt: (text: string) => `Research: ${text}`,
+    }),
+  },
+}).createMachine({
+  id: 'triage',
+  initial: 'classifying',
+  states: {
+    classifying: {
+      invoke: { id: 'classify', src: 'classify', input: 'bridges', onDone: 'researching' },
+    },
+    researching: { invoke: { id: 'research', src: 'research', input: 'bridges', onDone: 'done' } },
+    done: { type: 'final' },
+  },
+});
+
+function triageModel() {
+  return scriptedModel({
+    responses: [
+      { json: { relevant: true }, usage: { inputTokens: 40, outputTokens: 5 } },
+      {
+        toolCalls: [
+          { id: 'call_1', name: 'lookup', arguments: { topic: 'bridges' } },
+          { id: 'call_2', name: 'broken', arguments: {} },
+        ],
+        usage: { inputTokens: 60, outputTokens: 12 },
+      },
+      { content: 'Two hits; the archive is offline.', usage: { inputTokens: 90, outputTokens: 9 } },
+    ],
+  });
+}
+
+function tracing(processors: SpanProcessor[] = []) {
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(exporter), ...processors],
+  });
+  const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  const reader = new PeriodicExportingMetricReader({
+    exporter: metricExporter,
+    exportIntervalMillis: 3_600_000,
+  });
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const spans = () => exporter.getFinishedSpans();
+  const metrics = async () => {
+    await reader.forceFlush();
+    return (
+      metricExporter
+        .getMetrics()
+        .at(-1)
+        ?.scopeMetrics.flatMap((scope) => scope.metrics) ?? []
+    );
+  };
+  cleanups.push(
+    () => meterProvider.shutdown(),
+    () => tracerProvider.shutdown(),
+  );
+  return { tracerProvider, meterProvider, spans, metrics };
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+/** The span tree as `parent > child` lines, sorted (span times are whole milliseconds). */
+function tree(spans: readonly ReadableSpan[]): string[] {
+  const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
+  const path = (span: ReadableSpan): string => {
+    const parent = byId.get(span.parentSpanContext?.spanId ?? '');
+    return parent ? `${path(parent)} > ${span.name}` : span.name;
+  };
+  return spans.map(path).sort();
+}
+
+const named = (spans: readonly ReadableSpan[], name: string) =>
+  spans.filter((span) => span.name === name);
+
+describe('instrumentAgent', () => {
+  it('traces a run as invoke_agent > state > chat / execute_tool, with GenAI attributes', async () => {
+    const { tracerProvider, meterProvider, spans } = tracing();
+    const agent = createAgent({ machine: triage, models: { fast: triageModel() } });
+    const stop = instrumentAgent(agent, { tracerProvider, meterProvider });
+    const outcome = await agent.run({ threadId: 'thread-1', input: undefined });
+    stop();
+    expect(outcome.status).toBe('done');
+
+    const finished = spans();
+    expect(new Set(tree(finished))).toEqual(
+      new Set([
+        'invoke_agent triage',
+        'invoke_agent triage > state classifying',
+        'invoke_agent triage > state classifying > chat scripted',
+        'invoke_agent triage > state researching',
+        'invoke_agent triage > state researching > chat scripted',
+        'invoke_agent triage > state researching > execute_tool lookup',
+        'invoke_agent triage > state researching > execute_tool broken',
+        'invoke_agent triage > state done',
+      ]),
+    );
+    expect(named(finished, 'chat scripted')).toHaveLength(3);
+    expect(finished.every((span) => span.attributes['gen_ai.conversation.id'] === 'thread-1')).toBe(
+      true,
+    );
+
+    const [run] = named(finished, 'invoke_agent triage');
+    expect(run?.attributes).toMatchObject({
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': 'triage',
+      'gen_ai.provider.name': 'scripted',
+      'gen_ai.usage.input_tokens': 190,
+      'gen_ai.usage.output_tokens': 26,
+      'agentchart.run.status': 'done',
+      'agentchart.thread.model_calls': 3,
+      'agentchart.thread.tool_calls': 2,
+    });
+    expect(run?.attributes['agentchart.cost_usd']).toBeCloseTo(outcome.usage.costUsd, 12);
+    expect(run?.attributes['agentchart.cost_usd']).toBeGreaterThan(0);
+
+    const [classify] = named(finished, 'chat scripted');
+    expect(classify?.kind).toBe(2); // SpanKind.CLIENT
+    expect(classify?.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'scripted',
+      'gen_ai.request.model': 'scripted',
+      'gen_ai.response.model': 'scripted',
+      'gen_ai.request.temperature': 0.1,
+      'gen_ai.output.type': 'json',
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.usage.input_tokens': 40,
+      'gen_ai.usage.output_tokens': 5,
+      'gen_ai.agent.name': 'triage',
+      'agentchart.cached': false,
+      'agentchart.retries': 0,
+      'agentchart.site': 'classify',
+    });
+    expect(classify?.attributes['agentchart.cost_usd']).toBeGreaterThan(0);
+
+    const [ok] = named(finished, 'execute_tool lookup');
+    expect(ok?.attributes).toMatchObject({
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': 'lookup',
+      'gen_ai.tool.type': 'function',
+    });
+    expect(ok?.attributes['gen_ai.tool.call.id']).toEqual(expect.stringContaining('tool:lookup'));
+    expect(ok?.status.code).toBe(0); // UNSET
+    const [failed] = named(finished, 'execute_tool broken');
+    expect(failed?.attributes['error.type']).toBe('tool.failed');
+    expect(failed?.status).toMatchObject({ code: 2, message: expect.stringContaining('offline') });
+  });
+
+  it('records no message content unless asked to, and the GenAI content attributes when it is', async () => {
+    const plain = tracing();
+    const agent = createAgent({ machine: triage, models: { fast: triageModel() } });
+    const stop = instrumentAgent(agent, {
+      tracerProvider: plain.tracerProvider,
+      meterProvider: false,
+    });
+    await agent.run({ input: undefined });
+    stop();
+    const contentKeys =
+      /^gen_ai\.(input|output)\.messages$|^gen_ai\.tool\.(definitions|call\.arguments|call\.result)$|^agentchart\.run\.input$/;
+    const leaked = plain
+      .spans()
+      .flatMap((span) => Object.keys(span.attributes).filter((key) => contentKeys.test(key)));
+    expect(leaked).toEqual([]);
+    const text = JSON.stringify(plain.spans().map((span) => [span.attributes, span.events]));
+    expect(text).not.toContain('bridges');
+    expect(text).not.toContain('Two hits');
+
+    const opted = tracing();
+    const second = createAgent({ machine: triage, models: { fast: triageModel() } });
+    const stopSecond = instrumentAgent(second, {
+      tracerProvider: opted.tracerProvider,
+      meterProvider: false,
+      captureContent: true,
+    });
+    await second.run({ input: undefined });
+    stopSecond();
+    const chats = named(opted.spans(), 'chat scripted');
+    expect(JSON.parse(String(chats[0]?.attributes['gen_ai.input.messages']))).toEqual([
+      { role: 'system', parts: [{ type: 'text', content: 'You classify requests.' }] },
+      {
+        role: 'user',
+        parts: [{ type: 'text', content: expect.stringContaining('Classify: bridges') }],
+      },
+    ]);
+    expect(JSON.parse(String(chats[1]?.attributes['gen_ai.output.messages']))).toEqual([
+      {
+        role: 'assistant',
+        parts: [
+          { type: 'tool_call', id: 'call_1', name: 'lookup', arguments: { topic: 'bridges' } },
+          { type: 'tool_call', id: 'call_2', name: 'broken', arguments: {} },
+        ],
+        finish_reason: 'tool_call',
+      },
+    ]);
+    expect(JSON.parse(String(chats[1]?.attributes['gen_ai.tool.definitions']))).toMatchObject([
+      { type: 'function', name: 'lookup' },
+      { type: 'function', name: 'broken' },
+    ]);
+    const [tool] = named(opted.spans(), 'execute_tool lookup');
+    expect(JSON.parse(String(tool?.attributes['gen_ai.tool.call.arguments']))).toEqual({
+      topic: 'bridges',
+    });
+    expect(JSON.parse(String(tool?.attributes['gen_ai.tool.call.result']))).toEqual({ hits: 7 });
+  });
+
+  it('records gen_ai.client.token.usage by token type and gen_ai.client.operation.duration', async () => {
+    const { tracerProvider, meterProvider, metrics } = tracing();
+    const agent = createAgent({ machine: triage, models: { fast: triageModel() } });
+    instrumentAgent(agent, { tracerProvider, meterProvider });
+    await agent.run({ input: undefined });
+    const recorded = await metrics();
+    const tokens = recorded.find(
+      (metric) => metric.descriptor.name === 'gen_ai.client.token.usage',
+    );
+    expect(tokens?.descriptor.unit).toBe('{token}');
+    const byType = Object.fromEntries(
+      (tokens?.dataPoints ?? []).map((point) => [
+        point.attributes['gen_ai.token.type'],
+        point.value as { count: number; sum: number },
+      ]),
+    );
+    expect(byType.input).toMatchObject({ count: 3, sum: 190 });
+    expect(byType.output).toMatchObject({ count: 3, sum: 26 });
+    expect(tokens?.dataPoints[0]?.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'scripted',
+      'gen_ai.request.model': 'scripted',
+    });
+    const duration = recorded.find(
+      (metric) => metric.descriptor.name === 'gen_ai.client.operation.duration',
+    );
+    expect(duration?.descriptor.unit).toBe('s');
+    const calls = (duration?.dataPoints ?? []).reduce(
+      (sum, point) => sum + (point.value as { count: number }).count,
+      0,
+    );
+    expect(calls).toBe(3);
+  });
+
+  it('hangs a child agent’s run under the parent state that invoked it', async () => {
+    const child = setup({
+      actors: {
+        answer: structuredCall({
+          model: 'fast',
+          schema: z.object({ relevant: z.boolean() }),
+          prompt: (text: string) => text,
+        }),
+      },
+    }).createMachine({
+      id: 'checker',
+      initial: 'checking',
+      states: {
+        checking: { invoke: { id: 'answer', src: 'answer', input: 'check', onDone: 'checked' } },
+        checked: { type: 'final' },
+      },
+    });
+    const parent = setup({
+      actors: {
+        check: agentActor({ machine: child, input: z.undefined(), output: z.unknown() }),
+      },
+    }).createMachine({
+      id: 'supervisor',
+      initial: 'delegating',
+      states: {
+        delegating: { invoke: { id: 'check', src: 'check', onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const { tracerProvider, spans } = tracing();
+    const model = scriptedModel({ responses: [{ json: { relevant: true } }] });
+    const agent = createAgent({ machine: parent, models: { fast: model } });
+    instrumentAgent(agent, { tracerProvider, meterProvider: false });
+    expect((await agent.run({ threadId: 'sup', input: undefined })).status).toBe('done');
+    expect(tree(spans())).toContain(
+      'invoke_agent supervisor > state delegating > invoke_agent checker > state checking > chat scripted',
+    );
+    const [childRun] = named(spans(), 'invoke_agent checker');
+    expect(childRun?.attributes['gen_ai.conversation.id']).toMatch(/^sup\/check#0/);
+  });
+
+  it('ends the run span when the run rests waiting and opens another when it continues', async () => {
+    const machine = setup({
+      actors: { approve: humanWait({ prompt: () => 'Approve?', reply: z.boolean() }) },
+    }).createMachine({
+      id: 'approval',
+      initial: 'asking',
+      states: {
+        asking: { invoke: { id: 'approve', src: 'approve', onDone: 'approved' } },
+        approved: { type: 'final' },
+      },
+    });
+    const { tracerProvider, spans } = tracing();
+    const agent = createAgent({ machine });
+    instrumentAgent(agent, { tracerProvider, meterProvider: false });
+    const handle = agent.start({ threadId: 'pay', input: undefined });
+    expect((await handle.result()).status).toBe('waiting');
+    expect(tree(spans())).toEqual([
+      'invoke_agent approval',
+      'invoke_agent approval > state asking',
+    ]);
+    expect(named(spans(), 'invoke_agent approval')[0]?.attributes).toMatchObject({
+      'agentchart.run.status': 'waiting',
+      'agentchart.run.resumed': false,
+    });
+    handle.reply(true);
+    expect((await handle.result()).status).toBe('done');
+    const runs = named(spans(), 'invoke_agent approval');
+    expect(runs.map((span) => span.attributes['agentchart.run.status'])).toEqual([
+      'waiting',
+      'done',
+    ]);
+    expect(runs[1]?.attributes['agentchart.run.resumed']).toBe(true);
+    expect(runs[1]?.attributes['gen_ai.conversation.id']).toBe('pay');
+  });
+
+  it('traces a thread evicted while waiting and restored by a reply, without leaving a span open', async () => {
+    const machine = setup({
+      actors: { approve: humanWait({ prompt: () => 'Approve?', reply: z.boolean() }) },
+    }).createMachine({
+      id: 'approval',
+      initial: 'asking',
+      states: {
+        asking: { invoke: { id: 'approve', src: 'approve', onDone: 'approved' } },
+        approved: { type: 'final' },
+      },
+    });
+    const started: string[] = [];
+    const ended: string[] = [];
+    const { tracerProvider, spans } = tracing([
+      {
+        onStart: (span) => started.push(span.spanContext().spanId),
+        onEnd: (span) => ended.push(span.spanContext().spanId),
+        forceFlush: async () => {},
+        shutdown: async () => {},
+      },
+    ]);
+    const agent = createAgent({ machine, evictWaiting: true });
+    instrumentAgent(agent, { tracerProvider, meterProvider: false });
+    expect((await agent.start({ threadId: 'evicted', input: undefined }).result()).status).toBe(
+      'waiting',
+    );
+    const handle = await agent.send('evicted', { type: 'human.reply', value: true });
+    expect((await handle.result()).status).toBe('done');
+    expect(tree(spans())).toEqual([
+      'invoke_agent approval',
+      'invoke_agent approval',
+      'invoke_agent approval',
+      'invoke_agent approval > state approved',
+      'invoke_agent approval > state asking',
+      'invoke_agent approval > state asking',
+    ]);
+    const runs = named(spans(), 'invoke_agent approval');
+    expect(runs.map((span) => span.attributes['agentchart.run.status'])).toEqual([
+      'waiting',
+      'waiting',
+      'done',
+    ]);
+    expect(runs.map((span) => span.attributes['agentchart.run.resumed'])).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    // The wait and the reply, reported while the run rested, land on the segments after.
+    expect(runs[1]?.events.map((event) => event.name)).toContain('agentchart.human.wait');
+    expect(runs[2]?.events.map((event) => event.name)).toContain('agentchart.human.reply');
+    expect(started.length).toBe(6);
+    expect(ended.length).toBe(started.length);
+  });
+
+  it('keeps a span per parallel region and ends only the state a region left', async () => {
+    const slow = scriptedModel({ latencyMs: 50, responses: [{ json: { relevant: true } }] });
+    const machine = setup({
+      actors: {
+        classify: structuredCall({
+          model: 'fast',
+          schema: z.object({ relevant: z.boolean() }),
+          prompt: () => 'Classify.',
+        }),
+      },
+    }).createMachine({
+      id: 'parallel',
+      type: 'parallel',
+      states: {
+        left: { initial: 'a', states: { a: { on: { NEXT: 'b' } }, b: { type: 'final' } } },
+        right: {
+          initial: 'x',
+          states: {
+            x: { invoke: { id: 'classify', src: 'classify', onDone: 'y' } },
+            y: { type: 'final' },
+          },
+        },
+      },
+    });
+    const { tracerProvider, spans } = tracing();
+    const agent = createAgent({ machine, models: { fast: slow } });
+    instrumentAgent(agent, { tracerProvider, meterProvider: false });
+    const handle = agent.start({ threadId: 'p', input: undefined });
+    // Left moves on while right's model call is in flight: right.x must stay open.
+    handle.send({ type: 'NEXT' });
+    expect((await handle.result()).status).toBe('done');
+    expect(new Set(tree(spans()))).toEqual(
+      new Set([
+        'invoke_agent parallel',
+        'invoke_agent parallel > state left.a',
+        'invoke_agent parallel > state left.b',
+        'invoke_agent parallel > state right.x',
+        'invoke_agent parallel > state right.x > chat scripted',
+        'invoke_agent parallel > state right.y',
+      ]),
+    );
+    const [leftA] = named(spans(), 'state left.a');
+    const [rightX] = named(spans(), 'state right.x');
+    const [chat] = named(spans(), 'chat scripted');
+    const ms = (time: [number, number]) => time[0] * 1000 + time[1] / 1e6;
+    expect(ms(leftA!.endTime)).toBeLessThan(ms(chat!.endTime));
+    expect(ms(rightX!.endTime)).toBeGreaterThanOrEqual(ms(chat!.endTime));
+  });
+
+  it('ends the spans still open when it is stopped', async () => {
+    const slow = scriptedModel({ latencyMs: 10_000, responses: [{ json: { relevant: true } }] });
+    const agent = createAgent({ machine: triage, models: { fast: slow } });
+    const { tracerProvider, spans } = tracing();
+    const stop = instrumentAgent(agent, { tracerProvider, meterProvider: false });
+    const calling = new Promise((resolve) => agent.events.on('llm.call.start', resolve));
+    const handle = agent.start({ input: undefined });
+    await calling;
+    expect(spans()).toEqual([]);
+    stop();
+    expect(new Set(tree(spans()))).toEqual(
+      new Set([
+        'invoke_agent triage',
+        'invoke_agent triage > state classifying',
+        'invoke_agent triage > state classifying > chat scripted',
+      ]),
+    );
+    expect(named(spans(), 'invoke_agent triage')[0]?.attributes['agentchart.run.status']).toBe(
+      'unobserved',
+    );
+    await handle.stop();
+  });
+});

@@ -1,0 +1,74 @@
+import type { Agent } from '@agentchart/core';
+import { type MeterProvider, metrics, type TracerProvider, trace } from '@opentelemetry/api';
+import { GenAiMetrics } from './metrics/gen-ai-metrics';
+import { AgentTracer } from './trace/agent-tracer';
+import { invokingStates } from './trace/invoking-states';
+
+/** The instrumentation scope name spans and metrics are reported under. */
+export const instrumentationName = '@agentchart/otel';
+const instrumentationVersion = '0.1.0';
+
+/** Options of {@link instrumentAgent}. */
+export interface InstrumentAgentOptions {
+  /** Where spans go. Default: the global tracer provider (`trace.setGlobalTracerProvider`). */
+  tracerProvider?: TracerProvider;
+  /**
+   * Where the GenAI client metrics go. Default: the global meter provider; `false` records
+   * none.
+   */
+  meterProvider?: MeterProvider | false;
+  /**
+   * Record message content: the messages sent and received (`gen_ai.input.messages`,
+   * `gen_ai.output.messages`), tool definitions, tool arguments and results, a run's input and
+   * human-wait prompts. Off by default — content is often personal data, and large. What is
+   * recorded is what the pipeline passes on after your own middleware ran before telemetry;
+   * redact in a middleware placed before it, or in your exporter. Default false.
+   */
+  captureContent?: boolean;
+}
+
+/**
+ * Reports every run of `agent` as OpenTelemetry spans and metrics with the GenAI semantic
+ * conventions: an `invoke_agent` span per run (per segment between rests), a span per chart
+ * state, `chat` spans for model calls and `execute_tool` spans for tool calls under the state
+ * that made them, child agents' runs under the state that invoked them; and the metrics
+ * `gen_ai.client.token.usage` and `gen_ai.client.operation.duration`. Only
+ * `@opentelemetry/api` is used: bring your own SDK and exporter. Returns a function that
+ * stops it; spans still open then (runs in flight, runs resting `waiting` have none) end at
+ * that moment with `agentchart.run.status = unobserved`.
+ *
+ * @example
+ * ```ts
+ * const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
+ * const stop = instrumentAgent(agent, { tracerProvider: provider });
+ * await agent.run({ input });
+ * stop();
+ * ```
+ */
+export function instrumentAgent(
+  agent: Pick<Agent, 'events' | 'machine'>,
+  { tracerProvider, meterProvider, captureContent = false }: InstrumentAgentOptions = {},
+): () => void {
+  const tracer = (tracerProvider ?? trace.getTracerProvider()).getTracer(
+    instrumentationName,
+    instrumentationVersion,
+  );
+  const meter =
+    meterProvider === false
+      ? undefined
+      : (meterProvider ?? metrics.getMeterProvider()).getMeter(
+          instrumentationName,
+          instrumentationVersion,
+        );
+  const tracing = new AgentTracer({
+    tracer,
+    metrics: meter ? new GenAiMetrics(meter) : undefined,
+    captureContent,
+    invoking: invokingStates(agent.machine),
+  });
+  const unsubscribe = agent.events.onAny((event) => tracing.handle(event));
+  return () => {
+    unsubscribe();
+    tracing.close();
+  };
+}

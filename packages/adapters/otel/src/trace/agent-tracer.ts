@@ -1,0 +1,384 @@
+import type { RunEvent, RunEventType } from '@agentchart/core';
+import {
+  type Attributes,
+  type Context,
+  context,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+} from '@opentelemetry/api';
+import { Agentchart, GenAi, Operation } from '../attributes';
+import {
+  inputMessagesJson,
+  jsonText,
+  outputMessagesJson,
+  toolDefinitionsJson,
+} from '../content/semconv-messages';
+import { endpointInfo } from '../endpoint-info';
+import { errorTypeOf } from '../error-type';
+import type { GenAiMetrics } from '../metrics/gen-ai-metrics';
+import { ThreadTrace } from './thread-trace';
+
+type EventOf<TType extends RunEventType> = RunEvent<TType>;
+
+/** Options of {@link AgentTracer}. */
+export interface AgentTracerOptions {
+  tracer: Tracer;
+  metrics: GenAiMetrics | undefined;
+  captureContent: boolean;
+  /** Invoke id → invoking state of the agent's own machine (not of its child agents'). */
+  invoking: ReadonlyMap<string, string>;
+}
+
+/**
+ * Turns one agent's run events into spans: `invoke_agent` per run segment, a span per chart
+ * state under it, `chat` and `execute_tool` spans under the state that made the call, and a
+ * child agent's runs under the parent's state that invoked it. Spans are timed by the events'
+ * clock, so traces of a run on a test clock are deterministic.
+ */
+export class AgentTracer {
+  readonly #options: AgentTracerOptions;
+  readonly #threads = new Map<string, ThreadTrace>();
+
+  constructor(options: AgentTracerOptions) {
+    this.#options = options;
+  }
+
+  /** Handles one event of the agent's stream. */
+  handle(event: RunEvent): void {
+    (this.#handlers[event.type] as ((event: RunEvent) => void) | undefined)?.(event);
+  }
+
+  /** What each event does to the trace; llm.token and listener.error make no span. */
+  readonly #handlers: { [TType in RunEventType]?: (event: EventOf<TType>) => void } = {
+    'run.start': (event) => this.#runStart(event),
+    'run.waiting': (event) =>
+      this.#rest(event.threadId, event.at, { [Agentchart.runStatus]: 'waiting' }),
+    'run.end': (event) => this.#runEnd(event),
+    'state.enter': (event) => this.#thread(event)?.enterState(event.state, event.at),
+    'state.exit': (event) => this.#thread(event)?.exitState(event.state, event.at),
+    'budget.ledger': (event) => {
+      this.#thread(event)?.ledgers.set(event.callId, event.ledger);
+    },
+    'llm.call.start': (event) => this.#chatStart(event),
+    'llm.call.end': (event) => this.#chatEnd(event),
+    'llm.call.error': (event) => this.#chatError(event),
+    'llm.call.retry': ({ threadId, callId, at, attempt, delayMs, reason, endpoint }) => {
+      this.#threads
+        .get(threadId)
+        ?.chats.get(callId)
+        ?.span.addEvent('agentchart.retry', { attempt, delay_ms: delayMs, reason, endpoint }, at);
+    },
+    'llm.call.fallback': ({ threadId, callId, at, from, to, reason }) => {
+      this.#threads
+        .get(threadId)
+        ?.chats.get(callId)
+        ?.span.addEvent('agentchart.fallback', { from, to, reason }, at);
+    },
+    'tool.call.start': (event) => this.#toolStart(event),
+    'tool.call.end': (event) => this.#toolEnd(event),
+    'tool.call.error': (event) => this.#toolError(event),
+    'checkpoint.write': (event) => {
+      const thread = this.#thread(event);
+      if (thread) thread.checkpoints++;
+    },
+    'llm.call.reask': (event) =>
+      this.#event(event, 'agentchart.reask', {
+        [Agentchart.callId]: event.callId,
+        attempt: event.attempt,
+        reason: event.reason,
+      }),
+    'tool.call.invalid': (event) =>
+      this.#event(event, 'agentchart.tool.invalid', {
+        [GenAi.toolName]: event.tool,
+        [GenAi.toolCallId]: event.callId,
+        message: event.message,
+      }),
+    'human.wait': (event) =>
+      this.#event(event, 'agentchart.human.wait', {
+        wait_id: event.waitId,
+        ...(event.deadline === undefined ? {} : { deadline: event.deadline }),
+        ...(this.#options.captureContent ? { prompt: event.prompt } : {}),
+      }),
+    'human.reply': (event) =>
+      this.#event(event, 'agentchart.human.reply', { wait_id: event.waitId }),
+    'limit.reached': (event) =>
+      this.#event(event, 'agentchart.limit.reached', {
+        limit: event.limit,
+        value: event.value,
+        max: event.max,
+      }),
+    'effect.replayed': (event) =>
+      this.#event(event, 'agentchart.effect.replayed', {
+        [Agentchart.site]: event.site,
+        key: event.key,
+        kind: event.kind,
+      }),
+    'effect.ambiguous': (event) =>
+      this.#event(event, 'agentchart.effect.ambiguous', {
+        [Agentchart.site]: event.site,
+        key: event.key,
+        [GenAi.toolName]: event.tool,
+      }),
+    'breaker.change': (event) =>
+      this.#event(event, 'agentchart.breaker.change', {
+        endpoint: event.endpoint,
+        from: event.from,
+        to: event.to,
+        reason: event.reason,
+      }),
+    'agent.warning': (event) =>
+      this.#event(event, 'agentchart.warning', { code: event.code, message: event.message }),
+  };
+
+  /**
+   * Ends every span still open, now: once nobody listens, no event would end them, and an
+   * unended span is never exported.
+   */
+  close(): void {
+    const now = Date.now();
+    for (const thread of this.#threads.values()) {
+      thread.endSegment(now, { [Agentchart.runStatus]: 'unobserved' })?.end(now);
+    }
+    this.#threads.clear();
+  }
+
+  /** The thread's trace; events of a thread that started before instrumenting are skipped. */
+  #thread(event: RunEvent): ThreadTrace | undefined {
+    return this.#threads.get(event.threadId);
+  }
+
+  #event(event: RunEvent, name: string, attributes: Attributes): void {
+    this.#thread(event)?.addEvent(name, attributes, event.at);
+  }
+
+  #runStart(event: EventOf<'run.start'>): void {
+    const { threadId, at } = event;
+    let thread = this.#threads.get(threadId);
+    if (!thread) {
+      const parent = this.#parentOf(threadId, at);
+      thread = new ThreadTrace({
+        tracer: this.#options.tracer,
+        threadId,
+        agent: event.agent,
+        parent: parent.context,
+        invoking: parent.isChild ? undefined : this.#options.invoking,
+      });
+      this.#threads.set(threadId, thread);
+    } else {
+      thread.forgetStates(at);
+    }
+    thread.segment(at, {
+      [Agentchart.runResumed]: event.resumed,
+      ...(this.#options.captureContent ? { [Agentchart.runInput]: jsonText(event.input) } : {}),
+    });
+  }
+
+  /**
+   * Where a thread's runs hang: a child agent's thread (`<parent>/<site>#<n>`) under the state
+   * of its parent that invoked it; any other under the caller's active context.
+   */
+  #parentOf(threadId: string, at: number): { context: Context; isChild: boolean } {
+    let parent: ThreadTrace | undefined;
+    for (const candidate of this.#threads.values()) {
+      if (!threadId.startsWith(`${candidate.threadId}/`)) continue;
+      if (!parent || candidate.threadId.length > parent.threadId.length) parent = candidate;
+    }
+    if (!parent) return { context: context.active(), isChild: false };
+    const site = threadId.slice(parent.threadId.length + 1).replace(/#\d+$/, '');
+    return { context: parent.contextOf(parent.spanForSite(site, at)), isChild: true };
+  }
+
+  #rest(threadId: string, at: number, attributes: Attributes): void {
+    this.#threads.get(threadId)?.endSegment(at, attributes)?.end(at);
+  }
+
+  #runEnd(event: EventOf<'run.end'>): void {
+    const thread = this.#thread(event);
+    if (!thread) return;
+    const { usage, status, error } = event;
+    // A run ending without a segment open (it ended while resting) still gets one, closed now.
+    thread.segment(event.at);
+    const span = thread.endSegment(event.at, {
+      [Agentchart.runStatus]: status,
+      [Agentchart.threadInputTokens]: usage.inputTokens,
+      [Agentchart.threadOutputTokens]: usage.outputTokens,
+      [Agentchart.threadCostUsd]: usage.costUsd,
+      [Agentchart.threadModelCalls]: usage.modelCalls,
+      [Agentchart.threadToolCalls]: usage.toolCalls,
+      ...(status === 'failed' ? { [GenAi.errorType]: errorTypeOf(error) } : {}),
+    });
+    if (status === 'failed')
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: error?.message });
+    span?.end(event.at);
+    this.#threads.delete(event.threadId);
+  }
+
+  #chatStart(event: EventOf<'llm.call.start'>): void {
+    const thread = this.#thread(event);
+    if (!thread) return;
+    const { request, model, callId, at } = event;
+    const endpoint = endpointInfo(event.endpoint, model);
+    const metricAttributes: Attributes = {
+      [GenAi.operationName]: Operation.chat,
+      [GenAi.providerName]: endpoint.provider,
+      [GenAi.requestModel]: model,
+      ...(endpoint.address === undefined ? {} : { [GenAi.serverAddress]: endpoint.address }),
+      ...(endpoint.port === undefined ? {} : { [GenAi.serverPort]: endpoint.port }),
+    };
+    const parent = thread.spanForSite(event.site, at);
+    const segment = thread.segment(at);
+    segment.setAttribute(GenAi.providerName, endpoint.provider);
+    const ledger = thread.ledgers.get(callId);
+    thread.ledgers.delete(callId);
+    const format = request.responseFormat?.type;
+    const span = this.#options.tracer.startSpan(
+      `${Operation.chat} ${model}`,
+      {
+        kind: SpanKind.CLIENT,
+        startTime: at,
+        attributes: {
+          ...metricAttributes,
+          [GenAi.conversationId]: thread.threadId,
+          [GenAi.agentName]: thread.agent,
+          [GenAi.outputType]:
+            format === 'json_schema' || format === 'json_object' ? 'json' : 'text',
+          ...(request.temperature === undefined
+            ? {}
+            : { [GenAi.requestTemperature]: request.temperature }),
+          ...(request.maxOutputTokens === undefined
+            ? {}
+            : { [GenAi.requestMaxTokens]: request.maxOutputTokens }),
+          [Agentchart.site]: event.site,
+          [Agentchart.callId]: callId,
+          [Agentchart.inputHash]: event.inputHash,
+          ...(ledger
+            ? {
+                [Agentchart.budgetContextWindow]: ledger.contextWindow,
+                [Agentchart.budgetInputTokens]: ledger.inputTokens,
+                [Agentchart.budgetTokenTax]: ledger.tokenTax,
+                [Agentchart.budgetTrimmed]: ledger.trimmed.length,
+              }
+            : {}),
+          ...(this.#options.captureContent
+            ? {
+                [GenAi.inputMessages]: inputMessagesJson(request.messages),
+                ...(request.tools?.length
+                  ? { [GenAi.toolDefinitions]: toolDefinitionsJson(request.tools) }
+                  : {}),
+              }
+            : {}),
+        },
+      },
+      thread.contextOf(parent),
+    );
+    thread.chats.set(callId, { span, metricAttributes, startedAt: at });
+  }
+
+  #chatEnd(event: EventOf<'llm.call.end'>): void {
+    const thread = this.#thread(event);
+    const call = thread?.chats.get(event.callId);
+    if (!thread || !call) return;
+    thread.chats.delete(event.callId);
+    const { usage, response, at } = event;
+    const { span } = call;
+    span.setAttributes({
+      [GenAi.responseModel]: response.model ?? event.model,
+      [GenAi.responseFinishReasons]: [event.finishReason],
+      [GenAi.usageInputTokens]: usage.inputTokens,
+      [GenAi.usageOutputTokens]: usage.outputTokens,
+      ...(usage.cachedInputTokens === undefined
+        ? {}
+        : { [GenAi.usageCacheReadInputTokens]: usage.cachedInputTokens }),
+      [Agentchart.costUsd]: event.costUsd,
+      [Agentchart.cached]: event.cached,
+      [Agentchart.retries]: event.retries,
+      ...(event.confidence === undefined ? {} : { [Agentchart.confidence]: event.confidence }),
+      ...(this.#options.captureContent
+        ? { [GenAi.outputMessages]: outputMessagesJson(response) }
+        : {}),
+    });
+    span.end(at);
+    if (!event.cached) {
+      thread.segmentUsage.inputTokens += usage.inputTokens;
+      thread.segmentUsage.outputTokens += usage.outputTokens;
+      thread.segmentUsage.costUsd += event.costUsd;
+    }
+    const metrics = this.#options.metrics;
+    if (!metrics) return;
+    const attributes = {
+      ...call.metricAttributes,
+      [GenAi.responseModel]: response.model ?? event.model,
+    };
+    metrics.recordDuration(
+      { ...attributes, [Agentchart.cached]: event.cached },
+      event.latencyMs / 1000,
+    );
+    // A cache hit used no tokens: the conventions count billable tokens.
+    if (!event.cached) metrics.recordTokens(attributes, usage.inputTokens, usage.outputTokens);
+  }
+
+  #chatError(event: EventOf<'llm.call.error'>): void {
+    const thread = this.#thread(event);
+    const call = thread?.chats.get(event.callId);
+    if (!thread || !call) return;
+    thread.chats.delete(event.callId);
+    const errorType = errorTypeOf(event.error);
+    call.span.setAttribute(GenAi.errorType, errorType);
+    call.span.setStatus({ code: SpanStatusCode.ERROR, message: event.error.message });
+    call.span.end(event.at);
+    this.#options.metrics?.recordDuration(
+      { ...call.metricAttributes, [GenAi.errorType]: errorType },
+      Math.max(0, event.at - call.startedAt) / 1000,
+    );
+  }
+
+  #toolStart(event: EventOf<'tool.call.start'>): void {
+    const thread = this.#thread(event);
+    if (!thread) return;
+    const { at, tool, callId } = event;
+    const parent = thread.spanForSite(event.site, at);
+    const span = this.#options.tracer.startSpan(
+      `${Operation.executeTool} ${tool}`,
+      {
+        kind: SpanKind.INTERNAL,
+        startTime: at,
+        attributes: {
+          [GenAi.operationName]: Operation.executeTool,
+          [GenAi.toolName]: tool,
+          [GenAi.toolCallId]: callId,
+          [GenAi.toolType]: 'function',
+          [GenAi.conversationId]: thread.threadId,
+          [Agentchart.site]: event.site,
+          ...(this.#options.captureContent
+            ? { [GenAi.toolCallArguments]: jsonText(event.input) }
+            : {}),
+        },
+      },
+      thread.contextOf(parent),
+    );
+    thread.tools.set(callId, span);
+  }
+
+  #toolEnd(event: EventOf<'tool.call.end'>): void {
+    const thread = this.#thread(event);
+    const span = thread?.tools.get(event.callId);
+    if (!thread || !span) return;
+    thread.tools.delete(event.callId);
+    span.setAttributes({
+      [Agentchart.cached]: event.cached,
+      ...(this.#options.captureContent ? { [GenAi.toolCallResult]: jsonText(event.output) } : {}),
+    });
+    span.end(event.at);
+  }
+
+  #toolError(event: EventOf<'tool.call.error'>): void {
+    const thread = this.#thread(event);
+    const span = thread?.tools.get(event.callId);
+    if (!thread || !span) return;
+    thread.tools.delete(event.callId);
+    span.setAttribute(GenAi.errorType, errorTypeOf(event.error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: event.error.message });
+    span.end(event.at);
+  }
+}
