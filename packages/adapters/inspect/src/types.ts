@@ -1,4 +1,4 @@
-import type { StatelyInspectionEvent } from '@statelyai/inspect';
+import type { AnyEventObject } from 'xstate';
 
 /**
  * One message of the XState inspector protocol, as `@statelyai/inspect` sends it: an actor
@@ -6,7 +6,37 @@ import type { StatelyInspectionEvent } from '@statelyai/inspect';
  * new snapshot (`@xstate.snapshot`). The harness's own facts are `@xstate.event` messages
  * whose `event.type` starts with `agentchart.`.
  */
-export type InspectionMessage = StatelyInspectionEvent;
+export type InspectionMessage =
+  | (InspectionMessageBase & {
+      type: '@xstate.actor';
+      name: string;
+      snapshot: { status?: string; context?: unknown; value?: unknown; output?: unknown };
+      definition: string | undefined;
+      parentId: string | undefined;
+    })
+  | (InspectionMessageBase & {
+      type: '@xstate.event';
+      event: AnyEventObject;
+      sourceId: string | undefined;
+    })
+  | (InspectionMessageBase & {
+      type: '@xstate.snapshot';
+      event: AnyEventObject;
+      snapshot: unknown;
+    });
+
+/**
+ * What every inspector message carries. The protocol's shapes are written out here rather
+ * than imported, so this package's types do not pull in `@statelyai/inspect`'s, which assume
+ * a browser (DOM) library.
+ */
+export interface InspectionMessageBase {
+  rootId: string | undefined;
+  sessionId: string;
+  createdAt: string;
+  id: string;
+  _version: string;
+}
 
 /** Where inspection messages go: a WebSocket relay, a recording, your own callback. */
 export interface InspectionSink {

@@ -1,0 +1,90 @@
+/**
+ * One process of the lease race (see lease-race.ts), configured by `AGENTCHART_RACE_CHILD`:
+ * - `owner` starts the invoice thread; its unsafe tool reports `acting` and holds for
+ *   `holdMs` before it sends (in flight, not yet acted), or — with `crashAfterSend` — sends
+ *   and is killed with SIGKILL;
+ * - `rival` tries to resume the thread once, while the owner runs;
+ * - `resumer` resumes it as soon as the dead owner's lease lapses, and finishes it.
+ * Each prints one JSON line: what it ended in.
+ */
+import { createAgent, SqliteCheckpointer } from '@agentchart/core';
+import { scriptedModel } from '@agentchart/core/testing';
+import { invoiceMachine, invoiceResponse } from '../fixtures/invoice-agent';
+import { sqliteLedger } from '../fixtures/sqlite-ledger';
+
+interface RaceChildConfig {
+  role: 'owner' | 'rival' | 'resumer';
+  dbPath: string;
+  ledgerPath: string;
+  threadId: string;
+  leaseTtlMs: number;
+  holdMs?: number;
+  crashAfterSend?: boolean;
+}
+
+const config = JSON.parse(process.env.AGENTCHART_RACE_CHILD ?? '{}') as RaceChildConfig;
+const report = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const store = new SqliteCheckpointer({ path: config.dbPath });
+const ledger = sqliteLedger(config.ledgerPath);
+const agent = createAgent({
+  machine: invoiceMachine({
+    ledger,
+    beforeSend: async () => {
+      if (config.role !== 'owner') return;
+      report({ event: 'acting' });
+      await sleep(config.holdMs ?? 0);
+    },
+    afterSend: () => {
+      if (config.role === 'owner' && config.crashAfterSend) process.kill(process.pid, 'SIGKILL');
+    },
+  }),
+  models: { fast: scriptedModel({ handler: invoiceResponse }) },
+  checkpointer: store,
+  leaseTtlMs: config.leaseTtlMs,
+});
+
+/** Runs the thread to its end from `handle`, approving the invoice when asked. */
+async function finish(handle: Awaited<ReturnType<typeof agent.resume>>) {
+  let outcome = await handle.result();
+  while (outcome.status === 'waiting') {
+    outcome = await (
+      await agent.send(config.threadId, { type: 'human.reply', value: { approved: true } })
+    ).result();
+  }
+  return outcome.status;
+}
+
+const codeOf = (error: unknown) => (error as { code?: string }).code ?? String(error);
+if (config.role === 'owner') {
+  const status = await finish(
+    agent.start({ threadId: config.threadId, input: { request: 'invoice c-42' } }),
+  );
+  report({ event: 'end', status });
+} else if (config.role === 'rival') {
+  try {
+    const status = await finish(await agent.resume(config.threadId));
+    report({ event: 'end', status, resumed: true });
+  } catch (error) {
+    report({ event: 'end', refused: codeOf(error) });
+  }
+} else {
+  // The dead owner's lease lapses after its time to live: keep asking until then.
+  const giveUpAt = Date.now() + config.leaseTtlMs * 4 + 5_000;
+  for (;;) {
+    try {
+      const status = await finish(await agent.resume(config.threadId));
+      report({ event: 'end', status, resumed: true });
+      break;
+    } catch (error) {
+      if (codeOf(error) !== 'checkpoint.lease_held' || Date.now() > giveUpAt) {
+        report({ event: 'end', refused: codeOf(error) });
+        break;
+      }
+      await sleep(25);
+    }
+  }
+}
+await agent.close();
+ledger.close();
+store.close();
