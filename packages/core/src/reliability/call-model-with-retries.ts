@@ -90,6 +90,7 @@ export async function callModelWithRetries(
           request: options.request,
           signal: scope.signal,
           timeoutMs: settings.attemptTimeoutMs,
+          deadlineInMs: scope.remainingMs(),
           clock,
           onToken: options.onToken,
         });

@@ -17,35 +17,25 @@ export interface StopContext {
 }
 
 /**
- * The life of one logical call: one signal that aborts when the caller aborts or the deadline
- * passes, given to every attempt, wait and limiter sleep, so either stops everything at once.
+ * The life of one logical call: the caller's signal, given to every attempt, wait and limiter
+ * sleep, and the deadline across them. Waits are refused when they would end past the
+ * deadline, and an attempt's timer covers the deadline too (see `runAttempt`), so the scope
+ * itself needs no timer, controller or listener: a call costs one timer, its attempt's.
  */
 export interface CallScope {
   readonly signal: AbortSignal;
   /** Milliseconds left before the deadline (`Infinity` without one). */
   remainingMs(): number;
-  /** The error that ends the call if the scope has stopped, else undefined. */
+  /** The error that ends the call if the caller aborted or the deadline passed, else undefined. */
   stopError(context: StopContext): ModelCallError | undefined;
   /** The error for a call that cannot finish before its deadline. */
   deadlineError(context: StopContext): ModelCallError;
-  /** Clears the deadline timer and the listener on the caller's signal. */
-  dispose(): void;
 }
 
-/** Opens the scope of one logical call; dispose it when the call settles. */
+/** Opens the scope of one logical call. */
 export function openCallScope({ callerSignal, deadlineMs, clock }: CallScopeOptions): CallScope {
-  const controller = new AbortController();
   const deadlineAt = clock.now() + deadlineMs;
-  let deadlinePassed = false;
-  const onCallerAbort = () => controller.abort(callerSignal.reason);
-  if (callerSignal.aborted) controller.abort(callerSignal.reason);
-  else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
-  const timer = Number.isFinite(deadlineMs)
-    ? clock.setTimeout(() => {
-        deadlinePassed = true;
-        controller.abort(new Error(`deadline of ${deadlineMs} ms passed`));
-      }, deadlineMs)
-    : undefined;
+  const remainingMs = () => deadlineAt - clock.now();
 
   const deadlineError = ({ endpoint, attempts, lastError }: StopContext) =>
     new ModelCallError({
@@ -60,8 +50,8 @@ export function openCallScope({ callerSignal, deadlineMs, clock }: CallScopeOpti
     });
 
   return {
-    signal: controller.signal,
-    remainingMs: () => deadlineAt - clock.now(),
+    signal: callerSignal,
+    remainingMs,
     stopError(context) {
       if (callerSignal.aborted) {
         return new ModelCallError({
@@ -73,12 +63,8 @@ export function openCallScope({ callerSignal, deadlineMs, clock }: CallScopeOpti
           cause: callerSignal.reason,
         });
       }
-      return deadlinePassed ? deadlineError(context) : undefined;
+      return remainingMs() <= 0 ? deadlineError(context) : undefined;
     },
     deadlineError,
-    dispose() {
-      callerSignal.removeEventListener('abort', onCallerAbort);
-      if (timer !== undefined) clock.clearTimeout(timer);
-    },
   };
 }

@@ -6,6 +6,7 @@
 import { systemClock, systemRandom } from '../clock/clock';
 import { DefinitionError } from '../errors/definition-error';
 import type { ModelCallError } from '../model/model-call-error';
+import { BreakerWatchers } from './breaker-watchers';
 import { callModelWithRetries, type RetrySettings } from './call-model-with-retries';
 import { openCallScope } from './call-scope';
 import { resolveCircuitBreakerOptions } from './circuit-breaker';
@@ -105,6 +106,7 @@ export function createReliabilityPolicy({
     attemptTimeoutMs,
   };
   const events = new ReliabilityEvents(() => clock.now());
+  const watchers = new BreakerWatchers(events);
   const registry = createEndpointGuardRegistry({
     breaker: breaker && resolveCircuitBreakerOptions(breaker),
     retryBudget:
@@ -138,11 +140,11 @@ export function createReliabilityPolicy({
       const scope = openCallScope({ callerSignal: signal, deadlineMs, clock });
       const tally = { attempts: 0 };
       // Breaker changes of this call's endpoints while it is under way concern its caller.
-      const endpoints = new Set(models.map((model) => model.endpoint));
       const stopWatching = onBreakerChange
-        ? events.on('breaker.change', ({ type: _, at: __, ...change }) => {
-            if (endpoints.has(change.endpoint)) onBreakerChange(change);
-          })
+        ? watchers.watch(
+            models.map((model) => model.endpoint),
+            onBreakerChange,
+          )
         : undefined;
       try {
         let lastError: ModelCallError | undefined;
@@ -174,7 +176,6 @@ export function createReliabilityPolicy({
         throw lastError;
       } finally {
         stopWatching?.();
-        scope.dispose();
       }
     },
   };

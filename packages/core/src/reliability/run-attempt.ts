@@ -6,9 +6,15 @@ import type { ChatModel, ChatRequest, ChatResponse } from '../model/types';
 export interface RunAttemptOptions {
   model: ChatModel;
   request: ChatRequest;
-  /** The call's signal (caller and deadline). */
+  /** The call's signal (its caller): aborting it aborts the attempt. */
   signal: AbortSignal;
+  /** The per-attempt timeout. */
   timeoutMs: number;
+  /**
+   * Milliseconds left before the call's deadline: reached first, the attempt is aborted with
+   * a plain reason and the caller reports the deadline. Default: none.
+   */
+  deadlineInMs?: number;
   clock: Clock;
   onToken?: (delta: string) => void;
 }
@@ -19,52 +25,65 @@ const ignore = () => {};
  * One attempt on one model, bounded by `timeoutMs`: when it passes, the attempt's signal
  * aborts and the attempt fails with kind `timeout` (retryable). The attempt also settles as soon
  * as its signal aborts even if the model ignores the signal, so a hung adapter cannot hold the
- * call past its timeout or the caller's abort; the abandoned promise's outcome is dropped.
+ * call past its timeout or the caller's abort; the abandoned promise's outcome is dropped. The
+ * call's deadline shares the attempt's one timer (whichever comes first).
  */
 export async function runAttempt({
   model,
   request,
   signal,
   timeoutMs,
+  deadlineInMs = Number.POSITIVE_INFINITY,
   clock,
   onToken,
 }: RunAttemptOptions): Promise<ChatResponse> {
   const controller = new AbortController();
   let timedOut = false;
   let settled = false;
-  const onCallAbort = () => controller.abort(signal.reason);
-  if (signal.aborted) controller.abort(signal.reason);
+  // Rejected by whatever aborts the attempt, so the attempt settles even when the model never
+  // looks at its signal; no listener on the attempt's own signal is needed for it.
+  let stop: (reason: unknown) => void = ignore;
+  const stopped = new Promise<never>((_, reject) => {
+    stop = reject;
+  });
+  stopped.catch(ignore);
+  const abort = (reason: unknown) => {
+    controller.abort(reason);
+    stop(reason);
+  };
+  const onCallAbort = () => abort(signal.reason);
+  if (signal.aborted) abort(signal.reason);
   else signal.addEventListener('abort', onCallAbort, { once: true });
-  const timer = Number.isFinite(timeoutMs)
-    ? clock.setTimeout(() => {
-        timedOut = true;
-        controller.abort(
-          new ModelCallError({
-            kind: 'timeout',
-            endpoint: model.endpoint,
-            message:
-              `${model.endpoint} gave no complete answer within attemptTimeoutMs (${timeoutMs} ms); ` +
-              'the attempt was aborted. Raise attemptTimeoutMs for long generations.',
-          }),
-        );
-      }, timeoutMs)
+  // The deadline wins a tie: the call is over then, not just this attempt.
+  const byDeadline = deadlineInMs <= timeoutMs;
+  const waitMs = Math.min(timeoutMs, deadlineInMs);
+  const timer = Number.isFinite(waitMs)
+    ? clock.setTimeout(
+        () => {
+          if (byDeadline) {
+            abort(new Error(`the call's deadline passed during an attempt to ${model.endpoint}`));
+            return;
+          }
+          timedOut = true;
+          abort(
+            new ModelCallError({
+              kind: 'timeout',
+              endpoint: model.endpoint,
+              message:
+                `${model.endpoint} gave no complete answer within attemptTimeoutMs (${timeoutMs} ms); ` +
+                'the attempt was aborted. Raise attemptTimeoutMs for long generations.',
+            }),
+          );
+        },
+        Math.max(0, waitMs),
+      )
     : undefined;
-  let removeAbortListener = ignore;
   try {
-    const stopped = new Promise<never>((_, reject) => {
-      const onAbort = () => reject(controller.signal.reason);
-      if (controller.signal.aborted) onAbort();
-      else controller.signal.addEventListener('abort', onAbort, { once: true });
-      removeAbortListener = () => controller.signal.removeEventListener('abort', onAbort);
-    });
     const generation = (async () =>
       model.generate(request, {
         signal: controller.signal,
-        // A model that ignores its signal may keep streaming after the attempt gave up.
         onToken: onToken && ((delta) => settled || onToken(delta)),
       }))();
-    // Whichever loses the race must not become an unhandled rejection.
-    stopped.catch(ignore);
     generation.catch(ignore);
     return await Promise.race([generation, stopped]);
   } catch (error) {
@@ -72,7 +91,6 @@ export async function runAttempt({
     throw error;
   } finally {
     settled = true;
-    removeAbortListener();
     signal.removeEventListener('abort', onCallAbort);
     if (timer !== undefined) clock.clearTimeout(timer);
   }
