@@ -57,6 +57,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     tokenCounter = estimateTokenCounter,
     leaseTtlMs = 30_000,
     maxJournalValueBytes = 1_048_576,
+    freezeContext = true,
   } = options;
   const modelChains = new Map<string, readonly ChatModel[]>();
   for (const [alias, model] of Object.entries(models)) {
@@ -102,6 +103,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     quota: options.quota,
     leaseTtlMs,
     maxJournalValueBytes,
+    freezeContext,
     inspect: options.inspect,
   };
   let closed = false;

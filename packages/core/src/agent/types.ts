@@ -85,6 +85,15 @@ export interface AgentOptions<TMachine extends AnyStateMachine> {
    * delayed event still wakes it on time in this process. Default false.
    */
   evictWaiting?: boolean;
+  /**
+   * Freeze the machine's context as each step is checkpointed, so the next checkpoint shares
+   * what did not change and costs what the step changed, not the size of the context (see
+   * `docs/performance.md`). An action that then changes the context in place (instead of
+   * through `assign`, as XState asks) fails the run with `run.context_mutated`. `false`
+   * copies the context at every checkpoint instead: in-place changes are stored, and a step
+   * costs time in proportion to the whole context. Default true.
+   */
+  freezeContext?: boolean;
   limits?: RunLimits;
   /** Name shown in events and logs. Default: the machine's id. */
   name?: string;

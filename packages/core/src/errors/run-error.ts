@@ -26,6 +26,7 @@ export type RunErrorCode =
   | 'run.taken_over'
   | 'run.evicted'
   | 'run.limit_reached'
+  | 'run.context_mutated'
   | 'agent.closed';
 
 /** Options for {@link RunError}. */

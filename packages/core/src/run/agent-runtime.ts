@@ -42,6 +42,8 @@ export interface AgentRuntime {
   leaseTtlMs: number;
   /** The most bytes one value may take in a journal row (see `capJournalValue`). */
   maxJournalValueBytes: number;
+  /** Freeze the context at each checkpoint (see `AgentOptions.freezeContext`). */
+  freezeContext: boolean;
   /** Receives every run's XState inspection events (the inspector protocol). */
   inspect: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
 }

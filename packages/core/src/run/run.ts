@@ -5,6 +5,8 @@ import { RunError } from '../errors/run-error';
 import type { RunEvents } from '../events/run-events';
 import { addRecordUsage, emptyUsage } from '../ledger/fold-usage';
 import type { JournalEntry, RunUsage } from '../ledger/types';
+import { SealedCheckpoint } from '../store/sealed-checkpoint';
+import { sealJson } from '../store/sealed-json';
 import type {
   Checkpoint,
   CheckpointWriteResult,
@@ -14,6 +16,7 @@ import type {
 import type { AgentRuntime } from './agent-runtime';
 import { CheckpointWriter } from './checkpoint-writer';
 import { ChildMachines } from './child-machines';
+import { contextMutationError } from './context-mutation-error';
 import { DelayedEvents } from './delayed-events';
 import { type HumanWaitRegistration, HumanWaits } from './human-waits';
 import { holdProcessOpen, unrefTimer } from './keep-alive';
@@ -26,6 +29,7 @@ import { RunOutcomes } from './run-outcomes';
 import type { EffectHandle, RecordedWait, ReplayTimeline, RunPort } from './run-port';
 import { registerRun } from './run-registry';
 import { RunningEffects } from './running-effects';
+import { sealedSnapshotOf } from './sealed-snapshot';
 import { StateEnterEvents } from './state-enter-events';
 import type { EndStatus, LimitInfo, PendingHumanWait, RunOutcome } from './types';
 import { hasWorkInFlight } from './work-in-flight';
@@ -37,6 +41,9 @@ type AnySnapshot = {
   children?: Record<string, AnyActorRef | undefined>;
   can?(event: EventObject): boolean;
 };
+
+/** The parts of a checkpoint that change from step to step, as sealed trees. */
+type SealedState = { snapshot: unknown; run: RunState; delayedEvents: PendingDelayedEvent[] };
 
 /** Timers further away than this do not keep a run from coming to rest as `waiting`. */
 const restTimerThresholdMs = 5_000;
@@ -106,6 +113,9 @@ export class Run implements RunPort {
   #error: SerializedError | undefined;
   /** A restored actor reports its snapshot once when it starts: that is not a new macrostep. */
   #restoredStart = false;
+  /** The last checkpoint's state, as sealed trees: the next one shares what did not change. */
+  #sealed: SealedState | undefined;
+  #sealedInput: { value: unknown } | undefined;
   #releaseProcess: (() => void) | undefined;
   #wallTimer: unknown;
   #checkQueued = false;
@@ -484,8 +494,9 @@ export class Run implements RunPort {
 
   #onMachineError(error: unknown): void {
     if (this.#lifecycle.ended) return;
-    this.#error = serializeError(error);
-    this.#end('failed', error);
+    const failure = contextMutationError(error) ?? error;
+    this.#error = serializeError(failure);
+    this.#end('failed', failure);
   }
 
   #failWith(error: unknown, persist: boolean): void {
@@ -566,23 +577,34 @@ export class Run implements RunPort {
     });
   }
 
+  /**
+   * The checkpoint of the run as it is now, its state as sealed trees (see `sealJson`) that
+   * share what did not change with the previous checkpoint's: building it, and a store's
+   * delta of it, cost what the macrostep changed, not the size of the state.
+   */
   #checkpointAt(version: number): Checkpoint {
-    return {
+    const previous = this.#sealed;
+    // `input` never changes after start: sealed (copied) once, then shared.
+    this.#sealedInput ??= { value: sealJson(this.#state.input) };
+    const sealed: SealedState = {
+      snapshot: sealedSnapshotOf(this.actor, previous?.snapshot, this.runtime.freezeContext),
+      run: sealJson(
+        { ...this.#state, input: this.#sealedInput.value },
+        { previous: previous?.run },
+      ) as RunState,
+      delayedEvents: sealJson(this.#delayed.pending(), {
+        previous: previous?.delayedEvents,
+      }) as PendingDelayedEvent[],
+    };
+    this.#sealed = sealed;
+    return new SealedCheckpoint({
       threadId: this.threadId,
       version,
       machineVersion: this.runtime.machineVersion,
-      snapshot: this.actor.getPersistedSnapshot(),
-      // The parts a run mutates are copied; `input` never changes after start. A deep clone
-      // here cost ~17 µs a step (docs/performance.md); stores serialise what they keep.
-      run: {
-        ...this.#state,
-        occurrences: { ...this.#state.occurrences },
-        usage: this.#usageCopy(),
-      },
-      delayedEvents: this.#delayed.pending(),
+      ...sealed,
       createdAt: this.runtime.clock.now(),
       owner: this.owner,
-    };
+    });
   }
 
   #onWritten(checkpoint: Checkpoint, result: CheckpointWriteResult | undefined): void {

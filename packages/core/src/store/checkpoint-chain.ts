@@ -1,4 +1,5 @@
 import { applyJsonDelta, diffJson, type JsonDeltaOp } from './json-delta';
+import { SealedCheckpoint } from './sealed-checkpoint';
 import type { Checkpoint } from './types';
 
 /** The part of a checkpoint that changes from step to step and is delta-encoded. */
@@ -44,10 +45,14 @@ export class CheckpointChain {
 
   /** The encoding of `checkpoint`'s state, to store as its version. Call {@link commit} after. */
   encode(checkpoint: Checkpoint): { encoded: EncodedState; commit: () => void } {
-    // One serialisation: the text is the full state when one is written, and its parse is
-    // the plain-JSON tree the next delta is taken against.
-    const fullText = JSON.stringify(stateOf(checkpoint));
-    const state: unknown = JSON.parse(fullText);
+    const live = stateOf(checkpoint);
+    // A run's checkpoints are sealed trees (see sealJson): they never change, so the chain
+    // keeps the state itself and the next delta skips what both share, without serialising
+    // or parsing the whole state. Any other state is serialised once: the text is the full
+    // state when one is written, and its parse the private tree the next delta is taken against.
+    const sealed = checkpoint instanceof SealedCheckpoint;
+    let fullText = sealed ? undefined : JSON.stringify(live);
+    const state: unknown = fullText === undefined ? live : JSON.parse(fullText);
     const tail = this.#tails.get(checkpoint.threadId);
     let encoded: EncodedState | undefined;
     let next: ThreadTail | undefined;
@@ -64,7 +69,8 @@ export class CheckpointChain {
         };
       }
     }
-    encoded ??= { encoding: 'full', text: fullText };
+    fullText ??= encoded ? undefined : JSON.stringify(live);
+    encoded ??= { encoding: 'full', text: fullText! };
     next ??= {
       version: checkpoint.version,
       state: { value: state },

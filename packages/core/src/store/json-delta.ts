@@ -47,8 +47,10 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 }
 
 /**
- * The ops that turn `prev` into `next` (both plain JSON: parsed, not live objects). Their
- * size follows what changed, not the size of the trees.
+ * The ops that turn `prev` into `next` (both plain JSON values: parsed, or sealed trees that
+ * share unchanged nodes — see `sealJson`). Their size follows what changed, not the size of
+ * the trees; for sealed trees so does the time taken, since a node that is the same object in
+ * both is skipped without being compared.
  */
 export function diffJson(prev: unknown, next: unknown): JsonDeltaOp[] {
   const ops: JsonDeltaOp[] = [];
@@ -88,6 +90,8 @@ export function diffJson(prev: unknown, next: unknown): JsonDeltaOp[] {
     if (Array.isArray(a) && Array.isArray(b)) {
       const common = Math.min(a.length, b.length);
       for (let i = 0; i < common; i++) {
+        // Most items are unchanged (an array that grew); skip them before touching the path.
+        if (a[i] === b[i]) continue;
         path.push(i);
         walk(a[i], b[i]);
         path.pop();
@@ -101,6 +105,7 @@ export function diffJson(prev: unknown, next: unknown): JsonDeltaOp[] {
       for (const key of Object.keys(b)) {
         const value = b[key];
         if (key in a) {
+          if (a[key] === value) continue;
           path.push(key);
           walk(a[key], value);
           path.pop();

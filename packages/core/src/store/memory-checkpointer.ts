@@ -2,6 +2,7 @@ import type { JournalEntry } from '../ledger/types';
 import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
 import { assertLeaseOptions } from './lease-options';
+import { SealedCheckpoint } from './sealed-checkpoint';
 import type {
   AcquireLeaseOptions,
   Checkpoint,
@@ -22,17 +23,25 @@ export interface MemoryCheckpointerOptions {
   retainCheckpoints?: number;
 }
 
-/** A stored checkpoint: its summary, and the checkpoint itself as JSON text. */
+/**
+ * A stored checkpoint: its summary, and the checkpoint itself — as JSON text, or as it was
+ * given when it is a {@link SealedCheckpoint} (frozen JSON values that share what did not
+ * change with the thread's previous checkpoint).
+ */
 interface StoredCheckpoint extends CheckpointSummary {
   owner: string | undefined;
-  json: string;
+  json?: string;
+  sealed?: SealedCheckpoint;
 }
 
 /**
  * Checkpoints and journal in process memory: fast, and gone with the process. For tests
- * and throwaway runs. Values are kept as JSON text — copied in and out, so callers cannot
- * mutate stored state, and shaped exactly as a durable store would return them (a value
- * JSON cannot carry is caught here, not first in production).
+ * and throwaway runs. Values are kept as JSON — copied out, so callers cannot mutate stored
+ * state, and shaped exactly as a durable store would return them (a value JSON cannot carry
+ * is caught when it is stored, not first in production). A run's checkpoints are sealed
+ * (frozen JSON trees sharing every unchanged node with the previous one): they are kept as
+ * they are, so a step costs what it changed, not the size of the state; any other checkpoint
+ * is kept as JSON text.
  */
 export class MemoryCheckpointer implements Checkpointer {
   readonly #checkpoints = new Map<string, StoredCheckpoint[]>();
@@ -46,12 +55,12 @@ export class MemoryCheckpointer implements Checkpointer {
 
   async latest(threadId: string): Promise<Checkpoint | undefined> {
     const last = this.#checkpoints.get(threadId)?.at(-1);
-    return last && JSON.parse(last.json);
+    return last && copyOut(last);
   }
 
   async get(threadId: string, version: number): Promise<Checkpoint | undefined> {
     const found = this.#checkpoints.get(threadId)?.find((item) => item.version === version);
-    return found && JSON.parse(found.json);
+    return found && copyOut(found);
   }
 
   async save(checkpoint: Checkpoint): Promise<CheckpointWriteResult | undefined> {
@@ -76,20 +85,25 @@ export class MemoryCheckpointer implements Checkpointer {
         conflictMessage(checkpoint.threadId, current, checkpoint.version),
       );
     }
-    const { recovered: _, ...stored } = checkpoint;
-    const json = JSON.stringify(stored);
-    list.push({
+    const summary = {
       threadId: checkpoint.threadId,
       version: checkpoint.version,
       machineVersion: checkpoint.machineVersion,
       status: checkpoint.run.status,
       createdAt: checkpoint.createdAt,
       owner: checkpoint.owner,
-      json,
-    });
+    };
+    let json: string | undefined;
+    if (checkpoint instanceof SealedCheckpoint) list.push({ ...summary, sealed: checkpoint });
+    else {
+      const { recovered: _, ...stored } = checkpoint;
+      json = JSON.stringify(stored);
+      list.push({ ...summary, json });
+    }
     if (list.length > this.#retain) list.splice(0, list.length - this.#retain);
     this.#checkpoints.set(checkpoint.threadId, list);
-    return { bytes: json.length };
+    // A sealed checkpoint is not serialised: its size is not known here.
+    return json === undefined ? undefined : { bytes: json.length };
   }
 
   async list(threadId: string): Promise<CheckpointSummary[]> {
@@ -170,4 +184,9 @@ export class MemoryCheckpointer implements Checkpointer {
       );
     }
   }
+}
+
+/** A stored checkpoint as a new plain object the caller may change (a restore does). */
+function copyOut(stored: StoredCheckpoint): Checkpoint {
+  return JSON.parse(stored.json ?? JSON.stringify(stored.sealed));
 }

@@ -13,7 +13,7 @@ import {
 } from '@agentchart/core';
 import { manualClock, scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
-import { type AnyActorLogic, setup } from 'xstate';
+import { type AnyActorLogic, assign, setup } from 'xstate';
 import { z } from 'zod';
 
 function oneEffect(effect: AnyActorLogic) {
@@ -27,7 +27,7 @@ function oneEffect(effect: AnyActorLogic) {
           onDone: 'done',
           onError: {
             target: 'failed',
-            actions: ({ context, event }) => Object.assign(context, { error: event.error }),
+            actions: assign({ error: ({ event }) => event.error as { code?: string } }),
           },
         },
       },

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { assign, fromPromise, setup } from 'xstate';
+import { createAgent } from '../agent/create-agent';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
+
+/** Three steps, each adding an entry to the log — with `assign`, or in place. */
+function logger(inPlace: boolean) {
+  return setup({
+    types: { context: {} as { log: string[] } },
+    actors: { work: fromPromise(async ({ input }: { input: number }) => `step ${input}`) },
+    actions: {
+      record: inPlace
+        ? ({ context, event }) => {
+            context.log.push((event as unknown as { output: string }).output);
+          }
+        : assign({
+            log: ({ context, event }) => [
+              ...context.log,
+              (event as unknown as { output: string }).output,
+            ],
+          }),
+    },
+  }).createMachine({
+    id: 'logger',
+    context: () => ({ log: [] }),
+    initial: 'working',
+    states: {
+      working: {
+        invoke: {
+          src: 'work',
+          input: ({ context }) => context.log.length,
+          onDone: [
+            { guard: ({ context }) => context.log.length >= 2, target: 'done', actions: 'record' },
+            { target: 'working', reenter: true, actions: 'record' },
+          ],
+        },
+      },
+      done: { type: 'final' },
+    },
+    output: ({ context }) => context.log,
+  });
+}
+
+describe('sealedSnapshotOf', () => {
+  it('stores a context changed through assign, one checkpoint per step', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    const agent = createAgent({ machine: logger(false), checkpointer });
+    const outcome = await agent.run({ threadId: 't', input: undefined });
+    expect(outcome).toMatchObject({ status: 'done', output: ['step 0', 'step 1', 'step 2'] });
+    const stored = await checkpointer.latest('t');
+    expect(stored?.snapshot).toMatchObject({
+      context: { log: ['step 0', 'step 1', 'step 2'] },
+    });
+    // What a store hands back is the caller's to change (a restore changes it).
+    expect(Object.isFrozen((stored!.snapshot as { context: object }).context)).toBe(false);
+  });
+
+  it('fails a run that changes its context in place with run.context_mutated, saying what to write instead', async () => {
+    const agent = createAgent({ machine: logger(true) });
+    const outcome = await agent.run({ input: undefined });
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'run.context_mutated' } });
+    expect(outcome.status === 'failed' && outcome.error.message).toMatch(/assign/);
+  });
+
+  it('with freezeContext false, stores changes made in place', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    const agent = createAgent({ machine: logger(true), checkpointer, freezeContext: false });
+    const outcome = await agent.run({ threadId: 't', input: undefined });
+    expect(outcome).toMatchObject({ status: 'done', output: ['step 0', 'step 1', 'step 2'] });
+    const logs = await Promise.all(
+      (await checkpointer.list('t')).map(async ({ version }) => {
+        const stored = await checkpointer.get('t', version);
+        return (stored!.snapshot as { context: { log: string[] } }).context.log;
+      }),
+    );
+    // Each checkpoint holds the log as it was then, not the array the machine kept changing.
+    expect(logs.length).toBeGreaterThan(1);
+    expect(logs[0]!.length).toBeLessThan(3);
+    expect(logs.at(-1)).toEqual(['step 0', 'step 1', 'step 2']);
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { sealJson } from './sealed-json';
+
+/** Every object and array under `value` is frozen. */
+function deeplyFrozen(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  return Object.isFrozen(value) && Object.values(value).every(deeplyFrozen);
+}
+
+class Point {
+  constructor(
+    readonly x: number,
+    readonly y: number,
+  ) {}
+}
+
+describe('sealJson', () => {
+  it('gives what a JSON round trip gives, frozen all the way down', () => {
+    const holes: unknown[] = [1];
+    holes[2] = 3;
+    const withProto = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}');
+    const value = {
+      text: 'a',
+      number: 1.5,
+      notANumber: Number.NaN,
+      infinite: Number.POSITIVE_INFINITY,
+      missing: undefined,
+      fn: () => 1,
+      list: [undefined, () => 1, Symbol('s'), null, holes],
+      date: new Date(0),
+      point: new Point(1, 2),
+      map: new Map([['a', 1]]),
+      boxed: [Object(1), Object('s'), Object(true)],
+      bytes: new Uint8Array([1, 2]),
+      nested: { deeper: { deepest: [{ a: 1 }] } },
+      withProto,
+      custom: { toJSON: (key: string) => `custom:${key}` },
+    };
+    const sealed = sealJson(value);
+    expect(JSON.stringify(sealed)).toBe(JSON.stringify(value));
+    expect(sealed).toEqual(JSON.parse(JSON.stringify(value)));
+    expect(Object.getPrototypeOf((sealed as typeof value).withProto)).toBe(Object.prototype);
+    expect(deeplyFrozen(sealed)).toBe(true);
+  });
+
+  it('leaves the value given unchanged unless asked to seal in place', () => {
+    const value = { list: [1, { a: 1 }], inner: { b: 2 } };
+    const sealed = sealJson(value) as typeof value;
+    expect(Object.isFrozen(value)).toBe(false);
+    expect(Object.isFrozen(value.list)).toBe(false);
+    expect(sealed).not.toBe(value);
+    expect(sealed.inner).not.toBe(value.inner);
+  });
+
+  it('freezes plain objects and arrays in place, and copies what is not plain JSON', () => {
+    const point = new Point(1, 2);
+    const value = { list: [1, { a: 1 }], inner: { b: 2 }, point, dropped: undefined };
+    const sealed = sealJson(value, { inPlace: true }) as Record<string, unknown>;
+    expect(sealed.list).toBe(value.list);
+    expect(sealed.inner).toBe(value.inner);
+    expect(Object.isFrozen(value.list)).toBe(true);
+    // The class instance is copied (its own code may change it), and so is its parent.
+    expect(sealed.point).toEqual({ x: 1, y: 2 });
+    expect(sealed.point).not.toBe(point);
+    expect(Object.isFrozen(point)).toBe(false);
+    expect(sealed).not.toBe(value);
+    expect('dropped' in sealed).toBe(false);
+  });
+
+  it('shares the nodes it has in common with the previous tree without looking into them', () => {
+    let reads = 0;
+    const watched = {
+      get content() {
+        reads++;
+        return 'read me';
+      },
+    };
+    const first = sealJson({ count: 1, log: [watched] }, { inPlace: true }) as {
+      count: number;
+      log: unknown[];
+    };
+    expect(reads).toBe(1);
+    // The next step, as `assign` makes it: a new context and log, the old entries shared.
+    const next = { count: 2, log: [...first.log, { content: 'new' }] };
+    const second = sealJson(next, { inPlace: true, previous: first }) as typeof next;
+    expect(reads).toBe(1);
+    expect(second.log[0]).toBe(first.log[0]);
+    expect(deeplyFrozen(second)).toBe(true);
+  });
+
+  it('throws on a cycle and on a BigInt, as JSON.stringify does', () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => sealJson(cycle)).toThrow(/circular/);
+    expect(() => sealJson({ big: 1n })).toThrow(TypeError);
+  });
+
+  it('gives undefined for what JSON writes nothing for', () => {
+    expect(sealJson(undefined)).toBeUndefined();
+    expect(sealJson(() => 1)).toBeUndefined();
+    expect(sealJson(3)).toBe(3);
+  });
+});
