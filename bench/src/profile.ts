@@ -1,54 +1,54 @@
 /**
  * @module profile
  * `pnpm --filter @agentchart/bench profile <workload> [seconds]`: runs one workload's
- * agentchart variant in a loop under V8's CPU profiler and prints where the time goes — by
+ * agentchart variant (built: run `pnpm build` first; add `--conditions=@agentchart/source`
+ * to tsx to profile the sources) in a loop under V8's CPU profiler and prints where the time goes — by
  * function (self and inclusive) and by file — then writes the `.cpuprofile` (open it in Chrome
  * DevTools) to bench/bench-results/. Profile before optimising.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { createAgent } from '@agentchart/core';
-import { openAgentchartSqlite } from './stores/agentchart-sqlite';
-import { boundedMemoryCheckpointer } from './stores/bounded-memory-checkpointer';
-import { tempDir } from './stores/temp-dir';
-import { chainMachine, incrementActor, incrementToolCall } from './workloads/chain10/chain-machine';
-import { runAgentchartChain } from './workloads/chain10/chain10';
+import type { TimedVariant } from './measure/timed-variant';
 import { agentchartFanout } from './workloads/fanout/fanout-agentchart';
-import { reactAgent, reactModel, runReactAgent } from './workloads/react5/react5';
 import { agentchartSuspended } from './workloads/suspended/suspended-agentchart';
+import { timedWorkloads } from './workloads/timed-workloads';
 
-const loops: Record<string, () => () => Promise<void>> = {
-  chain10: () => {
-    const agent = createAgent({
-      machine: chainMachine(incrementActor),
-      checkpointer: boundedMemoryCheckpointer(),
-    });
-    return () => runAgentchartChain(agent, 'chain10');
-  },
-  'chain10-tool': () => {
-    const agent = createAgent({
-      machine: chainMachine(incrementToolCall),
-      checkpointer: boundedMemoryCheckpointer(),
-    });
-    return () => runAgentchartChain(agent, 'chain10-tool');
-  },
-  'chain10-durable': () => {
-    const dir = tempDir('profile');
-    const checkpointer = openAgentchartSqlite(dir.file('agentchart.db'));
-    process.on('exit', () => {
-      checkpointer.close();
-      dir.remove();
-    });
-    const agent = createAgent({ machine: chainMachine(incrementToolCall), checkpointer });
-    return () => runAgentchartChain(agent, 'chain10-durable');
-  },
-  react5: () => {
-    const model = reactModel();
-    const agent = reactAgent(model);
-    return () => runReactAgent(agent, model);
-  },
-  fanout: () => () => agentchartFanout(1000),
-  suspended: () => {
+/** One agentchart variant of a timed workload, as the bench builds it. */
+function timed(variants: TimedVariant[], variant: string) {
+  return async () => {
+    const found = variants.find((item) => item.variant === variant);
+    if (!found) throw new Error(`no variant "${variant}"`);
+    const built = await found.setup();
+    process.on('exit', () => void built.close?.());
+    return () => built.run();
+  };
+}
+
+const promiseActor = 'agentchart (promise actor per state)';
+const toolCall = 'agentchart (toolCall per state, journaled)';
+const loops: Record<string, () => Promise<() => Promise<void>>> = {
+  chain10: timed(timedWorkloads['chain10 memory'](), promiseActor),
+  'chain10-tool': timed(timedWorkloads['chain10 memory'](), toolCall),
+  'chain10-durable': timed(timedWorkloads['chain10 durable'](), `${toolCall} + SQLite`),
+  'chain10-default': timed(
+    timedWorkloads['chain10 durable, default durability'](),
+    `${toolCall} + SQLite`,
+  ),
+  'growth-1000': timed(
+    timedWorkloads['growth chain']({ sizes: [1000], store: 'memory' }),
+    `${toolCall} · 1000 steps`,
+  ),
+  'growth-1000-sqlite': timed(
+    timedWorkloads['growth chain']({ sizes: [1000], store: 'sqlite' }),
+    `${toolCall} + SQLite · 1000 steps`,
+  ),
+  'loop-200': timed(
+    timedWorkloads['growth tool loop']({ sizes: [200] }),
+    'agentchart (toolLoop) · 200 tool calls',
+  ),
+  react5: timed(timedWorkloads.react5(), 'agentchart (toolLoop)'),
+  fanout: async () => () => agentchartFanout(1000),
+  suspended: async () => {
     let round = 0;
     return async () => {
       const variant = agentchartSuspended();
@@ -69,7 +69,7 @@ interface ProfileNode {
 const [name = 'react5', seconds = '5'] = process.argv.slice(2);
 const make = loops[name];
 if (!make) throw new Error(`no profile loop "${name}"; one of ${Object.keys(loops).join(', ')}`);
-const step = make();
+const step = await make();
 for (let index = 0; index < 20; index++) await step();
 
 const session = new Session();

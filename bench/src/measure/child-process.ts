@@ -9,6 +9,25 @@ export type ChildResult =
 const childEntry = fileURLToPath(new URL('../child.ts', import.meta.url));
 
 /**
+ * Node flags of a benchmark child: tsx for the bench's own TypeScript, `--expose-gc` for the
+ * memory figures, and — only when the bench was started with `--source` — the condition that
+ * loads agentchart from its TypeScript sources instead of its built packages.
+ */
+export function childExecArgv(): string[] {
+  return [
+    '--expose-gc',
+    ...(measuresSource() ? ['--conditions=@agentchart/source'] : []),
+    '--import',
+    'tsx',
+  ];
+}
+
+/** True when agentchart is measured from its sources (`pnpm bench --source`), not its build. */
+export function measuresSource(): boolean {
+  return process.env.AGENTCHART_BENCH_SOURCE === '1';
+}
+
+/**
  * Runs one variant of a workload in a fresh Node process (so its peak RSS and heap are its
  * own), with `--expose-gc`, through tsx like the parent. Resolves with what it reported.
  */
@@ -21,16 +40,7 @@ export function runInChild(
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      [
-        '--expose-gc',
-        '--conditions=@agentchart/source',
-        '--import',
-        'tsx',
-        childEntry,
-        workload,
-        variant,
-        JSON.stringify(options),
-      ],
+      [...childExecArgv(), childEntry, workload, variant, JSON.stringify(options)],
       { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs },
     );
     let stdout = '';

@@ -6,7 +6,8 @@ import { formatBytes } from './targets';
 const references: Record<string, string> = {
   'chain10 memory': 'raw XState',
   'chain10 durable': 'raw XState + SQLite',
-  react5: 'hand-written loop (floor)',
+  'chain10 durable, default durability': 'raw XState + SQLite',
+  react5: 'raw XState',
   fanout: 'raw XState',
   suspended: 'raw XState (live actors)',
   'checkpoint write': 'raw better-sqlite3 insert (floor)',
@@ -24,6 +25,7 @@ function figure(row: Row): string {
   switch (row.workload) {
     case 'chain10 memory':
     case 'chain10 durable':
+    case 'chain10 durable, default durability':
       return `${micros(m.usPerStep!)} µs/step ${margin(row)}`;
     case 'react5':
       return `${micros(m.usPerRun!)} µs/run, ${micros(m.usPerStep!)} µs/model call ${margin(row)}`;
@@ -35,8 +37,15 @@ function figure(row: Row): string {
       return `${micros(m.usPerRun!)} µs/hit ${margin(row)}`;
     case 'fanout':
       return `${m.wallMs!.toFixed(0)} ms wall (best ${m.bestWallMs!.toFixed(0)}), ${m.peakRssMb!.toFixed(0)} MB peak RSS`;
-    case 'suspended':
-      return `${formatBytes(m.bytesInMemoryPerRun!)} in memory, ${formatBytes(m.bytesStoredPerRun!)} stored per run`;
+    case 'suspended': {
+      const sizes = Object.keys(m)
+        .filter((name) => name.startsWith('bytesInMemoryPerRun@'))
+        .map((name) => Number(name.split('@')[1]));
+      const memory = sizes
+        .map((size) => `${formatBytes(m[`bytesInMemoryPerRun@${size}`]!)} (${size / 1000}k)`)
+        .join(', ');
+      return `${memory} in memory; ${formatBytes(m.bytesStoredPerRun!)} stored per run`;
+    }
     case 'history growth':
       return `${formatBytes(m.firstStepsBytesPerStep!)}/step at start → ${formatBytes(m.lastStepsBytesPerStep!)}/step at end; ${m.writtenMb!.toFixed(1)} MB written, ${m.storedMb!.toFixed(1)} MB stored`;
     default:
@@ -57,8 +66,14 @@ function versus(row: Row, rows: readonly Row[]): string {
   switch (row.workload) {
     case 'fanout':
       return `${of('wallMs')?.toFixed(2)}× wall, ${of('peakRssMb')?.toFixed(2)}× RSS`;
-    case 'suspended':
-      return `${of('bytesInMemoryPerRun')?.toFixed(2)}× memory`;
+    case 'suspended': {
+      // At a size every variant ran at.
+      const metric =
+        row.metrics['bytesInMemoryPerRun@10000'] === undefined
+          ? 'bytesInMemoryPerRun'
+          : 'bytesInMemoryPerRun@10000';
+      return `${of(metric)?.toFixed(2)}× memory`;
+    }
     default: {
       const value = of('usPerRun');
       return value === undefined ? '' : `${value.toFixed(2)}×`;

@@ -1,16 +1,16 @@
 import { SqliteCheckpointer } from '@agentchart/core';
-import type { SqliteSynchronous } from '@agentchart/core/internal';
+import type { Durability } from './durability';
 
 /**
- * Core's embedded SQLite checkpointer on a file at `path`. Durability defaults to `normal`
- * here: better-sqlite3 in WAL mode, which raw XState's store and LangGraph's SqliteSaver use,
- * does not fsync a commit either (its build defaults WAL to synchronous NORMAL; strace shows
- * no fsync per commit), so a write survives SIGKILL but not power loss. Core's own default is
- * `full`; the rows that use it say so.
+ * Core's embedded SQLite checkpointer on a file at `path`, at the durability the other stores
+ * of a row have (see `Durability`): `wal` is `synchronous: 'normal'`; `fsync` is core's own
+ * default, `full`, opened without the option as a user gets it.
  */
 export function openAgentchartSqlite(
   path: string,
-  synchronous: SqliteSynchronous = 'normal',
+  durability: Durability = 'wal',
 ): SqliteCheckpointer {
-  return new SqliteCheckpointer({ path, synchronous });
+  return durability === 'fsync'
+    ? new SqliteCheckpointer({ path })
+    : new SqliteCheckpointer({ path, synchronous: 'normal' });
 }

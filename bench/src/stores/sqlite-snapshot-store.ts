@@ -1,11 +1,12 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { AnyActor } from 'xstate';
+import { type Durability, synchronousOf } from './durability';
 
 /**
  * What a raw XState user writes to make a machine durable: the persisted snapshot as JSON in
  * a SQLite row after every transition, one row per step (history kept, as the other
- * stores keep it). Same journal mode as LangGraph's SqliteSaver (WAL, default synchronous).
+ * stores keep it). Same journal mode as LangGraph's SqliteSaver (WAL), at the durability given.
  */
 export class SqliteSnapshotStore {
   readonly #db: Database.Database;
@@ -15,9 +16,13 @@ export class SqliteSnapshotStore {
   bytesWritten = 0;
   writes = 0;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    durability: Durability = 'wal',
+  ) {
     this.#db = new Database(path);
     this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma(`synchronous = ${synchronousOf(durability)}`);
     this.#db.exec(
       'CREATE TABLE IF NOT EXISTS snapshots (thread_id TEXT NOT NULL, step INTEGER NOT NULL, snapshot TEXT NOT NULL, PRIMARY KEY (thread_id, step))',
     );

@@ -78,8 +78,8 @@ export async function checkpointWrite({ timeMs }: { timeMs: number }): Promise<R
   const snapshots = new SqliteSnapshotStore(dir.file('xstate.db'));
   const saverDb = new Database(dir.file('langgraph.db'));
   const saver = new SqliteSaver(saverDb);
-  const durable = openAgentchartSqlite(dir.file('agentchart.db'), 'normal');
-  const durableFull = openAgentchartSqlite(dir.file('agentchart-full.db'), 'full');
+  const durable = openAgentchartSqlite(dir.file('agentchart.db'), 'wal');
+  const durableFull = openAgentchartSqlite(dir.file('agentchart-full.db'), 'fsync');
   let step = 0;
   const postgres = await openPostgres();
   try {

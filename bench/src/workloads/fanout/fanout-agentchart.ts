@@ -1,34 +1,69 @@
 import { createAgent, structuredCall } from '@agentchart/core';
-import { assign, setup } from 'xstate';
+import { assign, fromPromise, setup } from 'xstate';
 import { z } from 'zod';
-import { checkFanout, type FanoutRound, simulatedModel } from './simulated-model';
+import {
+  checkFanout,
+  type FanoutResult,
+  type FanoutRound,
+  finish,
+  prepare,
+  simulatedModel,
+} from './simulated-model';
 
-/** agentchart: one run per id, its one state invoking a `structuredCall` on the model. */
+/**
+ * agentchart: one run per id through the raw XState variant's three states, the middle one a
+ * `structuredCall` on the model (journaled, zod-validated, under the reliability policy).
+ */
 export const agentchartFanout: FanoutRound = async (size) => {
   const machine = setup({
-    types: { input: {} as number, context: {} as { id: number; ok: boolean } },
+    types: {
+      input: {} as number,
+      context: {} as { id: number; prompt: string; verdict?: { ok: boolean } },
+      output: {} as FanoutResult,
+    },
     actors: {
+      prepare: fromPromise<string, number>(({ input }) => prepare(input)),
       call: structuredCall({
         model: 'simulated',
         schema: z.object({ ok: z.boolean() }),
-        prompt: (id: number) => `Run ${id}: answer ok.`,
+        prompt: (prompt: string) => prompt,
       }),
+      finish: fromPromise<FanoutResult, { id: number; verdict: { ok: boolean } }>(({ input }) =>
+        finish(input.id, input.verdict),
+      ),
     },
   }).createMachine({
     id: 'fanout',
-    context: ({ input }) => ({ id: input, ok: false }),
-    initial: 'calling',
+    context: ({ input }) => ({ id: input, prompt: '' }),
+    initial: 'preparing',
     states: {
+      preparing: {
+        invoke: {
+          src: 'prepare',
+          input: ({ context }) => context.id,
+          onDone: { target: 'calling', actions: assign({ prompt: ({ event }) => event.output }) },
+        },
+      },
       calling: {
         invoke: {
           src: 'call',
-          input: ({ context }) => context.id,
-          onDone: { target: 'done', actions: assign({ ok: ({ event }) => event.output.ok }) },
+          input: ({ context }) => context.prompt,
+          onDone: {
+            target: 'finishing',
+            actions: assign({ verdict: ({ event }) => event.output }),
+          },
+        },
+      },
+      finishing: {
+        invoke: {
+          src: 'finish',
+          input: ({ context }) => ({ id: context.id, verdict: context.verdict! }),
+          onDone: 'done',
         },
       },
       done: { type: 'final' },
     },
-    output: ({ context }) => context,
+    output: ({ context }) => ({ id: context.id, ok: context.verdict?.ok === true }),
   });
   const agent = createAgent({ machine, models: { simulated: simulatedModel() } });
   const outcomes = await Promise.all(
@@ -36,10 +71,6 @@ export const agentchartFanout: FanoutRound = async (size) => {
   );
   checkFanout(
     'agentchart',
-    outcomes.map((outcome) =>
-      outcome.status === 'done'
-        ? (outcome.output as { id: number; ok: boolean })
-        : { id: -1, ok: false },
-    ),
+    outcomes.map((outcome) => (outcome.status === 'done' ? outcome.output : undefined)),
   );
 };

@@ -1,8 +1,20 @@
-import { callModel, checkFanout, type FanoutRound, simulatedModel } from './simulated-model';
+import {
+  callModel,
+  checkFanout,
+  type FanoutRound,
+  finish,
+  prepare,
+  simulatedModel,
+} from './simulated-model';
 
-/** The floor: `Promise.all` over plain async calls. */
+/** The floor: `Promise.all` over plain async functions doing the three steps. */
 export const plainFanout: FanoutRound = async (size) => {
   const model = simulatedModel();
-  const outputs = await Promise.all(Array.from({ length: size }, (_, id) => callModel(model, id)));
+  const outputs = await Promise.all(
+    Array.from({ length: size }, async (_, id) => {
+      const prompt = await prepare(id);
+      return finish(id, await callModel(model, prompt));
+    }),
+  );
   checkFanout('plain async', outputs);
 };

@@ -11,7 +11,7 @@ const variants = [
 ];
 
 /**
- * fanout: `size` concurrent runs whose one step is a 50 ms simulated model call; each variant
+ * fanout: `size` concurrent runs of three steps, the middle one a 50 ms simulated model call; each variant
  * in its own child process so its peak RSS is its own. The children run in `passes`, every
  * variant once a pass in alternating order, so a burst of load from other processes hits
  * the variants of one pass alike: a row's figures are the medians of its passes, its ratios

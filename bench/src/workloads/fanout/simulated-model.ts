@@ -1,6 +1,6 @@
 import { type ScriptedModel, scriptedModel } from '@agentchart/core/testing';
 
-/** The simulated model call's latency, in ms. */
+/** The simulated model call's latency, in ms: the middle step waits this long. */
 export const modelLatencyMs = 50;
 
 /** Core's scripted model answering `{ "ok": true }` after 50 ms: the same model for every variant. */
@@ -8,23 +8,33 @@ export function simulatedModel(): ScriptedModel {
   return scriptedModel({ handler: () => ({ json: { ok: true } }), latencyMs: modelLatencyMs });
 }
 
-/** One model call as the plain, raw XState and LangGraph variants make it. */
-export async function callModel(
-  model: ScriptedModel,
-  id: number,
-): Promise<{ id: number; ok: boolean }> {
+/** A run's result, as every variant's last step makes it. */
+export interface FanoutResult {
+  id: number;
+  ok: boolean;
+}
+
+/** Step 1, the same in every variant: the prompt for run `id`. */
+export async function prepare(id: number): Promise<string> {
+  return `Run ${id}: answer ok.`;
+}
+
+/** Step 3, the same in every variant: the run's result from the model's verdict. */
+export async function finish(id: number, verdict: { ok: boolean }): Promise<FanoutResult> {
+  return { id, ok: verdict.ok };
+}
+
+/** Step 2 as the plain, raw XState and LangGraph variants make it: one model call. */
+export async function callModel(model: ScriptedModel, prompt: string): Promise<{ ok: boolean }> {
   const response = await model.generate(
-    { messages: [{ role: 'user', content: `Run ${id}: answer ok.` }] },
+    { messages: [{ role: 'user', content: prompt }] },
     { signal: new AbortController().signal },
   );
-  return { id, ok: (JSON.parse(response.content) as { ok: boolean }).ok };
+  return JSON.parse(response.content) as { ok: boolean };
 }
 
 /** Throws unless every run answered ok under its own id. */
-export function checkFanout(
-  variant: string,
-  outputs: readonly { id: number; ok: boolean }[],
-): void {
+export function checkFanout(variant: string, outputs: readonly (FanoutResult | undefined)[]): void {
   outputs.forEach((output, index) => {
     if (output?.id !== index || output.ok !== true) {
       throw new Error(`${variant}: run ${index} ended with ${JSON.stringify(output)}`);

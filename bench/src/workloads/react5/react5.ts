@@ -1,18 +1,11 @@
 import { createAgent, toolLoop } from '@agentchart/core';
 import { type ScriptedModel, scriptedModel } from '@agentchart/core/testing';
-import type { BaseMessage } from '@langchain/core/messages';
-import { tool } from '@langchain/core/tools';
-import { createReactAgent } from '@langchain/langgraph/prebuilt';
 import { assign, createActor, setup, toPromise } from 'xstate';
-import { ScriptedChatModel } from '../../langchain/scripted-chat-model';
-import { timeCases } from '../../measure/time-cases';
+import type { TimedVariant } from '../../measure/timed-variant';
 import { boundedMemoryCheckpointer } from '../../stores/bounded-memory-checkpointer';
-import type { Row } from '../../types';
 import { handLoop } from './hand-loop';
 import { reactMachine } from './react-machine';
 import {
-  add,
-  addInput,
   addTool,
   checkReactResult,
   nextMove,
@@ -81,75 +74,65 @@ export async function runReactAgent(agent: ReturnType<typeof reactAgent>, model:
   checkReactResult('agentchart', answer, toolCalls);
 }
 
-function langGraphAgent() {
-  const addLangChain = tool(async (args) => JSON.stringify(await add(args)), {
-    name: 'add',
-    description: 'Adds two numbers.',
-    schema: addInput,
-  });
-  const model = new ScriptedChatModel((messages) => {
-    const move = nextMove(toolContents(messages));
-    return move.kind === 'call'
-      ? { toolCalls: [{ name: 'add', args: move.args }] }
-      : { content: move.text };
-  });
-  return createReactAgent({ llm: model, tools: [addLangChain] });
-}
-
-function toolContents(messages: BaseMessage[]): string[] {
-  return messages.flatMap((message) =>
-    message.getType() === 'tool' ? [String(message.content)] : [],
-  );
-}
-
 /** react5: model → tool → model … five times on a scripted model; µs per model call. */
-export async function react5({ timeMs }: { timeMs: number }): Promise<Row[]> {
-  const handModel = reactModel();
-  const xstateModel = reactModel();
-  const xstateMachine = reactMachine(xstateModel);
-  const agentModel = reactModel();
-  const agent = reactAgent(agentModel);
-  const graph = langGraphAgent();
-  return timeCases(
-    'react5',
-    [
-      {
-        variant: 'hand-written loop (floor)',
-        steps: modelCalls,
-        run: async () => {
-          const { answer, toolCalls } = await handLoop(handModel);
-          handModel.requests.length = 0;
-          checkReactResult('hand-written loop', answer, toolCalls);
-        },
-        note: 'same scripted model; tool arguments parsed and zod-validated',
+export function react5(): TimedVariant[] {
+  return [
+    {
+      variant: 'hand-written loop (floor)',
+      steps: modelCalls,
+      note: 'same scripted model; tool arguments parsed and zod-validated',
+      setup: async () => {
+        const model = reactModel();
+        return {
+          run: async () => {
+            const { answer, toolCalls } = await handLoop(model);
+            model.requests.length = 0;
+            checkReactResult('hand-written loop', answer, toolCalls);
+          },
+        };
       },
-      {
-        variant: 'raw XState',
-        steps: modelCalls,
-        run: async () => {
-          const output = await toPromise(createActor(xstateMachine).start());
-          xstateModel.requests.length = 0;
-          checkReactResult('raw XState', output.answer, output.toolCalls);
-        },
+    },
+    {
+      variant: 'raw XState',
+      steps: modelCalls,
+      setup: async () => {
+        const model = reactModel();
+        const machine = reactMachine(model);
+        return {
+          run: async () => {
+            const output = await toPromise(createActor(machine).start());
+            model.requests.length = 0;
+            checkReactResult('raw XState', output.answer, output.toolCalls);
+          },
+        };
       },
-      {
-        variant: 'agentchart (toolLoop)',
-        steps: modelCalls,
-        run: () => runReactAgent(agent, agentModel),
+    },
+    {
+      variant: 'agentchart (toolLoop)',
+      steps: modelCalls,
+      setup: async () => {
+        const model = reactModel();
+        const agent = reactAgent(model);
+        return { run: () => runReactAgent(agent, model) };
       },
-      {
-        variant: 'LangGraph.js (createReactAgent)',
-        steps: modelCalls,
-        run: async () => {
-          const { messages } = await graph.invoke({
-            messages: [{ role: 'user', content: question }],
-          });
-          const last = messages[messages.length - 1];
-          checkReactResult('LangGraph.js', String(last?.content), toolContents(messages).length);
-        },
-        note: 'prebuilt createReactAgent, a LangChain chat model answering from the same script',
+    },
+    {
+      variant: 'LangGraph.js (createReactAgent)',
+      steps: modelCalls,
+      note: 'prebuilt createReactAgent, a LangChain chat model answering from the same script',
+      setup: async () => {
+        const { langGraphAgent, toolContents } = await import('./react-langgraph');
+        const graph = langGraphAgent();
+        return {
+          run: async () => {
+            const { messages } = await graph.invoke({
+              messages: [{ role: 'user', content: question }],
+            });
+            const last = messages[messages.length - 1];
+            checkReactResult('LangGraph.js', String(last?.content), toolContents(messages).length);
+          },
+        };
       },
-    ],
-    { timeMs },
-  );
+    },
+  ];
 }

@@ -1,56 +1,86 @@
-import { type Checkpointer, createAgent, humanWait, MemoryCheckpointer } from '@agentchart/core';
-import { assign, setup } from 'xstate';
+import { type Checkpointer, createAgent, humanWait } from '@agentchart/core';
+import { assign, fromPromise, setup } from 'xstate';
 import { z } from 'zod';
+import { finishPayment, type Payment, preparePayment } from './approval-steps';
 import { approval, checkApproved, type SuspendedVariant } from './suspended-variant';
 
-/** The agentchart approval agent: one state invoking `humanWait`. */
-function approvalAgent(checkpointer: Checkpointer, evictWaiting: boolean) {
+/** The agentchart approval agent: prepare, a `humanWait` for the approval, finish. */
+function approvalAgent(checkpointer: Checkpointer | undefined, evictWaiting: boolean | undefined) {
   const machine = setup({
-    types: { context: {} as { approved: boolean } },
+    types: {
+      input: {} as string,
+      context: {} as { id: string; payment?: Payment; approved: boolean },
+    },
     actors: {
+      prepare: fromPromise<Payment, string>(({ input }) => preparePayment(input)),
       ask: humanWait({
         prompt: () => 'Approve the payment?',
         reply: z.object({ approved: z.boolean() }),
       }),
+      finish: fromPromise<
+        { paymentId: string; approved: boolean },
+        { payment: Payment; approved: boolean }
+      >(({ input }) => finishPayment(input.payment, { approved: input.approved })),
     },
   }).createMachine({
     id: 'approval',
-    context: { approved: false },
-    initial: 'asking',
+    context: ({ input }) => ({ id: input, approved: false }),
+    initial: 'preparing',
     states: {
+      preparing: {
+        invoke: {
+          src: 'prepare',
+          input: ({ context }) => context.id,
+          onDone: { target: 'asking', actions: assign({ payment: ({ event }) => event.output }) },
+        },
+      },
       asking: {
         invoke: {
           src: 'ask',
           onDone: {
-            target: 'done',
+            target: 'finishing',
             actions: assign({ approved: ({ event }) => event.output.approved }),
           },
         },
       },
+      finishing: {
+        invoke: {
+          src: 'finish',
+          input: ({ context }) => ({ payment: context.payment!, approved: context.approved }),
+          onDone: 'done',
+        },
+      },
       done: { type: 'final' },
     },
-    output: ({ context }) => context,
+    output: ({ context }) => ({
+      paymentId: context.payment?.id ?? '',
+      approved: context.approved,
+    }),
   });
-  return createAgent({ machine, checkpointer, evictWaiting });
+  return createAgent({
+    machine,
+    ...(checkpointer ? { checkpointer } : {}),
+    ...(evictWaiting === undefined ? {} : { evictWaiting }),
+  });
 }
 
 /**
  * agentchart: each run comes to rest `waiting` on a `humanWait`; replies go through
- * `agent.send`. The store is the one given (core's in-memory default here).
+ * `agent.send`. The store and eviction are createAgent's defaults unless given.
  */
 export function agentchartSuspended({
-  checkpointer = new MemoryCheckpointer(),
-  evictWaiting = false,
+  checkpointer,
+  evictWaiting,
 }: {
   checkpointer?: Checkpointer;
-  /** Drop runs resting `waiting` from memory (core's `evictWaiting`). */
+  /** Drop runs resting `waiting` from memory; default: createAgent's. */
   evictWaiting?: boolean;
 } = {}): SuspendedVariant {
   const agent = approvalAgent(checkpointer, evictWaiting);
   return {
     async suspend(ids) {
       const outcomes = await Promise.all(
-        ids.map((threadId) => agent.start({ threadId, input: undefined }).result()),
+        ids.map((threadId) => agent.start({ threadId, input: threadId }).result()),
       );
       for (const outcome of outcomes) {
         if (outcome.status !== 'waiting' || outcome.waits.length !== 1) {
@@ -65,12 +95,12 @@ export function agentchartSuspended({
         checkApproved('agentchart', threadId, outcome.status === 'done' ? outcome.output : outcome);
       }
     },
-    // The in-memory store keeps every checkpoint in full; what it holds, as JSON.
+    // What the store holds: the latest checkpoint and the journal, as JSON.
     async storedBytes(ids) {
       let bytes = 0;
       for (const threadId of ids) {
-        bytes += Buffer.byteLength(JSON.stringify(await checkpointer.latest(threadId)));
-        bytes += Buffer.byteLength(JSON.stringify(await checkpointer.listEffects(threadId)));
+        bytes += Buffer.byteLength(JSON.stringify(await agent.getCheckpoint(threadId)));
+        bytes += Buffer.byteLength(JSON.stringify(await agent.journal(threadId)));
       }
       return bytes;
     },

@@ -1,8 +1,27 @@
+import { SqliteCheckpointer } from '@agentchart/core';
 import { liveBytes } from '../../measure/memory';
-import { openAgentchartSqlite } from '../../stores/agentchart-sqlite';
 import { sqliteFileBytes } from '../../stores/sqlite-file-bytes';
 import { tempDir } from '../../stores/temp-dir';
 import type { SuspendedVariant } from './suspended-variant';
+
+/** agentchart on core's SQLite store (its default durability), eviction as given or by default. */
+async function agentchartOnSqlite(evictWaiting?: boolean): Promise<SuspendedVariant> {
+  const dir = tempDir('suspended-agentchart');
+  const path = dir.file('agentchart.db');
+  const durable = new SqliteCheckpointer({ path });
+  const variant = (await import('./suspended-agentchart')).agentchartSuspended({
+    checkpointer: durable,
+    ...(evictWaiting === undefined ? {} : { evictWaiting }),
+  });
+  return {
+    ...variant,
+    storedBytes: async () => sqliteFileBytes(path),
+    close: () => {
+      durable.close();
+      dir.remove();
+    },
+  };
+}
 
 /** Each variant, imported only in the child that runs it. */
 const variants: Record<string, () => Promise<SuspendedVariant>> = {
@@ -10,25 +29,8 @@ const variants: Record<string, () => Promise<SuspendedVariant>> = {
   xstate: async () => (await import('./suspended-xstate')).xstateSuspended(),
   'xstate-sqlite': async () => (await import('./suspended-xstate')).xstateSqliteSuspended(),
   agentchart: async () => (await import('./suspended-agentchart')).agentchartSuspended(),
-  'agentchart-evict': async () =>
-    (await import('./suspended-agentchart')).agentchartSuspended({ evictWaiting: true }),
-  'agentchart-evict-sqlite': async () => {
-    const dir = tempDir('suspended-agentchart');
-    const path = dir.file('agentchart.db');
-    const durable = openAgentchartSqlite(path);
-    const variant = (await import('./suspended-agentchart')).agentchartSuspended({
-      checkpointer: durable,
-      evictWaiting: true,
-    });
-    return {
-      ...variant,
-      storedBytes: async () => sqliteFileBytes(path),
-      close: () => {
-        durable.close();
-        dir.remove();
-      },
-    };
-  },
+  'agentchart-sqlite': () => agentchartOnSqlite(),
+  'agentchart-sqlite-live': () => agentchartOnSqlite(false),
   'langgraph-memory': async () =>
     (await import('./suspended-langgraph')).langGraphMemorySuspended(),
   'langgraph-sqlite': async () =>

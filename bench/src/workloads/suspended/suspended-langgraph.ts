@@ -12,18 +12,30 @@ import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import Database from 'better-sqlite3';
 import { sqliteFileBytes } from '../../stores/sqlite-file-bytes';
 import { tempDir } from '../../stores/temp-dir';
+import { finishPayment, type Payment, preparePayment } from './approval-steps';
 import { approval, checkApproved, type SuspendedVariant } from './suspended-variant';
 
-const ApprovalState = Annotation.Root({ approved: Annotation<boolean> });
+const ApprovalState = Annotation.Root({
+  id: Annotation<string>,
+  payment: Annotation<Payment | undefined>,
+  approved: Annotation<boolean>,
+  result: Annotation<{ paymentId: string; approved: boolean } | undefined>,
+});
 
 function approvalGraph(checkpointer: BaseCheckpointSaver) {
   return new StateGraph(ApprovalState)
+    .addNode('prepare', async (state) => ({ payment: await preparePayment(state.id) }))
     .addNode('ask', () => {
       const reply = interrupt<string, { approved: boolean }>('Approve the payment?');
       return { approved: reply.approved };
     })
-    .addEdge(START, 'ask')
-    .addEdge('ask', END)
+    .addNode('finish', async (state) => ({
+      result: await finishPayment(state.payment!, { approved: state.approved }),
+    }))
+    .addEdge(START, 'prepare')
+    .addEdge('prepare', 'ask')
+    .addEdge('ask', 'finish')
+    .addEdge('finish', END)
     .compile({ checkpointer });
 }
 
@@ -38,7 +50,10 @@ function langGraphVariant(
   return {
     async suspend(ids) {
       for (const threadId of ids) {
-        const result = await graph.invoke({ approved: false }, config(threadId));
+        const result = await graph.invoke(
+          { id: threadId, payment: undefined, approved: false, result: undefined },
+          config(threadId),
+        );
         if (!('__interrupt__' in result))
           throw new Error(`${variant}: ${threadId} did not interrupt`);
       }
@@ -49,7 +64,7 @@ function langGraphVariant(
           new Command({ resume: { ...approval } }),
           config(threadId),
         );
-        checkApproved(variant, threadId, result);
+        checkApproved(variant, threadId, result.result);
       }
     },
     storedBytes: async () => storedBytes(),

@@ -3,7 +3,7 @@ export const approval = { approved: true } as const;
 
 /** One way of keeping runs waiting for a human, as the suspended workload drives it. */
 export interface SuspendedVariant {
-  /** Starts one run per id; resolves when every one is waiting (and checks that it is). */
+  /** Starts one run per id (prepare, then wait); resolves when every one is waiting (and checks it). */
   suspend(ids: readonly string[]): Promise<void>;
   /** Answers these runs with {@link approval} and checks each finished approved. */
   replyAndCheck(ids: readonly string[]): Promise<void>;
@@ -12,11 +12,12 @@ export interface SuspendedVariant {
   close(): void;
 }
 
-/** Throws unless a finished run's output is the approval. */
+/** Throws unless a finished run's output is the approval of its own payment. */
 export function checkApproved(variant: string, id: string, output: unknown): void {
-  if ((output as { approved?: unknown } | undefined)?.approved !== true) {
+  const result = output as { approved?: unknown; paymentId?: unknown } | undefined;
+  if (result?.approved !== true || result.paymentId !== id) {
     throw new Error(
-      `${variant}: thread ${id} ended with ${JSON.stringify(output)}, expected approved`,
+      `${variant}: thread ${id} ended with ${JSON.stringify(output)}, expected its payment approved`,
     );
   }
 }
