@@ -8,7 +8,7 @@ export interface WriteCounts {
 
 /**
  * Wraps a checkpointer and reports the bytes of every checkpoint and journal entry written
- * through it: what the store says it wrote when it says so (a delta store reports the
+ * through it (a checkpoint written with its macrostep's journal entries counts as one write): what the store says it wrote when it says so (a delta store reports the
  * delta), else the JSON size, which is what a store writing JSON writes. Every other call
  * passes through untouched, whatever the interface grows.
  */
@@ -25,6 +25,18 @@ export function countingCheckpointer<T extends Checkpointer>(
           const result: unknown = await target.save(checkpoint);
           counts.checkpointWrites++;
           onWrite((result as { bytes?: number } | undefined)?.bytes ?? jsonBytes(checkpoint));
+          return result;
+        };
+      }
+      if (property === 'saveWithJournal' && target.saveWithJournal) {
+        return async (...args: Parameters<NonNullable<Checkpointer['saveWithJournal']>>) => {
+          const result: unknown = await target.saveWithJournal!(...args);
+          counts.checkpointWrites++;
+          counts.journalWrites += args[1].length;
+          onWrite(
+            ((result as { bytes?: number } | undefined)?.bytes ?? jsonBytes(args[0])) +
+              args[1].reduce((sum, entry) => sum + jsonBytes(entry), 0),
+          );
           return result;
         };
       }

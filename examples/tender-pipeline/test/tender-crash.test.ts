@@ -17,7 +17,8 @@ describe('tender pipeline crash test', () => {
       scenarios: { 'tender-pipeline': tenderScenario },
       childEntry: join(here, 'tender-crash-child.ts'),
     });
-    expect(report.boundaries).toBeGreaterThan(30);
+    // Two boundaries a write; a macrostep's results share its checkpoint's write.
+    expect(report.boundaries).toBeGreaterThan(20);
     expect(report.trials.flatMap((trial) => trial.problems)).toEqual([]);
     expect(report.covered).toBe(report.boundaries);
     expect(report.identical).toBe(report.boundaries);

@@ -109,6 +109,7 @@ export class EffectScope implements ModelCallScope {
       await run.appendJournal(
         { ...entry, status: 'completed', finishedAt: clock.now(), output: value },
         previous,
+        { withCheckpoint: true },
       );
       return { value, replayed: false };
     } catch (error) {
@@ -122,6 +123,7 @@ export class EffectScope implements ModelCallScope {
             error: capSerializedError(serializeError(error), run.maxJournalValueBytes),
           },
           previous,
+          { withCheckpoint: true },
         );
       }
       throw error;

@@ -1,3 +1,4 @@
+import type { JournalEntry } from '../ledger/types';
 import type { Checkpoint, Checkpointer, CheckpointWriteResult } from '../store/types';
 
 /** Options of {@link CheckpointWriter}. */
@@ -10,14 +11,17 @@ export interface CheckpointWriterOptions {
   onFailure: (error: unknown) => void;
   /** The version of the last checkpoint already stored. */
   version: number;
+  /** The run writing: journal entries written on their own are fenced on it. */
+  owner: string;
   /** Resolves when writing may begin (the run holds its thread's lease). */
   ready?: Promise<void>;
 }
 
 /**
- * Writes a run's checkpoints one at a time, in order. Snapshots that arrive while a write is
- * under way are coalesced into the next write: the journal holds every effect result, so a
- * skipped intermediate snapshot is replayed from it on resume, never lost.
+ * Writes a run's checkpoints one at a time, in order, and the journal results its effects
+ * hand over with {@link deferJournal}. Snapshots that arrive while a write is under way are
+ * coalesced into the next write: the journal holds every effect result, so a skipped
+ * intermediate snapshot is replayed from it on resume, never lost.
  */
 export class CheckpointWriter {
   #version: number;
@@ -25,6 +29,9 @@ export class CheckpointWriter {
   #writing: Promise<void> | undefined;
   #failure: unknown;
   #failed = false;
+  /** Journal results held for the next checkpoint; written on their own if none comes. */
+  #journal: JournalEntry[] = [];
+  #journalFlush = false;
 
   constructor(private readonly options: CheckpointWriterOptions) {
     this.#version = options.version;
@@ -42,7 +49,40 @@ export class CheckpointWriter {
     this.#writing ??= this.#drain();
   }
 
-  /** Resolves when every requested checkpoint is written; rejects with a write failure. */
+  /**
+   * Holds an effect's result back to be written with the run's next checkpoint — in that
+   * checkpoint's transaction, where the store can (`saveWithJournal`): a finished effect is
+   * followed at once by the macrostep it causes, so its result and that macrostep's state
+   * cost one durable commit. If no checkpoint is asked for by the end of this turn of the
+   * event loop (an effect that goes on working), the result is written on its own then: it is
+   * never held longer than the write it replaces would have taken. A write that fails fails
+   * the run, like a checkpoint's.
+   */
+  deferJournal(entry: JournalEntry): void {
+    if (this.#failed) return;
+    this.#journal.push(entry);
+    if (this.#journalFlush) return;
+    this.#journalFlush = true;
+    setImmediate(() => {
+      this.#journalFlush = false;
+      if (this.#journal.length > 0) this.#writing ??= this.#drain();
+    });
+  }
+
+  /**
+   * Writes a journal entry now (an intent, which must be durable before its step acts), with
+   * the results held back so far in the same commit where the store groups writes: a step
+   * never acts before the result of the step before it is stored.
+   */
+  async writeJournal(entry: JournalEntry): Promise<void> {
+    const { checkpointer, owner } = this.options;
+    const held = this.#journal;
+    this.#journal = [];
+    // Issued together: a store that groups a turn's writes (SQLite) commits them as one.
+    await Promise.all([...held, entry].map((item) => checkpointer.putEffect(item, { owner })));
+  }
+
+  /** Resolves when every requested checkpoint (and held result) is written; rejects with a write failure. */
   async flush(): Promise<void> {
     while (this.#writing) await this.#writing;
     if (this.#failure !== undefined) {
@@ -53,12 +93,25 @@ export class CheckpointWriter {
   }
 
   async #drain(): Promise<void> {
+    const { checkpointer, owner } = this.options;
     try {
       await this.options.ready;
-      while (this.#dirty) {
+      while (this.#dirty || this.#journal.length > 0) {
+        const journal = this.#journal;
+        this.#journal = [];
+        if (!this.#dirty) {
+          for (const entry of journal) await checkpointer.putEffect(entry, { owner });
+          continue;
+        }
         this.#dirty = false;
         const checkpoint = this.options.build(this.#version + 1);
-        const result = await this.options.checkpointer.save(checkpoint);
+        let result: CheckpointWriteResult | undefined;
+        if (journal.length > 0 && checkpointer.saveWithJournal) {
+          result = await checkpointer.saveWithJournal(checkpoint, journal);
+        } else {
+          for (const entry of journal) await checkpointer.putEffect(entry, { owner });
+          result = await checkpointer.save(checkpoint);
+        }
         this.#version = checkpoint.version;
         this.options.onWritten(checkpoint, result);
       }
@@ -66,6 +119,7 @@ export class CheckpointWriter {
       this.#failure = error;
       this.#failed = true;
       this.#dirty = false;
+      this.#journal = [];
       this.#writing = undefined;
       this.options.onFailure(error);
     } finally {

@@ -34,6 +34,17 @@ export interface EffectHandle {
   settle(): void;
 }
 
+/** Options of {@link RunPort.appendJournal}. */
+export interface AppendJournalOptions {
+  /**
+   * A result (completed or failed), not an intent: it may be written with the checkpoint of
+   * the macrostep it causes, in one durable commit, instead of on its own before it; it is
+   * not yet durable when the call resolves. Intents are always written at once: they must be
+   * durable before the step acts.
+   */
+  withCheckpoint?: boolean;
+}
+
 /**
  * The narrow surface effects use to talk to their run: begin and settle, read and append the
  * journal, check and signal limits, register human waits. Effects never touch a run's
@@ -63,7 +74,11 @@ export interface RunPort {
    * thread — and folds it into the run's usage. A journal that cannot be written ends the
    * run: going on would act unrecorded. `previous` is the status the key had before.
    */
-  appendJournal(entry: JournalEntry, previous: JournalEntry['status'] | undefined): Promise<void>;
+  appendJournal(
+    entry: JournalEntry,
+    previous: JournalEntry['status'] | undefined,
+    options?: AppendJournalOptions,
+  ): Promise<void>;
   /**
    * The limit a model call would cross if it used all it may (`inputTokens` plus its output
    * cap at `pricing`), or one the run has already reached; undefined when it may go.

@@ -26,7 +26,13 @@ import { endedError, evictedError } from './run-errors';
 import { RunLifecycle, type RunPhase, storedStatusOf } from './run-lifecycle';
 import { type NextModelCall, RunLimitJudge } from './run-limits';
 import { RunOutcomes } from './run-outcomes';
-import type { EffectHandle, RecordedWait, ReplayTimeline, RunPort } from './run-port';
+import type {
+  AppendJournalOptions,
+  EffectHandle,
+  RecordedWait,
+  ReplayTimeline,
+  RunPort,
+} from './run-port';
 import { registerRun } from './run-registry';
 import { RunningEffects } from './running-effects';
 import { sealedSnapshotOf } from './sealed-snapshot';
@@ -113,6 +119,8 @@ export class Run implements RunPort {
   #error: SerializedError | undefined;
   /** A restored actor reports its snapshot once when it starts: that is not a new macrostep. */
   #restoredStart = false;
+  /** True once this run's first checkpoint created its thread: the journal holds only its writes. */
+  #journalIsOwn = false;
   /** The last checkpoint's state, as sealed trees: the next one shares what did not change. */
   #sealed: SealedState | undefined;
   #sealedInput: { value: unknown } | undefined;
@@ -168,6 +176,7 @@ export class Run implements RunPort {
       onWritten: (checkpoint, result) => this.#onWritten(checkpoint, result),
       onFailure: (error) => this.#failWith(error, false),
       version,
+      owner,
       ready: this.#leaseReady,
     });
     const clock = runClock(runtime);
@@ -349,17 +358,27 @@ export class Run implements RunPort {
   }
 
   readJournal(key: string): Promise<JournalEntry | undefined> {
+    // A thread this run created holds only what this run wrote, and each key is read once,
+    // before it is written: nothing to read (a store read per step saved).
+    if (this.#journalIsOwn) return Promise.resolve(undefined);
     return this.runtime.checkpointer.getEffect(this.threadId, key);
   }
 
   async appendJournal(
     entry: JournalEntry,
     previous: JournalEntry['status'] | undefined,
+    { withCheckpoint = false }: AppendJournalOptions = {},
   ): Promise<void> {
+    if (withCheckpoint && !this.replay) {
+      // Written with the checkpoint of the macrostep this result causes (see deferJournal).
+      this.#writer.deferJournal(entry);
+      addRecordUsage(this.#state.usage, entry, previous);
+      return;
+    }
     try {
       await this.#leaseReady;
       if (!this.replay) await this.#lease.confirm();
-      await this.runtime.checkpointer.putEffect(entry, { owner: this.owner });
+      await this.#writer.writeJournal(entry);
     } catch (error) {
       this.#failWith(error, false);
       throw error;
@@ -608,6 +627,8 @@ export class Run implements RunPort {
   }
 
   #onWritten(checkpoint: Checkpoint, result: CheckpointWriteResult | undefined): void {
+    // Version 1 stored means the thread did not exist before this run: its journal is ours.
+    if (checkpoint.version === 1 && this.replay === undefined) this.#journalIsOwn = true;
     this.runtime.events.emit('checkpoint.write', this.threadId, {
       version: checkpoint.version,
       bytes: result ? result.bytes : -1,

@@ -63,47 +63,32 @@ export class MemoryCheckpointer implements Checkpointer {
     return found && copyOut(found);
   }
 
+  async saveWithJournal(
+    checkpoint: Checkpoint,
+    journal: readonly JournalEntry[],
+  ): Promise<CheckpointWriteResult | undefined> {
+    // Everything checked and serialised before anything changes: all of it is stored, or none.
+    const { owner } = checkpoint;
+    if (owner !== undefined) for (const entry of journal) this.#assertOwner(entry, owner);
+    this.#assertCanSave(checkpoint);
+    const entries = journal.map((entry) => [entry, JSON.stringify(entry)] as const);
+    const row = storedRow(checkpoint);
+    for (const [entry, json] of entries) this.#put(entry, json);
+    return this.#push(row);
+  }
+
   async save(checkpoint: Checkpoint): Promise<CheckpointWriteResult | undefined> {
-    const lease = this.#leases.get(checkpoint.threadId);
-    if (checkpoint.owner !== undefined && lease && lease.owner !== checkpoint.owner) {
-      throw new CheckpointError(
-        'checkpoint.conflict',
-        checkpoint.threadId,
-        fencedMessage(
-          checkpoint.threadId,
-          `checkpoint ${checkpoint.version}`,
-          `run "${lease.owner}" holds its lease`,
-        ),
-      );
-    }
-    const list = this.#checkpoints.get(checkpoint.threadId) ?? [];
-    const current = list.at(-1)?.version ?? 0;
-    if (checkpoint.version !== current + 1) {
-      throw new CheckpointError(
-        'checkpoint.conflict',
-        checkpoint.threadId,
-        conflictMessage(checkpoint.threadId, current, checkpoint.version),
-      );
-    }
-    const summary = {
-      threadId: checkpoint.threadId,
-      version: checkpoint.version,
-      machineVersion: checkpoint.machineVersion,
-      status: checkpoint.run.status,
-      createdAt: checkpoint.createdAt,
-      owner: checkpoint.owner,
-    };
-    let json: string | undefined;
-    if (checkpoint instanceof SealedCheckpoint) list.push({ ...summary, sealed: checkpoint });
-    else {
-      const { recovered: _, ...stored } = checkpoint;
-      json = JSON.stringify(stored);
-      list.push({ ...summary, json });
-    }
+    this.#assertCanSave(checkpoint);
+    return this.#push(storedRow(checkpoint));
+  }
+
+  #push(row: StoredCheckpoint): CheckpointWriteResult | undefined {
+    const list = this.#checkpoints.get(row.threadId) ?? [];
+    list.push(row);
     if (list.length > this.#retain) list.splice(0, list.length - this.#retain);
-    this.#checkpoints.set(checkpoint.threadId, list);
+    this.#checkpoints.set(row.threadId, list);
     // A sealed checkpoint is not serialised: its size is not known here.
-    return json === undefined ? undefined : { bytes: json.length };
+    return row.json === undefined ? undefined : { bytes: row.json.length };
   }
 
   async list(threadId: string): Promise<CheckpointSummary[]> {
@@ -125,12 +110,16 @@ export class MemoryCheckpointer implements Checkpointer {
 
   async putEffect(entry: JournalEntry, { owner }: PutEffectOptions = {}): Promise<void> {
     if (owner !== undefined) this.#assertOwner(entry, owner);
+    this.#put(entry, JSON.stringify(entry));
+  }
+
+  #put(entry: JournalEntry, json: string): void {
     let entries = this.#effects.get(entry.threadId);
     if (!entries) {
       entries = new Map();
       this.#effects.set(entry.threadId, entries);
     }
-    entries.set(entry.key, JSON.stringify(entry));
+    entries.set(entry.key, json);
   }
 
   async listEffects(threadId: string): Promise<JournalEntry[]> {
@@ -167,6 +156,30 @@ export class MemoryCheckpointer implements Checkpointer {
     return held && { ...held };
   }
 
+  /** Refuses a checkpoint written by another owner than the lease's, or out of order. */
+  #assertCanSave(checkpoint: Checkpoint): void {
+    const lease = this.#leases.get(checkpoint.threadId);
+    if (checkpoint.owner !== undefined && lease && lease.owner !== checkpoint.owner) {
+      throw new CheckpointError(
+        'checkpoint.conflict',
+        checkpoint.threadId,
+        fencedMessage(
+          checkpoint.threadId,
+          `checkpoint ${checkpoint.version}`,
+          `run "${lease.owner}" holds its lease`,
+        ),
+      );
+    }
+    const current = this.#checkpoints.get(checkpoint.threadId)?.at(-1)?.version ?? 0;
+    if (checkpoint.version !== current + 1) {
+      throw new CheckpointError(
+        'checkpoint.conflict',
+        checkpoint.threadId,
+        conflictMessage(checkpoint.threadId, current, checkpoint.version),
+      );
+    }
+  }
+
   /** Refuses a journal write of `owner` when another run owns the thread. */
   #assertOwner(entry: JournalEntry, owner: string): void {
     const lease = this.#leases.get(entry.threadId);
@@ -184,6 +197,21 @@ export class MemoryCheckpointer implements Checkpointer {
       );
     }
   }
+}
+
+/** The row a checkpoint is kept as: a sealed one as it is, any other as JSON text. */
+function storedRow(checkpoint: Checkpoint): StoredCheckpoint {
+  const summary = {
+    threadId: checkpoint.threadId,
+    version: checkpoint.version,
+    machineVersion: checkpoint.machineVersion,
+    status: checkpoint.run.status,
+    createdAt: checkpoint.createdAt,
+    owner: checkpoint.owner,
+  };
+  if (checkpoint instanceof SealedCheckpoint) return { ...summary, sealed: checkpoint };
+  const { recovered: _, ...stored } = checkpoint;
+  return { ...summary, json: JSON.stringify(stored) };
 }
 
 /** A stored checkpoint as a new plain object the caller may change (a restore does). */

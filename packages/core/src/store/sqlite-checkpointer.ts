@@ -5,7 +5,7 @@ import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
 import { assertLeaseOptions } from './lease-options';
 import { guardDatabase, openCheckpointDatabase, type SqliteSynchronous } from './sqlite-database';
-import type { FailureContext } from './sqlite-errors';
+import { type FailureContext, toStoreError } from './sqlite-errors';
 import {
   type CheckpointRow,
   type EffectRow,
@@ -13,8 +13,8 @@ import {
   toEntry,
   toStateRow,
 } from './sqlite-rows';
-import { rollbackQuietly } from './sqlite-schema';
 import { type SqliteStatementName, sqliteStatements as sql } from './sqlite-statements';
+import { type BatchedWrite, SqliteWriteBatch } from './sqlite-write-batch';
 import { StorageError } from './storage-error';
 import type {
   AcquireLeaseOptions,
@@ -63,9 +63,12 @@ export interface StoredThread {
 /**
  * Checkpoints and the effect journal in an SQLite file (Node's built-in `node:sqlite`; no
  * server, no dependency). Each checkpoint stores a delta against the one before, so a step
- * writes bytes in proportion to what changed; a write is one transaction that
- * compare-and-sets the thread's version, so two processes cannot both advance a thread.
- * Several processes may share one file; a thread's lease is a row they all see.
+ * writes bytes in proportion to what changed; a checkpoint compare-and-sets the thread's
+ * version, so two processes cannot both advance a thread, and takes the journal results of
+ * its macrostep in the same transaction (`saveWithJournal`). Writes made in one turn of the
+ * event loop — every run's — share one commit (group commit), so at the default durability
+ * many runs pay one fsync. Several processes may share one file; a thread's lease is a row
+ * they all see.
  *
  * @example
  * ```ts
@@ -82,6 +85,9 @@ export class SqliteCheckpointer implements Checkpointer {
   readonly #version: number;
   readonly #chain: CheckpointChain;
   readonly #statements = new Map<SqliteStatementName, StatementSync>();
+  readonly #batch: SqliteWriteBatch;
+  /** True at the `full` durability: every commit is fsynced (lease writes excepted). */
+  readonly #fsyncs: boolean;
 
   constructor({
     path = '.agentchart/runs.db',
@@ -103,6 +109,10 @@ export class SqliteCheckpointer implements Checkpointer {
     this.#db = db;
     this.#version = version;
     this.#chain = new CheckpointChain(cachedThreads);
+    this.#fsyncs = synchronous === 'full';
+    this.#batch = new SqliteWriteBatch(db, (name) => {
+      this.#statement(name).run();
+    });
   }
 
   async latest(threadId: string): Promise<Checkpoint | undefined> {
@@ -169,54 +179,54 @@ export class SqliteCheckpointer implements Checkpointer {
   }
 
   async save(checkpoint: Checkpoint): Promise<CheckpointWriteResult> {
+    return this.saveWithJournal(checkpoint, []);
+  }
+
+  async saveWithJournal(
+    checkpoint: Checkpoint,
+    journal: readonly JournalEntry[],
+  ): Promise<CheckpointWriteResult> {
     const { threadId, version } = checkpoint;
     const doing = `saving checkpoint ${version} of thread "${threadId}"`;
     this.#assertWritable(doing);
-    return this.#guard(threadId, doing, () => {
-      const { encoded, commit } = this.#chain.encode(checkpoint);
-      this.#statement('begin').run();
-      try {
-        const owner = checkpoint.owner ?? null;
-        const lease = this.#lease(threadId);
-        if (owner !== null && lease && lease.owner !== owner) {
-          throw new CheckpointError(
-            'checkpoint.conflict',
-            threadId,
-            fencedMessage(
-              threadId,
-              `checkpoint ${version}`,
-              `run "${lease.owner}" holds its lease`,
-            ),
-          );
-        }
-        const status = checkpoint.run.status;
-        const moveHead = this.#statement(version === 1 ? 'createHead' : 'advanceHead');
-        const { changes } = moveHead.run(threadId, version, owner, status, checkpoint.createdAt);
-        if (Number(changes) !== 1) {
-          throw new CheckpointError(
-            'checkpoint.conflict',
-            threadId,
-            conflictMessage(threadId, this.#head(threadId) ?? 0, version),
-          );
-        }
-        this.#statement('insertCheckpoint').run(
+    return this.#write(threadId, doing, () => {
+      const owner = checkpoint.owner ?? null;
+      for (const entry of journal) this.#insertEffect(entry, owner);
+      const lease = this.#lease(threadId);
+      if (owner !== null && lease && lease.owner !== owner) {
+        throw new CheckpointError(
+          'checkpoint.conflict',
           threadId,
-          version,
-          checkpoint.machineVersion,
-          status,
-          checkpoint.createdAt,
-          owner,
-          encoded.encoding,
-          encoded.text,
+          fencedMessage(threadId, `checkpoint ${version}`, `run "${lease.owner}" holds its lease`),
         );
-        this.#statement('commit').run();
-      } catch (error) {
-        rollbackQuietly(this.#db);
-        this.#chain.forget(threadId);
-        throw error;
       }
-      commit();
-      return { bytes: encoded.text.length };
+      const status = checkpoint.run.status;
+      const moveHead = this.#statement(version === 1 ? 'createHead' : 'advanceHead');
+      const { changes } = moveHead.run(threadId, version, owner, status, checkpoint.createdAt);
+      if (Number(changes) !== 1) {
+        throw new CheckpointError(
+          'checkpoint.conflict',
+          threadId,
+          conflictMessage(threadId, this.#head(threadId) ?? 0, version),
+        );
+      }
+      // Encoded inside the write, after the checks: a refused save leaves the chain as it was.
+      const { encoded, commit } = this.#chain.encode(checkpoint);
+      this.#statement('insertCheckpoint').run(
+        threadId,
+        version,
+        checkpoint.machineVersion,
+        status,
+        checkpoint.createdAt,
+        owner,
+        encoded.encoding,
+        encoded.text,
+      );
+      return {
+        value: { bytes: encoded.text.length },
+        committed: commit,
+        rolledBack: () => this.#chain.forget(threadId),
+      };
     });
   }
 
@@ -248,37 +258,43 @@ export class SqliteCheckpointer implements Checkpointer {
   async putEffect(entry: JournalEntry, { owner }: PutEffectOptions = {}): Promise<void> {
     const doing = `recording effect "${entry.key}" (${entry.status}) of thread "${entry.threadId}"`;
     this.#assertWritable(doing);
-    this.#guard(entry.threadId, doing, () => {
-      const json = (value: unknown): SQLInputValue =>
-        value === undefined ? null : JSON.stringify(value);
-      const { changes } = this.#statement('putEffect').run(
-        entry.threadId,
-        entry.key,
-        entry.site,
-        entry.kind,
-        entry.effect,
-        entry.name,
-        entry.status,
-        entry.startedAt,
-        entry.finishedAt ?? null,
-        json(entry.input),
-        json(entry.output),
-        json(entry.error),
-        json(entry.meta),
-        owner ?? null,
-      );
-      if (Number(changes) === 0) {
-        const lease = this.#lease(entry.threadId);
-        const takenBy = lease
-          ? `run "${lease.owner}" holds its lease`
-          : `its checkpoint ${this.#head(entry.threadId) ?? 0} names another owner`;
-        throw new CheckpointError(
-          'checkpoint.conflict',
-          entry.threadId,
-          fencedMessage(entry.threadId, `effect "${entry.key}"`, takenBy),
-        );
-      }
+    return this.#write(entry.threadId, doing, () => {
+      this.#insertEffect(entry, owner ?? null);
+      return { value: undefined };
     });
+  }
+
+  /** Inserts or updates an effect's row, fenced on `owner` in the statement itself. */
+  #insertEffect(entry: JournalEntry, owner: string | null): void {
+    const json = (value: unknown): SQLInputValue =>
+      value === undefined ? null : JSON.stringify(value);
+    const { changes } = this.#statement('putEffect').run(
+      entry.threadId,
+      entry.key,
+      entry.site,
+      entry.kind,
+      entry.effect,
+      entry.name,
+      entry.status,
+      entry.startedAt,
+      entry.finishedAt ?? null,
+      json(entry.input),
+      json(entry.output),
+      json(entry.error),
+      json(entry.meta),
+      owner,
+    );
+    if (Number(changes) === 0) {
+      const lease = this.#lease(entry.threadId);
+      const takenBy = lease
+        ? `run "${lease.owner}" holds its lease`
+        : `its checkpoint ${this.#head(entry.threadId) ?? 0} names another owner`;
+      throw new CheckpointError(
+        'checkpoint.conflict',
+        entry.threadId,
+        fencedMessage(entry.threadId, `effect "${entry.key}"`, takenBy),
+      );
+    }
   }
 
   async listEffects(threadId: string): Promise<JournalEntry[]> {
@@ -294,7 +310,7 @@ export class SqliteCheckpointer implements Checkpointer {
     const { owner, ttlMs, now, force = false } = options;
     const doing = `taking the lease on thread "${threadId}"`;
     this.#assertWritable(doing);
-    return this.#guard(threadId, doing, () => {
+    return this.#leaseWrite(threadId, doing, () => {
       const taken = this.#statement('acquireLease').get(
         threadId,
         owner,
@@ -313,7 +329,7 @@ export class SqliteCheckpointer implements Checkpointer {
     assertLeaseOptions('renewLease', options);
     const doing = `renewing the lease on thread "${threadId}"`;
     this.#assertWritable(doing);
-    return this.#guard(threadId, doing, () => {
+    return this.#leaseWrite(threadId, doing, () => {
       const { owner, ttlMs, now } = options;
       const { changes } = this.#statement('renewLease').run(threadId, owner, now + ttlMs);
       return Number(changes) === 1;
@@ -323,7 +339,7 @@ export class SqliteCheckpointer implements Checkpointer {
   async releaseLease(threadId: string, owner: string): Promise<void> {
     const doing = `releasing the lease on thread "${threadId}"`;
     this.#assertWritable(doing);
-    this.#guard(threadId, doing, () => this.#statement('releaseLease').run(threadId, owner));
+    this.#leaseWrite(threadId, doing, () => this.#statement('releaseLease').run(threadId, owner));
   }
 
   async getLease(threadId: string): Promise<ThreadLease | undefined> {
@@ -395,6 +411,28 @@ export class SqliteCheckpointer implements Checkpointer {
       this.path,
       `${this.path} was opened with { readOnly: true }, so ${doing} was refused and nothing was written. Open it without readOnly to write to it.`,
     );
+  }
+
+  /** Runs `write` in this turn's group commit (see {@link SqliteWriteBatch}). */
+  #write<T>(threadId: string, doing: string, write: () => BatchedWrite<T>): Promise<T> {
+    const context: FailureContext = { path: this.path, doing, ...(threadId ? { threadId } : {}) };
+    return this.#batch.enqueue(threadId, write, (error) => toStoreError(error, context));
+  }
+
+  /**
+   * A lease write, committed at once and without an fsync even at the `full` durability: a
+   * lease lost with the machine's power goes with the process that held it, and the next
+   * fsynced commit (in WAL mode, of the whole log) makes it durable anyway. So a run's lease
+   * costs no durable commit of its own: only its macrosteps do.
+   */
+  #leaseWrite<T>(threadId: string, doing: string, action: () => T): T {
+    if (!this.#fsyncs) return this.#guard(threadId, doing, action);
+    this.#statement('relaxSync').run();
+    try {
+      return this.#guard(threadId, doing, action);
+    } finally {
+      this.#statement('fullSync').run();
+    }
   }
 
   #guard<T>(threadId: string, doing: string, action: () => T): T {

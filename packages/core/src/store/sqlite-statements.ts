@@ -9,6 +9,13 @@ export const sqliteStatements = {
   // Prepared once, not parsed again by exec() on every save.
   begin: 'BEGIN IMMEDIATE',
   commit: 'COMMIT',
+  // One write of a group commit (see SqliteWriteBatch): undone alone when it fails.
+  savepoint: 'SAVEPOINT agentchart_write',
+  releaseSavepoint: 'RELEASE agentchart_write',
+  rollbackToSavepoint: 'ROLLBACK TO agentchart_write',
+  // Lease writes commit without an fsync (see SqliteCheckpointer's lease methods).
+  relaxSync: 'PRAGMA synchronous = NORMAL',
+  fullSync: 'PRAGMA synchronous = FULL',
   head: 'SELECT version FROM threads WHERE thread_id = ?',
   chain: chainSql,
   insertCheckpoint: `INSERT INTO checkpoints (thread_id, version, machine_version, status, created_at, owner, encoding, state)

@@ -121,6 +121,17 @@ export interface Checkpointer {
   getEffect(threadId: string, key: string): Promise<JournalEntry | undefined>;
   /** Records an effect's intent or result; durable when it resolves. */
   putEffect(entry: JournalEntry, options?: PutEffectOptions): Promise<void>;
+  /**
+   * Stores `checkpoint` and records `journal` entries in one durable write: all of them, or
+   * none. The entries are fenced as `putEffect` fences them, on `checkpoint.owner`. A run hands
+   * the results its effects finished during a macrostep to the checkpoint of that macrostep,
+   * so the step costs one durable commit, not one per result. Optional: without it, a run
+   * records each entry with `putEffect`, then saves the checkpoint.
+   */
+  saveWithJournal?(
+    checkpoint: Checkpoint,
+    journal: readonly JournalEntry[],
+  ): Promise<CheckpointWriteResult | undefined>;
   /** The thread's journal, oldest effect first. */
   listEffects(threadId: string): Promise<JournalEntry[]>;
   /**

@@ -1,8 +1,9 @@
 import type { Checkpointer } from '../../src/store/types';
 
 /**
- * A store that reports a boundary right before and right after each write (a checkpoint, a
- * journal intent or result), so a crash test can kill the process at each in turn. Lease
+ * A store that reports a boundary right before and right after each write (a checkpoint,
+ * with the journal results written in its transaction, or a journal intent or result on its
+ * own), so a crash test can kill the process at each in turn. Lease
  * calls pass through: they take no boundary of their own.
  */
 export function boundaryCheckpointer(
@@ -26,6 +27,20 @@ export function boundaryCheckpointer(
       boundary(`after checkpoint ${checkpoint.version} (${checkpoint.run.status})`);
       return result;
     },
+    // Forwarded only where the store has it, so a run takes the same path as on the store
+    // itself: a macrostep's results written in its checkpoint's transaction.
+    ...(inner.saveWithJournal
+      ? {
+          async saveWithJournal(checkpoint, journal) {
+            const results = journal.map((entry) => `result (${entry.status}) of ${entry.key}`);
+            const what = `checkpoint ${checkpoint.version} (${checkpoint.run.status})${results.length ? ` with ${results.join(', ')}` : ''}`;
+            boundary(`before ${what}`);
+            const result = await inner.saveWithJournal!(checkpoint, journal);
+            boundary(`after ${what}`);
+            return result;
+          },
+        }
+      : {}),
     async putEffect(entry, options) {
       const what = `${entry.status === 'started' ? 'intent' : `result (${entry.status})`} of ${entry.key}`;
       boundary(`before ${what}`);

@@ -24,7 +24,8 @@ export async function runCrashChild(
     boundaries.push(name);
     if (boundaries.length === config.crashAt) process.kill(process.pid, 'SIGKILL');
   };
-  const store = new SqliteCheckpointer({ path: config.dbPath, synchronous: 'normal' });
+  // The store as a user gets it: the default durability, results in their checkpoint's commit.
+  const store = new SqliteCheckpointer({ path: config.dbPath });
   const { agent, close } = scenario.create({
     checkpointer: boundaryCheckpointer(store, boundary),
     dir: config.dir,

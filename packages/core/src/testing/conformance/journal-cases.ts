@@ -61,5 +61,69 @@ export function journalCases({ threadId, withStores }: ConformanceContext): Conf
           );
         }),
     },
+    {
+      name: 'saves a checkpoint with journal results in one write: all of it, or none (saveWithJournal, where the store has it)',
+      run: () =>
+        withStores(2, async ([store, other]) => {
+          if (!store!.saveWithJournal) return;
+          const thread = threadId('with-journal');
+          await store!.putEffect(entryOf(thread, 'a', 'started'), { owner: 'run-a' });
+          await store!.saveWithJournal(checkpointAt(thread, 1, 'run-a'), [
+            entryOf(thread, 'a', 'completed'),
+            entryOf(thread, 'b', 'completed'),
+          ]);
+          assert.equal((await other!.latest(thread))?.version, 1);
+          assert.deepEqual(
+            (await other!.listEffects(thread)).map((item) => [item.key, item.status]),
+            [
+              ['a', 'completed'],
+              ['b', 'completed'],
+            ],
+          );
+          // A save that loses its compare-and-set stores none of its results either.
+          const lost = await rejection(
+            store!.saveWithJournal(checkpointAt(thread, 1, 'run-a'), [
+              entryOf(thread, 'c', 'completed'),
+            ]),
+            'a save of a version already stored',
+          );
+          assertCode(lost, 'checkpoint.conflict');
+          assert.equal(await other!.getEffect(thread, 'c'), undefined);
+          // Nor does one whose results are fenced: another owner took the thread.
+          await other!.save(checkpointAt(thread, 2, 'run-b'));
+          const fenced = await rejection(
+            store!.saveWithJournal(checkpointAt(thread, 3, 'run-a'), [
+              entryOf(thread, 'd', 'completed'),
+            ]),
+            'a save of the old owner',
+          );
+          assertCode(fenced, 'checkpoint.conflict');
+          assert.equal((await other!.latest(thread))?.version, 2);
+          assert.equal(await other!.getEffect(thread, 'd'), undefined);
+        }),
+    },
+    {
+      name: 'keeps the writes of concurrent runs apart: one refused write does not undo the others',
+      run: () =>
+        withStores(1, async ([store]) => {
+          const threads = [threadId('together-a'), threadId('together-b'), threadId('together-c')];
+          for (const thread of threads) await store!.save(checkpointAt(thread, 1));
+          // Issued together, as concurrent runs issue them; the middle one is out of order.
+          const outcomes = await Promise.allSettled([
+            store!.save(checkpointAt(threads[0]!, 2)),
+            store!.save(checkpointAt(threads[1]!, 3)),
+            store!.putEffect(entryOf(threads[2]!, 'k', 'started')),
+            store!.save(checkpointAt(threads[2]!, 2)),
+          ]);
+          assert.deepEqual(
+            outcomes.map((outcome) => outcome.status),
+            ['fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+          );
+          assert.equal((await store!.latest(threads[0]!))?.version, 2);
+          assert.equal((await store!.latest(threads[1]!))?.version, 1);
+          assert.equal((await store!.latest(threads[2]!))?.version, 2);
+          assert.equal((await store!.getEffect(threads[2]!, 'k'))?.status, 'started');
+        }),
+    },
   ];
 }

@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import { createAgent } from '../agent/create-agent';
+import { toolCall } from '../effects/tool-call';
+import type { JournalEntry } from '../ledger/types';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import type { Checkpoint, Checkpointer } from '../store/types';
+import { defineTool } from '../tools/define-tool';
+import { CheckpointWriter } from './checkpoint-writer';
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+function result(key: string): JournalEntry {
+  return {
+    threadId: 't',
+    key,
+    site: 's',
+    kind: 'tool',
+    effect: 'pure',
+    name: 'work',
+    status: 'completed',
+    startedAt: 1,
+    finishedAt: 2,
+    output: key,
+  };
+}
+
+/** An in-memory store that logs every write it gets, in order. */
+function loggingStore({ withJournal = true } = {}) {
+  const inner = new MemoryCheckpointer();
+  const writes: string[] = [];
+  const store: Checkpointer = {
+    latest: (threadId) => inner.latest(threadId),
+    get: (threadId, version) => inner.get(threadId, version),
+    list: (threadId) => inner.list(threadId),
+    getEffect: (threadId, key) => {
+      writes.push(`read ${key}`);
+      return inner.getEffect(threadId, key);
+    },
+    listEffects: (threadId) => inner.listEffects(threadId),
+    acquireLease: (threadId, options) => inner.acquireLease(threadId, options),
+    renewLease: (threadId, options) => inner.renewLease(threadId, options),
+    releaseLease: (threadId, owner) => inner.releaseLease(threadId, owner),
+    getLease: (threadId) => inner.getLease(threadId),
+    save: (checkpoint) => {
+      writes.push(`save ${checkpoint.version}`);
+      return inner.save(checkpoint);
+    },
+    putEffect: (entry, options) => {
+      writes.push(`put ${entry.key} ${entry.status}`);
+      return inner.putEffect(entry, options);
+    },
+    ...(withJournal
+      ? {
+          saveWithJournal: (checkpoint: Checkpoint, journal: readonly JournalEntry[]) => {
+            writes.push(`save ${checkpoint.version} with ${journal.map((entry) => entry.key)}`);
+            return inner.saveWithJournal(checkpoint, journal);
+          },
+        }
+      : {}),
+  };
+  return { store, writes };
+}
+
+function writerOn(store: Checkpointer) {
+  let state = 0;
+  return {
+    writer: new CheckpointWriter({
+      checkpointer: store,
+      build: (version) => ({
+        threadId: 't',
+        version,
+        machineVersion: 'm',
+        snapshot: { state: state++ },
+        run: {
+          status: 'running',
+          input: undefined,
+          startedAt: 0,
+          occurrences: {},
+          usage: {
+            inputTokens: 0,
+            outputTokens: 0,
+            costUsd: 0,
+            modelCalls: 0,
+            toolCalls: 0,
+            steps: 0,
+          },
+        },
+        delayedEvents: [],
+        createdAt: 0,
+        owner: 'o',
+      }),
+      onWritten: () => {},
+      onFailure: (error) => {
+        throw error;
+      },
+      version: 0,
+      owner: 'o',
+    }),
+  };
+}
+
+describe('CheckpointWriter', () => {
+  it('writes the results held back with the next checkpoint, in one write', async () => {
+    const { store, writes } = loggingStore();
+    const { writer } = writerOn(store);
+    writer.deferJournal(result('a'));
+    writer.deferJournal(result('b'));
+    writer.request();
+    await writer.flush();
+    await nextTurn();
+    expect(writes).toEqual(['save 1 with a,b']);
+  });
+
+  it('writes a held result on its own when no checkpoint is asked for within the turn', async () => {
+    const { store, writes } = loggingStore();
+    const { writer } = writerOn(store);
+    writer.deferJournal(result('a'));
+    expect(writes).toEqual([]);
+    await nextTurn();
+    await writer.flush();
+    expect(writes).toEqual(['put a completed']);
+  });
+
+  it('writes the held results before an intent, all issued at once', async () => {
+    const { store, writes } = loggingStore();
+    const { writer } = writerOn(store);
+    writer.deferJournal(result('a'));
+    await writer.writeJournal({ ...result('b'), status: 'started' });
+    expect(writes).toEqual(['put a completed', 'put b started']);
+    await nextTurn();
+    expect(writes).toHaveLength(2);
+  });
+
+  it('records each held result, then the checkpoint, on a store without saveWithJournal', async () => {
+    const { store, writes } = loggingStore({ withJournal: false });
+    const { writer } = writerOn(store);
+    writer.deferJournal(result('a'));
+    writer.request();
+    await writer.flush();
+    expect(writes).toEqual(['put a completed', 'save 1']);
+  });
+});
+
+describe('a run on a store with saveWithJournal', () => {
+  it("pays one write per macrostep, its tool's result included, and reads no journal of a thread it created", async () => {
+    const increment = toolCall(
+      defineTool({
+        name: 'increment',
+        description: 'Adds one.',
+        input: z.number(),
+        output: z.number(),
+        effect: 'pure',
+        execute: async (count: number) => count + 1,
+      }),
+    );
+    const states: Record<string, object> = { done: { type: 'final' } };
+    for (let index = 0; index < 3; index++) {
+      states[`s${index}`] = {
+        invoke: {
+          src: 'increment',
+          input: ({ context }: { context: { count: number } }) => context.count,
+          onDone: { target: index < 2 ? `s${index + 1}` : 'done', actions: 'record' },
+        },
+      };
+    }
+    const machine = setup({
+      types: { context: {} as { count: number } },
+      actors: { increment },
+      actions: {
+        record: assign({ count: ({ event }) => (event as unknown as { output: number }).output }),
+      },
+    }).createMachine({ id: 'chain', context: { count: 0 }, initial: 's0', states });
+    const { store, writes } = loggingStore();
+    const outcome = await createAgent({ machine, checkpointer: store }).run({
+      threadId: 't',
+      input: undefined,
+    });
+    expect(outcome.status).toBe('done');
+    const saves = writes.filter((write) => write.startsWith('save'));
+    expect(writes.filter((write) => write.startsWith('put'))).toEqual([]);
+    // Every tool result went to the store inside a checkpoint's write.
+    const results = saves.flatMap((write) => write.split(' with ')[1]?.split(',') ?? []);
+    expect(results).toHaveLength(3);
+    // The first step may read before the thread exists; no step reads after.
+    expect(writes.filter((write) => write.startsWith('read')).length).toBeLessThanOrEqual(1);
+  });
+});

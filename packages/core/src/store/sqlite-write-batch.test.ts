@@ -1,0 +1,91 @@
+import { DatabaseSync } from 'node:sqlite';
+import { describe, expect, it } from 'vitest';
+import { SqliteWriteBatch, type TransactionStatement } from './sqlite-write-batch';
+
+const statements: Record<TransactionStatement, string> = {
+  begin: 'BEGIN IMMEDIATE',
+  commit: 'COMMIT',
+  savepoint: 'SAVEPOINT w',
+  releaseSavepoint: 'RELEASE w',
+  rollbackToSavepoint: 'ROLLBACK TO w',
+};
+
+/** A batch on an in-memory database with one table, counting the commits it makes. */
+function setup() {
+  const db = new DatabaseSync(':memory:');
+  db.exec('CREATE TABLE rows (thread TEXT, value INTEGER)');
+  const commits = { count: 0, fail: false };
+  const batch = new SqliteWriteBatch(db, (statement) => {
+    if (statement === 'commit') {
+      commits.count++;
+      if (commits.fail) throw new Error('disk I/O error');
+    }
+    db.exec(statements[statement]);
+  });
+  const insert = (thread: string, value: number) =>
+    batch.enqueue(
+      thread,
+      () => {
+        if (value < 0) throw new Error(`refused ${value}`);
+        db.prepare('INSERT INTO rows VALUES (?, ?)').run(thread, value);
+        return { value };
+      },
+      (error) => error,
+    );
+  const rows = () =>
+    (db.prepare('SELECT thread, value FROM rows ORDER BY value').all() as { value: number }[]).map(
+      (row) => row.value,
+    );
+  return { batch, insert, rows, commits };
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('SqliteWriteBatch', () => {
+  it('commits writes issued together in one transaction, undoing a refused one alone', async () => {
+    const { insert, rows, commits } = setup();
+    const outcomes = await Promise.allSettled([insert('a', 1), insert('b', -1), insert('c', 3)]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(rows()).toEqual([1, 3]);
+    expect(commits.count).toBe(1);
+  });
+
+  it("commits a lone run's write within its turn of the event loop", async () => {
+    const { insert, commits } = setup();
+    let committed = false;
+    void insert('a', 1).then(() => {
+      committed = true;
+    });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(committed).toBe(true);
+    expect(commits.count).toBe(1);
+  });
+
+  it('once runs write concurrently, gathers the writes of a whole turn into one commit', async () => {
+    const { insert, rows, commits } = setup();
+    await Promise.all([insert('a', 1), insert('b', 2)]);
+    expect(commits.count).toBe(1);
+    // Two runs writing from separate callbacks of one turn, as timers fire: one commit.
+    const writes: Promise<number>[] = [];
+    setImmediate(() => writes.push(insert('a', 3)));
+    setImmediate(() => writes.push(insert('b', 4)));
+    await nextTurn();
+    await Promise.all(writes);
+    expect(rows()).toEqual([1, 2, 3, 4]);
+    expect(commits.count).toBe(2);
+  });
+
+  it('fails every write of a transaction that cannot commit, and stores none of them', async () => {
+    const { insert, rows, commits } = setup();
+    await insert('a', 1);
+    commits.fail = true;
+    const outcomes = await Promise.allSettled([insert('a', 2), insert('b', 3)]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    expect(rows()).toEqual([1]);
+  });
+});

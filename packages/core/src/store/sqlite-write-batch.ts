@@ -1,0 +1,131 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { rollbackQuietly } from './sqlite-schema';
+
+/** What one write did, and what follows when its transaction commits or does not. */
+export interface BatchedWrite<T> {
+  value: T;
+  /** Called once the write is durable (e.g. the delta chain remembers its new tail). */
+  committed?: () => void;
+  /** Called when the write did not reach the disk after all. */
+  rolledBack?: () => void;
+}
+
+interface Job {
+  /** The thread written: writes of several threads together mean concurrent runs. */
+  threadId: string;
+  write: () => BatchedWrite<unknown>;
+  /** Turns an SQLite error into the store's error for this write. */
+  failed: (error: unknown) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: writes made together — every run's checkpoint and journal writes — share one
+ * transaction, so under load a commit (and its fsync, at the default durability) is paid once
+ * for all of them, not once each. A batch gathers the writes queued in the same microtask
+ * run; once a batch holds writes of several threads (runs are writing concurrently), each
+ * gathers the writes of a whole turn of the event loop (timers and I/O callbacks included),
+ * until a batch holds one thread's writes again: a lone run never waits a turn for its
+ * commit. Each write
+ * runs under its own savepoint: one that fails (a compare-and-set lost to another process, a
+ * fenced journal write) is undone alone and rejects its own caller only. A write's promise
+ * resolves once the transaction holding it has committed.
+ */
+export class SqliteWriteBatch {
+  #jobs: Job[] = [];
+  #scheduled = false;
+  /** Whether the next batch waits for the end of the event loop's turn (see `enqueue`). */
+  #grouping = false;
+
+  /**
+   * @param db the connection.
+   * @param run runs one of the transaction-control statements (prepared once by the store).
+   */
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly run: (statement: TransactionStatement) => void,
+  ) {}
+
+  /** Queues `write` (to `threadId`) for the next transaction; resolves with its value once committed. */
+  enqueue<T>(
+    threadId: string,
+    write: () => BatchedWrite<T>,
+    failed: (error: unknown) => unknown,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#jobs.push({
+        threadId,
+        write,
+        failed,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
+      if (this.#scheduled) return;
+      this.#scheduled = true;
+      if (this.#grouping) {
+        // After the timers and I/O callbacks of this turn: their writes join this one.
+        setImmediate(() => this.#flush());
+      } else {
+        // After the microtasks queued so far: a lone writer's commit is not delayed a turn.
+        queueMicrotask(() => this.#flush());
+      }
+    });
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    const jobs = this.#jobs;
+    this.#jobs = [];
+    if (jobs.length === 0) return;
+    // Writes of several threads together are a sign of concurrent runs: gather the next ones
+    // over a whole turn of the event loop. One run's writes go back to committing at once.
+    this.#grouping = jobs.some((job) => job.threadId !== jobs[0]!.threadId);
+    const alone = jobs.length === 1;
+    const done: { job: Job; result: BatchedWrite<unknown> }[] = [];
+    let index = 0;
+    try {
+      this.run('begin');
+      for (; index < jobs.length; index++) {
+        const job = jobs[index]!;
+        if (!alone) this.run('savepoint');
+        let result: BatchedWrite<unknown>;
+        try {
+          result = job.write();
+        } catch (error) {
+          if (alone) throw error;
+          // Undo this write alone; the others go on.
+          this.run('rollbackToSavepoint');
+          this.run('releaseSavepoint');
+          job.reject(job.failed(error));
+          continue;
+        }
+        if (!alone) this.run('releaseSavepoint');
+        done.push({ job, result });
+      }
+      this.run('commit');
+    } catch (error) {
+      // The transaction as a whole failed (BEGIN refused, a full disk, COMMIT refused):
+      // nothing of it is stored, and every write still waiting says why.
+      rollbackQuietly(this.db);
+      for (const { job, result } of done) {
+        result.rolledBack?.();
+        job.reject(job.failed(error));
+      }
+      for (const job of jobs.slice(index)) job.reject(job.failed(error));
+      return;
+    }
+    for (const { job, result } of done) {
+      result.committed?.();
+      job.resolve(result.value);
+    }
+  }
+}
+
+/** The transaction-control statements a batch runs. */
+export type TransactionStatement =
+  | 'begin'
+  | 'commit'
+  | 'savepoint'
+  | 'releaseSavepoint'
+  | 'rollbackToSavepoint';
