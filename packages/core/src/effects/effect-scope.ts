@@ -98,10 +98,12 @@ export class EffectScope implements ModelCallScope {
       const settled = await this.#reconcile(entry, reconcile);
       if (settled) return { value: settled.output as T, replayed: true };
     } else if (!existing && !(step.effect === 'pure' && step.kind === 'tool')) {
-      // Intent first, durably, so a crash mid-step is visible on resume. A pure tool skips
-      // it: running it again is harmless and it has nothing to reconcile, so the row would
-      // cost a write (an fsync on the durable store) and tell nothing.
-      await run.appendJournal(entry, undefined);
+      // Intent first, so a crash mid-step is visible on resume. A pure tool skips it: running
+      // it again is harmless and it has nothing to reconcile, so the row would cost a write
+      // and tell nothing. Only an unsafe step's intent guards an action (it routes a step
+      // found unfinished to reconcile): only it needs to survive a power loss before the step
+      // acts, so only it costs an fsync of its own.
+      await run.appendJournal(entry, undefined, { durable: step.effect === 'unsafe' });
       previous = 'started';
     }
     try {

@@ -74,12 +74,19 @@ export class CheckpointWriter {
    * the results held back so far in the same commit where the store groups writes: a step
    * never acts before the result of the step before it is stored.
    */
-  async writeJournal(entry: JournalEntry): Promise<void> {
+  async writeJournal(
+    entry: JournalEntry,
+    { durable = true }: { durable?: boolean } = {},
+  ): Promise<void> {
     const { checkpointer, owner } = this.options;
     const held = this.#journal;
     this.#journal = [];
     // Issued together: a store that groups a turn's writes (SQLite) commits them as one.
-    await Promise.all([...held, entry].map((item) => checkpointer.putEffect(item, { owner })));
+    await Promise.all(
+      [...held, entry].map((item) =>
+        checkpointer.putEffect(item, durable ? { owner } : { owner, durable }),
+      ),
+    );
   }
 
   /** Resolves when every requested checkpoint (and held result) is written; rejects with a write failure. */

@@ -43,6 +43,14 @@ export interface AppendJournalOptions {
    * durable before the step acts.
    */
   withCheckpoint?: boolean;
+  /**
+   * `false` for an intent that guards nothing: the intent of a step harmless to run again
+   * (idempotent). It is committed (it survives the process being killed) but waits for the
+   * next durable write to survive a power loss, so it costs no fsync of its own (see
+   * `PutEffectOptions.durable`). Default true: an unsafe step's intent is durable before the
+   * step acts.
+   */
+  durable?: boolean;
 }
 
 /**

@@ -367,7 +367,7 @@ export class Run implements RunPort {
   async appendJournal(
     entry: JournalEntry,
     previous: JournalEntry['status'] | undefined,
-    { withCheckpoint = false }: AppendJournalOptions = {},
+    { withCheckpoint = false, durable = true }: AppendJournalOptions = {},
   ): Promise<void> {
     if (withCheckpoint && !this.replay) {
       // Written with the checkpoint of the macrostep this result causes (see deferJournal).
@@ -378,7 +378,7 @@ export class Run implements RunPort {
     try {
       await this.#leaseReady;
       if (!this.replay) await this.#lease.confirm();
-      await this.#writer.writeJournal(entry);
+      await this.#writer.writeJournal(entry, { durable });
     } catch (error) {
       this.#failWith(error, false);
       throw error;

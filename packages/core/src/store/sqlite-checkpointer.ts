@@ -110,9 +110,17 @@ export class SqliteCheckpointer implements Checkpointer {
     this.#version = version;
     this.#chain = new CheckpointChain(cachedThreads);
     this.#fsyncs = synchronous === 'full';
-    this.#batch = new SqliteWriteBatch(db, (name) => {
-      this.#statement(name).run();
-    });
+    this.#batch = new SqliteWriteBatch(
+      db,
+      (name) => {
+        this.#statement(name).run();
+      },
+      this.#fsyncs
+        ? (relaxed) => {
+            this.#statement(relaxed ? 'relaxSync' : 'fullSync').run();
+          }
+        : undefined,
+    );
   }
 
   async latest(threadId: string): Promise<Checkpoint | undefined> {
@@ -255,13 +263,21 @@ export class SqliteCheckpointer implements Checkpointer {
     });
   }
 
-  async putEffect(entry: JournalEntry, { owner }: PutEffectOptions = {}): Promise<void> {
+  async putEffect(
+    entry: JournalEntry,
+    { owner, durable = true }: PutEffectOptions = {},
+  ): Promise<void> {
     const doing = `recording effect "${entry.key}" (${entry.status}) of thread "${entry.threadId}"`;
     this.#assertWritable(doing);
-    return this.#write(entry.threadId, doing, () => {
-      this.#insertEffect(entry, owner ?? null);
-      return { value: undefined };
-    });
+    return this.#write(
+      entry.threadId,
+      doing,
+      () => {
+        this.#insertEffect(entry, owner ?? null);
+        return { value: undefined };
+      },
+      durable,
+    );
   }
 
   /** Inserts or updates an effect's row, fenced on `owner` in the statement itself. */
@@ -414,9 +430,14 @@ export class SqliteCheckpointer implements Checkpointer {
   }
 
   /** Runs `write` in this turn's group commit (see {@link SqliteWriteBatch}). */
-  #write<T>(threadId: string, doing: string, write: () => BatchedWrite<T>): Promise<T> {
+  #write<T>(
+    threadId: string,
+    doing: string,
+    write: () => BatchedWrite<T>,
+    durable = true,
+  ): Promise<T> {
     const context: FailureContext = { path: this.path, doing, ...(threadId ? { threadId } : {}) };
-    return this.#batch.enqueue(threadId, write, (error) => toStoreError(error, context));
+    return this.#batch.enqueue(threadId, write, (error) => toStoreError(error, context), durable);
   }
 
   /**

@@ -13,6 +13,8 @@ export interface BatchedWrite<T> {
 interface Job {
   /** The thread written: writes of several threads together mean concurrent runs. */
   threadId: string;
+  /** Whether the write must survive a power loss when it resolves (an fsync, at `full`). */
+  durable: boolean;
   write: () => BatchedWrite<unknown>;
   /** Turns an SQLite error into the store's error for this write. */
   failed: (error: unknown) => unknown;
@@ -41,21 +43,30 @@ export class SqliteWriteBatch {
   /**
    * @param db the connection.
    * @param run runs one of the transaction-control statements (prepared once by the store).
+   * @param relax when commits are fsynced: turns that off (true) for a transaction with no
+   *   durable write, and back on (false) after it.
    */
   constructor(
     private readonly db: DatabaseSync,
     private readonly run: (statement: TransactionStatement) => void,
+    private readonly relax?: (relaxed: boolean) => void,
   ) {}
 
-  /** Queues `write` (to `threadId`) for the next transaction; resolves with its value once committed. */
+  /**
+   * Queues `write` (to `threadId`) for the next transaction; resolves with its value once
+   * committed. A transaction whose writes are none of them `durable` commits without an fsync
+   * (see `relax`).
+   */
   enqueue<T>(
     threadId: string,
     write: () => BatchedWrite<T>,
     failed: (error: unknown) => unknown,
+    durable = true,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#jobs.push({
         threadId,
+        durable,
         write,
         failed,
         resolve: resolve as (value: unknown) => void,
@@ -84,6 +95,10 @@ export class SqliteWriteBatch {
     const alone = jobs.length === 1;
     const done: { job: Job; result: BatchedWrite<unknown> }[] = [];
     let index = 0;
+    // Nothing here has to survive a power loss yet: commit without the fsync; the next
+    // durable commit (of the whole write-ahead log) carries it to the disk.
+    const relaxed = this.relax !== undefined && jobs.every((job) => !job.durable);
+    if (relaxed) this.relax!(true);
     try {
       this.run('begin');
       for (; index < jobs.length; index++) {
@@ -114,6 +129,8 @@ export class SqliteWriteBatch {
       }
       for (const job of jobs.slice(index)) job.reject(job.failed(error));
       return;
+    } finally {
+      if (relaxed) this.relax!(false);
     }
     for (const { job, result } of done) {
       result.committed?.();

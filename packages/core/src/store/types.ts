@@ -95,6 +95,14 @@ export interface PutEffectOptions {
    * `checkpoint.conflict`: another process took the thread over.
    */
   owner?: string;
+  /**
+   * `false`: the entry must be visible and survive the process being killed when the call
+   * resolves, but may wait for the next durable write to survive a power loss too — the
+   * intent of a step that is harmless to run again (an idempotent call), recorded for the
+   * record, not to guard an action. A store that makes no such difference ignores it.
+   * Default true.
+   */
+  durable?: boolean;
 }
 
 /**
