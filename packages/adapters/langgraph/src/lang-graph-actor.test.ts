@@ -214,6 +214,8 @@ describe('langGraphActor interrupts', () => {
       machine: researchDesk(first.graph),
       models: { fast: topicModel() },
       checkpointer: firstStores.checkpointer,
+      // The handle is used while the run waits: keep it in memory.
+      evictWaiting: false,
     });
     const handle = firstAgent.start({ threadId: 't', input: { question: 'Why tides?' } });
     expect((await handle.result()).status).toBe('waiting');
@@ -262,6 +264,8 @@ describe('langGraphActor interrupts', () => {
       models: { fast: topicModel() },
       checkpointer: dying,
       clock: manualClock(0),
+      // The reply goes through the handle while the run waits: keep it in memory.
+      evictWaiting: false,
     });
     const handle = firstAgent.start({ threadId: 't', input: { question: 'Why tides?' } });
     expect((await handle.result()).status).toBe('waiting');

@@ -53,7 +53,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     limits = {},
     generateId = randomId,
     migrate,
-    evictWaiting = false,
+    evictWaiting,
     tokenCounter = estimateTokenCounter,
     leaseTtlMs = 30_000,
     maxJournalValueBytes = 1_048_576,
@@ -110,7 +110,9 @@ export function createAgent<TMachine extends AnyStateMachine>(
   const resuming = new Map<string, Promise<Run>>();
   const live = new LiveRuns({
     clock,
-    evictWaiting,
+    // Waiting runs leave memory where their store outlives the process (it holds them);
+    // the in-memory store is that memory.
+    evictWaiting: evictWaiting ?? !(checkpointer instanceof MemoryCheckpointer),
     // Another process may own the thread by now; then it is that process's to wake.
     wake: (threadId) => void restore(threadId).catch(() => undefined),
     release: (threadId) => runtime.checkpointer.release?.(threadId),

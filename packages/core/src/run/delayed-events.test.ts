@@ -47,7 +47,8 @@ describe('DelayedEvents', () => {
     // The first process exits, giving its lease up (at 20 s its 30 s lease would still be live).
     await first.close();
     const clock = manualClock(20_000);
-    const agent = createAgent({ machine, checkpointer: stores.open(), clock });
+    // The handle follows the resumed run while its timer runs (not evicted while it waits).
+    const agent = createAgent({ machine, checkpointer: stores.open(), clock, evictWaiting: false });
     const handle = await agent.resume('t');
     await clock.advance(39_999);
     expect(handle.getSnapshot().value).toBe('asking');

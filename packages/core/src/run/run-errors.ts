@@ -3,7 +3,7 @@ import { RunError } from '../errors/run-error';
 /** Thrown when an event reaches a handle whose run was evicted while waiting. */
 export function evictedError(threadId: string, what: string): RunError {
   return new RunError('run.not_found', {
-    message: `Thread "${threadId}" was evicted from memory while waiting (createAgent({ evictWaiting: true })); this handle no longer reaches it. Deliver "${what}" with agent.send("${threadId}", event), which restores the thread from its checkpoint.`,
+    message: `Thread "${threadId}" was evicted from memory while waiting (with a durable store, waiting runs leave memory by default: createAgent's evictWaiting); this handle no longer reaches it. Deliver "${what}" with agent.send("${threadId}", event), which restores the thread from its checkpoint.`,
     details: { threadId },
   });
 }

@@ -48,6 +48,8 @@ const agent = createAgent({
     },
   }),
   models: { fast: model },
+  // The reply meets the full disk in the live run (with eviction, restoring the run would).
+  evictWaiting: false,
   checkpointer: store,
 });
 
