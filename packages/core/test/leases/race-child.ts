@@ -71,14 +71,14 @@ if (config.role === 'owner') {
 } else {
   // The dead owner's lease lapses after its time to live: keep asking until then.
   const giveUpAt = Date.now() + config.leaseTtlMs * 4 + 5_000;
-  for (;;) {
+  for (let refusals = 0; ; refusals++) {
     try {
       const status = await finish(await agent.resume(config.threadId));
-      report({ event: 'end', status, resumed: true });
+      report({ event: 'end', status, resumed: true, refusals });
       break;
     } catch (error) {
       if (codeOf(error) !== 'checkpoint.lease_held' || Date.now() > giveUpAt) {
-        report({ event: 'end', refused: codeOf(error) });
+        report({ event: 'end', refused: codeOf(error), refusals });
         break;
       }
       await sleep(25);
