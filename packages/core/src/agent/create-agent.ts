@@ -3,11 +3,13 @@ import { estimateTokenCounter } from '../budget/create-token-counter';
 import { randomId, systemClock } from '../clock/clock';
 import { RunError } from '../errors/run-error';
 import { RunEvents } from '../events/run-events';
+import { redactingCheckpointer } from '../ledger/redact-records';
 import type { ChatModel } from '../model/types';
 import { createModelCallPipeline } from '../pipeline/create-model-call-pipeline';
 import { createReliabilityPolicy } from '../reliability/create-reliability-policy';
 import type { AgentRuntime } from '../run/agent-runtime';
 import { Run } from '../run/run';
+import { createRedactor } from '../security/create-redactor';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { checkAgentOptions } from './check-agent-options';
 import { forkThread } from './fork-thread';
@@ -71,6 +73,12 @@ export function createAgent<TMachine extends AnyStateMachine>(
     prices: options.prices,
   });
   const tokenCounterFor = typeof tokenCounter === 'function' ? tokenCounter : () => tokenCounter;
+  // Secrets never reach a checkpoint, the journal, an event or a log: the models' own keys
+  // always, and what the agent was told to redact.
+  const redactor = createRedactor({
+    ...options.redact,
+    modelSecrets: [...modelChains.values()].flat().flatMap((model) => model.secrets ?? []),
+  });
   const runtime: AgentRuntime = {
     name: options.name ?? machine.id,
     machine,
@@ -87,12 +95,14 @@ export function createAgent<TMachine extends AnyStateMachine>(
       costLedger: options.costLedger,
       cache: options.cache,
       middleware,
+      fenceUntrusted: options.fenceUntrusted ?? true,
+      redactor,
     }),
-    checkpointer,
+    checkpointer: redactingCheckpointer(checkpointer, redactor),
     limits,
     clock,
     generateId,
-    events: new RunEvents(() => clock.now()),
+    events: new RunEvents(() => clock.now(), { redactor }),
     tokenCounterFor,
     budget: options.budget,
     summariserModel: options.summariserModel,
@@ -102,6 +112,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     quota: options.quota,
     leaseTtlMs,
     maxJournalValueBytes,
+    redactor,
     inspect: options.inspect,
   };
   let closed = false;

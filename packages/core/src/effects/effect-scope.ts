@@ -2,6 +2,7 @@ import { serializeError } from '../errors/agentchart-error';
 import { capSerializedError } from '../ledger/cap-journal-value';
 import type { JournalEntry, JournaledStep } from '../ledger/types';
 import type { ChatRequest, ChatResponse } from '../model/types';
+import { guardBlockedError } from '../pipeline/guard-blocked-error';
 import type { ModelCallScope, ModelCallSettings } from '../pipeline/types';
 import type { EffectHandle, RunPort } from '../run/run-port';
 import type { ReconcileResult } from '../tools/types';
@@ -191,6 +192,10 @@ export class EffectScope implements ModelCallScope {
       settings,
       callId: '',
     });
+    // An answer a guard blocked fails here, after the journal recorded what it cost.
+    if (outcome.blocked) {
+      throw guardBlockedError({ ...outcome.blocked, stage: 'output', model: outcome.model });
+    }
     return outcome.response;
   }
 }

@@ -14,6 +14,11 @@ export interface ExecuteToolOptions {
    * cap fails with `tool.output_too_large`.
    */
   present?: (output: unknown) => unknown;
+  /**
+   * The call's journal key, when the caller allocated it already (to key an approval after
+   * it). Default: the effect's next key.
+   */
+  key?: string;
 }
 
 /**
@@ -26,12 +31,11 @@ export async function executeTool(
   scope: EffectScope,
   tool: AnyTool,
   input: unknown,
-  { present }: ExecuteToolOptions = {},
+  { present, key = scope.nextKey(`tool:${tool.name}`) }: ExecuteToolOptions = {},
 ): Promise<unknown> {
   const { run } = scope;
   const { events } = run.runtime;
   const { clock, maxJournalValueBytes } = run;
-  const key = scope.nextKey(`tool:${tool.name}`);
   const context: ToolExecuteContext = {
     signal: scope.signal,
     idempotencyKey: `${scope.threadId}:${key}`,

@@ -28,7 +28,9 @@ export async function replayStep<T>(
 ): Promise<{ value: T; replayed: boolean }> {
   const { run, site, threadId } = scope;
   const what = `${step.kind} step "${step.name}"`;
-  const difference = recorded ? differenceFrom(step, recorded) : undefined;
+  // The journal holds inputs redacted: compare like with like.
+  const stored = { ...step, input: scope.run.runtime.redactor.value(step.input) };
+  const difference = recorded ? differenceFrom(stored, recorded) : undefined;
   if (!recorded || difference) {
     const error = recorded
       ? new ReplayError('replay.diverged', {

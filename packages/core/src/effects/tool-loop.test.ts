@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { fenceUntrusted } from '../security/fence-untrusted';
 import { runEffect } from '../testing/run-effect';
 import { scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
-import { toolLoop } from './tool-loop';
+import { type ToolLoopResult, toolLoop } from './tool-loop';
 
 function tools() {
   const executed: string[] = [];
@@ -64,11 +65,13 @@ describe('toolLoop', () => {
     });
     expect(t.executed.sort()).toEqual(['Lima', 'Oslo']);
     expect(t.maxInFlight()).toBe(2);
+    // The model reads tool output fenced as untrusted data; the loop keeps it as it was.
     const toolMessages = model.requests[1]?.messages.filter((m) => m.role === 'tool');
-    expect(toolMessages?.map((m) => m.content)).toEqual([
-      '{"population":4000}',
-      '{"population":4000}',
-    ]);
+    const fenced = fenceUntrusted('{"population":4000}', 'tool "lookup"');
+    expect(toolMessages?.map((m) => m.content)).toEqual([fenced, fenced]);
+    expect(
+      (output as ToolLoopResult).messages.filter((m) => m.role === 'tool').map((m) => m.content),
+    ).toEqual(['{"population":4000}', '{"population":4000}']);
   });
 
   it('sends invalid arguments back with the issues and never executes them', async () => {

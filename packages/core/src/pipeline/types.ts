@@ -18,6 +18,11 @@ export interface ModelCallSettings {
   cache?: boolean;
   /** The effects of the tools the request offers: answers calling `unsafe` ones are never cached. */
   toolEffects?: Readonly<Record<string, ToolEffect>>;
+  /**
+   * Tools whose output is the developer's own data (`trustedOutput`): their results reach
+   * the model as they are. Every other tool result is fenced as untrusted.
+   */
+  trustedTools?: readonly string[];
 }
 
 /** What the pipeline's steps may ask of the run a call belongs to. */

@@ -9,6 +9,7 @@ import type { RunEvents } from '../events/run-events';
 import type { ChatModel } from '../model/types';
 import type { ModelCallPipeline } from '../pipeline/types';
 import type { ModelCallPolicy } from '../reliability/types';
+import type { Redactor } from '../security/create-redactor';
 import type { Checkpointer } from '../store/types';
 import type { TenantQuota } from '../tenancy/types';
 import type { RunLimits } from './types';
@@ -42,6 +43,11 @@ export interface AgentRuntime {
   leaseTtlMs: number;
   /** The most bytes one value may take in a journal row (see `capJournalValue`). */
   maxJournalValueBytes: number;
+  /**
+   * Redacts secrets and personal data; the checkpointer and the events already apply it,
+   * effects use it where they compare what they would store with what was stored.
+   */
+  redactor: Redactor;
   /** Receives every run's XState inspection events (the inspector protocol). */
   inspect: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
 }
