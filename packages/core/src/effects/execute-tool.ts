@@ -87,7 +87,10 @@ export async function executeTool(
             await withTimeout(scope, tool, (signal) => tool.execute(input, { ...context, signal })),
           );
         } catch (error) {
-          return afterTimeout(scope, { tool, input, key, error, reconcile });
+          // Wrapped here, inside the journal, so a resume or a replay reads back the very
+          // error (and message) the live call threw, and a model is told the same text.
+          const failure = toolFailure(tool, error);
+          return afterTimeout(scope, { tool, input, key, error: failure, reconcile });
         }
       },
       reconcile,
@@ -103,14 +106,7 @@ export async function executeTool(
     return value;
   } catch (error) {
     // A failure replayed from the journal keeps its code (e.g. effect.ambiguous).
-    const failure =
-      RunError.isInstance(error) || RecordedEffectError.isInstance(error)
-        ? error
-        : new RunError('tool.failed', {
-            message: `Tool "${tool.name}" failed: ${(error as Error)?.message ?? String(error)}`,
-            cause: error,
-            details: { tool: tool.name },
-          });
+    const failure = toolFailure(tool, error);
     events.emit('tool.call.error', scope.threadId, {
       site: scope.site,
       callId: key,
@@ -119,6 +115,16 @@ export async function executeTool(
     });
     throw failure;
   }
+}
+
+/** `error` as the harness reports a tool's failure: a RunError (or a recorded one) as it is. */
+function toolFailure(tool: AnyTool, error: unknown): RunError | RecordedEffectError {
+  if (RunError.isInstance(error) || RecordedEffectError.isInstance(error)) return error;
+  return new RunError('tool.failed', {
+    message: `Tool "${tool.name}" failed: ${(error as Error)?.message ?? String(error)}`,
+    cause: error,
+    details: { tool: tool.name },
+  });
 }
 
 /**

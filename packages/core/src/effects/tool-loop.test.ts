@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createAgent } from '../agent/create-agent';
 import { fenceUntrusted } from '../security/fence-untrusted';
-import { runEffect } from '../testing/run-effect';
+import { effectMachine, runEffect } from '../testing/run-effect';
 import { scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
 import { type ToolLoopResult, toolLoop } from './tool-loop';
@@ -139,6 +140,20 @@ describe('toolLoop', () => {
       models: { m: failing },
     });
     expect(error.code).toBe('tool.failed');
+  });
+
+  it('tells the model the same failure on a replay as in the recorded run', async () => {
+    const t = tools();
+    const model = scriptedModel({
+      responses: [{ toolCalls: [{ name: 'failing', arguments: {} }] }, 'It failed.'],
+    });
+    const agent = createAgent({ machine: effectMachine(loop(t), 'go'), models: { m: model } });
+    expect((await agent.run({ threadId: 't', input: undefined })).status).toBe('done');
+    expect(model.requests[1]?.messages.at(-1)?.content).toContain(
+      'Tool \\"failing\\" failed: backend down',
+    );
+    // The journal holds the error the model was told about, so the replay's request is the same.
+    expect((await agent.replay('t')).status).toBe('done');
   });
 
   it('rejects two tools with the same name at definition', () => {

@@ -9,7 +9,11 @@ import type { ModelCallMiddleware } from './types';
  */
 const fencedMessages = new WeakMap<ChatMessage, ChatMessage>();
 
-function fenced(message: ChatMessage, trusted: ReadonlySet<string>): ChatMessage | undefined {
+function fenced(
+  message: ChatMessage,
+  trusted: ReadonlySet<string>,
+  redactor: Redactor,
+): ChatMessage | undefined {
   if (message.role === 'tool') {
     if (trusted.has(message.name)) return undefined;
   } else if (message.role !== 'user' || !message.untrusted) {
@@ -18,7 +22,10 @@ function fenced(message: ChatMessage, trusted: ReadonlySet<string>): ChatMessage
   let result = fencedMessages.get(message);
   if (!result) {
     const source = message.role === 'tool' ? `tool "${message.name}"` : 'user-supplied content';
-    result = { ...message, content: fenceUntrusted(message.content, source) };
+    // The id comes from the stored (redacted) text: a replay rebuilds this message from
+    // storage and must fence it the same way.
+    const content = fenceUntrusted(message.content, source, redactor.text(message.content));
+    result = { ...message, content };
     fencedMessages.set(message, result);
   }
   return result;
@@ -38,7 +45,7 @@ export function fenceUntrustedStep({ redactor }: { redactor: Redactor }): ModelC
       const trusted = new Set(settings.trustedTools ?? []);
       let changed = false;
       const messages = request.messages.map((message) => {
-        const result = fenced(message, trusted);
+        const result = fenced(message, trusted, call.scope.run.runtime.redactor);
         if (!result) return message;
         changed = true;
         return result;

@@ -16,9 +16,10 @@ export const untrustedContentNote =
  * between a start and an end line with the same id: 16 hex digits of the SHA-256 of the
  * source and text, so the same content is fenced the same way every time (caches and
  * replays see equal requests) and text cannot forge an end line for itself — it would have to
- * contain the hash of itself.
+ * contain the hash of itself. `idFrom` replaces the text the id is made from: the pipeline
+ * passes the text as it is stored (redacted), so a replay from storage fences it the same way.
  */
-export function fenceUntrusted(text: string, source: string): string {
-  const id = hash('sha256', `${source}\n${text}`, 'hex').slice(0, 16);
+export function fenceUntrusted(text: string, source: string, idFrom = text): string {
+  const id = hash('sha256', `${source}\n${idFrom}`, 'hex').slice(0, 16);
   return `<<untrusted data from ${source}, id ${id}>>\n${text}\n<<end of untrusted data, id ${id}>>`;
 }
