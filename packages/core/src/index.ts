@@ -3,8 +3,8 @@
  * Agents as XState statecharts: effect actors for model calls, tools, human waits and child
  * agents, with typed contracts, one model-call pipeline, an effect journal, checkpoints and
  * leases. What a user writes agents with; the rest lives in subpaths — `/budget`, `/cache`,
- * `/reliability`, `/cascade`, `/cost`, `/security`, `/testing` — and, for adapter and store
- * authors, `/internal`.
+ * `/reliability`, `/cascade`, `/cost`, `/security` (approvals, guards, redaction), `/testing`
+ * — and, for adapter and store authors, `/internal`.
  */
 export { createAgent } from './agent/create-agent';
 export type {
@@ -17,11 +17,9 @@ export type {
 } from './agent/types';
 export { type AgentResult, agentActor } from './effects/agent-actor';
 export { humanWait } from './effects/human-wait';
-export { requestApproval } from './effects/request-approval';
 export { structuredCall } from './effects/structured-call';
 export { toolCall } from './effects/tool-call';
 export { toolLoop } from './effects/tool-loop';
-export type { ApprovalGrant } from './effects/use-approval-grant';
 export { AgentchartError } from './errors/agentchart-error';
 export { DefinitionError } from './errors/definition-error';
 export { RunError } from './errors/run-error';
@@ -30,17 +28,11 @@ export type { RunUsage } from './ledger/types';
 export { ModelCallError } from './model/model-call-error';
 export type { ChatModel } from './model/types';
 export type { ModelCallMiddleware } from './pipeline/types';
-export type {
-  LimitInfo,
-  PendingApproval,
-  PendingHumanWait,
-  RunLimits,
-  RunOutcome,
-} from './run/types';
+export type { LimitInfo, PendingHumanWait, RunLimits, RunOutcome } from './run/types';
 export { CheckpointError } from './store/checkpoint-error';
 export { MemoryCheckpointer } from './store/memory-checkpointer';
 export { SqliteCheckpointer } from './store/sqlite-checkpointer';
 export { StorageError } from './store/storage-error';
 export type { Checkpointer } from './store/types';
 export { defineTool } from './tools/define-tool';
-export type { AnyTool, Tool, ToolApproval, ToolEffect } from './tools/types';
+export type { AnyTool, Tool, ToolEffect } from './tools/types';

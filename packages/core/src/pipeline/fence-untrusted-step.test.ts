@@ -8,14 +8,16 @@ import type { ModelCall, ModelCallOutcome } from './types';
 async function sent(request: ChatRequest, trustedTools?: string[]): Promise<ChatRequest> {
   let seen: ChatRequest | undefined;
   const call = {
-    scope: { run: { runtime: { redactor: createRedactor({ environment: false }) } } },
     request,
     settings: trustedTools ? { trustedTools } : {},
   } as unknown as ModelCall;
-  await fenceUntrustedStep().call(call, async (next) => {
-    seen = next.request;
-    return {} as ModelCallOutcome;
-  });
+  await fenceUntrustedStep({ redactor: createRedactor({ environment: false }) }).call(
+    call,
+    async (next) => {
+      seen = next.request;
+      return {} as ModelCallOutcome;
+    },
+  );
   return seen!;
 }
 

@@ -45,7 +45,7 @@ export function fenceUntrustedStep({ redactor }: { redactor: Redactor }): ModelC
       const trusted = new Set(settings.trustedTools ?? []);
       let changed = false;
       const messages = request.messages.map((message) => {
-        const result = fenced(message, trusted, call.scope.run.runtime.redactor);
+        const result = fenced(message, trusted, redactor);
         if (!result) return message;
         changed = true;
         return result;

@@ -4,14 +4,8 @@
  * 1,000,000; and text a tool returned made the model call an unsafe tool with nothing in the
  * framework between the model and the act.
  */
-import {
-  createAgent,
-  defineTool,
-  humanWait,
-  requestApproval,
-  toolCall,
-  toolLoop,
-} from '@agentchart/core';
+import { createAgent, defineTool, humanWait, toolCall, toolLoop } from '@agentchart/core';
+import { requestApproval } from '@agentchart/core/security';
 import { scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
