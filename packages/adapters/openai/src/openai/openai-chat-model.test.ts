@@ -566,6 +566,16 @@ describe('openAIChatModel', () => {
       expect(chatModel.endpoint).toBe(`openai:${baseURL}:gpt-4o-mini`);
     });
 
+    it('reports the key it holds, from the option or the environment, for the agent to redact', () => {
+      vi.stubEnv('OPENAI_API_KEY', 'sk-from-the-environment-0123456789');
+      expect(openAIChatModel({ model: 'gpt-4o-mini', baseURL }).secrets).toEqual([
+        'sk-from-the-environment-0123456789',
+      ]);
+      expect(
+        openAIChatModel({ model: 'gpt-4o-mini', baseURL, apiKey: 'sk-given-9876543210' }).secrets,
+      ).toEqual(['sk-given-9876543210']);
+    });
+
     it('throws a DefinitionError naming OPENAI_API_KEY and the option when there is no key', () => {
       vi.stubEnv('OPENAI_API_KEY', '');
       const attempt = () => openAIChatModel({ model: 'gpt-4o-mini', baseURL });
