@@ -8,11 +8,14 @@ import type { JournalEntry } from './types';
  * as they are, so the journal still resumes, folds usage and replays.
  */
 export function redactJournalEntry(entry: JournalEntry, redactor: Redactor): JournalEntry {
-  const { input, output, error } = entry;
+  const input = redactor.value(entry.input);
+  const output = redactor.value(entry.output);
+  const error = redactor.value(entry.error);
+  if (input === entry.input && output === entry.output && error === entry.error) return entry;
   const redacted = { ...entry };
-  if (input !== undefined) redacted.input = redactor.value(input);
-  if (output !== undefined) redacted.output = redactor.value(output);
-  if (error !== undefined) redacted.error = redactor.value(error);
+  if (input !== undefined) redacted.input = input;
+  if (output !== undefined) redacted.output = output;
+  if (error !== undefined) redacted.error = error;
   return redacted;
 }
 
@@ -22,12 +25,22 @@ export function redactJournalEntry(entry: JournalEntry, redactor: Redactor): Jou
  * text where a secret was: secrets are never durable.
  */
 export function redactCheckpoint(checkpoint: Checkpoint, redactor: Redactor): Checkpoint {
+  const snapshot = redactor.value(checkpoint.snapshot);
+  const input = redactor.value(checkpoint.run.input);
+  const delayedEvents = redactor.value(checkpoint.delayedEvents);
+  if (
+    snapshot === checkpoint.snapshot &&
+    input === checkpoint.run.input &&
+    delayedEvents === checkpoint.delayedEvents
+  ) {
+    return checkpoint;
+  }
   const redacted: Checkpoint = {
     ...checkpoint,
-    snapshot: redactor.value(checkpoint.snapshot),
-    run: { ...checkpoint.run, input: redactor.value(checkpoint.run.input) },
+    snapshot,
+    run: input === checkpoint.run.input ? checkpoint.run : { ...checkpoint.run, input },
   };
-  if (checkpoint.delayedEvents) redacted.delayedEvents = redactor.value(checkpoint.delayedEvents);
+  if (delayedEvents !== undefined) redacted.delayedEvents = delayedEvents;
   return redacted;
 }
 
@@ -42,18 +55,23 @@ export function redactingCheckpointer<TStore extends Checkpointer>(
   redactor: Redactor,
 ): TStore {
   if (!redactor.active) return store;
+  const save = (checkpoint: Checkpoint) => store.save(redactCheckpoint(checkpoint, redactor));
+  const putEffect = (entry: JournalEntry, options?: Parameters<Checkpointer['putEffect']>[1]) =>
+    store.putEffect(redactJournalEntry(entry, redactor), options);
+  // Methods bound once each: the journal is read on every step.
+  const bound = new Map<PropertyKey, { method: Function; bound: Function }>();
   return new Proxy(store, {
     get(target, property) {
-      if (property === 'save') {
-        return (checkpoint: Checkpoint) => target.save(redactCheckpoint(checkpoint, redactor));
-      }
-      if (property === 'putEffect') {
-        return (entry: JournalEntry, options?: Parameters<Checkpointer['putEffect']>[1]) =>
-          target.putEffect(redactJournalEntry(entry, redactor), options);
-      }
+      if (property === 'save') return save;
+      if (property === 'putEffect') return putEffect;
       const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      const known = bound.get(property);
+      if (known?.method === value) return known.bound;
       // Bound to the store itself: its methods may use private fields a proxy does not have.
-      return typeof value === 'function' ? value.bind(target) : value;
+      const method = { method: value, bound: value.bind(target) };
+      bound.set(property, method);
+      return method.bound;
     },
   });
 }

@@ -31,6 +31,38 @@ function fenced(
   return result;
 }
 
+/** Each loop's list of trusted tools as a set, made once. */
+const trustedSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+const noTrustedTools: ReadonlySet<string> = new Set();
+
+function trustedSetOf(names: readonly string[] | undefined): ReadonlySet<string> {
+  if (!names) return noTrustedTools;
+  let set = trustedSets.get(names);
+  if (!set) {
+    set = new Set(names);
+    trustedSets.set(names, set);
+  }
+  return set;
+}
+
+/** The note as a system message of its own, for requests that have none: one object. */
+const noteMessage: ChatMessage = { role: 'system', content: untrustedContentNote };
+
+/** Each system prompt with the note appended, made once per prompt message. */
+const notedSystemMessages = new WeakMap<ChatMessage, ChatMessage>();
+
+/** `messages` with the note in the system prompt, as the same objects on every step. */
+function withNote(messages: ChatMessage[]): ChatMessage[] {
+  const [first, ...rest] = messages;
+  if (first?.role !== 'system') return [noteMessage, ...messages];
+  let noted = notedSystemMessages.get(first);
+  if (!noted) {
+    noted = { role: 'system', content: `${first.content}\n\n${untrustedContentNote}` };
+    notedSystemMessages.set(first, noted);
+  }
+  return [noted, ...rest];
+}
+
 /**
  * Tool output is data: every tool result (but those of tools with `trustedOutput`) and every
  * `untrusted` user message reaches the model between fence lines, and the system prompt
@@ -42,7 +74,7 @@ export function fenceUntrustedStep({ redactor }: { redactor: Redactor }): ModelC
     name: 'fence-untrusted',
     call(call, next) {
       const { request, settings } = call;
-      const trusted = new Set(settings.trustedTools ?? []);
+      const trusted = trustedSetOf(settings.trustedTools);
       let changed = false;
       const messages = request.messages.map((message) => {
         const result = fenced(message, trusted, redactor);
@@ -51,12 +83,7 @@ export function fenceUntrustedStep({ redactor }: { redactor: Redactor }): ModelC
         return result;
       });
       if (!changed) return next(call);
-      const [first, ...rest] = messages;
-      const withNote: ChatMessage[] =
-        first?.role === 'system'
-          ? [{ role: 'system', content: `${first.content}\n\n${untrustedContentNote}` }, ...rest]
-          : [{ role: 'system', content: untrustedContentNote }, ...messages];
-      return next({ ...call, request: { ...request, messages: withNote } });
+      return next({ ...call, request: { ...request, messages: withNote(messages) } });
     },
   };
 }

@@ -1,10 +1,14 @@
-import type { ChatMessage, ChatRequest } from '../model/types';
+import type { ChatMessage, ChatRequest, ToolDefinition } from '../model/types';
 import type { Redactor } from '../security/create-redactor';
 import { hashRequest } from './hash-request';
 import type { ModelCallMiddleware } from './types';
 
-/** Each message as it may be stored, made once (messages are sent again on every step). */
+/**
+ * Each message, and each list of tool definitions, as it may be stored: made once, since a
+ * tool loop sends the same objects again on every step.
+ */
 const redactedMessages = new WeakMap<ChatMessage, ChatMessage>();
+const redactedTools = new WeakMap<readonly ToolDefinition[], ToolDefinition[]>();
 
 /**
  * The request as the journal may know it: a replay rebuilds requests from redacted
@@ -12,18 +16,27 @@ const redactedMessages = new WeakMap<ChatMessage, ChatMessage>();
  */
 function redactedRequest(request: ChatRequest, redactor: Redactor): ChatRequest {
   if (!redactor.active) return request;
-  const { messages, ...rest } = request;
-  return {
-    ...redactor.value(rest),
-    messages: messages.map((message) => {
-      let redacted = redactedMessages.get(message);
-      if (!redacted) {
-        redacted = redactor.value(message);
-        redactedMessages.set(message, redacted);
-      }
-      return redacted;
-    }),
-  };
+  const { messages, tools, ...rest } = request;
+  // Fields replaced in place, so the JSON keeps its key order and so its hash: a request
+  // with nothing to redact hashes the same whether or not the agent redacts anything.
+  const redacted: ChatRequest = { ...request, ...redactor.value(rest) };
+  redacted.messages = messages.map((message) => {
+    let stored = redactedMessages.get(message);
+    if (!stored) {
+      stored = redactor.value(message);
+      redactedMessages.set(message, stored);
+    }
+    return stored;
+  });
+  if (tools) {
+    let stored = redactedTools.get(tools);
+    if (!stored) {
+      stored = redactor.value(tools);
+      redactedTools.set(tools, stored);
+    }
+    redacted.tools = stored;
+  }
+  return redacted;
 }
 
 /**

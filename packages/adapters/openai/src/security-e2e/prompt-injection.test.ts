@@ -218,15 +218,11 @@ describe('prompt injection through the real OpenAI adapter (issue 13)', () => {
         });
         expect(requests).toMatchObject([{ tool: 'send_email', reason: 'untrusted-context' }]);
         blocked += 1;
-      }
-      // The person says no: the loop fails with approval.rejected and the chart routes it.
-      handle.reply({ approved: false, reason: 'not asked for by the user' });
-      const end = await handle.result();
-      if (
-        end.status === 'done' &&
-        (end.output as { error?: string }).error === 'approval.rejected'
-      ) {
-        routed += 1;
+        // The person says no: the loop fails with approval.rejected and the chart routes it.
+        handle.reply({ approved: false, reason: 'not asked for by the user' });
+        const end = await handle.result();
+        const { error } = (end.status === 'done' ? end.output : {}) as { error?: string };
+        if (error === 'approval.rejected') routed += 1;
       }
       expect(sent).toEqual([]);
     }
