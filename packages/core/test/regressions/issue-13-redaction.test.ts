@@ -130,7 +130,9 @@ describe('redaction of secrets (issue 13)', () => {
     stores.cleanup();
   });
 
-  it('keeps secrets in the input, tool output, errors, replies, environment and model key out of every checkpoint, journal row, event, log line and file byte (issue 13)', async () => {
+  it('keeps secrets in the input, tool output, errors, replies, environment and model key out of every checkpoint, journal row, event, log line and file byte (issue 13)', async ({
+    annotate,
+  }) => {
     const checkpointer = stores.open();
     const { agent, model } = canaryAgent(checkpointer);
     const events: RunEvent[] = [];
@@ -178,13 +180,19 @@ describe('redaction of secrets (issue 13)', () => {
     expect(replayed.status).toBe('done');
     expect(leaked(JSON.stringify(replayEvents))).toEqual([]);
 
-    // And the file itself, write-ahead log included, holds none of them.
+    // And the file itself holds none of them: read while the write-ahead log is in use, and
+    // again once it was folded into the database on close.
+    const read = () => readdirSync(stores.dir).map((name) => readFileSync(join(stores.dir, name)));
+    const open = read();
     await agent.close();
     checkpointer.close();
-    const files = readdirSync(stores.dir).map((name) => readFileSync(join(stores.dir, name)));
+    const files = [...open, ...read()];
     expect(files.length).toBeGreaterThan(0);
-    for (const bytes of files) {
-      expect(canaries.filter((canary) => bytes.includes(canary))).toEqual([]);
-    }
+    let found = 0;
+    for (const bytes of files) found += canaries.filter((canary) => bytes.includes(canary)).length;
+    expect(found).toBe(0);
+    await annotate(
+      `${canaries.length} canaries, all in the model's requests; found in 0 of ${checkpoints.length} checkpoints, ${journal.length} journal rows, ${events.length + replayEvents.length} events, ${warnings.length} warning, ${files.length} reads of the database and its write-ahead log (${files.reduce((sum, bytes) => sum + bytes.length, 0)} bytes)`,
+    );
   });
 });
