@@ -10,6 +10,7 @@ import type { Checkpointer } from '../store/types';
 import { manualClock } from '../testing/manual-clock';
 import { type ScriptedResponse, scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
+import { agentActor } from './agent-actor';
 import type { ToolLoopApprovals } from './run-tool-calls';
 import { type ToolLoopOptions, toolLoop } from './tool-loop';
 
@@ -228,6 +229,44 @@ describe('toolLoop approvals', () => {
     expect(() => handle.reply('yes')).toThrow(/approved: boolean/);
     expect(handle.waits()).toHaveLength(1);
     expect(sent).toEqual([]);
+  });
+});
+
+describe('toolLoop approvals in a child agent', () => {
+  it("lists a child agent's approval, with its arguments, on the parent and takes the reply there", async () => {
+    const { sent, tools } = mailTools();
+    const child = setup({
+      actors: { assist: toolLoop({ model: 'fast', tools, prompt: (task: string) => task }) },
+    }).createMachine({
+      id: 'assistant',
+      initial: 'assisting',
+      states: {
+        assisting: { invoke: { src: 'assist', input: 'Read the page.', onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const parent = setup({
+      actors: {
+        delegate: agentActor({ machine: child, input: z.undefined(), output: z.unknown() }),
+      },
+    }).createMachine({
+      id: 'supervisor',
+      initial: 'delegating',
+      states: {
+        delegating: { invoke: { src: 'delegate', input: undefined, onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const agent = createAgent({ machine: parent, models: { fast: obedientModel('fetch_page') } });
+    const handle = agent.start({ input: undefined });
+    expect(await handle.result()).toMatchObject({
+      status: 'waiting',
+      waits: [{ approval: { tool: 'send_email', arguments: email } }],
+    });
+    expect(sent).toEqual([]);
+    handle.reply({ approved: true });
+    expect((await handle.result()).status).toBe('done');
+    expect(sent).toEqual([email]);
   });
 });
 
