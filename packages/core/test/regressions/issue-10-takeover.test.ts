@@ -39,6 +39,8 @@ describe('losing a thread (issue 10)', () => {
         input: z.object({}),
         output: z.object({ email: z.string() }),
         effect: 'pure',
+        // The agent's own customer table: the unsafe send after it needs no approval here.
+        trustedOutput: true,
         execute: async () => {
           if (gated) {
             release();
