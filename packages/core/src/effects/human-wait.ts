@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { RunError } from '../errors/run-error';
 import { validateNumberOption } from '../reliability/validate-option';
 import type { HumanWaitRegistration } from '../run/human-waits';
+import { toJsonSchema } from '../tools/to-json-schema';
 import { createEffectLogic } from './create-effect-logic';
 import type { EffectScope } from './effect-scope';
 
@@ -36,6 +37,7 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
       expected: 'a positive number of milliseconds, or leave it out to wait without a deadline',
     });
   }
+  const replySchema = replySchemaOf(options.reply);
   return createEffectLogic(
     { kind: 'human-wait', modelAliases: [], tools: [], blocksRest: false, schemas: [] },
     async (scope, input: TInput) => {
@@ -82,9 +84,9 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
             effect: 'pure',
             name: 'human',
             input: prompt,
-            ...(registration.deadline === undefined
-              ? {}
-              : { meta: { deadline: registration.deadline } }),
+            // The deadline and the reply's shape are kept with the wait, so a process that
+            // does not hold the run (`agentchart waits`, a scheduler) can list and time it.
+            ...waitMeta(registration.deadline, replySchema),
           },
           async () => {
             // After a restart the journal keeps the first deadline: a resume never extends a wait.
@@ -107,6 +109,32 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
       }
     },
   );
+}
+
+/** The journal entry's `meta` of a wait: its deadline and its reply's shape, where it has them. */
+function waitMeta(
+  deadline: number | undefined,
+  replySchema: Record<string, unknown> | undefined,
+): { meta?: Record<string, unknown> } {
+  if (deadline === undefined && replySchema === undefined) return {};
+  return {
+    meta: {
+      ...(deadline === undefined ? {} : { deadline }),
+      ...(replySchema === undefined ? {} : { replySchema }),
+    },
+  };
+}
+
+/**
+ * The reply's JSON Schema, for people and tools answering from outside the process; absent
+ * when the schema has parts JSON Schema cannot express (the reply is still checked by zod).
+ */
+function replySchemaOf(reply: z.ZodType): Record<string, unknown> | undefined {
+  try {
+    return toJsonSchema(reply, 'humanWait reply');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The reply, or a `human.timeout` at the deadline, or the abort reason. */

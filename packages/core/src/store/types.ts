@@ -23,6 +23,10 @@ export interface RunState {
   forkedFrom?: { threadId: string; version: number };
   /** The tenant the run's model calls are charged to (quotas, cost ledger). */
   tenantId?: string;
+  /** The name of the agent that started the thread: hosts route its wake-ups by it. */
+  agent?: string;
+  /** Set on a child agent's thread: the thread whose run drives it. */
+  parentThreadId?: string;
 }
 
 /** Where a run is. */
@@ -63,6 +67,12 @@ export interface Checkpoint {
    * the thread's owner are refused, so a stale process cannot start a second side effect.
    */
   owner?: string;
+  /**
+   * When the run next needs to act on its own — a human wait's deadline or a delayed event
+   * (`after` timer), on the agent's clock — if it has such a time. A durable store keeps it
+   * in an indexed column, so a scheduler finds the threads due without reading every one.
+   */
+  wakeAt?: number;
   /**
    * Set when newer checkpoints exist but could not be read (a corrupt row): this is the last
    * good one, and a resume continues after `headVersion`.
