@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { SqliteCheckpointer } from '@agentchart/core';
 import { CliError } from '../cli-error';
 import { terminalSafe } from '../terminal-text';
+import { defaultDatabase, resolveDatabase } from './run-database';
 import type { CommandContext } from './types';
 
-/** Where `runs` and `show` look when no `--db` is given: the embedded default store. */
-export const defaultDatabase = '.agentchart/runs.db';
+export { defaultDatabase };
 
 /**
  * Opens an existing run database for inspection, read-only: nothing is created, migrated or
@@ -16,7 +15,14 @@ export const defaultDatabase = '.agentchart/runs.db';
  * which the CLI prints as one line.
  */
 export function openStore(command: string, database: string | undefined, context: CommandContext) {
-  const path = resolve(context.cwd, database ?? defaultDatabase);
+  const resolved = resolveDatabase(database, context);
+  if (resolved.kind !== 'sqlite') {
+    throw new CliError(
+      'cli.usage',
+      `"agentchart ${command}" reads SQLite run databases; ${resolved.given.split('@').at(-1)} is PostgreSQL: query its agentchart_* tables with psql.`,
+    );
+  }
+  const { path } = resolved;
   if (!existsSync(path)) {
     throw new CliError(
       'cli.file_not_found',
