@@ -6,11 +6,7 @@
  * `/reliability`, `/cascade`, `/cost`, `/testing` — and, for adapter and store authors,
  * `/internal`.
  */
-export {
-  type AgentFactory,
-  agentFactory,
-  type HostedAgentOptions,
-} from './agent/agent-factory';
+export { agentFactory } from './agent/agent-factory';
 export { createAgent } from './agent/create-agent';
 export type {
   Agent,

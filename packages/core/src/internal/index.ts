@@ -3,7 +3,7 @@
  * For authors of model adapters, stores and effects — not for writing agents. What is here
  * may change between minor versions.
  */
-export { isAgentFactory } from '../agent/agent-factory';
+export { type AgentFactory, type HostedAgentOptions, isAgentFactory } from '../agent/agent-factory';
 export { machineVersionOf } from '../agent/inspect-machine';
 export type { CallsModels, ModelAliasesOf, ModelsFor } from '../agent/model-aliases';
 export type { CloseOptions, ResumeOptions } from '../agent/types';
