@@ -3,8 +3,8 @@ import packageJson from '../package.json' with { type: 'json' };
 import { CliError } from './cli-error';
 import { commands, plannedCommands } from './commands/registry';
 import type { CommandContext } from './commands/types';
-import { terminalSafe } from './terminal-text';
 import { exitCodeHelp } from './exit-codes';
+import { terminalSafe } from './terminal-text';
 
 const help = `Usage: agentchart <command> [options]
 
