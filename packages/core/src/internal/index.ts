@@ -73,7 +73,8 @@ export type { EndStatus, WrapUpGrace } from '../run/types';
 export type { CheckpointErrorCode } from '../store/checkpoint-error';
 export { conflictMessage, fencedMessage } from '../store/conflict-messages';
 export type { MemoryCheckpointerOptions } from '../store/memory-checkpointer';
-export type { SqliteCheckpointerOptions, StoredThread } from '../store/sqlite-checkpointer';
+export { type PruneSteps, pruneInBatches } from '../store/prune-in-batches';
+export type { SqliteCheckpointerOptions } from '../store/sqlite-checkpointer';
 export type { SqliteSynchronous } from '../store/sqlite-database';
 export type { StorageErrorCode } from '../store/storage-error';
 export type {
@@ -81,11 +82,17 @@ export type {
   Checkpoint,
   CheckpointSummary,
   CheckpointWriteResult,
+  DueThread,
+  ListDueOptions,
+  ListThreadsOptions,
   PendingDelayedEvent,
+  PruneOptions,
+  PruneResult,
   PutEffectOptions,
   RenewLeaseOptions,
   RunState,
   RunStatus,
+  StoredThread,
   ThreadLease,
 } from '../store/types';
 export { toJsonSchema } from '../tools/to-json-schema';
