@@ -21,8 +21,11 @@ import {
 } from '@agentchart/core/internal';
 import pg from 'pg';
 import {
+  type ClaimDueOptions,
+  claimDueThreads,
   createThreadsTable,
   listDueThreads,
+  listOrphanedThreads,
   listStoredThreads,
   type PostgresTables,
   pruneThreads,
@@ -364,6 +367,21 @@ export class PostgresCheckpointer implements Checkpointer {
   async prune(options: PruneOptions): Promise<PruneResult> {
     await this.#ensureTables();
     return pruneThreads(this.#pool, this.#tables, options);
+  }
+
+  /**
+   * Claims waiting threads that are due for this scheduler alone (see `claimDueThreads`):
+   * several workers polling at once never wake the same thread twice.
+   */
+  async claimDue(options: ClaimDueOptions): Promise<DueThread[]> {
+    await this.#ensureTables();
+    return claimDueThreads(this.#pool, this.#tables, options);
+  }
+
+  /** Threads stored `running` with no live lease: a dead process left them mid-step. */
+  async listOrphaned(options: ListDueOptions): Promise<string[]> {
+    await this.#ensureTables();
+    return listOrphanedThreads(this.#pool, this.#tables, options);
   }
 
   /** Ends the pool when the checkpointer opened it; a pool passed in stays open. */

@@ -137,3 +137,53 @@ export function pruneThreads(
     },
   });
 }
+
+/** Options of {@link claimDueThreads}. */
+export interface ClaimDueOptions extends ListDueOptions {
+  /**
+   * How long a claim holds: the claimed threads' wake time moves this far ahead, so other
+   * schedulers skip them; a thread whose wake-up job was never sent (its scheduler died)
+   * is due again after it. The woken run's next checkpoint sets its real wake time.
+   */
+  claimMs: number;
+}
+
+/**
+ * Claims waiting threads that are due, for one scheduler among many: rows locked with
+ * SKIP LOCKED and their wake time pushed ahead in one statement, so two schedulers polling
+ * at once never claim the same thread.
+ */
+export async function claimDueThreads(
+  pool: pg.Pool,
+  tables: PostgresTables,
+  { now, limit, claimMs }: ClaimDueOptions,
+): Promise<DueThread[]> {
+  const { rows } = await pool.query<{ thread_id: string; wake_at: number }>(
+    `WITH due AS (
+       SELECT thread_id, wake_at FROM ${tables.threads}
+       WHERE status = 'waiting' AND wake_at <= $1 ORDER BY wake_at LIMIT $2
+       FOR UPDATE SKIP LOCKED)
+     UPDATE ${tables.threads} t SET wake_at = $1 + $3 FROM due
+     WHERE t.thread_id = due.thread_id RETURNING t.thread_id, due.wake_at`,
+    [now, limit, claimMs],
+  );
+  return rows.map((row) => ({ threadId: row.thread_id, wakeAt: row.wake_at }));
+}
+
+/**
+ * Threads stored `running` whose lease has lapsed (or that were never leased): their owner
+ * died mid-step, and nothing continues them until someone resumes them.
+ */
+export async function listOrphanedThreads(
+  pool: pg.Pool,
+  tables: PostgresTables,
+  { now, limit }: ListDueOptions,
+): Promise<string[]> {
+  const { rows } = await pool.query<{ thread_id: string }>(
+    `SELECT t.thread_id FROM ${tables.threads} t LEFT JOIN ${tables.leases} l ON l.thread_id = t.thread_id
+     WHERE t.status = 'running' AND (l.expires_at IS NULL OR l.expires_at <= $1)
+     ORDER BY t.updated_at LIMIT $2`,
+    [now, limit],
+  );
+  return rows.map((row) => row.thread_id);
+}
