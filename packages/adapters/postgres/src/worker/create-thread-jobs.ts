@@ -1,10 +1,5 @@
 import { PgBoss } from 'pg-boss';
-import {
-  type ThreadJobs as Jobs,
-  ThreadJobs,
-  type ThreadQueueSettings,
-  threadQueueOptions,
-} from './thread-jobs';
+import { ThreadJobs, type ThreadQueueSettings, threadQueueOptions } from './thread-jobs';
 
 /** Options of {@link createThreadJobs}. */
 export interface ThreadJobsOptions extends ThreadQueueSettings {
