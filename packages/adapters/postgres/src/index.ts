@@ -9,6 +9,7 @@ export {
   createPostgresWorker,
   type PostgresWorker,
   type PostgresWorkerOptions,
+  type RetentionOptions,
 } from './worker/create-postgres-worker';
 export { createThreadJobs, type ThreadJobsOptions } from './worker/create-thread-jobs';
 export type { ThreadJobResult } from './worker/handle-thread-job';

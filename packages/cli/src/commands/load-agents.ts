@@ -51,6 +51,27 @@ export async function loadAgents(
   context: CommandContext,
   exportName?: string,
 ): Promise<LoadedAgent[]> {
+  return (await loadAgentFactories(file, context, exportName)).map(
+    ({ exportName: name, factory }) => {
+      try {
+        return { exportName: name, agent: factory.create(host) };
+      } catch (error) {
+        throw new CliError(
+          'cli.load_failed',
+          `The agent factory "${name}" of ${file} failed: ${(error as Error)?.message ?? String(error)}`,
+          error,
+        );
+      }
+    },
+  );
+}
+
+/** The agent factories a module exports (or only `exportName`), by export name. */
+export async function loadAgentFactories(
+  file: string,
+  context: CommandContext,
+  exportName?: string,
+): Promise<{ exportName: string; factory: AgentFactory }[]> {
   const moduleExports = await importAgentModule(file, context);
   const factories = Object.entries(moduleExports).filter((entry): entry is [string, AgentFactory] =>
     isAgentFactory(entry[1]),
@@ -76,17 +97,7 @@ export async function loadAgents(
         : `${file} exports no agent factory. Export agentFactory((host) => createAgent({ machine, models, ...host })) from @agentchart/core.`,
     );
   }
-  return factories.map(([name, factory]) => {
-    try {
-      return { exportName: name, agent: factory.create(host) };
-    } catch (error) {
-      throw new CliError(
-        'cli.load_failed',
-        `The agent factory "${name}" of ${file} failed: ${(error as Error)?.message ?? String(error)}`,
-        error,
-      );
-    }
-  });
+  return factories.map(([name, factory]) => ({ exportName: name, factory }));
 }
 
 /**

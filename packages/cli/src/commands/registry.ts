@@ -1,4 +1,5 @@
 import { graphCommand } from './graph';
+import { pruneCommand } from './prune';
 import { resumeCommand } from './resume';
 import { runCommand } from './run';
 import { runsCommand } from './runs';
@@ -6,6 +7,7 @@ import { sendCommand } from './send';
 import { showCommand } from './show';
 import type { Command } from './types';
 import { waitsCommand } from './waits';
+import { workerCommand } from './worker';
 
 /** Every command `agentchart` runs, in the order its help lists them. */
 export const commands: readonly Command[] = [
@@ -13,8 +15,10 @@ export const commands: readonly Command[] = [
   resumeCommand,
   sendCommand,
   waitsCommand,
+  workerCommand,
   runsCommand,
   showCommand,
+  pruneCommand,
   graphCommand,
 ];
 

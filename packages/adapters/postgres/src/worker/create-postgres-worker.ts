@@ -1,5 +1,5 @@
 import type { Agent } from '@agentchart/core';
-import type { AgentFactory } from '@agentchart/core/internal';
+import type { AgentFactory, PruneOptions } from '@agentchart/core/internal';
 import { PgBoss } from 'pg-boss';
 import { PostgresCheckpointer } from '../postgres-checkpointer';
 import { handleThreadJob, type ThreadJobResult } from './handle-thread-job';
@@ -43,8 +43,22 @@ export interface PostgresWorkerOptions extends ThreadQueueSettings {
   pollingIntervalSeconds?: number;
   /** How often pg-boss checks for jobs whose worker stopped heartbeating. Default 5. */
   monitorIntervalSeconds?: number;
+  /**
+   * Retention: every `intervalMs` (default an hour), threads that ended longer than
+   * `olderThanMs` ago are pruned (see `PostgresCheckpointer.prune`). Default: kept forever.
+   */
+  retention?: RetentionOptions;
   /** Errors of the scheduler and of pg-boss itself. Default: a process warning. */
   onError?: (error: unknown) => void;
+}
+
+/** What a worker prunes, and how often; see {@link PostgresWorkerOptions.retention}. */
+export interface RetentionOptions {
+  olderThanMs: number;
+  /** Default: every ended status (done, failed, limit, stopped). */
+  statuses?: PruneOptions['statuses'];
+  /** Default 3 600 000 (hourly). */
+  intervalMs?: number;
 }
 
 /** A running worker; see {@link createPostgresWorker}. */
@@ -158,6 +172,19 @@ export async function createPostgresWorker(
     onError,
   });
   scheduler.start();
+  const retention = options.retention;
+  const pruning =
+    retention === undefined
+      ? undefined
+      : setInterval(() => {
+          void checkpointer
+            .prune({
+              before: Date.now() - retention.olderThanMs,
+              statuses: retention.statuses ?? ['done', 'failed', 'limit', 'stopped'],
+            })
+            .catch(onError);
+        }, retention.intervalMs ?? 3_600_000);
+  pruning?.unref();
   return {
     jobs,
     agents,
@@ -165,6 +192,7 @@ export async function createPostgresWorker(
     async close({ timeoutMs = 10_000 } = {}) {
       if (closing) return;
       closing = true;
+      if (pruning) clearInterval(pruning);
       await scheduler.stop();
       // No new jobs from here; the ones in hand finish when their runs come to rest, or
       // fail (and go back to the queue) when their runs are handed back.
