@@ -29,6 +29,12 @@ export interface PostgresWorkerOptions extends ThreadQueueSettings {
    * pg-boss group, counted in the database). Default: no cap.
    */
   tenantConcurrency?: number;
+  /**
+   * Connections of each of the worker's two pools (its store's and pg-boss's). Default 10:
+   * a worker holds up to twice this; keep workers × 2 × poolSize under the server's
+   * `max_connections`.
+   */
+  poolSize?: number;
   /** The schema of the checkpoint tables. Default `public`. */
   schema?: string;
   /** The schema of pg-boss's job tables. Default `agentchart_jobs`. */
@@ -110,10 +116,12 @@ export async function createPostgresWorker(
     orphanIntervalMs = 10_000,
     pollingIntervalSeconds = 0.5,
     monitorIntervalSeconds = 5,
+    poolSize = 10,
     onError = (error: unknown) => process.emitWarning(error as Error),
   } = options;
   const checkpointer = new PostgresCheckpointer({
     connectionString,
+    max: poolSize,
     ...(schema === undefined ? {} : { schema }),
   });
   const agents = new Map<string, Agent>();
@@ -125,8 +133,11 @@ export async function createPostgresWorker(
   const boss = new PgBoss({
     connectionString,
     schema: jobSchema,
+    max: poolSize,
     monitorIntervalSeconds,
     superviseIntervalSeconds: monitorIntervalSeconds,
+    // The queue's backlog, read by the burst trigger below, is refreshed this often.
+    queueCacheIntervalSeconds: monitorIntervalSeconds,
   });
   boss.on('error', onError);
   await boss.start();
@@ -156,6 +167,9 @@ export async function createPostgresWorker(
           localConcurrency: limit,
           batchSize: 1,
           pollingIntervalSeconds,
+          // With a backlog, a free slot takes the next job at once instead of after its
+          // polling interval: a thread's run is often shorter than the interval.
+          burstWhenReadyExceeds: 1,
           ...(tenantConcurrency === undefined ? {} : { groupConcurrency: tenantConcurrency }),
         },
         async ([job]) => handleThreadJob(agent, job!.data, { closing: () => closing }),

@@ -9,7 +9,7 @@ import { createPostgresWorker } from '../../src/index';
 import { sideEffectAgent } from './side-effect-agent';
 
 const connectionString = process.env.SCALE_DATABASE_URL!;
-const pool = new pg.Pool({ connectionString, max: 4 });
+const pool = new pg.Pool({ connectionString, max: 2 });
 const worker = await createPostgresWorker({
   connectionString,
   agents: [
@@ -17,6 +17,7 @@ const worker = await createPostgresWorker({
   ],
   concurrency: Number(process.env.SCALE_CONCURRENCY ?? 10),
   leaseTtlMs: 6_000,
+  poolSize: 5,
   heartbeatSeconds: 10,
   monitorIntervalSeconds: 2,
   orphanIntervalMs: 2_000,
