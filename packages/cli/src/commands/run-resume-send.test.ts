@@ -212,3 +212,31 @@ describe('agentchart resume', () => {
     expect(forced.stderr).toContain('--force takes one thread');
   });
 });
+
+describe('agentchart run interrupted', () => {
+  it('hands the thread back on SIGTERM (exit 143) and it resumes where it was', async () => {
+    control.latencyMs = 60_000;
+    const io = memoryContext({ cwd: dir });
+    let interrupt: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined;
+    io.context.onInterrupt = (listener) => {
+      interrupt = listener;
+      return () => {
+        interrupt = undefined;
+      };
+    };
+    const running = runCli(
+      ['run', agentModule, '--input', '{"ticket":"t-5","amount":5}', '--thread', 'i'],
+      io.context,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    interrupt?.('SIGTERM');
+    expect(await running).toBe(143);
+    expect(io.stderr()).toContain(
+      `Interrupted. Thread i is kept as it was; continue it with: agentchart resume i --agent ${agentModule}`,
+    );
+    control.latencyMs = 0;
+    const resumed = await cli(['resume', 'i', '--agent', agentModule]);
+    expect(resumed.exitCode).toBe(0);
+    expect(control.paid).toEqual([{ ticket: 't-5', amount: 5 }]);
+  }, 20_000);
+});
