@@ -55,7 +55,7 @@ export const runsCommand: Command = {
         `Unknown status "${status}". Use one of: ${statuses.join(', ')}.`,
       );
     }
-    const { path, store } = openStore('runs', values.db, context);
+    const { path, store, close } = await openStore('runs', values.db, context);
     try {
       const threads = await store.listThreads(status === undefined ? {} : { status });
       // A thread stored `running` that no live lease holds was left by a process that is
@@ -100,7 +100,7 @@ export const runsCommand: Command = {
       }
       return 0;
     } finally {
-      store.close();
+      await close();
     }
   },
 };

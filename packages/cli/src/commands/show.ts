@@ -39,7 +39,7 @@ export const showCommand: Command = {
         'Give exactly one thread id. "agentchart runs" lists them; "agentchart show --help" for usage.',
       );
     }
-    const { path, store } = openStore('show', values.db, context);
+    const { path, store, close } = await openStore('show', values.db, context);
     try {
       const checkpoint = await store.latest(threadId);
       if (!checkpoint) {
@@ -79,7 +79,7 @@ export const showCommand: Command = {
       );
       return 0;
     } finally {
-      store.close();
+      await close();
     }
   },
 };

@@ -39,7 +39,9 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
   }
   const replySchema = replySchemaOf(options.reply);
   return createEffectLogic(
-    { kind: 'human-wait', modelAliases: [], tools: [], blocksRest: false, schemas: [] },
+    // Work until its intent is in the journal: a run rests `waiting` only once its wait, prompt
+    // and deadline are durable, so other processes (`agentchart waits`, a scheduler) see them.
+    { kind: 'human-wait', modelAliases: [], tools: [], blocksRest: true, schemas: [] },
     async (scope, input: TInput) => {
       const { clock } = scope.run;
       const { events } = scope.run.runtime;
@@ -50,9 +52,8 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
       const deadline =
         recorded?.deadline ??
         (options.timeoutMs === undefined ? undefined : clock.now() + options.timeoutMs);
-      // One answered before the restart replays its reply: the run must not rest meanwhile.
-      if (recorded && recorded.status !== 'started') scope.setIdle(false);
       let deliver!: (value: z.output<TReply>) => void;
+      let answered = false;
       const replied = new Promise<z.output<TReply>>((resolve) => {
         deliver = resolve;
       });
@@ -71,6 +72,9 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
             });
           }
           remove();
+          // Answered: work again until the effect completes, so the run does not rest on it.
+          answered = true;
+          scope.setIdle(false);
           events.emit('human.reply', scope.threadId, { waitId: key });
           deliver(parsed.data);
         },
@@ -100,6 +104,8 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
               prompt,
               ...(deadline === undefined ? {} : { deadline }),
             });
+            // The intent is durable: the run may rest on this wait now (unless answered already).
+            if (!answered) scope.setIdle(true);
             return untilReplied(scope, replied, prompt, deadline);
           },
         );
