@@ -85,7 +85,7 @@ export interface PostgresWorker {
 
 /**
  * Starts a worker that runs agents' threads from a job queue in PostgreSQL (pg-boss; see
- * ADR 0010): any number of workers on any number of machines share one database. Starting
+ * ADR 0014): any number of workers on any number of machines share one database. Starting
  * a run, a human reply, an event and a timer's wake-up are jobs; a crashed worker's jobs
  * go to the others once its heartbeat stops. The thread's lease and the checkpoint's
  * compare-and-set make a second worker on the same thread harmless; the journal makes a
