@@ -50,7 +50,11 @@ describe('scale-out on PostgreSQL (issue 15)', () => {
     const done = () => count("SELECT count(*) AS n FROM agentchart_threads WHERE status = 'done'");
     // Midway: a third of the runs done, the killed worker holding some in flight.
     await waitFor('a third of the runs to finish', async () => (await done()) >= runs / 3, 60_000);
-    const victim = workers[0]!;
+    // The busiest worker so far: it has threads in flight when it dies.
+    const { rows: busiest } = await pool.query<{ pid: number }>(
+      'SELECT pid FROM shipments GROUP BY pid ORDER BY count(*) DESC LIMIT 1',
+    );
+    const victim = workers.find((worker) => worker.child.pid === busiest[0]!.pid)!;
     victim.child.kill('SIGKILL');
     expect((await victim.exited).signal).toBe('SIGKILL');
     const doneAtKill = await done();
@@ -86,8 +90,9 @@ describe('scale-out on PostgreSQL (issue 15)', () => {
     expect(takenOver).toBeGreaterThan(0);
 
     // The two others shut down gracefully on SIGTERM.
-    for (const worker of workers.slice(1)) worker.child.kill('SIGTERM');
-    for (const worker of workers.slice(1)) {
+    const survivors = workers.filter((worker) => worker !== victim);
+    for (const worker of survivors) worker.child.kill('SIGTERM');
+    for (const worker of survivors) {
       expect(await worker.exited).toEqual({ code: 0, signal: null });
       expect(worker.output()).toContain('closed\n');
     }
