@@ -6,6 +6,7 @@
  * `/reliability`, `/cascade`, `/cost`, `/security` (approvals, guards, redaction), `/testing`
  * — and, for adapter and store authors, `/internal`.
  */
+export { agentFactory } from './agent/agent-factory';
 export { createAgent } from './agent/create-agent';
 export type {
   Agent,

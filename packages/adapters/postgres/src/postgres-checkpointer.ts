@@ -6,14 +6,30 @@ import {
   type CheckpointSummary,
   type CheckpointWriteResult,
   conflictMessage,
+  type DueThread,
   fencedMessage,
   type JournalEntry,
+  type ListDueOptions,
+  type ListThreadsOptions,
+  type PruneOptions,
+  type PruneResult,
   type PutEffectOptions,
   type RenewLeaseOptions,
   type RunStatus,
+  type StoredThread,
   type ThreadLease,
 } from '@agentchart/core/internal';
 import pg from 'pg';
+import {
+  type ClaimDueOptions,
+  claimDueThreads,
+  createThreadsTable,
+  listDueThreads,
+  listOrphanedThreads,
+  listStoredThreads,
+  type PostgresTables,
+  pruneThreads,
+} from './postgres-threads';
 
 /** Options of {@link PostgresCheckpointer}: a connection string (it owns its pool) or a pool. */
 export type PostgresCheckpointerOptions = (
@@ -49,9 +65,11 @@ function quoteIdentifier(name: string): string {
 
 /**
  * Checkpoints and the effect journal in PostgreSQL, shared by any number of processes.
- * Three tables, created on first use: `agentchart_checkpoints` (one row per checkpoint,
+ * Four tables, created on first use: `agentchart_checkpoints` (one row per checkpoint,
  * primary key `(thread_id, version)`), `agentchart_effects` (one row per journal entry,
- * primary key `(thread_id, key)`) and `agentchart_leases` (who owns a thread, until when).
+ * primary key `(thread_id, key)`), `agentchart_leases` (who owns a thread, until when) and
+ * `agentchart_threads` (each thread's newest version, status and wake time, indexed for
+ * schedulers, listing and retention; moved by the same statement as the checkpoint).
  *
  * A save is one statement that compare-and-sets the thread's version: it inserts version N
  * only while the thread's newest version is N - 1, and the primary key decides between two
@@ -78,6 +96,7 @@ export class PostgresCheckpointer implements Checkpointer {
   readonly #checkpoints: string;
   readonly #effects: string;
   readonly #leases: string;
+  readonly #tables: PostgresTables;
   readonly #schema: string | undefined;
   /** Tells apart the prepared statements of checkpointers on other schemas sharing a pool. */
   readonly #statementTag: string;
@@ -103,6 +122,12 @@ export class PostgresCheckpointer implements Checkpointer {
     this.#checkpoints = `${prefix}agentchart_checkpoints`;
     this.#effects = `${prefix}agentchart_effects`;
     this.#leases = `${prefix}agentchart_leases`;
+    this.#tables = {
+      checkpoints: this.#checkpoints,
+      effects: this.#effects,
+      leases: this.#leases,
+      threads: `${prefix}agentchart_threads`,
+    };
     this.#statementTag = createHash('sha256').update(prefix).digest('hex').slice(0, 16);
   }
 
@@ -167,12 +192,19 @@ export class PostgresCheckpointer implements Checkpointer {
     const { rowCount } = await this.#pool.query({
       // Named: prepared once per connection, not parsed on every save.
       name: `agentchart.save.${this.#statementTag}`,
-      text: `WITH lease AS (SELECT owner FROM ${this.#leases} WHERE thread_id = $1 FOR SHARE)
-       INSERT INTO ${this.#checkpoints} (thread_id, version, machine_version, status, created_at, owner, state)
-       SELECT $1, $2, $3, $4, $5, $6, $7
-       WHERE (SELECT coalesce(max(version), 0) FROM ${this.#checkpoints} WHERE thread_id = $1) = $2 - 1
-         AND ($6::text IS NULL OR NOT EXISTS (SELECT 1 FROM lease WHERE owner <> $6::text))
-       ON CONFLICT (thread_id, version) DO NOTHING`,
+      // The thread's row (newest version, status, wake time) moves in the same statement.
+      text: `WITH lease AS (SELECT owner FROM ${this.#leases} WHERE thread_id = $1 FOR SHARE),
+       inserted AS (
+         INSERT INTO ${this.#checkpoints} (thread_id, version, machine_version, status, created_at, owner, state)
+         SELECT $1, $2, $3, $4, $5, $6, $7
+         WHERE (SELECT coalesce(max(version), 0) FROM ${this.#checkpoints} WHERE thread_id = $1) = $2 - 1
+           AND ($6::text IS NULL OR NOT EXISTS (SELECT 1 FROM lease WHERE owner <> $6::text))
+         ON CONFLICT (thread_id, version) DO NOTHING
+         RETURNING thread_id, version, status, created_at)
+       INSERT INTO ${this.#tables.threads} (thread_id, version, status, updated_at, wake_at)
+       SELECT thread_id, version, status, created_at, $8 FROM inserted
+       ON CONFLICT (thread_id) DO UPDATE SET version = excluded.version, status = excluded.status,
+         updated_at = excluded.updated_at, wake_at = excluded.wake_at`,
       values: [
         threadId,
         version,
@@ -181,6 +213,7 @@ export class PostgresCheckpointer implements Checkpointer {
         checkpoint.createdAt,
         checkpoint.owner ?? null,
         json,
+        checkpoint.wakeAt ?? null,
       ],
     });
     if (rowCount !== 1) {
@@ -321,6 +354,36 @@ export class PostgresCheckpointer implements Checkpointer {
     return row && { threadId, owner: row.owner, expiresAt: row.expires_at };
   }
 
+  async listThreads(options: ListThreadsOptions = {}): Promise<StoredThread[]> {
+    await this.#ensureTables();
+    return listStoredThreads(this.#pool, this.#tables, options);
+  }
+
+  async listDue(options: ListDueOptions): Promise<DueThread[]> {
+    await this.#ensureTables();
+    return listDueThreads(this.#pool, this.#tables, options);
+  }
+
+  async prune(options: PruneOptions): Promise<PruneResult> {
+    await this.#ensureTables();
+    return pruneThreads(this.#pool, this.#tables, options);
+  }
+
+  /**
+   * Claims waiting threads that are due for this scheduler alone (see `claimDueThreads`):
+   * several workers polling at once never wake the same thread twice.
+   */
+  async claimDue(options: ClaimDueOptions): Promise<DueThread[]> {
+    await this.#ensureTables();
+    return claimDueThreads(this.#pool, this.#tables, options);
+  }
+
+  /** Threads stored `running` with no live lease: a dead process left them mid-step. */
+  async listOrphaned(options: ListDueOptions): Promise<string[]> {
+    await this.#ensureTables();
+    return listOrphanedThreads(this.#pool, this.#tables, options);
+  }
+
   /** Ends the pool when the checkpointer opened it; a pool passed in stays open. */
   async close(): Promise<void> {
     if (this.#ownsPool) await this.#pool.end();
@@ -375,6 +438,7 @@ export class PostgresCheckpointer implements Checkpointer {
         thread_id text PRIMARY KEY,
         owner text NOT NULL,
         expires_at double precision NOT NULL)`);
+      await createThreadsTable(client, this.#tables);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -97,7 +97,7 @@ describe('agentchart graph', () => {
     ],
     [
       [pipeline, '--format', 'svg'],
-      'agentchart: Unknown format "svg". Use --format text or --format mermaid.\n',
+      'agentchart: Unknown format "svg". Use --format text, mermaid or json.\n',
     ],
     [
       [pipeline, '--colour'],

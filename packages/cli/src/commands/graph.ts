@@ -9,7 +9,11 @@ import type { MachineGraph } from '../graph/types';
 import { parseCommandArgs } from './parse-command-args';
 import type { Command, CommandContext } from './types';
 
-const formats = { text: formatText, mermaid: formatMermaid } as const;
+const formats = {
+  text: formatText,
+  mermaid: formatMermaid,
+  json: (graph: MachineGraph) => `${JSON.stringify(graph)}\n`,
+} as const;
 
 const help = `Usage: agentchart graph <module-file> [--export <name>] [--format text|mermaid]
 
@@ -23,7 +27,9 @@ Arguments:
 
 Options:
   -e, --export <name>    only this export: a machine, or an agent (its .machine is used)
-  -f, --format <format>  text (default), or mermaid for a stateDiagram-v2 to paste into docs
+  -f, --format <format>  text (default), mermaid for a stateDiagram-v2 to paste into docs,
+                         or json (one object per machine, one per line)
+      --json             the same as --format json
   -h, --help             show this help
 
 Examples:
@@ -40,17 +46,18 @@ export const graphCommand: Command = {
     const { values, positionals } = parseCommandArgs('graph', args, {
       export: { type: 'string', short: 'e' },
       format: { type: 'string', short: 'f', default: 'text' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
       context.stdout.write(help);
       return 0;
     }
-    const format = values.format ?? 'text';
+    const format = values.json ? 'json' : (values.format ?? 'text');
     if (!Object.hasOwn(formats, format)) {
       throw new CliError(
         'cli.usage',
-        `Unknown format "${format}". Use --format text or --format mermaid.`,
+        `Unknown format "${format}". Use --format text, mermaid or json.`,
       );
     }
     const [file, ...extra] = positionals;

@@ -11,7 +11,9 @@ Shows one thread: its latest checkpoint (status, state, usage) and its effect jo
 model call, tool run and human wait, in order, with status, duration, tokens and errors.
 
 Options:
-  -d, --db <file>   the SQLite file agents checkpoint to (default ${defaultDatabase})
+  -d, --db <file>   the SQLite file agents checkpoint to (default: $AGENTCHART_DB, else ${defaultDatabase})
+      --json        print the thread as one JSON object: its checkpoint's run state, its
+                    state value and wake time, and its journal
   -h, --help        show this help
 `;
 
@@ -23,6 +25,7 @@ export const showCommand: Command = {
   async run(args, context) {
     const { values, positionals } = parseCommandArgs('show', args, {
       db: { type: 'string', short: 'd' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -36,7 +39,7 @@ export const showCommand: Command = {
         'Give exactly one thread id. "agentchart runs" lists them; "agentchart show --help" for usage.',
       );
     }
-    const { path, store } = openStore('show', values.db, context);
+    const { path, store, close } = await openStore('show', values.db, context);
     try {
       const checkpoint = await store.latest(threadId);
       if (!checkpoint) {
@@ -44,6 +47,21 @@ export const showCommand: Command = {
           'cli.usage',
           `No thread "${threadId}" in ${path}. "agentchart runs --db ${path}" lists the threads it has.`,
         );
+      }
+      if (values.json) {
+        context.stdout.write(
+          `${JSON.stringify({
+            threadId,
+            version: checkpoint.version,
+            machineVersion: checkpoint.machineVersion,
+            run: checkpoint.run,
+            state: (checkpoint.snapshot as { value?: unknown }).value ?? null,
+            ...(checkpoint.wakeAt === undefined ? {} : { wakeAt: checkpoint.wakeAt }),
+            lease: (await store.getLease(threadId)) ?? null,
+            journal: await store.listEffects(threadId),
+          })}\n`,
+        );
+        return 0;
       }
       const { usage, status } = checkpoint.run;
       const state = JSON.stringify((checkpoint.snapshot as { value?: unknown }).value ?? null);
@@ -61,7 +79,7 @@ export const showCommand: Command = {
       );
       return 0;
     } finally {
-      store.close();
+      await close();
     }
   },
 };

@@ -162,7 +162,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
       });
     }
     const run = new Run(runtime, threadId, {
-      state: Run.initialState(input, clock.now(), tenantId),
+      state: Run.initialState({ input, now: clock.now(), tenantId, agent: runtime.name }),
       version: 0,
       owner: generateId(),
     });

@@ -41,7 +41,7 @@ export async function replayThread(
   const run = new Run(replayRuntime, threadId, {
     state: first
       ? { ...structuredClone(first.run), status: 'running' }
-      : Run.initialState(latest.run.input, start),
+      : Run.initialState({ input: latest.run.input, now: start }),
     ...(first ? { snapshot: first.snapshot } : {}),
     version: 0,
     owner: 'replay',

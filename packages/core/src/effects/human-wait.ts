@@ -2,6 +2,7 @@ import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import { RunError } from '../errors/run-error';
 import { validateNumberOption } from '../reliability/validate-option';
+import { toJsonSchema } from '../tools/to-json-schema';
 import { createEffectLogic } from './create-effect-logic';
 import { durableWait } from './durable-wait';
 
@@ -35,8 +36,11 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
       expected: 'a positive number of milliseconds, or leave it out to wait without a deadline',
     });
   }
+  const replySchema = replySchemaOf(options.reply);
   return createEffectLogic(
-    { kind: 'human-wait', modelAliases: [], tools: [], blocksRest: false, schemas: [] },
+    // Work until its intent is in the journal: a run rests `waiting` only once its wait, prompt
+    // and deadline are durable, so other processes (`agentchart waits`, a scheduler) see them.
+    { kind: 'human-wait', modelAliases: [], tools: [], blocksRest: true, schemas: [] },
     async (scope, input: TInput) => {
       const prompt = options.prompt(input);
       const key = scope.nextKey('human');
@@ -45,6 +49,9 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
         prompt,
         name: 'human',
         timeoutMs: options.timeoutMs,
+        // The reply's shape is kept with the wait, so a process that does not hold the run
+        // (`agentchart waits`, the studio) can show what to answer.
+        ...(replySchema === undefined ? {} : { meta: { replySchema } }),
         accept(value) {
           const parsed = options.reply.safeParse(value);
           if (!parsed.success) {
@@ -65,4 +72,16 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
       return value;
     },
   );
+}
+
+/**
+ * The reply's JSON Schema, for people and tools answering from outside the process; absent
+ * when the schema has parts JSON Schema cannot express (the reply is still checked by zod).
+ */
+function replySchemaOf(reply: z.ZodType): Record<string, unknown> | undefined {
+  try {
+    return toJsonSchema(reply, 'humanWait reply');
+  } catch {
+    return undefined;
+  }
 }

@@ -177,7 +177,19 @@ export class Run implements RunPort {
   }
 
   /** Creates the state of a thread that has not run yet. */
-  static initialState(input: unknown, now: number, tenantId?: string): RunState {
+  static initialState({
+    input,
+    now,
+    tenantId,
+    agent,
+    parentThreadId,
+  }: {
+    input: unknown;
+    now: number;
+    tenantId?: string | undefined;
+    agent?: string | undefined;
+    parentThreadId?: string | undefined;
+  }): RunState {
     return {
       status: 'running',
       input,
@@ -185,6 +197,8 @@ export class Run implements RunPort {
       occurrences: {},
       usage: emptyUsage(),
       ...(tenantId === undefined ? {} : { tenantId }),
+      ...(agent === undefined ? {} : { agent }),
+      ...(parentThreadId === undefined ? {} : { parentThreadId }),
     };
   }
 
@@ -567,6 +581,9 @@ export class Run implements RunPort {
   }
 
   #checkpointAt(version: number): Checkpoint {
+    // A child agent's thread is driven by its parent's run, so only a root thread asks a
+    // scheduler to wake it.
+    const wakeAt = this.#state.parentThreadId === undefined ? this.nextWakeAt() : undefined;
     return {
       threadId: this.threadId,
       version,
@@ -582,6 +599,7 @@ export class Run implements RunPort {
       delayedEvents: this.#delayed.pending(),
       createdAt: this.runtime.clock.now(),
       owner: this.owner,
+      ...(wakeAt === undefined ? {} : { wakeAt }),
     };
   }
 

@@ -2,14 +2,21 @@ import type { JournalEntry } from '../ledger/types';
 import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
 import { assertLeaseOptions } from './lease-options';
+import { pruneInBatches } from './prune-in-batches';
 import type {
   AcquireLeaseOptions,
   Checkpoint,
   Checkpointer,
   CheckpointSummary,
   CheckpointWriteResult,
+  DueThread,
+  ListDueOptions,
+  ListThreadsOptions,
+  PruneOptions,
+  PruneResult,
   PutEffectOptions,
   RenewLeaseOptions,
+  StoredThread,
   ThreadLease,
 } from './types';
 
@@ -25,6 +32,7 @@ export interface MemoryCheckpointerOptions {
 /** A stored checkpoint: its summary, and the checkpoint itself as JSON text. */
 interface StoredCheckpoint extends CheckpointSummary {
   owner: string | undefined;
+  wakeAt: number | undefined;
   json: string;
 }
 
@@ -85,6 +93,7 @@ export class MemoryCheckpointer implements Checkpointer {
       status: checkpoint.run.status,
       createdAt: checkpoint.createdAt,
       owner: checkpoint.owner,
+      wakeAt: checkpoint.wakeAt,
       json,
     });
     if (list.length > this.#retain) list.splice(0, list.length - this.#retain);
@@ -151,6 +160,52 @@ export class MemoryCheckpointer implements Checkpointer {
   async getLease(threadId: string): Promise<ThreadLease | undefined> {
     const held = this.#leases.get(threadId);
     return held && { ...held };
+  }
+
+  async listThreads({ status }: ListThreadsOptions = {}): Promise<StoredThread[]> {
+    const threads: StoredThread[] = [];
+    for (const [threadId, list] of this.#checkpoints) {
+      const head = list.at(-1);
+      if (!head || (status !== undefined && head.status !== status)) continue;
+      threads.push({
+        threadId,
+        version: head.version,
+        status: head.status,
+        updatedAt: head.createdAt,
+      });
+    }
+    return threads.sort((a, b) => a.updatedAt - b.updatedAt);
+  }
+
+  async listDue({ now, limit }: ListDueOptions): Promise<DueThread[]> {
+    const due: DueThread[] = [];
+    for (const [threadId, list] of this.#checkpoints) {
+      const head = list.at(-1);
+      if (head?.status !== 'waiting' || head.wakeAt === undefined || head.wakeAt > now) continue;
+      due.push({ threadId, wakeAt: head.wakeAt });
+    }
+    return due.sort((a, b) => a.wakeAt - b.wakeAt).slice(0, limit);
+  }
+
+  async prune(options: PruneOptions): Promise<PruneResult> {
+    return pruneInBatches(options, {
+      select: async (statuses, before, limit) =>
+        (await this.listThreads())
+          .filter((thread) => statuses.includes(`"${thread.status}"`) && thread.updatedAt < before)
+          .slice(0, limit)
+          .map((thread) => thread.threadId),
+      remove: (threadIds) => {
+        const removed = { threads: 0, checkpoints: 0, effects: 0 };
+        for (const threadId of threadIds) {
+          removed.checkpoints += this.#checkpoints.get(threadId)?.length ?? 0;
+          removed.effects += this.#effects.get(threadId)?.size ?? 0;
+          removed.threads += this.#checkpoints.delete(threadId) ? 1 : 0;
+          this.#effects.delete(threadId);
+          this.#leases.delete(threadId);
+        }
+        return removed;
+      },
+    });
   }
 
   /** Refuses a journal write of `owner` when another run owns the thread. */

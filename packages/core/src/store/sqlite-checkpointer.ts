@@ -4,6 +4,7 @@ import { CheckpointChain, decodeChain } from './checkpoint-chain';
 import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
 import { assertLeaseOptions } from './lease-options';
+import { pruneInBatches } from './prune-in-batches';
 import { guardDatabase, openCheckpointDatabase, type SqliteSynchronous } from './sqlite-database';
 import type { FailureContext } from './sqlite-errors';
 import {
@@ -22,9 +23,14 @@ import type {
   Checkpointer,
   CheckpointSummary,
   CheckpointWriteResult,
+  DueThread,
+  ListDueOptions,
+  PruneOptions,
+  PruneResult,
   PutEffectOptions,
   RenewLeaseOptions,
   RunStatus,
+  StoredThread,
   ThreadLease,
 } from './types';
 
@@ -52,14 +58,6 @@ export interface SqliteCheckpointerOptions {
   readOnly?: boolean;
 }
 
-/** A thread as listed by {@link SqliteCheckpointer.listThreads}. */
-export interface StoredThread {
-  threadId: string;
-  version: number;
-  status: RunStatus;
-  updatedAt: number;
-}
-
 /**
  * Checkpoints and the effect journal in an SQLite file (Node's built-in `node:sqlite`; no
  * server, no dependency). Each checkpoint stores a delta against the one before, so a step
@@ -82,6 +80,8 @@ export class SqliteCheckpointer implements Checkpointer {
   readonly #version: number;
   readonly #chain: CheckpointChain;
   readonly #statements = new Map<SqliteStatementName, StatementSync>();
+  /** Threads this process knows have no wake-up row (their last save had no wake time). */
+  readonly #withoutWakeup = new Set<string>();
 
   constructor({
     path = '.agentchart/runs.db',
@@ -209,6 +209,7 @@ export class SqliteCheckpointer implements Checkpointer {
           encoded.encoding,
           encoded.text,
         );
+        this.#saveWakeup(threadId, checkpoint.wakeAt);
         this.#statement('commit').run();
       } catch (error) {
         rollbackQuietly(this.#db);
@@ -337,6 +338,44 @@ export class SqliteCheckpointer implements Checkpointer {
     this.#chain.forget(threadId);
   }
 
+  async listDue({ now, limit }: ListDueOptions): Promise<DueThread[]> {
+    return this.#guard('', 'listing the threads due to wake', () =>
+      (this.#statement('due').all(now, limit) as { thread_id: string; wake_at: number }[]).map(
+        (row) => ({ threadId: row.thread_id, wakeAt: row.wake_at }),
+      ),
+    );
+  }
+
+  async prune(options: PruneOptions): Promise<PruneResult> {
+    this.#assertWritable('pruning ended threads');
+    return pruneInBatches(options, {
+      select: (statuses, before, limit) =>
+        this.#guard('', 'pruning ended threads', () =>
+          (this.#statement('prunable').all(statuses, before, limit) as { thread_id: string }[]).map(
+            (row) => row.thread_id,
+          ),
+        ),
+      remove: (threadIds) =>
+        this.#guard('', 'pruning ended threads', () => {
+          const ids = JSON.stringify(threadIds);
+          this.#statement('begin').run();
+          try {
+            const effects = Number(this.#statement('pruneEffects').run(ids).changes);
+            const checkpoints = Number(this.#statement('pruneCheckpoints').run(ids).changes);
+            this.#statement('pruneLeases').run(ids);
+            this.#statement('pruneWakeups').run(ids);
+            const threads = Number(this.#statement('pruneThreads').run(ids).changes);
+            this.#statement('commit').run();
+            for (const threadId of threadIds) this.#chain.forget(threadId);
+            return { threads, checkpoints, effects };
+          } catch (error) {
+            rollbackQuietly(this.#db);
+            throw error;
+          }
+        }),
+    });
+  }
+
   /** Threads in the store, least recently updated first; e.g. every `waiting` one after a restart. */
   async listThreads({ status }: { status?: RunStatus } = {}): Promise<StoredThread[]> {
     return this.#guard('', 'listing the threads', () => {
@@ -369,6 +408,22 @@ export class SqliteCheckpointer implements Checkpointer {
       this.#statements.set(name, statement);
     }
     return statement;
+  }
+
+  /**
+   * Keeps the thread's wake-up row in step with its newest checkpoint. A thread known to
+   * have none is not written again, so a step without timers costs no extra statement.
+   */
+  #saveWakeup(threadId: string, wakeAt: number | undefined): void {
+    if (wakeAt !== undefined) {
+      this.#statement('setWakeup').run(threadId, wakeAt);
+      this.#withoutWakeup.delete(threadId);
+      return;
+    }
+    if (this.#withoutWakeup.has(threadId)) return;
+    this.#statement('clearWakeup').run(threadId);
+    if (this.#withoutWakeup.size >= 10_000) this.#withoutWakeup.clear();
+    this.#withoutWakeup.add(threadId);
   }
 
   #head(threadId: string): number | undefined {

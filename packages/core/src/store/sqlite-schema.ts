@@ -4,8 +4,10 @@ import { CheckpointError } from './checkpoint-error';
 /**
  * The schema this code writes; stored in the `meta` table. Version 2 added the `leases`
  * table: a version-1 agentchart would ignore leases, so it must not open a version-2 file.
+ * Version 3 added the `wakeups` table (a waiting thread's next wake time, indexed, for
+ * schedulers) and an index of threads by status and age (for listing and retention).
  */
-export const schemaVersion = 2;
+export const schemaVersion = 3;
 
 /** The oldest schema this code reads (read-only opens read version 1 as it is). */
 export const oldestReadableSchema = 1;
@@ -20,6 +22,7 @@ const agentchartTables = new Set([
   'checkpoints',
   'effects',
   'leases',
+  'wakeups',
   'response_cache',
 ]);
 
@@ -65,6 +68,12 @@ CREATE TABLE IF NOT EXISTS leases (
   owner TEXT NOT NULL,
   expires_at REAL NOT NULL
 ) STRICT;
+CREATE TABLE IF NOT EXISTS wakeups (
+  thread_id TEXT PRIMARY KEY,
+  wake_at REAL NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS wakeups_by_time ON wakeups (wake_at);
+CREATE INDEX IF NOT EXISTS threads_by_status ON threads (status, updated_at);
 `;
 
 /** What an opened SQLite file holds, as far as agentchart is concerned. */

@@ -5,6 +5,7 @@ import { concurrencyCases } from './conformance/concurrency-cases';
 import type { ConformanceCase, ConformanceContext } from './conformance/context';
 import { journalCases } from './conformance/journal-cases';
 import { leaseCases } from './conformance/lease-cases';
+import { schedulingCases } from './conformance/scheduling-cases';
 
 export type { ConformanceCase } from './conformance/context';
 
@@ -78,5 +79,6 @@ export function checkpointerConformance<TStore extends Checkpointer>(
     ...journalCases(context),
     ...leaseCases(context),
     ...concurrencyCases(context),
+    ...schedulingCases(context),
   ];
 }
