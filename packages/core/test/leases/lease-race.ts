@@ -110,9 +110,10 @@ export async function runLeaseRace({
       };
       let ends: ChildLine[];
       if (scenario === 'rival-while-running') {
-        const owner = child('owner', { ...config, holdMs: 400 }, command);
+        const gateFile = join(dir, 'rival-tried');
+        const owner = child('owner', { ...config, gateFile }, command);
         await owner.started;
-        const rival = child('rival', config, command);
+        const rival = child('rival', { ...config, gateFile }, command);
         ends = [...(await owner.done), ...(await rival.done)];
       } else {
         const owner = child('owner', { ...config, crashAfterSend: true }, command);
