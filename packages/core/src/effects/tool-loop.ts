@@ -7,6 +7,7 @@ import { DefinitionError } from '../errors/definition-error';
 import { RunError } from '../errors/run-error';
 import type { ChatMessage, ChatResponse, ToolCallRequest } from '../model/types';
 import type { ModelCallSettings } from '../pipeline/types';
+import { promptRefOf } from '../prompt/define-prompt';
 import { validateNumberOption } from '../reliability/validate-option';
 import type { AnyTool } from '../tools/types';
 import { createEffectLogic } from './create-effect-logic';
@@ -85,6 +86,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
   }));
   // Answers that call an unsafe tool are never served from the response cache.
   const toolEffects = Object.fromEntries(tools.map((tool) => [tool.name, tool.effect]));
+  const settings = { ...options.modelCall, toolEffects, prompt: promptRefOf(options.prompt) };
   return createEffectLogic(
     { kind: 'tool-loop', modelAliases: [model], tools, blocksRest: true, schemas: [] },
     async (scope, input: TInput) => {
@@ -104,7 +106,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
               ? {}
               : { maxOutputTokens: options.maxOutputTokens }),
           },
-          { ...options.modelCall, toolEffects },
+          settings,
         );
         assertComplete(response, 'tool loop');
         if (response.toolCalls.length === 0) {

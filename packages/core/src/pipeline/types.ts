@@ -4,6 +4,7 @@ import type { RunEvents } from '../events/run-events';
 import type { RecordedModelCall } from '../ledger/recorded-model-call';
 import type { EffectKind, JournalEntry } from '../ledger/types';
 import type { ChatModel, ChatRequest, ChatResponse } from '../model/types';
+import type { PromptRef } from '../prompt/define-prompt';
 import type { NextModelCall } from '../run/run-limits';
 import type { LimitInfo } from '../run/types';
 import type { ToolEffect } from '../tools/types';
@@ -18,6 +19,8 @@ export interface ModelCallSettings {
   cache?: boolean;
   /** The effects of the tools the request offers: answers calling `unsafe` ones are never cached. */
   toolEffects?: Readonly<Record<string, ToolEffect>>;
+  /** The versioned prompt the request was made from, recorded with the call (`definePrompt`). */
+  prompt?: PromptRef;
 }
 
 /** What the pipeline's steps may ask of the run a call belongs to. */
