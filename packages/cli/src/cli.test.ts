@@ -44,11 +44,11 @@ describe('runCli', () => {
   it.each([
     [
       ['deploy'],
-      'agentchart: Unknown command "deploy". Commands: graph, runs, show. Run "agentchart --help" for more.\n',
+      'agentchart: Unknown command "deploy". Commands: graph, runs, show, eval. Run "agentchart --help" for more.\n',
     ],
     [
       ['help', 'deploy'],
-      'agentchart: Unknown command "deploy". Commands: graph, runs, show. Run "agentchart --help" for more.\n',
+      'agentchart: Unknown command "deploy". Commands: graph, runs, show, eval. Run "agentchart --help" for more.\n',
     ],
     [
       ['--verbose', 'graph'],
