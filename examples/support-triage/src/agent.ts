@@ -43,7 +43,8 @@ export type TriageResult =
     }
   | { ticketId: string; status: 'unanswered'; escalation: Escalation; suggestion?: Category };
 
-interface TriageContext {
+/** What the triage chart keeps while a ticket is open. */
+export interface TriageContext {
   ticket: Ticket;
   triage?: Triage;
   escalation?: Escalation;

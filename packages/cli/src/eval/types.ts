@@ -20,12 +20,15 @@ export interface PromptVersion {
   version: string | number;
 }
 
-/** What one case's run did, for the scorers. */
-export interface EvalRun {
+/**
+ * What one case's run did, for the scorers. `TContext` types the machine's context for a
+ * suite's `output` function: `output: (run: EvalRun<MyContext>) => …`.
+ */
+export interface EvalRun<TContext = unknown> {
   outcome: RunOutcome;
   /** The machine's state value and context where the run came to rest. */
   state: unknown;
-  context: unknown;
+  context: TContext;
   /** Leaf states entered, in order: the path through the chart. */
   trajectory: string[];
   /** The versioned prompts its model calls were made from. */
