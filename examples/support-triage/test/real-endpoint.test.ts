@@ -1,7 +1,6 @@
 import { MemoryCheckpointer } from '@agentchart/core';
-import type { ChatMessage } from '@agentchart/core/internal';
 import { createReliabilityPolicy } from '@agentchart/core/reliability';
-import { createOpenAITestServer, replies } from '@agentchart/openai/testing';
+import { createOpenAITestServer, replies, scriptedReplyHandler } from '@agentchart/openai/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { supportAgent } from '../src/agent';
 import { triageAnswer } from '../src/demo-model';
@@ -22,13 +21,7 @@ afterAll(() => server.close());
 
 describe('support triage against an OpenAI-compatible endpoint', () => {
   it('triages through the real client with the model the environment names', async () => {
-    server.setHandler((request) => {
-      const messages = (request.body?.messages ?? []) as unknown as ChatMessage[];
-      const answer = triageAnswer({ messages });
-      return typeof answer === 'object' && 'json' in answer
-        ? replies.json(answer.json)
-        : replies.text('?');
-    });
+    server.setHandler(scriptedReplyHandler(triageAnswer));
     const models = await supportModels({
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: baseURL,
