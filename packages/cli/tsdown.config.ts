@@ -1,9 +1,21 @@
 import { defineConfig } from 'tsdown';
+import { tsdownEntries } from '../../scripts/package-entries.ts';
 
-export default defineConfig({
-  entry: { main: 'src/main.ts' },
-  format: 'esm',
-  platform: 'node',
-  dts: false,
-  clean: true,
-});
+export default defineConfig([
+  // The command: one bundle, no declarations.
+  {
+    entry: { main: 'src/main.ts' },
+    format: 'esm',
+    platform: 'node',
+    dts: false,
+    clean: true,
+  },
+  // The library entries its `exports` lists (`agentchart/eval`, which eval modules import).
+  {
+    entry: tsdownEntries(import.meta.dirname),
+    format: 'esm',
+    platform: 'node',
+    dts: true,
+    clean: false,
+  },
+]);

@@ -29,6 +29,7 @@ export type { RunUsage } from './ledger/types';
 export { ModelCallError } from './model/model-call-error';
 export type { ChatModel } from './model/types';
 export type { ModelCallMiddleware } from './pipeline/types';
+export { definePrompt, type Prompt } from './prompt/define-prompt';
 export type { LimitInfo, PendingHumanWait, RunLimits, RunOutcome } from './run/types';
 export { CheckpointError } from './store/checkpoint-error';
 export { MemoryCheckpointer } from './store/memory-checkpointer';

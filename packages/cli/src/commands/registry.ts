@@ -1,3 +1,4 @@
+import { evalCommand } from './eval';
 import { graphCommand } from './graph';
 import { pruneCommand } from './prune';
 import { resumeCommand } from './resume';
@@ -20,10 +21,10 @@ export const commands: readonly Command[] = [
   showCommand,
   pruneCommand,
   graphCommand,
+  evalCommand,
 ];
 
 /** Commands of the design that are not built yet, with why. */
 export const plannedCommands: Readonly<Record<string, string>> = {
   studio: 'the local viewer is being built',
-  eval: 'evals are being built',
 };

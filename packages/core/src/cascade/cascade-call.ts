@@ -2,6 +2,7 @@ import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import { createEffectLogic } from '../effects/create-effect-logic';
 import { initialMessages, type PromptFunction, type SystemPrompt } from '../effects/prompt';
+import { promptRefOf } from '../prompt/define-prompt';
 import { toJsonSchema } from '../tools/to-json-schema';
 import { parseStructuredOutput } from './parse-structured-output';
 import { type CascadeResult, runCascade } from './run-cascade';
@@ -59,14 +60,18 @@ export function cascadeCall<TSchema extends z.ZodType, TInput = unknown>(
       return runCascade({
         models,
         call: (model) =>
-          scope.callModel(model, {
-            messages: [...messages],
-            responseFormat: { type: 'json_schema', name: schemaName, schema: jsonSchema },
-            ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-            ...(options.maxOutputTokens === undefined
-              ? {}
-              : { maxOutputTokens: options.maxOutputTokens }),
-          }),
+          scope.callModel(
+            model,
+            {
+              messages: [...messages],
+              responseFormat: { type: 'json_schema', name: schemaName, schema: jsonSchema },
+              ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+              ...(options.maxOutputTokens === undefined
+                ? {}
+                : { maxOutputTokens: options.maxOutputTokens }),
+            },
+            { prompt: promptRefOf(options.prompt) },
+          ),
         parse: (response) => parseStructuredOutput(response, schema),
         ...(options.escalateWhen ? { escalateWhen: options.escalateWhen } : {}),
       });

@@ -4,6 +4,7 @@ import { DefinitionError } from '../errors/definition-error';
 import { RunError } from '../errors/run-error';
 import type { ChatMessage, ChatResponse } from '../model/types';
 import type { ModelCallSettings } from '../pipeline/types';
+import { promptRefOf } from '../prompt/define-prompt';
 import type { AnyTool } from '../tools/types';
 import { checkApprovalOptions } from './ask-approval';
 import { checkLoopOptions } from './check-loop-options';
@@ -111,6 +112,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
   // Their output reaches the model as it is; every other tool's is fenced as untrusted.
   const trustedTools = tools.filter((tool) => tool.trustedOutput).map((tool) => tool.name);
   const approvals = options.approvals ?? {};
+  const prompt = promptRefOf(options.prompt);
   return createEffectLogic(
     { kind: 'tool-loop', modelAliases: [model], tools, blocksRest: true, schemas: [] },
     async (scope, input: TInput) => {
@@ -138,7 +140,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
               ? {}
               : { maxOutputTokens: options.maxOutputTokens }),
           },
-          { ...options.modelCall, toolEffects, trustedTools },
+          { ...options.modelCall, toolEffects, trustedTools, prompt },
         );
         assertComplete(response, 'tool loop');
         if (response.toolCalls.length === 0) {

@@ -2,6 +2,7 @@ import type { BudgetLedger } from '../budget/types';
 import type { SerializedError } from '../errors/agentchart-error';
 import type { RunUsage } from '../ledger/types';
 import type { ChatRequest, ChatResponse, FinishReason, Usage } from '../model/types';
+import type { PromptRef } from '../prompt/define-prompt';
 import type { EndStatus } from '../run/types';
 
 /**
@@ -42,6 +43,8 @@ export interface RunEventPayloads {
     inputHash: string;
     /** The request as the pipeline passes it on (fitted to the context budget). */
     request: ChatRequest;
+    /** The versioned prompt the request was made from (`definePrompt`), when it was. */
+    prompt?: PromptRef;
   };
   'llm.call.end': {
     site: string;

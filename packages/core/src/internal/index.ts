@@ -68,6 +68,7 @@ export type {
   ModelCallScope,
   ModelCallSettings,
 } from '../pipeline/types';
+export type { PromptOptions, PromptRef } from '../prompt/define-prompt';
 export { type RunPhase, runTransitions } from '../run/run-lifecycle';
 export type { EndStatus, WrapUpGrace } from '../run/types';
 export type { CheckpointErrorCode } from '../store/checkpoint-error';

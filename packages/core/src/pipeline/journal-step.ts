@@ -42,7 +42,8 @@ function redactedRequest(request: ChatRequest, redactor: Redactor): ChatRequest 
 /**
  * Journals the call under its own key: intent first, the outcome after. On resume a recorded
  * outcome is returned and nothing below runs — no limit check, no cache, no second payment.
- * The outcome recorded is what the run's usage folds (see `addRecordUsage`).
+ * The outcome recorded is what the run's usage folds (see `addRecordUsage`); the entry's
+ * `meta` keeps the request's hash and, for a versioned prompt, its id and version.
  */
 export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMiddleware {
   return {
@@ -54,7 +55,13 @@ export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMidd
       const requestHash = hashRequest(redactedRequest(call.request, redactor));
       const { value } = await scope.journaled(
         callId,
-        { kind: 'llm', effect: 'idempotent', name: models[0]!.modelName, meta: { requestHash } },
+        {
+          kind: 'llm',
+          effect: 'idempotent',
+          name: models[0]!.modelName,
+          // The prompt's id and version: what a run log's prompt_version column reads.
+          meta: { requestHash, ...(call.settings.prompt ? { prompt: call.settings.prompt } : {}) },
+        },
         () => next({ ...call, callId, requestHash }),
       );
       return value;

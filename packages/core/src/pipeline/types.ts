@@ -4,6 +4,7 @@ import type { RunEvents } from '../events/run-events';
 import type { RecordedModelCall } from '../ledger/recorded-model-call';
 import type { EffectKind, JournalEntry } from '../ledger/types';
 import type { ChatModel, ChatRequest, ChatResponse } from '../model/types';
+import type { PromptRef } from '../prompt/define-prompt';
 import type { NextModelCall } from '../run/run-limits';
 import type { LimitInfo } from '../run/types';
 import type { ToolEffect } from '../tools/types';
@@ -23,6 +24,8 @@ export interface ModelCallSettings {
    * the model as they are. Every other tool result is fenced as untrusted.
    */
   trustedTools?: readonly string[];
+  /** The versioned prompt the request was made from, recorded with the call (`definePrompt`). */
+  prompt?: PromptRef;
 }
 
 /** What the pipeline's steps may ask of the run a call belongs to. */

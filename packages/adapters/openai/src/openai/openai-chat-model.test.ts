@@ -194,6 +194,16 @@ describe('openAIChatModel', () => {
       expect(error.message).toMatch(/shorten the input/);
     });
 
+    it('sums up an HTML error page in one line (issue 16)', async () => {
+      for (const streaming of [false, true]) {
+        server.enqueue(replies.serverError(502));
+        const error = await failure(ask(model({ streaming })));
+        expect(error.message).not.toMatch(/[<>\r\n]/);
+        expect(error.message).toContain('(502): 502 Bad Gateway (an HTML page');
+        expect(error.message.length).toBeLessThan(400);
+      }
+    });
+
     it('times out a request whose headers never come', async () => {
       server.enqueue(replies.stall());
       const error = await failure(ask(model({ timeoutMs: 150 })));
