@@ -26,6 +26,9 @@ export const searchNotes = defineTool({
     hits: z.array(z.object({ id: z.string(), title: z.string(), firstLine: z.string() })),
   }),
   effect: 'pure',
+  // The team's own curated archive: its text reaches the model as it is, not fenced as
+  // untrusted data (content from the open web would be).
+  trustedOutput: true,
   timeoutMs: 5_000,
   async execute({ query }, { signal }) {
     await latency(30, signal);
@@ -51,6 +54,9 @@ export const readNote = defineTool({
   input: z.object({ id: z.string().regex(/^N-\d+$/) }),
   output: z.object({ id: z.string(), title: z.string(), text: z.string() }),
   effect: 'pure',
+  // The team's own curated archive: its text reaches the model as it is, not fenced as
+  // untrusted data (content from the open web would be).
+  trustedOutput: true,
   timeoutMs: 5_000,
   async execute({ id }, { signal }) {
     await latency(40, signal);
@@ -67,6 +73,9 @@ export const lookupFigure = defineTool({
   input: z.object({ metric: z.string(), year: z.number().int() }),
   output: z.object({ metric: z.string(), year: z.number(), value: z.number(), unit: z.string() }),
   effect: 'pure',
+  // The team's own curated archive: its text reaches the model as it is, not fenced as
+  // untrusted data (content from the open web would be).
+  trustedOutput: true,
   timeoutMs: 5_000,
   async execute({ metric, year }, { signal }) {
     await latency(20, signal);
