@@ -1,7 +1,8 @@
 import type { ChatMessage, ChatRequest, ToolDefinition } from '../model/types';
 import type { Redactor } from '../security/create-redactor';
 import { hashRequest } from './hash-request';
-import type { ModelCallMiddleware } from './types';
+import { recordRequest } from './record-request';
+import type { ModelCallMiddleware, ModelCallScope } from './types';
 
 /**
  * Each message, and each list of tool definitions, as it may be stored: made once, since a
@@ -42,25 +43,38 @@ function redactedRequest(request: ChatRequest, redactor: Redactor): ChatRequest 
 /**
  * Journals the call under its own key: intent first, the outcome after. On resume a recorded
  * outcome is returned and nothing below runs — no limit check, no cache, no second payment.
- * The outcome recorded is what the run's usage folds (see `addRecordUsage`); the entry's
- * `meta` keeps the request's hash and, for a versioned prompt, its id and version.
+ * The outcome recorded is what the run's usage folds (see `addRecordUsage`). The entry's
+ * `meta` keeps the request's hash, for a versioned prompt its id and version, and what a
+ * viewer needs to show the call: the budget ledger (tokens per context section) and the
+ * messages sent, redacted (the store does not redact `meta`), each call storing only the
+ * messages its effect's previous call did not already send (see `recordRequest`).
  */
 export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMiddleware {
+  // The messages each effect sent last, so a tool loop's next call records only what it adds.
+  const previous = new WeakMap<ModelCallScope, { key: string; messages: ChatMessage[] }>();
   return {
     name: 'journal',
     async call(call, next) {
       const { scope, models } = call;
       const callId = scope.nextKey('llm');
+      const stored = redactedRequest(call.request, redactor);
       // Recorded so a replay can tell when the code now sends the model something else.
-      const requestHash = hashRequest(redactedRequest(call.request, redactor));
+      const requestHash = hashRequest(stored);
+      const request = recordRequest(stored, previous.get(scope));
+      previous.set(scope, { key: callId, messages: stored.messages });
       const { value } = await scope.journaled(
         callId,
         {
           kind: 'llm',
           effect: 'idempotent',
           name: models[0]!.modelName,
-          // The prompt's id and version: what a run log's prompt_version column reads.
-          meta: { requestHash, ...(call.settings.prompt ? { prompt: call.settings.prompt } : {}) },
+          meta: {
+            requestHash,
+            // The prompt's id and version: what a run log's prompt_version column reads.
+            ...(call.settings.prompt ? { prompt: call.settings.prompt } : {}),
+            request,
+            ...(call.ledger ? { ledger: call.ledger } : {}),
+          },
         },
         () => next({ ...call, callId, requestHash }),
       );
