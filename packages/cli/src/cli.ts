@@ -16,13 +16,11 @@ Options:
   -v, --version    show the version
 
 The run database, for every command: --db <file|postgres-url>, else $AGENTCHART_DB, else
-.agentchart/runs.db. The agent module (resume, send, worker): --agent <module>, else
+.agentchart/runs.db. The agent module (resume, send, worker, studio): --agent <module>, else
 $AGENTCHART_AGENT.
 
 ${exitCodeHelp}
-
-Coming: ${Object.keys(plannedCommands).join(', ')}.
-`;
+${Object.keys(plannedCommands).length > 0 ? `\nComing: ${Object.keys(plannedCommands).join(', ')}.\n` : ''}`;
 
 /**
  * Runs `agentchart` with the arguments after the program name and resolves to the exit
