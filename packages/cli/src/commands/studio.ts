@@ -1,13 +1,5 @@
-import { resolve } from 'node:path';
-import { SqliteCheckpointer } from '@agentchart/core';
-import { readInspectionRecording } from '@agentchart/inspect';
 import { CliError } from '../cli-error';
-import { AgentCatalog } from '../studio/agent-catalog';
-import { InspectorSessions } from '../studio/inspector-sessions';
-import { journalRunSource } from '../studio/journal-run-source';
-import { loadStudioModules } from '../studio/load-studio-modules';
-import { startStudio } from '../studio/start-studio';
-import { loadStudioAssets } from '../studio/studio-assets';
+import { serveStudio } from '../studio/serve-studio';
 import { terminalSafe } from '../terminal-text';
 import { defaultDatabase, openStore } from './open-store';
 import { parseCommandArgs } from './parse-command-args';
@@ -71,59 +63,23 @@ export const studioCommand: Command = {
       );
     }
     const { path, store } = openStore('studio', values.db, context);
-    const catalog = new AgentCatalog();
-    let writable: SqliteCheckpointer | undefined;
-    const inspector = new InspectorSessions();
-    let studio: Awaited<ReturnType<typeof startStudio>> | undefined;
+    // openStore checks the file is there and is a run database; the studio opens its own.
+    store.close();
+    const studio = await serveStudio({
+      database: path,
+      modules: values.agent ?? [],
+      recordings: values.recording ?? [],
+      port,
+      context,
+    });
     try {
-      const agents = await loadStudioModules({
-        files: values.agent ?? [],
-        catalog,
-        context,
-        // Agents made by a factory write to the same database, as "agentchart send" does.
-        openWritable: () => {
-          writable ??= new SqliteCheckpointer({ path });
-          return writable;
-        },
-      });
-      for (const file of values.recording ?? []) {
-        const messages = await readInspectionRecording(resolve(context.cwd, file)).catch(
-          (error) => {
-            throw new CliError(
-              'cli.file_not_found',
-              `Could not read the recording ${file}: ${(error as Error).message}`,
-              error,
-            );
-          },
-        );
-        for (const message of messages) inspector.receive(message);
-      }
-      studio = await startStudio({
-        source: journalRunSource({ store, catalog, canReply: agents.size > 0 }),
-        catalog,
-        agents,
-        inspector,
-        assets: await loadStudioAssets(),
-        port,
-      }).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'EADDRINUSE') {
-          throw new CliError(
-            'cli.usage',
-            `Port ${port} is in use. Pick another with --port <n>, or --port 0 for any free one.`,
-            error,
-          );
-        }
-        throw error;
-      });
       context.stdout.write(
         `agentchart studio: ${studio.url}  (runs of ${terminalSafe(path)}; inspector protocol at ${studio.inspectUrl})\nPress Ctrl+C to stop.\n`,
       );
       await untilInterrupted();
       return 0;
     } finally {
-      if (studio) await studio.close();
-      else store.close();
-      writable?.close();
+      await studio.close();
     }
   },
 };

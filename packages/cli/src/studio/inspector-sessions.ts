@@ -48,14 +48,25 @@ export class InspectorSessions {
    */
   receive(message: unknown): string | undefined {
     if (!isInspectionMessage(message)) return undefined;
-    const { sessionId, createdAt } = message;
+    const { sessionId } = message;
+    // @statelyai/inspect stamps messages with epoch milliseconds; recordings may hold strings.
+    const stamp = new Date(message.createdAt);
+    const createdAt = (Number.isNaN(stamp.getTime()) ? new Date() : stamp).toISOString();
     if (message.type === '@xstate.actor') {
       const record = this.#record(sessionId, createdAt);
       record.summary.name = message.name || sessionId;
       if (message.parentId) record.summary.parentId = message.parentId;
       if (message.rootId) record.summary.rootId = message.rootId;
       if (message.definition) record.definition = message.definition;
-      this.#step(record, createdAt, { type: '@xstate.actor' }, undefined, message.snapshot);
+      // The registration's snapshot is taken when the message is sent, after events that
+      // follow it may have run: it says what the actor is now, not where it started.
+      const { status } = message.snapshot ?? {};
+      if (status) record.summary.status = status;
+      if (record.steps.length === 0 && message.snapshot?.value !== undefined) {
+        record.summary.activeStates = activeStateIds(message.snapshot.value);
+      }
+      this.#step(record, createdAt, { type: '@xstate.actor' }, undefined, undefined);
+      record.steps.at(-1)!.activeStates = [];
       return sessionId;
     }
     if (message.type === '@xstate.snapshot') {
