@@ -9,6 +9,8 @@ export default defineConfig([
     platform: 'node',
     dts: false,
     clean: true,
+    // Only the workspace bundles the studio's page at run time; the package ships it built.
+    external: ['esbuild'],
   },
   // The library entries its `exports` lists (`agentchart/eval`, which eval modules import).
   {

@@ -10,7 +10,10 @@ import { bundleStudio, type StudioAssets, webSources } from './bundle-studio';
  * sources are, it is built in memory from them.
  */
 export async function loadStudioAssets(): Promise<StudioAssets> {
-  if (existsSync(new URL('main.tsx', webSources))) return bundleStudio({ chartStyles });
+  // Running from the sources (the workspace, through tsx): build the page from its sources.
+  if (import.meta.url.endsWith('.ts') && existsSync(new URL('main.tsx', webSources))) {
+    return bundleStudio({ chartStyles });
+  }
   // Bundled into dist/main.mjs: the page sits beside it.
   const built = new URL('./studio/', import.meta.url);
   try {
