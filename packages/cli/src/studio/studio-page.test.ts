@@ -66,8 +66,10 @@ async function journalOf(threadId: string): Promise<JournalEntry[]> {
   }
 }
 
-async function openPage(): Promise<{ page: Page; requests: string[]; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+async function openPage(
+  height = 1000,
+): Promise<{ page: Page; requests: string[]; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1440, height } });
   const watched = watchPage(page);
   await page.goto(studio.url);
   return { page, ...watched };
@@ -75,7 +77,7 @@ async function openPage(): Promise<{ page: Page; requests: string[]; errors: str
 
 describe('the studio page (headless Chromium)', () => {
   it('shows the chart, a run step by step with its model calls, answers a waiting run and sees it finish — asking no host but its own', async () => {
-    const { page, requests, errors } = await openPage();
+    const { page, requests, errors } = await openPage(1500);
 
     // The run list: every run of the database, the waiting one first.
     const rows = page.getByTestId('run-row');
