@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
@@ -10,6 +10,11 @@ export const artifactsDir = fileURLToPath(new URL('../../../test-artifacts/', im
 
 /** Starts headless Chromium the way the studio's tests drive it. */
 export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `The studio's browser tests drive Debian's Chromium at ${chromiumPath}, which is not installed: run "bash scripts/ci-services.sh" (or apt-get install -y chromium).`,
+    );
+  }
   mkdirSync(artifactsDir, { recursive: true });
   return chromium.launch({
     executablePath: chromiumPath,
