@@ -11,6 +11,8 @@ export interface ChartMarks {
   taken?: ReadonlySet<string>;
   /** Heat per state, 0 to 1. */
   heat?: Readonly<Record<string, number>>;
+  /** A short figure written in a state's corner: its cost or its time. */
+  figures?: Readonly<Record<string, string>>;
   /** A state picked by the user. */
   selected?: string;
 }
@@ -40,6 +42,7 @@ export function Chart({ chart, marks }: { chart: ChartView; marks: ChartMarks })
       const box = element.querySelector<SVGRectElement>('rect.ac-box');
       const share = marks.heat?.[id];
       if (box) box.style.fill = share === undefined || id === '' ? '' : heatColour(share);
+      if (box) writeFigure(element, box, marks.figures?.[id]);
     }
     for (const element of root.querySelectorAll<SVGGElement>('[data-transition]')) {
       element.classList.toggle(
@@ -58,6 +61,27 @@ export function Chart({ chart, marks }: { chart: ChartView; marks: ChartMarks })
       dangerouslySetInnerHTML={{ __html: chart.svg }}
     />
   );
+}
+
+const svgNamespace = 'http://www.w3.org/2000/svg';
+
+/** Writes (or removes) a figure in the top-right corner of a state's box. */
+function writeFigure(state: SVGGElement, box: SVGRectElement, figure: string | undefined) {
+  let text = state.querySelector<SVGTextElement>(':scope > text.ac-figure');
+  if (figure === undefined) {
+    text?.remove();
+    return;
+  }
+  if (!text) {
+    text = document.createElementNS(svgNamespace, 'text');
+    text.setAttribute('class', 'ac-figure');
+    text.setAttribute('text-anchor', 'end');
+    state.appendChild(text);
+  }
+  const x = Number(box.getAttribute('x')) + Number(box.getAttribute('width')) - 8;
+  text.setAttribute('x', String(x));
+  text.setAttribute('y', String(Number(box.getAttribute('y')) + 16));
+  text.textContent = figure;
 }
 
 /**

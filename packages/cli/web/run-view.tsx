@@ -69,6 +69,20 @@ export function RunView({ threadId, refresh }: { threadId: string; refresh: numb
     return Object.fromEntries(values.map(([id, value]) => [id, value / max]));
   }, [run, heatMode]);
 
+  const figures = useMemo(() => {
+    if (!run || heatMode === 'off') return undefined;
+    return Object.fromEntries(
+      Object.entries(run.heat)
+        .filter(([id, value]) =>
+          id === '' ? false : heatMode === 'cost' ? value.costUsd > 0 : value.durationMs > 0,
+        )
+        .map(([id, value]) => [
+          id,
+          heatMode === 'cost' ? formatCost(value.costUsd) : formatDuration(value.durationMs),
+        ]),
+    );
+  }, [run, heatMode]);
+
   if (error)
     return (
       <p class="error">
@@ -128,7 +142,13 @@ export function RunView({ threadId, refresh }: { threadId: string; refresh: numb
         {chart ? (
           <Chart
             chart={chart}
-            marks={{ active: step?.activeStates ?? [], visited, taken, ...(heat ? { heat } : {}) }}
+            marks={{
+              active: step?.activeStates ?? [],
+              visited,
+              taken,
+              ...(heat ? { heat } : {}),
+              ...(figures ? { figures } : {}),
+            }}
           />
         ) : (
           <p class="muted">

@@ -109,6 +109,10 @@ describe('the studio page (headless Chromium)', () => {
     const detail = (await (
       await fetch(new URL(`/api/runs/${encodeURIComponent('demo:T-101')}`, studio.url))
     ).json()) as RunDetail;
+    // …and each shows what it cost, written on the chart.
+    expect(await chart.locator('[data-state="writing"] text.ac-figure').textContent()).toBe(
+      formatCost(detail.heat.writing!.costUsd),
+    );
     const writing = detail.steps.find(
       (step): step is EffectStep => step.kind === 'model-call' && step.state === 'writing',
     )!;
