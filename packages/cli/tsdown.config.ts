@@ -11,6 +11,14 @@ export default defineConfig([
     clean: true,
     // Only the workspace bundles the studio's page at run time; the package ships it built.
     external: ['esbuild'],
+    hooks: {
+      // The studio's page, built beside the command into dist/studio/: nothing builds at run time.
+      'build:done': async () => {
+        // Through tsx: the page's build script imports the command's TypeScript sources.
+        const { tsImport } = await import('tsx/esm/api');
+        await tsImport('./scripts/build-studio.ts', import.meta.url);
+      },
+    },
   },
   // The library entries its `exports` lists (`agentchart/eval`, which eval modules import).
   {
