@@ -5,9 +5,11 @@ import { WebSocketServer } from 'ws';
 import { deliverReply } from '../commands/deliver-reply';
 import type { AgentCatalog, ReplyAgent } from './agent-catalog';
 import type { StudioAssets } from './bundle-studio';
+import { json, readBody, runQuery } from './http-json';
 import type { InspectorSessions } from './inspector-sessions';
+import { contentSecurityPolicy, isLocalRequest } from './loopback-guard';
 import type { RunSource } from './run-source';
-import type { RunQuery, StudioNotice, StudioRunStatus } from './types';
+import type { StudioNotice } from './types';
 
 /** Options of {@link startStudio}. */
 export interface StartStudioOptions {
@@ -34,8 +36,6 @@ export interface Studio {
   /** Stops serving, closes connections and the agents it was given. */
   close(): Promise<void>;
 }
-
-const statuses = new Set<string>(['running', 'waiting', 'done', 'failed', 'limit', 'stopped']);
 
 /**
  * Serves the studio: the page, a JSON API over a {@link RunSource}, a server-sent event stream
@@ -245,20 +245,6 @@ export async function startStudio({
   };
 }
 
-/** Scripts, styles, data and connections from the studio itself; nothing from anywhere else. */
-const contentSecurityPolicy =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
-/** A request addressed to the studio's own loopback address, not a name that resolves to it. */
-function isLocalRequest(request: IncomingMessage, authority: string): boolean {
-  const host = request.headers.host ?? '';
-  const port = authority.slice(authority.lastIndexOf(':') + 1);
-  const allowed = [authority, `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`];
-  if (!allowed.includes(host)) return false;
-  const origin = request.headers.origin;
-  return origin === undefined || allowed.some((candidate) => origin === `http://${candidate}`);
-}
-
 function staticAssets(assets: StudioAssets): Record<string, { type: string; body: string }> {
   return {
     '/': { type: 'text/html; charset=utf-8', body: assets.html },
@@ -266,44 +252,4 @@ function staticAssets(assets: StudioAssets): Record<string, { type: string; body
     '/assets/app.js': { type: 'text/javascript; charset=utf-8', body: assets.js },
     '/assets/app.css': { type: 'text/css; charset=utf-8', body: assets.css },
   };
-}
-
-function runQuery(params: URLSearchParams): RunQuery {
-  const query: RunQuery = {};
-  const status = params.get('status');
-  if (status && statuses.has(status)) query.status = status as StudioRunStatus;
-  const agent = params.get('agent');
-  if (agent) query.agent = agent;
-  const search = params.get('search');
-  if (search) query.search = search;
-  const offset = Number(params.get('offset'));
-  if (Number.isInteger(offset) && offset > 0) query.offset = offset;
-  const limit = Number(params.get('limit'));
-  if (Number.isInteger(limit) && limit > 0) query.limit = Math.min(limit, 1000);
-  return query;
-}
-
-function json(response: ServerResponse, status: number, body: unknown) {
-  response.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-  });
-  response.end(JSON.stringify(body));
-}
-
-async function readBody(request: IncomingMessage): Promise<unknown> {
-  if (!String(request.headers['content-type'] ?? '').startsWith('application/json'))
-    return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > 1024 * 1024) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }
