@@ -20,6 +20,7 @@ import { runBatch } from '../../../examples/tender-pipeline/src/run-batch';
 import { sampleTenders } from '../../../examples/tender-pipeline/src/tenders';
 import { launchChromium } from '../src/studio/__fixtures__/browser';
 import { serveStudio } from '../src/studio/serve-studio';
+import { memoryContext } from '../src/testing';
 
 const runs = Number(process.argv[2] ?? 10_000);
 const database = process.argv[3] ?? join(tmpdir(), `agentchart-studio-${runs}.db`);
@@ -65,7 +66,7 @@ const studio = await serveStudio({
   database,
   modules: ['examples/tender-pipeline/src/pipeline.ts'],
   port: 0,
-  context: { cwd: repoRoot, importModule: (path) => import(path) },
+  context: memoryContext({ cwd: repoRoot }).context,
 });
 const browser = await launchChromium();
 try {

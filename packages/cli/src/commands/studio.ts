@@ -1,11 +1,13 @@
 import { CliError } from '../cli-error';
 import { serveStudio } from '../studio/serve-studio';
 import { terminalSafe } from '../terminal-text';
-import { defaultDatabase, openStore } from './open-store';
+import { agentVariable } from './load-agents';
+import { defaultDatabase } from './open-store';
 import { parseCommandArgs } from './parse-command-args';
-import type { Command } from './types';
+import { databaseVariable } from './run-database';
+import type { Command, CommandContext } from './types';
 
-const help = `Usage: agentchart studio [--db <file>] [--port <n>] [--agent <module> ...] [--recording <file> ...]
+const help = `Usage: agentchart studio [--db <file|url>] [--port <n>] [--agent <module> ...] [--recording <file> ...]
 
 Serves the studio on this machine's loopback address: the runs of a run database (status,
 agent, duration, tokens, cost; waiting runs first), each run's statechart with the path it
@@ -18,11 +20,12 @@ It also takes the XState inspector protocol on the same port (ws://127.0.0.1:<po
 point @statelyai/inspect's createWebSocketInspector at it to watch any XState actor offline.
 
 Options:
-  -d, --db <file>          the SQLite file agents checkpoint to (default ${defaultDatabase})
+  -d, --db <file|url>      the run database: a SQLite file, opened read-only, or a
+                           postgres:// URL (default: $${databaseVariable}, else ${defaultDatabase})
   -p, --port <n>           the port to listen on (default 4400; 0 picks a free one)
   -a, --agent <module>     a module exporting the agents (or agent factories, or machines) of
                            the runs: their charts are drawn, their waits can be answered here.
-                           Repeat for several modules
+                           Repeat for several modules (default: $${agentVariable})
   -r, --recording <file>   an inspection recording (JSON Lines, from @agentchart/inspect's
                            recordInspection) to show under Inspector. Repeatable
   -h, --help               show this help
@@ -62,21 +65,20 @@ export const studioCommand: Command = {
         `--port must be a port number from 0 to 65535, got "${values.port}".`,
       );
     }
-    const { path, store } = openStore('studio', values.db, context);
-    // openStore checks the file is there and is a run database; the studio opens its own.
-    store.close();
+    const modules =
+      values.agent ?? (context.env?.[agentVariable] ? [context.env[agentVariable]] : []);
     const studio = await serveStudio({
-      database: path,
-      modules: values.agent ?? [],
+      ...(values.db === undefined ? {} : { database: values.db }),
+      modules,
       recordings: values.recording ?? [],
       port,
       context,
     });
     try {
       context.stdout.write(
-        `agentchart studio: ${studio.url}  (runs of ${terminalSafe(path)}; inspector protocol at ${studio.inspectUrl})\nPress Ctrl+C to stop.\n`,
+        `agentchart studio: ${studio.url}  (runs of ${terminalSafe(studio.database)}; inspector protocol at ${studio.inspectUrl})\nPress Ctrl+C to stop.\n`,
       );
-      await untilInterrupted();
+      await untilInterrupted(context);
       return 0;
     } finally {
       await studio.close();
@@ -84,15 +86,12 @@ export const studioCommand: Command = {
   },
 };
 
-/** Resolves on the first SIGINT or SIGTERM: the studio then stops cleanly. */
-function untilInterrupted(): Promise<void> {
+/** Resolves when the user stops the command (SIGINT, SIGTERM): the studio then closes cleanly. */
+function untilInterrupted(context: CommandContext): Promise<void> {
   return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+    const stopListening = context.onInterrupt?.(() => {
+      stopListening?.();
       resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    });
   });
 }

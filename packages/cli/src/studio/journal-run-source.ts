@@ -1,18 +1,14 @@
-import type { Checkpointer } from '@agentchart/core';
 import type { Checkpoint, StoredThread } from '@agentchart/core/internal';
+import type { ReadingStore } from '../commands/open-store';
 import type { AgentCatalog } from './agent-catalog';
 import { buildRunTimeline, type TimelineCheckpoint } from './build-run-timeline';
 import type { RunSource } from './run-source';
-import type { RunDetail, RunPage, RunQuery, RunSummary, StudioRunStatus } from './types';
-
-/** A store the studio can list threads of: SQLite's, and any that has `listThreads`. */
-export type ListableCheckpointer = Checkpointer & {
-  listThreads(options?: { status?: StudioRunStatus }): Promise<StoredThread[]>;
-};
+import type { RunDetail, RunPage, RunQuery, RunSummary } from './types';
 
 /** Options of {@link journalRunSource}. */
 export interface JournalRunSourceOptions {
-  store: ListableCheckpointer;
+  /** Read only; the caller closes it. */
+  store: ReadingStore;
   catalog: AgentCatalog;
   /** Whether waits can be answered (the studio was given the agents). */
   canReply: boolean;
@@ -152,7 +148,7 @@ export function journalRunSource({ store, catalog, canReply }: JournalRunSourceO
     },
 
     close() {
-      (store as { close?: () => void }).close?.();
+      // The store is the caller's: it opened it and closes it.
     },
   };
 }

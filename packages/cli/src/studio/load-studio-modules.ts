@@ -1,17 +1,10 @@
 import { resolve } from 'node:path';
 import type { Checkpointer } from '@agentchart/core';
-import { machineVersionOf } from '@agentchart/core/internal';
+import { isAgentFactory, machineVersionOf } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
 import type { CommandContext } from '../commands/types';
 import { findMachines } from '../graph/find-machines';
 import type { AgentCatalog, ReplyAgent } from './agent-catalog';
-
-/** What a host gives an agent factory (`agentFactory((host) => createAgent({ ...host }))`). */
-interface AgentFactoryLike {
-  create(host: { checkpointer: Checkpointer }): unknown;
-}
-
-const factoryMarker = Symbol.for('agentchart.agentFactory');
 
 /** Options of {@link loadStudioModules}. */
 export interface LoadStudioModulesOptions {
@@ -19,7 +12,7 @@ export interface LoadStudioModulesOptions {
   catalog: AgentCatalog;
   context: CommandContext;
   /** Opens the run database for writing, for agents made by a factory (opened once, on demand). */
-  openWritable: () => Checkpointer;
+  openWritable: () => Promise<Checkpointer>;
 }
 
 /**
@@ -48,7 +41,9 @@ export async function loadStudioModules({
     }
     const before = agents.size;
     for (const [name, value] of Object.entries(moduleExports)) {
-      const agent = isFactory(value) ? value.create({ checkpointer: openWritable() }) : value;
+      const agent = isAgentFactory(value)
+        ? value.create({ checkpointer: await openWritable() })
+        : value;
       if (!isReplyAgent(agent)) continue;
       catalog.add(agent.machine, agent.name ?? name);
       agents.set(machineVersionOf(agent.machine), agent);
@@ -61,15 +56,6 @@ export async function loadStudioModules({
     }
   }
   return agents;
-}
-
-function isFactory(value: unknown): value is AgentFactoryLike {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[factoryMarker] === true &&
-    typeof (value as { create?: unknown }).create === 'function'
-  );
 }
 
 function isReplyAgent(value: unknown): value is ReplyAgent {

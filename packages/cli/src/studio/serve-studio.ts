@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
-import { SqliteCheckpointer } from '@agentchart/core';
 import { readInspectionRecording } from '@agentchart/inspect';
 import { CliError } from '../cli-error';
+import { openStore } from '../commands/open-store';
+import { type OpenedStore, openRunDatabase, resolveDatabase } from '../commands/run-database';
 import type { CommandContext } from '../commands/types';
 import { AgentCatalog } from './agent-catalog';
 import { InspectorSessions } from './inspector-sessions';
@@ -12,23 +13,32 @@ import { loadStudioAssets } from './studio-assets';
 
 /** Options of {@link serveStudio}. */
 export interface ServeStudioOptions {
-  /** The run database, an existing SQLite file: opened read-only. */
-  database: string;
+  /**
+   * The run database: an existing SQLite file (opened read-only) or a `postgres://` URL,
+   * found as every command finds it (`--db`, else `AGENTCHART_DB`, else the default path).
+   */
+  database?: string;
   /** Modules exporting the runs' agents, agent factories or machines. */
   modules?: readonly string[];
   /** Inspection recordings (JSON Lines) to show under Inspector. */
   recordings?: readonly string[];
   port?: number;
   /** Where relative paths are resolved and modules imported (the command's context). */
-  context: Pick<CommandContext, 'cwd' | 'importModule'>;
+  context: CommandContext;
   pollMs?: number;
 }
 
+/** A studio serving a database, and the database it reads, as the user named it. */
+export interface ServedStudio extends Studio {
+  /** The database, for messages: a file's path or a URL with its password masked. */
+  readonly database: string;
+}
+
 /**
- * `agentchart studio` without the terminal: opens the run database read-only, loads the
- * modules (charts, and agents to answer waits with — agent factories get their own writable
- * handle on the same file, as `agentchart send` does), replays the recordings into the
- * inspector view, and serves it all on loopback.
+ * `agentchart studio` without the terminal: opens the run database for reading, loads the
+ * modules (charts, and agents to answer waits with — agent factories are created on their own
+ * writable handle on the same database, as `agentchart send` does), replays the recordings
+ * into the inspector view, and serves it all on loopback.
  */
 export async function serveStudio({
   database,
@@ -37,19 +47,22 @@ export async function serveStudio({
   port = 4400,
   context,
   pollMs,
-}: ServeStudioOptions): Promise<Studio> {
-  const store = new SqliteCheckpointer({ path: database, readOnly: true });
-  let writable: SqliteCheckpointer | undefined;
+}: ServeStudioOptions): Promise<ServedStudio> {
+  const { path, store, close: closeStore } = await openStore('studio', database, context);
+  let writable: Promise<OpenedStore> | undefined;
   const catalog = new AgentCatalog();
   const inspector = new InspectorSessions();
   try {
     const agents = await loadStudioModules({
       files: modules,
       catalog,
-      context: context as CommandContext,
-      openWritable: () => {
-        writable ??= new SqliteCheckpointer({ path: database });
-        return writable;
+      context,
+      openWritable: async () => {
+        writable ??= openRunDatabase(resolveDatabase(database, context), {
+          command: 'studio',
+          mustExist: true,
+        });
+        return (await writable).checkpointer;
       },
     });
     for (const file of recordings) {
@@ -85,14 +98,16 @@ export async function serveStudio({
     });
     return {
       ...studio,
+      database: path,
       async close() {
         await studio.close();
-        writable?.close();
+        await closeStore();
+        await (await writable)?.close();
       },
     };
   } catch (error) {
-    store.close();
-    writable?.close();
+    await closeStore();
+    await (await writable?.catch(() => undefined))?.close();
     throw error;
   }
 }

@@ -143,7 +143,11 @@ export async function startStudio({
     }
     const run = await source.getRun(threadId);
     if (!run) return json(response, 404, { error: `No run "${threadId}".` });
-    const agent = agents.get(run.summary.machineVersion);
+    // The agent whose machine wrote the run, else the one of the name the run records (a
+    // machine changed since: the agent's restore says whether the checkpoint still fits).
+    const agent =
+      agents.get(run.summary.machineVersion) ??
+      [...agents.values()].find((candidate) => candidate.name === run.summary.agent);
     if (!agent) {
       return json(response, 409, {
         error: `The studio was not given the agent of "${threadId}" (${run.summary.agent}): start it with --agent <module> to answer here, or use "agentchart send".`,

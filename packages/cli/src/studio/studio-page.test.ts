@@ -12,6 +12,7 @@ import { pipelineModels } from '../../../../examples/tender-pipeline/src/models'
 import { runBatch } from '../../../../examples/tender-pipeline/src/run-batch';
 import { sampleTenders } from '../../../../examples/tender-pipeline/src/tenders';
 import { formatCost, formatCount } from '../../web/format';
+import { memoryContext } from '../testing';
 import { createBidApproval } from './__fixtures__/bid-approval';
 import { artifactsDir, launchChromium, watchPage } from './__fixtures__/browser';
 import { serveStudio } from './serve-studio';
@@ -45,7 +46,7 @@ beforeAll(async () => {
     modules: [pipelineModule, approvalModule],
     port: 0,
     pollMs: 100,
-    context: { cwd: repoRoot, importModule: (path) => import(path) },
+    context: memoryContext({ cwd: repoRoot }).context,
   });
   browser = await launchChromium();
 }, 60_000);

@@ -1,4 +1,10 @@
-import { type Checkpointer, createAgent, humanWait, structuredCall } from '@agentchart/core';
+import {
+  agentFactory,
+  type Checkpointer,
+  createAgent,
+  humanWait,
+  structuredCall,
+} from '@agentchart/core';
 import { scriptedModel } from '@agentchart/core/testing';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
@@ -85,11 +91,5 @@ export function createBidApproval(checkpointer: Checkpointer) {
   });
 }
 
-/**
- * The agent as a host creates it on the run database it opened, the way `agentchart send`
- * and the studio load agents (the shape of core's `agentFactory`).
- */
-export const bidApproval = {
-  [Symbol.for('agentchart.agentFactory')]: true,
-  create: ({ checkpointer }: { checkpointer: Checkpointer }) => createBidApproval(checkpointer),
-};
+/** The agent as a host (`agentchart send`, the studio) creates it on the run database it opened. */
+export const bidApproval = agentFactory(({ checkpointer }) => createBidApproval(checkpointer!));
