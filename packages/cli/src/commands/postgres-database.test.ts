@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '@agentchart/postgres/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli';
+import { serveStudio } from '../studio/serve-studio';
+import type { RunDetail, RunPage } from '../studio/types';
 import { memoryContext } from '../testing';
 import { control } from './__fixtures__/refund-agent';
 
@@ -53,5 +55,49 @@ describe('the CLI on a PostgreSQL run database (AGENTCHART_DB=postgres://…)', 
       threads: 1,
     });
     expect((await cli(['runs'])).stdout).toContain('No threads');
+  }, 60_000);
+
+  it('shows its runs in the studio, which answers a wait through the agent factory', async () => {
+    control.paid.length = 0;
+    const started = await cli([
+      'run',
+      agentModule,
+      '--input',
+      '{"ticket":"s","amount":900}',
+      '--thread',
+      'pg-studio',
+      '--json',
+    ]);
+    expect(started.exitCode).toBe(3);
+    const { context } = memoryContext({
+      env: { AGENTCHART_DB: postgres.connectionString, AGENTCHART_AGENT: agentModule },
+    });
+    const studio = await serveStudio({ modules: [agentModule], port: 0, context });
+    try {
+      const api = async <T>(path: string, init?: RequestInit) =>
+        (await (await fetch(new URL(path, studio.url), init)).json()) as T;
+      const page = await api<RunPage>('/api/runs');
+      expect(page.runs.find((run) => run.threadId === 'pg-studio')).toMatchObject({
+        status: 'waiting',
+        agent: 'refunds',
+      });
+      const detail = await api<RunDetail>('/api/runs/pg-studio');
+      expect(detail.waits).toHaveLength(1);
+      expect(detail.canReply).toBe(true);
+      const reply = await fetch(new URL('/api/runs/pg-studio/reply', studio.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value: { approved: true } }),
+      });
+      expect(reply.status).toBe(202);
+      await expect
+        .poll(async () => (await api<RunDetail>('/api/runs/pg-studio')).summary.status, {
+          timeout: 15_000,
+        })
+        .toBe('done');
+      expect(control.paid).toEqual([{ ticket: 's', amount: 900 }]);
+    } finally {
+      await studio.close();
+    }
   }, 60_000);
 });
