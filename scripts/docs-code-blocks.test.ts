@@ -40,7 +40,7 @@ for (const folder of ['packages', 'packages/adapters']) {
       installable.add((JSON.parse(readFileSync(manifest, 'utf8')) as { name: string }).name);
   }
 }
-const cliCommands = ['graph', 'runs', 'show', 'eval'];
+const cliCommands = ['graph', 'runs', 'show', 'eval', 'studio'];
 /** Where the type check (tsconfig.json) reads TypeScript from. */
 const typeChecked =
   /^(examples\/[^/]+\/(src|test)|packages\/[^/]+\/(src|test)|packages\/adapters\/[^/]+\/(src|test|examples))\//;
