@@ -118,6 +118,12 @@ function EffectDetail({ step }: { step: EffectStep }) {
             <dd data-testid="attempts">{step.attempts ?? '–'}</dd>
             <dt>cache</dt>
             <dd data-testid="cache">{step.cached ? 'hit' : 'miss'}</dd>
+            {step.promptVersion && (
+              <>
+                <dt>prompt</dt>
+                <dd>{step.promptVersion}</dd>
+              </>
+            )}
           </>
         )}
         {step.deadline !== undefined && (

@@ -75,6 +75,7 @@ describe('buildRunTimeline', () => {
           },
         }),
         llm('research#0/2:llm', 200, {
+          prompt: { id: 'research-notes', version: 2 },
           request: {
             after: 'research#0/0:llm',
             keep: 2,
@@ -111,6 +112,7 @@ describe('buildRunTimeline', () => {
     const second = steps[2] as EffectStep;
     expect(second.messages?.map((message) => message.content)).toEqual(['S', 'U', 'ACME']);
     expect(second).toMatchObject({
+      promptVersion: 'research-notes v2',
       state: 'researching',
       activeStates: ['', 'researching'],
       attempts: 2,

@@ -215,6 +215,9 @@ function effectStep(entry: JournalEntry, requests: Map<string, StepMessage[]>): 
       step.messages = messages;
       if (request.tools) step.tools = request.tools;
     }
+    if (isRecord(meta.prompt) && typeof meta.prompt.id === 'string') {
+      step.promptVersion = `${meta.prompt.id} v${String(meta.prompt.version)}`;
+    }
     const ledger = ledgerOf(meta.ledger);
     if (ledger) step.ledger = ledger;
   } else if (entry.kind === 'human') {

@@ -119,6 +119,8 @@ export interface EffectStep extends StepBase {
   cached?: boolean;
   messages?: StepMessage[];
   tools?: string[];
+  /** The versioned prompt the call used: `triage-prompt v3`. */
+  promptVersion?: string;
   response?: StepMessage;
   ledger?: StepLedger;
   // Tool calls, human waits, child agents.
