@@ -23,7 +23,7 @@ export interface ReplayingEffect {
 export async function replayStep<T>(
   scope: ReplayingEffect,
   key: string,
-  step: JournaledStep,
+  step: JournaledStep<T>,
   recorded: JournalEntry | undefined,
 ): Promise<{ value: T; replayed: boolean }> {
   const { run, site, threadId } = scope;
@@ -64,7 +64,7 @@ export async function replayStep<T>(
 }
 
 /** How the step the code asks for differs from the recorded one, if it does. */
-function differenceFrom(step: JournaledStep, recorded: JournalEntry): string | undefined {
+function differenceFrom<T>(step: JournaledStep<T>, recorded: JournalEntry): string | undefined {
   if (recorded.kind !== step.kind) return `the recording has a ${recorded.kind} step there`;
   // A model step may run on another model in a replay; tools and waits must match by name.
   if (step.kind !== 'llm' && recorded.name !== step.name) {

@@ -2,7 +2,7 @@ import type { BudgetLedger, ContextBudgetOptions, ContextInput } from '../budget
 import type { Clock } from '../clock/clock';
 import type { RunEvents } from '../events/run-events';
 import type { RecordedModelCall } from '../ledger/recorded-model-call';
-import type { EffectKind, JournalEntry } from '../ledger/types';
+import type { JournaledStep } from '../ledger/types';
 import type { ChatModel, ChatRequest, ChatResponse } from '../model/types';
 import type { PromptRef } from '../prompt/define-prompt';
 import type { NextModelCall } from '../run/run-limits';
@@ -26,6 +26,11 @@ export interface ModelCallSettings {
   trustedTools?: readonly string[];
   /** The versioned prompt the request was made from, recorded with the call (`definePrompt`). */
   prompt?: PromptRef;
+  /**
+   * Set on a call made because a cheaper model's answer was not kept (a cascade moving up):
+   * that model's alias and why. Recorded with the call, so the run log counts escalations.
+   */
+  escalation?: { from: string; reason: string };
 }
 
 /** What the pipeline's steps may ask of the run a call belongs to. */
@@ -51,12 +56,7 @@ export interface ModelCallScope {
   /** Runs `execute` once per key across crashes (see `EffectScope.journaled`). */
   journaled<T>(
     key: string,
-    step: {
-      kind: EffectKind;
-      effect: JournalEntry['effect'];
-      name: string;
-      meta?: Record<string, unknown>;
-    },
+    step: Omit<JournaledStep<T>, 'input'>,
     execute: () => Promise<T>,
   ): Promise<{ value: T; replayed: boolean }>;
   /** Never resolves; rejects when the effect is aborted. */
