@@ -59,7 +59,7 @@ export function cascadeCall<TSchema extends z.ZodType, TInput = unknown>(
       const messages = initialMessages(input, options.prompt, options.system);
       return runCascade({
         models,
-        call: (model) =>
+        call: (model, _tier, escalation) =>
           scope.callModel(
             model,
             {
@@ -70,7 +70,13 @@ export function cascadeCall<TSchema extends z.ZodType, TInput = unknown>(
                 ? {}
                 : { maxOutputTokens: options.maxOutputTokens }),
             },
-            { prompt: promptRefOf(options.prompt) },
+            {
+              prompt: promptRefOf(options.prompt),
+              // Recorded with the call: the run log's escalated column.
+              ...(escalation
+                ? { escalation: { from: escalation.from, reason: escalation.reason } }
+                : {}),
+            },
           ),
         parse: (response) => parseStructuredOutput(response, schema),
         ...(options.escalateWhen ? { escalateWhen: options.escalateWhen } : {}),

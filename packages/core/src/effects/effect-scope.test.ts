@@ -40,4 +40,24 @@ describe('EffectScope.journaled', () => {
       expect.objectContaining({ agent: 'summariser', state: 'summarising', tenantId: 'acme' }),
     ]);
   });
+
+  it('records what the run log reads per kind: endpoint, confidence and escalation of a model call, a tool input hash, a wait reply shape', async () => {
+    const { journal } = await journalsOfWaitingThread();
+    const [small, strong, , archive, lookup] = journal;
+    expect(small?.meta).toMatchObject({ endpoint: 'scripted:small', confidence: 0.5 });
+    expect(small?.meta).not.toHaveProperty('escalation');
+    expect(strong?.meta).toMatchObject({
+      endpoint: 'scripted:strong',
+      confidence: 0.9,
+      escalation: { from: 'small', reason: 'low_confidence' },
+    });
+    expect(lookup?.meta?.inputHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(archive?.meta?.inputHash).not.toBe(lookup?.meta?.inputHash);
+    // A text answer has no confidence.
+    expect(journal[2]?.meta).not.toHaveProperty('confidence');
+    expect(journal.at(-1)?.meta?.replySchema).toMatchObject({
+      type: 'object',
+      required: ['approved'],
+    });
+  });
 });

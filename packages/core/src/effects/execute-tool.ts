@@ -1,5 +1,6 @@
 import { RunError } from '../errors/run-error';
 import { capJournalValue, measureJson, omittedValue } from '../ledger/cap-journal-value';
+import { inputHash } from '../ledger/input-hash';
 import type { AnyTool, ReconcileResult, ToolExecuteContext } from '../tools/types';
 import { ambiguousToolError } from './ambiguous-tool-error';
 import type { EffectScope } from './effect-scope';
@@ -80,7 +81,13 @@ export async function executeTool(
   try {
     const { value, replayed } = await scope.journaled(
       key,
-      { kind: 'tool', effect: tool.effect, name: tool.name, input },
+      {
+        kind: 'tool',
+        effect: tool.effect,
+        name: tool.name,
+        input,
+        meta: { inputHash: inputHash(input) },
+      },
       async () => {
         try {
           return finish(

@@ -1,8 +1,9 @@
 import type { ChatMessage, ChatRequest, ToolDefinition } from '../model/types';
 import type { Redactor } from '../security/create-redactor';
+import { answerConfidence } from './answer-confidence';
 import { hashRequest } from './hash-request';
 import { recordRequest } from './record-request';
-import type { ModelCallMiddleware, ModelCallScope } from './types';
+import type { ModelCallMiddleware, ModelCallOutcome, ModelCallScope } from './types';
 
 /**
  * Each message, and each list of tool definitions, as it may be stored: made once, since a
@@ -44,10 +45,12 @@ function redactedRequest(request: ChatRequest, redactor: Redactor): ChatRequest 
  * Journals the call under its own key: intent first, the outcome after. On resume a recorded
  * outcome is returned and nothing below runs — no limit check, no cache, no second payment.
  * The outcome recorded is what the run's usage folds (see `addRecordUsage`). The entry's
- * `meta` keeps the request's hash, for a versioned prompt its id and version, and what a
- * viewer needs to show the call: the budget ledger (tokens per context section) and the
- * messages sent, redacted (the store does not redact `meta`), each call storing only the
- * messages its effect's previous call did not already send (see `recordRequest`).
+ * `meta` keeps the request's hash, for a versioned prompt its id and version, what the run
+ * log reads (the endpoint asked — once answered, the one that answered —, an escalation that
+ * caused the call, the confidence the answer reports), and what a viewer needs to show the
+ * call: the budget ledger (tokens per context section) and the messages sent, redacted (the
+ * store does not redact `meta`), each call storing only the messages its effect's previous
+ * call did not already send (see `recordRequest`).
  */
 export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMiddleware {
   // The messages each effect sent last, so a tool loop's next call records only what it adds.
@@ -55,7 +58,7 @@ export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMidd
   return {
     name: 'journal',
     async call(call, next) {
-      const { scope, models } = call;
+      const { scope, models, settings } = call;
       const callId = scope.nextKey('llm');
       const stored = redactedRequest(call.request, redactor);
       // Recorded so a replay can tell when the code now sends the model something else.
@@ -70,10 +73,20 @@ export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMidd
           name: models[0]!.modelName,
           meta: {
             requestHash,
-            // The prompt's id and version: what a run log's prompt_version column reads.
-            ...(call.settings.prompt ? { prompt: call.settings.prompt } : {}),
+            endpoint: models[0]!.endpoint,
+            // The prompt's id and version: what the run log's prompt columns read.
+            ...(settings.prompt ? { prompt: settings.prompt } : {}),
+            ...(settings.escalation ? { escalation: settings.escalation } : {}),
             request,
             ...(call.ledger ? { ledger: call.ledger } : {}),
+          },
+          resultMeta: (outcome: ModelCallOutcome) => {
+            const answeredBy = models.find((model) => model.modelName === outcome.model);
+            const confidence = answerConfidence(call.request, outcome.response);
+            return {
+              ...(answeredBy ? { endpoint: answeredBy.endpoint } : {}),
+              ...(confidence === undefined ? {} : { confidence }),
+            };
           },
         },
         () => next({ ...call, callId, requestHash }),
