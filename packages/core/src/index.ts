@@ -3,8 +3,8 @@
  * Agents as XState statecharts: effect actors for model calls, tools, human waits and child
  * agents, with typed contracts, one model-call pipeline, an effect journal, checkpoints and
  * leases. What a user writes agents with; the rest lives in subpaths — `/budget`, `/cache`,
- * `/reliability`, `/cascade`, `/cost`, `/security` (approvals, guards, redaction), `/testing`
- * — and, for adapter and store authors, `/internal`.
+ * `/reliability`, `/cascade`, `/cost`, `/run-log` (the run log), `/security` (approvals,
+ * guards, redaction), `/testing` — and, for adapter and store authors, `/internal`.
  */
 export { agentFactory } from './agent/agent-factory';
 export { createAgent } from './agent/create-agent';

@@ -124,6 +124,7 @@ describe('PostgresCheckpointer conformance', () => {
     // One pool per store, as two processes would have.
     create: () => open(),
     reopen: () => open(),
+    runLog: false,
     async corruptCheckpoint(_store, threadId, version) {
       const client = new pg.Client({ connectionString: server?.connectionString });
       await client.connect();

@@ -71,6 +71,20 @@ export type {
 export type { PromptOptions, PromptRef } from '../prompt/define-prompt';
 export { type RunPhase, runTransitions } from '../run/run-lifecycle';
 export type { EndStatus, WrapUpGrace } from '../run/types';
+export {
+  type EffectLogColumn,
+  effectLogColumns,
+  effectLogRowFromColumns,
+  effectLogValues,
+} from '../run-log/effect-log-columns';
+export { effectLogRowOf } from '../run-log/effect-log-row';
+export {
+  filterEffectLog,
+  summariseCostRows,
+  summariseRuns,
+  type ThreadHead,
+  utcDay,
+} from '../run-log/summarise-rows';
 export type { CheckpointErrorCode } from '../store/checkpoint-error';
 export { conflictMessage, fencedMessage } from '../store/conflict-messages';
 export type { MemoryCheckpointerOptions } from '../store/memory-checkpointer';

@@ -1,4 +1,14 @@
+import type { CostFilter, CostGroupKey, CostSummary } from '../cost/cost-ledger';
 import type { JournalEntry } from '../ledger/types';
+import { effectLogRowOf } from '../run-log/effect-log-row';
+import { filterEffectLog, summariseCostRows, summariseRuns } from '../run-log/summarise-rows';
+import type {
+  EffectLogFilter,
+  EffectLogRow,
+  RunFilter,
+  RunLog,
+  RunSummary,
+} from '../run-log/types';
 import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
 import { assertLeaseOptions } from './lease-options';
@@ -40,9 +50,10 @@ interface StoredCheckpoint extends CheckpointSummary {
  * Checkpoints and journal in process memory: fast, and gone with the process. For tests
  * and throwaway runs. Values are kept as JSON text — copied in and out, so callers cannot
  * mutate stored state, and shaped exactly as a durable store would return them (a value
- * JSON cannot carry is caught here, not first in production).
+ * JSON cannot carry is caught here, not first in production). Its run log is read from the
+ * journal when asked, with the same rows the durable stores write.
  */
-export class MemoryCheckpointer implements Checkpointer {
+export class MemoryCheckpointer implements Checkpointer, RunLog {
   readonly #checkpoints = new Map<string, StoredCheckpoint[]>();
   readonly #effects = new Map<string, Map<string, string>>();
   readonly #leases = new Map<string, ThreadLease>();
@@ -132,6 +143,35 @@ export class MemoryCheckpointer implements Checkpointer {
     return [...(this.#effects.get(threadId)?.values() ?? [])].map((json) => JSON.parse(json));
   }
 
+  async listEffectLog(filter: EffectLogFilter = {}): Promise<EffectLogRow[]> {
+    const threads = filter.threadId === undefined ? [...this.#effects.keys()] : [filter.threadId];
+    return filterEffectLog(
+      threads.flatMap((threadId) => this.#logOf(threadId)),
+      filter,
+    );
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
+    const heads = [...this.#checkpoints.values()].map((list) => {
+      const head = list.at(-1)!;
+      return {
+        threadId: head.threadId,
+        status: head.status,
+        version: head.version,
+        updatedAt: head.createdAt,
+      };
+    });
+    return summariseRuns(heads, (threadId) => this.#logOf(threadId), filter);
+  }
+
+  async summariseCost(
+    filter: CostFilter = {},
+    by?: CostGroupKey,
+  ): Promise<Map<string, CostSummary>> {
+    const rows = [...this.#effects.keys()].flatMap((threadId) => this.#logOf(threadId));
+    return summariseCostRows(rows, filter, by);
+  }
+
   async acquireLease(threadId: string, options: AcquireLeaseOptions): Promise<ThreadLease> {
     assertLeaseOptions('acquireLease', options);
     const { owner, ttlMs, now, force = false } = options;
@@ -206,6 +246,13 @@ export class MemoryCheckpointer implements Checkpointer {
         return removed;
       },
     });
+  }
+
+  /** The run log rows of a thread, in the order its journal records were first written. */
+  #logOf(threadId: string): EffectLogRow[] {
+    return [...(this.#effects.get(threadId)?.values() ?? [])].map((json) =>
+      effectLogRowOf(JSON.parse(json)),
+    );
   }
 
   /** Refuses a journal write of `owner` when another run owns the thread. */

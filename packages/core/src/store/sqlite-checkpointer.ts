@@ -1,5 +1,13 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { CostFilter, CostGroupKey, CostSummary } from '../cost/cost-ledger';
 import type { JournalEntry } from '../ledger/types';
+import type {
+  EffectLogFilter,
+  EffectLogRow,
+  RunFilter,
+  RunLog,
+  RunSummary,
+} from '../run-log/types';
 import { CheckpointChain, decodeChain } from './checkpoint-chain';
 import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
@@ -14,6 +22,7 @@ import {
   toEntry,
   toStateRow,
 } from './sqlite-rows';
+import { runLogSchemaVersion, SqliteRunLog } from './sqlite-run-log';
 import { rollbackQuietly } from './sqlite-schema';
 import { type SqliteStatementName, sqliteStatements as sql } from './sqlite-statements';
 import { StorageError } from './storage-error';
@@ -56,6 +65,12 @@ export interface SqliteCheckpointerOptions {
    * refused with `storage.read_only`. Default false.
    */
   readOnly?: boolean;
+  /**
+   * Keep the run log: a row in `effect_log` for every journal record, written in the same
+   * transaction (see {@link SqliteCheckpointer.listEffectLog}). `false` writes the journal
+   * only; the log then answers from the rows it has. Default true.
+   */
+  runLog?: boolean;
 }
 
 /**
@@ -63,14 +78,16 @@ export interface SqliteCheckpointerOptions {
  * server, no dependency). Each checkpoint stores a delta against the one before, so a step
  * writes bytes in proportion to what changed; a write is one transaction that
  * compare-and-sets the thread's version, so two processes cannot both advance a thread.
- * Several processes may share one file; a thread's lease is a row they all see.
+ * Several processes may share one file; a thread's lease is a row they all see. Beside the
+ * journal it keeps the run log, the `effect_log` table: one row per effect step in typed
+ * columns, for SQL, `agentchart runs` and the durable cost ledger.
  *
  * @example
  * ```ts
  * const agent = createAgent({ machine, models, checkpointer: new SqliteCheckpointer({ path: '.agentchart/runs.db' }) });
  * ```
  */
-export class SqliteCheckpointer implements Checkpointer {
+export class SqliteCheckpointer implements Checkpointer, RunLog {
   /** The database file. */
   readonly path: string;
   /** Whether the store was opened with `readOnly: true`. */
@@ -82,6 +99,8 @@ export class SqliteCheckpointer implements Checkpointer {
   readonly #statements = new Map<SqliteStatementName, StatementSync>();
   /** Threads this process knows have no wake-up row (their last save had no wake time). */
   readonly #withoutWakeup = new Set<string>();
+  readonly #runLog: SqliteRunLog;
+  readonly #writesRunLog: boolean;
 
   constructor({
     path = '.agentchart/runs.db',
@@ -90,6 +109,7 @@ export class SqliteCheckpointer implements Checkpointer {
     verify = false,
     cachedThreads = 256,
     readOnly = false,
+    runLog = true,
   }: SqliteCheckpointerOptions = {}) {
     this.path = path;
     this.readOnly = readOnly;
@@ -103,6 +123,9 @@ export class SqliteCheckpointer implements Checkpointer {
     this.#db = db;
     this.#version = version;
     this.#chain = new CheckpointChain(cachedThreads);
+    const hasRunLog = version >= runLogSchemaVersion;
+    this.#runLog = new SqliteRunLog(db, hasRunLog);
+    this.#writesRunLog = runLog && hasRunLog;
   }
 
   async latest(threadId: string): Promise<Checkpoint | undefined> {
@@ -252,32 +275,43 @@ export class SqliteCheckpointer implements Checkpointer {
     this.#guard(entry.threadId, doing, () => {
       const json = (value: unknown): SQLInputValue =>
         value === undefined ? null : JSON.stringify(value);
-      const { changes } = this.#statement('putEffect').run(
-        entry.threadId,
-        entry.key,
-        entry.site,
-        entry.kind,
-        entry.effect,
-        entry.name,
-        entry.status,
-        entry.startedAt,
-        entry.finishedAt ?? null,
-        json(entry.input),
-        json(entry.output),
-        json(entry.error),
-        json(entry.meta),
-        owner ?? null,
-      );
-      if (Number(changes) === 0) {
-        const lease = this.#lease(entry.threadId);
-        const takenBy = lease
-          ? `run "${lease.owner}" holds its lease`
-          : `its checkpoint ${this.#head(entry.threadId) ?? 0} names another owner`;
-        throw new CheckpointError(
-          'checkpoint.conflict',
+      // The journal row and its run log row commit together, or neither does.
+      if (this.#writesRunLog) this.#statement('begin').run();
+      try {
+        const { changes } = this.#statement('putEffect').run(
           entry.threadId,
-          fencedMessage(entry.threadId, `effect "${entry.key}"`, takenBy),
+          entry.key,
+          entry.site,
+          entry.kind,
+          entry.effect,
+          entry.name,
+          entry.status,
+          entry.startedAt,
+          entry.finishedAt ?? null,
+          json(entry.input),
+          json(entry.output),
+          json(entry.error),
+          json(entry.meta),
+          owner ?? null,
         );
+        if (Number(changes) === 0) {
+          const lease = this.#lease(entry.threadId);
+          const takenBy = lease
+            ? `run "${lease.owner}" holds its lease`
+            : `its checkpoint ${this.#head(entry.threadId) ?? 0} names another owner`;
+          throw new CheckpointError(
+            'checkpoint.conflict',
+            entry.threadId,
+            fencedMessage(entry.threadId, `effect "${entry.key}"`, takenBy),
+          );
+        }
+        if (this.#writesRunLog) {
+          this.#runLog.put(entry);
+          this.#statement('commit').run();
+        }
+      } catch (error) {
+        rollbackQuietly(this.#db);
+        throw error;
       }
     });
   }
@@ -287,6 +321,28 @@ export class SqliteCheckpointer implements Checkpointer {
       (this.#statement('listEffects').all(threadId) as unknown as EffectRow[]).map((row) =>
         toEntry(row, this.path),
       ),
+    );
+  }
+
+  /** Run log rows (table `effect_log`) matching `filter`, in the order their steps started. */
+  async listEffectLog(filter: EffectLogFilter = {}): Promise<EffectLogRow[]> {
+    return this.#guard(filter.threadId ?? '', 'reading the run log', () =>
+      this.#runLog.listEffectLog(filter),
+    );
+  }
+
+  /** Threads matching `filter` with their run log's totals, the most recently updated first. */
+  async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
+    return this.#guard('', 'listing the runs', () => this.#runLog.listRuns(filter));
+  }
+
+  /** Cost totals of the run log's completed model calls, per group (see {@link RunLog}). */
+  async summariseCost(
+    filter: CostFilter = {},
+    by?: CostGroupKey,
+  ): Promise<Map<string, CostSummary>> {
+    return this.#guard(filter.threadId ?? '', 'summing the run log', () =>
+      this.#runLog.summariseCost(filter, by),
     );
   }
 
