@@ -172,6 +172,7 @@ export class PostgresRunLog {
   async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
     const { log, threads } = this.#tables;
     const where = new Where();
+    where.add('t.thread_id = ?', filter.threadId);
     where.add('t.status = ?', filter.status);
     where.add('starts_with(t.thread_id, ?)', filter.threadPrefix);
     where.add('t.updated_at >= ?', filter.since);

@@ -86,11 +86,12 @@ export function summariseCostRows(
 export function summariseRuns(
   threads: Iterable<ThreadHead>,
   rowsOf: (threadId: string) => readonly EffectLogRow[],
-  { status, agent, tenantId, threadPrefix, since, until, limit }: RunFilter = {},
+  { threadId, status, agent, tenantId, threadPrefix, since, until, limit }: RunFilter = {},
 ): RunSummary[] {
   const runs: RunSummary[] = [];
   for (const thread of threads) {
     if (
+      (threadId !== undefined && thread.threadId !== threadId) ||
       (status !== undefined && thread.status !== status) ||
       (threadPrefix !== undefined && !thread.threadId.startsWith(threadPrefix)) ||
       (since !== undefined && thread.updatedAt < since) ||

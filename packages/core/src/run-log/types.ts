@@ -97,6 +97,8 @@ export interface RunSummary {
 
 /** Which threads {@link RunLog.listRuns} lists; every field narrows it. */
 export interface RunFilter {
+  /** This thread only. */
+  threadId?: string;
   status?: RunStatus;
   agent?: string;
   tenantId?: string;

@@ -143,6 +143,7 @@ export class SqliteRunLog {
       return summariseRuns(this.#threads(), (threadId) => this.#journalRows(threadId), filter);
     }
     const where = new Where();
+    where.add('t.thread_id = $threadId', 'threadId', filter.threadId);
     where.add('t.status = $status', 'status', filter.status);
     where.add(
       'substr(t.thread_id, 1, length($threadPrefix)) = $threadPrefix',

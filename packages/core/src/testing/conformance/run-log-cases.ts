@@ -416,6 +416,7 @@ export function runLogCases({ threadId, withStores }: ConformanceContext): Confo
           assert.deepEqual(await ids({ agent: 'triage' }), [a]);
           assert.deepEqual(await ids({ tenantId: `${tenant}-2` }), [b]);
           assert.deepEqual(await ids({ threadPrefix: b }), [b]);
+          assert.deepEqual(await ids({ threadId: c }), [c]);
           assert.deepEqual(await ids({ since: 1_700_000_000_002 }), [a, c]);
           assert.deepEqual(await ids({ until: 1_700_000_000_002 }), [b]);
           assert.deepEqual(await ids({ limit: 1 }), [a]);
