@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type Checkpointer, SqliteCheckpointer } from '@agentchart/core';
+import type { RunLog } from '@agentchart/core/run-log';
 import { CliError } from '../cli-error';
 import { terminalSafe } from '../terminal-text';
 import {
@@ -45,8 +46,8 @@ export async function openStore(
   return { path, store, close: async () => store.close() };
 }
 
-/** What `runs` and `show` read: every store that lists its threads. */
-export type ReadingStore = Checkpointer & Required<Pick<Checkpointer, 'listThreads'>>;
+/** What `runs` and `show` read: every store that lists its threads and keeps a run log. */
+export type ReadingStore = Checkpointer & Required<Pick<Checkpointer, 'listThreads'>> & RunLog;
 
 /**
  * Pads cells into aligned columns. Cells are made terminal-safe first: they come from the
