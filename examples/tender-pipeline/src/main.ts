@@ -54,3 +54,8 @@ console.log(`\n${formatTable(reports)}\n`);
 console.log(
   `${checkpoints} checkpoints written to ${databasePath} (threads ${batch.batchId}:T-101 … T-110); finished in ${Math.round(performance.now() - started)} ms`,
 );
+// The run log (table effect_log, beside the journal) has every step of the batch: its sums
+// are the totals above.
+console.log(
+  `every step is in the run log: agentchart runs --thread ${batch.batchId}: --db ${databasePath}\n  or in SQL: SELECT sum(cost_usd), sum(input_tokens + output_tokens) FROM effect_log WHERE thread_id LIKE '${batch.batchId}:%';`,
+);
