@@ -1,6 +1,7 @@
 import { CheckpointError } from '@agentchart/core';
 import type { CostFilter, CostGroupKey, CostSummary } from '@agentchart/core/cost';
 import {
+  effectLogChangingColumns,
   effectLogColumns,
   effectLogRowFromColumns,
   effectLogRowOf,
@@ -35,8 +36,7 @@ const names = effectLogColumns.map((column) => column.name);
  * `$8 … $32`, in {@link effectLogColumns} order.
  */
 export function runLogUpsert(log: string, firstParameter: number): string {
-  const updates = names
-    .filter((name) => name !== 'thread_id' && name !== 'key')
+  const updates = effectLogChangingColumns()
     .map((name) => `${name} = excluded.${name}`)
     .join(', ');
   const values = effectLogColumns

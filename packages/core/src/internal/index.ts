@@ -73,6 +73,7 @@ export { type RunPhase, runTransitions } from '../run/run-lifecycle';
 export type { EndStatus, WrapUpGrace } from '../run/types';
 export {
   type EffectLogColumn,
+  effectLogChangingColumns,
   effectLogColumns,
   effectLogRowFromColumns,
   effectLogValues,

@@ -6,6 +6,11 @@ export interface EffectLogColumn {
   field: keyof EffectLogRow;
   sqlite: string;
   postgres: string;
+  /**
+   * Set by a step's first record and the same in every later one (its key, agent, state,
+   * tenant, start): a later record's write leaves it — and the indexes over it — alone.
+   */
+  fixed: boolean;
 }
 
 const column = (
@@ -13,7 +18,13 @@ const column = (
   field: keyof EffectLogRow,
   sqlite: string,
   postgres: string,
-): EffectLogColumn => ({ name, field, sqlite, postgres });
+  fixed = false,
+): EffectLogColumn => ({ name, field, sqlite, postgres, fixed });
+
+/** The columns a later record of the same step may change: what an upsert's update sets. */
+export function effectLogChangingColumns(): string[] {
+  return effectLogColumns.filter((column) => !column.fixed).map((column) => column.name);
+}
 
 /**
  * The columns of the run log table, in order, as every SQL store creates and writes them.
@@ -21,13 +32,13 @@ const column = (
  * (`avg(cached)`, `sum(escalated)`) runs on SQLite and PostgreSQL.
  */
 export const effectLogColumns: readonly EffectLogColumn[] = [
-  column('thread_id', 'threadId', 'TEXT NOT NULL', 'text NOT NULL'),
-  column('key', 'key', 'TEXT NOT NULL', 'text NOT NULL'),
-  column('site', 'site', 'TEXT NOT NULL', 'text NOT NULL'),
-  column('agent', 'agent', 'TEXT', 'text'),
-  column('state', 'state', 'TEXT', 'text'),
-  column('kind', 'kind', 'TEXT NOT NULL', 'text NOT NULL'),
-  column('name', 'name', 'TEXT NOT NULL', 'text NOT NULL'),
+  column('thread_id', 'threadId', 'TEXT NOT NULL', 'text NOT NULL', true),
+  column('key', 'key', 'TEXT NOT NULL', 'text NOT NULL', true),
+  column('site', 'site', 'TEXT NOT NULL', 'text NOT NULL', true),
+  column('agent', 'agent', 'TEXT', 'text', true),
+  column('state', 'state', 'TEXT', 'text', true),
+  column('kind', 'kind', 'TEXT NOT NULL', 'text NOT NULL', true),
+  column('name', 'name', 'TEXT NOT NULL', 'text NOT NULL', true),
   column('status', 'status', 'TEXT NOT NULL', 'text NOT NULL'),
   column('model', 'model', 'TEXT', 'text'),
   column('endpoint', 'endpoint', 'TEXT', 'text'),
@@ -43,8 +54,8 @@ export const effectLogColumns: readonly EffectLogColumn[] = [
   column('confidence', 'confidence', 'REAL', 'double precision'),
   column('escalated', 'escalated', 'INTEGER NOT NULL', 'integer NOT NULL'),
   column('error_code', 'errorCode', 'TEXT', 'text'),
-  column('tenant_id', 'tenantId', 'TEXT', 'text'),
-  column('started_at', 'startedAt', 'INTEGER NOT NULL', 'double precision NOT NULL'),
+  column('tenant_id', 'tenantId', 'TEXT', 'text', true),
+  column('started_at', 'startedAt', 'INTEGER NOT NULL', 'double precision NOT NULL', true),
   column('finished_at', 'finishedAt', 'INTEGER', 'double precision'),
 ];
 

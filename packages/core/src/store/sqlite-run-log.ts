@@ -2,6 +2,7 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { CostFilter, CostGroupKey, CostSummary } from '../cost/cost-ledger';
 import type { JournalEntry } from '../ledger/types';
 import {
+  effectLogChangingColumns,
   effectLogColumns,
   effectLogRowFromColumns,
   effectLogValues,
@@ -42,8 +43,7 @@ END;
 `;
 
 const upsertSql = `INSERT INTO effect_log (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})
-  ON CONFLICT (thread_id, key) DO UPDATE SET ${names
-    .filter((name) => name !== 'thread_id' && name !== 'key')
+  ON CONFLICT (thread_id, key) DO UPDATE SET ${effectLogChangingColumns()
     .map((name) => `${name} = excluded.${name}`)
     .join(', ')}`;
 
@@ -164,21 +164,27 @@ export class SqliteRunLog {
       filter.tenantId,
     );
     if (filter.limit !== undefined) where.parameters.limit = filter.limit;
-    // The threads are picked (and limited) first; only their rows are summed.
+    // The threads are picked (and limited) first; only their rows are summed, read in
+    // primary-key order, so each thread's rows are grouped as they come.
     const sql = `WITH picked AS (
         SELECT t.thread_id, t.status, t.version, t.updated_at FROM threads t ${where}
         ORDER BY t.updated_at DESC, t.thread_id${filter.limit === undefined ? '' : ' LIMIT $limit'}
+      ), totals AS (
+        SELECT thread_id, max(agent) AS agent, max(tenant_id) AS tenant_id, count(*) AS steps,
+          count(CASE WHEN kind = 'llm' AND status = 'completed' AND cached = 0 THEN 1 END) AS model_calls,
+          coalesce(sum(input_tokens), 0) AS input_tokens,
+          coalesce(sum(output_tokens), 0) AS output_tokens,
+          coalesce(sum(cost_usd), 0) AS cost_usd,
+          count(CASE WHEN status = 'failed' THEN 1 END) AS errors,
+          count(CASE WHEN kind = 'human' AND status = 'started' THEN 1 END) AS waits
+        FROM effect_log WHERE thread_id IN (SELECT thread_id FROM picked) GROUP BY thread_id
       )
-      SELECT p.thread_id, p.status, p.version, p.updated_at,
-        max(l.agent) AS agent, max(l.tenant_id) AS tenant_id, count(l.key) AS steps,
-        count(CASE WHEN l.kind = 'llm' AND l.status = 'completed' AND l.cached = 0 THEN 1 END) AS model_calls,
-        coalesce(sum(l.input_tokens), 0) AS input_tokens,
-        coalesce(sum(l.output_tokens), 0) AS output_tokens,
-        coalesce(sum(l.cost_usd), 0) AS cost_usd,
-        count(CASE WHEN l.status = 'failed' THEN 1 END) AS errors,
-        count(CASE WHEN l.kind = 'human' AND l.status = 'started' THEN 1 END) AS waits
-      FROM picked p LEFT JOIN effect_log l ON l.thread_id = p.thread_id
-      GROUP BY p.thread_id
+      SELECT p.thread_id, p.status, p.version, p.updated_at, l.agent, l.tenant_id,
+        coalesce(l.steps, 0) AS steps, coalesce(l.model_calls, 0) AS model_calls,
+        coalesce(l.input_tokens, 0) AS input_tokens, coalesce(l.output_tokens, 0) AS output_tokens,
+        coalesce(l.cost_usd, 0) AS cost_usd, coalesce(l.errors, 0) AS errors,
+        coalesce(l.waits, 0) AS waits
+      FROM picked p LEFT JOIN totals l ON l.thread_id = p.thread_id
       ORDER BY p.updated_at DESC, p.thread_id`;
     return (this.#statement(sql).all(where.parameters) as Record<string, number | string>[]).map(
       (row) => ({
