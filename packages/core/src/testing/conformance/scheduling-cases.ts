@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { RunLog } from '../../run-log/types';
 import type { Checkpoint, Checkpointer, RunStatus } from '../../store/types';
 import type { ConformanceCase, ConformanceContext } from './context';
 import { assertCode, checkpointAt, entryOf, rejection } from './fixtures';
@@ -102,10 +103,14 @@ export function schedulingCases({ threadId, withStores }: ConformanceContext): C
           // Older than anything the suite's other cases write, so only these are ended in time.
           const result = await other!.prune!({ before: 5, statuses: ['done'], batchSize: 2 });
           assert.deepEqual(result, { threads: 5, checkpoints: 10, effects: 5, batches: 3 });
+          // A store's run log loses a pruned thread's rows with its journal.
+          const log = (store as Partial<RunLog>).listEffectLog?.bind(store);
           for (const thread of old) {
             assert.equal(await store!.latest(thread), undefined);
             assert.deepEqual(await store!.listEffects(thread), []);
+            if (log) assert.deepEqual(await log({ threadId: thread }), []);
           }
+          if (log) assert.equal((await log({ threadId: waiting })).length, 1);
           assert.equal((await store!.latest(oldFailed))?.run.status, 'failed');
           assert.equal((await store!.latest(recent))?.run.status, 'done');
           assert.equal((await store!.listEffects(waiting)).length, 1);
