@@ -36,7 +36,8 @@ export default defineConfig({
     pool: 'forks',
     // Loaded by Node, OpenTelemetry's CommonJS builds would require() `@opentelemetry/api`
     // under the `module` condition above: its bundler-only ESM build (extensionless imports)
-    // that Node refuses. Vite transforms their ESM builds instead.
-    server: { deps: { inline: [/@opentelemetry\//] } },
+    // that Node refuses. Vite transforms their ESM builds instead. pg-boss imports
+    // `@opentelemetry/api` from its ESM build, so it is inlined for the same reason.
+    server: { deps: { inline: [/@opentelemetry\//, /pg-boss/] } },
   },
 });

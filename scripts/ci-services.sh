@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Services the test suite needs that npm cannot install: PostgreSQL 15's server binaries,
 # for @agentchart/postgres's tests and the checkpoint-write benchmark (each starts its own
-# throwaway cluster on loopback). Idempotent: does nothing when they are already installed.
+# throwaway cluster on loopback), and Debian's Chromium, which the studio's browser tests
+# drive through playwright-core. Idempotent: does nothing when they are already installed.
 # .ci/run calls it before `./run test`; on a fresh machine run `bash scripts/ci-services.sh`.
 set -euo pipefail
-if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
-  echo "› installing PostgreSQL 15 (apt)"
-  sudo=""
-  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+sudo=""
+if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+missing=()
+if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then missing+=(postgresql); fi
+if [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "› installing ${missing[*]} (apt)"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi

@@ -6,7 +6,7 @@
  * README's Install agent on the embedded SQLite store (type-checked first), every entry every
  * package exports, and the `agentchart` bin reading the run back.
  */
-import { type ExecFileOptions, execFile } from 'node:child_process';
+import { type ExecFileOptions, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -229,6 +229,53 @@ describe('packed packages', () => {
         { cwd: app },
       );
       expect(runs).toMatch(/^\S+\s+done\s+\d+\s+/m);
+      // The studio serves its page as built into the package: no build step, no source.
+      await withStudio(app, async (url) => {
+        const page = await fetch(url);
+        expect(page.status).toBe(200);
+        expect(await page.text()).toContain('/assets/app.js');
+        const script = await fetch(new URL('/assets/app.js', url));
+        expect(script.status).toBe(200);
+        expect((await script.text()).length).toBeGreaterThan(10_000);
+        const listed = (await (await fetch(new URL('/api/runs', url))).json()) as { total: number };
+        expect(listed.total).toBe(1);
+      });
     },
   );
 });
+
+/** Runs the installed `agentchart studio` on a free port, gives its URL to `use`, then stops it with SIGINT. */
+async function withStudio(app: string, use: (url: string) => Promise<void>): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    ['node_modules/agentchart/bin/agentchart.mjs', 'studio', '--port', '0'],
+    { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no studio URL in 30 s:\n${output}`)),
+        30_000,
+      );
+      const read = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /agentchart studio: (http:\/\/\S+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      };
+      child.stdout.on('data', read);
+      child.stderr.on('data', read);
+      child.once('exit', (code) => reject(new Error(`studio exited (${code}):\n${output}`)));
+    });
+    await use(url);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
+    }
+  }
+}

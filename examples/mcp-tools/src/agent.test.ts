@@ -28,8 +28,9 @@ describe('notes agent (MCP guide)', () => {
       status: 'done',
       output: { answer: 'The Berlin office closes at 18:00 on Fridays.' },
     });
-    const found = model.requests[1]!.messages.at(-1)!;
-    expect(JSON.parse(found.content)).toEqual({
+    // The model reads the tool's output fenced as untrusted data: the lines between the fences.
+    const found = model.requests[1]!.messages.at(-1)!.content.split('\n').slice(1, -1).join('\n');
+    expect(JSON.parse(found)).toEqual({
       content: [{ type: 'text', text: 'The Berlin office closes at 18:00 on Fridays.' }],
     });
   });

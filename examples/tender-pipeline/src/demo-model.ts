@@ -57,10 +57,14 @@ const buyers = [
 
 /** Creates one demo model; `latencyMs` simulates a model's response time. */
 export function demoModel({ name, latencyMs }: { name: string; latencyMs: number }): ScriptedModel {
-  return scriptedModel({ modelName: name, latencyMs, handler: answer });
+  return scriptedModel({ modelName: name, latencyMs, handler: demoAnswer });
 }
 
-function answer(request: ChatRequest): ScriptedResponse {
+/**
+ * The demo model's answer to a request: also what the demo's tests serve from a local
+ * OpenAI-compatible server, so the demo can run through the real client offline.
+ */
+export function demoAnswer(request: ChatRequest): ScriptedResponse {
   const text = request.messages.map((message) => message.content).join('\n');
   const id = /Tender (T-\d+)/.exec(text)?.[1] ?? 'unknown';
   const profile = profiles[id] ?? {

@@ -1,3 +1,4 @@
+import { testAgentPaths } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { tenderPipeline } from './pipeline';
@@ -97,5 +98,43 @@ describe('tenderPipeline graph', () => {
     const reasons = paths.map((path) => (path.state.output as { stopReason: string }).stopReason);
     expect(reasons).toContain('confidence 0.5 < 0.6');
     expect(reasons).toContain('score 5 < 7');
+  });
+});
+
+describe('tenderPipeline paths on scripted models', () => {
+  it('ends every path where the graph says, failure edges and limit hits included', async () => {
+    const bid = effectEvents[10].output;
+    const report = await testAgentPaths({
+      machine: tenderPipeline,
+      input: { tender },
+      effects: {
+        filter: { outputs: [filter(true, 0.9), filter(false, 0.95), filter(true, 0.5)] },
+        rate: { outputs: [rating(8), rating(5)] },
+        research: {
+          outputs: ['Rotterdam: 3 contracts; references: port upgrade'],
+          // The archive tool fails for this category (the demo's T-110 quirk).
+          toolError: { tool: 'reference_projects', arguments: { category: 'unavailable' } },
+        },
+        write: { outputs: [bid] },
+      },
+    });
+    expect(report.failures).toEqual([]);
+    // Ends: filter 2 drops + 3 failures, rating 1 low + 3 failures, research 4 failures
+    // (invalid tool call, tool error, 429, breaker), writing 1 bid + 3 failures = 17 paths;
+    // and one limit hit per effect.
+    expect(report.paths.filter((path) => path.kind === 'path')).toHaveLength(17);
+    expect(report.paths.filter((path) => path.kind === 'limit')).toHaveLength(4);
+    const toolFailure = report.paths.find((path) =>
+      path.name.endsWith('(research: tool-error)-> failed'),
+    );
+    expect(toolFailure?.outcome).toMatchObject({
+      status: 'done',
+      output: {
+        outcome: 'failed',
+        stopReason: expect.stringMatching(
+          /^research failed \(tool\.failed\): Tool "reference_projects" failed: reference archive is offline/,
+        ),
+      },
+    });
   });
 });

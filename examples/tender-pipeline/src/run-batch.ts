@@ -1,4 +1,5 @@
 import { type Checkpointer, createAgent, type RunOutcome } from '@agentchart/core';
+import type { Checkpoint } from '@agentchart/core/internal';
 import type { PipelineModels } from './models';
 import { tenderPipeline } from './pipeline';
 import type { Tender, TenderOutcome } from './schemas';
@@ -26,6 +27,13 @@ export interface RunBatchOptions {
   onCheckpoint?: () => void;
   /** Prefix of the thread ids, so repeated batches do not collide in a shared store. */
   batchId?: string;
+  /**
+   * Continue the batch's threads that are already in the store instead of starting them:
+   * a finished one is reported from its checkpoint (no model call), one a killed process
+   * left mid-way resumes from its last checkpoint. `force` takes a thread whose previous
+   * owner's lease is still live: only when that process is known to be gone.
+   */
+  resume?: false | { force: boolean };
   now?: () => number;
 }
 
@@ -37,6 +45,7 @@ export async function runBatch({
   onProgress = () => {},
   onCheckpoint = () => {},
   batchId = 'batch',
+  resume = false,
   now = () => performance.now(),
 }: RunBatchOptions): Promise<TenderReport[]> {
   const agent = createAgent({
@@ -61,19 +70,49 @@ export async function runBatch({
   for (const [index, tender] of tenders.entries()) {
     onProgress(`[${index + 1}/${tenders.length}] ${tender.id} ${tender.title}`);
     const started = now();
-    const outcome = await agent.run({ threadId: `${batchId}:${tender.id}`, input: { tender } });
-    const report = reportOf(tender, outcome, now() - started);
+    const threadId = `${batchId}:${tender.id}`;
+    const stored = resume ? await agent.getCheckpoint(threadId) : undefined;
+    let report: TenderReport;
+    if (stored && stored.run.status !== 'running' && stored.run.status !== 'waiting') {
+      onProgress(`    (finished before the restart: read from checkpoint ${stored.version})`);
+      report = storedReport(tender, stored, now() - started);
+    } else {
+      if (stored) onProgress(`    (resuming from checkpoint ${stored.version})`);
+      const outcome = stored
+        ? ((await (await agent.resume(threadId, resume || {})).result()) as PipelineOutcome)
+        : await agent.run({ threadId, input: { tender } });
+      report = reportOf(tender, outcome, now() - started);
+    }
     onProgress(`    = ${report.outcome}: ${report.stopReason}`);
     reports.push(report);
   }
   return reports;
 }
 
-function reportOf(
-  tender: Tender,
-  outcome: RunOutcome<{ outcome: TenderOutcome; stopReason: string }>,
-  ms: number,
-): TenderReport {
+type PipelineOutcome = RunOutcome<{ outcome: TenderOutcome; stopReason: string }>;
+
+/** The report of a thread that finished before a restart, read from its last checkpoint. */
+function storedReport(tender: Tender, checkpoint: Checkpoint, ms: number): TenderReport {
+  const { status, usage } = checkpoint.run;
+  const base = {
+    tenderId: tender.id,
+    title: tender.title,
+    tokens: usage.inputTokens + usage.outputTokens,
+    modelCalls: usage.modelCalls,
+    costUsd: usage.costUsd,
+    ms: Math.round(ms),
+  };
+  if (status === 'done') {
+    const { output } = checkpoint.snapshot as {
+      output: { outcome: TenderOutcome; stopReason: string };
+    };
+    return { ...base, outcome: output.outcome, stopReason: output.stopReason };
+  }
+  const outcome = status === 'failed' || status === 'limit' ? status : 'stopped';
+  return { ...base, outcome, stopReason: `${status} before the restart` };
+}
+
+function reportOf(tender: Tender, outcome: PipelineOutcome, ms: number): TenderReport {
   const { usage } = outcome;
   const base = {
     tenderId: tender.id,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `agentchart` command.
-// In the agentchart workspace (src/ is present; the published package ships only bin/ and
-// dist/) it runs src/main.ts in a child Node with tsx's loader and the `@agentchart/source` export
+// In the agentchart workspace (recognised by its build config, which the published package
+// does not ship; the package does ship src/ for its library entries' source condition) it
+// runs src/main.ts in a child Node with tsx's loader and the `@agentchart/source` export
 // condition, so workspace packages are used from source and a stale build is never run.
 // Installed from the registry it runs the built dist/main.mjs in this process.
 import { spawn } from 'node:child_process';
@@ -9,8 +10,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const source = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const workspace = existsSync(fileURLToPath(new URL('../tsdown.config.ts', import.meta.url)));
 
-if (existsSync(source)) {
+if (workspace && existsSync(source)) {
   const child = spawn(
     process.execPath,
     [

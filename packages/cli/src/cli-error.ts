@@ -1,24 +1,33 @@
 import { AgentchartError } from '@agentchart/core';
+import { exitCodes } from './exit-codes';
 
 /** Why a command could not do its work. */
 export type CliErrorCode =
   | 'cli.usage'
   | 'cli.file_not_found'
   | 'cli.no_machine'
+  | 'cli.no_agent'
+  | 'cli.thread_not_found'
+  | 'cli.thread_busy'
   | 'cli.load_failed'
+  | 'cli.store_failed'
   | 'cli.not_available';
 
-const exitCodes: Record<CliErrorCode, number> = {
-  'cli.usage': 2,
-  'cli.file_not_found': 2,
-  'cli.no_machine': 2,
-  'cli.not_available': 2,
-  'cli.load_failed': 1,
+const codeExits: Record<CliErrorCode, number> = {
+  'cli.usage': exitCodes.usage,
+  'cli.file_not_found': exitCodes.usage,
+  'cli.no_machine': exitCodes.usage,
+  'cli.no_agent': exitCodes.usage,
+  'cli.thread_not_found': exitCodes.usage,
+  'cli.not_available': exitCodes.usage,
+  'cli.thread_busy': exitCodes.busy,
+  'cli.load_failed': exitCodes.failed,
+  'cli.store_failed': exitCodes.failed,
 };
 
 /**
  * An error the user can fix: printed as its message alone, without a stack trace, and
- * ending the command with its exit code (2 for usage mistakes, 1 for failures).
+ * ending the command with its exit code (see `exitCodes`).
  */
 export class CliError extends AgentchartError<CliErrorCode> {
   /** The process exit code this error ends the command with. */
@@ -26,6 +35,6 @@ export class CliError extends AgentchartError<CliErrorCode> {
 
   constructor(code: CliErrorCode, message: string, cause?: unknown) {
     super(code, { message, cause });
-    this.exitCode = exitCodes[code];
+    this.exitCode = codeExits[code];
   }
 }

@@ -16,7 +16,7 @@ describe('runCli', () => {
       expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
       expect(stdout).toMatch(/^Usage: agentchart <command> \[options\]/);
       expect(stdout).toContain(
-        "  graph      print an agent's statechart: states, invokes, transitions (text or mermaid)",
+        "  graph      print an agent's statechart: states, invokes, transitions (text, mermaid, svg, json)",
       );
     }
   });
@@ -44,19 +44,15 @@ describe('runCli', () => {
   it.each([
     [
       ['deploy'],
-      'agentchart: Unknown command "deploy". Commands: graph, runs, show. Run "agentchart --help" for more.\n',
+      'agentchart: Unknown command "deploy". Commands: run, resume, send, waits, worker, runs, show, prune, graph, eval, studio. Run "agentchart --help" for more.\n',
     ],
     [
       ['help', 'deploy'],
-      'agentchart: Unknown command "deploy". Commands: graph, runs, show. Run "agentchart --help" for more.\n',
+      'agentchart: Unknown command "deploy". Commands: run, resume, send, waits, worker, runs, show, prune, graph, eval, studio. Run "agentchart --help" for more.\n',
     ],
     [
       ['--verbose', 'graph'],
       'agentchart: Unknown option "--verbose". Put the command first: agentchart <command> [options]. Run "agentchart --help" for the commands.\n',
-    ],
-    [
-      ['studio'],
-      'agentchart: "agentchart studio" is not available yet: the local viewer is being built. Run "agentchart --help" for the commands there are.\n',
     ],
   ])('exits 2 with one clear line for %j', async (args, message) => {
     expect(await cli(args)).toEqual({ exitCode: 2, stdout: '', stderr: message });

@@ -3,6 +3,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { CliError } from './cli-error';
 import { commands, plannedCommands } from './commands/registry';
 import type { CommandContext } from './commands/types';
+import { exitCodeHelp } from './exit-codes';
 import { terminalSafe } from './terminal-text';
 
 const help = `Usage: agentchart <command> [options]
@@ -14,16 +15,20 @@ Options:
   -h, --help       show this help; "agentchart <command> --help" for a command's
   -v, --version    show the version
 
-Coming: ${Object.keys(plannedCommands).join(', ')}.
-`;
+The run database, for every command: --db <file|postgres-url>, else $AGENTCHART_DB, else
+.agentchart/runs.db. The agent module (resume, send, worker, studio): --agent <module>, else
+$AGENTCHART_AGENT.
+
+${exitCodeHelp}
+${Object.keys(plannedCommands).length > 0 ? `\nComing: ${Object.keys(plannedCommands).join(', ')}.\n` : ''}`;
 
 /**
  * Runs `agentchart` with the arguments after the program name and resolves to the exit
- * code: 0 done, 1 failed, 2 used wrongly (unknown command or option, missing file, no
- * machine). Errors a user can fix, the run database's among them (a directory, a device, a
- * corrupt or foreign file, a full disk), are printed as one line that says what to do,
- * without a stack trace. Everything printed is terminal-safe: a message quoting a thread id
- * or a path cannot carry an escape sequence or a line break to the terminal.
+ * code (see `exitCodes`: 0 done, 1 failed, 2 used wrongly, 3 waiting, 4 limit, 5 busy).
+ * Errors a user can fix, the run database's among them (a directory, a device, a corrupt or
+ * foreign file, a full disk), are printed as one line that says what to do, without a stack
+ * trace. Everything printed is terminal-safe: a message quoting a thread id or a path cannot
+ * carry an escape sequence or a line break to the terminal.
  */
 export async function runCli(args: readonly string[], context: CommandContext): Promise<number> {
   try {

@@ -20,4 +20,16 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   cwd: process.cwd(),
   importModule,
+  env: process.env,
+  onInterrupt(listener) {
+    const signals = ['SIGINT', 'SIGTERM'] as const;
+    const handlers = signals.map((signal) => {
+      const handler = () => listener(signal);
+      process.on(signal, handler);
+      return [signal, handler] as const;
+    });
+    return () => {
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+    };
+  },
 });

@@ -4,9 +4,11 @@ import type { CommandContext, ModuleImporter } from './commands/types';
 export function memoryContext({
   cwd = process.cwd(),
   importModule = (path) => import(path),
+  env = {},
 }: {
   cwd?: string;
   importModule?: ModuleImporter;
+  env?: Record<string, string | undefined>;
 } = {}) {
   const out: string[] = [];
   const err: string[] = [];
@@ -15,6 +17,7 @@ export function memoryContext({
     stderr: { write: (text: string) => err.push(text) },
     cwd,
     importModule,
+    env,
   };
   return { context, stdout: () => out.join(''), stderr: () => err.join('') };
 }

@@ -3,9 +3,10 @@
  * Agents as XState statecharts: effect actors for model calls, tools, human waits and child
  * agents, with typed contracts, one model-call pipeline, an effect journal, checkpoints and
  * leases. What a user writes agents with; the rest lives in subpaths — `/budget`, `/cache`,
- * `/reliability`, `/cascade`, `/cost`, `/testing` — and, for adapter and store authors,
- * `/internal`.
+ * `/reliability`, `/cascade`, `/cost`, `/run-log` (the run log), `/security` (approvals,
+ * guards, redaction), `/testing` — and, for adapter and store authors, `/internal`.
  */
+export { agentFactory } from './agent/agent-factory';
 export { createAgent } from './agent/create-agent';
 export type {
   Agent,
@@ -28,6 +29,7 @@ export type { RunUsage } from './ledger/types';
 export { ModelCallError } from './model/model-call-error';
 export type { ChatModel } from './model/types';
 export type { ModelCallMiddleware } from './pipeline/types';
+export { definePrompt, type Prompt } from './prompt/define-prompt';
 export type { LimitInfo, PendingHumanWait, RunLimits, RunOutcome } from './run/types';
 export { CheckpointError } from './store/checkpoint-error';
 export { MemoryCheckpointer } from './store/memory-checkpointer';

@@ -37,8 +37,15 @@ export function nextMove(toolResults: readonly string[]): Move {
   if (toolResults.length < toolRounds) {
     return { kind: 'call', args: { a: toolResults.length, b: 1 } };
   }
-  const last = JSON.parse(toolResults[toolResults.length - 1]!) as { sum: number };
+  const last = JSON.parse(withoutFence(toolResults[toolResults.length - 1]!)) as { sum: number };
   return { kind: 'answer', text: `sum=${last.sum}` };
+}
+
+/** A tool result as its tool returned it: agentchart fences tool output as untrusted data. */
+function withoutFence(content: string): string {
+  return content.startsWith('<<untrusted data')
+    ? content.split('\n').slice(1, -1).join('\n')
+    : content;
 }
 
 /** The answer a correct run ends with. */

@@ -1,33 +1,19 @@
 import type { RunEvent, RunEventType } from '@agentchart/core';
+import { runEventTypes } from '@agentchart/core/internal';
 
 /**
  * Run events that go to the inspector as `agentchart.*` events. Left out: `llm.token` (one
  * per streamed delta), `state.enter`/`state.exit` and `checkpoint.write` (the inspector sees
  * the snapshots themselves) and `listener.error`.
  */
-const factTypes = new Set<RunEventType>([
-  'run.start',
-  'run.waiting',
-  'run.end',
-  'llm.call.start',
-  'llm.call.end',
-  'llm.call.error',
-  'llm.call.retry',
-  'llm.call.reask',
-  'llm.call.fallback',
-  'tool.call.start',
-  'tool.call.end',
-  'tool.call.invalid',
-  'tool.call.error',
-  'human.wait',
-  'human.reply',
-  'limit.reached',
-  'budget.ledger',
-  'effect.replayed',
-  'effect.ambiguous',
-  'breaker.change',
-  'agent.warning',
+const leftOut = new Set<RunEventType>([
+  'llm.token',
+  'state.enter',
+  'state.exit',
+  'checkpoint.write',
+  'listener.error',
 ]);
+const factTypes = new Set<RunEventType>(runEventTypes.filter((type) => !leftOut.has(type)));
 
 /** Fields that carry content (prompts, messages, tool arguments and results). */
 const contentFields = ['input', 'output', 'request', 'response', 'prompt'] as const;

@@ -68,7 +68,15 @@ describe('MCP tools in an agent', () => {
       ],
     });
     const agent = createAgent({ machine, models: { fast: model } });
-    const outcome = await agent.run({ input: { question: 'Echo hey twice, then write.' } });
+    const handle = agent.start({ input: { question: 'Echo hey twice, then write.' } });
+    // `fail` is unsafe (the default) and echo's output is in the conversation: it waits for
+    // a person's approval of its exact arguments.
+    expect(await handle.result()).toMatchObject({
+      status: 'waiting',
+      waits: [{ approval: { tool: 'fail', arguments: {} } }],
+    });
+    handle.reply({ approved: true });
+    const outcome = await handle.result();
 
     expect(outcome).toMatchObject({
       status: 'done',
@@ -78,10 +86,11 @@ describe('MCP tools in an agent', () => {
     expect(first!.tools?.find((tool) => tool.name === 'echo')?.parameters).toEqual(
       mcp.tools.find((tool) => tool.name === 'echo')?.parameters,
     );
+    // Tool output reaches the model fenced as untrusted data: the lines between the fences.
     const results = (request: typeof second) =>
       request!.messages
         .filter((message) => message.role === 'tool')
-        .map((message) => message.content);
+        .map((message) => message.content.split('\n').slice(1, -1).join('\n'));
     const [echoed, invalid] = results(second);
     expect(JSON.parse(echoed!)).toMatchObject({
       content: [{ type: 'text', text: 'heyhey' }],

@@ -1,17 +1,27 @@
 /**
  * Overhead of observing a run, per step: the same agent and the same work (a structured call,
  * then a tool loop with two tools: 3 model calls on a scripted model with no latency, 2 tool
- * calls, checkpoints in memory) run with
- *   none      — nobody listens to the agent's events;
+ * calls; checkpoints and journal in an in-memory SQLite database, the default store without
+ * its disk) run with
+ *   none      — nobody listens to the agent's events, and the store keeps no run log;
  *   events    — one no-op listener on every event (the stream itself: payloads are built);
+ *   run log   — the store writes its run log (an effect_log row with each journal record);
  *   otel      — instrumentAgent with the SDK (a span processor that exports to nowhere, a
  *               meter provider whose reader is never collected);
  *   otel+content — the same with captureContent;
- *   inspect   — createAgentInspector recording to a callback (no network).
+ *   inspect   — createAgentInspector recording to a callback (no network);
+ *   events+log+otel — the listener, the run log and the spans together.
  * One process; rounds alternate the variants' order; CPU time of the process; an overhead is
  * the median over rounds of (variant − none) within a round. Run: pnpm --filter @agentchart/otel bench [rounds] [runsPerRound]
  */
-import { type Agent, createAgent, defineTool, structuredCall, toolLoop } from '@agentchart/core';
+import {
+  type Agent,
+  createAgent,
+  defineTool,
+  SqliteCheckpointer,
+  structuredCall,
+  toolLoop,
+} from '@agentchart/core';
 import { scriptedModel } from '@agentchart/core/testing';
 import { createAgentInspector } from '@agentchart/inspect';
 import {
@@ -98,17 +108,22 @@ interface Variant {
 }
 
 function variants(): Variant[] {
-  const make = (inspect?: ReturnType<typeof createAgentInspector>['inspect']) =>
+  const make = ({
+    inspect,
+    runLog = false,
+  }: {
+    inspect?: ReturnType<typeof createAgentInspector>['inspect'];
+    runLog?: boolean;
+  } = {}) =>
     createAgent({
       machine,
       models: { fast: model() },
+      // Every variant on the same store, a private in-memory SQLite database: what differs is
+      // only what watches the run, and whether the store writes its run log.
+      checkpointer: new SqliteCheckpointer({ path: ':memory:', runLog }),
       ...(inspect ? { inspect } : {}),
     }) as unknown as Agent;
-  const none = make();
-  const events = make();
-  events.events.onAny(() => {});
-  const otel = (captureContent: boolean) => {
-    const agent = make();
+  const instrument = (agent: Agent, captureContent: boolean) => {
     instrumentAgent(agent, {
       tracerProvider: new BasicTracerProvider({
         spanProcessors: [new SimpleSpanProcessor(discard)],
@@ -125,15 +140,23 @@ function variants(): Variant[] {
     });
     return agent;
   };
+  const none = make();
+  const events = make();
+  events.events.onAny(() => {});
+  const runLog = make({ runLog: true });
   const inspector = createAgentInspector({ url: false, onMessage: () => {} });
-  const inspected = make(inspector.inspect);
+  const inspected = make({ inspect: inspector.inspect });
   inspector.attach(inspected);
+  const all = instrument(make({ runLog: true }), false);
+  all.events.onAny(() => {});
   return [
     { name: 'none', agent: none },
     { name: 'events', agent: events },
-    { name: 'otel', agent: otel(false) },
-    { name: 'otel+content', agent: otel(true) },
+    { name: 'run log', agent: runLog },
+    { name: 'otel', agent: instrument(make(), false) },
+    { name: 'otel+content', agent: instrument(make(), true) },
     { name: 'inspect', agent: inspected },
+    { name: 'events+log+otel', agent: all },
   ];
 }
 
@@ -192,7 +215,7 @@ console.log(
   `${rounds} rounds × ${runsPerRound} runs per variant; a run = ${stepsPerRun} macrosteps, ${effectSteps} effect steps (3 model calls, 2 tool calls); CPU time`,
 );
 console.log(
-  'variant        CPU µs/run   overhead µs/run   µs/effect step   µs/macrostep   overhead',
+  'variant           CPU µs/run   overhead µs/run   µs/effect step   µs/macrostep   overhead',
 );
 const base = median(perRun.get('none')!);
 for (const variant of all) {
@@ -200,7 +223,7 @@ for (const variant of all) {
   const extra = median(overheadPerRun.get(variant.name)!);
   console.log(
     [
-      variant.name.padEnd(13),
+      variant.name.padEnd(16),
       run.toFixed(0).padStart(11),
       extra.toFixed(0).padStart(17),
       (extra / effectSteps).toFixed(1).padStart(16),

@@ -1,6 +1,21 @@
 /**
  * @module @agentchart/postgres
- * A PostgreSQL checkpointer for agentchart: checkpoints and the effect journal in two tables,
- * shared by any number of processes.
+ * PostgreSQL for agentchart: a checkpointer (checkpoints, journal, leases, thread index,
+ * shared by any number of processes) and workers that run threads from a job queue in the
+ * same database.
  */
 export { PostgresCheckpointer, type PostgresCheckpointerOptions } from './postgres-checkpointer';
+export {
+  createPostgresWorker,
+  type PostgresWorker,
+  type PostgresWorkerOptions,
+  type RetentionOptions,
+} from './worker/create-postgres-worker';
+export { createThreadJobs, type ThreadJobsOptions } from './worker/create-thread-jobs';
+export type { ThreadJobResult } from './worker/handle-thread-job';
+export {
+  queueNameOf,
+  type ThreadJob,
+  ThreadJobs,
+  type ThreadQueueSettings,
+} from './worker/thread-jobs';

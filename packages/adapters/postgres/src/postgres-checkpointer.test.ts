@@ -119,6 +119,68 @@ describe('PostgresCheckpointer', () => {
   });
 });
 
+describe('PostgresCheckpointer run log', () => {
+  /** Runs SQL on the throwaway server with a client of its own. */
+  async function sql(text: string): Promise<Record<string, unknown>[]> {
+    const client = new pg.Client({ connectionString: server?.connectionString });
+    await client.connect();
+    try {
+      return (await client.query(text)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  const entry = (threadId: string, key: string, costUsd: number) => ({
+    threadId,
+    key,
+    site: 'classify',
+    kind: 'llm' as const,
+    effect: 'idempotent' as const,
+    name: 'gpt-4o-mini',
+    status: 'completed' as const,
+    startedAt: 1_700_000_000_000,
+    finishedAt: 1_700_000_000_400,
+    output: {
+      response: {
+        content: 'ok',
+        toolCalls: [],
+        usage: { inputTokens: 100, outputTokens: 10 },
+        finishReason: 'stop',
+      },
+      model: 'gpt-4o-mini',
+      attempts: 1,
+      costUsd,
+      cached: false,
+    },
+    meta: { agent: 'triage', tenantId: 'acme', latencyMs: 400 },
+  });
+
+  it('fills a new run log from the journal already stored, and drops a row with its journal row', async () => {
+    const store = open('runlog_backfill');
+    await store.putEffect(entry('t1', 'a#0/0:llm', 0.5));
+    await store.putEffect(entry('t2', 'a#0/0:llm', 0.25));
+    // As a database written before the run log: the journal without it.
+    await sql('DROP TABLE runlog_backfill.effect_log');
+    const reopened = open('runlog_backfill');
+    expect((await reopened.summariseCost({ tenantId: 'acme' })).get('')?.costUsd).toBe(0.75);
+    await sql(`DELETE FROM runlog_backfill.agentchart_effects WHERE thread_id = 't1'`);
+    expect((await reopened.listEffectLog()).map((row) => row.threadId)).toEqual(['t2']);
+  });
+
+  it('refuses to write into an effect_log table agentchart did not create', async () => {
+    await sql('CREATE SCHEMA runlog_foreign; CREATE TABLE runlog_foreign.effect_log (id int)');
+    const store = open('runlog_foreign');
+    await expect(store.putEffect(entry('t1', 'a#0/0:llm', 0.5))).rejects.toMatchObject({
+      code: 'checkpoint.foreign_database',
+      message: expect.stringContaining('schema of its own'),
+    });
+    expect(await sql('SELECT count(*)::int AS rows FROM runlog_foreign.effect_log')).toEqual([
+      { rows: 0 },
+    ]);
+  });
+});
+
 describe('PostgresCheckpointer conformance', () => {
   const cases = checkpointerConformance({
     // One pool per store, as two processes would have.

@@ -1,19 +1,44 @@
 import { createHash } from 'node:crypto';
 import { CheckpointError, type Checkpointer, DefinitionError } from '@agentchart/core';
+import type { CostFilter, CostGroupKey, CostSummary } from '@agentchart/core/cost';
 import {
   type AcquireLeaseOptions,
   type Checkpoint,
   type CheckpointSummary,
   type CheckpointWriteResult,
   conflictMessage,
+  type DueThread,
   fencedMessage,
   type JournalEntry,
+  type ListDueOptions,
+  type ListThreadsOptions,
+  type PruneOptions,
+  type PruneResult,
   type PutEffectOptions,
   type RenewLeaseOptions,
   type RunStatus,
+  type StoredThread,
   type ThreadLease,
 } from '@agentchart/core/internal';
+import type {
+  EffectLogFilter,
+  EffectLogRow,
+  RunFilter,
+  RunLog,
+  RunSummary,
+} from '@agentchart/core/run-log';
 import pg from 'pg';
+import { createRunLogTable, PostgresRunLog, runLogUpsert, runLogValues } from './postgres-run-log';
+import {
+  type ClaimDueOptions,
+  claimDueThreads,
+  createThreadsTable,
+  listDueThreads,
+  listOrphanedThreads,
+  listStoredThreads,
+  type PostgresTables,
+  pruneThreads,
+} from './postgres-threads';
 
 /** Options of {@link PostgresCheckpointer}: a connection string (it owns its pool) or a pool. */
 export type PostgresCheckpointerOptions = (
@@ -49,9 +74,13 @@ function quoteIdentifier(name: string): string {
 
 /**
  * Checkpoints and the effect journal in PostgreSQL, shared by any number of processes.
- * Three tables, created on first use: `agentchart_checkpoints` (one row per checkpoint,
- * primary key `(thread_id, version)`), `agentchart_effects` (one row per journal entry,
- * primary key `(thread_id, key)`) and `agentchart_leases` (who owns a thread, until when).
+ * Tables, created on first use: `agentchart_checkpoints` (one row per checkpoint, primary
+ * key `(thread_id, version)`), `agentchart_effects` (one row per journal entry, primary key
+ * `(thread_id, key)`), `agentchart_leases` (who owns a thread, until when),
+ * `agentchart_threads` (each thread's newest version, status and wake time, indexed for
+ * schedulers, listing and retention; moved by the same statement as the checkpoint) and the
+ * run log `effect_log` (one typed row per journal entry, written by the same statement as the
+ * entry; see {@link PostgresCheckpointer.listEffectLog}).
  *
  * A save is one statement that compare-and-sets the thread's version: it inserts version N
  * only while the thread's newest version is N - 1, and the primary key decides between two
@@ -72,12 +101,15 @@ function quoteIdentifier(name: string): string {
  * await checkpointer.close();
  * ```
  */
-export class PostgresCheckpointer implements Checkpointer {
+export class PostgresCheckpointer implements Checkpointer, RunLog {
   readonly #pool: pg.Pool;
   readonly #ownsPool: boolean;
   readonly #checkpoints: string;
   readonly #effects: string;
   readonly #leases: string;
+  readonly #tables: PostgresTables;
+  readonly #log: string;
+  readonly #runLog: PostgresRunLog;
   readonly #schema: string | undefined;
   /** Tells apart the prepared statements of checkpointers on other schemas sharing a pool. */
   readonly #statementTag: string;
@@ -103,6 +135,18 @@ export class PostgresCheckpointer implements Checkpointer {
     this.#checkpoints = `${prefix}agentchart_checkpoints`;
     this.#effects = `${prefix}agentchart_effects`;
     this.#leases = `${prefix}agentchart_leases`;
+    this.#tables = {
+      checkpoints: this.#checkpoints,
+      effects: this.#effects,
+      leases: this.#leases,
+      threads: `${prefix}agentchart_threads`,
+    };
+    this.#log = `${prefix}effect_log`;
+    this.#runLog = new PostgresRunLog(this.#pool, {
+      log: this.#log,
+      effects: this.#effects,
+      threads: this.#tables.threads,
+    });
     this.#statementTag = createHash('sha256').update(prefix).digest('hex').slice(0, 16);
   }
 
@@ -167,12 +211,19 @@ export class PostgresCheckpointer implements Checkpointer {
     const { rowCount } = await this.#pool.query({
       // Named: prepared once per connection, not parsed on every save.
       name: `agentchart.save.${this.#statementTag}`,
-      text: `WITH lease AS (SELECT owner FROM ${this.#leases} WHERE thread_id = $1 FOR SHARE)
-       INSERT INTO ${this.#checkpoints} (thread_id, version, machine_version, status, created_at, owner, state)
-       SELECT $1, $2, $3, $4, $5, $6, $7
-       WHERE (SELECT coalesce(max(version), 0) FROM ${this.#checkpoints} WHERE thread_id = $1) = $2 - 1
-         AND ($6::text IS NULL OR NOT EXISTS (SELECT 1 FROM lease WHERE owner <> $6::text))
-       ON CONFLICT (thread_id, version) DO NOTHING`,
+      // The thread's row (newest version, status, wake time) moves in the same statement.
+      text: `WITH lease AS (SELECT owner FROM ${this.#leases} WHERE thread_id = $1 FOR SHARE),
+       inserted AS (
+         INSERT INTO ${this.#checkpoints} (thread_id, version, machine_version, status, created_at, owner, state)
+         SELECT $1, $2, $3, $4, $5, $6, $7
+         WHERE (SELECT coalesce(max(version), 0) FROM ${this.#checkpoints} WHERE thread_id = $1) = $2 - 1
+           AND ($6::text IS NULL OR NOT EXISTS (SELECT 1 FROM lease WHERE owner <> $6::text))
+         ON CONFLICT (thread_id, version) DO NOTHING
+         RETURNING thread_id, version, status, created_at)
+       INSERT INTO ${this.#tables.threads} (thread_id, version, status, updated_at, wake_at)
+       SELECT thread_id, version, status, created_at, $8 FROM inserted
+       ON CONFLICT (thread_id) DO UPDATE SET version = excluded.version, status = excluded.status,
+         updated_at = excluded.updated_at, wake_at = excluded.wake_at`,
       values: [
         threadId,
         version,
@@ -181,6 +232,7 @@ export class PostgresCheckpointer implements Checkpointer {
         checkpoint.createdAt,
         checkpoint.owner ?? null,
         json,
+        checkpoint.wakeAt ?? null,
       ],
     });
     if (rowCount !== 1) {
@@ -226,20 +278,24 @@ export class PostgresCheckpointer implements Checkpointer {
     await this.#ensureTables();
     // Fenced: written only when no owner is named, or the thread's lease is this owner's,
     // or (never leased) its newest checkpoint names no owner or this one. The lease row is
-    // locked until the write commits, as in save().
+    // locked until the write commits, as in save(). The run log row is written by the same
+    // statement, from the same entry: both or neither.
     const { rowCount } = await this.#pool.query({
       name: `agentchart.putEffect.${this.#statementTag}`,
-      text: `WITH lease AS (SELECT owner FROM ${this.#leases} WHERE thread_id = $1 FOR SHARE)
-       INSERT INTO ${this.#effects} (thread_id, key, site, kind, status, entry)
-       SELECT $1, $2, $3, $4, $5, $6
-       WHERE $7::text IS NULL OR CASE
-         WHEN EXISTS (SELECT 1 FROM lease) THEN EXISTS (SELECT 1 FROM lease WHERE owner = $7::text)
-         ELSE NOT EXISTS (
-           SELECT 1 FROM (
-             SELECT owner FROM ${this.#checkpoints} WHERE thread_id = $1 ORDER BY version DESC LIMIT 1
-           ) head WHERE head.owner IS NOT NULL AND head.owner <> $7::text)
-       END
-       ON CONFLICT (thread_id, key) DO UPDATE SET status = excluded.status, entry = excluded.entry`,
+      text: `WITH lease AS (SELECT owner FROM ${this.#leases} WHERE thread_id = $1 FOR SHARE),
+       written AS (
+         INSERT INTO ${this.#effects} (thread_id, key, site, kind, status, entry)
+         SELECT $1, $2, $3, $4, $5, $6
+         WHERE $7::text IS NULL OR CASE
+           WHEN EXISTS (SELECT 1 FROM lease) THEN EXISTS (SELECT 1 FROM lease WHERE owner = $7::text)
+           ELSE NOT EXISTS (
+             SELECT 1 FROM (
+               SELECT owner FROM ${this.#checkpoints} WHERE thread_id = $1 ORDER BY version DESC LIMIT 1
+             ) head WHERE head.owner IS NOT NULL AND head.owner <> $7::text)
+         END
+         ON CONFLICT (thread_id, key) DO UPDATE SET status = excluded.status, entry = excluded.entry
+         RETURNING 1)
+       ${runLogUpsert(this.#log, 8)}`,
       values: [
         entry.threadId,
         entry.key,
@@ -248,6 +304,7 @@ export class PostgresCheckpointer implements Checkpointer {
         entry.status,
         JSON.stringify(entry),
         owner ?? null,
+        ...runLogValues(entry),
       ],
     });
     if (rowCount !== 1) {
@@ -270,6 +327,27 @@ export class PostgresCheckpointer implements Checkpointer {
       [threadId],
     );
     return rows.map((row) => JSON.parse(row.entry));
+  }
+
+  /** Run log rows (table `effect_log`) matching `filter`, in the order their steps started. */
+  async listEffectLog(filter: EffectLogFilter = {}): Promise<EffectLogRow[]> {
+    await this.#ensureTables();
+    return this.#runLog.listEffectLog(filter);
+  }
+
+  /** Threads matching `filter` with their run log's totals, the most recently updated first. */
+  async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
+    await this.#ensureTables();
+    return this.#runLog.listRuns(filter);
+  }
+
+  /** Cost totals of the run log's completed model calls, per group (see `RunLog`). */
+  async summariseCost(
+    filter: CostFilter = {},
+    by?: CostGroupKey,
+  ): Promise<Map<string, CostSummary>> {
+    await this.#ensureTables();
+    return this.#runLog.summariseCost(filter, by);
   }
 
   async acquireLease(threadId: string, options: AcquireLeaseOptions): Promise<ThreadLease> {
@@ -319,6 +397,36 @@ export class PostgresCheckpointer implements Checkpointer {
     );
     const row = rows[0];
     return row && { threadId, owner: row.owner, expiresAt: row.expires_at };
+  }
+
+  async listThreads(options: ListThreadsOptions = {}): Promise<StoredThread[]> {
+    await this.#ensureTables();
+    return listStoredThreads(this.#pool, this.#tables, options);
+  }
+
+  async listDue(options: ListDueOptions): Promise<DueThread[]> {
+    await this.#ensureTables();
+    return listDueThreads(this.#pool, this.#tables, options);
+  }
+
+  async prune(options: PruneOptions): Promise<PruneResult> {
+    await this.#ensureTables();
+    return pruneThreads(this.#pool, this.#tables, options);
+  }
+
+  /**
+   * Claims waiting threads that are due for this scheduler alone (see `claimDueThreads`):
+   * several workers polling at once never wake the same thread twice.
+   */
+  async claimDue(options: ClaimDueOptions): Promise<DueThread[]> {
+    await this.#ensureTables();
+    return claimDueThreads(this.#pool, this.#tables, options);
+  }
+
+  /** Threads stored `running` with no live lease: a dead process left them mid-step. */
+  async listOrphaned(options: ListDueOptions): Promise<string[]> {
+    await this.#ensureTables();
+    return listOrphanedThreads(this.#pool, this.#tables, options);
   }
 
   /** Ends the pool when the checkpointer opened it; a pool passed in stays open. */
@@ -375,6 +483,12 @@ export class PostgresCheckpointer implements Checkpointer {
         thread_id text PRIMARY KEY,
         owner text NOT NULL,
         expires_at double precision NOT NULL)`);
+      await createThreadsTable(client, this.#tables);
+      await createRunLogTable(client, {
+        log: this.#log,
+        effects: this.#effects,
+        threads: this.#tables.threads,
+      });
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

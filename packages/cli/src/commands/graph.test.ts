@@ -52,6 +52,88 @@ describe('agentchart graph', () => {
     expect(lines).toContain('  bidReady --> [*]');
   });
 
+  it('draws an SVG from the ELK layout: every state boxed, every transition an arrow with its label', async () => {
+    const { exitCode, stdout, stderr } = await graph(pipeline, '--format', 'svg');
+    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
+    expect(stdout).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    const states = [...stdout.matchAll(/<g class="ac-state[^"]*" data-state="([^"]*)"/g)].map(
+      (match) => match[1],
+    );
+    expect(states.sort()).toEqual(
+      [
+        '',
+        'bidReady',
+        'failed',
+        'filteredOut',
+        'filtering',
+        'ratedLow',
+        'rating',
+        'researching',
+        'writing',
+      ].sort(),
+    );
+    expect(stdout).toContain('data-source="filtering" data-target="filteredOut"');
+    expect(stdout).toContain('>onDone(filter) [dropped]</text>');
+    expect(stdout).toContain(
+      '>⚙ research · tool-loop · model writer · tools buyer_history, reference_projects</text>',
+    );
+    // A standalone file: styled, and nothing fetched from elsewhere.
+    expect(stdout).toContain('<style>');
+    expect(stdout).not.toMatch(/(?:href|src)="http/);
+  });
+
+  it('prints the graph and its layout as JSON, nested and parallel states included', async () => {
+    const { exitCode, stdout } = await graph(
+      `${fixtures}/machines.ts`,
+      '-e',
+      'checkout',
+      '-f',
+      'json',
+    );
+    expect(exitCode).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(json.id).toBe('checkout');
+    expect(json.root.children.map((state: { key: string }) => state.key)).toEqual([
+      'cart',
+      'payment',
+      'fulfilment',
+      'done',
+    ]);
+    const boxes = new Map<
+      string,
+      { x: number; y: number; width: number; height: number; region: boolean }
+    >(json.layout.states.map((state: { id: string }) => [state.id, state]));
+    const inside = (child: string, parent: string) => {
+      const c = boxes.get(child)!;
+      const p = boxes.get(parent)!;
+      return (
+        c.x >= p.x &&
+        c.y >= p.y &&
+        c.x + c.width <= p.x + p.width &&
+        c.y + c.height <= p.y + p.height
+      );
+    };
+    expect(inside('payment.card', 'payment')).toBe(true);
+    expect(inside('fulfilment.shipping.packing', 'fulfilment.shipping')).toBe(true);
+    expect(inside('fulfilment.billing', 'fulfilment')).toBe(true);
+    expect(boxes.get('fulfilment.shipping')!.region).toBe(true);
+    const cart = json.layout.transitions.find((t: { id: string }) => t.id === 'cart#0');
+    expect(cart).toMatchObject({
+      source: 'cart',
+      target: 'payment',
+      label: 'CHECKOUT [and(hasItems, not(isBlocked))]',
+    });
+    expect(cart.points.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('prints one JSON object a line per machine with --json', async () => {
+    const { exitCode, stdout } = await graph(`${fixtures}/machines.ts`, '--json');
+    expect(exitCode).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines.map((line) => JSON.parse(line).id)).toEqual(['checkout', 'review']);
+    expect(JSON.parse(lines[1]!).layout.states.length).toBeGreaterThan(1);
+  });
+
   it('finds agents by their machine, lists a machine once under all its names, and picks one with --export', async () => {
     const all = await graph(`${fixtures}/machines.ts`);
     expect(all.exitCode).toBe(0);
@@ -89,15 +171,19 @@ describe('agentchart graph', () => {
     ],
     [
       [],
-      'agentchart: Missing the module file. Usage: agentchart graph <module-file> [--export <name>] [--format text|mermaid]\n',
+      'agentchart: Missing the module file. Usage: agentchart graph <module-file> [--export <name>] [--format text|mermaid|svg|json]\n',
     ],
     [
       [pipeline, 'other.ts'],
       'agentchart: Unexpected argument "other.ts": graph takes one module file. Use --export to pick one machine.\n',
     ],
     [
-      [pipeline, '--format', 'svg'],
-      'agentchart: Unknown format "svg". Use --format text or --format mermaid.\n',
+      [pipeline, '--format', 'png'],
+      'agentchart: Unknown format "png". Use --format text, mermaid, svg or json.\n',
+    ],
+    [
+      [`${fixtures}/machines.ts`, '--format', 'svg'],
+      `agentchart: ${fixtures}/machines.ts exports 2 machines (checkout, reviewAgent.machine, sameReviewMachine); --format svg draws one. Pick it with --export <name>.\n`,
     ],
     [
       [pipeline, '--colour'],

@@ -5,13 +5,23 @@ import { describeMachine } from '../graph/describe-machine';
 import { findMachines } from '../graph/find-machines';
 import { formatMermaid } from '../graph/format-mermaid';
 import { formatText } from '../graph/format-text';
+import { layoutChart } from '../graph/layout-chart';
+import { renderChartSvg } from '../graph/render-chart-svg';
 import type { MachineGraph } from '../graph/types';
 import { parseCommandArgs } from './parse-command-args';
 import type { Command, CommandContext } from './types';
 
-const formats = { text: formatText, mermaid: formatMermaid } as const;
+const formats: Record<string, (graph: MachineGraph) => string | Promise<string>> = {
+  text: formatText,
+  mermaid: formatMermaid,
+  svg: async (graph) =>
+    `${renderChartSvg(await layoutChart(graph.root, { machineId: graph.id }))}\n`,
+  // One object a line: the graph, and its layout for tools that draw it themselves.
+  json: async (graph) =>
+    `${JSON.stringify({ ...graph, layout: await layoutChart(graph.root, { machineId: graph.id }) })}\n`,
+};
 
-const help = `Usage: agentchart graph <module-file> [--export <name>] [--format text|mermaid]
+const help = `Usage: agentchart graph <module-file> [--export <name>] [--format text|mermaid|svg|json]
 
 Prints the statechart of the agents and XState machines a module exports: every state
 (nested; initial and final marked), what each state invokes (for agentchart effects: the
@@ -23,41 +33,46 @@ Arguments:
 
 Options:
   -e, --export <name>    only this export: a machine, or an agent (its .machine is used)
-  -f, --format <format>  text (default), or mermaid for a stateDiagram-v2 to paste into docs
+  -f, --format <format>  text (default); mermaid for a stateDiagram-v2 to paste into docs;
+                         svg for a drawing (laid out by ELK, as the studio draws it); json:
+                         one object per machine, one per line, with that layout
+      --json             the same as --format json
   -h, --help             show this help
 
 Examples:
   agentchart graph src/pipeline.ts
   agentchart graph src/agent.ts --export supportAgent --format mermaid > docs/agent.mmd
+  agentchart graph src/agent.ts --format svg > docs/agent.svg
 `;
 
 /** `agentchart graph`: prints every state, invoke and transition of a module's machines. */
 export const graphCommand: Command = {
   name: 'graph',
-  summary: "print an agent's statechart: states, invokes, transitions (text or mermaid)",
+  summary: "print an agent's statechart: states, invokes, transitions (text, mermaid, svg, json)",
   help,
   async run(args, context) {
     const { values, positionals } = parseCommandArgs('graph', args, {
       export: { type: 'string', short: 'e' },
       format: { type: 'string', short: 'f', default: 'text' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
       context.stdout.write(help);
       return 0;
     }
-    const format = values.format ?? 'text';
+    const format = values.json ? 'json' : (values.format ?? 'text');
     if (!Object.hasOwn(formats, format)) {
       throw new CliError(
         'cli.usage',
-        `Unknown format "${format}". Use --format text or --format mermaid.`,
+        `Unknown format "${format}". Use --format text, mermaid, svg or json.`,
       );
     }
     const [file, ...extra] = positionals;
     if (file === undefined) {
       throw new CliError(
         'cli.usage',
-        'Missing the module file. Usage: agentchart graph <module-file> [--export <name>] [--format text|mermaid]',
+        'Missing the module file. Usage: agentchart graph <module-file> [--export <name>] [--format text|mermaid|svg|json]',
       );
     }
     if (extra.length > 0) {
@@ -67,8 +82,16 @@ export const graphCommand: Command = {
       );
     }
     const graphs = await loadGraphs(file, values.export, context);
-    const render = formats[format as keyof typeof formats];
-    context.stdout.write(graphs.map(render).join('\n'));
+    const render = formats[format]!;
+    if (graphs.length > 1 && format === 'svg') {
+      throw new CliError(
+        'cli.usage',
+        `${file} exports ${graphs.length} machines (${graphs.flatMap((graph) => graph.exports).join(', ')}); --format svg draws one. Pick it with --export <name>.`,
+      );
+    }
+    const rendered = await Promise.all(graphs.map(render));
+    // JSON Lines run on; text and diagrams are separated by a blank line.
+    context.stdout.write(rendered.join(format === 'json' ? '' : '\n'));
     return 0;
   },
 };

@@ -1,30 +1,53 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { SqliteCheckpointer } from '@agentchart/core';
+import { type Checkpointer, SqliteCheckpointer } from '@agentchart/core';
+import type { RunLog } from '@agentchart/core/run-log';
 import { CliError } from '../cli-error';
 import { terminalSafe } from '../terminal-text';
+import {
+  defaultDatabase,
+  describeDatabase,
+  openRunDatabase,
+  resolveDatabase,
+} from './run-database';
 import type { CommandContext } from './types';
 
-/** Where `runs` and `show` look when no `--db` is given: the embedded default store. */
-export const defaultDatabase = '.agentchart/runs.db';
+export { defaultDatabase };
 
 /**
  * Opens an existing run database for inspection, read-only: nothing is created, migrated or
  * written, so it works on a read-only file and never changes the file it is pointed at. A
  * missing file is a usage error (opening it would create an empty one, and then report "no
  * runs" for a typo); a file that cannot be a run database fails with the store's error,
- * which the CLI prints as one line.
+ * which the CLI prints as one line. A postgres:// URL opens the PostgreSQL store (its tables
+ * are created if missing; nothing else is written).
  */
-export function openStore(command: string, database: string | undefined, context: CommandContext) {
-  const path = resolve(context.cwd, database ?? defaultDatabase);
+export async function openStore(
+  command: string,
+  database: string | undefined,
+  context: CommandContext,
+): Promise<{ path: string; store: ReadingStore; close(): Promise<void> }> {
+  const resolved = resolveDatabase(database, context);
+  if (resolved.kind === 'postgres') {
+    const opened = await openRunDatabase(resolved, { command, mustExist: true });
+    return {
+      path: describeDatabase(resolved),
+      store: opened.checkpointer as ReadingStore,
+      close: () => opened.close(),
+    };
+  }
+  const { path } = resolved;
   if (!existsSync(path)) {
     throw new CliError(
       'cli.file_not_found',
-      `No run database at ${path}. Pass the file agents checkpoint to with --db (the demo writes examples/tender-pipeline/.agentchart/runs.db). Run "agentchart ${command} --help" for its usage.`,
+      `No run database at ${path}. Pass the file agents checkpoint to with --db or AGENTCHART_DB (the demo writes examples/tender-pipeline/.agentchart/runs.db). Run "agentchart ${command} --help" for its usage.`,
     );
   }
-  return { path, store: new SqliteCheckpointer({ path, readOnly: true }) };
+  const store = new SqliteCheckpointer({ path, readOnly: true });
+  return { path, store, close: async () => store.close() };
 }
+
+/** What `runs` and `show` read: every store that lists its threads and keeps a run log. */
+export type ReadingStore = Checkpointer & Required<Pick<Checkpointer, 'listThreads'>> & RunLog;
 
 /**
  * Pads cells into aligned columns. Cells are made terminal-safe first: they come from the

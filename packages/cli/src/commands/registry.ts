@@ -1,16 +1,30 @@
+import { evalCommand } from './eval';
 import { graphCommand } from './graph';
+import { pruneCommand } from './prune';
+import { resumeCommand } from './resume';
+import { runCommand } from './run';
 import { runsCommand } from './runs';
+import { sendCommand } from './send';
 import { showCommand } from './show';
+import { studioCommand } from './studio';
 import type { Command } from './types';
+import { waitsCommand } from './waits';
+import { workerCommand } from './worker';
 
 /** Every command `agentchart` runs, in the order its help lists them. */
-export const commands: readonly Command[] = [graphCommand, runsCommand, showCommand];
+export const commands: readonly Command[] = [
+  runCommand,
+  resumeCommand,
+  sendCommand,
+  waitsCommand,
+  workerCommand,
+  runsCommand,
+  showCommand,
+  pruneCommand,
+  graphCommand,
+  evalCommand,
+  studioCommand,
+];
 
-/** Commands of the design that are not built yet, with why. */
-export const plannedCommands: Readonly<Record<string, string>> = {
-  run: 'it runs agents on durable storage, which is being built',
-  resume: 'it resumes runs from durable storage, which is being built',
-  send: 'it delivers events to runs in durable storage, which is being built',
-  studio: 'the local viewer is being built',
-  eval: 'evals are being built',
-};
+/** Commands of the design that are not built yet, with why (none left: kept for the next). */
+export const plannedCommands: Readonly<Record<string, string>> = {};

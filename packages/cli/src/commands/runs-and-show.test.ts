@@ -47,11 +47,13 @@ describe('agentchart runs', () => {
   it('lists the threads of a run database with their status', async () => {
     const { exitCode, stdout } = await cli('runs', '--db', database);
     expect(exitCode).toBe(0);
-    expect(stdout).toMatch(/^thread\s+status\s+version\s+updated/);
-    expect(stdout).toMatch(/b:T-101\s+done/);
-    expect(stdout).toMatch(/b:T-102\s+done/);
+    expect(stdout).toMatch(
+      /^thread\s+status\s+agent\s+tenant\s+steps\s+calls\s+tokens\s+cost\s+errors\s+updated/,
+    );
+    expect(stdout).toMatch(/b:T-101\s+done\s+tenderPipeline\s+7\s+5\s/);
+    expect(stdout).toMatch(/b:T-102\s+done\s+tenderPipeline\s+1\s+1\s/);
     expect((await cli('runs', '--db', database, '--status', 'waiting')).stdout).toContain(
-      'No threads in status waiting',
+      'No threads matching the filters',
     );
   });
 
@@ -280,7 +282,7 @@ describe.skipIf(process.getuid?.() !== 0)(
           );
         const runs = asNobody('runs', '--db', path);
         expect({ status: runs.status, stderr: runs.stderr }).toEqual({ status: 0, stderr: '' });
-        expect(runs.stdout).toMatch(/b:T-101\s+done/);
+        expect(runs.stdout).toMatch(/b:T-101\s+done\s+tenderPipeline/);
         const show = asNobody('show', 'b:T-101', '--db', path);
         expect({ status: show.status, stderr: show.stderr }).toEqual({ status: 0, stderr: '' });
         expect(show.stdout).toContain('state    "bidReady"');

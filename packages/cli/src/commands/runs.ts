@@ -1,35 +1,62 @@
 import type { RunStatus } from '@agentchart/core/internal';
+import type { RunFilter, RunSummary } from '@agentchart/core/run-log';
 import { CliError } from '../cli-error';
 import { terminalSafe } from '../terminal-text';
+import { formatCost, formatCount } from './format-figures';
+import { agentVariable } from './load-agents';
 import { defaultDatabase, formatColumns, formatTime, openStore } from './open-store';
 import { parseCommandArgs } from './parse-command-args';
+import { shellWord } from './run-database';
+import { parseTimeArgument } from './time-argument';
 import type { Command } from './types';
 
 const statuses: readonly RunStatus[] = ['running', 'waiting', 'done', 'failed', 'limit', 'stopped'];
+const defaultLimit = 100;
 
-const help = `Usage: agentchart runs [--db <file>] [--status <status>]
+const help = `Usage: agentchart runs [--db <file>] [filters] [--limit <n>] [--json]
 
-Lists the threads in a run database: id, status, checkpoint version and last update.
+Lists the threads in a run database, the most recently updated first, with what their run
+log holds: status, agent, tenant, steps, model calls, tokens, cost, failed steps and open
+waits. A thread stored running whose owner is gone (its lease expired: the process died)
+shows as "running (owner gone)", with the command that resumes it. Reads the database only.
 
 Options:
-  -d, --db <file>        the SQLite file agents checkpoint to (default ${defaultDatabase})
-  -s, --status <status>  only threads in this status: ${statuses.join(', ')}
-  -h, --help             show this help
+  -d, --db <file|url>     the run database (default: $AGENTCHART_DB, else ${defaultDatabase})
+  -s, --status <status>   only threads in this status: ${statuses.join(', ')}
+  -a, --agent <name>      only threads of this agent (a child agent's name is its machine id)
+  -t, --thread <prefix>   only threads whose id starts with this (a batch, or one thread)
+      --tenant <id>       only threads charged to this tenant
+      --since <time>      only threads updated at or after this time
+      --until <time>      only threads updated before this time
+  -n, --limit <n>         at most this many threads (default ${defaultLimit})
+      --json              print the threads as a JSON array (ownerGone: true on orphans)
+  -h, --help              show this help
+
+A time is an ISO date or time (2026-03-01, 2026-03-01T09:30Z) or a span back from now
+(90s, 15m, 2h, 7d).
 
 Examples:
   agentchart runs --db examples/tender-pipeline/.agentchart/runs.db
-  agentchart runs --status waiting
+  agentchart runs --status waiting --since 1d
+  agentchart runs --agent support --tenant acme --json
 `;
 
-/** `agentchart runs`: the threads of a run database. */
+/** `agentchart runs`: the threads of a run database with their run log's totals. */
 export const runsCommand: Command = {
   name: 'runs',
-  summary: 'list the threads in a run database, with status and last checkpoint',
+  summary: 'list threads with status, agent, tenant, tokens, cost and errors; filter, or --json',
   help,
   async run(args, context) {
     const { values, positionals } = parseCommandArgs('runs', args, {
       db: { type: 'string', short: 'd' },
       status: { type: 'string', short: 's' },
+      agent: { type: 'string', short: 'a' },
+      thread: { type: 'string', short: 't' },
+      tenant: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      limit: { type: 'string', short: 'n' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -49,27 +76,105 @@ export const runsCommand: Command = {
         `Unknown status "${status}". Use one of: ${statuses.join(', ')}.`,
       );
     }
-    const { path, store } = openStore('runs', values.db, context);
+    const limit = values.limit === undefined ? defaultLimit : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new CliError(
+        'cli.usage',
+        `--limit "${values.limit}" is not a number of threads. Give a whole number, 1 or more.`,
+      );
+    }
+    const now = Date.now();
+    const filter: RunFilter = {
+      ...(status === undefined ? {} : { status }),
+      ...(values.agent === undefined ? {} : { agent: values.agent }),
+      ...(values.thread === undefined ? {} : { threadPrefix: values.thread }),
+      ...(values.tenant === undefined ? {} : { tenantId: values.tenant }),
+      ...(values.since === undefined
+        ? {}
+        : { since: parseTimeArgument('since', values.since, now) }),
+      ...(values.until === undefined
+        ? {}
+        : { until: parseTimeArgument('until', values.until, now) }),
+      // One more than shown tells whether there are more.
+      limit: limit + 1,
+    };
+    const { path, store, close } = await openStore('runs', values.db, context);
     try {
-      const threads = await store.listThreads(status === undefined ? {} : { status });
-      if (threads.length === 0) {
+      const found = await store.listRuns(filter);
+      const runs = found.slice(0, limit);
+      // A thread stored `running` that no live lease holds was left by a process that is
+      // gone: nothing moves it on until someone resumes it.
+      const gone = new Set<string>();
+      for (const run of runs) {
+        if (run.status !== 'running') continue;
+        const lease = await store.getLease(run.threadId);
+        if (!lease || lease.expiresAt <= now) gone.add(run.threadId);
+      }
+      if (values.json) {
         context.stdout.write(
-          `No threads${status ? ` in status ${status}` : ''} in ${terminalSafe(path)}.\n`,
+          `${JSON.stringify(runs.map((run) => (gone.has(run.threadId) ? { ...run, ownerGone: true } : run)))}\n`,
         );
         return 0;
       }
-      const rows = threads.map((thread) => [
-        thread.threadId,
-        thread.status,
-        String(thread.version),
-        formatTime(thread.updatedAt),
-      ]);
+      if (runs.length === 0) {
+        const narrowed = Object.keys(filter).length > 1 ? ' matching the filters' : '';
+        context.stdout.write(`No threads${narrowed} in ${terminalSafe(path)}.\n`);
+        return 0;
+      }
       context.stdout.write(
-        `${formatColumns([['thread', 'status', 'version', 'updated'], ...rows])}\n`,
+        `${formatColumns([header, ...runs.map((run) => row(run, gone.has(run.threadId)))])}\n`,
       );
+      if (found.length > limit) {
+        context.stdout.write(
+          `(the ${limit} most recently updated; more match: raise --limit or narrow the filters)\n`,
+        );
+      }
+      if (gone.size > 0) {
+        const agent = context.env?.[agentVariable] ? '' : ' --agent <module>';
+        const database = values.db === undefined ? '' : ` --db ${shellWord(values.db)}`;
+        const [first] = gone;
+        context.stdout.write(
+          `\n${gone.size} ${gone.size === 1 ? 'thread was' : 'threads were'} left running by a process that is gone (its lease expired). Resume ${gone.size === 1 ? 'it' : 'one'} with:\n` +
+            `  agentchart resume ${terminalSafe(shellWord(first!))}${agent}${terminalSafe(database)}\n` +
+            `or every such thread with: agentchart resume --all${agent}${terminalSafe(database)} (agentchart worker does it on its own)\n`,
+        );
+      }
       return 0;
     } finally {
-      store.close();
+      await close();
     }
   },
 };
+
+const header = [
+  'thread',
+  'status',
+  'agent',
+  'tenant',
+  'steps',
+  'calls',
+  'tokens',
+  'cost',
+  'errors',
+  'updated',
+];
+
+function row(run: RunSummary, ownerGone: boolean): string[] {
+  const status = ownerGone
+    ? 'running (owner gone)'
+    : run.waits > 0
+      ? `${run.status} (${run.waits} open wait${run.waits === 1 ? '' : 's'})`
+      : run.status;
+  return [
+    run.threadId,
+    status,
+    run.agent ?? '',
+    run.tenantId ?? '',
+    String(run.steps),
+    String(run.modelCalls),
+    formatCount(run.inputTokens + run.outputTokens),
+    formatCost(run.costUsd),
+    run.errors === 0 ? '' : String(run.errors),
+    formatTime(run.updatedAt),
+  ];
+}

@@ -1,28 +1,40 @@
-import type { JournalEntry } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
+import { exampleReply } from '../show/example-reply';
+import { type OpenWait, openWaits } from '../show/open-waits';
+import { stateText, type TimelineItem, threadTimeline } from '../show/thread-timeline';
 import { terminalSafe } from '../terminal-text';
-import { defaultDatabase, formatColumns, openStore } from './open-store';
+import { formatCost, formatCount } from './format-figures';
+import { agentVariable } from './load-agents';
+import { defaultDatabase, formatColumns, formatTime, openStore } from './open-store';
 import { parseCommandArgs } from './parse-command-args';
+import { shellWord } from './run-database';
 import type { Command } from './types';
 
-const help = `Usage: agentchart show <thread-id> [--db <file>]
+const help = `Usage: agentchart show <thread-id> [--db <file>] [--json]
 
-Shows one thread: its latest checkpoint (status, state, usage) and its effect journal — every
-model call, tool run and human wait, in order, with status, duration, tokens and errors.
+Shows one thread: its status, state and usage, then its timeline — the chart states it
+entered and every effect step (model call, tool call, human wait, child agent, whose own
+steps follow one level in) with latency, tokens, cost, attempts, cache hits and errors.
+A waiting thread also shows what it waits for: the prompt, the shape a reply must have,
+and the command that answers it. Reads the database only.
 
 Options:
-  -d, --db <file>   the SQLite file agents checkpoint to (default ${defaultDatabase})
-  -h, --help        show this help
+  -d, --db <file|url>   the run database (default: $AGENTCHART_DB, else ${defaultDatabase})
+      --json            print the thread as one JSON object: its checkpoint's run state, its
+                        state value and wake time, its lease, its timeline, its open waits
+                        (each with the command that answers it) and its journal
+  -h, --help            show this help
 `;
 
-/** `agentchart show <thread>`: a thread's latest state and its journal. */
+/** `agentchart show <thread>`: a thread's state, usage, timeline and open waits. */
 export const showCommand: Command = {
   name: 'show',
-  summary: "show a thread's latest state, usage and its journal of effects",
+  summary: "show a thread's timeline: states and steps with tokens, cost, latency, errors, waits",
   help,
   async run(args, context) {
     const { values, positionals } = parseCommandArgs('show', args, {
       db: { type: 'string', short: 'd' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -36,7 +48,7 @@ export const showCommand: Command = {
         'Give exactly one thread id. "agentchart runs" lists them; "agentchart show --help" for usage.',
       );
     }
-    const { path, store } = openStore('show', values.db, context);
+    const { path, store, close } = await openStore('show', values.db, context);
     try {
       const checkpoint = await store.latest(threadId);
       if (!checkpoint) {
@@ -45,40 +57,135 @@ export const showCommand: Command = {
           `No thread "${threadId}" in ${path}. "agentchart runs --db ${path}" lists the threads it has.`,
         );
       }
-      const { usage, status } = checkpoint.run;
-      const state = JSON.stringify((checkpoint.snapshot as { value?: unknown }).value ?? null);
+      const [summary] = await store.listRuns({ threadId });
+      const timeline = await threadTimeline(store, threadId);
+      const waits = checkpoint.run.status === 'waiting' ? await openWaits(store, threadId) : [];
+      const state = stateText((checkpoint.snapshot as { value?: unknown }).value ?? null);
+      const answer = (wait: OpenWait) =>
+        answerCommand({
+          threadId,
+          wait,
+          several: waits.length > 1,
+          database: values.db,
+          agentKnown: Boolean(context.env?.[agentVariable]),
+        });
+      const agentName = checkpoint.run.agent ?? summary?.agent ?? null;
+      if (values.json) {
+        context.stdout.write(
+          `${JSON.stringify({
+            threadId,
+            agent: agentName,
+            tenantId: checkpoint.run.tenantId ?? summary?.tenantId ?? null,
+            status: checkpoint.run.status,
+            version: checkpoint.version,
+            machineVersion: checkpoint.machineVersion,
+            run: checkpoint.run,
+            state: (checkpoint.snapshot as { value?: unknown }).value ?? null,
+            ...(checkpoint.wakeAt === undefined ? {} : { wakeAt: checkpoint.wakeAt }),
+            lease: (await store.getLease(threadId)) ?? null,
+            timeline,
+            waits: waits.map((wait) => ({ ...wait, command: answer(wait) })),
+            journal: await store.listEffects(threadId),
+          })}\n`,
+        );
+        return 0;
+      }
       // Everything read from the store is made terminal-safe: it may hold escape sequences.
       const safe = (value: unknown) => terminalSafe(String(value));
+      const { usage, status, tenantId } = checkpoint.run;
+      const agent = agentName ?? '(no steps yet)';
+      const tenant =
+        (summary?.tenantId ?? tenantId) ? ` (tenant ${summary?.tenantId ?? tenantId})` : '';
       context.stdout.write(
-        `thread   ${safe(threadId)}\nstatus   ${safe(status)} (checkpoint ${safe(checkpoint.version)}, machine ${safe(checkpoint.machineVersion)})\nstate    ${safe(state)}\n` +
-          `usage    ${safe(usage.modelCalls)} model calls, ${safe(usage.inputTokens + usage.outputTokens)} tokens, $${safe(Number(usage.costUsd).toFixed(5))}, ${safe(usage.toolCalls)} tool calls, ${safe(usage.steps)} steps\n\n`,
+        `thread   ${safe(threadId)}\nagent    ${safe(agent + tenant)}\n` +
+          `status   ${safe(status)} (checkpoint ${safe(checkpoint.version)}, machine ${safe(checkpoint.machineVersion)})\n` +
+          `state    ${safe(JSON.stringify(state))}\n` +
+          `usage    ${safe(usage.modelCalls)} model calls, ${safe(formatCount(usage.inputTokens + usage.outputTokens))} tokens, ${safe(formatCost(Number(usage.costUsd)))}, ${safe(usage.toolCalls)} tool calls, ${safe(usage.steps)} steps\n\n`,
       );
-      const entries = await store.listEffects(threadId);
       context.stdout.write(
-        entries.length === 0
-          ? 'journal  (empty)\n'
-          : `${formatColumns([['effect', 'kind', 'name', 'status', 'ms', 'tokens', 'error'], ...entries.map(row)])}\n`,
+        timeline.length === 0
+          ? 'timeline (no states or steps recorded)\n'
+          : `${formatColumns([timelineHeader, ...timeline.map(timelineRow)])}\n`,
       );
+      for (const [index, wait] of waits.entries()) {
+        context.stdout.write(
+          `\n${waits.length > 1 ? `wait ${index + 1} of ${waits.length}` : 'waiting for a human'}\n` +
+            `  wait     ${safe(wait.waitId)}${wait.threadId === threadId ? '' : ` (child agent thread ${safe(wait.threadId)})`}\n` +
+            `  state    ${safe(wait.state ?? '?')}, since ${safe(formatTime(wait.since))}${wait.deadline === undefined ? ', no deadline' : `, times out ${safe(formatTime(wait.deadline))}`}\n` +
+            `  prompt   ${safe(wait.prompt)}\n` +
+            `  reply    ${wait.replySchema === undefined ? 'any JSON value (the wait recorded no schema)' : safe(JSON.stringify(wait.replySchema))}\n` +
+            `  answer   ${safe(answer(wait))}\n`,
+        );
+      }
       return 0;
     } finally {
-      store.close();
+      await close();
     }
   },
 };
 
-function row(entry: JournalEntry): string[] {
-  const usage = (
-    entry.output as
-      | { response?: { usage?: { inputTokens: number; outputTokens: number } } }
-      | undefined
-  )?.response?.usage;
+const timelineHeader = [
+  'time',
+  'step',
+  'kind',
+  'name',
+  'status',
+  'ms',
+  'tokens',
+  'cost',
+  'tries',
+  'cache',
+  'error',
+];
+
+function timelineRow(item: TimelineItem): string[] {
+  const indent = '  '.repeat(item.depth);
+  const time = clockTime(item.at);
+  if (item.type === 'state')
+    return [time, indent + item.state, 'state', '', '', '', '', '', '', '', ''];
+  const { row, error } = item;
+  const tokens =
+    row.inputTokens === null ? '' : formatCount(row.inputTokens + (row.outputTokens ?? 0));
   return [
-    entry.key,
-    entry.kind,
-    entry.name,
-    entry.status,
-    entry.finishedAt === undefined ? '' : String(entry.finishedAt - entry.startedAt),
-    usage ? String(usage.inputTokens + usage.outputTokens) : '',
-    entry.error ? `${entry.error.code}: ${entry.error.message}`.slice(0, 80) : '',
+    time,
+    `${indent}  ${row.key}`,
+    row.kind,
+    row.model ?? row.name,
+    row.status,
+    row.latencyMs === null ? '' : formatCount(row.latencyMs),
+    tokens,
+    row.costUsd === null ? '' : formatCost(row.costUsd),
+    row.attempts === null ? '' : String(row.attempts),
+    row.cached ? 'hit' : '',
+    error ? `${error.code}: ${error.message}`.slice(0, 100) : (row.errorCode ?? ''),
   ];
+}
+
+/** The time of day, UTC, to the millisecond: `09:30:00.061`. */
+function clockTime(at: number): string {
+  const date = new Date(at);
+  return Number.isNaN(date.getTime()) ? String(at) : date.toISOString().slice(11, 23);
+}
+
+/** The command that answers `wait`, with an example reply that fits its schema. */
+function answerCommand({
+  threadId,
+  wait,
+  several,
+  database,
+  agentKnown,
+}: {
+  threadId: string;
+  wait: OpenWait;
+  several: boolean;
+  database: string | undefined;
+  /** `AGENTCHART_AGENT` names the agent module: `--agent` is not needed. */
+  agentKnown: boolean;
+}): string {
+  const reply = JSON.stringify(exampleReply(wait.replySchema) ?? true);
+  const words = ['agentchart', 'send', threadId, '--reply', reply];
+  if (several || wait.threadId !== threadId) words.push('--wait-id', wait.waitId);
+  if (!agentKnown) words.push('--agent', '<module>');
+  if (database !== undefined) words.push('--db', database);
+  return words.map((word) => (word === '<module>' ? word : shellWord(word))).join(' ');
 }

@@ -13,6 +13,13 @@ export interface CommandContext {
   /** The directory relative paths on the command line are resolved against. */
   cwd: string;
   importModule: ModuleImporter;
+  /** Environment variables (`AGENTCHART_DB`, `AGENTCHART_AGENT`); `process.env` in the real CLI. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Calls `listener` when the user asks the command to stop (SIGINT, SIGTERM); returns the
+   * function that stops listening. Absent in tests that never interrupt.
+   */
+  onInterrupt?: (listener: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
 }
 
 /** One `agentchart <name>` command. */

@@ -3,11 +3,13 @@ import { estimateTokenCounter } from '../budget/create-token-counter';
 import { randomId, systemClock } from '../clock/clock';
 import { RunError } from '../errors/run-error';
 import { RunEvents } from '../events/run-events';
+import { redactingCheckpointer } from '../ledger/redact-records';
 import type { ChatModel } from '../model/types';
 import { createModelCallPipeline } from '../pipeline/create-model-call-pipeline';
 import { createReliabilityPolicy } from '../reliability/create-reliability-policy';
 import type { AgentRuntime } from '../run/agent-runtime';
 import { Run } from '../run/run';
+import { createRedactor } from '../security/create-redactor';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { checkAgentOptions } from './check-agent-options';
 import { forkThread } from './fork-thread';
@@ -72,6 +74,12 @@ export function createAgent<TMachine extends AnyStateMachine>(
     prices: options.prices,
   });
   const tokenCounterFor = typeof tokenCounter === 'function' ? tokenCounter : () => tokenCounter;
+  // Secrets never reach a checkpoint, the journal, an event or a log: the models' own keys
+  // always, and what the agent was told to redact.
+  const redactor = createRedactor({
+    ...options.redact,
+    modelSecrets: [...modelChains.values()].flat().flatMap((model) => model.secrets ?? []),
+  });
   const runtime: AgentRuntime = {
     name: options.name ?? machine.id,
     machine,
@@ -88,12 +96,14 @@ export function createAgent<TMachine extends AnyStateMachine>(
       costLedger: options.costLedger,
       cache: options.cache,
       middleware,
+      fenceUntrusted: options.fenceUntrusted ?? true,
+      redactor,
     }),
-    checkpointer,
+    checkpointer: redactingCheckpointer(checkpointer, redactor),
     limits,
     clock,
     generateId,
-    events: new RunEvents(() => clock.now()),
+    events: new RunEvents(() => clock.now(), { redactor }),
     tokenCounterFor,
     budget: options.budget,
     summariserModel: options.summariserModel,
@@ -104,6 +114,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     leaseTtlMs,
     maxJournalValueBytes,
     freezeContext,
+    redactor,
     inspect: options.inspect,
   };
   let closed = false;
@@ -155,7 +166,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
       });
     }
     const run = new Run(runtime, threadId, {
-      state: Run.initialState(input, clock.now(), tenantId),
+      state: Run.initialState({ input, now: clock.now(), tenantId, agent: runtime.name }),
       version: 0,
       owner: generateId(),
     });

@@ -26,6 +26,8 @@ export class LiveRuns {
   // Threads being sent an event stay in memory until it is delivered (counted: sends overlap).
   readonly #pinned = new Map<string, number>();
   readonly #wakeUps = new Map<string, unknown>();
+  // Evictions under way (writing the checkpoint, releasing the lease): close() waits for them.
+  readonly #evicting = new Set<Promise<unknown>>();
 
   constructor(private readonly options: LiveRunsOptions) {}
 
@@ -71,7 +73,8 @@ export class LiveRuns {
     const at = run.nextWakeAt();
     if (at !== undefined && at - clock.now() < soonMs) return;
     const { threadId } = run;
-    void run.evict();
+    const eviction: Promise<unknown> = run.evict().finally(() => this.#evicting.delete(eviction));
+    this.#evicting.add(eviction);
     this.#runs.delete(threadId);
     this.options.release?.(threadId);
     if (at === undefined) return;
@@ -87,7 +90,8 @@ export class LiveRuns {
 
   /**
    * Lets go of every run: waits up to `timeoutMs` for working ones to come to rest, then
-   * evicts them all (their checkpoints keep them) and drops the wake-up timers.
+   * evicts them all (their checkpoints keep them), waits for evictions already under way,
+   * and drops the wake-up timers.
    */
   async close({ timeoutMs }: { timeoutMs: number }): Promise<void> {
     const { clock } = this.options;
@@ -108,5 +112,8 @@ export class LiveRuns {
         this.options.release?.(run.threadId);
       }),
     );
+    // A run evicted on coming to rest may still be releasing its lease: until it has, another
+    // process asking for the thread is refused.
+    await Promise.allSettled([...this.#evicting]);
   }
 }

@@ -30,7 +30,7 @@ export async function replayThread(
   for (const entry of entries) until = Math.max(until, entry.finishedAt ?? entry.startedAt);
   const start = first?.createdAt ?? latest.run.startedAt;
   const clock = fastForwardClock(start, until);
-  const events = new RunEvents(() => clock.now());
+  const events = new RunEvents(() => clock.now(), { redactor: runtime.redactor });
   if (onEvent) events.onAny(onEvent);
   const replayRuntime: AgentRuntime = {
     ...runtime,
@@ -41,7 +41,7 @@ export async function replayThread(
   const run = new Run(replayRuntime, threadId, {
     state: first
       ? { ...structuredClone(first.run), status: 'running' }
-      : Run.initialState(latest.run.input, start),
+      : Run.initialState({ input: latest.run.input, now: start }),
     ...(first ? { snapshot: first.snapshot } : {}),
     version: 0,
     owner: 'replay',

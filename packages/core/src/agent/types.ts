@@ -21,6 +21,7 @@ import type { ChatModel } from '../model/types';
 import type { ModelCallMiddleware } from '../pipeline/types';
 import type { ModelCallPolicy } from '../reliability/types';
 import type { PendingHumanWait, RunLimits, RunOutcome } from '../run/types';
+import type { RedactionOptions } from '../security/create-redactor';
 import type { Checkpoint, Checkpointer, CheckpointSummary } from '../store/types';
 import type { TenantQuota } from '../tenancy/types';
 import type { ModelsFor } from './model-aliases';
@@ -122,6 +123,20 @@ export interface AgentOptions<TMachine extends AnyStateMachine> {
   costLedger?: CostLedger;
   /** Per-tenant request and token quotas across runs; runs name their tenant at start. */
   quota?: TenantQuota;
+  /**
+   * Secrets and personal data replaced before anything is checkpointed, journaled, emitted
+   * as an event or logged. The API keys the agent's models hold (`ChatModel.secrets`) and,
+   * by default, the values of environment variables named like credentials are always
+   * redacted. A run restored from storage sees the replacement text: keep secrets out of
+   * the chart's context (a tool holds its own credentials).
+   */
+  redact?: RedactionOptions;
+  /**
+   * Tool output and `untrusted` messages reach the model fenced as data, and the system
+   * prompt tells it never to follow instructions inside the fences. Default true; `false`
+   * sends them as they are.
+   */
+  fenceUntrusted?: boolean;
 }
 
 /** Rewrites a checkpoint of an older machine version for this machine; see {@link AgentOptions.migrate}. */

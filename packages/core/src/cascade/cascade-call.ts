@@ -2,6 +2,7 @@ import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import { createEffectLogic } from '../effects/create-effect-logic';
 import { initialMessages, type PromptFunction, type SystemPrompt } from '../effects/prompt';
+import { promptRefOf } from '../prompt/define-prompt';
 import { toJsonSchema } from '../tools/to-json-schema';
 import { parseStructuredOutput } from './parse-structured-output';
 import { type CascadeResult, runCascade } from './run-cascade';
@@ -58,15 +59,25 @@ export function cascadeCall<TSchema extends z.ZodType, TInput = unknown>(
       const messages = initialMessages(input, options.prompt, options.system);
       return runCascade({
         models,
-        call: (model) =>
-          scope.callModel(model, {
-            messages: [...messages],
-            responseFormat: { type: 'json_schema', name: schemaName, schema: jsonSchema },
-            ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-            ...(options.maxOutputTokens === undefined
-              ? {}
-              : { maxOutputTokens: options.maxOutputTokens }),
-          }),
+        call: (model, _tier, escalation) =>
+          scope.callModel(
+            model,
+            {
+              messages: [...messages],
+              responseFormat: { type: 'json_schema', name: schemaName, schema: jsonSchema },
+              ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+              ...(options.maxOutputTokens === undefined
+                ? {}
+                : { maxOutputTokens: options.maxOutputTokens }),
+            },
+            {
+              prompt: promptRefOf(options.prompt),
+              // Recorded with the call: the run log's escalated column.
+              ...(escalation
+                ? { escalation: { from: escalation.from, reason: escalation.reason } }
+                : {}),
+            },
+          ),
         parse: (response) => parseStructuredOutput(response, schema),
         ...(options.escalateWhen ? { escalateWhen: options.escalateWhen } : {}),
       });

@@ -4,6 +4,7 @@ import { createEffectLogic } from '../effects/create-effect-logic';
 import type { EffectScope } from '../effects/effect-scope';
 import { RunError } from '../errors/run-error';
 import type { ChatMessage } from '../model/types';
+import { type PromptRef, promptRefOf, promptSystemOf } from '../prompt/define-prompt';
 import { toJsonSchema } from '../tools/to-json-schema';
 import { parseStructuredOutput } from './parse-structured-output';
 
@@ -112,11 +113,12 @@ export function routeGenerateVerify<
         router.model,
         routeSchema,
         formats.route,
-        withSystem(router.system, router.prompt(input, routeNames)),
+        withSystem(systemOf(router, input), router.prompt(input, routeNames)),
+        promptRefOf(router.prompt),
       );
       const route = routed.route as TRoute;
       const generator = routes[route];
-      const conversation = withSystem(generator.system, generator.prompt(input));
+      const conversation = withSystem(systemOf(generator, input), generator.prompt(input));
       for (let revision = 0; ; revision++) {
         const model = generator.models[Math.min(revision, generator.models.length - 1)]!;
         const output = (await ask(
@@ -125,13 +127,15 @@ export function routeGenerateVerify<
           schema,
           formats.output,
           conversation,
+          promptRefOf(generator.prompt),
         )) as z.output<TSchema>;
         const verdict = await ask(
           scope,
           verifier.model,
           verdictSchema,
           formats.verdict,
-          withSystem(verifier.system, verifier.prompt(input, output, route)),
+          withSystem(systemOf(verifier, input), verifier.prompt(input, output, route)),
+          promptRefOf(verifier.prompt),
         );
         if (verdict.pass || revision >= maxRevisions)
           return { route, output, verdict, revisions: revision, model };
@@ -147,6 +151,15 @@ export function routeGenerateVerify<
   );
 }
 
+/** A step's system prompt: its own, else the one its versioned prompt (`definePrompt`) carries. */
+function systemOf<TInput>(
+  step: { system?: string; prompt: unknown },
+  input: TInput,
+): string | undefined {
+  const system = step.system ?? promptSystemOf<TInput>(step.prompt);
+  return typeof system === 'function' ? system(input) : system;
+}
+
 function withSystem(system: string | undefined, prompt: string): ChatMessage[] {
   return [
     ...(system ? [{ role: 'system' as const, content: system }] : []),
@@ -160,12 +173,13 @@ async function ask<TSchema extends z.ZodType>(
   schema: TSchema,
   responseFormat: { type: 'json_schema'; name: string; schema: Record<string, unknown> },
   messages: ChatMessage[],
+  prompt: PromptRef | undefined,
 ): Promise<z.output<TSchema>> {
-  const response = await scope.callModel(model, {
-    messages: [...messages],
-    responseFormat,
-    temperature: 0,
-  });
+  const response = await scope.callModel(
+    model,
+    { messages: [...messages], responseFormat, temperature: 0 },
+    { prompt },
+  );
   const parsed = parseStructuredOutput(response, schema);
   if (parsed.ok) return parsed.value;
   throw new RunError('output.invalid', {

@@ -27,8 +27,11 @@ export interface CascadeResult<T> {
 export interface RunCascadeOptions<T> {
   /** Model aliases, cheapest first. */
   models: readonly string[];
-  /** Calls one model with the cascade's request. */
-  call(model: string, tier: number): Promise<ChatResponse>;
+  /**
+   * Calls one model with the cascade's request; `escalation` is why the cheaper model's
+   * answer was not kept (absent for the first model).
+   */
+  call(model: string, tier: number, escalation?: Escalation): Promise<ChatResponse>;
   parse(response: ChatResponse): StructuredOutputResult<T>;
   /**
    * True (or a reason string) when a valid answer is not good enough and the next model
@@ -55,7 +58,7 @@ export async function runCascade<T>({
   let lastReason = '';
   for (const [tier, model] of models.entries()) {
     const next = models[tier + 1];
-    const parsed = parse(await call(model, tier));
+    const parsed = parse(await call(model, tier, escalations.at(-1)));
     if (parsed.ok) {
       const verdict = next === undefined ? false : (escalateWhen?.(parsed.value) ?? false);
       if (verdict === false) return { output: parsed.value, model, tier, escalations };

@@ -36,21 +36,22 @@ export interface CostSummary {
   costUsd: number;
 }
 
+/** What {@link CostLedger.summariseBy} groups by: a run, a tenant, a model, or a UTC day. */
+export type CostGroupKey = 'threadId' | 'tenantId' | 'model' | 'day';
+
 /**
- * Where model call costs are kept, to answer "what did this run, this tenant, this model
- * cost". The in-memory ledger is for one process; the run log (one row per effect in the
- * checkpoint database) implements the same interface with SQL sums over its `llm` rows.
+ * Where model call costs are kept, to answer "what did this run, this tenant, this model,
+ * this day cost". The in-memory ledger is for one process; the run log's ledger
+ * (`runLogCostLedger`, over the `effect_log` table of the checkpoint database) answers the
+ * same questions durably, across processes, with SQL sums over its model-call rows.
  */
 export interface CostLedger {
   /** Records a call; a second record with the same `threadId` and `callId` is ignored. */
   record(entry: CostEntry): Promise<void>;
   /** Totals of the calls matching `filter`. */
   summarise(filter?: CostFilter): Promise<CostSummary>;
-  /** Totals per thread, tenant or model. */
-  summariseBy(
-    key: 'threadId' | 'tenantId' | 'model',
-    filter?: CostFilter,
-  ): Promise<Map<string, CostSummary>>;
+  /** Totals per thread, tenant, model or day (`YYYY-MM-DD`, UTC, of when the call ended). */
+  summariseBy(key: CostGroupKey, filter?: CostFilter): Promise<Map<string, CostSummary>>;
   /** The calls matching `filter`, oldest first. */
   entries(filter?: CostFilter): Promise<CostEntry[]>;
 }

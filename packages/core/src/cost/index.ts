@@ -14,7 +14,13 @@ export type {
   TenantQuota,
   TenantUsage,
 } from '../tenancy/types';
-export type { CostEntry, CostFilter, CostLedger, CostSummary } from './cost-ledger';
+export type {
+  CostEntry,
+  CostFilter,
+  CostGroupKey,
+  CostLedger,
+  CostSummary,
+} from './cost-ledger';
 export { costOfUsage } from './cost-of-usage';
 export { MemoryCostLedger } from './memory-cost-ledger';
 export { type PriceTable, resolvePricing } from './resolve-pricing';

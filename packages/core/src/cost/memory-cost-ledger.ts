@@ -1,4 +1,4 @@
-import type { CostEntry, CostFilter, CostLedger, CostSummary } from './cost-ledger';
+import type { CostEntry, CostFilter, CostGroupKey, CostLedger, CostSummary } from './cost-ledger';
 
 /**
  * A {@link CostLedger} in memory, for one process and for tests.
@@ -25,13 +25,11 @@ export class MemoryCostLedger implements CostLedger {
     return totalOf(this.#matching(filter));
   }
 
-  async summariseBy(
-    key: 'threadId' | 'tenantId' | 'model',
-    filter: CostFilter = {},
-  ): Promise<Map<string, CostSummary>> {
+  async summariseBy(key: CostGroupKey, filter: CostFilter = {}): Promise<Map<string, CostSummary>> {
     const groups = new Map<string, CostEntry[]>();
     for (const entry of this.#matching(filter)) {
-      const value = entry[key] ?? '';
+      const value =
+        key === 'day' ? new Date(entry.at).toISOString().slice(0, 10) : (entry[key] ?? '');
       groups.set(value, [...(groups.get(value) ?? []), entry]);
     }
     return new Map([...groups].map(([value, entries]) => [value, totalOf(entries)]));

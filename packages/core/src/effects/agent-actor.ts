@@ -132,7 +132,13 @@ async function startOrResumeChild(scope: EffectScope, runtime: AgentRuntime, inp
   }
   // The child is charged to the parent's tenant: its quota and cost ledger entries.
   const run = new Run(runtime, threadId, {
-    state: Run.initialState(input, runtime.clock.now(), scope.run.tenantId),
+    state: Run.initialState({
+      input,
+      now: runtime.clock.now(),
+      tenantId: scope.run.tenantId,
+      agent: runtime.name,
+      parentThreadId: scope.threadId,
+    }),
     version: 0,
     owner: runtime.generateId(),
   });

@@ -1,5 +1,6 @@
 import { fromPromise, type PromiseActorLogic } from 'xstate';
 import { DefinitionError } from '../errors/definition-error';
+import { invokingStateOf } from '../run/invoking-state';
 import { runOf, siteOf } from '../run/run-registry';
 import { EffectScope } from './effect-scope';
 import type { EffectSpec } from './types';
@@ -24,7 +25,8 @@ export function createEffectLogic<TOutput, TInput>(
       );
     }
     const site = siteOf(self);
-    const scope = new EffectScope(run, site, run.beginEffect(site, self, signal, spec.blocksRest));
+    const handle = run.beginEffect(site, self, signal, spec.blocksRest);
+    const scope = new EffectScope(run, site, handle, invokingStateOf(self));
     return scope.execute(() => body(scope, input));
   });
   Object.defineProperty(logic, effectSpecKey, { value: spec });

@@ -2,6 +2,7 @@ import { serializeError } from '../errors/agentchart-error';
 import { capSerializedError } from '../ledger/cap-journal-value';
 import type { JournalEntry, JournaledStep } from '../ledger/types';
 import type { ChatRequest, ChatResponse } from '../model/types';
+import { guardBlockedError } from '../pipeline/guard-blocked-error';
 import type { ModelCallScope, ModelCallSettings } from '../pipeline/types';
 import type { EffectHandle, RunPort } from '../run/run-port';
 import type { ReconcileResult } from '../tools/types';
@@ -21,10 +22,15 @@ export class EffectScope implements ModelCallScope {
   readonly #handle: EffectHandle;
   #step = 0;
 
+  /**
+   * @param state The chart state that invoked the effect (a dotted path), recorded with each
+   * of its journal records; undefined for a spawned actor.
+   */
   constructor(
     readonly run: RunPort,
     readonly site: string,
     handle: EffectHandle,
+    readonly state?: string,
   ) {
     this.#handle = handle;
     this.key = handle.key;
@@ -62,7 +68,7 @@ export class EffectScope implements ModelCallScope {
    */
   async journaled<T>(
     key: string,
-    step: JournaledStep,
+    step: JournaledStep<T>,
     execute: () => Promise<T>,
     reconcile?: () => Promise<ReconcileResult<T>>,
   ): Promise<{ value: T; replayed: boolean }> {
@@ -91,7 +97,7 @@ export class EffectScope implements ModelCallScope {
       status: 'started',
       startedAt: clock.now(),
       ...(step.input === undefined ? {} : { input: step.input }),
-      ...(step.meta === undefined ? {} : { meta: step.meta }),
+      meta: { ...this.#facts(), ...step.meta },
     };
     let previous = existing?.status;
     if (existing?.status === 'started' && step.effect === 'unsafe' && step.kind === 'tool') {
@@ -106,10 +112,18 @@ export class EffectScope implements ModelCallScope {
       await run.appendJournal(entry, undefined, { durable: step.effect === 'unsafe' });
       previous = 'started';
     }
+    // Measured around the step itself, not the intent's write before it.
+    const executing = clock.now();
     try {
       const value = await execute();
+      const finishedAt = clock.now();
+      const meta = {
+        ...entry.meta,
+        latencyMs: finishedAt - executing,
+        ...step.resultMeta?.(value),
+      };
       await run.appendJournal(
-        { ...entry, status: 'completed', finishedAt: clock.now(), output: value },
+        { ...entry, status: 'completed', finishedAt, output: value, meta },
         previous,
         { withCheckpoint: true },
       );
@@ -117,12 +131,14 @@ export class EffectScope implements ModelCallScope {
     } catch (error) {
       // An aborted step (state exited, run stopped) stays `started`: whether it acted is unknown.
       if (!this.signal.aborted) {
+        const finishedAt = clock.now();
         await run.appendJournal(
           {
             ...entry,
             status: 'failed',
-            finishedAt: clock.now(),
+            finishedAt,
             error: capSerializedError(serializeError(error), run.maxJournalValueBytes),
+            meta: { ...entry.meta, latencyMs: finishedAt - executing },
           },
           previous,
           { withCheckpoint: true },
@@ -130,6 +146,19 @@ export class EffectScope implements ModelCallScope {
       }
       throw error;
     }
+  }
+
+  /**
+   * What every record of this effect carries for the run log: the agent, the chart state that
+   * invoked the effect, the tenant the run is charged to.
+   */
+  #facts(): Record<string, unknown> {
+    const { run, state } = this;
+    return {
+      agent: run.runtime.name,
+      ...(state === undefined ? {} : { state }),
+      ...(run.tenantId === undefined ? {} : { tenantId: run.tenantId }),
+    };
   }
 
   /**
@@ -195,6 +224,10 @@ export class EffectScope implements ModelCallScope {
       settings,
       callId: '',
     });
+    // An answer a guard blocked fails here, after the journal recorded what it cost.
+    if (outcome.blocked) {
+      throw guardBlockedError({ ...outcome.blocked, stage: 'output', model: outcome.model });
+    }
     return outcome.response;
   }
 }

@@ -1,5 +1,6 @@
 import { RunError } from '../errors/run-error';
 import { capJournalValue, measureJson, omittedValue } from '../ledger/cap-journal-value';
+import { inputHash } from '../ledger/input-hash';
 import type { AnyTool, ReconcileResult, ToolExecuteContext } from '../tools/types';
 import { ambiguousToolError } from './ambiguous-tool-error';
 import type { EffectScope } from './effect-scope';
@@ -14,6 +15,11 @@ export interface ExecuteToolOptions {
    * cap fails with `tool.output_too_large`.
    */
   present?: (output: unknown) => unknown;
+  /**
+   * The call's journal key, when the caller allocated it already (to key an approval after
+   * it). Default: the effect's next key.
+   */
+  key?: string;
 }
 
 /**
@@ -26,12 +32,11 @@ export async function executeTool(
   scope: EffectScope,
   tool: AnyTool,
   input: unknown,
-  { present }: ExecuteToolOptions = {},
+  { present, key = scope.nextKey(`tool:${tool.name}`) }: ExecuteToolOptions = {},
 ): Promise<unknown> {
   const { run } = scope;
   const { events } = run.runtime;
   const { clock, maxJournalValueBytes } = run;
-  const key = scope.nextKey(`tool:${tool.name}`);
   const context: ToolExecuteContext = {
     signal: scope.signal,
     idempotencyKey: `${scope.threadId}:${key}`,
@@ -76,14 +81,23 @@ export async function executeTool(
   try {
     const { value, replayed } = await scope.journaled(
       key,
-      { kind: 'tool', effect: tool.effect, name: tool.name, input },
+      {
+        kind: 'tool',
+        effect: tool.effect,
+        name: tool.name,
+        input,
+        meta: { inputHash: inputHash(input) },
+      },
       async () => {
         try {
           return finish(
             await withTimeout(scope, tool, (signal) => tool.execute(input, { ...context, signal })),
           );
         } catch (error) {
-          return afterTimeout(scope, { tool, input, key, error, reconcile });
+          // Wrapped here, inside the journal, so a resume or a replay reads back the very
+          // error (and message) the live call threw, and a model is told the same text.
+          const failure = toolFailure(tool, error);
+          return afterTimeout(scope, { tool, input, key, error: failure, reconcile });
         }
       },
       reconcile,
@@ -99,14 +113,7 @@ export async function executeTool(
     return value;
   } catch (error) {
     // A failure replayed from the journal keeps its code (e.g. effect.ambiguous).
-    const failure =
-      RunError.isInstance(error) || RecordedEffectError.isInstance(error)
-        ? error
-        : new RunError('tool.failed', {
-            message: `Tool "${tool.name}" failed: ${(error as Error)?.message ?? String(error)}`,
-            cause: error,
-            details: { tool: tool.name },
-          });
+    const failure = toolFailure(tool, error);
     events.emit('tool.call.error', scope.threadId, {
       site: scope.site,
       callId: key,
@@ -115,6 +122,16 @@ export async function executeTool(
     });
     throw failure;
   }
+}
+
+/** `error` as the harness reports a tool's failure: a RunError (or a recorded one) as it is. */
+function toolFailure(tool: AnyTool, error: unknown): RunError | RecordedEffectError {
+  if (RunError.isInstance(error) || RecordedEffectError.isInstance(error)) return error;
+  return new RunError('tool.failed', {
+    message: `Tool "${tool.name}" failed: ${(error as Error)?.message ?? String(error)}`,
+    cause: error,
+    details: { tool: tool.name },
+  });
 }
 
 /**

@@ -2,9 +2,9 @@ import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import { RunError } from '../errors/run-error';
 import { validateNumberOption } from '../reliability/validate-option';
-import type { HumanWaitRegistration } from '../run/human-waits';
+import { toJsonSchema } from '../tools/to-json-schema';
 import { createEffectLogic } from './create-effect-logic';
-import type { EffectScope } from './effect-scope';
+import { durableWait } from './durable-wait';
 
 /** Options of {@link humanWait}. */
 export interface HumanWaitOptions<TReply extends z.ZodType, TInput> {
@@ -36,29 +36,22 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
       expected: 'a positive number of milliseconds, or leave it out to wait without a deadline',
     });
   }
+  const replySchema = replySchemaOf(options.reply);
   return createEffectLogic(
-    { kind: 'human-wait', modelAliases: [], tools: [], blocksRest: false, schemas: [] },
+    // Work until its intent is in the journal: a run rests `waiting` only once its wait, prompt
+    // and deadline are durable, so other processes (`agentchart waits`, a scheduler) see them.
+    { kind: 'human-wait', modelAliases: [], tools: [], blocksRest: true, schemas: [] },
     async (scope, input: TInput) => {
-      const { clock } = scope.run;
-      const { events } = scope.run.runtime;
       const prompt = options.prompt(input);
       const key = scope.nextKey('human');
-      const recorded = scope.run.recordedWait(key);
-      // A restarted wait keeps the deadline it was first given: a resume never extends it.
-      const deadline =
-        recorded?.deadline ??
-        (options.timeoutMs === undefined ? undefined : clock.now() + options.timeoutMs);
-      // One answered before the restart replays its reply: the run must not rest meanwhile.
-      if (recorded && recorded.status !== 'started') scope.setIdle(false);
-      let deliver!: (value: z.output<TReply>) => void;
-      const replied = new Promise<z.output<TReply>>((resolve) => {
-        deliver = resolve;
-      });
-      // Registered before any await, so the run lists the wait the moment it comes to rest.
-      const registration: HumanWaitRegistration = {
-        waitId: key,
+      const { value } = await durableWait(scope, {
+        key,
         prompt,
-        ...(deadline === undefined ? {} : { deadline }),
+        name: 'human',
+        timeoutMs: options.timeoutMs,
+        // The reply's shape is kept with the wait, so a process that does not hold the run
+        // (`agentchart waits`, the studio) can show what to answer.
+        ...(replySchema === undefined ? {} : { meta: { replySchema } }),
         accept(value) {
           const parsed = options.reply.safeParse(value);
           if (!parsed.success) {
@@ -68,84 +61,27 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
               details: { waitId: key, value },
             });
           }
-          remove();
-          events.emit('human.reply', scope.threadId, { waitId: key });
-          deliver(parsed.data);
+          return parsed.data as z.output<TReply>;
         },
-      };
-      const remove = scope.run.addWait(registration);
-      try {
-        const { value } = await scope.journaled(
-          key,
-          {
-            kind: 'human',
-            effect: 'pure',
-            name: 'human',
-            input: prompt,
-            ...(registration.deadline === undefined
-              ? {}
-              : { meta: { deadline: registration.deadline } }),
-          },
-          async () => {
-            // After a restart the journal keeps the first deadline: a resume never extends a wait.
-            const recorded = await scope.run.readJournal(key);
-            const deadline =
-              (recorded?.meta?.deadline as number | undefined) ?? registration.deadline;
-            if (deadline !== undefined) registration.deadline = deadline;
-            events.emit('human.wait', scope.threadId, {
-              site: scope.site,
-              waitId: key,
-              prompt,
-              ...(deadline === undefined ? {} : { deadline }),
-            });
-            return untilReplied(scope, replied, prompt, deadline);
-          },
-        );
-        return value;
-      } finally {
-        remove();
-      }
+        timeoutError: (deadline) =>
+          new RunError('human.timeout', {
+            message: `Nobody answered "${prompt}" by its deadline (${new Date(deadline).toISOString()}).`,
+            details: { deadline },
+          }),
+      });
+      return value;
     },
   );
 }
 
-/** The reply, or a `human.timeout` at the deadline, or the abort reason. */
-function untilReplied<T>(
-  scope: EffectScope,
-  replied: Promise<T>,
-  prompt: string,
-  deadline: number | undefined,
-): Promise<T> {
-  const { clock } = scope.run;
-  return new Promise<T>((resolve, reject) => {
-    let timer: unknown;
-    const cleanup = () => {
-      if (timer !== undefined) clock.clearTimeout(timer);
-      scope.signal.removeEventListener('abort', onAbort);
-    };
-    const onAbort = () => {
-      cleanup();
-      reject(scope.signal.reason);
-    };
-    if (scope.signal.aborted) return onAbort();
-    scope.signal.addEventListener('abort', onAbort, { once: true });
-    if (deadline !== undefined) {
-      timer = clock.setTimeout(
-        () => {
-          cleanup();
-          reject(
-            new RunError('human.timeout', {
-              message: `Nobody answered "${prompt}" by its deadline (${new Date(deadline).toISOString()}).`,
-              details: { deadline },
-            }),
-          );
-        },
-        Math.max(0, deadline - clock.now()),
-      );
-    }
-    replied.then((value) => {
-      cleanup();
-      resolve(value);
-    });
-  });
+/**
+ * The reply's JSON Schema, for people and tools answering from outside the process; absent
+ * when the schema has parts JSON Schema cannot express (the reply is still checked by zod).
+ */
+function replySchemaOf(reply: z.ZodType): Record<string, unknown> | undefined {
+  try {
+    return toJsonSchema(reply, 'humanWait reply');
+  } catch {
+    return undefined;
+  }
 }

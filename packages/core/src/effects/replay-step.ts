@@ -23,12 +23,14 @@ export interface ReplayingEffect {
 export async function replayStep<T>(
   scope: ReplayingEffect,
   key: string,
-  step: JournaledStep,
+  step: JournaledStep<T>,
   recorded: JournalEntry | undefined,
 ): Promise<{ value: T; replayed: boolean }> {
   const { run, site, threadId } = scope;
   const what = `${step.kind} step "${step.name}"`;
-  const difference = recorded ? differenceFrom(step, recorded) : undefined;
+  // The journal holds inputs redacted: compare like with like.
+  const stored = { ...step, input: scope.run.runtime.redactor.value(step.input) };
+  const difference = recorded ? differenceFrom(stored, recorded) : undefined;
   if (!recorded || difference) {
     const error = recorded
       ? new ReplayError('replay.diverged', {
@@ -62,7 +64,7 @@ export async function replayStep<T>(
 }
 
 /** How the step the code asks for differs from the recorded one, if it does. */
-function differenceFrom(step: JournaledStep, recorded: JournalEntry): string | undefined {
+function differenceFrom<T>(step: JournaledStep<T>, recorded: JournalEntry): string | undefined {
   if (recorded.kind !== step.kind) return `the recording has a ${recorded.kind} step there`;
   // A model step may run on another model in a replay; tools and waits must match by name.
   if (step.kind !== 'llm' && recorded.name !== step.name) {

@@ -5,6 +5,7 @@ import { RunError } from '../errors/run-error';
 import type { ChatMessage } from '../model/types';
 import { extractJson } from '../output/extract-json';
 import type { ModelCallSettings } from '../pipeline/types';
+import { promptRefOf } from '../prompt/define-prompt';
 import { validateNumberOption } from '../reliability/validate-option';
 import { toJsonSchema } from '../tools/to-json-schema';
 import { createEffectLogic } from './create-effect-logic';
@@ -74,6 +75,7 @@ export function structuredCall<
     });
   }
   const jsonSchema = toJsonSchema(schema, `structuredCall "${schemaName}" schema`, 'output');
+  const settings = { ...options.modelCall, prompt: promptRefOf(options.prompt) };
   return createEffectLogic(
     {
       kind: 'structured-call',
@@ -98,7 +100,7 @@ export function structuredCall<
               ? {}
               : { maxOutputTokens: options.maxOutputTokens }),
           },
-          options.modelCall,
+          settings,
         );
         if (response.finishReason === 'refusal' || response.refusal) {
           throw new RunError('output.refused', {

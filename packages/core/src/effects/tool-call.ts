@@ -2,12 +2,42 @@ import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import { RunError } from '../errors/run-error';
 import type { Tool } from '../tools/types';
+import { approveToolCall } from './approve-tool-call';
+import { type ApprovalOptions, checkApprovalOptions, rejectedError } from './ask-approval';
 import { createEffectLogic } from './create-effect-logic';
 import { executeTool } from './execute-tool';
+import { type ApprovalGrant, useApprovalGrant } from './use-approval-grant';
+
+/**
+ * Options of {@link toolCall}: how the call is approved, and (for approvals it asks for
+ * itself) how long a person has and how long an approval holds.
+ */
+export interface ToolCallOptions extends ApprovalOptions {
+  /**
+   * - `tool` (default): ask a person first when the tool's `approval` is `always`;
+   * - `always`: ask a person before every call, whatever the tool says;
+   * - `grant`: run only on a grant from `requestApproval` for these exact arguments; the
+   *   invoke's input is `{ input, approval }`. Without a valid one the call fails with
+   *   `approval.required` (or `approval.expired`), and the chart asks again.
+   *
+   * An approval asked for here is a durable human wait showing the tool's name and its exact
+   * arguments, bound to their hash. `tool` and `always` decide on the arguments the effect
+   * was invoked with, so a context amended during the wait changes nothing it runs.
+   */
+  approval?: 'tool' | 'always' | 'grant';
+}
+
+/** The input of `toolCall(tool, { approval: 'grant' })`: the tool's input and its grant. */
+export interface GrantedToolCallInput<TInput> {
+  input: TInput;
+  approval: ApprovalGrant;
+}
 
 /**
  * Actor logic that runs one tool with its typed contract: the input is validated before
- * `execute`, the output after; failures reach the chart's `onError` as {@link RunError}s.
+ * `execute`, the output after; failures reach the chart's `onError` as {@link RunError}s —
+ * `approval.rejected`, `approval.expired` and `approval.required` among them when the call
+ * needs an approval (see {@link ToolCallOptions.approval}).
  *
  * @example
  * ```ts
@@ -17,19 +47,48 @@ import { executeTool } from './execute-tool';
  */
 export function toolCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
   tool: Tool<TInput, TOutput>,
-): PromiseActorLogic<z.output<TOutput>, z.input<TInput>> {
+  options: ToolCallOptions & { approval: 'grant' },
+): PromiseActorLogic<z.output<TOutput>, GrantedToolCallInput<z.input<TInput>>>;
+export function toolCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
+  tool: Tool<TInput, TOutput>,
+  options?: ToolCallOptions & { approval?: 'tool' | 'always' },
+): PromiseActorLogic<z.output<TOutput>, z.input<TInput>>;
+export function toolCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
+  tool: Tool<TInput, TOutput>,
+  options: ToolCallOptions = {},
+): PromiseActorLogic<z.output<TOutput>, any> {
+  const { approval = 'tool' } = options;
+  checkApprovalOptions('toolCall', options);
   return createEffectLogic(
     { kind: 'tool-call', modelAliases: [], tools: [tool], blocksRest: true, schemas: [] },
-    async (scope, input: z.input<TInput>) => {
+    async (scope, received: unknown) => {
+      const granted = approval === 'grant';
+      const input = granted
+        ? (received as Partial<GrantedToolCallInput<unknown>>)?.input
+        : received;
       const parsed = tool.input.safeParse(input);
       if (!parsed.success) {
         throw new RunError('tool.invalid_arguments', {
-          message: `Tool "${tool.name}" was invoked with input that does not match its input schema; nothing was executed. Fix the invoke's input.`,
+          message: `Tool "${tool.name}" was invoked with input that does not match its input schema; nothing was executed. Fix the invoke's input${granted ? ' (with a grant it is { input, approval })' : ''}.`,
           issues: parsed.error.issues,
           details: { tool: tool.name, input },
         });
       }
-      return (await executeTool(scope, tool, parsed.data)) as z.output<TOutput>;
+      const key = scope.nextKey(`tool:${tool.name}`);
+      if (granted) {
+        const grant = (received as Partial<GrantedToolCallInput<unknown>>).approval;
+        await useApprovalGrant(scope, { grant, tool, input: parsed.data, key });
+      } else if (approval === 'always' || tool.approval === 'always') {
+        const decision = await approveToolCall(scope, {
+          key,
+          tool,
+          input: parsed.data,
+          reason: 'always',
+          options,
+        });
+        if (!decision.approved) throw rejectedError(decision);
+      }
+      return (await executeTool(scope, tool, parsed.data, { key })) as z.output<TOutput>;
     },
   );
 }

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { runEffect } from '../testing/run-effect';
+import { createAgent } from '../agent/create-agent';
+import { fenceUntrusted } from '../security/fence-untrusted';
+import { effectMachine, runEffect } from '../testing/run-effect';
 import { scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
-import { toolLoop } from './tool-loop';
+import { type ToolLoopResult, toolLoop } from './tool-loop';
 
 function tools() {
   const executed: string[] = [];
@@ -64,11 +66,13 @@ describe('toolLoop', () => {
     });
     expect(t.executed.sort()).toEqual(['Lima', 'Oslo']);
     expect(t.maxInFlight()).toBe(2);
+    // The model reads tool output fenced as untrusted data; the loop keeps it as it was.
     const toolMessages = model.requests[1]?.messages.filter((m) => m.role === 'tool');
-    expect(toolMessages?.map((m) => m.content)).toEqual([
-      '{"population":4000}',
-      '{"population":4000}',
-    ]);
+    const fenced = fenceUntrusted('{"population":4000}', 'tool "lookup"');
+    expect(toolMessages?.map((m) => m.content)).toEqual([fenced, fenced]);
+    expect(
+      (output as ToolLoopResult).messages.filter((m) => m.role === 'tool').map((m) => m.content),
+    ).toEqual(['{"population":4000}', '{"population":4000}']);
   });
 
   it('sends invalid arguments back with the issues and never executes them', async () => {
@@ -136,6 +140,20 @@ describe('toolLoop', () => {
       models: { m: failing },
     });
     expect(error.code).toBe('tool.failed');
+  });
+
+  it('tells the model the same failure on a replay as in the recorded run', async () => {
+    const t = tools();
+    const model = scriptedModel({
+      responses: [{ toolCalls: [{ name: 'failing', arguments: {} }] }, 'It failed.'],
+    });
+    const agent = createAgent({ machine: effectMachine(loop(t), 'go'), models: { m: model } });
+    expect((await agent.run({ threadId: 't', input: undefined })).status).toBe('done');
+    expect(model.requests[1]?.messages.at(-1)?.content).toContain(
+      'Tool \\"failing\\" failed: backend down',
+    );
+    // The journal holds the error the model was told about, so the replay's request is the same.
+    expect((await agent.replay('t')).status).toBe('done');
   });
 
   it('rejects two tools with the same name at definition', () => {

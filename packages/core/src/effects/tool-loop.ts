@@ -1,18 +1,17 @@
 import type { PromiseActorLogic } from 'xstate';
-import type { z } from 'zod';
 import type { CallsModels } from '../agent/model-aliases';
-import { capToolOutput } from '../budget/cap-tool-output';
-import { AgentchartError } from '../errors/agentchart-error';
 import { DefinitionError } from '../errors/definition-error';
 import { RunError } from '../errors/run-error';
-import type { ChatMessage, ChatResponse, ToolCallRequest } from '../model/types';
+import type { ChatMessage, ChatResponse } from '../model/types';
 import type { ModelCallSettings } from '../pipeline/types';
-import { validateNumberOption } from '../reliability/validate-option';
+import { promptRefOf } from '../prompt/define-prompt';
 import type { AnyTool } from '../tools/types';
+import { checkApprovalOptions } from './ask-approval';
+import { checkLoopOptions } from './check-loop-options';
 import { createEffectLogic } from './create-effect-logic';
-import type { EffectScope } from './effect-scope';
-import { executeTool } from './execute-tool';
+import { planToolCall } from './plan-tool-call';
 import { initialMessages, type PromptFunction, type SystemPrompt } from './prompt';
+import { runToolCalls, type ToolLoopApprovals } from './run-tool-calls';
 
 /** Options of {@link toolLoop}. */
 export interface ToolLoopOptions<TInput, TModel extends string = string> {
@@ -42,6 +41,25 @@ export interface ToolLoopOptions<TInput, TModel extends string = string> {
    * it can recover (default); `fail` ends the loop with the tool's error.
    */
   onToolError?: 'report' | 'fail';
+  /**
+   * The tools the model may call in this invocation — a state's allowlist: tool names, or a
+   * function of the effect's input (each state's invoke passes what its step allows). Only
+   * these are offered to the model; a call of another is refused and goes back to it as an
+   * invalid call. Default: all of `tools`.
+   */
+  allowedTools?: readonly string[] | ((input: TInput) => readonly string[]);
+  /**
+   * The prompt carries content from outside the developer's control (an upload, a retrieved
+   * document): it reaches the model fenced as untrusted data, and the conversation counts as
+   * untrusted from the start. Default false; a prompt's messages can also say it themselves
+   * (`{ role: 'user', content, untrusted: true }`).
+   */
+  untrustedInput?: boolean;
+  /**
+   * How tool calls are approved: once untrusted content is in the conversation, `unsafe`
+   * tools wait for a person's approval by default. See {@link ToolLoopApprovals}.
+   */
+  approvals?: ToolLoopApprovals;
 }
 
 /** What a finished tool loop returns. */
@@ -61,6 +79,12 @@ export interface ToolLoopResult {
  * without tools. Arguments are validated before anything runs (invalid ones go back to the
  * model with the zod issues, bounded); independent calls run in parallel, `unsafe` tools one
  * at a time; a step limit and repeated-call detection stop runaway loops.
+ *
+ * Tool output is data, not instructions: it reaches the model fenced as untrusted (unless the
+ * tool declares `trustedOutput`), and once any is in the conversation, calls of `unsafe`
+ * tools wait for a person's approval of their exact arguments (see `approvals`), so text a
+ * tool returned cannot make the agent act on its own. `allowedTools` narrows what a state
+ * offers.
  */
 export function toolLoop<TInput = unknown, const TModel extends string = string>(
   options: ToolLoopOptions<TInput, TModel>,
@@ -68,6 +92,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
   const { model, tools, maxSteps = 10, maxInvalidCalls = 3, maxRepeats = 3 } = options;
   const maxToolOutputTokens = options.maxToolOutputTokens ?? 8_000;
   checkLoopOptions({ ...options, maxSteps, maxInvalidCalls, maxRepeats, maxToolOutputTokens });
+  if (options.approvals) checkApprovalOptions('toolLoop approvals', options.approvals);
   const byName = new Map<string, AnyTool>();
   for (const tool of tools) {
     if (byName.has(tool.name)) {
@@ -78,17 +103,28 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
     }
     byName.set(tool.name, tool);
   }
-  const definitions = tools.map(({ name, description, parameters }) => ({
-    name,
-    description,
-    parameters,
-  }));
+  const allowedFor = allowlistOf(options.allowedTools, byName);
+  const definitions = new Map(
+    tools.map(({ name, description, parameters }) => [name, { name, description, parameters }]),
+  );
   // Answers that call an unsafe tool are never served from the response cache.
   const toolEffects = Object.fromEntries(tools.map((tool) => [tool.name, tool.effect]));
+  // Their output reaches the model as it is; every other tool's is fenced as untrusted.
+  const trustedTools = tools.filter((tool) => tool.trustedOutput).map((tool) => tool.name);
+  const approvals = options.approvals ?? {};
+  const prompt = promptRefOf(options.prompt);
   return createEffectLogic(
     { kind: 'tool-loop', modelAliases: [model], tools, blocksRest: true, schemas: [] },
     async (scope, input: TInput) => {
-      const messages = initialMessages(input, options.prompt, options.system);
+      const allowed = allowedFor(input);
+      const offered = [...allowed].map((name) => definitions.get(name)!);
+      const messages = initialMessages(input, options.prompt, options.system).map((message) =>
+        options.untrustedInput && message.role === 'user'
+          ? { ...message, untrusted: true }
+          : message,
+      );
+      // Untrusted content in the conversation: from then on unsafe calls need an approval.
+      let untrusted = messages.some((message) => message.role === 'user' && message.untrusted);
       const repeats = new Map<string, number>();
       let invalidCalls = 0;
       let toolCalls = 0;
@@ -98,13 +134,13 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
           {
             // A copy: the conversation grows after the call, the request must not.
             messages: [...messages],
-            tools: definitions,
+            tools: offered,
             ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
             ...(options.maxOutputTokens === undefined
               ? {}
               : { maxOutputTokens: options.maxOutputTokens }),
           },
-          { ...options.modelCall, toolEffects },
+          { ...options.modelCall, toolEffects, trustedTools, prompt },
         );
         assertComplete(response, 'tool loop');
         if (response.toolCalls.length === 0) {
@@ -116,7 +152,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
           content: response.content,
           toolCalls: response.toolCalls,
         });
-        const planned = response.toolCalls.map((call) => planCall(call, byName));
+        const planned = response.toolCalls.map((call) => planToolCall(call, byName, allowed));
         for (const call of planned) {
           if (call.kind !== 'valid') continue;
           const signature = `${call.tool.name}:${stableStringify(call.input)}`;
@@ -148,14 +184,15 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
             details: { calls: response.toolCalls },
           });
         }
-        const results = await runCalls(
-          scope,
-          planned,
-          options.onToolError ?? 'report',
+        const results = await runToolCalls(scope, planned, {
+          onToolError: options.onToolError ?? 'report',
           maxToolOutputTokens,
-        );
+          untrusted,
+          approvals,
+        });
+        untrusted ||= results.untrusted;
         toolCalls += planned.filter((call) => call.kind === 'valid').length;
-        messages.push(...results);
+        messages.push(...results.messages);
       }
       throw new RunError('loop.step_limit', {
         message: `The tool loop made ${maxSteps} model calls without a final answer. Raise maxSteps if the task needs more, or check for a loop.`,
@@ -165,86 +202,38 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
   );
 }
 
-type PlannedCall =
-  | { kind: 'valid'; call: ToolCallRequest; tool: AnyTool; input: unknown }
-  | { kind: 'invalid'; call: ToolCallRequest; message: string; issues?: z.core.$ZodIssue[] };
-
-function planCall(call: ToolCallRequest, tools: ReadonlyMap<string, AnyTool>): PlannedCall {
-  const tool = tools.get(call.name);
-  if (!tool) {
-    return {
-      kind: 'invalid',
-      call,
-      message: `Unknown tool "${call.name}". Available tools: ${[...tools.keys()].join(', ')}.`,
-    };
-  }
-  let raw: unknown;
-  try {
-    raw = call.arguments.trim() ? JSON.parse(call.arguments) : {};
-  } catch (error) {
-    return {
-      kind: 'invalid',
-      call,
-      message: `Arguments for "${call.name}" are not valid JSON (${(error as Error).message}). Send a JSON object.`,
-    };
-  }
-  const parsed = tool.input.safeParse(raw);
-  if (!parsed.success) {
-    const detail = parsed.error.issues
-      .map((issue: z.core.$ZodIssue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-      .join('; ');
-    return {
-      kind: 'invalid',
-      call,
-      message: `Invalid arguments for "${call.name}": ${detail}. Call it again with arguments that match its schema.`,
-      issues: parsed.error.issues,
-    };
-  }
-  return { kind: 'valid', call, tool, input: parsed.data };
-}
-
-/** Runs valid calls (safe ones in parallel, unsafe ones in order) and answers every call. */
-async function runCalls(
-  scope: EffectScope,
-  planned: PlannedCall[],
-  onToolError: 'report' | 'fail',
-  maxToolOutputTokens: number,
-): Promise<ChatMessage[]> {
-  const answer = async (planned: PlannedCall): Promise<ChatMessage> => {
-    const base = { role: 'tool' as const, toolCallId: planned.call.id, name: planned.call.name };
-    // A 10 MB tool result must not flood the history: cut it, with a marker the model reads.
-    const capped = (content: string) =>
-      capToolOutput(content, { maxTokens: maxToolOutputTokens, tool: planned.call.name }).content;
-    if (planned.kind === 'invalid')
-      return { ...base, content: JSON.stringify({ error: planned.message }) };
-    try {
-      // The journal keeps the text the model reads, capped like the history, not the whole
-      // output: what a resume returns is what the model saw.
-      const content = await executeTool(scope, planned.tool, planned.input, {
-        present: (output) => capped(JSON.stringify(output ?? null)),
-      });
-      return { ...base, content: content as string };
-    } catch (error) {
-      // An ambiguous unsafe call goes to the chart (onError), never back to the model, which
-      // could call the tool again under a new key and act twice.
-      const ambiguous = AgentchartError.isInstance(error) && error.code === 'effect.ambiguous';
-      if (onToolError === 'fail' || scope.signal.aborted || ambiguous) throw error;
-      return { ...base, content: capped(JSON.stringify({ error: (error as Error).message })) };
+/**
+ * The allowlist for one invocation, from `allowedTools`: every name must be one of the
+ * loop's tools (checked at definition for a list, at each invocation for a function).
+ */
+function allowlistOf<TInput>(
+  allowedTools: ToolLoopOptions<TInput>['allowedTools'],
+  tools: ReadonlyMap<string, AnyTool>,
+): (input: TInput) => ReadonlySet<string> {
+  const check = (names: readonly string[]): ReadonlySet<string> => {
+    if (!Array.isArray(names)) {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `toolLoop: allowedTools gave ${JSON.stringify(names)}; it must be a list of tool names.`,
+      );
     }
+    for (const name of names) {
+      if (!tools.has(name)) {
+        throw new DefinitionError(
+          'definition.invalid_option',
+          `toolLoop: allowedTools names "${name}", which is not one of the loop's tools (${[...tools.keys()].join(', ')}). Add the tool to tools, or fix the name.`,
+        );
+      }
+    }
+    return new Set(names);
   };
-  // Keys are allocated in call order, so resumes replay the same calls under the same keys.
-  const results: Promise<ChatMessage>[] = [];
-  let unsafeChain: Promise<unknown> = Promise.resolve();
-  for (const call of planned) {
-    if (call.kind === 'valid' && call.tool.effect === 'unsafe') {
-      const result = unsafeChain.then(() => answer(call));
-      unsafeChain = result.catch(() => undefined);
-      results.push(result);
-    } else {
-      results.push(answer(call));
-    }
+  if (allowedTools === undefined) {
+    const all = new Set(tools.keys());
+    return () => all;
   }
-  return Promise.all(results);
+  if (typeof allowedTools === 'function') return (input) => check(allowedTools(input));
+  const fixed = check(allowedTools);
+  return () => fixed;
 }
 
 /** JSON with sorted keys, so `{a,b}` and `{b,a}` count as the same call. */
@@ -275,59 +264,5 @@ function assertComplete(response: ChatResponse, what: string): void {
       message: `The model's answer in the ${what} was cut off at its output token limit; its text or tool calls may be incomplete. Raise maxOutputTokens or ask for less.`,
       details: { output: response.content, toolCalls: response.toolCalls, usage: response.usage },
     });
-  }
-}
-
-/** Refuses loop options that make no sense, at definition time. */
-function checkLoopOptions({
-  maxSteps,
-  maxInvalidCalls,
-  maxRepeats,
-  maxToolOutputTokens,
-  maxOutputTokens,
-}: {
-  maxSteps: number;
-  maxInvalidCalls: number;
-  maxRepeats: number;
-  maxToolOutputTokens: number;
-  maxOutputTokens?: number | undefined;
-}): void {
-  const whole = (min: number, what: string) => ({
-    min,
-    max: Number.MAX_SAFE_INTEGER,
-    integer: true,
-    expected: what,
-  });
-  validateNumberOption(
-    'toolLoop',
-    'maxSteps',
-    maxSteps,
-    whole(1, 'a whole number of model calls, at least 1'),
-  );
-  validateNumberOption(
-    'toolLoop',
-    'maxInvalidCalls',
-    maxInvalidCalls,
-    whole(0, 'a whole number, 0 or more (0 fails on the first invalid call)'),
-  );
-  validateNumberOption(
-    'toolLoop',
-    'maxRepeats',
-    maxRepeats,
-    whole(2, 'a whole number, at least 2 (the count at which a repeated call stops the loop)'),
-  );
-  validateNumberOption(
-    'toolLoop',
-    'maxToolOutputTokens',
-    maxToolOutputTokens,
-    whole(1, 'a whole number of tokens, at least 1'),
-  );
-  if (maxOutputTokens !== undefined) {
-    validateNumberOption(
-      'toolLoop',
-      'maxOutputTokens',
-      maxOutputTokens,
-      whole(1, 'a whole number of tokens, at least 1'),
-    );
   }
 }

@@ -1,8 +1,15 @@
 import { EventEmitter } from 'eventemitter3';
 import { serializeError } from '../errors/agentchart-error';
+import type { Redactor } from '../security/create-redactor';
 import type { RunEvent, RunEventListener, RunEventPayloads, RunEventType } from './types';
 
 type Emitter = EventEmitter<Record<string, (event: RunEvent) => void>>;
+
+/** Options of {@link RunEvents}. */
+export interface RunEventsOptions {
+  /** Applied to every payload and warning before anyone sees it (see `createRedactor`). */
+  redactor?: Redactor;
+}
 
 /**
  * The typed event stream of one agent (every run of it). Subscribers — the run log, CLI
@@ -11,13 +18,19 @@ type Emitter = EventEmitter<Record<string, (event: RunEvent) => void>>;
  * Listeners are isolated: one that throws (or rejects) never breaks a run, a checkpoint or a
  * paid answer. Its error is reported as a `listener.error` event, and — when nobody listens
  * to those — as a process warning, so it is never silent.
+ *
+ * Payloads and warnings pass the agent's redactor first: no listener and no log line sees a
+ * configured secret, personal data pattern or model API key. A token delta (`llm.token`) is
+ * redacted on its own, so a secret split across two deltas is not recognised in either.
  */
 export class RunEvents {
   readonly #emitter: Emitter = new EventEmitter();
   readonly #now: () => number;
+  readonly #redactor: Redactor | undefined;
 
-  constructor(now: () => number) {
+  constructor(now: () => number, { redactor }: RunEventsOptions = {}) {
     this.#now = now;
+    this.#redactor = redactor?.active ? redactor : undefined;
   }
 
   /** Listens to one event type; returns a function that stops listening. */
@@ -46,7 +59,8 @@ export class RunEvents {
     payload: RunEventPayloads[TType],
   ): void {
     if (!this.isObserved(type)) return;
-    const event = { type, threadId, at: this.#now(), ...payload } as unknown as RunEvent;
+    const redacted = this.#redactor ? this.#redactor.value(payload) : payload;
+    const event = { type, threadId, at: this.#now(), ...redacted } as unknown as RunEvent;
     this.#emitter.emit(type, event);
     this.#emitter.emit('*', event);
   }
@@ -60,7 +74,9 @@ export class RunEvents {
       this.emit('agent.warning', threadId, { code, message });
       return;
     }
-    process.emitWarning(message, { code: `AGENTCHART_${code.replace(/\W+/g, '_').toUpperCase()}` });
+    process.emitWarning(this.#redactor?.text(message) ?? message, {
+      code: `AGENTCHART_${code.replace(/\W+/g, '_').toUpperCase()}`,
+    });
   }
 
   #isolate(type: string, listener: (event: RunEvent) => unknown): (event: RunEvent) => void {
@@ -86,9 +102,9 @@ export class RunEvents {
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.emitWarning(
-      `An agentchart event listener (of "${listenedTo}") threw while handling "${eventType}" for thread "${event.threadId}": ${message}. The run went on; fix the listener, or listen to "listener.error" to handle such errors yourself.`,
-      { code: 'AGENTCHART_LISTENER_ERROR' },
-    );
+    const warning = `An agentchart event listener (of "${listenedTo}") threw while handling "${eventType}" for thread "${event.threadId}": ${message}. The run went on; fix the listener, or listen to "listener.error" to handle such errors yourself.`;
+    process.emitWarning(this.#redactor?.text(warning) ?? warning, {
+      code: 'AGENTCHART_LISTENER_ERROR',
+    });
   }
 }

@@ -2,7 +2,14 @@ import type { BudgetLedger } from '../budget/types';
 import type { SerializedError } from '../errors/agentchart-error';
 import type { RunUsage } from '../ledger/types';
 import type { ChatRequest, ChatResponse, FinishReason, Usage } from '../model/types';
+import type { PromptRef } from '../prompt/define-prompt';
 import type { EndStatus } from '../run/types';
+
+/**
+ * Why a tool call needs an approval: its tool asks every time (`always`, or the chart's
+ * `toolCall` asks), or untrusted content is in the conversation (`untrusted-context`).
+ */
+export type ApprovalReason = 'always' | 'untrusted-context';
 
 /** What every run event carries. */
 export interface RunEventBase {
@@ -36,6 +43,8 @@ export interface RunEventPayloads {
     inputHash: string;
     /** The request as the pipeline passes it on (fitted to the context budget). */
     request: ChatRequest;
+    /** The versioned prompt the request was made from (`definePrompt`), when it was. */
+    prompt?: PromptRef;
   };
   'llm.call.end': {
     site: string;
@@ -79,6 +88,27 @@ export interface RunEventPayloads {
   'tool.call.error': { site: string; callId: string; tool: string; error: SerializedError };
   'human.wait': { site: string; waitId: string; prompt: string; deadline?: number };
   'human.reply': { waitId: string };
+  /**
+   * A tool call waits for a person's approval (its wait is also reported as `human.wait`).
+   * `reason` says why: the tool always asks, or untrusted content is in the conversation.
+   */
+  'approval.request': {
+    site: string;
+    waitId: string;
+    tool: string;
+    argumentsHash: string;
+    reason: ApprovalReason;
+  };
+  /** A person answered an approval request. */
+  'approval.decision': { site: string; waitId: string; tool: string; approved: boolean };
+  /** A guard stopped a model call before it was sent (`input`) or its answer (`output`). */
+  'guard.block': {
+    site: string;
+    callId: string;
+    guard: string;
+    stage: 'input' | 'output';
+    reason: string;
+  };
   'limit.reached': { limit: string; value: number; max: number };
   'budget.ledger': { site: string; callId: string; ledger: BudgetLedger };
   'checkpoint.write': { version: number; bytes: number };

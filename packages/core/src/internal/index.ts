@@ -3,6 +3,7 @@
  * For authors of model adapters, stores and effects — not for writing agents. What is here
  * may change between minor versions.
  */
+export { type AgentFactory, type HostedAgentOptions, isAgentFactory } from '../agent/agent-factory';
 export { machineVersionOf } from '../agent/inspect-machine';
 export type { CallsModels, ModelAliasesOf, ModelsFor } from '../agent/model-aliases';
 export type { CloseOptions, ResumeOptions } from '../agent/types';
@@ -67,12 +68,29 @@ export type {
   ModelCallScope,
   ModelCallSettings,
 } from '../pipeline/types';
+export type { PromptOptions, PromptRef } from '../prompt/define-prompt';
 export { type RunPhase, runTransitions } from '../run/run-lifecycle';
 export type { EndStatus, WrapUpGrace } from '../run/types';
+export {
+  type EffectLogColumn,
+  effectLogChangingColumns,
+  effectLogColumns,
+  effectLogRowFromColumns,
+  effectLogValues,
+} from '../run-log/effect-log-columns';
+export { effectLogRowOf } from '../run-log/effect-log-row';
+export {
+  filterEffectLog,
+  summariseCostRows,
+  summariseRuns,
+  type ThreadHead,
+  utcDay,
+} from '../run-log/summarise-rows';
 export type { CheckpointErrorCode } from '../store/checkpoint-error';
 export { conflictMessage, fencedMessage } from '../store/conflict-messages';
 export type { MemoryCheckpointerOptions } from '../store/memory-checkpointer';
-export type { SqliteCheckpointerOptions, StoredThread } from '../store/sqlite-checkpointer';
+export { type PruneSteps, pruneInBatches } from '../store/prune-in-batches';
+export type { SqliteCheckpointerOptions } from '../store/sqlite-checkpointer';
 export type { SqliteSynchronous } from '../store/sqlite-database';
 export type { StorageErrorCode } from '../store/storage-error';
 export type {
@@ -80,11 +98,17 @@ export type {
   Checkpoint,
   CheckpointSummary,
   CheckpointWriteResult,
+  DueThread,
+  ListDueOptions,
+  ListThreadsOptions,
   PendingDelayedEvent,
+  PruneOptions,
+  PruneResult,
   PutEffectOptions,
   RenewLeaseOptions,
   RunState,
   RunStatus,
+  StoredThread,
   ThreadLease,
 } from '../store/types';
 export { toJsonSchema } from '../tools/to-json-schema';

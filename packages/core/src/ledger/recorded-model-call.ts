@@ -12,4 +12,9 @@ export interface RecordedModelCall {
   costUsd: number;
   /** Served from the response cache: no tokens billed, not counted as a model call. */
   cached: boolean;
+  /**
+   * Set when a guard stopped the answer after it was paid for: the call counts (tokens,
+   * cost) and the effect fails with `guard.blocked`, on resume too.
+   */
+  blocked?: { guard: string; reason: string };
 }

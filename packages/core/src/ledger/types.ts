@@ -22,7 +22,14 @@ export interface JournalEntry {
   input?: unknown;
   output?: unknown;
   error?: SerializedError;
-  /** Extra facts per kind: a human wait's deadline, a model call's usage. */
+  /**
+   * Extra facts. Every record has `agent` (the agent's name), `state` (the chart state that
+   * invoked the effect, when it was invoked) and `tenantId` (when the run has one); a
+   * finished record `latencyMs` (how long the step ran). Per kind: a model call's
+   * `requestHash`, `endpoint`, `confidence`, `escalation` and `prompt`; a tool's
+   * `inputHash`; a human wait's `deadline` and `replySchema`. The run log's typed columns
+   * are read from these (see `effectLogRowOf`).
+   */
   meta?: Record<string, unknown>;
 }
 
@@ -38,10 +45,15 @@ export interface RunUsage {
 }
 
 /** What a journaled step is. */
-export interface JournaledStep {
+export interface JournaledStep<T = unknown> {
   kind: EffectKind;
   effect: JournalEntry['effect'];
   name: string;
   input?: unknown;
   meta?: Record<string, unknown>;
+  /**
+   * Facts about the step's result to keep in its completed record's `meta` (a model
+   * answer's confidence, the endpoint that gave it): what the run log reads.
+   */
+  resultMeta?: (value: T) => Record<string, unknown> | undefined;
 }

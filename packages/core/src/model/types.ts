@@ -9,7 +9,16 @@ export interface ToolCallRequest {
 /** One message of a conversation, provider-neutral. */
 export type ChatMessage =
   | { role: 'system'; content: string }
-  | { role: 'user'; content: string }
+  | {
+      role: 'user';
+      content: string;
+      /**
+       * The content came from outside the developer's control (an upload, a retrieved
+       * document, a forwarded email): the model receives it fenced as data, and a tool loop
+       * counts its conversation as untrusted from here on (see `toolLoop`).
+       */
+      untrusted?: boolean;
+    }
   | { role: 'assistant'; content: string; toolCalls?: ToolCallRequest[] }
   | { role: 'tool'; toolCallId: string; name: string; content: string };
 
@@ -104,5 +113,11 @@ export interface ChatModel {
    */
   readonly endpoint: string;
   readonly metadata?: ModelMetadata;
+  /**
+   * Credentials this model holds (its API key): the agent redacts them from everything it
+   * checkpoints, journals, emits as an event or logs. Adapters set it; a model without
+   * credentials leaves it out.
+   */
+  readonly secrets?: readonly string[];
   generate(request: ChatRequest, options: GenerateOptions): Promise<ChatResponse>;
 }

@@ -5,11 +5,13 @@ import type { CostLedger } from '../cost/cost-ledger';
 import type { PriceTable } from '../cost/resolve-pricing';
 import type { ChatModel } from '../model/types';
 import type { ModelCallPolicy } from '../reliability/types';
+import type { Redactor } from '../security/create-redactor';
 import type { TenantQuota } from '../tenancy/types';
 import { accountingStep } from './accounting-step';
 import { budgetStep } from './budget-step';
 import { cacheStep } from './cache-step';
 import { composePipeline } from './compose-pipeline';
+import { fenceUntrustedStep } from './fence-untrusted-step';
 import { journalStep } from './journal-step';
 import { limitsStep } from './limits-step';
 import { policyCall } from './policy-call';
@@ -28,25 +30,34 @@ export interface ModelCallPipelineOptions {
   cache: ResponseCache | undefined;
   /** The user's middleware, run between the run's accounting and the response cache. */
   middleware: readonly ModelCallMiddleware[];
+  /**
+   * Fence tool output and untrusted messages as data, with a note to the model (default);
+   * `false` sends them as they are.
+   */
+  fenceUntrusted?: boolean;
+  /** The agent's redactor: the journal hashes requests as they may be stored. */
+  redactor: Redactor;
 }
 
 /**
  * The one path of a model call, each concern its own step:
  *
- * budget → journal → limits & quota → telemetry → accounting → user middleware (guards)
- * → response cache → reliability policy → the model's adapter.
+ * untrusted-content fences → budget → journal → limits & quota → telemetry → accounting →
+ * user middleware (guards) → response cache → reliability policy → the model's adapter.
  *
- * The journal step encloses everything that must not happen twice: on resume a recorded
- * outcome returns before limits, cache or policy are consulted. Telemetry and accounting
+ * Fences come first, so the budget counts the request as it is sent. The journal step encloses
+ * everything that must not happen twice: on resume a recorded outcome returns before limits,
+ * cache or policy are consulted. Telemetry and accounting
  * wrap the cache and the policy so they see the final outcome — one logical call, its cost,
  * its retries — not each attempt.
  */
 export function createModelCallPipeline(options: ModelCallPipelineOptions): ModelCallPipeline {
-  const { policy, prices, quota, costLedger, cache, middleware } = options;
+  const { policy, prices, quota, costLedger, cache, middleware, redactor } = options;
   return composePipeline(
     [
+      ...(options.fenceUntrusted === false ? [] : [fenceUntrustedStep({ redactor })]),
       budgetStep(options),
-      journalStep(),
+      journalStep({ redactor }),
       limitsStep({ prices, quota }),
       telemetryStep(),
       accountingStep({ prices, quota, costLedger }),

@@ -1,22 +1,94 @@
+import type { ChatMessage, ChatRequest, ToolDefinition } from '../model/types';
+import type { Redactor } from '../security/create-redactor';
+import { answerConfidence } from './answer-confidence';
 import { hashRequest } from './hash-request';
-import type { ModelCallMiddleware } from './types';
+import { recordRequest } from './record-request';
+import type { ModelCallMiddleware, ModelCallOutcome, ModelCallScope } from './types';
+
+/**
+ * Each message, and each list of tool definitions, as it may be stored: made once, since a
+ * tool loop sends the same objects again on every step.
+ */
+const redactedMessages = new WeakMap<ChatMessage, ChatMessage>();
+const redactedTools = new WeakMap<readonly ToolDefinition[], ToolDefinition[]>();
+
+/**
+ * The request as the journal may know it: a replay rebuilds requests from redacted
+ * checkpoints, so the hash that tells whether a request changed is taken after redaction.
+ */
+function redactedRequest(request: ChatRequest, redactor: Redactor): ChatRequest {
+  if (!redactor.active) return request;
+  const { messages, tools, ...rest } = request;
+  // Fields replaced in place, so the JSON keeps its key order and so its hash: a request
+  // with nothing to redact hashes the same whether or not the agent redacts anything.
+  const redacted: ChatRequest = { ...request, ...redactor.value(rest) };
+  redacted.messages = messages.map((message) => {
+    let stored = redactedMessages.get(message);
+    if (!stored) {
+      stored = redactor.value(message);
+      redactedMessages.set(message, stored);
+    }
+    return stored;
+  });
+  if (tools) {
+    let stored = redactedTools.get(tools);
+    if (!stored) {
+      stored = redactor.value(tools);
+      redactedTools.set(tools, stored);
+    }
+    redacted.tools = stored;
+  }
+  return redacted;
+}
 
 /**
  * Journals the call under its own key: intent first, the outcome after. On resume a recorded
  * outcome is returned and nothing below runs — no limit check, no cache, no second payment.
- * The outcome recorded is what the run's usage folds (see `addRecordUsage`).
+ * The outcome recorded is what the run's usage folds (see `addRecordUsage`). The entry's
+ * `meta` keeps the request's hash, for a versioned prompt its id and version, what the run
+ * log reads (the endpoint asked — once answered, the one that answered —, an escalation that
+ * caused the call, the confidence the answer reports), and what a viewer needs to show the
+ * call: the budget ledger (tokens per context section) and the messages sent, redacted (the
+ * store does not redact `meta`), each call storing only the messages its effect's previous
+ * call did not already send (see `recordRequest`).
  */
-export function journalStep(): ModelCallMiddleware {
+export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMiddleware {
+  // The messages each effect sent last, so a tool loop's next call records only what it adds.
+  const previous = new WeakMap<ModelCallScope, { key: string; messages: ChatMessage[] }>();
   return {
     name: 'journal',
     async call(call, next) {
-      const { scope, models } = call;
+      const { scope, models, settings } = call;
       const callId = scope.nextKey('llm');
+      const stored = redactedRequest(call.request, redactor);
       // Recorded so a replay can tell when the code now sends the model something else.
-      const requestHash = hashRequest(call.request);
+      const requestHash = hashRequest(stored);
+      const request = recordRequest(stored, previous.get(scope));
+      previous.set(scope, { key: callId, messages: stored.messages });
       const { value } = await scope.journaled(
         callId,
-        { kind: 'llm', effect: 'idempotent', name: models[0]!.modelName, meta: { requestHash } },
+        {
+          kind: 'llm',
+          effect: 'idempotent',
+          name: models[0]!.modelName,
+          meta: {
+            requestHash,
+            endpoint: models[0]!.endpoint,
+            // The prompt's id and version: what the run log's prompt columns read.
+            ...(settings.prompt ? { prompt: settings.prompt } : {}),
+            ...(settings.escalation ? { escalation: settings.escalation } : {}),
+            request,
+            ...(call.ledger ? { ledger: call.ledger } : {}),
+          },
+          resultMeta: (outcome: ModelCallOutcome) => {
+            const answeredBy = models.find((model) => model.modelName === outcome.model);
+            const confidence = answerConfidence(call.request, outcome.response);
+            return {
+              ...(answeredBy ? { endpoint: answeredBy.endpoint } : {}),
+              ...(confidence === undefined ? {} : { confidence }),
+            };
+          },
+        },
         () => next({ ...call, callId, requestHash }),
       );
       return value;

@@ -22,6 +22,7 @@ export function telemetryStep(): ModelCallMiddleware {
         endpoint: primary.endpoint,
         inputHash: call.requestHash ?? '',
         request: call.request,
+        ...(call.settings.prompt ? { prompt: call.settings.prompt } : {}),
       });
       const started = clock.now();
       try {

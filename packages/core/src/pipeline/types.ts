@@ -2,8 +2,9 @@ import type { BudgetLedger, ContextBudgetOptions, ContextInput } from '../budget
 import type { Clock } from '../clock/clock';
 import type { RunEvents } from '../events/run-events';
 import type { RecordedModelCall } from '../ledger/recorded-model-call';
-import type { EffectKind, JournalEntry } from '../ledger/types';
+import type { JournaledStep } from '../ledger/types';
 import type { ChatModel, ChatRequest, ChatResponse } from '../model/types';
+import type { PromptRef } from '../prompt/define-prompt';
 import type { NextModelCall } from '../run/run-limits';
 import type { LimitInfo } from '../run/types';
 import type { ToolEffect } from '../tools/types';
@@ -18,6 +19,18 @@ export interface ModelCallSettings {
   cache?: boolean;
   /** The effects of the tools the request offers: answers calling `unsafe` ones are never cached. */
   toolEffects?: Readonly<Record<string, ToolEffect>>;
+  /**
+   * Tools whose output is the developer's own data (`trustedOutput`): their results reach
+   * the model as they are. Every other tool result is fenced as untrusted.
+   */
+  trustedTools?: readonly string[];
+  /** The versioned prompt the request was made from, recorded with the call (`definePrompt`). */
+  prompt?: PromptRef;
+  /**
+   * Set on a call made because a cheaper model's answer was not kept (a cascade moving up):
+   * that model's alias and why. Recorded with the call, so the run log counts escalations.
+   */
+  escalation?: { from: string; reason: string };
 }
 
 /** What the pipeline's steps may ask of the run a call belongs to. */
@@ -43,12 +56,7 @@ export interface ModelCallScope {
   /** Runs `execute` once per key across crashes (see `EffectScope.journaled`). */
   journaled<T>(
     key: string,
-    step: {
-      kind: EffectKind;
-      effect: JournalEntry['effect'];
-      name: string;
-      meta?: Record<string, unknown>;
-    },
+    step: Omit<JournaledStep<T>, 'input'>,
     execute: () => Promise<T>,
   ): Promise<{ value: T; replayed: boolean }>;
   /** Never resolves; rejects when the effect is aborted. */

@@ -9,6 +9,7 @@ import type { RunEvents } from '../events/run-events';
 import type { ChatModel } from '../model/types';
 import type { ModelCallPipeline } from '../pipeline/types';
 import type { ModelCallPolicy } from '../reliability/types';
+import type { Redactor } from '../security/create-redactor';
 import type { Checkpointer } from '../store/types';
 import type { TenantQuota } from '../tenancy/types';
 import type { RunLimits } from './types';
@@ -44,6 +45,11 @@ export interface AgentRuntime {
   maxJournalValueBytes: number;
   /** Freeze the context at each checkpoint (see `AgentOptions.freezeContext`). */
   freezeContext: boolean;
+  /**
+   * Redacts secrets and personal data; the checkpointer and the events already apply it,
+   * effects use it where they compare what they would store with what was stored.
+   */
+  redactor: Redactor;
   /** Receives every run's XState inspection events (the inspector protocol). */
   inspect: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
 }

@@ -1,11 +1,13 @@
 import { RunError } from '../errors/run-error';
-import type { PendingHumanWait } from './types';
+import type { PendingApproval, PendingHumanWait } from './types';
 
 /** A human wait registered by an effect and answered through the run. */
 export interface HumanWaitRegistration {
   waitId: string;
   prompt: string;
   deadline?: number;
+  /** The tool call the wait asks to approve, if it is an approval. */
+  approval?: PendingApproval;
   /** Validates the reply; throws a `human.invalid_reply` RunError when it does not fit. */
   accept(value: unknown): void;
 }
@@ -41,9 +43,12 @@ export class HumanWaits {
 
   /** Waits pending now. */
   list(): PendingHumanWait[] {
-    return [...this.#waits.values()].map(({ waitId, prompt, deadline }) =>
-      deadline === undefined ? { waitId, prompt } : { waitId, prompt, deadline },
-    );
+    return [...this.#waits.values()].map(({ waitId, prompt, deadline, approval }) => ({
+      waitId,
+      prompt,
+      ...(deadline === undefined ? {} : { deadline }),
+      ...(approval === undefined ? {} : { approval }),
+    }));
   }
 
   /** The earliest deadline of a pending wait. */

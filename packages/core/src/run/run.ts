@@ -196,7 +196,19 @@ export class Run implements RunPort {
   }
 
   /** Creates the state of a thread that has not run yet. */
-  static initialState(input: unknown, now: number, tenantId?: string): RunState {
+  static initialState({
+    input,
+    now,
+    tenantId,
+    agent,
+    parentThreadId,
+  }: {
+    input: unknown;
+    now: number;
+    tenantId?: string | undefined;
+    agent?: string | undefined;
+    parentThreadId?: string | undefined;
+  }): RunState {
     return {
       status: 'running',
       input,
@@ -204,6 +216,8 @@ export class Run implements RunPort {
       occurrences: {},
       usage: emptyUsage(),
       ...(tenantId === undefined ? {} : { tenantId }),
+      ...(agent === undefined ? {} : { agent }),
+      ...(parentThreadId === undefined ? {} : { parentThreadId }),
     };
   }
 
@@ -602,6 +616,9 @@ export class Run implements RunPort {
    * delta of it, cost what the macrostep changed, not the size of the state.
    */
   #checkpointAt(version: number): Checkpoint {
+    // A child agent's thread is driven by its parent's run, so only a root thread asks a
+    // scheduler to wake it.
+    const wakeAt = this.#state.parentThreadId === undefined ? this.nextWakeAt() : undefined;
     const previous = this.#sealed;
     // `input` never changes after start: sealed (copied) once, then shared.
     this.#sealedInput ??= { value: sealJson(this.#state.input) };
@@ -623,6 +640,7 @@ export class Run implements RunPort {
       ...sealed,
       createdAt: this.runtime.clock.now(),
       owner: this.owner,
+      ...(wakeAt === undefined ? {} : { wakeAt }),
     });
   }
 

@@ -50,6 +50,21 @@ export interface PendingHumanWait {
   prompt: string;
   /** When the wait times out, on the run's clock. */
   deadline?: number;
+  /** Set when the wait asks to approve a tool call: exactly what would run. */
+  approval?: PendingApproval;
+}
+
+/**
+ * The tool call an approval wait asks about. Reply `{ approved: true }` (or `false`, with a
+ * `reason`); a reply that also names `argumentsHash` is refused unless it is this one, so a
+ * screen can prove it showed these very arguments.
+ */
+export interface PendingApproval {
+  tool: string;
+  /** The validated arguments the tool would run with. */
+  arguments: unknown;
+  /** SHA-256 of the tool's name and its canonical arguments, hex. */
+  argumentsHash: string;
 }
 
 /** Why a run ended in the `limit` outcome. */

@@ -7,6 +7,7 @@ export interface CheckpointState {
   snapshot: unknown;
   run: Checkpoint['run'];
   delayedEvents: NonNullable<Checkpoint['delayedEvents']>;
+  wakeAt?: number;
 }
 
 /** How one stored version is written: its whole state, or ops against the version before. */
@@ -118,6 +119,7 @@ export function stateOf(checkpoint: Checkpoint): CheckpointState {
     snapshot: checkpoint.snapshot,
     run: checkpoint.run,
     delayedEvents: checkpoint.delayedEvents ?? [],
+    ...(checkpoint.wakeAt === undefined ? {} : { wakeAt: checkpoint.wakeAt }),
   };
 }
 

@@ -1,7 +1,18 @@
+import type { CostFilter, CostGroupKey, CostSummary } from '../cost/cost-ledger';
 import type { JournalEntry } from '../ledger/types';
+import { effectLogRowOf } from '../run-log/effect-log-row';
+import { filterEffectLog, summariseCostRows, summariseRuns } from '../run-log/summarise-rows';
+import type {
+  EffectLogFilter,
+  EffectLogRow,
+  RunFilter,
+  RunLog,
+  RunSummary,
+} from '../run-log/types';
 import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
 import { assertLeaseOptions } from './lease-options';
+import { pruneInBatches } from './prune-in-batches';
 import { SealedCheckpoint } from './sealed-checkpoint';
 import type {
   AcquireLeaseOptions,
@@ -9,8 +20,14 @@ import type {
   Checkpointer,
   CheckpointSummary,
   CheckpointWriteResult,
+  DueThread,
+  ListDueOptions,
+  ListThreadsOptions,
+  PruneOptions,
+  PruneResult,
   PutEffectOptions,
   RenewLeaseOptions,
+  StoredThread,
   ThreadLease,
 } from './types';
 
@@ -30,6 +47,7 @@ export interface MemoryCheckpointerOptions {
  */
 interface StoredCheckpoint extends CheckpointSummary {
   owner: string | undefined;
+  wakeAt: number | undefined;
   json?: string;
   sealed?: SealedCheckpoint;
 }
@@ -41,9 +59,10 @@ interface StoredCheckpoint extends CheckpointSummary {
  * is caught when it is stored, not first in production). A run's checkpoints are sealed
  * (frozen JSON trees sharing every unchanged node with the previous one): they are kept as
  * they are, so a step costs what it changed, not the size of the state; any other checkpoint
- * is kept as JSON text.
+ * is kept as JSON text. Its run log is read from the journal when asked, with the same rows
+ * the durable stores write.
  */
-export class MemoryCheckpointer implements Checkpointer {
+export class MemoryCheckpointer implements Checkpointer, RunLog {
   readonly #checkpoints = new Map<string, StoredCheckpoint[]>();
   readonly #effects = new Map<string, Map<string, string>>();
   readonly #leases = new Map<string, ThreadLease>();
@@ -126,6 +145,35 @@ export class MemoryCheckpointer implements Checkpointer {
     return [...(this.#effects.get(threadId)?.values() ?? [])].map((json) => JSON.parse(json));
   }
 
+  async listEffectLog(filter: EffectLogFilter = {}): Promise<EffectLogRow[]> {
+    const threads = filter.threadId === undefined ? [...this.#effects.keys()] : [filter.threadId];
+    return filterEffectLog(
+      threads.flatMap((threadId) => this.#logOf(threadId)),
+      filter,
+    );
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
+    const heads = [...this.#checkpoints.values()].map((list) => {
+      const head = list.at(-1)!;
+      return {
+        threadId: head.threadId,
+        status: head.status,
+        version: head.version,
+        updatedAt: head.createdAt,
+      };
+    });
+    return summariseRuns(heads, (threadId) => this.#logOf(threadId), filter);
+  }
+
+  async summariseCost(
+    filter: CostFilter = {},
+    by?: CostGroupKey,
+  ): Promise<Map<string, CostSummary>> {
+    const rows = [...this.#effects.keys()].flatMap((threadId) => this.#logOf(threadId));
+    return summariseCostRows(rows, filter, by);
+  }
+
   async acquireLease(threadId: string, options: AcquireLeaseOptions): Promise<ThreadLease> {
     assertLeaseOptions('acquireLease', options);
     const { owner, ttlMs, now, force = false } = options;
@@ -180,6 +228,59 @@ export class MemoryCheckpointer implements Checkpointer {
     }
   }
 
+  async listThreads({ status }: ListThreadsOptions = {}): Promise<StoredThread[]> {
+    const threads: StoredThread[] = [];
+    for (const [threadId, list] of this.#checkpoints) {
+      const head = list.at(-1);
+      if (!head || (status !== undefined && head.status !== status)) continue;
+      threads.push({
+        threadId,
+        version: head.version,
+        status: head.status,
+        updatedAt: head.createdAt,
+      });
+    }
+    return threads.sort((a, b) => a.updatedAt - b.updatedAt);
+  }
+
+  async listDue({ now, limit }: ListDueOptions): Promise<DueThread[]> {
+    const due: DueThread[] = [];
+    for (const [threadId, list] of this.#checkpoints) {
+      const head = list.at(-1);
+      if (head?.status !== 'waiting' || head.wakeAt === undefined || head.wakeAt > now) continue;
+      due.push({ threadId, wakeAt: head.wakeAt });
+    }
+    return due.sort((a, b) => a.wakeAt - b.wakeAt).slice(0, limit);
+  }
+
+  async prune(options: PruneOptions): Promise<PruneResult> {
+    return pruneInBatches(options, {
+      select: async (statuses, before, limit) =>
+        (await this.listThreads())
+          .filter((thread) => statuses.includes(`"${thread.status}"`) && thread.updatedAt < before)
+          .slice(0, limit)
+          .map((thread) => thread.threadId),
+      remove: (threadIds) => {
+        const removed = { threads: 0, checkpoints: 0, effects: 0 };
+        for (const threadId of threadIds) {
+          removed.checkpoints += this.#checkpoints.get(threadId)?.length ?? 0;
+          removed.effects += this.#effects.get(threadId)?.size ?? 0;
+          removed.threads += this.#checkpoints.delete(threadId) ? 1 : 0;
+          this.#effects.delete(threadId);
+          this.#leases.delete(threadId);
+        }
+        return removed;
+      },
+    });
+  }
+
+  /** The run log rows of a thread, in the order its journal records were first written. */
+  #logOf(threadId: string): EffectLogRow[] {
+    return [...(this.#effects.get(threadId)?.values() ?? [])].map((json) =>
+      effectLogRowOf(JSON.parse(json)),
+    );
+  }
+
   /** Refuses a journal write of `owner` when another run owns the thread. */
   #assertOwner(entry: JournalEntry, owner: string): void {
     const lease = this.#leases.get(entry.threadId);
@@ -208,6 +309,7 @@ function storedRow(checkpoint: Checkpoint): StoredCheckpoint {
     status: checkpoint.run.status,
     createdAt: checkpoint.createdAt,
     owner: checkpoint.owner,
+    wakeAt: checkpoint.wakeAt,
   };
   if (checkpoint instanceof SealedCheckpoint) return { ...summary, sealed: checkpoint };
   const { recovered: _, ...stored } = checkpoint;

@@ -16,6 +16,7 @@ export class SealedCheckpoint implements Checkpoint {
   readonly delayedEvents: PendingDelayedEvent[];
   readonly createdAt: number;
   readonly owner?: string;
+  readonly wakeAt?: number;
 
   constructor(checkpoint: Checkpoint & { delayedEvents: PendingDelayedEvent[] }) {
     this.threadId = checkpoint.threadId;
@@ -26,5 +27,6 @@ export class SealedCheckpoint implements Checkpoint {
     this.delayedEvents = checkpoint.delayedEvents;
     this.createdAt = checkpoint.createdAt;
     if (checkpoint.owner !== undefined) this.owner = checkpoint.owner;
+    if (checkpoint.wakeAt !== undefined) this.wakeAt = checkpoint.wakeAt;
   }
 }

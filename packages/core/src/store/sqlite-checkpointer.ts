@@ -1,9 +1,18 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { CostFilter, CostGroupKey, CostSummary } from '../cost/cost-ledger';
 import type { JournalEntry } from '../ledger/types';
+import type {
+  EffectLogFilter,
+  EffectLogRow,
+  RunFilter,
+  RunLog,
+  RunSummary,
+} from '../run-log/types';
 import { CheckpointChain, decodeChain } from './checkpoint-chain';
 import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
 import { assertLeaseOptions } from './lease-options';
+import { pruneInBatches } from './prune-in-batches';
 import { guardDatabase, openCheckpointDatabase, type SqliteSynchronous } from './sqlite-database';
 import { type FailureContext, toStoreError } from './sqlite-errors';
 import {
@@ -13,6 +22,8 @@ import {
   toEntry,
   toStateRow,
 } from './sqlite-rows';
+import { runLogSchemaVersion, SqliteRunLog } from './sqlite-run-log';
+import { rollbackQuietly } from './sqlite-schema';
 import { type SqliteStatementName, sqliteStatements as sql } from './sqlite-statements';
 import { type BatchedWrite, SqliteWriteBatch } from './sqlite-write-batch';
 import { StorageError } from './storage-error';
@@ -22,9 +33,14 @@ import type {
   Checkpointer,
   CheckpointSummary,
   CheckpointWriteResult,
+  DueThread,
+  ListDueOptions,
+  PruneOptions,
+  PruneResult,
   PutEffectOptions,
   RenewLeaseOptions,
   RunStatus,
+  StoredThread,
   ThreadLease,
 } from './types';
 
@@ -50,14 +66,12 @@ export interface SqliteCheckpointerOptions {
    * refused with `storage.read_only`. Default false.
    */
   readOnly?: boolean;
-}
-
-/** A thread as listed by {@link SqliteCheckpointer.listThreads}. */
-export interface StoredThread {
-  threadId: string;
-  version: number;
-  status: RunStatus;
-  updatedAt: number;
+  /**
+   * Keep the run log: a row in `effect_log` for every journal record, written in the same
+   * transaction (see {@link SqliteCheckpointer.listEffectLog}). `false` writes the journal
+   * only; the log then answers from the rows it has. Default true.
+   */
+  runLog?: boolean;
 }
 
 /**
@@ -68,14 +82,16 @@ export interface StoredThread {
  * its macrostep in the same transaction (`saveWithJournal`). Writes made in one turn of the
  * event loop — every run's — share one commit (group commit), so at the default durability
  * many runs pay one fsync. Several processes may share one file; a thread's lease is a row
- * they all see.
+ * they all see. Beside the journal it keeps the run log, the `effect_log` table: one row per
+ * effect step in typed columns, written with its journal row, for SQL, `agentchart runs` and
+ * the durable cost ledger.
  *
  * @example
  * ```ts
  * const agent = createAgent({ machine, models, checkpointer: new SqliteCheckpointer({ path: '.agentchart/runs.db' }) });
  * ```
  */
-export class SqliteCheckpointer implements Checkpointer {
+export class SqliteCheckpointer implements Checkpointer, RunLog {
   /** The database file. */
   readonly path: string;
   /** Whether the store was opened with `readOnly: true`. */
@@ -88,6 +104,10 @@ export class SqliteCheckpointer implements Checkpointer {
   readonly #batch: SqliteWriteBatch;
   /** True at the `full` durability: every commit is fsynced (lease writes excepted). */
   readonly #fsyncs: boolean;
+  /** Threads this process knows have no wake-up row (their last save had no wake time). */
+  readonly #withoutWakeup = new Set<string>();
+  readonly #runLog: SqliteRunLog;
+  readonly #writesRunLog: boolean;
 
   constructor({
     path = '.agentchart/runs.db',
@@ -96,6 +116,7 @@ export class SqliteCheckpointer implements Checkpointer {
     verify = false,
     cachedThreads = 256,
     readOnly = false,
+    runLog = true,
   }: SqliteCheckpointerOptions = {}) {
     this.path = path;
     this.readOnly = readOnly;
@@ -121,6 +142,9 @@ export class SqliteCheckpointer implements Checkpointer {
           }
         : undefined,
     );
+    const hasRunLog = version >= runLogSchemaVersion;
+    this.#runLog = new SqliteRunLog(db, hasRunLog);
+    this.#writesRunLog = runLog && hasRunLog;
   }
 
   async latest(threadId: string): Promise<Checkpoint | undefined> {
@@ -230,10 +254,15 @@ export class SqliteCheckpointer implements Checkpointer {
         encoded.encoding,
         encoded.text,
       );
+      this.#saveWakeup(threadId, checkpoint.wakeAt);
       return {
         value: { bytes: encoded.text.length },
         committed: commit,
-        rolledBack: () => this.#chain.forget(threadId),
+        rolledBack: () => {
+          this.#chain.forget(threadId);
+          // The wake-up row is as it was before this save, which may not be what the set says.
+          this.#withoutWakeup.delete(threadId);
+        },
       };
     });
   }
@@ -311,6 +340,8 @@ export class SqliteCheckpointer implements Checkpointer {
         fencedMessage(entry.threadId, `effect "${entry.key}"`, takenBy),
       );
     }
+    // In the same transaction as its journal row: both are written, or neither.
+    if (this.#writesRunLog) this.#runLog.put(entry);
   }
 
   async listEffects(threadId: string): Promise<JournalEntry[]> {
@@ -318,6 +349,28 @@ export class SqliteCheckpointer implements Checkpointer {
       (this.#statement('listEffects').all(threadId) as unknown as EffectRow[]).map((row) =>
         toEntry(row, this.path),
       ),
+    );
+  }
+
+  /** Run log rows (table `effect_log`) matching `filter`, in the order their steps started. */
+  async listEffectLog(filter: EffectLogFilter = {}): Promise<EffectLogRow[]> {
+    return this.#guard(filter.threadId ?? '', 'reading the run log', () =>
+      this.#runLog.listEffectLog(filter),
+    );
+  }
+
+  /** Threads matching `filter` with their run log's totals, the most recently updated first. */
+  async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
+    return this.#guard('', 'listing the runs', () => this.#runLog.listRuns(filter));
+  }
+
+  /** Cost totals of the run log's completed model calls, per group (see {@link RunLog}). */
+  async summariseCost(
+    filter: CostFilter = {},
+    by?: CostGroupKey,
+  ): Promise<Map<string, CostSummary>> {
+    return this.#guard(filter.threadId ?? '', 'summing the run log', () =>
+      this.#runLog.summariseCost(filter, by),
     );
   }
 
@@ -369,6 +422,44 @@ export class SqliteCheckpointer implements Checkpointer {
     this.#chain.forget(threadId);
   }
 
+  async listDue({ now, limit }: ListDueOptions): Promise<DueThread[]> {
+    return this.#guard('', 'listing the threads due to wake', () =>
+      (this.#statement('due').all(now, limit) as { thread_id: string; wake_at: number }[]).map(
+        (row) => ({ threadId: row.thread_id, wakeAt: row.wake_at }),
+      ),
+    );
+  }
+
+  async prune(options: PruneOptions): Promise<PruneResult> {
+    this.#assertWritable('pruning ended threads');
+    return pruneInBatches(options, {
+      select: (statuses, before, limit) =>
+        this.#guard('', 'pruning ended threads', () =>
+          (this.#statement('prunable').all(statuses, before, limit) as { thread_id: string }[]).map(
+            (row) => row.thread_id,
+          ),
+        ),
+      remove: (threadIds) =>
+        this.#guard('', 'pruning ended threads', () => {
+          const ids = JSON.stringify(threadIds);
+          this.#statement('begin').run();
+          try {
+            const effects = Number(this.#statement('pruneEffects').run(ids).changes);
+            const checkpoints = Number(this.#statement('pruneCheckpoints').run(ids).changes);
+            this.#statement('pruneLeases').run(ids);
+            this.#statement('pruneWakeups').run(ids);
+            const threads = Number(this.#statement('pruneThreads').run(ids).changes);
+            this.#statement('commit').run();
+            for (const threadId of threadIds) this.#chain.forget(threadId);
+            return { threads, checkpoints, effects };
+          } catch (error) {
+            rollbackQuietly(this.#db);
+            throw error;
+          }
+        }),
+    });
+  }
+
   /** Threads in the store, least recently updated first; e.g. every `waiting` one after a restart. */
   async listThreads({ status }: { status?: RunStatus } = {}): Promise<StoredThread[]> {
     return this.#guard('', 'listing the threads', () => {
@@ -401,6 +492,22 @@ export class SqliteCheckpointer implements Checkpointer {
       this.#statements.set(name, statement);
     }
     return statement;
+  }
+
+  /**
+   * Keeps the thread's wake-up row in step with its newest checkpoint. A thread known to
+   * have none is not written again, so a step without timers costs no extra statement.
+   */
+  #saveWakeup(threadId: string, wakeAt: number | undefined): void {
+    if (wakeAt !== undefined) {
+      this.#statement('setWakeup').run(threadId, wakeAt);
+      this.#withoutWakeup.delete(threadId);
+      return;
+    }
+    if (this.#withoutWakeup.has(threadId)) return;
+    this.#statement('clearWakeup').run(threadId);
+    if (this.#withoutWakeup.size >= 10_000) this.#withoutWakeup.clear();
+    this.#withoutWakeup.add(threadId);
   }
 
   #head(threadId: string): number | undefined {

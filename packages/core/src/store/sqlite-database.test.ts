@@ -179,15 +179,15 @@ describe('opening an SQLite checkpoint database', () => {
     store.close();
   });
 
-  it('migrates a version-1 database to version 2, and reads one read-only without migrating it', async () => {
+  it('migrates a version-1 database to the current version (4), and reads one read-only without migrating it', async () => {
     const path = join(dir, 'v1.db');
     const store = new SqliteCheckpointer({ path });
     await store.save(checkpoint(1));
     store.close();
-    // Back to what version 1 wrote: no leases table, no application id.
+    // Back to what version 1 wrote: no leases, wakeups or run log table, no index, no application id.
     const old = new DatabaseSync(path);
     old.exec(
-      "DROP TABLE leases; UPDATE meta SET value = '1' WHERE key = 'schema_version'; PRAGMA application_id = 0",
+      "DROP TABLE leases; DROP TABLE wakeups; DROP INDEX threads_by_status; DROP TRIGGER effect_log_follows_effects; DROP TABLE effect_log; UPDATE meta SET value = '1' WHERE key = 'schema_version'; PRAGMA application_id = 0",
     );
     old.close();
     const reader = new SqliteCheckpointer({ path, readOnly: true });
@@ -205,8 +205,16 @@ describe('opening an SQLite checkpoint database', () => {
     writer.close();
     const migrated = new DatabaseSync(path);
     expect(migrated.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({
-      value: '2',
+      value: '4',
     });
+    expect(
+      migrated
+        .prepare(
+          "SELECT name FROM sqlite_schema WHERE name IN ('wakeups', 'wakeups_by_time', 'threads_by_status') ORDER BY name",
+        )
+        .all()
+        .map((row) => (row as { name: string }).name),
+    ).toEqual(['threads_by_status', 'wakeups', 'wakeups_by_time']);
     migrated.close();
   });
 

@@ -40,7 +40,12 @@ export function toStateRow(row: CheckpointRow): StoredStateRow {
 export function toCheckpoint(
   threadId: string,
   row: CheckpointRow,
-  state: { snapshot: unknown; run: Checkpoint['run']; delayedEvents: Checkpoint['delayedEvents'] },
+  state: {
+    snapshot: unknown;
+    run: Checkpoint['run'];
+    delayedEvents: Checkpoint['delayedEvents'];
+    wakeAt?: number;
+  },
 ): Checkpoint {
   return {
     threadId,
@@ -49,6 +54,7 @@ export function toCheckpoint(
     snapshot: state.snapshot,
     run: state.run,
     delayedEvents: state.delayedEvents ?? [],
+    ...(state.wakeAt === undefined ? {} : { wakeAt: state.wakeAt }),
     createdAt: row.created_at,
     ...(row.owner === null ? {} : { owner: row.owner }),
   };

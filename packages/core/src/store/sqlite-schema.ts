@@ -1,11 +1,16 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { CheckpointError } from './checkpoint-error';
+import { backfillEffectLog, effectLogSchema, runLogSchemaVersion } from './sqlite-run-log';
 
 /**
  * The schema this code writes; stored in the `meta` table. Version 2 added the `leases`
  * table: a version-1 agentchart would ignore leases, so it must not open a version-2 file.
+ * Version 3 added the `wakeups` table (a waiting thread's next wake time, indexed, for
+ * schedulers) and an index of threads by status and age (for listing and retention).
+ * Version 4 added the run log (`effect_log`), filled from the journal when a file is
+ * upgraded: an older agentchart would write journal rows without their log rows.
  */
-export const schemaVersion = 2;
+export const schemaVersion = 4;
 
 /** The oldest schema this code reads (read-only opens read version 1 as it is). */
 export const oldestReadableSchema = 1;
@@ -20,6 +25,8 @@ const agentchartTables = new Set([
   'checkpoints',
   'effects',
   'leases',
+  'wakeups',
+  'effect_log',
   'response_cache',
 ]);
 
@@ -65,7 +72,13 @@ CREATE TABLE IF NOT EXISTS leases (
   owner TEXT NOT NULL,
   expires_at REAL NOT NULL
 ) STRICT;
-`;
+CREATE TABLE IF NOT EXISTS wakeups (
+  thread_id TEXT PRIMARY KEY,
+  wake_at REAL NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS wakeups_by_time ON wakeups (wake_at);
+CREATE INDEX IF NOT EXISTS threads_by_status ON threads (status, updated_at);
+${effectLogSchema}`;
 
 /** What an opened SQLite file holds, as far as agentchart is concerned. */
 export type DatabaseContents =
@@ -170,6 +183,7 @@ export function migrate(db: DatabaseSync, path: string): void {
     const current = contents.kind === 'agentchart' ? contents.version : undefined;
     if (current !== schemaVersion) {
       db.exec(schema);
+      if (current !== undefined && current < runLogSchemaVersion) backfillEffectLog(db);
       db.prepare(
         "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       ).run(String(schemaVersion));

@@ -56,6 +56,19 @@ export const sqliteStatements = {
   renewLease:
     'UPDATE leases SET expires_at = ?3 WHERE thread_id = ?1 AND owner = ?2 AND expires_at > 0',
   releaseLease: 'UPDATE leases SET expires_at = 0 WHERE thread_id = ?1 AND owner = ?2',
+  setWakeup: `INSERT INTO wakeups (thread_id, wake_at) VALUES (?1, ?2)
+    ON CONFLICT (thread_id) DO UPDATE SET wake_at = excluded.wake_at`,
+  clearWakeup: 'DELETE FROM wakeups WHERE thread_id = ?',
+  // Walks the wake-time index from the oldest; the join keeps only threads still waiting.
+  due: `SELECT w.thread_id, w.wake_at FROM wakeups w JOIN threads t ON t.thread_id = w.thread_id
+    WHERE w.wake_at <= ?1 AND t.status = 'waiting' ORDER BY w.wake_at LIMIT ?2`,
+  prunable: `SELECT thread_id FROM threads WHERE status IN (SELECT value FROM json_each(?1))
+    AND updated_at < ?2 ORDER BY updated_at LIMIT ?3`,
+  pruneCheckpoints: 'DELETE FROM checkpoints WHERE thread_id IN (SELECT value FROM json_each(?1))',
+  pruneEffects: 'DELETE FROM effects WHERE thread_id IN (SELECT value FROM json_each(?1))',
+  pruneLeases: 'DELETE FROM leases WHERE thread_id IN (SELECT value FROM json_each(?1))',
+  pruneWakeups: 'DELETE FROM wakeups WHERE thread_id IN (SELECT value FROM json_each(?1))',
+  pruneThreads: 'DELETE FROM threads WHERE thread_id IN (SELECT value FROM json_each(?1))',
 } as const;
 
 /** The name of one of {@link sqliteStatements}. */

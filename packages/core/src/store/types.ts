@@ -23,6 +23,10 @@ export interface RunState {
   forkedFrom?: { threadId: string; version: number };
   /** The tenant the run's model calls are charged to (quotas, cost ledger). */
   tenantId?: string;
+  /** The name of the agent that started the thread: hosts route its wake-ups by it. */
+  agent?: string;
+  /** Set on a child agent's thread: the thread whose run drives it. */
+  parentThreadId?: string;
 }
 
 /** Where a run is. */
@@ -63,6 +67,12 @@ export interface Checkpoint {
    * the thread's owner are refused, so a stale process cannot start a second side effect.
    */
   owner?: string;
+  /**
+   * When the run next needs to act on its own — a human wait's deadline or a delayed event
+   * (`after` timer), on the agent's clock — if it has such a time. A durable store keeps it
+   * in an indexed column, so a scheduler finds the threads due without reading every one.
+   */
+  wakeAt?: number;
   /**
    * Set when newer checkpoints exist but could not be read (a corrupt row): this is the last
    * good one, and a resume continues after `headVersion`.
@@ -170,6 +180,71 @@ export interface Checkpointer {
   releaseLease(threadId: string, owner: string): Promise<void>;
   /** The thread's lease as stored (possibly expired), if one was ever taken. */
   getLease(threadId: string): Promise<ThreadLease | undefined>;
+  /** Threads in the store, least recently updated first (durable stores). Optional. */
+  listThreads?(options?: ListThreadsOptions): Promise<StoredThread[]>;
+  /**
+   * Threads resting `waiting` whose {@link Checkpoint.wakeAt} is at or before `now`, soonest
+   * first, at most `limit`: what a scheduler wakes. Served by an index on the wake time, not
+   * a scan of every thread. Optional.
+   */
+  listDue?(options: ListDueOptions): Promise<DueThread[]>;
+  /**
+   * Deletes the checkpoints, journal, lease and wake-up rows of threads that ended (in
+   * `statuses`) before `before`, in batches of `batchSize` threads, each its own short
+   * transaction, so running work is never blocked for long. Optional.
+   */
+  prune?(options: PruneOptions): Promise<PruneResult>;
+}
+
+/** A thread as a store lists it. */
+export interface StoredThread {
+  threadId: string;
+  /** Its newest checkpoint's version. */
+  version: number;
+  status: RunStatus;
+  /** When its newest checkpoint was written, on the writer's clock. */
+  updatedAt: number;
+}
+
+/** Options of {@link Checkpointer.listThreads}. */
+export interface ListThreadsOptions {
+  /** Only threads in this status. */
+  status?: RunStatus;
+}
+
+/** Options of {@link Checkpointer.listDue}. */
+export interface ListDueOptions {
+  /** The caller's current time (its injected clock). */
+  now: number;
+  /** The most threads returned. */
+  limit: number;
+}
+
+/** A thread due to be woken. */
+export interface DueThread {
+  threadId: string;
+  wakeAt: number;
+}
+
+/** Options of {@link Checkpointer.prune}. */
+export interface PruneOptions {
+  /** Threads whose newest checkpoint is older than this time (ms since the epoch) go. */
+  before: number;
+  /** Which ended statuses go. Never `running` or `waiting`: a live thread is not pruned. */
+  statuses: readonly Exclude<RunStatus, 'running' | 'waiting'>[];
+  /** Threads deleted per transaction. Default 500. */
+  batchSize?: number;
+  /** Stop after this many threads (the next call continues). Default: no limit. */
+  maxThreads?: number;
+}
+
+/** What {@link Checkpointer.prune} deleted. */
+export interface PruneResult {
+  threads: number;
+  checkpoints: number;
+  effects: number;
+  /** Transactions it took. */
+  batches: number;
 }
 
 /** Who owns a thread, until when. See {@link Checkpointer.acquireLease}. */

@@ -5,6 +5,8 @@ import { concurrencyCases } from './conformance/concurrency-cases';
 import type { ConformanceCase, ConformanceContext } from './conformance/context';
 import { journalCases } from './conformance/journal-cases';
 import { leaseCases } from './conformance/lease-cases';
+import { runLogCases } from './conformance/run-log-cases';
+import { schedulingCases } from './conformance/scheduling-cases';
 
 export type { ConformanceCase } from './conformance/context';
 
@@ -25,13 +27,19 @@ export interface CheckpointerConformanceOptions<TStore extends Checkpointer> {
    * that need it are left out otherwise.
    */
   corruptCheckpoint?: (store: TStore, threadId: string, version: number) => Promise<void>;
+  /**
+   * Whether the store keeps a run log (`RunLog`: `listEffectLog`, `listRuns`,
+   * `summariseCost`), whose cases then run too. Default true; false leaves them out.
+   */
+  runLog?: boolean;
 }
 
 /**
  * The one conformance suite every {@link Checkpointer} passes: checkpoints (save,
  * compare-and-set, latest, get, list), the journal (put, get, list, fencing by owner),
  * recovery past a corrupt checkpoint, leases (acquire, renew, expiry, force, release, writes
- * fenced after a takeover) and concurrency (two stores racing for a version or a lease).
+ * fenced after a takeover), concurrency (two stores racing for a version or a lease) and the
+ * run log (a row per journal record, its filters, cost sums and run list).
  * It returns named async cases that throw on failure (`node:assert`), so any test runner
  * can run them.
  *
@@ -49,7 +57,7 @@ export interface CheckpointerConformanceOptions<TStore extends Checkpointer> {
 export function checkpointerConformance<TStore extends Checkpointer>(
   options: CheckpointerConformanceOptions<TStore>,
 ): ConformanceCase[] {
-  const { create, reopen = (store) => store, dispose, corruptCheckpoint } = options;
+  const { create, reopen = (store) => store, dispose, corruptCheckpoint, runLog = true } = options;
   // Fresh per suite, so a database kept between runs never mixes them.
   const prefix = `conformance-${randomUUID().slice(0, 8)}`;
   let counter = 0;
@@ -78,5 +86,7 @@ export function checkpointerConformance<TStore extends Checkpointer>(
     ...journalCases(context),
     ...leaseCases(context),
     ...concurrencyCases(context),
+    ...schedulingCases(context),
+    ...(runLog ? runLogCases(context) : []),
   ];
 }

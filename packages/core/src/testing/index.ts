@@ -1,9 +1,17 @@
 /**
  * @module @agentchart/core/testing
- * Test doubles (a deterministic scripted model, a manual clock) and the conformance suite
- * every checkpointer passes.
+ * Test doubles and helpers: a deterministic scripted model, a manual clock, one effect run in
+ * a minimal agent, every path of an agent's statechart run on scripted models, and the
+ * conformance suite every checkpointer passes.
  */
-
+export type {
+  AgentPathReport,
+  AgentPathResult,
+  EffectPathOptions,
+  PathFailure,
+  ScriptedPathOutcome,
+  TestAgentPathsOptions,
+} from './agent-path-types';
 export {
   type CheckpointerConformanceOptions,
   type ConformanceCase,
@@ -19,3 +27,4 @@ export {
   type ScriptedToolCall,
   scriptedModel,
 } from './scripted-model';
+export { testAgentPaths } from './test-agent-paths';

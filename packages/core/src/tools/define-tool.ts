@@ -2,14 +2,18 @@ import type { z } from 'zod';
 import { DefinitionError } from '../errors/definition-error';
 import { maxTimerMs, validateNumberOption } from '../reliability/validate-option';
 import { toJsonSchema } from './to-json-schema';
-import type { Tool, ToolOptions } from './types';
+import type { Tool, ToolApproval, ToolOptions } from './types';
 
+const approvals: readonly ToolApproval[] = ['always', 'when-untrusted', 'never'];
 const toolNamePattern = /^[a-zA-Z0-9_-]{1,64}$/;
 const defaultTimeoutMs = 30_000;
 
 /**
  * Defines a tool with a typed contract: the model's arguments are validated against `input`
- * before anything runs, and the result against `output` before the model sees it.
+ * before anything runs, and the result against `output` before the model sees it. An
+ * `unsafe` tool waits for a person's approval once untrusted content is in a tool loop's
+ * conversation (see `approval`); its output, like every tool's, reaches the model fenced
+ * as untrusted data unless `trustedOutput` says it is the developer's own.
  *
  * @example
  * ```ts
@@ -19,6 +23,7 @@ const defaultTimeoutMs = 30_000;
  *   input: z.object({ to: z.email(), body: z.string() }),
  *   output: z.object({ messageId: z.string() }),
  *   effect: 'unsafe',
+ *   approval: 'always',
  *   execute: async ({ to, body }, { idempotencyKey }) => mailer.send({ to, body, idempotencyKey }),
  * });
  * ```
@@ -26,7 +31,16 @@ const defaultTimeoutMs = 30_000;
 export function defineTool<TInput extends z.ZodType, TOutput extends z.ZodType>(
   options: ToolOptions<TInput, TOutput>,
 ): Tool<TInput, TOutput> {
-  const { name, description, input, output, effect, timeoutMs = defaultTimeoutMs } = options;
+  const {
+    name,
+    description,
+    input,
+    output,
+    effect,
+    timeoutMs = defaultTimeoutMs,
+    approval = effect === 'unsafe' ? 'when-untrusted' : 'never',
+    trustedOutput = false,
+  } = options;
   if (!toolNamePattern.test(name)) {
     throw new DefinitionError(
       'definition.invalid_option',
@@ -44,6 +58,18 @@ export function defineTool<TInput extends z.ZodType, TOutput extends z.ZodType>(
     exclusiveMin: true,
     expected: `a positive number of milliseconds up to ${maxTimerMs} (about 24.8 days): a timer cannot wait longer, and a tool with no timeout can hang its run forever`,
   });
+  if (!approvals.includes(approval)) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `Tool "${name}" has approval "${String(approval)}". Use ${approvals.map((value) => `'${value}'`).join(', ')}.`,
+    );
+  }
+  if (typeof trustedOutput !== 'boolean') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `Tool "${name}" has trustedOutput ${JSON.stringify(trustedOutput)}; it must be true or false.`,
+    );
+  }
   return {
     kind: 'agentchart.tool',
     name,
@@ -51,6 +77,8 @@ export function defineTool<TInput extends z.ZodType, TOutput extends z.ZodType>(
     input,
     output,
     effect,
+    approval,
+    trustedOutput,
     timeoutMs,
     execute: options.execute,
     reconcile: options.reconcile,

@@ -10,6 +10,18 @@ import type { z } from 'zod';
  */
 export type ToolEffect = 'pure' | 'idempotent' | 'unsafe';
 
+/**
+ * When a call of the tool waits for a person's approval before it runs:
+ * - `always`: every call, in a tool loop and in a chart's `toolCall`;
+ * - `when-untrusted`: in a tool loop, once untrusted content (a tool's output, a retrieved
+ *   document, an upload) is in the conversation — the default for `unsafe` tools;
+ * - `never`: no approval — the default for `pure` and `idempotent` tools.
+ *
+ * An approval is bound to a hash of the tool's name and its exact (validated) arguments,
+ * is used by one call only, expires, and is never granted by a resume, a replay or a fork.
+ */
+export type ToolApproval = 'always' | 'when-untrusted' | 'never';
+
 /** What `execute` receives beside the validated input. */
 export interface ToolExecuteContext {
   /** Aborted when the calling state is exited, the run stops or the tool times out. */
@@ -37,6 +49,18 @@ export interface ToolOptions<TInput extends z.ZodType, TOutput extends z.ZodType
   input: TInput;
   output: TOutput;
   effect: ToolEffect;
+  /**
+   * When a call waits for a person's approval. Default `when-untrusted` for `unsafe` tools,
+   * `never` for the others. See {@link ToolApproval}.
+   */
+  approval?: ToolApproval;
+  /**
+   * The tool's output is the developer's own data (a clock, a calculator, a lookup in a
+   * table only you write), not text an outsider may have written: it is not fenced as
+   * untrusted for the model and does not make a tool loop's conversation untrusted.
+   * Default false: every tool output is untrusted.
+   */
+  trustedOutput?: boolean;
   /** The call is aborted and fails with `tool.timeout` after this long. Default 30 s. */
   timeoutMs?: number;
   execute(input: z.output<TInput>, context: ToolExecuteContext): Promise<z.input<TOutput>>;

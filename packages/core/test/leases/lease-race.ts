@@ -15,6 +15,8 @@ interface ChildLine {
   status?: string;
   resumed?: boolean;
   refused?: string;
+  /** Resumes refused with `checkpoint.lease_held` before this one got the thread. */
+  refusals?: number;
 }
 
 /** One trial: the outcome of every process, and how often each invoice was sent. */
@@ -31,7 +33,7 @@ export interface RaceReport {
   duplicates: number;
   /** Trials where no invoice was sent, or the thread did not end done. */
   lost: number;
-  /** Resumes refused with `checkpoint.lease_held`. */
+  /** Resumes refused with `checkpoint.lease_held` while another owner held the thread. */
   refused: number;
   results: RaceTrial[];
 }
@@ -108,9 +110,10 @@ export async function runLeaseRace({
       };
       let ends: ChildLine[];
       if (scenario === 'rival-while-running') {
-        const owner = child('owner', { ...config, holdMs: 400 }, command);
+        const gateFile = join(dir, 'rival-tried');
+        const owner = child('owner', { ...config, gateFile }, command);
         await owner.started;
-        const rival = child('rival', config, command);
+        const rival = child('rival', { ...config, gateFile }, command);
         ends = [...(await owner.done), ...(await rival.done)];
       } else {
         const owner = child('owner', { ...config, crashAfterSend: true }, command);
@@ -135,7 +138,12 @@ export async function runLeaseRace({
     ).length,
     refused: results.reduce(
       (sum, result) =>
-        sum + result.ends.filter((line) => line.refused === 'checkpoint.lease_held').length,
+        sum +
+        result.ends.reduce(
+          (count, line) =>
+            count + (line.refused === 'checkpoint.lease_held' ? 1 : 0) + (line.refusals ?? 0),
+          0,
+        ),
       0,
     ),
     results,

@@ -1,12 +1,13 @@
 /**
  * One process of the lease race (see lease-race.ts), configured by `AGENTCHART_RACE_CHILD`:
- * - `owner` starts the invoice thread; its unsafe tool reports `acting` and holds for
- *   `holdMs` before it sends (in flight, not yet acted), or — with `crashAfterSend` — sends
- *   and is killed with SIGKILL;
+ * - `owner` starts the invoice thread; its unsafe tool reports `acting` and holds until the
+ *   rival has tried (in flight, not yet acted), or — with `crashAfterSend` — sends and is
+ *   killed with SIGKILL;
  * - `rival` tries to resume the thread once, while the owner runs;
  * - `resumer` resumes it as soon as the dead owner's lease lapses, and finishes it.
  * Each prints one JSON line: what it ended in.
  */
+import { existsSync, writeFileSync } from 'node:fs';
 import { createAgent, SqliteCheckpointer } from '@agentchart/core';
 import { scriptedModel } from '@agentchart/core/testing';
 import { invoiceMachine, invoiceResponse } from '../fixtures/invoice-agent';
@@ -18,7 +19,8 @@ interface RaceChildConfig {
   ledgerPath: string;
   threadId: string;
   leaseTtlMs: number;
-  holdMs?: number;
+  /** The owner holds its send until this file exists (the rival writes it once it tried). */
+  gateFile?: string;
   crashAfterSend?: boolean;
 }
 
@@ -33,7 +35,9 @@ const agent = createAgent({
     beforeSend: async () => {
       if (config.role !== 'owner') return;
       report({ event: 'acting' });
-      await sleep(config.holdMs ?? 0);
+      // In flight, not yet acted, until the rival has tried (bounded: a lost rival cannot hang us).
+      const until = Date.now() + 20_000;
+      while (config.gateFile && !existsSync(config.gateFile) && Date.now() < until) await sleep(10);
     },
     afterSend: () => {
       if (config.role === 'owner' && config.crashAfterSend) process.kill(process.pid, 'SIGKILL');
@@ -62,23 +66,28 @@ if (config.role === 'owner') {
   );
   report({ event: 'end', status });
 } else if (config.role === 'rival') {
+  let handle: Awaited<ReturnType<typeof agent.resume>> | undefined;
+  let refused: string | undefined;
   try {
-    const status = await finish(await agent.resume(config.threadId));
-    report({ event: 'end', status, resumed: true });
+    handle = await agent.resume(config.threadId);
   } catch (error) {
-    report({ event: 'end', refused: codeOf(error) });
+    refused = codeOf(error);
+  } finally {
+    if (config.gateFile) writeFileSync(config.gateFile, '');
   }
+  if (handle) report({ event: 'end', status: await finish(handle), resumed: true });
+  else report({ event: 'end', refused });
 } else {
   // The dead owner's lease lapses after its time to live: keep asking until then.
   const giveUpAt = Date.now() + config.leaseTtlMs * 4 + 5_000;
-  for (;;) {
+  for (let refusals = 0; ; refusals++) {
     try {
       const status = await finish(await agent.resume(config.threadId));
-      report({ event: 'end', status, resumed: true });
+      report({ event: 'end', status, resumed: true, refusals });
       break;
     } catch (error) {
       if (codeOf(error) !== 'checkpoint.lease_held' || Date.now() > giveUpAt) {
-        report({ event: 'end', refused: codeOf(error) });
+        report({ event: 'end', refused: codeOf(error), refusals });
         break;
       }
       await sleep(25);

@@ -6,7 +6,7 @@ import { runLeaseRace } from './lease-race';
 
 const trials = Number(process.argv[2] ?? 30);
 process.stdout.write(
-  '| scenario | trials | nothing lost | nothing doubled | resumes refused |\n|---|---|---|---|---|\n',
+  '| scenario | trials | nothing lost | nothing doubled | resumes refused with lease_held |\n|---|---|---|---|---|\n',
 );
 for (const scenario of ['rival-while-running', 'two-resumers-after-crash'] as const) {
   const report = await runLeaseRace({ scenario, trials });

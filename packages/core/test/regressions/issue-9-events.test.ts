@@ -17,6 +17,7 @@ import {
 } from '@agentchart/core';
 import { runEventTypes } from '@agentchart/core/internal';
 import { createReliabilityPolicy } from '@agentchart/core/reliability';
+import { createGuard } from '@agentchart/core/security';
 import { manualClock, scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { type AnyActorLogic, setup } from 'xstate';
@@ -248,6 +249,35 @@ describe('the run event stream (issue 9)', () => {
     const agent = createAgent({ machine: parent, models: { fast: model } });
     agent.events.onAny(record);
     expect((await agent.run({ input: undefined })).status).toBe('done');
+  });
+
+  it('streams an approval asked and answered, and a guard that blocks', async () => {
+    const send = defineTool({
+      name: 'send',
+      description: 'Sends.',
+      input: z.object({ to: z.string() }),
+      output: z.object({}),
+      effect: 'unsafe',
+      approval: 'always',
+      execute: async () => ({}),
+    });
+    const model = scriptedModel({
+      responses: [{ toolCalls: [{ name: 'send', arguments: { to: 'ada' } }] }, 'Sent.'],
+    });
+    const loop = toolLoop({ model: 'fast', tools: [send], prompt: () => 'Send it.' });
+    const agent = createAgent({ machine: oneEffect(loop, undefined), models: { fast: model } });
+    agent.events.onAny(record);
+    const handle = agent.start({ input: undefined });
+    expect((await handle.result()).status).toBe('waiting');
+    handle.reply({ approved: true });
+    expect((await handle.result()).status).toBe('done');
+    const guarded = createAgent({
+      machine: oneEffect(triage, 'x'),
+      models: { fast: scriptedModel({ handler: () => ({ json: { team: 'tech' } }) }) },
+      middleware: [createGuard({ name: 'nothing-passes', input: () => ({ block: 'closed' }) })],
+    });
+    guarded.events.onAny(record);
+    expect((await guarded.run({ input: undefined })).status).toBe('done');
   });
 
   it('emitted every declared event type across these runs', () => {

@@ -1,6 +1,7 @@
 import { ModelCallError } from '@agentchart/core';
 import type { ModelErrorKind } from '@agentchart/core/internal';
 import { type HeaderSource, parseRetryAfter } from './parse-retry-after';
+import { summariseErrorText } from './summarise-error-text';
 
 /** What the attempt knew when it failed, beyond the error itself. */
 export interface ModelErrorContext {
@@ -167,7 +168,8 @@ export function toModelCallError(error: unknown, context: ModelErrorContext): Mo
   if (error instanceof ModelCallError) return error;
   const facts = collectFacts(error);
   let kind: ModelErrorKind;
-  let detail = facts.providerMessage ?? facts.messages[0] ?? String(error);
+  // A gateway's 502 page or a proxy's HTML would otherwise land whole in every log line.
+  let detail = summariseErrorText(facts.providerMessage ?? facts.messages[0] ?? String(error));
   if (context.aborted) {
     kind = 'aborted';
   } else if (context.timedOutAfterMs !== undefined) {

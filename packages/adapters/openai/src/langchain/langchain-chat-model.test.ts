@@ -52,6 +52,11 @@ describe('langChainChatModel', () => {
     expect(model.metadata?.contextWindow).toBe(128_000);
   });
 
+  it("reports the LangChain model's API key and the given secrets, for the agent to redact", () => {
+    const model = langChainChatModel(chatOpenAI(), { secrets: ['another-credential'] });
+    expect(model.secrets).toEqual(['another-credential', 'sk-test']);
+  });
+
   it('binds tools and round-trips calls in LangChain form, tool names included', async () => {
     server.enqueue(
       replies.toolCalls([{ id: 'call_1', name: 'lookup', arguments: { query: 'tender' } }]),

@@ -44,6 +44,19 @@ export interface LangChainChatModelOptions {
    * without a response format still see it. The harness validates the answer either way.
    */
   structuredOutput?: StructuredOutputMode;
+  /**
+   * Credentials the model holds, for the agent to redact from everything it stores, emits or
+   * logs. The model's own string fields named like API keys (`apiKey`, `openAIApiKey`,
+   * `anthropicApiKey` …) are added to these.
+   */
+  secrets?: readonly string[];
+}
+
+/** The values of a LangChain model's own fields named like API keys. */
+function keysOf(model: BaseChatModel): string[] {
+  return Object.entries(model as unknown as Record<string, unknown>)
+    .filter(([name, value]) => /api_?key$/i.test(name) && typeof value === 'string' && value !== '')
+    .map(([, value]) => value as string);
 }
 
 function nameOf(model: BaseChatModel): string {
@@ -114,5 +127,6 @@ export function langChainChatModel(
     });
   }
 
-  return { modelName, endpoint, metadata, generate };
+  const secrets = [...new Set([...(options.secrets ?? []), ...keysOf(probe)])];
+  return { modelName, endpoint, metadata, secrets, generate };
 }

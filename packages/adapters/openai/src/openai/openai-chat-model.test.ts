@@ -194,6 +194,16 @@ describe('openAIChatModel', () => {
       expect(error.message).toMatch(/shorten the input/);
     });
 
+    it('sums up an HTML error page in one line (issue 16)', async () => {
+      for (const streaming of [false, true]) {
+        server.enqueue(replies.serverError(502));
+        const error = await failure(ask(model({ streaming })));
+        expect(error.message).not.toMatch(/[<>\r\n]/);
+        expect(error.message).toContain('(502): 502 Bad Gateway (an HTML page');
+        expect(error.message.length).toBeLessThan(400);
+      }
+    });
+
     it('times out a request whose headers never come', async () => {
       server.enqueue(replies.stall());
       const error = await failure(ask(model({ timeoutMs: 150 })));
@@ -564,6 +574,16 @@ describe('openAIChatModel', () => {
       expect((await ask(chatModel)).content).toBe('from env');
       expect(server.requests[0]?.headers.authorization).toBe('Bearer sk-test');
       expect(chatModel.endpoint).toBe(`openai:${baseURL}:gpt-4o-mini`);
+    });
+
+    it('reports the key it holds, from the option or the environment, for the agent to redact', () => {
+      vi.stubEnv('OPENAI_API_KEY', 'sk-from-the-environment-0123456789');
+      expect(openAIChatModel({ model: 'gpt-4o-mini', baseURL }).secrets).toEqual([
+        'sk-from-the-environment-0123456789',
+      ]);
+      expect(
+        openAIChatModel({ model: 'gpt-4o-mini', baseURL, apiKey: 'sk-given-9876543210' }).secrets,
+      ).toEqual(['sk-given-9876543210']);
     });
 
     it('throws a DefinitionError naming OPENAI_API_KEY and the option when there is no key', () => {

@@ -16,7 +16,10 @@ import { resolveBaseURL } from './resolve-base-url';
 export interface OpenAIChatModelOptions {
   /** The model's name as the endpoint knows it, e.g. `gpt-4o-mini` or `llama3.1:8b`. */
   model: string;
-  /** Defaults to the `OPENAI_API_KEY` environment variable. */
+  /**
+   * Defaults to the `OPENAI_API_KEY` environment variable. Either way the model reports it as
+   * one of its `secrets`, and the agent redacts it from everything it stores, emits or logs.
+   */
   apiKey?: string;
   /**
    * Any OpenAI-compatible endpoint (LM Studio, Ollama, vLLM, Groq). Defaults to the
@@ -149,5 +152,7 @@ export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
     });
   }
 
-  return { modelName: model, endpoint, metadata, generate };
+  // The key is the agent's to redact: it never reaches a checkpoint, the journal, an event
+  // or a log, even when a tool or the model repeats it.
+  return { modelName: model, endpoint, metadata, secrets: [apiKey], generate };
 }

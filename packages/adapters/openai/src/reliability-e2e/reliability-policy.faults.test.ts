@@ -172,23 +172,22 @@ describe('createReliabilityPolicy over real HTTP, one fault at a time', () => {
     expect(result.retries).toBe(testCase.requests - 1);
     expect(result.failedAs).toBe(testCase.failedAs);
 
+    // What the policy decides is asserted exactly; what the server sees only from below (a
+    // retry sent before its wait would be a defect). How late a loaded machine sends it is a
+    // figure for docs/reliability.md (AGENTCHART_WRITE_FIGURES=1), not a unit test's bound.
     if (result.hintMs !== undefined) {
-      // The policy plans the hint as it read it (a date a few ms later than the server wrote
-      // it), and the server sees the retry within ±10% of the hint.
+      // The policy plans the hint as it read it (a date a few ms later than the server wrote it).
       expect(result.waitSource).toBe('retry_hint');
       expect(Math.abs(result.plannedWaitMs! - result.hintMs)).toBeLessThanOrEqual(
         0.1 * result.hintMs,
       );
-      expect(Math.abs(result.measuredWaitMs! - result.hintMs)).toBeLessThanOrEqual(
-        0.1 * result.hintMs,
-      );
+      expect(result.measuredWaitMs!).toBeGreaterThanOrEqual(0.9 * result.hintMs);
     } else if (result.plannedWaitMs !== undefined) {
       // No hint: full-jitter backoff, half of baseDelayMs with random() = 0.5.
       expect(result).toMatchObject({ waitSource: 'backoff', plannedWaitMs: 50 });
       // The gap at the server adds a round trip (and, for a stall, the attempt's timeout).
       const floor = result.plannedWaitMs + (result.failedAs === 'timeout' ? 300 : 0);
       expect(result.measuredWaitMs).toBeGreaterThanOrEqual(floor - 20);
-      expect(result.measuredWaitMs).toBeLessThanOrEqual(floor + 150);
     }
   });
 
@@ -208,7 +207,8 @@ describe('createReliabilityPolicy over real HTTP, one fault at a time', () => {
     });
     expect(outcome.error.cause).toBeInstanceOf(ModelCallError);
     expect(outcome.error.cause).toMatchObject({ kind: 'rate_limited', status: 429 });
-    expect(elapsedMs).toBeLessThan(1_000);
+    // It fails at once: nowhere near the 30 s the server asked for.
+    expect(elapsedMs).toBeLessThan(10_000);
   });
 
   it('surfaces the cut attempt’s tokens, then the retry’s, and answers with the retry', async () => {

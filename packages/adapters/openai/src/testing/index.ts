@@ -12,6 +12,7 @@ export type {
 export { createOpenAITestServer } from './openai-test-server';
 export type { RetryHint } from './replies';
 export { replies } from './replies';
+export { scriptedReplyHandler } from './scripted-reply-handler';
 export type {
   ChatCompletionRequestBody,
   ConnectionResetReply,

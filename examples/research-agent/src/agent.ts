@@ -1,0 +1,102 @@
+import {
+  AgentchartError,
+  type ChatModel,
+  createAgent,
+  definePrompt,
+  toolLoop,
+} from '@agentchart/core';
+import type { ContextBudgetOptions } from '@agentchart/core/budget';
+import { assign, setup } from 'xstate';
+import { lookupFigure, readNote, searchNotes } from './tools';
+
+/** The research prompt, versioned: its id and version go with every call. */
+export const researchPrompt = definePrompt({
+  id: 'research.answer',
+  version: 1,
+  system:
+    'You answer research questions from the archive. Search first, several queries at once; read the notes that matter, in parallel; look figures up. Cite note ids.',
+  render: (question: string) => `Question: ${question}`,
+});
+
+/**
+ * The context budget every call of the loop is planned against. Notes are long: the oldest
+ * tool turns leave first (only the last is kept whole), then the middle of what is left is
+ * cut, keeping each note's head and tail — where its summary and conclusion are. 800 tokens
+ * stay free for the answer.
+ */
+export const researchBudget: ContextBudgetOptions = {
+  strategies: ['trim-oldest-history', 'keep-head-and-tail'],
+  reserveOutputTokens: 800,
+  keepLastTurns: 1,
+  minCutTokens: 120,
+};
+
+/** A research agent: one tool loop over pure tools, run in parallel, under a context budget. */
+export const researchAgentMachine = setup({
+  types: {
+    input: {} as { question: string },
+    context: {} as {
+      question: string;
+      answer?: string;
+      toolCalls?: number;
+      steps?: number;
+      reason?: string;
+    },
+    output: {} as { answer?: string; toolCalls: number; steps: number; reason?: string },
+  },
+  actors: {
+    research: toolLoop({
+      model: 'researcher',
+      tools: [searchNotes, readNote, lookupFigure],
+      prompt: researchPrompt,
+      maxSteps: 6,
+      // One note may take at most this much of the history; longer ones are cut with a marker.
+      maxToolOutputTokens: 1_500,
+      modelCall: { budget: researchBudget },
+    }),
+  },
+}).createMachine({
+  id: 'researchAgent',
+  context: ({ input }) => ({ question: input.question }),
+  initial: 'researching',
+  states: {
+    researching: {
+      invoke: {
+        id: 'research',
+        src: 'research',
+        input: ({ context }) => context.question,
+        onDone: {
+          target: 'answered',
+          actions: assign({
+            answer: ({ event }) => event.output.content,
+            toolCalls: ({ event }) => event.output.toolCalls,
+            steps: ({ event }) => event.output.steps,
+          }),
+        },
+        onError: {
+          target: 'failed',
+          actions: assign({
+            reason: ({ event }) =>
+              AgentchartError.isInstance(event.error) ? event.error.code : String(event.error),
+          }),
+        },
+      },
+    },
+    answered: { type: 'final' },
+    failed: { type: 'final' },
+  },
+  output: ({ context }) => ({
+    ...(context.answer === undefined ? {} : { answer: context.answer }),
+    toolCalls: context.toolCalls ?? 0,
+    steps: context.steps ?? 0,
+    ...(context.reason ? { reason: context.reason } : {}),
+  }),
+});
+
+/** The research agent on a model; a run stops at 40 000 tokens. */
+export const researchAgent = (researcher: ChatModel) =>
+  createAgent({
+    machine: researchAgentMachine,
+    models: { researcher },
+    limits: { maxTokens: 40_000, maxModelCalls: 8 },
+  });

@@ -1,0 +1,86 @@
+import type { ChatModel } from '@agentchart/core';
+import { compoundAgent } from './agent';
+import { solve } from './solve';
+import { strongOnlyAgent } from './strong-only';
+
+/** One question answered both ways. */
+export interface CostRow {
+  question: string;
+  route: string;
+  /** The generator that wrote the kept answer, and how many revisions it took. */
+  model: string;
+  revisions: number;
+  compound: { total: number | undefined; right: boolean; costUsd: number; modelCalls: number };
+  strongOnly: { total: number | undefined; right: boolean; costUsd: number; modelCalls: number };
+}
+
+/** Totals over every question. */
+export interface CostComparison {
+  rows: CostRow[];
+  compoundUsd: number;
+  strongOnlyUsd: number;
+  /** Share of the strong-only cost the compound agent did not spend. */
+  saved: number;
+  compoundRight: number;
+  strongOnlyRight: number;
+}
+
+/**
+ * Answers every question with the compound agent and with the strong model alone, on the
+ * same models, and compares what each cost (the runs' usage, folded from their journals) and
+ * how many each got right.
+ */
+export async function compareCosts({
+  questions,
+  models,
+  expected = (question) => solve(question),
+}: {
+  questions: readonly string[];
+  models: { cheap: ChatModel; strong: ChatModel };
+  /** The right answer to a question, when known. Default: the demo's arithmetic. */
+  expected?: (question: string) => number | undefined;
+}): Promise<CostComparison> {
+  const compound = compoundAgent(models);
+  const baseline = strongOnlyAgent(models.strong);
+  const rows: CostRow[] = [];
+  const isRight = (question: string, total: number | undefined) => {
+    const want = expected(question);
+    return want !== undefined && total !== undefined && Math.abs(total - want) < 0.005;
+  };
+  for (const question of questions) {
+    const a = await compound.run({ input: { question } });
+    const b = await baseline.run({ input: { question } });
+    const aOut = a.status === 'done' ? a.output : undefined;
+    const bTotal = b.status === 'done' ? b.output.total : undefined;
+    rows.push({
+      question,
+      route: aOut?.route ?? '—',
+      model: aOut?.model ?? '—',
+      revisions: aOut?.revisions ?? 0,
+      compound: {
+        total: aOut?.total,
+        right: isRight(question, aOut?.total),
+        costUsd: a.usage.costUsd,
+        modelCalls: a.usage.modelCalls,
+      },
+      strongOnly: {
+        total: bTotal,
+        right: isRight(question, bTotal),
+        costUsd: b.usage.costUsd,
+        modelCalls: b.usage.modelCalls,
+      },
+    });
+  }
+  await Promise.all([compound.close(), baseline.close()]);
+  const sum = (pick: (row: CostRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
+  const compoundUsd = sum((row) => row.compound.costUsd);
+  const strongOnlyUsd = sum((row) => row.strongOnly.costUsd);
+  return {
+    rows,
+    compoundUsd,
+    strongOnlyUsd,
+    saved: strongOnlyUsd === 0 ? 0 : 1 - compoundUsd / strongOnlyUsd,
+    compoundRight: rows.filter((row) => row.compound.right).length,
+    strongOnlyRight: rows.filter((row) => row.strongOnly.right).length,
+  };
+}

@@ -1,0 +1,189 @@
+import type {
+  DueThread,
+  ListDueOptions,
+  ListThreadsOptions,
+  PruneOptions,
+  PruneResult,
+  RunStatus,
+  StoredThread,
+} from '@agentchart/core/internal';
+import { pruneInBatches } from '@agentchart/core/internal';
+import type pg from 'pg';
+
+/** The tables of one checkpointer, schema-qualified and quoted. */
+export interface PostgresTables {
+  checkpoints: string;
+  effects: string;
+  leases: string;
+  threads: string;
+}
+
+/**
+ * Creates `agentchart_threads` — one row per thread: its newest version, status and time,
+ * and its wake time — with an index on the wake time of waiting threads (what schedulers
+ * read) and one on status and age (listing, retention). A database made before the table
+ * existed gets it filled from its checkpoints once. Runs inside the caller's transaction.
+ */
+export async function createThreadsTable(client: pg.PoolClient, tables: PostgresTables) {
+  const existed = await client.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [
+    tables.threads,
+  ]);
+  await client.query(`CREATE TABLE IF NOT EXISTS ${tables.threads} (
+    thread_id text PRIMARY KEY,
+    version integer NOT NULL,
+    status text NOT NULL,
+    updated_at double precision NOT NULL,
+    wake_at double precision)`);
+  const base = tables.threads.replaceAll('"', '').split('.').at(-1)!;
+  await client.query(
+    `CREATE INDEX IF NOT EXISTS ${base}_due ON ${tables.threads} (wake_at) WHERE status = 'waiting'`,
+  );
+  await client.query(
+    `CREATE INDEX IF NOT EXISTS ${base}_by_status ON ${tables.threads} (status, updated_at)`,
+  );
+  if (existed.rows[0]?.found === null) {
+    await client.query(`INSERT INTO ${tables.threads} (thread_id, version, status, updated_at, wake_at)
+      SELECT DISTINCT ON (thread_id) thread_id, version, status, created_at,
+        (state::jsonb ->> 'wakeAt')::double precision
+      FROM ${tables.checkpoints} ORDER BY thread_id, version DESC
+      ON CONFLICT (thread_id) DO NOTHING`);
+  }
+}
+
+/** The store's threads (in `status`), least recently updated first. */
+export async function listStoredThreads(
+  pool: pg.Pool,
+  tables: PostgresTables,
+  { status }: ListThreadsOptions = {},
+): Promise<StoredThread[]> {
+  const { rows } = await pool.query<{
+    thread_id: string;
+    version: number;
+    status: RunStatus;
+    updated_at: number;
+  }>(
+    `SELECT thread_id, version, status, updated_at FROM ${tables.threads}
+     WHERE $1::text IS NULL OR status = $1 ORDER BY updated_at, thread_id`,
+    [status ?? null],
+  );
+  return rows.map((row) => ({
+    threadId: row.thread_id,
+    version: row.version,
+    status: row.status,
+    updatedAt: row.updated_at,
+  }));
+}
+
+/** Waiting threads whose wake time has come, soonest first (the partial index's order). */
+export async function listDueThreads(
+  pool: pg.Pool,
+  tables: PostgresTables,
+  { now, limit }: ListDueOptions,
+): Promise<DueThread[]> {
+  const { rows } = await pool.query<{ thread_id: string; wake_at: number }>(
+    `SELECT thread_id, wake_at FROM ${tables.threads}
+     WHERE status = 'waiting' AND wake_at <= $1 ORDER BY wake_at LIMIT $2`,
+    [now, limit],
+  );
+  return rows.map((row) => ({ threadId: row.thread_id, wakeAt: row.wake_at }));
+}
+
+/** Retention: ended threads' rows deleted in batches, one short transaction each. */
+export function pruneThreads(
+  pool: pg.Pool,
+  tables: PostgresTables,
+  options: PruneOptions,
+): Promise<PruneResult> {
+  return pruneInBatches(options, {
+    async select(statuses, before, limit) {
+      const { rows } = await pool.query<{ thread_id: string }>(
+        `SELECT thread_id FROM ${tables.threads}
+         WHERE status IN (SELECT json_array_elements_text($1::json)) AND updated_at < $2
+         ORDER BY updated_at LIMIT $3`,
+        [statuses, before, limit],
+      );
+      return rows.map((row) => row.thread_id);
+    },
+    async remove(threadIds) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const ids = [threadIds];
+        const effects = await client.query(
+          `DELETE FROM ${tables.effects} WHERE thread_id = ANY($1::text[])`,
+          ids,
+        );
+        const checkpoints = await client.query(
+          `DELETE FROM ${tables.checkpoints} WHERE thread_id = ANY($1::text[])`,
+          ids,
+        );
+        await client.query(`DELETE FROM ${tables.leases} WHERE thread_id = ANY($1::text[])`, ids);
+        const threads = await client.query(
+          `DELETE FROM ${tables.threads} WHERE thread_id = ANY($1::text[])`,
+          ids,
+        );
+        await client.query('COMMIT');
+        return {
+          threads: threads.rowCount ?? 0,
+          checkpoints: checkpoints.rowCount ?? 0,
+          effects: effects.rowCount ?? 0,
+        };
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  });
+}
+
+/** Options of {@link claimDueThreads}. */
+export interface ClaimDueOptions extends ListDueOptions {
+  /**
+   * How long a claim holds: the claimed threads' wake time moves this far ahead, so other
+   * schedulers skip them; a thread whose wake-up job was never sent (its scheduler died)
+   * is due again after it. The woken run's next checkpoint sets its real wake time.
+   */
+  claimMs: number;
+}
+
+/**
+ * Claims waiting threads that are due, for one scheduler among many: rows locked with
+ * SKIP LOCKED and their wake time pushed ahead in one statement, so two schedulers polling
+ * at once never claim the same thread.
+ */
+export async function claimDueThreads(
+  pool: pg.Pool,
+  tables: PostgresTables,
+  { now, limit, claimMs }: ClaimDueOptions,
+): Promise<DueThread[]> {
+  const { rows } = await pool.query<{ thread_id: string; wake_at: number }>(
+    `WITH due AS (
+       SELECT thread_id, wake_at FROM ${tables.threads}
+       WHERE status = 'waiting' AND wake_at <= $1 ORDER BY wake_at LIMIT $2
+       FOR UPDATE SKIP LOCKED)
+     UPDATE ${tables.threads} t SET wake_at = $1 + $3 FROM due
+     WHERE t.thread_id = due.thread_id RETURNING t.thread_id, due.wake_at`,
+    [now, limit, claimMs],
+  );
+  return rows.map((row) => ({ threadId: row.thread_id, wakeAt: row.wake_at }));
+}
+
+/**
+ * Threads stored `running` whose lease has lapsed (or that were never leased): their owner
+ * died mid-step, and nothing continues them until someone resumes them.
+ */
+export async function listOrphanedThreads(
+  pool: pg.Pool,
+  tables: PostgresTables,
+  { now, limit }: ListDueOptions,
+): Promise<string[]> {
+  const { rows } = await pool.query<{ thread_id: string }>(
+    `SELECT t.thread_id FROM ${tables.threads} t LEFT JOIN ${tables.leases} l ON l.thread_id = t.thread_id
+     WHERE t.status = 'running' AND (l.expires_at IS NULL OR l.expires_at <= $1)
+     ORDER BY t.updated_at LIMIT $2`,
+    [now, limit],
+  );
+  return rows.map((row) => row.thread_id);
+}

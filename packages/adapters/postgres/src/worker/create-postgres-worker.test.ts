@@ -1,0 +1,108 @@
+import { agentFactory, createAgent, humanWait } from '@agentchart/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { z } from 'zod';
+import { PostgresCheckpointer } from '../postgres-checkpointer';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../testing/throwaway-postgres';
+import { createPostgresWorker } from './create-postgres-worker';
+
+let postgres: ThrowawayPostgres;
+beforeAll(async () => {
+  postgres = await startThrowawayPostgres();
+}, 60_000);
+afterAll(() => postgres?.stop());
+
+const reminder = setup({}).createMachine({
+  id: 'reminder',
+  initial: 'sleeping',
+  states: { sleeping: { after: { 6000: 'reminded' } }, reminded: { type: 'final' } },
+});
+
+const approval = setup({
+  actors: {
+    approve: humanWait({
+      prompt: () => 'Ship it?',
+      reply: z.object({ approved: z.boolean() }),
+    }),
+  },
+}).createMachine({
+  id: 'approval',
+  context: { approvals: 0 },
+  initial: 'asking',
+  states: {
+    asking: { invoke: { src: 'approve', onDone: 'asking-again' } },
+    'asking-again': { invoke: { src: 'approve', onDone: 'done' } },
+    done: { type: 'final' },
+  },
+});
+
+/** A clock a minute behind: what it schedules is already due by the wall clock. */
+const minuteAgo = {
+  now: () => Date.now() - 60_000,
+  setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),
+  clearTimeout: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('createPostgresWorker', () => {
+  it('wakes a thread whose after-timer fell due while no process held it (issue 15)', async () => {
+    const schema = 'wake_due';
+    const store = new PostgresCheckpointer({ connectionString: postgres.connectionString, schema });
+    const first = createAgent({ machine: reminder, checkpointer: store, clock: minuteAgo });
+    expect((await first.start({ threadId: 'r', input: {} }).result()).status).toBe('waiting');
+    await first.close();
+    const worker = await createPostgresWorker({
+      connectionString: postgres.connectionString,
+      schema,
+      jobSchema: `${schema}_jobs`,
+      agents: [agentFactory((host) => createAgent({ machine: reminder, ...host }))],
+      schedulerIntervalMs: 200,
+      poolSize: 3,
+    });
+    try {
+      await waitUntil(async () => (await store.latest('r'))?.run.status === 'done');
+      expect((await store.latest('r'))?.snapshot).toMatchObject({ value: 'reminded' });
+    } finally {
+      await worker.close();
+      await store.close();
+    }
+  }, 60_000);
+
+  it('delivers a reply job to the wait it names, once: the same reply again answers nothing', async () => {
+    const schema = 'replies';
+    const worker = await createPostgresWorker({
+      connectionString: postgres.connectionString,
+      schema,
+      jobSchema: `${schema}_jobs`,
+      agents: [agentFactory((host) => createAgent({ machine: approval, ...host }))],
+      poolSize: 3,
+    });
+    const store = worker.checkpointer;
+    try {
+      await worker.jobs.start('approval', { threadId: 'a', input: {} });
+      await waitUntil(async () => (await store.latest('a'))?.run.status === 'waiting');
+      const [first] = (await store.listEffects('a')).filter((entry) => entry.kind === 'human');
+      const reply = { threadId: 'a', waitId: first!.key, value: { approved: true } };
+      await worker.jobs.reply('approval', reply);
+      await waitUntil(async () => (await store.listEffects('a')).length === 2);
+      // Redelivered (or sent twice): the first wait is answered, and the second stays open.
+      await worker.jobs.reply('approval', reply);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const waits = (await store.listEffects('a')).map((entry) => [entry.key, entry.status]);
+      expect(waits).toEqual([
+        [first!.key, 'completed'],
+        [expect.stringContaining('asking-again'), 'started'],
+      ]);
+      expect((await store.latest('a'))?.run.status).toBe('waiting');
+    } finally {
+      await worker.close();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,219 @@
+import type { Agent } from '@agentchart/core';
+import type { AgentFactory, PruneOptions } from '@agentchart/core/internal';
+import { PgBoss } from 'pg-boss';
+import { PostgresCheckpointer } from '../postgres-checkpointer';
+import { handleThreadJob, type ThreadJobResult } from './handle-thread-job';
+import {
+  queueNameOf,
+  type ThreadJob,
+  ThreadJobs,
+  type ThreadQueueSettings,
+  threadQueueOptions,
+} from './thread-jobs';
+import { WakeScheduler } from './wake-scheduler';
+
+/** Options of {@link createPostgresWorker}. */
+export interface PostgresWorkerOptions extends ThreadQueueSettings {
+  /** `postgres://…`: checkpoints, journal, leases and the job queue live in this database. */
+  connectionString: string;
+  /** The agents this worker runs, each created on the worker's store. */
+  agents: readonly AgentFactory[];
+  /**
+   * Threads of one agent this worker runs at once (a number for every agent, or by agent
+   * name). Default 10. A worker takes no more jobs than this: the rest wait in the queue,
+   * for it or another worker.
+   */
+  concurrency?: number | Readonly<Record<string, number>>;
+  /**
+   * Threads of one tenant running at once across all workers (jobs carry their tenant as a
+   * pg-boss group, counted in the database). Default: no cap.
+   */
+  tenantConcurrency?: number;
+  /**
+   * Connections of each of the worker's two pools (its store's and pg-boss's). Default 10:
+   * a worker holds up to twice this; keep workers × 2 × poolSize under the server's
+   * `max_connections`.
+   */
+  poolSize?: number;
+  /** The schema of the checkpoint tables. Default `public`. */
+  schema?: string;
+  /** The schema of pg-boss's job tables. Default `agentchart_jobs`. */
+  jobSchema?: string;
+  /** How long a run's lease lasts without a heartbeat. Default 15 000. */
+  leaseTtlMs?: number;
+  /** How often the scheduler looks for due threads. Default 1000. */
+  schedulerIntervalMs?: number;
+  /** How often it looks for threads a dead process left running. Default 10 000. */
+  orphanIntervalMs?: number;
+  /** How often an idle worker asks for jobs, in seconds. Default 0.5 (pg-boss's minimum). */
+  pollingIntervalSeconds?: number;
+  /** How often pg-boss checks for jobs whose worker stopped heartbeating. Default 5. */
+  monitorIntervalSeconds?: number;
+  /**
+   * Retention: every `intervalMs` (default an hour), threads that ended longer than
+   * `olderThanMs` ago are pruned (see `PostgresCheckpointer.prune`). Default: kept forever.
+   */
+  retention?: RetentionOptions;
+  /** Errors of the scheduler and of pg-boss itself. Default: a process warning. */
+  onError?: (error: unknown) => void;
+}
+
+/** What a worker prunes, and how often; see {@link PostgresWorkerOptions.retention}. */
+export interface RetentionOptions {
+  olderThanMs: number;
+  /** Default: every ended status (done, failed, limit, stopped). */
+  statuses?: PruneOptions['statuses'];
+  /** Default 3 600 000 (hourly). */
+  intervalMs?: number;
+}
+
+/** A running worker; see {@link createPostgresWorker}. */
+export interface PostgresWorker {
+  /** Puts jobs on the queue: start a thread, answer a wait, send an event, wake one. */
+  readonly jobs: ThreadJobs;
+  /** The agents it runs, by name. */
+  readonly agents: ReadonlyMap<string, Agent>;
+  /** The store it runs them on. */
+  readonly checkpointer: PostgresCheckpointer;
+  /**
+   * Shuts down gracefully: takes no new job, lets working runs come to rest for up to
+   * `timeoutMs`, hands the rest back (their jobs return to the queue for another worker,
+   * their leases are released), stops pg-boss and closes the store. Call it on SIGTERM.
+   */
+  close(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+/**
+ * Starts a worker that runs agents' threads from a job queue in PostgreSQL (pg-boss; see
+ * ADR 0016): any number of workers on any number of machines share one database. Starting
+ * a run, a human reply, an event and a timer's wake-up are jobs; a crashed worker's jobs
+ * go to the others once its heartbeat stops. The thread's lease and the checkpoint's
+ * compare-and-set make a second worker on the same thread harmless; the journal makes a
+ * resumed step pay for nothing twice.
+ *
+ * @example
+ * ```ts
+ * const worker = await createPostgresWorker({
+ *   connectionString: process.env.DATABASE_URL!,
+ *   agents: [supportAgent],           // agentFactory((host) => createAgent({ ..., ...host }))
+ *   concurrency: 20,
+ * });
+ * process.once('SIGTERM', () => void worker.close());
+ * await worker.jobs.start('support', { threadId: 'T-1', input: { ticket: '…' } });
+ * ```
+ */
+export async function createPostgresWorker(
+  options: PostgresWorkerOptions,
+): Promise<PostgresWorker> {
+  const {
+    connectionString,
+    concurrency = 10,
+    tenantConcurrency,
+    schema,
+    jobSchema = 'agentchart_jobs',
+    leaseTtlMs = 15_000,
+    schedulerIntervalMs = 1_000,
+    orphanIntervalMs = 10_000,
+    pollingIntervalSeconds = 0.5,
+    monitorIntervalSeconds = 5,
+    poolSize = 10,
+    onError = (error: unknown) => process.emitWarning(error as Error),
+  } = options;
+  const checkpointer = new PostgresCheckpointer({
+    connectionString,
+    max: poolSize,
+    ...(schema === undefined ? {} : { schema }),
+  });
+  const agents = new Map<string, Agent>();
+  for (const factory of options.agents) {
+    // Waiting runs leave memory: the scheduler wakes them from the store when they are due.
+    const agent = factory.create({ checkpointer, evictWaiting: true, leaseTtlMs });
+    agents.set(agent.name, agent);
+  }
+  const boss = new PgBoss({
+    connectionString,
+    schema: jobSchema,
+    max: poolSize,
+    monitorIntervalSeconds,
+    superviseIntervalSeconds: monitorIntervalSeconds,
+    // The queue's backlog, read by the burst trigger below, is refreshed this often.
+    queueCacheIntervalSeconds: monitorIntervalSeconds,
+  });
+  boss.on('error', onError);
+  await boss.start();
+  const queueSettings = threadQueueOptions(options);
+  const created = new Map<string, Promise<void>>();
+  const ensureQueue = (queue: string) => {
+    let ready = created.get(queue);
+    if (!ready) {
+      ready = (async () => {
+        if (!(await boss.getQueue(queue))) await boss.createQueue(queue, queueSettings);
+      })();
+      created.set(queue, ready);
+    }
+    return ready;
+  };
+  const jobs = new ThreadJobs(boss, ensureQueue);
+  let closing = false;
+  const workIds: string[] = [];
+  for (const [name, agent] of agents) {
+    const queue = queueNameOf(name);
+    await ensureQueue(queue);
+    const limit = typeof concurrency === 'number' ? concurrency : (concurrency[name] ?? 10);
+    workIds.push(
+      await boss.work<ThreadJob, ThreadJobResult>(
+        queue,
+        {
+          localConcurrency: limit,
+          batchSize: 1,
+          pollingIntervalSeconds,
+          // With a backlog, a free slot takes the next job at once instead of after its
+          // polling interval: a thread's run is often shorter than the interval.
+          burstWhenReadyExceeds: 1,
+          ...(tenantConcurrency === undefined ? {} : { groupConcurrency: tenantConcurrency }),
+        },
+        async ([job]) => handleThreadJob(agent, job!.data, { closing: () => closing }),
+      ),
+    );
+  }
+  const scheduler = new WakeScheduler({
+    checkpointer,
+    jobs,
+    intervalMs: schedulerIntervalMs,
+    orphanIntervalMs,
+    batchSize: 100,
+    defaultAgent: agents.size === 1 ? [...agents.keys()][0] : undefined,
+    onError,
+  });
+  scheduler.start();
+  const retention = options.retention;
+  const pruning =
+    retention === undefined
+      ? undefined
+      : setInterval(() => {
+          void checkpointer
+            .prune({
+              before: Date.now() - retention.olderThanMs,
+              statuses: retention.statuses ?? ['done', 'failed', 'limit', 'stopped'],
+            })
+            .catch(onError);
+        }, retention.intervalMs ?? 3_600_000);
+  pruning?.unref();
+  return {
+    jobs,
+    agents,
+    checkpointer,
+    async close({ timeoutMs = 10_000 } = {}) {
+      if (closing) return;
+      closing = true;
+      if (pruning) clearInterval(pruning);
+      await scheduler.stop();
+      // No new jobs from here; the ones in hand finish when their runs come to rest, or
+      // fail (and go back to the queue) when their runs are handed back.
+      for (const name of agents.keys()) await boss.offWork(queueNameOf(name), { wait: false });
+      await Promise.all([...agents.values()].map((agent) => agent.close({ timeoutMs })));
+      await boss.stop({ graceful: true, timeout: timeoutMs, close: true });
+      await checkpointer.close();
+    },
+  };
+}

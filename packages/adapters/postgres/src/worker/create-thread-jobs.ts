@@ -1,0 +1,45 @@
+import { PgBoss } from 'pg-boss';
+import { ThreadJobs, type ThreadQueueSettings, threadQueueOptions } from './thread-jobs';
+
+/** Options of {@link createThreadJobs}. */
+export interface ThreadJobsOptions extends ThreadQueueSettings {
+  connectionString: string;
+  /** The schema of pg-boss's job tables; the workers' `jobSchema`. Default `agentchart_jobs`. */
+  jobSchema?: string;
+}
+
+/**
+ * A client of the workers' job queue for a process that runs no agents (an API server):
+ * it starts threads, answers waits and sends events as jobs; `close()` ends its pool.
+ *
+ * @example
+ * ```ts
+ * const queue = await createThreadJobs({ connectionString: process.env.DATABASE_URL! });
+ * await queue.jobs.reply('support', { threadId: 'T-1', waitId, value: { approved: true } });
+ * ```
+ */
+export async function createThreadJobs(
+  options: ThreadJobsOptions,
+): Promise<{ jobs: ThreadJobs; close(): Promise<void> }> {
+  const boss = new PgBoss({
+    connectionString: options.connectionString,
+    schema: options.jobSchema ?? 'agentchart_jobs',
+    // A client only sends: maintenance and scheduling are the workers' to do.
+    supervise: false,
+    schedule: false,
+  });
+  await boss.start();
+  const settings = threadQueueOptions(options);
+  const created = new Map<string, Promise<void>>();
+  const jobs = new ThreadJobs(boss, (queue) => {
+    let ready = created.get(queue);
+    if (!ready) {
+      ready = (async () => {
+        if (!(await boss.getQueue(queue))) await boss.createQueue(queue, settings);
+      })();
+      created.set(queue, ready);
+    }
+    return ready;
+  });
+  return { jobs, close: () => boss.stop({ graceful: false, close: true }) };
+}

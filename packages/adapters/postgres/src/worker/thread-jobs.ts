@@ -1,0 +1,145 @@
+import type { PgBoss, Queue, SendOptions } from 'pg-boss';
+
+/**
+ * One unit of work for a thread, as it travels through the job queue. Every way a thread
+ * moves on — started, answered, sent an event, woken by its timer or after its owner died —
+ * is a job, so any worker can do it and a crashed worker's job goes to another.
+ */
+export type ThreadJob =
+  | { kind: 'start'; threadId: string; input: unknown; tenantId?: string }
+  | { kind: 'reply'; threadId: string; waitId: string; value: unknown }
+  | { kind: 'event'; threadId: string; event: { type: string; [key: string]: unknown } }
+  | { kind: 'wake'; threadId: string; reason: 'due' | 'orphaned' };
+
+/** The queue that carries an agent's thread jobs: `agentchart.<agent name>`. */
+export function queueNameOf(agentName: string): string {
+  return `agentchart.${agentName.replace(/[^\w.\-/]/g, '_')}`;
+}
+
+/** Options of the job queue's thread queues. */
+export interface ThreadQueueSettings {
+  /**
+   * A worker that stops heartbeating for this long (it crashed, or its machine did) loses
+   * its jobs to the others. At least 10 (pg-boss's minimum). Default 10.
+   */
+  heartbeatSeconds?: number;
+  /** The longest one job (one thread's run to its next rest) may take. Default 3600. */
+  expireInSeconds?: number;
+}
+
+/** The pg-boss queue options every thread queue gets. */
+export function threadQueueOptions({
+  heartbeatSeconds = 10,
+  expireInSeconds = 3_600,
+}: ThreadQueueSettings = {}): Omit<Queue, 'name'> {
+  return {
+    heartbeatSeconds,
+    expireInSeconds,
+    // A retry is how a job waits out a lease still held by a dead worker's run, or a lost
+    // compare-and-set race: many cheap retries with a short, capped backoff.
+    retryLimit: 50,
+    retryDelay: 1,
+    retryBackoff: true,
+    retryDelayMax: 15,
+    deleteAfterSeconds: 24 * 3_600,
+  };
+}
+
+/**
+ * Puts thread jobs on the queue: what an API server calls to start a run, deliver a human
+ * reply or an event, without running agents itself. Workers (see `createPostgresWorker`)
+ * take them. A job names the agent, whose queue carries it.
+ */
+export class ThreadJobs {
+  readonly #boss: PgBoss;
+  readonly #ready: (queue: string) => Promise<void>;
+
+  constructor(boss: PgBoss, ready: (queue: string) => Promise<void>) {
+    this.#boss = boss;
+    this.#ready = ready;
+  }
+
+  /** Starts a thread of `agent` on some worker. Resolves to the job id. */
+  start(
+    agent: string,
+    { threadId, input, tenantId }: { threadId: string; input: unknown; tenantId?: string },
+  ): Promise<string | null> {
+    const job: ThreadJob = {
+      kind: 'start',
+      threadId,
+      input,
+      ...(tenantId === undefined ? {} : { tenantId }),
+    };
+    return this.#send(agent, job, tenantId);
+  }
+
+  /**
+   * Answers the human wait `waitId` of a thread. The wait's id makes a redelivered reply
+   * harmless: once that wait is answered, the reply is not given to any other.
+   */
+  reply(
+    agent: string,
+    {
+      threadId,
+      waitId,
+      value,
+      tenantId,
+    }: { threadId: string; waitId: string; value: unknown; tenantId?: string },
+  ): Promise<string | null> {
+    return this.#send(agent, { kind: 'reply', threadId, waitId, value }, tenantId);
+  }
+
+  /**
+   * Sends an event to a thread. Delivered at least once: a worker that dies after the
+   * event was taken but before its job completed lets another deliver it again, so an
+   * event's handling should be idempotent (or use `reply`, which is exactly once per wait).
+   */
+  event(
+    agent: string,
+    {
+      threadId,
+      event,
+      tenantId,
+    }: { threadId: string; event: { type: string; [key: string]: unknown }; tenantId?: string },
+  ): Promise<string | null> {
+    return this.#send(agent, { kind: 'event', threadId, event }, tenantId);
+  }
+
+  /**
+   * Wakes a thread: resumes it from its checkpoint so its due timers fire. Deduplicated
+   * per thread for `dedupeSeconds`, so schedulers on several workers do not pile up.
+   */
+  wake(
+    agent: string,
+    threadId: string,
+    {
+      reason,
+      tenantId,
+      dedupeSeconds = 5,
+    }: {
+      reason: 'due' | 'orphaned';
+      tenantId?: string | undefined;
+      dedupeSeconds?: number;
+    },
+  ): Promise<string | null> {
+    return this.#send(agent, { kind: 'wake', threadId, reason }, tenantId, {
+      singletonKey: `wake:${threadId}`,
+      singletonSeconds: dedupeSeconds,
+    });
+  }
+
+  async #send(
+    agent: string,
+    job: ThreadJob,
+    tenantId: string | undefined,
+    options: SendOptions = {},
+  ): Promise<string | null> {
+    const queue = queueNameOf(agent);
+    await this.#ready(queue);
+    return this.#boss.send(queue, job, {
+      ...options,
+      // The tenant is the job's group: workers cap how many of its jobs run at once.
+      ...(tenantId === undefined ? {} : { group: { id: tenantId } }),
+    });
+  }
+}

@@ -1,0 +1,108 @@
+import {
+  agentFactory,
+  createAgent,
+  defineTool,
+  humanWait,
+  structuredCall,
+  toolCall,
+} from '@agentchart/core';
+import { singleAttemptPolicy } from '@agentchart/core/reliability';
+import { scriptedModel } from '@agentchart/core/testing';
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+
+/** What the tests steer and read: the model's latency, and every refund the tool paid. */
+export const control = { latencyMs: 0, paid: [] as { ticket: string; amount: number }[] };
+
+const payRefund = defineTool({
+  name: 'pay_refund',
+  description: 'Pays a refund to the customer.',
+  effect: 'unsafe',
+  input: z.object({ ticket: z.string(), amount: z.number() }),
+  output: z.object({ paid: z.number() }),
+  execute: async ({ ticket, amount }) => {
+    control.paid.push({ ticket, amount });
+    return { paid: amount };
+  },
+});
+
+const machine = setup({
+  types: {
+    input: {} as { ticket: string; amount: number },
+    context: {} as { ticket: string; amount: number; category?: string },
+  },
+  actors: {
+    triage: structuredCall({
+      model: 'fast',
+      schema: z.object({ category: z.enum(['refund', 'other']) }),
+      prompt: (ticket: string) => `Triage: ${ticket}`,
+    }),
+    approve: humanWait({
+      prompt: ({ amount }: { amount: number }) => `Refund ${amount} EUR?`,
+      reply: z.object({ approved: z.boolean() }),
+      timeoutMs: 3_600_000,
+    }),
+    pay: toolCall(payRefund),
+  },
+}).createMachine({
+  id: 'refunds',
+  context: ({ input }) => ({ ...input }),
+  initial: 'triaging',
+  states: {
+    triaging: {
+      invoke: {
+        src: 'triage',
+        input: ({ context }) => context.ticket,
+        onDone: {
+          target: 'deciding',
+          actions: assign({ category: ({ event }) => event.output.category }),
+        },
+        onError: 'failed',
+      },
+    },
+    deciding: {
+      always: [
+        { guard: ({ context }) => context.amount > 100, target: 'approving' },
+        { target: 'paying' },
+      ],
+    },
+    approving: {
+      invoke: {
+        src: 'approve',
+        input: ({ context }) => ({ amount: context.amount }),
+        onDone: [
+          { guard: ({ event }) => event.output.approved, target: 'paying' },
+          { target: 'refused' },
+        ],
+        onError: 'refused',
+      },
+    },
+    paying: {
+      invoke: {
+        src: 'pay',
+        input: ({ context }) => ({ ticket: context.ticket, amount: context.amount }),
+        onDone: 'paid',
+        onError: 'failed',
+      },
+    },
+    paid: { type: 'final' },
+    refused: { type: 'final' },
+    failed: { type: 'final' },
+  },
+  output: ({ context }) => ({ category: context.category, amount: context.amount }),
+});
+
+/** The refund desk: triage → (approval above 100) → pay. */
+export const refunds = agentFactory((host) =>
+  createAgent({
+    machine,
+    models: {
+      fast: scriptedModel({
+        modelName: 'refund-triage',
+        handler: () => ({ json: { category: 'refund' }, latencyMs: control.latencyMs }),
+      }),
+    },
+    modelPolicy: singleAttemptPolicy,
+    ...host,
+  }),
+);

@@ -1,0 +1,97 @@
+import { type Agent, AgentchartError, type RunHandle, type RunOutcome } from '@agentchart/core';
+import { CliError } from '../cli-error';
+import { exitCodes } from '../exit-codes';
+import { printProgress } from './progress';
+import { type CommandHints, exitCodeOf, outcomeJson, printOutcome } from './report-outcome';
+import type { CommandContext } from './types';
+
+/** Options of {@link driveRun}. */
+export interface DriveRunOptions {
+  agent: Agent;
+  /** Starts, resumes or sends to the thread; resolves to its live run. */
+  begin: () => RunHandle | Promise<RunHandle>;
+  threadId: string;
+  context: CommandContext;
+  json: boolean;
+  quiet: boolean;
+  hints: CommandHints;
+}
+
+/** How long an interrupted command lets working runs come to rest before handing them back. */
+const interruptGraceMs = 5_000;
+
+/**
+ * Drives one thread to its next rest for a command: progress on stderr, the outcome on
+ * stdout (as text or JSON), the exit code from the outcome. On SIGINT or SIGTERM the agent
+ * is closed: the run is handed back to the store as it is, resumable here or elsewhere.
+ */
+export async function driveRun({
+  agent,
+  begin,
+  threadId,
+  context,
+  json,
+  quiet,
+  hints,
+}: DriveRunOptions): Promise<number> {
+  const stopProgress = json || quiet ? () => {} : printProgress(agent, context.stderr);
+  let interrupted: 'SIGINT' | 'SIGTERM' | undefined;
+  const stopListening = context.onInterrupt?.((signal) => {
+    if (interrupted) return;
+    interrupted = signal;
+    context.stderr.write(
+      `\n${signal}: handing thread ${threadId} back to the store (waiting up to ${interruptGraceMs / 1000} s for the step in flight)…\n`,
+    );
+    void agent.close({ timeoutMs: interruptGraceMs });
+  });
+  try {
+    let outcome: RunOutcome;
+    try {
+      const handle = await begin();
+      outcome = await handle.result();
+    } catch (error) {
+      throw toCliError(error, threadId, hints);
+    }
+    if (interrupted) {
+      await agent.close();
+      const message = `Interrupted. Thread ${threadId} is kept as it was; continue it with: agentchart resume ${threadId}${hints.agent}${hints.database}`;
+      if (json) context.stdout.write(`${JSON.stringify({ threadId, status: 'interrupted' })}\n`);
+      context.stderr.write(`${message}\n`);
+      return interrupted === 'SIGINT' ? exitCodes.interrupted : 143;
+    }
+    const wakeAt =
+      outcome.status === 'waiting' ? (await agent.getCheckpoint(threadId))?.wakeAt : undefined;
+    if (json) context.stdout.write(`${JSON.stringify(outcomeJson(outcome, wakeAt))}\n`);
+    else printOutcome(context.stdout, outcome, hints, wakeAt);
+    return exitCodeOf(outcome);
+  } finally {
+    stopListening?.();
+    stopProgress();
+    await agent.close();
+  }
+}
+
+/** Core's errors a user can act on, as CLI errors that say what to do. */
+export function toCliError(error: unknown, threadId: string, hints: CommandHints): unknown {
+  if (!AgentchartError.isInstance(error)) return error;
+  switch (error.code) {
+    case 'checkpoint.lease_held':
+      return new CliError(
+        'cli.thread_busy',
+        `${error.message} If that process is gone for sure, take the thread now with: agentchart resume ${threadId} --force${hints.agent}${hints.database}`,
+        error,
+      );
+    case 'run.not_found':
+      return new CliError(
+        'cli.thread_not_found',
+        `No thread "${threadId}" in the run database. agentchart runs${hints.database} lists the threads it has.`,
+        error,
+      );
+    case 'run.not_waiting':
+    case 'human.invalid_reply':
+    case 'checkpoint.version_mismatch':
+      return new CliError('cli.usage', error.message, error);
+    default:
+      return error;
+  }
+}

@@ -1,0 +1,22 @@
+import { CliError } from '../cli-error';
+
+const units: Record<string, number> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/** A duration as people write it — `500ms`, `45s`, `90m`, `12h`, `30d`, `2w` — in milliseconds. */
+export function parseDuration(text: string, option: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(text.trim());
+  if (!match) {
+    throw new CliError(
+      'cli.usage',
+      `${option} takes a duration like 30d, 12h, 90m, 45s or 500ms; got "${text}".`,
+    );
+  }
+  return Number(match[1]) * units[match[2]!]!;
+}

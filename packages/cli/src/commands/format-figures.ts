@@ -1,0 +1,17 @@
+/** US dollars as the CLI prints them: `$0.00123`. */
+export function formatCost(usd: number): string {
+  return `$${usd.toFixed(5)}`;
+}
+
+/** A count with thousands separators: `12,345`. */
+export function formatCount(count: number): string {
+  return Math.round(count).toLocaleString('en-US');
+}
+
+/** A duration in milliseconds: `420 ms`, `3.2 s`, `4.5 min`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}

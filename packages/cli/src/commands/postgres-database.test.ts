@@ -1,0 +1,103 @@
+import { fileURLToPath } from 'node:url';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '@agentchart/postgres/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli';
+import { serveStudio } from '../studio/serve-studio';
+import type { RunDetail, RunPage } from '../studio/types';
+import { memoryContext } from '../testing';
+import { control } from './__fixtures__/refund-agent';
+
+const agentModule = fileURLToPath(new URL('./__fixtures__/refund-agent.ts', import.meta.url));
+
+let postgres: ThrowawayPostgres;
+beforeAll(async () => {
+  postgres = await startThrowawayPostgres();
+}, 60_000);
+afterAll(() => postgres?.stop());
+
+async function cli(args: string[]) {
+  const io = memoryContext({
+    env: { AGENTCHART_DB: postgres.connectionString, AGENTCHART_AGENT: agentModule },
+  });
+  const exitCode = await runCli(args, io.context);
+  return { exitCode, stdout: io.stdout(), stderr: io.stderr() };
+}
+
+describe('the CLI on a PostgreSQL run database (AGENTCHART_DB=postgres://…)', () => {
+  it('runs, lists, shows, answers and prunes threads there', async () => {
+    control.paid.length = 0;
+    const started = await cli([
+      'run',
+      agentModule,
+      '--input',
+      '{"ticket":"p","amount":700}',
+      '--thread',
+      'pg-1',
+      '--json',
+    ]);
+    expect(started.exitCode).toBe(3);
+    expect(JSON.parse(started.stdout)).toMatchObject({ status: 'waiting', threadId: 'pg-1' });
+    expect((await cli(['runs'])).stdout).toMatch(/pg-1\s+waiting/);
+    const listed = await cli(['waits', '--json']);
+    if (listed.exitCode !== 0) throw new Error(listed.stderr);
+    const [wait] = JSON.parse(listed.stdout) as { waitId: string }[];
+    expect(wait?.waitId).toContain('approving');
+    const answered = await cli(['send', 'pg-1', '--reply', '{"approved":true}']);
+    if (answered.exitCode !== 0) throw new Error(answered.stderr);
+    expect(answered.exitCode).toBe(0);
+    expect(control.paid).toEqual([{ ticket: 'p', amount: 700 }]);
+    const shown = JSON.parse((await cli(['show', 'pg-1', '--json'])).stdout);
+    expect(shown).toMatchObject({ threadId: 'pg-1', run: { status: 'done', agent: 'refunds' } });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(
+      JSON.parse((await cli(['prune', '--older-than', '10ms', '--json'])).stdout),
+    ).toMatchObject({
+      threads: 1,
+    });
+    expect((await cli(['runs'])).stdout).toContain('No threads');
+  }, 60_000);
+
+  it('shows its runs in the studio, which answers a wait through the agent factory', async () => {
+    control.paid.length = 0;
+    const started = await cli([
+      'run',
+      agentModule,
+      '--input',
+      '{"ticket":"s","amount":900}',
+      '--thread',
+      'pg-studio',
+      '--json',
+    ]);
+    expect(started.exitCode).toBe(3);
+    const { context } = memoryContext({
+      env: { AGENTCHART_DB: postgres.connectionString, AGENTCHART_AGENT: agentModule },
+    });
+    const studio = await serveStudio({ modules: [agentModule], port: 0, context });
+    try {
+      const api = async <T>(path: string, init?: RequestInit) =>
+        (await (await fetch(new URL(path, studio.url), init)).json()) as T;
+      const page = await api<RunPage>('/api/runs');
+      expect(page.runs.find((run) => run.threadId === 'pg-studio')).toMatchObject({
+        status: 'waiting',
+        agent: 'refunds',
+      });
+      const detail = await api<RunDetail>('/api/runs/pg-studio');
+      expect(detail.waits).toHaveLength(1);
+      expect(detail.canReply).toBe(true);
+      const reply = await fetch(new URL('/api/runs/pg-studio/reply', studio.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value: { approved: true } }),
+      });
+      expect(reply.status).toBe(202);
+      await expect
+        .poll(async () => (await api<RunDetail>('/api/runs/pg-studio')).summary.status, {
+          timeout: 15_000,
+        })
+        .toBe('done');
+      expect(control.paid).toEqual([{ ticket: 's', amount: 900 }]);
+    } finally {
+      await studio.close();
+    }
+  }, 60_000);
+});

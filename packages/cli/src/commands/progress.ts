@@ -1,0 +1,46 @@
+import type { Agent } from '@agentchart/core';
+import type { Writer } from './types';
+
+/**
+ * Prints a run's progress as it goes — each state entered, each model and tool call, waits,
+ * retries — one line each, to `out` (the command's stderr, so stdout stays the result).
+ * Returns the function that stops printing.
+ */
+export function printProgress(agent: Agent, out: Writer): () => void {
+  const { events } = agent;
+  const prefix = (threadId: string) => `[${threadId}]`;
+  const unsubscribe = [
+    events.on('run.start', ({ threadId, resumed }) =>
+      out.write(`${prefix(threadId)} ${resumed ? 'resumed' : 'started'} (agent ${agent.name})\n`),
+    ),
+    events.on('state.enter', ({ threadId, state }) =>
+      out.write(`${prefix(threadId)}   → ${state}\n`),
+    ),
+    events.on('llm.call.end', ({ threadId, model, usage, latencyMs, cached, retries }) =>
+      out.write(
+        `${prefix(threadId)}     llm ${model}: ${usage.inputTokens + usage.outputTokens} tokens, ${Math.round(latencyMs)} ms${cached ? ', cached' : ''}${retries > 0 ? `, ${retries} retries` : ''}\n`,
+      ),
+    ),
+    events.on('effect.replayed', ({ threadId, key }) =>
+      out.write(`${prefix(threadId)}     ↺ ${key} from the journal (not run again)\n`),
+    ),
+    events.on('llm.call.retry', ({ threadId, attempt, delayMs, reason }) =>
+      out.write(`${prefix(threadId)}     retry ${attempt} in ${delayMs} ms: ${reason}\n`),
+    ),
+    events.on('tool.call.end', ({ threadId, tool, latencyMs }) =>
+      out.write(`${prefix(threadId)}     tool ${tool}: ${Math.round(latencyMs)} ms\n`),
+    ),
+    events.on('tool.call.error', ({ threadId, tool, error }) =>
+      out.write(`${prefix(threadId)}     tool ${tool} failed: ${error.message}\n`),
+    ),
+    events.on('human.wait', ({ threadId, prompt }) =>
+      out.write(`${prefix(threadId)}     waiting for a human: ${prompt}\n`),
+    ),
+    events.on('limit.reached', ({ threadId, limit, max }) =>
+      out.write(`${prefix(threadId)}     limit reached: ${limit} (${max})\n`),
+    ),
+  ];
+  return () => {
+    for (const off of unsubscribe) off();
+  };
+}

@@ -1,0 +1,83 @@
+import type { RunOutcome } from '@agentchart/core';
+import { exitCodes } from '../exit-codes';
+import type { Writer } from './types';
+
+/** How a command names itself again in the hints it prints (`--db …`, `--agent …`). */
+export interface CommandHints {
+  /** `--db …` to repeat, or '' when the default (or the environment) finds the database. */
+  database: string;
+  /** `--agent …` to repeat, or ''. */
+  agent: string;
+}
+
+/** The exit code for a run's outcome (see `exitCodes`). */
+export function exitCodeOf(outcome: RunOutcome): number {
+  switch (outcome.status) {
+    case 'done':
+      return exitCodes.ok;
+    case 'waiting':
+      return exitCodes.waiting;
+    case 'failed':
+      return exitCodes.failed;
+    case 'limit':
+    case 'stopped':
+      return exitCodes.limit;
+  }
+}
+
+/** An outcome as the JSON `--json` prints: the outcome itself, plus the wake-up time when known. */
+export function outcomeJson(outcome: RunOutcome, wakeAt?: number): Record<string, unknown> {
+  return wakeAt === undefined ? { ...outcome } : { ...outcome, wakeAt };
+}
+
+/**
+ * Prints a run's outcome for a person: its status and usage, then what it returned, why it
+ * failed, or — when it waits — what it waits for and the command that continues it.
+ */
+export function printOutcome(
+  out: Writer,
+  outcome: RunOutcome,
+  hints: CommandHints,
+  wakeAt?: number,
+): void {
+  const { usage, threadId } = outcome;
+  out.write(
+    `${outcome.status}  thread ${threadId}: ${usage.modelCalls} model calls, ${usage.inputTokens + usage.outputTokens} tokens, $${usage.costUsd.toFixed(5)}, ${usage.toolCalls} tool calls, ${usage.steps} steps\n`,
+  );
+  switch (outcome.status) {
+    case 'done':
+      out.write(`output  ${JSON.stringify(outcome.output ?? null)}\n`);
+      return;
+    case 'failed':
+      out.write(`error   ${outcome.error.code}: ${outcome.error.message}\n`);
+      return;
+    case 'limit':
+      out.write(
+        `limit   ${outcome.limit.limit} reached (${outcome.limit.value} of ${outcome.limit.max})\n`,
+      );
+      return;
+    case 'stopped':
+      out.write(
+        `The run was stopped; its checkpoint keeps it: agentchart resume ${threadId}${hints.agent}${hints.database}\n`,
+      );
+      return;
+    case 'waiting':
+      for (const wait of outcome.waits) {
+        out.write(
+          `waits   ${wait.waitId}: ${JSON.stringify(wait.prompt)}${wait.deadline === undefined ? '' : ` (until ${new Date(wait.deadline).toISOString()})`}\n`,
+        );
+      }
+      if (outcome.waits.length > 0) {
+        const waitId = outcome.waits.length > 1 ? ` --wait-id ${outcome.waits[0]!.waitId}` : '';
+        out.write(
+          `Answer with: agentchart send ${threadId} --reply '<json>'${waitId}${hints.agent}${hints.database}\n` +
+            `(agentchart waits${hints.database} shows the reply's shape)\n`,
+        );
+      } else if (wakeAt !== undefined) {
+        out.write(
+          `Its next timer is due at ${new Date(wakeAt).toISOString()}: agentchart worker${hints.agent}${hints.database} wakes it then.\n`,
+        );
+      }
+      return;
+  }
+}

@@ -1,0 +1,242 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../cli';
+import { memoryContext } from '../testing';
+import { control } from './__fixtures__/refund-agent';
+
+const agentModule = fileURLToPath(new URL('./__fixtures__/refund-agent.ts', import.meta.url));
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'agentchart-cli-run-'));
+  control.latencyMs = 0;
+  control.paid.length = 0;
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const io = memoryContext({ cwd: dir, env });
+  const exitCode = await runCli(args, io.context);
+  return { exitCode, stdout: io.stdout(), stderr: io.stderr() };
+}
+
+describe('agentchart run', () => {
+  it('drives a new thread to done, with progress on stderr and the outcome on stdout', async () => {
+    const result = await cli([
+      'run',
+      agentModule,
+      '--input',
+      '{"ticket":"t-1","amount":20}',
+      '--thread',
+      'a',
+    ]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^done {2}thread a: 1 model calls/);
+    expect(result.stdout).toContain('output  {"category":"refund","amount":20}');
+    expect(result.stderr).toContain('[a] started (agent refunds)');
+    expect(result.stderr).toContain('[a]   → paying');
+    expect(result.stderr).toContain('[a]     tool pay_refund');
+    expect(control.paid).toEqual([{ ticket: 't-1', amount: 20 }]);
+  });
+
+  it('prints one JSON object with --json, reads input from @file, and writes to the default database', async () => {
+    writeFileSync(join(dir, 'input.json'), '{"ticket":"t-2","amount":30}');
+    const result = await cli([
+      'run',
+      agentModule,
+      '--input',
+      '@input.json',
+      '--thread',
+      'b',
+      '--json',
+    ]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      status: 'done',
+      threadId: 'b',
+      output: { category: 'refund', amount: 30 },
+      usage: { modelCalls: 1, toolCalls: 1 },
+    });
+    const runs = await cli(['runs']);
+    expect(runs.stdout).toMatch(/b\s+done/);
+  });
+
+  it('exits 3 when the run waits for a human, saying how to answer', async () => {
+    const result = await cli([
+      'run',
+      agentModule,
+      '--input',
+      '{"ticket":"t-3","amount":500}',
+      '--thread',
+      'c',
+    ]);
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toMatch(/^waiting {2}thread c/);
+    expect(result.stdout).toContain(
+      'waits   0.refunds.approving#0/0:human: "Refund 500 EUR?" (until',
+    );
+    expect(result.stdout).toContain(
+      `Answer with: agentchart send c --reply '<json>' --agent ${agentModule}`,
+    );
+  });
+
+  it.each([
+    [['run'], 2, 'Missing the agent module'],
+    [['run', agentModule, '--input', '{ticket}'], 2, 'is not JSON'],
+    [['run', agentModule, '--input', '@missing.json'], 2, 'no such file'],
+    [['run', 'nope.ts'], 2, 'File not found: nope.ts'],
+  ])('refuses %j with exit %i and a message that says what to do', async (args, code, message) => {
+    const result = await cli(args);
+    expect(result.exitCode).toBe(code);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('refuses a module that exports a plain agent, with the change that makes it loadable', async () => {
+    const plain = join(dir, 'plain.mjs');
+    writeFileSync(plain, `export const agent = { machine: {}, start() {}, resume() {} };\n`);
+    const result = await cli(['run', plain]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('exports an agent (agent) but no agent factory');
+    expect(result.stderr).toContain(
+      'agentFactory((host) => createAgent({ machine, models, ...host }))',
+    );
+  });
+
+  it('refuses to start a thread id that exists, pointing at resume', async () => {
+    await cli(['run', agentModule, '--input', '{"ticket":"t","amount":1}', '--thread', 'd']);
+    const again = await cli([
+      'run',
+      agentModule,
+      '--input',
+      '{"ticket":"t","amount":1}',
+      '--thread',
+      'd',
+    ]);
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain('Thread "d" already exists (done)');
+    expect(again.stderr).toContain(`agentchart resume d --agent ${agentModule}`);
+  });
+});
+
+describe('agentchart waits and send', () => {
+  it('lists the pending wait with its prompt and reply schema, refuses a reply that does not fit, and delivers one that does', async () => {
+    const env = { AGENTCHART_DB: join(dir, 'env.db'), AGENTCHART_AGENT: agentModule };
+    await cli(
+      ['run', agentModule, '--input', '{"ticket":"t-9","amount":900}', '--thread', 'w'],
+      env,
+    );
+    const waits = await cli(['waits'], env);
+    expect(waits.exitCode).toBe(0);
+    expect(waits.stdout).toMatch(
+      /w\s+0\.refunds\.approving#0\/0:human\s+Refund 900 EUR\?\s+\{approved: boolean\}\s+\d{4}-/,
+    );
+    const json = JSON.parse((await cli(['waits', '--json'], env)).stdout);
+    expect(json).toEqual([
+      expect.objectContaining({
+        threadId: 'w',
+        agent: 'refunds',
+        waitId: '0.refunds.approving#0/0:human',
+        prompt: 'Refund 900 EUR?',
+        replySchema: expect.objectContaining({ required: ['approved'] }),
+      }),
+    ]);
+
+    const wrong = await cli(['send', 'w', '--reply', '{"approved":"yes"}'], env);
+    expect(wrong.exitCode).toBe(2);
+    expect(wrong.stderr).toContain('does not match the expected shape; the wait stays open');
+    expect(control.paid).toEqual([]);
+
+    const right = await cli(['send', 'w', '--reply', '{"approved":true}', '--json'], env);
+    expect(right.exitCode).toBe(0);
+    expect(JSON.parse(right.stdout)).toMatchObject({ status: 'done', threadId: 'w' });
+    expect(control.paid).toEqual([{ ticket: 't-9', amount: 900 }]);
+    expect((await cli(['waits'], env)).stdout).toContain('No human waits pending');
+  });
+
+  it('needs the agent module for send, from --agent or AGENTCHART_AGENT', async () => {
+    await cli(['run', agentModule, '--input', '{"ticket":"t","amount":900}', '--thread', 'x']);
+    const result = await cli(['send', 'x', '--reply', '{"approved":true}']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('pass --agent <module> or set AGENTCHART_AGENT');
+  });
+
+  it('says which threads exist when the thread is unknown, and refuses an ended one', async () => {
+    await cli(['run', agentModule, '--input', '{"ticket":"t","amount":1}', '--thread', 'e']);
+    const unknown = await cli(['send', 'nope', '--reply', '{}', '--agent', agentModule]);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('No thread "nope"');
+    expect(unknown.stderr).toContain('agentchart runs');
+    const ended = await cli(['send', 'e', '{"type":"poke"}', '--agent', agentModule]);
+    expect(ended.exitCode).toBe(2);
+    expect(ended.stderr).toContain('already ended (done)');
+  });
+});
+
+describe('agentchart resume', () => {
+  it('continues a thread left running from its checkpoint, answering what finished from the journal', async () => {
+    const { createAgent: _unused, ...core } = await import('@agentchart/core');
+    const { refunds } = await import('./__fixtures__/refund-agent');
+    const checkpointer = new core.SqliteCheckpointer({ path: join(dir, '.agentchart/runs.db') });
+    // A first process is stopped while its model call is in flight: the thread stays
+    // "running" in the store, with no live owner.
+    control.latencyMs = 60_000;
+    const first = refunds.create({ checkpointer });
+    first.start({ threadId: 'r', input: { ticket: 't-7', amount: 40 } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await first.close({ timeoutMs: 0 });
+    checkpointer.close();
+    control.latencyMs = 0;
+
+    const runs = await cli(['runs']);
+    expect(runs.stdout).toMatch(/r\s+running/);
+    const resumed = await cli(['resume', '--all', '--agent', agentModule, '--json']);
+    expect(resumed.exitCode).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toEqual([
+      { threadId: 'r', status: 'done', detail: '{"category":"refund","amount":40}' },
+    ]);
+    expect(control.paid).toEqual([{ ticket: 't-7', amount: 40 }]);
+    const again = await cli(['resume', 'r', '--agent', agentModule]);
+    expect(again.exitCode).toBe(0);
+    expect(again.stderr).toContain('Thread r already ended (done); there is nothing to resume');
+  });
+
+  it('refuses --all with a thread id, and --force with --all', async () => {
+    expect((await cli(['resume', 'x', '--all', '--agent', agentModule])).exitCode).toBe(2);
+    const forced = await cli(['resume', '--all', '--force', '--agent', agentModule]);
+    expect(forced.exitCode).toBe(2);
+    expect(forced.stderr).toContain('--force takes one thread');
+  });
+});
+
+describe('agentchart run interrupted', () => {
+  it('hands the thread back on SIGTERM (exit 143) and it resumes where it was', async () => {
+    control.latencyMs = 60_000;
+    const io = memoryContext({ cwd: dir });
+    let interrupt: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined;
+    io.context.onInterrupt = (listener) => {
+      interrupt = listener;
+      return () => {
+        interrupt = undefined;
+      };
+    };
+    const running = runCli(
+      ['run', agentModule, '--input', '{"ticket":"t-5","amount":5}', '--thread', 'i'],
+      io.context,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    interrupt?.('SIGTERM');
+    expect(await running).toBe(143);
+    expect(io.stderr()).toContain(
+      `Interrupted. Thread i is kept as it was; continue it with: agentchart resume i --agent ${agentModule}`,
+    );
+    control.latencyMs = 0;
+    const resumed = await cli(['resume', 'i', '--agent', agentModule]);
+    expect(resumed.exitCode).toBe(0);
+    expect(control.paid).toEqual([{ ticket: 't-5', amount: 5 }]);
+  }, 20_000);
+});

@@ -1,0 +1,141 @@
+import { CliError } from '../cli-error';
+import { listThreads } from './list-threads';
+import { agentVariable } from './load-agents';
+import { formatColumns } from './open-store';
+import { parseCommandArgs } from './parse-command-args';
+import {
+  databaseArgument,
+  databaseVariable,
+  defaultDatabase,
+  describeDatabase,
+  openRunDatabase,
+  resolveDatabase,
+  shellWord,
+} from './run-database';
+import type { Command } from './types';
+
+const help = `Usage: agentchart waits [--thread <id>] [--db <file|url>] [--json]
+
+Lists the human waits pending in a run database: the thread, the wait's id, what the human
+is asked, the shape a reply must have (JSON Schema) and the deadline. Answer one with
+"agentchart send <thread> --reply '<json>'". Reads the database only; needs no agent module.
+
+Options:
+  -t, --thread <id>     only this thread's waits
+  -d, --db <file|url>   the run database (default: $${databaseVariable}, else ${defaultDatabase})
+      --json            print the waits as a JSON array
+  -h, --help            show this help
+`;
+
+/** One pending human wait, as `waits --json` prints it. */
+export interface PendingWaitRow {
+  threadId: string;
+  agent?: string;
+  waitId: string;
+  prompt: string;
+  replySchema?: unknown;
+  deadline?: number;
+  since: number;
+}
+
+/** `agentchart waits`: the human waits pending in a run database. */
+export const waitsCommand: Command = {
+  name: 'waits',
+  summary: 'list pending human waits: prompt, reply schema, deadline',
+  help,
+  async run(args, context) {
+    const { values, positionals } = parseCommandArgs('waits', args, {
+      thread: { type: 'string', short: 't' },
+      db: { type: 'string', short: 'd' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      context.stdout.write(help);
+      return 0;
+    }
+    if (positionals.length > 0) {
+      throw new CliError(
+        'cli.usage',
+        `"waits" takes no arguments, got "${positionals[0]}"; use --thread <id> for one thread.`,
+      );
+    }
+    const database = resolveDatabase(values.db, context);
+    const store = await openRunDatabase(database, { command: 'waits', mustExist: true });
+    try {
+      const { checkpointer } = store;
+      const threadIds =
+        values.thread === undefined
+          ? (await listThreads(checkpointer, 'waiting')).map((thread) => thread.threadId)
+          : [values.thread];
+      const rows: PendingWaitRow[] = [];
+      for (const threadId of threadIds) {
+        const checkpoint = await checkpointer.latest(threadId);
+        if (!checkpoint) {
+          throw new CliError(
+            'cli.thread_not_found',
+            `No thread "${threadId}" in ${describeDatabase(database)}. agentchart runs${databaseArgument(database)} lists the threads it has.`,
+          );
+        }
+        if (checkpoint.run.status !== 'waiting' && checkpoint.run.status !== 'running') continue;
+        for (const entry of await checkpointer.listEffects(threadId)) {
+          if (entry.kind !== 'human' || entry.status !== 'started') continue;
+          const meta = entry.meta ?? {};
+          rows.push({
+            threadId,
+            ...(checkpoint.run.agent === undefined ? {} : { agent: checkpoint.run.agent }),
+            waitId: entry.key,
+            prompt: typeof entry.input === 'string' ? entry.input : JSON.stringify(entry.input),
+            ...(meta.replySchema === undefined ? {} : { replySchema: meta.replySchema }),
+            ...(typeof meta.deadline === 'number' ? { deadline: meta.deadline } : {}),
+            since: entry.startedAt,
+          });
+        }
+      }
+      if (values.json) {
+        context.stdout.write(`${JSON.stringify(rows)}\n`);
+        return 0;
+      }
+      if (rows.length === 0) {
+        context.stdout.write(`No human waits pending in ${describeDatabase(database)}.\n`);
+        return 0;
+      }
+      const table = rows.map((row) => [
+        row.threadId,
+        row.waitId,
+        row.prompt.length > 60 ? `${row.prompt.slice(0, 57)}...` : row.prompt,
+        row.replySchema === undefined ? '(any)' : schemaSummary(row.replySchema),
+        row.deadline === undefined ? '' : new Date(row.deadline).toISOString(),
+      ]);
+      context.stdout.write(
+        `${formatColumns([['thread', 'wait', 'prompt', 'reply', 'deadline'], ...table])}\n\n` +
+          `Answer one with: agentchart send ${rows.length === 1 ? shellWord(rows[0]!.threadId) : '<thread>'} --reply '<json>'${context.env?.[agentVariable] ? '' : ' --agent <module>'}${databaseArgument(database)}\n`,
+      );
+      return 0;
+    } finally {
+      await store.close();
+    }
+  },
+};
+
+/** A reply schema in one line: `{approved: boolean, note?: string}`. */
+export function schemaSummary(schema: unknown): string {
+  const node = schema as {
+    type?: unknown;
+    properties?: Record<string, unknown>;
+    required?: string[];
+    enum?: unknown[];
+    items?: unknown;
+  };
+  if (Array.isArray(node.enum)) return node.enum.map((value) => JSON.stringify(value)).join(' | ');
+  if (node.type === 'object' && node.properties) {
+    const required = new Set(node.required ?? []);
+    const fields = Object.entries(node.properties).map(
+      ([name, value]) => `${name}${required.has(name) ? '' : '?'}: ${schemaSummary(value)}`,
+    );
+    return `{${fields.join(', ')}}`;
+  }
+  if (node.type === 'array') return `${schemaSummary(node.items)}[]`;
+  if (typeof node.type === 'string') return node.type;
+  return JSON.stringify(schema);
+}

@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAgent, SqliteCheckpointer } from '@agentchart/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { runCli } from '../cli';
+import { memoryContext } from '../testing';
+import { LocalWorker } from '../worker/local-worker';
+import { control } from './__fixtures__/refund-agent';
+
+const agentModule = fileURLToPath(new URL('./__fixtures__/refund-agent.ts', import.meta.url));
+
+let dir: string;
+let database: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'agentchart-cli-worker-'));
+  database = join(dir, 'runs.db');
+  control.latencyMs = 0;
+  control.paid.length = 0;
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const io = memoryContext({ cwd: dir, env });
+  const exitCode = await runCli(args, io.context);
+  return { exitCode, stdout: io.stdout(), stderr: io.stderr() };
+}
+
+const reminder = setup({}).createMachine({
+  id: 'reminder',
+  initial: 'sleeping',
+  states: { sleeping: { after: { 6000: 'reminded' } }, reminded: { type: 'final' } },
+});
+
+describe('LocalWorker', () => {
+  it('wakes a thread whose after-timer fell due while no process held it (issue 15)', async () => {
+    let now = 1_000_000;
+    const clock = {
+      now: () => now,
+      setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),
+      clearTimeout: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+    };
+    const first = new SqliteCheckpointer({ path: database });
+    const before = createAgent({ machine: reminder, checkpointer: first, clock });
+    expect((await before.start({ threadId: 'r', input: {} }).result()).status).toBe('waiting');
+    await before.close();
+    first.close();
+
+    // A later process: nothing holds the thread, and its 6 s timer fell due meanwhile.
+    const checkpointer = new SqliteCheckpointer({ path: database });
+    const agent = createAgent({ machine: reminder, checkpointer, clock, evictWaiting: true });
+    const woken: string[] = [];
+    const worker = new LocalWorker({
+      checkpointer,
+      agents: new Map([['reminder', agent]]),
+      concurrency: 4,
+      now: () => now,
+      onOutcome: (threadId, reason, outcome) =>
+        woken.push(`${threadId} ${reason} ${outcome.status}`),
+    });
+    expect(await worker.tick()).toBe(0);
+    now += 6_000;
+    expect(await worker.tick()).toBe(1);
+    await worker.close();
+    expect(woken).toEqual(['r due done']);
+    expect((await checkpointer.latest('r'))?.run.status).toBe('done');
+    checkpointer.close();
+  });
+});
+
+describe('agentchart worker --once', () => {
+  it('resumes a thread a stopped process left running, with the agent its checkpoint names', async () => {
+    const { refunds } = await import('./__fixtures__/refund-agent');
+    const checkpointer = new SqliteCheckpointer({ path: database });
+    control.latencyMs = 60_000;
+    const first = refunds.create({ checkpointer });
+    first.start({ threadId: 'o', input: { ticket: 't-1', amount: 10 } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await first.close({ timeoutMs: 0 });
+    checkpointer.close();
+    control.latencyMs = 0;
+
+    const runs = await cli(['runs', '--db', database]);
+    expect(runs.stdout).toMatch(/o\s+running \(owner gone\)/);
+    expect(runs.stdout).toContain(`agentchart resume o --agent <module> --db ${database}`);
+    const result = await cli(['worker', '--once', '--agent', agentModule, '--db', database]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe('o  woken (orphaned) → done\n');
+    expect(control.paid).toEqual([{ ticket: 't-1', amount: 10 }]);
+  });
+});
+
+describe('agentchart prune', () => {
+  it('deletes ended threads older than the duration, leaves the rest, and refuses live statuses', async () => {
+    const env = { AGENTCHART_DB: database };
+    await cli(['run', agentModule, '--input', '{"ticket":"a","amount":1}', '--thread', 'old'], env);
+    await cli(
+      ['run', agentModule, '--input', '{"ticket":"b","amount":900}', '--thread', 'waits'],
+      env,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const dry = await cli(['prune', '--older-than', '10ms', '--dry-run'], env);
+    expect(dry.stdout).toMatch(/^Would delete 1 threads \(done, failed, limit, stopped\)/);
+    const pruned = await cli(['prune', '--older-than', '10ms', '--json'], env);
+    expect(pruned.exitCode).toBe(0);
+    expect(JSON.parse(pruned.stdout)).toMatchObject({ threads: 1, batches: 1 });
+    const left = JSON.parse((await cli(['runs', '--json'], env)).stdout) as { threadId: string }[];
+    expect(left.map((thread) => thread.threadId)).toEqual(['waits']);
+    const refused = await cli(['prune', '--older-than', '1d', '--status', 'waiting'], env);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('is live and is never pruned');
+    const noAge = await cli(['prune'], env);
+    expect(noAge.exitCode).toBe(2);
+    expect(noAge.stderr).toContain('never deletes without an age');
+  });
+});

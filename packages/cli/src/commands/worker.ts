@@ -1,0 +1,214 @@
+import type { Agent, Checkpointer } from '@agentchart/core';
+import { CliError } from '../cli-error';
+import { exitCodes } from '../exit-codes';
+import { LocalWorker } from '../worker/local-worker';
+import { parseDuration } from './duration';
+import { agentModuleOf, agentVariable, loadAgentFactories } from './load-agents';
+import { parseCommandArgs } from './parse-command-args';
+import {
+  databaseVariable,
+  defaultDatabase,
+  describeDatabase,
+  openRunDatabase,
+  type RunDatabase,
+  resolveDatabase,
+} from './run-database';
+import type { Command, CommandContext } from './types';
+
+const help = `Usage: agentchart worker [--agent <module>] [--db <file|url>] [--concurrency <n>]
+
+Runs an agent module's threads in the background until stopped (SIGINT or SIGTERM: it lets
+the threads in hand come to rest for up to 10 s, hands the rest back to the store and exits 0).
+
+On an SQLite file (one worker process): wakes threads whose after-timers or human-wait
+deadlines fell due while no process held them, and resumes threads a dead process left
+running (lease expired). On PostgreSQL (any number of worker processes and machines): also
+takes the job queue — runs started, replies and events sent as jobs — sharing the work with
+the other workers; a worker that dies loses its jobs to the others.
+
+Options:
+  -a, --agent <module>        the module exporting the agent factories (default: $${agentVariable})
+  -d, --db <file|url>         the run database (default: $${databaseVariable}, else ${defaultDatabase})
+  -c, --concurrency <n>       threads of each agent this worker drives at once (default 10)
+      --tenant-concurrency <n> PostgreSQL: threads of one tenant at once across all workers
+      --interval <duration>   how often it looks for due threads (default 1s)
+      --retain <duration>     prune threads that ended longer ago than this, hourly
+      --once                  SQLite: one look, drive what it found to rest, exit
+  -h, --help                  show this help
+`;
+
+/** `agentchart worker`: the scheduler (and, on PostgreSQL, a queue worker) for a module's agents. */
+export const workerCommand: Command = {
+  name: 'worker',
+  summary: 'wake due timers and orphaned threads; on PostgreSQL, run threads from the job queue',
+  help,
+  async run(args, context) {
+    const { values, positionals } = parseCommandArgs('worker', args, {
+      agent: { type: 'string', short: 'a' },
+      db: { type: 'string', short: 'd' },
+      concurrency: { type: 'string', short: 'c' },
+      'tenant-concurrency': { type: 'string' },
+      interval: { type: 'string' },
+      retain: { type: 'string' },
+      once: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      context.stdout.write(help);
+      return 0;
+    }
+    if (positionals.length > 0) {
+      throw new CliError(
+        'cli.usage',
+        `"worker" takes no arguments, got "${positionals[0]}"; give the module with --agent.`,
+      );
+    }
+    const concurrency = positiveInteger(values.concurrency, '--concurrency', 10);
+    const intervalMs =
+      values.interval === undefined ? 1_000 : parseDuration(values.interval, '--interval');
+    const retainMs =
+      values.retain === undefined ? undefined : parseDuration(values.retain, '--retain');
+    const module = agentModuleOf(values.agent, 'worker', context);
+    const factories = await loadAgentFactories(module.file, context);
+    const database = resolveDatabase(values.db, context);
+    if (database.kind === 'postgres') {
+      if (values.once)
+        throw new CliError(
+          'cli.usage',
+          '--once is for an SQLite file; a PostgreSQL worker runs until stopped.',
+        );
+      return runPostgresWorker(
+        database,
+        factories.map((item) => item.factory),
+        context,
+        {
+          concurrency,
+          intervalMs,
+          retainMs,
+          tenantConcurrency:
+            values['tenant-concurrency'] === undefined
+              ? undefined
+              : positiveInteger(values['tenant-concurrency'], '--tenant-concurrency', 1),
+        },
+      );
+    }
+    const store = await openRunDatabase(database, { command: 'worker', mustExist: true });
+    const agents = new Map<string, Agent>();
+    for (const { factory } of factories) {
+      const agent = factory.create({ checkpointer: store.checkpointer, evictWaiting: true });
+      agents.set(agent.name, agent);
+    }
+    const worker = new LocalWorker({
+      checkpointer: store.checkpointer,
+      agents,
+      concurrency,
+      onOutcome: (threadId, reason, outcome) =>
+        context.stdout.write(`${threadId}  woken (${reason}) → ${outcome.status}\n`),
+      onError: (threadId, error) =>
+        context.stderr.write(
+          `agentchart worker: ${threadId ? `thread ${threadId}: ` : ''}${(error as Error)?.message ?? String(error)}\n`,
+        ),
+    });
+    try {
+      if (values.once) {
+        await worker.tick();
+        await worker.close({ timeoutMs: 60_000 });
+        return exitCodes.ok;
+      }
+      context.stderr.write(
+        `agentchart worker: ${[...agents.keys()].join(', ')} on ${describeDatabase(database)}, looking every ${intervalMs} ms (Ctrl-C to stop)\n`,
+      );
+      const stopRetention =
+        retainMs === undefined ? () => {} : startRetention(store.checkpointer, retainMs, context);
+      worker.start(intervalMs);
+      await untilInterrupted(context);
+      stopRetention();
+      context.stderr.write('agentchart worker: stopping — letting threads in hand come to rest…\n');
+      await worker.close({ timeoutMs: 10_000 });
+      return exitCodes.ok;
+    } finally {
+      await store.close();
+    }
+  },
+};
+
+async function runPostgresWorker(
+  database: Extract<RunDatabase, { kind: 'postgres' }>,
+  factories: Parameters<typeof import('@agentchart/postgres').createPostgresWorker>[0]['agents'],
+  context: CommandContext,
+  options: {
+    concurrency: number;
+    intervalMs: number;
+    retainMs: number | undefined;
+    tenantConcurrency: number | undefined;
+  },
+): Promise<number> {
+  let postgres: typeof import('@agentchart/postgres');
+  try {
+    postgres = await import('@agentchart/postgres');
+  } catch (error) {
+    throw new CliError(
+      'cli.store_failed',
+      'A worker on PostgreSQL needs the @agentchart/postgres package: install it beside agentchart.',
+      error,
+    );
+  }
+  const worker = await postgres.createPostgresWorker({
+    connectionString: database.connectionString,
+    agents: factories,
+    concurrency: options.concurrency,
+    schedulerIntervalMs: options.intervalMs,
+    ...(options.tenantConcurrency === undefined
+      ? {}
+      : { tenantConcurrency: options.tenantConcurrency }),
+    ...(options.retainMs === undefined ? {} : { retention: { olderThanMs: options.retainMs } }),
+    onError: (error) =>
+      context.stderr.write(`agentchart worker: ${(error as Error)?.message ?? String(error)}\n`),
+  });
+  context.stderr.write(
+    `agentchart worker: ${[...worker.agents.keys()].join(', ')} on ${describeDatabase(database)} (job queue and scheduler; Ctrl-C to stop)\n`,
+  );
+  await untilInterrupted(context);
+  context.stderr.write(
+    'agentchart worker: stopping — finishing or handing back the threads in hand…\n',
+  );
+  await worker.close({ timeoutMs: 10_000 });
+  return exitCodes.ok;
+}
+
+function startRetention(checkpointer: Checkpointer, retainMs: number, context: CommandContext) {
+  const prune = () =>
+    void checkpointer
+      .prune?.({ before: Date.now() - retainMs, statuses: ['done', 'failed', 'limit', 'stopped'] })
+      .catch((error: unknown) =>
+        context.stderr.write(`agentchart worker: pruning failed: ${(error as Error).message}\n`),
+      );
+  prune();
+  const timer = setInterval(prune, 3_600_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+function untilInterrupted(context: CommandContext): Promise<void> {
+  return new Promise((resolve) => {
+    if (!context.onInterrupt) {
+      throw new CliError(
+        'cli.usage',
+        'agentchart worker runs until interrupted; this context cannot be interrupted (use --once).',
+      );
+    }
+    const stop = context.onInterrupt(() => {
+      stop();
+      resolve();
+    });
+  });
+}
+
+function positiveInteger(text: string | undefined, option: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new CliError('cli.usage', `${option} takes a positive whole number, got "${text}".`);
+  }
+  return value;
+}

@@ -1,0 +1,77 @@
+import { formatColumns } from '../commands/open-store';
+import type { EvalCaseResult, EvalVariantSummary, PromptVersion } from './types';
+
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+const promptNames = (prompts: readonly PromptVersion[]) =>
+  prompts.map((prompt) => `${prompt.id}@${prompt.version}`).join(', ') || '—';
+
+/**
+ * The eval's table: a row per case with each variant's verdict side by side (✓ or ✗ and the
+ * mean score), then each variant's pass rate, usage and prompt versions, then why each
+ * failing case failed.
+ */
+export function formatEvalTable({
+  variants,
+  cases,
+  minPassRate,
+}: {
+  variants: readonly EvalVariantSummary[];
+  cases: readonly EvalCaseResult[];
+  minPassRate?: number | undefined;
+}): string {
+  const names = variants.map((variant) => variant.variant);
+  const byCase = new Map<string, Map<string, EvalCaseResult>>();
+  for (const result of cases) {
+    const row = byCase.get(result.caseId) ?? new Map<string, EvalCaseResult>();
+    row.set(result.variant, result);
+    byCase.set(result.caseId, row);
+  }
+  const verdict = (result: EvalCaseResult | undefined) =>
+    !result
+      ? ''
+      : `${result.passed ? '✓' : '✗'} ${result.score.toFixed(2)}${result.status === 'done' ? '' : ` ${result.status}`}`;
+  const rows: string[][] = [['case', ...names]];
+  for (const [caseId, results] of byCase)
+    rows.push([caseId, ...names.map((name) => verdict(results.get(name)))]);
+  rows.push(['', ...names.map(() => '')]);
+  rows.push([
+    'pass rate',
+    ...variants.map((variant) => `${variant.passed}/${variant.cases} ${percent(variant.passRate)}`),
+  ]);
+  const scorerNames = [...new Set(variants.flatMap((variant) => Object.keys(variant.scorers)))];
+  for (const scorer of scorerNames) {
+    rows.push([
+      `  ${scorer}`,
+      ...variants.map((variant) => variant.scorers[scorer]?.toFixed(2) ?? '—'),
+    ]);
+  }
+  rows.push(['prompts', ...variants.map((variant) => promptNames(variant.prompts))]);
+  rows.push(['model calls', ...variants.map((variant) => String(variant.modelCalls))]);
+  rows.push(['tokens', ...variants.map((variant) => String(variant.tokens))]);
+  rows.push(['cost', ...variants.map((variant) => `$${variant.costUsd.toFixed(5)}`)]);
+  rows.push(['time', ...variants.map((variant) => `${variant.ms} ms`)]);
+  const lines = [formatColumns(rows)];
+  const failing = cases.filter((result) => !result.passed);
+  if (failing.length > 0) {
+    lines.push('', 'failed:');
+    for (const result of failing) {
+      const why =
+        result.error ??
+        result.scores
+          .filter((score) => !score.pass)
+          .map((score) => `${score.scorer}: ${score.reason ?? `score ${score.score.toFixed(2)}`}`)
+          .join('; ');
+      lines.push(`  ${result.caseId} [${result.variant}] ${why}`);
+    }
+  }
+  if (minPassRate !== undefined) {
+    lines.push('');
+    for (const variant of variants) {
+      const ok = variant.passRate >= minPassRate;
+      lines.push(
+        `${ok ? 'pass' : 'FAIL'}  ${variant.variant}: ${percent(variant.passRate)} ${ok ? '≥' : '<'} the minimum ${percent(minPassRate)}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,225 @@
+import type { RunOutcome } from '@agentchart/core';
+import type {
+  CaseScore,
+  EvalCase,
+  EvalCaseResult,
+  EvalRun,
+  EvalSuite,
+  EvalVariantSummary,
+  PromptVersion,
+} from './types';
+
+/** Options of {@link runEval}. */
+export interface RunEvalOptions {
+  suite: EvalSuite;
+  cases: readonly EvalCase[];
+  /** The variants to run, by name. Default: every variant of the suite. */
+  variants?: readonly string[];
+  /** Cases at once within a variant. Default: the suite's, else 4. */
+  concurrency?: number;
+  /** Called as each case finishes, with how many of the variant's cases are done. */
+  onCase?(result: EvalCaseResult, done: number, total: number): void;
+  /** For durations; `performance.now` by default. */
+  now?: () => number;
+}
+
+/** The cases of every variant and each variant's totals. */
+export interface RunEvalResult {
+  variants: EvalVariantSummary[];
+  cases: EvalCaseResult[];
+}
+
+/**
+ * Runs a suite's agent over a dataset, variant after variant, a few cases at once: each case
+ * on its own thread, scored by every scorer, with the states it entered and the prompt
+ * versions its model calls recorded.
+ */
+export async function runEval({
+  suite,
+  cases,
+  variants = Object.keys(suite.variants ?? { default: undefined }),
+  concurrency = suite.concurrency ?? 4,
+  onCase = () => {},
+  now = () => performance.now(),
+}: RunEvalOptions): Promise<RunEvalResult> {
+  const results: EvalCaseResult[] = [];
+  const summaries: EvalVariantSummary[] = [];
+  for (const variant of variants) {
+    const started = now();
+    const agent = await suite.agent(suite.variants ? suite.variants[variant] : undefined);
+    const trajectories = new Map<string, string[]>();
+    const prompts = new Map<string, Map<string, PromptVersion>>();
+    const offEnter = agent.events.on('state.enter', (event) =>
+      trajectories.get(event.threadId)?.push(event.state),
+    );
+    const offCall = agent.events.on('llm.call.start', (event) => {
+      if (event.prompt)
+        prompts
+          .get(event.threadId)
+          ?.set(`${event.prompt.id}@${event.prompt.version}`, event.prompt);
+    });
+    const variantResults: EvalCaseResult[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < cases.length) {
+        const row = cases[next++]!;
+        const threadId = `eval:${variant}:${row.id}:${Math.random().toString(36).slice(2, 8)}`;
+        trajectories.set(threadId, []);
+        prompts.set(threadId, new Map());
+        const result = await runCase({
+          suite,
+          agent,
+          row,
+          variant,
+          threadId,
+          now,
+          trajectories,
+          prompts,
+        });
+        variantResults.push(result);
+        onCase(result, variantResults.length, cases.length);
+      }
+    };
+    try {
+      await Promise.all(
+        Array.from({ length: Math.max(1, Math.min(concurrency, cases.length)) }, worker),
+      );
+    } finally {
+      offEnter();
+      offCall();
+      await agent.close();
+    }
+    // Reports list cases in dataset order, whatever order they finished in.
+    const order = new Map(cases.map((row, index) => [row.id, index]));
+    variantResults.sort((a, b) => (order.get(a.caseId) ?? 0) - (order.get(b.caseId) ?? 0));
+    results.push(...variantResults);
+    summaries.push(summarise(variant, variantResults, now() - started));
+  }
+  return { variants: summaries, cases: results };
+}
+
+async function runCase({
+  suite,
+  agent,
+  row,
+  variant,
+  threadId,
+  now,
+  trajectories,
+  prompts,
+}: {
+  suite: EvalSuite;
+  agent: Awaited<ReturnType<EvalSuite['agent']>>;
+  row: EvalCase;
+  variant: string;
+  threadId: string;
+  now: () => number;
+  trajectories: Map<string, string[]>;
+  prompts: Map<string, Map<string, PromptVersion>>;
+}): Promise<EvalCaseResult> {
+  const started = now();
+  const base = { caseId: row.id, variant };
+  let run: EvalRun;
+  try {
+    const handle = agent.start({ threadId, input: suite.input ? suite.input(row) : row.input });
+    const outcome: RunOutcome = await handle.result();
+    const snapshot = handle.getSnapshot() as { value?: unknown; context?: unknown };
+    run = {
+      outcome,
+      state: snapshot.value,
+      context: snapshot.context,
+      trajectory: trajectories.get(threadId) ?? [],
+      prompts: [...(prompts.get(threadId)?.values() ?? [])],
+    };
+  } catch (error) {
+    return {
+      ...base,
+      status: 'error',
+      passed: false,
+      score: 0,
+      scores: [],
+      output: undefined,
+      trajectory: trajectories.get(threadId) ?? [],
+      prompts: [],
+      ms: Math.round(now() - started),
+      error: (error as Error)?.message ?? String(error),
+    };
+  } finally {
+    trajectories.delete(threadId);
+    prompts.delete(threadId);
+  }
+  const output = suite.output
+    ? suite.output(run, row)
+    : run.outcome.status === 'done'
+      ? run.outcome.output
+      : undefined;
+  const scores: CaseScore[] = [];
+  for (const scorer of suite.scorers) {
+    try {
+      scores.push({ scorer: scorer.name, ...(await scorer.score({ case: row, output, run })) });
+    } catch (error) {
+      scores.push({
+        scorer: scorer.name,
+        score: 0,
+        pass: false,
+        reason: `the scorer failed: ${(error as Error)?.message ?? String(error)}`,
+      });
+    }
+  }
+  const counted = scores.filter((score) => !score.skipped);
+  return {
+    ...base,
+    status: run.outcome.status,
+    passed: scores.every((score) => score.pass),
+    score: counted.length
+      ? counted.reduce((sum, score) => sum + score.score, 0) / counted.length
+      : 1,
+    scores,
+    output,
+    trajectory: run.trajectory,
+    prompts: run.prompts,
+    usage: run.outcome.usage,
+    ms: Math.round(now() - started),
+    ...(run.outcome.status === 'failed'
+      ? { error: `${run.outcome.error.code}: ${run.outcome.error.message}` }
+      : {}),
+  };
+}
+
+function summarise(
+  variant: string,
+  results: readonly EvalCaseResult[],
+  ms: number,
+): EvalVariantSummary {
+  const passed = results.filter((result) => result.passed).length;
+  const byScorer = new Map<string, number[]>();
+  const prompts = new Map<string, PromptVersion>();
+  for (const result of results) {
+    for (const score of result.scores) {
+      if (score.skipped) continue;
+      byScorer.set(score.scorer, [...(byScorer.get(score.scorer) ?? []), score.score]);
+    }
+    for (const prompt of result.prompts) prompts.set(`${prompt.id}@${prompt.version}`, prompt);
+  }
+  const total = (pick: (result: EvalCaseResult) => number) =>
+    results.reduce((sum, result) => sum + pick(result), 0);
+  return {
+    variant,
+    cases: results.length,
+    passed,
+    passRate: results.length ? passed / results.length : 0,
+    scorers: Object.fromEntries(
+      [...byScorer].map(([name, values]) => [
+        name,
+        values.reduce((a, b) => a + b, 0) / values.length,
+      ]),
+    ),
+    prompts: [...prompts.values()],
+    modelCalls: total((result) => result.usage?.modelCalls ?? 0),
+    tokens: total((result) =>
+      result.usage ? result.usage.inputTokens + result.usage.outputTokens : 0,
+    ),
+    costUsd: total((result) => result.usage?.costUsd ?? 0),
+    ms: Math.round(ms),
+  };
+}

@@ -1,0 +1,22 @@
+import type { Scorer } from '../types';
+import { sameValue, show, valueAt } from './value-at';
+
+/**
+ * Passes when the output equals the case's `expected` (deeply, key order aside) — or, with
+ * `path`, when the values at that path do.
+ */
+export function exactMatch({ path = '' }: { path?: string } = {}): Scorer {
+  return {
+    name: path ? `exact ${path}` : 'exact',
+    score({ case: row, output }) {
+      const got = valueAt(output, path);
+      const expected = valueAt(row.expected, path);
+      const pass = sameValue(got, expected);
+      return {
+        score: pass ? 1 : 0,
+        pass,
+        ...(pass ? {} : { reason: `got ${show(got)}, expected ${show(expected)}` }),
+      };
+    },
+  };
+}

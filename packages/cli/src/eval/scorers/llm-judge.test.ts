@@ -1,0 +1,31 @@
+import { scriptedModel } from '@agentchart/core/testing';
+import { describe, expect, it } from 'vitest';
+import { llmJudge } from './llm-judge';
+import { scoreInput } from './testing';
+
+describe('llmJudge', () => {
+  it('asks the model for a verdict on the criteria and passes at passAt', async () => {
+    const model = scriptedModel({
+      responses: [{ json: { score: 0.8, reason: 'polite and correct' } }],
+    });
+    const result = await llmJudge({ model, criteria: 'The reply is polite.' }).score(
+      scoreInput('a refund', 'Sure, refunded.'),
+    );
+    expect(result).toEqual({ score: 0.8, pass: true, reason: 'polite and correct' });
+    const request = model.requests[0]!;
+    expect(request.messages[0]?.content).toContain('Criteria: The reply is polite.');
+    expect(request.messages[1]?.content).toBe(
+      'Input:\n"in"\nExpected:\n"a refund"\nOutput:\n"Sure, refunded."',
+    );
+    expect(request.responseFormat).toMatchObject({ type: 'json_schema', name: 'verdict' });
+  });
+
+  it('fails the case when the judge answers outside the shape', async () => {
+    const model = scriptedModel({ responses: ['I think it is fine'] });
+    expect(await llmJudge({ model, criteria: 'x' }).score(scoreInput(undefined, 'y'))).toEqual({
+      score: 0,
+      pass: false,
+      reason: 'the judge gave no score from 0 to 1: "I think it is fine"',
+    });
+  });
+});

@@ -1,0 +1,78 @@
+import type { ChatModel } from '@agentchart/core';
+import type { Scorer } from '../types';
+import { show } from './value-at';
+
+/** Options of {@link llmJudge}. */
+export interface LlmJudgeOptions {
+  /** The judging model (usually a stronger one than the agent's). */
+  model: ChatModel;
+  /** What a good answer is, in words the judge applies to every case. */
+  criteria: string;
+  /** The lowest score that passes. Default 0.7. */
+  passAt?: number;
+  name?: string;
+  /** How long one verdict may take. Default 60 000 ms. */
+  timeoutMs?: number;
+}
+
+const verdictFormat = {
+  type: 'json_schema' as const,
+  name: 'verdict',
+  schema: {
+    type: 'object',
+    properties: { score: { type: 'number', minimum: 0, maximum: 1 }, reason: { type: 'string' } },
+    required: ['score', 'reason'],
+    additionalProperties: false,
+  },
+};
+
+/**
+ * LLM-as-judge: a model scores each output against `criteria` from 0 to 1, with a reason.
+ * The judge sees the case's input, its expected value (when the row has one) and the
+ * output. A verdict it cannot give in the asked shape fails the case, saying so.
+ */
+export function llmJudge({
+  model,
+  criteria,
+  passAt = 0.7,
+  name = 'judge',
+  timeoutMs = 60_000,
+}: LlmJudgeOptions): Scorer {
+  return {
+    name,
+    async score({ case: row, output }) {
+      const response = await model.generate(
+        {
+          messages: [
+            {
+              role: 'system',
+              content: `You are a strict evaluator. Score the output from 0 (fails the criteria) to 1 (fully meets them) and say why in one sentence.\nCriteria: ${criteria}`,
+            },
+            {
+              role: 'user',
+              content: `Input:\n${JSON.stringify(row.input)}\n${row.expected === undefined ? '' : `Expected:\n${JSON.stringify(row.expected)}\n`}Output:\n${JSON.stringify(output)}`,
+            },
+          ],
+          responseFormat: verdictFormat,
+          temperature: 0,
+        },
+        { signal: AbortSignal.timeout(timeoutMs) },
+      );
+      let verdict: { score?: unknown; reason?: unknown };
+      try {
+        verdict = JSON.parse(response.content) as typeof verdict;
+      } catch {
+        verdict = {};
+      }
+      if (typeof verdict.score !== 'number' || verdict.score < 0 || verdict.score > 1) {
+        return {
+          score: 0,
+          pass: false,
+          reason: `the judge gave no score from 0 to 1: ${show(response.content)}`,
+        };
+      }
+      const reason = typeof verdict.reason === 'string' ? verdict.reason : '';
+      return { score: verdict.score, pass: verdict.score >= passAt, ...(reason ? { reason } : {}) };
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import type { Agent, RunOutcome, RunUsage } from '@agentchart/core';
+
+/** One row of a golden dataset (a line of JSONL). */
+export interface EvalCase<TInput = unknown, TExpected = unknown> {
+  /** A stable name for the row; its line number (`line 3`) when the row has none. */
+  id: string;
+  /** What the agent is started with. */
+  input: TInput;
+  /** What the scorers compare the output with. */
+  expected?: TExpected;
+  /** States the run should enter, in order (see the `trajectory` scorer). */
+  trajectory?: string[];
+  /** Any other field of the row, kept as it is. */
+  [field: string]: unknown;
+}
+
+/** A versioned prompt as model calls record it. */
+export interface PromptVersion {
+  id: string;
+  version: string | number;
+}
+
+/**
+ * What one case's run did, for the scorers. `TContext` types the machine's context for a
+ * suite's `output` function: `output: (run: EvalRun<MyContext>) => …`.
+ */
+export interface EvalRun<TContext = unknown> {
+  outcome: RunOutcome;
+  /** The machine's state value and context where the run came to rest. */
+  state: unknown;
+  context: TContext;
+  /** Leaf states entered, in order: the path through the chart. */
+  trajectory: string[];
+  /** The versioned prompts its model calls were made from. */
+  prompts: PromptVersion[];
+}
+
+/** A scorer's verdict on one case. */
+export interface ScoreResult {
+  /** 0 to 1. */
+  score: number;
+  pass: boolean;
+  /** Why, when it did not pass (or what it measured). */
+  reason?: string;
+  /** The case gave the scorer nothing to judge (no expected trajectory, say): not counted. */
+  skipped?: boolean;
+}
+
+/** What a scorer judges. */
+export interface ScoreInput<TInput = unknown, TExpected = unknown> {
+  case: EvalCase<TInput, TExpected>;
+  /** The value under test: the run's output, or what the suite's `output` made of the run. */
+  output: unknown;
+  run: EvalRun;
+}
+
+/** Judges one case; a case passes when every scorer passes it. */
+export interface Scorer<TInput = any, TExpected = any> {
+  name: string;
+  score(input: ScoreInput<TInput, TExpected>): ScoreResult | Promise<ScoreResult>;
+}
+
+/** An agent of any machine, as an eval runs it. */
+export type AnyEvalAgent = Pick<Agent, 'start' | 'events' | 'close'>;
+
+/** An eval suite: the agent, its variants to compare, how to read a run, the scorers. */
+export interface EvalSuite<TInput = any, TExpected = any, TVariant = any> {
+  /** Shown in reports. */
+  name: string;
+  /**
+   * Builds the agent under test for a variant (once per variant, shared by its cases). Give
+   * it an in-memory store: eval runs are thrown away.
+   */
+  agent(variant: TVariant): AnyEvalAgent | Promise<AnyEvalAgent>;
+  /**
+   * The variants to compare side by side, by name — prompt versions, models. Default: one
+   * variant, `default`, built with `undefined`.
+   */
+  variants?: Readonly<Record<string, TVariant>>;
+  /** The input a row starts the agent with. Default: the row's `input`. */
+  input?(row: EvalCase<TInput, TExpected>): unknown;
+  /** What the scorers judge. Default: the output of a `done` run, else undefined. */
+  output?(run: EvalRun, row: EvalCase<TInput, TExpected>): unknown;
+  scorers: readonly Scorer<TInput, TExpected>[];
+  /** Cases run at once within a variant. Default 4. */
+  concurrency?: number;
+  /** The gate when `--min-pass-rate` is not given. */
+  minPassRate?: number;
+}
+
+/** One scorer's verdict in a report. */
+export interface CaseScore extends ScoreResult {
+  scorer: string;
+}
+
+/** One case of one variant, as run. */
+export interface EvalCaseResult {
+  caseId: string;
+  variant: string;
+  /** How the run came to rest, or `error` when it could not run. */
+  status: RunOutcome['status'] | 'error';
+  passed: boolean;
+  /** Mean of the scores that were not skipped. */
+  score: number;
+  scores: CaseScore[];
+  output: unknown;
+  trajectory: string[];
+  prompts: PromptVersion[];
+  usage?: RunUsage;
+  ms: number;
+  error?: string;
+}
+
+/** One variant's totals. */
+export interface EvalVariantSummary {
+  variant: string;
+  cases: number;
+  passed: number;
+  passRate: number;
+  /** Mean score per scorer, over the cases it did not skip. */
+  scorers: Record<string, number>;
+  prompts: PromptVersion[];
+  modelCalls: number;
+  tokens: number;
+  costUsd: number;
+  ms: number;
+}
+
+/** What `agentchart eval` writes with `--output`. */
+export interface EvalReport {
+  suite: string;
+  dataset: string;
+  startedAt: string;
+  minPassRate?: number;
+  variants: EvalVariantSummary[];
+  cases: EvalCaseResult[];
+}

@@ -1,0 +1,47 @@
+import { childThreadOf, type InspectedStore } from './thread-timeline';
+
+/** A human wait still open in a thread or in a child agent it waits on. */
+export interface OpenWait {
+  /** The thread whose run holds the wait (a child agent's). */
+  threadId: string;
+  /** The wait's id: its journal key, what `--wait-id` names. */
+  waitId: string;
+  /** The chart state that waits. */
+  state: string | null;
+  prompt: string;
+  /** The JSON Schema a reply must fit, when the wait recorded one. */
+  replySchema?: unknown;
+  /** When the wait began. */
+  since: number;
+  /** When it times out, if it does. */
+  deadline?: number;
+}
+
+/**
+ * The human waits open in `threadId` and in the child agents it runs (a parent waits while
+ * its child waits; the child's wait is answered through the parent), read from the journal.
+ */
+export async function openWaits(
+  store: InspectedStore,
+  threadId: string,
+  depth = 0,
+): Promise<OpenWait[]> {
+  const waits: OpenWait[] = [];
+  for (const entry of await store.listEffects(threadId)) {
+    if (entry.kind === 'human' && entry.status === 'started') {
+      const deadline = entry.meta?.deadline;
+      waits.push({
+        threadId,
+        waitId: entry.key,
+        state: typeof entry.meta?.state === 'string' ? entry.meta.state : null,
+        prompt: typeof entry.input === 'string' ? entry.input : JSON.stringify(entry.input ?? ''),
+        ...(entry.meta?.replySchema === undefined ? {} : { replySchema: entry.meta.replySchema }),
+        since: entry.startedAt,
+        ...(typeof deadline === 'number' ? { deadline } : {}),
+      });
+    } else if (entry.kind === 'agent' && entry.status === 'started' && depth < 4) {
+      waits.push(...(await openWaits(store, childThreadOf(entry), depth + 1)));
+    }
+  }
+  return waits;
+}

@@ -1,0 +1,174 @@
+import type { InspectionMessage } from '@agentchart/inspect';
+import { createMachine } from 'xstate';
+import { describeMachine } from '../graph/describe-machine';
+import { chartView } from './agent-catalog';
+import { activeStateIds } from './build-run-timeline';
+import type {
+  ChartView,
+  InspectedActorDetail,
+  InspectedActorSummary,
+  InspectedStep,
+} from './types';
+
+/** Options of {@link InspectorSessions}. */
+export interface InspectorSessionsOptions {
+  /** Steps kept per actor; the oldest go first. Default 5000. */
+  maxStepsPerActor?: number;
+  /** Actors kept; the least recently active go first. Default 500. */
+  maxActors?: number;
+}
+
+interface ActorRecord {
+  summary: InspectedActorSummary;
+  definition?: string;
+  steps: InspectedStep[];
+  nextIndex: number;
+}
+
+/**
+ * What the studio has seen through the XState inspector protocol — the messages
+ * `@statelyai/inspect`'s WebSocket inspector (or `@agentchart/inspect`'s bridge) sends, live or
+ * from a recording: each actor, its chart (from the definition it registered with) and its
+ * steps (every event it took, with the state after it, and the harness's `agentchart.*` facts).
+ */
+export class InspectorSessions {
+  readonly #actors = new Map<string, ActorRecord>();
+  readonly #charts = new Map<string, Promise<ChartView | undefined>>();
+  readonly #maxSteps: number;
+  readonly #maxActors: number;
+
+  constructor({ maxStepsPerActor = 5000, maxActors = 500 }: InspectorSessionsOptions = {}) {
+    this.#maxSteps = maxStepsPerActor;
+    this.#maxActors = maxActors;
+  }
+
+  /**
+   * Takes one message; returns the session it concerned, or undefined for anything that is not
+   * an inspector message (a connection notice, another tool's chatter).
+   */
+  receive(message: unknown): string | undefined {
+    if (!isInspectionMessage(message)) return undefined;
+    const { sessionId } = message;
+    // @statelyai/inspect stamps messages with epoch milliseconds; recordings may hold strings.
+    const stamp = new Date(message.createdAt);
+    const createdAt = (Number.isNaN(stamp.getTime()) ? new Date() : stamp).toISOString();
+    if (message.type === '@xstate.actor') {
+      const record = this.#record(sessionId, createdAt);
+      record.summary.name = message.name || sessionId;
+      if (message.parentId) record.summary.parentId = message.parentId;
+      if (message.rootId) record.summary.rootId = message.rootId;
+      if (message.definition) record.definition = message.definition;
+      // The registration's snapshot is taken when the message is sent, after events that
+      // follow it may have run: it says what the actor is now, not where it started.
+      const { status } = message.snapshot ?? {};
+      if (status) record.summary.status = status;
+      if (record.steps.length === 0 && message.snapshot?.value !== undefined) {
+        record.summary.activeStates = activeStateIds(message.snapshot.value);
+      }
+      this.#step(record, createdAt, { type: '@xstate.actor' }, undefined, undefined);
+      record.steps.at(-1)!.activeStates = [];
+      return sessionId;
+    }
+    if (message.type === '@xstate.snapshot') {
+      const record = this.#record(sessionId, createdAt);
+      this.#step(record, createdAt, message.event, undefined, message.snapshot);
+      return sessionId;
+    }
+    // An event's snapshot message repeats it; only the harness's own facts are steps of their own.
+    if (typeof message.event?.type === 'string' && message.event.type.startsWith('agentchart.')) {
+      const record = this.#record(sessionId, createdAt);
+      this.#step(record, createdAt, message.event, message.sourceId, undefined);
+      return sessionId;
+    }
+    return undefined;
+  }
+
+  /** Every actor seen, the most recently active first. */
+  list(): InspectedActorSummary[] {
+    return [...this.#actors.values()]
+      .map((record) => record.summary)
+      .sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0));
+  }
+
+  /** One actor with its steps and chart. */
+  async get(sessionId: string): Promise<InspectedActorDetail | undefined> {
+    const record = this.#actors.get(sessionId);
+    if (!record) return undefined;
+    const chart = record.definition ? await this.#chart(record.definition) : undefined;
+    return { actor: record.summary, ...(chart ? { chart } : {}), steps: record.steps };
+  }
+
+  #record(sessionId: string, at: string): ActorRecord {
+    let record = this.#actors.get(sessionId);
+    if (!record) {
+      record = {
+        summary: {
+          sessionId,
+          name: sessionId,
+          events: 0,
+          firstAt: at,
+          lastAt: at,
+          activeStates: [],
+        },
+        steps: [],
+        nextIndex: 0,
+      };
+      this.#actors.set(sessionId, record);
+      if (this.#actors.size > this.#maxActors) {
+        const oldest = this.list().at(-1);
+        if (oldest) this.#actors.delete(oldest.sessionId);
+      }
+    }
+    record.summary.lastAt = at;
+    record.summary.events += 1;
+    return record;
+  }
+
+  #step(
+    record: ActorRecord,
+    at: string,
+    event: { type: string; [key: string]: unknown },
+    sourceId: string | undefined,
+    snapshot: unknown,
+  ) {
+    const state = snapshot as { value?: unknown; context?: unknown; status?: string } | undefined;
+    if (state?.value !== undefined) record.summary.activeStates = activeStateIds(state.value);
+    if (state?.status) record.summary.status = state.status;
+    record.steps.push({
+      index: record.nextIndex++,
+      at,
+      event,
+      ...(sourceId ? { sourceId } : {}),
+      activeStates: record.summary.activeStates,
+      ...(state?.context === undefined ? {} : { context: state.context }),
+    });
+    if (record.steps.length > this.#maxSteps) record.steps.shift();
+  }
+
+  #chart(definition: string): Promise<ChartView | undefined> {
+    let chart = this.#charts.get(definition);
+    if (!chart) {
+      chart = (async () => {
+        try {
+          // The definition is the machine's config as JSON: its functions are gone, its
+          // structure (states, transitions, invokes) is all a chart needs.
+          const machine = createMachine(JSON.parse(definition));
+          return await chartView(describeMachine(machine), machine.id);
+        } catch {
+          return undefined;
+        }
+      })();
+      this.#charts.set(definition, chart);
+    }
+    return chart;
+  }
+}
+
+function isInspectionMessage(value: unknown): value is InspectionMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const { type, sessionId } = value as { type?: unknown; sessionId?: unknown };
+  return (
+    typeof sessionId === 'string' &&
+    (type === '@xstate.actor' || type === '@xstate.event' || type === '@xstate.snapshot')
+  );
+}

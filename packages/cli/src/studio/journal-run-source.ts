@@ -1,0 +1,168 @@
+import type { Checkpoint, StoredThread } from '@agentchart/core/internal';
+import type { ReadingStore } from '../commands/open-store';
+import type { AgentCatalog } from './agent-catalog';
+import { buildRunTimeline, type TimelineCheckpoint } from './build-run-timeline';
+import type { RunSource } from './run-source';
+import type { RunDetail, RunPage, RunQuery, RunSummary } from './types';
+
+/** Options of {@link journalRunSource}. */
+export interface JournalRunSourceOptions {
+  /** Read only; the caller closes it. */
+  store: ReadingStore;
+  catalog: AgentCatalog;
+  /** Whether waits can be answered (the studio was given the agents). */
+  canReply: boolean;
+}
+
+const defaultPageSize = 100;
+
+/**
+ * Runs read from a run database's checkpoints (state, context, usage) and effect journal
+ * (model calls, tool calls, waits). The list reads the thread table, then the latest
+ * checkpoint of only the runs on the page asked for (cached by version), so a database of
+ * many thousands of runs opens as fast as one of ten.
+ */
+export function journalRunSource({ store, catalog, canReply }: JournalRunSourceOptions): RunSource {
+  const summaries = new Map<string, { version: number; summary: RunSummary }>();
+
+  const summaryOf = async (thread: StoredThread): Promise<RunSummary | undefined> => {
+    const cached = summaries.get(thread.threadId);
+    if (cached && cached.version === thread.version) return cached.summary;
+    const checkpoint = await store.latest(thread.threadId);
+    if (!checkpoint) return undefined;
+    const summary = await summarise(checkpoint, thread);
+    summaries.set(thread.threadId, { version: thread.version, summary });
+    return summary;
+  };
+
+  const summarise = async (checkpoint: Checkpoint, thread: StoredThread): Promise<RunSummary> => {
+    const { usage, startedAt } = checkpoint.run;
+    const named = (checkpoint.run as { agent?: unknown }).agent;
+    const summary: RunSummary = {
+      threadId: thread.threadId,
+      status: thread.status,
+      agent: typeof named === 'string' ? named : catalog.nameOf(checkpoint.machineVersion),
+      machineVersion: checkpoint.machineVersion,
+      startedAt,
+      updatedAt: thread.updatedAt,
+      durationMs: Math.max(0, thread.updatedAt - startedAt),
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      costUsd: usage.costUsd,
+      modelCalls: usage.modelCalls,
+      toolCalls: usage.toolCalls,
+      steps: usage.steps,
+    };
+    if (thread.status === 'waiting') {
+      const wait = (await store.listEffects(thread.threadId)).find(
+        (entry) => entry.kind === 'human' && entry.status === 'started',
+      );
+      if (wait) summary.waitingFor = String(wait.input ?? '');
+    }
+    return summary;
+  };
+
+  return {
+    async listRuns({ status, agent, search, offset = 0, limit = defaultPageSize }: RunQuery) {
+      const threads = await store.listThreads();
+      const statusCounts: RunPage['statusCounts'] = {};
+      for (const thread of threads) {
+        statusCounts[thread.status] = (statusCounts[thread.status] ?? 0) + 1;
+      }
+      const needle = search?.toLowerCase();
+      let matching = threads.filter(
+        (thread) =>
+          (status === undefined || thread.status === status) &&
+          (needle === undefined || thread.threadId.toLowerCase().includes(needle)),
+      );
+      // Waiting runs first (someone has to act), then the most recently updated.
+      matching.sort(
+        (a, b) =>
+          Number(b.status === 'waiting') - Number(a.status === 'waiting') ||
+          b.updatedAt - a.updatedAt ||
+          (a.threadId < b.threadId ? -1 : 1),
+      );
+      if (agent !== undefined) {
+        // The agent is in each run's checkpoint: this filter reads them all (once, cached).
+        const named = await Promise.all(matching.map(summaryOf));
+        matching = matching.filter((_, index) => named[index]?.agent === agent);
+      }
+      const page = matching.slice(offset, offset + limit);
+      const runs = (await Promise.all(page.map(summaryOf))).filter(
+        (summary): summary is RunSummary => summary !== undefined,
+      );
+      const agents = new Set(catalog.all().map((entry) => entry.name));
+      for (const { summary } of summaries.values()) agents.add(summary.agent);
+      return { runs, total: matching.length, statusCounts, agents: [...agents].sort() };
+    },
+
+    async getRun(threadId) {
+      const latest = await store.latest(threadId);
+      if (!latest) return undefined;
+      const [history, journal] = await Promise.all([
+        store.list(threadId),
+        store.listEffects(threadId),
+      ]);
+      const checkpoints: TimelineCheckpoint[] = [];
+      for (const { version } of history) {
+        const checkpoint = version === latest.version ? latest : await store.get(threadId, version);
+        if (checkpoint) checkpoints.push(timelineCheckpoint(checkpoint));
+      }
+      const head = history.at(-1);
+      const thread: StoredThread = {
+        threadId,
+        version: latest.version,
+        status: latest.run.status,
+        updatedAt: head?.createdAt ?? latest.createdAt,
+      };
+      const summary = await summarise(latest, thread);
+      const entry = catalog.get(latest.machineVersion);
+      const timeline = buildRunTimeline({
+        checkpoints,
+        journal,
+        ...(entry ? { stateOfInvoke: entry.stateOfInvoke } : {}),
+        endedAt: thread.updatedAt,
+      });
+      const snapshot = latest.snapshot as { output?: unknown };
+      const detail: RunDetail = {
+        summary,
+        input: latest.run.input,
+        ...(snapshot.output === undefined ? {} : { output: snapshot.output }),
+        steps: timeline.steps,
+        heat: timeline.heat,
+        waits: timeline.waits,
+        canReply,
+      };
+      return detail;
+    },
+
+    async changeToken() {
+      const threads = await store.listThreads();
+      let versions = 0;
+      let newest = 0;
+      for (const thread of threads) {
+        versions += thread.version;
+        newest = Math.max(newest, thread.updatedAt);
+      }
+      return `${threads.length}:${versions}:${newest}`;
+    },
+
+    close() {
+      // The store is the caller's: it opened it and closes it.
+    },
+  };
+}
+
+function timelineCheckpoint(checkpoint: Checkpoint): TimelineCheckpoint {
+  const snapshot = checkpoint.snapshot as { value?: unknown; context?: unknown };
+  const { usage } = checkpoint.run;
+  return {
+    version: checkpoint.version,
+    createdAt: checkpoint.createdAt,
+    status: checkpoint.run.status,
+    value: snapshot.value,
+    context: snapshot.context,
+    costUsd: usage.costUsd,
+    tokens: usage.inputTokens + usage.outputTokens,
+  };
+}

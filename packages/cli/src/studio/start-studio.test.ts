@@ -1,0 +1,164 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SqliteCheckpointer } from '@agentchart/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { memoryContext } from '../testing';
+import { createBidApproval } from './__fixtures__/bid-approval';
+import { serveStudio } from './serve-studio';
+import type { Studio } from './start-studio';
+import type { InspectedActorSummary, RunPage } from './types';
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const { context } = memoryContext({ cwd: repoRoot });
+
+let dir: string;
+let database: string;
+let studio: Studio;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'agentchart-studio-server-'));
+  database = join(dir, 'runs.db');
+  const checkpointer = new SqliteCheckpointer({ path: database, synchronous: 'normal' });
+  const agent = createBidApproval(checkpointer);
+  for (const tender of ['T-301', 'T-302']) {
+    await agent.run({ threadId: `approval:${tender}`, input: { tender } });
+  }
+  await agent.close();
+  checkpointer.close();
+  // No module: the studio shows runs but cannot answer them.
+  studio = await serveStudio({ database, port: 0, context });
+});
+
+afterAll(async () => {
+  await studio?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A raw request, so the Host and Origin headers are the test's to choose. */
+function get(path: string, headers: Record<string, string> = {}, method = 'GET', body?: string) {
+  const url = new URL(path, studio.url);
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+    (resolve, reject) => {
+      const outgoing = request(url, { method, headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      });
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    },
+  );
+}
+
+describe('startStudio', () => {
+  it('serves the page with a policy that lets it load nothing from elsewhere', async () => {
+    const page = await get('/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<script type="module" src="/assets/app.js">');
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(page.headers['content-security-policy']).toContain("connect-src 'self'");
+    const script = await get('/assets/app.js');
+    expect(script.status).toBe(200);
+    expect(script.body).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
+  });
+
+  it('refuses a request addressed to another host name, as a DNS-rebinding page would send', async () => {
+    const port = new URL(studio.url).port;
+    const rebound = await get('/api/runs', { host: `attacker.example:${port}` });
+    expect(rebound.status).toBe(403);
+    const foreignOrigin = await get('/api/runs', { origin: 'http://attacker.example' });
+    expect(foreignOrigin.status).toBe(403);
+    expect((await get('/api/runs', { host: `localhost:${port}` })).status).toBe(200);
+  });
+
+  it('lists runs with their agent, tokens and cost, waiting ones first, filtered by status', async () => {
+    const page = JSON.parse((await get('/api/runs')).body) as RunPage;
+    expect(page.total).toBe(2);
+    expect(page.statusCounts).toEqual({ waiting: 2 });
+    expect(page.runs[0]).toMatchObject({
+      status: 'waiting',
+      // Named in the run's checkpoint, so known without the agent's module.
+      agent: 'bidApproval',
+      modelCalls: 1,
+      waitingFor: expect.stringMatching(/^Send the bid "T-30\d: quay wall, fixed price"\?$/),
+    });
+    expect(page.runs[0]!.costUsd).toBeGreaterThan(0);
+    const done = JSON.parse((await get('/api/runs?status=done')).body) as RunPage;
+    expect(done.total).toBe(0);
+    const search = JSON.parse((await get('/api/runs?search=302')).body) as RunPage;
+    expect(search.runs.map((run) => run.threadId)).toEqual(['approval:T-302']);
+  });
+
+  it('says how to answer a wait when it was not given the agent, and changes nothing', async () => {
+    const reply = await get(
+      `/api/runs/${encodeURIComponent('approval:T-301')}/reply`,
+      { 'content-type': 'application/json' },
+      'POST',
+      JSON.stringify({ value: { approved: true } }),
+    );
+    expect(reply.status).toBe(409);
+    expect(JSON.parse(reply.body).error).toContain('--agent <module>');
+    const store = new SqliteCheckpointer({ path: database, readOnly: true });
+    expect((await store.latest('approval:T-301'))?.run.status).toBe('waiting');
+    store.close();
+  });
+
+  it('takes XState inspector messages on its WebSocket and lists the actors', async () => {
+    const socket = new WebSocket(studio.inspectUrl);
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    const base = { rootId: 'x:1', sessionId: 'x:1', createdAt: Date.now(), _version: '0.7.2' };
+    socket.send(
+      JSON.stringify({
+        ...base,
+        id: '1',
+        type: '@xstate.actor',
+        name: 'light',
+        parentId: undefined,
+        definition: JSON.stringify({
+          id: 'light',
+          initial: 'off',
+          states: { off: { on: { ON: 'on' } }, on: {} },
+        }),
+        snapshot: { status: 'active', value: 'off' },
+      }),
+    );
+    socket.send(
+      JSON.stringify({
+        ...base,
+        id: '2',
+        type: '@xstate.snapshot',
+        event: { type: 'ON' },
+        snapshot: { status: 'active', value: 'on', context: {} },
+      }),
+    );
+    socket.send('not json');
+    let actors: InspectedActorSummary[] = [];
+    await expect
+      .poll(async () => {
+        actors = JSON.parse((await get('/api/inspector')).body);
+        return actors.length;
+      })
+      .toBe(1);
+    expect(actors[0]).toMatchObject({ name: 'light', activeStates: ['', 'on'], events: 2 });
+    const detail = JSON.parse((await get('/api/inspector/x%3A1')).body);
+    expect(detail.chart.states).toEqual(['', 'off', 'on']);
+    expect(detail.steps.map((step: { event: { type: string } }) => step.event.type)).toEqual([
+      '@xstate.actor',
+      'ON',
+    ]);
+    socket.close();
+  });
+});

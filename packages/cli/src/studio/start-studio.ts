@@ -1,0 +1,259 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AgentchartError } from '@agentchart/core';
+import { WebSocketServer } from 'ws';
+import { deliverReply } from '../commands/deliver-reply';
+import type { AgentCatalog, ReplyAgent } from './agent-catalog';
+import type { StudioAssets } from './bundle-studio';
+import { json, readBody, runQuery } from './http-json';
+import type { InspectorSessions } from './inspector-sessions';
+import { contentSecurityPolicy, isLocalRequest } from './loopback-guard';
+import type { RunSource } from './run-source';
+import type { StudioNotice } from './types';
+
+/** Options of {@link startStudio}. */
+export interface StartStudioOptions {
+  source: RunSource;
+  catalog: AgentCatalog;
+  /** Agents that answer waits, by machine version. */
+  agents?: ReadonlyMap<string, ReplyAgent>;
+  inspector: InspectorSessions;
+  assets: StudioAssets;
+  /** Loopback only by default: run data (prompts, context, replies) stays on this machine. */
+  host?: string;
+  /** 0 picks a free port. Default 4400. */
+  port?: number;
+  /** How often the database is checked for runs that advanced, while a page listens. Default 1000 ms. */
+  pollMs?: number;
+}
+
+/** A running studio. */
+export interface Studio {
+  /** The page: `http://127.0.0.1:<port>/`. */
+  readonly url: string;
+  /** Where XState inspectors send: `ws://127.0.0.1:<port>/`. */
+  readonly inspectUrl: string;
+  /** Stops serving, closes connections and the agents it was given. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the studio: the page, a JSON API over a {@link RunSource}, a server-sent event stream
+ * that says when runs advance, replies to waits through the agents given, and a WebSocket that
+ * takes the XState inspector protocol. Only requests addressed to the loopback host it listens
+ * on are served (a web page elsewhere cannot reach it through DNS rebinding), and the page's
+ * Content-Security-Policy lets it load nothing from anywhere else.
+ */
+export async function startStudio({
+  source,
+  catalog,
+  agents = new Map(),
+  inspector,
+  assets,
+  host = '127.0.0.1',
+  port = 4400,
+  pollMs = 1000,
+}: StartStudioOptions): Promise<Studio> {
+  const listeners = new Set<ServerResponse>();
+  let lastToken: string | undefined;
+  let polling = false;
+  const running = new Set<Promise<unknown>>();
+
+  const broadcast = (notice: StudioNotice) => {
+    const line = `data: ${JSON.stringify(notice)}\n\n`;
+    for (const listener of listeners) listener.write(line);
+  };
+  const poll = async () => {
+    if (polling || listeners.size === 0) return;
+    polling = true;
+    try {
+      const token = await source.changeToken();
+      if (token !== lastToken) {
+        lastToken = token;
+        broadcast({ type: 'runs', token });
+      }
+    } catch {
+      // The next poll tries again; a page keeps what it shows meanwhile.
+    } finally {
+      polling = false;
+    }
+  };
+  const timer = setInterval(() => void poll(), pollMs);
+  timer.unref();
+
+  let inspected = new Set<string>();
+  let inspectorFlush: ReturnType<typeof setTimeout> | undefined;
+  const inspectorChanged = (sessionId: string) => {
+    inspected.add(sessionId);
+    inspectorFlush ??= setTimeout(() => {
+      inspectorFlush = undefined;
+      const sessionIds = [...inspected];
+      inspected = new Set();
+      broadcast({ type: 'inspector', sessionIds });
+    }, 200);
+  };
+
+  const api = async (request: IncomingMessage, response: ServerResponse, url: URL) => {
+    const parts = url.pathname.split('/').slice(2).map(decodeURIComponent);
+    if (parts[0] === 'runs' && parts.length === 1) {
+      return json(response, 200, await source.listRuns(runQuery(url.searchParams)));
+    }
+    if (parts[0] === 'runs' && parts.length === 2) {
+      const run = await source.getRun(parts[1]!);
+      return run
+        ? json(response, 200, run)
+        : json(response, 404, { error: `No run "${parts[1]}".` });
+    }
+    if (parts[0] === 'runs' && parts.length === 3 && parts[2] === 'reply') {
+      if (request.method !== 'POST') return json(response, 405, { error: 'POST a reply.' });
+      return reply(parts[1]!, await readBody(request), response);
+    }
+    if (parts[0] === 'charts' && parts.length === 2) {
+      const chart = catalog.chart(parts[1]!);
+      return chart
+        ? json(response, 200, await chart)
+        : json(response, 404, { error: 'No module given to the studio has this machine.' });
+    }
+    if (parts[0] === 'inspector' && parts.length === 1)
+      return json(response, 200, inspector.list());
+    if (parts[0] === 'inspector' && parts.length === 2) {
+      const actor = await inspector.get(parts[1]!);
+      return actor ? json(response, 200, actor) : json(response, 404, { error: 'No such actor.' });
+    }
+    if (parts[0] === 'events') {
+      response.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
+      response.write('retry: 1000\n\n');
+      listeners.add(response);
+      request.on('close', () => listeners.delete(response));
+      lastToken = undefined;
+      void poll();
+      return;
+    }
+    json(response, 404, { error: `Unknown API path ${url.pathname}.` });
+  };
+
+  const reply = async (threadId: string, body: unknown, response: ServerResponse) => {
+    const { value, waitId } = (body ?? {}) as { value?: unknown; waitId?: unknown };
+    if (body === undefined || !Object.hasOwn(body as object, 'value')) {
+      return json(response, 400, { error: 'Send {"value": <the reply>} as JSON.' });
+    }
+    const run = await source.getRun(threadId);
+    if (!run) return json(response, 404, { error: `No run "${threadId}".` });
+    // The agent whose machine wrote the run, else the one of the name the run records (a
+    // machine changed since: the agent's restore says whether the checkpoint still fits).
+    const agent =
+      agents.get(run.summary.machineVersion) ??
+      [...agents.values()].find((candidate) => candidate.name === run.summary.agent);
+    if (!agent) {
+      return json(response, 409, {
+        error: `The studio was not given the agent of "${threadId}" (${run.summary.agent}): start it with --agent <module> to answer here, or use "agentchart send".`,
+      });
+    }
+    try {
+      const handle = await deliverReply(agent, threadId, {
+        value,
+        ...(typeof waitId === 'string' ? { waitId } : {}),
+      });
+      // The run goes on in this process; the page follows it through the event stream.
+      const finished = handle
+        .result()
+        .catch(() => undefined)
+        .finally(() => {
+          running.delete(finished);
+          lastToken = undefined;
+          void poll();
+        });
+      running.add(finished);
+      json(response, 202, { message: 'Reply delivered: the run goes on.' });
+    } catch (error) {
+      const code = AgentchartError.isInstance(error) ? error.code : undefined;
+      const status = code === 'human.invalid_reply' ? 400 : code === undefined ? 500 : 409;
+      json(response, status, { error: (error as Error).message, ...(code ? { code } : {}) });
+    }
+  };
+
+  const http = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://studio');
+    if (!isLocalRequest(request, authority)) {
+      response.writeHead(403, { 'content-type': 'text/plain' });
+      response.end('The studio answers requests addressed to its loopback address only.\n');
+      return;
+    }
+    response.setHeader('content-security-policy', contentSecurityPolicy);
+    response.setHeader('x-content-type-options', 'nosniff');
+    response.setHeader('referrer-policy', 'no-referrer');
+    if (url.pathname.startsWith('/api/')) {
+      api(request, response, url).catch((error: unknown) => {
+        if (!response.headersSent)
+          json(response, 500, { error: (error as Error)?.message ?? String(error) });
+        else response.end();
+      });
+      return;
+    }
+    const asset = staticAssets(assets)[url.pathname];
+    if (!asset) {
+      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.end('Not found.\n');
+      return;
+    }
+    response.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
+    response.end(asset.body);
+  });
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  http.on('upgrade', (request, socket, head) => {
+    if (!isLocalRequest(request, authority)) {
+      socket.destroy();
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (client) => {
+      client.on('message', (data) => {
+        let message: unknown;
+        try {
+          message = JSON.parse(data.toString());
+        } catch {
+          return;
+        }
+        const sessionId = inspector.receive(message);
+        if (sessionId) inspectorChanged(sessionId);
+      });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => resolve());
+  });
+  const address = http.address() as AddressInfo;
+  const authority = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+
+  return {
+    url: `http://${authority}/`,
+    inspectUrl: `ws://${authority}/`,
+    async close() {
+      clearInterval(timer);
+      clearTimeout(inspectorFlush);
+      for (const listener of listeners) listener.end();
+      for (const client of sockets.clients) client.terminate();
+      await Promise.all(running);
+      await Promise.all([...new Set(agents.values())].map((agent) => agent.close()));
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      source.close();
+    },
+  };
+}
+
+function staticAssets(assets: StudioAssets): Record<string, { type: string; body: string }> {
+  return {
+    '/': { type: 'text/html; charset=utf-8', body: assets.html },
+    '/index.html': { type: 'text/html; charset=utf-8', body: assets.html },
+    '/assets/app.js': { type: 'text/javascript; charset=utf-8', body: assets.js },
+    '/assets/app.css': { type: 'text/css; charset=utf-8', body: assets.css },
+  };
+}

@@ -1,0 +1,115 @@
+import type { Agent, Checkpointer, RunOutcome } from '@agentchart/core';
+
+/** Options of {@link LocalWorker}. */
+export interface LocalWorkerOptions {
+  checkpointer: Checkpointer;
+  /** The agents it runs, by name (a thread's checkpoint names its agent). */
+  agents: ReadonlyMap<string, Agent>;
+  /** Threads it drives at once. */
+  concurrency: number;
+  /** How many threads one look claims. Default 100. */
+  batchSize?: number;
+  now?: () => number;
+  /** Each woken thread's next rest. */
+  onOutcome?: (threadId: string, reason: WakeReason, outcome: RunOutcome) => void;
+  onError?: (threadId: string, error: unknown) => void;
+}
+
+/** Why a worker woke a thread. */
+export type WakeReason = 'due' | 'orphaned';
+
+/**
+ * The scheduler of one process on a shared store (the embedded SQLite file): it wakes
+ * threads whose timers or wait deadlines fell due while no process held them (read from the
+ * store's wake-time index) and resumes threads a dead process left `running` (their lease
+ * expired), each with the agent its checkpoint names, at most `concurrency` at a time.
+ */
+export class LocalWorker {
+  readonly #inFlight = new Map<string, Promise<void>>();
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(private readonly options: LocalWorkerOptions) {}
+
+  /** Threads being driven now. */
+  get busy(): number {
+    return this.#inFlight.size;
+  }
+
+  /** One look: wakes what is due and what is orphaned, up to the free capacity. */
+  async tick(): Promise<number> {
+    const { checkpointer, concurrency, batchSize = 100, now = Date.now } = this.options;
+    const free = concurrency - this.#inFlight.size;
+    if (this.#closed || free <= 0) return 0;
+    const at = now();
+    const work: { threadId: string; reason: WakeReason }[] = [];
+    for (const { threadId } of (await checkpointer.listDue?.({ now: at, limit: batchSize })) ??
+      []) {
+      work.push({ threadId, reason: 'due' });
+    }
+    for (const thread of (await checkpointer.listThreads?.({ status: 'running' })) ?? []) {
+      if (work.length >= batchSize) break;
+      const lease = await checkpointer.getLease(thread.threadId);
+      if (!lease || lease.expiresAt <= at)
+        work.push({ threadId: thread.threadId, reason: 'orphaned' });
+    }
+    let started = 0;
+    for (const item of work) {
+      if (started >= free) break;
+      if (this.#inFlight.has(item.threadId)) continue;
+      if (await this.#wake(item.threadId, item.reason)) started++;
+    }
+    return started;
+  }
+
+  /** Looks every `intervalMs` until closed. */
+  start(intervalMs: number): void {
+    const loop = () => {
+      if (this.#closed) return;
+      void this.tick()
+        .catch((error: unknown) => this.options.onError?.('', error))
+        .finally(() => {
+          if (this.#closed) return;
+          this.#timer = setTimeout(loop, intervalMs);
+        });
+    };
+    loop();
+  }
+
+  /**
+   * Stops looking, lets the threads in hand come to rest for up to `timeoutMs`, then hands
+   * the rest back to the store (their checkpoints keep them) and releases their leases.
+   */
+  async close({ timeoutMs = 10_000 }: { timeoutMs?: number } = {}): Promise<void> {
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    await Promise.all([...this.options.agents.values()].map((agent) => agent.close({ timeoutMs })));
+    await Promise.allSettled([...this.#inFlight.values()]);
+  }
+
+  async #wake(threadId: string, reason: WakeReason): Promise<boolean> {
+    const { checkpointer, agents } = this.options;
+    const checkpoint = await checkpointer.latest(threadId);
+    // A child agent's thread is its parent run's to drive.
+    if (!checkpoint || checkpoint.run.parentThreadId !== undefined) return false;
+    const agent =
+      (checkpoint.run.agent === undefined ? undefined : agents.get(checkpoint.run.agent)) ??
+      (agents.size === 1 ? [...agents.values()][0] : undefined);
+    if (!agent) return false;
+    const driving = (async () => {
+      try {
+        const outcome = await (await agent.resume(threadId)).result();
+        this.options.onOutcome?.(threadId, reason, outcome);
+      } catch (error) {
+        // Another process took it meanwhile (its lease is live): it is that process's now.
+        if ((error as { code?: string }).code !== 'checkpoint.lease_held') {
+          this.options.onError?.(threadId, error);
+        }
+      } finally {
+        this.#inFlight.delete(threadId);
+      }
+    })();
+    this.#inFlight.set(threadId, driving);
+    return true;
+  }
+}

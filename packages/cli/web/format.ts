@@ -1,0 +1,38 @@
+/** `$0.00123`: costs are small; four significant digits say enough. */
+export function formatCost(usd: number | undefined): string {
+  if (usd === undefined) return '–';
+  if (usd === 0) return '$0';
+  return `$${usd < 0.01 ? usd.toPrecision(3) : usd.toFixed(4)}`;
+}
+
+/** `850 ms`, `12.4 s`, `3 min 05 s`. */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return '–';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 60)
+    return `${minutes} min ${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')} s`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+/** `1,234` */
+export function formatCount(value: number | undefined): string {
+  return value === undefined ? '–' : value.toLocaleString('en-US');
+}
+
+/** A local time, `2026-12-04 22:46:17`. */
+export function formatTime(ms: number): string {
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) return String(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** A value as indented JSON, cut when very long. */
+export function formatJson(value: unknown, max = 20_000): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? 'undefined');
+  return text.length > max
+    ? `${text.slice(0, max)}\n… (${text.length - max} more characters)`
+    : text;
+}

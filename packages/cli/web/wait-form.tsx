@@ -1,0 +1,119 @@
+import { useState } from 'preact/hooks';
+import type { PendingWait } from '../src/studio/types';
+import { sendReply } from './api';
+import { formatJson } from './format';
+
+/** A waiting run's question, and a form that answers it the way `agentchart send` does. */
+export function WaitForm({
+  threadId,
+  waits,
+  canReply,
+}: {
+  threadId: string;
+  waits: readonly PendingWait[];
+  canReply: boolean;
+}) {
+  return (
+    <section class="waits" data-testid="waits">
+      {waits.map((wait) => (
+        <OneWait
+          key={wait.waitId}
+          threadId={threadId}
+          wait={wait}
+          canReply={canReply}
+          several={waits.length > 1}
+        />
+      ))}
+    </section>
+  );
+}
+
+function OneWait({
+  threadId,
+  wait,
+  canReply,
+  several,
+}: {
+  threadId: string;
+  wait: PendingWait;
+  canReply: boolean;
+  several: boolean;
+}) {
+  const [text, setText] = useState(exampleReply(wait.replySchema));
+  const [state, setState] = useState<{
+    kind: 'idle' | 'sending' | 'sent' | 'error';
+    message?: string;
+  }>({
+    kind: 'idle',
+  });
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      setState({
+        kind: 'error',
+        message: 'The reply is not JSON: write true, "text", or {"field": …}.',
+      });
+      return;
+    }
+    setState({ kind: 'sending' });
+    try {
+      const message = await sendReply(threadId, value, several ? wait.waitId : undefined);
+      setState({ kind: 'sent', message });
+    } catch (error) {
+      setState({ kind: 'error', message: (error as Error).message });
+    }
+  };
+  return (
+    <form class="wait" onSubmit={submit} data-testid="wait-form">
+      <h3>Waiting for a human</h3>
+      <p class="prompt" data-testid="wait-prompt">
+        {wait.prompt}
+      </p>
+      {wait.replySchema !== undefined && (
+        <details>
+          <summary>Reply schema</summary>
+          <pre>{formatJson(wait.replySchema)}</pre>
+        </details>
+      )}
+      {canReply ? (
+        <>
+          <label>
+            Reply (JSON)
+            <textarea
+              rows={3}
+              value={text}
+              data-testid="wait-reply"
+              onInput={(event) => setText((event.target as HTMLTextAreaElement).value)}
+            />
+          </label>
+          <button type="submit" disabled={state.kind === 'sending'} data-testid="wait-send">
+            Send reply
+          </button>
+        </>
+      ) : (
+        <p class="muted">
+          Start the studio with --agent &lt;module&gt; (the module that defines this agent) to
+          answer here, or run: <code>agentchart send {threadId} --reply '&lt;json&gt;'</code>
+        </p>
+      )}
+      {state.message && (
+        <p class={state.kind === 'error' ? 'error' : 'ok'} data-testid="wait-result">
+          {state.message}
+        </p>
+      )}
+    </form>
+  );
+}
+
+/** A starting point for the reply, from its schema's type. */
+function exampleReply(schema: unknown): string {
+  const type = (schema as { type?: unknown } | undefined)?.type;
+  if (type === 'boolean') return 'true';
+  if (type === 'string') return '""';
+  if (type === 'number' || type === 'integer') return '0';
+  if (type === 'object') return '{}';
+  return '';
+}

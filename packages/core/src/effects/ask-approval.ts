@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { canonicalJson } from '../cache/canonical-json';
+import { RunError } from '../errors/run-error';
+import type { ApprovalReason } from '../events/types';
+import { capJournalValue } from '../ledger/cap-journal-value';
+import { validateNumberOption } from '../reliability/validate-option';
+import { durableWait } from './durable-wait';
+import type { EffectScope } from './effect-scope';
+
+/** How approvals of tool calls are asked for and how long they hold. */
+export interface ApprovalOptions {
+  /**
+   * How long a person has to answer; then the call fails with `approval.expired`. Survives
+   * restarts like any human wait. Default 24 hours.
+   */
+  timeoutMs?: number;
+  /**
+   * How long an approval may wait to be used. Past it, an approval given before a restart
+   * and not used is asked for again (in a tool loop or a `toolCall`), and a grant from
+   * `requestApproval` is refused with `approval.expired`. Default 15 minutes.
+   */
+  validForMs?: number;
+  /** The question a person is asked. Default: the tool's name and its exact arguments. */
+  prompt?: (call: { tool: string; arguments: unknown }) => string;
+}
+
+/** What a person answered to an approval request, as the journal records it. */
+export interface ApprovalDecision {
+  approved: boolean;
+  /** Why, when the person said. */
+  reason?: string;
+  /** The tool asked about. */
+  tool: string;
+  /** The hash of the tool's name and the arguments asked about. */
+  argumentsHash: string;
+  /** When the person answered, on the run's clock. */
+  decidedAt: number;
+  /** Until when an approval may be used: `decidedAt` plus `validForMs`. */
+  expiresAt: number;
+}
+
+/** Defaults of {@link ApprovalOptions}. */
+export const approvalDefaults = {
+  timeoutMs: 24 * 3_600_000,
+  validForMs: 15 * 60_000,
+} as const;
+
+/** The replies an approval accepts. */
+const approvalReply = z.object({
+  approved: z.boolean(),
+  reason: z.string().max(2_000).optional(),
+  argumentsHash: z.string().optional(),
+});
+
+/** Refuses approval options that make no sense, at definition time. */
+export function checkApprovalOptions(owner: string, options: ApprovalOptions): void {
+  for (const name of ['timeoutMs', 'validForMs'] as const) {
+    const value = options[name];
+    if (value === undefined) continue;
+    validateNumberOption(owner, name, value, {
+      min: 0,
+      exclusiveMin: true,
+      max: Number.MAX_SAFE_INTEGER,
+      expected: 'a positive number of milliseconds',
+    });
+  }
+}
+
+/** The question asked by default: the tool and its exact arguments. */
+export function defaultApprovalPrompt({
+  tool,
+  arguments: args,
+}: {
+  tool: string;
+  arguments: unknown;
+}) {
+  return `Allow the call of tool "${tool}" with these exact arguments? ${canonicalJson(args)}`;
+}
+
+/** Options of {@link askApproval}. */
+export interface AskApprovalOptions {
+  /** The wait's journal key. */
+  key: string;
+  tool: string;
+  /** The validated arguments the tool would run with. */
+  input: unknown;
+  /** Their hash (see `argumentsHash`). */
+  argumentsHash: string;
+  reason: ApprovalReason;
+  options: ApprovalOptions;
+}
+
+/**
+ * Asks a person to approve one tool call, as a durable human wait that lists the exact tool
+ * name and arguments and records their hash with the decision. Resolves with the decision
+ * (a recorded one after a restart, with `replayed`); fails with `approval.expired` when
+ * nobody answers in time. Nothing but a reply to this very wait decides it.
+ */
+export async function askApproval(
+  scope: EffectScope,
+  { key, tool, input, argumentsHash, reason, options }: AskApprovalOptions,
+): Promise<{ value: ApprovalDecision; replayed: boolean }> {
+  const { events } = scope.run.runtime;
+  const prompt = (options.prompt ?? defaultApprovalPrompt)({ tool, arguments: input });
+  const timeoutMs = options.timeoutMs ?? approvalDefaults.timeoutMs;
+  const validForMs = options.validForMs ?? approvalDefaults.validForMs;
+  return durableWait<ApprovalDecision>(scope, {
+    key,
+    prompt,
+    name: 'approval',
+    input: { tool, arguments: capJournalValue(input, scope.run.maxJournalValueBytes) },
+    meta: { argumentsHash },
+    approval: { tool, arguments: input, argumentsHash },
+    timeoutMs,
+    accept(value) {
+      const parsed = approvalReply.safeParse(value);
+      if (!parsed.success) {
+        throw new RunError('human.invalid_reply', {
+          message: `The reply to the approval of "${tool}" is not { approved: boolean, reason?: string }; the wait stays open. Reply { approved: true } or { approved: false, reason }.`,
+          issues: parsed.error.issues,
+          details: { waitId: key, value },
+        });
+      }
+      const reply = parsed.data;
+      if (reply.argumentsHash !== undefined && reply.argumentsHash !== argumentsHash) {
+        throw new RunError('human.invalid_reply', {
+          message: `The reply approves arguments with hash ${reply.argumentsHash}, but this wait asks about "${tool}" with hash ${argumentsHash}: the person was shown other arguments. The wait stays open; show the pending wait's approval.arguments and reply again.`,
+          details: { waitId: key, expected: argumentsHash, received: reply.argumentsHash },
+        });
+      }
+      const decidedAt = scope.run.clock.now();
+      return {
+        approved: reply.approved,
+        ...(reply.reason === undefined ? {} : { reason: reply.reason }),
+        tool,
+        argumentsHash,
+        decidedAt,
+        expiresAt: decidedAt + validForMs,
+      };
+    },
+    timeoutError: (deadline) =>
+      new RunError('approval.expired', {
+        message: `Nobody approved the call of "${tool}" by its deadline (${new Date(deadline).toISOString()}); it did not run. Ask again, or give approvals a longer timeoutMs.`,
+        details: { tool, argumentsHash, deadline },
+      }),
+    onOpen: () =>
+      events.emit('approval.request', scope.threadId, {
+        site: scope.site,
+        waitId: key,
+        tool,
+        argumentsHash,
+        reason,
+      }),
+    onReply: (decision) =>
+      events.emit('approval.decision', scope.threadId, {
+        site: scope.site,
+        waitId: key,
+        tool,
+        approved: decision.approved,
+      }),
+  });
+}
+
+/** The failure of a call a person rejected. */
+export function rejectedError(decision: ApprovalDecision): RunError {
+  return new RunError('approval.rejected', {
+    message: `A person rejected the call of "${decision.tool}"${decision.reason ? `: ${decision.reason}` : ''}. It did not run.`,
+    details: {
+      tool: decision.tool,
+      argumentsHash: decision.argumentsHash,
+      ...(decision.reason === undefined ? {} : { reason: decision.reason }),
+    },
+  });
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { runLogAgent } from '../../test/fixtures/run-log-agent';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import { manualClock } from '../testing/manual-clock';
+
+/** The fixture thread's journal and its child's, once it waits for its approval. */
+async function journalsOfWaitingThread() {
+  const store = new MemoryCheckpointer();
+  const clock = manualClock(1_700_000_000_000);
+  const agent = runLogAgent(store, { clock });
+  const outcome = await agent
+    .start({ threadId: 'tender-1', input: 'quay wall', tenantId: 'acme' })
+    .result();
+  expect(outcome.status).toBe('waiting');
+  return {
+    journal: await store.listEffects('tender-1'),
+    child: await store.listEffects('tender-1/0.triage.delegating#0'),
+  };
+}
+
+describe('EffectScope.journaled', () => {
+  it('records with every step the agent, the chart state that invoked it, the tenant and, once finished, its latency', async () => {
+    const { journal, child } = await journalsOfWaitingThread();
+    expect(journal.map((entry) => [entry.kind, entry.name, entry.meta?.state])).toEqual([
+      ['llm', 'small', 'review.classifying'],
+      ['llm', 'strong', 'review.classifying'],
+      ['llm', 'small', 'researching'],
+      ['tool', 'archive', 'researching'],
+      ['tool', 'lookup', 'researching'],
+      ['llm', 'small', 'researching'],
+      ['agent', 'summariser', 'delegating'],
+      ['human', 'human', 'approving'],
+    ]);
+    for (const entry of journal) {
+      expect(entry.meta).toMatchObject({ agent: 'triage', tenantId: 'acme' });
+      expect(entry.meta?.latencyMs).toBe(entry.status === 'started' ? undefined : 0);
+    }
+    // A child agent's steps name the child and its own state, charged to the parent's tenant.
+    expect(child.map((entry) => entry.meta)).toEqual([
+      expect.objectContaining({ agent: 'summariser', state: 'summarising', tenantId: 'acme' }),
+    ]);
+  });
+
+  it('records what the run log reads per kind: endpoint, confidence and escalation of a model call, a tool input hash, a wait reply shape', async () => {
+    const { journal } = await journalsOfWaitingThread();
+    const [small, strong, , archive, lookup] = journal;
+    expect(small?.meta).toMatchObject({ endpoint: 'scripted:small', confidence: 0.5 });
+    expect(small?.meta).not.toHaveProperty('escalation');
+    expect(strong?.meta).toMatchObject({
+      endpoint: 'scripted:strong',
+      confidence: 0.9,
+      escalation: { from: 'small', reason: 'low_confidence' },
+    });
+    expect(lookup?.meta?.inputHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(archive?.meta?.inputHash).not.toBe(lookup?.meta?.inputHash);
+    // A text answer has no confidence.
+    expect(journal[2]?.meta).not.toHaveProperty('confidence');
+    expect(journal.at(-1)?.meta?.replySchema).toMatchObject({
+      type: 'object',
+      required: ['approved'],
+    });
+  });
+});

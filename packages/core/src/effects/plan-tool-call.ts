@@ -1,0 +1,54 @@
+import type { z } from 'zod';
+import type { ToolCallRequest } from '../model/types';
+import type { AnyTool } from '../tools/types';
+
+/** A tool call the model made, checked before anything runs. */
+export type PlannedCall =
+  | { kind: 'valid'; call: ToolCallRequest; tool: AnyTool; input: unknown }
+  | { kind: 'invalid'; call: ToolCallRequest; message: string; issues?: z.core.$ZodIssue[] };
+
+/**
+ * Checks one tool call of the model: a tool of this step (`allowed`), JSON arguments, valid
+ * against the tool's input schema. An invalid call goes back to the model with a message
+ * saying how to fix it; nothing runs.
+ */
+export function planToolCall(
+  call: ToolCallRequest,
+  tools: ReadonlyMap<string, AnyTool>,
+  allowed: ReadonlySet<string>,
+): PlannedCall {
+  const tool = tools.get(call.name);
+  if (!tool || !allowed.has(call.name)) {
+    const available = [...allowed].join(', ') || 'none';
+    return {
+      kind: 'invalid',
+      call,
+      message: tool
+        ? `Tool "${call.name}" is not allowed at this step; nothing was run. Tools you may call now: ${available}.`
+        : `Unknown tool "${call.name}". Available tools: ${available}.`,
+    };
+  }
+  let raw: unknown;
+  try {
+    raw = call.arguments.trim() ? JSON.parse(call.arguments) : {};
+  } catch (error) {
+    return {
+      kind: 'invalid',
+      call,
+      message: `Arguments for "${call.name}" are not valid JSON (${(error as Error).message}). Send a JSON object.`,
+    };
+  }
+  const parsed = tool.input.safeParse(raw);
+  if (!parsed.success) {
+    const detail = parsed.error.issues
+      .map((issue: z.core.$ZodIssue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .join('; ');
+    return {
+      kind: 'invalid',
+      call,
+      message: `Invalid arguments for "${call.name}": ${detail}. Call it again with arguments that match its schema.`,
+      issues: parsed.error.issues,
+    };
+  }
+  return { kind: 'valid', call, tool, input: parsed.data };
+}

@@ -1,0 +1,157 @@
+import { capToolOutput } from '../budget/cap-tool-output';
+import { AgentchartError } from '../errors/agentchart-error';
+import { RunError } from '../errors/run-error';
+import type { ApprovalReason } from '../events/types';
+import type { ChatMessage } from '../model/types';
+import type { AnyTool } from '../tools/types';
+import { approveToolCall } from './approve-tool-call';
+import { type ApprovalOptions, rejectedError } from './ask-approval';
+import type { EffectScope } from './effect-scope';
+import { executeTool } from './execute-tool';
+import type { PlannedCall } from './plan-tool-call';
+
+/** How a tool loop's calls are approved. */
+export interface ToolLoopApprovals extends ApprovalOptions {
+  /**
+   * `require` (default): once untrusted content is in the conversation — the output of a
+   * tool without `trustedOutput`, an `untrusted` message, an `untrustedInput` prompt — a call
+   * of a tool whose `approval` is `when-untrusted` (every `unsafe` tool unless it says
+   * otherwise) waits for a person's approval. `ignore`: it does not (tools whose `approval`
+   * is `always` still ask).
+   */
+  untrustedContext?: 'require' | 'ignore';
+  /**
+   * `fail` (default): a rejected or unanswered approval ends the loop with
+   * `approval.rejected` / `approval.expired`, for the chart to route. `report`: the model is
+   * told the call did not run, and the loop goes on.
+   */
+  onRejected?: 'fail' | 'report';
+}
+
+/** Options of {@link runToolCalls}. */
+export interface RunToolCallsOptions {
+  onToolError: 'report' | 'fail';
+  maxToolOutputTokens: number;
+  /** True when the conversation the model answered from holds untrusted content. */
+  untrusted: boolean;
+  approvals: ToolLoopApprovals;
+}
+
+/** What running one answer's tool calls gave: the messages for the model, and their trust. */
+export interface ToolCallResults {
+  messages: ChatMessage[];
+  /** True when a result came from a tool whose output is not trusted. */
+  untrusted: boolean;
+}
+
+/** Why a call of `tool` needs a person's approval now, if it does. */
+export function approvalReasonFor(
+  tool: AnyTool,
+  untrusted: boolean,
+  approvals: ToolLoopApprovals,
+): ApprovalReason | undefined {
+  if (tool.approval === 'always') return 'always';
+  if (
+    tool.approval === 'when-untrusted' &&
+    untrusted &&
+    (approvals.untrustedContext ?? 'require') === 'require'
+  ) {
+    return 'untrusted-context';
+  }
+  return undefined;
+}
+
+/**
+ * Runs an answer's valid calls (safe ones in parallel, unsafe ones in order, each after its
+ * approval when it needs one) and answers every call, invalid ones with their error.
+ */
+export async function runToolCalls(
+  scope: EffectScope,
+  planned: readonly PlannedCall[],
+  { onToolError, maxToolOutputTokens, untrusted, approvals }: RunToolCallsOptions,
+): Promise<ToolCallResults> {
+  let untrustedResult = false;
+  const answer = async (planned: PlannedCall): Promise<ChatMessage> => {
+    const base = { role: 'tool' as const, toolCallId: planned.call.id, name: planned.call.name };
+    // A 10 MB tool result must not flood the history: cut it, with a marker the model reads.
+    const capped = (content: string) =>
+      capToolOutput(content, { maxTokens: maxToolOutputTokens, tool: planned.call.name }).content;
+    if (planned.kind === 'invalid')
+      return { ...base, content: JSON.stringify({ error: planned.message }) };
+    const { tool, input } = planned;
+    // Allocated before any wait, in call order: a resume finds the same call under the same
+    // key, and its approvals keyed after it.
+    const key = scope.nextKey(`tool:${tool.name}`);
+    const reason = approvalReasonFor(tool, untrusted, approvals);
+    if (reason) {
+      const refusal = await approve(scope, { key, tool, input, reason, approvals });
+      if (refusal) return { ...base, content: JSON.stringify({ error: refusal }) };
+    }
+    if (!tool.trustedOutput) untrustedResult = true;
+    try {
+      // The journal keeps the text the model reads, capped like the history, not the whole
+      // output: what a resume returns is what the model saw.
+      const content = await executeTool(scope, tool, input, {
+        key,
+        present: (output) => capped(JSON.stringify(output ?? null)),
+      });
+      return { ...base, content: content as string };
+    } catch (error) {
+      // An ambiguous unsafe call goes to the chart (onError), never back to the model, which
+      // could call the tool again under a new key and act twice.
+      const ambiguous = AgentchartError.isInstance(error) && error.code === 'effect.ambiguous';
+      if (onToolError === 'fail' || scope.signal.aborted || ambiguous) throw error;
+      return { ...base, content: capped(JSON.stringify({ error: (error as Error).message })) };
+    }
+  };
+  // Keys are allocated in call order, so resumes replay the same calls under the same keys.
+  const results: Promise<ChatMessage>[] = [];
+  let unsafeChain: Promise<unknown> = Promise.resolve();
+  for (const call of planned) {
+    if (call.kind === 'valid' && call.tool.effect === 'unsafe') {
+      const result = unsafeChain.then(() => answer(call));
+      unsafeChain = result.catch(() => undefined);
+      results.push(result);
+    } else {
+      results.push(answer(call));
+    }
+  }
+  const messages = await Promise.all(results);
+  return { messages, untrusted: untrustedResult };
+}
+
+/**
+ * Waits for a person's decision on one call. Resolves undefined when it may run, or with
+ * what the model is told when it may not (`onRejected: 'report'`); otherwise throws
+ * `approval.rejected` / `approval.expired` for the chart.
+ */
+async function approve(
+  scope: EffectScope,
+  {
+    key,
+    tool,
+    input,
+    reason,
+    approvals,
+  }: {
+    key: string;
+    tool: AnyTool;
+    input: unknown;
+    reason: ApprovalReason;
+    approvals: ToolLoopApprovals;
+  },
+): Promise<string | undefined> {
+  const report = approvals.onRejected === 'report';
+  try {
+    const decision = await approveToolCall(scope, { key, tool, input, reason, options: approvals });
+    if (decision.approved) return undefined;
+    if (!report) throw rejectedError(decision);
+    return `A person rejected this call of "${tool.name}"${decision.reason ? `: ${decision.reason}` : ''}. It did not run; do not call it again with the same arguments.`;
+  } catch (error) {
+    const expired = RunError.isInstance(error) && error.code === 'approval.expired';
+    if (report && expired && !scope.signal.aborted) {
+      return `Nobody approved this call of "${tool.name}" in time. It did not run.`;
+    }
+    throw error;
+  }
+}

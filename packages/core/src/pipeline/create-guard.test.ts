@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createAgent } from '../agent/create-agent';
+import { structuredCall } from '../effects/structured-call';
+import type { RunEvent } from '../events/types';
+import type { RecordedModelCall } from '../ledger/recorded-model-call';
+import { effectMachine } from '../testing/run-effect';
+import { scriptedModel } from '../testing/scripted-model';
+import { createGuard } from './create-guard';
+
+const classify = structuredCall({
+  model: 'fast',
+  schema: z.object({ label: z.string() }),
+  prompt: (text: string) => `Classify: ${text}`,
+});
+
+function guardedAgent(guard: ReturnType<typeof createGuard>, answer = { label: 'ok' }) {
+  const model = scriptedModel({ handler: () => ({ json: answer }) });
+  const agent = createAgent({
+    machine: effectMachine(classify, 'a ticket'),
+    models: { fast: model },
+    middleware: [guard],
+  });
+  const blocks: RunEvent<'guard.block'>[] = [];
+  agent.events.on('guard.block', (event) => blocks.push(event));
+  return { agent, model, blocks };
+}
+
+describe('createGuard', () => {
+  it('stops a request before it is sent with guard.blocked, which the chart routes', async () => {
+    const { agent, model, blocks } = guardedAgent(
+      createGuard({
+        name: 'no-tickets',
+        input: (request) =>
+          request.messages.some((message) => message.content.includes('ticket'))
+            ? { block: 'tickets are not sent to this model' }
+            : undefined,
+      }),
+    );
+    const outcome = await agent.run({ threadId: 't', input: undefined });
+    expect(outcome).toMatchObject({
+      status: 'done',
+      output: {
+        error: {
+          code: 'guard.blocked',
+          details: {
+            guard: 'no-tickets',
+            stage: 'input',
+            reason: 'tickets are not sent to this model',
+          },
+        },
+      },
+      usage: { modelCalls: 0 },
+    });
+    expect(model.requests).toHaveLength(0);
+    expect(blocks).toMatchObject([{ guard: 'no-tickets', stage: 'input' }]);
+  });
+
+  it('stops an answer after it was paid for: counted, journaled as blocked, failed', async () => {
+    const { agent, blocks } = guardedAgent(
+      createGuard({
+        name: 'no-secrets-out',
+        output: (response) =>
+          response.content.includes('password')
+            ? { block: 'the answer names a password' }
+            : undefined,
+      }),
+      { label: 'the password is swordfish' },
+    );
+    const outcome = await agent.run({ threadId: 't', input: undefined });
+    expect(outcome).toMatchObject({
+      status: 'done',
+      output: { error: { code: 'guard.blocked', details: { stage: 'output' } } },
+      usage: { modelCalls: 1 },
+    });
+    expect(outcome.usage.outputTokens).toBeGreaterThan(0);
+    const [entry] = await agent.journal('t');
+    expect(entry).toMatchObject({ kind: 'llm', status: 'completed' });
+    expect((entry!.output as RecordedModelCall).blocked).toEqual({
+      guard: 'no-secrets-out',
+      reason: 'the answer names a password',
+    });
+    expect(blocks).toMatchObject([{ guard: 'no-secrets-out', stage: 'output' }]);
+  });
+
+  it('lets a check replace the request or the answer', async () => {
+    const { agent, model } = guardedAgent(
+      createGuard({
+        name: 'rewrite',
+        input: (request) => ({
+          replace: {
+            ...request,
+            messages: request.messages.map((message) => ({
+              ...message,
+              content: message.content.replace('ticket', '[item]'),
+            })),
+          },
+        }),
+        output: (response) => ({ replace: { ...response, content: '{"label":"rewritten"}' } }),
+      }),
+    );
+    const outcome = await agent.run({ input: undefined });
+    expect(outcome).toMatchObject({ status: 'done', output: { result: { label: 'rewritten' } } });
+    expect(model.requests[0]?.messages.at(-1)?.content).toBe('Classify: a [item]');
+  });
+});

@@ -1,0 +1,89 @@
+import type { ChatMessage } from '../model/types';
+import type { Redactor } from '../security/create-redactor';
+import { fenceUntrusted, untrustedContentNote } from '../security/fence-untrusted';
+import type { ModelCallMiddleware } from './types';
+
+/**
+ * The fenced form of each message, made once: a tool loop sends the same message objects on
+ * every step, and the journal's request hash is memoised per message object too.
+ */
+const fencedMessages = new WeakMap<ChatMessage, ChatMessage>();
+
+function fenced(
+  message: ChatMessage,
+  trusted: ReadonlySet<string>,
+  redactor: Redactor,
+): ChatMessage | undefined {
+  if (message.role === 'tool') {
+    if (trusted.has(message.name)) return undefined;
+  } else if (message.role !== 'user' || !message.untrusted) {
+    return undefined;
+  }
+  let result = fencedMessages.get(message);
+  if (!result) {
+    const source = message.role === 'tool' ? `tool "${message.name}"` : 'user-supplied content';
+    // The id comes from the stored (redacted) text: a replay rebuilds this message from
+    // storage and must fence it the same way.
+    const content = fenceUntrusted(message.content, source, redactor.text(message.content));
+    result = { ...message, content };
+    fencedMessages.set(message, result);
+  }
+  return result;
+}
+
+/** Each loop's list of trusted tools as a set, made once. */
+const trustedSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+const noTrustedTools: ReadonlySet<string> = new Set();
+
+function trustedSetOf(names: readonly string[] | undefined): ReadonlySet<string> {
+  if (!names) return noTrustedTools;
+  let set = trustedSets.get(names);
+  if (!set) {
+    set = new Set(names);
+    trustedSets.set(names, set);
+  }
+  return set;
+}
+
+/** The note as a system message of its own, for requests that have none: one object. */
+const noteMessage: ChatMessage = { role: 'system', content: untrustedContentNote };
+
+/** Each system prompt with the note appended, made once per prompt message. */
+const notedSystemMessages = new WeakMap<ChatMessage, ChatMessage>();
+
+/** `messages` with the note in the system prompt, as the same objects on every step. */
+function withNote(messages: ChatMessage[]): ChatMessage[] {
+  const [first, ...rest] = messages;
+  if (first?.role !== 'system') return [noteMessage, ...messages];
+  let noted = notedSystemMessages.get(first);
+  if (!noted) {
+    noted = { role: 'system', content: `${first.content}\n\n${untrustedContentNote}` };
+    notedSystemMessages.set(first, noted);
+  }
+  return [noted, ...rest];
+}
+
+/**
+ * Tool output is data: every tool result (but those of tools with `trustedOutput`) and every
+ * `untrusted` user message reaches the model between fence lines, and the system prompt
+ * tells the model what the fences mean. The first step of the pipeline, so the context
+ * budget counts the request as it is sent.
+ */
+export function fenceUntrustedStep({ redactor }: { redactor: Redactor }): ModelCallMiddleware {
+  return {
+    name: 'fence-untrusted',
+    call(call, next) {
+      const { request, settings } = call;
+      const trusted = trustedSetOf(settings.trustedTools);
+      let changed = false;
+      const messages = request.messages.map((message) => {
+        const result = fenced(message, trusted, redactor);
+        if (!result) return message;
+        changed = true;
+        return result;
+      });
+      if (!changed) return next(call);
+      return next({ ...call, request: { ...request, messages: withNote(messages) } });
+    },
+  };
+}

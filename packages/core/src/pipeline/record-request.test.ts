@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../model/types';
+import { maxRecordedMessageCharacters, recordRequest } from './record-request';
+
+const system: ChatMessage = { role: 'system', content: 'You research.' };
+const user: ChatMessage = { role: 'user', content: 'Find the buyer.' };
+const assistant: ChatMessage = {
+  role: 'assistant',
+  content: '',
+  toolCalls: [{ id: 'c1', name: 'lookup', arguments: '{}' }],
+};
+const tool: ChatMessage = { role: 'tool', toolCallId: 'c1', name: 'lookup', content: 'ACME' };
+
+describe('recordRequest', () => {
+  it("keeps a first call's messages whole, with the tools it offers by name", () => {
+    expect(
+      recordRequest(
+        {
+          messages: [system, user],
+          tools: [{ name: 'lookup', description: 'd', parameters: {} }],
+        },
+        undefined,
+      ),
+    ).toEqual({ messages: [system, user], tools: ['lookup'] });
+  });
+
+  it("stores only what a tool loop's next call adds after the previous call's messages", () => {
+    const previous = { key: 'research#0/0:llm', messages: [system, user] };
+    expect(recordRequest({ messages: [system, { ...user }, assistant, tool] }, previous)).toEqual({
+      after: 'research#0/0:llm',
+      keep: 2,
+      messages: [assistant, tool],
+    });
+  });
+
+  it('stores everything again when the history was trimmed from the start', () => {
+    const previous = { key: 'k', messages: [system, user, assistant] };
+    expect(recordRequest({ messages: [user, tool] }, previous)).toEqual({
+      messages: [user, tool],
+    });
+  });
+
+  it('cuts a very long message and says how much is missing', () => {
+    const long = 'x'.repeat(maxRecordedMessageCharacters + 10);
+    const [message] = recordRequest(
+      { messages: [{ role: 'user', content: long }] },
+      undefined,
+    ).messages;
+    expect(message!.content).toHaveLength(maxRecordedMessageCharacters + 36);
+    expect(message!.content.endsWith('… [10 more characters not journaled]')).toBe(true);
+  });
+});

@@ -1,0 +1,184 @@
+import { DefinitionError } from '../errors/definition-error';
+import { isSealedJson } from '../store/sealed-json';
+import { type PiiPatternName, piiPatterns, type RedactionPattern } from './pii-patterns';
+import { environmentSecrets, type LabelledSecret } from './secret-environment';
+
+/**
+ * What an agent redacts before anything is checkpointed, journaled, emitted as an event or
+ * logged. The API keys its models hold (`ChatModel.secrets`) are always redacted.
+ */
+export interface RedactionOptions {
+  /** Values never to store or emit: passwords, tokens, the keys your tools hold. At least 6 characters each. */
+  secrets?: readonly string[];
+  /** Personal data to redact: built-in patterns by name, or your own. None by default. */
+  patterns?: readonly (PiiPatternName | RedactionPattern)[];
+  /**
+   * Redact the values of environment variables named like credentials (`*_API_KEY`,
+   * `*_TOKEN`, `*_SECRET*`, `*PASSWORD*` …, 8 characters or more), read when the agent is
+   * created. Default true.
+   */
+  environment?: boolean;
+  /** The text that replaces a match. Default `[REDACTED:<label>]`. */
+  replacement?: (label: string) => string;
+}
+
+/** Replaces secrets and personal data in text and in JSON-like values. */
+export interface Redactor {
+  /** False when there is nothing to redact: {@link Redactor.value} returns its argument. */
+  readonly active: boolean;
+  /** `text` with every secret and pattern match replaced. */
+  text(text: string): string;
+  /**
+   * `value` with every string in it (object keys included) redacted. Parts that change are
+   * copied; parts that do not are returned as they are, so an unchanged value is the same
+   * object. Objects with `toJSON` are redacted as what they serialise to.
+   */
+  value<T>(value: T): T;
+}
+
+/** Options of {@link createRedactor} beyond what a user configures. */
+export interface CreateRedactorOptions extends RedactionOptions {
+  /** Credentials the agent's models hold; shorter than 12 characters they are placeholders (`local`). */
+  modelSecrets?: readonly string[];
+  /** The environment to read credentials from. Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+const minimumSecretLength = 6;
+const minimumModelSecretLength = 12;
+
+/**
+ * A {@link Redactor} for an agent: its configured secrets, its models' credentials, the
+ * environment's credentials and the chosen personal-data patterns.
+ *
+ * @example
+ * ```ts
+ * const redactor = createRedactor({ secrets: [process.env.CRM_PASSWORD!], patterns: ['email'] });
+ * redactor.text('mail ada@example.com'); // 'mail [REDACTED:email]'
+ * ```
+ */
+export function createRedactor({
+  secrets = [],
+  patterns = [],
+  environment = true,
+  replacement = (label) => `[REDACTED:${label}]`,
+  modelSecrets = [],
+  env,
+}: CreateRedactorOptions = {}): Redactor {
+  const literals = new Map<string, string>();
+  const add = ({ value, label }: LabelledSecret) => {
+    if (!literals.has(value)) literals.set(value, label);
+    // The same secret in a URL (a query parameter, a proxy's log line).
+    const encoded = encodeURIComponent(value);
+    if (!literals.has(encoded)) literals.set(encoded, label);
+  };
+  if (environment) for (const secret of environmentSecrets(env)) add(secret);
+  for (const secret of secrets) {
+    if (typeof secret !== 'string' || secret.length < minimumSecretLength) {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `redact.secrets has a value of ${typeof secret === 'string' ? `${secret.length} characters` : typeof secret}; each secret must be a string of at least ${minimumSecretLength} characters, or ordinary words would be redacted everywhere.`,
+      );
+    }
+    add({ value: secret, label: 'secret' });
+  }
+  for (const secret of modelSecrets) {
+    if (secret.length >= minimumModelSecretLength) add({ value: secret, label: 'api-key' });
+  }
+  const compiled = patterns.map((entry) => {
+    const pattern = typeof entry === 'string' ? piiPatterns[entry] : entry;
+    if (!pattern || !(pattern.pattern instanceof RegExp)) {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `redact.patterns has ${JSON.stringify(entry)}. Use ${Object.keys(piiPatterns)
+          .map((name) => `'${name}'`)
+          .join(', ')}, or { name, pattern: /…/ }.`,
+      );
+    }
+    const { flags, source } = pattern.pattern;
+    return {
+      label: pattern.name,
+      regex: new RegExp(source, flags.includes('g') ? flags : `${flags}g`),
+      accept: pattern.accept,
+    };
+  });
+  // Longest first, so a secret that contains another is replaced whole.
+  const ordered = [...literals].sort(([a], [b]) => b.length - a.length);
+  const shortest = ordered.length > 0 ? ordered.at(-1)![0].length : Number.POSITIVE_INFINITY;
+  const active = ordered.length > 0 || compiled.length > 0;
+
+  const text = (input: string): string => {
+    if (compiled.length === 0 && input.length < shortest) return input;
+    let output = input;
+    for (const [secret, label] of ordered) {
+      if (output.includes(secret)) output = output.replaceAll(secret, replacement(label));
+    }
+    for (const { label, regex, accept } of compiled) {
+      regex.lastIndex = 0;
+      if (!regex.test(output)) continue;
+      regex.lastIndex = 0;
+      output = output.replace(regex, (match) =>
+        accept === undefined || accept(match) ? replacement(label) : match,
+      );
+    }
+    return output;
+  };
+
+  // A checkpoint's state is made of sealed trees that share what did not change with the
+  // previous checkpoint: their redaction is kept, so a step costs what it changed.
+  const sealedRedactions = new WeakMap<object, unknown>();
+
+  const walk = (value: unknown, path: Set<object>): unknown => {
+    if (typeof value === 'string') return text(value);
+    if (value === null || typeof value !== 'object' || path.has(value)) return value;
+    if (ArrayBuffer.isView(value) || value instanceof RegExp) return value;
+    if (!isSealedJson(value)) return walkNode(value, path);
+    if (sealedRedactions.has(value)) return sealedRedactions.get(value);
+    const redacted = walkNode(value, path);
+    sealedRedactions.set(value, redacted);
+    return redacted;
+  };
+
+  const walkNode = (value: object, path: Set<object>): unknown => {
+    path.add(value);
+    try {
+      if (Array.isArray(value)) {
+        let copy: unknown[] | undefined;
+        for (let index = 0; index < value.length; index++) {
+          const item = value[index];
+          const redacted = walk(item, path);
+          if (redacted !== item) {
+            copy ??= value.slice();
+            copy[index] = redacted;
+          }
+        }
+        return copy ?? value;
+      }
+      const toJSON = (value as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === 'function') {
+        const json = toJSON.call(value);
+        const redacted = walk(json, path);
+        return redacted === json ? value : redacted;
+      }
+      let copy: Record<string, unknown> | undefined;
+      for (const key of Object.keys(value)) {
+        const item = (value as Record<string, unknown>)[key];
+        const redacted = walk(item, path);
+        const redactedKey = text(key);
+        if (redacted === item && redactedKey === key) continue;
+        copy ??= { ...(value as Record<string, unknown>) };
+        if (redactedKey !== key) delete copy[key];
+        copy[redactedKey] = redacted;
+      }
+      return copy ?? value;
+    } finally {
+      path.delete(value);
+    }
+  };
+
+  return {
+    active,
+    text: active ? text : (input) => input,
+    value: active ? <T>(value: T) => walk(value, new Set()) as T : <T>(value: T) => value,
+  };
+}

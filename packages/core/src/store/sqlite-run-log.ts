@@ -1,0 +1,266 @@
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { CostFilter, CostGroupKey, CostSummary } from '../cost/cost-ledger';
+import type { JournalEntry } from '../ledger/types';
+import {
+  effectLogChangingColumns,
+  effectLogColumns,
+  effectLogRowFromColumns,
+  effectLogValues,
+} from '../run-log/effect-log-columns';
+import { effectLogRowOf } from '../run-log/effect-log-row';
+import {
+  filterEffectLog,
+  summariseCostRows,
+  summariseRuns,
+  type ThreadHead,
+} from '../run-log/summarise-rows';
+import type { EffectLogFilter, EffectLogRow, RunFilter, RunSummary } from '../run-log/types';
+import { type EffectRow, toEntry } from './sqlite-rows';
+import type { RunStatus } from './types';
+
+/** The first schema version with the `effect_log` table. */
+export const runLogSchemaVersion = 4;
+
+const names = effectLogColumns.map((column) => column.name);
+
+/**
+ * The run log: one narrow row per journal record, written in the journal write's own
+ * transaction. Indexed by time, agent and tenant (a secondary index of a WITHOUT ROWID
+ * table carries the primary key, so "which threads did agent X run" is read from the index
+ * alone). A journal row deleted (a thread pruned) takes its log row with it.
+ */
+export const effectLogSchema = `
+CREATE TABLE IF NOT EXISTS effect_log (
+  ${effectLogColumns.map((column) => `${column.name} ${column.sqlite}`).join(',\n  ')},
+  PRIMARY KEY (thread_id, key)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS effect_log_by_time ON effect_log (started_at);
+CREATE INDEX IF NOT EXISTS effect_log_by_agent ON effect_log (agent, started_at);
+CREATE INDEX IF NOT EXISTS effect_log_by_tenant ON effect_log (tenant_id, started_at);
+CREATE TRIGGER IF NOT EXISTS effect_log_follows_effects AFTER DELETE ON effects BEGIN
+  DELETE FROM effect_log WHERE thread_id = OLD.thread_id AND key = OLD.key;
+END;
+`;
+
+const upsertSql = `INSERT INTO effect_log (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})
+  ON CONFLICT (thread_id, key) DO UPDATE SET ${effectLogChangingColumns()
+    .map((name) => `${name} = excluded.${name}`)
+    .join(', ')}`;
+
+/**
+ * Fills `effect_log` from the journal of a database written before it existed: run once, in
+ * the migration's transaction. A journal row whose JSON cannot be read still gets a row,
+ * from its plain columns.
+ */
+export function backfillEffectLog(db: DatabaseSync): void {
+  const upsert = db.prepare(upsertSql);
+  for (const row of db.prepare('SELECT * FROM effects ORDER BY seq').iterate()) {
+    upsert.run(...effectLogValues(effectLogRowOf(lenientEntry(row as unknown as EffectRow))));
+  }
+}
+
+/** A journal row as an entry, with any JSON column that does not parse left out. */
+function lenientEntry(row: EffectRow): JournalEntry {
+  const readable = { ...row };
+  for (const column of ['input', 'output', 'error', 'meta'] as const) {
+    try {
+      if (readable[column] !== null) JSON.parse(readable[column]);
+    } catch {
+      readable[column] = null;
+    }
+  }
+  return toEntry(readable, '');
+}
+
+/** Conditions and parameters of a query, built from the filter fields that are set. */
+class Where {
+  readonly conditions: string[] = [];
+  readonly parameters: Record<string, SQLInputValue> = {};
+
+  add(condition: string, name: string, value: SQLInputValue | undefined): void {
+    if (value === undefined) return;
+    this.conditions.push(condition);
+    this.parameters[name] = value;
+  }
+
+  toString(): string {
+    return this.conditions.length === 0 ? '' : `WHERE ${this.conditions.join(' AND ')}`;
+  }
+}
+
+const costGroups: Record<CostGroupKey | 'none', string> = {
+  none: "''",
+  threadId: 'thread_id',
+  tenantId: "coalesce(tenant_id, '')",
+  model: "coalesce(model, '')",
+  day: "date(coalesce(finished_at, started_at) / 1000, 'unixepoch')",
+};
+
+/**
+ * The run log of an SQLite checkpoint database: writes a journal record's row (inside the
+ * checkpointer's transaction) and answers the run log's queries in SQL. On a file written
+ * before the run log, opened read-only (so never migrated), it answers from the journal
+ * instead, row by row: the same answers, only slower.
+ */
+export class SqliteRunLog {
+  readonly #db: DatabaseSync;
+  readonly #hasTable: boolean;
+  readonly #statements = new Map<string, StatementSync>();
+
+  /** @param hasTable Whether the file has the `effect_log` table (schema 4 or later). */
+  constructor(db: DatabaseSync, hasTable: boolean) {
+    this.#db = db;
+    this.#hasTable = hasTable;
+  }
+
+  /** Writes the row of `entry`; call it in the transaction that writes the entry. */
+  put(entry: JournalEntry): void {
+    this.#statement(upsertSql).run(...effectLogValues(effectLogRowOf(entry)));
+  }
+
+  listEffectLog(filter: EffectLogFilter = {}): EffectLogRow[] {
+    if (!this.#hasTable) return filterEffectLog(this.#journalRows(filter.threadId), filter);
+    const where = new Where();
+    where.add('l.thread_id = $threadId', 'threadId', filter.threadId);
+    where.add('l.agent = $agent', 'agent', filter.agent);
+    where.add('l.tenant_id = $tenantId', 'tenantId', filter.tenantId);
+    where.add('l.kind = $kind', 'kind', filter.kind);
+    where.add('l.status = $status', 'status', filter.status);
+    where.add('l.model = $model', 'model', filter.model);
+    where.add('l.started_at >= $since', 'since', filter.since);
+    where.add('l.started_at < $until', 'until', filter.until);
+    if (filter.limit !== undefined) where.parameters.limit = filter.limit;
+    // Steps started in the same millisecond keep the order their journal rows were written.
+    const sql = `SELECT l.* FROM effect_log l JOIN effects e ON e.thread_id = l.thread_id AND e.key = l.key
+      ${where} ORDER BY l.started_at, e.seq${filter.limit === undefined ? '' : ' LIMIT $limit'}`;
+    return (this.#statement(sql).all(where.parameters) as Record<string, unknown>[]).map(
+      effectLogRowFromColumns,
+    );
+  }
+
+  listRuns(filter: RunFilter = {}): RunSummary[] {
+    if (!this.#hasTable) {
+      return summariseRuns(this.#threads(), (threadId) => this.#journalRows(threadId), filter);
+    }
+    const where = new Where();
+    where.add('t.thread_id = $threadId', 'threadId', filter.threadId);
+    where.add('t.status = $status', 'status', filter.status);
+    where.add(
+      'substr(t.thread_id, 1, length($threadPrefix)) = $threadPrefix',
+      'threadPrefix',
+      filter.threadPrefix,
+    );
+    where.add('t.updated_at >= $since', 'since', filter.since);
+    where.add('t.updated_at < $until', 'until', filter.until);
+    // Read from the agent and tenant indexes alone: they carry the thread id.
+    where.add(
+      't.thread_id IN (SELECT thread_id FROM effect_log WHERE agent = $agent)',
+      'agent',
+      filter.agent,
+    );
+    where.add(
+      't.thread_id IN (SELECT thread_id FROM effect_log WHERE tenant_id = $tenantId)',
+      'tenantId',
+      filter.tenantId,
+    );
+    if (filter.limit !== undefined) where.parameters.limit = filter.limit;
+    // The threads are picked (and limited) first; only their rows are summed, read in
+    // primary-key order, so each thread's rows are grouped as they come.
+    const sql = `WITH picked AS (
+        SELECT t.thread_id, t.status, t.version, t.updated_at FROM threads t ${where}
+        ORDER BY t.updated_at DESC, t.thread_id${filter.limit === undefined ? '' : ' LIMIT $limit'}
+      ), totals AS (
+        SELECT thread_id, max(agent) AS agent, max(tenant_id) AS tenant_id, count(*) AS steps,
+          count(CASE WHEN kind = 'llm' AND status = 'completed' AND cached = 0 THEN 1 END) AS model_calls,
+          coalesce(sum(input_tokens), 0) AS input_tokens,
+          coalesce(sum(output_tokens), 0) AS output_tokens,
+          coalesce(sum(cost_usd), 0) AS cost_usd,
+          count(CASE WHEN status = 'failed' THEN 1 END) AS errors,
+          count(CASE WHEN kind = 'human' AND status = 'started' THEN 1 END) AS waits
+        FROM effect_log WHERE thread_id IN (SELECT thread_id FROM picked) GROUP BY thread_id
+      )
+      SELECT p.thread_id, p.status, p.version, p.updated_at, l.agent, l.tenant_id,
+        coalesce(l.steps, 0) AS steps, coalesce(l.model_calls, 0) AS model_calls,
+        coalesce(l.input_tokens, 0) AS input_tokens, coalesce(l.output_tokens, 0) AS output_tokens,
+        coalesce(l.cost_usd, 0) AS cost_usd, coalesce(l.errors, 0) AS errors,
+        coalesce(l.waits, 0) AS waits
+      FROM picked p LEFT JOIN totals l ON l.thread_id = p.thread_id
+      ORDER BY p.updated_at DESC, p.thread_id`;
+    return (this.#statement(sql).all(where.parameters) as Record<string, number | string>[]).map(
+      (row) => ({
+        threadId: row.thread_id as string,
+        status: row.status as RunStatus,
+        version: row.version as number,
+        updatedAt: row.updated_at as number,
+        agent: (row.agent as string | null) ?? null,
+        tenantId: (row.tenant_id as string | null) ?? null,
+        steps: row.steps as number,
+        modelCalls: row.model_calls as number,
+        inputTokens: row.input_tokens as number,
+        outputTokens: row.output_tokens as number,
+        costUsd: row.cost_usd as number,
+        errors: row.errors as number,
+        waits: row.waits as number,
+      }),
+    );
+  }
+
+  summariseCost(filter: CostFilter = {}, by?: CostGroupKey): Map<string, CostSummary> {
+    if (!this.#hasTable) return summariseCostRows(this.#journalRows(filter.threadId), filter, by);
+    const where = new Where();
+    where.conditions.push("kind = 'llm'", "status = 'completed'");
+    where.add('thread_id = $threadId', 'threadId', filter.threadId);
+    where.add('tenant_id = $tenantId', 'tenantId', filter.tenantId);
+    where.add('model = $model', 'model', filter.model);
+    where.add('coalesce(finished_at, started_at) >= $since', 'since', filter.since);
+    where.add('coalesce(finished_at, started_at) < $until', 'until', filter.until);
+    const sql = `SELECT ${costGroups[by ?? 'none']} AS grouped, count(*) AS calls,
+        coalesce(sum(cached), 0) AS cached_calls, coalesce(sum(input_tokens), 0) AS input_tokens,
+        coalesce(sum(output_tokens), 0) AS output_tokens, coalesce(sum(cost_usd), 0) AS cost_usd
+      FROM effect_log ${where} GROUP BY grouped ORDER BY grouped`;
+    const rows = this.#statement(sql).all(where.parameters) as Record<string, number | string>[];
+    return new Map(
+      rows.map((row) => [
+        String(row.grouped),
+        {
+          calls: row.calls as number,
+          cachedCalls: row.cached_calls as number,
+          inputTokens: row.input_tokens as number,
+          outputTokens: row.output_tokens as number,
+          costUsd: row.cost_usd as number,
+        },
+      ]),
+    );
+  }
+
+  /** Run log rows made from the journal itself (a file without the table). */
+  #journalRows(threadId: string | undefined): EffectLogRow[] {
+    const rows = (threadId === undefined
+      ? this.#statement('SELECT * FROM effects ORDER BY seq').all()
+      : this.#statement('SELECT * FROM effects WHERE thread_id = ? ORDER BY seq').all(
+          threadId,
+        )) as unknown as EffectRow[];
+    return rows.map((row) => effectLogRowOf(lenientEntry(row)));
+  }
+
+  #threads(): ThreadHead[] {
+    const rows = this.#statement(
+      'SELECT thread_id, version, status, updated_at FROM threads',
+    ).all() as { thread_id: string; version: number; status: RunStatus; updated_at: number }[];
+    return rows.map((row) => ({
+      threadId: row.thread_id,
+      version: row.version,
+      status: row.status,
+      updatedAt: row.updated_at,
+    }));
+  }
+
+  #statement(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+}

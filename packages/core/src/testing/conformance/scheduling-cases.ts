@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import type { RunLog } from '../../run-log/types';
+import type { Checkpoint, Checkpointer, RunStatus } from '../../store/types';
+import type { ConformanceCase, ConformanceContext } from './context';
+import { assertCode, checkpointAt, entryOf, rejection } from './fixtures';
+
+/** A checkpoint in `status`, written at `createdAt`, waking at `wakeAt` when given. */
+function restingAt(
+  threadId: string,
+  version: number,
+  status: RunStatus,
+  { createdAt, wakeAt }: { createdAt: number; wakeAt?: number },
+): Checkpoint {
+  const base = checkpointAt(threadId, version);
+  return {
+    ...base,
+    run: { ...base.run, status },
+    createdAt,
+    ...(wakeAt === undefined ? {} : { wakeAt }),
+  };
+}
+
+/** Saves versions 1..`version` of a thread, the last one `last`. */
+async function saveUpTo(store: Checkpointer, last: Checkpoint): Promise<void> {
+  for (let version = 1; version < last.version; version++) {
+    await store.save(checkpointAt(last.threadId, version));
+  }
+  await store.save(last);
+}
+
+/** Stores that list threads, find the due ones by wake time, and prune ended ones. */
+export function schedulingCases({ threadId, withStores }: ConformanceContext): ConformanceCase[] {
+  return [
+    {
+      name: 'keeps a checkpoint’s wake time and lists waiting threads that are due, soonest first',
+      run: () =>
+        withStores(2, async ([store, other]) => {
+          assert.ok(store!.listDue, 'the store implements listDue');
+          const late = threadId('due-late');
+          const early = threadId('due-early');
+          const future = threadId('due-future');
+          const working = threadId('due-running');
+          await saveUpTo(store!, restingAt(late, 1, 'waiting', { createdAt: 10, wakeAt: 1_000 }));
+          await saveUpTo(store!, restingAt(early, 2, 'waiting', { createdAt: 10, wakeAt: 500 }));
+          await saveUpTo(store!, restingAt(future, 1, 'waiting', { createdAt: 10, wakeAt: 9_000 }));
+          await saveUpTo(store!, restingAt(working, 1, 'running', { createdAt: 10, wakeAt: 100 }));
+          assert.equal((await other!.latest(late))?.wakeAt, 1_000);
+          const mine = new Set([late, early, future, working]);
+          const due = async (now: number, limit = 1_000) =>
+            (await other!.listDue!({ now, limit })).filter((item) => mine.has(item.threadId));
+          assert.deepEqual(await due(1_000), [
+            { threadId: early, wakeAt: 500 },
+            { threadId: late, wakeAt: 1_000 },
+          ]);
+          // Woken and advanced past its wait: no longer due.
+          await store!.save(restingAt(early, 3, 'running', { createdAt: 20 }));
+          assert.equal((await other!.latest(early))?.wakeAt, undefined);
+          assert.deepEqual(await due(10_000), [
+            { threadId: late, wakeAt: 1_000 },
+            { threadId: future, wakeAt: 9_000 },
+          ]);
+        }),
+    },
+    {
+      name: 'lists its threads with their newest version and status, by status too',
+      run: () =>
+        withStores(1, async ([store]) => {
+          assert.ok(store!.listThreads, 'the store implements listThreads');
+          const resting = threadId('list-waiting');
+          const ended = threadId('list-done');
+          await saveUpTo(store!, restingAt(resting, 2, 'waiting', { createdAt: 30 }));
+          await saveUpTo(store!, restingAt(ended, 1, 'done', { createdAt: 40 }));
+          const all = await store!.listThreads();
+          assert.deepEqual(
+            all.filter((item) => item.threadId === resting || item.threadId === ended),
+            [
+              { threadId: resting, version: 2, status: 'waiting', updatedAt: 30 },
+              { threadId: ended, version: 1, status: 'done', updatedAt: 40 },
+            ],
+          );
+          const done = await store!.listThreads({ status: 'done' });
+          assert.ok(done.some((item) => item.threadId === ended));
+          assert.ok(!done.some((item) => item.threadId === resting));
+        }),
+    },
+    {
+      name: 'prunes ended threads older than a time in bounded batches, and nothing live or newer',
+      run: () =>
+        withStores(2, async ([store, other]) => {
+          assert.ok(store!.prune, 'the store implements prune');
+          const old = Array.from({ length: 5 }, (_, index) => threadId(`prune-old-${index}`));
+          const oldFailed = threadId('prune-old-failed');
+          const recent = threadId('prune-recent');
+          const waiting = threadId('prune-waiting');
+          for (const thread of old) {
+            await store!.putEffect(entryOf(thread, 'k', 'completed'));
+            await saveUpTo(store!, restingAt(thread, 2, 'done', { createdAt: 1 }));
+          }
+          await saveUpTo(store!, restingAt(oldFailed, 1, 'failed', { createdAt: 1 }));
+          await saveUpTo(store!, restingAt(recent, 1, 'done', { createdAt: 8 }));
+          await store!.putEffect(entryOf(waiting, 'k', 'started'));
+          await saveUpTo(store!, restingAt(waiting, 1, 'waiting', { createdAt: 1, wakeAt: 1_500 }));
+          // Older than anything the suite's other cases write, so only these are ended in time.
+          const result = await other!.prune!({ before: 5, statuses: ['done'], batchSize: 2 });
+          assert.deepEqual(result, { threads: 5, checkpoints: 10, effects: 5, batches: 3 });
+          // A store's run log loses a pruned thread's rows with its journal.
+          const log = (store as Partial<RunLog>).listEffectLog?.bind(store);
+          for (const thread of old) {
+            assert.equal(await store!.latest(thread), undefined);
+            assert.deepEqual(await store!.listEffects(thread), []);
+            if (log) assert.deepEqual(await log({ threadId: thread }), []);
+          }
+          if (log) assert.equal((await log({ threadId: waiting })).length, 1);
+          assert.equal((await store!.latest(oldFailed))?.run.status, 'failed');
+          assert.equal((await store!.latest(recent))?.run.status, 'done');
+          assert.equal((await store!.listEffects(waiting)).length, 1);
+          assert.equal((await store!.latest(waiting))?.wakeAt, 1_500);
+          const failedToo = await other!.prune!({ before: 5, statuses: ['done', 'failed'] });
+          assert.deepEqual(failedToo, { threads: 1, checkpoints: 1, effects: 0, batches: 1 });
+          const refused = await rejection(
+            other!.prune!({ before: 5, statuses: ['waiting' as 'done'] }),
+            'pruning waiting threads',
+          );
+          assertCode(refused, 'definition.invalid_option', /never pruned/);
+        }),
+    },
+  ];
+}

@@ -1,0 +1,144 @@
+import type { AnyStateMachine, EventObject, StateValue } from 'xstate';
+import { getShortestPaths, getSimplePaths } from 'xstate/graph';
+import { effectSpecOf } from '../effects/create-effect-logic';
+import type { EffectSpec } from '../effects/types';
+import { leafStatePaths } from '../run/state-paths';
+import type { TestAgentPathsOptions } from './agent-path-types';
+import { outcomesOf, type PlannedOutcome } from './path-outcomes';
+
+/** One invoke of the machine, as the walk sees it. */
+export interface InvokeInfo {
+  id: string;
+  /** The registered name, when the invoke names one (a stand-in replaces it by this name). */
+  src: string | undefined;
+  /** The id of the state node that invokes it. */
+  state: string;
+  spec: EffectSpec | undefined;
+}
+
+/** A path of the graph to a final state, with how a run produces each of its edges. */
+export interface PlannedPath {
+  name: string;
+  steps: PlannedOutcome[];
+  expected: StateValue;
+}
+
+interface StateNodeLike {
+  id: string;
+  type: string;
+  key: string;
+  invoke: readonly { id: string; src: unknown }[];
+  states: Record<string, StateNodeLike>;
+}
+
+interface SnapshotLike {
+  value: StateValue;
+  status: string;
+  _nodes: StateNodeLike[];
+}
+
+/** Every invoke of the machine, nested states included. */
+export function invokesOf(machine: AnyStateMachine): InvokeInfo[] {
+  const actors = (machine.implementations.actors ?? {}) as Record<string, unknown>;
+  const found: InvokeInfo[] = [];
+  const walk = (node: StateNodeLike) => {
+    for (const invoke of node.invoke) {
+      const src = typeof invoke.src === 'string' ? invoke.src : undefined;
+      const logic = src === undefined ? invoke.src : actors[src];
+      found.push({ id: invoke.id, src, state: node.id, spec: effectSpecOf(logic) });
+    }
+    for (const child of Object.values(node.states)) walk(child);
+  };
+  walk(machine.root as unknown as StateNodeLike);
+  return found;
+}
+
+/**
+ * Walks the machine's graph with `xstate/graph`, taking as events every outcome each invoke
+ * may have (success and failure edges) and the given outside events, and keeps the paths
+ * that end in a final state. Also says what the walk could not cover.
+ */
+export function planAgentPaths<TMachine extends AnyStateMachine>(
+  options: TestAgentPathsOptions<TMachine>,
+  invokes: readonly InvokeInfo[],
+): { paths: PlannedPath[]; gaps: string[]; reachedFinals: Set<string> } {
+  const { machine, input, effects = {}, events = [], traversal = 'simple' } = options;
+  const gaps: string[] = [];
+  const byEvent = new Map<EventObject, PlannedOutcome>();
+  for (const invoke of invokes) {
+    const outcomes = outcomesOf(invoke, effects[invoke.id] ?? {});
+    if (outcomes.length === 0) {
+      gaps.push(
+        `invoke "${invoke.id}" (state ${invoke.state}) has no outcomes to leave by: give effects.${invoke.id}.outputs`,
+      );
+    }
+    for (const outcome of outcomes) byEvent.set(outcome.event, outcome);
+  }
+  for (const event of events) {
+    byEvent.set(event, { invokeId: '', name: event.type, event, realise: { by: 'send', event } });
+  }
+  for (const id of Object.keys(effects)) {
+    if (!invokes.some((invoke) => invoke.id === id)) {
+      gaps.push(
+        `effects.${id} names no invoke of the machine; invoke ids: ${invokes.map((invoke) => invoke.id).join(', ')}`,
+      );
+    }
+  }
+  const walk = traversal === 'shortest' ? getShortestPaths : getSimplePaths;
+  const graphPaths = walk(machine, {
+    input,
+    events: [...byEvent.keys()],
+    // Only the outcomes planned here: XState would otherwise also try bare `{ type }` events.
+    filterEvents: (_: unknown, event: EventObject) => byEvent.has(event),
+  } as never) as unknown as {
+    state: SnapshotLike;
+    steps: { state: SnapshotLike; event: EventObject }[];
+  }[];
+  const paths: PlannedPath[] = [];
+  const reachedFinals = new Set<string>();
+  for (const graphPath of graphPaths) {
+    if (graphPath.state.status !== 'done') continue;
+    const steps: PlannedOutcome[] = [];
+    let name = stateName(graphPath.steps[0]!.state.value);
+    let realisable = true;
+    for (let index = 1; index < graphPath.steps.length; index++) {
+      const step = graphPath.steps[index]!;
+      const outcome = byEvent.get(step.event)!;
+      const before = graphPath.steps[index - 1]!.state;
+      if (outcome.realise.by === 'send' && !restsIn(before, invokes)) {
+        realisable = false;
+        gaps.push(
+          `a path sends "${outcome.name}" in ${stateName(before.value)} while an effect runs there; a run receives outside events only at rest, so it was not run`,
+        );
+        break;
+      }
+      steps.push(outcome);
+      name += ` -(${outcome.invokeId ? `${outcome.invokeId}: ` : ''}${outcome.name})-> ${stateName(step.state.value)}`;
+    }
+    if (!realisable) continue;
+    reachedFinals.add(JSON.stringify(graphPath.state.value));
+    paths.push({ name, steps, expected: graphPath.state.value });
+  }
+  return { paths, gaps: [...new Set(gaps)], reachedFinals };
+}
+
+/** The top-level final states of a machine, as JSON of their values. */
+export function finalStatesOf(machine: AnyStateMachine): string[] {
+  const root = machine.root as unknown as StateNodeLike;
+  return Object.values(root.states)
+    .filter((node) => node.type === 'final')
+    .map((node) => JSON.stringify(node.key));
+}
+
+/** A state value as its active leaf paths: `rating`, `review.drafting | review.checking`. */
+export function stateName(value: StateValue): string {
+  return leafStatePaths(value).join(' | ');
+}
+
+/** True when nothing but human waits runs in the state: a run rests there. */
+function restsIn(snapshot: SnapshotLike, invokes: readonly InvokeInfo[]): boolean {
+  const active = new Set(snapshot._nodes.map((node) => node.id));
+  return invokes
+    .filter((invoke) => active.has(invoke.state))
+    .every((invoke) => invoke.spec?.kind === 'human-wait');
+}

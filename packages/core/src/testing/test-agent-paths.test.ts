@@ -1,0 +1,281 @@
+import { describe, expect, it } from 'vitest';
+import { assign, fromPromise, setup } from 'xstate';
+import { z } from 'zod';
+import { humanWait } from '../effects/human-wait';
+import { structuredCall } from '../effects/structured-call';
+import { toolCall } from '../effects/tool-call';
+import { toolLoop } from '../effects/tool-loop';
+import { AgentchartError } from '../errors/agentchart-error';
+import { defineTool } from '../tools/define-tool';
+import { testAgentPaths } from './test-agent-paths';
+
+const triage = setup({
+  types: {
+    input: {} as { ticket: string },
+    context: {} as { ticket: string; team?: string; reason?: string },
+    output: {} as { reason?: string },
+  },
+  actors: {
+    triage: structuredCall({
+      model: 'fast',
+      schema: z.object({ urgent: z.boolean(), team: z.string() }),
+      prompt: (ticket: string) => ticket,
+    }),
+  },
+}).createMachine({
+  context: ({ input }) => ({ ticket: input.ticket }),
+  initial: 'triaging',
+  states: {
+    triaging: {
+      invoke: {
+        id: 'triage',
+        src: 'triage',
+        input: ({ context }) => context.ticket,
+        onDone: [
+          { guard: ({ event }) => event.output.urgent, target: 'escalated' },
+          { target: 'queued' },
+        ],
+        onError: {
+          target: 'needsHuman',
+          actions: assign({
+            reason: ({ event }) =>
+              AgentchartError.isInstance(event.error) ? event.error.code : 'unknown',
+          }),
+        },
+      },
+    },
+    escalated: { type: 'final' },
+    queued: { type: 'final' },
+    needsHuman: { type: 'final' },
+  },
+  output: ({ context }) => ({ reason: context.reason }),
+});
+
+const lookup = defineTool({
+  name: 'lookup',
+  description: 'Looks a customer up.',
+  input: z.object({ customer: z.string() }),
+  output: z.object({ plan: z.string() }),
+  effect: 'pure',
+  async execute({ customer }) {
+    if (customer === 'ghost') throw new Error('no such customer');
+    return { plan: 'pro' };
+  },
+});
+const refund = defineTool({
+  name: 'refund',
+  description: 'Refunds the customer.',
+  input: z.object({ customer: z.string() }),
+  output: z.object({ refunded: z.boolean() }),
+  effect: 'unsafe',
+  async execute() {
+    return { refunded: true };
+  },
+});
+
+/** Research with tools → a human approves → an unsafe refund, or an outside cancel at rest. */
+const refunds = setup({
+  types: { input: {} as { customer: string } },
+  actors: {
+    research: toolLoop({
+      model: 'fast',
+      tools: [lookup],
+      prompt: (customer: string) => `Look up ${customer}`,
+      onToolError: 'fail',
+    }),
+    approve: humanWait({
+      prompt: () => 'Refund?',
+      reply: z.object({ ok: z.boolean() }),
+      timeoutMs: 86_400_000,
+    }),
+    refund: toolCall(refund),
+    notify: fromPromise(async () => 'sent'),
+  },
+}).createMachine({
+  initial: 'researching',
+  states: {
+    researching: {
+      invoke: {
+        id: 'research',
+        src: 'research',
+        input: 'c-1',
+        onDone: 'approving',
+        onError: 'failed',
+      },
+    },
+    approving: {
+      on: { cancel: 'cancelled' },
+      invoke: {
+        id: 'approve',
+        src: 'approve',
+        onDone: [
+          { guard: ({ event }) => event.output.ok, target: 'refunding' },
+          { target: 'rejected' },
+        ],
+        onError: 'expired',
+      },
+    },
+    refunding: {
+      invoke: {
+        id: 'refund',
+        src: 'refund',
+        input: { customer: 'c-1' },
+        onDone: 'notifying',
+        onError: 'failed',
+      },
+    },
+    notifying: { invoke: { id: 'notify', src: 'notify', onDone: 'refunded', onError: 'refunded' } },
+    refunded: { type: 'final' },
+    rejected: { type: 'final' },
+    expired: { type: 'final' },
+    cancelled: { type: 'final' },
+    failed: { type: 'final' },
+  },
+});
+
+describe('testAgentPaths', () => {
+  it('runs every output and failure edge of a structured call, and a limit hit, on scripted models', async () => {
+    const report = await testAgentPaths({
+      machine: triage,
+      input: { ticket: 'charged twice' },
+      effects: {
+        triage: {
+          outputs: [
+            { urgent: true, team: 'billing' },
+            { urgent: false, team: 'tech' },
+          ],
+        },
+      },
+    });
+    expect(report.failures).toEqual([]);
+    expect(report.paths.map((path) => path.name)).toEqual([
+      'triaging -(triage: output 1)-> escalated',
+      'triaging -(triage: output 2)-> queued',
+      'triaging -(triage: invalid-output)-> needsHuman',
+      'triaging -(triage: rate-limited)-> needsHuman',
+      'triaging -(triage: breaker-open)-> needsHuman',
+      'maxModelCalls 0 hit at triage on triaging -(triage: output 1)-> escalated',
+    ]);
+    // The runs really took the failure edges: the error codes reached the chart's output.
+    const reasons = report.paths
+      .filter((path) => path.kind === 'path')
+      .map((path) => (path.outcome.status === 'done' ? path.outcome.output.reason : 'not done'));
+    expect(reasons).toEqual([
+      undefined,
+      undefined,
+      'output.invalid',
+      'model.rate_limited',
+      'model.circuit_open',
+    ]);
+    expect(report.paths.at(-1)?.outcome).toMatchObject({
+      status: 'limit',
+      limit: { limit: 'maxModelCalls' },
+    });
+    expect(report.finalStates.sort()).toEqual(['"escalated"', '"needsHuman"', '"queued"']);
+  });
+
+  it('walks tool loops, human waits, tool calls, stand-ins and outside events', async () => {
+    const report = await testAgentPaths({
+      machine: refunds,
+      input: { customer: 'c-1' },
+      effects: {
+        research: {
+          outputs: ['pro plan'],
+          toolError: { tool: 'lookup', arguments: { customer: 'ghost' } },
+        },
+        approve: { outputs: [{ ok: true }, { ok: false }], failures: ['human-timeout'] },
+        refund: { outputs: [{ refunded: true }] },
+        notify: { outputs: ['sent'] },
+      },
+      events: [{ type: 'cancel' }],
+    });
+    expect(report.failures).toEqual([]);
+    const names = report.paths.map((path) => path.name);
+    expect(names).toContain(
+      'researching -(research: output 1)-> approving -(approve: output 1)-> refunding -(refund: output 1)-> notifying -(notify: output 1)-> refunded',
+    );
+    expect(names).toContain('researching -(research: tool-error)-> failed');
+    expect(names).toContain('researching -(research: invalid-tool-call)-> failed');
+    expect(names).toContain(
+      'researching -(research: output 1)-> approving -(approve: output 1)-> refunding -(refund: tool-error)-> failed',
+    );
+    expect(names).toContain(
+      'researching -(research: output 1)-> approving -(approve: output 1)-> refunding -(refund: output 1)-> notifying -(notify: actor-error)-> refunded',
+    );
+    expect(names).toContain('researching -(research: output 1)-> approving -(cancel)-> cancelled');
+    expect(names).toContain(
+      'researching -(research: output 1)-> approving -(approve: human-timeout)-> expired',
+    );
+    expect(names).toContain(
+      'researching -(research: output 1)-> approving -(approve: output 2)-> rejected',
+    );
+    // The tool error was the real tool failing on the call the model made.
+    const toolError = report.paths.find(
+      (path) => path.name === 'researching -(research: tool-error)-> failed',
+    );
+    expect(toolError?.ok).toBe(true);
+  });
+
+  it('reports a run that does not end where the chart says', async () => {
+    const report = await testAgentPaths({
+      machine: triage,
+      input: { ticket: 'x' },
+      effects: { triage: { outputs: [{ urgent: true, team: 'billing' }], failures: [] } },
+      agent: { limits: { maxSteps: 0 } },
+      limits: false,
+    });
+    expect(report.failures).toHaveLength(3);
+    expect(report.failures[0]).toMatch(
+      /^triaging -\(triage: output 1\)-> escalated: the run ended limit in "triaging", not done in "escalated"$/,
+    );
+    expect(report.failures.slice(1)).toEqual([
+      'final state queued is reached by no path: list the outputs that lead there',
+      'final state needsHuman is reached by no path: list the outputs that lead there',
+    ]);
+  });
+
+  it('says which invokes have nothing to leave their state by', async () => {
+    const report = await testAgentPaths({
+      machine: refunds,
+      input: { customer: 'c-1' },
+      effects: { research: { outputs: ['ok'], failures: [] }, tpyo: {} },
+      limits: false,
+    });
+    expect(report.gaps).toEqual(
+      expect.arrayContaining([
+        'invoke "approve" (state (machine).approving) has no outcomes to leave by: give effects.approve.outputs',
+        'effects.tpyo names no invoke of the machine; invoke ids: research, approve, refund, notify',
+      ]),
+    );
+  });
+
+  it('says when a wait cannot time out', async () => {
+    const noDeadline = refunds.provide({
+      actors: {
+        approve: humanWait({ prompt: () => 'Refund?', reply: z.object({ ok: z.boolean() }) }),
+      },
+    });
+    const report = await testAgentPaths({
+      machine: noDeadline,
+      input: { customer: 'c-1' },
+      effects: {
+        research: { outputs: ['ok'], failures: [] },
+        approve: { failures: ['human-timeout'] },
+      },
+      limits: false,
+    });
+    expect(report.failures).toContain(
+      'researching -(research: output 1)-> approving -(approve: human-timeout)-> expired: the wait of "approve" cannot time out here: it has no timeoutMs',
+    );
+  });
+
+  it('refuses a failure that does not apply to the effect', async () => {
+    await expect(
+      testAgentPaths({
+        machine: triage,
+        input: { ticket: 'x' },
+        effects: { triage: { failures: ['tool-error'] } },
+      }),
+    ).rejects.toThrow(/"tool-error", which does not apply to a structured-call effect/);
+  });
+});
