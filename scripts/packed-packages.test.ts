@@ -228,7 +228,8 @@ describe('packed packages', () => {
         ['node_modules/agentchart/bin/agentchart.mjs', 'runs'],
         { cwd: app },
       );
-      expect(runs).toMatch(/^\S+\s+done\s+\d+\s+/m);
+      // thread, status, agent, tenant (blank when none), steps, model calls …
+      expect(runs).toMatch(/^\S+\s+done\s+\S+\s+(\S+\s+)?\d+\s+\d+\s+/m);
       // The studio serves its page as built into the package: no build step, no source.
       await withStudio(app, async (url) => {
         const page = await fetch(url);

@@ -5,6 +5,7 @@ import { assign, createActor, fromPromise, setup, toPromise } from 'xstate';
 import { z } from 'zod';
 import type { TimedVariant } from '../../measure/timed-variant';
 import { boundedMemoryCheckpointer } from '../../stores/bounded-memory-checkpointer';
+import { withoutFence } from '../react5/react-script';
 import { growthVariant } from './growth-chain';
 
 /** Options of {@link growthLoop}. */
@@ -24,7 +25,8 @@ const question = 'Count with the add tool.';
  */
 function move(messages: readonly ChatMessage[], toolCalls: number): ScriptedResponse {
   const last = messages.at(-1)!;
-  const sum = last.role === 'tool' ? (JSON.parse(last.content) as { sum: number }).sum : 0;
+  const sum =
+    last.role === 'tool' ? (JSON.parse(withoutFence(last.content)) as { sum: number }).sum : 0;
   return sum < toolCalls
     ? { toolCalls: [{ name: 'add', arguments: { a: sum, b: 1 } }] }
     : { content: `sum=${sum}` };

@@ -42,7 +42,7 @@ export function nextMove(toolResults: readonly string[]): Move {
 }
 
 /** A tool result as its tool returned it: agentchart fences tool output as untrusted data. */
-function withoutFence(content: string): string {
+export function withoutFence(content: string): string {
   return content.startsWith('<<untrusted data')
     ? content.split('\n').slice(1, -1).join('\n')
     : content;

@@ -214,7 +214,7 @@ describe('langGraphActor interrupts', () => {
       machine: researchDesk(first.graph),
       models: { fast: topicModel() },
       checkpointer: firstStores.checkpointer,
-      // The handle is used while the run waits: keep it in memory.
+      // A wrong reply to a run in memory throws at once (an evicted one reports it in result()).
       evictWaiting: false,
     });
     const handle = firstAgent.start({ threadId: 't', input: { question: 'Why tides?' } });

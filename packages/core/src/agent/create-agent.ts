@@ -17,14 +17,8 @@ import { machineVersionOf } from './inspect-machine';
 import { LiveRuns } from './live-runs';
 import { replayThread } from './replay-thread';
 import { loadCheckpoint, restoreRun } from './restore-thread';
-import type {
-  Agent,
-  AgentOptions,
-  HumanReplyEvent,
-  RunHandle,
-  RunOutcomeFrom,
-  StartOptions,
-} from './types';
+import { handleOf } from './run-handle';
+import type { Agent, AgentOptions, HumanReplyEvent, RunOutcomeFrom, StartOptions } from './types';
 import { validateAgent } from './validate-agent';
 
 /**
@@ -112,6 +106,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     costLedger: options.costLedger,
     quota: options.quota,
     leaseTtlMs,
+    strandedLeases: new Map(),
     maxJournalValueBytes,
     freezeContext,
     redactor,
@@ -153,6 +148,34 @@ export function createAgent<TMachine extends AnyStateMachine>(
     return restoring;
   };
 
+  /** Delivers `event` to the thread, restoring it from the store when it is not in memory. */
+  const deliver = async (threadId: string, event: EventObject | HumanReplyEvent) => {
+    assertOpen(`sending "${event.type}" to thread "${threadId}"`);
+    live.pin(threadId);
+    try {
+      const run = await restore(threadId);
+      if (event.type === 'human.reply') {
+        const { value, waitId } = event as HumanReplyEvent;
+        // A restored run lists a child agent's waits only once that effect has restarted
+        // and the child came to rest: wait for the run's next rest before answering.
+        if (!hasWait(run, waitId)) await run.result();
+        run.reply(value, waitId);
+      } else {
+        run.send(event);
+      }
+      return run;
+    } finally {
+      live.unpin(threadId);
+    }
+  };
+  const handle = (run: Run) =>
+    handleOf<TMachine>(
+      run,
+      (event) => deliver(run.threadId, event),
+      () => live.get(run.threadId),
+      () => resuming.get(run.threadId),
+    );
+
   const start = ({
     threadId = generateId(),
     input,
@@ -172,7 +195,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     });
     live.track(run);
     run.start({ resumed: false });
-    return handleOf<TMachine>(run);
+    return handle(run);
   };
 
   return {
@@ -182,26 +205,10 @@ export function createAgent<TMachine extends AnyStateMachine>(
     start,
     async resume(threadId, resumeOptions = {}) {
       assertOpen(`resuming thread "${threadId}"`);
-      return handleOf<TMachine>(await restore(threadId, resumeOptions.force));
+      return handle(await restore(threadId, resumeOptions.force));
     },
     async send(threadId: string, event: EventObject | HumanReplyEvent) {
-      assertOpen(`sending "${event.type}" to thread "${threadId}"`);
-      live.pin(threadId);
-      try {
-        const run = await restore(threadId);
-        if (event.type === 'human.reply') {
-          const { value, waitId } = event as HumanReplyEvent;
-          // A restored run lists a child agent's waits only once that effect has restarted
-          // and the child came to rest: wait for the run's next rest before answering.
-          if (!hasWait(run, waitId)) await run.result();
-          run.reply(value, waitId);
-        } else {
-          run.send(event);
-        }
-        return handleOf<TMachine>(run);
-      } finally {
-        live.unpin(threadId);
-      }
+      return handle(await deliver(threadId, event));
     },
     run: (startOptions) => start(startOptions).result(),
     journal: (threadId) => checkpointer.listEffects(threadId),
@@ -213,7 +220,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
       const { run, checkpoint } = await forkThread(runtime, forkOptions, migrate);
       live.track(run);
       run.start({ resumed: true, delayedEvents: checkpoint.delayedEvents ?? [] });
-      return handleOf<TMachine>(run);
+      return handle(run);
     },
     replay: (threadId, replayOptions) =>
       replayThread(runtime, threadId, replayOptions) as Promise<RunOutcomeFrom<TMachine>>,
@@ -222,18 +229,6 @@ export function createAgent<TMachine extends AnyStateMachine>(
       await Promise.allSettled([...resuming.values()]);
       await live.close({ timeoutMs });
     },
-  };
-}
-
-function handleOf<TMachine extends AnyStateMachine>(run: Run): RunHandle<TMachine> {
-  return {
-    threadId: run.threadId,
-    result: () => run.result() as Promise<RunOutcomeFrom<TMachine>>,
-    send: (event) => run.send(event),
-    reply: (value, waitId) => run.reply(value, waitId),
-    waits: () => run.waits(),
-    stop: () => run.stop() as Promise<RunOutcomeFrom<TMachine>>,
-    getSnapshot: () => run.actor.getSnapshot(),
   };
 }
 

@@ -28,6 +28,18 @@ export class LiveRuns {
   readonly #wakeUps = new Map<string, unknown>();
   // Evictions under way (writing the checkpoint, releasing the lease): close() waits for them.
   readonly #evicting = new Set<Promise<unknown>>();
+  /**
+   * Runs evicted here, held weakly: a handle may still hold one, and once its thread is
+   * restored the evicted run points at the new one (`Run.followedBy`). An entry goes when its
+   * run is garbage (no handle holds it), so an evicted thread costs memory only while a
+   * handle to it is kept.
+   */
+  readonly #evicted = new Map<string, WeakRef<Run>>();
+  readonly #collected = new FinalizationRegistry<{ threadId: string; ref: WeakRef<Run> }>(
+    ({ threadId, ref }) => {
+      if (this.#evicted.get(threadId) === ref) this.#evicted.delete(threadId);
+    },
+  );
 
   constructor(private readonly options: LiveRunsOptions) {}
 
@@ -38,6 +50,11 @@ export class LiveRuns {
   /** Adds a run; it leaves when it ends (or is evicted). */
   track(run: Run): void {
     this.#runs.set(run.threadId, run);
+    const before = this.#evicted.get(run.threadId);
+    if (before) {
+      before.deref()?.followedBy(run);
+      this.#evicted.delete(run.threadId);
+    }
     const timer = this.#wakeUps.get(run.threadId);
     if (timer !== undefined) {
       this.options.clock.clearTimeout(timer);
@@ -76,6 +93,9 @@ export class LiveRuns {
     const eviction: Promise<unknown> = run.evict().finally(() => this.#evicting.delete(eviction));
     this.#evicting.add(eviction);
     this.#runs.delete(threadId);
+    const ref = new WeakRef(run);
+    this.#evicted.set(threadId, ref);
+    this.#collected.register(run, { threadId, ref });
     this.options.release?.(threadId);
     if (at === undefined) return;
     // The timer holds the thread id only, not the run: the run is garbage once evicted.

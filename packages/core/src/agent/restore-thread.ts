@@ -73,6 +73,14 @@ export async function restoreRun(
   const { checkpointer, clock, generateId } = runtime;
   const { threadId } = checkpoint;
   const owner = generateId();
+  // A run of this agent that ended here without giving its lease up is gone: give it up now.
+  const stranded = runtime.strandedLeases.get(threadId);
+  if (stranded !== undefined && checkpointer.releaseLease) {
+    await checkpointer.releaseLease(threadId, stranded).then(
+      () => runtime.strandedLeases.delete(threadId),
+      () => undefined,
+    );
+  }
   // Refused with `checkpoint.lease_held` (saying what to do) while another owner's is live.
   await checkpointer.acquireLease(threadId, {
     owner,

@@ -83,10 +83,10 @@ export interface AgentOptions<TMachine extends AnyStateMachine> {
   /**
    * Drop a run from memory once it rests `waiting` and its checkpoint is written: only the
    * store holds it; `agent.send()` / `agent.resume()` restore it. A wait's deadline or a
-   * delayed event still wakes it on time in this process. A handle whose run was evicted no
-   * longer reaches it (its `reply()` and `send()` throw `run.not_found`, naming
-   * `agent.send()`). Default: true with a store that outlives the process (SQLite, Postgres,
-   * any other than the in-memory one), false with the in-memory store.
+   * delayed event still wakes it on time in this process. A handle follows its thread: its
+   * `reply()` and `send()` restore an evicted run from the store (as `agent.send()` does) and
+   * `result()` waits for that. Default: true with a store that outlives the process (SQLite,
+   * Postgres, any other than the in-memory one), false with the in-memory store.
    */
   evictWaiting?: boolean;
   /**

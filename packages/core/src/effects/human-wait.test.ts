@@ -58,7 +58,24 @@ describe('humanWait', () => {
     });
   });
 
-  it('leaves an evicted waiting run only in the store, and restores it on send', async () => {
+  it('leaves an evicted waiting run only in the store; its handle restores it on reply', async () => {
+    const { agent } = invoiceAgent(
+      stores.open(),
+      { ledger: memoryLedger() },
+      { evictWaiting: true },
+    );
+    const starts: boolean[] = [];
+    agent.events.on('run.start', (event) => starts.push(event.resumed));
+    const handle = agent.start({ threadId: 't', input });
+    expect((await handle.result()).status).toBe('waiting');
+    expect(handle.waits()).toHaveLength(1);
+    handle.reply({ approved: true });
+    expect(await handle.result()).toMatchObject({ status: 'done', output: { approved: true } });
+    // Restored from the store, not answered in memory.
+    expect(starts).toEqual([false, true]);
+  });
+
+  it('reports a reply the restored wait refuses through result()', async () => {
     const { agent } = invoiceAgent(
       stores.open(),
       { ledger: memoryLedger() },
@@ -66,17 +83,12 @@ describe('humanWait', () => {
     );
     const handle = agent.start({ threadId: 't', input });
     expect((await handle.result()).status).toBe('waiting');
-    const error = (() => {
-      try {
-        handle.reply({ approved: true });
-      } catch (caught) {
-        return caught as RunError;
-      }
-    })();
-    expect(RunError.isInstance(error) && error.code).toBe('run.not_found');
-    expect(error?.message).toContain('agent.send("t", event)');
-    const resumed = await agent.send('t', { type: 'human.reply', value: { approved: true } });
-    expect(await resumed.result()).toMatchObject({ status: 'done', output: { approved: true } });
+    handle.reply({ approved: 'yes' });
+    const error = await handle.result().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(RunError.isInstance(error) && error.code).toBe('human.invalid_reply');
   });
 
   it('wakes an evicted run at its deadline and times it out', async () => {

@@ -41,6 +41,11 @@ export interface AgentRuntime {
   quota: TenantQuota | undefined;
   /** How long a run's lease on its thread lasts without a heartbeat. */
   leaseTtlMs: number;
+  /**
+   * Leases ended runs of this agent could not give up (the disk was full, say), by thread:
+   * their owners. A restore here gives such a lease up first — its run is known to be gone.
+   */
+  strandedLeases: Map<string, string>;
   /** The most bytes one value may take in a journal row (see `capJournalValue`). */
   maxJournalValueBytes: number;
   /** Freeze the context at each checkpoint (see `AgentOptions.freezeContext`). */

@@ -32,6 +32,8 @@ export class CheckpointWriter {
   /** Journal results held for the next checkpoint; written on their own if none comes. */
   #journal: JournalEntry[] = [];
   #journalFlush = false;
+  /** Journal writes of `writeJournal` under way. */
+  readonly #journalWrites = new Set<Promise<unknown>>();
 
   constructor(private readonly options: CheckpointWriterOptions) {
     this.#version = options.version;
@@ -82,11 +84,32 @@ export class CheckpointWriter {
     const held = this.#journal;
     this.#journal = [];
     // Issued together: a store that groups a turn's writes (SQLite) commits them as one.
-    await Promise.all(
+    const writing = Promise.all(
       [...held, entry].map((item) =>
         checkpointer.putEffect(item, durable ? { owner } : { owner, durable }),
       ),
     );
+    this.#journalWrites.add(writing);
+    try {
+      await writing;
+    } finally {
+      this.#journalWrites.delete(writing);
+    }
+  }
+
+  /** The newest result of `key` held back for the next checkpoint and not yet written, if any. */
+  heldJournal(key: string): JournalEntry | undefined {
+    return this.#journal.findLast((entry) => entry.key === key);
+  }
+
+  /**
+   * Resolves once the checkpoints and journal writes under way now are stored (or failed:
+   * the failure is the run's, reported where it was made), so a read of the store sees them.
+   */
+  async settled(): Promise<void> {
+    while (this.#writing || this.#journalWrites.size > 0) {
+      await Promise.allSettled([this.#writing, ...this.#journalWrites]);
+    }
   }
 
   /** Resolves when every requested checkpoint (and held result) is written; rejects with a write failure. */

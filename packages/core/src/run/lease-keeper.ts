@@ -14,6 +14,8 @@ export interface LeaseKeeperOptions {
   clock: Clock;
   /** Called once when the thread was taken by another owner. */
   onLost: (error: RunError) => void;
+  /** Called when the lease could not be given up: it stays until it lapses, or is released later. */
+  onReleaseFailed?: () => void;
 }
 
 /**
@@ -96,7 +98,7 @@ export class LeaseKeeper {
     this.stop();
     const { checkpointer, threadId, owner } = this.options;
     if (this.#lost || !checkpointer.releaseLease) return;
-    await checkpointer.releaseLease(threadId, owner).catch(() => undefined);
+    await checkpointer.releaseLease(threadId, owner).catch(() => this.options.onReleaseFailed?.());
   }
 
   #renew(): Promise<void> {

@@ -106,6 +106,11 @@ export class Run implements RunPort {
   /** Resolves once the run holds its thread's lease: nothing is written before. */
   readonly #leaseReady: Promise<void>;
   readonly #waits: HumanWaits;
+  /** The waits pending when the run was evicted (what its checkpoint still waits for). */
+  #evictedWaits: PendingHumanWait[] = [];
+  /** The `waiting` rest the run was evicted in: what `result()` answers from then on. */
+  #evictedRest: RunOutcome | undefined;
+  #successor: Run | undefined;
   readonly #stateEnters: StateEnterEvents;
   readonly #delayed: DelayedEvents;
   readonly #limits: RunLimitJudge;
@@ -121,6 +126,8 @@ export class Run implements RunPort {
   #restoredStart = false;
   /** True once this run's first checkpoint created its thread: the journal holds only its writes. */
   #journalIsOwn = false;
+  /** The journal keys this run has written (keys only: what `readJournal` must not skip). */
+  readonly #writtenKeys = new Set<string>();
   /** The last checkpoint's state, as sealed trees: the next one shares what did not change. */
   #sealed: SealedState | undefined;
   #sealedInput: { value: unknown } | undefined;
@@ -165,6 +172,7 @@ export class Run implements RunPort {
       ttlMs: runtime.leaseTtlMs,
       clock: runtime.clock,
       onLost: (error) => this.#takenOver(error),
+      onReleaseFailed: () => runtime.strandedLeases.set(threadId, owner),
     });
     this.#leaseReady =
       leaseHeld || mode === 'replay' ? Promise.resolve() : this.#lease.acquire(false);
@@ -242,6 +250,16 @@ export class Run implements RunPort {
   }
 
   /** True once the run left memory ({@link evict}): only its checkpoint holds it now. */
+  /** The run that continued this thread in this process after this one was evicted. */
+  get successor(): Run | undefined {
+    return this.#successor;
+  }
+
+  /** Links the run restored for this thread after this one was evicted (see `successor`). */
+  followedBy(run: Run): void {
+    this.#successor = run;
+  }
+
   get evicted(): boolean {
     return this.#lifecycle.phase === 'evicted';
   }
@@ -280,6 +298,8 @@ export class Run implements RunPort {
 
   /** The next time the run comes to rest. */
   result(): Promise<RunOutcome> {
+    // Evicted while waiting: it rests so in the store until it is restored.
+    if (this.evicted && this.#evictedRest) return Promise.resolve(this.#evictedRest);
     return this.#outcomes.next();
   }
 
@@ -304,7 +324,8 @@ export class Run implements RunPort {
 
   /** Human waits pending now. */
   waits(): PendingHumanWait[] {
-    return this.#waits.list();
+    // An evicted run kept its waits in the store: those it rested with are still pending.
+    return this.evicted ? [...this.#evictedWaits] : this.#waits.list();
   }
 
   addWait(wait: HumanWaitRegistration): () => void {
@@ -336,8 +357,12 @@ export class Run implements RunPort {
    * `agent.send()` or `agent.resume()` — here or in another process — continues it later.
    */
   evict(): Promise<void> {
-    const wasResting = this.#outcomes.current?.status === 'waiting';
+    const resting = this.#outcomes.current;
+    const wasResting = resting?.status === 'waiting';
     if (!this.#lifecycle.moveTo('evicted')) return Promise.resolve();
+    if (wasResting) this.#evictedRest = resting;
+    // Listed before the effects stop: a stopped wait leaves the list.
+    this.#evictedWaits = this.#waits.list();
     this.#abortEffects(
       '',
       new RunError('run.evicted', {
@@ -371,10 +396,17 @@ export class Run implements RunPort {
     return this.#effects.begin(site, self, actorSignal, blocking);
   }
 
-  readJournal(key: string): Promise<JournalEntry | undefined> {
-    // A thread this run created holds only what this run wrote, and each key is read once,
-    // before it is written: nothing to read (a store read per step saved).
-    if (this.#journalIsOwn) return Promise.resolve(undefined);
+  async readJournal(key: string): Promise<JournalEntry | undefined> {
+    // A thread this run created holds only what this run wrote: a key it never wrote has
+    // nothing to read (a store read per step saved). A key it wrote (an approval a later
+    // call looks up) may still be held for the next checkpoint, or on its way to the store.
+    const written = this.#writtenKeys.has(key);
+    if (this.#journalIsOwn && !written) return undefined;
+    if (written) {
+      const held = this.#writer.heldJournal(key);
+      if (held) return held;
+      await this.#writer.settled();
+    }
     return this.runtime.checkpointer.getEffect(this.threadId, key);
   }
 
@@ -383,6 +415,7 @@ export class Run implements RunPort {
     previous: JournalEntry['status'] | undefined,
     { withCheckpoint = false, durable = true }: AppendJournalOptions = {},
   ): Promise<void> {
+    this.#writtenKeys.add(entry.key);
     if (withCheckpoint && !this.replay) {
       // Written with the checkpoint of the macrostep this result causes (see deferJournal).
       this.#writer.deferJournal(entry);

@@ -110,6 +110,9 @@ function canaryAgent(checkpointer: ReturnType<ReturnType<typeof tempStores>['ope
     models: { fast: model },
     checkpointer,
     redact: { secrets: [userSecret], patterns: ['email'] },
+    // The reply reaches the live run (an evicted run is restored from its redacted checkpoint,
+    // and then the model no longer reads the secrets it held).
+    evictWaiting: false,
   });
   return { agent, model };
 }

@@ -1,0 +1,80 @@
+import type { AnyStateMachine, EventObject } from 'xstate';
+import type { Run } from '../run/run';
+import type { HumanReplyEvent, RunHandle, RunOutcomeFrom } from './types';
+
+/** Delivers an event to a thread through its store (restoring it), and returns its run. */
+export type DeliverToThread = (event: EventObject | HumanReplyEvent) => Promise<Run>;
+
+/**
+ * A handle that follows its thread: while the run is in memory, events reach it directly (and
+ * a wrong reply throws at once); once it was evicted while waiting, `send()` and `reply()`
+ * restore the thread from its store through `deliver` — in order, one after another — and
+ * `result()` waits for them; a run its deadline or a timer restored is found in memory. So
+ * code written against the in-memory store works unchanged with a durable one, whose waiting
+ * runs leave memory by default.
+ */
+export function handleOf<TMachine extends AnyStateMachine>(
+  run: Run,
+  deliver: DeliverToThread,
+  findLive: () => Run | undefined,
+  findRestoring: () => Promise<Run> | undefined,
+): RunHandle<TMachine> {
+  let found = run;
+  /** The thread's run in memory now: a deadline or a timer may have restored it. */
+  const current = () => {
+    while (found.evicted) {
+      const next = found.successor ?? findLive();
+      if (next === undefined || next === found) break;
+      found = next;
+    }
+    return found;
+  };
+  /** Deliveries through the store not yet done, in the order they were made. */
+  let queue: Promise<void> | undefined;
+
+  const dispatch = (event: EventObject | HumanReplyEvent, direct: (run: Run) => void) => {
+    if (queue === undefined && !current().evicted) {
+      direct(current());
+      return;
+    }
+    const previous = queue ?? Promise.resolve();
+    const next: Promise<void> = previous.then(async () => {
+      if (current().evicted) found = await deliver(event);
+      else direct(current());
+    });
+    queue = next;
+    // Settled deliveries leave the queue; a failure stays for result() to report.
+    next.then(
+      () => {
+        if (queue === next) queue = undefined;
+      },
+      () => undefined,
+    );
+  };
+
+  const settled = async (): Promise<Run> => {
+    while (queue !== undefined) {
+      const waiting = queue;
+      await waiting;
+      if (queue === waiting) queue = undefined;
+    }
+    // Being restored (its deadline or a timer fell due): the restored run is the one to follow.
+    const restoring = current().evicted ? findRestoring() : undefined;
+    if (restoring) found = await restoring.catch(() => found);
+    return current();
+  };
+
+  return {
+    threadId: run.threadId,
+    result: async () => (await settled()).result() as Promise<RunOutcomeFrom<TMachine>>,
+    send: (event) => dispatch(event, (live) => live.send(event)),
+    reply: (value, waitId) =>
+      dispatch(
+        { type: 'human.reply', value, ...(waitId === undefined ? {} : { waitId }) },
+        (live) => live.reply(value, waitId),
+      ),
+    waits: () => current().waits(),
+    stop: async () => (await settled()).stop() as Promise<RunOutcomeFrom<TMachine>>,
+    getSnapshot: () => current().actor.getSnapshot(),
+  };
+}
