@@ -57,5 +57,5 @@ console.log(
 // The run log (table effect_log, beside the journal) has every step of the batch: its sums
 // are the totals above.
 console.log(
-  `every step is in the run log: agentchart runs --thread ${batch.batchId}: --db ${databasePath}\n  or in SQL: SELECT sum(cost_usd), sum(input_tokens + output_tokens) FROM effect_log WHERE thread_id LIKE '${batch.batchId}:%';`,
+  `every step is in the run log: agentchart runs --thread ${batch.batchId}: --db ${databasePath} (./run agentchart … in a clone of the repository)\n  or in SQL: SELECT sum(cost_usd), sum(input_tokens + output_tokens) FROM effect_log WHERE thread_id LIKE '${batch.batchId}:%';`,
 );

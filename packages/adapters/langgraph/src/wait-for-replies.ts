@@ -99,7 +99,10 @@ function checkReply(
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   throw new RunError('human.invalid_reply', {
-    message: `The reply to "${prompt}" does not match the expected shape; the wait stays open and the graph stays interrupted. Send a reply that fits.`,
+    message: `The reply to "${prompt}" does not match the expected shape (${parsed.error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .join('; ')}); the wait stays open and the graph stays interrupted. Send a reply that fits.`,
     issues: parsed.error.issues,
     details: { waitId, value },
   });

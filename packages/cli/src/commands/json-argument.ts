@@ -3,6 +3,13 @@ import { resolve } from 'node:path';
 import { CliError } from '../cli-error';
 import type { CommandContext } from './types';
 
+/** How each JSON argument is written, quoted for the shell: what an error shows. */
+const examples: Record<string, string> = {
+  input: `--input '{"ticket":"refund"}'`,
+  reply: `--reply '{"approved":true}'`,
+  event: `'{"type":"cancel"}'`,
+};
+
 /**
  * A JSON value given on the command line: the JSON text itself, or `@file` for a file that
  * holds it (`@-` is not supported: commands read no standard input).
@@ -32,7 +39,7 @@ export async function readJsonArgument(
   } catch (error) {
     throw new CliError(
       'cli.usage',
-      `The ${origin} is not JSON (${(error as Error).message}). Quote it for the shell, e.g. --input '{"ticket":"refund"}', or give @file.json.`,
+      `The ${origin} is not JSON (${(error as Error).message}). Quote it for the shell, e.g. ${examples[what] ?? examples.input}, or give @file.json.`,
       error,
     );
   }

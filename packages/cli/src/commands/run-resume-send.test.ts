@@ -121,6 +121,16 @@ describe('agentchart run', () => {
     expect(again.stderr).toContain('Thread "d" already exists (done)');
     expect(again.stderr).toContain(`agentchart resume d --agent ${agentModule}`);
   });
+
+  it('points a thread id that waits for a reply at waits and send, not resume', async () => {
+    const input = '{"ticket":"t-8","amount":900}';
+    await cli(['run', agentModule, '--input', input, '--thread', 'asks']);
+    const again = await cli(['run', agentModule, '--input', input, '--thread', 'asks']);
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain('Thread "asks" already exists and waits for a reply');
+    expect(again.stderr).toContain('agentchart waits --thread asks');
+    expect(again.stderr).toContain(`agentchart send asks --reply '<json>' --agent ${agentModule}`);
+  });
 });
 
 describe('agentchart waits and send', () => {
@@ -148,7 +158,9 @@ describe('agentchart waits and send', () => {
 
     const wrong = await cli(['send', 'w', '--reply', '{"approved":"yes"}'], env);
     expect(wrong.exitCode).toBe(2);
-    expect(wrong.stderr).toContain('does not match the expected shape; the wait stays open');
+    expect(wrong.stderr).toContain(
+      'does not match the expected shape (approved: Invalid input: expected boolean, received string); the wait stays open',
+    );
     expect(control.paid).toEqual([]);
 
     const right = await cli(['send', 'w', '--reply', '{"approved":true}', '--json'], env);

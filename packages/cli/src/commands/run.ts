@@ -103,7 +103,9 @@ export const runCommand: Command = {
         await agent.close();
         throw new CliError(
           'cli.usage',
-          `Thread "${threadId}" already exists (${existing.run.status}). Continue it with: agentchart resume ${shellWord(threadId)}${hints.agent}${hints.database} — or pick a new --thread.`,
+          existing.run.status === 'waiting'
+            ? `Thread "${threadId}" already exists and waits for a reply. See what it waits for with: agentchart waits --thread ${shellWord(threadId)}${hints.database}; answer it with: agentchart send ${shellWord(threadId)} --reply '<json>'${hints.agent}${hints.database} — or pick a new --thread.`
+            : `Thread "${threadId}" already exists (${existing.run.status}). Continue it with: agentchart resume ${shellWord(threadId)}${hints.agent}${hints.database} — or pick a new --thread.`,
         );
       }
       return await driveRun({

@@ -117,6 +117,7 @@ describe('agentchart runs and show, on hostile or broken databases', () => {
             toolCalls: 0,
             steps: 1,
           },
+          error: { code: 'tool.failed', message: 'boom\n\u001b[0mfake line' },
         },
         createdAt: 1_700_000_000_000 + index,
       });
@@ -202,6 +203,12 @@ describe('agentchart runs and show, on hostile or broken databases', () => {
       expect(show.exitCode).toBe(0);
       expect(show.stdout + show.stderr).not.toMatch(unsafe);
     }
+  });
+
+  it('says why a failed thread failed, from its checkpoint, escaped', async () => {
+    const { exitCode, stdout } = await cli('show', hostileIds[0]!, '--db', hostile);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('error    tool.failed: boom\\n\\e[0mfake line\n');
   });
 
   it('escapes control characters in error messages (issue 10)', async () => {

@@ -99,6 +99,9 @@ export const showCommand: Command = {
       context.stdout.write(
         `thread   ${safe(threadId)}\nagent    ${safe(agent + tenant)}\n` +
           `status   ${safe(status)} (checkpoint ${safe(checkpoint.version)}, machine ${safe(checkpoint.machineVersion)})\n` +
+          (checkpoint.run.error
+            ? `error    ${safe(checkpoint.run.error.code)}: ${safe(checkpoint.run.error.message)}\n`
+            : '') +
           `state    ${safe(JSON.stringify(state))}\n` +
           `usage    ${safe(usage.modelCalls)} model calls, ${safe(formatCount(usage.inputTokens + usage.outputTokens))} tokens, ${safe(formatCost(Number(usage.costUsd)))}, ${safe(usage.toolCalls)} tool calls, ${safe(usage.steps)} steps\n\n`,
       );

@@ -29,34 +29,37 @@ export function handleOf<TMachine extends AnyStateMachine>(
     }
     return found;
   };
-  /** Deliveries through the store not yet done, in the order they were made. */
-  let queue: Promise<void> | undefined;
+  /** Deliveries through the store, chained in the order they were made. */
+  let queue: Promise<void> = Promise.resolve();
+  let pending = 0;
+  /** The first delivery that failed since `result()` last reported one. */
+  let failure: { error: unknown } | undefined;
 
   const dispatch = (event: EventObject | HumanReplyEvent, direct: (run: Run) => void) => {
-    if (queue === undefined && !current().evicted) {
+    if (pending === 0 && !current().evicted) {
       direct(current());
       return;
     }
-    const previous = queue ?? Promise.resolve();
-    const next: Promise<void> = previous.then(async () => {
-      if (current().evicted) found = await deliver(event);
-      else direct(current());
+    pending++;
+    queue = queue.then(async () => {
+      try {
+        if (current().evicted) found = await deliver(event);
+        else direct(current());
+      } catch (error) {
+        // Reported once by result(); the deliveries after it still go (a corrected reply).
+        failure ??= { error };
+      } finally {
+        pending--;
+      }
     });
-    queue = next;
-    // Settled deliveries leave the queue; a failure stays for result() to report.
-    next.then(
-      () => {
-        if (queue === next) queue = undefined;
-      },
-      () => undefined,
-    );
   };
 
   const settled = async (): Promise<Run> => {
-    while (queue !== undefined) {
-      const waiting = queue;
-      await waiting;
-      if (queue === waiting) queue = undefined;
+    while (pending > 0) await queue;
+    if (failure) {
+      const { error } = failure;
+      failure = undefined;
+      throw error;
     }
     // Being restored (its deadline or a timer fell due): the restored run is the one to follow.
     const restoring = current().evicted ? findRestoring() : undefined;

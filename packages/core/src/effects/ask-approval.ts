@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { canonicalJson } from '../cache/canonical-json';
+import { describeIssues } from '../errors/describe-issues';
 import { RunError } from '../errors/run-error';
 import type { ApprovalReason } from '../events/types';
 import { capJournalValue } from '../ledger/cap-journal-value';
@@ -116,7 +117,7 @@ export async function askApproval(
       const parsed = approvalReply.safeParse(value);
       if (!parsed.success) {
         throw new RunError('human.invalid_reply', {
-          message: `The reply to the approval of "${tool}" is not { approved: boolean, reason?: string }; the wait stays open. Reply { approved: true } or { approved: false, reason }.`,
+          message: `The reply to the approval of "${tool}" is not { approved: boolean, reason?: string } (${describeIssues(parsed.error.issues)}); the wait stays open. Reply { approved: true } or { approved: false, reason }.`,
           issues: parsed.error.issues,
           details: { waitId: key, value },
         });

@@ -75,7 +75,7 @@ describe('humanWait', () => {
     expect(starts).toEqual([false, true]);
   });
 
-  it('reports a reply the restored wait refuses through result()', async () => {
+  it('reports a reply the restored wait refuses through result(), and takes a corrected one', async () => {
     const { agent } = invoiceAgent(
       stores.open(),
       { ledger: memoryLedger() },
@@ -89,6 +89,9 @@ describe('humanWait', () => {
       (caught: unknown) => caught,
     );
     expect(RunError.isInstance(error) && error.code).toBe('human.invalid_reply');
+    // The wait stays open, and the handle still answers it.
+    handle.reply({ approved: true });
+    expect(await handle.result()).toMatchObject({ status: 'done', output: { approved: true } });
   });
 
   it('wakes an evicted run at its deadline and times it out', async () => {

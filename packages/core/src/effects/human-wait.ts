@@ -1,5 +1,6 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
+import { describeIssues } from '../errors/describe-issues';
 import { RunError } from '../errors/run-error';
 import { validateNumberOption } from '../reliability/validate-option';
 import { toJsonSchema } from '../tools/to-json-schema';
@@ -56,7 +57,7 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
           const parsed = options.reply.safeParse(value);
           if (!parsed.success) {
             throw new RunError('human.invalid_reply', {
-              message: `The reply to "${prompt}" does not match the expected shape; the wait stays open. Send a reply that fits.`,
+              message: `The reply to "${prompt}" does not match the expected shape (${describeIssues(parsed.error.issues)}); the wait stays open. Send a reply that fits.`,
               issues: parsed.error.issues,
               details: { waitId: key, value },
             });

@@ -471,6 +471,8 @@ export class Run implements RunPort {
 
   #onPhase(from: RunPhase, to: RunPhase): void {
     this.#state.status = storedStatusOf(to);
+    if (to === 'failed' && this.#error)
+      this.#state.error = storedErrorOf(this.#error, this.runtime);
     const active = this.#lifecycle.active;
     if (active && !this.#releaseProcess) {
       this.#releaseProcess = holdProcessOpen();
@@ -722,4 +724,16 @@ export class Run implements RunPort {
     if (this.evicted) throw evictedError(this.threadId, what);
     if (this.#lifecycle.ended) throw endedError(this.threadId, this.#lifecycle.phase, what);
   }
+}
+
+/** The part of a run's failure its checkpoint keeps (see `RunState.error`). */
+function storedErrorOf(
+  error: SerializedError,
+  { redactor }: AgentRuntime,
+): { code: string; message: string } {
+  const message = redactor.text(error.message);
+  return {
+    code: error.code,
+    message: message.length > 2_000 ? `${message.slice(0, 1_999)}…` : message,
+  };
 }

@@ -57,9 +57,15 @@ describe('sealedSnapshotOf', () => {
 
   it('fails a run that changes its context in place with run.context_mutated, saying what to write instead', async () => {
     const agent = createAgent({ machine: logger(true) });
-    const outcome = await agent.run({ input: undefined });
+    const outcome = await agent.run({ threadId: 't', input: undefined });
     expect(outcome).toMatchObject({ status: 'failed', error: { code: 'run.context_mutated' } });
     expect(outcome.status === 'failed' && outcome.error.message).toMatch(/assign/);
+    // The store says why, after the process is gone.
+    const stored = await agent.getCheckpoint('t');
+    expect(stored?.run).toMatchObject({
+      status: 'failed',
+      error: { code: 'run.context_mutated', message: expect.stringMatching(/assign/) },
+    });
   });
 
   it('with freezeContext false, stores changes made in place', async () => {

@@ -27,6 +27,11 @@ export interface RunState {
   agent?: string;
   /** Set on a child agent's thread: the thread whose run drives it. */
   parentThreadId?: string;
+  /**
+   * Why a run that ended `failed` failed: its error's code and message (redacted, at most
+   * 2,000 characters), so the store says what went wrong after the process is gone.
+   */
+  error?: { code: string; message: string };
 }
 
 /** Where a run is. */
