@@ -1,4 +1,5 @@
 import type { Redactor } from '../security/create-redactor';
+import { SealedCheckpoint } from '../store/sealed-checkpoint';
 import type { Checkpoint, Checkpointer } from '../store/types';
 import type { JournalEntry } from './types';
 
@@ -25,9 +26,12 @@ export function redactJournalEntry(entry: JournalEntry, redactor: Redactor): Jou
  * text where a secret was: secrets are never durable.
  */
 export function redactCheckpoint(checkpoint: Checkpoint, redactor: Redactor): Checkpoint {
-  const snapshot = redactor.value(checkpoint.snapshot);
-  const input = redactor.value(checkpoint.run.input);
-  const delayedEvents = redactor.value(checkpoint.delayedEvents);
+  // A run's checkpoints are sealed (frozen trees sharing what did not change): the redaction
+  // of their unchanged nodes is reused, so a step's redaction costs what the step changed.
+  const options = { sealed: checkpoint instanceof SealedCheckpoint };
+  const snapshot = redactor.value(checkpoint.snapshot, options);
+  const input = redactor.value(checkpoint.run.input, options);
+  const delayedEvents = redactor.value(checkpoint.delayedEvents, options);
   if (
     snapshot === checkpoint.snapshot &&
     input === checkpoint.run.input &&

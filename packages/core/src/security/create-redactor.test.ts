@@ -120,3 +120,28 @@ describe('createRedactor', () => {
     expect(redactor.value(untouched)).toBe(untouched);
   });
 });
+
+describe('createRedactor sealed values', () => {
+  it('reuses the redaction of a frozen node it saw before, and redacts what is new', () => {
+    const redactor = createRedactor({ secrets: ['hunter2-secret'], environment: false });
+    const shared = Object.freeze({ note: 'hunter2-secret here' });
+    const first = redactor.value(Object.freeze({ shared, step: 1 }), { sealed: true });
+    const second = redactor.value(
+      Object.freeze({ shared, step: 2, added: Object.freeze(['hunter2-secret']) }),
+      { sealed: true },
+    );
+    expect(first.shared).toEqual({ note: '[REDACTED:secret] here' });
+    // The same redacted node, not a second walk of it.
+    expect(second.shared).toBe(first.shared);
+    expect(second.added).toEqual(['[REDACTED:secret]']);
+  });
+
+  it('walks a value that is not sealed every time: a node may have changed since', () => {
+    const redactor = createRedactor({ secrets: ['hunter2-secret'], environment: false });
+    const inner = { note: 'clean' };
+    const outer = Object.freeze({ inner });
+    expect(redactor.value(outer)).toBe(outer);
+    inner.note = 'hunter2-secret';
+    expect(redactor.value(outer).inner.note).toBe('[REDACTED:secret]');
+  });
+});

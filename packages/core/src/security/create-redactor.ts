@@ -1,5 +1,4 @@
 import { DefinitionError } from '../errors/definition-error';
-import { isSealedJson } from '../store/sealed-json';
 import { type PiiPatternName, piiPatterns, type RedactionPattern } from './pii-patterns';
 import { environmentSecrets, type LabelledSecret } from './secret-environment';
 
@@ -31,9 +30,12 @@ export interface Redactor {
   /**
    * `value` with every string in it (object keys included) redacted. Parts that change are
    * copied; parts that do not are returned as they are, so an unchanged value is the same
-   * object. Objects with `toJSON` are redacted as what they serialise to.
+   * object. Objects with `toJSON` are redacted as what they serialise to. With `sealed`, the
+   * value is frozen all the way down and never changes (a checkpoint's state): each frozen
+   * node's redaction is kept and reused, so a value that shares most of its nodes with one
+   * redacted before costs what is new in it.
    */
-  value<T>(value: T): T;
+  value<T>(value: T, options?: { sealed?: boolean }): T;
 }
 
 /** Options of {@link createRedactor} beyond what a user configures. */
@@ -128,25 +130,25 @@ export function createRedactor({
   // previous checkpoint: their redaction is kept, so a step costs what it changed.
   const sealedRedactions = new WeakMap<object, unknown>();
 
-  const walk = (value: unknown, path: Set<object>): unknown => {
+  const walk = (value: unknown, path: Set<object>, sealed: boolean): unknown => {
     if (typeof value === 'string') return text(value);
     if (value === null || typeof value !== 'object' || path.has(value)) return value;
     if (ArrayBuffer.isView(value) || value instanceof RegExp) return value;
-    if (!isSealedJson(value)) return walkNode(value, path);
+    if (!sealed || !Object.isFrozen(value)) return walkNode(value, path, sealed);
     if (sealedRedactions.has(value)) return sealedRedactions.get(value);
-    const redacted = walkNode(value, path);
+    const redacted = walkNode(value, path, sealed);
     sealedRedactions.set(value, redacted);
     return redacted;
   };
 
-  const walkNode = (value: object, path: Set<object>): unknown => {
+  const walkNode = (value: object, path: Set<object>, sealed: boolean): unknown => {
     path.add(value);
     try {
       if (Array.isArray(value)) {
         let copy: unknown[] | undefined;
         for (let index = 0; index < value.length; index++) {
           const item = value[index];
-          const redacted = walk(item, path);
+          const redacted = walk(item, path, sealed);
           if (redacted !== item) {
             copy ??= value.slice();
             copy[index] = redacted;
@@ -157,13 +159,13 @@ export function createRedactor({
       const toJSON = (value as { toJSON?: unknown }).toJSON;
       if (typeof toJSON === 'function') {
         const json = toJSON.call(value);
-        const redacted = walk(json, path);
+        const redacted = walk(json, path, sealed);
         return redacted === json ? value : redacted;
       }
       let copy: Record<string, unknown> | undefined;
       for (const key of Object.keys(value)) {
         const item = (value as Record<string, unknown>)[key];
-        const redacted = walk(item, path);
+        const redacted = walk(item, path, sealed);
         const redactedKey = text(key);
         if (redacted === item && redactedKey === key) continue;
         copy ??= { ...(value as Record<string, unknown>) };
@@ -179,6 +181,9 @@ export function createRedactor({
   return {
     active,
     text: active ? text : (input) => input,
-    value: active ? <T>(value: T) => walk(value, new Set()) as T : <T>(value: T) => value,
+    value: active
+      ? <T>(value: T, { sealed = false }: { sealed?: boolean } = {}) =>
+          walk(value, new Set(), sealed) as T
+      : <T>(value: T) => value,
   };
 }

@@ -90,19 +90,7 @@ function seal(
   return freeze(sealObject(node, previous, inPlace && plain, depth));
 }
 
-/** Every node a sealing froze: deeply frozen, so what is derived from one never goes stale. */
-const sealedNodes = new WeakSet<object>();
-
-/**
- * True when `node` is a node of a sealed tree (see {@link sealJson}): it and everything under
- * it are frozen JSON values, so a result computed from it (its redaction, say) may be kept.
- */
-export function isSealedJson(node: object): boolean {
-  return sealedNodes.has(node);
-}
-
 function freeze<T extends object>(node: T): T {
-  sealedNodes.add(node);
   return Object.freeze(node);
 }
 
