@@ -17,6 +17,7 @@ export const machine = setup({
     }),
   },
 }).createMachine({
+  id: 'triage', // the agent's name in the run log, the CLI and the studio
   context: ({ input }) => ({ ticket: input.ticket }),
   initial: 'triaging',
   states: {

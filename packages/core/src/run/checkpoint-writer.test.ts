@@ -1,10 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
 import { toolCall } from '../effects/tool-call';
 import type { JournalEntry } from '../ledger/types';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import { SqliteCheckpointer } from '../store/sqlite-checkpointer';
 import type { Checkpoint, Checkpointer } from '../store/types';
 import { defineTool } from '../tools/define-tool';
 import { CheckpointWriter } from './checkpoint-writer';
@@ -27,8 +31,13 @@ function result(key: string): JournalEntry {
 }
 
 /** An in-memory store that logs every write it gets, in order. */
-function loggingStore({ withJournal = true } = {}) {
-  const inner = new MemoryCheckpointer();
+function loggingStore({
+  withJournal = true,
+  inner = new MemoryCheckpointer(),
+}: {
+  withJournal?: boolean;
+  inner?: MemoryCheckpointer | SqliteCheckpointer;
+} = {}) {
   const writes: string[] = [];
   const store: Checkpointer = {
     latest: (threadId) => inner.latest(threadId),
@@ -144,46 +153,66 @@ describe('CheckpointWriter', () => {
 });
 
 describe('a run on a store with saveWithJournal', () => {
-  it("pays one write per macrostep, its tool's result included, and reads no journal of a thread it created", async () => {
-    const increment = toolCall(
-      defineTool({
-        name: 'increment',
-        description: 'Adds one.',
-        input: z.number(),
-        output: z.number(),
-        effect: 'pure',
-        execute: async (count: number) => count + 1,
-      }),
-    );
-    const states: Record<string, object> = { done: { type: 'final' } };
-    for (let index = 0; index < 3; index++) {
-      states[`s${index}`] = {
-        invoke: {
-          src: 'increment',
-          input: ({ context }: { context: { count: number } }) => context.count,
-          onDone: { target: index < 2 ? `s${index + 1}` : 'done', actions: 'record' },
-        },
-      };
-    }
-    const machine = setup({
-      types: { context: {} as { count: number } },
-      actors: { increment },
-      actions: {
-        record: assign({ count: ({ event }) => (event as unknown as { output: number }).output }),
-      },
-    }).createMachine({ id: 'chain', context: { count: 0 }, initial: 's0', states });
-    const { store, writes } = loggingStore();
-    const outcome = await createAgent({ machine, checkpointer: store }).run({
-      threadId: 't',
-      input: undefined,
-    });
-    expect(outcome.status).toBe('done');
-    const saves = writes.filter((write) => write.startsWith('save'));
-    expect(writes.filter((write) => write.startsWith('put'))).toEqual([]);
-    // Every tool result went to the store inside a checkpoint's write.
-    const results = saves.flatMap((write) => write.split(' with ')[1]?.split(',') ?? []);
-    expect(results).toHaveLength(3);
-    // The first step may read before the thread exists; no step reads after.
-    expect(writes.filter((write) => write.startsWith('read')).length).toBeLessThanOrEqual(1);
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
   });
+
+  it.each([
+    ['in memory', () => new MemoryCheckpointer()],
+    [
+      'on SQLite, whose writes resolve a commit later (issue 11)',
+      () => {
+        dir = mkdtempSync(join(tmpdir(), 'agentchart-writer-'));
+        return new SqliteCheckpointer({ path: join(dir, 'runs.db') });
+      },
+    ],
+  ])(
+    "pays one write per macrostep, its tool's result included, and reads no journal of a thread it created — %s",
+    async (_, open) => {
+      const increment = toolCall(
+        defineTool({
+          name: 'increment',
+          description: 'Adds one.',
+          input: z.number(),
+          output: z.number(),
+          effect: 'pure',
+          execute: async (count: number) => count + 1,
+        }),
+      );
+      const states: Record<string, object> = { done: { type: 'final' } };
+      for (let index = 0; index < 3; index++) {
+        states[`s${index}`] = {
+          invoke: {
+            src: 'increment',
+            input: ({ context }: { context: { count: number } }) => context.count,
+            onDone: { target: index < 2 ? `s${index + 1}` : 'done', actions: 'record' },
+          },
+        };
+      }
+      const machine = setup({
+        types: { context: {} as { count: number } },
+        actors: { increment },
+        actions: {
+          record: assign({ count: ({ event }) => (event as unknown as { output: number }).output }),
+        },
+      }).createMachine({ id: 'chain', context: { count: 0 }, initial: 's0', states });
+      const inner = open();
+      const { store, writes } = loggingStore({ inner });
+      const outcome = await createAgent({ machine, checkpointer: store }).run({
+        threadId: 't',
+        input: undefined,
+      });
+      expect(outcome.status).toBe('done');
+      const saves = writes.filter((write) => write.startsWith('save'));
+      expect(writes.filter((write) => write.startsWith('put'))).toEqual([]);
+      // Every tool result went to the store inside a checkpoint's write.
+      const results = saves.flatMap((write) => write.split(' with ')[1]?.split(',') ?? []);
+      expect(results).toHaveLength(3);
+      // The first step may read before the thread exists; no step reads after.
+      expect(writes.filter((write) => write.startsWith('read')).length).toBeLessThanOrEqual(1);
+      if (inner instanceof SqliteCheckpointer) inner.close();
+    },
+  );
 });

@@ -32,6 +32,8 @@ export class CheckpointWriter {
   /** Journal results held for the next checkpoint; written on their own if none comes. */
   #journal: JournalEntry[] = [];
   #journalFlush = false;
+  /** The held results are due: written on their own if no checkpoint takes them first. */
+  #journalDue = false;
   /** Journal writes of `writeJournal` under way. */
   readonly #journalWrites = new Set<Promise<unknown>>();
 
@@ -63,11 +65,19 @@ export class CheckpointWriter {
   deferJournal(entry: JournalEntry): void {
     if (this.#failed) return;
     this.#journal.push(entry);
+    this.#scheduleJournalFlush();
+  }
+
+  /** Makes the held results due at the end of this turn of the event loop. */
+  #scheduleJournalFlush(): void {
     if (this.#journalFlush) return;
     this.#journalFlush = true;
     setImmediate(() => {
       this.#journalFlush = false;
-      if (this.#journal.length > 0) this.#writing ??= this.#drain();
+      if (this.#journal.length === 0) return;
+      // A write under way takes them when it is done (see #drain).
+      this.#journalDue = true;
+      this.#writing ??= this.#drain();
     });
   }
 
@@ -114,6 +124,10 @@ export class CheckpointWriter {
 
   /** Resolves when every requested checkpoint (and held result) is written; rejects with a write failure. */
   async flush(): Promise<void> {
+    if (this.#journal.length > 0 && !this.#failed) {
+      this.#journalDue = true;
+      this.#writing ??= this.#drain();
+    }
     while (this.#writing) await this.#writing;
     if (this.#failure !== undefined) {
       const failure = this.#failure;
@@ -127,8 +141,15 @@ export class CheckpointWriter {
     try {
       await this.options.ready;
       while (this.#dirty || this.#journal.length > 0) {
+        if (!this.#dirty && !this.#journalDue) {
+          // Results held for the checkpoint their macrostep is about to ask for (it does so
+          // in the same turn): written with it, or on their own at the end of the turn.
+          this.#scheduleJournalFlush();
+          break;
+        }
         const journal = this.#journal;
         this.#journal = [];
+        this.#journalDue = false;
         if (!this.#dirty) {
           for (const entry of journal) await checkpointer.putEffect(entry, { owner });
           continue;
