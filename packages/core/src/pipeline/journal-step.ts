@@ -3,7 +3,7 @@ import type { Redactor } from '../security/create-redactor';
 import { answerConfidence } from './answer-confidence';
 import { hashRequest } from './hash-request';
 import { recordRequest } from './record-request';
-import type { ModelCallMiddleware, ModelCallOutcome, ModelCallScope } from './types';
+import type { ModelCallMiddleware, ModelCallOutcome } from './types';
 
 /**
  * Each message, and each list of tool definitions, as it may be stored: made once, since a
@@ -49,12 +49,15 @@ function redactedRequest(request: ChatRequest, redactor: Redactor): ChatRequest 
  * log reads (the endpoint asked — once answered, the one that answered —, an escalation that
  * caused the call, the confidence the answer reports), and what a viewer needs to show the
  * call: the budget ledger (tokens per context section) and the messages sent, redacted (the
- * store does not redact `meta`), each call storing only the messages its effect's previous
- * call did not already send (see `recordRequest`).
+ * store does not redact `meta`), each call storing only the messages the run's previous
+ * call did not already send (see `recordRequest`) — across effects too, so a conversation
+ * kept in the chart's context and sent by a new `toolLoop` each turn is stored once, not
+ * once per turn.
  */
 export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMiddleware {
-  // The messages each effect sent last, so a tool loop's next call records only what it adds.
-  const previous = new WeakMap<ModelCallScope, { key: string; messages: ChatMessage[] }>();
+  // The messages each run sent last, so its next call — the same tool loop's, or a new
+  // effect's that carries the conversation on — records only what it adds.
+  const previous = new WeakMap<object, { key: string; messages: ChatMessage[] }>();
   return {
     name: 'journal',
     async call(call, next) {
@@ -63,8 +66,8 @@ export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMidd
       const stored = redactedRequest(call.request, redactor);
       // Recorded so a replay can tell when the code now sends the model something else.
       const requestHash = hashRequest(stored);
-      const request = recordRequest(stored, previous.get(scope));
-      previous.set(scope, { key: callId, messages: stored.messages });
+      const request = recordRequest(stored, previous.get(scope.run));
+      previous.set(scope.run, { key: callId, messages: stored.messages });
       const { value } = await scope.journaled(
         callId,
         {

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
+import { createAgent } from '../agent/create-agent';
+import { toolLoop } from '../effects/tool-loop';
+import type { ChatMessage } from '../model/types';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import { scriptedModel } from '../testing/scripted-model';
+
+/** A chat whose conversation lives in the chart's context: each turn is a new toolLoop. */
+function chatAgent(turns: number) {
+  const model = scriptedModel({
+    handler: (request) => ({ content: `reply ${request.messages.length} ${'x'.repeat(500)}` }),
+  });
+  const machine = setup({
+    types: { context: {} as { messages: ChatMessage[]; turn: number } },
+    actors: {
+      reply: toolLoop({ model: 'chat', tools: [], prompt: (messages: ChatMessage[]) => messages }),
+    },
+  }).createMachine({
+    id: 'chat',
+    context: { messages: [{ role: 'user', content: 'hello' }], turn: 0 },
+    initial: 'replying',
+    states: {
+      replying: {
+        invoke: {
+          src: 'reply',
+          input: ({ context }) => context.messages,
+          onDone: {
+            target: 'next',
+            actions: assign({
+              messages: ({ context, event }) => [
+                ...(event.output as { messages: ChatMessage[] }).messages,
+                { role: 'user' as const, content: `question ${context.turn + 1}` },
+              ],
+              turn: ({ context }) => context.turn + 1,
+            }),
+          },
+        },
+      },
+      next: {
+        always: [{ guard: ({ context }) => context.turn >= turns, target: 'done' }, 'replying'],
+      },
+      done: { type: 'final' },
+    },
+  });
+  const checkpointer = new MemoryCheckpointer();
+  return { agent: createAgent({ machine, models: { chat: model }, checkpointer }), checkpointer };
+}
+
+describe('the messages a model call journals', () => {
+  it('stores a conversation kept in the context once, not once per turn (issue 11)', async () => {
+    const { agent } = chatAgent(20);
+    expect((await agent.run({ threadId: 't', input: undefined })).status).toBe('done');
+    const calls = (await agent.journal('t')).filter((entry) => entry.kind === 'llm');
+    expect(calls).toHaveLength(20);
+    const recorded = calls.map(
+      (entry) => (entry.meta as { request: { after?: string; messages: unknown[] } }).request,
+    );
+    // Each turn after the first sends the history and one new question, and records only
+    // what the run's previous call had not sent: the previous reply and the new question.
+    for (const request of recorded.slice(1)) {
+      expect(request.after).toBeDefined();
+      expect(request.messages.length).toBeLessThanOrEqual(2);
+    }
+    // The first call's key is what the second builds on: the full list can be rebuilt.
+    expect(recorded[1]!.after).toBe(calls[0]!.key);
+  });
+});
