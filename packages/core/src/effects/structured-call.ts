@@ -1,6 +1,7 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import type { CallsModels } from '../agent/model-aliases';
+import { describeIssues } from '../errors/describe-issues';
 import { RunError } from '../errors/run-error';
 import type { ChatMessage } from '../model/types';
 import { extractJson } from '../output/extract-json';
@@ -137,7 +138,7 @@ export function structuredCall<
         }
       }
       throw new RunError('output.invalid', {
-        message: `The model's "${schemaName}" answer did not match the schema after ${maxReasks + 1} attempts: ${lastIssues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}.`,
+        message: `The model's "${schemaName}" answer did not match the schema after ${maxReasks + 1} attempts: ${describeIssues(lastIssues, lastIssues.length)}.`,
         issues: lastIssues,
         details: { attempts: maxReasks + 1, output: lastOutput },
       });
