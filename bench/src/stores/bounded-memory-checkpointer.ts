@@ -12,14 +12,24 @@ export function boundedMemoryCheckpointer(capacity = 20_000): Checkpointer {
   let saves = 0;
   return new Proxy(store, {
     get(_target, property) {
+      // Runs write a checkpoint with its macrostep's journal results (saveWithJournal), or on
+      // its own (save): both count, and either may start on a fresh store.
+      const fresh = (checkpoint: Parameters<Checkpointer['save']>[0]) => {
+        if (++saves > capacity && checkpoint.version === 1) {
+          store = new MemoryCheckpointer();
+          saves = 0;
+        }
+        return store;
+      };
       if (property === 'save') {
-        return (checkpoint: Parameters<Checkpointer['save']>[0]) => {
-          if (++saves > capacity && checkpoint.version === 1) {
-            store = new MemoryCheckpointer();
-            saves = 0;
-          }
-          return store.save(checkpoint);
-        };
+        return (checkpoint: Parameters<Checkpointer['save']>[0]) =>
+          fresh(checkpoint).save(checkpoint);
+      }
+      if (property === 'saveWithJournal') {
+        return (
+          checkpoint: Parameters<Checkpointer['save']>[0],
+          journal: Parameters<NonNullable<Checkpointer['saveWithJournal']>>[1],
+        ) => fresh(checkpoint).saveWithJournal(checkpoint, journal);
       }
       const value = Reflect.get(store, property, store);
       return typeof value === 'function' ? value.bind(store) : value;
