@@ -7,7 +7,7 @@ import {
   effectLogRowOf,
   effectLogValues,
   type JournalEntry,
-  type RunStatus,
+  runSummaryFromColumns,
 } from '@agentchart/core/internal';
 import type {
   EffectLogFilter,
@@ -198,21 +198,7 @@ export class PostgresRunLog {
        ORDER BY p.updated_at DESC, p.thread_id`,
       where.values,
     );
-    return rows.map((row) => ({
-      threadId: row.thread_id as string,
-      status: row.status as RunStatus,
-      version: row.version as number,
-      updatedAt: row.updated_at as number,
-      agent: (row.agent as string | null) ?? null,
-      tenantId: (row.tenant_id as string | null) ?? null,
-      steps: row.steps as number,
-      modelCalls: row.model_calls as number,
-      inputTokens: row.input_tokens as number,
-      outputTokens: row.output_tokens as number,
-      costUsd: row.cost_usd as number,
-      errors: row.errors as number,
-      waits: row.waits as number,
-    }));
+    return rows.map(runSummaryFromColumns);
   }
 
   async summariseCost(

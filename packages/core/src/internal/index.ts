@@ -77,6 +77,7 @@ export {
   effectLogColumns,
   effectLogRowFromColumns,
   effectLogValues,
+  runSummaryFromColumns,
 } from '../run-log/effect-log-columns';
 export { effectLogRowOf } from '../run-log/effect-log-row';
 export {

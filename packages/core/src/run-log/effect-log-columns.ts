@@ -1,4 +1,5 @@
-import type { EffectLogRow } from './types';
+import type { RunStatus } from '../store/types';
+import type { EffectLogRow, RunSummary } from './types';
 
 /** One column of `effect_log`: its name, the row field it holds and its type per database. */
 export interface EffectLogColumn {
@@ -76,4 +77,27 @@ export function effectLogRowFromColumns(record: Record<string, unknown>): Effect
       field === 'cached' || field === 'escalated' ? Number(value) === 1 : (value ?? null);
   }
   return row as unknown as EffectLogRow;
+}
+
+/**
+ * A {@link RunSummary} from a row of a store's run list query, whose columns are named as
+ * the summary's fields in snake case (`thread_id`, `model_calls`, `cost_usd` …): the one
+ * reading every SQL store shares.
+ */
+export function runSummaryFromColumns(row: Record<string, unknown>): RunSummary {
+  return {
+    threadId: row.thread_id as string,
+    status: row.status as RunStatus,
+    version: Number(row.version),
+    updatedAt: Number(row.updated_at),
+    agent: (row.agent as string | null) ?? null,
+    tenantId: (row.tenant_id as string | null) ?? null,
+    steps: Number(row.steps),
+    modelCalls: Number(row.model_calls),
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    costUsd: Number(row.cost_usd),
+    errors: Number(row.errors),
+    waits: Number(row.waits),
+  };
 }

@@ -6,6 +6,7 @@ import {
   effectLogColumns,
   effectLogRowFromColumns,
   effectLogValues,
+  runSummaryFromColumns,
 } from '../run-log/effect-log-columns';
 import { effectLogRowOf } from '../run-log/effect-log-row';
 import {
@@ -186,22 +187,8 @@ export class SqliteRunLog {
         coalesce(l.waits, 0) AS waits
       FROM picked p LEFT JOIN totals l ON l.thread_id = p.thread_id
       ORDER BY p.updated_at DESC, p.thread_id`;
-    return (this.#statement(sql).all(where.parameters) as Record<string, number | string>[]).map(
-      (row) => ({
-        threadId: row.thread_id as string,
-        status: row.status as RunStatus,
-        version: row.version as number,
-        updatedAt: row.updated_at as number,
-        agent: (row.agent as string | null) ?? null,
-        tenantId: (row.tenant_id as string | null) ?? null,
-        steps: row.steps as number,
-        modelCalls: row.model_calls as number,
-        inputTokens: row.input_tokens as number,
-        outputTokens: row.output_tokens as number,
-        costUsd: row.cost_usd as number,
-        errors: row.errors as number,
-        waits: row.waits as number,
-      }),
+    return (this.#statement(sql).all(where.parameters) as Record<string, unknown>[]).map(
+      runSummaryFromColumns,
     );
   }
 
