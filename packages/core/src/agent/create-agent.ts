@@ -172,7 +172,6 @@ export function createAgent<TMachine extends AnyStateMachine>(
     handleOf<TMachine>(
       run,
       (event) => deliver(run.threadId, event),
-      () => live.get(run.threadId),
       () => resuming.get(run.threadId),
     );
 

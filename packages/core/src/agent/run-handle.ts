@@ -16,17 +16,12 @@ export type DeliverToThread = (event: EventObject | HumanReplyEvent) => Promise<
 export function handleOf<TMachine extends AnyStateMachine>(
   run: Run,
   deliver: DeliverToThread,
-  findLive: () => Run | undefined,
   findRestoring: () => Promise<Run> | undefined,
 ): RunHandle<TMachine> {
   let found = run;
   /** The thread's run in memory now: a deadline or a timer may have restored it. */
   const current = () => {
-    while (found.evicted) {
-      const next = found.successor ?? findLive();
-      if (next === undefined || next === found) break;
-      found = next;
-    }
+    while (found.evicted && found.successor) found = found.successor;
     return found;
   };
   /** Deliveries through the store, chained in the order they were made. */
