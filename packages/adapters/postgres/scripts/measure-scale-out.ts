@@ -11,7 +11,7 @@
 import pg from 'pg';
 import { createThreadJobs } from '../src/index';
 import { startThrowawayPostgres } from '../src/testing/index';
-import { shipmentsTable } from '../test/scale-out/side-effect-agent';
+import { agentTables } from '../test/scale-out/side-effect-agent';
 import { startWorkers, waitFor } from '../test/scale-out/worker-fleet';
 
 const runs = Number(process.argv[2] ?? 400);
@@ -25,7 +25,7 @@ try {
     await admin.end();
     const databaseUrl = postgres.connectionString.replace(/\/postgres$/, `/scale_${workerCount}`);
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-    await pool.query(shipmentsTable);
+    await pool.query(agentTables);
     const workers = await startWorkers(workerCount, {
       databaseUrl,
       concurrency,
@@ -38,7 +38,7 @@ try {
         Array.from({ length: Math.min(50, runs - index) }, (_, offset) =>
           queue.jobs.start('shipping', {
             threadId: `order-${index + offset}`,
-            input: { order: `o-${index + offset}` },
+            input: { order: `order-${index + offset}` },
           }),
         ),
       );

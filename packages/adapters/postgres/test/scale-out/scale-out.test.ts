@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createThreadJobs } from '../../src/index';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../src/testing/index';
-import { shipmentsTable } from './side-effect-agent';
+import { agentTables } from './side-effect-agent';
 import { startWorkers, type WorkerProcess, waitFor } from './worker-fleet';
 
 let postgres: ThrowawayPostgres;
@@ -12,7 +12,7 @@ let workers: WorkerProcess[] = [];
 beforeAll(async () => {
   postgres = await startThrowawayPostgres();
   pool = new pg.Pool({ connectionString: postgres.connectionString, max: 4 });
-  await pool.query(shipmentsTable);
+  await pool.query(agentTables);
 }, 60_000);
 
 afterAll(async () => {
@@ -41,7 +41,7 @@ describe('scale-out on PostgreSQL (issue 15)', () => {
       for (let index = 0; index < runs; index++) {
         await queue.jobs.start('shipping', {
           threadId: `order-${index}`,
-          input: { order: `o-${index}` },
+          input: { order: `order-${index}` },
         });
       }
     } finally {
@@ -55,6 +55,23 @@ describe('scale-out on PostgreSQL (issue 15)', () => {
       'SELECT pid FROM shipments GROUP BY pid ORDER BY count(*) DESC LIMIT 1',
     );
     const victim = workers.find((worker) => worker.child.pid === busiest[0]!.pid)!;
+    // Killed only while it holds a run in flight — begun by it, stored, not done — or the kill
+    // would orphan nothing: frozen (SIGSTOP) while that is checked, let go again if not.
+    let inFlight = 0;
+    for (let attempt = 0; attempt < 100 && inFlight === 0; attempt++) {
+      victim.child.kill('SIGSTOP');
+      inFlight = await count(
+        `SELECT count(DISTINCT m.order_id) AS n FROM model_calls m
+         JOIN agentchart_threads t ON t.thread_id = m.order_id
+         WHERE m.pid = ${victim.child.pid} AND t.status <> 'done'
+           AND EXISTS (SELECT 1 FROM agentchart_checkpoints c WHERE c.thread_id = m.order_id)`,
+      );
+      if (inFlight === 0) {
+        victim.child.kill('SIGCONT');
+        await new Promise((resolveLater) => setTimeout(resolveLater, 20));
+      }
+    }
+    expect(inFlight).toBeGreaterThan(0);
     victim.child.kill('SIGKILL');
     expect((await victim.exited).signal).toBe('SIGKILL');
     const doneAtKill = await done();

@@ -1,4 +1,11 @@
-import { agentFactory, createAgent, defineTool, structuredCall, toolCall } from '@agentchart/core';
+import {
+  agentFactory,
+  type ChatModel,
+  createAgent,
+  defineTool,
+  structuredCall,
+  toolCall,
+} from '@agentchart/core';
 import { singleAttemptPolicy } from '@agentchart/core/reliability';
 import { scriptedModel } from '@agentchart/core/testing';
 import type pg from 'pg';
@@ -85,11 +92,14 @@ export function sideEffectAgent(pool: pg.Pool, { modelLatencyMs }: { modelLatenc
     createAgent({
       machine,
       models: {
-        fast: scriptedModel({
-          modelName: 'scripted-50ms',
-          latencyMs: modelLatencyMs,
-          handler: () => ({ json: { approved: true } }),
-        }),
+        fast: recordingCalls(
+          pool,
+          scriptedModel({
+            modelName: 'scripted-50ms',
+            latencyMs: modelLatencyMs,
+            handler: () => ({ json: { approved: true } }),
+          }),
+        ),
       },
       modelPolicy: singleAttemptPolicy,
       ...host,
@@ -97,10 +107,30 @@ export function sideEffectAgent(pool: pg.Pool, { modelLatencyMs }: { modelLatenc
   );
 }
 
-/** The tool's own table: one row per side effect, deliberately without a unique key. */
-export const shipmentsTable = `CREATE TABLE IF NOT EXISTS shipments (
+/** `model` with every call's order and process recorded in `model_calls` before it begins. */
+function recordingCalls(pool: pg.Pool, model: ChatModel): ChatModel {
+  return {
+    ...model,
+    async generate(request, options) {
+      const prompt = request.messages.map((message) => String(message.content)).join('\n');
+      const order = /May order (\S+) ship\?/.exec(prompt)?.[1] ?? 'unknown';
+      await pool.query('INSERT INTO model_calls (order_id, pid) VALUES ($1, $2)', [
+        order,
+        process.pid,
+      ]);
+      return model.generate(request, options);
+    },
+  };
+}
+
+/**
+ * The agent's own tables: `shipments`, one row per side effect (deliberately without a unique
+ * key), and `model_calls`, one row per model call begun.
+ */
+export const agentTables = `CREATE TABLE IF NOT EXISTS shipments (
   id bigint GENERATED ALWAYS AS IDENTITY,
   thread_id text NOT NULL,
   order_id text NOT NULL,
   effect_key text NOT NULL,
-  pid integer NOT NULL)`;
+  pid integer NOT NULL);
+CREATE TABLE IF NOT EXISTS model_calls (order_id text NOT NULL, pid integer NOT NULL)`;
