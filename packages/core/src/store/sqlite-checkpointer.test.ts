@@ -96,6 +96,23 @@ describe('SqliteCheckpointer', () => {
     await expect(second.save(checkpoint(1, {}, 'run-b'))).rejects.toThrow(/already exists/);
   });
 
+  it("refuses any checkpoint, the first included, of a run that does not hold the thread's lease", async () => {
+    const checkpointer = store();
+    await checkpointer.acquireLease('t1', { owner: 'run-b', ttlMs: 60_000, now: 0 });
+    const first = await checkpointer.save(checkpoint(1, {}, 'run-a')).catch((caught) => caught);
+    expect(first.code).toBe('checkpoint.conflict');
+    expect(first.message).toContain('run "run-b" holds its lease');
+    expect(await checkpointer.latest('t1')).toBeUndefined();
+    await checkpointer.save(checkpoint(1, {}, 'run-b'));
+    // Fenced and out of step at once: the lease is what it names.
+    const stale = await checkpointer.save(checkpoint(1, {}, 'run-a')).catch((caught) => caught);
+    expect(stale.message).toContain('run "run-b" holds its lease');
+    const next = await checkpointer.save(checkpoint(2, {}, 'run-a')).catch((caught) => caught);
+    expect(next.message).toContain('run "run-b" holds its lease');
+    await checkpointer.save(checkpoint(2, {}, 'run-b'));
+    expect((await checkpointer.latest('t1'))?.version).toBe(2);
+  });
+
   it('writes bytes in proportion to the new message as a history grows, not to the history', async () => {
     const checkpointer = store();
     const history: unknown[] = [];

@@ -224,18 +224,23 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
     return this.#write(threadId, doing, () => {
       const owner = checkpoint.owner ?? null;
       for (const entry of journal) this.#insertEffect(entry, owner);
-      const lease = this.#lease(threadId);
-      if (owner !== null && lease && lease.owner !== owner) {
-        throw new CheckpointError(
-          'checkpoint.conflict',
-          threadId,
-          fencedMessage(threadId, `checkpoint ${version}`, `run "${lease.owner}" holds its lease`),
-        );
-      }
       const status = checkpoint.run.status;
+      // The statement checks the lease too: one read of it per save, inside the write.
       const moveHead = this.#statement(version === 1 ? 'createHead' : 'advanceHead');
       const { changes } = moveHead.run(threadId, version, owner, status, checkpoint.createdAt);
       if (Number(changes) !== 1) {
+        const lease = this.#lease(threadId);
+        if (owner !== null && lease && lease.owner !== owner) {
+          throw new CheckpointError(
+            'checkpoint.conflict',
+            threadId,
+            fencedMessage(
+              threadId,
+              `checkpoint ${version}`,
+              `run "${lease.owner}" holds its lease`,
+            ),
+          );
+        }
         throw new CheckpointError(
           'checkpoint.conflict',
           threadId,

@@ -4,6 +4,10 @@ const chainSql = `SELECT version, machine_version, status, created_at, owner, en
     (SELECT max(version) FROM checkpoints WHERE thread_id = ?1 AND version <= ?2 AND encoding = 'full'), 0)
   ORDER BY version`;
 
+/** A save by owner `?3` (none: unfenced) of thread `?1` is not fenced off by its lease. */
+const leaseAllows =
+  '(?3 IS NULL OR NOT EXISTS (SELECT 1 FROM leases WHERE thread_id = ?1 AND owner <> ?3))';
+
 /** Every statement `SqliteCheckpointer` runs, prepared on first use and then kept. */
 export const sqliteStatements = {
   // Prepared once, not parsed again by exec() on every save.
@@ -21,11 +25,14 @@ export const sqliteStatements = {
   insertCheckpoint: `INSERT INTO checkpoints (thread_id, version, machine_version, status, created_at, owner, encoding, state)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   // The compare-and-set on the thread's version: each changes one row, or none when the
-  // head is not `version - 1` (another writer got there first).
-  createHead: `INSERT INTO threads (thread_id, version, owner, status, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+  // head is not `version - 1` (another writer got there first) or, fenced in the statement
+  // itself, when the thread's lease names another owner than the save's (so a save reads
+  // the lease only after a refusal, to say which it was).
+  createHead: `INSERT INTO threads (thread_id, version, owner, status, updated_at)
+    SELECT ?1, ?2, ?3, ?4, ?5 WHERE ${leaseAllows}
     ON CONFLICT (thread_id) DO NOTHING`,
   advanceHead: `UPDATE threads SET version = ?2, owner = ?3, status = ?4, updated_at = ?5
-    WHERE thread_id = ?1 AND version = ?2 - 1`,
+    WHERE thread_id = ?1 AND version = ?2 - 1 AND ${leaseAllows}`,
   list: `SELECT version, machine_version, status, created_at, length(state) AS bytes
     FROM checkpoints WHERE thread_id = ? ORDER BY version`,
   getEffect: 'SELECT * FROM effects WHERE thread_id = ? AND key = ?',
