@@ -470,7 +470,9 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
     return this.#guard('', 'listing the threads', () => {
       const rows = (status === undefined
         ? this.#statement('threads').all()
-        : this.#statement('threadsByStatus').all(status)) as unknown as {
+        : status === 'running'
+          ? this.#statement('runningThreads').all()
+          : this.#statement('threadsByStatus').all(status)) as unknown as {
         thread_id: string;
         version: number;
         status: string;

@@ -218,6 +218,52 @@ describe('opening an SQLite checkpoint database', () => {
     migrated.close();
   });
 
+  it('gives a version-4 file the current index definitions, which leave running threads and rows without a tenant out', async () => {
+    const path = join(dir, 'runs.db');
+    const store = new SqliteCheckpointer({ path });
+    await store.save(checkpoint(1));
+    await store.save({
+      ...checkpoint(2),
+      run: { ...checkpoint(2).run, status: 'waiting' },
+    });
+    store.close();
+    // As version 4 first wrote them: every thread and every run log row indexed.
+    const old = new DatabaseSync(path);
+    old.exec(`DROP INDEX threads_by_status; DROP INDEX effect_log_by_tenant;
+      CREATE INDEX threads_by_status ON threads (status, updated_at);
+      CREATE INDEX effect_log_by_tenant ON effect_log (tenant_id, started_at);`);
+    old.close();
+    const reopened = new SqliteCheckpointer({ path });
+    expect((await reopened.listThreads({ status: 'waiting' })).map((t) => t.version)).toEqual([2]);
+    expect(await reopened.listThreads({ status: 'running' })).toEqual([]);
+    reopened.close();
+    const check = new DatabaseSync(path);
+    const definitions = check
+      .prepare(
+        "SELECT name, sql FROM sqlite_schema WHERE name IN ('threads_by_status', 'effect_log_by_tenant') ORDER BY name",
+      )
+      .all() as { name: string; sql: string }[];
+    expect(definitions.map((row) => [row.name, row.sql.match(/WHERE .*/)?.[0]])).toEqual([
+      ['effect_log_by_tenant', 'WHERE tenant_id IS NOT NULL'],
+      ['threads_by_status', "WHERE status <> 'running'"],
+    ]);
+    // The queries that filter by status or tenant still read those indexes.
+    const plan = (sql: string, ...parameters: string[]) =>
+      (check.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as { detail: string }[])
+        .map((row) => row.detail)
+        .join('; ');
+    expect(
+      plan(
+        "SELECT thread_id FROM threads WHERE status = ? AND status <> 'running' ORDER BY updated_at",
+        'waiting',
+      ),
+    ).toContain('USING INDEX threads_by_status');
+    expect(plan('SELECT thread_id FROM effect_log WHERE tenant_id = ?', 'acme')).toContain(
+      'USING COVERING INDEX effect_log_by_tenant',
+    );
+    check.close();
+  });
+
   it('opens read-only without writing: no WAL switch, no schema, every write refused with storage.read_only (issue 10)', async () => {
     const path = join(dir, 'runs.db');
     const writer = new SqliteCheckpointer({ path });

@@ -25,8 +25,16 @@ export const runLogSchemaVersion = 4;
 const names = effectLogColumns.map((column) => column.name);
 
 /**
+ * The tenant index holds only rows that have a tenant: a store without tenants writes no
+ * entry of it per step, and every query of it asks for one tenant (`tenant_id = ?`, which
+ * implies `IS NOT NULL`, so SQLite still uses it).
+ */
+export const effectLogByTenant =
+  'CREATE INDEX IF NOT EXISTS effect_log_by_tenant ON effect_log (tenant_id, started_at) WHERE tenant_id IS NOT NULL';
+
+/**
  * The run log: one narrow row per journal record, written in the journal write's own
- * transaction. Indexed by time, agent and tenant (a secondary index of a WITHOUT ROWID
+ * transaction. Indexed by time, agent and tenant (rows with one; a secondary index of a WITHOUT ROWID
  * table carries the primary key, so "which threads did agent X run" is read from the index
  * alone). A journal row deleted (a thread pruned) takes its log row with it.
  */
@@ -37,7 +45,7 @@ CREATE TABLE IF NOT EXISTS effect_log (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS effect_log_by_time ON effect_log (started_at);
 CREATE INDEX IF NOT EXISTS effect_log_by_agent ON effect_log (agent, started_at);
-CREATE INDEX IF NOT EXISTS effect_log_by_tenant ON effect_log (tenant_id, started_at);
+${effectLogByTenant};
 CREATE TRIGGER IF NOT EXISTS effect_log_follows_effects AFTER DELETE ON effects BEGIN
   DELETE FROM effect_log WHERE thread_id = OLD.thread_id AND key = OLD.key;
 END;

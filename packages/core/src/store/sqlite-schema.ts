@@ -1,6 +1,11 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { CheckpointError } from './checkpoint-error';
-import { backfillEffectLog, effectLogSchema, runLogSchemaVersion } from './sqlite-run-log';
+import {
+  backfillEffectLog,
+  effectLogByTenant,
+  effectLogSchema,
+  runLogSchemaVersion,
+} from './sqlite-run-log';
 
 /**
  * The schema this code writes; stored in the `meta` table. Version 2 added the `leases`
@@ -29,6 +34,26 @@ const agentchartTables = new Set([
   'effect_log',
   'response_cache',
 ]);
+
+/**
+ * Threads by status and age, for listing, retention and the scheduler's waiting threads. It
+ * leaves out running threads: a running thread's head row changes with every checkpoint, and
+ * indexing it would rewrite an index page in every commit. Listing the running threads (after
+ * a restart) reads the table, as listing every thread does.
+ */
+const threadsByStatus =
+  "CREATE INDEX IF NOT EXISTS threads_by_status ON threads (status, updated_at) WHERE status <> 'running'";
+
+/**
+ * Indexes whose definition changed without a new schema version: SQLite keeps an index up to
+ * date whatever its definition, and a query reads the same rows with or without it, so an
+ * older agentchart of the same schema version reads and writes a file with either. A file
+ * opened for writing is given the current definitions (see {@link migrate}).
+ */
+const redefinedIndexes = [
+  { name: 'threads_by_status', create: threadsByStatus },
+  { name: 'effect_log_by_tenant', create: effectLogByTenant },
+];
 
 const schema = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -77,7 +102,7 @@ CREATE TABLE IF NOT EXISTS wakeups (
   wake_at REAL NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS wakeups_by_time ON wakeups (wake_at);
-CREATE INDEX IF NOT EXISTS threads_by_status ON threads (status, updated_at);
+${threadsByStatus};
 ${effectLogSchema}`;
 
 /** What an opened SQLite file holds, as far as agentchart is concerned. */
@@ -188,6 +213,7 @@ export function migrate(db: DatabaseSync, path: string): void {
         "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       ).run(String(schemaVersion));
     }
+    redefineIndexes(db);
     const applicationId = (db.prepare('PRAGMA application_id').get() as { application_id: number })
       .application_id;
     if (Number(applicationId) !== agentchartApplicationId) {
@@ -197,6 +223,28 @@ export function migrate(db: DatabaseSync, path: string): void {
   } catch (error) {
     rollbackQuietly(db);
     throw error;
+  }
+}
+
+/** Replaces an index created with an older definition (see `redefinedIndexes`). */
+function redefineIndexes(db: DatabaseSync): void {
+  const stored = new Map(
+    (
+      db
+        .prepare(
+          "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND name IN (SELECT value FROM json_each(?))",
+        )
+        .all(JSON.stringify(redefinedIndexes.map((index) => index.name))) as {
+        name: string;
+        sql: string;
+      }[]
+    ).map((row) => [row.name, row.sql]),
+  );
+  for (const { name, create } of redefinedIndexes) {
+    // SQLite stores the statement without its IF NOT EXISTS.
+    if (stored.get(name) === create.replace(' IF NOT EXISTS', '')) continue;
+    db.exec(`DROP INDEX IF EXISTS ${name}`);
+    db.exec(create);
   }
 }
 

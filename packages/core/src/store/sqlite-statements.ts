@@ -50,8 +50,12 @@ export const sqliteStatements = {
       meta = excluded.meta`,
   listEffects: 'SELECT * FROM effects WHERE thread_id = ? ORDER BY seq',
   threads: 'SELECT thread_id, version, status, updated_at FROM threads ORDER BY updated_at',
-  threadsByStatus:
-    'SELECT thread_id, version, status, updated_at FROM threads WHERE status = ? ORDER BY updated_at',
+  // The index by status leaves running threads out: its condition, repeated here, lets
+  // SQLite use it for every other status; the running ones are read from the table.
+  threadsByStatus: `SELECT thread_id, version, status, updated_at FROM threads
+    WHERE status = ? AND status <> 'running' ORDER BY updated_at`,
+  runningThreads: `SELECT thread_id, version, status, updated_at FROM threads
+    WHERE status = 'running' ORDER BY updated_at`,
   lease: 'SELECT owner, expires_at FROM leases WHERE thread_id = ?',
   // One statement, so atomic across processes: taken when free, expired, already this
   // owner's, or forced; otherwise it changes nothing and returns no row.
@@ -69,8 +73,9 @@ export const sqliteStatements = {
   // Walks the wake-time index from the oldest; the join keeps only threads still waiting.
   due: `SELECT w.thread_id, w.wake_at FROM wakeups w JOIN threads t ON t.thread_id = w.thread_id
     WHERE w.wake_at <= ?1 AND t.status = 'waiting' ORDER BY w.wake_at LIMIT ?2`,
+  // Only ended statuses are pruned; saying so lets SQLite read the index by status.
   prunable: `SELECT thread_id FROM threads WHERE status IN (SELECT value FROM json_each(?1))
-    AND updated_at < ?2 ORDER BY updated_at LIMIT ?3`,
+    AND status <> 'running' AND updated_at < ?2 ORDER BY updated_at LIMIT ?3`,
   pruneCheckpoints: 'DELETE FROM checkpoints WHERE thread_id IN (SELECT value FROM json_each(?1))',
   pruneEffects: 'DELETE FROM effects WHERE thread_id IN (SELECT value FROM json_each(?1))',
   pruneLeases: 'DELETE FROM leases WHERE thread_id IN (SELECT value FROM json_each(?1))',
