@@ -16,6 +16,16 @@ import { StorageError } from './storage-error';
 
 export { schemaVersion };
 
+/**
+ * Pages the write-ahead log grows to before a commit copies them into the database file
+ * (SQLite's default is 1,000). A durable step rewrites a dozen pages (its rows and their
+ * indexes), many of them the same ones step after step; a checkpoint copies each page once,
+ * however often the log holds it, and syncs the file twice. So a log four times longer pays
+ * those syncs a quarter as often per step and copies fewer pages, for a log file of up to
+ * ~16 MB beside the database. When a commit is durable does not change.
+ */
+export const walCheckpointPages = 4_000;
+
 /** How a commit reaches the disk. */
 export type SqliteSynchronous = 'full' | 'normal';
 
@@ -99,7 +109,9 @@ export function openCheckpointDatabase({
         const version = contents.kind === 'agentchart' ? contents.version : undefined;
         return { db, version: version ?? schemaVersion };
       }
-      db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous.toUpperCase()};`);
+      db.exec(
+        `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous.toUpperCase()}; PRAGMA wal_autocheckpoint = ${walCheckpointPages};`,
+      );
       migrate(db, path);
       return { db, version: schemaVersion };
     } catch (error) {
