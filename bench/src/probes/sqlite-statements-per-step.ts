@@ -49,6 +49,14 @@ sqlite.DatabaseSync.prototype.prepare = function (
   }
   return prepare.call(this, sql);
 };
+// The store sets its own checkpoint interval when it opens: keep it from taking effect.
+const exec = sqlite.DatabaseSync.prototype.exec;
+sqlite.DatabaseSync.prototype.exec = function (
+  this: InstanceType<typeof sqlite.DatabaseSync>,
+  sql: string,
+) {
+  return exec.call(this, sql.replace(/wal_autocheckpoint = \d+/, 'wal_autocheckpoint = 0'));
+};
 
 for (const synchronous of ['normal', 'full'] as const) {
   const dir = tempDir('statements');
