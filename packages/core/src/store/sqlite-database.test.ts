@@ -264,6 +264,38 @@ describe('opening an SQLite checkpoint database', () => {
     check.close();
   });
 
+  it('reads and writes a file whose checkpoints table has the clustered shape earlier versions created', async () => {
+    const path = join(dir, 'runs.db');
+    const store = new SqliteCheckpointer({ path });
+    await store.save(checkpoint(1, 'a'));
+    await store.save(checkpoint(2, 'b'));
+    store.close();
+    const old = new DatabaseSync(path);
+    old.exec(`ALTER TABLE checkpoints RENAME TO rowid_checkpoints;
+      CREATE TABLE checkpoints (thread_id TEXT NOT NULL, version INTEGER NOT NULL,
+        machine_version TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL,
+        owner TEXT, encoding TEXT NOT NULL, state TEXT NOT NULL,
+        PRIMARY KEY (thread_id, version)) STRICT, WITHOUT ROWID;
+      INSERT INTO checkpoints SELECT * FROM rowid_checkpoints; DROP TABLE rowid_checkpoints;`);
+    old.close();
+    const reopened = new SqliteCheckpointer({ path });
+    expect((await reopened.latest('t'))?.snapshot).toEqual(checkpoint(2, 'b').snapshot);
+    await reopened.save(checkpoint(3, 'c'));
+    await expect(reopened.save(checkpoint(3, 'd'))).rejects.toThrow(/checkpoint/);
+    expect((await reopened.list('t')).map((row) => row.version)).toEqual([1, 2, 3]);
+    expect((await reopened.get('t', 3))?.snapshot).toEqual(checkpoint(3, 'c').snapshot);
+    reopened.close();
+    const check = new DatabaseSync(path);
+    expect(
+      (
+        check.prepare("SELECT sql FROM sqlite_schema WHERE name = 'checkpoints'").get() as {
+          sql: string;
+        }
+      ).sql,
+    ).toContain('WITHOUT ROWID');
+    check.close();
+  });
+
   it('opens read-only without writing: no WAL switch, no schema, every write refused with storage.read_only (issue 10)', async () => {
     const path = join(dir, 'runs.db');
     const writer = new SqliteCheckpointer({ path });
