@@ -35,7 +35,7 @@ import type {
 } from './run-port';
 import { registerRun } from './run-registry';
 import { RunningEffects } from './running-effects';
-import { sealedSnapshotOf } from './sealed-snapshot';
+import { SnapshotSealer } from './sealed-snapshot';
 import { StateEnterEvents } from './state-enter-events';
 import type { EndStatus, LimitInfo, PendingHumanWait, RunOutcome } from './types';
 import { hasWorkInFlight } from './work-in-flight';
@@ -130,6 +130,7 @@ export class Run implements RunPort {
   readonly #writtenKeys = new Set<string>();
   /** The last checkpoint's state, as sealed trees: the next one shares what did not change. */
   #sealed: SealedState | undefined;
+  readonly #snapshotSealer: SnapshotSealer;
   #sealedInput: { value: unknown } | undefined;
   #releaseProcess: (() => void) | undefined;
   #wallTimer: unknown;
@@ -155,6 +156,7 @@ export class Run implements RunPort {
     this.replay = replay;
     this.owner = owner;
     this.#recordedWaits = recordedWaits;
+    this.#snapshotSealer = new SnapshotSealer(runtime.freezeContext);
     this.#effects = new RunningEffects({
       occurrences: state.occurrences,
       stopSignal: this.#stopController.signal,
@@ -658,7 +660,7 @@ export class Run implements RunPort {
     // `input` never changes after start: sealed (copied) once, then shared.
     this.#sealedInput ??= { value: sealJson(this.#state.input) };
     const sealed: SealedState = {
-      snapshot: sealedSnapshotOf(this.actor, previous?.snapshot, this.runtime.freezeContext),
+      snapshot: this.#snapshotSealer.seal(this.actor),
       run: sealJson(
         { ...this.#state, input: this.#sealedInput.value },
         { previous: previous?.run },
