@@ -157,8 +157,10 @@ export class CheckpointWriter {
         this.#dirty = false;
         const checkpoint = this.options.build(this.#version + 1);
         let result: CheckpointWriteResult | undefined;
-        if (journal.length > 0 && checkpointer.saveWithJournal) {
-          result = await checkpointer.saveWithJournal(checkpoint, journal);
+        // Read once: a store may be a proxy that makes a function on every read.
+        const saveWithJournal = journal.length > 0 ? checkpointer.saveWithJournal : undefined;
+        if (saveWithJournal) {
+          result = await saveWithJournal.call(checkpointer, checkpoint, journal);
         } else {
           for (const entry of journal) await checkpointer.putEffect(entry, { owner });
           result = await checkpointer.save(checkpoint);
