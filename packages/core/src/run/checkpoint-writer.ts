@@ -34,8 +34,8 @@ export class CheckpointWriter {
   #journalFlush = false;
   /** The held results are due: written on their own if no checkpoint takes them first. */
   #journalDue = false;
-  /** Journal writes of `writeJournal` under way. */
-  readonly #journalWrites = new Set<Promise<unknown>>();
+  /** Journal writes of `writeJournal` under way (made with the first). */
+  #journalWrites: Set<Promise<unknown>> | undefined;
 
   constructor(private readonly options: CheckpointWriterOptions) {
     this.#version = options.version;
@@ -99,11 +99,13 @@ export class CheckpointWriter {
         checkpointer.putEffect(item, durable ? { owner } : { owner, durable }),
       ),
     );
-    this.#journalWrites.add(writing);
+    this.#journalWrites ??= new Set();
+    const writes = this.#journalWrites;
+    writes.add(writing);
     try {
       await writing;
     } finally {
-      this.#journalWrites.delete(writing);
+      writes.delete(writing);
     }
   }
 
@@ -117,8 +119,8 @@ export class CheckpointWriter {
    * the failure is the run's, reported where it was made), so a read of the store sees them.
    */
   async settled(): Promise<void> {
-    while (this.#writing || this.#journalWrites.size > 0) {
-      await Promise.allSettled([this.#writing, ...this.#journalWrites]);
+    while (this.#writing || (this.#journalWrites?.size ?? 0) > 0) {
+      await Promise.allSettled([this.#writing, ...(this.#journalWrites ?? [])]);
     }
   }
 

@@ -51,6 +51,9 @@ type AnySnapshot = {
 /** The parts of a checkpoint that change from step to step, as sealed trees. */
 type SealedState = { snapshot: unknown; run: RunState; delayedEvents: PendingDelayedEvent[] };
 
+/** A fresh run's recorded waits: none, one map for every run. */
+const noRecordedWaits: ReadonlyMap<string, RecordedWait> = new Map();
+
 /** Timers further away than this do not keep a run from coming to rest as `waiting`. */
 const restTimerThresholdMs = 5_000;
 
@@ -145,7 +148,7 @@ export class Run implements RunPort {
       version,
       owner,
       mode = 'live',
-      recordedWaits = new Map(),
+      recordedWaits = noRecordedWaits,
       replay,
       leaseHeld = false,
     }: RunOptions,

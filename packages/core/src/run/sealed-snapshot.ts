@@ -11,6 +11,7 @@ interface MachineSnapshotShape {
 
 /** A child actor's entry as sealed at the last checkpoint, with what it was built from. */
 interface SealedChild {
+  id: string;
   ref: AnyActorRef;
   /** The child's snapshot it was built from: the same object means the same entry. */
   snapshot: unknown;
@@ -56,7 +57,8 @@ export class SnapshotSealer {
   readonly #freezeContext: boolean;
   /** The last sealed snapshot, and the parts it was built from. */
   #sealed: Record<string, unknown> | undefined;
-  #children = new Map<string, SealedChild>();
+  /** The children's entries, in the order XState lists them. */
+  #children: readonly SealedChild[] = [];
   #historyValue: unknown;
   #sealedHistory: unknown;
 
@@ -92,7 +94,7 @@ export class SnapshotSealer {
       inPlace: this.#freezeContext,
       previous: before?.context,
     });
-    const children = this.#childrenOf(snapshot.children, before?.children);
+    const children = this.#childrenOf(snapshot.children ?? {}, before?.children);
     if (!changed && context === before!.context && children === before!.children) {
       // An unchanged key set: the previous checkpoint holds every key this one would.
       if (Object.keys(before!).length === parts.length + 2) return before;
@@ -129,19 +131,18 @@ export class SnapshotSealer {
    * was built from keeps that entry, unless it has children of its own (their steps do not
    * change its snapshot); the object itself is the previous one when no entry changed.
    */
-  #childrenOf(
-    children: Record<string, AnyActorRef | undefined> | undefined,
-    previous: unknown,
-  ): unknown {
+  #childrenOf(children: Record<string, AnyActorRef | undefined>, previous: unknown): unknown {
     const before = this.#children;
-    const after = new Map<string, SealedChild>();
+    const after: SealedChild[] = [];
     const entries: Record<string, unknown> = {};
     let changed = previous === undefined;
     for (const id in children) {
       const ref = children[id];
       if (ref === undefined) continue;
       const snapshot = ref.getSnapshot() as MachineSnapshotShape;
-      const was = before.get(id);
+      // Children keep their order from step to step: the same place first.
+      const same = before[after.length];
+      const was = same?.id === id ? same : before.find((child) => child.id === id);
       let child: SealedChild;
       if (was?.ref === ref && was.snapshot === snapshot && !hasChildren(snapshot)) {
         child = was;
@@ -153,14 +154,14 @@ export class SnapshotSealer {
           systemId: (ref as { systemId?: unknown }).systemId,
           syncSnapshot: (ref as { _syncSnapshot?: unknown })._syncSnapshot,
         };
-        child = { ref, snapshot, sealed: sealJson(entry, { previous: was?.sealed }) };
+        child = { id, ref, snapshot, sealed: sealJson(entry, { previous: was?.sealed }) };
         if (child.sealed !== was?.sealed) changed = true;
       }
-      after.set(id, child);
+      after.push(child);
       entries[id] = child.sealed;
     }
     this.#children = after;
-    if (!changed && after.size === before.size) return previous;
+    if (!changed && after.length === before.length) return previous;
     return Object.freeze(entries);
   }
 }
