@@ -106,6 +106,8 @@ export class CheckpointWriter {
       await writing;
     } finally {
       writes.delete(writing);
+      // Not kept empty: a run waiting in memory would hold it.
+      if (writes.size === 0 && this.#journalWrites === writes) this.#journalWrites = undefined;
     }
   }
 

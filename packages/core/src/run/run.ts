@@ -103,7 +103,6 @@ export class Run implements RunPort {
 
   readonly #state: RunState;
   readonly #lifecycle: RunLifecycle;
-  readonly #stopController = new AbortController();
   readonly #writer: CheckpointWriter;
   readonly #lease: LeaseKeeper;
   /** Resolves once the run holds its thread's lease: nothing is written before. */
@@ -162,7 +161,6 @@ export class Run implements RunPort {
     this.#snapshotSealer = new SnapshotSealer(runtime.freezeContext);
     this.#effects = new RunningEffects({
       occurrences: state.occurrences,
-      stopSignal: this.#stopController.signal,
       replaying: mode === 'replay',
       onMaybeIdle: () => this.#queueCheck(),
     });
@@ -612,8 +610,8 @@ export class Run implements RunPort {
   }
 
   #abortEffects(message: string, reason?: unknown): void {
-    if (!this.#stopController.signal.aborted) {
-      this.#stopController.abort(reason ?? new RunError('effect.aborted', { message }));
+    if (!this.#effects.stopped) {
+      this.#effects.stop(reason ?? new RunError('effect.aborted', { message }));
     }
     if ((this.actor.getSnapshot() as AnySnapshot).status === 'active') this.actor.stop();
   }
