@@ -42,12 +42,24 @@ export class EffectScope implements ModelCallScope {
   }
 
   /** Runs the effect's body and tells the run when it settles. */
-  async execute<T>(body: () => Promise<T>): Promise<T> {
+  execute<T>(body: () => Promise<T>): Promise<T> {
+    // Not an async function: an effect waiting days for a person keeps no frame of this.
+    let running: Promise<T>;
     try {
-      return await body();
-    } finally {
-      this.#handle.settle();
+      running = body();
+    } catch (error) {
+      running = Promise.reject(error);
     }
+    return running.then(
+      (value) => {
+        this.#handle.settle();
+        return value;
+      },
+      (error: unknown) => {
+        this.#handle.settle();
+        throw error;
+      },
+    );
   }
 
   /** Marks the effect as waiting on the outside world (true) or working (false). */
@@ -112,6 +124,20 @@ export class EffectScope implements ModelCallScope {
       await run.appendJournal(entry, undefined, { durable: step.effect === 'unsafe' });
       previous = 'started';
     }
+    // Returned, not awaited: while the step runs (a wait for a person may last days) only the
+    // small frame of #record is kept, not this one.
+    return this.#record(entry, previous, step, execute);
+  }
+
+  /** Runs a journaled step that has no result yet, and records how it ended. */
+  async #record<T>(
+    entry: JournalEntry,
+    previous: JournalEntry['status'] | undefined,
+    step: JournaledStep<T>,
+    execute: () => Promise<T>,
+  ): Promise<{ value: T; replayed: boolean }> {
+    const { run } = this;
+    const { clock } = run;
     // Measured around the step itself, not the intent's write before it.
     const executing = clock.now();
     try {
