@@ -109,6 +109,31 @@ describe('SnapshotSealer', () => {
     check();
   });
 
+  it("writes a finished machine's output and a failed machine's error as XState does", () => {
+    const finished = createActor(
+      setup({}).createMachine({
+        initial: 'a',
+        states: { a: { type: 'final' } },
+        output: { answer: 42 },
+      }),
+    ).start();
+    const failing = createActor(
+      setup({}).createMachine({
+        entry: () => {
+          throw new Error('boom');
+        },
+      }),
+    );
+    failing.subscribe({ error: () => undefined });
+    failing.start();
+    for (const actor of [finished, failing]) {
+      expect(JSON.stringify(new SnapshotSealer().seal(actor))).toBe(
+        JSON.stringify(actor.getPersistedSnapshot()),
+      );
+    }
+    expect(failing.getSnapshot().status).toBe('error');
+  });
+
   it('returns the same tree when nothing changed since the last one', () => {
     const actor = createActor(logger(false)).start();
     const sealer = new SnapshotSealer();

@@ -19,22 +19,11 @@ interface SealedChild {
 }
 
 /**
- * What XState's `getPersistedSnapshot` leaves out of a machine snapshot (live objects and
- * methods) or writes itself (`context`, `children`, `historyValue`); every other field is
- * persisted as it is. The sealed-snapshot test holds this to XState's own output.
+ * The fields of a machine snapshot XState's `getPersistedSnapshot` writes as they are (it
+ * writes `context` and `children` itself, and leaves out live objects and methods), in its
+ * order. The sealed-snapshot test holds this list to XState's own output.
  */
-const writtenApart = new Set([
-  '_nodes',
-  'tags',
-  'machine',
-  'children',
-  'context',
-  'can',
-  'hasTag',
-  'matches',
-  'getMeta',
-  'toJSON',
-]);
+const persistedFields = ['status', 'output', 'error', 'value', 'historyValue'] as const;
 
 /**
  * A run actor's persisted snapshot as a sealed JSON tree (see `sealJson`), built so its cost
@@ -79,16 +68,15 @@ export class SnapshotSealer {
       return sealed;
     }
     let changed = before === undefined;
-    const parts: [string, unknown][] = [];
-    for (const key in snapshot) {
-      if (writtenApart.has(key) || !Object.hasOwn(snapshot, key)) continue;
+    const sealed: Record<string, unknown> = {};
+    for (const key of persistedFields) {
       const value =
         key === 'historyValue'
           ? this.#historyOf(snapshot.historyValue)
           : sealJson(snapshot[key], { previous: before?.[key] });
       if (value === undefined) continue;
       if (!changed && value !== before![key]) changed = true;
-      parts.push([key, value]);
+      sealed[key] = value;
     }
     const context = sealJson(snapshot.context, {
       inPlace: this.#freezeContext,
@@ -96,11 +84,9 @@ export class SnapshotSealer {
     });
     const children = this.#childrenOf(snapshot.children ?? {}, before?.children);
     if (!changed && context === before!.context && children === before!.children) {
-      // An unchanged key set: the previous checkpoint holds every key this one would.
-      if (Object.keys(before!).length === parts.length + 2) return before;
+      // The same fields: the previous checkpoint holds every one this one would.
+      if (Object.keys(before!).length === Object.keys(sealed).length + 2) return before;
     }
-    const sealed: Record<string, unknown> = {};
-    for (const [key, value] of parts) sealed[key] = value;
     if (context !== undefined) sealed.context = context;
     sealed.children = children;
     this.#sealed = Object.freeze(sealed);
