@@ -144,7 +144,7 @@ describe('SnapshotSealer', () => {
   });
 });
 
-describe('sealedSnapshotOf', () => {
+describe('SnapshotSealer in a run', () => {
   it('stores a context changed through assign, one checkpoint per step', async () => {
     const checkpointer = new MemoryCheckpointer();
     const agent = createAgent({ machine: logger(false), checkpointer });
