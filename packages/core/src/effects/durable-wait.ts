@@ -39,7 +39,20 @@ export interface DurableWaitOptions<TReply> {
  * a deadline fixed when it was first opened (a resume never extends it). While it waits the
  * effect is idle: the run may rest. What `humanWait` and approvals are built on.
  */
-export async function durableWait<TReply>(
+export function durableWait<TReply>(
+  scope: EffectScope,
+  options: DurableWaitOptions<TReply>,
+): Promise<{ value: TReply; replayed: boolean }> {
+  // Not an async function (nor the step below): a run waiting days for a person keeps only
+  // the closures of this wait, not suspended frames.
+  try {
+    return openWait(scope, options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function openWait<TReply>(
   scope: EffectScope,
   options: DurableWaitOptions<TReply>,
 ): Promise<{ value: TReply; replayed: boolean }> {
@@ -76,8 +89,8 @@ export async function durableWait<TReply>(
     },
   };
   const remove = scope.run.addWait(registration);
-  try {
-    return await scope.journaled(
+  return scope
+    .journaled(
       key,
       {
         kind: 'human',
@@ -106,16 +119,29 @@ export async function durableWait<TReply>(
         });
         options.onOpen?.();
         if (!answered) scope.setIdle(true);
-        try {
-          return await untilReplied(scope, replied, first, options.timeoutError);
-        } finally {
-          scope.setIdle(false);
-        }
+        const working = () => scope.setIdle(false);
+        return untilReplied(scope, replied, first, options.timeoutError).then(
+          (value) => {
+            working();
+            return value;
+          },
+          (error: unknown) => {
+            working();
+            throw error;
+          },
+        );
+      },
+    )
+    .then(
+      (result) => {
+        remove();
+        return result;
+      },
+      (error: unknown) => {
+        remove();
+        throw error;
       },
     );
-  } finally {
-    remove();
-  }
 }
 
 /** The reply, or the timeout error at the deadline, or the abort reason. */

@@ -42,12 +42,24 @@ export class EffectScope implements ModelCallScope {
   }
 
   /** Runs the effect's body and tells the run when it settles. */
-  async execute<T>(body: () => Promise<T>): Promise<T> {
+  execute<T>(body: () => Promise<T>): Promise<T> {
+    // Not an async function: an effect waiting days for a person keeps no frame of this.
+    let running: Promise<T>;
     try {
-      return await body();
-    } finally {
-      this.#handle.settle();
+      running = body();
+    } catch (error) {
+      running = Promise.reject(error);
     }
+    return running.then(
+      (value) => {
+        this.#handle.settle();
+        return value;
+      },
+      (error: unknown) => {
+        this.#handle.settle();
+        throw error;
+      },
+    );
   }
 
   /** Marks the effect as waiting on the outside world (true) or working (false). */
@@ -112,40 +124,83 @@ export class EffectScope implements ModelCallScope {
       await run.appendJournal(entry, undefined, { durable: step.effect === 'unsafe' });
       previous = 'started';
     }
+    // Returned, not awaited: while the step runs (a wait for a person may last days) the run
+    // keeps no frame of this one.
+    return this.#record(entry, previous, step, execute);
+  }
+
+  /**
+   * Runs a journaled step that has no result yet, and records how it ended. Not an async
+   * function: while the step runs (a wait for a person may last days) the run keeps two small
+   * closures, not a suspended frame.
+   */
+  #record<T>(
+    entry: JournalEntry,
+    previous: JournalEntry['status'] | undefined,
+    step: JournaledStep<T>,
+    execute: () => Promise<T>,
+  ): Promise<{ value: T; replayed: boolean }> {
     // Measured around the step itself, not the intent's write before it.
-    const executing = clock.now();
+    const executing = this.run.clock.now();
+    let running: Promise<T>;
     try {
-      const value = await execute();
-      const finishedAt = clock.now();
-      const meta = {
-        ...entry.meta,
-        latencyMs: finishedAt - executing,
-        ...step.resultMeta?.(value),
-      };
+      running = execute();
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    const failed = (error: unknown) => this.#recordFailure(entry, previous, executing, error);
+    return running.then(
+      // A failure to record the result fails the step, as the step's own failure does.
+      (value) => this.#recordResult(entry, previous, executing, step, value).catch(failed),
+      failed,
+    );
+  }
+
+  async #recordResult<T>(
+    entry: JournalEntry,
+    previous: JournalEntry['status'] | undefined,
+    executing: number,
+    step: JournaledStep<T>,
+    value: T,
+  ): Promise<{ value: T; replayed: boolean }> {
+    const { run } = this;
+    const finishedAt = run.clock.now();
+    const meta = {
+      ...entry.meta,
+      latencyMs: finishedAt - executing,
+      ...step.resultMeta?.(value),
+    };
+    await run.appendJournal(
+      { ...entry, status: 'completed', finishedAt, output: value, meta },
+      previous,
+      { withCheckpoint: true },
+    );
+    return { value, replayed: false };
+  }
+
+  async #recordFailure(
+    entry: JournalEntry,
+    previous: JournalEntry['status'] | undefined,
+    executing: number,
+    error: unknown,
+  ): Promise<never> {
+    const { run } = this;
+    // An aborted step (state exited, run stopped) stays `started`: whether it acted is unknown.
+    if (!this.signal.aborted) {
+      const finishedAt = run.clock.now();
       await run.appendJournal(
-        { ...entry, status: 'completed', finishedAt, output: value, meta },
+        {
+          ...entry,
+          status: 'failed',
+          finishedAt,
+          error: capSerializedError(serializeError(error), run.maxJournalValueBytes),
+          meta: { ...entry.meta, latencyMs: finishedAt - executing },
+        },
         previous,
         { withCheckpoint: true },
       );
-      return { value, replayed: false };
-    } catch (error) {
-      // An aborted step (state exited, run stopped) stays `started`: whether it acted is unknown.
-      if (!this.signal.aborted) {
-        const finishedAt = clock.now();
-        await run.appendJournal(
-          {
-            ...entry,
-            status: 'failed',
-            finishedAt,
-            error: capSerializedError(serializeError(error), run.maxJournalValueBytes),
-            meta: { ...entry.meta, latencyMs: finishedAt - executing },
-          },
-          previous,
-          { withCheckpoint: true },
-        );
-      }
-      throw error;
     }
+    throw error;
   }
 
   /**

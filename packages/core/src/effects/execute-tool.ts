@@ -42,12 +42,15 @@ export async function executeTool(
     idempotencyKey: `${scope.threadId}:${key}`,
     threadId: scope.threadId,
   };
-  events.emit('tool.call.start', scope.threadId, {
-    site: scope.site,
-    callId: key,
-    tool: tool.name,
-    input: capJournalValue(input, maxJournalValueBytes),
-  });
+  // Its payload measures the input as JSON: built only for a listener.
+  if (events.isObserved('tool.call.start')) {
+    events.emit('tool.call.start', scope.threadId, {
+      site: scope.site,
+      callId: key,
+      tool: tool.name,
+      input: capJournalValue(input, maxJournalValueBytes),
+    });
+  }
   const started = clock.now();
   // What the tool returned, validated and kept as the caller keeps it: the same for a live
   // result and for one a reconcile hook reports after a crash or a timeout.

@@ -42,10 +42,12 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
     // Work until its intent is in the journal: a run rests `waiting` only once its wait, prompt
     // and deadline are durable, so other processes (`agentchart waits`, a scheduler) see them.
     { kind: 'human-wait', modelAliases: [], tools: [], blocksRest: true, schemas: [] },
-    async (scope, input: TInput) => {
+    // Not an async function: a waiting run keeps no frame of it (a throw here is the
+    // effect's rejection: see EffectScope.execute).
+    (scope, input: TInput) => {
       const prompt = options.prompt(input);
       const key = scope.nextKey('human');
-      const { value } = await durableWait(scope, {
+      return durableWait(scope, {
         key,
         prompt,
         name: 'human',
@@ -69,8 +71,7 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
             message: `Nobody answered "${prompt}" by its deadline (${new Date(deadline).toISOString()}).`,
             details: { deadline },
           }),
-      });
-      return value;
+      }).then(({ value }) => value);
     },
   );
 }

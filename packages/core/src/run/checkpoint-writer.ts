@@ -34,8 +34,8 @@ export class CheckpointWriter {
   #journalFlush = false;
   /** The held results are due: written on their own if no checkpoint takes them first. */
   #journalDue = false;
-  /** Journal writes of `writeJournal` under way. */
-  readonly #journalWrites = new Set<Promise<unknown>>();
+  /** Journal writes of `writeJournal` under way (made with the first). */
+  #journalWrites: Set<Promise<unknown>> | undefined;
 
   constructor(private readonly options: CheckpointWriterOptions) {
     this.#version = options.version;
@@ -99,11 +99,15 @@ export class CheckpointWriter {
         checkpointer.putEffect(item, durable ? { owner } : { owner, durable }),
       ),
     );
-    this.#journalWrites.add(writing);
+    this.#journalWrites ??= new Set();
+    const writes = this.#journalWrites;
+    writes.add(writing);
     try {
       await writing;
     } finally {
-      this.#journalWrites.delete(writing);
+      writes.delete(writing);
+      // Not kept empty: a run waiting in memory would hold it.
+      if (writes.size === 0 && this.#journalWrites === writes) this.#journalWrites = undefined;
     }
   }
 
@@ -117,8 +121,8 @@ export class CheckpointWriter {
    * the failure is the run's, reported where it was made), so a read of the store sees them.
    */
   async settled(): Promise<void> {
-    while (this.#writing || this.#journalWrites.size > 0) {
-      await Promise.allSettled([this.#writing, ...this.#journalWrites]);
+    while (this.#writing || (this.#journalWrites?.size ?? 0) > 0) {
+      await Promise.allSettled([this.#writing, ...(this.#journalWrites ?? [])]);
     }
   }
 
@@ -157,8 +161,10 @@ export class CheckpointWriter {
         this.#dirty = false;
         const checkpoint = this.options.build(this.#version + 1);
         let result: CheckpointWriteResult | undefined;
-        if (journal.length > 0 && checkpointer.saveWithJournal) {
-          result = await checkpointer.saveWithJournal(checkpoint, journal);
+        // Read once: a store may be a proxy that makes a function on every read.
+        const saveWithJournal = journal.length > 0 ? checkpointer.saveWithJournal : undefined;
+        if (saveWithJournal) {
+          result = await saveWithJournal.call(checkpointer, checkpoint, journal);
         } else {
           for (const entry of journal) await checkpointer.putEffect(entry, { owner });
           result = await checkpointer.save(checkpoint);

@@ -10,7 +10,8 @@ interface SnapshotWithChildren {
  * observers, yet they are the run's state (stored in its checkpoint) and may end its work.
  */
 export class ChildMachines {
-  readonly #watched = new WeakSet<AnyActorRef>();
+  /** Made with the first child machine: most runs have none. */
+  #watched: WeakSet<AnyActorRef> | undefined;
 
   constructor(private readonly onStep: () => void) {}
 
@@ -18,9 +19,10 @@ export class ChildMachines {
   watch(snapshot: SnapshotWithChildren): void {
     if (!snapshot.children) return;
     for (const child of Object.values(snapshot.children)) {
-      if (!child || this.#watched.has(child)) continue;
+      if (!child || this.#watched?.has(child)) continue;
       const childSnapshot = child.getSnapshot() as SnapshotWithChildren;
       if (childSnapshot.machine === undefined) continue;
+      this.#watched ??= new WeakSet();
       this.#watched.add(child);
       child.subscribe({
         next: () => {

@@ -6,7 +6,7 @@ const frozenWrite =
 
 /**
  * The error a run fails with when the machine changed its context in place: agentchart freezes
- * the context once a step is checkpointed (see `sealedSnapshotOf`), so such a write throws a
+ * the context once a step is checkpointed (see `SnapshotSealer`), so such a write throws a
  * bare TypeError; this one says what happened and what to write instead. Undefined for any
  * other error.
  */

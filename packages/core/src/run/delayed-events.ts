@@ -33,7 +33,8 @@ interface SchedulingSystem {
  * that was left.
  */
 export class DelayedEvents {
-  readonly #due = new WeakMap<object, number>();
+  /** Made with the first delayed event: most runs never schedule one. */
+  #due: WeakMap<object, number> | undefined;
   readonly #system: SchedulingSystem;
 
   constructor(
@@ -49,7 +50,9 @@ export class DelayedEvents {
     scheduler.schedule = (source, target, event, delay, id = generateId()) => {
       schedule(source, target, event, delay, id);
       const scheduled = this.#system._snapshot._scheduledEvents[`${source.sessionId}.${id}`];
-      if (scheduled) this.#due.set(scheduled, clock.now() + delay);
+      if (!scheduled) return;
+      this.#due ??= new WeakMap();
+      this.#due.set(scheduled, clock.now() + delay);
     };
   }
 
@@ -62,7 +65,7 @@ export class DelayedEvents {
         target: siteOf(scheduled.target),
         id: scheduled.id,
         event: JSON.parse(JSON.stringify(scheduled.event)),
-        dueAt: this.#due.get(scheduled) ?? this.clock.now() + scheduled.delay,
+        dueAt: this.#due?.get(scheduled) ?? this.clock.now() + scheduled.delay,
       });
     }
     return pending;
@@ -72,7 +75,7 @@ export class DelayedEvents {
   nextDueIn(): number | undefined {
     let next: number | undefined;
     for (const scheduled of Object.values(this.#system._snapshot._scheduledEvents)) {
-      const dueAt = this.#due.get(scheduled) ?? this.clock.now() + scheduled.delay;
+      const dueAt = this.#due?.get(scheduled) ?? this.clock.now() + scheduled.delay;
       if (next === undefined || dueAt < next) next = dueAt;
     }
     return next === undefined ? undefined : next - this.clock.now();

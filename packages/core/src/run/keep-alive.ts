@@ -9,18 +9,16 @@ let handle: ReturnType<typeof setInterval> | undefined;
 
 /** Holds the process open until the returned function is called (once). */
 export function holdProcessOpen(): () => void {
-  holders++;
+  // One interval for the process's life, ref'd while held and unref'd when not: run after
+  // run, making and clearing a timer each time cost more than the rest of this.
   // The longest interval Node accepts; it never needs to fire.
   handle ??= setInterval(() => {}, 2 ** 31 - 1);
+  if (holders++ === 0) handle.ref?.();
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    holders--;
-    if (holders === 0 && handle !== undefined) {
-      clearInterval(handle);
-      handle = undefined;
-    }
+    if (--holders === 0) handle?.unref?.();
   };
 }
 

@@ -15,6 +15,18 @@ class LongTimer {
  * 24.8 days; Node fires longer ones after 1 ms) chained instead of firing at once.
  */
 export function runClock({ clock }: Pick<AgentRuntime, 'clock'>): Clock {
+  // One per agent clock, not per run: it holds nothing of a run's.
+  let wrapped = runClocks.get(clock);
+  if (!wrapped) {
+    wrapped = unrefClock(clock);
+    runClocks.set(clock, wrapped);
+  }
+  return wrapped;
+}
+
+const runClocks = new WeakMap<Clock, Clock>();
+
+function unrefClock(clock: Clock): Clock {
   const arm = (callback: () => void, ms: number): unknown => {
     const timer = clock.setTimeout(callback, ms);
     unrefTimer(timer);

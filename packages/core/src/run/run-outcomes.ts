@@ -6,8 +6,10 @@ import type { RunOutcome } from './types';
  */
 export class RunOutcomes {
   #rest: RunOutcome | undefined;
-  #next: ((outcome: RunOutcome) => void)[] = [];
-  readonly #every: ((outcome: RunOutcome) => void)[] = [];
+  // Arrays made when a listener comes, each the size of what it holds (one, mostly): a run
+  // waiting in memory keeps them.
+  #next: ((outcome: RunOutcome) => void)[] | undefined;
+  #every: ((outcome: RunOutcome) => void)[] | undefined;
 
   /** The outcome the run rests in now, if it is at rest. */
   get current(): RunOutcome | undefined {
@@ -22,12 +24,14 @@ export class RunOutcomes {
   /** The next time the run comes to rest. */
   next(): Promise<RunOutcome> {
     if (this.#rest) return Promise.resolve(this.#rest);
-    return new Promise((resolve) => this.#next.push(resolve));
+    return new Promise((resolve) => {
+      this.#next = this.#next ? [...this.#next, resolve] : [resolve];
+    });
   }
 
   /** Calls `listener` every time the run comes to rest (each `waiting`, and its end). */
   onEvery(listener: (outcome: RunOutcome) => void): void {
-    this.#every.push(listener);
+    this.#every = this.#every ? [...this.#every, listener] : [listener];
   }
 
   /** Reports a rest; ignored once the run has ended. Returns whether it was reported. */
@@ -35,9 +39,9 @@ export class RunOutcomes {
     if (this.#rest && this.#rest.status !== 'waiting') return false;
     this.#rest = outcome;
     const waiting = this.#next;
-    this.#next = [];
-    for (const listener of waiting) listener(outcome);
-    for (const listener of this.#every) listener(outcome);
+    this.#next = undefined;
+    for (const listener of waiting ?? []) listener(outcome);
+    for (const listener of this.#every ?? []) listener(outcome);
     return true;
   }
 }

@@ -35,7 +35,7 @@ import type {
 } from './run-port';
 import { registerRun } from './run-registry';
 import { RunningEffects } from './running-effects';
-import { sealedSnapshotOf } from './sealed-snapshot';
+import { SnapshotSealer } from './sealed-snapshot';
 import { StateEnterEvents } from './state-enter-events';
 import type { EndStatus, LimitInfo, PendingHumanWait, RunOutcome } from './types';
 import { hasWorkInFlight } from './work-in-flight';
@@ -50,6 +50,9 @@ type AnySnapshot = {
 
 /** The parts of a checkpoint that change from step to step, as sealed trees. */
 type SealedState = { snapshot: unknown; run: RunState; delayedEvents: PendingDelayedEvent[] };
+
+/** A fresh run's recorded waits: none, one map for every run. */
+const noRecordedWaits: ReadonlyMap<string, RecordedWait> = new Map();
 
 /** Timers further away than this do not keep a run from coming to rest as `waiting`. */
 const restTimerThresholdMs = 5_000;
@@ -100,7 +103,6 @@ export class Run implements RunPort {
 
   readonly #state: RunState;
   readonly #lifecycle: RunLifecycle;
-  readonly #stopController = new AbortController();
   readonly #writer: CheckpointWriter;
   readonly #lease: LeaseKeeper;
   /** Resolves once the run holds its thread's lease: nothing is written before. */
@@ -130,6 +132,7 @@ export class Run implements RunPort {
   readonly #writtenKeys = new Set<string>();
   /** The last checkpoint's state, as sealed trees: the next one shares what did not change. */
   #sealed: SealedState | undefined;
+  readonly #snapshotSealer: SnapshotSealer;
   #sealedInput: { value: unknown } | undefined;
   #releaseProcess: (() => void) | undefined;
   #wallTimer: unknown;
@@ -144,7 +147,7 @@ export class Run implements RunPort {
       version,
       owner,
       mode = 'live',
-      recordedWaits = new Map(),
+      recordedWaits = noRecordedWaits,
       replay,
       leaseHeld = false,
     }: RunOptions,
@@ -155,9 +158,9 @@ export class Run implements RunPort {
     this.replay = replay;
     this.owner = owner;
     this.#recordedWaits = recordedWaits;
+    this.#snapshotSealer = new SnapshotSealer(runtime.freezeContext);
     this.#effects = new RunningEffects({
       occurrences: state.occurrences,
-      stopSignal: this.#stopController.signal,
       replaying: mode === 'replay',
       onMaybeIdle: () => this.#queueCheck(),
     });
@@ -607,8 +610,8 @@ export class Run implements RunPort {
   }
 
   #abortEffects(message: string, reason?: unknown): void {
-    if (!this.#stopController.signal.aborted) {
-      this.#stopController.abort(reason ?? new RunError('effect.aborted', { message }));
+    if (!this.#effects.stopped) {
+      this.#effects.stop(reason ?? new RunError('effect.aborted', { message }));
     }
     if ((this.actor.getSnapshot() as AnySnapshot).status === 'active') this.actor.stop();
   }
@@ -658,7 +661,7 @@ export class Run implements RunPort {
     // `input` never changes after start: sealed (copied) once, then shared.
     this.#sealedInput ??= { value: sealJson(this.#state.input) };
     const sealed: SealedState = {
-      snapshot: sealedSnapshotOf(this.actor, previous?.snapshot, this.runtime.freezeContext),
+      snapshot: this.#snapshotSealer.seal(this.actor),
       run: sealJson(
         { ...this.#state, input: this.#sealedInput.value },
         { previous: previous?.run },

@@ -3,14 +3,13 @@ import type { EffectHandle } from './run-port';
 /** One effect the run knows is running. */
 interface RunningEffect extends EffectHandle {
   blocking: boolean;
+  controller: AbortController;
 }
 
 /** Options of {@link RunningEffects}. */
 export interface RunningEffectsOptions {
   /** Occurrences per effect site, kept in the run's state (they make keys stable). */
   occurrences: Record<string, number>;
-  /** Aborted when the run ends: every effect's signal follows it. */
-  stopSignal: AbortSignal;
   /** In a replay every effect holds the run until it replays. */
   replaying: boolean;
   /** Called when an effect may have let the run come to rest (it went idle, or was aborted). */
@@ -19,11 +18,13 @@ export interface RunningEffectsOptions {
 
 /**
  * The agentchart effects running in one run, by actor: their keys (site and occurrence, stable
- * across resumes), their abort signals (the actor's and the run's, linked), and whether each
- * is work in flight or waiting on a person.
+ * across resumes), their abort signals (aborted with their actor's, and by {@link stop}), and
+ * whether each is work in flight or waiting on a person.
  */
 export class RunningEffects {
   readonly #effects = new Map<object, RunningEffect>();
+  /** Set once the run stopped its effects: what every effect, running or started later, is aborted with. */
+  #stopped: { reason: unknown } | undefined;
   /** True while a restored actor restarts its in-flight effects: same keys, not new ones. */
   restoring = false;
 
@@ -34,32 +35,44 @@ export class RunningEffects {
     return this.#effects.get(actor)?.blocking;
   }
 
+  /**
+   * Aborts every running effect with `reason`, and every effect started from now on. The run
+   * calls it when it ends (or is evicted, or taken over): effects are aborted from here
+   * rather than each listening to a signal of the run's, which a waiting run would keep.
+   */
+  stop(reason: unknown): void {
+    if (this.#stopped) return;
+    this.#stopped = { reason };
+    for (const effect of [...this.#effects.values()]) effect.controller.abort(reason);
+  }
+
+  /** True once {@link stop} was called. */
+  get stopped(): boolean {
+    return this.#stopped !== undefined;
+  }
+
   /** Starts an effect at `site` for its actor `self`. */
   begin(site: string, self: object, actorSignal: AbortSignal, blocking: boolean): EffectHandle {
-    const { occurrences, stopSignal, replaying, onMaybeIdle } = this.options;
+    const { occurrences, replaying, onMaybeIdle } = this.options;
     const next = occurrences[site] ?? 0;
     // A restored actor restarts the effect that was running: same occurrence, same key.
     const restarted = this.restoring && next > 0;
     if (!restarted) occurrences[site] = next + 1;
     const key = `${site}#${restarted ? next - 1 : next}`;
-    // One controller linked to both signals by a listener each (removed when the effect
-    // settles): AbortSignal.any cost 4-6% of a step in the benchmarks.
+    // One controller linked to the actor's signal by a listener (removed when the effect
+    // settles), and aborted by stop(): AbortSignal.any cost 4-6% of a step in the benchmarks.
     const controller = new AbortController();
     let unlink = () => {};
     if (actorSignal.aborted) controller.abort(actorSignal.reason);
-    else if (stopSignal.aborted) controller.abort(stopSignal.reason);
+    else if (this.#stopped) controller.abort(this.#stopped.reason);
     else {
       const onActorAbort = () => controller.abort(actorSignal.reason);
-      const onStop = () => controller.abort(stopSignal.reason);
       actorSignal.addEventListener('abort', onActorAbort, { once: true });
-      stopSignal.addEventListener('abort', onStop, { once: true });
-      unlink = () => {
-        actorSignal.removeEventListener('abort', onActorAbort);
-        stopSignal.removeEventListener('abort', onStop);
-      };
+      unlink = () => actorSignal.removeEventListener('abort', onActorAbort);
     }
     const effect: RunningEffect = {
       key,
+      controller,
       signal: controller.signal,
       // One the recording never finished (a wait still open) lets go in replayStep.
       blocking: blocking || replaying,

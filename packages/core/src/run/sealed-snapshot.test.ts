@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, createActor, fromPromise, setup } from 'xstate';
 import { createAgent } from '../agent/create-agent';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import { SnapshotSealer } from './sealed-snapshot';
 
 /** Three steps, each adding an entry to the log — with `assign`, or in place. */
 function logger(inPlace: boolean) {
@@ -41,7 +42,109 @@ function logger(inPlace: boolean) {
   });
 }
 
-describe('sealedSnapshotOf', () => {
+/** A machine with history, a child machine with its own child, and a promise actor. */
+function nested() {
+  const inner = setup({
+    actors: { wait: fromPromise(() => new Promise<never>(() => undefined)) },
+  }).createMachine({
+    id: 'inner',
+    context: { n: 1 },
+    initial: 'a',
+    states: {
+      a: { invoke: { id: 'deep', src: 'wait' }, on: { NEXT: 'b' } },
+      b: { type: 'final' },
+    },
+    output: { finished: true },
+  });
+  return setup({
+    actors: { inner, pause: fromPromise(() => new Promise<never>(() => undefined)) },
+  }).createMachine({
+    id: 'outer',
+    context: { items: [1, 2], nested: { label: 'x' } },
+    initial: 'main',
+    states: {
+      main: {
+        type: 'parallel',
+        on: { AWAY: 'away' },
+        states: {
+          left: {
+            initial: 'one',
+            states: {
+              one: { invoke: { id: 'child', src: 'inner' }, on: { GO: 'two' } },
+              two: {},
+              hist: { type: 'history', history: 'deep' },
+            },
+          },
+          right: { invoke: { id: 'paused', src: 'pause' } },
+        },
+      },
+      away: { on: { BACK: '#outer.main.left.hist' } },
+    },
+  });
+}
+
+describe('SnapshotSealer', () => {
+  it("writes what XState's getPersistedSnapshot writes, after each event", () => {
+    const actor = createActor(nested()).start();
+    const sealer = new SnapshotSealer();
+    const check = () => {
+      const sealed = sealer.seal(actor);
+      expect(JSON.stringify(sealed)).toBe(JSON.stringify(actor.getPersistedSnapshot()));
+      return sealed;
+    };
+    check();
+    // A child machine's step shows, though the parent's snapshot is the same object.
+    actor.getSnapshot().children.child!.send({ type: 'NEXT' });
+    expect(actor.getSnapshot().children.child!.getSnapshot().status).toBe('done');
+    check();
+    actor.send({ type: 'GO' });
+    check();
+    actor.send({ type: 'AWAY' });
+    // Leaving `main` recorded its history: written as XState writes it.
+    expect(JSON.stringify(check())).toContain('"historyValue":{"outer.main.left.hist"');
+    actor.send({ type: 'BACK' });
+    expect(actor.getSnapshot().matches({ main: { left: 'two' } })).toBe(true);
+    check();
+    actor.stop();
+    check();
+  });
+
+  it("writes a finished machine's output and a failed machine's error as XState does", () => {
+    const finished = createActor(
+      setup({}).createMachine({
+        initial: 'a',
+        states: { a: { type: 'final' } },
+        output: { answer: 42 },
+      }),
+    ).start();
+    const failing = createActor(
+      setup({}).createMachine({
+        entry: () => {
+          throw new Error('boom');
+        },
+      }),
+    );
+    failing.subscribe({ error: () => undefined });
+    failing.start();
+    for (const actor of [finished, failing]) {
+      expect(JSON.stringify(new SnapshotSealer().seal(actor))).toBe(
+        JSON.stringify(actor.getPersistedSnapshot()),
+      );
+    }
+    expect(failing.getSnapshot().status).toBe('error');
+  });
+
+  it('returns the same tree when nothing changed since the last one', () => {
+    const actor = createActor(logger(false)).start();
+    const sealer = new SnapshotSealer();
+    const first = sealer.seal(actor);
+    expect(sealer.seal(actor)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    actor.stop();
+  });
+});
+
+describe('SnapshotSealer in a run', () => {
   it('stores a context changed through assign, one checkpoint per step', async () => {
     const checkpointer = new MemoryCheckpointer();
     const agent = createAgent({ machine: logger(false), checkpointer });

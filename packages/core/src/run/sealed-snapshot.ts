@@ -1,50 +1,158 @@
-import type { AnyActor } from 'xstate';
+import type { AnyActor, AnyActorRef } from 'xstate';
 import { sealJson } from '../store/sealed-json';
 
-/** The parts of a persisted machine snapshot this module reads. */
-interface PersistedShape {
+/** The parts of a machine snapshot this module reads. */
+interface MachineSnapshotShape {
+  machine?: unknown;
   context?: unknown;
+  children?: Record<string, AnyActorRef | undefined>;
+  historyValue?: unknown;
+}
+
+/** A child actor's entry as sealed at the last checkpoint, with what it was built from. */
+interface SealedChild {
+  id: string;
+  ref: AnyActorRef;
+  /** The child's snapshot it was built from: the same object means the same entry. */
+  snapshot: unknown;
+  sealed: unknown;
 }
 
 /**
- * The actor's persisted snapshot as a sealed JSON tree (see `sealJson`), built so its cost
- * follows what the last macrostep changed, not the size of the context.
+ * The fields of a machine snapshot XState's `getPersistedSnapshot` writes as they are (it
+ * writes `context` and `children` itself, and leaves out live objects and methods), in its
+ * order. The sealed-snapshot test holds this list to XState's own output.
+ */
+const persistedFields = ['status', 'output', 'error', 'value', 'historyValue'] as const;
+
+/**
+ * A run actor's persisted snapshot as a sealed JSON tree (see `sealJson`), built so its cost
+ * follows what the last macrostep changed, not the size of the state. One per run: it keeps
+ * the last checkpoint's sealed snapshot and what each part was built from.
  *
  * XState's own `getPersistedSnapshot()` walks the whole context on every call to replace actor
- * references. Here the context is sealed where it is instead: frozen in place, the objects it
- * shares with the previous checkpoint's context skipped, actor references written as XState
- * writes them (their `toJSON`). The rest of the snapshot (state value, children, history) is
- * XState's, sealed as a copy. Freezing the context enforces what XState asks of a machine —
- * context is only changed through `assign`, which makes new objects — and turns a change made
- * in place, which a checkpoint could otherwise miss, into an error at the line that makes it.
- * With `freezeContext` false the context is copied instead (its cost then follows its size).
+ * references, and copies every part of the snapshot. Here the context is sealed where it is
+ * instead: frozen in place, the objects it shares with the previous checkpoint's context
+ * skipped, actor references written as XState writes them (their `toJSON`). The other parts
+ * are written as XState writes them, and each is taken from the last checkpoint when what it
+ * is built from is the same object: a child whose snapshot did not change keeps its entry, a
+ * history value its serialised form, and a checkpoint of an unchanged state is the previous
+ * one. Freezing the context enforces what XState asks of a machine — context is only changed
+ * through `assign`, which makes new objects — and turns a change made in place, which a
+ * checkpoint could otherwise miss, into an error at the line that makes it. With
+ * `freezeContext` false the context is copied instead (its cost then follows its size).
  */
-export function sealedSnapshotOf(
-  actor: AnyActor,
-  previous: unknown,
-  freezeContext = true,
-): unknown {
-  const snapshot = actor.getSnapshot() as { context?: unknown; machine?: unknown };
-  const before = previous as PersistedShape | undefined;
-  if (snapshot.machine === undefined || typeof snapshot.context !== 'object') {
-    return sealJson(actor.getPersistedSnapshot(), { previous });
+export class SnapshotSealer {
+  readonly #freezeContext: boolean;
+  /** The last sealed snapshot, and the parts it was built from. */
+  #sealed: Record<string, unknown> | undefined;
+  /** The children's entries, in the order XState lists them. */
+  #children: readonly SealedChild[] = [];
+  #historyValue: unknown;
+  #sealedHistory: unknown;
+
+  constructor(freezeContext = true) {
+    this.#freezeContext = freezeContext;
   }
-  const context = sealJson(snapshot.context, {
-    inPlace: freezeContext,
-    previous: before?.context,
-  });
-  // XState writes the rest; its context walk gets nothing to walk.
-  const persisted = actor.logic.getPersistedSnapshot({
-    ...snapshot,
-    context: undefined,
-  }) as Record<string, unknown>;
-  const sealed: Record<string, unknown> = {};
-  for (const key of Object.keys(persisted)) {
-    const value =
-      key === 'context'
-        ? context
-        : sealJson(persisted[key], { previous: (before as Record<string, unknown>)?.[key] });
-    if (value !== undefined) sealed[key] = value;
+
+  /** The actor's persisted snapshot now, sharing every unchanged part with the last one. */
+  seal(actor: AnyActor): unknown {
+    const snapshot = actor.getSnapshot() as MachineSnapshotShape & Record<string, unknown>;
+    const before = this.#sealed;
+    if (snapshot.machine === undefined || typeof snapshot.context !== 'object') {
+      const sealed = sealJson(actor.getPersistedSnapshot(), { previous: before }) as Record<
+        string,
+        unknown
+      >;
+      this.#sealed = sealed;
+      return sealed;
+    }
+    let changed = before === undefined;
+    const sealed: Record<string, unknown> = {};
+    for (const key of persistedFields) {
+      const value =
+        key === 'historyValue'
+          ? this.#historyOf(snapshot.historyValue)
+          : sealJson(snapshot[key], { previous: before?.[key] });
+      if (value === undefined) continue;
+      if (!changed && value !== before![key]) changed = true;
+      sealed[key] = value;
+    }
+    const context = sealJson(snapshot.context, {
+      inPlace: this.#freezeContext,
+      previous: before?.context,
+    });
+    const children = this.#childrenOf(snapshot.children ?? {}, before?.children);
+    if (!changed && context === before!.context && children === before!.children) {
+      // The same fields: the previous checkpoint holds every one this one would.
+      if (Object.keys(before!).length === Object.keys(sealed).length + 2) return before;
+    }
+    if (context !== undefined) sealed.context = context;
+    sealed.children = children;
+    this.#sealed = Object.freeze(sealed);
+    return this.#sealed;
   }
-  return Object.freeze(sealed);
+
+  /** XState's form of a history value (`{ [state]: [{ id }] }`), sealed once per value. */
+  #historyOf(historyValue: unknown): unknown {
+    if (historyValue === this.#historyValue && this.#sealedHistory !== undefined) {
+      return this.#sealedHistory;
+    }
+    const serialised: Record<string, { id: unknown }[]> = {};
+    if (typeof historyValue === 'object' && historyValue !== null) {
+      for (const key in historyValue) {
+        const nodes = (historyValue as Record<string, unknown>)[key];
+        if (Array.isArray(nodes)) {
+          serialised[key] = nodes.map((node: { id: unknown }) => ({ id: node.id }));
+        }
+      }
+    }
+    this.#historyValue = historyValue;
+    this.#sealedHistory = sealJson(serialised, { previous: this.#sealedHistory });
+    return this.#sealedHistory;
+  }
+
+  /**
+   * The children's entries as XState writes them. A child whose snapshot is the one its entry
+   * was built from keeps that entry, unless it has children of its own (their steps do not
+   * change its snapshot); the object itself is the previous one when no entry changed.
+   */
+  #childrenOf(children: Record<string, AnyActorRef | undefined>, previous: unknown): unknown {
+    const before = this.#children;
+    const after: SealedChild[] = [];
+    const entries: Record<string, unknown> = {};
+    let changed = previous === undefined;
+    for (const id in children) {
+      const ref = children[id];
+      if (ref === undefined) continue;
+      const snapshot = ref.getSnapshot() as MachineSnapshotShape;
+      // Children keep their order from step to step: the same place first.
+      const same = before[after.length];
+      const was = same?.id === id ? same : before.find((child) => child.id === id);
+      let child: SealedChild;
+      if (was?.ref === ref && was.snapshot === snapshot && !hasChildren(snapshot)) {
+        child = was;
+      } else {
+        const entry = {
+          snapshot: ref.getPersistedSnapshot(),
+          src: ref.src,
+          // XState's fields, not in its public types.
+          systemId: (ref as { systemId?: unknown }).systemId,
+          syncSnapshot: (ref as { _syncSnapshot?: unknown })._syncSnapshot,
+        };
+        child = { id, ref, snapshot, sealed: sealJson(entry, { previous: was?.sealed }) };
+        if (child.sealed !== was?.sealed) changed = true;
+      }
+      after.push(child);
+      entries[id] = child.sealed;
+    }
+    this.#children = after;
+    if (!changed && after.length === before.length) return previous;
+    return Object.freeze(entries);
+  }
+}
+
+function hasChildren(snapshot: MachineSnapshotShape): boolean {
+  for (const _ in snapshot.children) return true;
+  return false;
 }

@@ -1,12 +1,15 @@
 import type { RunEvents } from '../events/run-events';
 import { leafStatePaths } from './state-paths';
 
+const noLeaves: ReadonlySet<string> = new Set();
+
 /**
  * Emits `state.exit` for each leaf state a run's snapshot no longer shows, then `state.enter`
  * for each it newly shows.
  */
 export class StateEnterEvents {
-  #previousLeaves = new Set<string>();
+  /** Made once the events are observed: until then nothing compares with it. */
+  #previousLeaves: ReadonlySet<string> = noLeaves;
 
   constructor(
     private readonly events: RunEvents,

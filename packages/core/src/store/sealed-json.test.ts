@@ -88,6 +88,30 @@ describe('sealJson', () => {
     expect(deeplyFrozen(second)).toBe(true);
   });
 
+  it('copying, gives the previous tree itself for a node equal to it, and a new node otherwise', () => {
+    const state = { status: 'running', usage: { steps: 1, calls: 0 }, sites: { a: 1 }, list: [1] };
+    const first = sealJson(state) as typeof state;
+    state.usage.steps = 2;
+    const second = sealJson(state, { previous: first }) as typeof state;
+    // What did not change is the previous tree's node; what changed, and its parents, are new.
+    expect(second.sites).toBe(first.sites);
+    expect(second.list).toBe(first.list);
+    expect(second.usage).not.toBe(first.usage);
+    expect(second).not.toBe(first);
+    expect(second).toEqual({ ...state, usage: { steps: 2, calls: 0 } });
+    expect(sealJson(state, { previous: second })).toBe(second);
+    // A key added, removed or moved, or an item added, makes a new node.
+    const moved = sealJson({ list: [1], sites: { a: 1 } }, { previous: first }) as typeof state;
+    expect(Object.keys(moved)).toEqual(['list', 'sites']);
+    expect(moved.list).toBe(first.list);
+    const dropped = sealJson({ ...state, status: undefined }, { previous: second });
+    expect(Object.keys(dropped as object)).toEqual(['usage', 'sites', 'list']);
+    expect(sealJson([1, 2], { previous: first.list })).toEqual([1, 2]);
+    expect(sealJson([], { previous: first.list })).toEqual([]);
+    expect(sealJson({}, { previous: first })).toEqual({});
+    expect(deeplyFrozen(second)).toBe(true);
+  });
+
   it('throws on a cycle and on a BigInt, as JSON.stringify does', () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;

@@ -94,6 +94,13 @@ function freeze<T extends object>(node: T): T {
   return Object.freeze(node);
 }
 
+/*
+ * sealArray and sealObject make a node only when they must: sealing in place, none while
+ * every child is the one given; copying, none while every child is the one at the same place
+ * in `previous`, which is then the sealed node (a copy equal to it would tell a store's delta
+ * that something changed, and cost an allocation and a freeze).
+ */
+
 function sealArray(
   array: readonly unknown[],
   previous: unknown,
@@ -101,7 +108,8 @@ function sealArray(
   depth: number,
 ): unknown[] {
   const before = Array.isArray(previous) ? previous : undefined;
-  let copy: unknown[] | undefined = inPlace ? undefined : new Array(array.length);
+  let copy: unknown[] | undefined;
+  let asBefore = !inPlace && before?.length === array.length;
   for (let index = 0; index < array.length; index++) {
     const item = array[index];
     const was = before?.[index];
@@ -110,12 +118,17 @@ function sealArray(
       was !== undefined && item === was ? item : seal(item, was, inPlace, String(index), depth + 1);
     if (sealed === omitted) sealed = null;
     if (copy) copy[index] = sealed;
-    else if (sealed !== item) {
-      copy = array.slice(0, index);
-      copy[index] = sealed;
+    else if (inPlace) {
+      if (sealed !== item) copy = copyItemsUpTo(array, index, array.length, sealed);
+    } else if (!asBefore || sealed !== was) {
+      // Every item so far is the previous tree's (or there are none).
+      copy = copyItemsUpTo(before, index, array.length, sealed);
+      asBefore = false;
     }
   }
-  return copy ?? (array as unknown[]);
+  if (copy) return copy;
+  if (inPlace) return array as unknown[];
+  return asBefore ? before! : [];
 }
 
 function sealObject(object: object, previous: unknown, inPlace: boolean, depth: number): object {
@@ -125,20 +138,68 @@ function sealObject(object: object, previous: unknown, inPlace: boolean, depth: 
       : undefined;
   const record = object as Record<string, unknown>;
   const keys = Object.keys(record);
-  let copy: Record<string, unknown> | undefined = inPlace ? undefined : {};
+  let copy: Record<string, unknown> | undefined;
+  let asBefore = !inPlace && before !== undefined;
   for (let index = 0; index < keys.length; index++) {
     const key = keys[index]!;
     const item = record[key];
     const was = before?.[key];
     const sealed =
       was !== undefined && item === was ? item : seal(item, was, inPlace, key, depth + 1);
-    if (!copy && sealed !== item) {
-      copy = {};
-      for (let at = 0; at < index; at++) setOwn(copy, keys[at]!, record[keys[at]!]);
+    if (copy) {
+      if (sealed !== omitted) setOwn(copy, key, sealed);
+    } else if (inPlace) {
+      if (sealed !== item) copy = copyUpTo(keys, index, record, sealed);
+    } else if (!asBefore || sealed !== was) {
+      // Every value so far is the previous tree's (or there are none).
+      copy = copyUpTo(keys, index, before, sealed);
+      asBefore = false;
     }
-    if (copy && sealed !== omitted) setOwn(copy, key, sealed);
   }
-  return copy ?? object;
+  if (copy) return copy;
+  if (inPlace) return object;
+  if (asBefore && hasKeysInOrder(before!, keys)) return before!;
+  // The previous tree's values, under this object's keys (or none).
+  return copyUpTo(keys, keys.length, before, omitted);
+}
+
+/**
+ * A new node with the values `source` has under `keys` before `index`, then `sealed` under
+ * the key at `index` (unless omitted). Apart from sealObject to keep its stack frame small:
+ * sealing recurses once per level of nesting.
+ */
+function copyUpTo(
+  keys: readonly string[],
+  index: number,
+  source: Record<string, unknown> | undefined,
+  sealed: unknown,
+): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (let at = 0; at < index; at++) setOwn(copy, keys[at]!, source![keys[at]!]);
+  if (sealed !== omitted) setOwn(copy, keys[index]!, sealed);
+  return copy;
+}
+
+/** Like {@link copyUpTo}, for an array of `length` items. */
+function copyItemsUpTo(
+  source: readonly unknown[] | undefined,
+  index: number,
+  length: number,
+  sealed: unknown,
+): unknown[] {
+  const copy = new Array(length);
+  for (let at = 0; at < index; at++) copy[at] = source![at];
+  copy[index] = sealed;
+  return copy;
+}
+
+/** True when `object`'s own enumerable keys are `keys`, in that order. */
+function hasKeysInOrder(object: object, keys: readonly string[]): boolean {
+  let index = 0;
+  for (const key in object) {
+    if (keys[index++] !== key) return false;
+  }
+  return index === keys.length;
 }
 
 /** Sets an own data property, `__proto__` included (as JSON.parse does). */
