@@ -10,29 +10,35 @@ import { type Checkpointer, MemoryCheckpointer } from '@agentchart/core';
 export function boundedMemoryCheckpointer(capacity = 20_000): Checkpointer {
   let store = new MemoryCheckpointer();
   let saves = 0;
+  // The store's methods bound once per store, not on every access: a run looks methods up on
+  // every step, and a fresh closure each time would be charged to the harness it measures.
+  let bound = new Map<PropertyKey, unknown>();
+  // Runs write a checkpoint with its macrostep's journal results (saveWithJournal), or on its
+  // own (save): both count, and either may start on a fresh store.
+  const fresh = (checkpoint: Parameters<Checkpointer['save']>[0]) => {
+    if (++saves > capacity && checkpoint.version === 1) {
+      store = new MemoryCheckpointer();
+      bound = new Map();
+      saves = 0;
+    }
+    return store;
+  };
+  const save = (checkpoint: Parameters<Checkpointer['save']>[0]) =>
+    fresh(checkpoint).save(checkpoint);
+  const saveWithJournal = (
+    checkpoint: Parameters<Checkpointer['save']>[0],
+    journal: Parameters<NonNullable<Checkpointer['saveWithJournal']>>[1],
+  ) => fresh(checkpoint).saveWithJournal(checkpoint, journal);
   return new Proxy(store, {
     get(_target, property) {
-      // Runs write a checkpoint with its macrostep's journal results (saveWithJournal), or on
-      // its own (save): both count, and either may start on a fresh store.
-      const fresh = (checkpoint: Parameters<Checkpointer['save']>[0]) => {
-        if (++saves > capacity && checkpoint.version === 1) {
-          store = new MemoryCheckpointer();
-          saves = 0;
-        }
-        return store;
-      };
-      if (property === 'save') {
-        return (checkpoint: Parameters<Checkpointer['save']>[0]) =>
-          fresh(checkpoint).save(checkpoint);
-      }
-      if (property === 'saveWithJournal') {
-        return (
-          checkpoint: Parameters<Checkpointer['save']>[0],
-          journal: Parameters<NonNullable<Checkpointer['saveWithJournal']>>[1],
-        ) => fresh(checkpoint).saveWithJournal(checkpoint, journal);
-      }
+      if (property === 'save') return save;
+      if (property === 'saveWithJournal') return saveWithJournal;
+      if (bound.has(property)) return bound.get(property);
       const value = Reflect.get(store, property, store);
-      return typeof value === 'function' ? value.bind(store) : value;
+      if (typeof value !== 'function') return value;
+      const method = value.bind(store);
+      bound.set(property, method);
+      return method;
     },
   });
 }
