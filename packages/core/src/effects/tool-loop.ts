@@ -2,7 +2,7 @@ import type { PromiseActorLogic } from 'xstate';
 import type { CallsModels } from '../agent/model-aliases';
 import { DefinitionError } from '../errors/definition-error';
 import { RunError } from '../errors/run-error';
-import type { ChatMessage, ChatResponse } from '../model/types';
+import type { ChatMessage, ChatResponse, ToolDefinition } from '../model/types';
 import type { ModelCallSettings } from '../pipeline/types';
 import { promptRefOf } from '../prompt/define-prompt';
 import type { AnyTool } from '../tools/types';
@@ -107,6 +107,17 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
   const definitions = new Map(
     tools.map(({ name, description, parameters }) => [name, { name, description, parameters }]),
   );
+  // The definitions offered for an allowlist, as one list for every invocation that has it:
+  // what is counted, hashed and redacted per list is then done once per loop, not per run.
+  const offeredLists = new WeakMap<ReadonlySet<string>, ToolDefinition[]>();
+  const offeredFor = (allowed: ReadonlySet<string>): ToolDefinition[] => {
+    let offered = offeredLists.get(allowed);
+    if (!offered) {
+      offered = [...allowed].map((name) => definitions.get(name)!);
+      offeredLists.set(allowed, offered);
+    }
+    return offered;
+  };
   // Answers that call an unsafe tool are never served from the response cache.
   const toolEffects = Object.fromEntries(tools.map((tool) => [tool.name, tool.effect]));
   // Their output reaches the model as it is; every other tool's is fenced as untrusted.
@@ -117,7 +128,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
     { kind: 'tool-loop', modelAliases: [model], tools, blocksRest: true, schemas: [] },
     async (scope, input: TInput) => {
       const allowed = allowedFor(input);
-      const offered = [...allowed].map((name) => definitions.get(name)!);
+      const offered = offeredFor(allowed);
       const messages = initialMessages(input, options.prompt, options.system).map((message) =>
         options.untrustedInput && message.role === 'user'
           ? { ...message, untrusted: true }
