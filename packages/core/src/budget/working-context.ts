@@ -18,13 +18,13 @@ export interface WorkingItem {
 }
 
 /** Reply priming: tokens every request spends outside its messages. */
-const framingTokens = 3;
+export const framingTokens = 3;
 
 /** The mutable state of one planning: items kept, sizes, and what was done. */
 export class WorkingContext {
   readonly items: WorkingItem[];
   readonly toolTokens: number;
-  readonly framingTokens = framingTokens;
+  readonly framingTokens: number = framingTokens;
   readonly trimmed: TrimRecord[] = [];
   reserve: number;
   #messageTokens = 0;
