@@ -98,6 +98,12 @@ describe('scanConversation', () => {
     expect(
       await applyContextBudget({ model, counter: estimateTokenCounter, request, scan: rescanned }),
     ).toEqual(walked);
+    // A scan continued a second time (two branches of one conversation) is right too.
+    const trunk = scanConversation([first], estimateTokenCounter);
+    const one = scanConversation([first, answer], estimateTokenCounter, trunk);
+    const other = scanConversation([first, longer], estimateTokenCounter, trunk);
+    expect(other).toEqual(scanConversation([first, longer], estimateTokenCounter));
+    expect(one).toEqual(scanConversation([first, answer], estimateTokenCounter));
     // A message whose content was changed in place is counted again.
     const messages = [{ ...first }, answer];
     const before = scanConversation(messages, estimateTokenCounter);

@@ -36,30 +36,40 @@ export function scanConversation(
   counter: TokenCounter,
   previous?: ConversationScan,
 ): ConversationScan {
-  const scan = {
+  const scan: MutableScan = {
     counter,
     messages,
-    contents: [] as string[],
-    starts: [] as number[],
-    roles: [] as ChatMessage['role'][],
-    tokens: [] as number[],
+    contents: [],
+    starts: [],
+    roles: [],
+    tokens: [],
     systemTokens: 0,
     otherTokens: 0,
     inputTurn: -1,
     hasSystemMessage: false,
   };
   let from = 0;
-  if (previous && previous.counter === counter && continues(messages, previous)) {
+  if (
+    previous &&
+    previous.counter === counter &&
+    !continued.has(previous) &&
+    continues(messages, previous)
+  ) {
+    // Its lists are taken over, not copied: a scan is continued once (a second continuation
+    // of the same scan — not something a conversation does — scans from the start).
+    continued.add(previous);
     const kept = previous.starts.length - 1;
     if (kept >= 0) {
+      // Its last turn is scanned again: it leaves the sums.
       from = previous.starts[kept]!;
-      scan.contents = previous.contents.slice(0, from);
-      scan.starts = previous.starts.slice(0, kept);
-      scan.roles = previous.roles.slice(0, kept);
-      scan.tokens = previous.tokens.slice(0, kept);
       const last = previous.tokens[kept]!;
-      scan.systemTokens = previous.systemTokens - (previous.roles[kept] === 'system' ? last : 0);
-      scan.otherTokens = previous.otherTokens - (previous.roles[kept] === 'system' ? 0 : last);
+      const lastIsSystem = previous.roles[kept] === 'system';
+      scan.contents = shortened(previous.contents, from);
+      scan.starts = shortened(previous.starts, kept);
+      scan.roles = shortened(previous.roles, kept);
+      scan.tokens = shortened(previous.tokens, kept);
+      scan.systemTokens = previous.systemTokens - (lastIsSystem ? last : 0);
+      scan.otherTokens = previous.otherTokens - (lastIsSystem ? 0 : last);
       scan.inputTurn = previous.inputTurn === kept ? lastUserTurn(scan.roles) : previous.inputTurn;
       // The last turn, scanned again, starts with the same message: it cannot remove one.
       scan.hasSystemMessage = previous.hasSystemMessage;
@@ -93,6 +103,30 @@ export function scanConversation(
     if (message.role === 'user') scan.inputTurn = turn;
   }
   return scan;
+}
+
+/** The fields of a scan while it is made. */
+interface MutableScan {
+  counter: TokenCounter;
+  messages: readonly ChatMessage[];
+  contents: string[];
+  starts: number[];
+  roles: ChatMessage['role'][];
+  tokens: number[];
+  systemTokens: number;
+  otherTokens: number;
+  inputTurn: number;
+  hasSystemMessage: boolean;
+}
+
+/** Scans continued already: their lists belong to the scan that continued them. */
+const continued = new WeakSet<ConversationScan>();
+
+/** `list` itself, cut to its first `length` items. */
+function shortened<T>(list: readonly T[], length: number): T[] {
+  const taken = list as T[];
+  taken.length = length;
+  return taken;
 }
 
 /** True when `messages` starts with every message `previous` scanned, each as it was counted. */
