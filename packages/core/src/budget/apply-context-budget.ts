@@ -1,9 +1,15 @@
 import { DefinitionError } from '../errors/definition-error';
 import type { ChatMessage, ChatModel, ChatRequest } from '../model/types';
 import { contextFromRequest } from './context-from-request';
+import type { ConversationScan } from './conversation-scan';
 import { cutMiddle } from './cut-middle';
 import { shareOfWindow } from './ledger-of';
-import { type FittingContextPlan, planContext } from './plan-context';
+import {
+  type FittingContextPlan,
+  type PlanContextOptions,
+  planContext,
+  planScannedContext,
+} from './plan-context';
 import type { TokenCounter } from './token-counter';
 import type {
   BudgetLedger,
@@ -33,6 +39,13 @@ export interface ApplyContextBudgetOptions {
   budget?: ContextBudgetOptions;
   /** The request's sections, when the effect built them ({@link buildContext}); else they are inferred. */
   context?: ContextInput;
+  /**
+   * The request's messages scanned with {@link scanConversation}, for a caller that keeps each
+   * conversation's scan from call to call: a request whose inferred context fits as it is is
+   * then planned from the scan, not from a walk over its whole history. Ignored with `context`
+   * or when it is not a scan of these messages with this counter.
+   */
+  scan?: ConversationScan;
   /** Needed when the budget's strategies include `compress-history`. */
   summarise?: Summarise;
 }
@@ -56,7 +69,8 @@ export async function applyContextBudget({
   model,
   counter,
   budget = {},
-  context = contextFromRequest(request),
+  context,
+  scan,
   summarise,
 }: ApplyContextBudgetOptions): Promise<BudgetedRequest> {
   const metadata = model.metadata;
@@ -77,6 +91,31 @@ export async function applyContextBudget({
       ? {}
       : { modelMaxOutputTokens: metadata.maxOutputTokens }),
   };
+  const scanned =
+    !context && scan?.messages === request.messages && scan.counter === counter
+      ? planScannedContext({
+          ...planOptions,
+          scan,
+          budget,
+          ...(request.tools ? { tools: request.tools } : {}),
+          ...(request.responseFormat ? { responseFormat: request.responseFormat } : {}),
+        })
+      : undefined;
+  const planned = scanned ?? (await planWhole(request, context, planOptions, budget, summarise));
+  return sentRequest(request, planned);
+}
+
+/** Plans the request's whole context, with a summary of history first when the plan asks for one. */
+async function planWhole(
+  request: ChatRequest,
+  given: ContextInput | undefined,
+  planOptions: Omit<PlanContextOptions, 'context' | 'budget'>,
+  budget: ContextBudgetOptions,
+  summarise: Summarise | undefined,
+): Promise<FittingContextPlan> {
+  const { counter } = planOptions;
+  const strategies = budget.strategies;
+  const context = given ?? contextFromRequest(request);
   const first = planContext({ ...planOptions, context, budget });
   let plan: FittingContextPlan;
   if (first.status === 'fits') {
@@ -126,12 +165,17 @@ export async function applyContextBudget({
         inputTokensBefore: first.before.inputTokens,
         tokenTaxBefore: shareOfWindow(
           first.before.inputTokens - first.before.sections.input,
-          metadata.contextWindow,
+          planOptions.contextWindow,
         ),
         trimmed: [record, ...second.ledger.trimmed],
       },
     };
   }
+  return plan;
+}
+
+/** The request to send for `plan`, and its ledger. */
+function sentRequest(request: ChatRequest, plan: FittingContextPlan): BudgetedRequest {
   const reduced = plan.reservedOutputTokens < (request.maxOutputTokens ?? Number.POSITIVE_INFINITY);
   const outputCut = plan.ledger.trimmed.some((record) => record.section === 'output');
   return {

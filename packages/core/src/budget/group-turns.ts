@@ -14,15 +14,21 @@ export function groupTurns(messages: readonly ChatMessage[]): ChatMessage[][] {
       groups.push([message]);
       continue;
     }
-    const callIds = new Set(message.toolCalls.map((call) => call.id));
+    const { toolCalls } = message;
     const group: ChatMessage[] = [message];
     while (index + 1 < messages.length) {
       const next = messages[index + 1]!;
-      if (next.role !== 'tool' || !callIds.has(next.toolCallId)) break;
+      if (next.role !== 'tool' || !answers(toolCalls, next.toolCallId)) break;
       group.push(next);
       index++;
     }
     groups.push(group);
   }
   return groups;
+}
+
+/** True when one of `calls` has the id `id`: a scan, as a turn makes few calls (no set per turn). */
+function answers(calls: readonly { id: string }[], id: string): boolean {
+  for (const call of calls) if (call.id === id) return true;
+  return false;
 }

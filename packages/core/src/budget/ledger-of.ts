@@ -1,9 +1,15 @@
 import type { BudgetLedger, SectionTokens } from './types';
 import type { WorkingContext } from './working-context';
 
+/** What a ledger is made from: a finished planning, or its sums when nothing was trimmed. */
+export type LedgerSource = Pick<
+  WorkingContext,
+  'counter' | 'capacity' | 'reserve' | 'framingTokens' | 'trimmed' | 'inputTokens' | 'sectionTokens'
+>;
+
 /** Options of {@link ledgerOf}. */
 export interface LedgerOfOptions {
-  working: WorkingContext;
+  working: LedgerSource;
   model: string;
   contextWindow: number;
   sectionsBefore: SectionTokens;

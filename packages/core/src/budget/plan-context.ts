@@ -1,6 +1,7 @@
 import { DefinitionError } from '../errors/definition-error';
-import type { ChatMessage } from '../model/types';
+import type { ChatMessage, ResponseFormat, ToolDefinition } from '../model/types';
 import { BudgetError } from './budget-error';
+import type { ConversationScan } from './conversation-scan';
 import { cutOversized } from './cut-oversized';
 import { dropLowestPriority, trimOldestHistory } from './drop-items';
 import { ledgerOf } from './ledger-of';
@@ -16,7 +17,7 @@ import type {
   ContextStrategy,
   SectionTokens,
 } from './types';
-import { WorkingContext } from './working-context';
+import { framingTokens, WorkingContext } from './working-context';
 
 /** Options of {@link planContext}. */
 export interface PlanContextOptions {
@@ -94,19 +95,17 @@ export function planContext({
   maxOutputTokens,
   modelMaxOutputTokens,
 }: PlanContextOptions): ContextPlan {
-  if (!Number.isFinite(contextWindow) || contextWindow <= 0) {
-    throw new DefinitionError(
-      'definition.invalid_option',
-      `planContext: the context window of "${model}" is ${contextWindow}; it must be a positive number of tokens. Give the model metadata with its contextWindow.`,
-    );
-  }
+  const { capacity, reserve } = planLimits({
+    model,
+    contextWindow,
+    counter,
+    budget,
+    maxOutputTokens,
+    modelMaxOutputTokens,
+  });
   const strategies = budget.strategies ?? defaultContextStrategies;
   const policies = resolveSectionPolicies(budget.sections);
   const keepLastTurns = budget.keepLastTurns ?? 2;
-  const margin = budget.safetyMargin ?? (counter.exact ? 0 : 0.05);
-  const capacity = Math.floor(contextWindow * (1 - margin));
-  const reserve =
-    budget.reserveOutputTokens ?? maxOutputTokens ?? Math.min(modelMaxOutputTokens ?? 4_096, 4_096);
   const working = new WorkingContext(context, counter, capacity, reserve);
   const sectionsBefore = working.sectionTokens();
   const inputTokensBefore = working.inputTokens;
@@ -146,6 +145,103 @@ export function planContext({
     messages: working.messages(),
     reservedOutputTokens: working.reserve,
     ledger: ledgerOf({ working, model, contextWindow, sectionsBefore, inputTokensBefore }),
+  };
+}
+
+/** Options of {@link planScannedContext}. */
+export interface PlanScannedContextOptions extends Omit<PlanContextOptions, 'context'> {
+  /** The request's messages, scanned (see {@link scanConversation}). */
+  scan: ConversationScan;
+  tools?: readonly ToolDefinition[];
+  responseFormat?: ResponseFormat;
+}
+
+/**
+ * The plan {@link planContext} makes for a request's inferred context
+ * ({@link contextFromRequest}) when it fits as it is — every message kept, the same ledger —
+ * made from a scan of its messages instead of a walk over them; undefined when it does not
+ * fit as it is, for {@link planContext} to plan.
+ */
+export function planScannedContext({
+  scan,
+  tools,
+  responseFormat,
+  model,
+  contextWindow,
+  counter,
+  budget = {},
+  maxOutputTokens,
+  modelMaxOutputTokens,
+}: PlanScannedContextOptions): FittingContextPlan | undefined {
+  const { capacity, reserve } = planLimits({
+    model,
+    contextWindow,
+    counter,
+    budget,
+    maxOutputTokens,
+    modelMaxOutputTokens,
+  });
+  const toolTokens =
+    counter.countTools(tools ?? [], { hasSystemMessage: scan.hasSystemMessage }) +
+    counter.countResponseFormat(responseFormat);
+  const input = scan.inputTurn >= 0 ? scan.tokens[scan.inputTurn]! : 0;
+  const inputTokens = scan.systemTokens + scan.otherTokens + toolTokens + framingTokens;
+  if (inputTokens + reserve - capacity > 0) return undefined;
+  // In the order WorkingContext.sectionTokens writes them: the ledger is stored as JSON.
+  const sectionTokens = (): SectionTokens => ({
+    system: scan.systemTokens,
+    tools: toolTokens,
+    memory: 0,
+    documents: 0,
+    history: scan.otherTokens - input,
+    input,
+    output: reserve,
+  });
+  const working = {
+    counter,
+    capacity,
+    reserve,
+    framingTokens,
+    trimmed: [],
+    inputTokens,
+    sectionTokens,
+  };
+  return {
+    status: 'fits',
+    messages: [...scan.messages],
+    reservedOutputTokens: reserve,
+    ledger: ledgerOf({
+      working,
+      model,
+      contextWindow,
+      sectionsBefore: sectionTokens(),
+      inputTokensBefore: inputTokens,
+    }),
+  };
+}
+
+/** The capacity a plan must stay within and the output it reserves. */
+function planLimits({
+  model,
+  contextWindow,
+  counter,
+  budget = {},
+  maxOutputTokens,
+  modelMaxOutputTokens,
+}: Omit<PlanContextOptions, 'context'>): { capacity: number; reserve: number } {
+  if (!Number.isFinite(contextWindow) || contextWindow <= 0) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `planContext: the context window of "${model}" is ${contextWindow}; it must be a positive number of tokens. Give the model metadata with its contextWindow.`,
+    );
+  }
+  const margin = budget.safetyMargin ?? (counter.exact ? 0 : 0.05);
+  return {
+    capacity: Math.floor(contextWindow * (1 - margin)),
+    reserve:
+      budget.reserveOutputTokens ??
+      maxOutputTokens ??
+      Math.min(modelMaxOutputTokens ?? 4_096, 4_096),
   };
 }
 

@@ -18,13 +18,13 @@ export interface WorkingItem {
 }
 
 /** Reply priming: tokens every request spends outside its messages. */
-const framingTokens = 3;
+export const framingTokens = 3;
 
 /** The mutable state of one planning: items kept, sizes, and what was done. */
 export class WorkingContext {
   readonly items: WorkingItem[];
   readonly toolTokens: number;
-  readonly framingTokens = framingTokens;
+  readonly framingTokens: number = framingTokens;
   readonly trimmed: TrimRecord[] = [];
   reserve: number;
   #messageTokens = 0;
@@ -36,14 +36,16 @@ export class WorkingContext {
     reserve: number,
   ) {
     this.reserve = reserve;
+    let hasSystemMessage = false;
     this.items = context.items.map((item, order) => {
-      const tokens = sumTokens(item.messages, counter);
+      let tokens = 0;
+      for (const message of item.messages) {
+        tokens += counter.countMessage(message);
+        if (message.role === 'system') hasSystemMessage = true;
+      }
       this.#messageTokens += tokens;
       return { item, order, tokens, kept: true };
     });
-    const hasSystemMessage = context.items.some((item) =>
-      item.messages.some((message) => message.role === 'system'),
-    );
     this.toolTokens =
       counter.countTools(context.tools ?? [], { hasSystemMessage }) +
       counter.countResponseFormat(context.responseFormat);
@@ -125,7 +127,12 @@ export class WorkingContext {
 
   /** The kept messages, in request order. */
   messages(): ChatMessage[] {
-    return this.items.filter((working) => working.kept).flatMap((working) => working.item.messages);
+    // A loop, not filter and flatMap: planned before every model call, over the whole history.
+    const messages: ChatMessage[] = [];
+    for (const working of this.items) {
+      if (working.kept) for (const message of working.item.messages) messages.push(message);
+    }
+    return messages;
   }
 }
 

@@ -113,6 +113,36 @@ describe('toolLoop', () => {
     expect(t.executed).toEqual(['Rome', 'Rome']);
   });
 
+  it('counts a call with its arguments in another key order as the same call', async () => {
+    const executed: string[] = [];
+    const distance = defineTool({
+      name: 'distance',
+      description: 'Distance between two cities.',
+      input: z.object({ from: z.string(), to: z.string() }),
+      output: z.object({ km: z.number() }),
+      effect: 'pure',
+      execute: async ({ from, to }) => {
+        executed.push(`${from}-${to}`);
+        return { km: 1 };
+      },
+    });
+    let n = 0;
+    const model = scriptedModel({
+      handler: () => ({
+        toolCalls: [
+          {
+            name: 'distance',
+            arguments: n++ % 2 ? '{"to":"Lima","from":"Oslo"}' : '{"from":"Oslo","to":"Lima"}',
+          },
+        ],
+      }),
+    });
+    const repeating = toolLoop({ model: 'm', tools: [distance], prompt: (q: string) => q });
+    const { error } = await runEffect(repeating, 'q', { models: { m: model } });
+    expect(error.code).toBe('loop.repeated_call');
+    expect(executed).toEqual(['Oslo-Lima', 'Oslo-Lima']);
+  });
+
   it('fails with loop.step_limit when the model never answers', async () => {
     const t = tools();
     let n = 0;

@@ -1,8 +1,9 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { CallsModels } from '../agent/model-aliases';
+import { canonicalJson } from '../cache/canonical-json';
 import { DefinitionError } from '../errors/definition-error';
 import { RunError } from '../errors/run-error';
-import type { ChatMessage, ChatResponse } from '../model/types';
+import type { ChatMessage, ChatResponse, ToolDefinition } from '../model/types';
 import type { ModelCallSettings } from '../pipeline/types';
 import { promptRefOf } from '../prompt/define-prompt';
 import type { AnyTool } from '../tools/types';
@@ -107,17 +108,34 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
   const definitions = new Map(
     tools.map(({ name, description, parameters }) => [name, { name, description, parameters }]),
   );
+  // The definitions offered for an allowlist, as one list for every invocation that has it:
+  // what is counted, hashed and redacted per list is then done once per loop, not per run.
+  const offeredLists = new WeakMap<ReadonlySet<string>, ToolDefinition[]>();
+  const offeredFor = (allowed: ReadonlySet<string>): ToolDefinition[] => {
+    let offered = offeredLists.get(allowed);
+    if (!offered) {
+      offered = [...allowed].map((name) => definitions.get(name)!);
+      offeredLists.set(allowed, offered);
+    }
+    return offered;
+  };
   // Answers that call an unsafe tool are never served from the response cache.
   const toolEffects = Object.fromEntries(tools.map((tool) => [tool.name, tool.effect]));
   // Their output reaches the model as it is; every other tool's is fenced as untrusted.
   const trustedTools = tools.filter((tool) => tool.trustedOutput).map((tool) => tool.name);
   const approvals = options.approvals ?? {};
-  const prompt = promptRefOf(options.prompt);
+  // One settings object for every call of every invocation: the pipeline only reads it.
+  const settings = {
+    ...options.modelCall,
+    toolEffects,
+    trustedTools,
+    prompt: promptRefOf(options.prompt),
+  };
   return createEffectLogic(
     { kind: 'tool-loop', modelAliases: [model], tools, blocksRest: true, schemas: [] },
     async (scope, input: TInput) => {
       const allowed = allowedFor(input);
-      const offered = [...allowed].map((name) => definitions.get(name)!);
+      const offered = offeredFor(allowed);
       const messages = initialMessages(input, options.prompt, options.system).map((message) =>
         options.untrustedInput && message.role === 'user'
           ? { ...message, untrusted: true }
@@ -140,7 +158,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
               ? {}
               : { maxOutputTokens: options.maxOutputTokens }),
           },
-          { ...options.modelCall, toolEffects, trustedTools, prompt },
+          settings,
         );
         assertComplete(response, 'tool loop');
         if (response.toolCalls.length === 0) {
@@ -155,7 +173,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
         const planned = response.toolCalls.map((call) => planToolCall(call, byName, allowed));
         for (const call of planned) {
           if (call.kind !== 'valid') continue;
-          const signature = `${call.tool.name}:${stableStringify(call.input)}`;
+          const signature = `${call.tool.name}:${canonicalJson(call.input)}`;
           const count = (repeats.get(signature) ?? 0) + 1;
           repeats.set(signature, count);
           if (count >= maxRepeats) {
@@ -234,18 +252,6 @@ function allowlistOf<TInput>(
   if (typeof allowedTools === 'function') return (input) => check(allowedTools(input));
   const fixed = check(allowedTools);
   return () => fixed;
-}
-
-/** JSON with sorted keys, so `{a,b}` and `{b,a}` count as the same call. */
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-      a.localeCompare(b),
-    );
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableStringify(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /**

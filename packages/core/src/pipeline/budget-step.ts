@@ -1,4 +1,5 @@
 import { applyContextBudget } from '../budget/apply-context-budget';
+import { type ConversationScan, scanConversation } from '../budget/conversation-scan';
 import { createSummariser } from '../budget/create-summariser';
 import type { TokenCounter } from '../budget/token-counter';
 import type { ContextBudgetOptions } from '../budget/types';
@@ -33,6 +34,8 @@ export function budgetStep({
   summariserModel,
 }: BudgetStepOptions): ModelCallMiddleware {
   const warned = new WeakSet<ChatModel>();
+  // Each run's conversation as planned last: its next call scans only what it adds.
+  const scans = new WeakMap<object, ConversationScan>();
   return {
     name: 'budget',
     async call(call, next) {
@@ -47,10 +50,17 @@ export function budgetStep({
           `Model "${primary.modelName}" (${primary.endpoint}) has no known context window; requests to it are planned against an assumed ${assumedContextWindow} tokens and never sent over it. Give the model its real window (metadata: { contextWindow }) to use more of it.`,
         );
       }
+      const counter = tokenCounterFor(primary);
+      let scan: ConversationScan | undefined;
+      if (!settings.context) {
+        scan = scanConversation(request.messages, counter, scans.get(scope.run));
+        scans.set(scope.run, scan);
+      }
       const { request: sent, ledger } = await applyContextBudget({
         request,
         model: { modelName: primary.modelName, metadata },
-        counter: tokenCounterFor(primary),
+        counter,
+        ...(scan ? { scan } : {}),
         budget: { ...budget, ...settings.budget },
         ...(settings.context ? { context: settings.context } : {}),
         ...(summariserModel && summariserModel !== alias

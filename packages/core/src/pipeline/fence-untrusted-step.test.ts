@@ -5,19 +5,24 @@ import { fenceUntrusted, untrustedContentNote } from '../security/fence-untruste
 import { fenceUntrustedStep } from './fence-untrusted-step';
 import type { ModelCall, ModelCallOutcome } from './types';
 
-async function sent(request: ChatRequest, trustedTools?: string[]): Promise<ChatRequest> {
+async function sent(
+  request: ChatRequest,
+  trustedTools?: string[],
+  {
+    step = fenceUntrustedStep({ redactor: createRedactor({ environment: false }) }),
+    run = {},
+  } = {},
+): Promise<ChatRequest> {
   let seen: ChatRequest | undefined;
   const call = {
     request,
     settings: trustedTools ? { trustedTools } : {},
+    scope: { run },
   } as unknown as ModelCall;
-  await fenceUntrustedStep({ redactor: createRedactor({ environment: false }) }).call(
-    call,
-    async (next) => {
-      seen = next.request;
-      return {} as ModelCallOutcome;
-    },
-  );
+  await step.call(call, async (next) => {
+    seen = next.request;
+    return {} as ModelCallOutcome;
+  });
   return seen!;
 }
 
@@ -60,5 +65,28 @@ describe('fenceUntrustedStep', () => {
     const first = await sent({ messages: conversation });
     const second = await sent({ messages: conversation });
     expect(second.messages[3]).toBe(first.messages[3]);
+  });
+
+  it('fences a conversation call after call as it fences each request on its own', async () => {
+    const step = fenceUntrustedStep({ redactor: createRedactor({ environment: false }) });
+    const run = {};
+    const trusted = ['clock'];
+    const grown: ChatMessage[] = [];
+    for (const message of [...conversation.slice(1), ...conversation.slice(1)]) {
+      grown.push(message);
+      const alone = await sent({ messages: [...grown] }, trusted);
+      expect(await sent({ messages: [...grown] }, trusted, { step, run })).toEqual(alone);
+    }
+    // Another history, other trusted tools, a shorter request: each fenced as it is.
+    const other = [conversation[0]!, ...grown.slice(2)];
+    expect(await sent({ messages: other }, trusted, { step, run })).toEqual(
+      await sent({ messages: other }, trusted),
+    );
+    const untrusting: string[] = [];
+    expect(await sent({ messages: other }, untrusting, { step, run })).toEqual(
+      await sent({ messages: other }, untrusting),
+    );
+    const plain = { messages: conversation.slice(0, 3) };
+    expect(await sent(plain, untrusting, { step, run })).toBe(plain);
   });
 });

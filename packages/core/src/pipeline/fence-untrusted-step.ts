@@ -52,15 +52,28 @@ const noteMessage: ChatMessage = { role: 'system', content: untrustedContentNote
 const notedSystemMessages = new WeakMap<ChatMessage, ChatMessage>();
 
 /** `messages` with the note in the system prompt, as the same objects on every step. */
-function withNote(messages: ChatMessage[]): ChatMessage[] {
-  const [first, ...rest] = messages;
+function withNote(messages: readonly ChatMessage[]): ChatMessage[] {
+  const first = messages[0];
   if (first?.role !== 'system') return [noteMessage, ...messages];
   let noted = notedSystemMessages.get(first);
   if (!noted) {
     noted = { role: 'system', content: `${first.content}\n\n${untrustedContentNote}` };
     notedSystemMessages.set(first, noted);
   }
-  return [noted, ...rest];
+  const sent = messages.slice();
+  sent[0] = noted;
+  return sent;
+}
+
+/**
+ * A conversation as fenced at its last call: the messages it got (a private copy) and what
+ * each became, for its next call to fence only what it adds.
+ */
+interface FencedConversation {
+  trusted: ReadonlySet<string>;
+  received: ChatMessage[];
+  fenced: ChatMessage[];
+  changed: boolean;
 }
 
 /**
@@ -70,20 +83,40 @@ function withNote(messages: ChatMessage[]): ChatMessage[] {
  * budget counts the request as it is sent.
  */
 export function fenceUntrustedStep({ redactor }: { redactor: Redactor }): ModelCallMiddleware {
+  // Each run's conversation as fenced last: a tool loop's next call sends the same messages
+  // and a few more, and only those are looked at.
+  const conversations = new WeakMap<object, FencedConversation>();
   return {
     name: 'fence-untrusted',
     call(call, next) {
-      const { request, settings } = call;
+      const { request, settings, scope } = call;
       const trusted = trustedSetOf(settings.trustedTools);
-      let changed = false;
-      const messages = request.messages.map((message) => {
+      const { messages } = request;
+      let conversation = conversations.get(scope.run);
+      let from = 0;
+      if (conversation?.trusted === trusted && startsWith(messages, conversation.received)) {
+        from = conversation.received.length;
+      } else {
+        conversation = { trusted, received: [], fenced: [], changed: false };
+      }
+      for (let index = from; index < messages.length; index++) {
+        const message = messages[index]!;
         const result = fenced(message, trusted, redactor);
-        if (!result) return message;
-        changed = true;
-        return result;
-      });
-      if (!changed) return next(call);
-      return next({ ...call, request: { ...request, messages: withNote(messages) } });
+        conversation.received.push(message);
+        conversation.fenced.push(result ?? message);
+        if (result) conversation.changed = true;
+      }
+      conversations.set(scope.run, conversation);
+      if (!conversation.changed) return next(call);
+      return next({ ...call, request: { ...request, messages: withNote(conversation.fenced) } });
     },
   };
+}
+
+function startsWith(messages: readonly ChatMessage[], prefix: readonly ChatMessage[]): boolean {
+  if (prefix.length > messages.length) return false;
+  for (let index = 0; index < prefix.length; index++) {
+    if (messages[index] !== prefix[index]) return false;
+  }
+  return true;
 }

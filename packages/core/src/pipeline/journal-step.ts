@@ -1,7 +1,7 @@
 import type { ChatMessage, ChatRequest, ToolDefinition } from '../model/types';
 import type { Redactor } from '../security/create-redactor';
 import { answerConfidence } from './answer-confidence';
-import { hashRequest } from './hash-request';
+import { chainRequestHash, type RequestHashChain } from './hash-request';
 import { recordRequest } from './record-request';
 import type { ModelCallMiddleware, ModelCallOutcome } from './types';
 
@@ -56,18 +56,23 @@ function redactedRequest(request: ChatRequest, redactor: Redactor): ChatRequest 
  */
 export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMiddleware {
   // The messages each run sent last, so its next call — the same tool loop's, or a new
-  // effect's that carries the conversation on — records only what it adds.
-  const previous = new WeakMap<object, { key: string; messages: ChatMessage[] }>();
+  // effect's that carries the conversation on — records only what it adds, and hashes only
+  // what it adds.
+  const previous = new WeakMap<
+    object,
+    { key: string; messages: ChatMessage[]; hashChain: RequestHashChain }
+  >();
   return {
     name: 'journal',
     async call(call, next) {
       const { scope, models, settings } = call;
       const callId = scope.nextKey('llm');
       const stored = redactedRequest(call.request, redactor);
+      const before = previous.get(scope.run);
       // Recorded so a replay can tell when the code now sends the model something else.
-      const requestHash = hashRequest(stored);
-      const request = recordRequest(stored, previous.get(scope.run));
-      previous.set(scope.run, { key: callId, messages: stored.messages });
+      const { requestHash, chain } = chainRequestHash(stored, before?.hashChain);
+      const request = recordRequest(stored, before);
+      previous.set(scope.run, { key: callId, messages: stored.messages, hashChain: chain });
       const { value } = await scope.journaled(
         callId,
         {
