@@ -8,6 +8,7 @@ import type { ChatModel } from '../model/types';
 import { createModelCallPipeline } from '../pipeline/create-model-call-pipeline';
 import { createReliabilityPolicy } from '../reliability/create-reliability-policy';
 import type { AgentRuntime } from '../run/agent-runtime';
+import { LeaseHeartbeat } from '../run/lease-heartbeat';
 import { Run } from '../run/run';
 import { createRedactor } from '../security/create-redactor';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
@@ -106,6 +107,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     costLedger: options.costLedger,
     quota: options.quota,
     leaseTtlMs,
+    leaseHeartbeat: new LeaseHeartbeat(clock, leaseTtlMs),
     strandedLeases: new Map(),
     maxJournalValueBytes,
     freezeContext,

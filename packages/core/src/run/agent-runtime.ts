@@ -12,6 +12,7 @@ import type { ModelCallPolicy } from '../reliability/types';
 import type { Redactor } from '../security/create-redactor';
 import type { Checkpointer } from '../store/types';
 import type { TenantQuota } from '../tenancy/types';
+import type { LeaseHeartbeat } from './lease-heartbeat';
 import type { RunLimits } from './types';
 
 /** What every run of one agent shares: services bound once by `createAgent`. */
@@ -41,6 +42,8 @@ export interface AgentRuntime {
   quota: TenantQuota | undefined;
   /** How long a run's lease on its thread lasts without a heartbeat. */
   leaseTtlMs: number;
+  /** Renews the leases of this agent's runs, every third of `leaseTtlMs`. */
+  leaseHeartbeat: LeaseHeartbeat;
   /**
    * Leases ended runs of this agent could not give up (the disk was full, say), by thread:
    * their owners. A restore here gives such a lease up first — its run is known to be gone.

@@ -22,9 +22,14 @@ export function holdProcessOpen(): () => void {
   };
 }
 
-/** Lets a timer handle from `setTimeout` (or a clock wrapping it) not keep the process alive. */
-export function unrefTimer(timer: unknown): void {
+/**
+ * Lets a timer handle from `setTimeout` (or a clock wrapping it) not keep the process alive.
+ * Returns false when the handle has no `unref` (a clock whose timers are plain ids).
+ */
+export function unrefTimer(timer: unknown): boolean {
   if (timer && typeof (timer as { unref?: unknown }).unref === 'function') {
     (timer as { unref(): void }).unref();
+    return true;
   }
+  return false;
 }

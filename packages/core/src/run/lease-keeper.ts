@@ -1,35 +1,34 @@
-import type { Clock } from '../clock/clock';
 import { RunError } from '../errors/run-error';
 import { CheckpointError } from '../store/checkpoint-error';
-import type { Checkpointer } from '../store/types';
-import { unrefTimer } from './keep-alive';
+import type { AgentRuntime } from './agent-runtime';
+import type { HeartbeatMember, LeaseHeartbeat } from './lease-heartbeat';
 
-/** Options of {@link LeaseKeeper}. */
-export interface LeaseKeeperOptions {
-  checkpointer: Checkpointer;
-  threadId: string;
-  owner: string;
-  /** How long a lease lasts without a heartbeat. */
-  ttlMs: number;
-  clock: Clock;
+/** The run a {@link LeaseKeeper} holds the lease of. */
+export interface LeaseHolder {
+  readonly runtime: AgentRuntime;
+  readonly threadId: string;
+  readonly owner: string;
   /** Called once when the thread was taken by another owner. */
-  onLost: (error: RunError) => void;
-  /** Called when the lease could not be given up: it stays until it lapses, or is released later. */
-  onReleaseFailed?: () => void;
+  leaseLost(error: RunError): void;
 }
 
 /**
- * Holds a run's lease on its thread: takes it, renews it on a heartbeat (a third of its
- * time-to-live, on an unref'd timer), confirms it before an effect acts, and gives it up.
- * A run whose lease was taken stops before its next effect (see `Run`).
+ * Holds a run's lease on its thread: takes it, renews it on its agent's heartbeat (see
+ * {@link LeaseHeartbeat}), confirms it before an effect acts, and gives it up. A lease the
+ * run could not give up is left in the agent's `strandedLeases`. A run whose lease was taken
+ * stops before its next effect (see `Run`). It reads what it needs from the run itself, so
+ * a run pays for no options object or callbacks here.
  */
-export class LeaseKeeper {
+export class LeaseKeeper implements HeartbeatMember {
+  readonly #run: LeaseHolder;
   #expiresAt = 0;
-  #timer: unknown;
+  #beating = false;
   #lost: RunError | undefined;
   #renewing: Promise<void> | undefined;
 
-  constructor(private readonly options: LeaseKeeperOptions) {}
+  constructor(run: LeaseHolder) {
+    this.#run = run;
+  }
 
   /** The error the lease was lost with, if it was. */
   get lost(): RunError | undefined {
@@ -41,12 +40,13 @@ export class LeaseKeeper {
    * live, unless `force`.
    */
   async acquire(force = false): Promise<void> {
-    const { checkpointer, threadId, owner, ttlMs, clock } = this.options;
+    const { runtime, threadId, owner } = this.#run;
+    const { checkpointer } = runtime;
     if (!checkpointer.acquireLease) return;
     const lease = await checkpointer.acquireLease(threadId, {
       owner,
-      ttlMs,
-      now: clock.now(),
+      ttlMs: runtime.leaseTtlMs,
+      now: runtime.clock.now(),
       ...(force ? { force } : {}),
     });
     this.#expiresAt = lease.expiresAt;
@@ -54,30 +54,39 @@ export class LeaseKeeper {
 
   /** Starts the heartbeat. */
   start(): void {
-    if (!this.options.checkpointer.renewLease || this.#timer !== undefined || this.#lost) return;
-    const beat = () => {
-      this.#timer = undefined;
-      void this.#renew().then(() => {
-        if (!this.#lost && this.#beating) this.#schedule(beat);
-      });
-    };
+    const { runtime } = this.#run;
+    if (!runtime.checkpointer.renewLease || this.#beating || this.#lost) return;
     this.#beating = true;
-    this.#schedule(beat);
-  }
-
-  #beating = false;
-
-  #schedule(beat: () => void): void {
-    const { clock, ttlMs } = this.options;
-    this.#timer = clock.setTimeout(beat, Math.max(1, Math.floor(ttlMs / 3)));
-    unrefTimer(this.#timer);
+    runtime.leaseHeartbeat.add(this);
   }
 
   /** Stops the heartbeat (the lease then lapses unless released). */
   stop(): void {
+    if (!this.#beating) return;
     this.#beating = false;
-    if (this.#timer !== undefined) this.options.clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#run.runtime.leaseHeartbeat.delete(this);
+  }
+
+  /**
+   * A beat of the agent's heartbeat: renews the lease unless it was renewed (or taken) less
+   * than half a beat ago, so a run that joined just before a beat is not renewed twice in a
+   * row. A lease is thus renewed at least every one and a half beats — half its time to live —
+   * and never while a renewal is under way.
+   */
+  beat(): void {
+    const { leaseTtlMs, clock, leaseHeartbeat } = this.#run.runtime;
+    if (
+      this.#renewing ||
+      leaseTtlMs - (this.#expiresAt - clock.now()) < leaseHeartbeat.intervalMs / 2
+    ) {
+      return;
+    }
+    // A store error other than unreachability stops this lease's heartbeat and is thrown,
+    // as it always was.
+    void this.#renew().catch((error: unknown) => {
+      this.stop();
+      throw error;
+    });
   }
 
   /**
@@ -87,23 +96,27 @@ export class LeaseKeeper {
    */
   async confirm(): Promise<void> {
     if (this.#lost) throw this.#lost;
-    const { checkpointer, clock, ttlMs } = this.options;
+    const { checkpointer, clock, leaseTtlMs } = this.#run.runtime;
     if (!checkpointer.renewLease) return;
-    if (this.#expiresAt - clock.now() < ttlMs / 3) await this.#renew();
+    if (this.#expiresAt - clock.now() < leaseTtlMs / 3) await this.#renew();
     if (this.#lost) throw this.#lost;
   }
 
   /** Stops the heartbeat and gives the lease up, so another process may take the thread at once. */
   async release(): Promise<void> {
     this.stop();
-    const { checkpointer, threadId, owner } = this.options;
+    const { runtime, threadId, owner } = this.#run;
+    const { checkpointer } = runtime;
     if (this.#lost || !checkpointer.releaseLease) return;
-    await checkpointer.releaseLease(threadId, owner).catch(() => this.options.onReleaseFailed?.());
+    await checkpointer
+      .releaseLease(threadId, owner)
+      .catch(() => runtime.strandedLeases.set(threadId, owner));
   }
 
   #renew(): Promise<void> {
     this.#renewing ??= (async () => {
-      const { checkpointer, threadId, owner, ttlMs, clock, onLost } = this.options;
+      const { runtime, threadId, owner } = this.#run;
+      const { checkpointer, clock, leaseTtlMs: ttlMs } = runtime;
       try {
         const now = clock.now();
         const held = await checkpointer.renewLease!(threadId, { owner, ttlMs, now });
@@ -116,7 +129,7 @@ export class LeaseKeeper {
           details: { threadId },
         });
         this.stop();
-        onLost(this.#lost);
+        this.#run.leaseLost(this.#lost);
       } catch (error) {
         // A store that cannot be reached: keep the lease we believe we hold until it expires;
         // journal writes are fenced by the store itself.

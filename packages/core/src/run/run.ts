@@ -20,7 +20,7 @@ import { contextMutationError } from './context-mutation-error';
 import { DelayedEvents } from './delayed-events';
 import { type HumanWaitRegistration, HumanWaits } from './human-waits';
 import { holdProcessOpen, unrefTimer } from './keep-alive';
-import { LeaseKeeper } from './lease-keeper';
+import { type LeaseHolder, LeaseKeeper } from './lease-keeper';
 import { runClock } from './run-clock';
 import { endedError, evictedError } from './run-errors';
 import { RunLifecycle, type RunPhase, storedStatusOf } from './run-lifecycle';
@@ -90,7 +90,7 @@ export interface RunOptions {
  * checkpoints, lease, limits and the journal fold that is its usage. Effects reach it only
  * through the {@link RunPort} it implements, found through the actor system (run-registry).
  */
-export class Run implements RunPort {
+export class Run implements RunPort, LeaseHolder {
   readonly actor: AnyActor;
   readonly threadId: string;
   readonly runtime: AgentRuntime;
@@ -168,15 +168,7 @@ export class Run implements RunPort {
     this.#limits = new RunLimitJudge(runtime.limits, state.startedAt);
     this.#waits = new HumanWaits(threadId);
     this.#stateEnters = new StateEnterEvents(runtime.events, threadId);
-    this.#lease = new LeaseKeeper({
-      checkpointer: runtime.checkpointer,
-      threadId,
-      owner,
-      ttlMs: runtime.leaseTtlMs,
-      clock: runtime.clock,
-      onLost: (error) => this.#takenOver(error),
-      onReleaseFailed: () => runtime.strandedLeases.set(threadId, owner),
-    });
+    this.#lease = new LeaseKeeper(this);
     this.#leaseReady =
       leaseHeld || mode === 'replay' ? Promise.resolve() : this.#lease.acquire(false);
     // A lease refused is the run's failure, reported through its outcome.
@@ -468,6 +460,11 @@ export class Run implements RunPort {
 
   fail(error: unknown): void {
     this.#failWith(error, true);
+  }
+
+  /** Called by its lease keeper when another owner took the thread. */
+  leaseLost(error: RunError): void {
+    this.#takenOver(error);
   }
 
   // ---- inside the run --------------------------------------------------------------------
