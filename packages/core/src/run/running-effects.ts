@@ -1,11 +1,5 @@
 import type { EffectHandle } from './run-port';
 
-/** One effect the run knows is running. */
-interface RunningEffect extends EffectHandle {
-  blocking: boolean;
-  controller: AbortController;
-}
-
 /** Options of {@link RunningEffects}. */
 export interface RunningEffectsOptions {
   /** Occurrences per effect site, kept in the run's state (they make keys stable). */
@@ -53,42 +47,81 @@ export class RunningEffects {
 
   /** Starts an effect at `site` for its actor `self`. */
   begin(site: string, self: object, actorSignal: AbortSignal, blocking: boolean): EffectHandle {
-    const { occurrences, replaying, onMaybeIdle } = this.options;
+    const { occurrences, replaying } = this.options;
     const next = occurrences[site] ?? 0;
     // A restored actor restarts the effect that was running: same occurrence, same key.
     const restarted = this.restoring && next > 0;
     if (!restarted) occurrences[site] = next + 1;
     const key = `${site}#${restarted ? next - 1 : next}`;
-    // One controller linked to the actor's signal by a listener (removed when the effect
-    // settles), and aborted by stop(): AbortSignal.any cost 4-6% of a step in the benchmarks.
-    const controller = new AbortController();
-    let unlink = () => {};
+    const effect = new RunningEffect(this, self, key, blocking || replaying);
+    const { controller } = effect;
     if (actorSignal.aborted) controller.abort(actorSignal.reason);
     else if (this.#stopped) controller.abort(this.#stopped.reason);
-    else {
-      const onActorAbort = () => controller.abort(actorSignal.reason);
-      actorSignal.addEventListener('abort', onActorAbort, { once: true });
-      unlink = () => actorSignal.removeEventListener('abort', onActorAbort);
-    }
-    const effect: RunningEffect = {
-      key,
-      controller,
-      signal: controller.signal,
-      // One the recording never finished (a wait still open) lets go in replayStep.
-      blocking: blocking || replaying,
-      setIdle: (idle) => {
-        effect.blocking = !idle;
-        if (idle) onMaybeIdle();
-      },
-      settle: () => {
-        unlink();
-        this.#effects.delete(self);
-        // A completed effect is followed by the machine's own macrostep (its done event); an
-        // aborted one (its state was left) is not, so the run looks for rest here.
-        if (controller.signal.aborted) onMaybeIdle();
-      },
-    };
+    else effect.link(actorSignal);
     this.#effects.set(self, effect);
     return effect;
+  }
+
+  /** Called by an effect that went idle or settled aborted: the run may come to rest. */
+  maybeIdle(): void {
+    this.options.onMaybeIdle();
+  }
+
+  /** Called by an effect once it settled. */
+  forget(self: object): void {
+    this.#effects.delete(self);
+  }
+}
+
+/**
+ * One effect the run knows is running. Its own controller is linked to its actor's signal
+ * by the effect itself as the listener (`handleEvent`), removed when it settles, and aborted
+ * by `RunningEffects.stop`: `AbortSignal.any` cost 4-6% of a step in the benchmarks. Methods,
+ * not closures: an effect costs one object, which a waiting run holds for each of its waits.
+ */
+class RunningEffect implements EffectHandle {
+  readonly controller = new AbortController();
+  readonly key: string;
+  /** True while work is in flight (see `EffectHandle.blocking`). */
+  blocking: boolean;
+  readonly #effects: RunningEffects;
+  readonly #self: object;
+  #actorSignal: AbortSignal | undefined;
+
+  constructor(effects: RunningEffects, self: object, key: string, blocking: boolean) {
+    this.#effects = effects;
+    this.#self = self;
+    this.key = key;
+    // One the recording never finished (a wait still open) lets go in replayStep.
+    this.blocking = blocking;
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Aborts this effect when its actor's signal aborts, until it settles. */
+  link(actorSignal: AbortSignal): void {
+    this.#actorSignal = actorSignal;
+    actorSignal.addEventListener('abort', this, { once: true });
+  }
+
+  /** The actor's signal aborted (this is its listener). */
+  handleEvent(): void {
+    this.controller.abort(this.#actorSignal?.reason);
+  }
+
+  setIdle(idle: boolean): void {
+    this.blocking = !idle;
+    if (idle) this.#effects.maybeIdle();
+  }
+
+  settle(): void {
+    this.#actorSignal?.removeEventListener('abort', this);
+    this.#actorSignal = undefined;
+    this.#effects.forget(this.#self);
+    // A completed effect is followed by the machine's own macrostep (its done event); an
+    // aborted one (its state was left) is not, so the run looks for rest here.
+    if (this.controller.signal.aborted) this.#effects.maybeIdle();
   }
 }
