@@ -57,38 +57,7 @@ function openWait<TReply>(
   options: DurableWaitOptions<TReply>,
 ): Promise<{ value: TReply; replayed: boolean }> {
   const { key, prompt } = options;
-  const { clock } = scope.run;
-  const { events } = scope.run.runtime;
-  const recorded = scope.run.recordedWait(key);
-  // A restarted wait keeps the deadline it was first given: a resume never extends it.
-  const deadline =
-    recorded?.deadline ??
-    (options.timeoutMs === undefined ? undefined : clock.now() + options.timeoutMs);
-  // One answered before the restart replays its reply: the run must not rest meanwhile.
-  if (recorded && recorded.status !== 'started') scope.setIdle(false);
-  let answered = false;
-  let deliver!: (value: TReply) => void;
-  const replied = new Promise<TReply>((resolve) => {
-    deliver = resolve;
-  });
-  // Registered before any await, so the run lists the wait the moment it comes to rest.
-  const registration: HumanWaitRegistration = {
-    waitId: key,
-    prompt,
-    ...(deadline === undefined ? {} : { deadline }),
-    ...(options.approval === undefined ? {} : { approval: options.approval }),
-    accept(value) {
-      const reply = options.accept(value);
-      // Working again from this moment: a rest check already queued must not see it idle.
-      answered = true;
-      scope.setIdle(false);
-      remove();
-      events.emit('human.reply', scope.threadId, { waitId: key });
-      options.onReply?.(reply);
-      deliver(reply);
-    },
-  };
-  const remove = scope.run.addWait(registration);
+  const wait = new OpenWait(scope, options);
   return scope
     .journaled(
       key,
@@ -97,85 +66,135 @@ function openWait<TReply>(
         effect: 'pure',
         name: options.name,
         input: options.input ?? prompt,
-        ...(registration.deadline === undefined && options.meta === undefined
+        ...(wait.deadline === undefined && options.meta === undefined
           ? {}
           : {
               meta: {
                 ...options.meta,
-                ...(registration.deadline === undefined ? {} : { deadline: registration.deadline }),
+                ...(wait.deadline === undefined ? {} : { deadline: wait.deadline }),
               },
             }),
       },
-      async () => {
-        // After a restart the journal keeps the first deadline: a resume never extends a wait.
-        const entry = await scope.run.readJournal(key);
-        const first = (entry?.meta?.deadline as number | undefined) ?? registration.deadline;
-        if (first !== undefined) registration.deadline = first;
-        events.emit('human.wait', scope.threadId, {
-          site: scope.site,
-          waitId: key,
-          prompt,
-          ...(first === undefined ? {} : { deadline: first }),
-        });
-        options.onOpen?.();
-        if (!answered) scope.setIdle(true);
-        const working = () => scope.setIdle(false);
-        return untilReplied(scope, replied, first, options.timeoutError).then(
-          (value) => {
-            working();
-            return value;
-          },
-          (error: unknown) => {
-            working();
-            throw error;
-          },
-        );
-      },
+      () => wait.open(),
     )
     .then(
       (result) => {
-        remove();
+        wait.remove();
         return result;
       },
       (error: unknown) => {
-        remove();
+        wait.remove();
         throw error;
       },
     );
 }
 
-/** The reply, or the timeout error at the deadline, or the abort reason. */
-function untilReplied<T>(
-  scope: EffectScope,
-  replied: Promise<T>,
-  deadline: number | undefined,
-  timeoutError: (deadline: number) => RunError,
-): Promise<T> {
-  const { clock } = scope.run;
-  return new Promise<T>((resolve, reject) => {
-    let timer: unknown;
-    const cleanup = () => {
-      if (timer !== undefined) clock.clearTimeout(timer);
-      scope.signal.removeEventListener('abort', onAbort);
-    };
-    const onAbort = () => {
-      cleanup();
-      reject(scope.signal.reason);
-    };
-    if (scope.signal.aborted) return onAbort();
-    scope.signal.addEventListener('abort', onAbort, { once: true });
-    if (deadline !== undefined) {
-      timer = clock.setTimeout(
-        () => {
-          cleanup();
-          reject(timeoutError(deadline));
-        },
-        Math.max(0, deadline - clock.now()),
-      );
-    }
-    replied.then((value) => {
-      cleanup();
-      resolve(value);
+/**
+ * One open wait: its registration with the run (what the run lists and routes a reply to),
+ * its deadline timer and its abort listener (`handleEvent`). One object with methods rather
+ * than a promise and a closure for each part: a run waiting days for a person holds it.
+ */
+class OpenWait<TReply> implements HumanWaitRegistration {
+  readonly waitId: string;
+  readonly prompt: string;
+  deadline?: number;
+  approval?: PendingApproval;
+  readonly #scope: EffectScope;
+  readonly #options: DurableWaitOptions<TReply>;
+  readonly #removeFromRun: () => void;
+  /** A reply accepted before the wait began waiting (while its intent was being written). */
+  #early: { reply: TReply } | undefined;
+  /** Set while the wait waits: how it ends. */
+  #resolve: ((reply: TReply) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+  #timer: unknown;
+
+  constructor(scope: EffectScope, options: DurableWaitOptions<TReply>) {
+    this.#scope = scope;
+    this.#options = options;
+    this.waitId = options.key;
+    this.prompt = options.prompt;
+    const recorded = scope.run.recordedWait(options.key);
+    // A restarted wait keeps the deadline it was first given: a resume never extends it.
+    const deadline =
+      recorded?.deadline ??
+      (options.timeoutMs === undefined ? undefined : scope.run.clock.now() + options.timeoutMs);
+    if (deadline !== undefined) this.deadline = deadline;
+    if (options.approval !== undefined) this.approval = options.approval;
+    // One answered before the restart replays its reply: the run must not rest meanwhile.
+    if (recorded && recorded.status !== 'started') scope.setIdle(false);
+    // Registered before any await, so the run lists the wait the moment it comes to rest.
+    this.#removeFromRun = scope.run.addWait(this);
+  }
+
+  /** A reply: accepted (the wait resolves with it) or refused by throwing. */
+  accept(value: unknown): void {
+    const reply = this.#options.accept(value);
+    // Working again from this moment: a rest check already queued must not see it idle.
+    this.#scope.setIdle(false);
+    this.remove();
+    this.#scope.run.runtime.events.emit('human.reply', this.#scope.threadId, {
+      waitId: this.waitId,
     });
-  });
+    this.#options.onReply?.(reply);
+    if (this.#resolve) this.#finish()?.resolve(reply);
+    else this.#early = { reply };
+  }
+
+  /** Leaves the run's list of pending waits. */
+  remove(): void {
+    this.#removeFromRun();
+  }
+
+  /** The journaled step: opens the wait and resolves with the reply. */
+  async open(): Promise<TReply> {
+    const scope = this.#scope;
+    // After a restart the journal keeps the first deadline: a resume never extends a wait.
+    const entry = await scope.run.readJournal(this.waitId);
+    const first = (entry?.meta?.deadline as number | undefined) ?? this.deadline;
+    if (first !== undefined) this.deadline = first;
+    scope.run.runtime.events.emit('human.wait', scope.threadId, {
+      site: scope.site,
+      waitId: this.waitId,
+      prompt: this.prompt,
+      ...(first === undefined ? {} : { deadline: first }),
+    });
+    this.#options.onOpen?.();
+    if (!this.#early) scope.setIdle(true);
+    return new Promise<TReply>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+      const { signal } = scope;
+      if (signal.aborted) return this.handleEvent();
+      if (this.#early) return this.#finish()?.resolve(this.#early.reply);
+      signal.addEventListener('abort', this, { once: true });
+      if (first !== undefined) {
+        const { clock } = scope.run;
+        this.#timer = clock.setTimeout(
+          () => this.#finish()?.reject(this.#options.timeoutError(first)),
+          Math.max(0, first - clock.now()),
+        );
+      }
+    });
+  }
+
+  /** The effect was aborted (this is its signal's listener). */
+  handleEvent(): void {
+    this.#finish()?.reject(this.#scope.signal.reason);
+  }
+
+  /** Ends the wait once: its timer and listener go, and it is working again. */
+  #finish(): { resolve: (reply: TReply) => void; reject: (error: unknown) => void } | undefined {
+    const resolve = this.#resolve;
+    const reject = this.#reject;
+    if (!resolve || !reject) return undefined;
+    this.#resolve = undefined;
+    this.#reject = undefined;
+    const scope = this.#scope;
+    if (this.#timer !== undefined) scope.run.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    scope.signal.removeEventListener('abort', this);
+    scope.setIdle(false);
+    return { resolve, reject };
+  }
 }
