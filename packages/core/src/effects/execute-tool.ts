@@ -5,6 +5,7 @@ import type { AnyTool, ReconcileResult, ToolExecuteContext } from '../tools/type
 import { ambiguousToolError } from './ambiguous-tool-error';
 import type { EffectScope } from './effect-scope';
 import { RecordedEffectError } from './recorded-effect-error';
+import { withToolTimeout } from './with-tool-timeout';
 
 /** Options of {@link executeTool}. */
 export interface ExecuteToolOptions {
@@ -94,7 +95,9 @@ export async function executeTool(
       async () => {
         try {
           return finish(
-            await withTimeout(scope, tool, (signal) => tool.execute(input, { ...context, signal })),
+            await withToolTimeout(scope, tool, (signal) =>
+              tool.execute(input, { ...context, signal }),
+            ),
           );
         } catch (error) {
           // Wrapped here, inside the journal, so a resume or a replay reads back the very
@@ -174,41 +177,5 @@ async function afterTimeout(
     key,
     input,
     cause: `did not finish within its ${tool.timeoutMs} ms timeout and was abandoned`,
-  });
-}
-
-/**
- * Runs `execute` with the tool's timeout on the injected clock. One controller per call,
- * linked to the effect's signal by a single listener: `AbortSignal.any` costs several times
- * more on this path (see docs/performance.md).
- */
-function withTimeout(
-  scope: EffectScope,
-  tool: AnyTool,
-  execute: (signal: AbortSignal) => Promise<unknown>,
-): Promise<unknown> {
-  const { clock } = scope.run;
-  const controller = new AbortController();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      controller.abort(scope.signal.reason);
-      reject(scope.signal.reason);
-    };
-    const timer = clock.setTimeout(() => {
-      const error = new RunError('tool.timeout', {
-        message: `Tool "${tool.name}" did not finish within ${tool.timeoutMs} ms and was aborted. Raise its timeoutMs or make it faster.`,
-        details: { tool: tool.name, timeoutMs: tool.timeoutMs },
-      });
-      controller.abort(error);
-      reject(error);
-    }, tool.timeoutMs);
-    if (scope.signal.aborted) onAbort();
-    else scope.signal.addEventListener('abort', onAbort, { once: true });
-    execute(controller.signal)
-      .then(resolve, reject)
-      .finally(() => {
-        clock.clearTimeout(timer);
-        scope.signal.removeEventListener('abort', onAbort);
-      });
   });
 }

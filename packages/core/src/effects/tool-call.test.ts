@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { type Clock, systemClock } from '../clock/clock';
 import { runEffect } from '../testing/run-effect';
 import { defineTool } from '../tools/define-tool';
 import { toolCall } from './tool-call';
@@ -59,5 +60,33 @@ describe('toolCall', () => {
     const { error } = await runEffect(toolCall(slow), {});
     expect(error.code).toBe('tool.timeout');
     expect(aborted).toBe(true);
+  });
+
+  it('arms a timeout timer only for a call that did not answer at once', async () => {
+    const armed: number[] = [];
+    const clock: Clock = {
+      ...systemClock,
+      setTimeout: (callback, ms) => {
+        armed.push(ms);
+        return systemClock.setTimeout(callback, ms);
+      },
+    };
+    const tool = (name: string, execute: () => Promise<Record<string, never>>) =>
+      defineTool({
+        name,
+        description: 'Answers.',
+        input: z.object({}),
+        output: z.object({}),
+        effect: 'pure',
+        timeoutMs: 54_321,
+        execute,
+      });
+    const quick = await runEffect(toolCall(tool('quick', async () => ({}))), {}, { clock });
+    expect(quick.output).toEqual({});
+    expect(armed.filter((ms) => ms > 50_000)).toEqual([]);
+    const later = tool('later', () => new Promise((resolve) => setTimeout(() => resolve({}), 5)));
+    expect((await runEffect(toolCall(later), {}, { clock })).output).toEqual({});
+    expect(armed.filter((ms) => ms > 50_000)).toHaveLength(1);
+    expect(armed.find((ms) => ms > 50_000)).toBeLessThanOrEqual(54_321);
   });
 });

@@ -1,0 +1,91 @@
+import type { Clock } from '../clock/clock';
+import { RunError } from '../errors/run-error';
+import type { AnyTool } from '../tools/types';
+import type { EffectScope } from './effect-scope';
+
+/**
+ * Runs `execute` with `tool`'s timeout on the injected clock. One
+ * controller per call, linked to the effect's signal by the call as its listener:
+ * `AbortSignal.any` costs several times more on this path (see docs/performance.md).
+ *
+ * The timeout's timer is armed a microtask after the call began, for the time the call has
+ * left, and only if it is still running then: a tool whose answer is at hand (a lookup, a
+ * computation) has finished by then, and a timer armed and cleared for each such call was a
+ * measurable part of a tool step. A call that takes longer is timed out when it always was;
+ * no macrotask passes before its timer is armed, so a manual clock sees it as it did.
+ */
+export function withToolTimeout(
+  scope: EffectScope,
+  tool: AnyTool,
+  execute: (signal: AbortSignal) => Promise<unknown>,
+): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const call = new ToolCallTimeout(scope, tool, reject);
+    const { signal } = scope;
+    if (signal.aborted) call.handleEvent();
+    else signal.addEventListener('abort', call, { once: true });
+    execute(call.controller.signal).then(
+      (value) => {
+        call.finish();
+        resolve(value);
+      },
+      (error: unknown) => {
+        call.finish();
+        reject(error);
+      },
+    );
+    // Queued after the call's own reaction: an answer already there settles it first.
+    queueMicrotask(() => call.arm());
+  });
+}
+
+/** One tool call's timeout and abort link. */
+class ToolCallTimeout {
+  readonly controller = new AbortController();
+  readonly #scope: EffectScope;
+  readonly #tool: AnyTool;
+  readonly #startedAt: number;
+  readonly #reject: (error: unknown) => void;
+  readonly #clock: Clock;
+  #timer: unknown;
+  #finished = false;
+
+  constructor(scope: EffectScope, tool: AnyTool, reject: (error: unknown) => void) {
+    this.#scope = scope;
+    this.#tool = tool;
+    this.#reject = reject;
+    this.#clock = scope.run.clock;
+    this.#startedAt = this.#clock.now();
+  }
+
+  /** Arms the timer for the time the call has left, unless it finished. */
+  arm(): void {
+    if (this.#finished) return;
+    const left = this.#tool.timeoutMs - (this.#clock.now() - this.#startedAt);
+    this.#timer = this.#clock.setTimeout(() => this.#timedOut(), Math.max(0, left));
+  }
+
+  /** The effect was aborted (this is its signal's listener). */
+  handleEvent(): void {
+    const { reason } = this.#scope.signal;
+    this.controller.abort(reason);
+    this.#reject(reason);
+  }
+
+  /** The call settled: its timer and listener go. */
+  finish(): void {
+    this.#finished = true;
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#scope.signal.removeEventListener('abort', this);
+  }
+
+  #timedOut(): void {
+    const tool = this.#tool;
+    const error = new RunError('tool.timeout', {
+      message: `Tool "${tool.name}" did not finish within ${tool.timeoutMs} ms and was aborted. Raise its timeoutMs or make it faster.`,
+      details: { tool: tool.name, timeoutMs: tool.timeoutMs },
+    });
+    this.controller.abort(error);
+    this.#reject(error);
+  }
+}
