@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunError } from '../errors/run-error';
+import { CheckpointError } from '../store/checkpoint-error';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { manualClock } from '../testing/manual-clock';
 import type { AgentRuntime } from './agent-runtime';
@@ -18,9 +19,11 @@ function agentLeases() {
     renewals.push(threadId);
     return renewLease(threadId, options);
   };
+  const warnings: string[] = [];
   const runtime = {
     checkpointer,
     clock,
+    events: { warn: (_threadId: string, code: string) => warnings.push(code) },
     leaseTtlMs: ttlMs,
     leaseHeartbeat: new LeaseHeartbeat(clock, ttlMs),
     strandedLeases: new Map<string, string>(),
@@ -32,7 +35,7 @@ function agentLeases() {
     owner: `owner-${threadId}`,
     leaseLost: (error) => lost.push(error),
   });
-  return { clock, checkpointer, renewals, lost, run };
+  return { clock, checkpointer, renewals, lost, run, warnings };
 }
 
 describe('LeaseKeeper', () => {
@@ -89,5 +92,32 @@ describe('LeaseKeeper', () => {
     await clock.advance(ttlMs);
     expect(renewals).toEqual(['t']);
     expect(clock.pending()).toBe(0);
+  });
+
+  it('reports a store that refuses a heartbeat renewal instead of throwing from the timer, and fails the next step with it', async () => {
+    const { clock, checkpointer, run, warnings } = agentLeases();
+    const refused = new CheckpointError(
+      'checkpoint.corrupt',
+      'a',
+      'The lease table of runs.db cannot be read.',
+    );
+    checkpointer.renewLease = async () => {
+      throw refused;
+    };
+    const keeper = new LeaseKeeper(run('a'));
+    await keeper.acquire();
+    keeper.start();
+    // Before, the refusal was rethrown in the timer's promise: an unhandled rejection, which
+    // ends a Node process (and fails this test).
+    const settled = () => new Promise((resolve) => setImmediate(resolve));
+    await clock.advance(ttlMs / 3);
+    await settled();
+    await clock.advance(ttlMs / 3);
+    await settled();
+    expect(warnings).toEqual(['lease.renew_failed', 'lease.renew_failed']);
+    // Less than a third of the lease left: the next step renews first, and fails.
+    await clock.advance(100);
+    await expect(keeper.confirm()).rejects.toBe(refused);
+    keeper.stop();
   });
 });

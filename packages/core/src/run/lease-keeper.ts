@@ -81,11 +81,18 @@ export class LeaseKeeper implements HeartbeatMember {
     ) {
       return;
     }
-    // A store error other than unreachability stops this lease's heartbeat and is thrown,
-    // as it always was.
+    // A store that refuses the renewal (a CheckpointError: one it cannot read, say) is
+    // reported, never thrown from the timer, where it would end the process. The run keeps the lease it holds
+    // until it expires; its next effect renews first (confirm) and fails with the store's
+    // error if the store still refuses. The heartbeat goes on: the store may recover.
     void this.#renew().catch((error: unknown) => {
-      this.stop();
-      throw error;
+      const { runtime, threadId } = this.#run;
+      const cause = error instanceof Error ? error.message : String(error);
+      runtime.events.warn(
+        threadId,
+        'lease.renew_failed',
+        `The lease on thread "${threadId}" could not be renewed: ${cause}. The run keeps it until it expires and retries on the next heartbeat; its next step fails with this error if the store still refuses. Check the store: its error says what is wrong and what to do.`,
+      );
     });
   }
 
