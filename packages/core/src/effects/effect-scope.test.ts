@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
 import { runLogAgent } from '../../test/fixtures/run-log-agent';
+import { createAgent } from '../agent/create-agent';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { manualClock } from '../testing/manual-clock';
+import { defineTool } from '../tools/define-tool';
+import { toolCall } from './tool-call';
 
 /** The fixture thread's journal and its child's, once it waits for its approval. */
 async function journalsOfWaitingThread() {
@@ -59,5 +64,46 @@ describe('EffectScope.journaled', () => {
       type: 'object',
       required: ['approved'],
     });
+  });
+});
+
+describe('EffectScope.journaled, a result held for the next checkpoint', () => {
+  it('stores the result as the step gave it, whatever the chart does to it before it is written', async () => {
+    const fetchItems = defineTool({
+      name: 'fetchItems',
+      description: 'Returns a list.',
+      input: z.object({}),
+      output: z.object({ items: z.array(z.string()) }),
+      effect: 'pure',
+      execute: async () => ({ items: ['a'] }),
+    });
+    const store = new MemoryCheckpointer();
+    const machine = setup({ actors: { fetch: toolCall(fetchItems) } }).createMachine({
+      id: 'held',
+      initial: 'fetching',
+      context: { items: [] as string[] },
+      states: {
+        fetching: {
+          invoke: {
+            src: 'fetch',
+            input: {},
+            onDone: {
+              target: 'done',
+              // A chart that changes what the step returned, in the macrostep it causes.
+              actions: assign(({ event }) => {
+                event.output.items.push('changed');
+                return { items: event.output.items };
+              }),
+            },
+          },
+        },
+        done: { type: 'final' },
+      },
+    });
+    const agent = createAgent({ machine, models: {}, checkpointer: store });
+    const outcome = await agent.run({ threadId: 'held-1', input: undefined });
+    expect(outcome.status).toBe('done');
+    const [entry] = await store.listEffects('held-1');
+    expect(entry?.output).toEqual({ items: ['a'] });
   });
 });

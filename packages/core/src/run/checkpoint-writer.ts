@@ -60,11 +60,13 @@ export class CheckpointWriter {
    * cost one durable commit. If no checkpoint is asked for by the end of this turn of the
    * event loop (an effect that goes on working), the result is written on its own then: it is
    * never held longer than the write it replaces would have taken. A write that fails fails
-   * the run, like a checkpoint's.
+   * the run, like a checkpoint's. The entry's output and error are copied now (as the JSON
+   * they will be stored as): the step's caller has them, and what it does to them before
+   * the write must not reach the journal.
    */
   deferJournal(entry: JournalEntry): void {
     if (this.#failed) return;
-    this.#journal.push(entry);
+    this.#journal.push(heldCopy(entry));
     this.#scheduleJournalFlush();
   }
 
@@ -111,9 +113,13 @@ export class CheckpointWriter {
     }
   }
 
-  /** The newest result of `key` held back for the next checkpoint and not yet written, if any. */
+  /**
+   * The newest result of `key` held back for the next checkpoint and not yet written, if
+   * any: a copy the caller may change, as a store's read gives.
+   */
   heldJournal(key: string): JournalEntry | undefined {
-    return this.#journal.findLast((entry) => entry.key === key);
+    const held = this.#journal.findLast((entry) => entry.key === key);
+    return held && jsonCopy(held);
   }
 
   /**
@@ -183,4 +189,24 @@ export class CheckpointWriter {
       this.#writing = undefined;
     }
   }
+}
+
+/**
+ * `entry` with its output and error copied as the JSON they will be stored as: what the step
+ * gave, kept as it was until the write. The rest is the run's own (its `meta` shares the
+ * intent's request and ledger, already written as they were sent). A JSON round trip, not a
+ * sealed (frozen) copy: a store serialises a frozen tree about half as fast again.
+ */
+function heldCopy(entry: JournalEntry): JournalEntry {
+  const held = { ...entry };
+  if (entry.output !== undefined) held.output = jsonCopy(entry.output);
+  if (entry.error !== undefined) held.error = jsonCopy(entry.error);
+  return held;
+}
+
+/** `value` as a parse of its JSON text gives it back (text, numbers and the like: itself). */
+function jsonCopy<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  const json = JSON.stringify(value);
+  return json === undefined ? (undefined as T) : JSON.parse(json);
 }
