@@ -86,23 +86,9 @@ export const defaultContextStrategies: readonly ContextStrategy[] = [
  * if (plan.status === 'fits') send({ ...request, messages: plan.messages });
  * ```
  */
-export function planContext({
-  context,
-  model,
-  contextWindow,
-  counter,
-  budget = {},
-  maxOutputTokens,
-  modelMaxOutputTokens,
-}: PlanContextOptions): ContextPlan {
-  const { capacity, reserve } = planLimits({
-    model,
-    contextWindow,
-    counter,
-    budget,
-    maxOutputTokens,
-    modelMaxOutputTokens,
-  });
+export function planContext(options: PlanContextOptions): ContextPlan {
+  const { context, model, contextWindow, counter, budget = {} } = options;
+  const { capacity, reserve } = planLimits(options);
   const strategies = budget.strategies ?? defaultContextStrategies;
   const policies = resolveSectionPolicies(budget.sections);
   const keepLastTurns = budget.keepLastTurns ?? 2;
@@ -162,25 +148,11 @@ export interface PlanScannedContextOptions extends Omit<PlanContextOptions, 'con
  * made from a scan of its messages instead of a walk over them; undefined when it does not
  * fit as it is, for {@link planContext} to plan.
  */
-export function planScannedContext({
-  scan,
-  tools,
-  responseFormat,
-  model,
-  contextWindow,
-  counter,
-  budget = {},
-  maxOutputTokens,
-  modelMaxOutputTokens,
-}: PlanScannedContextOptions): FittingContextPlan | undefined {
-  const { capacity, reserve } = planLimits({
-    model,
-    contextWindow,
-    counter,
-    budget,
-    maxOutputTokens,
-    modelMaxOutputTokens,
-  });
+export function planScannedContext(
+  options: PlanScannedContextOptions,
+): FittingContextPlan | undefined {
+  const { scan, tools, responseFormat, model, contextWindow, counter } = options;
+  const { capacity, reserve } = planLimits(options);
   const toolTokens =
     counter.countTools(tools ?? [], { hasSystemMessage: scan.hasSystemMessage }) +
     counter.countResponseFormat(responseFormat);
