@@ -10,8 +10,10 @@ import { join } from 'node:path';
  */
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'agentchart-tests-'));
-  // Others may enter it: a throwaway PostgreSQL started as root runs as the postgres user.
-  chmodSync(dir, 0o755);
+  // It stands in for /tmp, so it is open as /tmp is (sticky, world-writable): a throwaway
+  // PostgreSQL started as root runs as the postgres user, and a storage test runs a child as
+  // an unprivileged user whose tsx keeps its cache here.
+  chmodSync(dir, 0o1777);
   const previous = process.env.TMPDIR;
   // Read by os.tmpdir() in this process and in every worker and child started from it.
   process.env.TMPDIR = dir;
