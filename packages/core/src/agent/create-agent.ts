@@ -1,6 +1,6 @@
 import type { AnyStateMachine, EventObject, InputFrom } from 'xstate';
 import { estimateTokenCounter } from '../budget/create-token-counter';
-import { randomId, systemClock } from '../clock/clock';
+import { systemClock, timeOrderedIds } from '../clock/clock';
 import { RunError } from '../errors/run-error';
 import { RunEvents } from '../events/run-events';
 import { redactingCheckpointer } from '../ledger/redact-records';
@@ -48,7 +48,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     middleware = [],
     checkpointer = new MemoryCheckpointer(),
     limits = {},
-    generateId = randomId,
+    generateId = timeOrderedIds(clock),
     migrate,
     evictWaiting,
     tokenCounter = estimateTokenCounter,

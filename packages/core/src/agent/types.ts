@@ -102,6 +102,11 @@ export interface AgentOptions<TMachine extends AnyStateMachine> {
   /** Name shown in events and logs. Default: the machine's id. */
   name?: string;
   clock?: Clock;
+  /**
+   * Makes thread ids (when `start` is given none), lease owners and timer ids. Default:
+   * version-7 UUIDs on the agent's clock, which sort by creation time and keep a store's
+   * indexes by thread appending at their end.
+   */
   generateId?: IdGenerator;
   /**
    * Counts tokens for the context budget: one counter, or one per model (e.g. the exact

@@ -21,6 +21,22 @@ export type IdGenerator = () => string;
 /** Random UUIDs from the platform. */
 export const randomId: IdGenerator = () => globalThis.crypto.randomUUID();
 
+/**
+ * UUIDs of version 7 (RFC 9562): the clock's milliseconds first, then 74 random bits. Ids
+ * made later sort later, so a store's indexes keyed by thread receive new threads at their
+ * end rather than at random places among the old ones: fewer pages change per write, in
+ * SQLite and PostgreSQL alike. Unique as a random UUID is within a millisecond.
+ */
+export function timeOrderedIds(clock: Clock): IdGenerator {
+  return () => {
+    const ms = Math.max(0, Math.min(Math.floor(clock.now()), 0xffff_ffff_ffff));
+    const time = ms.toString(16).padStart(12, '0');
+    // A random UUID's text from its version digit on keeps 74 random bits and the variant.
+    const random = globalThis.crypto.randomUUID();
+    return `${time.slice(0, 8)}-${time.slice(8)}-7${random.slice(15)}`;
+  };
+}
+
 /** A source of randomness in [0, 1), injected for jitter so tests can pin it. */
 export type Random = () => number;
 

@@ -15,6 +15,7 @@ export {
   sleep,
   systemClock,
   systemRandom,
+  timeOrderedIds,
 } from '../clock/clock';
 export type { AgentActorOptions } from '../effects/agent-actor';
 export { createEffectLogic, effectSpecOf } from '../effects/create-effect-logic';
