@@ -12,6 +12,9 @@ const checkpoint = (version: number, messages: string[]): Checkpoint => ({
   createdAt: version,
 });
 
+/** `checkpoint` of a run at rest. */
+const resting = (at: Checkpoint): Checkpoint => ({ ...at, run: { ...at.run, status: 'waiting' } });
+
 /** Saves versions 1…n of a history growing by one 100-character message a step. */
 function encodeAll(chain: CheckpointChain, n: number) {
   const rows: { version: number; encoding: string; text: string }[] = [];
@@ -45,8 +48,24 @@ describe('CheckpointChain', () => {
   it('writes a full state for a thread it does not remember', () => {
     const chain = new CheckpointChain(1);
     encodeAll(chain, 3);
-    chain.encode({ ...checkpoint(1, []), threadId: 'other' }).commit();
-    expect(chain.encode(checkpoint(4, ['x'])).encoded.encoding).toBe('full');
+    // Thread t comes to rest, then another: one thread at rest is remembered.
+    chain.encode(resting(checkpoint(4, ['x']))).commit();
+    chain.encode(resting({ ...checkpoint(1, []), threadId: 'other' })).commit();
+    expect(chain.encode(checkpoint(5, ['x', 'y'])).encoded.encoding).toBe('full');
+  });
+
+  it('remembers runs in progress beyond the bound at rest, up to their own', () => {
+    const chain = new CheckpointChain(2, 100);
+    const threads = Array.from({ length: 100 }, (_, index) => `t${index}`);
+    for (const threadId of threads) chain.encode({ ...checkpoint(1, ['a']), threadId }).commit();
+    const second = threads.map(
+      (threadId) => chain.encode({ ...checkpoint(2, ['a', 'b']), threadId }).encoded.encoding,
+    );
+    expect(second.every((encoding) => encoding === 'delta')).toBe(true);
+    chain.encode({ ...checkpoint(1, ['a']), threadId: 'one more' }).commit();
+    expect(chain.encode({ ...checkpoint(2, ['a', 'b']), threadId: 't0' }).encoded.encoding).toBe(
+      'full',
+    );
   });
 
   it('rebuilds every version from a full state and the deltas after it', () => {

@@ -36,13 +36,29 @@ interface ThreadTail {
  * bounds the cost of reading a version (one full state and deltas no larger than it) while
  * the bytes written per step stay proportional to the change.
  *
- * It remembers the last state of a bounded number of threads; a thread it does not remember
- * (evicted, or advanced by another process) gets a full state.
+ * It remembers the last state of every run in progress (up to `runningCapacity` threads) and
+ * of a bounded number of threads at rest; a thread it does not remember (evicted, or advanced
+ * by another process) gets a full state. Runs in progress are kept apart from those at rest:
+ * with more runs at once than the bound at rest, remembering them in one list made every
+ * checkpoint of every run a full state again — the bytes of a step grew with the state under
+ * load. A run's checkpoint is its sealed state, shared with the run itself (see sealJson), so
+ * remembering it while the run goes on costs the chain's entry, not a copy.
  */
 export class CheckpointChain {
-  readonly #tails = new Map<string, ThreadTail>();
+  /** Threads whose last checkpoint says `running`: their next checkpoint follows soon. */
+  readonly #running = new Map<string, ThreadTail>();
+  /** Threads at rest (waiting, done, failed…) and states read back from storage. */
+  readonly #resting = new Map<string, ThreadTail>();
 
-  constructor(private readonly capacity = 256) {}
+  /**
+   * @param capacity Threads at rest remembered (the oldest forgotten first).
+   * @param runningCapacity Threads with a run in progress remembered: a bound only for runs
+   * abandoned without a last checkpoint (a store write that failed, a lease taken over).
+   */
+  constructor(
+    private readonly capacity = 256,
+    private readonly runningCapacity = 16_384,
+  ) {}
 
   /** The encoding of `checkpoint`'s state, to store as its version. Call {@link commit} after. */
   encode(checkpoint: Checkpoint): { encoded: EncodedState; commit: () => void } {
@@ -54,7 +70,7 @@ export class CheckpointChain {
     const sealed = checkpoint instanceof SealedCheckpoint;
     let fullText = sealed ? undefined : JSON.stringify(live);
     const state: unknown = fullText === undefined ? live : JSON.parse(fullText);
-    const tail = this.#tails.get(checkpoint.threadId);
+    const tail = this.#running.get(checkpoint.threadId) ?? this.#resting.get(checkpoint.threadId);
     let encoded: EncodedState | undefined;
     let next: ThreadTail | undefined;
     if (tail && tail.version === checkpoint.version - 1) {
@@ -79,7 +95,11 @@ export class CheckpointChain {
       deltaBytes: 0,
     };
     const remembered = next;
-    return { encoded, commit: () => this.#remember(checkpoint.threadId, remembered) };
+    const inProgress = checkpoint.run.status === 'running';
+    return {
+      encoded,
+      commit: () => this.#remember(checkpoint.threadId, remembered, inProgress),
+    };
   }
 
   /** Remembers a state read back from storage, so the next write can be a delta. */
@@ -90,25 +110,27 @@ export class CheckpointChain {
     fullBytes: number,
     deltaBytes: number,
   ): void {
-    // Its text, not the object: the caller owns (and mutates) the state it was given.
-    this.#remember(threadId, {
-      version,
-      state: { text: JSON.stringify(state) },
-      fullBytes,
-      deltaBytes,
-    });
+    // Its text, not the object: the caller owns (and mutates) the state it was given. A
+    // copy, so it counts against the bound at rest.
+    this.#remember(
+      threadId,
+      { version, state: { text: JSON.stringify(state) }, fullBytes, deltaBytes },
+      false,
+    );
   }
 
   /** Forgets a thread (its tail is no longer the stored head). */
   forget(threadId: string): void {
-    this.#tails.delete(threadId);
+    this.#running.delete(threadId);
+    this.#resting.delete(threadId);
   }
 
-  #remember(threadId: string, tail: ThreadTail): void {
-    this.#tails.delete(threadId);
-    this.#tails.set(threadId, tail);
-    if (this.#tails.size > this.capacity) {
-      this.#tails.delete(this.#tails.keys().next().value!);
+  #remember(threadId: string, tail: ThreadTail, inProgress: boolean): void {
+    this.forget(threadId);
+    const tails = inProgress ? this.#running : this.#resting;
+    tails.set(threadId, tail);
+    if (tails.size > (inProgress ? this.runningCapacity : this.capacity)) {
+      tails.delete(tails.keys().next().value!);
     }
   }
 }

@@ -134,6 +134,24 @@ describe('SqliteCheckpointer', () => {
     );
   });
 
+  it('writes deltas for every run in progress when more run at once than it keeps at rest', async () => {
+    const checkpointer = store({ synchronous: 'normal' });
+    const threads = Array.from({ length: 400 }, (_, index) => `busy-${index}`);
+    const history = Array.from({ length: 50 }, (_, index) => message(index));
+    const at = (threadId: string, version: number, messages: unknown[]) => ({
+      ...checkpoint(version, { messages }, `run-${threadId}`),
+      threadId,
+    });
+    // Every thread's first checkpoint, then every thread's second: 400 runs under way at once.
+    await Promise.all(threads.map((threadId) => checkpointer.save(at(threadId, 1, history))));
+    const second = await Promise.all(
+      threads.map((threadId) => checkpointer.save(at(threadId, 2, [...history, message(50)]))),
+    );
+    const full = JSON.stringify(at('busy-0', 2, [...history, message(50)]).snapshot).length;
+    // A delta holds the new message (~1 KB); a full state all 51 (~50 KB).
+    expect(Math.max(...second.map((result) => result.bytes))).toBeLessThan(full / 10);
+  });
+
   it('records an effect intent and its result under one key, oldest first', async () => {
     const checkpointer = store();
     await checkpointer.putEffect(entry('a#0/0:tool:send_invoice', 'started'));

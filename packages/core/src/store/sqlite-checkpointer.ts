@@ -58,7 +58,11 @@ export interface SqliteCheckpointerOptions {
   busyTimeoutMs?: number;
   /** Check the whole file with SQLite's `quick_check` when opening. Default false. */
   verify?: boolean;
-  /** Threads whose last state is kept in memory, so their next checkpoint is a delta. Default 256. */
+  /**
+   * Threads at rest (waiting, done, failed…) whose last state is kept in memory, so their next
+   * checkpoint is a delta. Default 256. Runs in progress are remembered whatever this is (up
+   * to 16,384 at once): their state is the run's own, shared, not a copy.
+   */
   cachedThreads?: number;
   /**
    * Open an existing database to read it only: nothing is created, migrated or written (not
