@@ -28,6 +28,7 @@ const promiseActor = 'agentchart (promise actor per state)';
 const toolCall = 'agentchart (toolCall per state, journaled)';
 const loops: Record<string, () => Promise<() => Promise<void>>> = {
   chain10: timed(timedWorkloads['chain10 memory'](), promiseActor),
+  'chain10-raw': timed(timedWorkloads['chain10 memory'](), 'raw XState'),
   'chain10-tool': timed(timedWorkloads['chain10 memory'](), toolCall),
   'chain10-durable': timed(timedWorkloads['chain10 durable'](), `${toolCall} + SQLite`),
   'chain10-default': timed(
