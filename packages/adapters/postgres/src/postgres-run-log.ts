@@ -1,5 +1,10 @@
 import { CheckpointError } from '@agentchart/core';
-import type { CostFilter, CostGroupKey, CostSummary } from '@agentchart/core/cost';
+import {
+  type CostFilter,
+  type CostGroupKey,
+  type CostSummary,
+  roundUsd,
+} from '@agentchart/core/cost';
 import {
   effectLogChangingColumns,
   effectLogColumns,
@@ -229,7 +234,7 @@ export class PostgresRunLog {
           cachedCalls: row.cached_calls as number,
           inputTokens: row.input_tokens as number,
           outputTokens: row.output_tokens as number,
-          costUsd: row.cost_usd as number,
+          costUsd: roundUsd(row.cost_usd as number),
         },
       ]),
     );

@@ -1,4 +1,5 @@
 import type { ModelPricing, Usage } from '../model/types';
+import { roundUsd } from './usd';
 
 /**
  * What a call cost in US dollars: uncached input at the input price, input served from the
@@ -9,10 +10,10 @@ export function costOfUsage(usage: Usage, pricing: ModelPricing | undefined): nu
   if (!pricing) return 0;
   const cached = Math.min(usage.cachedInputTokens ?? 0, usage.inputTokens);
   const uncached = usage.inputTokens - cached;
-  return (
+  return roundUsd(
     (uncached * pricing.inputPerMillion +
       cached * (pricing.cachedInputPerMillion ?? pricing.inputPerMillion) +
       usage.outputTokens * pricing.outputPerMillion) /
-    1e6
+      1e6,
   );
 }

@@ -24,3 +24,4 @@ export type {
 export { costOfUsage } from './cost-of-usage';
 export { MemoryCostLedger } from './memory-cost-ledger';
 export { type PriceTable, resolvePricing } from './resolve-pricing';
+export { addUsd, roundUsd } from './usd';

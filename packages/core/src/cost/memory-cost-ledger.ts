@@ -1,4 +1,5 @@
 import type { CostEntry, CostFilter, CostGroupKey, CostLedger, CostSummary } from './cost-ledger';
+import { addUsd } from './usd';
 
 /**
  * A {@link CostLedger} in memory, for one process and for tests.
@@ -67,7 +68,7 @@ function totalOf(entries: readonly CostEntry[]): CostSummary {
       summary.inputTokens += entry.usage.inputTokens;
       summary.outputTokens += entry.usage.outputTokens;
     }
-    summary.costUsd += entry.costUsd;
+    summary.costUsd = addUsd(summary.costUsd, entry.costUsd);
   }
   return summary;
 }

@@ -1,3 +1,4 @@
+import { addUsd } from '../cost/usd';
 import type { RecordedModelCall } from './recorded-model-call';
 import type { JournalEntry, RunUsage } from './types';
 
@@ -29,14 +30,14 @@ export function addRecordUsage(
     usage.modelCalls++;
     usage.inputTokens += call.response?.usage?.inputTokens ?? 0;
     usage.outputTokens += call.response?.usage?.outputTokens ?? 0;
-    usage.costUsd += call.costUsd ?? 0;
+    usage.costUsd = addUsd(usage.costUsd, call.costUsd ?? 0);
   } else if (entry.kind === 'agent') {
     const child = (entry.output as { usage?: Partial<RunUsage> } | undefined)?.usage;
     if (!child) return;
     usage.modelCalls += child.modelCalls ?? 0;
     usage.inputTokens += child.inputTokens ?? 0;
     usage.outputTokens += child.outputTokens ?? 0;
-    usage.costUsd += child.costUsd ?? 0;
+    usage.costUsd = addUsd(usage.costUsd, child.costUsd ?? 0);
     usage.toolCalls += child.toolCalls ?? 0;
   }
 }

@@ -1,3 +1,4 @@
+import { roundUsd } from '../cost/usd';
 import type { RunStatus } from '../store/types';
 import type { EffectLogRow, RunSummary } from './types';
 
@@ -96,7 +97,8 @@ export function runSummaryFromColumns(row: Record<string, unknown>): RunSummary 
     modelCalls: Number(row.model_calls),
     inputTokens: Number(row.input_tokens),
     outputTokens: Number(row.output_tokens),
-    costUsd: Number(row.cost_usd),
+    // A database's sum carries the noise of float addition: rounded as every cost is.
+    costUsd: roundUsd(Number(row.cost_usd)),
     errors: Number(row.errors),
     waits: Number(row.waits),
   };

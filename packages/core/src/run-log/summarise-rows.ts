@@ -1,4 +1,5 @@
 import type { CostFilter, CostGroupKey, CostSummary } from '../cost/cost-ledger';
+import { addUsd } from '../cost/usd';
 import type { EffectLogFilter, EffectLogRow, RunFilter, RunSummary } from './types';
 
 /** A thread as a store's thread list has it: what a {@link RunSummary} starts from. */
@@ -76,7 +77,7 @@ export function summariseCostRows(
     if (row.cached) total.cachedCalls++;
     total.inputTokens += row.inputTokens ?? 0;
     total.outputTokens += row.outputTokens ?? 0;
-    total.costUsd += row.costUsd ?? 0;
+    total.costUsd = addUsd(total.costUsd, row.costUsd ?? 0);
     totals.set(group, total);
   }
   return totals;
@@ -127,7 +128,7 @@ function runSummaryOf(thread: ThreadHead, rows: readonly EffectLogRow[]): RunSum
     if (row.kind === 'llm' && row.status === 'completed' && !row.cached) summary.modelCalls++;
     summary.inputTokens += row.inputTokens ?? 0;
     summary.outputTokens += row.outputTokens ?? 0;
-    summary.costUsd += row.costUsd ?? 0;
+    summary.costUsd = addUsd(summary.costUsd, row.costUsd ?? 0);
     if (row.status === 'failed') summary.errors++;
     if (row.kind === 'human' && row.status === 'started') summary.waits++;
   }

@@ -1,5 +1,6 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { CostFilter, CostGroupKey, CostSummary } from '../cost/cost-ledger';
+import { roundUsd } from '../cost/usd';
 import type { JournalEntry } from '../ledger/types';
 import {
   effectLogChangingColumns,
@@ -222,7 +223,7 @@ export class SqliteRunLog {
           cachedCalls: row.cached_calls as number,
           inputTokens: row.input_tokens as number,
           outputTokens: row.output_tokens as number,
-          costUsd: row.cost_usd as number,
+          costUsd: roundUsd(row.cost_usd as number),
         },
       ]),
     );
