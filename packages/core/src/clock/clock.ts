@@ -28,12 +28,18 @@ export const randomId: IdGenerator = () => globalThis.crypto.randomUUID();
  * SQLite and PostgreSQL alike. Unique as a random UUID is within a millisecond.
  */
 export function timeOrderedIds(clock: Clock): IdGenerator {
+  // The text before the random bits, made once per millisecond: ids come in bursts.
+  let at = -1;
+  let prefix = '';
   return () => {
     const ms = Math.max(0, Math.min(Math.floor(clock.now()), 0xffff_ffff_ffff));
-    const time = ms.toString(16).padStart(12, '0');
-    // A random UUID's text from its version digit on keeps 74 random bits and the variant.
-    const random = globalThis.crypto.randomUUID();
-    return `${time.slice(0, 8)}-${time.slice(8)}-7${random.slice(15)}`;
+    if (ms !== at) {
+      const time = ms.toString(16).padStart(12, '0');
+      at = ms;
+      prefix = `${time.slice(0, 8)}-${time.slice(8)}-7`;
+    }
+    // A random UUID's text after its version digit: 74 random bits and the variant.
+    return prefix + globalThis.crypto.randomUUID().slice(15);
   };
 }
 
