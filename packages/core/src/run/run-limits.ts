@@ -67,27 +67,25 @@ export class RunLimitJudge {
 
   /** The first limit `usage` has reached at `now`, if any. */
   reached(usage: RunUsage, now: number): LimitInfo | undefined {
+    // Checked in order, each on its own: this runs at every step and model call.
     if (this.#wrapUp) {
       const { usage: base, at, grace } = this.#wrapUp;
-      return first(
-        [
-          ['maxSteps', usage.steps - base.steps, grace.maxSteps],
-          ['maxModelCalls', usage.modelCalls - base.modelCalls, grace.maxModelCalls, true],
-          ['maxWallTimeMs', now - at, grace.maxWallTimeMs],
-        ],
-        true,
+      return (
+        atOrOver('maxSteps', usage.steps - base.steps, grace.maxSteps, wrapUp) ??
+        atOrOver('maxModelCalls', usage.modelCalls - base.modelCalls, grace.maxModelCalls, {
+          duringWrapUp: true,
+          strict: true,
+        }) ??
+        atOrOver('maxWallTimeMs', now - at, grace.maxWallTimeMs, wrapUp)
       );
     }
     const { limits } = this;
-    return first(
-      [
-        ['maxSteps', usage.steps, limits.maxSteps],
-        ['maxModelCalls', usage.modelCalls, limits.maxModelCalls],
-        ['maxTokens', usage.inputTokens + usage.outputTokens, limits.maxTokens],
-        ['maxCostUsd', usage.costUsd, limits.maxCostUsd],
-        ['maxWallTimeMs', now - this.startedAt, limits.maxWallTimeMs],
-      ],
-      false,
+    return (
+      atOrOver('maxSteps', usage.steps, limits.maxSteps) ??
+      atOrOver('maxModelCalls', usage.modelCalls, limits.maxModelCalls) ??
+      atOrOver('maxTokens', usage.inputTokens + usage.outputTokens, limits.maxTokens) ??
+      atOrOver('maxCostUsd', usage.costUsd, limits.maxCostUsd) ??
+      atOrOver('maxWallTimeMs', now - this.startedAt, limits.maxWallTimeMs)
     );
   }
 
@@ -127,15 +125,18 @@ export class RunLimitJudge {
   }
 }
 
-type Check = [LimitInfo['limit'], number, number | undefined, boolean?];
+const wrapUp = { duringWrapUp: true } as const;
 
-/** The first check at or over its maximum (`strict`: over it). */
-function first(checks: Check[], duringWrapUp: boolean): LimitInfo | undefined {
-  for (const [limit, value, max, strict] of checks) {
-    if (max === undefined) continue;
-    if (strict ? value > max : value >= max) {
-      return duringWrapUp ? { limit, value, max, duringWrapUp } : { limit, value, max };
-    }
-  }
-  return undefined;
+/**
+ * The limit when `value` is at or over `max` (`strict`: over it), marked as counted during the
+ * wrap-up when `duringWrapUp`; undefined when under it or when there is no `max`.
+ */
+function atOrOver(
+  limit: LimitInfo['limit'],
+  value: number,
+  max: number | undefined,
+  { duringWrapUp = false, strict = false }: { duringWrapUp?: boolean; strict?: boolean } = {},
+): LimitInfo | undefined {
+  if (max === undefined || (strict ? value <= max : value < max)) return undefined;
+  return duringWrapUp ? { limit, value, max, duringWrapUp } : { limit, value, max };
 }
