@@ -32,9 +32,10 @@ describe('timeOrderedIds', () => {
     }
   });
 
-  it('keeps a clock before the epoch or past 48 bits to a valid id', () => {
+  it('keeps a clock before the epoch, past 48 bits or not a number to a valid id', () => {
     expect(timeOrderedIds(clockAt([-5]))()).toMatch(/^00000000-0000-7/);
     expect(timeOrderedIds(clockAt([2 ** 60]))()).toMatch(/^ffffffff-ffff-7/);
+    expect(timeOrderedIds(clockAt([Number.NaN]))()).toMatch(version7);
   });
 });
 

@@ -32,7 +32,9 @@ export function timeOrderedIds(clock: Clock): IdGenerator {
   let at = -1;
   let prefix = '';
   return () => {
-    const ms = Math.max(0, Math.min(Math.floor(clock.now()), 0xffff_ffff_ffff));
+    const now = clock.now();
+    // A clock before the epoch, past 48 bits or not a number still makes a well-formed id.
+    const ms = now > 0 ? Math.min(Math.floor(now), 0xffff_ffff_ffff) : 0;
     if (ms !== at) {
       const time = ms.toString(16).padStart(12, '0');
       at = ms;
