@@ -118,9 +118,11 @@ describe('buildRunTimeline', () => {
       attempts: 2,
       latencyMs: 40,
     });
+    // The journal leaves the figures from before budgeting out when budgeting changed nothing.
     expect((steps[1] as EffectStep).ledger).toEqual({
       contextWindow: 8000,
       sections: { system: 5, history: 0 },
+      sectionsBefore: { system: 5, history: 0 },
       inputTokens: 100,
       tokenTax: 0.01,
       trimmed: 0,

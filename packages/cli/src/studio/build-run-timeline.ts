@@ -240,13 +240,16 @@ function ledgerOf(value: unknown): StepLedger | undefined {
     sections: value.sections as Record<string, number>,
     inputTokens: number(value.inputTokens) ?? 0,
   };
-  if (isRecord(value.sectionsBefore))
-    ledger.sectionsBefore = value.sectionsBefore as Record<string, number>;
+  // Left out of the journal when budgeting changed nothing: the sections as sent.
+  ledger.sectionsBefore = isRecord(value.sectionsBefore)
+    ? (value.sectionsBefore as Record<string, number>)
+    : ledger.sections;
   const reserved = number(value.reservedOutputTokens);
   if (reserved !== undefined) ledger.reservedOutputTokens = reserved;
   const tax = number(value.tokenTax);
   if (tax !== undefined) ledger.tokenTax = tax;
-  if (Array.isArray(value.trimmed)) ledger.trimmed = value.trimmed.length;
+  // Left out of the journal when nothing was trimmed.
+  ledger.trimmed = Array.isArray(value.trimmed) ? value.trimmed.length : 0;
   return ledger;
 }
 

@@ -2,6 +2,7 @@ import type { ChatMessage, ChatRequest, ToolDefinition } from '../model/types';
 import type { Redactor } from '../security/create-redactor';
 import { answerConfidence } from './answer-confidence';
 import { chainRequestHash, type RequestHashChain } from './hash-request';
+import { journalLedger } from './journal-ledger';
 import { recordRequest } from './record-request';
 import type { ModelCallMiddleware, ModelCallOutcome } from './types';
 
@@ -48,7 +49,8 @@ function redactedRequest(request: ChatRequest, redactor: Redactor): ChatRequest 
  * `meta` keeps the request's hash, for a versioned prompt its id and version, what the run
  * log reads (the endpoint asked — once answered, the one that answered —, an escalation that
  * caused the call, the confidence the answer reports), and what a viewer needs to show the
- * call: the budget ledger (tokens per context section) and the messages sent, redacted (the
+ * call: the budget ledger (tokens per context section; see `journalLedger` for what it leaves
+ * out when budgeting changed nothing) and the messages sent, redacted (the
  * store does not redact `meta`), each call storing only the messages the run's previous
  * call did not already send (see `recordRequest`) — across effects too, so a conversation
  * kept in the chart's context and sent by a new `toolLoop` each turn is stored once, not
@@ -86,7 +88,7 @@ export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMidd
             ...(settings.prompt ? { prompt: settings.prompt } : {}),
             ...(settings.escalation ? { escalation: settings.escalation } : {}),
             request,
-            ...(call.ledger ? { ledger: call.ledger } : {}),
+            ...(call.ledger ? { ledger: journalLedger(call.ledger) } : {}),
           },
           resultMeta: (outcome: ModelCallOutcome) => {
             const answeredBy = models.find((model) => model.modelName === outcome.model);
