@@ -1,4 +1,5 @@
 import type { RunError } from '../errors/run-error';
+import type { JournalEntry } from '../ledger/types';
 import type { HumanWaitRegistration } from '../run/human-waits';
 import type { PendingApproval } from '../run/types';
 import type { EffectScope } from './effect-scope';
@@ -75,7 +76,7 @@ function openWait<TReply>(
               },
             }),
       },
-      () => wait.open(),
+      (recorded) => wait.open(recorded),
     )
     .then(
       (result) => {
@@ -146,12 +147,15 @@ class OpenWait<TReply> implements HumanWaitRegistration {
     this.#removeFromRun();
   }
 
-  /** The journaled step: opens the wait and resolves with the reply. */
-  async open(): Promise<TReply> {
+  /**
+   * The journaled step: opens the wait and resolves with the reply. `recorded` is the wait's
+   * journal record from before a restart, if any. Not an async function: the wait's promise
+   * is the one its step returns, not one more that follows it.
+   */
+  open(recorded: JournalEntry | undefined): Promise<TReply> {
     const scope = this.#scope;
     // After a restart the journal keeps the first deadline: a resume never extends a wait.
-    const entry = await scope.run.readJournal(this.waitId);
-    const first = (entry?.meta?.deadline as number | undefined) ?? this.deadline;
+    const first = (recorded?.meta?.deadline as number | undefined) ?? this.deadline;
     if (first !== undefined) this.deadline = first;
     scope.run.runtime.events.emit('human.wait', scope.threadId, {
       site: scope.site,

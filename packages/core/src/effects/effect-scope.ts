@@ -76,12 +76,14 @@ export class EffectScope implements ModelCallScope {
    * Runs `execute` once per key across crashes: a completed step returns its recorded value,
    * a failed one its recorded error; an `unsafe` step found started but unfinished is
    * ambiguous and goes to `reconcile`, or fails with `effect.ambiguous`. The intent is
-   * durable before `execute` runs. In a replay nothing executes: see {@link RunPort.replay}.
+   * durable before `execute` runs, which is given the record found for `key` before this
+   * call, if any (a step started before a restart). In a replay nothing executes: see
+   * {@link RunPort.replay}.
    */
   async journaled<T>(
     key: string,
     step: JournaledStep<T>,
-    execute: () => Promise<T>,
+    execute: (recorded: JournalEntry | undefined) => Promise<T>,
     reconcile?: () => Promise<ReconcileResult<T>>,
   ): Promise<{ value: T; replayed: boolean }> {
     const { run } = this;
@@ -126,7 +128,7 @@ export class EffectScope implements ModelCallScope {
     }
     // Returned, not awaited: while the step runs (a wait for a person may last days) the run
     // keeps no frame of this one.
-    return this.#record(entry, previous, step, execute);
+    return this.#record(entry, previous, step, execute, existing);
   }
 
   /**
@@ -138,13 +140,14 @@ export class EffectScope implements ModelCallScope {
     entry: JournalEntry,
     previous: JournalEntry['status'] | undefined,
     step: JournaledStep<T>,
-    execute: () => Promise<T>,
+    execute: (recorded: JournalEntry | undefined) => Promise<T>,
+    recorded: JournalEntry | undefined,
   ): Promise<{ value: T; replayed: boolean }> {
     // Measured around the step itself, not the intent's write before it.
     const executing = this.run.clock.now();
     let running: Promise<T>;
     try {
-      running = execute();
+      running = execute(recorded);
     } catch (error) {
       running = Promise.reject(error);
     }
