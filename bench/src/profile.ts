@@ -13,13 +13,18 @@ import { agentchartFanout } from './workloads/fanout/fanout-agentchart';
 import { agentchartSuspended } from './workloads/suspended/suspended-agentchart';
 import { timedWorkloads } from './workloads/timed-workloads';
 
+/** What the loop set up and must close before the process ends. */
+const closers: (() => Promise<unknown>)[] = [];
+
 /** One agentchart variant of a timed workload, as the bench builds it. */
 function timed(variants: TimedVariant[], variant: string) {
   return async () => {
     const found = variants.find((item) => item.variant === variant);
     if (!found) throw new Error(`no variant "${variant}"`);
     const built = await found.setup();
-    process.on('exit', () => void built.close?.());
+    // Closed once the profile is taken (see below): it removes the variant's database files,
+    // which an exit handler could not wait for.
+    closers.push(async () => built.close?.());
     return () => built.run();
   };
 }
@@ -88,6 +93,7 @@ const { profile } = (await session.post('Profiler.stop')) as {
   profile: { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[] };
 };
 session.disconnect();
+for (const close of closers) await close();
 
 const totalSamples = profile.samples.length;
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
