@@ -72,10 +72,12 @@ export class RunLimitJudge {
       const { usage: base, at, grace } = this.#wrapUp;
       return (
         atOrOver('maxSteps', usage.steps - base.steps, grace.maxSteps, wrapUp) ??
-        atOrOver('maxModelCalls', usage.modelCalls - base.modelCalls, grace.maxModelCalls, {
-          duringWrapUp: true,
-          strict: true,
-        }) ??
+        atOrOver(
+          'maxModelCalls',
+          usage.modelCalls - base.modelCalls,
+          grace.maxModelCalls,
+          wrapUpStrict,
+        ) ??
         atOrOver('maxWallTimeMs', now - at, grace.maxWallTimeMs, wrapUp)
       );
     }
@@ -126,6 +128,9 @@ export class RunLimitJudge {
 }
 
 const wrapUp = { duringWrapUp: true } as const;
+const wrapUpStrict = { duringWrapUp: true, strict: true } as const;
+/** The default of {@link atOrOver}'s options, made once: it runs at every step. */
+const plain = {};
 
 /**
  * The limit when `value` is at or over `max` (`strict`: over it), marked as counted during the
@@ -135,7 +140,7 @@ function atOrOver(
   limit: LimitInfo['limit'],
   value: number,
   max: number | undefined,
-  { duringWrapUp = false, strict = false }: { duringWrapUp?: boolean; strict?: boolean } = {},
+  { duringWrapUp = false, strict = false }: { duringWrapUp?: boolean; strict?: boolean } = plain,
 ): LimitInfo | undefined {
   if (max === undefined || (strict ? value <= max : value < max)) return undefined;
   return duringWrapUp ? { limit, value, max, duringWrapUp } : { limit, value, max };
