@@ -1,6 +1,7 @@
 import type { ChatMessage } from '../model/types';
 import type { Redactor } from '../security/create-redactor';
 import { fenceUntrusted, untrustedContentNote } from '../security/fence-untrusted';
+import { startsWithMessages } from './starts-with-messages';
 import type { ModelCallMiddleware } from './types';
 
 /**
@@ -94,7 +95,10 @@ export function fenceUntrustedStep({ redactor }: { redactor: Redactor }): ModelC
       const { messages } = request;
       let conversation = conversations.get(scope.run);
       let from = 0;
-      if (conversation?.trusted === trusted && startsWith(messages, conversation.received)) {
+      if (
+        conversation?.trusted === trusted &&
+        startsWithMessages(messages, conversation.received)
+      ) {
         from = conversation.received.length;
       } else {
         conversation = { trusted, received: [], fenced: [], changed: false };
@@ -111,12 +115,4 @@ export function fenceUntrustedStep({ redactor }: { redactor: Redactor }): ModelC
       return next({ ...call, request: { ...request, messages: withNote(conversation.fenced) } });
     },
   };
-}
-
-function startsWith(messages: readonly ChatMessage[], prefix: readonly ChatMessage[]): boolean {
-  if (prefix.length > messages.length) return false;
-  for (let index = 0; index < prefix.length; index++) {
-    if (messages[index] !== prefix[index]) return false;
-  }
-  return true;
 }

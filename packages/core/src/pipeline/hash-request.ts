@@ -1,5 +1,6 @@
 import { createHash, type Hash, hash } from 'node:crypto';
 import type { ChatMessage, ChatRequest, ToolDefinition } from '../model/types';
+import { startsWithMessages } from './starts-with-messages';
 
 /** Each message's hash, computed once: a tool loop sends the same message objects again and again. */
 const messageHashes = new WeakMap<ChatMessage, string>();
@@ -56,7 +57,9 @@ export function chainRequestHash(
   const { messages } = request;
   const rest = restJson(request);
   const continues =
-    previous !== undefined && previous.rest === rest && startsWith(messages, previous.messages);
+    previous !== undefined &&
+    previous.rest === rest &&
+    startsWithMessages(messages, previous.messages);
   let added = '';
   for (let index = continues ? previous.messages.length : 0; index < messages.length; index++) {
     added += messageHash(messages[index]!);
@@ -86,14 +89,6 @@ function messageHash(message: ChatMessage): string {
     messageHashes.set(message, found);
   }
   return found;
-}
-
-function startsWith(messages: readonly ChatMessage[], prefix: readonly ChatMessage[]): boolean {
-  if (prefix.length > messages.length) return false;
-  for (let index = 0; index < prefix.length; index++) {
-    if (messages[index] !== prefix[index]) return false;
-  }
-  return true;
 }
 
 /**
