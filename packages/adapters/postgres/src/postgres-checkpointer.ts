@@ -10,12 +10,14 @@ import {
   type DueThread,
   fencedMessage,
   type JournalEntry,
+  type LeaseToRenew,
   type ListDueOptions,
   type ListThreadsOptions,
   type PruneOptions,
   type PruneResult,
   type PutEffectOptions,
   type RenewLeaseOptions,
+  type RenewLeasesOptions,
   type RunStatus,
   type StoredThread,
   type ThreadLease,
@@ -379,6 +381,25 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
       [threadId, options.owner, options.now + options.ttlMs],
     );
     return rowCount === 1;
+  }
+
+  async renewLeases(
+    leases: readonly LeaseToRenew[],
+    { ttlMs, now }: RenewLeasesOptions,
+  ): Promise<string[]> {
+    for (const { owner } of leases) assertLease('renewLeases', { owner, ttlMs, now });
+    if (leases.length === 0) return [];
+    await this.#ensureTables();
+    // One statement for them all: a heartbeat of many runs is one round trip and one commit.
+    const { rows } = await this.#pool.query<{ thread_id: string }>(
+      `UPDATE ${this.#leases} AS held SET expires_at = $3
+       FROM unnest($1::text[], $2::text[]) AS renewing (thread_id, owner)
+       WHERE held.thread_id = renewing.thread_id AND held.owner = renewing.owner
+         AND held.expires_at > 0
+       RETURNING held.thread_id`,
+      [leases.map(({ threadId }) => threadId), leases.map(({ owner }) => owner), now + ttlMs],
+    );
+    return rows.map((row) => row.thread_id);
   }
 
   async releaseLease(threadId: string, owner: string): Promise<void> {

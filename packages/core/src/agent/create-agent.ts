@@ -107,7 +107,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     costLedger: options.costLedger,
     quota: options.quota,
     leaseTtlMs,
-    leaseHeartbeat: new LeaseHeartbeat(clock, leaseTtlMs),
+    leaseHeartbeat: new LeaseHeartbeat(clock, leaseTtlMs, checkpointer),
     strandedLeases: new Map(),
     maxJournalValueBytes,
     freezeContext,

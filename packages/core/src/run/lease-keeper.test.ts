@@ -4,20 +4,30 @@ import { CheckpointError } from '../store/checkpoint-error';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { manualClock } from '../testing/manual-clock';
 import type { AgentRuntime } from './agent-runtime';
-import { LeaseHeartbeat } from './lease-heartbeat';
+import { LeaseHeartbeat, leasesPerRenewal } from './lease-heartbeat';
 import { type LeaseHolder, LeaseKeeper } from './lease-keeper';
 
 const ttlMs = 3_000;
 
-/** An agent's lease services on a manual clock, counting the renewals its store is asked for. */
-function agentLeases() {
+/**
+ * An agent's lease services on a manual clock, counting the renewals its store is asked for:
+ * each lease renewed (`renewals`) and each store call (`calls`). `batched`: the heartbeat
+ * uses the store's `renewLeases`; otherwise it renews each lease on its own.
+ */
+function agentLeases({ batched = false } = {}) {
   const clock = manualClock(0);
   const checkpointer = new MemoryCheckpointer();
   const renewals: string[] = [];
+  const calls: number[] = [];
   const renewLease = checkpointer.renewLease.bind(checkpointer);
   checkpointer.renewLease = (threadId, options) => {
     renewals.push(threadId);
     return renewLease(threadId, options);
+  };
+  const renewLeases = checkpointer.renewLeases.bind(checkpointer);
+  checkpointer.renewLeases = (leases, options) => {
+    calls.push(leases.length);
+    return renewLeases(leases, options);
   };
   const warnings: string[] = [];
   const runtime = {
@@ -25,7 +35,7 @@ function agentLeases() {
     clock,
     events: { warn: (_threadId: string, code: string) => warnings.push(code) },
     leaseTtlMs: ttlMs,
-    leaseHeartbeat: new LeaseHeartbeat(clock, ttlMs),
+    leaseHeartbeat: new LeaseHeartbeat(clock, ttlMs, batched ? checkpointer : undefined),
     strandedLeases: new Map<string, string>(),
   } as unknown as AgentRuntime;
   const lost: RunError[] = [];
@@ -35,7 +45,7 @@ function agentLeases() {
     owner: `owner-${threadId}`,
     leaseLost: (error) => lost.push(error),
   });
-  return { clock, checkpointer, renewals, lost, run, warnings };
+  return { clock, checkpointer, renewals, calls, lost, run, warnings };
 }
 
 describe('LeaseKeeper', () => {
@@ -50,6 +60,85 @@ describe('LeaseKeeper', () => {
     await clock.advance(ttlMs / 3);
     expect(renewals.sort()).toEqual(['a', 'b', 'c']);
     expect(clock.pending()).toBe(1);
+  });
+
+  it('renews all its runs’ leases in one store call a beat, with a store that renews many at once', async () => {
+    const { clock, checkpointer, calls, renewals, run } = agentLeases({ batched: true });
+    const keepers = ['a', 'b', 'c'].map((threadId) => new LeaseKeeper(run(threadId)));
+    for (const keeper of keepers) {
+      await keeper.acquire();
+      keeper.start();
+    }
+    await clock.advance(ttlMs / 3);
+    // Before, each lease was its own store call (its own commit, on SQLite).
+    expect(calls).toEqual([3]);
+    expect(renewals.sort()).toEqual(['a', 'b', 'c']);
+    // Renewed in the store, from the beat, and known to be by each keeper: a step right
+    // after the beat does not renew again.
+    const leases = await Promise.all(['a', 'b', 'c'].map((id) => checkpointer.getLease(id)));
+    expect(leases.map((lease) => lease?.expiresAt)).toEqual(Array(3).fill(ttlMs / 3 + ttlMs));
+    await clock.advance(ttlMs / 3 - 1);
+    await Promise.all(keepers.map((keeper) => keeper.confirm()));
+    expect(renewals).toHaveLength(3);
+  });
+
+  it('renews a beat of many leases in parts, letting other work in between', async () => {
+    const { clock, calls, run } = agentLeases({ batched: true });
+    const count = 2 * leasesPerRenewal + 7;
+    for (let index = 0; index < count; index++) {
+      const keeper = new LeaseKeeper(run(`t${index}`));
+      await keeper.acquire();
+      keeper.start();
+    }
+    await clock.advance(ttlMs / 3);
+    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual([leasesPerRenewal, leasesPerRenewal, 7]);
+  });
+
+  it('tells only the run whose lease was taken, when many are renewed at once', async () => {
+    const { clock, checkpointer, lost, run } = agentLeases({ batched: true });
+    const keepers = ['a', 'b'].map((threadId) => new LeaseKeeper(run(threadId)));
+    for (const keeper of keepers) {
+      await keeper.acquire();
+      keeper.start();
+    }
+    await checkpointer.acquireLease('b', { owner: 'rival', ttlMs, now: 0, force: true });
+    await clock.advance(ttlMs / 3);
+    expect(lost.map((error) => error.message)).toEqual([
+      expect.stringContaining('Thread "b" was taken over'),
+    ]);
+    expect(keepers[0]!.lost).toBeUndefined();
+    expect(keepers[1]!.lost?.code).toBe('run.taken_over');
+  });
+
+  it('reports a refused renewal of many leases on each run, and carries on', async () => {
+    const { clock, checkpointer, run, warnings } = agentLeases({ batched: true });
+    checkpointer.renewLeases = async () => {
+      throw new CheckpointError('checkpoint.corrupt', '', 'The lease table cannot be read.');
+    };
+    const keepers = ['a', 'b'].map((threadId) => new LeaseKeeper(run(threadId)));
+    for (const keeper of keepers) {
+      await keeper.acquire();
+      keeper.start();
+    }
+    await clock.advance(ttlMs / 3);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warnings).toEqual(['lease.renew_failed', 'lease.renew_failed']);
+    expect(clock.pending()).toBe(1);
+  });
+
+  it('does not tell a run that gave its lease up during a beat that it was taken over', async () => {
+    const { clock, checkpointer, lost, run } = agentLeases({ batched: true });
+    const keeper = new LeaseKeeper(run('a'));
+    await keeper.acquire();
+    keeper.start();
+    let answer!: (threadIds: string[]) => void;
+    checkpointer.renewLeases = () => new Promise((resolve) => (answer = resolve));
+    await clock.advance(ttlMs / 3);
+    await keeper.release();
+    answer([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lost).toEqual([]);
   });
 
   it('does not renew a lease taken less than half a beat before the beat', async () => {

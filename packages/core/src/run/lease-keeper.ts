@@ -1,5 +1,6 @@
 import { RunError } from '../errors/run-error';
 import { CheckpointError } from '../store/checkpoint-error';
+import type { LeaseToRenew } from '../store/types';
 import type { AgentRuntime } from './agent-runtime';
 import type { HeartbeatMember, LeaseHeartbeat } from './lease-heartbeat';
 
@@ -68,24 +69,34 @@ export class LeaseKeeper implements HeartbeatMember {
   }
 
   /**
-   * A beat of the agent's heartbeat: renews the lease unless it was renewed (or taken) less
-   * than half a beat ago, so a run that joined just before a beat is not renewed twice in a
-   * row. A lease is thus renewed at least every one and a half beats — half its time to live —
-   * and never while a renewal is under way.
+   * At a beat of the agent's heartbeat: the lease, unless it was renewed (or taken) less than
+   * half a beat ago, so a run that joined just before a beat is not renewed twice in a row. A
+   * lease is thus renewed at least every one and a half beats — half its time to live — and
+   * never while a renewal is under way.
    */
-  beat(): void {
-    const { leaseTtlMs, clock, leaseHeartbeat } = this.#run.runtime;
+  dueAtBeat(): LeaseToRenew | undefined {
+    const { runtime, threadId, owner } = this.#run;
+    const { leaseTtlMs, clock, leaseHeartbeat } = runtime;
     if (
+      !this.#beating ||
       this.#renewing ||
       leaseTtlMs - (this.#expiresAt - clock.now()) < leaseHeartbeat.intervalMs / 2
     ) {
-      return;
+      return undefined;
     }
+    return { threadId, owner };
+  }
+
+  /** Renews the lease at a beat (see {@link HeartbeatMember.renewAtBeat}). */
+  renewAtBeat(batch?: { held: Promise<boolean>; now: number }): void {
+    // Stopped since the beat began (the run ended or gave its lease up): nothing to renew.
+    if (!this.#beating) return;
     // A store that refuses the renewal (a CheckpointError: one it cannot read, say) is
-    // reported, never thrown from the timer, where it would end the process. The run keeps the lease it holds
-    // until it expires; its next effect renews first (confirm) and fails with the store's
-    // error if the store still refuses. The heartbeat goes on: the store may recover.
-    void this.#renew().catch((error: unknown) => {
+    // reported, never thrown from the timer, where it would end the process. The run keeps
+    // the lease it holds until it expires; its next effect renews first (confirm) and fails
+    // with the store's error if the store still refuses. The heartbeat goes on: the store
+    // may recover.
+    void this.#renew(batch).catch((error: unknown) => {
       const { runtime, threadId } = this.#run;
       const cause = error instanceof Error ? error.message : String(error);
       runtime.events.warn(
@@ -120,17 +131,21 @@ export class LeaseKeeper implements HeartbeatMember {
       .catch(() => runtime.strandedLeases.set(threadId, owner));
   }
 
-  #renew(): Promise<void> {
+  /** Renews the lease on its own, or with the answer of a renewal made for many at once. */
+  #renew(batch?: { held: Promise<boolean>; now: number }): Promise<void> {
     this.#renewing ??= (async () => {
       const { runtime, threadId, owner } = this.#run;
       const { checkpointer, clock, leaseTtlMs: ttlMs } = runtime;
       try {
-        const now = clock.now();
-        const held = await checkpointer.renewLease!(threadId, { owner, ttlMs, now });
+        const now = batch?.now ?? clock.now();
+        const held = await (batch?.held ??
+          checkpointer.renewLease!(threadId, { owner, ttlMs, now }));
         if (held) {
           this.#expiresAt = now + ttlMs;
           return;
         }
+        // Released while a beat's renewal was under way: the run gave the lease up itself.
+        if (batch && !this.#beating) return;
         this.#lost = new RunError('run.taken_over', {
           message: `Thread "${threadId}" was taken over by another process after this run's lease lapsed (or by a forced resume). This run stops before its next effect; the other owner continues the thread.`,
           details: { threadId },

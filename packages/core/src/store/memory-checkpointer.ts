@@ -21,12 +21,14 @@ import type {
   CheckpointSummary,
   CheckpointWriteResult,
   DueThread,
+  LeaseToRenew,
   ListDueOptions,
   ListThreadsOptions,
   PruneOptions,
   PruneResult,
   PutEffectOptions,
   RenewLeaseOptions,
+  RenewLeasesOptions,
   StoredThread,
   ThreadLease,
 } from './types';
@@ -192,6 +194,18 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
     if (!held || held.owner !== options.owner || held.expiresAt === 0) return false;
     held.expiresAt = options.now + options.ttlMs;
     return true;
+  }
+
+  async renewLeases(
+    leases: readonly LeaseToRenew[],
+    { ttlMs, now }: RenewLeasesOptions,
+  ): Promise<string[]> {
+    for (const { owner } of leases) assertLeaseOptions('renewLeases', { owner, ttlMs, now });
+    const renewed: string[] = [];
+    for (const { threadId, owner } of leases) {
+      if (await this.renewLease(threadId, { owner, ttlMs, now })) renewed.push(threadId);
+    }
+    return renewed;
   }
 
   async releaseLease(threadId: string, owner: string): Promise<void> {

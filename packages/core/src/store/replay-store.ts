@@ -1,6 +1,6 @@
 import type { JournalEntry } from '../ledger/types';
 import { MemoryCheckpointer } from './memory-checkpointer';
-import type { AcquireLeaseOptions, ThreadLease } from './types';
+import type { AcquireLeaseOptions, LeaseToRenew, ThreadLease } from './types';
 
 /**
  * The store a replay runs on: the recorded thread's journal, read-only, and checkpoints kept
@@ -32,6 +32,10 @@ export class ReplayStore extends MemoryCheckpointer {
 
   override async renewLease(): Promise<boolean> {
     return true;
+  }
+
+  override async renewLeases(leases: readonly LeaseToRenew[]): Promise<string[]> {
+    return leases.map(({ threadId }) => threadId);
   }
 
   override async releaseLease(): Promise<void> {}

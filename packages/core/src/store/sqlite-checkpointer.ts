@@ -34,11 +34,13 @@ import type {
   CheckpointSummary,
   CheckpointWriteResult,
   DueThread,
+  LeaseToRenew,
   ListDueOptions,
   PruneOptions,
   PruneResult,
   PutEffectOptions,
   RenewLeaseOptions,
+  RenewLeasesOptions,
   RunStatus,
   StoredThread,
   ThreadLease,
@@ -412,6 +414,22 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
       const { changes } = this.#statement('renewLease').run(threadId, owner, now + ttlMs);
       return Number(changes) === 1;
     });
+  }
+
+  async renewLeases(
+    leases: readonly LeaseToRenew[],
+    { ttlMs, now }: RenewLeasesOptions,
+  ): Promise<string[]> {
+    for (const { owner } of leases) assertLeaseOptions('renewLeases', { owner, ttlMs, now });
+    if (leases.length === 0) return [];
+    const doing = `renewing the leases on ${leases.length} threads`;
+    this.#assertWritable(doing);
+    const pairs = JSON.stringify(leases.map(({ threadId, owner }) => [threadId, owner]));
+    return this.#leaseWrite('', doing, () =>
+      (this.#statement('renewLeases').all(pairs, now + ttlMs) as { thread_id: string }[]).map(
+        (row) => row.thread_id,
+      ),
+    );
   }
 
   async releaseLease(threadId: string, owner: string): Promise<void> {

@@ -66,6 +66,13 @@ export const sqliteStatements = {
   // A released lease (expires_at 0) is not the owner's any more: renewing it fails.
   renewLease:
     'UPDATE leases SET expires_at = ?3 WHERE thread_id = ?1 AND owner = ?2 AND expires_at > 0',
+  // Many leases in one statement (one commit): ?1 is a JSON array of [thread, owner] pairs,
+  // each looked up by the table's key.
+  renewLeases: `UPDATE leases SET expires_at = ?2
+    FROM (SELECT value ->> 0 AS thread_id, value ->> 1 AS owner FROM json_each(?1)) AS renewing
+    WHERE leases.thread_id = renewing.thread_id AND leases.owner = renewing.owner
+      AND leases.expires_at > 0
+    RETURNING leases.thread_id`,
   releaseLease: 'UPDATE leases SET expires_at = 0 WHERE thread_id = ?1 AND owner = ?2',
   setWakeup: `INSERT INTO wakeups (thread_id, wake_at) VALUES (?1, ?2)
     ON CONFLICT (thread_id) DO UPDATE SET wake_at = excluded.wake_at`,

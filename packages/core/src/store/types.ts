@@ -179,6 +179,14 @@ export interface Checkpointer {
    */
   renewLease(threadId: string, options: RenewLeaseOptions): Promise<boolean>;
   /**
+   * {@link renewLease} for many threads in one write: extends each lease its owner still
+   * holds to `now + ttlMs`, and resolves with the threads whose leases it extended (a lease
+   * another owner took, or one released, is left as it is and not listed). An agent renews
+   * all its runs' leases on one heartbeat; with this, a beat costs one commit (or one round
+   * trip), not one per run. Optional: without it, each lease is renewed on its own.
+   */
+  renewLeases?(leases: readonly LeaseToRenew[], options: RenewLeasesOptions): Promise<string[]>;
+  /**
    * Gives the lease up if `owner` holds it, so another process may take the thread at once.
    * The lease stays stored, expired ({@link ThreadLease.expiresAt} 0); renewing it fails.
    */
@@ -264,6 +272,20 @@ export interface ThreadLease {
 /** Options of {@link Checkpointer.renewLease}. */
 export interface RenewLeaseOptions {
   owner: string;
+  ttlMs: number;
+  /** The caller's current time (its injected clock). */
+  now: number;
+}
+
+/** A lease {@link Checkpointer.renewLeases} is asked to extend. */
+export interface LeaseToRenew {
+  threadId: string;
+  /** The run that believes it holds the thread. */
+  owner: string;
+}
+
+/** Options of {@link Checkpointer.renewLeases}. */
+export interface RenewLeasesOptions {
   ttlMs: number;
   /** The caller's current time (its injected clock). */
   now: number;

@@ -19,6 +19,9 @@ export function boundaryCheckpointer(
     release: (threadId) => inner.release?.(threadId),
     acquireLease: (threadId, options) => inner.acquireLease(threadId, options),
     renewLease: (threadId, options) => inner.renewLease(threadId, options),
+    ...(inner.renewLeases
+      ? { renewLeases: (leases, options) => inner.renewLeases!(leases, options) }
+      : {}),
     releaseLease: (threadId, owner) => inner.releaseLease(threadId, owner),
     getLease: (threadId) => inner.getLease(threadId),
     async save(checkpoint) {

@@ -39,6 +39,47 @@ export function leaseCases({ threadId, withStores }: ConformanceContext): Confor
         }),
     },
     {
+      name: 'renews many leases in one call: those their owners hold, and only those',
+      run: () =>
+        withStores(2, async ([store, other]) => {
+          assert.ok(store!.renewLeases, 'the store implements renewLeases');
+          const held = [threadId('many-a'), threadId('many-b')];
+          const taken = threadId('many-taken');
+          const released = threadId('many-released');
+          for (const thread of [...held, taken, released]) {
+            await store!.acquireLease(thread, { owner: `run-${thread}`, ttlMs, now: t0 });
+          }
+          await other!.acquireLease(taken, { owner: 'rival', ttlMs, now: t0, force: true });
+          await other!.releaseLease(released, `run-${released}`);
+          const now = t0 + 10_000;
+          const renewed = await other!.renewLeases!(
+            [...held, taken, released, threadId('many-never')].map((thread) => ({
+              threadId: thread,
+              owner: `run-${thread}`,
+            })),
+            { ttlMs, now },
+          );
+          assert.deepEqual([...renewed].sort(), [...held].sort());
+          for (const thread of held) {
+            assert.equal((await store!.getLease(thread))?.expiresAt, now + ttlMs);
+          }
+          assert.deepEqual(await store!.getLease(taken), {
+            threadId: taken,
+            owner: 'rival',
+            expiresAt: t0 + ttlMs,
+          });
+          assert.equal((await store!.getLease(released))?.expiresAt, 0);
+          assert.deepEqual(await store!.renewLeases!([], { ttlMs, now }), []);
+          assertCode(
+            await rejection(
+              store!.renewLeases!([{ threadId: held[0]!, owner: '' }], { ttlMs, now }),
+              'a lease without an owner',
+            ),
+            'definition.invalid_option',
+          );
+        }),
+    },
+    {
       name: "refuses another owner's live lease with checkpoint.lease_held, naming the holder",
       run: () =>
         withStores(2, async ([store, other]) => {
