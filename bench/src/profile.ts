@@ -44,6 +44,14 @@ const loops: Record<string, () => Promise<() => Promise<void>>> = {
     timedWorkloads['growth chain']({ sizes: [1000], store: 'memory' }),
     `${toolCall} · 1000 steps`,
   ),
+  'growth-1000-promise': timed(
+    timedWorkloads['growth chain']({ sizes: [1000], store: 'memory' }),
+    `${promiseActor} · 1000 steps`,
+  ),
+  'growth-1000-raw': timed(
+    timedWorkloads['growth chain']({ sizes: [1000], store: 'memory' }),
+    'raw XState · 1000 steps',
+  ),
   'growth-1000-sqlite': timed(
     timedWorkloads['growth chain']({ sizes: [1000], store: 'sqlite' }),
     `${toolCall} + SQLite · 1000 steps`,

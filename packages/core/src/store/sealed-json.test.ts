@@ -108,6 +108,18 @@ describe('sealJson', () => {
     expect(Object.keys(dropped as object)).toEqual(['usage', 'sites', 'list']);
     expect(sealJson([1, 2], { previous: first.list })).toEqual([1, 2]);
     expect(sealJson([], { previous: first.list })).toEqual([]);
+    // Fewer items than before, all of them the previous tree's: a new node, not the old one.
+    const three = sealJson([{ a: 1 }, 'b', 3]) as unknown[];
+    const two = sealJson(three.slice(0, 2), { previous: three }) as unknown[];
+    expect(two).toEqual([{ a: 1 }, 'b']);
+    expect(two[0]).toBe(three[0]);
+    expect(Object.isFrozen(two)).toBe(true);
+    // An item changed after a shared start is sealed, and the start kept.
+    const changed = sealJson([three[0], 'c', undefined], { previous: three }) as unknown[];
+    expect(changed).toEqual([{ a: 1 }, 'c', null]);
+    expect(changed[0]).toBe(three[0]);
+    const inPlace = [three[0], three[1], Number.NaN];
+    expect(sealJson(inPlace, { inPlace: true, previous: three })).toEqual([{ a: 1 }, 'b', null]);
     expect(sealJson({}, { previous: first })).toEqual({});
     expect(deeplyFrozen(second)).toBe(true);
   });

@@ -110,7 +110,9 @@ function sealArray(
   const before = Array.isArray(previous) ? previous : undefined;
   let copy: unknown[] | undefined;
   let asBefore = !inPlace && before?.length === array.length;
-  for (let index = 0; index < array.length; index++) {
+  // The items that are the previous tree's, at the same places, need no more than this one
+  // comparison each: an array appended to (a log, a conversation) is all of them but its end.
+  for (let index = before ? sharedPrefix(array, before) : 0; index < array.length; index++) {
     const item = array[index];
     const was = before?.[index];
     // The node at the same place in the previous (sealed) tree is sealed already.
@@ -128,7 +130,20 @@ function sealArray(
   }
   if (copy) return copy;
   if (inPlace) return array as unknown[];
-  return asBefore ? before! : [];
+  if (asBefore) return before!;
+  // Every item is the previous tree's, and there are fewer of them (or none).
+  return before ? before.slice(0, array.length) : [];
+}
+
+/**
+ * How many items `array` starts with that are those of `before` (a sealed array) at the same
+ * places. A sealed array holds no `undefined`, so an item equal to its own is sealed as it is.
+ */
+function sharedPrefix(array: readonly unknown[], before: readonly unknown[]): number {
+  const length = Math.min(array.length, before.length);
+  let index = 0;
+  while (index < length && array[index] === before[index]) index++;
+  return index;
 }
 
 function sealObject(object: object, previous: unknown, inPlace: boolean, depth: number): object {
