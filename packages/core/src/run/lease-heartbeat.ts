@@ -99,10 +99,16 @@ export class LeaseHeartbeat {
       if (start > 0) await new Promise((resolve) => setImmediate(resolve));
       const part = due.slice(start, start + leasesPerRenewal);
       const now = this.#clock.now();
-      const renewed = this.#store!.renewLeases!(
-        part.map(([, lease]) => lease),
-        { ttlMs: this.#ttlMs, now },
-      ).then((threadIds) => new Set(threadIds));
+      // Called from a promise's callback, so a store that throws instead of rejecting is a
+      // rejection too: each member reports it, and nothing escapes the timer.
+      const renewed = Promise.resolve()
+        .then(() =>
+          this.#store!.renewLeases!(
+            part.map(([, lease]) => lease),
+            { ttlMs: this.#ttlMs, now },
+          ),
+        )
+        .then((threadIds) => new Set(threadIds));
       for (const [member, { threadId }] of part) {
         member.renewAtBeat({ held: renewed.then((held) => held.has(threadId)), now });
       }

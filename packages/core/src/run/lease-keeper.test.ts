@@ -113,7 +113,8 @@ describe('LeaseKeeper', () => {
 
   it('reports a refused renewal of many leases on each run, and carries on', async () => {
     const { clock, checkpointer, run, warnings } = agentLeases({ batched: true });
-    checkpointer.renewLeases = async () => {
+    // Thrown, not rejected: a store's method that is not async must not end the process.
+    checkpointer.renewLeases = () => {
       throw new CheckpointError('checkpoint.corrupt', '', 'The lease table cannot be read.');
     };
     const keepers = ['a', 'b'].map((threadId) => new LeaseKeeper(run(threadId)));
