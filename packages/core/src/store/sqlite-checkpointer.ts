@@ -435,7 +435,9 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
   async releaseLease(threadId: string, owner: string): Promise<void> {
     const doing = `releasing the lease on thread "${threadId}"`;
     this.#assertWritable(doing);
-    this.#leaseWrite(threadId, doing, () => this.#statement('releaseLease').run(threadId, owner));
+    await this.#leaseWrite(threadId, doing, () => {
+      this.#statement('releaseLease').run(threadId, owner);
+    });
   }
 
   async getLease(threadId: string): Promise<ThreadLease | undefined> {
@@ -577,19 +579,15 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
   }
 
   /**
-   * A lease write, committed at once and without an fsync even at the `full` durability: a
-   * lease lost with the machine's power goes with the process that held it, and the next
-   * fsynced commit (in WAL mode, of the whole log) makes it durable anyway. So a run's lease
-   * costs no durable commit of its own: only its macrosteps do.
+   * A lease write, in this turn's group commit with the other writes made at the same time
+   * (runs starting or ending together take and give up their leases in one transaction, not
+   * one commit each), and not durable on its own even at the `full` durability: a lease lost
+   * with the machine's power goes with the process that held it, and the next fsynced commit
+   * (in WAL mode, of the whole log) makes it durable anyway. So a run's lease costs no durable
+   * commit of its own: only its macrosteps do.
    */
-  #leaseWrite<T>(threadId: string, doing: string, action: () => T): T {
-    if (!this.#fsyncs) return this.#guard(threadId, doing, action);
-    this.#statement('relaxSync').run();
-    try {
-      return this.#guard(threadId, doing, action);
-    } finally {
-      this.#statement('fullSync').run();
-    }
+  #leaseWrite<T>(threadId: string, doing: string, action: () => T): Promise<T> {
+    return this.#write(threadId, doing, () => ({ value: action() }), false);
   }
 
   #guard<T>(threadId: string, doing: string, action: () => T): T {

@@ -1,10 +1,12 @@
 /**
- * @module lease-heartbeat
- * `pnpm --filter @agentchart/bench probe:lease-beat [runs]`: what an agent's lease heartbeat
- * costs while many runs wait in memory. Puts `runs` runs to wait on a `humanWait` at once, on
- * core's `SqliteCheckpointer` at its default durability with `evictWaiting: false` and a
- * 3 s lease (a beat every second), then watches four seconds of beats: the store calls made,
- * the leases renewed, and the event loop's longest delay (a beat's store work runs on it).
+ * @module lease-writes
+ * `pnpm --filter @agentchart/bench probe:lease-writes [runs]`: what leases cost when many runs
+ * start, wait and end together, on core's `SqliteCheckpointer` at its default durability.
+ * First the store alone: `runs` leases taken at once, then given up at once. Then an agent's
+ * heartbeat: `runs` runs put to wait on a `humanWait` at once, held in memory
+ * (`evictWaiting: false`) with a 3 s lease (a beat every second), and four seconds of beats
+ * watched: the store calls made, the leases renewed, and the event loop's longest delay (a
+ * beat's store work runs on it).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createAgent, humanWait, SqliteCheckpointer } from '@agentchart/core';
@@ -14,7 +16,29 @@ import { tempDir } from '../stores/temp-dir';
 
 const runs = Number(process.argv[2] ?? 10_000);
 const watchMs = 4_000;
-const dir = tempDir('lease-heartbeat');
+const dir = tempDir('lease-writes');
+
+const leases = new SqliteCheckpointer({ path: dir.file('leases.db') });
+const now = Date.now();
+let started = performance.now();
+await Promise.all(
+  Array.from({ length: runs }, (_, index) =>
+    leases.acquireLease(`thread-${index}`, { owner: `run-${index}`, ttlMs: 30_000, now }),
+  ),
+);
+const takenMs = performance.now() - started;
+started = performance.now();
+await Promise.all(
+  Array.from({ length: runs }, (_, index) =>
+    leases.releaseLease(`thread-${index}`, `run-${index}`),
+  ),
+);
+const givenUpMs = performance.now() - started;
+leases.close();
+console.log(
+  `${runs} leases taken at once in ${takenMs.toFixed(0)} ms, given up at once in ${givenUpMs.toFixed(0)} ms`,
+);
+
 const checkpointer = new SqliteCheckpointer({ path: dir.file('agentchart.db') });
 const counts = { calls: 0, leases: 0 };
 const renewLease = checkpointer.renewLease.bind(checkpointer);
