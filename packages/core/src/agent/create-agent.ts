@@ -10,6 +10,7 @@ import { createReliabilityPolicy } from '../reliability/create-reliability-polic
 import type { AgentRuntime } from '../run/agent-runtime';
 import { LeaseHeartbeat } from '../run/lease-heartbeat';
 import { Run } from '../run/run';
+import { assertSendableEvent } from '../run/sendable-event';
 import { createRedactor } from '../security/create-redactor';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { checkAgentOptions } from './check-agent-options';
@@ -19,6 +20,7 @@ import { LiveRuns } from './live-runs';
 import { replayThread } from './replay-thread';
 import { loadCheckpoint, restoreRun } from './restore-thread';
 import { handleOf } from './run-handle';
+import { assertThreadId } from './thread-id';
 import type { Agent, AgentOptions, HumanReplyEvent, RunOutcomeFrom, StartOptions } from './types';
 import { validateAgent } from './validate-agent';
 
@@ -152,7 +154,10 @@ export function createAgent<TMachine extends AnyStateMachine>(
 
   /** Delivers `event` to the thread, restoring it from the store when it is not in memory. */
   const deliver = async (threadId: string, event: EventObject | HumanReplyEvent) => {
-    assertOpen(`sending "${event.type}" to thread "${threadId}"`);
+    assertThreadId('agent.send', threadId);
+    assertOpen(`sending an event to thread "${threadId}"`);
+    // Refused before the thread is restored: a bad event changes nothing.
+    assertSendableEvent(threadId, event);
     live.pin(threadId);
     try {
       const run = await restore(threadId);
@@ -182,6 +187,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     input,
     tenantId,
   }: StartOptions<InputFrom<TMachine>>) => {
+    assertThreadId('agent.start', threadId);
     assertOpen(`starting thread "${threadId}"`);
     if (live.get(threadId)) {
       throw new RunError('run.already_running', {
@@ -205,6 +211,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     events: runtime.events,
     start,
     async resume(threadId, resumeOptions = {}) {
+      assertThreadId('agent.resume', threadId);
       assertOpen(`resuming thread "${threadId}"`);
       return handle(await restore(threadId, resumeOptions.force));
     },
@@ -217,6 +224,8 @@ export function createAgent<TMachine extends AnyStateMachine>(
     getCheckpoint: (threadId, version) =>
       version === undefined ? checkpointer.latest(threadId) : checkpointer.get(threadId, version),
     async fork(forkOptions) {
+      assertThreadId('agent.fork (from)', forkOptions.from);
+      if (forkOptions.threadId !== undefined) assertThreadId('agent.fork', forkOptions.threadId);
       assertOpen(`forking thread "${forkOptions.from}"`);
       const { run, checkpoint } = await forkThread(runtime, forkOptions, migrate);
       live.track(run);

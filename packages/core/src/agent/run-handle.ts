@@ -1,5 +1,6 @@
 import type { AnyStateMachine, EventObject } from 'xstate';
 import type { Run } from '../run/run';
+import { assertSendableEvent } from '../run/sendable-event';
 import type { HumanReplyEvent, RunHandle, RunOutcomeFrom } from './types';
 
 /** Delivers an event to a thread through its store (restoring it), and returns its run. */
@@ -65,7 +66,11 @@ export function handleOf<TMachine extends AnyStateMachine>(
   return {
     threadId: run.threadId,
     result: async () => (await settled()).result() as Promise<RunOutcomeFrom<TMachine>>,
-    send: (event) => dispatch(event, (live) => live.send(event)),
+    send: (event) => {
+      // Refused at once, evicted or not: an event that is not one never reaches the queue.
+      assertSendableEvent(run.threadId, event);
+      dispatch(event, (live) => live.send(event));
+    },
     reply: (value, waitId) =>
       dispatch(
         { type: 'human.reply', value, ...(waitId === undefined ? {} : { waitId }) },

@@ -185,7 +185,10 @@ export interface RunHandle<TMachine extends AnyStateMachine = AnyStateMachine> {
   readonly threadId: string;
   /** The next time the run comes to rest: done, waiting, failed, limit or stopped. */
   result(): Promise<RunOutcomeFrom<TMachine>>;
-  /** Sends an event to the machine. */
+  /**
+   * Sends an event to the machine. Throws `run.invalid_event` for what is not an event and for
+   * the events XState and the harness send themselves (see {@link Agent.send}).
+   */
   send(event: EventObject): void;
   /** Answers a pending human wait; `waitId` may be left out when only one is pending. */
   reply(value: unknown, waitId?: string): void;
@@ -210,7 +213,12 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
    * Refused with `checkpoint.lease_held` while another process's lease on it is live.
    */
   resume(threadId: string, options?: ResumeOptions): Promise<RunHandle<TMachine>>;
-  /** Delivers an event or a human reply to a thread, resuming it first if it is not live. */
+  /**
+   * Delivers an event or a human reply to a thread, resuming it first if it is not live.
+   * Refuses with `run.invalid_event` (before restoring anything) what is not an event and the
+   * events XState and the harness send themselves (`xstate.*`, `limit.reached`): only a
+   * reply that fits a wait's schema grants the wait.
+   */
   send(threadId: string, event: EventObject | HumanReplyEvent): Promise<RunHandle<TMachine>>;
   /** Runs a thread to its next rest: a shortcut for `start(...).result()`. */
   run(options: StartOptions<InputFrom<TMachine>>): Promise<RunOutcomeFrom<TMachine>>;

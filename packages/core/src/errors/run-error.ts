@@ -27,6 +27,7 @@ export type RunErrorCode =
   | 'run.not_found'
   | 'run.not_waiting'
   | 'run.already_running'
+  | 'run.invalid_event'
   | 'run.taken_over'
   | 'run.evicted'
   | 'run.limit_reached'

@@ -36,6 +36,7 @@ import type {
 import { registerRun } from './run-registry';
 import { RunningEffects } from './running-effects';
 import { SnapshotSealer } from './sealed-snapshot';
+import { assertSendableEvent } from './sendable-event';
 import { StateEnterEvents } from './state-enter-events';
 import type { EndStatus, LimitInfo, PendingHumanWait, RunOutcome } from './types';
 import { hasWorkInFlight } from './work-in-flight';
@@ -305,6 +306,7 @@ export class Run implements RunPort, LeaseHolder {
 
   /** Sends an event to the machine; the run is active again until its next rest. */
   send(event: EventObject): void {
+    assertSendableEvent(this.threadId, event);
     this.#assertLive(event.type);
     this.#wake();
     this.actor.send(event);

@@ -1,0 +1,46 @@
+import type { EventObject } from 'xstate';
+import { RunError } from '../errors/run-error';
+
+/**
+ * Refuses an event no caller outside the run may send it: one that is not an object with a
+ * non-empty string `type`, or one of the events XState and the harness send themselves. An
+ * actor's done and error events (`xstate.done.actor.…`, `xstate.error.actor.…`), its timers
+ * (`xstate.after.…`) and `xstate.stop` end an effect or a state without its checks — a human
+ * wait without its reply's validation, an approval without the person — and `limit.reached`
+ * is the harness's word that a run limit was hit. Checked before the event reaches the
+ * machine, so a refused event leaves the run as it was.
+ */
+export function assertSendableEvent(
+  threadId: string,
+  event: unknown,
+): asserts event is EventObject {
+  const type =
+    typeof event === 'object' && event !== null ? (event as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string' || type.length === 0 || Array.isArray(event)) {
+    throw new RunError('run.invalid_event', {
+      message: `Thread "${threadId}" was sent ${describe(event)}, not an event: an event is an object whose type is a non-empty string, such as { type: 'approve' }. Nothing was delivered; the run is as it was.`,
+      details: { threadId },
+    });
+  }
+  if (type.startsWith('xstate.') || type === 'limit.reached') {
+    const who =
+      type === 'limit.reached'
+        ? 'the harness sends when a run limit is reached'
+        : 'XState sends itself (an actor done or failed, a delay, a stop)';
+    throw new RunError('run.invalid_event', {
+      message: `Thread "${threadId}" was sent "${type}", an event ${who}: from outside it would end a state or an effect without its checks (a human wait without its reply's validation). Nothing was delivered. Send an event your chart defines; answer a human wait with { type: 'human.reply', value } or handle.reply(value).`,
+      details: { threadId, type },
+    });
+  }
+}
+
+/** A short description of what was sent instead of an event. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  const type = (value as { type?: unknown }).type;
+  return type === undefined
+    ? 'an object without a type'
+    : `an object whose type is ${type === '' ? 'empty' : `a ${type === null ? 'null' : typeof type}`}`;
+}

@@ -1,0 +1,124 @@
+/**
+ * Issue 9 — a clear typed error for every input a caller can get wrong, events included.
+ * `agent.send` passed any event on to the machine: XState's own done event for a human wait
+ * granted it without its reply's validation (an approval gate passed by a forged event), a
+ * malformed event (`{}`, `{ type: 123 }`) failed the waiting run for good with a TypeError,
+ * and `{ type: 'xstate.stop' }` left a run that never came to rest again. Thread ids were
+ * not checked either: `''` and `42` started runs, and `send(undefined)` failed inside SQLite.
+ */
+import { createAgent, humanWait, MemoryCheckpointer } from '@agentchart/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import { tempStores } from '../fixtures/temp-stores';
+
+let stores: ReturnType<typeof tempStores>;
+beforeEach(() => {
+  stores = tempStores();
+});
+afterEach(() => stores.cleanup());
+
+/** Asks for an approval with a name; ends with the reply it accepted. */
+const machine = setup({
+  types: { context: {} as { reply?: unknown } },
+  actors: {
+    ask: humanWait({
+      prompt: () => 'Approve?',
+      reply: z.object({ approved: z.boolean(), by: z.string().min(1) }),
+    }),
+  },
+}).createMachine({
+  id: 'approval',
+  context: {},
+  initial: 'asking',
+  states: {
+    asking: {
+      invoke: {
+        src: 'ask',
+        onDone: { target: 'done', actions: assign({ reply: ({ event }) => event.output }) },
+      },
+    },
+    done: { type: 'final' },
+  },
+  output: ({ context }) => context.reply,
+});
+
+const stores_ = {
+  memory: () => new MemoryCheckpointer(),
+  sqlite: () => stores.open(),
+};
+
+describe.each(Object.keys(stores_) as (keyof typeof stores_)[])(
+  'events sent to a thread (issue 9), %s store',
+  (kind) => {
+    async function waitingRun() {
+      const agent = createAgent({ machine, checkpointer: stores_[kind]() });
+      const handle = agent.start({ threadId: 't', input: undefined });
+      expect((await handle.result()).status).toBe('waiting');
+      return { agent, handle };
+    }
+
+    it('refuses XState’s own done event for a wait: the wait is granted only by a valid reply', async () => {
+      const { agent, handle } = await waitingRun();
+      const [childId] = Object.keys(handle.getSnapshot().children);
+      const forged = { type: `xstate.done.actor.${childId}`, output: { approved: 'forged' } };
+      await expect(agent.send('t', forged)).rejects.toMatchObject({
+        code: 'run.invalid_event',
+        message: expect.stringContaining('XState sends itself'),
+      });
+      expect(() => handle.send(forged)).toThrow(/XState sends itself/);
+      expect(handle.waits()).toHaveLength(1);
+      await agent.send('t', { type: 'human.reply', value: { approved: true, by: 'ada' } });
+      expect(await handle.result()).toMatchObject({
+        status: 'done',
+        output: { approved: true, by: 'ada' },
+      });
+      await agent.close();
+    });
+
+    it('refuses a malformed event without failing the waiting run', async () => {
+      const { agent, handle } = await waitingRun();
+      for (const event of [{}, { type: 123 }, { type: null }, { type: '' }, null, 'approve', []]) {
+        await expect(agent.send('t', event as never)).rejects.toMatchObject({
+          code: 'run.invalid_event',
+          message: expect.stringContaining('not an event'),
+        });
+      }
+      expect(handle.waits()).toHaveLength(1);
+      await agent.send('t', { type: 'human.reply', value: { approved: false, by: 'bo' } });
+      expect(await handle.result()).toMatchObject({ status: 'done' });
+      await agent.close();
+    });
+
+    it('refuses xstate.stop and limit.reached: the run goes on and comes to rest', async () => {
+      const { agent, handle } = await waitingRun();
+      for (const type of ['xstate.stop', 'xstate.init', 'limit.reached']) {
+        await expect(agent.send('t', { type })).rejects.toMatchObject({
+          code: 'run.invalid_event',
+        });
+      }
+      handle.reply({ approved: true, by: 'cy' });
+      expect(await handle.result()).toMatchObject({ status: 'done' });
+      await agent.close();
+    });
+
+    it('refuses thread ids that are not non-empty strings', async () => {
+      const agent = createAgent({ machine, checkpointer: stores_[kind]() });
+      for (const threadId of ['', 42, null]) {
+        expect(() => agent.start({ threadId: threadId as never, input: undefined })).toThrow(
+          /a thread id is a non-empty string/,
+        );
+        await expect(agent.send(threadId as never, { type: 'go' })).rejects.toMatchObject({
+          code: 'definition.invalid_option',
+        });
+        await expect(agent.resume(threadId as never)).rejects.toMatchObject({
+          code: 'definition.invalid_option',
+        });
+      }
+      await expect(agent.send(undefined as never, { type: 'go' })).rejects.toMatchObject({
+        code: 'definition.invalid_option',
+      });
+      await agent.close();
+    });
+  },
+);
