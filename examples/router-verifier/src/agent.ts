@@ -118,5 +118,5 @@ export const routerVerifier = setup({
 });
 
 /** The compound agent on a cheap and a strong model. */
-export const compoundAgent = (models: { cheap: ChatModel; strong: ChatModel }) =>
-  createAgent({ machine: routerVerifier, models, limits: { maxModelCalls: 8 } });
+export const compoundAgent = ({ cheap, strong }: { cheap: ChatModel; strong: ChatModel }) =>
+  createAgent({ machine: routerVerifier, models: { cheap, strong }, limits: { maxModelCalls: 8 } });

@@ -14,6 +14,7 @@ import { assertSendableEvent } from '../run/sendable-event';
 import { createRedactor } from '../security/create-redactor';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { checkAgentOptions } from './check-agent-options';
+import { checkAgentShapes } from './check-agent-shapes';
 import { forkThread } from './fork-thread';
 import { machineVersionOf } from './inspect-machine';
 import { LiveRuns } from './live-runs';
@@ -42,6 +43,7 @@ import { validateAgent } from './validate-agent';
 export function createAgent<TMachine extends AnyStateMachine>(
   options: AgentOptions<TMachine>,
 ): Agent<TMachine> {
+  checkAgentShapes(options);
   const {
     machine,
     models = {},

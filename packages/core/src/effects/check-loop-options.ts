@@ -1,4 +1,6 @@
+import { DefinitionError } from '../errors/definition-error';
 import { validateNumberOption } from '../reliability/validate-option';
+import type { AnyTool } from '../tools/types';
 
 /** Refuses loop options that make no sense, at definition time. */
 export function checkLoopOptions({
@@ -52,4 +54,53 @@ export function checkLoopOptions({
       whole(1, 'a whole number of tokens, at least 1'),
     );
   }
+}
+
+/**
+ * Refuses a loop's tools a model could not call: something that is not a `defineTool` tool,
+ * or a tool whose input is not an object. A model calls a tool with a JSON object of
+ * arguments, so `z.string()` as the input could never be satisfied; `toolCall` from a chart
+ * takes any input.
+ */
+export function checkLoopTools(tools: unknown): asserts tools is readonly AnyTool[] {
+  if (!Array.isArray(tools)) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      'toolLoop: tools must be a list of tools made with defineTool (an empty list for none).',
+    );
+  }
+  for (const tool of tools) {
+    if ((tool as { kind?: unknown } | null)?.kind !== 'agentchart.tool') {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `toolLoop: ${JSON.stringify((tool as { name?: unknown } | null)?.name ?? null)} in tools is not a tool made with defineTool({ name, description, input, output, effect, execute }).`,
+      );
+    }
+    const { name, parameters } = tool as AnyTool;
+    if (parameters.type !== 'object') {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `toolLoop: tool "${name}" takes ${parameters.type === undefined ? 'an input that is not an object' : `a ${String(parameters.type)}`} as its input, but a model calls a tool with a JSON object of arguments, so no call could match it. Give it an object: input: z.object({ value: ${name === 'value' ? '…' : '<the schema it has now>'} }). (toolCall from a chart takes any input.)`,
+      );
+    }
+  }
+}
+
+/** Refuses a sampling temperature outside what providers accept (0 to 2). */
+export function checkTemperature(owner: string, temperature: number | undefined): void {
+  if (temperature === undefined) return;
+  validateNumberOption(owner, 'temperature', temperature, {
+    min: 0,
+    max: 2,
+    expected: 'a number from 0 to 2 (0 for the most predictable answers)',
+  });
+}
+
+/** Refuses a `toolLoop` onToolError that is not one of its choices. */
+export function checkOnToolError(value: unknown): void {
+  if (value === undefined || value === 'report' || value === 'fail') return;
+  throw new DefinitionError(
+    'definition.invalid_option',
+    `toolLoop: onToolError is ${JSON.stringify(value) ?? String(value)}. Use 'report' (a failed tool's error goes back to the model, which may try otherwise) or 'fail' (the loop fails with it).`,
+  );
 }

@@ -1,5 +1,6 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
+import { DefinitionError } from '../errors/definition-error';
 import { describeIssues } from '../errors/describe-issues';
 import { RunError } from '../errors/run-error';
 import { validateNumberOption } from '../reliability/validate-option';
@@ -29,6 +30,18 @@ export interface HumanWaitOptions<TReply extends z.ZodType, TInput> {
 export function humanWait<TReply extends z.ZodType, TInput = unknown>(
   options: HumanWaitOptions<TReply, TInput>,
 ): PromiseActorLogic<z.output<TReply>, TInput> {
+  if (typeof options?.prompt !== 'function') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      "humanWait: prompt must be a function of the effect's input that returns the question, such as prompt: (input) => 'Approve ' + input.amount + '?'.",
+    );
+  }
+  if (typeof (options.reply as { safeParse?: unknown } | undefined)?.safeParse !== 'function') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      'humanWait: reply must be a zod schema of an acceptable answer, such as z.object({ approved: z.boolean() }): a reply that does not fit is refused.',
+    );
+  }
   if (options.timeoutMs !== undefined) {
     validateNumberOption('humanWait', 'timeoutMs', options.timeoutMs, {
       min: 0,

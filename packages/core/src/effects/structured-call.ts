@@ -1,6 +1,7 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import type { CallsModels } from '../agent/model-aliases';
+import { DefinitionError } from '../errors/definition-error';
 import { describeIssues } from '../errors/describe-issues';
 import { RunError } from '../errors/run-error';
 import type { ChatMessage } from '../model/types';
@@ -9,6 +10,7 @@ import type { ModelCallSettings } from '../pipeline/types';
 import { promptRefOf } from '../prompt/define-prompt';
 import { validateNumberOption } from '../reliability/validate-option';
 import { toJsonSchema } from '../tools/to-json-schema';
+import { checkTemperature } from './check-loop-options';
 import { createEffectLogic } from './create-effect-logic';
 import { initialMessages, type PromptFunction, type SystemPrompt } from './prompt';
 
@@ -74,6 +76,13 @@ export function structuredCall<
       integer: true,
       expected: 'a whole number of tokens, at least 1',
     });
+  }
+  checkTemperature('structuredCall', options.temperature);
+  if (typeof (schema as { safeParse?: unknown } | undefined)?.safeParse !== 'function') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      'structuredCall: schema must be a zod schema of the answer, such as z.object({ team: z.enum([...]) }).',
+    );
   }
   const jsonSchema = toJsonSchema(schema, `structuredCall "${schemaName}" schema`, 'output');
   const settings = { ...options.modelCall, prompt: promptRefOf(options.prompt) };

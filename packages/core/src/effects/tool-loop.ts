@@ -8,7 +8,12 @@ import type { ModelCallSettings } from '../pipeline/types';
 import { promptRefOf } from '../prompt/define-prompt';
 import type { AnyTool } from '../tools/types';
 import { checkApprovalOptions } from './ask-approval';
-import { checkLoopOptions } from './check-loop-options';
+import {
+  checkLoopOptions,
+  checkLoopTools,
+  checkOnToolError,
+  checkTemperature,
+} from './check-loop-options';
 import { createEffectLogic } from './create-effect-logic';
 import { planToolCall } from './plan-tool-call';
 import { initialMessages, type PromptFunction, type SystemPrompt } from './prompt';
@@ -93,6 +98,9 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
   const { model, tools, maxSteps = 10, maxInvalidCalls = 3, maxRepeats = 3 } = options;
   const maxToolOutputTokens = options.maxToolOutputTokens ?? 8_000;
   checkLoopOptions({ ...options, maxSteps, maxInvalidCalls, maxRepeats, maxToolOutputTokens });
+  checkLoopTools(tools);
+  checkTemperature('toolLoop', options.temperature);
+  checkOnToolError(options.onToolError);
   if (options.approvals) checkApprovalOptions('toolLoop approvals', options.approvals);
   const byName = new Map<string, AnyTool>();
   for (const tool of tools) {

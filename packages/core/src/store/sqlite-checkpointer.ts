@@ -1,6 +1,8 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { CostFilter, CostGroupKey, CostSummary } from '../cost/cost-ledger';
+import { DefinitionError } from '../errors/definition-error';
 import type { JournalEntry } from '../ledger/types';
+import { validateNumberOption } from '../reliability/validate-option';
 import type {
   EffectLogFilter,
   EffectLogRow,
@@ -124,6 +126,7 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
     readOnly = false,
     runLog = true,
   }: SqliteCheckpointerOptions = {}) {
+    checkSqliteOptions({ path, busyTimeoutMs, cachedThreads });
     this.path = path;
     this.readOnly = readOnly;
     const { db, version } = openCheckpointDatabase({
@@ -594,4 +597,30 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
     const context: FailureContext = { path: this.path, doing, ...(threadId ? { threadId } : {}) };
     return guardDatabase(context, action);
   }
+}
+
+/** Refuses options of a store that make no sense, before the file is opened. */
+function checkSqliteOptions({
+  path,
+  busyTimeoutMs,
+  cachedThreads,
+}: Required<Pick<SqliteCheckpointerOptions, 'path' | 'busyTimeoutMs' | 'cachedThreads'>>): void {
+  if (typeof path !== 'string' || path.length === 0) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `SqliteCheckpointer: path must be the database file's path, such as '.agentchart/runs.db' (':memory:' for a database gone with the process), got ${JSON.stringify(path) ?? String(path)}.`,
+    );
+  }
+  validateNumberOption('SqliteCheckpointer', 'busyTimeoutMs', busyTimeoutMs, {
+    min: 0,
+    max: 2_147_483_647,
+    integer: true,
+    expected: "a whole number of milliseconds to wait for another process's write lock, 0 or more",
+  });
+  validateNumberOption('SqliteCheckpointer', 'cachedThreads', cachedThreads, {
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    integer: true,
+    expected: 'a whole number of threads at rest whose last state is kept for deltas, 0 or more',
+  });
 }

@@ -2,9 +2,10 @@ import type { z } from 'zod';
 import { DefinitionError } from '../errors/definition-error';
 import { maxTimerMs, validateNumberOption } from '../reliability/validate-option';
 import { toJsonSchema } from './to-json-schema';
-import type { Tool, ToolApproval, ToolOptions } from './types';
+import type { Tool, ToolApproval, ToolEffect, ToolOptions } from './types';
 
 const approvals: readonly ToolApproval[] = ['always', 'when-untrusted', 'never'];
+const effects: readonly ToolEffect[] = ['pure', 'idempotent', 'unsafe'];
 const toolNamePattern = /^[a-zA-Z0-9_-]{1,64}$/;
 const defaultTimeoutMs = 30_000;
 
@@ -41,13 +42,13 @@ export function defineTool<TInput extends z.ZodType, TOutput extends z.ZodType>(
     approval = effect === 'unsafe' ? 'when-untrusted' : 'never',
     trustedOutput = false,
   } = options;
-  if (!toolNamePattern.test(name)) {
+  if (typeof name !== 'string' || !toolNamePattern.test(name)) {
     throw new DefinitionError(
       'definition.invalid_option',
-      `Tool name "${name}" is not accepted by model providers. Use 1-64 letters, digits, "_" or "-".`,
+      `Tool name ${JSON.stringify(name) ?? String(name)} is not accepted by model providers. Use 1-64 letters, digits, "_" or "-".`,
     );
   }
-  if (!description.trim()) {
+  if (typeof description !== 'string' || !description.trim()) {
     throw new DefinitionError(
       'definition.invalid_option',
       `Tool "${name}" has an empty description. Say what it does and when to use it: the model reads it.`,
@@ -58,6 +59,35 @@ export function defineTool<TInput extends z.ZodType, TOutput extends z.ZodType>(
     exclusiveMin: true,
     expected: `a positive number of milliseconds up to ${maxTimerMs} (about 24.8 days): a timer cannot wait longer, and a tool with no timeout can hang its run forever`,
   });
+  for (const [which, schema] of [
+    ['input', input],
+    ['output', output],
+  ] as const) {
+    if (typeof (schema as { safeParse?: unknown } | undefined)?.safeParse !== 'function') {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `Tool "${name}" has no zod schema as its ${which}. Give one, such as ${which === 'input' ? 'z.object({ city: z.string() })' : 'z.object({ temperature: z.number() })'}: the ${which === 'input' ? "model's arguments" : "tool's result"} are validated against it.`,
+      );
+    }
+  }
+  if (!effects.includes(effect)) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `Tool "${name}" has effect ${JSON.stringify(effect) ?? String(effect)}. Use 'pure' (no side effect: safe to run again), 'idempotent' (a side effect that happens once however often it runs, given its idempotency key) or 'unsafe' (anything else: it never runs twice, and waits for approval once untrusted content is in the conversation).`,
+    );
+  }
+  if (typeof options.execute !== 'function') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `Tool "${name}" has no execute function: give execute: async (input, context) => output.`,
+    );
+  }
+  if (options.reconcile !== undefined && typeof options.reconcile !== 'function') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `Tool "${name}" has a reconcile that is not a function; leave it out or give reconcile: async (input, context) => ….`,
+    );
+  }
   if (!approvals.includes(approval)) {
     throw new DefinitionError(
       'definition.invalid_option',

@@ -1,0 +1,179 @@
+/**
+ * Issue 9 — options TypeScript would refuse, given where it does not look (plain JavaScript,
+ * options read from JSON), fail at definition time with a clear message. A user trying the
+ * framework found them accepted or failing deep inside: `limits: { maxStep: 5 }` and
+ * `evictWaiting: 'yes'` ignored without a word, `models: { fast: 'gpt-4o' }` failing with
+ * "Invalid value used in weak set", `createAgent({})` and `checkpointer: 'sqlite'` with
+ * TypeErrors, a tool with `effect: 'dangerous'` or no `execute` accepted, and a tool whose
+ * input is `z.string()` offered to a model that can only call tools with an object.
+ */
+import {
+  createAgent,
+  DefinitionError,
+  defineTool,
+  humanWait,
+  SqliteCheckpointer,
+  structuredCall,
+  toolLoop,
+} from '@agentchart/core';
+import { scriptedModel } from '@agentchart/core/testing';
+import { describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { z } from 'zod';
+
+const machine = setup({}).createMachine({
+  id: 'plain',
+  initial: 'done',
+  states: { done: { type: 'final' } },
+});
+
+/** `make()` throws a DefinitionError `definition.invalid_option` whose message matches. */
+function refused(make: () => unknown, message: RegExp): void {
+  let thrown: unknown;
+  try {
+    make();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(DefinitionError);
+  expect(thrown).toMatchObject({ code: 'definition.invalid_option' });
+  expect((thrown as Error).message).toMatch(message);
+}
+
+const options = (extra: Record<string, unknown>) => extra as never;
+
+describe('createAgent option shapes (issue 9)', () => {
+  it('names a missing or wrong machine', () => {
+    refused(() => createAgent(undefined as never), /options must be an object/);
+    refused(() => createAgent(options({})), /machine must be an XState machine/);
+    refused(() => createAgent(options({ machine: { id: 'x' } })), /machine must be an XState/);
+  });
+
+  it('names a model given as a name, and a store that is not one', () => {
+    refused(
+      () => createAgent(options({ machine, models: { fast: 'gpt-4o' } })),
+      /models\.fast must be a chat model.*A model name such as 'gpt-4o' is not a model/,
+    );
+    refused(() => createAgent(options({ machine, models: { fast: [] } })), /models\.fast/);
+    refused(
+      () => createAgent(options({ machine, checkpointer: 'sqlite' })),
+      /checkpointer must be a store such as new SqliteCheckpointer/,
+    );
+    refused(
+      () => createAgent(options({ machine, checkpointer: { latest() {} } })),
+      /checkpointer must be a store.*it has no get, list, save/,
+    );
+  });
+
+  it('refuses a misspelt option or limit instead of ignoring it, naming the one meant', () => {
+    refused(
+      () => createAgent(options({ machine, limits: { maxStep: 5 } })),
+      /limits\.maxStep is not an option; did you mean limits\.maxSteps\?/,
+    );
+    refused(
+      () => createAgent(options({ machine, limits: { wrapUp: { maxCalls: 1 } } })),
+      /limits\.wrapUp\.maxCalls is not an option/,
+    );
+    refused(() => createAgent(options({ machine, limits: 5 })), /limits must be an object/);
+    refused(
+      () => createAgent(options({ machine, checkpointr: {} })),
+      /checkpointr is not an option; did you mean checkpointer\?/,
+    );
+  });
+
+  it('refuses flags that are not booleans', () => {
+    refused(
+      () => createAgent(options({ machine, evictWaiting: 'yes' })),
+      /evictWaiting must be true or false, got the string "yes"/,
+    );
+    refused(() => createAgent(options({ machine, freezeContext: 0 })), /freezeContext/);
+  });
+
+  it('still accepts every option a user writes correctly', () => {
+    expect(() =>
+      createAgent({
+        machine,
+        models: { fast: scriptedModel({ handler: () => ({ content: 'ok' }) }) },
+        limits: { maxSteps: 5, wrapUp: { maxModelCalls: 1 } },
+        evictWaiting: false,
+        freezeContext: true,
+        name: 'plain',
+      }),
+    ).not.toThrow();
+  });
+});
+
+describe('tool and effect option shapes (issue 9)', () => {
+  const valid = {
+    name: 'lookup',
+    description: 'Looks something up.',
+    input: z.object({ query: z.string() }),
+    output: z.object({ answer: z.string() }),
+    effect: 'pure',
+    execute: async () => ({ answer: 'a' }),
+  };
+
+  it('refuses a tool with an unknown effect, no execute, no name or no schemas', () => {
+    refused(
+      () => defineTool(options({ ...valid, effect: 'dangerous' })),
+      /effect "dangerous". Use 'pure'.*'idempotent'.*'unsafe'/,
+    );
+    refused(() => defineTool(options({ ...valid, execute: undefined })), /no execute function/);
+    refused(() => defineTool(options({ ...valid, name: undefined })), /Tool name/);
+    refused(() => defineTool(options({ ...valid, description: undefined })), /description/);
+    refused(
+      () => defineTool(options({ ...valid, input: { type: 'object' } })),
+      /zod schema as its input/,
+    );
+  });
+
+  it('refuses in a tool loop a tool a model could never call: one whose input is not an object', () => {
+    const echo = defineTool({ ...valid, effect: 'pure', input: z.string() });
+    refused(
+      () => toolLoop({ model: 'fast', tools: [echo], prompt: () => 'go' }),
+      /tool "lookup" takes a string as its input, but a model calls a tool with a JSON object/,
+    );
+    refused(
+      () => toolLoop({ model: 'fast', tools: [{ name: 'x' }] as never, prompt: () => 'go' }),
+      /"x" in tools is not a tool made with defineTool/,
+    );
+  });
+
+  it('refuses an onToolError or a temperature no provider takes', () => {
+    const lookup = defineTool({ ...valid, effect: 'pure' });
+    refused(
+      () =>
+        toolLoop(
+          options({ model: 'fast', tools: [lookup], prompt: () => 'go', onToolError: 'ignore' }),
+        ),
+      /onToolError is "ignore". Use 'report'.*or 'fail'/,
+    );
+    refused(
+      () => toolLoop({ model: 'fast', tools: [lookup], prompt: () => 'go', temperature: 7 }),
+      /temperature.*from 0 to 2/,
+    );
+    refused(
+      () =>
+        structuredCall({
+          model: 'fast',
+          schema: z.object({}),
+          prompt: () => 'go',
+          temperature: -1,
+        }),
+      /temperature/,
+    );
+  });
+
+  it('refuses a human wait without a prompt function or a reply schema', () => {
+    refused(() => humanWait(options({ reply: z.boolean() })), /prompt must be a function/);
+    refused(
+      () => humanWait(options({ prompt: () => 'ok?', reply: { approved: 'boolean' } })),
+      /reply must be a zod schema/,
+    );
+  });
+
+  it('refuses SQLite store options that make no sense', () => {
+    refused(() => new SqliteCheckpointer({ path: ':memory:', busyTimeoutMs: -1 }), /busyTimeoutMs/);
+    refused(() => new SqliteCheckpointer({ path: '' }), /path must be the database file's path/);
+  });
+});
