@@ -31,7 +31,13 @@ export interface RunEventPayloads {
   /** The run came to rest waiting (for a human, or a timer further away); it is not over. */
   'run.waiting': { waitIds: string[] };
   /** The run ended; `usage` is its total, a fold over its journal. */
-  'run.end': { status: EndStatus; usage: RunUsage; error?: SerializedError };
+  'run.end': {
+    status: EndStatus;
+    usage: RunUsage;
+    error?: SerializedError;
+    /** The run left this process mid-work, resumable (see the `stopped` outcome). */
+    handedBack?: true;
+  };
   'state.enter': { state: string };
   /** A leaf state the previous snapshot showed is no longer active (reported before the enters). */
   'state.exit': { state: string };

@@ -37,20 +37,26 @@ export class LeaseKeeper implements HeartbeatMember {
   }
 
   /**
-   * Takes the thread. Rejects with `checkpoint.lease_held` while another owner's lease is
-   * live, unless `force`.
+   * Takes the thread for a run starting on it. Rejects with `checkpoint.lease_held` while
+   * another owner's lease is live, saying what a starting run can do about it (unless `force`).
    */
   async acquire(force = false): Promise<void> {
     const { runtime, threadId, owner } = this.#run;
     const { checkpointer } = runtime;
     if (!checkpointer.acquireLease) return;
-    const lease = await checkpointer.acquireLease(threadId, {
-      owner,
-      ttlMs: runtime.leaseTtlMs,
-      now: runtime.clock.now(),
-      ...(force ? { force } : {}),
-    });
-    this.#expiresAt = lease.expiresAt;
+    const now = runtime.clock.now();
+    try {
+      const lease = await checkpointer.acquireLease(threadId, {
+        owner,
+        ttlMs: runtime.leaseTtlMs,
+        now,
+        ...(force ? { force } : {}),
+      });
+      this.#expiresAt = lease.expiresAt;
+    } catch (error) {
+      if (!CheckpointError.isInstance(error) || error.code !== 'checkpoint.lease_held') throw error;
+      throw await startRefused(checkpointer, threadId, now, error);
+    }
   }
 
   /** Starts the heartbeat. */
@@ -162,4 +168,28 @@ export class LeaseKeeper implements HeartbeatMember {
     })();
     return this.#renewing;
   }
+}
+
+/**
+ * The `checkpoint.lease_held` of a run that could not start: the store's own message tells
+ * how to take a thread from a process that died mid-run (`resume` with `force`), which a
+ * start cannot do. A start needs an id no run holds; a process that died before its run's
+ * first checkpoint left only its lease, which frees the id when it lapses.
+ */
+async function startRefused(
+  checkpointer: AgentRuntime['checkpointer'],
+  threadId: string,
+  now: number,
+  refusal: CheckpointError,
+): Promise<CheckpointError> {
+  const holder = await checkpointer.getLease(threadId).catch(() => undefined);
+  const until = holder
+    ? `run "${holder.owner}" holds it for ${Math.max(0, Math.ceil(holder.expiresAt - now))} ms more (until ${new Date(holder.expiresAt).toISOString()})`
+    : 'another run holds it';
+  return new CheckpointError(
+    'checkpoint.lease_held',
+    threadId,
+    `Thread "${threadId}" cannot start: ${until}, so another process is starting or running this thread id. Start the new thread under another id (or leave threadId out to have one made). If that process died before its run's first checkpoint, only its lease is left: the id is free once the lease lapses. A thread that has a checkpoint is continued with agent.resume("${threadId}"), not started again.`,
+    refusal,
+  );
 }

@@ -368,7 +368,13 @@ export class Run implements RunPort, LeaseHolder {
     );
     this.#waits.clear();
     if (!wasResting) {
-      this.#settleNow({ status: 'stopped', threadId: this.threadId, usage: this.#usageCopy() });
+      // Not ended: whoever awaits the run learns it left this process, resumable.
+      this.#settleNow({
+        status: 'stopped',
+        threadId: this.threadId,
+        usage: this.#usageCopy(),
+        handedBack: true,
+      });
     }
     // Resolves once the lease is given up: another process may take the thread from then on.
     return this.#writer.flush().then(
@@ -644,6 +650,7 @@ export class Run implements RunPort, LeaseHolder {
       status: outcome.status,
       usage: outcome.usage,
       ...(outcome.status === 'failed' ? { error: outcome.error } : {}),
+      ...(outcome.status === 'stopped' && outcome.handedBack ? { handedBack: true as const } : {}),
     });
   }
 

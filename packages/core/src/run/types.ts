@@ -83,7 +83,17 @@ export type RunOutcome<TOutput = unknown> =
   | { status: 'waiting'; threadId: string; waits: PendingHumanWait[]; usage: RunUsage }
   | { status: 'failed'; threadId: string; error: SerializedError; usage: RunUsage }
   | { status: 'limit'; threadId: string; limit: LimitInfo; usage: RunUsage }
-  | { status: 'stopped'; threadId: string; usage: RunUsage };
+  | {
+      status: 'stopped';
+      threadId: string;
+      usage: RunUsage;
+      /**
+       * Set when the run was not ended but handed back to its store mid-work (`agent.close()`
+       * while it worked): its latest checkpoint says `running`, and `agent.resume()` — here or
+       * in another process — continues it. Absent when `stop()` ended it.
+       */
+      handedBack?: true;
+    };
 
 /** The statuses a run ends in (every outcome but `waiting`). */
 export type EndStatus = Exclude<RunOutcome['status'], 'waiting'>;

@@ -3,7 +3,7 @@ export function conflictMessage(threadId: string, current: number, attempted: nu
   if (attempted === 1) {
     return `Thread "${threadId}" already exists (at checkpoint ${current}); a new run cannot start under its id. Continue it with agent.resume("${threadId}"), or start a new thread id.`;
   }
-  return `Thread "${threadId}" is at checkpoint ${current}, but this run tried to write ${attempted}: another run (in this or another process) advanced it. Only one run may own a thread: reload it with agent.resume() and continue from there.`;
+  return `Thread "${threadId}" is at checkpoint ${current}, but this run wrote its checkpoint ${attempted} on top of checkpoint ${attempted - 1}: another run (in this or another process) advanced the thread meanwhile. Only one run may own a thread: reload it with agent.resume() and continue from there.`;
 }
 
 /**

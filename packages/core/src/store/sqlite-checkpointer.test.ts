@@ -92,7 +92,9 @@ describe('SqliteCheckpointer', () => {
     const error = await second.save(checkpoint(2, {}, 'run-b')).catch((caught) => caught);
     expect(CheckpointError.isInstance(error)).toBe(true);
     expect(error.code).toBe('checkpoint.conflict');
-    expect(error.message).toContain('is at checkpoint 2, but this run tried to write 2');
+    expect(error.message).toContain(
+      'is at checkpoint 2, but this run wrote its checkpoint 2 on top of checkpoint 1',
+    );
     await expect(second.save(checkpoint(1, {}, 'run-b'))).rejects.toThrow(/already exists/);
   });
 

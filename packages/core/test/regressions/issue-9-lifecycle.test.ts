@@ -180,4 +180,34 @@ describe('run lifecycle (issue 9)', () => {
     const handle = await second.send('t', { type: 'GO' });
     expect((await handle.result()).status).toBe('done');
   });
+
+  it('tells whoever awaits a run that close() handed back mid-work that it was handed back, not ended', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    let release!: () => void;
+    const machine = setup({
+      actors: { work: fromPromise(() => new Promise<void>((resolve) => (release = resolve))) },
+    }).createMachine({
+      id: 'slow',
+      initial: 'working',
+      states: { working: { invoke: { src: 'work', onDone: 'done' } }, done: { type: 'final' } },
+    });
+    const first = createAgent({ machine, checkpointer });
+    const ends: unknown[] = [];
+    first.events.on('run.end', (event) => ends.push(event));
+    const handle = first.start({ threadId: 't', input: undefined });
+    await first.close({ timeoutMs: 10 });
+    // Before, a plain `stopped`, as if the run had been ended.
+    expect(await handle.result()).toMatchObject({ status: 'stopped', handedBack: true });
+    expect(ends).toEqual([expect.objectContaining({ status: 'stopped', handedBack: true })]);
+    expect((await checkpointer.latest('t'))?.run.status).toBe('running');
+    release();
+    const second = createAgent({ machine, checkpointer });
+    const resumed = await second.resume('t');
+    release();
+    expect(await resumed.result()).toMatchObject({ status: 'done' });
+    // A run ended by stop() is not handed back.
+    const stopped = await second.start({ threadId: 'u', input: undefined }).stop();
+    expect(stopped).toMatchObject({ status: 'stopped' });
+    expect(stopped).not.toHaveProperty('handedBack');
+  });
 });

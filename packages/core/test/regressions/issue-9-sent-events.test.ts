@@ -5,6 +5,8 @@
  * malformed event (`{}`, `{ type: 123 }`) failed the waiting run for good with a TypeError,
  * and `{ type: 'xstate.stop' }` left a run that never came to rest again. Thread ids were
  * not checked either: `''` and `42` started runs, and `send(undefined)` failed inside SQLite.
+ * A start under an id whose lease a process that died mid-start left behind was told to
+ * "take the thread with { force: true }", which start has no way to do.
  */
 import { createAgent, humanWait, MemoryCheckpointer } from '@agentchart/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -122,3 +124,19 @@ describe.each(Object.keys(stores_) as (keyof typeof stores_)[])(
     });
   },
 );
+
+describe('a start under an id another run holds (issue 9)', () => {
+  it('says what a start can do, not what a resume can', async () => {
+    const store = stores.open();
+    // A process that died between taking the lease and its run's first checkpoint.
+    await store.acquireLease('t', { owner: 'gone', ttlMs: 30_000, now: Date.now() });
+    const agent = createAgent({ machine, checkpointer: store });
+    const outcome = await agent.start({ threadId: 't', input: undefined }).result();
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'checkpoint.lease_held' } });
+    const { message } = (outcome as { error: { message: string } }).error;
+    expect(message).toMatch(/cannot start: run "gone" holds it for \d+ ms more/);
+    expect(message).toMatch(/Start the new thread under another id/);
+    expect(message).not.toMatch(/force/);
+    await agent.close();
+  });
+});
