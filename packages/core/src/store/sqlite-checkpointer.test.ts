@@ -237,6 +237,21 @@ describe('SqliteCheckpointer', () => {
     );
   });
 
+  it('commits the writes queued in this turn when it closes (a lease given up as a run ended)', async () => {
+    // At the default durability a lease write turns fsyncs off and on around its transaction:
+    // queued and flushed after close(), that threw from a microtask, out of any caller's reach.
+    const store = new SqliteCheckpointer({ path: join(dir, 'close.db'), synchronous: 'full' });
+    await store.acquireLease('t', { owner: 'run-a', ttlMs: 30_000, now: 1_000 });
+    const released = store.releaseLease('t', 'run-a');
+    store.close();
+    await released;
+    const reopened = new SqliteCheckpointer({ path: join(dir, 'close.db') });
+    expect(await reopened.getLease('t')).toEqual({ threadId: 't', owner: 'run-a', expiresAt: 0 });
+    // A write made after close() fails through its own promise, not the process.
+    reopened.close();
+    await expect(reopened.releaseLease('t', 'run-a')).rejects.toThrow();
+  });
+
   it('lists threads by status', async () => {
     const checkpointer = store();
     await checkpointer.save(checkpoint(1, {}));

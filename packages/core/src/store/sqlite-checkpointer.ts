@@ -516,7 +516,10 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
 
   /** Closes the database; the checkpointer cannot be used after. */
   close(): void {
-    if (this.#db.isOpen) this.#db.close();
+    if (!this.#db.isOpen) return;
+    // Writes queued in this turn (a lease given up as a run ended, say) are committed first.
+    this.#batch.flushNow();
+    this.#db.close();
   }
 
   #statement(name: SqliteStatementName): StatementSync {

@@ -84,6 +84,19 @@ export class SqliteWriteBatch {
     });
   }
 
+  /**
+   * Commits the writes queued so far now, instead of at the end of this microtask run or
+   * turn: what a store does before it closes its connection, so no queued write is lost.
+   */
+  flushNow(): void {
+    this.#flush();
+  }
+
+  /** Turns fsyncs back on after a relaxed transaction; a closed connection has none to restore. */
+  #restoreSync(): void {
+    if (this.db.isOpen) this.relax!(false);
+  }
+
   #flush(): void {
     this.#scheduled = false;
     const jobs = this.#jobs;
@@ -98,8 +111,13 @@ export class SqliteWriteBatch {
     // Nothing here has to survive a power loss yet: commit without the fsync; the next
     // durable commit (of the whole write-ahead log) carries it to the disk.
     const relaxed = this.relax !== undefined && jobs.every((job) => !job.durable);
-    if (relaxed) this.relax!(true);
+    let relaxing = false;
     try {
+      // Inside the try: a connection closed meanwhile fails these writes, never the process.
+      if (relaxed) {
+        this.relax!(true);
+        relaxing = true;
+      }
       this.run('begin');
       for (; index < jobs.length; index++) {
         const job = jobs[index]!;
@@ -130,7 +148,7 @@ export class SqliteWriteBatch {
       for (const job of jobs.slice(index)) job.reject(job.failed(error));
       return;
     } finally {
-      if (relaxed) this.relax!(false);
+      if (relaxing) this.#restoreSync();
     }
     for (const { job, result } of done) {
       result.committed?.();
