@@ -167,7 +167,10 @@ export function createAgent<TMachine extends AnyStateMachine>(
         const { value, waitId } = event as HumanReplyEvent;
         // A restored run lists a child agent's waits only once that effect has restarted
         // and the child came to rest: wait for the run's next rest before answering.
-        if (!hasWait(run, waitId)) await run.result();
+        if (!hasWait(run, waitId)) {
+          const rest = await run.result();
+          if (!hasWait(run, waitId)) throw noWaitForReply(threadId, waitId, rest.status);
+        }
         run.reply(value, waitId);
       } else {
         run.send(event);
@@ -242,6 +245,18 @@ export function createAgent<TMachine extends AnyStateMachine>(
       await live.close({ timeoutMs });
     },
   };
+}
+
+/**
+ * A reply sent to a thread that asked nothing: it was restored to receive it (a wait may open
+ * only once its effect restarts) and came to rest without one. Says so, since the restore
+ * itself let the thread go on.
+ */
+function noWaitForReply(threadId: string, waitId: string | undefined, status: string): RunError {
+  return new RunError('run.not_waiting', {
+    message: `Thread "${threadId}" had no pending human wait${waitId === undefined ? '' : ` "${waitId}"`} for this reply. It was resumed to receive it and came to rest ${status} without asking one, so the reply was not delivered. Check the thread's waits (handle.waits(), agent.getCheckpoint()) before replying.`,
+    details: { status, ...(waitId === undefined ? {} : { waitId }) },
+  });
 }
 
 function hasWait(run: Run, waitId: string | undefined): boolean {

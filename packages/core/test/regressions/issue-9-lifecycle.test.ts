@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAgent, MemoryCheckpointer, structuredCall } from '@agentchart/core';
 import { scriptedModel } from '@agentchart/core/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { assign, fromPromise, setup } from 'xstate';
 import { z } from 'zod';
 
@@ -209,5 +209,33 @@ describe('run lifecycle (issue 9)', () => {
     const stopped = await second.start({ threadId: 'u', input: undefined }).stop();
     expect(stopped).toMatchObject({ status: 'stopped' });
     expect(stopped).not.toHaveProperty('handedBack');
+  });
+
+  it('says a reply found no wait when the thread it resumed to deliver it came to rest without one', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    let release!: () => void;
+    const machine = setup({
+      actors: { work: fromPromise(() => new Promise<void>((resolve) => (release = resolve))) },
+    }).createMachine({
+      id: 'slow',
+      initial: 'working',
+      states: { working: { invoke: { src: 'work', onDone: 'done' } }, done: { type: 'final' } },
+    });
+    const first = createAgent({ machine, checkpointer });
+    first.start({ threadId: 't', input: undefined });
+    await first.close({ timeoutMs: 10 });
+    const second = createAgent({ machine, checkpointer });
+    const before = release;
+    const replied = second.send('t', { type: 'human.reply', value: 'yes' });
+    // The resumed run's work started again: let it finish.
+    await vi.waitFor(() => expect(release).not.toBe(before));
+    release();
+    // Before: "has ended (done); "human.reply" cannot be delivered", as if it had ended first.
+    await expect(replied).rejects.toMatchObject({
+      code: 'run.not_waiting',
+      message: expect.stringMatching(
+        /had no pending human wait.*resumed to receive it and came to rest done/,
+      ),
+    });
   });
 });
