@@ -63,19 +63,26 @@ export function handleOf<TMachine extends AnyStateMachine>(
     return current();
   };
 
+  const reply = (value: unknown, waitId?: string) =>
+    dispatch({ type: 'human.reply', value, ...(waitId === undefined ? {} : { waitId }) }, (live) =>
+      live.reply(value, waitId),
+    );
+
   return {
     threadId: run.threadId,
     result: async () => (await settled()).result() as Promise<RunOutcomeFrom<TMachine>>,
     send: (event) => {
       // Refused at once, evicted or not: an event that is not one never reaches the queue.
       assertSendableEvent(run.threadId, event);
+      // A reply answers its wait, as agent.send() does — live or evicted alike.
+      if (event.type === 'human.reply') {
+        const { value, waitId } = event as HumanReplyEvent;
+        reply(value, waitId);
+        return;
+      }
       dispatch(event, (live) => live.send(event));
     },
-    reply: (value, waitId) =>
-      dispatch(
-        { type: 'human.reply', value, ...(waitId === undefined ? {} : { waitId }) },
-        (live) => live.reply(value, waitId),
-      ),
+    reply,
     waits: () => current().waits(),
     stop: async () => (await settled()).stop() as Promise<RunOutcomeFrom<TMachine>>,
     getSnapshot: () => current().actor.getSnapshot(),

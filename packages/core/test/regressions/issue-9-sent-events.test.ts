@@ -78,6 +78,17 @@ describe.each(Object.keys(stores_) as (keyof typeof stores_)[])(
       await agent.close();
     });
 
+    it('answers a wait with a human.reply given to handle.send, as agent.send does', async () => {
+      const { agent, handle } = await waitingRun();
+      // Before, a live run passed it to the machine, which ignored it: the wait stayed open.
+      handle.send({ type: 'human.reply', value: { approved: true, by: 'di' } } as never);
+      expect(await handle.result()).toMatchObject({
+        status: 'done',
+        output: { approved: true, by: 'di' },
+      });
+      await agent.close();
+    });
+
     it('refuses a malformed event without failing the waiting run', async () => {
       const { agent, handle } = await waitingRun();
       for (const event of [{}, { type: 123 }, { type: null }, { type: '' }, null, 'approve', []]) {
