@@ -186,8 +186,9 @@ export interface RunHandle<TMachine extends AnyStateMachine = AnyStateMachine> {
   /** The next time the run comes to rest: done, waiting, failed, limit or stopped. */
   result(): Promise<RunOutcomeFrom<TMachine>>;
   /**
-   * Sends an event to the machine. Throws `run.invalid_event` for what is not an event and for
-   * the events XState and the harness send themselves (see {@link Agent.send}).
+   * Sends an event to the machine; a `{ type: 'human.reply', value, waitId? }` answers its wait,
+   * as {@link RunHandle.reply} does. Throws `run.invalid_event` for what is not an event and
+   * for the events XState and the harness send themselves (see {@link Agent.send}).
    */
   send(event: EventObject): void;
   /** Answers a pending human wait; `waitId` may be left out when only one is pending. */
