@@ -1,9 +1,10 @@
 import { DefinitionError } from '../errors/definition-error';
+import { checkOptionNames, describeValue as describe } from '../errors/option-names';
 
 const owner = 'createAgent';
 
 /** The options of `createAgent` whose shape is checked here, as a plain JavaScript caller may pass them. */
-const agentOptionNames = new Set([
+const agentOptionNames = [
   'machine',
   'models',
   'modelPolicy',
@@ -28,17 +29,17 @@ const agentOptionNames = new Set([
   'quota',
   'redact',
   'fenceUntrusted',
-]);
+];
 
-const limitNames = new Set([
+const limitNames = [
   'maxSteps',
   'maxModelCalls',
   'maxTokens',
   'maxCostUsd',
   'maxWallTimeMs',
   'wrapUp',
-]);
-const wrapUpNames = new Set(['maxSteps', 'maxModelCalls', 'maxWallTimeMs']);
+];
+const wrapUpNames = ['maxSteps', 'maxModelCalls', 'maxWallTimeMs'];
 
 /** What a checkpointer must have: the methods every run calls. */
 const checkpointerMethods = [
@@ -71,7 +72,7 @@ export function checkAgentShapes(options: unknown): void {
     );
   }
   const given = options as Record<string, unknown>;
-  unknownKeys(given, agentOptionNames, '');
+  checkOptionNames(owner, given, agentOptionNames);
   const { machine, models, checkpointer, limits } = given;
   if (!isMachine(machine)) {
     fail(
@@ -88,7 +89,7 @@ export function checkAgentShapes(options: unknown): void {
       const chain = Array.isArray(model) ? model : [model];
       if (chain.length === 0 || !chain.every(isChatModel)) {
         fail(
-          `models.${alias} must be a chat model (an object with modelName, endpoint and generate(), e.g. from @agentchart/openai's openAiModel or scriptedModel from @agentchart/core/testing) or a list of them tried in order, got ${describe(model)}. A model name such as 'gpt-4o' is not a model: create one with it.`,
+          `models.${alias} must be a chat model (an object with modelName, endpoint and generate(), e.g. openAIChatModel from @agentchart/openai or scriptedModel from @agentchart/core/testing) or a list of them tried in order, got ${describe(model)}. A model name such as 'gpt-4o' is not a model: create one with it.`,
         );
       }
     }
@@ -109,7 +110,7 @@ export function checkAgentShapes(options: unknown): void {
         `limits must be an object such as { maxSteps: 50, maxCostUsd: 1 }, got ${describe(limits)}.`,
       );
     }
-    unknownKeys(limits as Record<string, unknown>, limitNames, 'limits.');
+    checkOptionNames(owner, limits, limitNames, 'limits.');
     const { wrapUp } = limits as { wrapUp?: unknown };
     if (wrapUp !== undefined) {
       if (typeof wrapUp !== 'object' || wrapUp === null || Array.isArray(wrapUp)) {
@@ -117,7 +118,7 @@ export function checkAgentShapes(options: unknown): void {
           `limits.wrapUp must be an object such as { maxModelCalls: 1 }, got ${describe(wrapUp)}.`,
         );
       }
-      unknownKeys(wrapUp as Record<string, unknown>, wrapUpNames, 'limits.wrapUp.');
+      checkOptionNames(owner, wrapUp, wrapUpNames, 'limits.wrapUp.');
     }
   }
   for (const flag of ['evictWaiting', 'freezeContext', 'fenceUntrusted']) {
@@ -161,64 +162,6 @@ function isChatModel(value: unknown): boolean {
     typeof (value as { modelName?: unknown }).modelName === 'string' &&
     typeof (value as { endpoint?: unknown }).endpoint === 'string'
   );
-}
-
-/** Refuses a key that is not one of `known`, naming the closest one. */
-function unknownKeys(
-  given: Record<string, unknown>,
-  known: ReadonlySet<string>,
-  prefix: string,
-): void {
-  for (const key of Object.keys(given)) {
-    if (known.has(key)) continue;
-    const closest = closestName(key, known);
-    fail(
-      `${prefix}${key} is not an option${closest ? `; did you mean ${prefix}${closest}?` : ''} It would be ignored. The options are ${[...known].map((name) => `${prefix}${name}`).join(', ')}.`,
-    );
-  }
-}
-
-/** The known name nearest to `name` by edit distance, when it is near (a typo). */
-function closestName(name: string, known: ReadonlySet<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of known) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(
-        previous[j]! + 1,
-        row[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = row;
-  }
-  return previous[b.length]!;
-}
-
-/** A short description of a value that is not what was expected. */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `a list of ${value.length}`;
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`;
-  if (typeof value === 'object') {
-    const name = (value as object).constructor?.name;
-    return name && name !== 'Object' ? `a ${name}` : 'an object';
-  }
-  return `${typeof value} ${String(value)}`;
 }
 
 function fail(message: string): never {

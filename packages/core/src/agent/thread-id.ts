@@ -1,4 +1,5 @@
 import { DefinitionError } from '../errors/definition-error';
+import { describeValue } from '../errors/option-names';
 
 /**
  * Refuses a thread id that is not a non-empty string: a number, `undefined` from a missing
@@ -7,16 +8,8 @@ import { DefinitionError } from '../errors/definition-error';
  */
 export function assertThreadId(method: string, threadId: unknown): asserts threadId is string {
   if (typeof threadId === 'string' && threadId.length > 0) return;
-  const got =
-    threadId === ''
-      ? 'an empty string'
-      : threadId === null
-        ? 'null'
-        : typeof threadId === 'object'
-          ? 'an object'
-          : `${typeof threadId} ${String(threadId)}`;
   throw new DefinitionError(
     'definition.invalid_option',
-    `${method}: a thread id is a non-empty string, got ${got}. Pass the id the thread was started with (RunHandle.threadId), or leave it out of start() to have one made.`,
+    `${method}: a thread id is a non-empty string, got ${describeValue(threadId)}. Pass the id the thread was started with (RunHandle.threadId), or leave it out of start() to have one made.`,
   );
 }

@@ -1,4 +1,5 @@
 import { DefinitionError } from '../errors/definition-error';
+import { describeValue } from '../errors/option-names';
 import { validateNumberOption } from '../reliability/validate-option';
 import type { AnyTool } from '../tools/types';
 
@@ -80,7 +81,7 @@ export function checkLoopTools(tools: unknown): asserts tools is readonly AnyToo
     if (parameters.type !== 'object') {
       throw new DefinitionError(
         'definition.invalid_option',
-        `toolLoop: tool "${name}" takes ${parameters.type === undefined ? 'an input that is not an object' : `a ${String(parameters.type)}`} as its input, but a model calls a tool with a JSON object of arguments, so no call could match it. Give it an object: input: z.object({ value: ${name === 'value' ? '…' : '<the schema it has now>'} }). (toolCall from a chart takes any input.)`,
+        `toolLoop: tool "${name}" takes ${inputKind(parameters)} as its input, but a model calls a tool with a JSON object of arguments (providers refuse any other schema), so no call could match it. Wrap it in an object: input: z.object({ value: <the schema it has now> }). (toolCall from a chart takes any input.)`,
       );
     }
   }
@@ -103,4 +104,30 @@ export function checkOnToolError(value: unknown): void {
     'definition.invalid_option',
     `toolLoop: onToolError is ${JSON.stringify(value) ?? String(value)}. Use 'report' (a failed tool's error goes back to the model, which may try otherwise) or 'fail' (the loop fails with it).`,
   );
+}
+
+/** What a tool's input schema is, when it is not an object: "a string", "a union (anyOf)". */
+function inputKind(parameters: Record<string, unknown>): string {
+  const { type } = parameters;
+  if (typeof type === 'string') return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+  for (const union of ['anyOf', 'oneOf'] as const) {
+    if (Array.isArray(parameters[union])) return `a union (${union}) at its top level`;
+  }
+  return 'a schema that is not an object';
+}
+
+/** Refuses a prompt that is not a function of the effect's input, and a system prompt of another kind. */
+export function checkPrompt(owner: string, prompt: unknown, system: unknown): void {
+  if (typeof prompt !== 'function') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${owner}: prompt must be a function of the effect's input that returns the user message or the messages, such as prompt: (input) => 'Summarise: ' + input.text (or a prompt made with definePrompt), got ${describeValue(prompt)}.`,
+    );
+  }
+  if (system !== undefined && typeof system !== 'string' && typeof system !== 'function') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${owner}: system must be a string or a function of the effect's input, got ${describeValue(system)}.`,
+    );
+  }
 }

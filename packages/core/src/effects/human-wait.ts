@@ -2,6 +2,7 @@ import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import { DefinitionError } from '../errors/definition-error';
 import { describeIssues } from '../errors/describe-issues';
+import { checkOptionNames } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { validateNumberOption } from '../reliability/validate-option';
 import { toJsonSchema } from '../tools/to-json-schema';
@@ -30,6 +31,9 @@ export interface HumanWaitOptions<TReply extends z.ZodType, TInput> {
 export function humanWait<TReply extends z.ZodType, TInput = unknown>(
   options: HumanWaitOptions<TReply, TInput>,
 ): PromiseActorLogic<z.output<TReply>, TInput> {
+  if (typeof options === 'object' && options !== null) {
+    checkOptionNames('humanWait', options, ['prompt', 'reply', 'timeoutMs']);
+  }
   if (typeof options?.prompt !== 'function') {
     throw new DefinitionError(
       'definition.invalid_option',

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { CallsModels } from '../agent/model-aliases';
 import { DefinitionError } from '../errors/definition-error';
 import { describeIssues } from '../errors/describe-issues';
+import { checkOptionNames } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import type { ChatMessage } from '../model/types';
 import { extractJson } from '../output/extract-json';
@@ -10,7 +11,7 @@ import type { ModelCallSettings } from '../pipeline/types';
 import { promptRefOf } from '../prompt/define-prompt';
 import { validateNumberOption } from '../reliability/validate-option';
 import { toJsonSchema } from '../tools/to-json-schema';
-import { checkTemperature } from './check-loop-options';
+import { checkPrompt, checkTemperature } from './check-loop-options';
 import { createEffectLogic } from './create-effect-logic';
 import { initialMessages, type PromptFunction, type SystemPrompt } from './prompt';
 
@@ -35,6 +36,19 @@ export interface StructuredCallOptions<
   /** This call's context budget and cache settings, over the agent's. */
   modelCall?: Pick<ModelCallSettings, 'budget' | 'cache'>;
 }
+
+/** The options `structuredCall` reads; any other name is a misspelling. */
+const structuredCallOptionNames = [
+  'model',
+  'schema',
+  'schemaName',
+  'prompt',
+  'system',
+  'temperature',
+  'maxOutputTokens',
+  'maxReasks',
+  'modelCall',
+];
 
 /**
  * Actor logic for one LLM call that returns a value validated by a zod schema. JSON is
@@ -62,6 +76,8 @@ export function structuredCall<
 >(
   options: StructuredCallOptions<TSchema, TInput, TModel>,
 ): PromiseActorLogic<z.output<TSchema>, TInput> & CallsModels<TModel> {
+  checkOptionNames('structuredCall', options, structuredCallOptionNames);
+  checkPrompt('structuredCall', options.prompt, options.system);
   const { model, schema, schemaName = 'output', maxReasks = 2 } = options;
   validateNumberOption('structuredCall', 'maxReasks', maxReasks, {
     min: 0,

@@ -2,6 +2,7 @@ import type { PromiseActorLogic } from 'xstate';
 import type { CallsModels } from '../agent/model-aliases';
 import { canonicalJson } from '../cache/canonical-json';
 import { DefinitionError } from '../errors/definition-error';
+import { checkOptionNames } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import type { ChatMessage, ChatResponse, ToolDefinition } from '../model/types';
 import type { ModelCallSettings } from '../pipeline/types';
@@ -12,6 +13,7 @@ import {
   checkLoopOptions,
   checkLoopTools,
   checkOnToolError,
+  checkPrompt,
   checkTemperature,
 } from './check-loop-options';
 import { createEffectLogic } from './create-effect-logic';
@@ -80,6 +82,25 @@ export interface ToolLoopResult {
   toolCalls: number;
 }
 
+/** The options `toolLoop` reads; any other name is a misspelling. */
+const toolLoopOptionNames = [
+  'model',
+  'tools',
+  'prompt',
+  'system',
+  'temperature',
+  'maxOutputTokens',
+  'maxSteps',
+  'maxInvalidCalls',
+  'maxRepeats',
+  'maxToolOutputTokens',
+  'modelCall',
+  'onToolError',
+  'allowedTools',
+  'untrustedInput',
+  'approvals',
+];
+
 /**
  * Actor logic for a tool-calling loop: model → tool calls → model … until the model answers
  * without tools. Arguments are validated before anything runs (invalid ones go back to the
@@ -95,6 +116,8 @@ export interface ToolLoopResult {
 export function toolLoop<TInput = unknown, const TModel extends string = string>(
   options: ToolLoopOptions<TInput, TModel>,
 ): PromiseActorLogic<ToolLoopResult, TInput> & CallsModels<TModel> {
+  checkOptionNames('toolLoop', options, toolLoopOptionNames);
+  checkPrompt('toolLoop', options.prompt, options.system);
   const { model, tools, maxSteps = 10, maxInvalidCalls = 3, maxRepeats = 3 } = options;
   const maxToolOutputTokens = options.maxToolOutputTokens ?? 8_000;
   checkLoopOptions({ ...options, maxSteps, maxInvalidCalls, maxRepeats, maxToolOutputTokens });

@@ -1,4 +1,5 @@
 import { DefinitionError } from '../errors/definition-error';
+import { describeValue } from '../errors/option-names';
 
 /** The largest delay a platform timer accepts; Node fires longer ones after 1 ms instead. */
 export const maxTimerMs = 2_147_483_647;
@@ -46,7 +47,7 @@ export function validateNumberOption(
   if (!valid) {
     throw new DefinitionError(
       'definition.invalid_option',
-      `${owner}: ${name} is ${String(value)}. Give ${expected}.`,
+      `${owner}: ${name} is ${typeof value === 'number' ? String(value) : describeValue(value)}. Give ${expected}.`,
     );
   }
 }

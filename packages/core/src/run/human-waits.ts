@@ -34,7 +34,10 @@ export class HumanWaits {
     const wait = waitId === undefined ? this.#waits.values().next().value : this.#waits.get(waitId);
     if (!wait) {
       throw new RunError('run.not_waiting', {
-        message: `Thread "${this.threadId}" has no pending human wait "${waitId}". Pending: ${this.#ids()}.`,
+        message:
+          waitId === undefined
+            ? `Thread "${this.threadId}" has no pending human wait to answer. Send the reply when the run rests waiting (its outcome lists the waits).`
+            : `Thread "${this.threadId}" has no pending human wait "${waitId}". Pending: ${this.#ids()}.`,
         details: { waitId },
       });
     }

@@ -1,4 +1,5 @@
 import type { EventObject } from 'xstate';
+import { describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 
 /**
@@ -36,11 +37,11 @@ export function assertSendableEvent(
 
 /** A short description of what was sent instead of an event. */
 function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value !== 'object') return `a ${typeof value}`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return describeValue(value);
+  }
   const type = (value as { type?: unknown }).type;
   return type === undefined
     ? 'an object without a type'
-    : `an object whose type is ${type === '' ? 'empty' : `a ${type === null ? 'null' : typeof type}`}`;
+    : `an object whose type is ${describeValue(type)}`;
 }

@@ -1,4 +1,5 @@
 import type { CostFilter, CostGroupKey, CostSummary } from '../cost/cost-ledger';
+import { checkOptionNames } from '../errors/option-names';
 import type { JournalEntry } from '../ledger/types';
 import { effectLogRowOf } from '../run-log/effect-log-row';
 import { filterEffectLog, summariseCostRows, summariseRuns } from '../run-log/summarise-rows';
@@ -70,7 +71,9 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
   readonly #leases = new Map<string, ThreadLease>();
   readonly #retain: number;
 
-  constructor({ retainCheckpoints = Number.POSITIVE_INFINITY }: MemoryCheckpointerOptions = {}) {
+  constructor(options: MemoryCheckpointerOptions = {}) {
+    checkOptionNames('MemoryCheckpointer', options, ['retainCheckpoints']);
+    const { retainCheckpoints = Number.POSITIVE_INFINITY } = options;
     this.#retain = retainCheckpoints;
   }
 

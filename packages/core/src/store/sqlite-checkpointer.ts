@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { CostFilter, CostGroupKey, CostSummary } from '../cost/cost-ledger';
 import { DefinitionError } from '../errors/definition-error';
+import { checkOptionNames } from '../errors/option-names';
 import type { JournalEntry } from '../ledger/types';
 import { validateNumberOption } from '../reliability/validate-option';
 import type {
@@ -117,15 +118,18 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
   readonly #runLog: SqliteRunLog;
   readonly #writesRunLog: boolean;
 
-  constructor({
-    path = '.agentchart/runs.db',
-    synchronous = 'full',
-    busyTimeoutMs = 5_000,
-    verify = false,
-    cachedThreads = 256,
-    readOnly = false,
-    runLog = true,
-  }: SqliteCheckpointerOptions = {}) {
+  constructor(options: SqliteCheckpointerOptions = {}) {
+    // A misspelt option would be ignored: `readonly: true` would open the file for writing.
+    checkOptionNames('SqliteCheckpointer', options, sqliteOptionNames);
+    const {
+      path = '.agentchart/runs.db',
+      synchronous = 'full',
+      busyTimeoutMs = 5_000,
+      verify = false,
+      cachedThreads = 256,
+      readOnly = false,
+      runLog = true,
+    } = options;
     checkSqliteOptions({ path, busyTimeoutMs, cachedThreads });
     this.path = path;
     this.readOnly = readOnly;
@@ -601,6 +605,17 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
     return guardDatabase(context, action);
   }
 }
+
+/** The options a `SqliteCheckpointer` reads; any other name is a misspelling. */
+const sqliteOptionNames = [
+  'path',
+  'synchronous',
+  'busyTimeoutMs',
+  'verify',
+  'cachedThreads',
+  'readOnly',
+  'runLog',
+];
 
 /** Refuses options of a store that make no sense, before the file is opened. */
 function checkSqliteOptions({

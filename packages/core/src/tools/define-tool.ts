@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { DefinitionError } from '../errors/definition-error';
+import { checkOptionNames } from '../errors/option-names';
 import { maxTimerMs, validateNumberOption } from '../reliability/validate-option';
 import { toJsonSchema } from './to-json-schema';
 import type { Tool, ToolApproval, ToolEffect, ToolOptions } from './types';
@@ -7,6 +8,18 @@ import type { Tool, ToolApproval, ToolEffect, ToolOptions } from './types';
 const approvals: readonly ToolApproval[] = ['always', 'when-untrusted', 'never'];
 const effects: readonly ToolEffect[] = ['pure', 'idempotent', 'unsafe'];
 const toolNamePattern = /^[a-zA-Z0-9_-]{1,64}$/;
+const toolOptionNames = [
+  'name',
+  'description',
+  'input',
+  'output',
+  'effect',
+  'approval',
+  'trustedOutput',
+  'timeoutMs',
+  'execute',
+  'reconcile',
+];
 const defaultTimeoutMs = 30_000;
 
 /**
@@ -32,6 +45,7 @@ const defaultTimeoutMs = 30_000;
 export function defineTool<TInput extends z.ZodType, TOutput extends z.ZodType>(
   options: ToolOptions<TInput, TOutput>,
 ): Tool<TInput, TOutput> {
+  checkOptionNames('defineTool', options, toolOptionNames);
   const {
     name,
     description,

@@ -133,6 +133,18 @@ describe('tool and effect option shapes (issue 9)', () => {
       () => toolLoop({ model: 'fast', tools: [echo], prompt: () => 'go' }),
       /tool "lookup" takes a string as its input, but a model calls a tool with a JSON object/,
     );
+    const pick = defineTool({
+      ...valid,
+      effect: 'pure',
+      input: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('a') }),
+        z.object({ kind: z.literal('b') }),
+      ]),
+    });
+    refused(
+      () => toolLoop({ model: 'fast', tools: [pick], prompt: () => 'go' }),
+      /takes a union \((anyOf|oneOf)\) at its top level as its input.*Wrap it in an object/,
+    );
     refused(
       () => toolLoop({ model: 'fast', tools: [{ name: 'x' }] as never, prompt: () => 'go' }),
       /"x" in tools is not a tool made with defineTool/,
@@ -169,6 +181,55 @@ describe('tool and effect option shapes (issue 9)', () => {
     refused(
       () => humanWait(options({ prompt: () => 'ok?', reply: { approved: 'boolean' } })),
       /reply must be a zod schema/,
+    );
+  });
+
+  it('refuses a misspelt option of a tool, an effect or a store, naming the one meant', () => {
+    refused(
+      () => defineTool(options({ ...valid, timeout: 5 })),
+      /defineTool: timeout is not an option; did you mean timeoutMs\?/,
+    );
+    refused(
+      () => toolLoop(options({ model: 'fast', tools: [], prompt: () => 'go', maxStep: 3 })),
+      /toolLoop: maxStep is not an option; did you mean maxSteps\?/,
+    );
+    refused(
+      () =>
+        structuredCall(
+          options({ model: 'fast', schema: z.object({}), prompt: () => 'go', maxReask: 1 }),
+        ),
+      /maxReask is not an option; did you mean maxReasks\?/,
+    );
+    refused(
+      () => humanWait(options({ prompt: () => 'ok?', reply: z.boolean(), timeout: 5 })),
+      /humanWait: timeout is not an option; did you mean timeoutMs\?/,
+    );
+    // Misspelt, it opened the file for writing.
+    refused(
+      () => new SqliteCheckpointer(options({ path: ':memory:', readonly: true })),
+      /readonly is not an option; did you mean readOnly\?/,
+    );
+    refused(
+      () => createAgent(options({ machine, limits: { maxCost: 1 } })),
+      /limits\.maxCost is not an option; did you mean limits\.maxCostUsd\?/,
+    );
+  });
+
+  it('refuses a prompt that is not a function, and says a string given for a number is a string', () => {
+    refused(
+      () => toolLoop(options({ model: 'fast', tools: [], prompt: 'Count to five.' })),
+      /toolLoop: prompt must be a function.*got the string "Count to five\."/,
+    );
+    refused(
+      () =>
+        structuredCall(
+          options({ model: 'fast', schema: z.object({}), prompt: () => 'go', system: 5 }),
+        ),
+      /system must be a string or a function/,
+    );
+    refused(
+      () => createAgent(options({ machine, limits: { maxSteps: '5' } })),
+      /limits\.maxSteps is the string "5"/,
     );
   });
 

@@ -97,6 +97,9 @@ describe.each(Object.keys(stores_) as (keyof typeof stores_)[])(
           message: expect.stringContaining('not an event'),
         });
       }
+      await expect(agent.send('t', { type: null } as never)).rejects.toThrow(
+        /was sent an object whose type is null, not an event/,
+      );
       expect(handle.waits()).toHaveLength(1);
       await agent.send('t', { type: 'human.reply', value: { approved: false, by: 'bo' } });
       expect(await handle.result()).toMatchObject({ status: 'done' });
@@ -130,6 +133,7 @@ describe.each(Object.keys(stores_) as (keyof typeof stores_)[])(
       }
       await expect(agent.send(undefined as never, { type: 'go' })).rejects.toMatchObject({
         code: 'definition.invalid_option',
+        message: expect.stringContaining('a thread id is a non-empty string, got nothing.'),
       });
       await agent.close();
     });
