@@ -144,25 +144,18 @@ export function checkAgentShapes(options: unknown): void {
   }
 }
 
-function isMachine(value: unknown): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { transition?: unknown }).transition === 'function' &&
-    typeof (value as { getInitialSnapshot?: unknown }).getInitialSnapshot === 'function' &&
-    typeof (value as { root?: unknown }).root === 'object'
-  );
+/** Whether `value` is an object whose properties have these `typeof`s. */
+function hasShape(value: unknown, shape: Record<string, string>): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return Object.entries(shape).every(([key, type]) => typeof record[key] === type);
 }
 
-function isChatModel(value: unknown): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { generate?: unknown }).generate === 'function' &&
-    typeof (value as { modelName?: unknown }).modelName === 'string' &&
-    typeof (value as { endpoint?: unknown }).endpoint === 'string'
-  );
-}
+const isMachine = (value: unknown) =>
+  hasShape(value, { transition: 'function', getInitialSnapshot: 'function', root: 'object' });
+
+const isChatModel = (value: unknown) =>
+  hasShape(value, { generate: 'function', modelName: 'string', endpoint: 'string' });
 
 function fail(message: string): never {
   throw new DefinitionError('definition.invalid_option', `${owner}: ${message}`);

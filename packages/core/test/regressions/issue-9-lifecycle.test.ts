@@ -183,14 +183,7 @@ describe('run lifecycle (issue 9)', () => {
 
   it('tells whoever awaits a run that close() handed back mid-work that it was handed back, not ended', async () => {
     const checkpointer = new MemoryCheckpointer();
-    let release!: () => void;
-    const machine = setup({
-      actors: { work: fromPromise(() => new Promise<void>((resolve) => (release = resolve))) },
-    }).createMachine({
-      id: 'slow',
-      initial: 'working',
-      states: { working: { invoke: { src: 'work', onDone: 'done' } }, done: { type: 'final' } },
-    });
+    const { machine, step } = workUntilFinished();
     const first = createAgent({ machine, checkpointer });
     const ends: unknown[] = [];
     first.events.on('run.end', (event) => ends.push(event));
@@ -200,10 +193,9 @@ describe('run lifecycle (issue 9)', () => {
     expect(await handle.result()).toMatchObject({ status: 'stopped', handedBack: true });
     expect(ends).toEqual([expect.objectContaining({ status: 'stopped', handedBack: true })]);
     expect((await checkpointer.latest('t'))?.run.status).toBe('running');
-    release();
     const second = createAgent({ machine, checkpointer });
     const resumed = await second.resume('t');
-    release();
+    step.finish();
     expect(await resumed.result()).toMatchObject({ status: 'done' });
     // A run ended by stop() is not handed back.
     const stopped = await second.start({ threadId: 'u', input: undefined }).stop();
@@ -213,23 +205,16 @@ describe('run lifecycle (issue 9)', () => {
 
   it('says a reply found no wait when the thread it resumed to deliver it came to rest without one', async () => {
     const checkpointer = new MemoryCheckpointer();
-    let release!: () => void;
-    const machine = setup({
-      actors: { work: fromPromise(() => new Promise<void>((resolve) => (release = resolve))) },
-    }).createMachine({
-      id: 'slow',
-      initial: 'working',
-      states: { working: { invoke: { src: 'work', onDone: 'done' } }, done: { type: 'final' } },
-    });
+    const { machine, step } = workUntilFinished();
     const first = createAgent({ machine, checkpointer });
     first.start({ threadId: 't', input: undefined });
     await first.close({ timeoutMs: 10 });
     const second = createAgent({ machine, checkpointer });
-    const before = release;
+    const before = step.finish;
     const replied = second.send('t', { type: 'human.reply', value: 'yes' });
     // The resumed run's work started again: let it finish.
-    await vi.waitFor(() => expect(release).not.toBe(before));
-    release();
+    await vi.waitFor(() => expect(step.finish).not.toBe(before));
+    step.finish();
     // Before: "has ended (done); "human.reply" cannot be delivered", as if it had ended first.
     await expect(replied).rejects.toMatchObject({
       code: 'run.not_waiting',
@@ -239,3 +224,23 @@ describe('run lifecycle (issue 9)', () => {
     });
   });
 });
+
+/** A machine whose one step runs until `step.finish()`; each start of the step waits anew. */
+function workUntilFinished() {
+  const step = { finish: () => {} };
+  const machine = setup({
+    actors: {
+      work: fromPromise(
+        () =>
+          new Promise<void>((resolve) => {
+            step.finish = resolve;
+          }),
+      ),
+    },
+  }).createMachine({
+    id: 'slow',
+    initial: 'working',
+    states: { working: { invoke: { src: 'work', onDone: 'done' } }, done: { type: 'final' } },
+  });
+  return { machine, step };
+}
