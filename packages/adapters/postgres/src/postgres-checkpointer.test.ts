@@ -181,6 +181,23 @@ describe('PostgresCheckpointer run log', () => {
   });
 });
 
+describe('PostgresCheckpointer options', () => {
+  it('refuses a misspelt option, and neither or both of connectionString and pool, before connecting', () => {
+    const refused = (options: unknown, message: RegExp) =>
+      expect(() => new PostgresCheckpointer(options as never)).toThrow(message);
+    refused(
+      { connectionString: 'postgres://x@127.0.0.1:1/db', shema: 'a' },
+      /shema is not an option; did you mean schema\?/,
+    );
+    refused({ schema: 'a' }, /give either connectionString .* or pool/);
+    refused(
+      { connectionString: 'postgres://x@127.0.0.1:1/db', pool: new pg.Pool() },
+      /not both nor neither/,
+    );
+    refused(undefined, /give \{ connectionString/);
+  });
+});
+
 describe('PostgresCheckpointer conformance', () => {
   const cases = checkpointerConformance({
     // One pool per store, as two processes would have.

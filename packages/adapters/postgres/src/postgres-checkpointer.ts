@@ -6,8 +6,10 @@ import {
   type Checkpoint,
   type CheckpointSummary,
   type CheckpointWriteResult,
+  checkOptionNames,
   conflictMessage,
   type DueThread,
+  describeValue,
   fencedMessage,
   type JournalEntry,
   type LeaseToRenew,
@@ -118,6 +120,25 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
   #ready: Promise<void> | undefined;
 
   constructor(options: PostgresCheckpointerOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `PostgresCheckpointer: give { connectionString: 'postgres://…' } or { pool }, got ${describeValue(options)}.`,
+      );
+    }
+    // A misspelt option would be ignored: `schema` misspelt would write to another schema.
+    checkOptionNames('PostgresCheckpointer', options, [
+      'connectionString',
+      'max',
+      'pool',
+      'schema',
+    ]);
+    if ('pool' in options === 'connectionString' in options) {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        'PostgresCheckpointer: give either connectionString (it opens and closes its own pool) or pool (one you own), not both nor neither.',
+      );
+    }
     if ('pool' in options) {
       this.#pool = options.pool;
       this.#ownsPool = false;
