@@ -4,6 +4,7 @@ import { effectSpecsOf, machineVersionOf } from '../agent/inspect-machine';
 import type { CallsModels, ModelAliasesOf } from '../agent/model-aliases';
 import { loadCheckpoint, restoreRun } from '../agent/restore-thread';
 import type { SerializedError } from '../errors/agentchart-error';
+import { checkOptionNames } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { emptyUsage } from '../ledger/fold-usage';
 import type { RunUsage } from '../ledger/types';
@@ -57,6 +58,7 @@ export function agentActor<
   options: AgentActorOptions<TInput, TOutput, TMachine>,
 ): PromiseActorLogic<AgentResult<z.output<TOutput>>, z.input<TInput>> &
   CallsModels<ModelAliasesOf<TMachine>> {
+  checkOptionNames('agentActor', options, ['machine', 'input', 'output']);
   const childSpecs = [...effectSpecsOf(options.machine).values()];
   const machineVersion = machineVersionOf(options.machine);
   return createEffectLogic(

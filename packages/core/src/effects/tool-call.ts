@@ -1,5 +1,6 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
+import { checkOptionNames } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import type { Tool } from '../tools/types';
 import { approveToolCall } from './approve-tool-call';
@@ -57,6 +58,7 @@ export function toolCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
   tool: Tool<TInput, TOutput>,
   options: ToolCallOptions = {},
 ): PromiseActorLogic<z.output<TOutput>, any> {
+  checkOptionNames('toolCall', options, ['approval']);
   const { approval = 'tool' } = options;
   checkApprovalOptions('toolCall', options);
   return createEffectLogic(

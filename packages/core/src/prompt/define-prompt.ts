@@ -1,4 +1,5 @@
 import { DefinitionError } from '../errors/definition-error';
+import { checkOptionNames } from '../errors/option-names';
 import type { ChatMessage } from '../model/types';
 
 /** Which prompt a model call was made with: recorded in its journal entry and events. */
@@ -55,6 +56,7 @@ const promptMarker = Symbol.for('agentchart.prompt');
 export function definePrompt<TInput, TPrompted extends string | ChatMessage[] = string>(
   options: PromptOptions<TInput, TPrompted>,
 ): Prompt<TInput, TPrompted> {
+  checkOptionNames('definePrompt', options, ['id', 'version', 'system', 'render', 'description']);
   const { id, version, system, render, description } = options;
   if (typeof id !== 'string' || id.trim() === '') {
     throw new DefinitionError(

@@ -5,6 +5,7 @@
  */
 import { systemClock, systemRandom } from '../clock/clock';
 import { DefinitionError } from '../errors/definition-error';
+import { checkOptionNames } from '../errors/option-names';
 import type { ModelCallError } from '../model/model-call-error';
 import { BreakerWatchers } from './breaker-watchers';
 import { callModelWithRetries, type RetrySettings } from './call-model-with-retries';
@@ -18,6 +19,22 @@ import type { ReliabilityPolicy, ReliabilityPolicyOptions } from './types';
 import { maxTimerMs, validateNumberOption } from './validate-option';
 
 const owner = 'createReliabilityPolicy';
+
+/** The options a reliability policy reads; any other name is a misspelling. */
+const policyOptionNames = [
+  'maxAttempts',
+  'baseDelayMs',
+  'maxDelayMs',
+  'maxRetryAfterMs',
+  'deadlineMs',
+  'attemptTimeoutMs',
+  'breaker',
+  'rateLimit',
+  'rateLimitByEndpoint',
+  'retryBudget',
+  'clock',
+  'random',
+];
 
 /**
  * Makes the reliability policy an agent sends every model call through. Retryable failures
@@ -49,20 +66,22 @@ const owner = 'createReliabilityPolicy';
  * const { response, model } = await policy.call({ models: [primary, fallback], request, signal });
  * ```
  */
-export function createReliabilityPolicy({
-  maxAttempts = 3,
-  baseDelayMs = 500,
-  maxDelayMs = 30_000,
-  maxRetryAfterMs = 60_000,
-  deadlineMs = 300_000,
-  attemptTimeoutMs = 120_000,
-  breaker = {},
-  rateLimit,
-  rateLimitByEndpoint = {},
-  retryBudget = {},
-  clock = systemClock,
-  random = systemRandom,
-}: ReliabilityPolicyOptions = {}): ReliabilityPolicy {
+export function createReliabilityPolicy(options: ReliabilityPolicyOptions = {}): ReliabilityPolicy {
+  checkOptionNames(owner, options, policyOptionNames);
+  const {
+    maxAttempts = 3,
+    baseDelayMs = 500,
+    maxDelayMs = 30_000,
+    maxRetryAfterMs = 60_000,
+    deadlineMs = 300_000,
+    attemptTimeoutMs = 120_000,
+    breaker = {},
+    rateLimit,
+    rateLimitByEndpoint = {},
+    retryBudget = {},
+    clock = systemClock,
+    random = systemRandom,
+  } = options;
   validateNumberOption(owner, 'maxAttempts', maxAttempts, {
     min: 1,
     max: Number.MAX_SAFE_INTEGER,

@@ -8,14 +8,18 @@
  * input is `z.string()` offered to a model that can only call tools with an object.
  */
 import {
+  agentActor,
   createAgent,
   DefinitionError,
+  definePrompt,
   defineTool,
   humanWait,
   SqliteCheckpointer,
   structuredCall,
+  toolCall,
   toolLoop,
 } from '@agentchart/core';
+import { createReliabilityPolicy } from '@agentchart/core/reliability';
 import { scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
@@ -203,6 +207,22 @@ describe('tool and effect option shapes (issue 9)', () => {
     refused(
       () => humanWait(options({ prompt: () => 'ok?', reply: z.boolean(), timeout: 5 })),
       /humanWait: timeout is not an option; did you mean timeoutMs\?/,
+    );
+    refused(
+      () => toolCall(defineTool({ ...valid, effect: 'pure' }), options({ aproval: 'always' })),
+      /toolCall: aproval is not an option; did you mean approval\?/,
+    );
+    refused(
+      () => agentActor(options({ machine, input: z.string(), outptu: z.string() })),
+      /agentActor: outptu is not an option; did you mean output\?/,
+    );
+    refused(
+      () => definePrompt(options({ id: 'p', version: 1, render: () => 'x', sytem: 'y' })),
+      /definePrompt: sytem is not an option; did you mean system\?/,
+    );
+    refused(
+      () => createReliabilityPolicy(options({ maxAttempt: 2 })),
+      /createReliabilityPolicy: maxAttempt is not an option; did you mean maxAttempts\?/,
     );
     // Misspelt, it opened the file for writing.
     refused(
