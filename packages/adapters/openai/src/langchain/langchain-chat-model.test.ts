@@ -57,6 +57,12 @@ describe('langChainChatModel', () => {
     expect(model.secrets).toEqual(['another-credential', 'sk-test']);
   });
 
+  it('refuses a misspelt option, naming the one meant', () => {
+    expect(() => langChainChatModel(chatOpenAI(), { timeout: 5_000 } as never)).toThrow(
+      /langChainChatModel: timeout is not an option; did you mean timeoutMs\?/,
+    );
+  });
+
   it('binds tools and round-trips calls in LangChain form, tool names included', async () => {
     server.enqueue(
       replies.toolCalls([{ id: 'call_1', name: 'lookup', arguments: { query: 'tender' } }]),

@@ -1,5 +1,10 @@
 import { type ChatModel, DefinitionError } from '@agentchart/core';
-import type { ChatRequest, GenerateOptions, ModelMetadata } from '@agentchart/core/internal';
+import {
+  type ChatRequest,
+  checkOptionNames,
+  type GenerateOptions,
+  type ModelMetadata,
+} from '@agentchart/core/internal';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { generateWithLangChain } from '../generate/generate-with-langchain';
 import { toLangChainMessages } from '../messages/to-langchain-messages';
@@ -88,6 +93,15 @@ export function langChainChatModel(
   source: LangChainModelSource,
   options: LangChainChatModelOptions = {},
 ): ChatModel {
+  checkOptionNames('langChainChatModel', options, [
+    'modelName',
+    'endpoint',
+    'metadata',
+    'timeoutMs',
+    'streaming',
+    'structuredOutput',
+    'secrets',
+  ]);
   const { timeoutMs } = options;
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw new DefinitionError(

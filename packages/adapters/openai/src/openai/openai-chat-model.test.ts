@@ -599,6 +599,14 @@ describe('openAIChatModel', () => {
       }
     });
 
+    it('refuses a misspelt option instead of sending the prompts to the default endpoint', () => {
+      // `baseUrl` was ignored: the calls went to api.openai.com, with the key from the environment.
+      vi.stubEnv('OPENAI_API_KEY', 'sk-from-the-environment-0123456789');
+      expect(() =>
+        openAIChatModel({ model: 'llama3', baseUrl: 'http://127.0.0.1:11434/v1' } as never),
+      ).toThrow(/openAIChatModel: baseUrl is not an option; did you mean baseURL\?/);
+    });
+
     it('rejects an empty model name and a timeout that is not positive', () => {
       expect(() => model({ model: '' })).toThrow(/option model/);
       expect(() => model({ timeoutMs: 0 })).toThrow(/timeoutMs/);

@@ -1,5 +1,10 @@
 import { type ChatModel, DefinitionError } from '@agentchart/core';
-import type { ChatRequest, GenerateOptions, ModelMetadata } from '@agentchart/core/internal';
+import {
+  type ChatRequest,
+  checkOptionNames,
+  type GenerateOptions,
+  type ModelMetadata,
+} from '@agentchart/core/internal';
 import { ChatOpenAI } from '@langchain/openai';
 import { generateWithLangChain } from '../generate/generate-with-langchain';
 import { toLangChainMessages } from '../messages/to-langchain-messages';
@@ -82,6 +87,16 @@ function invalidOption(message: string): DefinitionError {
  * ```
  */
 export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
+  // A misspelt option would be ignored: `baseUrl` would send the prompts to api.openai.com.
+  checkOptionNames('openAIChatModel', options, [
+    'model',
+    'apiKey',
+    'baseURL',
+    'timeoutMs',
+    'metadata',
+    'structuredOutput',
+    'streaming',
+  ]);
   const { model, timeoutMs, streaming } = options;
   if (typeof model !== 'string' || model.trim() === '') {
     throw invalidOption("option model must name the model, e.g. 'gpt-4o-mini'.");
