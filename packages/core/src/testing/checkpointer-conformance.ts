@@ -37,8 +37,9 @@ export interface CheckpointerConformanceOptions<TStore extends Checkpointer> {
 /**
  * The one conformance suite every {@link Checkpointer} passes: checkpoints (save,
  * compare-and-set, latest, get, list), the journal (put, get, list, fencing by owner),
- * recovery past a corrupt checkpoint, leases (acquire, renew, expiry, force, release, writes
- * fenced after a takeover), concurrency (two stores racing for a version or a lease) and the
+ * recovery past a corrupt checkpoint, leases (acquire, renew one or many at once — `renewLeases`,
+ * which the suite expects a store to have —, expiry, force, release, writes fenced after a
+ * takeover), concurrency (two stores racing for a version or a lease) and the
  * run log (a row per journal record, its filters, cost sums and run list).
  * It returns named async cases that throw on failure (`node:assert`), so any test runner
  * can run them.
