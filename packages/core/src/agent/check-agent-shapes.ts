@@ -41,6 +41,25 @@ const limitNames = [
 ];
 const wrapUpNames = ['maxSteps', 'maxModelCalls', 'maxWallTimeMs'];
 
+/** Option objects inside the options whose names are checked too. */
+const nestedOptionNames: readonly [string, readonly string[]][] = [
+  [
+    'budget',
+    [
+      'strategies',
+      'sections',
+      'reserveOutputTokens',
+      'minOutputTokens',
+      'safetyMargin',
+      'keepLastTurns',
+      'minCutTokens',
+      'headShare',
+      'summaryTokens',
+    ],
+  ],
+  ['redact', ['secrets', 'patterns', 'environment', 'replacement']],
+];
+
 /** What a checkpointer must have: the methods every run calls. */
 const checkpointerMethods = [
   'latest',
@@ -120,6 +139,14 @@ export function checkAgentShapes(options: unknown): void {
       }
       checkOptionNames(owner, wrapUp, wrapUpNames, 'limits.wrapUp.');
     }
+  }
+  for (const [name, known] of nestedOptionNames) {
+    const value = given[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      fail(`${name} must be an object of options, got ${describe(value)}.`);
+    }
+    checkOptionNames(owner, value, known, `${name}.`);
   }
   for (const flag of ['evictWaiting', 'freezeContext', 'fenceUntrusted']) {
     const value = given[flag];

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock';
+import { checkOptionNames } from '../errors/option-names';
 import { SlidingWindow } from './sliding-window';
 import type { CircuitBreakerOptions, CircuitState } from './types';
 import { rejectRemovedOptions, validateNumberOption } from './validate-option';
@@ -19,6 +20,12 @@ export function resolveCircuitBreakerOptions(
     failureThreshold:
       'The breaker judges a failure rate over a window: use failureRateThreshold (default 0.5) and minimumRequests (default 20).',
   });
+  checkOptionNames(
+    owner,
+    options,
+    ['failureRateThreshold', 'minimumRequests', 'windowMs', 'cooldownMs'],
+    'breaker.',
+  );
   const {
     failureRateThreshold = 0.5,
     minimumRequests = 20,

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock';
+import { checkOptionNames } from '../errors/option-names';
 import { ModelCallError } from '../model/model-call-error';
 import { TokenBucket } from './token-bucket';
 import type { RateLimitOptions } from './types';
@@ -21,11 +22,14 @@ export type ResolvedRateLimitOptions = RateLimitOptions & { maxWaitMs: number };
  * @throws DefinitionError `definition.invalid_option` for a limit that is not positive or a
  * negative wait.
  */
-export function resolveRateLimitOptions({
-  requestsPerMinute,
-  tokensPerMinute,
-  maxWaitMs = 30_000,
-}: RateLimitOptions = {}): ResolvedRateLimitOptions {
+export function resolveRateLimitOptions(options: RateLimitOptions = {}): ResolvedRateLimitOptions {
+  checkOptionNames(
+    'createReliabilityPolicy',
+    options,
+    ['requestsPerMinute', 'tokensPerMinute', 'maxWaitMs'],
+    'rateLimit.',
+  );
+  const { requestsPerMinute, tokensPerMinute, maxWaitMs = 30_000 } = options;
   const limits = [
     ['requestsPerMinute', requestsPerMinute, 'requests'],
     ['tokensPerMinute', tokensPerMinute, 'tokens'],

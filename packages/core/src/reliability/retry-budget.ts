@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock';
+import { checkOptionNames } from '../errors/option-names';
 import { SlidingWindow } from './sliding-window';
 import type { RetryBudgetOptions } from './types';
 import { rejectRemovedOptions, validateNumberOption } from './validate-option';
@@ -23,6 +24,7 @@ export function resolveRetryBudgetOptions(
     maxTokens: replaced,
     tokenRatio: replaced,
   });
+  checkOptionNames(owner, options, ['ratio', 'minRetries', 'windowMs'], 'retryBudget.');
   const { ratio = 0.2, minRetries = defaultMinRetries, windowMs = 10_000 } = options;
   validateNumberOption(owner, 'retryBudget.ratio', ratio, {
     min: 0,

@@ -224,6 +224,26 @@ describe('tool and effect option shapes (issue 9)', () => {
       () => createReliabilityPolicy(options({ maxAttempt: 2 })),
       /createReliabilityPolicy: maxAttempt is not an option; did you mean maxAttempts\?/,
     );
+    refused(
+      () => createReliabilityPolicy(options({ breaker: { cooldown: 5 } })),
+      /breaker\.cooldown is not an option; did you mean breaker\.cooldownMs\?/,
+    );
+    refused(
+      () => createReliabilityPolicy(options({ retryBudget: { ration: 0.1 } })),
+      /retryBudget\.ration is not an option; did you mean retryBudget\.ratio\?/,
+    );
+    refused(
+      () => createReliabilityPolicy(options({ rateLimit: { requestPerMinute: 5 } })),
+      /rateLimit\.requestPerMinute is not an option; did you mean rateLimit\.requestsPerMinute\?/,
+    );
+    refused(
+      () => createAgent(options({ machine, budget: { keepLastTurn: 2 } })),
+      /budget\.keepLastTurn is not an option; did you mean budget\.keepLastTurns\?/,
+    );
+    refused(
+      () => createAgent(options({ machine, redact: { secret: ['x'] } })),
+      /redact\.secret is not an option; did you mean redact\.secrets\?/,
+    );
     // Misspelt, it opened the file for writing.
     refused(
       () => new SqliteCheckpointer(options({ path: ':memory:', readonly: true })),
