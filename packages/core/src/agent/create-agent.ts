@@ -224,10 +224,20 @@ export function createAgent<TMachine extends AnyStateMachine>(
       return handle(await deliver(threadId, event));
     },
     run: (startOptions) => start(startOptions).result(),
-    journal: (threadId) => checkpointer.listEffects(threadId),
-    history: (threadId) => checkpointer.list(threadId),
-    getCheckpoint: (threadId, version) =>
-      version === undefined ? checkpointer.latest(threadId) : checkpointer.get(threadId, version),
+    async journal(threadId) {
+      assertThreadId('agent.journal', threadId);
+      return checkpointer.listEffects(threadId);
+    },
+    async history(threadId) {
+      assertThreadId('agent.history', threadId);
+      return checkpointer.list(threadId);
+    },
+    async getCheckpoint(threadId, version) {
+      assertThreadId('agent.getCheckpoint', threadId);
+      return version === undefined
+        ? checkpointer.latest(threadId)
+        : checkpointer.get(threadId, version);
+    },
     async fork(forkOptions) {
       assertThreadId('agent.fork (from)', forkOptions.from);
       if (forkOptions.threadId !== undefined) assertThreadId('agent.fork', forkOptions.threadId);
@@ -237,8 +247,10 @@ export function createAgent<TMachine extends AnyStateMachine>(
       run.start({ resumed: true, delayedEvents: checkpoint.delayedEvents ?? [] });
       return handle(run);
     },
-    replay: (threadId, replayOptions) =>
-      replayThread(runtime, threadId, replayOptions) as Promise<RunOutcomeFrom<TMachine>>,
+    async replay(threadId, replayOptions) {
+      assertThreadId('agent.replay', threadId);
+      return replayThread(runtime, threadId, replayOptions) as Promise<RunOutcomeFrom<TMachine>>;
+    },
     async close({ timeoutMs = 10_000 } = {}) {
       closed = true;
       await Promise.allSettled([...resuming.values()]);

@@ -131,6 +131,14 @@ describe.each(Object.keys(stores_) as (keyof typeof stores_)[])(
           code: 'definition.invalid_option',
         });
       }
+      for (const read of [
+        () => agent.getCheckpoint(undefined as never),
+        () => agent.journal('' as never),
+        () => agent.history(7 as never),
+        () => agent.replay(null as never),
+      ]) {
+        await expect(read()).rejects.toMatchObject({ code: 'definition.invalid_option' });
+      }
       await expect(agent.send(undefined as never, { type: 'go' })).rejects.toMatchObject({
         code: 'definition.invalid_option',
         message: expect.stringContaining('a thread id is a non-empty string, got nothing.'),
