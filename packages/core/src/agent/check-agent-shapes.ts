@@ -1,45 +1,52 @@
+import type { AnyStateMachine } from 'xstate';
 import { DefinitionError } from '../errors/definition-error';
-import { checkOptionNames, describeValue as describe } from '../errors/option-names';
+import { checkOptionNames, describeValue as describe, optionNamesOf } from '../errors/option-names';
+import type { RunLimits, WrapUpGrace } from '../run/types';
+import type { AgentOptions } from './types';
 
 const owner = 'createAgent';
 
 /** The options of `createAgent` whose shape is checked here, as a plain JavaScript caller may pass them. */
-const agentOptionNames = [
-  'machine',
-  'models',
-  'modelPolicy',
-  'middleware',
-  'leaseTtlMs',
-  'maxJournalValueBytes',
-  'inspect',
-  'checkpointer',
-  'migrate',
-  'evictWaiting',
-  'freezeContext',
-  'limits',
-  'name',
-  'clock',
-  'generateId',
-  'tokenCounter',
-  'budget',
-  'summariserModel',
-  'prices',
-  'cache',
-  'costLedger',
-  'quota',
-  'redact',
-  'fenceUntrusted',
-];
+const agentOptionNames = optionNamesOf<AgentOptions<AnyStateMachine>>({
+  machine: true,
+  models: true,
+  modelPolicy: true,
+  middleware: true,
+  leaseTtlMs: true,
+  maxJournalValueBytes: true,
+  inspect: true,
+  checkpointer: true,
+  migrate: true,
+  evictWaiting: true,
+  freezeContext: true,
+  limits: true,
+  name: true,
+  clock: true,
+  generateId: true,
+  tokenCounter: true,
+  budget: true,
+  summariserModel: true,
+  prices: true,
+  cache: true,
+  costLedger: true,
+  quota: true,
+  redact: true,
+  fenceUntrusted: true,
+});
 
-const limitNames = [
-  'maxSteps',
-  'maxModelCalls',
-  'maxTokens',
-  'maxCostUsd',
-  'maxWallTimeMs',
-  'wrapUp',
-];
-const wrapUpNames = ['maxSteps', 'maxModelCalls', 'maxWallTimeMs'];
+const limitNames = optionNamesOf<RunLimits>({
+  maxSteps: true,
+  maxModelCalls: true,
+  maxTokens: true,
+  maxCostUsd: true,
+  maxWallTimeMs: true,
+  wrapUp: true,
+});
+const wrapUpNames = optionNamesOf<WrapUpGrace>({
+  maxSteps: true,
+  maxModelCalls: true,
+  maxWallTimeMs: true,
+});
 
 /** Option objects inside the options whose names are checked too. */
 const nestedOptionNames: readonly [string, readonly string[]][] = [

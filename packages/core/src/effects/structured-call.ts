@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { CallsModels } from '../agent/model-aliases';
 import { DefinitionError } from '../errors/definition-error';
 import { describeIssues } from '../errors/describe-issues';
-import { checkOptionNames } from '../errors/option-names';
+import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import type { ChatMessage } from '../model/types';
 import { extractJson } from '../output/extract-json';
@@ -38,17 +38,17 @@ export interface StructuredCallOptions<
 }
 
 /** The options `structuredCall` reads; any other name is a misspelling. */
-const structuredCallOptionNames = [
-  'model',
-  'schema',
-  'schemaName',
-  'prompt',
-  'system',
-  'temperature',
-  'maxOutputTokens',
-  'maxReasks',
-  'modelCall',
-];
+const structuredCallOptionNames = optionNamesOf<StructuredCallOptions<z.ZodType, unknown, string>>({
+  model: true,
+  schema: true,
+  schemaName: true,
+  prompt: true,
+  system: true,
+  temperature: true,
+  maxOutputTokens: true,
+  maxReasks: true,
+  modelCall: true,
+});
 
 /**
  * Actor logic for one LLM call that returns a value validated by a zod schema. JSON is

@@ -2,7 +2,7 @@ import type { PromiseActorLogic } from 'xstate';
 import type { CallsModels } from '../agent/model-aliases';
 import { canonicalJson } from '../cache/canonical-json';
 import { DefinitionError } from '../errors/definition-error';
-import { checkOptionNames } from '../errors/option-names';
+import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import type { ChatMessage, ChatResponse, ToolDefinition } from '../model/types';
 import type { ModelCallSettings } from '../pipeline/types';
@@ -83,23 +83,23 @@ export interface ToolLoopResult {
 }
 
 /** The options `toolLoop` reads; any other name is a misspelling. */
-const toolLoopOptionNames = [
-  'model',
-  'tools',
-  'prompt',
-  'system',
-  'temperature',
-  'maxOutputTokens',
-  'maxSteps',
-  'maxInvalidCalls',
-  'maxRepeats',
-  'maxToolOutputTokens',
-  'modelCall',
-  'onToolError',
-  'allowedTools',
-  'untrustedInput',
-  'approvals',
-];
+const toolLoopOptionNames = optionNamesOf<ToolLoopOptions<unknown, string>>({
+  model: true,
+  tools: true,
+  prompt: true,
+  system: true,
+  temperature: true,
+  maxOutputTokens: true,
+  maxSteps: true,
+  maxInvalidCalls: true,
+  maxRepeats: true,
+  maxToolOutputTokens: true,
+  modelCall: true,
+  onToolError: true,
+  allowedTools: true,
+  untrustedInput: true,
+  approvals: true,
+});
 
 /**
  * Actor logic for a tool-calling loop: model → tool calls → model … until the model answers

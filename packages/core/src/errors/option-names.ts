@@ -70,3 +70,11 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   return `the ${typeof value} ${String(value)}`;
 }
+
+/**
+ * The names of an options type, from an object naming each once: the compiler refuses a
+ * missing or an extra name, so the list checked at run time cannot drift from the type.
+ */
+export function optionNamesOf<TOptions>(names: Record<keyof TOptions & string, true>): string[] {
+  return Object.keys(names);
+}

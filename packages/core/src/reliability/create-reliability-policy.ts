@@ -5,7 +5,7 @@
  */
 import { systemClock, systemRandom } from '../clock/clock';
 import { DefinitionError } from '../errors/definition-error';
-import { checkOptionNames } from '../errors/option-names';
+import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import type { ModelCallError } from '../model/model-call-error';
 import { BreakerWatchers } from './breaker-watchers';
 import { callModelWithRetries, type RetrySettings } from './call-model-with-retries';
@@ -21,20 +21,20 @@ import { maxTimerMs, validateNumberOption } from './validate-option';
 const owner = 'createReliabilityPolicy';
 
 /** The options a reliability policy reads; any other name is a misspelling. */
-const policyOptionNames = [
-  'maxAttempts',
-  'baseDelayMs',
-  'maxDelayMs',
-  'maxRetryAfterMs',
-  'deadlineMs',
-  'attemptTimeoutMs',
-  'breaker',
-  'rateLimit',
-  'rateLimitByEndpoint',
-  'retryBudget',
-  'clock',
-  'random',
-];
+const policyOptionNames = optionNamesOf<ReliabilityPolicyOptions>({
+  maxAttempts: true,
+  baseDelayMs: true,
+  maxDelayMs: true,
+  maxRetryAfterMs: true,
+  deadlineMs: true,
+  attemptTimeoutMs: true,
+  breaker: true,
+  rateLimit: true,
+  rateLimitByEndpoint: true,
+  retryBudget: true,
+  clock: true,
+  random: true,
+});
 
 /**
  * Makes the reliability policy an agent sends every model call through. Retryable failures

@@ -1,7 +1,7 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { CostFilter, CostGroupKey, CostSummary } from '../cost/cost-ledger';
 import { DefinitionError } from '../errors/definition-error';
-import { checkOptionNames } from '../errors/option-names';
+import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import type { JournalEntry } from '../ledger/types';
 import { validateNumberOption } from '../reliability/validate-option';
 import type {
@@ -607,15 +607,15 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
 }
 
 /** The options a `SqliteCheckpointer` reads; any other name is a misspelling. */
-const sqliteOptionNames = [
-  'path',
-  'synchronous',
-  'busyTimeoutMs',
-  'verify',
-  'cachedThreads',
-  'readOnly',
-  'runLog',
-];
+const sqliteOptionNames = optionNamesOf<SqliteCheckpointerOptions>({
+  path: true,
+  synchronous: true,
+  busyTimeoutMs: true,
+  verify: true,
+  cachedThreads: true,
+  readOnly: true,
+  runLog: true,
+});
 
 /** Refuses options of a store that make no sense, before the file is opened. */
 function checkSqliteOptions({

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { DefinitionError } from '../errors/definition-error';
-import { checkOptionNames } from '../errors/option-names';
+import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import { maxTimerMs, validateNumberOption } from '../reliability/validate-option';
 import { toJsonSchema } from './to-json-schema';
 import type { Tool, ToolApproval, ToolEffect, ToolOptions } from './types';
@@ -8,18 +8,18 @@ import type { Tool, ToolApproval, ToolEffect, ToolOptions } from './types';
 const approvals: readonly ToolApproval[] = ['always', 'when-untrusted', 'never'];
 const effects: readonly ToolEffect[] = ['pure', 'idempotent', 'unsafe'];
 const toolNamePattern = /^[a-zA-Z0-9_-]{1,64}$/;
-const toolOptionNames = [
-  'name',
-  'description',
-  'input',
-  'output',
-  'effect',
-  'approval',
-  'trustedOutput',
-  'timeoutMs',
-  'execute',
-  'reconcile',
-];
+const toolOptionNames = optionNamesOf<ToolOptions<z.ZodType, z.ZodType>>({
+  name: true,
+  description: true,
+  input: true,
+  output: true,
+  effect: true,
+  approval: true,
+  trustedOutput: true,
+  timeoutMs: true,
+  execute: true,
+  reconcile: true,
+});
 const defaultTimeoutMs = 30_000;
 
 /**
