@@ -157,13 +157,17 @@ class OpenWait<TReply> implements HumanWaitRegistration {
     // After a restart the journal keeps the first deadline: a resume never extends a wait.
     const first = (recorded?.meta?.deadline as number | undefined) ?? this.deadline;
     if (first !== undefined) this.deadline = first;
-    scope.run.runtime.events.emit('human.wait', scope.threadId, {
-      site: scope.site,
-      waitId: this.waitId,
-      prompt: this.prompt,
-      ...(first === undefined ? {} : { deadline: first }),
-    });
-    this.#options.onOpen?.();
+    // Announced once, when the wait opens: a run restored to take its reply (or after a
+    // restart) reopens a wait that was announced already, and must not ask twice.
+    if (recorded === undefined) {
+      scope.run.runtime.events.emit('human.wait', scope.threadId, {
+        site: scope.site,
+        waitId: this.waitId,
+        prompt: this.prompt,
+        ...(first === undefined ? {} : { deadline: first }),
+      });
+      this.#options.onOpen?.();
+    }
     if (!this.#early) scope.setIdle(true);
     return new Promise<TReply>((resolve, reject) => {
       this.#resolve = resolve;

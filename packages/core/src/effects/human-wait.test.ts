@@ -94,6 +94,25 @@ describe('humanWait', () => {
     expect(await handle.result()).toMatchObject({ status: 'done', output: { approved: true } });
   });
 
+  it('announces its wait once: the restore that takes the reply emits no second human.wait', async () => {
+    const { agent } = invoiceAgent(stores.open(), { ledger: memoryLedger() });
+    const announced: string[] = [];
+    agent.events.on('human.wait', (event) => announced.push(event.threadId));
+    const handle = agent.start({ threadId: 't', input });
+    expect((await handle.result()).status).toBe('waiting');
+    handle.reply({ approved: true });
+    expect(await handle.result()).toMatchObject({ status: 'done', output: { approved: true } });
+    // Another process answers a wait it never opened: nothing new is announced there either.
+    const first = agent.start({ threadId: 't2', input });
+    expect((await first.result()).status).toBe('waiting');
+    await agent.close();
+    const other = invoiceAgent(stores.open(), { ledger: memoryLedger() }).agent;
+    other.events.on('human.wait', (event) => announced.push(event.threadId));
+    const answered = await other.send('t2', { type: 'human.reply', value: { approved: true } });
+    expect(await answered.result()).toMatchObject({ status: 'done' });
+    expect(announced).toEqual(['t', 't2']);
+  });
+
   it('wakes an evicted run at its deadline and times it out', async () => {
     const clock = manualClock(0);
     const { agent } = invoiceAgent(

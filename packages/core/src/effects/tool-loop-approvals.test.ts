@@ -72,11 +72,13 @@ function mailAgent({
   loop = {},
   checkpointer,
   clock,
+  evictWaiting,
 }: {
   first?: 'fetch_page' | 'clock';
   loop?: Partial<ToolLoopOptions<string>>;
   checkpointer?: Checkpointer;
   clock?: Clock;
+  evictWaiting?: boolean;
 } = {}) {
   const { sent, tools } = mailTools();
   const machine = setup({
@@ -113,6 +115,7 @@ function mailAgent({
     models: { fast: model },
     ...(checkpointer ? { checkpointer } : {}),
     ...(clock ? { clock } : {}),
+    ...(evictWaiting === undefined ? {} : { evictWaiting }),
   });
   const approvals: RunEvent<'approval.request' | 'approval.decision'>[] = [];
   agent.events.on('approval.request', (event) => approvals.push(event));
@@ -143,6 +146,17 @@ describe('toolLoop approvals', () => {
       ['approval.decision', 'send_email'],
     ]);
     expect(approvals[0]).toMatchObject({ reason: 'untrusted-context' });
+  });
+
+  it('asks once when its waiting run left memory and is restored to take the reply', async () => {
+    const { agent, sent, approvals } = mailAgent({ first: 'fetch_page', evictWaiting: true });
+    const handle = agent.start({ threadId: 't', input: undefined });
+    const waiting = await handle.result();
+    const [wait] = waiting.status === 'waiting' ? waiting.waits : [];
+    handle.reply({ approved: true, argumentsHash: wait?.approval?.argumentsHash });
+    expect(await handle.result()).toMatchObject({ status: 'done' });
+    expect(sent).toEqual([email]);
+    expect(approvals.map((event) => event.type)).toEqual(['approval.request', 'approval.decision']);
   });
 
   it('asks nothing when nothing untrusted is in the conversation or the output is trusted', async () => {
