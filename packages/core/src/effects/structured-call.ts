@@ -5,7 +5,7 @@ import { DefinitionError } from '../errors/definition-error';
 import { describeIssues } from '../errors/describe-issues';
 import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
-import type { ChatMessage } from '../model/types';
+import type { ChatMessage, ResponseFormat } from '../model/types';
 import { extractJson } from '../output/extract-json';
 import type { ModelCallSettings } from '../pipeline/types';
 import { promptRefOf } from '../prompt/define-prompt';
@@ -101,6 +101,13 @@ export function structuredCall<
     );
   }
   const jsonSchema = toJsonSchema(schema, `structuredCall "${schemaName}" schema`, 'output');
+  // One frozen format for every call: the token counter and the request hash keep what they
+  // derive from it by identity, instead of rendering and serialising the schema per call.
+  const responseFormat: ResponseFormat = Object.freeze({
+    type: 'json_schema',
+    name: schemaName,
+    schema: jsonSchema,
+  });
   const settings = { ...options.modelCall, prompt: promptRefOf(options.prompt) };
   return createEffectLogic(
     {
@@ -120,7 +127,7 @@ export function structuredCall<
           {
             // A copy: the conversation grows after the call, the request must not.
             messages: [...messages],
-            responseFormat: { type: 'json_schema', name: schemaName, schema: jsonSchema },
+            responseFormat,
             ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
             ...(options.maxOutputTokens === undefined
               ? {}

@@ -41,6 +41,24 @@ describe('hashRequest', () => {
     for (const request of requests) expect(hashRequest(request)).toBe(definedHash(request));
   });
 
+  it('hashes a frozen field as defined on every call, and an unfrozen one as it is now', () => {
+    const format = Object.freeze({
+      type: 'json_schema' as const,
+      name: 'Answer',
+      schema: { type: 'object' },
+    });
+    for (let call = 0; call < 2; call++) {
+      const request: ChatRequest = { messages: [user], responseFormat: format };
+      expect(hashRequest(request)).toBe(definedHash(request));
+    }
+    const changing = { type: 'json_schema' as const, name: 'Answer', schema: { type: 'object' } };
+    const before = hashRequest({ messages: [user], responseFormat: changing });
+    changing.name = 'Verdict';
+    const after = hashRequest({ messages: [user], responseFormat: changing });
+    expect(after).not.toBe(before);
+    expect(after).toBe(definedHash({ messages: [user], responseFormat: changing }));
+  });
+
   it('gives the same hash continued from the previous call as computed whole', () => {
     const first = chainRequestHash({ messages: [user], tools });
     const second = chainRequestHash({ messages: [user, call, result], tools }, first.chain);

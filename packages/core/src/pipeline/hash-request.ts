@@ -9,6 +9,13 @@ const messageHashes = new WeakMap<ChatMessage, string>();
 const toolsJson = new WeakMap<readonly ToolDefinition[], string>();
 
 /**
+ * Other fields of a request as JSON, made once per frozen value: a structured call sends the
+ * same frozen response format, made once with its schema, with every call. A value that is
+ * not frozen is serialised on every call, as it may have been changed in place since.
+ */
+const frozenFieldsJson = new WeakMap<object, string>();
+
+/**
  * Below this many characters of hashed text (about 90 messages), a request is hashed in one
  * shot from its text; past it, from a hash state carried from call to call. Node's one-shot
  * `hash()` costs about half of a hash object's create, copy and digest, but it reads the whole
@@ -109,9 +116,12 @@ function restJson(request: ChatRequest): string {
       }
       field = `"tools":${tools}`;
     } else {
+      const kept = typeof value === 'object' && value !== null && Object.isFrozen(value);
+      const known = kept ? frozenFieldsJson.get(value) : undefined;
       // The field as JSON.stringify writes it in an object (toJSON given its key; nothing
       // for undefined, functions and symbols), less the braces.
-      field = JSON.stringify({ [key]: value }).slice(1, -1);
+      field = known ?? JSON.stringify({ [key]: value }).slice(1, -1);
+      if (kept && known === undefined) frozenFieldsJson.set(value, field);
       if (!field) continue;
     }
     json += json ? `,${field}` : field;
