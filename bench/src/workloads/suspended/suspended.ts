@@ -25,7 +25,7 @@ const variants: SuspendedVariantRow[] = [
   {
     key: 'agentchart',
     variant: 'agentchart (humanWait, in-memory store)',
-    note: "createAgent's defaults: with the in-memory store runs stay live until replied; stored = latest checkpoint + journal as JSON",
+    note: "createAgent's defaults: waiting runs are evicted, their checkpoints kept by the in-memory store; stored = latest checkpoint + journal as JSON",
   },
   {
     key: 'agentchart-sqlite-live',

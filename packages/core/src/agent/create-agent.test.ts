@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { humanWait } from '../effects/human-wait';
 import { structuredCall } from '../effects/structured-call';
 import { DefinitionError } from '../errors/definition-error';
-import { RunError } from '../errors/run-error';
 import type { RunEvent } from '../events/types';
 import { scriptedModel } from '../testing/scripted-model';
 import { createAgent } from './create-agent';
@@ -138,7 +137,10 @@ describe('createAgent', () => {
     expect(waiting.status === 'waiting' && waiting.waits[0]?.prompt).toBe(
       'Approve a payment of 120?',
     );
-    expect(() => handle.reply({ approved: 'yes' })).toThrow(RunError);
+    // The waiting run left memory (the default): the restored wait refuses the reply, and
+    // result() reports it; the wait stays open.
+    handle.reply({ approved: 'yes' });
+    await expect(handle.result()).rejects.toMatchObject({ code: 'human.invalid_reply' });
     expect(handle.waits()).toHaveLength(1);
     await agent.send('pay-1', { type: 'human.reply', value: { approved: true } });
     const done = await handle.result();

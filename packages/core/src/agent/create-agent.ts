@@ -122,9 +122,9 @@ export function createAgent<TMachine extends AnyStateMachine>(
   const resuming = new Map<string, Promise<Run>>();
   const live = new LiveRuns({
     clock,
-    // Waiting runs leave memory where their store outlives the process (it holds them);
-    // the in-memory store is that memory.
-    evictWaiting: evictWaiting ?? !(checkpointer instanceof MemoryCheckpointer),
+    // Waiting runs leave memory whatever the store: its copy of a run is a few hundred bytes
+    // of checkpoint, where the live run is its actors and their parts (ADR 0025).
+    evictWaiting: evictWaiting ?? true,
     // Another process may own the thread by now; then it is that process's to wake.
     wake: (threadId) => void restore(threadId).catch(() => undefined),
     release: (threadId) => runtime.checkpointer.release?.(threadId),

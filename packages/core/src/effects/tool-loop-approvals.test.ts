@@ -237,10 +237,11 @@ describe('toolLoop approvals', () => {
     const { agent, sent } = mailAgent({ first: 'fetch_page' });
     const handle = agent.start({ input: undefined });
     await handle.result();
-    expect(() => handle.reply({ approved: true, argumentsHash: '0'.repeat(64) })).toThrow(
+    const reply = (value: unknown) => agent.send(handle.threadId, { type: 'human.reply', value });
+    await expect(reply({ approved: true, argumentsHash: '0'.repeat(64) })).rejects.toThrow(
       /was shown other arguments/,
     );
-    expect(() => handle.reply('yes')).toThrow(/approved: boolean/);
+    await expect(reply('yes')).rejects.toThrow(/approved: boolean/);
     expect(handle.waits()).toHaveLength(1);
     expect(sent).toEqual([]);
   });

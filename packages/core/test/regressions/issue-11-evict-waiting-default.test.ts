@@ -1,7 +1,8 @@
 /**
  * Issue 11 — a waiting run is evicted by default where a durable store is configured: it
  * leaves memory once its checkpoint is written, and its handle still answers it (restoring it
- * from the store). With the in-memory store, which is the only copy, it stays.
+ * from the store). With the in-memory store too (ADR 0025): its stored checkpoint is a fifth
+ * of the live run's memory.
  */
 import { createAgent, MemoryCheckpointer } from '@agentchart/core';
 import { scriptedModel } from '@agentchart/core/testing';
@@ -41,10 +42,27 @@ describe('evictWaiting by default (issue 11)', () => {
     await agent.close();
   });
 
-  it('keeps a waiting run in memory with the in-memory store', async () => {
+  it('evicts a waiting run with the in-memory store too, and its handle answers it', async () => {
     const { agent, starts } = agentOn(new MemoryCheckpointer());
     const handle = agent.start({ threadId: 't', input });
     expect((await handle.result()).status).toBe('waiting');
+    expect(handle.waits()).toHaveLength(1);
+    handle.reply({ approved: true });
+    expect(await handle.result()).toMatchObject({ status: 'done', output: { approved: true } });
+    expect(starts).toEqual([false, true]);
+  });
+
+  it('keeps a waiting run live when told to (evictWaiting: false)', async () => {
+    const agent = createAgent({
+      machine: invoiceMachine({ ledger: memoryLedger() }),
+      models: { fast: scriptedModel({ handler: invoiceResponse }) },
+      evictWaiting: false,
+    });
+    const starts: boolean[] = [];
+    agent.events.on('run.start', (event) => starts.push(event.resumed));
+    const handle = agent.start({ threadId: 't', input });
+    expect((await handle.result()).status).toBe('waiting');
+    expect(() => handle.reply({ approved: 'yes' })).toThrow(/approved/);
     handle.reply({ approved: true });
     expect(await handle.result()).toMatchObject({ status: 'done', output: { approved: true } });
     expect(starts).toEqual([false]);
