@@ -1,5 +1,6 @@
+import { describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
-import { capJournalValue, measureJson, omittedValue } from '../ledger/cap-journal-value';
+import { capJournalValue, omittedValue } from '../ledger/cap-journal-value';
 import { inputHash } from '../ledger/input-hash';
 import type { AnyTool, ReconcileResult, ToolExecuteContext } from '../tools/types';
 import { ambiguousToolError } from './ambiguous-tool-error';
@@ -12,10 +13,10 @@ export interface ExecuteToolOptions {
   /**
    * Turns the validated output into what the caller keeps — and what the journal records
    * and returns on resume (a tool loop keeps the text the model reads, capped like the
-   * history). Without it the output is kept whole, and one larger than the journal's value
+   * history); it is given the output's JSON text too. Without it the output is kept whole, and one larger than the journal's value
    * cap fails with `tool.output_too_large`.
    */
-  present?: (output: unknown) => unknown;
+  present?: (output: unknown, json: string) => unknown;
   /**
    * The call's journal key, when the caller allocated it already (to key an approval after
    * it). Default: the effect's next key.
@@ -61,11 +62,12 @@ export async function executeTool(
       throw new RunError('tool.invalid_output', {
         message: `Tool "${tool.name}" returned output that does not match its output schema. Fix the tool's execute() or its output schema.`,
         issues: parsed.error.issues,
-        details: { tool: tool.name, output: capJournalValue(raw, maxJournalValueBytes) },
+        details: { tool: tool.name, output: safeCapJournalValue(raw, maxJournalValueBytes) },
       });
     }
-    if (present) return present(parsed.data);
-    const { json, bytes } = measureJson(parsed.data);
+    const json = outputJson(tool, parsed.data, raw, maxJournalValueBytes);
+    if (present) return present(parsed.data, json);
+    const bytes = Buffer.byteLength(json);
     if (bytes > maxJournalValueBytes) {
       throw new RunError('tool.output_too_large', {
         message: `Tool "${tool.name}" returned ${bytes} bytes of output, more than the ${maxJournalValueBytes} a journal row keeps; it would not come back whole on resume. Return a reference (a file, a row id) instead of the data, or raise createAgent({ maxJournalValueBytes }).`,
@@ -127,6 +129,39 @@ export async function executeTool(
       error: failure.toJSON(),
     });
     throw failure;
+  }
+}
+
+/**
+ * The JSON text of a validated output (`null` for none), which is what the journal keeps and
+ * a resume returns. A value JSON cannot hold — a BigInt, a circular object, a function — is
+ * the tool breaking its contract, not the tool failing: the tool did run (an unsafe one may
+ * have acted), so it is `tool.invalid_output`, never an internal error of the store.
+ */
+function outputJson(tool: AnyTool, output: unknown, raw: unknown, maxBytes: number): string {
+  let json: string | undefined;
+  let why: string | undefined;
+  try {
+    json = JSON.stringify(output);
+  } catch (error) {
+    why = (error as Error).message;
+  }
+  if (json === undefined && output !== undefined) why ??= `it is ${describeValue(output)}`;
+  if (why === undefined) return json ?? 'null';
+  throw new RunError('tool.invalid_output', {
+    message: `Tool "${tool.name}" returned output that JSON cannot hold (${why}); the journal keeps a tool's output as JSON, so a resumed run gets the same value. Return plain data from its execute(): strings, numbers, booleans, null, arrays and objects (a BigInt as a string, a Map as an object).`,
+    details: { tool: tool.name, output: safeCapJournalValue(raw, maxBytes) },
+  });
+}
+
+/** {@link capJournalValue}, or a description when the value has no JSON at all. */
+function safeCapJournalValue(value: unknown, maxBytes: number): unknown {
+  try {
+    return JSON.stringify(value) === undefined
+      ? describeValue(value)
+      : capJournalValue(value, maxBytes);
+  } catch {
+    return describeValue(value);
   }
 }
 

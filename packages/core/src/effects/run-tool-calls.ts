@@ -93,7 +93,7 @@ export async function runToolCalls(
       // output: what a resume returns is what the model saw.
       const content = await executeTool(scope, tool, input, {
         key,
-        present: (output) => capped(JSON.stringify(output ?? null)),
+        present: (_output, json) => capped(json),
       });
       return { ...base, content: content as string };
     } catch (error) {

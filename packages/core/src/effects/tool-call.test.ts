@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type Clock, systemClock } from '../clock/clock';
+import { SqliteCheckpointer } from '../store/sqlite-checkpointer';
 import { runEffect } from '../testing/run-effect';
 import { defineTool } from '../tools/define-tool';
 import { toolCall } from './tool-call';
@@ -39,6 +40,32 @@ describe('toolCall', () => {
     const { error } = await runEffect(toolCall(broken), {});
     expect(error.code).toBe('tool.invalid_output');
     expect(error.issues[0].path).toEqual(['total']);
+  });
+
+  it('fails with tool.invalid_output, not an internal error, when the output is not JSON', async () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const outputs: [string, unknown][] = [
+      ['a BigInt', { total: 10n }],
+      ['a circular object', circular],
+      ['a function', () => 1],
+    ];
+    for (const [, value] of outputs) {
+      const odd = defineTool({
+        name: 'odd',
+        description: 'Returns what JSON cannot hold.',
+        input: z.object({}),
+        output: z.any(),
+        effect: 'unsafe',
+        approval: 'never',
+        execute: async () => value,
+      });
+      const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
+      const { error, outcome } = await runEffect(toolCall(odd), {}, { checkpointer });
+      expect(outcome.status).toBe('done');
+      expect(error.code).toBe('tool.invalid_output');
+      expect(error.message).toContain('JSON cannot hold');
+    }
   });
 
   it('times out a tool that ignores its signal, and aborts the signal it was given', async () => {

@@ -172,6 +172,26 @@ describe('toolLoop', () => {
     expect(error.code).toBe('tool.failed');
   });
 
+  it('tells the model a tool returned what JSON cannot hold, not an internal TypeError', async () => {
+    const odd = defineTool({
+      name: 'odd',
+      description: 'Returns a function.',
+      input: z.object({}),
+      output: z.any(),
+      effect: 'pure',
+      execute: async () => () => 1,
+    });
+    const model = scriptedModel({
+      responses: [{ toolCalls: [{ name: 'odd', arguments: {} }] }, 'recovered'],
+    });
+    const logic = toolLoop({ model: 'm', tools: [odd], prompt: (q: string) => q });
+    const { output } = await runEffect(logic, 'q', { models: { m: model } });
+    expect(output).toMatchObject({ content: 'recovered' });
+    const told = model.requests[1]?.messages.at(-1)?.content;
+    expect(told).toContain('JSON cannot hold');
+    expect(told).not.toContain('Cannot read properties');
+  });
+
   it('tells the model the same failure on a replay as in the recorded run', async () => {
     const t = tools();
     const model = scriptedModel({
