@@ -68,6 +68,27 @@ describe('toolCall', () => {
     }
   });
 
+  it('keeps the answer of an execute that returns without a promise, and runs it once', async () => {
+    let runs = 0;
+    const add = defineTool({
+      name: 'add',
+      description: 'Adds two numbers.',
+      input: z.object({ a: z.number(), b: z.number() }),
+      output: z.object({ sum: z.number() }),
+      effect: 'unsafe',
+      approval: 'never',
+      // A plain JavaScript function: what a user without types may well write.
+      execute: (({ a, b }: { a: number; b: number }) => {
+        runs++;
+        return { sum: a + b };
+      }) as never,
+    });
+    const { output, error } = await runEffect(toolCall(add), { a: 2, b: 3 });
+    expect(error).toBeUndefined();
+    expect(output).toEqual({ sum: 5 });
+    expect(runs).toBe(1);
+  });
+
   it('times out a tool that ignores its signal, and aborts the signal it was given', async () => {
     let aborted = false;
     const slow = defineTool({

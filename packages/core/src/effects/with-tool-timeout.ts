@@ -24,7 +24,15 @@ export function withToolTimeout(
     const { signal } = scope;
     if (signal.aborted) call.handleEvent();
     else signal.addEventListener('abort', call, { once: true });
-    execute(call.controller.signal).then(
+    // A plain function (`execute: ({ a, b }) => a + b`, or JavaScript without types) answers
+    // or throws at once: its answer is still the tool's result, never a failure after it ran.
+    let running: Promise<unknown>;
+    try {
+      running = Promise.resolve(execute(call.controller.signal));
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    running.then(
       (value) => {
         call.finish();
         resolve(value);
