@@ -169,10 +169,28 @@ function safeCapJournalValue(value: unknown, maxBytes: number): unknown {
 function toolFailure(tool: AnyTool, error: unknown): RunError | RecordedEffectError {
   if (RunError.isInstance(error) || RecordedEffectError.isInstance(error)) return error;
   return new RunError('tool.failed', {
-    message: `Tool "${tool.name}" failed: ${(error as Error)?.message ?? String(error)}`,
+    message: `Tool "${tool.name}" failed: ${thrownMessage(error)}`,
     cause: error,
     details: { tool: tool.name },
   });
+}
+
+/**
+ * What a tool threw, as a message: an error's own message, a thrown string as it is, and
+ * anything else (`throw { status: 404 }`) shown as JSON rather than as "[object Object]".
+ */
+function thrownMessage(error: unknown): string {
+  const message = (error as { message?: unknown } | null | undefined)?.message;
+  if (typeof message === 'string') return message;
+  if (typeof error === 'string') return error;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(error);
+  } catch {
+    // A circular or BigInt-holding value: described by its kind below.
+  }
+  const shown = json === undefined || json === '{}' ? describeValue(error) : json.slice(0, 200);
+  return `it threw ${shown}, not an Error. Throw an Error with a message that says what went wrong.`;
 }
 
 /**

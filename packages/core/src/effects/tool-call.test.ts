@@ -89,6 +89,30 @@ describe('toolCall', () => {
     expect(runs).toBe(1);
   });
 
+  it('says what a tool threw when it is not an Error, not "[object Object]"', async () => {
+    const thrown: [unknown, string][] = [
+      [{ status: 404 }, '{"status":404}'],
+      [null, 'null'],
+      ['backend down', 'backend down'],
+    ];
+    for (const [value, shown] of thrown) {
+      const odd = defineTool({
+        name: 'odd',
+        description: 'Throws what is not an Error.',
+        input: z.object({}),
+        output: z.object({}),
+        effect: 'pure',
+        execute: async () => {
+          throw value;
+        },
+      });
+      const { error } = await runEffect(toolCall(odd), {});
+      expect(error.code).toBe('tool.failed');
+      expect(error.message).toContain(shown);
+      expect(error.message).not.toContain('[object Object]');
+    }
+  });
+
   it('times out a tool that ignores its signal, and aborts the signal it was given', async () => {
     let aborted = false;
     const slow = defineTool({
