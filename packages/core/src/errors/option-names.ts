@@ -14,6 +14,14 @@ export function checkOptionNames(
   known: readonly string[],
   prefix = '',
 ): void {
+  // `new SqliteCheckpointer('runs.db')`: a string's keys are its indexes, and "0 is not an
+  // option" would say nothing of the mistake.
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${owner}${prefix ? ` ${prefix.slice(0, -1)}` : ''} takes an options object, such as { ${known[0]}: … }, not ${describeValue(given)}. The options are ${known.map((name) => `${prefix}${name}`).join(', ')}.`,
+    );
+  }
   for (const key of Object.keys(given)) {
     if (known.includes(key)) continue;
     const closest = closestName(key, known);
