@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
+import { SqliteCheckpointer } from '../store/sqlite-checkpointer';
+import { manualClock } from '../testing/manual-clock';
 import { scriptedModel } from '../testing/scripted-model';
 import { agentActor } from './agent-actor';
 import { humanWait } from './human-wait';
@@ -74,6 +76,45 @@ function supervisor(output: z.ZodType = summary) {
 }
 
 describe('agentActor', () => {
+  it('finishes when its child rests on a timer of its own, not only on a human wait', async () => {
+    const clock = manualClock(0);
+    const sleeper = setup({}).createMachine({
+      id: 'sleeper',
+      initial: 'sleeping',
+      // Far enough that the child rests waiting, with nothing but its timer to wake it.
+      states: { sleeping: { after: { 60000: 'awake' } }, awake: { type: 'final' } },
+      output: () => ({ summary: 'rested' }),
+    });
+    const parent = setup({
+      types: { context: {} as { result?: unknown } },
+      actors: { nap: agentActor({ machine: sleeper, input: z.object({}), output: summary }) },
+    }).createMachine({
+      id: 'parent',
+      context: {},
+      initial: 'napping',
+      states: {
+        napping: {
+          invoke: {
+            src: 'nap',
+            input: {},
+            onDone: { target: 'done', actions: assign({ result: ({ event }) => event.output }) },
+          },
+        },
+        done: { type: 'final' },
+      },
+      output: ({ context }) => context.result,
+    });
+    const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
+    const agent = createAgent({ machine: parent, clock, checkpointer });
+    const handle = agent.start({ threadId: 'p', input: undefined });
+    await clock.advance(60_000);
+    expect(await handle.result()).toMatchObject({
+      status: 'done',
+      output: { status: 'done', output: { summary: 'rested' } },
+    });
+    await agent.close();
+  });
+
   it('runs a child agent and returns its checked output as done, with its usage', async () => {
     const model = scriptedModel({ responses: [{ json: { summary: 'short' } }] });
     const agent = createAgent({ machine: supervisor(), models: { fast: model } });

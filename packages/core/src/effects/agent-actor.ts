@@ -164,31 +164,58 @@ async function untilFinished(scope: EffectScope, child: Run): Promise<RunOutcome
     else void child.stop();
   };
   scope.signal.addEventListener('abort', onAbort, { once: true });
+  // The child may leave a rest by itself (a timer fired): then it comes to rest again.
+  let restedAgain: (() => void) | undefined;
+  child.onRest(() => restedAgain?.());
   try {
     for (;;) {
       const outcome = await child.result();
       if (outcome.status !== 'waiting') return outcome;
-      await forwardWaits(scope, child);
+      await forwardWaits(scope, child, (resolve) => {
+        restedAgain = resolve;
+      });
     }
   } finally {
     scope.signal.removeEventListener('abort', onAbort);
   }
 }
 
-/** Lists the child's waits on the parent until one is answered; the parent idles meanwhile. */
-function forwardWaits(scope: EffectScope, child: Run): Promise<void> {
+/**
+ * Lists the child's waits on the parent until one is answered or the child comes to rest
+ * again by itself (`onRestAgain` is given the resolver). The parent idles meanwhile only when
+ * nothing but those waits can wake the child: their deadlines travel with them, but a timer
+ * of the child's (`after`) does not, so a parent idling on one would rest — and be evicted
+ * — with no wake-up time, and never see its child finish.
+ */
+function forwardWaits(
+  scope: EffectScope,
+  child: Run,
+  onRestAgain: (resolve: () => void) => void,
+): Promise<void> {
   return new Promise((resolve) => {
-    const removals = child.waits().map((wait) =>
+    const waits = child.waits();
+    let removals: (() => void)[] = [];
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      onRestAgain(() => undefined);
+      for (const remove of removals) remove();
+      scope.setIdle(false);
+      resolve();
+    };
+    onRestAgain(settle);
+    removals = waits.map((wait) =>
       scope.run.addWait({
         ...wait,
         accept: (value) => {
           child.reply(value, wait.waitId);
-          for (const remove of removals) remove();
-          scope.setIdle(false);
-          resolve();
+          settle();
         },
       }),
     );
-    scope.setIdle(true);
+    const deadlines = waits.flatMap((wait) => (wait.deadline === undefined ? [] : [wait.deadline]));
+    const nextDeadline = deadlines.length > 0 ? Math.min(...deadlines) : undefined;
+    if (waits.length > 0 && child.nextWakeAt() === nextDeadline) scope.setIdle(true);
   });
 }
