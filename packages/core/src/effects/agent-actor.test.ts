@@ -76,6 +76,54 @@ function supervisor(output: z.ZodType = summary) {
 }
 
 describe('agentActor', () => {
+  it("keeps the family within the parent's limits: the child may use what the parent has left", async () => {
+    const ask = structuredCall({ model: 'fast', schema: summary, prompt: () => 'Summarise' });
+    const calls = (id: string, count: number, last: string) =>
+      Object.fromEntries(
+        Array.from({ length: count }, (_, index) => [
+          `${id}${index}`,
+          { invoke: { src: 'ask', onDone: index + 1 < count ? `${id}${index + 1}` : last } },
+        ]),
+      );
+    const child = setup({ actors: { ask } }).createMachine({
+      id: 'child',
+      initial: 'c0',
+      states: { ...calls('c', 3, 'done'), done: { type: 'final' } },
+      output: () => ({ summary: 'all three' }),
+    });
+    const parent = setup({
+      types: { context: {} as { child?: string } },
+      actors: {
+        ask,
+        delegate: agentActor({ machine: child, input: z.object({}), output: summary }),
+      },
+    }).createMachine({
+      id: 'parent',
+      context: {},
+      initial: 'p0',
+      states: {
+        ...calls('p', 2, 'delegating'),
+        delegating: {
+          invoke: {
+            src: 'delegate',
+            input: {},
+            onDone: {
+              target: 'done',
+              actions: assign({ child: ({ event }) => event.output.status }),
+            },
+          },
+        },
+        done: { type: 'final' },
+      },
+      output: ({ context }) => context.child,
+    });
+    const fast = scriptedModel({ handler: () => ({ json: { summary: 'ok' } }) });
+    const agent = createAgent({ machine: parent, models: { fast }, limits: { maxModelCalls: 3 } });
+    const outcome = await agent.run({ input: undefined });
+    expect(outcome).toMatchObject({ status: 'done', output: 'limit' });
+    expect(outcome.usage.modelCalls).toBe(3);
+    expect(fast.requests).toHaveLength(3);
+  });
   it('finishes when its child rests on a timer of its own, not only on a human wait', async () => {
     const clock = manualClock(0);
     const sleeper = setup({}).createMachine({

@@ -10,6 +10,7 @@ import { emptyUsage } from '../ledger/fold-usage';
 import type { RunUsage } from '../ledger/types';
 import type { AgentRuntime } from '../run/agent-runtime';
 import { Run } from '../run/run';
+import { limitsLeftFor } from '../run/run-limits';
 import type { LimitInfo, RunOutcome } from '../run/types';
 import { createEffectLogic } from './create-effect-logic';
 import type { EffectScope } from './effect-scope';
@@ -84,6 +85,8 @@ export function agentActor<
         name: options.machine.id,
         machine: options.machine,
         machineVersion,
+        // The parent's limits cap the family: the child may use what the parent has left.
+        limits: limitsLeftFor(scope.run.runtime.limits, scope.run.usage),
       };
       // The child's completion is a record of the parent's journal, with the child's usage:
       // the parent's usage folds it in, live and on restore, and a resume never re-runs it.

@@ -145,3 +145,24 @@ function atOrOver(
   if (max === undefined || (strict ? value <= max : value < max)) return undefined;
   return duringWrapUp ? { limit, value, max, duringWrapUp } : { limit, value, max };
 }
+
+/**
+ * The limits a child agent (`agentActor`) runs under: its parent's, less what the parent has
+ * used so far. The parent's usage folds in its children's, so a child given the whole limit
+ * again could take the family past it (a parent at 2 of 3 model calls, its child at 3 more)
+ * with the parent ending `done` over its limit. Steps stay per run (a parent's steps do not
+ * count its children's), and wall time is the parent's own: at its deadline the parent stops
+ * the child. Children running at the same time each get what was left when they started.
+ */
+export function limitsLeftFor(limits: RunLimits, used: Readonly<RunUsage>): RunLimits {
+  const left = (max: number | undefined, spent: number) =>
+    max === undefined ? undefined : Math.max(0, max - spent);
+  const child: RunLimits = { ...limits };
+  const maxModelCalls = left(limits.maxModelCalls, used.modelCalls);
+  const maxTokens = left(limits.maxTokens, used.inputTokens + used.outputTokens);
+  const maxCostUsd = left(limits.maxCostUsd, used.costUsd);
+  if (maxModelCalls !== undefined) child.maxModelCalls = maxModelCalls;
+  if (maxTokens !== undefined) child.maxTokens = maxTokens;
+  if (maxCostUsd !== undefined) child.maxCostUsd = maxCostUsd;
+  return child;
+}
