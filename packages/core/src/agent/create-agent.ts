@@ -239,7 +239,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
         : checkpointer.get(threadId, version);
     },
     async fork(forkOptions) {
-      assertThreadId('agent.fork (from)', forkOptions.from);
+      assertThreadId('agent.fork (from)', forkOptions?.from);
       if (forkOptions.threadId !== undefined) assertThreadId('agent.fork', forkOptions.threadId);
       assertOpen(`forking thread "${forkOptions.from}"`);
       const { run, checkpoint } = await forkThread(runtime, forkOptions, migrate);

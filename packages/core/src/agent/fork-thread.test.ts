@@ -74,6 +74,24 @@ describe('time travel (agent.history, agent.getCheckpoint, agent.fork)', () => {
     expect(source?.run.usage.modelCalls).toBe(4);
   });
 
+  it('refuses a fork onto a thread id that exists, saying so, and leaves that thread as it was', async () => {
+    const { agent } = await waitingThread();
+    const before = await agent.history('source');
+    const fork = agent.fork({ from: 'source', threadId: 'source' });
+    await expect(fork).rejects.toMatchObject({ code: 'checkpoint.conflict' });
+    await expect(fork).rejects.toThrow(
+      /already exists \(at checkpoint \d+\); a fork starts a new thread/,
+    );
+    expect(await agent.history('source')).toEqual(before);
+  });
+
+  it('refuses a fork without options as a definition error, not a TypeError', async () => {
+    const { agent } = await waitingThread();
+    await expect(agent.fork(undefined as never)).rejects.toMatchObject({
+      code: 'definition.invalid_option',
+    });
+  });
+
   it('refuses to fork from a version the thread does not have', async () => {
     const { agent } = await waitingThread();
     await expect(agent.fork({ from: 'source', version: 999 })).rejects.toThrow(

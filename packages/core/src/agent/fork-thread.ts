@@ -1,5 +1,6 @@
 import type { AgentRuntime } from '../run/agent-runtime';
 import { Run } from '../run/run';
+import { CheckpointError } from '../store/checkpoint-error';
 import type { Checkpoint } from '../store/types';
 import { loadCheckpoint } from './restore-thread';
 import type { ForkOptions, MigrateCheckpoint } from './types';
@@ -16,6 +17,16 @@ export async function forkThread(
 ): Promise<{ run: Run; checkpoint: Checkpoint }> {
   const { clock, generateId, checkpointer } = runtime;
   const source = await loadCheckpoint(runtime, from, { version, migrate });
+  // Checked before writing: the store would refuse the write too, but as a run that lost its
+  // thread ("taken over … reload it with agent.resume()"), which is not what happened.
+  const taken = await checkpointer.latest(threadId);
+  if (taken) {
+    throw new CheckpointError(
+      'checkpoint.conflict',
+      threadId,
+      `Thread "${threadId}" already exists (at checkpoint ${taken.version}); a fork starts a new thread and cannot take its id. Leave threadId out of agent.fork() to have a new id made, or give one no thread has.`,
+    );
+  }
   const snapshot = structuredClone(source.snapshot) as { context?: unknown };
   if (context !== undefined) {
     snapshot.context =
