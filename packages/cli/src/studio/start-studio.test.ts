@@ -113,6 +113,20 @@ describe('startStudio', () => {
     store.close();
   });
 
+  it('answers a malformed path or a null reply with 400 and what to send, not a 500', async () => {
+    const malformed = await get('/api/runs/%E0%A4%A');
+    expect(malformed.status).toBe(400);
+    expect(JSON.parse(malformed.body).error).toContain('percent-encoding');
+    const nullReply = await get(
+      `/api/runs/${encodeURIComponent('approval:T-301')}/reply`,
+      { 'content-type': 'application/json' },
+      'POST',
+      'null',
+    );
+    expect(nullReply.status).toBe(400);
+    expect(JSON.parse(nullReply.body).error).toContain('{"value": <the reply>}');
+  });
+
   it('takes XState inspector messages on its WebSocket and lists the actors', async () => {
     const socket = new WebSocket(studio.inspectUrl);
     await new Promise((resolve, reject) => {

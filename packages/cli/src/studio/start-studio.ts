@@ -94,7 +94,15 @@ export async function startStudio({
   };
 
   const api = async (request: IncomingMessage, response: ServerResponse, url: URL) => {
-    const parts = url.pathname.split('/').slice(2).map(decodeURIComponent);
+    let parts: string[];
+    try {
+      parts = url.pathname.split('/').slice(2).map(decodeURIComponent);
+    } catch {
+      // A stray "%" in a hand-typed address is the request's mistake, not the studio's.
+      return json(response, 400, {
+        error: `The path ${url.pathname} is not valid percent-encoding: encode thread ids with encodeURIComponent.`,
+      });
+    }
     if (parts[0] === 'runs' && parts.length === 1) {
       return json(response, 200, await source.listRuns(runQuery(url.searchParams)));
     }
@@ -138,7 +146,7 @@ export async function startStudio({
 
   const reply = async (threadId: string, body: unknown, response: ServerResponse) => {
     const { value, waitId } = (body ?? {}) as { value?: unknown; waitId?: unknown };
-    if (body === undefined || !Object.hasOwn(body as object, 'value')) {
+    if (typeof body !== 'object' || body === null || !Object.hasOwn(body, 'value')) {
       return json(response, 400, { error: 'Send {"value": <the reply>} as JSON.' });
     }
     const run = await source.getRun(threadId);
