@@ -99,8 +99,12 @@ export async function runToolCalls(
     } catch (error) {
       // An ambiguous unsafe call goes to the chart (onError), never back to the model, which
       // could call the tool again under a new key and act twice.
-      const ambiguous = AgentchartError.isInstance(error) && error.code === 'effect.ambiguous';
-      if (onToolError === 'fail' || scope.signal.aborted || ambiguous) throw error;
+      const code = AgentchartError.isInstance(error) ? error.code : undefined;
+      const ambiguous = code === 'effect.ambiguous';
+      // An unsafe tool whose output broke its contract did run (it may have charged the
+      // card): told so, the model would call it again and it would act twice.
+      const acted = tool.effect === 'unsafe' && code === 'tool.invalid_output';
+      if (onToolError === 'fail' || scope.signal.aborted || ambiguous || acted) throw error;
       return { ...base, content: capped(JSON.stringify({ error: (error as Error).message })) };
     }
   };

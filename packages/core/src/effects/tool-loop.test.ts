@@ -192,6 +192,31 @@ describe('toolLoop', () => {
     expect(told).not.toContain('Cannot read properties');
   });
 
+  it('fails the loop, not the model, when an unsafe tool ran and broke its output schema', async () => {
+    let charges = 0;
+    const charge = defineTool({
+      name: 'charge',
+      description: 'Charges a card.',
+      input: z.object({ cents: z.number() }),
+      output: z.object({ receipt: z.string() }),
+      effect: 'unsafe',
+      approval: 'never',
+      execute: async () => {
+        charges++;
+        return { receipt: 42 } as never;
+      },
+    });
+    const model = scriptedModel({
+      handler: (_request, index) =>
+        index < 3 ? { toolCalls: [{ name: 'charge', arguments: { cents: 100 } }] } : 'done',
+    });
+    const logic = toolLoop({ model: 'm', tools: [charge], prompt: (q: string) => q });
+    const { error } = await runEffect(logic, 'charge one dollar', { models: { m: model } });
+    expect(error.code).toBe('tool.invalid_output');
+    expect(charges).toBe(1);
+    expect(model.requests).toHaveLength(1);
+  });
+
   it('tells the model the same failure on a replay as in the recorded run', async () => {
     const t = tools();
     const model = scriptedModel({
