@@ -1,3 +1,4 @@
+import { roundUsd } from '../cost/usd';
 import type { RunUsage } from '../ledger/types';
 import type { ModelPricing } from '../model/types';
 import type { LimitInfo, RunLimits, WrapUpGrace } from './types';
@@ -160,7 +161,11 @@ export function limitsLeftFor(limits: RunLimits, used: Readonly<RunUsage>): RunL
   const child: RunLimits = { ...limits };
   const maxModelCalls = left(limits.maxModelCalls, used.modelCalls);
   const maxTokens = left(limits.maxTokens, used.inputTokens + used.outputTokens);
-  const maxCostUsd = left(limits.maxCostUsd, used.costUsd);
+  // Rounded as costs are, so $0.3 less $0.1 leaves $0.2, not 0.19999999999999998.
+  const maxCostUsd =
+    limits.maxCostUsd === undefined
+      ? undefined
+      : roundUsd(Math.max(0, limits.maxCostUsd - used.costUsd));
   if (maxModelCalls !== undefined) child.maxModelCalls = maxModelCalls;
   if (maxTokens !== undefined) child.maxTokens = maxTokens;
   if (maxCostUsd !== undefined) child.maxCostUsd = maxCostUsd;
