@@ -57,6 +57,20 @@ describe('langChainChatModel', () => {
     expect(model.secrets).toEqual(['another-credential', 'sk-test']);
   });
 
+  it("turns a ChatOpenAI's own retries off: a 503 is one request, typed server_error", async () => {
+    server.setHandler(() => replies.serverError(503));
+    // Built as a user would, without maxRetries: LangChain's caller would retry 6 times.
+    const chat = new ChatOpenAI({
+      model: 'gpt-4o-mini',
+      apiKey: 'sk-test',
+      configuration: { baseURL },
+    });
+    const model = langChainChatModel(chat);
+    const error = await model.generate(hello, { signal: signal() }).catch((caught) => caught);
+    expect(ModelCallError.isInstance(error) && error.kind).toBe('server_error');
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('refuses a misspelt option, naming the one meant', () => {
     expect(() => langChainChatModel(chatOpenAI(), { timeout: 5_000 } as never)).toThrow(
       /langChainChatModel: timeout is not an option; did you mean timeoutMs\?/,

@@ -75,8 +75,10 @@ function nameOf(model: BaseChatModel): string {
  * A {@link ChatModel} over any LangChain chat model (Anthropic, Gemini, Bedrock, Ollama...):
  * tools bound with `bindTools`, messages and answers mapped as for OpenAI, failures mapped
  * onto `ModelCallError` from the status, headers and codes the provider's error carries.
- * Turn the provider's own retries off (usually `maxRetries: 0`): retries belong to the
- * agent's reliability policy.
+ * Retries belong to the agent's reliability policy: every call asks the model for
+ * `maxRetries: 0`, which turns ChatOpenAI's own retries off even when it was built with its
+ * default of 6. For a provider that does not read that call option, build it with
+ * `maxRetries: 0` as well.
  *
  * @example
  * ```ts
@@ -133,7 +135,13 @@ export function langChainChatModel(
       model,
       messages: toLangChainMessages(format.messages, 'langchain'),
       tools: toOpenAITools(request.tools ?? []),
-      callOptions: format.responseFormat ? { response_format: format.responseFormat } : {},
+      // ChatOpenAI (and every model built on LangChain's AsyncCaller that reads the call
+      // option) retries 6 times by default, with its own backoff, inside one of the policy's
+      // attempts: an outage would surface minutes later as a timeout, past the breaker.
+      callOptions: {
+        maxRetries: 0,
+        ...(format.responseFormat ? { response_format: format.responseFormat } : {}),
+      },
       streaming: options.streaming ?? generateOptions.onToken !== undefined,
       timeoutMs,
       endpoint,
