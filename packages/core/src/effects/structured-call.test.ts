@@ -67,4 +67,13 @@ describe('structuredCall', () => {
     expect(error.code).toBe('output.truncated');
     expect(model.requests).toHaveLength(1);
   });
+
+  it('fails a filtered answer with output.filtered, without re-asking', async () => {
+    const model = scriptedModel({
+      handler: () => ({ content: '', finishReason: 'content_filter' }),
+    });
+    const { error } = await runEffect(call(), 'bid', { models: { m: model } });
+    expect(error.code).toBe('output.filtered');
+    expect(model.requests).toHaveLength(1);
+  });
 });

@@ -147,6 +147,14 @@ export function structuredCall<
             details: { output: response.content, usage: response.usage },
           });
         }
+        // A filtered answer is the provider's decision, not a format mistake: re-asking the
+        // same request gets the same verdict, each one billed.
+        if (response.finishReason === 'content_filter') {
+          throw new RunError('output.filtered', {
+            message: `The provider's content filter stopped the model's "${schemaName}" answer${response.content ? ' part-way' : ''}; re-asking would get the same verdict. Rephrase the request or route this input elsewhere.`,
+            details: { output: response.content, usage: response.usage },
+          });
+        }
         lastOutput = response.content;
         const extracted = extractJson(response.content);
         if (extracted.ok) {

@@ -143,6 +143,16 @@ describe('toolLoop', () => {
     expect(executed).toEqual(['Oslo-Lima', 'Oslo-Lima']);
   });
 
+  it('fails a filtered answer with output.filtered instead of returning its partial text', async () => {
+    const t = tools();
+    const model = scriptedModel({
+      responses: [{ content: 'Here is how to', finishReason: 'content_filter' }],
+    });
+    const { output, error } = await runEffect(loop(t), 'q', { models: { m: model } });
+    expect(output).toBeUndefined();
+    expect(error.code).toBe('output.filtered');
+  });
+
   it('fails with loop.step_limit when the model never answers', async () => {
     const t = tools();
     let n = 0;

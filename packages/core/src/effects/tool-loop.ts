@@ -286,14 +286,22 @@ function allowlistOf<TInput>(
 }
 
 /**
- * Fails on an answer the loop cannot use as it is: a refusal, or one cut off at the output
- * token limit (its tool calls or text may be incomplete).
+ * Fails on an answer the loop cannot use as it is: a refusal, one stopped by the provider's
+ * content filter, or one cut off at the output token limit (its tool calls or text may be
+ * incomplete).
  */
 function assertComplete(response: ChatResponse, what: string): void {
   if (response.finishReason === 'refusal' || response.refusal) {
     throw new RunError('output.refused', {
       message: `The model refused to answer in the ${what}: ${response.refusal ?? response.content}`,
       details: { refusal: response.refusal ?? response.content },
+    });
+  }
+  // Its text is what the filter let through, perhaps half a sentence: never a final answer.
+  if (response.finishReason === 'content_filter') {
+    throw new RunError('output.filtered', {
+      message: `The provider's content filter stopped the model's answer in the ${what}${response.content ? ' part-way' : ''}; its text or tool calls may be incomplete. Rephrase the request or route this input elsewhere.`,
+      details: { output: response.content, toolCalls: response.toolCalls, usage: response.usage },
     });
   }
   if (response.finishReason === 'length') {

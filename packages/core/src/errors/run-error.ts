@@ -6,6 +6,7 @@ export type RunErrorCode =
   | 'output.invalid'
   | 'output.refused'
   | 'output.truncated'
+  | 'output.filtered'
   | 'tool.invalid_arguments'
   | 'tool.invalid_output'
   | 'tool.failed'
