@@ -23,6 +23,11 @@ export interface GenerateWithLangChainOptions {
    * but would not hand over (the OpenAI SDK's structured-output parsing).
    */
   recover?: (error: unknown) => Promise<BaseMessage | undefined>;
+  /**
+   * Explains a failure on a successful response the client could not read (no `choices`, an
+   * error object sent with status 200, an HTML page), or `undefined` when it was readable.
+   */
+  explain?: () => Promise<ModelCallError | undefined>;
 }
 
 type Runnable = Pick<BaseChatModel, 'invoke' | 'stream'>;
@@ -84,6 +89,7 @@ export async function generateWithLangChain({
   endpoint,
   generate,
   recover,
+  explain,
 }: GenerateWithLangChainOptions): Promise<ChatResponse> {
   if (generate.signal.aborted) {
     throw toModelCallError(generate.signal.reason, { endpoint, aborted: true });
@@ -97,11 +103,19 @@ export async function generateWithLangChain({
       : fromLangChainMessage(await runnable.invoke(messages, config));
     // Some clients end a stream quietly when aborted; a partial answer must not pass as whole.
     attempt.signal.throwIfAborted();
+    // ChatOpenAI turns a 200 whose choice has no message into an empty answer: it must not
+    // pass as the model's. Only an empty answer is looked at, so others cost nothing.
+    const empty = response.content === '' && response.toolCalls.length === 0 && !response.refusal;
+    const unusable = empty && explain ? await explain() : undefined;
+    if (unusable) throw unusable;
     return response;
   } catch (error) {
+    if (ModelCallError.isInstance(error)) throw error;
     const stopped = generate.signal.aborted || attempt.timedOut;
     const recovered = !stopped && recover ? await recover(error).catch(() => undefined) : undefined;
     if (recovered) return fromLangChainMessage(recovered);
+    const explained = !stopped && explain ? await explain().catch(() => undefined) : undefined;
+    if (explained) throw explained;
     throw toModelCallError(error, {
       endpoint,
       aborted: generate.signal.aborted,

@@ -1,12 +1,15 @@
 import type { AIMessage, BaseMessage } from '@langchain/core/messages';
 import { convertCompletionsMessageToBaseMessage } from '@langchain/openai';
+import type { ReceivedCompletion } from '../errors/unusable-completion-error';
 
-/** Keeps the body of the JSON response of one call, to recover an answer the client refused. */
+/** Keeps the body of the successful response of one call, to recover or explain a failure. */
 export interface CompletionCapture {
-  /** A fetch that records the call's successful JSON response, for the OpenAI client. */
+  /** A fetch that records the call's successful response, for the OpenAI client. */
   fetch: typeof globalThis.fetch;
   /** The recorded completion as a LangChain message, or `undefined` when there is none. */
   recover(): Promise<BaseMessage | undefined>;
+  /** The recorded 2xx response as it came, or `undefined` when the call had none. */
+  received(): Promise<ReceivedCompletion | undefined>;
 }
 
 interface RawCompletion {
@@ -21,7 +24,8 @@ interface RawCompletion {
 }
 
 /**
- * For `response_format: json_schema`, ChatOpenAI calls the SDK's `parse()`, which throws on
+ * Kept for every call whose answer is not streamed. For `response_format: json_schema`,
+ * ChatOpenAI calls the SDK's `parse()`, which throws on
  * `finish_reason: length`, on `content_filter` and on content that is not JSON, and the
  * answer (and its billed usage) is lost. Core wants exactly those answers, as typed finish
  * reasons or as text to validate and re-ask about. So the call's response body is kept and,
@@ -32,14 +36,18 @@ export function createCompletionCapture(): CompletionCapture {
   return {
     async fetch(input, init) {
       const response = await globalThis.fetch(input, init);
-      if (response.ok && response.headers.get('content-type')?.includes('application/json')) {
-        captured = response.clone();
-      }
+      if (response.ok) captured = response.clone();
       return response;
     },
-    async recover() {
+    async received() {
       if (!captured) return undefined;
-      const completion = JSON.parse(await captured.text()) as RawCompletion;
+      const response = captured.clone();
+      const contentType = response.headers.get('content-type') ?? '';
+      return { status: response.status, contentType, body: await response.text() };
+    },
+    async recover() {
+      if (!captured?.headers.get('content-type')?.includes('application/json')) return undefined;
+      const completion = JSON.parse(await captured.clone().text()) as RawCompletion;
       const choice = completion.choices?.[0];
       if (!choice?.message) return undefined;
       const message = convertCompletionsMessageToBaseMessage({

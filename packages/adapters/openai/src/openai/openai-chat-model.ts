@@ -6,6 +6,7 @@ import {
   type ModelMetadata,
 } from '@agentchart/core/internal';
 import { ChatOpenAI } from '@langchain/openai';
+import { unusableCompletionError } from '../errors/unusable-completion-error';
 import { generateWithLangChain } from '../generate/generate-with-langchain';
 import { toLangChainMessages } from '../messages/to-langchain-messages';
 import {
@@ -138,8 +139,9 @@ export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
     // optional, and the SDK throws on invalid arguments. Streamed, the answer is the same.
     const stream =
       (streaming ?? generateOptions.onToken !== undefined) || (jsonSchema && tools.length > 0);
-    // Only a whole json_schema answer goes through the SDK's parse(), which may need recovering.
-    const capture = jsonSchema && !stream ? createCompletionCapture() : undefined;
+    // A whole answer is kept: a json_schema one goes through the SDK's parse(), which may need
+    // recovering, and any may be a 200 the client cannot read (no choices, an error object).
+    const capture = stream ? undefined : createCompletionCapture();
     // A new client per call: temperature and output limit are client fields in ChatOpenAI,
     // and the capture belongs to this call alone. Connections are pooled by fetch regardless.
     const client = new ChatOpenAI({
@@ -163,7 +165,13 @@ export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
       timeoutMs,
       endpoint,
       generate: generateOptions,
-      recover: capture && (() => capture.recover()),
+      recover: capture && jsonSchema ? () => capture.recover() : undefined,
+      explain:
+        capture &&
+        (async () => {
+          const received = await capture.received();
+          return received && unusableCompletionError(received, endpoint);
+        }),
     });
   }
 
