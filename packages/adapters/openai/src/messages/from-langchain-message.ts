@@ -61,12 +61,16 @@ function toolCallsOf(message: BaseMessage): ToolCallRequest[] {
 function usageOf(message: BaseMessage): Usage {
   const usage = (message as { usage_metadata?: Record<string, unknown> }).usage_metadata;
   const details = asRecord(usage?.input_token_details);
-  const number = (value: unknown) =>
-    typeof value === 'number' && Number.isFinite(value) ? value : 0;
+  // Counts come from the endpoint: a negative or endless one would lower the run's cost and
+  // its token and cost limits, or break their sums. Such a count is no count.
+  const count = (value: unknown) =>
+    typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
   return {
-    inputTokens: number(usage?.input_tokens),
-    outputTokens: number(usage?.output_tokens),
-    ...(typeof details?.cache_read === 'number' ? { cachedInputTokens: details.cache_read } : {}),
+    inputTokens: count(usage?.input_tokens),
+    outputTokens: count(usage?.output_tokens),
+    ...(typeof details?.cache_read === 'number'
+      ? { cachedInputTokens: count(details.cache_read) }
+      : {}),
   };
 }
 
