@@ -26,4 +26,20 @@ describe('fromLangChainMessage', () => {
     );
     expect(response.usage).toEqual({ inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 });
   });
+
+  it('reads tool arguments a server sent as an object, not a string, as their JSON', () => {
+    const message = new AIMessage({
+      content: '',
+      // LangChain warns on the console when only the raw calls are given.
+      tool_calls: [{ id: 'c1', name: 'lookup', args: { city: 'Oslo' }, type: 'tool_call' }],
+      additional_kwargs: {
+        tool_calls: [
+          { id: 'c1', type: 'function', function: { name: 'lookup', arguments: { city: 'Oslo' } } },
+        ] as never,
+      },
+    });
+    expect(fromLangChainMessage(message).toolCalls).toEqual([
+      { id: 'c1', name: 'lookup', arguments: '{"city":"Oslo"}' },
+    ]);
+  });
 });

@@ -16,6 +16,15 @@ export function textOf(content: BaseMessage['content']): string {
 }
 
 /**
+ * Arguments as JSON text. Some OpenAI-compatible servers send them as an object, not the
+ * string OpenAI sends; read as text they would be refused as invalid JSON.
+ */
+function argumentText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return value === undefined || value === null ? '' : JSON.stringify(value);
+}
+
+/**
  * Tool calls with the model's raw argument text, in the order the model made them. A
  * streamed answer has them in `tool_call_chunks`; OpenAI's in `additional_kwargs.tool_calls`;
  * other providers only as parsed `tool_calls` (serialized again) and `invalid_tool_calls`.
@@ -38,7 +47,7 @@ function toolCallsOf(message: BaseMessage): ToolCallRequest[] {
     return raw.map((call, index) => ({
       id: id(call.id, index),
       name: call.function?.name ?? '',
-      arguments: call.function?.arguments ?? '',
+      arguments: argumentText(call.function?.arguments),
     }));
   }
   const ai = message as { tool_calls?: unknown[]; invalid_tool_calls?: unknown[] };
