@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ModelCallError } from '@agentchart/core';
 import { describe, expect, it } from 'vitest';
+import { openAIChatModel } from '../openai/openai-chat-model';
 import { toModelCallError } from './to-model-call-error';
 
 const endpoint = 'test:endpoint';
@@ -48,5 +51,58 @@ describe('toModelCallError', () => {
     expect(mapped).toMatchObject({ kind: 'unknown', cause: original, endpoint });
     expect(toModelCallError(mapped, { endpoint: 'other' })).toBe(mapped);
     expect(mapped).toBeInstanceOf(ModelCallError);
+  });
+});
+
+describe('toModelCallError, on an error sent inside a stream', () => {
+  /** The first chunk of an answer, then the `error` an endpoint sends when it fails mid-way. */
+  const stream = (error: object) =>
+    `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' }, finish_reason: null }] })}\n\n` +
+    `data: ${JSON.stringify({ error })}\n\n`;
+
+  async function failureOf(error: object): Promise<ModelCallError> {
+    // The OpenAI test server cannot send an error inside a stream; this one only does that.
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.end(stream(error));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const model = openAIChatModel({
+        model: 'gpt-4o-mini',
+        apiKey: 'sk-test',
+        baseURL: `http://127.0.0.1:${port}/v1`,
+        streaming: true,
+      });
+      const caught = await model
+        .generate(
+          { messages: [{ role: 'user', content: 'Hello' }] },
+          { signal: new AbortController().signal },
+        )
+        .catch((failure: unknown) => failure);
+      expect(ModelCallError.isInstance(caught)).toBe(true);
+      return caught as ModelCallError;
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  it('types a provider failure mid-stream as a retryable server_error, not unknown', async () => {
+    const error = await failureOf({ message: 'The server had an error', type: 'server_error' });
+    expect(error.kind).toBe('server_error');
+    expect(error.message).toContain('The server had an error');
+  });
+
+  it('types a rate limit sent mid-stream as rate_limited', async () => {
+    const error = await failureOf({
+      message: 'Rate limit reached',
+      type: 'requests',
+      code: 'rate_limit_exceeded',
+    });
+    expect(error.kind).toBe('rate_limited');
   });
 });

@@ -134,6 +134,14 @@ function kindWithoutStatus(facts: ErrorFacts): ModelErrorKind {
     return 'connection';
   }
   if (facts.names.includes('SyntaxError')) return 'malformed_response';
+  // The OpenAI SDK's APIError without a status: the endpoint sent an `error` inside a stream
+  // it had begun with a 200 (the provider failed mid-answer), as OpenAI and vLLM do.
+  if (facts.names.includes('APIError')) {
+    if (facts.codes.includes('insufficient_quota')) return 'quota_exhausted';
+    if (facts.codes.includes('rate_limit_exceeded')) return 'rate_limited';
+    if (facts.codes.includes('context_length_exceeded')) return 'context_length';
+    return 'server_error';
+  }
   return 'unknown';
 }
 
