@@ -48,7 +48,7 @@ describe('langChainChatModel', () => {
   it('names the model and endpoint after the LangChain model, with known metadata', () => {
     const model = langChainChatModel(chatOpenAI());
     expect(model.modelName).toBe('gpt-4o-mini');
-    expect(model.endpoint).toBe('langchain:ChatOpenAI:gpt-4o-mini');
+    expect(model.endpoint).toBe(`langchain:ChatOpenAI:${baseURL}:gpt-4o-mini`);
     expect(model.metadata?.contextWindow).toBe(128_000);
   });
 
@@ -69,6 +69,21 @@ describe('langChainChatModel', () => {
     const error = await model.generate(hello, { signal: signal() }).catch((caught) => caught);
     expect(ModelCallError.isInstance(error) && error.kind).toBe('server_error');
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('names its endpoint after the base URL, so two servers never share a breaker', () => {
+    const at = (url: string) =>
+      langChainChatModel(
+        new ChatOpenAI({
+          model: 'gpt-4o-mini',
+          apiKey: 'sk-test',
+          configuration: { baseURL: url },
+        }),
+      ).endpoint;
+    expect(at('http://127.0.0.1:1/v1')).not.toBe(at('http://127.0.0.1:2/v1'));
+    expect(at('https://user:secret@gateway.example/v1/?key=k')).toBe(
+      'langchain:ChatOpenAI:https://gateway.example/v1:gpt-4o-mini',
+    );
   });
 
   it('refuses a misspelt option, naming the one meant', () => {

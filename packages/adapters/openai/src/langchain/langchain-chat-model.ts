@@ -34,7 +34,11 @@ export type LangChainModelSource =
 export interface LangChainChatModelOptions {
   /** Defaults to the model's `model` or `modelName` field, else its class name. */
   modelName?: string;
-  /** Identity for breakers and rate limits; defaults to `langchain:<class name>:<model name>`. */
+  /**
+   * Identity for breakers and rate limits; defaults to `langchain:<class name>:<model name>`,
+   * with the client's base URL before the model name when the model has one (`ChatOpenAI`'s
+   * `configuration.baseURL`), so two servers never share a breaker.
+   */
   endpoint?: string;
   /** Context window, limits and prices; on top of the built-in entry when the name is known. */
   metadata?: Partial<ModelMetadata>;
@@ -114,7 +118,7 @@ export function langChainChatModel(
   // A model built once for its names; the factory's models are side-effect free to construct.
   const probe = typeof source === 'function' ? source({}) : source;
   const modelName = options.modelName ?? nameOf(probe);
-  const endpoint = options.endpoint ?? `langchain:${probe.getName()}:${modelName}`;
+  const endpoint = options.endpoint ?? defaultEndpoint(probe, modelName);
   const known = resolveModelMetadata(modelName, options.metadata);
   const structuredOutput =
     options.structuredOutput ??
@@ -151,4 +155,25 @@ export function langChainChatModel(
 
   const secrets = [...new Set([...(options.secrets ?? []), ...keysOf(probe)])];
   return { modelName, endpoint, metadata, secrets, generate };
+}
+
+/**
+ * `langchain:<class name>[:<base URL>]:<model name>`. The base URL is the client's (as
+ * `ChatOpenAI` keeps it), without credentials, query or fragment: an endpoint's name is
+ * shown in errors, events and the run log.
+ */
+function defaultEndpoint(model: BaseChatModel, modelName: string): string {
+  const config = (model as { clientConfig?: { baseURL?: unknown } }).clientConfig;
+  const baseURL = typeof config?.baseURL === 'string' ? shownURL(config.baseURL) : undefined;
+  return `langchain:${model.getName()}:${baseURL ? `${baseURL}:` : ''}${modelName}`;
+}
+
+/** The URL's origin and path only; undefined when it does not parse. */
+function shownURL(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+  } catch {
+    return undefined;
+  }
 }
