@@ -75,6 +75,28 @@ describe('toolLoop', () => {
     ).toEqual(['{"population":4000}', '{"population":4000}']);
   });
 
+  it('answers two calls the model gave one id under two ids, so the next request is valid', async () => {
+    const t = tools();
+    const model = scriptedModel({
+      responses: [
+        {
+          toolCalls: [
+            { id: 'call_0', name: 'lookup', arguments: { city: 'Oslo' } },
+            { id: 'call_0', name: 'lookup', arguments: { city: 'Lima' } },
+          ],
+        },
+        'Both have 4000 people.',
+      ],
+    });
+    const { output } = await runEffect(loop(t), 'populations?', { models: { m: model } });
+    expect(output).toMatchObject({ content: 'Both have 4000 people.', toolCalls: 2 });
+    const sent = model.requests[1]?.messages ?? [];
+    const asked = sent.flatMap((m) => (m.role === 'assistant' ? (m.toolCalls ?? []) : []));
+    const answered = sent.flatMap((m) => (m.role === 'tool' ? [m.toolCallId] : []));
+    expect(asked.map((each) => each.id)).toEqual(['call_0', 'call_0_2']);
+    expect(answered).toEqual(['call_0', 'call_0_2']);
+  });
+
   it('sends invalid arguments back with the issues and never executes them', async () => {
     const t = tools();
     const model = scriptedModel({

@@ -17,6 +17,7 @@ import {
   checkTemperature,
 } from './check-loop-options';
 import { createEffectLogic } from './create-effect-logic';
+import { distinctCallIds } from './distinct-call-ids';
 import { planToolCall } from './plan-tool-call';
 import { initialMessages, type PromptFunction, type SystemPrompt } from './prompt';
 import { runToolCalls, type ToolLoopApprovals } from './run-tool-calls';
@@ -196,12 +197,9 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
           messages.push({ role: 'assistant', content: response.content });
           return { content: response.content, messages, steps: step, toolCalls };
         }
-        messages.push({
-          role: 'assistant',
-          content: response.content,
-          toolCalls: response.toolCalls,
-        });
-        const planned = response.toolCalls.map((call) => planToolCall(call, byName, allowed));
+        const calls = distinctCallIds(response.toolCalls);
+        messages.push({ role: 'assistant', content: response.content, toolCalls: [...calls] });
+        const planned = calls.map((call) => planToolCall(call, byName, allowed));
         for (const call of planned) {
           if (call.kind !== 'valid') continue;
           const signature = `${call.tool.name}:${canonicalJson(call.input)}`;
