@@ -178,7 +178,7 @@ export function structuredCall<
         }
       }
       throw new RunError('output.invalid', {
-        message: `The model's "${schemaName}" answer did not match the schema after ${maxReasks + 1} attempts: ${describeIssues(lastIssues, lastIssues.length)}.`,
+        message: `The model's "${schemaName}" answer did not match the schema after ${maxReasks === 0 ? 'one attempt' : `${maxReasks + 1} attempts`}: ${describeIssues(lastIssues, lastIssues.length)}.`,
         issues: lastIssues,
         details: { attempts: maxReasks + 1, output: lastOutput },
       });

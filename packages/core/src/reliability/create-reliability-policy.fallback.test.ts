@@ -127,7 +127,7 @@ describe('createReliabilityPolicy: circuit breaker and fallback', () => {
       error: { kind: 'circuit_open', cause: { kind: 'server_error' } },
     });
     expect((result as { error: Error }).error.message).toMatch(
-      /^The attempt on fake:primary failed, the last with server_error: simulated server_error; no retry was sent because the circuit breaker of fake:primary is open after/,
+      /^The attempt on fake:primary failed with server_error: simulated server_error; no retry was sent because the circuit breaker of fake:primary is open after/,
     );
     expect(primary.calls).toBe(2);
   });
@@ -190,7 +190,7 @@ describe('createReliabilityPolicy: circuit breaker and fallback', () => {
     const result = await alone;
     expect(result).toMatchObject({ ok: false, error: { kind: 'rate_limited', status: 429 } });
     expect((result as { error: Error }).error.message).toMatch(
-      /^The attempt on fake:primary failed, the last with rate_limited: simulated rate_limited; no retry was sent because the retry budget of fake:primary is spent \(0 retries against 2 active calls, the most it allows is 0\)/,
+      /^The attempt on fake:primary failed with rate_limited: simulated rate_limited; no retry was sent because the retry budget of fake:primary is spent \(0 retries against 2 active calls, the most it allows is 0\)/,
     );
     expect(refusals).toMatchObject([
       { endpoint: 'fake:primary', retries: 0, calls: 1 },

@@ -17,8 +17,8 @@ const fallbackAdvice = 'Add a fallback model to `models`';
 /** The attempts so far and how the last one failed, for the messages below. */
 function failedSoFar(endpoint: string, lastError: ModelCallError, attempts: number): string {
   return (
-    `${attempts === 1 ? 'The attempt' : `All ${attempts} attempts`} on ${endpoint} failed, ` +
-    `the last with ${describeModelError(lastError)}`
+    `${attempts === 1 ? 'The attempt' : `All ${attempts} attempts`} on ${endpoint} failed` +
+    `${attempts === 1 ? '' : ', the last'} with ${describeModelError(lastError)}`
   );
 }
 
