@@ -2,6 +2,7 @@ import { describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { capJournalValue, omittedValue } from '../ledger/cap-journal-value';
 import { inputHash } from '../ledger/input-hash';
+import { nonJsonValue } from '../ledger/non-json-value';
 import type { AnyTool, ReconcileResult, ToolExecuteContext } from '../tools/types';
 import { ambiguousToolError } from './ambiguous-tool-error';
 import type { EffectScope } from './effect-scope';
@@ -67,6 +68,14 @@ export async function executeTool(
     }
     const json = outputJson(tool, parsed.data, raw, maxJournalValueBytes);
     if (present) return present(parsed.data, json);
+    // The chart gets the output itself; a resume gets it back from its JSON. Both must agree.
+    const lost = nonJsonValue(parsed.data);
+    if (lost) {
+      throw new RunError('tool.invalid_output', {
+        message: `Tool "${tool.name}" returned output whose JSON would not give it back: at ${lost}. The journal keeps a tool's output as JSON, so a resumed run would get something else than this one. Return plain data (a date as an ISO string, z.iso.datetime(); a Map as an object or a list of entries) and shape the output schema so.`,
+        details: { tool: tool.name, output: safeCapJournalValue(raw, maxJournalValueBytes) },
+      });
+    }
     const bytes = Buffer.byteLength(json);
     if (bytes > maxJournalValueBytes) {
       throw new RunError('tool.output_too_large', {

@@ -68,6 +68,40 @@ describe('toolCall', () => {
     }
   });
 
+  it('fails with tool.invalid_output when the output would come back otherwise from its JSON on resume', async () => {
+    const outputs: [unknown, string][] = [
+      [{ when: new Date(0) }, '.when (a Date)'],
+      [{ seen: new Map([['a', 1]]) }, '.seen (a Map)'],
+      [{ tags: ['a', undefined] }, '.tags[1] (undefined, null in JSON)'],
+    ];
+    for (const [value, where] of outputs) {
+      const odd = defineTool({
+        name: 'odd',
+        description: 'Returns what JSON changes.',
+        input: z.object({}),
+        output: z.any(),
+        effect: 'pure',
+        execute: async () => value,
+      });
+      const { error, outcome } = await runEffect(toolCall(odd), {});
+      expect(outcome.status).toBe('done');
+      expect(error.code).toBe('tool.invalid_output');
+      expect(error.message).toContain(`at ${where}`);
+    }
+    // Plain data passes, an absent optional field included.
+    const plain = defineTool({
+      name: 'plain',
+      description: 'Returns plain data.',
+      input: z.object({}),
+      output: z.object({ at: z.string(), note: z.string().optional() }),
+      effect: 'pure',
+      execute: async () => ({ at: new Date(0).toISOString(), note: undefined }),
+    });
+    expect((await runEffect(toolCall(plain), {})).output).toEqual({
+      at: '1970-01-01T00:00:00.000Z',
+    });
+  });
+
   it('keeps the answer of an execute that returns without a promise, and runs it once', async () => {
     let runs = 0;
     const add = defineTool({
