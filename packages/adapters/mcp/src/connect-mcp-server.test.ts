@@ -183,6 +183,12 @@ describe('connectMcpServer lifecycle', () => {
     return connection;
   };
 
+  /** A connection a test expected to be refused, closed after the test like any other. */
+  const keepOpen = (connection: McpConnection) => {
+    open.push(connection);
+    return connection;
+  };
+
   it('stops the server process on close, and later calls fail with mcp.closed', async () => {
     const connection = await connect({ include: ['echo'] });
     const pid = server.pid();
@@ -271,6 +277,33 @@ describe('connectMcpServer lifecycle', () => {
     expect(DefinitionError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('effects names "ecoh"');
     expect(isRunning(server.pid())).toBe(false);
+  });
+
+  it('refuses a misspelt include before starting the server, instead of exposing every tool', async () => {
+    server = stdioTestServer();
+    const error = await connectMcpServer({
+      transport: server.transport,
+      includes: ['echo'],
+    } as never).then(keepOpen, (caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'definition.invalid_option',
+      message: expect.stringContaining('includes is not an option; did you mean include?'),
+    });
+    expect(childrenRunning('mcp-test-server.ts')).toEqual([]);
+  });
+
+  it('refuses a misspelt transport option, naming the one meant', async () => {
+    server = stdioTestServer();
+    const error = await connectMcpServer({
+      transport: { ...server.transport, envs: { TOKEN: 'x' } } as never,
+    }).then(keepOpen, (caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'definition.invalid_option',
+      message: expect.stringContaining(
+        'transport.envs is not an option; did you mean transport.env?',
+      ),
+    });
+    expect(childrenRunning('mcp-test-server.ts')).toEqual([]);
   });
 
   it('fails with mcp.connect_failed when the command is not an MCP server', async () => {

@@ -1,4 +1,5 @@
 import { DefinitionError, type ToolEffect } from '@agentchart/core';
+import { checkOptionNames } from '@agentchart/core/internal';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { createTransport } from './create-transport';
@@ -14,6 +15,18 @@ const defaultConnectTimeoutMs = 60_000;
 const defaultMaxOutputBytes = 1024 * 1024;
 const toolEffects: readonly ToolEffect[] = ['pure', 'idempotent', 'unsafe'];
 const clientInfo = { name: 'agentchart', version: '0.1.0' };
+/** Every option: a misspelt `include` would otherwise expose every tool of the server. */
+const optionNames = Object.keys({
+  transport: true,
+  effects: true,
+  defaultEffect: true,
+  include: true,
+  descriptions: true,
+  prefix: true,
+  timeoutMs: true,
+  connectTimeoutMs: true,
+  maxOutputBytes: true,
+} satisfies Record<keyof ConnectMcpServerOptions, true>);
 
 /**
  * Connects to an MCP server (a command started over stdio, or a streamable HTTP URL) and
@@ -34,17 +47,19 @@ const clientInfo = { name: 'agentchart', version: '0.1.0' };
  * await files.close();
  * ```
  */
-export async function connectMcpServer({
-  transport: transportOptions,
-  effects = {},
-  defaultEffect = 'unsafe',
-  include,
-  descriptions = {},
-  prefix = '',
-  timeoutMs = defaultTimeoutMs,
-  connectTimeoutMs = defaultConnectTimeoutMs,
-  maxOutputBytes = defaultMaxOutputBytes,
-}: ConnectMcpServerOptions): Promise<McpConnection> {
+export async function connectMcpServer(options: ConnectMcpServerOptions): Promise<McpConnection> {
+  checkOptionNames('connectMcpServer', options, optionNames);
+  const {
+    transport: transportOptions,
+    effects = {},
+    defaultEffect = 'unsafe',
+    include,
+    descriptions = {},
+    prefix = '',
+    timeoutMs = defaultTimeoutMs,
+    connectTimeoutMs = defaultConnectTimeoutMs,
+    maxOutputBytes = defaultMaxOutputBytes,
+  } = options;
   checkOptions({ effects, defaultEffect, timeoutMs, connectTimeoutMs, maxOutputBytes });
   const created = createTransport(transportOptions);
   const client = new Client(clientInfo, { capabilities: {} });

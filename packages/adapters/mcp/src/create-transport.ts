@@ -1,13 +1,36 @@
 import { DefinitionError } from '@agentchart/core';
+import { checkOptionNames } from '@agentchart/core/internal';
 import type { CreatedTransport } from './created-transport';
 import { httpTransport } from './http-transport';
 import { stdioTransport } from './stdio-transport';
-import type { McpTransportOptions } from './types';
+import type {
+  McpHttpTransportOptions,
+  McpStdioTransportOptions,
+  McpTransportOptions,
+} from './types';
+
+const stdioOptionNames = Object.keys({
+  command: true,
+  args: true,
+  env: true,
+  cwd: true,
+  onStderr: true,
+} satisfies Record<keyof McpStdioTransportOptions, true>);
+const httpOptionNames = Object.keys({
+  url: true,
+  headers: true,
+} satisfies Record<keyof McpHttpTransportOptions, true>);
 
 /** The SDK transport for a command (stdio) or a URL (streamable HTTP). */
 export function createTransport(options: McpTransportOptions): CreatedTransport {
-  if ('command' in options && typeof options.command === 'string') return stdioTransport(options);
-  if ('url' in options && options.url) return httpTransport(options);
+  if ('command' in options && typeof options.command === 'string') {
+    checkOptionNames('connectMcpServer', options, stdioOptionNames, 'transport.');
+    return stdioTransport(options);
+  }
+  if ('url' in options && options.url) {
+    checkOptionNames('connectMcpServer', options, httpOptionNames, 'transport.');
+    return httpTransport(options);
+  }
   throw new DefinitionError(
     'definition.invalid_option',
     'connectMcpServer: transport has neither a command nor a url. Give { command, args } to start a server over stdio, or { url } for streamable HTTP.',
