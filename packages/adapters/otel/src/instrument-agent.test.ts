@@ -477,6 +477,19 @@ describe('instrumentAgent', () => {
     expect(ms(rightX!.endTime)).toBeGreaterThanOrEqual(ms(chat!.endTime));
   });
 
+  it('refuses a misspelt option instead of sending the spans to the global provider', () => {
+    const agent = createAgent({ machine: triage, models: { fast: scriptedModel() } });
+    const { tracerProvider } = tracing();
+    expect(() => instrumentAgent(agent, { traceProvider: tracerProvider } as never)).toThrow(
+      expect.objectContaining({
+        code: 'definition.invalid_option',
+        message: expect.stringContaining(
+          'traceProvider is not an option; did you mean tracerProvider?',
+        ),
+      }),
+    );
+  });
+
   it('ends the spans still open when it is stopped', async () => {
     const slow = scriptedModel({ latencyMs: 10_000, responses: [{ json: { relevant: true } }] });
     const agent = createAgent({ machine: triage, models: { fast: slow } });

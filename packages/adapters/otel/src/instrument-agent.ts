@@ -1,4 +1,5 @@
 import type { Agent } from '@agentchart/core';
+import { checkOptionNames } from '@agentchart/core/internal';
 import { type MeterProvider, metrics, type TracerProvider, trace } from '@opentelemetry/api';
 import { GenAiMetrics } from './metrics/gen-ai-metrics';
 import { AgentTracer } from './trace/agent-tracer';
@@ -27,6 +28,13 @@ export interface InstrumentAgentOptions {
   captureContent?: boolean;
 }
 
+/** Every option: a misspelt `tracerProvider` would otherwise send the spans nowhere. */
+const optionNames = Object.keys({
+  tracerProvider: true,
+  meterProvider: true,
+  captureContent: true,
+} satisfies Record<keyof InstrumentAgentOptions, true>);
+
 /**
  * Reports every run of `agent` as OpenTelemetry spans and metrics with the GenAI semantic
  * conventions: an `invoke_agent` span per run (per segment between rests), a span per chart
@@ -44,11 +52,15 @@ export interface InstrumentAgentOptions {
  * await agent.run({ input });
  * stop();
  * ```
+ *
+ * @throws DefinitionError `definition.invalid_option` for a name that is not an option.
  */
 export function instrumentAgent(
   agent: Pick<Agent, 'events' | 'machine'>,
-  { tracerProvider, meterProvider, captureContent = false }: InstrumentAgentOptions = {},
+  options: InstrumentAgentOptions = {},
 ): () => void {
+  checkOptionNames('instrumentAgent', options, optionNames);
+  const { tracerProvider, meterProvider, captureContent = false } = options;
   const tracer = (tracerProvider ?? trace.getTracerProvider()).getTracer(
     instrumentationName,
     instrumentationVersion,
