@@ -1,4 +1,5 @@
 import { type Clock, sleep, systemClock } from '../clock/clock';
+import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import type {
   ChatModel,
   ChatRequest,
@@ -50,6 +51,35 @@ export interface ScriptedModelOptions {
   clock?: Clock;
 }
 
+const optionNames = optionNamesOf<ScriptedModelOptions>({
+  responses: true,
+  handler: true,
+  modelName: true,
+  latencyMs: true,
+  metadata: true,
+  clock: true,
+});
+const responseNames = optionNamesOf<Exclude<ScriptedResponse, string>>({
+  content: true,
+  json: true,
+  toolCalls: true,
+  finishReason: true,
+  refusal: true,
+  usage: true,
+  error: true,
+  latencyMs: true,
+});
+
+/**
+ * Refuses a misspelt field of a scripted answer: `{ text: 'hi' }` would answer with empty
+ * content, and the test would fail far from its cause.
+ */
+function checkResponse(modelName: string, response: ScriptedResponse, index: number): void {
+  if (typeof response === 'object' && response !== null) {
+    checkOptionNames(`scriptedModel "${modelName}", answer ${index + 1}`, response, responseNames);
+  }
+}
+
 /** A scripted model with the requests it received, for assertions. */
 export interface ScriptedModel extends ChatModel {
   readonly requests: ChatRequest[];
@@ -64,15 +94,26 @@ export interface ScriptedModel extends ChatModel {
  * ```ts
  * const model = scriptedModel({ responses: [{ json: { relevant: true, confidence: 0.9 } }] });
  * ```
+ *
+ * @throws DefinitionError `definition.invalid_option` for a misspelt option or field of an
+ * answer (an answer a handler computes is checked when it is given).
  */
-export function scriptedModel({
-  responses = [],
-  handler,
-  modelName = 'scripted',
-  latencyMs = 0,
-  metadata = { contextWindow: 128_000, pricing: { inputPerMillion: 0.15, outputPerMillion: 0.6 } },
-  clock = systemClock,
-}: ScriptedModelOptions = {}): ScriptedModel {
+export function scriptedModel(options: ScriptedModelOptions = {}): ScriptedModel {
+  checkOptionNames('scriptedModel', options, optionNames);
+  const {
+    responses = [],
+    handler,
+    modelName = 'scripted',
+    latencyMs = 0,
+    metadata = {
+      contextWindow: 128_000,
+      pricing: { inputPerMillion: 0.15, outputPerMillion: 0.6 },
+    },
+    clock = systemClock,
+  } = options;
+  responses.forEach((response, index) => {
+    if (typeof response !== 'function') checkResponse(modelName, response, index);
+  });
   const requests: ChatRequest[] = [];
   return {
     modelName,
@@ -92,6 +133,7 @@ export function scriptedModel({
         );
       }
       const scripted = typeof entry === 'function' ? entry(request, index) : entry;
+      checkResponse(modelName, scripted, index);
       const answer = typeof scripted === 'string' ? { content: scripted } : scripted;
       const delay = answer.latencyMs ?? latencyMs;
       if (delay > 0) await sleep(clock, delay, signal);
