@@ -249,6 +249,27 @@ describe('testAgentPaths', () => {
     );
   });
 
+  it('refuses a misspelt option of an effect instead of walking the default edges', async () => {
+    await expect(
+      testAgentPaths({
+        machine: refunds,
+        input: { customer: 'c-1' },
+        effects: { research: { outputs: ['ok'], failure: [] } as never },
+      }),
+    ).rejects.toMatchObject({
+      code: 'definition.invalid_option',
+      message: expect.stringContaining(
+        'effects.research.failure is not an option; did you mean effects.research.failures?',
+      ),
+    });
+    await expect(
+      testAgentPaths({ machine: refunds, input: { customer: 'c-1' }, limit: false } as never),
+    ).rejects.toMatchObject({
+      code: 'definition.invalid_option',
+      message: expect.stringContaining('limit is not an option; did you mean limits?'),
+    });
+  });
+
   it('says when a wait cannot time out', async () => {
     const noDeadline = refunds.provide({
       actors: {

@@ -1,8 +1,31 @@
 import type { AnyStateMachine } from 'xstate';
-import type { AgentPathReport, AgentPathResult, TestAgentPathsOptions } from './agent-path-types';
+import { checkOptionNames, optionNamesOf } from '../errors/option-names';
+import type {
+  AgentPathReport,
+  AgentPathResult,
+  EffectPathOptions,
+  TestAgentPathsOptions,
+} from './agent-path-types';
 import { callsModels } from './path-outcomes';
 import { finalStatesOf, invokesOf, planAgentPaths, stateName } from './plan-agent-paths';
 import { runAgentPath } from './run-agent-path';
+
+const optionNames = optionNamesOf<TestAgentPathsOptions<AnyStateMachine>>({
+  machine: true,
+  input: true,
+  effects: true,
+  events: true,
+  agent: true,
+  traversal: true,
+  limits: true,
+  maxPaths: true,
+});
+const effectOptionNames = optionNamesOf<EffectPathOptions>({
+  outputs: true,
+  scripted: true,
+  toolError: true,
+  failures: true,
+});
 
 /**
  * Walks every path of an agent's statechart with `xstate/graph` — every output you list for
@@ -21,10 +44,17 @@ import { runAgentPath } from './run-agent-path';
  * });
  * expect(report.failures).toEqual([]);
  * ```
+ *
+ * @throws DefinitionError `definition.invalid_option` for a misspelt option, or a misspelt
+ * option of an effect (`failure` for `failures` would walk the default edges instead).
  */
 export async function testAgentPaths<TMachine extends AnyStateMachine>(
   options: TestAgentPathsOptions<TMachine>,
 ): Promise<AgentPathReport<TMachine>> {
+  checkOptionNames('testAgentPaths', options, optionNames);
+  for (const [id, effect] of Object.entries(options.effects ?? {})) {
+    checkOptionNames('testAgentPaths', effect, effectOptionNames, `effects.${id}.`);
+  }
   const { machine, limits = true, maxPaths = 500 } = options;
   const invokes = invokesOf(machine);
   const { paths: planned, gaps, reachedFinals } = planAgentPaths(options, invokes);
