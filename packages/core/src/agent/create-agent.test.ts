@@ -55,6 +55,21 @@ describe('createAgent', () => {
     expect(model.requests[0]?.responseFormat).toMatchObject({ type: 'json_schema' });
   });
 
+  it('refuses a misspelt start option instead of starting a thread under another id', async () => {
+    const model = scriptedModel({ responses: [{ json: { relevant: true, confidence: 0.9 } }] });
+    const agent = createAgent({ machine: classifier(), models: { fast: model } });
+    expect(() =>
+      agent.start({ threadID: 'mine', input: { text: 'bridge repair' } } as never),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'definition.invalid_option',
+        message: expect.stringContaining('threadID is not an option; did you mean threadId?'),
+      }),
+    );
+    expect(model.requests).toEqual([]);
+    expect(await agent.getCheckpoint('mine')).toBeUndefined();
+  });
+
   it('emits typed events in order for a run', async () => {
     const model = scriptedModel({ responses: [{ json: { relevant: false, confidence: 0.2 } }] });
     const agent = createAgent({ machine: classifier(), models: { fast: model } });

@@ -1,6 +1,7 @@
 import type { AnyStateMachine, EventObject, InputFrom } from 'xstate';
 import { estimateTokenCounter } from '../budget/create-token-counter';
 import { systemClock, timeOrderedIds } from '../clock/clock';
+import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { RunEvents } from '../events/run-events';
 import { redactingCheckpointer } from '../ledger/redact-records';
@@ -24,6 +25,12 @@ import { handleOf } from './run-handle';
 import { assertThreadId } from './thread-id';
 import type { Agent, AgentOptions, HumanReplyEvent, RunOutcomeFrom, StartOptions } from './types';
 import { validateAgent } from './validate-agent';
+
+const startOptionNames = optionNamesOf<StartOptions<unknown>>({
+  threadId: true,
+  input: true,
+  tenantId: true,
+});
 
 /**
  * Binds a machine made with XState's `setup()` to the services its effects use — models,
@@ -187,11 +194,10 @@ export function createAgent<TMachine extends AnyStateMachine>(
       () => resuming.get(run.threadId),
     );
 
-  const start = ({
-    threadId = generateId(),
-    input,
-    tenantId,
-  }: StartOptions<InputFrom<TMachine>>) => {
+  const start = (startOptions: StartOptions<InputFrom<TMachine>>) => {
+    // A misspelt `threadID` would start a thread under a generated id, `tenantID` charge no tenant.
+    checkOptionNames('agent.start', startOptions, startOptionNames);
+    const { threadId = generateId(), input, tenantId } = startOptions;
     assertThreadId('agent.start', threadId);
     assertOpen(`starting thread "${threadId}"`);
     if (live.get(threadId)) {
