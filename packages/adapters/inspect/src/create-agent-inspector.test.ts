@@ -182,6 +182,36 @@ describe('createAgentInspector', () => {
     expect(factText).not.toContain('"request"');
   });
 
+  it('refuses a misspelt option instead of opening the socket url: false turns off', async () => {
+    let made: ReturnType<typeof createAgentInspector> | undefined;
+    try {
+      expect(() => {
+        made = createAgentInspector({ URL: false } as never);
+      }).toThrow(
+        expect.objectContaining({
+          code: 'definition.invalid_option',
+          message: expect.stringContaining('URL is not an option; did you mean url?'),
+        }),
+      );
+    } finally {
+      await made?.stop();
+    }
+  });
+
+  it('refuses a misspelt relay option before it listens', async () => {
+    const outcome = await startInspectorRelay({ port: 0, hots: '127.0.0.1' } as never).then(
+      async (relay) => {
+        await relay.close();
+        return 'listening';
+      },
+      (error: unknown) => error,
+    );
+    expect(outcome).toMatchObject({
+      code: 'definition.invalid_option',
+      message: expect.stringContaining('hots is not an option; did you mean host?'),
+    });
+  });
+
   it('sends nothing over the network with url: false, and hands every message to onMessage', async () => {
     const seen: InspectionMessage[] = [];
     const inspector = createAgentInspector({

@@ -1,4 +1,5 @@
 import type { Agent } from '@agentchart/core';
+import { checkOptionNames } from '@agentchart/core/internal';
 import { createInspector } from '@statelyai/inspect';
 import type { InspectionEvent, Observer } from 'xstate';
 import { harnessFact } from './harness-facts';
@@ -41,6 +42,13 @@ export interface AgentInspector {
   stop(): Promise<void>;
 }
 
+const inspectorOptionNames = Object.keys({
+  url: true,
+  record: true,
+  onMessage: true,
+  captureContent: true,
+} satisfies Record<keyof AgentInspectorOptions, true>);
+
 /**
  * Streams agentchart runs to the XState inspector protocol through `@statelyai/inspect`:
  * every run of the agent (child agents' runs and effect actors included) with the harness's
@@ -57,12 +65,10 @@ export interface AgentInspector {
  * await inspector.stop();
  * ```
  */
-export function createAgentInspector({
-  url = 'ws://127.0.0.1:8080',
-  record = [],
-  onMessage,
-  captureContent = false,
-}: AgentInspectorOptions = {}): AgentInspector {
+export function createAgentInspector(options: AgentInspectorOptions = {}): AgentInspector {
+  // A misspelt `url: false` would open a socket; a misspelt `record` would record nothing.
+  checkOptionNames('createAgentInspector', options, inspectorOptionNames);
+  const { url = 'ws://127.0.0.1:8080', record = [], onMessage, captureContent = false } = options;
   const sinks: InspectionSink[] = [
     ...(Array.isArray(record) ? record : [record as InspectionSink]),
   ];

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkOptionNames } from '@agentchart/core/internal';
 import { WebSocket, WebSocketServer } from 'ws';
 
 /** Options of {@link startInspectorRelay}. */
@@ -23,17 +24,28 @@ export interface InspectorRelay {
   close(): Promise<void>;
 }
 
+const relayOptionNames = Object.keys({
+  host: true,
+  port: true,
+  bufferSize: true,
+  inspectorUrl: true,
+} satisfies Record<keyof InspectorRelayOptions, true>);
+
 /**
  * A local relay for the XState inspector protocol, like `@statelyai/inspect/server`, but
  * listening on loopback only by default and opening no browser: every message one client
  * sends goes to every other client (the page), and the last `bufferSize` to each newcomer.
  */
-export async function startInspectorRelay({
-  host = '127.0.0.1',
-  port = 8080,
-  bufferSize = 1000,
-  inspectorUrl = 'https://stately.ai/inspect',
-}: InspectorRelayOptions = {}): Promise<InspectorRelay> {
+export async function startInspectorRelay(
+  options: InspectorRelayOptions = {},
+): Promise<InspectorRelay> {
+  checkOptionNames('startInspectorRelay', options, relayOptionNames);
+  const {
+    host = '127.0.0.1',
+    port = 8080,
+    bufferSize = 1000,
+    inspectorUrl = 'https://stately.ai/inspect',
+  } = options;
   const http = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end(bridgePage(inspectorUrl));
