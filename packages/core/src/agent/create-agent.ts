@@ -8,6 +8,7 @@ import { redactingCheckpointer } from '../ledger/redact-records';
 import type { ChatModel } from '../model/types';
 import { createModelCallPipeline } from '../pipeline/create-model-call-pipeline';
 import { createReliabilityPolicy } from '../reliability/create-reliability-policy';
+import { maxTimerMs, validateNumberOption } from '../reliability/validate-option';
 import type { AgentRuntime } from '../run/agent-runtime';
 import { LeaseHeartbeat } from '../run/lease-heartbeat';
 import { Run } from '../run/run';
@@ -23,7 +24,17 @@ import { replayThread } from './replay-thread';
 import { loadCheckpoint, restoreRun } from './restore-thread';
 import { handleOf } from './run-handle';
 import { assertThreadId } from './thread-id';
-import type { Agent, AgentOptions, HumanReplyEvent, RunOutcomeFrom, StartOptions } from './types';
+import type {
+  Agent,
+  AgentOptions,
+  CloseOptions,
+  ForkOptions,
+  HumanReplyEvent,
+  ReplayOptions,
+  ResumeOptions,
+  RunOutcomeFrom,
+  StartOptions,
+} from './types';
 import { validateAgent } from './validate-agent';
 
 const startOptionNames = optionNamesOf<StartOptions<unknown>>({
@@ -31,6 +42,15 @@ const startOptionNames = optionNamesOf<StartOptions<unknown>>({
   input: true,
   tenantId: true,
 });
+const resumeOptionNames = optionNamesOf<ResumeOptions>({ force: true });
+const forkOptionNames = optionNamesOf<ForkOptions>({
+  from: true,
+  version: true,
+  threadId: true,
+  context: true,
+});
+const replayOptionNames = optionNamesOf<ReplayOptions>({ onEvent: true });
+const closeOptionNames = optionNamesOf<CloseOptions>({ timeoutMs: true });
 
 /**
  * Binds a machine made with XState's `setup()` to the services its effects use — models,
@@ -223,6 +243,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     start,
     async resume(threadId, resumeOptions = {}) {
       assertThreadId('agent.resume', threadId);
+      checkOptionNames('agent.resume', resumeOptions, resumeOptionNames);
       assertOpen(`resuming thread "${threadId}"`);
       return handle(await restore(threadId, resumeOptions.force));
     },
@@ -246,6 +267,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     },
     async fork(forkOptions) {
       assertThreadId('agent.fork (from)', forkOptions?.from);
+      checkOptionNames('agent.fork', forkOptions, forkOptionNames);
       if (forkOptions.threadId !== undefined) assertThreadId('agent.fork', forkOptions.threadId);
       assertOpen(`forking thread "${forkOptions.from}"`);
       const { run, checkpoint } = await forkThread(runtime, forkOptions, migrate);
@@ -255,9 +277,19 @@ export function createAgent<TMachine extends AnyStateMachine>(
     },
     async replay(threadId, replayOptions) {
       assertThreadId('agent.replay', threadId);
+      if (replayOptions !== undefined) {
+        checkOptionNames('agent.replay', replayOptions, replayOptionNames);
+      }
       return replayThread(runtime, threadId, replayOptions) as Promise<RunOutcomeFrom<TMachine>>;
     },
-    async close({ timeoutMs = 10_000 } = {}) {
+    async close(closeOptions = {}) {
+      checkOptionNames('agent.close', closeOptions, closeOptionNames);
+      const { timeoutMs = 10_000 } = closeOptions;
+      validateNumberOption('agent.close', 'timeoutMs', timeoutMs, {
+        min: 0,
+        max: maxTimerMs,
+        expected: 'a number of milliseconds to wait for working runs, 0 or more',
+      });
       closed = true;
       await Promise.allSettled([...resuming.values()]);
       await live.close({ timeoutMs });

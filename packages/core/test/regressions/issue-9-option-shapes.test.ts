@@ -277,4 +277,28 @@ describe('tool and effect option shapes (issue 9)', () => {
     refused(() => new SqliteCheckpointer({ path: ':memory:', busyTimeoutMs: -1 }), /busyTimeoutMs/);
     refused(() => new SqliteCheckpointer({ path: '' }), /path must be the database file's path/);
   });
+
+  it("refuses a misspelt option of the agent's own methods, naming the one meant", async () => {
+    const agent = createAgent({ machine });
+    await agent.run({ threadId: 'a', input: undefined });
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (error: unknown) => (DefinitionError.isInstance(error) ? error.message : error),
+      );
+    expect(await refusal(agent.resume('a', { forse: true } as never))).toMatch(
+      /agent\.resume: forse is not an option; did you mean force\?/,
+    );
+    expect(await refusal(agent.fork({ from: 'a', threadID: 'b' } as never))).toMatch(
+      /agent\.fork: threadID is not an option; did you mean threadId\?/,
+    );
+    expect(await refusal(agent.replay('a', { onEvents: () => undefined } as never))).toMatch(
+      /agent\.replay: onEvents is not an option; did you mean onEvent\?/,
+    );
+    expect(await refusal(agent.close({ timeout: 5 } as never))).toMatch(
+      /agent\.close: timeout is not an option; did you mean timeoutMs\?/,
+    );
+    expect(await refusal(agent.close({ timeoutMs: -1 }))).toMatch(/agent\.close: .*timeoutMs/);
+    await agent.close();
+  });
 });
