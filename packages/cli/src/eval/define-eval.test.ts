@@ -30,6 +30,17 @@ describe('defineEval', () => {
     );
   });
 
+  it('refuses a suite without an agent function or scorers with a typed error', () => {
+    for (const suite of [
+      { name: 'triage', agent: 'triage-agent', scorers: [exactMatch()] },
+      { name: 'triage', agent, scorers: [] },
+    ]) {
+      expect(() => defineEval(suite as never)).toThrow(
+        expect.objectContaining({ code: 'definition.invalid_option' }),
+      );
+    }
+  });
+
   it('accepts every documented option', () => {
     const suite = defineEval({
       name: 'triage',

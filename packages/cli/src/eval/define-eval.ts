@@ -48,12 +48,16 @@ export function defineEval<TInput = any, TExpected = any, TVariant = any>(
     );
   }
   if (typeof suite.agent !== 'function') {
-    throw new TypeError(
-      `defineEval "${suite.name}": agent must be a function of the variant that returns an agent.`,
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `defineEval "${suite.name}": agent must be a function of the variant that returns an agent, not ${describeValue(suite.agent)}.`,
     );
   }
   if (!Array.isArray(suite.scorers) || suite.scorers.length === 0) {
-    throw new TypeError(`defineEval "${suite.name}": give at least one scorer, e.g. exactMatch().`);
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `defineEval "${suite.name}": give at least one scorer, e.g. scorers: [exactMatch()].`,
+    );
   }
   Object.defineProperty(suite, evalSuiteMarker, { value: true });
   return suite;

@@ -270,6 +270,15 @@ describe('testAgentPaths', () => {
     });
   });
 
+  it('refuses a chart with more paths than maxPaths with a typed error', async () => {
+    await expect(
+      testAgentPaths({ machine: refunds, input: { customer: 'c-1' }, maxPaths: 1 }),
+    ).rejects.toMatchObject({
+      code: 'definition.invalid_option',
+      message: expect.stringContaining('more than maxPaths (1)'),
+    });
+  });
+
   it('says when a wait cannot time out', async () => {
     const noDeadline = refunds.provide({
       actors: {

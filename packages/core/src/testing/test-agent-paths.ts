@@ -1,4 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
+import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import type {
   AgentPathReport,
@@ -59,7 +60,8 @@ export async function testAgentPaths<TMachine extends AnyStateMachine>(
   const invokes = invokesOf(machine);
   const { paths: planned, gaps, reachedFinals } = planAgentPaths(options, invokes);
   if (planned.length > maxPaths) {
-    throw new RangeError(
+    throw new DefinitionError(
+      'definition.invalid_option',
       `testAgentPaths: the chart has ${planned.length} paths to a final state, more than maxPaths (${maxPaths}). Use traversal: 'shortest' (one path per state), fewer outputs or failures per effect, or raise maxPaths.`,
     );
   }
