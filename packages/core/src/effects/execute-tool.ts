@@ -23,6 +23,11 @@ export interface ExecuteToolOptions {
    * it). Default: the effect's next key.
    */
   key?: string;
+  /**
+   * The idempotency key the tool is given, when the call repeats one whose outcome is not
+   * known (see `runToolCalls`). Default: `<thread id>:<key>`.
+   */
+  idempotencyKey?: string;
 }
 
 /**
@@ -35,14 +40,14 @@ export async function executeTool(
   scope: EffectScope,
   tool: AnyTool,
   input: unknown,
-  { present, key = scope.nextKey(`tool:${tool.name}`) }: ExecuteToolOptions = {},
+  { present, key = scope.nextKey(`tool:${tool.name}`), idempotencyKey }: ExecuteToolOptions = {},
 ): Promise<unknown> {
   const { run } = scope;
   const { events } = run.runtime;
   const { clock, maxJournalValueBytes } = run;
   const context: ToolExecuteContext = {
     signal: scope.signal,
-    idempotencyKey: `${scope.threadId}:${key}`,
+    idempotencyKey: idempotencyKey ?? `${scope.threadId}:${key}`,
     threadId: scope.threadId,
   };
   // Its payload measures the input as JSON: built only for a listener.

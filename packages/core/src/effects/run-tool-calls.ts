@@ -1,4 +1,5 @@
 import { capToolOutput } from '../budget/cap-tool-output';
+import { canonicalJson } from '../cache/canonical-json';
 import { AgentchartError } from '../errors/agentchart-error';
 import { RunError } from '../errors/run-error';
 import type { ApprovalReason } from '../events/types';
@@ -35,6 +36,12 @@ export interface RunToolCallsOptions {
   /** True when the conversation the model answered from holds untrusted content. */
   untrusted: boolean;
   approvals: ToolLoopApprovals;
+  /**
+   * The loop's idempotency keys of `idempotent` calls that timed out, by tool and arguments
+   * (see {@link callSignature}): a timed-out call may have acted, and the model's retry of
+   * it must reach the outside system under the same key, which then drops the repeat.
+   */
+  unsettledKeys: Map<string, string>;
 }
 
 /** What running one answer's tool calls gave: the messages for the model, and their trust. */
@@ -68,7 +75,7 @@ export function approvalReasonFor(
 export async function runToolCalls(
   scope: EffectScope,
   planned: readonly PlannedCall[],
-  { onToolError, maxToolOutputTokens, untrusted, approvals }: RunToolCallsOptions,
+  { onToolError, maxToolOutputTokens, untrusted, approvals, unsettledKeys }: RunToolCallsOptions,
 ): Promise<ToolCallResults> {
   let untrustedResult = false;
   const answer = async (planned: PlannedCall): Promise<ChatMessage> => {
@@ -88,15 +95,25 @@ export async function runToolCalls(
       if (refusal) return { ...base, content: JSON.stringify({ error: refusal }) };
     }
     if (!tool.trustedOutput) untrustedResult = true;
+    const signature = tool.effect === 'idempotent' ? callSignature(tool, input) : undefined;
+    const unsettled = signature === undefined ? undefined : unsettledKeys.get(signature);
     try {
       // The journal keeps the text the model reads, capped like the history, not the whole
       // output: what a resume returns is what the model saw.
       const content = await executeTool(scope, tool, input, {
         key,
         present: (_output, json) => capped(json),
+        ...(unsettled === undefined ? {} : { idempotencyKey: unsettled }),
       });
+      if (signature !== undefined) unsettledKeys.delete(signature);
       return { ...base, content: content as string };
     } catch (error) {
+      if (signature !== undefined) {
+        // Timed out, it may have acted: a retry reuses its key. Any other failure is settled.
+        const timedOut = AgentchartError.isInstance(error) && error.code === 'tool.timeout';
+        if (timedOut) unsettledKeys.set(signature, unsettled ?? `${scope.threadId}:${key}`);
+        else unsettledKeys.delete(signature);
+      }
       // An ambiguous unsafe call goes to the chart (onError), never back to the model, which
       // could call the tool again under a new key and act twice.
       const code = AgentchartError.isInstance(error) ? error.code : undefined;
@@ -158,4 +175,9 @@ async function approve(
     }
     throw error;
   }
+}
+
+/** A call's tool and arguments, as one text: two calls with the same are the same request. */
+function callSignature(tool: AnyTool, input: unknown): string {
+  return `${tool.name}:${canonicalJson(input)}`;
 }

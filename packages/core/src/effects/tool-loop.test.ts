@@ -97,6 +97,41 @@ describe('toolLoop', () => {
     expect(answered).toEqual(['call_0', 'call_0_2']);
   });
 
+  it('gives the retry of an idempotent call that timed out the same idempotency key', async () => {
+    const keys: string[] = [];
+    const charge = defineTool({
+      name: 'charge',
+      description: 'Charges a card; the idempotency key drops a repeat.',
+      input: z.object({ cents: z.number() }),
+      output: z.object({ ok: z.boolean() }),
+      effect: 'idempotent',
+      timeoutMs: 20,
+      execute: async (_input, { idempotencyKey, signal }) => {
+        keys.push(idempotencyKey);
+        // The first attempt hangs (the provider is slow, it may still charge); the retry answers.
+        if (keys.length === 1)
+          await new Promise((resolve) => signal.addEventListener('abort', resolve));
+        return { ok: true };
+      },
+    });
+    const model = scriptedModel({
+      responses: [
+        { toolCalls: [{ name: 'charge', arguments: { cents: 500 } }] },
+        { toolCalls: [{ name: 'charge', arguments: { cents: 500 } }] },
+        { toolCalls: [{ name: 'charge', arguments: { cents: 700 } }] },
+        'Charged.',
+      ],
+    });
+    const charging = toolLoop({ model: 'm', tools: [charge], prompt: (q: string) => q });
+    const { output } = await runEffect(charging, 'charge it', { models: { m: model } });
+    expect(output).toMatchObject({ content: 'Charged.' });
+    expect(keys).toHaveLength(3);
+    // The retry of the timed-out call reaches the outside system under the first call's key;
+    // another call (other arguments) has a key of its own.
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).not.toBe(keys[0]);
+  });
+
   it('sends invalid arguments back with the issues and never executes them', async () => {
     const t = tools();
     const model = scriptedModel({

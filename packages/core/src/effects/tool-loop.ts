@@ -176,6 +176,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
       // Untrusted content in the conversation: from then on unsafe calls need an approval.
       let untrusted = messages.some((message) => message.role === 'user' && message.untrusted);
       const repeats = new Map<string, number>();
+      const unsettledKeys = new Map<string, string>();
       let invalidCalls = 0;
       let toolCalls = 0;
       for (let step = 1; step <= maxSteps; step++) {
@@ -236,6 +237,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
           maxToolOutputTokens,
           untrusted,
           approvals,
+          unsettledKeys,
         });
         untrusted ||= results.untrusted;
         toolCalls += planned.filter((call) => call.kind === 'valid').length;
