@@ -171,6 +171,9 @@ export function createAgent<TMachine extends AnyStateMachine>(
     const pending = resuming.get(threadId);
     if (pending) return pending;
     const restoring = (async () => {
+      // A run of this thread that came to rest here a moment ago may still be giving its
+      // lease up: this process would otherwise be refused its own thread.
+      await live.letGo(threadId);
       const checkpoint = await loadCheckpoint(runtime, threadId, { migrate });
       const { run, checkpoint: claimed } = await restoreRun(runtime, checkpoint, { force });
       live.track(run);

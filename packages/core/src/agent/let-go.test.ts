@@ -23,6 +23,26 @@ class SlowReleaseStore extends MemoryCheckpointer {
   }
 }
 
+/** A store whose lease releases wait until the test lets them through. */
+class GatedReleaseStore extends MemoryCheckpointer {
+  readonly #gates: (() => void)[] = [];
+  #held: () => void = () => undefined;
+  /** Resolves once a release is held at the gate. */
+  readonly released = new Promise<void>((resolve) => {
+    this.#held = resolve;
+  });
+  override async releaseLease(threadId: string, owner: string): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.#gates.push(resolve);
+      this.#held();
+    });
+    return super.releaseLease(threadId, owner);
+  }
+  open(): void {
+    for (const gate of this.#gates.splice(0)) gate();
+  }
+}
+
 /** A store whose journal writes take a while. */
 class SlowJournalStore extends MemoryCheckpointer {
   override async putEffect(...args: Parameters<MemoryCheckpointer['putEffect']>): Promise<void> {
@@ -42,6 +62,21 @@ describe('a run letting go of its thread', () => {
     const handle = await ended.send('t', { type: 'human.reply', value: { ok: true } });
     expect((await handle.result()).status).toBe('done');
     await ended.close();
+  });
+
+  it('answers a wait sent right after the run came to rest in this process, while its lease is still being released', async () => {
+    const checkpointer = new GatedReleaseStore();
+    const agent = createAgent({ machine, checkpointer, evictWaiting: true });
+    expect((await agent.start({ threadId: 'r', input: {} }).result()).status).toBe('waiting');
+    await checkpointer.released;
+    // The evicted run's release is still on its way to the store when the reply comes.
+    const sent = agent.send('r', { type: 'human.reply', value: { ok: true } });
+    // Everything the send does before it must wait on the store happens in this turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    checkpointer.open();
+    const handle = await sent;
+    expect((await handle.result()).status).toBe('done');
+    await agent.close();
   });
 
   it('rests waiting only once the wait is in the journal, for processes that read the store (issue 15)', async () => {

@@ -28,6 +28,8 @@ export class LiveRuns {
   readonly #wakeUps = new Map<string, unknown>();
   // Evictions under way (writing the checkpoint, releasing the lease): close() waits for them.
   readonly #evicting = new Set<Promise<unknown>>();
+  // The same evictions by thread: restoring a thread waits for its run to have let go.
+  readonly #evictingThreads = new Map<string, Promise<unknown>>();
   /**
    * Runs evicted here, held weakly: a handle may still hold one, and once its thread is
    * restored the evicted run points at the new one (`Run.followedBy`). An entry goes when its
@@ -45,6 +47,15 @@ export class LiveRuns {
 
   get(threadId: string): Run | undefined {
     return this.#runs.get(threadId);
+  }
+
+  /**
+   * Resolves once a run of `threadId` evicted here has given up its lease (at once when none
+   * is being evicted). Restoring the thread before that would be refused its own thread with
+   * `checkpoint.lease_held`: on a networked store the release is a round trip of its own.
+   */
+  async letGo(threadId: string): Promise<void> {
+    await this.#evictingThreads.get(threadId)?.catch(() => undefined);
   }
 
   /** Adds a run; it leaves when it ends (or is evicted). */
@@ -90,8 +101,12 @@ export class LiveRuns {
     const at = run.nextWakeAt();
     if (at !== undefined && at - clock.now() < soonMs) return;
     const { threadId } = run;
-    const eviction: Promise<unknown> = run.evict().finally(() => this.#evicting.delete(eviction));
+    const eviction: Promise<unknown> = run.evict().finally(() => {
+      this.#evicting.delete(eviction);
+      if (this.#evictingThreads.get(threadId) === eviction) this.#evictingThreads.delete(threadId);
+    });
     this.#evicting.add(eviction);
+    this.#evictingThreads.set(threadId, eviction);
     this.#runs.delete(threadId);
     const ref = new WeakRef(run);
     this.#evicted.set(threadId, ref);
