@@ -33,6 +33,7 @@ import type {
 } from '@agentchart/core/run-log';
 import pg from 'pg';
 import { createRunLogTable, PostgresRunLog, runLogUpsert, runLogValues } from './postgres-run-log';
+import { describeServer, storageFailure } from './postgres-storage-error';
 import {
   type ClaimDueOptions,
   claimDueThreads,
@@ -117,6 +118,8 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
   readonly #schema: string | undefined;
   /** Tells apart the prepared statements of checkpointers on other schemas sharing a pool. */
   readonly #statementTag: string;
+  /** The server and database, for messages (no password). */
+  readonly #server: string;
   #ready: Promise<void> | undefined;
 
   constructor(options: PostgresCheckpointerOptions) {
@@ -171,71 +174,79 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
       threads: this.#tables.threads,
     });
     this.#statementTag = createHash('sha256').update(prefix).digest('hex').slice(0, 16);
+    this.#server = describeServer(this.#pool);
   }
 
   async latest(threadId: string): Promise<Checkpoint | undefined> {
-    await this.#ensureTables();
-    const { rows } = await this.#pool.query<Pick<CheckpointRow, 'version' | 'state'>>(
-      `SELECT version, state FROM ${this.#checkpoints} WHERE thread_id = $1 ORDER BY version DESC LIMIT 1`,
-      [threadId],
-    );
-    const head = rows[0];
-    if (!head) return undefined;
-    const parsed = parseState(head.state);
-    if (parsed.ok) return parsed.value;
-    // The newest row cannot be read: walk back to the last one that can.
-    const all = await this.#pool.query<Pick<CheckpointRow, 'version' | 'state'>>(
-      `SELECT version, state FROM ${this.#checkpoints} WHERE thread_id = $1 ORDER BY version DESC`,
-      [threadId],
-    );
-    const unreadable: { version: number; reason: string }[] = [];
-    for (const row of all.rows) {
-      const item = parseState(row.state);
-      if (item.ok) {
-        unreadable.sort((a, b) => a.version - b.version);
-        return { ...item.value, recovered: { headVersion: head.version, unreadable } };
+    return this.#guard(`reading the newest checkpoint of thread "${threadId}"`, async () => {
+      await this.#ensureTables();
+      const { rows } = await this.#pool.query<Pick<CheckpointRow, 'version' | 'state'>>(
+        `SELECT version, state FROM ${this.#checkpoints} WHERE thread_id = $1 ORDER BY version DESC LIMIT 1`,
+        [threadId],
+      );
+      const head = rows[0];
+      if (!head) return undefined;
+      const parsed = parseState(head.state);
+      if (parsed.ok) return parsed.value;
+      // The newest row cannot be read: walk back to the last one that can.
+      const all = await this.#pool.query<Pick<CheckpointRow, 'version' | 'state'>>(
+        `SELECT version, state FROM ${this.#checkpoints} WHERE thread_id = $1 ORDER BY version DESC`,
+        [threadId],
+      );
+      const unreadable: { version: number; reason: string }[] = [];
+      for (const row of all.rows) {
+        const item = parseState(row.state);
+        if (item.ok) {
+          unreadable.sort((a, b) => a.version - b.version);
+          return { ...item.value, recovered: { headVersion: head.version, unreadable } };
+        }
+        unreadable.push({ version: row.version, reason: item.reason });
       }
-      unreadable.push({ version: row.version, reason: item.reason });
-    }
-    throw new CheckpointError(
-      'checkpoint.corrupt',
-      threadId,
-      `No checkpoint of thread "${threadId}" in PostgreSQL can be read (newest: ${head.version}; ${parsed.reason}). The thread cannot be resumed; its journal is still readable with agent.journal().`,
-    );
+      throw new CheckpointError(
+        'checkpoint.corrupt',
+        threadId,
+        `No checkpoint of thread "${threadId}" in PostgreSQL can be read (newest: ${head.version}; ${parsed.reason}). The thread cannot be resumed; its journal is still readable with agent.journal().`,
+      );
+    });
   }
 
   async get(threadId: string, version: number): Promise<Checkpoint | undefined> {
-    await this.#ensureTables();
-    const { rows } = await this.#pool.query<Pick<CheckpointRow, 'state'>>(
-      `SELECT state FROM ${this.#checkpoints} WHERE thread_id = $1 AND version = $2`,
-      [threadId, version],
-    );
-    const row = rows[0];
-    if (!row) return undefined;
-    const parsed = parseState(row.state);
-    if (parsed.ok) return parsed.value;
-    throw new CheckpointError(
-      'checkpoint.corrupt',
-      threadId,
-      `Checkpoint ${version} of thread "${threadId}" in PostgreSQL cannot be read: ${parsed.reason}. Read another version (agent.history() lists them).`,
-    );
+    return this.#guard(`reading checkpoint ${version} of thread "${threadId}"`, async () => {
+      await this.#ensureTables();
+      const { rows } = await this.#pool.query<Pick<CheckpointRow, 'state'>>(
+        `SELECT state FROM ${this.#checkpoints} WHERE thread_id = $1 AND version = $2`,
+        [threadId, version],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      const parsed = parseState(row.state);
+      if (parsed.ok) return parsed.value;
+      throw new CheckpointError(
+        'checkpoint.corrupt',
+        threadId,
+        `Checkpoint ${version} of thread "${threadId}" in PostgreSQL cannot be read: ${parsed.reason}. Read another version (agent.history() lists them).`,
+      );
+    });
   }
 
   async save(checkpoint: Checkpoint): Promise<CheckpointWriteResult> {
-    await this.#ensureTables();
-    const { recovered: _, ...stored } = checkpoint;
-    const json = JSON.stringify(stored);
-    const { threadId, version } = checkpoint;
-    // The compare-and-set: the row goes in only while the thread's newest version is
-    // version - 1; two writers racing for the same version meet on the primary key, and
-    // the loser inserts nothing (DO NOTHING) instead of failing its transaction.
-    // The lease row is locked (FOR SHARE) until the insert commits: a takeover waits for
-    // this write and then reads it, or this write waits for the takeover and is refused.
-    const { rowCount } = await this.#pool.query({
-      // Named: prepared once per connection, not parsed on every save.
-      name: `agentchart.save.${this.#statementTag}`,
-      // The thread's row (newest version, status, wake time) moves in the same statement.
-      text: `WITH lease AS (SELECT owner FROM ${this.#leases} WHERE thread_id = $1 FOR SHARE),
+    return this.#guard(
+      `saving checkpoint ${checkpoint.version} of thread "${checkpoint.threadId}"`,
+      async () => {
+        await this.#ensureTables();
+        const { recovered: _, ...stored } = checkpoint;
+        const json = JSON.stringify(stored);
+        const { threadId, version } = checkpoint;
+        // The compare-and-set: the row goes in only while the thread's newest version is
+        // version - 1; two writers racing for the same version meet on the primary key, and
+        // the loser inserts nothing (DO NOTHING) instead of failing its transaction.
+        // The lease row is locked (FOR SHARE) until the insert commits: a takeover waits for
+        // this write and then reads it, or this write waits for the takeover and is refused.
+        const { rowCount } = await this.#pool.query({
+          // Named: prepared once per connection, not parsed on every save.
+          name: `agentchart.save.${this.#statementTag}`,
+          // The thread's row (newest version, status, wake time) moves in the same statement.
+          text: `WITH lease AS (SELECT owner FROM ${this.#leases} WHERE thread_id = $1 FOR SHARE),
        inserted AS (
          INSERT INTO ${this.#checkpoints} (thread_id, version, machine_version, status, created_at, owner, state)
          SELECT $1, $2, $3, $4, $5, $6, $7
@@ -247,65 +258,78 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
        SELECT thread_id, version, status, created_at, $8 FROM inserted
        ON CONFLICT (thread_id) DO UPDATE SET version = excluded.version, status = excluded.status,
          updated_at = excluded.updated_at, wake_at = excluded.wake_at`,
-      values: [
-        threadId,
-        version,
-        checkpoint.machineVersion,
-        checkpoint.run.status,
-        checkpoint.createdAt,
-        checkpoint.owner ?? null,
-        json,
-        checkpoint.wakeAt ?? null,
-      ],
-    });
-    if (rowCount !== 1) {
-      const lease = checkpoint.owner === undefined ? undefined : await this.getLease(threadId);
-      throw new CheckpointError(
-        'checkpoint.conflict',
-        threadId,
-        lease && lease.owner !== checkpoint.owner
-          ? fencedMessage(threadId, `checkpoint ${version}`, `run "${lease.owner}" holds its lease`)
-          : conflictMessage(threadId, await this.#head(threadId), version),
-      );
-    }
-    return { bytes: json.length };
+          values: [
+            threadId,
+            version,
+            checkpoint.machineVersion,
+            checkpoint.run.status,
+            checkpoint.createdAt,
+            checkpoint.owner ?? null,
+            json,
+            checkpoint.wakeAt ?? null,
+          ],
+        });
+        if (rowCount !== 1) {
+          const lease = checkpoint.owner === undefined ? undefined : await this.getLease(threadId);
+          throw new CheckpointError(
+            'checkpoint.conflict',
+            threadId,
+            lease && lease.owner !== checkpoint.owner
+              ? fencedMessage(
+                  threadId,
+                  `checkpoint ${version}`,
+                  `run "${lease.owner}" holds its lease`,
+                )
+              : conflictMessage(threadId, await this.#head(threadId), version),
+          );
+        }
+        return { bytes: json.length };
+      },
+    );
   }
 
   async list(threadId: string): Promise<CheckpointSummary[]> {
-    await this.#ensureTables();
-    const { rows } = await this.#pool.query<Omit<CheckpointRow, 'state'>>(
-      `SELECT version, machine_version, status, created_at, octet_length(state) AS bytes
+    return this.#guard(`listing the checkpoints of thread "${threadId}"`, async () => {
+      await this.#ensureTables();
+      const { rows } = await this.#pool.query<Omit<CheckpointRow, 'state'>>(
+        `SELECT version, machine_version, status, created_at, octet_length(state) AS bytes
        FROM ${this.#checkpoints} WHERE thread_id = $1 ORDER BY version`,
-      [threadId],
-    );
-    return rows.map((row) => ({
-      threadId,
-      version: row.version,
-      machineVersion: row.machine_version,
-      status: row.status,
-      createdAt: row.created_at,
-      bytes: row.bytes,
-    }));
+        [threadId],
+      );
+      return rows.map((row) => ({
+        threadId,
+        version: row.version,
+        machineVersion: row.machine_version,
+        status: row.status,
+        createdAt: row.created_at,
+        bytes: row.bytes,
+      }));
+    });
   }
 
   async getEffect(threadId: string, key: string): Promise<JournalEntry | undefined> {
-    await this.#ensureTables();
-    const { rows } = await this.#pool.query<{ entry: string }>(
-      `SELECT entry FROM ${this.#effects} WHERE thread_id = $1 AND key = $2`,
-      [threadId, key],
-    );
-    return rows[0] && JSON.parse(rows[0].entry);
+    return this.#guard(`reading journal entry "${key}" of thread "${threadId}"`, async () => {
+      await this.#ensureTables();
+      const { rows } = await this.#pool.query<{ entry: string }>(
+        `SELECT entry FROM ${this.#effects} WHERE thread_id = $1 AND key = $2`,
+        [threadId, key],
+      );
+      return rows[0] && JSON.parse(rows[0].entry);
+    });
   }
 
   async putEffect(entry: JournalEntry, { owner }: PutEffectOptions = {}): Promise<void> {
-    await this.#ensureTables();
-    // Fenced: written only when no owner is named, or the thread's lease is this owner's,
-    // or (never leased) its newest checkpoint names no owner or this one. The lease row is
-    // locked until the write commits, as in save(). The run log row is written by the same
-    // statement, from the same entry: both or neither.
-    const { rowCount } = await this.#pool.query({
-      name: `agentchart.putEffect.${this.#statementTag}`,
-      text: `WITH lease AS (SELECT owner FROM ${this.#leases} WHERE thread_id = $1 FOR SHARE),
+    return this.#guard(
+      `writing journal entry "${entry.key}" of thread "${entry.threadId}"`,
+      async () => {
+        await this.#ensureTables();
+        // Fenced: written only when no owner is named, or the thread's lease is this owner's,
+        // or (never leased) its newest checkpoint names no owner or this one. The lease row is
+        // locked until the write commits, as in save(). The run log row is written by the same
+        // statement, from the same entry: both or neither.
+        const { rowCount } = await this.#pool.query({
+          name: `agentchart.putEffect.${this.#statementTag}`,
+          text: `WITH lease AS (SELECT owner FROM ${this.#leases} WHERE thread_id = $1 FOR SHARE),
        written AS (
          INSERT INTO ${this.#effects} (thread_id, key, site, kind, status, entry)
          SELECT $1, $2, $3, $4, $5, $6
@@ -319,49 +343,57 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
          ON CONFLICT (thread_id, key) DO UPDATE SET status = excluded.status, entry = excluded.entry
          RETURNING 1)
        ${runLogUpsert(this.#log, 8)}`,
-      values: [
-        entry.threadId,
-        entry.key,
-        entry.site,
-        entry.kind,
-        entry.status,
-        JSON.stringify(entry),
-        owner ?? null,
-        ...runLogValues(entry),
-      ],
-    });
-    if (rowCount !== 1) {
-      const lease = await this.getLease(entry.threadId);
-      const takenBy = lease
-        ? `run "${lease.owner}" holds its lease`
-        : `its checkpoint ${await this.#head(entry.threadId)} names another owner`;
-      throw new CheckpointError(
-        'checkpoint.conflict',
-        entry.threadId,
-        fencedMessage(entry.threadId, `effect "${entry.key}"`, takenBy),
-      );
-    }
+          values: [
+            entry.threadId,
+            entry.key,
+            entry.site,
+            entry.kind,
+            entry.status,
+            JSON.stringify(entry),
+            owner ?? null,
+            ...runLogValues(entry),
+          ],
+        });
+        if (rowCount !== 1) {
+          const lease = await this.getLease(entry.threadId);
+          const takenBy = lease
+            ? `run "${lease.owner}" holds its lease`
+            : `its checkpoint ${await this.#head(entry.threadId)} names another owner`;
+          throw new CheckpointError(
+            'checkpoint.conflict',
+            entry.threadId,
+            fencedMessage(entry.threadId, `effect "${entry.key}"`, takenBy),
+          );
+        }
+      },
+    );
   }
 
   async listEffects(threadId: string): Promise<JournalEntry[]> {
-    await this.#ensureTables();
-    const { rows } = await this.#pool.query<{ entry: string }>(
-      `SELECT entry FROM ${this.#effects} WHERE thread_id = $1 ORDER BY seq`,
-      [threadId],
-    );
-    return rows.map((row) => JSON.parse(row.entry));
+    return this.#guard(`reading the journal of thread "${threadId}"`, async () => {
+      await this.#ensureTables();
+      const { rows } = await this.#pool.query<{ entry: string }>(
+        `SELECT entry FROM ${this.#effects} WHERE thread_id = $1 ORDER BY seq`,
+        [threadId],
+      );
+      return rows.map((row) => JSON.parse(row.entry));
+    });
   }
 
   /** Run log rows (table `effect_log`) matching `filter`, in the order their steps started. */
   async listEffectLog(filter: EffectLogFilter = {}): Promise<EffectLogRow[]> {
-    await this.#ensureTables();
-    return this.#runLog.listEffectLog(filter);
+    return this.#guard('reading the run log', async () => {
+      await this.#ensureTables();
+      return this.#runLog.listEffectLog(filter);
+    });
   }
 
   /** Threads matching `filter` with their run log's totals, the most recently updated first. */
   async listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
-    await this.#ensureTables();
-    return this.#runLog.listRuns(filter);
+    return this.#guard('listing runs', async () => {
+      await this.#ensureTables();
+      return this.#runLog.listRuns(filter);
+    });
   }
 
   /** Cost totals of the run log's completed model calls, per group (see `RunLog`). */
@@ -369,91 +401,109 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
     filter: CostFilter = {},
     by?: CostGroupKey,
   ): Promise<Map<string, CostSummary>> {
-    await this.#ensureTables();
-    return this.#runLog.summariseCost(filter, by);
+    return this.#guard('summing costs', async () => {
+      await this.#ensureTables();
+      return this.#runLog.summariseCost(filter, by);
+    });
   }
 
   async acquireLease(threadId: string, options: AcquireLeaseOptions): Promise<ThreadLease> {
-    assertLease('acquireLease', options);
-    await this.#ensureTables();
-    const { owner, ttlMs, now, force = false } = options;
-    // One statement: PostgreSQL locks the row for the upsert, so of two processes racing
-    // for an expired or free lease exactly one gets a row back.
-    const { rows } = await this.#pool.query<{ owner: string; expires_at: number }>({
-      name: `agentchart.acquireLease.${this.#statementTag}`,
-      text: `INSERT INTO ${this.#leases} AS held (thread_id, owner, expires_at) VALUES ($1, $2, $3)
+    return this.#guard(`taking the lease of thread "${threadId}"`, async () => {
+      assertLease('acquireLease', options);
+      await this.#ensureTables();
+      const { owner, ttlMs, now, force = false } = options;
+      // One statement: PostgreSQL locks the row for the upsert, so of two processes racing
+      // for an expired or free lease exactly one gets a row back.
+      const { rows } = await this.#pool.query<{ owner: string; expires_at: number }>({
+        name: `agentchart.acquireLease.${this.#statementTag}`,
+        text: `INSERT INTO ${this.#leases} AS held (thread_id, owner, expires_at) VALUES ($1, $2, $3)
        ON CONFLICT (thread_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
        WHERE held.owner = excluded.owner OR held.expires_at <= $4 OR $5::boolean
        RETURNING owner, expires_at`,
-      values: [threadId, owner, now + ttlMs, now, force],
+        values: [threadId, owner, now + ttlMs, now, force],
+      });
+      const taken = rows[0];
+      if (taken) return { threadId, owner: taken.owner, expiresAt: taken.expires_at };
+      const holder = (await this.getLease(threadId)) ?? { owner: 'unknown', expiresAt: now };
+      throw CheckpointError.leaseHeld(threadId, holder, now);
     });
-    const taken = rows[0];
-    if (taken) return { threadId, owner: taken.owner, expiresAt: taken.expires_at };
-    const holder = (await this.getLease(threadId)) ?? { owner: 'unknown', expiresAt: now };
-    throw CheckpointError.leaseHeld(threadId, holder, now);
   }
 
   async renewLease(threadId: string, options: RenewLeaseOptions): Promise<boolean> {
-    assertLease('renewLease', options);
-    await this.#ensureTables();
-    const { rowCount } = await this.#pool.query(
-      // A released lease (expires_at 0) is not the owner's any more: renewing it fails.
-      `UPDATE ${this.#leases} SET expires_at = $3 WHERE thread_id = $1 AND owner = $2 AND expires_at > 0`,
-      [threadId, options.owner, options.now + options.ttlMs],
-    );
-    return rowCount === 1;
+    return this.#guard(`renewing the lease of thread "${threadId}"`, async () => {
+      assertLease('renewLease', options);
+      await this.#ensureTables();
+      const { rowCount } = await this.#pool.query(
+        // A released lease (expires_at 0) is not the owner's any more: renewing it fails.
+        `UPDATE ${this.#leases} SET expires_at = $3 WHERE thread_id = $1 AND owner = $2 AND expires_at > 0`,
+        [threadId, options.owner, options.now + options.ttlMs],
+      );
+      return rowCount === 1;
+    });
   }
 
   async renewLeases(
     leases: readonly LeaseToRenew[],
     { ttlMs, now }: RenewLeasesOptions,
   ): Promise<string[]> {
-    for (const { owner } of leases) assertLease('renewLeases', { owner, ttlMs, now });
-    if (leases.length === 0) return [];
-    await this.#ensureTables();
-    // One statement for them all: a heartbeat of many runs is one round trip and one commit.
-    const { rows } = await this.#pool.query<{ thread_id: string }>(
-      `UPDATE ${this.#leases} AS held SET expires_at = $3
+    return this.#guard(`renewing ${leases.length} leases`, async () => {
+      for (const { owner } of leases) assertLease('renewLeases', { owner, ttlMs, now });
+      if (leases.length === 0) return [];
+      await this.#ensureTables();
+      // One statement for them all: a heartbeat of many runs is one round trip and one commit.
+      const { rows } = await this.#pool.query<{ thread_id: string }>(
+        `UPDATE ${this.#leases} AS held SET expires_at = $3
        FROM unnest($1::text[], $2::text[]) AS renewing (thread_id, owner)
        WHERE held.thread_id = renewing.thread_id AND held.owner = renewing.owner
          AND held.expires_at > 0
        RETURNING held.thread_id`,
-      [leases.map(({ threadId }) => threadId), leases.map(({ owner }) => owner), now + ttlMs],
-    );
-    return rows.map((row) => row.thread_id);
+        [leases.map(({ threadId }) => threadId), leases.map(({ owner }) => owner), now + ttlMs],
+      );
+      return rows.map((row) => row.thread_id);
+    });
   }
 
   async releaseLease(threadId: string, owner: string): Promise<void> {
-    await this.#ensureTables();
-    await this.#pool.query(
-      `UPDATE ${this.#leases} SET expires_at = 0 WHERE thread_id = $1 AND owner = $2`,
-      [threadId, owner],
-    );
+    return this.#guard(`releasing the lease of thread "${threadId}"`, async () => {
+      await this.#ensureTables();
+      await this.#pool.query(
+        `UPDATE ${this.#leases} SET expires_at = 0 WHERE thread_id = $1 AND owner = $2`,
+        [threadId, owner],
+      );
+    });
   }
 
   async getLease(threadId: string): Promise<ThreadLease | undefined> {
-    await this.#ensureTables();
-    const { rows } = await this.#pool.query<{ owner: string; expires_at: number }>(
-      `SELECT owner, expires_at FROM ${this.#leases} WHERE thread_id = $1`,
-      [threadId],
-    );
-    const row = rows[0];
-    return row && { threadId, owner: row.owner, expiresAt: row.expires_at };
+    return this.#guard(`reading the lease of thread "${threadId}"`, async () => {
+      await this.#ensureTables();
+      const { rows } = await this.#pool.query<{ owner: string; expires_at: number }>(
+        `SELECT owner, expires_at FROM ${this.#leases} WHERE thread_id = $1`,
+        [threadId],
+      );
+      const row = rows[0];
+      return row && { threadId, owner: row.owner, expiresAt: row.expires_at };
+    });
   }
 
   async listThreads(options: ListThreadsOptions = {}): Promise<StoredThread[]> {
-    await this.#ensureTables();
-    return listStoredThreads(this.#pool, this.#tables, options);
+    return this.#guard('listing threads', async () => {
+      await this.#ensureTables();
+      return listStoredThreads(this.#pool, this.#tables, options);
+    });
   }
 
   async listDue(options: ListDueOptions): Promise<DueThread[]> {
-    await this.#ensureTables();
-    return listDueThreads(this.#pool, this.#tables, options);
+    return this.#guard('listing due threads', async () => {
+      await this.#ensureTables();
+      return listDueThreads(this.#pool, this.#tables, options);
+    });
   }
 
   async prune(options: PruneOptions): Promise<PruneResult> {
-    await this.#ensureTables();
-    return pruneThreads(this.#pool, this.#tables, options);
+    return this.#guard('pruning ended threads', async () => {
+      await this.#ensureTables();
+      return pruneThreads(this.#pool, this.#tables, options);
+    });
   }
 
   /**
@@ -461,19 +511,36 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
    * several workers polling at once never wake the same thread twice.
    */
   async claimDue(options: ClaimDueOptions): Promise<DueThread[]> {
-    await this.#ensureTables();
-    return claimDueThreads(this.#pool, this.#tables, options);
+    return this.#guard('claiming due threads', async () => {
+      await this.#ensureTables();
+      return claimDueThreads(this.#pool, this.#tables, options);
+    });
   }
 
   /** Threads stored `running` with no live lease: a dead process left them mid-step. */
   async listOrphaned(options: ListDueOptions): Promise<string[]> {
-    await this.#ensureTables();
-    return listOrphanedThreads(this.#pool, this.#tables, options);
+    return this.#guard('listing orphaned threads', async () => {
+      await this.#ensureTables();
+      return listOrphanedThreads(this.#pool, this.#tables, options);
+    });
   }
 
   /** Ends the pool when the checkpointer opened it; a pool passed in stays open. */
   async close(): Promise<void> {
     if (this.#ownsPool) await this.#pool.end();
+  }
+
+  /**
+   * Runs `body`, turning the server's failures (out of reach, a refused login, no such
+   * database, full, read-only, a timeout) into a `StorageError` that says what was being
+   * done and what to do; the store's own errors pass as they are.
+   */
+  async #guard<T>(doing: string, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (error) {
+      throw storageFailure(error, this.#server, doing);
+    }
   }
 
   /** The thread's newest version, 0 when it has none. */

@@ -1,0 +1,117 @@
+import { createServer } from 'node:net';
+import { StorageError } from '@agentchart/core';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresCheckpointer } from './postgres-checkpointer';
+import { describeServer } from './postgres-storage-error';
+import { startThrowawayPostgres, type ThrowawayPostgres } from './testing/throwaway-postgres';
+
+let server: ThrowawayPostgres | undefined;
+const opened: PostgresCheckpointer[] = [];
+
+beforeAll(async () => {
+  server = await startThrowawayPostgres();
+});
+
+afterAll(async () => {
+  try {
+    await Promise.all(opened.map((checkpointer) => checkpointer.close()));
+  } finally {
+    server?.stop();
+  }
+});
+
+function open(connectionString: string): PostgresCheckpointer {
+  const checkpointer = new PostgresCheckpointer({ connectionString });
+  opened.push(checkpointer);
+  return checkpointer;
+}
+
+/** A loopback port nothing listens on (it was free a moment ago). */
+async function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** The error `promise` rejects with. */
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('PostgresCheckpointer storage faults', () => {
+  it('says the server cannot be reached, and where, when the connection is refused', async () => {
+    const port = await closedPort();
+    const error = await failure(
+      open(`postgres://agents:secret@127.0.0.1:${port}/runs`).latest('t'),
+    );
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({
+      code: 'storage.unavailable',
+      path: `postgres://agents@127.0.0.1:${port}/runs`,
+    });
+    const { message } = error as StorageError;
+    expect(message).toContain('reading the newest checkpoint of thread "t"');
+    expect(message).toContain('agent.resume(threadId)');
+    expect(message).not.toContain('secret');
+  });
+
+  it('says the database does not exist and that agentchart does not create it', async () => {
+    const url = server!.connectionString.replace(/\/postgres$/, '/no_such_database');
+    const error = await failure(open(url).acquireLease('t', { owner: 'o', ttlMs: 1000, now: 1 }));
+    expect(error).toMatchObject({ code: 'storage.not_found' });
+    expect((error as StorageError).message).toContain('Create the database');
+  });
+
+  it('says a statement outlasted the server’s time limit, and what holds it up', async () => {
+    const url = server!.connectionString;
+    const store = open(url);
+    await store.listThreads();
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE agentchart_leases IN ACCESS EXCLUSIVE MODE');
+      const impatient = open(`${url}?options=-c%20lock_timeout%3D100`);
+      const error = await failure(impatient.acquireLease('t', { owner: 'o', ttlMs: 1000, now: 1 }));
+      expect(error).toMatchObject({ code: 'storage.timeout' });
+      expect((error as StorageError).message).toContain('pg_stat_activity');
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
+  });
+
+  it('leaves the store’s own errors as they are', async () => {
+    const store = open(server!.connectionString);
+    await store.acquireLease('held', { owner: 'a', ttlMs: 60_000, now: 1 });
+    const error = await failure(store.acquireLease('held', { owner: 'b', ttlMs: 1000, now: 2 }));
+    expect(error).toMatchObject({ code: 'checkpoint.lease_held' });
+  });
+
+  it('names a pool’s server without its password', () => {
+    const pool = new pg.Pool({
+      host: 'db.internal',
+      port: 6543,
+      user: 'agents',
+      password: 'pw',
+      database: 'runs',
+    });
+    expect(describeServer(pool)).toBe('postgres://agents@db.internal:6543/runs');
+    void pool.end();
+  });
+});

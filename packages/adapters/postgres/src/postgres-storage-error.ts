@@ -1,0 +1,104 @@
+import { StorageError } from '@agentchart/core';
+import type { StorageErrorCode } from '@agentchart/core/internal';
+import type pg from 'pg';
+
+/** What a failed query or connection carries: a server error's SQLSTATE, or a socket's errno. */
+interface DriverError {
+  code?: unknown;
+  message?: unknown;
+}
+
+/** SQLSTATEs and socket errors that mean the server is out of reach for now. */
+const unavailable = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01', // admin_shutdown: the server is stopping
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up or recovering
+  '53300', // too_many_connections
+]);
+
+/** The SQLSTATE classes and codes agentchart tells apart, with what each needs. */
+function classify(code: string, message: string): StorageErrorCode | undefined {
+  if (unavailable.has(code) || code.startsWith('08')) return 'storage.unavailable';
+  // pg reports a connection the server dropped, or a connect timeout, without a code.
+  if (
+    code === '' &&
+    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+  ) {
+    return 'storage.unavailable';
+  }
+  if (code === '28P01' || code === '28000' || code === '42501') {
+    return 'storage.permission_denied';
+  }
+  if (code === '3D000') return 'storage.not_found';
+  if (code === '53100') return 'storage.full';
+  if (code === '25006') return 'storage.read_only';
+  if (code === '57014' || code === '55P03') return 'storage.timeout';
+  if (code === '58030') return 'storage.io_error';
+  return undefined;
+}
+
+/** What to do about each failure, after what happened. */
+const remedies: Partial<Record<StorageErrorCode, string>> = {
+  'storage.unavailable':
+    'Check that the server is running and the connection string names its host and port; once it answers, agent.resume(threadId) continues a run from its last checkpoint (nothing committed is lost, and the compare-and-set keeps a write that did land from being made twice).',
+  'storage.permission_denied':
+    'Check the user and password in the connection string, and that the role may log in and use the schema (GRANT USAGE, CREATE ON SCHEMA …; SELECT, INSERT, UPDATE, DELETE on the agentchart_* tables).',
+  'storage.not_found':
+    'Create the database (createdb, or CREATE DATABASE) or fix its name in the connection string: agentchart creates its tables, not the database.',
+  'storage.full':
+    "Free space on the server's disk, then agent.resume(threadId): the write that failed was not applied.",
+  'storage.read_only':
+    'Point the connection string at the primary (this server is a read-only standby, or default_transaction_read_only is on).',
+  'storage.timeout':
+    'A statement waited longer than the server allows (statement_timeout or lock_timeout): look for a long transaction holding the agentchart_* tables (pg_stat_activity), or raise the limit; then agent.resume(threadId).',
+  'storage.io_error': "Check the server's disk and its log.",
+};
+
+/**
+ * Where a pool connects, for messages: `postgres://user@host:port/database`, never the
+ * password.
+ */
+export function describeServer(pool: pg.Pool): string {
+  const options = (pool as pg.Pool & { options?: pg.PoolConfig }).options ?? {};
+  let { host, port, database, user } = options;
+  if (options.connectionString) {
+    try {
+      const url = new URL(options.connectionString);
+      host ??= decodeURIComponent(url.hostname) || undefined;
+      port ??= url.port === '' ? undefined : Number(url.port);
+      database ??= decodeURIComponent(url.pathname.slice(1)) || undefined;
+      user ??= decodeURIComponent(url.username) || undefined;
+    } catch {
+      // Not a URL pg would read either: the parts below say what is known.
+    }
+  }
+  const who = user === undefined ? '' : `${user}@`;
+  return `postgres://${who}${host ?? 'localhost'}:${port ?? 5432}/${database ?? user ?? ''}`;
+}
+
+/**
+ * `error` as a {@link StorageError} when it is the database server failing (out of reach,
+ * refusing the login, no such database, full, read-only, too slow), saying what was being
+ * done on which server and what to do; any other error as it is.
+ */
+export function storageFailure(error: unknown, server: string, doing: string): unknown {
+  if (typeof error !== 'object' || error === null || error instanceof StorageError) return error;
+  const { code, message } = error as DriverError;
+  const text = typeof message === 'string' ? message : String(error);
+  const kind = classify(typeof code === 'string' ? code : '', text);
+  if (kind === undefined) return error;
+  return new StorageError(
+    kind,
+    server,
+    `PostgreSQL at ${server} failed while ${doing}: ${text}${typeof code === 'string' ? ` (${code})` : ''}. ${remedies[kind]}`,
+    error,
+  );
+}
