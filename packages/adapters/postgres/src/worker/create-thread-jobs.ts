@@ -6,6 +6,12 @@ export interface ThreadJobsOptions extends ThreadQueueSettings {
   connectionString: string;
   /** The schema of pg-boss's job tables; the workers' `jobSchema`. Default `agentchart_jobs`. */
   jobSchema?: string;
+  /**
+   * Errors of the queue's connections while no call is waiting on them (the server restarted,
+   * an idle connection was dropped): the queue reconnects on its next call. Default: a
+   * process warning. Without a listener such an error would end the process.
+   */
+  onError?: (error: unknown) => void;
 }
 
 /**
@@ -28,6 +34,7 @@ export async function createThreadJobs(
     supervise: false,
     schedule: false,
   });
+  boss.on('error', options.onError ?? ((error: unknown) => process.emitWarning(error as Error)));
   await boss.start();
   const settings = threadQueueOptions(options);
   const created = new Map<string, Promise<void>>();

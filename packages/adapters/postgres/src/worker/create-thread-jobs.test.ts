@@ -1,0 +1,43 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../testing/throwaway-postgres';
+import { createThreadJobs } from './create-thread-jobs';
+
+let postgres: ThrowawayPostgres;
+beforeAll(async () => {
+  postgres = await startThrowawayPostgres();
+}, 60_000);
+afterAll(() => postgres?.stop());
+
+describe('createThreadJobs', () => {
+  it('survives its idle connections being dropped by the server (a restart) and keeps sending', async () => {
+    const errors: unknown[] = [];
+    const queue = await createThreadJobs({
+      connectionString: postgres.connectionString,
+      onError: (error) => errors.push(error),
+    });
+    try {
+      expect(await queue.jobs.start('support', { threadId: 'T-1', input: {} })).toEqual(
+        expect.any(String),
+      );
+      // What a server restart does to the queue's idle connections.
+      const admin = new pg.Client({ connectionString: postgres.connectionString });
+      await admin.connect();
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+      );
+      await admin.end();
+      for (let tries = 0; errors.length === 0; tries++) {
+        if (tries === 200) throw new Error('the dropped connections were never reported');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(errors[0]).toMatchObject({ code: '57P01' });
+      expect(await queue.jobs.start('support', { threadId: 'T-2', input: {} })).toEqual(
+        expect.any(String),
+      );
+    } finally {
+      await queue.close();
+    }
+  });
+});
