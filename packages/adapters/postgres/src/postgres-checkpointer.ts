@@ -32,6 +32,7 @@ import type {
   RunSummary,
 } from '@agentchart/core/run-log';
 import pg from 'pg';
+import { assertOwnTables } from './assert-own-tables';
 import { createRunLogTable, PostgresRunLog, runLogUpsert, runLogValues } from './postgres-run-log';
 import { describeServer, storageFailure } from './postgres-storage-error';
 import {
@@ -570,6 +571,30 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
       if (this.#schema !== undefined) {
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.#schema)}`);
       }
+      // Someone else's table of one of these names is refused, never written into.
+      await assertOwnTables(client, [
+        {
+          name: this.#checkpoints,
+          columns: [
+            'thread_id',
+            'version',
+            'machine_version',
+            'status',
+            'created_at',
+            'owner',
+            'state',
+          ],
+        },
+        {
+          name: this.#effects,
+          columns: ['thread_id', 'key', 'seq', 'site', 'kind', 'status', 'entry'],
+        },
+        { name: this.#leases, columns: ['thread_id', 'owner', 'expires_at'] },
+        {
+          name: this.#tables.threads,
+          columns: ['thread_id', 'version', 'status', 'updated_at', 'wake_at'],
+        },
+      ]);
       await client.query(`CREATE TABLE IF NOT EXISTS ${this.#checkpoints} (
         thread_id text NOT NULL,
         version integer NOT NULL,

@@ -115,3 +115,31 @@ describe('PostgresCheckpointer storage faults', () => {
     void pool.end();
   });
 });
+
+describe('PostgresCheckpointer on a schema holding someone else’s tables', () => {
+  it('refuses a foreign table of one of its names with checkpoint.foreign_database, writing nothing', async () => {
+    const admin = new pg.Client({ connectionString: server!.connectionString });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA theirs;
+        CREATE TABLE theirs.agentchart_checkpoints (id serial PRIMARY KEY, note text);
+        INSERT INTO theirs.agentchart_checkpoints (note) VALUES ('theirs')`);
+      const store = new PostgresCheckpointer({
+        connectionString: server!.connectionString,
+        schema: 'theirs',
+      });
+      opened.push(store);
+      const error = await failure(store.latest('t'));
+      expect(error).toMatchObject({ code: 'checkpoint.foreign_database' });
+      expect((error as Error).message).toContain(
+        '"theirs".agentchart_checkpoints that agentchart did not create',
+      );
+      const { rows } = await admin.query(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'theirs' ORDER BY tablename",
+      );
+      expect(rows).toEqual([{ tablename: 'agentchart_checkpoints' }]);
+    } finally {
+      await admin.end();
+    }
+  });
+});
