@@ -63,11 +63,14 @@ const remedies: Partial<Record<StorageErrorCode, string>> = {
 };
 
 /**
- * Where a pool connects, for messages: `postgres://user@host:port/database`, never the
- * password.
+ * Where a pool (or a connection string) connects, for messages:
+ * `postgres://user@host:port/database`, never the password.
  */
-export function describeServer(pool: pg.Pool): string {
-  const options = (pool as pg.Pool & { options?: pg.PoolConfig }).options ?? {};
+export function describeServer(target: pg.Pool | string): string {
+  const options: pg.PoolConfig =
+    typeof target === 'string'
+      ? { connectionString: target }
+      : ((target as pg.Pool & { options?: pg.PoolConfig }).options ?? {});
   let { host, port, database, user } = options;
   if (options.connectionString) {
     try {

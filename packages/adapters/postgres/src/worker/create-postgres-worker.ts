@@ -2,6 +2,7 @@ import type { Agent } from '@agentchart/core';
 import type { AgentFactory, PruneOptions } from '@agentchart/core/internal';
 import { PgBoss } from 'pg-boss';
 import { PostgresCheckpointer } from '../postgres-checkpointer';
+import { describeServer, storageFailure } from '../postgres-storage-error';
 import { handleThreadJob, type ThreadJobResult } from './handle-thread-job';
 import {
   queueNameOf,
@@ -140,7 +141,13 @@ export async function createPostgresWorker(
     queueCacheIntervalSeconds: monitorIntervalSeconds,
   });
   boss.on('error', onError);
-  await boss.start();
+  try {
+    await boss.start();
+  } catch (error) {
+    await checkpointer.close();
+    // The first thing to reach the database: a wrong URL or a server down shows up here.
+    throw storageFailure(error, describeServer(connectionString), 'starting the job queue');
+  }
   const queueSettings = threadQueueOptions(options);
   const created = new Map<string, Promise<void>>();
   const ensureQueue = (queue: string) => {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../testing/throwaway-postgres';
+import { createPostgresWorker } from './create-postgres-worker';
 import { createThreadJobs } from './create-thread-jobs';
 
 let postgres: ThrowawayPostgres;
@@ -23,21 +24,43 @@ describe('createThreadJobs', () => {
       // What a server restart does to the queue's idle connections.
       const admin = new pg.Client({ connectionString: postgres.connectionString });
       await admin.connect();
-      await admin.query(
+      const { rowCount: dropped } = await admin.query(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
          WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'`,
       );
       await admin.end();
-      for (let tries = 0; errors.length === 0; tries++) {
+      // Each dropped connection is reported once; then the pool holds none of them.
+      for (let tries = 0; errors.length < (dropped ?? 1); tries++) {
         if (tries === 200) throw new Error('the dropped connections were never reported');
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
-      expect(errors[0]).toMatchObject({ code: '57P01' });
+      expect(errors).toContainEqual(expect.objectContaining({ code: '57P01' }));
       expect(await queue.jobs.start('support', { threadId: 'T-2', input: {} })).toEqual(
         expect.any(String),
       );
     } finally {
       await queue.close();
     }
+  });
+
+  it('fails to start with a StorageError that names the server when the database does not exist', async () => {
+    const url = postgres.connectionString.replace(/\/postgres$/, '/no_such_database');
+    await expect(createThreadJobs({ connectionString: url })).rejects.toMatchObject({
+      name: 'StorageError',
+      code: 'storage.not_found',
+      path: url,
+    });
+  });
+});
+
+describe('createPostgresWorker', () => {
+  it('fails to start with a StorageError, not a driver error, when the database does not exist', async () => {
+    const url = postgres.connectionString.replace(/\/postgres$/, '/no_such_database');
+    const error = await createPostgresWorker({ connectionString: url, agents: [] }).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(error).toMatchObject({ name: 'StorageError', code: 'storage.not_found' });
+    expect((error as Error).message).toContain('starting the job queue');
   });
 });

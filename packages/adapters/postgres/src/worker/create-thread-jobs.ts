@@ -1,4 +1,5 @@
 import { PgBoss } from 'pg-boss';
+import { describeServer, storageFailure } from '../postgres-storage-error';
 import { ThreadJobs, type ThreadQueueSettings, threadQueueOptions } from './thread-jobs';
 
 /** Options of {@link createThreadJobs}. */
@@ -35,7 +36,11 @@ export async function createThreadJobs(
     schedule: false,
   });
   boss.on('error', options.onError ?? ((error: unknown) => process.emitWarning(error as Error)));
-  await boss.start();
+  try {
+    await boss.start();
+  } catch (error) {
+    throw storageFailure(error, describeServer(options.connectionString), 'starting the job queue');
+  }
   const settings = threadQueueOptions(options);
   const created = new Map<string, Promise<void>>();
   const jobs = new ThreadJobs(boss, (queue) => {
