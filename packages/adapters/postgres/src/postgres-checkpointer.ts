@@ -53,6 +53,15 @@ export type PostgresCheckpointerOptions = (
       connectionString: string;
       /** Connections of the pool it opens. Default: 10 (pg's default). */
       max?: number;
+      /**
+       * The longest the pool it opens waits for the server: for a connection (a free one of
+       * the pool's, or a new one) and for the answer to one statement. A server that hangs or
+       * a network that drops packets then fails the call with a `StorageError`
+       * (`storage.unavailable` or `storage.timeout`) instead of holding the run, and
+       * `agent.close()`, forever. Default 30 000. Limits on the server's side
+       * (`statement_timeout`) are set on the server or in the URL.
+       */
+      queryTimeoutMs?: number;
     }
   | {
       /** A pool the caller owns: {@link PostgresCheckpointer.close} leaves it open. */
@@ -135,6 +144,7 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
       'connectionString',
       'max',
       'pool',
+      'queryTimeoutMs',
       'schema',
     ]);
     if ('pool' in options === 'connectionString' in options) {
@@ -147,9 +157,20 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
       this.#pool = options.pool;
       this.#ownsPool = false;
     } else {
+      const { queryTimeoutMs = 30_000 } = options;
+      if (!Number.isFinite(queryTimeoutMs) || queryTimeoutMs <= 0) {
+        throw new DefinitionError(
+          'definition.invalid_option',
+          `PostgresCheckpointer: queryTimeoutMs must be a positive number of milliseconds, got ${describeValue(queryTimeoutMs)}.`,
+        );
+      }
       this.#pool = new pg.Pool({
         connectionString: options.connectionString,
         ...(options.max === undefined ? {} : { max: options.max }),
+        // Without these a hung server holds every call on it, and so every run, forever.
+        query_timeout: queryTimeoutMs,
+        connectionTimeoutMillis: queryTimeoutMs,
+        keepAlive: true,
       });
       // An idle connection the server closes (a restart, a failover) is an 'error' event on
       // the pool; unheard, it would crash the process. The pool drops that connection and the

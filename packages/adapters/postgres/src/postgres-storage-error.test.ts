@@ -1,7 +1,9 @@
-import { createServer } from 'node:net';
-import { StorageError } from '@agentchart/core';
+import { createServer, type Socket } from 'node:net';
+import { createAgent, humanWait, StorageError } from '@agentchart/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { z } from 'zod';
 import { PostgresCheckpointer } from './postgres-checkpointer';
 import { describeServer } from './postgres-storage-error';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './testing/throwaway-postgres';
@@ -113,6 +115,59 @@ describe('PostgresCheckpointer storage faults', () => {
     });
     expect(describeServer(pool)).toBe('postgres://agents@db.internal:6543/runs');
     void pool.end();
+  });
+});
+
+describe('PostgresCheckpointer on a server that stops answering', () => {
+  const approval = setup({
+    actors: { approve: humanWait({ prompt: () => 'Ship?', reply: z.object({ ok: z.boolean() }) }) },
+  }).createMachine({
+    id: 'approval',
+    initial: 'asking',
+    states: { asking: { invoke: { src: 'approve', onDone: 'done' } }, done: { type: 'final' } },
+  });
+
+  it('fails a run whose statement never gets an answer with storage.timeout, and close() returns', async () => {
+    const url = server!.connectionString;
+    await open(url).listThreads();
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    const store = new PostgresCheckpointer({ connectionString: url, queryTimeoutMs: 300 });
+    opened.push(store);
+    const agent = createAgent({ machine: approval, checkpointer: store });
+    try {
+      // No statement_timeout or lock_timeout on the server: the lease waits for this lock forever.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE agentchart_leases IN ACCESS EXCLUSIVE MODE');
+      const outcome = await agent.run({ threadId: 'hung', input: {} });
+      expect(outcome).toMatchObject({ status: 'failed', error: { code: 'storage.timeout' } });
+      await agent.close();
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
+    // The pool dropped the connection that hung; the next call gets a good one. (The statement
+    // that timed out may still have been applied by the server: a timeout is not a rollback.)
+    expect(await store.latest('hung')).toBeUndefined();
+  });
+
+  it('gives up on a server that takes the connection and never answers, with storage.unavailable', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = silent.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const store = new PostgresCheckpointer({
+        connectionString: `postgres://agents@127.0.0.1:${port}/runs`,
+        queryTimeoutMs: 300,
+      });
+      opened.push(store);
+      expect(await failure(store.latest('t'))).toMatchObject({ code: 'storage.unavailable' });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 

@@ -41,6 +41,8 @@ function classify(code: string, message: string): StorageErrorCode | undefined {
   if (code === '53100') return 'storage.full';
   if (code === '25006') return 'storage.read_only';
   if (code === '57014' || code === '55P03') return 'storage.timeout';
+  // The pool's own limit on an answer (queryTimeoutMs): the server took too long, or hangs.
+  if (code === '' && /Query read timeout/.test(message)) return 'storage.timeout';
   if (code === '58030') return 'storage.io_error';
   return undefined;
 }
@@ -58,7 +60,7 @@ const remedies: Partial<Record<StorageErrorCode, string>> = {
   'storage.read_only':
     'Point the connection string at the primary (this server is a read-only standby, or default_transaction_read_only is on).',
   'storage.timeout':
-    'A statement waited longer than the server allows (statement_timeout or lock_timeout): look for a long transaction holding the agentchart_* tables (pg_stat_activity), or raise the limit; then agent.resume(threadId).',
+    "A statement took longer than allowed (the server's statement_timeout or lock_timeout, or the checkpointer's queryTimeoutMs): look for a long transaction holding the agentchart_* tables (pg_stat_activity) or a server that stopped answering, or raise the limit; then agent.resume(threadId).",
   'storage.io_error': "Check the server's disk and its log.",
 };
 
