@@ -1,4 +1,11 @@
-import { type Agent, AgentchartError, type RunHandle, type RunOutcome } from '@agentchart/core';
+import {
+  type Agent,
+  AgentchartError,
+  type RunHandle,
+  type RunOutcome,
+  StorageError,
+} from '@agentchart/core';
+import type { StorageErrorCode } from '@agentchart/core/internal';
 import type { ThreadJob } from './thread-jobs';
 
 /** What a completed job reports (stored as the job's output). */
@@ -24,7 +31,8 @@ export class HandedBackError extends Error {
  * for its next rest. Resolves when the job is done (whatever the run's outcome: a failed run
  * is the chart's result, not the job's failure); rejects when the job must be tried again
  * later — another live run holds the thread (`checkpoint.lease_held`), a race for its next
- * version was lost (`checkpoint.conflict`), or the worker is shutting down.
+ * version was lost (`checkpoint.conflict`), the database failed under the run (a
+ * `storage.*` error), or the worker is shutting down.
  *
  * A job can arrive twice (its first worker died after acting but before completing it). A
  * start whose thread exists resumes it; a reply to a wait already answered, or a wake of a
@@ -88,6 +96,16 @@ export async function handleThreadJob(
     // A new thread whose lease a dead worker still holds (it died before its first
     // checkpoint): try again once that lease lapses.
     throw new Error(outcome.error.message);
+  }
+  if (outcome.status === 'failed' && outcome.error.code.startsWith('storage.')) {
+    // The database failed under the run (out of reach, a timeout): the store keeps what was
+    // written, and the job must be tried again, or a start that wrote nothing yet is lost.
+    const { code, message, path } = outcome.error as {
+      code: string;
+      message: string;
+      path?: unknown;
+    };
+    throw new StorageError(code as StorageErrorCode, typeof path === 'string' ? path : '', message);
   }
   if (outcome.status === 'failed' && isTakeover(outcome)) {
     // Another worker took the thread (this one stalled past its lease): its job continues.
