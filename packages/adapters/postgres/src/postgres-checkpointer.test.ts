@@ -218,3 +218,29 @@ describe('PostgresCheckpointer conformance', () => {
   });
   for (const { name, run } of cases) it(name, run);
 });
+
+describe('PostgresCheckpointer for a reading role', () => {
+  it('reads runs, threads and checkpoints as a role with SELECT on its tables only, as the CLI and studio do', async () => {
+    const writer = open('read only');
+    await writer.save(checkpoint('r1', 1));
+    const admin = new pg.Client({ connectionString: server!.connectionString });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE reader LOGIN;
+        GRANT USAGE ON SCHEMA "read only" TO reader;
+        GRANT SELECT ON ALL TABLES IN SCHEMA "read only" TO reader`);
+    } finally {
+      await admin.end();
+    }
+    const url = new URL(server!.connectionString);
+    url.username = 'reader';
+    const reader = new PostgresCheckpointer({
+      connectionString: url.toString(),
+      schema: 'read only',
+    });
+    opened.push(reader);
+    expect((await reader.listThreads()).map((thread) => thread.threadId)).toEqual(['r1']);
+    expect((await reader.listRuns()).map((run) => run.threadId)).toEqual(['r1']);
+    expect(await reader.latest('r1')).toEqual(checkpoint('r1', 1));
+  });
+});

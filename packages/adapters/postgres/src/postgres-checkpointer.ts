@@ -32,7 +32,7 @@ import type {
   RunSummary,
 } from '@agentchart/core/run-log';
 import pg from 'pg';
-import { assertOwnTables } from './assert-own-tables';
+import { assertOwnTables, type OwnTable } from './assert-own-tables';
 import { createRunLogTable, PostgresRunLog, runLogUpsert, runLogValues } from './postgres-run-log';
 import { describeServer, storageFailure } from './postgres-storage-error';
 import {
@@ -583,9 +583,52 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
     return this.#ready;
   }
 
+  /** agentchart's tables with the columns its statements use (see `assertOwnTables`). */
+  #ownTables(): OwnTable[] {
+    return [
+      {
+        name: this.#checkpoints,
+        columns: [
+          'thread_id',
+          'version',
+          'machine_version',
+          'status',
+          'created_at',
+          'owner',
+          'state',
+        ],
+      },
+      {
+        name: this.#effects,
+        columns: ['thread_id', 'key', 'seq', 'site', 'kind', 'status', 'entry'],
+      },
+      { name: this.#leases, columns: ['thread_id', 'owner', 'expires_at'] },
+      {
+        name: this.#tables.threads,
+        columns: ['thread_id', 'version', 'status', 'updated_at', 'wake_at'],
+      },
+    ];
+  }
+
   async #createTables(): Promise<void> {
     const client = await this.#pool.connect();
     try {
+      const names = [...this.#ownTables().map((table) => table.name), this.#log];
+      const { rows } = await client.query<{ missing: number }>(
+        'SELECT count(*)::int AS missing FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL',
+        [names],
+      );
+      if (rows[0]?.missing === 0) {
+        // All there, the usual case and the only one a reading role (SELECT only) meets: no
+        // DDL, which needs privileges such a role lacks; only the checks that they are ours.
+        await assertOwnTables(client, this.#ownTables());
+        await createRunLogTable(client, {
+          log: this.#log,
+          effects: this.#effects,
+          threads: this.#tables.threads,
+        });
+        return;
+      }
       await client.query('BEGIN');
       // Concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog: serialise.
       await client.query("SELECT pg_advisory_xact_lock(hashtext('agentchart.create_tables'))");
@@ -593,29 +636,7 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.#schema)}`);
       }
       // Someone else's table of one of these names is refused, never written into.
-      await assertOwnTables(client, [
-        {
-          name: this.#checkpoints,
-          columns: [
-            'thread_id',
-            'version',
-            'machine_version',
-            'status',
-            'created_at',
-            'owner',
-            'state',
-          ],
-        },
-        {
-          name: this.#effects,
-          columns: ['thread_id', 'key', 'seq', 'site', 'kind', 'status', 'entry'],
-        },
-        { name: this.#leases, columns: ['thread_id', 'owner', 'expires_at'] },
-        {
-          name: this.#tables.threads,
-          columns: ['thread_id', 'version', 'status', 'updated_at', 'wake_at'],
-        },
-      ]);
+      await assertOwnTables(client, this.#ownTables());
       await client.query(`CREATE TABLE IF NOT EXISTS ${this.#checkpoints} (
         thread_id text NOT NULL,
         version integer NOT NULL,
