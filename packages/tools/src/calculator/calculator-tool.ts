@@ -1,4 +1,5 @@
 import { defineTool, type Tool } from '@agentchart/core';
+import { checkOptionNames, optionNamesOf } from '@agentchart/core/internal';
 import { z } from 'zod';
 import { requirePositiveInteger } from '../shared/validate-option';
 import {
@@ -29,6 +30,13 @@ const calculatorOutput = z.object({ result: z.number() });
 /** The calculator tool's type. */
 export type CalculatorTool = Tool<ReturnType<typeof calculatorInput>, typeof calculatorOutput>;
 
+/** Every option of {@link calculatorTool}, checked against its type by the compiler. */
+const calculatorToolOptionNames = optionNamesOf<CalculatorToolOptions>({
+  name: true,
+  maxLength: true,
+  maxDepth: true,
+});
+
 /**
  * A tool that evaluates arithmetic: numbers, `+ - * / % ^` (or `**`), parentheses, unary
  * minus, `sqrt abs min max round floor ceil log exp` and the constants `pi` and `e`. It has its
@@ -46,11 +54,13 @@ export type CalculatorTool = Tool<ReturnType<typeof calculatorInput>, typeof cal
  * toolLoop({ model: 'fast', tools: [calculatorTool()], prompt: (q: string) => q })
  * ```
  */
-export function calculatorTool({
-  name = 'calculator',
-  maxLength = defaultMaxExpressionLength,
-  maxDepth = defaultMaxExpressionDepth,
-}: CalculatorToolOptions = {}): CalculatorTool {
+export function calculatorTool(options: CalculatorToolOptions = {}): CalculatorTool {
+  checkOptionNames('calculatorTool', options, calculatorToolOptionNames);
+  const {
+    name = 'calculator',
+    maxLength = defaultMaxExpressionLength,
+    maxDepth = defaultMaxExpressionDepth,
+  } = options;
   requirePositiveInteger('calculatorTool', 'maxLength', maxLength);
   requirePositiveInteger('calculatorTool', 'maxDepth', maxDepth);
   return defineTool({

@@ -1,3 +1,4 @@
+import { checkOptionNames, optionNamesOf } from '@agentchart/core/internal';
 import { type ListDirectoryTool, listDirectoryTool } from './list-directory-tool';
 import { type ReadFileTool, readFileTool } from './read-file-tool';
 import type { FileSystemToolsOptions } from './types';
@@ -7,6 +8,16 @@ import { type WriteFileTool, writeFileTool } from './write-file-tool';
 export type FileSystemTools =
   | [ReadFileTool, ListDirectoryTool]
   | [ReadFileTool, ListDirectoryTool, WriteFileTool];
+
+/** Every option of {@link fileSystemTools}, checked against its type by the compiler. */
+const fileSystemToolsOptionNames = optionNamesOf<FileSystemToolsOptions>({
+  root: true,
+  maxBytes: true,
+  maxEntries: true,
+  allowHardLinks: true,
+  replaceReadOnlyFiles: true,
+  allowWrite: true,
+});
 
 /**
  * `read_file`, `list_directory` and, only with `allowWrite: true`, `write_file`, all confined
@@ -29,10 +40,9 @@ export type FileSystemTools =
  * });
  * ```
  */
-export function fileSystemTools({
-  allowWrite = false,
-  ...sandbox
-}: FileSystemToolsOptions): FileSystemTools {
+export function fileSystemTools(options: FileSystemToolsOptions): FileSystemTools {
+  checkOptionNames('fileSystemTools', options, fileSystemToolsOptionNames);
+  const { allowWrite = false, ...sandbox } = options;
   const readOnly: [ReadFileTool, ListDirectoryTool] = [
     readFileTool(sandbox),
     listDirectoryTool(sandbox),

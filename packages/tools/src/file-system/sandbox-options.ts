@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DefinitionError } from '@agentchart/core';
+import { checkOptionNames, optionNamesOf } from '@agentchart/core/internal';
 import { requirePositiveInteger } from '../shared/validate-option';
 import type { SandboxOptions } from './types';
 
@@ -8,17 +9,25 @@ export const defaultMaxBytes = 1024 * 1024;
 /** Default for {@link SandboxOptions.maxEntries}. */
 export const defaultMaxEntries = 1_000;
 
-/** Sandbox options checked at definition time, with defaults applied. */
-export function sandboxOptions(
-  owner: string,
-  {
+/** Every sandbox option, checked against its type by the compiler. */
+const sandboxOptionNames = optionNamesOf<SandboxOptions>({
+  root: true,
+  maxBytes: true,
+  maxEntries: true,
+  allowHardLinks: true,
+  replaceReadOnlyFiles: true,
+});
+
+/** Sandbox options checked at definition time (a misspelt one refused), with defaults applied. */
+export function sandboxOptions(owner: string, options: SandboxOptions): Required<SandboxOptions> {
+  checkOptionNames(owner, options, sandboxOptionNames);
+  const {
     root,
     maxBytes = defaultMaxBytes,
     maxEntries = defaultMaxEntries,
     allowHardLinks = false,
     replaceReadOnlyFiles = false,
-  }: SandboxOptions,
-): Required<SandboxOptions> {
+  } = options;
   if (typeof root !== 'string' || root.trim() === '' || root.includes('\0')) {
     throw new DefinitionError(
       'definition.invalid_option',

@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { DefinitionError, defineTool, type Tool } from '@agentchart/core';
+import { checkOptionNames, optionNamesOf } from '@agentchart/core/internal';
 import { z } from 'zod';
 import { requirePositiveInteger } from '../shared/validate-option';
 import { createAddressPolicy } from './address-policy';
@@ -114,6 +115,21 @@ export interface HttpToolInput {
 /** The http tool's type. */
 export type HttpTool = Tool<z.ZodType<HttpToolInput>, typeof httpOutput>;
 
+/** Every option of {@link httpTool}, checked against its type by the compiler. */
+const httpToolOptionNames = optionNamesOf<HttpToolOptions>({
+  name: true,
+  allowedHosts: true,
+  methods: true,
+  allowAddresses: true,
+  headers: true,
+  allowedRequestHeaders: true,
+  maxResponseBytes: true,
+  maxRequestBytes: true,
+  maxRedirects: true,
+  timeoutMs: true,
+  resolve: true,
+});
+
 /**
  * A tool that makes HTTP requests to an allowlist of hosts, built against server-side
  * request forgery. Before anything connects, a request is refused when its scheme is not
@@ -141,19 +157,21 @@ export type HttpTool = Tool<z.ZodType<HttpToolInput>, typeof httpOutput>;
  * });
  * ```
  */
-export function httpTool({
-  name = 'http_request',
-  allowedHosts,
-  methods = ['GET', 'HEAD'],
-  allowAddresses = [],
-  headers: privateHeaders = {},
-  allowedRequestHeaders = defaultRequestHeaders,
-  maxResponseBytes = defaultMaxResponseBytes,
-  maxRequestBytes = defaultMaxRequestBytes,
-  maxRedirects = defaultMaxRedirects,
-  timeoutMs = 15_000,
-  resolve = resolveWithSystem,
-}: HttpToolOptions): HttpTool {
+export function httpTool(options: HttpToolOptions): HttpTool {
+  checkOptionNames('httpTool', options, httpToolOptionNames);
+  const {
+    name = 'http_request',
+    allowedHosts,
+    methods = ['GET', 'HEAD'],
+    allowAddresses = [],
+    headers: privateHeaders = {},
+    allowedRequestHeaders = defaultRequestHeaders,
+    maxResponseBytes = defaultMaxResponseBytes,
+    maxRequestBytes = defaultMaxRequestBytes,
+    maxRedirects = defaultMaxRedirects,
+    timeoutMs = 15_000,
+    resolve = resolveWithSystem,
+  } = options;
   const owner = 'httpTool';
   const hosts = parseHostAllowlist(owner, allowedHosts);
   const addresses = createAddressPolicy(owner, allowAddresses);

@@ -1,4 +1,5 @@
 import { defineTool, type Tool } from '@agentchart/core';
+import { checkOptionNames, optionNamesOf } from '@agentchart/core/internal';
 import { z } from 'zod';
 import { requirePositiveInteger } from '../shared/validate-option';
 import { JsonQueryError } from './json-query-error';
@@ -21,6 +22,18 @@ export interface JsonQueryToolInput {
 /** The JSON query tool's type. */
 export type JsonQueryTool = Tool<z.ZodType<JsonQueryToolInput>, typeof jsonQueryOutput>;
 
+/** Every option of {@link jsonQueryTool}, checked against its type by the compiler. */
+const jsonQueryToolOptionNames = optionNamesOf<JsonQueryToolOptions>({
+  name: true,
+  data: true,
+  dataHint: true,
+  maxDocumentChars: true,
+  maxQueryLength: true,
+  maxOutputChars: true,
+  timeoutMs: true,
+  maxMemoryMb: true,
+});
+
 /**
  * A tool that queries a JSON document with JMESPath (the JMESPath Community implementation:
  * an interpreter of the language, no `eval`), so the model can pick, filter and reshape large
@@ -37,16 +50,18 @@ export type JsonQueryTool = Tool<z.ZodType<JsonQueryToolInput>, typeof jsonQuery
  * });
  * ```
  */
-export function jsonQueryTool({
-  name = 'json_query',
-  data,
-  dataHint,
-  maxDocumentChars = 1_000_000,
-  maxQueryLength = 1_000,
-  maxOutputChars = 100_000,
-  timeoutMs = 2_000,
-  maxMemoryMb = 128,
-}: JsonQueryToolOptions = {}): JsonQueryTool {
+export function jsonQueryTool(options: JsonQueryToolOptions = {}): JsonQueryTool {
+  checkOptionNames('jsonQueryTool', options, jsonQueryToolOptionNames);
+  const {
+    name = 'json_query',
+    data,
+    dataHint,
+    maxDocumentChars = 1_000_000,
+    maxQueryLength = 1_000,
+    maxOutputChars = 100_000,
+    timeoutMs = 2_000,
+    maxMemoryMb = 128,
+  } = options;
   const owner = 'jsonQueryTool';
   requirePositiveInteger(owner, 'maxDocumentChars', maxDocumentChars);
   requirePositiveInteger(owner, 'maxQueryLength', maxQueryLength);

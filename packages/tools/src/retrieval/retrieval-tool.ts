@@ -1,4 +1,5 @@
 import { DefinitionError, defineTool, type Tool } from '@agentchart/core';
+import { checkOptionNames, optionNamesOf } from '@agentchart/core/internal';
 import { z } from 'zod';
 import { requirePositiveInteger } from '../shared/validate-option';
 import { fuseRankings } from './fuse-rankings';
@@ -32,6 +33,19 @@ export interface RetrievalToolInput {
 /** The retrieval tool's type. */
 export type RetrievalTool = Tool<z.ZodType<RetrievalToolInput>, typeof retrievalOutput>;
 
+/** Every option of {@link retrievalTool}, checked against its type by the compiler. */
+const retrievalToolOptionNames = optionNamesOf<RetrievalToolOptions>({
+  name: true,
+  documents: true,
+  corpusHint: true,
+  embedder: true,
+  defaultMode: true,
+  maxResults: true,
+  maxResultChars: true,
+  embedBatchSize: true,
+  timeoutMs: true,
+});
+
 /**
  * A tool that searches an in-memory set of documents: keyword search (BM25) always, and with
  * an `embedder` also vector search (cosine similarity) and hybrid search (both rankings merged
@@ -51,17 +65,19 @@ export type RetrievalTool = Tool<z.ZodType<RetrievalToolInput>, typeof retrieval
  * });
  * ```
  */
-export function retrievalTool({
-  name = 'search_documents',
-  documents,
-  corpusHint,
-  embedder,
-  defaultMode = embedder ? 'hybrid' : 'keyword',
-  maxResults = 5,
-  maxResultChars = 1_000,
-  embedBatchSize = 64,
-  timeoutMs = 10_000,
-}: RetrievalToolOptions): RetrievalTool {
+export function retrievalTool(options: RetrievalToolOptions): RetrievalTool {
+  checkOptionNames('retrievalTool', options, retrievalToolOptionNames);
+  const {
+    name = 'search_documents',
+    documents,
+    corpusHint,
+    embedder,
+    defaultMode = embedder ? 'hybrid' : 'keyword',
+    maxResults = 5,
+    maxResultChars = 1_000,
+    embedBatchSize = 64,
+    timeoutMs = 10_000,
+  } = options;
   const owner = 'retrievalTool';
   const corpus = checkedDocuments(owner, documents);
   requirePositiveInteger(owner, 'maxResults', maxResults);

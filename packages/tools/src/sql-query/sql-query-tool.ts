@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DefinitionError, defineTool, type Tool } from '@agentchart/core';
+import { checkOptionNames, optionNamesOf } from '@agentchart/core/internal';
 import { z } from 'zod';
 import { requirePositiveInteger } from '../shared/validate-option';
 import { runQueryProcess } from './spawn-query-process';
@@ -44,6 +45,18 @@ const sqlQueryOutput = z.object({
 /** The SQL query tool's type. */
 export type SqlQueryTool = Tool<ReturnType<typeof sqlQueryInput>, typeof sqlQueryOutput>;
 
+/** Every option of {@link sqlQueryTool}, checked against its type by the compiler. */
+const sqlQueryToolOptionNames = optionNamesOf<SqlQueryToolOptions>({
+  name: true,
+  path: true,
+  schemaHint: true,
+  tables: true,
+  maxRows: true,
+  maxResultBytes: true,
+  maxSqlLength: true,
+  timeoutMs: true,
+});
+
 /**
  * A tool that runs read-only SQL over an SQLite file, with parameters. Read-only is enforced
  * by SQLite, not by looking at the SQL: the file is opened read-only, and an authorizer —
@@ -63,16 +76,18 @@ export type SqlQueryTool = Tool<ReturnType<typeof sqlQueryInput>, typeof sqlQuer
  * });
  * ```
  */
-export function sqlQueryTool({
-  name = 'sql_query',
-  path,
-  schemaHint,
-  tables,
-  maxRows = defaultMaxRows,
-  maxResultBytes = defaultMaxResultBytes,
-  maxSqlLength = 10_000,
-  timeoutMs = 5_000,
-}: SqlQueryToolOptions): SqlQueryTool {
+export function sqlQueryTool(options: SqlQueryToolOptions): SqlQueryTool {
+  checkOptionNames('sqlQueryTool', options, sqlQueryToolOptionNames);
+  const {
+    name = 'sql_query',
+    path,
+    schemaHint,
+    tables,
+    maxRows = defaultMaxRows,
+    maxResultBytes = defaultMaxResultBytes,
+    maxSqlLength = 10_000,
+    timeoutMs = 5_000,
+  } = options;
   const owner = 'sqlQueryTool';
   if (typeof path !== 'string' || path.trim() === '' || path.includes('\0')) {
     throw new DefinitionError(
