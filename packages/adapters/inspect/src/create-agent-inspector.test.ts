@@ -198,6 +198,12 @@ describe('createAgentInspector', () => {
     }
   });
 
+  it('refuses a recording without its file option, naming the one meant', () => {
+    expect(() => recordInspection({ path: 'run.jsonl' } as never)).toThrow(
+      /recordInspection: path is not an option/,
+    );
+  });
+
   it('refuses a misspelt relay option before it listens', async () => {
     const outcome = await startInspectorRelay({ port: 0, hots: '127.0.0.1' } as never).then(
       async (relay) => {

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { checkOptionNames } from '@agentchart/core/internal';
 import { toJsonLine } from './to-json-line';
 import type { InspectionMessage, InspectionSink } from './types';
 
@@ -9,12 +10,16 @@ export interface RecordInspectionOptions {
   file: string;
 }
 
+const recordInspectionOptionNames = ['file'];
+
 /**
  * Records the inspection stream as JSON Lines — one inspector-protocol message a line,
  * exactly as sent to the relay — so a local viewer can replay a run offline, where the
  * hosted Stately UI cannot be reached. See docs/observability.md for the format.
  */
-export function recordInspection({ file }: RecordInspectionOptions): InspectionSink {
+export function recordInspection(options: RecordInspectionOptions): InspectionSink {
+  checkOptionNames('recordInspection', options, recordInspectionOptionNames);
+  const { file } = options;
   const stream = createWriteStream(file, { flags: 'a' });
   let failure: unknown;
   stream.on('error', (error) => {

@@ -1,3 +1,4 @@
+import { checkOptionNames } from '@agentchart/core/internal';
 import type { Scorer } from '../types';
 import { sameValue, show, valueAt } from './value-at';
 
@@ -5,7 +6,9 @@ import { sameValue, show, valueAt } from './value-at';
  * Passes when the output equals the case's `expected` (deeply, key order aside) — or, with
  * `path`, when the values at that path do.
  */
-export function exactMatch({ path = '' }: { path?: string } = {}): Scorer {
+export function exactMatch(options: { path?: string } = {}): Scorer {
+  checkOptionNames('exactMatch', options, ['path']);
+  const { path = '' } = options;
   return {
     name: path ? `exact ${path}` : 'exact',
     score({ case: row, output }) {

@@ -1,4 +1,5 @@
 import type { ChatModel } from '@agentchart/core';
+import { checkOptionNames } from '@agentchart/core/internal';
 import type { Scorer } from '../types';
 import { show } from './value-at';
 
@@ -26,18 +27,16 @@ const verdictFormat = {
   },
 };
 
+const llmJudgeOptionNames = ['model', 'criteria', 'passAt', 'name', 'timeoutMs'];
+
 /**
  * LLM-as-judge: a model scores each output against `criteria` from 0 to 1, with a reason.
  * The judge sees the case's input, its expected value (when the row has one) and the
  * output. A verdict it cannot give in the asked shape fails the case, saying so.
  */
-export function llmJudge({
-  model,
-  criteria,
-  passAt = 0.7,
-  name = 'judge',
-  timeoutMs = 60_000,
-}: LlmJudgeOptions): Scorer {
+export function llmJudge(options: LlmJudgeOptions): Scorer {
+  checkOptionNames('llmJudge', options, llmJudgeOptionNames);
+  const { model, criteria, passAt = 0.7, name = 'judge', timeoutMs = 60_000 } = options;
   return {
     name,
     async score({ case: row, output }) {

@@ -1,3 +1,5 @@
+import { DefinitionError } from '@agentchart/core';
+import { checkOptionNames } from '@agentchart/core/internal';
 import type { Scorer } from '../types';
 import { show, valueAt } from './value-at';
 
@@ -10,14 +12,17 @@ export interface NumericToleranceOptions {
   relative?: boolean;
 }
 
+const numericToleranceOptionNames = ['field', 'tolerance', 'relative'];
+
 /** Passes when the output's number is within `tolerance` of the expected one. */
-export function numericTolerance({
-  field = '',
-  tolerance,
-  relative = false,
-}: NumericToleranceOptions): Scorer {
+export function numericTolerance(options: NumericToleranceOptions): Scorer {
+  checkOptionNames('numericTolerance', options, numericToleranceOptionNames);
+  const { field = '', tolerance, relative = false } = options;
   if (!(tolerance >= 0))
-    throw new TypeError(`numericTolerance: tolerance must be 0 or more, got ${tolerance}.`);
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `numericTolerance: tolerance must be 0 or more, got ${tolerance}.`,
+    );
   return {
     name: `number${field ? ` ${field}` : ''} ±${relative ? `${tolerance * 100}%` : tolerance}`,
     score({ case: row, output }) {

@@ -1,3 +1,5 @@
+import { DefinitionError } from '@agentchart/core';
+import { checkOptionNames } from '@agentchart/core/internal';
 import type { Scorer } from '../types';
 
 /**
@@ -6,11 +8,15 @@ import type { Scorer } from '../types';
  * that order, others may come between; default) or `includes` (each expected state was
  * entered). A case without a `trajectory` is skipped.
  */
-export function trajectory({
-  mode = 'ordered',
-}: {
-  mode?: 'exact' | 'ordered' | 'includes';
-} = {}): Scorer {
+export function trajectory(options: { mode?: 'exact' | 'ordered' | 'includes' } = {}): Scorer {
+  checkOptionNames('trajectory', options, ['mode']);
+  const { mode = 'ordered' } = options;
+  if (!['exact', 'ordered', 'includes'].includes(mode)) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `trajectory: mode is ${JSON.stringify(mode)}; give 'exact', 'ordered' or 'includes'.`,
+    );
+  }
   return {
     name: 'trajectory',
     score({ case: row, run }) {
