@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
 import { crashAfterSend, invoiceAgent, referenceOutcome } from '../../test/fixtures/crash-helpers';
 import { memoryLedger } from '../../test/fixtures/invoice-agent';
 import { tempStores } from '../../test/fixtures/temp-stores';
@@ -6,6 +7,7 @@ import type { RunEvent } from '../events/types';
 import { CheckpointError } from '../store/checkpoint-error';
 import type { Checkpointer } from '../store/types';
 import { manualClock } from '../testing/manual-clock';
+import { createAgent } from './create-agent';
 
 /** Resolves once `condition` holds, checking after each turn of the event loop. */
 async function until(condition: () => Promise<boolean>): Promise<void> {
@@ -110,6 +112,22 @@ describe('restoreRun (agent.resume)', () => {
       /machine version [0-9a-f]{16}, but this agent's machine is version [0-9a-f]{16}/,
     );
     expect(error.message).toContain('createAgent({ migrate })');
+  });
+
+  it('names the agent a thread belongs to when another agent on the store tries to take it', async () => {
+    const ledger = memoryLedger();
+    const first = invoiceAgent(stores.open(), { ledger });
+    await first.agent.start({ threadId: 't', input: { request: 'x' } }).result();
+    await first.agent.close();
+    const machine = setup({}).createMachine({
+      id: 'greeter',
+      initial: 'done',
+      states: { done: { type: 'final' } },
+    });
+    const other = createAgent({ machine, checkpointer: stores.open() });
+    const error = await other.resume('t').catch((caught) => caught);
+    expect(error.code).toBe('checkpoint.version_mismatch');
+    expect(error.message).toMatch(/belongs to agent "invoice", not to "greeter"/);
   });
 
   it('restores a checkpoint of another machine version through migrate', async () => {

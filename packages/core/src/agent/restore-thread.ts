@@ -40,6 +40,15 @@ export async function loadCheckpoint(
   const versions = { from: checkpoint.machineVersion, to: runtime.machineVersion };
   const migrated = migrate ? await migrate(structuredClone(checkpoint), versions) : undefined;
   if (!migrated) {
+    const owner = checkpoint.run.agent;
+    // Another agent's thread (two agents sharing a store) is not an old version of this one.
+    if (owner !== undefined && owner !== runtime.name) {
+      throw new CheckpointError(
+        'checkpoint.version_mismatch',
+        threadId,
+        `Thread "${threadId}" belongs to agent "${owner}", not to "${runtime.name}" (their machines differ: ${versions.from} against ${versions.to}). Send to it, resume or fork it with agent "${owner}".`,
+      );
+    }
     throw new CheckpointError(
       'checkpoint.version_mismatch',
       threadId,
