@@ -179,7 +179,14 @@ export async function startStudio({
       json(response, 202, { message: 'Reply delivered: the run goes on.' });
     } catch (error) {
       const code = AgentchartError.isInstance(error) ? error.code : undefined;
-      const status = code === 'human.invalid_reply' ? 400 : code === undefined ? 500 : 409;
+      const status =
+        code === 'human.invalid_reply'
+          ? 400
+          : code === undefined
+            ? 500
+            : code.startsWith('storage.')
+              ? 503
+              : 409;
       json(response, status, { error: (error as Error).message, ...(code ? { code } : {}) });
     }
   };
@@ -196,9 +203,14 @@ export async function startStudio({
     response.setHeader('referrer-policy', 'no-referrer');
     if (url.pathname.startsWith('/api/')) {
       api(request, response, url).catch((error: unknown) => {
-        if (!response.headersSent)
-          json(response, 500, { error: (error as Error)?.message ?? String(error) });
-        else response.end();
+        if (response.headersSent) return response.end();
+        // The database down or busy is the store's trouble, for now: 503, so a client retries.
+        const code = AgentchartError.isInstance(error) ? error.code : undefined;
+        const status = code?.startsWith('storage.') ? 503 : 500;
+        json(response, status, {
+          error: (error as Error)?.message ?? String(error),
+          ...(code ? { code } : {}),
+        });
       });
       return;
     }
