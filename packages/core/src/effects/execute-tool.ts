@@ -30,6 +30,11 @@ export interface ExecuteToolOptions {
   idempotencyKey?: string;
 }
 
+/** The idempotency key a tool call is given by default: stable across crashes and resumes. */
+export function idempotencyKeyOf(scope: EffectScope, key: string): string {
+  return `${scope.threadId}:${key}`;
+}
+
 /**
  * Runs a tool whose input is already validated: journaled under its own key, with its
  * timeout, abort signal and output validation. Errors are {@link RunError}s; an `unsafe`
@@ -47,7 +52,7 @@ export async function executeTool(
   const { clock, maxJournalValueBytes } = run;
   const context: ToolExecuteContext = {
     signal: scope.signal,
-    idempotencyKey: idempotencyKey ?? `${scope.threadId}:${key}`,
+    idempotencyKey: idempotencyKey ?? idempotencyKeyOf(scope, key),
     threadId: scope.threadId,
   };
   // Its payload measures the input as JSON: built only for a listener.

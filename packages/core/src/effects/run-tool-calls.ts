@@ -8,7 +8,7 @@ import type { AnyTool } from '../tools/types';
 import { approveToolCall } from './approve-tool-call';
 import { type ApprovalOptions, rejectedError } from './ask-approval';
 import type { EffectScope } from './effect-scope';
-import { executeTool } from './execute-tool';
+import { executeTool, idempotencyKeyOf } from './execute-tool';
 import type { PlannedCall } from './plan-tool-call';
 
 /** How a tool loop's calls are approved. */
@@ -111,7 +111,7 @@ export async function runToolCalls(
       if (signature !== undefined) {
         // Timed out, it may have acted: a retry reuses its key. Any other failure is settled.
         const timedOut = AgentchartError.isInstance(error) && error.code === 'tool.timeout';
-        if (timedOut) unsettledKeys.set(signature, unsettled ?? `${scope.threadId}:${key}`);
+        if (timedOut) unsettledKeys.set(signature, unsettled ?? idempotencyKeyOf(scope, key));
         else unsettledKeys.delete(signature);
       }
       // An ambiguous unsafe call goes to the chart (onError), never back to the model, which
