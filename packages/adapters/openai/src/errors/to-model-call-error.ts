@@ -88,6 +88,17 @@ const timeoutCodes = new Set([
 // `terminated` is undici's word for a body cut mid-way; the others are Node's and the SDK's.
 const connectionMessages =
   /^(terminated|socket hang up|fetch failed|other side closed|connection error\.?)$/i;
+// What a client throws when it reads an answer that lacks the fields it expects: ChatOpenAI
+// on a 200 without `choices`, with an error object instead, or with an HTML page.
+const unreadableAnswerMessages = /^Cannot read propert(y|ies) of (undefined|null)|is not iterable$/;
+
+/** True when the client failed reading a response it received: the answer, not the request. */
+function clientCouldNotRead(facts: ErrorFacts): boolean {
+  return (
+    facts.names.includes('TypeError') &&
+    facts.messages.some((message) => unreadableAnswerMessages.test(message))
+  );
+}
 
 function kindFromStatus(status: number, facts: ErrorFacts): ModelErrorKind {
   if (status === 429) {
@@ -133,7 +144,9 @@ function kindWithoutStatus(facts: ErrorFacts): ModelErrorKind {
   ) {
     return 'connection';
   }
-  if (facts.names.includes('SyntaxError')) return 'malformed_response';
+  if (facts.names.includes('SyntaxError') || clientCouldNotRead(facts)) {
+    return 'malformed_response';
+  }
   // The OpenAI SDK's APIError without a status: the endpoint sent an `error` inside a stream
   // it had begun with a 200 (the provider failed mid-answer), as OpenAI and vLLM do.
   if (facts.names.includes('APIError')) {
@@ -186,6 +199,9 @@ export function toModelCallError(error: unknown, context: ModelErrorContext): Mo
   } else {
     kind =
       facts.status === undefined ? kindWithoutStatus(facts) : kindFromStatus(facts.status, facts);
+    if (kind === 'malformed_response' && clientCouldNotRead(facts)) {
+      detail = `the client could not read the answer (${detail}); the endpoint answered without the fields an OpenAI-style answer has, or with an error page.`;
+    }
   }
   const status = context.aborted ? undefined : facts.status;
   const retryAfterMs =

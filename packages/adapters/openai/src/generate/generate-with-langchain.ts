@@ -3,7 +3,11 @@ import type { ChatResponse, GenerateOptions } from '@agentchart/core/internal';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import { toModelCallError } from '../errors/to-model-call-error';
-import { fromLangChainMessage, textOf } from '../messages/from-langchain-message';
+import {
+  fromLangChainMessage,
+  missingToolCallsReason,
+  textOf,
+} from '../messages/from-langchain-message';
 import type { OpenAIFunctionTool } from '../messages/to-openai-tools';
 import { startAttemptSignal } from './attempt-signal';
 
@@ -55,12 +59,18 @@ function takeRefusalDelta(chunk: AIMessageChunk): string {
   return typeof refusal === 'string' ? refusal : '';
 }
 
+/** A whole answer: the message, and refusal text a stream delivered in deltas. */
+interface Answer {
+  message: BaseMessage;
+  refusal?: string;
+}
+
 async function streamAnswer(
   runnable: Runnable,
   messages: BaseMessage[],
   config: Record<string, unknown>,
   onToken: ((delta: string) => void) | undefined,
-): Promise<ChatResponse> {
+): Promise<Answer> {
   let aggregate: AIMessageChunk | undefined;
   let refusal = '';
   for await (const chunk of await runnable.stream(messages, config)) {
@@ -72,7 +82,23 @@ async function streamAnswer(
   if (aggregate === undefined) {
     throw new SyntaxError('The stream ended without a single chunk.');
   }
-  return fromLangChainMessage(aggregate, refusal === '' ? undefined : refusal);
+  return { message: aggregate, ...(refusal === '' ? {} : { refusal }) };
+}
+
+/**
+ * The answer as core's {@link ChatResponse}, or a retryable `malformed_response` when it says
+ * the model called tools but holds none: passed on, it would read as an empty final answer.
+ */
+function responseOf({ message, refusal }: Answer, endpoint: string): ChatResponse {
+  const reason = missingToolCallsReason(message);
+  if (reason !== undefined) {
+    throw new ModelCallError({
+      kind: 'malformed_response',
+      endpoint,
+      message: `Model call to ${endpoint} failed (malformed_response): the answer ended with finish reason "${reason}" but held no tool call, so the calls were lost on the way. The endpoint is not fully compatible, or failed; the call can be retried.`,
+    });
+  }
+  return fromLangChainMessage(message, refusal);
 }
 
 /**
@@ -98,11 +124,12 @@ export async function generateWithLangChain({
   try {
     const runnable = withTools(model, tools, endpoint);
     const config = { ...callOptions, signal: attempt.signal };
-    const response = streaming
+    const answer = streaming
       ? await streamAnswer(runnable, messages, config, generate.onToken)
-      : fromLangChainMessage(await runnable.invoke(messages, config));
+      : { message: await runnable.invoke(messages, config) };
     // Some clients end a stream quietly when aborted; a partial answer must not pass as whole.
     attempt.signal.throwIfAborted();
+    const response = responseOf(answer, endpoint);
     // ChatOpenAI turns a 200 whose choice has no message into an empty answer: it must not
     // pass as the model's. Only an empty answer is looked at, so others cost nothing.
     const empty = response.content === '' && response.toolCalls.length === 0 && !response.refusal;

@@ -101,6 +101,7 @@ function refusalOf(message: BaseMessage): string | undefined {
 }
 
 // Finish reasons as OpenAI, Anthropic and Gemini spell them.
+const toolCallReasons = new Set(['tool_calls', 'function_call', 'tool_use']);
 const lengthReasons = new Set(['length', 'max_tokens', 'MAX_TOKENS']);
 const filterReasons = new Set(['content_filter', 'SAFETY', 'RECITATION', 'PROHIBITED_CONTENT']);
 
@@ -116,6 +117,18 @@ function finishReasonOf(
   if (typeof reason === 'string' && filterReasons.has(reason)) return 'content_filter';
   // OpenAI answers a forced tool choice with `stop`; what matters is that tools were called.
   return hasToolCalls ? 'tool_calls' : 'stop';
+}
+
+/**
+ * The finish reason the message ends with when it says the model called tools but it holds
+ * none (not even unreadable ones): the calls were lost on the way, and the answer is not the
+ * model's. `undefined` for every other message.
+ */
+export function missingToolCallsReason(message: BaseMessage): string | undefined {
+  const metadata = (message.response_metadata ?? {}) as Record<string, unknown>;
+  const reason = metadata.finish_reason ?? metadata.stop_reason ?? metadata.finishReason;
+  if (typeof reason !== 'string' || !toolCallReasons.has(reason)) return undefined;
+  return toolCallsOf(message).length === 0 ? reason : undefined;
 }
 
 /**
