@@ -9,12 +9,14 @@ export function checkLoopOptions({
   maxInvalidCalls,
   maxRepeats,
   maxToolOutputTokens,
+  maxToolCallsPerAnswer,
   maxOutputTokens,
 }: {
   maxSteps: number;
   maxInvalidCalls: number;
   maxRepeats: number;
   maxToolOutputTokens: number;
+  maxToolCallsPerAnswer: number;
   maxOutputTokens?: number | undefined;
 }): void {
   const whole = (min: number, what: string) => ({
@@ -46,6 +48,12 @@ export function checkLoopOptions({
     'maxToolOutputTokens',
     maxToolOutputTokens,
     whole(1, 'a whole number of tokens, at least 1'),
+  );
+  validateNumberOption(
+    'toolLoop',
+    'maxToolCallsPerAnswer',
+    maxToolCallsPerAnswer,
+    whole(1, 'a whole number of tool calls, at least 1'),
   );
   if (maxOutputTokens !== undefined) {
     validateNumberOption(

@@ -210,6 +210,44 @@ describe('toolLoop', () => {
     expect(error.code).toBe('output.filtered');
   });
 
+  it('fails an empty final answer with output.empty instead of returning "" (issue 9)', async () => {
+    const t = tools();
+    const model = scriptedModel({
+      responses: [
+        { toolCalls: [{ name: 'lookup', arguments: { city: 'Oslo' } }] },
+        { content: '  \n' },
+      ],
+    });
+    const { output, error } = await runEffect(loop(t), 'q', { models: { m: model } });
+    expect(output).toBeUndefined();
+    expect(error.code).toBe('output.empty');
+    expect(error.message).toContain('after 1 tool call(s)');
+    expect(t.executed).toEqual(['Oslo']);
+  });
+
+  it('runs none of an answer that makes more tool calls than maxToolCallsPerAnswer (issue 9)', async () => {
+    const t = tools();
+    const burst = (count: number) =>
+      Array.from({ length: count }, (_, index) => ({
+        name: 'lookup',
+        arguments: { city: `c${index}` },
+      }));
+    const model = scriptedModel({ responses: [{ toolCalls: burst(33) }] });
+    const { error } = await runEffect(loop(t), 'q', { models: { m: model } });
+    expect(error.code).toBe('loop.too_many_tool_calls');
+    expect(error.message).toContain('33 tool calls in one answer (lookup)');
+    expect(t.executed).toEqual([]);
+
+    const raised = scriptedModel({ responses: [{ toolCalls: burst(40) }, { content: 'done' }] });
+    const options = { model: 'm', tools: [t.lookup], prompt: (q: string) => q };
+    const wide = toolLoop({ ...options, maxToolCallsPerAnswer: 40 });
+    const { output } = await runEffect(wide, 'q', { models: { m: raised } });
+    expect((output as ToolLoopResult).toolCalls).toBe(40);
+    expect(() => toolLoop({ ...options, maxToolCallsPerAnswer: 0 })).toThrow(
+      /toolLoop: maxToolCallsPerAnswer is 0/,
+    );
+  });
+
   it('fails with loop.step_limit when the model never answers', async () => {
     const t = tools();
     let n = 0;

@@ -43,6 +43,13 @@ export interface ToolLoopOptions<TInput, TModel extends string = string> {
   maxRepeats?: number;
   /** The most tokens one tool result may take in the history; larger ones are cut with a marker. Default 8,000. */
   maxToolOutputTokens?: number;
+  /**
+   * The most tool calls one answer of the model may make. An answer with more runs none of
+   * them and fails the loop with `loop.too_many_tool_calls`: a burst of hundreds of calls
+   * (sent emails, payments) is far more often a runaway or injected instruction than a plan.
+   * Default 32; raise it for a loop whose model fans out widely on purpose.
+   */
+  maxToolCallsPerAnswer?: number;
   /** This loop's context budget and cache settings, over the agent's. */
   modelCall?: Pick<ModelCallSettings, 'budget' | 'cache'>;
   /**
@@ -95,6 +102,7 @@ const toolLoopOptionNames = optionNamesOf<ToolLoopOptions<unknown, string>>({
   maxInvalidCalls: true,
   maxRepeats: true,
   maxToolOutputTokens: true,
+  maxToolCallsPerAnswer: true,
   modelCall: true,
   onToolError: true,
   allowedTools: true,
@@ -121,7 +129,15 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
   checkPrompt('toolLoop', options.prompt, options.system);
   const { model, tools, maxSteps = 10, maxInvalidCalls = 3, maxRepeats = 3 } = options;
   const maxToolOutputTokens = options.maxToolOutputTokens ?? 8_000;
-  checkLoopOptions({ ...options, maxSteps, maxInvalidCalls, maxRepeats, maxToolOutputTokens });
+  const maxToolCallsPerAnswer = options.maxToolCallsPerAnswer ?? 32;
+  checkLoopOptions({
+    ...options,
+    maxSteps,
+    maxInvalidCalls,
+    maxRepeats,
+    maxToolOutputTokens,
+    maxToolCallsPerAnswer,
+  });
   checkLoopTools(tools);
   checkTemperature('toolLoop', options.temperature);
   checkOnToolError(options.onToolError);
@@ -195,8 +211,16 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
         );
         assertComplete(response, 'tool loop');
         if (response.toolCalls.length === 0) {
+          assertAnswered(response, toolCalls);
           messages.push({ role: 'assistant', content: response.content });
           return { content: response.content, messages, steps: step, toolCalls };
+        }
+        if (response.toolCalls.length > maxToolCallsPerAnswer) {
+          const names = [...new Set(response.toolCalls.map((call) => call.name))];
+          throw new RunError('loop.too_many_tool_calls', {
+            message: `The model made ${response.toolCalls.length} tool calls in one answer (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}), more than the ${maxToolCallsPerAnswer} one answer may make; none of them ran. If the task needs that many at once, raise the loop's maxToolCallsPerAnswer; otherwise look for a runaway prompt or an instruction injected through a tool's output.`,
+            details: { toolCalls: response.toolCalls.length, maxToolCallsPerAnswer, tools: names },
+          });
         }
         const calls = distinctCallIds(response.toolCalls);
         messages.push({ role: 'assistant', content: response.content, toolCalls: [...calls] });
@@ -283,6 +307,24 @@ function allowlistOf<TInput>(
   if (typeof allowedTools === 'function') return (input) => check(allowedTools(input));
   const fixed = check(allowedTools);
   return () => fixed;
+}
+
+/**
+ * Fails on a final answer with nothing in it — no text and no tool calls: returned, it would
+ * pass as the loop's result while the model said nothing (some models end this way after
+ * their last tool call, or when the endpoint lost what they sent).
+ */
+function assertAnswered(response: ChatResponse, toolCalls: number): void {
+  if (response.content.trim() !== '') return;
+  throw new RunError('output.empty', {
+    message: `The model's final answer in the tool loop was empty: no text and no tool calls${toolCalls > 0 ? `, after ${toolCalls} tool call(s)` : ''}. Ask for a final answer in the prompt (say what it must contain), or handle output.empty in the chart's onError (entering the state again asks again).`,
+    details: {
+      output: response.content,
+      finishReason: response.finishReason,
+      toolCalls,
+      usage: response.usage,
+    },
+  });
 }
 
 /**
