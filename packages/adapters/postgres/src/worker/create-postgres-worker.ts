@@ -4,6 +4,7 @@ import { PgBoss } from 'pg-boss';
 import { PostgresCheckpointer } from '../postgres-checkpointer';
 import { describeServer, storageFailure } from '../postgres-storage-error';
 import { handleThreadJob, type ThreadJobResult } from './handle-thread-job';
+import { queueWarnings } from './queue-warnings';
 import {
   queueNameOf,
   type ThreadJob,
@@ -55,7 +56,10 @@ export interface PostgresWorkerOptions extends ThreadQueueSettings {
    * `olderThanMs` ago are pruned (see `PostgresCheckpointer.prune`). Default: kept forever.
    */
   retention?: RetentionOptions;
-  /** Errors of the scheduler and of pg-boss itself. Default: a process warning. */
+  /**
+   * Errors of the scheduler and of pg-boss itself. Default: a process warning, typed, and one
+   * a minute for failures alike (an outage fails every poll).
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -118,7 +122,7 @@ export async function createPostgresWorker(
     pollingIntervalSeconds = 0.5,
     monitorIntervalSeconds = 5,
     poolSize = 10,
-    onError = (error: unknown) => process.emitWarning(error as Error),
+    onError = queueWarnings(describeServer(connectionString)),
   } = options;
   const checkpointer = new PostgresCheckpointer({
     connectionString,

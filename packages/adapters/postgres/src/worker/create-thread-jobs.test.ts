@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../testing/throwaway-postgres';
 import { createPostgresWorker } from './create-postgres-worker';
 import { createThreadJobs } from './create-thread-jobs';
@@ -40,6 +40,36 @@ describe('createThreadJobs', () => {
       );
     } finally {
       await queue.close();
+    }
+  });
+
+  it('warns once, typed, when its connections are dropped again and again, not once per error (issue 16)', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const queue = await createThreadJobs({ connectionString: postgres.connectionString });
+    try {
+      let dropped = 0;
+      for (let round = 0; round < 3; round++) {
+        await queue.jobs.start('support', { threadId: `T-drop-${round}`, input: {} });
+        const admin = new pg.Client({ connectionString: postgres.connectionString });
+        await admin.connect();
+        const { rowCount } = await admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+           WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+        );
+        await admin.end();
+        dropped += rowCount ?? 0;
+        // The pool notices its idle connections were dropped on the next turns.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(dropped).toBeGreaterThanOrEqual(3);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]![0]).toMatchObject({
+        name: 'StorageError',
+        code: 'storage.unavailable',
+      });
+    } finally {
+      await queue.close();
+      warn.mockRestore();
     }
   });
 

@@ -1,5 +1,6 @@
 import { PgBoss } from 'pg-boss';
 import { describeServer, storageFailure } from '../postgres-storage-error';
+import { queueWarnings } from './queue-warnings';
 import { ThreadJobs, type ThreadQueueSettings, threadQueueOptions } from './thread-jobs';
 
 /** Options of {@link createThreadJobs}. */
@@ -10,7 +11,8 @@ export interface ThreadJobsOptions extends ThreadQueueSettings {
   /**
    * Errors of the queue's connections while no call is waiting on them (the server restarted,
    * an idle connection was dropped): the queue reconnects on its next call. Default: a
-   * process warning. Without a listener such an error would end the process.
+   * process warning, typed, and one a minute for failures alike. Without a listener such an
+   * error would end the process.
    */
   onError?: (error: unknown) => void;
 }
@@ -35,7 +37,7 @@ export async function createThreadJobs(
     supervise: false,
     schedule: false,
   });
-  boss.on('error', options.onError ?? ((error: unknown) => process.emitWarning(error as Error)));
+  boss.on('error', options.onError ?? queueWarnings(describeServer(options.connectionString)));
   try {
     await boss.start();
   } catch (error) {
