@@ -3,13 +3,22 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
 import { SqliteCheckpointer } from '../store/sqlite-checkpointer';
-import { manualClock } from '../testing/manual-clock';
+import { type ManualClock, manualClock } from '../testing/manual-clock';
 import { scriptedModel } from '../testing/scripted-model';
 import { agentActor } from './agent-actor';
 import { humanWait } from './human-wait';
 import { structuredCall } from './structured-call';
 
 const summary = z.object({ summary: z.string() });
+
+/**
+ * Lets a manual clock fire timers set while restores run (a restored child's due timer is set
+ * a few turns after the wake-up that restored its parent), for a bounded number of turns.
+ */
+async function untilDone(clock: ManualClock, done: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 100 && !done(); turn++) await clock.advance(0);
+  expect(done()).toBe(true);
+}
 
 const researcher = setup({
   types: { input: {} as { topic: string }, context: {} as { topic: string; summary?: string } },
@@ -154,8 +163,67 @@ describe('agentActor', () => {
     });
     const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
     const agent = createAgent({ machine: parent, clock, checkpointer });
+    let finished = false;
+    agent.events.on('run.end', (event) => {
+      if (event.threadId === 'p') finished = true;
+    });
     const handle = agent.start({ threadId: 'p', input: undefined });
     await clock.advance(60_000);
+    // The wake-up restores the parent, which restores the child, whose timer is due by then.
+    await untilDone(clock, () => finished);
+    expect(await handle.result()).toMatchObject({
+      status: 'done',
+      output: { status: 'done', output: { summary: 'rested' } },
+    });
+    await agent.close();
+  });
+
+  it("rests waiting until its child's timer is due, evicted meanwhile, and finishes when woken (issue 9)", async () => {
+    const clock = manualClock(0);
+    const day = 86_400_000;
+    const sleeper = setup({}).createMachine({
+      id: 'sleeper',
+      initial: 'sleeping',
+      states: { sleeping: { after: { [day]: 'awake' } }, awake: { type: 'final' } },
+      output: () => ({ summary: 'rested' }),
+    });
+    const parent = setup({
+      types: { context: {} as { result?: unknown } },
+      actors: { nap: agentActor({ machine: sleeper, input: z.object({}), output: summary }) },
+    }).createMachine({
+      id: 'parent',
+      context: {},
+      initial: 'napping',
+      states: {
+        napping: {
+          invoke: {
+            src: 'nap',
+            input: {},
+            onDone: { target: 'done', actions: assign({ result: ({ event }) => event.output }) },
+          },
+        },
+        done: { type: 'final' },
+      },
+      output: ({ context }) => context.result,
+    });
+    const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
+    const agent = createAgent({ machine: parent, clock, checkpointer });
+    // Evicted, then restored by its wake-up: started, then resumed.
+    const starts: boolean[] = [];
+    agent.events.on('run.start', (event) => {
+      if (event.threadId === 'p') starts.push(event.resumed);
+    });
+    const handle = agent.start({ threadId: 'p', input: undefined });
+    expect((await handle.result()).status).toBe('waiting');
+    const resting = await agent.getCheckpoint('p');
+    expect(resting).toMatchObject({ run: { status: 'waiting' }, wakeAt: day });
+    let ended = false;
+    agent.events.on('run.end', (event) => {
+      if (event.threadId === 'p') ended = true;
+    });
+    await clock.advance(day);
+    await untilDone(clock, () => ended);
+    expect(starts).toEqual([false, true]);
     expect(await handle.result()).toMatchObject({
       status: 'done',
       output: { status: 'done', output: { summary: 'rested' } },

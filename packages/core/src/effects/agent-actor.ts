@@ -185,10 +185,10 @@ async function untilFinished(scope: EffectScope, child: Run): Promise<RunOutcome
 
 /**
  * Lists the child's waits on the parent until one is answered or the child comes to rest
- * again by itself (`onRestAgain` is given the resolver). The parent idles meanwhile only when
- * nothing but those waits can wake the child: their deadlines travel with them, but a timer
- * of the child's (`after`) does not, so a parent idling on one would rest — and be evicted
- * — with no wake-up time, and never see its child finish.
+ * again by itself (`onRestAgain` is given the resolver). The parent idles meanwhile, with
+ * the child's next wake-up time (a wait's deadline, a timer of its own) as one of its own:
+ * it rests `waiting` until then — evicted, if far enough — and is woken when the child's
+ * timer is due, which restores the child and fires it.
  */
 function forwardWaits(
   scope: EffectScope,
@@ -217,8 +217,9 @@ function forwardWaits(
         },
       }),
     );
-    const deadlines = waits.flatMap((wait) => (wait.deadline === undefined ? [] : [wait.deadline]));
-    const nextDeadline = deadlines.length > 0 ? Math.min(...deadlines) : undefined;
-    if (waits.length > 0 && child.nextWakeAt() === nextDeadline) scope.setIdle(true);
+    removals.push(scope.run.addWakeSource(() => child.nextWakeAt()));
+    // Nothing can wake a child with no wait and no timer: it stays as it is, and so does the
+    // parent (it would rest for ever otherwise).
+    if (waits.length > 0 || child.nextWakeAt() !== undefined) scope.setIdle(true);
   });
 }

@@ -102,6 +102,13 @@ export interface RunPort {
   fail(error: unknown): void;
   /** Registers a human wait; returns the function that removes it. */
   addWait(wait: HumanWaitRegistration): () => void;
+  /**
+   * Registers something besides the run's own waits and timers that will need the run at a
+   * time of its own (a child agent resting on its timer): the run's next wake-up time, and so
+   * its checkpoint's `wakeAt`, is never later than what `nextWakeAt` says. Returns the
+   * function that removes it.
+   */
+  addWakeSource(nextWakeAt: () => number | undefined): () => void;
   /** The human wait `key` as the journal had it when this run was restored. */
   recordedWait(key: string): RecordedWait | undefined;
 }

@@ -109,6 +109,8 @@ export class Run implements RunPort, LeaseHolder {
   /** Resolves once the run holds its thread's lease: nothing is written before. */
   readonly #leaseReady: Promise<void>;
   readonly #waits: HumanWaits;
+  /** Wake-up times of child agents this run waits on; made with the first. */
+  #wakeSources: Set<() => number | undefined> | undefined;
   /** The waits pending when the run was evicted (what its checkpoint still waits for). */
   #evictedWaits: PendingHumanWait[] = [];
   /** The `waiting` rest the run was evicted in: what `result()` answers from then on. */
@@ -329,17 +331,31 @@ export class Run implements RunPort, LeaseHolder {
     return this.#waits.add(wait);
   }
 
+  addWakeSource(nextWakeAt: () => number | undefined): () => void {
+    this.#wakeSources ??= new Set();
+    const sources = this.#wakeSources;
+    sources.add(nextWakeAt);
+    return () => {
+      sources.delete(nextWakeAt);
+      if (sources.size === 0 && this.#wakeSources === sources) this.#wakeSources = undefined;
+    };
+  }
+
   recordedWait(key: string): RecordedWait | undefined {
     return this.#recordedWaits.get(key);
   }
 
-  /** When this run next needs to act on its own: a wait's deadline or a delayed event. */
+  /**
+   * When this run next needs to act on its own: a wait's deadline, a delayed event, or the
+   * wake-up time of a child agent it waits on.
+   */
   nextWakeAt(): number | undefined {
-    const deadline = this.#waits.nextDeadline();
     const dueIn = this.#delayed.nextDueIn();
-    const due = dueIn === undefined ? undefined : this.runtime.clock.now() + dueIn;
-    if (deadline === undefined) return due;
-    return due === undefined ? deadline : Math.min(deadline, due);
+    let next = dueIn === undefined ? undefined : this.runtime.clock.now() + dueIn;
+    const times = [this.#waits.nextDeadline()];
+    for (const source of this.#wakeSources ?? []) times.push(source());
+    for (const at of times) if (at !== undefined && (next === undefined || at < next)) next = at;
+    return next;
   }
 
   /** Stops the run and its effects; the outcome is `stopped` unless it had already ended. */
