@@ -48,7 +48,7 @@ describe('agentchart runs', () => {
     const { exitCode, stdout } = await cli('runs', '--db', database);
     expect(exitCode).toBe(0);
     expect(stdout).toMatch(
-      /^thread\s+status\s+agent\s+tenant\s+steps\s+calls\s+tokens\s+cost\s+errors\s+updated/,
+      /^thread\s+status\s+agent\s+tenant\s+effects\s+calls\s+tokens\s+cost\s+errors\s+updated/,
     );
     expect(stdout).toMatch(/b:T-101\s+done\s+tenderPipeline\s+7\s+5\s/);
     expect(stdout).toMatch(/b:T-102\s+done\s+tenderPipeline\s+1\s+1\s/);

@@ -16,8 +16,9 @@ const defaultLimit = 100;
 const help = `Usage: agentchart runs [--db <file>] [filters] [--limit <n>] [--json]
 
 Lists the threads in a run database, the most recently updated first, with what their run
-log holds: status, agent, tenant, steps, model calls, tokens, cost, failed steps and open
-waits. A thread stored running whose owner is gone (its lease expired: the process died)
+log holds: status, agent, tenant, effects (its journaled steps: model calls, tool calls,
+waits, child agents; not the chart's macrosteps a run's usage.steps counts), model calls,
+tokens, cost, failed steps and open waits. A thread stored running whose owner is gone (its lease expired: the process died)
 shows as "running (owner gone)", with the command that resumes it. Reads the database only.
 
 Options:
@@ -151,7 +152,7 @@ const header = [
   'status',
   'agent',
   'tenant',
-  'steps',
+  'effects',
   'calls',
   'tokens',
   'cost',
