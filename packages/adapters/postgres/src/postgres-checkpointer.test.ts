@@ -168,6 +168,45 @@ describe('PostgresCheckpointer run log', () => {
     expect((await reopened.listEffectLog()).map((row) => row.threadId)).toEqual(['t2']);
   });
 
+  it('fills a new run log from a journal of several pages, skipping a row it cannot read', async () => {
+    const store = open('runlog_pages');
+    await store.putEffect(entry('t0', 'a#0/0:llm', 0.5));
+    await sql(`INSERT INTO runlog_pages.agentchart_effects (thread_id, key, site, kind, status, entry)
+      SELECT 't' || n, 'a#0/0:llm', 'a#0', 'llm', 'completed', replace(
+        (SELECT entry FROM runlog_pages.agentchart_effects WHERE thread_id = 't0'), '"t0"', '"t' || n || '"')
+      FROM generate_series(1, 2400) AS n`);
+    await sql(`INSERT INTO runlog_pages.agentchart_effects (thread_id, key, site, kind, status, entry)
+      VALUES ('bad', 'k', 's', 'llm', 'completed', 'not json')`);
+    await sql('DROP TABLE runlog_pages.effect_log');
+    const reopened = open('runlog_pages');
+    expect((await reopened.listRuns({ limit: 10_000 })).length).toBe(0);
+    const rows = await sql('SELECT count(*)::int AS rows FROM runlog_pages.effect_log');
+    expect(rows).toEqual([{ rows: 2401 }]);
+    expect((await reopened.summariseCost({ tenantId: 'acme' })).get('')?.costUsd).toBe(1200.5);
+  });
+
+  it('waits for another process creating the tables longer than queryTimeoutMs, instead of failing its start (issue 10)', async () => {
+    if (!server) throw new Error('the throwaway PostgreSQL did not start');
+    // Another process holds the lock that serialises table creation (as while it fills a
+    // large run log) for longer than this store may wait for one answer.
+    const other = new pg.Client({ connectionString: server.connectionString });
+    await other.connect();
+    await other.query('BEGIN');
+    await other.query("SELECT pg_advisory_xact_lock(hashtext('agentchart.create_tables'))");
+    const store = new PostgresCheckpointer({
+      connectionString: server.connectionString,
+      schema: 'runlog_waiting',
+      queryTimeoutMs: 300,
+    });
+    opened.push(store);
+    const saving = store.putEffect(entry('t1', 'a#0/0:llm', 0.5));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await other.query('COMMIT');
+    await other.end();
+    await saving;
+    expect((await store.listEffectLog()).map((row) => row.threadId)).toEqual(['t1']);
+  });
+
   it('refuses to write into an effect_log table agentchart did not create', async () => {
     await sql('CREATE SCHEMA runlog_foreign; CREATE TABLE runlog_foreign.effect_log (id int)');
     const store = open('runlog_foreign');

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { CheckpointError, type Checkpointer, DefinitionError } from '@agentchart/core';
+import {
+  CheckpointError,
+  type Checkpointer,
+  DefinitionError,
+  StorageError,
+} from '@agentchart/core';
 import type { CostFilter, CostGroupKey, CostSummary } from '@agentchart/core/cost';
 import {
   type AcquireLeaseOptions,
@@ -631,7 +636,7 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
       }
       await client.query('BEGIN');
       // Concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog: serialise.
-      await client.query("SELECT pg_advisory_xact_lock(hashtext('agentchart.create_tables'))");
+      await waitForTableCreation(client, describeServer(this.#pool));
       if (this.#schema !== undefined) {
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.#schema)}`);
       }
@@ -672,6 +677,34 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
     } finally {
       client.release();
     }
+  }
+}
+
+/** How long a process waits for another to finish creating the tables; how often it asks. */
+const tableCreationWaitMs = 600_000;
+const tableCreationPollMs = 100;
+
+/**
+ * Takes the lock that serialises table creation, for the caller's transaction. Asked for
+ * again and again, not waited on in one statement: the process holding it may be filling a
+ * new run log from a large journal for longer than the pool's `queryTimeoutMs`, which would
+ * end a single waiting statement and fail this process's start.
+ */
+async function waitForTableCreation(client: pg.PoolClient, server: string): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const { rows } = await client.query<{ locked: boolean }>(
+      "SELECT pg_try_advisory_xact_lock(hashtext('agentchart.create_tables')) AS locked",
+    );
+    if (rows[0]?.locked) return;
+    if (Date.now() - started > tableCreationWaitMs) {
+      throw new StorageError(
+        'storage.timeout',
+        server,
+        `Another process has been creating agentchart's tables for more than ${tableCreationWaitMs / 60_000} minutes (it may be filling the run log from a large journal). Look for it in pg_stat_activity, let it finish, then start this one again.`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, tableCreationPollMs));
   }
 }
 

@@ -94,19 +94,43 @@ export async function createRunLogTable(
   await client.query(
     `CREATE INDEX effect_log_by_tenant ON ${log} (tenant_id, started_at) INCLUDE (thread_id)`,
   );
-  const journal = await client.query<{ entry: string }>(
-    `SELECT entry FROM ${effects} ORDER BY seq`,
-  );
-  for (const { entry } of journal.rows) {
-    let parsed: JournalEntry;
-    try {
-      parsed = JSON.parse(entry);
-    } catch {
-      continue;
+  await backfillRunLog(client, tables);
+}
+
+/** Journal rows read, and run log rows written, per statement of the backfill. */
+const backfillBatch = 1_000;
+
+/**
+ * Fills a new run log from the journal, a page of rows per read and per insert: a journal of
+ * a million rows costs two thousand statements, none of them long, not a million round trips
+ * or one read that outlasts the pool's `queryTimeoutMs`.
+ */
+async function backfillRunLog(client: pg.PoolClient, { log, effects }: RunLogTables) {
+  for (let after = '0'; ; ) {
+    // A bigint comes back as text (pg's default): exact whatever its size.
+    const { rows } = await client.query<{ seq: string; entry: string }>(
+      `SELECT seq, entry FROM ${effects} WHERE seq > $1 ORDER BY seq LIMIT ${backfillBatch}`,
+      [after],
+    );
+    if (rows.length === 0) return;
+    after = rows.at(-1)!.seq;
+    const values: (string | number | null)[] = [];
+    const tuples: string[] = [];
+    for (const { entry } of rows) {
+      let parsed: JournalEntry;
+      try {
+        parsed = JSON.parse(entry);
+      } catch {
+        continue;
+      }
+      const first = values.length;
+      values.push(...runLogValues(parsed));
+      tuples.push(`(${names.map((_, index) => `$${first + index + 1}`).join(', ')})`);
     }
+    if (tuples.length === 0) continue;
     await client.query(
-      `INSERT INTO ${log} (${names.join(', ')}) VALUES (${names.map((_, index) => `$${index + 1}`).join(', ')})`,
-      runLogValues(parsed),
+      `INSERT INTO ${log} (${names.join(', ')}) VALUES ${tuples.join(', ')}`,
+      values,
     );
   }
 }
