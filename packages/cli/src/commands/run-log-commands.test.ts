@@ -47,12 +47,12 @@ const threadsOf = (stdout: string) =>
     .map((line) => line.split(/\s+/)[0]);
 
 describe('agentchart runs', () => {
-  it("lists each thread's agent, tenant, status, steps, calls, tokens, cost and failed steps, newest first", async () => {
+  it("lists each thread's agent, tenant, status, effects, calls, tokens, cost and failed steps, newest first", async () => {
     const { exitCode, stdout } = await cli('runs');
     expect(exitCode).toBe(0);
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(
-      /^thread\s+status\s+agent\s+tenant\s+steps\s+calls\s+tokens\s+cost\s+errors\s+updated$/,
+      /^thread\s+status\s+agent\s+tenant\s+effects\s+calls\s+tokens\s+cost\s+errors\s+updated$/,
     );
     expect(threadsOf(stdout)).toEqual([
       'tender-3',
