@@ -1,6 +1,7 @@
 import { createEffectLogic } from '@agentchart/core/internal';
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
+import { checkLangGraphActorOptions } from './check-options';
 import { LangGraphError } from './lang-graph-error';
 import { type GraphCall, type GraphStepContext, runGraphStep } from './run-graph-step';
 import type {
@@ -52,6 +53,7 @@ export function langGraphActor<
 >(
   options: LangGraphActorOptions<TGraph, TInput, TOutput, TReply>,
 ): PromiseActorLogic<LangGraphActorOutput<TOutput>, LangGraphActorInput<TGraph, TInput>> {
+  checkLangGraphActorOptions(options);
   const { graph, name, prompt = promptOf } = options;
   return createEffectLogic(
     // A graph is a child agent as far as the run is concerned: its journal records carry the
