@@ -96,6 +96,23 @@ describe('createAgent', () => {
     });
   });
 
+  it('keeps a budget.ledger listener from changing the ledger the journal stores', async () => {
+    const model = scriptedModel({ responses: [{ json: { relevant: true, confidence: 0.9 } }] });
+    const agent = createAgent({ machine: classifier(), models: { fast: model } });
+    const listenerErrors: unknown[] = [];
+    agent.events.on('listener.error', (event) => listenerErrors.push(event));
+    let sent = -1;
+    agent.events.on('budget.ledger', ({ ledger }) => {
+      sent = ledger.sections.input;
+      (ledger.sections as { input: number }).input = 0;
+    });
+    await agent.run({ threadId: 't1', input: { text: 'x' } });
+    expect(sent).toBeGreaterThan(0);
+    expect(listenerErrors).toHaveLength(1);
+    const [call] = await agent.journal('t1');
+    expect(call?.meta?.ledger).toMatchObject({ sections: { input: sent } });
+  });
+
   it('throws at definition when an effect uses a model alias that was not given', () => {
     const error = (() => {
       try {
