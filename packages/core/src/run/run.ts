@@ -351,10 +351,10 @@ export class Run implements RunPort, LeaseHolder {
    */
   nextWakeAt(): number | undefined {
     const dueIn = this.#delayed.nextDueIn();
-    let next = dueIn === undefined ? undefined : this.runtime.clock.now() + dueIn;
-    const times = [this.#waits.nextDeadline()];
-    for (const source of this.#wakeSources ?? []) times.push(source());
-    for (const at of times) if (at !== undefined && (next === undefined || at < next)) next = at;
+    const due = dueIn === undefined ? undefined : this.runtime.clock.now() + dueIn;
+    let next = earlier(due, this.#waits.nextDeadline());
+    // Checked at every checkpoint: no work beyond the two reads above unless a child waits.
+    if (this.#wakeSources) for (const source of this.#wakeSources) next = earlier(next, source());
     return next;
   }
 
@@ -761,4 +761,10 @@ function storedErrorOf(
     code: error.code,
     message: message.length > 2_000 ? `${message.slice(0, 1_999)}…` : message,
   };
+}
+
+/** The earlier of two times, either of which may be unknown. */
+function earlier(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined || a <= b ? a : b;
 }
