@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIP } from 'node:net';
 import { checkOptionNames } from '@agentchart/core/internal';
 import { WebSocket, WebSocketServer } from 'ws';
+import { isAllowedRelayClient } from './relay-client-guard';
 
 /** Options of {@link startInspectorRelay}. */
 export interface InspectorRelayOptions {
@@ -13,6 +14,13 @@ export interface InspectorRelayOptions {
   bufferSize?: number;
   /** The inspector UI the page embeds. Default Stately's hosted inspector. */
   inspectorUrl?: string;
+  /**
+   * Origins of other web pages allowed to connect, e.g. `['http://localhost:5173']` for a
+   * browser app that streams its own actors here. Clients that are not web pages (an agent's
+   * process) and the relay's own page are always let in; any other page is refused with 403,
+   * since it could read every run the relay passes on. Default none.
+   */
+  allowedOrigins?: readonly string[];
 }
 
 /** A running relay. */
@@ -29,12 +37,14 @@ const relayOptionNames = Object.keys({
   port: true,
   bufferSize: true,
   inspectorUrl: true,
+  allowedOrigins: true,
 } satisfies Record<keyof InspectorRelayOptions, true>);
 
 /**
  * A local relay for the XState inspector protocol, like `@statelyai/inspect/server`, but
  * listening on loopback only by default and opening no browser: every message one client
  * sends goes to every other client (the page), and the last `bufferSize` to each newcomer.
+ * Other web pages than its own are refused (see `allowedOrigins`).
  */
 export async function startInspectorRelay(
   options: InspectorRelayOptions = {},
@@ -45,21 +55,41 @@ export async function startInspectorRelay(
     port = 8080,
     bufferSize = 1000,
     inspectorUrl = 'https://stately.ai/inspect',
+    allowedOrigins = [],
   } = options;
   const http = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end(bridgePage(inspectorUrl));
   });
-  const sockets = new WebSocketServer({ server: http });
+  // Known once listening (port 0 picks one); no client can connect before.
+  let authority = '';
+  const loopback = isLoopback(host);
+  const sockets = new WebSocketServer({
+    server: http,
+    verifyClient: ({ req }, done) => {
+      if (isAllowedRelayClient(req, { authority, loopback, allowedOrigins })) {
+        done(true);
+        return;
+      }
+      done(
+        false,
+        403,
+        "The inspector relay lets in its own page, by a loopback name, and clients that are no web page; this request came from another page or addressed another host name, and could read every run. Open the relay's page itself, or pass the page's origin in startInspectorRelay({ allowedOrigins }).",
+      );
+    },
+  });
   const buffer: string[] = [];
+  const relay = (client: WebSocket, message: string) => {
+    if (client.readyState === WebSocket.OPEN) client.send(message);
+  };
   sockets.on('connection', (socket) => {
-    for (const message of buffer) socket.send(message);
+    for (const message of buffer) relay(socket, message);
     socket.on('message', (data) => {
       const message = data.toString();
       buffer.push(message);
       if (buffer.length > bufferSize) buffer.shift();
       for (const client of sockets.clients) {
-        if (client !== socket && client.readyState === WebSocket.OPEN) client.send(message);
+        if (client !== socket) relay(client, message);
       }
     });
   });
@@ -68,7 +98,7 @@ export async function startInspectorRelay(
     http.listen(port, host, () => resolve());
   });
   const address = http.address() as AddressInfo;
-  const authority = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  authority = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   return {
     url: `ws://${authority}`,
     pageUrl: `http://${authority}`,
@@ -78,6 +108,13 @@ export async function startInspectorRelay(
         sockets.close(() => http.close(() => resolve()));
       }),
   };
+}
+
+/** True for an address only this machine reaches; `localhost` counts. */
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
 }
 
 /** The page: the inspector UI in a frame, fed every message the relay passes on. */

@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { type InspectorRelay, startInspectorRelay } from './start-inspector-relay';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function relayOnLoopback(options: Parameters<typeof startInspectorRelay>[0] = {}) {
+  const relay = await startInspectorRelay({ port: 0, ...options });
+  cleanups.push(() => relay.close());
+  return relay;
+}
+
+/** An agent's process: a client with no Origin, sending one message. */
+async function sendFromAgent(relay: InspectorRelay, message: string): Promise<WebSocket> {
+  const agent = new WebSocket(relay.url);
+  cleanups.push(() => agent.terminate());
+  await new Promise((resolve) => agent.once('open', resolve));
+  agent.send(message);
+  return agent;
+}
+
+/** What a client with these headers gets: the first message, or the status it was refused with. */
+function firstMessage(url: string, headers: Record<string, string>): Promise<string> {
+  return new Promise((resolve) => {
+    const client = new WebSocket(url, { headers });
+    cleanups.push(() => client.terminate());
+    client.once('message', (data) => resolve(`message ${String(data)}`));
+    client.once('unexpected-response', (_request, response) =>
+      resolve(`refused ${response.statusCode}`),
+    );
+    client.once('error', (error) => resolve(`error ${error.message}`));
+  });
+}
+
+describe('startInspectorRelay', () => {
+  it('refuses a web page of another origin, or one that reached it through another host name, so no site can read the runs (issue 13)', async () => {
+    const relay = await relayOnLoopback();
+    const port = new URL(relay.url).port;
+    await sendFromAgent(relay, '{"type":"@xstate.snapshot","snapshot":{"context":{"key":"k"}}}');
+
+    expect(await firstMessage(relay.url, { Origin: 'https://evil.example' })).toBe('refused 403');
+    // DNS rebinding: a page on a name that resolves to 127.0.0.1 is "same origin" with itself.
+    expect(
+      await firstMessage(relay.url, {
+        Host: `rebound.example:${port}`,
+        Origin: `http://rebound.example:${port}`,
+      }),
+    ).toBe('refused 403');
+    // The relay's own page, by any loopback name, and clients that are no page still read.
+    expect(await firstMessage(relay.url, { Origin: relay.pageUrl })).toMatch(/^message /);
+    expect(
+      await firstMessage(`ws://localhost:${port}`, { Origin: `http://localhost:${port}` }),
+    ).toMatch(/^message /);
+    expect(await firstMessage(relay.url, {})).toMatch(/^message /);
+  });
+
+  it('lets in the page origins it was told to trust', async () => {
+    const relay = await relayOnLoopback({ allowedOrigins: ['http://localhost:5173'] });
+    await sendFromAgent(relay, '{"type":"@xstate.event"}');
+    expect(await firstMessage(relay.url, { Origin: 'http://localhost:5173' })).toBe(
+      'message {"type":"@xstate.event"}',
+    );
+    expect(await firstMessage(relay.url, { Origin: 'http://localhost:5174' })).toBe('refused 403');
+  });
+});
