@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type InspectorRelay, startInspectorRelay } from './start-inspector-relay';
@@ -64,5 +65,38 @@ describe('startInspectorRelay', () => {
       'message {"type":"@xstate.event"}',
     );
     expect(await firstMessage(relay.url, { Origin: 'http://localhost:5174' })).toBe('refused 403');
+  });
+
+  it('drops a client that stopped reading instead of holding every later message for it (issue 12)', async () => {
+    const relay = await relayOnLoopback({ maxUnreadBytes: 64 * 1024 });
+    const { port } = new URL(relay.url);
+    // A page that connects, then never reads again (a frozen tab).
+    const stuck: Socket = connect(Number(port), '127.0.0.1');
+    cleanups.push(() => stuck.destroy());
+    stuck.write(
+      `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
+    await new Promise((resolve) => stuck.once('data', resolve));
+    stuck.pause();
+
+    const message = JSON.stringify({ type: '@xstate.snapshot', blob: 'x'.repeat(100_000) });
+    const agent = await sendFromAgent(relay, message);
+    const sent = 300;
+    for (let index = 1; index < sent; index++) {
+      agent.send(message);
+      // Let the relay read what was sent, as a real agent's pace would.
+      if (index % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    // The page reads again: it gets what was on its way, then finds itself dropped.
+    let received = 0;
+    stuck.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+    });
+    const closed = new Promise((resolve) => stuck.once('close', resolve));
+    stuck.resume();
+    await closed;
+    expect(received).toBeLessThan((sent * message.length) / 2);
   });
 });

@@ -21,6 +21,13 @@ export interface InspectorRelayOptions {
    * since it could read every run the relay passes on. Default none.
    */
   allowedOrigins?: readonly string[];
+  /**
+   * Bytes a client may leave unread before the relay drops it: a page that stopped reading
+   * (a frozen tab, a client that never reads) would otherwise make the relay hold every
+   * later message in memory. The client can reconnect, and gets the last `bufferSize`
+   * messages again. Default 16 MiB.
+   */
+  maxUnreadBytes?: number;
 }
 
 /** A running relay. */
@@ -38,13 +45,15 @@ const relayOptionNames = Object.keys({
   bufferSize: true,
   inspectorUrl: true,
   allowedOrigins: true,
+  maxUnreadBytes: true,
 } satisfies Record<keyof InspectorRelayOptions, true>);
 
 /**
  * A local relay for the XState inspector protocol, like `@statelyai/inspect/server`, but
  * listening on loopback only by default and opening no browser: every message one client
  * sends goes to every other client (the page), and the last `bufferSize` to each newcomer.
- * Other web pages than its own are refused (see `allowedOrigins`).
+ * Other web pages than its own are refused (see `allowedOrigins`), and a client that stops
+ * reading is dropped (see `maxUnreadBytes`).
  */
 export async function startInspectorRelay(
   options: InspectorRelayOptions = {},
@@ -56,6 +65,7 @@ export async function startInspectorRelay(
     bufferSize = 1000,
     inspectorUrl = 'https://stately.ai/inspect',
     allowedOrigins = [],
+    maxUnreadBytes = 16 * 1024 * 1024,
   } = options;
   const http = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -80,7 +90,13 @@ export async function startInspectorRelay(
   });
   const buffer: string[] = [];
   const relay = (client: WebSocket, message: string) => {
-    if (client.readyState === WebSocket.OPEN) client.send(message);
+    if (client.readyState !== WebSocket.OPEN) return;
+    // A client that stopped reading would have every later message held for it: let it go.
+    if (client.bufferedAmount > maxUnreadBytes) {
+      client.terminate();
+      return;
+    }
+    client.send(message);
   };
   sockets.on('connection', (socket) => {
     for (const message of buffer) relay(socket, message);
