@@ -5,22 +5,30 @@ import type { InspectionMessage, InspectionSink } from './types';
 export interface WebSocketSinkOptions {
   /** The relay's WebSocket URL. Default `ws://127.0.0.1:8080`. */
   url?: string;
-  /** Messages kept while the relay is unreachable; the oldest go first. Default 1000. */
+  /** Messages kept while the relay is unreachable or slow; the oldest go first. Default 1000. */
   maxBuffered?: number;
   /** Wait before reconnecting after the relay went away. Default 1000 ms. */
   retryMs?: number;
+  /**
+   * Bytes the socket may hold unsent before messages wait in the bounded queue instead: a
+   * relay that stopped reading would otherwise have every message held in this process.
+   * Default 16 MiB.
+   */
+  maxUnsentBytes?: number;
 }
 
 /**
  * Sends inspection messages to a relay (`startInspectorRelay`, or `@statelyai/inspect`'s
  * `createInspectorServer`) over Node's own WebSocket client. Unlike the WebSocket adapter of
  * `@statelyai/inspect` 0.7 it stops for good on `close()` and never holds the process open
- * while it waits to reconnect: a missing relay must not keep an agent's process alive.
+ * while it waits to reconnect: a missing relay must not keep an agent's process alive; and a
+ * relay that stops reading costs it at most `maxUnsentBytes` and `maxBuffered` messages.
  */
 export function webSocketSink({
   url = 'ws://127.0.0.1:8080',
   maxBuffered = 1000,
   retryMs = 1000,
+  maxUnsentBytes = 16 * 1024 * 1024,
 }: WebSocketSinkOptions = {}): InspectionSink {
   const queue: string[] = [];
   let socket: WebSocket | undefined;
@@ -51,7 +59,9 @@ export function webSocketSink({
   return {
     send(message: InspectionMessage) {
       const line = toJsonLine(message);
-      if (open && socket) {
+      if (open && socket && socket.bufferedAmount <= maxUnsentBytes) {
+        // What waited while the relay was slow goes first, in order.
+        for (const waiting of queue.splice(0)) socket.send(waiting);
         socket.send(line);
         return;
       }
