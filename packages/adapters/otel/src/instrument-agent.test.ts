@@ -6,6 +6,7 @@ import {
   structuredCall,
   toolLoop,
 } from '@agentchart/core';
+import { createGuard } from '@agentchart/core/security';
 import { scriptedModel } from '@agentchart/core/testing';
 import {
   AggregationTemporality,
@@ -373,6 +374,76 @@ describe('instrumentAgent', () => {
     ]);
     expect(runs[1]?.attributes['agentchart.run.resumed']).toBe(true);
     expect(runs[1]?.attributes['gen_ai.conversation.id']).toBe('pay');
+  });
+
+  it('records approvals and guard blocks as span events, so a trace says why a call stopped (issue 12)', async () => {
+    const mail = defineTool({
+      name: 'send_mail',
+      description: 'Sends a mail.',
+      input: z.object({ to: z.string() }),
+      output: z.object({ sent: z.boolean() }),
+      effect: 'unsafe',
+      approval: 'always',
+      execute: async () => ({ sent: true }),
+    });
+    const machine = setup({
+      actors: { work: toolLoop({ model: 'fast', tools: [mail], prompt: (text: string) => text }) },
+    }).createMachine({
+      id: 'mailer',
+      initial: 'working',
+      states: {
+        working: { invoke: { id: 'work', src: 'work', input: 'Mail x.', onError: 'blocked' } },
+        blocked: { type: 'final' },
+      },
+    });
+    const model = scriptedModel({
+      responses: [
+        { toolCalls: [{ id: 'call_1', name: 'send_mail', arguments: { to: 'x@example.com' } }] },
+        'Card 4111 1111 1111 1111.',
+      ],
+    });
+    const noCards = createGuard({
+      name: 'no-cards',
+      output: (response) =>
+        /\d{4} \d{4}/.test(response.content) ? { block: 'a card number' } : undefined,
+    });
+    const { tracerProvider, spans } = tracing();
+    const agent = createAgent({ machine, models: { fast: model }, middleware: [noCards] });
+    instrumentAgent(agent, { tracerProvider, meterProvider: false });
+    const handle = agent.start({ threadId: 'mail', input: undefined });
+    expect((await handle.result()).status).toBe('waiting');
+    handle.reply({ approved: true });
+    expect((await handle.result()).status).toBe('done');
+
+    const events = spans().flatMap((span) =>
+      span.events.map((event) => ({ span: span.name, name: event.name, ...event.attributes })),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        span: 'state working',
+        name: 'agentchart.approval.request',
+        'gen_ai.tool.name': 'send_mail',
+        reason: 'always',
+      }),
+    );
+    expect(events).toContainEqual(
+      // Reported while the run rests, as human.reply is: on the next segment's span.
+      expect.objectContaining({
+        span: 'invoke_agent mailer',
+        name: 'agentchart.approval.decision',
+        'gen_ai.tool.name': 'send_mail',
+        approved: true,
+      }),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        span: 'chat scripted',
+        name: 'agentchart.guard.block',
+        guard: 'no-cards',
+        stage: 'output',
+        reason: 'a card number',
+      }),
+    );
   });
 
   it('traces a thread evicted while waiting and restored by a reply, without leaving a span open', async () => {

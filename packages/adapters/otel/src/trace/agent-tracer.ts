@@ -102,6 +102,20 @@ export class AgentTracer {
       }),
     'human.reply': (event) =>
       this.#event(event, 'agentchart.human.reply', { wait_id: event.waitId }),
+    'approval.request': (event) =>
+      this.#event(event, 'agentchart.approval.request', {
+        wait_id: event.waitId,
+        [GenAi.toolName]: event.tool,
+        arguments_hash: event.argumentsHash,
+        reason: event.reason,
+      }),
+    'approval.decision': (event) =>
+      this.#event(event, 'agentchart.approval.decision', {
+        wait_id: event.waitId,
+        [GenAi.toolName]: event.tool,
+        approved: event.approved,
+      }),
+    'guard.block': (event) => this.#guardBlock(event),
     'limit.reached': (event) =>
       this.#event(event, 'agentchart.limit.reached', {
         limit: event.limit,
@@ -212,6 +226,22 @@ export class AgentTracer {
       span?.setStatus({ code: SpanStatusCode.ERROR, message: error?.message });
     span?.end(event.at);
     this.#threads.delete(event.threadId);
+  }
+
+  /**
+   * A guard stopped a call: on its `chat` span while that is open (an answer blocked after
+   * it was paid for), else on the state's span (a request blocked before it was sent).
+   */
+  #guardBlock(event: EventOf<'guard.block'>): void {
+    const attributes = {
+      guard: event.guard,
+      stage: event.stage,
+      reason: event.reason,
+      [Agentchart.callId]: event.callId,
+    };
+    const call = this.#thread(event)?.chats.get(event.callId);
+    if (call) call.span.addEvent('agentchart.guard.block', attributes, event.at);
+    else this.#event(event, 'agentchart.guard.block', attributes);
   }
 
   #chatStart(event: EventOf<'llm.call.start'>): void {
