@@ -1,11 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteCheckpointer } from '@agentchart/core';
+import { createAgent, SqliteCheckpointer } from '@agentchart/core';
+import { singleAttemptPolicy } from '@agentchart/core/reliability';
 import type { RunSummary } from '@agentchart/core/run-log';
 import { manualClock } from '@agentchart/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLogAgent } from '../../../core/test/fixtures/run-log-agent';
+import {
+  runLogAgent,
+  runLogMachine,
+  runLogModels,
+} from '../../../core/test/fixtures/run-log-agent';
 import { runCli } from '../cli';
 import { memoryContext } from '../testing';
 
@@ -181,6 +186,35 @@ describe('agentchart show', () => {
       /^\S+ {6}0\.summariser/,
     );
     expect(stdout).not.toContain('waiting for a human');
+  });
+
+  it('says which limit ended a thread, with its value and maximum, after the process is gone (issue 12)', async () => {
+    const capped = join(dir, 'capped.db');
+    const store = new SqliteCheckpointer({ path: capped });
+    const agent = createAgent({
+      machine: runLogMachine,
+      models: runLogModels(),
+      checkpointer: store,
+      modelPolicy: singleAttemptPolicy,
+      limits: { maxModelCalls: 2 },
+    });
+    const outcome = await agent.run({ threadId: 'capped', input: 'quay wall' });
+    await agent.close();
+    store.close();
+    expect(outcome.status).toBe('limit');
+
+    const show = async (...args: string[]) => {
+      const io = memoryContext({ cwd: dir });
+      expect(await runCli(['show', 'capped', ...args, '--db', capped], io.context)).toBe(0);
+      return io.stdout();
+    };
+    const stdout = await show();
+    expect(stdout.split('\n').slice(2, 4)).toEqual([
+      expect.stringMatching(/^status {3}limit \(checkpoint/),
+      'limit    maxModelCalls reached: 2 against a maximum of 2',
+    ]);
+    const json = JSON.parse(await show('--json'));
+    expect(json.run.limit).toEqual({ limit: 'maxModelCalls', value: 2, max: 2 });
   });
 
   it("shows a waiting thread's prompt, the reply's shape and the command that answers it", async () => {

@@ -102,6 +102,9 @@ export const showCommand: Command = {
           (checkpoint.run.error
             ? `error    ${safe(checkpoint.run.error.code)}: ${safe(checkpoint.run.error.message)}\n`
             : '') +
+          (checkpoint.run.limit
+            ? `limit    ${safe(checkpoint.run.limit.limit)} reached: ${safe(checkpoint.run.limit.value)} against a maximum of ${safe(checkpoint.run.limit.max)}${checkpoint.run.limit.duringWrapUp ? ', again during the wrap-up' : ''}\n`
+            : '') +
           `state    ${safe(JSON.stringify(state))}\n` +
           `usage    ${safe(usage.modelCalls)} model calls, ${safe(formatCount(usage.inputTokens + usage.outputTokens))} tokens, ${safe(formatCost(Number(usage.costUsd)))}, ${safe(usage.toolCalls)} tool calls, ${safe(usage.steps)} steps\n\n`,
       );

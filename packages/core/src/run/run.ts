@@ -497,6 +497,7 @@ export class Run implements RunPort, LeaseHolder {
     this.#state.status = storedStatusOf(to);
     if (to === 'failed' && this.#error)
       this.#state.error = storedErrorOf(this.#error, this.runtime);
+    if (to === 'limit' && this.#limit) this.#state.limit = { ...this.#limit };
     const active = this.#lifecycle.active;
     if (active && !this.#releaseProcess) {
       this.#releaseProcess = holdProcessOpen();

@@ -1,4 +1,5 @@
 import type { JournalEntry, RunUsage } from '../ledger/types';
+import type { LimitInfo } from '../run/types';
 
 /** What a run keeps beside XState's snapshot so it can resume exactly. */
 export interface RunState {
@@ -32,6 +33,11 @@ export interface RunState {
    * 2,000 characters), so the store says what went wrong after the process is gone.
    */
   error?: { code: string; message: string };
+  /**
+   * Why a run that ended `limit` stopped: the limit, the value that crossed it and its
+   * maximum, so the store says which limit ended it after the process is gone.
+   */
+  limit?: LimitInfo;
 }
 
 /** Where a run is. */
