@@ -583,4 +583,40 @@ describe('instrumentAgent', () => {
     );
     await handle.stop();
   });
+
+  it("sums a segment's cost as run.usage does, to the cent's last digit (issue 12)", async () => {
+    const machine = setup({
+      actors: {
+        first: structuredCall({ model: 'fast', schema: z.object({}), prompt: () => 'one' }),
+        second: structuredCall({ model: 'fast', schema: z.object({}), prompt: () => 'two' }),
+      },
+    }).createMachine({
+      id: 'pricey',
+      initial: 'a',
+      states: {
+        a: { invoke: { id: 'first', src: 'first', onDone: 'b' } },
+        b: { invoke: { id: 'second', src: 'second', onDone: 'c' } },
+        c: { type: 'final' },
+      },
+    });
+    // $0.1 and $0.2: in binary floating point 0.1 + 0.2 is 0.30000000000000004.
+    const model = scriptedModel({
+      metadata: {
+        contextWindow: 8_000,
+        pricing: { inputPerMillion: 100_000, outputPerMillion: 0 },
+      },
+      responses: [
+        { json: {}, usage: { inputTokens: 1, outputTokens: 0 } },
+        { json: {}, usage: { inputTokens: 2, outputTokens: 0 } },
+      ],
+    });
+    const agent = createAgent({ machine, models: { fast: model } });
+    const { tracerProvider, spans } = tracing();
+    instrumentAgent(agent, { tracerProvider, meterProvider: false });
+    const outcome = await agent.run({ input: undefined });
+    expect(outcome.usage.costUsd).toBe(0.3);
+    const [run] = named(spans(), 'invoke_agent pricey');
+    expect(run?.attributes['agentchart.cost_usd']).toBe(outcome.usage.costUsd);
+    expect(run?.attributes['agentchart.thread.cost_usd']).toBe(outcome.usage.costUsd);
+  });
 });

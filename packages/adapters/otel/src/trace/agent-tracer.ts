@@ -1,4 +1,5 @@
 import type { RunEvent, RunEventType } from '@agentchart/core';
+import { addUsd } from '@agentchart/core/cost';
 import {
   type Attributes,
   type Context,
@@ -332,7 +333,8 @@ export class AgentTracer {
     if (!event.cached) {
       thread.segmentUsage.inputTokens += usage.inputTokens;
       thread.segmentUsage.outputTokens += usage.outputTokens;
-      thread.segmentUsage.costUsd += event.costUsd;
+      // Added as run.usage adds, so the segment's cost equals the run's to the last digit.
+      thread.segmentUsage.costUsd = addUsd(thread.segmentUsage.costUsd, event.costUsd);
     }
     const metrics = this.#options.metrics;
     if (!metrics) return;
