@@ -619,4 +619,19 @@ describe('instrumentAgent', () => {
     expect(run?.attributes['agentchart.cost_usd']).toBe(outcome.usage.costUsd);
     expect(run?.attributes['agentchart.thread.cost_usd']).toBe(outcome.usage.costUsd);
   });
+
+  it('marks a run handed back by close() as handed_back, not stopped: it goes on elsewhere (issue 12)', async () => {
+    const slow = scriptedModel({ latencyMs: 10_000, responses: [{ json: { relevant: true } }] });
+    const agent = createAgent({ machine: triage, models: { fast: slow } });
+    const { tracerProvider, spans } = tracing();
+    instrumentAgent(agent, { tracerProvider, meterProvider: false });
+    const calling = new Promise((resolve) => agent.events.on('llm.call.start', resolve));
+    const handle = agent.start({ threadId: 'moving', input: undefined });
+    await calling;
+    await agent.close({ timeoutMs: 1 });
+    expect(await handle.result()).toMatchObject({ status: 'stopped', handedBack: true });
+    expect(named(spans(), 'invoke_agent triage')[0]?.attributes['agentchart.run.status']).toBe(
+      'handed_back',
+    );
+  });
 });

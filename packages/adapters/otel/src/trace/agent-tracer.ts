@@ -215,7 +215,8 @@ export class AgentTracer {
     // A run ending without a segment open (it ended while resting) still gets one, closed now.
     thread.segment(event.at);
     const span = thread.endSegment(event.at, {
-      [Agentchart.runStatus]: status,
+      // A run handed back by close() is not over: it goes on in another process.
+      [Agentchart.runStatus]: event.handedBack ? 'handed_back' : status,
       [Agentchart.threadInputTokens]: usage.inputTokens,
       [Agentchart.threadOutputTokens]: usage.outputTokens,
       [Agentchart.threadCostUsd]: usage.costUsd,
