@@ -634,4 +634,30 @@ describe('instrumentAgent', () => {
       'handed_back',
     );
   });
+
+  it('links the segment a thread continues in to the segment it rested in (issue 12)', async () => {
+    const machine = setup({
+      actors: { approve: humanWait({ prompt: () => 'Approve?', reply: z.boolean() }) },
+    }).createMachine({
+      id: 'approval',
+      initial: 'asking',
+      states: {
+        asking: { invoke: { id: 'approve', src: 'approve', onDone: 'approved' } },
+        approved: { type: 'final' },
+      },
+    });
+    const { tracerProvider, spans } = tracing();
+    const agent = createAgent({ machine });
+    instrumentAgent(agent, { tracerProvider, meterProvider: false });
+    await agent.run({ threadId: 'linked', input: undefined });
+    await (await agent.send('linked', { type: 'human.reply', value: true })).result();
+    const runs = named(spans(), 'invoke_agent approval');
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    for (const [index, run] of runs.entries()) {
+      const previous = runs[index - 1];
+      expect(run.links.map((link) => link.context.spanId)).toEqual(
+        previous ? [previous.spanContext().spanId] : [],
+      );
+    }
+  });
 });

@@ -3,6 +3,7 @@ import {
   type Attributes,
   type Context,
   type Span,
+  type SpanContext,
   SpanKind,
   type Tracer,
   trace,
@@ -57,6 +58,8 @@ export class ThreadTrace {
   #segment: Span | undefined;
   #segmentContext: Context | undefined;
   #segments = 0;
+  /** The last segment that ended: the next one links to it, so a trace viewer can follow. */
+  #previousSegment: SpanContext | undefined;
 
   constructor({ tracer, threadId, agent, parent, invoking }: ThreadTraceOptions) {
     this.#tracer = tracer;
@@ -81,6 +84,8 @@ export class ThreadTrace {
           [Agentchart.runResumed]: this.#segments > 0,
           ...attributes,
         },
+        // Segments of one thread can be days apart, each its own trace: the link joins them.
+        links: this.#previousSegment ? [{ context: this.#previousSegment }] : [],
       },
       this.#parent,
     );
@@ -185,6 +190,7 @@ export class ThreadTrace {
     });
     this.#segment = undefined;
     this.#segmentContext = undefined;
+    this.#previousSegment = segment.spanContext();
     usage.inputTokens = 0;
     usage.outputTokens = 0;
     usage.costUsd = 0;
