@@ -47,7 +47,9 @@ const optionNames = Object.keys({
  *
  * @example
  * ```ts
- * const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
+ * const provider = new NodeTracerProvider({
+ *   spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter(), { maxQueueSize: 16_384 })],
+ * });
  * const stop = instrumentAgent(agent, { tracerProvider: provider });
  * await agent.run({ input });
  * stop();
