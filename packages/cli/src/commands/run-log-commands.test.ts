@@ -1,11 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAgent, SqliteCheckpointer } from '@agentchart/core';
+import {
+  agentActor,
+  createAgent,
+  ModelCallError,
+  SqliteCheckpointer,
+  structuredCall,
+} from '@agentchart/core';
 import { singleAttemptPolicy } from '@agentchart/core/reliability';
 import type { RunSummary } from '@agentchart/core/run-log';
-import { manualClock } from '@agentchart/core/testing';
+import { manualClock, scriptedModel } from '@agentchart/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { z } from 'zod';
 import {
   runLogAgent,
   runLogMachine,
@@ -215,6 +223,55 @@ describe('agentchart show', () => {
     ]);
     const json = JSON.parse(await show('--json'));
     expect(json.run.limit).toEqual({ limit: 'maxModelCalls', value: 2, max: 2 });
+  });
+
+  it('shows why a child agent that did not finish done ended, on the step that ran it (issue 12)', async () => {
+    const child = setup({
+      actors: {
+        answer: structuredCall({ model: 'fast', schema: z.object({}), prompt: () => 'Go.' }),
+      },
+    }).createMachine({
+      id: 'helper',
+      initial: 'answering',
+      states: {
+        answering: { invoke: { id: 'answer', src: 'answer', onDone: 'answered' } },
+        answered: { type: 'final' },
+      },
+    });
+    const parent = setup({
+      actors: { delegate: agentActor({ machine: child, input: z.any(), output: z.any() }) },
+    }).createMachine({
+      id: 'boss',
+      initial: 'delegating',
+      states: {
+        delegating: { invoke: { id: 'delegate', src: 'delegate', onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const database = join(dir, 'child-failed.db');
+    const store = new SqliteCheckpointer({ path: database });
+    const refusing = scriptedModel({
+      responses: [
+        { error: new ModelCallError({ kind: 'bad_request', message: 'no such parameter' }) },
+      ],
+    });
+    const agent = createAgent({
+      machine: parent,
+      models: { fast: refusing },
+      checkpointer: store,
+      modelPolicy: singleAttemptPolicy,
+    });
+    expect((await agent.run({ threadId: 'boss-1', input: undefined })).status).toBe('done');
+    await agent.close();
+    store.close();
+
+    const io = memoryContext({ cwd: dir });
+    expect(await runCli(['show', 'boss-1', '--db', database], io.context)).toBe(0);
+    const step = io
+      .stdout()
+      .split('\n')
+      .find((line) => line.includes('delegate#0/0:agent'));
+    expect(step).toMatch(/completed .*model\.bad_request: child agent failed: .*no such parameter/);
   });
 
   it("shows a waiting thread's prompt, the reply's shape and the command that answers it", async () => {

@@ -1,4 +1,5 @@
-import type { Checkpointer } from '@agentchart/core';
+import type { Checkpointer, LimitInfo } from '@agentchart/core';
+import type { JournalEntry } from '@agentchart/core/internal';
 import type { EffectLogRow, RunLog } from '@agentchart/core/run-log';
 
 /** What `show` reads: a store and its run log. */
@@ -36,7 +37,7 @@ export async function threadTimeline(
     store.listEffectLog({ threadId }),
     store.listEffects(threadId),
   ]);
-  const errors = new Map(journal.map((entry) => [entry.key, entry.error]));
+  const errors = new Map(journal.map((entry) => [entry.key, entry.error ?? childEnding(entry)]));
   const items: TimelineItem[] = [];
   let next = 0;
   const enter = (until: number) => {
@@ -75,6 +76,34 @@ export async function threadTimeline(
   }
   enter(states.length);
   return items;
+}
+
+/**
+ * Why a child agent that did not finish `done` ended, from its step's result: the step itself
+ * completed (the parent got an outcome to route on), but a timeline that showed only that
+ * would hide the child's failure.
+ */
+function childEnding(entry: JournalEntry): { code: string; message: string } | undefined {
+  if (entry.kind !== 'agent' || entry.status !== 'completed') return undefined;
+  const outcome = entry.output as
+    | { status?: string; error?: { code?: string; message?: string }; limit?: LimitInfo }
+    | undefined;
+  switch (outcome?.status) {
+    case 'failed':
+      return {
+        code: String(outcome.error?.code ?? 'failed'),
+        message: `child agent failed: ${outcome.error?.message ?? ''}`,
+      };
+    case 'limit':
+      return {
+        code: 'limit',
+        message: `child agent stopped by ${outcome.limit?.limit} (${outcome.limit?.value} against a maximum of ${outcome.limit?.max})`,
+      };
+    case 'stopped':
+      return { code: 'stopped', message: 'child agent was stopped' };
+    default:
+      return undefined;
+  }
 }
 
 /** The thread of the child agent a step ran: `<parent thread>/<site>#<occurrence>`. */
