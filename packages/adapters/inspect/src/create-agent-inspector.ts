@@ -121,7 +121,9 @@ export function createAgentInspector(options: AgentInspectorOptions = {}): Agent
     attach(agent) {
       return agent.events.onAny((event) => {
         if (event.type === 'run.start') {
-          sessions.bindThread(event.threadId, event.sessionId);
+          const earlier = sessions.bindThread(event.threadId, event.sessionId);
+          // A thread woken again runs under a new root: the old one's facts go out first.
+          if (earlier !== undefined) setTimeout(() => sessions.forgetSession(earlier), 0);
           flushRoot(event.sessionId);
         }
         const fact = harnessFact(event, captureContent);

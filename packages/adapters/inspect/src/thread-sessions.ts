@@ -37,8 +37,14 @@ export class ThreadSessions {
     sites.set(siteOf(actor), actor.sessionId);
   }
 
-  /** Binds a thread to its root actor's session; links a child agent's root to its parent. */
-  bindThread(threadId: string, session: string): void {
+  /**
+   * Binds a thread to its root actor's session; links a child agent's root to its parent.
+   * Returns the session the thread ran under before, when it rested and woke again in this
+   * process: that root actor is gone, so forget it ({@link forgetSession}) once the facts
+   * already on their way to it are out.
+   */
+  bindThread(threadId: string, session: string): string | undefined {
+    const earlier = this.#threads.get(threadId)?.session;
     let sites = this.#rootSites.get(session);
     if (!sites) {
       sites = new Map();
@@ -51,10 +57,12 @@ export class ThreadSessions {
       if (!threadId.startsWith(`${candidate}/`)) continue;
       if (!parent || candidate.length > parent.length) parent = candidate;
     }
-    if (parent === undefined) return;
-    const site = threadId.slice(parent.length + 1).replace(/#\d+$/, '');
-    const parentActor = this.#threads.get(parent)?.sites.get(site);
-    if (parentActor) this.#parentOf.set(session, parentActor);
+    if (parent !== undefined) {
+      const site = threadId.slice(parent.length + 1).replace(/#\d+$/, '');
+      const parentActor = this.#threads.get(parent)?.sites.get(site);
+      if (parentActor) this.#parentOf.set(session, parentActor);
+    }
+    return earlier === session ? undefined : earlier;
   }
 
   /** The session a fact of `threadId` at `site` is about: the effect's actor, else the run's. */
@@ -69,10 +77,15 @@ export class ThreadSessions {
     const thread = this.#threads.get(threadId);
     if (!thread) return;
     this.#threads.delete(threadId);
-    this.#rootSites.delete(thread.session);
-    this.#parentOf.delete(thread.session);
-    for (const session of thread.sites.values()) this.#rootOf.delete(session);
-    this.#rootOf.delete(thread.session);
+    this.forgetSession(thread.session);
+  }
+
+  /** Forgets a run's root session and the actors registered under it. */
+  forgetSession(session: string): void {
+    for (const actor of this.#rootSites.get(session)?.values() ?? []) this.#rootOf.delete(actor);
+    this.#rootSites.delete(session);
+    this.#parentOf.delete(session);
+    this.#rootOf.delete(session);
   }
 
   /**
