@@ -37,7 +37,9 @@ export async function threadTimeline(
     store.listEffectLog({ threadId }),
     store.listEffects(threadId),
   ]);
-  const errors = new Map(journal.map((entry) => [entry.key, entry.error ?? childEnding(entry)]));
+  const errors = new Map(
+    journal.map((entry) => [entry.key, entry.error ?? completedButStopped(entry)]),
+  );
   const items: TimelineItem[] = [];
   let next = 0;
   const enter = (until: number) => {
@@ -79,12 +81,22 @@ export async function threadTimeline(
 }
 
 /**
- * Why a child agent that did not finish `done` ended, from its step's result: the step itself
- * completed (the parent got an outcome to route on), but a timeline that showed only that
- * would hide the child's failure.
+ * Why a step that completed still stopped its effect, from its result: a model's answer a
+ * guard blocked after it was paid for, or a child agent that did not finish `done` (the step
+ * completed — the parent got an outcome to route on — but a timeline that showed only that
+ * would hide the failure).
  */
-function childEnding(entry: JournalEntry): { code: string; message: string } | undefined {
-  if (entry.kind !== 'agent' || entry.status !== 'completed') return undefined;
+function completedButStopped(entry: JournalEntry): { code: string; message: string } | undefined {
+  if (entry.status !== 'completed') return undefined;
+  const blocked = (entry.output as { blocked?: { guard?: string; reason?: string } } | undefined)
+    ?.blocked;
+  if (entry.kind === 'llm' && blocked) {
+    return {
+      code: 'guard.blocked',
+      message: `guard "${blocked.guard}" blocked the answer (paid for): ${blocked.reason}`,
+    };
+  }
+  if (entry.kind !== 'agent') return undefined;
   const outcome = entry.output as
     | { status?: string; error?: { code?: string; message?: string }; limit?: LimitInfo }
     | undefined;

@@ -113,6 +113,20 @@ describe('effectLogRowOf', () => {
     ]);
   });
 
+  it('marks an answer a guard blocked after it was paid for with guard.blocked, and still bills it (issue 12)', () => {
+    const paid = call();
+    const row = effectLogRowOf(
+      call({
+        output: {
+          ...(paid.output as object),
+          blocked: { guard: 'no-cards', reason: 'a card number' },
+        },
+      }),
+    );
+    expect(row).toMatchObject({ status: 'completed', errorCode: 'guard.blocked', costUsd: 0.0012 });
+    expect(effectLogRowOf(paid).errorCode).toBeNull();
+  });
+
   it('takes the latency from the times when the record has none, and a prompt version from meta.promptVersion', () => {
     const { latencyMs: _, prompt: __, ...meta } = call().meta!;
     const row = effectLogRowOf(call({ meta: { ...meta, promptVersion: 'v2' } }));

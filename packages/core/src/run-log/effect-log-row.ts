@@ -49,7 +49,9 @@ export function effectLogRowOf(entry: JournalEntry): EffectLogRow {
     cached,
     confidence: number(meta.confidence),
     escalated: meta.escalation !== undefined && meta.escalation !== null,
-    errorCode: text(entry.error?.code),
+    // A guard stopped an answer that was paid for: the step completed (it bills), but it
+    // is why the effect failed, and the log must say so.
+    errorCode: text(entry.error?.code) ?? (call?.blocked ? 'guard.blocked' : null),
     tenantId: text(meta.tenantId),
     startedAt: entry.startedAt,
     finishedAt: entry.finishedAt ?? null,
