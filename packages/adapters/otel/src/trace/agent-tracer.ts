@@ -29,6 +29,13 @@ export interface AgentTracerOptions {
   captureContent: boolean;
   /** Invoke id → invoking state of the agent's own machine (not of its child agents'). */
   invoking: ReadonlyMap<string, string>;
+  /**
+   * Threads traced at once, past which the one resting `waiting` longest is forgotten when
+   * another comes to rest. A resting thread's trace is kept for its next segment (the link
+   * to the last one, the caller's context, facts reported while resting), but it may be
+   * continued by another process and never wake here. Default 10 000.
+   */
+  maxRestingThreads?: number;
 }
 
 /**
@@ -53,8 +60,7 @@ export class AgentTracer {
   /** What each event does to the trace; llm.token and listener.error make no span. */
   readonly #handlers: { [TType in RunEventType]?: (event: EventOf<TType>) => void } = {
     'run.start': (event) => this.#runStart(event),
-    'run.waiting': (event) =>
-      this.#rest(event.threadId, event.at, { [Agentchart.runStatus]: 'waiting' }),
+    'run.waiting': (event) => this.#rest(event.threadId, event.at),
     'run.end': (event) => this.#runEnd(event),
     'state.enter': (event) => this.#thread(event)?.enterState(event.state, event.at),
     'state.exit': (event) => this.#thread(event)?.exitState(event.state, event.at),
@@ -204,8 +210,25 @@ export class AgentTracer {
     return { context: parent.contextOf(parent.spanForSite(site, at)), isChild: true };
   }
 
-  #rest(threadId: string, at: number, attributes: Attributes): void {
-    this.#threads.get(threadId)?.endSegment(at, attributes)?.end(at);
+  #rest(threadId: string, at: number): void {
+    const thread = this.#threads.get(threadId);
+    if (!thread) return;
+    thread.endSegment(at, { [Agentchart.runStatus]: 'waiting' })?.end(at);
+    // The latest to rest goes last: the threads resting longest are first in the map.
+    this.#threads.delete(threadId);
+    this.#threads.set(threadId, thread);
+    const { maxRestingThreads = 10_000 } = this.#options;
+    if (this.#threads.size <= maxRestingThreads) return;
+    for (const [id, candidate] of this.#threads) {
+      if (candidate.open) continue;
+      this.#threads.delete(id);
+      return;
+    }
+  }
+
+  /** Threads traced now: running, or resting and kept for their next segment. */
+  get size(): number {
+    return this.#threads.size;
   }
 
   #runEnd(event: EventOf<'run.end'>): void {
