@@ -62,6 +62,7 @@ export interface RunEventPayloads {
     finishReason: FinishReason;
     /** The result came from the journal or a cache, not from the model. */
     cached: boolean;
+    /** Attempts after the first: retries of the same model and moves to a fallback alike. */
     retries: number;
     /** Confidence reported in the output, where the schema has one. */
     confidence?: number;
