@@ -220,7 +220,7 @@ export class PostgresRunLog {
          coalesce(sum(l.input_tokens), 0)::float8 AS input_tokens,
          coalesce(sum(l.output_tokens), 0)::float8 AS output_tokens,
          coalesce(sum(l.cost_usd), 0)::float8 AS cost_usd,
-         count(*) FILTER (WHERE l.status = 'failed')::int AS errors,
+         count(*) FILTER (WHERE l.status = 'failed' OR l.error_code IS NOT NULL)::int AS errors,
          count(*) FILTER (WHERE l.kind = 'human' AND l.status = 'started')::int AS waits
        FROM picked p LEFT JOIN ${log} l ON l.thread_id = p.thread_id
        GROUP BY p.thread_id, p.status, p.version, p.updated_at

@@ -129,7 +129,8 @@ function runSummaryOf(thread: ThreadHead, rows: readonly EffectLogRow[]): RunSum
     summary.inputTokens += row.inputTokens ?? 0;
     summary.outputTokens += row.outputTokens ?? 0;
     summary.costUsd = addUsd(summary.costUsd, row.costUsd ?? 0);
-    if (row.status === 'failed') summary.errors++;
+    // A completed step can carry an error too: an answer a guard blocked after it was paid for.
+    if (row.status === 'failed' || row.errorCode !== null) summary.errors++;
     if (row.kind === 'human' && row.status === 'started') summary.waits++;
   }
   return summary;

@@ -89,7 +89,7 @@ export interface RunSummary {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
-  /** Failed steps. */
+  /** Failed steps, and model answers a guard blocked after they were paid for. */
   errors: number;
   /** Human waits still open. */
   waits: number;

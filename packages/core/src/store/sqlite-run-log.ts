@@ -185,7 +185,7 @@ export class SqliteRunLog {
           coalesce(sum(input_tokens), 0) AS input_tokens,
           coalesce(sum(output_tokens), 0) AS output_tokens,
           coalesce(sum(cost_usd), 0) AS cost_usd,
-          count(CASE WHEN status = 'failed' THEN 1 END) AS errors,
+          count(CASE WHEN status = 'failed' OR error_code IS NOT NULL THEN 1 END) AS errors,
           count(CASE WHEN kind = 'human' AND status = 'started' THEN 1 END) AS waits
         FROM effect_log WHERE thread_id IN (SELECT thread_id FROM picked) GROUP BY thread_id
       )

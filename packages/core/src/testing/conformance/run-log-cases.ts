@@ -332,6 +332,27 @@ export function runLogCases({ threadId, withStores }: ConformanceContext): Confo
         }),
     },
     {
+      name: 'counts an answer a guard blocked after it was paid for as an error of its run (issue 12)',
+      run: () =>
+        withStores(1, async ([store]) => {
+          const thread = threadId('blocked');
+          await store!.save(checkpointAt(thread, 1));
+          const paid = modelCallEntry(thread, 'x/0:llm', 'completed');
+          await store!.putEffect({
+            ...paid,
+            output: {
+              ...(paid.output as object),
+              blocked: { guard: 'no-cards', reason: 'a card' },
+            },
+          });
+          const [row] = await runLogOf(store!).listEffectLog({ threadId: thread });
+          assert.equal(row?.errorCode, 'guard.blocked');
+          const [run] = await runLogOf(store!).listRuns({ threadId: thread });
+          assert.equal(run?.errors, 1);
+          assert.equal(run?.modelCalls, 1);
+        }),
+    },
+    {
       name: 'lists runs with their totals, filtered by status, agent, tenant, thread prefix and time',
       run: () =>
         withStores(2, async ([store, other]) => {
