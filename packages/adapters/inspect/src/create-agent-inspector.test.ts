@@ -235,4 +235,53 @@ describe('createAgentInspector', () => {
     expect(actors(seen).map((message) => message.name)).toContain('checker');
     expect(facts(seen, 'agentchart.run.end')).toHaveLength(2);
   });
+
+  it("leaves a tool's output out of its error fact unless content is captured (issue 13)", async () => {
+    const leaky = defineTool({
+      name: 'lookup',
+      description: 'Looks a customer up.',
+      input: z.object({ id: z.string() }),
+      output: z.object({ count: z.number() }),
+      effect: 'pure',
+      // The wrong shape: the invalid output travels in the error's details.
+      execute: async () => ({ count: 'ssn 078-05-1120' }) as unknown as { count: number },
+    });
+    const machine = setup({
+      actors: { work: toolLoop({ model: 'fast', tools: [leaky], prompt: (text: string) => text }) },
+    }).createMachine({
+      id: 'leaky',
+      initial: 'working',
+      states: {
+        working: { invoke: { id: 'work', src: 'work', input: 'Go.', onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const errorFacts = async (captureContent: boolean) => {
+      const seen: InspectionMessage[] = [];
+      const inspector = createAgentInspector({
+        url: false,
+        captureContent,
+        onMessage: (message) => seen.push(message),
+      });
+      const model = scriptedModel({
+        responses: [{ toolCalls: [{ id: 'c1', name: 'lookup', arguments: { id: 'x' } }] }, 'Done.'],
+      });
+      const agent = createAgent({ machine, models: { fast: model }, inspect: inspector.inspect });
+      inspector.attach(agent);
+      await agent.run({ input: undefined });
+      await inspector.stop();
+      return facts(seen, 'agentchart.tool.call.error');
+    };
+
+    const [withoutContent] = await errorFacts(false);
+    expect(withoutContent?.event).toMatchObject({
+      error: {
+        code: 'tool.invalid_output',
+        issues: [expect.objectContaining({ path: ['count'] })],
+      },
+    });
+    expect(JSON.stringify(withoutContent)).not.toContain('078-05-1120');
+    const [withContent] = await errorFacts(true);
+    expect(JSON.stringify(withContent)).toContain('078-05-1120');
+  });
 });

@@ -21,8 +21,8 @@ export interface AgentInspectorOptions {
   onMessage?: (message: InspectionMessage) => void;
   /**
    * Include content in the harness's facts: run input, prompts, model requests and
-   * responses, tool arguments and results. The machines' own context and events always go
-   * to the inspector as they are. Default false.
+   * responses, tool arguments and results, errors' details (a tool's invalid output). The
+   * machines' own context and events always go to the inspector as they are. Default false.
    */
   captureContent?: boolean;
 }

@@ -25,6 +25,31 @@ export function harnessFact(
 ): { type: string; [key: string]: unknown } | undefined {
   if (!factTypes.has(event.type)) return undefined;
   const { type, ...fields } = event as RunEvent & Record<string, unknown>;
-  if (!captureContent) for (const field of contentFields) delete fields[field];
+  if (!captureContent) {
+    for (const field of contentFields) delete fields[field];
+    if (isRecord(fields.error)) fields.error = errorWithoutContent(fields.error);
+  }
   return { ...fields, type: `agentchart.${type}` };
+}
+
+/**
+ * An error without what it carries of the run's content: a `RunError`'s `details` hold the
+ * output a tool returned or the answer a model gave, and a zod issue may hold its `input`.
+ * Its name, code, message and the issues' codes, paths and messages say what went wrong.
+ */
+function errorWithoutContent(error: Record<string, unknown>): Record<string, unknown> {
+  const { details: _details, issues, ...rest } = error;
+  if (!Array.isArray(issues)) return rest;
+  return {
+    ...rest,
+    issues: issues.map((issue: unknown) => {
+      if (!isRecord(issue)) return issue;
+      const { input: _input, ...kept } = issue;
+      return kept;
+    }),
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
