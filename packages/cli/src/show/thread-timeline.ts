@@ -1,6 +1,6 @@
-import type { Checkpointer, LimitInfo } from '@agentchart/core';
-import type { JournalEntry } from '@agentchart/core/internal';
+import type { Checkpointer } from '@agentchart/core';
 import type { EffectLogRow, RunLog } from '@agentchart/core/run-log';
+import { stoppedStepReason } from './stopped-step-reason';
 
 /** What `show` reads: a store and its run log. */
 export type InspectedStore = Checkpointer & RunLog;
@@ -38,7 +38,7 @@ export async function threadTimeline(
     store.listEffects(threadId),
   ]);
   const errors = new Map(
-    journal.map((entry) => [entry.key, entry.error ?? completedButStopped(entry)]),
+    journal.map((entry) => [entry.key, entry.error ?? stoppedStepReason(entry)]),
   );
   const items: TimelineItem[] = [];
   let next = 0;
@@ -78,44 +78,6 @@ export async function threadTimeline(
   }
   enter(states.length);
   return items;
-}
-
-/**
- * Why a step that completed still stopped its effect, from its result: a model's answer a
- * guard blocked after it was paid for, or a child agent that did not finish `done` (the step
- * completed — the parent got an outcome to route on — but a timeline that showed only that
- * would hide the failure).
- */
-function completedButStopped(entry: JournalEntry): { code: string; message: string } | undefined {
-  if (entry.status !== 'completed') return undefined;
-  const blocked = (entry.output as { blocked?: { guard?: string; reason?: string } } | undefined)
-    ?.blocked;
-  if (entry.kind === 'llm' && blocked) {
-    return {
-      code: 'guard.blocked',
-      message: `guard "${blocked.guard}" blocked the answer (paid for): ${blocked.reason}`,
-    };
-  }
-  if (entry.kind !== 'agent') return undefined;
-  const outcome = entry.output as
-    | { status?: string; error?: { code?: string; message?: string }; limit?: LimitInfo }
-    | undefined;
-  switch (outcome?.status) {
-    case 'failed':
-      return {
-        code: String(outcome.error?.code ?? 'failed'),
-        message: `child agent failed: ${outcome.error?.message ?? ''}`,
-      };
-    case 'limit':
-      return {
-        code: 'limit',
-        message: `child agent stopped by ${outcome.limit?.limit} (${outcome.limit?.value} against a maximum of ${outcome.limit?.max})`,
-      };
-    case 'stopped':
-      return { code: 'stopped', message: 'child agent was stopped' };
-    default:
-      return undefined;
-  }
 }
 
 /** The thread of the child agent a step ran: `<parent thread>/<site>#<occurrence>`. */

@@ -138,4 +138,31 @@ describe('buildRunTimeline', () => {
       { waitId: 'approve#0/0:human', prompt: 'Send it?', replySchema: { type: 'boolean' } },
     ]);
   });
+
+  it('shows a completed step that stopped its effect as an error: a blocked answer, a failed child (issue 14)', () => {
+    const blocked = llm('research#0/0:llm', 200, {});
+    blocked.output = {
+      ...(blocked.output as object),
+      blocked: { guard: 'no-cards', reason: 'a card number' },
+    };
+    const child: JournalEntry = {
+      ...llm('research#0/1:agent', 300, {}),
+      kind: 'agent',
+      name: 'helper',
+      output: {
+        status: 'failed',
+        error: { code: 'model.bad_request', message: 'no such parameter' },
+      },
+    };
+    const { steps } = buildRunTimeline({
+      checkpoints: [],
+      journal: [blocked, child],
+      endedAt: 400,
+    });
+    const errors = (steps as EffectStep[]).map((step) => step.error);
+    expect(errors).toEqual([
+      { code: 'guard.blocked', message: expect.stringContaining('a card number') },
+      { code: 'model.bad_request', message: expect.stringContaining('no such parameter') },
+    ]);
+  });
 });

@@ -1,4 +1,5 @@
 import type { JournalEntry } from '@agentchart/core/internal';
+import { stoppedStepReason } from '../show/stopped-step-reason';
 import type {
   CheckpointStep,
   ContextChange,
@@ -177,6 +178,9 @@ function effectStep(entry: JournalEntry, requests: Map<string, StepMessage[]>): 
         }
       : {}),
   };
+  // A completed step can still be why its effect stopped: a blocked answer, a failed child.
+  const stopped = entry.error ? undefined : stoppedStepReason(entry);
+  if (stopped) step.error = stopped;
   const meta = entry.meta ?? {};
   if (entry.kind === 'llm') {
     const output = (entry.output ?? {}) as RecordedCall;
