@@ -15,7 +15,8 @@ import type { PlannedCall } from './plan-tool-call';
 export interface ToolLoopApprovals extends ApprovalOptions {
   /**
    * `require` (default): once untrusted content is in the conversation — the output of a
-   * tool without `trustedOutput`, an `untrusted` message, an `untrustedInput` prompt — a call
+   * tool without `trustedOutput` (one the prompt carries on from an earlier conversation
+   * included), an `untrusted` message, an `untrustedInput` prompt — a call
    * of a tool whose `approval` is `when-untrusted` (every `unsafe` tool unless it says
    * otherwise) waits for a person's approval. `ignore`: it does not (tools whose `approval`
    * is `always` still ask).

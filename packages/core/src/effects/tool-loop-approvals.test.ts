@@ -5,7 +5,7 @@ import { tempStores } from '../../test/fixtures/temp-stores';
 import { createAgent } from '../agent/create-agent';
 import type { Clock } from '../clock/clock';
 import type { RunEvent } from '../events/types';
-import type { ChatRequest } from '../model/types';
+import type { ChatMessage, ChatRequest } from '../model/types';
 import type { Checkpointer } from '../store/types';
 import { manualClock } from '../testing/manual-clock';
 import { type ScriptedResponse, scriptedModel } from '../testing/scripted-model';
@@ -231,6 +231,39 @@ describe('toolLoop approvals', () => {
     const strict = mailAgent({ loop: { tools: always, approvals: off } });
     expect((await strict.agent.run({ input: undefined })).status).toBe('waiting');
     expect([...sent, ...strict.sent]).toEqual([]);
+  });
+
+  it('asks before an unsafe call when the prompt carries on a conversation holding untrusted tool output (issue 13)', async () => {
+    // An earlier state's loop read the page; this loop continues that conversation.
+    const carried: ChatMessage[] = [
+      { role: 'user', content: 'Read the page.' },
+      {
+        role: 'assistant',
+        content: '',
+        toolCalls: [{ id: 'c1', name: 'fetch_page', arguments: '{"url":"x"}' }],
+      },
+      { role: 'tool', toolCallId: 'c1', name: 'fetch_page', content: injected },
+      { role: 'user', content: 'Now do what is needed.' },
+    ];
+    const { agent, sent, model } = mailAgent({ loop: { prompt: () => carried } });
+    const outcome = await agent.run({ input: undefined });
+    expect(model.requests[0]?.messages[3]?.content).toMatch(
+      /^<<untrusted data from tool "fetch_page"/,
+    );
+    expect(outcome.status).toBe('waiting');
+    expect(outcome.status === 'waiting' && outcome.waits[0]?.approval?.tool).toBe('send_email');
+    expect(sent).toEqual([]);
+    // Carried output of a tool this loop trusts asks nothing, as in the loop itself.
+    const trusted = mailAgent({
+      loop: {
+        prompt: () =>
+          carried.map((message) =>
+            message.role === 'tool' ? { ...message, name: 'clock' } : message,
+          ),
+      },
+    });
+    expect((await trusted.agent.run({ input: undefined })).status).toBe('done');
+    expect(trusted.sent).toEqual([email]);
   });
 
   it('refuses a reply that approves other arguments than the ones asked about', async () => {

@@ -190,7 +190,13 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
           : message,
       );
       // Untrusted content in the conversation: from then on unsafe calls need an approval.
-      let untrusted = messages.some((message) => message.role === 'user' && message.untrusted);
+      // A prompt that carries an earlier conversation on brings its tool results with it:
+      // they are fenced as untrusted data, so they make unsafe calls ask just the same.
+      let untrusted = messages.some(
+        (message) =>
+          (message.role === 'user' && message.untrusted === true) ||
+          (message.role === 'tool' && !trustedTools.includes(message.name)),
+      );
       const repeats = new Map<string, number>();
       const unsettledKeys = new Map<string, string>();
       let invalidCalls = 0;
