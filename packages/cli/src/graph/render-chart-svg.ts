@@ -79,7 +79,9 @@ function stateSvg(state: LaidOutState): string {
       `<text class="ac-line" x="${x + 12}" y="${y + 31 + index * 15}">${text(line)}</text>`,
     );
   });
-  return `<g class="${classes}" data-state="${attr(state.id)}"><title>${text(state.path.join('.') || state.key)}</title>${body.join('')}</g>`;
+  // The type is the definition's word, and a definition may come from an inspector's socket or
+  // a recording: escaped like every other text from it.
+  return `<g class="${attr(classes)}" data-state="${attr(state.id)}"><title>${text(state.path.join('.') || state.key)}</title>${body.join('')}</g>`;
 }
 
 function transitionSvg(transition: LaidOutTransition): string {
