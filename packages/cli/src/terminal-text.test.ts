@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { terminalSafe } from './terminal-text';
+import { jsonForTerminal, terminalSafe, terminalWriter } from './terminal-text';
 
 describe('terminalSafe', () => {
   it('writes out escape sequences, line breaks and other controls visibly', () => {
@@ -16,5 +16,25 @@ describe('terminalSafe', () => {
   it('leaves printable text alone, in any script', () => {
     const text = 'b:T-101 → done · Größe 東京 🙂 "quoted" \\n';
     expect(terminalSafe(text)).toBe(text);
+  });
+});
+
+describe('jsonForTerminal', () => {
+  it('escapes what JSON.stringify leaves raw, and parses back to the same value', () => {
+    const value = { text: 'a\u009b31m\u202eb\u2028\u007f', n: 1 };
+    const json = jsonForTerminal(value);
+    expect(json).toBe('{"text":"a\\u009b31m\\u202eb\\u2028\\u007f","n":1}');
+    expect(JSON.parse(json)).toEqual(value);
+    expect(jsonForTerminal(undefined)).toBe('null');
+  });
+});
+
+describe('terminalWriter', () => {
+  it('keeps the final line break of a write and shows any other', () => {
+    const written: string[] = [];
+    const out = terminalWriter({ write: (text: string) => written.push(text) });
+    out.write('error   page\r\ndone  fake\u001b[2J\n');
+    out.write('no break');
+    expect(written).toEqual(['error   page\\r\\ndone  fake\\e[2J\n', 'no break']);
   });
 });

@@ -33,3 +33,38 @@ export function terminalSafe(text: string): string {
       named[character] ?? `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`,
   );
 }
+
+/** The characters {@link terminalSafe} writes out that `JSON.stringify` leaves as they are. */
+const unsafeInJson = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `value` as one line of JSON that is safe to print: `JSON.stringify` escapes C0 controls but
+ * leaves DEL, the C1 controls (a single-byte CSI recolours a terminal) and the bidirectional
+ * overrides as they are; these are written as `\uXXXX` escapes too, so the JSON parses to the
+ * same value and a terminal shows it without acting on it.
+ *
+ * @example
+ * ```ts
+ * jsonForTerminal({ text: '\u009b31m' }); // '{"text":"\\u009b31m"}'
+ * ```
+ */
+export function jsonForTerminal(value: unknown): string {
+  return (JSON.stringify(value) ?? 'null').replace(
+    unsafeInJson,
+    (character) => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
+ * A writer for one line per write: what is written is printed with {@link terminalSafe}, but
+ * for its final line break. A line break inside the text (a message quoting a page) is shown
+ * as `\n`, so it cannot start a row that looks like the command's own.
+ */
+export function terminalWriter(out: { write(text: string): unknown }): {
+  write(text: string): unknown;
+} {
+  return {
+    write: (text) =>
+      out.write(text.endsWith('\n') ? `${terminalSafe(text.slice(0, -1))}\n` : terminalSafe(text)),
+  };
+}

@@ -1,6 +1,8 @@
 import { type Agent, AgentchartError, type RunHandle, type RunOutcome } from '@agentchart/core';
+import type { SerializedError } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
 import { exitCodes } from '../exit-codes';
+import { jsonForTerminal } from '../terminal-text';
 import { printProgress } from './progress';
 import { type CommandHints, exitCodeOf, outcomeJson, printOutcome } from './report-outcome';
 import type { CommandContext } from './types';
@@ -44,11 +46,18 @@ export async function driveRun({
     );
     void agent.close({ timeoutMs: interruptGraceMs });
   });
+  // The error as the agent's events carry it: redacted, like the progress line that showed
+  // it and the run log. The live outcome's error may quote a credential a tool was refused with.
+  let endedWith: SerializedError | undefined;
+  const stopWatchingEnd = agent.events.on('run.end', (event) => {
+    if (event.threadId === threadId) endedWith = event.error;
+  });
   try {
     let outcome: RunOutcome;
     try {
       const handle = await begin();
-      outcome = await handle.result();
+      const live = await handle.result();
+      outcome = live.status === 'failed' && endedWith ? { ...live, error: endedWith } : live;
     } catch (error) {
       throw toCliError(error, threadId, hints);
     }
@@ -61,10 +70,11 @@ export async function driveRun({
     }
     const wakeAt =
       outcome.status === 'waiting' ? (await agent.getCheckpoint(threadId))?.wakeAt : undefined;
-    if (json) context.stdout.write(`${JSON.stringify(outcomeJson(outcome, wakeAt))}\n`);
+    if (json) context.stdout.write(`${jsonForTerminal(outcomeJson(outcome, wakeAt))}\n`);
     else printOutcome(context.stdout, outcome, hints, wakeAt);
     return exitCodeOf(outcome);
   } finally {
+    stopWatchingEnd();
     stopListening?.();
     stopProgress();
     await agent.close();

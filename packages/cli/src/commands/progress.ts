@@ -1,4 +1,5 @@
 import type { Agent } from '@agentchart/core';
+import { terminalWriter } from '../terminal-text';
 import type { Writer } from './types';
 
 /**
@@ -6,8 +7,11 @@ import type { Writer } from './types';
  * retries — one line each, to `out` (the command's stderr, so stdout stays the result).
  * Returns the function that stops printing.
  */
-export function printProgress(agent: Agent, out: Writer): () => void {
+export function printProgress(agent: Agent, terminal: Writer): () => void {
   const { events } = agent;
+  // Tool errors, prompts and state names may quote what a page or a model wrote: escape
+  // sequences in them are shown, never acted on.
+  const out = terminalWriter(terminal);
   const prefix = (threadId: string) => `[${threadId}]`;
   const unsubscribe = [
     events.on('run.start', ({ threadId, resumed }) =>

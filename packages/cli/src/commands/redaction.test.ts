@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createAgent, defineTool, SqliteCheckpointer, toolLoop } from '@agentchart/core';
 import { scriptedModel } from '@agentchart/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { setup } from 'xstate';
 import { z } from 'zod';
 import { runCli } from '../cli';
 import { memoryContext } from '../testing';
+import { hostilePage, tokenVariable } from './__fixtures__/hostile-agent';
 
 const userSecret = 'canary-cli-user-3e5a7c9b1d';
 const envSecret = 'canary-cli-env-8f6d4b2a0e9c';
@@ -92,5 +94,50 @@ describe('redaction seen from the CLI (issue 13)', () => {
     await runCli(['show', `thread-${userSecret.length}`, '--db', database], io.context);
     // The error column shows where the secret was (cut to the column's width).
     expect(io.stdout()).toContain('upstream rejected [REDACTED:CANARY_CLI_API_KEY');
+  });
+});
+
+describe('what agentchart run prints of a hostile page and a refused credential', () => {
+  const hostileModule = fileURLToPath(new URL('./__fixtures__/hostile-agent.ts', import.meta.url));
+  const token = 'canary-cli-token-5c7e9a1b3d';
+  // What a terminal acts on: ESC, BEL, CR, a line break inside a value, C1 CSI, a bidi override.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+  const acted = /[\u001b\u0007\r\u009b\u202e]/;
+
+  it('escapes control characters and redacts the credential in the outcome and the progress (issue 13)', async () => {
+    process.env[tokenVariable] = token;
+    try {
+      for (const fail of [true, false]) {
+        for (const json of [false, true]) {
+          const io = memoryContext({ cwd: dir });
+          const args = [
+            'run',
+            hostileModule,
+            '--input',
+            JSON.stringify({ fail }),
+            '--db',
+            database,
+          ];
+          await runCli(json ? [...args, '--json'] : args, io.context);
+          const printed = io.stdout() + io.stderr();
+          expect(printed).not.toMatch(acted);
+          expect(printed).not.toContain(token);
+          // Every line is the command's own: none starts with what the page wrote.
+          expect(printed.split('\n').filter((line) => line.startsWith('done  thread x'))).toEqual(
+            [],
+          );
+          if (json) {
+            // The JSON still parses to the values themselves.
+            const outcome = JSON.parse(io.stdout());
+            if (fail) expect(outcome.error.message).toContain(`[REDACTED:${tokenVariable}]`);
+            else expect(outcome.output).toBe(hostilePage);
+          } else if (fail) {
+            expect(io.stdout()).toContain(`token [REDACTED:${tokenVariable}]: page\\e[2J`);
+          }
+        }
+      }
+    } finally {
+      delete process.env[tokenVariable];
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { RunOutcome } from '@agentchart/core';
 import { exitCodes } from '../exit-codes';
+import { terminalWriter } from '../terminal-text';
 import type { Writer } from './types';
 
 /** How a command names itself again in the hints it prints (`--db …`, `--agent …`). */
@@ -35,11 +36,14 @@ export function outcomeJson(outcome: RunOutcome, wakeAt?: number): Record<string
  * failed, or — when it waits — what it waits for and the command that continues it.
  */
 export function printOutcome(
-  out: Writer,
+  terminal: Writer,
   outcome: RunOutcome,
   hints: CommandHints,
   wakeAt?: number,
 ): void {
+  // The output, an error and a wait's prompt may quote what a page or a model wrote: escape
+  // sequences in them are shown, never acted on.
+  const out = terminalWriter(terminal);
   const { usage, threadId } = outcome;
   out.write(
     `${outcome.status}  thread ${threadId}: ${usage.modelCalls} model calls, ${usage.inputTokens + usage.outputTokens} tokens, $${usage.costUsd.toFixed(5)}, ${usage.toolCalls} tool calls, ${usage.steps} steps\n`,
@@ -70,9 +74,9 @@ export function printOutcome(
       if (outcome.waits.length > 0) {
         const waitId = outcome.waits.length > 1 ? ` --wait-id ${outcome.waits[0]!.waitId}` : '';
         out.write(
-          `Answer with: agentchart send ${threadId} --reply '<json>'${waitId}${hints.agent}${hints.database}\n` +
-            `(agentchart waits${hints.database} shows the reply's shape)\n`,
+          `Answer with: agentchart send ${threadId} --reply '<json>'${waitId}${hints.agent}${hints.database}\n`,
         );
+        out.write(`(agentchart waits${hints.database} shows the reply's shape)\n`);
       } else if (wakeAt !== undefined) {
         out.write(
           `Its next timer is due at ${new Date(wakeAt).toISOString()}: agentchart worker${hints.agent}${hints.database} wakes it then.\n`,
