@@ -91,7 +91,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
   for (const [alias, model] of Object.entries(models)) {
     modelChains.set(alias, Array.isArray(model) ? model : [model as ChatModel]);
   }
-  validateAgent(machine, modelChains, options.summariserModel);
+  const tools = validateAgent(machine, modelChains, options.summariserModel);
   checkAgentOptions({
     limits,
     leaseTtlMs,
@@ -105,6 +105,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
   const redactor = createRedactor({
     ...options.redact,
     modelSecrets: [...modelChains.values()].flat().flatMap((model) => model.secrets ?? []),
+    toolSecrets: tools.flatMap((tool) => tool.secrets ?? []),
   });
   const runtime: AgentRuntime = {
     name: options.name ?? machine.id,

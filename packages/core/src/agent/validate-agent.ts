@@ -7,13 +7,13 @@ import { effectSpecsOf, invokedSources } from './inspect-machine';
 /**
  * Finds definition mistakes before any run: invoked actors that are not registered, model
  * aliases with no model, two different tools sharing a name. Throws a {@link DefinitionError}
- * naming the problem and the fix.
+ * naming the problem and the fix. Returns the tools the machine's effects use.
  */
 export function validateAgent(
   machine: AnyStateMachine,
   models: ReadonlyMap<string, readonly ChatModel[]>,
   summariserModel?: string,
-): void {
+): AnyTool[] {
   if (summariserModel !== undefined && !models.get(summariserModel)?.length) {
     throw new DefinitionError(
       'definition.model_not_provided',
@@ -50,4 +50,5 @@ export function validateAgent(
       toolsByName.set(tool.name, tool);
     }
   }
+  return [...toolsByName.values()];
 }

@@ -42,12 +42,15 @@ export interface Redactor {
 export interface CreateRedactorOptions extends RedactionOptions {
   /** Credentials the agent's models hold; shorter than 12 characters they are placeholders (`local`). */
   modelSecrets?: readonly string[];
+  /** Credentials the agent's tools hold (`Tool.secrets`); shorter than 8 characters they are placeholders. */
+  toolSecrets?: readonly string[];
   /** The environment to read credentials from. Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
 const minimumSecretLength = 6;
 const minimumModelSecretLength = 12;
+const minimumToolSecretLength = 8;
 
 /**
  * A {@link Redactor} for an agent: its configured secrets, its models' credentials, the
@@ -65,6 +68,7 @@ export function createRedactor({
   environment = true,
   replacement = (label) => `[REDACTED:${label}]`,
   modelSecrets = [],
+  toolSecrets = [],
   env,
 }: CreateRedactorOptions = {}): Redactor {
   const literals = new Map<string, string>();
@@ -86,6 +90,9 @@ export function createRedactor({
   }
   for (const secret of modelSecrets) {
     if (secret.length >= minimumModelSecretLength) add({ value: secret, label: 'api-key' });
+  }
+  for (const secret of toolSecrets) {
+    if (secret.length >= minimumToolSecretLength) add({ value: secret, label: 'credential' });
   }
   const compiled = patterns.map((entry) => {
     const pattern = typeof entry === 'string' ? piiPatterns[entry] : entry;

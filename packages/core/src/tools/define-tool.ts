@@ -17,6 +17,7 @@ const toolOptionNames = optionNamesOf<ToolOptions<z.ZodType, z.ZodType>>({
   approval: true,
   trustedOutput: true,
   timeoutMs: true,
+  secrets: true,
   execute: true,
   reconcile: true,
 });
@@ -55,6 +56,7 @@ export function defineTool<TInput extends z.ZodType, TOutput extends z.ZodType>(
     timeoutMs = defaultTimeoutMs,
     approval = effect === 'unsafe' ? 'when-untrusted' : 'never',
     trustedOutput = false,
+    secrets = [],
   } = options;
   if (typeof name !== 'string' || !toolNamePattern.test(name)) {
     throw new DefinitionError(
@@ -114,6 +116,12 @@ export function defineTool<TInput extends z.ZodType, TOutput extends z.ZodType>(
       `Tool "${name}" has trustedOutput ${JSON.stringify(trustedOutput)}; it must be true or false.`,
     );
   }
+  if (!Array.isArray(secrets) || secrets.some((secret) => typeof secret !== 'string')) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `Tool "${name}" has secrets ${typeof secrets}; give a list of strings (the credentials the tool holds), or leave it out.`,
+    );
+  }
   return {
     kind: 'agentchart.tool',
     name,
@@ -124,6 +132,7 @@ export function defineTool<TInput extends z.ZodType, TOutput extends z.ZodType>(
     approval,
     trustedOutput,
     timeoutMs,
+    secrets,
     execute: options.execute,
     reconcile: options.reconcile,
     parameters: toJsonSchema(input, `Tool "${name}" input`),

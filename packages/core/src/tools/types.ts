@@ -63,6 +63,13 @@ export interface ToolOptions<TInput extends z.ZodType, TOutput extends z.ZodType
   trustedOutput?: boolean;
   /** The call is aborted and fails with `tool.timeout` after this long. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * Credentials the tool holds (the API key it sends upstream): an agent that uses the tool
+   * redacts them wherever a value is checkpointed, journaled, emitted or logged, as it does its
+   * models' keys — an upstream that echoes a key in an answer or an error stores none.
+   * Values under 8 characters are taken for placeholders and left alone. Default none.
+   */
+  secrets?: readonly string[];
   execute(input: z.output<TInput>, context: ToolExecuteContext): Promise<z.input<TOutput>>;
   /**
    * For `unsafe` tools: asks the outside system whether a call that may have run did run,

@@ -1,4 +1,6 @@
+import { createAgent, MemoryCheckpointer, type RunEvent, toolCall } from '@agentchart/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
 import { httpTool } from './http-tool';
 import { HttpToolError } from './http-tool-error';
 import {
@@ -35,6 +37,70 @@ describe('httpTool', () => {
       resolve: async () => [{ address: server.host, family: 4 }],
       ...options,
     });
+
+  it('keeps the credential of its fixed headers out of what the agent stores and emits, when the upstream echoes it (issue 13)', async () => {
+    const token = 'tkn-canary-7d1e3f5a9b';
+    const server = await serve((request, response) => {
+      const echoed = request.headers['x-api-key'] ?? request.headers.authorization;
+      response.writeHead(request.url === '/bad' ? 401 : 200, { 'content-type': 'text/plain' });
+      response.end(`the key ${echoed} ${request.url === '/bad' ? 'is revoked' : 'works'}`);
+    });
+    const configured: Record<string, string>[] = [
+      { Authorization: `Bearer ${token}` },
+      { 'X-Api-Key': token },
+    ];
+    for (const headers of configured) {
+      const tool = toolFor(server, { headers });
+      const machine = setup({
+        types: { context: {} as { pages: unknown[] } },
+        actors: { get: toolCall(tool) },
+      }).createMachine({
+        context: { pages: [] },
+        initial: 'good',
+        states: {
+          good: {
+            invoke: {
+              src: 'get',
+              input: { url: `http://api.test:${server.port}/good` },
+              onDone: {
+                target: 'bad',
+                actions: assign({
+                  pages: ({ context, event }) => [...context.pages, event.output],
+                }),
+              },
+            },
+          },
+          bad: {
+            invoke: {
+              src: 'get',
+              input: { url: `http://api.test:${server.port}/bad` },
+              onDone: {
+                target: 'done',
+                actions: assign({
+                  pages: ({ context, event }) => [...context.pages, event.output],
+                }),
+              },
+            },
+          },
+          done: { type: 'final' },
+        },
+        output: ({ context }) => context.pages,
+      });
+      const agent = createAgent({ machine, checkpointer: new MemoryCheckpointer() });
+      const events: RunEvent[] = [];
+      agent.events.onAny((event) => events.push(event));
+      const outcome = await agent.run({ threadId: 't', input: undefined });
+      // The run itself read the echo: the key is redacted in storage, not in the live output.
+      expect(JSON.stringify(outcome)).toContain(token);
+      const checkpoints = await Promise.all(
+        (await agent.history('t')).map(({ version }) => agent.getCheckpoint('t', version)),
+      );
+      const stored = JSON.stringify([await agent.journal('t'), checkpoints, events]);
+      expect(stored).not.toContain(token);
+      expect(stored).toContain('the key [REDACTED:credential] is revoked');
+      await agent.close();
+    }
+  });
 
   it('gets a page from an allowed host, sending the name as Host and the configured headers', async () => {
     const server = await serve((request, response) => {

@@ -200,6 +200,7 @@ export function httpTool(options: HttpToolOptions): HttpTool {
     output: httpOutput,
     effect,
     timeoutMs,
+    secrets: credentialsIn(fixedHeaders),
     execute: async ({ url, method = methodList[0]!, headers = {}, body }, { signal }) => {
       if (!methodList.includes(method)) {
         throw new HttpToolError(
@@ -317,6 +318,24 @@ function checkedHeaderNames(owner: string, names: readonly string[]): string[] {
     }
   }
   return list;
+}
+
+/** Header names that carry credentials: `authorization`, `x-api-key`, `cookie`, `private-token` … */
+const credentialHeader = /auth|key|token|secret|cookie|session|passw|signature|credential/;
+
+/**
+ * The credentials among the fixed headers, for the agent to redact: each such value, and
+ * the token after its scheme (`Bearer <token>`), which an upstream may echo on its own.
+ */
+function credentialsIn(headers: Readonly<Record<string, string>>): string[] {
+  const secrets: string[] = [];
+  for (const [header, value] of Object.entries(headers)) {
+    if (!credentialHeader.test(header)) continue;
+    secrets.push(value);
+    const token = /^[A-Za-z-]+ +(\S+)$/.exec(value)?.[1];
+    if (token) secrets.push(token);
+  }
+  return secrets;
 }
 
 function lowerCaseKeys(

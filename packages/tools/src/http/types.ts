@@ -43,7 +43,9 @@ export interface HttpToolOptions {
   allowAddresses?: readonly string[];
   /**
    * Headers sent with every request (an API key, a user agent). The model neither sees nor
-   * overrides them; they are dropped when a redirect leaves the origin they were sent to.
+   * overrides them; they are dropped when a redirect leaves the origin they were sent to. The
+   * values of those named like credentials (`authorization`, `x-api-key`, `cookie` …) are the
+   * tool's `secrets`: an agent redacts them from everything it stores and emits.
    */
   headers?: Readonly<Record<string, string>>;
   /**
