@@ -8,6 +8,7 @@ import { McpServerError } from './mcp-server-error';
 import { createSession } from './mcp-session';
 import { mcpTool } from './mcp-tool';
 import { agentchartToolNames, selectTools } from './select-tools';
+import { transportSecrets } from './transport-secrets';
 import type { ConnectMcpServerOptions, McpConnection } from './types';
 
 const defaultTimeoutMs = 30_000;
@@ -87,6 +88,7 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
     const selected = selectTools(session.server, listed, { include, effects, descriptions });
     const names = agentchartToolNames(session.server, selected, prefix);
     const validator = new AjvJsonSchemaValidator();
+    const secrets = transportSecrets(transportOptions);
     const tools = selected.map((listedTool, index) =>
       mcpTool({
         session,
@@ -97,6 +99,7 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
         timeoutMs,
         maxOutputBytes,
         validator,
+        secrets,
       }),
     );
     const close = () => session.close();

@@ -19,6 +19,8 @@ export interface McpToolOptions {
   timeoutMs: number;
   maxOutputBytes: number;
   validator: jsonSchemaValidator;
+  /** The credentials the transport hands the server, for the agent to redact. */
+  secrets: readonly string[];
 }
 
 /**
@@ -35,6 +37,7 @@ export function mcpTool({
   timeoutMs,
   maxOutputBytes,
   validator,
+  secrets,
 }: McpToolOptions): McpTool {
   const owner = `MCP tool "${listed.name}" of server "${session.server}"`;
   const { $schema: _ignored, ...parameters } = listed.inputSchema;
@@ -49,6 +52,7 @@ export function mcpTool({
     output: McpToolResultSchema,
     effect,
     timeoutMs,
+    secrets,
     execute: async (input, { signal, idempotencyKey }) => {
       let answer: CallToolAnswer;
       try {
