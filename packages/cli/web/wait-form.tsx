@@ -16,13 +16,7 @@ export function WaitForm({
   return (
     <section class="waits" data-testid="waits">
       {waits.map((wait) => (
-        <OneWait
-          key={wait.waitId}
-          threadId={threadId}
-          wait={wait}
-          canReply={canReply}
-          several={waits.length > 1}
-        />
+        <OneWait key={wait.waitId} threadId={threadId} wait={wait} canReply={canReply} />
       ))}
     </section>
   );
@@ -32,12 +26,10 @@ function OneWait({
   threadId,
   wait,
   canReply,
-  several,
 }: {
   threadId: string;
   wait: PendingWait;
   canReply: boolean;
-  several: boolean;
 }) {
   const [text, setText] = useState(exampleReply(wait.replySchema));
   const [state, setState] = useState<{
@@ -60,7 +52,9 @@ function OneWait({
     }
     setState({ kind: 'sending' });
     try {
-      const message = await sendReply(threadId, value, several ? wait.waitId : undefined);
+      // Always the wait this form shows: if the run moved on to another wait meanwhile (another
+      // call to approve), the reply is refused rather than answering a question never shown.
+      const message = await sendReply(threadId, value, wait.waitId);
       setState({ kind: 'sent', message });
     } catch (error) {
       setState({ kind: 'error', message: (error as Error).message });

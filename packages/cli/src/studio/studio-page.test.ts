@@ -149,7 +149,18 @@ describe('the studio page (headless Chromium)', () => {
     await chart.locator('svg').waitFor();
     await page.screenshot({ path: join(artifactsDir, 'studio-waiting.png'), fullPage: true });
     await page.getByTestId('wait-reply').fill('{"approved": true}');
+    const waiting = (await (
+      await fetch(new URL(`/api/runs/${encodeURIComponent('approval:T-201')}`, studio.url))
+    ).json()) as RunDetail;
+    const replied = page.waitForRequest((request) => request.url().endsWith('/reply'));
     await page.getByTestId('wait-send').click();
+    // The reply names the wait it answers, even the only one: a run that moved on to another
+    // wait meanwhile refuses it rather than taking it for a question never shown (issue 14).
+    expect(JSON.parse((await replied).postData() ?? '{}')).toEqual({
+      value: { approved: true },
+      waitId: waiting.waits[0]?.waitId,
+    });
+    expect(waiting.waits[0]?.waitId).toEqual(expect.any(String));
     await expect
       .poll(() => page.getByTestId('run-status').textContent(), { timeout: 15_000 })
       .toBe('done');
