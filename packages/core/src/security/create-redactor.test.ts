@@ -20,6 +20,18 @@ describe('createRedactor', () => {
     );
   });
 
+  it('replaces a secret with a quote or a backslash inside JSON text, where it is written escaped (issue 13)', () => {
+    const secret = 'Xy"9\\q!Zr$tT';
+    const redactor = createRedactor({ secrets: [secret], environment: false });
+    // A tool result as the model reads it, and as the journal keeps it: JSON text.
+    const json = JSON.stringify({ password: secret });
+    expect(redactor.text(json)).toBe('{"password":"[REDACTED:secret]"}');
+    expect(redactor.value({ content: json, raw: secret })).toEqual({
+      content: '{"password":"[REDACTED:secret]"}',
+      raw: '[REDACTED:secret]',
+    });
+  });
+
   it('reads credentials from environment variables named like them, not other variables', () => {
     const redactor = createRedactor({
       env: {

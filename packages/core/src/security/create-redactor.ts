@@ -77,6 +77,10 @@ export function createRedactor({
     // The same secret in a URL (a query parameter, a proxy's log line).
     const encoded = encodeURIComponent(value);
     if (!literals.has(encoded)) literals.set(encoded, label);
+    // And inside JSON text (a tool result as the model reads it): a password with a quote or
+    // a backslash is written escaped there, and would not match as it is.
+    const escaped = JSON.stringify(value).slice(1, -1);
+    if (!literals.has(escaped)) literals.set(escaped, label);
   };
   if (environment) for (const secret of environmentSecrets(env)) add(secret);
   for (const secret of secrets) {
