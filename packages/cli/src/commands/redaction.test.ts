@@ -140,4 +140,23 @@ describe('what agentchart run prints of a hostile page and a refused credential'
       delete process.env[tokenVariable];
     }
   });
+
+  it('prints a hostile wait question escaped in every --json output (issue 13)', async () => {
+    const io = memoryContext({ cwd: dir });
+    const args = ['--db', database, '--json'];
+    const waitModule = fileURLToPath(
+      new URL('./__fixtures__/hostile-wait-agent.ts', import.meta.url),
+    );
+    const run = ['run', waitModule, '--input', '{}', '--thread', 'hw'];
+    // Exit code 3: the run rests waiting for a person.
+    expect(await runCli([...run, ...args], io.context)).toBe(3);
+    for (const command of [['waits'], ['show', 'hw']]) {
+      const listed = memoryContext({ cwd: dir });
+      expect(await runCli([...command, ...args], listed.context)).toBe(0);
+      expect(listed.stdout()).toContain('Publish this page?');
+      expect(listed.stdout()).not.toMatch(acted);
+    }
+    expect(io.stdout()).not.toMatch(acted);
+    expect(JSON.parse(io.stdout()).waits[0].prompt).toBe(`Publish this page? ${hostilePage}`);
+  });
 });

@@ -1,6 +1,7 @@
 import type { Agent, RunOutcome } from '@agentchart/core';
 import { CliError } from '../cli-error';
 import { exitCodeHelp, exitCodes } from '../exit-codes';
+import { jsonForTerminal } from '../terminal-text';
 import { driveRun } from './drive-run';
 import { listThreads, ownerIsGone } from './list-threads';
 import { agentArgument, agentFor, agentModuleOf, agentVariable, loadAgents } from './load-agents';
@@ -113,7 +114,7 @@ export const resumeCommand: Command = {
           context.stderr.write(
             `Thread ${threadId} already ended (${status}); there is nothing to resume. agentchart show ${shellWord(threadId!)}${hints.database} shows it.\n`,
           );
-          if (values.json) context.stdout.write(`${JSON.stringify({ threadId, status })}\n`);
+          if (values.json) context.stdout.write(`${jsonForTerminal({ threadId, status })}\n`);
           return status === 'failed' ? exitCodes.failed : status === 'done' ? 0 : exitCodes.limit;
         }
         const agent = agentFor(agents, checkpoint.run.agent, threadId!, module.file);
@@ -179,7 +180,7 @@ async function resumeAll(
     stopProgress();
   }
   if (json) {
-    context.stdout.write(`${JSON.stringify(results)}\n`);
+    context.stdout.write(`${jsonForTerminal(results)}\n`);
   } else if (results.length === 0) {
     context.stdout.write('No thread was left running by a process that is gone.\n');
   } else {

@@ -1,7 +1,7 @@
 import type { RunStatus } from '@agentchart/core/internal';
 import type { RunFilter, RunSummary } from '@agentchart/core/run-log';
 import { CliError } from '../cli-error';
-import { terminalSafe } from '../terminal-text';
+import { jsonForTerminal, terminalSafe } from '../terminal-text';
 import { formatCost, formatCount } from './format-figures';
 import { agentVariable } from './load-agents';
 import { defaultDatabase, formatColumns, formatTime, openStore } from './open-store';
@@ -113,7 +113,7 @@ export const runsCommand: Command = {
       }
       if (values.json) {
         context.stdout.write(
-          `${JSON.stringify(runs.map((run) => (gone.has(run.threadId) ? { ...run, ownerGone: true } : run)))}\n`,
+          `${jsonForTerminal(runs.map((run) => (gone.has(run.threadId) ? { ...run, ownerGone: true } : run)))}\n`,
         );
         return 0;
       }

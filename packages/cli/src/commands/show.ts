@@ -2,7 +2,7 @@ import { CliError } from '../cli-error';
 import { exampleReply } from '../show/example-reply';
 import { type OpenWait, openWaits } from '../show/open-waits';
 import { stateText, type TimelineItem, threadTimeline } from '../show/thread-timeline';
-import { terminalSafe } from '../terminal-text';
+import { jsonForTerminal, terminalSafe } from '../terminal-text';
 import { formatCost, formatCount } from './format-figures';
 import { agentVariable } from './load-agents';
 import { defaultDatabase, formatColumns, formatTime, openStore } from './open-store';
@@ -72,7 +72,7 @@ export const showCommand: Command = {
       const agentName = checkpoint.run.agent ?? summary?.agent ?? null;
       if (values.json) {
         context.stdout.write(
-          `${JSON.stringify({
+          `${jsonForTerminal({
             threadId,
             agent: agentName,
             tenantId: checkpoint.run.tenantId ?? summary?.tenantId ?? null,

@@ -1,4 +1,5 @@
 import { CliError } from '../cli-error';
+import { jsonForTerminal } from '../terminal-text';
 import { listThreads } from './list-threads';
 import { agentVariable } from './load-agents';
 import { formatColumns } from './open-store';
@@ -93,7 +94,7 @@ export const waitsCommand: Command = {
         }
       }
       if (values.json) {
-        context.stdout.write(`${JSON.stringify(rows)}\n`);
+        context.stdout.write(`${jsonForTerminal(rows)}\n`);
         return 0;
       }
       if (rows.length === 0) {
