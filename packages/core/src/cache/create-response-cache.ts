@@ -29,6 +29,12 @@ export interface CachedCallOptions {
   toolEffects?: Readonly<Record<string, ToolEffect>>;
   /** `false` skips the cache for this call, both ways. Default true. */
   cache?: boolean;
+  /**
+   * Keeps entries apart: a call is answered only from entries stored under the same
+   * partition. The agent passes the run's tenant, so one tenant never gets another's answer
+   * or learns, by a hit, what another asked.
+   */
+  partition?: string;
   /** Makes the real call on a miss. */
   execute(): Promise<ChatResponse>;
 }
@@ -80,13 +86,13 @@ export function createResponseCache({
   let hitLatencyMax = 0;
 
   return {
-    async call({ model, request, toolEffects, cache = true, execute }) {
+    async call({ model, request, toolEffects, cache = true, partition, execute }) {
       if (!cache) {
         bypassed++;
         return { response: await execute(), hit: false, key: '' };
       }
       const started = now();
-      const key = requestCacheKey(model, request);
+      const key = requestCacheKey(model, request, partition);
       const entry = await store.get(key);
       if (entry) {
         // A copy: the caller may change the response; the cache must not change with it.

@@ -10,11 +10,14 @@ import { canonicalJson } from './canonical-json';
  * make them up anew on every call and they change nothing the model sees as meaning.
  *
  * `model` should name the endpoint as well as the model (`ChatModel.endpoint`): the same
- * model name on two servers is two models.
+ * model name on two servers is two models. `partition` (a tenant) keeps entries apart: a
+ * request is answered only from entries stored under the same partition.
  */
-export function requestCacheKey(model: string, request: ChatRequest): string {
+export function requestCacheKey(model: string, request: ChatRequest, partition?: string): string {
   const normalised = {
     model,
+    // Left out when absent, so keys made before partitions existed still match.
+    partition,
     messages: renumberToolCalls(request.messages),
     tools: request.tools,
     responseFormat: request.responseFormat,

@@ -15,6 +15,8 @@ export function cacheStep(cache: ResponseCache): ModelCallMiddleware {
         model: primary.endpoint,
         request: call.request,
         cache: call.settings.cache ?? true,
+        // Tenants share no entries: no answer, and no hit that tells what another asked.
+        ...(call.scope.run.tenantId === undefined ? {} : { partition: call.scope.run.tenantId }),
         ...(call.settings.toolEffects ? { toolEffects: call.settings.toolEffects } : {}),
         execute: async () => {
           made = await next(call);

@@ -48,6 +48,29 @@ describe('callModel in a run', () => {
     });
   });
 
+  it('serves a tenant only from its own cache entries: no answer, and no hit telling what another asked (issue 13)', async () => {
+    const model = scriptedModel({ handler: answer });
+    const cache = createResponseCache();
+    const machine = (await import('../testing/run-effect')).effectMachine(classify, 'merger');
+    const agent = createAgent({ machine, models: { fast: model }, cache });
+    const acme = await agent.run({ input: undefined, tenantId: 'acme' });
+    const globex = await agent.run({ input: undefined, tenantId: 'globex' });
+    const acmeAgain = await agent.run({ input: undefined, tenantId: 'acme' });
+    const untenanted = await agent.run({ input: undefined });
+    expect([acme, globex, acmeAgain, untenanted].map((outcome) => outcome.status)).toEqual([
+      'done',
+      'done',
+      'done',
+      'done',
+    ]);
+    // The same request: acme's repeat is a hit; globex and a run without a tenant asked the model.
+    expect(model.requests).toHaveLength(3);
+    expect(globex.usage.modelCalls).toBe(1);
+    expect(acmeAgain.usage.modelCalls).toBe(0);
+    expect(cache.metrics()).toMatchObject({ hits: 1, misses: 3 });
+    await agent.close();
+  });
+
   it('never serves an answer that calls an unsafe tool from the cache', async () => {
     let sent = 0;
     const send = defineTool({
