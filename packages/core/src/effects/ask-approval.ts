@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { canonicalJson } from '../cache/canonical-json';
 import { describeIssues } from '../errors/describe-issues';
 import { RunError } from '../errors/run-error';
 import type { ApprovalReason } from '../events/types';
 import { capJournalValue } from '../ledger/cap-journal-value';
 import { validateNumberOption } from '../reliability/validate-option';
+import { visibleJson } from '../security/visible-json';
 import { durableWait } from './durable-wait';
 import type { EffectScope } from './effect-scope';
 
@@ -75,7 +75,9 @@ export function defaultApprovalPrompt({
   tool: string;
   arguments: unknown;
 }) {
-  return `Allow the call of tool "${tool}" with these exact arguments? ${canonicalJson(args)}`;
+  // Invisible and reordering characters are shown as escapes: a person approves what the
+  // arguments hold, not what they look like.
+  return `Allow the call of tool "${tool}" with these exact arguments? ${visibleJson(args)}`;
 }
 
 /** Options of {@link askApproval}. */
