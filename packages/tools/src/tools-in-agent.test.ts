@@ -1,8 +1,11 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { toolCall } from '@agentchart/core';
 import { runEffect } from '@agentchart/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { calculatorTool } from './calculator/calculator-tool';
 import { fileSystemTools } from './file-system/file-system-tools';
+import { defaultMaxBytes } from './file-system/sandbox-options';
 import { createTestSandbox, type TestSandbox } from './file-system/test-sandbox';
 
 describe('tools run by an agent', () => {
@@ -30,6 +33,15 @@ describe('tools run by an agent', () => {
       message:
         'Tool "read_file" failed: "escape-dir/secret.txt" refused: the path escapes the sandbox root through the symlink "escape-dir", which points outside it.',
     });
+  });
+
+  it("reads a file at the default size limit through a chart's toolCall, its result fitting a journal row (issue 10)", async () => {
+    // Quotes and line breaks are written escaped in the journal's JSON: the worst ordinary text.
+    await writeFile(join(sandbox.root, 'big.txt'), '"\n'.repeat(defaultMaxBytes / 2));
+    const [read] = fileSystemTools({ root: sandbox.root });
+    const { output, error } = await runEffect(toolCall(read!), { path: 'big.txt' });
+    expect(error).toBeUndefined();
+    expect(output).toMatchObject({ path: 'big.txt', bytes: defaultMaxBytes });
   });
 
   it('refuses arguments beyond the contract before executing', async () => {

@@ -4,8 +4,12 @@ import { checkOptionNames, optionNamesOf } from '@agentchart/core/internal';
 import { requirePositiveInteger } from '../shared/validate-option';
 import type { SandboxOptions } from './types';
 
-/** Default for {@link SandboxOptions.maxBytes}: 1 MiB. */
-export const defaultMaxBytes = 1024 * 1024;
+/**
+ * Default for {@link SandboxOptions.maxBytes}: 256 KiB, so a file read whole, written as
+ * JSON, still fits a journal row (an agent's `maxJournalValueBytes`, 1 MiB by default) when a
+ * chart calls the tool itself.
+ */
+export const defaultMaxBytes = 256 * 1024;
 /** Default for {@link SandboxOptions.maxEntries}. */
 export const defaultMaxEntries = 1_000;
 

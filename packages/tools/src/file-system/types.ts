@@ -5,7 +5,11 @@ export interface SandboxOptions {
    * working directory when the tools are made; the directory must exist when they run.
    */
   root: string;
-  /** Largest file read or written, in bytes. Default 1 MiB. */
+  /**
+   * Largest file read or written, in bytes. Default 256 KiB. A chart's `toolCall` keeps the
+   * whole result in a journal row: above about half the agent's `maxJournalValueBytes`, a file
+   * written as JSON may not fit, and the call fails with `tool.output_too_large`.
+   */
   maxBytes?: number;
   /** Most entries `list_directory` returns. Default 1,000. */
   maxEntries?: number;

@@ -1,7 +1,8 @@
 import { createAgent, MemoryCheckpointer, type RunEvent, toolCall } from '@agentchart/core';
+import { runEffect } from '@agentchart/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
-import { httpTool } from './http-tool';
+import { defaultMaxResponseBytes, httpTool } from './http-tool';
 import { HttpToolError } from './http-tool-error';
 import {
   guardLoopbackOnly,
@@ -100,6 +101,23 @@ describe('httpTool', () => {
       expect(stored).toContain('the key [REDACTED:credential] is revoked');
       await agent.close();
     }
+  });
+
+  it("returns a page longer than the default cap cut and marked truncated through a chart's toolCall, not tool.output_too_large (issue 10)", async () => {
+    const server = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      // Quotes and line breaks are written escaped in the journal's JSON: the worst ordinary text.
+      response.end('"\n'.repeat(defaultMaxResponseBytes));
+    });
+    const { output, error } = await runEffect(toolCall(toolFor(server)), {
+      url: `http://api.test:${server.port}/`,
+    });
+    expect(error).toBeUndefined();
+    expect(output).toMatchObject({
+      status: 200,
+      truncated: true,
+      bodyBytes: defaultMaxResponseBytes,
+    });
   });
 
   it('gets a page from an allowed host, sending the name as Host and the configured headers', async () => {

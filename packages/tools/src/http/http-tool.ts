@@ -9,8 +9,12 @@ import { parseHostAllowlist } from './host-allowlist';
 import { HttpToolError } from './http-tool-error';
 import type { HostResolver, HttpMethod, HttpToolOptions, ResolvedAddress } from './types';
 
-/** Default for {@link HttpToolOptions.maxResponseBytes}: 1 MiB. */
-export const defaultMaxResponseBytes = 1024 * 1024;
+/**
+ * Default for {@link HttpToolOptions.maxResponseBytes}: 256 KiB, so a page cut at the cap,
+ * written as JSON with its metadata, still fits a journal row (an agent's
+ * `maxJournalValueBytes`, 1 MiB by default) when a chart calls the tool itself.
+ */
+export const defaultMaxResponseBytes = 256 * 1024;
 /** Default for {@link HttpToolOptions.maxRequestBytes}: 64 KiB. */
 export const defaultMaxRequestBytes = 64 * 1024;
 /** Default for {@link HttpToolOptions.maxRedirects}. */

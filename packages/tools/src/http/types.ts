@@ -53,7 +53,12 @@ export interface HttpToolOptions {
    * `content-type`, `if-match`, `if-none-match`, `if-modified-since`.
    */
   allowedRequestHeaders?: readonly string[];
-  /** Largest response body read, in bytes; the rest is cut off and `truncated` set. Default 1 MiB. */
+  /**
+   * Largest response body read, in bytes; the rest is cut off and `truncated` set. Default
+   * 256 KiB. A chart's `toolCall` keeps the whole result in a journal row: above about half
+   * the agent's `maxJournalValueBytes`, a body written as JSON may not fit, and the call fails
+   * with `tool.output_too_large`.
+   */
   maxResponseBytes?: number;
   /** Largest request body the model may send, in bytes. Default 64 KiB. */
   maxRequestBytes?: number;
