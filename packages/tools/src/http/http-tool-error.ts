@@ -12,6 +12,7 @@ export type HttpToolErrorCode =
   | 'http.body_not_allowed'
   | 'http.body_too_large'
   | 'http.too_many_redirects'
+  | 'http.timeout'
   | 'http.request_failed';
 
 /**

@@ -120,6 +120,19 @@ describe('httpTool', () => {
     });
   });
 
+  it('keeps its own deadline when called outside an agent: a server dripping a byte at a time fails it with http.timeout (issue 13)', async () => {
+    const server = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      const drip = setInterval(() => response.write('x'), 20);
+      response.on('close', () => clearInterval(drip));
+    });
+    const call = toolFor(server, { timeoutMs: 300 }).execute(
+      { url: `http://api.test:${server.port}/` },
+      context,
+    );
+    await expect(call).rejects.toMatchObject({ name: 'HttpToolError', code: 'http.timeout' });
+  });
+
   it('gets a page from an allowed host, sending the name as Host and the configured headers', async () => {
     const server = await serve((request, response) => {
       response.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'a=b' });

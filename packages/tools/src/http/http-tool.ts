@@ -232,21 +232,32 @@ export function httpTool(options: HttpToolOptions): HttpTool {
       for (const [header, value] of Object.entries(headers)) {
         if (value !== undefined) modelHeaders[header.toLowerCase()] = value;
       }
-      const {
-        response,
-        url: finalUrl,
-        redirects,
-      } = await followRedirects({
-        url,
-        method,
-        headers: modelHeaders,
-        privateHeaders: fixedHeaders,
-        body: bodyBytes,
-        policy,
-        maxRedirects,
-        maxResponseBytes,
-        signal,
-      });
+      // The tool keeps its own deadline too: called outside an agent (whose harness aborts it
+      // at timeoutMs), a server that drips a byte at a time must not hold it forever.
+      const deadline = AbortSignal.timeout(timeoutMs);
+      let followed: Awaited<ReturnType<typeof followRedirects>>;
+      try {
+        followed = await followRedirects({
+          url,
+          method,
+          headers: modelHeaders,
+          privateHeaders: fixedHeaders,
+          body: bodyBytes,
+          policy,
+          maxRedirects,
+          maxResponseBytes,
+          signal: AbortSignal.any([signal, deadline]),
+        });
+      } catch (error) {
+        if (!deadline.aborted || signal.aborted) throw error;
+        throw new HttpToolError(
+          'http.timeout',
+          url,
+          `${method} ${url} did not finish within ${timeoutMs} ms (redirects included) and was aborted. Try a smaller resource, or give the tool a longer timeoutMs.`,
+          error,
+        );
+      }
+      const { response, url: finalUrl, redirects } = followed;
       const contentType = String(response.headers['content-type'] ?? '');
       const binary =
         response.body.length > 0 && contentType !== '' && !textContentType.test(contentType);
