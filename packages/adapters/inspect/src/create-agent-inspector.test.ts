@@ -1,10 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agentActor, createAgent, defineTool, structuredCall, toolLoop } from '@agentchart/core';
+import {
+  agentActor,
+  createAgent,
+  defineTool,
+  structuredCall,
+  toolCall,
+  toolLoop,
+} from '@agentchart/core';
 import { scriptedModel } from '@agentchart/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { createAgentInspector } from './create-agent-inspector';
 import { readInspectionRecording, recordInspection } from './record-inspection';
@@ -234,6 +241,57 @@ describe('createAgentInspector', () => {
     await inspector.stop();
     expect(actors(seen).map((message) => message.name)).toContain('checker');
     expect(facts(seen, 'agentchart.run.end')).toHaveLength(2);
+  });
+
+  it("redacts the machines' context and events it streams, as the agent's store and events are (issue 13)", async () => {
+    const secret = 'canary-inspect-5d7f9b1c3e';
+    const fetchKey = defineTool({
+      name: 'fetch_key',
+      description: 'Returns a key.',
+      input: z.object({}),
+      output: z.string(),
+      effect: 'pure',
+      execute: async () => `key ${secret}`,
+    });
+    const machine = setup({
+      types: { context: {} as { got?: string } },
+      actors: { fetch: toolCall(fetchKey) },
+    }).createMachine({
+      id: 'keeper',
+      context: {},
+      initial: 'fetching',
+      states: {
+        fetching: {
+          invoke: {
+            src: 'fetch',
+            input: {},
+            onDone: { target: 'done', actions: assign({ got: ({ event }) => event.output }) },
+          },
+        },
+        done: { type: 'final' },
+      },
+      output: ({ context }) => context.got,
+    });
+    const seen: InspectionMessage[] = [];
+    const inspector = createAgentInspector({
+      url: false,
+      onMessage: (message) => seen.push(message),
+    });
+    const agent = createAgent({
+      machine,
+      inspect: inspector.inspect,
+      redact: { secrets: [secret] },
+    });
+    inspector.attach(agent);
+    const outcome = await agent.run({ input: undefined });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await inspector.stop();
+    await agent.close();
+    // The run held the key; what the inspector saw (the done event, the context) did not.
+    expect(JSON.stringify(outcome)).toContain(secret);
+    const streamed = JSON.stringify(seen);
+    expect(streamed).toContain('key [REDACTED:secret]');
+    expect(streamed).not.toContain(secret);
   });
 
   it("leaves a tool's output out of its error fact unless content is captured (issue 13)", async () => {

@@ -22,7 +22,8 @@ export interface AgentInspectorOptions {
   /**
    * Include content in the harness's facts: run input, prompts, model requests and
    * responses, tool arguments and results, errors' details (a tool's invalid output). The
-   * machines' own context and events always go to the inspector as they are. Default false.
+   * machines' own context and events always go to the inspector, redacted by the agent as
+   * its stored values and events are. Default false.
    */
   captureContent?: boolean;
 }

@@ -14,6 +14,7 @@ import { LeaseHeartbeat } from '../run/lease-heartbeat';
 import { Run } from '../run/run';
 import { assertSendableEvent } from '../run/sendable-event';
 import { createRedactor } from '../security/create-redactor';
+import { redactingInspect } from '../security/redacting-inspect';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { checkAgentOptions } from './check-agent-options';
 import { checkAgentShapes } from './check-agent-shapes';
@@ -144,7 +145,8 @@ export function createAgent<TMachine extends AnyStateMachine>(
     maxJournalValueBytes,
     freezeContext,
     redactor,
-    inspect: options.inspect,
+    // The inspector protocol carries context and events out of the run: redacted like events.
+    inspect: options.inspect && redactingInspect(options.inspect, redactor),
   };
   let closed = false;
   const resuming = new Map<string, Promise<Run>>();

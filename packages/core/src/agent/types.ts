@@ -65,7 +65,8 @@ export interface AgentOptions<TMachine extends AnyStateMachine> {
   maxJournalValueBytes?: number;
   /**
    * Receives every run's XState inspection events (actors, events, snapshots), as
-   * `createActor(machine, { inspect })` would: pass `@statelyai/inspect`'s `inspect`.
+   * `createActor(machine, { inspect })` would: pass `@statelyai/inspect`'s `inspect`. Their
+   * snapshots and events are redacted (see `redact`) before the observer sees them.
    */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /**
