@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -250,6 +250,31 @@ describe('SqliteCheckpointer', () => {
     // A write made after close() fails through its own promise, not the process.
     reopened.close();
     await expect(reopened.releaseLease('t', 'run-a')).rejects.toThrow();
+  });
+
+  it('refuses writes with storage.moved once its file was deleted under it, instead of committing into the deleted file (issue 10)', async () => {
+    const checkpointer = store();
+    await checkpointer.save(checkpoint(1, { n: 1 }));
+    for (const file of ['runs.db', 'runs.db-wal', 'runs.db-shm']) rmSync(join(dir, file));
+    await expect(checkpointer.save(checkpoint(2, { n: 2 }))).rejects.toMatchObject({
+      code: 'storage.moved',
+      path: join(dir, 'runs.db'),
+    });
+    await expect(checkpointer.putEffect(entry('k1', 'started'))).rejects.toMatchObject({
+      code: 'storage.moved',
+    });
+  });
+
+  it('refuses writes with storage.moved once another file took its place (issue 10)', async () => {
+    const checkpointer = store();
+    await checkpointer.save(checkpoint(1, { n: 1 }));
+    const other = new SqliteCheckpointer({ path: join(dir, 'other.db') });
+    other.close();
+    renameSync(join(dir, 'runs.db'), join(dir, 'moved.db'));
+    renameSync(join(dir, 'other.db'), join(dir, 'runs.db'));
+    const refused = await checkpointer.save(checkpoint(2, { n: 2 })).catch((error) => error);
+    expect(refused).toMatchObject({ code: 'storage.moved' });
+    expect(refused.message).toContain('replaced by another file');
   });
 
   it('lists threads by status', async () => {

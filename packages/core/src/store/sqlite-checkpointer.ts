@@ -18,6 +18,7 @@ import { assertLeaseOptions } from './lease-options';
 import { pruneInBatches } from './prune-in-batches';
 import { guardDatabase, openCheckpointDatabase, type SqliteSynchronous } from './sqlite-database';
 import { type FailureContext, toStoreError } from './sqlite-errors';
+import { databaseFileGuard } from './sqlite-file-guard';
 import {
   type CheckpointRow,
   type EffectRow,
@@ -117,6 +118,8 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
   readonly #withoutWakeup = new Set<string>();
   readonly #runLog: SqliteRunLog;
   readonly #writesRunLog: boolean;
+  /** Throws `storage.moved` once the database file is no longer the one opened. */
+  readonly #guardFile: () => void;
 
   constructor(options: SqliteCheckpointerOptions = {}) {
     // A misspelt option would be ignored: `readonly: true` would open the file for writing.
@@ -144,6 +147,8 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
     this.#version = version;
     this.#chain = new CheckpointChain(cachedThreads);
     this.#fsyncs = synchronous === 'full';
+    const guard = readOnly ? undefined : databaseFileGuard(path);
+    this.#guardFile = guard ?? (() => undefined);
     this.#batch = new SqliteWriteBatch(
       db,
       (name) => {
@@ -154,6 +159,7 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
             this.#statement(relaxed ? 'relaxSync' : 'fullSync').run();
           }
         : undefined,
+      guard,
     );
     const hasRunLog = version >= runLogSchemaVersion;
     this.#runLog = new SqliteRunLog(db, hasRunLog);
@@ -478,6 +484,7 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
       remove: (threadIds) =>
         this.#guard('', 'pruning ended threads', () => {
           const ids = JSON.stringify(threadIds);
+          this.#guardFile();
           this.#statement('begin').run();
           try {
             const effects = Number(this.#statement('pruneEffects').run(ids).changes);

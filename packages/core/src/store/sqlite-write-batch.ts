@@ -45,11 +45,14 @@ export class SqliteWriteBatch {
    * @param run runs one of the transaction-control statements (prepared once by the store).
    * @param relax when commits are fsynced: turns that off (true) for a transaction with no
    *   durable write, and back on (false) after it.
+   * @param check runs before each transaction; what it throws fails the whole batch, with
+   *   nothing written (the database file was deleted under the connection, say).
    */
   constructor(
     private readonly db: DatabaseSync,
     private readonly run: (statement: TransactionStatement) => void,
     private readonly relax?: (relaxed: boolean) => void,
+    private readonly check?: () => void,
   ) {}
 
   /**
@@ -114,6 +117,7 @@ export class SqliteWriteBatch {
     let relaxing = false;
     try {
       // Inside the try: a connection closed meanwhile fails these writes, never the process.
+      this.check?.();
       if (relaxed) {
         this.relax!(true);
         relaxing = true;

@@ -4,7 +4,8 @@ import { AgentchartError } from '../errors/agentchart-error';
  * Ways the medium under a store can fail, each with its own remedy: the disk is full (free
  * space, then resume), the file cannot be written (permissions, a read-only mount, or a store
  * opened read-only), the path is not a regular file, there is no database at the path, it
- * cannot be opened for lack of permission, or the disk reported an I/O error. A database
+ * cannot be opened for lack of permission, the disk reported an I/O error, or the file was
+ * deleted, moved or replaced while the store had it open (its writes would be lost). A database
  * server adds two: it cannot be reached (refused, shut down, the connection lost) and a
  * statement outlasted its time limit (`statement_timeout`, `lock_timeout`).
  */
@@ -15,6 +16,7 @@ export type StorageErrorCode =
   | 'storage.not_found'
   | 'storage.permission_denied'
   | 'storage.io_error'
+  | 'storage.moved'
   | 'storage.unavailable'
   | 'storage.timeout';
 
