@@ -302,4 +302,28 @@ describe('agentActor across processes', () => {
     });
     expect(model.requests).toHaveLength(1);
   });
+
+  it("starts its child over a lease left on the child's thread by a process that died before the child's first checkpoint (issue 10)", async () => {
+    const { SqliteCheckpointer } = await import('../store/sqlite-checkpointer');
+    const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
+    const child = 'p/0.supervisor.delegating#0';
+    // What a SIGKILL leaves when it lands after the child took its lease, before its first
+    // checkpoint: the lease of a process that is gone, live for the whole lease time.
+    await checkpointer.acquireLease(child, {
+      owner: 'dead-process',
+      ttlMs: 30_000,
+      now: Date.now(),
+    });
+    const model = scriptedModel({ responses: [{ json: { summary: 'short' } }] });
+    const agent = createAgent({ machine: supervisor(), models: { fast: model }, checkpointer });
+    const outcome = await agent.run({ threadId: 'p', input: { topic: 'tides' } });
+    // Before, the child failed with checkpoint.lease_held, and the parent's journal kept that
+    // failure for good: the child's work was never done.
+    expect(outcome.status === 'done' && outcome.output).toMatchObject({
+      status: 'done',
+      output: { summary: 'short' },
+    });
+    expect((await checkpointer.latest(child))?.run.status).toBe('done');
+    await agent.close();
+  });
 });

@@ -146,6 +146,10 @@ async function startOrResumeChild(scope: EffectScope, runtime: AgentRuntime, inp
     }),
     version: 0,
     owner: runtime.generateId(),
+    // As on the resume above: a lease on the child's thread can only be a former holder's of
+    // the parent, one that died between taking it and the child's first checkpoint. Refused,
+    // the child would fail, and the parent's journal keep that failure for good.
+    forceLease: true,
   });
   run.start({ resumed: false });
   return run;

@@ -84,6 +84,11 @@ export interface RunOptions {
    * before claiming the thread); otherwise the run takes it before it writes anything.
    */
   leaseHeld?: boolean;
+  /**
+   * Take the thread's lease even while another owner's is live: for a child agent's thread,
+   * which only whoever holds the parent's thread drives (see `agentActor`).
+   */
+  forceLease?: boolean;
 }
 
 /**
@@ -153,6 +158,7 @@ export class Run implements RunPort, LeaseHolder {
       recordedWaits = noRecordedWaits,
       replay,
       leaseHeld = false,
+      forceLease = false,
     }: RunOptions,
   ) {
     this.runtime = runtime;
@@ -173,7 +179,7 @@ export class Run implements RunPort, LeaseHolder {
     this.#stateEnters = new StateEnterEvents(runtime.events, threadId);
     this.#lease = new LeaseKeeper(this);
     this.#leaseReady =
-      leaseHeld || mode === 'replay' ? Promise.resolve() : this.#lease.acquire(false);
+      leaseHeld || mode === 'replay' ? Promise.resolve() : this.#lease.acquire(forceLease);
     // A lease refused is the run's failure, reported through its outcome.
     this.#leaseReady.catch((error) => this.#failWith(error, false));
     this.#writer = new CheckpointWriter({
