@@ -15,6 +15,15 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/**
+ * Milliseconds from `since` to now on `clock`, never below 0: a wall clock stepped back
+ * (NTP, a VM resumed) must not record a negative latency in the journal, the run log and the
+ * events, where one such value ruins every average and percentile over them.
+ */
+export function elapsedSince(clock: Pick<Clock, 'now'>, since: number): number {
+  return Math.max(0, clock.now() - since);
+}
+
 /** Makes ids; injected for deterministic tests and replays. */
 export type IdGenerator = () => string;
 

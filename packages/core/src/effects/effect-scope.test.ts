@@ -106,4 +106,43 @@ describe('EffectScope.journaled, a result held for the next checkpoint', () => {
     const [entry] = await store.listEffects('held-1');
     expect(entry?.output).toEqual({ items: ['a'] });
   });
+
+  it('records a latency of 0 or more when the wall clock steps back during the step (issue 12)', async () => {
+    let offset = 0;
+    const clock = {
+      now: () => Date.now() + offset,
+      setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),
+      clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    };
+    const charge = defineTool({
+      name: 'charge',
+      description: 'Charges a card.',
+      input: z.object({}),
+      output: z.object({ ok: z.boolean() }),
+      effect: 'idempotent',
+      execute: async () => {
+        // NTP steps the clock back an hour while the call is in flight.
+        offset = -3_600_000;
+        return { ok: true };
+      },
+    });
+    const store = new MemoryCheckpointer();
+    const machine = setup({ actors: { charge: toolCall(charge) } }).createMachine({
+      id: 'stepped',
+      initial: 'charging',
+      states: {
+        charging: { invoke: { src: 'charge', input: {}, onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const agent = createAgent({ machine, models: {}, checkpointer: store, clock });
+    const latencies: number[] = [];
+    agent.events.on('tool.call.end', (event) => latencies.push(event.latencyMs));
+    expect((await agent.run({ threadId: 'stepped-1', input: undefined })).status).toBe('done');
+    const [entry] = await store.listEffects('stepped-1');
+    // Before: -3,599,999 ms in the journal, the run log and the event.
+    expect(entry?.meta?.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(latencies).toEqual([expect.any(Number)]);
+    expect(latencies[0]).toBeGreaterThanOrEqual(0);
+  });
 });

@@ -170,7 +170,7 @@ export class EffectScope implements ModelCallScope {
     const finishedAt = run.clock.now();
     const meta = {
       ...entry.meta,
-      latencyMs: finishedAt - executing,
+      latencyMs: Math.max(0, finishedAt - executing),
       ...step.resultMeta?.(value),
     };
     await run.appendJournal(
@@ -197,7 +197,7 @@ export class EffectScope implements ModelCallScope {
           status: 'failed',
           finishedAt,
           error: capSerializedError(serializeError(error), run.maxJournalValueBytes),
-          meta: { ...entry.meta, latencyMs: finishedAt - executing },
+          meta: { ...entry.meta, latencyMs: Math.max(0, finishedAt - executing) },
         },
         previous,
         { withCheckpoint: true },

@@ -1,3 +1,4 @@
+import { elapsedSince } from '../clock/clock';
 import { describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { capJournalValue, omittedValue } from '../ledger/cap-journal-value';
@@ -133,7 +134,7 @@ export async function executeTool(
       site: scope.site,
       callId: key,
       tool: tool.name,
-      latencyMs: clock.now() - started,
+      latencyMs: elapsedSince(clock, started),
       cached: replayed,
       output: value,
     });

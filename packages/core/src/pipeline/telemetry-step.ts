@@ -1,3 +1,4 @@
+import { elapsedSince } from '../clock/clock';
 import { serializeError } from '../errors/agentchart-error';
 import type { ModelCallMiddleware } from './types';
 
@@ -32,7 +33,7 @@ export function telemetryStep(): ModelCallMiddleware {
           callId,
           model: outcome.model,
           usage: outcome.response.usage,
-          latencyMs: clock.now() - started,
+          latencyMs: elapsedSince(clock, started),
           costUsd: outcome.costUsd,
           finishReason: outcome.response.finishReason,
           cached: outcome.cached,

@@ -1,4 +1,4 @@
-import { type Clock, type Random, sleep } from '../clock/clock';
+import { type Clock, elapsedSince, type Random, sleep } from '../clock/clock';
 import type { ModelCallError } from '../model/model-call-error';
 import type { ChatModel, ChatRequest, ChatResponse } from '../model/types';
 import type { CallScope } from './call-scope';
@@ -101,7 +101,7 @@ export async function callModelWithRetries(
           model: model.modelName,
           attempt,
           outcome: 'success',
-          latencyMs: clock.now() - startedAt,
+          latencyMs: elapsedSince(clock, startedAt),
         });
         return { response };
       } catch (thrown) {
@@ -117,7 +117,7 @@ export async function callModelWithRetries(
           outcome: 'failure',
           errorKind: error.kind,
           reason: describeModelError(error),
-          latencyMs: clock.now() - startedAt,
+          latencyMs: elapsedSince(clock, startedAt),
         });
         if (stoppedNow) throw stoppedNow;
       }
