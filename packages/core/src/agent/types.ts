@@ -262,7 +262,8 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
 export interface ResumeOptions {
   /**
    * Take the thread even while another process's lease on it is live. Only when that
-   * process is known to be gone: a live owner's in-flight unsafe effect could act twice.
+   * process is known to be gone: a live owner's in-flight unsafe effect could act twice —
+   * and another process forcing the same thread at the same moment is such a live owner.
    */
   force?: boolean;
 }
