@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
 import { humanWait } from '../effects/human-wait';
+import { toolCall } from '../effects/tool-call';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import type { Checkpoint } from '../store/types';
+import { defineTool } from '../tools/define-tool';
 import { createAgent } from './create-agent';
 
 const machine = setup({
@@ -51,7 +54,81 @@ class SlowJournalStore extends MemoryCheckpointer {
   }
 }
 
+/** A store whose checkpoint writes wait at a gate while it is shut. */
+class GatedSaveStore extends MemoryCheckpointer {
+  #shut = false;
+  #gates: (() => void)[] = [];
+  shut(): void {
+    this.#shut = true;
+  }
+  open(): void {
+    this.#shut = false;
+    for (const gate of this.#gates.splice(0)) gate();
+  }
+  override async save(checkpoint: Checkpoint) {
+    if (this.#shut) await new Promise<void>((resolve) => this.#gates.push(resolve));
+    return super.save(checkpoint);
+  }
+}
+
 describe('a run letting go of its thread', () => {
+  it('hands a working run back as running, with a live snapshot, even when a checkpoint was still to be written (issue 15)', async () => {
+    const quick = defineTool({
+      name: 'quick',
+      description: 'Answers at once.',
+      input: z.object({}),
+      output: z.object({ ok: z.boolean() }),
+      effect: 'idempotent',
+      execute: async () => ({ ok: true }),
+    });
+    let slowCalls = 0;
+    const slow = defineTool({
+      name: 'slow',
+      description: 'Answers when the run stops waiting for it, or at once the second time.',
+      input: z.object({}),
+      output: z.object({ ok: z.boolean() }),
+      effect: 'idempotent',
+      execute: async (_input, { signal }) => {
+        slowCalls++;
+        if (slowCalls > 1) return { ok: true };
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        throw signal.reason;
+      },
+    });
+    const working = setup({
+      actors: { quick: toolCall(quick), slow: toolCall(slow) },
+    }).createMachine({
+      id: 'working',
+      initial: 'first',
+      states: {
+        first: { invoke: { src: 'quick', input: {}, onDone: 'second' } },
+        second: { invoke: { src: 'slow', input: {}, onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const checkpointer = new GatedSaveStore();
+    checkpointer.shut();
+    const first = createAgent({ machine: working, checkpointer });
+    const handle = first.start({ threadId: 'h', input: {} });
+    // The first checkpoint is held in the store; the run moves on to its second step, whose
+    // checkpoint is asked for but not yet built.
+    while (slowCalls === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    const closing = first.close({ timeoutMs: 0 });
+    // The run is handed back (its actor stopped) while its checkpoints still wait to be stored.
+    expect(await handle.result()).toMatchObject({ status: 'stopped', handedBack: true });
+    checkpointer.open();
+    await closing;
+    const stored = await checkpointer.latest('h');
+    // Before: stored `waiting`, with the snapshot of the stopped actor; a resume of it never
+    // came to rest (the restored actor was stopped), so the thread hung for good.
+    expect(stored?.run.status).toBe('running');
+    expect(stored?.snapshot).toMatchObject({ status: 'active' });
+    const second = createAgent({ machine: working, checkpointer });
+    const resumed = await second.resume('h');
+    expect((await resumed.result()).status).toBe('done');
+    await second.close();
+  });
+
   it('agent.close() resolves only once its runs’ leases are released, so another process can take their threads at once (issue 15)', async () => {
     const checkpointer = new SlowReleaseStore();
     const first = createAgent({ machine, checkpointer });

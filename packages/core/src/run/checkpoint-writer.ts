@@ -46,6 +46,11 @@ export class CheckpointWriter {
     return this.#version;
   }
 
+  /** True while a checkpoint was asked for and not yet built (it is built when written). */
+  get awaitingBuild(): boolean {
+    return this.#dirty;
+  }
+
   /** Asks for a checkpoint of the current state. */
   request(): void {
     if (this.#failed) return;

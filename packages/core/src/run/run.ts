@@ -145,6 +145,8 @@ export class Run implements RunPort, LeaseHolder {
   #releaseProcess: (() => void) | undefined;
   #wallTimer: unknown;
   #checkQueued = false;
+  /** The state an evicted run's last checkpoints store: the run as it was when it left. */
+  #frozen: { sealed: SealedState; wakeAt: number | undefined } | undefined;
 
   constructor(
     runtime: AgentRuntime,
@@ -378,7 +380,13 @@ export class Run implements RunPort, LeaseHolder {
   evict(): Promise<void> {
     const resting = this.#outcomes.current;
     const wasResting = resting?.status === 'waiting';
-    if (!this.#lifecycle.moveTo('evicted')) return Promise.resolve();
+    if (!this.#lifecycle.can('evicted')) return Promise.resolve();
+    // A checkpoint asked for and not yet built (a write was under way) is built below, after
+    // the actor stopped and its waits were cleared: it must store the run as it is now —
+    // `running` with its live snapshot when handed back mid-work, its waits' deadline when
+    // resting — not a stopped actor stored as `waiting`, which a resume could never continue.
+    if (this.#writer.awaitingBuild) this.#frozen = this.#stateNow();
+    this.#lifecycle.moveTo('evicted');
     if (wasResting) this.#evictedRest = resting;
     // Listed before the effects stop: a stopped wait leaves the list.
     this.#evictedWaits = this.#waits.list();
@@ -683,6 +691,20 @@ export class Run implements RunPort, LeaseHolder {
    * delta of it, cost what the macrostep changed, not the size of the state.
    */
   #checkpointAt(version: number): Checkpoint {
+    const { sealed, wakeAt } = this.#frozen ?? this.#stateNow();
+    return new SealedCheckpoint({
+      threadId: this.threadId,
+      version,
+      machineVersion: this.runtime.machineVersion,
+      ...sealed,
+      createdAt: this.runtime.clock.now(),
+      owner: this.owner,
+      ...(wakeAt === undefined ? {} : { wakeAt }),
+    });
+  }
+
+  /** The run's state now, sealed, and when it next needs waking. */
+  #stateNow(): { sealed: SealedState; wakeAt: number | undefined } {
     // A child agent's thread is driven by its parent's run, so only a root thread asks a
     // scheduler to wake it.
     const wakeAt = this.#state.parentThreadId === undefined ? this.nextWakeAt() : undefined;
@@ -700,15 +722,7 @@ export class Run implements RunPort, LeaseHolder {
       }) as PendingDelayedEvent[],
     };
     this.#sealed = sealed;
-    return new SealedCheckpoint({
-      threadId: this.threadId,
-      version,
-      machineVersion: this.runtime.machineVersion,
-      ...sealed,
-      createdAt: this.runtime.clock.now(),
-      owner: this.owner,
-      ...(wakeAt === undefined ? {} : { wakeAt }),
-    });
+    return { sealed, wakeAt };
   }
 
   #onWritten(checkpoint: Checkpoint, result: CheckpointWriteResult | undefined): void {
