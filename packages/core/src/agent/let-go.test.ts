@@ -72,6 +72,60 @@ class GatedSaveStore extends MemoryCheckpointer {
 }
 
 describe('a run letting go of its thread', () => {
+  it('keeps the lease of a run handed back while its unsafe tool still runs, so no other process sends twice (issue 15)', async () => {
+    const sent: string[] = [];
+    let letThrough!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      letThrough = resolve;
+    });
+    let inFlight!: () => void;
+    const started = new Promise<void>((resolve) => {
+      inFlight = resolve;
+    });
+    const send = defineTool({
+      name: 'send',
+      description: 'Sends a message; does not stop when asked to.',
+      input: z.object({}),
+      output: z.object({ ok: z.boolean() }),
+      effect: 'unsafe',
+      execute: async (_input, { idempotencyKey }) => {
+        inFlight();
+        await gate;
+        sent.push(idempotencyKey);
+        return { ok: true };
+      },
+      reconcile: async (_input, { idempotencyKey }) =>
+        sent.includes(idempotencyKey)
+          ? { status: 'completed' as const, output: { ok: true } }
+          : { status: 'not_executed' as const },
+    });
+    const sending = setup({ actors: { send: toolCall(send) } }).createMachine({
+      id: 'sending',
+      initial: 'sending',
+      states: {
+        sending: { invoke: { src: 'send', input: {}, onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const checkpointer = new MemoryCheckpointer();
+    const first = createAgent({ machine: sending, checkpointer });
+    const handle = first.start({ threadId: 'u', input: {} });
+    await started;
+    await first.close({ timeoutMs: 0 });
+    expect(await handle.result()).toMatchObject({ status: 'stopped', handedBack: true });
+    const second = createAgent({ machine: sending, checkpointer });
+    // Before: taken at once, its reconcile asked before the first send acted, and sent again.
+    await expect(second.resume('u')).rejects.toMatchObject({ code: 'checkpoint.lease_held' });
+    letThrough();
+    while ((await checkpointer.getLease('u'))?.expiresAt !== 0) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const resumed = await second.resume('u');
+    expect((await resumed.result()).status).toBe('done');
+    expect(sent).toHaveLength(1);
+    await second.close();
+  });
+
   it('hands a working run back as running, with a live snapshot, even when a checkpoint was still to be written (issue 15)', async () => {
     const quick = defineTool({
       name: 'quick',

@@ -32,6 +32,9 @@ export function withToolTimeout(
     } catch (error) {
       running = Promise.reject(error);
     }
+    // Aborted or timed out, the call rejects at once, but the tool may still be acting: an
+    // unsafe one keeps the thread's lease until it has settled.
+    if (tool.effect === 'unsafe') scope.run.holdLease(running);
     running.then(
       (value) => {
         call.finish();

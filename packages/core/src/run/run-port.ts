@@ -100,6 +100,12 @@ export interface RunPort {
   reachLimit(limit: LimitInfo): void;
   /** Ends the run as `failed` with an error of the harness (a replay that left its path). */
   fail(error: unknown): void;
+  /**
+   * Keeps the thread's lease (renewed) until `work` settles, even once the run has ended or
+   * left memory: an `unsafe` tool still running after its effect let go (aborted, timed out)
+   * may yet act, and another owner must not reconcile it as not executed meanwhile.
+   */
+  holdLease(work: Promise<unknown>): void;
   /** Registers a human wait; returns the function that removes it. */
   addWait(wait: HumanWaitRegistration): () => void;
   /**

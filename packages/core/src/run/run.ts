@@ -145,6 +145,8 @@ export class Run implements RunPort, LeaseHolder {
   #releaseProcess: (() => void) | undefined;
   #wallTimer: unknown;
   #checkQueued = false;
+  /** Work the lease is kept for after the run let go (see {@link RunPort.holdLease}). */
+  readonly #leaseHolds = new Set<Promise<unknown>>();
   /** The state an evicted run's last checkpoints store: the run as it was when it left. */
   #frozen: { sealed: SealedState; wakeAt: number | undefined } | undefined;
 
@@ -408,9 +410,28 @@ export class Run implements RunPort, LeaseHolder {
     }
     // Resolves once the lease is given up: another process may take the thread from then on.
     return this.#writer.flush().then(
-      () => this.#lease.release(),
+      () => this.#letGoOfLease(),
       () => undefined,
     );
+  }
+
+  holdLease(work: Promise<unknown>): void {
+    const held: Promise<unknown> = work.then(
+      () => this.#leaseHolds.delete(held),
+      () => this.#leaseHolds.delete(held),
+    );
+    this.#leaseHolds.add(held);
+  }
+
+  /**
+   * Gives the lease up, once no tool it is held for (see {@link holdLease}) still runs; until
+   * then the heartbeat keeps it, and only that wait is not awaited (`close()` does not hang on
+   * a tool that ignores its abort signal: the lease then lapses with the process).
+   */
+  #letGoOfLease(): Promise<void> {
+    if (this.#leaseHolds.size === 0) return this.#lease.release();
+    void Promise.allSettled([...this.#leaseHolds]).then(() => this.#letGoOfLease());
+    return Promise.resolve();
   }
 
   /** The outcome the run is resting in now, if it is at rest. */
@@ -523,7 +544,8 @@ export class Run implements RunPort, LeaseHolder {
       this.#clearWallTimer();
     }
     if (from === 'waiting') this.#outcomes.clear();
-    if (this.#lifecycle.ended) this.#lease.stop();
+    // A tool that may yet act keeps the lease renewed (see `holdLease`) until it settles.
+    if (this.#lifecycle.ended && this.#leaseHolds.size === 0) this.#lease.stop();
   }
 
   /** A waiting run is given work again (an event, a reply). */
@@ -642,7 +664,7 @@ export class Run implements RunPort, LeaseHolder {
           : status === 'limit'
             ? { ...base, status, limit: this.#limit! }
             : { ...base, status };
-    void this.#settle(outcome).then(() => this.#lease.release());
+    void this.#settle(outcome).then(() => this.#letGoOfLease());
   }
 
   #abortEffects(message: string, reason?: unknown): void {
