@@ -126,6 +126,40 @@ describe('a run letting go of its thread', () => {
     await second.close();
   });
 
+  it('lets the lease lapse a lease time after letting go when its unsafe tool never settles', async () => {
+    let inFlight!: () => void;
+    const started = new Promise<void>((resolve) => {
+      inFlight = resolve;
+    });
+    const hang = defineTool({
+      name: 'hang',
+      description: 'Never answers, and ignores being stopped.',
+      input: z.object({}),
+      output: z.object({ ok: z.boolean() }),
+      effect: 'unsafe',
+      execute: () => {
+        inFlight();
+        return new Promise<{ ok: boolean }>(() => undefined);
+      },
+    });
+    const hanging = setup({ actors: { hang: toolCall(hang) } }).createMachine({
+      id: 'hanging',
+      initial: 'hanging',
+      states: { hanging: { invoke: { src: 'hang', input: {} } } },
+    });
+    const checkpointer = new MemoryCheckpointer();
+    const agent = createAgent({ machine: hanging, checkpointer, leaseTtlMs: 60 });
+    agent.start({ threadId: 'z', input: {} });
+    await started;
+    await agent.close({ timeoutMs: 0 });
+    const held = await checkpointer.getLease('z');
+    expect(held?.expiresAt).toBeGreaterThan(Date.now());
+    // Kept while the tool may act, renewed for one lease time, then left to lapse.
+    while (((await checkpointer.getLease('z'))?.expiresAt ?? 0) > Date.now()) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  });
+
   it('hands a working run back as running, with a live snapshot, even when a checkpoint was still to be written (issue 15)', async () => {
     const quick = defineTool({
       name: 'quick',

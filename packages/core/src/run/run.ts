@@ -425,12 +425,21 @@ export class Run implements RunPort, LeaseHolder {
 
   /**
    * Gives the lease up, once no tool it is held for (see {@link holdLease}) still runs; until
-   * then the heartbeat keeps it, and only that wait is not awaited (`close()` does not hang on
-   * a tool that ignores its abort signal: the lease then lapses with the process).
+   * then the heartbeat keeps it, for one lease time at most: a tool that ignores its abort
+   * signal and never settles does not hold the thread for ever (its lease then lapses a lease
+   * time later). That wait is not awaited: `close()` does not hang on such a tool.
    */
   #letGoOfLease(): Promise<void> {
     if (this.#leaseHolds.size === 0) return this.#lease.release();
-    void Promise.allSettled([...this.#leaseHolds]).then(() => this.#letGoOfLease());
+    let timer: unknown;
+    const late = new Promise<true>((resolve) => {
+      timer = this.clock.setTimeout(() => resolve(true), this.runtime.leaseTtlMs);
+    });
+    void Promise.race([Promise.allSettled([...this.#leaseHolds]), late]).then((tooLate) => {
+      this.clock.clearTimeout(timer);
+      if (tooLate === true) this.#lease.stop();
+      else void this.#letGoOfLease();
+    });
     return Promise.resolve();
   }
 
