@@ -251,9 +251,11 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
    * Lets go of everything the agent holds in this process: waits up to `timeoutMs` for
    * working runs to come to rest, then evicts every run (its checkpoint stays; a run still
    * working is handed back as `running`, for `resume()` here or elsewhere, and its `result()`
-   * resolves `stopped` with `handedBack: true`), releases leases
-   * and timers. Later calls to `start`, `resume` or `send` fail with `agent.closed`. A
-   * process whose runs all rest exits by itself even without `close()`.
+   * resolves `stopped` with `handedBack: true`), releases leases and timers — the lease of a
+   * run whose `unsafe` tool may still be acting only once the tool has settled (at most one
+   * `leaseTtlMs` later), so nobody else resumes the thread and sends again meanwhile. Later
+   * calls to `start`, `resume` or `send` fail with `agent.closed`. A process whose runs all
+   * rest exits by itself even without `close()`.
    */
   close(options?: CloseOptions): Promise<void>;
 }
