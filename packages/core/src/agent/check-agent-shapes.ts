@@ -1,4 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
+import { checkBudgetOptions } from '../budget/check-budget-options';
 import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, describeValue as describe, optionNamesOf } from '../errors/option-names';
 import type { RunLimits, WrapUpGrace } from '../run/types';
@@ -50,20 +51,6 @@ const wrapUpNames = optionNamesOf<WrapUpGrace>({
 
 /** Option objects inside the options whose names are checked too. */
 const nestedOptionNames: readonly [string, readonly string[]][] = [
-  [
-    'budget',
-    [
-      'strategies',
-      'sections',
-      'reserveOutputTokens',
-      'minOutputTokens',
-      'safetyMargin',
-      'keepLastTurns',
-      'minCutTokens',
-      'headShare',
-      'summaryTokens',
-    ],
-  ],
   ['redact', ['secrets', 'patterns', 'environment', 'replacement']],
 ];
 
@@ -145,6 +132,15 @@ export function checkAgentShapes(options: unknown): void {
         );
       }
       checkOptionNames(owner, wrapUp, wrapUpNames, 'limits.wrapUp.');
+    }
+  }
+  if (given.budget !== undefined) {
+    checkBudgetOptions(owner, given.budget, 'budget.');
+    const { strategies } = given.budget as { strategies?: readonly string[] };
+    if (strategies?.includes('compress-history') && given.summariserModel === undefined) {
+      fail(
+        "budget.strategies lists 'compress-history', which needs a model to write the summary, but no summariserModel is given. Add summariserModel: 'cheap' with that alias among the models, or remove the strategy.",
+      );
     }
   }
   for (const [name, known] of nestedOptionNames) {

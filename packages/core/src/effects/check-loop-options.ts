@@ -1,5 +1,6 @@
+import { checkBudgetOptions } from '../budget/check-budget-options';
 import { DefinitionError } from '../errors/definition-error';
-import { describeValue } from '../errors/option-names';
+import { checkOptionNames, describeValue } from '../errors/option-names';
 import { validateNumberOption } from '../reliability/validate-option';
 import type { AnyTool } from '../tools/types';
 
@@ -138,4 +139,21 @@ export function checkPrompt(owner: string, prompt: unknown, system: unknown): vo
       `${owner}: system must be a string or a function of the effect's input, got ${describeValue(system)}.`,
     );
   }
+}
+
+/**
+ * Refuses an effect's `modelCall` settings that would be ignored or misread: a misspelt name
+ * (`budjet`), a cache switch that is not a boolean, a budget with unknown strategies or values.
+ */
+export function checkModelCallSettings(owner: string, modelCall: unknown): void {
+  if (modelCall === undefined) return;
+  checkOptionNames(owner, modelCall as object, ['budget', 'cache'], 'modelCall.');
+  const { budget, cache } = modelCall as { budget?: unknown; cache?: unknown };
+  if (cache !== undefined && typeof cache !== 'boolean') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${owner}: modelCall.cache must be true or false (false skips the agent's response cache for this effect), got ${describeValue(cache)}.`,
+    );
+  }
+  if (budget !== undefined) checkBudgetOptions(owner, budget, 'modelCall.budget.');
 }

@@ -12,6 +12,7 @@ import { checkApprovalOptions } from './ask-approval';
 import {
   checkLoopOptions,
   checkLoopTools,
+  checkModelCallSettings,
   checkOnToolError,
   checkPrompt,
   checkTemperature,
@@ -140,6 +141,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
   });
   checkLoopTools(tools);
   checkTemperature('toolLoop', options.temperature);
+  checkModelCallSettings('toolLoop', options.modelCall);
   checkOnToolError(options.onToolError);
   if (options.approvals) checkApprovalOptions('toolLoop approvals', options.approvals);
   const byName = new Map<string, AnyTool>();

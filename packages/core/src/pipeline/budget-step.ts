@@ -3,6 +3,7 @@ import { type ConversationScan, scanConversation } from '../budget/conversation-
 import { createSummariser } from '../budget/create-summariser';
 import type { TokenCounter } from '../budget/token-counter';
 import type { ContextBudgetOptions } from '../budget/types';
+import { DefinitionError } from '../errors/definition-error';
 import type { ChatModel, ModelMetadata } from '../model/types';
 import type { ModelCallMiddleware } from './types';
 
@@ -56,12 +57,24 @@ export function budgetStep({
         scan = scanConversation(request.messages, counter, scans.get(scope.run));
         scans.set(scope.run, scan);
       }
+      const planned = { ...budget, ...settings.budget };
+      if (
+        planned.strategies?.includes('compress-history') &&
+        (!summariserModel || summariserModel === alias)
+      ) {
+        throw new DefinitionError(
+          'definition.invalid_option',
+          summariserModel
+            ? `The context budget of a call to "${alias}" lists compress-history, but "${alias}" is the summariserModel itself: it cannot write the summary of its own request. Give this effect a budget without compress-history (modelCall: { budget: { strategies: ['trim-oldest-history'] } }), or make another alias the summariserModel.`
+            : `The context budget of a call to "${alias}" lists compress-history, which needs a model to write the summary, but createAgent was given no summariserModel. Add summariserModel: 'cheap' with that alias among the models, or remove the strategy.`,
+        );
+      }
       const { request: sent, ledger } = await applyContextBudget({
         request,
         model: { modelName: primary.modelName, metadata },
         counter,
         ...(scan ? { scan } : {}),
-        budget: { ...budget, ...settings.budget },
+        budget: planned,
         ...(settings.context ? { context: settings.context } : {}),
         ...(summariserModel && summariserModel !== alias
           ? {
