@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isStrictCompatible } from './strict-json-schema';
+import { isStrictCompatible, toStrictJsonSchema } from './strict-json-schema';
+import { toOpenAIResponseFormat } from './to-openai-response-format';
 
 const closed = (properties: Record<string, unknown>) => ({
   type: 'object',
@@ -32,5 +33,68 @@ describe('isStrictCompatible', () => {
     expect(isStrictCompatible(closed({ nested: { anyOf: [inner, { type: 'null' }] } }))).toBe(
       false,
     );
+  });
+
+  it('does not ask for strict mode for a root that is not an object, which strict mode refuses with a 400 (issue 9)', () => {
+    const a = closed({ a: { type: 'string' } });
+    const b = closed({ b: { type: 'number' } });
+    expect(isStrictCompatible({ anyOf: [a, b] })).toBe(false);
+    expect(isStrictCompatible({ oneOf: [a, b] })).toBe(false);
+    expect(isStrictCompatible({ type: 'array', items: a })).toBe(false);
+    expect(isStrictCompatible({ type: 'string' })).toBe(false);
+  });
+
+  it('does not ask for strict mode for tuples and keywords strict mode refuses (issue 9)', () => {
+    const tuple = {
+      type: 'array',
+      items: [{ type: 'string' }, { type: 'number' }],
+      additionalItems: false,
+    };
+    expect(isStrictCompatible(closed({ t: tuple }))).toBe(false);
+    expect(isStrictCompatible(closed({ x: { allOf: [{ type: 'string' }] } }))).toBe(false);
+  });
+});
+
+describe('toStrictJsonSchema', () => {
+  const kindA = closed({ kind: { type: 'string', const: 'a' }, x: { type: 'string' } });
+  const kindB = closed({ kind: { type: 'string', const: 'b' }, y: { type: 'number' } });
+
+  it("sends a discriminated union's oneOf as anyOf, and drops default, keeping strict mode (issue 9)", () => {
+    const schema = closed({
+      event: { oneOf: [kindA, kindB] },
+      default: { type: 'number', default: 3 },
+    });
+    const { responseFormat } = toOpenAIResponseFormat(
+      { type: 'json_schema', name: 'output', schema },
+      [],
+      'json_schema',
+    );
+    expect(responseFormat).toEqual({
+      type: 'json_schema',
+      json_schema: {
+        name: 'output',
+        strict: true,
+        schema: closed({ event: { anyOf: [kindA, kindB] }, default: { type: 'number' } }),
+      },
+    });
+    expect(JSON.stringify(responseFormat)).not.toMatch(/oneOf|"default":3/);
+  });
+
+  it('leaves a schema that cannot be strict as it was given, and not strict (issue 9)', () => {
+    const schema = { oneOf: [kindA, kindB] };
+    const { responseFormat } = toOpenAIResponseFormat(
+      { type: 'json_schema', name: 'output', schema },
+      [],
+      'json_schema',
+    );
+    expect(responseFormat).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'output', strict: false, schema },
+    });
+  });
+
+  it('keeps a property named like a keyword', () => {
+    const schema = closed({ oneOf: { type: 'string' }, default: { type: 'string' } });
+    expect(toStrictJsonSchema(schema)).toEqual(schema);
   });
 });

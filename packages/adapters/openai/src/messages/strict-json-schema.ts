@@ -3,6 +3,24 @@ const asRecord = (value: unknown): Record<string, unknown> | undefined =>
     ? (value as Record<string, unknown>)
     : undefined;
 
+/**
+ * Keywords OpenAI's strict mode answers with a 400 ("'allOf' is not permitted"). `oneOf` is
+ * not among them: it is sent as `anyOf` (see {@link toStrictJsonSchema}).
+ */
+const refusedKeywords = [
+  'allOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  'dependentRequired',
+  'dependentSchemas',
+  'patternProperties',
+  'unevaluatedProperties',
+  'propertyNames',
+  'additionalItems',
+];
+
 function subschemas(schema: Record<string, unknown>): unknown[] {
   const children: unknown[] = [];
   for (const key of ['properties', '$defs', 'definitions', 'patternProperties']) {
@@ -19,21 +37,61 @@ function subschemas(schema: Record<string, unknown>): unknown[] {
 }
 
 /**
- * Whether OpenAI's strict structured outputs accept a schema's shape: every object closed
- * (`additionalProperties: false`) with every property required. Strict mode rejects other
+ * Whether OpenAI's strict structured outputs accept a schema's shape as
+ * {@link toStrictJsonSchema} sends it: an object at the root (not a union, an array or a
+ * string), every object closed (`additionalProperties: false`) with every property required,
+ * no tuple `items` lists and no keyword strict mode refuses. Strict mode rejects other
  * schemas with a 400, so strictness is only asked for when the schema already qualifies
  * (zod's `z.toJSONSchema` leaves objects open unless they are `z.strictObject`).
  */
-export function isStrictCompatible(schema: unknown, depth = 0): boolean {
+export function isStrictCompatible(schema: unknown): boolean {
+  const root = asRecord(schema);
+  return root?.type === 'object' && isStrictNode(root, 0);
+}
+
+function isStrictNode(schema: unknown, depth: number): boolean {
   const record = asRecord(schema);
   if (!record) return true;
   // Deeper than any schema a model is asked to fill; a cycle, not a schema.
   if (depth > 64) return false;
+  if (refusedKeywords.some((keyword) => keyword in record)) return false;
+  // Draft-7 tuples (`z.tuple`): a list of item schemas, which strict mode does not take.
+  if (Array.isArray(record.items)) return false;
   const properties = asRecord(record.properties);
   if (record.type === 'object' || properties) {
     if (record.additionalProperties !== false) return false;
     const required = Array.isArray(record.required) ? record.required : [];
     if (Object.keys(properties ?? {}).some((key) => !required.includes(key))) return false;
   }
-  return subschemas(record).every((child) => isStrictCompatible(child, depth + 1));
+  return subschemas(record).every((child) => isStrictNode(child, depth + 1));
+}
+
+/**
+ * The schema as strict mode takes it: `oneOf` (what zod emits for `z.discriminatedUnion`)
+ * becomes `anyOf`, which strict mode supports and which means the same for alternatives that
+ * exclude each other; `default` (from zod's `.default()`), which strict mode refuses, is
+ * left out — the answer is still parsed with the zod schema, which applies it.
+ */
+export function toStrictJsonSchema(schema: Record<string, unknown>): Record<string, unknown> {
+  return rewrite(schema, 0) as Record<string, unknown>;
+}
+
+function rewrite(value: unknown, depth: number): unknown {
+  if (depth > 64) return value;
+  if (Array.isArray(value)) return value.map((item) => rewrite(item, depth + 1));
+  const record = asRecord(value);
+  if (!record) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(record)) {
+    if (key === 'default') continue;
+    // Property names are the user's, not keywords: a property called "default" stays.
+    if (key === 'properties' || key === '$defs' || key === 'definitions') {
+      copy[key] = Object.fromEntries(
+        Object.entries(asRecord(child) ?? {}).map(([name, sub]) => [name, rewrite(sub, depth + 1)]),
+      );
+      continue;
+    }
+    copy[key === 'oneOf' && !('anyOf' in record) ? 'anyOf' : key] = rewrite(child, depth + 1);
+  }
+  return copy;
 }

@@ -1,5 +1,5 @@
 import type { ChatMessage, ResponseFormat } from '@agentchart/core/internal';
-import { isStrictCompatible } from './strict-json-schema';
+import { isStrictCompatible, toStrictJsonSchema } from './strict-json-schema';
 
 /**
  * How structured output is asked for.
@@ -43,6 +43,30 @@ function withInstruction(messages: readonly ChatMessage[], instruction: string):
   return [{ role: 'system', content: instruction }, ...messages];
 }
 
+// A structured call sends one frozen schema on every request: decide and rewrite it once.
+const strictForms = new WeakMap<object, { rewritten: Record<string, unknown>; fits: boolean }>();
+
+/**
+ * The schema to send and whether to ask for strict adherence: the form strict mode takes
+ * ({@link toStrictJsonSchema}) when the request asks for strictness or, unasked, when that
+ * form qualifies; otherwise the schema as given, as a hint the harness still validates
+ * against.
+ */
+function strictFormOf(
+  schema: Record<string, unknown>,
+  asked: boolean | undefined,
+): { schema: Record<string, unknown>; strict: boolean } {
+  if (asked === false) return { schema, strict: false };
+  let form = strictForms.get(schema);
+  if (!form) {
+    const rewritten = toStrictJsonSchema(schema);
+    form = { rewritten, fits: isStrictCompatible(rewritten) };
+    strictForms.set(schema, form);
+  }
+  if (asked === true || form.fits) return { schema: form.rewritten, strict: true };
+  return { schema, strict: false };
+}
+
 /** Maps core's {@link ResponseFormat} onto OpenAI's `response_format` in the given mode. */
 export function toOpenAIResponseFormat(
   format: ResponseFormat | undefined,
@@ -52,15 +76,9 @@ export function toOpenAIResponseFormat(
   if (!format || format.type === 'text')
     return { responseFormat: undefined, messages: [...messages] };
   if (format.type === 'json_schema' && mode === 'json_schema') {
+    const { schema, strict } = strictFormOf(format.schema, format.strict);
     return {
-      responseFormat: {
-        type: 'json_schema',
-        json_schema: {
-          name: format.name,
-          schema: format.schema,
-          strict: format.strict ?? isStrictCompatible(format.schema),
-        },
-      },
+      responseFormat: { type: 'json_schema', json_schema: { name: format.name, schema, strict } },
       messages: [...messages],
     };
   }
