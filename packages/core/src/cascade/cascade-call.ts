@@ -4,6 +4,7 @@ import { createEffectLogic } from '../effects/create-effect-logic';
 import { initialMessages, type PromptFunction, type SystemPrompt } from '../effects/prompt';
 import { promptRefOf } from '../prompt/define-prompt';
 import { toJsonSchema } from '../tools/to-json-schema';
+import { checkCascadeCallOptions } from './check-cascade-options';
 import { parseStructuredOutput } from './parse-structured-output';
 import { type CascadeResult, runCascade } from './run-cascade';
 
@@ -45,6 +46,7 @@ export interface CascadeCallOptions<TSchema extends z.ZodType, TInput> {
 export function cascadeCall<TSchema extends z.ZodType, TInput = unknown>(
   options: CascadeCallOptions<TSchema, TInput>,
 ): PromiseActorLogic<CascadeResult<z.output<TSchema>>, TInput> {
+  checkCascadeCallOptions(options);
   const { models, schema, schemaName = 'output' } = options;
   const jsonSchema = toJsonSchema(schema, `cascadeCall "${schemaName}" schema`, 'output');
   return createEffectLogic(

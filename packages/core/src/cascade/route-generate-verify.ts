@@ -6,6 +6,7 @@ import { RunError } from '../errors/run-error';
 import type { ChatMessage } from '../model/types';
 import { type PromptRef, promptRefOf, promptSystemOf } from '../prompt/define-prompt';
 import { toJsonSchema } from '../tools/to-json-schema';
+import { checkRouteGenerateVerifyOptions } from './check-cascade-options';
 import { parseStructuredOutput } from './parse-structured-output';
 
 /** The verifier's verdict on a generated answer. */
@@ -74,6 +75,7 @@ export function routeGenerateVerify<
 >(
   options: RouteGenerateVerifyOptions<TRoute, TSchema, TInput>,
 ): PromiseActorLogic<RouteGenerateVerifyResult<TRoute, z.output<TSchema>>, TInput> {
+  checkRouteGenerateVerifyOptions(options);
   const { router, routes, schema, verifier, maxRevisions = 1 } = options;
   const routeNames = Object.keys(routes) as TRoute[];
   const routeSchema = z.object({ route: z.enum(routeNames as [TRoute, ...TRoute[]]) });

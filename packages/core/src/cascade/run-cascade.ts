@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { DefinitionError } from '../errors/definition-error';
 import { RunError } from '../errors/run-error';
 import type { ChatResponse } from '../model/types';
 import type { StructuredOutputResult } from './parse-structured-output';
@@ -52,7 +53,12 @@ export async function runCascade<T>({
   parse,
   escalateWhen,
 }: RunCascadeOptions<T>): Promise<CascadeResult<T>> {
-  if (models.length === 0) throw new TypeError('runCascade: at least one model is needed.');
+  if (models.length === 0) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      "runCascade: models is empty. Give at least one model alias, cheapest first, such as ['small', 'strong'].",
+    );
+  }
   const escalations: Escalation[] = [];
   let lastIssues: z.core.$ZodIssue[] = [];
   let lastReason = '';
