@@ -76,4 +76,53 @@ describe('structuredCall', () => {
     expect(error.code).toBe('output.filtered');
     expect(model.requests).toHaveLength(1);
   });
+
+  it('describes a pipe by what the parse accepts, so a model that follows the schema passes (issue 9)', async () => {
+    // The model writes the value that is parsed: a string here, turned into a number after.
+    const schema = z.object({ amount: z.string().pipe(z.coerce.number()) });
+    // A model held to the schema it is sent (as strict structured output holds it).
+    const model = scriptedModel({
+      handler: (request) => {
+        const sent = JSON.stringify(request.responseFormat);
+        return { json: { amount: sent.includes('"amount":{"type":"string"}') ? '12.5' : 12.5 } };
+      },
+    });
+    const { output, error } = await runEffect(
+      structuredCall({ model: 'm', schema, prompt: () => 'How much?' }),
+      undefined,
+      { models: { m: model } },
+    );
+    expect(error).toBeUndefined();
+    expect(output).toEqual({ amount: 12.5 });
+  });
+
+  it('takes a schema with transforms and defaults, sending what the model writes (issue 9)', async () => {
+    const schema = z.object({
+      name: z.string().transform((name) => name.trim()),
+      tags: z.array(z.string()).default([]),
+      note: z.string().optional(),
+      nested: z.object({ level: z.enum(['low', 'high']) }),
+    });
+    const model = scriptedModel({
+      responses: [{ json: { name: ' Ana ', tags: ['x'], nested: { level: 'low' } } }],
+    });
+    const { output } = await runEffect(
+      structuredCall({ model: 'm', schema, prompt: () => 'Who?' }),
+      undefined,
+      { models: { m: model } },
+    );
+    expect(output).toEqual({ name: 'Ana', tags: ['x'], nested: { level: 'low' } });
+    expect(model.requests[0]?.responseFormat).toMatchObject({
+      schema: {
+        type: 'object',
+        properties: { name: { type: 'string' }, tags: { type: 'array', default: [] } },
+        // A key with a default is filled by the model; only the optional one may be left out.
+        required: ['name', 'tags', 'nested'],
+        additionalProperties: false,
+      },
+    });
+    expect(model.requests[0]?.responseFormat).toMatchObject({
+      schema: { properties: { nested: { additionalProperties: false, required: ['level'] } } },
+    });
+  });
 });
