@@ -327,4 +327,20 @@ describe('connectMcpServer lifecycle', () => {
     });
     expect(childrenRunning('mcp-test-server.ts')).toEqual([]);
   });
+
+  it('names the tool whose definition breaks the MCP schema, not the command, when the listing is refused (issue 9)', async () => {
+    server = stdioTestServer();
+    const error = await connectMcpServer({
+      transport: { ...server.transport, args: [server.transport.args![0]!, 'stdio-bad-tool'] },
+      include: ['echo'],
+    }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'mcp.connect_failed',
+      message: expect.stringMatching(
+        /tools\/list answer breaks the MCP schema \(tool "lookup" at inputSchema\.type: .*\).*The server must fix/,
+      ),
+    });
+    expect((error as Error).message).not.toContain('Check the command or URL');
+    expect(childrenRunning('mcp-test-server.ts')).toEqual([]);
+  });
 });

@@ -3,7 +3,7 @@ import { checkOptionNames } from '@agentchart/core/internal';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { createTransport } from './create-transport';
-import { listServerTools } from './list-server-tools';
+import { listServerTools, ToolListError } from './list-server-tools';
 import { McpServerError } from './mcp-server-error';
 import { createSession } from './mcp-session';
 import { mcpTool } from './mcp-tool';
@@ -77,7 +77,9 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
         `Could not connect to MCP server "${created.label}": ${(cause as Error)?.message ?? String(cause)}.` +
         (stderr
           ? ` Its stderr ended with: ${stderr}`
-          : ' Check the command or URL, and that the server speaks MCP.'),
+          : cause instanceof ToolListError
+            ? ''
+            : ' Check the command or URL, and that the server speaks MCP.'),
       cause,
       details: { server: created.label, ...(stderr ? { stderr } : {}) },
     });
