@@ -15,6 +15,9 @@ export type CacheableVerdict = { cacheable: true } | { cacheable: false; reason:
  *   Calls to `pure` and `idempotent` tools are safe to replay;
  * - a truncated answer (`length`), a filtered one (`content_filter`) or a refusal: a retry
  *   may well do better, and a cache would make the failure permanent.
+ *
+ * The caller may refuse more with the `usable` option of `ResponseCache.call`: effects refuse the
+ * answers they cannot use, such as a structured answer that fails its schema.
  */
 export function cacheableResponse(
   response: ChatResponse,

@@ -118,6 +118,21 @@ describe('createResponseCache', () => {
     expect(search.calls()).toBe(1);
   });
 
+  it('does not store an answer the caller cannot use, so the next call asks again (issue 9)', async () => {
+    const cache = createResponseCache({ clock: manualClock(0) });
+    const model = counting(answer('not json'));
+    const usable = (response: ChatResponse) => response.content.startsWith('{');
+    await cache.call({ model: 'm', request: request('q'), usable, execute: model.execute });
+    const second = await cache.call({
+      model: 'm',
+      request: request('q'),
+      usable,
+      execute: model.execute,
+    });
+    expect(second.hit).toBe(false);
+    expect(model.calls()).toBe(2);
+  });
+
   it('measures hit latency with the clock it is given', async () => {
     let time = 0;
     const cache = createResponseCache({ clock: manualClock(0), now: () => (time += 0.25) });

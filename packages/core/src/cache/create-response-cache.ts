@@ -35,6 +35,12 @@ export interface CachedCallOptions {
    * or learns, by a hit, what another asked.
    */
   partition?: string;
+  /**
+   * Whether the caller can use the answer (e.g. it matches the schema asked for). One it
+   * cannot is not stored, so the next identical request asks the model again instead of
+   * failing the same way. Default: every answer {@link cacheableResponse} allows is usable.
+   */
+  usable?(response: ChatResponse): boolean;
   /** Makes the real call on a miss. */
   execute(): Promise<ChatResponse>;
 }
@@ -58,7 +64,7 @@ export interface ResponseCache {
  * An exact response cache keyed by the normalised request ({@link requestCacheKey}): the same
  * model, messages, tools, schema and parameters get the stored answer without a model call.
  * Each call can opt out; responses that call `unsafe` tools, truncated answers and refusals
- * are never stored ({@link cacheableResponse}). In a run the cache sits inside the journaled
+ * are never stored ({@link cacheableResponse}), nor answers the caller cannot use (`usable`). In a run the cache sits inside the journaled
  * model call, so a replay still returns what the run saw.
  *
  * @example
@@ -86,7 +92,7 @@ export function createResponseCache({
   let hitLatencyMax = 0;
 
   return {
-    async call({ model, request, toolEffects, cache = true, partition, execute }) {
+    async call({ model, request, toolEffects, cache = true, partition, usable, execute }) {
       if (!cache) {
         bypassed++;
         return { response: await execute(), hit: false, key: '' };
@@ -105,7 +111,7 @@ export function createResponseCache({
       }
       misses++;
       const response = await execute();
-      if (cacheableResponse(response, toolEffects).cacheable) {
+      if (cacheableResponse(response, toolEffects).cacheable && (usable?.(response) ?? true)) {
         const storedAt = clock.now();
         await store.set(key, {
           response: structuredClone(response),

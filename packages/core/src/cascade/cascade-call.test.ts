@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createResponseCache } from '../cache/create-response-cache';
 import { runEffect } from '../testing/run-effect';
 import { scriptedModel } from '../testing/scripted-model';
 import { cascadeCall } from './cascade-call';
@@ -76,5 +77,27 @@ describe('routeGenerateVerify', () => {
     });
     expect(router.requests[0]?.messages[0]?.content).toBe('Route (legal|general): Which article?');
     expect(strong.requests[0]?.messages.at(-1)?.content).toMatch(/- cite the article/);
+  });
+
+  it("does not cache a tier's invalid answer, so the next run asks that tier again (issue 9)", async () => {
+    const cache = createResponseCache();
+    const small = scriptedModel({
+      modelName: 'small',
+      responses: ['no idea', { json: { relevant: true, confidence: 0.9 } }],
+    });
+    const strong = scriptedModel({
+      modelName: 'strong',
+      responses: [{ json: { relevant: false, confidence: 0.95 } }],
+    });
+    const logic = cascadeCall({
+      models: ['small', 'strong'],
+      schema: z.object({ relevant: z.boolean(), confidence: z.number() }),
+      prompt: (text: string) => `Relevant? ${text}`,
+    });
+    const first = await runEffect(logic, 'quay wall', { models: { small, strong }, cache });
+    expect(first.output).toMatchObject({ model: 'strong', tier: 1 });
+    const second = await runEffect(logic, 'quay wall', { models: { small, strong }, cache });
+    expect(second.output).toMatchObject({ model: 'small', tier: 0 });
+    expect(small.requests).toHaveLength(2);
   });
 });

@@ -74,6 +74,8 @@ export function cascadeCall<TSchema extends z.ZodType, TInput = unknown>(
             },
             {
               prompt: promptRefOf(options.prompt),
+              // An invalid answer escalates; cached, every later run would pay for the next tier.
+              usable: (response) => parseStructuredOutput(response, schema).ok,
               // Recorded with the call: the run log's escalated column.
               ...(escalation
                 ? { escalation: { from: escalation.from, reason: escalation.reason } }

@@ -180,7 +180,8 @@ async function ask<TSchema extends z.ZodType>(
   const response = await scope.callModel(
     model,
     { messages: [...messages], responseFormat, temperature: 0 },
-    { prompt },
+    // An invalid answer fails the call; cached, it would fail every later run too.
+    { prompt, usable: (answer) => parseStructuredOutput(answer, schema).ok },
   );
   const parsed = parseStructuredOutput(response, schema);
   if (parsed.ok) return parsed.value;

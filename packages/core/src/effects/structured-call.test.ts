@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createResponseCache } from '../cache/create-response-cache';
 import { runEffect } from '../testing/run-effect';
 import { scriptedModel } from '../testing/scripted-model';
 import { structuredCall } from './structured-call';
@@ -124,5 +125,21 @@ describe('structuredCall', () => {
     expect(model.requests[0]?.responseFormat).toMatchObject({
       schema: { properties: { nested: { additionalProperties: false, required: ['level'] } } },
     });
+  });
+
+  it('does not cache an answer that failed the schema, so the next run asks the model again (issue 9)', async () => {
+    const cache = createResponseCache();
+    const model = scriptedModel({
+      responses: ['no JSON here', { json: { score: 7, risks: ['scope'] } }],
+    });
+    const first = await runEffect(call(0), 'bid', { models: { m: model }, cache });
+    expect(first.error?.code).toBe('output.invalid');
+    const second = await runEffect(call(0), 'bid', { models: { m: model }, cache });
+    expect(second.output).toEqual({ score: 7, risks: ['scope'] });
+    expect(model.requests).toHaveLength(2);
+    // The valid answer is kept: a third run is served from the cache.
+    const third = await runEffect(call(0), 'bid', { models: { m: model }, cache });
+    expect(third.output).toEqual({ score: 7, risks: ['scope'] });
+    expect(model.requests).toHaveLength(2);
   });
 });

@@ -109,7 +109,15 @@ export function structuredCall<
     name: schemaName,
     schema: jsonSchema,
   });
-  const settings = { ...options.modelCall, prompt: promptRefOf(options.prompt) };
+  const settings: ModelCallSettings = {
+    ...options.modelCall,
+    prompt: promptRefOf(options.prompt),
+    // An answer that fails the schema is re-asked here; cached, it would fail the next run too.
+    usable: (response) => {
+      const extracted = extractJson(response.content);
+      return extracted.ok && schema.safeParse(extracted.value).success;
+    },
+  };
   return createEffectLogic(
     {
       kind: 'structured-call',

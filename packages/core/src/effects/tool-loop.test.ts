@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
+import { createResponseCache } from '../cache/create-response-cache';
 import { fenceUntrusted } from '../security/fence-untrusted';
 import { effectMachine, runEffect } from '../testing/run-effect';
 import { scriptedModel } from '../testing/scripted-model';
@@ -341,5 +342,29 @@ describe('toolLoop', () => {
     expect(() => toolLoop({ model: 'm', tools: [t.lookup, t.lookup], prompt: () => 'q' })).toThrow(
       /two tools are named "lookup"/,
     );
+  });
+
+  it('does not cache an answer whose tool calls are invalid, so the next run asks again (issue 9)', async () => {
+    const cache = createResponseCache();
+    const t = tools();
+    const model = scriptedModel({
+      responses: [
+        { toolCalls: [{ name: 'lookup', arguments: { town: 'Oslo' } }] },
+        { toolCalls: [{ name: 'lookup', arguments: { city: 'Oslo' } }] },
+        'Oslo has 4000 people.',
+      ],
+    });
+    const strict = toolLoop({
+      model: 'm',
+      tools: [t.lookup],
+      prompt: (q: string) => q,
+      maxInvalidCalls: 0,
+    });
+    const first = await runEffect(strict, 'Oslo?', { models: { m: model }, cache });
+    expect(first.error?.code).toBe('tool.invalid_arguments');
+    const second = await runEffect(strict, 'Oslo?', { models: { m: model }, cache });
+    expect(second.error).toBeUndefined();
+    expect((second.output as ToolLoopResult).content).toBe('Oslo has 4000 people.');
+    expect(model.requests).toHaveLength(3);
   });
 });

@@ -175,11 +175,15 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
   const trustedTools = tools.filter((tool) => tool.trustedOutput).map((tool) => tool.name);
   const approvals = options.approvals ?? {};
   // One settings object for every call of every invocation: the pipeline only reads it.
-  const settings = {
+  const everyTool = new Set(byName.keys());
+  const settings: ModelCallSettings = {
     ...options.modelCall,
     toolEffects,
     trustedTools,
     prompt: promptRefOf(options.prompt),
+    // Calls with invalid arguments go back to the model; cached, the next run would replay them.
+    usable: (response) =>
+      response.toolCalls.every((call) => planToolCall(call, byName, everyTool).kind === 'valid'),
   };
   return createEffectLogic(
     { kind: 'tool-loop', modelAliases: [model], tools, blocksRest: true, schemas: [] },

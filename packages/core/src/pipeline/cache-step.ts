@@ -18,6 +18,7 @@ export function cacheStep(cache: ResponseCache): ModelCallMiddleware {
         // Tenants share no entries: no answer, and no hit that tells what another asked.
         ...(call.scope.run.tenantId === undefined ? {} : { partition: call.scope.run.tenantId }),
         ...(call.settings.toolEffects ? { toolEffects: call.settings.toolEffects } : {}),
+        ...(call.settings.usable ? { usable: call.settings.usable } : {}),
         execute: async () => {
           made = await next(call);
           return made.response;

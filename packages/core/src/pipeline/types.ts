@@ -20,6 +20,12 @@ export interface ModelCallSettings {
   /** The effects of the tools the request offers: answers calling `unsafe` ones are never cached. */
   toolEffects?: Readonly<Record<string, ToolEffect>>;
   /**
+   * Whether the effect can use an answer (a structured answer that matches its schema). One
+   * it cannot is not stored in the response cache: served to the next run, it would fail
+   * that run the same way without the model being asked again.
+   */
+  usable?(response: ChatResponse): boolean;
+  /**
    * Tools whose output is the developer's own data (`trustedOutput`): their results reach
    * the model as they are. Every other tool result is fenced as untrusted.
    */
