@@ -3,7 +3,8 @@ import type { ModelCallMiddleware, ModelCallOutcome } from './types';
 
 /**
  * Serves a repeated request from the agent's response cache: no model call, nothing billed.
- * Answers that call `unsafe` tools, refusals and truncated answers are never stored.
+ * Answers that call `unsafe` tools, refusals and truncated answers are never stored, nor
+ * answers the effect cannot use or a fallback model gave.
  */
 export function cacheStep(cache: ResponseCache): ModelCallMiddleware {
   return {
@@ -18,7 +19,10 @@ export function cacheStep(cache: ResponseCache): ModelCallMiddleware {
         // Tenants share no entries: no answer, and no hit that tells what another asked.
         ...(call.scope.run.tenantId === undefined ? {} : { partition: call.scope.run.tenantId }),
         ...(call.settings.toolEffects ? { toolEffects: call.settings.toolEffects } : {}),
-        ...(call.settings.usable ? { usable: call.settings.usable } : {}),
+        // Stored under the primary's key, an answer must be the primary's: a fallback's,
+        // served after the primary recovered, would pass for the primary's for the whole TTL.
+        usable: (response) =>
+          made?.model === primary.modelName && (call.settings.usable?.(response) ?? true),
         execute: async () => {
           made = await next(call);
           return made.response;
