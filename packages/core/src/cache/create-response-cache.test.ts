@@ -133,6 +133,41 @@ describe('createResponseCache', () => {
     expect(model.calls()).toBe(2);
   });
 
+  it('does not serve a stored tool call once that tool is unsafe (issue 9)', async () => {
+    const cache = createResponseCache({ clock: manualClock(0) });
+    const model = counting(
+      answer('', { toolCalls: [{ id: 'c1', name: 'send', arguments: '{}' }] }),
+    );
+    await cache.call({
+      model: 'm',
+      request: request('q'),
+      toolEffects: { send: 'pure' },
+      execute: model.execute,
+    });
+    const later = await cache.call({
+      model: 'm',
+      request: request('q'),
+      toolEffects: { send: 'unsafe' },
+      execute: model.execute,
+    });
+    expect(later.hit).toBe(false);
+    expect(model.calls()).toBe(2);
+  });
+
+  it('does not serve a stored answer the caller cannot use (issue 9)', async () => {
+    const cache = createResponseCache({ clock: manualClock(0) });
+    const model = counting(answer('not json'));
+    await cache.call({ model: 'm', request: request('q'), execute: model.execute });
+    const later = await cache.call({
+      model: 'm',
+      request: request('q'),
+      usable: (response) => response.content.startsWith('{'),
+      execute: model.execute,
+    });
+    expect(later.hit).toBe(false);
+    expect(model.calls()).toBe(2);
+  });
+
   it('measures hit latency with the clock it is given', async () => {
     let time = 0;
     const cache = createResponseCache({ clock: manualClock(0), now: () => (time += 0.25) });

@@ -37,8 +37,9 @@ export interface CachedCallOptions {
   partition?: string;
   /**
    * Whether the caller can use the answer (e.g. it matches the schema asked for). One it
-   * cannot is not stored, so the next identical request asks the model again instead of
-   * failing the same way. Default: every answer {@link cacheableResponse} allows is usable.
+   * cannot is not stored, nor served when found stored, so the next identical request asks
+   * the model again instead of failing the same way. Default: every answer
+   * {@link cacheableResponse} allows is usable.
    */
   usable?(response: ChatResponse): boolean;
   /** Makes the real call on a miss. */
@@ -100,7 +101,13 @@ export function createResponseCache({
       const started = now();
       const key = requestCacheKey(model, request, partition);
       const entry = await store.get(key);
-      if (entry) {
+      // Judged again when served: a tool that became `unsafe` since, or an answer stored by an
+      // older version that the caller cannot use, is a miss rather than a replayed mistake.
+      if (
+        entry &&
+        cacheableResponse(entry.response, toolEffects).cacheable &&
+        (usable?.(entry.response) ?? true)
+      ) {
         // A copy: the caller may change the response; the cache must not change with it.
         const response = structuredClone(entry.response);
         const latency = now() - started;

@@ -21,8 +21,10 @@ export function cacheStep(cache: ResponseCache): ModelCallMiddleware {
         ...(call.settings.toolEffects ? { toolEffects: call.settings.toolEffects } : {}),
         // Stored under the primary's key, an answer must be the primary's: a fallback's,
         // served after the primary recovered, would pass for the primary's for the whole TTL.
+        // (`made` is unset when a stored answer is judged before being served.)
         usable: (response) =>
-          made?.model === primary.modelName && (call.settings.usable?.(response) ?? true),
+          (made === undefined || made.model === primary.modelName) &&
+          (call.settings.usable?.(response) ?? true),
         execute: async () => {
           made = await next(call);
           return made.response;
