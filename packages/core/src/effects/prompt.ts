@@ -1,3 +1,5 @@
+import { DefinitionError } from '../errors/definition-error';
+import { describeValue } from '../errors/option-names';
 import type { ChatMessage } from '../model/types';
 import { promptSystemOf } from '../prompt/define-prompt';
 
@@ -19,9 +21,33 @@ export function initialMessages<TInput>(
   const messages: ChatMessage[] = [];
   const systemSource = system ?? promptSystemOf<TInput>(prompt);
   const systemText = typeof systemSource === 'function' ? systemSource(input) : systemSource;
+  if (systemText !== undefined && typeof systemText !== 'string') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `The effect's system prompt returned ${describeValue(systemText)} for its input; a system prompt function returns the system message's text.`,
+    );
+  }
   if (systemText) messages.push({ role: 'system', content: systemText });
-  const prompted = prompt(input);
+  const prompted: unknown = prompt(input);
   if (typeof prompted === 'string') messages.push({ role: 'user', content: prompted });
-  else messages.push(...prompted);
+  else if (Array.isArray(prompted) && prompted.every(isMessage)) messages.push(...prompted);
+  else {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `The effect's prompt returned ${describeValue(prompted)} for its input; a prompt returns the user message's text, or a list of messages such as [{ role: 'user', content: '…' }]. Check that every path of the prompt function (or a definePrompt's render) returns one.`,
+    );
+  }
   return messages;
+}
+
+const roles = new Set(['system', 'user', 'assistant', 'tool']);
+
+function isMessage(value: unknown): value is ChatMessage {
+  const message = value as { role?: unknown; content?: unknown } | null;
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    roles.has(message.role as string) &&
+    typeof message.content === 'string'
+  );
 }

@@ -7,6 +7,7 @@ import { structuredCall } from '../effects/structured-call';
 import { toolLoop } from '../effects/tool-loop';
 import type { RunEvent } from '../events/types';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import { runEffect } from '../testing/run-effect';
 import { scriptedModel } from '../testing/scripted-model';
 import { definePrompt, type Prompt } from './define-prompt';
 
@@ -125,5 +126,33 @@ describe('definePrompt', () => {
     expect(() => definePrompt({ id: 'a', version: Number.NaN, render: () => '' })).toThrow(
       expect.objectContaining({ code: 'definition.invalid_option' }),
     );
+  });
+
+  it('refuses a prompt without a render function when it is defined, not when it runs (issue 9)', () => {
+    expect(() => definePrompt({ id: 'triage', version: 1 } as never)).toThrow(
+      /definePrompt "triage": render must be a function/,
+    );
+    expect(() =>
+      definePrompt({ id: 'triage', version: 1, render: () => 'x', system: 42 } as never),
+    ).toThrow(/definePrompt "triage": system must be a string or a function/);
+  });
+
+  it('fails the effect with a typed error when the prompt returns no message (issue 9)', async () => {
+    const prompt = definePrompt({
+      id: 'triage',
+      version: 1,
+      // A path that forgets to return: a runtime mistake TypeScript cannot always see.
+      render: (ticket: { body?: string }) =>
+        (ticket.body ? `Triage: ${ticket.body}` : undefined) as string,
+    });
+    const { error } = await runEffect(
+      structuredCall({ model: 'm', schema: z.object({ a: z.string() }), prompt }),
+      {},
+      { models: { m: scriptedModel({ responses: [{ json: { a: 'x' } }] }) } },
+    );
+    expect(error).toMatchObject({
+      code: 'definition.invalid_option',
+      message: expect.stringMatching(/prompt returned nothing for its input/),
+    });
   });
 });

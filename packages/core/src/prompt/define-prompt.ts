@@ -1,5 +1,5 @@
 import { DefinitionError } from '../errors/definition-error';
-import { checkOptionNames } from '../errors/option-names';
+import { checkOptionNames, describeValue } from '../errors/option-names';
 import type { ChatMessage } from '../model/types';
 
 /** Which prompt a model call was made with: recorded in its journal entry and events. */
@@ -71,6 +71,18 @@ export function definePrompt<TInput, TPrompted extends string | ChatMessage[] = 
     throw new DefinitionError(
       'definition.invalid_option',
       `definePrompt "${id}": version must be a number or a non-empty string, got ${JSON.stringify(version)}.`,
+    );
+  }
+  if (typeof render !== 'function') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `definePrompt "${id}": render must be a function of the effect's input that returns the user message, such as render: (ticket) => 'Classify this ticket: ' + ticket.body, got ${describeValue(render)}.`,
+    );
+  }
+  if (system !== undefined && typeof system !== 'string' && typeof system !== 'function') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `definePrompt "${id}": system must be a string or a function of the effect's input, got ${describeValue(system)}.`,
     );
   }
   const prompt = (input: TInput) => render(input);
