@@ -168,6 +168,17 @@ describe('createResponseCache', () => {
     expect(model.calls()).toBe(2);
   });
 
+  it('refuses a misspelt option or a TTL that is not a positive duration (issue 9)', () => {
+    expect(() => createResponseCache({ ttl: 60_000 } as never)).toThrow(
+      /createResponseCache: ttl is not an option.*ttlMs/,
+    );
+    for (const ttlMs of [-1, 0, Number.NaN]) {
+      expect(() => createResponseCache({ ttlMs }), String(ttlMs)).toThrow(
+        expect.objectContaining({ code: 'definition.invalid_option' }),
+      );
+    }
+  });
+
   it('measures hit latency with the clock it is given', async () => {
     let time = 0;
     const cache = createResponseCache({ clock: manualClock(0), now: () => (time += 0.25) });

@@ -1,5 +1,7 @@
 import { type Clock, systemClock } from '../clock/clock';
+import { checkOptionNames } from '../errors/option-names';
 import type { ChatRequest, ChatResponse } from '../model/types';
+import { validateNumberOption } from '../reliability/validate-option';
 import type { ToolEffect } from '../tools/types';
 import { cacheableResponse } from './cacheable-response';
 import { MemoryResponseCacheStore } from './memory-response-cache-store';
@@ -79,13 +81,29 @@ export interface ResponseCache {
  * });
  * ```
  */
-export function createResponseCache({
-  ttlMs = 3_600_000,
-  maxEntries = 1_000,
-  clock = systemClock,
-  store = new MemoryResponseCacheStore({ maxEntries, clock }),
-  now = () => clock.now(),
-}: ResponseCacheOptions = {}): ResponseCache {
+export function createResponseCache(options: ResponseCacheOptions = {}): ResponseCache {
+  // A misspelt `ttl` would leave answers served for the default hour.
+  checkOptionNames('createResponseCache', options, [
+    'ttlMs',
+    'maxEntries',
+    'store',
+    'clock',
+    'now',
+  ]);
+  const {
+    ttlMs = 3_600_000,
+    maxEntries = 1_000,
+    clock = systemClock,
+    store = new MemoryResponseCacheStore({ maxEntries, clock }),
+    now = () => clock.now(),
+  } = options;
+  validateNumberOption('createResponseCache', 'ttlMs', ttlMs, {
+    min: 0,
+    exclusiveMin: true,
+    max: Number.MAX_SAFE_INTEGER,
+    expected:
+      'how long an answer is served, in milliseconds, more than 0 (600_000 for ten minutes)',
+  });
   let hits = 0;
   let misses = 0;
   let bypassed = 0;
