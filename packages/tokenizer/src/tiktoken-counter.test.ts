@@ -25,6 +25,29 @@ describe('tiktokenCounter', () => {
     expect(counter.countRequest({ messages: [{ role: 'user', content: 'Hello' }] })).toBe(8);
   });
 
+  it('refuses an encoding it does not have instead of counting with another and calling it exact (issue 9)', async () => {
+    await expect(tiktokenCounter({ encoding: 'p50k_base' as never })).rejects.toThrow(
+      expect.objectContaining({
+        code: 'definition.invalid_option',
+        message: expect.stringMatching(/encoding is the string "p50k_base"/),
+      }),
+    );
+  });
+
+  it('refuses no options, both, neither or a misspelt one with a typed error (issue 9)', async () => {
+    for (const options of [
+      undefined,
+      {},
+      { model: 'gpt-4o', encoding: 'o200k_base' },
+      { modle: 'gpt-4o' },
+      { model: '' },
+    ]) {
+      await expect(tiktokenCounter(options as never), JSON.stringify(options)).rejects.toThrow(
+        expect.objectContaining({ code: 'definition.invalid_option' }),
+      );
+    }
+  });
+
   it('tells encodings apart: Japanese takes 8 tokens in o200k_base and 9 in cl100k_base', async () => {
     const text = 'お誕生日おめでとう';
     expect((await tiktokenCounter({ encoding: 'o200k_base' })).countText(text)).toBe(8);

@@ -1,4 +1,6 @@
+import { DefinitionError } from '@agentchart/core';
 import { createTokenCounter, type TokenCounter } from '@agentchart/core/budget';
+import { checkOptionNames, describeValue } from '@agentchart/core/internal';
 import { encodingForModel, type TiktokenEncoding } from './encoding-for-model';
 import { loadEncoding } from './load-encoding';
 
@@ -21,6 +23,7 @@ export type TiktokenCounterOptions =
  * ```
  */
 export async function tiktokenCounter(options: TiktokenCounterOptions): Promise<TokenCounter> {
+  checkCounterOptions(options);
   const known = options.encoding ?? encodingForModel(options.model);
   const encoding = known ?? 'o200k_base';
   return createTokenCounter({
@@ -28,4 +31,36 @@ export async function tiktokenCounter(options: TiktokenCounterOptions): Promise<
     exact: known !== undefined,
     countText: await loadEncoding(encoding),
   });
+}
+
+const encodings: readonly TiktokenEncoding[] = ['o200k_base', 'cl100k_base'];
+
+/**
+ * Refuses options that would count with the wrong encoding while saying the counts are exact
+ * (an encoding it does not have), or fail later as a TypeError (no model, a misspelt name).
+ */
+function checkCounterOptions(options: unknown): void {
+  const fail = (message: string): never => {
+    throw new DefinitionError('definition.invalid_option', `tiktokenCounter: ${message}`);
+  };
+  if (typeof options !== 'object' || options === null) {
+    fail(
+      `give the model, such as tiktokenCounter({ model: 'gpt-4o-mini' }), or an encoding, such as { encoding: 'o200k_base' }; got ${describeValue(options)}.`,
+    );
+  }
+  checkOptionNames('tiktokenCounter', options as object, ['model', 'encoding']);
+  const { model, encoding } = options as { model?: unknown; encoding?: unknown };
+  if ((model === undefined) === (encoding === undefined)) {
+    fail(
+      `give either model (such as 'gpt-4o-mini') or encoding (${encodings.join(' or ')}), not ${model === undefined ? 'neither' : 'both'}.`,
+    );
+  }
+  if (model !== undefined && (typeof model !== 'string' || model.trim() === '')) {
+    fail(`model must be the model's name, such as 'gpt-4o-mini', got ${describeValue(model)}.`);
+  }
+  if (encoding !== undefined && !encodings.includes(encoding as TiktokenEncoding)) {
+    fail(
+      `encoding is ${describeValue(encoding)}, which it cannot count with. The encodings are ${encodings.join(' and ')}; for another model family give a counter of its own tokenizer.`,
+    );
+  }
 }
