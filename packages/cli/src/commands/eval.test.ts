@@ -126,4 +126,12 @@ describe('agentchart eval', () => {
       'repeats the id "a" of line 1',
     );
   });
+
+  it('exits 1 when every run of a variant fails, even without a minimum (issue 9)', async () => {
+    const { exitCode, stderr } = await evalCli('unreachable.eval.ts', 'sentiment.jsonl');
+    expect(exitCode).toBe(1);
+    expect(stderr).toMatch(
+      /every run of variant "default" failed before it could be scored \(first: .*Incorrect API key/,
+    );
+  });
 });

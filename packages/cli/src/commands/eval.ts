@@ -23,7 +23,8 @@ Each dataset line is a JSON object: {"id": "case-1", "input": â€¦, "expected": â
 Options:
   -V, --variant <name>       run this variant (repeat for several; default: all of them)
   -c, --concurrency <n>      cases at once within a variant (default: the suite's, else 4)
-  -m, --min-pass-rate <r>    exit 1 when a variant passes fewer cases (0.9 or 90%)
+  -m, --min-pass-rate <r>    exit 1 when a variant passes fewer cases (0.9 or 90%);
+                             every run of a variant failing exits 1 without it
   -o, --output <file>        also write the full report as JSON
       --json                 print the report as JSON instead of the table
   -e, --export <name>        the suite's export, when the module has several
@@ -118,7 +119,24 @@ export const evalCommand: Command = {
       minPassRate === undefined
         ? []
         : ran.variants.filter((variant) => variant.passRate < minPassRate);
-    return below.length > 0 ? 1 : 0;
+    // A variant none of whose runs came to an end measured nothing: a model that cannot be
+    // reached (no API key in CI) must not pass a suite that sets no minimum.
+    const broken = variants.filter((variant) => {
+      const results = ran.cases.filter((result) => result.variant === variant);
+      return (
+        results.length > 0 &&
+        results.every(
+          (result) => !result.passed && (result.status === 'failed' || result.status === 'error'),
+        )
+      );
+    });
+    for (const variant of broken) {
+      const first = ran.cases.find((result) => result.variant === variant && result.error);
+      context.stderr.write(
+        `agentchart: every run of variant "${variant}" failed before it could be scored${first?.error ? ` (first: ${first.error})` : ''}. The agent or its model is failing, so the suite measured nothing: fix that and run again.\n`,
+      );
+    }
+    return below.length > 0 || broken.length > 0 ? 1 : 0;
   },
 };
 
