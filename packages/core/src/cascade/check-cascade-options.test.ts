@@ -47,6 +47,9 @@ describe('checkCascadeCallOptions', () => {
     expect(() =>
       cascadeCall({ models: ['small'], schema, prompt, escalateWhen: 0.7 as never }),
     ).toThrow(/escalateWhen must be a function/);
+    expect(() =>
+      cascadeCall({ models: ['small'], schema, prompt, schemaName: 'an answer' }),
+    ).toThrow(/cascadeCall: schemaName is the string "an answer"; providers take 1 to 64 letters/);
   });
 });
 

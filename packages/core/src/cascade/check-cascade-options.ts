@@ -1,4 +1,4 @@
-import { checkPrompt, checkTemperature } from '../effects/check-loop-options';
+import { checkPrompt, checkSchemaName, checkTemperature } from '../effects/check-loop-options';
 import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, describeValue } from '../errors/option-names';
 import { validateNumberOption } from '../reliability/validate-option';
@@ -68,12 +68,7 @@ export function checkCascadeCallOptions(options: unknown): void {
       `escalateWhen must be a function of a valid answer, such as (output) => output.confidence < 0.7, got ${describeValue(given.escalateWhen)}.`,
     );
   }
-  if (
-    given.schemaName !== undefined &&
-    (typeof given.schemaName !== 'string' || !given.schemaName)
-  ) {
-    fail(owner, `schemaName must be a non-empty string, got ${describeValue(given.schemaName)}.`);
-  }
+  checkSchemaName(owner, given.schemaName);
 }
 
 /**

@@ -157,3 +157,17 @@ export function checkModelCallSettings(owner: string, modelCall: unknown): void 
   }
   if (budget !== undefined) checkBudgetOptions(owner, budget, 'modelCall.budget.');
 }
+
+/**
+ * Refuses a structured-output schema name providers reject: OpenAI answers a name outside
+ * `^[a-zA-Z0-9_-]{1,64}$` (`'ticket triage'`) with a 400 on every call.
+ */
+export function checkSchemaName(owner: string, schemaName: unknown): void {
+  if (schemaName === undefined) return;
+  if (typeof schemaName !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(schemaName)) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${owner}: schemaName is ${describeValue(schemaName)}; providers take 1 to 64 letters, digits, _ and -, such as 'ticket_triage'.`,
+    );
+  }
+}

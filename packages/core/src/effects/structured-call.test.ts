@@ -142,4 +142,13 @@ describe('structuredCall', () => {
     expect(third.output).toEqual({ score: 7, risks: ['scope'] });
     expect(model.requests).toHaveLength(2);
   });
+
+  it('refuses a schema name providers reject, at definition (issue 9)', () => {
+    expect(() =>
+      structuredCall({ model: 'm', schema: rating, prompt: () => 'x', schemaName: 'bid rating' }),
+    ).toThrow(/structuredCall: schemaName is the string "bid rating"; providers take 1 to 64/);
+    expect(() =>
+      structuredCall({ model: 'm', schema: rating, prompt: () => 'x', schemaName: 'bid_rating-2' }),
+    ).not.toThrow();
+  });
 });

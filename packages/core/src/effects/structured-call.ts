@@ -11,7 +11,12 @@ import type { ModelCallSettings } from '../pipeline/types';
 import { promptRefOf } from '../prompt/define-prompt';
 import { validateNumberOption } from '../reliability/validate-option';
 import { toJsonSchema } from '../tools/to-json-schema';
-import { checkModelCallSettings, checkPrompt, checkTemperature } from './check-loop-options';
+import {
+  checkModelCallSettings,
+  checkPrompt,
+  checkSchemaName,
+  checkTemperature,
+} from './check-loop-options';
 import { createEffectLogic } from './create-effect-logic';
 import { initialMessages, type PromptFunction, type SystemPrompt } from './prompt';
 
@@ -95,6 +100,7 @@ export function structuredCall<
   }
   checkTemperature('structuredCall', options.temperature);
   checkModelCallSettings('structuredCall', options.modelCall);
+  checkSchemaName('structuredCall', options.schemaName);
   if (typeof (schema as { safeParse?: unknown } | undefined)?.safeParse !== 'function') {
     throw new DefinitionError(
       'definition.invalid_option',
