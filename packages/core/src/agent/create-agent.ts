@@ -1,4 +1,5 @@
 import type { AnyStateMachine, EventObject, InputFrom } from 'xstate';
+import { tokenCounterResolver } from '../budget/check-token-counter';
 import { estimateTokenCounter } from '../budget/create-token-counter';
 import { systemClock, timeOrderedIds } from '../clock/clock';
 import { checkOptionNames, optionNamesOf } from '../errors/option-names';
@@ -100,7 +101,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     models: modelChains,
     prices: options.prices,
   });
-  const tokenCounterFor = typeof tokenCounter === 'function' ? tokenCounter : () => tokenCounter;
+  const tokenCounterFor = tokenCounterResolver(tokenCounter);
   // Secrets never reach a checkpoint, the journal, an event or a log: the models' own keys
   // always, and what the agent was told to redact.
   const redactor = createRedactor({
