@@ -41,6 +41,21 @@ describe('defineEval', () => {
     }
   });
 
+  it('refuses a scorer that is not one, empty variants, a bad concurrency or output (issue 9)', () => {
+    const suite = { name: 'triage', agent, scorers: [exactMatch()] };
+    const refused = (extra: Record<string, unknown>, message: RegExp) =>
+      expect(() => defineEval({ ...suite, ...extra } as never)).toThrow(
+        expect.objectContaining({
+          code: 'definition.invalid_option',
+          message: expect.stringMatching(message),
+        }),
+      );
+    refused({ scorers: [exactMatch(), () => true] }, /scorers\[1\] is not a scorer/);
+    refused({ variants: {} }, /variants must name at least one variant/);
+    refused({ concurrency: 0 }, /concurrency is the number 0/);
+    refused({ output: 'context' }, /output must be a function/);
+  });
+
   it('accepts every documented option', () => {
     const suite = defineEval({
       name: 'triage',

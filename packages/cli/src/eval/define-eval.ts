@@ -1,6 +1,6 @@
 import { DefinitionError } from '@agentchart/core';
 import { checkOptionNames, describeValue } from '@agentchart/core/internal';
-import type { EvalSuite } from './types';
+import type { EvalSuite, Scorer } from './types';
 
 const evalSuiteMarker = Symbol.for('agentchart.evalSuite');
 
@@ -59,6 +59,7 @@ export function defineEval<TInput = any, TExpected = any, TVariant = any>(
       `defineEval "${suite.name}": give at least one scorer, e.g. scorers: [exactMatch()].`,
     );
   }
+  checkSuiteParts(suite);
   Object.defineProperty(suite, evalSuiteMarker, { value: true });
   return suite;
 }
@@ -66,4 +67,47 @@ export function defineEval<TInput = any, TExpected = any, TVariant = any>(
 /** True for a suite made with {@link defineEval}, from any copy of this package. */
 export function isEvalSuite(value: unknown): value is EvalSuite {
   return typeof value === 'object' && value !== null && evalSuiteMarker in value;
+}
+
+/** The parts of a suite a run would otherwise trip on, case after case, as TypeErrors. */
+function checkSuiteParts(suite: EvalSuite): void {
+  const fail = (message: string): never => {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `defineEval "${suite.name}": ${message}`,
+    );
+  };
+  suite.scorers.forEach((scorer, index) => {
+    const candidate = scorer as Partial<Scorer> | null;
+    if (typeof candidate?.name !== 'string' || typeof candidate.score !== 'function') {
+      fail(
+        `scorers[${index}] is not a scorer (an object with a name and score()); make one with exactMatch(), fieldMatch([...]) or customScorer(name, judge), got ${describeValue(scorer)}.`,
+      );
+    }
+  });
+  const { variants, concurrency, input, output } = suite;
+  if (
+    variants !== undefined &&
+    (typeof variants !== 'object' ||
+      variants === null ||
+      Array.isArray(variants) ||
+      Object.keys(variants).length === 0)
+  ) {
+    fail(
+      `variants must name at least one variant to compare, such as { v1: promptV1, v2: promptV2 }, got ${describeValue(variants)}; leave it out to run the agent as it is.`,
+    );
+  }
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+    fail(
+      `concurrency is ${describeValue(concurrency)}; give a whole number of cases at once, 1 or more.`,
+    );
+  }
+  for (const [name, value] of [
+    ['input', input],
+    ['output', output],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'function') {
+      fail(`${name} must be a function of the case or the run, got ${describeValue(value)}.`);
+    }
+  }
 }

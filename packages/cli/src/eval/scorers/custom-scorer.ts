@@ -1,4 +1,6 @@
+import { describeValue } from '@agentchart/core/internal';
 import type { ScoreInput, ScoreResult, Scorer } from '../types';
+import { refuse } from './refuse';
 
 /**
  * A scorer from your own function: `true`/`false`, a score from 0 to 1 (passing at
@@ -12,6 +14,16 @@ export function customScorer<TInput = any, TExpected = any>(
   ) => boolean | number | ScoreResult | Promise<boolean | number | ScoreResult>,
   { passAt = 1 }: { passAt?: number } = {},
 ): Scorer<TInput, TExpected> {
+  if (typeof name !== 'string' || name === '') {
+    refuse(
+      `customScorer: its first argument is the scorer's name for reports, such as customScorer('at most 5 calls', judge), got ${describeValue(name)}.`,
+    );
+  }
+  if (typeof judge !== 'function') {
+    refuse(
+      `customScorer "${name}": its second argument must be a function of the case and the run that returns true/false, a score or { score, pass }, got ${describeValue(judge)}.`,
+    );
+  }
   return {
     name,
     async score(input) {

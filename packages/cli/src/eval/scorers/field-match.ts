@@ -1,4 +1,6 @@
+import { describeValue } from '@agentchart/core/internal';
 import type { Scorer } from '../types';
+import { refuse } from './refuse';
 import { sameValue, show, valueAt } from './value-at';
 
 /**
@@ -6,7 +8,15 @@ import { sameValue, show, valueAt } from './value-at';
  * score is the share that match, and it passes when all do.
  */
 export function fieldMatch(fields: readonly string[]): Scorer {
-  if (fields.length === 0) throw new TypeError('fieldMatch: name at least one field.');
+  if (
+    !Array.isArray(fields) ||
+    fields.length === 0 ||
+    !fields.every((field) => typeof field === 'string' && field !== '')
+  ) {
+    refuse(
+      `fieldMatch: name at least one field in a list, such as fieldMatch(['category', 'priority']), got ${describeValue(fields)}.`,
+    );
+  }
   return {
     name: `fields ${fields.join(', ')}`,
     score({ case: row, output }) {

@@ -1,6 +1,7 @@
 import type { ChatModel } from '@agentchart/core';
-import { checkOptionNames } from '@agentchart/core/internal';
+import { checkOptionNames, describeValue } from '@agentchart/core/internal';
 import type { Scorer } from '../types';
+import { refuse } from './refuse';
 import { show } from './value-at';
 
 /** Options of {@link llmJudge}. */
@@ -37,6 +38,16 @@ const llmJudgeOptionNames = ['model', 'criteria', 'passAt', 'name', 'timeoutMs']
 export function llmJudge(options: LlmJudgeOptions): Scorer {
   checkOptionNames('llmJudge', options, llmJudgeOptionNames);
   const { model, criteria, passAt = 0.7, name = 'judge', timeoutMs = 60_000 } = options;
+  if (typeof (model as { generate?: unknown } | undefined)?.generate !== 'function') {
+    refuse(
+      `llmJudge: model must be a chat model (openAIChatModel from @agentchart/openai, or scriptedModel in tests), got ${describeValue(model)}.`,
+    );
+  }
+  if (typeof criteria !== 'string' || criteria.trim() === '') {
+    refuse(
+      `llmJudge: criteria must say in words what a good output does, such as 'The total answers the question exactly', got ${describeValue(criteria)}.`,
+    );
+  }
   return {
     name,
     async score({ case: row, output }) {

@@ -1,4 +1,6 @@
+import { describeValue } from '@agentchart/core/internal';
 import type { Scorer } from '../types';
+import { refuse } from './refuse';
 
 /** Any schema with zod's `safeParse` (zod itself, or a wrapper of another validator). */
 export interface ParsingSchema {
@@ -15,6 +17,11 @@ export function schemaValid(
   schema: ParsingSchema,
   { name = 'schema' }: { name?: string } = {},
 ): Scorer {
+  if (typeof (schema as { safeParse?: unknown } | undefined)?.safeParse !== 'function') {
+    refuse(
+      `schemaValid: give the zod schema the output must match, such as schemaValid(z.object({ total: z.number() })), got ${describeValue(schema)}.`,
+    );
+  }
   return {
     name,
     score({ output }) {
