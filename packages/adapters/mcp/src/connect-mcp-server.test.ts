@@ -1,5 +1,5 @@
-import { DefinitionError, RunError, toolCall } from '@agentchart/core';
-import { manualClock, runEffect } from '@agentchart/core/testing';
+import { DefinitionError, RunError, toolCall, toolLoop } from '@agentchart/core';
+import { manualClock, runEffect, scriptedModel } from '@agentchart/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { childrenRunning, isRunning, stdioTestServer } from '../test/fixtures/test-servers';
 import { connectMcpServer } from './connect-mcp-server';
@@ -342,5 +342,43 @@ describe('connectMcpServer lifecycle', () => {
     });
     expect((error as Error).message).not.toContain('Check the command or URL');
     expect(childrenRunning('mcp-test-server.ts')).toEqual([]);
+  });
+
+  it('never reports an unsafe call whose too-large answer came back to the model, which would call it again (issue 9)', async () => {
+    server = stdioTestServer();
+    const connection = await connectMcpServer({
+      transport: server.transport,
+      include: ['big', 'stats'],
+      effects: { stats: 'pure' },
+      maxOutputBytes: 1_000,
+    });
+    try {
+      const big = connection.tools.find((tool) => tool.name === 'big')!;
+      const model = scriptedModel({
+        responses: [
+          { toolCalls: [{ name: 'big', arguments: { length: 5_000 } }] },
+          // What a model told "ask for less" does: the same unsafe call again.
+          { toolCalls: [{ name: 'big', arguments: { length: 500 } }] },
+          'done',
+        ],
+      });
+      const { error } = await runEffect(
+        toolLoop({ model: 'm', tools: [big], prompt: () => 'Get the report.' }),
+        undefined,
+        { models: { m: model } },
+      );
+      expect(error).toMatchObject({
+        code: 'tool.invalid_output',
+        message: expect.stringContaining('(unsafe) ran on MCP server'),
+      });
+      expect(model.requests).toHaveLength(1);
+      const stats = connection.tools.find((tool) => tool.name === 'stats')!;
+      const { output } = await runEffect(toolCall(stats), {});
+      expect(JSON.parse((output as { content: [{ text: string }] }).content[0].text)).toMatchObject(
+        { calls: 1 },
+      );
+    } finally {
+      await connection.close();
+    }
   });
 });

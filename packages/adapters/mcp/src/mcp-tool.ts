@@ -59,18 +59,39 @@ export function mcpTool({
         answer = await session.call(listed.name, input, { signal, timeoutMs, idempotencyKey });
       } catch (error) {
         throw effect === 'unsafe'
-          ? ambiguousIfUnanswered(error, name, idempotencyKey, input)
+          ? (ranButUnusable(error, name, idempotencyKey) ??
+              ambiguousIfUnanswered(error, name, idempotencyKey, input))
           : error;
       }
-      return toToolOutput(answer, {
-        server: session.server,
-        tool: listed.name,
-        maxOutputBytes,
-      }) as z.input<typeof McpToolResultSchema>;
+      try {
+        return toToolOutput(answer, {
+          server: session.server,
+          tool: listed.name,
+          maxOutputBytes,
+        }) as z.input<typeof McpToolResultSchema>;
+      } catch (error) {
+        throw effect === 'unsafe' ? (ranButUnusable(error, name, idempotencyKey) ?? error) : error;
+      }
     },
   });
   // The server's own schema, not zod's round trip of it: same constraints, its own wording.
   return { ...tool, parameters };
+}
+
+/**
+ * An `unsafe` call the server ran but whose answer cannot be used (over `maxOutputBytes`, or
+ * breaking the tool's output schema) did act: reported to a model as a failure, it would be
+ * called again and act twice. It fails as `tool.invalid_output`, which a tool loop sends to
+ * the chart's error path, as core does for an unsafe tool whose output breaks its contract.
+ */
+function ranButUnusable(error: unknown, tool: string, key: string): RunError | undefined {
+  if (!McpServerError.isInstance(error)) return undefined;
+  if (error.code !== 'mcp.output_too_large' && error.details.answered !== true) return undefined;
+  return new RunError('tool.invalid_output', {
+    message: `Tool "${tool}" (unsafe) ran on MCP server "${error.details.server}", but its answer cannot be used: ${error.message} It is not reported to the model, which could call it again and act twice (key ${key}); handle it in the chart (onError).`,
+    cause: error,
+    details: { tool, key },
+  });
 }
 
 /**

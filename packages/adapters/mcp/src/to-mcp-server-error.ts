@@ -59,6 +59,15 @@ export function toMcpServerError(error: unknown, call: FailedCall): McpServerErr
     );
   }
   if (error instanceof McpError) details.rpcCode = error.code;
+  if (brokeOutputSchema(error)) {
+    // Checked by the client once the answer arrived: the tool ran on the server.
+    details.answered = true;
+    return new McpServerError('mcp.request_failed', {
+      message: `MCP tool "${tool}" of server "${server}" ran, but its answer breaks the tool's own output schema: ${reasonOf(error)}. The server must fix the tool or its outputSchema.`,
+      cause: error,
+      details,
+    });
+  }
   return new McpServerError('mcp.request_failed', {
     message: `MCP server "${server}" refused the call to "${tool}": ${reasonOf(error)}.`,
     cause: error,
@@ -84,4 +93,18 @@ function isNetworkFailure(error: unknown): boolean {
 
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * True for the MCP SDK client's own check of an answer's `structuredContent` against the
+ * tool's `outputSchema` (it throws an McpError after the answer arrived): unlike a JSON-RPC
+ * error from the server, the tool did run.
+ */
+function brokeOutputSchema(error: unknown): boolean {
+  return (
+    error instanceof McpError &&
+    /Structured content does not match the tool's output schema|Failed to validate structured content|has an output schema but did not return structured content/.test(
+      error.message,
+    )
+  );
 }
