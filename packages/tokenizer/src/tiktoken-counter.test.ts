@@ -84,4 +84,17 @@ describe('tiktokenCounter', () => {
       );
     }
   });
+
+  it("keeps core's estimate above the exact count for text with no-break spaces (issue 9)", async () => {
+    // Text taken from web pages carries U+00A0 for every &nbsp;: priced like ASCII spaces,
+    // the estimate was a third short and a request planned on it could overrun the window.
+    const scraped =
+      'Price\u00a0\u00a0\u00a0total '.repeat(500) + 'word\u00a0\u00a0\u00a0'.repeat(500);
+    const request = { messages: [{ role: 'user' as const, content: scraped }] };
+    const estimate = estimateTokenCounter.countRequest(request);
+    for (const encoding of ['o200k_base', 'cl100k_base'] as const) {
+      const exact = (await tiktokenCounter({ encoding })).countRequest(request);
+      expect(estimate, encoding).toBeGreaterThanOrEqual(exact);
+    }
+  });
 });
