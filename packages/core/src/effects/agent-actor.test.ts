@@ -11,6 +11,35 @@ import { structuredCall } from './structured-call';
 
 const summary = z.object({ summary: z.string() });
 
+/** A parent whose child agent sleeps `ms` on a timer of its own, then finishes. */
+function nappingParent(ms: number) {
+  const sleeper = setup({}).createMachine({
+    id: 'sleeper',
+    initial: 'sleeping',
+    states: { sleeping: { after: { [ms]: 'awake' } }, awake: { type: 'final' } },
+    output: () => ({ summary: 'rested' }),
+  });
+  return setup({
+    types: { context: {} as { result?: unknown } },
+    actors: { nap: agentActor({ machine: sleeper, input: z.object({}), output: summary }) },
+  }).createMachine({
+    id: 'parent',
+    context: {},
+    initial: 'napping',
+    states: {
+      napping: {
+        invoke: {
+          src: 'nap',
+          input: {},
+          onDone: { target: 'done', actions: assign({ result: ({ event }) => event.output }) },
+        },
+      },
+      done: { type: 'final' },
+    },
+    output: ({ context }) => context.result,
+  });
+}
+
 /**
  * Lets a manual clock fire timers set while restores run (a restored child's due timer is set
  * a few turns after the wake-up that restored its parent), for a bounded number of turns.
@@ -135,34 +164,9 @@ describe('agentActor', () => {
   });
   it('finishes when its child rests on a timer of its own, not only on a human wait', async () => {
     const clock = manualClock(0);
-    const sleeper = setup({}).createMachine({
-      id: 'sleeper',
-      initial: 'sleeping',
-      // Far enough that the child rests waiting, with nothing but its timer to wake it.
-      states: { sleeping: { after: { 60000: 'awake' } }, awake: { type: 'final' } },
-      output: () => ({ summary: 'rested' }),
-    });
-    const parent = setup({
-      types: { context: {} as { result?: unknown } },
-      actors: { nap: agentActor({ machine: sleeper, input: z.object({}), output: summary }) },
-    }).createMachine({
-      id: 'parent',
-      context: {},
-      initial: 'napping',
-      states: {
-        napping: {
-          invoke: {
-            src: 'nap',
-            input: {},
-            onDone: { target: 'done', actions: assign({ result: ({ event }) => event.output }) },
-          },
-        },
-        done: { type: 'final' },
-      },
-      output: ({ context }) => context.result,
-    });
+    // Far enough that the child rests waiting, with nothing but its timer to wake it.
     const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
-    const agent = createAgent({ machine: parent, clock, checkpointer });
+    const agent = createAgent({ machine: nappingParent(60_000), clock, checkpointer });
     let finished = false;
     agent.events.on('run.end', (event) => {
       if (event.threadId === 'p') finished = true;
@@ -181,33 +185,8 @@ describe('agentActor', () => {
   it("rests waiting until its child's timer is due, evicted meanwhile, and finishes when woken (issue 9)", async () => {
     const clock = manualClock(0);
     const day = 86_400_000;
-    const sleeper = setup({}).createMachine({
-      id: 'sleeper',
-      initial: 'sleeping',
-      states: { sleeping: { after: { [day]: 'awake' } }, awake: { type: 'final' } },
-      output: () => ({ summary: 'rested' }),
-    });
-    const parent = setup({
-      types: { context: {} as { result?: unknown } },
-      actors: { nap: agentActor({ machine: sleeper, input: z.object({}), output: summary }) },
-    }).createMachine({
-      id: 'parent',
-      context: {},
-      initial: 'napping',
-      states: {
-        napping: {
-          invoke: {
-            src: 'nap',
-            input: {},
-            onDone: { target: 'done', actions: assign({ result: ({ event }) => event.output }) },
-          },
-        },
-        done: { type: 'final' },
-      },
-      output: ({ context }) => context.result,
-    });
     const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
-    const agent = createAgent({ machine: parent, clock, checkpointer });
+    const agent = createAgent({ machine: nappingParent(day), clock, checkpointer });
     // Evicted, then restored by its wake-up: started, then resumed.
     const starts: boolean[] = [];
     agent.events.on('run.start', (event) => {
