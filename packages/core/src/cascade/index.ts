@@ -4,7 +4,11 @@
  * router → generator → verifier pattern.
  */
 export { type CascadeCallOptions, cascadeCall } from './cascade-call';
-export { parseStructuredOutput, type StructuredOutputResult } from './parse-structured-output';
+export {
+  parseStructuredOutput,
+  type StructuredOutputFailure,
+  type StructuredOutputResult,
+} from './parse-structured-output';
 export {
   type GeneratorRoute,
   type RouteGenerateVerifyOptions,

@@ -2,21 +2,45 @@ import type { z } from 'zod';
 import type { ChatResponse } from '../model/types';
 import { extractJson } from '../output/extract-json';
 
-/** A response parsed against a schema. */
+/** Why an answer could not be used, as the error code a failed effect reports it with. */
+export type StructuredOutputFailure =
+  | 'output.invalid'
+  | 'output.refused'
+  | 'output.truncated'
+  | 'output.filtered';
+
+/**
+ * A response parsed against a schema. A failure's `code` says what kind it was (a refusal,
+ * a cut-off or filtered answer, or one that breaks the schema); left out, `output.invalid`.
+ */
 export type StructuredOutputResult<T> =
   | { ok: true; value: T }
-  | { ok: false; reason: string; issues: z.core.$ZodIssue[] };
+  | { ok: false; reason: string; issues: z.core.$ZodIssue[]; code?: StructuredOutputFailure };
 
-/** Finds the JSON in a response and validates it; a refusal or truncation is a failure too. */
+/**
+ * Finds the JSON in a response and validates it; a refusal, a truncated or a filtered answer
+ * is a failure too, with its own code.
+ */
 export function parseStructuredOutput<TSchema extends z.ZodType>(
   response: ChatResponse,
   schema: TSchema,
 ): StructuredOutputResult<z.output<TSchema>> {
   if (response.finishReason === 'refusal' || response.refusal) {
-    return { ok: false, reason: `refused: ${response.refusal ?? response.content}`, issues: [] };
+    const reason = `refused: ${response.refusal ?? response.content}`;
+    return { ok: false, reason, issues: [], code: 'output.refused' };
   }
-  if (response.finishReason === 'length')
-    return { ok: false, reason: 'truncated at the output limit', issues: [] };
+  if (response.finishReason === 'length') {
+    return {
+      ok: false,
+      reason: 'truncated at the output limit',
+      issues: [],
+      code: 'output.truncated',
+    };
+  }
+  if (response.finishReason === 'content_filter') {
+    const reason = "stopped by the provider's content filter";
+    return { ok: false, reason, issues: [], code: 'output.filtered' };
+  }
   const extracted = extractJson(response.content);
   if (!extracted.ok) return { ok: false, reason: extracted.reason, issues: [] };
   const parsed = schema.safeParse(extracted.value);

@@ -185,8 +185,8 @@ async function ask<TSchema extends z.ZodType>(
   );
   const parsed = parseStructuredOutput(response, schema);
   if (parsed.ok) return parsed.value;
-  throw new RunError('output.invalid', {
-    message: `Model "${model}" gave an invalid "${responseFormat.name}" answer: ${parsed.reason}.`,
+  throw new RunError(parsed.code ?? 'output.invalid', {
+    message: `Model "${model}" gave no usable "${responseFormat.name}" answer: ${parsed.reason}.`,
     issues: parsed.issues,
     details: { model, output: response.content },
   });

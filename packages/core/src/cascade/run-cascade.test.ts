@@ -68,4 +68,26 @@ describe('runCascade', () => {
       details: { escalations: [expect.objectContaining({ reason: 'invalid_output' })] },
     });
   });
+
+  it("fails with the last model's own failure: a refusal as output.refused, a filtered answer as output.filtered (issue 9)", async () => {
+    for (const [finish, code] of [
+      ['refusal', 'output.refused'],
+      ['content_filter', 'output.filtered'],
+      ['length', 'output.truncated'],
+    ] as const) {
+      const answers: Record<string, ChatResponse> = {
+        small: reply({ label: 1 }),
+        strong: { ...reply('I cannot help with that.'), finishReason: finish },
+      };
+      const failure = runCascade({
+        models: ['small', 'strong'],
+        call: async (model) => answers[model]!,
+        parse: (response) => parseStructuredOutput(response, schema),
+      });
+      await expect(failure).rejects.toMatchObject({
+        code,
+        details: { escalations: [expect.objectContaining({ reason: 'invalid_output' })] },
+      });
+    }
+  });
 });

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { DefinitionError } from '../errors/definition-error';
 import { RunError } from '../errors/run-error';
 import type { ChatResponse } from '../model/types';
-import type { StructuredOutputResult } from './parse-structured-output';
+import type { StructuredOutputFailure, StructuredOutputResult } from './parse-structured-output';
 
 /** Why a cascade moved on to a stronger model. */
 export interface Escalation {
@@ -44,8 +44,9 @@ export interface RunCascadeOptions<T> {
 /**
  * The cascade itself, free of any runtime: the cheapest model answers; an answer that fails
  * validation, or that `escalateWhen` judges weak, goes to the next model; the last model's
- * valid answer is kept whatever its confidence. The last model's invalid answer fails with
- * `output.invalid`, carrying every escalation.
+ * valid answer is kept whatever its confidence. The last model's unusable answer fails the
+ * cascade with its own code (`output.invalid`, `output.refused`, `output.truncated`,
+ * `output.filtered`), carrying every escalation.
  */
 export async function runCascade<T>({
   models,
@@ -62,6 +63,7 @@ export async function runCascade<T>({
   const escalations: Escalation[] = [];
   let lastIssues: z.core.$ZodIssue[] = [];
   let lastReason = '';
+  let lastCode: StructuredOutputFailure = 'output.invalid';
   for (const [tier, model] of models.entries()) {
     const next = models[tier + 1];
     const parsed = parse(await call(model, tier, escalations.at(-1)));
@@ -78,10 +80,12 @@ export async function runCascade<T>({
     }
     lastIssues = parsed.issues;
     lastReason = parsed.reason;
+    lastCode = parsed.code ?? 'output.invalid';
     if (next !== undefined)
       escalations.push({ from: model, to: next, reason: 'invalid_output', detail: parsed.reason });
   }
-  throw new RunError('output.invalid', {
+  // Typed as the last model's failure: a refusal stays a refusal, not an invalid answer.
+  throw new RunError(lastCode, {
     message: `Every model of the cascade (${models.join(' → ')}) failed to give a valid answer; the last said: ${lastReason}. Check the prompt and schema, or add a stronger model at the end.`,
     issues: lastIssues,
     details: { models: [...models], escalations },
