@@ -1,9 +1,10 @@
-import { createAgent, MemoryCheckpointer } from '@agentchart/core';
+import { createAgent, MemoryCheckpointer, SqliteCheckpointer } from '@agentchart/core';
 import { estimateTokenCounter } from '@agentchart/core/budget';
 import type { ChatMessage } from '@agentchart/core/internal';
 import { describe, expect, it } from 'vitest';
 import { fromPromise } from 'xstate';
 import { openAgentchartSqlite } from './stores/agentchart-sqlite';
+import { sqliteFileBytes } from './stores/sqlite-file-bytes';
 import { tempDir } from './stores/temp-dir';
 import { chainMachine, incrementActor, incrementToolCall } from './workloads/chain10/chain-machine';
 import { runAgentchartChain } from './workloads/chain10/chain10';
@@ -84,6 +85,24 @@ describe('benchmark workloads (agentchart variants)', () => {
       await variant.suspend(ids);
       await variant.replyAndCheck(ids);
     });
+  });
+
+  it('suspended on SQLite weighs the file while the store is open, and the runs still finish', async () => {
+    // As the suspended child does: the file is sized between the waits and the replies, and
+    // sizing it must leave the store's write-ahead log where it is.
+    const dir = tempDir('smoke');
+    const path = dir.file('agentchart.db');
+    const checkpointer = new SqliteCheckpointer({ path });
+    try {
+      const ids = ['a', 'b', 'c'];
+      const variant = agentchartSuspended({ checkpointer });
+      await variant.suspend(ids);
+      expect(sqliteFileBytes(path, 'node:sqlite')).toBeGreaterThan(0);
+      await variant.replyAndCheck(ids);
+    } finally {
+      checkpointer.close();
+      dir.remove();
+    }
   });
 
   it('history growth meters every step of the conversation, in memory and on SQLite', async () => {

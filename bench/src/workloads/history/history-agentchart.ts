@@ -39,7 +39,7 @@ async function withStore(
   const durable = openAgentchartSqlite(path);
   try {
     await body(countingCheckpointer(durable, (bytes) => meter.add(bytes)));
-    return { meter, storedBytes: sqliteFileBytes(path) };
+    return { meter, storedBytes: sqliteFileBytes(path, 'node:sqlite') };
   } finally {
     durable.close();
     dir.remove();

@@ -15,7 +15,7 @@ async function agentchartOnSqlite(evictWaiting?: boolean): Promise<SuspendedVari
   });
   return {
     ...variant,
-    storedBytes: async () => sqliteFileBytes(path),
+    storedBytes: async () => sqliteFileBytes(path, 'node:sqlite'),
     close: () => {
       durable.close();
       dir.remove();

@@ -91,7 +91,7 @@ export function langGraphSqliteSuspended(): SuspendedVariant {
   return langGraphVariant(
     'LangGraph.js + SqliteSaver',
     new SqliteSaver(db),
-    () => sqliteFileBytes(path),
+    () => sqliteFileBytes(path, 'better-sqlite3'),
     () => {
       db.close();
       dir.remove();

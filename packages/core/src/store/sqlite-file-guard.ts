@@ -47,15 +47,26 @@ export function databaseFileGuard(opened: string): (() => void) | undefined {
       wal = log;
       return;
     }
-    if (log === undefined || !same(log, wal)) throw moved(opened, walPath, log !== undefined);
+    if (log === undefined || !same(log, wal)) {
+      throw moved(opened, walPath, log !== undefined, anotherSqlite);
+    }
   };
 }
 
-function moved(path: string, file: string, replaced: boolean): StorageError {
+/**
+ * The usual way a log goes without anyone deleting it: SQLite deletes the log when its last
+ * connection to the file closes, and a connection of another copy of SQLite in the same
+ * process (better-sqlite3 beside `node:sqlite`) cannot see this store's, so it takes itself
+ * for the last.
+ */
+const anotherSqlite =
+  ' If this process opens the database with another SQLite library (better-sqlite3, for one) and closed that connection, that is what deleted the log: read the database through this store, or from another process.';
+
+function moved(path: string, file: string, replaced: boolean, cause = ''): StorageError {
   const what = replaced ? 'replaced by another file' : 'deleted or moved';
   return new StorageError(
     'storage.moved',
     path,
-    `${file} was ${what} while this store had the database open, so this write was refused: it would have gone into a file no other process can see, and been lost when this one exits. Nothing was written after it went; what was committed before is in the file the store opened: moved, it is at its new place; deleted, it is lost when this process exits. Put the database back at ${path} (or restore a backup), then open a new SqliteCheckpointer on it and resume the thread.`,
+    `${file} was ${what} while this store had the database open, so this write was refused: it would have gone into a file no other process can see, and been lost when this one exits. Nothing was written after it went; what was committed before is in the file the store opened: moved, it is at its new place; deleted, it is lost when this process exits. Put the database back at ${path} (or restore a backup), then open a new SqliteCheckpointer on it and resume the thread.${cause}`,
   );
 }
