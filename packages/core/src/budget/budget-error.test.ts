@@ -21,7 +21,13 @@ describe('BudgetError', () => {
       metadata: { contextWindow: 1_000, maxOutputTokens: 100 },
     });
     const { error } = await runEffect(
-      toolLoop({ model: 'm', tools: [dump], prompt: () => 'Summarise the report.' }),
+      // A cap above the window (the default follows the window, and would cut it to fit).
+      toolLoop({
+        model: 'm',
+        tools: [dump],
+        prompt: () => 'Summarise the report.',
+        maxToolOutputTokens: 8_000,
+      }),
       undefined,
       { models: { m: model } },
     );

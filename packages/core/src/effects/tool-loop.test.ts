@@ -249,6 +249,33 @@ describe('toolLoop', () => {
     );
   });
 
+  it("caps a tool result at a quarter of a small model's window by default, so it fits (issue 9)", async () => {
+    const page = defineTool({
+      name: 'fetch_page',
+      description: 'Fetches a page.',
+      input: z.object({}),
+      output: z.string(),
+      effect: 'pure',
+      execute: async () => 'lorem ipsum dolor sit amet '.repeat(1_200),
+    });
+    const small = (contextWindow: number) =>
+      scriptedModel({
+        metadata: { contextWindow },
+        responses: [{ toolCalls: [{ name: 'fetch_page', arguments: {} }] }, { content: 'done' }],
+      });
+    const reader = toolLoop({ model: 'm', tools: [page], prompt: (q: string) => q });
+    const local = small(8_192);
+    const { output } = await runEffect(reader, 'q', { models: { m: local } });
+    expect((output as ToolLoopResult).content).toBe('done');
+    const sent = local.requests[1]!.messages.find((message) => message.role === 'tool')!;
+    expect(sent.content).toContain('to stay within 2048 tokens');
+    // A large window keeps the 8,000-token default: this result is sent whole.
+    const hosted = small(128_000);
+    await runEffect(reader, 'q', { models: { m: hosted } });
+    const whole = hosted.requests[1]!.messages.find((message) => message.role === 'tool')!;
+    expect(whole.content).not.toContain('truncated by agentchart');
+  });
+
   it('fails with loop.step_limit when the model never answers', async () => {
     const t = tools();
     let n = 0;

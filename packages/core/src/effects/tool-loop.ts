@@ -4,7 +4,8 @@ import { canonicalJson } from '../cache/canonical-json';
 import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
-import type { ChatMessage, ChatResponse, ToolDefinition } from '../model/types';
+import type { ChatMessage, ChatModel, ChatResponse, ToolDefinition } from '../model/types';
+import { assumedContextWindow } from '../pipeline/budget-step';
 import type { ModelCallSettings } from '../pipeline/types';
 import { promptRefOf } from '../prompt/define-prompt';
 import type { AnyTool } from '../tools/types';
@@ -42,7 +43,12 @@ export interface ToolLoopOptions<TInput, TModel extends string = string> {
   maxInvalidCalls?: number;
   /** The same tool with the same arguments this many times fails with `loop.repeated_call`. At least 2. Default 3. */
   maxRepeats?: number;
-  /** The most tokens one tool result may take in the history; larger ones are cut with a marker. Default 8,000. */
+  /**
+   * The most tokens one tool result may take in the history; larger ones are cut with a
+   * marker. Default 8,000, or a quarter of the model's context window when that is less (a
+   * model whose window is unknown is planned against 8,192 tokens, so 2,048): one result
+   * never crowds the conversation out of a small window.
+   */
   maxToolOutputTokens?: number;
   /**
    * The most tool calls one answer of the model may make. An answer with more runs none of
@@ -129,14 +135,13 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
   checkOptionNames('toolLoop', options, toolLoopOptionNames);
   checkPrompt('toolLoop', options.prompt, options.system);
   const { model, tools, maxSteps = 10, maxInvalidCalls = 3, maxRepeats = 3 } = options;
-  const maxToolOutputTokens = options.maxToolOutputTokens ?? 8_000;
   const maxToolCallsPerAnswer = options.maxToolCallsPerAnswer ?? 32;
   checkLoopOptions({
     ...options,
     maxSteps,
     maxInvalidCalls,
     maxRepeats,
-    maxToolOutputTokens,
+    maxToolOutputTokens: options.maxToolOutputTokens ?? defaultToolOutputTokens,
     maxToolCallsPerAnswer,
   });
   checkLoopTools(tools);
@@ -203,6 +208,8 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
           (message.role === 'user' && message.untrusted === true) ||
           (message.role === 'tool' && !trustedTools.includes(message.name)),
       );
+      const maxToolOutputTokens =
+        options.maxToolOutputTokens ?? toolOutputCapFor(scope.run.runtime.models.get(model)?.[0]);
       const repeats = new Map<string, number>();
       const unsettledKeys = new Map<string, string>();
       let invalidCalls = 0;
@@ -285,6 +292,18 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
       });
     },
   );
+}
+
+/** The cap on one tool result when the loop names none, for a model with a large window. */
+const defaultToolOutputTokens = 8_000;
+
+/**
+ * The default cap on one tool result for `model`: {@link defaultToolOutputTokens}, or a
+ * quarter of its context window (the window the budget plans against) when that is less.
+ */
+function toolOutputCapFor(model: ChatModel | undefined): number {
+  const window = model?.metadata?.contextWindow || assumedContextWindow;
+  return Math.max(1, Math.min(defaultToolOutputTokens, Math.floor(window / 4)));
 }
 
 /**
