@@ -5,6 +5,7 @@ import { humanWait } from '../effects/human-wait';
 import { structuredCall } from '../effects/structured-call';
 import { DefinitionError } from '../errors/definition-error';
 import type { RunEvent } from '../events/types';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { scriptedModel } from '../testing/scripted-model';
 import { createAgent } from './create-agent';
 
@@ -190,5 +191,25 @@ describe('createAgent', () => {
     const outcome = await agent.run({ input: { text: 'x' } });
     expect(outcome).toMatchObject({ status: 'limit', limit: { limit: 'maxModelCalls', max: 0 } });
     expect(model.requests).toHaveLength(0);
+  });
+
+  it('starts a thread whose first start died before its checkpoint with { force: true }, which the lease error names (issue 10)', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    // What a process that died right after taking the lease leaves: a live lease, no checkpoint.
+    await checkpointer.acquireLease('t1', { owner: 'gone', ttlMs: 30_000, now: Date.now() });
+    const model = () =>
+      scriptedModel({ responses: [{ json: { relevant: true, confidence: 0.9 } }] });
+    const agent = createAgent({ machine: classifier(), models: { fast: model() }, checkpointer });
+    const refused = await agent.start({ threadId: 't1', input: { text: 'x' } }).result();
+    expect(refused).toMatchObject({ status: 'failed', error: { code: 'checkpoint.lease_held' } });
+    expect(JSON.stringify(refused)).toContain('force: true');
+    const again = createAgent({ machine: classifier(), models: { fast: model() }, checkpointer });
+    const forced = await again
+      .start({ threadId: 't1', input: { text: 'x' }, force: true })
+      .result();
+    expect(forced.status).toBe('done');
+    expect(() => again.start({ input: { text: 'x' }, force: 'yes' as never })).toThrow(
+      /force must be true or false/,
+    );
   });
 });

@@ -2,7 +2,8 @@ import type { AnyStateMachine, EventObject, InputFrom } from 'xstate';
 import { tokenCounterResolver } from '../budget/check-token-counter';
 import { estimateTokenCounter } from '../budget/create-token-counter';
 import { systemClock, timeOrderedIds } from '../clock/clock';
-import { checkOptionNames, optionNamesOf } from '../errors/option-names';
+import { DefinitionError } from '../errors/definition-error';
+import { checkOptionNames, describeValue, optionNamesOf } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { RunEvents } from '../events/run-events';
 import { redactingCheckpointer } from '../ledger/redact-records';
@@ -43,6 +44,7 @@ const startOptionNames = optionNamesOf<StartOptions<unknown>>({
   threadId: true,
   input: true,
   tenantId: true,
+  force: true,
 });
 const resumeOptionNames = optionNamesOf<ResumeOptions>({ force: true });
 const forkOptionNames = optionNamesOf<ForkOptions>({
@@ -224,7 +226,13 @@ export function createAgent<TMachine extends AnyStateMachine>(
   const start = (startOptions: StartOptions<InputFrom<TMachine>>) => {
     // A misspelt `threadID` would start a thread under a generated id, `tenantID` charge no tenant.
     checkOptionNames('agent.start', startOptions, startOptionNames);
-    const { threadId = generateId(), input, tenantId } = startOptions;
+    const { threadId = generateId(), input, tenantId, force = false } = startOptions;
+    if (typeof force !== 'boolean') {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `agent.start: force must be true or false, got ${describeValue(force)}.`,
+      );
+    }
     assertThreadId('agent.start', threadId);
     assertOpen(`starting thread "${threadId}"`);
     if (live.get(threadId)) {
@@ -237,6 +245,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
       state: Run.initialState({ input, now: clock.now(), tenantId, agent: runtime.name }),
       version: 0,
       owner: generateId(),
+      forceLease: force,
     });
     live.track(run);
     run.start({ resumed: false });

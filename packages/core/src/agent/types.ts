@@ -181,6 +181,13 @@ export interface StartOptions<TInput> {
   input: TInput;
   /** The tenant this run's model calls are charged to: its quota and cost ledger entries. */
   tenantId?: string;
+  /**
+   * Takes the thread's lease even when another run holds it: for a start that a process
+   * began and died in before its first checkpoint (its lease stays live until it expires).
+   * Only when that process is known to be gone: an effect it has in flight may still act.
+   * A thread that has a checkpoint is still refused (resume it instead).
+   */
+  force?: boolean;
 }
 
 /** A live run: send it events, wait for its outcome, stop it. */

@@ -189,7 +189,7 @@ async function startRefused(
   return new CheckpointError(
     'checkpoint.lease_held',
     threadId,
-    `Thread "${threadId}" cannot start: ${until}, so another process is starting or running this thread id. Start the new thread under another id (or leave threadId out to have one made). If that process died before its run's first checkpoint, only its lease is left: the id is free once the lease lapses. A thread that has a checkpoint is continued with agent.resume("${threadId}"), not started again.`,
+    `Thread "${threadId}" cannot start: ${until}, so another process is starting or running this thread id. Start the new thread under another id (or leave threadId out to have one made). If that process died before its run's first checkpoint, only its lease is left: the id is free once the lease lapses, or at once with agent.start({ threadId: "${threadId}", input, force: true }) if you know that process is gone. A thread that has a checkpoint is continued with agent.resume("${threadId}"), not started again.`,
     refusal,
   );
 }

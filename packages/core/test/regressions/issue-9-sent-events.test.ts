@@ -159,7 +159,9 @@ describe('a start under an id another run holds (issue 9)', () => {
     const { message } = (outcome as { error: { message: string } }).error;
     expect(message).toMatch(/cannot start: run "gone" holds it for \d+ ms more/);
     expect(message).toMatch(/Start the new thread under another id/);
-    expect(message).not.toMatch(/force/);
+    // A start's own force option (a resume's words would name one a start does not read).
+    expect(message).toContain('agent.start({ threadId: "t", input, force: true })');
+    expect(message).not.toMatch(/take the thread with \{ force: true \}/);
     await agent.close();
   });
 });
