@@ -438,21 +438,23 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
     return this.#guard(`taking the lease of thread "${threadId}"`, async () => {
       assertLease('acquireLease', options);
       await this.#ensureTables();
-      const { owner, ttlMs, now, force = false } = options;
+      const { owner, ttlMs, now, force = false, takeOverFrom = null } = options;
       // One statement: PostgreSQL locks the row for the upsert, so of two processes racing
-      // for an expired or free lease exactly one gets a row back.
+      // for an expired or free lease (or taking it over from the same owner) exactly one
+      // gets a row back.
       const { rows } = await this.#pool.query<{ owner: string; expires_at: number }>({
         name: `agentchart.acquireLease.${this.#statementTag}`,
         text: `INSERT INTO ${this.#leases} AS held (thread_id, owner, expires_at) VALUES ($1, $2, $3)
        ON CONFLICT (thread_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
        WHERE held.owner = excluded.owner OR held.expires_at <= $4 OR $5::boolean
+         OR held.owner = $6::text
        RETURNING owner, expires_at`,
-        values: [threadId, owner, now + ttlMs, now, force],
+        values: [threadId, owner, now + ttlMs, now, force, takeOverFrom],
       });
       const taken = rows[0];
       if (taken) return { threadId, owner: taken.owner, expiresAt: taken.expires_at };
       const holder = (await this.getLease(threadId)) ?? { owner: 'unknown', expiresAt: now };
-      throw CheckpointError.leaseHeld(threadId, holder, now);
+      throw CheckpointError.leaseHeld(threadId, holder, now, takeOverFrom ?? undefined);
     });
   }
 
@@ -709,7 +711,10 @@ async function waitForTableCreation(client: pg.PoolClient, server: string): Prom
 }
 
 /** Refuses lease options no store can honour (core's own check is not on its entry). */
-function assertLease(method: string, { owner, ttlMs, now }: RenewLeaseOptions): void {
+function assertLease(
+  method: string,
+  { owner, ttlMs, now, takeOverFrom }: RenewLeaseOptions & { takeOverFrom?: unknown },
+): void {
   if (typeof owner !== 'string' || owner.length === 0) {
     throw new DefinitionError(
       'definition.invalid_option',
@@ -720,6 +725,12 @@ function assertLease(method: string, { owner, ttlMs, now }: RenewLeaseOptions): 
     throw new DefinitionError(
       'definition.invalid_option',
       `PostgresCheckpointer.${method}: ttlMs must be a positive number of milliseconds and now a time since the epoch, got ttlMs ${ttlMs} and now ${now}.`,
+    );
+  }
+  if (takeOverFrom !== undefined && (typeof takeOverFrom !== 'string' || takeOverFrom === '')) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `PostgresCheckpointer.${method}: takeOverFrom must name the owner to take the thread from (a non-empty string), got ${JSON.stringify(takeOverFrom)}.`,
     );
   }
 }

@@ -181,7 +181,11 @@ export function createAgent<TMachine extends AnyStateMachine>(
       // lease up: this process would otherwise be refused its own thread.
       await live.letGo(threadId);
       const checkpoint = await loadCheckpoint(runtime, threadId, { migrate });
-      const { run, checkpoint: claimed } = await restoreRun(runtime, checkpoint, { force });
+      const { run, checkpoint: claimed } = await restoreRun(
+        runtime,
+        checkpoint,
+        force ? { force: 'checkpoint-owner' } : {},
+      );
       live.track(run);
       run.start({ resumed: true, delayedEvents: claimed.delayedEvents ?? [] });
       return run;

@@ -5,7 +5,7 @@ import type { AgentRuntime } from '../run/agent-runtime';
 import { Run } from '../run/run';
 import type { RecordedWait } from '../run/run-port';
 import { CheckpointError } from '../store/checkpoint-error';
-import type { Checkpoint } from '../store/types';
+import type { AcquireLeaseOptions, Checkpoint, Checkpointer } from '../store/types';
 import type { MigrateCheckpoint } from './types';
 
 /**
@@ -63,8 +63,14 @@ export interface RestoreRunOptions {
   /**
    * Take the thread even while another owner's lease on it is live. Safe only when that
    * owner is known to be gone: a live owner's in-flight unsafe effect may act a second time.
+   * - `'checkpoint-owner'` (`agent.resume`'s `force`): only from the owner the checkpoint
+   *   names, the one the caller knows is gone. Of two forced resumes of one thread, the one
+   *   that takes the lease second finds the first holding it and is refused, before it reads
+   *   or runs anything (ADR 0029).
+   * - `'any'`: from whoever holds it. For a parent taking back its child's thread: whoever
+   *   holds the parent drives the child.
    */
-  force?: boolean;
+  force?: 'checkpoint-owner' | 'any';
 }
 
 /**
@@ -77,7 +83,7 @@ export interface RestoreRunOptions {
 export async function restoreRun(
   runtime: AgentRuntime,
   checkpoint: Checkpoint,
-  { force = false }: RestoreRunOptions = {},
+  { force }: RestoreRunOptions = {},
 ): Promise<{ run: Run; checkpoint: Checkpoint }> {
   const { checkpointer, clock, generateId } = runtime;
   const { threadId } = checkpoint;
@@ -91,11 +97,12 @@ export async function restoreRun(
     );
   }
   // Refused with `checkpoint.lease_held` (saying what to do) while another owner's is live.
-  await checkpointer.acquireLease(threadId, {
+  const takeOver = takeOverOf(force, checkpoint, clock.now(), runtime.leaseTtlMs);
+  await acquireLease(checkpointer, threadId, {
     owner,
     ttlMs: runtime.leaseTtlMs,
     now: clock.now(),
-    ...(force ? { force } : {}),
+    ...takeOver,
   });
   const entries = await checkpointer.listEffects(threadId);
   const state = {
@@ -104,6 +111,7 @@ export async function restoreRun(
       base: checkpoint.run.usageBase,
       steps: checkpoint.run.usage.steps,
     }),
+    ...(takeOver.force || takeOver.takeOverFrom ? { takenOverAt: clock.now() } : {}),
   };
   const version = (checkpoint.recovered?.headVersion ?? checkpoint.version) + 1;
   const { recovered: _, ...stored } = checkpoint;
@@ -123,6 +131,58 @@ export async function restoreRun(
     leaseHeld: true,
   });
   return { run, checkpoint: claim };
+}
+
+/** How a restore takes the thread's lease: as it is free, or over from a gone owner. */
+interface TakeOver {
+  force?: true;
+  takeOverFrom?: string;
+  /** Set when a forced resume is refused its take-over: the run that took the thread first. */
+  takenFirstBy?: string;
+}
+
+/**
+ * The lease options of a restore. `agent.resume`'s `force` takes the thread only from the
+ * owner its checkpoint names. When that owner took the thread over by force itself less than
+ * a lease TTL ago, it has just started: the lease is then taken only as it is free, so a
+ * second forced resume of the thread is refused while the first runs. A checkpoint that
+ * names no owner (written before checkpoints named one) leaves none to compare with: the
+ * lease is taken from whoever holds it.
+ */
+function takeOverOf(
+  force: RestoreRunOptions['force'],
+  checkpoint: Checkpoint,
+  now: number,
+  leaseTtlMs: number,
+): TakeOver {
+  if (force === undefined) return {};
+  const { owner } = checkpoint;
+  if (force === 'any' || owner === undefined) return { force: true };
+  const takenOverAt = checkpoint.run.takenOverAt;
+  if (takenOverAt !== undefined && now - takenOverAt < leaseTtlMs) return { takenFirstBy: owner };
+  return { takeOverFrom: owner };
+}
+
+/** Takes the lease; a forced resume refused because another took the thread first says so. */
+async function acquireLease(
+  checkpointer: Checkpointer,
+  threadId: string,
+  { takenFirstBy, ...options }: AcquireLeaseOptions & TakeOver,
+): Promise<void> {
+  try {
+    await checkpointer.acquireLease(threadId, options);
+  } catch (error) {
+    if (takenFirstBy === undefined || !isLeaseHeld(error)) throw error;
+    const holder = (await checkpointer.getLease(threadId)) ?? {
+      owner: takenFirstBy,
+      expiresAt: options.now,
+    };
+    throw CheckpointError.leaseHeld(threadId, holder, options.now, takenFirstBy);
+  }
+}
+
+function isLeaseHeld(error: unknown): boolean {
+  return error instanceof CheckpointError && error.code === 'checkpoint.lease_held';
 }
 
 function waitsOf(entries: readonly JournalEntry[]): Map<string, RecordedWait> {

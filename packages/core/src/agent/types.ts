@@ -271,8 +271,10 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
 export interface ResumeOptions {
   /**
    * Take the thread even while another process's lease on it is live. Only when that
-   * process is known to be gone: a live owner's in-flight unsafe effect could act twice —
-   * and another process forcing the same thread at the same moment is such a live owner.
+   * process is known to be gone: a live owner's in-flight unsafe effect could act twice.
+   * The thread is taken only from the run its checkpoint names: when another process took
+   * it over first (another forced resume, say), this resume is refused with
+   * `checkpoint.lease_held` before it runs anything.
    */
   force?: boolean;
 }

@@ -131,7 +131,7 @@ async function startOrResumeChild(scope: EffectScope, runtime: AgentRuntime, inp
     // re-arm its timers, refuse a checkpoint of another machine version.
     const checkpoint = await loadCheckpoint(runtime, threadId, {});
     // The child's thread belongs to the parent's: whoever holds the parent drives the child.
-    const { run, checkpoint: claimed } = await restoreRun(runtime, checkpoint, { force: true });
+    const { run, checkpoint: claimed } = await restoreRun(runtime, checkpoint, { force: 'any' });
     run.start({ resumed: true, delayedEvents: claimed.delayedEvents ?? [] });
     return run;
   }

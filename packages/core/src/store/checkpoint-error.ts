@@ -1,5 +1,5 @@
 import { AgentchartError } from '../errors/agentchart-error';
-import { leaseHeldMessage } from './conflict-messages';
+import { leaseHeldMessage, takenOverFirstMessage } from './conflict-messages';
 
 /** Ways storing or restoring a checkpoint can fail. */
 export type CheckpointErrorCode =
@@ -26,16 +26,21 @@ export class CheckpointError extends AgentchartError<CheckpointErrorCode> {
   /**
    * The `checkpoint.lease_held` error of a store that refused a lease because `holder`'s is
    * live at `now`: it names the holder, the time left, and what taking it by force risks.
+   * `takeOverFrom`: the owner a refused forced take-over was to take the thread from (another
+   * owner took it first).
    */
   static leaseHeld(
     threadId: string,
     holder: { owner: string; expiresAt: number },
     now: number,
+    takeOverFrom?: string,
   ): CheckpointError {
     return new CheckpointError(
       'checkpoint.lease_held',
       threadId,
-      leaseHeldMessage(threadId, holder, now),
+      takeOverFrom === undefined
+        ? leaseHeldMessage(threadId, holder, now)
+        : takenOverFirstMessage(threadId, holder, now),
     );
   }
 

@@ -24,3 +24,16 @@ export function leaseHeldMessage(
   const left = Math.max(0, Math.ceil(holder.expiresAt - now));
   return `Thread "${threadId}" is owned by run "${holder.owner}", whose lease is live for ${left} ms more (until ${new Date(holder.expiresAt).toISOString()}): it is probably still running in another process. Two runs continuing one thread could act twice. Wait until the lease expires (a process that died stops renewing it), or take the thread with { force: true } only if you know that process is gone: an effect it has in flight may still act.`;
 }
+
+/**
+ * The message of a `checkpoint.lease_held` on a forced take-over refused because another
+ * owner took the thread over first: most likely another forced resume of the same thread.
+ */
+export function takenOverFirstMessage(
+  threadId: string,
+  holder: { owner: string; expiresAt: number },
+  now: number,
+): string {
+  const left = Math.max(0, Math.ceil(holder.expiresAt - now));
+  return `Thread "${threadId}" was taken over by run "${holder.owner}" just before this forced resume could take it (its lease is live for ${left} ms more): most likely another forced resume of the same thread, in this or another process. This resume did nothing, so the thread runs once. If that process is gone too, resume the thread again once its lease lapses (at ${new Date(holder.expiresAt).toISOString()}).`;
+}

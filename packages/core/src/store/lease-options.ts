@@ -5,7 +5,10 @@ import type { RenewLeaseOptions } from './types';
  * Refuses lease options no store can honour. A lease ends at `now + ttlMs`; a released one
  * is stored as ending at 0, so a lease taken must end after that.
  */
-export function assertLeaseOptions(method: string, { owner, ttlMs, now }: RenewLeaseOptions): void {
+export function assertLeaseOptions(
+  method: string,
+  { owner, ttlMs, now, takeOverFrom }: RenewLeaseOptions & { takeOverFrom?: unknown },
+): void {
   if (typeof owner !== 'string' || owner.length === 0) {
     throw new DefinitionError(
       'definition.invalid_option',
@@ -16,6 +19,12 @@ export function assertLeaseOptions(method: string, { owner, ttlMs, now }: RenewL
     throw new DefinitionError(
       'definition.invalid_option',
       `${method}: ttlMs must be a positive number of milliseconds and now a time since the epoch, got ttlMs ${ttlMs} and now ${now}.`,
+    );
+  }
+  if (takeOverFrom !== undefined && (typeof takeOverFrom !== 'string' || takeOverFrom === '')) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${method}: takeOverFrom must name the owner to take the thread from (a non-empty string), got ${JSON.stringify(takeOverFrom)}.`,
     );
   }
 }

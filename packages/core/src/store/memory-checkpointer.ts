@@ -181,10 +181,11 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
 
   async acquireLease(threadId: string, options: AcquireLeaseOptions): Promise<ThreadLease> {
     assertLeaseOptions('acquireLease', options);
-    const { owner, ttlMs, now, force = false } = options;
+    const { owner, ttlMs, now, force = false, takeOverFrom } = options;
     const held = this.#leases.get(threadId);
-    if (held && held.owner !== owner && held.expiresAt > now && !force) {
-      throw CheckpointError.leaseHeld(threadId, held, now);
+    const live = held && held.owner !== owner && held.expiresAt > now;
+    if (live && !force && held.owner !== takeOverFrom) {
+      throw CheckpointError.leaseHeld(threadId, held, now, takeOverFrom);
     }
     const lease = { threadId, owner, expiresAt: now + ttlMs };
     this.#leases.set(threadId, lease);

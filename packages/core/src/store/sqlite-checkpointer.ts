@@ -400,7 +400,7 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
 
   async acquireLease(threadId: string, options: AcquireLeaseOptions): Promise<ThreadLease> {
     assertLeaseOptions('acquireLease', options);
-    const { owner, ttlMs, now, force = false } = options;
+    const { owner, ttlMs, now, force = false, takeOverFrom = null } = options;
     const doing = `taking the lease on thread "${threadId}"`;
     this.#assertWritable(doing);
     return this.#leaseWrite(threadId, doing, () => {
@@ -410,11 +410,12 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
         now + ttlMs,
         now,
         force ? 1 : 0,
+        takeOverFrom,
       ) as { owner: string; expires_at: number } | undefined;
       if (taken) return { threadId, owner: taken.owner, expiresAt: taken.expires_at };
       // Read after the refusal only to name the holder; the decision was the statement's.
       const holder = this.#lease(threadId) ?? { owner: 'unknown', expiresAt: now };
-      throw CheckpointError.leaseHeld(threadId, holder, now);
+      throw CheckpointError.leaseHeld(threadId, holder, now, takeOverFrom ?? undefined);
     });
   }
 

@@ -58,10 +58,11 @@ export const sqliteStatements = {
     WHERE status = 'running' ORDER BY updated_at`,
   lease: 'SELECT owner, expires_at FROM leases WHERE thread_id = ?',
   // One statement, so atomic across processes: taken when free, expired, already this
-  // owner's, or forced; otherwise it changes nothing and returns no row.
+  // owner's, forced, or held by the owner ?6 names (NULL names none); otherwise it changes
+  // nothing and returns no row.
   acquireLease: `INSERT INTO leases (thread_id, owner, expires_at) VALUES (?1, ?2, ?3)
     ON CONFLICT (thread_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-    WHERE leases.owner = excluded.owner OR leases.expires_at <= ?4 OR ?5
+    WHERE leases.owner = excluded.owner OR leases.expires_at <= ?4 OR ?5 OR leases.owner = ?6
     RETURNING owner, expires_at`,
   // A released lease (expires_at 0) is not the owner's any more: renewing it fails.
   renewLease:

@@ -29,6 +29,12 @@ export interface RunState {
   /** Set on a child agent's thread: the thread whose run drives it. */
   parentThreadId?: string;
   /**
+   * When a forced resume last took the thread over (on its process's clock). For one lease
+   * TTL after it, another forced resume is refused while the taker's lease is live: the
+   * taker has just started and is running the thread (ADR 0029).
+   */
+  takenOverAt?: number;
+  /**
    * Why a run that ended `failed` failed: its error's code and message (redacted, at most
    * 2,000 characters), so the store says what went wrong after the process is gone.
    */
@@ -299,6 +305,13 @@ export interface RenewLeasesOptions {
 
 /** Options of {@link Checkpointer.acquireLease}. */
 export interface AcquireLeaseOptions extends RenewLeaseOptions {
-  /** Take the thread even while another owner's lease is live. */
+  /** Take the thread even while another owner's lease is live, whoever that owner is. */
   force?: boolean;
+  /**
+   * Take the thread from this owner even while its lease is live: the caller knows that
+   * owner is gone. Still refused while any other owner's lease is live, in the same atomic
+   * step as the take, so of two processes taking a thread over from the same dead owner
+   * exactly one gets it.
+   */
+  takeOverFrom?: string;
 }

@@ -22,4 +22,16 @@ describe('lease race (issue 10)', () => {
       expect(trial.ends.filter((line) => line.resumed)).not.toHaveLength(0);
     }
   }, 120_000);
+
+  it('lets one of two forced resumes at once continue a crashed thread: nothing lost, nothing doubled', async () => {
+    const report = await runLeaseRace({ scenario: 'two-forced-resumes-after-crash', trials: 6 });
+    expect(report.duplicates).toBe(0);
+    expect(report.lost).toBe(0);
+    for (const trial of report.results) {
+      // A forcer that starts after the other has finished finds the thread done and free.
+      for (const end of trial.ends) {
+        expect(end.resumed === true || end.refused === 'checkpoint.lease_held').toBe(true);
+      }
+    }
+  }, 120_000);
 });

@@ -27,7 +27,7 @@ export interface RaceTrial {
 
 /** The figures of a lease race: trials, duplicated side effects, lost work. */
 export interface RaceReport {
-  scenario: 'rival-while-running' | 'two-resumers-after-crash';
+  scenario: 'rival-while-running' | 'two-resumers-after-crash' | 'two-forced-resumes-after-crash';
   trials: number;
   /** Trials where an invoice was sent more than once. */
   duplicates: number;
@@ -85,7 +85,9 @@ function child(role: string, config: Record<string, unknown>, command: string[])
  * - `rival-while-running`: while the owner's unsafe tool is in flight (not yet acted), a
  *   second process resumes the thread;
  * - `two-resumers-after-crash`: the owner is killed right after it acted; two processes
- *   resume the thread at once, as soon as its lease lets them.
+ *   resume the thread at once, as soon as its lease lets them;
+ * - `two-forced-resumes-after-crash`: the owner is killed with its send in flight, not yet
+ *   acted; two processes resume the thread with `force` at once, its lease still live.
  * Counts sends per invoice in the outside ledger: each must be exactly 1.
  */
 export async function runLeaseRace({
@@ -115,6 +117,11 @@ export async function runLeaseRace({
         await owner.started;
         const rival = child('rival', { ...config, gateFile }, command);
         ends = [...(await owner.done), ...(await rival.done)];
+      } else if (scenario === 'two-forced-resumes-after-crash') {
+        const owner = child('owner', { ...config, crashBeforeSend: true }, command);
+        await owner.done;
+        const forcers = [child('forcer', config, command), child('forcer', config, command)];
+        ends = (await Promise.all(forcers.map((forcer) => forcer.done))).flat();
       } else {
         const owner = child('owner', { ...config, crashAfterSend: true }, command);
         await owner.done;

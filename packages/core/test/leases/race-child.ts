@@ -4,7 +4,9 @@
  *   rival has tried (in flight, not yet acted), or — with `crashAfterSend` — sends and is
  *   killed with SIGKILL;
  * - `rival` tries to resume the thread once, while the owner runs;
- * - `resumer` resumes it as soon as the dead owner's lease lapses, and finishes it.
+ * - `resumer` resumes it as soon as the dead owner's lease lapses, and finishes it;
+ * - `forcer` resumes it at once with `force` (it knows the owner is dead): once, and holds
+ *   its own send in flight for a moment, so a second forcer could take the thread from it.
  * Each prints one JSON line: what it ended in.
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -14,7 +16,7 @@ import { invoiceMachine, invoiceResponse } from '../fixtures/invoice-agent';
 import { sqliteLedger } from '../fixtures/sqlite-ledger';
 
 interface RaceChildConfig {
-  role: 'owner' | 'rival' | 'resumer';
+  role: 'owner' | 'rival' | 'resumer' | 'forcer';
   dbPath: string;
   ledgerPath: string;
   threadId: string;
@@ -22,6 +24,8 @@ interface RaceChildConfig {
   /** The owner holds its send until this file exists (the rival writes it once it tried). */
   gateFile?: string;
   crashAfterSend?: boolean;
+  /** The owner is killed with its send in flight, before it acts. */
+  crashBeforeSend?: boolean;
 }
 
 const config = JSON.parse(process.env.AGENTCHART_RACE_CHILD ?? '{}') as RaceChildConfig;
@@ -33,7 +37,9 @@ const agent = createAgent({
   machine: invoiceMachine({
     ledger,
     beforeSend: async () => {
+      if (config.role === 'forcer') await sleep(200);
       if (config.role !== 'owner') return;
+      if (config.crashBeforeSend) process.kill(process.pid, 'SIGKILL');
       report({ event: 'acting' });
       // In flight, not yet acted, until the rival has tried (bounded: a lost rival cannot hang us).
       const until = Date.now() + 20_000;
@@ -77,6 +83,13 @@ if (config.role === 'owner') {
   }
   if (handle) report({ event: 'end', status: await finish(handle), resumed: true });
   else report({ event: 'end', refused });
+} else if (config.role === 'forcer') {
+  try {
+    const status = await finish(await agent.resume(config.threadId, { force: true }));
+    report({ event: 'end', status, resumed: true });
+  } catch (error) {
+    report({ event: 'end', refused: codeOf(error) });
+  }
 } else {
   // The dead owner's lease lapses after its time to live: keep asking until then.
   const giveUpAt = Date.now() + config.leaseTtlMs * 4 + 5_000;

@@ -152,6 +152,42 @@ export function leaseCases({ threadId, withStores }: ConformanceContext): Confor
         }),
     },
     {
+      name: 'takes a live lease over from the owner it names, and only from that owner',
+      run: () =>
+        withStores(2, async ([store, other]) => {
+          const thread = threadId('take-over');
+          await store!.acquireLease(thread, { owner: 'dead', ttlMs, now: t0 });
+          const first = await other!.acquireLease(thread, {
+            owner: 'run-b',
+            ttlMs,
+            now: t0 + 1,
+            takeOverFrom: 'dead',
+          });
+          assert.deepEqual(first, { threadId: thread, owner: 'run-b', expiresAt: t0 + 1 + ttlMs });
+          // A second take-over from the same dead owner finds run-b holding the thread.
+          const second = await rejection(
+            store!.acquireLease(thread, {
+              owner: 'run-c',
+              ttlMs,
+              now: t0 + 2,
+              takeOverFrom: 'dead',
+            }),
+            'a second take-over from an owner that no longer holds the thread',
+          );
+          assertCode(second, 'checkpoint.lease_held', /taken over by run "run-b"/);
+          assert.equal((await store!.getLease(thread))?.owner, 'run-b');
+          // A free thread is taken as without the option.
+          const free = threadId('take-over-free');
+          const taken = await store!.acquireLease(free, {
+            owner: 'run-d',
+            ttlMs,
+            now: t0,
+            takeOverFrom: 'dead',
+          });
+          assert.equal(taken.owner, 'run-d');
+        }),
+    },
+    {
       name: 'releases a lease so another owner takes it at once; a released lease cannot be renewed',
       run: () =>
         withStores(2, async ([store, other]) => {
