@@ -19,6 +19,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteResponseCacheStore } from '../cache/sqlite-response-cache-store';
 import { emptyUsage } from '../ledger/fold-usage';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
+import { openCheckpointDatabase } from './sqlite-database';
 import type { Checkpoint } from './types';
 
 let dir: string;
@@ -89,6 +90,25 @@ async function interruptedCheckpoint(): Promise<string> {
   closeSync(fd);
   return join(crashed, 'runs.db');
 }
+
+describe('openCheckpointDatabase', () => {
+  it('copies the write-ahead log into the file every 1,000 pages at the default sync level, and every 4,000 at normal', () => {
+    for (const [synchronous, pages] of [
+      ['full', 1_000],
+      ['normal', 4_000],
+    ] as const) {
+      const { db } = openCheckpointDatabase({
+        path: join(dir, `${synchronous}.db`),
+        synchronous,
+        busyTimeoutMs: 1_000,
+        verify: false,
+        readOnly: false,
+      });
+      expect(db.prepare('PRAGMA wal_autocheckpoint').get()).toEqual({ wal_autocheckpoint: pages });
+      db.close();
+    }
+  });
+});
 
 describe('opening an SQLite checkpoint database', () => {
   it('opens a database whose WAL checkpoint was cut short by a kill or a full disk, losing nothing (issue 10)', async () => {

@@ -17,14 +17,20 @@ import { StorageError } from './storage-error';
 export { schemaVersion };
 
 /**
- * Pages the write-ahead log grows to before a commit copies them into the database file
- * (SQLite's default is 1,000). A durable step rewrites a dozen pages (its rows and their
- * indexes), many of them the same ones step after step; a checkpoint copies each page once,
- * however often the log holds it, and syncs the file twice. So a log four times longer pays
- * those syncs a quarter as often per step and copies fewer pages, for a log file of up to
- * ~16 MB beside the database. When a commit is durable does not change.
+ * Pages the write-ahead log grows to before a commit copies them into the database file, by
+ * sync level. A durable step rewrites a dozen pages (its rows and their indexes), many of
+ * them the same ones step after step; a checkpoint copies each page once, however often the
+ * log holds it, and syncs the file twice. At `'normal'`, where commits do not sync, a log
+ * four times SQLite's default (1,000) pays those syncs a quarter as often per step and
+ * copies fewer pages, for a log file of up to ~16 MB beside the database. At `'full'` every
+ * commit syncs the log already and the longer log measured no faster, so the default keeps
+ * SQLite's 1,000 pages (~4 MB): less room a disk must keep free for it. When a commit is
+ * durable does not change.
  */
-export const walCheckpointPages = 4_000;
+export const walCheckpointPages: Readonly<Record<SqliteSynchronous, number>> = {
+  full: 1_000,
+  normal: 4_000,
+};
 
 /** How a commit reaches the disk. */
 export type SqliteSynchronous = 'full' | 'normal';
@@ -110,7 +116,7 @@ export function openCheckpointDatabase({
         return { db, version: version ?? schemaVersion };
       }
       db.exec(
-        `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous.toUpperCase()}; PRAGMA wal_autocheckpoint = ${walCheckpointPages};`,
+        `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous.toUpperCase()}; PRAGMA wal_autocheckpoint = ${walCheckpointPages[synchronous]};`,
       );
       migrate(db, path);
       return { db, version: schemaVersion };
