@@ -17,10 +17,41 @@ describe('visibleJson', () => {
 
   it('leaves visible text in any script alone', () => {
     expect(visibleJson({ city: 'Zürich 東京 🙂 Ελλάδα' })).toBe('{"city":"Zürich 東京 🙂 Ελλάδα"}');
+    expect(visibleJson({ to: 'Москва\nРоссия', note: 'Ελλάδα, Αθήνα' })).toBe(
+      '{"note":"Ελλάδα, Αθήνα","to":"Москва\\nРоссия"}',
+    );
+  });
+
+  it('writes look-alike letters among Latin ones as escapes, and parses back to the same value', () => {
+    const value = {
+      // Cyrillic а and о, Greek ο, Armenian ս, with Latin letters in the same word.
+      to: 'billing@p\u0430yp\u0430l.com',
+      url: 'https://g\u043e\u03bfgle.com/login',
+      host: 'ra\u057dt.io',
+      // Cyrillic look-alikes alone, before a Latin top-level domain: the same address.
+      site: '\u0440\u0430\u0443\u0440\u0430.com',
+      // Fullwidth and mathematical letters, anywhere.
+      amount: '\uff11\uff10\uff10 \ud835\udc1e\ud835\udc2e\ud835\udc2b',
+    };
+    const json = visibleJson(value);
+    expect(json).toBe(
+      '{"amount":"\\uff11\\uff10\\uff10 \\ud835\\udc1e\\ud835\\udc2e\\ud835\\udc2b","host":"ra\\u057dt.io","site":"\\u0440\\u0430\\u0443\\u0440\\u0430.com","to":"billing@p\\u0430yp\\u0430l.com","url":"https://g\\u043e\\u03bfgle.com/login"}',
+    );
+    expect(JSON.parse(json)).toEqual(value);
   });
 });
 
 describe('defaultApprovalPrompt', () => {
+  it('shows a person the look-alike letters an address holds', () => {
+    const prompt = defaultApprovalPrompt({
+      tool: 'send_payment',
+      arguments: { to: 'billing@p\u0430ypal.com', amount: 100 },
+    });
+    expect(prompt).toBe(
+      'Allow the call of tool "send_payment" with these exact arguments? {"amount":100,"to":"billing@p\\u0430ypal.com"}',
+    );
+  });
+
   it('shows a person the zero-width and bidirectional characters the arguments hold (issue 13)', () => {
     const prompt = defaultApprovalPrompt({
       tool: 'send_email',

@@ -10,10 +10,40 @@ const invisible =
   /[\u007f-\u009f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]/g;
 
 /**
- * `value` as canonical JSON in which every invisible or reordering character is written as
- * a `\uXXXX` escape: still JSON for the same value, but what a person reads is what it holds —
- * `alice@examp\u200ble.com` does not pass for `alice@example.com`, and a right-to-left
- * override cannot show an address backwards.
+ * Letters drawn like Latin ones: fullwidth forms and mathematical letters and digits
+ * (`ｐａｙ`, `𝐩𝐚𝐲`). Always escaped: nobody writes an address or an amount with them.
+ */
+const latinLookalike = /[\uff01-\uff5e]|\ud835[\udc00-\udfff]/g;
+
+/** Scripts with letters a reader takes for Latin ones (`а`, `ο`, `ս`, `Ꭺ`). */
+const confusableLetter =
+  /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}\p{Script=Cherokee}]/gu;
+const latinLetter = /\p{Script=Latin}/u;
+
+/**
+ * A run of JSON text between spaces, JSON's punctuation and its escapes (a word, an address,
+ * a URL), or one escape: `\n` in `Москва\nРоссия` is not a Latin letter of either word.
+ */
+const token = /\\(?:u[\da-fA-F]{4}|.)|[^\s"{}[\],:\\]+/g;
+
+/** `character` as a JSON escape (two for a character outside the basic plane). */
+function escaped(character: string): string {
+  let out = '';
+  for (let index = 0; index < character.length; index++) {
+    out += `\\u${character.charCodeAt(index).toString(16).padStart(4, '0')}`;
+  }
+  return out;
+}
+
+/**
+ * `value` as canonical JSON in which every character that makes text look other than it is
+ * is written as a `\uXXXX` escape: still JSON for the same value, but what a person reads is
+ * what it holds.
+ * - Invisible and reordering characters: `alice@examp\u200ble.com` does not pass for
+ *   `alice@example.com`, and a right-to-left override cannot show an address backwards.
+ * - Look-alike letters: a Cyrillic, Greek, Armenian or Cherokee letter in a word that also
+ *   holds Latin letters (`pаypal.com` with a Cyrillic `а` reads `p\u0430ypal.com`), and
+ *   fullwidth or mathematical letters anywhere. Text wholly in those scripts is left alone.
  *
  * @example
  * ```ts
@@ -21,8 +51,11 @@ const invisible =
  * ```
  */
 export function visibleJson(value: unknown): string {
-  return canonicalJson(value).replace(
-    invisible,
-    (character) => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`,
-  );
+  // Look-alikes first, while invisible characters are still part of the words they hide in.
+  return canonicalJson(value)
+    .replace(token, (word) =>
+      word[0] !== '\\' && latinLetter.test(word) ? word.replace(confusableLetter, escaped) : word,
+    )
+    .replace(latinLookalike, escaped)
+    .replace(invisible, escaped);
 }
