@@ -90,15 +90,22 @@ export function agentActor<
       };
       // The child's completion is a record of the parent's journal, with the child's usage:
       // the parent's usage folds it in, live and on restore, and a resume never re-runs it.
-      const { value } = await scope.journaled<AgentResult<z.output<TOutput>>>(
+      const { value, replayed } = await scope.journaled<AgentResult<z.output<TOutput>>>(
         scope.nextKey('agent'),
         { kind: 'agent', effect: 'idempotent', name: options.machine.id },
         async () => {
           const child = await startOrResumeChild(scope, runtime, parsedInput.data);
           const outcome = await untilFinished(scope, child);
+          if (child.untrustedSeen) scope.run.markUntrustedSeen();
           return resultOf(options, outcome);
         },
       );
+      // The child's output was made by its models: what they read, the parent now holds. A
+      // completion read back from the journal asks the child's last checkpoint.
+      if (replayed && !scope.run.untrustedSeen) {
+        const latest = await runtime.checkpointer.latest(`${scope.threadId}/${scope.key}`);
+        if (latest?.run.untrustedSeen) scope.run.markUntrustedSeen();
+      }
       return value;
     },
   );

@@ -202,12 +202,17 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
       );
       // Untrusted content in the conversation: from then on unsafe calls need an approval.
       // A prompt that carries an earlier conversation on brings its tool results with it:
-      // they are fenced as untrusted data, so they make unsafe calls ask just the same.
-      let untrusted = messages.some(
-        (message) =>
-          (message.role === 'user' && message.untrusted === true) ||
-          (message.role === 'tool' && !trustedTools.includes(message.name)),
-      );
+      // they are fenced as untrusted data, so they make unsafe calls ask just the same. So
+      // does a prompt made from an earlier model answer of a run that had seen untrusted
+      // content (a summary of a fetched page, a child agent's report): it is plain text
+      // here, but it may carry the content's instructions.
+      let untrusted =
+        scope.run.untrustedSeen ||
+        messages.some(
+          (message) =>
+            (message.role === 'user' && message.untrusted === true) ||
+            (message.role === 'tool' && !trustedTools.includes(message.name)),
+        );
       const maxToolOutputTokens =
         options.maxToolOutputTokens ?? toolOutputCapFor(scope.run.runtime.models.get(model)?.[0]);
       const repeats = new Map<string, number>();

@@ -32,7 +32,7 @@ export interface ModelCallPipelineOptions {
   middleware: readonly ModelCallMiddleware[];
   /**
    * Fence tool output and untrusted messages as data, with a note to the model (default);
-   * `false` sends them as they are.
+   * `false` sends them as they are (the run still counts them as untrusted content seen).
    */
   fenceUntrusted?: boolean;
   /** The agent's redactor: the journal hashes requests as they may be stored. */
@@ -55,7 +55,7 @@ export function createModelCallPipeline(options: ModelCallPipelineOptions): Mode
   const { policy, prices, quota, costLedger, cache, middleware, redactor } = options;
   return composePipeline(
     [
-      ...(options.fenceUntrusted === false ? [] : [fenceUntrustedStep({ redactor })]),
+      fenceUntrustedStep({ redactor, fence: options.fenceUntrusted !== false }),
       budgetStep(options),
       journalStep({ redactor }),
       limitsStep({ prices, quota }),

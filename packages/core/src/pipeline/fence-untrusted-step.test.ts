@@ -5,12 +5,22 @@ import { fenceUntrusted, untrustedContentNote } from '../security/fence-untruste
 import { fenceUntrustedStep } from './fence-untrusted-step';
 import type { ModelCall, ModelCallOutcome } from './types';
 
+/** A run as the step sees it: it only records that untrusted content was seen. */
+function fakeRun() {
+  return {
+    marks: 0,
+    markUntrustedSeen() {
+      this.marks++;
+    },
+  };
+}
+
 async function sent(
   request: ChatRequest,
   trustedTools?: string[],
   {
     step = fenceUntrustedStep({ redactor: createRedactor({ environment: false }) }),
-    run = {},
+    run = fakeRun(),
   } = {},
 ): Promise<ChatRequest> {
   let seen: ChatRequest | undefined;
@@ -69,7 +79,7 @@ describe('fenceUntrustedStep', () => {
 
   it('fences a conversation call after call as it fences each request on its own', async () => {
     const step = fenceUntrustedStep({ redactor: createRedactor({ environment: false }) });
-    const run = {};
+    const run = fakeRun();
     const trusted = ['clock'];
     const grown: ChatMessage[] = [];
     for (const message of [...conversation.slice(1), ...conversation.slice(1)]) {
@@ -88,5 +98,22 @@ describe('fenceUntrustedStep', () => {
     );
     const plain = { messages: conversation.slice(0, 3) };
     expect(await sent(plain, untrusting, { step, run })).toBe(plain);
+  });
+
+  it('marks the run when a request holds untrusted content, also when fencing is off', async () => {
+    const run = fakeRun();
+    await sent({ messages: [{ role: 'user', content: 'Hello.' }] }, [], { run });
+    expect(run.marks).toBe(0);
+    const page: ChatMessage = { role: 'user', content: 'A fetched page.', untrusted: true };
+    await sent({ messages: [page] }, [], { run });
+    expect(run.marks).toBe(1);
+    const unfenced = fakeRun();
+    const step = fenceUntrustedStep({
+      redactor: createRedactor({ environment: false }),
+      fence: false,
+    });
+    const request = { messages: [page] };
+    expect(await sent(request, [], { step, run: unfenced })).toBe(request);
+    expect(unfenced.marks).toBe(1);
   });
 });

@@ -82,8 +82,19 @@ interface FencedConversation {
  * `untrusted` user message reaches the model between fence lines, and the system prompt
  * tells the model what the fences mean. The first step of the pipeline, so the context
  * budget counts the request as it is sent.
+ *
+ * A request holding such content also marks its run (`markUntrustedSeen`): the answer may
+ * carry the content's instructions on into the chart's context, and from there into a later
+ * effect's prompt as plain text. With `fence: false` the content is sent as it is, and the
+ * run is still marked.
  */
-export function fenceUntrustedStep({ redactor }: { redactor: Redactor }): ModelCallMiddleware {
+export function fenceUntrustedStep({
+  redactor,
+  fence = true,
+}: {
+  redactor: Redactor;
+  fence?: boolean;
+}): ModelCallMiddleware {
   // Each run's conversation as fenced last: a tool loop's next call sends the same messages
   // and a few more, and only those are looked at.
   const conversations = new WeakMap<object, FencedConversation>();
@@ -112,6 +123,8 @@ export function fenceUntrustedStep({ redactor }: { redactor: Redactor }): ModelC
       }
       conversations.set(scope.run, conversation);
       if (!conversation.changed) return next(call);
+      scope.run.markUntrustedSeen();
+      if (!fence) return next(call);
       return next({ ...call, request: { ...request, messages: withNote(conversation.fenced) } });
     },
   };

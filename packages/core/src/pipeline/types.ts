@@ -48,6 +48,8 @@ export interface ModelCallRun {
   readonly events: RunEvents;
   limitBeforeModelCall(next: NextModelCall): LimitInfo | undefined;
   reachLimit(limit: LimitInfo): void;
+  /** Records that untrusted content reached a model call of the run (see `RunState`). */
+  markUntrustedSeen(): void;
 }
 
 /** The effect a call comes from: its run, its abort signal, its journal. */

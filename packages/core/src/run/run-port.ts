@@ -69,6 +69,10 @@ export interface RunPort {
   readonly tenantId: string | undefined;
   /** Usage so far: a fold over the journal records this run has written and restored. */
   readonly usage: Readonly<RunUsage>;
+  /** True once untrusted content reached one of the run's model calls (see `RunState`). */
+  readonly untrustedSeen: boolean;
+  /** Records that untrusted content reached a model call of the run; kept in its checkpoints. */
+  markUntrustedSeen(): void;
   /** Set in a replay: effects return what the journal recorded and never run. */
   readonly replay: ReplayTimeline | undefined;
   /** The most bytes one value (a tool output, an error detail) may take in a journal row. */

@@ -253,6 +253,15 @@ export class Run implements RunPort, LeaseHolder {
     return this.#state.usage;
   }
 
+  get untrustedSeen(): boolean {
+    return this.#state.untrustedSeen === true;
+  }
+
+  markUntrustedSeen(): void {
+    // Part of the run's state: its next checkpoint keeps it, so a resume knows it too.
+    this.#state.untrustedSeen = true;
+  }
+
   get maxJournalValueBytes(): number {
     return this.runtime.maxJournalValueBytes;
   }

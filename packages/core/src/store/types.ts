@@ -29,6 +29,13 @@ export interface RunState {
   /** Set on a child agent's thread: the thread whose run drives it. */
   parentThreadId?: string;
   /**
+   * Set once untrusted content (a tool's output, a message marked `untrusted`) reached one
+   * of the run's model calls, or one of its child agents': a model's output from then on may
+   * carry that content's instructions, whatever effect it went through. Every later
+   * `toolLoop` of the run starts with its conversation counted as untrusted.
+   */
+  untrustedSeen?: true;
+  /**
    * When a forced resume last took the thread over (on its process's clock). For one lease
    * TTL after it, another forced resume is refused while the taker's lease is live: the
    * taker has just started and is running the thread (ADR 0029).
