@@ -1,12 +1,14 @@
 /**
  * @module waiting-run-heap
- * `pnpm --filter @agentchart/bench probe:waiting-heap [runs]`: where the memory of a waiting
- * run held live goes. Puts `runs` runs of the suspended workload (prepare → a human approval
- * → finish) to wait at once on core's `SqliteCheckpointer` with `evictWaiting: false`, takes a
- * V8 heap snapshot before and after, and computes the dominator tree of the second: each new
- * object's size is charged to the objects that hold it alone. Prints bytes per
- * run by holder (an XState actor, the run, the open wait…) and, for the run's own holders,
- * what they hold. It measures core's build, as users get it: run `pnpm build` first.
+ * `pnpm --filter @agentchart/bench probe:waiting-heap [runs] [live|evicted]`: where the memory
+ * of a waiting run goes. Puts `runs` runs of the suspended workload (prepare → a human approval
+ * → finish) to wait at once on core's `SqliteCheckpointer`, held live (`evictWaiting: false`,
+ * the default here) or evicted (createAgent's default), takes a V8 heap snapshot before and
+ * after, and computes the dominator tree of the second: each new object's size is charged to
+ * the objects that hold it alone. Prints the heap's growth per run before and after garbage
+ * collection, bytes per run by holder (an XState actor, the run, the open wait…), the older
+ * objects that hold them (a store's cache, a table grown by the burst) and, for the run's own
+ * holders, what they hold. It measures core's build, as users get it: run `pnpm build` first.
  */
 import { readFileSync } from 'node:fs';
 import { writeHeapSnapshot } from 'node:v8';
@@ -15,6 +17,9 @@ import { tempDir } from '../stores/temp-dir';
 import { agentchartSuspended } from '../workloads/suspended/suspended-agentchart';
 
 const runs = Number(process.argv[2] ?? 2_000);
+const mode = process.argv[3] ?? 'live';
+if (mode !== 'live' && mode !== 'evicted')
+  throw new Error(`mode is live or evicted, got "${mode}"`);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc (pnpm run probe:waiting-heap does)');
 
@@ -32,8 +37,17 @@ interface HeapSnapshot {
   strings: string[];
 }
 
-function takeSnapshot(path: string): HeapSnapshot {
-  gc!();
+async function takeSnapshot(path: string): Promise<HeapSnapshot> {
+  // Until the heap stops shrinking: evicted runs give their leases up after they came to
+  // rest (store writes of their own), and a run dropped from memory leaves its weak entries
+  // only once collected and its finalizer has run, a turn of the event loop later.
+  for (let last = Number.POSITIVE_INFINITY, turn = 0; turn < 50; turn++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    gc!();
+    const used = process.memoryUsage().heapUsed;
+    if (used > last * 0.999) break;
+    last = used;
+  }
   writeHeapSnapshot(path);
   return JSON.parse(readFileSync(path, 'utf8')) as HeapSnapshot;
 }
@@ -49,14 +63,18 @@ function firstIdAfter({ snapshot, nodes }: HeapSnapshot): number {
 
 const dir = tempDir('waiting-heap');
 const checkpointer = new SqliteCheckpointer({ path: dir.file('agentchart.db') });
-const variant = agentchartSuspended({ checkpointer, evictWaiting: false });
+const variant = agentchartSuspended({ checkpointer, evictWaiting: mode === 'evicted' });
 // Warm up: the agent's and the store's one-time objects are in the first snapshot.
 await variant.suspend(['warm-0', 'warm-1']);
 // Objects made after the first snapshot have larger ids (ids are never reused). Only the
 // first new id is kept: the parsed snapshot must be gone before the second is taken.
-const firstNewId = firstIdAfter(takeSnapshot(dir.file('before.heapsnapshot')));
+const firstNewId = firstIdAfter(await takeSnapshot(dir.file('before.heapsnapshot')));
+const heapBefore = process.memoryUsage().heapUsed;
 await variant.suspend(Array.from({ length: runs }, (_, index) => `thread-${index}`));
-const after = takeSnapshot(dir.file('after.heapsnapshot'));
+// Read before anything is collected on purpose: what a process that measures the heap
+// without forcing a collection sees, garbage of the burst included.
+const grownUncollected = (process.memoryUsage().heapUsed - heapBefore) / runs;
+const after = await takeSnapshot(dir.file('after.heapsnapshot'));
 checkpointer.close();
 dir.remove();
 
@@ -177,8 +195,23 @@ const isRoot = (node: number) => {
 // The roots of each run's memory: new objects that no other new object holds alone.
 const roots = perRun(isRoot);
 const total = roots.reduce((sum, [, bytes]) => sum + bytes, 0);
-console.log(`${runs} runs waiting, held live: ${total.toFixed(0)} B retained per run`);
+console.log(
+  `${runs} runs waiting, ${mode === 'live' ? 'held live' : 'evicted'}: the heap grew ${grownUncollected.toFixed(0)} B per run before collection; ${total.toFixed(0)} B retained per run`,
+);
 print(roots, 12);
+// Who holds the roots: the nearest older object that holds each alone.
+const byHolder = new Map<string, number>();
+for (let node = 0; node < count; node++) {
+  if (!reached[node] || !isNew(node) || !isRoot(node)) continue;
+  const holder = dominator[node]!;
+  const key = `${nameOf(node)} in ${nameOf(holder)} held by ${nameOf(dominator[holder]!)}`;
+  byHolder.set(key, (byHolder.get(key) ?? 0) + retained[node]! / runs);
+}
+console.log('the roots, by the older objects that hold them:');
+print(
+  [...byHolder.entries()].sort((left, right) => right[1] - left[1]),
+  6,
+);
 for (const holder of ['Run', 'OpenWait']) {
   console.log(`held by ${holder}:`);
   print(
