@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ChatResponse } from '../model/types';
 import { extractJson } from '../output/extract-json';
+import { nullAsAbsent } from '../output/null-as-absent';
 
 /** Why an answer could not be used, as the error code a failed effect reports it with. */
 export type StructuredOutputFailure =
@@ -18,7 +19,8 @@ export type StructuredOutputResult<T> =
   | { ok: false; reason: string; issues: z.core.$ZodIssue[]; code?: StructuredOutputFailure };
 
 /**
- * Finds the JSON in a response and validates it; a refusal, a truncated or a filtered answer
+ * Finds the JSON in a response and validates it, a `null` for an optional key read as the
+ * key absent; a refusal, a truncated or a filtered answer
  * is a failure too, with its own code.
  */
 export function parseStructuredOutput<TSchema extends z.ZodType>(
@@ -43,7 +45,8 @@ export function parseStructuredOutput<TSchema extends z.ZodType>(
   }
   const extracted = extractJson(response.content);
   if (!extracted.ok) return { ok: false, reason: extracted.reason, issues: [] };
-  const parsed = schema.safeParse(extracted.value);
+  // An optional key was asked for as nullable (see toJsonSchema): its null means absent.
+  const parsed = schema.safeParse(nullAsAbsent(schema, extracted.value));
   if (parsed.success) return { ok: true, value: parsed.data };
   const reason = parsed.error.issues
     .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)

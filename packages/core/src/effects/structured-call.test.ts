@@ -116,9 +116,14 @@ describe('structuredCall', () => {
     expect(model.requests[0]?.responseFormat).toMatchObject({
       schema: {
         type: 'object',
-        properties: { name: { type: 'string' }, tags: { type: 'array', default: [] } },
-        // A key with a default is filled by the model; only the optional one may be left out.
-        required: ['name', 'tags', 'nested'],
+        properties: {
+          name: { type: 'string' },
+          tags: { type: 'array', default: [] },
+          // Strict modes have no optional keys: the optional one is asked for as nullable.
+          note: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+        },
+        // A key with a default is filled by the model.
+        required: ['name', 'tags', 'note', 'nested'],
         additionalProperties: false,
       },
     });

@@ -7,6 +7,7 @@ import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import type { ChatMessage, ResponseFormat } from '../model/types';
 import { extractJson } from '../output/extract-json';
+import { nullAsAbsent } from '../output/null-as-absent';
 import type { ModelCallSettings } from '../pipeline/types';
 import { promptRefOf } from '../prompt/define-prompt';
 import { validateNumberOption } from '../reliability/validate-option';
@@ -28,7 +29,11 @@ export interface StructuredCallOptions<
 > {
   /** The model alias given to `createAgent({ models })`. */
   model: TModel;
-  /** The shape of the answer; the model's output is validated against it. */
+  /**
+   * The shape of the answer; the model's output is validated against it. An `.optional()` key
+   * is asked for as required and nullable, so providers' strict modes stay on, and a `null`
+   * the model writes there arrives as the key absent (a `.nullish()` key keeps its `null`).
+   */
   schema: TSchema;
   /** Name of the schema for providers' `json_schema` format. Default `output`. */
   schemaName?: string;
@@ -121,7 +126,7 @@ export function structuredCall<
     // An answer that fails the schema is re-asked here; cached, it would fail the next run too.
     usable: (response) => {
       const extracted = extractJson(response.content);
-      return extracted.ok && schema.safeParse(extracted.value).success;
+      return extracted.ok && schema.safeParse(nullAsAbsent(schema, extracted.value)).success;
     },
   };
   return createEffectLogic(
@@ -173,7 +178,7 @@ export function structuredCall<
         lastOutput = response.content;
         const extracted = extractJson(response.content);
         if (extracted.ok) {
-          const parsed = schema.safeParse(extracted.value);
+          const parsed = schema.safeParse(nullAsAbsent(schema, extracted.value));
           if (parsed.success) return parsed.data;
           lastIssues = parsed.error.issues;
         } else {

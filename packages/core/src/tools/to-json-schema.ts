@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DefinitionError } from '../errors/definition-error';
+import { sentAsNullable } from '../output/sent-as-nullable';
 
 /**
  * The JSON Schema a model receives for a zod schema. Throws a {@link DefinitionError} naming
@@ -8,10 +9,15 @@ import { DefinitionError } from '../errors/definition-error';
  * Either way the schema describes what the zod schema *accepts* — the model writes the value
  * that is parsed — so a transform or a pipe (`z.string().transform(…)`,
  * `z.string().pipe(z.coerce.number())`) is described by its input side: a string. `io:
- * 'input'` (tool arguments) stops there. `io: 'output'` (structured answers) also closes every
- * object that takes no extra keys with `additionalProperties: false` and requires every key
- * but the optional ones (a key with a `.default()` is required: the model fills it), which
- * providers' strict structured-output modes ask for.
+ * 'input'` (tool arguments) stops there. `io: 'output'` (structured answers) also shapes the
+ * schema the way providers' strict structured-output modes ask for: every object that takes no
+ * extra keys is closed with `additionalProperties: false`, and every key is required. An
+ * optional key (`.optional()`) is asked for as "a value or `null`" unless its schema already
+ * takes `null`; the answer goes through `nullAsAbsent` before the zod schema parses it, so a
+ * `null` there reads as the absent key the schema declares. The zod schema stays the one
+ * description of the answer — nobody keeps a second, strict-mode copy of it in step — and
+ * strict mode stays on for schemas with optional keys. A key with a `.default()` is required
+ * as it is: the model fills it.
  */
 export function toJsonSchema(
   schema: z.ZodType,
@@ -39,11 +45,14 @@ export function toJsonSchema(
 
 interface ObjectDefinition {
   type: string;
-  shape?: Record<string, { _zod: { optout?: 'optional' } }>;
+  shape?: Record<string, z.core.$ZodType>;
   catchall?: unknown;
 }
 
-/** Closes an object of an answer's schema and requires every key whose value is never absent. */
+/**
+ * Closes an object of an answer's schema and requires every key, optional ones as nullable
+ * (see {@link sentAsNullable}).
+ */
 function closeAnswerObject(context: {
   zodSchema: { _zod: { def: unknown } };
   jsonSchema: Record<string, unknown>;
@@ -55,8 +64,15 @@ function closeAnswerObject(context: {
   if (definition.catchall === undefined && jsonSchema.additionalProperties === undefined) {
     jsonSchema.additionalProperties = false;
   }
-  const required = Object.entries(definition.shape)
-    .filter(([, value]) => value._zod.optout !== 'optional')
-    .map(([key]) => key);
-  if (required.length > 0) jsonSchema.required = required;
+  const properties = jsonSchema.properties as Record<string, unknown> | undefined;
+  for (const [key, field] of Object.entries(definition.shape)) {
+    const property = properties?.[key];
+    if (properties && property !== undefined && sentAsNullable(field)) {
+      // Wrapped, not copied: zod may still fill in the property's own schema object (a schema
+      // used in several places is completed once, after the objects that use it).
+      properties[key] = { anyOf: [property, { type: 'null' }] };
+    }
+  }
+  const keys = Object.keys(definition.shape);
+  if (keys.length > 0) jsonSchema.required = keys;
 }

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { toJsonSchema } from './to-json-schema';
+
+const orNull = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
+const answer = (schema: z.ZodType) => toJsonSchema(schema, 'test schema', 'output');
+
+describe('toJsonSchema', () => {
+  describe("an answer's schema", () => {
+    it('requires an optional key and asks for it as nullable, so strict modes stay on', () => {
+      expect(answer(z.object({ a: z.string(), b: z.string().optional() }))).toEqual({
+        type: 'object',
+        properties: { a: { type: 'string' }, b: orNull({ type: 'string' }) },
+        required: ['a', 'b'],
+        additionalProperties: false,
+      });
+    });
+
+    it('keeps a nullable key as zod writes it, and adds no second null to an optional nullable one', () => {
+      const schema = answer(
+        z.object({
+          nullable: z.number().nullable(),
+          nullish: z.number().nullish(),
+          optionalNullable: z.number().optional().nullable(),
+        }),
+      );
+      expect(schema.properties).toEqual({
+        nullable: { type: ['number', 'null'] },
+        nullish: { type: ['number', 'null'] },
+        optionalNullable: { type: ['number', 'null'] },
+      });
+      expect(schema.required).toEqual(['nullable', 'nullish', 'optionalNullable']);
+    });
+
+    it('converts optional keys of nested objects and of objects in arrays, and an optional object', () => {
+      const item = z.object({ id: z.number(), tag: z.string().optional() });
+      const schema = answer(
+        z.object({
+          items: z.array(item),
+          detail: z.object({ note: z.string().describe('Why').optional() }).optional(),
+        }),
+      );
+      const closedItem = {
+        type: 'object',
+        properties: { id: { type: 'number' }, tag: orNull({ type: 'string' }) },
+        required: ['id', 'tag'],
+        additionalProperties: false,
+      };
+      expect(schema.properties).toEqual({
+        items: { type: 'array', items: closedItem },
+        detail: orNull({
+          type: 'object',
+          properties: { note: orNull({ type: 'string', description: 'Why' }) },
+          required: ['note'],
+          additionalProperties: false,
+        }),
+      });
+      expect(schema.required).toEqual(['items', 'detail']);
+    });
+
+    it('converts a schema used in several places the same everywhere', () => {
+      const note = z.string().optional();
+      const schema = answer(z.object({ a: note, inner: z.object({ b: note }) }));
+      expect(schema.properties).toEqual({
+        a: orNull({ type: 'string' }),
+        inner: {
+          type: 'object',
+          properties: { b: orNull({ type: 'string' }) },
+          required: ['b'],
+          additionalProperties: false,
+        },
+      });
+    });
+
+    it("converts the optional keys of a union's members", () => {
+      const schema = answer(
+        z.object({
+          event: z.discriminatedUnion('kind', [
+            z.object({ kind: z.literal('move'), to: z.string().optional() }),
+            z.object({ kind: z.literal('stop') }),
+          ]),
+        }),
+      );
+      expect(schema.properties).toEqual({
+        event: {
+          oneOf: [
+            {
+              type: 'object',
+              properties: {
+                kind: { type: 'string', const: 'move' },
+                to: orNull({ type: 'string' }),
+              },
+              required: ['kind', 'to'],
+              additionalProperties: false,
+            },
+            {
+              type: 'object',
+              properties: { kind: { type: 'string', const: 'stop' } },
+              required: ['kind'],
+              additionalProperties: false,
+            },
+          ],
+        },
+      });
+    });
+
+    it('requires a key with a default as it is, for the model to fill', () => {
+      const schema = answer(z.object({ tags: z.array(z.string()).default([]) }));
+      expect(schema.properties).toEqual({
+        tags: { type: 'array', items: { type: 'string' }, default: [] },
+      });
+      expect(schema.required).toEqual(['tags']);
+    });
+
+    it('asks for an optional transformed key by what the model writes, as nullable', () => {
+      const schema = answer(
+        z.object({
+          size: z
+            .string()
+            .transform((text) => text.length)
+            .optional(),
+        }),
+      );
+      expect(schema.properties).toEqual({ size: orNull({ type: 'string' }) });
+    });
+
+    it('converts the optional keys of a recursive schema', () => {
+      const node: z.ZodType = z.object({
+        name: z.string(),
+        get child() {
+          return node.optional();
+        },
+      });
+      const schema = answer(z.object({ root: node }));
+      const definitions = schema.definitions as Record<string, Record<string, any>>;
+      const [recursive] = Object.values(definitions);
+      expect(recursive?.required).toEqual(['name', 'child']);
+      expect(recursive?.properties.child.anyOf[1]).toEqual({ type: 'null' });
+      expect(JSON.stringify(recursive?.properties.child.anyOf[0])).toContain('"$ref"');
+    });
+  });
+
+  it("leaves a tool's optional arguments optional", () => {
+    const schema = toJsonSchema(z.object({ a: z.string(), b: z.string().optional() }), 'tool');
+    expect(schema.required).toEqual(['a']);
+    expect(schema.properties).toEqual({ a: { type: 'string' }, b: { type: 'string' } });
+  });
+});
