@@ -13,6 +13,7 @@ export type ModelErrorKind =
   | 'malformed_response' // body or stream that cannot be parsed
   | 'bad_request' // 400
   | 'context_length' // 400 context_length_exceeded
+  | 'too_many_tools' // more tools than the endpoint takes in one request; refused before sending
   | 'authentication' // 401
   | 'permission' // 403
   | 'not_found' // 404

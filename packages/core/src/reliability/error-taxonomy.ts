@@ -3,8 +3,9 @@ import { ModelCallError, type ModelErrorKind } from '../model/model-call-error';
 
 /**
  * Fatal kinds that belong to one endpoint, not to the request: another model may well
- * answer. `bad_request` and `context_length` are not here: the same request would most likely
- * fail on the next model too (a fallback with a bigger window is the context budget's job).
+ * answer (`too_many_tools`: the next endpoint may take more tools in one request).
+ * `bad_request` and `context_length` are not here: the same request would most likely fail on
+ * the next model too (a fallback with a bigger window is the context budget's job).
  */
 const fallbackKinds: ReadonlySet<ModelErrorKind> = new Set<ModelErrorKind>([
   'not_found',
@@ -12,6 +13,7 @@ const fallbackKinds: ReadonlySet<ModelErrorKind> = new Set<ModelErrorKind>([
   'permission',
   'quota_exhausted',
   'circuit_open',
+  'too_many_tools',
 ]);
 
 /** True when the next model of the chain should be tried after this error. */

@@ -108,6 +108,14 @@ function kindFromStatus(status: number, facts: ErrorFacts): ModelErrorKind {
   switch (status) {
     case 400:
     case 413:
+      // A server whose limit is below the model's maxTools option: OpenAI says
+      // "Invalid 'tools': array too long" with code array_above_max_length.
+      if (
+        facts.codes.includes('array_above_max_length') &&
+        [facts.providerMessage ?? '', ...facts.messages].some((message) => /'tools'/.test(message))
+      ) {
+        return 'too_many_tools';
+      }
       return facts.codes.includes('context_length_exceeded') ||
         facts.names.includes('ContextOverflowError') ||
         facts.messages.some((message) => contextLengthPattern.test(message))
@@ -170,6 +178,8 @@ const advice: Record<ModelErrorKind, string> = {
   bad_request: 'The provider rejected the request; fix its parameters, retrying will not help.',
   context_length:
     "The request exceeds the model's context window; shorten the input or lower the reserved output.",
+  too_many_tools:
+    "The request offers more tools than the endpoint takes; offer fewer at a time (toolLoop's allowedTools), or lower the model's maxTools option to the server's limit.",
   authentication: 'Check the API key configured for this endpoint.',
   permission: 'The API key lacks access to this model or endpoint.',
   not_found: 'Check the model name and the base URL.',

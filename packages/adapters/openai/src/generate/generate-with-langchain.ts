@@ -10,12 +10,15 @@ import {
 } from '../messages/from-langchain-message';
 import type { OpenAIFunctionTool } from '../messages/to-openai-tools';
 import { startAttemptSignal } from './attempt-signal';
+import { checkToolCount, type ToolLimit } from './check-tool-count';
 
 /** One model call through a LangChain chat model. */
 export interface GenerateWithLangChainOptions {
   model: BaseChatModel;
   messages: BaseMessage[];
   tools: OpenAIFunctionTool[];
+  /** The most tools the endpoint takes in one request; no limit when left out. */
+  toolLimit?: ToolLimit;
   /** Provider call options beside the signal, e.g. `response_format`. */
   callOptions: Record<string, unknown>;
   streaming: boolean;
@@ -109,6 +112,7 @@ export async function generateWithLangChain({
   model,
   messages,
   tools,
+  toolLimit,
   callOptions,
   streaming,
   timeoutMs,
@@ -117,6 +121,7 @@ export async function generateWithLangChain({
   recover,
   explain,
 }: GenerateWithLangChainOptions): Promise<ChatResponse> {
+  if (toolLimit) checkToolCount(tools.length, toolLimit, endpoint);
   if (generate.signal.aborted) {
     throw toModelCallError(generate.signal.reason, { endpoint, aborted: true });
   }

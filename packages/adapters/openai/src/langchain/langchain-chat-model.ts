@@ -6,6 +6,7 @@ import {
   type ModelMetadata,
 } from '@agentchart/core/internal';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { checkMaxTools } from '../generate/check-tool-count';
 import { generateWithLangChain } from '../generate/generate-with-langchain';
 import { toLangChainMessages } from '../messages/to-langchain-messages';
 import {
@@ -59,6 +60,12 @@ export interface LangChainChatModelOptions {
    * `anthropicApiKey` …) are added to these.
    */
   secrets?: readonly string[];
+  /**
+   * The most tools one request may offer (OpenAI: 128): a request with more fails with a
+   * `ModelCallError` of kind `too_many_tools` before it is sent. No limit by default: the
+   * model may be any provider's.
+   */
+  maxTools?: number;
 }
 
 /** The values of a LangChain model's own fields named like API keys. */
@@ -107,14 +114,17 @@ export function langChainChatModel(
     'streaming',
     'structuredOutput',
     'secrets',
+    'maxTools',
   ]);
-  const { timeoutMs } = options;
+  const { timeoutMs, maxTools } = options;
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw new DefinitionError(
       'definition.invalid_option',
       `langChainChatModel: option timeoutMs must be a positive number of milliseconds, got ${timeoutMs}.`,
     );
   }
+  if (maxTools !== undefined) checkMaxTools('langChainChatModel', maxTools);
+  const toolLimit = maxTools === undefined ? undefined : { maxTools, owner: 'langChainChatModel' };
   // A model built once for its names; the factory's models are side-effect free to construct.
   const probe = typeof source === 'function' ? source({}) : source;
   const modelName = options.modelName ?? nameOf(probe);
@@ -139,6 +149,7 @@ export function langChainChatModel(
       model,
       messages: toLangChainMessages(format.messages, 'langchain'),
       tools: toOpenAITools(request.tools ?? []),
+      ...(toolLimit ? { toolLimit } : {}),
       // ChatOpenAI (and every model built on LangChain's AsyncCaller that reads the call
       // option) retries 6 times by default, with its own backoff, inside one of the policy's
       // attempts: an outage would surface minutes later as a timeout, past the breaker.

@@ -7,6 +7,7 @@ import {
 } from '@agentchart/core/internal';
 import { ChatOpenAI } from '@langchain/openai';
 import { unusableCompletionError } from '../errors/unusable-completion-error';
+import { checkMaxTools, openAIMaxTools } from '../generate/check-tool-count';
 import { generateWithLangChain } from '../generate/generate-with-langchain';
 import { toLangChainMessages } from '../messages/to-langchain-messages';
 import {
@@ -49,6 +50,12 @@ export interface OpenAIChatModelOptions {
    * `onToken`. A request with both tools and a json_schema format is always streamed.
    */
   streaming?: boolean;
+  /**
+   * The most tools one request may offer. Default 128, OpenAI's limit: a request with more
+   * fails with a `ModelCallError` of kind `too_many_tools` before it is sent, instead of a 400
+   * from the provider. Set it for a compatible server with another limit (`Infinity`: none).
+   */
+  maxTools?: number;
 }
 
 const defaultBaseURL = 'https://api.openai.com/v1';
@@ -73,7 +80,8 @@ function invalidOption(message: string): DefinitionError {
  * stripped silently, so a key in a URL cannot leak into endpoint names, errors or events.
  *
  * @throws DefinitionError `definition.invalid_option` for an empty model name, a base URL that
- * is not an http(s) URL or has credentials, no API key, or a timeout that is not positive.
+ * is not an http(s) URL or has credentials, no API key, a timeout that is not positive, or a
+ * `maxTools` that is not a whole number of at least 1 (or `Infinity`).
  *
  * @example
  * ```ts
@@ -97,8 +105,9 @@ export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
     'metadata',
     'structuredOutput',
     'streaming',
+    'maxTools',
   ]);
-  const { model, timeoutMs, streaming } = options;
+  const { model, timeoutMs, streaming, maxTools = openAIMaxTools } = options;
   if (typeof model !== 'string' || model.trim() === '') {
     throw invalidOption("option model must name the model, e.g. 'gpt-4o-mini'.");
   }
@@ -120,6 +129,8 @@ export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
       `option timeoutMs must be a positive number of milliseconds, got ${timeoutMs}.`,
     );
   }
+  checkMaxTools('openAIChatModel', maxTools);
+  const toolLimit = { maxTools, owner: 'openAIChatModel' };
   const known = resolveModelMetadata(model, options.metadata);
   const structuredOutput =
     options.structuredOutput ?? (known?.supportsJsonSchema === false ? 'json_mode' : 'json_schema');
@@ -160,6 +171,7 @@ export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
       model: client,
       messages: toLangChainMessages(format.messages, 'openai'),
       tools,
+      toolLimit,
       callOptions: format.responseFormat ? { response_format: format.responseFormat } : {},
       streaming: stream,
       timeoutMs,
