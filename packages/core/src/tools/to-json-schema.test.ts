@@ -140,6 +140,56 @@ describe('toJsonSchema', () => {
     });
   });
 
+  describe('what a provider cannot be asked for', () => {
+    it('refuses a bare transform at definition, saying to put it after a schema of what the model writes', () => {
+      const schema = z.object({ when: z.transform((value) => new Date(String(value))) });
+      expect(() => answer(schema)).toThrow(
+        expect.objectContaining({
+          code: 'definition.schema_not_convertible',
+          message: expect.stringMatching(
+            /test schema: .*Transforms cannot be represented.*z\.string\(\)\.transform\(parse\) instead of z\.transform\(parse\)/,
+          ),
+        }),
+      );
+    });
+
+    it('refuses z.custom() and a date at definition, each with its own advice', () => {
+      expect(() =>
+        answer(z.object({ a: z.custom<string>((value) => typeof value === 'string') })),
+      ).toThrow(/z\.custom\(\) does not say what the model writes: use a JSON type with a check/);
+      expect(() => answer(z.object({ a: z.date() }))).toThrow(
+        /ask for a string \(z\.iso\.datetime\(\)/,
+      );
+    });
+
+    it('sends a refined, transformed, piped or preprocessed key by what the model writes', () => {
+      const schema = answer(
+        z.object({
+          refined: z.string().refine((text) => text.length > 2, 'too short'),
+          transformed: z.string().transform((text) => text.length),
+          piped: z.string().pipe(z.coerce.number()),
+          preprocessed: z.preprocess((value) => Number(value), z.number()),
+          caught: z.string().catch('none'),
+        }),
+      );
+      expect(schema.properties).toEqual({
+        refined: { type: 'string' },
+        transformed: { type: 'string' },
+        piped: { type: 'string' },
+        preprocessed: { type: 'number' },
+        // The fallback value is a default the model may see; strict forms leave it out.
+        caught: { type: 'string', default: 'none' },
+      });
+      expect(schema.required).toEqual([
+        'refined',
+        'transformed',
+        'piped',
+        'preprocessed',
+        'caught',
+      ]);
+    });
+  });
+
   it("leaves a tool's optional arguments optional", () => {
     const schema = toJsonSchema(z.object({ a: z.string(), b: z.string().optional() }), 'tool');
     expect(schema.required).toEqual(['a']);

@@ -33,14 +33,30 @@ export function toJsonSchema(
     }) as Record<string, unknown>;
     return jsonSchema;
   } catch (cause) {
+    const reason = (cause as Error).message;
     throw new DefinitionError(
       'definition.schema_not_convertible',
-      `${owner}: its zod schema cannot become JSON Schema (${(cause as Error).message}). ` +
-        'Use types JSON can carry (strings, numbers, booleans, objects, arrays, enums); ' +
-        'for a date, ask for a string (z.iso.datetime() or z.iso.date()) and convert it after.',
+      `${owner}: its zod schema cannot become JSON Schema (${reason}). ${adviceFor(reason)}`,
       cause,
     );
   }
+}
+
+/**
+ * What to write instead, by what zod could not convert: the model is told what to write, so
+ * every part of the schema must say what JSON it takes, whatever the code does with it after.
+ */
+function adviceFor(reason: string): string {
+  if (/transform/i.test(reason)) {
+    return 'A transform alone does not say what the model writes: put it after a schema that does, e.g. z.string().transform(parse) instead of z.transform(parse), or z.preprocess(fn, z.number()).';
+  }
+  if (/custom/i.test(reason)) {
+    return 'z.custom() does not say what the model writes: use a JSON type with a check, e.g. z.string().refine(isValid, "message").';
+  }
+  return (
+    'Use types JSON can carry (strings, numbers, booleans, objects, arrays, enums); ' +
+    'for a date, ask for a string (z.iso.datetime() or z.iso.date()) and convert it after.'
+  );
 }
 
 interface ObjectDefinition {

@@ -53,6 +53,16 @@ describe('isStrictCompatible', () => {
     expect(isStrictCompatible(closed({ t: tuple }))).toBe(false);
     expect(isStrictCompatible(closed({ x: { allOf: [{ type: 'string' }] } }))).toBe(false);
   });
+
+  it('does not ask for strict mode for a key that takes any value, which strict mode refuses for want of a type', () => {
+    expect(isStrictCompatible(closed({ extra: {} }))).toBe(false);
+    expect(isStrictCompatible(closed({ extra: { description: 'anything' } }))).toBe(false);
+    expect(isStrictCompatible(closed({ list: { type: 'array', items: {} } }))).toBe(false);
+    expect(isStrictCompatible(closed({ either: { anyOf: [{ type: 'string' }, {}] } }))).toBe(false);
+    expect(
+      isStrictCompatible(closed({ ref: { $ref: '#/definitions/a' }, tag: { const: 'x' } })),
+    ).toBe(true);
+  });
 });
 
 describe('toStrictJsonSchema', () => {

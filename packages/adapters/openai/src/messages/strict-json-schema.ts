@@ -36,11 +36,15 @@ function subschemas(schema: Record<string, unknown>): unknown[] {
   return children;
 }
 
+/** Keywords that say what a value is; a subschema with none of them takes anything. */
+const shapeKeywords = ['type', 'anyOf', 'oneOf', '$ref', 'const', 'enum'];
+
 /**
  * Whether OpenAI's strict structured outputs accept a schema's shape as
  * {@link toStrictJsonSchema} sends it: an object at the root (not a union, an array or a
  * string), every object closed (`additionalProperties: false`) with every property required,
- * no tuple `items` lists and no keyword strict mode refuses. Strict mode rejects other
+ * no tuple `items` lists, no keyword strict mode refuses, and no subschema that takes any
+ * value (`{}`, what zod emits for `z.unknown()` and `z.any()`: strict mode wants a type). Strict mode rejects other
  * schemas with a 400, so strictness is only asked for when the schema already qualifies
  * (zod's `z.toJSONSchema` leaves objects open unless they are `z.strictObject`).
  */
@@ -55,6 +59,7 @@ function isStrictNode(schema: unknown, depth: number): boolean {
   // Deeper than any schema a model is asked to fill; a cycle, not a schema.
   if (depth > 64) return false;
   if (refusedKeywords.some((keyword) => keyword in record)) return false;
+  if (!shapeKeywords.some((keyword) => keyword in record)) return false;
   // Draft-7 tuples (`z.tuple`): a list of item schemas, which strict mode does not take.
   if (Array.isArray(record.items)) return false;
   const properties = asRecord(record.properties);

@@ -88,4 +88,64 @@ describe('structuredCall through openAIChatModel', () => {
       });
     });
   }
+
+  it('sends defaults, transforms and refinements strict, by what the model writes, and re-asks on a failed refinement', async () => {
+    const order = z.object({
+      sku: z.string().transform((text) => text.trim().toUpperCase()),
+      quantity: z
+        .number()
+        .int()
+        .refine((value) => value % 6 === 0, 'quantity comes in boxes of 6'),
+      gift: z.boolean().default(false),
+    });
+    server.enqueue(
+      replies.json({ sku: ' ab-1 ', quantity: 7, gift: false }),
+      replies.json({ sku: ' ab-1 ', quantity: 12, gift: true }),
+    );
+    const model = openAIChatModel({ model: 'gpt-4o-mini', apiKey: 'sk-test', baseURL });
+    const { output, error } = await runEffect(
+      structuredCall({ model: 'fast', schema: order, schemaName: 'order', prompt: () => 'Order.' }),
+      undefined,
+      { models: { fast: model }, modelPolicy: singleAttemptPolicy },
+    );
+    expect(error).toBeUndefined();
+    expect(output).toEqual({ sku: 'AB-1', quantity: 12, gift: true });
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[0]?.body?.response_format).toEqual({
+      type: 'json_schema',
+      json_schema: {
+        name: 'order',
+        strict: true,
+        schema: {
+          type: 'object',
+          properties: {
+            sku: { type: 'string' },
+            quantity: { type: 'integer', minimum: -9007199254740991, maximum: 9007199254740991 },
+            gift: { type: 'boolean' },
+          },
+          required: ['sku', 'quantity', 'gift'],
+          additionalProperties: false,
+        },
+      },
+    });
+    const reask = server.requests[1]?.body?.messages.at(-1);
+    expect(String(reask?.content)).toContain('quantity: quantity comes in boxes of 6');
+  });
+
+  it('sends a schema with a key that takes any value without strict mode, which would refuse it', async () => {
+    server.enqueue(replies.json({ kind: 'note', payload: { any: ['thing'] } }));
+    const model = openAIChatModel({ model: 'gpt-4o-mini', apiKey: 'sk-test', baseURL });
+    const { output } = await runEffect(
+      structuredCall({
+        model: 'fast',
+        schema: z.object({ kind: z.string(), payload: z.unknown() }),
+        prompt: () => 'Anything.',
+      }),
+      undefined,
+      { models: { fast: model }, modelPolicy: singleAttemptPolicy },
+    );
+    expect(output).toEqual({ kind: 'note', payload: { any: ['thing'] } });
+    const format = server.requests[0]?.body?.response_format;
+    expect(format?.type === 'json_schema' && format.json_schema.strict).toBe(false);
+  });
 });
