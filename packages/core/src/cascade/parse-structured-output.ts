@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ChatResponse } from '../model/types';
 import { extractJson } from '../output/extract-json';
 import { nullAsAbsent } from '../output/null-as-absent';
+import { parseNow } from '../output/parse-now';
 
 /** Why an answer could not be used, as the error code a failed effect reports it with. */
 export type StructuredOutputFailure =
@@ -46,7 +47,11 @@ export function parseStructuredOutput<TSchema extends z.ZodType>(
   const extracted = extractJson(response.content);
   if (!extracted.ok) return { ok: false, reason: extracted.reason, issues: [] };
   // An optional key was asked for as nullable (see toJsonSchema): its null means absent.
-  const parsed = schema.safeParse(nullAsAbsent(schema, extracted.value));
+  const parsed = parseNow(
+    schema,
+    nullAsAbsent(schema, extracted.value),
+    "the structured answer's schema",
+  );
   if (parsed.success) return { ok: true, value: parsed.data };
   const reason = parsed.error.issues
     .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)

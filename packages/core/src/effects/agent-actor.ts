@@ -8,6 +8,7 @@ import { checkOptionNames } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { emptyUsage } from '../ledger/fold-usage';
 import type { RunUsage } from '../ledger/types';
+import { parseNow } from '../output/parse-now';
 import type { AgentRuntime } from '../run/agent-runtime';
 import { Run } from '../run/run';
 import { limitsLeftFor } from '../run/run-limits';
@@ -71,7 +72,11 @@ export function agentActor<
       schemas: [],
     },
     async (scope, input: z.input<TInput>): Promise<AgentResult<z.output<TOutput>>> => {
-      const parsedInput = options.input.safeParse(input);
+      const parsedInput = parseNow(
+        options.input,
+        input,
+        `child agent "${options.machine.id}"'s input schema`,
+      );
       if (!parsedInput.success) {
         const error = new RunError('agent.invalid_input', {
           message: `Child agent "${options.machine.id}" was invoked with input that does not match its input schema; it did not start.`,
@@ -118,7 +123,11 @@ function resultOf<TOutput extends z.ZodType>(
 ): AgentResult<z.output<TOutput>> {
   if (outcome.status === 'waiting') throw new TypeError('a waiting child is not finished');
   if (outcome.status !== 'done') return outcome as AgentResult<z.output<TOutput>>;
-  const parsedOutput = options.output.safeParse(outcome.output);
+  const parsedOutput = parseNow(
+    options.output,
+    outcome.output,
+    `child agent "${options.machine.id}"'s output schema`,
+  );
   if (!parsedOutput.success) {
     const error = new RunError('agent.invalid_output', {
       message: `Child agent "${options.machine.id}" finished with output that does not match its output schema; it is reported as failed, not done.`,

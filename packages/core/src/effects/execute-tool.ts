@@ -4,6 +4,7 @@ import { RunError } from '../errors/run-error';
 import { capJournalValue, omittedValue } from '../ledger/cap-journal-value';
 import { inputHash } from '../ledger/input-hash';
 import { nonJsonValue } from '../ledger/non-json-value';
+import { parseNow } from '../output/parse-now';
 import type { AnyTool, ReconcileResult, ToolExecuteContext } from '../tools/types';
 import { ambiguousToolError } from './ambiguous-tool-error';
 import type { EffectScope } from './effect-scope';
@@ -69,7 +70,7 @@ export async function executeTool(
   // What the tool returned, validated and kept as the caller keeps it: the same for a live
   // result and for one a reconcile hook reports after a crash or a timeout.
   const finish = (raw: unknown): unknown => {
-    const parsed = tool.output.safeParse(raw);
+    const parsed = parseNow(tool.output, raw, `tool "${tool.name}"'s output schema`);
     if (!parsed.success) {
       throw new RunError('tool.invalid_output', {
         message: `Tool "${tool.name}" returned output that does not match its output schema. Fix the tool's execute() or its output schema.`,

@@ -4,6 +4,7 @@ import { DefinitionError } from '../errors/definition-error';
 import { describeIssues } from '../errors/describe-issues';
 import { checkOptionNames } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
+import { parseNow } from '../output/parse-now';
 import { validateNumberOption } from '../reliability/validate-option';
 import { toJsonSchema } from '../tools/to-json-schema';
 import { createEffectLogic } from './create-effect-logic';
@@ -73,7 +74,7 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
         // (`agentchart waits`, the studio) can show what to answer.
         ...(replySchema === undefined ? {} : { meta: { replySchema } }),
         accept(value) {
-          const parsed = options.reply.safeParse(value);
+          const parsed = parseNow(options.reply, value, `human wait "${key}"'s reply schema`);
           if (!parsed.success) {
             throw new RunError('human.invalid_reply', {
               message: `The reply to "${prompt}" does not match the expected shape (${describeIssues(parsed.error.issues)}); the wait stays open. Send a reply that fits.`,

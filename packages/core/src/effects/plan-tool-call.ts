@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ToolCallRequest } from '../model/types';
+import { parseNow } from '../output/parse-now';
 import type { AnyTool } from '../tools/types';
 
 /** A tool call the model made, checked before anything runs. */
@@ -38,7 +39,7 @@ export function planToolCall(
       message: `Arguments for "${call.name}" are not valid JSON (${(error as Error).message}). Send a JSON object.`,
     };
   }
-  const parsed = tool.input.safeParse(raw);
+  const parsed = parseNow(tool.input, raw, `tool "${tool.name}"'s input schema`);
   if (!parsed.success) {
     const detail = parsed.error.issues
       .map((issue: z.core.$ZodIssue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)

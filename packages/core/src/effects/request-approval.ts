@@ -1,6 +1,7 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import { RunError } from '../errors/run-error';
+import { parseNow } from '../output/parse-now';
 import { argumentsHash } from '../security/arguments-hash';
 import type { Tool } from '../tools/types';
 import {
@@ -37,7 +38,7 @@ export function requestApproval<TInput extends z.ZodType, TOutput extends z.ZodT
   return createEffectLogic(
     { kind: 'human-wait', modelAliases: [], tools: [tool], blocksRest: false, schemas: [] },
     async (scope, input: z.input<TInput>) => {
-      const parsed = tool.input.safeParse(input);
+      const parsed = parseNow(tool.input, input, `tool "${tool.name}"'s input schema`);
       if (!parsed.success) {
         throw new RunError('tool.invalid_arguments', {
           message: `requestApproval for tool "${tool.name}" was invoked with input that does not match the tool's input schema; nobody was asked. Fix the invoke's input.`,

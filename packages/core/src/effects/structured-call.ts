@@ -8,6 +8,7 @@ import { RunError } from '../errors/run-error';
 import type { ChatMessage, ResponseFormat } from '../model/types';
 import { extractJson } from '../output/extract-json';
 import { nullAsAbsent } from '../output/null-as-absent';
+import { parseNow } from '../output/parse-now';
 import type { ModelCallSettings } from '../pipeline/types';
 import { promptRefOf } from '../prompt/define-prompt';
 import { validateNumberOption } from '../reliability/validate-option';
@@ -113,6 +114,7 @@ export function structuredCall<
     );
   }
   const jsonSchema = toJsonSchema(schema, `structuredCall "${schemaName}" schema`, 'output');
+  const answerSchema = `structuredCall's "${schemaName}" schema`;
   // One frozen format for every call: the token counter and the request hash keep what they
   // derive from it by identity, instead of rendering and serialising the schema per call.
   const responseFormat: ResponseFormat = Object.freeze({
@@ -126,7 +128,10 @@ export function structuredCall<
     // An answer that fails the schema is re-asked here; cached, it would fail the next run too.
     usable: (response) => {
       const extracted = extractJson(response.content);
-      return extracted.ok && schema.safeParse(nullAsAbsent(schema, extracted.value)).success;
+      return (
+        extracted.ok &&
+        parseNow(schema, nullAsAbsent(schema, extracted.value), answerSchema).success
+      );
     },
   };
   return createEffectLogic(
@@ -178,7 +183,7 @@ export function structuredCall<
         lastOutput = response.content;
         const extracted = extractJson(response.content);
         if (extracted.ok) {
-          const parsed = schema.safeParse(nullAsAbsent(schema, extracted.value));
+          const parsed = parseNow(schema, nullAsAbsent(schema, extracted.value), answerSchema);
           if (parsed.success) return parsed.data;
           lastIssues = parsed.error.issues;
         } else {

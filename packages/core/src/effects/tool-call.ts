@@ -2,6 +2,7 @@ import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import { checkOptionNames } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
+import { parseNow } from '../output/parse-now';
 import type { Tool } from '../tools/types';
 import { approveToolCall } from './approve-tool-call';
 import { type ApprovalOptions, checkApprovalOptions, rejectedError } from './ask-approval';
@@ -68,7 +69,7 @@ export function toolCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
       const input = granted
         ? (received as Partial<GrantedToolCallInput<unknown>>)?.input
         : received;
-      const parsed = tool.input.safeParse(input);
+      const parsed = parseNow(tool.input, input, `tool "${tool.name}"'s input schema`);
       if (!parsed.success) {
         throw new RunError('tool.invalid_arguments', {
           message: `Tool "${tool.name}" was invoked with input that does not match its input schema; nothing was executed. Fix the invoke's input${granted ? ' (with a grant it is { input, approval })' : ''}.`,

@@ -8,7 +8,8 @@ export type DefinitionErrorCode =
   | 'definition.tool_not_provided'
   | 'definition.schema_not_convertible'
   | 'definition.invalid_option'
-  | 'definition.effect_not_bound';
+  | 'definition.effect_not_bound'
+  | 'definition.async_schema';
 
 /** A programmer error in an agent's definition, thrown at definition time. */
 export class DefinitionError extends AgentchartError<DefinitionErrorCode> {
