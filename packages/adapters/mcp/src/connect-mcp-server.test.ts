@@ -382,3 +382,56 @@ describe('connectMcpServer lifecycle', () => {
     }
   });
 });
+
+describe("connectMcpServer and the patterns in a server's schemas", () => {
+  const server = stdioTestServer();
+  const transport = {
+    ...server.transport,
+    args: [server.transport.args![0]!, 'stdio-patterns'],
+  };
+  afterAll(() => server.remove());
+
+  it('checks a result against an output pattern that backtracks exponentially, with the typed result', async () => {
+    await using connection = await connectMcpServer({
+      transport,
+      include: ['evil_result'],
+      effects: { evil_result: 'pure' },
+    });
+    // The MCP client checks the result against the tool's outputSchema; with JavaScript's
+    // RegExp this result takes minutes.
+    const { error } = await runEffect(toolCall(connection.tools[0]!), {});
+    expect(error).toMatchObject({ code: 'tool.failed' });
+    expect(error.cause).toMatchObject({
+      code: 'mcp.request_failed',
+      message: expect.stringContaining('must match pattern "^(a+)+$"'),
+    });
+  });
+
+  it('refuses a chosen tool whose pattern the linear-time engine cannot run, naming it and the pattern', async () => {
+    for (const [tool, pattern] of [
+      ['lookahead_result', '^(?!x)'],
+      ['lookahead_input', '^(?=.*[0-9]).{8,}$'],
+    ] as const) {
+      const error = await connectMcpServer({ transport, include: [tool] }).then(
+        async (connection) => {
+          await connection.close();
+          return connection;
+        },
+        (caught: unknown) => caught,
+      );
+      expect(DefinitionError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({
+        code: 'definition.schema_not_convertible',
+        message: expect.stringContaining(
+          `MCP tool "${tool}" of server "test-server": its ${tool.endsWith('result') ? 'output' : 'input'} schema's pattern ${JSON.stringify(pattern)} uses a feature that cannot be matched in linear time`,
+        ),
+      });
+    }
+    expect(childrenRunning('mcp-test-server.ts')).toEqual([]);
+  });
+
+  it('connects when the tools with such patterns are left out', async () => {
+    await using connection = await connectMcpServer({ transport, include: ['echo'] });
+    expect(connection.tools.map((tool) => tool.name)).toEqual(['echo']);
+  });
+});

@@ -1,12 +1,13 @@
 import { DefinitionError, type ToolEffect } from '@agentchart/core';
 import { checkOptionNames } from '@agentchart/core/internal';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import { createLinearAjv } from './create-linear-ajv';
 import { createTransport } from './create-transport';
 import { listServerTools, ToolListError } from './list-server-tools';
 import { McpServerError } from './mcp-server-error';
 import { createSession } from './mcp-session';
 import { mcpTool } from './mcp-tool';
+import { OutputSchemaValidator } from './output-schema-validator';
 import { agentchartToolNames, selectTools } from './select-tools';
 import { transportSecrets } from './transport-secrets';
 import type { ConnectMcpServerOptions, McpConnection } from './types';
@@ -63,7 +64,8 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
   } = options;
   checkOptions({ effects, defaultEffect, timeoutMs, connectTimeoutMs, maxOutputBytes });
   const created = createTransport(transportOptions);
-  const client = new Client(clientInfo, { capabilities: {} });
+  const outputValidator = new OutputSchemaValidator();
+  const client = new Client(clientInfo, { capabilities: {}, jsonSchemaValidator: outputValidator });
   const session = createSession(client, created, { closeTimeoutMs: connectTimeoutMs });
   let listed: Awaited<ReturnType<typeof listServerTools>>;
   try {
@@ -89,7 +91,7 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
   try {
     const selected = selectTools(session.server, listed, { include, effects, descriptions });
     const names = agentchartToolNames(session.server, selected, prefix);
-    const validator = new AjvJsonSchemaValidator();
+    const ajv = createLinearAjv();
     const secrets = transportSecrets(transportOptions);
     const tools = selected.map((listedTool, index) =>
       mcpTool({
@@ -100,7 +102,10 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
         description: descriptions[listedTool.name],
         timeoutMs,
         maxOutputBytes,
-        validator,
+        ajv,
+        outputSchemaFailure: listedTool.outputSchema
+          ? outputValidator.failureOf(listedTool.outputSchema)
+          : undefined,
         secrets,
       }),
     );

@@ -1,9 +1,9 @@
 import { DefinitionError } from '@agentchart/core';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { describe, expect, it } from 'vitest';
+import { createLinearAjv } from './create-linear-ajv';
 import { inputContractOf } from './input-contract';
 
-const options = { owner: 'MCP tool "t" of server "s"', validator: new AjvJsonSchemaValidator() };
+const options = { owner: 'MCP tool "t" of server "s"', ajv: createLinearAjv() };
 
 describe('inputContractOf', () => {
   it('converts a schema zod covers, with zod issues and paths', () => {
@@ -63,5 +63,84 @@ describe('inputContractOf', () => {
       inputContractOf({ type: 'object', not: { $ref: 'https://example.com/elsewhere' } }, options);
     expect(compile).toThrow(DefinitionError);
     expect(compile).toThrow(/MCP tool "t" of server "s": its input schema cannot be compiled/);
+  });
+
+  it('checks a server pattern that backtracks exponentially against a long argument, with the typed result', () => {
+    // Under JavaScript's RegExp this argument takes minutes: every extra "a" doubles the time.
+    const contract = inputContractOf(
+      {
+        type: 'object',
+        properties: { name: { type: 'string', pattern: '^(a+)+$' } },
+        required: ['name'],
+      },
+      options,
+    );
+    const refused = contract.safeParse({ name: `${'a'.repeat(34)}!` });
+    expect(refused.error?.issues).toEqual([
+      expect.objectContaining({
+        code: 'custom',
+        path: ['name'],
+        message: 'must match pattern "^(a+)+$"',
+      }),
+    ]);
+    expect(contract.safeParse({ name: `${'a'.repeat(100_000)}!` }).success).toBe(false);
+    expect(contract.safeParse({ name: 'a'.repeat(100_000) }).success).toBe(true);
+  });
+
+  it('checks patternProperties keys and nested patterns in linear time, each pattern its own', () => {
+    const contract = inputContractOf(
+      {
+        type: 'object',
+        properties: {
+          tags: { type: 'array', items: { type: 'string', pattern: '^[a-z]+$' } },
+          code: { type: 'string', pattern: '^[0-9]+$' },
+        },
+        patternProperties: { '^(x+)+y$': { type: 'number' } },
+      },
+      options,
+    );
+    expect(contract.safeParse({ tags: ['ab'], code: '12', xxy: 1 }).success).toBe(true);
+    const refused = contract.safeParse({
+      tags: ['ok', 'NO'],
+      code: 'ab',
+      [`${'x'.repeat(34)}y`]: 'not a number',
+    });
+    expect(refused.error?.issues.map((issue) => issue.path)).toEqual([
+      ['tags', 1],
+      ['code'],
+      [`${'x'.repeat(34)}y`],
+    ]);
+    expect(contract.safeParse({ [`${'x'.repeat(34)}z`]: 'not matched' }).success).toBe(true);
+  });
+
+  it('refuses a pattern the linear-time engine cannot run, naming the tool and the pattern', () => {
+    for (const pattern of ['^(?=.*[0-9]).{8,}$', '^(a)\\1$']) {
+      const compile = () =>
+        inputContractOf(
+          { type: 'object', properties: { password: { type: 'string', pattern } } },
+          options,
+        );
+      expect(compile).toThrow(DefinitionError);
+      expect(compile).toThrow(
+        `MCP tool "t" of server "s": its input schema's pattern ${JSON.stringify(pattern)} uses a feature that cannot be matched in linear time`,
+      );
+    }
+  });
+
+  it('refuses a url over 8192 characters, whose check takes quadratic time', () => {
+    const contract = inputContractOf(
+      {
+        type: 'object',
+        properties: { link: { type: 'string', format: 'url' }, id: { pattern: '^[0-9]+$' } },
+      },
+      options,
+    );
+    expect(contract.safeParse({ link: 'https://example.com/a' }).success).toBe(true);
+    expect(contract.safeParse({ link: `https://example.com/${'a'.repeat(8_000)}` }).success).toBe(
+      true,
+    );
+    expect(contract.safeParse({ link: `https://example.com/${'a'.repeat(9_000)}` }).success).toBe(
+      false,
+    );
   });
 });

@@ -1,6 +1,7 @@
-import { defineTool, RunError, type ToolEffect } from '@agentchart/core';
-import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+import { DefinitionError, defineTool, RunError, type ToolEffect } from '@agentchart/core';
+import type { Ajv } from 'ajv';
 import type { z } from 'zod';
+import { UnsupportedPatternError } from './compile-linear-pattern';
 import { inputContractOf } from './input-contract';
 import { McpServerError } from './mcp-server-error';
 import type { McpSession } from './mcp-session';
@@ -18,7 +19,10 @@ export interface McpToolOptions {
   description: string | undefined;
   timeoutMs: number;
   maxOutputBytes: number;
-  validator: jsonSchemaValidator;
+  /** Compiles the input schemas zod does not take, with patterns in linear time. */
+  ajv: Ajv;
+  /** Why the client could not compile the tool's output schema, if it has one it could not. */
+  outputSchemaFailure: Error | undefined;
   /** The credentials the transport hands the server, for the agent to redact. */
   secrets: readonly string[];
 }
@@ -36,10 +40,12 @@ export function mcpTool({
   description,
   timeoutMs,
   maxOutputBytes,
-  validator,
+  ajv,
+  outputSchemaFailure,
   secrets,
 }: McpToolOptions): McpTool {
   const owner = `MCP tool "${listed.name}" of server "${session.server}"`;
+  if (outputSchemaFailure) throw outputSchemaError(owner, outputSchemaFailure);
   const { $schema: _ignored, ...parameters } = listed.inputSchema;
   const tool = defineTool({
     name,
@@ -48,7 +54,7 @@ export function mcpTool({
       (listed.description?.trim() ||
         listed.title?.trim() ||
         `The "${listed.name}" tool of MCP server "${session.server}".`),
-    input: inputContractOf(listed.inputSchema, { owner, validator }),
+    input: inputContractOf(listed.inputSchema, { owner, ajv }),
     output: McpToolResultSchema,
     effect,
     timeoutMs,
@@ -112,4 +118,21 @@ function ambiguousIfUnanswered(error: unknown, tool: string, key: string, input:
     cause: error,
     details: { tool, key, input },
   });
+}
+
+/**
+ * A chosen tool whose output schema the client cannot compile would have every answer refused
+ * after it ran; refused at connect instead, like an input schema that cannot be compiled.
+ */
+function outputSchemaError(owner: string, failure: Error): DefinitionError {
+  const what =
+    failure instanceof UnsupportedPatternError
+      ? `its output schema's ${failure.message}`
+      : `its output schema cannot be compiled (${failure.message})`;
+  return new DefinitionError(
+    'definition.schema_not_convertible',
+    `${owner}: ${what}, so its results cannot be checked. Leave the tool out with \`include\`, ` +
+      'or fix the schema on the server.',
+    failure,
+  );
 }

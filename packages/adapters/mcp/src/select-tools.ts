@@ -6,6 +6,7 @@ export interface ListedTool {
   title?: string;
   description?: string;
   inputSchema: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
 }
 
 /** The options of `connectMcpServer` that name tools. */
