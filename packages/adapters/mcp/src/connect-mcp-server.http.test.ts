@@ -82,3 +82,31 @@ describe('connectMcpServer over streamable HTTP', () => {
     });
   });
 });
+
+describe('connectMcpServer deadline over streamable HTTP', () => {
+  it('gives the handshake and the tool listing one connectTimeoutMs together, not one each', async () => {
+    // Each phase alone fits in the setting; both together do not.
+    const server = await startHttpTestServer({ slowMs: 1_500 });
+    try {
+      const error = await connectMcpServer({
+        transport: { url: server.url },
+        connectTimeoutMs: 2_000,
+      }).then(
+        async (connection) => {
+          await connection.close();
+          return connection;
+        },
+        (caught: unknown) => caught,
+      );
+      expect(McpServerError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({
+        code: 'mcp.connect_failed',
+        message: expect.stringContaining(
+          'did not finish connecting within connectTimeoutMs (2000 ms)',
+        ),
+      });
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -323,7 +323,9 @@ describe('connectMcpServer lifecycle', () => {
     }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({
       code: 'mcp.connect_failed',
-      message: expect.stringContaining('Request timed out'),
+      message: expect.stringContaining(
+        'within connectTimeoutMs (200 ms): the deadline passed while starting the server and the handshake',
+      ),
     });
     expect(childrenRunning('mcp-test-server.ts')).toEqual([]);
   });

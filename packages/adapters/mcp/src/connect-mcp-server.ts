@@ -1,6 +1,7 @@
 import { DefinitionError, type ToolEffect } from '@agentchart/core';
 import { checkOptionNames } from '@agentchart/core/internal';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { startConnectDeadline } from './connect-deadline';
 import { createLinearAjv } from './create-linear-ajv';
 import { createTransport } from './create-transport';
 import { listServerTools, ToolListError } from './list-server-tools';
@@ -68,11 +69,18 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
   const client = new Client(clientInfo, { capabilities: {}, jsonSchemaValidator: outputValidator });
   const session = createSession(client, created, { closeTimeoutMs: connectTimeoutMs });
   let listed: Awaited<ReturnType<typeof listServerTools>>;
+  const deadline = startConnectDeadline(connectTimeoutMs);
   try {
-    await client.connect(created.transport, { timeout: connectTimeoutMs });
-    listed = await listServerTools(client, connectTimeoutMs);
+    await deadline.run('starting the server and the handshake', (requestOptions) =>
+      client.connect(created.transport, requestOptions),
+    );
+    listed = await deadline.run('listing its tools', (requestOptions) =>
+      listServerTools(client, requestOptions),
+    );
   } catch (cause) {
-    await session.close();
+    // Deleting an HTTP session gets what is left of the deadline: a server too slow to connect
+    // is not waited for again. A stdio server is still stopped, whatever it takes.
+    await session.close({ endSessionWithinMs: deadline.remainingMs() });
     const stderr = created.stderrTail();
     throw new McpServerError('mcp.connect_failed', {
       message:
@@ -85,6 +93,8 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
       cause,
       details: { server: created.label, ...(stderr ? { stderr } : {}) },
     });
+  } finally {
+    deadline.clear();
   }
   const announced = client.getServerVersion();
   session.server = announced?.name || created.label;

@@ -1,5 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { z } from 'zod';
+import type { DeadlineRequestOptions } from './connect-deadline';
 import type { ListedTool } from './select-tools';
 
 /** More pages than any real server has; a server that keeps answering with a cursor is stopped. */
@@ -11,17 +12,20 @@ const maxPages = 100;
  */
 export class ToolListError extends Error {}
 
-/** Every tool the server lists, following `nextCursor` page by page. */
-export async function listServerTools(client: Client, timeoutMs: number): Promise<ListedTool[]> {
+/** Every tool the server lists, following `nextCursor` page by page, within the connect deadline. */
+export async function listServerTools(
+  client: Client,
+  options: DeadlineRequestOptions,
+): Promise<ListedTool[]> {
   const tools: ListedTool[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < maxPages; page++) {
     const params = cursor === undefined ? {} : { cursor };
     let answer: Awaited<ReturnType<Client['listTools']>>;
     try {
-      answer = await client.listTools(params, { timeout: timeoutMs });
+      answer = await client.listTools(params, options);
     } catch (cause) {
-      throw await describeInvalidList(client, params, timeoutMs, cause);
+      throw await describeInvalidList(client, params, options, cause);
     }
     tools.push(...(answer.tools as ListedTool[]));
     cursor = answer.nextCursor;
@@ -43,7 +47,7 @@ const issueSchema = z.object({
 async function describeInvalidList(
   client: Client,
   params: { cursor?: string },
-  timeoutMs: number,
+  options: DeadlineRequestOptions,
   cause: unknown,
 ): Promise<unknown> {
   const parsed = z
@@ -56,7 +60,7 @@ async function describeInvalidList(
     const raw = await client.request(
       { method: 'tools/list', params },
       z.looseObject({ tools: z.array(z.unknown()) }),
-      { timeout: timeoutMs },
+      options,
     );
     names = raw.tools.map((tool) => (tool as { name?: unknown } | null)?.name);
   } catch {

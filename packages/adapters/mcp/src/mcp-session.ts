@@ -23,7 +23,11 @@ export interface McpSession {
     args: Record<string, unknown>,
     options: SessionCallOptions,
   ): Promise<CallToolAnswer>;
-  close(): Promise<void>;
+  /**
+   * Ends the session and stops the server; `endSessionWithinMs` (default: the session's close
+   * timeout) bounds the wait for an HTTP server to delete its session.
+   */
+  close(options?: { endSessionWithinMs?: number }): Promise<void>;
 }
 
 const sdkTimeoutMarginMs = 1_000;
@@ -79,15 +83,15 @@ export function createSession(
         throw failure(error, true);
       }
     },
-    close() {
-      closing ??= closeOnce();
+    close({ endSessionWithinMs = closeTimeoutMs } = {}) {
+      closing ??= closeOnce(endSessionWithinMs);
       return closing;
     },
   };
-  async function closeOnce() {
+  async function closeOnce(endSessionWithinMs: number) {
     const wasOpen = status === 'open';
     send('close');
-    if (wasOpen) await withinTime(created.endSession(), closeTimeoutMs);
+    if (wasOpen) await withinTime(created.endSession(), endSessionWithinMs);
     await client.close();
     await created.stopped();
   }

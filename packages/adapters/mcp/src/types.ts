@@ -56,8 +56,11 @@ export interface ConnectMcpServerOptions {
   /** How long one tool call may take (each tool's `timeoutMs`). Default 30 s. */
   timeoutMs?: number;
   /**
-   * How long starting the server, the handshake and the tool listing may take, each. Default
-   * 60 s: a first `npx` run downloads the server.
+   * How long connecting may take: starting the server, the handshake and every page of the
+   * tool listing together, one deadline rather than one per request. Default 60 s: a first
+   * `npx` run downloads the server. A server that misses it is stopped before
+   * `connectMcpServer` fails; a stdio server that ignores the end of its input is given up to
+   * 4 s more to exit.
    */
   connectTimeoutMs?: number;
   /** The largest tool result accepted, in bytes of JSON; larger fail with `mcp.output_too_large`. Default 1 MiB. */
