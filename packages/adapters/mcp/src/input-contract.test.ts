@@ -143,4 +143,31 @@ describe('inputContractOf', () => {
       false,
     );
   });
+
+  it('checks a schema whose definitions double at every level without expanding them', () => {
+    // Each definition refers twice to the next: expanded, 22 levels are 8 million nodes,
+    // which zod's conversion back to JSON Schema would walk for minutes.
+    const levels = 22;
+    const $defs: Record<string, unknown> = { [`d${levels}`]: { type: 'string' } };
+    for (let level = 0; level < levels; level++) {
+      const next = { $ref: `#/$defs/d${level + 1}` };
+      $defs[`d${level}`] = { type: 'object', properties: { x: next, y: next } };
+    }
+    const contract = inputContractOf(
+      { type: 'object', properties: { root: { $ref: '#/$defs/d0' } }, $defs },
+      options,
+    );
+    const nested = (leaf: unknown) => {
+      let value = leaf;
+      for (let level = 0; level < levels; level++) value = { x: value };
+      return { root: value };
+    };
+    expect(contract.safeParse(nested('text')).success).toBe(true);
+    expect(contract.safeParse(nested(42)).error?.issues).toEqual([
+      expect.objectContaining({
+        path: ['root', ...Array(levels).fill('x')],
+        message: 'must be string',
+      }),
+    ]);
+  });
 });

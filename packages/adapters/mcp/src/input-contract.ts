@@ -2,7 +2,15 @@ import { DefinitionError } from '@agentchart/core';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { z } from 'zod';
 import { UnsupportedPatternError } from './compile-linear-pattern';
+import { expandedSchemaSize, writtenSchemaSize } from './expanded-schema-size';
 import { usesPatterns } from './uses-patterns';
+
+/**
+ * How many nodes a schema's references may add when expanded for zod to convert it: its
+ * round trip walks every expanded node (20,000 take well under a second). Schemas whose
+ * references add more are checked by Ajv, as exactly.
+ */
+const maxNodesAddedByReferences = 20_000;
 
 /** What {@link inputContractOf} needs besides the schema. */
 export interface InputContractOptions {
@@ -18,8 +26,9 @@ export interface InputContractOptions {
 /**
  * The zod contract for an MCP tool's `inputSchema`. zod's own converter gives zod issues with
  * paths the model can act on; the keywords it does not support (`not`, `if`/`then`/`else`,
- * `dependentRequired` …) and every schema with a pattern go to Ajv, whose issues carry paths
- * too, so every schema is enforced before the call reaches the server, never loosened.
+ * `dependentRequired` …), every schema with a pattern and every schema too large for zod go
+ * to Ajv, whose issues carry paths too, so every schema is enforced before the call reaches
+ * the server, never loosened.
  */
 export function inputContractOf(
   schema: Record<string, unknown>,
@@ -27,7 +36,9 @@ export function inputContractOf(
 ): z.ZodType<Record<string, unknown>> {
   // zod compiles `pattern` into a JavaScript RegExp, whose backtracking a server's pattern
   // and a model's argument can make exponential; Ajv here matches patterns in linear time.
-  if (!usesPatterns(schema)) {
+  // zod's conversion back to JSON Schema also expands every `$ref` where it is used, which
+  // definitions nested by reference make exponential; Ajv compiles each definition once.
+  if (!usesPatterns(schema) && !expandsByReference(schema)) {
     const converted = convertWithZod(schema);
     if (converted) return converted;
   }
@@ -80,6 +91,12 @@ function convertWithZod(
   } catch {
     return undefined;
   }
+}
+
+/** True when expanding the schema's references would add more nodes than zod should walk. */
+function expandsByReference(schema: Record<string, unknown>): boolean {
+  const limit = writtenSchemaSize(schema) + maxNodesAddedByReferences;
+  return expandedSchemaSize(schema, limit) > limit;
 }
 
 /** Ajv's JSON Pointer to the failing value as a zod path (array indexes as numbers). */
