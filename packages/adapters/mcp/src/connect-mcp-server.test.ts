@@ -279,6 +279,23 @@ describe('connectMcpServer lifecycle', () => {
     expect(isRunning(server.pid())).toBe(false);
   });
 
+  it('refuses chosen tools over maxToolDefinitionsBytes, naming them, and leaves no process behind', async () => {
+    server = stdioTestServer();
+    const error = await connectMcpServer({
+      transport: server.transport,
+      include: ['echo', 'fail'],
+      maxToolDefinitionsBytes: 200,
+    }).then(keepOpen, (caught: unknown) => caught);
+    expect(DefinitionError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      code: 'definition.invalid_option',
+      message: expect.stringMatching(
+        /the 2 chosen tools of MCP server "test-server" take \d+ bytes .*over maxToolDefinitionsBytes \(200\).*The largest: "echo"/,
+      ),
+    });
+    expect(isRunning(server.pid())).toBe(false);
+  });
+
   it('refuses a misspelt include before starting the server, instead of exposing every tool', async () => {
     server = stdioTestServer();
     const error = await connectMcpServer({

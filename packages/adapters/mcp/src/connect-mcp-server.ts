@@ -1,6 +1,7 @@
 import { DefinitionError, type ToolEffect } from '@agentchart/core';
 import { checkOptionNames } from '@agentchart/core/internal';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { checkDefinitionsSize } from './check-definitions-size';
 import { startConnectDeadline } from './connect-deadline';
 import { createLinearAjv } from './create-linear-ajv';
 import { createTransport } from './create-transport';
@@ -16,6 +17,7 @@ import type { ConnectMcpServerOptions, McpConnection } from './types';
 const defaultTimeoutMs = 30_000;
 const defaultConnectTimeoutMs = 60_000;
 const defaultMaxOutputBytes = 1024 * 1024;
+const defaultMaxToolDefinitionsBytes = 256 * 1024;
 const toolEffects: readonly ToolEffect[] = ['pure', 'idempotent', 'unsafe'];
 const clientInfo = { name: 'agentchart', version: '0.1.0' };
 /** Every option: a misspelt `include` would otherwise expose every tool of the server. */
@@ -29,6 +31,7 @@ const optionNames = Object.keys({
   timeoutMs: true,
   connectTimeoutMs: true,
   maxOutputBytes: true,
+  maxToolDefinitionsBytes: true,
 } satisfies Record<keyof ConnectMcpServerOptions, true>);
 
 /**
@@ -62,8 +65,16 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
     timeoutMs = defaultTimeoutMs,
     connectTimeoutMs = defaultConnectTimeoutMs,
     maxOutputBytes = defaultMaxOutputBytes,
+    maxToolDefinitionsBytes = defaultMaxToolDefinitionsBytes,
   } = options;
-  checkOptions({ effects, defaultEffect, timeoutMs, connectTimeoutMs, maxOutputBytes });
+  checkOptions({
+    effects,
+    defaultEffect,
+    timeoutMs,
+    connectTimeoutMs,
+    maxOutputBytes,
+    maxToolDefinitionsBytes,
+  });
   const created = createTransport(transportOptions);
   const outputValidator = new OutputSchemaValidator();
   const client = new Client(clientInfo, { capabilities: {}, jsonSchemaValidator: outputValidator });
@@ -101,6 +112,12 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
   try {
     const selected = selectTools(session.server, listed, { include, effects, descriptions });
     const names = agentchartToolNames(session.server, selected, prefix);
+    // Before any schema is compiled: the size is what a hostile listing inflates.
+    checkDefinitionsSize(session.server, selected, {
+      names,
+      descriptions,
+      maxBytes: maxToolDefinitionsBytes,
+    });
     const ajv = createLinearAjv();
     const secrets = transportSecrets(transportOptions);
     const tools = selected.map((listedTool, index) =>
@@ -142,12 +159,14 @@ function checkOptions({
   timeoutMs,
   connectTimeoutMs,
   maxOutputBytes,
+  maxToolDefinitionsBytes,
 }: {
   effects: Record<string, ToolEffect>;
   defaultEffect: ToolEffect;
   timeoutMs: number;
   connectTimeoutMs: number;
   maxOutputBytes: number;
+  maxToolDefinitionsBytes: number;
 }) {
   for (const [tool, effect] of [['defaultEffect', defaultEffect], ...Object.entries(effects)]) {
     if (!toolEffects.includes(effect as ToolEffect)) {
@@ -161,6 +180,7 @@ function checkOptions({
     ['timeoutMs', timeoutMs],
     ['connectTimeoutMs', connectTimeoutMs],
     ['maxOutputBytes', maxOutputBytes],
+    ['maxToolDefinitionsBytes', maxToolDefinitionsBytes],
   ] as const) {
     if (!Number.isSafeInteger(value) || value <= 0) {
       throw new DefinitionError(

@@ -65,6 +65,14 @@ export interface ConnectMcpServerOptions {
   connectTimeoutMs?: number;
   /** The largest tool result accepted, in bytes of JSON; larger fail with `mcp.output_too_large`. Default 1 MiB. */
   maxOutputBytes?: number;
+  /**
+   * The most bytes the chosen tools' definitions (name, description, input schema, as JSON)
+   * may take together: they go to the model with every request, so a server listing
+   * thousands of tools or megabytes of description would cost that on every call. Over it,
+   * `connectMcpServer` fails with `definition.invalid_option`, naming the largest tools.
+   * Default 256 KiB (roughly 64,000 tokens).
+   */
+  maxToolDefinitionsBytes?: number;
 }
 
 /** Where a connection is in its life: `lost` when the server went away while connected. */

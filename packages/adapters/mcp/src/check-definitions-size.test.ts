@@ -1,0 +1,55 @@
+import { DefinitionError } from '@agentchart/core';
+import { describe, expect, it } from 'vitest';
+import { checkDefinitionsSize } from './check-definitions-size';
+import type { ListedTool } from './select-tools';
+
+const tool = (name: string, description = ''): ListedTool => ({
+  name,
+  description,
+  inputSchema: { type: 'object' },
+});
+
+describe('checkDefinitionsSize', () => {
+  it('accepts tools whose definitions fit together', () => {
+    const tools = [tool('a', 'x'.repeat(100)), tool('b')];
+    expect(() =>
+      checkDefinitionsSize('s', tools, { names: ['a', 'b'], descriptions: {}, maxBytes: 1_000 }),
+    ).not.toThrow();
+  });
+
+  it('refuses a huge description, naming the tool and the option', () => {
+    const tools = [tool('small'), tool('huge', 'y'.repeat(1_000_000))];
+    const check = () =>
+      checkDefinitionsSize('docs', tools, {
+        names: ['small', 'huge'],
+        descriptions: {},
+        maxBytes: 256 * 1024,
+      });
+    expect(check).toThrow(DefinitionError);
+    expect(check).toThrow(
+      /the 2 chosen tools of MCP server "docs" take \d+ bytes .* over maxToolDefinitionsBytes \(262144\).* The largest: "huge" \(\d+ bytes, 1000000 of them its description\)/,
+    );
+  });
+
+  it('refuses thousands of small tools that add up', () => {
+    const tools = Array.from({ length: 5_000 }, (_, index) => tool(`t${index}`, 'z'.repeat(60)));
+    expect(() =>
+      checkDefinitionsSize('many', tools, {
+        names: tools.map((listed) => listed.name),
+        descriptions: {},
+        maxBytes: 256 * 1024,
+      }),
+    ).toThrow(/the 5000 chosen tools/);
+  });
+
+  it('counts the description that replaces the server one', () => {
+    const tools = [tool('huge', 'y'.repeat(10_000))];
+    expect(() =>
+      checkDefinitionsSize('s', tools, {
+        names: ['huge'],
+        descriptions: { huge: 'Short.' },
+        maxBytes: 1_000,
+      }),
+    ).not.toThrow();
+  });
+});
