@@ -139,7 +139,8 @@ describe('hostile inputs', () => {
     });
     expect(outcome.outcome).toMatchObject({
       status: 'limit',
-      limit: { limit: 'maxModelCalls', value: 5, max: 5 },
+      // The sixth call, refused: a limit found before a call counts that call (LimitInfo.value).
+      limit: { limit: 'maxModelCalls', value: 6, max: 5 },
     });
     expect(model.requests).toHaveLength(5);
   });

@@ -3,6 +3,7 @@ import { capSerializedError } from '../ledger/cap-journal-value';
 import type { JournalEntry, JournaledStep } from '../ledger/types';
 import type { ChatRequest, ChatResponse } from '../model/types';
 import { guardBlockedError } from '../pipeline/guard-blocked-error';
+import { refusedLimitOf } from '../pipeline/limit-refusal';
 import type { ModelCallScope, ModelCallSettings } from '../pipeline/types';
 import type { EffectHandle, RunPort } from '../run/run-port';
 import type { ReconcileResult } from '../tools/types';
@@ -88,8 +89,11 @@ export class EffectScope implements ModelCallScope {
   ): Promise<{ value: T; replayed: boolean }> {
     const { run } = this;
     const { clock } = run;
-    const existing = await run.readJournal(key);
-    if (run.replay) return replayStep<T>(this, key, step, existing);
+    const found = await run.readJournal(key);
+    if (run.replay) return replayStep<T>(this, key, step, found);
+    // A model call a limit refused was never sent: on resume it is judged again by the limits
+    // the run has now, as a call never tried would be.
+    const existing = refusedLimitOf(found?.error) ? undefined : found;
     if (existing?.status === 'completed') {
       run.runtime.events.emit('effect.replayed', this.threadId, {
         site: this.site,
@@ -113,7 +117,7 @@ export class EffectScope implements ModelCallScope {
       ...(step.input === undefined ? {} : { input: step.input }),
       meta: { ...this.#facts(), ...step.meta },
     };
-    let previous = existing?.status;
+    let previous = found?.status;
     if (existing?.status === 'started' && step.effect === 'unsafe' && step.kind === 'tool') {
       const settled = await this.#reconcile(entry, reconcile);
       if (settled) return { value: settled.output as T, replayed: true };
@@ -123,7 +127,7 @@ export class EffectScope implements ModelCallScope {
       // and tell nothing. Only an unsafe step's intent guards an action (it routes a step
       // found unfinished to reconcile): only it needs to survive a power loss before the step
       // acts, so only it costs an fsync of its own.
-      await run.appendJournal(entry, undefined, { durable: step.effect === 'unsafe' });
+      await run.appendJournal(entry, previous, { durable: step.effect === 'unsafe' });
       previous = 'started';
     }
     // Returned, not awaited: while the step runs (a wait for a person may last days) the run

@@ -1,6 +1,8 @@
 import { serializeError } from '../errors/agentchart-error';
+import { RunError } from '../errors/run-error';
 import { ReplayError } from '../ledger/replay-error';
 import type { JournalEntry, JournaledStep } from '../ledger/types';
+import { refusedLimitOf } from '../pipeline/limit-refusal';
 import type { RunPort } from '../run/run-port';
 import { jsonEqual } from '../store/json-delta';
 import { RecordedEffectError } from './recorded-effect-error';
@@ -57,7 +59,12 @@ export async function replayStep<T>(
     return { value: recorded.output as T, replayed: true };
   }
   if (recorded.status === 'failed') {
-    throw new RecordedEffectError(recorded.error ?? serializeError(undefined));
+    const error = recorded.error ?? serializeError(undefined);
+    const limit = refusedLimitOf(error);
+    // A call the recording's limits refused meets its limit again, as it did then.
+    if (limit)
+      throw new RunError('run.limit_reached', { message: error.message, details: { ...limit } });
+    throw new RecordedEffectError(error);
   }
   scope.setIdle(true);
   return scope.untilAborted();

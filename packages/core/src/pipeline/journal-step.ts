@@ -3,6 +3,8 @@ import type { Redactor } from '../security/create-redactor';
 import { answerConfidence } from './answer-confidence';
 import { chainRequestHash, type RequestHashChain } from './hash-request';
 import { journalLedger } from './journal-ledger';
+import { refusedLimitOf } from './limit-refusal';
+import { signalRefusal } from './limits-step';
 import { recordRequest } from './record-request';
 import type { ModelCallMiddleware, ModelCallOutcome } from './types';
 
@@ -75,7 +77,7 @@ export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMidd
       const { requestHash, chain } = chainRequestHash(stored, before?.hashChain);
       const request = recordRequest(stored, before);
       previous.set(scope.run, { key: callId, messages: stored.messages, hashChain: chain });
-      const { value } = await scope.journaled(
+      const journaling = scope.journaled(
         callId,
         {
           kind: 'llm',
@@ -101,7 +103,15 @@ export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMidd
         },
         () => next({ ...call, callId, requestHash }),
       );
-      return value;
+      try {
+        return (await journaling).value;
+      } catch (error) {
+        // A call a limit refused is on record as refused by now; only then is the limit
+        // signalled, since ending the run aborts the effect and an aborted step is not recorded.
+        const limit = refusedLimitOf(error);
+        if (limit) return signalRefusal(scope, limit, error);
+        throw error;
+      }
     },
   };
 }

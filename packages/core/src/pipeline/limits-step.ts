@@ -1,8 +1,8 @@
 import { type PriceTable, resolvePricing } from '../cost/resolve-pricing';
-import { RunError } from '../errors/run-error';
 import type { LimitInfo } from '../run/types';
 import type { TenantQuota } from '../tenancy/types';
-import type { ModelCall, ModelCallMiddleware } from './types';
+import { limitRefusal } from './limit-refusal';
+import type { ModelCallMiddleware, ModelCallScope } from './types';
 
 /** What the limits step needs from its agent. */
 export interface LimitsStepOptions {
@@ -12,9 +12,11 @@ export interface LimitsStepOptions {
 
 /**
  * Refuses a call that would cross a run limit (projected with the call's input and its output
- * cap, see `RunLimits`) or the tenant's quota, before it is sent: the run ends in `limit` —
- * or the chart, when it handles `limit.reached`, wraps up within its grace. Inside the journal
- * step, so a recorded answer is never refused on resume.
+ * cap, see `RunLimits`) or the tenant's quota, before it is sent, by throwing
+ * {@link limitRefusal}'s error. Inside the journal step, so a recorded answer is never refused
+ * on resume; the journal step records the refusal as the call's outcome, then
+ * {@link signalRefusal} ends the run in `limit` — or the chart, when it handles
+ * `limit.reached`, wraps up within its grace.
  */
 export function limitsStep({ prices, quota }: LimitsStepOptions): ModelCallMiddleware {
   return {
@@ -29,13 +31,19 @@ export function limitsStep({ prices, quota }: LimitsStepOptions): ModelCallMiddl
         maxOutputTokens: request.maxOutputTokens ?? ledger?.reservedOutputTokens ?? 0,
         pricing: resolvePricing(primary, prices),
       });
-      if (limit) await refuse(call, limit);
+      if (limit) throw limitRefusal(call, limit);
       const { tenantId } = run;
       if (quota && tenantId !== undefined) {
         const plannedTokens = inputTokens + (ledger?.reservedOutputTokens ?? 0);
         const decision = await quota.admit(tenantId, { estimatedTokens: plannedTokens });
         if (!decision.allowed) {
-          await refuse(call, { limit: decision.limit, value: decision.used, max: decision.max });
+          // Counted with this call, as every limit is (see `LimitInfo.value`).
+          const thisCall = decision.limit.startsWith('requests') ? 1 : plannedTokens;
+          throw limitRefusal(call, {
+            limit: decision.limit,
+            value: decision.used + thisCall,
+            max: decision.max,
+          });
         }
       }
       return next(call);
@@ -44,15 +52,18 @@ export function limitsStep({ prices, quota }: LimitsStepOptions): ModelCallMiddl
 }
 
 /**
- * Signals the limit and never sends the call: the run ends (aborting this effect), or the
- * chart takes the `limit.reached` event and leaves the state. A chart that takes the event
- * but stays gets a typed error instead of a call that hangs.
+ * Signals the limit a refused call met, once the journal holds the refusal (so the call's
+ * record ends as `failed` with `run.limit_reached`, never `started`: the run's end aborts
+ * the effect, and an aborted step's record is left as it was). The run ends (aborting this
+ * effect), or the chart takes the `limit.reached` event and leaves the state. A chart that
+ * takes the event but stays gets the typed error instead of a call that hangs.
  */
-async function refuse({ scope, callId }: ModelCall, limit: LimitInfo): Promise<never> {
+export function signalRefusal(
+  scope: ModelCallScope,
+  limit: LimitInfo,
+  refusal: unknown,
+): Promise<never> {
   scope.run.reachLimit(limit);
   if (scope.signal.aborted) return scope.untilAborted();
-  throw new RunError('run.limit_reached', {
-    message: `Model call ${callId} was not sent: the run reached its ${limit.limit} limit (${limit.value} of ${limit.max})${limit.duringWrapUp ? ' during its wrap-up grace' : ''}. Raise the limit, or let the chart finish without this call.`,
-    details: { ...limit },
-  });
+  throw refusal;
 }

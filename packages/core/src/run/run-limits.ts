@@ -94,38 +94,56 @@ export class RunLimitJudge {
 
   /**
    * The limit the next model call would cross if it used all it may, checked before it is
-   * sent so a run stops at its budget instead of one call past it.
+   * sent so a run stops at its budget instead of one call past it. A limit the call counts
+   * towards (calls, tokens, cost) reports the run's usage with the call counted in full —
+   * its input, its output cap, one more call — as {@link LimitInfo.value} says; steps and
+   * wall time, which a call does not add to, report what the run has used.
    */
   beforeModelCall(usage: RunUsage, now: number, next: NextModelCall): LimitInfo | undefined {
-    const reached = this.reached(usage, now);
-    if (reached) return reached;
+    const calls = usage.modelCalls + 1;
     if (this.#wrapUp) {
-      const { usage: base, grace } = this.#wrapUp;
-      const calls = usage.modelCalls - base.modelCalls + 1;
-      return calls > grace.maxModelCalls
-        ? { limit: 'maxModelCalls', value: calls, max: grace.maxModelCalls, duringWrapUp: true }
-        : undefined;
+      const { usage: base, at, grace } = this.#wrapUp;
+      return (
+        atOrOver('maxSteps', usage.steps - base.steps, grace.maxSteps, wrapUp) ??
+        atOrOver('maxModelCalls', calls - base.modelCalls, grace.maxModelCalls, wrapUpStrict) ??
+        atOrOver('maxWallTimeMs', now - at, grace.maxWallTimeMs, wrapUp)
+      );
     }
     const { limits } = this;
-    const tokens = usage.inputTokens + usage.outputTokens + next.inputTokens + next.maxOutputTokens;
-    if (limits.maxTokens !== undefined && tokens > limits.maxTokens) {
-      return { limit: 'maxTokens', value: tokens, max: limits.maxTokens };
-    }
-    if (limits.maxCostUsd !== undefined && next.pricing) {
-      const cost =
-        usage.costUsd +
-        (next.inputTokens * next.pricing.inputPerMillion +
-          next.maxOutputTokens * next.pricing.outputPerMillion) /
-          1e6;
-      if (cost > limits.maxCostUsd) {
-        return { limit: 'maxCostUsd', value: cost, max: limits.maxCostUsd };
-      }
-    }
-    if (limits.maxModelCalls !== undefined && usage.modelCalls + 1 > limits.maxModelCalls) {
-      return { limit: 'maxModelCalls', value: usage.modelCalls + 1, max: limits.maxModelCalls };
-    }
-    return undefined;
+    const tokens = usage.inputTokens + usage.outputTokens;
+    const { pricing } = next;
+    const callCost = pricing
+      ? (next.inputTokens * pricing.inputPerMillion +
+          next.maxOutputTokens * pricing.outputPerMillion) /
+        1e6
+      : 0;
+    return (
+      atOrOver('maxSteps', usage.steps, limits.maxSteps) ??
+      crossedWith('maxModelCalls', usage.modelCalls, calls, limits.maxModelCalls) ??
+      crossedWith(
+        'maxTokens',
+        tokens,
+        tokens + next.inputTokens + next.maxOutputTokens,
+        limits.maxTokens,
+      ) ??
+      crossedWith('maxCostUsd', usage.costUsd, usage.costUsd + callCost, limits.maxCostUsd) ??
+      atOrOver('maxWallTimeMs', now - this.startedAt, limits.maxWallTimeMs)
+    );
   }
+}
+
+/**
+ * The limit when the run is already at `max` (`used`) or the next call would take it over
+ * (`withCall`), reported with the call counted; undefined otherwise or when there is no `max`.
+ */
+function crossedWith(
+  limit: LimitInfo['limit'],
+  used: number,
+  withCall: number,
+  max: number | undefined,
+): LimitInfo | undefined {
+  if (max === undefined || (used < max && withCall <= max)) return undefined;
+  return { limit, value: Math.max(used, withCall), max };
 }
 
 const wrapUp = { duringWrapUp: true } as const;

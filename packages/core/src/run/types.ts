@@ -71,7 +71,19 @@ export interface PendingApproval {
 export interface LimitInfo {
   /** A run limit, or a tenant quota (`requestsPerMinute`, `tokensPerDay` …). */
   limit: Exclude<keyof RunLimits, 'wrapUp'> | TenantLimitName;
+  /**
+   * The figure that was judged against `max`, in the limit's unit, and always at or over it.
+   * One rule for every limit: what the run would have used had it gone on. A limit found
+   * before a model call (the call refused, never sent) counts that call in full, as if it
+   * had been sent and used all it may — `maxModelCalls` one more call, `maxTokens` its input
+   * and its output cap, `maxCostUsd` their price, a tenant quota the request and its
+   * estimated tokens; a limit found after a step or by the clock (`maxSteps`,
+   * `maxWallTimeMs`, or a model call that overran) counts what the run has used. During the
+   * wrap-up grace (`duringWrapUp`), `value` and `max` count from the moment the wrap-up
+   * began. What the run has actually used is the outcome's `usage`.
+   */
   value: number;
+  /** The limit as configured (during the wrap-up, the grace's). */
   max: number;
   /** Set when the limit was reached again during the chart's wrap-up grace. */
   duringWrapUp?: boolean;

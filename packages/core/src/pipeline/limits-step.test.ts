@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { z } from 'zod';
+import { createAgent } from '../agent/create-agent';
+import { toolLoop } from '../effects/tool-loop';
+import type { LimitInfo, RunLimits } from '../run/types';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import { scriptedModel } from '../testing/scripted-model';
+import { defineTool } from '../tools/define-tool';
+
+const clock = defineTool({
+  name: 'clock',
+  description: 'The time.',
+  input: z.object({}),
+  output: z.string(),
+  effect: 'pure',
+  trustedOutput: true,
+  execute: async () => '12:00',
+});
+
+/**
+ * A tool loop whose model asks for the time once, then answers: two model calls, each well
+ * under 500 tokens and $0.0001 as sent (a 20-token output cap) but billed 1,010 tokens.
+ */
+function twoCallAgent(limits: RunLimits, checkpointer = new MemoryCheckpointer()) {
+  const model = scriptedModel({
+    handler: (request) =>
+      request.messages.some((message) => message.role === 'tool')
+        ? { content: 'It is noon.', usage: { inputTokens: 1_000, outputTokens: 10 } }
+        : {
+            toolCalls: [{ name: 'clock', arguments: {} }],
+            usage: { inputTokens: 1_000, outputTokens: 10 },
+          },
+  });
+  const machine = setup({
+    actors: {
+      loop: toolLoop({
+        model: 'fast',
+        tools: [clock],
+        prompt: () => 'What time is it?',
+        maxOutputTokens: 20,
+      }),
+    },
+  }).createMachine({
+    id: 'two-calls',
+    initial: 'asking',
+    states: { asking: { invoke: { src: 'loop', onDone: 'done' } }, done: { type: 'final' } },
+  });
+  const agent = createAgent({ machine, models: { fast: model }, checkpointer, limits });
+  return { agent, model, checkpointer };
+}
+
+describe('limitsStep', () => {
+  it.each<[string, RunLimits]>([
+    ['maxModelCalls', { maxModelCalls: 1 }],
+    ['maxCostUsd', { maxCostUsd: 0.0001 }],
+  ])(
+    'records a call %s refused as failed with run.limit_reached, never left started',
+    async (_, limits) => {
+      const { agent, model, checkpointer } = twoCallAgent(limits);
+      const outcome = await agent.run({ threadId: 't', input: undefined });
+      expect(outcome.status).toBe('limit');
+      expect(model.requests).toHaveLength(1);
+      const rows = (await checkpointer.listEffectLog({ threadId: 't' })).filter(
+        (row) => row.kind === 'llm',
+      );
+      expect(rows.map((row) => [row.status, row.errorCode])).toEqual([
+        ['completed', null],
+        ['failed', 'run.limit_reached'],
+      ]);
+      expect(rows[1]?.finishedAt).not.toBeNull();
+    },
+  );
+
+  // One rule for `LimitInfo.value`: a limit found before a call counts that call in full.
+  it.each<[string, RunLimits, Partial<LimitInfo>]>([
+    ['maxModelCalls', { maxModelCalls: 1 }, { value: 2, max: 1 }],
+    ['maxTokens', { maxTokens: 500 }, { max: 500 }],
+    ['maxCostUsd', { maxCostUsd: 0.0001 }, { max: 0.0001 }],
+  ])('reports %s with the refused call counted, over max', async (limit, limits, expected) => {
+    const { agent, model } = twoCallAgent(limits);
+    const seen: { limit: string; value: number }[] = [];
+    agent.events.on('limit.reached', (event) => seen.push(event));
+    const outcome = await agent.run({ threadId: 't', input: undefined });
+    expect(model.requests).toHaveLength(1);
+    expect(outcome).toMatchObject({ status: 'limit', limit: { limit, ...expected } });
+    if (outcome.status !== 'limit') return;
+    expect(outcome.limit.value).toBeGreaterThan(outcome.limit.max);
+    // More than what was used: the refused call's share is in it.
+    const used =
+      limit === 'maxTokens'
+        ? outcome.usage.inputTokens + outcome.usage.outputTokens
+        : limit === 'maxCostUsd'
+          ? outcome.usage.costUsd
+          : outcome.usage.modelCalls;
+    expect(outcome.limit.value).toBeGreaterThan(used);
+    expect(seen).toMatchObject([{ limit, value: outcome.limit.value }]);
+  });
+});
