@@ -5,6 +5,8 @@ import { createAgent } from '../agent/create-agent';
 import { toolLoop } from '../effects/tool-loop';
 import type { LimitInfo, RunLimits } from '../run/types';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import { createTenantQuota } from '../tenancy/create-tenant-quota';
+import type { TenantQuota } from '../tenancy/types';
 import { scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
 
@@ -22,7 +24,11 @@ const clock = defineTool({
  * A tool loop whose model asks for the time once, then answers: two model calls, each well
  * under 500 tokens and $0.0001 as sent (a 20-token output cap) but billed 1,010 tokens.
  */
-function twoCallAgent(limits: RunLimits, checkpointer = new MemoryCheckpointer()) {
+function twoCallAgent(
+  limits: RunLimits,
+  checkpointer = new MemoryCheckpointer(),
+  quota?: TenantQuota,
+) {
   const model = scriptedModel({
     handler: (request) =>
       request.messages.some((message) => message.role === 'tool')
@@ -46,7 +52,13 @@ function twoCallAgent(limits: RunLimits, checkpointer = new MemoryCheckpointer()
     initial: 'asking',
     states: { asking: { invoke: { src: 'loop', onDone: 'done' } }, done: { type: 'final' } },
   });
-  const agent = createAgent({ machine, models: { fast: model }, checkpointer, limits });
+  const agent = createAgent({
+    machine,
+    models: { fast: model },
+    checkpointer,
+    limits,
+    ...(quota ? { quota } : {}),
+  });
   return { agent, model, checkpointer };
 }
 
@@ -95,5 +107,21 @@ describe('limitsStep', () => {
           : outcome.usage.modelCalls;
     expect(outcome.limit.value).toBeGreaterThan(used);
     expect(seen).toMatchObject([{ limit, value: outcome.limit.value }]);
+  });
+
+  it.each<[string, number]>([
+    ['requestsPerMinute', 1],
+    ['tokensPerMinute', 1_050],
+  ])('reports a tenant quota %s with the refused call counted, over max', async (limit, max) => {
+    const quota = createTenantQuota({ limits: { [limit]: max } });
+    const { agent, model } = twoCallAgent({}, new MemoryCheckpointer(), quota);
+    const outcome = await agent.run({ threadId: 't', input: undefined, tenantId: 'acme' });
+    expect(model.requests).toHaveLength(1);
+    expect(outcome).toMatchObject({ status: 'limit', limit: { limit, max } });
+    if (outcome.status !== 'limit') return;
+    const used = await quota.usage('acme');
+    const counted = limit === 'requestsPerMinute' ? used.requestsThisMinute : used.tokensThisMinute;
+    expect(outcome.limit.value).toBeGreaterThan(max);
+    expect(outcome.limit.value).toBeGreaterThan(counted);
   });
 });

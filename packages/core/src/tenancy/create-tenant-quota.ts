@@ -43,7 +43,7 @@ const windows: readonly Window[] = [
  * ```ts
  * const quota = createTenantQuota({ limits: { requestsPerMinute: 60, tokensPerDay: 2_000_000 } });
  * const decision = await quota.admit('acme', { estimatedTokens: ledger.inputTokens });
- * if (!decision.allowed) run.reachLimit({ limit: decision.limit, value: decision.used, max: decision.max });
+ * if (!decision.allowed) console.warn(`${decision.limit}: ${decision.used} of ${decision.max} used`);
  * ```
  */
 export function createTenantQuota({
