@@ -206,7 +206,51 @@ describe('instrumentAgent', () => {
     expect(ok?.status.code).toBe(0); // UNSET
     const [failed] = named(finished, 'execute_tool broken');
     expect(failed?.attributes['error.type']).toBe('tool.failed');
-    expect(failed?.status).toMatchObject({ code: 2, message: expect.stringContaining('offline') });
+    // Without content capture a status message is the error's code, never its text.
+    expect(failed?.status).toMatchObject({ code: 2, message: 'tool.failed' });
+  });
+
+  it('lets no model text reach a span with content capture off, status messages included', async () => {
+    const refusing = setup({
+      actors: {
+        answer: structuredCall({
+          model: 'fast',
+          schema: z.object({ plan: z.string() }),
+          prompt: () => 'Plan it.',
+        }),
+      },
+    }).createMachine({
+      id: 'refusing',
+      initial: 'answering',
+      states: { answering: { invoke: { src: 'answer', onDone: 'done' } }, done: { type: 'final' } },
+    });
+    // An answer that does not parse (a JSON parser's message quotes it), then a refusal.
+    const model = () =>
+      scriptedModel({
+        responses: [
+          'MODEL-TEXT-ONE',
+          { refusal: 'I will not plan MODEL-TEXT-TWO', finishReason: 'refusal' },
+        ],
+      });
+    const traced = async (captureContent: boolean) => {
+      const { tracerProvider, spans } = tracing();
+      const agent = createAgent({ machine: refusing, models: { fast: model() } });
+      const stop = instrumentAgent(agent, { tracerProvider, meterProvider: false, captureContent });
+      expect((await agent.run({ input: undefined })).status).toBe('failed');
+      stop();
+      return spans();
+    };
+    const plain = await traced(false);
+    const [run] = named(plain, 'invoke_agent refusing');
+    expect(run?.status).toEqual({ code: 2, message: 'output.refused' });
+    expect(
+      JSON.stringify(plain.map((span) => [span.attributes, span.events, span.status])),
+    ).not.toMatch(/MODEL-TEXT/);
+    // Asked for, the text is there.
+    const captured = await traced(true);
+    const [capturedRun] = named(captured, 'invoke_agent refusing');
+    expect(capturedRun?.status.message).toContain('MODEL-TEXT-TWO');
+    expect(JSON.stringify(captured.map((span) => span.events))).toContain('MODEL-TEXT-ONE');
   });
 
   it('records no message content unless asked to, and the GenAI content attributes when it is', async () => {

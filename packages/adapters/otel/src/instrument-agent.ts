@@ -21,7 +21,9 @@ export interface InstrumentAgentOptions {
   /**
    * Record message content: the messages sent and received (`gen_ai.input.messages`,
    * `gen_ai.output.messages`), tool definitions, tool arguments and results, a run's input and
-   * human-wait prompts. Off by default — content is often personal data, and large. What is
+   * human-wait prompts, and error messages as span status messages (without it, a failed
+   * span's status message is the error's code: a message quotes the input that caused it,
+   * often the model's own text). Off by default — content is often personal data, and large. What is
    * recorded is what the pipeline passes on after your own middleware ran before telemetry;
    * redact in a middleware placed before it, or in your exporter. Default false.
    */

@@ -18,6 +18,7 @@ import {
 import { endpointInfo } from '../endpoint-info';
 import { errorTypeOf } from '../error-type';
 import type { GenAiMetrics } from '../metrics/gen-ai-metrics';
+import { statusMessage } from '../status-message';
 import { ThreadTrace } from './thread-trace';
 
 type EventOf<TType extends RunEventType> = RunEvent<TType>;
@@ -93,13 +94,15 @@ export class AgentTracer {
       this.#event(event, 'agentchart.reask', {
         [Agentchart.callId]: event.callId,
         attempt: event.attempt,
-        reason: event.reason,
+        // Why the answer did not parse may quote it (a JSON parser's message does).
+        ...(this.#options.captureContent ? { reason: event.reason } : {}),
       }),
     'tool.call.invalid': (event) =>
       this.#event(event, 'agentchart.tool.invalid', {
         [GenAi.toolName]: event.tool,
         [GenAi.toolCallId]: event.callId,
-        message: event.message,
+        // Why the arguments are invalid may quote them: the model's text.
+        ...(this.#options.captureContent ? { message: event.message } : {}),
       }),
     'human.wait': (event) =>
       this.#event(event, 'agentchart.human.wait', {
@@ -248,7 +251,10 @@ export class AgentTracer {
       ...(status === 'failed' ? { [GenAi.errorType]: errorTypeOf(error) } : {}),
     });
     if (status === 'failed')
-      span?.setStatus({ code: SpanStatusCode.ERROR, message: error?.message });
+      span?.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: statusMessage(error, this.#options.captureContent),
+      });
     span?.end(event.at);
     this.#threads.delete(event.threadId);
   }
@@ -381,7 +387,10 @@ export class AgentTracer {
     thread.chats.delete(event.callId);
     const errorType = errorTypeOf(event.error);
     call.span.setAttribute(GenAi.errorType, errorType);
-    call.span.setStatus({ code: SpanStatusCode.ERROR, message: event.error.message });
+    call.span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: statusMessage(event.error, this.#options.captureContent),
+    });
     call.span.end(event.at);
     this.#options.metrics?.recordDuration(
       { ...call.metricAttributes, [GenAi.errorType]: errorType },
@@ -434,7 +443,10 @@ export class AgentTracer {
     if (!thread || !span) return;
     thread.tools.delete(event.callId);
     span.setAttribute(GenAi.errorType, errorTypeOf(event.error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: event.error.message });
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: statusMessage(event.error, this.#options.captureContent),
+    });
     span.end(event.at);
   }
 }
