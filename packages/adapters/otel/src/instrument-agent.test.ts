@@ -471,9 +471,10 @@ describe('instrumentAgent', () => {
       }),
     );
     expect(events).toContainEqual(
-      // Reported while the run rests, as human.reply is: on the next segment's span.
+      // The run was evicted resting and is restored to take the reply, which is given as its
+      // loop reopens the approval: on the span of the state that asked, in the new segment.
       expect.objectContaining({
-        span: 'invoke_agent mailer',
+        span: 'state working',
         name: 'agentchart.approval.decision',
         'gen_ai.tool.name': 'send_mail',
         approved: true,
@@ -541,6 +542,46 @@ describe('instrumentAgent', () => {
     );
     expect(started.length).toBe(5);
     expect(ended.length).toBe(started.length);
+  });
+
+  it('gives a restore that only rests on its tool approval again no empty segment', async () => {
+    const mail = defineTool({
+      name: 'send_mail',
+      description: 'Sends a mail.',
+      input: z.object({ to: z.string() }),
+      output: z.object({ sent: z.boolean() }),
+      effect: 'unsafe',
+      approval: 'always',
+      execute: async () => ({ sent: true }),
+    });
+    const machine = setup({
+      actors: { work: toolLoop({ model: 'fast', tools: [mail], prompt: (text: string) => text }) },
+    }).createMachine({
+      id: 'mailer',
+      initial: 'working',
+      states: {
+        working: { invoke: { id: 'work', src: 'work', input: 'Mail x.', onDone: 'sent' } },
+        sent: { type: 'final' },
+      },
+    });
+    const model = scriptedModel({
+      responses: [
+        { toolCalls: [{ id: 'call_1', name: 'send_mail', arguments: { to: 'x@example.com' } }] },
+        'Sent.',
+      ],
+    });
+    const { tracerProvider, spans } = tracing();
+    const agent = createAgent({ machine, models: { fast: model }, evictWaiting: true });
+    instrumentAgent(agent, { tracerProvider, meterProvider: false });
+    const first = await agent.start({ threadId: 'mail', input: undefined }).result();
+    expect(first.status).toBe('waiting');
+    const handle = await agent.send('mail', { type: 'human.reply', value: { approved: true } });
+    expect((await handle.result()).status).toBe('done');
+    const runs = named(spans(), 'invoke_agent mailer');
+    expect(runs.map((span) => span.attributes['agentchart.run.status'])).toEqual([
+      'waiting',
+      'done',
+    ]);
   });
 
   it('keeps a span per parallel region and ends only the state a region left', async () => {

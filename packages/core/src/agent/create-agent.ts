@@ -206,10 +206,17 @@ export function createAgent<TMachine extends AnyStateMachine>(
       const run = await restore(threadId);
       if (event.type === 'human.reply') {
         const { value, waitId } = event as HumanReplyEvent;
-        // A restored run lists a child agent's waits only once that effect has restarted
-        // and the child came to rest: wait for the run's next rest before answering.
+        // A restored run lists a wait only once its effect has restarted and reopened it:
+        // the reply is given as the wait reopens (so the run does not rest in between), or,
+        // for a wait it cannot name yet (a child agent's, one of several), at the next rest.
         if (!hasWait(run, waitId)) {
-          const rest = await run.result();
+          const target = waitId ?? run.onlyRecordedWait();
+          const held = target === undefined ? undefined : run.replyOnceAdded(value, target);
+          const rest = await (held
+            ? Promise.race([held.given.then(() => undefined), run.result()])
+            : run.result());
+          if (rest === undefined) return run;
+          held?.drop();
           if (!hasWait(run, waitId)) throw noWaitForReply(threadId, waitId, rest.status);
         }
         run.reply(value, waitId);

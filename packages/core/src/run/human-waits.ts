@@ -12,16 +12,64 @@ export interface HumanWaitRegistration {
   accept(value: unknown): void;
 }
 
+/** A reply held for a wait that is not pending yet (see {@link HumanWaits.hold}). */
+export interface HeldReply {
+  /** Resolves once the wait accepted the reply; rejects with the error it refused it with. */
+  given: Promise<void>;
+  /** Forgets the reply: it is never given, and `given` never settles. */
+  drop(): void;
+}
+
 /** The human waits a run has pending, by id. */
 export class HumanWaits {
   readonly #waits = new Map<string, HumanWaitRegistration>();
+  #held:
+    | { waitId: string; value: unknown; resolve(): void; reject(error: unknown): void }
+    | undefined;
 
   constructor(private readonly threadId: string) {}
 
   /** Registers a wait; returns the function that removes it. */
   add(wait: HumanWaitRegistration): () => void {
     this.#waits.set(wait.waitId, wait);
+    const held = this.#held;
+    if (held?.waitId === wait.waitId) {
+      this.#held = undefined;
+      // Given once the registration has returned (the wait is still being built), yet before
+      // its effect can go idle: a wait takes a reply that arrives before it begins waiting.
+      queueMicrotask(() => {
+        try {
+          wait.accept(held.value);
+          held.resolve();
+        } catch (error) {
+          held.reject(error);
+        }
+      });
+    }
     return () => this.#waits.delete(wait.waitId);
+  }
+
+  /**
+   * Holds `value` for the wait `waitId` until an effect adds it, and gives it then. A restored
+   * run's effect reopens its wait only once it has restarted (a tool loop replays its model
+   * calls before it asks for an approval again): answered as it reopens, the run does not come
+   * to rest waiting for a reply it already has — a rest that would be reported to every
+   * subscriber (an empty run segment in a trace) and answered right after. One reply is held
+   * at a time; holding another drops the first.
+   */
+  hold(waitId: string, value: unknown): HeldReply {
+    let settle!: { resolve(): void; reject(error: unknown): void };
+    const given = new Promise<void>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    const held = { waitId, value, ...settle };
+    this.#held = held;
+    return {
+      given,
+      drop: () => {
+        if (this.#held === held) this.#held = undefined;
+      },
+    };
   }
 
   /** The wait `waitId` names, or the only one pending; throws when that is ambiguous or absent. */

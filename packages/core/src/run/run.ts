@@ -18,7 +18,7 @@ import { CheckpointWriter } from './checkpoint-writer';
 import { ChildMachines } from './child-machines';
 import { contextMutationError } from './context-mutation-error';
 import { DelayedEvents } from './delayed-events';
-import { type HumanWaitRegistration, HumanWaits } from './human-waits';
+import { type HeldReply, type HumanWaitRegistration, HumanWaits } from './human-waits';
 import { holdProcessOpen, unrefTimer } from './keep-alive';
 import { type LeaseHolder, LeaseKeeper } from './lease-keeper';
 import { runClock } from './run-clock';
@@ -338,6 +338,26 @@ export class Run implements RunPort, LeaseHolder {
     this.#assertLive('human.reply');
     this.#waits.find(waitId).accept(value);
     this.#wake();
+  }
+
+  /**
+   * Answers the wait `waitId` the moment its effect adds it, for a restored run whose effect
+   * has not reopened it yet (see {@link HumanWaits.hold}).
+   */
+  replyOnceAdded(value: unknown, waitId: string): HeldReply {
+    this.#assertLive('human.reply');
+    return this.#waits.hold(waitId, value);
+  }
+
+  /** The one wait the journal this run was restored from leaves pending, if exactly one. */
+  onlyRecordedWait(): string | undefined {
+    let only: string | undefined;
+    for (const [key, { status }] of this.#recordedWaits) {
+      if (status !== 'started') continue;
+      if (only !== undefined) return undefined;
+      only = key;
+    }
+    return only;
   }
 
   /** Human waits pending now. */
