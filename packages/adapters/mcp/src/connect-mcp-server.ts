@@ -1,5 +1,6 @@
 import { DefinitionError, type ToolEffect } from '@agentchart/core';
 import { checkOptionNames } from '@agentchart/core/internal';
+import { createRedactor } from '@agentchart/core/security';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { checkDefinitionsSize } from './check-definitions-size';
 import { startConnectDeadline } from './connect-deadline';
@@ -92,7 +93,11 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
     // Deleting an HTTP session gets what is left of the deadline: a server too slow to connect
     // is not waited for again. A stdio server is still stopped, whatever it takes.
     await session.close({ endSessionWithinMs: deadline.remainingMs() });
-    const stderr = created.stderrTail();
+    // Redacted as an agent redacts what it stores: a server that fails to start often
+    // prints its configuration, credentials included, and this text goes to logs.
+    const stderr = createRedactor({ toolSecrets: transportSecrets(transportOptions) }).text(
+      created.stderrTail(),
+    );
     throw new McpServerError('mcp.connect_failed', {
       message:
         `Could not connect to MCP server "${created.label}": ${(cause as Error)?.message ?? String(cause)}.` +

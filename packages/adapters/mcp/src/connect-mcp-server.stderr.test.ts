@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { connectMcpServer } from './connect-mcp-server';
+
+const token = 'tok-5f2c9a81d04e7b36';
+
+describe('connectMcpServer', () => {
+  it('redacts the credentials it gave a server from the stderr its mcp.connect_failed quotes', async () => {
+    // A server that prints its configuration, credential included, and exits.
+    const error = await connectMcpServer({
+      transport: {
+        command: process.execPath,
+        args: ['-e', "console.error('starting with SERVICE_TOKEN=' + process.env.SERVICE_TOKEN)"],
+        env: { SERVICE_TOKEN: token },
+      },
+      connectTimeoutMs: 10_000,
+    }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'mcp.connect_failed',
+      message: expect.stringContaining('starting with SERVICE_TOKEN=[REDACTED'),
+    });
+    expect(JSON.stringify({ message: (error as Error).message, error })).not.toContain(token);
+  });
+});
