@@ -72,6 +72,17 @@ describe('startStudio', () => {
     expect(script.body).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
   });
 
+  it('answers /favicon.ico with its icon, not a 404 that every browser session logs', async () => {
+    const icon = await get('/favicon.ico');
+    expect(icon.status).toBe(200);
+    expect(icon.headers['content-type']).toBe('image/x-icon');
+    // An ICO file: reserved 0, type 1 (icon), one image.
+    expect(Buffer.from(icon.body, 'latin1').subarray(0, 6)).toEqual(
+      Buffer.from([0, 0, 1, 0, 1, 0]),
+    );
+    expect((await get('/')).body).toContain('<link rel="icon" href="/favicon.ico" />');
+  });
+
   it('refuses a request addressed to another host name, as a DNS-rebinding page would send', async () => {
     const port = new URL(studio.url).port;
     const rebound = await get('/api/runs', { host: `attacker.example:${port}` });

@@ -9,6 +9,7 @@ import { json, readBody, runQuery } from './http-json';
 import type { InspectorSessions } from './inspector-sessions';
 import { contentSecurityPolicy, isLocalRequest } from './loopback-guard';
 import type { RunSource } from './run-source';
+import { studioIcon } from './studio-icon';
 import type { StudioNotice } from './types';
 
 /** Options of {@link startStudio}. */
@@ -269,8 +270,11 @@ export async function startStudio({
   };
 }
 
-function staticAssets(assets: StudioAssets): Record<string, { type: string; body: string }> {
+function staticAssets(
+  assets: StudioAssets,
+): Record<string, { type: string; body: string | Uint8Array }> {
   return {
+    '/favicon.ico': { type: 'image/x-icon', body: studioIcon },
     '/': { type: 'text/html; charset=utf-8', body: assets.html },
     '/index.html': { type: 'text/html; charset=utf-8', body: assets.html },
     '/assets/app.js': { type: 'text/javascript; charset=utf-8', body: assets.js },
