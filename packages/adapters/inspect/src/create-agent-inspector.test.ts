@@ -205,6 +205,17 @@ describe('createAgentInspector', () => {
     }
   });
 
+  it('refuses a maxThreads that bounds nothing', () => {
+    for (const maxThreads of [0, -1, 1.5, Number.POSITIVE_INFINITY]) {
+      expect(() => createAgentInspector({ url: false, maxThreads })).toThrow(
+        expect.objectContaining({
+          code: 'definition.invalid_option',
+          message: expect.stringContaining('maxThreads must be a whole number of at least 1'),
+        }),
+      );
+    }
+  });
+
   it('refuses a recording without its file option, naming the one meant', () => {
     expect(() => recordInspection({ path: 'run.jsonl' } as never)).toThrow(
       /recordInspection: path is not an option/,

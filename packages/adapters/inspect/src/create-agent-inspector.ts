@@ -1,9 +1,9 @@
-import type { Agent } from '@agentchart/core';
+import { type Agent, DefinitionError } from '@agentchart/core';
 import { checkOptionNames } from '@agentchart/core/internal';
 import { createInspector } from '@statelyai/inspect';
 import type { InspectionEvent, Observer } from 'xstate';
 import { harnessFact } from './harness-facts';
-import { type InspectedActor, ThreadSessions } from './thread-sessions';
+import { defaultMaxThreads, type InspectedActor, ThreadSessions } from './thread-sessions';
 import type { InspectionMessage, InspectionSink } from './types';
 import { webSocketSink } from './websocket-sink';
 
@@ -26,6 +26,13 @@ export interface AgentInspectorOptions {
    * its stored values and events are. Default false.
    */
   captureContent?: boolean;
+  /**
+   * Threads whose sessions the bridge remembers at once, to send their facts to the right
+   * actor (about 1 KB each, for a thread with one effect actor). A thread resting `waiting` is remembered until its run ends;
+   * past this many, the thread started or woken longest ago is forgotten first, and its
+   * facts are no longer sent until it wakes again. Default 10 000.
+   */
+  maxThreads?: number;
 }
 
 /** A bridge from agentchart runs to the XState inspector protocol. */
@@ -48,6 +55,7 @@ const inspectorOptionNames = Object.keys({
   record: true,
   onMessage: true,
   captureContent: true,
+  maxThreads: true,
 } satisfies Record<keyof AgentInspectorOptions, true>);
 
 /**
@@ -69,13 +77,25 @@ const inspectorOptionNames = Object.keys({
 export function createAgentInspector(options: AgentInspectorOptions = {}): AgentInspector {
   // A misspelt `url: false` would open a socket; a misspelt `record` would record nothing.
   checkOptionNames('createAgentInspector', options, inspectorOptionNames);
-  const { url = 'ws://127.0.0.1:8080', record = [], onMessage, captureContent = false } = options;
+  const {
+    url = 'ws://127.0.0.1:8080',
+    record = [],
+    onMessage,
+    captureContent = false,
+    maxThreads = defaultMaxThreads,
+  } = options;
+  if (!Number.isSafeInteger(maxThreads) || maxThreads < 1) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `createAgentInspector: maxThreads must be a whole number of at least 1, got ${String(maxThreads)}. It bounds the threads whose sessions the bridge remembers (default ${defaultMaxThreads}).`,
+    );
+  }
   const sinks: InspectionSink[] = [
     ...(Array.isArray(record) ? record : [record as InspectionSink]),
   ];
   if (url !== false) sinks.push(webSocketSink({ url }));
   if (onMessage) sinks.push({ send: onMessage });
-  const sessions = new ThreadSessions();
+  const sessions = new ThreadSessions({ maxThreads });
   const stately = createInspector({
     send(message) {
       const completed = sessions.complete(message);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type InspectedActor, ThreadSessions } from './thread-sessions';
+import { defaultMaxThreads, type InspectedActor, ThreadSessions } from './thread-sessions';
 import type { InspectionMessage } from './types';
 
 const root = (sessionId: string): InspectedActor => ({ id: 'root', sessionId });
@@ -28,5 +28,37 @@ describe('ThreadSessions', () => {
 
     expect(sessions.complete(anonymousEvent('ask-1')).rootId).toBe('anonymous');
     expect(sessions.complete(anonymousEvent('ask-2')).rootId).toBe('anonymous');
+  });
+
+  it('remembers at most maxThreads threads, forgetting the one bound longest ago first', () => {
+    const sessions = new ThreadSessions({ maxThreads: 3 });
+    for (const n of [1, 2, 3]) {
+      sessions.bindThread(`t${n}`, `root-${n}`);
+      sessions.registerActor(effect(`ask-${n}`, root(`root-${n}`)), `root-${n}`);
+    }
+    // t1 wakes under a new root: now the newest. Then a fourth thread starts.
+    sessions.bindThread('t1', 'root-1b');
+    sessions.bindThread('t4', 'root-4');
+    expect(sessions.size).toBe(3);
+    expect(sessions.targetOf('t2', undefined)).toBeUndefined();
+    // Its actors go with it.
+    expect(sessions.complete(anonymousEvent('ask-2')).rootId).toBe('anonymous');
+    expect(sessions.targetOf('t1', undefined)).toBe('root-1b');
+    expect(sessions.targetOf('t3', 'ask')).toBe('ask-3');
+    expect(sessions.targetOf('t4', undefined)).toBe('root-4');
+  });
+
+  it('holds its default bound under threads that never end (runs left waiting)', () => {
+    const sessions = new ThreadSessions();
+    for (let n = 0; n < defaultMaxThreads + 500; n++) {
+      sessions.bindThread(`waiting-${n}`, `root-${n}`);
+      sessions.registerActor(effect(`ask-${n}`, root(`root-${n}`)), `root-${n}`);
+    }
+    expect(sessions.size).toBe(defaultMaxThreads);
+    expect(sessions.targetOf('waiting-0', 'ask')).toBeUndefined();
+    expect(sessions.complete(anonymousEvent('ask-0')).rootId).toBe('anonymous');
+    expect(sessions.targetOf(`waiting-${defaultMaxThreads + 499}`, 'ask')).toBe(
+      `ask-${defaultMaxThreads + 499}`,
+    );
   });
 });

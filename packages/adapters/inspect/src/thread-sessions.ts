@@ -13,6 +13,21 @@ interface ThreadEntry {
   sites: Map<string, string>;
 }
 
+/** Threads remembered by default (see {@link ThreadSessionsOptions.maxThreads}). */
+export const defaultMaxThreads = 10_000;
+
+/** Options of {@link ThreadSessions}. */
+export interface ThreadSessionsOptions {
+  /**
+   * Threads remembered at once. A thread is remembered from its run's start to its end, and a
+   * thread resting `waiting` has not ended: without a bound, every thread waiting for a
+   * person would be kept for good. Past it, the thread bound longest ago (started or woken)
+   * is forgotten first; its later facts are no longer sent, until it wakes again. Default
+   * 10 000.
+   */
+  maxThreads?: number;
+}
+
 /**
  * Ties the two streams together: a run's events name threads and effect sites, inspection
  * events name XState sessions. `run.start` carries the root actor's session id; each actor
@@ -20,10 +35,21 @@ interface ThreadEntry {
  * child agent's thread (`<parent>/<site>#<n>`) is linked to the parent's actor at that site.
  */
 export class ThreadSessions {
+  /** In the order they were bound, the one bound longest ago first. */
   readonly #threads = new Map<string, ThreadEntry>();
   readonly #rootSites = new Map<string, Map<string, string>>();
   readonly #rootOf = new Map<string, string>();
   readonly #parentOf = new Map<string, string>();
+  readonly #maxThreads: number;
+
+  constructor({ maxThreads = defaultMaxThreads }: ThreadSessionsOptions = {}) {
+    this.#maxThreads = maxThreads;
+  }
+
+  /** Threads remembered now. */
+  get size(): number {
+    return this.#threads.size;
+  }
 
   /** Remembers an actor's site within its run's system. */
   registerActor(actor: InspectedActor, rootId: string): void {
@@ -51,7 +77,10 @@ export class ThreadSessions {
       this.#rootSites.set(session, sites);
     }
     this.#rootOf.set(session, session);
+    // Bound again, it is the newest: moved to the end of the map.
+    this.#threads.delete(threadId);
     this.#threads.set(threadId, { session, sites });
+    this.#dropOldest(threadId);
     let parent: string | undefined;
     for (const candidate of this.#threads.keys()) {
       if (!threadId.startsWith(`${candidate}/`)) continue;
@@ -63,6 +92,14 @@ export class ThreadSessions {
       if (parentActor) this.#parentOf.set(session, parentActor);
     }
     return earlier === session ? undefined : earlier;
+  }
+
+  /** Forgets the threads bound longest ago, past `maxThreads` (never `bound`, just bound). */
+  #dropOldest(bound: string): void {
+    for (const threadId of this.#threads.keys()) {
+      if (this.#threads.size <= this.#maxThreads) return;
+      if (threadId !== bound) this.forgetThread(threadId);
+    }
   }
 
   /** The session a fact of `threadId` at `site` is about: the effect's actor, else the run's. */
