@@ -58,6 +58,16 @@ describe('startInspectorRelay', () => {
     expect(await firstMessage(relay.url, {})).toMatch(/^message /);
   });
 
+  it('takes at most maxClients clients at once, and another once one leaves', async () => {
+    const relay = await relayOnLoopback({ maxClients: 3 });
+    const connected = await Promise.all([1, 2, 3].map(() => sendFromAgent(relay, '{}')));
+    expect(await firstMessage(relay.url, {})).toBe('refused 503');
+    connected[0]!.terminate();
+    await expect
+      .poll(async () => (await firstMessage(relay.url, {})).split(' ')[0])
+      .toBe('message');
+  });
+
   it('lets in the page origins it was told to trust', async () => {
     const relay = await relayOnLoopback({ allowedOrigins: ['http://localhost:5173'] });
     await sendFromAgent(relay, '{"type":"@xstate.event"}');

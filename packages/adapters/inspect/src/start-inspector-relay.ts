@@ -28,6 +28,13 @@ export interface InspectorRelayOptions {
    * messages again. Default 16 MiB.
    */
   maxUnreadBytes?: number;
+  /**
+   * Clients connected at once (agents' processes and pages); more are refused with 503. Each
+   * gets every message another sends, and the last `bufferSize` when it connects: a page
+   * opening connections in a loop would otherwise hold the relay's sockets and memory
+   * without bound. Default 64.
+   */
+  maxClients?: number;
 }
 
 /** A running relay. */
@@ -46,6 +53,7 @@ const relayOptionNames = Object.keys({
   inspectorUrl: true,
   allowedOrigins: true,
   maxUnreadBytes: true,
+  maxClients: true,
 } satisfies Record<keyof InspectorRelayOptions, true>);
 
 /**
@@ -66,6 +74,7 @@ export async function startInspectorRelay(
     inspectorUrl = 'https://stately.ai/inspect',
     allowedOrigins = [],
     maxUnreadBytes = 16 * 1024 * 1024,
+    maxClients = 64,
   } = options;
   const http = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -74,10 +83,22 @@ export async function startInspectorRelay(
   // Known once listening (port 0 picks one); no client can connect before.
   let authority = '';
   const loopback = isLoopback(host);
+  // Counted from the handshake, not once it is done: handshakes under way count too.
+  let clients = 0;
   const sockets = new WebSocketServer({
     server: http,
     verifyClient: ({ req }, done) => {
       if (isAllowedRelayClient(req, { authority, loopback, allowedOrigins })) {
+        if (clients >= maxClients) {
+          done(
+            false,
+            503,
+            `The inspector relay takes at most ${maxClients} clients at once, and that many are connected. Close inspector pages or stop inspected processes, or pass a larger startInspectorRelay({ maxClients }).`,
+          );
+          return;
+        }
+        clients++;
+        req.socket.once('close', () => clients--);
         done(true);
         return;
       }

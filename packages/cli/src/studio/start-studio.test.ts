@@ -9,7 +9,7 @@ import { WebSocket } from 'ws';
 import { memoryContext } from '../testing';
 import { createBidApproval } from './__fixtures__/bid-approval';
 import { serveStudio } from './serve-studio';
-import type { Studio } from './start-studio';
+import { defaultMaxStudioStreams, type Studio } from './start-studio';
 import type { InspectedActorSummary, RunPage } from './types';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -81,6 +81,59 @@ describe('startStudio', () => {
       Buffer.from([0, 0, 1, 0, 1, 0]),
     );
     expect((await get('/')).body).toContain('<link rel="icon" href="/favicon.ico" />');
+  });
+
+  it('serves at most its bound of event streams and inspector connections at once, and more when some close', async () => {
+    const open = (): Promise<{ status: number; close(): void }> =>
+      new Promise((resolve, reject) => {
+        const outgoing = request(new URL('/api/events', studio.url), (response) => {
+          resolve({ status: response.statusCode ?? 0, close: () => outgoing.destroy() });
+        });
+        outgoing.on('error', () => undefined);
+        outgoing.setTimeout(5_000, () => reject(new Error('no answer')));
+        outgoing.end();
+      });
+    const streams = await Promise.all(
+      Array.from({ length: defaultMaxStudioStreams }, () => open()),
+    );
+    expect(streams.every((stream) => stream.status === 200)).toBe(true);
+    const refused = await open();
+    expect(refused.status).toBe(503);
+    refused.close();
+    streams.pop()?.close();
+    await expect
+      .poll(async () => {
+        const again = await open();
+        again.close();
+        return again.status;
+      })
+      .toBe(200);
+    for (const stream of streams) stream.close();
+
+    const connect = () =>
+      new Promise<WebSocket | number>((resolve) => {
+        const socket = new WebSocket(studio.inspectUrl);
+        // A refused handshake is answered below; the socket's own error about it is expected.
+        socket.on('error', () => undefined);
+        socket.once('open', () => resolve(socket));
+        socket.once('unexpected-response', (_request, response) => {
+          resolve(response.statusCode ?? 0);
+          socket.terminate();
+        });
+      });
+    const sockets = await Promise.all(
+      Array.from({ length: defaultMaxStudioStreams }, () => connect()),
+    );
+    expect(sockets.every((socket) => socket instanceof WebSocket)).toBe(true);
+    expect(await connect()).toBe(503);
+    for (const socket of sockets) (socket as WebSocket).terminate();
+    await expect
+      .poll(async () => {
+        const again = await connect();
+        if (again instanceof WebSocket) again.terminate();
+        return again instanceof WebSocket;
+      })
+      .toBe(true);
   });
 
   it('refuses a request addressed to another host name, as a DNS-rebinding page would send', async () => {

@@ -26,7 +26,17 @@ export interface StartStudioOptions {
   port?: number;
   /** How often the database is checked for runs that advanced, while a page listens. Default 1000 ms. */
   pollMs?: number;
+  /**
+   * Event streams served at once (one per open page); more are refused with 503. Every
+   * client is this machine, so the bound is the studio's, not a client's. Default 64.
+   */
+  maxEventStreams?: number;
+  /** Inspector WebSockets served at once; more are refused with 503. Default 64. */
+  maxInspectorClients?: number;
 }
+
+/** Event streams and inspector WebSockets a studio serves at once, by default. */
+export const defaultMaxStudioStreams = 64;
 
 /** A running studio. */
 export interface Studio {
@@ -54,6 +64,8 @@ export async function startStudio({
   host = '127.0.0.1',
   port = 4400,
   pollMs = 1000,
+  maxEventStreams = defaultMaxStudioStreams,
+  maxInspectorClients = defaultMaxStudioStreams,
 }: StartStudioOptions): Promise<Studio> {
   const listeners = new Set<ServerResponse>();
   let lastToken: string | undefined;
@@ -130,6 +142,13 @@ export async function startStudio({
       return actor ? json(response, 200, actor) : json(response, 404, { error: 'No such actor.' });
     }
     if (parts[0] === 'events') {
+      // Each stream holds a connection and gets every notice: a page (or a script) opening
+      // them in a loop would otherwise hold the studio's sockets and memory without bound.
+      if (listeners.size >= maxEventStreams) {
+        return json(response, 503, {
+          error: `The studio serves at most ${maxEventStreams} event streams at once, one per open page, and that many are open. Close studio pages you no longer watch, then reload.`,
+        });
+      }
       response.writeHead(200, {
         'content-type': 'text/event-stream',
         'cache-control': 'no-store',
@@ -226,11 +245,21 @@ export async function startStudio({
   });
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  let inspectorClients = 0;
   http.on('upgrade', (request, socket, head) => {
     if (!isLocalRequest(request, authority)) {
       socket.destroy();
       return;
     }
+    if (inspectorClients >= maxInspectorClients) {
+      socket.end(
+        `HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-type: text/plain\r\n\r\nThe studio takes at most ${maxInspectorClients} inspector connections at once, and that many are open. Stop an inspected process, then connect again.\n`,
+      );
+      return;
+    }
+    // Counted from the handshake, not once it is done: handshakes under way count too.
+    inspectorClients++;
+    socket.once('close', () => inspectorClients--);
     sockets.handleUpgrade(request, socket, head, (client) => {
       client.on('message', (data) => {
         let message: unknown;
