@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
+import { tempStores } from '../../test/fixtures/temp-stores';
 import { createAgent } from '../agent/create-agent';
 import { toolLoop } from '../effects/tool-loop';
 import type { LimitInfo, RunLimits } from '../run/types';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import type { Checkpointer } from '../store/types';
 import { createTenantQuota } from '../tenancy/create-tenant-quota';
 import type { TenantQuota } from '../tenancy/types';
 import { scriptedModel } from '../testing/scripted-model';
@@ -26,7 +28,7 @@ const clock = defineTool({
  */
 function twoCallAgent(
   limits: RunLimits,
-  checkpointer = new MemoryCheckpointer(),
+  checkpointer: Checkpointer = new MemoryCheckpointer(),
   quota?: TenantQuota,
 ) {
   const model = scriptedModel({
@@ -59,7 +61,7 @@ function twoCallAgent(
     limits,
     ...(quota ? { quota } : {}),
   });
-  return { agent, model, checkpointer };
+  return { agent, model };
 }
 
 describe('limitsStep', () => {
@@ -69,7 +71,8 @@ describe('limitsStep', () => {
   ])(
     'records a call %s refused as failed with run.limit_reached, never left started',
     async (_, limits) => {
-      const { agent, model, checkpointer } = twoCallAgent(limits);
+      const checkpointer = new MemoryCheckpointer();
+      const { agent, model } = twoCallAgent(limits, checkpointer);
       const outcome = await agent.run({ threadId: 't', input: undefined });
       expect(outcome.status).toBe('limit');
       expect(model.requests).toHaveLength(1);
@@ -83,6 +86,22 @@ describe('limitsStep', () => {
       expect(rows[1]?.finishedAt).not.toBeNull();
     },
   );
+
+  it('leaves the refusal in a SQLite run log too, read back by another connection', async () => {
+    const stores = tempStores();
+    try {
+      const { agent } = twoCallAgent({ maxModelCalls: 1 }, stores.open());
+      expect((await agent.run({ threadId: 't', input: undefined })).status).toBe('limit');
+      await agent.close();
+      const rows = await stores.open().listEffectLog({ threadId: 't' });
+      expect(rows.filter((row) => row.kind === 'llm').map((row) => row.status)).toEqual([
+        'completed',
+        'failed',
+      ]);
+    } finally {
+      stores.cleanup();
+    }
+  });
 
   // One rule for `LimitInfo.value`: a limit found before a call counts that call in full.
   it.each<[string, RunLimits, Partial<LimitInfo>]>([
