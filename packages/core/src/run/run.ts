@@ -307,6 +307,13 @@ export class Run implements RunPort, LeaseHolder {
       this.#effects.restoring = false;
     }
     if (this.#lifecycle.ended) return;
+    if (resumed && (this.actor.getSnapshot() as AnySnapshot).status === 'stopped') {
+      // A thread that ended at a limit or stopped: its actor was stopped with it, and nothing
+      // continues a stopped actor. Its outcome is what it ended with; the store has it already.
+      this.#limit = this.#state.limit;
+      this.#end(this.#limit ? 'limit' : 'stopped', undefined, false);
+      return;
+    }
     this.#delayed.rearm(delayedEvents);
     // A restored run already over a limit (its journal says so) stops here; one that needs
     // nothing more (all effects done, no timers) is at rest now.
