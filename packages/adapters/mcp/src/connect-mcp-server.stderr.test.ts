@@ -20,4 +20,20 @@ describe('connectMcpServer', () => {
     });
     expect(JSON.stringify({ message: (error as Error).message, error })).not.toContain(token);
   });
+
+  it('quotes no part of a credential its 2,000-character quote would cut in two', async () => {
+    // The quote starts ten characters before the credential ends.
+    const error = await connectMcpServer({
+      transport: {
+        command: process.execPath,
+        args: ['-e', "process.stderr.write(process.env.SERVICE_TOKEN + 'y'.repeat(1_990))"],
+        env: { SERVICE_TOKEN: token },
+      },
+      connectTimeoutMs: 10_000,
+    }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'mcp.connect_failed' });
+    expect(JSON.stringify({ message: (error as Error).message, error })).not.toContain(
+      token.slice(-10),
+    );
+  });
 });

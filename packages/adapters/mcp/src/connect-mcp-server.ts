@@ -11,6 +11,7 @@ import { McpServerError } from './mcp-server-error';
 import { createSession } from './mcp-session';
 import { mcpTool } from './mcp-tool';
 import { OutputSchemaValidator } from './output-schema-validator';
+import { quotedStderr } from './quoted-stderr';
 import { agentchartToolNames, selectTools } from './select-tools';
 import { transportSecrets } from './transport-secrets';
 import type { ConnectMcpServerOptions, McpConnection } from './types';
@@ -95,8 +96,10 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
     await session.close({ endSessionWithinMs: deadline.remainingMs() });
     // Redacted as an agent redacts what it stores: a server that fails to start often
     // prints its configuration, credentials included, and this text goes to logs.
-    const stderr = createRedactor({ toolSecrets: transportSecrets(transportOptions) }).text(
-      created.stderrTail(),
+    const stderr = quotedStderr(
+      createRedactor({ toolSecrets: transportSecrets(transportOptions) }).text(
+        created.stderrTail(),
+      ),
     );
     throw new McpServerError('mcp.connect_failed', {
       message:

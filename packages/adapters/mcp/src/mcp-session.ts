@@ -1,6 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type McpConnectionEvent, nextConnectionStatus } from './connection-status';
 import type { CreatedTransport } from './created-transport';
+import { quotedStderr } from './quoted-stderr';
 import { isConnectionClosed, toMcpServerError } from './to-mcp-server-error';
 import type { CallToolAnswer } from './tool-result';
 import type { McpConnectionStatus } from './types';
@@ -63,7 +64,7 @@ export function createSession(
           timeoutMs,
           status,
           sent,
-          stderrTail: created.stderrTail(),
+          stderrTail: quotedStderr(created.stderrTail()),
         });
       if (status !== 'open') throw failure(undefined, false);
       try {

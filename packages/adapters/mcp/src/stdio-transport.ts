@@ -2,7 +2,11 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CreatedTransport } from './created-transport';
 import type { McpStdioTransportOptions } from './types';
 
-const stderrTailLength = 2_000;
+/**
+ * Twice what an error quotes (see `quotedStderr`): a secret cut in two at the start of the
+ * quoted part is then whole in the kept text, and redacted before the cut.
+ */
+const stderrTailLength = 4_000;
 /** How long a server has to exit after its stdin closes, then after SIGTERM. */
 const graceMs = 2_000;
 
