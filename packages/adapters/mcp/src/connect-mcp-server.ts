@@ -77,7 +77,7 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
     maxOutputBytes,
     maxToolDefinitionsBytes,
   });
-  const created = createTransport(transportOptions);
+  const created = createTransport(transportOptions, { maxOutputBytes });
   const outputValidator = new OutputSchemaValidator();
   const client = new Client(clientInfo, { capabilities: {}, jsonSchemaValidator: outputValidator });
   const session = createSession(client, created, { closeTimeoutMs: connectTimeoutMs });

@@ -21,11 +21,17 @@ const httpOptionNames = Object.keys({
   headers: true,
 } satisfies Record<keyof McpHttpTransportOptions, true>);
 
-/** The SDK transport for a command (stdio) or a URL (streamable HTTP). */
-export function createTransport(options: McpTransportOptions): CreatedTransport {
+/**
+ * The SDK transport for a command (stdio) or a URL (streamable HTTP). `maxOutputBytes` is the
+ * largest tool result the connection accepts: a stdio transport reads messages that size.
+ */
+export function createTransport(
+  options: McpTransportOptions,
+  { maxOutputBytes }: { maxOutputBytes: number },
+): CreatedTransport {
   if ('command' in options && typeof options.command === 'string') {
     checkOptionNames('connectMcpServer', options, stdioOptionNames, 'transport.');
-    return stdioTransport(options);
+    return stdioTransport(options, { maxOutputBytes });
   }
   if ('url' in options && options.url) {
     checkOptionNames('connectMcpServer', options, httpOptionNames, 'transport.');

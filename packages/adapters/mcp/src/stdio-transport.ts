@@ -7,6 +7,19 @@ import type { McpStdioTransportOptions } from './types';
  * quoted part is then whole in the kept text, and redacted before the cut.
  */
 const stderrTailLength = 4_000;
+/** The SDK's own bound on one message read from a stdio server. */
+const sdkReadBufferBytes = 10 * 1024 * 1024;
+
+/**
+ * The most bytes one message from the server may take before the SDK gives the connection
+ * up: room for a result of `maxOutputBytes` written as JSON inside the JSON-RPC message (its
+ * text escaped once more, up to twice as long), so a result over the cap is refused as
+ * `mcp.output_too_large`, never read as a lost connection. At least the SDK's 10 MiB.
+ */
+function readBufferBytesFor(maxOutputBytes: number): number {
+  return Math.max(sdkReadBufferBytes, 2 * maxOutputBytes + 64 * 1024);
+}
+
 /** How long a server has to exit after its stdin closes, then after SIGTERM. */
 const graceMs = 2_000;
 
@@ -16,16 +29,14 @@ const graceMs = 2_000;
  * tracking the process when its close starts, and a failed handshake starts that close
  * without waiting for it, so only this transport can promise that the process is gone.
  */
-export function stdioTransport({
-  command,
-  args = [],
-  env,
-  cwd,
-  onStderr,
-}: McpStdioTransportOptions): CreatedTransport {
+export function stdioTransport(
+  { command, args = [], env, cwd, onStderr }: McpStdioTransportOptions,
+  { maxOutputBytes }: { maxOutputBytes: number },
+): CreatedTransport {
   const transport = new StdioClientTransport({
     command,
     args: [...args],
+    maxBufferSize: readBufferBytesFor(maxOutputBytes),
     ...(env ? { env } : {}),
     ...(cwd ? { cwd } : {}),
     stderr: 'pipe',
