@@ -1,4 +1,4 @@
-import type { RunError } from '../errors/run-error';
+import { RunError } from '../errors/run-error';
 import type { JournalEntry } from '../ledger/types';
 import type { HumanWaitRegistration } from '../run/human-waits';
 import type { PendingApproval } from '../run/types';
@@ -128,8 +128,18 @@ class OpenWait<TReply> implements HumanWaitRegistration {
     this.#removeFromRun = scope.run.addWait(this);
   }
 
-  /** A reply: accepted (the wait resolves with it) or refused by throwing. */
+  /**
+   * A reply: accepted (the wait resolves with it) or refused by throwing. One that comes
+   * after the deadline is refused and the wait times out: its deadline passed first, even
+   * if no process was running then to see it (the answer came days later, after a restart).
+   */
   accept(value: unknown): void {
+    if (this.#expired()) {
+      const { deadline } = this as { deadline: number };
+      const timeout = this.#options.timeoutError(deadline);
+      this.#finish()?.reject(timeout);
+      throw lateReplyError(this, deadline, timeout.code);
+    }
     const reply = this.#options.accept(value);
     // Working again from this moment: a rest check already queued must not see it idle.
     this.#scope.setIdle(false);
@@ -168,13 +178,17 @@ class OpenWait<TReply> implements HumanWaitRegistration {
       });
       this.#options.onOpen?.();
     }
-    if (!this.#early) scope.setIdle(true);
+    // Past its deadline already (it fell due while no process ran): it times out now, rather
+    // than resting `waiting` on a timer a reply could still overtake.
+    const expired = !this.#early && this.#expired();
+    if (!this.#early && !expired) scope.setIdle(true);
     return new Promise<TReply>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
       const { signal } = scope;
       if (signal.aborted) return this.handleEvent();
       if (this.#early) return this.#finish()?.resolve(this.#early.reply);
+      if (expired) return this.#finish()?.reject(this.#options.timeoutError(first as number));
       signal.addEventListener('abort', this, { once: true });
       if (first !== undefined) {
         const { clock } = scope.run;
@@ -184,6 +198,11 @@ class OpenWait<TReply> implements HumanWaitRegistration {
         );
       }
     });
+  }
+
+  /** True once the wait's deadline has passed on the run's clock. */
+  #expired(): boolean {
+    return this.deadline !== undefined && this.#scope.run.clock.now() >= this.deadline;
   }
 
   /** The effect was aborted (this is its signal's listener). */
@@ -205,4 +224,16 @@ class OpenWait<TReply> implements HumanWaitRegistration {
     scope.setIdle(false);
     return { resolve, reject };
   }
+}
+
+/** Said to whoever sent a reply after the wait's deadline: not applied, and why. */
+function lateReplyError(
+  wait: { waitId: string; prompt: string },
+  deadline: number,
+  code: RunError['code'],
+): RunError {
+  return new RunError(code, {
+    message: `The reply to "${wait.prompt}" (wait "${wait.waitId}") came after its deadline, ${new Date(deadline).toISOString()}: the wait timed out and the reply was not applied. The run goes on as it does when the wait times out; to take later answers, give the wait a longer timeoutMs.`,
+    details: { waitId: wait.waitId, deadline },
+  });
 }

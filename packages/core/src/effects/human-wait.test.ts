@@ -38,8 +38,11 @@ describe('humanWait', () => {
 
   it('continues from a reply sent by another agent on the same file', async () => {
     await waitingThread();
-    const { agent } = invoiceAgent(stores.open(), { ledger: memoryLedger() });
+    // A minute later: within the wait's hour.
+    const clock = manualClock(60_000);
+    const { agent } = invoiceAgent(stores.open(), { ledger: memoryLedger() }, { clock });
     const handle = await agent.send('t', { type: 'human.reply', value: { approved: true } });
+    await clock.advance(10);
     expect(await handle.result()).toMatchObject({ status: 'done', output: { approved: true } });
   });
 
@@ -128,6 +131,37 @@ describe('humanWait', () => {
     expect(latest?.run.status).toBe('done');
     expect((latest?.snapshot as { context?: unknown } | undefined)?.context).toMatchObject({
       error: 'human.timeout',
+    });
+  });
+
+  it('refuses a reply sent after its deadline passed while no process ran, and times out (issue 9)', async () => {
+    await waitingThread();
+    const { agent } = invoiceAgent(
+      stores.open(),
+      { ledger: memoryLedger() },
+      { clock: manualClock(hour + 1) },
+    );
+    const late = agent.send('t', { type: 'human.reply', value: { approved: true } });
+    await expect(late).rejects.toMatchObject({
+      code: 'human.timeout',
+      message: expect.stringContaining('came after its deadline'),
+    });
+    expect(await (await agent.resume('t')).result()).toMatchObject({
+      status: 'done',
+      output: { error: 'human.timeout' },
+    });
+  });
+
+  it('times out at once when resumed past its deadline, rather than resting waiting (issue 9)', async () => {
+    await waitingThread();
+    const { agent } = invoiceAgent(
+      stores.open(),
+      { ledger: memoryLedger() },
+      { clock: manualClock(hour * 24) },
+    );
+    expect(await (await agent.resume('t')).result()).toMatchObject({
+      status: 'done',
+      output: { error: 'human.timeout' },
     });
   });
 });
