@@ -100,6 +100,7 @@ export function toCliError(error: unknown, threadId: string, hints: CommandHints
     case 'run.not_waiting':
     case 'human.invalid_reply':
     case 'checkpoint.version_mismatch':
+    case 'checkpoint.invalid_migration':
       return new CliError('cli.usage', error.message, error);
     default:
       return error;

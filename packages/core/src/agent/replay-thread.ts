@@ -22,6 +22,7 @@ export async function replayThread(
   const entries = await checkpointer.listEffects(threadId);
   const latest = await loadCheckpoint(runtime, threadId, {
     migrate: (checkpoint) => checkpoint,
+    checkFit: false,
   });
   const first = latest.run.forkedFrom
     ? await loadCheckpoint(runtime, threadId, { version: 1, migrate: (checkpoint) => checkpoint })

@@ -6,6 +6,7 @@ import { Run } from '../run/run';
 import type { RecordedWait } from '../run/run-port';
 import { CheckpointError } from '../store/checkpoint-error';
 import type { AcquireLeaseOptions, Checkpoint, Checkpointer } from '../store/types';
+import { checkMigratedSnapshot } from './check-migrated-snapshot';
 import type { MigrateCheckpoint } from './types';
 
 /**
@@ -16,7 +17,16 @@ import type { MigrateCheckpoint } from './types';
 export async function loadCheckpoint(
   runtime: AgentRuntime,
   threadId: string,
-  { version, migrate }: { version?: number; migrate?: MigrateCheckpoint | undefined },
+  {
+    version,
+    migrate,
+    checkFit = true,
+  }: {
+    version?: number;
+    migrate?: MigrateCheckpoint | undefined;
+    /** Refuse a migrated snapshot this machine cannot continue (a replay reads only its input). */
+    checkFit?: boolean;
+  },
 ): Promise<Checkpoint> {
   const { checkpointer } = runtime;
   const checkpoint =
@@ -55,6 +65,7 @@ export async function loadCheckpoint(
       `Thread "${threadId}" was checkpointed by machine version ${versions.from}, but this agent's machine is version ${versions.to}. Its snapshot would restore into the wrong states: finish it with the old machine, give createAgent({ migrate }) that rewrites such checkpoints, or start a new thread.`,
     );
   }
+  if (checkFit) checkMigratedSnapshot(runtime.machine, threadId, migrated.snapshot, versions);
   return { ...migrated, machineVersion: runtime.machineVersion };
 }
 

@@ -78,7 +78,9 @@ export interface AgentOptions<TMachine extends AnyStateMachine> {
    * Called when a thread's checkpoint was written by another version of the machine (its
    * definition hash differs). Return the checkpoint rewritten for this machine (its snapshot
    * moved to the new states), or undefined to refuse; without it such a thread is refused
-   * with `checkpoint.version_mismatch`.
+   * with `checkpoint.version_mismatch`. A returned snapshot whose state value this machine
+   * lacks, or whose effects run under invoke ids no active state has (a renamed state's
+   * generated id), is refused with `checkpoint.invalid_migration` before anything is written.
    */
   migrate?: MigrateCheckpoint;
   /**

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { z } from 'zod';
+import { humanWait } from '../effects/human-wait';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import type { Checkpoint } from '../store/types';
+import { createAgent } from './create-agent';
+import type { MigrateCheckpoint } from './types';
+
+const approve = humanWait({
+  prompt: (input: { order: number }) => `Approve order ${input.order}?`,
+  reply: z.object({ approved: z.boolean() }),
+  timeoutMs: 3_600_000,
+});
+
+/** An order chart whose approval state is called `state`, its invoke given `invokeId` if any. */
+function orders(state: string, invokeId?: string) {
+  return setup({
+    types: { context: {} as { order: number }, input: {} as { order: number } },
+    actors: { approve },
+  }).createMachine({
+    id: 'orders',
+    context: ({ input }) => ({ order: input.order }),
+    initial: state,
+    states: {
+      [state]: {
+        invoke: {
+          ...(invokeId === undefined ? {} : { id: invokeId }),
+          src: 'approve',
+          input: ({ context }) => ({ order: context.order }),
+          onDone: 'done',
+          onError: 'expired',
+        },
+      },
+      done: { type: 'final' },
+      expired: { type: 'final' },
+    },
+  });
+}
+
+/** A thread of the first version waiting for approval in `review`; its process has exited. */
+async function waitingOnVersionOne(checkpointer: MemoryCheckpointer) {
+  const agent = createAgent({ machine: orders('review'), checkpointer });
+  await agent.start({ threadId: 't', input: { order: 7 } }).result();
+  await agent.close();
+}
+
+/** The snapshot value rewritten from `review` to `approval`, as a user's migrate would. */
+const renameValue: MigrateCheckpoint = (checkpoint) => {
+  (checkpoint.snapshot as { value: string }).value = 'approval';
+  return checkpoint;
+};
+
+const reply = { type: 'human.reply', value: { approved: true } } as const;
+
+describe('checkMigratedSnapshot', () => {
+  it('refuses a migrated state value the machine lacks, and leaves the thread waiting (issue 9)', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    await waitingOnVersionOne(checkpointer);
+    const agent = createAgent({
+      machine: orders('approval'),
+      checkpointer,
+      migrate: (checkpoint: Checkpoint) => checkpoint,
+    });
+    await expect(agent.send('t', reply)).rejects.toMatchObject({
+      code: 'checkpoint.invalid_migration',
+      message: expect.stringContaining('names "review", which state "orders" does not have'),
+    });
+    expect((await checkpointer.latest('t'))?.run.status).toBe('waiting');
+  });
+
+  it('refuses a renamed state whose effect would finish into an invoke it no longer has (issue 9)', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    await waitingOnVersionOne(checkpointer);
+    const agent = createAgent({ machine: orders('approval'), checkpointer, migrate: renameValue });
+    await expect(agent.send('t', reply)).rejects.toMatchObject({
+      code: 'checkpoint.invalid_migration',
+      message: expect.stringContaining(`invoke: { id: '0.orders.review', … }`),
+    });
+    const [wait] = await checkpointer.listEffects('t');
+    expect(wait?.status).toBe('started');
+  });
+
+  it('continues a renamed state that keeps its old invoke id, with the same wait', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    await waitingOnVersionOne(checkpointer);
+    const agent = createAgent({
+      machine: orders('approval', '0.orders.review'),
+      checkpointer,
+      migrate: renameValue,
+    });
+    const handle = await agent.send('t', reply);
+    expect(await handle.result()).toMatchObject({ status: 'done' });
+    expect((await checkpointer.listEffects('t')).map((entry) => entry.status)).toEqual([
+      'completed',
+    ]);
+  });
+});

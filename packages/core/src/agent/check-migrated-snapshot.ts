@@ -1,0 +1,89 @@
+import type { AnyStateMachine } from 'xstate';
+import { CheckpointError } from '../store/checkpoint-error';
+
+interface StateNodeLike {
+  id: string;
+  type: string;
+  invoke: readonly { id: string; src: unknown }[];
+  states: Record<string, StateNodeLike>;
+}
+
+/** The parts of a persisted snapshot that must fit the machine it is restored into. */
+interface PersistedSnapshotLike {
+  status?: unknown;
+  value?: unknown;
+  children?: Record<string, { src?: unknown } | undefined>;
+}
+
+/**
+ * Refuses a checkpoint that `migrate` returned for this machine when its snapshot cannot
+ * continue in it, before the thread is claimed: restored as it is, a state value the machine
+ * lacks fails the thread for good with an XState TypeError, and an effect stored under its
+ * old state's invoke id answers nothing (its done event names an invoke the new state does
+ * not have), so the thread waits for ever on a wait that already took its reply.
+ */
+export function checkMigratedSnapshot(
+  machine: AnyStateMachine,
+  threadId: string,
+  snapshot: unknown,
+  versions: { from: string; to: string },
+): void {
+  const persisted = snapshot as PersistedSnapshotLike | undefined;
+  if (persisted?.status !== 'active') return;
+  const root = machine.root as unknown as StateNodeLike;
+  const active: StateNodeLike[] = [];
+  const unknown = activeStates(root, persisted.value, active);
+  const intro = `migrate returned a checkpoint of thread "${threadId}" (machine version ${versions.from} → ${versions.to}) that does not fit this machine:`;
+  if (unknown !== undefined) {
+    throw new CheckpointError(
+      'checkpoint.invalid_migration',
+      threadId,
+      `${intro} its state value ${JSON.stringify(persisted.value)} names "${unknown.name}", which state "${unknown.parent}" does not have (it has: ${unknown.known.join(', ') || 'no child states'}). Rewrite snapshot.value to this machine's states in migrate (a renamed state under its new name). Nothing was written: the thread is as it was.`,
+    );
+  }
+  const invoked = new Map<string, string>();
+  for (const node of active) for (const { id } of node.invoke) invoked.set(id, node.id);
+  const children = persisted.children ?? {};
+  const orphans = Object.keys(children).filter(
+    (id) => typeof children[id]?.src === 'string' && !invoked.has(id),
+  );
+  const missing = [...invoked.keys()].filter((id) => children[id] === undefined);
+  if (orphans.length === 0 || missing.length === 0) return;
+  throw new CheckpointError(
+    'checkpoint.invalid_migration',
+    threadId,
+    `${intro} snapshot.children holds ${orphans.map((id) => `"${id}"`).join(', ')}, which no active state invokes, while ${missing.map((id) => `"${id}" (invoked by state "${invoked.get(id)}")`).join(', ')} is missing: restored so, the effect would finish into an invoke the machine no longer has and the thread would wait for ever. Keep the old id on the renamed state's invoke (invoke: { id: '${orphans[0]}', … }): the effect keeps its journal (a wait its deadline and a reply already given) and migrate need only rewrite snapshot.value. Or move the child to the new id in migrate (snapshot.children['${missing[0]}'] = snapshot.children['${orphans[0]}'], then delete the old key): the effect then starts over under that id (a wait is asked again, with a new deadline). Nothing was written: the thread is as it was.`,
+  );
+}
+
+/**
+ * Collects the state nodes `value` makes active under `node`; returns the first name that
+ * is not a child state where the value puts it.
+ */
+function activeStates(
+  node: StateNodeLike,
+  value: unknown,
+  into: StateNodeLike[],
+): { name: string; parent: string; known: string[] } | undefined {
+  into.push(node);
+  if (value === undefined || value === null) return undefined;
+  const entries: [string, unknown][] =
+    typeof value === 'string'
+      ? [[value, undefined]]
+      : typeof value === 'object'
+        ? Object.entries(value as Record<string, unknown>)
+        : [[String(value), undefined]];
+  for (const [name, below] of entries) {
+    const child = node.states[name];
+    if (!child) return { name, parent: node.id, known: Object.keys(node.states) };
+    const unknown = activeStates(child, below, into);
+    if (unknown) return unknown;
+  }
+  // A parallel state's regions are all active, even those the value leaves out.
+  if (node.type === 'parallel') {
+    for (const [name, region] of Object.entries(node.states)) {
+      if (!entries.some(([entered]) => entered === name)) into.push(region);
+    }
+  }
+  return undefined;
+}
