@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { humanWait } from '../effects/human-wait';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import type { Checkpoint } from '../store/types';
+import { manualClock } from '../testing/manual-clock';
 import { createAgent } from './create-agent';
 import type { MigrateCheckpoint } from './types';
 
@@ -94,5 +95,36 @@ describe('checkMigratedSnapshot', () => {
     expect((await checkpointer.listEffects('t')).map((entry) => entry.status)).toEqual([
       'completed',
     ]);
+  });
+
+  it('refuses an after timer of a renamed state, which would fire into nothing (issue 9)', async () => {
+    const reminder = (state: string) =>
+      setup({}).createMachine({
+        id: 'remind',
+        initial: state,
+        states: {
+          [state]: { after: { 60000: 'escalated' }, on: { ANSWER: 'answered' } },
+          escalated: { type: 'final' },
+          answered: { type: 'final' },
+        },
+      });
+    const checkpointer = new MemoryCheckpointer();
+    const clock = manualClock(0);
+    const first = createAgent({ machine: reminder('pending'), checkpointer, clock });
+    expect((await first.start({ threadId: 't', input: {} }).result()).status).toBe('waiting');
+    await first.close();
+    const renamed = createAgent({
+      machine: reminder('open'),
+      checkpointer,
+      clock,
+      migrate: (checkpoint) => {
+        (checkpoint.snapshot as { value: string }).value = 'open';
+        return checkpoint;
+      },
+    });
+    await expect(renamed.resume('t')).rejects.toMatchObject({
+      code: 'checkpoint.invalid_migration',
+      message: expect.stringContaining('"xstate.after.60000.remind.open"'),
+    });
   });
 });

@@ -1,9 +1,11 @@
 import type { AnyStateMachine } from 'xstate';
 import { CheckpointError } from '../store/checkpoint-error';
+import type { Checkpoint } from '../store/types';
 
 interface StateNodeLike {
   id: string;
   type: string;
+  config: { after?: Record<string, unknown> };
   invoke: readonly { id: string; src: unknown }[];
   states: Record<string, StateNodeLike>;
 }
@@ -20,12 +22,12 @@ interface PersistedSnapshotLike {
  * continue in it, before the thread is claimed: restored as it is, a state value the machine
  * lacks fails the thread for good with an XState TypeError, and an effect stored under its
  * old state's invoke id answers nothing (its done event names an invoke the new state does
- * not have), so the thread waits for ever on a wait that already took its reply.
+ * not have), so the thread waits for ever on a wait that already took its reply. So does an
+ * `after` timer of a renamed state: it fires, named after the old state, and moves nothing.
  */
 export function checkMigratedSnapshot(
   machine: AnyStateMachine,
-  threadId: string,
-  snapshot: unknown,
+  { threadId, snapshot, delayedEvents = [] }: Checkpoint,
   versions: { from: string; to: string },
 ): void {
   const persisted = snapshot as PersistedSnapshotLike | undefined;
@@ -48,11 +50,43 @@ export function checkMigratedSnapshot(
     (id) => typeof children[id]?.src === 'string' && !invoked.has(id),
   );
   const missing = [...invoked.keys()].filter((id) => children[id] === undefined);
-  if (orphans.length === 0 || missing.length === 0) return;
+  if (orphans.length === 0 || missing.length === 0) {
+    checkTimers(active, delayedEvents, intro, threadId);
+    return;
+  }
   throw new CheckpointError(
     'checkpoint.invalid_migration',
     threadId,
     `${intro} snapshot.children holds ${orphans.map((id) => `"${id}"`).join(', ')}, which no active state invokes, while ${missing.map((id) => `"${id}" (invoked by state "${invoked.get(id)}")`).join(', ')} is missing: restored so, the effect would finish into an invoke the machine no longer has and the thread would wait for ever. Keep the old id on the renamed state's invoke (invoke: { id: '${orphans[0]}', … }): the effect keeps its journal (a wait its deadline and a reply already given) and migrate need only rewrite snapshot.value. Or move the child to the new id in migrate (snapshot.children['${missing[0]}'] = snapshot.children['${orphans[0]}'], then delete the old key): the effect then starts over under that id (a wait is asked again, with a new deadline). Nothing was written: the thread is as it was.`,
+  );
+}
+
+/**
+ * Refuses an `after` timer of the root machine that no active state has: XState names it
+ * after the state that armed it (`xstate.after.<delay>.<state id>`), so under a renamed state
+ * it would fire into nothing.
+ */
+function checkTimers(
+  active: readonly StateNodeLike[],
+  delayedEvents: NonNullable<Checkpoint['delayedEvents']>,
+  intro: string,
+  threadId: string,
+): void {
+  const armed = new Set<string>();
+  for (const node of active) {
+    for (const delay of Object.keys(node.config.after ?? {})) {
+      armed.add(`xstate.after.${delay}.${node.id}`);
+    }
+  }
+  const stale = delayedEvents.find(
+    ({ target, id }) => target === '' && id.startsWith('xstate.after.') && !armed.has(id),
+  );
+  if (!stale) return;
+  const candidates = [...armed].map((id) => `"${id}"`).join(', ') || 'none';
+  throw new CheckpointError(
+    'checkpoint.invalid_migration',
+    threadId,
+    `${intro} its delayed events hold the \`after\` timer "${stale.id}", which no active state of this machine arms (theirs: ${candidates}): restored so, it would fire into nothing and the state would never time out. In migrate, give the timer its renamed state's name (set both its id and event.type, e.g. to ${[...armed][0] === undefined ? '"xstate.after.<delay>.<new state id>"' : `"${[...armed][0]}"`}), keeping its dueAt, or remove it from checkpoint.delayedEvents if its state is gone. Nothing was written: the thread is as it was.`,
   );
 }
 

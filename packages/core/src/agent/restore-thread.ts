@@ -65,7 +65,7 @@ export async function loadCheckpoint(
       `Thread "${threadId}" was checkpointed by machine version ${versions.from}, but this agent's machine is version ${versions.to}. Its snapshot would restore into the wrong states: finish it with the old machine, give createAgent({ migrate }) that rewrites such checkpoints, or start a new thread.`,
     );
   }
-  if (checkFit) checkMigratedSnapshot(runtime.machine, threadId, migrated.snapshot, versions);
+  if (checkFit) checkMigratedSnapshot(runtime.machine, { ...migrated, threadId }, versions);
   return { ...migrated, machineVersion: runtime.machineVersion };
 }
 
