@@ -6,12 +6,14 @@ import {
   effectLogSchema,
   runLogSchemaVersion,
 } from './sqlite-run-log';
+import { backfillWakeups, wakeupsSchemaVersion } from './sqlite-wakeups-backfill';
 
 /**
  * The schema this code writes; stored in the `meta` table. Version 2 added the `leases`
  * table: a version-1 agentchart would ignore leases, so it must not open a version-2 file.
  * Version 3 added the `wakeups` table (a waiting thread's next wake time, indexed, for
- * schedulers) and an index of threads by status and age (for listing and retention).
+ * schedulers), filled for the waiting threads when an older file is upgraded, and an index
+ * of threads by status and age (for listing and retention).
  * Version 4 added the run log (`effect_log`), filled from the journal when a file is
  * upgraded: an older agentchart would write journal rows without their log rows.
  */
@@ -216,6 +218,7 @@ export function migrate(db: DatabaseSync, path: string): void {
     if (current !== schemaVersion) {
       db.exec(schema);
       if (current !== undefined && current < runLogSchemaVersion) backfillEffectLog(db);
+      if (current !== undefined && current < wakeupsSchemaVersion) backfillWakeups(db);
       db.prepare(
         "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       ).run(String(schemaVersion));
