@@ -114,6 +114,32 @@ describe('restoreRun (agent.resume)', () => {
     expect(error.message).toContain('createAgent({ migrate })');
   });
 
+  it('says whether the thread still fits the changed machine, and the migrate that would continue it (issue 9)', async () => {
+    const chart = (waitingIn: string, added: boolean) =>
+      setup({}).createMachine({
+        id: 'orders',
+        initial: waitingIn,
+        states: {
+          [waitingIn]: { on: { APPROVE: added ? 'notify' : 'done' } },
+          ...(added ? { notify: { always: 'done' } } : {}),
+          done: { type: 'final' },
+        },
+      });
+    const checkpointer = stores.open();
+    const first = createAgent({ machine: chart('review', false), checkpointer });
+    await first.start({ threadId: 't', input: {} }).result();
+    await first.close();
+    const added = createAgent({ machine: chart('review', true), checkpointer });
+    const stateAdded = await added.resume('t').catch((caught) => caught);
+    expect(stateAdded.code).toBe('checkpoint.version_mismatch');
+    expect(stateAdded.message).toContain('rests waiting in state "review"');
+    expect(stateAdded.message).toContain('migrate: (checkpoint) => checkpoint');
+    const renamed = createAgent({ machine: chart('approval', false), checkpointer });
+    const stateRenamed = await renamed.resume('t').catch((caught) => caught);
+    expect(stateRenamed.message).toContain('moves them to their new names');
+    expect(stateRenamed.message).not.toContain('migrate: (checkpoint) => checkpoint');
+  });
+
   it('names the agent a thread belongs to when another agent on the store tries to take it', async () => {
     const ledger = memoryLedger();
     const first = invoiceAgent(stores.open(), { ledger });

@@ -62,7 +62,7 @@ export async function loadCheckpoint(
     throw new CheckpointError(
       'checkpoint.version_mismatch',
       threadId,
-      `Thread "${threadId}" was checkpointed by machine version ${versions.from}, but this agent's machine is version ${versions.to}. Its snapshot would restore into the wrong states: finish it with the old machine, give createAgent({ migrate }) that rewrites such checkpoints, or start a new thread.`,
+      `Thread "${threadId}" was checkpointed by machine version ${versions.from}, but this agent's machine is version ${versions.to}: the chart's structure changed since (its states, transitions, invokes, descriptions or meta; context and code are not part of the version). The thread rests ${checkpoint.run.status} in state ${JSON.stringify((checkpoint.snapshot as { value?: unknown } | undefined)?.value)}. ${fitsMachine(runtime.machine, checkpoint, versions) ? 'That state and its effects and timers are all in this machine as they were: if nothing that changed matters to it, give createAgent({ migrate }) that returns such checkpoints as they are (migrate: (checkpoint) => checkpoint).' : 'That state, its effects or its timers are not in this machine as they were: give createAgent({ migrate }) that moves them to their new names (snapshot.value, snapshot.children, delayedEvents), finish the thread with the old machine, or start a new thread.'}`,
     );
   }
   if (checkFit) checkMigratedSnapshot(runtime.machine, { ...migrated, threadId }, versions);
@@ -204,4 +204,18 @@ function waitsOf(entries: readonly JournalEntry[]): Map<string, RecordedWait> {
     waits.set(key, typeof deadline === 'number' ? { status, deadline } : { status });
   }
   return waits;
+}
+
+/** True when a checkpoint of another machine version would restore into this one as it is. */
+function fitsMachine(
+  machine: AgentRuntime['machine'],
+  checkpoint: Checkpoint,
+  versions: { from: string; to: string },
+): boolean {
+  try {
+    checkMigratedSnapshot(machine, checkpoint, versions);
+    return true;
+  } catch {
+    return false;
+  }
 }
