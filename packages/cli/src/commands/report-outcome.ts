@@ -72,9 +72,10 @@ export function printOutcome(
         );
       }
       if (outcome.waits.length > 0) {
-        const waitId = outcome.waits.length > 1 ? ` --wait-id ${outcome.waits[0]!.waitId}` : '';
+        // Named even when it is the only wait: the same command run twice (a retry, the
+        // shell's history) then answers nothing the second time, not the thread's next wait.
         out.write(
-          `Answer with: agentchart send ${threadId} --reply '<json>'${waitId}${hints.agent}${hints.database}\n`,
+          `Answer with: agentchart send ${threadId} --reply '<json>' --wait-id ${outcome.waits[0]!.waitId}${hints.agent}${hints.database}\n`,
         );
         out.write(`(agentchart waits${hints.database} shows the reply's shape)\n`);
       } else if (wakeAt !== undefined) {

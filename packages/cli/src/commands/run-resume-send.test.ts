@@ -65,7 +65,7 @@ describe('agentchart run', () => {
     expect(runs.stdout).toMatch(/b\s+done/);
   });
 
-  it('exits 3 when the run waits for a human, saying how to answer', async () => {
+  it('exits 3 when the run waits for a human, saying how to answer, with the wait named (issue 9)', async () => {
     const result = await cli([
       'run',
       agentModule,
@@ -80,7 +80,7 @@ describe('agentchart run', () => {
       'waits   0.refunds.approving#0/0:human: "Refund 500 EUR?" (until',
     );
     expect(result.stdout).toContain(
-      `Answer with: agentchart send c --reply '<json>' --agent ${agentModule}`,
+      `Answer with: agentchart send c --reply '<json>' --wait-id 0.refunds.approving#0/0:human --agent ${agentModule}`,
     );
   });
 

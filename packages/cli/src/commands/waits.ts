@@ -110,7 +110,7 @@ export const waitsCommand: Command = {
       ]);
       context.stdout.write(
         `${formatColumns([['thread', 'wait', 'prompt', 'reply', 'deadline'], ...table])}\n\n` +
-          `Answer one with: agentchart send ${rows.length === 1 ? shellWord(rows[0]!.threadId) : '<thread>'} --reply '<json>'${context.env?.[agentVariable] ? '' : ' --agent <module>'}${databaseArgument(database)}\n`,
+          `Answer one with: agentchart send ${rows.length === 1 ? shellWord(rows[0]!.threadId) : '<thread>'} --reply '<json>' --wait-id ${rows.length === 1 ? shellWord(rows[0]!.waitId) : '<wait>'}${context.env?.[agentVariable] ? '' : ' --agent <module>'}${databaseArgument(database)}\n`,
       );
       return 0;
     } finally {
