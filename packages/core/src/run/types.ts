@@ -24,7 +24,12 @@ export interface RunLimits {
   /** Input and output tokens together. */
   maxTokens?: number;
   maxCostUsd?: number;
-  /** Wall time from the run's start, on the injected clock. */
+  /**
+   * Wall time from the run's start, on the injected clock. Time spent resting `waiting` counts
+   * too: a thread restored after it (a reply that took a person longer) ends in `limit` at once,
+   * before the reply is delivered. Leave it out, or size it for the longest wait, on charts
+   * that wait for people.
+   */
   maxWallTimeMs?: number;
   /** What a chart handling `limit.reached` may still do to wrap up. */
   wrapUp?: WrapUpGrace;
