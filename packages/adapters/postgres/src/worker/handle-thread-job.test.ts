@@ -1,5 +1,6 @@
 import { createAgent, humanWait, MemoryCheckpointer, StorageError } from '@agentchart/core';
 import type { AcquireLeaseOptions, ThreadLease } from '@agentchart/core/internal';
+import { manualClock } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
@@ -42,5 +43,35 @@ describe('handleThreadJob', () => {
       status: 'waiting',
     });
     await agent.close();
+  });
+
+  it('refuses a reply job that came after the wait timed out, rather than failing it for the queue to retry (issue 9)', async () => {
+    const hour = 3_600_000;
+    const timed = setup({
+      actors: {
+        approve: humanWait({ prompt: () => 'Ship?', reply: z.boolean(), timeoutMs: hour }),
+      },
+    }).createMachine({
+      id: 'timed',
+      initial: 'asking',
+      states: {
+        asking: { invoke: { src: 'approve', onDone: 'done', onError: 'expired' } },
+        done: { type: 'final' },
+        expired: { type: 'final' },
+      },
+    });
+    const checkpointer = new MemoryCheckpointer();
+    const first = createAgent({ machine: timed, checkpointer, clock: manualClock(0) });
+    const waiting = await first.start({ threadId: 'T-2', input: {} }).result();
+    await first.close();
+    const waitId = waiting.status === 'waiting' ? waiting.waits[0]!.waitId : '';
+    const later = createAgent({ machine: timed, checkpointer, clock: manualClock(2 * hour) });
+    const job = { kind: 'reply', threadId: 'T-2', waitId, value: true } as const;
+    expect(await handleThreadJob(later, job, { closing: () => false })).toMatchObject({
+      threadId: 'T-2',
+      status: 'refused',
+      detail: expect.stringContaining('came after its deadline'),
+    });
+    await later.close();
   });
 });

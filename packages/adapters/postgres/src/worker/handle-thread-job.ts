@@ -84,7 +84,13 @@ export async function handleThreadJob(
       if (error.code === 'run.not_waiting' && job.kind === 'reply') {
         return { threadId, status: 'already-answered', detail: error.message };
       }
-      if (error.code === 'human.invalid_reply') {
+      // A reply the wait refuses, or one that came after its deadline (the wait timed out
+      // instead): trying the job again would be refused again.
+      if (
+        error.code === 'human.invalid_reply' ||
+        (job.kind === 'reply' &&
+          (error.code === 'human.timeout' || error.code === 'approval.expired'))
+      ) {
         return { threadId, status: 'refused', detail: error.message };
       }
     }
