@@ -59,10 +59,16 @@ export async function loadCheckpoint(
         `Thread "${threadId}" belongs to agent "${owner}", not to "${runtime.name}" (their machines differ: ${versions.from} against ${versions.to}). Send to it, resume or fork it with agent "${owner}".`,
       );
     }
+    const parent = checkpoint.run.parentThreadId;
+    // A child agent's thread is migrated by its agentActor, not by the parent's createAgent.
+    const migrateOption =
+      parent === undefined
+        ? 'createAgent({ migrate })'
+        : `agentActor({ migrate }) (it is the thread of child agent "${runtime.name}" of thread "${parent}")`;
     throw new CheckpointError(
       'checkpoint.version_mismatch',
       threadId,
-      `Thread "${threadId}" was checkpointed by machine version ${versions.from}, but this agent's machine is version ${versions.to}: the chart's structure changed since (its states, transitions, invokes, descriptions or meta; context and code are not part of the version). The thread rests ${checkpoint.run.status} in state ${JSON.stringify((checkpoint.snapshot as { value?: unknown } | undefined)?.value)}. ${fitsMachine(runtime.machine, checkpoint, versions) ? 'That state and its effects and timers are all in this machine as they were: if nothing that changed matters to it, give createAgent({ migrate }) that returns such checkpoints as they are (migrate: (checkpoint) => checkpoint).' : 'That state, its effects or its timers are not in this machine as they were: give createAgent({ migrate }) that moves them to their new names (snapshot.value, snapshot.children, delayedEvents), finish the thread with the old machine, or start a new thread.'}`,
+      `Thread "${threadId}" was checkpointed by machine version ${versions.from}, but this agent's machine is version ${versions.to}: the chart's structure changed since (its states, transitions, invokes, descriptions or meta; context and code are not part of the version). The thread rests ${checkpoint.run.status} in state ${JSON.stringify((checkpoint.snapshot as { value?: unknown } | undefined)?.value)}. ${fitsMachine(runtime.machine, checkpoint, versions) ? `That state and its effects and timers are all in this machine as they were: if nothing that changed matters to it, give ${migrateOption} that returns such checkpoints as they are (migrate: (checkpoint) => checkpoint).` : `That state, its effects or its timers are not in this machine as they were: give ${migrateOption} that moves them to their new names (snapshot.value, snapshot.children, delayedEvents), finish the thread with the old machine, or start a new thread.`}`,
     );
   }
   if (checkFit) checkMigratedSnapshot(runtime.machine, { ...migrated, threadId }, versions);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
+import type { MigrateCheckpoint } from '../agent/types';
 import { SqliteCheckpointer } from '../store/sqlite-checkpointer';
 import { type ManualClock, manualClock } from '../testing/manual-clock';
 import { scriptedModel } from '../testing/scripted-model';
@@ -113,7 +114,66 @@ function supervisor(output: z.ZodType = summary) {
   });
 }
 
+/** A parent waiting on a child agent's approval; `changed` adds a state to the child's chart. */
+function approvingParent(changed: boolean, migrate?: MigrateCheckpoint) {
+  const approver = setup({
+    actors: { ask: humanWait({ prompt: () => 'Approve?', reply: z.boolean() }) },
+  }).createMachine({
+    id: 'approver',
+    initial: 'asking',
+    states: {
+      asking: { invoke: { src: 'ask', onDone: changed ? 'logging' : 'done' } },
+      ...(changed ? { logging: { always: 'done' } } : {}),
+      done: { type: 'final' },
+    },
+    output: () => ({ summary: 'approved' }),
+  });
+  const approve = agentActor({
+    machine: approver,
+    input: z.object({}),
+    output: summary,
+    ...(migrate ? { migrate } : {}),
+  });
+  return setup({ actors: { approve } }).createMachine({
+    id: 'parent',
+    initial: 'approving',
+    states: {
+      approving: {
+        invoke: { src: 'approve', input: {}, onDone: 'done', onError: 'failed' },
+      },
+      done: { type: 'final' },
+      failed: { type: 'final' },
+    },
+  });
+}
+
 describe('agentActor', () => {
+  it("migrates its child's thread after the child's chart changed, with its own migrate (issue 9)", async () => {
+    const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
+    const first = createAgent({ machine: approvingParent(false), checkpointer });
+    expect((await first.start({ threadId: 'p', input: {} }).result()).status).toBe('waiting');
+    await first.close();
+    const unmigrated = createAgent({ machine: approvingParent(true), checkpointer });
+    await (await unmigrated.resume('p')).result();
+    const [failure] = await unmigrated.journal('p');
+    expect(failure?.error).toMatchObject({
+      code: 'checkpoint.version_mismatch',
+      message: expect.stringContaining('agentActor({ migrate })'),
+    });
+
+    const again = new SqliteCheckpointer({ path: ':memory:' });
+    const before = createAgent({ machine: approvingParent(false), checkpointer: again });
+    await before.start({ threadId: 'p', input: {} }).result();
+    await before.close();
+    const after = createAgent({
+      machine: approvingParent(true, (checkpoint) => checkpoint),
+      checkpointer: again,
+    });
+    const handle = await after.send('p', { type: 'human.reply', value: true });
+    expect(await handle.result()).toMatchObject({ status: 'done' });
+    expect((await after.getCheckpoint('p'))?.snapshot).toMatchObject({ value: 'done' });
+  });
+
   it("keeps the family within the parent's limits: the child may use what the parent has left", async () => {
     const ask = structuredCall({ model: 'fast', schema: summary, prompt: () => 'Summarise' });
     const calls = (id: string, count: number, last: string) =>

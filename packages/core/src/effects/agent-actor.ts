@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { effectSpecsOf, machineVersionOf } from '../agent/inspect-machine';
 import type { CallsModels, ModelAliasesOf } from '../agent/model-aliases';
 import { loadCheckpoint, restoreRun } from '../agent/restore-thread';
+import type { MigrateCheckpoint } from '../agent/types';
 import type { SerializedError } from '../errors/agentchart-error';
 import { checkOptionNames } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
@@ -38,6 +39,13 @@ export interface AgentActorOptions<
   input: TInput;
   /** The child's output, checked before the parent sees it. */
   output: TOutput;
+  /**
+   * Rewrites a checkpoint of the child's thread written by another version of its machine,
+   * as `createAgent({ migrate })` does for the agent's own threads (which it is not given):
+   * without it, a child resumed after its chart changed fails with
+   * `checkpoint.version_mismatch`.
+   */
+  migrate?: MigrateCheckpoint;
 }
 
 /**
@@ -60,7 +68,7 @@ export function agentActor<
   options: AgentActorOptions<TInput, TOutput, TMachine>,
 ): PromiseActorLogic<AgentResult<z.output<TOutput>>, z.input<TInput>> &
   CallsModels<ModelAliasesOf<TMachine>> {
-  checkOptionNames('agentActor', options, ['machine', 'input', 'output']);
+  checkOptionNames('agentActor', options, ['machine', 'input', 'output', 'migrate']);
   const childSpecs = [...effectSpecsOf(options.machine).values()];
   const machineVersion = machineVersionOf(options.machine);
   return createEffectLogic(
@@ -99,7 +107,7 @@ export function agentActor<
         scope.nextKey('agent'),
         { kind: 'agent', effect: 'idempotent', name: options.machine.id },
         async () => {
-          const child = await startOrResumeChild(scope, runtime, parsedInput.data);
+          const child = await startOrResumeChild(scope, runtime, parsedInput.data, options.migrate);
           const outcome = await untilFinished(scope, child);
           if (child.untrustedSeen) scope.run.markUntrustedSeen();
           return resultOf(options, outcome);
@@ -139,13 +147,18 @@ function resultOf<TOutput extends z.ZodType>(
   return { status: 'done', output: parsedOutput.data, usage: outcome.usage };
 }
 
-async function startOrResumeChild(scope: EffectScope, runtime: AgentRuntime, input: unknown) {
+async function startOrResumeChild(
+  scope: EffectScope,
+  runtime: AgentRuntime,
+  input: unknown,
+  migrate: MigrateCheckpoint | undefined,
+) {
   const threadId = `${scope.threadId}/${scope.key}`;
   const latest = await runtime.checkpointer.latest(threadId);
   if (latest) {
     // The same path as agent.resume(): claim the thread, recompute usage from the journal,
     // re-arm its timers, refuse a checkpoint of another machine version.
-    const checkpoint = await loadCheckpoint(runtime, threadId, {});
+    const checkpoint = await loadCheckpoint(runtime, threadId, { migrate });
     // The child's thread belongs to the parent's: whoever holds the parent drives the child.
     const { run, checkpoint: claimed } = await restoreRun(runtime, checkpoint, { force: 'any' });
     run.start({ resumed: true, delayedEvents: claimed.delayedEvents ?? [] });
