@@ -29,6 +29,7 @@ import {
 import { runLogSchemaVersion, SqliteRunLog } from './sqlite-run-log';
 import { rollbackQuietly } from './sqlite-schema';
 import { type SqliteStatementName, sqliteStatements as sql } from './sqlite-statements';
+import { wakeupsSchemaVersion } from './sqlite-wakeups-backfill';
 import { type BatchedWrite, SqliteWriteBatch } from './sqlite-write-batch';
 import { StorageError } from './storage-error';
 import type {
@@ -466,6 +467,15 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
   }
 
   async listDue({ now, limit }: ListDueOptions): Promise<DueThread[]> {
+    if (this.#version < wakeupsSchemaVersion) {
+      // Opened read-only, a file from before the wake-time index is left as it is: answering
+      // "nothing due" would be wrong, and SQLite's "no such table" says nothing useful.
+      throw new CheckpointError(
+        'checkpoint.unsupported_schema',
+        '',
+        `The checkpoint database ${this.path} has schema version ${this.#version}, from before waiting threads' wake times were indexed, and was opened read-only, so they cannot be listed. Open it once without readOnly (it is upgraded, and each waiting thread's next deadline or timer filled in), then list the due threads.`,
+      );
+    }
     return this.#guard('', 'listing the threads due to wake', () =>
       (this.#statement('due').all(now, limit) as { thread_id: string; wake_at: number }[]).map(
         (row) => ({ threadId: row.thread_id, wakeAt: row.wake_at }),

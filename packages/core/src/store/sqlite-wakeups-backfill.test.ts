@@ -6,6 +6,7 @@ import { tempStores } from '../../test/fixtures/temp-stores';
 import { createAgent } from '../agent/create-agent';
 import { humanWait } from '../effects/human-wait';
 import { manualClock } from '../testing/manual-clock';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
 
 let stores: ReturnType<typeof tempStores>;
 beforeEach(() => {
@@ -53,5 +54,23 @@ describe('backfillWakeups', () => {
       { threadId: 'asking', wakeAt: hour },
       { threadId: 'timer', wakeAt: 2 * hour },
     ]);
+  });
+
+  it('refuses to list due threads of a version-2 file opened read-only, saying how to upgrade it (issue 10)', async () => {
+    await waitingThreads();
+    const old = new DatabaseSync(stores.path);
+    old.exec(
+      "DROP TABLE wakeups; DROP TRIGGER effect_log_follows_effects; DROP TABLE effect_log; UPDATE meta SET value = '2' WHERE key = 'schema_version'",
+    );
+    old.close();
+    const reader = new SqliteCheckpointer({ path: stores.path, readOnly: true });
+    try {
+      await expect(reader.listDue({ now: 3 * hour, limit: 10 })).rejects.toMatchObject({
+        code: 'checkpoint.unsupported_schema',
+        message: expect.stringContaining('Open it once without readOnly'),
+      });
+    } finally {
+      reader.close();
+    }
   });
 });
