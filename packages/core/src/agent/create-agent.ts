@@ -217,7 +217,10 @@ export function createAgent<TMachine extends AnyStateMachine>(
             : run.result());
           if (rest === undefined) return run;
           held?.drop();
-          if (!hasWait(run, waitId)) throw noWaitForReply(threadId, waitId, rest.status);
+          if (!hasWait(run, waitId)) {
+            const pending = run.waits().map((wait) => wait.waitId);
+            throw noWaitForReply(threadId, waitId, rest.status, pending);
+          }
         }
         run.reply(value, waitId);
       } else {
@@ -326,14 +329,25 @@ export function createAgent<TMachine extends AnyStateMachine>(
 }
 
 /**
- * A reply sent to a thread that asked nothing: it was restored to receive it (a wait may open
- * only once its effect restarts) and came to rest without one. Says so, since the restore
- * itself let the thread go on.
+ * A reply sent to a thread that did not ask it: it was restored to receive it (a wait may open
+ * only once its effect restarts) and came to rest without that wait — with none, or waiting
+ * on others (`pending`: a reply sent twice, or to a wait already answered). Says so, since
+ * the restore itself let the thread go on.
  */
-function noWaitForReply(threadId: string, waitId: string | undefined, status: string): RunError {
+function noWaitForReply(
+  threadId: string,
+  waitId: string | undefined,
+  status: string,
+  pending: readonly string[],
+): RunError {
+  const asked = `had no pending human wait${waitId === undefined ? '' : ` "${waitId}"`} for this reply`;
+  const rest =
+    pending.length === 0
+      ? `It was resumed to receive it and came to rest ${status} without asking one`
+      : `It is waiting on ${pending.map((id) => `"${id}"`).join(', ')} instead (a reply sent twice, or to a wait already answered, ends here)`;
   return new RunError('run.not_waiting', {
-    message: `Thread "${threadId}" had no pending human wait${waitId === undefined ? '' : ` "${waitId}"`} for this reply. It was resumed to receive it and came to rest ${status} without asking one, so the reply was not delivered. Check the thread's waits (handle.waits(), agent.getCheckpoint()) before replying.`,
-    details: { status, ...(waitId === undefined ? {} : { waitId }) },
+    message: `Thread "${threadId}" ${asked}. ${rest}, so the reply was not delivered. Check the thread's waits (handle.waits(), agent.getCheckpoint()) before replying.`,
+    details: { status, pending: [...pending], ...(waitId === undefined ? {} : { waitId }) },
   });
 }
 
