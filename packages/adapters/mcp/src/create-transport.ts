@@ -35,7 +35,7 @@ export function createTransport(
   }
   if ('url' in options && options.url) {
     checkOptionNames('connectMcpServer', options, httpOptionNames, 'transport.');
-    return httpTransport(options);
+    return httpTransport(options, { maxOutputBytes });
   }
   throw new DefinitionError(
     'definition.invalid_option',

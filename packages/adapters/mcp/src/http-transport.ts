@@ -1,10 +1,22 @@
 import { DefinitionError } from '@agentchart/core';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { boundedFetch } from './bounded-fetch';
 import type { CreatedTransport } from './created-transport';
 import type { McpHttpTransportOptions } from './types';
 
-/** MCP's streamable HTTP transport to a URL; closing deletes the session on the server. */
-export function httpTransport({ url, headers }: McpHttpTransportOptions): CreatedTransport {
+/** The least an answer may take: a long tool listing comes in one answer too. */
+const minAnswerBytes = 16 * 1024 * 1024;
+
+/**
+ * MCP's streamable HTTP transport to a URL; closing deletes the session on the server. An
+ * answer is read up to twice `maxOutputBytes` and 64 KiB more (a result written as JSON
+ * inside the JSON-RPC message, its text escaped once more), and at least 16 MiB: one over the
+ * cap is refused as `mcp.output_too_large`, and one without end is not read whole.
+ */
+export function httpTransport(
+  { url, headers }: McpHttpTransportOptions,
+  { maxOutputBytes }: { maxOutputBytes: number },
+): CreatedTransport {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -23,6 +35,7 @@ export function httpTransport({ url, headers }: McpHttpTransportOptions): Create
   }
   const transport = new StreamableHTTPClientTransport(parsed, {
     ...(headers ? { requestInit: { headers } } : {}),
+    fetch: boundedFetch(Math.max(minAnswerBytes, 2 * maxOutputBytes + 64 * 1024)),
   });
   return {
     transport,

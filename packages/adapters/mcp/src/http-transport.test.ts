@@ -1,0 +1,94 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { toolCall } from '@agentchart/core';
+import { runEffect } from '@agentchart/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectMcpServer } from './connect-mcp-server';
+
+/** Bytes the flooding server sends at most, so the old client's test ends too. */
+const floodBytes = 96 * 1024 * 1024;
+
+/**
+ * A minimal MCP server over HTTP whose one tool answers with a body that does not end (until
+ * `floodBytes`): JSON-RPC answers for the handshake and the listing, then a flood.
+ */
+function floodingServer(): Promise<{ url: string; server: Server; sent: () => number }> {
+  let sent = 0;
+  const server = createServer((request, response) => {
+    if (request.method !== 'POST') {
+      response.writeHead(request.method === 'DELETE' ? 200 : 405).end();
+      return;
+    }
+    let text = '';
+    request.on('data', (chunk) => {
+      text += chunk;
+    });
+    request.on('end', () => {
+      const message = JSON.parse(text) as { id?: number; method: string; params?: any };
+      const answer = (result: unknown) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ jsonrpc: '2.0', id: message.id, result }));
+      };
+      if (message.method === 'initialize') {
+        answer({
+          protocolVersion: message.params.protocolVersion,
+          capabilities: { tools: {} },
+          serverInfo: { name: 'flood', version: '1.0.0' },
+        });
+      } else if (message.method === 'tools/list') {
+        answer({
+          tools: [
+            { name: 'flood', description: 'Answers forever.', inputSchema: { type: 'object' } },
+          ],
+        });
+      } else if (message.method === 'tools/call') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.write(
+          `{"jsonrpc":"2.0","id":${message.id},"result":{"content":[{"type":"text","text":"`,
+        );
+        const chunk = 'x'.repeat(64 * 1024);
+        const more = () => {
+          while (sent < floodBytes && !response.destroyed) {
+            sent += chunk.length;
+            if (!response.write(chunk)) return void response.once('drain', more);
+          }
+          response.end('"}]}}');
+        };
+        more();
+      } else {
+        response.writeHead(202).end();
+      }
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ url: `http://127.0.0.1:${port}/mcp`, server, sent: () => sent });
+    });
+  });
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+describe('httpTransport', () => {
+  it('stops reading an answer that runs past its bound, instead of holding all a server sends', async () => {
+    const { url, server, sent } = await floodingServer();
+    servers.push(server);
+    const connection = await connectMcpServer({ transport: { url }, maxOutputBytes: 1024 });
+    try {
+      const flood = connection.tools.find((tool) => tool.name === 'flood')!;
+      const { error } = await runEffect(toolCall(flood), {});
+      expect(error?.message ?? '').toMatch(/ran past 16777216 bytes/);
+      // Read no further than the bound: the server did not get to send its 96 MiB.
+      expect(sent()).toBeLessThan(floodBytes);
+    } finally {
+      await connection.close();
+    }
+  }, 60_000);
+});
