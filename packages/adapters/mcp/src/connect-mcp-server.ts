@@ -37,6 +37,13 @@ const optionNames = Object.keys({
 } satisfies Record<keyof ConnectMcpServerOptions, true>);
 
 /**
+ * How long `close()` waits for an HTTP server to end the session (at most `connectTimeoutMs`):
+ * ending it is a courtesy to the server, and a server that never answers must not hold a
+ * shutdown for the minute a first connect may take.
+ */
+const endSessionTimeoutMs = 5_000;
+
+/**
  * Connects to an MCP server (a command started over stdio, or a streamable HTTP URL) and
  * turns its tools into agentchart tools. Each tool's arguments are checked against the
  * server's input schema before the call reaches it; its effect kind is the one you declare,
@@ -80,7 +87,9 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
   const created = createTransport(transportOptions, { maxOutputBytes });
   const outputValidator = new OutputSchemaValidator();
   const client = new Client(clientInfo, { capabilities: {}, jsonSchemaValidator: outputValidator });
-  const session = createSession(client, created, { closeTimeoutMs: connectTimeoutMs });
+  const session = createSession(client, created, {
+    closeTimeoutMs: Math.min(connectTimeoutMs, endSessionTimeoutMs),
+  });
   let listed: Awaited<ReturnType<typeof listServerTools>>;
   const deadline = startConnectDeadline(connectTimeoutMs);
   try {

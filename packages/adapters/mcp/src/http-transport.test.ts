@@ -10,11 +10,17 @@ const floodBytes = 96 * 1024 * 1024;
 
 /**
  * A minimal MCP server over HTTP whose one tool answers with a body that does not end (until
- * `floodBytes`): JSON-RPC answers for the handshake and the listing, then a flood.
+ * `floodBytes`): JSON-RPC answers for the handshake and the listing, then a flood. With
+ * `answerDelete: false` it never answers the request that ends a session.
  */
-function floodingServer(): Promise<{ url: string; server: Server; sent: () => number }> {
+function floodingServer({ answerDelete = true } = {}): Promise<{
+  url: string;
+  server: Server;
+  sent: () => number;
+}> {
   let sent = 0;
   const server = createServer((request, response) => {
+    if (request.method === 'DELETE' && !answerDelete) return;
     if (request.method !== 'POST') {
       response.writeHead(request.method === 'DELETE' ? 200 : 405).end();
       return;
@@ -26,7 +32,8 @@ function floodingServer(): Promise<{ url: string; server: Server; sent: () => nu
     request.on('end', () => {
       const message = JSON.parse(text) as { id?: number; method: string; params?: any };
       const answer = (result: unknown) => {
-        response.writeHead(200, { 'content-type': 'application/json' });
+        // A session id: closing the connection then asks the server to end the session.
+        response.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': 's1' });
         response.end(JSON.stringify({ jsonrpc: '2.0', id: message.id, result }));
       };
       if (message.method === 'initialize') {
@@ -91,4 +98,12 @@ describe('httpTransport', () => {
       await connection.close();
     }
   }, 60_000);
+
+  it('closes without waiting connectTimeoutMs for a server that never ends the session', async () => {
+    const { url, server } = await floodingServer({ answerDelete: false });
+    servers.push(server);
+    // A minute to connect, as a first npx run may need; closing must not wait that long.
+    const connection = await connectMcpServer({ transport: { url }, connectTimeoutMs: 60_000 });
+    await connection.close();
+  }, 20_000);
 });

@@ -60,7 +60,8 @@ export interface ConnectMcpServerOptions {
    * tool listing together, one deadline rather than one per request. Default 60 s: a first
    * `npx` run downloads the server. A server that misses it is stopped before
    * `connectMcpServer` fails; a stdio server that ignores the end of its input is given up to
-   * 4 s more to exit.
+   * 4 s more to exit. `close()` waits at most 5 s (or this, if less) for an HTTP server to end
+   * the session.
    */
   connectTimeoutMs?: number;
   /** The largest tool result accepted, in bytes of JSON; larger fail with `mcp.output_too_large`. Default 1 MiB. */
