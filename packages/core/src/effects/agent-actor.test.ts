@@ -153,25 +153,30 @@ describe('agentActor', () => {
     const first = createAgent({ machine: approvingParent(false), checkpointer });
     expect((await first.start({ threadId: 'p', input: {} }).result()).status).toBe('waiting');
     await first.close();
+    // A deploy that forgot the child's migrate: the parent fails here, naming the option…
     const unmigrated = createAgent({ machine: approvingParent(true), checkpointer });
-    await (await unmigrated.resume('p')).result();
-    const [failure] = await unmigrated.journal('p');
-    expect(failure?.error).toMatchObject({
-      code: 'checkpoint.version_mismatch',
-      message: expect.stringContaining('agentActor({ migrate })'),
+    expect(await (await unmigrated.resume('p')).result()).toMatchObject({
+      status: 'failed',
+      error: {
+        code: 'checkpoint.version_mismatch',
+        message: expect.stringContaining('agentActor({ migrate })'),
+      },
     });
-
-    const again = new SqliteCheckpointer({ path: ':memory:' });
-    const before = createAgent({ machine: approvingParent(false), checkpointer: again });
-    await before.start({ threadId: 'p', input: {} }).result();
-    await before.close();
+    await unmigrated.close();
+    // …but nothing of it is stored: not the step's failure, not the parent's end.
+    expect(
+      (await checkpointer.listEffects('p')).filter((entry) => entry.status === 'failed'),
+    ).toEqual([]);
+    expect((await checkpointer.latest('p'))?.run.status).toBe('waiting');
+    // The next deploy, with the migrate, takes the reply and finishes the same thread.
     const after = createAgent({
       machine: approvingParent(true, (checkpoint) => checkpoint),
-      checkpointer: again,
+      checkpointer,
     });
     const handle = await after.send('p', { type: 'human.reply', value: true });
     expect(await handle.result()).toMatchObject({ status: 'done' });
     expect((await after.getCheckpoint('p'))?.snapshot).toMatchObject({ value: 'done' });
+    await after.close();
   });
 
   it("keeps the family within the parent's limits: the child may use what the parent has left", async () => {

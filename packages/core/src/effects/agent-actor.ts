@@ -14,6 +14,7 @@ import type { AgentRuntime } from '../run/agent-runtime';
 import { Run } from '../run/run';
 import { limitsLeftFor } from '../run/run-limits';
 import type { LimitInfo, RunOutcome } from '../run/types';
+import { CheckpointError } from '../store/checkpoint-error';
 import { createEffectLogic } from './create-effect-logic';
 import type { EffectScope } from './effect-scope';
 
@@ -107,7 +108,19 @@ export function agentActor<
         scope.nextKey('agent'),
         { kind: 'agent', effect: 'idempotent', name: options.machine.id },
         async () => {
-          const child = await startOrResumeChild(scope, runtime, parsedInput.data, options.migrate);
+          const child = await startOrResumeChild(
+            scope,
+            runtime,
+            parsedInput.data,
+            options.migrate,
+          ).catch((error: unknown) => {
+            // This deploy cannot restore the child's thread (its chart changed with no
+            // migrate, or the migrate is wrong): a fault of the code, not of the run. The
+            // parent fails here but is not stored failed, nor is this step: once a deploy can
+            // restore the child, a resume goes on from where the parent rests.
+            if (isDeployFault(error)) scope.run.failHere(error);
+            throw error;
+          });
           const outcome = await untilFinished(scope, child);
           if (child.untrustedSeen) scope.run.markUntrustedSeen();
           return resultOf(options, outcome);
@@ -255,4 +268,12 @@ function forwardWaits(
     // parent (it would rest for ever otherwise).
     if (waits.length > 0 || child.nextWakeAt() !== undefined) scope.setIdle(true);
   });
+}
+
+/** A child's checkpoint this deploy's code cannot restore; another deploy may. */
+function isDeployFault(error: unknown): boolean {
+  return (
+    error instanceof CheckpointError &&
+    (error.code === 'checkpoint.version_mismatch' || error.code === 'checkpoint.invalid_migration')
+  );
 }

@@ -105,6 +105,13 @@ export interface RunPort {
   /** Ends the run as `failed` with an error of the harness (a replay that left its path). */
   fail(error: unknown): void;
   /**
+   * Ends the run as `failed` in this process only, storing nothing more: the thread rests in
+   * the store as its last checkpoint left it, and a resume continues it once the cause is
+   * fixed (a deploy that cannot restore a child agent's checkpoint). Its effects are aborted
+   * first, so the step that failed is not recorded as failed either.
+   */
+  failHere(error: unknown): void;
+  /**
    * Keeps the thread's lease (renewed) until `work` settles, even once the run has ended or
    * left memory: an `unsafe` tool still running after its effect let go (aborted, timed out)
    * may yet act, and another owner must not reconcile it as not executed meanwhile.

@@ -566,6 +566,10 @@ export class Run implements RunPort, LeaseHolder {
     this.#failWith(error, true);
   }
 
+  failHere(error: unknown): void {
+    this.#failWith(error, false);
+  }
+
   /** Called by its lease keeper when another owner took the thread. */
   leaseLost(error: RunError): void {
     this.#takenOver(error);
