@@ -142,6 +142,38 @@ describe('LeaseKeeper', () => {
     expect(lost).toEqual([]);
   });
 
+  it('renews no lease at a beat while it is still being taken, so a slow take is not a takeover (issue 15)', async () => {
+    const { clock, checkpointer, renewals, lost, run } = agentLeases({ batched: true });
+    // The store takes the lease only when the test lets it: a round trip that outlasts a beat,
+    // as on a loaded PostgreSQL server, where a renewal sent meanwhile on another connection
+    // could find no lease of this run's yet.
+    let letTake!: () => void;
+    const taking = new Promise<void>((resolve) => {
+      letTake = resolve;
+    });
+    const acquireLease = checkpointer.acquireLease.bind(checkpointer);
+    checkpointer.acquireLease = async (threadId, options) => {
+      await taking;
+      return acquireLease(threadId, options);
+    };
+    const keeper = new LeaseKeeper(run('t'));
+    // A run starts its heartbeat as it starts, with its lease still on its way.
+    const acquired = keeper.acquire();
+    keeper.start();
+    await clock.advance(ttlMs / 3);
+    // Before: the beat renewed the lease not yet taken, the store said it was not the run's,
+    // and the run stopped as taken over, though nobody else had the thread.
+    expect(renewals).toEqual([]);
+    expect(lost).toEqual([]);
+    letTake();
+    await acquired;
+    await clock.advance(ttlMs / 3);
+    expect(renewals).toEqual(['t']);
+    expect(lost).toEqual([]);
+    expect(keeper.lost).toBeUndefined();
+    keeper.stop();
+  });
+
   it('does not renew a lease taken less than half a beat before the beat', async () => {
     const { clock, renewals, run } = agentLeases();
     const first = new LeaseKeeper(run('first'));

@@ -23,6 +23,11 @@ export interface LeaseHolder {
 export class LeaseKeeper implements HeartbeatMember {
   readonly #run: LeaseHolder;
   #expiresAt = 0;
+  /**
+   * True while {@link acquire} waits for the store. The run's heartbeat starts with the run,
+   * not with the lease: renewed in that time, a lease not yet taken reads as taken by another.
+   */
+  #acquiring = false;
   #beating = false;
   #lost: RunError | undefined;
   #renewing: Promise<void> | undefined;
@@ -45,6 +50,7 @@ export class LeaseKeeper implements HeartbeatMember {
     const { checkpointer } = runtime;
     if (!checkpointer.acquireLease) return;
     const now = runtime.clock.now();
+    this.#acquiring = true;
     try {
       const lease = await checkpointer.acquireLease(threadId, {
         owner,
@@ -56,6 +62,8 @@ export class LeaseKeeper implements HeartbeatMember {
     } catch (error) {
       if (!CheckpointError.isInstance(error) || error.code !== 'checkpoint.lease_held') throw error;
       throw await startRefused(checkpointer, threadId, now, error);
+    } finally {
+      this.#acquiring = false;
     }
   }
 
@@ -78,13 +86,16 @@ export class LeaseKeeper implements HeartbeatMember {
    * At a beat of the agent's heartbeat: the lease, unless it was renewed (or taken) less than
    * half a beat ago, so a run that joined just before a beat is not renewed twice in a row. A
    * lease is thus renewed at least every one and a half beats — half its time to live — and
-   * never while a renewal is under way.
+   * never while a renewal, or the lease's taking, is under way: on a store with several
+   * connections (PostgreSQL) a renewal sent while the take is in flight may reach the table
+   * first, find no lease of this run's, and stop a healthy run as taken over.
    */
   dueAtBeat(): LeaseToRenew | undefined {
     const { runtime, threadId, owner } = this.#run;
     const { leaseTtlMs, clock, leaseHeartbeat } = runtime;
     if (
       !this.#beating ||
+      this.#acquiring ||
       this.#renewing ||
       leaseTtlMs - (this.#expiresAt - clock.now()) < leaseHeartbeat.intervalMs / 2
     ) {
