@@ -141,6 +141,7 @@ export async function restoreRun(
   }
   const run = new Run(runtime, threadId, {
     state: { ...state, status: 'running' },
+    storedStatus: state.status,
     snapshot: checkpoint.snapshot,
     version,
     owner,

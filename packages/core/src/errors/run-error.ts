@@ -32,6 +32,7 @@ export type RunErrorCode =
   | 'run.already_running'
   | 'run.invalid_event'
   | 'run.taken_over'
+  | 'run.not_resumable'
   | 'run.evicted'
   | 'run.limit_reached'
   | 'run.context_mutated'

@@ -59,6 +59,18 @@ export class CheckpointWriter {
   }
 
   /**
+   * Writes nothing more: the checkpoint asked for and not yet built, and the results held
+   * for it, are dropped, and later requests are ignored (a write the store already has
+   * finishes). For a run that lost its thread: built from now on, a checkpoint would store
+   * the actor the run stopped — as `running`, where the lease was not really another's.
+   */
+  abandon(): void {
+    this.#failed = true;
+    this.#dirty = false;
+    this.#journal = [];
+  }
+
+  /**
    * Holds an effect's result back to be written with the run's next checkpoint — in that
    * checkpoint's transaction, where the store can (`saveWithJournal`): a finished effect is
    * followed at once by the macrostep it causes, so its result and that macrostep's state

@@ -15,3 +15,16 @@ export function endedError(threadId: string, status: string, what: string): RunE
     details: { status },
   });
 }
+
+/**
+ * A checkpoint stored `running` holds the snapshot of an actor that was stopped: the run that
+ * wrote it had lost its thread before that checkpoint was built. XState neither restarts such
+ * an actor's effects nor reports its snapshot, so a run started on it would never act nor come
+ * to rest.
+ */
+export function stoppedSnapshotError(threadId: string, state: unknown): RunError {
+  return new RunError('run.not_resumable', {
+    message: `Thread "${threadId}" cannot continue from its checkpoint: it holds the snapshot of a stopped actor (in state ${JSON.stringify(state)}), built after the run that wrote it had stopped (it had lost its thread), so it does not say which effects were in flight. Start the work again as a new thread, or fork this one from an earlier checkpoint that was still running (agent.history("${threadId}") lists them).`,
+    details: { threadId, state },
+  });
+}

@@ -12,6 +12,7 @@ import type {
   CheckpointWriteResult,
   PendingDelayedEvent,
   RunState,
+  RunStatus,
 } from '../store/types';
 import type { AgentRuntime } from './agent-runtime';
 import { CheckpointWriter } from './checkpoint-writer';
@@ -22,7 +23,7 @@ import { type HeldReply, type HumanWaitRegistration, HumanWaits } from './human-
 import { holdProcessOpen, unrefTimer } from './keep-alive';
 import { type LeaseHolder, LeaseKeeper } from './lease-keeper';
 import { runClock } from './run-clock';
-import { endedError, evictedError } from './run-errors';
+import { endedError, evictedError, stoppedSnapshotError } from './run-errors';
 import { RunLifecycle, type RunPhase, storedStatusOf } from './run-lifecycle';
 import { type NextModelCall, RunLimitJudge } from './run-limits';
 import { RunOutcomes } from './run-outcomes';
@@ -85,6 +86,11 @@ export interface RunOptions {
    */
   leaseHeld?: boolean;
   /**
+   * The status the restored checkpoint was stored with (`state` says `running`: the restored
+   * run runs); absent for a new thread.
+   */
+  storedStatus?: RunStatus;
+  /**
    * Take the thread's lease even while another owner's is live: for a child agent's thread,
    * which only whoever holds the parent's thread drives (see `agentActor`).
    */
@@ -108,6 +114,7 @@ export class Run implements RunPort, LeaseHolder {
   failure: unknown;
 
   readonly #state: RunState;
+  readonly #storedStatus: RunStatus | undefined;
   readonly #lifecycle: RunLifecycle;
   readonly #writer: CheckpointWriter;
   readonly #lease: LeaseKeeper;
@@ -163,11 +170,13 @@ export class Run implements RunPort, LeaseHolder {
       replay,
       leaseHeld = false,
       forceLease = false,
+      storedStatus,
     }: RunOptions,
   ) {
     this.runtime = runtime;
     this.threadId = threadId;
     this.#state = state;
+    this.#storedStatus = storedStatus;
     this.replay = replay;
     this.owner = owner;
     this.#recordedWaits = recordedWaits;
@@ -307,7 +316,15 @@ export class Run implements RunPort, LeaseHolder {
       this.#effects.restoring = false;
     }
     if (this.#lifecycle.ended) return;
-    if (resumed && (this.actor.getSnapshot() as AnySnapshot).status === 'stopped') {
+    const restored = this.actor.getSnapshot() as AnySnapshot;
+    if (resumed && restored.status === 'stopped' && this.#storedStatus === 'running') {
+      // Stored `running` with a stopped actor: a run that had lost its thread wrote it. Nothing
+      // continues it, and left `running` a scheduler would wake it again at every look: it
+      // fails, stored so.
+      this.#failWith(stoppedSnapshotError(this.threadId, restored.value), true);
+      return;
+    }
+    if (resumed && restored.status === 'stopped') {
       // A thread that ended at a limit or stopped: its actor was stopped with it, and nothing
       // continues a stopped actor. Its outcome is what it ended with; the store has it already.
       this.#limit = this.#state.limit;
@@ -687,6 +704,8 @@ export class Run implements RunPort, LeaseHolder {
   /** Another owner took the thread: stop before the next effect, write nothing more. */
   #takenOver(error: RunError): void {
     if (!this.#lifecycle.moveTo('taken-over')) return;
+    // Before the actor stops: a checkpoint asked for and not built yet would store it stopped.
+    this.#writer.abandon();
     this.failure = error;
     this.#abortEffects(error.message, error);
     this.#waits.clear();
