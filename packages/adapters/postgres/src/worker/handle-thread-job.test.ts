@@ -1,5 +1,11 @@
-import { createAgent, humanWait, MemoryCheckpointer, StorageError } from '@agentchart/core';
-import type { AcquireLeaseOptions, ThreadLease } from '@agentchart/core/internal';
+import {
+  CheckpointError,
+  createAgent,
+  humanWait,
+  MemoryCheckpointer,
+  StorageError,
+} from '@agentchart/core';
+import type { AcquireLeaseOptions, Checkpoint, ThreadLease } from '@agentchart/core/internal';
 import { manualClock } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
@@ -30,7 +36,32 @@ class FlakyStore extends MemoryCheckpointer {
   }
 }
 
+/** A store that refuses the first checkpoint asked of it as another run's, storing nothing. */
+class LosingStore extends MemoryCheckpointer {
+  #refused = false;
+  override async save(checkpoint: Checkpoint) {
+    if (!this.#refused) {
+      this.#refused = true;
+      throw new CheckpointError('checkpoint.conflict', checkpoint.threadId, 'taken by another run');
+    }
+    return super.save(checkpoint);
+  }
+}
+
 describe('handleThreadJob', () => {
+  it('fails a start job whose run lost its thread before any checkpoint was stored, so the start is tried again', async () => {
+    const agent = createAgent({ machine: approval, checkpointer: new LosingStore() });
+    const job = { kind: 'start', threadId: 'T-2', input: {} } as const;
+    await expect(handleThreadJob(agent, job, { closing: () => false })).rejects.toThrow(
+      /the start is tried again/,
+    );
+    expect(await handleThreadJob(agent, job, { closing: () => false })).toEqual({
+      threadId: 'T-2',
+      status: 'waiting',
+    });
+    await agent.close();
+  });
+
   it('fails a start job whose run met a storage fault, so the queue tries it again and the start is not lost', async () => {
     const agent = createAgent({ machine: approval, checkpointer: new FlakyStore(1) });
     const job = { kind: 'start', threadId: 'T-1', input: {} } as const;

@@ -32,7 +32,8 @@ export class HandedBackError extends Error {
  * is the chart's result, not the job's failure); rejects when the job must be tried again
  * later — another live run holds the thread (`checkpoint.lease_held`), a race for its next
  * version was lost (`checkpoint.conflict`), the database failed under the run (a
- * `storage.*` error), or the worker is shutting down.
+ * `storage.*` error), a start lost its thread before any checkpoint of it was stored, or the
+ * worker is shutting down.
  *
  * A job can arrive twice (its first worker died after acting but before completing it). A
  * start whose thread exists resumes it; a reply to a wait already answered, or a wake of a
@@ -114,6 +115,13 @@ export async function handleThreadJob(
     throw new StorageError(code as StorageErrorCode, typeof path === 'string' ? path : '', message);
   }
   if (outcome.status === 'failed' && isTakeover(outcome)) {
+    // A start that lost its thread before any checkpoint of it was stored leaves nothing
+    // another worker continues, nor anything the orphan scan finds: try the job again.
+    if (job.kind === 'start' && (await agent.getCheckpoint(threadId)) === undefined) {
+      throw new Error(
+        `${outcome.error.message} No checkpoint of the thread was stored: the start is tried again.`,
+      );
+    }
     // Another worker took the thread (this one stalled past its lease): its job continues.
     return { threadId, status: 'failed', detail: outcome.error.message };
   }
