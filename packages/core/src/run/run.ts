@@ -689,6 +689,14 @@ export class Run implements RunPort, LeaseHolder {
 
   #onMachineError(error: unknown): void {
     if (this.#lifecycle.ended) return;
+    const stored = this.#restoredStart ? this.#state.error : undefined;
+    if (stored) {
+      // A thread that ended failed, resumed: its actor's error comes back from JSON (an Error
+      // as `{}`), and the run's state kept what it was. Stored already: nothing to write.
+      this.#error = { name: 'Error', ...stored };
+      this.#end('failed', undefined, false);
+      return;
+    }
     const failure = contextMutationError(error) ?? error;
     this.#error = serializeError(failure);
     this.#end('failed', failure);

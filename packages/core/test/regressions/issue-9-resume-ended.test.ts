@@ -82,3 +82,33 @@ describe('resuming a thread that has ended (issue 9)', () => {
     await Promise.all([agent.close(), again.close()]);
   });
 });
+
+describe('resuming a thread that failed (issue 9)', () => {
+  it('gives the error it failed with, not "[object Object]"', async () => {
+    const store = new MemoryCheckpointer();
+    const machine = setup({}).createMachine({
+      id: 'throws',
+      initial: 'working',
+      states: {
+        working: {
+          entry: () => {
+            throw new Error('the ledger is closed');
+          },
+        },
+      },
+    });
+    const first = createAgent({ machine, checkpointer: store });
+    const failed = await first.run({ threadId: 't', input: undefined });
+    expect(failed).toMatchObject({ status: 'failed', error: { message: 'the ledger is closed' } });
+    const again = createAgent({ machine, checkpointer: store });
+    const resumed = await (await again.resume('t')).result();
+    expect(resumed).toMatchObject({
+      status: 'failed',
+      error: {
+        code: failed.status === 'failed' ? failed.error.code : '',
+        message: 'the ledger is closed',
+      },
+    });
+    await Promise.all([first.close(), again.close()]);
+  });
+});
