@@ -5,7 +5,7 @@ import type { AgentRuntime } from '../run/agent-runtime';
 import { Run } from '../run/run';
 import type { RecordedWait } from '../run/run-port';
 import { CheckpointError } from '../store/checkpoint-error';
-import type { AcquireLeaseOptions, Checkpoint, Checkpointer } from '../store/types';
+import type { AcquireLeaseOptions, Checkpoint, Checkpointer, ThreadLease } from '../store/types';
 import { checkMigratedSnapshot } from './check-migrated-snapshot';
 import type { MigrateCheckpoint } from './types';
 
@@ -115,7 +115,7 @@ export async function restoreRun(
   }
   // Refused with `checkpoint.lease_held` (saying what to do) while another owner's is live.
   const takeOver = takeOverOf(force, checkpoint, clock.now(), runtime.leaseTtlMs);
-  await acquireLease(checkpointer, threadId, {
+  const lease = await acquireLease(checkpointer, threadId, {
     owner,
     ttlMs: runtime.leaseTtlMs,
     now: clock.now(),
@@ -147,6 +147,7 @@ export async function restoreRun(
     owner,
     recordedWaits: waitsOf(entries),
     leaseHeld: true,
+    leaseExpiresAt: lease.expiresAt,
   });
   return { run, checkpoint: claim };
 }
@@ -186,9 +187,9 @@ async function acquireLease(
   checkpointer: Checkpointer,
   threadId: string,
   { takenFirstBy, ...options }: AcquireLeaseOptions & TakeOver,
-): Promise<void> {
+): Promise<ThreadLease> {
   try {
-    await checkpointer.acquireLease(threadId, options);
+    return await checkpointer.acquireLease(threadId, options);
   } catch (error) {
     if (takenFirstBy === undefined || !isLeaseHeld(error)) throw error;
     const holder = (await checkpointer.getLease(threadId)) ?? {

@@ -67,6 +67,11 @@ export class LeaseKeeper implements HeartbeatMember {
     }
   }
 
+  /** Takes note of a lease the run's restore took for it, running until `expiresAt`. */
+  held(expiresAt: number): void {
+    this.#expiresAt = expiresAt;
+  }
+
   /** Starts the heartbeat. */
   start(): void {
     const { runtime } = this.#run;

@@ -86,6 +86,11 @@ export interface RunOptions {
    */
   leaseHeld?: boolean;
   /**
+   * Until when the held lease runs (`leaseHeld`), as the store said when it was taken: the
+   * run's first effect then acts without renewing a lease taken a moment ago.
+   */
+  leaseExpiresAt?: number;
+  /**
    * The status the restored checkpoint was stored with (`state` says `running`: the restored
    * run runs); absent for a new thread.
    */
@@ -169,6 +174,7 @@ export class Run implements RunPort, LeaseHolder {
       recordedWaits = noRecordedWaits,
       replay,
       leaseHeld = false,
+      leaseExpiresAt,
       forceLease = false,
       storedStatus,
     }: RunOptions,
@@ -191,6 +197,7 @@ export class Run implements RunPort, LeaseHolder {
     this.#waits = new HumanWaits(threadId);
     this.#stateEnters = new StateEnterEvents(runtime.events, threadId);
     this.#lease = new LeaseKeeper(this);
+    if (leaseHeld && leaseExpiresAt !== undefined) this.#lease.held(leaseExpiresAt);
     this.#leaseReady =
       leaseHeld || mode === 'replay' ? Promise.resolve() : this.#lease.acquire(forceLease);
     // A lease refused is the run's failure, reported through its outcome.
