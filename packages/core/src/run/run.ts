@@ -197,7 +197,7 @@ export class Run implements RunPort, LeaseHolder {
     this.#waits = new HumanWaits(threadId);
     this.#stateEnters = new StateEnterEvents(runtime.events, threadId);
     this.#lease = new LeaseKeeper(this);
-    if (leaseHeld && leaseExpiresAt !== undefined) this.#lease.held(leaseExpiresAt);
+    if (leaseExpiresAt !== undefined) this.#lease.held(leaseExpiresAt);
     this.#leaseReady =
       leaseHeld || mode === 'replay' ? Promise.resolve() : this.#lease.acquire(forceLease);
     // A lease refused is the run's failure, reported through its outcome.
@@ -324,18 +324,18 @@ export class Run implements RunPort, LeaseHolder {
     }
     if (this.#lifecycle.ended) return;
     const restored = this.actor.getSnapshot() as AnySnapshot;
-    if (resumed && restored.status === 'stopped' && this.#storedStatus === 'running') {
-      // Stored `running` with a stopped actor: a run that had lost its thread wrote it. Nothing
-      // continues it, and left `running` a scheduler would wake it again at every look: it
-      // fails, stored so.
-      this.#failWith(stoppedSnapshotError(this.threadId, restored.value), true);
-      return;
-    }
     if (resumed && restored.status === 'stopped') {
-      // A thread that ended at a limit or stopped: its actor was stopped with it, and nothing
-      // continues a stopped actor. Its outcome is what it ended with; the store has it already.
-      this.#limit = this.#state.limit;
-      this.#end(this.#limit ? 'limit' : 'stopped', undefined, false);
+      // Nothing continues a stopped actor.
+      if (this.#storedStatus === 'running') {
+        // Stored `running` with it: a run that had lost its thread wrote it. Left `running`, a
+        // scheduler would wake it again at every look: it fails, stored so.
+        this.#failWith(stoppedSnapshotError(this.threadId, restored.value), true);
+      } else {
+        // A thread that ended at a limit or stopped, its actor stopped with it: its outcome is
+        // what it ended with, and the store has it already.
+        this.#limit = this.#state.limit;
+        this.#end(this.#limit ? 'limit' : 'stopped', undefined, false);
+      }
       return;
     }
     this.#delayed.rearm(delayedEvents);
@@ -696,7 +696,7 @@ export class Run implements RunPort, LeaseHolder {
 
   #onMachineError(error: unknown): void {
     if (this.#lifecycle.ended) return;
-    const stored = this.#restoredStart ? this.#state.error : undefined;
+    const stored = this.#storedStatus === 'failed' ? this.#state.error : undefined;
     if (stored) {
       // A thread that ended failed, resumed: its actor's error comes back from JSON (an Error
       // as `{}`), and the run's state kept what it was. Stored already: nothing to write.
