@@ -23,7 +23,8 @@ export const exitCodes = {
 export const exitCodeHelp = `Exit codes:
   0  done: the command did its work (a run it drove is done)
   1  failed: a run failed, or the store could not be read
-  2  usage: unknown command or option, missing file or thread, invalid JSON
+  2  usage: unknown command or option, missing file or thread, invalid JSON,
+     a reply that does not fit the wait or came after its deadline
   3  waiting: a run rests waiting for a human reply or a timer
   4  limit: a run ended at a limit or quota, or was stopped
   5  busy: another live process holds the thread; nothing was done

@@ -97,6 +97,15 @@ export function toCliError(error: unknown, threadId: string, hints: CommandHints
         `No thread "${threadId}" in the run database. agentchart runs${hints.database} lists the threads it has.`,
         error,
       );
+    case 'human.timeout':
+    case 'approval.expired':
+      // Thrown by the reply itself (a run that timed out ends in its outcome instead): the
+      // reply came after the wait's deadline and was not applied; the thread goes on.
+      return new CliError(
+        'cli.usage',
+        `${error.message} The thread continues on its timeout path: drive it on with agentchart resume ${threadId}${hints.agent}${hints.database}`,
+        error,
+      );
     case 'run.not_waiting':
     case 'human.invalid_reply':
     case 'checkpoint.version_mismatch':

@@ -13,6 +13,7 @@ let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'agentchart-cli-run-'));
   control.latencyMs = 0;
+  control.clockAheadMs = 0;
   control.paid.length = 0;
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -168,6 +169,26 @@ describe('agentchart waits and send', () => {
     expect(JSON.parse(right.stdout)).toMatchObject({ status: 'done', threadId: 'w' });
     expect(control.paid).toEqual([{ ticket: 't-9', amount: 900 }]);
     expect((await cli(['waits'], env)).stdout).toContain('No human waits pending');
+  });
+
+  it('refuses a reply sent after the wait timed out as a usage error, saying what happened, and the thread goes on', async () => {
+    const env = { AGENTCHART_DB: join(dir, 'late.db'), AGENTCHART_AGENT: agentModule };
+    await cli(
+      ['run', agentModule, '--input', '{"ticket":"t-7","amount":900}', '--thread', 'late'],
+      env,
+    );
+    // The wait's deadline is an hour away: the reply comes two hours later.
+    control.clockAheadMs = 2 * 3_600_000;
+    const late = await cli(['send', 'late', '--reply', '{"approved":true}'], env);
+    expect(late.exitCode).toBe(2);
+    expect(late.stderr).toContain('came after its deadline');
+    expect(late.stderr).toContain('agentchart resume late');
+    expect(late.stderr).not.toContain('unexpected error');
+    expect(control.paid).toEqual([]);
+    // The wait timed out: resumed, the thread takes its timeout path (refused) and ends.
+    const resumed = await cli(['resume', 'late', '--json'], env);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'done', threadId: 'late' });
+    expect(control.paid).toEqual([]);
   });
 
   it('needs the agent module for send, from --agent or AGENTCHART_AGENT', async () => {

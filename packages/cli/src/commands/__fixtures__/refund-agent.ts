@@ -6,13 +6,28 @@ import {
   structuredCall,
   toolCall,
 } from '@agentchart/core';
+import type { Clock } from '@agentchart/core/internal';
 import { singleAttemptPolicy } from '@agentchart/core/reliability';
 import { scriptedModel } from '@agentchart/core/testing';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 
-/** What the tests steer and read: the model's latency, and every refund the tool paid. */
-export const control = { latencyMs: 0, paid: [] as { ticket: string; amount: number }[] };
+/**
+ * What the tests steer and read: the model's latency, how far the agent's clock runs ahead of
+ * the real one (a reply sent "hours later"), and every refund the tool paid.
+ */
+export const control = {
+  latencyMs: 0,
+  clockAheadMs: 0,
+  paid: [] as { ticket: string; amount: number }[],
+};
+
+/** The real clock, `control.clockAheadMs` ahead. */
+const clock: Clock = {
+  now: () => Date.now() + control.clockAheadMs,
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 const payRefund = defineTool({
   name: 'pay_refund',
@@ -103,6 +118,7 @@ export const refunds = agentFactory((host) =>
       }),
     },
     modelPolicy: singleAttemptPolicy,
+    clock,
     ...host,
   }),
 );
