@@ -61,4 +61,34 @@ describe('ThreadSessions', () => {
       `ask-${defaultMaxThreads + 499}`,
     );
   });
+
+  it('keeps one session per site of a long thread, not one per effect actor it ever ran', () => {
+    const sessions = new ThreadSessions();
+    sessions.bindThread('long', 'root-l');
+    for (let n = 0; n < 1000; n++) {
+      sessions.registerActor(effect(`ask-${n}`, root('root-l')), 'root-l');
+    }
+    // The root and the effect actor at its one site.
+    expect(sessions.sessionCount).toBe(2);
+    expect(sessions.targetOf('long', 'ask')).toBe('ask-999');
+    expect(sessions.complete(anonymousEvent('ask-999')).rootId).toBe('root-l');
+    expect(sessions.complete(anonymousEvent('ask-0')).rootId).toBe('anonymous');
+  });
+
+  it('bounds the systems that never bind to a thread (actors run outside an agent)', () => {
+    const sessions = new ThreadSessions({ maxThreads: 3 });
+    sessions.bindThread('t', 'root-t');
+    sessions.registerActor(effect('ask-t', root('root-t')), 'root-t');
+    for (let n = 0; n < 100; n++) {
+      sessions.registerActor(root(`plain-${n}`), `plain-${n}`);
+      sessions.registerActor(effect(`child-${n}`, root(`plain-${n}`)), `plain-${n}`);
+    }
+    // Three unbound systems of two actors each, and the bound thread's two.
+    expect(sessions.sessionCount).toBe(8);
+    expect(sessions.complete(anonymousEvent('child-0')).rootId).toBe('anonymous');
+    expect(sessions.complete(anonymousEvent('child-99')).rootId).toBe('plain-99');
+    // The bound thread is never forgotten for them.
+    expect(sessions.targetOf('t', 'ask')).toBe('ask-t');
+    expect(sessions.complete(anonymousEvent('ask-t')).rootId).toBe('root-t');
+  });
 });

@@ -22,8 +22,9 @@ export interface ThreadSessionsOptions {
    * Threads remembered at once. A thread is remembered from its run's start to its end, and a
    * thread resting `waiting` has not ended: without a bound, every thread waiting for a
    * person would be kept for good. Past it, the thread bound longest ago (started or woken)
-   * is forgotten first; its later facts are no longer sent, until it wakes again. Default
-   * 10 000.
+   * is forgotten first; its later facts are no longer sent, until it wakes again. Also the
+   * bound on actor systems inspected that never bind to a thread (actors run outside an
+   * agent), the oldest forgotten first. Default 10 000.
    */
   maxThreads?: number;
 }
@@ -40,6 +41,8 @@ export class ThreadSessions {
   readonly #rootSites = new Map<string, Map<string, string>>();
   readonly #rootOf = new Map<string, string>();
   readonly #parentOf = new Map<string, string>();
+  /** Systems no thread is bound to (yet), the one registered longest ago first. */
+  readonly #unbound = new Set<string>();
   readonly #maxThreads: number;
 
   constructor({ maxThreads = defaultMaxThreads }: ThreadSessionsOptions = {}) {
@@ -51,16 +54,40 @@ export class ThreadSessions {
     return this.#threads.size;
   }
 
-  /** Remembers an actor's site within its run's system. */
+  /** Actor sessions remembered now, bound to a thread or not. */
+  get sessionCount(): number {
+    return this.#rootOf.size;
+  }
+
+  /**
+   * Remembers an actor's site within its run's system. An actor at a site replaces the one
+   * there before (a tool loop's effect actors, one per call, all at one site): the earlier one
+   * has stopped, and a thread of 10,000 calls must not keep 10,000 sessions. Systems that never
+   * bind to a thread (actors run outside an agent) are kept up to `maxThreads`, the oldest
+   * forgotten first, so inspecting them for days holds no more than that.
+   */
   registerActor(actor: InspectedActor, rootId: string): void {
     this.#rootOf.set(actor.sessionId, rootId);
-    if (!actor._parent) return;
     let sites = this.#rootSites.get(rootId);
     if (!sites) {
       sites = new Map();
       this.#rootSites.set(rootId, sites);
+      this.#unbound.add(rootId);
+      this.#dropOldestUnbound();
     }
-    sites.set(siteOf(actor), actor.sessionId);
+    if (!actor._parent) return;
+    const site = siteOf(actor);
+    const replaced = sites.get(site);
+    if (replaced !== undefined && replaced !== actor.sessionId) this.#rootOf.delete(replaced);
+    sites.set(site, actor.sessionId);
+  }
+
+  /** Forgets the systems registered longest ago that no thread is bound to, past `maxThreads`. */
+  #dropOldestUnbound(): void {
+    for (const session of this.#unbound) {
+      if (this.#unbound.size <= this.#maxThreads) return;
+      this.forgetSession(session);
+    }
   }
 
   /**
@@ -77,6 +104,7 @@ export class ThreadSessions {
       this.#rootSites.set(session, sites);
     }
     this.#rootOf.set(session, session);
+    this.#unbound.delete(session);
     // Bound again, it is the newest: moved to the end of the map.
     this.#threads.delete(threadId);
     this.#threads.set(threadId, { session, sites });
@@ -121,6 +149,7 @@ export class ThreadSessions {
   forgetSession(session: string): void {
     for (const actor of this.#rootSites.get(session)?.values() ?? []) this.#rootOf.delete(actor);
     this.#rootSites.delete(session);
+    this.#unbound.delete(session);
     this.#parentOf.delete(session);
     this.#rootOf.delete(session);
   }
