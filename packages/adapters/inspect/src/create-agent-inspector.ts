@@ -30,7 +30,8 @@ export interface AgentInspectorOptions {
    * Threads whose sessions the bridge remembers at once, to send their facts to the right
    * actor (about 1 KB each, for a thread with one effect actor). A thread resting `waiting` is remembered until its run ends;
    * past this many, the thread started or woken longest ago is forgotten first, and its
-   * facts are no longer sent until it wakes again. Default 10 000.
+   * facts are no longer sent until it wakes again. The same bound holds for actor systems
+   * inspected that never bind to a thread (actors run outside an agent). Default 10 000.
    */
   maxThreads?: number;
 }
