@@ -1,3 +1,4 @@
+import { RunError } from '../errors/run-error';
 import type { ChatMessage, ChatRequest, ChatResponse } from '../model/types';
 import type { Summarise } from './apply-context-budget';
 
@@ -21,7 +22,10 @@ const defaultInstructions =
 /**
  * A {@link Summarise} function for `compress-history`: it renders the messages as a
  * transcript (tool calls and results included) and asks `call`'s model for a summary within
- * the token budget the planner gives.
+ * the token budget the planner gives. An answer that holds no summary — empty, a refusal, a
+ * filtered answer, tool calls — fails with a {@link RunError} `budget.summary_unusable`
+ * rather than replacing the history with nothing; an answer cut at the token limit is kept
+ * (the planner cuts an over-long summary to its budget anyway).
  */
 export function createSummariser({
   call,
@@ -36,8 +40,32 @@ export function createSummariser({
       maxOutputTokens: maxTokens,
       temperature: 0,
     });
+    const problem = summaryProblem(response);
+    if (problem !== undefined) {
+      throw new RunError('budget.summary_unusable', {
+        message: `The summariser${response.model ? ` (${response.model})` : ''} was asked to compress ${messages.length} earlier messages to make the request fit the context window, but its answer ${problem}; the history was not replaced. Check the summariser model (a model that refuses or calls tools is not a summariser), give it instructions it follows, or use trim-oldest-history instead of compress-history.`,
+        details: { messages: messages.length, maxTokens, finishReason: response.finishReason },
+      });
+    }
     return response.content.trim();
   };
+}
+
+/**
+ * Why a summariser's answer holds no summary, or undefined when it does. An answer without
+ * one must fail the compression (replacing the history with it would lose it silently), and
+ * must not be cached (every later run would fail the same way).
+ */
+export function summaryProblem(response: ChatResponse): string | undefined {
+  if (response.refusal || response.finishReason === 'refusal') {
+    return `was a refusal${response.refusal ? ` ("${response.refusal.slice(0, 200)}")` : ''}`;
+  }
+  if (response.finishReason === 'content_filter') return 'was stopped by a content filter';
+  if (response.toolCalls.length > 0) {
+    return `called tools (${response.toolCalls.map((call) => call.name).join(', ')}) instead of writing a summary`;
+  }
+  if (response.content.trim() === '') return 'was empty';
+  return undefined;
 }
 
 /** Messages as a plain transcript, one block per message. */

@@ -36,6 +36,7 @@ export type RunErrorCode =
   | 'run.evicted'
   | 'run.limit_reached'
   | 'run.context_mutated'
+  | 'budget.summary_unusable'
   | 'agent.closed';
 
 /** Options for {@link RunError}. */

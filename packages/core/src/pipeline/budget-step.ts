@@ -1,6 +1,6 @@
 import { applyContextBudget } from '../budget/apply-context-budget';
 import { type ConversationScan, scanConversation } from '../budget/conversation-scan';
-import { createSummariser } from '../budget/create-summariser';
+import { createSummariser, summaryProblem } from '../budget/create-summariser';
 import type { TokenCounter } from '../budget/token-counter';
 import type { ContextBudgetOptions } from '../budget/types';
 import { DefinitionError } from '../errors/definition-error';
@@ -83,6 +83,8 @@ export function budgetStep({
                 call: (summaryRequest) =>
                   scope.callModel(summariserModel, summaryRequest, {
                     budget: { strategies: ['keep-head-and-tail'] },
+                    // An answer with no summary fails the compression: never cache it.
+                    usable: (response) => summaryProblem(response) === undefined,
                   }),
               }),
             }

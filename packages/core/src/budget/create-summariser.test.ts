@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createAgent } from '../agent/create-agent';
+import { createResponseCache } from '../cache/create-response-cache';
+import { toolLoop } from '../effects/tool-loop';
+import { RunError } from '../errors/run-error';
+import type { ChatResponse } from '../model/types';
+import { effectMachine } from '../testing/run-effect';
+import { type ScriptedResponse, scriptedModel } from '../testing/scripted-model';
+import { defineTool } from '../tools/define-tool';
+import { createSummariser } from './create-summariser';
+
+const answer = (fields: Partial<ChatResponse>): ChatResponse => ({
+  content: '',
+  toolCalls: [],
+  finishReason: 'stop',
+  usage: { inputTokens: 100, outputTokens: 10 },
+  ...fields,
+});
+const history = [
+  { role: 'user' as const, content: 'Find the invoice total.' },
+  { role: 'assistant' as const, content: 'The total is 1 204 EUR.' },
+];
+
+describe('createSummariser', () => {
+  it('returns the summary the model wrote, trimmed', async () => {
+    const summarise = createSummariser({
+      call: async () => answer({ content: '  Total: 1 204 EUR.\n' }),
+    });
+    await expect(summarise(history, { maxTokens: 100 })).resolves.toBe('Total: 1 204 EUR.');
+  });
+
+  it.each([
+    ['an empty answer', answer({ content: '  ' }), 'was empty'],
+    ['a refusal', answer({ refusal: 'I cannot help with that.' }), 'was a refusal'],
+    ['a filtered answer', answer({ finishReason: 'content_filter' }), 'content filter'],
+    [
+      'tool calls',
+      answer({ toolCalls: [{ id: 'c1', name: 'search', arguments: '{}' }] }),
+      'called tools (search)',
+    ],
+  ])(
+    'refuses %s as a summary instead of replacing the history with nothing',
+    async (_, response, says) => {
+      const summarise = createSummariser({ call: async () => response });
+      const failure = await summarise(history, { maxTokens: 100 }).catch((error: unknown) => error);
+      expect(RunError.isInstance(failure)).toBe(true);
+      expect(failure).toMatchObject({ code: 'budget.summary_unusable' });
+      expect((failure as RunError).message).toContain(says);
+      expect((failure as RunError).message).toContain('compress 2 earlier messages');
+    },
+  );
+
+  it('fails a tool loop whose summariser answers nothing with budget.summary_unusable, and caches no such answer', async () => {
+    const page = defineTool({
+      name: 'page',
+      description: 'Reads page i.',
+      input: z.object({ i: z.number() }),
+      output: z.string(),
+      effect: 'pure',
+      execute: async ({ i }) => `page ${i}: ${'lorem ipsum dolor sit amet '.repeat(100)}`,
+    });
+    const loop = toolLoop({
+      model: 'main',
+      tools: [page],
+      prompt: (task: string) => task,
+      maxSteps: 20,
+      maxOutputTokens: 300,
+    });
+    const cache = createResponseCache();
+    const cheap = scriptedModel({ modelName: 'cheap', handler: () => '' });
+    const run = async () => {
+      const main = scriptedModel({
+        modelName: 'main',
+        metadata: { contextWindow: 3_000 },
+        handler: (_, index): ScriptedResponse =>
+          index < 10 ? { toolCalls: [{ name: 'page', arguments: { i: index } }] } : 'done',
+      });
+      const agent = createAgent({
+        machine: effectMachine(loop, 'Read every page.'),
+        models: { main, cheap },
+        summariserModel: 'cheap',
+        budget: { strategies: ['compress-history'] },
+        cache,
+      });
+      const outcome = await agent.run({ input: undefined });
+      return { outcome, main };
+    };
+    const { outcome, main } = await run();
+    const error =
+      outcome.status === 'done' ? (outcome.output as { error?: unknown }).error : undefined;
+    expect(error).toMatchObject({ code: 'budget.summary_unusable' });
+    // No request went out with an empty summary in place of the history.
+    expect(
+      main.requests.every(
+        (request) => !request.messages.some((m) => m.content.startsWith('[Summary of')),
+      ),
+    ).toBe(true);
+    expect(cheap.requests).toHaveLength(1);
+    // The empty answer was not stored: the next run asks the summariser again.
+    await run();
+    expect(cheap.requests).toHaveLength(2);
+  });
+});
