@@ -226,6 +226,23 @@ describe('planContext', () => {
     );
   });
 
+  it('reserves by default at most half of a small window, so a short request to a 4K model fits', () => {
+    const context = contextFromRequest({ messages: [{ role: 'user', content: 'hi' }] });
+    const small = { context, model: 'local-4k', counter: wordCounter };
+    expect(fits(planContext({ ...small, contextWindow: 4_000 })).reservedOutputTokens).toBe(2_000);
+    expect(
+      fits(planContext({ ...small, contextWindow: 2_048, modelMaxOutputTokens: 2_048 }))
+        .reservedOutputTokens,
+    ).toBe(1_024);
+    // Asked for explicitly, the reserve is what was asked: too large is the caller's error.
+    expect(() =>
+      planContext({ ...small, contextWindow: 4_000, budget: { reserveOutputTokens: 4_096 } }),
+    ).toThrow(BudgetError);
+    expect(() => planContext({ ...small, contextWindow: 4_000, maxOutputTokens: 4_096 })).toThrow(
+      BudgetError,
+    );
+  });
+
   it('asks for a summary of the oldest history when compress-history comes first', () => {
     const context = contextFromRequest({ messages: conversation(10) });
     const result = plan(context, 250, {

@@ -213,7 +213,9 @@ function planLimits({
     reserve:
       budget.reserveOutputTokens ??
       maxOutputTokens ??
-      Math.min(modelMaxOutputTokens ?? 4_096, 4_096),
+      // At most half a small window by default: a 4 096 reserve would leave a 4K model no
+      // room for any input, and every call would fail before it was sent.
+      Math.min(modelMaxOutputTokens ?? 4_096, 4_096, Math.floor(contextWindow / 2)),
   };
 }
 

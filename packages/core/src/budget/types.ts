@@ -79,7 +79,7 @@ export interface ContextBudgetOptions {
   sections?: Partial<Record<MessageSectionName, Partial<SectionPolicy>>>;
   /**
    * Tokens kept free for the answer. Default: the request's `maxOutputTokens`, else the
-   * model's `maxOutputTokens` up to 4 096.
+   * model's `maxOutputTokens` up to 4 096 and up to half the context window.
    */
   reserveOutputTokens?: number;
   /** The reserve may shrink to this when nothing else helps. Default: no shrinking. */
