@@ -74,6 +74,15 @@ export class EffectScope implements ModelCallScope {
   }
 
   /**
+   * The key of a step taken on behalf of the next one, labelled `label`, without using up a
+   * step: a summary written to fit the next model call's context. Whether such a step is
+   * taken never moves the keys of the steps after it.
+   */
+  peekKey(label: string): string {
+    return `${this.key}/${this.#step}:${label}`;
+  }
+
+  /**
    * Runs `execute` once per key across crashes: a completed step returns its recorded value,
    * a failed one its recorded error; an `unsafe` step found started but unfinished is
    * ambiguous and goes to `reconcile`, or fails with `effect.ambiguous`. The intent is

@@ -83,6 +83,7 @@ export function budgetStep({
                 call: (summaryRequest) =>
                   scope.callModel(summariserModel, summaryRequest, {
                     budget: { strategies: ['keep-head-and-tail'] },
+                    summary: true,
                     // An answer with no summary fails the compression: never cache it.
                     usable: (response) => summaryProblem(response) === undefined,
                   }),

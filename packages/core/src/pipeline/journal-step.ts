@@ -70,7 +70,7 @@ export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMidd
     name: 'journal',
     async call(call, next) {
       const { scope, models, settings } = call;
-      const callId = scope.nextKey('llm');
+      const callId = settings.summary ? scope.peekKey('summary') : scope.nextKey('llm');
       const stored = redactedRequest(call.request, redactor);
       const before = previous.get(scope.run);
       // Recorded so a replay can tell when the code now sends the model something else.

@@ -37,6 +37,13 @@ export interface ModelCallSettings {
    * that model's alias and why. Recorded with the call, so the run log counts escalations.
    */
   escalation?: { from: string; reason: string };
+  /**
+   * The call writes a summary for the context budget of the effect's next model call. It is
+   * journaled under that call's step (`…/4:summary` before `…/4:llm`), so whether a run
+   * compresses its history never moves the keys of its other steps: a run resumed with
+   * another budget, window or counter never meets a summary's record in a main call's place.
+   */
+  summary?: boolean;
 }
 
 /** What the pipeline's steps may ask of the run a call belongs to. */
@@ -61,6 +68,8 @@ export interface ModelCallScope {
   readonly signal: AbortSignal;
   /** The key of the next journaled step of this effect. */
   nextKey(label: string): string;
+  /** The key of a step taken on behalf of the next one, without using up a step (see `EffectScope.peekKey`). */
+  peekKey(label: string): string;
   /** Runs `execute` once per key across crashes (see `EffectScope.journaled`). */
   journaled<T>(
     key: string,

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createAgent } from '../agent/create-agent';
+import type { ContextBudgetOptions } from '../budget/types';
+import { toolLoop } from '../effects/tool-loop';
+import type { ChatRequest } from '../model/types';
+import { singleAttemptPolicy } from '../reliability/types';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import { effectMachine } from '../testing/run-effect';
+import { type ScriptedResponse, scriptedModel } from '../testing/scripted-model';
+import { defineTool } from '../tools/define-tool';
+
+const summarised = (request: ChatRequest) =>
+  request.messages.some((message) => message.content.startsWith('[Summary of'));
+
+/**
+ * A tool loop over a 4K window that reads ten long pages: its history outgrows the window
+ * after a few steps. `hangOnFirstSummary` makes the first main call that carries a summary
+ * hang, as a process that crashes right after the summary was written.
+ */
+function readingAgent(options: {
+  checkpointer: MemoryCheckpointer;
+  budget: ContextBudgetOptions;
+  hangOnFirstSummary?: () => void;
+}) {
+  let pagesRead = 0;
+  let hung = false;
+  const page = defineTool({
+    name: 'page',
+    description: 'Reads page i.',
+    input: z.object({ i: z.number() }),
+    output: z.string(),
+    effect: 'pure',
+    execute: async ({ i }) => {
+      pagesRead++;
+      return `page ${i}: ${'lorem ipsum dolor sit amet '.repeat(100)}`;
+    },
+  });
+  const main = scriptedModel({
+    modelName: 'main',
+    metadata: { contextWindow: 4_000 },
+    handler: (request): ScriptedResponse => {
+      if (options.hangOnFirstSummary && !hung && summarised(request)) {
+        hung = true;
+        options.hangOnFirstSummary();
+        return { content: 'never sent', latencyMs: 3_600_000 };
+      }
+      return pagesRead < 10
+        ? { toolCalls: [{ name: 'page', arguments: { i: pagesRead } }] }
+        : 'Read all ten pages.';
+    },
+  });
+  const cheap = scriptedModel({ modelName: 'cheap', handler: () => 'SUMMARY of the pages' });
+  const agent = createAgent({
+    machine: effectMachine(
+      toolLoop({
+        model: 'main',
+        tools: [page],
+        prompt: (task: string) => task,
+        maxSteps: 20,
+        maxOutputTokens: 300,
+      }),
+      'Read every page.',
+    ),
+    models: { main, cheap },
+    summariserModel: 'cheap',
+    checkpointer: options.checkpointer,
+    modelPolicy: singleAttemptPolicy,
+    budget: options.budget,
+  });
+  return { agent, main, cheap };
+}
+
+/** Runs until the first main call after a summary hangs, then lets the thread go as a crash would. */
+async function crashAfterFirstSummary(checkpointer: MemoryCheckpointer, threadId: string) {
+  let hang!: () => void;
+  const hanging = new Promise<void>((resolve) => {
+    hang = resolve;
+  });
+  const { agent, cheap } = readingAgent({
+    checkpointer,
+    budget: { strategies: ['compress-history', 'trim-oldest-history'] },
+    hangOnFirstSummary: hang,
+  });
+  const handle = agent.start({ threadId, input: undefined });
+  await hanging;
+  await agent.close({ timeoutMs: 0 });
+  expect(await handle.result()).toMatchObject({ status: 'stopped', handedBack: true });
+  return { summaryRequests: cheap.requests };
+}
+
+describe('budgetStep', () => {
+  it('reuses the summary a crashed run paid for when the thread is resumed', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    const { summaryRequests } = await crashAfterFirstSummary(checkpointer, 'same-budget');
+    expect(summaryRequests).toHaveLength(1);
+    const { agent, cheap } = readingAgent({
+      checkpointer,
+      budget: { strategies: ['compress-history', 'trim-oldest-history'] },
+    });
+    const outcome = await (await agent.resume('same-budget')).result();
+    expect(outcome).toMatchObject({
+      status: 'done',
+      output: { result: { content: 'Read all ten pages.' } },
+    });
+    // The first summary came back from the journal: the summariser was not asked it again.
+    const paid = JSON.stringify(summaryRequests[0]!.messages);
+    expect(cheap.requests.some((request) => JSON.stringify(request.messages) === paid)).toBe(false);
+  });
+
+  it('never answers a main call with a summary recorded before a crash, when the resumed run compresses no more', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    await crashAfterFirstSummary(checkpointer, 'budget-changed');
+    // Resumed by an agent whose budget trims instead of compressing: no summary is asked
+    // for, so the main calls must not meet the summary's record in their place.
+    const { agent, main, cheap } = readingAgent({
+      checkpointer,
+      budget: { strategies: ['trim-oldest-history'] },
+    });
+    const outcome = await (await agent.resume('budget-changed')).result();
+    expect(outcome).toMatchObject({
+      status: 'done',
+      output: { result: { content: 'Read all ten pages.' } },
+    });
+    expect(cheap.requests).toHaveLength(0);
+    expect(main.requests.length).toBeGreaterThan(0);
+    expect(main.requests.some(summarised)).toBe(false);
+  });
+});
