@@ -5,6 +5,11 @@ const request = { messages: [{ role: 'user' as const, content: 'hi' }] };
 const call = { signal: new AbortController().signal };
 
 describe('scriptedModel', () => {
+  it('has no metadata when given metadata: undefined, like a model whose window is unknown', () => {
+    expect(scriptedModel().metadata?.contextWindow).toBe(128_000);
+    expect(scriptedModel({ metadata: undefined }).metadata).toBeUndefined();
+  });
+
   it('answers in order, a string as plain text', async () => {
     const model = scriptedModel({ responses: ['one', { content: 'two' }] });
     expect((await model.generate(request, call)).content).toBe('one');

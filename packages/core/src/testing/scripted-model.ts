@@ -46,7 +46,12 @@ export interface ScriptedModelOptions {
   modelName?: string;
   /** Simulated latency per call. Default 0 (no timer at all). */
   latencyMs?: number;
-  metadata?: ModelMetadata;
+  /**
+   * Default: a 128 000-token window priced like a small hosted model. `undefined` given
+   * explicitly leaves the model without metadata, as a model whose window and price are
+   * unknown (a local model, a name its adapter does not know).
+   */
+  metadata?: ModelMetadata | undefined;
   /** Clock for simulated latency. */
   clock?: Clock;
 }
@@ -105,12 +110,12 @@ export function scriptedModel(options: ScriptedModelOptions = {}): ScriptedModel
     handler,
     modelName = 'scripted',
     latencyMs = 0,
-    metadata = {
-      contextWindow: 128_000,
-      pricing: { inputPerMillion: 0.15, outputPerMillion: 0.6 },
-    },
     clock = systemClock,
   } = options;
+  const metadata: ModelMetadata | undefined =
+    'metadata' in options
+      ? options.metadata
+      : { contextWindow: 128_000, pricing: { inputPerMillion: 0.15, outputPerMillion: 0.6 } };
   responses.forEach((response, index) => {
     if (typeof response !== 'function') checkResponse(modelName, response, index);
   });
@@ -118,7 +123,7 @@ export function scriptedModel(options: ScriptedModelOptions = {}): ScriptedModel
   return {
     modelName,
     endpoint: `scripted:${modelName}`,
-    metadata,
+    ...(metadata === undefined ? {} : { metadata }),
     requests,
     async generate(
       request: ChatRequest,
