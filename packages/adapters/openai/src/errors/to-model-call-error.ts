@@ -177,7 +177,7 @@ const advice: Record<ModelErrorKind, string> = {
   malformed_response: 'The answer could not be parsed; the call can be retried.',
   bad_request: 'The provider rejected the request; fix its parameters, retrying will not help.',
   context_length:
-    "The request exceeds the model's context window; shorten the input or lower the reserved output.",
+    "The request exceeds the model's context window as the server counts it. agentchart's context budget plans every request against the model's known window (8 192 tokens for a model whose window it does not know); a server may run the model with a smaller one (a local server's context setting): give the server's real window, openAIChatModel({ metadata: { contextWindow } }). Otherwise shorten the input or lower the reserved output.",
   too_many_tools:
     "The request offers more tools than the endpoint takes; offer fewer at a time (toolLoop's allowedTools), or lower the model's maxTools option to the server's limit.",
   authentication: 'Check the API key configured for this endpoint.',

@@ -194,6 +194,13 @@ describe('openAIChatModel', () => {
       expect(error.message).toMatch(/shorten the input/);
     });
 
+    it('points a context-length error at the window the budget planned against, which may be wrong for a local server', async () => {
+      server.enqueue(replies.contextLengthExceeded());
+      const error = await failure(ask(model()));
+      expect(error.message).toContain('metadata: { contextWindow }');
+      expect(error.message).toContain('8 192');
+    });
+
     it('sums up an HTML error page in one line (issue 16)', async () => {
       for (const streaming of [false, true]) {
         server.enqueue(replies.serverError(502));
