@@ -1,5 +1,6 @@
 import { DefinitionError } from '../errors/definition-error';
 import type { ChatMessage, ChatModel, ChatRequest } from '../model/types';
+import { fenceUntrusted, holdsUntrustedData } from '../security/fence-untrusted';
 import { contextFromRequest } from './context-from-request';
 import type { ConversationScan } from './conversation-scan';
 import { cutMiddle } from './cut-middle';
@@ -48,6 +49,12 @@ export interface ApplyContextBudgetOptions {
   scan?: ConversationScan;
   /** Needed when the budget's strategies include `compress-history`. */
   summarise?: Summarise;
+  /**
+   * The text a fenced summary's id is made from (see `fenceUntrusted`): the runtime passes the
+   * summary as it is stored (redacted), so a replay from storage fences it the same way.
+   * Default: the summary itself.
+   */
+  fenceIdFrom?: (summary: string) => string;
 }
 
 /** What {@link applyContextBudget} returns. */
@@ -72,6 +79,7 @@ export async function applyContextBudget({
   context,
   scan,
   summarise,
+  fenceIdFrom = (summary) => summary,
 }: ApplyContextBudgetOptions): Promise<BudgetedRequest> {
   const metadata = model.metadata;
   if (!metadata) return { request, ledger: undefined };
@@ -101,9 +109,13 @@ export async function applyContextBudget({
           ...(request.responseFormat ? { responseFormat: request.responseFormat } : {}),
         })
       : undefined;
-  const planned = scanned ?? (await planWhole(request, context, planOptions, budget, summarise));
+  const planned =
+    scanned ?? (await planWhole(request, context, planOptions, budget, summarise, fenceIdFrom));
   return sentRequest(request, planned);
 }
+
+/** Where a fenced summary's content comes from, as its fence names it. */
+const summarySource = 'a summary of earlier messages';
 
 /** Plans the request's whole context, with a summary of history first when the plan asks for one. */
 async function planWhole(
@@ -112,6 +124,7 @@ async function planWhole(
   planOptions: Omit<PlanContextOptions, 'context' | 'budget'>,
   budget: ContextBudgetOptions,
   summarise: Summarise | undefined,
+  fenceIdFrom: (summary: string) => string,
 ): Promise<FittingContextPlan> {
   const { counter } = planOptions;
   const strategies = budget.strategies;
@@ -122,22 +135,29 @@ async function planWhole(
     plan = first;
   } else {
     const compressedMessages = first.toSummarise.flatMap((item) => item.messages);
-    const text = cutMiddle(
-      await summarise!(compressedMessages, { maxTokens: first.summaryTokens }),
-      {
-        maxTokens: first.summaryTokens,
-        counter,
-        what: 'the summary',
-      },
-    );
+    // A summary of fenced (untrusted) content carries that content on: it is fenced in turn,
+    // or a tool's injected instruction would reach the model as the user's own words.
+    const untrusted = compressedMessages.some((message) => holdsUntrustedData(message.content));
+    const maxTokens = untrusted
+      ? Math.max(1, first.summaryTokens - counter.countText(fenceUntrusted('', summarySource)))
+      : first.summaryTokens;
+    const text = cutMiddle(await summarise!(compressedMessages, { maxTokens }), {
+      maxTokens,
+      counter,
+      what: 'the summary',
+    });
+    const heading = `[Summary of ${compressedMessages.length} earlier messages]`;
     const summary: ContextItem = {
       section: 'history',
       label: 'summary',
       messages: [
-        {
-          role: 'user',
-          content: `[Summary of ${compressedMessages.length} earlier messages]\n${text}`,
-        },
+        untrusted
+          ? {
+              role: 'user',
+              content: `${heading}\n${fenceUntrusted(text, summarySource, fenceIdFrom(text))}`,
+              untrusted: true,
+            }
+          : { role: 'user', content: `${heading}\n${text}` },
       ],
     };
     const compressed = replaceItems(context, first.toSummarise, summary);

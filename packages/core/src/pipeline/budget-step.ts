@@ -5,6 +5,7 @@ import type { TokenCounter } from '../budget/token-counter';
 import type { ContextBudgetOptions } from '../budget/types';
 import { DefinitionError } from '../errors/definition-error';
 import type { ChatModel, ModelMetadata } from '../model/types';
+import type { Redactor } from '../security/create-redactor';
 import type { ModelCallMiddleware } from './types';
 
 /**
@@ -20,6 +21,8 @@ export interface BudgetStepOptions {
   tokenCounterFor(model: ChatModel): TokenCounter;
   budget: ContextBudgetOptions | undefined;
   summariserModel: string | undefined;
+  /** The agent's redactor: a fenced summary's id is made from its text as stored. */
+  redactor?: Redactor;
 }
 
 /**
@@ -33,6 +36,7 @@ export function budgetStep({
   tokenCounterFor,
   budget,
   summariserModel,
+  redactor,
 }: BudgetStepOptions): ModelCallMiddleware {
   const warned = new WeakSet<ChatModel>();
   // Each run's conversation as planned last: its next call scans only what it adds.
@@ -76,6 +80,7 @@ export function budgetStep({
         ...(scan ? { scan } : {}),
         budget: planned,
         ...(settings.context ? { context: settings.context } : {}),
+        ...(redactor ? { fenceIdFrom: (summary: string) => redactor.text(summary) } : {}),
         ...(summariserModel && summariserModel !== alias
           ? {
               summarise: createSummariser({

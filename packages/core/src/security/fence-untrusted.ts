@@ -23,3 +23,11 @@ export function fenceUntrusted(text: string, source: string, idFrom = text): str
   const id = hash('sha256', `${source}\n${idFrom}`, 'hex').slice(0, 16);
   return `<<untrusted data from ${source}, id ${id}>>\n${text}\n<<end of untrusted data, id ${id}>>`;
 }
+
+/**
+ * Whether `text` holds data fenced by {@link fenceUntrusted}: a summary of it (the context
+ * budget's `compress-history`) carries the same untrusted content and is fenced in turn.
+ */
+export function holdsUntrustedData(text: string): boolean {
+  return text.includes('<<untrusted data from ');
+}
