@@ -1,5 +1,6 @@
 import { RunError } from '../errors/run-error';
 import type { ChatMessage, ChatRequest, ChatResponse } from '../model/types';
+import { holdsUntrustedData, untrustedContentNote } from '../security/fence-untrusted';
 import type { Summarise } from './apply-context-budget';
 
 /** Options of {@link createSummariser}. */
@@ -32,10 +33,14 @@ export function createSummariser({
   instructions = defaultInstructions,
 }: SummariserOptions): Summarise {
   return async (messages, { maxTokens }) => {
+    const transcript = transcriptOf(messages);
+    // Fenced tool output reaches the summariser fenced: it is told, as the agent's model is,
+    // that what is inside is data and never instructions.
+    const note = holdsUntrustedData(transcript) ? `\n\n${untrustedContentNote}` : '';
     const response = await call({
       messages: [
-        { role: 'system', content: `${instructions} Use at most ${maxTokens} tokens.` },
-        { role: 'user', content: `Conversation to summarise:\n\n${transcriptOf(messages)}` },
+        { role: 'system', content: `${instructions} Use at most ${maxTokens} tokens.${note}` },
+        { role: 'user', content: `Conversation to summarise:\n\n${transcript}` },
       ],
       maxOutputTokens: maxTokens,
       temperature: 0,
