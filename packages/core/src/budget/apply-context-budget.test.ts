@@ -99,6 +99,17 @@ describe('applyContextBudget', () => {
     });
   });
 
+  it("sends the request's maxOutputTokens as asked under a smaller agent-wide reserve", async () => {
+    const result = await applyContextBudget({
+      request: { messages: [{ role: 'user', content: words(10) }], maxOutputTokens: 4_000 },
+      model: model(100_000),
+      counter: wordCounter,
+      budget: { reserveOutputTokens: 500 },
+    });
+    expect(result.request.maxOutputTokens).toBe(4_000);
+    expect(result.ledger.trimmed).toEqual([]);
+  });
+
   it('lowers maxOutputTokens on the request when the reserve had to shrink', async () => {
     const result = await applyContextBudget({
       request: { messages: [{ role: 'user', content: words(80) }], maxOutputTokens: 150 },

@@ -226,6 +226,20 @@ describe('planContext', () => {
     );
   });
 
+  it("never reserves less than the request's own maxOutputTokens when a reserve is set (a call's cap is not lowered)", () => {
+    const context = contextFromRequest({ messages: [{ role: 'user', content: 'hi' }] });
+    const base = { context, model: 'm', contextWindow: 100_000, counter: wordCounter };
+    const budget = { reserveOutputTokens: 500 };
+    expect(
+      fits(planContext({ ...base, budget, maxOutputTokens: 4_000 })).reservedOutputTokens,
+    ).toBe(4_000);
+    // Above the call's cap, the reserve is what was asked.
+    expect(fits(planContext({ ...base, budget, maxOutputTokens: 200 })).reservedOutputTokens).toBe(
+      500,
+    );
+    expect(fits(planContext({ ...base, budget })).reservedOutputTokens).toBe(500);
+  });
+
   it('reserves by default at most half of a small window, so a short request to a 4K model fits', () => {
     const context = contextFromRequest({ messages: [{ role: 'user', content: 'hi' }] });
     const small = { context, model: 'local-4k', counter: wordCounter };

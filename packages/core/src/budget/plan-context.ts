@@ -211,11 +211,15 @@ function planLimits({
   return {
     capacity: Math.floor(contextWindow * (1 - margin)),
     reserve:
-      budget.reserveOutputTokens ??
-      maxOutputTokens ??
-      // At most half a small window by default: a 4 096 reserve would leave a 4K model no
-      // room for any input, and every call would fail before it was sent.
-      Math.min(modelMaxOutputTokens ?? 4_096, 4_096, Math.floor(contextWindow / 2)),
+      budget.reserveOutputTokens === undefined
+        ? (maxOutputTokens ??
+          // At most half a small window by default: a 4 096 reserve would leave a 4K model no
+          // room for any input, and every call would fail before it was sent.
+          Math.min(modelMaxOutputTokens ?? 4_096, 4_096, Math.floor(contextWindow / 2)))
+        : // A reserve set for a whole agent or state never lowers the cap one call asks for
+          // (an answer cut at 500 tokens where its effect allowed 4 000): it only shrinks
+          // through minOutputTokens, on the ledger.
+          Math.max(budget.reserveOutputTokens, maxOutputTokens ?? 0),
   };
 }
 

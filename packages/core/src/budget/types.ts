@@ -79,7 +79,9 @@ export interface ContextBudgetOptions {
   sections?: Partial<Record<MessageSectionName, Partial<SectionPolicy>>>;
   /**
    * Tokens kept free for the answer. Default: the request's `maxOutputTokens`, else the
-   * model's `maxOutputTokens` up to 4 096 and up to half the context window.
+   * model's `maxOutputTokens` up to 4 096 and up to half the context window. Given, it is
+   * still at least the request's own `maxOutputTokens`: a call's explicit output cap is never
+   * lowered by it (only by `minOutputTokens`'s shrinking, which the ledger records).
    */
   reserveOutputTokens?: number;
   /** The reserve may shrink to this when nothing else helps. Default: no shrinking. */
