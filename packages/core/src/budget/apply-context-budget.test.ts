@@ -107,7 +107,7 @@ describe('applyContextBudget', () => {
       budget: { reserveOutputTokens: 500 },
     });
     expect(result.request.maxOutputTokens).toBe(4_000);
-    expect(result.ledger.trimmed).toEqual([]);
+    expect(result.ledger?.trimmed).toEqual([]);
   });
 
   it('lowers maxOutputTokens on the request when the reserve had to shrink', async () => {
