@@ -38,6 +38,90 @@ describe('createResponseCache', () => {
     expect(cache.metrics()).toMatchObject({ hits: 1, misses: 2, bypassed: 0, hitRate: 1 / 3 });
   });
 
+  it('makes one model call for identical calls at the same time, serving the rest what it stored', async () => {
+    const cache = createResponseCache({ clock: manualClock(0) });
+    let calls = 0;
+    let answerNow!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      answerNow = resolve;
+    });
+    const execute = async () => {
+      calls++;
+      await gate;
+      return answer('one answer');
+    };
+    const burst = Array.from({ length: 20 }, () =>
+      cache.call({ model: 'm', request: request('a'), execute }),
+    );
+    // Another request is not held behind them.
+    const other = await cache.call({
+      model: 'm',
+      request: request('b'),
+      execute: counting().execute,
+    });
+    expect(other.hit).toBe(false);
+    answerNow();
+    const results = await Promise.all(burst);
+    expect(calls).toBe(1);
+    expect(results.filter((result) => result.hit)).toHaveLength(19);
+    expect(new Set(results.map((result) => result.response.content))).toEqual(
+      new Set(['one answer']),
+    );
+    // Each has its own copy.
+    expect(new Set(results.map((result) => result.response)).size).toBe(20);
+    expect(cache.metrics()).toMatchObject({ hits: 19, misses: 2 });
+  });
+
+  it('lets each waiting call make its own when the one in flight stored nothing (it failed)', async () => {
+    const cache = createResponseCache({ clock: manualClock(0) });
+    let calls = 0;
+    let fail!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      fail = resolve;
+    });
+    const first = cache.call({
+      model: 'm',
+      request: request('a'),
+      execute: async () => {
+        calls++;
+        await gate;
+        throw new Error('503');
+      },
+    });
+    const waiting = Array.from({ length: 3 }, () =>
+      cache.call({
+        model: 'm',
+        request: request('a'),
+        execute: async () => {
+          calls++;
+          return answer('own');
+        },
+      }),
+    );
+    fail();
+    await expect(first).rejects.toThrow('503');
+    const results = await Promise.all(waiting);
+    expect(calls).toBe(4);
+    expect(results.map((result) => result.response.content)).toEqual(['own', 'own', 'own']);
+  });
+
+  it('stops waiting for a call in flight when the waiting caller is aborted', async () => {
+    const cache = createResponseCache({ clock: manualClock(0) });
+    const never = new Promise<ChatResponse>(() => {});
+    void cache.call({ model: 'm', request: request('a'), execute: () => never });
+    const controller = new AbortController();
+    const waiting = cache.call({
+      model: 'm',
+      request: request('a'),
+      signal: controller.signal,
+      execute: async () => {
+        throw controller.signal.reason;
+      },
+    });
+    controller.abort(new Error('run ended'));
+    await expect(waiting).rejects.toThrow('run ended');
+  });
+
   it('hands out copies, so a caller changing a response does not change the cache', async () => {
     const cache = createResponseCache({ clock: manualClock(0) });
     const model = counting();

@@ -46,6 +46,11 @@ export interface CachedCallOptions {
   usable?(response: ChatResponse): boolean;
   /** Makes the real call on a miss. */
   execute(): Promise<ChatResponse>;
+  /**
+   * The caller's abort signal: a call waiting for an identical one in flight stops waiting
+   * when it fires, and goes on to its own `execute`, which sees the abort.
+   */
+  signal?: AbortSignal;
 }
 
 /** What {@link ResponseCache.call} returns. */
@@ -66,6 +71,10 @@ export interface ResponseCache {
 /**
  * An exact response cache keyed by the normalised request ({@link requestCacheKey}): the same
  * model, messages, tools, schema and parameters get the stored answer without a model call.
+ * Identical calls at the same time make one model call: while one is in flight, the others
+ * wait for it and are served what it stored (a burst of runs starting alike pays once, not
+ * once per run); if it stored nothing (it failed, or its answer may not be stored), each
+ * makes its own call.
  * Each call can opt out; responses that call `unsafe` tools, truncated answers and refusals
  * are never stored ({@link cacheableResponse}), nor answers the caller cannot use (`usable`). In a run the cache sits inside the journaled
  * model call, so a replay still returns what the run saw.
@@ -109,23 +118,34 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
   let bypassed = 0;
   let hitLatencyTotal = 0;
   let hitLatencyMax = 0;
+  /** The calls in flight by key: settled once their answer is stored (or they stored none). */
+  const inFlight = new Map<string, Promise<void>>();
 
   return {
-    async call({ model, request, toolEffects, cache = true, partition, usable, execute }) {
+    async call({ model, request, toolEffects, cache = true, partition, usable, execute, signal }) {
       if (!cache) {
         bypassed++;
         return { response: await execute(), hit: false, key: '' };
       }
       const started = now();
       const key = requestCacheKey(model, request, partition);
-      const entry = await store.get(key);
       // Judged again when served: a tool that became `unsafe` since, or an answer stored by an
       // older version that the caller cannot use, is a miss rather than a replayed mistake.
-      if (
-        entry &&
-        cacheableResponse(entry.response, toolEffects).cacheable &&
-        (usable?.(entry.response) ?? true)
-      ) {
+      const stored = async () => {
+        const entry = await store.get(key);
+        return entry &&
+          cacheableResponse(entry.response, toolEffects).cacheable &&
+          (usable?.(entry.response) ?? true)
+          ? entry
+          : undefined;
+      };
+      let entry = await stored();
+      const leader = entry ? undefined : inFlight.get(key);
+      if (leader) {
+        await settledOrAborted(leader, signal);
+        entry = await stored();
+      }
+      if (entry) {
         // A copy: the caller may change the response; the cache must not change with it.
         const response = structuredClone(entry.response);
         const latency = now() - started;
@@ -135,17 +155,30 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
         return { response, hit: true, key };
       }
       misses++;
-      const response = await execute();
-      if (cacheableResponse(response, toolEffects).cacheable && (usable?.(response) ?? true)) {
-        const storedAt = clock.now();
-        await store.set(key, {
-          response: structuredClone(response),
-          model,
-          storedAt,
-          expiresAt: storedAt + ttlMs,
-        });
+      // A call that waited for another and found nothing stored goes alone: waiting again
+      // could chain it behind every failing call.
+      if (leader) return { response: await execute(), hit: false, key };
+      let done!: () => void;
+      const settled = new Promise<void>((resolve) => {
+        done = resolve;
+      });
+      inFlight.set(key, settled);
+      try {
+        const response = await execute();
+        if (cacheableResponse(response, toolEffects).cacheable && (usable?.(response) ?? true)) {
+          const storedAt = clock.now();
+          await store.set(key, {
+            response: structuredClone(response),
+            model,
+            storedAt,
+            expiresAt: storedAt + ttlMs,
+          });
+        }
+        return { response, hit: false, key };
+      } finally {
+        inFlight.delete(key);
+        done();
       }
-      return { response, hit: false, key };
     },
 
     metrics(): CacheMetrics {
@@ -159,4 +192,18 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
       };
     },
   };
+}
+
+/** Resolves when `leader` settles or `signal` aborts, whichever is first. */
+function settledOrAborted(leader: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return leader;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const stop = () => resolve();
+    signal.addEventListener('abort', stop, { once: true });
+    void leader.then(() => {
+      signal.removeEventListener('abort', stop);
+      resolve();
+    });
+  });
 }

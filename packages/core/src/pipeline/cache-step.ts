@@ -25,6 +25,7 @@ export function cacheStep(cache: ResponseCache): ModelCallMiddleware {
         usable: (response) =>
           (made === undefined || made.model === primary.modelName) &&
           (call.settings.usable?.(response) ?? true),
+        signal: call.scope.signal,
         execute: async () => {
           made = await next(call);
           return made.response;
