@@ -30,6 +30,34 @@ describe('cascadeCall', () => {
       name: 'output',
     });
   });
+
+  it("escalates a request too large for the cheaper model's window to the next model", async () => {
+    const small = scriptedModel({
+      modelName: 'small',
+      metadata: { contextWindow: 64 },
+      responses: [{ json: { relevant: true, confidence: 0.9 } }],
+    });
+    const strong = scriptedModel({
+      modelName: 'strong',
+      responses: [{ json: { relevant: false, confidence: 0.95 } }],
+    });
+    const logic = cascadeCall({
+      models: ['small', 'strong'],
+      schema: z.object({ relevant: z.boolean(), confidence: z.number() }),
+      prompt: (text: string) => `Relevant? ${text}`,
+    });
+    const result = await runEffect(logic, 'quay wall '.repeat(200), {
+      models: { small, strong },
+    });
+    expect(result.output).toMatchObject({
+      output: { relevant: false },
+      model: 'strong',
+      tier: 1,
+      escalations: [{ from: 'small', to: 'strong', reason: 'context_too_large' }],
+    });
+    expect(small.requests).toHaveLength(0);
+    expect(strong.requests).toHaveLength(1);
+  });
 });
 
 describe('routeGenerateVerify', () => {

@@ -28,8 +28,8 @@ export interface CascadeCallOptions<TSchema extends z.ZodType, TInput> {
 
 /**
  * Actor logic for a cheap-first cascade: the first (cheapest) model answers a structured
- * request; an answer that fails the schema or that `escalateWhen` finds weak goes to the next
- * model, and so on. Every call is a journaled model call of the run (counted, limited,
+ * request; an answer that fails the schema or that `escalateWhen` finds weak, or a request
+ * too large for the model's window, goes to the next model, and so on. Every call is a journaled model call of the run (counted, limited,
  * cached, replayed like any other). The output says which model answered and why it
  * escalated, so the chart — and the cost ledger — see what the cascade saved.
  *

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { ModelCallError } from '../model/model-call-error';
 import type { ChatResponse } from '../model/types';
 import { parseStructuredOutput } from './parse-structured-output';
 import { runCascade } from './run-cascade';
@@ -89,5 +90,53 @@ describe('runCascade', () => {
         details: { escalations: [expect.objectContaining({ reason: 'invalid_output' })] },
       });
     }
+  });
+
+  it('escalates when the cheaper model says the request exceeds its context window, and only then', async () => {
+    const failing = (error: Error) => {
+      const called: string[] = [];
+      const run = () =>
+        runCascade({
+          models: ['small', 'strong'],
+          call: async (model) => {
+            called.push(model);
+            if (model === 'small') throw error;
+            return reply({ label: 'b', confidence: 0.9 });
+          },
+          parse: (response) => parseStructuredOutput(response, schema),
+        });
+      return { run, called };
+    };
+    const tooLong = failing(
+      new ModelCallError({ kind: 'context_length', message: 'maximum context length is 4096' }),
+    );
+    expect(await tooLong.run()).toMatchObject({
+      model: 'strong',
+      escalations: [
+        {
+          from: 'small',
+          to: 'strong',
+          reason: 'context_too_large',
+          detail: 'maximum context length is 4096',
+        },
+      ],
+    });
+    expect(tooLong.called).toEqual(['small', 'strong']);
+    // A bad key or an outage is not paid for with the next tier.
+    const badKey = failing(new ModelCallError({ kind: 'authentication', message: 'bad key' }));
+    await expect(badKey.run()).rejects.toMatchObject({ code: 'model.authentication' });
+    expect(badKey.called).toEqual(['small']);
+  });
+
+  it("fails with the last model's own error when the request is too large for it too", async () => {
+    await expect(
+      runCascade({
+        models: ['small', 'strong'],
+        call: async () => {
+          throw new ModelCallError({ kind: 'context_length', message: 'too long' });
+        },
+        parse: (response) => parseStructuredOutput(response, schema),
+      }),
+    ).rejects.toMatchObject({ code: 'model.context_length' });
   });
 });

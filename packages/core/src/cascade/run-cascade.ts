@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { AgentchartError } from '../errors/agentchart-error';
 import { DefinitionError } from '../errors/definition-error';
 import { RunError } from '../errors/run-error';
 import type { ChatResponse } from '../model/types';
@@ -9,8 +10,12 @@ export interface Escalation {
   /** The model alias that answered. */
   from: string;
   to: string;
-  reason: 'low_confidence' | 'invalid_output';
-  /** What was wrong: the validation issues, or what `escalateWhen` said. */
+  /**
+   * `context_too_large`: the request did not fit the cheaper model's window — refused before
+   * it was sent (`budget.exceeded`) or by its server (`model.context_length`).
+   */
+  reason: 'low_confidence' | 'invalid_output' | 'context_too_large';
+  /** What was wrong: the validation issues, what `escalateWhen` said, or the error's message. */
   detail: string;
 }
 
@@ -41,9 +46,16 @@ export interface RunCascadeOptions<T> {
   escalateWhen?(output: T): boolean | string;
 }
 
+/** True for an error saying the request does not fit the model's context window. */
+function tooLargeFor(error: unknown): boolean {
+  if (!AgentchartError.isInstance(error)) return false;
+  return error.code === 'budget.exceeded' || error.code === 'model.context_length';
+}
+
 /**
  * The cascade itself, free of any runtime: the cheapest model answers; an answer that fails
- * validation, or that `escalateWhen` judges weak, goes to the next model; the last model's
+ * validation, or that `escalateWhen` judges weak, or a request too large for its window,
+ * goes to the next model; the last model's
  * valid answer is kept whatever its confidence. The last model's unusable answer fails the
  * cascade with its own code (`output.invalid`, `output.refused`, `output.truncated`,
  * `output.filtered`), carrying every escalation.
@@ -66,7 +78,23 @@ export async function runCascade<T>({
   let lastCode: StructuredOutputFailure = 'output.invalid';
   for (const [tier, model] of models.entries()) {
     const next = models[tier + 1];
-    const parsed = parse(await call(model, tier, escalations.at(-1)));
+    let response: ChatResponse;
+    try {
+      response = await call(model, tier, escalations.at(-1));
+    } catch (error) {
+      // A smaller window than the request needs is the cheaper tier's limit, not the
+      // request's fault: the next, usually larger, model may take it. Any other failure
+      // (an outage after retries, a bad key) is not hidden by paying for the next tier.
+      if (next === undefined || !tooLargeFor(error)) throw error;
+      escalations.push({
+        from: model,
+        to: next,
+        reason: 'context_too_large',
+        detail: (error as Error).message,
+      });
+      continue;
+    }
+    const parsed = parse(response);
     if (parsed.ok) {
       const verdict = next === undefined ? false : (escalateWhen?.(parsed.value) ?? false);
       if (verdict === false) return { output: parsed.value, model, tier, escalations };
