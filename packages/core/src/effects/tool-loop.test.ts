@@ -276,6 +276,48 @@ describe('toolLoop', () => {
     expect(whole.content).not.toContain('truncated by agentchart');
   });
 
+  it("shares half a small model's window among one answer's results, so five pages at once still fit", async () => {
+    const page = defineTool({
+      name: 'page',
+      description: 'Reads page i.',
+      input: z.object({ i: z.number() }),
+      output: z.string(),
+      effect: 'pure',
+      execute: async ({ i }) => `page ${i}: ${'lorem ipsum dolor sit amet '.repeat(2_000)}`,
+    });
+    const main = scriptedModel({
+      metadata: { contextWindow: 16_000 },
+      handler: (_, index) =>
+        index === 0
+          ? { toolCalls: [0, 1, 2, 3, 4].map((i) => ({ name: 'page', arguments: { i } })) }
+          : 'done',
+    });
+    const reader = toolLoop({ model: 'm', tools: [page], prompt: (q: string) => q });
+    const { output, error } = await runEffect(reader, 'Read 5 pages', { models: { m: main } });
+    expect(error).toBeUndefined();
+    expect((output as ToolLoopResult).content).toBe('done');
+    const results = main.requests[1]!.messages.filter((message) => message.role === 'tool');
+    expect(results).toHaveLength(5);
+    for (const result of results) expect(result.content).toContain('to stay within 1600 tokens');
+    // Given explicitly, the cap holds for each result as it is.
+    const given = scriptedModel({
+      metadata: { contextWindow: 128_000 },
+      handler: (_, index) =>
+        index === 0
+          ? { toolCalls: [0, 1, 2].map((i) => ({ name: 'page', arguments: { i } })) }
+          : 'done',
+    });
+    const capped = toolLoop({
+      model: 'm',
+      tools: [page],
+      prompt: (q: string) => q,
+      maxToolOutputTokens: 3_000,
+    });
+    await runEffect(capped, 'Read 3 pages', { models: { m: given } });
+    const each = given.requests[1]!.messages.filter((message) => message.role === 'tool');
+    for (const result of each) expect(result.content).toContain('to stay within 3000 tokens');
+  });
+
   it('fails with loop.step_limit when the model never answers', async () => {
     const t = tools();
     let n = 0;

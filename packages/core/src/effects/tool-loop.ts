@@ -47,7 +47,10 @@ export interface ToolLoopOptions<TInput, TModel extends string = string> {
    * The most tokens one tool result may take in the history; larger ones are cut with a
    * marker. Default 8,000, or a quarter of the model's context window when that is less (a
    * model whose window is unknown is planned against 8,192 tokens, so 2,048): one result
-   * never crowds the conversation out of a small window.
+   * never crowds the conversation out of a small window. By default an answer's results
+   * together also stay within half the window: five calls at once on a 16K model get about
+   * 1,600 tokens each, so their turn still fits (the latest turn is never trimmed). Given,
+   * the cap holds for each result as it is.
    */
   maxToolOutputTokens?: number;
   /**
@@ -213,8 +216,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
             (message.role === 'user' && message.untrusted === true) ||
             (message.role === 'tool' && !trustedTools.includes(message.name)),
         );
-      const maxToolOutputTokens =
-        options.maxToolOutputTokens ?? toolOutputCapFor(scope.run.runtime.models.get(model)?.[0]);
+      const primary = scope.run.runtime.models.get(model)?.[0];
       const repeats = new Map<string, number>();
       const unsettledKeys = new Map<string, string>();
       let invalidCalls = 0;
@@ -282,7 +284,8 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
         }
         const results = await runToolCalls(scope, planned, {
           onToolError: options.onToolError ?? 'report',
-          maxToolOutputTokens,
+          maxToolOutputTokens:
+            options.maxToolOutputTokens ?? toolOutputCapFor(primary, planned.length),
           untrusted,
           approvals,
           unsettledKeys,
@@ -306,9 +309,11 @@ const defaultToolOutputTokens = 8_000;
  * The default cap on one tool result for `model`: {@link defaultToolOutputTokens}, or a
  * quarter of its context window (the window the budget plans against) when that is less.
  */
-function toolOutputCapFor(model: ChatModel | undefined): number {
+function toolOutputCapFor(model: ChatModel | undefined, results: number): number {
   const window = model?.metadata?.contextWindow || assumedContextWindow;
-  return Math.max(1, Math.min(defaultToolOutputTokens, Math.floor(window / 4)));
+  const perResult = Math.min(defaultToolOutputTokens, Math.floor(window / 4));
+  // One answer's results share half the window: its turn is the latest, never trimmed.
+  return Math.max(1, Math.min(perResult, Math.floor(window / 2 / Math.max(1, results))));
 }
 
 /**
