@@ -1,3 +1,4 @@
+import { jsonCopy } from '../ledger/json-copy';
 import type { JournalEntry } from '../ledger/types';
 import type { Checkpoint, Checkpointer, CheckpointWriteResult } from '../store/types';
 
@@ -211,19 +212,13 @@ export class CheckpointWriter {
 /**
  * `entry` with its output and error copied as the JSON they will be stored as: what the step
  * gave, kept as it was until the write. The rest is the run's own (its `meta` shares the
- * intent's request and ledger, already written as they were sent). A JSON round trip, not a
- * sealed (frozen) copy: a store serialises a frozen tree about half as fast again.
+ * intent's request and ledger, already written as they were sent). A plain copy with JSON's
+ * semantics (see `jsonCopy`), not a sealed (frozen) one: a store serialises a frozen tree
+ * about half as fast again.
  */
 function heldCopy(entry: JournalEntry): JournalEntry {
   const held = { ...entry };
   if (entry.output !== undefined) held.output = jsonCopy(entry.output);
   if (entry.error !== undefined) held.error = jsonCopy(entry.error);
   return held;
-}
-
-/** `value` as a parse of its JSON text gives it back (text, numbers and the like: itself). */
-function jsonCopy<T>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value;
-  const json = JSON.stringify(value);
-  return json === undefined ? (undefined as T) : JSON.parse(json);
 }
