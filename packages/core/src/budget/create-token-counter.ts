@@ -15,6 +15,8 @@ export interface TokenCounterOptions {
 
 /** Every message is framed as `<|start|>{role}<|message|>{content}<|end|>`: 3 tokens and the role. */
 const tokensPerMessage = 3;
+/** Role and tool names remembered with their counts, at most: a model may invent names. */
+const maxRememberedNames = 256;
 /** Every reply is primed with `<|start|>assistant<|message|>`. */
 const replyPrimingTokens = 3;
 /** Tool definitions open a `# Tools` block of their own. */
@@ -47,18 +49,28 @@ export function createTokenCounter({
   countText,
 }: TokenCounterOptions): TokenCounter {
   const remembered = new WeakMap<ChatMessage, { content: string; tokens: number }>();
+  // Roles and tool names: a handful of short texts every message carries, counted once each.
+  const names = new Map<string, number>();
+  const countName = (name: string): number => {
+    let tokens = names.get(name);
+    if (tokens === undefined) {
+      tokens = countText(name);
+      if (names.size < maxRememberedNames) names.set(name, tokens);
+    }
+    return tokens;
+  };
 
   const countMessage = (message: ChatMessage): number => {
     const known = remembered.get(message);
     if (known && known.content === message.content) return known.tokens;
-    let tokens = tokensPerMessage + countText(message.role) + countText(message.content);
+    let tokens = tokensPerMessage + countName(message.role) + countText(message.content);
     if (message.role === 'assistant' && message.toolCalls) {
       for (const call of message.toolCalls) {
-        tokens += tokensPerToolCall + countText(call.name) + countText(call.arguments);
+        tokens += tokensPerToolCall + countName(call.name) + countText(call.arguments);
       }
     }
     // A tool result carries the tool's name, like a named message (+1), less 2 (function role).
-    if (message.role === 'tool') tokens += countText(message.name) - 1;
+    if (message.role === 'tool') tokens += countName(message.name) - 1;
     remembered.set(message, { content: message.content, tokens });
     return tokens;
   };

@@ -12,8 +12,10 @@ const snapshotSuffix = /-\d{4}-\d{2}-\d{2}$/;
  */
 export function resolvePricing(
   model: Pick<ChatModel, 'modelName' | 'metadata'>,
-  overrides: PriceTable = {},
+  overrides?: PriceTable,
 ): ModelPricing | undefined {
+  // Every model call prices its model, most with no overrides: no name to rewrite then.
+  if (!overrides) return model.metadata?.pricing;
   return (
     overrides[model.modelName] ??
     overrides[model.modelName.replace(snapshotSuffix, '')] ??
