@@ -87,4 +87,54 @@ describe('runAttempt', () => {
     late?.('late');
     expect(tokens).toEqual(['early']);
   });
+
+  it('arms no timer and adds no abort listener for an answer at hand', async () => {
+    const clock = new ManualClock();
+    let timers = 0;
+    const counting = {
+      now: () => clock.now(),
+      setTimeout: (callback: () => void, ms: number) => {
+        timers++;
+        return clock.setTimeout(callback, ms);
+      },
+      clearTimeout: (handle: unknown) => clock.clearTimeout(handle),
+    };
+    const caller = new AbortController();
+    let listeners = 0;
+    const add = caller.signal.addEventListener.bind(caller.signal);
+    caller.signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      listeners++;
+      add(...args);
+    }) as typeof add;
+    const model = new FakeChatModel({ behaviour: () => okResponse() });
+    const response = await runAttempt({
+      model,
+      request,
+      signal: caller.signal,
+      timeoutMs: 1_000,
+      clock: counting,
+    });
+    expect(response.content).toBe(okResponse().content);
+    expect({ timers, listeners }).toEqual({ timers: 0, listeners: 0 });
+  });
+
+  it('arms its timer a microtask after it began when the model has not answered by then', async () => {
+    const clock = new ManualClock();
+    const model = new FakeChatModel({
+      behaviour: () => new Promise((resolve) => setImmediate(() => resolve(okResponse()))),
+    });
+    const caller = new AbortController();
+    const attempt = runAttempt({
+      model,
+      request,
+      signal: caller.signal,
+      timeoutMs: 1_000,
+      clock,
+    });
+    expect(clock.pendingTimers).toBe(0);
+    await Promise.resolve();
+    expect(clock.pendingTimers).toBe(1);
+    expect((await attempt).content).toBe(okResponse().content);
+    expect(clock.pendingTimers).toBe(0);
+  });
 });
