@@ -19,8 +19,6 @@ export interface RunAttemptOptions {
   onToken?: (delta: string) => void;
 }
 
-const ignore = () => {};
-
 /**
  * One attempt on one model, bounded by `timeoutMs`: when it passes, the attempt's signal
  * aborts and the attempt fails with kind `timeout` (retryable). The attempt also settles as soon
@@ -34,7 +32,7 @@ const ignore = () => {};
  * added and removed. An attempt that takes longer is timed out when it always was; no
  * macrotask passes before its timer is armed, so a manual clock sees it as it did.
  */
-export async function runAttempt({
+export function runAttempt({
   model,
   request,
   signal,
@@ -43,57 +41,57 @@ export async function runAttempt({
   clock,
   onToken,
 }: RunAttemptOptions): Promise<ChatResponse> {
-  const controller = new AbortController();
-  let timedOut = false;
-  let settled = false;
-  let linked = false;
-  // Rejected by whatever aborts the attempt, so the attempt settles even when the model never
-  // looks at its signal; no listener on the attempt's own signal is needed for it.
-  let stop: (reason: unknown) => void = ignore;
-  const stopped = new Promise<never>((_, reject) => {
-    stop = reject;
-  });
-  stopped.catch(ignore);
-  const abort = (reason: unknown) => {
-    controller.abort(reason);
-    stop(reason);
-  };
-  const onCallAbort = () => abort(signal.reason);
-  // The deadline wins a tie: the call is over then, not just this attempt.
-  const byDeadline = deadlineInMs <= timeoutMs;
-  const waitMs = Math.min(timeoutMs, deadlineInMs);
-  const startedAt = clock.now();
-  let timer: unknown;
-  const expire = () => {
-    if (byDeadline) {
-      abort(new Error(`the call's deadline passed during an attempt to ${model.endpoint}`));
-      return;
-    }
-    timedOut = true;
-    abort(
-      new ModelCallError({
-        kind: 'timeout',
-        endpoint: model.endpoint,
-        message:
-          `${model.endpoint} gave no complete answer within attemptTimeoutMs (${timeoutMs} ms); ` +
-          'the attempt was aborted. Raise attemptTimeoutMs for long generations.',
-      }),
-    );
-  };
-  const link = () => {
-    if (settled) return;
-    linked = true;
-    if (signal.aborted) {
-      abort(signal.reason);
-      return;
-    }
-    signal.addEventListener('abort', onCallAbort, { once: true });
-    if (Number.isFinite(waitMs)) {
-      timer = clock.setTimeout(expire, Math.max(0, waitMs - (clock.now() - startedAt)));
-    }
-  };
-  if (signal.aborted) abort(signal.reason);
-  try {
+  return new Promise<ChatResponse>((resolve, reject) => {
+    const controller = new AbortController();
+    let settled = false;
+    let linked = false;
+    let timer: unknown;
+    const finish = () => {
+      settled = true;
+      if (!linked) return;
+      signal.removeEventListener('abort', onCallAbort);
+      if (timer !== undefined) clock.clearTimeout(timer);
+    };
+    // Whatever aborts the attempt settles it, even when the model never looks at its signal.
+    const abort = (reason: unknown) => {
+      controller.abort(reason);
+      if (settled) return;
+      finish();
+      reject(reason);
+    };
+    const onCallAbort = () => abort(signal.reason);
+    // The deadline wins a tie: the call is over then, not just this attempt.
+    const byDeadline = deadlineInMs <= timeoutMs;
+    const waitMs = Math.min(timeoutMs, deadlineInMs);
+    const startedAt = clock.now();
+    const expire = () => {
+      if (byDeadline) {
+        abort(new Error(`the call's deadline passed during an attempt to ${model.endpoint}`));
+        return;
+      }
+      abort(
+        new ModelCallError({
+          kind: 'timeout',
+          endpoint: model.endpoint,
+          message:
+            `${model.endpoint} gave no complete answer within attemptTimeoutMs (${timeoutMs} ms); ` +
+            'the attempt was aborted. Raise attemptTimeoutMs for long generations.',
+        }),
+      );
+    };
+    const link = () => {
+      if (settled) return;
+      linked = true;
+      if (signal.aborted) {
+        abort(signal.reason);
+        return;
+      }
+      signal.addEventListener('abort', onCallAbort, { once: true });
+      if (Number.isFinite(waitMs)) {
+        timer = clock.setTimeout(expire, Math.max(0, waitMs - (clock.now() - startedAt)));
+      }
+    };
+    if (signal.aborted) abort(signal.reason);
     let generation: Promise<ChatResponse>;
     try {
       generation = Promise.resolve(
@@ -105,29 +103,19 @@ export async function runAttempt({
     } catch (error) {
       generation = Promise.reject(error);
     }
-    generation.catch(ignore);
-    // Queued after the reaction of an answer already at hand: it finds the attempt settled.
-    const answered = generation.then(
+    generation.then(
       (response) => {
-        settled = true;
-        return response;
+        if (settled) return;
+        finish();
+        resolve(response);
       },
       (error: unknown) => {
-        settled = true;
-        throw error;
+        if (settled) return;
+        finish();
+        reject(error);
       },
     );
-    answered.catch(ignore);
-    if (!signal.aborted) queueMicrotask(link);
-    return await Promise.race([answered, stopped]);
-  } catch (error) {
-    if (timedOut && !signal.aborted) throw controller.signal.reason;
-    throw error;
-  } finally {
-    settled = true;
-    if (linked) {
-      signal.removeEventListener('abort', onCallAbort);
-      if (timer !== undefined) clock.clearTimeout(timer);
-    }
-  }
+    // Queued after the reaction of an answer already at hand: it finds the attempt settled.
+    if (!settled) queueMicrotask(link);
+  });
 }
