@@ -96,13 +96,16 @@ export async function callModelWithRetries(
         });
         permit.success();
         reservation?.settle(response.usage.inputTokens + response.usage.outputTokens);
-        events.emit('attempt', {
-          endpoint,
-          model: model.modelName,
-          attempt,
-          outcome: 'success',
-          latencyMs: elapsedSince(clock, startedAt),
-        });
+        // Every call's path: no payload built (nor the clock read) when nobody listens.
+        if (events.isObserved('attempt')) {
+          events.emit('attempt', {
+            endpoint,
+            model: model.modelName,
+            attempt,
+            outcome: 'success',
+            latencyMs: elapsedSince(clock, startedAt),
+          });
+        }
         return { response };
       } catch (thrown) {
         // Stopped by the caller or the deadline: the outcome says nothing about the endpoint.

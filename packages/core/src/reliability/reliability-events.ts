@@ -42,12 +42,17 @@ export class ReliabilityEvents {
     return () => this.#emitter.off(type, wrapped);
   }
 
+  /** True when someone listens to `type`, so a caller can skip building its payload. */
+  isObserved(type: ReliabilityEventType): boolean {
+    return this.#emitter.listenerCount(type) > 0;
+  }
+
   /** Emits an event stamped with the clock's time, when someone listens. */
   emit<TType extends ReliabilityEventType>(
     type: TType,
     payload: ReliabilityEventPayloads[TType],
   ): void {
-    if (this.#emitter.listenerCount(type) === 0) return;
+    if (!this.isObserved(type)) return;
     this.#emitter.emit(type, { type, at: this.#now(), ...payload } as unknown as ReliabilityEvent);
   }
 }
