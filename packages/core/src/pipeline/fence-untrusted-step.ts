@@ -55,7 +55,7 @@ const notedSystemMessages = new WeakMap<ChatMessage, ChatMessage>();
 /** `messages` with the note in the system prompt, as the same objects on every step. */
 function withNote(messages: readonly ChatMessage[]): ChatMessage[] {
   const first = messages[0];
-  if (first?.role !== 'system') return [noteMessage, ...messages];
+  if (first?.role !== 'system') return [noteMessage].concat(messages);
   let noted = notedSystemMessages.get(first);
   if (!noted) {
     noted = { role: 'system', content: `${first.content}\n\n${untrustedContentNote}` };
