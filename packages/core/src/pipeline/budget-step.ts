@@ -16,6 +16,9 @@ import type { ModelCallMiddleware } from './types';
  */
 export const assumedContextWindow = 8_192;
 
+/** The budget of an agent and a call that name none: the planner's defaults. */
+const noBudget: ContextBudgetOptions = Object.freeze({});
+
 /** What the budget step needs from its agent. */
 export interface BudgetStepOptions {
   tokenCounterFor(model: ChatModel): TokenCounter;
@@ -61,7 +64,8 @@ export function budgetStep({
         scan = scanConversation(request.messages, counter, scans.get(scope.run));
         scans.set(scope.run, scan);
       }
-      const planned = { ...budget, ...settings.budget };
+      // Merged only when the call brings a budget of its own: most calls plan with the agent's.
+      const planned = settings.budget ? { ...budget, ...settings.budget } : (budget ?? noBudget);
       if (
         planned.strategies?.includes('compress-history') &&
         (!summariserModel || summariserModel === alias)
