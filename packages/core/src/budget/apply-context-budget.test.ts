@@ -202,4 +202,140 @@ describe('createSummariser', () => {
     );
     expect(plainSummary).not.toHaveProperty('untrusted');
   });
+
+  describe("with an earlier call's summary", () => {
+    const budget = {
+      strategies: ['compress-history', 'trim-oldest-history'] as const,
+      reserveOutputTokens: 20,
+      summaryTokens: 40,
+    };
+    /** The conversation's next request: the same message objects, and `turns` more turns. */
+    const continued = (request: ChatRequest, turns: number, size = 20): ChatRequest => {
+      const messages = [...request.messages];
+      for (let turn = 0; turn < turns; turn++) {
+        messages.push(
+          { role: 'assistant', content: words(size, `b${messages.length}_`) },
+          { role: 'user', content: words(size, `v${messages.length}_`) },
+        );
+      }
+      return { messages };
+    };
+    /** A conversation compressed once, and the summariser's inputs. */
+    async function compressedOnce() {
+      const inputs: ChatMessage[][] = [];
+      const summarise = async (messages: ChatMessage[]) => {
+        inputs.push(messages);
+        return `summary ${inputs.length}`;
+      };
+      const request = longConversation(10);
+      const first = await applyContextBudget({
+        request,
+        model: model(300),
+        counter: wordCounter,
+        budget,
+        summarise,
+      });
+      return { request, first, inputs, summarise };
+    }
+
+    it('sends it again with no summariser call when the next request then fits', async () => {
+      const { request, first, inputs, summarise } = await compressedOnce();
+      expect(inputs).toHaveLength(1);
+      const reused: string[] = [];
+      const next = continued(request, 1, 2);
+      const second = await applyContextBudget({
+        request: next,
+        model: model(300),
+        counter: wordCounter,
+        budget,
+        summarise,
+        summary: first.summary!,
+        reuseSummary: async (text) => {
+          reused.push(text);
+          return text;
+        },
+      });
+      expect(inputs).toHaveLength(1);
+      expect(reused).toEqual(['summary 1']);
+      const sent = first.summary!.item.messages[0]!;
+      expect(second.request.messages).toContain(sent);
+      expect(second.summary).toBe(first.summary);
+      // The ledger says what the summary stands for, and the request as it was asked.
+      expect(second.ledger?.trimmed[0]).toEqual({
+        ...first.ledger?.trimmed[0],
+        summary: 'reused',
+      });
+      expect(second.ledger?.inputTokensBefore).toBe(wordCounter.countRequest(next));
+    });
+
+    it('sends the text the reuse resolves to: a resumed run sends what its journal holds', async () => {
+      const { request, first, summarise } = await compressedOnce();
+      const second = await applyContextBudget({
+        request: continued(request, 1, 2),
+        model: model(300),
+        counter: wordCounter,
+        budget,
+        summarise,
+        summary: first.summary!,
+        reuseSummary: async () => 'summary as recorded',
+      });
+      expect(second.request.messages.map((message) => message.content)).toContain(
+        `[Summary of ${first.summary!.covers.length} earlier messages]\nsummary as recorded`,
+      );
+      expect(second.summary?.text).toBe('summary as recorded');
+    });
+
+    it('summarises only the earlier summary and the turns that overflow since', async () => {
+      const { request, first, inputs, summarise } = await compressedOnce();
+      const next = continued(request, 3);
+      const second = await applyContextBudget({
+        request: next,
+        model: model(300),
+        counter: wordCounter,
+        budget,
+        summarise,
+        summary: first.summary!,
+        reuseSummary: async () => {
+          throw new Error('not reused: extended');
+        },
+      });
+      expect(inputs).toHaveLength(2);
+      const [earlier, ...newer] = inputs[1]!;
+      expect(earlier).toBe(first.summary!.item.messages[0]);
+      for (const message of newer) expect(first.summary!.covers).not.toContain(message);
+      const covered = first.summary!.covers.length + newer.length;
+      expect(second.request.messages.map((message) => message.content)).toContain(
+        `[Summary of ${covered} earlier messages]\nsummary 2`,
+      );
+      expect(second.ledger?.trimmed[0]).toMatchObject({
+        strategy: 'compress-history',
+        action: 'compressed',
+        messages: covered,
+        summary: 'extended',
+        tokensBefore: [...first.summary!.covers, ...newer].reduce(
+          (sum, message) => sum + wordCounter.countMessage(message),
+          0,
+        ),
+      });
+      expect(second.ledger?.inputTokensBefore).toBe(wordCounter.countRequest(next));
+      expect(second.summary?.covers).toEqual([...first.summary!.covers, ...newer]);
+    });
+
+    it('summarises from scratch when the history no longer starts with what it covers', async () => {
+      const { request, first, inputs, summarise } = await compressedOnce();
+      // The same words, but not the messages the summary was written from.
+      const copied = { messages: request.messages.map((message) => ({ ...message })) };
+      const second = await applyContextBudget({
+        request: continued(copied, 1, 2),
+        model: model(300),
+        counter: wordCounter,
+        budget,
+        summarise,
+        summary: first.summary!,
+      });
+      expect(inputs).toHaveLength(2);
+      expect(inputs[1]!.some((message) => message.content.startsWith('[Summary of'))).toBe(false);
+      expect(second.ledger?.trimmed[0]).not.toHaveProperty('summary');
+    });
+  });
 });

@@ -1,9 +1,16 @@
 import { DefinitionError } from '../errors/definition-error';
 import type { ChatMessage, ChatModel, ChatRequest } from '../model/types';
-import { fenceUntrusted, holdsUntrustedData } from '../security/fence-untrusted';
+import { holdsUntrustedData } from '../security/fence-untrusted';
 import { contextFromRequest } from './context-from-request';
 import type { ConversationScan } from './conversation-scan';
 import { cutMiddle } from './cut-middle';
+import {
+  coveredBy,
+  type HistorySummary,
+  historySummary,
+  summaryFenceTokens,
+  withHistorySummary,
+} from './history-summary';
 import { shareOfWindow } from './ledger-of';
 import {
   type FittingContextPlan,
@@ -55,6 +62,20 @@ export interface ApplyContextBudgetOptions {
    * Default: the summary itself.
    */
   fenceIdFrom?: (summary: string) => string;
+  /**
+   * The summary an earlier call of the same conversation sent (that call's result's
+   * `summary`). With `compress-history`, a request whose oldest history is what it stands for
+   * is planned with the summary in its place: sent again when the request then fits, with no
+   * summariser call, or summarised together with the turns that overflow since — never those
+   * turns from scratch.
+   */
+  summary?: HistorySummary;
+  /**
+   * Called when `summary` is sent again without a summariser call; resolves to the text to
+   * send. In a run it records the reuse as the call's own summary step and resolves to the
+   * text as recorded, so a resumed run sends what the journal holds. Default: the text as is.
+   */
+  reuseSummary?: (text: string) => Promise<string>;
 }
 
 /** What {@link applyContextBudget} returns. */
@@ -63,6 +84,8 @@ export interface BudgetedRequest {
   request: ChatRequest;
   /** Undefined when the model has no metadata (no window to plan against). */
   ledger: BudgetLedger | undefined;
+  /** The summary the request sends, for the conversation's next call; undefined for none. */
+  summary?: HistorySummary;
 }
 
 /**
@@ -80,6 +103,8 @@ export async function applyContextBudget({
   scan,
   summarise,
   fenceIdFrom = (summary) => summary,
+  summary: previous,
+  reuseSummary = async (text) => text,
 }: ApplyContextBudgetOptions): Promise<BudgetedRequest> {
   const metadata = model.metadata;
   if (!metadata) return { request, ledger: undefined };
@@ -109,89 +134,159 @@ export async function applyContextBudget({
           ...(request.responseFormat ? { responseFormat: request.responseFormat } : {}),
         })
       : undefined;
-  const planned =
-    scanned ?? (await planWhole(request, context, planOptions, budget, summarise, fenceIdFrom));
-  return sentRequest(request, planned);
+  if (scanned) return sentRequest(request, scanned);
+  const { plan, summary } = await planWhole({
+    request,
+    given: context,
+    planOptions,
+    budget,
+    summarise,
+    fenceIdFrom,
+    previous,
+    reuseSummary,
+  });
+  return { ...sentRequest(request, plan), ...(summary ? { summary } : {}) };
 }
 
-/** Where a fenced summary's content comes from, as its fence names it. */
-const summarySource = 'a summary of earlier messages';
+/** What {@link planWhole} needs. */
+interface PlanWholeOptions {
+  request: ChatRequest;
+  given: ContextInput | undefined;
+  planOptions: Omit<PlanContextOptions, 'context' | 'budget'>;
+  budget: ContextBudgetOptions;
+  summarise: Summarise | undefined;
+  fenceIdFrom: (summary: string) => string;
+  previous: HistorySummary | undefined;
+  reuseSummary: (text: string) => Promise<string>;
+}
 
-/** Plans the request's whole context, with a summary of history first when the plan asks for one. */
-async function planWhole(
-  request: ChatRequest,
-  given: ContextInput | undefined,
-  planOptions: Omit<PlanContextOptions, 'context' | 'budget'>,
-  budget: ContextBudgetOptions,
-  summarise: Summarise | undefined,
-  fenceIdFrom: (summary: string) => string,
-): Promise<FittingContextPlan> {
+/**
+ * Plans the request's whole context, with a summary of history first when the plan asks for
+ * one. With `compress-history`, an earlier call's summary takes the place of the history it
+ * stands for before planning: the turns it covers are never summarised again.
+ */
+async function planWhole({
+  request,
+  given,
+  planOptions,
+  budget,
+  summarise,
+  fenceIdFrom,
+  previous,
+  reuseSummary,
+}: PlanWholeOptions): Promise<{ plan: FittingContextPlan; summary?: HistorySummary }> {
   const { counter } = planOptions;
   const strategies = budget.strategies;
-  const context = given ?? contextFromRequest(request);
+  const requested = given ?? contextFromRequest(request);
+  const compresses = strategies?.includes('compress-history') === true;
+  const substituted =
+    compresses && previous?.counter === counter
+      ? withHistorySummary(requested, previous)
+      : undefined;
+  const carried = substituted ? previous : undefined;
+  const context = substituted ?? requested;
   const first = planContext({ ...planOptions, context, budget });
-  let plan: FittingContextPlan;
+  const withoutCompression = {
+    ...budget,
+    strategies: (strategies ?? []).filter((s) => s !== 'compress-history'),
+  };
   if (first.status === 'fits') {
-    plan = first;
-  } else {
-    const compressedMessages = first.toSummarise.flatMap((item) => item.messages);
-    // A summary of fenced (untrusted) content carries that content on: it is fenced in turn,
-    // or a tool's injected instruction would reach the model as the user's own words.
-    const untrusted = compressedMessages.some((message) => holdsUntrustedData(message.content));
-    const maxTokens = untrusted
-      ? Math.max(1, first.summaryTokens - counter.countText(fenceUntrusted('', summarySource)))
-      : first.summaryTokens;
-    const text = cutMiddle(await summarise!(compressedMessages, { maxTokens }), {
-      maxTokens,
-      counter,
-      what: 'the summary',
-    });
-    const heading = `[Summary of ${compressedMessages.length} earlier messages]`;
-    const summary: ContextItem = {
-      section: 'history',
-      label: 'summary',
-      messages: [
-        untrusted
-          ? {
-              role: 'user',
-              content: `${heading}\n${fenceUntrusted(text, summarySource, fenceIdFrom(text))}`,
-              untrusted: true,
-            }
-          : { role: 'user', content: `${heading}\n${text}` },
-      ],
-    };
-    const compressed = replaceItems(context, first.toSummarise, summary);
-    const second = planContext({
-      ...planOptions,
-      context: compressed,
-      budget: { ...budget, strategies: (strategies ?? []).filter((s) => s !== 'compress-history') },
-    }) as FittingContextPlan;
-    const record: TrimRecord = {
-      section: 'history',
-      strategy: 'compress-history',
-      action: 'compressed',
-      messages: compressedMessages.length,
-      tokensBefore: first.toSummarise.reduce(
-        (sum, item) => sum + item.messages.reduce((n, m) => n + counter.countMessage(m), 0),
-        0,
-      ),
-      tokensAfter: counter.countMessage(summary.messages[0]!),
-    };
-    plan = {
-      ...second,
-      ledger: {
-        ...second.ledger,
-        sectionsBefore: first.before.sections,
-        inputTokensBefore: first.before.inputTokens,
-        tokenTaxBefore: shareOfWindow(
-          first.before.inputTokens - first.before.sections.input,
-          planOptions.contextWindow,
-        ),
-        trimmed: [record, ...second.ledger.trimmed],
-      },
-    };
+    const sent = carried?.item.messages[0];
+    if (!carried || !sent || !first.messages.includes(sent)) return { plan: first };
+    // The earlier summary is sent again: no summariser call, but a record of it.
+    const text = await reuseSummary(carried.text);
+    const summary =
+      text === carried.text ? carried : historySummary({ ...carried, text, fenceIdFrom });
+    const plan =
+      summary === carried
+        ? first
+        : (planContext({
+            ...planOptions,
+            context: replaceItems(context, [carried.item], summary.item),
+            budget: withoutCompression,
+          }) as FittingContextPlan);
+    return { plan: withCompressionRecord(plan, summary, carried, 'reused'), summary };
   }
-  return plan;
+  const compressedMessages = first.toSummarise.flatMap((item) => item.messages);
+  // A summary of fenced (untrusted) content carries that content on: it is fenced in turn,
+  // or a tool's injected instruction would reach the model as the user's own words. An
+  // earlier summary of fenced content is fenced itself, so an extended one stays fenced.
+  const untrusted = compressedMessages.some((message) => holdsUntrustedData(message.content));
+  const maxTokens = untrusted
+    ? Math.max(1, first.summaryTokens - summaryFenceTokens(counter))
+    : first.summaryTokens;
+  const text = cutMiddle(await summarise!(compressedMessages, { maxTokens }), {
+    maxTokens,
+    counter,
+    what: 'the summary',
+  });
+  const extended = carried && first.toSummarise.includes(carried.item) ? carried : undefined;
+  const summary = historySummary({
+    ...coveredBy(first.toSummarise, extended, counter),
+    counter,
+    text,
+    untrusted,
+    fenceIdFrom,
+  });
+  const second = planContext({
+    ...planOptions,
+    context: replaceItems(context, first.toSummarise, summary.item),
+    budget: withoutCompression,
+  }) as FittingContextPlan;
+  const plan = {
+    ...second,
+    ledger: {
+      ...second.ledger,
+      sectionsBefore: first.before.sections,
+      inputTokensBefore: first.before.inputTokens,
+    },
+  };
+  return {
+    plan: withCompressionRecord(plan, summary, carried, extended ? 'extended' : undefined),
+    summary,
+  };
+}
+
+/**
+ * `plan` with the record of `summary` first in its ledger, and its figures from before
+ * budgeting taken as the conversation's: with the history `carried` (an earlier summary,
+ * planned in its place) stood for, not the summary itself.
+ */
+function withCompressionRecord(
+  plan: FittingContextPlan,
+  summary: HistorySummary,
+  carried: HistorySummary | undefined,
+  how: TrimRecord['summary'],
+): FittingContextPlan {
+  const { counter } = summary;
+  const { ledger } = plan;
+  const record: TrimRecord = {
+    section: 'history',
+    strategy: 'compress-history',
+    action: 'compressed',
+    messages: summary.covers.length,
+    tokensBefore: summary.coveredTokens,
+    tokensAfter: counter.countMessage(summary.item.messages[0]!),
+    ...(how ? { summary: how } : {}),
+  };
+  const unplanned = carried
+    ? carried.coveredTokens - counter.countMessage(carried.item.messages[0]!)
+    : 0;
+  const inputTokensBefore = ledger.inputTokensBefore + unplanned;
+  const sectionsBefore = {
+    ...ledger.sectionsBefore,
+    history: ledger.sectionsBefore.history + unplanned,
+  };
+  return {
+    ...plan,
+    ledger: {
+      ...ledger,
+      sectionsBefore,
+      inputTokensBefore,
+      tokenTaxBefore: shareOfWindow(inputTokensBefore - sectionsBefore.input, ledger.contextWindow),
+      trimmed: [record, ...ledger.trimmed],
+    },
+  };
 }
 
 /** The request to send for `plan`, and its ledger. */

@@ -112,6 +112,13 @@ export interface TrimRecord {
   tokensAfter: number;
   /** Labels of the items affected, where they have one. */
   labels?: string[];
+  /**
+   * For `compress-history`, when the summary is not one written from the messages themselves:
+   * `reused` — an earlier call's summary of the same messages, sent again with no summariser
+   * call; `extended` — written from an earlier call's summary and the turns after it.
+   * `messages` and `tokensBefore` always count the conversation's messages it stands for.
+   */
+  summary?: 'reused' | 'extended';
 }
 
 /**

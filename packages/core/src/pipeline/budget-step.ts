@@ -1,12 +1,14 @@
 import { applyContextBudget } from '../budget/apply-context-budget';
 import { type ConversationScan, scanConversation } from '../budget/conversation-scan';
 import { createSummariser, summaryProblem } from '../budget/create-summariser';
+import type { HistorySummary } from '../budget/history-summary';
 import type { TokenCounter } from '../budget/token-counter';
 import type { ContextBudgetOptions } from '../budget/types';
 import { DefinitionError } from '../errors/definition-error';
+import type { RecordedModelCall } from '../ledger/recorded-model-call';
 import type { ChatModel, ModelMetadata } from '../model/types';
 import type { Redactor } from '../security/create-redactor';
-import type { ModelCallMiddleware } from './types';
+import type { ModelCallMiddleware, ModelCallScope } from './types';
 
 /**
  * The window assumed for a model whose metadata names none (a local model, a name the
@@ -33,7 +35,11 @@ export interface BudgetStepOptions {
  * sections counted, the state's strategy applied when over, the request never sent over
  * the window. History compression runs on the summariser model as its own journaled call.
  * It runs before the journal step, on every resume too: planning is deterministic, and the
- * summary comes back from the journal rather than being paid for again.
+ * summary comes back from the journal rather than being paid for again. Each effect keeps the
+ * summary it sent last: its next call sends it again or extends it with the turns that
+ * overflow since, instead of summarising its whole history again; a summary sent again is
+ * journaled under the call's summary key too, so a resumed run reads every summary it sends
+ * from the journal.
  */
 export function budgetStep({
   tokenCounterFor,
@@ -44,6 +50,9 @@ export function budgetStep({
   const warned = new WeakSet<ChatModel>();
   // Each run's conversation as planned last: its next call scans only what it adds.
   const scans = new WeakMap<object, ConversationScan>();
+  // Each effect's summary as sent last. Per effect, not per run: an effect replays from its
+  // start on resume, so this is rebuilt from the journal before any call that uses it.
+  const summaries = new WeakMap<object, HistorySummary>();
   return {
     name: 'budget',
     async call(call, next) {
@@ -77,14 +86,21 @@ export function budgetStep({
             : `The context budget of a call to "${alias}" lists compress-history, which needs a model to write the summary, but createAgent was given no summariserModel. Add summariserModel: 'cheap' with that alias among the models, or remove the strategy.`,
         );
       }
-      const { request: sent, ledger } = await applyContextBudget({
+      const previous = summaries.get(scope);
+      const {
+        request: sent,
+        ledger,
+        summary,
+      } = await applyContextBudget({
         request,
         model: { modelName: primary.modelName, metadata },
         counter,
         ...(scan ? { scan } : {}),
         budget: planned,
         ...(settings.context ? { context: settings.context } : {}),
-        ...(redactor ? { fenceIdFrom: (summary: string) => redactor.text(summary) } : {}),
+        ...(redactor ? { fenceIdFrom: (text: string) => redactor.text(text) } : {}),
+        ...(previous ? { summary: previous } : {}),
+        reuseSummary: (text) => journalReusedSummary(scope, summariserModel ?? '', text),
         ...(summariserModel && summariserModel !== alias
           ? {
               summarise: createSummariser({
@@ -100,9 +116,39 @@ export function budgetStep({
             }
           : {}),
       });
+      if (summary) summaries.set(scope, summary);
       return next({ ...call, request: sent, ...(ledger ? { ledger } : {}) });
     },
   };
+}
+
+/**
+ * Records a summary sent again under the call's own summary key, as a model call served
+ * without one (`cached`: no tokens, no cost, not counted as a call), and returns its text as
+ * recorded: a resumed run sends what the journal holds, whoever wrote it.
+ */
+async function journalReusedSummary(
+  scope: ModelCallScope,
+  alias: string,
+  text: string,
+): Promise<string> {
+  const { value } = await scope.journaled<RecordedModelCall>(
+    scope.peekKey('summary'),
+    { kind: 'llm', effect: 'idempotent', name: alias, meta: { summary: 'reused' } },
+    async () => ({
+      response: {
+        content: text,
+        toolCalls: [],
+        usage: { inputTokens: 0, outputTokens: 0 },
+        finishReason: 'stop',
+      },
+      model: alias,
+      attempts: 0,
+      costUsd: 0,
+      cached: true,
+    }),
+  );
+  return value.response.content;
 }
 
 /** The model's metadata, with the assumed window when it names none. */
