@@ -321,6 +321,38 @@ describe('createSummariser', () => {
       expect(second.summary?.covers).toEqual([...first.summary!.covers, ...newer]);
     });
 
+    it('plans as if there were none when a strategy listed before compression drops it', async () => {
+      const { request, first, summarise } = await compressedOnce();
+      const next = continued(request, 3);
+      const trimFirst = {
+        ...budget,
+        strategies: ['trim-oldest-history', 'compress-history'] as const,
+      };
+      const without = await applyContextBudget({
+        request: next,
+        model: model(300),
+        counter: wordCounter,
+        budget: trimFirst,
+        summarise,
+      });
+      const reused: string[] = [];
+      const withEarlier = await applyContextBudget({
+        request: next,
+        model: model(300),
+        counter: wordCounter,
+        budget: trimFirst,
+        summarise,
+        summary: first.summary!,
+        reuseSummary: async (text) => {
+          reused.push(text);
+          return text;
+        },
+      });
+      expect(reused).toEqual([]);
+      expect(withEarlier.request).toEqual(without.request);
+      expect(withEarlier.ledger).toEqual(without.ledger);
+    });
+
     it('summarises from scratch when the history no longer starts with what it covers', async () => {
       const { request, first, inputs, summarise } = await compressedOnce();
       // The same words, but not the messages the summary was written from.

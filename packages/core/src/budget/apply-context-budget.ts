@@ -10,8 +10,8 @@ import {
   historySummary,
   summaryFenceTokens,
   withHistorySummary,
+  withSummaryRecord,
 } from './history-summary';
-import { shareOfWindow } from './ledger-of';
 import {
   type FittingContextPlan,
   type PlanContextOptions,
@@ -19,13 +19,7 @@ import {
   planScannedContext,
 } from './plan-context';
 import type { TokenCounter } from './token-counter';
-import type {
-  BudgetLedger,
-  ContextBudgetOptions,
-  ContextInput,
-  ContextItem,
-  TrimRecord,
-} from './types';
+import type { BudgetLedger, ContextBudgetOptions, ContextInput, ContextItem } from './types';
 
 /**
  * Writes a summary of `messages` in at most `maxTokens` tokens — with a cheaper model. In a
@@ -165,16 +159,11 @@ interface PlanWholeOptions {
  * one. With `compress-history`, an earlier call's summary takes the place of the history it
  * stands for before planning: the turns it covers are never summarised again.
  */
-async function planWhole({
-  request,
-  given,
-  planOptions,
-  budget,
-  summarise,
-  fenceIdFrom,
-  previous,
-  reuseSummary,
-}: PlanWholeOptions): Promise<{ plan: FittingContextPlan; summary?: HistorySummary }> {
+async function planWhole(
+  options: PlanWholeOptions,
+): Promise<{ plan: FittingContextPlan; summary?: HistorySummary }> {
+  const { request, given, planOptions, budget, summarise, fenceIdFrom, previous, reuseSummary } =
+    options;
   const { counter } = planOptions;
   const strategies = budget.strategies;
   const requested = given ?? contextFromRequest(request);
@@ -191,8 +180,11 @@ async function planWhole({
     strategies: (strategies ?? []).filter((s) => s !== 'compress-history'),
   };
   if (first.status === 'fits') {
-    const sent = carried?.item.messages[0];
-    if (!carried || !sent || !first.messages.includes(sent)) return { plan: first };
+    if (!carried) return { plan: first };
+    // A strategy listed before compression dropped the summary: plan as if there were none.
+    if (!first.messages.includes(carried.item.messages[0]!)) {
+      return planWhole({ ...options, previous: undefined });
+    }
     // The earlier summary is sent again: no summariser call, but a record of it.
     const text = await reuseSummary(carried.text);
     const summary =
@@ -205,7 +197,10 @@ async function planWhole({
             context: replaceItems(context, [carried.item], summary.item),
             budget: withoutCompression,
           }) as FittingContextPlan);
-    return { plan: withCompressionRecord(plan, summary, carried, 'reused'), summary };
+    return { plan: withSummaryRecord(plan, summary, carried, 'reused'), summary };
+  }
+  if (carried && !first.toSummarise.includes(carried.item)) {
+    return planWhole({ ...options, previous: undefined });
   }
   const compressedMessages = first.toSummarise.flatMap((item) => item.messages);
   // A summary of fenced (untrusted) content carries that content on: it is fenced in turn,
@@ -220,9 +215,8 @@ async function planWhole({
     counter,
     what: 'the summary',
   });
-  const extended = carried && first.toSummarise.includes(carried.item) ? carried : undefined;
   const summary = historySummary({
-    ...coveredBy(first.toSummarise, extended, counter),
+    ...coveredBy(first.toSummarise, carried, counter),
     counter,
     text,
     untrusted,
@@ -242,50 +236,8 @@ async function planWhole({
     },
   };
   return {
-    plan: withCompressionRecord(plan, summary, carried, extended ? 'extended' : undefined),
+    plan: withSummaryRecord(plan, summary, carried, carried ? 'extended' : undefined),
     summary,
-  };
-}
-
-/**
- * `plan` with the record of `summary` first in its ledger, and its figures from before
- * budgeting taken as the conversation's: with the history `carried` (an earlier summary,
- * planned in its place) stood for, not the summary itself.
- */
-function withCompressionRecord(
-  plan: FittingContextPlan,
-  summary: HistorySummary,
-  carried: HistorySummary | undefined,
-  how: TrimRecord['summary'],
-): FittingContextPlan {
-  const { counter } = summary;
-  const { ledger } = plan;
-  const record: TrimRecord = {
-    section: 'history',
-    strategy: 'compress-history',
-    action: 'compressed',
-    messages: summary.covers.length,
-    tokensBefore: summary.coveredTokens,
-    tokensAfter: counter.countMessage(summary.item.messages[0]!),
-    ...(how ? { summary: how } : {}),
-  };
-  const unplanned = carried
-    ? carried.coveredTokens - counter.countMessage(carried.item.messages[0]!)
-    : 0;
-  const inputTokensBefore = ledger.inputTokensBefore + unplanned;
-  const sectionsBefore = {
-    ...ledger.sectionsBefore,
-    history: ledger.sectionsBefore.history + unplanned,
-  };
-  return {
-    ...plan,
-    ledger: {
-      ...ledger,
-      sectionsBefore,
-      inputTokensBefore,
-      tokenTaxBefore: shareOfWindow(inputTokensBefore - sectionsBefore.input, ledger.contextWindow),
-      trimmed: [record, ...ledger.trimmed],
-    },
   };
 }
 

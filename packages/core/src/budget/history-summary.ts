@@ -1,7 +1,9 @@
 import type { ChatMessage } from '../model/types';
 import { fenceUntrusted } from '../security/fence-untrusted';
+import { shareOfWindow } from './ledger-of';
+import type { FittingContextPlan } from './plan-context';
 import type { TokenCounter } from './token-counter';
-import type { ContextInput, ContextItem } from './types';
+import type { ContextInput, ContextItem, TrimRecord } from './types';
 
 /**
  * A summary a call sent in place of its request's oldest history turns, kept so the next call
@@ -118,4 +120,46 @@ export function coveredBy(
     }
   }
   return { covers, coveredTokens };
+}
+
+/**
+ * `plan` with the record of `summary` first in its ledger, and its figures from before
+ * budgeting taken as the conversation's: with the history `carried` (an earlier summary,
+ * planned in its place) stood for, not the summary itself.
+ */
+export function withSummaryRecord(
+  plan: FittingContextPlan,
+  summary: HistorySummary,
+  carried: HistorySummary | undefined,
+  how: TrimRecord['summary'],
+): FittingContextPlan {
+  const { counter } = summary;
+  const { ledger } = plan;
+  const record: TrimRecord = {
+    section: 'history',
+    strategy: 'compress-history',
+    action: 'compressed',
+    messages: summary.covers.length,
+    tokensBefore: summary.coveredTokens,
+    tokensAfter: counter.countMessage(summary.item.messages[0]!),
+    ...(how ? { summary: how } : {}),
+  };
+  const unplanned = carried
+    ? carried.coveredTokens - counter.countMessage(carried.item.messages[0]!)
+    : 0;
+  const inputTokensBefore = ledger.inputTokensBefore + unplanned;
+  const sectionsBefore = {
+    ...ledger.sectionsBefore,
+    history: ledger.sectionsBefore.history + unplanned,
+  };
+  return {
+    ...plan,
+    ledger: {
+      ...ledger,
+      sectionsBefore,
+      inputTokensBefore,
+      tokenTaxBefore: shareOfWindow(inputTokensBefore - sectionsBefore.input, ledger.contextWindow),
+      trimmed: [record, ...ledger.trimmed],
+    },
+  };
 }
