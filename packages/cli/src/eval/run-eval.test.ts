@@ -89,3 +89,69 @@ describe('runEval', () => {
     expect(variants[0]?.passRate).toBeCloseTo(1 / 3);
   });
 });
+
+describe('runEval, with a suite whose own code misbehaves', () => {
+  const cases = [
+    { id: 'a', input: 'a' },
+    { id: 'b', input: 'b' },
+  ];
+
+  it('fails only the case whose output function throws, saying so, and runs the others (output throws)', async () => {
+    const suite = defineEval({
+      name: 'echo',
+      agent: echo,
+      output: (run, row) => {
+        if (row.id === 'a') throw new Error('no field "text"');
+        return run.trajectory;
+      },
+      scorers: [customScorer('ran', () => true)],
+    });
+    const { variants, cases: results } = await runEval({ suite, cases });
+    expect(results.map((result) => [result.caseId, result.status, result.passed])).toEqual([
+      ['a', 'error', false],
+      ['b', 'done', true],
+    ]);
+    expect(results[0]?.error).toMatch(
+      /^the suite's output function threw: no field "text"\. .*output\(run, row\)/,
+    );
+    expect(results[0]?.usage?.modelCalls).toBe(1);
+    expect(variants[0]).toMatchObject({ cases: 2, passed: 1 });
+  });
+
+  it('fails a case whose scorer returns no verdict, NaN or a score outside 0 to 1, naming what it returned (scorer verdicts)', async () => {
+    const returning = (name: string, verdict: unknown) => ({
+      name,
+      score: () => verdict as { score: number; pass: boolean },
+    });
+    const suite = defineEval({
+      name: 'echo',
+      agent: echo,
+      scorers: [
+        returning('nothing', undefined),
+        returning('nan', { score: Number.NaN, pass: true }),
+        customScorer('two', () => 2),
+        returning('no pass', { score: 1 }),
+        customScorer('fine', () => 0.5, { passAt: 0.5 }),
+      ],
+    });
+    const { variants, cases: results } = await runEval({ suite, cases: cases.slice(0, 1) });
+    expect(results[0]?.passed).toBe(false);
+    expect(results[0]?.scores.map(({ scorer, score, pass }) => [scorer, score, pass])).toEqual([
+      ['nothing', 0, false],
+      ['nan', 0, false],
+      ['two', 0, false],
+      ['no pass', 0, false],
+      ['fine', 0.5, true],
+    ]);
+    expect(results[0]?.scores[0]?.reason).toBe(
+      'the scorer returned undefined; a scorer returns { score, pass } with a score from 0 to 1 and pass true or false.',
+    );
+    expect(results[0]?.scores[1]?.reason).toMatch(
+      /^the scorer returned \{ score: NaN, pass: true \}/,
+    );
+    expect(results[0]?.scores[2]?.reason).toMatch(
+      /^the scorer returned \{ score: 2, pass: true \}/,
+    );
+    expect(Object.values(variants[0]?.scorers ?? {}).every(Number.isFinite)).toBe(true);
+  });
+});

@@ -7,7 +7,9 @@ import type {
   EvalSuite,
   EvalVariantSummary,
   PromptVersion,
+  ScoreResult,
 } from './types';
+import { verdictProblem } from './verdict-problem';
 
 /** Options of {@link runEval}. */
 export interface RunEvalOptions {
@@ -148,15 +150,39 @@ async function runCase({
     trajectories.delete(threadId);
     prompts.delete(threadId);
   }
-  const output = suite.output
-    ? suite.output(run, row)
-    : run.outcome.status === 'done'
-      ? run.outcome.output
-      : undefined;
+  let output: unknown;
+  try {
+    output = suite.output
+      ? suite.output(run, row)
+      : run.outcome.status === 'done'
+        ? run.outcome.output
+        : undefined;
+  } catch (error) {
+    // The suite's own code, not the agent: this case cannot be scored, the others still can.
+    return {
+      ...base,
+      status: 'error',
+      passed: false,
+      score: 0,
+      scores: [],
+      output: undefined,
+      trajectory: run.trajectory,
+      prompts: run.prompts,
+      usage: run.outcome.usage,
+      ms: Math.round(now() - started),
+      error: `the suite's output function threw: ${(error as Error)?.message ?? String(error)}. The run ended ${run.outcome.status}; make output(run, row) read what every run has, or handle a run that came to rest elsewhere.`,
+    };
+  }
   const scores: CaseScore[] = [];
   for (const scorer of suite.scorers) {
     try {
-      scores.push({ scorer: scorer.name, ...(await scorer.score({ case: row, output, run })) });
+      const verdict: unknown = await scorer.score({ case: row, output, run });
+      const problem = verdictProblem(verdict);
+      scores.push(
+        problem === undefined
+          ? { scorer: scorer.name, ...(verdict as ScoreResult) }
+          : { scorer: scorer.name, score: 0, pass: false, reason: problem },
+      );
     } catch (error) {
       scores.push({
         scorer: scorer.name,
