@@ -3,13 +3,17 @@ import type { EvalCase } from './types';
 
 /**
  * Parses a golden dataset: one JSON object per line with an `input` (and usually an
- * `expected`, an `id`, a `trajectory`); blank lines are skipped. A row that is not JSON, not
- * an object, has no `input` or repeats an id is refused, naming its line.
+ * `expected`, an `id`, a `trajectory`); blank lines and a leading byte order mark are skipped.
+ * A row that is not JSON, not an object, has no `input`, an id that is not a string or a
+ * number, or repeats an id is refused, naming its line.
  */
 export function parseDataset(text: string, file: string): EvalCase[] {
   const cases: EvalCase[] = [];
   const ids = new Map<string, number>();
-  for (const [index, line] of text.split(/\r?\n/).entries()) {
+  // Editors on Windows and spreadsheet exports start a UTF-8 file with a byte order mark,
+  // which JSON.parse refuses as an invisible first character.
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  for (const [index, line] of lines.entries()) {
     if (line.trim() === '') continue;
     const where = `${file}:${index + 1}`;
     let row: unknown;
@@ -40,10 +44,13 @@ export function parseDataset(text: string, file: string): EvalCase[] {
         `${where}: "trajectory" must be a list of state names, e.g. ["classifying", "routed"].`,
       );
     }
-    const id =
-      typeof record.id === 'string' || typeof record.id === 'number'
-        ? String(record.id)
-        : `line ${index + 1}`;
+    if (record.id !== undefined && typeof record.id !== 'string' && typeof record.id !== 'number') {
+      throw new CliError(
+        'cli.load_failed',
+        `${where}: "id" is ${JSON.stringify(record.id).slice(0, 40)}; an id is a string or a number that names the case in reports, such as "case-${index + 1}". Leave it out to name the case by its line.`,
+      );
+    }
+    const id = record.id === undefined ? `line ${index + 1}` : String(record.id);
     const earlier = ids.get(id);
     if (earlier !== undefined) {
       throw new CliError(
