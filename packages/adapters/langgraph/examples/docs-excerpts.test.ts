@@ -36,6 +36,17 @@ describe(guide, () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4);
   });
 
+  it('fences every code block with three backticks on a line of its own', () => {
+    // A fence of four, or one closed at the end of a line of code, swallows the prose up to
+    // the next matching fence when rendered, and hides the excerpt from the check above.
+    const text = readFileSync(new URL(guide, root), 'utf8');
+    const badFences = text
+      .split('\n')
+      .map((line, index) => ({ line: index + 1, text: line }))
+      .filter(({ text: line }) => line.includes('```') && !/^```\w*$/.test(line));
+    expect(badFences).toEqual([]);
+  });
+
   for (const [index, { path, code }] of blocks.entries()) {
     it(`shows code as it is in ${path} (excerpt ${index + 1})`, () => {
       const source = readFileSync(new URL(path, root), 'utf8');
