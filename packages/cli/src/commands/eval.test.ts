@@ -49,6 +49,21 @@ describe('agentchart eval', () => {
     expect(after.stdout).toContain('FAIL  v2: 20.0% < the minimum 90.0%');
   });
 
+  it('refuses an --output in a folder that does not exist before running any case (report folder)', async () => {
+    const missing = join(scratch, 'no-such-folder', 'report.json');
+    const { exitCode, stdout, stderr } = await evalCli(
+      'sentiment.eval.ts',
+      'sentiment.jsonl',
+      '-o',
+      missing,
+    );
+    expect(exitCode).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      `agentchart: --output ${missing}: the folder ${join(scratch, 'no-such-folder')} does not exist. Create it first, or name a file in a folder that exists.\n`,
+    );
+  });
+
   it('writes the report as JSON: scores, trajectories and the prompt versions of each case', async () => {
     const output = join(scratch, 'report.json');
     const { exitCode } = await evalCli(

@@ -1,5 +1,5 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { CliError } from '../cli-error';
 import { isEvalSuite } from '../eval/define-eval';
 import { formatEvalTable } from '../eval/format-eval-table';
@@ -65,6 +65,18 @@ export const evalCommand: Command = {
     }
     const concurrency =
       values.concurrency === undefined ? undefined : wholeNumber(values.concurrency);
+    const outputPath =
+      values.output === undefined ? undefined : resolve(context.cwd, values.output);
+    // Found out before the cases run, not after: an eval may have taken minutes and money.
+    if (
+      outputPath !== undefined &&
+      !(await stat(dirname(outputPath)).catch(() => undefined))?.isDirectory()
+    ) {
+      throw new CliError(
+        'cli.file_not_found',
+        `--output ${values.output}: the folder ${dirname(outputPath)} does not exist. Create it first, or name a file in a folder that exists.`,
+      );
+    }
     const suite = await loadSuite(moduleFile, values.export, context);
     const datasetPath = resolve(context.cwd, datasetFile);
     const text = await readFile(datasetPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -107,8 +119,8 @@ export const evalCommand: Command = {
       ...(minPassRate === undefined ? {} : { minPassRate }),
       ...ran,
     };
-    if (values.output !== undefined) {
-      await writeFile(resolve(context.cwd, values.output), `${JSON.stringify(report, null, 2)}\n`);
+    if (outputPath !== undefined) {
+      await writeFile(outputPath, `${JSON.stringify(report, null, 2)}\n`);
     }
     context.stdout.write(
       values.json
