@@ -1,8 +1,14 @@
 import type { Clock } from '../clock/clock';
+import { validateNumberOption } from '../reliability/validate-option';
 
 /** A clock that only moves when told: timers fire inside {@link ManualClock.advance}. */
 export interface ManualClock extends Clock {
-  /** Moves time forward, firing due timers in order (awaiting microtasks between them). */
+  /**
+   * Moves time forward, firing due timers in order (awaiting microtasks between them).
+   *
+   * @throws DefinitionError `definition.invalid_option` for a negative or non-finite `ms`:
+   * time that went back or became NaN would leave every deadline of the test undecidable.
+   */
   advance(ms: number): Promise<void>;
   /** Timers not yet fired. */
   pending(): number;
@@ -26,6 +32,12 @@ export function manualClock(start = 0): ManualClock {
     },
     pending: () => timers.size,
     async advance(ms) {
+      validateNumberOption('manualClock.advance', 'ms', ms, {
+        min: 0,
+        max: Number.MAX_SAFE_INTEGER,
+        expected:
+          'a number of milliseconds to move forward, 0 or more, such as 3 * 24 * 60 * 60 * 1000 for three days',
+      });
       const target = now + ms;
       for (;;) {
         await flush();
