@@ -155,3 +155,38 @@ describe('runEval, with a suite whose own code misbehaves', () => {
     expect(Object.values(variants[0]?.scorers ?? {}).every(Number.isFinite)).toBe(true);
   });
 });
+
+describe('runEval, with a variant whose agent cannot be built', () => {
+  it('fails that variant case by case with what agent() threw, and still runs the others (agent throws)', async () => {
+    const suite = defineEval({
+      name: 'echo',
+      variants: { v1: 'ok', v2: 'no key' },
+      agent: (variant: string) => {
+        if (variant === 'no key') throw new Error('OPENAI_API_KEY is not set');
+        return echo();
+      },
+      output: (run) => run.trajectory,
+      scorers: [exactMatch()],
+    });
+    const { variants, cases } = await runEval({
+      suite,
+      cases: [
+        { id: 'a', input: 'a', expected: ['answering', 'done'] },
+        { id: 'b', input: 'b', expected: ['answering', 'done'] },
+      ],
+    });
+    expect(variants.map((variant) => [variant.variant, variant.passed, variant.cases])).toEqual([
+      ['v1', 2, 2],
+      ['v2', 0, 2],
+    ]);
+    expect(cases.filter((result) => result.variant === 'v2')).toMatchObject([
+      {
+        caseId: 'a',
+        status: 'error',
+        passed: false,
+        error: 'agent("v2") threw: OPENAI_API_KEY is not set',
+      },
+      { caseId: 'b', status: 'error', passed: false },
+    ]);
+  });
+});

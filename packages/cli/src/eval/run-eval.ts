@@ -48,7 +48,32 @@ export async function runEval({
   const summaries: EvalVariantSummary[] = [];
   for (const variant of variants) {
     const started = now();
-    const agent = await suite.agent(suite.variants ? suite.variants[variant] : undefined);
+    let agent: Awaited<ReturnType<EvalSuite['agent']>>;
+    try {
+      agent = await suite.agent(suite.variants ? suite.variants[variant] : undefined);
+    } catch (error) {
+      // A variant that cannot be built (its model's key missing) measured nothing; the other
+      // variants' results still stand, and every case of this one says why.
+      const unbuilt = cases.map(
+        (row): EvalCaseResult => ({
+          caseId: row.id,
+          variant,
+          status: 'error',
+          passed: false,
+          score: 0,
+          scores: [],
+          output: undefined,
+          trajectory: [],
+          prompts: [],
+          ms: 0,
+          error: `agent(${JSON.stringify(variant)}) threw: ${(error as Error)?.message ?? String(error)}`,
+        }),
+      );
+      for (const [index, result] of unbuilt.entries()) onCase(result, index + 1, cases.length);
+      results.push(...unbuilt);
+      summaries.push(summarise(variant, unbuilt, now() - started));
+      continue;
+    }
     const trajectories = new Map<string, string[]>();
     const prompts = new Map<string, Map<string, PromptVersion>>();
     const offEnter = agent.events.on('state.enter', (event) =>
