@@ -35,6 +35,20 @@ describe('scriptedModel', () => {
     });
   });
 
+  it('says so when a handler returns no answer, as one missing its return does (handler returns nothing)', async () => {
+    for (const [answer, shown] of [
+      [undefined, 'undefined'],
+      [null, 'null'],
+      [42, 'the number 42'],
+    ] as const) {
+      const model = scriptedModel({ modelName: 'fast', handler: () => answer as never });
+      await expect(model.generate(request, call)).rejects.toMatchObject({
+        code: 'definition.invalid_option',
+        message: `scriptedModel "fast": answer 1 is ${shown}. A handler or a responses entry returns a string or an object such as { json: … }, { content: '…' }, { toolCalls: […] } or { error }; did the handler miss a return?`,
+      });
+    }
+  });
+
   it('refuses a misspelt option, naming the one meant', () => {
     expect(() => scriptedModel({ response: [{ content: 'x' }] } as never)).toThrow(
       expect.objectContaining({

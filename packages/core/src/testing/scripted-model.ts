@@ -1,5 +1,6 @@
 import { type Clock, sleep, systemClock } from '../clock/clock';
-import { checkOptionNames, optionNamesOf } from '../errors/option-names';
+import { DefinitionError } from '../errors/definition-error';
+import { checkOptionNames, describeValue, optionNamesOf } from '../errors/option-names';
 import type {
   ChatModel,
   ChatRequest,
@@ -80,6 +81,16 @@ const responseNames = optionNamesOf<Exclude<ScriptedResponse, string>>({
  * content, and the test would fail far from its cause.
  */
 function checkResponse(modelName: string, response: ScriptedResponse, index: number): void {
+  if (typeof response !== 'string' && (typeof response !== 'object' || response === null)) {
+    // A handler that forgot its `return` would otherwise fail deep inside the call with a
+    // TypeError about reading `latencyMs` of undefined.
+    const shown =
+      response === undefined || response === null ? String(response) : describeValue(response);
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `scriptedModel "${modelName}": answer ${index + 1} is ${shown}. A handler or a responses entry returns a string or an object such as { json: … }, { content: '…' }, { toolCalls: […] } or { error }; did the handler miss a return?`,
+    );
+  }
   if (typeof response === 'object' && response !== null) {
     checkOptionNames(`scriptedModel "${modelName}", answer ${index + 1}`, response, responseNames);
   }
@@ -101,7 +112,8 @@ export interface ScriptedModel extends ChatModel {
  * ```
  *
  * @throws DefinitionError `definition.invalid_option` for a misspelt option or field of an
- * answer (an answer a handler computes is checked when it is given).
+ * answer, or an answer that is neither a string nor an object (a handler's answer is checked
+ * when it is given, so the call fails with it).
  */
 export function scriptedModel(options: ScriptedModelOptions = {}): ScriptedModel {
   checkOptionNames('scriptedModel', options, optionNames);
