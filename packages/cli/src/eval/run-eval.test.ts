@@ -118,6 +118,23 @@ describe('runEval, with a suite whose own code misbehaves', () => {
     expect(variants[0]).toMatchObject({ cases: 2, passed: 1 });
   });
 
+  it("says the suite's input function threw when it did, not the agent (input throws)", async () => {
+    const suite = defineEval({
+      name: 'echo',
+      agent: echo,
+      input: (row) => {
+        if (row.id === 'a') throw new Error('row a has no text');
+        return row.input;
+      },
+      scorers: [customScorer('ran', () => true)],
+    });
+    const { cases: results } = await runEval({ suite, cases });
+    expect(results.map((result) => [result.caseId, result.status, result.error])).toEqual([
+      ['a', 'error', "the suite's input function threw: row a has no text"],
+      ['b', 'done', undefined],
+    ]);
+  });
+
   it('fails a case whose scorer returns no verdict, NaN or a score outside 0 to 1, naming what it returned (scorer verdicts)', async () => {
     const returning = (name: string, verdict: unknown) => ({
       name,

@@ -147,8 +147,11 @@ async function runCase({
   const started = now();
   const base = { caseId: row.id, variant };
   let run: EvalRun;
+  let inputMade = false;
   try {
-    const handle = agent.start({ threadId, input: suite.input ? suite.input(row) : row.input });
+    const input = suite.input ? suite.input(row) : row.input;
+    inputMade = true;
+    const handle = agent.start({ threadId, input });
     const outcome: RunOutcome = await handle.result();
     const snapshot = handle.getSnapshot() as { value?: unknown; context?: unknown };
     run = {
@@ -169,7 +172,7 @@ async function runCase({
       trajectory: trajectories.get(threadId) ?? [],
       prompts: [],
       ms: Math.round(now() - started),
-      error: (error as Error)?.message ?? String(error),
+      error: `${inputMade ? '' : "the suite's input function threw: "}${(error as Error)?.message ?? String(error)}`,
     };
   } finally {
     trajectories.delete(threadId);
