@@ -1,4 +1,4 @@
-import type { ChatRequest } from '@agentchart/core/internal';
+import type { ChatRequest } from '@agentchart/core/testing';
 import { testAgentPaths } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { routerVerifier } from './agent';

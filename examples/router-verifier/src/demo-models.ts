@@ -1,5 +1,5 @@
 import type { ChatModel } from '@agentchart/core';
-import type { ChatRequest } from '@agentchart/core/internal';
+import type { ChatRequest } from '@agentchart/core/testing';
 import { type ScriptedResponse, scriptedModel } from '@agentchart/core/testing';
 import { solve } from './solve';
 

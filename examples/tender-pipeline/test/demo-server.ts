@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatRequest } from '@agentchart/core/internal';
+import type { ChatMessage, ChatRequest } from '@agentchart/core/testing';
 import {
   type ChatCompletionRequestBody,
   replies,

@@ -4,6 +4,9 @@
  * a minimal agent, every path of an agent's statechart run on scripted models, and the
  * conformance suite every checkpointer passes.
  */
+
+/** What a {@link ScriptedHandler} reads: the request the scripted model was sent. */
+export type { ChatMessage, ChatRequest, ChatResponse, ToolCallRequest } from '../model/types';
 export type {
   AgentPathReport,
   AgentPathResult,
