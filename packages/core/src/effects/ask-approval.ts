@@ -115,52 +115,54 @@ export async function askApproval(
     meta: { argumentsHash },
     approval: { tool, arguments: input, argumentsHash },
     timeoutMs,
-    accept(value) {
-      const parsed = approvalReply.safeParse(value);
-      if (!parsed.success) {
-        throw new RunError('human.invalid_reply', {
-          message: `The reply to the approval of "${tool}" is not { approved: boolean, reason?: string } (${describeIssues(parsed.error.issues)}); the wait stays open. Reply { approved: true } or { approved: false, reason }.`,
-          issues: parsed.error.issues,
-          details: { waitId: key, value },
-        });
-      }
-      const reply = parsed.data;
-      if (reply.argumentsHash !== undefined && reply.argumentsHash !== argumentsHash) {
-        throw new RunError('human.invalid_reply', {
-          message: `The reply approves arguments with hash ${reply.argumentsHash}, but this wait asks about "${tool}" with hash ${argumentsHash}: the person was shown other arguments. The wait stays open; show the pending wait's approval.arguments and reply again.`,
-          details: { waitId: key, expected: argumentsHash, received: reply.argumentsHash },
-        });
-      }
-      const decidedAt = scope.run.clock.now();
-      return {
-        approved: reply.approved,
-        ...(reply.reason === undefined ? {} : { reason: reply.reason }),
-        tool,
-        argumentsHash,
-        decidedAt,
-        expiresAt: decidedAt + validForMs,
-      };
+    replies: {
+      accept(value) {
+        const parsed = approvalReply.safeParse(value);
+        if (!parsed.success) {
+          throw new RunError('human.invalid_reply', {
+            message: `The reply to the approval of "${tool}" is not { approved: boolean, reason?: string } (${describeIssues(parsed.error.issues)}); the wait stays open. Reply { approved: true } or { approved: false, reason }.`,
+            issues: parsed.error.issues,
+            details: { waitId: key, value },
+          });
+        }
+        const reply = parsed.data;
+        if (reply.argumentsHash !== undefined && reply.argumentsHash !== argumentsHash) {
+          throw new RunError('human.invalid_reply', {
+            message: `The reply approves arguments with hash ${reply.argumentsHash}, but this wait asks about "${tool}" with hash ${argumentsHash}: the person was shown other arguments. The wait stays open; show the pending wait's approval.arguments and reply again.`,
+            details: { waitId: key, expected: argumentsHash, received: reply.argumentsHash },
+          });
+        }
+        const decidedAt = scope.run.clock.now();
+        return {
+          approved: reply.approved,
+          ...(reply.reason === undefined ? {} : { reason: reply.reason }),
+          tool,
+          argumentsHash,
+          decidedAt,
+          expiresAt: decidedAt + validForMs,
+        };
+      },
+      timeoutError: (deadline) =>
+        new RunError('approval.expired', {
+          message: `Nobody approved the call of "${tool}" by its deadline (${new Date(deadline).toISOString()}); it did not run. Ask again, or give approvals a longer timeoutMs.`,
+          details: { tool, argumentsHash, deadline },
+        }),
+      onOpen: () =>
+        events.emit('approval.request', scope.threadId, {
+          site: scope.site,
+          waitId: key,
+          tool,
+          argumentsHash,
+          reason,
+        }),
+      onReply: (decision) =>
+        events.emit('approval.decision', scope.threadId, {
+          site: scope.site,
+          waitId: key,
+          tool,
+          approved: decision.approved,
+        }),
     },
-    timeoutError: (deadline) =>
-      new RunError('approval.expired', {
-        message: `Nobody approved the call of "${tool}" by its deadline (${new Date(deadline).toISOString()}); it did not run. Ask again, or give approvals a longer timeoutMs.`,
-        details: { tool, argumentsHash, deadline },
-      }),
-    onOpen: () =>
-      events.emit('approval.request', scope.threadId, {
-        site: scope.site,
-        waitId: key,
-        tool,
-        argumentsHash,
-        reason,
-      }),
-    onReply: (decision) =>
-      events.emit('approval.decision', scope.threadId, {
-        site: scope.site,
-        waitId: key,
-        tool,
-        approved: decision.approved,
-      }),
   });
 }
 

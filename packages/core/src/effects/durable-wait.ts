@@ -4,6 +4,33 @@ import type { HumanWaitRegistration } from '../run/human-waits';
 import type { PendingApproval } from '../run/types';
 import type { EffectScope } from './effect-scope';
 
+/** What an open wait is, as its {@link WaitReplies} are told. */
+export interface OpenedWait {
+  /** The wait's journal key. */
+  readonly waitId: string;
+  /** What the person is asked. */
+  readonly prompt: string;
+}
+
+/**
+ * How a wait takes its replies. Given the wait it serves, so one object can serve every wait
+ * of a kind (every run's `humanWait` of one chart): a run resting on a wait keeps no closures
+ * of its own for it.
+ */
+export interface WaitReplies<TReply> {
+  /**
+   * Turns a reply into what the wait returns, or throws a `human.invalid_reply` RunError:
+   * the reply is refused and the wait stays open.
+   */
+  accept(value: unknown, wait: OpenedWait): TReply;
+  /** The error a wait past its deadline fails with. */
+  timeoutError(deadline: number, wait: OpenedWait): RunError;
+  /** Called when the wait opens for real (not when its reply is replayed from the journal). */
+  onOpen?(wait: OpenedWait): void;
+  /** Called once a live reply was accepted, before the wait resolves. */
+  onReply?(reply: TReply, wait: OpenedWait): void;
+}
+
 /** Options of {@link durableWait}. */
 export interface DurableWaitOptions<TReply> {
   /** The wait's journal key; also its `waitId`. */
@@ -18,19 +45,10 @@ export interface DurableWaitOptions<TReply> {
   meta?: Record<string, unknown>;
   /** Set when the wait asks to approve a tool call: listed with the pending wait. */
   approval?: PendingApproval;
-  /** After this long without a reply the wait fails with {@link DurableWaitOptions.timeoutError}. */
+  /** After this long without a reply the wait fails with {@link WaitReplies.timeoutError}. */
   timeoutMs?: number | undefined;
-  /**
-   * Turns a reply into what the wait returns, or throws a `human.invalid_reply` RunError:
-   * the reply is refused and the wait stays open.
-   */
-  accept(value: unknown): TReply;
-  /** The error a wait past its deadline fails with. */
-  timeoutError(deadline: number): RunError;
-  /** Called when the wait opens for real (not when its reply is replayed from the journal). */
-  onOpen?(): void;
-  /** Called once a live reply was accepted, before the wait resolves. */
-  onReply?(reply: TReply): void;
+  /** How the wait takes its replies. */
+  replies: WaitReplies<TReply>;
 }
 
 /**
@@ -47,7 +65,22 @@ export function durableWait<TReply>(
   // Not an async function (nor the step below): a run waiting days for a person keeps only
   // the closures of this wait, not suspended frames.
   try {
-    return openWait(scope, options);
+    return openWait(scope, options, false);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * {@link durableWait} resolving with the reply alone: for a wait whose caller needs nothing
+ * more, one promise fewer for a waiting run to keep than `durableWait(…).then(…)`.
+ */
+export function durableWaitForReply<TReply>(
+  scope: EffectScope,
+  options: DurableWaitOptions<TReply>,
+): Promise<TReply> {
+  try {
+    return openWait(scope, options, true);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -56,7 +89,18 @@ export function durableWait<TReply>(
 function openWait<TReply>(
   scope: EffectScope,
   options: DurableWaitOptions<TReply>,
-): Promise<{ value: TReply; replayed: boolean }> {
+  replyOnly: false,
+): Promise<{ value: TReply; replayed: boolean }>;
+function openWait<TReply>(
+  scope: EffectScope,
+  options: DurableWaitOptions<TReply>,
+  replyOnly: true,
+): Promise<TReply>;
+function openWait<TReply>(
+  scope: EffectScope,
+  options: DurableWaitOptions<TReply>,
+  replyOnly: boolean,
+): Promise<TReply | { value: TReply; replayed: boolean }> {
   const { key, prompt } = options;
   const wait = new OpenWait(scope, options);
   return scope
@@ -81,7 +125,7 @@ function openWait<TReply>(
     .then(
       (result) => {
         wait.remove();
-        return result;
+        return replyOnly ? result.value : result;
       },
       (error: unknown) => {
         wait.remove();
@@ -95,14 +139,13 @@ function openWait<TReply>(
  * its deadline timer and its abort listener (`handleEvent`). One object with methods rather
  * than a promise and a closure for each part: a run waiting days for a person holds it.
  */
-class OpenWait<TReply> implements HumanWaitRegistration {
+class OpenWait<TReply> implements HumanWaitRegistration, OpenedWait {
   readonly waitId: string;
   readonly prompt: string;
   deadline?: number;
   approval?: PendingApproval;
   readonly #scope: EffectScope;
-  readonly #options: DurableWaitOptions<TReply>;
-  readonly #removeFromRun: () => void;
+  readonly #replies: WaitReplies<TReply>;
   /** A reply accepted before the wait began waiting (while its intent was being written). */
   #early: { reply: TReply } | undefined;
   /** Set while the wait waits: how it ends. */
@@ -112,7 +155,7 @@ class OpenWait<TReply> implements HumanWaitRegistration {
 
   constructor(scope: EffectScope, options: DurableWaitOptions<TReply>) {
     this.#scope = scope;
-    this.#options = options;
+    this.#replies = options.replies;
     this.waitId = options.key;
     this.prompt = options.prompt;
     const recorded = scope.run.recordedWait(options.key);
@@ -125,7 +168,8 @@ class OpenWait<TReply> implements HumanWaitRegistration {
     // One answered before the restart replays its reply: the run must not rest meanwhile.
     if (recorded && recorded.status !== 'started') scope.setIdle(false);
     // Registered before any await, so the run lists the wait the moment it comes to rest.
-    this.#removeFromRun = scope.run.addWait(this);
+    // Removed with `removeWait`: the function `addWait` returns is not kept.
+    scope.run.addWait(this);
   }
 
   /**
@@ -136,25 +180,25 @@ class OpenWait<TReply> implements HumanWaitRegistration {
   accept(value: unknown): void {
     if (this.#expired()) {
       const { deadline } = this as { deadline: number };
-      const timeout = this.#options.timeoutError(deadline);
+      const timeout = this.#replies.timeoutError(deadline, this);
       this.#finish()?.reject(timeout);
       throw lateReplyError(this, deadline, timeout.code);
     }
-    const reply = this.#options.accept(value);
+    const reply = this.#replies.accept(value, this);
     // Working again from this moment: a rest check already queued must not see it idle.
     this.#scope.setIdle(false);
     this.remove();
     this.#scope.run.runtime.events.emit('human.reply', this.#scope.threadId, {
       waitId: this.waitId,
     });
-    this.#options.onReply?.(reply);
+    this.#replies.onReply?.(reply, this);
     if (this.#resolve) this.#finish()?.resolve(reply);
     else this.#early = { reply };
   }
 
   /** Leaves the run's list of pending waits. */
   remove(): void {
-    this.#removeFromRun();
+    this.#scope.run.removeWait(this);
   }
 
   /**
@@ -176,7 +220,7 @@ class OpenWait<TReply> implements HumanWaitRegistration {
         prompt: this.prompt,
         ...(first === undefined ? {} : { deadline: first }),
       });
-      this.#options.onOpen?.();
+      this.#replies.onOpen?.(this);
     }
     // Past its deadline already (it fell due while no process ran): it times out now, rather
     // than resting `waiting` on a timer a reply could still overtake.
@@ -185,15 +229,17 @@ class OpenWait<TReply> implements HumanWaitRegistration {
     return new Promise<TReply>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
-      const { signal } = scope;
-      if (signal.aborted) return this.handleEvent();
+      if (scope.aborted) return this.handleEvent();
       if (this.#early) return this.#finish()?.resolve(this.#early.reply);
-      if (expired) return this.#finish()?.reject(this.#options.timeoutError(first as number));
-      signal.addEventListener('abort', this, { once: true });
+      if (expired) {
+        return this.#finish()?.reject(this.#replies.timeoutError(first as number, this));
+      }
+      // The effect's abort reaches the wait without an AbortSignal made for it.
+      scope.addAbortListener(this);
       if (first !== undefined) {
         const { clock } = scope.run;
         this.#timer = clock.setTimeout(
-          () => this.#finish()?.reject(this.#options.timeoutError(first)),
+          () => this.#finish()?.reject(this.#replies.timeoutError(first, this)),
           Math.max(0, first - clock.now()),
         );
       }
@@ -205,9 +251,9 @@ class OpenWait<TReply> implements HumanWaitRegistration {
     return this.deadline !== undefined && this.#scope.run.clock.now() >= this.deadline;
   }
 
-  /** The effect was aborted (this is its signal's listener). */
+  /** The effect was aborted (this is its abort listener). */
   handleEvent(): void {
-    this.#finish()?.reject(this.#scope.signal.reason);
+    this.#finish()?.reject(this.#scope.abortReason);
   }
 
   /** Ends the wait once: its timer and listener go, and it is working again. */
@@ -220,7 +266,7 @@ class OpenWait<TReply> implements HumanWaitRegistration {
     const scope = this.#scope;
     if (this.#timer !== undefined) scope.run.clock.clearTimeout(this.#timer);
     this.#timer = undefined;
-    scope.signal.removeEventListener('abort', this);
+    scope.removeAbortListener(this);
     scope.setIdle(false);
     return { resolve, reject };
   }

@@ -5,7 +5,7 @@ import type { ChatRequest, ChatResponse } from '../model/types';
 import { guardBlockedError } from '../pipeline/guard-blocked-error';
 import { refusedLimitOf } from '../pipeline/limit-refusal';
 import type { ModelCallScope, ModelCallSettings } from '../pipeline/types';
-import type { EffectHandle, RunPort } from '../run/run-port';
+import type { AbortListener, EffectHandle, RunPort } from '../run/run-port';
 import type { ReconcileResult } from '../tools/types';
 import { ambiguousToolError } from './ambiguous-tool-error';
 import { RecordedEffectError } from './recorded-effect-error';
@@ -19,7 +19,6 @@ import { replayStep } from './replay-step';
  */
 export class EffectScope implements ModelCallScope {
   readonly key: string;
-  readonly signal: AbortSignal;
   readonly #handle: EffectHandle;
   #step = 0;
 
@@ -35,32 +34,38 @@ export class EffectScope implements ModelCallScope {
   ) {
     this.#handle = handle;
     this.key = handle.key;
-    this.signal = handle.signal;
   }
 
   get threadId(): string {
     return this.run.threadId;
   }
 
-  /** Runs the effect's body and tells the run when it settles. */
-  execute<T>(body: () => Promise<T>): Promise<T> {
-    // Not an async function: an effect waiting days for a person keeps no frame of this.
-    let running: Promise<T>;
-    try {
-      running = body();
-    } catch (error) {
-      running = Promise.reject(error);
-    }
-    return running.then(
-      (value) => {
-        this.#handle.settle();
-        return value;
-      },
-      (error: unknown) => {
-        this.#handle.settle();
-        throw error;
-      },
-    );
+  /**
+   * Aborted when the effect's state is left, the run ends, or it loses its thread. Made when
+   * first read: a wait that only needs to know when it is aborted uses
+   * {@link addAbortListener}, which costs a resting run no signal.
+   */
+  get signal(): AbortSignal {
+    return this.#handle.signal;
+  }
+
+  /** True once the effect was aborted (`signal.aborted`, without making the signal). */
+  get aborted(): boolean {
+    return this.#handle.aborted;
+  }
+
+  /** Why the effect was aborted (`signal.reason`); undefined until it is. */
+  get abortReason(): unknown {
+    return this.#handle.abortReason;
+  }
+
+  /** Calls `listener.handleEvent()` once when the effect is aborted (not if it already was). */
+  addAbortListener(listener: AbortListener): void {
+    this.#handle.addAbortListener(listener);
+  }
+
+  removeAbortListener(listener: AbortListener): void {
+    this.#handle.removeAbortListener(listener);
   }
 
   /** Marks the effect as waiting on the outside world (true) or working (false). */
@@ -165,9 +170,12 @@ export class EffectScope implements ModelCallScope {
       running = Promise.reject(error);
     }
     const failed = (error: unknown) => this.#recordFailure(entry, previous, executing, error);
+    // Kept by the closures below for as long as the step runs (days, for a wait): the step
+    // only when its result has facts of its own to record.
+    const withMeta = step.resultMeta === undefined ? undefined : step;
     return running.then(
       // A failure to record the result fails the step, as the step's own failure does.
-      (value) => this.#recordResult(entry, previous, executing, step, value).catch(failed),
+      (value) => this.#recordResult(entry, previous, executing, withMeta, value).catch(failed),
       failed,
     );
   }
@@ -176,7 +184,7 @@ export class EffectScope implements ModelCallScope {
     entry: JournalEntry,
     previous: JournalEntry['status'] | undefined,
     executing: number,
-    step: JournaledStep<T>,
+    step: JournaledStep<T> | undefined,
     value: T,
   ): Promise<{ value: T; replayed: boolean }> {
     const { run } = this;
@@ -184,7 +192,7 @@ export class EffectScope implements ModelCallScope {
     const meta = {
       ...entry.meta,
       latencyMs: Math.max(0, finishedAt - executing),
-      ...step.resultMeta?.(value),
+      ...step?.resultMeta?.(value),
     };
     await run.appendJournal(
       { ...entry, status: 'completed', finishedAt, output: value, meta },
@@ -202,7 +210,7 @@ export class EffectScope implements ModelCallScope {
   ): Promise<never> {
     const { run } = this;
     // An aborted step (state exited, run stopped) stays `started`: whether it acted is unknown.
-    if (!this.signal.aborted) {
+    if (!this.aborted) {
       const finishedAt = run.clock.now();
       await run.appendJournal(
         {

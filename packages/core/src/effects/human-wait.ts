@@ -8,7 +8,7 @@ import { parseNow } from '../output/parse-now';
 import { validateNumberOption } from '../reliability/validate-option';
 import { toJsonSchema } from '../tools/to-json-schema';
 import { createEffectLogic } from './create-effect-logic';
-import { durableWait } from './durable-wait';
+import { durableWaitForReply, type WaitReplies } from './durable-wait';
 
 /** Options of {@link humanWait}. */
 export interface HumanWaitOptions<TReply extends z.ZodType, TInput> {
@@ -56,41 +56,43 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
     });
   }
   const replySchema = replySchemaOf(options.reply);
+  // The reply's shape is kept with the wait, so a process that does not hold the run
+  // (`agentchart waits`, the studio) can show what to answer.
+  const meta = replySchema === undefined ? undefined : { replySchema };
+  // One for every wait of this effect, in every run: a waiting run keeps no closures for it.
+  const replies: WaitReplies<z.output<TReply>> = {
+    accept(value, { waitId, prompt }) {
+      const parsed = parseNow(options.reply, value, `human wait "${waitId}"'s reply schema`);
+      if (!parsed.success) {
+        throw new RunError('human.invalid_reply', {
+          message: `The reply to "${prompt}" does not match the expected shape (${describeIssues(parsed.error.issues)}); the wait stays open. Send a reply that fits.`,
+          issues: parsed.error.issues,
+          details: { waitId, value },
+        });
+      }
+      return parsed.data as z.output<TReply>;
+    },
+    timeoutError: (deadline, { prompt }) =>
+      new RunError('human.timeout', {
+        message: `Nobody answered "${prompt}" by its deadline (${new Date(deadline).toISOString()}).`,
+        details: { deadline },
+      }),
+  };
   return createEffectLogic(
     // Work until its intent is in the journal: a run rests `waiting` only once its wait, prompt
     // and deadline are durable, so other processes (`agentchart waits`, a scheduler) see them.
     { kind: 'human-wait', modelAliases: [], tools: [], blocksRest: true, schemas: [] },
     // Not an async function: a waiting run keeps no frame of it (a throw here is the
-    // effect's rejection: see EffectScope.execute).
-    (scope, input: TInput) => {
-      const prompt = options.prompt(input);
-      const key = scope.nextKey('human');
-      return durableWait(scope, {
-        key,
-        prompt,
+    // effect's rejection: see createEffectLogic).
+    (scope, input: TInput) =>
+      durableWaitForReply(scope, {
+        key: scope.nextKey('human'),
+        prompt: options.prompt(input),
         name: 'human',
         timeoutMs: options.timeoutMs,
-        // The reply's shape is kept with the wait, so a process that does not hold the run
-        // (`agentchart waits`, the studio) can show what to answer.
-        ...(replySchema === undefined ? {} : { meta: { replySchema } }),
-        accept(value) {
-          const parsed = parseNow(options.reply, value, `human wait "${key}"'s reply schema`);
-          if (!parsed.success) {
-            throw new RunError('human.invalid_reply', {
-              message: `The reply to "${prompt}" does not match the expected shape (${describeIssues(parsed.error.issues)}); the wait stays open. Send a reply that fits.`,
-              issues: parsed.error.issues,
-              details: { waitId: key, value },
-            });
-          }
-          return parsed.data as z.output<TReply>;
-        },
-        timeoutError: (deadline) =>
-          new RunError('human.timeout', {
-            message: `Nobody answered "${prompt}" by its deadline (${new Date(deadline).toISOString()}).`,
-            details: { deadline },
-          }),
-      }).then(({ value }) => value);
-    },
+        ...(meta === undefined ? {} : { meta }),
+        replies,
+      }),
   );
 }
 

@@ -35,3 +35,12 @@ export class ChildMachines {
     }
   }
 }
+
+/** True when an actor under `snapshot` (a direct child) is a state machine. */
+export function hasChildMachine(snapshot: SnapshotWithChildren): boolean {
+  for (const id in snapshot.children) {
+    const child = snapshot.children[id];
+    if (child && (child.getSnapshot() as SnapshotWithChildren).machine !== undefined) return true;
+  }
+  return false;
+}

@@ -46,7 +46,12 @@ export class HumanWaits {
         }
       });
     }
-    return () => this.#waits.delete(wait.waitId);
+    return () => this.remove(wait);
+  }
+
+  /** Removes the wait registered under `wait`'s id. */
+  remove(wait: HumanWaitRegistration): void {
+    this.#waits.delete(wait.waitId);
   }
 
   /**

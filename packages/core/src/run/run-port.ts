@@ -20,12 +20,27 @@ export interface ReplayTimeline {
   advanceTo(at: number): void;
 }
 
+/** Told when an effect is aborted (an object with a method, as for an `EventTarget`). */
+export interface AbortListener {
+  handleEvent(): void;
+}
+
 /** One running effect as its run knows it. */
 export interface EffectHandle {
   /** `site#occurrence`: stable across crashes and resumes. */
   readonly key: string;
-  /** Aborted when the effect's state is left, the run ends, or it loses its thread. */
+  /**
+   * Aborted when the effect's state is left, the run ends, or it loses its thread. Made when
+   * first read: an effect that only waits listens with {@link addAbortListener} instead.
+   */
   readonly signal: AbortSignal;
+  /** True once the effect was aborted (what `signal.aborted` says, without making the signal). */
+  readonly aborted: boolean;
+  /** Why the effect was aborted (what `signal.reason` says); undefined until then. */
+  readonly abortReason: unknown;
+  /** Calls `listener.handleEvent()` once when the effect is aborted (not if it already was). */
+  addAbortListener(listener: AbortListener): void;
+  removeAbortListener(listener: AbortListener): void;
   /** True while the effect is work in flight (the run does not rest); false while it waits on a person. */
   readonly blocking: boolean;
   /** Marks the effect as waiting on the outside world (true) or working (false). */
@@ -77,8 +92,10 @@ export interface RunPort {
   readonly replay: ReplayTimeline | undefined;
   /** The most bytes one value (a tool output, an error detail) may take in a journal row. */
   readonly maxJournalValueBytes: number;
-  /** Starts an effect at `site`; `self` is its actor, `signal` the actor's own abort signal. */
-  beginEffect(site: string, self: object, signal: AbortSignal, blocking: boolean): EffectHandle;
+  /** Starts an effect at `site`; `self` is its actor. */
+  beginEffect(site: string, self: object, blocking: boolean): EffectHandle;
+  /** The effect actor `self` stopped (its state was left, or its run stopped): its effect is aborted. */
+  effectActorStopped(self: object): void;
   /** The journal entry of `key`, if one was written. */
   readJournal(key: string): Promise<JournalEntry | undefined>;
   /**
@@ -117,8 +134,10 @@ export interface RunPort {
    * may yet act, and another owner must not reconcile it as not executed meanwhile.
    */
   holdLease(work: Promise<unknown>): void;
-  /** Registers a human wait; returns the function that removes it. */
+  /** Registers a human wait; returns the function that removes it (as {@link removeWait} does). */
   addWait(wait: HumanWaitRegistration): () => void;
+  /** Removes a human wait {@link addWait} registered, without keeping a function to do it. */
+  removeWait(wait: HumanWaitRegistration): void;
   /**
    * Registers something besides the run's own waits and timers that will need the run at a
    * time of its own (a child agent resting on its timer): the run's next wake-up time, and so

@@ -16,7 +16,7 @@ import type {
 } from '../store/types';
 import type { AgentRuntime } from './agent-runtime';
 import { CheckpointWriter } from './checkpoint-writer';
-import { ChildMachines } from './child-machines';
+import { ChildMachines, hasChildMachine } from './child-machines';
 import { contextMutationError } from './context-mutation-error';
 import { DelayedEvents } from './delayed-events';
 import { type HeldReply, type HumanWaitRegistration, HumanWaits } from './human-waits';
@@ -129,7 +129,7 @@ export class Run implements RunPort, LeaseHolder {
   /** Wake-up times of child agents this run waits on; made with the first. */
   #wakeSources: Set<() => number | undefined> | undefined;
   /** The waits pending when the run was evicted (what its checkpoint still waits for). */
-  #evictedWaits: PendingHumanWait[] = [];
+  #evictedWaits: PendingHumanWait[] | undefined;
   /** The `waiting` rest the run was evicted in: what `result()` answers from then on. */
   #evictedRest: RunOutcome | undefined;
   #successor: Run | undefined;
@@ -139,9 +139,8 @@ export class Run implements RunPort, LeaseHolder {
   readonly #recordedWaits: ReadonlyMap<string, RecordedWait>;
   readonly #effects: RunningEffects;
   readonly #outcomes = new RunOutcomes();
-  readonly #children = new ChildMachines(() => {
-    if (this.#lifecycle.active) this.#queueCheck();
-  });
+  /** Made with the first child machine: most runs have none. */
+  #children: ChildMachines | undefined;
   #limit: LimitInfo | undefined;
   #error: SerializedError | undefined;
   /** A restored actor reports its snapshot once when it starts: that is not a new macrostep. */
@@ -157,8 +156,8 @@ export class Run implements RunPort, LeaseHolder {
   #releaseProcess: (() => void) | undefined;
   #wallTimer: unknown;
   #checkQueued = false;
-  /** Work the lease is kept for after the run let go (see {@link RunPort.holdLease}). */
-  readonly #leaseHolds = new Set<Promise<unknown>>();
+  /** Work the lease is kept for after the run let go (see {@link RunPort.holdLease}); made with the first. */
+  #leaseHolds: Set<Promise<unknown>> | undefined;
   /** The state an evicted run's last checkpoints store: the run as it was when it left. */
   #frozen: { sealed: SealedState; wakeAt: number | undefined } | undefined;
 
@@ -394,11 +393,15 @@ export class Run implements RunPort, LeaseHolder {
   /** Human waits pending now. */
   waits(): PendingHumanWait[] {
     // An evicted run kept its waits in the store: those it rested with are still pending.
-    return this.evicted ? [...this.#evictedWaits] : this.#waits.list();
+    return this.evicted ? [...(this.#evictedWaits ?? [])] : this.#waits.list();
   }
 
   addWait(wait: HumanWaitRegistration): () => void {
     return this.#waits.add(wait);
+  }
+
+  removeWait(wait: HumanWaitRegistration): void {
+    this.#waits.remove(wait);
   }
 
   addWakeSource(nextWakeAt: () => number | undefined): () => void {
@@ -453,10 +456,10 @@ export class Run implements RunPort, LeaseHolder {
     // Listed before the effects stop: a stopped wait leaves the list.
     this.#evictedWaits = this.#waits.list();
     this.#abortEffects(
-      '',
-      new RunError('run.evicted', {
-        message: `Run "${this.threadId}" was evicted from memory; its checkpoint keeps it.`,
-      }),
+      () =>
+        new RunError('run.evicted', {
+          message: `Run "${this.threadId}" was evicted from memory; its checkpoint keeps it.`,
+        }),
     );
     this.#waits.clear();
     if (!wasResting) {
@@ -476,11 +479,13 @@ export class Run implements RunPort, LeaseHolder {
   }
 
   holdLease(work: Promise<unknown>): void {
+    this.#leaseHolds ??= new Set();
+    const holds = this.#leaseHolds;
     const held: Promise<unknown> = work.then(
-      () => this.#leaseHolds.delete(held),
-      () => this.#leaseHolds.delete(held),
+      () => holds.delete(held),
+      () => holds.delete(held),
     );
-    this.#leaseHolds.add(held);
+    holds.add(held);
   }
 
   /**
@@ -490,12 +495,12 @@ export class Run implements RunPort, LeaseHolder {
    * time later). That wait is not awaited: `close()` does not hang on such a tool.
    */
   #letGoOfLease(): Promise<void> {
-    if (this.#leaseHolds.size === 0) return this.#lease.release();
+    if (!this.#leaseHolds?.size) return this.#lease.release();
     let timer: unknown;
     const late = new Promise<true>((resolve) => {
       timer = this.clock.setTimeout(() => resolve(true), this.runtime.leaseTtlMs);
     });
-    void Promise.race([Promise.allSettled([...this.#leaseHolds]), late]).then((tooLate) => {
+    void Promise.race([Promise.allSettled([...(this.#leaseHolds ?? [])]), late]).then((tooLate) => {
       this.clock.clearTimeout(timer);
       if (tooLate === true) this.#lease.stop();
       else void this.#letGoOfLease();
@@ -510,13 +515,12 @@ export class Run implements RunPort, LeaseHolder {
 
   // ---- the port effects use ------------------------------------------------------------
 
-  beginEffect(
-    site: string,
-    self: object,
-    actorSignal: AbortSignal,
-    blocking: boolean,
-  ): EffectHandle {
-    return this.#effects.begin(site, self, actorSignal, blocking);
+  beginEffect(site: string, self: object, blocking: boolean): EffectHandle {
+    return this.#effects.begin(site, self, blocking);
+  }
+
+  effectActorStopped(self: object): void {
+    this.#effects.actorStopped(self);
   }
 
   async readJournal(key: string): Promise<JournalEntry | undefined> {
@@ -618,7 +622,7 @@ export class Run implements RunPort, LeaseHolder {
     }
     if (from === 'waiting') this.#outcomes.clear();
     // A tool that may yet act keeps the lease renewed (see `holdLease`) until it settles.
-    if (this.#lifecycle.ended && this.#leaseHolds.size === 0) this.#lease.stop();
+    if (this.#lifecycle.ended && !this.#leaseHolds?.size) this.#lease.stop();
   }
 
   /** A waiting run is given work again (an event, a reply). */
@@ -634,7 +638,7 @@ export class Run implements RunPort, LeaseHolder {
       // store; `start()` checks for rest once the delayed events are armed again.
       this.#restoredStart = false;
       this.#stateEnters.observe(snapshot.value);
-      this.#children.watch(snapshot);
+      this.#watchChildren(snapshot);
       if (snapshot.status === 'done') this.#end('done');
       return;
     }
@@ -642,7 +646,7 @@ export class Run implements RunPort, LeaseHolder {
     if (this.#lifecycle.phase === 'waiting') this.#wake();
     this.#state.usage.steps++;
     this.#stateEnters.observe(snapshot.value);
-    this.#children.watch(snapshot);
+    this.#watchChildren(snapshot);
     if (snapshot.status === 'done') {
       this.#end('done');
       return;
@@ -650,6 +654,17 @@ export class Run implements RunPort, LeaseHolder {
     if (snapshot.status !== 'active') return;
     if (this.#checkLimits()) return;
     if (!this.#checkRest()) this.#writer.request();
+  }
+
+  /** Watches the actor's child machines (see {@link ChildMachines}), once it has one. */
+  #watchChildren(snapshot: AnySnapshot): void {
+    if (!this.#children) {
+      if (!hasChildMachine(snapshot)) return;
+      this.#children = new ChildMachines(() => {
+        if (this.#lifecycle.active) this.#queueCheck();
+      });
+    }
+    this.#children.watch(snapshot);
   }
 
   /** Looks for rest (and stores the state) once pending promise callbacks have run. */
@@ -722,7 +737,7 @@ export class Run implements RunPort, LeaseHolder {
     // Before the actor stops: a checkpoint asked for and not built yet would store it stopped.
     this.#writer.abandon();
     this.failure = error;
-    this.#abortEffects(error.message, error);
+    this.#abortEffects(() => error);
     this.#waits.clear();
     this.#settleNow({
       status: 'failed',
@@ -735,7 +750,12 @@ export class Run implements RunPort, LeaseHolder {
   #end(status: EndStatus, error?: unknown, persist = true): void {
     if (!this.#lifecycle.moveTo(status)) return;
     if (persist) this.#writer.request();
-    if (status !== 'done') this.#abortEffects(`Run "${this.threadId}" ended: ${status}.`);
+    if (status !== 'done') {
+      this.#abortEffects(
+        () =>
+          new RunError('effect.aborted', { message: `Run "${this.threadId}" ended: ${status}.` }),
+      );
+    }
     const usage = this.#usageCopy();
     const base = { threadId: this.threadId, usage };
     const snapshot = this.actor.getSnapshot() as AnySnapshot;
@@ -750,10 +770,9 @@ export class Run implements RunPort, LeaseHolder {
     void this.#settle(outcome).then(() => this.#letGoOfLease());
   }
 
-  #abortEffects(message: string, reason?: unknown): void {
-    if (!this.#effects.stopped) {
-      this.#effects.stop(reason ?? new RunError('effect.aborted', { message }));
-    }
+  /** Aborts the effects with the reason `reason` makes (made only if an effect reads it). */
+  #abortEffects(reason: () => unknown): void {
+    if (!this.#effects.stopped) this.#effects.stop(reason);
     if ((this.actor.getSnapshot() as AnySnapshot).status === 'active') this.actor.stop();
   }
 
@@ -778,6 +797,10 @@ export class Run implements RunPort, LeaseHolder {
   #settleNow(outcome: RunOutcome): void {
     if (!this.#outcomes.report(outcome)) return;
     if (outcome.status === 'waiting') {
+      // Its checkpoint is stored: what the next one would share with it is not worth
+      // keeping while the run waits (see SnapshotSealer.release).
+      this.#sealed = undefined;
+      this.#snapshotSealer.release();
       const waitIds = outcome.waits.map((wait) => wait.waitId);
       this.runtime.events.emit('run.waiting', this.threadId, { waitIds });
       return;

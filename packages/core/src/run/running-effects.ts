@@ -1,4 +1,4 @@
-import type { EffectHandle } from './run-port';
+import type { AbortListener, EffectHandle } from './run-port';
 
 /** Options of {@link RunningEffects}. */
 export interface RunningEffectsOptions {
@@ -10,15 +10,18 @@ export interface RunningEffectsOptions {
   onMaybeIdle: () => void;
 }
 
+/** Why effects are aborted: made the first time an effect or its signal asks. */
+type LazyReason = { reason: unknown; made: boolean; make: () => unknown };
+
 /**
  * The agentchart effects running in one run, by actor: their keys (site and occurrence, stable
- * across resumes), their abort signals (aborted with their actor's, and by {@link stop}), and
- * whether each is work in flight or waiting on a person.
+ * across resumes), their abort (when their actor stops, and by {@link stop}), and whether each
+ * is work in flight or waiting on a person.
  */
 export class RunningEffects {
   readonly #effects = new Map<object, RunningEffect>();
   /** Set once the run stopped its effects: what every effect, running or started later, is aborted with. */
-  #stopped: { reason: unknown } | undefined;
+  #stopped: LazyReason | undefined;
   /** True while a restored actor restarts its in-flight effects: same keys, not new ones. */
   restoring = false;
 
@@ -30,14 +33,18 @@ export class RunningEffects {
   }
 
   /**
-   * Aborts every running effect with `reason`, and every effect started from now on. The run
-   * calls it when it ends (or is evicted, or taken over): effects are aborted from here
-   * rather than each listening to a signal of the run's, which a waiting run would keep.
+   * Aborts every running effect with the reason `reason` makes, and every effect started from
+   * now on. The run calls it when it ends (or is evicted, or taken over): effects are aborted
+   * from here rather than each listening to a signal of the run's, which a waiting run would
+   * keep. `reason` is called once, when an effect first reads why it was aborted: a run evicted
+   * with nothing that reads it (a wait for a person, whose effect's promise nobody awaits once
+   * its actor stops) builds no error and no stack trace.
    */
-  stop(reason: unknown): void {
+  stop(reason: () => unknown): void {
     if (this.#stopped) return;
-    this.#stopped = { reason };
-    for (const effect of [...this.#effects.values()]) effect.controller.abort(reason);
+    const stopped: LazyReason = { reason: undefined, made: false, make: reason };
+    this.#stopped = stopped;
+    for (const effect of [...this.#effects.values()]) effect.abort(stopped);
   }
 
   /** True once {@link stop} was called. */
@@ -46,7 +53,7 @@ export class RunningEffects {
   }
 
   /** Starts an effect at `site` for its actor `self`. */
-  begin(site: string, self: object, actorSignal: AbortSignal, blocking: boolean): EffectHandle {
+  begin(site: string, self: object, blocking: boolean): EffectHandle {
     const { occurrences, replaying } = this.options;
     const next = occurrences[site] ?? 0;
     // A restored actor restarts the effect that was running: same occurrence, same key.
@@ -54,12 +61,17 @@ export class RunningEffects {
     if (!restarted) occurrences[site] = next + 1;
     const key = `${site}#${restarted ? next - 1 : next}`;
     const effect = new RunningEffect(this, self, key, blocking || replaying);
-    const { controller } = effect;
-    if (actorSignal.aborted) controller.abort(actorSignal.reason);
-    else if (this.#stopped) controller.abort(this.#stopped.reason);
-    else effect.link(actorSignal);
+    if (this.#stopped) effect.abort(this.#stopped);
     this.#effects.set(self, effect);
     return effect;
+  }
+
+  /**
+   * The actor `self` stopped (its state was left, or the run stopped its actor): its effect,
+   * if still running, is aborted as an `AbortError`, as the actor's own signal would be.
+   */
+  actorStopped(self: object): void {
+    this.#effects.get(self)?.abort(actorStopReason());
   }
 
   /** Called by an effect that went idle or settled aborted: the run may come to rest. */
@@ -73,20 +85,41 @@ export class RunningEffects {
   }
 }
 
+/** What an effect whose actor stopped is aborted with: what `AbortController.abort()` gives. */
+function actorStopReason(): LazyReason {
+  return {
+    reason: undefined,
+    made: false,
+    make: () => new DOMException('This operation was aborted', 'AbortError'),
+  };
+}
+
+/** The reason `lazy` stands for, made on first use. */
+function reasonOf(lazy: LazyReason): unknown {
+  if (!lazy.made) {
+    lazy.reason = lazy.make();
+    lazy.made = true;
+  }
+  return lazy.reason;
+}
+
 /**
- * One effect the run knows is running. Its own controller is linked to its actor's signal
- * by the effect itself as the listener (`handleEvent`), removed when it settles, and aborted
- * by `RunningEffects.stop`: `AbortSignal.any` cost 4-6% of a step in the benchmarks. Methods,
- * not closures: an effect costs one object, which a waiting run holds for each of its waits.
+ * One effect the run knows is running. Its abort signal is made only when something asks for
+ * it (a model call, a tool): a wait for a person listens through {@link addAbortListener}
+ * instead, so a run resting on one keeps no AbortController, signal or event listener for it.
+ * Methods, not closures: an effect costs one object, which a waiting run holds for each of its
+ * waits.
  */
 class RunningEffect implements EffectHandle {
-  readonly controller = new AbortController();
   readonly key: string;
   /** True while work is in flight (see `EffectHandle.blocking`). */
   blocking: boolean;
   readonly #effects: RunningEffects;
   readonly #self: object;
-  #actorSignal: AbortSignal | undefined;
+  #controller: AbortController | undefined;
+  #aborted: LazyReason | undefined;
+  /** Listeners added through {@link addAbortListener}: one, mostly, kept without an array. */
+  #listeners: AbortListener | AbortListener[] | undefined;
 
   constructor(effects: RunningEffects, self: object, key: string, blocking: boolean) {
     this.#effects = effects;
@@ -97,18 +130,46 @@ class RunningEffect implements EffectHandle {
   }
 
   get signal(): AbortSignal {
-    return this.controller.signal;
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(reasonOf(this.#aborted));
+    }
+    return this.#controller.signal;
   }
 
-  /** Aborts this effect when its actor's signal aborts, until it settles. */
-  link(actorSignal: AbortSignal): void {
-    this.#actorSignal = actorSignal;
-    actorSignal.addEventListener('abort', this, { once: true });
+  get aborted(): boolean {
+    return this.#aborted !== undefined;
   }
 
-  /** The actor's signal aborted (this is its listener). */
-  handleEvent(): void {
-    this.controller.abort(this.#actorSignal?.reason);
+  get abortReason(): unknown {
+    return this.#aborted ? reasonOf(this.#aborted) : undefined;
+  }
+
+  addAbortListener(listener: AbortListener): void {
+    const listeners = this.#listeners;
+    if (listeners === undefined) this.#listeners = listener;
+    else if (Array.isArray(listeners)) listeners.push(listener);
+    else this.#listeners = [listeners, listener];
+  }
+
+  removeAbortListener(listener: AbortListener): void {
+    const listeners = this.#listeners;
+    if (listeners === listener) this.#listeners = undefined;
+    else if (Array.isArray(listeners)) {
+      const at = listeners.indexOf(listener);
+      if (at >= 0) listeners.splice(at, 1);
+    }
+  }
+
+  /** Aborts the effect once: its signal, if it has one, then its listeners, each once. */
+  abort(reason: LazyReason): void {
+    if (this.#aborted) return;
+    this.#aborted = reason;
+    this.#controller?.abort(reasonOf(reason));
+    const listeners = this.#listeners;
+    this.#listeners = undefined;
+    if (Array.isArray(listeners)) for (const listener of listeners) listener.handleEvent();
+    else listeners?.handleEvent();
   }
 
   setIdle(idle: boolean): void {
@@ -117,11 +178,9 @@ class RunningEffect implements EffectHandle {
   }
 
   settle(): void {
-    this.#actorSignal?.removeEventListener('abort', this);
-    this.#actorSignal = undefined;
     this.#effects.forget(this.#self);
     // A completed effect is followed by the machine's own macrostep (its done event); an
     // aborted one (its state was left) is not, so the run looks for rest here.
-    if (this.controller.signal.aborted) this.#effects.maybeIdle();
+    if (this.#aborted) this.#effects.maybeIdle();
   }
 }

@@ -50,6 +50,8 @@ export class SnapshotSealer {
   #children: readonly SealedChild[] = [];
   #historyValue: unknown;
   #sealedHistory: unknown;
+  /** The last sealed context, kept by {@link release}: the next seal shares it (see there). */
+  #restingContext: unknown;
 
   constructor(freezeContext = true) {
     this.#freezeContext = freezeContext;
@@ -80,8 +82,9 @@ export class SnapshotSealer {
     }
     const context = sealJson(snapshot.context, {
       inPlace: this.#freezeContext,
-      previous: before?.context,
+      previous: before === undefined ? this.#restingContext : before.context,
     });
+    this.#restingContext = undefined;
     const children = this.#childrenOf(snapshot.children ?? {}, before?.children);
     if (!changed && context === before!.context && children === before!.children) {
       // The same fields: the previous checkpoint holds every one this one would.
@@ -91,6 +94,22 @@ export class SnapshotSealer {
     sealed.children = children;
     this.#sealed = Object.freeze(sealed);
     return this.#sealed;
+  }
+
+  /**
+   * Lets go of the last sealed snapshot, for a run at rest: what a checkpoint shares with the
+   * next one is worth keeping while the run works, not while it waits days for a person. Only
+   * its context is kept (sealed in place, it is the actor's own, so keeping it costs nothing):
+   * the next seal then skips the parts of the context that did not change, and what it builds
+   * again — the snapshot's other fields, its children's entries — is small.
+   */
+  release(): void {
+    const context = this.#sealed?.context;
+    if (context !== undefined) this.#restingContext = context;
+    this.#sealed = undefined;
+    this.#children = [];
+    this.#historyValue = undefined;
+    this.#sealedHistory = undefined;
   }
 
   /** XState's form of a history value (`{ [state]: [{ id }] }`), sealed once per value. */
@@ -146,7 +165,8 @@ export class SnapshotSealer {
       after.push(child);
       entries[id] = child.sealed;
     }
-    this.#children = after;
+    // Its exact length, not the capacity `push` gave it: a run waiting days keeps it.
+    this.#children = after.slice();
     if (!changed && after.length === before.length) return previous;
     return Object.freeze(entries);
   }
