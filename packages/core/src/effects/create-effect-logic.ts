@@ -5,6 +5,7 @@ import type { EffectHandle } from '../run/run-port';
 import { runOf, siteOf } from '../run/run-registry';
 import { EffectScope } from './effect-scope';
 import type { EffectSpec } from './types';
+import { unreadAbort } from './unread-abort';
 
 const effectSpecKey = Symbol.for('agentchart.effectSpec');
 
@@ -95,7 +96,9 @@ function settled(
 ): void {
   handle?.settle();
   if (self.getSnapshot().status !== 'active') return;
-  (system as RelayingSystem)._relay(self, self, { type, data });
+  // A wait aborted leaves the reason to be read here (see unreadAbort).
+  const settledWith = data === unreadAbort ? handle?.abortReason : data;
+  (system as RelayingSystem)._relay(self, self, { type, data: settledWith });
 }
 
 /** The spec of an agentchart effect logic, or undefined for any other actor logic. */

@@ -3,6 +3,7 @@ import type { JournalEntry } from '../ledger/types';
 import type { HumanWaitRegistration } from '../run/human-waits';
 import type { PendingApproval } from '../run/types';
 import type { EffectScope } from './effect-scope';
+import { unreadAbort } from './unread-abort';
 
 /** What an open wait is, as its {@link WaitReplies} are told. */
 export interface OpenedWait {
@@ -72,8 +73,10 @@ export function durableWait<TReply>(
 }
 
 /**
- * {@link durableWait} resolving with the reply alone: for a wait whose caller needs nothing
- * more, one promise fewer for a waiting run to keep than `durableWait(…).then(…)`.
+ * {@link durableWait} resolving with the reply alone, for a wait that is its effect's whole
+ * body (its promise is what the effect body returns): one promise fewer for a waiting run to
+ * keep than `durableWait(…).then(…)`. Aborted, it rejects with {@link unreadAbort}, which the
+ * effect logic turns into the abort reason if its actor is still there to take it.
  */
 export function durableWaitForReply<TReply>(
   scope: EffectScope,
@@ -102,7 +105,7 @@ function openWait<TReply>(
   replyOnly: boolean,
 ): Promise<TReply | { value: TReply; replayed: boolean }> {
   const { key, prompt } = options;
-  const wait = new OpenWait(scope, options);
+  const wait = new OpenWait(scope, options, replyOnly);
   return scope
     .journaled(
       key,
@@ -146,6 +149,8 @@ class OpenWait<TReply> implements HumanWaitRegistration, OpenedWait {
   approval?: PendingApproval;
   readonly #scope: EffectScope;
   readonly #replies: WaitReplies<TReply>;
+  /** Aborted, reject with {@link unreadAbort} (see {@link durableWaitForReply}). */
+  readonly #abortUnread: boolean;
   /** A reply accepted before the wait began waiting (while its intent was being written). */
   #early: { reply: TReply } | undefined;
   /** Set while the wait waits: how it ends. */
@@ -153,9 +158,10 @@ class OpenWait<TReply> implements HumanWaitRegistration, OpenedWait {
   #reject: ((error: unknown) => void) | undefined;
   #timer: unknown;
 
-  constructor(scope: EffectScope, options: DurableWaitOptions<TReply>) {
+  constructor(scope: EffectScope, options: DurableWaitOptions<TReply>, abortUnread: boolean) {
     this.#scope = scope;
     this.#replies = options.replies;
+    this.#abortUnread = abortUnread;
     this.waitId = options.key;
     this.prompt = options.prompt;
     const recorded = scope.run.recordedWait(options.key);
@@ -253,7 +259,7 @@ class OpenWait<TReply> implements HumanWaitRegistration, OpenedWait {
 
   /** The effect was aborted (this is its abort listener). */
   handleEvent(): void {
-    this.#finish()?.reject(this.#scope.abortReason);
+    this.#finish()?.reject(this.#abortUnread ? unreadAbort : this.#scope.abortReason);
   }
 
   /** Ends the wait once: its timer and listener go, and it is working again. */
