@@ -1,4 +1,5 @@
 import { RunError } from '../errors/run-error';
+import { SmallMap } from './small-map';
 import type { PendingApproval, PendingHumanWait } from './types';
 
 /** A human wait registered by an effect and answered through the run. */
@@ -22,7 +23,7 @@ export interface HeldReply {
 
 /** The human waits a run has pending, by id. */
 export class HumanWaits {
-  readonly #waits = new Map<string, HumanWaitRegistration>();
+  readonly #waits = new SmallMap<string, HumanWaitRegistration>();
   #held:
     | { waitId: string; value: unknown; resolve(): void; reject(error: unknown): void }
     | undefined;
@@ -84,7 +85,7 @@ export class HumanWaits {
         message: `Thread "${this.threadId}" has ${this.#waits.size} pending human waits (${this.#ids()}); pass the waitId to answer one.`,
       });
     }
-    const wait = waitId === undefined ? this.#waits.values().next().value : this.#waits.get(waitId);
+    const wait = waitId === undefined ? this.#waits.values()[0] : this.#waits.get(waitId);
     if (!wait) {
       throw new RunError('run.not_waiting', {
         message:
@@ -99,7 +100,7 @@ export class HumanWaits {
 
   /** Waits pending now. */
   list(): PendingHumanWait[] {
-    return [...this.#waits.values()].map(({ waitId, prompt, deadline, approval }) => ({
+    return this.#waits.values().map(({ waitId, prompt, deadline, approval }) => ({
       waitId,
       prompt,
       ...(deadline === undefined ? {} : { deadline }),
@@ -121,6 +122,6 @@ export class HumanWaits {
   }
 
   #ids(): string {
-    return [...this.#waits.keys()].join(', ') || 'none';
+    return this.#waits.keys().join(', ') || 'none';
   }
 }

@@ -1,4 +1,5 @@
 import type { AbortListener, EffectHandle } from './run-port';
+import { SmallMap } from './small-map';
 
 /** Options of {@link RunningEffects}. */
 export interface RunningEffectsOptions {
@@ -19,13 +20,20 @@ type LazyReason = { reason: unknown; made: boolean; make: () => unknown };
  * is work in flight or waiting on a person.
  */
 export class RunningEffects {
-  readonly #effects = new Map<object, RunningEffect>();
+  readonly #effects = new SmallMap<object, RunningEffect>();
   /** Set once the run stopped its effects: what every effect, running or started later, is aborted with. */
   #stopped: LazyReason | undefined;
   /** True while a restored actor restarts its in-flight effects: same keys, not new ones. */
   restoring = false;
+  readonly #occurrences: Record<string, number>;
+  readonly #replaying: boolean;
+  readonly #onMaybeIdle: () => void;
 
-  constructor(private readonly options: RunningEffectsOptions) {}
+  constructor({ occurrences, replaying, onMaybeIdle }: RunningEffectsOptions) {
+    this.#occurrences = occurrences;
+    this.#replaying = replaying;
+    this.#onMaybeIdle = onMaybeIdle;
+  }
 
   /** True, false, or undefined when `actor` is not an agentchart effect. */
   isBlocking(actor: object): boolean | undefined {
@@ -44,7 +52,7 @@ export class RunningEffects {
     if (this.#stopped) return;
     const stopped: LazyReason = { reason: undefined, made: false, make: reason };
     this.#stopped = stopped;
-    for (const effect of [...this.#effects.values()]) effect.abort(stopped);
+    for (const effect of this.#effects.values()) effect.abort(stopped);
   }
 
   /** True once {@link stop} was called. */
@@ -54,13 +62,13 @@ export class RunningEffects {
 
   /** Starts an effect at `site` for its actor `self`. */
   begin(site: string, self: object, blocking: boolean): EffectHandle {
-    const { occurrences, replaying } = this.options;
+    const occurrences = this.#occurrences;
     const next = occurrences[site] ?? 0;
     // A restored actor restarts the effect that was running: same occurrence, same key.
     const restarted = this.restoring && next > 0;
     if (!restarted) occurrences[site] = next + 1;
     const key = `${site}#${restarted ? next - 1 : next}`;
-    const effect = new RunningEffect(this, self, key, blocking || replaying);
+    const effect = new RunningEffect(this, self, key, blocking || this.#replaying);
     if (this.#stopped) effect.abort(this.#stopped);
     this.#effects.set(self, effect);
     return effect;
@@ -76,7 +84,7 @@ export class RunningEffects {
 
   /** Called by an effect that went idle or settled aborted: the run may come to rest. */
   maybeIdle(): void {
-    this.options.onMaybeIdle();
+    this.#onMaybeIdle();
   }
 
   /** Called by an effect once it settled. */
