@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/clock';
 import { unrefTimer } from '../run/keep-alive';
 import type { Run } from '../run/run';
+import type { RunOutcome } from '../run/types';
 
 /** A waiting run due to act sooner than this stays in memory rather than being evicted. */
 const soonMs = 1_000;
@@ -47,6 +48,13 @@ export class LiveRuns {
     },
   );
 
+  /** One listener for every run (see `Run.onRest`): a waiting run keeps no closure of this. */
+  readonly #onRest = (outcome: RunOutcome, run: Run): void => {
+    if (this.#runs.get(run.threadId) !== run) return;
+    if (outcome.status !== 'waiting') this.#runs.delete(run.threadId);
+    else this.#evictIfIdle(run);
+  };
+
   constructor(private readonly options: LiveRunsOptions) {}
 
   get(threadId: string): Run | undefined {
@@ -75,11 +83,7 @@ export class LiveRuns {
       this.options.clock.clearTimeout(timer);
       this.#wakeUps.delete(run.threadId);
     }
-    run.onRest((outcome) => {
-      if (this.#runs.get(run.threadId) !== run) return;
-      if (outcome.status !== 'waiting') this.#runs.delete(run.threadId);
-      else this.#evictIfIdle(run);
-    });
+    run.onRest(this.#onRest);
   }
 
   /** Keeps the thread's run in memory while an event is delivered (call before restoring it). */

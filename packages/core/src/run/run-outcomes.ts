@@ -1,15 +1,24 @@
 import type { RunOutcome } from './types';
 
+/** Told of every rest of a run: its outcome, and the run (so one listener serves many runs). */
+export type RestListener<TRun> = (outcome: RunOutcome, run: TRun) => void;
+
 /**
  * Where a run reports coming to rest: `result()` for the next rest, `onRest` for every one.
  * A rest is `waiting` until the run ends; once it ends, the final outcome stays.
  */
-export class RunOutcomes {
+export class RunOutcomes<TRun> {
+  readonly #run: TRun;
   #rest: RunOutcome | undefined;
   // Arrays made when a listener comes, each the size of what it holds (one, mostly): a run
-  // waiting in memory keeps them.
+  // waiting in memory keeps them. The one listener most runs have is kept without an array.
   #next: ((outcome: RunOutcome) => void)[] | undefined;
-  #every: ((outcome: RunOutcome) => void)[] | undefined;
+  #every: RestListener<TRun> | RestListener<TRun>[] | undefined;
+
+  /** @param run What listeners are given with each outcome. */
+  constructor(run: TRun) {
+    this.#run = run;
+  }
 
   /** The outcome the run rests in now, if it is at rest. */
   get current(): RunOutcome | undefined {
@@ -30,8 +39,10 @@ export class RunOutcomes {
   }
 
   /** Calls `listener` every time the run comes to rest (each `waiting`, and its end). */
-  onEvery(listener: (outcome: RunOutcome) => void): void {
-    this.#every = this.#every ? [...this.#every, listener] : [listener];
+  onEvery(listener: RestListener<TRun>): void {
+    const every = this.#every;
+    this.#every =
+      every === undefined ? listener : [...(Array.isArray(every) ? every : [every]), listener];
   }
 
   /** Reports a rest; ignored once the run has ended. Returns whether it was reported. */
@@ -41,7 +52,9 @@ export class RunOutcomes {
     const waiting = this.#next;
     this.#next = undefined;
     for (const listener of waiting ?? []) listener(outcome);
-    for (const listener of this.#every ?? []) listener(outcome);
+    const every = this.#every;
+    if (Array.isArray(every)) for (const listener of every) listener(outcome, this.#run);
+    else every?.(outcome, this.#run);
     return true;
   }
 }

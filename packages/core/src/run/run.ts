@@ -26,7 +26,7 @@ import { runClock } from './run-clock';
 import { endedError, evictedError, stoppedSnapshotError } from './run-errors';
 import { RunLifecycle, type RunPhase, storedStatusOf } from './run-lifecycle';
 import { type NextModelCall, RunLimitJudge } from './run-limits';
-import { RunOutcomes } from './run-outcomes';
+import { type RestListener, RunOutcomes } from './run-outcomes';
 import type {
   AppendJournalOptions,
   EffectHandle,
@@ -138,7 +138,7 @@ export class Run implements RunPort, LeaseHolder {
   readonly #limits: RunLimitJudge;
   readonly #recordedWaits: ReadonlyMap<string, RecordedWait>;
   readonly #effects: RunningEffects;
-  readonly #outcomes = new RunOutcomes();
+  readonly #outcomes = new RunOutcomes<Run>(this);
   /** Made with the first child machine: most runs have none. */
   #children: ChildMachines | undefined;
   #limit: LimitInfo | undefined;
@@ -350,8 +350,11 @@ export class Run implements RunPort, LeaseHolder {
     return this.#outcomes.next();
   }
 
-  /** Calls `listener` every time the run comes to rest (each `waiting`, and its end). */
-  onRest(listener: (outcome: RunOutcome) => void): void {
+  /**
+   * Calls `listener` every time the run comes to rest (each `waiting`, and its end), with this
+   * run: one listener can serve every run, and a waiting run keeps no closure for it.
+   */
+  onRest(listener: RestListener<Run>): void {
     this.#outcomes.onEvery(listener);
   }
 

@@ -18,6 +18,9 @@ interface SealedChild {
   sealed: unknown;
 }
 
+/** No children yet: one array for every run. */
+const noChildren: readonly SealedChild[] = Object.freeze([]);
+
 /**
  * The fields of a machine snapshot XState's `getPersistedSnapshot` writes as they are (it
  * writes `context` and `children` itself, and leaves out live objects and methods), in its
@@ -47,7 +50,7 @@ export class SnapshotSealer {
   /** The last sealed snapshot, and the parts it was built from. */
   #sealed: Record<string, unknown> | undefined;
   /** The children's entries, in the order XState lists them. */
-  #children: readonly SealedChild[] = [];
+  #children: readonly SealedChild[] = noChildren;
   #historyValue: unknown;
   #sealedHistory: unknown;
   /** The last sealed context, kept by {@link release}: the next seal shares it (see there). */
@@ -107,7 +110,7 @@ export class SnapshotSealer {
     const context = this.#sealed?.context;
     if (context !== undefined) this.#restingContext = context;
     this.#sealed = undefined;
-    this.#children = [];
+    this.#children = noChildren;
     this.#historyValue = undefined;
     this.#sealedHistory = undefined;
   }
