@@ -156,7 +156,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
   const live = new LiveRuns({
     clock,
     // Waiting runs leave memory whatever the store: the in-memory store's copy of a run (its
-    // checkpoints and journal, about 2.4 KB for a short run) is a seventh of the live run, its
+    // checkpoints and journal, about 2.4 KB for a short run) is a fifth of the live run, its
     // actors and their parts; a durable store's is out of the heap (ADR 0025).
     evictWaiting: evictWaiting ?? true,
     // Another process may own the thread by now; then it is that process's to wake.

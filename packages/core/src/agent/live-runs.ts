@@ -22,7 +22,7 @@ export interface LiveRunsOptions {
  * with eviction on, also when it rests `waiting`: then only a timer for its next deadline
  * stays here, and the run itself is garbage once no handle holds it. Once collected, an
  * evicted thread costs the process about 330 bytes with SQLite (mostly tables a burst of runs
- * grew), where a waiting run held live costs 14–17 KB; the in-memory store adds its own copy of
+ * grew), where a waiting run held live costs 10–12 KB; the in-memory store adds its own copy of
  * the run (about 2.4 KB for a short run: its checkpoints and journal). Read before a
  * collection, the heap also shows the garbage a burst left, tens of KB a run.
  */

@@ -90,7 +90,7 @@ export interface AgentOptions<TMachine extends AnyStateMachine> {
    * `reply()` and `send()` restore an evicted run from the store (as `agent.send()` does) and
    * `result()` waits for that. A reply a restored wait refuses is reported by `result()`,
    * not thrown by `reply()`. Default: true, with every store — the in-memory one included,
-   * where an evicted waiting run is its stored checkpoint (about 2.4 KB, against about 17 KB
+   * where an evicted waiting run is its stored checkpoint (about 2.4 KB, against about 12 KB
    * live). `false` keeps waiting runs live: a wrong reply through the handle throws at once.
    */
   evictWaiting?: boolean;
