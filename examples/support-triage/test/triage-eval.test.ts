@@ -52,7 +52,7 @@ describe('support triage evals', () => {
     expect(current.status).toBe(0);
     expect(current.stdout).toContain('pass  v1: 100.0% ≥ the minimum 90.0%');
     const shorter = gate('v2');
-    expect(shorter.status).toBe(1);
+    expect(shorter.status).toBe(6);
     expect(shorter.stdout).toContain('FAIL  v2: 41.7% < the minimum 90.0%');
   }, 60_000);
 });

@@ -15,6 +15,11 @@ export const exitCodes = {
   limit: 4,
   /** Another live process holds the thread's lease: nothing was done; try again later. */
   busy: 5,
+  /**
+   * `agentchart eval`: a variant passed fewer cases than the minimum (the gate), as opposed to
+   * 1, the eval itself broke (a run, a scorer, the suite) and measured nothing.
+   */
+  belowMinimum: 6,
   /** Interrupted (SIGINT, SIGTERM): runs were handed back to the store, resumable. 128 + signal. */
   interrupted: 130,
 } as const;
@@ -28,4 +33,5 @@ export const exitCodeHelp = `Exit codes:
   3  waiting: a run rests waiting for a human reply or a timer
   4  limit: a run ended at a limit or quota, or was stopped
   5  busy: another live process holds the thread; nothing was done
+  6  below: an eval variant passed fewer cases than --min-pass-rate
   130/143  interrupted by SIGINT/SIGTERM; runs were handed back, resumable`;

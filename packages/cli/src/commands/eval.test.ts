@@ -45,7 +45,8 @@ describe('agentchart eval', () => {
     expect(before.exitCode).toBe(0);
     expect(before.stdout).toContain('pass  v1: 100.0% ≥ the minimum 90.0%');
     const after = await evalCli('sentiment.eval.ts', 'sentiment.jsonl', '-V', 'v2', '-m', '0.9');
-    expect(after.exitCode).toBe(1);
+    // 6, not 1: the gate failed, the eval itself did not.
+    expect(after.exitCode).toBe(6);
     expect(after.stdout).toContain('FAIL  v2: 20.0% < the minimum 90.0%');
   });
 

@@ -6,6 +6,7 @@ import { formatEvalTable } from '../eval/format-eval-table';
 import { parseDataset } from '../eval/load-dataset';
 import { runEval } from '../eval/run-eval';
 import type { EvalReport, EvalSuite } from '../eval/types';
+import { exitCodes } from '../exit-codes';
 import { parseCommandArgs } from './parse-command-args';
 import type { Command, CommandContext } from './types';
 
@@ -23,14 +24,15 @@ Each dataset line is a JSON object: {"id": "case-1", "input": â€¦, "expected": â
 Options:
   -V, --variant <name>       run this variant (repeat for several; default: all of them)
   -c, --concurrency <n>      cases at once within a variant (default: the suite's, else 4)
-  -m, --min-pass-rate <r>    exit 1 when a variant passes fewer cases (0.9 or 90%);
+  -m, --min-pass-rate <r>    exit 6 when a variant passes fewer cases (0.9 or 90%);
                              every run of a variant failing exits 1 without it
   -o, --output <file>        also write the full report as JSON
       --json                 print the report as JSON instead of the table
   -e, --export <name>        the suite's export, when the module has several
   -h, --help                 show this help
 
-Exit codes: 0 every variant at or above the minimum, 1 one below it, 2 used wrongly.
+Exit codes: 0 every variant at or above the minimum, 6 one below it, 1 the eval broke
+(every run of a variant failed, the suite did not load), 2 used wrongly.
 
 Examples:
   agentchart eval src/triage.eval.ts data/golden.jsonl --min-pass-rate 0.9
@@ -148,7 +150,9 @@ export const evalCommand: Command = {
         `agentchart: every run of variant "${variant}" failed before it could be scored${first?.error ? ` (first: ${first.error})` : ''}. The agent or its model is failing, so the suite measured nothing: fix that and run again.\n`,
       );
     }
-    return below.length > 0 || broken.length > 0 ? 1 : 0;
+    // Told apart so CI can: the eval broke (1) or the agent got worse (6).
+    if (broken.length > 0) return exitCodes.failed;
+    return below.length > 0 ? exitCodes.belowMinimum : exitCodes.ok;
   },
 };
 
