@@ -1,3 +1,5 @@
+import { ModelCallError } from '@agentchart/core';
+import { singleAttemptPolicy } from '@agentchart/core/reliability';
 import { scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { llmJudge } from './llm-judge';
@@ -26,6 +28,35 @@ describe('llmJudge', () => {
       score: 0,
       pass: false,
       reason: 'the judge gave no score from 0 to 1: "I think it is fine"',
+    });
+  });
+
+  it('retries a judge that answers 503 once, instead of failing the case (a flaky judge)', async () => {
+    const model = scriptedModel({
+      responses: [
+        { error: new ModelCallError({ kind: 'server_error', status: 503, message: 'overloaded' }) },
+        { json: { score: 0.9, reason: 'right' } },
+      ],
+    });
+    // The default policy: the judge's 503 is retried after a backoff of up to half a second.
+    const judge = llmJudge({ model, criteria: 'x' });
+    expect(await judge.score(scoreInput(undefined, 'y'))).toEqual({
+      score: 0.9,
+      pass: true,
+      reason: 'right',
+    });
+    expect(model.requests).toHaveLength(2);
+  });
+
+  it('takes the policy it is given: one attempt fails the case on a 503', async () => {
+    const model = scriptedModel({
+      responses: [
+        { error: new ModelCallError({ kind: 'server_error', status: 503, message: 'overloaded' }) },
+      ],
+    });
+    const judge = llmJudge({ model, criteria: 'x', policy: singleAttemptPolicy });
+    await expect(judge.score(scoreInput(undefined, 'y'))).rejects.toMatchObject({
+      code: 'model.server_error',
     });
   });
 });

@@ -1,5 +1,6 @@
 import type { ChatModel } from '@agentchart/core';
 import { checkOptionNames, describeValue } from '@agentchart/core/internal';
+import { createReliabilityPolicy, type ModelCallPolicy } from '@agentchart/core/reliability';
 import type { Scorer } from '../types';
 import { refuse } from './refuse';
 import { show } from './value-at';
@@ -13,8 +14,14 @@ export interface LlmJudgeOptions {
   /** The lowest score that passes. Default 0.7. */
   passAt?: number;
   name?: string;
-  /** How long one verdict may take. Default 60 000 ms. */
+  /** How long one verdict may take, retries included. Default 60 000 ms. */
   timeoutMs?: number;
+  /**
+   * How the judge's calls are retried: a 429 or a 503 from the judge must not fail a case,
+   * nor the gate. Default a `createReliabilityPolicy()` of this judge's own (retries with
+   * backoff and jitter, a breaker); `singleAttemptPolicy` for one attempt.
+   */
+  policy?: ModelCallPolicy;
 }
 
 const verdictFormat = {
@@ -28,7 +35,7 @@ const verdictFormat = {
   },
 };
 
-const llmJudgeOptionNames = ['model', 'criteria', 'passAt', 'name', 'timeoutMs'];
+const llmJudgeOptionNames = ['model', 'criteria', 'passAt', 'name', 'timeoutMs', 'policy'];
 
 /**
  * LLM-as-judge: a model scores each output against `criteria` from 0 to 1, with a reason.
@@ -38,6 +45,7 @@ const llmJudgeOptionNames = ['model', 'criteria', 'passAt', 'name', 'timeoutMs']
 export function llmJudge(options: LlmJudgeOptions): Scorer {
   checkOptionNames('llmJudge', options, llmJudgeOptionNames);
   const { model, criteria, passAt = 0.7, name = 'judge', timeoutMs = 60_000 } = options;
+  const policy = options.policy ?? createReliabilityPolicy();
   if (typeof (model as { generate?: unknown } | undefined)?.generate !== 'function') {
     refuse(
       `llmJudge: model must be a chat model (openAIChatModel from @agentchart/openai, or scriptedModel in tests), got ${describeValue(model)}.`,
@@ -51,8 +59,9 @@ export function llmJudge(options: LlmJudgeOptions): Scorer {
   return {
     name,
     async score({ case: row, output }) {
-      const response = await model.generate(
-        {
+      const { response } = await policy.call({
+        models: [model],
+        request: {
           messages: [
             {
               role: 'system',
@@ -66,8 +75,8 @@ export function llmJudge(options: LlmJudgeOptions): Scorer {
           responseFormat: verdictFormat,
           temperature: 0,
         },
-        { signal: AbortSignal.timeout(timeoutMs) },
-      );
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       let verdict: { score?: unknown; reason?: unknown };
       try {
         verdict = JSON.parse(response.content) as typeof verdict;
