@@ -14,6 +14,7 @@ const suiteOptionNames = Object.keys({
   scorers: true,
   concurrency: true,
   minPassRate: true,
+  scorerTimeoutMs: true,
 } satisfies Record<keyof EvalSuite, true>);
 
 /**
@@ -45,6 +46,20 @@ export function defineEval<TInput = any, TExpected = any, TVariant = any>(
     throw new DefinitionError(
       'definition.invalid_option',
       `defineEval "${suite.name}": minPassRate is ${describeValue(minPassRate)}; it is the share of cases that must pass, from 0 to 1 (0.9 for 90%).`,
+    );
+  }
+  const { scorerTimeoutMs } = suite;
+  if (
+    scorerTimeoutMs !== undefined &&
+    !(
+      Number.isSafeInteger(scorerTimeoutMs) &&
+      scorerTimeoutMs > 0 &&
+      scorerTimeoutMs <= 2 ** 31 - 1
+    )
+  ) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `defineEval "${suite.name}": scorerTimeoutMs is ${describeValue(scorerTimeoutMs)}; it is how long one scorer may take on one case, in whole milliseconds from 1 to 2147483647 (60_000 for a minute).`,
     );
   }
   if (typeof suite.agent !== 'function') {

@@ -171,6 +171,29 @@ describe('runEval, with a suite whose own code misbehaves', () => {
     );
     expect(Object.values(variants[0]?.scorers ?? {}).every(Number.isFinite)).toBe(true);
   });
+
+  it('gives up on a scorer that never settles after scorerTimeoutMs, failing that case only (scorer deadline)', async () => {
+    const suite = defineEval({
+      name: 'echo',
+      agent: echo,
+      scorerTimeoutMs: 50,
+      scorers: [
+        { name: 'stuck', score: () => new Promise<never>(() => {}) },
+        customScorer('fine', () => 1),
+      ],
+    });
+    const { cases: results } = await runEval({ suite, cases: cases.slice(0, 2) });
+    expect(results.map((result) => result.passed)).toEqual([false, false]);
+    expect(results[0]?.scores[0]).toMatchObject({
+      scorer: 'stuck',
+      pass: false,
+      reason: expect.stringContaining('did not settle within 50 ms'),
+    });
+    expect(results[0]?.scores[1]).toMatchObject({ scorer: 'fine', pass: true });
+    expect(() => defineEval({ ...suite, scorerTimeoutMs: 0 })).toThrow(
+      /scorerTimeoutMs is .*whole milliseconds/,
+    );
+  });
 });
 
 describe('runEval, with a variant whose agent cannot be built', () => {

@@ -202,9 +202,14 @@ async function runCase({
     };
   }
   const scores: CaseScore[] = [];
+  const scorerTimeoutMs = suite.scorerTimeoutMs ?? defaultScorerTimeoutMs;
   for (const scorer of suite.scorers) {
     try {
-      const verdict: unknown = await scorer.score({ case: row, output, run });
+      const verdict: unknown = await withinTime(
+        () => scorer.score({ case: row, output, run }),
+        scorerTimeoutMs,
+        `the scorer did not settle within ${scorerTimeoutMs} ms (the suite's scorerTimeoutMs); it was given up on and the case failed`,
+      );
       const problem = verdictProblem(verdict);
       scores.push(
         problem === undefined
@@ -276,4 +281,20 @@ function summarise(
     costUsd: total((result) => result.usage?.costUsd ?? 0),
     ms: Math.round(ms),
   };
+}
+
+/** How long one scorer may take on one case, by default. */
+const defaultScorerTimeoutMs = 300_000;
+
+/** What `work` settles with, or a rejection with `message` once `ms` have passed. */
+async function withinTime<T>(work: () => T | Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(work), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -86,6 +86,12 @@ export interface EvalSuite<TInput = any, TExpected = any, TVariant = any> {
   concurrency?: number;
   /** The gate when `--min-pass-rate` is not given. */
   minPassRate?: number;
+  /**
+   * How long one scorer may take on one case; past it, that case fails with the reason and
+   * the eval goes on. A scorer that never settles would otherwise hold the whole eval up.
+   * Default 300 000 (five minutes).
+   */
+  scorerTimeoutMs?: number;
 }
 
 /** One scorer's verdict in a report. */
