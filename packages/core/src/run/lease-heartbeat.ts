@@ -73,7 +73,16 @@ export class LeaseHeartbeat {
   }
 
   #arm(): void {
-    this.#timer = this.#clock.setTimeout(() => this.#beat(), this.intervalMs);
+    // The timer holds the heartbeat weakly. A heartbeat whose agent is gone and whose runs are
+    // all garbage is garbage too, with the store it renews leases in: a dropped agent's
+    // in-memory store is not kept for up to a beat after its last run. A live run holds its
+    // agent's heartbeat itself (through its runtime), so every lease that can still be used
+    // keeps being renewed.
+    const heartbeat = new WeakRef(this);
+    this.#timer = this.#clock.setTimeout(() => {
+      const alive = heartbeat.deref();
+      if (alive) alive.#beat();
+    }, this.intervalMs);
     this.#unrefs = unrefTimer(this.#timer);
   }
 

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { RunError } from '../errors/run-error';
 import { CheckpointError } from '../store/checkpoint-error';
@@ -241,5 +243,39 @@ describe('LeaseKeeper', () => {
     await clock.advance(100);
     await expect(keeper.confirm()).rejects.toBe(refused);
     keeper.stop();
+  });
+
+  it('lets a dropped agent’s store go while its heartbeat timer is still armed', async () => {
+    setFlagsFromString('--expose-gc');
+    const collectGarbage = runInNewContext('gc') as () => void;
+    const clock = manualClock(0);
+    // Timers that can be unref'd, as Node's: only those stay armed once no lease is left.
+    const unrefClock = {
+      now: () => clock.now(),
+      setTimeout: (callback: () => void, ms: number) => ({
+        id: clock.setTimeout(callback, ms),
+        unref: () => undefined,
+      }),
+      clearTimeout: (handle: unknown) => clock.clearTimeout((handle as { id: unknown }).id),
+    };
+    // Made in a function of its own so no frame of the test holds the agent's objects.
+    const dropped = await (async () => {
+      const checkpointer = new MemoryCheckpointer();
+      const heartbeat = new LeaseHeartbeat(unrefClock, ttlMs, checkpointer);
+      const member = { dueAtBeat: () => undefined, renewAtBeat: () => undefined };
+      // A run came and went: the timer stays armed until its next beat finds no lease.
+      heartbeat.add(member);
+      heartbeat.delete(member);
+      return new WeakRef(checkpointer);
+    })();
+    expect(clock.pending()).toBe(1);
+    for (let round = 0; round < 3 && dropped.deref(); round++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      collectGarbage();
+    }
+    // Before, the timer's callback held the heartbeat and its store until the beat.
+    expect(dropped.deref()).toBeUndefined();
+    await clock.advance(ttlMs / 3);
+    expect(clock.pending()).toBe(0);
   });
 });
