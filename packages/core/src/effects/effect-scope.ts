@@ -129,7 +129,9 @@ export class EffectScope implements ModelCallScope {
       status: 'started',
       startedAt: clock.now(),
       ...(step.input === undefined ? {} : { input: step.input }),
-      meta: { ...this.#facts(), ...step.meta },
+      // Added to the facts' fresh object rather than spread into a new one: two spreads gave
+      // every entry's meta a map (hidden class) of its own, which each write re-examines.
+      meta: Object.assign(this.#facts(), step.meta),
     };
     let previous = found?.status;
     if (existing?.status === 'started' && step.effect === 'unsafe' && step.kind === 'tool') {
