@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import type { TimedVariant } from './measure/timed-variant';
 import { agentchartFanout } from './workloads/fanout/fanout-agentchart';
+import { xstateFanout } from './workloads/fanout/fanout-xstate';
 import { agentchartSuspended } from './workloads/suspended/suspended-agentchart';
 import { timedWorkloads } from './workloads/timed-workloads';
 
@@ -62,6 +63,7 @@ const loops: Record<string, () => Promise<() => Promise<void>>> = {
   ),
   react5: timed(timedWorkloads.react5(), 'agentchart (toolLoop)'),
   fanout: async () => () => agentchartFanout(1000),
+  'fanout-raw': async () => () => xstateFanout(1000),
   suspended: async () => {
     let round = 0;
     return async () => {
