@@ -105,6 +105,54 @@ describe('createResponseCache', () => {
     expect(results.map((result) => result.response.content)).toEqual(['own', 'own', 'own']);
   });
 
+  it('stores the answer a waiting call got on its own after the one in flight failed', async () => {
+    const cache = createResponseCache({ clock: manualClock(0) });
+    let fail!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      fail = resolve;
+    });
+    const first = cache.call({
+      model: 'm',
+      request: request('a'),
+      execute: async () => {
+        await gate;
+        throw new Error('503');
+      },
+    });
+    const waiting = cache.call({ model: 'm', request: request('a'), execute: counting().execute });
+    fail();
+    await expect(first).rejects.toThrow('503');
+    expect((await waiting).hit).toBe(false);
+    const later = counting();
+    const next = await cache.call({ model: 'm', request: request('a'), execute: later.execute });
+    expect(next.hit).toBe(true);
+    expect(later.calls()).toBe(0);
+  });
+
+  it('does not count the wait for a call in flight as hit latency', async () => {
+    const clock = manualClock(0);
+    const cache = createResponseCache({ clock });
+    let answerNow!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      answerNow = resolve;
+    });
+    const leader = cache.call({
+      model: 'm',
+      request: request('a'),
+      execute: async () => {
+        await gate;
+        return answer('slow');
+      },
+    });
+    const waiting = cache.call({ model: 'm', request: request('a'), execute: counting().execute });
+    // The model takes five seconds; serving its stored answer takes no time on this clock.
+    await clock.advance(5_000);
+    answerNow();
+    await leader;
+    expect((await waiting).hit).toBe(true);
+    expect(cache.metrics()).toMatchObject({ hits: 1, maxHitLatencyMs: 0 });
+  });
+
   it('stops waiting for a call in flight when the waiting caller is aborted', async () => {
     const cache = createResponseCache({ clock: manualClock(0) });
     const never = new Promise<ChatResponse>(() => {});

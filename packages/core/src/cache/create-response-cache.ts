@@ -141,14 +141,19 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
       };
       let entry = await stored();
       const leader = entry ? undefined : inFlight.get(key);
+      // The wait for the call in flight is the model's time, not the cache's: left out of
+      // the hit latency, which measures what serving a hit costs.
+      let waited = 0;
       if (leader) {
+        const waitStarted = now();
         await settledOrAborted(leader, signal);
+        waited = now() - waitStarted;
         entry = await stored();
       }
       if (entry) {
         // A copy: the caller may change the response; the cache must not change with it.
         const response = structuredClone(entry.response);
-        const latency = now() - started;
+        const latency = now() - started - waited;
         hits++;
         hitLatencyTotal += latency;
         hitLatencyMax = Math.max(hitLatencyMax, latency);
@@ -156,13 +161,17 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
       }
       misses++;
       // A call that waited for another and found nothing stored goes alone: waiting again
-      // could chain it behind every failing call.
-      if (leader) return { response: await execute(), hit: false, key };
-      let done!: () => void;
-      const settled = new Promise<void>((resolve) => {
-        done = resolve;
-      });
-      inFlight.set(key, settled);
+      // could chain it behind every failing call. It still stores what it gets, so the next
+      // identical request is a hit; it leads the calls after it only if no other call does.
+      let done: (() => void) | undefined;
+      if (!inFlight.has(key)) {
+        inFlight.set(
+          key,
+          new Promise<void>((resolve) => {
+            done = resolve;
+          }),
+        );
+      }
       try {
         const response = await execute();
         if (cacheableResponse(response, toolEffects).cacheable && (usable?.(response) ?? true)) {
@@ -176,8 +185,10 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
         }
         return { response, hit: false, key };
       } finally {
-        inFlight.delete(key);
-        done();
+        if (done) {
+          inFlight.delete(key);
+          done();
+        }
       }
     },
 
