@@ -318,6 +318,39 @@ describe('toolLoop', () => {
     for (const result of each) expect(result.content).toContain('to stay within 3000 tokens');
   });
 
+  it("leaves a 4K model's results room beside the output it reserves by default, so two pages at once fit", async () => {
+    const page = defineTool({
+      name: 'page',
+      description: 'Reads page i.',
+      input: z.object({ i: z.number() }),
+      output: z.string(),
+      effect: 'pure',
+      execute: async ({ i }) => `page ${i}: ${'lorem ipsum dolor sit amet '.repeat(2_000)}`,
+    });
+    for (const [contextWindow, pages] of [
+      [4_000, 2],
+      [4_000, 5],
+      [2_000, 3],
+    ] as const) {
+      const main = scriptedModel({
+        metadata: { contextWindow },
+        handler: (_, index) =>
+          index === 0
+            ? {
+                toolCalls: Array.from({ length: pages }, (_, i) => ({
+                  name: 'page',
+                  arguments: { i },
+                })),
+              }
+            : 'done',
+      });
+      const reader = toolLoop({ model: 'm', tools: [page], prompt: (q: string) => q });
+      const { output, error } = await runEffect(reader, 'Read the pages', { models: { m: main } });
+      expect(error, `${pages} pages, window ${contextWindow}`).toBeUndefined();
+      expect((output as ToolLoopResult).content).toBe('done');
+    }
+  });
+
   it('fails with loop.step_limit when the model never answers', async () => {
     const t = tools();
     let n = 0;

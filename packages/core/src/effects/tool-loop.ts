@@ -48,8 +48,9 @@ export interface ToolLoopOptions<TInput, TModel extends string = string> {
    * marker. Default 8,000, or a quarter of the model's context window when that is less (a
    * model whose window is unknown is planned against 8,192 tokens, so 2,048): one result
    * never crowds the conversation out of a small window. By default an answer's results
-   * together also stay within half the window: five calls at once on a 16K model get about
-   * 1,600 tokens each, so their turn still fits (the latest turn is never trimmed). Given,
+   * together also stay within half the window, and leave room for the output the call
+   * reserves: five calls at once on a 16K model get about 1,600 tokens each, two on a 4K
+   * model about 590, so their turn still fits (the latest turn is never trimmed). Given,
    * the cap holds for each result as it is.
    */
   maxToolOutputTokens?: number;
@@ -285,7 +286,8 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
         const results = await runToolCalls(scope, planned, {
           onToolError: options.onToolError ?? 'report',
           maxToolOutputTokens:
-            options.maxToolOutputTokens ?? toolOutputCapFor(primary, planned.length),
+            options.maxToolOutputTokens ??
+            toolOutputCapFor(primary, planned.length, options.maxOutputTokens),
           untrusted,
           approvals,
           unsettledKeys,
@@ -308,12 +310,26 @@ const defaultToolOutputTokens = 8_000;
 /**
  * The default cap on one tool result for `model`: {@link defaultToolOutputTokens}, or a
  * quarter of its context window (the window the budget plans against) when that is less.
+ * `maxOutputTokens`: the loop's own, which the budget reserves in place of its default.
  */
-function toolOutputCapFor(model: ChatModel | undefined, results: number): number {
+function toolOutputCapFor(
+  model: ChatModel | undefined,
+  results: number,
+  maxOutputTokens: number | undefined,
+): number {
   const window = model?.metadata?.contextWindow || assumedContextWindow;
   const perResult = Math.min(defaultToolOutputTokens, Math.floor(window / 4));
-  // One answer's results share half the window: its turn is the latest, never trimmed.
-  return Math.max(1, Math.min(perResult, Math.floor(window / 2 / Math.max(1, results))));
+  // One answer's results share half the window (its turn is the latest, never trimmed), and
+  // no more than the window leaves beside the output the budget reserves by default (up to
+  // half a small window, see planContext), its safety margin, an eighth for the prompt and
+  // the calls and cut markers around each result: on a 4K model half the window and half
+  // again for the answer would not fit.
+  const reserve = maxOutputTokens ?? Math.min(4_096, Math.floor(window / 2));
+  const shared = Math.min(
+    Math.floor(window / 2),
+    Math.floor(window * 0.95) - reserve - Math.floor(window / 8) - 64 * results,
+  );
+  return Math.max(1, Math.min(perResult, Math.floor(shared / Math.max(1, results))));
 }
 
 /**
