@@ -133,8 +133,9 @@ describe('agentchart eval', () => {
     });
     const broken = join(scratch, 'broken.jsonl');
     writeFileSync(broken, '{"id": "a", "input": 1}\n{"id": "b", "input": \n');
+    // The user's input is wrong, like any input that is not JSON: 2, not the 1 of a broken eval.
     expect(await evalCli('sentiment.eval.ts', broken)).toMatchObject({
-      exitCode: 1,
+      exitCode: 2,
       stderr: expect.stringContaining(`${broken}:2 is not JSON`),
     });
     writeFileSync(broken, '{"id": "a", "input": 1}\n{"id": "a", "input": 2}\n');

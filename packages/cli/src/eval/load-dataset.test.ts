@@ -18,7 +18,7 @@ describe('parseDataset', () => {
       parseDataset('{"id": "a", "input": 1}\n{"id": {"n": 2}, "input": 2}\n', 'golden.jsonl'),
     ).toThrow(
       expect.objectContaining({
-        code: 'cli.load_failed',
+        code: 'cli.usage',
         message:
           'golden.jsonl:2: "id" is {"n":2}; an id is a string or a number that names the case in reports, such as "case-2". Leave it out to name the case by its line.',
       }),

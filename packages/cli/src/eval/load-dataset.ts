@@ -5,7 +5,7 @@ import type { EvalCase } from './types';
  * Parses a golden dataset: one JSON object per line with an `input` (and usually an
  * `expected`, an `id`, a `trajectory`); blank lines and a leading byte order mark are skipped.
  * A row that is not JSON, not an object, has no `input`, an id that is not a string or a
- * number, or repeats an id is refused, naming its line.
+ * number, or repeats an id is refused, naming its line, as a usage error (exit 2).
  */
 export function parseDataset(text: string, file: string): EvalCase[] {
   const cases: EvalCase[] = [];
@@ -21,13 +21,13 @@ export function parseDataset(text: string, file: string): EvalCase[] {
       row = JSON.parse(line);
     } catch (error) {
       throw new CliError(
-        'cli.load_failed',
+        'cli.usage',
         `${where} is not JSON (${(error as Error).message}). Each line of a dataset is one JSON object.`,
       );
     }
     if (typeof row !== 'object' || row === null || Array.isArray(row) || !('input' in row)) {
       throw new CliError(
-        'cli.load_failed',
+        'cli.usage',
         `${where} has no "input": each line is an object like {"id": "case-1", "input": …, "expected": …}.`,
       );
     }
@@ -40,13 +40,13 @@ export function parseDataset(text: string, file: string): EvalCase[] {
       )
     ) {
       throw new CliError(
-        'cli.load_failed',
+        'cli.usage',
         `${where}: "trajectory" must be a list of state names, e.g. ["classifying", "routed"].`,
       );
     }
     if (record.id !== undefined && typeof record.id !== 'string' && typeof record.id !== 'number') {
       throw new CliError(
-        'cli.load_failed',
+        'cli.usage',
         `${where}: "id" is ${JSON.stringify(record.id).slice(0, 40)}; an id is a string or a number that names the case in reports, such as "case-${index + 1}". Leave it out to name the case by its line.`,
       );
     }
@@ -54,7 +54,7 @@ export function parseDataset(text: string, file: string): EvalCase[] {
     const earlier = ids.get(id);
     if (earlier !== undefined) {
       throw new CliError(
-        'cli.load_failed',
+        'cli.usage',
         `${where} repeats the id "${id}" of line ${earlier}; ids name cases in reports, so they must be unique.`,
       );
     }
@@ -62,7 +62,7 @@ export function parseDataset(text: string, file: string): EvalCase[] {
     cases.push({ ...record, id, input: record.input } as EvalCase);
   }
   if (cases.length === 0) {
-    throw new CliError('cli.load_failed', `${file} has no cases: write one JSON object per line.`);
+    throw new CliError('cli.usage', `${file} has no cases: write one JSON object per line.`);
   }
   return cases;
 }
