@@ -55,19 +55,11 @@ export async function runEval({
       // A variant that cannot be built (its model's key missing) measured nothing; the other
       // variants' results still stand, and every case of this one says why.
       const unbuilt = cases.map(
-        (row): EvalCaseResult => ({
-          caseId: row.id,
-          variant,
-          status: 'error',
-          passed: false,
-          score: 0,
-          scores: [],
-          output: undefined,
-          trajectory: [],
-          prompts: [],
-          ms: 0,
-          error: `agent(${JSON.stringify(variant)}) threw: ${(error as Error)?.message ?? String(error)}`,
-        }),
+        (row): EvalCaseResult =>
+          unscored(
+            { caseId: row.id, variant, trajectory: [], prompts: [], ms: 0 },
+            `agent(${JSON.stringify(variant)}) threw: ${messageOf(error)}`,
+          ),
       );
       for (const [index, result] of unbuilt.entries()) onCase(result, index + 1, cases.length);
       results.push(...unbuilt);
@@ -162,18 +154,15 @@ async function runCase({
       prompts: [...(prompts.get(threadId)?.values() ?? [])],
     };
   } catch (error) {
-    return {
-      ...base,
-      status: 'error',
-      passed: false,
-      score: 0,
-      scores: [],
-      output: undefined,
-      trajectory: trajectories.get(threadId) ?? [],
-      prompts: [],
-      ms: Math.round(now() - started),
-      error: `${inputMade ? '' : "the suite's input function threw: "}${(error as Error)?.message ?? String(error)}`,
-    };
+    return unscored(
+      {
+        ...base,
+        trajectory: trajectories.get(threadId) ?? [],
+        prompts: [],
+        ms: Math.round(now() - started),
+      },
+      `${inputMade ? '' : "the suite's input function threw: "}${messageOf(error)}`,
+    );
   } finally {
     trajectories.delete(threadId);
     prompts.delete(threadId);
@@ -187,19 +176,16 @@ async function runCase({
         : undefined;
   } catch (error) {
     // The suite's own code, not the agent: this case cannot be scored, the others still can.
-    return {
-      ...base,
-      status: 'error',
-      passed: false,
-      score: 0,
-      scores: [],
-      output: undefined,
-      trajectory: run.trajectory,
-      prompts: run.prompts,
-      usage: run.outcome.usage,
-      ms: Math.round(now() - started),
-      error: `the suite's output function threw: ${(error as Error)?.message ?? String(error)}. The run ended ${run.outcome.status}; make output(run, row) read what every run has, or handle a run that came to rest elsewhere.`,
-    };
+    return unscored(
+      {
+        ...base,
+        trajectory: run.trajectory,
+        prompts: run.prompts,
+        usage: run.outcome.usage,
+        ms: Math.round(now() - started),
+      },
+      `the suite's output function threw: ${messageOf(error)}. The run ended ${run.outcome.status}; make output(run, row) read what every run has, or handle a run that came to rest elsewhere.`,
+    );
   }
   const scores: CaseScore[] = [];
   const scorerTimeoutMs = suite.scorerTimeoutMs ?? defaultScorerTimeoutMs;
@@ -221,7 +207,7 @@ async function runCase({
         scorer: scorer.name,
         score: 0,
         pass: false,
-        reason: `the scorer failed: ${(error as Error)?.message ?? String(error)}`,
+        reason: `the scorer failed: ${messageOf(error)}`,
       });
     }
   }
@@ -297,4 +283,25 @@ async function withinTime<T>(work: () => T | Promise<T>, ms: number, message: st
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A case that could not be scored: an `error`, with what it did get to see. */
+function unscored(
+  seen: Pick<EvalCaseResult, 'caseId' | 'variant' | 'trajectory' | 'prompts' | 'ms' | 'usage'>,
+  error: string,
+): EvalCaseResult {
+  return {
+    ...seen,
+    status: 'error',
+    passed: false,
+    score: 0,
+    scores: [],
+    output: undefined,
+    error,
+  };
+}
+
+/** What a thrown value says. */
+function messageOf(error: unknown): string {
+  return (error as Error)?.message ?? String(error);
 }
