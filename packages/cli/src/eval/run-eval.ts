@@ -290,13 +290,17 @@ function unscored(
   seen: Pick<EvalCaseResult, 'caseId' | 'variant' | 'trajectory' | 'prompts' | 'ms' | 'usage'>,
   error: string,
 ): EvalCaseResult {
+  // In the order a scored case's fields come, so reports read alike.
+  const { caseId, variant, ...rest } = seen;
   return {
-    ...seen,
+    caseId,
+    variant,
     status: 'error',
     passed: false,
     score: 0,
     scores: [],
     output: undefined,
+    ...rest,
     error,
   };
 }
