@@ -49,6 +49,13 @@ export function formatEvalTable({
   rows.push(['model calls', ...variants.map((variant) => String(variant.modelCalls))]);
   rows.push(['tokens', ...variants.map((variant) => String(variant.tokens))]);
   rows.push(['cost', ...variants.map((variant) => `$${variant.costUsd.toFixed(5)}`)]);
+  // A judge's verdicts are paid for too, but they are not the agent's cost.
+  if (variants.some((variant) => variant.scoringCostUsd > 0)) {
+    rows.push([
+      'scoring cost',
+      ...variants.map((variant) => `$${variant.scoringCostUsd.toFixed(5)}`),
+    ]);
+  }
   rows.push(['time', ...variants.map((variant) => `${variant.ms} ms`)]);
   const lines = [formatColumns(rows)];
   const failing = cases.filter((result) => !result.passed);

@@ -27,4 +27,5 @@ export type {
   ScoreInput,
   ScoreResult,
   Scorer,
+  ScorerUsage,
 } from './types';

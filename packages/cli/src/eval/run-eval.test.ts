@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
 import { defineEval } from './define-eval';
+import { formatEvalTable } from './format-eval-table';
 import { runEval } from './run-eval';
 import { customScorer } from './scorers/custom-scorer';
 import { exactMatch } from './scorers/exact-match';
+import { llmJudge } from './scorers/llm-judge';
 
 const echo = () => {
   const machine = setup({
@@ -87,6 +89,41 @@ describe('runEval', () => {
     });
     expect(variants).toMatchObject([{ variant: 'default', cases: 3, passed: 1, modelCalls: 3 }]);
     expect(variants[0]?.passRate).toBeCloseTo(1 / 3);
+  });
+
+  it("totals an LLM judge's cost apart from the agent's, and shows it in the table (judge cost)", async () => {
+    const judgeModel = scriptedModel({
+      responses: Array.from({ length: 2 }, () => ({
+        json: { score: 1, reason: 'same text' },
+        usage: { inputTokens: 500, outputTokens: 50 },
+      })),
+      metadata: { contextWindow: 128_000, pricing: { inputPerMillion: 2, outputPerMillion: 10 } },
+    });
+    const suite = defineEval({
+      name: 'echo',
+      agent: echo,
+      scorers: [llmJudge({ model: judgeModel, criteria: 'The text is echoed.' })],
+    });
+    const ran = await runEval({
+      suite,
+      cases: [
+        { id: 'a', input: 'a' },
+        { id: 'b', input: 'b' },
+      ],
+    });
+    // Two verdicts of 500 tokens in at $2 and 50 out at $10 a million: $0.0015 each.
+    expect(ran.variants[0]).toMatchObject({ passed: 2, scoringCostUsd: 0.003 });
+    // The agent's cost is its runs' own.
+    const agentCost = ran.cases.reduce((sum, result) => sum + (result.usage?.costUsd ?? 0), 0);
+    expect(ran.variants[0]?.costUsd).toBeCloseTo(agentCost, 10);
+    expect(agentCost).toBeLessThan(0.003);
+    expect(ran.cases[0]?.scores[0]?.usage).toEqual({
+      modelCalls: 1,
+      inputTokens: 500,
+      outputTokens: 50,
+      costUsd: 0.0015,
+    });
+    expect(formatEvalTable(ran)).toMatch(/scoring cost +\$0\.00300/);
   });
 });
 

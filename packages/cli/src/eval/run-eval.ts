@@ -1,4 +1,5 @@
 import type { RunOutcome } from '@agentchart/core';
+import { roundUsd } from '@agentchart/core/cost';
 import type {
   CaseScore,
   EvalCase,
@@ -265,6 +266,9 @@ function summarise(
       result.usage ? result.usage.inputTokens + result.usage.outputTokens : 0,
     ),
     costUsd: total((result) => result.usage?.costUsd ?? 0),
+    scoringCostUsd: roundUsd(
+      total((result) => result.scores.reduce((sum, score) => sum + (score.usage?.costUsd ?? 0), 0)),
+    ),
     ms: Math.round(ms),
   };
 }

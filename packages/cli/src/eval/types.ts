@@ -44,6 +44,16 @@ export interface ScoreResult {
   reason?: string;
   /** The case gave the scorer nothing to judge (no expected trajectory, say): not counted. */
   skipped?: boolean;
+  /** What the scorer's own model calls used (an LLM judge's), apart from the agent's usage. */
+  usage?: ScorerUsage;
+}
+
+/** What a scorer's model calls used: the price of a verdict, not of the agent under test. */
+export interface ScorerUsage {
+  modelCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
 }
 
 /** What a scorer judges. */
@@ -126,9 +136,12 @@ export interface EvalVariantSummary {
   /** Mean score per scorer, over the cases it did not skip. */
   scorers: Record<string, number>;
   prompts: PromptVersion[];
+  /** The agent's model calls, tokens and cost, over the variant's runs. */
   modelCalls: number;
   tokens: number;
   costUsd: number;
+  /** What the scorers' own model calls cost (an LLM judge's), apart from `costUsd`. */
+  scoringCostUsd: number;
   ms: number;
 }
 
