@@ -12,6 +12,7 @@ const suiteOptionNames = Object.keys({
   input: true,
   output: true,
   scorers: true,
+  reply: true,
   concurrency: true,
   minPassRate: true,
   scorerTimeoutMs: true,
@@ -120,6 +121,7 @@ function checkSuiteParts(suite: EvalSuite): void {
   for (const [name, value] of [
     ['input', input],
     ['output', output],
+    ['reply', suite.reply],
   ] as const) {
     if (value !== undefined && typeof value !== 'function') {
       fail(`${name} must be a function of the case or the run, got ${describeValue(value)}.`);

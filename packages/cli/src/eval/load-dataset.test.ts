@@ -33,4 +33,16 @@ describe('parseDataset', () => {
       parseDataset('{"id": 1, "input": 1}\n{"id": "1", "input": 2}\n', 'd.jsonl'),
     ).toThrow('d.jsonl:2 repeats the id "1" of line 1');
   });
+
+  it("keeps a row's replies, and refuses replies that are not a list (eval replies)", () => {
+    expect(
+      parseDataset('{"input": 1, "replies": [{"approved": true}]}\n', 'd.jsonl')[0]?.replies,
+    ).toEqual([{ approved: true }]);
+    expect(() => parseDataset('{"input": 1, "replies": {"approved": true}}\n', 'd.jsonl')).toThrow(
+      expect.objectContaining({
+        code: 'cli.usage',
+        message: expect.stringMatching(/^d\.jsonl:1: "replies" must be a list/),
+      }),
+    );
+  });
 });

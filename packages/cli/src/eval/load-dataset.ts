@@ -3,7 +3,7 @@ import type { EvalCase } from './types';
 
 /**
  * Parses a golden dataset: one JSON object per line with an `input` (and usually an
- * `expected`, an `id`, a `trajectory`); blank lines and a leading byte order mark are skipped.
+ * `expected`, an `id`, a `trajectory`, `replies`); blank lines and a leading byte order mark are skipped.
  * A row that is not JSON, not an object, has no `input`, an id that is not a string or a
  * number, or repeats an id is refused, naming its line, as a usage error (exit 2).
  */
@@ -42,6 +42,12 @@ export function parseDataset(text: string, file: string): EvalCase[] {
       throw new CliError(
         'cli.usage',
         `${where}: "trajectory" must be a list of state names, e.g. ["classifying", "routed"].`,
+      );
+    }
+    if (record.replies !== undefined && !Array.isArray(record.replies)) {
+      throw new CliError(
+        'cli.usage',
+        `${where}: "replies" must be a list of what a person answers the run's waits with, in order, e.g. [{"approved": true}].`,
       );
     }
     if (record.id !== undefined && typeof record.id !== 'string' && typeof record.id !== 'number') {

@@ -1,4 +1,4 @@
-import { createAgent, structuredCall } from '@agentchart/core';
+import { createAgent, humanWait, structuredCall } from '@agentchart/core';
 import { scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
@@ -265,5 +265,91 @@ describe('runEval, with a variant whose agent cannot be built', () => {
       },
       { caseId: 'b', status: 'error', passed: false },
     ]);
+  });
+});
+
+describe('runEval, with an agent that waits for a person', () => {
+  /** Asks for approval; a refusal asks again, so a chart can keep asking. */
+  const approvals = () => {
+    const machine = setup({
+      types: { input: {} as number, context: {} as { amount: number; asked: number } },
+      actors: {
+        approve: humanWait({
+          prompt: (amount: number) => `Approve ${amount}?`,
+          reply: z.object({ approved: z.boolean() }),
+        }),
+      },
+    }).createMachine({
+      context: ({ input }) => ({ amount: input, asked: 0 }),
+      initial: 'asking',
+      states: {
+        asking: {
+          invoke: {
+            src: 'approve',
+            input: ({ context }) => context.amount,
+            onDone: [
+              { guard: ({ event }) => event.output.approved, target: 'paid' },
+              { target: 'asking', reenter: true },
+            ],
+          },
+        },
+        paid: { type: 'final', output: ({ context }) => ({ paid: context.amount }) },
+      },
+    });
+    return createAgent({ machine, models: {} });
+  };
+
+  it("answers a run's waits with the row's replies, in order, and ends waiting when they run out (eval replies)", async () => {
+    const suite = defineEval({
+      name: 'approvals',
+      agent: approvals,
+      output: (run) => run.outcome.status,
+      scorers: [exactMatch()],
+    });
+    const { cases } = await runEval({
+      suite,
+      cases: [
+        { id: 'approved', input: 5, expected: 'done', replies: [{ approved: true }] },
+        {
+          id: 'second time',
+          input: 6,
+          expected: 'done',
+          replies: [{ approved: false }, { approved: true }],
+        },
+        { id: 'unanswered', input: 7, expected: 'waiting', replies: [{ approved: false }] },
+      ],
+    });
+    expect(cases.map((result) => [result.caseId, result.status, result.passed])).toEqual([
+      ['approved', 'done', true],
+      ['second time', 'done', true],
+      ['unanswered', 'waiting', true],
+    ]);
+    // The path through the chart: a run restored to take a reply does not enter its state again.
+    expect(cases[1]?.trajectory).toEqual(['asking', 'paid']);
+  });
+
+  it("answers from the suite's reply function, and fails a case whose chart keeps asking after 50 replies (eval replies)", async () => {
+    const prompts: string[] = [];
+    const suite = defineEval({
+      name: 'approvals',
+      agent: approvals,
+      output: (run) => run.outcome.status,
+      reply: (wait, row, index) => {
+        prompts.push(wait.prompt);
+        return { approved: row.id === 'yes' || index > 1_000 };
+      },
+      scorers: [exactMatch()],
+    });
+    const { cases } = await runEval({
+      suite,
+      cases: [
+        { id: 'yes', input: 1, expected: 'done' },
+        { id: 'never', input: 2, expected: 'done' },
+      ],
+    });
+    expect(cases[0]).toMatchObject({ status: 'done', passed: true });
+    expect(prompts[0]).toBe('Approve 1?');
+    expect(cases[1]).toMatchObject({ status: 'error', passed: false });
+    expect(cases[1]?.error).toMatch(/^the run still waits after 50 replies \("Approve 2\?"\)/);
   });
 });

@@ -68,9 +68,18 @@ export async function runEval({
       continue;
     }
     const trajectories = new Map<string, string[]>();
+    // The leaf states each thread is in: a run restored to answer a reply announces the state
+    // it rests in again, which is not a step of its path.
+    const inside = new Map<string, Set<string>>();
     const prompts = new Map<string, Map<string, PromptVersion>>();
-    const offEnter = agent.events.on('state.enter', (event) =>
-      trajectories.get(event.threadId)?.push(event.state),
+    const offEnter = agent.events.on('state.enter', (event) => {
+      const states = inside.get(event.threadId);
+      if (!states || states.has(event.state)) return;
+      states.add(event.state);
+      trajectories.get(event.threadId)?.push(event.state);
+    });
+    const offExit = agent.events.on('state.exit', (event) =>
+      inside.get(event.threadId)?.delete(event.state),
     );
     const offCall = agent.events.on('llm.call.start', (event) => {
       if (event.prompt)
@@ -85,6 +94,7 @@ export async function runEval({
         const row = cases[next++]!;
         const threadId = `eval:${variant}:${row.id}:${Math.random().toString(36).slice(2, 8)}`;
         trajectories.set(threadId, []);
+        inside.set(threadId, new Set());
         prompts.set(threadId, new Map());
         const result = await runCase({
           suite,
@@ -96,6 +106,7 @@ export async function runEval({
           trajectories,
           prompts,
         });
+        inside.delete(threadId);
         variantResults.push(result);
         onCase(result, variantResults.length, cases.length);
       }
@@ -106,6 +117,7 @@ export async function runEval({
       );
     } finally {
       offEnter();
+      offExit();
       offCall();
       await agent.close();
     }
@@ -140,12 +152,31 @@ async function runCase({
   const started = now();
   const base = { caseId: row.id, variant };
   let run: EvalRun;
-  let inputMade = false;
+  let stage = "the suite's input function threw: ";
   try {
     const input = suite.input ? suite.input(row) : row.input;
-    inputMade = true;
+    stage = '';
     const handle = agent.start({ threadId, input });
-    const outcome: RunOutcome = await handle.result();
+    let outcome: RunOutcome = await handle.result();
+    let replies = 0;
+    answering: while (outcome.status === 'waiting') {
+      for (const wait of outcome.waits) {
+        if (replies === maxRepliesPerCase) {
+          throw new Error(
+            `the run still waits after ${maxRepliesPerCase} replies (${JSON.stringify(wait.prompt)}): a case gets at most ${maxRepliesPerCase}, so a chart that keeps asking cannot hold the eval up. Return undefined from the suite's reply to leave a wait unanswered.`,
+          );
+        }
+        stage = "the suite's reply function threw: ";
+        const answer = suite.reply
+          ? await suite.reply(wait, row, replies)
+          : (row.replies as unknown[] | undefined)?.[replies];
+        stage = '';
+        if (answer === undefined) break answering;
+        replies++;
+        handle.reply(answer, wait.waitId);
+      }
+      outcome = await handle.result();
+    }
     const snapshot = handle.getSnapshot() as { value?: unknown; context?: unknown };
     run = {
       outcome,
@@ -162,7 +193,7 @@ async function runCase({
         prompts: [],
         ms: Math.round(now() - started),
       },
-      `${inputMade ? '' : "the suite's input function threw: "}${messageOf(error)}`,
+      `${stage}${messageOf(error)}`,
     );
   } finally {
     trajectories.delete(threadId);
@@ -272,6 +303,9 @@ function summarise(
     ms: Math.round(ms),
   };
 }
+
+/** Replies one case is given at most (see `EvalSuite.reply`). */
+const maxRepliesPerCase = 50;
 
 /** How long one scorer may take on one case, by default. */
 const defaultScorerTimeoutMs = 300_000;

@@ -1,4 +1,4 @@
-import type { Agent, RunOutcome, RunUsage } from '@agentchart/core';
+import type { Agent, PendingHumanWait, RunOutcome, RunUsage } from '@agentchart/core';
 
 /** One row of a golden dataset (a line of JSONL). */
 export interface EvalCase<TInput = unknown, TExpected = unknown> {
@@ -10,6 +10,12 @@ export interface EvalCase<TInput = unknown, TExpected = unknown> {
   expected?: TExpected;
   /** States the run should enter, in order (see the `trajectory` scorer). */
   trajectory?: string[];
+  /**
+   * What a person answers the run's human waits with, in order: each time the run rests
+   * `waiting`, its waits are answered with the next replies, until the row has none left (the
+   * case then ends `waiting`). See {@link EvalSuite.reply} to answer from code instead.
+   */
+  replies?: unknown[];
   /** Any other field of the row, kept as it is. */
   [field: string]: unknown;
 }
@@ -92,6 +98,17 @@ export interface EvalSuite<TInput = any, TExpected = any, TVariant = any> {
   /** What the scorers judge. Default: the output of a `done` run, else undefined. */
   output?(run: EvalRun, row: EvalCase<TInput, TExpected>): unknown;
   scorers: readonly Scorer<TInput, TExpected>[];
+  /**
+   * What a person answers a wait with, when a case's run rests `waiting`: `index` counts the
+   * case's replies so far, from 0. Return undefined to leave the wait unanswered (the case
+   * then ends `waiting`). Default: the row's `replies`, in order. A case is given at most 50
+   * replies: a chart that keeps asking fails its case rather than running the eval forever.
+   */
+  reply?(
+    wait: PendingHumanWait,
+    row: EvalCase<TInput, TExpected>,
+    index: number,
+  ): unknown | Promise<unknown>;
   /** Cases run at once within a variant. Default 4. */
   concurrency?: number;
   /** The gate when `--min-pass-rate` is not given. */
