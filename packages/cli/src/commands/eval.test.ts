@@ -33,6 +33,28 @@ describe('agentchart eval', () => {
     );
   });
 
+  it('runs each case --repeat times, numbering the runs in progress and in the table (eval repeat)', async () => {
+    const { exitCode, stdout, stderr } = await evalCli(
+      'sentiment.eval.ts',
+      'sentiment.jsonl',
+      '--variant',
+      'v1',
+      '--repeat',
+      '2',
+    );
+    expect(exitCode).toBe(0);
+    expect(stderr.split('\n').filter(Boolean)).toHaveLength(10);
+    expect(stderr).toMatch(/^eval v1 \[1\/10\] \S+ #1 ✓$/m);
+    expect(stdout).toMatch(/^broken\s+✓ 2\/2 1\.00$/m);
+    expect(stdout).toMatch(/^pass rate\s+10\/10 100\.0%$/m);
+    expect(stdout).toMatch(/^flaky cases\s+0$/m);
+    const refused = await evalCli('sentiment.eval.ts', 'sentiment.jsonl', '--repeat', '0');
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain(
+      '--repeat takes a whole number of times to run each case, from 1 to 1000, got "0".',
+    );
+  });
+
   it('fails the gate when a prompt change lowers the pass rate (issue 16)', async () => {
     const before = await evalCli(
       'sentiment.eval.ts',

@@ -19,11 +19,13 @@ LLM-as-judge, trajectory through the chart). Variants are compared side by side.
 goes to stderr, the table to stdout.
 
 Each dataset line is a JSON object: {"id": "case-1", "input": …, "expected": …,
-"trajectory": ["state", …]}.
+"trajectory": ["state", …], "replies": [what a person answers the run's waits with, …]}.
 
 Options:
   -V, --variant <name>       run this variant (repeat for several; default: all of them)
   -c, --concurrency <n>      cases at once within a variant (default: the suite's, else 4)
+  -r, --repeat <n>           run each case n times; every run counts in the pass rate,
+                             and a case that passes some runs but not all is flaky
   -m, --min-pass-rate <r>    exit 6 when a variant passes fewer cases (0.9 or 90%);
                              every run of a variant failing exits 1 without it
   -o, --output <file>        also write the full report as JSON
@@ -48,6 +50,7 @@ export const evalCommand: Command = {
     const { values, positionals } = parseCommandArgs('eval', args, {
       variant: { type: 'string', short: 'V', multiple: true },
       concurrency: { type: 'string', short: 'c' },
+      repeat: { type: 'string', short: 'r' },
       'min-pass-rate': { type: 'string', short: 'm' },
       output: { type: 'string', short: 'o' },
       json: { type: 'boolean' },
@@ -66,7 +69,13 @@ export const evalCommand: Command = {
       );
     }
     const concurrency =
-      values.concurrency === undefined ? undefined : wholeNumber(values.concurrency);
+      values.concurrency === undefined
+        ? undefined
+        : wholeNumber('--concurrency', values.concurrency, 'cases at once');
+    const repeat =
+      values.repeat === undefined
+        ? undefined
+        : wholeNumber('--repeat', values.repeat, 'times to run each case', 1_000);
     const outputPath =
       values.output === undefined ? undefined : resolve(context.cwd, values.output);
     // Found out before the cases run, not after: an eval may have taken minutes and money.
@@ -109,9 +118,10 @@ export const evalCommand: Command = {
       cases,
       variants,
       ...(concurrency === undefined ? {} : { concurrency }),
+      ...(repeat === undefined ? {} : { repeat }),
       onCase: (result, count, total) =>
         context.stderr.write(
-          `eval ${result.variant} [${count}/${total}] ${result.caseId} ${result.passed ? '✓' : '✗'}${result.status === 'done' ? '' : ` (${result.status})`}\n`,
+          `eval ${result.variant} [${count}/${total}] ${result.caseId}${result.run === undefined ? '' : ` #${result.run}`} ${result.passed ? '✓' : '✗'}${result.status === 'done' ? '' : ` (${result.status})`}\n`,
         ),
     });
     const report: EvalReport = {
@@ -197,12 +207,12 @@ async function loadSuite(
   );
 }
 
-function wholeNumber(text: string): number {
+function wholeNumber(option: string, text: string, what: string, most = 100_000): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
+  if (text.trim() === '' || !Number.isInteger(value) || value < 1 || value > most) {
     throw new CliError(
       'cli.usage',
-      `--concurrency takes a whole number of cases, 1 or more, got "${text}".`,
+      `${option} takes a whole number of ${what}, from 1 to ${most}, got "${text}".`,
     );
   }
   return value;

@@ -20,16 +20,23 @@ export function formatEvalTable({
   minPassRate?: number | undefined;
 }): string {
   const names = variants.map((variant) => variant.variant);
-  const byCase = new Map<string, Map<string, EvalCaseResult>>();
+  const byCase = new Map<string, Map<string, EvalCaseResult[]>>();
   for (const result of cases) {
-    const row = byCase.get(result.caseId) ?? new Map<string, EvalCaseResult>();
-    row.set(result.variant, result);
+    const row = byCase.get(result.caseId) ?? new Map<string, EvalCaseResult[]>();
+    row.set(result.variant, [...(row.get(result.variant) ?? []), result]);
     byCase.set(result.caseId, row);
   }
-  const verdict = (result: EvalCaseResult | undefined) =>
-    !result
-      ? ''
-      : `${result.passed ? '✓' : '✗'} ${result.score.toFixed(2)}${result.status === 'done' ? '' : ` ${result.status}`}`;
+  const verdict = (results: readonly EvalCaseResult[] | undefined) => {
+    if (!results?.length) return '';
+    if (results.length === 1) {
+      const [result] = results as [EvalCaseResult];
+      return `${result.passed ? '✓' : '✗'} ${result.score.toFixed(2)}${result.status === 'done' ? '' : ` ${result.status}`}`;
+    }
+    // A case run several times: how many of its runs passed, and their mean score.
+    const passed = results.filter((result) => result.passed).length;
+    const mean = results.reduce((sum, result) => sum + result.score, 0) / results.length;
+    return `${passed === results.length ? '✓' : '✗'} ${passed}/${results.length} ${mean.toFixed(2)}`;
+  };
   const rows: string[][] = [['case', ...names]];
   for (const [caseId, results] of byCase)
     rows.push([caseId, ...names.map((name) => verdict(results.get(name)))]);
@@ -38,6 +45,9 @@ export function formatEvalTable({
     'pass rate',
     ...variants.map((variant) => `${variant.passed}/${variant.cases} ${percent(variant.passRate)}`),
   ]);
+  if (variants.some((variant) => variant.flakyCases !== undefined)) {
+    rows.push(['flaky cases', ...variants.map((variant) => String(variant.flakyCases ?? 0))]);
+  }
   const scorerNames = [...new Set(variants.flatMap((variant) => Object.keys(variant.scorers)))];
   for (const scorer of scorerNames) {
     rows.push([
@@ -68,7 +78,8 @@ export function formatEvalTable({
           .filter((score) => !score.pass)
           .map((score) => `${score.scorer}: ${score.reason ?? `score ${score.score.toFixed(2)}`}`)
           .join('; ');
-      lines.push(`  ${result.caseId} [${result.variant}] ${why}`);
+      const which = result.run === undefined ? '' : ` #${result.run}`;
+      lines.push(`  ${result.caseId}${which} [${result.variant}] ${why}`);
     }
   }
   if (minPassRate !== undefined) {

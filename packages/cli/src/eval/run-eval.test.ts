@@ -127,6 +127,48 @@ describe('runEval', () => {
   });
 });
 
+describe('runEval with repeat', () => {
+  it('runs each case repeat times, counts every run, and names the flaky cases (eval repeat)', async () => {
+    let judged = 0;
+    const suite = defineEval({
+      name: 'echo',
+      agent: echo,
+      // Case a always passes; case b passes its first run only: a flaky case.
+      scorers: [customScorer('steady', ({ case: row }) => row.id === 'a' || judged++ === 0)],
+      concurrency: 1,
+    });
+    const ran = await runEval({
+      suite,
+      repeat: 3,
+      cases: [
+        { id: 'a', input: 'a' },
+        { id: 'b', input: 'b' },
+      ],
+    });
+    expect(ran.cases.map((result) => [result.caseId, result.run, result.passed])).toEqual([
+      ['a', 1, true],
+      ['a', 2, true],
+      ['a', 3, true],
+      ['b', 1, true],
+      ['b', 2, false],
+      ['b', 3, false],
+    ]);
+    expect(ran.variants[0]).toMatchObject({ cases: 6, passed: 4, flakyCases: 1, modelCalls: 6 });
+    const table = formatEvalTable(ran);
+    expect(table).toMatch(/^a +✓ 3\/3 1\.00$/m);
+    expect(table).toMatch(/^b +✗ 1\/3 0\.33$/m);
+    expect(table).toMatch(/^flaky cases +1$/m);
+    expect(table).toContain('  b #2 [default] steady:');
+  });
+
+  it('refuses a repeat that is not a whole number of 1 or more', async () => {
+    const suite = defineEval({ name: 'echo', agent: echo, scorers: [exactMatch()] });
+    await expect(runEval({ suite, repeat: 0, cases: [{ id: 'a', input: 'a' }] })).rejects.toThrow(
+      'runEval: repeat is 0',
+    );
+  });
+});
+
 describe('runEval, with a suite whose own code misbehaves', () => {
   const cases = [
     { id: 'a', input: 'a' },

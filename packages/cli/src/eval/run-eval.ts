@@ -20,6 +20,12 @@ export interface RunEvalOptions {
   variants?: readonly string[];
   /** Cases at once within a variant. Default: the suite's, else 4. */
   concurrency?: number;
+  /**
+   * Runs each case this many times (model outputs vary from run to run): every run is scored
+   * and counted in the pass rate, and a case that passed some of its runs but not all is
+   * counted as flaky. Default 1.
+   */
+  repeat?: number;
   /** Called as each case finishes, with how many of the variant's cases are done. */
   onCase?(result: EvalCaseResult, done: number, total: number): void;
   /** For durations; `performance.now` by default. */
@@ -42,9 +48,22 @@ export async function runEval({
   cases,
   variants = Object.keys(suite.variants ?? { default: undefined }),
   concurrency = suite.concurrency ?? 4,
+  repeat = 1,
   onCase = () => {},
   now = () => performance.now(),
 }: RunEvalOptions): Promise<RunEvalResult> {
+  if (!(Number.isSafeInteger(repeat) && repeat >= 1)) {
+    throw new RangeError(
+      `runEval: repeat is ${repeat}; give how many times to run each case, 1 or more.`,
+    );
+  }
+  // Each case `repeat` times, the runs of one case one after the other in the queue.
+  const jobs = cases.flatMap((row) =>
+    Array.from({ length: repeat }, (_, index) => ({
+      row,
+      run: repeat > 1 ? index + 1 : undefined,
+    })),
+  );
   const results: EvalCaseResult[] = [];
   const summaries: EvalVariantSummary[] = [];
   for (const variant of variants) {
@@ -55,14 +74,14 @@ export async function runEval({
     } catch (error) {
       // A variant that cannot be built (its model's key missing) measured nothing; the other
       // variants' results still stand, and every case of this one says why.
-      const unbuilt = cases.map(
-        (row): EvalCaseResult =>
+      const unbuilt = jobs.map(
+        ({ row, run }): EvalCaseResult =>
           unscored(
-            { caseId: row.id, variant, trajectory: [], prompts: [], ms: 0 },
+            { caseId: row.id, variant, ...runField(run), trajectory: [], prompts: [], ms: 0 },
             `agent(${JSON.stringify(variant)}) threw: ${messageOf(error)}`,
           ),
       );
-      for (const [index, result] of unbuilt.entries()) onCase(result, index + 1, cases.length);
+      for (const [index, result] of unbuilt.entries()) onCase(result, index + 1, jobs.length);
       results.push(...unbuilt);
       summaries.push(summarise(variant, unbuilt, now() - started));
       continue;
@@ -90,8 +109,8 @@ export async function runEval({
     const variantResults: EvalCaseResult[] = [];
     let next = 0;
     const worker = async () => {
-      while (next < cases.length) {
-        const row = cases[next++]!;
+      while (next < jobs.length) {
+        const { row, run } = jobs[next++]!;
         const threadId = `eval:${variant}:${row.id}:${Math.random().toString(36).slice(2, 8)}`;
         trajectories.set(threadId, []);
         inside.set(threadId, new Set());
@@ -100,6 +119,7 @@ export async function runEval({
           suite,
           agent,
           row,
+          run,
           variant,
           threadId,
           now,
@@ -108,12 +128,12 @@ export async function runEval({
         });
         inside.delete(threadId);
         variantResults.push(result);
-        onCase(result, variantResults.length, cases.length);
+        onCase(result, variantResults.length, jobs.length);
       }
     };
     try {
       await Promise.all(
-        Array.from({ length: Math.max(1, Math.min(concurrency, cases.length)) }, worker),
+        Array.from({ length: Math.max(1, Math.min(concurrency, jobs.length)) }, worker),
       );
     } finally {
       offEnter();
@@ -123,7 +143,10 @@ export async function runEval({
     }
     // Reports list cases in dataset order, whatever order they finished in.
     const order = new Map(cases.map((row, index) => [row.id, index]));
-    variantResults.sort((a, b) => (order.get(a.caseId) ?? 0) - (order.get(b.caseId) ?? 0));
+    variantResults.sort(
+      (a, b) =>
+        (order.get(a.caseId) ?? 0) - (order.get(b.caseId) ?? 0) || (a.run ?? 0) - (b.run ?? 0),
+    );
     results.push(...variantResults);
     summaries.push(summarise(variant, variantResults, now() - started));
   }
@@ -134,6 +157,7 @@ async function runCase({
   suite,
   agent,
   row,
+  run: repetition,
   variant,
   threadId,
   now,
@@ -143,6 +167,8 @@ async function runCase({
   suite: EvalSuite;
   agent: Awaited<ReturnType<EvalSuite['agent']>>;
   row: EvalCase;
+  /** Which run of the case this is, when each case runs more than once. */
+  run: number | undefined;
   variant: string;
   threadId: string;
   now: () => number;
@@ -150,7 +176,7 @@ async function runCase({
   prompts: Map<string, Map<string, PromptVersion>>;
 }): Promise<EvalCaseResult> {
   const started = now();
-  const base = { caseId: row.id, variant };
+  const base = { caseId: row.id, variant, ...runField(repetition) };
   let run: EvalRun;
   let stage = "the suite's input function threw: ";
   try {
@@ -269,6 +295,14 @@ function summarise(
   ms: number,
 ): EvalVariantSummary {
   const passed = results.filter((result) => result.passed).length;
+  // A case run more than once is flaky when some of its runs passed and some did not.
+  const verdicts = new Map<string, Set<boolean>>();
+  for (const result of results) {
+    if (result.run === undefined) continue;
+    const seen = verdicts.get(result.caseId) ?? new Set<boolean>();
+    seen.add(result.passed);
+    verdicts.set(result.caseId, seen);
+  }
   const byScorer = new Map<string, number[]>();
   const prompts = new Map<string, PromptVersion>();
   for (const result of results) {
@@ -285,6 +319,9 @@ function summarise(
     cases: results.length,
     passed,
     passRate: results.length ? passed / results.length : 0,
+    ...(verdicts.size > 0
+      ? { flakyCases: [...verdicts.values()].filter((seen) => seen.size === 2).length }
+      : {}),
     scorers: Object.fromEntries(
       [...byScorer].map(([name, values]) => [
         name,
@@ -302,6 +339,11 @@ function summarise(
     ),
     ms: Math.round(ms),
   };
+}
+
+/** The `run` field of a case's result: only when each case runs more than once. */
+function runField(run: number | undefined): { run?: number } {
+  return run === undefined ? {} : { run };
 }
 
 /** Replies one case is given at most (see `EvalSuite.reply`). */
@@ -325,14 +367,18 @@ async function withinTime<T>(work: () => T | Promise<T>, ms: number, message: st
 
 /** A case that could not be scored: an `error`, with what it did get to see. */
 function unscored(
-  seen: Pick<EvalCaseResult, 'caseId' | 'variant' | 'trajectory' | 'prompts' | 'ms' | 'usage'>,
+  seen: Pick<
+    EvalCaseResult,
+    'caseId' | 'variant' | 'run' | 'trajectory' | 'prompts' | 'ms' | 'usage'
+  >,
   error: string,
 ): EvalCaseResult {
   // In the order a scored case's fields come, so reports read alike.
-  const { caseId, variant, ...rest } = seen;
+  const { caseId, variant, run, ...rest } = seen;
   return {
     caseId,
     variant,
+    ...runField(run),
     status: 'error',
     passed: false,
     score: 0,

@@ -130,6 +130,8 @@ export interface CaseScore extends ScoreResult {
 export interface EvalCaseResult {
   caseId: string;
   variant: string;
+  /** Which run of the case this is, from 1, when each case runs more than once (`repeat`). */
+  run?: number;
   /** How the run came to rest, or `error` when it could not run. */
   status: RunOutcome['status'] | 'error';
   passed: boolean;
@@ -147,9 +149,12 @@ export interface EvalCaseResult {
 /** One variant's totals. */
 export interface EvalVariantSummary {
   variant: string;
+  /** Cases run: each case once per repetition. */
   cases: number;
   passed: number;
   passRate: number;
+  /** With `repeat`: the cases some of whose runs passed and some did not. */
+  flakyCases?: number;
   /** Mean score per scorer, over the cases it did not skip. */
   scorers: Record<string, number>;
   prompts: PromptVersion[];
