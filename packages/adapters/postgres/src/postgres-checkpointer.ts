@@ -50,6 +50,7 @@ import {
   type PostgresTables,
   pruneThreads,
 } from './postgres-threads';
+import { withConnection } from './with-connection';
 
 /** Options of {@link PostgresCheckpointer}: a connection string (it owns its pool) or a pool. */
 export type PostgresCheckpointerOptions = (
@@ -618,33 +619,33 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
   }
 
   async #createTables(): Promise<void> {
-    const client = await this.#pool.connect();
-    try {
-      const names = [...this.#ownTables().map((table) => table.name), this.#log];
-      const { rows } = await client.query<{ missing: number }>(
-        'SELECT count(*)::int AS missing FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL',
-        [names],
-      );
-      if (rows[0]?.missing === 0) {
-        // All there, the usual case and the only one a reading role (SELECT only) meets: no
-        // DDL, which needs privileges such a role lacks; only the checks that they are ours.
+    await withConnection(this.#pool, async (client) => {
+      try {
+        const names = [...this.#ownTables().map((table) => table.name), this.#log];
+        const { rows } = await client.query<{ missing: number }>(
+          'SELECT count(*)::int AS missing FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL',
+          [names],
+        );
+        if (rows[0]?.missing === 0) {
+          // All there, the usual case and the only one a reading role (SELECT only) meets: no
+          // DDL, which needs privileges such a role lacks; only the checks that they are ours.
+          await assertOwnTables(client, this.#ownTables());
+          await createRunLogTable(client, {
+            log: this.#log,
+            effects: this.#effects,
+            threads: this.#tables.threads,
+          });
+          return;
+        }
+        await client.query('BEGIN');
+        // Concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog: serialise.
+        await waitForTableCreation(client, describeServer(this.#pool));
+        if (this.#schema !== undefined) {
+          await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.#schema)}`);
+        }
+        // Someone else's table of one of these names is refused, never written into.
         await assertOwnTables(client, this.#ownTables());
-        await createRunLogTable(client, {
-          log: this.#log,
-          effects: this.#effects,
-          threads: this.#tables.threads,
-        });
-        return;
-      }
-      await client.query('BEGIN');
-      // Concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog: serialise.
-      await waitForTableCreation(client, describeServer(this.#pool));
-      if (this.#schema !== undefined) {
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.#schema)}`);
-      }
-      // Someone else's table of one of these names is refused, never written into.
-      await assertOwnTables(client, this.#ownTables());
-      await client.query(`CREATE TABLE IF NOT EXISTS ${this.#checkpoints} (
+        await client.query(`CREATE TABLE IF NOT EXISTS ${this.#checkpoints} (
         thread_id text NOT NULL,
         version integer NOT NULL,
         machine_version text NOT NULL,
@@ -653,7 +654,7 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
         owner text,
         state text NOT NULL,
         PRIMARY KEY (thread_id, version))`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${this.#effects} (
+        await client.query(`CREATE TABLE IF NOT EXISTS ${this.#effects} (
         thread_id text NOT NULL,
         key text NOT NULL,
         seq bigint GENERATED ALWAYS AS IDENTITY,
@@ -662,23 +663,22 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
         status text NOT NULL,
         entry text NOT NULL,
         PRIMARY KEY (thread_id, key))`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${this.#leases} (
+        await client.query(`CREATE TABLE IF NOT EXISTS ${this.#leases} (
         thread_id text PRIMARY KEY,
         owner text NOT NULL,
         expires_at double precision NOT NULL)`);
-      await createThreadsTable(client, this.#tables);
-      await createRunLogTable(client, {
-        log: this.#log,
-        effects: this.#effects,
-        threads: this.#tables.threads,
-      });
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+        await createThreadsTable(client, this.#tables);
+        await createRunLogTable(client, {
+          log: this.#log,
+          effects: this.#effects,
+          threads: this.#tables.threads,
+        });
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
   }
 }
 
