@@ -402,6 +402,40 @@ describe('connectMcpServer lifecycle', () => {
   });
 });
 
+describe('connectMcpServer on a server that lists its tools in pages', () => {
+  const server = stdioTestServer();
+  const transport = { ...server.transport, args: [server.transport.args![0]!, 'stdio-paged'] };
+  afterAll(() => server.remove());
+
+  it('holds the results of tools on every page to their output schema, not only the last page (paged listing)', async () => {
+    await using connection = await connectMcpServer({
+      transport,
+      include: ['wrong_shape', 'no_structure', 'right_shape', 'echo'],
+      effects: { wrong_shape: 'pure', no_structure: 'pure', right_shape: 'pure', echo: 'pure' },
+    });
+    expect(connection.tools.map((tool) => tool.name)).toEqual([
+      'wrong_shape',
+      'no_structure',
+      'right_shape',
+      'echo',
+    ]);
+    const wrong = await runEffect(toolCall(toolNamed(connection, 'wrong_shape')), {});
+    expect(wrong.error).toMatchObject({ code: 'tool.failed' });
+    expect(wrong.error.cause).toMatchObject({
+      code: 'mcp.request_failed',
+      message: expect.stringMatching(
+        /^MCP tool "wrong_shape" of server "test-server" ran, but its answer breaks the tool's own output schema: .*must be integer/,
+      ),
+    });
+    const bare = await runEffect(toolCall(toolNamed(connection, 'no_structure')), {});
+    expect(bare.error.cause).toMatchObject({
+      message: expect.stringContaining('returned no structured content'),
+    });
+    const right = await runEffect(toolCall(toolNamed(connection, 'right_shape')), {});
+    expect(right.output).toMatchObject({ structuredContent: { count: 3 } });
+  });
+});
+
 describe("connectMcpServer and the patterns in a server's schemas", () => {
   const server = stdioTestServer();
   const transport = {

@@ -150,6 +150,9 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
         outputSchemaFailure: listedTool.outputSchema
           ? outputValidator.failureOf(listedTool.outputSchema)
           : undefined,
+        checkOutput: listedTool.outputSchema
+          ? outputValidator.checkerOf(listedTool.outputSchema)
+          : undefined,
         secrets,
       }),
     );

@@ -23,6 +23,11 @@ export interface McpToolOptions {
   ajv: Ajv;
   /** Why the client could not compile the tool's output schema, if it has one it could not. */
   outputSchemaFailure: Error | undefined;
+  /**
+   * Checks a structured result against the tool's output schema: what is wrong with it, or
+   * undefined. Absent for a tool with no output schema.
+   */
+  checkOutput: ((structured: unknown) => string | undefined) | undefined;
   /** The credentials the transport hands the server, for the agent to redact. */
   secrets: readonly string[];
 }
@@ -42,6 +47,7 @@ export function mcpTool({
   maxOutputBytes,
   ajv,
   outputSchemaFailure,
+  checkOutput,
   secrets,
 }: McpToolOptions): McpTool {
   const owner = `MCP tool "${listed.name}" of server "${session.server}"`;
@@ -70,6 +76,7 @@ export function mcpTool({
           : error;
       }
       try {
+        if (checkOutput) checkStructuredResult(answer, checkOutput, session.server, listed.name);
         return toToolOutput(answer, {
           server: session.server,
           tool: listed.name,
@@ -82,6 +89,31 @@ export function mcpTool({
   });
   // The server's own schema, not zod's round trip of it: same constraints, its own wording.
   return { ...tool, parameters };
+}
+
+/**
+ * Holds a result to the tool's output schema. The MCP client does this only for the tools of
+ * the last page of a paged `tools/list` (it keeps the schemas of the last listing it saw), so
+ * every tool checks its own: a tool listed on an earlier page would otherwise pass a result
+ * its schema refuses straight to the model. An error result is not checked, as MCP says.
+ */
+function checkStructuredResult(
+  answer: CallToolAnswer,
+  checkOutput: (structured: unknown) => string | undefined,
+  server: string,
+  tool: string,
+): void {
+  if (answer.isError === true) return;
+  const problem =
+    answer.structuredContent === undefined
+      ? 'it has an output schema but returned no structured content'
+      : checkOutput(answer.structuredContent);
+  if (problem === undefined) return;
+  // The tool ran on the server: an unsafe one is not reported to a model that could call it again.
+  throw new McpServerError('mcp.request_failed', {
+    message: `MCP tool "${tool}" of server "${server}" ran, but its answer breaks the tool's own output schema: ${problem}. The server must fix the tool or its outputSchema.`,
+    details: { server, tool, answered: true },
+  });
 }
 
 /**

@@ -36,6 +36,18 @@ export class OutputSchemaValidator implements jsonSchemaValidator {
     }
   }
 
+  /**
+   * A check of a structured result against `schema`: what is wrong with the result, or
+   * undefined. Compiled once per schema.
+   */
+  checkerOf(schema: JsonSchemaType): (structured: unknown) => string | undefined {
+    const validate = this.getValidator(schema);
+    return (structured) => {
+      const result = validate(structured);
+      return result.valid ? undefined : result.errorMessage;
+    };
+  }
+
   /** Why the client could not compile this output schema, or undefined when it could. */
   failureOf(schema: object): Error | undefined {
     return this.#failures.get(schema);
