@@ -395,3 +395,32 @@ describe('runEval, with an agent that waits for a person', () => {
     expect(cases[1]?.error).toMatch(/^the run still waits after 50 replies \("Approve 2\?"\)/);
   });
 });
+
+describe('runEval, with a reply the wait refuses', () => {
+  it('fails the case with what the wait said, rather than hanging (eval replies)', async () => {
+    const machine = setup({
+      actors: {
+        approve: humanWait({
+          prompt: () => 'Approve?',
+          reply: z.object({ approved: z.boolean() }),
+        }),
+      },
+    }).createMachine({
+      initial: 'asking',
+      states: { asking: { invoke: { src: 'approve', onDone: 'done' } }, done: { type: 'final' } },
+    });
+    const suite = defineEval({
+      name: 'approvals',
+      agent: () => createAgent({ machine, models: {} }),
+      scorers: [customScorer('ran', () => true)],
+    });
+    const { cases } = await runEval({
+      suite,
+      cases: [{ id: 'a', input: undefined, replies: [{ approved: 'yes' }] }],
+    });
+    expect(cases[0]).toMatchObject({ status: 'error', passed: false });
+    expect(cases[0]?.error).toMatch(
+      /^reply 1 \(\{"approved":"yes"\}\) to "Approve\?" was refused: The reply to "Approve\?" does not match the expected shape/,
+    );
+  });
+});

@@ -199,9 +199,12 @@ async function runCase({
         stage = '';
         if (answer === undefined) break answering;
         replies++;
+        // A wait that refuses the reply says so through the run's result (or here, when live).
+        stage = `reply ${replies} (${JSON.stringify(answer)?.slice(0, 200)}) to ${JSON.stringify(wait.prompt)} was refused: `;
         handle.reply(answer, wait.waitId);
       }
       outcome = await handle.result();
+      stage = '';
     }
     const snapshot = handle.getSnapshot() as { value?: unknown; context?: unknown };
     run = {
