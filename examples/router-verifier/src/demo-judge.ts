@@ -12,7 +12,8 @@ export function demoJudge(): ChatModel {
     handler: (request) => {
       const text = request.messages.at(-1)?.content ?? '';
       const expected = /Expected:\n\{"total":([\d.]+)\}/.exec(text)?.[1];
-      const given = /Output:\n\{"total":([\d.]+)/.exec(text)?.[1];
+      // The output comes fenced as untrusted data: its first line is the fence's.
+      const given = /Output:\n<<[^\n]*>>\n\{"total":([\d.]+)/.exec(text)?.[1];
       const right = expected !== undefined && Number(expected) === Number(given);
       return {
         json: {

@@ -17,11 +17,19 @@ describe('router-verifier evals', () => {
     expect(compound).toMatchObject({ variant: 'compound', passRate: 1 });
     expect(strongOnly).toMatchObject({ variant: 'strong-only', passRate: 1 });
     expect(compound!.costUsd).toBeLessThan(strongOnly!.costUsd);
+    // The judge's verdicts are paid for apart from the agents' calls.
+    expect(compound!.scoringCostUsd).toBeGreaterThan(0);
     expect(
       results.find((result) => result.caseId === 'q04' && result.variant === 'compound')?.scores,
     ).toEqual([
       { scorer: 'number total ±0.005', score: 1, pass: true },
-      { scorer: 'judge', score: 1, pass: true, reason: 'The total is right.' },
+      {
+        scorer: 'judge',
+        score: 1,
+        pass: true,
+        reason: 'The total is right.',
+        usage: expect.objectContaining({ modelCalls: 1 }),
+      },
       { scorer: 'at most 5 calls', score: 1, pass: true },
     ]);
   });

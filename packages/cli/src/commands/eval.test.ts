@@ -55,6 +55,14 @@ describe('agentchart eval', () => {
     );
   });
 
+  it("answers a case's human waits with its dataset row's replies (eval replies)", async () => {
+    const { exitCode, stdout } = await evalCli('approvals.eval.ts', 'approvals.jsonl');
+    expect(exitCode).toBe(0);
+    expect(stdout).toMatch(/^approved\s+✓ 1\.00$/m);
+    expect(stdout).toMatch(/^asked twice\s+✓ 1\.00$/m);
+    expect(stdout).toMatch(/^left waiting\s+✓ 1\.00 waiting$/m);
+  });
+
   it('fails the gate when a prompt change lowers the pass rate (issue 16)', async () => {
     const before = await evalCli(
       'sentiment.eval.ts',

@@ -1,6 +1,7 @@
 import type { CostLedger } from '../cost/cost-ledger';
 import { costOfUsage } from '../cost/cost-of-usage';
 import { type PriceTable, resolvePricing } from '../cost/resolve-pricing';
+import type { ChatModel } from '../model/types';
 import type { TenantQuota } from '../tenancy/types';
 import type { ModelCallMiddleware } from './types';
 
@@ -15,13 +16,16 @@ export interface AccountingStepOptions {
  * Prices the answer (at the model that gave it; nothing for a cache hit), corrects the
  * tenant's quota with the tokens really used, and records the cost for cross-run queries.
  * The run's own usage is not counted here: it is a fold over the journal record this
- * outcome becomes.
+ * outcome becomes. A model with no known price is counted at $0, and said so once per model
+ * with an `agent.warning` (`model.unknown_price`): a hosted model whose name the adapter does
+ * not know would otherwise look free in every report.
  */
 export function accountingStep({
   prices,
   quota,
   costLedger,
 }: AccountingStepOptions): ModelCallMiddleware {
+  const warned = new WeakSet<ChatModel>();
   return {
     name: 'accounting',
     async call(call, next) {
@@ -29,8 +33,16 @@ export function accountingStep({
       const { scope, ledger, callId } = call;
       const { usage } = outcome.response;
       const answeredBy = call.models.find((model) => model.modelName === outcome.model);
-      const costUsd =
-        outcome.cached || !answeredBy ? 0 : costOfUsage(usage, resolvePricing(answeredBy, prices));
+      const pricing = answeredBy && resolvePricing(answeredBy, prices);
+      const costUsd = outcome.cached || !answeredBy ? 0 : costOfUsage(usage, pricing);
+      if (answeredBy && !pricing && !outcome.cached && !warned.has(answeredBy)) {
+        warned.add(answeredBy);
+        scope.run.events.warn(
+          scope.threadId,
+          'model.unknown_price',
+          `Model "${answeredBy.modelName}" (${answeredBy.endpoint}) has no known price: its calls are counted at $0 in usage, cost reports and the cost ledger. Give its price: createAgent({ prices: { '${answeredBy.modelName}': { inputPerMillion, outputPerMillion } } }) or the model's metadata.pricing (0 and 0 for a free local model).`,
+        );
+      }
       const { tenantId } = scope.run;
       if (quota && tenantId !== undefined) {
         await quota.settle(tenantId, {

@@ -192,6 +192,47 @@ describe('limits (issue 9)', () => {
     ).not.toThrow();
   });
 
+  it('says once per model that a model with no known price is counted at $0 (unknown price)', async () => {
+    const local = {
+      ...scriptedModel({ handler: () => ({ json: { text: 'ok' } }) }),
+      metadata: { contextWindow: 32_000 },
+    };
+    const machine = setup({
+      actors: { call: structuredCall({ model: 'local', schema: summary, prompt: () => 'Hi.' }) },
+    }).createMachine({
+      id: 'local',
+      initial: 'a',
+      states: {
+        a: { invoke: { src: 'call', onDone: 'b' } },
+        b: { invoke: { src: 'call', onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const agent = createAgent({ machine, models: { local } });
+    const warnings: { code: string; message: string }[] = [];
+    agent.events.on('agent.warning', ({ code, message }) => warnings.push({ code, message }));
+    const outcome = await agent.run({ input: undefined });
+    expect(outcome).toMatchObject({ status: 'done', usage: { modelCalls: 2, costUsd: 0 } });
+    expect(warnings).toEqual([
+      {
+        code: 'model.unknown_price',
+        message: expect.stringContaining(
+          'Model "scripted" (scripted:scripted) has no known price: its calls are counted at $0',
+        ),
+      },
+    ]);
+    // A price given, even 0 for a free local model, says nothing.
+    const priced = createAgent({
+      machine,
+      models: { local },
+      prices: { scripted: { inputPerMillion: 0, outputPerMillion: 0 } },
+    });
+    const quiet: string[] = [];
+    priced.events.on('agent.warning', (event) => quiet.push(event.code));
+    await priced.run({ input: undefined });
+    expect(quiet).toEqual([]);
+  });
+
   it('never sends a model with no known window more than an assumed window, and says so', async () => {
     const local = { ...scriptedModel({ handler: () => 'ok' }), metadata: undefined };
     const machine = setup({
