@@ -1,0 +1,169 @@
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import { createAgent } from '../../agent/create-agent';
+import type { ContextStrategy } from '../../budget/types';
+import { humanWait } from '../../effects/human-wait';
+import { toolLoop } from '../../effects/tool-loop';
+import type { ChatMessage, ChatRequest } from '../../model/types';
+import { singleAttemptPolicy } from '../../reliability/types';
+import type { RunOutcome } from '../../run/types';
+import type { Checkpoint, Checkpointer } from '../../store/types';
+import { type ScriptedResponse, scriptedModel } from '../../testing/scripted-model';
+
+/** Options of {@link summarisingChat}. */
+export interface SummarisingChatOptions {
+  /** User turns the chat runs: each one a new `toolLoop` over the whole conversation. */
+  turns: number;
+  checkpointer: Checkpointer;
+  /**
+   * Ask each next question through a `humanWait`: the run rests `waiting` between turns and,
+   * with the default `evictWaiting`, leaves memory and is restored by the reply.
+   */
+  wait?: boolean;
+  /** What the summariser's answers start with (a secret, for redaction tests). */
+  summary?: string;
+  /** Redact e-mail addresses in storage. */
+  redact?: boolean;
+  /** Make the main call of turn `turn` hang, as a process that dies there; `hang` is called then. */
+  crashAt?: { turn: number; hang: () => void };
+  /** Fence the assistant's answers as untrusted, as a tool's output would be. */
+  untrustedReplies?: boolean;
+  /** The budget's strategy. Default `compress-history`. */
+  strategy?: ContextStrategy;
+  /** Context window of the chat model. Default 4 000 tokens. */
+  contextWindow?: number;
+}
+
+/** The turn a chat request answers: the number of its last question. */
+export function turnOf(request: ChatRequest): number {
+  const last = request.messages.findLast((message) => message.role === 'user');
+  return Number(/question (\d+)/.exec(last?.content ?? '')?.[1] ?? -1);
+}
+
+/** The question of turn `turn`, about 60 tokens. */
+export function questionOf(turn: number): string {
+  return `question ${turn}: ${'what about the next part of the plan, and why '.repeat(5)}`;
+}
+
+/**
+ * A chat agent whose conversation lives in the chart's context, each user turn answered by a
+ * new `toolLoop` over all of it, on a 4 000-token window with `compress-history`: after a few
+ * turns every request is over the window. Answers (about 400 tokens each) follow from the
+ * request alone, so a resumed run asks what the uncrashed one asked; the summariser says
+ * which turns it read, in words redaction never changes.
+ */
+export function summarisingChat(options: SummarisingChatOptions) {
+  const { turns, wait = false } = options;
+  const main = scriptedModel({
+    modelName: 'main',
+    metadata: { contextWindow: options.contextWindow ?? 4_000 },
+    handler: (request): ScriptedResponse => {
+      const turn = turnOf(request);
+      if (options.crashAt?.turn === turn) {
+        options.crashAt.hang();
+        return { content: 'never sent', latencyMs: 3_600_000 };
+      }
+      return `answer ${turn}: ${'the plan holds, the numbers add up, the next step follows '.repeat(28)}`;
+    },
+  });
+  const cheap = scriptedModel({
+    modelName: 'cheap',
+    handler: (request) => {
+      const read = request.messages[1]!.content.match(/(?<=answer )\d+(?=:)/g) ?? [];
+      return `${options.summary ?? 'SUMMARY'} (read answers ${read.join(', ')})`;
+    },
+  });
+  type Context = { messages: ChatMessage[]; turn: number };
+  const asked = (context: Context, question: string): ChatMessage[] => [
+    ...context.messages,
+    { role: 'user', content: question },
+  ];
+  const machine = setup({
+    types: { context: {} as Context },
+    actors: {
+      reply: toolLoop({
+        model: 'main',
+        tools: [],
+        prompt: (messages: ChatMessage[]) => messages,
+        maxOutputTokens: 300,
+      }),
+      ask: humanWait({ prompt: () => 'Your next question?', reply: z.string() }),
+    },
+  }).createMachine({
+    id: 'chat',
+    context: { messages: [{ role: 'user', content: questionOf(0) }], turn: 0 },
+    initial: 'replying',
+    states: {
+      replying: {
+        invoke: {
+          src: 'reply',
+          input: ({ context }) => context.messages,
+          onDone: {
+            target: 'next',
+            actions: assign({
+              messages: ({ event }) =>
+                (event.output as { messages: ChatMessage[] }).messages.map((message) =>
+                  options.untrustedReplies && message.role === 'assistant'
+                    ? { ...message, untrusted: true }
+                    : message,
+                ),
+              turn: ({ context }) => context.turn + 1,
+            }),
+          },
+        },
+      },
+      next: {
+        always: [
+          { guard: ({ context }) => context.turn >= turns, target: 'done' },
+          { guard: () => wait, target: 'asking' },
+          {
+            target: 'replying',
+            actions: assign({
+              messages: ({ context }) => asked(context, questionOf(context.turn)),
+            }),
+          },
+        ],
+      },
+      asking: {
+        invoke: {
+          src: 'ask',
+          onDone: {
+            target: 'replying',
+            actions: assign({
+              messages: ({ context, event }) => asked(context, event.output as string),
+            }),
+          },
+        },
+      },
+      done: { type: 'final' },
+    },
+    output: ({ context }) => ({ turns: context.turn }),
+  });
+  const agent = createAgent({
+    machine,
+    models: { main, cheap },
+    summariserModel: 'cheap',
+    checkpointer: options.checkpointer,
+    modelPolicy: singleAttemptPolicy,
+    budget: { strategies: [options.strategy ?? 'compress-history'] },
+    ...(options.redact ? { redact: { patterns: ['email'] } } : {}),
+  });
+  return { agent, main, cheap };
+}
+
+/**
+ * Runs the chat on `threadId` until it ends or stops, answering each wait with the next
+ * question: through the run's handle, which restores an evicted run from the store.
+ */
+export async function chatUntilRest(
+  agent: { getCheckpoint(threadId: string): Promise<Checkpoint | undefined> },
+  handle: { threadId: string; result(): Promise<RunOutcome>; reply(value: unknown): void },
+): Promise<RunOutcome> {
+  for (;;) {
+    const outcome = await handle.result();
+    if (outcome.status !== 'waiting') return outcome;
+    const latest = await agent.getCheckpoint(handle.threadId);
+    const turn = (latest!.snapshot as { context: { turn: number } }).context.turn;
+    handle.reply(questionOf(turn));
+  }
+}
