@@ -26,10 +26,21 @@ import type { BudgetLedger, ContextBudgetOptions, ContextInput, ContextItem } fr
  * run it must be a journaled model call (`scope.callModel`), so a resumed run reuses the
  * summary instead of paying for it again. See {@link createSummariser}.
  */
-export type Summarise = (
-  messages: ChatMessage[],
-  options: { maxTokens: number },
-) => Promise<string>;
+export type Summarise = (messages: ChatMessage[], options: SummariseOptions) => Promise<string>;
+
+/** What {@link Summarise} is told besides the messages to summarise. */
+export interface SummariseOptions {
+  /** The most tokens the summary may take; a longer one is cut to it. */
+  maxTokens: number;
+  /**
+   * The conversation's messages the summary will stand for, oldest first: `messages`, with
+   * an earlier summary among them (`extending`) counted as the messages it stands for. A
+   * runtime records them with the summary.
+   */
+  covers?: readonly ChatMessage[];
+  /** The earlier summary that is the first of `messages`, when the summary extends one. */
+  extending?: HistorySummary;
+}
 
 /** Options of {@link applyContextBudget}. */
 export interface ApplyContextBudgetOptions {
@@ -65,11 +76,20 @@ export interface ApplyContextBudgetOptions {
    */
   summary?: HistorySummary;
   /**
-   * Called when `summary` is sent again without a summariser call; resolves to the text to
-   * send. In a run it records the reuse as the call's own summary step and resolves to the
-   * text as recorded, so a resumed run sends what the journal holds. Default: the text as is.
+   * Asked, with `compress-history`, when a request must be compressed and `summary` does not
+   * stand for its oldest history: resolves to a summary that does (from the run's earlier
+   * effects, say), planned then in their place as `summary` is; or to undefined, and the
+   * request's history is summarised from scratch. In a run it answers as the call's journal
+   * record says it did before a restart, so a resumed call starts from the same summary.
    */
-  reuseSummary?: (text: string) => Promise<string>;
+  startFrom?: (context: ContextInput) => Promise<HistorySummary | undefined>;
+  /**
+   * Called when a summary (`summary`, or the one `startFrom` gave) is sent again without a
+   * summariser call; resolves to the text to send. In a run it records the reuse as the
+   * call's own summary step and resolves to the text as recorded, so a resumed run sends
+   * what the journal holds. Default: the text as is.
+   */
+  reuseSummary?: (text: string, summary: HistorySummary) => Promise<string>;
 }
 
 /** What {@link applyContextBudget} returns. */
@@ -98,6 +118,7 @@ export async function applyContextBudget({
   summarise,
   fenceIdFrom = (summary) => summary,
   summary: previous,
+  startFrom,
   reuseSummary = async (text) => text,
 }: ApplyContextBudgetOptions): Promise<BudgetedRequest> {
   const metadata = model.metadata;
@@ -137,6 +158,7 @@ export async function applyContextBudget({
     summarise,
     fenceIdFrom,
     previous,
+    startFrom,
     reuseSummary,
   });
   return { ...sentRequest(request, plan), ...(summary ? { summary } : {}) };
@@ -151,7 +173,8 @@ interface PlanWholeOptions {
   summarise: Summarise | undefined;
   fenceIdFrom: (summary: string) => string;
   previous: HistorySummary | undefined;
-  reuseSummary: (text: string) => Promise<string>;
+  startFrom: ApplyContextBudgetOptions['startFrom'];
+  reuseSummary: (text: string, summary: HistorySummary) => Promise<string>;
 }
 
 /**
@@ -162,8 +185,17 @@ interface PlanWholeOptions {
 async function planWhole(
   options: PlanWholeOptions,
 ): Promise<{ plan: FittingContextPlan; summary?: HistorySummary }> {
-  const { request, given, planOptions, budget, summarise, fenceIdFrom, previous, reuseSummary } =
-    options;
+  const {
+    request,
+    given,
+    planOptions,
+    budget,
+    summarise,
+    fenceIdFrom,
+    previous,
+    startFrom,
+    reuseSummary,
+  } = options;
   const { counter } = planOptions;
   const strategies = budget.strategies;
   const requested = given ?? contextFromRequest(request);
@@ -175,6 +207,15 @@ async function planWhole(
   const carried = substituted ? previous : undefined;
   const context = substituted ?? requested;
   const first = planContext({ ...planOptions, context, budget });
+  // Over the window with no summary of its own: start from one the caller has for the
+  // request's oldest history (an earlier effect's) rather than summarise it all again.
+  const seed =
+    compresses && !carried && first.status !== 'fits' && startFrom
+      ? await startFrom(requested)
+      : undefined;
+  if (seed) return planWhole({ ...options, previous: seed, startFrom: undefined });
+  // Planned again without it, a summary dropped below is never sought again.
+  const without = { ...options, previous: undefined, startFrom: undefined };
   const withoutCompression = {
     ...budget,
     strategies: (strategies ?? []).filter((s) => s !== 'compress-history'),
@@ -182,11 +223,9 @@ async function planWhole(
   if (first.status === 'fits') {
     if (!carried) return { plan: first };
     // A strategy listed before compression dropped the summary: plan as if there were none.
-    if (!first.messages.includes(carried.item.messages[0]!)) {
-      return planWhole({ ...options, previous: undefined });
-    }
+    if (!first.messages.includes(carried.item.messages[0]!)) return planWhole(without);
     // The earlier summary is sent again: no summariser call, but a record of it.
-    const text = await reuseSummary(carried.text);
+    const text = await reuseSummary(carried.text, carried);
     const summary =
       text === carried.text ? carried : historySummary({ ...carried, text, fenceIdFrom });
     const plan =
@@ -199,9 +238,7 @@ async function planWhole(
           }) as FittingContextPlan);
     return { plan: withSummaryRecord(plan, summary, carried, 'reused'), summary };
   }
-  if (carried && !first.toSummarise.includes(carried.item)) {
-    return planWhole({ ...options, previous: undefined });
-  }
+  if (carried && !first.toSummarise.includes(carried.item)) return planWhole(without);
   const compressedMessages = first.toSummarise.flatMap((item) => item.messages);
   // A summary of fenced (untrusted) content carries that content on: it is fenced in turn,
   // or a tool's injected instruction would reach the model as the user's own words. An
@@ -210,13 +247,15 @@ async function planWhole(
   const maxTokens = untrusted
     ? Math.max(1, first.summaryTokens - summaryFenceTokens(counter))
     : first.summaryTokens;
-  const text = cutMiddle(await summarise!(compressedMessages, { maxTokens }), {
+  const covered = coveredBy(first.toSummarise, carried, counter);
+  const written = await summarise!(compressedMessages, {
     maxTokens,
-    counter,
-    what: 'the summary',
+    covers: covered.covers,
+    ...(carried ? { extending: carried } : {}),
   });
+  const text = cutMiddle(written, { maxTokens, counter, what: 'the summary' });
   const summary = historySummary({
-    ...coveredBy(first.toSummarise, carried, counter),
+    ...covered,
     counter,
     text,
     untrusted,

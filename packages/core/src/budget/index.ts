@@ -10,6 +10,7 @@ export {
   applyContextBudget,
   type BudgetedRequest,
   type Summarise,
+  type SummariseOptions,
 } from './apply-context-budget';
 export { BudgetError, type BudgetErrorDetails, type SectionSize } from './budget-error';
 export { type BuildContextOptions, buildContext, type ContextBlock } from './build-context';

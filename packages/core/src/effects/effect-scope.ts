@@ -87,6 +87,11 @@ export class EffectScope implements ModelCallScope {
     return `${this.key}/${this.#step}:${label}`;
   }
 
+  /** The journal entry of `key`, if one was written (see {@link RunPort.readJournal}). */
+  readJournal(key: string): Promise<JournalEntry | undefined> {
+    return this.run.readJournal(key);
+  }
+
   /**
    * Runs `execute` once per key across crashes: a completed step returns its recorded value,
    * a failed one its recorded error; an `unsafe` step found started but unfinished is

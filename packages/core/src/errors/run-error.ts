@@ -37,6 +37,7 @@ export type RunErrorCode =
   | 'run.limit_reached'
   | 'run.context_mutated'
   | 'budget.summary_unusable'
+  | 'budget.summary_mismatch'
   | 'agent.closed';
 
 /** Options for {@link RunError}. */

@@ -1,14 +1,12 @@
 import { applyContextBudget } from '../budget/apply-context-budget';
 import { type ConversationScan, scanConversation } from '../budget/conversation-scan';
-import { createSummariser, summaryProblem } from '../budget/create-summariser';
-import type { HistorySummary } from '../budget/history-summary';
 import type { TokenCounter } from '../budget/token-counter';
 import type { ContextBudgetOptions } from '../budget/types';
 import { DefinitionError } from '../errors/definition-error';
-import type { RecordedModelCall } from '../ledger/recorded-model-call';
 import type { ChatModel, ModelMetadata } from '../model/types';
 import type { Redactor } from '../security/create-redactor';
-import type { ModelCallMiddleware, ModelCallScope } from './types';
+import { compressionHooks, type EffectSummaries } from './compression-hooks';
+import type { ModelCallMiddleware } from './types';
 
 /**
  * The window assumed for a model whose metadata names none (a local model, a name the
@@ -17,6 +15,9 @@ import type { ModelCallMiddleware, ModelCallScope } from './types';
  * `metadata.contextWindow` to lift it.
  */
 export const assumedContextWindow = 8_192;
+
+/** What the budget step hashes and fences with when it is given no redactor. */
+const noRedaction: Redactor = { active: false, text: (text) => text, value: (value) => value };
 
 /** The budget of an agent and a call that name none: the planner's defaults. */
 const noBudget: ContextBudgetOptions = Object.freeze({});
@@ -36,10 +37,10 @@ export interface BudgetStepOptions {
  * the window. History compression runs on the summariser model as its own journaled call.
  * It runs before the journal step, on every resume too: planning is deterministic, and the
  * summary comes back from the journal rather than being paid for again. Each effect keeps the
- * summary it sent last: its next call sends it again or extends it with the turns that
- * overflow since, instead of summarising its whole history again; a summary sent again is
- * journaled under the call's summary key too, so a resumed run reads every summary it sends
- * from the journal.
+ * summary it sent last, and one with none starts from a summary the run sent for the same
+ * oldest history (a chat's earlier turn): its next call sends it again or extends it with the
+ * turns that overflow since, instead of summarising its whole history again (see
+ * {@link compressionHooks}).
  */
 export function budgetStep({
   tokenCounterFor,
@@ -50,9 +51,11 @@ export function budgetStep({
   const warned = new WeakSet<ChatModel>();
   // Each run's conversation as planned last: its next call scans only what it adds.
   const scans = new WeakMap<object, ConversationScan>();
-  // Each effect's summary as sent last. Per effect, not per run: an effect replays from its
-  // start on resume, so this is rebuilt from the journal before any call that uses it.
-  const summaries = new WeakMap<object, HistorySummary>();
+  // Each effect's summary as sent last, and where it was recorded (see compressionHooks).
+  const summaries: EffectSummaries = new WeakMap();
+  const stored = redactor ?? noRedaction;
+  // A fenced summary's id is made from its text as stored (ADR 0035).
+  const fenceIdFrom = (text: string) => stored.text(text);
   return {
     name: 'budget',
     async call(call, next) {
@@ -75,10 +78,8 @@ export function budgetStep({
       }
       // Merged only when the call brings a budget of its own: most calls plan with the agent's.
       const planned = settings.budget ? { ...budget, ...settings.budget } : (budget ?? noBudget);
-      if (
-        planned.strategies?.includes('compress-history') &&
-        (!summariserModel || summariserModel === alias)
-      ) {
+      const compresses = planned.strategies?.includes('compress-history') === true;
+      if (compresses && (!summariserModel || summariserModel === alias)) {
         throw new DefinitionError(
           'definition.invalid_option',
           summariserModel
@@ -86,7 +87,15 @@ export function budgetStep({
             : `The context budget of a call to "${alias}" lists compress-history, which needs a model to write the summary, but createAgent was given no summariserModel. Add summariserModel: 'cheap' with that alias among the models, or remove the strategy.`,
         );
       }
-      const previous = summaries.get(scope);
+      const hooks = compresses
+        ? compressionHooks({
+            scope,
+            counter,
+            redactor: stored,
+            summariserModel: summariserModel!,
+            summaries,
+          })
+        : undefined;
       const {
         request: sent,
         ledger,
@@ -98,57 +107,13 @@ export function budgetStep({
         ...(scan ? { scan } : {}),
         budget: planned,
         ...(settings.context ? { context: settings.context } : {}),
-        ...(redactor ? { fenceIdFrom: (text: string) => redactor.text(text) } : {}),
-        ...(previous ? { summary: previous } : {}),
-        reuseSummary: (text) => journalReusedSummary(scope, summariserModel ?? '', text),
-        ...(summariserModel && summariserModel !== alias
-          ? {
-              summarise: createSummariser({
-                // The summary must itself fit: keep its head and tail rather than recurse.
-                call: (summaryRequest) =>
-                  scope.callModel(summariserModel, summaryRequest, {
-                    budget: { strategies: ['keep-head-and-tail'] },
-                    summary: true,
-                    // An answer with no summary fails the compression: never cache it.
-                    usable: (response) => summaryProblem(response) === undefined,
-                  }),
-              }),
-            }
-          : {}),
+        fenceIdFrom,
+        ...hooks?.options,
       });
-      if (summary) summaries.set(scope, summary);
+      if (summary) hooks!.sent(summary);
       return next({ ...call, request: sent, ...(ledger ? { ledger } : {}) });
     },
   };
-}
-
-/**
- * Records a summary sent again under the call's own summary key, as a model call served
- * without one (`cached`: no tokens, no cost, not counted as a call), and returns its text as
- * recorded: a resumed run sends what the journal holds, whoever wrote it.
- */
-async function journalReusedSummary(
-  scope: ModelCallScope,
-  alias: string,
-  text: string,
-): Promise<string> {
-  const { value } = await scope.journaled<RecordedModelCall>(
-    scope.peekKey('summary'),
-    { kind: 'llm', effect: 'idempotent', name: alias, meta: { summary: 'reused' } },
-    async () => ({
-      response: {
-        content: text,
-        toolCalls: [],
-        usage: { inputTokens: 0, outputTokens: 0 },
-        finishReason: 'stop',
-      },
-      model: alias,
-      attempts: 0,
-      costUsd: 0,
-      cached: true,
-    }),
-  );
-  return value.response.content;
 }
 
 /** The model's metadata, with the assumed window when it names none. */

@@ -89,6 +89,7 @@ export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMidd
             // The prompt's id and version: what the run log's prompt columns read.
             ...(settings.prompt ? { prompt: settings.prompt } : {}),
             ...(settings.escalation ? { escalation: settings.escalation } : {}),
+            ...(settings.summaryOf ? { summaryOf: settings.summaryOf } : {}),
             request,
             ...(call.ledger ? { ledger: journalLedger(call.ledger) } : {}),
           },

@@ -2,12 +2,14 @@ import type { BudgetLedger, ContextBudgetOptions, ContextInput } from '../budget
 import type { Clock } from '../clock/clock';
 import type { RunEvents } from '../events/run-events';
 import type { RecordedModelCall } from '../ledger/recorded-model-call';
-import type { JournaledStep } from '../ledger/types';
+import type { JournalEntry, JournaledStep } from '../ledger/types';
 import type { ChatModel, ChatRequest, ChatResponse } from '../model/types';
 import type { PromptRef } from '../prompt/define-prompt';
 import type { NextModelCall } from '../run/run-limits';
 import type { LimitInfo } from '../run/types';
+import type { HistorySummaryRef } from '../store/types';
 import type { ToolEffect } from '../tools/types';
+import type { SummaryCoverage } from './summary-coverage';
 
 /** Per-call settings an effect passes along with its request. */
 export interface ModelCallSettings {
@@ -44,6 +46,11 @@ export interface ModelCallSettings {
    * another budget, window or counter never meets a summary's record in a main call's place.
    */
   summary?: boolean;
+  /**
+   * What the summary this call writes stands for, recorded with it (`meta.summaryOf`): a
+   * resumed call sends it only for those messages, and a later effect starts from it.
+   */
+  summaryOf?: SummaryCoverage;
 }
 
 /** What the pipeline's steps may ask of the run a call belongs to. */
@@ -57,6 +64,10 @@ export interface ModelCallRun {
   reachLimit(limit: LimitInfo): void;
   /** Records that untrusted content reached a model call of the run (see `RunState`). */
   markUntrustedSeen(): void;
+  /** The history summaries the run's calls sent last, oldest first (see `RunState`). */
+  readonly historySummaries: readonly HistorySummaryRef[];
+  /** Records that a call of the run sent `summary`; kept in the run's checkpoints. */
+  noteHistorySummary(summary: HistorySummaryRef): void;
 }
 
 /** The effect a call comes from: its run, its abort signal, its journal. */
@@ -70,6 +81,8 @@ export interface ModelCallScope {
   nextKey(label: string): string;
   /** The key of a step taken on behalf of the next one, without using up a step (see `EffectScope.peekKey`). */
   peekKey(label: string): string;
+  /** The journal entry of `key`, if one was written (a step recorded before a restart). */
+  readJournal(key: string): Promise<JournalEntry | undefined>;
   /** Runs `execute` once per key across crashes (see `EffectScope.journaled`). */
   journaled<T>(
     key: string,

@@ -2,6 +2,7 @@ import type { Clock } from '../clock/clock';
 import type { RunEvents } from '../events/run-events';
 import type { JournalEntry, RunUsage } from '../ledger/types';
 import type { ModelPricing } from '../model/types';
+import type { HistorySummaryRef } from '../store/types';
 import type { AgentRuntime } from './agent-runtime';
 import type { HumanWaitRegistration } from './human-waits';
 import type { LimitInfo } from './types';
@@ -88,6 +89,10 @@ export interface RunPort {
   readonly untrustedSeen: boolean;
   /** Records that untrusted content reached a model call of the run; kept in its checkpoints. */
   markUntrustedSeen(): void;
+  /** The history summaries the run's model calls sent last, oldest first (see `RunState`). */
+  readonly historySummaries: readonly HistorySummaryRef[];
+  /** Records that a model call of the run sent `summary`; kept in its checkpoints. */
+  noteHistorySummary(summary: HistorySummaryRef): void;
   /** Set in a replay: effects return what the journal recorded and never run. */
   readonly replay: ReplayTimeline | undefined;
   /** The most bytes one value (a tool output, an error detail) may take in a journal row. */

@@ -10,6 +10,7 @@ import { sealJson } from '../store/sealed-json';
 import type {
   Checkpoint,
   CheckpointWriteResult,
+  HistorySummaryRef,
   PendingDelayedEvent,
   RunState,
   RunStatus,
@@ -52,6 +53,10 @@ type AnySnapshot = {
 
 /** The parts of a checkpoint that change from step to step, as sealed trees. */
 type SealedState = { snapshot: unknown; run: RunState; delayedEvents: PendingDelayedEvent[] };
+
+/** How many history summaries a run's state keeps (see `RunState.historySummaries`). */
+const maxHistorySummaries = 4;
+const noHistorySummaries: readonly HistorySummaryRef[] = Object.freeze([]);
 
 /** A fresh run's recorded waits: none, one map for every run. */
 const noRecordedWaits: ReadonlyMap<string, RecordedWait> = new Map();
@@ -275,6 +280,18 @@ export class Run implements RunPort, LeaseHolder {
   markUntrustedSeen(): void {
     // Part of the run's state: its next checkpoint keeps it, so a resume knows it too.
     this.#state.untrustedSeen = true;
+  }
+
+  get historySummaries(): readonly HistorySummaryRef[] {
+    return this.#state.historySummaries ?? noHistorySummaries;
+  }
+
+  noteHistorySummary(summary: HistorySummaryRef): void {
+    // Part of the run's state, as the journal keys it points at are part of its journal: a
+    // run restored after it left memory starts its next effect from the same summaries.
+    // A new array each time: the last checkpoint's sealed copy is shared, never changed.
+    const kept = this.historySummaries.filter((known) => known.hash !== summary.hash);
+    this.#state.historySummaries = [...kept.slice(1 - maxHistorySummaries), summary];
   }
 
   get maxJournalValueBytes(): number {

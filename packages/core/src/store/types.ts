@@ -36,6 +36,14 @@ export interface RunState {
    */
   untrustedSeen?: true;
   /**
+   * The history summaries the run's model calls sent last (at most a few, oldest first):
+   * where each one's journal record is and what it stands for. A later effect that carries
+   * the conversation on starts from one whose messages its own history begins with, rather
+   * than summarising that history again (`compress-history`); kept here so a run restored
+   * after it left memory still finds it.
+   */
+  historySummaries?: HistorySummaryRef[];
+  /**
    * When a forced resume last took the thread over (on its process's clock). For one lease
    * TTL after it, another forced resume is refused while the taker's lease is live: the
    * taker has just started and is running the thread (ADR 0029).
@@ -51,6 +59,16 @@ export interface RunState {
    * maximum, so the store says which limit ended it after the process is gone.
    */
   limit?: LimitInfo;
+}
+
+/** A history summary a run sent, as its state keeps it (see {@link RunState.historySummaries}). */
+export interface HistorySummaryRef {
+  /** The journal key of the summary's record (`…/N:summary`). */
+  key: string;
+  /** How many of the conversation's oldest unpinned history messages it stands for. */
+  messages: number;
+  /** A hash of those messages (role, content as stored, tool-call ids). */
+  hash: string;
 }
 
 /** Where a run is. */

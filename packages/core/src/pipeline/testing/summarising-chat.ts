@@ -26,8 +26,10 @@ export interface SummarisingChatOptions {
   redact?: boolean;
   /** Make the main call of turn `turn` hang, as a process that dies there; `hang` is called then. */
   crashAt?: { turn: number; hang: () => void };
-  /** Fence the assistant's answers as untrusted, as a tool's output would be. */
-  untrustedReplies?: boolean;
+  /** Make the summariser's `call`-th call (from 1) hang, as a process that dies there. */
+  crashAtSummary?: { call: number; hang: () => void };
+  /** Mark the user's questions untrusted (user-supplied content): they reach the model fenced. */
+  untrustedQuestions?: boolean;
   /** The budget's strategy. Default `compress-history`. */
   strategy?: ContextStrategy;
   /** Context window of the chat model. Default 4 000 tokens. */
@@ -40,6 +42,18 @@ export function turnOf(request: ChatRequest): number {
   return Number(/question (\d+)/.exec(last?.content ?? '')?.[1] ?? -1);
 }
 
+/**
+ * The answers `text` holds or a summary in it says it read, in order: a summary lists every
+ * answer it stands for, those of the summary it extends included.
+ */
+export function answersIn(text: string): number[] {
+  const read = [...text.matchAll(/read answers ([\d, ]*)\)/g)].flatMap((match) =>
+    match[1]!.split(', ').filter(Boolean).map(Number),
+  );
+  const held = [...text.matchAll(/(?<=answer )\d+(?=:)/g)].map((match) => Number(match[0]));
+  return [...read, ...held];
+}
+
 /** The question of turn `turn`, about 60 tokens. */
 export function questionOf(turn: number): string {
   return `question ${turn}: ${'what about the next part of the plan, and why '.repeat(5)}`;
@@ -50,10 +64,11 @@ export function questionOf(turn: number): string {
  * new `toolLoop` over all of it, on a 4 000-token window with `compress-history`: after a few
  * turns every request is over the window. Answers (about 400 tokens each) follow from the
  * request alone, so a resumed run asks what the uncrashed one asked; the summariser says
- * which turns it read, in words redaction never changes.
+ * which answers it read (an earlier summary's included), in words redaction never changes.
  */
 export function summarisingChat(options: SummarisingChatOptions) {
   const { turns, wait = false } = options;
+  let summaries = 0;
   const main = scriptedModel({
     modelName: 'main',
     metadata: { contextWindow: options.contextWindow ?? 4_000 },
@@ -68,15 +83,21 @@ export function summarisingChat(options: SummarisingChatOptions) {
   });
   const cheap = scriptedModel({
     modelName: 'cheap',
-    handler: (request) => {
-      const read = request.messages[1]!.content.match(/(?<=answer )\d+(?=:)/g) ?? [];
-      return `${options.summary ?? 'SUMMARY'} (read answers ${read.join(', ')})`;
+    handler: (request): ScriptedResponse => {
+      summaries++;
+      if (options.crashAtSummary?.call === summaries) {
+        options.crashAtSummary.hang();
+        return { content: 'never sent', latencyMs: 3_600_000 };
+      }
+      return `${options.summary ?? 'SUMMARY'} (read answers ${answersIn(request.messages[1]!.content).join(', ')})`;
     },
   });
   type Context = { messages: ChatMessage[]; turn: number };
   const asked = (context: Context, question: string): ChatMessage[] => [
     ...context.messages,
-    { role: 'user', content: question },
+    options.untrustedQuestions
+      ? { role: 'user', content: question, untrusted: true }
+      : { role: 'user', content: question },
   ];
   const machine = setup({
     types: { context: {} as Context },
@@ -91,7 +112,7 @@ export function summarisingChat(options: SummarisingChatOptions) {
     },
   }).createMachine({
     id: 'chat',
-    context: { messages: [{ role: 'user', content: questionOf(0) }], turn: 0 },
+    context: { messages: asked({ messages: [], turn: 0 }, questionOf(0)), turn: 0 },
     initial: 'replying',
     states: {
       replying: {
@@ -101,12 +122,7 @@ export function summarisingChat(options: SummarisingChatOptions) {
           onDone: {
             target: 'next',
             actions: assign({
-              messages: ({ event }) =>
-                (event.output as { messages: ChatMessage[] }).messages.map((message) =>
-                  options.untrustedReplies && message.role === 'assistant'
-                    ? { ...message, untrusted: true }
-                    : message,
-                ),
+              messages: ({ event }) => (event.output as { messages: ChatMessage[] }).messages,
               turn: ({ context }) => context.turn + 1,
             }),
           },
