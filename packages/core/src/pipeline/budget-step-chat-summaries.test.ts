@@ -36,7 +36,7 @@ async function uncrashed(options: ChatOptions = {}) {
  * agent on the same store.
  */
 async function crashedAndResumed(
-  at: { turn: number } | { summary: number },
+  at: { turn: number; review?: boolean } | { summary: number },
   options: ChatOptions = {},
 ) {
   const checkpointer = new MemoryCheckpointer();
@@ -48,7 +48,7 @@ async function crashedAndResumed(
     turns,
     checkpointer,
     ...options,
-    ...('turn' in at ? { crashAt: { turn: at.turn, hang } } : {}),
+    ...('turn' in at ? { crashAt: { ...at, hang } } : {}),
     ...('summary' in at ? { crashAtSummary: { call: at.summary, hang } } : {}),
   });
   const handle = crashed.agent.start({ threadId: 'chat', input: undefined });
@@ -93,8 +93,10 @@ function expectSummariesSayWhatTheyCover(requests: ChatRequest[]) {
       [...read, ...held].sort((a, b) => a - b),
       `turn ${turn}`,
     ).toEqual(Array.from({ length: turn }, (_, answer) => answer));
-    // The conversation's history less the pinned first question and the input.
-    const unpinnedHistory = 2 * turn - 1;
+    // The conversation's history less the pinned first question and the input (a review's
+    // input is its own request: the question it reviews is history).
+    const review = request.messages.at(-1)!.content.startsWith('review');
+    const unpinnedHistory = 2 * turn - 1 + (review ? 1 : 0);
     const count = Number(/\[Summary of (\d+) earlier messages]/.exec(summary.content)?.[1]);
     expect(count + kept.length - 2, `turn ${turn}`).toBe(unpinnedHistory);
   }
@@ -174,6 +176,34 @@ describe('budgetStep with compress-history, across effects', () => {
       });
     });
   }
+
+  it('sends the same requests after a crash when parallel effects compress the same conversation', async () => {
+    const whole = await uncrashed({ review: true });
+    const reviews = whole.main.requests.filter((request) =>
+      request.messages.at(-1)!.content.startsWith('review'),
+    );
+    expect(reviews.filter((request) => summaryOf(request)).length).toBeGreaterThan(turns / 2);
+    expectSummariesSayWhatTheyCover(whole.main.requests);
+    // Both regions start from the summaries either of them sent in the turns before.
+    const froms = summaryRecords(whole.journal).flatMap(
+      (entry) => (entry.meta!.summaryOf as { from?: string }).from ?? [],
+    );
+    expect(froms.some((from) => from.includes('.review.'))).toBe(true);
+    const { crashed, resumed, outcome } = await crashedAndResumed(
+      { turn: 11, review: true },
+      { review: true },
+    );
+    const sorted = (requests: ChatRequest[]) => json(requests).sort();
+    const hung = crashed.main.requests.at(-1)!;
+    expect(hung.messages.at(-1)!.content).toMatch(/^review/);
+    expect(sorted([...crashed.main.requests.slice(0, -1), ...resumed.main.requests])).toEqual(
+      sorted(whole.main.requests),
+    );
+    expect(sorted([...crashed.cheap.requests, ...resumed.cheap.requests])).toEqual(
+      sorted(whole.cheap.requests),
+    );
+    expect(outcome.usage).toEqual(whole.outcome.usage);
+  });
 
   it('records the same requests when summaries are redacted in storage, resumed and replayed', async () => {
     const options = {

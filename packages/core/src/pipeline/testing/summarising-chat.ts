@@ -24,8 +24,16 @@ export interface SummarisingChatOptions {
   summary?: string;
   /** Redact e-mail addresses in storage. */
   redact?: boolean;
-  /** Make the main call of turn `turn` hang, as a process that dies there; `hang` is called then. */
-  crashAt?: { turn: number; hang: () => void };
+  /**
+   * Make the main call of turn `turn` hang, as a process that dies there (the reviewer's,
+   * with `review`); `hang` is called then.
+   */
+  crashAt?: { turn: number; hang: () => void; review?: boolean };
+  /**
+   * Review each answer in parallel with writing it: a second `toolLoop` over the same
+   * conversation, in a parallel region, whose calls compress the same history.
+   */
+  review?: boolean;
   /** Make the summariser's `call`-th call (from 1) hang, as a process that dies there. */
   crashAtSummary?: { call: number; hang: () => void };
   /** Mark the user's questions untrusted (user-supplied content): they reach the model fenced. */
@@ -74,10 +82,12 @@ export function summarisingChat(options: SummarisingChatOptions) {
     metadata: { contextWindow: options.contextWindow ?? 4_000 },
     handler: (request): ScriptedResponse => {
       const turn = turnOf(request);
-      if (options.crashAt?.turn === turn) {
+      const review = request.messages.at(-1)!.content.startsWith('review');
+      if (options.crashAt?.turn === turn && (options.crashAt.review ?? false) === review) {
         options.crashAt.hang();
         return { content: 'never sent', latencyMs: 3_600_000 };
       }
+      if (review) return `review ${turn}: sound`;
       return `answer ${turn}: ${'the plan holds, the numbers add up, the next step follows '.repeat(28)}`;
     },
   });
@@ -108,6 +118,15 @@ export function summarisingChat(options: SummarisingChatOptions) {
         prompt: (messages: ChatMessage[]) => messages,
         maxOutputTokens: 300,
       }),
+      review: toolLoop({
+        model: 'main',
+        tools: [],
+        prompt: (messages: ChatMessage[]): ChatMessage[] => [
+          ...messages,
+          { role: 'user', content: `review the answer to ${messages.at(-1)!.content}` },
+        ],
+        maxOutputTokens: 300,
+      }),
       ask: humanWait({ prompt: () => 'Your next question?', reply: z.string() }),
     },
   }).createMachine({
@@ -116,16 +135,48 @@ export function summarisingChat(options: SummarisingChatOptions) {
     initial: 'replying',
     states: {
       replying: {
-        invoke: {
-          src: 'reply',
-          input: ({ context }) => context.messages,
-          onDone: {
-            target: 'next',
-            actions: assign({
-              messages: ({ event }) => (event.output as { messages: ChatMessage[] }).messages,
-              turn: ({ context }) => context.turn + 1,
-            }),
+        type: 'parallel',
+        states: {
+          answer: {
+            initial: 'writing',
+            states: {
+              writing: {
+                invoke: {
+                  src: 'reply',
+                  input: ({ context }) => context.messages,
+                  onDone: {
+                    target: 'written',
+                    actions: assign({
+                      messages: ({ event }) =>
+                        (event.output as { messages: ChatMessage[] }).messages,
+                    }),
+                  },
+                },
+              },
+              written: { type: 'final' },
+            },
           },
+          ...(options.review
+            ? {
+                review: {
+                  initial: 'reviewing',
+                  states: {
+                    reviewing: {
+                      invoke: {
+                        src: 'review',
+                        input: ({ context }: { context: Context }) => context.messages,
+                        onDone: 'reviewed',
+                      },
+                    },
+                    reviewed: { type: 'final' as const },
+                  },
+                },
+              }
+            : {}),
+        },
+        onDone: {
+          target: 'next',
+          actions: assign({ turn: ({ context }) => context.turn + 1 }),
         },
       },
       next: {
