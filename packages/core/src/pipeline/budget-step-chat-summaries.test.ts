@@ -177,6 +177,25 @@ describe('budgetStep with compress-history, across effects', () => {
     });
   }
 
+  it('carries the summary across turns answered by structured calls, evicted between them, and resumes them', async () => {
+    const options = { wait: true, structured: true };
+    const whole = await uncrashed(options);
+    for (let answer = 0; answer < turns; answer++) {
+      const readings = whole.cheap.requests.filter((request) =>
+        request.messages.some((message) => message.content.includes(`answer ${answer}:`)),
+      );
+      expect(readings.length, `answer ${answer}`).toBeLessThanOrEqual(1);
+    }
+    expectSummariesSayWhatTheyCover(whole.main.requests);
+    const { crashed, resumed } = await crashedAndResumed({ turn: 11 }, options);
+    expect(json([...crashed.main.requests.slice(0, -1), ...resumed.main.requests])).toEqual(
+      json(whole.main.requests),
+    );
+    expect(json([...crashed.cheap.requests, ...resumed.cheap.requests])).toEqual(
+      json(whole.cheap.requests),
+    );
+  });
+
   it('sends the same requests after a crash when parallel effects compress the same conversation', async () => {
     const whole = await uncrashed({ review: true });
     const reviews = whole.main.requests.filter((request) =>

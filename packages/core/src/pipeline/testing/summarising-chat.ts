@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createAgent } from '../../agent/create-agent';
 import type { ContextStrategy } from '../../budget/types';
 import { humanWait } from '../../effects/human-wait';
+import { structuredCall } from '../../effects/structured-call';
 import { toolLoop } from '../../effects/tool-loop';
 import type { ChatMessage, ChatRequest } from '../../model/types';
 import { singleAttemptPolicy } from '../../reliability/types';
@@ -34,6 +35,8 @@ export interface SummarisingChatOptions {
    * conversation, in a parallel region, whose calls compress the same history.
    */
   review?: boolean;
+  /** Answer each turn with a `structuredCall` (`{ answer }`) instead of a `toolLoop`. */
+  structured?: boolean;
   /** Make the summariser's `call`-th call (from 1) hang, as a process that dies there. */
   crashAtSummary?: { call: number; hang: () => void };
   /** Mark the user's questions untrusted (user-supplied content): they reach the model fenced. */
@@ -69,7 +72,7 @@ export function questionOf(turn: number): string {
 
 /**
  * A chat agent whose conversation lives in the chart's context, each user turn answered by a
- * new `toolLoop` over all of it, on a 4 000-token window with `compress-history`: after a few
+ * new `toolLoop` (or `structuredCall`) over all of it, on a 4 000-token window with `compress-history`: after a few
  * turns every request is over the window. Answers (about 400 tokens each) follow from the
  * request alone, so a resumed run asks what the uncrashed one asked; the summariser says
  * which answers it read (an earlier summary's included), in words redaction never changes.
@@ -88,7 +91,8 @@ export function summarisingChat(options: SummarisingChatOptions) {
         return { content: 'never sent', latencyMs: 3_600_000 };
       }
       if (review) return `review ${turn}: sound`;
-      return `answer ${turn}: ${'the plan holds, the numbers add up, the next step follows '.repeat(28)}`;
+      const answer = `answer ${turn}: ${'the plan holds, the numbers add up, the next step follows '.repeat(28)}`;
+      return request.responseFormat ? { json: { answer } } : answer;
     },
   });
   const cheap = scriptedModel({
@@ -112,12 +116,19 @@ export function summarisingChat(options: SummarisingChatOptions) {
   const machine = setup({
     types: { context: {} as Context },
     actors: {
-      reply: toolLoop({
-        model: 'main',
-        tools: [],
-        prompt: (messages: ChatMessage[]) => messages,
-        maxOutputTokens: 300,
-      }),
+      reply: options.structured
+        ? structuredCall({
+            model: 'main',
+            schema: z.object({ answer: z.string() }),
+            prompt: (messages: ChatMessage[]) => messages,
+            maxOutputTokens: 300,
+          })
+        : toolLoop({
+            model: 'main',
+            tools: [],
+            prompt: (messages: ChatMessage[]) => messages,
+            maxOutputTokens: 300,
+          }),
       review: toolLoop({
         model: 'main',
         tools: [],
@@ -147,8 +158,14 @@ export function summarisingChat(options: SummarisingChatOptions) {
                   onDone: {
                     target: 'written',
                     actions: assign({
-                      messages: ({ event }) =>
-                        (event.output as { messages: ChatMessage[] }).messages,
+                      messages: ({ context, event }) => {
+                        const output = event.output as
+                          | { messages: ChatMessage[] }
+                          | { answer: string };
+                        return 'answer' in output
+                          ? [...context.messages, { role: 'assistant', content: output.answer }]
+                          : output.messages;
+                      },
                     }),
                   },
                 },
