@@ -35,8 +35,10 @@ export async function forkThread(
         : context;
   }
   const now = clock.now();
+  // The source's history summaries are records of its journal, which the fork does not have.
+  const { historySummaries: _, ...inherited } = source.run;
   const state = {
-    ...structuredClone(source.run),
+    ...structuredClone(inherited),
     usageBase: { ...source.run.usage },
     forkedFrom: { threadId: from, version: source.version },
   };

@@ -79,7 +79,7 @@ const json = (requests: ChatRequest[]) => requests.map((request) => JSON.stringi
  * heading counts the messages missing from the request, and the answers it read are the ones
  * the request no longer holds.
  */
-function expectSummariesSayWhatTheyCover(requests: ChatRequest[]) {
+function expectSummariesSayWhatTheyCover(requests: ChatRequest[], atLeast = turns / 2) {
   let summarised = 0;
   for (const request of requests) {
     const summary = summaryOf(request);
@@ -100,7 +100,7 @@ function expectSummariesSayWhatTheyCover(requests: ChatRequest[]) {
     const count = Number(/\[Summary of (\d+) earlier messages]/.exec(summary.content)?.[1]);
     expect(count + kept.length - 2, `turn ${turn}`).toBe(unpinnedHistory);
   }
-  expect(summarised).toBeGreaterThan(turns / 2);
+  expect(summarised).toBeGreaterThanOrEqual(atLeast);
 }
 
 describe('budgetStep with compress-history, across effects', () => {
@@ -222,6 +222,25 @@ describe('budgetStep with compress-history, across effects', () => {
       sorted(whole.cheap.requests),
     );
     expect(outcome.usage).toEqual(whole.outcome.usage);
+  });
+
+  it("starts a fork's next turn without the source thread's summaries, whose records it does not have", async () => {
+    const { agent, main, cheap } = await uncrashed({ wait: true });
+    const waiting = (await agent.history('chat')).filter((entry) => entry.status === 'waiting');
+    // The thread waiting for its 13th question: summaries were sent in the turns before.
+    const at = waiting.at(-6)!;
+    const source = await agent.getCheckpoint('chat', at.version);
+    expect(source?.snapshot).toMatchObject({ context: { turn: 13 } });
+    expect(source?.run.historySummaries?.length).toBeGreaterThan(0);
+    const asked = main.requests.length;
+    const summarised = cheap.requests.length;
+    const fork = await agent.fork({ from: 'chat', version: at.version, threadId: 'fork' });
+    expect((await agent.getCheckpoint('fork', 1))?.run).not.toHaveProperty('historySummaries');
+    expect(await chatUntilRest(agent, fork)).toMatchObject({ status: 'done' });
+    const records = summaryRecords(await agent.journal('fork'));
+    expect(records[0]!.meta?.summaryOf).not.toHaveProperty('from');
+    expect(cheap.requests.length).toBeGreaterThan(summarised);
+    expectSummariesSayWhatTheyCover(main.requests.slice(asked), 3);
   });
 
   it('records the same requests when summaries are redacted in storage, resumed and replayed', async () => {
