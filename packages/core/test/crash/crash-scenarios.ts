@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { createAgent } from '../../src/agent/create-agent';
+import { summarisingChat } from '../../src/pipeline/testing/summarising-chat';
 import { scriptedModel } from '../../src/testing/scripted-model';
 import { invoiceMachine, invoiceResponse } from '../fixtures/invoice-agent';
 import { sqliteLedger } from '../fixtures/sqlite-ledger';
@@ -42,8 +43,25 @@ function invoiceScenario(reconcile: boolean): CrashScenario {
   };
 }
 
+/**
+ * A chat of ten turns, each a new tool loop over the whole conversation on a 4K window with
+ * `compress-history`: from the seventh turn on, each turn starts from the summary an earlier
+ * turn recorded, found through the run's checkpointed state after every restart.
+ */
+const chatSummaries: CrashScenario = {
+  name: 'chat-summaries',
+  description:
+    'chat agent: each of ten turns a new tool loop whose compressed history starts from the summary an earlier turn sent',
+  threadId: 'chat-1',
+  input: undefined,
+  create({ checkpointer, counted }: CrashScenarioContext) {
+    return { agent: summarisingChat({ turns: 10, checkpointer, wrapModel: counted }).agent };
+  },
+};
+
 /** The scenarios the crash test runs, by name. */
 export const crashScenarios: Record<string, CrashScenario> = {
   'invoice-reconcile': invoiceScenario(true),
   'invoice-no-reconcile': invoiceScenario(false),
+  'chat-summaries': chatSummaries,
 };

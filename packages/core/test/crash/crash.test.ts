@@ -29,4 +29,17 @@ describe('crash test (SIGKILL at every boundary, resume in a fresh process)', ()
     expect(report.duplicateSideEffects).toBe(0);
     expect(report.stepsLost).toBe(0);
   }, 90_000);
+
+  it("resumes a chat whose turns start from earlier turns' summaries with the same result, at every boundary", async () => {
+    // The later half: the turns over the window, which start from an earlier turn's summary.
+    const report = await runCrashTest({ scenario: 'chat-summaries', only: (k, n) => k > n / 2 });
+    expect(report.boundaries).toBeGreaterThan(30);
+    expect(report.trials.flatMap((trial) => trial.problems)).toEqual([]);
+    expect(report.covered).toBe(report.trials.length);
+    expect(report.identical).toBe(report.trials.length);
+    expect(report.stepsLost).toBe(0);
+    // Asked again only what the kill left unrecorded: the turn's summary and its answer,
+    // written together with the turn's checkpoint.
+    for (const trial of report.trials) expect(trial.modelCallsRepeated).toBeLessThanOrEqual(2);
+  }, 90_000);
 });

@@ -5,7 +5,7 @@ import type { ContextStrategy } from '../../budget/types';
 import { humanWait } from '../../effects/human-wait';
 import { structuredCall } from '../../effects/structured-call';
 import { toolLoop } from '../../effects/tool-loop';
-import type { ChatMessage, ChatRequest } from '../../model/types';
+import type { ChatMessage, ChatModel, ChatRequest } from '../../model/types';
 import { singleAttemptPolicy } from '../../reliability/types';
 import type { RunOutcome } from '../../run/types';
 import type { Checkpoint, Checkpointer } from '../../store/types';
@@ -43,6 +43,8 @@ export interface SummarisingChatOptions {
   untrustedQuestions?: boolean;
   /** The budget's strategy. Default `compress-history`. */
   strategy?: ContextStrategy;
+  /** Wraps each model the agent is given (a crash test counts their calls). */
+  wrapModel?: (model: ChatModel) => ChatModel;
   /** Context window of the chat model. Default 4 000 tokens. */
   contextWindow?: number;
 }
@@ -225,7 +227,9 @@ export function summarisingChat(options: SummarisingChatOptions) {
   });
   const agent = createAgent({
     machine,
-    models: { main, cheap },
+    models: options.wrapModel
+      ? { main: options.wrapModel(main), cheap: options.wrapModel(cheap) }
+      : { main, cheap },
     summariserModel: 'cheap',
     checkpointer: options.checkpointer,
     modelPolicy: singleAttemptPolicy,
