@@ -102,6 +102,7 @@ export type {
   CheckpointSummary,
   CheckpointWriteResult,
   DueThread,
+  HistorySummaryRef,
   LeaseToRenew,
   ListDueOptions,
   ListThreadsOptions,
