@@ -13,6 +13,7 @@ import {
   withSummaryRecord,
 } from './history-summary';
 import {
+  type ContextPlan,
   type FittingContextPlan,
   type PlanContextOptions,
   planContext,
@@ -100,6 +101,24 @@ export interface BudgetedRequest {
   ledger: BudgetLedger | undefined;
   /** The summary the request sends, for the conversation's next call; undefined for none. */
   summary?: HistorySummary;
+  /**
+   * Why the summariser failed, when the request was planned with the strategies listed after
+   * `compress-history` instead (see {@link summaryFailureFallsBack}).
+   */
+  summaryFailure?: unknown;
+}
+
+/**
+ * Whether a failed summary leaves the request to the strategies listed after
+ * `compress-history`: when the summariser's answer was unusable or its model failed (after its
+ * retries). A refusal by the run's limits, an abort or a storage failure is not the
+ * summariser's: it ends the call as it would any other.
+ */
+export function summaryFailureFallsBack(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    typeof code === 'string' && (code === 'budget.summary_unusable' || code.startsWith('model.'))
+  );
 }
 
 /**
@@ -150,7 +169,7 @@ export async function applyContextBudget({
         })
       : undefined;
   if (scanned) return sentRequest(request, scanned);
-  const { plan, summary } = await planWhole({
+  const { plan, summary, summaryFailure } = await planWhole({
     request,
     given: context,
     planOptions,
@@ -161,7 +180,11 @@ export async function applyContextBudget({
     startFrom,
     reuseSummary,
   });
-  return { ...sentRequest(request, plan), ...(summary ? { summary } : {}) };
+  return {
+    ...sentRequest(request, plan),
+    ...(summary ? { summary } : {}),
+    ...(summaryFailure === undefined ? {} : { summaryFailure }),
+  };
 }
 
 /** What {@link planWhole} needs. */
@@ -184,7 +207,7 @@ interface PlanWholeOptions {
  */
 async function planWhole(
   options: PlanWholeOptions,
-): Promise<{ plan: FittingContextPlan; summary?: HistorySummary }> {
+): Promise<{ plan: FittingContextPlan; summary?: HistorySummary; summaryFailure?: unknown }> {
   const {
     request,
     given,
@@ -248,11 +271,28 @@ async function planWhole(
     ? Math.max(1, first.summaryTokens - summaryFenceTokens(counter))
     : first.summaryTokens;
   const covered = coveredBy(first.toSummarise, carried, counter);
-  const written = await summarise!(compressedMessages, {
-    maxTokens,
-    covers: covered.covers,
-    ...(carried ? { extending: carried } : {}),
-  });
+  let written: string;
+  try {
+    written = await summarise!(compressedMessages, {
+      maxTokens,
+      covers: covered.covers,
+      ...(carried ? { extending: carried } : {}),
+    });
+  } catch (error) {
+    // The strategies listed after compression (trimming the oldest turns, say) fit the
+    // request without a summary, if they can: the failure is then reported, not fatal. It is
+    // on record, so a resumed run meets it again and plans the same way.
+    if (!summaryFailureFallsBack(error)) throw error;
+    let fallback: ContextPlan;
+    try {
+      fallback = planContext({ ...planOptions, context: requested, budget: withoutCompression });
+    } catch {
+      // Nothing else fits it: the summariser's failure is what the caller must hear of.
+      throw error;
+    }
+    if (fallback.status !== 'fits') throw error;
+    return { plan: fallback, summaryFailure: error };
+  }
   const text = cutMiddle(written, { maxTokens, counter, what: 'the summary' });
   const summary = historySummary({
     ...covered,

@@ -4,7 +4,9 @@ import { createAgent } from '../agent/create-agent';
 import { createResponseCache } from '../cache/create-response-cache';
 import { toolLoop } from '../effects/tool-loop';
 import { RunError } from '../errors/run-error';
+import { ModelCallError } from '../model/model-call-error';
 import type { ChatRequest, ChatResponse } from '../model/types';
+import { singleAttemptPolicy } from '../reliability/types';
 import { fenceUntrusted, untrustedContentNote } from '../security/fence-untrusted';
 import { effectMachine } from '../testing/run-effect';
 import { type ScriptedResponse, scriptedModel } from '../testing/scripted-model';
@@ -127,4 +129,67 @@ describe('createSummariser', () => {
     await run();
     expect(cheap.requests).toHaveLength(2);
   });
+
+  it.each([
+    ['answers nothing', (): ScriptedResponse => ''],
+    [
+      'fails with a 400',
+      (): ScriptedResponse => ({
+        error: new ModelCallError({ kind: 'bad_request', status: 400, message: 'bad' }),
+      }),
+    ],
+  ])(
+    'leaves the request to the strategies listed after compress-history when the summariser %s, and says so (summary fallback)',
+    async (_, summariserAnswer) => {
+      const page = defineTool({
+        name: 'page',
+        description: 'Reads page i.',
+        input: z.object({ i: z.number() }),
+        output: z.string(),
+        effect: 'pure',
+        execute: async ({ i }) => `page ${i}: ${'lorem ipsum dolor sit amet '.repeat(100)}`,
+      });
+      const loop = toolLoop({
+        model: 'main',
+        tools: [page],
+        prompt: (task: string) => task,
+        maxSteps: 20,
+        maxOutputTokens: 300,
+      });
+      const cheap = scriptedModel({ modelName: 'cheap', handler: summariserAnswer });
+      const main = scriptedModel({
+        modelName: 'main',
+        metadata: { contextWindow: 3_000 },
+        handler: (_, index): ScriptedResponse =>
+          index < 10 ? { toolCalls: [{ name: 'page', arguments: { i: index } }] } : 'done',
+      });
+      const agent = createAgent({
+        machine: effectMachine(loop, 'Read every page.'),
+        models: { main, cheap },
+        summariserModel: 'cheap',
+        budget: { strategies: ['compress-history', 'trim-oldest-history'] },
+        modelPolicy: singleAttemptPolicy,
+      });
+      const warnings: { code: string; message: string }[] = [];
+      agent.events.on('agent.warning', ({ code, message }) => warnings.push({ code, message }));
+      const outcome = await agent.run({ input: undefined });
+      expect(outcome.status).toBe('done');
+      expect(outcome).toMatchObject({ output: { result: { content: 'done' } } });
+      expect(cheap.requests.length).toBeGreaterThan(0);
+      // Trimmed instead: no request carried a summary, and every one fit the window.
+      expect(
+        main.requests.every(
+          (request) => !request.messages.some((m) => m.content.startsWith('[Summary of')),
+        ),
+      ).toBe(true);
+      const failed = warnings.filter((warning) => warning.code === 'budget.summary_failed');
+      expect(failed.length).toBe(cheap.requests.length);
+      expect(failed[0]).toMatchObject({
+        code: 'budget.summary_failed',
+        message: expect.stringContaining(
+          'the request was fitted with the strategies listed after compress-history (trim-oldest-history) instead',
+        ),
+      });
+    },
+  );
 });

@@ -100,6 +100,7 @@ export function budgetStep({
         request: sent,
         ledger,
         summary,
+        summaryFailure,
       } = await applyContextBudget({
         request,
         model: { modelName: primary.modelName, metadata },
@@ -111,6 +112,13 @@ export function budgetStep({
         ...hooks?.options,
       });
       if (summary) hooks!.sent(summary);
+      if (summaryFailure !== undefined) {
+        scope.run.events.warn(
+          scope.threadId,
+          'budget.summary_failed',
+          `The summary of the oldest history of a call to "${alias}" could not be written (${messageOf(summaryFailure)}); the request was fitted with the strategies listed after compress-history (${(planned.strategies ?? []).filter((strategy) => strategy !== 'compress-history').join(', ')}) instead.`,
+        );
+      }
       return next({ ...call, request: sent, ...(ledger ? { ledger } : {}) });
     },
   };
@@ -120,4 +128,9 @@ export function budgetStep({
 function metadataOf(model: ChatModel): ModelMetadata {
   if (model.metadata?.contextWindow) return model.metadata;
   return { ...model.metadata, contextWindow: assumedContextWindow };
+}
+
+function messageOf(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return `${typeof code === 'string' ? `${code}: ` : ''}${typeof message === 'string' ? message : String(error)}`;
 }
