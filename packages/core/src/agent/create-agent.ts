@@ -187,7 +187,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
         checkpoint,
         force ? { force: 'checkpoint-owner' } : {},
       );
-      live.track(run);
+      live.track(run, { restored: true });
       run.start({ resumed: true, delayedEvents: claimed.delayedEvents ?? [] });
       return run;
     })().finally(() => resuming.delete(threadId));
@@ -231,12 +231,28 @@ export function createAgent<TMachine extends AnyStateMachine>(
       live.unpin(threadId);
     }
   };
+  /**
+   * Stops the thread's run, restoring it from the store first when it is not in memory (a
+   * waiting run evicted): its stop is then stored, its waits closed, like a live run's.
+   */
+  const stopThread = async (threadId: string): Promise<Run> => {
+    assertOpen(`stopping thread "${threadId}"`);
+    // Kept in memory until stopped: a restored run coming to rest would be evicted again.
+    live.pin(threadId);
+    try {
+      const run = await restore(threadId);
+      await run.stop();
+      return run;
+    } finally {
+      live.unpin(threadId);
+    }
+  };
   const handle = (run: Run) =>
-    handleOf<TMachine>(
-      run,
-      (event) => deliver(run.threadId, event),
-      () => resuming.get(run.threadId),
-    );
+    handleOf<TMachine>(run, {
+      deliver: (event) => deliver(run.threadId, event),
+      stop: () => stopThread(run.threadId),
+      findRestoring: () => resuming.get(run.threadId),
+    });
 
   const start = (startOptions: StartOptions<InputFrom<TMachine>>) => {
     // A misspelt `threadID` would start a thread under a generated id, `tenantID` charge no tenant.
@@ -262,7 +278,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
       owner: generateId(),
       forceLease: force,
     });
-    live.track(run);
+    live.track(run, { restored: false });
     run.start({ resumed: false });
     return handle(run);
   };
@@ -302,7 +318,8 @@ export function createAgent<TMachine extends AnyStateMachine>(
       if (forkOptions.threadId !== undefined) assertThreadId('agent.fork', forkOptions.threadId);
       assertOpen(`forking thread "${forkOptions.from}"`);
       const { run, checkpoint } = await forkThread(runtime, forkOptions, migrate);
-      live.track(run);
+      // A new thread, though it starts from another's checkpoint.
+      live.track(run, { restored: false });
       run.start({ resumed: true, delayedEvents: checkpoint.delayedEvents ?? [] });
       return handle(run);
     },

@@ -70,9 +70,22 @@ export class LiveRuns {
     await this.#evictingThreads.get(threadId)?.catch(() => undefined);
   }
 
-  /** Adds a run; it leaves when it ends (or is evicted). */
-  track(run: Run): void {
+  /**
+   * Adds a run; it leaves when it ends (or is evicted). A run `restored` from its thread's
+   * store continues the run evicted here before it: handles of that one follow it, and the
+   * thread's wake-up timer goes (the live run keeps its own). A new thread's run (a start, a
+   * fork) takes neither: under the id of a thread the store already holds, its first
+   * checkpoint is refused, and that thread must stay as it was — its handles on it, its
+   * deadline armed.
+   */
+  track(run: Run, { restored }: { restored: boolean }): void {
     this.#runs.set(run.threadId, run);
+    if (restored) this.#continueEvicted(run);
+    run.onRest(this.#onRest);
+  }
+
+  /** Hands what this process kept of the thread's evicted run over to `run`, which continues it. */
+  #continueEvicted(run: Run): void {
     const before = this.#evicted.get(run.threadId);
     if (before) {
       before.deref()?.followedBy(run);
@@ -83,7 +96,6 @@ export class LiveRuns {
       this.options.clock.clearTimeout(timer);
       this.#wakeUps.delete(run.threadId);
     }
-    run.onRest(this.#onRest);
   }
 
   /** Keeps the thread's run in memory while an event is delivered (call before restoring it). */

@@ -6,18 +6,28 @@ import type { HumanReplyEvent, RunHandle, RunOutcomeFrom } from './types';
 /** Delivers an event to a thread through its store (restoring it), and returns its run. */
 export type DeliverToThread = (event: EventObject | HumanReplyEvent) => Promise<Run>;
 
+/** How a handle reaches its thread once its run left memory; see {@link handleOf}. */
+export interface ThreadAccess {
+  /** Delivers an event through the store (restoring the thread). */
+  deliver: DeliverToThread;
+  /** Stops the thread, restoring it from the store first; resolves with the stopped run. */
+  stop: () => Promise<Run>;
+  /** The restore of the thread under way (a deadline or a timer fell due), if any. */
+  findRestoring: () => Promise<Run> | undefined;
+}
+
 /**
  * A handle that follows its thread: while the run is in memory, events reach it directly (and
  * a wrong reply throws at once); once it was evicted while waiting, `send()` and `reply()`
  * restore the thread from its store through `deliver` — in order, one after another — and
- * `result()` waits for them; a run its deadline or a timer restored is found in memory. So
- * code written against the in-memory store works unchanged with a durable one, whose waiting
- * runs leave memory by default.
+ * `result()` waits for them; `stop()` restores it to stop it, so the store says `stopped`; a
+ * run its deadline or a timer restored is found in memory. So code written against the
+ * in-memory store works unchanged with a durable one, whose waiting runs leave memory by
+ * default.
  */
 export function handleOf<TMachine extends AnyStateMachine>(
   run: Run,
-  deliver: DeliverToThread,
-  findRestoring: () => Promise<Run> | undefined,
+  { deliver, stop, findRestoring }: ThreadAccess,
 ): RunHandle<TMachine> {
   let found = run;
   /** The thread's run in memory now: a deadline or a timer may have restored it. */
@@ -84,7 +94,12 @@ export function handleOf<TMachine extends AnyStateMachine>(
     },
     reply,
     waits: () => current().waits(),
-    stop: async () => (await settled()).stop() as Promise<RunOutcomeFrom<TMachine>>,
+    stop: async () => {
+      let live = await settled();
+      // An evicted run cannot move: its thread rests in the store, and is stopped there.
+      if (live.evicted) live = found = await stop();
+      return live.stop() as Promise<RunOutcomeFrom<TMachine>>;
+    },
     getSnapshot: () => current().actor.getSnapshot(),
   };
 }

@@ -207,7 +207,12 @@ export interface RunHandle<TMachine extends AnyStateMachine = AnyStateMachine> {
   reply(value: unknown, waitId?: string): void;
   /** Human waits pending now. */
   waits(): PendingHumanWait[];
-  /** Stops the run: effects are aborted, the outcome is `stopped`. */
+  /**
+   * Stops the run: effects are aborted, the outcome is `stopped` (or the one it had already
+   * ended with), and the store says so. A waiting run that left memory (`evictWaiting`) is
+   * restored from the store to be stopped; that is refused with `agent.closed` once the agent
+   * is closed, and with `checkpoint.lease_held` while another process holds the thread.
+   */
   stop(): Promise<RunOutcomeFrom<TMachine>>;
   /** The machine's current snapshot. */
   getSnapshot(): ReturnType<TMachine['resolveState']>;

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import { humanWait } from '../effects/human-wait';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import { SqliteCheckpointer } from '../store/sqlite-checkpointer';
+import { manualClock } from '../testing/manual-clock';
+import { createAgent } from './create-agent';
+
+function approvalMachine(timeoutMs?: number) {
+  return setup({
+    actors: {
+      approve: humanWait({
+        prompt: () => 'Approve?',
+        reply: z.object({ ok: z.boolean() }),
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      }),
+    },
+    types: { context: {} as { state: string } },
+  }).createMachine({
+    id: 'approval',
+    context: { state: 'asking' },
+    initial: 'asking',
+    states: {
+      asking: {
+        invoke: {
+          src: 'approve',
+          onDone: { target: 'approved', actions: assign({ state: 'approved' }) },
+          onError: { target: 'unanswered', actions: assign({ state: 'unanswered' }) },
+        },
+      },
+      approved: { type: 'final' },
+      unanswered: { type: 'final' },
+    },
+    output: ({ context }) => context,
+  });
+}
+
+describe('handleOf (a run handle)', () => {
+  it('stops a waiting run that left memory: the outcome is stopped, and the store says so', async () => {
+    for (const checkpointer of [
+      new MemoryCheckpointer(),
+      new SqliteCheckpointer({ path: ':memory:' }),
+    ]) {
+      // Default settings: a waiting run is evicted once its checkpoint is written.
+      const agent = createAgent({ machine: approvalMachine(), checkpointer });
+      const ends: string[] = [];
+      agent.events.on('run.end', (event) => ends.push(event.status));
+      const handle = agent.start({ threadId: 't', input: {} });
+      expect((await handle.result()).status).toBe('waiting');
+      // Before: the evicted run could not move, and stop() answered its old `waiting` rest.
+      expect((await handle.stop()).status).toBe('stopped');
+      expect((await handle.result()).status).toBe('stopped');
+      expect((await agent.getCheckpoint('t'))?.run.status).toBe('stopped');
+      expect(ends).toEqual(['stopped']);
+      // Stopped for good: a reply is refused, and a resume finds it stopped.
+      await expect(agent.send('t', { type: 'human.reply', value: { ok: true } })).rejects.toThrow(
+        /stopped/,
+      );
+      expect((await (await agent.resume('t')).result()).status).toBe('stopped');
+      await agent.close();
+    }
+  });
+
+  it('stops a waiting thread it was handed by agent.resume()', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    const agent = createAgent({ machine: approvalMachine(), checkpointer });
+    expect((await agent.run({ threadId: 't', input: {} })).status).toBe('waiting');
+    const resumed = await agent.resume('t');
+    expect((await resumed.result()).status).toBe('waiting');
+    expect((await resumed.stop()).status).toBe('stopped');
+    expect((await checkpointer.latest('t'))?.run.status).toBe('stopped');
+    await agent.close();
+  });
+
+  it('refuses to stop a thread that left memory once the agent is closed', async () => {
+    const agent = createAgent({ machine: approvalMachine() });
+    const handle = agent.start({ threadId: 't', input: {} });
+    expect((await handle.result()).status).toBe('waiting');
+    await agent.close();
+    await expect(handle.stop()).rejects.toMatchObject({ code: 'agent.closed' });
+  });
+
+  it('keeps following its thread when a start under the same id is refused', async () => {
+    const clock = manualClock(0);
+    const agent = createAgent({ machine: approvalMachine(60_000), clock });
+    const handle = agent.start({ threadId: 't', input: {} });
+    expect((await handle.result()).status).toBe('waiting');
+    const again = agent.start({ threadId: 't', input: {} });
+    expect(await again.result()).toMatchObject({
+      status: 'failed',
+      error: { code: 'checkpoint.conflict' },
+    });
+    // Before: the first handle followed the refused start, and its thread ended `failed` for it.
+    expect((await handle.result()).status).toBe('waiting');
+    expect(handle.waits()).toHaveLength(1);
+    // The thread's deadline still wakes it (before: the refused start dropped its wake-up).
+    await clock.advance(60_000);
+    expect(await handle.result()).toMatchObject({
+      status: 'done',
+      output: { state: 'unanswered' },
+    });
+    await agent.close();
+  });
+
+  it('answers its thread after a start under the same id was refused', async () => {
+    const agent = createAgent({ machine: approvalMachine() });
+    const handle = agent.start({ threadId: 't', input: {} });
+    expect((await handle.result()).status).toBe('waiting');
+    expect((await agent.start({ threadId: 't', input: {} }).result()).status).toBe('failed');
+    handle.reply({ ok: true });
+    expect(await handle.result()).toMatchObject({
+      status: 'done',
+      output: { state: 'approved' },
+    });
+    await agent.close();
+  });
+});
