@@ -108,6 +108,7 @@ export function toCliError(error: unknown, threadId: string, hints: CommandHints
       );
     case 'run.not_waiting':
     case 'human.invalid_reply':
+    case 'human.ambiguous_reply':
     case 'checkpoint.version_mismatch':
     case 'checkpoint.invalid_migration':
       return new CliError('cli.usage', error.message, error);

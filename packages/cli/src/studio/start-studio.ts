@@ -200,7 +200,7 @@ export async function startStudio({
     } catch (error) {
       const code = AgentchartError.isInstance(error) ? error.code : undefined;
       const status =
-        code === 'human.invalid_reply'
+        code === 'human.invalid_reply' || code === 'human.ambiguous_reply'
           ? 400
           : code === undefined
             ? 500

@@ -203,7 +203,10 @@ export interface RunHandle<TMachine extends AnyStateMachine = AnyStateMachine> {
    * for the events XState and the harness send themselves (see {@link Agent.send}).
    */
   send(event: EventObject): void;
-  /** Answers a pending human wait; `waitId` may be left out when only one is pending. */
+  /**
+   * Answers a pending human wait; `waitId` may be left out when only one is pending. Without
+   * it while several are pending, the reply is refused with `human.ambiguous_reply`.
+   */
   reply(value: unknown, waitId?: string): void;
   /** Human waits pending now. */
   waits(): PendingHumanWait[];

@@ -21,6 +21,7 @@ export type RunErrorCode =
   | 'effect.ambiguous'
   | 'human.timeout'
   | 'human.invalid_reply'
+  | 'human.ambiguous_reply'
   | 'approval.required'
   | 'approval.rejected'
   | 'approval.expired'

@@ -78,11 +78,18 @@ export class HumanWaits {
     };
   }
 
-  /** The wait `waitId` names, or the only one pending; throws when that is ambiguous or absent. */
+  /**
+   * The wait `waitId` names, or the only one pending. Throws `human.ambiguous_reply` when
+   * `waitId` is absent and several are pending, `run.not_waiting` when there is no such wait.
+   */
   find(waitId: string | undefined): HumanWaitRegistration {
     if (waitId === undefined && this.#waits.size > 1) {
-      throw new RunError('run.not_waiting', {
-        message: `Thread "${this.threadId}" has ${this.#waits.size} pending human waits (${this.#ids()}); pass the waitId to answer one.`,
+      // Not `run.not_waiting`, the code of a reply sent twice: a caller that drops those as
+      // answered already would drop this reply, which nothing took.
+      const waitIds = this.#waits.keys();
+      throw new RunError('human.ambiguous_reply', {
+        message: `Thread "${this.threadId}" has ${waitIds.length} pending human waits (${waitIds.join(', ')}) and the reply names none of them, so it was not delivered; pass the waitId to answer one (handle.reply(value, waitId), or { type: 'human.reply', value, waitId }).`,
+        details: { waitIds },
       });
     }
     const wait = waitId === undefined ? this.#waits.values()[0] : this.#waits.get(waitId);
