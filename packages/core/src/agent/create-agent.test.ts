@@ -71,6 +71,29 @@ describe('createAgent', () => {
     expect(await agent.getCheckpoint('mine')).toBeUndefined();
   });
 
+  it('rejects, never throws, agent.run() of a thread already running, a bad id or a closed agent', async () => {
+    const model = scriptedModel({
+      handler: () => ({ json: { relevant: true, confidence: 0.9 }, latencyMs: 5 }),
+    });
+    const agent = createAgent({ machine: classifier(), models: { fast: model } });
+    const input = { text: 'bridge repair' };
+    const first = agent.run({ threadId: 'same', input });
+    // Before: each threw at the call, past the .catch() of code written for a promise.
+    const refusals = [
+      agent.run({ threadId: 'same', input }),
+      agent.run({ threadId: '', input }),
+      agent.run({ threadID: 'mine', input } as never),
+    ].map((run) => run.then(undefined, (error: { code: string }) => error.code));
+    expect(await Promise.all(refusals)).toEqual([
+      'run.already_running',
+      'definition.invalid_option',
+      'definition.invalid_option',
+    ]);
+    expect((await first).status).toBe('done');
+    await agent.close();
+    await expect(agent.run({ input })).rejects.toMatchObject({ code: 'agent.closed' });
+  });
+
   it('emits typed events in order for a run', async () => {
     const model = scriptedModel({ responses: [{ json: { relevant: false, confidence: 0.2 } }] });
     const agent = createAgent({ machine: classifier(), models: { fast: model } });

@@ -297,7 +297,9 @@ export function createAgent<TMachine extends AnyStateMachine>(
     async send(threadId: string, event: EventObject | HumanReplyEvent) {
       return handle(await deliver(threadId, event));
     },
-    run: (startOptions) => start(startOptions).result(),
+    // Async: what `start` refuses at the call (a thread already running, a bad option, a
+    // closed agent) is this promise's rejection, where a caller of a promise looks for it.
+    run: async (startOptions) => start(startOptions).result(),
     async journal(threadId) {
       assertThreadId('agent.journal', threadId);
       return checkpointer.listEffects(threadId);

@@ -241,7 +241,10 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
    * reply that fits a wait's schema grants the wait.
    */
   send(threadId: string, event: EventObject | HumanReplyEvent): Promise<RunHandle<TMachine>>;
-  /** Runs a thread to its next rest: a shortcut for `start(...).result()`. */
+  /**
+   * Runs a thread to its next rest: a shortcut for `start(...).result()`. What `start` would
+   * throw (a thread already running here, a bad option, a closed agent) rejects the promise.
+   */
   run(options: StartOptions<InputFrom<TMachine>>): Promise<RunOutcomeFrom<TMachine>>;
   /** The thread's journal, oldest effect first. */
   journal(threadId: string): Promise<JournalEntry[]>;
