@@ -59,7 +59,8 @@ export interface AgentOptions<TMachine extends AnyStateMachine> {
   /**
    * The most bytes one value — a tool's output, an error's details — may take in a journal
    * row. Larger tool outputs fail with `tool.output_too_large` (a tool loop keeps the text
-   * the model reads, capped like the history); larger error details are kept as size, hash
+   * the model reads, capped like the history); a larger reply to a human wait is refused with
+   * `human.invalid_reply` (the wait stays open); larger error details are kept as size, hash
    * and preview. Default 1 MiB.
    */
   maxJournalValueBytes?: number;

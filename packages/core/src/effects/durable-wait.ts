@@ -1,4 +1,5 @@
 import { RunError } from '../errors/run-error';
+import { measureJson } from '../ledger/cap-journal-value';
 import type { JournalEntry } from '../ledger/types';
 import type { HumanWaitRegistration } from '../run/human-waits';
 import type { PendingApproval } from '../run/types';
@@ -191,6 +192,7 @@ class OpenWait<TReply> implements HumanWaitRegistration, OpenedWait {
       throw lateReplyError(this, deadline, timeout.code);
     }
     const reply = this.#replies.accept(value, this);
+    this.#checkSize(reply);
     // Working again from this moment: a rest check already queued must not see it idle.
     this.#scope.setIdle(false);
     this.remove();
@@ -200,6 +202,23 @@ class OpenWait<TReply> implements HumanWaitRegistration, OpenedWait {
     this.#replies.onReply?.(reply, this);
     if (this.#resolve) this.#finish()?.resolve(reply);
     else this.#early = { reply };
+  }
+
+  /**
+   * Refuses a reply too large for the journal row that keeps it: it would be stored whole in
+   * the journal and in every checkpoint of the context after it, and would not come back
+   * whole on resume. Whoever may send replies would otherwise choose how much the store holds.
+   */
+  #checkSize(reply: TReply): void {
+    const maxBytes = this.#scope.run.maxJournalValueBytes;
+    // Measured as the journal will store it; a short string needs no measuring.
+    if (typeof reply === 'string' && reply.length * 3 + 2 <= maxBytes) return;
+    const { bytes } = measureJson(reply);
+    if (bytes <= maxBytes) return;
+    throw new RunError('human.invalid_reply', {
+      message: `The reply to "${this.prompt}" (wait "${this.waitId}") is ${bytes} bytes as JSON, more than the ${maxBytes} a journal row keeps (createAgent's maxJournalValueBytes); it was refused and the wait stays open. Reply with a reference to the data (a file, a URL, a row id), limit the reply schema's sizes (z.string().max()), or raise maxJournalValueBytes.`,
+      details: { waitId: this.waitId, bytes, maxBytes },
+    });
   }
 
   /** Leaves the run's list of pending waits. */

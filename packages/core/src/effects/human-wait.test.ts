@@ -1,9 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
 import { invoiceAgent } from '../../test/fixtures/crash-helpers';
 import { memoryLedger } from '../../test/fixtures/invoice-agent';
 import { tempStores } from '../../test/fixtures/temp-stores';
+import { createAgent } from '../agent/create-agent';
 import { RunError } from '../errors/run-error';
 import { manualClock } from '../testing/manual-clock';
+import { humanWait } from './human-wait';
 
 let stores: ReturnType<typeof tempStores>;
 beforeEach(() => {
@@ -163,5 +167,45 @@ describe('humanWait', () => {
       status: 'done',
       output: { error: 'human.timeout' },
     });
+  });
+
+  it('refuses a reply larger than a journal row keeps; the wait stays open for a smaller one', async () => {
+    const machine = setup({
+      types: { context: {} as { note: string } },
+      actors: { ask: humanWait({ prompt: () => 'Note?', reply: z.object({ note: z.string() }) }) },
+    }).createMachine({
+      id: 'note',
+      context: { note: '' },
+      initial: 'asking',
+      states: {
+        asking: {
+          invoke: {
+            src: 'ask',
+            onDone: {
+              target: 'noted',
+              actions: assign({ note: ({ event }) => event.output.note }),
+            },
+          },
+        },
+        noted: { type: 'final' },
+      },
+      output: ({ context }) => context,
+    });
+    const checkpointer = stores.open();
+    const agent = createAgent({ machine, checkpointer, maxJournalValueBytes: 1_024 });
+    await agent.start({ threadId: 'n', input: {} }).result();
+    // Before: taken whole, into the journal and every checkpoint after (20 MB in a
+    // default-sized row made an 80 MB database).
+    await expect(
+      agent.send('n', { type: 'human.reply', value: { note: 'x'.repeat(2_000) } }),
+    ).rejects.toMatchObject({
+      code: 'human.invalid_reply',
+      message: expect.stringContaining('maxJournalValueBytes'),
+      details: { bytes: 2_011, maxBytes: 1_024 },
+    });
+    expect((await agent.getCheckpoint('n'))?.run.status).toBe('waiting');
+    const handle = await agent.send('n', { type: 'human.reply', value: { note: 'short' } });
+    expect(await handle.result()).toMatchObject({ status: 'done', output: { note: 'short' } });
+    await agent.close();
   });
 });

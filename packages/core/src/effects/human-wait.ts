@@ -14,7 +14,10 @@ import { durableWaitForReply, type WaitReplies } from './durable-wait';
 export interface HumanWaitOptions<TReply extends z.ZodType, TInput> {
   /** What the human is asked, computed from the effect's input. */
   prompt: (input: TInput) => string;
-  /** The shape of an acceptable reply; others are refused and the wait stays open. */
+  /**
+   * The shape of an acceptable reply; others are refused and the wait stays open — as is one
+   * larger than a journal row keeps (`createAgent`'s `maxJournalValueBytes`, 1 MiB by default).
+   */
   reply: TReply;
   /**
    * After this long without a reply the wait fails with `human.timeout`. Survives restarts:
