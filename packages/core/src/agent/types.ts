@@ -239,7 +239,9 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
    * Delivers an event or a human reply to a thread, resuming it first if it is not live.
    * Refuses with `run.invalid_event` (before restoring anything) what is not an event and the
    * events XState and the harness send themselves (`xstate.*`, `limit.reached`): only a
-   * reply that fits a wait's schema grants the wait.
+   * reply that fits a wait's schema grants the wait. An event no active state takes (no
+   * transition, or its guards refuse it) is dropped, as XState drops it: it is no step,
+   * writes no checkpoint and counts toward no limit.
    */
   send(threadId: string, event: EventObject | HumanReplyEvent): Promise<RunHandle<TMachine>>;
   /**

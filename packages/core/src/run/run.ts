@@ -375,12 +375,31 @@ export class Run implements RunPort, LeaseHolder {
     this.#outcomes.onEvery(listener);
   }
 
-  /** Sends an event to the machine; the run is active again until its next rest. */
+  /**
+   * Sends an event to the machine; the run is active again until its next rest. An event no
+   * active state takes now (no transition, or its guards refuse it) changes nothing, as in
+   * XState, and is not sent: it is no macrostep, so it writes no checkpoint, reports no new
+   * rest and counts toward no step limit — whoever may send events cannot use up a waiting
+   * thread's `maxSteps` or grow its history with events it ignores.
+   */
   send(event: EventObject): void {
     assertSendableEvent(this.threadId, event);
     this.#assertLive(event.type);
+    if (this.#ignores(event)) return;
     this.#wake();
     this.actor.send(event);
+  }
+
+  /** True when the machine would take no transition for `event` in its current state. */
+  #ignores(event: EventObject): boolean {
+    const snapshot = this.actor.getSnapshot() as AnySnapshot;
+    if (snapshot.status !== 'active' || !snapshot.can) return false;
+    try {
+      return !snapshot.can(event);
+    } catch {
+      // A guard that throws: the machine reports it as it handles the event.
+      return false;
+    }
   }
 
   /** Answers a pending human wait. */
