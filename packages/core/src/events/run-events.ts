@@ -17,7 +17,9 @@ export interface RunEventsOptions {
  *
  * Listeners are isolated: one that throws (or rejects) never breaks a run, a checkpoint or a
  * paid answer. Its error is reported as a `listener.error` event, and — when nobody listens
- * to those — as a process warning, so it is never silent.
+ * to those — as a process warning, so it is never silent: once per listener and event type,
+ * since a broken listener fails at every event, and a warning each would flood a burst of
+ * runs (`listener.error` listeners are told of every one).
  *
  * Payloads and warnings pass the agent's redactor first: no listener and no log line sees a
  * configured secret, personal data pattern or model API key. A token delta (`llm.token`) is
@@ -80,29 +82,39 @@ export class RunEvents {
   }
 
   #isolate(type: string, listener: (event: RunEvent) => unknown): (event: RunEvent) => void {
+    // The event types this listener was warned of (made with its first failure).
+    const failing: { warned?: Set<string> } = {};
     return (event) => {
       try {
         const returned = listener(event);
         if (returned && typeof (returned as Promise<unknown>).then === 'function') {
           (returned as Promise<unknown>).then(undefined, (error: unknown) =>
-            this.#report(type, event, error),
+            this.#report(type, event, error, failing),
           );
         }
       } catch (error) {
-        this.#report(type, event, error);
+        this.#report(type, event, error, failing);
       }
     };
   }
 
-  #report(listenedTo: string, event: RunEvent, error: unknown): void {
+  #report(
+    listenedTo: string,
+    event: RunEvent,
+    error: unknown,
+    failing: { warned?: Set<string> },
+  ): void {
     const eventType = event.type;
     // A failing listener of listener errors is not reported again: no loops.
     if (eventType !== 'listener.error' && this.#emitter.listenerCount('listener.error') > 0) {
       this.emit('listener.error', event.threadId, { eventType, error: serializeError(error) });
       return;
     }
+    failing.warned ??= new Set();
+    if (failing.warned.has(eventType)) return;
+    failing.warned.add(eventType);
     const message = error instanceof Error ? error.message : String(error);
-    const warning = `An agentchart event listener (of "${listenedTo}") threw while handling "${eventType}" for thread "${event.threadId}": ${message}. The run went on; fix the listener, or listen to "listener.error" to handle such errors yourself.`;
+    const warning = `An agentchart event listener (of "${listenedTo}") threw while handling "${eventType}" for thread "${event.threadId}": ${message}. The run went on; fix the listener, or listen to "listener.error" to handle such errors yourself. Its later errors with "${eventType}" are not warned again.`;
     process.emitWarning(this.#redactor?.text(warning) ?? warning, {
       code: 'AGENTCHART_LISTENER_ERROR',
     });

@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RunEvents } from './run-events';
+import type { RunEvent } from './types';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('RunEvents', () => {
+  it('warns of a throwing listener once per event type, not once per event of a burst', () => {
+    const warned = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const events = new RunEvents(() => 0);
+    events.on('run.waiting', () => {
+      throw new Error('a broken listener');
+    });
+    events.onAny(() => {
+      throw new Error('another broken listener');
+    });
+    for (let thread = 0; thread < 1_000; thread++) {
+      events.emit('run.waiting', `t${thread}`, { waitIds: [] });
+      events.emit('agent.warning', `t${thread}`, { code: 'x', message: 'y' });
+    }
+    // Before: 3,000 warnings, each printed by Node — a burst of runs drowned in them.
+    const messages = warned.mock.calls.map(([message]) => String(message));
+    expect(messages).toHaveLength(3);
+    expect(messages[0]).toContain('(of "run.waiting") threw while handling "run.waiting"');
+    expect(messages[0]).toContain('not warned again');
+    expect(messages.filter((message) => message.includes('(of "*")'))).toHaveLength(2);
+  });
+
+  it('still reports every error to listener.error listeners', () => {
+    const warned = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const events = new RunEvents(() => 0);
+    const reported: RunEvent[] = [];
+    events.on('listener.error', (event) => reported.push(event));
+    events.on('run.waiting', () => {
+      throw new Error('a broken listener');
+    });
+    for (let thread = 0; thread < 10; thread++) {
+      events.emit('run.waiting', `t${thread}`, { waitIds: [] });
+    }
+    expect(reported).toHaveLength(10);
+    expect(warned).not.toHaveBeenCalled();
+  });
+
+  it('warns again for a listener added again, and for a rejection of an async listener', async () => {
+    const warned = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const events = new RunEvents(() => 0);
+    const stop = events.on('run.waiting', () => {
+      throw new Error('first');
+    });
+    events.emit('run.waiting', 't', { waitIds: [] });
+    stop();
+    events.on('run.waiting', async () => {
+      throw new Error('second');
+    });
+    events.emit('run.waiting', 't', { waitIds: [] });
+    events.emit('run.waiting', 't', { waitIds: [] });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warned.mock.calls.map(([message]) => String(message).match(/: (\w+)\./)?.[1])).toEqual([
+      'first',
+      'second',
+    ]);
+  });
+});
