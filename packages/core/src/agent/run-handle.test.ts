@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assign, setup } from 'xstate';
+import { assign, fromPromise, setup } from 'xstate';
 import { z } from 'zod';
 import { humanWait } from '../effects/human-wait';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
@@ -79,6 +79,21 @@ describe('handleOf (a run handle)', () => {
     expect((await handle.result()).status).toBe('waiting');
     await agent.close();
     await expect(handle.stop()).rejects.toMatchObject({ code: 'agent.closed' });
+  });
+
+  it('answers a run handed back by close() with that outcome, as before', async () => {
+    const agent = createAgent({
+      machine: setup({
+        actors: { slow: fromPromise(() => new Promise((resolve) => setTimeout(resolve, 50))) },
+      }).createMachine({
+        id: 'slow',
+        initial: 'working',
+        states: { working: { invoke: { src: 'slow', onDone: 'done' } }, done: { type: 'final' } },
+      }),
+    });
+    const handle = agent.start({ threadId: 's', input: {} });
+    await agent.close({ timeoutMs: 0 });
+    expect(await handle.stop()).toMatchObject({ status: 'stopped', handedBack: true });
   });
 
   it('keeps following its thread when a start under the same id is refused', async () => {

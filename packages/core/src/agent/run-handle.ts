@@ -96,8 +96,9 @@ export function handleOf<TMachine extends AnyStateMachine>(
     waits: () => current().waits(),
     stop: async () => {
       let live = await settled();
-      // An evicted run cannot move: its thread rests in the store, and is stopped there.
-      if (live.evicted) live = found = await stop();
+      // An evicted run cannot move: a thread it left waiting rests in the store, and is
+      // stopped there. (One handed back by close() answers that it was handed back.)
+      if (live.evicted && (await live.result()).status === 'waiting') live = found = await stop();
       return live.stop() as Promise<RunOutcomeFrom<TMachine>>;
     },
     getSnapshot: () => current().actor.getSnapshot(),
