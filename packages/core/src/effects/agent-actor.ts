@@ -12,7 +12,6 @@ import type { RunUsage } from '../ledger/types';
 import { parseNow } from '../output/parse-now';
 import type { AgentRuntime } from '../run/agent-runtime';
 import { Run } from '../run/run';
-import { limitsLeftFor } from '../run/run-limits';
 import type { LimitInfo, RunOutcome } from '../run/types';
 import { CheckpointError } from '../store/checkpoint-error';
 import { createEffectLogic } from './create-effect-logic';
@@ -20,13 +19,15 @@ import type { EffectScope } from './effect-scope';
 
 /**
  * What a child agent ended in. A supervisor switches on `status`: only `done` carries an
- * output, and that output has passed the child's output schema.
+ * output, and that output has passed the child's output schema. `usage` is what the child
+ * (and its own children) used, already counted in the parent's; `threadId` is the child's
+ * thread (`agentchart show <threadId>`).
  */
 export type AgentResult<TOutput> =
-  | { status: 'done'; output: TOutput; usage: RunUsage }
-  | { status: 'failed'; error: SerializedError; usage: RunUsage }
-  | { status: 'limit'; limit: LimitInfo; usage: RunUsage }
-  | { status: 'stopped'; usage: RunUsage };
+  | { status: 'done'; threadId: string; output: TOutput; usage: RunUsage }
+  | { status: 'failed'; threadId: string; error: SerializedError; usage: RunUsage }
+  | { status: 'limit'; threadId: string; limit: LimitInfo; usage: RunUsage }
+  | { status: 'stopped'; threadId: string; usage: RunUsage };
 
 /** Options of {@link agentActor}. */
 export interface AgentActorOptions<
@@ -51,9 +52,15 @@ export interface AgentActorOptions<
 
 /**
  * Actor logic that runs another agent as a child: its own thread (`<parent>/<effect key>`)
- * with its own checkpoints and journal, the parent's models and storage, zod-checked input
- * and output, and an explicit {@link AgentResult}. A child waiting for a human leaves the
- * parent waiting too; the parent's handle lists and answers the child's waits.
+ * with its own checkpoints and journal, the parent's models, storage, tenant and events,
+ * zod-checked input and output, and an explicit {@link AgentResult}. A child waiting for a
+ * human leaves the parent waiting too; the parent's handle lists and answers the child's
+ * waits. The family shares the parent's `maxModelCalls`, `maxTokens` and `maxCostUsd`:
+ * children running side by side and the parent count together, each call checked against
+ * what all of them have used; a call that would cross them is refused, and the child ends
+ * `limit` with `limit.threadId` naming the parent. Each run keeps its own `maxSteps`; at the
+ * parent's `maxWallTimeMs`, or when the parent stops or leaves the invoking state, the child
+ * is stopped and what it used stays counted in the parent's usage.
  *
  * @example
  * ```ts
@@ -86,30 +93,55 @@ export function agentActor<
         input,
         `child agent "${options.machine.id}"'s input schema`,
       );
+      const threadId = `${scope.threadId}/${scope.key}`;
       if (!parsedInput.success) {
         const error = new RunError('agent.invalid_input', {
           message: `Child agent "${options.machine.id}" was invoked with input that does not match its input schema; it did not start.`,
           issues: parsedInput.error.issues,
           details: { input },
         });
-        return { status: 'failed', error: error.toJSON(), usage: emptyUsage() };
+        return { status: 'failed', threadId, error: error.toJSON(), usage: emptyUsage() };
       }
+      const parent = scope.run;
+      const { maxModelCalls, maxTokens, maxCostUsd, ...ownLimits } = parent.runtime.limits;
       const runtime: AgentRuntime = {
-        ...scope.run.runtime,
+        ...parent.runtime,
         name: options.machine.id,
         machine: options.machine,
         machineVersion,
-        // The parent's limits cap the family: the child may use what the parent has left.
-        limits: limitsLeftFor(scope.run.runtime.limits, scope.run.usage),
+        // Calls, tokens and cost are the family's, judged by the parent on what all of it has
+        // used (see Run.familyUsage), so children side by side cannot each spend what is left.
+        limits: ownLimits,
+        parentLimit: (next) => {
+          const limit = parent.limitBeforeModelCall(next);
+          return limit && limit.threadId === undefined
+            ? { ...limit, threadId: parent.threadId }
+            : limit;
+        },
       };
+      let child: Run | undefined;
       // The child's completion is a record of the parent's journal, with the child's usage:
       // the parent's usage folds it in, live and on restore, and a resume never re-runs it.
       const { value, replayed } = await scope.journaled<AgentResult<z.output<TOutput>>>(
         scope.nextKey('agent'),
-        { kind: 'agent', effect: 'idempotent', name: options.machine.id },
+        {
+          kind: 'agent',
+          effect: 'idempotent',
+          name: options.machine.id,
+          // Counted by the parent while the child runs, not only once it ends.
+          liveUsage: () => child,
+          // A child stopped with its parent's state or run: what it used is recorded now, so
+          // the parent's end reports it. A child that left with its parent (evicted) is not
+          // finished: nothing is recorded, and a resume goes on with it.
+          resultOnAbort: () =>
+            child && !isLeaving(scope.abortReason)
+              ? { status: 'stopped', threadId, usage: { ...child.familyUsage } }
+              : undefined,
+        },
         async () => {
-          const child = await startOrResumeChild(
+          child = await startOrResumeChild(
             scope,
+            threadId,
             runtime,
             parsedInput.data,
             options.migrate,
@@ -129,7 +161,7 @@ export function agentActor<
       // The child's output was made by its models: what they read, the parent now holds. A
       // completion read back from the journal asks the child's last checkpoint.
       if (replayed && !scope.run.untrustedSeen) {
-        const latest = await runtime.checkpointer.latest(`${scope.threadId}/${scope.key}`);
+        const latest = await runtime.checkpointer.latest(threadId);
         if (latest?.run.untrustedSeen) scope.run.markUntrustedSeen();
       }
       return value;
@@ -142,8 +174,17 @@ function resultOf<TOutput extends z.ZodType>(
   options: { machine: AnyStateMachine; output: TOutput },
   outcome: RunOutcome,
 ): AgentResult<z.output<TOutput>> {
-  if (outcome.status === 'waiting') throw new TypeError('a waiting child is not finished');
-  if (outcome.status !== 'done') return outcome as AgentResult<z.output<TOutput>>;
+  const { threadId, usage } = outcome;
+  switch (outcome.status) {
+    case 'waiting':
+      throw new TypeError('a waiting child is not finished');
+    case 'failed':
+      return { status: 'failed', threadId, error: outcome.error, usage };
+    case 'limit':
+      return { status: 'limit', threadId, limit: outcome.limit, usage };
+    case 'stopped':
+      return { status: 'stopped', threadId, usage };
+  }
   const parsedOutput = parseNow(
     options.output,
     outcome.output,
@@ -155,18 +196,18 @@ function resultOf<TOutput extends z.ZodType>(
       issues: parsedOutput.error.issues,
       details: { output: outcome.output },
     });
-    return { status: 'failed', error: error.toJSON(), usage: outcome.usage };
+    return { status: 'failed', threadId, error: error.toJSON(), usage };
   }
-  return { status: 'done', output: parsedOutput.data, usage: outcome.usage };
+  return { status: 'done', threadId, output: parsedOutput.data, usage };
 }
 
 async function startOrResumeChild(
   scope: EffectScope,
+  threadId: string,
   runtime: AgentRuntime,
   input: unknown,
   migrate: MigrateCheckpoint | undefined,
 ) {
-  const threadId = `${scope.threadId}/${scope.key}`;
   const latest = await runtime.checkpointer.latest(threadId);
   if (latest) {
     // The same path as agent.resume(): claim the thread, recompute usage from the journal,
@@ -205,20 +246,21 @@ async function untilFinished(scope: EffectScope, child: Run): Promise<RunOutcome
   // The parent's state was left or its run ended: the child stops. The parent's run left
   // memory (evicted, or taken over by another process): the child leaves with it, intact.
   const onAbort = () => {
-    const { reason } = scope.signal;
-    const leaving =
-      RunError.isInstance(reason) &&
-      (reason.code === 'run.evicted' || reason.code === 'run.taken_over');
-    if (leaving) void child.evict();
+    if (isLeaving(scope.signal.reason)) void child.evict();
     else void child.stop();
   };
-  scope.signal.addEventListener('abort', onAbort, { once: true });
+  // Aborted while the child was being started: no abort event is coming.
+  if (scope.signal.aborted) onAbort();
+  else scope.signal.addEventListener('abort', onAbort, { once: true });
   // The child may leave a rest by itself (a timer fired): then it comes to rest again.
   let restedAgain: (() => void) | undefined;
   child.onRest(() => restedAgain?.());
   try {
     for (;;) {
       const outcome = await child.result();
+      // Handed back with its parent, not finished: the step stays unrecorded, so a resume of
+      // the parent goes on with the child (recorded `stopped`, it would never run again).
+      if (outcome.status === 'stopped' && outcome.handedBack) throw scope.signal.reason;
       if (outcome.status !== 'waiting') return outcome;
       await forwardWaits(scope, child, (resolve) => {
         restedAgain = resolve;
@@ -268,6 +310,14 @@ function forwardWaits(
     // parent (it would rest for ever otherwise).
     if (waits.length > 0 || child.nextWakeAt() !== undefined) scope.setIdle(true);
   });
+}
+
+/** The parent's run is leaving memory (evicted, taken over), not ending: its child leaves with it. */
+function isLeaving(reason: unknown): boolean {
+  return (
+    RunError.isInstance(reason) &&
+    (reason.code === 'run.evicted' || reason.code === 'run.taken_over')
+  );
 }
 
 /** A child's checkpoint this deploy's code cannot restore; another deploy may. */

@@ -11,6 +11,13 @@ import { ambiguousToolError } from './ambiguous-tool-error';
 import { RecordedEffectError } from './recorded-effect-error';
 import { replayStep } from './replay-step';
 
+/** A running step whose usage its run counts, and whose abort may record a result. */
+interface LiveStep<T> {
+  recordedOnAbort: boolean;
+  onAbortResult: ((value: T) => void) | undefined;
+  stopCounting: () => void;
+}
+
 /**
  * One running effect actor: its key (site + occurrence), its abort signal, and the journaled
  * steps it takes (model calls, tool runs, waits). Every step goes through {@link journaled},
@@ -170,21 +177,61 @@ export class EffectScope implements ModelCallScope {
   ): Promise<{ value: T; replayed: boolean }> {
     // Measured around the step itself, not the intent's write before it.
     const executing = this.run.clock.now();
+    // Kept by the closures below for as long as the step runs (days, for a wait): the step
+    // only when its result has facts of its own to record.
+    const withMeta = step.resultMeta === undefined ? undefined : step;
+    const live = step.liveUsage || step.resultOnAbort ? this.#liveStep(step) : undefined;
     let running: Promise<T>;
     try {
       running = execute(recorded);
     } catch (error) {
       running = Promise.reject(error);
     }
-    const failed = (error: unknown) => this.#recordFailure(entry, previous, executing, error);
-    // Kept by the closures below for as long as the step runs (days, for a wait): the step
-    // only when its result has facts of its own to record.
-    const withMeta = step.resultMeta === undefined ? undefined : step;
-    return running.then(
+    const failed = (error: unknown) => {
+      live?.stopCounting();
+      return this.#recordFailure(entry, previous, executing, error);
+    };
+    if (live) {
+      live.onAbortResult = (value) => {
+        // In the same turn as the abort: the run's end, which aborted it, reports its usage.
+        void this.#recordResult(entry, previous, executing, withMeta, value).catch(() => {
+          // A journal that cannot be written fails the run (see RunPort.appendJournal).
+        });
+      };
+    }
+    return running.then((value) => {
+      // Recorded when it was aborted: once is all a step is recorded.
+      if (live?.recordedOnAbort) return { value, replayed: false };
+      live?.stopCounting();
       // A failure to record the result fails the step, as the step's own failure does.
-      (value) => this.#recordResult(entry, previous, executing, withMeta, value).catch(failed),
-      failed,
-    );
+      return this.#recordResult(entry, previous, executing, withMeta, value).catch(failed);
+    }, failed);
+  }
+
+  /**
+   * Counts a running step's usage in its run until its record does (see
+   * `JournaledStep.liveUsage`), and records its `resultOnAbort` when it is aborted.
+   */
+  #liveStep<T>(step: JournaledStep<T>): LiveStep<T> {
+    const { liveUsage, resultOnAbort } = step;
+    const live: LiveStep<T> = {
+      recordedOnAbort: false,
+      onAbortResult: undefined,
+      stopCounting: liveUsage ? this.run.addUsageSource(liveUsage) : () => undefined,
+    };
+    if (resultOnAbort) {
+      this.addAbortListener({
+        handleEvent: () => {
+          const value = resultOnAbort();
+          if (value === undefined || !live.onAbortResult) return;
+          live.recordedOnAbort = true;
+          // Stopped counting as the record folds it in: never both, never neither.
+          live.stopCounting();
+          live.onAbortResult(value);
+        },
+      });
+    }
+    return live;
   }
 
   async #recordResult<T>(

@@ -33,13 +33,20 @@ export function addRecordUsage(
     usage.costUsd = addUsd(usage.costUsd, call.costUsd ?? 0);
   } else if (entry.kind === 'agent') {
     const child = (entry.output as { usage?: Partial<RunUsage> } | undefined)?.usage;
-    if (!child) return;
-    usage.modelCalls += child.modelCalls ?? 0;
-    usage.inputTokens += child.inputTokens ?? 0;
-    usage.outputTokens += child.outputTokens ?? 0;
-    usage.costUsd = addUsd(usage.costUsd, child.costUsd ?? 0);
-    usage.toolCalls += child.toolCalls ?? 0;
+    if (child) addChildUsage(usage, child);
   }
+}
+
+/**
+ * Adds a child agent's usage to its parent's `usage`: its model and tool calls, tokens and
+ * cost. Not its steps: a run's steps are its own chart's macrosteps.
+ */
+export function addChildUsage(usage: RunUsage, child: Readonly<Partial<RunUsage>>): void {
+  usage.modelCalls += child.modelCalls ?? 0;
+  usage.inputTokens += child.inputTokens ?? 0;
+  usage.outputTokens += child.outputTokens ?? 0;
+  usage.costUsd = addUsd(usage.costUsd, child.costUsd ?? 0);
+  usage.toolCalls += child.toolCalls ?? 0;
 }
 
 /**

@@ -44,6 +44,15 @@ export interface RunUsage {
   steps: number;
 }
 
+/**
+ * The usage of a run and of the child agents it runs, as it is now: what they have used, and
+ * what their model calls in flight may still use at most (counted by limits, not reported).
+ */
+export interface LiveUsage {
+  readonly familyUsage: Readonly<RunUsage>;
+  readonly familyInFlight: Readonly<RunUsage> | undefined;
+}
+
 /** What a journaled step is. */
 export interface JournaledStep<T = unknown> {
   kind: EffectKind;
@@ -56,4 +65,17 @@ export interface JournaledStep<T = unknown> {
    * answer's confidence, the endpoint that gave it): what the run log reads.
    */
   resultMeta?: (value: T) => Record<string, unknown> | undefined;
+  /**
+   * What the step has used so far while it runs, which its record will carry once it ends (a
+   * child agent's usage): the run counts it in its limits and in the usage it reports until
+   * the record folds it in.
+   */
+  liveUsage?: () => LiveUsage | undefined;
+  /**
+   * The result to record when the step is aborted while it runs (its state was left, its run
+   * ended), called at that moment; undefined records nothing and leaves the step `started`.
+   * A child agent stopped with its parent records what it used, so the parent's usage — and
+   * the outcome its end reports — count it.
+   */
+  resultOnAbort?: () => T | undefined;
 }

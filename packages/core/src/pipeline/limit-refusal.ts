@@ -7,8 +7,12 @@ import type { LimitInfo } from '../run/types';
  * which limit refused it (see {@link refusedLimitOf}).
  */
 export function limitRefusal({ callId }: { callId: string }, limit: LimitInfo): RunError {
+  const whose =
+    limit.threadId === undefined
+      ? 'the run reached its'
+      : `the agents of thread "${limit.threadId}" (that parent and its child agents, which share its limits) reached its`;
   return new RunError('run.limit_reached', {
-    message: `Model call ${callId} was not sent: the run reached its ${limit.limit} limit (${limit.value} of ${limit.max}, counting this call)${limit.duringWrapUp ? ' during its wrap-up grace' : ''}. Raise the limit, or let the chart finish without this call.`,
+    message: `Model call ${callId} was not sent: ${whose} ${limit.limit} limit (${limit.value} of ${limit.max}, counting this call)${limit.duringWrapUp ? ' during its wrap-up grace' : ''}. Raise the limit${limit.threadId === undefined ? '' : ` of the agent that runs "${limit.threadId}"`}, or let the chart finish without this call.`,
     details: { ...limit },
   });
 }
@@ -23,7 +27,7 @@ export function refusedLimitOf(error: unknown): LimitInfo | undefined {
   if (code !== 'run.limit_reached' || typeof details !== 'object' || details === null) {
     return undefined;
   }
-  const { limit, value, max, duringWrapUp } = details as Record<string, unknown>;
+  const { limit, value, max, duringWrapUp, threadId } = details as Record<string, unknown>;
   if (typeof limit !== 'string' || typeof value !== 'number' || typeof max !== 'number') {
     return undefined;
   }
@@ -32,5 +36,6 @@ export function refusedLimitOf(error: unknown): LimitInfo | undefined {
     value,
     max,
     ...(duringWrapUp === true ? { duringWrapUp } : {}),
+    ...(typeof threadId === 'string' ? { threadId } : {}),
   };
 }

@@ -3,6 +3,7 @@ import { setup } from 'xstate';
 import { z } from 'zod';
 import { tempStores } from '../../test/fixtures/temp-stores';
 import { createAgent } from '../agent/create-agent';
+import { structuredCall } from '../effects/structured-call';
 import { toolLoop } from '../effects/tool-loop';
 import type { LimitInfo, RunLimits } from '../run/types';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
@@ -65,6 +66,29 @@ function twoCallAgent(
 }
 
 describe('limitsStep', () => {
+  it('counts calls in flight: parallel states of one run do not each spend what is left', async () => {
+    const model = scriptedModel({ handler: () => ({ json: { ok: true }, latencyMs: 5 }) });
+    const ask = structuredCall({
+      model: 'fast',
+      schema: z.object({ ok: z.boolean() }),
+      prompt: () => 'Go?',
+    });
+    const branch = {
+      initial: 'asking',
+      states: { asking: { invoke: { src: 'ask', onDone: 'asked' } }, asked: { type: 'final' } },
+    } as const;
+    const machine = setup({ actors: { ask } }).createMachine({
+      id: 'side-by-side',
+      type: 'parallel',
+      states: { a: branch, b: branch, c: branch },
+    });
+    const agent = createAgent({ machine, models: { fast: model }, limits: { maxModelCalls: 2 } });
+    const outcome = await agent.run({ input: undefined });
+    // All three were judged against 0 calls used, and all three were sent.
+    expect(model.requests).toHaveLength(2);
+    expect(outcome).toMatchObject({ status: 'limit', limit: { limit: 'maxModelCalls', value: 3 } });
+  });
+
   it.each<[string, RunLimits]>([
     ['maxModelCalls', { maxModelCalls: 1 }],
     ['maxCostUsd', { maxCostUsd: 0.0001 }],

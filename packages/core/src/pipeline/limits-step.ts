@@ -23,30 +23,47 @@ export function limitsStep({ prices, quota }: LimitsStepOptions): ModelCallMiddl
     name: 'limits',
     async call(call, next) {
       const { scope, ledger, request } = call;
-      const { run } = scope;
+      const { run, signal } = scope;
+      // Its state was left on the way here (the chart moved on to wrap up, say): it is not sent,
+      // nor counted against the calls that are.
+      if (signal.aborted) throw signal.reason;
       const primary = call.models[0]!;
       const inputTokens = ledger?.inputTokens ?? 0;
-      const limit = run.limitBeforeModelCall({
+      const projected = {
         inputTokens,
         maxOutputTokens: request.maxOutputTokens ?? ledger?.reservedOutputTokens ?? 0,
         pricing: resolvePricing(primary, prices),
-      });
+      };
+      const limit = run.limitBeforeModelCall(projected);
       if (limit) throw limitRefusal(call, limit);
-      const { tenantId } = run;
-      if (quota && tenantId !== undefined) {
-        const plannedTokens = inputTokens + (ledger?.reservedOutputTokens ?? 0);
-        const decision = await quota.admit(tenantId, { estimatedTokens: plannedTokens });
-        if (!decision.allowed) {
-          // Counted with this call, as every limit is (see `LimitInfo.value`).
-          const thisCall = decision.limit.startsWith('requests') ? 1 : plannedTokens;
-          throw limitRefusal(call, {
-            limit: decision.limit,
-            value: decision.used + thisCall,
-            max: decision.max,
-          });
+      // Counted as in flight from the moment it passed: calls running side by side (parallel
+      // states, child agents) are judged with it, not each against what was used before any.
+      // Its record ends the count; a call that ends without one (refused below) ends it here,
+      // and so does an abort: the chart has moved on, and its next calls must not wait for it.
+      const release = run.reserveModelCall(call.callId, projected);
+      signal.addEventListener('abort', release, { once: true });
+      try {
+        const { tenantId } = run;
+        if (quota && tenantId !== undefined) {
+          const plannedTokens = inputTokens + (ledger?.reservedOutputTokens ?? 0);
+          const decision = await quota.admit(tenantId, { estimatedTokens: plannedTokens });
+          if (!decision.allowed) {
+            // Counted with this call, as every limit is (see `LimitInfo.value`).
+            const thisCall = decision.limit.startsWith('requests') ? 1 : plannedTokens;
+            throw limitRefusal(call, {
+              limit: decision.limit,
+              value: decision.used + thisCall,
+              max: decision.max,
+            });
+          }
         }
+        return await next(call);
+      } catch (error) {
+        release();
+        throw error;
+      } finally {
+        signal.removeEventListener('abort', release);
       }
-      return next(call);
     },
   };
 }

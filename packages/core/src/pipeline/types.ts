@@ -61,6 +61,8 @@ export interface ModelCallRun {
   /** The run's event stream. */
   readonly events: RunEvents;
   limitBeforeModelCall(next: NextModelCall): LimitInfo | undefined;
+  /** Counts a call that passed the limits as in flight until its record comes (see `RunPort`). */
+  reserveModelCall(key: string, next: NextModelCall): () => void;
   reachLimit(limit: LimitInfo): void;
   /** Records that untrusted content reached a model call of the run (see `RunState`). */
   markUntrustedSeen(): void;

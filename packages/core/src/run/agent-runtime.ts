@@ -13,7 +13,8 @@ import type { Redactor } from '../security/create-redactor';
 import type { Checkpointer } from '../store/types';
 import type { TenantQuota } from '../tenancy/types';
 import type { LeaseHeartbeat } from './lease-heartbeat';
-import type { RunLimits } from './types';
+import type { NextModelCall } from './run-limits';
+import type { LimitInfo, RunLimits } from './types';
 
 /** What every run of one agent shares: services bound once by `createAgent`. */
 export interface AgentRuntime {
@@ -58,6 +59,12 @@ export interface AgentRuntime {
    * effects use it where they compare what they would store with what was stored.
    */
   redactor: Redactor;
+  /**
+   * Set for a child agent (`agentActor`): the limit its parent's family — the parent, its other
+   * children, this child — would cross with a model call of the child's (the parent's
+   * `limitBeforeModelCall`). The family shares the parent's limits.
+   */
+  parentLimit?: ((next: NextModelCall) => LimitInfo | undefined) | undefined;
   /** Receives every run's XState inspection events (the inspector protocol). */
   inspect: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
 }

@@ -1,4 +1,3 @@
-import { roundUsd } from '../cost/usd';
 import type { RunUsage } from '../ledger/types';
 import type { ModelPricing } from '../model/types';
 import type { LimitInfo, RunLimits, WrapUpGrace } from './types';
@@ -111,12 +110,7 @@ export class RunLimitJudge {
     }
     const { limits } = this;
     const tokens = usage.inputTokens + usage.outputTokens;
-    const { pricing } = next;
-    const callCost = pricing
-      ? (next.inputTokens * pricing.inputPerMillion +
-          next.maxOutputTokens * pricing.outputPerMillion) /
-        1e6
-      : 0;
+    const callCost = projectedCost(next);
     return (
       atOrOver('maxSteps', usage.steps, limits.maxSteps) ??
       crossedWith('maxModelCalls', usage.modelCalls, calls, limits.maxModelCalls) ??
@@ -130,6 +124,29 @@ export class RunLimitJudge {
       atOrOver('maxWallTimeMs', now - this.startedAt, limits.maxWallTimeMs)
     );
   }
+}
+
+/** What a model call may cost at most: its input and its output cap at its price. */
+function projectedCost({ inputTokens, maxOutputTokens, pricing }: NextModelCall): number {
+  return pricing
+    ? (inputTokens * pricing.inputPerMillion + maxOutputTokens * pricing.outputPerMillion) / 1e6
+    : 0;
+}
+
+/**
+ * What a model call may use at most, as usage: one call, its input, its output cap, their
+ * price. A call in flight is counted so by the limits of its run (see `Run.reserveModelCall`)
+ * until its record says what it used.
+ */
+export function projectedUsage(next: NextModelCall): RunUsage {
+  return {
+    inputTokens: next.inputTokens,
+    outputTokens: next.maxOutputTokens,
+    costUsd: projectedCost(next),
+    modelCalls: 1,
+    toolCalls: 0,
+    steps: 0,
+  };
 }
 
 /**
@@ -163,29 +180,4 @@ function atOrOver(
 ): LimitInfo | undefined {
   if (max === undefined || (strict ? value <= max : value < max)) return undefined;
   return duringWrapUp ? { limit, value, max, duringWrapUp } : { limit, value, max };
-}
-
-/**
- * The limits a child agent (`agentActor`) runs under: its parent's, less what the parent has
- * used so far. The parent's usage folds in its children's, so a child given the whole limit
- * again could take the family past it (a parent at 2 of 3 model calls, its child at 3 more)
- * with the parent ending `done` over its limit. Steps stay per run (a parent's steps do not
- * count its children's), and wall time is the parent's own: at its deadline the parent stops
- * the child. Children running at the same time each get what was left when they started.
- */
-export function limitsLeftFor(limits: RunLimits, used: Readonly<RunUsage>): RunLimits {
-  const left = (max: number | undefined, spent: number) =>
-    max === undefined ? undefined : Math.max(0, max - spent);
-  const child: RunLimits = { ...limits };
-  const maxModelCalls = left(limits.maxModelCalls, used.modelCalls);
-  const maxTokens = left(limits.maxTokens, used.inputTokens + used.outputTokens);
-  // Rounded as costs are, so $0.3 less $0.1 leaves $0.2, not 0.19999999999999998.
-  const maxCostUsd =
-    limits.maxCostUsd === undefined
-      ? undefined
-      : roundUsd(Math.max(0, limits.maxCostUsd - used.costUsd));
-  if (maxModelCalls !== undefined) child.maxModelCalls = maxModelCalls;
-  if (maxTokens !== undefined) child.maxTokens = maxTokens;
-  if (maxCostUsd !== undefined) child.maxCostUsd = maxCostUsd;
-  return child;
 }

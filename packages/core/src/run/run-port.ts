@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/clock';
 import type { RunEvents } from '../events/run-events';
-import type { JournalEntry, RunUsage } from '../ledger/types';
+import type { JournalEntry, LiveUsage, RunUsage } from '../ledger/types';
 import type { ModelPricing } from '../model/types';
 import type { HistorySummaryRef } from '../store/types';
 import type { AgentRuntime } from './agent-runtime';
@@ -122,6 +122,16 @@ export interface RunPort {
     maxOutputTokens: number;
     pricing: ModelPricing | undefined;
   }): LimitInfo | undefined;
+  /**
+   * Counts a model call that passed {@link limitBeforeModelCall} as in flight, at what it may
+   * use at most, until the journal records how it ended (its key's result); the limits of the
+   * run and its family judge later calls with it. Returns the function that stops counting it
+   * when no record will come (the call was refused, or aborted).
+   */
+  reserveModelCall(
+    key: string,
+    next: { inputTokens: number; maxOutputTokens: number; pricing: ModelPricing | undefined },
+  ): () => void;
   /** Ends the run in `limit`, or hands the limit to the chart when it handles `limit.reached`. */
   reachLimit(limit: LimitInfo): void;
   /** Ends the run as `failed` with an error of the harness (a replay that left its path). */
@@ -150,6 +160,13 @@ export interface RunPort {
    * function that removes it.
    */
   addWakeSource(nextWakeAt: () => number | undefined): () => void;
+  /**
+   * Registers usage the run's journal has not folded in yet — a child agent's while it runs —
+   * that the run counts in its limits and in the usage its outcomes and checkpoints report.
+   * Returns the function that removes it: called when the record that carries that usage is
+   * folded in, never later, so nothing is counted twice.
+   */
+  addUsageSource(usage: () => LiveUsage | undefined): () => void;
   /** The human wait `key` as the journal had it when this run was restored. */
   recordedWait(key: string): RecordedWait | undefined;
 }

@@ -3,8 +3,8 @@ import type { Clock } from '../clock/clock';
 import { type SerializedError, serializeError } from '../errors/agentchart-error';
 import { RunError } from '../errors/run-error';
 import type { RunEvents } from '../events/run-events';
-import { addRecordUsage, emptyUsage } from '../ledger/fold-usage';
-import type { JournalEntry, RunUsage } from '../ledger/types';
+import { addChildUsage, addRecordUsage, emptyUsage } from '../ledger/fold-usage';
+import type { JournalEntry, LiveUsage, RunUsage } from '../ledger/types';
 import { SealedCheckpoint } from '../store/sealed-checkpoint';
 import { sealJson } from '../store/sealed-json';
 import type {
@@ -26,7 +26,7 @@ import { type LeaseHolder, LeaseKeeper } from './lease-keeper';
 import { runClock } from './run-clock';
 import { endedError, evictedError, stoppedSnapshotError } from './run-errors';
 import { RunLifecycle, type RunPhase, storedStatusOf } from './run-lifecycle';
-import { type NextModelCall, RunLimitJudge } from './run-limits';
+import { type NextModelCall, projectedUsage, RunLimitJudge } from './run-limits';
 import { type RestListener, RunOutcomes } from './run-outcomes';
 import type {
   AppendJournalOptions,
@@ -112,7 +112,7 @@ export interface RunOptions {
  * checkpoints, lease, limits and the journal fold that is its usage. Effects reach it only
  * through the {@link RunPort} it implements, found through the actor system (run-registry).
  */
-export class Run implements RunPort, LeaseHolder {
+export class Run implements RunPort, LeaseHolder, LiveUsage {
   readonly actor: AnyActor;
   readonly threadId: string;
   readonly runtime: AgentRuntime;
@@ -133,6 +133,10 @@ export class Run implements RunPort, LeaseHolder {
   readonly #waits: HumanWaits;
   /** Wake-up times of child agents this run waits on; made with the first. */
   #wakeSources: Set<() => number | undefined> | undefined;
+  /** Usage of child agents in flight, not yet in the journal's fold; made with the first. */
+  #usageSources: Set<() => LiveUsage | undefined> | undefined;
+  /** Model calls in flight, by journal key: what each may use at most; made with the first. */
+  #callsInFlight: Map<string, RunUsage> | undefined;
   /** The waits pending when the run was evicted (what its checkpoint still waits for). */
   #evictedWaits: PendingHumanWait[] | undefined;
   /** The `waiting` rest the run was evicted in: what `result()` answers from then on. */
@@ -271,6 +275,53 @@ export class Run implements RunPort, LeaseHolder {
 
   get usage(): Readonly<RunUsage> {
     return this.#state.usage;
+  }
+
+  /**
+   * The run's usage with that of the child agents it runs, those still in flight included:
+   * what its limits judge (the family shares them) and what its outcomes and checkpoints
+   * report. The run's own object when no child is in flight.
+   */
+  get familyUsage(): Readonly<RunUsage> {
+    const sources = this.#usageSources;
+    if (!sources) return this.#state.usage;
+    const usage = { ...this.#state.usage };
+    for (const source of sources) {
+      const live = source();
+      if (live) addChildUsage(usage, live.familyUsage);
+    }
+    return usage;
+  }
+
+  /**
+   * What the model calls in flight in the run and in the child agents it runs may still use
+   * at most (see {@link reserveModelCall}); undefined when none is.
+   */
+  get familyInFlight(): Readonly<RunUsage> | undefined {
+    let total: RunUsage | undefined;
+    if (this.#callsInFlight) {
+      total = emptyUsage();
+      for (const projected of this.#callsInFlight.values()) addChildUsage(total, projected);
+    }
+    if (this.#usageSources) {
+      for (const source of this.#usageSources) {
+        const inFlight = source()?.familyInFlight;
+        if (!inFlight) continue;
+        total ??= emptyUsage();
+        addChildUsage(total, inFlight);
+      }
+    }
+    return total;
+  }
+
+  /** What a limit judges before a model call: what the family used, and what it has in flight. */
+  #committedUsage(): Readonly<RunUsage> {
+    const used = this.familyUsage;
+    const inFlight = this.familyInFlight;
+    if (!inFlight) return used;
+    const committed = { ...used };
+    addChildUsage(committed, inFlight);
+    return committed;
   }
 
   get untrustedSeen(): boolean {
@@ -453,6 +504,16 @@ export class Run implements RunPort, LeaseHolder {
     };
   }
 
+  addUsageSource(usage: () => LiveUsage | undefined): () => void {
+    this.#usageSources ??= new Set();
+    const sources = this.#usageSources;
+    sources.add(usage);
+    return () => {
+      sources.delete(usage);
+      if (sources.size === 0 && this.#usageSources === sources) this.#usageSources = undefined;
+    };
+  }
+
   recordedWait(key: string): RecordedWait | undefined {
     return this.#recordedWaits.get(key);
   }
@@ -585,7 +646,7 @@ export class Run implements RunPort, LeaseHolder {
     if (withCheckpoint && !this.replay) {
       // Written with the checkpoint of the macrostep this result causes (see deferJournal).
       this.#writer.deferJournal(entry);
-      addRecordUsage(this.#state.usage, entry, previous);
+      this.#fold(entry, previous);
       return;
     }
     try {
@@ -596,12 +657,35 @@ export class Run implements RunPort, LeaseHolder {
       this.#failWith(error, false);
       throw error;
     }
+    this.#fold(entry, previous);
+  }
+
+  /** Folds a record into the run's usage; a model call's result ends its count in flight. */
+  #fold(entry: JournalEntry, previous: JournalEntry['status'] | undefined): void {
     addRecordUsage(this.#state.usage, entry, previous);
+    if (this.#callsInFlight && entry.status !== 'started') this.#callLanded(entry.key);
   }
 
   limitBeforeModelCall(next: NextModelCall): LimitInfo | undefined {
     if (this.#limit && !this.#limits.wrappingUp) return this.#limit;
-    return this.#limits.beforeModelCall(this.#state.usage, this.runtime.clock.now(), next);
+    const now = this.runtime.clock.now();
+    const own = this.#limits.beforeModelCall(this.#committedUsage(), now, next);
+    // A child agent's call counts against its family's limits, its parent's, too — except in
+    // the wrap-up grace its own limit gave it.
+    if (own || this.#limits.wrappingUp) return own;
+    return this.runtime.parentLimit?.(next);
+  }
+
+  reserveModelCall(key: string, next: NextModelCall): () => void {
+    this.#callsInFlight ??= new Map();
+    this.#callsInFlight.set(key, projectedUsage(next));
+    return () => this.#callLanded(key);
+  }
+
+  /** A call in flight has its record (or will have none): its projection stops counting. */
+  #callLanded(key: string): void {
+    const calls = this.#callsInFlight;
+    if (calls?.delete(key) && calls.size === 0) this.#callsInFlight = undefined;
   }
 
   /**
@@ -620,7 +704,7 @@ export class Run implements RunPort, LeaseHolder {
       this.#lifecycle.moveTo('wrapping-up')
     ) {
       this.#limit = limit;
-      this.#limits.startWrapUp(this.#state.usage, this.runtime.clock.now());
+      this.#limits.startWrapUp(this.familyUsage, this.runtime.clock.now());
       this.#armWallTimer();
       this.actor.send(event);
       return;
@@ -718,7 +802,7 @@ export class Run implements RunPort, LeaseHolder {
   }
 
   #checkLimits(): boolean {
-    const limit = this.#limits.reached(this.#state.usage, this.runtime.clock.now());
+    const limit = this.#limits.reached(this.familyUsage, this.runtime.clock.now());
     if (!limit) return false;
     this.reachLimit(limit);
     return true;
@@ -881,7 +965,11 @@ export class Run implements RunPort, LeaseHolder {
     const sealed: SealedState = {
       snapshot: this.#snapshotSealer.seal(this.actor),
       run: sealJson(
-        { ...this.#state, input: this.#sealedInput.value },
+        this.#usageSources
+          ? // What the family has used so far, children in flight included; a restore folds
+            // the journal again (and restores those children with their own usage).
+            { ...this.#state, input: this.#sealedInput.value, usage: this.familyUsage }
+          : { ...this.#state, input: this.#sealedInput.value },
         { previous: previous?.run },
       ) as RunState,
       delayedEvents: sealJson(this.#delayed.pending(), {
@@ -930,7 +1018,7 @@ export class Run implements RunPort, LeaseHolder {
   }
 
   #usageCopy(): RunUsage {
-    return { ...this.#state.usage };
+    return { ...this.familyUsage };
   }
 
   #assertLive(what: string): void {

@@ -92,6 +92,12 @@ export interface LimitInfo {
   max: number;
   /** Set when the limit was reached again during the chart's wrap-up grace. */
   duringWrapUp?: boolean;
+  /**
+   * Set when the limit is not the run's own: the thread whose limits a child agent's call
+   * would have taken over — its parent's (or an ancestor's), whose limits the whole family
+   * (the parent, its children, theirs) shares. `value` then counts the family's usage.
+   */
+  threadId?: string;
 }
 
 /** How a run came to rest. Every outcome carries its usage. */
