@@ -5,6 +5,7 @@ import { exitCodes } from '../exit-codes';
 import { jsonForTerminal } from '../terminal-text';
 import { printProgress } from './progress';
 import { type CommandHints, exitCodeOf, outcomeJson, printOutcome } from './report-outcome';
+import { shellWord } from './run-database';
 import type { CommandContext } from './types';
 
 /** Options of {@link driveRun}. */
@@ -106,6 +107,17 @@ export function toCliError(error: unknown, threadId: string, hints: CommandHints
         `${error.message} The thread continues on its timeout path: drive it on with agentchart resume ${threadId}${hints.agent}${hints.database}`,
         error,
       );
+    case 'run.child_thread': {
+      // A child agent's thread is driven through its root thread, the one a host resumes.
+      const { rootThreadId, waitIds } = (error as { details?: ChildThreadDetails }).details ?? {};
+      const root = shellWord(rootThreadId ?? '<parent thread>');
+      const waitId = waitIds?.length === 1 ? ` --wait-id ${shellWord(waitIds[0]!)}` : '';
+      return new CliError(
+        'cli.usage',
+        `Thread "${threadId}" is a child agent's thread: only the run of its parent thread, "${rootThreadId}", drives it. Answer its wait through the parent: agentchart send ${root} --reply '<json>'${waitId}${hints.agent}${hints.database} — or continue it: agentchart resume ${root}${hints.agent}${hints.database}`,
+        error,
+      );
+    }
     case 'run.not_waiting':
     case 'human.invalid_reply':
     case 'human.ambiguous_reply':
@@ -115,4 +127,10 @@ export function toCliError(error: unknown, threadId: string, hints: CommandHints
     default:
       return error;
   }
+}
+
+/** What `run.child_thread` says of the thread (see core's restore). */
+interface ChildThreadDetails {
+  rootThreadId?: string;
+  waitIds?: string[];
 }

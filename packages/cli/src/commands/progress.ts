@@ -14,8 +14,9 @@ export function printProgress(agent: Agent, terminal: Writer): () => void {
   const out = terminalWriter(terminal);
   const prefix = (threadId: string) => `[${threadId}]`;
   const unsubscribe = [
-    events.on('run.start', ({ threadId, resumed }) =>
-      out.write(`${prefix(threadId)} ${resumed ? 'resumed' : 'started'} (agent ${agent.name})\n`),
+    // Named by the event: a child agent's run is its own agent's, not the parent's.
+    events.on('run.start', ({ threadId, resumed, agent: name }) =>
+      out.write(`${prefix(threadId)} ${resumed ? 'resumed' : 'started'} (agent ${name})\n`),
     ),
     events.on('state.enter', ({ threadId, state }) =>
       out.write(`${prefix(threadId)}   → ${state}\n`),

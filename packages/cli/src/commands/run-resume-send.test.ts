@@ -8,6 +8,7 @@ import { memoryContext } from '../testing';
 import { control } from './__fixtures__/refund-agent';
 
 const agentModule = fileURLToPath(new URL('./__fixtures__/refund-agent.ts', import.meta.url));
+const deskModule = fileURLToPath(new URL('./__fixtures__/delegating-agent.ts', import.meta.url));
 
 let dir: string;
 beforeEach(() => {
@@ -169,6 +170,47 @@ describe('agentchart waits and send', () => {
     expect(JSON.parse(right.stdout)).toMatchObject({ status: 'done', threadId: 'w' });
     expect(control.paid).toEqual([{ ticket: 't-9', amount: 900 }]);
     expect((await cli(['waits'], env)).stdout).toContain('No human waits pending');
+  });
+
+  it("lists a child agent's wait under the thread that answers it, and refuses a reply sent to the child's own thread", async () => {
+    const env = { AGENTCHART_DB: join(dir, 'family.db'), AGENTCHART_AGENT: deskModule };
+    const started = await cli(
+      ['run', deskModule, '--input', '{"amount":900}', '--thread', 'p'],
+      env,
+    );
+    expect(started.exitCode).toBe(3);
+    const child = 'p/0.desk.delegating#0';
+    // The child's run is its own agent's, not the parent's.
+    expect(started.stderr).toContain(`[${child}] started (agent approver)`);
+    const waits = await cli(['waits'], env);
+    expect(waits.stdout).toMatch(
+      /^p\s+p\/0\.desk\.delegating#0\s+0\.approver\.approving#0\/0:human\s+/m,
+    );
+    expect(waits.stdout).toContain(
+      "Answer one with: agentchart send p --reply '<json>' --wait-id '0.approver.approving#0/0:human'",
+    );
+    const json = JSON.parse((await cli(['waits', '--json'], env)).stdout);
+    expect(json).toEqual([
+      expect.objectContaining({
+        threadId: 'p',
+        agent: 'desk',
+        childThreadId: child,
+        waitId: '0.approver.approving#0/0:human',
+      }),
+    ]);
+    // Asked for the parent thread, its child's waits are its own.
+    expect(JSON.parse((await cli(['waits', '--thread', 'p', '--json'], env)).stdout)).toEqual(json);
+    // Shown on its own, the child's wait is answered through its parent too.
+    expect((await cli(['show', child], env)).stdout).toContain(
+      `answer   agentchart send p --reply '{"approved":true}' --wait-id '0.approver.approving#0/0:human'`,
+    );
+    const wrong = await cli(['send', child, '--reply', '{"approved":true}'], env);
+    expect(wrong.exitCode).toBe(2);
+    expect(wrong.stderr).toContain(
+      "agentchart send p --reply '<json>' --wait-id '0.approver.approving#0/0:human'",
+    );
+    const right = await cli(['send', 'p', '--reply', '{"approved":true}', '--json'], env);
+    expect(JSON.parse(right.stdout)).toMatchObject({ status: 'done', threadId: 'p' });
   });
 
   it('refuses a reply sent after the wait timed out as a usage error, saying what happened, and the thread goes on', async () => {

@@ -1,6 +1,7 @@
 import { CliError } from '../cli-error';
 import { exampleReply } from '../show/example-reply';
 import { type OpenWait, openWaits } from '../show/open-waits';
+import { rootOf } from '../show/root-thread';
 import { stateText, type TimelineItem, threadTimeline } from '../show/thread-timeline';
 import { jsonForTerminal, terminalSafe } from '../terminal-text';
 import { formatCost, formatCount } from './format-figures';
@@ -60,10 +61,15 @@ export const showCommand: Command = {
       const [summary] = await store.listRuns({ threadId });
       const timeline = await threadTimeline(store, threadId);
       const waits = checkpoint.run.status === 'waiting' ? await openWaits(store, threadId) : [];
+      // A child agent's wait is answered through the thread at the top of its family.
+      const answeredThrough =
+        checkpoint.run.parentThreadId === undefined
+          ? threadId
+          : (await rootOf(store, checkpoint)).threadId;
       const state = stateText((checkpoint.snapshot as { value?: unknown }).value ?? null);
       const answer = (wait: OpenWait) =>
         answerCommand({
-          threadId,
+          threadId: answeredThrough,
           wait,
           several: waits.length > 1,
           database: values.db,

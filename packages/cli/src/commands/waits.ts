@@ -1,4 +1,6 @@
 import { CliError } from '../cli-error';
+import { openWaits } from '../show/open-waits';
+import { rootOf } from '../show/root-thread';
 import { jsonForTerminal } from '../terminal-text';
 import { listThreads } from './list-threads';
 import { agentVariable } from './load-agents';
@@ -19,7 +21,9 @@ const help = `Usage: agentchart waits [--thread <id>] [--db <file|url>] [--json]
 
 Lists the human waits pending in a run database: the thread, the wait's id, what the human
 is asked, the shape a reply must have (JSON Schema) and the deadline. Answer one with
-"agentchart send <thread> --reply '<json>'". Reads the database only; needs no agent module.
+"agentchart send <thread> --reply '<json>'". A child agent's wait is listed under the thread
+that answers it, its parent's (the child's own thread beside it). Reads the database only;
+needs no agent module.
 
 Options:
   -t, --thread <id>     only this thread's waits
@@ -30,8 +34,12 @@ Options:
 
 /** One pending human wait, as `waits --json` prints it. */
 export interface PendingWaitRow {
+  /** The thread to answer it through (`agentchart send <threadId>`): a child agent's parent's. */
   threadId: string;
+  /** The agent of that thread (the module that answers it). */
   agent?: string;
+  /** Set for a child agent's wait: the child's own thread, which waits with its parent. */
+  childThreadId?: string;
   waitId: string;
   prompt: string;
   replySchema?: unknown;
@@ -78,18 +86,20 @@ export const waitsCommand: Command = {
             `No thread "${threadId}" in ${describeDatabase(database)}. agentchart runs${databaseArgument(database)} lists the threads it has.`,
           );
         }
+        // A child agent's thread rests with its parent's, whose listing has its waits.
+        if (checkpoint.run.parentThreadId !== undefined && values.thread === undefined) continue;
         if (checkpoint.run.status !== 'waiting' && checkpoint.run.status !== 'running') continue;
-        for (const entry of await checkpointer.listEffects(threadId)) {
-          if (entry.kind !== 'human' || entry.status !== 'started') continue;
-          const meta = entry.meta ?? {};
+        const root = await rootOf(checkpointer, checkpoint);
+        for (const wait of await openWaits(checkpointer, threadId)) {
           rows.push({
-            threadId,
-            ...(checkpoint.run.agent === undefined ? {} : { agent: checkpoint.run.agent }),
-            waitId: entry.key,
-            prompt: typeof entry.input === 'string' ? entry.input : JSON.stringify(entry.input),
-            ...(meta.replySchema === undefined ? {} : { replySchema: meta.replySchema }),
-            ...(typeof meta.deadline === 'number' ? { deadline: meta.deadline } : {}),
-            since: entry.startedAt,
+            threadId: root.threadId,
+            ...(root.agent === undefined ? {} : { agent: root.agent }),
+            ...(wait.threadId === root.threadId ? {} : { childThreadId: wait.threadId }),
+            waitId: wait.waitId,
+            prompt: wait.prompt,
+            ...(wait.replySchema === undefined ? {} : { replySchema: wait.replySchema }),
+            ...(wait.deadline === undefined ? {} : { deadline: wait.deadline }),
+            since: wait.since,
           });
         }
       }
@@ -101,15 +111,17 @@ export const waitsCommand: Command = {
         context.stdout.write(`No human waits pending in ${describeDatabase(database)}.\n`);
         return 0;
       }
+      const children = rows.some((row) => row.childThreadId !== undefined);
       const table = rows.map((row) => [
         row.threadId,
+        ...(children ? [row.childThreadId ?? ''] : []),
         row.waitId,
         row.prompt.length > 60 ? `${row.prompt.slice(0, 57)}...` : row.prompt,
         row.replySchema === undefined ? '(any)' : schemaSummary(row.replySchema),
         row.deadline === undefined ? '' : new Date(row.deadline).toISOString(),
       ]);
       context.stdout.write(
-        `${formatColumns([['thread', 'wait', 'prompt', 'reply', 'deadline'], ...table])}\n\n` +
+        `${formatColumns([['thread', ...(children ? ['child agent'] : []), 'wait', 'prompt', 'reply', 'deadline'], ...table])}\n\n` +
           `Answer one with: agentchart send ${rows.length === 1 ? shellWord(rows[0]!.threadId) : '<thread>'} --reply '<json>' --wait-id ${rows.length === 1 ? shellWord(rows[0]!.waitId) : '<wait>'}${context.env?.[agentVariable] ? '' : ' --agent <module>'}${databaseArgument(database)}\n`,
       );
       return 0;

@@ -22,7 +22,7 @@ export interface OpenWait {
  * its child waits; the child's wait is answered through the parent), read from the journal.
  */
 export async function openWaits(
-  store: InspectedStore,
+  store: Pick<InspectedStore, 'listEffects'>,
   threadId: string,
   depth = 0,
 ): Promise<OpenWait[]> {

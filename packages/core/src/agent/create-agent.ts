@@ -181,7 +181,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
       // A run of this thread that came to rest here a moment ago may still be giving its
       // lease up: this process would otherwise be refused its own thread.
       await live.letGo(threadId);
-      const checkpoint = await loadCheckpoint(runtime, threadId, { migrate });
+      const checkpoint = await loadCheckpoint(runtime, threadId, { migrate, asRoot: true });
       const { run, checkpoint: claimed } = await restoreRun(
         runtime,
         checkpoint,

@@ -21,11 +21,17 @@ export async function loadCheckpoint(
     version,
     migrate,
     checkFit = true,
+    asRoot = false,
   }: {
     version?: number;
     migrate?: MigrateCheckpoint | undefined;
     /** Refuse a migrated snapshot this machine cannot continue (a replay reads only its input). */
     checkFit?: boolean;
+    /**
+     * The thread is to be driven on its own (`agent.resume`, `agent.send`): a child agent's
+     * thread is refused with `run.child_thread`, since only its parent's run drives it.
+     */
+    asRoot?: boolean;
   },
 ): Promise<Checkpoint> {
   const { checkpointer } = runtime;
@@ -45,6 +51,9 @@ export async function loadCheckpoint(
       message: `Thread "${threadId}" has no checkpoint in this agent's store. Check the thread id and that the agent uses the same checkpointer it ran with.`,
       details: { threadId },
     });
+  }
+  if (asRoot && checkpoint.run.parentThreadId !== undefined) {
+    throw await childThreadError(checkpointer, checkpoint);
   }
   if (checkpoint.machineVersion === runtime.machineVersion) return checkpoint;
   const versions = { from: checkpoint.machineVersion, to: runtime.machineVersion };
@@ -73,6 +82,42 @@ export async function loadCheckpoint(
   }
   if (checkFit) checkMigratedSnapshot(runtime.machine, { ...migrated, threadId }, versions);
   return { ...migrated, machineVersion: runtime.machineVersion };
+}
+
+/**
+ * The error for a child agent's thread asked to run on its own: driven apart from its parent,
+ * it would finish (or answer its wait) without the parent ever learning it, and the parent
+ * would start it again. Names the root thread to send to or resume instead.
+ */
+async function childThreadError(
+  checkpointer: Checkpointer,
+  checkpoint: Checkpoint,
+): Promise<RunError> {
+  const { threadId } = checkpoint;
+  let root = checkpoint.run.parentThreadId!;
+  // A child's parent may be a child too: walk up to the thread a host drives (bounded).
+  for (let depth = 0; depth < 16; depth++) {
+    const parent = (await checkpointer.latest(root))?.run.parentThreadId;
+    if (parent === undefined) break;
+    root = parent;
+  }
+  const waits = (await checkpointer.listEffects(threadId)).filter(
+    (entry) => entry.kind === 'human' && entry.status === 'started',
+  );
+  const agent = checkpoint.run.agent === undefined ? '' : ` "${checkpoint.run.agent}"`;
+  const reply =
+    waits.length === 0
+      ? ''
+      : ` Its open wait is answered through "${root}": agent.send("${root}", { type: 'human.reply', value, waitId: "${waits[0]!.key}" }).`;
+  return new RunError('run.child_thread', {
+    message: `Thread "${threadId}" is the thread of child agent${agent}, run by thread "${checkpoint.run.parentThreadId}": only its parent's run drives it, and on its own it would finish without the parent learning it.${reply} Resume or send to "${root}" with the agent that started it; its run restores this child where it rests.`,
+    details: {
+      threadId,
+      parentThreadId: checkpoint.run.parentThreadId,
+      rootThreadId: root,
+      waitIds: waits.map((wait) => wait.key),
+    },
+  });
 }
 
 /** Options of {@link restoreRun}. */

@@ -347,6 +347,37 @@ describe('agentActor across processes', () => {
     expect(model.requests).toHaveLength(1);
   });
 
+  it("refuses a reply sent to a child agent's own thread, naming the parent thread to send it to", async () => {
+    const { SqliteCheckpointer } = await import('../store/sqlite-checkpointer');
+    const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
+    const model = scriptedModel({ responses: [{ json: { summary: 'draft' } }] });
+    const first = createAgent({ machine: supervisor(), models: { fast: model }, checkpointer });
+    expect(
+      (await first.start({ threadId: 'x', input: { topic: 'sensitive' } }).result()).status,
+    ).toBe('waiting');
+    await first.close();
+    const child = 'x/0.supervisor.delegating#0';
+    const [wait] = (await checkpointer.listEffects(child)).filter(
+      (entry) => entry.kind === 'human',
+    );
+    // Neither the parent's agent nor one of the child's machine may drive the child's thread:
+    // the parent would never learn it finished.
+    for (const machine of [supervisor(), researcher]) {
+      const agent = createAgent({ machine, models: { fast: model }, checkpointer });
+      const reply = { type: 'human.reply', value: { ok: true }, waitId: wait!.key };
+      const refused = await agent.send(child, reply).catch((error: unknown) => error);
+      expect(refused).toMatchObject({
+        code: 'run.child_thread',
+        message: expect.stringContaining(
+          `agent.send("x", { type: 'human.reply', value, waitId: "${wait!.key}" })`,
+        ),
+      });
+      await expect(agent.resume(child)).rejects.toMatchObject({ code: 'run.child_thread' });
+      await agent.close();
+    }
+    expect((await checkpointer.latest(child))?.run.status).toBe('waiting');
+  });
+
   it("starts its child over a lease left on the child's thread by a process that died before the child's first checkpoint (issue 10)", async () => {
     const { SqliteCheckpointer } = await import('../store/sqlite-checkpointer');
     const checkpointer = new SqliteCheckpointer({ path: ':memory:' });

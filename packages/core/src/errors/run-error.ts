@@ -34,6 +34,7 @@ export type RunErrorCode =
   | 'run.invalid_event'
   | 'run.taken_over'
   | 'run.not_resumable'
+  | 'run.child_thread'
   | 'run.evicted'
   | 'run.limit_reached'
   | 'run.context_mutated'

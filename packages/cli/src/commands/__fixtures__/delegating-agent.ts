@@ -1,0 +1,65 @@
+import { agentActor, agentFactory, createAgent, humanWait, structuredCall } from '@agentchart/core';
+import { scriptedModel } from '@agentchart/core/testing';
+import { setup } from 'xstate';
+import { z } from 'zod';
+
+/** A child agent that drafts a refund note, then waits for a person to approve it. */
+const approver = setup({
+  actors: {
+    draft: structuredCall({
+      model: 'fast',
+      schema: z.object({ note: z.string() }),
+      prompt: (amount: number) => `Draft a note for a refund of ${amount} EUR.`,
+    }),
+    approve: humanWait({
+      prompt: () => 'Send this refund note?',
+      reply: z.object({ approved: z.boolean() }),
+    }),
+  },
+}).createMachine({
+  id: 'approver',
+  context: ({ input }: { input: { amount: number } }) => ({ amount: input.amount }),
+  initial: 'drafting',
+  states: {
+    drafting: {
+      invoke: { src: 'draft', input: ({ context }) => context.amount, onDone: 'approving' },
+    },
+    approving: { invoke: { src: 'approve', onDone: 'done' } },
+    done: { type: 'final' },
+  },
+  output: () => ({ approved: true }),
+});
+
+/** A parent agent that hands the approval to its child agent. */
+const desk = setup({
+  types: { input: {} as { amount: number } },
+  actors: {
+    approve: agentActor({
+      machine: approver,
+      input: z.object({ amount: z.number() }),
+      output: z.object({ approved: z.boolean() }),
+    }),
+  },
+}).createMachine({
+  id: 'desk',
+  context: ({ input }) => ({ amount: input.amount }),
+  initial: 'delegating',
+  states: {
+    delegating: {
+      invoke: {
+        src: 'approve',
+        input: ({ context }) => ({ amount: context.amount }),
+        onDone: 'done',
+      },
+    },
+    done: { type: 'final' },
+  },
+});
+
+export const deskAgent = agentFactory((host) =>
+  createAgent({
+    machine: desk,
+    models: { fast: scriptedModel({ handler: () => ({ json: { note: 'Refunded.' } }) }) },
+    ...host,
+  }),
+);
