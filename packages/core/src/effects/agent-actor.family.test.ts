@@ -145,6 +145,22 @@ describe('agentActor: a family of agents', () => {
     expect(outcome.usage.costUsd).toBeCloseTo(0.3, 10);
   });
 
+  it('counts once a child that ended by itself just before its parent ended at the limit', async () => {
+    const fast = scriptedModel({ handler: () => answer });
+    // Both children are refused their fourth call at once and end; the first one's record
+    // takes the parent to its limit while the second one's is being written.
+    const agent = createAgent({
+      machine: fanOut([worker('a', 5), worker('b', 5)]),
+      models: { fast },
+      checkpointer: new SqliteCheckpointer({ path: ':memory:' }),
+      limits: { maxModelCalls: 6 },
+    });
+    const outcome = await agent.run({ threadId: 'lead', input: undefined });
+    expect(fast.requests).toHaveLength(6);
+    expect(outcome).toMatchObject({ status: 'limit', usage: { modelCalls: 6, inputTokens: 600 } });
+    await agent.close();
+  });
+
   it("tells a child refused by its parent's limit whose limit it was", async () => {
     const fast = scriptedModel({ handler: () => answer });
     const agent = createAgent({

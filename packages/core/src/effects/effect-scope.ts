@@ -13,7 +13,8 @@ import { replayStep } from './replay-step';
 
 /** A running step whose usage its run counts, and whose abort may record a result. */
 interface LiveStep<T> {
-  recordedOnAbort: boolean;
+  /** Set once the step's result or failure is being recorded, by its end or by its abort. */
+  recorded: boolean;
   onAbortResult: ((value: T) => void) | undefined;
   stopCounting: () => void;
 }
@@ -188,7 +189,10 @@ export class EffectScope implements ModelCallScope {
       running = Promise.reject(error);
     }
     const failed = (error: unknown) => {
-      live?.stopCounting();
+      if (live) {
+        live.recorded = true;
+        live.stopCounting();
+      }
       return this.#recordFailure(entry, previous, executing, error);
     };
     if (live) {
@@ -200,9 +204,12 @@ export class EffectScope implements ModelCallScope {
       };
     }
     return running.then((value) => {
-      // Recorded when it was aborted: once is all a step is recorded.
-      if (live?.recordedOnAbort) return { value, replayed: false };
-      live?.stopCounting();
+      if (live) {
+        // Recorded when it was aborted: once is all a step is recorded.
+        if (live.recorded) return { value, replayed: false };
+        live.recorded = true;
+        live.stopCounting();
+      }
       // A failure to record the result fails the step, as the step's own failure does.
       return this.#recordResult(entry, previous, executing, withMeta, value).catch(failed);
     }, failed);
@@ -215,16 +222,18 @@ export class EffectScope implements ModelCallScope {
   #liveStep<T>(step: JournaledStep<T>): LiveStep<T> {
     const { liveUsage, resultOnAbort } = step;
     const live: LiveStep<T> = {
-      recordedOnAbort: false,
+      recorded: false,
       onAbortResult: undefined,
       stopCounting: liveUsage ? this.run.addUsageSource(liveUsage) : () => undefined,
     };
     if (resultOnAbort) {
       this.addAbortListener({
         handleEvent: () => {
+          // Ended before it was aborted: its own result is on record (or on its way there).
+          if (live.recorded || !live.onAbortResult) return;
           const value = resultOnAbort();
-          if (value === undefined || !live.onAbortResult) return;
-          live.recordedOnAbort = true;
+          if (value === undefined) return;
+          live.recorded = true;
           // Stopped counting as the record folds it in: never both, never neither.
           live.stopCounting();
           live.onAbortResult(value);
