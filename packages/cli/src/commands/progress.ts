@@ -41,8 +41,10 @@ export function printProgress(agent: Agent, terminal: Writer): () => void {
     events.on('human.wait', ({ threadId, prompt }) =>
       out.write(`${prefix(threadId)}     waiting for a human: ${prompt}\n`),
     ),
-    events.on('limit.reached', ({ threadId, limit, max }) =>
-      out.write(`${prefix(threadId)}     limit reached: ${limit} (${max})\n`),
+    events.on('limit.reached', ({ threadId, limit, max, familyThreadId }) =>
+      out.write(
+        `${prefix(threadId)}     limit reached: ${limit} (${max}${familyThreadId === undefined ? '' : `, shared with thread ${familyThreadId}`})\n`,
+      ),
     ),
   ];
   return () => {

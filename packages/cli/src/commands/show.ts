@@ -109,7 +109,7 @@ export const showCommand: Command = {
             ? `error    ${safe(checkpoint.run.error.code)}: ${safe(checkpoint.run.error.message)}\n`
             : '') +
           (checkpoint.run.limit
-            ? `limit    ${safe(checkpoint.run.limit.limit)} reached: ${safe(checkpoint.run.limit.value)} against a maximum of ${safe(checkpoint.run.limit.max)}${checkpoint.run.limit.duringWrapUp ? ', again during the wrap-up' : ''}\n`
+            ? `limit    ${safe(checkpoint.run.limit.limit)} reached: ${safe(checkpoint.run.limit.value)} against a maximum of ${safe(checkpoint.run.limit.max)}${checkpoint.run.limit.duringWrapUp ? ', again during the wrap-up' : ''}${checkpoint.run.limit.familyThreadId === undefined ? '' : ` (the limit of thread ${safe(checkpoint.run.limit.familyThreadId)}, shared with its child agents)`}\n`
             : '') +
           `state    ${safe(JSON.stringify(state))}\n` +
           `usage    ${safe(usage.modelCalls)} model calls, ${safe(formatCount(usage.inputTokens + usage.outputTokens))} tokens, ${safe(formatCost(Number(usage.costUsd)))}, ${safe(usage.toolCalls)} tool calls, ${safe(usage.steps)} steps\n\n`,

@@ -175,7 +175,7 @@ describe('agentActor: a family of agents', () => {
       output: {
         a: {
           status: 'limit',
-          limit: { limit: 'maxModelCalls', value: 3, max: 2, threadId: 'lead' },
+          limit: { limit: 'maxModelCalls', value: 3, max: 2, familyThreadId: 'lead' },
         },
       },
     });

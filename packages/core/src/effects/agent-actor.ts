@@ -58,7 +58,7 @@ export interface AgentActorOptions<
  * waits. The family shares the parent's `maxModelCalls`, `maxTokens` and `maxCostUsd`:
  * children running side by side and the parent count together, each call checked against
  * what all of them have used; a call that would cross them is refused, and the child ends
- * `limit` with `limit.threadId` naming the parent. Each run keeps its own `maxSteps`; at the
+ * `limit` with `limit.familyThreadId` naming the parent. Each run keeps its own `maxSteps`; at the
  * parent's `maxWallTimeMs`, or when the parent stops or leaves the invoking state, the child
  * is stopped and what it used stays counted in the parent's usage.
  *
@@ -114,8 +114,8 @@ export function agentActor<
         limits: ownLimits,
         parentLimit: (next) => {
           const limit = parent.limitBeforeModelCall(next);
-          return limit && limit.threadId === undefined
-            ? { ...limit, threadId: parent.threadId }
+          return limit && limit.familyThreadId === undefined
+            ? { ...limit, familyThreadId: parent.threadId }
             : limit;
         },
       };

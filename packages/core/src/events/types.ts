@@ -116,7 +116,15 @@ export interface RunEventPayloads {
     stage: 'input' | 'output';
     reason: string;
   };
-  'limit.reached': { limit: string; value: number; max: number };
+  /** A run limit or tenant quota was reached (see `LimitInfo`). */
+  'limit.reached': {
+    limit: string;
+    value: number;
+    max: number;
+    duringWrapUp?: boolean;
+    /** Set when it is a limit the run shares with its parent's family: that thread. */
+    familyThreadId?: string;
+  };
   'budget.ledger': { site: string; callId: string; ledger: BudgetLedger };
   'checkpoint.write': { version: number; bytes: number };
   'effect.replayed': { site: string; key: string; kind: string };

@@ -8,11 +8,11 @@ import type { LimitInfo } from '../run/types';
  */
 export function limitRefusal({ callId }: { callId: string }, limit: LimitInfo): RunError {
   const whose =
-    limit.threadId === undefined
+    limit.familyThreadId === undefined
       ? 'the run reached its'
-      : `the agents of thread "${limit.threadId}" (that parent and its child agents, which share its limits) reached its`;
+      : `the agents of thread "${limit.familyThreadId}" (that parent and its child agents, which share its limits) reached its`;
   return new RunError('run.limit_reached', {
-    message: `Model call ${callId} was not sent: ${whose} ${limit.limit} limit (${limit.value} of ${limit.max}, counting this call)${limit.duringWrapUp ? ' during its wrap-up grace' : ''}. Raise the limit${limit.threadId === undefined ? '' : ` of the agent that runs "${limit.threadId}"`}, or let the chart finish without this call.`,
+    message: `Model call ${callId} was not sent: ${whose} ${limit.limit} limit (${limit.value} of ${limit.max}, counting this call)${limit.duringWrapUp ? ' during its wrap-up grace' : ''}. Raise the limit${limit.familyThreadId === undefined ? '' : ` of the agent that runs "${limit.familyThreadId}"`}, or let the chart finish without this call.`,
     details: { ...limit },
   });
 }
@@ -27,7 +27,7 @@ export function refusedLimitOf(error: unknown): LimitInfo | undefined {
   if (code !== 'run.limit_reached' || typeof details !== 'object' || details === null) {
     return undefined;
   }
-  const { limit, value, max, duringWrapUp, threadId } = details as Record<string, unknown>;
+  const { limit, value, max, duringWrapUp, familyThreadId } = details as Record<string, unknown>;
   if (typeof limit !== 'string' || typeof value !== 'number' || typeof max !== 'number') {
     return undefined;
   }
@@ -36,6 +36,6 @@ export function refusedLimitOf(error: unknown): LimitInfo | undefined {
     value,
     max,
     ...(duringWrapUp === true ? { duringWrapUp } : {}),
-    ...(typeof threadId === 'string' ? { threadId } : {}),
+    ...(typeof familyThreadId === 'string' ? { familyThreadId } : {}),
   };
 }

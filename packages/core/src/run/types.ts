@@ -93,11 +93,11 @@ export interface LimitInfo {
   /** Set when the limit was reached again during the chart's wrap-up grace. */
   duringWrapUp?: boolean;
   /**
-   * Set when the limit is not the run's own: the thread whose limits a child agent's call
-   * would have taken over — its parent's (or an ancestor's), whose limits the whole family
-   * (the parent, its children, theirs) shares. `value` then counts the family's usage.
+   * Set when the limit is not the run's own but its family's: the thread of the parent (or
+   * further ancestor) whose limits a child agent shares with it and its other children.
+   * `value` then counts what the whole family has used.
    */
-  threadId?: string;
+  familyThreadId?: string;
 }
 
 /** How a run came to rest. Every outcome carries its usage. */
