@@ -30,7 +30,7 @@ export interface RunEventPayloads {
   };
   /** The run came to rest waiting (for a human, or a timer further away); it is not over. */
   'run.waiting': { waitIds: string[] };
-  /** The run ended; `usage` is its total, a fold over its journal. */
+  /** The run ended; `usage` is its total (its child agents' included), a fold over its journal. */
   'run.end': {
     status: EndStatus;
     usage: RunUsage;

@@ -11,7 +11,10 @@ import type { TenantLimitName } from '../tenancy/types';
  *   call may use at most: its input tokens plus its output cap — the request's own
  *   `maxOutputTokens` (set it on `structuredCall` / `toolLoop` to keep the projection tight),
  *   or, when the request has none, the output the context budget reserves. A call that would
- *   cross a limit is not sent. They are checked again after every macrostep.
+ *   cross a limit is not sent. Calls still in flight count at what they may use at most, so
+ *   calls made side by side are judged together. They are checked again after every macrostep.
+ *   A child agent (`agentActor`) shares these three with its parent: every call of the family
+ *   is checked against what all of it has used and has in flight.
  * - `maxWallTimeMs` by a timer: at the deadline the run's in-flight effects are aborted.
  * - `maxSteps` after every macrostep.
  * A limit that cannot be enforced — `maxCostUsd` with a model whose price is unknown — is a
