@@ -52,6 +52,9 @@ export function journalRunSource({ store, catalog, canReply }: JournalRunSourceO
       modelCalls: usage.modelCalls,
       toolCalls: usage.toolCalls,
       steps: usage.steps,
+      ...(checkpoint.run.parentThreadId === undefined
+        ? {}
+        : { parentThreadId: checkpoint.run.parentThreadId }),
     };
     if (thread.status === 'waiting') {
       const wait = (await store.listEffects(thread.threadId)).find(

@@ -177,6 +177,45 @@ describe('startStudio', () => {
     store.close();
   });
 
+  it("answers a child agent's wait through the thread at the top of its family", async () => {
+    const familyDatabase = join(dir, 'family.db');
+    const deskModule = fileURLToPath(
+      new URL('../commands/__fixtures__/delegating-agent.ts', import.meta.url),
+    );
+    const { deskAgent } = await import('../commands/__fixtures__/delegating-agent');
+    const checkpointer = new SqliteCheckpointer({ path: familyDatabase, synchronous: 'normal' });
+    const agent = deskAgent.create({ checkpointer });
+    expect((await agent.run({ threadId: 'p', input: { amount: 900 } })).status).toBe('waiting');
+    await agent.close();
+    checkpointer.close();
+    const family = await serveStudio({
+      database: familyDatabase,
+      modules: [deskModule],
+      port: 0,
+      context,
+    });
+    try {
+      const child = 'p/0.desk.delegating#0';
+      const reply = await fetch(
+        new URL(`/api/runs/${encodeURIComponent(child)}/reply`, family.url),
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ value: { approved: true } }),
+        },
+      );
+      expect(reply.status).toBe(202);
+      await expect
+        .poll(async () => {
+          const run = await fetch(new URL('/api/runs/p', family.url));
+          return ((await run.json()) as { summary: { status: string } }).summary.status;
+        })
+        .toBe('done');
+    } finally {
+      await family.close();
+    }
+  });
+
   it('answers a malformed path or a null reply with 400 and what to send, not a 500', async () => {
     const malformed = await get('/api/runs/%E0%A4%A');
     expect(malformed.status).toBe(400);

@@ -169,8 +169,17 @@ export async function startStudio({
     if (typeof body !== 'object' || body === null || !Object.hasOwn(body, 'value')) {
       return json(response, 400, { error: 'Send {"value": <the reply>} as JSON.' });
     }
-    const run = await source.getRun(threadId);
+    let run = await source.getRun(threadId);
     if (!run) return json(response, 404, { error: `No run "${threadId}".` });
+    // A child agent's wait is answered through the thread at the top of its family: only the
+    // parent's run drives the child. The wait is named, since the parent may have others.
+    const childWait = typeof waitId === 'string' ? waitId : run.waits[0]?.waitId;
+    for (let depth = 0; run.summary.parentThreadId !== undefined && depth < 16; depth++) {
+      const parent = await source.getRun(run.summary.parentThreadId);
+      if (!parent) break;
+      run = parent;
+    }
+    const target = run.summary.threadId;
     // The agent whose machine wrote the run, else the one of the name the run records (a
     // machine changed since: the agent's restore says whether the checkpoint still fits).
     const agent =
@@ -178,13 +187,14 @@ export async function startStudio({
       [...agents.values()].find((candidate) => candidate.name === run.summary.agent);
     if (!agent) {
       return json(response, 409, {
-        error: `The studio was not given the agent of "${threadId}" (${run.summary.agent}): start it with --agent <module> to answer here, or use "agentchart send".`,
+        error: `The studio was not given the agent of "${target}" (${run.summary.agent}): start it with --agent <module> to answer here, or use "agentchart send".`,
       });
     }
     try {
-      const handle = await deliverReply(agent, threadId, {
+      const named = target === threadId ? waitId : childWait;
+      const handle = await deliverReply(agent, target, {
         value,
-        ...(typeof waitId === 'string' ? { waitId } : {}),
+        ...(typeof named === 'string' ? { waitId: named } : {}),
       });
       // The run goes on in this process; the page follows it through the event stream.
       const finished = handle

@@ -24,6 +24,8 @@ export interface RunSummary {
   steps: number;
   /** A waiting run's question to a human. */
   waitingFor?: string;
+  /** Set on a child agent's run: the thread of the parent that runs it (and answers its waits). */
+  parentThreadId?: string;
 }
 
 /** Filters and page of the run list. */
