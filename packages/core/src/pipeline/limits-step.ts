@@ -2,7 +2,7 @@ import { type PriceTable, resolvePricing } from '../cost/resolve-pricing';
 import type { LimitInfo } from '../run/types';
 import type { TenantQuota } from '../tenancy/types';
 import { limitRefusal } from './limit-refusal';
-import type { ModelCallMiddleware, ModelCallScope } from './types';
+import type { ModelCall, ModelCallMiddleware, ModelCallScope } from './types';
 
 /** What the limits step needs from its agent. */
 export interface LimitsStepOptions {
@@ -23,10 +23,10 @@ export function limitsStep({ prices, quota }: LimitsStepOptions): ModelCallMiddl
     name: 'limits',
     async call(call, next) {
       const { scope, ledger, request } = call;
-      const { run, signal } = scope;
+      const { run } = scope;
       // Its state was left on the way here (the chart moved on to wrap up, say): it is not sent,
       // nor counted against the calls that are.
-      if (signal.aborted) throw signal.reason;
+      if (scope.aborted) throw scope.abortReason;
       const primary = call.models[0]!;
       const inputTokens = ledger?.inputTokens ?? 0;
       const projected = {
@@ -41,22 +41,16 @@ export function limitsStep({ prices, quota }: LimitsStepOptions): ModelCallMiddl
       // Its record ends the count; a call that ends without one (refused below) ends it here,
       // and so does an abort: the chart has moved on, and its next calls must not wait for it.
       const release = run.reserveModelCall(call.callId, projected);
+      const { tenantId } = run;
+      const admitting = quota && tenantId !== undefined;
+      if (!release) {
+        if (admitting) await admitTenant(call, quota, tenantId, inputTokens);
+        return next(call);
+      }
+      const { signal } = scope;
       signal.addEventListener('abort', release, { once: true });
       try {
-        const { tenantId } = run;
-        if (quota && tenantId !== undefined) {
-          const plannedTokens = inputTokens + (ledger?.reservedOutputTokens ?? 0);
-          const decision = await quota.admit(tenantId, { estimatedTokens: plannedTokens });
-          if (!decision.allowed) {
-            // Counted with this call, as every limit is (see `LimitInfo.value`).
-            const thisCall = decision.limit.startsWith('requests') ? 1 : plannedTokens;
-            throw limitRefusal(call, {
-              limit: decision.limit,
-              value: decision.used + thisCall,
-              max: decision.max,
-            });
-          }
-        }
+        if (admitting) await admitTenant(call, quota, tenantId, inputTokens);
         return await next(call);
       } catch (error) {
         release();
@@ -83,4 +77,23 @@ export function signalRefusal(
   scope.run.reachLimit(limit);
   if (scope.signal.aborted) return scope.untilAborted();
   throw refusal;
+}
+
+/** Refuses a call over its tenant's quota (see `createTenantQuota`), counted with this call. */
+async function admitTenant(
+  call: ModelCall,
+  quota: TenantQuota,
+  tenantId: string,
+  inputTokens: number,
+): Promise<void> {
+  const plannedTokens = inputTokens + (call.ledger?.reservedOutputTokens ?? 0);
+  const decision = await quota.admit(tenantId, { estimatedTokens: plannedTokens });
+  if (decision.allowed) return;
+  // Counted with this call, as every limit is (see `LimitInfo.value`).
+  const thisCall = decision.limit.startsWith('requests') ? 1 : plannedTokens;
+  throw limitRefusal(call, {
+    limit: decision.limit,
+    value: decision.used + thisCall,
+    max: decision.max,
+  });
 }

@@ -62,7 +62,7 @@ export interface ModelCallRun {
   readonly events: RunEvents;
   limitBeforeModelCall(next: NextModelCall): LimitInfo | undefined;
   /** Counts a call that passed the limits as in flight until its record comes (see `RunPort`). */
-  reserveModelCall(key: string, next: NextModelCall): () => void;
+  reserveModelCall(key: string, next: NextModelCall): (() => void) | undefined;
   reachLimit(limit: LimitInfo): void;
   /** Records that untrusted content reached a model call of the run (see `RunState`). */
   markUntrustedSeen(): void;
@@ -79,6 +79,10 @@ export interface ModelCallScope {
   readonly site: string;
   /** Aborted when the effect's state is left or the run ends. */
   readonly signal: AbortSignal;
+  /** True once the effect was aborted: `signal.aborted`, without making the signal. */
+  readonly aborted: boolean;
+  /** Why the effect was aborted (`signal.reason`); undefined until it is. */
+  readonly abortReason: unknown;
   /** The key of the next journaled step of this effect. */
   nextKey(label: string): string;
   /** The key of a step taken on behalf of the next one, without using up a step (see `EffectScope.peekKey`). */

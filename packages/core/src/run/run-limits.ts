@@ -36,6 +36,20 @@ export class RunLimitJudge {
     private readonly startedAt: number,
   ) {}
 
+  /**
+   * True when a limit counts what model calls use — calls, tokens or cost, or a wrap-up's
+   * grace — so calls in flight must be counted with it.
+   */
+  get countsModelCalls(): boolean {
+    const { maxModelCalls, maxTokens, maxCostUsd } = this.limits;
+    return (
+      this.#wrapUp !== undefined ||
+      maxModelCalls !== undefined ||
+      maxTokens !== undefined ||
+      maxCostUsd !== undefined
+    );
+  }
+
   /** True once {@link startWrapUp} was called. */
   get wrappingUp(): boolean {
     return this.#wrapUp !== undefined;

@@ -126,12 +126,13 @@ export interface RunPort {
    * Counts a model call that passed {@link limitBeforeModelCall} as in flight, at what it may
    * use at most, until the journal records how it ended (its key's result); the limits of the
    * run and its family judge later calls with it. Returns the function that stops counting it
-   * when no record will come (the call was refused, or aborted).
+   * when no record will come (the call was refused, or aborted); undefined when no limit of the
+   * run or its family counts calls, tokens or cost, so nothing needs counting.
    */
   reserveModelCall(
     key: string,
     next: { inputTokens: number; maxOutputTokens: number; pricing: ModelPricing | undefined },
-  ): () => void;
+  ): (() => void) | undefined;
   /** Ends the run in `limit`, or hands the limit to the chart when it handles `limit.reached`. */
   reachLimit(limit: LimitInfo): void;
   /** Ends the run as `failed` with an error of the harness (a replay that left its path). */

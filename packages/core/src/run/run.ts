@@ -676,7 +676,10 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     return this.runtime.parentLimit?.(next);
   }
 
-  reserveModelCall(key: string, next: NextModelCall): () => void {
+  reserveModelCall(key: string, next: NextModelCall): (() => void) | undefined {
+    // Nothing judges a call in flight with no limit on calls, tokens or cost, here or in the
+    // family: most runs skip the count, and the abort signal it would listen on.
+    if (!this.#limits.countsModelCalls && !this.runtime.parentLimit) return undefined;
     this.#callsInFlight ??= new Map();
     this.#callsInFlight.set(key, projectedUsage(next));
     return () => this.#callLanded(key);
