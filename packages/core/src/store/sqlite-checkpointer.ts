@@ -162,9 +162,8 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
         : undefined,
       guard,
     );
-    const hasRunLog = version >= runLogSchemaVersion;
-    this.#runLog = new SqliteRunLog(db, hasRunLog);
-    this.#writesRunLog = runLog && hasRunLog;
+    this.#runLog = new SqliteRunLog(db, version);
+    this.#writesRunLog = runLog && version >= runLogSchemaVersion;
   }
 
   async latest(threadId: string): Promise<Checkpoint | undefined> {

@@ -199,7 +199,7 @@ describe('opening an SQLite checkpoint database', () => {
     store.close();
   });
 
-  it('migrates a version-1 database to the current version (4), and reads one read-only without migrating it', async () => {
+  it('migrates a version-1 database to the current version (5), and reads one read-only without migrating it', async () => {
     const path = join(dir, 'v1.db');
     const store = new SqliteCheckpointer({ path });
     await store.save(checkpoint(1));
@@ -207,7 +207,7 @@ describe('opening an SQLite checkpoint database', () => {
     // Back to what version 1 wrote: no leases, wakeups or run log table, no index, no application id.
     const old = new DatabaseSync(path);
     old.exec(
-      "DROP TABLE leases; DROP TABLE wakeups; DROP INDEX threads_by_status; DROP TRIGGER effect_log_follows_effects; DROP TABLE effect_log; UPDATE meta SET value = '1' WHERE key = 'schema_version'; PRAGMA application_id = 0",
+      "DROP TABLE leases; DROP TABLE wakeups; DROP INDEX threads_by_status; DROP TRIGGER effect_log_follows_effects; DROP TABLE effect_log; DROP TABLE effect_log_agents; UPDATE meta SET value = '1' WHERE key = 'schema_version'; PRAGMA application_id = 0",
     );
     old.close();
     const reader = new SqliteCheckpointer({ path, readOnly: true });
@@ -225,7 +225,7 @@ describe('opening an SQLite checkpoint database', () => {
     writer.close();
     const migrated = new DatabaseSync(path);
     expect(migrated.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({
-      value: '4',
+      value: '5',
     });
     expect(
       migrated

@@ -29,8 +29,29 @@ async function runFixtureThread(store: SqliteCheckpointer, threadId = 'tender-1'
 function downgradeToVersion3(path: string): void {
   const db = new DatabaseSync(path);
   db.exec(`DROP TRIGGER effect_log_follows_effects; DROP TABLE effect_log;
-    UPDATE meta SET value = '3' WHERE key = 'schema_version'`);
+    DROP TABLE effect_log_agents; UPDATE meta SET value = '3' WHERE key = 'schema_version'`);
   db.close();
+}
+
+/** Turns a database back into what schema version 4 wrote: the log indexed by time and agent. */
+function downgradeToVersion4(path: string): void {
+  const db = new DatabaseSync(path);
+  db.exec(`DROP TABLE effect_log_agents;
+    CREATE INDEX effect_log_by_time ON effect_log (started_at);
+    CREATE INDEX effect_log_by_agent ON effect_log (agent, started_at);
+    UPDATE meta SET value = '4' WHERE key = 'schema_version'`);
+  db.close();
+}
+
+/** The (agent, thread) pairs the agent index holds. */
+function agentThreads(path: string): unknown[] {
+  const db = new DatabaseSync(path);
+  const rows = db
+    .prepare('SELECT agent, thread_id FROM effect_log_agents ORDER BY agent, thread_id')
+    .all()
+    .map((row) => [row.agent, row.thread_id]);
+  db.close();
+  return rows;
 }
 
 describe('the SQLite run log', () => {
@@ -112,6 +133,54 @@ describe('the SQLite run log', () => {
         .all()
         .map((row) => row.thread_id),
     ).toEqual(['tender-1/0.triage.delegating#0']);
+    db.close();
+  });
+
+  it('indexes each thread once per agent, and forgets a thread whose rows are deleted', async () => {
+    await runFixtureThread(stores.open());
+    expect(agentThreads(stores.path)).toEqual([
+      ['summariser', 'tender-1/0.triage.delegating#0'],
+      ['triage', 'tender-1'],
+    ]);
+    const db = new DatabaseSync(stores.path);
+    db.exec(`DELETE FROM effects WHERE thread_id = 'tender-1'`);
+    db.close();
+    expect(agentThreads(stores.path)).toEqual([['summariser', 'tender-1/0.triage.delegating#0']]);
+    const store = stores.open();
+    expect(await store.listRuns({ agent: 'triage' })).toEqual([]);
+    expect(await store.listEffectLog({ agent: 'triage' })).toEqual([]);
+    store.close();
+  });
+
+  it('upgrades a version-4 file: its agents are read from its log, its per-row indexes dropped', async () => {
+    await runFixtureThread(stores.open());
+    const expected = await stores.open().listEffectLog({ agent: 'triage' });
+    expect(expected).toHaveLength(8);
+    downgradeToVersion4(stores.path);
+    // Read-only, the old file is not migrated: its agent index is the log's.
+    const reader = new SqliteCheckpointer({ path: stores.path, readOnly: true });
+    expect(await reader.listEffectLog({ agent: 'triage' })).toEqual(expected);
+    expect((await reader.listRuns({ agent: 'summariser' })).map((run) => run.threadId)).toEqual([
+      'tender-1/0.triage.delegating#0',
+    ]);
+    reader.close();
+    const upgraded = stores.open();
+    expect(await upgraded.listEffectLog({ agent: 'triage' })).toEqual(expected);
+    expect((await upgraded.listRuns({ agent: 'triage' })).map((run) => run.threadId)).toEqual([
+      'tender-1',
+    ]);
+    upgraded.close();
+    expect(agentThreads(stores.path)).toEqual([
+      ['summariser', 'tender-1/0.triage.delegating#0'],
+      ['triage', 'tender-1'],
+    ]);
+    const db = new DatabaseSync(stores.path);
+    expect(
+      db
+        .prepare("SELECT name FROM sqlite_schema WHERE name LIKE 'effect_log_by_%' ORDER BY name")
+        .all()
+        .map((row) => row.name),
+    ).toEqual(['effect_log_by_tenant']);
     db.close();
   });
 

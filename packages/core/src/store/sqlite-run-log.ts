@@ -33,24 +33,59 @@ const names = effectLogColumns.map((column) => column.name);
 export const effectLogByTenant =
   'CREATE INDEX IF NOT EXISTS effect_log_by_tenant ON effect_log (tenant_id, started_at) WHERE tenant_id IS NOT NULL';
 
+/** The first schema version whose run log is indexed by agent per thread, not per row. */
+export const agentThreadsSchemaVersion = 5;
+
 /**
  * The run log: one narrow row per journal record, written in the journal write's own
- * transaction. Indexed by time, agent and tenant (rows with one; a secondary index of a WITHOUT ROWID
- * table carries the primary key, so "which threads did agent X run" is read from the index
- * alone). A journal row deleted (a thread pruned) takes its log row with it.
+ * transaction, keyed as it is read (a thread's rows, by the primary key). A journal row
+ * deleted (a thread pruned) takes its log row with it.
+ *
+ * It has no index by time or by agent: each would rewrite an index page in every step's
+ * commit. "Which threads did agent X run" is read from `effect_log_agents`, one row per
+ * (agent, thread) kept by triggers, so only a thread's first row writes it; a query by time
+ * reads the table (a narrow row per step). The tenant index holds only rows that have a
+ * tenant (see {@link effectLogByTenant}).
  */
 export const effectLogSchema = `
 CREATE TABLE IF NOT EXISTS effect_log (
   ${effectLogColumns.map((column) => `${column.name} ${column.sqlite}`).join(',\n  ')},
   PRIMARY KEY (thread_id, key)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS effect_log_by_time ON effect_log (started_at);
-CREATE INDEX IF NOT EXISTS effect_log_by_agent ON effect_log (agent, started_at);
 ${effectLogByTenant};
 CREATE TRIGGER IF NOT EXISTS effect_log_follows_effects AFTER DELETE ON effects BEGIN
   DELETE FROM effect_log WHERE thread_id = OLD.thread_id AND key = OLD.key;
 END;
+CREATE TABLE IF NOT EXISTS effect_log_agents (
+  agent TEXT NOT NULL,
+  thread_id TEXT NOT NULL,
+  PRIMARY KEY (agent, thread_id)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS effect_log_agents_follow_insert AFTER INSERT ON effect_log
+WHEN NEW.agent IS NOT NULL BEGIN
+  INSERT INTO effect_log_agents (agent, thread_id) VALUES (NEW.agent, NEW.thread_id)
+    ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER IF NOT EXISTS effect_log_agents_follow_delete AFTER DELETE ON effect_log
+WHEN OLD.agent IS NOT NULL AND NOT EXISTS (
+  SELECT 1 FROM effect_log WHERE thread_id = OLD.thread_id AND agent = OLD.agent
+) BEGIN
+  DELETE FROM effect_log_agents WHERE agent = OLD.agent AND thread_id = OLD.thread_id;
+END;
 `;
+
+/**
+ * Upgrades the run log of a file written before {@link agentThreadsSchemaVersion}: fills
+ * `effect_log_agents` from the log's rows and drops the per-row indexes by time and agent
+ * (run after {@link effectLogSchema}, in the migration's transaction).
+ */
+export function upgradeEffectLogIndexes(db: DatabaseSync): void {
+  db.exec(`INSERT INTO effect_log_agents (agent, thread_id)
+      SELECT DISTINCT agent, thread_id FROM effect_log WHERE agent IS NOT NULL
+      ON CONFLICT DO NOTHING;
+    DROP INDEX IF EXISTS effect_log_by_time;
+    DROP INDEX IF EXISTS effect_log_by_agent;`);
+}
 
 const upsertSql = `INSERT INTO effect_log (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})
   ON CONFLICT (thread_id, key) DO UPDATE SET ${effectLogChangingColumns()
@@ -115,12 +150,18 @@ const costGroups: Record<CostGroupKey | 'none', string> = {
 export class SqliteRunLog {
   readonly #db: DatabaseSync;
   readonly #hasTable: boolean;
+  /** Where the threads an agent ran are read: `effect_log_agents`, or (schema 4) the log. */
+  readonly #agentThreads: string;
   readonly #statements = new Map<string, StatementSync>();
 
-  /** @param hasTable Whether the file has the `effect_log` table (schema 4 or later). */
-  constructor(db: DatabaseSync, hasTable: boolean) {
+  /** @param version The file's schema version (a file opened read-only keeps an older one). */
+  constructor(db: DatabaseSync, version: number) {
     this.#db = db;
-    this.#hasTable = hasTable;
+    this.#hasTable = version >= runLogSchemaVersion;
+    this.#agentThreads =
+      version >= agentThreadsSchemaVersion
+        ? 'SELECT thread_id FROM effect_log_agents WHERE agent = $agent'
+        : 'SELECT thread_id FROM effect_log WHERE agent = $agent';
   }
 
   /** Writes the row of `entry`; call it in the transaction that writes the entry. */
@@ -132,7 +173,8 @@ export class SqliteRunLog {
     if (!this.#hasTable) return filterEffectLog(this.#journalRows(filter.threadId), filter);
     const where = new Where();
     where.add('l.thread_id = $threadId', 'threadId', filter.threadId);
-    where.add('l.agent = $agent', 'agent', filter.agent);
+    // The agent's threads first, then their rows by the primary key.
+    where.add(`l.agent = $agent AND l.thread_id IN (${this.#agentThreads})`, 'agent', filter.agent);
     where.add('l.tenant_id = $tenantId', 'tenantId', filter.tenantId);
     where.add('l.kind = $kind', 'kind', filter.kind);
     where.add('l.status = $status', 'status', filter.status);
@@ -162,12 +204,8 @@ export class SqliteRunLog {
     );
     where.add('t.updated_at >= $since', 'since', filter.since);
     where.add('t.updated_at < $until', 'until', filter.until);
-    // Read from the agent and tenant indexes alone: they carry the thread id.
-    where.add(
-      't.thread_id IN (SELECT thread_id FROM effect_log WHERE agent = $agent)',
-      'agent',
-      filter.agent,
-    );
+    // Read from the agent's threads and the tenant index alone: both carry the thread id.
+    where.add(`t.thread_id IN (${this.#agentThreads})`, 'agent', filter.agent);
     where.add(
       't.thread_id IN (SELECT thread_id FROM effect_log WHERE tenant_id = $tenantId)',
       'tenantId',

@@ -1,10 +1,12 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { CheckpointError } from './checkpoint-error';
 import {
+  agentThreadsSchemaVersion,
   backfillEffectLog,
   effectLogByTenant,
   effectLogSchema,
   runLogSchemaVersion,
+  upgradeEffectLogIndexes,
 } from './sqlite-run-log';
 import { backfillWakeups, wakeupsSchemaVersion } from './sqlite-wakeups-backfill';
 
@@ -16,8 +18,11 @@ import { backfillWakeups, wakeupsSchemaVersion } from './sqlite-wakeups-backfill
  * of threads by status and age (for listing and retention).
  * Version 4 added the run log (`effect_log`), filled from the journal when a file is
  * upgraded: an older agentchart would write journal rows without their log rows.
+ * Version 5 indexes the run log by agent per thread (`effect_log_agents`, kept by triggers)
+ * instead of per row, and drops its index by time: an older agentchart would query the agent
+ * index that is gone, and a version-4 file is upgraded by filling the table from its log.
  */
-export const schemaVersion = 4;
+export const schemaVersion = 5;
 
 /** The oldest schema this code reads (read-only opens read version 1 as it is). */
 export const oldestReadableSchema = 1;
@@ -34,6 +39,7 @@ const agentchartTables = new Set([
   'leases',
   'wakeups',
   'effect_log',
+  'effect_log_agents',
   'response_cache',
 ]);
 
@@ -218,6 +224,9 @@ export function migrate(db: DatabaseSync, path: string): void {
     if (current !== schemaVersion) {
       db.exec(schema);
       if (current !== undefined && current < runLogSchemaVersion) backfillEffectLog(db);
+      if (current !== undefined && current < agentThreadsSchemaVersion) {
+        upgradeEffectLogIndexes(db);
+      }
       if (current !== undefined && current < wakeupsSchemaVersion) backfillWakeups(db);
       db.prepare(
         "INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
