@@ -65,7 +65,8 @@ for (const synchronous of ['normal', 'full'] as const) {
   const agent = createAgent({ machine: chainMachine(incrementToolCall), checkpointer });
   await runAgentchartChain(agent, 'warm-up');
   const walBefore = statSync(`${path}-wal`).size;
-  const pageSize = 4096;
+  // The WAL header's page size (bytes 8-11): the store picks it when it creates the file.
+  const pageSize = readFileSync(`${path}-wal`).readUInt32BE(8);
   counts.clear();
   times.clear();
   counting = true;
@@ -76,7 +77,7 @@ for (const synchronous of ['normal', 'full'] as const) {
   const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
   console.log(`synchronous '${synchronous}': ${runs} runs of ${chainLength} steps`);
   console.log(
-    `  statements per step ${(total / steps).toFixed(2)}, commits per step ${((counts.get('COMMIT') ?? 0) / steps).toFixed(2)}, WAL frames (pages) per step ${(frames / steps).toFixed(2)} (${((frames * pageSize) / steps / 1024).toFixed(1)} KB)`,
+    `  statements per step ${(total / steps).toFixed(2)}, commits per step ${((counts.get('COMMIT') ?? 0) / steps).toFixed(2)}, WAL frames (pages of ${pageSize} bytes) per step ${(frames / steps).toFixed(2)} (${((frames * pageSize) / steps / 1024).toFixed(1)} KB)`,
   );
   for (const [sql, count] of [...counts.entries()].sort((a, b) => b[1] - a[1])) {
     console.log(
