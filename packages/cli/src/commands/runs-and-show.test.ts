@@ -7,6 +7,7 @@ import {
   mkdtempSync,
   openSync,
   readFileSync,
+  readSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -248,7 +249,10 @@ describe('agentchart runs and show, on hostile or broken databases', () => {
         // Garbage over every page but the first: the tables' pages are gone.
         const size = statSync(path).size;
         const fd = openSync(path, 'r+');
-        writeSync(fd, Buffer.alloc(size - 4096, 0xa5), 0, size - 4096, 4096);
+        const header = Buffer.alloc(18);
+        readSync(fd, header, 0, 18, 0);
+        const page = header.readUInt16BE(16);
+        writeSync(fd, Buffer.alloc(size - page, 0xa5), 0, size - page, page);
         closeSync(fd);
         return path;
       },

@@ -92,21 +92,39 @@ async function interruptedCheckpoint(): Promise<string> {
 }
 
 describe('openCheckpointDatabase', () => {
-  it('copies the write-ahead log into the file every 1,000 pages at the default sync level, and every 4,000 at normal', () => {
+  const open = (path: string, synchronous: 'full' | 'normal' = 'full') =>
+    openCheckpointDatabase({
+      path,
+      synchronous,
+      busyTimeoutMs: 1_000,
+      verify: false,
+      readOnly: false,
+    }).db;
+
+  it('copies the write-ahead log into the file every ~4 MB at the default sync level, and every ~16 MB at normal', () => {
     for (const [synchronous, pages] of [
-      ['full', 1_000],
-      ['normal', 4_000],
+      ['full', 2_000],
+      ['normal', 8_000],
     ] as const) {
-      const { db } = openCheckpointDatabase({
-        path: join(dir, `${synchronous}.db`),
-        synchronous,
-        busyTimeoutMs: 1_000,
-        verify: false,
-        readOnly: false,
-      });
+      const db = open(join(dir, `${synchronous}.db`), synchronous);
+      expect(db.prepare('PRAGMA page_size').get()).toEqual({ page_size: 2_048 });
       expect(db.prepare('PRAGMA wal_autocheckpoint').get()).toEqual({ wal_autocheckpoint: pages });
       db.close();
     }
+  });
+
+  it('creates a file with 2 KB pages, and keeps the page size of a file created before', () => {
+    const path = join(dir, 'old.db');
+    const old = new DatabaseSync(path);
+    old.exec(
+      'PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT',
+    );
+    old.close();
+    const db = open(path);
+    expect(db.prepare('PRAGMA page_size').get()).toEqual({ page_size: 4_096 });
+    // The same ~4 MB of log, in the file's own pages.
+    expect(db.prepare('PRAGMA wal_autocheckpoint').get()).toEqual({ wal_autocheckpoint: 1_000 });
+    db.close();
   });
 });
 
