@@ -37,12 +37,33 @@ async function poolWhoseNextConnectionIsKilled(connectionString: string) {
   }) as typeof pool.connect;
   const killed = async () => {
     const client = await connect();
-    if (armed) {
-      armed = false;
-      const pid = (client as unknown as { processID: number }).processID;
-      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-    }
+    if (!armed) return client;
+    armed = false;
+    // The server ends the connection as its first query is sent: while the store holds it.
+    const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    let first = true;
+    (client as unknown as { query: unknown }).query = async (...args: unknown[]) => {
+      if (first) {
+        first = false;
+        await terminate((client as unknown as { processID: number }).processID);
+      }
+      return query(...args);
+    };
     return client;
+  };
+  /** Ends the backend `pid` and waits until it is gone, and its connection with it. */
+  const terminate = async (pid: number) => {
+    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    for (let tries = 0; tries < 500; tries++) {
+      const { rows } = await admin.query<{ alive: number }>(
+        'SELECT count(*)::int AS alive FROM pg_stat_activity WHERE pid = $1',
+        [pid],
+      );
+      if (rows[0]?.alive === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // The server's notice of it reaches the client a turn of the event loop later.
+    await new Promise((resolve) => setTimeout(resolve, 50));
   };
   return pool;
 }
@@ -52,7 +73,10 @@ describe('PostgresCheckpointer on a connection the server ends while it is check
     const pool = await poolWhoseNextConnectionIsKilled(server!.connectionString);
     const checkpointer = new PostgresCheckpointer({ pool });
     // Creating the tables checks a connection out and holds it across several queries.
-    await expect(checkpointer.listThreads()).rejects.toMatchObject({ name: 'StorageError' });
+    await expect(checkpointer.listThreads()).rejects.toMatchObject({
+      name: 'StorageError',
+      code: 'storage.unavailable',
+    });
     // The pool opens a new connection for the next operation.
     expect(await checkpointer.listThreads()).toEqual([]);
     await checkpointer.close();

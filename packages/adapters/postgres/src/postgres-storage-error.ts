@@ -27,10 +27,11 @@ const unavailable = new Set([
 /** The SQLSTATE classes and codes agentchart tells apart, with what each needs. */
 function classify(code: string, message: string): StorageErrorCode | undefined {
   if (unavailable.has(code) || code.startsWith('08')) return 'storage.unavailable';
-  // pg reports a connection the server dropped, or a connect timeout, without a code.
+  // pg reports a connection the server dropped, a query on a connection that broke or was
+  // closed, or a connect timeout, without a code.
   if (
     code === '' &&
-    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+    /Connection terminated|is not queryable|timeout exceeded when trying to connect/i.test(message)
   ) {
     return 'storage.unavailable';
   }
