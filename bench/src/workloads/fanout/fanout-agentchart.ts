@@ -1,7 +1,8 @@
-import { createAgent, structuredCall } from '@agentchart/core';
+import { type ChatModel, createAgent, structuredCall } from '@agentchart/core';
 import { assign, fromPromise, setup } from 'xstate';
 import { z } from 'zod';
 import {
+  callModel,
   checkFanout,
   type FanoutResult,
   type FanoutRound,
@@ -11,10 +12,16 @@ import {
 } from './simulated-model';
 
 /**
- * agentchart: one run per id through the raw XState variant's three states, the middle one a
+ * agentchart (a {@link FanoutRound}): one run per id through the raw XState variant's three states, the middle one a
  * `structuredCall` on the model (journaled, zod-validated, under the reliability policy).
+ * `plainCall` makes it a plain promise actor calling the model, as raw XState's is (a probe's
+ * baseline for what the run holds without the effect).
  */
-export const agentchartFanout: FanoutRound = async (size) => {
+export const agentchartFanout = async (
+  size: number,
+  model: ChatModel = simulatedModel(),
+  { plainCall = false }: { plainCall?: boolean } = {},
+): Promise<void> => {
   const machine = setup({
     types: {
       input: {} as number,
@@ -23,11 +30,13 @@ export const agentchartFanout: FanoutRound = async (size) => {
     },
     actors: {
       prepare: fromPromise<string, number>(({ input }) => prepare(input)),
-      call: structuredCall({
-        model: 'simulated',
-        schema: z.object({ ok: z.boolean() }),
-        prompt: (prompt: string) => prompt,
-      }),
+      call: plainCall
+        ? fromPromise<{ ok: boolean }, string>(({ input }) => callModel(model, input))
+        : structuredCall({
+            model: 'simulated',
+            schema: z.object({ ok: z.boolean() }),
+            prompt: (prompt: string) => prompt,
+          }),
       finish: fromPromise<FanoutResult, { id: number; verdict: { ok: boolean } }>(({ input }) =>
         finish(input.id, input.verdict),
       ),
@@ -65,7 +74,7 @@ export const agentchartFanout: FanoutRound = async (size) => {
     },
     output: ({ context }) => ({ id: context.id, ok: context.verdict?.ok === true }),
   });
-  const agent = createAgent({ machine, models: { simulated: simulatedModel() } });
+  const agent = createAgent({ machine, models: { simulated: model } });
   const outcomes = await Promise.all(
     Array.from({ length: size }, (_, id) => agent.run({ input: id })),
   );

@@ -8,8 +8,7 @@ import {
 } from './simulated-model';
 
 /** The floor: `Promise.all` over plain async functions doing the three steps. */
-export const plainFanout: FanoutRound = async (size) => {
-  const model = simulatedModel();
+export const plainFanout: FanoutRound = async (size, model = simulatedModel()) => {
   const outputs = await Promise.all(
     Array.from({ length: size }, async (_, id) => {
       const prompt = await prepare(id);

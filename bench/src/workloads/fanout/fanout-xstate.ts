@@ -10,8 +10,7 @@ import {
 } from './simulated-model';
 
 /** Raw XState: one actor per run, three states each invoking its step. */
-export const xstateFanout: FanoutRound = async (size) => {
-  const model = simulatedModel();
+export const xstateFanout: FanoutRound = async (size, model = simulatedModel()) => {
   const machine = setup({
     types: {
       input: {} as number,

@@ -1,3 +1,4 @@
+import type { ChatModel } from '@agentchart/core';
 import { type ScriptedModel, scriptedModel } from '@agentchart/core/testing';
 
 /** The simulated model call's latency, in ms: the middle step waits this long. */
@@ -25,7 +26,7 @@ export async function finish(id: number, verdict: { ok: boolean }): Promise<Fano
 }
 
 /** Step 2 as the plain, raw XState and LangGraph variants make it: one model call. */
-export async function callModel(model: ScriptedModel, prompt: string): Promise<{ ok: boolean }> {
+export async function callModel(model: ChatModel, prompt: string): Promise<{ ok: boolean }> {
   const response = await model.generate(
     { messages: [{ role: 'user', content: prompt }] },
     { signal: new AbortController().signal },
@@ -42,5 +43,8 @@ export function checkFanout(variant: string, outputs: readonly (FanoutResult | u
   });
 }
 
-/** One fan-out round: `size` concurrent runs, each checked. */
-export type FanoutRound = (size: number) => Promise<void>;
+/**
+ * One fan-out round: `size` concurrent runs, each checked. `model` replaces the simulated one
+ * (a probe's model that answers when it is told to, say).
+ */
+export type FanoutRound = (size: number, model?: ChatModel) => Promise<void>;
