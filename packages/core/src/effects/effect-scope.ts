@@ -4,7 +4,7 @@ import type { JournalEntry, JournaledStep } from '../ledger/types';
 import type { ChatRequest, ChatResponse } from '../model/types';
 import { guardBlockedError } from '../pipeline/guard-blocked-error';
 import { refusedLimitOf } from '../pipeline/limit-refusal';
-import type { ModelCallScope, ModelCallSettings } from '../pipeline/types';
+import type { ModelCallOutcome, ModelCallScope, ModelCallSettings } from '../pipeline/types';
 import type { AbortListener, EffectHandle, RunPort } from '../run/run-port';
 import type { ReconcileResult } from '../tools/types';
 import { ambiguousToolError } from './ambiguous-tool-error';
@@ -352,24 +352,28 @@ export class EffectScope implements ModelCallScope {
    * accounted, cached, retried): on resume a recorded answer is returned and nothing is paid
    * twice. See `createModelCallPipeline`.
    */
-  async callModel(
+  callModel(
     alias: string,
     request: ChatRequest,
     settings: ModelCallSettings = {},
   ): Promise<ChatResponse> {
     const { models, pipeline } = this.run.runtime;
-    const outcome = await pipeline({
+    // Not an async function: while the call is in flight the effect keeps no frame of this one.
+    return pipeline({
       scope: this,
       alias,
       models: models.get(alias)!,
       request,
       settings,
       callId: '',
-    });
-    // An answer a guard blocked fails here, after the journal recorded what it cost.
-    if (outcome.blocked) {
-      throw guardBlockedError({ ...outcome.blocked, stage: 'output', model: outcome.model });
-    }
-    return outcome.response;
+    }).then(responseOf);
   }
+}
+
+/** The answer a model call came back with; one a guard blocked fails here, after the journal recorded what it cost. */
+function responseOf(outcome: ModelCallOutcome): ChatResponse {
+  if (outcome.blocked) {
+    throw guardBlockedError({ ...outcome.blocked, stage: 'output', model: outcome.model });
+  }
+  return outcome.response;
 }

@@ -3,7 +3,7 @@ import { costOfUsage } from '../cost/cost-of-usage';
 import { type PriceTable, resolvePricing } from '../cost/resolve-pricing';
 import type { ChatModel } from '../model/types';
 import type { TenantQuota } from '../tenancy/types';
-import type { ModelCallMiddleware } from './types';
+import type { ModelCall, ModelCallMiddleware, ModelCallOutcome } from './types';
 
 /** What the accounting step needs from its agent. */
 export interface AccountingStepOptions {
@@ -26,25 +26,30 @@ export function accountingStep({
   costLedger,
 }: AccountingStepOptions): ModelCallMiddleware {
   const warned = new WeakSet<ChatModel>();
-  return {
-    name: 'accounting',
-    async call(call, next) {
-      const outcome = await next(call);
-      const { scope, ledger, callId } = call;
-      const { usage } = outcome.response;
-      const answeredBy = call.models.find((model) => model.modelName === outcome.model);
-      const pricing = answeredBy && resolvePricing(answeredBy, prices);
-      const costUsd = outcome.cached || !answeredBy ? 0 : costOfUsage(usage, pricing);
-      if (answeredBy && !pricing && !outcome.cached && !warned.has(answeredBy)) {
-        warned.add(answeredBy);
-        scope.run.events.warn(
-          scope.threadId,
-          'model.unknown_price',
-          `Model "${answeredBy.modelName}" (${answeredBy.endpoint}) has no known price: its calls are counted at $0 in usage, cost reports and the cost ledger. Give its price: createAgent({ prices: { '${answeredBy.modelName}': { inputPerMillion, outputPerMillion } } }) or the model's metadata.pricing (0 and 0 for a free local model).`,
-        );
-      }
-      const { tenantId } = scope.run;
-      if (quota && tenantId !== undefined) {
+  /** The outcome priced, once the quota and the cost ledger (those configured) know of it. */
+  const account = (
+    call: ModelCall,
+    outcome: ModelCallOutcome,
+  ): ModelCallOutcome | Promise<ModelCallOutcome> => {
+    const { scope, ledger, callId } = call;
+    const { usage } = outcome.response;
+    const answeredBy = call.models.find((model) => model.modelName === outcome.model);
+    const pricing = answeredBy && resolvePricing(answeredBy, prices);
+    const costUsd = outcome.cached || !answeredBy ? 0 : costOfUsage(usage, pricing);
+    if (answeredBy && !pricing && !outcome.cached && !warned.has(answeredBy)) {
+      warned.add(answeredBy);
+      scope.run.events.warn(
+        scope.threadId,
+        'model.unknown_price',
+        `Model "${answeredBy.modelName}" (${answeredBy.endpoint}) has no known price: its calls are counted at $0 in usage, cost reports and the cost ledger. Give its price: createAgent({ prices: { '${answeredBy.modelName}': { inputPerMillion, outputPerMillion } } }) or the model's metadata.pricing (0 and 0 for a free local model).`,
+      );
+    }
+    const priced = { ...outcome, costUsd };
+    const { tenantId } = scope.run;
+    const settles = quota !== undefined && tenantId !== undefined;
+    if (!settles && !costLedger) return priced;
+    return (async () => {
+      if (settles) {
         await quota.settle(tenantId, {
           estimatedTokens: (ledger?.inputTokens ?? 0) + (ledger?.reservedOutputTokens ?? 0),
           actualTokens: outcome.cached ? 0 : usage.inputTokens + usage.outputTokens,
@@ -60,7 +65,15 @@ export function accountingStep({
         cached: outcome.cached,
         at: scope.run.clock.now(),
       });
-      return { ...outcome, costUsd };
+      return priced;
+    })();
+  };
+  return {
+    name: 'accounting',
+    // Not an async function: all of its work comes after the call, so while the call is in
+    // flight it keeps one small closure, not a suspended frame (see `composePipeline`).
+    call(call, next) {
+      return next(call).then((outcome) => account(call, outcome));
     },
   };
 }

@@ -68,7 +68,9 @@ export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMidd
   >();
   return {
     name: 'journal',
-    async call(call, next) {
+    // Not an async function: while the call is in flight this step keeps a closure for a
+    // refusal, not a suspended frame (see `composePipeline`).
+    call(call, next) {
       const { scope, models, settings } = call;
       const callId = settings.summary ? scope.peekKey('summary') : scope.nextKey('llm');
       const stored = redactedRequest(call.request, redactor);
@@ -104,15 +106,18 @@ export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMidd
         },
         () => next({ ...call, callId, requestHash }),
       );
-      try {
-        return (await journaling).value;
-      } catch (error) {
+      return journaling.then(journaledValue, (error: unknown) => {
         // A call a limit refused is on record as refused by now; only then is the limit
         // signalled, since ending the run aborts the effect and an aborted step is not recorded.
         const limit = refusedLimitOf(error);
         if (limit) return signalRefusal(scope, limit, error);
         throw error;
-      }
+      });
     },
   };
+}
+
+/** The outcome a journaled call came back with, recorded now or earlier. */
+function journaledValue({ value }: { value: ModelCallOutcome }): ModelCallOutcome {
+  return value;
 }

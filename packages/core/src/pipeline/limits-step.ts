@@ -21,12 +21,14 @@ export interface LimitsStepOptions {
 export function limitsStep({ prices, quota }: LimitsStepOptions): ModelCallMiddleware {
   return {
     name: 'limits',
-    async call(call, next) {
+    // Not an async function: a call passed on keeps no suspended frame of this step while it
+    // is in flight, only the reactions that end its count (see `composePipeline`).
+    call(call, next) {
       const { scope, ledger, request } = call;
       const { run } = scope;
       // Its state was left on the way here (the chart moved on to wrap up, say): it is not sent,
       // nor counted against the calls that are.
-      if (scope.aborted) throw scope.abortReason;
+      if (scope.aborted) return Promise.reject(scope.abortReason);
       const primary = call.models[0]!;
       const inputTokens = ledger?.inputTokens ?? 0;
       const projected = {
@@ -35,29 +37,31 @@ export function limitsStep({ prices, quota }: LimitsStepOptions): ModelCallMiddl
         pricing: resolvePricing(primary, prices),
       };
       const limit = run.limitBeforeModelCall(projected);
-      if (limit) throw limitRefusal(call, limit);
+      if (limit) return Promise.reject(limitRefusal(call, limit));
       // Counted as in flight from the moment it passed: calls running side by side (parallel
       // states, child agents) are judged with it, not each against what was used before any.
       // Its record ends the count; a call that ends without one (refused below) ends it here,
       // and so does an abort: the chart has moved on, and its next calls must not wait for it.
       const release = run.reserveModelCall(call.callId, projected);
       const { tenantId } = run;
-      const admitting = quota && tenantId !== undefined;
-      if (!release) {
-        if (admitting) await admitTenant(call, quota, tenantId, inputTokens);
-        return next(call);
-      }
+      const passing =
+        quota && tenantId !== undefined
+          ? admitTenant(call, quota, tenantId, inputTokens).then(() => next(call))
+          : next(call);
+      if (!release) return passing;
       const { signal } = scope;
       signal.addEventListener('abort', release, { once: true });
-      try {
-        if (admitting) await admitTenant(call, quota, tenantId, inputTokens);
-        return await next(call);
-      } catch (error) {
-        release();
-        throw error;
-      } finally {
-        signal.removeEventListener('abort', release);
-      }
+      return passing.then(
+        (outcome) => {
+          signal.removeEventListener('abort', release);
+          return outcome;
+        },
+        (error: unknown) => {
+          release();
+          signal.removeEventListener('abort', release);
+          throw error;
+        },
+      );
     },
   };
 }

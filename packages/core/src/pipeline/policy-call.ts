@@ -1,33 +1,40 @@
-import type { ModelCallPolicy } from '../reliability/types';
+import type { ModelCallPolicy, ModelCallResult } from '../reliability/types';
 import type { ModelCall, ModelCallOutcome } from './types';
 
 /**
  * The end of the pipeline: the call goes to the agent's reliability policy (retries,
- * deadline, breakers, rate limits, fallback models), which calls the adapter.
+ * deadline, breakers, rate limits, fallback models), which calls the adapter. Not an async
+ * function: while the call is in flight it keeps no frame of its own, only the policy's.
  */
 export function policyCall(policy: ModelCallPolicy) {
-  return async (call: ModelCall): Promise<ModelCallOutcome> => {
+  return (call: ModelCall): Promise<ModelCallOutcome> => {
     const { scope, callId, ledger } = call;
     const { events } = scope.run;
     const { threadId, site } = scope;
-    const result = await policy.call({
-      models: call.models,
-      request: call.request,
-      signal: scope.signal,
-      ...(ledger ? { estimatedInputTokens: ledger.inputTokens } : {}),
-      onToken: events.isObserved('llm.token')
-        ? (delta) => events.emit('llm.token', threadId, { callId, delta })
-        : undefined,
-      onRetry: (info) => events.emit('llm.call.retry', threadId, { site, callId, ...info }),
-      onFallback: (info) => events.emit('llm.call.fallback', threadId, { site, callId, ...info }),
-      onBreakerChange: (change) => events.emit('breaker.change', threadId, change),
-    });
-    return {
-      response: result.response,
-      model: result.model.modelName,
-      attempts: result.attempts,
-      costUsd: 0,
-      cached: false,
-    };
+    return policy
+      .call({
+        models: call.models,
+        request: call.request,
+        signal: scope.signal,
+        ...(ledger ? { estimatedInputTokens: ledger.inputTokens } : {}),
+        onToken: events.isObserved('llm.token')
+          ? (delta) => events.emit('llm.token', threadId, { callId, delta })
+          : undefined,
+        onRetry: (info) => events.emit('llm.call.retry', threadId, { site, callId, ...info }),
+        onFallback: (info) => events.emit('llm.call.fallback', threadId, { site, callId, ...info }),
+        onBreakerChange: (change) => events.emit('breaker.change', threadId, change),
+      })
+      .then(outcomeOf);
+  };
+}
+
+/** The policy's result as the pipeline's outcome: not priced yet, not from the cache. */
+function outcomeOf(result: ModelCallResult): ModelCallOutcome {
+  return {
+    response: result.response,
+    model: result.model.modelName,
+    attempts: result.attempts,
+    costUsd: 0,
+    cached: false,
   };
 }

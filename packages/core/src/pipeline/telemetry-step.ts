@@ -10,7 +10,9 @@ import type { ModelCallMiddleware } from './types';
 export function telemetryStep(): ModelCallMiddleware {
   return {
     name: 'telemetry',
-    async call(call, next) {
+    // Not an async function: while the call is in flight it keeps two small closures, not
+    // a suspended frame (see `composePipeline`).
+    call(call, next) {
       const { scope, callId, ledger } = call;
       const { events, clock } = scope.run;
       const { threadId, site } = scope;
@@ -26,30 +28,32 @@ export function telemetryStep(): ModelCallMiddleware {
         ...(call.settings.prompt ? { prompt: call.settings.prompt } : {}),
       });
       const started = clock.now();
-      try {
-        const outcome = await next(call);
-        events.emit('llm.call.end', threadId, {
-          site,
-          callId,
-          model: outcome.model,
-          usage: outcome.response.usage,
-          latencyMs: elapsedSince(clock, started),
-          costUsd: outcome.costUsd,
-          finishReason: outcome.response.finishReason,
-          cached: outcome.cached,
-          retries: Math.max(0, outcome.attempts - 1),
-          response: outcome.response,
-        });
-        return outcome;
-      } catch (error) {
-        events.emit('llm.call.error', threadId, {
-          site,
-          callId,
-          model: primary.modelName,
-          error: serializeError(error),
-        });
-        throw error;
-      }
+      return next(call).then(
+        (outcome) => {
+          events.emit('llm.call.end', threadId, {
+            site,
+            callId,
+            model: outcome.model,
+            usage: outcome.response.usage,
+            latencyMs: elapsedSince(clock, started),
+            costUsd: outcome.costUsd,
+            finishReason: outcome.response.finishReason,
+            cached: outcome.cached,
+            retries: Math.max(0, outcome.attempts - 1),
+            response: outcome.response,
+          });
+          return outcome;
+        },
+        (error: unknown) => {
+          events.emit('llm.call.error', threadId, {
+            site,
+            callId,
+            model: primary.modelName,
+            error: serializeError(error),
+          });
+          throw error;
+        },
+      );
     },
   };
 }

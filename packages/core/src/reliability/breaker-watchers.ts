@@ -3,9 +3,9 @@ import type { ReliabilityEventPayloads } from './types';
 
 type BreakerChange = ReliabilityEventPayloads['breaker.change'];
 
-/** One call's registration; its own object, so two calls may pass the same function. */
-interface Watch {
-  watcher: (change: BreakerChange) => void;
+/** One call's registration, until {@link BreakerWatch.stop}. */
+export interface BreakerWatch {
+  stop(): void;
 }
 
 /**
@@ -25,23 +25,38 @@ export class BreakerWatchers {
     });
   }
 
-  /** Calls `watcher` with every change of these endpoints' breakers until the returned function is called. */
-  watch(endpoints: readonly string[], watcher: (change: BreakerChange) => void): () => void {
-    const watch: Watch = { watcher };
-    const joined: Set<Watch>[] = [];
-    for (const endpoint of endpoints) {
+  /** Calls `watcher` with every change of these models' breakers until the watch is stopped. */
+  watch(
+    models: readonly { readonly endpoint: string }[],
+    watcher: (change: BreakerChange) => void,
+  ): BreakerWatch {
+    const watch = new Watch(this.#byEndpoint, models, watcher);
+    for (const { endpoint } of models) {
       let watches = this.#byEndpoint.get(endpoint);
       if (!watches) {
         watches = new Set();
         this.#byEndpoint.set(endpoint, watches);
       }
-      // An endpoint listed twice (two models behind one URL) reports a change once.
-      if (watches.has(watch)) continue;
+      // An endpoint listed twice (two models behind one URL) is one entry: a change is reported once.
       watches.add(watch);
-      joined.push(watches);
     }
-    return () => {
-      for (const watches of joined) watches.delete(watch);
-    };
+    return watch;
+  }
+}
+
+/**
+ * One call's registration: its own object, so two calls may pass the same function. It finds
+ * its sets again by endpoint when it stops (they are never removed), rather than keeping a
+ * list of them and a closure for every call in flight.
+ */
+class Watch implements BreakerWatch {
+  constructor(
+    readonly byEndpoint: ReadonlyMap<string, Set<Watch>>,
+    readonly models: readonly { readonly endpoint: string }[],
+    readonly watcher: (change: BreakerChange) => void,
+  ) {}
+
+  stop(): void {
+    for (const { endpoint } of this.models) this.byEndpoint.get(endpoint)?.delete(this);
   }
 }

@@ -2,6 +2,7 @@ import { type Clock, elapsedSince, type Random, sleep } from '../clock/clock';
 import type { ModelCallError } from '../model/model-call-error';
 import type { ChatModel, ChatRequest, ChatResponse } from '../model/types';
 import type { CallScope } from './call-scope';
+import type { BreakerPermit } from './circuit-breaker';
 import type { EndpointGuards } from './endpoint-guards';
 import { describeModelError, isFallbackModelErrorKind, toModelCallError } from './error-taxonomy';
 import type { RateLimitReservation } from './rate-limiter';
@@ -50,119 +51,215 @@ export type ModelAttemptsOutcome =
  * answer this call (its breaker is open, its attempts or retry budget are spent, or it failed
  * for an endpoint-specific reason) the outcome says so and the caller moves on to the next model.
  *
- * @throws ModelCallError for a fatal error, a hint over the cap, the deadline, or the caller's abort.
+ * Rejects with a ModelCallError for a fatal error, a hint over the cap, the deadline, or the
+ * caller's abort.
  */
-export async function callModelWithRetries(
+export function callModelWithRetries(
   options: CallModelWithRetriesOptions,
 ): Promise<ModelAttemptsOutcome> {
-  const { model, scope, guards, settings, events, clock, random, tally, onRetry } = options;
-  const { endpoint } = model;
-  let lastError: ModelCallError | undefined;
+  return new ModelAttempts(options).attempt(1);
+}
+
+/**
+ * One model's attempts at a call, as a chain of promises over one object rather than an async
+ * function's loop: while an attempt is in flight (seconds, for a model) the call holds this
+ * object and the attempt's two reactions, not a suspended frame with every local of the loop.
+ * Every way out ends the call's place in the retry budget (`end` is idempotent).
+ */
+class ModelAttempts {
+  readonly #options: CallModelWithRetriesOptions;
+  #lastError: ModelCallError | undefined;
   // The call counts against the endpoint's retry budget once a request is about to be sent.
-  let budgetCall: RetryBudgetCall | undefined;
-  const stopError = () => scope.stopError({ endpoint, attempts: tally.attempts, lastError });
+  #budgetCall: RetryBudgetCall | undefined;
 
-  try {
-    for (let attempt = 1; ; attempt += 1) {
-      const stopped = stopError();
-      if (stopped) throw stopped;
+  constructor(options: CallModelWithRetriesOptions) {
+    this.#options = options;
+  }
 
-      const admission = guards.breaker.tryAcquire();
-      if (!admission.admitted)
-        return breakerBlocked(endpoint, admission.reason, lastError, attempt);
-      const { permit } = admission;
-      budgetCall ??= guards.budget?.beginCall();
+  /** Makes attempt `attempt`, and the retries after it. */
+  attempt(attempt: number): Promise<ModelAttemptsOutcome> {
+    try {
+      return Promise.resolve(this.#admit(attempt));
+    } catch (error) {
+      this.#budgetCall?.end();
+      return Promise.reject(error);
+    }
+  }
 
-      let reservation: RateLimitReservation | undefined;
-      try {
-        reservation = await waitForCapacity(options, () => lastError);
-      } catch (error) {
+  #admit(attempt: number): ModelAttemptsOutcome | Promise<ModelAttemptsOutcome> {
+    const options = this.#options;
+    const { model, guards } = options;
+    const stopped = this.#stopError();
+    if (stopped) throw stopped;
+
+    const admission = guards.breaker.tryAcquire();
+    if (!admission.admitted) {
+      return this.#end(breakerBlocked(model.endpoint, admission.reason, this.#lastError, attempt));
+    }
+    const { permit } = admission;
+    this.#budgetCall ??= guards.budget?.beginCall();
+
+    // Without a rate limiter nothing is waited for: the attempt is sent now.
+    if (!guards.limiter) return this.#send(attempt, permit, undefined);
+    return waitForCapacity(options, () => this.#lastError).then(
+      (reservation) => this.#send(attempt, permit, reservation),
+      (error: unknown) => {
         permit.release();
+        this.#budgetCall?.end();
         throw error;
-      }
+      },
+    );
+  }
 
-      tally.attempts += 1;
-      const startedAt = clock.now();
-      let error: ModelCallError;
-      try {
-        const response = await runAttempt({
-          model,
-          request: options.request,
-          signal: scope.signal,
-          timeoutMs: settings.attemptTimeoutMs,
-          deadlineInMs: scope.remainingMs(),
-          clock,
-          onToken: options.onToken,
-        });
-        permit.success();
-        reservation?.settle(response.usage.inputTokens + response.usage.outputTokens);
-        // Every call's path: no payload built (nor the clock read) when nobody listens.
-        if (events.isObserved('attempt')) {
-          events.emit('attempt', {
-            endpoint,
-            model: model.modelName,
-            attempt,
-            outcome: 'success',
-            latencyMs: elapsedSince(clock, startedAt),
-          });
-        }
-        return { response };
-      } catch (thrown) {
-        // Stopped by the caller or the deadline: the outcome says nothing about the endpoint.
-        const stoppedNow = stopError();
-        error = stoppedNow ?? toModelCallError(thrown, endpoint);
-        if (!stoppedNow && error.retryable) permit.failure(describeModelError(error));
-        else permit.release();
+  #send(
+    attempt: number,
+    permit: BreakerPermit,
+    reservation: RateLimitReservation | undefined,
+  ): Promise<ModelAttemptsOutcome> {
+    const options = this.#options;
+    const { model, scope, clock, tally } = options;
+    tally.attempts += 1;
+    const startedAt = clock.now();
+    let running: Promise<ChatResponse>;
+    try {
+      running = runAttempt({
+        model,
+        request: options.request,
+        signal: scope.signal,
+        timeoutMs: options.settings.attemptTimeoutMs,
+        deadlineInMs: scope.remainingMs(),
+        clock,
+        onToken: options.onToken,
+      });
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    return running.then(
+      (response) => this.#answered(attempt, permit, reservation, startedAt, response),
+      (thrown: unknown) => this.#failed(attempt, permit, startedAt, thrown),
+    );
+  }
+
+  #answered(
+    attempt: number,
+    permit: BreakerPermit,
+    reservation: RateLimitReservation | undefined,
+    startedAt: number,
+    response: ChatResponse,
+  ): ModelAttemptsOutcome | Promise<ModelAttemptsOutcome> {
+    const { model, events, clock } = this.#options;
+    try {
+      permit.success();
+      reservation?.settle(response.usage.inputTokens + response.usage.outputTokens);
+      // Every call's path: no payload built (nor the clock read) when nobody listens.
+      if (events.isObserved('attempt')) {
         events.emit('attempt', {
-          endpoint,
+          endpoint: model.endpoint,
           model: model.modelName,
           attempt,
-          outcome: 'failure',
-          errorKind: error.kind,
-          reason: describeModelError(error),
+          outcome: 'success',
           latencyMs: elapsedSince(clock, startedAt),
         });
-        if (stoppedNow) throw stoppedNow;
       }
-      lastError = error;
-
-      if (!error.retryable) {
-        if (isFallbackModelErrorKind(error.kind))
-          return { fallback: error, reason: describeModelError(error) };
-        throw error;
-      }
-      const blocked = guards.breaker.blockedReason();
-      if (blocked) {
-        // This failure (or a concurrent one) opened the breaker: waiting to retry here is futile.
-        return breakerBlocked(endpoint, blocked, error, attempt + 1);
-      }
-      if (attempt >= settings.maxAttempts) return attemptsSpent(endpoint, error, attempt);
-      if (budgetCall && guards.budget && !budgetCall.tryRetry()) {
-        const refusal = budgetSpent(endpoint, error, attempt, guards.budget.usage());
-        events.emit('budget.exhausted', refusal.event);
-        return refusal;
-      }
-
-      const { delayMs, source } = planRetryDelay({ error, attempt, random, ...settings });
-      if (delayMs >= scope.remainingMs()) {
-        throw scope.deadlineError({ endpoint, attempts: tally.attempts, lastError: error });
-      }
-      const info: ModelRetryInfo = {
-        endpoint,
-        attempt,
-        delayMs,
-        reason: describeModelError(error),
-      };
-      onRetry?.(info);
-      events.emit('retry', { ...info, delaySource: source });
-      try {
-        await sleep(clock, delayMs, scope.signal);
-      } catch (aborted) {
-        throw stopError() ?? aborted;
-      }
+    } catch (thrown) {
+      // As for an attempt that failed: the work after the answer is part of the attempt.
+      return this.#failed(attempt, permit, startedAt, thrown);
     }
-  } finally {
-    budgetCall?.end();
+    return this.#end({ response });
+  }
+
+  #failed(
+    attempt: number,
+    permit: BreakerPermit,
+    startedAt: number,
+    thrown: unknown,
+  ): ModelAttemptsOutcome | Promise<ModelAttemptsOutcome> {
+    try {
+      return this.#retryAfter(attempt, permit, startedAt, thrown);
+    } catch (error) {
+      this.#budgetCall?.end();
+      throw error;
+    }
+  }
+
+  #retryAfter(
+    attempt: number,
+    permit: BreakerPermit,
+    startedAt: number,
+    thrown: unknown,
+  ): ModelAttemptsOutcome | Promise<ModelAttemptsOutcome> {
+    const { model, scope, guards, settings, events, clock, random, tally, onRetry } = this.#options;
+    const { endpoint } = model;
+    // Stopped by the caller or the deadline: the outcome says nothing about the endpoint.
+    const stoppedNow = this.#stopError();
+    const error = stoppedNow ?? toModelCallError(thrown, endpoint);
+    if (!stoppedNow && error.retryable) permit.failure(describeModelError(error));
+    else permit.release();
+    events.emit('attempt', {
+      endpoint,
+      model: model.modelName,
+      attempt,
+      outcome: 'failure',
+      errorKind: error.kind,
+      reason: describeModelError(error),
+      latencyMs: elapsedSince(clock, startedAt),
+    });
+    if (stoppedNow) throw stoppedNow;
+    this.#lastError = error;
+
+    if (!error.retryable) {
+      if (isFallbackModelErrorKind(error.kind))
+        return this.#end({ fallback: error, reason: describeModelError(error) });
+      throw error;
+    }
+    const blocked = guards.breaker.blockedReason();
+    if (blocked) {
+      // This failure (or a concurrent one) opened the breaker: waiting to retry here is futile.
+      return this.#end(breakerBlocked(endpoint, blocked, error, attempt + 1));
+    }
+    if (attempt >= settings.maxAttempts) return this.#end(attemptsSpent(endpoint, error, attempt));
+    const budgetCall = this.#budgetCall;
+    if (budgetCall && guards.budget && !budgetCall.tryRetry()) {
+      const refusal = budgetSpent(endpoint, error, attempt, guards.budget.usage());
+      events.emit('budget.exhausted', refusal.event);
+      return this.#end(refusal);
+    }
+
+    const { delayMs, source } = planRetryDelay({ error, attempt, random, ...settings });
+    if (delayMs >= scope.remainingMs()) {
+      throw scope.deadlineError({ endpoint, attempts: tally.attempts, lastError: error });
+    }
+    const info: ModelRetryInfo = {
+      endpoint,
+      attempt,
+      delayMs,
+      reason: describeModelError(error),
+    };
+    onRetry?.(info);
+    events.emit('retry', { ...info, delaySource: source });
+    return sleep(clock, delayMs, scope.signal).then(
+      () => this.attempt(attempt + 1),
+      (aborted: unknown) => {
+        this.#budgetCall?.end();
+        throw this.#stopError() ?? aborted;
+      },
+    );
+  }
+
+  /** The error that stops the call now (the caller aborted, the deadline passed), if any. */
+  #stopError(): ModelCallError | undefined {
+    const { scope, model, tally } = this.#options;
+    return scope.stopError({
+      endpoint: model.endpoint,
+      attempts: tally.attempts,
+      lastError: this.#lastError,
+    });
+  }
+
+  /** The model's attempts are over with `outcome`: the call leaves the retry budget. */
+  #end(outcome: ModelAttemptsOutcome): ModelAttemptsOutcome {
+    this.#budgetCall?.end();
+    return outcome;
   }
 }
 

@@ -34,37 +34,53 @@ export interface CallScope {
 
 /** Opens the scope of one logical call. */
 export function openCallScope({ callerSignal, deadlineMs, clock }: CallScopeOptions): CallScope {
-  const deadlineAt = clock.now() + deadlineMs;
-  const remainingMs = () => deadlineAt - clock.now();
+  return new DeadlineCallScope(callerSignal, deadlineMs, clock);
+}
 
-  const deadlineError = ({ endpoint, attempts, lastError }: StopContext) =>
-    new ModelCallError({
+/**
+ * A class rather than closures over the options: a call in flight holds one small object for
+ * its scope, not a context and a function per method.
+ */
+class DeadlineCallScope implements CallScope {
+  readonly #deadlineAt: number;
+
+  constructor(
+    readonly signal: AbortSignal,
+    readonly deadlineMs: number,
+    readonly clock: Clock,
+  ) {
+    this.#deadlineAt = clock.now() + deadlineMs;
+  }
+
+  remainingMs(): number {
+    return this.#deadlineAt - this.clock.now();
+  }
+
+  stopError(context: StopContext): ModelCallError | undefined {
+    const { signal } = this;
+    if (signal.aborted) {
+      return new ModelCallError({
+        kind: 'aborted',
+        endpoint: context.endpoint,
+        message:
+          `The model call to ${context.endpoint} was aborted by its caller after ` +
+          `${context.attempts} attempt(s) (the state was exited or the run stopped); nothing more was tried.`,
+        cause: signal.reason,
+      });
+    }
+    return this.remainingMs() <= 0 ? this.deadlineError(context) : undefined;
+  }
+
+  deadlineError({ endpoint, attempts, lastError }: StopContext): ModelCallError {
+    return new ModelCallError({
       kind: 'deadline_exceeded',
       endpoint,
       message:
-        `The model call to ${endpoint} could not finish within deadlineMs (${deadlineMs} ms) ` +
+        `The model call to ${endpoint} could not finish within deadlineMs (${this.deadlineMs} ms) ` +
         `after ${attempts} attempt(s)` +
         (lastError ? `; last error ${describeModelError(lastError)}` : '') +
         '. Raise deadlineMs, lower attemptTimeoutMs or maxAttempts, or add a fallback model.',
       cause: lastError,
     });
-
-  return {
-    signal: callerSignal,
-    remainingMs,
-    stopError(context) {
-      if (callerSignal.aborted) {
-        return new ModelCallError({
-          kind: 'aborted',
-          endpoint: context.endpoint,
-          message:
-            `The model call to ${context.endpoint} was aborted by its caller after ` +
-            `${context.attempts} attempt(s) (the state was exited or the run stopped); nothing more was tried.`,
-          cause: callerSignal.reason,
-        });
-      }
-      return remainingMs() <= 0 ? deadlineError(context) : undefined;
-    },
-    deadlineError,
-  };
+  }
 }

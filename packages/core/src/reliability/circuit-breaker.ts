@@ -163,34 +163,28 @@ export class CircuitBreaker {
   }
 
   #permit(probe: boolean): BreakerPermit {
-    const generation = this.#generation;
-    let settled = false;
-    const settle = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      if (generation !== this.#generation) return;
-      if (probe) this.#probeInFlight = false;
-      else this.#inFlight -= 1;
-      outcome();
-    };
-    return {
-      probe,
-      success: () =>
-        settle(() => {
-          if (probe) this.#transition('closed', 'probe call succeeded');
-          else this.#window.add('success', this.#clock.now());
-        }),
-      failure: (reason) =>
-        settle(() => {
-          if (probe) {
-            this.#open(`probe call failed (${reason})`);
-            return;
-          }
-          this.#window.add('failure', this.#clock.now());
-          this.#judge(reason);
-        }),
-      release: () => settle(() => {}),
-    };
+    return new Permit(this, this.#generation, probe);
+  }
+
+  /**
+   * What a permit reports, once: the outcome of an attempt admitted in `generation`. Ignored
+   * when the breaker moved on since (the attempt was admitted in an older state).
+   */
+  settle(generation: number, probe: boolean, outcome: PermitOutcome, reason = ''): void {
+    if (generation !== this.#generation) return;
+    if (probe) this.#probeInFlight = false;
+    else this.#inFlight -= 1;
+    if (outcome === 'success') {
+      if (probe) this.#transition('closed', 'probe call succeeded');
+      else this.#window.add('success', this.#clock.now());
+    } else if (outcome === 'failure') {
+      if (probe) {
+        this.#open(`probe call failed (${reason})`);
+        return;
+      }
+      this.#window.add('failure', this.#clock.now());
+      this.#judge(reason);
+    }
   }
 
   /** Opens the breaker when the window holds enough requests and too many failed. */
@@ -224,5 +218,45 @@ export class CircuitBreaker {
     // A closed breaker starts from a clean window, as Hystrix's does: the outage is over.
     this.#window.clear();
     this.#onChange?.({ from, to, reason });
+  }
+}
+
+/** How an admitted attempt ended, for the breaker. */
+type PermitOutcome = 'success' | 'failure' | 'release';
+
+/**
+ * A breaker's permit: a small object per attempt rather than a closure per outcome, since a
+ * call holds it for as long as its attempt is in flight.
+ */
+class Permit implements BreakerPermit {
+  readonly #breaker: CircuitBreaker;
+  readonly #generation: number;
+  #settled = false;
+
+  constructor(
+    breaker: CircuitBreaker,
+    generation: number,
+    readonly probe: boolean,
+  ) {
+    this.#breaker = breaker;
+    this.#generation = generation;
+  }
+
+  success(): void {
+    this.#settle('success');
+  }
+
+  failure(reason: string): void {
+    this.#settle('failure', reason);
+  }
+
+  release(): void {
+    this.#settle('release');
+  }
+
+  #settle(outcome: PermitOutcome, reason?: string): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#breaker.settle(this.#generation, this.probe, outcome, reason);
   }
 }

@@ -6,12 +6,12 @@
 import { systemClock, systemRandom } from '../clock/clock';
 import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, optionNamesOf } from '../errors/option-names';
-import type { ModelCallError } from '../model/model-call-error';
 import { BreakerWatchers } from './breaker-watchers';
-import { callModelWithRetries, type RetrySettings } from './call-model-with-retries';
+import type { RetrySettings } from './call-model-with-retries';
 import { openCallScope } from './call-scope';
 import { resolveCircuitBreakerOptions } from './circuit-breaker';
 import { createEndpointGuardRegistry } from './endpoint-guards';
+import { FallbackCall, type PolicyServices } from './fallback-call';
 import { type ResolvedRateLimitOptions, resolveRateLimitOptions } from './rate-limiter';
 import { ReliabilityEvents } from './reliability-events';
 import { defaultMinRetriesFor, resolveRetryBudgetOptions } from './retry-budget';
@@ -135,66 +135,28 @@ export function createReliabilityPolicy(options: ReliabilityPolicyOptions = {}):
     clock,
     events,
   });
+  const services: PolicyServices = { settings, registry, events, clock, random };
 
   return {
     on: (type, listener) => events.on(type, listener),
     status: (endpoint) => registry.status(endpoint),
 
-    async call({
-      models,
-      request,
-      signal,
-      onToken,
-      onRetry,
-      onFallback,
-      onBreakerChange,
-      estimatedInputTokens,
-    }) {
-      if (models.length === 0) {
-        throw new DefinitionError(
-          'definition.model_not_provided',
-          'ReliabilityPolicy.call was given no model. Pass at least one ChatModel in `models`.',
-        );
-      }
-      const scope = openCallScope({ callerSignal: signal, deadlineMs, clock });
-      const tally = { attempts: 0 };
-      // Breaker changes of this call's endpoints while it is under way concern its caller.
-      const stopWatching = onBreakerChange
-        ? watchers.watch(
-            models.map((model) => model.endpoint),
-            onBreakerChange,
-          )
-        : undefined;
+    // Not an async function: a call in flight holds its `FallbackCall`, not a suspended frame.
+    call(options) {
       try {
-        let lastError: ModelCallError | undefined;
-        for (const [index, model] of models.entries()) {
-          const outcome = await callModelWithRetries({
-            model,
-            request,
-            scope,
-            guards: registry.guardsFor(model.endpoint),
-            settings,
-            events,
-            clock,
-            random,
-            tally,
-            onToken,
-            onRetry,
-            estimatedInputTokens,
-          });
-          if ('response' in outcome)
-            return { response: outcome.response, model, attempts: tally.attempts };
-          lastError = outcome.fallback;
-          const next = models[index + 1];
-          if (next) {
-            const fallback = { from: model.endpoint, to: next.endpoint, reason: outcome.reason };
-            events.emit('fallback', fallback);
-            onFallback?.(fallback);
-          }
+        const { models, signal, onBreakerChange } = options;
+        if (models.length === 0) {
+          throw new DefinitionError(
+            'definition.model_not_provided',
+            'ReliabilityPolicy.call was given no model. Pass at least one ChatModel in `models`.',
+          );
         }
-        throw lastError;
-      } finally {
-        stopWatching?.();
+        const scope = openCallScope({ callerSignal: signal, deadlineMs, clock });
+        // Breaker changes of this call's endpoints while it is under way concern its caller.
+        const watch = onBreakerChange ? watchers.watch(models, onBreakerChange) : undefined;
+        return new FallbackCall(services, options, scope, watch).from(0);
+      } catch (error) {
+        return Promise.reject(error);
       }
     },
   };

@@ -119,32 +119,62 @@ export class RetryBudget {
   /** Counts a call as active until its `end()`. */
   beginCall(): RetryBudgetCall {
     this.#callsInFlight += 1;
-    let retryInFlight = false;
-    let ended = false;
-    const endRetry = () => {
-      if (!retryInFlight) return;
-      retryInFlight = false;
-      this.#retriesInFlight -= 1;
-      this.#ended.add('retry', this.#clock.now());
-    };
-    return {
-      tryRetry: () => {
-        if (ended) return false;
-        // The previous retry's attempt is over; it still counts for the window.
-        endRetry();
-        const { retries, limit } = this.usage();
-        if (retries + 1 > limit) return false;
-        retryInFlight = true;
-        this.#retriesInFlight += 1;
-        return true;
-      },
-      end: () => {
-        if (ended) return;
-        ended = true;
-        endRetry();
-        this.#callsInFlight -= 1;
-        this.#ended.add('call', this.#clock.now());
-      },
-    };
+    return new BudgetCall(this);
+  }
+
+  /** A call's retry starts being in flight, if the budget allows one now (see `RetryBudgetCall`). */
+  startRetry(): boolean {
+    const { retries, limit } = this.usage();
+    if (retries + 1 > limit) return false;
+    this.#retriesInFlight += 1;
+    return true;
+  }
+
+  /** A call's retry is over; it still counts for the window. */
+  endRetry(): void {
+    this.#retriesInFlight -= 1;
+    this.#ended.add('retry', this.#clock.now());
+  }
+
+  /** A call is over; it still counts for the window. */
+  endCall(): void {
+    this.#callsInFlight -= 1;
+    this.#ended.add('call', this.#clock.now());
+  }
+}
+
+/**
+ * One call's use of a budget: a small object rather than closures, since a call holds it for
+ * as long as it is in flight.
+ */
+class BudgetCall implements RetryBudgetCall {
+  readonly #budget: RetryBudget;
+  #retryInFlight = false;
+  #ended = false;
+
+  constructor(budget: RetryBudget) {
+    this.#budget = budget;
+  }
+
+  tryRetry(): boolean {
+    if (this.#ended) return false;
+    // The previous retry's attempt is over; it still counts for the window.
+    this.#endRetry();
+    if (!this.#budget.startRetry()) return false;
+    this.#retryInFlight = true;
+    return true;
+  }
+
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#endRetry();
+    this.#budget.endCall();
+  }
+
+  #endRetry(): void {
+    if (!this.#retryInFlight) return;
+    this.#retryInFlight = false;
+    this.#budget.endRetry();
   }
 }

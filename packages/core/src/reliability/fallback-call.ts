@@ -1,0 +1,107 @@
+import type { Clock, Random } from '../clock/clock';
+import type { BreakerWatch } from './breaker-watchers';
+import {
+  callModelWithRetries,
+  type ModelAttemptsOutcome,
+  type RetrySettings,
+} from './call-model-with-retries';
+import type { CallScope } from './call-scope';
+import type { EndpointGuardRegistry } from './endpoint-guards';
+import type { ReliabilityEvents } from './reliability-events';
+import type { ModelCallOptions, ModelCallResult } from './types';
+
+/** What every call of one policy shares: its settings, guards and events. */
+export interface PolicyServices {
+  settings: RetrySettings;
+  registry: EndpointGuardRegistry;
+  events: ReliabilityEvents;
+  clock: Clock;
+  random: Random;
+}
+
+/**
+ * One logical call through a policy: its models in order, each with its retries, until one
+ * answers or none is left. A chain of promises over one object, not an async function's loop:
+ * while the call is in flight it holds this object, not a suspended frame.
+ */
+export class FallbackCall {
+  readonly #services: PolicyServices;
+  readonly #options: ModelCallOptions;
+  readonly #scope: CallScope;
+  readonly #watch: BreakerWatch | undefined;
+  /** Attempts of the whole logical call, across models. */
+  readonly #tally = { attempts: 0 };
+
+  /**
+   * @param watch The call's registration for breaker changes of its models' endpoints,
+   * stopped when the call ends, whichever way.
+   */
+  constructor(
+    services: PolicyServices,
+    options: ModelCallOptions,
+    scope: CallScope,
+    watch: BreakerWatch | undefined,
+  ) {
+    this.#services = services;
+    this.#options = options;
+    this.#scope = scope;
+    this.#watch = watch;
+  }
+
+  /** Tries `models[index]` and, when it cannot serve the call, the models after it. */
+  from(index: number): Promise<ModelCallResult> {
+    const services = this.#services;
+    const options = this.#options;
+    const model = options.models[index]!;
+    let attempts: Promise<ModelAttemptsOutcome>;
+    try {
+      attempts = callModelWithRetries({
+        model,
+        request: options.request,
+        scope: this.#scope,
+        guards: services.registry.guardsFor(model.endpoint),
+        settings: services.settings,
+        events: services.events,
+        clock: services.clock,
+        random: services.random,
+        tally: this.#tally,
+        onToken: options.onToken,
+        onRetry: options.onRetry,
+        estimatedInputTokens: options.estimatedInputTokens,
+      });
+    } catch (error) {
+      attempts = Promise.reject(error);
+    }
+    return attempts.then(
+      (outcome) => this.#attempted(index, outcome),
+      (error: unknown) => {
+        this.#watch?.stop();
+        throw error;
+      },
+    );
+  }
+
+  #attempted(
+    index: number,
+    outcome: ModelAttemptsOutcome,
+  ): ModelCallResult | Promise<ModelCallResult> {
+    const { models, onFallback } = this.#options;
+    const model = models[index]!;
+    try {
+      if ('response' in outcome) {
+        this.#watch?.stop();
+        return { response: outcome.response, model, attempts: this.#tally.attempts };
+      }
+      const next = models[index + 1];
+      // No model left: the last one's error is the call's.
+      if (!next) throw outcome.fallback;
+      const fallback = { from: model.endpoint, to: next.endpoint, reason: outcome.reason };
+      this.#services.events.emit('fallback', fallback);
+      onFallback?.(fallback);
+    } catch (error) {
+      this.#watch?.stop();
+      throw error;
+    }
+    return this.from(index + 1);
+  }
+}
