@@ -49,6 +49,7 @@ export function scanConversation(
     hasSystemMessage: false,
   };
   let from = 0;
+  let continuing = false;
   if (
     previous &&
     previous.counter === counter &&
@@ -58,6 +59,7 @@ export function scanConversation(
     // Its lists are taken over, not copied: a scan is continued once (a second continuation
     // of the same scan — not something a conversation does — scans from the start).
     continued.add(previous);
+    continuing = true;
     const kept = previous.starts.length - 1;
     if (kept >= 0) {
       // Its last turn is scanned again: it leaves the sums.
@@ -101,6 +103,15 @@ export function scanConversation(
       scan.otherTokens += tokens;
     }
     if (message.role === 'user') scan.inputTurn = turn;
+  }
+  if (!continuing) {
+    // A scan made from the start is kept for the run's next call: at their lengths, its lists
+    // hold a few words, where lists grown by pushes keep room for sixteen more items each.
+    // (A continued scan's lists grow on, the cost of a push spread over the calls.)
+    scan.contents = scan.contents.slice();
+    scan.starts = scan.starts.slice();
+    scan.roles = scan.roles.slice();
+    scan.tokens = scan.tokens.slice();
   }
   return scan;
 }

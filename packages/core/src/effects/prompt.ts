@@ -18,7 +18,6 @@ export function initialMessages<TInput>(
   prompt: PromptFunction<TInput>,
   system: SystemPrompt<TInput> | undefined,
 ): ChatMessage[] {
-  const messages: ChatMessage[] = [];
   const systemSource = system ?? promptSystemOf<TInput>(prompt);
   const systemText = typeof systemSource === 'function' ? systemSource(input) : systemSource;
   if (systemText !== undefined && typeof systemText !== 'string') {
@@ -27,17 +26,23 @@ export function initialMessages<TInput>(
       `The effect's system prompt returned ${describeValue(systemText)} for its input; a system prompt function returns the system message's text.`,
     );
   }
-  if (systemText) messages.push({ role: 'system', content: systemText });
+  // Lists made at their lengths, not grown by pushes: a run keeps its request's list (the
+  // journal's record of what it sent) for as long as it lives.
+  const systemMessage: ChatMessage | undefined = systemText
+    ? { role: 'system', content: systemText }
+    : undefined;
   const prompted: unknown = prompt(input);
-  if (typeof prompted === 'string') messages.push({ role: 'user', content: prompted });
-  else if (Array.isArray(prompted) && prompted.every(isMessage)) messages.push(...prompted);
-  else {
-    throw new DefinitionError(
-      'definition.invalid_option',
-      `The effect's prompt returned ${describeValue(prompted)} for its input; a prompt returns the user message's text, or a list of messages such as [{ role: 'user', content: '…' }]. Check that every path of the prompt function (or a definePrompt's render) returns one.`,
-    );
+  if (typeof prompted === 'string') {
+    const user: ChatMessage = { role: 'user', content: prompted };
+    return systemMessage ? [systemMessage, user] : [user];
   }
-  return messages;
+  if (Array.isArray(prompted) && prompted.every(isMessage)) {
+    return systemMessage ? [systemMessage, ...prompted] : [...prompted];
+  }
+  throw new DefinitionError(
+    'definition.invalid_option',
+    `The effect's prompt returned ${describeValue(prompted)} for its input; a prompt returns the user message's text, or a list of messages such as [{ role: 'user', content: '…' }]. Check that every path of the prompt function (or a definePrompt's render) returns one.`,
+  );
 }
 
 const roles = new Set(['system', 'user', 'assistant', 'tool']);

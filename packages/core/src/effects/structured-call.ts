@@ -143,15 +143,16 @@ export function structuredCall<
       schemas: [],
     },
     async (scope, input: TInput) => {
-      const messages: ChatMessage[] = initialMessages(input, options.prompt, options.system);
+      // Never changed once sent: a re-ask sends a new list (the journal and the request hash
+      // keep the one sent), so a call needs no copy of its own.
+      let messages: ChatMessage[] = initialMessages(input, options.prompt, options.system);
       let lastIssues: z.core.$ZodIssue[] = [];
       let lastOutput = '';
       for (let attempt = 0; attempt <= maxReasks; attempt++) {
         const response = await scope.callModel(
           model,
           {
-            // A copy: the conversation grows after the call, the request must not.
-            messages: [...messages],
+            messages,
             responseFormat,
             ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
             ...(options.maxOutputTokens === undefined
@@ -196,10 +197,11 @@ export function structuredCall<
             attempt: attempt + 1,
             reason: lastIssues.map((issue) => issue.message).join('; '),
           });
-          messages.push(
+          messages = [
+            ...messages,
             { role: 'assistant', content: response.content },
             { role: 'user', content: reaskMessage(lastIssues) },
-          );
+          ];
         }
       }
       throw new RunError('output.invalid', {

@@ -67,14 +67,14 @@ function withNote(messages: readonly ChatMessage[]): ChatMessage[] {
 }
 
 /**
- * A conversation as fenced at its last call: the messages it got (a private copy) and what
- * each became, for its next call to fence only what it adds.
+ * A conversation as fenced at its last call: the messages it got (a private copy) and, once
+ * one of them had to be fenced, what each became, for its next call to fence only what it adds.
  */
 interface FencedConversation {
   trusted: ReadonlySet<string>;
   received: ChatMessage[];
-  fenced: ChatMessage[];
-  changed: boolean;
+  /** Undefined while every message is sent as it is (most conversations, kept per run). */
+  fenced: ChatMessage[] | undefined;
 }
 
 /**
@@ -105,27 +105,40 @@ export function fenceUntrustedStep({
       const trusted = trustedSetOf(settings.trustedTools);
       const { messages } = request;
       let conversation = conversations.get(scope.run);
-      let from = 0;
+      let from: number;
       if (
         conversation?.trusted === trusted &&
         startsWithMessages(messages, conversation.received)
       ) {
         from = conversation.received.length;
+        for (let index = from; index < messages.length; index++) {
+          conversation.received.push(messages[index]!);
+        }
       } else {
-        conversation = { trusted, received: [], fenced: [], changed: false };
+        // Copied at its length, not grown by pushes: most conversations end with this call.
+        conversation = { trusted, received: messages.slice(), fenced: undefined };
+        from = 0;
       }
+      const { received } = conversation;
       for (let index = from; index < messages.length; index++) {
         const message = messages[index]!;
         const result = fenced(message, trusted, redactor);
-        conversation.received.push(message);
-        conversation.fenced.push(result ?? message);
-        if (result) conversation.changed = true;
+        if (result) {
+          // The messages before this one are sent as they are, as received.
+          conversation.fenced ??= received.slice(0, index);
+          conversation.fenced.push(result);
+        } else {
+          conversation.fenced?.push(message);
+        }
       }
       conversations.set(scope.run, conversation);
-      if (!conversation.changed) return next(call);
+      if (!conversation.fenced) return next(call);
       scope.run.markUntrustedSeen();
       if (!fence) return next(call);
-      return next({ ...call, request: { ...request, messages: withNote(conversation.fenced) } });
+      return next({
+        ...call,
+        request: { ...request, messages: withNote(conversation.fenced) },
+      });
     },
   };
 }

@@ -32,72 +32,47 @@ export interface RunAttemptOptions {
  * added and removed. An attempt that takes longer is timed out when it always was; no
  * macrotask passes before its timer is armed, so a manual clock sees it as it did.
  */
-export function runAttempt({
-  model,
-  request,
-  signal,
-  timeoutMs,
-  deadlineInMs = Number.POSITIVE_INFINITY,
-  clock,
-  onToken,
-}: RunAttemptOptions): Promise<ChatResponse> {
+export function runAttempt(options: RunAttemptOptions): Promise<ChatResponse> {
   return new Promise<ChatResponse>((resolve, reject) => {
-    const controller = new AbortController();
-    let settled = false;
-    let linked = false;
-    let timer: unknown;
-    const finish = () => {
-      settled = true;
-      if (!linked) return;
-      signal.removeEventListener('abort', onCallAbort);
-      if (timer !== undefined) clock.clearTimeout(timer);
-    };
-    // Whatever aborts the attempt settles it, even when the model never looks at its signal.
-    const abort = (reason: unknown) => {
-      controller.abort(reason);
-      if (settled) return;
-      finish();
-      reject(reason);
-    };
-    const onCallAbort = () => abort(signal.reason);
-    // The deadline wins a tie: the call is over then, not just this attempt.
-    const byDeadline = deadlineInMs <= timeoutMs;
-    const waitMs = Math.min(timeoutMs, deadlineInMs);
-    const startedAt = clock.now();
-    const expire = () => {
-      if (byDeadline) {
-        abort(new Error(`the call's deadline passed during an attempt to ${model.endpoint}`));
-        return;
-      }
-      abort(
-        new ModelCallError({
-          kind: 'timeout',
-          endpoint: model.endpoint,
-          message:
-            `${model.endpoint} gave no complete answer within attemptTimeoutMs (${timeoutMs} ms); ` +
-            'the attempt was aborted. Raise attemptTimeoutMs for long generations.',
-        }),
-      );
-    };
-    const link = () => {
-      if (settled) return;
-      linked = true;
-      if (signal.aborted) {
-        abort(signal.reason);
-        return;
-      }
-      signal.addEventListener('abort', onCallAbort, { once: true });
-      if (Number.isFinite(waitMs)) {
-        timer = clock.setTimeout(expire, Math.max(0, waitMs - (clock.now() - startedAt)));
-      }
-    };
-    if (signal.aborted) abort(signal.reason);
+    new Attempt(options, resolve, reject).start();
+  });
+}
+
+/**
+ * One attempt's state, as an object rather than closures over the options: an attempt in
+ * flight (seconds, for a model) holds its fields, not a context with a function per step.
+ * It is its own listener on the call's signal (`handleEvent`).
+ */
+class Attempt {
+  readonly #options: RunAttemptOptions;
+  readonly #resolve: (response: ChatResponse) => void;
+  readonly #reject: (reason: unknown) => void;
+  readonly #controller = new AbortController();
+  readonly #startedAt: number;
+  #settled = false;
+  #linked = false;
+  #timer: unknown;
+
+  constructor(
+    options: RunAttemptOptions,
+    resolve: (response: ChatResponse) => void,
+    reject: (reason: unknown) => void,
+  ) {
+    this.#options = options;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#startedAt = options.clock.now();
+  }
+
+  start(): void {
+    const { model, request, signal, onToken } = this.#options;
+    if (signal.aborted) this.#abort(signal.reason);
     let generation: Promise<ChatResponse>;
     try {
       generation = Promise.resolve(
         model.generate(request, {
-          signal: controller.signal,
-          onToken: onToken && ((delta) => settled || onToken(delta)),
+          signal: this.#controller.signal,
+          onToken: onToken && ((delta) => this.#settled || onToken(delta)),
         }),
       );
     } catch (error) {
@@ -105,17 +80,79 @@ export function runAttempt({
     }
     generation.then(
       (response) => {
-        if (settled) return;
-        finish();
-        resolve(response);
+        if (this.#settled) return;
+        this.#finish();
+        this.#resolve(response);
       },
       (error: unknown) => {
-        if (settled) return;
-        finish();
-        reject(error);
+        if (this.#settled) return;
+        this.#finish();
+        this.#reject(error);
       },
     );
     // Queued after the reaction of an answer already at hand: it finds the attempt settled.
-    if (!settled) queueMicrotask(link);
-  });
+    if (!this.#settled) queueMicrotask(() => this.#link());
+  }
+
+  /** The call's signal aborted: so is the attempt. */
+  handleEvent(): void {
+    this.#abort(this.#options.signal.reason);
+  }
+
+  #finish(): void {
+    this.#settled = true;
+    if (!this.#linked) return;
+    this.#options.signal.removeEventListener('abort', this);
+    if (this.#timer !== undefined) this.#options.clock.clearTimeout(this.#timer);
+  }
+
+  // Whatever aborts the attempt settles it, even when the model never looks at its signal.
+  #abort(reason: unknown): void {
+    this.#controller.abort(reason);
+    if (this.#settled) return;
+    this.#finish();
+    this.#reject(reason);
+  }
+
+  #link(): void {
+    if (this.#settled) return;
+    this.#linked = true;
+    const { signal, clock } = this.#options;
+    if (signal.aborted) {
+      this.#abort(signal.reason);
+      return;
+    }
+    signal.addEventListener('abort', this, { once: true });
+    const waitMs = this.#waitMs();
+    if (Number.isFinite(waitMs)) {
+      this.#timer = clock.setTimeout(
+        () => this.#expire(),
+        Math.max(0, waitMs - (clock.now() - this.#startedAt)),
+      );
+    }
+  }
+
+  /** The attempt's time: its timeout, or the call's deadline when that comes first. */
+  #waitMs(): number {
+    const { timeoutMs, deadlineInMs = Number.POSITIVE_INFINITY } = this.#options;
+    return Math.min(timeoutMs, deadlineInMs);
+  }
+
+  #expire(): void {
+    const { model, timeoutMs, deadlineInMs = Number.POSITIVE_INFINITY } = this.#options;
+    // The deadline wins a tie: the call is over then, not just this attempt.
+    if (deadlineInMs <= timeoutMs) {
+      this.#abort(new Error(`the call's deadline passed during an attempt to ${model.endpoint}`));
+      return;
+    }
+    this.#abort(
+      new ModelCallError({
+        kind: 'timeout',
+        endpoint: model.endpoint,
+        message:
+          `${model.endpoint} gave no complete answer within attemptTimeoutMs (${timeoutMs} ms); ` +
+          'the attempt was aborted. Raise attemptTimeoutMs for long generations.',
+      }),
+    );
+  }
 }
