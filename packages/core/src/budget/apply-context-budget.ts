@@ -127,52 +127,68 @@ export function summaryFailureFallsBack(error: unknown): boolean {
  * returns the request to send with its ledger. Throws a {@link BudgetError} when the request
  * cannot fit. A model without metadata is sent the request as it is, with no ledger.
  */
-export async function applyContextBudget({
-  request,
-  model,
-  counter,
-  budget = {},
-  context,
-  scan,
-  summarise,
-  fenceIdFrom = (summary) => summary,
-  summary: previous,
-  startFrom,
-  reuseSummary = async (text) => text,
-}: ApplyContextBudgetOptions): Promise<BudgetedRequest> {
+export function applyContextBudget(options: ApplyContextBudgetOptions): Promise<BudgetedRequest> {
+  try {
+    const now = applyContextBudgetNow(options);
+    return now ? Promise.resolve(now) : applyWholeContextBudget(options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * {@link applyContextBudget} without waiting, for the requests that need no summary and no
+ * planning of their whole history: a model without metadata, or a conversation whose scan
+ * fits as it is (most calls). Undefined for the others: give those to
+ * {@link applyWholeContextBudget}. Throws what `applyContextBudget` rejects with.
+ */
+export function applyContextBudgetNow(
+  options: ApplyContextBudgetOptions,
+): BudgetedRequest | undefined {
+  const { request, model, counter, budget = {}, context, scan, summarise } = options;
   const metadata = model.metadata;
   if (!metadata) return { request, ledger: undefined };
-  const strategies = budget.strategies;
-  if (strategies?.includes('compress-history') && !summarise) {
+  if (budget.strategies?.includes('compress-history') && !summarise) {
     throw new DefinitionError(
       'definition.invalid_option',
       `The context budget for "${model.modelName}" lists the compress-history strategy but no summarise function was given. Pass summarise (a journaled call to a cheaper model), or remove the strategy.`,
     );
   }
-  const planOptions = {
-    model: model.modelName,
-    contextWindow: metadata.contextWindow,
-    counter,
-    ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
-    ...(metadata.maxOutputTokens === undefined
-      ? {}
-      : { modelMaxOutputTokens: metadata.maxOutputTokens }),
-  };
   const scanned =
     !context && scan?.messages === request.messages && scan.counter === counter
       ? planScannedContext({
-          ...planOptions,
+          ...planOptionsFor(request, model, counter),
           scan,
           budget,
           ...(request.tools ? { tools: request.tools } : {}),
           ...(request.responseFormat ? { responseFormat: request.responseFormat } : {}),
         })
       : undefined;
-  if (scanned) return sentRequest(request, scanned);
+  return scanned ? sentRequest(request, scanned) : undefined;
+}
+
+/**
+ * The rest of {@link applyContextBudget}, for a request {@link applyContextBudgetNow} left
+ * undefined: the whole context planned, with a summary of history first when the plan asks
+ * for one.
+ */
+export async function applyWholeContextBudget({
+  request,
+  model,
+  counter,
+  budget = {},
+  context,
+  summarise,
+  fenceIdFrom = (summary) => summary,
+  summary: previous,
+  startFrom,
+  reuseSummary = async (text) => text,
+}: ApplyContextBudgetOptions): Promise<BudgetedRequest> {
+  if (!model.metadata) return { request, ledger: undefined };
   const { plan, summary, summaryFailure } = await planWhole({
     request,
     given: context,
-    planOptions,
+    planOptions: planOptionsFor(request, model, counter),
     budget,
     summarise,
     fenceIdFrom,
@@ -184,6 +200,24 @@ export async function applyContextBudget({
     ...sentRequest(request, plan),
     ...(summary ? { summary } : {}),
     ...(summaryFailure === undefined ? {} : { summaryFailure }),
+  };
+}
+
+/** What every plan of `request` for `model` starts from (the model has metadata). */
+function planOptionsFor(
+  request: ChatRequest,
+  model: Pick<ChatModel, 'modelName' | 'metadata'>,
+  counter: TokenCounter,
+): Omit<PlanContextOptions, 'context' | 'budget'> {
+  const metadata = model.metadata!;
+  return {
+    model: model.modelName,
+    contextWindow: metadata.contextWindow,
+    counter,
+    ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
+    ...(metadata.maxOutputTokens === undefined
+      ? {}
+      : { modelMaxOutputTokens: metadata.maxOutputTokens }),
   };
 }
 

@@ -1,4 +1,9 @@
-import { applyContextBudget } from '../budget/apply-context-budget';
+import {
+  type ApplyContextBudgetOptions,
+  applyContextBudgetNow,
+  applyWholeContextBudget,
+  type BudgetedRequest,
+} from '../budget/apply-context-budget';
 import { type ConversationScan, scanConversation } from '../budget/conversation-scan';
 import type { TokenCounter } from '../budget/token-counter';
 import type { ContextBudgetOptions } from '../budget/types';
@@ -6,7 +11,7 @@ import { DefinitionError } from '../errors/definition-error';
 import type { ChatModel, ModelMetadata } from '../model/types';
 import type { Redactor } from '../security/create-redactor';
 import { compressionHooks, type EffectSummaries } from './compression-hooks';
-import type { ModelCallMiddleware } from './types';
+import type { ModelCall, ModelCallMiddleware } from './types';
 
 /**
  * The window assumed for a model whose metadata names none (a local model, a name the
@@ -58,7 +63,9 @@ export function budgetStep({
   const fenceIdFrom = (text: string) => stored.text(text);
   return {
     name: 'budget',
-    async call(call, next) {
+    // Not an async function: a request that fits as it is (most) is passed on at once, and
+    // only one that needs its whole history planned, or a summary, waits for it.
+    call(call, next) {
       const { scope, alias, request, settings } = call;
       const primary = call.models[0]!;
       const metadata = metadataOf(primary);
@@ -96,12 +103,7 @@ export function budgetStep({
             summaries,
           })
         : undefined;
-      const {
-        request: sent,
-        ledger,
-        summary,
-        summaryFailure,
-      } = await applyContextBudget({
+      const options: ApplyContextBudgetOptions = {
         request,
         model: { modelName: primary.modelName, metadata },
         counter,
@@ -110,18 +112,27 @@ export function budgetStep({
         ...(settings.context ? { context: settings.context } : {}),
         fenceIdFrom,
         ...hooks?.options,
+      };
+      const now = applyContextBudgetNow(options);
+      if (now) return next(budgeted(call, now));
+      return applyWholeContextBudget(options).then((result) => {
+        if (result.summary) hooks!.sent(result.summary);
+        if (result.summaryFailure !== undefined) {
+          scope.run.events.warn(
+            scope.threadId,
+            'budget.summary_failed',
+            `The summary of the oldest history of a call to "${alias}" could not be written (${messageOf(result.summaryFailure)}); the request was fitted with the strategies listed after compress-history (${(planned.strategies ?? []).filter((strategy) => strategy !== 'compress-history').join(', ')}) instead.`,
+          );
+        }
+        return next(budgeted(call, result));
       });
-      if (summary) hooks!.sent(summary);
-      if (summaryFailure !== undefined) {
-        scope.run.events.warn(
-          scope.threadId,
-          'budget.summary_failed',
-          `The summary of the oldest history of a call to "${alias}" could not be written (${messageOf(summaryFailure)}); the request was fitted with the strategies listed after compress-history (${(planned.strategies ?? []).filter((strategy) => strategy !== 'compress-history').join(', ')}) instead.`,
-        );
-      }
-      return next({ ...call, request: sent, ...(ledger ? { ledger } : {}) });
     },
   };
+}
+
+/** The call with its request as budgeted, and the budget's ledger. */
+function budgeted(call: ModelCall, { request, ledger }: BudgetedRequest): ModelCall {
+  return { ...call, request, ...(ledger ? { ledger } : {}) };
 }
 
 /** The model's metadata, with the assumed window when it names none. */
