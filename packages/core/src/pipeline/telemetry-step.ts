@@ -17,19 +17,25 @@ export function telemetryStep(): ModelCallMiddleware {
       const { events, clock } = scope.run;
       const { threadId, site } = scope;
       const primary = call.models[0]!;
-      if (ledger) events.emit('budget.ledger', threadId, { site, callId, ledger });
-      events.emit('llm.call.start', threadId, {
-        site,
-        callId,
-        model: primary.modelName,
-        endpoint: primary.endpoint,
-        inputHash: call.requestHash ?? '',
-        request: call.request,
-        ...(call.settings.prompt ? { prompt: call.settings.prompt } : {}),
-      });
+      // Every call's path: no payload is built when nobody listens (the stream drops it then).
+      if (ledger && events.isObserved('budget.ledger')) {
+        events.emit('budget.ledger', threadId, { site, callId, ledger });
+      }
+      if (events.isObserved('llm.call.start')) {
+        events.emit('llm.call.start', threadId, {
+          site,
+          callId,
+          model: primary.modelName,
+          endpoint: primary.endpoint,
+          inputHash: call.requestHash ?? '',
+          request: call.request,
+          ...(call.settings.prompt ? { prompt: call.settings.prompt } : {}),
+        });
+      }
       const started = clock.now();
       return next(call).then(
         (outcome) => {
+          if (!events.isObserved('llm.call.end')) return outcome;
           events.emit('llm.call.end', threadId, {
             site,
             callId,
@@ -45,12 +51,14 @@ export function telemetryStep(): ModelCallMiddleware {
           return outcome;
         },
         (error: unknown) => {
-          events.emit('llm.call.error', threadId, {
-            site,
-            callId,
-            model: primary.modelName,
-            error: serializeError(error),
-          });
+          if (events.isObserved('llm.call.error')) {
+            events.emit('llm.call.error', threadId, {
+              site,
+              callId,
+              model: primary.modelName,
+              error: serializeError(error),
+            });
+          }
           throw error;
         },
       );
