@@ -62,6 +62,7 @@ const loops: Record<string, () => Promise<() => Promise<void>>> = {
     'agentchart (toolLoop) · 200 tool calls',
   ),
   react5: timed(timedWorkloads.react5(), 'agentchart (toolLoop)'),
+  'react5-raw': timed(timedWorkloads.react5(), 'raw XState'),
   fanout: async () => () => agentchartFanout(1000),
   'fanout-raw': async () => () => xstateFanout(1000),
   suspended: async () => {
