@@ -139,6 +139,11 @@ export type ModelCallNext = (call: ModelCall) => Promise<ModelCallOutcome>;
  * `createAgent({ middleware })`; they run inside the journal and the run's limits, before
  * the response cache and the reliability policy.
  *
+ * A middleware with nothing to do once the answer is back may return `next(call)` itself,
+ * and one that only looks at the outcome may chain on it with `.then`: an `async` function
+ * that awaits `next` keeps its frame for as long as the model takes, in every call in flight.
+ * (A middleware that throws before returning a promise rejects the call, as an `async` one.)
+ *
  * @example
  * ```ts
  * const noSecrets: ModelCallMiddleware = {
