@@ -357,20 +357,27 @@ export class EffectScope implements ModelCallScope {
     request: ChatRequest,
     settings: ModelCallSettings = {},
   ): Promise<ChatResponse> {
-    const { models, pipeline } = this.run.runtime;
     // Not an async function: while the call is in flight the effect keeps no frame of this one.
-    return pipeline({
-      scope: this,
-      alias,
-      models: models.get(alias)!,
-      request,
-      settings,
-      callId: '',
-    }).then(responseOf);
+    try {
+      const { models, pipeline } = this.run.runtime;
+      return pipeline({
+        scope: this,
+        alias,
+        models: models.get(alias)!,
+        request,
+        settings,
+        callId: '',
+      }).then(responseOf);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 }
 
-/** The answer a model call came back with; one a guard blocked fails here, after the journal recorded what it cost. */
+/**
+ * The answer a model call came back with; one a guard blocked fails here, after the journal
+ * recorded what it cost.
+ */
 function responseOf(outcome: ModelCallOutcome): ChatResponse {
   if (outcome.blocked) {
     throw guardBlockedError({ ...outcome.blocked, stage: 'output', model: outcome.model });
