@@ -25,6 +25,31 @@ const history = [
   { role: 'assistant' as const, content: 'The total is 1 204 EUR.' },
 ];
 
+/** A tool loop over ten long pages: its history overflows a 3,000-token window. */
+const page = defineTool({
+  name: 'page',
+  description: 'Reads page i.',
+  input: z.object({ i: z.number() }),
+  output: z.string(),
+  effect: 'pure',
+  execute: async ({ i }) => `page ${i}: ${'lorem ipsum dolor sit amet '.repeat(100)}`,
+});
+const loop = toolLoop({
+  model: 'main',
+  tools: [page],
+  prompt: (task: string) => task,
+  maxSteps: 20,
+  maxOutputTokens: 300,
+});
+/** The loop's model: reads the ten pages, then answers `done`. */
+const pageReader = () =>
+  scriptedModel({
+    modelName: 'main',
+    metadata: { contextWindow: 3_000 },
+    handler: (_, index): ScriptedResponse =>
+      index < 10 ? { toolCalls: [{ name: 'page', arguments: { i: index } }] } : 'done',
+  });
+
 describe('createSummariser', () => {
   it('returns the summary the model wrote, trimmed', async () => {
     const summarise = createSummariser({
@@ -80,30 +105,10 @@ describe('createSummariser', () => {
   );
 
   it('fails a tool loop whose summariser answers nothing with budget.summary_unusable, and caches no such answer', async () => {
-    const page = defineTool({
-      name: 'page',
-      description: 'Reads page i.',
-      input: z.object({ i: z.number() }),
-      output: z.string(),
-      effect: 'pure',
-      execute: async ({ i }) => `page ${i}: ${'lorem ipsum dolor sit amet '.repeat(100)}`,
-    });
-    const loop = toolLoop({
-      model: 'main',
-      tools: [page],
-      prompt: (task: string) => task,
-      maxSteps: 20,
-      maxOutputTokens: 300,
-    });
     const cache = createResponseCache();
     const cheap = scriptedModel({ modelName: 'cheap', handler: () => '' });
     const run = async () => {
-      const main = scriptedModel({
-        modelName: 'main',
-        metadata: { contextWindow: 3_000 },
-        handler: (_, index): ScriptedResponse =>
-          index < 10 ? { toolCalls: [{ name: 'page', arguments: { i: index } }] } : 'done',
-      });
+      const main = pageReader();
       const agent = createAgent({
         machine: effectMachine(loop, 'Read every page.'),
         models: { main, cheap },
@@ -141,28 +146,8 @@ describe('createSummariser', () => {
   ])(
     'leaves the request to the strategies listed after compress-history when the summariser %s, and says so (summary fallback)',
     async (_, summariserAnswer) => {
-      const page = defineTool({
-        name: 'page',
-        description: 'Reads page i.',
-        input: z.object({ i: z.number() }),
-        output: z.string(),
-        effect: 'pure',
-        execute: async ({ i }) => `page ${i}: ${'lorem ipsum dolor sit amet '.repeat(100)}`,
-      });
-      const loop = toolLoop({
-        model: 'main',
-        tools: [page],
-        prompt: (task: string) => task,
-        maxSteps: 20,
-        maxOutputTokens: 300,
-      });
       const cheap = scriptedModel({ modelName: 'cheap', handler: summariserAnswer });
-      const main = scriptedModel({
-        modelName: 'main',
-        metadata: { contextWindow: 3_000 },
-        handler: (_, index): ScriptedResponse =>
-          index < 10 ? { toolCalls: [{ name: 'page', arguments: { i: index } }] } : 'done',
-      });
+      const main = pageReader();
       const agent = createAgent({
         machine: effectMachine(loop, 'Read every page.'),
         models: { main, cheap },
