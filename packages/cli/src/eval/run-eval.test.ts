@@ -3,6 +3,7 @@ import { scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
+import { approvalsMachine } from './__fixtures__/approvals.eval';
 import { defineEval } from './define-eval';
 import { formatEvalTable } from './format-eval-table';
 import { runEval } from './run-eval';
@@ -312,34 +313,7 @@ describe('runEval, with a variant whose agent cannot be built', () => {
 
 describe('runEval, with an agent that waits for a person', () => {
   /** Asks for approval; a refusal asks again, so a chart can keep asking. */
-  const approvals = () => {
-    const machine = setup({
-      types: { input: {} as number, context: {} as { amount: number; asked: number } },
-      actors: {
-        approve: humanWait({
-          prompt: (amount: number) => `Approve ${amount}?`,
-          reply: z.object({ approved: z.boolean() }),
-        }),
-      },
-    }).createMachine({
-      context: ({ input }) => ({ amount: input, asked: 0 }),
-      initial: 'asking',
-      states: {
-        asking: {
-          invoke: {
-            src: 'approve',
-            input: ({ context }) => context.amount,
-            onDone: [
-              { guard: ({ event }) => event.output.approved, target: 'paid' },
-              { target: 'asking', reenter: true },
-            ],
-          },
-        },
-        paid: { type: 'final', output: ({ context }) => ({ paid: context.amount }) },
-      },
-    });
-    return createAgent({ machine, models: {} });
-  };
+  const approvals = () => createAgent({ machine: approvalsMachine });
 
   it("answers a run's waits with the row's replies, in order, and ends waiting when they run out (eval replies)", async () => {
     const suite = defineEval({
@@ -390,9 +364,9 @@ describe('runEval, with an agent that waits for a person', () => {
       ],
     });
     expect(cases[0]).toMatchObject({ status: 'done', passed: true });
-    expect(prompts[0]).toBe('Approve 1?');
+    expect(prompts[0]).toBe('Pay 1 EUR?');
     expect(cases[1]).toMatchObject({ status: 'error', passed: false });
-    expect(cases[1]?.error).toMatch(/^the run still waits after 50 replies \("Approve 2\?"\)/);
+    expect(cases[1]?.error).toMatch(/^the run still waits after 50 replies \("Pay 2 EUR\?"\)/);
   });
 });
 

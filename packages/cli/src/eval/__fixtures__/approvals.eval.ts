@@ -5,7 +5,7 @@ import { defineEval } from '../define-eval';
 import { exactMatch } from '../scorers/exact-match';
 
 /** Pays an invoice once a person approves it; a refusal asks again. */
-const machine = setup({
+export const approvalsMachine = setup({
   types: { input: {} as number, context: {} as { amount: number } },
   actors: {
     approve: humanWait({
@@ -35,7 +35,7 @@ const machine = setup({
 /** The run's outcome is what is judged: paid, or still waiting for a person. */
 export default defineEval({
   name: 'approvals',
-  agent: () => createAgent({ machine }),
+  agent: () => createAgent({ machine: approvalsMachine }),
   output: (run) => run.outcome.status,
   scorers: [exactMatch()],
 });
