@@ -26,7 +26,7 @@ import { LiveRuns } from './live-runs';
 import { replayThread } from './replay-thread';
 import { loadCheckpoint, restoreRun } from './restore-thread';
 import { handleOf } from './run-handle';
-import { assertThreadId } from './thread-id';
+import { assertNewThreadId, assertThreadId } from './thread-id';
 import type {
   Agent,
   AgentOptions,
@@ -264,7 +264,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
         `agent.start: force must be true or false, got ${describeValue(force)}.`,
       );
     }
-    assertThreadId('agent.start', threadId);
+    assertNewThreadId('agent.start', threadId);
     assertOpen(`starting thread "${threadId}"`);
     if (live.get(threadId)) {
       throw new RunError('run.already_running', {
@@ -317,7 +317,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     async fork(forkOptions) {
       assertThreadId('agent.fork (from)', forkOptions?.from);
       checkOptionNames('agent.fork', forkOptions, forkOptionNames);
-      if (forkOptions.threadId !== undefined) assertThreadId('agent.fork', forkOptions.threadId);
+      if (forkOptions.threadId !== undefined) assertNewThreadId('agent.fork', forkOptions.threadId);
       assertOpen(`forking thread "${forkOptions.from}"`);
       const { run, checkpoint } = await forkThread(runtime, forkOptions, migrate);
       // A new thread, though it starts from another's checkpoint.

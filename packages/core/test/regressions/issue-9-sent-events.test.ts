@@ -118,6 +118,33 @@ describe.each(Object.keys(stores_) as (keyof typeof stores_)[])(
       await agent.close();
     });
 
+    it('refuses to start a thread whose id holds a control character or is over 1,000 characters (thread ids)', async () => {
+      const agent = createAgent({ machine, checkpointer: stores_[kind]() });
+      for (const [threadId, says] of [
+        ['order\u00001', 'holds the control character U+0000 at position 5'],
+        ['order 1\nforged log line', 'holds the control character U+000A at position 7'],
+        ['x'.repeat(1_001), 'is 1001 characters long, over the 1000 a thread id may have'],
+      ] as const) {
+        expect(() => agent.start({ threadId, input: undefined })).toThrow(
+          expect.objectContaining({
+            code: 'definition.invalid_option',
+            message: expect.stringContaining(says),
+          }),
+        );
+        await expect(agent.fork({ from: 'any', threadId })).rejects.toMatchObject({
+          code: 'definition.invalid_option',
+        });
+      }
+      // Letters, digits, punctuation and any script are names.
+      const handle = agent.start({
+        threadId: `tenant-7/order #1 · 注文 ${'x'.repeat(900)}`,
+        input: undefined,
+      });
+      expect(handle.threadId).toHaveLength(923);
+      await handle.stop();
+      await agent.close();
+    });
+
     it('refuses thread ids that are not non-empty strings', async () => {
       const agent = createAgent({ machine, checkpointer: stores_[kind]() });
       for (const threadId of ['', 42, null]) {
