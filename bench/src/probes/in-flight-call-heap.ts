@@ -9,13 +9,12 @@
  * as its generator object), per run. Each variant in its own process; it measures core's
  * build, as users get it: run `pnpm build` first.
  */
-import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeHeapSnapshot } from 'node:v8';
 import type { ChatModel } from '@agentchart/core';
 import type { ChatResponse } from '@agentchart/core/internal';
 import type { FanoutRound } from '../workloads/fanout/simulated-model';
+import { type HeapSnapshot, readHeapSnapshot } from './heap-snapshot';
 
 const runs = Number(process.argv[2] ?? 2_000);
 const variant = process.argv[3] ?? 'agentchart';
@@ -76,26 +75,9 @@ async function settledHeap(): Promise<number> {
   return process.memoryUsage().heapUsed;
 }
 
-interface HeapSnapshot {
-  snapshot: {
-    meta: {
-      node_fields: string[];
-      node_types: [string[]];
-      edge_fields: string[];
-      edge_types: [string[]];
-    };
-  };
-  nodes: number[];
-  edges: number[];
-  strings: string[];
-}
-
 function snapshot(name: string): HeapSnapshot {
   const path = join(tmpdir(), `in-flight-${process.pid}-${name}.heapsnapshot`);
-  writeHeapSnapshot(path);
-  const parsed = JSON.parse(readFileSync(path, 'utf8')) as HeapSnapshot;
-  rmSync(path);
-  return parsed;
+  return readHeapSnapshot(path);
 }
 
 // Warm-up: the agent's one-time objects and the code's feedback are made before measuring.

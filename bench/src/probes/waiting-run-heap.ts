@@ -10,11 +10,10 @@
  * objects that hold them (a store's cache, a table grown by the burst) and, for the run's own
  * holders, what they hold. It measures core's build, as users get it: run `pnpm build` first.
  */
-import { readFileSync } from 'node:fs';
-import { writeHeapSnapshot } from 'node:v8';
 import { SqliteCheckpointer } from '@agentchart/core';
 import { tempDir } from '../stores/temp-dir';
 import { agentchartSuspended } from '../workloads/suspended/suspended-agentchart';
+import { type HeapSnapshot, readHeapSnapshot } from './heap-snapshot';
 
 const runs = Number(process.argv[2] ?? 2_000);
 const mode = process.argv[3] ?? 'live';
@@ -22,20 +21,6 @@ if (mode !== 'live' && mode !== 'evicted')
   throw new Error(`mode is live or evicted, got "${mode}"`);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc (pnpm run probe:waiting-heap does)');
-
-interface HeapSnapshot {
-  snapshot: {
-    meta: {
-      node_fields: string[];
-      node_types: [string[]];
-      edge_fields: string[];
-      edge_types: [string[]];
-    };
-  };
-  nodes: number[];
-  edges: number[];
-  strings: string[];
-}
 
 async function takeSnapshot(path: string): Promise<HeapSnapshot> {
   // Until the heap stops shrinking: evicted runs give their leases up after they came to
@@ -48,8 +33,7 @@ async function takeSnapshot(path: string): Promise<HeapSnapshot> {
     if (used > last * 0.999) break;
     last = used;
   }
-  writeHeapSnapshot(path);
-  return JSON.parse(readFileSync(path, 'utf8')) as HeapSnapshot;
+  return readHeapSnapshot(path);
 }
 
 function firstIdAfter({ snapshot, nodes }: HeapSnapshot): number {
