@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
+import { z } from 'zod';
 import { crashAfterSend, invoiceAgent, referenceOutcome } from '../../test/fixtures/crash-helpers';
 import { memoryLedger } from '../../test/fixtures/invoice-agent';
 import { tempStores } from '../../test/fixtures/temp-stores';
+import { humanWait } from '../effects/human-wait';
 import type { RunEvent } from '../events/types';
 import { CheckpointError } from '../store/checkpoint-error';
 import type { Checkpointer } from '../store/types';
@@ -207,4 +209,59 @@ describe('restoreRun (agent.resume)', () => {
     const approval = (await current.agent.journal('t')).find((entry) => entry.kind === 'human');
     expect(approval?.status).toBe('started');
   });
+});
+
+describe('restoreRun of a thread that ended (issue: a checkpoint per stray reply)', () => {
+  /** Waits for a yes/no, then ends done; `'fail'` throws in the final state's entry. */
+  const chart = (onReply: 'done' | 'fail' | 'loop') =>
+    setup({
+      actors: { ask: humanWait({ prompt: () => 'ship it?', reply: z.boolean() }) },
+      actions: {
+        explode: () => {
+          throw new Error('boom');
+        },
+      },
+    }).createMachine({
+      id: 'shipping',
+      initial: 'asking',
+      states: {
+        asking: { invoke: { src: 'ask', onDone: onReply === 'loop' ? 'busy' : 'shipped' } },
+        busy: { after: { 1: 'busy2' } },
+        busy2: { after: { 1: 'busy' } },
+        shipped: { type: 'final', ...(onReply === 'fail' ? { entry: 'explode' } : {}) },
+      },
+    });
+
+  it.each([
+    ['done', 'done'],
+    ['failed', 'fail'],
+    ['limit', 'loop'],
+    ['stopped', 'stop'],
+  ] as const)(
+    'writes no checkpoint when a thread that ended %s is resumed or sent a reply',
+    async (status, how) => {
+      const checkpointer = stores.open();
+      const agent = createAgent({
+        machine: chart(how === 'stop' ? 'done' : how),
+        checkpointer,
+        limits: { maxSteps: 6 },
+      });
+      expect((await agent.run({ threadId: 't', input: {} })).status).toBe('waiting');
+      const ended =
+        how === 'stop'
+          ? await (await agent.resume('t')).stop()
+          : await (await agent.send('t', { type: 'human.reply', value: true })).result();
+      expect(ended.status).toBe(status);
+      const stored = (await agent.history('t')).length;
+      for (let again = 0; again < 3; again++) {
+        expect((await (await agent.resume('t')).result()).status).toBe(status);
+        await expect(
+          agent.send('t', { type: 'human.reply', value: true }).then((handle) => handle.result()),
+        ).rejects.toMatchObject({ code: 'run.not_waiting' });
+      }
+      expect((await agent.history('t')).length).toBe(stored);
+      expect((await agent.getCheckpoint('t'))?.run.status).toBe(status);
+      await agent.close();
+    },
+  );
 });

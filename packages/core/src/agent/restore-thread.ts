@@ -175,14 +175,23 @@ export async function restoreRun(
     }),
     ...(takeOver.force || takeOver.takeOverFrom ? { takenOverAt: clock.now() } : {}),
   };
-  const version = (checkpoint.recovered?.headVersion ?? checkpoint.version) + 1;
+  const head = checkpoint.recovered?.headVersion ?? checkpoint.version;
   const { recovered: _, ...stored } = checkpoint;
-  const claim: Checkpoint = { ...stored, run: state, version, owner, createdAt: clock.now() };
-  try {
-    await checkpointer.save(claim);
-  } catch (error) {
-    await checkpointer.releaseLease(threadId, owner).catch(() => undefined);
-    throw error;
+  // An ended thread runs nothing more: its restore only reports how it ended. Claimed like a
+  // live one, every resume of it — a reply sent twice, a retried request — would store
+  // another checkpoint, and whoever may send to it would grow the store without bound.
+  const ended = hasEnded(checkpoint);
+  const version = ended ? head : head + 1;
+  const claim: Checkpoint = ended
+    ? stored
+    : { ...stored, run: state, version, owner, createdAt: clock.now() };
+  if (!ended) {
+    try {
+      await checkpointer.save(claim);
+    } catch (error) {
+      await checkpointer.releaseLease(threadId, owner).catch(() => undefined);
+      throw error;
+    }
   }
   const run = new Run(runtime, threadId, {
     state: { ...state, status: 'running' },
@@ -195,6 +204,26 @@ export async function restoreRun(
     leaseExpiresAt: lease.expiresAt,
   });
   return { run, checkpoint: claim };
+}
+
+/**
+ * True when the thread's run ended and its actor with it: done in a final state, stopped by a
+ * limit or a stop, or failed with the machine's error. Such a run, restored, comes to rest as
+ * it ended without running anything (see `Run.start`).
+ */
+function hasEnded({ run, snapshot }: Checkpoint): boolean {
+  const actor = (snapshot as { status?: unknown } | undefined)?.status;
+  switch (run.status) {
+    case 'done':
+      return actor === 'done';
+    case 'limit':
+    case 'stopped':
+      return actor === 'stopped';
+    case 'failed':
+      return actor === 'error';
+    default:
+      return false;
+  }
 }
 
 /** How a restore takes the thread's lease: as it is free, or over from a gone owner. */

@@ -765,7 +765,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       this.#restoredStart = false;
       this.#stateEnters.observe(snapshot.value);
       this.#watchChildren(snapshot);
-      if (snapshot.status === 'done') this.#end('done');
+      // A thread stored done is stored so already: a resume of it writes nothing.
+      if (snapshot.status === 'done') this.#end('done', undefined, this.#storedStatus !== 'done');
       return;
     }
     // A timer that fired or a wait that timed out gives a resting run work again.
