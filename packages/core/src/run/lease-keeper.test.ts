@@ -278,4 +278,23 @@ describe('LeaseKeeper', () => {
     await clock.advance(ttlMs / 3);
     expect(clock.pending()).toBe(0);
   });
+
+  it('says a start was refused by a run that has let go since, not that it holds the thread until 1970', async () => {
+    const { checkpointer, run } = agentLeases();
+    // PostgreSQL reads the holder in a second statement: the run that held the thread came
+    // to rest and released its lease in between (its expiry is then 0).
+    await checkpointer.acquireLease('t', { owner: 'other', ttlMs, now: 0 });
+    const acquireLease = checkpointer.acquireLease.bind(checkpointer);
+    checkpointer.acquireLease = async (threadId, options) => {
+      try {
+        return await acquireLease(threadId, options);
+      } finally {
+        await checkpointer.releaseLease(threadId, 'other');
+      }
+    };
+    const error = await new LeaseKeeper(run('t')).acquire().catch((caught) => caught);
+    expect(error).toMatchObject({ code: 'checkpoint.lease_held' });
+    expect(error.message).toContain('run "other" held it when this start asked for it');
+    expect(error.message).not.toMatch(/1970|0 ms more/);
+  });
 });

@@ -199,9 +199,12 @@ async function startRefused(
   refusal: CheckpointError,
 ): Promise<CheckpointError> {
   const holder = await checkpointer.getLease(threadId).catch(() => undefined);
-  const until = holder
-    ? `run "${holder.owner}" holds it for ${Math.max(0, Math.ceil(holder.expiresAt - now))} ms more (until ${new Date(holder.expiresAt).toISOString()})`
-    : 'another run holds it';
+  // Read after the refusal: the holder may have let go meanwhile (a run that came to rest).
+  const until = !holder
+    ? 'another run holds it'
+    : holder.expiresAt > now
+      ? `run "${holder.owner}" holds it for ${Math.ceil(holder.expiresAt - now)} ms more (until ${new Date(holder.expiresAt).toISOString()})`
+      : `run "${holder.owner}" held it when this start asked for it (it has let go since, most likely at its first rest)`;
   return new CheckpointError(
     'checkpoint.lease_held',
     threadId,

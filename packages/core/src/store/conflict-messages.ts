@@ -21,7 +21,12 @@ export function leaseHeldMessage(
   holder: { owner: string; expiresAt: number },
   now: number,
 ): string {
-  const left = Math.max(0, Math.ceil(holder.expiresAt - now));
+  if (holder.expiresAt <= now) {
+    // A store that reads the holder after refusing (PostgreSQL: two statements) may find it
+    // gone by then — its run came to rest a moment later. No time left, no date in 1970.
+    return `Thread "${threadId}" was owned by run "${holder.owner}" when this run asked for it, and that run has let it go since (its lease was released or lapsed a moment later). Nothing was done here: try again, and the thread is taken unless another run took it meanwhile.`;
+  }
+  const left = Math.ceil(holder.expiresAt - now);
   return `Thread "${threadId}" is owned by run "${holder.owner}", whose lease is live for ${left} ms more (until ${new Date(holder.expiresAt).toISOString()}): it is probably still running in another process. Two runs continuing one thread could act twice. Wait until the lease expires (a process that died stops renewing it), or take the thread with { force: true } only if you know that process is gone: an effect it has in flight may still act.`;
 }
 
