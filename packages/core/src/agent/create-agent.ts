@@ -26,6 +26,7 @@ import { LiveRuns } from './live-runs';
 import { replayThread } from './replay-thread';
 import { loadCheckpoint, restoreRun } from './restore-thread';
 import { handleOf } from './run-handle';
+import { assertTenantId } from './tenant-id';
 import { assertNewThreadId, assertThreadId } from './thread-id';
 import type {
   Agent,
@@ -265,6 +266,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
       );
     }
     assertNewThreadId('agent.start', threadId);
+    if (tenantId !== undefined) assertTenantId('agent.start', tenantId);
     assertOpen(`starting thread "${threadId}"`);
     if (live.get(threadId)) {
       throw new RunError('run.already_running', {

@@ -179,10 +179,17 @@ export type RunOutcomeFrom<TMachine extends AnyStateMachine> = RunOutcome<Output
 
 /** Options of {@link Agent.start}. */
 export interface StartOptions<TInput> {
-  /** The thread's id; generated when absent. Starting an existing thread is an error. */
+  /**
+   * The thread's id; generated when absent. Starting an existing thread is an error. At most
+   * 1,000 bytes of UTF-8, with no control character and no lone surrogate: what every store
+   * can keep and index as it is (refused with `definition.invalid_option` otherwise).
+   */
   threadId?: string;
   input: TInput;
-  /** The tenant this run's model calls are charged to: its quota and cost ledger entries. */
+  /**
+   * The tenant this run's model calls are charged to: its quota and cost ledger entries.
+   * Checked as `threadId` is, before anything is stored.
+   */
   tenantId?: string;
   /**
    * Takes the thread's lease even when another run holds it: for a start that a process

@@ -118,12 +118,12 @@ describe.each(Object.keys(stores_) as (keyof typeof stores_)[])(
       await agent.close();
     });
 
-    it('refuses to start a thread whose id holds a control character or is over 1,000 characters (thread ids)', async () => {
+    it('refuses to start a thread whose id holds a control character or takes over 1,000 bytes (thread ids)', async () => {
       const agent = createAgent({ machine, checkpointer: stores_[kind]() });
       for (const [threadId, says] of [
         ['order\u00001', 'holds the control character U+0000 at position 5'],
         ['order 1\nforged log line', 'holds the control character U+000A at position 7'],
-        ['x'.repeat(1_001), 'is 1001 characters long, over the 1000 a thread id may have'],
+        ['x'.repeat(1_001), 'takes 1001 bytes in UTF-8, over the 1000 an id may take'],
       ] as const) {
         expect(() => agent.start({ threadId, input: undefined })).toThrow(
           expect.objectContaining({
