@@ -105,4 +105,20 @@ describe('handleThreadJob', () => {
     });
     await later.close();
   });
+
+  it('refuses a start job whose thread or tenant id the agent refuses, rather than failing it 50 times', async () => {
+    const agent = createAgent({ machine: approval, checkpointer: new MemoryCheckpointer() });
+    const jobs = [
+      { kind: 'start', threadId: 'T-3\nforged', input: {} },
+      { kind: 'start', threadId: 'T-4', input: {}, tenantId: 'acme\u0000' },
+    ] as const;
+    for (const job of jobs) {
+      expect(await handleThreadJob(agent, job, { closing: () => false })).toMatchObject({
+        threadId: job.threadId,
+        status: 'refused',
+        detail: expect.stringContaining('control character'),
+      });
+    }
+    await agent.close();
+  });
 });

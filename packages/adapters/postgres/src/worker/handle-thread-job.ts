@@ -85,6 +85,11 @@ export async function handleThreadJob(
       if (error.code === 'run.not_waiting' && job.kind === 'reply') {
         return { threadId, status: 'already-answered', detail: error.message };
       }
+      // A start refused as it is called (a thread or tenant id no store keeps): the queue's
+      // retries would be refused the same, fifty times over.
+      if (job.kind === 'start' && error.code === 'definition.invalid_option') {
+        return { threadId, status: 'refused', detail: error.message };
+      }
       // A reply the wait refuses, or one that came after its deadline (the wait timed out
       // instead): trying the job again would be refused again.
       if (
