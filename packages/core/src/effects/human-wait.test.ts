@@ -208,4 +208,51 @@ describe('humanWait', () => {
     expect(await handle.result()).toMatchObject({ status: 'done', output: { note: 'short' } });
     await agent.close();
   });
+
+  it.each([2_000, 3_000, 200_000])(
+    'refuses a reply nested %i levels deep (a few kilobytes of JSON); the thread waits on, not failed or stored running',
+    async (depth) => {
+      const machine = setup({
+        types: { context: {} as { answer?: unknown } },
+        actors: { ask: humanWait({ prompt: () => 'Anything?', reply: z.unknown() }) },
+      }).createMachine({
+        id: 'deep',
+        context: {},
+        initial: 'asking',
+        states: {
+          asking: {
+            invoke: {
+              src: 'ask',
+              onDone: {
+                target: 'answered',
+                actions: assign({ answer: ({ event }) => event.output }),
+              },
+            },
+          },
+          answered: { type: 'final' },
+        },
+        output: ({ context }) => context,
+      });
+      const agent = createAgent({ machine, checkpointer: stores.open() });
+      await agent.start({ threadId: 'd', input: {} }).result();
+      const deep = JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`);
+      // Before: 2,000 and 3,000 levels failed the run with "Maximum call stack size exceeded"
+      // (or a circular-structure error) and left the thread stored `running`; 200,000 threw
+      // a bare RangeError from agent.send.
+      const reply = agent
+        .send('d', { type: 'human.reply', value: deep })
+        .then((handle) => handle.result());
+      await expect(reply).rejects.toMatchObject({
+        code: 'human.invalid_reply',
+        message: expect.stringContaining('more than 256 levels deep'),
+      });
+      expect((await agent.getCheckpoint('d'))?.run.status).toBe('waiting');
+      const handle = await agent.send('d', { type: 'human.reply', value: [[['fine']]] });
+      expect(await handle.result()).toMatchObject({
+        status: 'done',
+        output: { answer: [[['fine']]] },
+      });
+      await agent.close();
+    },
+  );
 });
