@@ -1,18 +1,11 @@
 import { RunError } from '../errors/run-error';
 import { measureJson } from '../ledger/cap-journal-value';
-import { nestsDeeperThan } from '../ledger/json-depth';
+import { maxSentValueDepth, nestsDeeperThan } from '../ledger/json-depth';
 import type { JournalEntry } from '../ledger/types';
 import type { HumanWaitRegistration } from '../run/human-waits';
 import type { PendingApproval } from '../run/types';
 import type { EffectScope } from './effect-scope';
 import { unreadAbort } from './unread-abort';
-
-/**
- * The deepest a reply may nest arrays and objects. Far above any form's answer, far below
- * where storing it fails: a checkpoint keeps 2,000 levels, the reply sits some levels down in
- * the machine's context, and JSON.stringify overflows the stack at a few thousand.
- */
-const maxReplyDepth = 256;
 
 /** What an open wait is, as its {@link WaitReplies} are told. */
 export interface OpenedWait {
@@ -221,10 +214,10 @@ class OpenWait<TReply> implements HumanWaitRegistration, OpenedWait {
     // Measured before its bytes: JSON.stringify overflows the stack on a few kilobytes of
     // `[[[[…`, and a reply a little less deep passed, then failed the run as it was stored,
     // leaving the thread `running`. No form a person answers nests this deep.
-    if (nestsDeeperThan(reply, maxReplyDepth)) {
+    if (nestsDeeperThan(reply, maxSentValueDepth)) {
       throw new RunError('human.invalid_reply', {
-        message: `The reply to "${this.prompt}" (wait "${this.waitId}") nests arrays or objects more than ${maxReplyDepth} levels deep, more than a checkpoint keeps; it was refused and the wait stays open. Send a flatter reply, or bound the reply schema.`,
-        details: { waitId: this.waitId, maxDepth: maxReplyDepth },
+        message: `The reply to "${this.prompt}" (wait "${this.waitId}") nests arrays or objects more than ${maxSentValueDepth} levels deep, more than a checkpoint keeps; it was refused and the wait stays open. Send a flatter reply, or bound the reply schema.`,
+        details: { waitId: this.waitId, maxDepth: maxSentValueDepth },
       });
     }
     const maxBytes = this.#scope.run.maxJournalValueBytes;

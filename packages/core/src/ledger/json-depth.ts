@@ -1,4 +1,12 @@
 /**
+ * The deepest a value sent into a run from outside — a human reply, an event — may nest arrays
+ * and objects. Far above any form's answer or webhook's body, far below where storing it
+ * fails: a checkpoint keeps 2,000 levels, a sent value sits some levels down in the machine's
+ * context, and JSON.stringify overflows the stack a little short of 2,000.
+ */
+export const maxSentValueDepth = 256;
+
+/**
  * True when `value` nests arrays and objects more than `maxDepth` levels deep (a scalar is 0
  * levels, `[]` one, `[[]]` two). Walks depth first without recursion, so a value nested
  * deeply enough to overflow the stack of `JSON.stringify` is measured rather than thrown on,

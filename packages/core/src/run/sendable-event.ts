@@ -1,6 +1,7 @@
 import type { EventObject } from 'xstate';
 import { describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
+import { maxSentValueDepth, nestsDeeperThan } from '../ledger/json-depth';
 
 /**
  * Refuses an event no caller outside the run may send it: one that is not an object with a
@@ -8,7 +9,8 @@ import { RunError } from '../errors/run-error';
  * actor's done and error events (`xstate.done.actor.…`, `xstate.error.actor.…`), its timers
  * (`xstate.after.…`) and `xstate.stop` end an effect or a state without its checks — a human
  * wait without its reply's validation, an approval without the person — and `limit.reached`
- * is the harness's word that a run limit was hit. Checked before the event reaches the
+ * is the harness's word that a run limit was hit. So is an event nested too deep for a
+ * checkpoint to keep once the machine assigns it. Checked before the event reaches the
  * machine, so a refused event leaves the run as it was.
  */
 export function assertSendableEvent(
@@ -31,6 +33,13 @@ export function assertSendableEvent(
     throw new RunError('run.invalid_event', {
       message: `Thread "${threadId}" was sent "${type}", an event ${who}: from outside it would end a state or an effect without its checks (a human wait without its reply's validation). Nothing was delivered. Send an event your chart defines; answer a human wait with { type: 'human.reply', value } or handle.reply(value).`,
       details: { threadId, type },
+    });
+  }
+  // A reply's depth is checked by its wait, which names itself in the refusal.
+  if (type !== 'human.reply' && nestsDeeperThan(event, maxSentValueDepth + 1)) {
+    throw new RunError('run.invalid_event', {
+      message: `Thread "${threadId}" was sent a "${type}" event whose fields nest arrays or objects more than ${maxSentValueDepth} levels deep: kept in the machine's context, no checkpoint could store it, and the run would fail. Nothing was delivered; the run is as it was. Send a flatter event.`,
+      details: { threadId, type, maxDepth: maxSentValueDepth },
     });
   }
 }
