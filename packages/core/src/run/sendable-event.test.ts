@@ -33,13 +33,13 @@ describe('assertSendableEvent (agent.send)', () => {
       // Before: the run failed with "Maximum call stack size exceeded" or a circular-structure
       // error as the checkpoint was written (the event lost, the caller told `failed`), and
       // 200,000 levels threw a bare RangeError.
-      await expect(
-        agent.send('n', { type: 'note', body: nested(depth) }).then((handle) => handle.result()),
-      ).rejects.toMatchObject({
+      const deep = { type: 'note', body: nested(depth) };
+      await expect(agent.send('n', deep).then((handle) => handle.result())).rejects.toMatchObject({
         code: 'run.invalid_event',
         message: expect.stringContaining('more than 256 levels deep'),
       });
-      const handle = await agent.send('n', { type: 'note', body: nested(255) });
+      const shallow = { type: 'note', body: nested(255) };
+      const handle = await agent.send('n', shallow);
       expect(await handle.result()).toMatchObject({ status: 'waiting' });
       expect((await agent.getCheckpoint('n'))?.run.status).toBe('waiting');
       await agent.close();
