@@ -17,6 +17,7 @@ import { Run } from '../run/run';
 import { assertSendableEvent } from '../run/sendable-event';
 import { createRedactor } from '../security/create-redactor';
 import { redactingInspect } from '../security/redacting-inspect';
+import { CheckpointError } from '../store/checkpoint-error';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { checkAgentOptions } from './check-agent-options';
 import { checkAgentShapes } from './check-agent-shapes';
@@ -172,6 +173,24 @@ export function createAgent<TMachine extends AnyStateMachine>(
     });
   };
 
+  /** Reads the thread's latest checkpoint and takes the thread over from it. */
+  const claimThread = async (threadId: string, force: boolean) => {
+    for (let read = 1; ; read++) {
+      const checkpoint = await loadCheckpoint(runtime, threadId, { migrate, asRoot: true });
+      try {
+        return await restoreRun(runtime, checkpoint, force ? { force: 'checkpoint-owner' } : {});
+      } catch (error) {
+        // Another process moved the thread on between this read and this lease (it answered
+        // the same wait a moment earlier): what it stored is the thread now, so read again,
+        // and a reply sent twice meets the thread as it is (`run.not_waiting`).
+        // Not when forced: the new checkpoint's owner is alive, and force takes a thread only
+        // from its dead owner (ADR 0029).
+        if (!force && read < maxRestoreReads && isClaimConflict(error)) continue;
+        throw error;
+      }
+    }
+  };
+
   /** The thread's run in this process, restored from its checkpoint when it is not live. */
   const restore = (threadId: string, force = false): Promise<Run> => {
     const running = live.get(threadId);
@@ -182,12 +201,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
       // A run of this thread that came to rest here a moment ago may still be giving its
       // lease up: this process would otherwise be refused its own thread.
       await live.letGo(threadId);
-      const checkpoint = await loadCheckpoint(runtime, threadId, { migrate, asRoot: true });
-      const { run, checkpoint: claimed } = await restoreRun(
-        runtime,
-        checkpoint,
-        force ? { force: 'checkpoint-owner' } : {},
-      );
+      const { run, checkpoint: claimed } = await claimThread(threadId, force);
       live.track(run, { restored: true });
       run.start({ resumed: true, delayedEvents: claimed.delayedEvents ?? [] });
       return run;
@@ -347,6 +361,13 @@ export function createAgent<TMachine extends AnyStateMachine>(
       await live.close({ timeoutMs });
     },
   };
+}
+
+/** Reads of a thread a restore makes while other processes keep moving it on. */
+const maxRestoreReads = 3;
+
+function isClaimConflict(error: unknown): boolean {
+  return CheckpointError.isInstance(error) && error.code === 'checkpoint.conflict';
 }
 
 /**

@@ -265,3 +265,42 @@ describe('restoreRun of a thread that ended (issue: a checkpoint per stray reply
     },
   );
 });
+
+describe('agent.send racing another process for one wait (issue: a reply sent twice got checkpoint.conflict)', () => {
+  const chart = setup({
+    actors: { ask: humanWait({ prompt: () => 'ship it?', reply: z.boolean() }) },
+  }).createMachine({
+    id: 'shipping',
+    initial: 'asking',
+    states: { asking: { invoke: { src: 'ask', onDone: 'shipped' } }, shipped: { type: 'final' } },
+  });
+
+  it('reads the thread again when the other answered it between this read and this lease: run.not_waiting', async () => {
+    const first = createAgent({ machine: chart, checkpointer: stores.open() });
+    expect((await first.run({ threadId: 't', input: {} })).status).toBe('waiting');
+    await first.close();
+    const slowStore = stores.open();
+    const other = createAgent({ machine: chart, checkpointer: stores.open() });
+    // This process has read the waiting checkpoint; before it takes the lease, another
+    // process (a double click on a second instance) answers the same wait and lets go.
+    const acquireLease = slowStore.acquireLease.bind(slowStore);
+    let raced = false;
+    slowStore.acquireLease = async (threadId, options) => {
+      if (!raced) {
+        raced = true;
+        const handle = await other.send('t', { type: 'human.reply', value: true });
+        expect((await handle.result()).status).toBe('done');
+        await other.close();
+      }
+      return acquireLease(threadId, options);
+    };
+    const late = createAgent({ machine: chart, checkpointer: slowStore });
+    await expect(
+      late.send('t', { type: 'human.reply', value: false }).then((handle) => handle.result()),
+    ).rejects.toMatchObject({ code: 'run.not_waiting', details: { status: 'done' } });
+    expect(raced).toBe(true);
+    expect((await late.getCheckpoint('t'))?.run.status).toBe('done');
+    expect(await late.journal('t')).toMatchObject([{ kind: 'human', output: true }]);
+    await late.close();
+  });
+});
