@@ -52,8 +52,10 @@ export async function executeTool(
   const { run } = scope;
   const { events } = run.runtime;
   const { clock, maxJournalValueBytes } = run;
-  const context: ToolExecuteContext = {
-    signal: scope.signal,
+  // What the tool is told besides its signal: the call's own (with its timeout) when it runs,
+  // the effect's when its reconcile hook asks after a crash — read only then, so an effect
+  // that never reads its signal makes none (see withToolTimeout).
+  const about: Omit<ToolExecuteContext, 'signal'> = {
     idempotencyKey: idempotencyKey ?? idempotencyKeyOf(scope, key),
     threadId: scope.threadId,
   };
@@ -100,7 +102,7 @@ export async function executeTool(
   const reconcile =
     tool.reconcile &&
     (async (): Promise<ReconcileResult<unknown>> => {
-      const answer = await tool.reconcile!(input, context);
+      const answer = await tool.reconcile!(input, { signal: scope.signal, ...about });
       return answer.status === 'completed'
         ? { status: 'completed', output: finish(answer.output) }
         : answer;
@@ -119,7 +121,7 @@ export async function executeTool(
         try {
           return finish(
             await withToolTimeout(scope, tool, (signal) =>
-              tool.execute(input, { ...context, signal }),
+              tool.execute(input, { signal, ...about }),
             ),
           );
         } catch (error) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { type Clock, systemClock } from '../clock/clock';
 import { SqliteCheckpointer } from '../store/sqlite-checkpointer';
@@ -166,6 +166,38 @@ describe('toolCall', () => {
     const { error } = await runEffect(toolCall(slow), {});
     expect(error.code).toBe('tool.timeout');
     expect(aborted).toBe(true);
+  });
+
+  it('makes one abort controller per call (the one its tool is given), none for its effect', async () => {
+    const made: AbortController[] = [];
+    const Native = globalThis.AbortController;
+    vi.stubGlobal(
+      'AbortController',
+      class extends Native {
+        constructor() {
+          super();
+          made.push(this);
+        }
+      },
+    );
+    let given: AbortSignal | undefined;
+    const add = defineTool({
+      name: 'add',
+      description: 'Adds one.',
+      input: z.object({ a: z.number() }),
+      output: z.object({ sum: z.number() }),
+      effect: 'pure',
+      execute: async ({ a }, { signal }) => {
+        given = signal;
+        return { sum: a + 1 };
+      },
+    });
+    try {
+      expect((await runEffect(toolCall(add), { a: 1 })).output).toEqual({ sum: 2 });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(made.map((controller) => controller.signal)).toEqual([given]);
   });
 
   it('arms a timeout timer only for a call that did not answer at once', async () => {

@@ -5,8 +5,10 @@ import type { EffectScope } from './effect-scope';
 
 /**
  * Runs `execute` with `tool`'s timeout on the injected clock. One
- * controller per call, linked to the effect's signal by the call as its listener:
- * `AbortSignal.any` costs several times more on this path (see docs/performance.md).
+ * controller per call, linked to the effect's abort by the call as its listener:
+ * `AbortSignal.any` costs several times more on this path (see docs/performance.md). The
+ * call listens through the effect's own listeners, not its signal, so an effect whose code
+ * never reads `scope.signal` (a `toolCall`) never makes one.
  *
  * The timeout's timer is armed a microtask after the call began, for the time the call has
  * left, and only if it is still running then: a tool whose answer is at hand (a lookup, a
@@ -21,9 +23,8 @@ export function withToolTimeout(
 ): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const call = new ToolCallTimeout(scope, tool, reject);
-    const { signal } = scope;
-    if (signal.aborted) call.handleEvent();
-    else signal.addEventListener('abort', call, { once: true });
+    if (scope.aborted) call.handleEvent();
+    else scope.addAbortListener(call);
     // A plain function (`execute: ({ a, b }) => a + b`, or JavaScript without types) answers
     // or throws at once: its answer is still the tool's result, never a failure after it ran.
     let running: Promise<unknown>;
@@ -76,9 +77,9 @@ class ToolCallTimeout {
     this.#timer = this.#clock.setTimeout(() => this.#timedOut(), Math.max(0, left));
   }
 
-  /** The effect was aborted (this is its signal's listener). */
+  /** The effect was aborted (this is its abort listener). */
   handleEvent(): void {
-    const { reason } = this.#scope.signal;
+    const reason = this.#scope.abortReason;
     this.controller.abort(reason);
     this.#reject(reason);
   }
@@ -87,7 +88,7 @@ class ToolCallTimeout {
   finish(): void {
     this.#finished = true;
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
-    this.#scope.signal.removeEventListener('abort', this);
+    this.#scope.removeAbortListener(this);
   }
 
   #timedOut(): void {
