@@ -103,6 +103,7 @@ export type {
   CheckpointWriteResult,
   DueThread,
   HistorySummaryRef,
+  LeaseChange,
   LeaseToRenew,
   ListDueOptions,
   ListThreadsOptions,

@@ -1,6 +1,6 @@
 import type { Redactor } from '../security/create-redactor';
 import { SealedCheckpoint } from '../store/sealed-checkpoint';
-import type { Checkpoint, Checkpointer } from '../store/types';
+import type { Checkpoint, Checkpointer, LeaseChange } from '../store/types';
 import type { JournalEntry } from './types';
 
 /**
@@ -69,6 +69,14 @@ export function redactingCheckpointer<TStore extends Checkpointer>(
         redactCheckpoint(checkpoint, redactor),
         journal.map((entry) => redactJournalEntry(entry, redactor)),
       ));
+  const saveWithLease =
+    store.saveWithLease &&
+    ((checkpoint: Checkpoint, journal: readonly JournalEntry[], lease: LeaseChange) =>
+      store.saveWithLease!(
+        redactCheckpoint(checkpoint, redactor),
+        journal.map((entry) => redactJournalEntry(entry, redactor)),
+        lease,
+      ));
   // Methods bound once each: the journal is read on every step.
   const bound = new Map<PropertyKey, { method: Function; bound: Function }>();
   return new Proxy(store, {
@@ -76,6 +84,7 @@ export function redactingCheckpointer<TStore extends Checkpointer>(
       if (property === 'save') return save;
       if (property === 'putEffect') return putEffect;
       if (property === 'saveWithJournal') return saveWithJournal;
+      if (property === 'saveWithLease') return saveWithLease;
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
       const known = bound.get(property);

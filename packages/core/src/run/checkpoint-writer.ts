@@ -1,6 +1,7 @@
 import { jsonCopy } from '../ledger/json-copy';
 import type { JournalEntry } from '../ledger/types';
-import type { Checkpoint, Checkpointer, CheckpointWriteResult } from '../store/types';
+import type { Checkpoint, Checkpointer, CheckpointWriteResult, LeaseChange } from '../store/types';
+import type { CheckpointLease } from './lease-keeper';
 
 /** Options of {@link CheckpointWriter}. */
 export interface CheckpointWriterOptions {
@@ -14,8 +15,11 @@ export interface CheckpointWriterOptions {
   version: number;
   /** The run writing: journal entries written on their own are fenced on it. */
   owner: string;
-  /** Resolves when writing may begin (the run holds its thread's lease). */
-  ready?: Promise<void>;
+  /**
+   * The run's thread lease, which every write is made under: taken with the first checkpoint
+   * (or before the first journal write), given up with the last. None: writes need no lease.
+   */
+  lease?: CheckpointLease;
 }
 
 /**
@@ -165,9 +169,8 @@ export class CheckpointWriter {
   }
 
   async #drain(): Promise<void> {
-    const { checkpointer, owner } = this.options;
+    const { checkpointer, owner, lease } = this.options;
     try {
-      await this.options.ready;
       while (this.#dirty || this.#journal.length > 0) {
         if (!this.#dirty && !this.#journalDue) {
           // Results held for the checkpoint their macrostep is about to ask for (it does so
@@ -175,26 +178,20 @@ export class CheckpointWriter {
           this.#scheduleJournalFlush();
           break;
         }
-        const journal = this.#journal;
-        this.#journal = [];
-        this.#journalDue = false;
         if (!this.#dirty) {
+          await lease?.whenHeld();
+          const journal = this.#journal;
+          this.#journal = [];
+          this.#journalDue = false;
           for (const entry of journal) await checkpointer.putEffect(entry, { owner });
           continue;
         }
-        this.#dirty = false;
-        const checkpoint = this.options.build(this.#version + 1);
-        let result: CheckpointWriteResult | undefined;
-        // Read once: a store may be a proxy that makes a function on every read.
-        const saveWithJournal = journal.length > 0 ? checkpointer.saveWithJournal : undefined;
-        if (saveWithJournal) {
-          result = await saveWithJournal.call(checkpointer, checkpoint, journal);
-        } else {
-          for (const entry of journal) await checkpointer.putEffect(entry, { owner });
-          result = await checkpointer.save(checkpoint);
-        }
-        this.#version = checkpoint.version;
-        this.options.onWritten(checkpoint, result);
+        const written = lease
+          ? await lease.withCheckpoint((change) => this.#save(change))
+          : await this.#save(undefined);
+        if (!written) break;
+        this.#version = written.checkpoint.version;
+        this.options.onWritten(written.checkpoint, written.result);
       }
     } catch (error) {
       this.#failure = error;
@@ -207,6 +204,38 @@ export class CheckpointWriter {
       this.#writing = undefined;
     }
   }
+
+  /**
+   * Builds the checkpoint asked for and stores it with the results held for it, and with
+   * `lease`'s change to the run's lease; undefined when nothing is to be written any more
+   * (the run abandoned its writes while its lease was being taken).
+   */
+  async #save(lease: LeaseChange | undefined): Promise<Written | undefined> {
+    if (this.#failed || !this.#dirty) return undefined;
+    const { checkpointer, owner } = this.options;
+    const journal = this.#journal;
+    this.#journal = [];
+    this.#journalDue = false;
+    this.#dirty = false;
+    const checkpoint = this.options.build(this.#version + 1);
+    if (lease) {
+      // Only ever given by a lease whose store has it (see LeaseKeeper.withCheckpoint).
+      return { checkpoint, result: await checkpointer.saveWithLease!(checkpoint, journal, lease) };
+    }
+    // Read once: a store may be a proxy that makes a function on every read.
+    const saveWithJournal = journal.length > 0 ? checkpointer.saveWithJournal : undefined;
+    if (saveWithJournal) {
+      return { checkpoint, result: await saveWithJournal.call(checkpointer, checkpoint, journal) };
+    }
+    for (const entry of journal) await checkpointer.putEffect(entry, { owner });
+    return { checkpoint, result: await checkpointer.save(checkpoint) };
+  }
+}
+
+/** A checkpoint stored, and what its store said. */
+interface Written {
+  checkpoint: Checkpoint;
+  result: CheckpointWriteResult | undefined;
 }
 
 /**

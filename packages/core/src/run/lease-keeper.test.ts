@@ -46,6 +46,7 @@ function agentLeases({ batched = false } = {}) {
     threadId,
     owner: `owner-${threadId}`,
     leaseLost: (error) => lost.push(error),
+    lettingGo: false,
   });
   return { clock, checkpointer, renewals, calls, lost, run, warnings };
 }

@@ -1,6 +1,6 @@
 import { RunError } from '../errors/run-error';
 import { CheckpointError } from '../store/checkpoint-error';
-import type { LeaseToRenew } from '../store/types';
+import type { LeaseChange, LeaseToRenew } from '../store/types';
 import type { AgentRuntime } from './agent-runtime';
 import type { HeartbeatMember, LeaseHeartbeat } from './lease-heartbeat';
 
@@ -11,29 +11,57 @@ export interface LeaseHolder {
   readonly owner: string;
   /** Called once when the thread was taken by another owner. */
   leaseLost(error: RunError): void;
+  /**
+   * True once the run has ended and nothing it runs needs the lease any more: its next
+   * checkpoint is its last, and gives the lease up with it where the store can.
+   */
+  readonly lettingGo: boolean;
+}
+
+/** What a {@link CheckpointWriter} asks of the run's lease (a {@link LeaseKeeper}). */
+export interface CheckpointLease {
+  /** Resolves once the run holds its thread's lease, taking it if no write is taking it. */
+  whenHeld(): Promise<void>;
+  /**
+   * Saves a checkpoint under the lease: `save` is given the change its transaction makes to
+   * the lease (taken with the run's first checkpoint, given up with its last, where the store
+   * can), or none once the lease is held; resolves or rejects as the save does.
+   */
+  withCheckpoint<T>(save: (lease: LeaseChange | undefined) => Promise<T>): Promise<T>;
 }
 
 /**
  * Holds a run's lease on its thread: takes it, renews it on its agent's heartbeat (see
- * {@link LeaseHeartbeat}), confirms it before an effect acts, and gives it up. A lease the
- * run could not give up is left in the agent's `strandedLeases`. A run whose lease was taken
- * stops before its next effect (see `Run`). It reads what it needs from the run itself, so
- * a run pays for no options object or callbacks here.
+ * {@link LeaseHeartbeat}), confirms it before an effect acts, and gives it up. The lease is
+ * taken when the run first writes: with its first checkpoint, in the same transaction, on a
+ * store that can (`saveWithLease`), or on its own before a journal write or on a store that
+ * cannot; nothing is written before it is held. Likewise it is given up with the run's last
+ * checkpoint where the store can. A lease the run could not give up is left in the agent's
+ * `strandedLeases`. A run whose lease was taken stops before its next effect (see `Run`). It
+ * reads what it needs from the run itself, so a run pays for no options object or callbacks
+ * here.
  */
-export class LeaseKeeper implements HeartbeatMember {
+export class LeaseKeeper implements HeartbeatMember, CheckpointLease {
   readonly #run: LeaseHolder;
   #expiresAt = 0;
+  /** The lease's taking (made by the first write that needs it); resolves once it is held. */
+  #taking: Promise<void> | undefined;
   /**
-   * True while {@link acquire} waits for the store. The run's heartbeat starts with the run,
-   * not with the lease: renewed in that time, a lease not yet taken reads as taken by another.
+   * True once the lease is held. The run's heartbeat starts with the run, not with the lease:
+   * renewed before it is taken, a lease not yet taken reads as taken by another.
    */
-  #acquiring = false;
+  #held = false;
+  /** True once the lease was given up with the run's last checkpoint. */
+  #givenUp = false;
+  /** Take the lease even while another owner's is live (a child agent's thread). */
+  readonly #force: boolean;
   #beating = false;
   #lost: RunError | undefined;
   #renewing: Promise<void> | undefined;
 
-  constructor(run: LeaseHolder) {
+  constructor(run: LeaseHolder, { force = false }: { force?: boolean } = {}) {
     this.#run = run;
+    this.#force = force;
   }
 
   /** The error the lease was lost with, if it was. */
@@ -42,34 +70,86 @@ export class LeaseKeeper implements HeartbeatMember {
   }
 
   /**
-   * Takes the thread for a run starting on it. Rejects with `checkpoint.lease_held` while
-   * another owner's lease is live, saying what a starting run can do about it (unless `force`).
+   * Takes the thread for a run starting on it, on its own. Rejects with `checkpoint.lease_held`
+   * while another owner's lease is live, saying what a starting run can do about it (unless
+   * the keeper forces).
    */
-  async acquire(force = false): Promise<void> {
+  acquire(): Promise<void> {
+    this.#taking ??= this.#take();
+    return this.#taking;
+  }
+
+  async #take(): Promise<void> {
     const { runtime, threadId, owner } = this.#run;
     const { checkpointer } = runtime;
-    if (!checkpointer.acquireLease) return;
+    if (!checkpointer.acquireLease) {
+      this.#held = true;
+      return;
+    }
     const now = runtime.clock.now();
-    this.#acquiring = true;
     try {
       const lease = await checkpointer.acquireLease(threadId, {
         owner,
         ttlMs: runtime.leaseTtlMs,
         now,
-        ...(force ? { force } : {}),
+        ...(this.#force ? { force: true } : {}),
       });
       this.#expiresAt = lease.expiresAt;
+      this.#held = true;
     } catch (error) {
-      if (!CheckpointError.isInstance(error) || error.code !== 'checkpoint.lease_held') throw error;
-      throw await startRefused(checkpointer, threadId, now, error);
-    } finally {
-      this.#acquiring = false;
+      throw await refusal(checkpointer, threadId, now, error);
     }
   }
 
   /** Takes note of a lease the run's restore took for it, running until `expiresAt`. */
   held(expiresAt: number): void {
     this.#expiresAt = expiresAt;
+    this.#taking = Promise.resolve();
+    this.#held = true;
+  }
+
+  whenHeld(): Promise<void> {
+    return this.acquire();
+  }
+
+  async withCheckpoint<T>(save: (lease: LeaseChange | undefined) => Promise<T>): Promise<T> {
+    const { runtime, threadId } = this.#run;
+    const { checkpointer, clock, leaseTtlMs: ttlMs } = runtime;
+    const folds = checkpointer.saveWithLease !== undefined;
+    if (this.#taking === undefined && folds) {
+      // The run's first write: its lease is taken in this checkpoint's transaction (and
+      // given up in it too, when it is also the run's last).
+      const now = clock.now();
+      const take = { ttlMs, now, ...(this.#force ? { force: true } : {}) };
+      const release = this.#run.lettingGo;
+      const saving = save(release ? { take, release } : { take });
+      this.#taking = saving.then(
+        () => {
+          this.#expiresAt = now + ttlMs;
+          this.#held = true;
+          if (release) this.#gaveUp();
+        },
+        async (error: unknown) => {
+          throw await refusal(checkpointer, threadId, now, error);
+        },
+      );
+      // Its failure is the run's through this call (and any write waiting for the lease).
+      this.#taking.catch(() => undefined);
+      await this.#taking;
+      return saving;
+    }
+    await this.acquire();
+    // The run's last checkpoint gives the lease up in its transaction, unless it was lost.
+    const release = folds && this.#run.lettingGo && !this.#lost && !this.#givenUp;
+    const saved = await save(release ? { release } : undefined);
+    if (release) this.#gaveUp();
+    return saved;
+  }
+
+  /** The lease went with a checkpoint: the heartbeat stops, and nothing is left to give up. */
+  #gaveUp(): void {
+    this.#givenUp = true;
+    this.stop();
   }
 
   /** Starts the heartbeat. */
@@ -100,7 +180,8 @@ export class LeaseKeeper implements HeartbeatMember {
     const { leaseTtlMs, clock, leaseHeartbeat } = runtime;
     if (
       !this.#beating ||
-      this.#acquiring ||
+      !this.#held ||
+      this.#givenUp ||
       this.#renewing ||
       leaseTtlMs - (this.#expiresAt - clock.now()) < leaseHeartbeat.intervalMs / 2
     ) {
@@ -147,7 +228,18 @@ export class LeaseKeeper implements HeartbeatMember {
     this.stop();
     const { runtime, threadId, owner } = this.#run;
     const { checkpointer } = runtime;
-    if (this.#lost || !checkpointer.releaseLease) return;
+    if (this.#lost || this.#givenUp || !checkpointer.releaseLease) return;
+    // Never taken: nothing to give up. Being taken: given up once it is held.
+    if (this.#taking === undefined) return;
+    if (
+      !this.#held &&
+      !(await this.#taking.then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
+    if (this.#givenUp) return;
     await checkpointer
       .releaseLease(threadId, owner)
       .catch(() => runtime.strandedLeases.set(threadId, owner));
@@ -184,6 +276,17 @@ export class LeaseKeeper implements HeartbeatMember {
     })();
     return this.#renewing;
   }
+}
+
+/** A take's failure as the run reports it: a refusal says what a starting run can do. */
+async function refusal(
+  checkpointer: AgentRuntime['checkpointer'],
+  threadId: string,
+  now: number,
+  error: unknown,
+): Promise<unknown> {
+  if (!CheckpointError.isInstance(error) || error.code !== 'checkpoint.lease_held') return error;
+  return startRefused(checkpointer, threadId, now, error);
 }
 
 /**

@@ -128,8 +128,6 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   readonly #lifecycle: RunLifecycle;
   readonly #writer: CheckpointWriter;
   readonly #lease: LeaseKeeper;
-  /** Resolves once the run holds its thread's lease: nothing is written before. */
-  readonly #leaseReady: Promise<void>;
   readonly #waits: HumanWaits;
   /** Wake-up times of child agents this run waits on; made with the first. */
   #wakeSources: Set<() => number | undefined> | undefined;
@@ -204,12 +202,10 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     this.#limits = new RunLimitJudge(runtime.limits, state.startedAt);
     this.#waits = new HumanWaits(threadId);
     this.#stateEnters = new StateEnterEvents(runtime.events, threadId);
-    this.#lease = new LeaseKeeper(this);
-    if (leaseExpiresAt !== undefined) this.#lease.held(leaseExpiresAt);
-    this.#leaseReady =
-      leaseHeld || mode === 'replay' ? Promise.resolve() : this.#lease.acquire(forceLease);
-    // A lease refused is the run's failure, reported through its outcome.
-    this.#leaseReady.catch((error) => this.#failWith(error, false));
+    // Taken by the run's first write (its first checkpoint, where the store can): a lease
+    // refused fails that write, and so the run, reported through its outcome.
+    this.#lease = new LeaseKeeper(this, { force: forceLease });
+    if (leaseHeld || mode === 'replay') this.#lease.held(leaseExpiresAt ?? 0);
     this.#writer = new CheckpointWriter({
       checkpointer: runtime.checkpointer,
       build: (next) => this.#checkpointAt(next),
@@ -217,7 +213,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       onFailure: (error) => this.#failWith(error, false),
       version,
       owner,
-      ready: this.#leaseReady,
+      lease: this.#lease,
     });
     const clock = runClock(runtime);
     this.clock = clock;
@@ -578,6 +574,11 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     );
   }
 
+  /** True once the run ended and no tool it let go of still runs: its lease may go. */
+  get lettingGo(): boolean {
+    return this.#lifecycle.ended && !this.#leaseHolds?.size;
+  }
+
   holdLease(work: Promise<unknown>): void {
     this.#leaseHolds ??= new Set();
     const holds = this.#leaseHolds;
@@ -650,7 +651,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       return;
     }
     try {
-      await this.#leaseReady;
+      await this.#lease.whenHeld();
       if (!this.replay) await this.#lease.confirm();
       await this.#writer.writeJournal(entry, { durable });
     } catch (error) {

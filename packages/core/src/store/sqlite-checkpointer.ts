@@ -39,6 +39,7 @@ import type {
   CheckpointSummary,
   CheckpointWriteResult,
   DueThread,
+  LeaseChange,
   LeaseToRenew,
   ListDueOptions,
   PruneOptions,
@@ -237,11 +238,36 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
     checkpoint: Checkpoint,
     journal: readonly JournalEntry[],
   ): Promise<CheckpointWriteResult> {
+    return this.#save(checkpoint, journal, undefined);
+  }
+
+  /**
+   * {@link saveWithJournal} with the lease taken before, or given up after, in the same
+   * transaction: a run's first and last checkpoints carry its lease, so the lease costs no
+   * commit of its own. A take refused rolls the whole write back.
+   */
+  async saveWithLease(
+    checkpoint: Checkpoint,
+    journal: readonly JournalEntry[],
+    lease: LeaseChange,
+  ): Promise<CheckpointWriteResult> {
+    if (lease.take) {
+      assertLeaseOptions('saveWithLease', { owner: checkpoint.owner!, ...lease.take });
+    }
+    return this.#save(checkpoint, journal, lease);
+  }
+
+  #save(
+    checkpoint: Checkpoint,
+    journal: readonly JournalEntry[],
+    lease: LeaseChange | undefined,
+  ): Promise<CheckpointWriteResult> {
     const { threadId, version } = checkpoint;
     const doing = `saving checkpoint ${version} of thread "${threadId}"`;
     this.#assertWritable(doing);
     return this.#write(threadId, doing, () => {
       const owner = checkpoint.owner ?? null;
+      if (lease?.take) this.#takeLease(threadId, { owner: owner!, ...lease.take });
       for (const entry of journal) this.#insertEffect(entry, owner);
       const status = checkpoint.run.status;
       // The statement checks the lease too: one read of it per save, inside the write.
@@ -279,6 +305,7 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
         encoded.text,
       );
       this.#saveWakeup(threadId, checkpoint.wakeAt);
+      if (lease?.release && owner !== null) this.#statement('releaseLease').run(threadId, owner);
       return {
         value: { bytes: encoded.text.length },
         committed: commit,
@@ -400,23 +427,28 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
 
   async acquireLease(threadId: string, options: AcquireLeaseOptions): Promise<ThreadLease> {
     assertLeaseOptions('acquireLease', options);
-    const { owner, ttlMs, now, force = false, takeOverFrom = null } = options;
     const doing = `taking the lease on thread "${threadId}"`;
     this.#assertWritable(doing);
-    return this.#leaseWrite(threadId, doing, () => {
-      const taken = this.#statement('acquireLease').get(
-        threadId,
-        owner,
-        now + ttlMs,
-        now,
-        force ? 1 : 0,
-        takeOverFrom,
-      ) as { owner: string; expires_at: number } | undefined;
-      if (taken) return { threadId, owner: taken.owner, expiresAt: taken.expires_at };
-      // Read after the refusal only to name the holder; the decision was the statement's.
-      const holder = this.#lease(threadId) ?? { owner: 'unknown', expiresAt: now };
-      throw CheckpointError.leaseHeld(threadId, holder, now, takeOverFrom ?? undefined);
-    });
+    return this.#leaseWrite(threadId, doing, () => this.#takeLease(threadId, options));
+  }
+
+  /** Takes the lease inside a write; throws `checkpoint.lease_held` when it is refused. */
+  #takeLease(
+    threadId: string,
+    { owner, ttlMs, now, force = false, takeOverFrom }: AcquireLeaseOptions,
+  ): ThreadLease {
+    const taken = this.#statement('acquireLease').get(
+      threadId,
+      owner,
+      now + ttlMs,
+      now,
+      force ? 1 : 0,
+      takeOverFrom ?? null,
+    ) as { owner: string; expires_at: number } | undefined;
+    if (taken) return { threadId, owner: taken.owner, expiresAt: taken.expires_at };
+    // Read after the refusal only to name the holder; the decision was the statement's.
+    const holder = this.#lease(threadId) ?? { owner: 'unknown', expiresAt: now };
+    throw CheckpointError.leaseHeld(threadId, holder, now, takeOverFrom ?? undefined);
   }
 
   async renewLease(threadId: string, options: RenewLeaseOptions): Promise<boolean> {

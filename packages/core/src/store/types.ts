@@ -192,6 +192,19 @@ export interface Checkpointer {
     checkpoint: Checkpoint,
     journal: readonly JournalEntry[],
   ): Promise<CheckpointWriteResult | undefined>;
+  /**
+   * {@link saveWithJournal}, with a change to the thread's lease in the same transaction: its
+   * `take` takes the lease for `checkpoint.owner` first, as {@link acquireLease} would (refused
+   * with `checkpoint.lease_held`, nothing is written); its `release` gives that owner's lease
+   * up after the save, as {@link releaseLease} would. A run takes its lease with its first
+   * checkpoint and gives it up with its last, so a run costs one commit per macrostep, not two
+   * more for its lease. Optional: without it, a run takes and gives up its lease on its own.
+   */
+  saveWithLease?(
+    checkpoint: Checkpoint,
+    journal: readonly JournalEntry[],
+    lease: LeaseChange,
+  ): Promise<CheckpointWriteResult | undefined>;
   /** The thread's journal, oldest effect first. */
   listEffects(threadId: string): Promise<JournalEntry[]>;
   /**
@@ -339,4 +352,12 @@ export interface AcquireLeaseOptions extends RenewLeaseOptions {
    * exactly one gets it.
    */
   takeOverFrom?: string;
+}
+
+/** A change to a thread's lease made with a checkpoint (see {@link Checkpointer.saveWithLease}). */
+export interface LeaseChange {
+  /** Take the lease for the checkpoint's owner before saving it, with these options. */
+  take?: Omit<AcquireLeaseOptions, 'owner'>;
+  /** Give the checkpoint owner's lease up once it is saved. */
+  release?: boolean;
 }
