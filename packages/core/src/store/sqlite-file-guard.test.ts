@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -47,6 +47,30 @@ describe('databaseFileGuard', () => {
         message: expect.stringContaining('another SQLite library (better-sqlite3, for one)'),
       }),
     );
+  });
+
+  it('still notices the files deleted or replaced once it trusts their still folder', () => {
+    const path = join(dir, 'runs.db');
+    db = openWal(path);
+    // A clock a minute ahead: the folder, changed moments ago, reads as still for long.
+    const guard = databaseFileGuard(path, { now: () => Date.now() + 60_000 })!;
+    guard();
+    guard();
+    db.exec('INSERT INTO t VALUES (2)');
+    expect(() => guard()).not.toThrow();
+    writeFileSync(join(dir, 'other.db'), 'not a database');
+    renameSync(join(dir, 'other.db'), path);
+    expect(() => guard()).toThrow(expect.objectContaining({ code: 'storage.moved' }));
+  });
+
+  it('still notices the log deleted once it trusts the still folder', () => {
+    const path = join(dir, 'runs.db');
+    db = openWal(path);
+    const guard = databaseFileGuard(path, { now: () => Date.now() + 60_000 })!;
+    guard();
+    guard();
+    rmSync(`${path}-wal`);
+    expect(() => guard()).toThrow(expect.objectContaining({ code: 'storage.moved' }));
   });
 
   it('watches nothing for an in-memory database', () => {
