@@ -36,7 +36,9 @@ const machine = setup({
           input: ({ context }: { context: { count: number } }) => context.count,
           onDone: {
             target: index < 2 ? `s${index + 1}` : 'done',
-            actions: assign({ count: ({ event }) => (event as { output: number }).output }),
+            actions: assign({
+              count: ({ event }) => (event as unknown as { output: number }).output,
+            }),
           },
         },
       },
