@@ -3,6 +3,7 @@ import { CheckpointError } from '../store/checkpoint-error';
 import type { LeaseChange, LeaseToRenew } from '../store/types';
 import type { AgentRuntime } from './agent-runtime';
 import type { HeartbeatMember, LeaseHeartbeat } from './lease-heartbeat';
+import { leaseStartFailure } from './lease-start-failure';
 
 /** The run a {@link LeaseKeeper} holds the lease of. */
 export interface LeaseHolder {
@@ -97,7 +98,7 @@ export class LeaseKeeper implements HeartbeatMember, CheckpointLease {
       this.#expiresAt = lease.expiresAt;
       this.#held = true;
     } catch (error) {
-      throw await refusal(checkpointer, threadId, now, error);
+      throw await leaseStartFailure(checkpointer, threadId, now, error);
     }
   }
 
@@ -112,7 +113,14 @@ export class LeaseKeeper implements HeartbeatMember, CheckpointLease {
     return this.acquire();
   }
 
-  async withCheckpoint<T>(save: (lease: LeaseChange | undefined) => Promise<T>): Promise<T> {
+  withCheckpoint<T>(save: (lease: LeaseChange | undefined) => Promise<T>): Promise<T> {
+    // Held, and not the run's last checkpoint: a step's write, with nothing to wait for.
+    if (this.#held && !this.#run.lettingGo) return save(undefined);
+    return this.#withLeaseChange(save);
+  }
+
+  /** A checkpoint that takes the lease, gives it up, or waits for it to be taken. */
+  async #withLeaseChange<T>(save: (lease: LeaseChange | undefined) => Promise<T>): Promise<T> {
     const { runtime, threadId } = this.#run;
     const { checkpointer, clock, leaseTtlMs: ttlMs } = runtime;
     const folds = checkpointer.saveWithLease !== undefined;
@@ -130,7 +138,7 @@ export class LeaseKeeper implements HeartbeatMember, CheckpointLease {
           if (release) this.#gaveUp();
         },
         async (error: unknown) => {
-          throw await refusal(checkpointer, threadId, now, error);
+          throw await leaseStartFailure(checkpointer, threadId, now, error);
         },
       );
       // Its failure is the run's through this call (and any write waiting for the lease).
@@ -276,42 +284,4 @@ export class LeaseKeeper implements HeartbeatMember, CheckpointLease {
     })();
     return this.#renewing;
   }
-}
-
-/** A take's failure as the run reports it: a refusal says what a starting run can do. */
-async function refusal(
-  checkpointer: AgentRuntime['checkpointer'],
-  threadId: string,
-  now: number,
-  error: unknown,
-): Promise<unknown> {
-  if (!CheckpointError.isInstance(error) || error.code !== 'checkpoint.lease_held') return error;
-  return startRefused(checkpointer, threadId, now, error);
-}
-
-/**
- * The `checkpoint.lease_held` of a run that could not start: the store's own message tells
- * how to take a thread from a process that died mid-run (`resume` with `force`), which a
- * start cannot do. A start needs an id no run holds; a process that died before its run's
- * first checkpoint left only its lease, which frees the id when it lapses.
- */
-async function startRefused(
-  checkpointer: AgentRuntime['checkpointer'],
-  threadId: string,
-  now: number,
-  refusal: CheckpointError,
-): Promise<CheckpointError> {
-  const holder = await checkpointer.getLease(threadId).catch(() => undefined);
-  // Read after the refusal: the holder may have let go meanwhile (a run that came to rest).
-  const until = !holder
-    ? 'another run holds it'
-    : holder.expiresAt > now
-      ? `run "${holder.owner}" holds it for ${Math.ceil(holder.expiresAt - now)} ms more (until ${new Date(holder.expiresAt).toISOString()})`
-      : `run "${holder.owner}" held it when this start asked for it (it has let go since, most likely at its first rest)`;
-  return new CheckpointError(
-    'checkpoint.lease_held',
-    threadId,
-    `Thread "${threadId}" cannot start: ${until}, so another process is starting or running this thread id. Start the new thread under another id (or leave threadId out to have one made). If that process died before its run's first checkpoint, only its lease is left: the id is free once the lease lapses, or at once with agent.start({ threadId: "${threadId}", input, force: true }) if you know that process is gone. A thread that has a checkpoint is continued with agent.resume("${threadId}"), not started again.`,
-    refusal,
-  );
 }
