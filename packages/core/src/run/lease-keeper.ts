@@ -237,17 +237,10 @@ export class LeaseKeeper implements HeartbeatMember, CheckpointLease {
     const { runtime, threadId, owner } = this.#run;
     const { checkpointer } = runtime;
     if (this.#lost || this.#givenUp || !checkpointer.releaseLease) return;
-    // Never taken: nothing to give up. Being taken: given up once it is held.
+    // Never taken: nothing to give up. Being taken: given up once it is held, if it is.
     if (this.#taking === undefined) return;
-    if (
-      !this.#held &&
-      !(await this.#taking.then(
-        () => true,
-        () => false,
-      ))
-    )
-      return;
-    if (this.#givenUp) return;
+    const held = this.#held || (await this.#taking.then(isHeld, notHeld));
+    if (!held || this.#givenUp) return;
     await checkpointer
       .releaseLease(threadId, owner)
       .catch(() => runtime.strandedLeases.set(threadId, owner));
@@ -285,3 +278,6 @@ export class LeaseKeeper implements HeartbeatMember, CheckpointLease {
     return this.#renewing;
   }
 }
+
+const isHeld = () => true;
+const notHeld = () => false;

@@ -115,50 +115,6 @@ describe('SqliteCheckpointer', () => {
     expect((await checkpointer.latest('t1'))?.version).toBe(2);
   });
 
-  it('takes a lease with a checkpoint in its transaction, and writes nothing when another run holds it', async () => {
-    const checkpointer = store();
-    await checkpointer.acquireLease('t1', { owner: 'run-b', ttlMs: 60_000, now: 0 });
-    const take = { take: { ttlMs: 1_000, now: 1_000 } };
-    const refused = await checkpointer
-      .saveWithLease(checkpoint(1, {}, 'run-a'), [entry('k1', 'completed', 1)], take)
-      .catch((caught) => caught);
-    expect(refused.code).toBe('checkpoint.lease_held');
-    expect(refused.message).toContain('run "run-b"');
-    expect(await checkpointer.latest('t1')).toBeUndefined();
-    expect(await checkpointer.listEffects('t1')).toEqual([]);
-    expect(await checkpointer.getLease('t1')).toEqual({
-      threadId: 't1',
-      owner: 'run-b',
-      expiresAt: 60_000,
-    });
-    // Once run-b's lease lapsed, the first checkpoint takes the thread.
-    const later = { take: { ttlMs: 1_000, now: 60_000 } };
-    await checkpointer.saveWithLease(checkpoint(1, {}, 'run-a'), [entry('k1', 'started')], later);
-    expect(await checkpointer.getLease('t1')).toEqual({
-      threadId: 't1',
-      owner: 'run-a',
-      expiresAt: 61_000,
-    });
-    expect((await checkpointer.latest('t1'))?.version).toBe(1);
-    expect(await checkpointer.listEffects('t1')).toMatchObject([{ key: 'k1' }]);
-  });
-
-  it('gives a lease up with a checkpoint in its transaction, and keeps it when the checkpoint is refused', async () => {
-    const checkpointer = store();
-    const both = { take: { ttlMs: 1_000, now: 0 }, release: true };
-    // A run whose first checkpoint is also its last.
-    await checkpointer.saveWithLease(checkpoint(1, {}, 'run-a'), [], both);
-    expect(await checkpointer.getLease('t1')).toMatchObject({ owner: 'run-a', expiresAt: 0 });
-    await checkpointer.acquireLease('t1', { owner: 'run-a', ttlMs: 1_000, now: 10 });
-    const stale = checkpointer.saveWithLease(checkpoint(1, {}, 'run-a'), [], { release: true });
-    await expect(stale).rejects.toMatchObject({ code: 'checkpoint.conflict' });
-    expect(await checkpointer.getLease('t1')).toMatchObject({ owner: 'run-a', expiresAt: 1_010 });
-    await checkpointer.saveWithLease(checkpoint(2, {}, 'run-a'), [], { release: true });
-    expect(await checkpointer.getLease('t1')).toMatchObject({ owner: 'run-a', expiresAt: 0 });
-    // Given up: another run takes the thread at once.
-    await checkpointer.acquireLease('t1', { owner: 'run-b', ttlMs: 1_000, now: 20 });
-  });
-
   it('writes bytes in proportion to the new message as a history grows, not to the history', async () => {
     const checkpointer = store();
     const history: unknown[] = [];
@@ -341,6 +297,7 @@ describe('SqliteCheckpointer conformance', () => {
     create: () => store(),
     reopen: (first) => store({ path: first.path }),
     dispose: (checkpointer) => checkpointer.close(),
+    saveWithLease: true,
     async corruptCheckpoint(checkpointer, threadId, version) {
       const db = new DatabaseSync(checkpointer.path);
       db.prepare('UPDATE checkpoints SET state = ? WHERE thread_id = ? AND version = ?').run(

@@ -6,6 +6,7 @@ import type { ConformanceCase, ConformanceContext } from './conformance/context'
 import { journalCases } from './conformance/journal-cases';
 import { leaseCases } from './conformance/lease-cases';
 import { runLogCases } from './conformance/run-log-cases';
+import { saveWithLeaseCases } from './conformance/save-with-lease-cases';
 import { schedulingCases } from './conformance/scheduling-cases';
 
 export type { ConformanceCase } from './conformance/context';
@@ -32,6 +33,11 @@ export interface CheckpointerConformanceOptions<TStore extends Checkpointer> {
    * `summariseCost`), whose cases then run too. Default true; false leaves them out.
    */
   runLog?: boolean;
+  /**
+   * Whether the store implements the optional `saveWithLease`, whose cases then run too.
+   * Default false.
+   */
+  saveWithLease?: boolean;
 }
 
 /**
@@ -39,8 +45,9 @@ export interface CheckpointerConformanceOptions<TStore extends Checkpointer> {
  * compare-and-set, latest, get, list), the journal (put, get, list, fencing by owner),
  * recovery past a corrupt checkpoint, leases (acquire, renew one or many at once — `renewLeases`,
  * which the suite expects a store to have —, expiry, force, release, writes fenced after a
- * takeover), concurrency (two stores racing for a version or a lease) and the
- * run log (a row per journal record, its filters, cost sums and run list).
+ * takeover), concurrency (two stores racing for a version or a lease), the
+ * run log (a row per journal record, its filters, cost sums and run list) and, for a store
+ * that has it, `saveWithLease` (the lease taken or given up in a checkpoint's transaction).
  * It returns named async cases that throw on failure (`node:assert`), so any test runner
  * can run them.
  *
@@ -58,7 +65,14 @@ export interface CheckpointerConformanceOptions<TStore extends Checkpointer> {
 export function checkpointerConformance<TStore extends Checkpointer>(
   options: CheckpointerConformanceOptions<TStore>,
 ): ConformanceCase[] {
-  const { create, reopen = (store) => store, dispose, corruptCheckpoint, runLog = true } = options;
+  const {
+    create,
+    reopen = (store) => store,
+    dispose,
+    corruptCheckpoint,
+    runLog = true,
+    saveWithLease = false,
+  } = options;
   // Fresh per suite, so a database kept between runs never mixes them.
   const prefix = `conformance-${randomUUID().slice(0, 8)}`;
   let counter = 0;
@@ -89,5 +103,6 @@ export function checkpointerConformance<TStore extends Checkpointer>(
     ...concurrencyCases(context),
     ...schedulingCases(context),
     ...(runLog ? runLogCases(context) : []),
+    ...(saveWithLease ? saveWithLeaseCases(context) : []),
   ];
 }
