@@ -171,6 +171,9 @@ export class CheckpointWriter {
   async #drain(): Promise<void> {
     const { checkpointer, owner, lease } = this.options;
     try {
+      // Built after the microtasks queued so far (the rest a macrostep found, say): they are
+      // in this checkpoint, not left to a write of their own.
+      await undefined;
       while (this.#dirty || this.#journal.length > 0) {
         if (!this.#dirty && !this.#journalDue) {
           // Results held for the checkpoint their macrostep is about to ask for (it does so

@@ -109,6 +109,16 @@ export class LeaseKeeper implements HeartbeatMember, CheckpointLease {
     this.#held = true;
   }
 
+  /**
+   * True when the store takes and gives up the lease in a checkpoint's transaction
+   * (`saveWithLease`). It extends `saveWithJournal`: a store, or a wrapper, without that writes
+   * results on their own before their checkpoint, and so the lease on its own before them.
+   */
+  get changesWithCheckpoint(): boolean {
+    const { checkpointer } = this.#run.runtime;
+    return checkpointer.saveWithLease !== undefined && checkpointer.saveWithJournal !== undefined;
+  }
+
   whenHeld(): Promise<void> {
     return this.acquire();
   }
@@ -123,7 +133,7 @@ export class LeaseKeeper implements HeartbeatMember, CheckpointLease {
   async #withLeaseChange<T>(save: (lease: LeaseChange | undefined) => Promise<T>): Promise<T> {
     const { runtime, threadId } = this.#run;
     const { checkpointer, clock, leaseTtlMs: ttlMs } = runtime;
-    const folds = checkpointer.saveWithLease !== undefined;
+    const folds = this.changesWithCheckpoint;
     if (this.#taking === undefined && folds) {
       // The run's first write: its lease is taken in this checkpoint's transaction (and
       // given up in it too, when it is also the run's last).

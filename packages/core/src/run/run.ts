@@ -202,10 +202,13 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     this.#limits = new RunLimitJudge(runtime.limits, state.startedAt);
     this.#waits = new HumanWaits(threadId);
     this.#stateEnters = new StateEnterEvents(runtime.events, threadId);
-    // Taken by the run's first write (its first checkpoint, where the store can): a lease
-    // refused fails that write, and so the run, reported through its outcome.
+    // Taken with the run's first checkpoint where the store can, and at once on its own
+    // where it cannot: a lease refused fails the write, or the run, through its outcome.
     this.#lease = new LeaseKeeper(this, { force: forceLease });
     if (leaseHeld || mode === 'replay') this.#lease.held(leaseExpiresAt ?? 0);
+    else if (!this.#lease.changesWithCheckpoint) {
+      this.#lease.acquire().catch((error) => this.#failWith(error, false));
+    }
     this.#writer = new CheckpointWriter({
       checkpointer: runtime.checkpointer,
       build: (next) => this.#checkpointAt(next),

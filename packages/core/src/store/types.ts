@@ -198,7 +198,8 @@ export interface Checkpointer {
    * with `checkpoint.lease_held`, nothing is written); its `release` gives that owner's lease
    * up after the save, as {@link releaseLease} would. A run takes its lease with its first
    * checkpoint and gives it up with its last, so a run costs one commit per macrostep, not two
-   * more for its lease. Optional: without it, a run takes and gives up its lease on its own.
+   * more for its lease. Optional, and used only by a store that has `saveWithJournal` too:
+   * without them, a run takes and gives up its lease on its own.
    */
   saveWithLease?(
     checkpoint: Checkpoint,
