@@ -1,6 +1,6 @@
 import { jsonCopy } from '../ledger/json-copy';
 import type { JournalEntry } from '../ledger/types';
-import type { Checkpoint, Checkpointer, CheckpointWriteResult, LeaseChange } from '../store/types';
+import type { Checkpoint, Checkpointer, CheckpointWriteResult } from '../store/types';
 import type { CheckpointLease } from './lease-keeper';
 
 /** Options of {@link CheckpointWriter}. */
@@ -173,7 +173,7 @@ export class CheckpointWriter {
     try {
       // Built after the microtasks queued so far (the rest a macrostep found, say): they are
       // in this checkpoint, not left to a write of their own.
-      await undefined;
+      await (lease === undefined || lease.mayWrite(this.#dirty) ? undefined : lease.whenHeld());
       while (this.#dirty || this.#journal.length > 0) {
         if (!this.#dirty && !this.#journalDue) {
           // Results held for the checkpoint their macrostep is about to ask for (it does so
@@ -181,20 +181,40 @@ export class CheckpointWriter {
           this.#scheduleJournalFlush();
           break;
         }
+        if (lease && !lease.mayWrite(this.#dirty)) {
+          // A take under way, or a write that cannot take the lease itself: wait for it.
+          await lease.whenHeld();
+          continue;
+        }
+        const journal = this.#journal;
+        this.#journal = [];
+        this.#journalDue = false;
         if (!this.#dirty) {
-          await lease?.whenHeld();
-          const journal = this.#journal;
-          this.#journal = [];
-          this.#journalDue = false;
           for (const entry of journal) await checkpointer.putEffect(entry, { owner });
           continue;
         }
-        const written = lease
-          ? await lease.withCheckpoint((change) => this.#save(change))
-          : await this.#save(undefined);
-        if (!written) break;
-        this.#version = written.checkpoint.version;
-        this.options.onWritten(written.checkpoint, written.result);
+        this.#dirty = false;
+        const change = lease?.changeForCheckpoint();
+        const checkpoint = this.options.build(this.#version + 1);
+        let result: CheckpointWriteResult | undefined;
+        // Read once: a store may be a proxy that makes a function on every read.
+        const saveWithJournal = journal.length > 0 ? checkpointer.saveWithJournal : undefined;
+        if (change) {
+          // Only ever made for a store that has it (see LeaseKeeper.changeForCheckpoint).
+          try {
+            result = await checkpointer.saveWithLease!(checkpoint, journal, change);
+          } catch (error) {
+            throw await lease!.checkpointFailed(change, error);
+          }
+          lease!.checkpointStored(change);
+        } else if (saveWithJournal) {
+          result = await saveWithJournal.call(checkpointer, checkpoint, journal);
+        } else {
+          for (const entry of journal) await checkpointer.putEffect(entry, { owner });
+          result = await checkpointer.save(checkpoint);
+        }
+        this.#version = checkpoint.version;
+        this.options.onWritten(checkpoint, result);
       }
     } catch (error) {
       this.#failure = error;
@@ -207,38 +227,6 @@ export class CheckpointWriter {
       this.#writing = undefined;
     }
   }
-
-  /**
-   * Builds the checkpoint asked for and stores it with the results held for it, and with
-   * `lease`'s change to the run's lease; undefined when nothing is to be written any more
-   * (the run abandoned its writes while its lease was being taken).
-   */
-  async #save(lease: LeaseChange | undefined): Promise<Written | undefined> {
-    if (this.#failed || !this.#dirty) return undefined;
-    const { checkpointer, owner } = this.options;
-    const journal = this.#journal;
-    this.#journal = [];
-    this.#journalDue = false;
-    this.#dirty = false;
-    const checkpoint = this.options.build(this.#version + 1);
-    if (lease) {
-      // Only ever given by a lease whose store has it (see LeaseKeeper.withCheckpoint).
-      return { checkpoint, result: await checkpointer.saveWithLease!(checkpoint, journal, lease) };
-    }
-    // Read once: a store may be a proxy that makes a function on every read.
-    const saveWithJournal = journal.length > 0 ? checkpointer.saveWithJournal : undefined;
-    if (saveWithJournal) {
-      return { checkpoint, result: await saveWithJournal.call(checkpointer, checkpoint, journal) };
-    }
-    for (const entry of journal) await checkpointer.putEffect(entry, { owner });
-    return { checkpoint, result: await checkpointer.save(checkpoint) };
-  }
-}
-
-/** A checkpoint stored, and what its store said. */
-interface Written {
-  checkpoint: Checkpoint;
-  result: CheckpointWriteResult | undefined;
 }
 
 /**

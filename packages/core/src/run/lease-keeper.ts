@@ -24,11 +24,20 @@ export interface CheckpointLease {
   /** Resolves once the run holds its thread's lease, taking it if no write is taking it. */
   whenHeld(): Promise<void>;
   /**
-   * Saves a checkpoint under the lease: `save` is given the change its transaction makes to
-   * the lease (taken with the run's first checkpoint, given up with its last, where the store
-   * can), or none once the lease is held; resolves or rejects as the save does.
+   * Whether a write may go now: the lease is held, or (for a checkpoint, `checkpoint` true)
+   * the checkpoint can take it in its own transaction. Otherwise wait for {@link whenHeld}.
    */
-  withCheckpoint<T>(save: (lease: LeaseChange | undefined) => Promise<T>): Promise<T>;
+  mayWrite(checkpoint: boolean): boolean;
+  /**
+   * The change the next checkpoint's transaction makes to the lease — taken with the run's
+   * first, given up with its last, where the store can — or none. Call right before building
+   * it; then {@link checkpointStored} or {@link checkpointFailed} with the same change.
+   */
+  changeForCheckpoint(): LeaseChange | undefined;
+  /** The checkpoint that made `change` is stored: the lease is held, or given up. */
+  checkpointStored(change: LeaseChange): void;
+  /** The checkpoint that made `change` failed; resolves with the error to report. */
+  checkpointFailed(change: LeaseChange, error: unknown): Promise<unknown>;
 }
 
 /**
@@ -53,6 +62,8 @@ export class LeaseKeeper implements HeartbeatMember, CheckpointLease {
   #held = false;
   /** True once the lease was given up with the run's last checkpoint. */
   #givenUp = false;
+  /** Settles the take a checkpoint is making (see {@link changeForCheckpoint}). */
+  #takeSettled: { resolve: () => void; reject: (error: unknown) => void } | undefined;
   /** Take the lease even while another owner's is live (a child agent's thread). */
   readonly #force: boolean;
   #beating = false;
@@ -122,45 +133,46 @@ export class LeaseKeeper implements HeartbeatMember, CheckpointLease {
     return this.acquire();
   }
 
-  withCheckpoint<T>(save: (lease: LeaseChange | undefined) => Promise<T>): Promise<T> {
-    // Held, and not the run's last checkpoint: a step's write, with nothing to wait for.
-    if (this.#held && !this.#run.lettingGo) return save(undefined);
-    return this.#withLeaseChange(save);
+  mayWrite(checkpoint: boolean): boolean {
+    return this.#held || (checkpoint && this.#taking === undefined && this.changesWithCheckpoint);
   }
 
-  /** A checkpoint that takes the lease, gives it up, or waits for it to be taken. */
-  async #withLeaseChange<T>(save: (lease: LeaseChange | undefined) => Promise<T>): Promise<T> {
-    const { runtime, threadId } = this.#run;
-    const { checkpointer, clock, leaseTtlMs: ttlMs } = runtime;
-    const folds = this.changesWithCheckpoint;
-    if (this.#taking === undefined && folds) {
+  changeForCheckpoint(): LeaseChange | undefined {
+    if (!this.changesWithCheckpoint) return undefined;
+    const release = this.#run.lettingGo && !this.#lost && !this.#givenUp;
+    if (this.#taking === undefined) {
       // The run's first write: its lease is taken in this checkpoint's transaction (and
-      // given up in it too, when it is also the run's last).
-      const now = clock.now();
-      const take = { ttlMs, now, ...(this.#force ? { force: true } : {}) };
-      const release = this.#run.lettingGo;
-      const saving = save(release ? { take, release } : { take });
-      this.#taking = saving.then(
-        () => {
-          this.#expiresAt = now + ttlMs;
-          this.#held = true;
-          if (release) this.#gaveUp();
-        },
-        async (error: unknown) => {
-          throw await leaseStartFailure(checkpointer, threadId, now, error);
-        },
-      );
-      // Its failure is the run's through this call (and any write waiting for the lease).
+      // given up in it too, when it is also the run's last). Writes that need the lease
+      // meanwhile wait for this one.
+      const { clock, leaseTtlMs: ttlMs } = this.#run.runtime;
+      const take = { ttlMs, now: clock.now(), ...(this.#force ? { force: true } : {}) };
+      this.#taking = new Promise<void>((resolve, reject) => {
+        this.#takeSettled = { resolve, reject };
+      });
+      // Its failure is the run's through the checkpoint (and any write waiting for it).
       this.#taking.catch(() => undefined);
-      await this.#taking;
-      return saving;
+      return release ? { take, release } : { take };
     }
-    await this.acquire();
-    // The run's last checkpoint gives the lease up in its transaction, unless it was lost.
-    const release = folds && this.#run.lettingGo && !this.#lost && !this.#givenUp;
-    const saved = await save(release ? { release } : undefined);
+    return this.#held && release ? { release } : undefined;
+  }
+
+  checkpointStored({ take, release }: LeaseChange): void {
+    if (take) {
+      this.#expiresAt = take.now + take.ttlMs;
+      this.#held = true;
+      this.#takeSettled?.resolve();
+      this.#takeSettled = undefined;
+    }
     if (release) this.#gaveUp();
-    return saved;
+  }
+
+  async checkpointFailed({ take }: LeaseChange, error: unknown): Promise<unknown> {
+    if (!take) return error;
+    const { runtime, threadId } = this.#run;
+    const failure = await leaseStartFailure(runtime.checkpointer, threadId, take.now, error);
+    this.#takeSettled?.reject(failure);
+    this.#takeSettled = undefined;
+    return failure;
   }
 
   /** The lease went with a checkpoint: the heartbeat stops, and nothing is left to give up. */
