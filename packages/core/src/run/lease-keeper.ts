@@ -45,10 +45,10 @@ export interface CheckpointLease {
  * {@link LeaseHeartbeat}), confirms it before an effect acts, and gives it up. On a store
  * that can (`saveWithLease`), the lease is taken with the run's first checkpoint, in the same
  * transaction (on its own if a journal write comes first), and given up with its last; on
- * any other, the run takes it on its own as it starts. Nothing is written before it is held. A lease the run could not give up is left in the agent's
- * `strandedLeases`. A run whose lease was taken stops before its next effect (see `Run`). It
- * reads what it needs from the run itself, so a run pays for no options object or callbacks
- * here.
+ * any other, the run takes it on its own as it starts. Nothing is written before it is
+ * held. A lease the run could not give up is left in the agent's `strandedLeases`. A run whose
+ * lease was taken stops before its next effect (see `Run`). It reads what it needs from the
+ * run itself, so a run pays for no options object or callbacks here.
  */
 export class LeaseKeeper implements HeartbeatMember, CheckpointLease {
   readonly #run: LeaseHolder;
