@@ -3,6 +3,7 @@ import { describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { capJournalValue, omittedValue } from '../ledger/cap-journal-value';
 import { inputHash } from '../ledger/input-hash';
+import { maxSentValueDepth, nestsDeeperThan } from '../ledger/json-depth';
 import { nonJsonValue } from '../ledger/non-json-value';
 import { parseNow } from '../output/parse-now';
 import type { AnyTool, ReconcileResult, ToolExecuteContext } from '../tools/types';
@@ -72,6 +73,15 @@ export async function executeTool(
   // What the tool returned, validated and kept as the caller keeps it: the same for a live
   // result and for one a reconcile hook reports after a crash or a timeout.
   const finish = (raw: unknown): unknown => {
+    // Measured before the schema and JSON see it: a web page or an MCP server can return a
+    // few kilobytes of `[[[[…`, which overflows the stack of JSON.stringify (and of a
+    // recursive schema), or passes here and then fails the run as its checkpoint is written.
+    if (nestsDeeperThan(raw, maxSentValueDepth) && !refersToItself(raw)) {
+      throw new RunError('tool.output_too_deep', {
+        message: `Tool "${tool.name}" returned output that nests arrays or objects more than ${maxSentValueDepth} levels deep, more than a checkpoint keeps; it was not kept. Flatten what the tool returns (or return the raw text as a string).`,
+        details: { tool: tool.name, maxDepth: maxSentValueDepth },
+      });
+    }
     const parsed = parseNow(tool.output, raw, `tool "${tool.name}"'s output schema`);
     if (!parsed.success) {
       throw new RunError('tool.invalid_output', {
@@ -175,6 +185,20 @@ function outputJson(tool: AnyTool, output: unknown, raw: unknown, maxBytes: numb
     message: `Tool "${tool.name}" returned output that JSON cannot hold (${why}); the journal keeps a tool's output as JSON, so a resumed run gets the same value. Return plain data from its execute(): strings, numbers, booleans, null, arrays and objects (a BigInt as a string, a Map as an object).`,
     details: { tool: tool.name, output: safeCapJournalValue(raw, maxBytes) },
   });
+}
+
+/**
+ * True when `value` refers to itself, which {@link nestsDeeperThan} counts as too deep: such
+ * output is reported as JSON cannot hold it. Asked only of a value already found too deep.
+ */
+function refersToItself(value: unknown): boolean {
+  try {
+    JSON.stringify(value);
+    return false;
+  } catch (error) {
+    // A deep value overflows the stack (a RangeError); a circular one is a TypeError.
+    return error instanceof TypeError;
+  }
 }
 
 /** {@link capJournalValue}, or a description when the value has no JSON at all. */

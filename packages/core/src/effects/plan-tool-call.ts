@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { maxSentValueDepth, nestsDeeperThan } from '../ledger/json-depth';
 import type { ToolCallRequest } from '../model/types';
 import { parseNow } from '../output/parse-now';
 import type { AnyTool } from '../tools/types';
@@ -37,6 +38,15 @@ export function planToolCall(
       kind: 'invalid',
       call,
       message: `Arguments for "${call.name}" are not valid JSON (${(error as Error).message}). Send a JSON object.`,
+    };
+  }
+  // Two characters make a level, so short arguments are not walked. Deeper ones would pass a
+  // loose schema and then overflow the stack as the call is journaled or checkpointed.
+  if (call.arguments.length > 2 * maxSentValueDepth && nestsDeeperThan(raw, maxSentValueDepth)) {
+    return {
+      kind: 'invalid',
+      call,
+      message: `Arguments for "${call.name}" nest arrays or objects more than ${maxSentValueDepth} levels deep; nothing was run. Call it again with flatter arguments.`,
     };
   }
   const parsed = parseNow(tool.input, raw, `tool "${tool.name}"'s input schema`);

@@ -119,9 +119,11 @@ export async function runToolCalls(
       // could call the tool again under a new key and act twice.
       const code = AgentchartError.isInstance(error) ? error.code : undefined;
       const ambiguous = code === 'effect.ambiguous';
-      // An unsafe tool whose output broke its contract did run (it may have charged the
-      // card): told so, the model would call it again and it would act twice.
-      const acted = tool.effect === 'unsafe' && code === 'tool.invalid_output';
+      // An unsafe tool whose output broke its contract (or nested too deep to keep) did run
+      // (it may have charged the card): told so, the model would call it again and act twice.
+      const acted =
+        tool.effect === 'unsafe' &&
+        (code === 'tool.invalid_output' || code === 'tool.output_too_deep');
       if (onToolError === 'fail' || scope.signal.aborted || ambiguous || acted) throw error;
       return { ...base, content: capped(JSON.stringify({ error: (error as Error).message })) };
     }

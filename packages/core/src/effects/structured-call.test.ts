@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { tempStores } from '../../test/fixtures/temp-stores';
 import { createResponseCache } from '../cache/create-response-cache';
 import { runEffect } from '../testing/run-effect';
 import { scriptedModel } from '../testing/scripted-model';
@@ -156,4 +157,30 @@ describe('structuredCall', () => {
       structuredCall({ model: 'm', schema: rating, prompt: () => 'x', schemaName: 'bid_rating-2' }),
     ).not.toThrow();
   });
+});
+
+describe('structuredCall with an answer nested thousands of levels deep', () => {
+  it.each([2_000, 5_000, 20_000])(
+    're-asks an answer nested %i levels deep as invalid, rather than failing the run',
+    async (depth) => {
+      const stores = tempStores();
+      const model = scriptedModel({
+        responses: [`{"notes":${'['.repeat(depth)}${']'.repeat(depth)}}`, '{"notes":["flat"]}'],
+      });
+      const loose = structuredCall({
+        model: 'm',
+        schema: z.object({ notes: z.unknown() }),
+        prompt: (text: string) => `Notes on: ${text}`,
+      });
+      // Before: z.unknown() took it, and the run failed as its checkpoint was written.
+      const { output, outcome } = await runEffect(loose, 'bid', {
+        models: { m: model },
+        checkpointer: stores.open(),
+      });
+      expect(outcome).toMatchObject({ status: 'done' });
+      expect(output).toEqual({ notes: ['flat'] });
+      expect(model.requests[1]?.messages.at(-1)?.content).toContain('more than 256 levels deep');
+      stores.cleanup();
+    },
+  );
 });

@@ -5,8 +5,9 @@ import { DefinitionError } from '../errors/definition-error';
 import { describeIssues } from '../errors/describe-issues';
 import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
+import { maxSentValueDepth, nestsDeeperThan } from '../ledger/json-depth';
 import type { ChatMessage, ResponseFormat } from '../model/types';
-import { extractJson } from '../output/extract-json';
+import { type ExtractJsonResult, extractJson } from '../output/extract-json';
 import { nullAsAbsent } from '../output/null-as-absent';
 import { parseNow } from '../output/parse-now';
 import type { ModelCallSettings } from '../pipeline/types';
@@ -127,7 +128,7 @@ export function structuredCall<
     prompt: promptRefOf(options.prompt),
     // An answer that fails the schema is re-asked here; cached, it would fail the next run too.
     usable: (response) => {
-      const extracted = extractJson(response.content);
+      const extracted = extractAnswer(response.content);
       return (
         extracted.ok &&
         parseNow(schema, nullAsAbsent(schema, extracted.value), answerSchema).success
@@ -182,7 +183,7 @@ export function structuredCall<
           });
         }
         lastOutput = response.content;
-        const extracted = extractJson(response.content);
+        const extracted = extractAnswer(response.content);
         if (extracted.ok) {
           const parsed = parseNow(schema, nullAsAbsent(schema, extracted.value), answerSchema);
           if (parsed.success) return parsed.data;
@@ -211,6 +212,22 @@ export function structuredCall<
       });
     },
   );
+}
+
+/**
+ * The JSON value in a model's answer, refused like malformed JSON when it nests deeper than a
+ * checkpoint keeps: an answer steered by injected text can be a few kilobytes of `[[[[…`,
+ * which a loose schema (`z.unknown()`) accepts and the run then fails to store. Re-asked like
+ * any invalid answer. Two characters make a level, so a short answer is not walked.
+ */
+function extractAnswer(text: string): ExtractJsonResult {
+  const extracted = extractJson(text);
+  if (!extracted.ok || text.length <= 2 * maxSentValueDepth) return extracted;
+  if (!nestsDeeperThan(extracted.value, maxSentValueDepth)) return extracted;
+  return {
+    ok: false,
+    reason: `the JSON nests arrays or objects more than ${maxSentValueDepth} levels deep; answer with a flatter value`,
+  };
 }
 
 function reaskMessage(issues: z.core.$ZodIssue[]): string {

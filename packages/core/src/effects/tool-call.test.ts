@@ -1,8 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { tempStores } from '../../test/fixtures/temp-stores';
+import { createAgent } from '../agent/create-agent';
 import { type Clock, systemClock } from '../clock/clock';
 import { SqliteCheckpointer } from '../store/sqlite-checkpointer';
-import { runEffect } from '../testing/run-effect';
+import { effectMachine, runEffect } from '../testing/run-effect';
 import { defineTool } from '../tools/define-tool';
 import { toolCall } from './tool-call';
 
@@ -226,5 +228,61 @@ describe('toolCall', () => {
     expect((await runEffect(toolCall(later), {}, { clock })).output).toEqual({});
     expect(armed.filter((ms) => ms > 50_000)).toHaveLength(1);
     expect(armed.find((ms) => ms > 50_000)).toBeLessThanOrEqual(54_321);
+  });
+});
+
+describe('toolCall with output nested thousands of levels deep', () => {
+  const nested = (depth: number) => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`);
+  const deepObject = (depth: number) => JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
+
+  it.each([
+    ['any output', 2_000, z.any()],
+    ['any output', 200_000, z.any()],
+    ['an invalid output', 2_000, z.object({ a: z.string() })],
+    ['an invalid output', 5_000, z.object({ a: z.string() })],
+  ])(
+    'fails %s nested %i levels deep with tool.output_too_deep, the thread done, not running',
+    async (_what, depth, output) => {
+      const stores = tempStores();
+      const fetchPage = defineTool({
+        name: 'fetch_page',
+        description: 'Returns what a web page says.',
+        input: z.object({}),
+        output,
+        effect: 'pure',
+        execute: async () => (depth % 2 === 0 ? deepObject(depth) : nested(depth)),
+      });
+      const machine = effectMachine(toolCall(fetchPage), {});
+      const agent = createAgent({ machine, checkpointer: stores.open() });
+      // Before: 2,000 levels failed the run with "Maximum call stack size exceeded" or a
+      // circular-structure error as the checkpoint was written; 5,000 and more were a
+      // tool.invalid_output that named a stack overflow.
+      const outcome = await agent.start({ threadId: 'deep', input: {} }).result();
+      expect(outcome).toMatchObject({
+        status: 'done',
+        output: {
+          error: {
+            code: 'tool.output_too_deep',
+            message: expect.stringContaining('more than 256 levels deep'),
+            details: { tool: 'fetch_page', maxDepth: 256 },
+          },
+        },
+      });
+      expect((await agent.getCheckpoint('deep'))?.run.status).toBe('done');
+      await agent.close();
+      stores.cleanup();
+    },
+  );
+
+  it('keeps output nested 256 levels deep', async () => {
+    const fine = defineTool({
+      name: 'fine',
+      description: 'Returns a deep but bounded list.',
+      input: z.object({}),
+      output: z.any(),
+      effect: 'pure',
+      execute: async () => nested(256),
+    });
+    expect((await runEffect(toolCall(fine), {})).output).toEqual(nested(256));
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { tempStores } from '../../test/fixtures/temp-stores';
 import { createAgent } from '../agent/create-agent';
 import { createResponseCache } from '../cache/create-response-cache';
 import { fenceUntrusted } from '../security/fence-untrusted';
@@ -469,4 +470,100 @@ describe('toolLoop', () => {
     expect((second.output as ToolLoopResult).content).toBe('Oslo has 4000 people.');
     expect(model.requests).toHaveLength(3);
   });
+});
+
+describe('toolLoop with values nested thousands of levels deep', () => {
+  const brackets = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+  it.each([2_000, 5_000])(
+    'tells the model a tool output nested %i levels deep is too deep, and goes on',
+    async (depth) => {
+      const stores = tempStores();
+      const fetchPage = defineTool({
+        name: 'fetch_page',
+        description: 'Returns what a web page says.',
+        input: z.object({}),
+        output: z.any(),
+        effect: 'pure',
+        execute: async () => JSON.parse(brackets(depth)),
+      });
+      const model = scriptedModel({
+        responses: [
+          { toolCalls: [{ name: 'fetch_page', arguments: {} }] },
+          'The page was unusable.',
+        ],
+      });
+      const loop = toolLoop({ model: 'm', tools: [fetchPage], prompt: (q: string) => q });
+      const { output } = await runEffect(loop, 'read it', {
+        models: { m: model },
+        checkpointer: stores.open(),
+      });
+      // Before: 2,000 levels were sent to the model whole; 5,000 as a stack overflow.
+      expect(model.requests[1]?.messages.at(-1)).toMatchObject({
+        role: 'tool',
+        content: expect.stringContaining('more than 256 levels deep'),
+      });
+      expect((output as ToolLoopResult).content).toBe('The page was unusable.');
+      stores.cleanup();
+    },
+  );
+
+  it('sends an unsafe tool whose output is too deep to the chart: it acted, and must not run again', async () => {
+    const charge = defineTool({
+      name: 'charge',
+      description: 'Charges a card.',
+      input: z.object({}),
+      output: z.any(),
+      effect: 'unsafe',
+      approval: 'never',
+      execute: async () => JSON.parse(brackets(2_000)),
+    });
+    const model = scriptedModel({
+      responses: [{ toolCalls: [{ name: 'charge', arguments: {} }] }, 'Charged.'],
+    });
+    const loop = toolLoop({ model: 'm', tools: [charge], prompt: (q: string) => q });
+    const { error } = await runEffect(loop, 'charge it', { models: { m: model } });
+    expect(error?.code).toBe('tool.output_too_deep');
+    expect(model.requests).toHaveLength(1);
+  });
+
+  it.each([2_000, 5_000, 20_000])(
+    'answers tool arguments nested %i levels deep as invalid, without running the tool',
+    async (depth) => {
+      const stores = tempStores();
+      const ran: unknown[] = [];
+      const search = defineTool({
+        name: 'search',
+        description: 'Searches.',
+        input: z.object({ query: z.unknown() }),
+        output: z.string(),
+        effect: 'pure',
+        execute: async ({ query }) => {
+          ran.push(query);
+          return 'found';
+        },
+      });
+      const model = scriptedModel({
+        responses: [
+          { toolCalls: [{ name: 'search', arguments: `{"query":${brackets(depth)}}` }] },
+          { toolCalls: [{ name: 'search', arguments: { query: 'flat' } }] },
+          'Done.',
+        ],
+      });
+      const loop = toolLoop({ model: 'm', tools: [search], prompt: (q: string) => q });
+      const { output, outcome } = await runEffect(loop, 'find it', {
+        models: { m: model },
+        checkpointer: stores.open(),
+      });
+      // Before: the tool ran with the deep query, which a loose schema let through.
+      expect(outcome.status).toBe('done');
+      expect(model.requests[1]?.messages.at(-1)).toMatchObject({
+        role: 'tool',
+        content: expect.stringContaining('more than 256 levels deep'),
+      });
+      expect(ran).toEqual(['flat']);
+      expect((output as ToolLoopResult).content).toBe('Done.');
+      stores.cleanup();
+    },
+  );
 });

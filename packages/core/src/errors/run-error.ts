@@ -14,6 +14,7 @@ export type RunErrorCode =
   | 'tool.timeout'
   | 'tool.unknown'
   | 'tool.output_too_large'
+  | 'tool.output_too_deep'
   | 'loop.step_limit'
   | 'loop.repeated_call'
   | 'loop.too_many_tool_calls'

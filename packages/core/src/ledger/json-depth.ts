@@ -1,6 +1,6 @@
 /**
- * The deepest a value sent into a run from outside — a human reply, an event — may nest arrays
- * and objects. Far above any form's answer or webhook's body, far below where storing it
+ * The deepest a value sent into a run from outside — a human reply, an event, a tool's
+ * output, a model's structured answer or tool-call arguments — may nest arrays and objects. Far above any form's answer or webhook's body, far below where storing it
  * fails: a checkpoint keeps 2,000 levels, a sent value sits some levels down in the machine's
  * context, and JSON.stringify overflows the stack a little short of 2,000.
  */
