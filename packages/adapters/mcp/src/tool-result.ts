@@ -65,7 +65,11 @@ export function toToolOutput(answer: CallToolAnswer, source: ResultSource): unkn
       details: { server: source.server, tool: source.tool, content: answer.content },
     });
   }
-  const bytes = Buffer.byteLength(JSON.stringify(output));
+  const json = jsonOrTooDeep(output);
+  // Too deep for JSON.stringify: returned as it is, for the harness to refuse as
+  // `tool.output_too_deep` like any tool's output nested too deep, not a stack overflow.
+  if (json === undefined) return output;
+  const bytes = Buffer.byteLength(json);
   if (bytes > source.maxOutputBytes) {
     throw new McpServerError('mcp.output_too_large', {
       message:
@@ -76,6 +80,19 @@ export function toToolOutput(answer: CallToolAnswer, source: ResultSource): unkn
     });
   }
   return output;
+}
+
+/**
+ * The JSON text of a result, or `undefined` when it nests too deep for JSON.stringify (a
+ * RangeError): a server can answer a few kilobytes of `[[[[…`, which the client parses.
+ */
+function jsonOrTooDeep(output: unknown): string | undefined {
+  try {
+    return JSON.stringify(output);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
 }
 
 const maxErrorTextLength = 2_000;
