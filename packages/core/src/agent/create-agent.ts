@@ -29,6 +29,7 @@ import { loadCheckpoint, restoreRun } from './restore-thread';
 import { handleOf } from './run-handle';
 import { assertTenantId } from './tenant-id';
 import { assertNewThreadId, assertThreadId } from './thread-id';
+import { assertThreadOfTenant } from './thread-tenant';
 import type {
   Agent,
   AgentOptions,
@@ -38,6 +39,7 @@ import type {
   ReplayOptions,
   ResumeOptions,
   RunOutcomeFrom,
+  SendOptions,
   StartOptions,
 } from './types';
 import { validateAgent } from './validate-agent';
@@ -48,7 +50,8 @@ const startOptionNames = optionNamesOf<StartOptions<unknown>>({
   tenantId: true,
   force: true,
 });
-const resumeOptionNames = optionNamesOf<ResumeOptions>({ force: true });
+const resumeOptionNames = optionNamesOf<ResumeOptions>({ force: true, tenantId: true });
+const sendOptionNames = optionNamesOf<SendOptions>({ tenantId: true });
 const forkOptionNames = optionNamesOf<ForkOptions>({
   from: true,
   version: true,
@@ -165,6 +168,8 @@ export function createAgent<TMachine extends AnyStateMachine>(
     wake: (threadId) => void restore(threadId).catch(() => undefined),
     release: (threadId) => runtime.checkpointer.release?.(threadId),
   });
+  /** Where a tenant check reads a thread's tenant: its run here, or its latest checkpoint. */
+  const threadReaders = { live, checkpointer: runtime.checkpointer };
 
   const assertOpen = (what: string) => {
     if (!closed) return;
@@ -211,11 +216,16 @@ export function createAgent<TMachine extends AnyStateMachine>(
   };
 
   /** Delivers `event` to the thread, restoring it from the store when it is not in memory. */
-  const deliver = async (threadId: string, event: EventObject | HumanReplyEvent) => {
+  const deliver = async (
+    threadId: string,
+    event: EventObject | HumanReplyEvent,
+    tenantId?: string,
+  ) => {
     assertThreadId('agent.send', threadId);
     assertOpen(`sending an event to thread "${threadId}"`);
     // Refused before the thread is restored: a bad event changes nothing.
     assertSendableEvent(threadId, event);
+    await assertThreadOfTenant('agent.send', threadId, tenantId, threadReaders);
     live.pin(threadId);
     try {
       const run = await restore(threadId);
@@ -308,10 +318,12 @@ export function createAgent<TMachine extends AnyStateMachine>(
       assertThreadId('agent.resume', threadId);
       checkOptionNames('agent.resume', resumeOptions, resumeOptionNames);
       assertOpen(`resuming thread "${threadId}"`);
+      await assertThreadOfTenant('agent.resume', threadId, resumeOptions.tenantId, threadReaders);
       return handle(await restore(threadId, resumeOptions.force));
     },
-    async send(threadId: string, event: EventObject | HumanReplyEvent) {
-      return handle(await deliver(threadId, event));
+    async send(threadId: string, event: EventObject | HumanReplyEvent, sendOptions = {}) {
+      checkOptionNames('agent.send', sendOptions, sendOptionNames);
+      return handle(await deliver(threadId, event, sendOptions.tenantId));
     },
     // Async: what `start` refuses at the call (a thread already running, a bad option, a
     // closed agent) is this promise's rejection, where a caller of a promise looks for it.

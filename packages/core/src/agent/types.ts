@@ -25,6 +25,7 @@ import type { RedactionOptions } from '../security/create-redactor';
 import type { Checkpoint, Checkpointer, CheckpointSummary } from '../store/types';
 import type { TenantQuota } from '../tenancy/types';
 import type { ModelsFor } from './model-aliases';
+import type { ThreadTenantCheck } from './thread-tenant';
 
 /** Options of {@link createAgent}. */
 export interface AgentOptions<TMachine extends AnyStateMachine> {
@@ -239,18 +240,24 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
   start(options: StartOptions<InputFrom<TMachine>>): RunHandle<TMachine>;
   /**
    * Continues a thread from its latest checkpoint (after a crash, or in another process).
-   * Refused with `checkpoint.lease_held` while another process's lease on it is live.
+   * Refused with `checkpoint.lease_held` while another process's lease on it is live, and
+   * with `run.wrong_tenant` when `options.tenantId` is not the thread's tenant.
    */
   resume(threadId: string, options?: ResumeOptions): Promise<RunHandle<TMachine>>;
   /**
    * Delivers an event or a human reply to a thread, resuming it first if it is not live.
    * Refuses with `run.invalid_event` (before restoring anything) what is not an event and the
    * events XState and the harness send themselves (`xstate.*`, `limit.reached`): only a
-   * reply that fits a wait's schema grants the wait. An event no active state takes (no
+   * reply that fits a wait's schema grants the wait. With `options.tenantId`, a thread not
+   * started for that tenant is refused with `run.wrong_tenant`, before anything else. An event no active state takes (no
    * transition, or its guards refuse it) is dropped, as XState drops it: it is no step,
    * writes no checkpoint and counts toward no limit.
    */
-  send(threadId: string, event: EventObject | HumanReplyEvent): Promise<RunHandle<TMachine>>;
+  send(
+    threadId: string,
+    event: EventObject | HumanReplyEvent,
+    options?: SendOptions,
+  ): Promise<RunHandle<TMachine>>;
   /**
    * Runs a thread to its next rest: a shortcut for `start(...).result()`. What `start` would
    * throw (a thread already running here, a bad option, a closed agent) rejects the promise.
@@ -290,8 +297,14 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
   close(options?: CloseOptions): Promise<void>;
 }
 
+/**
+ * Options of {@link Agent.send}. A service with several tenants passes the tenant its request
+ * is authenticated as: a thread id learnt from another tenant then reaches nothing.
+ */
+export interface SendOptions extends ThreadTenantCheck {}
+
 /** Options of {@link Agent.resume}. */
-export interface ResumeOptions {
+export interface ResumeOptions extends ThreadTenantCheck {
   /**
    * Take the thread even while another process's lease on it is live. Only when that
    * process is known to be gone: a live owner's in-flight unsafe effect could act twice.

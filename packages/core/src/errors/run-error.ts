@@ -32,6 +32,7 @@ export type RunErrorCode =
   | 'run.not_found'
   | 'run.not_waiting'
   | 'run.already_running'
+  | 'run.wrong_tenant'
   | 'run.invalid_event'
   | 'run.taken_over'
   | 'run.not_resumable'

@@ -6,7 +6,8 @@
 export { type AgentFactory, type HostedAgentOptions, isAgentFactory } from '../agent/agent-factory';
 export { machineVersionOf } from '../agent/inspect-machine';
 export type { CallsModels, ModelAliasesOf, ModelsFor } from '../agent/model-aliases';
-export type { CloseOptions, ResumeOptions } from '../agent/types';
+export type { ThreadTenantCheck } from '../agent/thread-tenant';
+export type { CloseOptions, ResumeOptions, SendOptions } from '../agent/types';
 export {
   type Clock,
   type IdGenerator,
