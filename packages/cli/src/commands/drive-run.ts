@@ -92,6 +92,18 @@ export function toCliError(error: unknown, threadId: string, hints: CommandHints
         `${error.message} If that process is gone for sure, take the thread now with: agentchart resume ${threadId} --force${hints.agent}${hints.database}`,
         error,
       );
+    case 'run.already_running': {
+      // A start under a thread id the database has: held by a run elsewhere, or stored.
+      const held =
+        AgentchartError.isInstance(error.cause) && error.cause.code === 'checkpoint.lease_held';
+      return new CliError(
+        held ? 'cli.thread_busy' : 'cli.usage',
+        held
+          ? `${error.message} If that process is gone for sure, take the thread now with: agentchart resume ${threadId} --force${hints.agent}${hints.database}`
+          : `${error.message} From the command line: agentchart resume ${threadId}${hints.agent}${hints.database}`,
+        error,
+      );
+    }
     case 'run.not_found':
       return new CliError(
         'cli.thread_not_found',

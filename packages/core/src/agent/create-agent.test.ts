@@ -223,9 +223,12 @@ describe('createAgent', () => {
     const model = () =>
       scriptedModel({ responses: [{ json: { relevant: true, confidence: 0.9 } }] });
     const agent = createAgent({ machine: classifier(), models: { fast: model() }, checkpointer });
-    const refused = await agent.start({ threadId: 't1', input: { text: 'x' } }).result();
-    expect(refused).toMatchObject({ status: 'failed', error: { code: 'checkpoint.lease_held' } });
-    expect(JSON.stringify(refused)).toContain('force: true');
+    const refused = agent.start({ threadId: 't1', input: { text: 'x' } }).result();
+    await expect(refused).rejects.toMatchObject({
+      code: 'run.already_running',
+      cause: { code: 'checkpoint.lease_held' },
+    });
+    await expect(refused).rejects.toThrow(/force: true/);
     const again = createAgent({ machine: classifier(), models: { fast: model() }, checkpointer });
     const forced = await again
       .start({ threadId: 't1', input: { text: 'x' }, force: true })

@@ -27,6 +27,7 @@ import { LiveRuns } from './live-runs';
 import { replayThread } from './replay-thread';
 import { loadCheckpoint, restoreRun } from './restore-thread';
 import { handleOf } from './run-handle';
+import { startRefusalOf } from './start-refusal';
 import { assertTenantId } from './tenant-id';
 import { assertNewThreadId, assertThreadId } from './thread-id';
 import { assertThreadOfTenant } from './thread-tenant';
@@ -306,7 +307,18 @@ export function createAgent<TMachine extends AnyStateMachine>(
     });
     live.track(run, { restored: false });
     run.start({ resumed: false });
-    return handle(run);
+    const started = handle(run);
+    return {
+      ...started,
+      // Refused by the store (the thread is another process's, or exists): the start throws,
+      // as it does for a thread running here, rather than report the thread failed.
+      result: async () => {
+        const outcome = await started.result();
+        const refusal = startRefusalOf(run, outcome);
+        if (refusal) throw refusal;
+        return outcome;
+      },
+    };
   };
 
   return {

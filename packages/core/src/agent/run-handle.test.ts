@@ -102,9 +102,9 @@ describe('handleOf (a run handle)', () => {
     const handle = agent.start({ threadId: 't', input: {} });
     expect((await handle.result()).status).toBe('waiting');
     const again = agent.start({ threadId: 't', input: {} });
-    expect(await again.result()).toMatchObject({
-      status: 'failed',
-      error: { code: 'checkpoint.conflict' },
+    await expect(again.result()).rejects.toMatchObject({
+      code: 'run.already_running',
+      cause: { code: 'checkpoint.conflict' },
     });
     // Before: the first handle followed the refused start, and its thread ended `failed` for it.
     expect((await handle.result()).status).toBe('waiting');
@@ -122,7 +122,9 @@ describe('handleOf (a run handle)', () => {
     const agent = createAgent({ machine: approvalMachine() });
     const handle = agent.start({ threadId: 't', input: {} });
     expect((await handle.result()).status).toBe('waiting');
-    expect((await agent.start({ threadId: 't', input: {} }).result()).status).toBe('failed');
+    await expect(agent.start({ threadId: 't', input: {} }).result()).rejects.toMatchObject({
+      code: 'run.already_running',
+    });
     handle.reply({ ok: true });
     expect(await handle.result()).toMatchObject({
       status: 'done',

@@ -236,7 +236,13 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
   readonly machine: TMachine;
   /** Every run's events. */
   readonly events: RunEvents;
-  /** Starts a new thread. */
+  /**
+   * Starts a new thread. A thread id running in this process throws `run.already_running`;
+   * one the store already holds — another process runs it, or it has a checkpoint — is found
+   * out at the start's first write: the handle's `result()` rejects with the same
+   * `run.already_running` (its `cause` the store's `checkpoint.lease_held` or
+   * `checkpoint.conflict`), nothing of the start is stored, and the thread is left as it was.
+   */
   start(options: StartOptions<InputFrom<TMachine>>): RunHandle<TMachine>;
   /**
    * Continues a thread from its latest checkpoint (after a crash, or in another process).
@@ -260,7 +266,8 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
   ): Promise<RunHandle<TMachine>>;
   /**
    * Runs a thread to its next rest: a shortcut for `start(...).result()`. What `start` would
-   * throw (a thread already running here, a bad option, a closed agent) rejects the promise.
+   * throw (a thread already running here, a bad option, a closed agent) rejects the promise,
+   * and so does a thread id another process holds or the store has (`run.already_running`).
    */
   run(options: StartOptions<InputFrom<TMachine>>): Promise<RunOutcomeFrom<TMachine>>;
   /** The thread's journal, oldest effect first. */

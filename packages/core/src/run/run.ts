@@ -268,6 +268,14 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     return this.runtime.events;
   }
 
+  /**
+   * The version of the thread's last checkpoint this run wrote or was restored from: 0 for a
+   * new thread's run that has stored nothing yet.
+   */
+  get storedVersion(): number {
+    return this.#writer.version;
+  }
+
   get tenantId(): string | undefined {
     return this.#state.tenantId;
   }

@@ -1,0 +1,141 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import { tempStores } from '../../test/fixtures/temp-stores';
+import { humanWait } from '../effects/human-wait';
+import { structuredCall } from '../effects/structured-call';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import type { Checkpointer } from '../store/types';
+import { scriptedModel } from '../testing/scripted-model';
+import { createAgent } from './create-agent';
+
+/** Asks a model, then waits for a human's yes or no. */
+function reviewMachine() {
+  return setup({
+    actors: {
+      classify: structuredCall({
+        model: 'fast',
+        schema: z.object({ ok: z.boolean() }),
+        prompt: () => 'Classify',
+      }),
+      approve: humanWait({ prompt: () => 'Approve?', reply: z.object({ ok: z.boolean() }) }),
+    },
+    types: { context: {} as { state: string } },
+  }).createMachine({
+    id: 'review',
+    context: { state: 'new' },
+    initial: 'classifying',
+    states: {
+      classifying: { invoke: { src: 'classify', onDone: 'asking', onError: 'failed' } },
+      asking: {
+        invoke: {
+          src: 'approve',
+          onDone: { target: 'approved', actions: assign({ state: 'approved' }) },
+        },
+      },
+      approved: { type: 'final' },
+      failed: { type: 'final' },
+    },
+    output: ({ context }) => context,
+  });
+}
+
+const approve = { type: 'human.reply', value: { ok: true } } as const;
+
+/** An agent of its own (another process's, as far as the thread goes) on `checkpointer`. */
+function reviewAgent(checkpointer: Checkpointer, evictWaiting = true) {
+  const model = scriptedModel({ handler: () => ({ json: { ok: true } }) });
+  return {
+    model,
+    agent: createAgent({
+      machine: reviewMachine(),
+      models: { fast: model },
+      checkpointer,
+      evictWaiting,
+    }),
+  };
+}
+
+/** What a store holds of a thread: its checkpoints, its journal and its lease. */
+async function storedThread(checkpointer: Checkpointer, threadId: string) {
+  return {
+    checkpoints: await checkpointer.list(threadId),
+    journal: await checkpointer.listEffects(threadId),
+    lease: await checkpointer.getLease(threadId),
+  };
+}
+
+let stores: ReturnType<typeof tempStores> | undefined;
+afterEach(() => {
+  stores?.cleanup();
+  stores = undefined;
+});
+
+describe('a start under a thread id another process started (issue: reported failed, not refused)', () => {
+  const storesOf = {
+    memory: () => {
+      const shared = new MemoryCheckpointer();
+      return [shared, shared] as const;
+    },
+    sqlite: () => {
+      stores = tempStores();
+      return [stores.open(), stores.open()] as const;
+    },
+  };
+
+  it.each(['memory', 'sqlite'] as const)(
+    'rejects with run.already_running when the thread exists (%s), storing nothing',
+    async (kind) => {
+      const [first, second] = storesOf[kind]();
+      const owner = reviewAgent(first);
+      expect((await owner.agent.start({ threadId: 't', input: {} }).result()).status).toBe(
+        'waiting',
+      );
+      const before = await storedThread(first, 't');
+      const other = reviewAgent(second);
+
+      const refused = other.agent.run({ threadId: 't', input: {} });
+      await expect(refused).rejects.toMatchObject({
+        code: 'run.already_running',
+        cause: { code: 'checkpoint.conflict' },
+      });
+      await expect(refused).rejects.toThrow(/agent\.resume\("t"\)/);
+      await expect(other.agent.start({ threadId: 't', input: {} }).result()).rejects.toMatchObject({
+        code: 'run.already_running',
+      });
+      expect(other.model.requests).toHaveLength(0);
+      // The refused start held the free lease for the moment its first checkpoint took to be
+      // refused, and gave it up: the checkpoints and the journal are as they were.
+      const after = await storedThread(first, 't');
+      expect({ ...after, lease: undefined }).toEqual({ ...before, lease: undefined });
+      expect(after.lease?.expiresAt).toBe(0);
+
+      // The thread goes on where its owner left it.
+      const done = await (await owner.agent.send('t', approve)).result();
+      expect(done).toMatchObject({ status: 'done', output: { state: 'approved' } });
+      await Promise.all([owner.agent.close(), other.agent.close()]);
+    },
+  );
+
+  it.each(['memory', 'sqlite'] as const)(
+    'rejects with run.already_running while another process holds the thread (%s)',
+    async (kind) => {
+      const [first, second] = storesOf[kind]();
+      const owner = reviewAgent(first, false);
+      const handle = owner.agent.start({ threadId: 't', input: {} });
+      expect((await handle.result()).status).toBe('waiting');
+      const before = await storedThread(first, 't');
+      const other = reviewAgent(second);
+
+      await expect(other.agent.run({ threadId: 't', input: {} })).rejects.toMatchObject({
+        code: 'run.already_running',
+        cause: { code: 'checkpoint.lease_held' },
+      });
+      expect(await storedThread(first, 't')).toEqual(before);
+
+      handle.reply({ ok: true });
+      expect(await handle.result()).toMatchObject({ status: 'done' });
+      await Promise.all([owner.agent.close(), other.agent.close()]);
+    },
+  );
+});
