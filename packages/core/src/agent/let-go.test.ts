@@ -3,6 +3,7 @@ import { setup } from 'xstate';
 import { z } from 'zod';
 import { humanWait } from '../effects/human-wait';
 import { toolCall } from '../effects/tool-call';
+import type { JournalEntry } from '../ledger/types';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import type { Checkpoint } from '../store/types';
 import { defineTool } from '../tools/define-tool';
@@ -58,16 +59,31 @@ class SlowJournalStore extends MemoryCheckpointer {
 class GatedSaveStore extends MemoryCheckpointer {
   #shut = false;
   #gates: (() => void)[] = [];
+  /** Saves let through before the store shuts (see {@link GatedSaveStore.shutAfter}). */
+  #openFor = Number.POSITIVE_INFINITY;
   shut(): void {
     this.#shut = true;
   }
   open(): void {
     this.#shut = false;
+    this.#openFor = Number.POSITIVE_INFINITY;
     for (const gate of this.#gates.splice(0)) gate();
   }
+  /** Shuts once `saves` more checkpoints are stored. */
+  shutAfter(saves: number): void {
+    this.#openFor = saves;
+  }
   override async save(checkpoint: Checkpoint) {
-    if (this.#shut) await new Promise<void>((resolve) => this.#gates.push(resolve));
+    await this.#gate();
     return super.save(checkpoint);
+  }
+  override async saveWithJournal(checkpoint: Checkpoint, journal: readonly JournalEntry[]) {
+    await this.#gate();
+    return super.saveWithJournal(checkpoint, journal);
+  }
+  async #gate(): Promise<void> {
+    if (this.#openFor-- <= 0) this.#shut = true;
+    if (this.#shut) await new Promise<void>((resolve) => this.#gates.push(resolve));
   }
 }
 
@@ -195,10 +211,12 @@ describe('a run letting go of its thread', () => {
       },
     });
     const checkpointer = new GatedSaveStore();
-    checkpointer.shut();
+    // The first checkpoint creates the thread (a new thread's effects read their journal only
+    // once it is theirs); the next is held in the store.
+    checkpointer.shutAfter(1);
     const first = createAgent({ machine: working, checkpointer });
     const handle = first.start({ threadId: 'h', input: {} });
-    // The first checkpoint is held in the store; the run moves on to its second step, whose
+    // The second checkpoint is held in the store; the run moves on to its second step, whose
     // checkpoint is asked for but not yet built.
     while (slowCalls === 0) await new Promise((resolve) => setTimeout(resolve, 1));
     const closing = first.close({ timeoutMs: 0 });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { tempStores } from '../../test/fixtures/temp-stores';
+import { agentActor } from '../effects/agent-actor';
 import { humanWait } from '../effects/human-wait';
 import { structuredCall } from '../effects/structured-call';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
@@ -41,6 +42,31 @@ function reviewMachine() {
 }
 
 const approve = { type: 'human.reply', value: { ok: true } } as const;
+
+/** A parent whose child agent waits for a human's yes or no. */
+function parentMachine() {
+  const child = setup({
+    actors: { ask: humanWait({ prompt: () => 'Ship it?', reply: z.object({ ok: z.boolean() }) }) },
+  }).createMachine({
+    id: 'child',
+    initial: 'asking',
+    states: { asking: { invoke: { src: 'ask', onDone: 'done' } }, done: { type: 'final' } },
+    output: () => ({ shipped: true }),
+  });
+  const ship = agentActor({
+    machine: child,
+    input: z.object({}),
+    output: z.object({ shipped: z.boolean() }),
+  });
+  return setup({ actors: { ship } }).createMachine({
+    id: 'parent',
+    initial: 'shipping',
+    states: {
+      shipping: { invoke: { src: 'ship', input: {}, onDone: 'done' } },
+      done: { type: 'final' },
+    },
+  });
+}
 
 /** An agent of its own (another process's, as far as the thread goes) on `checkpointer`. */
 function reviewAgent(checkpointer: Checkpointer, evictWaiting = true) {
@@ -138,4 +164,24 @@ describe('a start under a thread id another process started (issue: reported fai
       await Promise.all([owner.agent.close(), other.agent.close()]);
     },
   );
+
+  it("leaves the other process's child threads alone: the refused start reads none of the thread's journal", async () => {
+    stores = tempStores();
+    const checkpointer = stores.open();
+    const owner = createAgent({ machine: parentMachine(), checkpointer });
+    expect((await owner.start({ threadId: 'p', input: {} }).result()).status).toBe('waiting');
+    const threads = await checkpointer.listThreads();
+    const other = createAgent({ machine: parentMachine(), checkpointer: stores.open() });
+
+    await expect(other.run({ threadId: 'p', input: {} })).rejects.toMatchObject({
+      code: 'run.already_running',
+    });
+    await other.close();
+    // Before: the refused start found the parent's journal naming its child, restored the
+    // child's thread, and stored it `stopped` when the start failed.
+    expect(await checkpointer.listThreads()).toEqual(threads);
+    const done = await (await owner.send('p', approve)).result();
+    expect(done.status).toBe('done');
+    await owner.close();
+  });
 });

@@ -154,6 +154,12 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   #restoredStart = false;
   /** True once this run's first checkpoint created its thread: the journal holds only its writes. */
   #journalIsOwn = false;
+  /**
+   * For a run starting a new thread: settles once its first checkpoint is stored (or refused).
+   * Until then the thread id may be another run's — another process started it — and what the
+   * store's journal holds under it is that run's, not this one's to act on.
+   */
+  #threadCreated: Deferred | undefined;
   /** The journal keys this run has written (keys only: what `readJournal` must not skip). */
   readonly #writtenKeys = new Set<string>();
   /** The last checkpoint's state, as sealed trees: the next one shares what did not change. */
@@ -202,6 +208,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     this.#limits = new RunLimitJudge(runtime.limits, state.startedAt);
     this.#waits = new HumanWaits(threadId);
     this.#stateEnters = new StateEnterEvents(runtime.events, threadId);
+    if (version === 0 && mode !== 'replay') this.#threadCreated = deferred();
     // Taken with the run's first checkpoint where the store can, and at once on its own
     // where it cannot: a lease refused fails the write, or the run, through its outcome.
     this.#lease = new LeaseKeeper(this, { force: forceLease });
@@ -640,6 +647,9 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     // nothing to read (a store read per step saved). A key it wrote (an approval a later
     // call looks up) may still be held for the next checkpoint, or on its way to the store.
     const written = this.#writtenKeys.has(key);
+    // A new thread's: read nothing before the thread is known to be this run's (a start
+    // under an id another process started reads that run's journal, and would act on it).
+    if (!written && this.#threadCreated) await this.#threadCreated.promise;
     if (this.#journalIsOwn && !written) return undefined;
     if (written) {
       const held = this.#writer.heldJournal(key);
@@ -864,14 +874,22 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   }
 
   #failWith(error: unknown, persist: boolean): void {
+    // A start refused (the lease, the first checkpoint): effects waiting to read fail too.
+    if (!persist) this.#refuseThreadCreated(error);
     if (this.#lifecycle.ended) return;
     this.failure = error;
     this.#error = serializeError(error);
     this.#end('failed', error, persist);
   }
 
+  #refuseThreadCreated(error: unknown): void {
+    this.#threadCreated?.reject(error);
+    this.#threadCreated = undefined;
+  }
+
   /** Another owner took the thread: stop before the next effect, write nothing more. */
   #takenOver(error: RunError): void {
+    this.#refuseThreadCreated(error);
     if (!this.#lifecycle.moveTo('taken-over')) return;
     // Before the actor stops: a checkpoint asked for and not built yet would store it stopped.
     this.#writer.abandon();
@@ -999,6 +1017,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   #onWritten(checkpoint: Checkpoint, result: CheckpointWriteResult | undefined): void {
     // Version 1 stored means the thread did not exist before this run: its journal is ours.
     if (checkpoint.version === 1 && this.replay === undefined) this.#journalIsOwn = true;
+    this.#threadCreated?.resolve();
+    this.#threadCreated = undefined;
     this.runtime.events.emit('checkpoint.write', this.threadId, {
       version: checkpoint.version,
       bytes: result ? result.bytes : -1,
@@ -1059,4 +1079,23 @@ function storedErrorOf(
 function earlier(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined) return b;
   return b === undefined || a <= b ? a : b;
+}
+
+/** A promise and the functions that settle it. */
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((onResolve, onReject) => {
+    resolve = onResolve;
+    reject = onReject;
+  });
+  // Awaited only by effects reading the journal: a refusal with none waiting is not unhandled.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
