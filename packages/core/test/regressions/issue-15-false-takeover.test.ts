@@ -98,9 +98,17 @@ class DenyingStore extends MemoryCheckpointer {
   }
   open(): void {
     this.#shut = false;
+    this.#openFor = Number.POSITIVE_INFINITY;
     for (const gate of this.#gates.splice(0)) gate();
   }
+  /** Saves let through before the store shuts; see `shutAfter`. */
+  #openFor = Number.POSITIVE_INFINITY;
+  /** Shuts once `saves` more checkpoints are stored. */
+  shutAfter(saves: number): void {
+    this.#openFor = saves;
+  }
   override async save(checkpoint: Checkpoint) {
+    if (this.#openFor-- <= 0) this.#shut = true;
     if (this.#shut) await new Promise<void>((resolve) => this.#gates.push(resolve));
     return super.save(checkpoint);
   }
@@ -146,9 +154,10 @@ describe('a run and its lease (issue 15)', () => {
     const checkpointer = new DenyingStore();
     const machine = shippingMachine(shipped, { holdFirstShipment: true });
     const first = createAgent({ machine, checkpointer, clock, leaseTtlMs });
-    // The first checkpoint is held in the store; the run checks the order and starts shipping
-    // it, asking for its next checkpoint meanwhile.
-    checkpointer.shut();
+    // The first checkpoint creates the thread (a new thread's effects read their journal only
+    // once it is theirs); the next is held in the store while the run checks the order and
+    // starts shipping it, asking for its next checkpoint meanwhile.
+    checkpointer.shutAfter(1);
     const handle = first.start({ threadId: 'order-2', input: { order: 'order-2' } });
     await settle();
     expect(handle.getSnapshot().value).toBe('shipping');

@@ -181,9 +181,15 @@ describe('a start under an id another run holds (issue 9)', () => {
     // A process that died between taking the lease and its run's first checkpoint.
     await store.acquireLease('t', { owner: 'gone', ttlMs: 30_000, now: Date.now() });
     const agent = createAgent({ machine, checkpointer: store });
-    const outcome = await agent.start({ threadId: 't', input: undefined }).result();
-    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'checkpoint.lease_held' } });
-    const { message } = (outcome as { error: { message: string } }).error;
+    const refused = await agent
+      .start({ threadId: 't', input: undefined })
+      .result()
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({
+      code: 'run.already_running',
+      cause: { code: 'checkpoint.lease_held' },
+    });
+    const { message } = refused as { message: string };
     expect(message).toMatch(/cannot start: run "gone" holds it for \d+ ms more/);
     expect(message).toMatch(/Start the new thread under another id/);
     // A start's own force option (a resume's words would name one a start does not read).

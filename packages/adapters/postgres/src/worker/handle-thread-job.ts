@@ -1,6 +1,7 @@
 import {
   type Agent,
   AgentchartError,
+  RunError,
   type RunHandle,
   type RunOutcome,
   StorageError,
@@ -102,7 +103,21 @@ export async function handleThreadJob(
     }
     throw error;
   }
-  const outcome = await handle.result();
+  let outcome: Awaited<ReturnType<typeof handle.result>>;
+  try {
+    outcome = await handle.result();
+  } catch (error) {
+    if (!RunError.isInstance(error) || error.code !== 'run.already_running') throw error;
+    // A start the store refused: the thread is held or stored elsewhere. With no checkpoint
+    // stored (a worker died holding its lease, or took it before its first checkpoint), try
+    // the start again; a stored thread is another start's, and this job is refused.
+    if ((await agent.getCheckpoint(threadId)) === undefined) {
+      throw new Error(
+        `${error.message} No checkpoint of the thread was stored: the start is tried again.`,
+      );
+    }
+    return { threadId, status: 'refused', detail: error.message };
+  }
   if (outcome.status === 'stopped' && closing()) throw new HandedBackError(threadId);
   if (outcome.status === 'failed' && outcome.error.code === 'checkpoint.lease_held') {
     // A new thread whose lease a dead worker still holds (it died before its first
