@@ -96,8 +96,12 @@ describe('a run on a store that saves with its lease', () => {
     const { store } = countingStore();
     const agent = createAgent({ machine, checkpointer: store });
     await store.acquireLease('held', { owner: 'other', ttlMs: 60_000, now: Date.now() });
-    const refused = await agent.start({ threadId: 'held', input: undefined }).result();
-    expect(refused).toMatchObject({ status: 'failed', error: { code: 'checkpoint.lease_held' } });
+    // Refused as a start on a thread that is running elsewhere: the store's refusal is the cause.
+    const refused = agent.start({ threadId: 'held', input: undefined }).result();
+    await expect(refused).rejects.toMatchObject({
+      code: 'run.already_running',
+      cause: { code: 'checkpoint.lease_held' },
+    });
     expect(await store.latest('held')).toBeUndefined();
     expect(await store.listEffects('held')).toEqual([]);
     expect(await store.getLease('held')).toMatchObject({ owner: 'other' });
