@@ -17,6 +17,18 @@ export function countingCheckpointer<T extends Checkpointer>(
   onWrite: (bytes: number) => void,
 ): T & { counts: WriteCounts } {
   const counts: WriteCounts = { checkpointWrites: 0, journalWrites: 0 };
+  const countSaveWithJournal = (
+    checkpoint: Parameters<Checkpointer['save']>[0],
+    journal: Parameters<NonNullable<Checkpointer['saveWithJournal']>>[1],
+    result: unknown,
+  ) => {
+    counts.checkpointWrites++;
+    counts.journalWrites += journal.length;
+    onWrite(
+      ((result as { bytes?: number } | undefined)?.bytes ?? jsonBytes(checkpoint)) +
+        journal.reduce((sum, entry) => sum + jsonBytes(entry), 0),
+    );
+  };
   return new Proxy(inner, {
     get(target, property) {
       if (property === 'counts') return counts;
@@ -28,15 +40,19 @@ export function countingCheckpointer<T extends Checkpointer>(
           return result;
         };
       }
+      // A checkpoint with its journal, and (saveWithLease) a change to the thread's lease in
+      // the same commit: a run on SQLite writes its first and last checkpoints so.
+      if (property === 'saveWithLease' && target.saveWithLease) {
+        return async (...args: Parameters<NonNullable<Checkpointer['saveWithLease']>>) => {
+          const result: unknown = await target.saveWithLease!(...args);
+          countSaveWithJournal(args[0], args[1], result);
+          return result;
+        };
+      }
       if (property === 'saveWithJournal' && target.saveWithJournal) {
         return async (...args: Parameters<NonNullable<Checkpointer['saveWithJournal']>>) => {
           const result: unknown = await target.saveWithJournal!(...args);
-          counts.checkpointWrites++;
-          counts.journalWrites += args[1].length;
-          onWrite(
-            ((result as { bytes?: number } | undefined)?.bytes ?? jsonBytes(args[0])) +
-              args[1].reduce((sum, entry) => sum + jsonBytes(entry), 0),
-          );
+          countSaveWithJournal(args[0], args[1], result);
           return result;
         };
       }
