@@ -8,6 +8,8 @@
  *   `--source` measures its TypeScript sources instead (through tsx, whose `keepNames`
  *   wraps every function the code creates in a `__name` call: a cost the build does not have).
  * - `--quick` shortens everything (a smoke run; its figures mean nothing).
+ * - `--only <text>` runs only the workloads whose name contains the text (repeatable), to
+ *   measure one change quickly; the targets table then lists only what was measured.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,6 +23,9 @@ import { evaluateTargets } from './report/targets';
 import type { Row } from './types';
 
 const quick = process.argv.includes('--quick');
+const only = process.argv.flatMap((arg, index, args) =>
+  arg === '--only' && args[index + 1] !== undefined ? [args[index + 1]!] : [],
+);
 const source = process.argv.includes('--source');
 
 if (source && !measuresSource()) {
@@ -54,6 +59,8 @@ const { historyGrowth } = await import('./workloads/history/history-growth');
 const { suspended } = await import('./workloads/suspended/suspended');
 
 const timeMs = quick ? 150 : 2100;
+/** Untimed runs in each timing child before its first round (see `timeInProcesses`). */
+const warmupMs = quick ? 50 : 2_000;
 const machine = machineInfo();
 const started = new Date();
 
@@ -65,7 +72,11 @@ async function growth(): Promise<Row[]> {
     rows.push(
       ...(await timeInProcesses(
         'growth chain',
-        { timeMs: growthTimeMs, options: { sizes: quick ? [10, 100] : [10, 100, 1000], store } },
+        {
+          timeMs: growthTimeMs,
+          warmupMs: warmupMs / 2,
+          options: { sizes: quick ? [10, 100] : [10, 100, 1000], store },
+        },
         store === 'sqlite' ? 'growth: chain, SQLite' : 'growth: chain',
       )),
     );
@@ -73,7 +84,11 @@ async function growth(): Promise<Row[]> {
   rows.push(
     ...(await timeInProcesses(
       'growth tool loop',
-      { timeMs: growthTimeMs, options: { sizes: quick ? [5, 50] : [5, 50, 200] } },
+      {
+        timeMs: growthTimeMs,
+        warmupMs: warmupMs / 2,
+        options: { sizes: quick ? [5, 50] : [5, 50, 200] },
+      },
       'growth: tool loop',
     )),
   );
@@ -81,13 +96,13 @@ async function growth(): Promise<Row[]> {
 }
 
 const workloads: [string, () => Promise<Row[]>][] = [
-  ['chain10 memory', () => timeInProcesses('chain10 memory', { timeMs })],
-  ['chain10 durable', () => timeInProcesses('chain10 durable', { timeMs })],
+  ['chain10 memory', () => timeInProcesses('chain10 memory', { timeMs, warmupMs })],
+  ['chain10 durable', () => timeInProcesses('chain10 durable', { timeMs, warmupMs })],
   [
     'chain10 durable, default durability',
-    () => timeInProcesses('chain10 durable, default durability', { timeMs }),
+    () => timeInProcesses('chain10 durable, default durability', { timeMs, warmupMs }),
   ],
-  ['react5', () => timeInProcesses('react5', { timeMs })],
+  ['react5', () => timeInProcesses('react5', { timeMs, warmupMs })],
   ['fanout', () => fanout({ size: 1000, rounds: quick ? 2 : 5, passes: quick ? 1 : 3 })],
   ['suspended', () => suspended({ sizes: quick ? [1000] : [1000, 10_000, 50_000], sample: 100 })],
   ['growth', growth],
@@ -98,7 +113,11 @@ const workloads: [string, () => Promise<Row[]>][] = [
 ];
 
 const rows: Row[] = [];
-for (const [name, run] of workloads) {
+const chosen =
+  only.length === 0
+    ? workloads
+    : workloads.filter(([name]) => only.some((text) => name.includes(text)));
+for (const [name, run] of chosen) {
   process.stderr.write(`› ${name}\n`);
   const at = performance.now();
   rows.push(...(await run()));
@@ -121,7 +140,7 @@ mkdirSync(directory, { recursive: true });
 const report = {
   startedAt: started.toISOString(),
   durationSeconds: Math.round((Date.now() - started.getTime()) / 100) / 10,
-  command: `pnpm bench${source ? ' --source' : ''}${quick ? ' --quick' : ''}`,
+  command: `pnpm bench${source ? ' --source' : ''}${quick ? ' --quick' : ''}${only.map((text) => ` --only '${text}'`).join('')}`,
   machine,
   rows,
   targets,

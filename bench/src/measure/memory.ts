@@ -15,6 +15,28 @@ export async function liveBytes(): Promise<number> {
   return heapUsed + external;
 }
 
+/**
+ * {@link liveBytes} once the heap has stopped shrinking: read every 10 ms until a reading is
+ * no more than 0.1% below the one before, for at most `maxMs`. Work that outlives the promise
+ * it answered (a run evicted after it came to rest gives its lease back in a store write of
+ * its own) frees its memory a moment later; this weighs what stays. `waitedMs` says how long
+ * that took.
+ */
+export async function settledLiveBytes(
+  maxMs = 2_000,
+): Promise<{ bytes: number; waitedMs: number }> {
+  const started = performance.now();
+  let bytes = await liveBytes();
+  while (performance.now() - started < maxMs) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const next = await liveBytes();
+    const shrank = next < bytes * 0.999;
+    bytes = Math.min(bytes, next);
+    if (!shrank) break;
+  }
+  return { bytes, waitedMs: performance.now() - started };
+}
+
 /** The process's peak resident set size so far, in MB. */
 export function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;

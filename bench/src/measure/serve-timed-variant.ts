@@ -4,7 +4,7 @@ import type { TimedRun } from './timed-variant';
 
 type Request =
   | { type: 'setup' }
-  | { type: 'round'; timeMs: number; warmup: boolean }
+  | { type: 'round'; timeMs: number; warmupMs: number }
   | { type: 'measure' }
   | { type: 'close' };
 
@@ -36,8 +36,8 @@ export function serveTimedVariant(workload: string, variant: string, options: ob
         case 'round': {
           const bench = new Bench({
             time: request.timeMs,
-            warmup: request.warmup,
-            warmupTime: Math.min(250, request.timeMs),
+            warmup: request.warmupMs > 0,
+            warmupTime: request.warmupMs,
             iterations: 5,
           });
           bench.add(variant, () => built!.run());

@@ -20,6 +20,13 @@ export interface TimeInProcessesOptions {
   timeMs: number;
   /** Rounds the budget is split into. Default 7. */
   rounds?: number;
+  /**
+   * Time each child runs its variant untimed before its first round, in ms. Default 2,000:
+   * with less, V8 is still compiling and sizing its heap, the rounds get faster one after
+   * another, and the median round measures how fast each variant warms up (a small reference
+   * like raw XState warms fastest, so its ratios are flattered or blurred by turns).
+   */
+  warmupMs?: number;
   /** Given to the workload in every child (sizes, durability …). */
   options?: Record<string, unknown>;
 }
@@ -90,7 +97,7 @@ class TimingChild {
  */
 export async function timeInProcesses(
   workload: keyof typeof timedWorkloads,
-  { timeMs, rounds = 7, options = {} }: TimeInProcessesOptions,
+  { timeMs, rounds = 7, warmupMs = 2_000, options = {} }: TimeInProcessesOptions,
   label: string = workload,
 ): Promise<Row[]> {
   const listed = timedWorkloads[workload](options);
@@ -115,7 +122,7 @@ export async function timeInProcesses(
       for (const { variant } of ordered) {
         const reply = await children
           .get(variant)!
-          .ask({ type: 'round', timeMs: timeMs / rounds, warmup: round === 0 });
+          .ask({ type: 'round', timeMs: timeMs / rounds, warmupMs: round === 0 ? warmupMs : 0 });
         if (reply.type === 'round') {
           means.get(variant)!.push(reply.meanMs);
           samples.set(variant, samples.get(variant)! + reply.samples);

@@ -1,5 +1,5 @@
 import { SqliteCheckpointer } from '@agentchart/core';
-import { liveBytes } from '../../measure/memory';
+import { liveBytes, settledLiveBytes } from '../../measure/memory';
 import { sqliteFileBytes } from '../../stores/sqlite-file-bytes';
 import { tempDir } from '../../stores/temp-dir';
 import type { SuspendedVariant } from './suspended-variant';
@@ -66,9 +66,14 @@ export async function suspendedChild(
     const started = performance.now();
     await variant.suspend(ids);
     const suspendMs = performance.now() - started;
-    const after = await liveBytes();
+    // A run has come to rest before its eviction has finished (its lease is given back by a
+    // store write of its own): what is weighed is what the waiting runs keep once that is done.
+    const atRest = await liveBytes();
+    const { bytes: after, waitedMs } = await settledLiveBytes();
     const metrics: Record<string, number> = {
       bytesInMemoryPerRun: (after - before) / size,
+      bytesInMemoryAtRestPerRun: (atRest - before) / size,
+      settleMs: waitedMs,
       bytesStoredPerRun: (await variant.storedBytes(ids)) / size,
       suspendMsPerRun: suspendMs / size,
     };
