@@ -1,7 +1,7 @@
 import type {
   AnyStateMachine,
   ContextFrom,
-  EventObject,
+  EventFrom,
   InputFrom,
   InspectionEvent,
   Observer,
@@ -207,11 +207,12 @@ export interface RunHandle<TMachine extends AnyStateMachine = AnyStateMachine> {
   /** The next time the run comes to rest: done, waiting, failed, limit or stopped. */
   result(): Promise<RunOutcomeFrom<TMachine>>;
   /**
-   * Sends an event to the machine; a `{ type: 'human.reply', value, waitId? }` answers its wait,
+   * Sends one of the machine's events (typed from it: a misspelt type or a missing field does
+   * not compile) to the run; a `{ type: 'human.reply', value, waitId? }` answers its wait,
    * as {@link RunHandle.reply} does. Throws `run.invalid_event` for what is not an event and
    * for the events XState and the harness send themselves (see {@link Agent.send}).
    */
-  send(event: EventObject): void;
+  send(event: EventFrom<TMachine> | HumanReplyEvent): void;
   /**
    * Answers a pending human wait; `waitId` may be left out when only one is pending. Without
    * it while several are pending, the reply is refused with `human.ambiguous_reply`.
@@ -251,8 +252,8 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
    */
   resume(threadId: string, options?: ResumeOptions): Promise<RunHandle<TMachine>>;
   /**
-   * Delivers an event or a human reply to a thread, resuming it first if it is not live.
-   * Refuses with `run.invalid_event` (before restoring anything) what is not an event and the
+   * Delivers one of the machine's events (typed from it, as XState's `actor.send` is) or a
+   * human reply to a thread, resuming it first if it is not live. Refuses with `run.invalid_event` (before restoring anything) what is not an event and the
    * events XState and the harness send themselves (`xstate.*`, `limit.reached`): only a
    * reply that fits a wait's schema grants the wait. With `options.tenantId`, a thread not
    * started for that tenant is refused with `run.wrong_tenant`, before anything else. An event no active state takes (no
@@ -261,7 +262,7 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
    */
   send(
     threadId: string,
-    event: EventObject | HumanReplyEvent,
+    event: EventFrom<TMachine> | HumanReplyEvent,
     options?: SendOptions,
   ): Promise<RunHandle<TMachine>>;
   /**

@@ -117,7 +117,7 @@ describe('requestApproval and toolCall with a grant', () => {
   it('refuses arguments amended after the approval, until a new approval of them', async () => {
     const { agent, paid } = paymentAgent();
     const { handle } = await approved(agent, { to: 'alice', amount: 100 });
-    const amend = { type: 'amend', amount: 1_000_000 };
+    const amend = { type: 'amend' as const, amount: 1_000_000 };
     handle.send(amend);
     handle.send({ type: 'go' });
     await handle.result();
@@ -167,7 +167,7 @@ describe('requestApproval and toolCall with a grant', () => {
     const { agent, paid } = paymentAgent({ validForMs: 1_000 });
     const { handle } = await approved(agent, { to: 'alice', amount: 100 });
     const real = handle.getSnapshot().context.grant!;
-    const forge = { type: 'forge', grant: { ...real, id: `${real.id}x` } };
+    const forge = { type: 'forge' as const, grant: { ...real, id: `${real.id}x` } };
     handle.send(forge);
     handle.send({ type: 'go' });
     await handle.result();

@@ -61,7 +61,7 @@ describe('Run', () => {
         expect((await agent.history('t')).length).toBe(versions);
       }
       // An event it accepts is a step as before.
-      const cancel = { type: 'cancel', reason: 'duplicate' };
+      const cancel = { type: 'cancel' as const, reason: 'duplicate' };
       await agent.send('t', cancel);
       expect(await handle.result()).toMatchObject({
         status: 'done',

@@ -33,12 +33,12 @@ describe('assertSendableEvent (agent.send)', () => {
       // Before: the run failed with "Maximum call stack size exceeded" or a circular-structure
       // error as the checkpoint was written (the event lost, the caller told `failed`), and
       // 200,000 levels threw a bare RangeError.
-      const deep = { type: 'note', body: nested(depth) };
+      const deep = { type: 'note' as const, body: nested(depth) };
       await expect(agent.send('n', deep).then((handle) => handle.result())).rejects.toMatchObject({
         code: 'run.invalid_event',
         message: expect.stringContaining('more than 256 levels deep'),
       });
-      const shallow = { type: 'note', body: nested(255) };
+      const shallow = { type: 'note' as const, body: nested(255) };
       const handle = await agent.send('n', shallow);
       expect(await handle.result()).toMatchObject({ status: 'waiting' });
       expect((await agent.getCheckpoint('n'))?.run.status).toBe('waiting');

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type AnyStateMachine, fromPromise } from 'xstate';
+import { type AnyStateMachine, type EventFrom, fromPromise } from 'xstate';
 import { createAgent } from '../agent/create-agent';
 import type { AgentOptions, RunHandle, RunOutcomeFrom } from '../agent/types';
 import type { ChatRequest } from '../model/types';
@@ -133,7 +133,8 @@ export async function runAgentPath<TMachine extends AnyStateMachine>(
         break;
       }
       if (step.realise.by === 'send') {
-        handle = await agent.send(threadId, step.realise.event);
+        // The path was walked on this machine's graph: its events are the machine's own.
+        handle = await agent.send(threadId, step.realise.event as EventFrom<TMachine>);
       } else {
         const wait = outcome.waits.find(
           (pending) => parseKey(pending.waitId).invokeId === step.invokeId,

@@ -77,7 +77,7 @@ describe('approvals bound to the exact arguments (issue 13)', () => {
     const handle = agent.start({ threadId: 't', input: { to: 'alice', amount: 100 } });
     const asked = await handle.result();
     expect(asked.status === 'waiting' && asked.waits[0]?.prompt).toBe('Pay 100 to alice?');
-    const amend = { type: 'amend', amount: 1_000_000 };
+    const amend = { type: 'amend' as const, amount: 1_000_000 };
     handle.send(amend);
     handle.reply({ approved: true });
     const after = await handle.result();
@@ -139,7 +139,7 @@ describe('approvals bound to the exact arguments (issue 13)', () => {
     await handle.result();
     handle.reply({ approved: true });
     await handle.result();
-    const amend = { type: 'amend', amount: 1_000_000 };
+    const amend = { type: 'amend' as const, amount: 1_000_000 };
     handle.send(amend);
     handle.send({ type: 'go' });
     await handle.result();
