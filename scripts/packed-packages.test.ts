@@ -144,17 +144,26 @@ describe('packed packages', () => {
     },
   );
 
-  it.concurrent.for(names)('%s passes publint --strict', async (name) => {
-    await run(process.execPath, [
-      bin('publint/src/cli.js'),
-      'run',
-      tarballOf(name).tarball,
-      '--strict',
-    ]);
-  });
+  // Run side by side, each a fresh Node process reading a tarball: on a two-core machine under
+  // load one took more than the default 20 s.
+  const checkTimeoutMs = 120_000;
+
+  it.concurrent.for(names)(
+    '%s passes publint --strict',
+    { timeout: checkTimeoutMs },
+    async (name) => {
+      await run(process.execPath, [
+        bin('publint/src/cli.js'),
+        'run',
+        tarballOf(name).tarball,
+        '--strict',
+      ]);
+    },
+  );
 
   it.concurrent.for(libraries.map((pkg) => pkg.manifest.name))(
     '%s passes attw --profile esm-only',
+    { timeout: checkTimeoutMs },
     async (name) => {
       await run(process.execPath, [
         bin('@arethetypeswrong/cli/dist/index.js'),

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { sleep } from '../clock/clock';
+import { type Clock, sleep, systemClock } from '../clock/clock';
 import { DefinitionError } from '../errors/definition-error';
 import { ModelCallError, type ModelErrorKind } from '../model/model-call-error';
 import { createReliabilityPolicy } from './create-reliability-policy';
@@ -253,10 +253,27 @@ describe('createReliabilityPolicy', () => {
     });
 
     it('leaves no timer behind on the system clock once its calls have settled', async () => {
-      const timers = () =>
-        process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
-      const before = timers();
-      const policy = createReliabilityPolicy({ baseDelayMs: 1 });
+      // The system clock, with every timer it sets tracked until it fires or is cleared. (Counting
+      // the process's active timers instead read other tests' timers too, and failed under load.)
+      const open = new Set<unknown>();
+      let set = 0;
+      const clock: Clock = {
+        ...systemClock,
+        setTimeout: (callback, ms) => {
+          set++;
+          const handle = systemClock.setTimeout(() => {
+            open.delete(handle);
+            callback();
+          }, ms);
+          open.add(handle);
+          return handle;
+        },
+        clearTimeout: (handle) => {
+          open.delete(handle);
+          systemClock.clearTimeout(handle);
+        },
+      };
+      const policy = createReliabilityPolicy({ baseDelayMs: 1, clock });
       const flaky = new FakeChatModel({ behaviour: failThenAnswer(modelError('server_error')) });
       const broken = new FakeChatModel({
         endpoint: 'fake:broken',
@@ -265,7 +282,10 @@ describe('createReliabilityPolicy', () => {
       const signal = new AbortController().signal;
       await policy.call({ models: [flaky], request, signal });
       await policy.call({ models: [broken], request, signal }).catch(() => undefined);
-      expect(timers()).toBe(before);
+      // A timer was set (the backoff before the flaky model's second attempt; an attempt that
+      // answers at once sets no timeout), and every one has ended.
+      expect(set).toBeGreaterThan(0);
+      expect(open.size).toBe(0);
     });
   });
 
