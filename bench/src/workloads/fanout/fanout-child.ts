@@ -15,9 +15,14 @@ export interface FanoutOptions {
   rounds: number;
 }
 
+/** Untimed rounds of full size before the timed ones, for at least this long (see below). */
+const warmupMs = 2_000;
+
 /**
- * In the child: a small warm-up round, then `rounds` rounds of `size` concurrent runs; the
- * median wall time and the process's peak RSS.
+ * In the child: untimed rounds of `size` concurrent runs for at least {@link warmupMs} (at
+ * least two), then `rounds` timed rounds; the median wall time and the process's peak RSS.
+ * Without the warm-up, the first rounds measure V8 compiling each variant's code and sizing
+ * its heap: raw XState's rounds then ranged over 2× (105 to 195 ms) in one run.
  */
 export async function fanoutChild(
   variant: string,
@@ -26,8 +31,11 @@ export async function fanoutChild(
   const load = variants[variant];
   if (!load) throw new Error(`fanout has no variant "${variant}"`);
   const round = await load();
-  await round(Math.min(size, 100));
-  await collectGarbage();
+  const warmUntil = performance.now() + warmupMs;
+  for (let warmups = 0; warmups < 2 || performance.now() < warmUntil; warmups++) {
+    await round(size);
+    await collectGarbage();
+  }
   const walls: number[] = [];
   for (let index = 0; index < rounds; index++) {
     walls.push(await wallTime(() => round(size)));
