@@ -3,6 +3,7 @@ import {
   createAgent,
   defineTool,
   humanWait,
+  MemoryCheckpointer,
   structuredCall,
   toolLoop,
 } from '@agentchart/core';
@@ -717,6 +718,21 @@ describe('instrumentAgent', () => {
     expect(await handle.result()).toMatchObject({ status: 'stopped', handedBack: true });
     expect(named(spans(), 'invoke_agent triage')[0]?.attributes['agentchart.run.status']).toBe(
       'handed_back',
+    );
+  });
+
+  it('marks a start the store refused as refused, not failed: the thread is another run’s', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    const owner = createAgent({ machine: triage, models: { fast: triageModel() }, checkpointer });
+    expect((await owner.run({ threadId: 'taken', input: undefined })).status).toBe('done');
+    const other = createAgent({ machine: triage, models: { fast: triageModel() }, checkpointer });
+    const { tracerProvider, spans } = tracing();
+    instrumentAgent(other, { tracerProvider, meterProvider: false });
+    await expect(other.run({ threadId: 'taken', input: undefined })).rejects.toMatchObject({
+      code: 'run.already_running',
+    });
+    expect(named(spans(), 'invoke_agent triage')[0]?.attributes['agentchart.run.status']).toBe(
+      'refused',
     );
   });
 

@@ -1,7 +1,7 @@
 import { RunError } from '../errors/run-error';
 import type { Run } from '../run/run';
 import type { RunOutcome } from '../run/types';
-import { CheckpointError } from '../store/checkpoint-error';
+import type { CheckpointError } from '../store/checkpoint-error';
 
 /**
  * The error a start under a thread id the store already knows is refused with — the same
@@ -12,12 +12,8 @@ import { CheckpointError } from '../store/checkpoint-error';
  * is fine and another's: the start is refused instead, and nothing of it was stored.
  */
 export function startRefusalOf(run: Run, outcome: RunOutcome): RunError | undefined {
-  if (outcome.status !== 'failed' || run.storedVersion !== 0) return undefined;
-  const { failure } = run;
-  if (!CheckpointError.isInstance(failure)) return undefined;
-  if (failure.code !== 'checkpoint.lease_held' && failure.code !== 'checkpoint.conflict') {
-    return undefined;
-  }
+  if (outcome.status !== 'failed' || !run.refusedAtStart) return undefined;
+  const failure = run.failure as CheckpointError;
   return new RunError('run.already_running', {
     message: `${failure.message} This start stored nothing, and the thread is as the other run left it.`,
     cause: failure,

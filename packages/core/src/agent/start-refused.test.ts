@@ -165,6 +165,63 @@ describe('a start under a thread id another process started (issue: reported fai
     },
   );
 
+  it.each(['memory', 'sqlite'] as const)(
+    'tells run.end listeners the start was refused, not that the thread failed (%s)',
+    async (kind) => {
+      const [first, second] = storesOf[kind]();
+      const owner = reviewAgent(first, false);
+      const handle = owner.agent.start({ threadId: 't', input: {} });
+      expect((await handle.result()).status).toBe('waiting');
+      const other = reviewAgent(second);
+      const ends: unknown[] = [];
+      other.agent.events.on('run.end', (event) => ends.push(event));
+
+      // Held by its owner, then existing once its owner let go: both starts are refused.
+      await expect(other.agent.run({ threadId: 't', input: {} })).rejects.toMatchObject({
+        code: 'run.already_running',
+      });
+      handle.reply({ ok: true });
+      expect(await handle.result()).toMatchObject({ status: 'done' });
+      await expect(other.agent.run({ threadId: 't', input: {} })).rejects.toMatchObject({
+        code: 'run.already_running',
+      });
+      // Before: two plain `failed` ends, as if thread t had failed.
+      expect(ends).toEqual([
+        expect.objectContaining({
+          threadId: 't',
+          status: 'failed',
+          refused: true,
+          error: expect.objectContaining({ code: 'checkpoint.lease_held' }),
+        }),
+        expect.objectContaining({
+          threadId: 't',
+          status: 'failed',
+          refused: true,
+          error: expect.objectContaining({ code: 'checkpoint.conflict' }),
+        }),
+      ]);
+      await Promise.all([owner.agent.close(), other.agent.close()]);
+    },
+  );
+
+  it('does not call a run of its own that failed at once refused', async () => {
+    const failing = setup({}).createMachine({
+      id: 'failing',
+      entry: () => {
+        throw new Error('the chart broke');
+      },
+    });
+    const agent = createAgent({ machine: failing });
+    const ends: unknown[] = [];
+    agent.events.on('run.end', (event) => ends.push(event));
+    expect(await agent.run({ threadId: 'f', input: undefined })).toMatchObject({
+      status: 'failed',
+    });
+    expect(ends).toHaveLength(1);
+    expect(ends[0]).toMatchObject({ status: 'failed' });
+    expect(ends[0]).not.toHaveProperty('refused');
+  });
+
   it("leaves the other process's child threads alone: the refused start reads none of the thread's journal", async () => {
     stores = tempStores();
     const checkpointer = stores.open();

@@ -37,6 +37,12 @@ export interface RunEventPayloads {
     error?: SerializedError;
     /** The run left this process mid-work, resumable (see the `stopped` outcome). */
     handedBack?: true;
+    /**
+     * The store refused the start (status `failed`): another process holds the thread, or the
+     * thread exists already. Nothing of this run was stored, the thread is as its own run left
+     * it, and the start rejected with `run.already_running`. Not a failure of the thread.
+     */
+    refused?: true;
   };
   'state.enter': { state: string };
   /** A leaf state the previous snapshot showed is no longer active (reported before the enters). */

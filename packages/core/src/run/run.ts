@@ -5,6 +5,7 @@ import { RunError } from '../errors/run-error';
 import type { RunEvents } from '../events/run-events';
 import { addChildUsage, addRecordUsage, emptyUsage } from '../ledger/fold-usage';
 import type { JournalEntry, LiveUsage, RunUsage } from '../ledger/types';
+import { CheckpointError } from '../store/checkpoint-error';
 import { SealedCheckpoint } from '../store/sealed-checkpoint';
 import { sealJson } from '../store/sealed-json';
 import type {
@@ -281,6 +282,17 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
    */
   get storedVersion(): number {
     return this.#writer.version;
+  }
+
+  /**
+   * True when the store refused this run's start: a new thread's run that stored nothing
+   * failed because another process holds the thread (`checkpoint.lease_held`) or the thread
+   * has a checkpoint already (`checkpoint.conflict`). The thread is another run's, untouched.
+   */
+  get refusedAtStart(): boolean {
+    if (this.storedVersion !== 0 || !CheckpointError.isInstance(this.failure)) return false;
+    const { code } = this.failure;
+    return code === 'checkpoint.lease_held' || code === 'checkpoint.conflict';
   }
 
   get tenantId(): string | undefined {
@@ -967,6 +979,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       usage: outcome.usage,
       ...(outcome.status === 'failed' ? { error: outcome.error } : {}),
       ...(outcome.status === 'stopped' && outcome.handedBack ? { handedBack: true as const } : {}),
+      ...(outcome.status === 'failed' && this.refusedAtStart ? { refused: true as const } : {}),
     });
   }
 

@@ -241,8 +241,9 @@ export class AgentTracer {
     // A run ending without a segment open (it ended while resting) still gets one, closed now.
     thread.segment(event.at);
     const span = thread.endSegment(event.at, {
-      // A run handed back by close() is not over: it goes on in another process.
-      [Agentchart.runStatus]: event.handedBack ? 'handed_back' : status,
+      // A run handed back by close() is not over: it goes on in another process. A refused
+      // start did not fail its thread: the thread is another run's, untouched.
+      [Agentchart.runStatus]: event.handedBack ? 'handed_back' : event.refused ? 'refused' : status,
       [Agentchart.threadInputTokens]: usage.inputTokens,
       [Agentchart.threadOutputTokens]: usage.outputTokens,
       [Agentchart.threadCostUsd]: usage.costUsd,
