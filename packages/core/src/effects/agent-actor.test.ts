@@ -237,6 +237,10 @@ describe('agentActor', () => {
       if (event.threadId === 'p') finished = true;
     });
     const handle = agent.start({ threadId: 'p', input: undefined });
+    // At rest before time moves: the child's minute starts when it starts, after its parent's
+    // first checkpoint is stored (a turn of the event loop), not when the manual clock has
+    // already jumped through the lease heartbeats' timers.
+    expect(await handle.result()).toMatchObject({ status: 'waiting' });
     await clock.advance(60_000);
     // The wake-up restores the parent, which restores the child, whose timer is due by then.
     await untilDone(clock, () => finished);

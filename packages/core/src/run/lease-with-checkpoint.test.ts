@@ -84,7 +84,8 @@ describe('a run on a store that saves with its lease', () => {
     const outcome = await agent.start({ threadId: 't', input: undefined }).result();
     expect(outcome.status).toBe('done');
     // Before, the lease took a commit before the first checkpoint and another after the last.
-    expect(calls).toEqual(['save 1 take', 'save 4 release']);
+    // (Which version is last depends on how many steps one commit gathered.)
+    expect(calls).toEqual(['save 1 take', expect.stringMatching(/^save \d+ release$/)]);
     // Given up by the time the run reports its end.
     expect(await store.getLease('t')).toMatchObject({ expiresAt: 0 });
     expect((await store.latest('t'))?.run.status).toBe('done');

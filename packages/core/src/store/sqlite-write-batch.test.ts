@@ -54,19 +54,25 @@ describe('SqliteWriteBatch', () => {
     expect(commits.count).toBe(1);
   });
 
-  it("commits a lone run's write within its turn of the event loop", async () => {
-    const { insert, commits } = setup();
+  it("gathers a lone run's writes of one turn into one commit, made before the next turn", async () => {
+    const { insert, rows, commits } = setup();
     let committed = false;
-    void insert('a', 1).then(() => {
+    const writes = [insert('a', 1)];
+    void writes[0]!.then(() => {
       committed = true;
     });
+    // Later in the same turn, as the run's next steps write: the same transaction.
     await Promise.resolve();
-    await Promise.resolve();
+    writes.push(insert('a', 2));
+    expect(committed).toBe(false);
+    await nextTurn();
     expect(committed).toBe(true);
     expect(commits.count).toBe(1);
+    expect(rows()).toEqual([1, 2]);
+    await Promise.all(writes);
   });
 
-  it('once runs write concurrently, gathers the writes of a whole turn into one commit', async () => {
+  it('gathers the writes of concurrent runs over a whole turn into one commit', async () => {
     const { insert, rows, commits } = setup();
     await Promise.all([insert('a', 1), insert('b', 2)]);
     expect(commits.count).toBe(1);

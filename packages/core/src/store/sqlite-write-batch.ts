@@ -24,21 +24,19 @@ interface Job {
 
 /**
  * Group commit: writes made together — every run's checkpoint and journal writes — share one
- * transaction, so under load a commit (and its fsync, at the default durability) is paid once
- * for all of them, not once each. A batch gathers the writes queued in the same microtask
- * run; once a batch holds writes of several threads (runs are writing concurrently), each
- * gathers the writes of a whole turn of the event loop (timers and I/O callbacks included),
- * until a batch holds one thread's writes again: a lone run never waits a turn for its
- * commit. Each write
- * runs under its own savepoint: one that fails (a compare-and-set lost to another process, a
+ * transaction, so a commit (and its fsync, at the default durability) is paid once for all of
+ * them, not once each. A batch gathers every write queued during one turn of the event loop
+ * (microtasks, timers and I/O callbacks) and commits once, at the end of the turn. That covers
+ * runs writing concurrently, and a lone run's steps that follow each other within one turn (a
+ * chain of idempotent tools that answer at once), which took a commit each while a lone run's
+ * write was committed as soon as the microtasks queued before it had run. Each write runs
+ * under its own savepoint: one that fails (a compare-and-set lost to another process, a
  * fenced journal write) is undone alone and rejects its own caller only. A write's promise
  * resolves once the transaction holding it has committed.
  */
 export class SqliteWriteBatch {
   #jobs: Job[] = [];
   #scheduled = false;
-  /** Whether the next batch waits for the end of the event loop's turn (see `enqueue`). */
-  #grouping = false;
 
   /**
    * @param db the connection.
@@ -77,13 +75,8 @@ export class SqliteWriteBatch {
       });
       if (this.#scheduled) return;
       this.#scheduled = true;
-      if (this.#grouping) {
-        // After the timers and I/O callbacks of this turn: their writes join this one.
-        setImmediate(() => this.#flush());
-      } else {
-        // After the microtasks queued so far: a lone writer's commit is not delayed a turn.
-        queueMicrotask(() => this.#flush());
-      }
+      // After the timers and I/O callbacks of this turn: their writes join this one.
+      setImmediate(() => this.#flush());
     });
   }
 
@@ -105,9 +98,6 @@ export class SqliteWriteBatch {
     const jobs = this.#jobs;
     this.#jobs = [];
     if (jobs.length === 0) return;
-    // Writes of several threads together are a sign of concurrent runs: gather the next ones
-    // over a whole turn of the event loop. One run's writes go back to committing at once.
-    this.#grouping = jobs.some((job) => job.threadId !== jobs[0]!.threadId);
     const alone = jobs.length === 1;
     const done: { job: Job; result: BatchedWrite<unknown> }[] = [];
     let index = 0;
