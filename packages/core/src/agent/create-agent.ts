@@ -228,8 +228,13 @@ export function createAgent<TMachine extends AnyStateMachine>(
     assertSendableEvent(threadId, event);
     await assertThreadOfTenant('agent.send', threadId, tenantId, threadReaders);
     live.pin(threadId);
+    let pinned = true;
+    // A run restored for this event, not one that was in memory already.
+    const wasLive = live.get(threadId) !== undefined;
+    let restored: Run | undefined;
     try {
       const run = await restore(threadId);
+      if (!wasLive) restored = run;
       if (event.type === 'human.reply') {
         const { value, waitId } = event as HumanReplyEvent;
         // A restored run lists a wait only once its effect has restarted and reopened it:
@@ -253,8 +258,21 @@ export function createAgent<TMachine extends AnyStateMachine>(
         run.send(event);
       }
       return run;
+    } catch (error) {
+      // Refused (a reply that does not fit its wait, say): a run restored for it from a
+      // waiting thread comes back to rest with its wait open at once, goes back out of memory
+      // as the pin goes, and gives its lease back before the caller hears — so another
+      // process can answer the thread at once, and not a lease time later when this one
+      // exits now. (A thread restored mid-work goes on working here: its lease stays.)
+      if (restored?.restoredFrom === 'waiting') {
+        await restored.result().catch(() => undefined);
+        pinned = false;
+        live.unpin(threadId);
+        await live.letGo(threadId);
+      }
+      throw error;
     } finally {
-      live.unpin(threadId);
+      if (pinned) live.unpin(threadId);
     }
   };
   /**

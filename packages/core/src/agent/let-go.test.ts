@@ -262,6 +262,22 @@ describe('a run letting go of its thread', () => {
     await agent.close();
   });
 
+  it('gives the lease back before a refused reply rejects, so another process can answer at once', async () => {
+    const checkpointer = new SlowReleaseStore();
+    const first = createAgent({ machine, checkpointer });
+    expect((await first.run({ threadId: 'r', input: {} })).status).toBe('waiting');
+    const second = createAgent({ machine, checkpointer });
+    // Restored by the first process for its reply, which does not fit the wait.
+    await expect(
+      first.send('r', { type: 'human.reply', value: { ok: 'yes' } }),
+    ).rejects.toMatchObject({ code: 'human.invalid_reply' });
+    // Before: still held by the restored run, whose eviction had not given it back yet.
+    expect(await checkpointer.getLease('r')).toMatchObject({ expiresAt: 0 });
+    const answered = await second.send('r', { type: 'human.reply', value: { ok: true } });
+    expect((await answered.result()).status).toBe('done');
+    await Promise.all([first.close(), second.close()]);
+  });
+
   it('rests waiting only once the wait is in the journal, for processes that read the store (issue 15)', async () => {
     const checkpointer = new SlowJournalStore();
     const agent = createAgent({ machine, checkpointer });

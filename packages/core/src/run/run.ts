@@ -295,6 +295,11 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     return code === 'checkpoint.lease_held' || code === 'checkpoint.conflict';
   }
 
+  /** The status of the checkpoint this run was restored from; undefined for a new thread's run. */
+  get restoredFrom(): RunStatus | undefined {
+    return this.#storedStatus;
+  }
+
   get tenantId(): string | undefined {
     return this.#state.tenantId;
   }
