@@ -4,7 +4,7 @@
  * thread is restored from the store, the reply delivered, and the run goes on to its end.
  */
 import { resolve } from 'node:path';
-import { SqliteCheckpointer } from '@agentchart/core';
+import { RunError, SqliteCheckpointer } from '@agentchart/core';
 import { supportAgent } from './agent';
 import { deskQueue } from './desk-queue';
 import { supportModels } from './models';
@@ -34,10 +34,24 @@ if (threadId === undefined) {
   } else {
     const models = await supportModels();
     const agent = supportAgent({ model: models.triage, checkpointer });
-    const handle = await agent.send(threadId, { type: 'human.reply', value: reply.data });
-    const outcome = await handle.result();
-    console.log(`${threadId}: ${outcome.status}`, outcome.status === 'done' ? outcome.output : '');
-    await agent.close();
+    try {
+      const handle = await agent.send(threadId, { type: 'human.reply', value: reply.data });
+      const outcome = await handle.result();
+      console.log(
+        `${threadId}: ${outcome.status}`,
+        outcome.status === 'done' ? outcome.output : '',
+      );
+    } catch (error) {
+      // A ticket already answered, timed out or unknown: what the store says, not a stack.
+      const known = ['run.not_waiting', 'run.not_found', 'human.timeout'] as const;
+      if (!RunError.isInstance(error) || !(known as readonly string[]).includes(error.code)) {
+        throw error;
+      }
+      console.error(`${threadId}: ${error.message}`);
+      process.exitCode = 1;
+    } finally {
+      await agent.close();
+    }
   }
 }
 checkpointer.close();
