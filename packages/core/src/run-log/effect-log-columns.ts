@@ -1,5 +1,6 @@
 import { roundUsd } from '../cost/usd';
 import type { RunStatus } from '../store/types';
+import { openWaits } from './summarise-rows';
 import type { EffectLogRow, RunSummary } from './types';
 
 /** One column of `effect_log`: its name, the row field it holds and its type per database. */
@@ -100,6 +101,6 @@ export function runSummaryFromColumns(row: Record<string, unknown>): RunSummary 
     // A database's sum carries the noise of float addition: rounded as every cost is.
     costUsd: roundUsd(Number(row.cost_usd)),
     errors: Number(row.errors),
-    waits: Number(row.waits),
+    waits: openWaits(row.status as RunStatus, Number(row.waits)),
   };
 }

@@ -1,5 +1,6 @@
 import type { CostFilter, CostGroupKey, CostSummary } from '../cost/cost-ledger';
 import { addUsd } from '../cost/usd';
+import type { RunStatus } from '../store/types';
 import type { EffectLogFilter, EffectLogRow, RunFilter, RunSummary } from './types';
 
 /** A thread as a store's thread list has it: what a {@link RunSummary} starts from. */
@@ -109,6 +110,16 @@ export function summariseRuns(
   return limit === undefined ? runs : runs.slice(0, limit);
 }
 
+/**
+ * The waits of a thread that are open: its human steps started and not answered, while the
+ * thread can still be answered (waiting, or running with a wait beside other work). A thread
+ * that ended — stopped, done by another way out of the wait, failed, at a limit — has none:
+ * its unanswered steps stay `started` in the journal, but a reply is refused.
+ */
+export function openWaits(status: RunStatus, startedHumanSteps: number): number {
+  return status === 'waiting' || status === 'running' ? startedHumanSteps : 0;
+}
+
 function runSummaryOf(thread: ThreadHead, rows: readonly EffectLogRow[]): RunSummary {
   const summary: RunSummary = {
     ...thread,
@@ -133,5 +144,6 @@ function runSummaryOf(thread: ThreadHead, rows: readonly EffectLogRow[]): RunSum
     if (row.status === 'failed' || row.errorCode !== null) summary.errors++;
     if (row.kind === 'human' && row.status === 'started') summary.waits++;
   }
+  summary.waits = openWaits(thread.status, summary.waits);
   return summary;
 }

@@ -442,6 +442,20 @@ export function runLogCases({ threadId, withStores }: ConformanceContext): Confo
           assert.deepEqual(await ids({ until: 1_700_000_000_002 }), [b]);
           assert.deepEqual(await ids({ limit: 1 }), [a]);
           assert.deepEqual(await ids({ threadPrefix: `${batch}/none` }), []);
+
+          // A thread stopped (or done by another way out) with its wait unanswered: the human
+          // step stays `started` in the journal, but no wait is open any more.
+          const ended = `${batch}-ended`;
+          const stopped = checkpointAt(ended, 1);
+          await store!.save({ ...stopped, run: { ...stopped.run, status: 'stopped' } });
+          await store!.putEffect({
+            ...modelCallEntry(ended, 'h/0:human', 'started', { tenantId: tenant }),
+            kind: 'human',
+            name: 'human',
+          });
+          const [endedRun] = await log.listRuns({ threadId: ended });
+          assert.equal(endedRun?.status, 'stopped');
+          assert.equal(endedRun?.waits, 0);
         }),
     },
   ];
