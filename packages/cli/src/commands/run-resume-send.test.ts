@@ -172,6 +172,20 @@ describe('agentchart waits and send', () => {
     expect((await cli(['waits'], env)).stdout).toContain('No human waits pending');
   });
 
+  it('says when no state takes an event sent to a thread, so a misspelt type is not taken for one delivered', async () => {
+    const env = { AGENTCHART_DB: join(dir, 'env.db'), AGENTCHART_AGENT: agentModule };
+    await cli(
+      ['run', agentModule, '--input', '{"ticket":"t-9","amount":900}', '--thread', 'w'],
+      env,
+    );
+    // Before: "waiting" and nothing else, as if the event had been delivered.
+    const dropped = await cli(['send', 'w', '{"type":"apporve"}'], env);
+    expect(dropped.stderr).toContain('No state of thread "w" took event "apporve": it was dropped');
+    const reply = await cli(['send', 'w', '--reply', '{"approved":true}'], env);
+    expect(reply.exitCode).toBe(0);
+    expect(reply.stderr).not.toContain('was dropped');
+  });
+
   it("lists a child agent's wait under the thread that answers it, and refuses a reply sent to the child's own thread", async () => {
     const env = { AGENTCHART_DB: join(dir, 'family.db'), AGENTCHART_AGENT: deskModule };
     const started = await cli(
