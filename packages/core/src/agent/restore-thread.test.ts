@@ -29,6 +29,17 @@ afterEach(() => stores.cleanup());
 const approve = { type: 'human.reply', value: { approved: true } } as const;
 
 describe('restoreRun (agent.resume)', () => {
+  it('names the file it read when a thread is not in a SQLite store', async () => {
+    const machine = setup({}).createMachine({ id: 'idle' });
+    const agent = createAgent({ machine, checkpointer: stores.open() });
+    // Before: "has no checkpoint in this agent's store", whichever file that was.
+    await expect(agent.send('nope', { type: 'poke' })).rejects.toMatchObject({
+      code: 'run.not_found',
+      message: expect.stringContaining(`(the file ${stores.path})`),
+    });
+    await agent.close();
+  });
+
   it('continues a run killed after its unsafe tool acted: reconciled, acted once, same output', async () => {
     const reference = await referenceOutcome();
     const { ledger } = await crashAfterSend(stores.open());

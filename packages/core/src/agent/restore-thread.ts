@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import { RunError } from '../errors/run-error';
 import { usageFromJournal } from '../ledger/fold-usage';
 import type { JournalEntry } from '../ledger/types';
@@ -48,7 +49,7 @@ export async function loadCheckpoint(
       );
     }
     throw new RunError('run.not_found', {
-      message: `Thread "${threadId}" has no checkpoint in this agent's store. Check the thread id and that the agent uses the same checkpointer it ran with.`,
+      message: `Thread "${threadId}" has no checkpoint in this agent's store${storeFileOf(checkpointer)}. Check the thread id and that the agent uses the same checkpointer it ran with.`,
       details: { threadId },
     });
   }
@@ -300,4 +301,17 @@ function fitsMachine(
   } catch {
     return false;
   }
+}
+
+/**
+ * Which file the store reads, for a store kept in one (SQLite's `path`): a thread not found is
+ * often one written to another file, a relative path read from another working directory.
+ */
+function storeFileOf(checkpointer: Checkpointer): string {
+  const { path } = checkpointer as { path?: unknown };
+  if (typeof path !== 'string' || path === '' || path === ':memory:' || path.startsWith('file:')) {
+    return '';
+  }
+  const relative = isAbsolute(path) ? '' : `, "${path}" read from the working directory`;
+  return ` (the file ${resolve(path)}${relative})`;
 }
