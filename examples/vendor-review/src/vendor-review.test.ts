@@ -81,12 +81,18 @@ describe('vendor review', () => {
     agent.events.on('run.end', ({ threadId, status }) => {
       ends[threadId] = status;
     });
-    // Once the research's first call came back: the research is in its second. (Up to 10 s:
-    // three 50 ms calls took more than the 1 s this waited before on a loaded CI machine.)
-    for (let turn = 0; turn < 2_000 && model.requests.length < 3; turn++) {
+    let callsEnded = 0;
+    agent.events.on('llm.call.end', () => {
+      callsEnded++;
+    });
+    // Once the risk check's call and the research's first came back, and the research is in
+    // its second. (Waiting for the third request alone raced the risk check's answer, due at
+    // the same moment as the research's first: on a loaded machine it could still be in
+    // flight, and the stop then rightly counted one call.)
+    for (let turn = 0; turn < 2_000 && (model.requests.length < 3 || callsEnded < 2); turn++) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    expect(model.requests.length).toBeGreaterThanOrEqual(3);
+    expect(callsEnded).toBeGreaterThanOrEqual(2);
     const stopped = await handle.stop();
     expect(stopped.status).toBe('stopped');
     expect(stopped.usage.modelCalls).toBeGreaterThanOrEqual(2);
