@@ -634,7 +634,7 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
     durable = true,
   ): Promise<T> {
     const context: FailureContext = { path: this.path, doing, ...(threadId ? { threadId } : {}) };
-    return this.#batch.enqueue(threadId, write, (error) => toStoreError(error, context), durable);
+    return this.#batch.enqueue(write, (error) => toStoreError(error, context), durable);
   }
 
   /**

@@ -24,7 +24,6 @@ function setup() {
   });
   const insert = (thread: string, value: number) =>
     batch.enqueue(
-      thread,
       () => {
         if (value < 0) throw new Error(`refused ${value}`);
         db.prepare('INSERT INTO rows VALUES (?, ?)').run(thread, value);

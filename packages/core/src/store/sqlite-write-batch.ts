@@ -11,8 +11,6 @@ export interface BatchedWrite<T> {
 }
 
 interface Job {
-  /** The thread written: writes of several threads together mean concurrent runs. */
-  threadId: string;
   /** Whether the write must survive a power loss when it resolves (an fsync, at `full`). */
   durable: boolean;
   write: () => BatchedWrite<unknown>;
@@ -54,19 +52,17 @@ export class SqliteWriteBatch {
   ) {}
 
   /**
-   * Queues `write` (to `threadId`) for the next transaction; resolves with its value once
+   * Queues `write` for the next transaction; resolves with its value once
    * committed. A transaction whose writes are none of them `durable` commits without an fsync
    * (see `relax`).
    */
   enqueue<T>(
-    threadId: string,
     write: () => BatchedWrite<T>,
     failed: (error: unknown) => unknown,
     durable = true,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#jobs.push({
-        threadId,
         durable,
         write,
         failed,
