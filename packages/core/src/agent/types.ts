@@ -99,8 +99,10 @@ export interface AgentOptions<TMachine extends AnyStateMachine> {
   /**
    * Freeze the machine's context as each step is checkpointed, so the next checkpoint shares
    * what did not change and costs what the step changed, not the size of the context (see
-   * `docs/performance.md`). An action that then changes the context in place (instead of
-   * through `assign`, as XState asks) fails the run with `run.context_mutated`. `false`
+   * `docs/performance.md`). An action that then changes in place (instead of through
+   * `assign`, as XState asks) a part of the context a checkpoint holds fails the run with
+   * `run.context_mutated`; a part no checkpoint holds yet (made earlier in the same turn of
+   * the event loop) is stored as it is when the turn's checkpoint is written. `false`
    * copies the context at every checkpoint instead: in-place changes are stored, and a step
    * costs time in proportion to the whole context. Default true.
    */

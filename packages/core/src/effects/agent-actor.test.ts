@@ -328,6 +328,23 @@ describe('agentActor', () => {
   });
 });
 
+describe('agentActor stopped with its parent', () => {
+  it("reports and stores the child's end before the parent's", async () => {
+    const model = scriptedModel({ responses: [{ json: { summary: 'draft' } }] });
+    const agent = createAgent({ machine: supervisor(), models: { fast: model } });
+    const ends: string[] = [];
+    agent.events.on('run.end', ({ threadId, status }) => ends.push(`${threadId} ${status}`));
+    const handle = agent.start({ threadId: 'p', input: { topic: 'sensitive' } });
+    expect((await handle.result()).status).toBe('waiting');
+    const stopped = await handle.stop();
+    expect(stopped.status).toBe('stopped');
+    // Heard when the parent's stop is: the child's end came first, and is stored.
+    expect(ends).toEqual(['p/0.supervisor.delegating#0 stopped', 'p stopped']);
+    expect((await agent.getCheckpoint('p/0.supervisor.delegating#0'))?.run.status).toBe('stopped');
+    await agent.close();
+  });
+});
+
 describe('agentActor across processes', () => {
   it('answers a child agent’s wait from another agent instance on the same store', async () => {
     const { SqliteCheckpointer } = await import('../store/sqlite-checkpointer');

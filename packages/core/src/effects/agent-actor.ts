@@ -247,7 +247,7 @@ async function untilFinished(scope: EffectScope, child: Run): Promise<RunOutcome
   // memory (evicted, or taken over by another process): the child leaves with it, intact.
   const onAbort = () => {
     if (isLeaving(scope.signal.reason)) void child.evict();
-    else void child.stop();
+    else scope.run.endAfter(child.stop());
   };
   // Aborted while the child was being started: no abort event is coming.
   if (scope.signal.aborted) onAbort();

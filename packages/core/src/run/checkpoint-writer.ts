@@ -24,9 +24,10 @@ export interface CheckpointWriterOptions {
 
 /**
  * Writes a run's checkpoints one at a time, in order, and the journal results its effects
- * hand over with {@link deferJournal}. Snapshots that arrive while a write is under way are
- * coalesced into the next write: the journal holds every effect result, so a skipped
- * intermediate snapshot is replayed from it on resume, never lost.
+ * hand over with {@link deferJournal}. A checkpoint asked for is built at the end of the turn
+ * of the event loop it was asked in, of the state then; snapshots that arrive before it is
+ * built, or while a write is under way, are coalesced into that write. The journal holds every
+ * effect result, so a skipped intermediate snapshot is replayed from it on resume, never lost.
  */
 export class CheckpointWriter {
   #version: number;
@@ -171,8 +172,10 @@ export class CheckpointWriter {
   async #drain(): Promise<void> {
     const { checkpointer, owner, lease } = this.options;
     try {
-      // Built after the microtasks queued so far (the rest a macrostep found, say): they are
-      // in this checkpoint, not left to a write of their own.
+      // Built at the end of this turn of the event loop, not at once: the macrosteps the run
+      // takes within the turn (effects that answer at once, eventless transitions) are in this
+      // checkpoint, with their journal results, not each in a write of its own (ADR 0051).
+      if (this.#dirty) await endOfTurn();
       await (lease === undefined || lease.mayWrite(this.#dirty) ? undefined : lease.whenHeld());
       while (this.#dirty || this.#journal.length > 0) {
         if (!this.#dirty && !this.#journalDue) {
@@ -227,6 +230,11 @@ export class CheckpointWriter {
       this.#writing = undefined;
     }
   }
+}
+
+/** Resolves at the end of this turn of the event loop, once its I/O callbacks have run. */
+function endOfTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**

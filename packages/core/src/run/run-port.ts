@@ -150,6 +150,11 @@ export interface RunPort {
    * may yet act, and another owner must not reconcile it as not executed meanwhile.
    */
   holdLease(work: Promise<unknown>): void;
+  /**
+   * Reports the run's end only once `work` settles: a child agent stopped with its parent has
+   * stored and reported its own end by the time the parent's is heard.
+   */
+  endAfter(work: Promise<unknown>): void;
   /** Registers a human wait; returns the function that removes it (as {@link removeWait} does). */
   addWait(wait: HumanWaitRegistration): () => void;
   /** Removes a human wait {@link addWait} registered, without keeping a function to do it. */

@@ -170,8 +170,12 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   #releaseProcess: (() => void) | undefined;
   #wallTimer: unknown;
   #checkQueued = false;
+  /** How many times the run has left a rest: a rest's outcome is stale once it has. */
+  #wakes = 0;
   /** Work the lease is kept for after the run let go (see {@link RunPort.holdLease}); made with the first. */
   #leaseHolds: Set<Promise<unknown>> | undefined;
+  /** Work the run's end is reported after (see {@link RunPort.endAfter}); made with the first. */
+  #endHolds: Set<Promise<unknown>> | undefined;
   /** The state an evicted run's last checkpoints store: the run as it was when it left. */
   #frozen: { sealed: SealedState; wakeAt: number | undefined } | undefined;
 
@@ -609,6 +613,16 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     );
   }
 
+  endAfter(work: Promise<unknown>): void {
+    this.#endHolds ??= new Set();
+    const holds = this.#endHolds;
+    const held: Promise<unknown> = work.then(
+      () => holds.delete(held),
+      () => holds.delete(held),
+    );
+    holds.add(held);
+  }
+
   /** True once the run ended and no tool it let go of still runs: its lease may go. */
   get lettingGo(): boolean {
     return this.#lifecycle.ended && !this.#leaseHolds?.size;
@@ -785,7 +799,10 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       this.#releaseProcess = undefined;
       this.#clearWallTimer();
     }
-    if (from === 'waiting') this.#outcomes.clear();
+    if (from === 'waiting') {
+      this.#wakes++;
+      this.#outcomes.clear();
+    }
     // A tool that may yet act keeps the lease renewed (see `holdLease`) until it settles.
     if (this.#lifecycle.ended && !this.#leaseHolds?.size) this.#lease.stop();
   }
@@ -951,6 +968,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   }
 
   async #settle(outcome: RunOutcome): Promise<void> {
+    const wakes = this.#wakes;
     try {
       await this.#writer.flush();
     } catch (error) {
@@ -963,8 +981,12 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
         usage: outcome.usage,
       };
     }
-    // A rest overtaken by new work (an event arrived while it was being stored) is no rest.
-    if (outcome.status === 'waiting' && this.#lifecycle.phase !== 'waiting') return;
+    while (outcome.status !== 'waiting' && this.#endHolds?.size) {
+      await Promise.allSettled([...this.#endHolds]);
+    }
+    // A rest overtaken by new work (an event arrived while it was being stored) is no rest,
+    // even when that work has come to a rest of its own since: that rest reports itself.
+    if (outcome.status === 'waiting' && wakes !== this.#wakes) return;
     this.#settleNow(outcome);
   }
 

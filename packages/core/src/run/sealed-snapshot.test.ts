@@ -5,10 +5,16 @@ import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { SnapshotSealer } from './sealed-snapshot';
 
 /** Three steps, each adding an entry to the log — with `assign`, or in place. */
-function logger(inPlace: boolean) {
+function logger(inPlace: boolean, { sameTurn = false } = {}) {
   return setup({
     types: { context: {} as { log: string[] } },
-    actors: { work: fromPromise(async ({ input }: { input: number }) => `step ${input}`) },
+    actors: {
+      work: fromPromise(async ({ input }: { input: number }) => {
+        // Each step in a turn of its own: a run writes a checkpoint once per turn.
+        if (!sameTurn) await new Promise((resolve) => setImmediate(resolve));
+        return `step ${input}`;
+      }),
+    },
     actions: {
       record: inPlace
         ? ({ context, event }) => {
@@ -168,6 +174,28 @@ describe('SnapshotSealer in a run', () => {
     expect(stored?.run).toMatchObject({
       status: 'failed',
       error: { code: 'run.context_mutated', message: expect.stringMatching(/assign/) },
+    });
+  });
+
+  it('writes steps taken within one turn as one checkpoint, of the latest state', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    const agent = createAgent({ machine: logger(false, { sameTurn: true }), checkpointer });
+    const outcome = await agent.run({ threadId: 't', input: undefined });
+    expect(outcome).toMatchObject({ status: 'done', output: ['step 0', 'step 1', 'step 2'] });
+    expect(await checkpointer.list('t')).toHaveLength(1);
+    expect((await checkpointer.latest('t'))?.snapshot).toMatchObject({
+      context: { log: ['step 0', 'step 1', 'step 2'] },
+    });
+  });
+
+  it('lets a step change in place what no checkpoint holds yet: the next one stores it', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    const agent = createAgent({ machine: logger(true, { sameTurn: true }), checkpointer });
+    const outcome = await agent.run({ threadId: 't', input: undefined });
+    // The log was first stored after the last change: nothing a checkpoint held was changed.
+    expect(outcome).toMatchObject({ status: 'done', output: ['step 0', 'step 1', 'step 2'] });
+    expect((await checkpointer.latest('t'))?.snapshot).toMatchObject({
+      context: { log: ['step 0', 'step 1', 'step 2'] },
     });
   });
 

@@ -5,7 +5,13 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAgent, humanWait, MemoryCheckpointer, structuredCall } from '@agentchart/core';
+import {
+  createAgent,
+  humanWait,
+  MemoryCheckpointer,
+  SqliteCheckpointer,
+  structuredCall,
+} from '@agentchart/core';
 import { scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { assign, fromPromise, setup } from 'xstate';
@@ -226,33 +232,39 @@ describe('run lifecycle (issue 9)', () => {
 });
 
 describe('a reply to a wait already answered (issue 9)', () => {
-  it('names the wait the thread is on instead, not "came to rest without asking one"', async () => {
-    const checkpointer = new MemoryCheckpointer();
-    const ask = humanWait({ prompt: (who: string) => `${who}: approve?`, reply: z.boolean() });
-    const machine = setup({ actors: { ask } }).createMachine({
-      id: 'two-approvals',
-      initial: 'manager',
-      states: {
-        manager: { invoke: { src: 'ask', input: 'manager', onDone: 'finance' } },
-        finance: { invoke: { src: 'ask', input: 'finance', onDone: 'done' } },
-        done: { type: 'final' },
-      },
-    });
-    const agent = createAgent({ machine, checkpointer });
-    const first = await agent.start({ threadId: 't', input: undefined }).result();
-    const manager = first.status === 'waiting' ? first.waits[0]!.waitId : '';
-    const reply = { type: 'human.reply' as const, value: true, waitId: manager };
-    const second = await (await agent.send('t', reply)).result();
-    const finance = second.status === 'waiting' ? second.waits[0]!.waitId : '';
-    expect(finance).not.toBe(manager);
-    // The same reply again, the thread evicted meanwhile: refused, naming the finance wait.
-    await expect(agent.send('t', reply)).rejects.toMatchObject({
-      code: 'run.not_waiting',
-      message: expect.stringContaining(`It is waiting on "${finance}" instead`),
-      details: { pending: [finance], waitId: manager },
-    });
-    await agent.close();
-  });
+  it.each([
+    ['memory', () => new MemoryCheckpointer()],
+    ['SQLite', () => new SqliteCheckpointer({ path: ':memory:' })],
+  ])(
+    'names the wait the thread is on instead, not "came to rest without asking one" (%s)',
+    async (_store, open) => {
+      const checkpointer = open();
+      const ask = humanWait({ prompt: (who: string) => `${who}: approve?`, reply: z.boolean() });
+      const machine = setup({ actors: { ask } }).createMachine({
+        id: 'two-approvals',
+        initial: 'manager',
+        states: {
+          manager: { invoke: { src: 'ask', input: 'manager', onDone: 'finance' } },
+          finance: { invoke: { src: 'ask', input: 'finance', onDone: 'done' } },
+          done: { type: 'final' },
+        },
+      });
+      const agent = createAgent({ machine, checkpointer });
+      const first = await agent.start({ threadId: 't', input: undefined }).result();
+      const manager = first.status === 'waiting' ? first.waits[0]!.waitId : '';
+      const reply = { type: 'human.reply' as const, value: true, waitId: manager };
+      const second = await (await agent.send('t', reply)).result();
+      const finance = second.status === 'waiting' ? second.waits[0]!.waitId : '';
+      expect(finance).not.toBe(manager);
+      // The same reply again, the thread evicted meanwhile: refused, naming the finance wait.
+      await expect(agent.send('t', reply)).rejects.toMatchObject({
+        code: 'run.not_waiting',
+        message: expect.stringContaining(`It is waiting on "${finance}" instead`),
+        details: { pending: [finance], waitId: manager },
+      });
+      await agent.close();
+    },
+  );
 });
 
 /** A machine whose one step runs until `step.finish()`; each start of the step waits anew. */
