@@ -299,6 +299,12 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     return code === 'checkpoint.lease_held' || code === 'checkpoint.conflict';
   }
 
+  /** True when this run was restored from a thread that had ended (done, failed, limit, stopped). */
+  get #storedEnded(): boolean {
+    const stored = this.#storedStatus;
+    return stored !== undefined && stored !== 'running' && stored !== 'waiting';
+  }
+
   /** The status of the checkpoint this run was restored from; undefined for a new thread's run. */
   get restoredFrom(): RunStatus | undefined {
     return this.#storedStatus;
@@ -411,12 +417,15 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     delayedEvents?: readonly PendingDelayedEvent[];
   }): void {
     if (!this.#lifecycle.moveTo('running')) return;
-    this.runtime.events.emit('run.start', this.threadId, {
-      input: this.#state.input,
-      resumed,
-      agent: this.runtime.name,
-      sessionId: this.actor.sessionId,
-    });
+    // A thread stored ended only gives its outcome again: no run is reported.
+    if (!this.#storedEnded) {
+      this.runtime.events.emit('run.start', this.threadId, {
+        input: this.#state.input,
+        resumed,
+        agent: this.runtime.name,
+        sessionId: this.actor.sessionId,
+      });
+    }
     this.#effects.restoring = resumed;
     this.#restoredStart = resumed;
     try {
@@ -1001,6 +1010,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       this.runtime.events.emit('run.waiting', this.threadId, { waitIds });
       return;
     }
+    if (this.#storedEnded) return;
     this.runtime.events.emit('run.end', this.threadId, {
       status: outcome.status,
       usage: outcome.usage,

@@ -112,3 +112,27 @@ describe('resuming a thread that failed (issue 9)', () => {
     await Promise.all([first.close(), again.close()]);
   });
 });
+
+describe('an ended thread resumed or sent to (issue 9)', () => {
+  it('reports no run: no run.start or run.end for a thread that only gives its outcome again', async () => {
+    const store = new MemoryCheckpointer();
+    const machine = twoCalls();
+    const first = createAgent({ machine, models: { m: answering() }, checkpointer: store });
+    expect((await first.run({ threadId: 't', input: undefined })).status).toBe('done');
+    const again = createAgent({ machine, models: { m: answering() }, checkpointer: store });
+    const seen: string[] = [];
+    again.events.on('run.start', ({ threadId }) => seen.push(`start ${threadId}`));
+    again.events.on('run.end', ({ threadId }) => seen.push(`end ${threadId}`));
+    expect((await (await again.resume('t')).result()).status).toBe('done');
+    await expect(again.send('t', { type: 'human.reply', value: 'late' })).rejects.toMatchObject({
+      code: 'run.not_waiting',
+    });
+    // Before: a start and an end for each, as if the thread had run again (a span each in a
+    // trace, a run in the run log).
+    expect(seen).toEqual([]);
+    // A thread that runs still reports both.
+    await again.run({ threadId: 'u', input: undefined });
+    expect(seen).toEqual(['start u', 'end u']);
+    await Promise.all([first.close(), again.close()]);
+  });
+});
