@@ -1,7 +1,7 @@
 /**
  * @module checkpoints-per-run
  * `pnpm --filter @agentchart/bench probe:checkpoints`: checkpoints written, and turns of the
- * event loop taken (`setImmediate` calls), per run of chain10 in memory (`MemoryCheckpointer`),
+ * event loop waited for (`setImmediate` callbacks run), per run of chain10 in memory (`MemoryCheckpointer`),
  * for both agentchart variants. A run writes one checkpoint per turn of the event loop in which
  * it took a step (ADR 0051); a chain whose steps answer at once takes them all in one turn.
  * Measures the built packages (run `./run build` first).
@@ -17,10 +17,15 @@ const runs = 200;
 let immediates = 0;
 const setImmediateBefore = globalThis.setImmediate;
 // Counted, then passed on unchanged: the run's own turns, not the loop's.
-globalThis.setImmediate = ((...args: Parameters<typeof setImmediate>) => {
-  immediates++;
-  return setImmediateBefore(...args);
-}) as typeof setImmediate;
+globalThis.setImmediate = ((callback: (...args: unknown[]) => void, ...args: unknown[]) =>
+  setImmediateBefore(
+    (...given: unknown[]) => {
+      // Counted when it runs: one cleared before the turn ended took none.
+      immediates++;
+      callback(...given);
+    },
+    ...args,
+  )) as typeof setImmediate;
 
 for (const [variant, work] of [
   ['promise actor per state', incrementActor],

@@ -20,8 +20,8 @@
  * `CPU_A_B_NEW_TREE=<tree>` measures that tree instead of this one: given the base tree itself,
  * it shows what the probe reads when nothing changed.
  *
- * Workloads: `react5` (a tool loop, five tool calls), `chain10-tool` (ten states, a journaled
- * tool call each).
+ * Workloads: `react5` (a tool loop, five tool calls), `chain10` (ten states, a promise actor
+ * each), `chain10-tool` (ten states, a journaled tool call each).
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -31,6 +31,7 @@ import type { TimedRun, TimedVariant } from '../measure/timed-variant';
 /** The workloads this probe times: the timed workload and its agentchart variant. */
 const workloads: Record<string, { workload: string; variant: string }> = {
   react5: { workload: 'react5', variant: 'agentchart (toolLoop)' },
+  chain10: { workload: 'chain10 memory', variant: 'agentchart (promise actor per state)' },
   'chain10-tool': {
     workload: 'chain10 memory',
     variant: 'agentchart (toolCall per state, journaled)',

@@ -139,7 +139,7 @@ export function agentActor<
               : undefined,
         },
         async () => {
-          child = await startOrResumeChild(
+          const starting = startOrResumeChild(
             scope,
             threadId,
             runtime,
@@ -153,6 +153,18 @@ export function agentActor<
             if (isDeployFault(error)) scope.run.failHere(error);
             throw error;
           });
+          // Stopped while its child is being started or restored (a parent restored to be
+          // stopped): the parent's end is still heard after the child's.
+          const stopWithParent = () => {
+            if (isLeaving(scope.signal.reason)) return;
+            scope.run.endAfter(starting.then((started) => started.stop()));
+          };
+          scope.signal.addEventListener('abort', stopWithParent, { once: true });
+          try {
+            child = await starting;
+          } finally {
+            scope.signal.removeEventListener('abort', stopWithParent);
+          }
           const outcome = await untilFinished(scope, child);
           if (child.untrustedSeen) scope.run.markUntrustedSeen();
           return resultOf(options, outcome);

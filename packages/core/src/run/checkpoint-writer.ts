@@ -25,8 +25,9 @@ export interface CheckpointWriterOptions {
 /**
  * Writes a run's checkpoints one at a time, in order, and the journal results its effects
  * hand over with {@link deferJournal}. A checkpoint asked for is built at the end of the turn
- * of the event loop it was asked in, of the state then; snapshots that arrive before it is
- * built, or while a write is under way, are coalesced into that write. The journal holds every
+ * of the event loop it was asked in (or at once: see {@link request}), of the state then;
+ * snapshots that arrive before it is built, or while a write is under way, are coalesced into
+ * that write (ADR 0051). The journal holds every
  * effect result, so a skipped intermediate snapshot is replayed from it on resume, never lost.
  */
 export class CheckpointWriter {
@@ -42,6 +43,10 @@ export class CheckpointWriter {
   #journalDue = false;
   /** Journal writes of `writeJournal` under way (made with the first). */
   #journalWrites: Set<Promise<unknown>> | undefined;
+  /** Ends the wait for the end of the turn early (see {@link request}), while one is under way. */
+  #cutWaitShort: (() => void) | undefined;
+  /** The checkpoint asked for is built without waiting for the end of the turn. */
+  #urgent = false;
 
   constructor(private readonly options: CheckpointWriterOptions) {
     this.#version = options.version;
@@ -57,10 +62,21 @@ export class CheckpointWriter {
     return this.#dirty;
   }
 
-  /** Asks for a checkpoint of the current state. */
-  request(): void {
+  /**
+   * Asks for a checkpoint of the current state. It is built at the end of this turn of the
+   * event loop, so the macrosteps the run takes meanwhile share it; with `now`, at once (and
+   * so is one already waiting for the turn to end): for a run that came to rest or ended,
+   * which takes no more steps this turn, and whose rest is reported once the write is stored.
+   * The first checkpoint of a new thread is built at once too: its effects wait for it before
+   * they read the journal, and it takes the thread's lease.
+   */
+  request({ now = false }: { now?: boolean } = {}): void {
     if (this.#failed) return;
     this.#dirty = true;
+    if (now || (this.#version === 0 && this.#writing === undefined)) {
+      this.#urgent = true;
+      this.#cutWaitShort?.();
+    }
     this.#writing ??= this.#drain();
   }
 
@@ -73,6 +89,7 @@ export class CheckpointWriter {
   abandon(): void {
     this.#failed = true;
     this.#dirty = false;
+    this.#cutWaitShort?.();
     this.#journal = [];
   }
 
@@ -169,15 +186,34 @@ export class CheckpointWriter {
     }
   }
 
+  /**
+   * Resolves at the end of this turn of the event loop, once its I/O callbacks have run, or
+   * when a request that cannot wait comes first.
+   */
+  #endOfTurn(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.#cutWaitShort = undefined;
+        clearImmediate(immediate);
+        resolve();
+      };
+      const immediate = setImmediate(done);
+      this.#cutWaitShort = done;
+    });
+  }
+
   async #drain(): Promise<void> {
     const { checkpointer, owner, lease } = this.options;
     try {
-      // Built at the end of this turn of the event loop, not at once: the macrosteps the run
-      // takes within the turn (effects that answer at once, eventless transitions) are in this
-      // checkpoint, with their journal results, not each in a write of its own (ADR 0051).
-      if (this.#dirty) await endOfTurn();
       await (lease === undefined || lease.mayWrite(this.#dirty) ? undefined : lease.whenHeld());
       while (this.#dirty || this.#journal.length > 0) {
+        if (this.#dirty && !this.#urgent) {
+          // Built at the end of this turn of the event loop, not at once: the macrosteps the
+          // run takes within the turn (effects that answer at once, eventless transitions) are
+          // in this checkpoint, with their journal results, not each in a write of its own.
+          await this.#endOfTurn();
+          if (!this.#dirty && this.#journal.length === 0) break;
+        }
         if (!this.#dirty && !this.#journalDue) {
           // Results held for the checkpoint their macrostep is about to ask for (it does so
           // in the same turn): written with it, or on their own at the end of the turn.
@@ -197,6 +233,7 @@ export class CheckpointWriter {
           continue;
         }
         this.#dirty = false;
+        this.#urgent = false;
         const change = lease?.changeForCheckpoint();
         const checkpoint = this.options.build(this.#version + 1);
         let result: CheckpointWriteResult | undefined;
@@ -230,11 +267,6 @@ export class CheckpointWriter {
       this.#writing = undefined;
     }
   }
-}
-
-/** Resolves at the end of this turn of the event loop, once its I/O callbacks have run. */
-function endOfTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**

@@ -890,8 +890,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     }
     if (!this.#lifecycle.moveTo('waiting')) return false;
     // The stored status says `waiting` too (a store can list waiting threads), and the rest
-    // is reported only once that checkpoint is written.
-    this.#writer.request();
+    // is reported only once that checkpoint is written: at once, as a rest takes no more steps.
+    this.#writer.request({ now: true });
     void this.#settle({
       status: 'waiting',
       threadId: this.threadId,
@@ -949,7 +949,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
 
   #end(status: EndStatus, error?: unknown, persist = true): void {
     if (!this.#lifecycle.moveTo(status)) return;
-    if (persist) this.#writer.request();
+    // At once: an ended run takes no more steps to share its last checkpoint with.
+    if (persist) this.#writer.request({ now: true });
     if (status !== 'done') {
       this.#abortEffects(
         () =>

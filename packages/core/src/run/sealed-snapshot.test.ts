@@ -4,28 +4,37 @@ import { createAgent } from '../agent/create-agent';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { SnapshotSealer } from './sealed-snapshot';
 
-/** Three steps, each adding an entry to the log — with `assign`, or in place. */
-function logger(inPlace: boolean, { sameTurn = false } = {}) {
+/**
+ * Three steps, each adding an entry to the log: through `assign` (`false`), in place (`true`),
+ * or (`'after-first'`) the last in place into the log the step before made anew.
+ */
+function logger(inPlace: boolean | 'after-first', { sameTurn = false } = {}) {
   return setup({
     types: { context: {} as { log: string[] } },
     actors: {
       work: fromPromise(async ({ input }: { input: number }) => {
-        // Each step in a turn of its own: a run writes a checkpoint once per turn.
-        if (!sameTurn) await new Promise((resolve) => setImmediate(resolve));
+        // Each step in a turn of its own: a run writes a checkpoint once per turn. With
+        // `'after-first'`, the first step in a turn after the run's start, the others in it too.
+        if (!sameTurn || (inPlace === 'after-first' && input === 0)) {
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         return `step ${input}`;
       }),
     },
     actions: {
-      record: inPlace
-        ? ({ context, event }) => {
-            context.log.push((event as unknown as { output: string }).output);
-          }
-        : assign({
-            log: ({ context, event }) => [
-              ...context.log,
-              (event as unknown as { output: string }).output,
-            ],
-          }),
+      record:
+        inPlace === true
+          ? ({ context, event }) => {
+              context.log.push((event as unknown as { output: string }).output);
+            }
+          : assign({
+              log: ({ context, event }) => {
+                const output = (event as unknown as { output: string }).output;
+                if (inPlace === false || context.log.length < 2) return [...context.log, output];
+                context.log.push(output);
+                return context.log;
+              },
+            }),
     },
   }).createMachine({
     id: 'logger',
@@ -182,7 +191,8 @@ describe('SnapshotSealer in a run', () => {
     const agent = createAgent({ machine: logger(false, { sameTurn: true }), checkpointer });
     const outcome = await agent.run({ threadId: 't', input: undefined });
     expect(outcome).toMatchObject({ status: 'done', output: ['step 0', 'step 1', 'step 2'] });
-    expect(await checkpointer.list('t')).toHaveLength(1);
+    // The new thread's first checkpoint, written at once, and the last: none between.
+    expect((await checkpointer.list('t')).map(({ status }) => status)).toEqual(['running', 'done']);
     expect((await checkpointer.latest('t'))?.snapshot).toMatchObject({
       context: { log: ['step 0', 'step 1', 'step 2'] },
     });
@@ -190,9 +200,10 @@ describe('SnapshotSealer in a run', () => {
 
   it('lets a step change in place what no checkpoint holds yet: the next one stores it', async () => {
     const checkpointer = new MemoryCheckpointer();
-    const agent = createAgent({ machine: logger(true, { sameTurn: true }), checkpointer });
+    const agent = createAgent({ machine: logger('after-first', { sameTurn: true }), checkpointer });
     const outcome = await agent.run({ threadId: 't', input: undefined });
-    // The log was first stored after the last change: nothing a checkpoint held was changed.
+    // The log the second step made was first stored after the third changed it: nothing a
+    // checkpoint held was changed.
     expect(outcome).toMatchObject({ status: 'done', output: ['step 0', 'step 1', 'step 2'] });
     expect((await checkpointer.latest('t'))?.snapshot).toMatchObject({
       context: { log: ['step 0', 'step 1', 'step 2'] },
