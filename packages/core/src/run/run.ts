@@ -624,12 +624,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
 
   endAfter(work: Promise<unknown>): void {
     this.#endHolds ??= new Set();
-    const holds = this.#endHolds;
-    const held: Promise<unknown> = work.then(
-      () => holds.delete(held),
-      () => holds.delete(held),
-    );
-    holds.add(held);
+    holdUntilSettled(this.#endHolds, work);
   }
 
   /** True once the run ended and no tool it let go of still runs: its lease may go. */
@@ -639,12 +634,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
 
   holdLease(work: Promise<unknown>): void {
     this.#leaseHolds ??= new Set();
-    const holds = this.#leaseHolds;
-    const held: Promise<unknown> = work.then(
-      () => holds.delete(held),
-      () => holds.delete(held),
-    );
-    holds.add(held);
+    holdUntilSettled(this.#leaseHolds, work);
   }
 
   /**
@@ -1149,4 +1139,13 @@ function deferred(): Deferred {
   // Awaited only by effects reading the journal: a refusal with none waiting is not unhandled.
   promise.catch(() => undefined);
   return { promise, resolve, reject };
+}
+
+/** Keeps `work` in `holds` until it settles, whether it resolves or rejects. */
+function holdUntilSettled(holds: Set<Promise<unknown>>, work: Promise<unknown>): void {
+  const held: Promise<unknown> = work.then(
+    () => holds.delete(held),
+    () => holds.delete(held),
+  );
+  holds.add(held);
 }
