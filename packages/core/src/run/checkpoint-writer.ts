@@ -27,8 +27,8 @@ export interface CheckpointWriterOptions {
  * hand over with {@link deferJournal}. A checkpoint asked for is built at the end of the turn
  * of the event loop it was asked in (or at once: see {@link request}), of the state then;
  * snapshots that arrive before it is built, or while a write is under way, are coalesced into
- * that write (ADR 0051). The journal holds every
- * effect result, so a skipped intermediate snapshot is replayed from it on resume, never lost.
+ * that write (ADR 0051). The journal holds every effect result, so a skipped intermediate
+ * snapshot is replayed from it on resume, never lost.
  */
 export class CheckpointWriter {
   #version: number;
@@ -205,6 +205,8 @@ export class CheckpointWriter {
   async #drain(): Promise<void> {
     const { checkpointer, owner, lease } = this.options;
     try {
+      // Even one built at once is built after the microtasks queued so far (the rest a
+      // macrostep found, say): they are in it, not left to a write of their own.
       await (lease === undefined || lease.mayWrite(this.#dirty) ? undefined : lease.whenHeld());
       while (this.#dirty || this.#journal.length > 0) {
         if (this.#dirty && !this.#urgent) {
