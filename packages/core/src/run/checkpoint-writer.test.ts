@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assign, setup } from 'xstate';
+import { assign, fromPromise, setup } from 'xstate';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
 import { toolCall } from '../effects/tool-call';
@@ -142,6 +142,36 @@ describe('CheckpointWriter', () => {
     expect(writes).toHaveLength(2);
   });
 
+  it("builds a new thread's first checkpoint at the end of the turn, like any other", async () => {
+    const { store, writes } = loggingStore();
+    const { writer } = writerOn(store);
+    writer.request();
+    for (let tick = 0; tick < 20; tick++) await Promise.resolve();
+    expect(writes).toEqual([]);
+    await writer.flush();
+    expect(writes).toEqual(['save 1']);
+  });
+
+  it('builds a checkpoint at once when hurried, asked for before or after', async () => {
+    for (const hurryFirst of [false, true]) {
+      const { store, writes } = loggingStore();
+      const { writer } = writerOn(store);
+      let turnEnded = false;
+      setImmediate(() => {
+        turnEnded = true;
+      });
+      if (hurryFirst) writer.hurry();
+      writer.request();
+      if (!hurryFirst) writer.hurry();
+      await writer.flush();
+      expect({ hurryFirst, writes, turnEnded }).toEqual({
+        hurryFirst,
+        writes: ['save 1'],
+        turnEnded: false,
+      });
+    }
+  });
+
   it('records each held result, then the checkpoint, on a store without saveWithJournal', async () => {
     const { store, writes } = loggingStore({ withJournal: false });
     const { writer } = writerOn(store);
@@ -149,6 +179,94 @@ describe('CheckpointWriter', () => {
     writer.request();
     await writer.flush();
     expect(writes).toEqual(['put a completed', 'save 1']);
+  });
+});
+
+describe("a new thread's first checkpoint", () => {
+  it('is written with the steps a run takes within its first turn', async () => {
+    const machine = setup({
+      types: { context: {} as { count: number } },
+      actors: { increment: fromPromise(async ({ input }: { input: number }) => input + 1) },
+      actions: {
+        record: assign({ count: ({ event }) => (event as unknown as { output: number }).output }),
+      },
+    }).createMachine({
+      context: { count: 0 },
+      initial: 'a',
+      states: {
+        a: {
+          invoke: {
+            src: 'increment',
+            input: ({ context }) => context.count,
+            onDone: { target: 'b', actions: 'record' },
+          },
+        },
+        b: {
+          invoke: {
+            src: 'increment',
+            input: ({ context }) => context.count,
+            onDone: { target: 'done', actions: 'record' },
+          },
+        },
+        done: { type: 'final' },
+      },
+    });
+    const { store, writes } = loggingStore();
+    const outcome = await createAgent({ machine, checkpointer: store }).run({
+      threadId: 't',
+      input: undefined,
+    });
+    expect(outcome.status).toBe('done');
+    expect(writes).toEqual(['save 1']);
+  });
+
+  it('is built at once when an effect waits for it: the effect waits for no turn', async () => {
+    let turnEnded = false;
+    let turnEndedWhenRun: boolean | undefined;
+    const increment = toolCall(
+      defineTool({
+        name: 'increment',
+        description: 'Adds one.',
+        input: z.number(),
+        output: z.number(),
+        effect: 'idempotent',
+        execute: async (count: number) => {
+          turnEndedWhenRun ??= turnEnded;
+          return count + 1;
+        },
+      }),
+    );
+    const machine = setup({
+      types: { context: {} as { count: number } },
+      actors: { increment },
+      actions: {
+        record: assign({ count: ({ event }) => (event as unknown as { output: number }).output }),
+      },
+    }).createMachine({
+      context: { count: 0 },
+      initial: 'a',
+      states: {
+        a: {
+          invoke: {
+            src: 'increment',
+            input: ({ context }) => context.count,
+            onDone: { target: 'done', actions: 'record' },
+          },
+        },
+        done: { type: 'final' },
+      },
+    });
+    const { store, writes } = loggingStore();
+    setImmediate(() => {
+      turnEnded = true;
+    });
+    const outcome = await createAgent({ machine, checkpointer: store }).run({
+      threadId: 't',
+      input: undefined,
+    });
+    expect(outcome.status).toBe('done');
+    expect(turnEndedWhenRun).toBe(false);
+    expect(writes[0]).toBe('save 1');
   });
 });
 

@@ -67,17 +67,23 @@ export class CheckpointWriter {
    * event loop, so the macrosteps the run takes meanwhile share it; with `now`, at once (and
    * so is one already waiting for the turn to end): for a run that came to rest or ended,
    * which takes no more steps this turn, and whose rest is reported once the write is stored.
-   * The first checkpoint of a new thread is built at once too: its effects wait for it before
-   * they read the journal, and it takes the thread's lease.
    */
   request({ now = false }: { now?: boolean } = {}): void {
     if (this.#failed) return;
     this.#dirty = true;
-    if (now || (this.#version === 0 && this.#writing === undefined)) {
-      this.#urgent = true;
-      this.#cutWaitShort?.();
-    }
+    if (now) this.hurry();
     this.#writing ??= this.#drain();
+  }
+
+  /**
+   * Builds the checkpoint asked for at once, not at the end of the turn — or the next one
+   * asked for, if none is yet: for something that cannot go on before it is stored (an effect
+   * of a new thread, which waits for the thread's first checkpoint before it reads or writes
+   * the journal, may ask before the macrostep that started it does).
+   */
+  hurry(): void {
+    this.#urgent = true;
+    this.#cutWaitShort?.();
   }
 
   /**

@@ -679,7 +679,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     const written = this.#writtenKeys.has(key);
     // A new thread's: read nothing before the thread is known to be this run's (a start
     // under an id another process started reads that run's journal, and would act on it).
-    if (!written && this.#threadCreated) await this.#threadCreated.promise;
+    if (!written && this.#threadCreated) await this.#whenThreadCreated();
     if (this.#journalIsOwn && !written) return undefined;
     if (written) {
       const held = this.#writer.heldJournal(key);
@@ -702,6 +702,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       return;
     }
     try {
+      // Nothing is written to a thread before it is known to be this run's.
+      if (this.#threadCreated) await this.#whenThreadCreated();
       await this.#lease.whenHeld();
       if (!this.replay) await this.#lease.confirm();
       await this.#writer.writeJournal(entry, { durable });
@@ -710,6 +712,17 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       throw error;
     }
     this.#fold(entry, previous);
+  }
+
+  /**
+   * Resolves once a new thread's first checkpoint is stored (rejects if it was refused). That
+   * checkpoint waits for the end of the turn like any other, so the steps a run takes at once
+   * share it — unless an effect waits for it, as here: then it is built at once.
+   */
+  #whenThreadCreated(): Promise<void> {
+    const created = this.#threadCreated!.promise;
+    this.#writer.hurry();
+    return created;
   }
 
   /** Folds a record into the run's usage; a model call's result ends its count in flight. */
