@@ -172,6 +172,20 @@ describe('CheckpointWriter', () => {
     }
   });
 
+  it('leaves the next checkpoint to the end of the turn when hurried after one was built', async () => {
+    const { store, writes } = loggingStore();
+    const { writer } = writerOn(store);
+    writer.request();
+    writer.hurry();
+    await writer.flush();
+    writer.hurry();
+    writer.request();
+    for (let tick = 0; tick < 20; tick++) await Promise.resolve();
+    expect(writes).toEqual(['save 1']);
+    await writer.flush();
+    expect(writes).toEqual(['save 1', 'save 2']);
+  });
+
   it('records each held result, then the checkpoint, on a store without saveWithJournal', async () => {
     const { store, writes } = loggingStore({ withJournal: false });
     const { writer } = writerOn(store);

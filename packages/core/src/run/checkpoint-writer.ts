@@ -47,6 +47,8 @@ export class CheckpointWriter {
   #cutWaitShort: (() => void) | undefined;
   /** The checkpoint asked for is built without waiting for the end of the turn. */
   #urgent = false;
+  /** A checkpoint was built (its write may still be under way). */
+  #built = false;
 
   constructor(private readonly options: CheckpointWriterOptions) {
     this.#version = options.version;
@@ -76,12 +78,15 @@ export class CheckpointWriter {
   }
 
   /**
-   * Builds the checkpoint asked for at once, not at the end of the turn — or the next one
-   * asked for, if none is yet: for something that cannot go on before it is stored (an effect
-   * of a new thread, which waits for the thread's first checkpoint before it reads or writes
-   * the journal, may ask before the macrostep that started it does).
+   * Builds the checkpoint asked for at once, not at the end of the turn: for something that
+   * cannot go on before it is stored (an effect of a new thread waits for the thread's first
+   * checkpoint before it reads or writes the journal). Before the first checkpoint is built,
+   * it also applies to the next one asked for, if none is yet: such an effect may ask before
+   * the macrostep that started it does. After, with nothing asked for, it does nothing: the
+   * checkpoint being written is the one that was waited for.
    */
   hurry(): void {
+    if (this.#built && !this.#dirty) return;
     this.#urgent = true;
     this.#cutWaitShort?.();
   }
@@ -242,6 +247,7 @@ export class CheckpointWriter {
         }
         this.#dirty = false;
         this.#urgent = false;
+        this.#built = true;
         const change = lease?.changeForCheckpoint();
         const checkpoint = this.options.build(this.#version + 1);
         let result: CheckpointWriteResult | undefined;
