@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, fromPromise, type PromiseActorLogic, setup } from 'xstate';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
 import { toolCall } from '../effects/tool-call';
@@ -110,6 +110,44 @@ function writerOn(store: Checkpointer) {
   };
 }
 
+/** A tool call that adds one, its tool of `effect`, calling `onRun` as it runs. */
+function incrementCall(effect: 'pure' | 'idempotent', onRun = () => {}) {
+  return toolCall(
+    defineTool({
+      name: 'increment',
+      description: 'Adds one.',
+      input: z.number(),
+      output: z.number(),
+      effect,
+      execute: async (count: number) => {
+        onRun();
+        return count + 1;
+      },
+    }),
+  );
+}
+
+/** `steps` states in a row, each invoking `increment` with the count and keeping its output. */
+function countingChain(increment: PromiseActorLogic<number, number>, steps: number) {
+  const states: Record<string, object> = { done: { type: 'final' } };
+  for (let index = 0; index < steps; index++) {
+    states[`s${index}`] = {
+      invoke: {
+        src: 'increment',
+        input: ({ context }: { context: { count: number } }) => context.count,
+        onDone: { target: index + 1 < steps ? `s${index + 1}` : 'done', actions: 'record' },
+      },
+    };
+  }
+  return setup({
+    types: { context: {} as { count: number } },
+    actors: { increment },
+    actions: {
+      record: assign({ count: ({ event }) => (event as unknown as { output: number }).output }),
+    },
+  }).createMachine({ id: 'chain', context: { count: 0 }, initial: 's0', states });
+}
+
 describe('CheckpointWriter', () => {
   it('writes the results held back with the next checkpoint, in one write', async () => {
     const { store, writes } = loggingStore();
@@ -198,35 +236,12 @@ describe('CheckpointWriter', () => {
 
 describe("a new thread's first checkpoint", () => {
   it('is written with the steps a run takes within its first turn', async () => {
-    const machine = setup({
-      types: { context: {} as { count: number } },
-      actors: { increment: fromPromise(async ({ input }: { input: number }) => input + 1) },
-      actions: {
-        record: assign({ count: ({ event }) => (event as unknown as { output: number }).output }),
-      },
-    }).createMachine({
-      context: { count: 0 },
-      initial: 'a',
-      states: {
-        a: {
-          invoke: {
-            src: 'increment',
-            input: ({ context }) => context.count,
-            onDone: { target: 'b', actions: 'record' },
-          },
-        },
-        b: {
-          invoke: {
-            src: 'increment',
-            input: ({ context }) => context.count,
-            onDone: { target: 'done', actions: 'record' },
-          },
-        },
-        done: { type: 'final' },
-      },
-    });
+    const increment = fromPromise(async ({ input }: { input: number }) => input + 1);
     const { store, writes } = loggingStore();
-    const outcome = await createAgent({ machine, checkpointer: store }).run({
+    const outcome = await createAgent({
+      machine: countingChain(increment, 2),
+      checkpointer: store,
+    }).run({
       threadId: 't',
       input: undefined,
     });
@@ -237,44 +252,17 @@ describe("a new thread's first checkpoint", () => {
   it('is built at once when an effect waits for it: the effect waits for no turn', async () => {
     let turnEnded = false;
     let turnEndedWhenRun: boolean | undefined;
-    const increment = toolCall(
-      defineTool({
-        name: 'increment',
-        description: 'Adds one.',
-        input: z.number(),
-        output: z.number(),
-        effect: 'idempotent',
-        execute: async (count: number) => {
-          turnEndedWhenRun ??= turnEnded;
-          return count + 1;
-        },
-      }),
-    );
-    const machine = setup({
-      types: { context: {} as { count: number } },
-      actors: { increment },
-      actions: {
-        record: assign({ count: ({ event }) => (event as unknown as { output: number }).output }),
-      },
-    }).createMachine({
-      context: { count: 0 },
-      initial: 'a',
-      states: {
-        a: {
-          invoke: {
-            src: 'increment',
-            input: ({ context }) => context.count,
-            onDone: { target: 'done', actions: 'record' },
-          },
-        },
-        done: { type: 'final' },
-      },
+    const increment = incrementCall('idempotent', () => {
+      turnEndedWhenRun ??= turnEnded;
     });
     const { store, writes } = loggingStore();
     setImmediate(() => {
       turnEnded = true;
     });
-    const outcome = await createAgent({ machine, checkpointer: store }).run({
+    const outcome = await createAgent({
+      machine: countingChain(increment, 1),
+      checkpointer: store,
+    }).run({
       threadId: 't',
       input: undefined,
     });
@@ -303,33 +291,7 @@ describe('a run on a store with saveWithJournal', () => {
   ])(
     "pays one write per macrostep, its tool's result included, and reads no journal of a thread it created — %s",
     async (_, open) => {
-      const increment = toolCall(
-        defineTool({
-          name: 'increment',
-          description: 'Adds one.',
-          input: z.number(),
-          output: z.number(),
-          effect: 'pure',
-          execute: async (count: number) => count + 1,
-        }),
-      );
-      const states: Record<string, object> = { done: { type: 'final' } };
-      for (let index = 0; index < 3; index++) {
-        states[`s${index}`] = {
-          invoke: {
-            src: 'increment',
-            input: ({ context }: { context: { count: number } }) => context.count,
-            onDone: { target: index < 2 ? `s${index + 1}` : 'done', actions: 'record' },
-          },
-        };
-      }
-      const machine = setup({
-        types: { context: {} as { count: number } },
-        actors: { increment },
-        actions: {
-          record: assign({ count: ({ event }) => (event as unknown as { output: number }).output }),
-        },
-      }).createMachine({ id: 'chain', context: { count: 0 }, initial: 's0', states });
+      const machine = countingChain(incrementCall('pure'), 3);
       const inner = open();
       const { store, writes } = loggingStore({ inner });
       const outcome = await createAgent({ machine, checkpointer: store }).run({
