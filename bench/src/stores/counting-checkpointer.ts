@@ -63,6 +63,14 @@ export function countingCheckpointer<T extends Checkpointer>(
           onWrite(jsonBytes(args[0]));
         };
       }
+      // An intent with the results held before it, in one write (on SQLite and in memory).
+      if (property === 'putEffects' && target.putEffects) {
+        return async (...args: Parameters<NonNullable<Checkpointer['putEffects']>>) => {
+          await target.putEffects!(...args);
+          counts.journalWrites += args[0].length;
+          onWrite(args[0].reduce((sum, entry) => sum + jsonBytes(entry), 0));
+        };
+      }
       const value = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },

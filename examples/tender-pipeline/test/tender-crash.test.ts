@@ -18,7 +18,8 @@ describe('tender pipeline crash test', () => {
       childEntry: join(here, 'tender-crash-child.ts'),
     });
     // Two boundaries a write; a macrostep's results share its checkpoint's write.
-    expect(report.boundaries).toBeGreaterThan(20);
+    // 20 since an intent is written with the results held before it, in one write.
+    expect(report.boundaries).toBeGreaterThan(15);
     expect(report.trials.flatMap((trial) => trial.problems)).toEqual([]);
     expect(report.covered).toBe(report.boundaries);
     expect(report.identical).toBe(report.boundaries);

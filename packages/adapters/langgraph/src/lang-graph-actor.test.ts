@@ -34,9 +34,10 @@ function dyingAfter(
 ): Checkpointer {
   return new Proxy(store, {
     get(target, property, receiver) {
-      // Results then go through putEffect, each before its checkpoint (a store that writes
-      // them in the checkpoint's transaction leaves no moment between the two to die in).
-      if (property === 'saveWithJournal') return undefined;
+      // Results then go through putEffect one by one, each before its checkpoint or the next
+      // intent (a store that writes them in one transaction with either leaves no moment
+      // between the two to die in).
+      if (property === 'saveWithJournal' || property === 'putEffects') return undefined;
       if (property === 'putEffect') {
         return async (...args: Parameters<Checkpointer['putEffect']>) => {
           await target.putEffect(...args);

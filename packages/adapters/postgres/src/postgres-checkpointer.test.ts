@@ -1,9 +1,9 @@
-import { createAgent, humanWait } from '@agentchart/core';
+import { createAgent, defineTool, humanWait, toolCall } from '@agentchart/core';
 import type { Checkpoint } from '@agentchart/core/internal';
 import { checkpointerConformance } from '@agentchart/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { PostgresCheckpointer } from './postgres-checkpointer';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './testing/throwaway-postgres';
@@ -116,6 +116,134 @@ describe('PostgresCheckpointer', () => {
     expect(handle.getSnapshot().value).toBe('paid');
     const history = await open().list('pay-1');
     expect(history.at(-1)?.status).toBe('done');
+  });
+});
+
+describe('a run on PostgresCheckpointer', () => {
+  const steps = 5;
+
+  /** `steps` tool steps in a row, each adding one to the count. */
+  function chainOf(effect: 'pure' | 'unsafe') {
+    const increment = defineTool({
+      name: 'increment',
+      description: 'Adds one to a number.',
+      input: z.number(),
+      output: z.number(),
+      effect,
+      execute: async (count: number) => count + 1,
+    });
+    const states: Record<string, object> = { done: { type: 'final' } };
+    for (let index = 0; index < steps; index++) {
+      states[`s${index}`] = {
+        invoke: {
+          src: 'increment',
+          input: ({ context }: { context: { count: number } }) => context.count,
+          onDone: {
+            target: index + 1 < steps ? `s${index + 1}` : 'done',
+            actions: assign({
+              count: ({ event }) => (event as unknown as { output: number }).output,
+            }),
+          },
+        },
+      };
+    }
+    return setup({
+      types: { context: {} as { count: number } },
+      actors: { increment: toolCall(increment) },
+    }).createMachine({ id: 'chain', context: { count: 0 }, initial: 's0', states });
+  }
+
+  /** Transactions the server committed with writes while `work` ran (each one a commit). */
+  async function writingTransactions(work: () => Promise<void>): Promise<number> {
+    const client = new pg.Client({ connectionString: server?.connectionString });
+    await client.connect();
+    try {
+      const next = async () =>
+        Number(
+          (await client.query<{ xid: string }>('SELECT txid_current()::text AS xid')).rows[0]!.xid,
+        );
+      const before = await next();
+      await work();
+      // The second read takes a transaction id of its own.
+      return (await next()) - before - 1;
+    } finally {
+      await client.end();
+    }
+  }
+
+  it("writes each step's results with its checkpoint, its lease with its first and last, an intent with the result before it: two commits a run of pure steps, two an unsafe step", async () => {
+    for (const [effect, most] of [
+      ['pure', 2],
+      ['unsafe', 2 * steps + 1],
+    ] as const) {
+      const store = open();
+      const agent = createAgent({ machine: chainOf(effect), checkpointer: store });
+      const threadId = `commits-${effect}`;
+      const commits = await writingTransactions(async () => {
+        const outcome = await agent.run({ threadId, input: undefined });
+        expect(outcome.status).toBe('done');
+      });
+      await agent.close();
+      // Every result is in the journal, and the thread's lease was given up.
+      const journal = await store.listEffects(threadId);
+      expect(journal.map((entry) => entry.status)).toEqual(Array(steps).fill('completed'));
+      expect((await store.getLease(threadId))?.expiresAt).toBe(0);
+      // Each write on its own, as before, was 1.4 commits a step for pure steps (a result and
+      // a checkpoint each, a lease taken and given up) and 3.3 for unsafe ones.
+      expect(commits, `${effect} steps`).toBeLessThanOrEqual(most);
+    }
+  });
+});
+
+describe('a start refused on PostgresCheckpointer', () => {
+  const waitingMachine = setup({
+    actors: {
+      approve: humanWait({ prompt: () => 'Approve?', reply: z.object({ ok: z.boolean() }) }),
+    },
+  }).createMachine({
+    id: 'approval',
+    initial: 'asking',
+    states: { asking: { invoke: { src: 'approve', onDone: 'done' } }, done: { type: 'final' } },
+  });
+
+  /** What the store holds of a thread: its checkpoints, its journal and its lease. */
+  async function storedThread(store: PostgresCheckpointer, threadId: string) {
+    return {
+      versions: (await store.list(threadId)).map((summary) => summary.version),
+      journal: await store.listEffects(threadId),
+      lease: await store.getLease(threadId),
+    };
+  }
+
+  it("writes nothing when another process holds the thread or has it: its first checkpoint's transaction takes the lease, and is rolled back", async () => {
+    const owner = createAgent({
+      machine: waitingMachine,
+      checkpointer: open(),
+      evictWaiting: false,
+    });
+    const other = createAgent({ machine: waitingMachine, checkpointer: open() });
+    const store = open();
+    const handle = owner.start({ threadId: 'refused', input: undefined });
+    expect((await handle.result()).status).toBe('waiting');
+    const held = await storedThread(store, 'refused');
+    expect(held.lease?.expiresAt).toBeGreaterThan(0);
+
+    await expect(other.run({ threadId: 'refused', input: undefined })).rejects.toMatchObject({
+      code: 'run.already_running',
+      cause: { code: 'checkpoint.lease_held' },
+    });
+    expect(await storedThread(store, 'refused')).toEqual(held);
+
+    handle.reply({ ok: true });
+    expect((await handle.result()).status).toBe('done');
+    const ended = await storedThread(store, 'refused');
+    expect(ended.lease?.expiresAt).toBe(0);
+    await expect(other.run({ threadId: 'refused', input: undefined })).rejects.toMatchObject({
+      code: 'run.already_running',
+      cause: { code: 'checkpoint.conflict' },
+    });
+    expect(await storedThread(store, 'refused')).toEqual(ended);
+    await Promise.all([owner.close(), other.close()]);
   });
 });
 
@@ -242,6 +370,7 @@ describe('PostgresCheckpointer conformance', () => {
     // One pool per store, as two processes would have.
     create: () => open(),
     reopen: () => open(),
+    saveWithLease: true,
     async corruptCheckpoint(_store, threadId, version) {
       const client = new pg.Client({ connectionString: server?.connectionString });
       await client.connect();

@@ -17,6 +17,7 @@ import {
   describeValue,
   fencedMessage,
   type JournalEntry,
+  type LeaseChange,
   type LeaseToRenew,
   type ListDueOptions,
   type ListThreadsOptions,
@@ -88,6 +89,14 @@ interface CheckpointRow {
   state: string;
 }
 
+/** Where a statement runs: any connection of the pool, or one holding a transaction. */
+type Session = pg.Pool | pg.PoolClient;
+
+/** What a save is doing, for its errors. */
+function savingWhat({ threadId, version }: Checkpoint): string {
+  return `saving checkpoint ${version} of thread "${threadId}"`;
+}
+
 /** Double-quotes an SQL identifier. */
 function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -110,6 +119,11 @@ function quoteIdentifier(name: string): string {
  * leased thread takes journal writes and owned checkpoints from its lease's holder only (the
  * write locks the lease row, so a takeover waits for it and then sees it), a thread never
  * leased from the owner of its newest checkpoint, as in every store.
+ *
+ * A step is one transaction: its checkpoint with the journal results its effects finished
+ * (`saveWithJournal`), with the thread's lease taken or given up in a run's first and last
+ * (`saveWithLease`); an intent goes with the results held before it (`putEffects`). A refusal
+ * rolls the whole transaction back.
  *
  * Each checkpoint stores its full state as JSON text: the deltas against the previous
  * checkpoint are the SQLite store's; here PostgreSQL's TOAST compresses large states.
@@ -258,62 +272,40 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
   }
 
   async save(checkpoint: Checkpoint): Promise<CheckpointWriteResult> {
-    return this.#guard(
-      `saving checkpoint ${checkpoint.version} of thread "${checkpoint.threadId}"`,
-      async () => {
-        await this.#ensureTables();
-        const { recovered: _, ...stored } = checkpoint;
-        const json = JSON.stringify(stored);
-        const { threadId, version } = checkpoint;
-        // The compare-and-set: the row goes in only while the thread's newest version is
-        // version - 1; two writers racing for the same version meet on the primary key, and
-        // the loser inserts nothing (DO NOTHING) instead of failing its transaction.
-        // The lease row is locked (FOR SHARE) until the insert commits: a takeover waits for
-        // this write and then reads it, or this write waits for the takeover and is refused.
-        const { rowCount } = await this.#pool.query({
-          // Named: prepared once per connection, not parsed on every save.
-          name: `agentchart.save.${this.#statementTag}`,
-          // The thread's row (newest version, status, wake time) moves in the same statement.
-          text: `WITH lease AS (SELECT owner FROM ${this.#leases} WHERE thread_id = $1 FOR SHARE),
-       inserted AS (
-         INSERT INTO ${this.#checkpoints} (thread_id, version, machine_version, status, created_at, owner, state)
-         SELECT $1, $2, $3, $4, $5, $6, $7
-         WHERE (SELECT coalesce(max(version), 0) FROM ${this.#checkpoints} WHERE thread_id = $1) = $2 - 1
-           AND ($6::text IS NULL OR NOT EXISTS (SELECT 1 FROM lease WHERE owner <> $6::text))
-         ON CONFLICT (thread_id, version) DO NOTHING
-         RETURNING thread_id, version, status, created_at)
-       INSERT INTO ${this.#tables.threads} (thread_id, version, status, updated_at, wake_at)
-       SELECT thread_id, version, status, created_at, $8 FROM inserted
-       ON CONFLICT (thread_id) DO UPDATE SET version = excluded.version, status = excluded.status,
-         updated_at = excluded.updated_at, wake_at = excluded.wake_at`,
-          values: [
-            threadId,
-            version,
-            checkpoint.machineVersion,
-            checkpoint.run.status,
-            checkpoint.createdAt,
-            checkpoint.owner ?? null,
-            json,
-            checkpoint.wakeAt ?? null,
-          ],
-        });
-        if (rowCount !== 1) {
-          const lease = checkpoint.owner === undefined ? undefined : await this.getLease(threadId);
-          throw new CheckpointError(
-            'checkpoint.conflict',
-            threadId,
-            lease && lease.owner !== checkpoint.owner
-              ? fencedMessage(
-                  threadId,
-                  `checkpoint ${version}`,
-                  `run "${lease.owner}" holds its lease`,
-                )
-              : conflictMessage(threadId, await this.#head(threadId), version),
-          );
-        }
-        return { bytes: json.length };
-      },
-    );
+    return this.#guard(savingWhat(checkpoint), async () => {
+      await this.#ensureTables();
+      return this.#insertCheckpoint(this.#pool, checkpoint);
+    });
+  }
+
+  /**
+   * Saves `checkpoint` and writes `journal` in one transaction: all of it, or none. The
+   * entries are fenced on `checkpoint.owner`, as {@link putEffect} fences them. A run hands
+   * its macrostep's finished effects to that macrostep's checkpoint, so a step costs one
+   * commit, not one per result and one more for the checkpoint.
+   */
+  async saveWithJournal(
+    checkpoint: Checkpoint,
+    journal: readonly JournalEntry[],
+  ): Promise<CheckpointWriteResult> {
+    return this.#saveInTransaction(checkpoint, journal, {});
+  }
+
+  /**
+   * {@link saveWithJournal} with the lease taken before, or given up after, in the same
+   * transaction: a run's first and last checkpoints carry its lease, so the lease costs no
+   * commit of its own. A take that another owner's live lease refuses rolls the whole write
+   * back, with `checkpoint.lease_held`.
+   */
+  async saveWithLease(
+    checkpoint: Checkpoint,
+    journal: readonly JournalEntry[],
+    lease: LeaseChange,
+  ): Promise<CheckpointWriteResult> {
+    if (lease.take) {
+      assertLease('saveWithLease', { owner: checkpoint.owner as string, ...lease.take });
+    }
+    return this.#saveInTransaction(checkpoint, journal, lease);
   }
 
   async list(threadId: string): Promise<CheckpointSummary[]> {
@@ -351,48 +343,26 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
       `writing journal entry "${entry.key}" of thread "${entry.threadId}"`,
       async () => {
         await this.#ensureTables();
-        // Fenced: written only when no owner is named, or the thread's lease is this owner's,
-        // or (never leased) its newest checkpoint names no owner or this one. The lease row is
-        // locked until the write commits, as in save(). The run log row is written by the same
-        // statement, from the same entry: both or neither.
-        const { rowCount } = await this.#pool.query({
-          name: `agentchart.putEffect.${this.#statementTag}`,
-          text: `WITH lease AS (SELECT owner FROM ${this.#leases} WHERE thread_id = $1 FOR SHARE),
-       written AS (
-         INSERT INTO ${this.#effects} (thread_id, key, site, kind, status, entry)
-         SELECT $1, $2, $3, $4, $5, $6
-         WHERE $7::text IS NULL OR CASE
-           WHEN EXISTS (SELECT 1 FROM lease) THEN EXISTS (SELECT 1 FROM lease WHERE owner = $7::text)
-           ELSE NOT EXISTS (
-             SELECT 1 FROM (
-               SELECT owner FROM ${this.#checkpoints} WHERE thread_id = $1 ORDER BY version DESC LIMIT 1
-             ) head WHERE head.owner IS NOT NULL AND head.owner <> $7::text)
-         END
-         ON CONFLICT (thread_id, key) DO UPDATE SET status = excluded.status, entry = excluded.entry
-         RETURNING 1)
-       ${runLogUpsert(this.#log, 8)}`,
-          values: [
-            entry.threadId,
-            entry.key,
-            entry.site,
-            entry.kind,
-            entry.status,
-            JSON.stringify(entry),
-            owner ?? null,
-            ...runLogValues(entry),
-          ],
+        await this.#insertEffect(this.#pool, entry, owner);
+      },
+    );
+  }
+
+  /** {@link putEffect} for several entries, in one transaction: all of them, or none. */
+  async putEffects(
+    entries: readonly JournalEntry[],
+    { owner }: PutEffectOptions = {},
+  ): Promise<void> {
+    const first = entries[0];
+    if (!first) return;
+    return this.#guard(
+      `writing ${entries.length} journal entries of thread "${first.threadId}"`,
+      async () => {
+        await this.#ensureTables();
+        if (entries.length === 1) return this.#insertEffect(this.#pool, first, owner);
+        await this.#transaction(async (client) => {
+          for (const entry of entries) await this.#insertEffect(client, entry, owner);
         });
-        if (rowCount !== 1) {
-          const lease = await this.getLease(entry.threadId);
-          const takenBy = lease
-            ? `run "${lease.owner}" holds its lease`
-            : `its checkpoint ${await this.#head(entry.threadId)} names another owner`;
-          throw new CheckpointError(
-            'checkpoint.conflict',
-            entry.threadId,
-            fencedMessage(entry.threadId, `effect "${entry.key}"`, takenBy),
-          );
-        }
       },
     );
   }
@@ -439,23 +409,7 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
     return this.#guard(`taking the lease of thread "${threadId}"`, async () => {
       assertLease('acquireLease', options);
       await this.#ensureTables();
-      const { owner, ttlMs, now, force = false, takeOverFrom = null } = options;
-      // One statement: PostgreSQL locks the row for the upsert, so of two processes racing
-      // for an expired or free lease (or taking it over from the same owner) exactly one
-      // gets a row back.
-      const { rows } = await this.#pool.query<{ owner: string; expires_at: number }>({
-        name: `agentchart.acquireLease.${this.#statementTag}`,
-        text: `INSERT INTO ${this.#leases} AS held (thread_id, owner, expires_at) VALUES ($1, $2, $3)
-       ON CONFLICT (thread_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-       WHERE held.owner = excluded.owner OR held.expires_at <= $4 OR $5::boolean
-         OR held.owner = $6::text
-       RETURNING owner, expires_at`,
-        values: [threadId, owner, now + ttlMs, now, force, takeOverFrom],
-      });
-      const taken = rows[0];
-      if (taken) return { threadId, owner: taken.owner, expiresAt: taken.expires_at };
-      const holder = (await this.getLease(threadId)) ?? { owner: 'unknown', expiresAt: now };
-      throw CheckpointError.leaseHeld(threadId, holder, now, takeOverFrom ?? undefined);
+      return this.#takeLease(this.#pool, threadId, options);
     });
   }
 
@@ -496,22 +450,14 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
   async releaseLease(threadId: string, owner: string): Promise<void> {
     return this.#guard(`releasing the lease of thread "${threadId}"`, async () => {
       await this.#ensureTables();
-      await this.#pool.query(
-        `UPDATE ${this.#leases} SET expires_at = 0 WHERE thread_id = $1 AND owner = $2`,
-        [threadId, owner],
-      );
+      await this.#releaseLease(this.#pool, threadId, owner);
     });
   }
 
   async getLease(threadId: string): Promise<ThreadLease | undefined> {
     return this.#guard(`reading the lease of thread "${threadId}"`, async () => {
       await this.#ensureTables();
-      const { rows } = await this.#pool.query<{ owner: string; expires_at: number }>(
-        `SELECT owner, expires_at FROM ${this.#leases} WHERE thread_id = $1`,
-        [threadId],
-      );
-      const row = rows[0];
-      return row && { threadId, owner: row.owner, expiresAt: row.expires_at };
+      return this.#leaseOf(this.#pool, threadId);
     });
   }
 
@@ -560,6 +506,197 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
     if (this.#ownsPool) await this.#pool.end();
   }
 
+  /** One transaction on one connection: the lease change, the journal, the checkpoint. */
+  async #saveInTransaction(
+    checkpoint: Checkpoint,
+    journal: readonly JournalEntry[],
+    lease: LeaseChange,
+  ): Promise<CheckpointWriteResult> {
+    return this.#guard(savingWhat(checkpoint), async () => {
+      await this.#ensureTables();
+      if (journal.length === 0 && !lease.take && !lease.release) {
+        return this.#insertCheckpoint(this.#pool, checkpoint);
+      }
+      return this.#transaction(async (client) => {
+        const { threadId, owner } = checkpoint;
+        if (lease.take) {
+          await this.#takeLease(client, threadId, { ...lease.take, owner: owner as string });
+        }
+        for (const entry of journal) await this.#insertEffect(client, entry, owner);
+        const result = await this.#insertCheckpoint(client, checkpoint);
+        if (lease.release && owner !== undefined) {
+          await this.#releaseLease(client, threadId, owner);
+        }
+        return result;
+      });
+    });
+  }
+
+  /**
+   * Runs `work` in one transaction on one connection, committed when it resolves. When it
+   * throws (a conflict, a fenced entry, a lease held), nothing it wrote stays.
+   */
+  #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withConnection(this.#pool, async (client) => {
+      await client.query('BEGIN');
+      try {
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /** The compare-and-set insert of a checkpoint; fails with `checkpoint.conflict`. */
+  async #insertCheckpoint(
+    session: Session,
+    checkpoint: Checkpoint,
+  ): Promise<CheckpointWriteResult> {
+    const { recovered: _, ...stored } = checkpoint;
+    const json = JSON.stringify(stored);
+    const { threadId, version } = checkpoint;
+    // The compare-and-set: the row goes in only while the thread's newest version is
+    // version - 1; two writers racing for the same version meet on the primary key, and
+    // the loser inserts nothing (DO NOTHING) instead of failing its transaction.
+    // The lease row is locked (FOR SHARE) until the insert commits: a takeover waits for
+    // this write and then reads it, or this write waits for the takeover and is refused.
+    const { rowCount } = await session.query({
+      // Named: prepared once per connection, not parsed on every save.
+      name: `agentchart.save.${this.#statementTag}`,
+      // The thread's row (newest version, status, wake time) moves in the same statement.
+      text: `WITH lease AS (SELECT owner FROM ${this.#leases} WHERE thread_id = $1 FOR SHARE),
+   inserted AS (
+     INSERT INTO ${this.#checkpoints} (thread_id, version, machine_version, status, created_at, owner, state)
+     SELECT $1, $2, $3, $4, $5, $6, $7
+     WHERE (SELECT coalesce(max(version), 0) FROM ${this.#checkpoints} WHERE thread_id = $1) = $2 - 1
+       AND ($6::text IS NULL OR NOT EXISTS (SELECT 1 FROM lease WHERE owner <> $6::text))
+     ON CONFLICT (thread_id, version) DO NOTHING
+     RETURNING thread_id, version, status, created_at)
+   INSERT INTO ${this.#tables.threads} (thread_id, version, status, updated_at, wake_at)
+   SELECT thread_id, version, status, created_at, $8 FROM inserted
+   ON CONFLICT (thread_id) DO UPDATE SET version = excluded.version, status = excluded.status,
+     updated_at = excluded.updated_at, wake_at = excluded.wake_at`,
+      values: [
+        threadId,
+        version,
+        checkpoint.machineVersion,
+        checkpoint.run.status,
+        checkpoint.createdAt,
+        checkpoint.owner ?? null,
+        json,
+        checkpoint.wakeAt ?? null,
+      ],
+    });
+    if (rowCount !== 1) {
+      const lease =
+        checkpoint.owner === undefined ? undefined : await this.#leaseOf(session, threadId);
+      throw new CheckpointError(
+        'checkpoint.conflict',
+        threadId,
+        lease && lease.owner !== checkpoint.owner
+          ? fencedMessage(threadId, `checkpoint ${version}`, `run "${lease.owner}" holds its lease`)
+          : conflictMessage(threadId, await this.#head(session, threadId), version),
+      );
+    }
+    return { bytes: json.length };
+  }
+
+  /** A journal entry written, fenced on `owner`; fails with `checkpoint.conflict`. */
+  async #insertEffect(
+    session: Session,
+    entry: JournalEntry,
+    owner: string | undefined,
+  ): Promise<void> {
+    // Fenced: written only when no owner is named, or the thread's lease is this owner's,
+    // or (never leased) its newest checkpoint names no owner or this one. The lease row is
+    // locked until the write commits, as in save(). The run log row is written by the same
+    // statement, from the same entry: both or neither.
+    const { rowCount } = await session.query({
+      name: `agentchart.putEffect.${this.#statementTag}`,
+      text: `WITH lease AS (SELECT owner FROM ${this.#leases} WHERE thread_id = $1 FOR SHARE),
+   written AS (
+     INSERT INTO ${this.#effects} (thread_id, key, site, kind, status, entry)
+     SELECT $1, $2, $3, $4, $5, $6
+     WHERE $7::text IS NULL OR CASE
+       WHEN EXISTS (SELECT 1 FROM lease) THEN EXISTS (SELECT 1 FROM lease WHERE owner = $7::text)
+       ELSE NOT EXISTS (
+         SELECT 1 FROM (
+           SELECT owner FROM ${this.#checkpoints} WHERE thread_id = $1 ORDER BY version DESC LIMIT 1
+         ) head WHERE head.owner IS NOT NULL AND head.owner <> $7::text)
+     END
+     ON CONFLICT (thread_id, key) DO UPDATE SET status = excluded.status, entry = excluded.entry
+     RETURNING 1)
+   ${runLogUpsert(this.#log, 8)}`,
+      values: [
+        entry.threadId,
+        entry.key,
+        entry.site,
+        entry.kind,
+        entry.status,
+        JSON.stringify(entry),
+        owner ?? null,
+        ...runLogValues(entry),
+      ],
+    });
+    if (rowCount !== 1) {
+      const lease = await this.#leaseOf(session, entry.threadId);
+      const takenBy = lease
+        ? `run "${lease.owner}" holds its lease`
+        : `its checkpoint ${await this.#head(session, entry.threadId)} names another owner`;
+      throw new CheckpointError(
+        'checkpoint.conflict',
+        entry.threadId,
+        fencedMessage(entry.threadId, `effect "${entry.key}"`, takenBy),
+      );
+    }
+  }
+
+  /** The lease taken for `options.owner`; fails with `checkpoint.lease_held`. */
+  async #takeLease(
+    session: Session,
+    threadId: string,
+    options: AcquireLeaseOptions,
+  ): Promise<ThreadLease> {
+    const { owner, ttlMs, now, force = false, takeOverFrom = null } = options;
+    // One statement: PostgreSQL locks the row for the upsert, so of two processes racing
+    // for an expired or free lease (or taking it over from the same owner) exactly one
+    // gets a row back.
+    const { rows } = await session.query<{ owner: string; expires_at: number }>({
+      name: `agentchart.acquireLease.${this.#statementTag}`,
+      text: `INSERT INTO ${this.#leases} AS held (thread_id, owner, expires_at) VALUES ($1, $2, $3)
+       ON CONFLICT (thread_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+       WHERE held.owner = excluded.owner OR held.expires_at <= $4 OR $5::boolean
+         OR held.owner = $6::text
+       RETURNING owner, expires_at`,
+      values: [threadId, owner, now + ttlMs, now, force, takeOverFrom],
+    });
+    const taken = rows[0];
+    if (taken) return { threadId, owner: taken.owner, expiresAt: taken.expires_at };
+    const holder = (await this.#leaseOf(session, threadId)) ?? { owner: 'unknown', expiresAt: now };
+    throw CheckpointError.leaseHeld(threadId, holder, now, takeOverFrom ?? undefined);
+  }
+
+  /** Gives `owner`'s lease up: another owner may take the thread at once. */
+  async #releaseLease(session: Session, threadId: string, owner: string): Promise<void> {
+    await session.query(
+      `UPDATE ${this.#leases} SET expires_at = 0 WHERE thread_id = $1 AND owner = $2`,
+      [threadId, owner],
+    );
+  }
+
+  /** The thread's lease as `session` sees it. */
+  async #leaseOf(session: Session, threadId: string): Promise<ThreadLease | undefined> {
+    const { rows } = await session.query<{ owner: string; expires_at: number }>(
+      `SELECT owner, expires_at FROM ${this.#leases} WHERE thread_id = $1`,
+      [threadId],
+    );
+    const row = rows[0];
+    return row && { threadId, owner: row.owner, expiresAt: row.expires_at };
+  }
+
   /**
    * Runs `body`, turning the server's failures (out of reach, a refused login, no such
    * database, full, read-only, a timeout) into a `StorageError` that says what was being
@@ -574,8 +711,8 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
   }
 
   /** The thread's newest version, 0 when it has none. */
-  async #head(threadId: string): Promise<number> {
-    const { rows } = await this.#pool.query<{ version: number }>(
+  async #head(session: Session, threadId: string): Promise<number> {
+    const { rows } = await session.query<{ version: number }>(
       `SELECT coalesce(max(version), 0) AS version FROM ${this.#checkpoints} WHERE thread_id = $1`,
       [threadId],
     );

@@ -370,8 +370,11 @@ describe('toolLoop approvals across resume, replay and fork', () => {
   it('asks again when an approval given before a crash was not used within validForMs', async () => {
     const store = stores.open();
     // The process dies right after the approval is recorded, before the email's intent is.
+    // Entries go through putEffect one by one: written in one transaction (putEffects), the
+    // approval and the intent leave no moment between them to die in.
     const dying: Checkpointer = new Proxy(store, {
       get(target, property) {
+        if (property === 'putEffects') return undefined;
         if (property === 'putEffect') {
           return (entry: { key: string }, options: unknown) =>
             entry.key.endsWith(':tool:send_email')

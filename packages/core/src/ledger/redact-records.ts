@@ -62,6 +62,13 @@ export function redactingCheckpointer<TStore extends Checkpointer>(
   const save = (checkpoint: Checkpoint) => store.save(redactCheckpoint(checkpoint, redactor));
   const putEffect = (entry: JournalEntry, options?: Parameters<Checkpointer['putEffect']>[1]) =>
     store.putEffect(redactJournalEntry(entry, redactor), options);
+  const putEffects =
+    store.putEffects &&
+    ((entries: readonly JournalEntry[], options?: Parameters<Checkpointer['putEffect']>[1]) =>
+      store.putEffects!(
+        entries.map((entry) => redactJournalEntry(entry, redactor)),
+        options,
+      ));
   const saveWithJournal =
     store.saveWithJournal &&
     ((checkpoint: Checkpoint, journal: readonly JournalEntry[]) =>
@@ -83,6 +90,7 @@ export function redactingCheckpointer<TStore extends Checkpointer>(
     get(target, property) {
       if (property === 'save') return save;
       if (property === 'putEffect') return putEffect;
+      if (property === 'putEffects') return putEffects;
       if (property === 'saveWithJournal') return saveWithJournal;
       if (property === 'saveWithLease') return saveWithLease;
       const value: unknown = Reflect.get(target, property, target);

@@ -9,7 +9,7 @@ import { toolCall } from '../effects/tool-call';
 import type { JournalEntry } from '../ledger/types';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { SqliteCheckpointer } from '../store/sqlite-checkpointer';
-import type { Checkpoint, Checkpointer } from '../store/types';
+import type { Checkpoint, Checkpointer, PutEffectOptions } from '../store/types';
 import { defineTool } from '../tools/define-tool';
 import { CheckpointWriter } from './checkpoint-writer';
 
@@ -33,9 +33,11 @@ function result(key: string): JournalEntry {
 /** An in-memory store that logs every write it gets, in order. */
 function loggingStore({
   withJournal = true,
+  withPutEffects = false,
   inner = new MemoryCheckpointer(),
 }: {
   withJournal?: boolean;
+  withPutEffects?: boolean;
   inner?: MemoryCheckpointer | SqliteCheckpointer;
 } = {}) {
   const writes: string[] = [];
@@ -60,6 +62,14 @@ function loggingStore({
       writes.push(`put ${entry.key} ${entry.status}`);
       return inner.putEffect(entry, options);
     },
+    ...(withPutEffects
+      ? {
+          putEffects: (entries: readonly JournalEntry[], options?: PutEffectOptions) => {
+            writes.push(`put ${entries.map((entry) => `${entry.key} ${entry.status}`)}`);
+            return inner.putEffects(entries, options);
+          },
+        }
+      : {}),
     ...(withJournal
       ? {
           saveWithJournal: (checkpoint: Checkpoint, journal: readonly JournalEntry[]) => {
@@ -178,6 +188,27 @@ describe('CheckpointWriter', () => {
     expect(writes).toEqual(['put a completed', 'put b started']);
     await nextTurn();
     expect(writes).toHaveLength(2);
+  });
+
+  it('writes an intent and the results held before it in one write, where the store can', async () => {
+    const { store, writes } = loggingStore({ withPutEffects: true });
+    const { writer } = writerOn(store);
+    writer.deferJournal(result('a'));
+    await writer.writeJournal({ ...result('b'), status: 'started' });
+    expect(writes).toEqual(['put a completed,b started']);
+    // Alone, an intent is one write of its own.
+    await writer.writeJournal({ ...result('c'), status: 'started' });
+    expect(writes).toEqual(['put a completed,b started', 'put c started']);
+  });
+
+  it('writes the results no checkpoint took in one write at the end of the turn, where the store can', async () => {
+    const { store, writes } = loggingStore({ withPutEffects: true });
+    const { writer } = writerOn(store);
+    writer.deferJournal(result('a'));
+    writer.deferJournal(result('b'));
+    await nextTurn();
+    await writer.flush();
+    expect(writes).toEqual(['put a completed,b completed']);
   });
 
   it("builds a new thread's first checkpoint at the end of the turn, like any other", async () => {

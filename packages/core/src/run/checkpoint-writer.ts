@@ -146,12 +146,14 @@ export class CheckpointWriter {
     const { checkpointer, owner } = this.options;
     const held = this.#journal;
     this.#journal = [];
-    // Issued together: a store that groups a turn's writes (SQLite) commits them as one.
-    const writing = Promise.all(
-      [...held, entry].map((item) =>
-        checkpointer.putEffect(item, durable ? { owner } : { owner, durable }),
-      ),
-    );
+    const options = durable ? { owner } : { owner, durable };
+    // Read once: a store may be a proxy that makes a function on every read.
+    const putEffects = held.length > 0 ? checkpointer.putEffects : undefined;
+    // In one write where the store can; else issued together: a store that groups a turn's
+    // writes (SQLite) commits them as one.
+    const writing = putEffects
+      ? putEffects.call(checkpointer, [...held, entry], options)
+      : Promise.all([...held, entry].map((item) => checkpointer.putEffect(item, options)));
     this.#journalWrites ??= new Set();
     const writes = this.#journalWrites;
     writes.add(writing);
@@ -242,7 +244,7 @@ export class CheckpointWriter {
         this.#journal = [];
         this.#journalDue = false;
         if (!this.#dirty) {
-          for (const entry of journal) await checkpointer.putEffect(entry, { owner });
+          await putAll(checkpointer, journal, owner);
           continue;
         }
         this.#dirty = false;
@@ -264,7 +266,7 @@ export class CheckpointWriter {
         } else if (saveWithJournal) {
           result = await saveWithJournal.call(checkpointer, checkpoint, journal);
         } else {
-          for (const entry of journal) await checkpointer.putEffect(entry, { owner });
+          await putAll(checkpointer, journal, owner);
           result = await checkpointer.save(checkpoint);
         }
         this.#version = checkpoint.version;
@@ -281,6 +283,19 @@ export class CheckpointWriter {
       this.#writing = undefined;
     }
   }
+}
+
+/** Records `journal`'s entries in one write where the store can, else one by one. */
+async function putAll(
+  checkpointer: Checkpointer,
+  journal: readonly JournalEntry[],
+  owner: string | undefined,
+): Promise<void> {
+  if (journal.length === 0) return;
+  // Read once: a store may be a proxy that makes a function on every read.
+  const putEffects = journal.length > 1 ? checkpointer.putEffects : undefined;
+  if (putEffects) return putEffects.call(checkpointer, journal, { owner });
+  for (const entry of journal) await checkpointer.putEffect(entry, { owner });
 }
 
 /**

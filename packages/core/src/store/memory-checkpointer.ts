@@ -137,6 +137,15 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
     this.#put(entry, JSON.stringify(entry));
   }
 
+  async putEffects(
+    entries: readonly JournalEntry[],
+    { owner }: PutEffectOptions = {},
+  ): Promise<void> {
+    // Every fence checked before anything is written: all of them, or none.
+    if (owner !== undefined) for (const entry of entries) this.#assertOwner(entry, owner);
+    for (const entry of entries) this.#put(entry, JSON.stringify(entry));
+  }
+
   #put(entry: JournalEntry, json: string): void {
     let entries = this.#effects.get(entry.threadId);
     if (!entries) {

@@ -360,6 +360,26 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
     );
   }
 
+  /** {@link putEffect} for several entries, in one transaction: all of them, or none. */
+  async putEffects(
+    entries: readonly JournalEntry[],
+    { owner, durable = true }: PutEffectOptions = {},
+  ): Promise<void> {
+    const first = entries[0];
+    if (!first) return;
+    const doing = `recording ${entries.length} effects of thread "${first.threadId}"`;
+    this.#assertWritable(doing);
+    return this.#write(
+      first.threadId,
+      doing,
+      () => {
+        for (const entry of entries) this.#insertEffect(entry, owner ?? null);
+        return { value: undefined };
+      },
+      durable,
+    );
+  }
+
   /** Inserts or updates an effect's row, fenced on `owner` in the statement itself. */
   #insertEffect(entry: JournalEntry, owner: string | null): void {
     const json = (value: unknown): SQLInputValue =>

@@ -182,6 +182,14 @@ export interface Checkpointer {
   /** Records an effect's intent or result; durable when it resolves. */
   putEffect(entry: JournalEntry, options?: PutEffectOptions): Promise<void>;
   /**
+   * Records several journal entries in one durable write: all of them, or none, each fenced
+   * as `putEffect` fences it. A run writes an intent together with the results its effects
+   * finished before it, so they cost one commit, not one each. Optional: without it, a run
+   * issues one `putEffect` per entry, all at once (a store that groups the writes of a turn
+   * of the event loop, as the SQLite store does, commits them together anyway).
+   */
+  putEffects?(entries: readonly JournalEntry[], options?: PutEffectOptions): Promise<void>;
+  /**
    * Stores `checkpoint` and records `journal` entries in one durable write: all of them, or
    * none. The entries are fenced as `putEffect` fences them, on `checkpoint.owner`. A run hands
    * the results its effects finished during a macrostep to the checkpoint of that macrostep,

@@ -1,10 +1,11 @@
+import type { JournalEntry } from '../../src/ledger/types';
 import type { Checkpointer } from '../../src/store/types';
 
 /**
  * A store that reports a boundary right before and right after each write (a checkpoint,
  * with the journal results written in its transaction, or a journal intent or result on its
- * own), so a crash test can kill the process at each in turn. Lease
- * calls pass through: they take no boundary of their own.
+ * own or with the results held before it), so a crash test can kill the process at each in
+ * turn. Lease calls pass through: they take no boundary of their own.
  */
 export function boundaryCheckpointer(
   inner: Checkpointer,
@@ -45,10 +46,26 @@ export function boundaryCheckpointer(
         }
       : {}),
     async putEffect(entry, options) {
-      const what = `${entry.status === 'started' ? 'intent' : `result (${entry.status})`} of ${entry.key}`;
+      const what = describeEntry(entry);
       boundary(`before ${what}`);
       await inner.putEffect(entry, options);
       boundary(`after ${what}`);
     },
+    // An intent with the results held before it, in one write: where the store has it.
+    ...(inner.putEffects
+      ? {
+          async putEffects(entries, options) {
+            const what = entries.map(describeEntry).join(', ');
+            boundary(`before ${what}`);
+            await inner.putEffects!(entries, options);
+            boundary(`after ${what}`);
+          },
+        }
+      : {}),
   };
+}
+
+/** A journal write, as a boundary names it. */
+function describeEntry(entry: JournalEntry): string {
+  return `${entry.status === 'started' ? 'intent' : `result (${entry.status})`} of ${entry.key}`;
 }

@@ -6,4 +6,5 @@ export {
   postgresBinDir,
   startThrowawayPostgres,
   type ThrowawayPostgres,
+  type ThrowawayPostgresOptions,
 } from './throwaway-postgres';

@@ -103,6 +103,42 @@ export function journalCases({ threadId, withStores }: ConformanceContext): Conf
         }),
     },
     {
+      name: 'records several entries in one write: all of them, or none (putEffects, where the store has it)',
+      run: () =>
+        withStores(2, async ([store, other]) => {
+          if (!store!.putEffects) return;
+          const thread = threadId('put-many');
+          await store!.putEffects([], { owner: 'run-a' });
+          await store!.putEffect(entryOf(thread, 'a', 'started'), { owner: 'run-a' });
+          await store!.putEffects(
+            [entryOf(thread, 'a', 'completed'), entryOf(thread, 'b', 'started')],
+            {
+              owner: 'run-a',
+            },
+          );
+          assert.deepEqual(
+            (await other!.listEffects(thread)).map((item) => [item.key, item.status]),
+            [
+              ['a', 'completed'],
+              ['b', 'started'],
+            ],
+          );
+          // Another process takes the thread over: a write of the old owner stores nothing,
+          // not even an entry of a thread nobody fences.
+          await other!.save(checkpointAt(thread, 1, 'run-b'));
+          const free = threadId('put-many-free');
+          const fenced = await rejection(
+            store!.putEffects([entryOf(free, 'x', 'started'), entryOf(thread, 'b', 'completed')], {
+              owner: 'run-a',
+            }),
+            'a write of the old owner',
+          );
+          assertCode(fenced, 'checkpoint.conflict', /taken over by another run/);
+          assert.equal((await other!.getEffect(thread, 'b'))?.status, 'started');
+          assert.equal(await other!.getEffect(free, 'x'), undefined);
+        }),
+    },
+    {
       name: 'keeps the writes of concurrent runs apart: one refused write does not undo the others',
       run: () =>
         withStores(1, async ([store]) => {
