@@ -19,7 +19,10 @@ function entryOf(key: string): JournalEntry {
 }
 
 describe('MemoryCheckpointer', () => {
-  for (const { name, run } of checkpointerConformance({ create: () => new MemoryCheckpointer() })) {
+  for (const { name, run } of checkpointerConformance({
+    create: () => new MemoryCheckpointer(),
+    saveWithLease: true,
+  })) {
     it(name, run);
   }
 

@@ -19,6 +19,7 @@ import type {
   AcquireLeaseOptions,
   Checkpoint,
   Checkpointer,
+  LeaseChange,
   CheckpointSummary,
   CheckpointWriteResult,
   DueThread,
@@ -91,6 +92,39 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
     checkpoint: Checkpoint,
     journal: readonly JournalEntry[],
   ): Promise<CheckpointWriteResult | undefined> {
+    return this.#saveWithJournal(checkpoint, journal);
+  }
+
+  /**
+   * {@link saveWithJournal} with the lease taken before, or given up after, in the same step:
+   * a run's first and last checkpoints carry its lease, as on the durable stores. A take
+   * refused (`checkpoint.lease_held`), or a save refused after it, changes nothing.
+   */
+  async saveWithLease(
+    checkpoint: Checkpoint,
+    journal: readonly JournalEntry[],
+    lease: LeaseChange,
+  ): Promise<CheckpointWriteResult | undefined> {
+    const { threadId, owner } = checkpoint;
+    const before = this.#leases.get(threadId);
+    if (lease.take) this.#takeLease(threadId, { ...lease.take, owner: owner as string });
+    let result: CheckpointWriteResult | undefined;
+    try {
+      result = this.#saveWithJournal(checkpoint, journal);
+    } catch (error) {
+      // The lease as it was: the take replaced the entry and left the old one untouched.
+      if (before) this.#leases.set(threadId, before);
+      else this.#leases.delete(threadId);
+      throw error;
+    }
+    if (lease.release && owner !== undefined) this.#releaseLease(threadId, owner);
+    return result;
+  }
+
+  #saveWithJournal(
+    checkpoint: Checkpoint,
+    journal: readonly JournalEntry[],
+  ): CheckpointWriteResult | undefined {
     // Everything checked and serialised before anything changes: all of it is stored, or none.
     const { owner } = checkpoint;
     if (owner !== undefined) for (const entry of journal) this.#assertOwner(entry, owner);
@@ -189,7 +223,15 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
   }
 
   async acquireLease(threadId: string, options: AcquireLeaseOptions): Promise<ThreadLease> {
-    assertLeaseOptions('acquireLease', options);
+    return this.#takeLease(threadId, options, 'acquireLease');
+  }
+
+  #takeLease(
+    threadId: string,
+    options: AcquireLeaseOptions,
+    method = 'saveWithLease',
+  ): ThreadLease {
+    assertLeaseOptions(method, options);
     const { owner, ttlMs, now, force = false, takeOverFrom } = options;
     const held = this.#leases.get(threadId);
     const live = held && held.owner !== owner && held.expiresAt > now;
@@ -222,6 +264,10 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
   }
 
   async releaseLease(threadId: string, owner: string): Promise<void> {
+    this.#releaseLease(threadId, owner);
+  }
+
+  #releaseLease(threadId: string, owner: string): void {
     const held = this.#leases.get(threadId);
     if (held?.owner === owner) held.expiresAt = 0;
   }
