@@ -1,3 +1,4 @@
+import type { Checkpoint, JournalEntry } from '@agentchart/core/internal';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresCheckpointer } from './postgres-checkpointer';
@@ -80,5 +81,78 @@ describe('PostgresCheckpointer on a connection the server ends while it is check
     // The pool opens a new connection for the next operation.
     expect(await checkpointer.listThreads()).toEqual([]);
     await checkpointer.close();
+  });
+});
+
+/** A checkpoint of `threadId` at `version`, owned by run-a. */
+function checkpointOf(threadId: string, version: number): Checkpoint {
+  return {
+    threadId,
+    version,
+    machineVersion: 'm1',
+    snapshot: { status: 'active', value: 'working', context: {} },
+    run: {
+      status: 'running',
+      input: null,
+      startedAt: 1,
+      occurrences: {},
+      usage: {
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+        modelCalls: 0,
+        toolCalls: 0,
+        steps: 0,
+      },
+    },
+    createdAt: 1,
+    owner: 'run-a',
+  };
+}
+
+describe('PostgresCheckpointer after a statement timed out inside a transaction', () => {
+  it('destroys the connection instead of reusing it, so the next write is committed, not left in the failed transaction', async () => {
+    const { connectionString } = server!;
+    // One connection, and statements that give up after 300 ms on the client's side.
+    const pool = new pg.Pool({ connectionString, max: 1, query_timeout: 300 });
+    pool.on('error', () => undefined);
+    pools.push(pool);
+    const store = new PostgresCheckpointer({ pool });
+    const reader = new PostgresCheckpointer({ connectionString });
+    try {
+      await store.save(checkpointOf('stalled', 1));
+      // Another session holds the checkpoints table: the transaction's statements wait on it.
+      const locker = new pg.Client({ connectionString });
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE agentchart_checkpoints IN ACCESS EXCLUSIVE MODE');
+      const result: JournalEntry = {
+        threadId: 'stalled',
+        key: 'k',
+        site: 's',
+        kind: 'tool',
+        effect: 'pure',
+        name: 'work',
+        status: 'completed',
+        startedAt: 1,
+        finishedAt: 2,
+        output: 1,
+      };
+      await expect(
+        store.saveWithJournal(checkpointOf('stalled', 2), [result]),
+      ).rejects.toMatchObject({ name: 'StorageError', code: 'storage.timeout' });
+      await locker.query('COMMIT');
+      await locker.end();
+
+      // Reused, the connection was still inside the failed transaction: this save resolved
+      // and was never committed.
+      await store.save(checkpointOf('after-timeout', 1));
+      expect((await reader.latest('after-timeout'))?.version).toBe(1);
+      // The timed-out step left nothing behind.
+      expect((await reader.latest('stalled'))?.version).toBe(1);
+      expect(await reader.listEffects('stalled')).toEqual([]);
+    } finally {
+      await reader.close();
+    }
   });
 });

@@ -51,7 +51,7 @@ import {
   type PostgresTables,
   pruneThreads,
 } from './postgres-threads';
-import { withConnection } from './with-connection';
+import { inTransaction, withConnection, withTransaction } from './with-connection';
 
 /** Options of {@link PostgresCheckpointer}: a connection string (it owns its pool) or a pool. */
 export type PostgresCheckpointerOptions = (
@@ -360,7 +360,7 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
       async () => {
         await this.#ensureTables();
         if (entries.length === 1) return this.#insertEffect(this.#pool, first, owner);
-        await this.#transaction(async (client) => {
+        await withTransaction(this.#pool, async (client) => {
           for (const entry of entries) await this.#insertEffect(client, entry, owner);
         });
       },
@@ -517,7 +517,7 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
       if (journal.length === 0 && !lease.take && !lease.release) {
         return this.#insertCheckpoint(this.#pool, checkpoint);
       }
-      return this.#transaction(async (client) => {
+      return withTransaction(this.#pool, async (client) => {
         const { threadId, owner } = checkpoint;
         if (lease.take) {
           await this.#takeLease(client, threadId, { ...lease.take, owner: owner as string });
@@ -529,24 +529,6 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
         }
         return result;
       });
-    });
-  }
-
-  /**
-   * Runs `work` in one transaction on one connection, committed when it resolves. When it
-   * throws (a conflict, a fenced entry, a lease held), nothing it wrote stays.
-   */
-  #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return withConnection(this.#pool, async (client) => {
-      await client.query('BEGIN');
-      try {
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
     });
   }
 
@@ -757,24 +739,23 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
 
   async #createTables(): Promise<void> {
     await withConnection(this.#pool, async (client) => {
-      try {
-        const names = [...this.#ownTables().map((table) => table.name), this.#log];
-        const { rows } = await client.query<{ missing: number }>(
-          'SELECT count(*)::int AS missing FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL',
-          [names],
-        );
-        if (rows[0]?.missing === 0) {
-          // All there, the usual case and the only one a reading role (SELECT only) meets: no
-          // DDL, which needs privileges such a role lacks; only the checks that they are ours.
-          await assertOwnTables(client, this.#ownTables());
-          await createRunLogTable(client, {
-            log: this.#log,
-            effects: this.#effects,
-            threads: this.#tables.threads,
-          });
-          return;
-        }
-        await client.query('BEGIN');
+      const names = [...this.#ownTables().map((table) => table.name), this.#log];
+      const { rows } = await client.query<{ missing: number }>(
+        'SELECT count(*)::int AS missing FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL',
+        [names],
+      );
+      if (rows[0]?.missing === 0) {
+        // All there, the usual case and the only one a reading role (SELECT only) meets: no
+        // DDL, which needs privileges such a role lacks; only the checks that they are ours.
+        await assertOwnTables(client, this.#ownTables());
+        await createRunLogTable(client, {
+          log: this.#log,
+          effects: this.#effects,
+          threads: this.#tables.threads,
+        });
+        return;
+      }
+      await inTransaction(client, async () => {
         // Concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog: serialise.
         await waitForTableCreation(client, describeServer(this.#pool));
         if (this.#schema !== undefined) {
@@ -810,11 +791,7 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
           effects: this.#effects,
           threads: this.#tables.threads,
         });
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
+      });
     });
   }
 }

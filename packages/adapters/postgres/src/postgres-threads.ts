@@ -9,7 +9,7 @@ import type {
 } from '@agentchart/core/internal';
 import { pruneInBatches } from '@agentchart/core/internal';
 import type pg from 'pg';
-import { withConnection } from './with-connection';
+import { withTransaction } from './with-connection';
 
 /** The tables of one checkpointer, schema-qualified and quoted. */
 export interface PostgresTables {
@@ -106,33 +106,26 @@ export function pruneThreads(
       return rows.map((row) => row.thread_id);
     },
     async remove(threadIds) {
-      return withConnection(pool, async (client) => {
-        try {
-          await client.query('BEGIN');
-          const ids = [threadIds];
-          const effects = await client.query(
-            `DELETE FROM ${tables.effects} WHERE thread_id = ANY($1::text[])`,
-            ids,
-          );
-          const checkpoints = await client.query(
-            `DELETE FROM ${tables.checkpoints} WHERE thread_id = ANY($1::text[])`,
-            ids,
-          );
-          await client.query(`DELETE FROM ${tables.leases} WHERE thread_id = ANY($1::text[])`, ids);
-          const threads = await client.query(
-            `DELETE FROM ${tables.threads} WHERE thread_id = ANY($1::text[])`,
-            ids,
-          );
-          await client.query('COMMIT');
-          return {
-            threads: threads.rowCount ?? 0,
-            checkpoints: checkpoints.rowCount ?? 0,
-            effects: effects.rowCount ?? 0,
-          };
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
+      return withTransaction(pool, async (client) => {
+        const ids = [threadIds];
+        const effects = await client.query(
+          `DELETE FROM ${tables.effects} WHERE thread_id = ANY($1::text[])`,
+          ids,
+        );
+        const checkpoints = await client.query(
+          `DELETE FROM ${tables.checkpoints} WHERE thread_id = ANY($1::text[])`,
+          ids,
+        );
+        await client.query(`DELETE FROM ${tables.leases} WHERE thread_id = ANY($1::text[])`, ids);
+        const threads = await client.query(
+          `DELETE FROM ${tables.threads} WHERE thread_id = ANY($1::text[])`,
+          ids,
+        );
+        return {
+          threads: threads.rowCount ?? 0,
+          checkpoints: checkpoints.rowCount ?? 0,
+          effects: effects.rowCount ?? 0,
+        };
       });
     },
   });
