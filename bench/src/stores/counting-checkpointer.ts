@@ -63,7 +63,7 @@ export function countingCheckpointer<T extends Checkpointer>(
           onWrite(jsonBytes(args[0]));
         };
       }
-      // An intent with the results held before it, in one write (on SQLite and in memory).
+      // An intent with the results held before it, in one write (on SQLite).
       if (property === 'putEffects' && target.putEffects) {
         return async (...args: Parameters<NonNullable<Checkpointer['putEffects']>>) => {
           await target.putEffects!(...args);

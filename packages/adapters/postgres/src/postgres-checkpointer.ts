@@ -303,7 +303,7 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
     lease: LeaseChange,
   ): Promise<CheckpointWriteResult> {
     if (lease.take) {
-      assertLease('saveWithLease', { owner: checkpoint.owner as string, ...lease.take });
+      assertLease('saveWithLease', { ...lease.take, owner: checkpoint.owner as string });
     }
     return this.#saveInTransaction(checkpoint, journal, lease);
   }

@@ -1,16 +1,32 @@
-import { CheckpointError } from '@agentchart/core';
+import { CheckpointError, StorageError } from '@agentchart/core';
 import pg from 'pg';
 
 /**
- * Connections left in a state nobody knows (a statement that timed out on the client's side
- * inside a transaction, a `ROLLBACK` that failed): destroyed when given back, never reused.
- * Reused, such a connection could still be inside the failed transaction, and every write
- * made on it afterwards would resolve and never be committed.
+ * Connections whose `ROLLBACK` failed: destroyed when given back, never reused. Reused, such
+ * a connection could still be inside the failed transaction, and every write made on it
+ * afterwards would resolve and never be committed.
  */
 const unusable = new WeakMap<pg.PoolClient, Error>();
 
 /**
- * Runs `work` on a connection checked out of `pool`, then gives it back.
+ * Whether a connection that met `error` is still in a state one knows: the server answered
+ * (an error it reported), or the store refused on its own (a conflict, a lease held, a
+ * timeout of its own waiting). Anything else — a statement that timed out on the client's
+ * side, whose answer may still come, a connection lost — leaves it in a state nobody knows.
+ */
+function leavesConnectionUsable(error: unknown): boolean {
+  return (
+    error instanceof pg.DatabaseError ||
+    error instanceof CheckpointError ||
+    error instanceof StorageError
+  );
+}
+
+/**
+ * Runs `work` on a connection checked out of `pool`, then gives it back — or destroys it,
+ * when `work` failed in a way that leaves the connection in a state nobody knows (see
+ * `leavesConnectionUsable`): the next caller would get a statement's late answer, or the
+ * inside of a transaction that never ends.
  *
  * pg reports a connection the server ends (a restart, a failover, `pg_terminate_backend`:
  * SQLSTATE 57P01) as an 'error' event on it, even while a query on it is failing with the same
@@ -31,6 +47,11 @@ export async function withConnection<T>(
   client.on('error', heard);
   try {
     return await work(client);
+  } catch (error) {
+    if (!leavesConnectionUsable(error)) {
+      broken ??= error instanceof Error ? error : new Error(String(error));
+    }
+    throw error;
   } finally {
     broken ??= unusable.get(client);
     // A broken connection keeps the listener: it may still report errors as it closes.
@@ -49,10 +70,9 @@ export function withTransaction<T>(
 
 /**
  * Runs `work` between `BEGIN` and `COMMIT` on `client`, a connection checked out with
- * {@link withConnection}. When `work` fails, nothing it wrote stays: an error the server
- * reported, or a refusal of the store's own, is rolled back; any other failure (a statement
- * that timed out on the client's side, a connection lost) leaves the connection in a state
- * nobody knows, and it is destroyed instead of going back to the pool.
+ * {@link withConnection}. When `work` fails, nothing it wrote stays: a failure that leaves the
+ * connection in a known state is rolled back; any other destroys the connection (in
+ * `withConnection`), and the server ends the transaction with it.
  */
 export async function inTransaction<T>(client: pg.PoolClient, work: () => Promise<T>): Promise<T> {
   try {
@@ -61,17 +81,11 @@ export async function inTransaction<T>(client: pg.PoolClient, work: () => Promis
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    if (error instanceof pg.DatabaseError || error instanceof CheckpointError) {
-      await client.query('ROLLBACK').catch((failed: unknown) => markUnusable(client, failed));
-    } else {
-      markUnusable(client, error);
+    if (leavesConnectionUsable(error)) {
+      await client.query('ROLLBACK').catch((failed: unknown) => {
+        unusable.set(client, failed instanceof Error ? failed : new Error(String(failed)));
+      });
     }
     throw error;
-  }
-}
-
-function markUnusable(client: pg.PoolClient, error: unknown): void {
-  if (!unusable.has(client)) {
-    unusable.set(client, error instanceof Error ? error : new Error(String(error)));
   }
 }

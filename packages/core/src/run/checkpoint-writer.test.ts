@@ -64,9 +64,10 @@ function loggingStore({
     },
     ...(withPutEffects
       ? {
-          putEffects: (entries: readonly JournalEntry[], options?: PutEffectOptions) => {
+          // One write in the log; stored one by one (the memory store has no putEffects).
+          putEffects: async (entries: readonly JournalEntry[], options?: PutEffectOptions) => {
             writes.push(`put ${entries.map((entry) => `${entry.key} ${entry.status}`)}`);
-            return inner.putEffects(entries, options);
+            for (const entry of entries) await inner.putEffect(entry, options);
           },
         }
       : {}),

@@ -22,7 +22,6 @@ import type {
   CheckpointSummary,
   CheckpointWriteResult,
   DueThread,
-  LeaseChange,
   LeaseToRenew,
   ListDueOptions,
   ListThreadsOptions,
@@ -92,39 +91,6 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
     checkpoint: Checkpoint,
     journal: readonly JournalEntry[],
   ): Promise<CheckpointWriteResult | undefined> {
-    return this.#saveWithJournal(checkpoint, journal);
-  }
-
-  /**
-   * {@link saveWithJournal} with the lease taken before, or given up after, in the same step:
-   * a run's first and last checkpoints carry its lease, as on the durable stores. A take
-   * refused (`checkpoint.lease_held`), or a save refused after it, changes nothing.
-   */
-  async saveWithLease(
-    checkpoint: Checkpoint,
-    journal: readonly JournalEntry[],
-    lease: LeaseChange,
-  ): Promise<CheckpointWriteResult | undefined> {
-    const { threadId, owner } = checkpoint;
-    const before = this.#leases.get(threadId);
-    if (lease.take) this.#takeLease(threadId, { ...lease.take, owner: owner as string });
-    let result: CheckpointWriteResult | undefined;
-    try {
-      result = this.#saveWithJournal(checkpoint, journal);
-    } catch (error) {
-      // The lease as it was: the take replaced the entry and left the old one untouched.
-      if (before) this.#leases.set(threadId, before);
-      else this.#leases.delete(threadId);
-      throw error;
-    }
-    if (lease.release && owner !== undefined) this.#releaseLease(threadId, owner);
-    return result;
-  }
-
-  #saveWithJournal(
-    checkpoint: Checkpoint,
-    journal: readonly JournalEntry[],
-  ): CheckpointWriteResult | undefined {
     // Everything checked and serialised before anything changes: all of it is stored, or none.
     const { owner } = checkpoint;
     if (owner !== undefined) for (const entry of journal) this.#assertOwner(entry, owner);
@@ -171,15 +137,6 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
     this.#put(entry, JSON.stringify(entry));
   }
 
-  async putEffects(
-    entries: readonly JournalEntry[],
-    { owner }: PutEffectOptions = {},
-  ): Promise<void> {
-    // Every fence checked before anything is written: all of them, or none.
-    if (owner !== undefined) for (const entry of entries) this.#assertOwner(entry, owner);
-    for (const entry of entries) this.#put(entry, JSON.stringify(entry));
-  }
-
   #put(entry: JournalEntry, json: string): void {
     let entries = this.#effects.get(entry.threadId);
     if (!entries) {
@@ -223,15 +180,7 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
   }
 
   async acquireLease(threadId: string, options: AcquireLeaseOptions): Promise<ThreadLease> {
-    return this.#takeLease(threadId, options, 'acquireLease');
-  }
-
-  #takeLease(
-    threadId: string,
-    options: AcquireLeaseOptions,
-    method = 'saveWithLease',
-  ): ThreadLease {
-    assertLeaseOptions(method, options);
+    assertLeaseOptions('acquireLease', options);
     const { owner, ttlMs, now, force = false, takeOverFrom } = options;
     const held = this.#leases.get(threadId);
     const live = held && held.owner !== owner && held.expiresAt > now;
@@ -264,10 +213,6 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
   }
 
   async releaseLease(threadId: string, owner: string): Promise<void> {
-    this.#releaseLease(threadId, owner);
-  }
-
-  #releaseLease(threadId: string, owner: string): void {
     const held = this.#leases.get(threadId);
     if (held?.owner === owner) held.expiresAt = 0;
   }

@@ -23,8 +23,6 @@ export class ReplayStore extends MemoryCheckpointer {
   /** A replay records nothing: the journal stays the recording. */
   override async putEffect(): Promise<void> {}
 
-  override async putEffects(): Promise<void> {}
-
   override async acquireLease(
     threadId: string,
     { owner, ttlMs, now }: AcquireLeaseOptions,

@@ -5,13 +5,7 @@ import {
   MemoryCheckpointer,
   StorageError,
 } from '@agentchart/core';
-import type {
-  AcquireLeaseOptions,
-  Checkpoint,
-  JournalEntry,
-  LeaseChange,
-  ThreadLease,
-} from '@agentchart/core/internal';
+import type { AcquireLeaseOptions, Checkpoint, ThreadLease } from '@agentchart/core/internal';
 import { manualClock } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
@@ -40,17 +34,6 @@ class FlakyStore extends MemoryCheckpointer {
     }
     return super.acquireLease(threadId, options);
   }
-  // A run takes its lease with its first checkpoint where the store can.
-  override async saveWithLease(
-    checkpoint: Checkpoint,
-    journal: JournalEntry[],
-    lease: LeaseChange,
-  ) {
-    if (lease.take && this.failures-- > 0) {
-      throw new StorageError('storage.unavailable', 'postgres://db/agents', 'the server is down');
-    }
-    return super.saveWithLease(checkpoint, journal, lease);
-  }
 }
 
 /** A store that refuses the first checkpoint asked of it as another run's, storing nothing. */
@@ -62,17 +45,6 @@ class LosingStore extends MemoryCheckpointer {
       throw new CheckpointError('checkpoint.conflict', checkpoint.threadId, 'taken by another run');
     }
     return super.save(checkpoint);
-  }
-  override async saveWithLease(
-    checkpoint: Checkpoint,
-    journal: JournalEntry[],
-    lease: LeaseChange,
-  ) {
-    if (!this.#refused) {
-      this.#refused = true;
-      throw new CheckpointError('checkpoint.conflict', checkpoint.threadId, 'taken by another run');
-    }
-    return super.saveWithLease(checkpoint, journal, lease);
   }
 }
 
