@@ -12,12 +12,11 @@
  * `fsync`, the server flushes each commit to disk as a production server does; without,
  * it does not (the tests' setting).
  */
-import { createAgent, defineTool, toolCall } from '@agentchart/core';
+import { createAgent } from '@agentchart/core';
 import pg from 'pg';
-import { assign, setup } from 'xstate';
-import { z } from 'zod';
 import { PostgresCheckpointer } from '../src/index';
 import { startThrowawayPostgres } from '../src/testing/index';
+import { toolChain } from '../test/fixtures';
 
 const runs = Number(process.argv[2] ?? 200);
 const steps = Number(process.argv[3] ?? 10);
@@ -26,45 +25,6 @@ const effect = process.argv[5] ?? 'unsafe';
 if (effect !== 'unsafe' && effect !== 'pure')
   throw new Error(`effect is unsafe or pure, got ${effect}`);
 const fsync = process.argv[6] === 'fsync';
-
-const increment = defineTool({
-  name: 'increment',
-  description: 'Adds one to a number.',
-  input: z.number(),
-  output: z.number(),
-  effect,
-  execute: async (count: number) => count + 1,
-});
-
-/** `steps` states in a row, each a tool step whose result is counted and logged. */
-function chain() {
-  const states: Record<string, object> = { done: { type: 'final' } };
-  for (let index = 0; index < steps; index++) {
-    states[`s${index}`] = {
-      invoke: {
-        src: 'increment',
-        input: ({ context }: { context: { count: number } }) => context.count,
-        onDone: { target: index + 1 < steps ? `s${index + 1}` : 'done', actions: 'record' },
-      },
-    };
-  }
-  return setup({
-    types: { context: {} as { count: number; log: string[] }, output: {} as number },
-    actors: { increment: toolCall(increment) },
-    actions: {
-      record: assign(({ context, event }) => {
-        const count = (event as unknown as { output: number }).output;
-        return { count, log: [...context.log, `step ${count} done`] };
-      }),
-    },
-  }).createMachine({
-    id: 'chain',
-    context: { count: 0, log: [] },
-    initial: 's0',
-    states,
-    output: ({ context }) => context.count,
-  });
-}
 
 interface ServerCounters {
   transactions: number;
@@ -88,7 +48,7 @@ const admin = new pg.Pool({ connectionString: postgres.connectionString, max: 1 
 const { rows: settings } = await admin.query<{ fsync: string }>('SHOW fsync');
 console.log(`fsync ${settings[0]!.fsync}`);
 const checkpointer = new PostgresCheckpointer({ connectionString: postgres.connectionString });
-const agent = createAgent({ machine: chain(), checkpointer });
+const agent = createAgent({ machine: toolChain(steps, effect), checkpointer });
 try {
   let thread = 0;
   const runOne = async () => {

@@ -1,6 +1,7 @@
-import type { Checkpoint, JournalEntry } from '@agentchart/core/internal';
+import type { JournalEntry } from '@agentchart/core/internal';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkpointOf } from '../test/fixtures';
 import { PostgresCheckpointer } from './postgres-checkpointer';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './testing/throwaway-postgres';
 
@@ -84,32 +85,6 @@ describe('PostgresCheckpointer on a connection the server ends while it is check
   });
 });
 
-/** A checkpoint of `threadId` at `version`, owned by run-a. */
-function checkpointOf(threadId: string, version: number): Checkpoint {
-  return {
-    threadId,
-    version,
-    machineVersion: 'm1',
-    snapshot: { status: 'active', value: 'working', context: {} },
-    run: {
-      status: 'running',
-      input: null,
-      startedAt: 1,
-      occurrences: {},
-      usage: {
-        inputTokens: 0,
-        outputTokens: 0,
-        costUsd: 0,
-        modelCalls: 0,
-        toolCalls: 0,
-        steps: 0,
-      },
-    },
-    createdAt: 1,
-    owner: 'run-a',
-  };
-}
-
 describe('PostgresCheckpointer after a statement timed out inside a transaction', () => {
   it('destroys the connection instead of reusing it, so the next write is committed, not left in the failed transaction', async () => {
     const { connectionString } = server!;
@@ -120,7 +95,7 @@ describe('PostgresCheckpointer after a statement timed out inside a transaction'
     const store = new PostgresCheckpointer({ pool });
     const reader = new PostgresCheckpointer({ connectionString });
     try {
-      await store.save(checkpointOf('stalled', 1));
+      await store.save(checkpointOf('stalled', 1, 'run-a'));
       // Another session holds the checkpoints table: the transaction's statements wait on it.
       const locker = new pg.Client({ connectionString });
       await locker.connect();
@@ -139,14 +114,14 @@ describe('PostgresCheckpointer after a statement timed out inside a transaction'
         output: 1,
       };
       await expect(
-        store.saveWithJournal(checkpointOf('stalled', 2), [result]),
+        store.saveWithJournal(checkpointOf('stalled', 2, 'run-a'), [result]),
       ).rejects.toMatchObject({ name: 'StorageError', code: 'storage.timeout' });
       await locker.query('COMMIT');
       await locker.end();
 
       // Reused, the connection was still inside the failed transaction: this save resolved
       // and was never committed.
-      await store.save(checkpointOf('after-timeout', 1));
+      await store.save(checkpointOf('after-timeout', 1, 'run-a'));
       expect((await reader.latest('after-timeout'))?.version).toBe(1);
       // The timed-out step left nothing behind.
       expect((await reader.latest('stalled'))?.version).toBe(1);

@@ -1,10 +1,10 @@
-import { createAgent, defineTool, humanWait, toolCall } from '@agentchart/core';
-import type { Checkpoint } from '@agentchart/core/internal';
+import { createAgent, humanWait } from '@agentchart/core';
 import { checkpointerConformance } from '@agentchart/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assign, setup } from 'xstate';
+import { setup } from 'xstate';
 import { z } from 'zod';
+import { checkpointOf, toolChain } from '../test/fixtures';
 import { PostgresCheckpointer } from './postgres-checkpointer';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './testing/throwaway-postgres';
 
@@ -34,36 +34,11 @@ function open(schema?: string): PostgresCheckpointer {
   return checkpointer;
 }
 
-function checkpoint(threadId: string, version: number, owner?: string): Checkpoint {
-  return {
-    threadId,
-    version,
-    machineVersion: 'm1',
-    snapshot: { status: 'active', value: 'working', context: { step: version } },
-    run: {
-      status: version === 3 ? 'waiting' : 'running',
-      input: { text: 'hi' },
-      startedAt: 1,
-      occurrences: { 'a.b': version },
-      usage: {
-        inputTokens: 0,
-        outputTokens: 0,
-        costUsd: 0,
-        modelCalls: 0,
-        toolCalls: 0,
-        steps: version,
-      },
-    },
-    createdAt: 1_700_000_000_000 + version,
-    ...(owner ? { owner } : {}),
-  };
-}
-
 describe('PostgresCheckpointer', () => {
   it('keeps its tables in the schema it is given', async () => {
     const store = open('agentchart test');
-    await store.save(checkpoint('t4', 1));
-    expect(await store.latest('t4')).toEqual(checkpoint('t4', 1));
+    await store.save(checkpointOf('t4', 1));
+    expect(await store.latest('t4')).toEqual(checkpointOf('t4', 1));
     expect(await open().latest('t4')).toBeUndefined();
   });
 
@@ -122,37 +97,6 @@ describe('PostgresCheckpointer', () => {
 describe('a run on PostgresCheckpointer', () => {
   const steps = 5;
 
-  /** `steps` tool steps in a row, each adding one to the count. */
-  function chainOf(effect: 'pure' | 'unsafe') {
-    const increment = defineTool({
-      name: 'increment',
-      description: 'Adds one to a number.',
-      input: z.number(),
-      output: z.number(),
-      effect,
-      execute: async (count: number) => count + 1,
-    });
-    const states: Record<string, object> = { done: { type: 'final' } };
-    for (let index = 0; index < steps; index++) {
-      states[`s${index}`] = {
-        invoke: {
-          src: 'increment',
-          input: ({ context }: { context: { count: number } }) => context.count,
-          onDone: {
-            target: index + 1 < steps ? `s${index + 1}` : 'done',
-            actions: assign({
-              count: ({ event }) => (event as unknown as { output: number }).output,
-            }),
-          },
-        },
-      };
-    }
-    return setup({
-      types: { context: {} as { count: number } },
-      actors: { increment: toolCall(increment) },
-    }).createMachine({ id: 'chain', context: { count: 0 }, initial: 's0', states });
-  }
-
   /** Transactions the server committed with writes while `work` ran (each one a commit). */
   async function writingTransactions(work: () => Promise<void>): Promise<number> {
     const client = new pg.Client({ connectionString: server?.connectionString });
@@ -177,7 +121,7 @@ describe('a run on PostgresCheckpointer', () => {
       ['unsafe', 2 * steps + 1],
     ] as const) {
       const store = open();
-      const agent = createAgent({ machine: chainOf(effect), checkpointer: store });
+      const agent = createAgent({ machine: toolChain(steps, effect), checkpointer: store });
       const threadId = `commits-${effect}`;
       const commits = await writingTransactions(async () => {
         const outcome = await agent.run({ threadId, input: undefined });
@@ -390,7 +334,7 @@ describe('PostgresCheckpointer conformance', () => {
 describe('PostgresCheckpointer for a reading role', () => {
   it('reads runs, threads and checkpoints as a role with SELECT on its tables only, as the CLI and studio do', async () => {
     const writer = open('read only');
-    await writer.save(checkpoint('r1', 1));
+    await writer.save(checkpointOf('r1', 1));
     const admin = new pg.Client({ connectionString: server!.connectionString });
     await admin.connect();
     try {
@@ -409,6 +353,6 @@ describe('PostgresCheckpointer for a reading role', () => {
     opened.push(reader);
     expect((await reader.listThreads()).map((thread) => thread.threadId)).toEqual(['r1']);
     expect((await reader.listRuns()).map((run) => run.threadId)).toEqual(['r1']);
-    expect(await reader.latest('r1')).toEqual(checkpoint('r1', 1));
+    expect(await reader.latest('r1')).toEqual(checkpointOf('r1', 1));
   });
 });

@@ -1,0 +1,72 @@
+import { defineTool, toolCall } from '@agentchart/core';
+import type { Checkpoint } from '@agentchart/core/internal';
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+
+/** A checkpoint of `threadId` at `version` (stored `waiting` at version 3), owned by `owner`. */
+export function checkpointOf(threadId: string, version: number, owner?: string): Checkpoint {
+  return {
+    threadId,
+    version,
+    machineVersion: 'm1',
+    snapshot: { status: 'active', value: 'working', context: { step: version } },
+    run: {
+      status: version === 3 ? 'waiting' : 'running',
+      input: { text: 'hi' },
+      startedAt: 1,
+      occurrences: { 'a.b': version },
+      usage: {
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+        modelCalls: 0,
+        toolCalls: 0,
+        steps: version,
+      },
+    },
+    createdAt: 1_700_000_000_000 + version,
+    ...(owner ? { owner } : {}),
+  };
+}
+
+/**
+ * `steps` states in a row, each a `toolCall` of a tool that adds one, whose result is counted
+ * and logged (the state grows a step at a time); its output is the count. An `unsafe` tool
+ * journals an intent before it runs and its result after, a `pure` one its result only.
+ */
+export function toolChain(steps: number, effect: 'pure' | 'unsafe') {
+  const increment = defineTool({
+    name: 'increment',
+    description: 'Adds one to a number.',
+    input: z.number(),
+    output: z.number(),
+    effect,
+    execute: async (count: number) => count + 1,
+  });
+  const states: Record<string, object> = { done: { type: 'final' } };
+  for (let index = 0; index < steps; index++) {
+    states[`s${index}`] = {
+      invoke: {
+        src: 'increment',
+        input: ({ context }: { context: { count: number; log: string[] } }) => context.count,
+        onDone: {
+          target: index + 1 < steps ? `s${index + 1}` : 'done',
+          actions: assign(({ context, event }) => {
+            const count = (event as unknown as { output: number }).output;
+            return { count, log: [...context.log, `step ${count} done`] };
+          }),
+        },
+      },
+    };
+  }
+  return setup({
+    types: { context: {} as { count: number; log: string[] }, output: {} as number },
+    actors: { increment: toolCall(increment) },
+  }).createMachine({
+    id: 'chain',
+    context: { count: 0, log: [] },
+    initial: 's0',
+    states,
+    output: ({ context }) => context.count,
+  });
+}
