@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointOf } from '../test/fixtures';
 import { PostgresCheckpointer } from './postgres-checkpointer';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './testing/throwaway-postgres';
+import { withTransaction } from './with-connection';
 
 let server: ThrowawayPostgres | undefined;
 const pools: pg.Pool[] = [];
@@ -128,6 +129,43 @@ describe('PostgresCheckpointer after a statement timed out inside a transaction'
       expect(await reader.listEffects('stalled')).toEqual([]);
     } finally {
       await reader.close();
+    }
+  });
+});
+
+describe('a transaction the server ends for a serialization failure', () => {
+  it('is run again from the start, and committed once', async () => {
+    const { connectionString } = server!;
+    const pool = new pg.Pool({ connectionString, max: 2 });
+    pools.push(pool);
+    const other = new pg.Client({ connectionString });
+    await other.connect();
+    try {
+      await pool.query('CREATE TABLE serial_notes (note text)');
+      const attempts: string[] = [];
+      await withTransaction(pool, async (client) => {
+        await client.query('SET TRANSACTION ISOLATION LEVEL SERIALIZABLE');
+        const { rows } = await client.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM serial_notes',
+        );
+        attempts.push(`saw ${rows[0]!.n}`);
+        if (attempts.length === 1) {
+          // Another serializable transaction reads the same table, writes and commits first.
+          await other.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+          await other.query('SELECT count(*) FROM serial_notes');
+          await other.query("INSERT INTO serial_notes VALUES ('theirs')");
+          await other.query('COMMIT');
+        }
+        await client.query("INSERT INTO serial_notes VALUES ('ours')");
+      });
+      // The first attempt was ended (40001) and left nothing; the second saw their note.
+      expect(attempts).toEqual(['saw 0', 'saw 1']);
+      const { rows } = await pool.query<{ note: string }>(
+        'SELECT note FROM serial_notes ORDER BY note',
+      );
+      expect(rows.map((row) => row.note)).toEqual(['ours', 'theirs']);
+    } finally {
+      await other.end();
     }
   });
 });
