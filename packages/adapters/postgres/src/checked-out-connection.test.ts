@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointOf } from '../test/fixtures';
 import { PostgresCheckpointer } from './postgres-checkpointer';
+import { runAgainIfEndedForAnother } from './run-again';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './testing/throwaway-postgres';
 import { withTransaction } from './with-connection';
 
@@ -133,8 +134,8 @@ describe('PostgresCheckpointer after a statement timed out inside a transaction'
   });
 });
 
-describe('a transaction the server ends for a serialization failure', () => {
-  it('is run again from the start, and committed once', async () => {
+describe('work the server ends for a serialization failure', () => {
+  it('is run again from the start, and committed once: a transaction', async () => {
     const { connectionString } = server!;
     const pool = new pg.Pool({ connectionString, max: 2 });
     pools.push(pool);
@@ -143,27 +144,68 @@ describe('a transaction the server ends for a serialization failure', () => {
     try {
       await pool.query('CREATE TABLE serial_notes (note text)');
       const attempts: string[] = [];
-      await withTransaction(pool, async (client) => {
-        await client.query('SET TRANSACTION ISOLATION LEVEL SERIALIZABLE');
-        const { rows } = await client.query<{ n: number }>(
-          'SELECT count(*)::int AS n FROM serial_notes',
-        );
-        attempts.push(`saw ${rows[0]!.n}`);
-        if (attempts.length === 1) {
-          // Another serializable transaction reads the same table, writes and commits first.
-          await other.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
-          await other.query('SELECT count(*) FROM serial_notes');
-          await other.query("INSERT INTO serial_notes VALUES ('theirs')");
-          await other.query('COMMIT');
-        }
-        await client.query("INSERT INTO serial_notes VALUES ('ours')");
-      });
+      await runAgainIfEndedForAnother(() =>
+        withTransaction(pool, async (client) => {
+          await client.query('SET TRANSACTION ISOLATION LEVEL SERIALIZABLE');
+          const { rows } = await client.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM serial_notes',
+          );
+          attempts.push(`saw ${rows[0]!.n}`);
+          if (attempts.length === 1) {
+            // Another serializable transaction reads the same table, writes, commits first.
+            await other.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+            await other.query('SELECT count(*) FROM serial_notes');
+            await other.query("INSERT INTO serial_notes VALUES ('theirs')");
+            await other.query('COMMIT');
+          }
+          await client.query("INSERT INTO serial_notes VALUES ('ours')");
+        }),
+      );
       // The first attempt was ended (40001) and left nothing; the second saw their note.
       expect(attempts).toEqual(['saw 0', 'saw 1']);
       const { rows } = await pool.query<{ note: string }>(
         'SELECT note FROM serial_notes ORDER BY note',
       );
       expect(rows.map((row) => row.note)).toEqual(['ours', 'theirs']);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it("is run again from the start, and committed once: a store's save, on a serializable database", async () => {
+    const { connectionString } = server!;
+    // Every transaction of the store's pool serializable, as a database can be set up to.
+    const pool = new pg.Pool({
+      connectionString,
+      max: 2,
+      options: '-c default_transaction_isolation=serializable',
+    });
+    pools.push(pool);
+    const store = new PostgresCheckpointer({ pool });
+    const other = new pg.Client({ connectionString });
+    await other.connect();
+    try {
+      await store.acquireLease('serial', { owner: 'run-a', ttlMs: 60_000, now: 1 });
+      await store.save(checkpointOf('serial', 1, 'run-a'));
+      // Another session changes the thread's lease row and holds it: the save, which locks
+      // that row while it writes, waits for it, and the row it then finds changed since its
+      // snapshot ends it with 40001.
+      await other.query('BEGIN');
+      await other.query(
+        "UPDATE agentchart_leases SET expires_at = expires_at + 1 WHERE thread_id = 'serial'",
+      );
+      const saving = store.save(checkpointOf('serial', 2, 'run-a'));
+      for (let tries = 0; ; tries++) {
+        const { rows } = await other.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'",
+        );
+        if (rows[0]!.n > 0) break;
+        if (tries === 500) throw new Error('the save never waited for the lease row');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await other.query('COMMIT');
+      await saving;
+      expect((await store.latest('serial'))?.version).toBe(2);
     } finally {
       await other.end();
     }

@@ -51,6 +51,7 @@ import {
   type PostgresTables,
   pruneThreads,
 } from './postgres-threads';
+import { runAgainIfEndedForAnother } from './run-again';
 import { inTransaction, withConnection, withTransaction } from './with-connection';
 
 /** Options of {@link PostgresCheckpointer}: a connection string (it owns its pool) or a pool. */
@@ -476,10 +477,14 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
   }
 
   async prune(options: PruneOptions): Promise<PruneResult> {
-    return this.#guard('pruning ended threads', async () => {
-      await this.#ensureTables();
-      return pruneThreads(this.#pool, this.#tables, options);
-    });
+    return this.#guard(
+      'pruning ended threads',
+      async () => {
+        await this.#ensureTables();
+        return pruneThreads(this.#pool, this.#tables, options);
+      },
+      { runAgain: false },
+    );
   }
 
   /**
@@ -684,9 +689,16 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
    * database, full, read-only, a timeout) into a `StorageError` that says what was being
    * done and what to do; the store's own errors pass as they are.
    */
-  async #guard<T>(doing: string, body: () => Promise<T>): Promise<T> {
+  async #guard<T>(
+    doing: string,
+    body: () => Promise<T>,
+    { runAgain = true }: { runAgain?: boolean } = {},
+  ): Promise<T> {
     try {
-      return await body();
+      // A body is one statement or one transaction, with reads around it: run again from
+      // the start after the server ended it, it does what it was asked once. (`prune`, whose
+      // batches commit one by one, runs each batch again on its own instead.)
+      return await (runAgain ? runAgainIfEndedForAnother(body) : body());
     } catch (error) {
       throw storageFailure(error, this.#server, doing);
     }

@@ -9,6 +9,7 @@ import type {
 } from '@agentchart/core/internal';
 import { pruneInBatches } from '@agentchart/core/internal';
 import type pg from 'pg';
+import { runAgainIfEndedForAnother } from './run-again';
 import { withTransaction } from './with-connection';
 
 /** The tables of one checkpointer, schema-qualified and quoted. */
@@ -106,27 +107,31 @@ export function pruneThreads(
       return rows.map((row) => row.thread_id);
     },
     async remove(threadIds) {
-      return withTransaction(pool, async (client) => {
-        const ids = [threadIds];
-        const effects = await client.query(
-          `DELETE FROM ${tables.effects} WHERE thread_id = ANY($1::text[])`,
-          ids,
-        );
-        const checkpoints = await client.query(
-          `DELETE FROM ${tables.checkpoints} WHERE thread_id = ANY($1::text[])`,
-          ids,
-        );
-        await client.query(`DELETE FROM ${tables.leases} WHERE thread_id = ANY($1::text[])`, ids);
-        const threads = await client.query(
-          `DELETE FROM ${tables.threads} WHERE thread_id = ANY($1::text[])`,
-          ids,
-        );
-        return {
-          threads: threads.rowCount ?? 0,
-          checkpoints: checkpoints.rowCount ?? 0,
-          effects: effects.rowCount ?? 0,
-        };
-      });
+      // A batch the server ended for a deadlock is run again on its own: the batches before
+      // it are committed, and counted.
+      return runAgainIfEndedForAnother(() =>
+        withTransaction(pool, async (client) => {
+          const ids = [threadIds];
+          const effects = await client.query(
+            `DELETE FROM ${tables.effects} WHERE thread_id = ANY($1::text[])`,
+            ids,
+          );
+          const checkpoints = await client.query(
+            `DELETE FROM ${tables.checkpoints} WHERE thread_id = ANY($1::text[])`,
+            ids,
+          );
+          await client.query(`DELETE FROM ${tables.leases} WHERE thread_id = ANY($1::text[])`, ids);
+          const threads = await client.query(
+            `DELETE FROM ${tables.threads} WHERE thread_id = ANY($1::text[])`,
+            ids,
+          );
+          return {
+            threads: threads.rowCount ?? 0,
+            checkpoints: checkpoints.rowCount ?? 0,
+            effects: effects.rowCount ?? 0,
+          };
+        }),
+      );
     },
   });
 }

@@ -60,35 +60,12 @@ export async function withConnection<T>(
   }
 }
 
-/**
- * SQLSTATEs of a transaction the server ended so that another could go on: a deadlock
- * (40P01), or a serialization failure (40001, under `default_transaction_isolation` set to
- * `repeatable read` or `serializable`). Nothing of it was committed, and the same
- * transaction run again usually succeeds.
- */
-const retriedStates = new Set(['40P01', '40001']);
-
-/** Times a transaction is run when the server keeps ending it as above. */
-const transactionAttempts = 3;
-
-/**
- * Runs `work` in one transaction on a connection checked out of `pool` (see
- * {@link inTransaction}). A transaction the server ended for a deadlock or a serialization
- * failure is run again from the start, up to three times in all: `work` must only issue
- * statements on `client`.
- */
-export async function withTransaction<T>(
+/** Runs `work` in one transaction on a connection checked out of `pool` (see {@link inTransaction}). */
+export function withTransaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await withConnection(pool, (client) => inTransaction(client, () => work(client)));
-    } catch (error) {
-      const retried = error instanceof pg.DatabaseError && retriedStates.has(error.code ?? '');
-      if (!retried || attempt === transactionAttempts) throw error;
-    }
-  }
+  return withConnection(pool, (client) => inTransaction(client, () => work(client)));
 }
 
 /**
