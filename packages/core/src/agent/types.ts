@@ -73,7 +73,8 @@ export interface AgentOptions<TMachine extends AnyStateMachine> {
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /**
    * Where checkpoints and the effect journal are kept. Default: in memory (gone with the
-   * process). For durable runs pass `new SqliteCheckpointer({ path: '.agentchart/runs.db' })`.
+   * process, and keeping every thread it ran until `prune()`: see `MemoryCheckpointer`). For
+   * durable runs pass `new SqliteCheckpointer({ path: '.agentchart/runs.db' })`.
    */
   checkpointer?: Checkpointer;
   /**

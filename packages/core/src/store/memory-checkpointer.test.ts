@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { fromPromise, setup } from 'xstate';
+import { createAgent } from '../agent/create-agent';
+import { DefinitionError } from '../errors/definition-error';
 import type { JournalEntry } from '../ledger/types';
 import { checkpointerConformance } from '../testing/checkpointer-conformance';
 import { MemoryCheckpointer } from './memory-checkpointer';
@@ -41,5 +44,35 @@ describe('MemoryCheckpointer', () => {
     const store = new MemoryCheckpointer();
     await expect(store.putEffect({ ...entryOf('a'), output: 1n })).rejects.toThrow(TypeError);
     expect(await store.listEffects('t')).toEqual([]);
+  });
+
+  it('refuses a retainCheckpoints that would keep no checkpoint, or is no whole number', () => {
+    // With 0 (or -1) a run ended `done` and its thread was gone at once: nothing to resume,
+    // read or fork. NaN kept everything, 1.5 and '3' were taken as they came.
+    for (const retainCheckpoints of [0, -1, Number.NaN, 1.5, '3' as never]) {
+      const made = () => new MemoryCheckpointer({ retainCheckpoints });
+      expect(made).toThrow(DefinitionError);
+      expect(made).toThrow(/retainCheckpoints .*Give a whole number of checkpoints/);
+    }
+    for (const retainCheckpoints of [1, 3, Number.POSITIVE_INFINITY]) {
+      expect(() => new MemoryCheckpointer({ retainCheckpoints })).not.toThrow();
+    }
+  });
+
+  it('keeps the latest checkpoint of a run whose store keeps one per thread', async () => {
+    const store = new MemoryCheckpointer({ retainCheckpoints: 1 });
+    const machine = setup({ actors: { step: fromPromise(async () => 1) } }).createMachine({
+      initial: 'a',
+      states: {
+        a: { invoke: { src: 'step', onDone: 'b' } },
+        b: { invoke: { src: 'step', onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const outcome = await createAgent({ machine, checkpointer: store }).run({ input: {} });
+    expect(outcome.status).toBe('done');
+    const kept = await store.list(outcome.threadId);
+    expect(kept).toHaveLength(1);
+    expect(kept[0]?.status).toBe('done');
   });
 });

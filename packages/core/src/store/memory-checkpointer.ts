@@ -1,6 +1,7 @@
 import type { CostFilter, CostGroupKey, CostSummary } from '../cost/cost-ledger';
 import { checkOptionNames } from '../errors/option-names';
 import type { JournalEntry } from '../ledger/types';
+import { validateNumberOption } from '../reliability/validate-option';
 import { effectLogRowOf } from '../run-log/effect-log-row';
 import { filterEffectLog, summariseCostRows, summariseRuns } from '../run-log/summarise-rows';
 import type {
@@ -38,7 +39,8 @@ import type {
 export interface MemoryCheckpointerOptions {
   /**
    * Checkpoints kept per thread, newest first; older ones are dropped (time travel reaches
-   * only what is kept). Default: all of them.
+   * only what is kept). A whole number, 1 or more: a thread is its latest checkpoint, and
+   * with none kept it would be gone as soon as it was written. Default: all of them.
    */
   retainCheckpoints?: number;
 }
@@ -64,6 +66,10 @@ interface StoredCheckpoint extends CheckpointSummary {
  * they are, so a step costs what it changed, not the size of the state; any other checkpoint
  * is kept as JSON text. Its run log is read from the journal when asked, with the same rows
  * the durable stores write.
+ *
+ * Every thread stays until `prune()` removes it, with all its checkpoints unless
+ * `retainCheckpoints` says fewer: a long-lived process that runs agents on it holds a few
+ * kilobytes more for each run it has run.
  */
 export class MemoryCheckpointer implements Checkpointer, RunLog {
   readonly #checkpoints = new Map<string, StoredCheckpoint[]>();
@@ -74,6 +80,14 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
   constructor(options: MemoryCheckpointerOptions = {}) {
     checkOptionNames('MemoryCheckpointer', options, ['retainCheckpoints']);
     const { retainCheckpoints = Number.POSITIVE_INFINITY } = options;
+    validateNumberOption('MemoryCheckpointer', 'retainCheckpoints', retainCheckpoints, {
+      min: 1,
+      max: Number.MAX_SAFE_INTEGER,
+      integer: true,
+      allowInfinity: true,
+      expected:
+        'a whole number of checkpoints to keep per thread, 1 or more (the latest is the thread), or leave it out to keep all of them',
+    });
     this.#retain = retainCheckpoints;
   }
 
