@@ -114,13 +114,24 @@ function order(rows: Row[], cases: readonly TimedCase[]): Row[] {
  * their medians.
  */
 export function roundRatio(row: Row, reference: Row, metric = 'usPerRun'): number | undefined {
-  const rows = metric === 'usPerRun' ? row.roundsUsPerRun : row.passMetrics?.[metric];
-  const references =
-    metric === 'usPerRun' ? reference.roundsUsPerRun : reference.passMetrics?.[metric];
-  if (rows && references && rows.length > 0 && rows.length === references.length) {
-    return median(rows.map((value, index) => value / references[index]!));
-  }
+  const ratios = roundRatios(row, reference, metric);
+  if (ratios) return median(ratios);
   const value = row.metrics[metric];
   const base = reference.metrics[metric];
   return value === undefined || !base ? undefined : value / base;
+}
+
+/**
+ * `row`'s metric over `reference`'s, round by round (or pass by pass); undefined when the
+ * two were not measured in the same rounds. Their spread says how far one run's verdict
+ * can be trusted on a shared machine.
+ */
+export function roundRatios(row: Row, reference: Row, metric = 'usPerRun'): number[] | undefined {
+  const rows = metric === 'usPerRun' ? row.roundsUsPerRun : row.passMetrics?.[metric];
+  const references =
+    metric === 'usPerRun' ? reference.roundsUsPerRun : reference.passMetrics?.[metric];
+  if (!rows || !references || rows.length === 0 || rows.length !== references.length) {
+    return undefined;
+  }
+  return rows.map((value, index) => value / references[index]!);
 }
