@@ -238,4 +238,24 @@ describe('createAgent', () => {
       /force must be true or false/,
     );
   });
+
+  it('refuses a resume whose force is not true or false, before it takes anything', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    await checkpointer.acquireLease('t1', { owner: 'other', ttlMs: 30_000, now: Date.now() });
+    const agent = createAgent({
+      machine: classifier(),
+      models: { fast: scriptedModel({ responses: [] }) },
+      checkpointer,
+    });
+    // 'false' was truthy: the resume forced its way in, taking the other process's lease.
+    for (const force of ['false', 'yes', 1]) {
+      await expect(agent.resume('t1', { force: force as never })).rejects.toThrow(
+        /agent\.resume: force must be true or false/,
+      );
+    }
+    // The lease is still the other process's.
+    await expect(
+      checkpointer.acquireLease('t1', { owner: 'third', ttlMs: 30_000, now: Date.now() }),
+    ).rejects.toMatchObject({ code: 'checkpoint.lease_held' });
+  });
 });

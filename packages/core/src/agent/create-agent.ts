@@ -302,12 +302,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     // A misspelt `threadID` would start a thread under a generated id, `tenantID` charge no tenant.
     checkOptionNames('agent.start', startOptions, startOptionNames);
     const { threadId = generateId(), input, tenantId, force = false } = startOptions;
-    if (typeof force !== 'boolean') {
-      throw new DefinitionError(
-        'definition.invalid_option',
-        `agent.start: force must be true or false, got ${describeValue(force)}.`,
-      );
-    }
+    checkForce('agent.start', force);
     assertNewThreadId('agent.start', threadId);
     if (tenantId !== undefined) assertTenantId('agent.start', tenantId);
     assertOpen(`starting thread "${threadId}"`);
@@ -347,6 +342,8 @@ export function createAgent<TMachine extends AnyStateMachine>(
     async resume(threadId, resumeOptions = {}) {
       assertThreadId('agent.resume', threadId);
       checkOptionNames('agent.resume', resumeOptions, resumeOptionNames);
+      // Any truthy value would force: take the thread's lease from the process running it.
+      checkForce('agent.resume', resumeOptions.force ?? false);
       assertOpen(`resuming thread "${threadId}"`);
       await assertThreadOfTenant('agent.resume', threadId, resumeOptions.tenantId, threadReaders);
       return handle(await restore(threadId, resumeOptions.force));
@@ -438,4 +435,18 @@ function noWaitForReply(
 function hasWait(run: Run, waitId: string | undefined): boolean {
   const waits = run.waits();
   return waitId === undefined ? waits.length > 0 : waits.some((wait) => wait.waitId === waitId);
+}
+
+/**
+ * `force` takes a thread from the process holding it: only `true` may mean that, so a
+ * `'false'` read from a flag or an environment variable fails instead of forcing.
+ *
+ * @throws DefinitionError `definition.invalid_option`.
+ */
+function checkForce(owner: string, force: unknown): void {
+  if (typeof force === 'boolean') return;
+  throw new DefinitionError(
+    'definition.invalid_option',
+    `${owner}: force must be true or false, got ${describeValue(force)}.`,
+  );
 }

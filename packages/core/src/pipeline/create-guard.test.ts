@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
 import { structuredCall } from '../effects/structured-call';
+import { DefinitionError } from '../errors/definition-error';
 import type { RunEvent } from '../events/types';
 import type { RecordedModelCall } from '../ledger/recorded-model-call';
 import { effectMachine } from '../testing/run-effect';
@@ -102,5 +103,22 @@ describe('createGuard', () => {
     const outcome = await agent.run({ input: undefined });
     expect(outcome).toMatchObject({ status: 'done', output: { result: { label: 'rewritten' } } });
     expect(model.requests[0]?.messages.at(-1)?.content).toBe('Classify: a [item]');
+  });
+
+  it('refuses a guard that would let every call through: a misspelt, missing or non-function check', () => {
+    const block = () => ({ block: 'no' });
+    const refused: [unknown, RegExp][] = [
+      [{ name: 'g', ouput: block }, /ouput is not an option; did you mean output\?/],
+      [{ name: 'g' }, /has neither an input nor an output check/],
+      [{ name: 'g', input: 42 }, /input is the number 42\. Give a function of the request/],
+      [{ name: '', output: block }, /name is an empty string/],
+      [{ output: block }, /name is nothing/],
+    ];
+    for (const [options, message] of refused) {
+      const made = () => createGuard(options as never);
+      expect(made).toThrow(DefinitionError);
+      expect(made).toThrow(message);
+    }
+    expect(() => createGuard({ name: 'g', output: () => undefined })).not.toThrow();
   });
 });

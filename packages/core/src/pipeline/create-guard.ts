@@ -1,3 +1,5 @@
+import { DefinitionError } from '../errors/definition-error';
+import { checkOptionNames, describeValue } from '../errors/option-names';
 import type { ChatRequest, ChatResponse } from '../model/types';
 import { guardBlockedError } from './guard-blocked-error';
 import type { ModelCall, ModelCallMiddleware } from './types';
@@ -45,7 +47,9 @@ export interface GuardOptions {
  * createAgent({ machine, models, middleware: [noCardNumbers] });
  * ```
  */
-export function createGuard({ name, input, output }: GuardOptions): ModelCallMiddleware {
+export function createGuard(options: GuardOptions): ModelCallMiddleware {
+  checkGuardOptions(options);
+  const { name, input, output } = options;
   return {
     name,
     async call(call, next) {
@@ -83,4 +87,38 @@ export function createGuard({ name, input, output }: GuardOptions): ModelCallMid
       return outcome;
     },
   };
+}
+
+/**
+ * A misspelt check (`ouput`) or one that is not a function would make a guard that lets
+ * everything through without a word.
+ *
+ * @throws DefinitionError `definition.invalid_option`.
+ */
+function checkGuardOptions(options: GuardOptions): void {
+  checkOptionNames('createGuard', options, ['name', 'input', 'output']);
+  const { name, input, output } = options;
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `createGuard: name is ${describeValue(name)}. Give the guard a name ('no-card-numbers'): the guard.blocked error and the guard.block event report it.`,
+    );
+  }
+  for (const [stage, check] of [
+    ['input', input],
+    ['output', output],
+  ] as const) {
+    if (check !== undefined && typeof check !== 'function') {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `createGuard "${name}": ${stage} is ${describeValue(check)}. Give a function of the ${stage === 'input' ? 'request' : 'response'} that returns undefined, { block: reason } or { replace: value }.`,
+      );
+    }
+  }
+  if (input === undefined && output === undefined) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `createGuard "${name}" has neither an input nor an output check, so it would let every call through. Give input (checks a request before it is sent), output (checks an answer before it is used), or both.`,
+    );
+  }
 }

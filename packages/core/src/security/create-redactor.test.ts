@@ -156,4 +156,18 @@ describe('createRedactor sealed values', () => {
     inner.note = 'hunter2-secret';
     expect(redactor.value(outer).inner.note).toBe('[REDACTED:secret]');
   });
+
+  it('refuses a misspelt option or a value of the wrong kind, which would redact nothing', () => {
+    const refused: [unknown, RegExp][] = [
+      [{ secret: [key] }, /secret is not an option; did you mean secrets\?/],
+      [{ environment: 'yes' }, /redact\.environment is the string "yes"/],
+      [{ replacement: '***' }, /redact\.replacement is the string "\*\*\*"\. Give a function/],
+      [{ secrets: key }, /redact\.secrets is the string/],
+    ];
+    for (const [options, message] of refused) {
+      const made = () => createRedactor(options as never);
+      expect(made).toThrow(DefinitionError);
+      expect(made).toThrow(message);
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { DefinitionError } from '../errors/definition-error';
+import { checkOptionNames, describeValue } from '../errors/option-names';
 import { type PiiPatternName, piiPatterns, type RedactionPattern } from './pii-patterns';
 import { environmentSecrets, type LabelledSecret } from './secret-environment';
 
@@ -48,6 +49,16 @@ export interface CreateRedactorOptions extends RedactionOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
+const redactorOptionNames = [
+  'secrets',
+  'patterns',
+  'environment',
+  'replacement',
+  'modelSecrets',
+  'toolSecrets',
+  'env',
+];
+
 const minimumSecretLength = 6;
 const minimumModelSecretLength = 12;
 const minimumToolSecretLength = 8;
@@ -62,15 +73,42 @@ const minimumToolSecretLength = 8;
  * redactor.text('mail ada@example.com'); // 'mail [REDACTED:email]'
  * ```
  */
-export function createRedactor({
-  secrets = [],
-  patterns = [],
-  environment = true,
-  replacement = (label) => `[REDACTED:${label}]`,
-  modelSecrets = [],
-  toolSecrets = [],
-  env,
-}: CreateRedactorOptions = {}): Redactor {
+export function createRedactor(options: CreateRedactorOptions = {}): Redactor {
+  // A misspelt option would be ignored: `secret: [key]` would redact nothing.
+  checkOptionNames('createRedactor', options, redactorOptionNames);
+  const {
+    secrets = [],
+    patterns = [],
+    environment = true,
+    replacement = (label: string) => `[REDACTED:${label}]`,
+    modelSecrets = [],
+    toolSecrets = [],
+    env,
+  } = options;
+  if (typeof environment !== 'boolean') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `redact.environment is ${describeValue(environment)}. Give true (the default: credentials in environment variables are redacted) or false.`,
+    );
+  }
+  if (typeof replacement !== 'function') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `redact.replacement is ${describeValue(replacement)}. Give a function of the match's label that returns its replacement, such as (label) => \`[\${label}]\`.`,
+    );
+  }
+  for (const [name, list] of [
+    ['secrets', secrets],
+    ['patterns', patterns],
+  ] as const) {
+    // Checked as unknown: TypeScript's readonly lists do not narrow with Array.isArray.
+    if (!Array.isArray(list as unknown)) {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `redact.${name} is ${describeValue(list)}. Give a list.`,
+      );
+    }
+  }
   const literals = new Map<string, string>();
   const add = ({ value, label }: LabelledSecret) => {
     if (!literals.has(value)) literals.set(value, label);

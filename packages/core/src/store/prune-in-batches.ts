@@ -1,4 +1,6 @@
 import { DefinitionError } from '../errors/definition-error';
+import { checkOptionNames, describeValue } from '../errors/option-names';
+import { validateNumberOption } from '../reliability/validate-option';
 import type { PruneOptions, PruneResult } from './types';
 
 /** How a store finds and deletes ended threads; see {@link pruneInBatches}. */
@@ -19,9 +21,18 @@ const endedStatuses = new Set(['done', 'failed', 'limit', 'stopped']);
  * process and file wait at most one batch. Refuses `running` and `waiting`: those are live.
  */
 export async function pruneInBatches(
-  { before, statuses, batchSize = 500, maxThreads = Number.POSITIVE_INFINITY }: PruneOptions,
+  options: PruneOptions,
   steps: PruneSteps,
 ): Promise<PruneResult> {
+  // A misspelt `maxThread` would prune without the cap it meant.
+  checkOptionNames('prune', options, ['before', 'statuses', 'batchSize', 'maxThreads']);
+  const { before, statuses, batchSize = 500, maxThreads = Number.POSITIVE_INFINITY } = options;
+  if (!Array.isArray(statuses)) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `prune: statuses is ${describeValue(statuses)}. Give a list of ended statuses, such as ['done', 'failed'].`,
+    );
+  }
   const refused = statuses.filter((status) => !endedStatuses.has(status));
   if (statuses.length === 0 || refused.length > 0) {
     throw new DefinitionError(
@@ -35,6 +46,20 @@ export async function pruneInBatches(
       `prune: batchSize must be a positive integer and before a time in milliseconds, got ${batchSize} and ${before}.`,
     );
   }
+  // A negative time or a cap no count reaches (NaN) would make a retention job that never
+  // prunes and reports nothing wrong.
+  validateNumberOption('prune', 'before', before, {
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    expected: 'a time in milliseconds since the epoch, such as Date.now() - 30 * 86_400_000',
+  });
+  validateNumberOption('prune', 'maxThreads', maxThreads, {
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    integer: true,
+    allowInfinity: true,
+    expected: 'a whole number of threads, 0 or more, or leave it out for no cap',
+  });
   const total: PruneResult = { threads: 0, checkpoints: 0, effects: 0, batches: 0 };
   const statusList = JSON.stringify(statuses);
   while (total.threads < maxThreads) {

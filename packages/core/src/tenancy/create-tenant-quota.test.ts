@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DefinitionError } from '../errors/definition-error';
 import { manualClock } from '../testing/manual-clock';
 import { createTenantQuota } from './create-tenant-quota';
 import { MemoryQuotaStore } from './memory-quota-store';
@@ -64,5 +65,45 @@ describe('createTenantQuota', () => {
       ),
     );
     expect(decisions.filter((decision) => decision.allowed)).toHaveLength(3);
+  });
+
+  it('refuses limits that would leave a tenant unlimited, or refuse it everything, without a word', async () => {
+    // Each of these was taken: NaN and a misspelt limit admitted every call, -1 none.
+    const refused: [unknown, RegExp][] = [
+      [{ requestsPerMinute: Number.NaN }, /limits\.requestsPerMinute is NaN/],
+      [
+        { requestPerMinute: 2 },
+        /limits\.requestPerMinute is not an option; did you mean limits\.requestsPerMinute/,
+      ],
+      [{ tokensPerDay: -1 }, /limits\.tokensPerDay is -1/],
+      [{ requestsPerDay: 1.5 }, /limits\.requestsPerDay is 1\.5/],
+      [{ tokensPerMinute: '5' }, /limits\.tokensPerMinute is the string "5"/],
+      [42, /limits is the number 42/],
+      [null, /limits is null/],
+    ];
+    for (const [limits, message] of refused) {
+      const made = () => createTenantQuota({ limits: limits as never });
+      expect(made).toThrow(DefinitionError);
+      expect(made).toThrow(message);
+    }
+    expect(() => createTenantQuota({ limits: {}, stroe: undefined } as never)).toThrow(
+      /stroe is not an option; did you mean store/,
+    );
+    const quota = createTenantQuota({
+      limits: (tenantId) => (tenantId === 'acme' ? { requestsPerMinute: Number.NaN } : undefined),
+    });
+    await expect(quota.admit('acme', { estimatedTokens: 1 })).rejects.toThrow(
+      /limits\("acme"\)\.requestsPerMinute is NaN/,
+    );
+    expect(await quota.admit('globex', { estimatedTokens: 1 })).toEqual({ allowed: true });
+  });
+
+  it('takes 0 as a limit that refuses every call, and Infinity as none', async () => {
+    const quota = createTenantQuota({ limits: { requestsPerMinute: 0, tokensPerDay: Infinity } });
+    expect(await quota.admit('acme', { estimatedTokens: 1 })).toMatchObject({
+      allowed: false,
+      limit: 'requestsPerMinute',
+      max: 0,
+    });
   });
 });

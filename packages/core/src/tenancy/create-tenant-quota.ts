@@ -1,4 +1,6 @@
 import { type Clock, systemClock } from '../clock/clock';
+import { checkOptionNames } from '../errors/option-names';
+import { checkTenantLimits, checkTenantLimitsOption } from './check-tenant-limits';
 import { MemoryQuotaStore } from './memory-quota-store';
 import type {
   QuotaDecision,
@@ -36,7 +38,9 @@ const windows: readonly Window[] = [
 
 /**
  * Per-tenant request and token limits per minute and per day, across every run of every
- * process that shares the store. Admission adds first and checks after (rolling back when
+ * process that shares the store. Limits are whole numbers, 0 or more; a misspelt limit or
+ * one that is not a number fails here (for a function of the tenant: when it answers),
+ * never leaving a tenant unlimited. Admission adds first and checks after (rolling back when
  * over), so two processes admitting at once cannot both pass the last slot.
  *
  * @example
@@ -46,12 +50,21 @@ const windows: readonly Window[] = [
  * if (!decision.allowed) console.warn(`${decision.limit}: ${decision.used} of ${decision.max} used`);
  * ```
  */
-export function createTenantQuota({
-  limits,
-  clock = systemClock,
-  store = new MemoryQuotaStore({ clock }),
-}: TenantQuotaOptions): TenantQuota {
-  const limitsOf = typeof limits === 'function' ? limits : () => limits;
+export function createTenantQuota(options: TenantQuotaOptions): TenantQuota {
+  checkOptionNames('createTenantQuota', options, ['limits', 'store', 'clock']);
+  const { limits, clock = systemClock, store = new MemoryQuotaStore({ clock }) } = options;
+  checkTenantLimitsOption('createTenantQuota', limits);
+  const limitsOf =
+    typeof limits === 'function'
+      ? (tenantId: string) => {
+          const own = limits(tenantId);
+          // A tenant's own limits are checked as they come: the function is the user's.
+          if (own !== undefined) {
+            checkTenantLimits('createTenantQuota', own, `limits("${tenantId}").`);
+          }
+          return own;
+        }
+      : () => limits;
   const keyOf = (tenantId: string, window: Window, now: number) => {
     const start = Math.floor(now / window.lengthMs) * window.lengthMs;
     return {

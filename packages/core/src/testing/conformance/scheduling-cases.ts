@@ -124,5 +124,30 @@ export function schedulingCases({ threadId, withStores }: ConformanceContext): C
           assertCode(refused, 'definition.invalid_option', /never pruned/);
         }),
     },
+    {
+      name: 'refuses prune options that would make a retention job prune nothing, or more than meant, without a word',
+      run: () =>
+        withStores(1, async ([store]) => {
+          assert.ok(store!.prune, 'the store implements prune');
+          const thread = threadId('prune-refused');
+          await saveUpTo(store!, restingAt(thread, 1, 'done', { createdAt: 1 }));
+          // Each of these pruned nothing and reported all zeros, or pruned past its cap.
+          const wrong: [object, RegExp][] = [
+            [{ before: 5, statuses: ['done'], maxThreads: Number.NaN }, /maxThreads is NaN/],
+            [{ before: 5, statuses: ['done'], maxThreads: -1 }, /maxThreads is -1/],
+            [{ before: -1, statuses: ['done'] }, /before is -1/],
+            [{ before: 5, statuses: ['done'], maxThread: 1 }, /maxThread is not an option/],
+            [{ before: 5, statuses: 'done' }, /statuses is the string "done"/],
+          ];
+          for (const [options, message] of wrong) {
+            const refused = await rejection(
+              store!.prune!(options as never),
+              `pruning with ${JSON.stringify(options)}`,
+            );
+            assertCode(refused, 'definition.invalid_option', message);
+          }
+          assert.equal((await store!.latest(thread))?.run.status, 'done');
+        }),
+    },
   ];
 }
