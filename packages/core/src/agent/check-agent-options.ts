@@ -1,3 +1,4 @@
+import { checkModelPrices } from '../cost/check-pricing';
 import { type PriceTable, resolvePricing } from '../cost/resolve-pricing';
 import { DefinitionError } from '../errors/definition-error';
 import type { ChatModel } from '../model/types';
@@ -85,6 +86,7 @@ export function checkAgentOptions({
     integer: true,
     expected: 'a whole number of bytes, at least 1024',
   });
+  checkModelPrices(owner, models, prices);
   if (limits.maxCostUsd === undefined) return;
   for (const [alias, chain] of models) {
     for (const model of chain) {

@@ -1,8 +1,9 @@
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DefinitionError } from '../errors/definition-error';
 import { emptyUsage } from '../ledger/fold-usage';
 import type { JournalEntry } from '../ledger/types';
 import { checkpointerConformance } from '../testing/checkpointer-conformance';
@@ -64,6 +65,21 @@ function entry(key: string, status: JournalEntry['status'], output?: unknown): J
 }
 
 describe('SqliteCheckpointer', () => {
+  it('refuses a flag that is not true or false, before it opens the file', () => {
+    // `readOnly: 'false'` opened the file read-only: every save failed with storage.read_only.
+    for (const [name, value] of [
+      ['readOnly', 'false'],
+      ['runLog', 0],
+      ['verify', 'yes'],
+    ] as const) {
+      const made = () =>
+        new SqliteCheckpointer({ path: join(dir, 'flags.db'), [name]: value } as never);
+      expect(made).toThrow(DefinitionError);
+      expect(made).toThrow(new RegExp(`SqliteCheckpointer: ${name} must be true or false`));
+    }
+    expect(existsSync(join(dir, 'flags.db'))).toBe(false);
+  });
+
   it('stores checkpoints and reads back the latest, any version, and the history', async () => {
     const checkpointer = store();
     await checkpointer.save(checkpoint(1, { n: 1 }));

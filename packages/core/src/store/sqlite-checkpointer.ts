@@ -1,7 +1,7 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { CostFilter, CostGroupKey, CostSummary } from '../cost/cost-ledger';
 import { DefinitionError } from '../errors/definition-error';
-import { checkOptionNames, optionNamesOf } from '../errors/option-names';
+import { checkOptionNames, describeValue, optionNamesOf } from '../errors/option-names';
 import type { JournalEntry } from '../ledger/types';
 import { validateNumberOption } from '../reliability/validate-option';
 import type {
@@ -135,7 +135,7 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
       readOnly = false,
       runLog = true,
     } = options;
-    checkSqliteOptions({ path, busyTimeoutMs, cachedThreads });
+    checkSqliteOptions({ path, busyTimeoutMs, cachedThreads, readOnly, runLog, verify });
     this.path = path;
     this.readOnly = readOnly;
     const { db, version } = openCheckpointDatabase({
@@ -691,7 +691,21 @@ function checkSqliteOptions({
   path,
   busyTimeoutMs,
   cachedThreads,
-}: Required<Pick<SqliteCheckpointerOptions, 'path' | 'busyTimeoutMs' | 'cachedThreads'>>): void {
+  ...flags
+}: Required<
+  Pick<
+    SqliteCheckpointerOptions,
+    'path' | 'busyTimeoutMs' | 'cachedThreads' | 'readOnly' | 'runLog' | 'verify'
+  >
+>): void {
+  // `readOnly: 'false'` opened the file read-only, and every write failed after.
+  for (const [name, value] of Object.entries(flags)) {
+    if (typeof value === 'boolean') continue;
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `SqliteCheckpointer: ${name} must be true or false, got ${describeValue(value)}.`,
+    );
+  }
   if (typeof path !== 'string' || path.length === 0) {
     throw new DefinitionError(
       'definition.invalid_option',

@@ -619,6 +619,30 @@ describe('openAIChatModel', () => {
       expect(() => model({ timeoutMs: 0 })).toThrow(/timeoutMs/);
     });
 
+    it('rejects a timeout no timer can wait, a streaming flag that is not a boolean, and an unknown structured output mode', () => {
+      // Each was taken: 2^31 ms fires a timer at once, so every call would have timed out;
+      // 'strict' went to the provider as a mode it does not know.
+      const refused: [Partial<OpenAIChatModelOptions>, RegExp][] = [
+        [
+          { timeoutMs: 2 ** 31 },
+          /timeoutMs must be a positive number of milliseconds up to 2147483647/,
+        ],
+        [{ timeoutMs: Number.POSITIVE_INFINITY }, /timeoutMs must be/],
+        [{ streaming: 'yes' as never }, /streaming must be true or false, got yes/],
+        [
+          { structuredOutput: 'strict' as never },
+          /structuredOutput must be 'json_schema' .* or 'json_mode'/,
+        ],
+      ];
+      for (const [options, message] of refused) {
+        expect(() => model(options)).toThrow(DefinitionError);
+        expect(() => model(options)).toThrow(message);
+      }
+      expect(() =>
+        model({ timeoutMs: 2 ** 31 - 1, streaming: false, structuredOutput: 'json_mode' }),
+      ).not.toThrow();
+    });
+
     it('knows the metadata of common OpenAI models and takes overrides', () => {
       expect(model().metadata).toMatchObject({
         contextWindow: 128_000,

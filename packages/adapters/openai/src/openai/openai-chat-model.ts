@@ -65,6 +65,9 @@ function environment(name: string): string | undefined {
   return value ? value : undefined;
 }
 
+/** The longest delay a platform timer takes. */
+const maxTimeoutMs = 2_147_483_647;
+
 function invalidOption(message: string): DefinitionError {
   return new DefinitionError('definition.invalid_option', `openAIChatModel: ${message}`);
 }
@@ -124,9 +127,22 @@ export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
       `no API key for model "${model}" at ${baseURL}. Pass option apiKey or set OPENAI_API_KEY; a local server that needs no key (Ollama, LM Studio) accepts any placeholder, e.g. apiKey: 'local'.`,
     );
   }
-  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+  // Past 2^31 - 1 ms a platform timer fires after 1 ms: every call would time out at once.
+  if (
+    timeoutMs !== undefined &&
+    !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= maxTimeoutMs)
+  ) {
     throw invalidOption(
-      `option timeoutMs must be a positive number of milliseconds, got ${timeoutMs}.`,
+      `option timeoutMs must be a positive number of milliseconds up to ${maxTimeoutMs} (about 24.8 days), got ${String(timeoutMs)}.`,
+    );
+  }
+  if (streaming !== undefined && typeof streaming !== 'boolean') {
+    throw invalidOption(`option streaming must be true or false, got ${String(streaming)}.`);
+  }
+  const modes: readonly unknown[] = ['json_schema', 'json_mode'];
+  if (options.structuredOutput !== undefined && !modes.includes(options.structuredOutput)) {
+    throw invalidOption(
+      `option structuredOutput must be 'json_schema' (the endpoint follows a JSON schema) or 'json_mode' (it only promises JSON), got ${JSON.stringify(options.structuredOutput) ?? String(options.structuredOutput)}.`,
     );
   }
   checkMaxTools('openAIChatModel', maxTools);
