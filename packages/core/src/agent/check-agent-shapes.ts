@@ -172,7 +172,59 @@ export function checkAgentShapes(options: unknown): void {
   if (given.middleware !== undefined && !Array.isArray(given.middleware)) {
     fail(`middleware must be a list of model-call middleware, got ${describe(given.middleware)}.`);
   }
+  for (const [index, item] of ((given.middleware as unknown[] | undefined) ?? []).entries()) {
+    if (!hasShape(item, { name: 'string', call: 'function' })) {
+      fail(
+        `middleware[${index}] must be model-call middleware, an object with name and call(call, next) such as createGuard({ name, output }) makes, got ${describe(item)}.`,
+      );
+    }
+  }
+  // Services the run calls while it runs: without this check a wrong one fails the first run
+  // that reaches it, with a TypeError from deep inside.
+  for (const [name, shape, example] of services) {
+    const value = given[name];
+    if (value !== undefined && !hasShape(value, shape)) {
+      fail(
+        `${name} must be ${example} (an object with ${Object.keys(shape).join(', ')}), got ${describe(value)}.`,
+      );
+    }
+  }
+  const { inspect } = given;
+  if (
+    inspect !== undefined &&
+    typeof inspect !== 'function' &&
+    !hasShape(inspect, { next: 'function' })
+  ) {
+    fail(
+      `inspect must be an observer of XState inspection events — a function, or an object with next(event) such as @statelyai/inspect's createBrowserInspector().inspect — got ${describe(inspect)}.`,
+    );
+  }
 }
+
+/** Services given to `createAgent`: what each must have, and an example of one. */
+const services: readonly [string, Record<string, string>, string][] = [
+  [
+    'clock',
+    { now: 'function', setTimeout: 'function', clearTimeout: 'function' },
+    'a clock such as manualClock() from @agentchart/core/testing',
+  ],
+  ['modelPolicy', { call: 'function' }, 'a policy such as createReliabilityPolicy() makes'],
+  [
+    'cache',
+    { call: 'function', metrics: 'function' },
+    'a cache such as createResponseCache() makes',
+  ],
+  [
+    'costLedger',
+    { record: 'function', summarise: 'function' },
+    'a cost ledger such as new MemoryCostLedger()',
+  ],
+  [
+    'quota',
+    { admit: 'function', settle: 'function', usage: 'function' },
+    'a quota such as createTenantQuota({ limits }) makes',
+  ],
+];
 
 /** Whether `value` is an object whose properties have these `typeof`s. */
 function hasShape(value: unknown, shape: Record<string, string>): boolean {

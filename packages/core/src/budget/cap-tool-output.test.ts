@@ -1,8 +1,28 @@
 import { describe, expect, it } from 'vitest';
+import { DefinitionError } from '../errors/definition-error';
 import { capToolOutput } from './cap-tool-output';
 import { estimateTokenCounter } from './create-token-counter';
 
 describe('capToolOutput', () => {
+  it('refuses a cap that would replace the whole output with its marker', () => {
+    // Each was taken, and 0 of 100,000 characters reached the model.
+    const output = 'x'.repeat(100_000);
+    const refused: [object, RegExp][] = [
+      [{ maxTokens: Number.NaN }, /maxTokens is NaN/],
+      [{ maxTokens: -1 }, /maxTokens is -1/],
+      [{ maxTokens: 0 }, /maxTokens is 0/],
+      [{ maxTokens: '5' }, /maxTokens is the string "5"/],
+      [{ maxToken: 100 }, /maxToken is not an option; did you mean maxTokens\?/],
+      [{ maxTokens: 100, keep: 'tail' }, /keep is the string "tail"/],
+    ];
+    for (const [options, message] of refused) {
+      const capped = () => capToolOutput(output, options as never);
+      expect(capped).toThrow(DefinitionError);
+      expect(capped).toThrow(message);
+    }
+    expect(capToolOutput(output, { maxTokens: 100 }).keptCharacters).toBeGreaterThan(0);
+  });
+
   it('leaves a small output as it is', () => {
     expect(capToolOutput('{"ok":true}', { maxTokens: 100 })).toEqual({
       content: '{"ok":true}',

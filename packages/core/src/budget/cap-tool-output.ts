@@ -1,3 +1,6 @@
+import { DefinitionError } from '../errors/definition-error';
+import { checkOptionNames, describeValue } from '../errors/option-names';
+import { validateNumberOption } from '../reliability/validate-option';
 import { estimateTokenCounter } from './create-token-counter';
 import { prefixWithinTokens, suffixWithinTokens } from './text-within-tokens';
 import type { TokenCounter } from './token-counter';
@@ -32,10 +35,9 @@ export interface CapToolOutputResult {
  * near the kept size are counted, never the whole output. A truncated JSON output is no
  * longer valid JSON; the marker tells the model why.
  */
-export function capToolOutput(
-  output: string,
-  { maxTokens, counter = estimateTokenCounter, keep = 'head-and-tail', tool }: CapToolOutputOptions,
-): CapToolOutputResult {
+export function capToolOutput(output: string, options: CapToolOutputOptions): CapToolOutputResult {
+  checkCapOptions(options);
+  const { maxTokens, counter = estimateTokenCounter, keep = 'head-and-tail', tool } = options;
   const unchanged = {
     content: output,
     truncated: false,
@@ -67,4 +69,27 @@ export function capToolOutput(
     originalCharacters: output.length,
     keptCharacters: kept,
   };
+}
+
+/**
+ * A cap of NaN, 0 or below, or one misspelt (`maxToken`), replaced the whole output with the
+ * truncation marker: the model read that a result existed and none of it.
+ *
+ * @throws DefinitionError `definition.invalid_option`.
+ */
+function checkCapOptions(options: CapToolOutputOptions): void {
+  checkOptionNames('capToolOutput', options, ['maxTokens', 'counter', 'keep', 'tool']);
+  validateNumberOption('capToolOutput', 'maxTokens', options.maxTokens, {
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    integer: true,
+    expected: 'a whole number of tokens the output may take in the history, 1 or more',
+  });
+  const { keep } = options;
+  if (keep !== undefined && keep !== 'head' && keep !== 'head-and-tail') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `capToolOutput: keep is ${describeValue(keep)}. Give 'head' or 'head-and-tail' (the default: logs end with the error).`,
+    );
+  }
 }

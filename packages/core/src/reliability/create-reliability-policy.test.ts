@@ -419,6 +419,13 @@ describe('createReliabilityPolicy', () => {
         { rateLimitByEndpoint: { 'openai:x': { tokensPerMinute: 0 } } },
         /rateLimit\.tokensPerMinute is 0/,
       ],
+      // These three were taken, and failed the first call with a TypeError, or were ignored.
+      [{ clock: 42 as never }, /clock must be a clock .* got the number 42/],
+      [{ random: 42 as never }, /random must be a function returning a number/],
+      [
+        { rateLimitByEndpoint: 42 as never },
+        /rateLimitByEndpoint must be an object of rate limits by endpoint/,
+      ],
     ])('rejects %o when the policy is made, with definition.invalid_option', (options, message) => {
       let thrown: unknown;
       try {

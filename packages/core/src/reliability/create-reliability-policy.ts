@@ -5,7 +5,7 @@
  */
 import { systemClock, systemRandom } from '../clock/clock';
 import { DefinitionError } from '../errors/definition-error';
-import { checkOptionNames, optionNamesOf } from '../errors/option-names';
+import { checkOptionNames, describeValue, optionNamesOf } from '../errors/option-names';
 import { BreakerWatchers } from './breaker-watchers';
 import type { RetrySettings } from './call-model-with-retries';
 import { openCallScope } from './call-scope';
@@ -112,6 +112,35 @@ export function createReliabilityPolicy(options: ReliabilityPolicyOptions = {}):
     allowInfinity: true,
     expected: timeLimit,
   });
+  // Services the policy calls on every attempt: a wrong one would fail the first call.
+  if (
+    typeof clock !== 'object' ||
+    clock === null ||
+    typeof clock.now !== 'function' ||
+    typeof clock.setTimeout !== 'function' ||
+    typeof clock.clearTimeout !== 'function'
+  ) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${owner}: clock must be a clock (an object with now, setTimeout and clearTimeout) such as manualClock() from @agentchart/core/testing, got ${describeValue(clock)}.`,
+    );
+  }
+  if (typeof random !== 'function') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${owner}: random must be a function returning a number in [0, 1), as Math.random does, got ${describeValue(random)}.`,
+    );
+  }
+  if (
+    typeof rateLimitByEndpoint !== 'object' ||
+    rateLimitByEndpoint === null ||
+    Array.isArray(rateLimitByEndpoint)
+  ) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${owner}: rateLimitByEndpoint must be an object of rate limits by endpoint, such as { 'openai:https://api.openai.com/v1:gpt-4o': { requestsPerMinute: 500 } }, got ${describeValue(rateLimitByEndpoint)}.`,
+    );
+  }
   const resolvedByEndpoint: Record<string, ResolvedRateLimitOptions> = {};
   for (const [endpoint, limits] of Object.entries(rateLimitByEndpoint)) {
     resolvedByEndpoint[endpoint] = resolveRateLimitOptions(limits);

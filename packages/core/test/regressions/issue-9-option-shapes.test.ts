@@ -85,6 +85,42 @@ describe('createAgent option shapes (issue 9)', () => {
     );
   });
 
+  it('refuses services and middleware that are not what the run will call', () => {
+    // Each was taken, and failed the first run that reached it with a TypeError from inside.
+    refused(
+      () => createAgent(options({ machine, clock: {} })),
+      /clock must be a clock such as manualClock\(\).*now, setTimeout, clearTimeout/,
+    );
+    refused(
+      () => createAgent(options({ machine, modelPolicy: {} })),
+      /modelPolicy must be a policy such as createReliabilityPolicy\(\)/,
+    );
+    refused(
+      () => createAgent(options({ machine, cache: {} })),
+      /cache must be a cache such as createResponseCache\(\)/,
+    );
+    refused(
+      () => createAgent(options({ machine, costLedger: 42 })),
+      /costLedger must be a cost ledger.*got the number 42/,
+    );
+    refused(
+      () => createAgent(options({ machine, quota: {} })),
+      /quota must be a quota such as createTenantQuota/,
+    );
+    refused(
+      () => createAgent(options({ machine, middleware: [42] })),
+      /middleware\[0\] must be model-call middleware/,
+    );
+    refused(
+      () => createAgent(options({ machine, inspect: 42 })),
+      /inspect must be an observer of XState inspection events/,
+    );
+    refused(
+      () => createAgent(options({ machine, redact: { replacement: '***' } })),
+      /redact\.replacement is the string "\*\*\*"\. Give a function/,
+    );
+  });
+
   it('refuses flags that are not booleans', () => {
     refused(
       () => createAgent(options({ machine, evictWaiting: 'yes' })),
