@@ -11,6 +11,7 @@ import {
   type Checkpoint,
   type CheckpointSummary,
   type CheckpointWriteResult,
+  checkListThreadsOptions,
   checkOptionNames,
   conflictMessage,
   type DueThread,
@@ -463,6 +464,7 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
   }
 
   async listThreads(options: ListThreadsOptions = {}): Promise<StoredThread[]> {
+    checkListThreadsOptions(options);
     return this.#guard('listing threads', async () => {
       await this.#ensureTables();
       return listStoredThreads(this.#pool, this.#tables, options);

@@ -365,6 +365,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     },
     async getCheckpoint(threadId, version) {
       assertThreadId('agent.getCheckpoint', threadId);
+      if (version !== undefined) checkVersion('agent.getCheckpoint', version);
       return version === undefined
         ? checkpointer.latest(threadId)
         : checkpointer.get(threadId, version);
@@ -373,6 +374,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
       assertThreadId('agent.fork (from)', forkOptions?.from);
       checkOptionNames('agent.fork', forkOptions, forkOptionNames);
       if (forkOptions.threadId !== undefined) assertNewThreadId('agent.fork', forkOptions.threadId);
+      if (forkOptions.version !== undefined) checkVersion('agent.fork', forkOptions.version);
       assertOpen(`forking thread "${forkOptions.from}"`);
       const { run, checkpoint } = await forkThread(runtime, forkOptions, migrate);
       // A new thread, though it starts from another's checkpoint.
@@ -449,4 +451,20 @@ function checkForce(owner: string, force: unknown): void {
     'definition.invalid_option',
     `${owner}: force must be true or false, got ${describeValue(force)}.`,
   );
+}
+
+/**
+ * A checkpoint's version is a whole number from 1: `'1'` read from a URL found no checkpoint
+ * and said "has no checkpoint 1" of a thread that had one, and -1 read as nothing stored.
+ *
+ * @throws DefinitionError `definition.invalid_option`.
+ */
+function checkVersion(owner: string, version: unknown): void {
+  validateNumberOption(owner, 'version', version as number, {
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    integer: true,
+    expected:
+      "a checkpoint's version, a whole number from 1 (agent.history lists them), or leave it out for the latest",
+  });
 }

@@ -39,6 +39,24 @@ describe('time travel (agent.history, agent.getCheckpoint, agent.fork)', () => {
     expect(contextOf(atWorking?.snapshot).plan).toEqual({ customer: 'c-42', amount: 120 });
   });
 
+  it('refuses a version that is no whole number from 1, rather than report no such checkpoint', async () => {
+    const { agent } = await waitingThread();
+    // '1' read from a URL said "has no checkpoint 1" of a thread that has one; -1 gave undefined.
+    for (const version of ['1', 1.5, -1, Number.NaN]) {
+      await expect(agent.getCheckpoint('source', version as never)).rejects.toMatchObject({
+        code: 'definition.invalid_option',
+        message: expect.stringMatching(/agent\.getCheckpoint: version is .*whole number from 1/),
+      });
+      await expect(agent.fork({ from: 'source', version: version as never })).rejects.toMatchObject(
+        {
+          code: 'definition.invalid_option',
+          message: expect.stringMatching(/agent\.fork: version is /),
+        },
+      );
+    }
+    expect((await agent.getCheckpoint('source', 1))?.version).toBe(1);
+  });
+
   it('forks a thread at a checkpoint with edited context; the source thread is untouched', async () => {
     const { agent } = await waitingThread();
     const before = await agent.history('source');

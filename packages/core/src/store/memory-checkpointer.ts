@@ -14,6 +14,7 @@ import type {
 import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
 import { assertLeaseOptions } from './lease-options';
+import { checkListThreadsOptions } from './list-threads-options';
 import { pruneInBatches } from './prune-in-batches';
 import { SealedCheckpoint } from './sealed-checkpoint';
 import type {
@@ -260,7 +261,9 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
     }
   }
 
-  async listThreads({ status }: ListThreadsOptions = {}): Promise<StoredThread[]> {
+  async listThreads(options: ListThreadsOptions = {}): Promise<StoredThread[]> {
+    checkListThreadsOptions(options);
+    const { status } = options;
     const threads: StoredThread[] = [];
     for (const [threadId, list] of this.#checkpoints) {
       const head = list.at(-1);

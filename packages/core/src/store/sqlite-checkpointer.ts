@@ -15,6 +15,7 @@ import { CheckpointChain, decodeChain } from './checkpoint-chain';
 import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
 import { assertLeaseOptions } from './lease-options';
+import { checkListThreadsOptions } from './list-threads-options';
 import { pruneInBatches } from './prune-in-batches';
 import { guardDatabase, openCheckpointDatabase, type SqliteSynchronous } from './sqlite-database';
 import { type FailureContext, toStoreError } from './sqlite-errors';
@@ -42,6 +43,7 @@ import type {
   LeaseChange,
   LeaseToRenew,
   ListDueOptions,
+  ListThreadsOptions,
   PruneOptions,
   PruneResult,
   PutEffectOptions,
@@ -566,7 +568,9 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
   }
 
   /** Threads in the store, least recently updated first; e.g. every `waiting` one after a restart. */
-  async listThreads({ status }: { status?: RunStatus } = {}): Promise<StoredThread[]> {
+  async listThreads(options: ListThreadsOptions = {}): Promise<StoredThread[]> {
+    checkListThreadsOptions(options);
+    const { status } = options;
     return this.#guard('', 'listing the threads', () => {
       const rows = (status === undefined
         ? this.#statement('threads').all()

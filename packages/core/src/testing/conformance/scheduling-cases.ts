@@ -81,6 +81,17 @@ export function schedulingCases({ threadId, withStores }: ConformanceContext): C
           const done = await store!.listThreads({ status: 'done' });
           assert.ok(done.some((item) => item.threadId === ended));
           assert.ok(!done.some((item) => item.threadId === resting));
+          // `'finished'` listed no thread and `statuss` every thread, both without a word.
+          for (const [options, message] of [
+            [{ status: 'finished' }, /status is the string "finished"\. Give one of 'running'/],
+            [{ statuss: 'done' }, /statuss is not an option; did you mean status\?/],
+          ] as const) {
+            const refused = await rejection(
+              store!.listThreads(options as never),
+              `listing threads with ${JSON.stringify(options)}`,
+            );
+            assertCode(refused, 'definition.invalid_option', message);
+          }
         }),
     },
     {
