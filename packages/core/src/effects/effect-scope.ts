@@ -176,8 +176,14 @@ export class EffectScope implements ModelCallScope {
     execute: (recorded: JournalEntry | undefined) => Promise<T>,
     recorded: JournalEntry | undefined,
   ): Promise<{ value: T; replayed: boolean }> {
-    // Measured around the step itself, not the intent's write before it.
-    const executing = this.run.clock.now();
+    // Measured around the step itself, not the intent's write before it. A wait found
+    // started is the same wait going on (the person was asked once, before the run left
+    // memory or the process): it lasts from when it was opened until the reply. Any other
+    // step found started runs again, and lasts what that run takes.
+    const executing =
+      recorded?.status === 'started' && entry.kind === 'human'
+        ? entry.startedAt
+        : this.run.clock.now();
     // Kept by the closures below for as long as the step runs (days, for a wait): the step
     // only when its result has facts of its own to record.
     const withMeta = step.resultMeta === undefined ? undefined : step;

@@ -82,6 +82,46 @@ describe('humanWait', () => {
     expect(starts).toEqual([false, true]);
   });
 
+  it('records how long a wait lasted until its reply, when the run left memory or the process while it waited', async () => {
+    // Measured from the restore: a 2 s wait answered in memory was recorded as 2,000 ms, but
+    // after an eviction or a restart as the milliseconds since the restore.
+    const clock = manualClock(0);
+    const { agent } = invoiceAgent(
+      stores.open(),
+      { ledger: memoryLedger() },
+      { clock, evictWaiting: true },
+    );
+    const handle = agent.start({ threadId: 't', input });
+    expect((await handle.result()).status).toBe('waiting');
+    await clock.advance(2_000);
+    handle.reply({ approved: true });
+    // The restored run's next steps wait on the clock.
+    let settled = false;
+    const ended = handle.result().finally(() => {
+      settled = true;
+    });
+    for (let step = 0; step < 100 && !settled; step++) await clock.advance(10);
+    expect((await ended).status).toBe('done');
+    const waits = (await agent.journal('t')).filter((entry) => entry.kind === 'human');
+    expect(waits.map((entry) => entry.status)).toEqual(['completed']);
+    // The 2 s before the reply, and the few ms the restored run took to take it.
+    expect(waits[0]?.meta?.latencyMs).toBeGreaterThanOrEqual(2_000);
+    expect(waits[0]?.meta?.latencyMs).toBeLessThan(2_500);
+  });
+
+  it('records how long a wait lasted until its reply, when another process took the reply', async () => {
+    await waitingThread(manualClock(0));
+    const clock = manualClock(60_000);
+    const { agent } = invoiceAgent(stores.open(), { ledger: memoryLedger() }, { clock });
+    const handle = await agent.send('t', { type: 'human.reply', value: { approved: true } });
+    await clock.advance(10);
+    expect((await handle.result()).status).toBe('done');
+    const waits = (await agent.journal('t')).filter((entry) => entry.kind === 'human');
+    expect(waits.map((entry) => [entry.status, entry.meta?.latencyMs])).toEqual([
+      ['completed', 60_000],
+    ]);
+  });
+
   it('reports a reply the restored wait refuses through result(), and takes a corrected one', async () => {
     const { agent } = invoiceAgent(
       stores.open(),
