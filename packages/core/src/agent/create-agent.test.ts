@@ -69,6 +69,11 @@ describe('createAgent', () => {
     );
     expect(model.requests).toEqual([]);
     expect(await agent.getCheckpoint('mine')).toBeUndefined();
+    // Named after the method called: `agent.run`'s said "agent.start".
+    await expect(
+      agent.run({ ticket: 'x', input: { text: 'bridge repair' } } as never),
+    ).rejects.toThrow(/^agent\.run: ticket is not an option/);
+    expect(() => agent.start({ ticket: 'x' } as never)).toThrow(/^agent\.start: ticket/);
   });
 
   it('rejects, never throws, agent.run() of a thread already running, a bad id or a closed agent', async () => {

@@ -298,13 +298,14 @@ export function createAgent<TMachine extends AnyStateMachine>(
       findRestoring: () => resuming.get(run.threadId),
     });
 
-  const start = (startOptions: StartOptions<InputFrom<TMachine>>) => {
+  // `owner` names the method the user called in its errors: `run` starts too.
+  const start = (startOptions: StartOptions<InputFrom<TMachine>>, owner = 'agent.start') => {
     // A misspelt `threadID` would start a thread under a generated id, `tenantID` charge no tenant.
-    checkOptionNames('agent.start', startOptions, startOptionNames);
+    checkOptionNames(owner, startOptions, startOptionNames);
     const { threadId = generateId(), input, tenantId, force = false } = startOptions;
-    checkForce('agent.start', force);
-    assertNewThreadId('agent.start', threadId);
-    if (tenantId !== undefined) assertTenantId('agent.start', tenantId);
+    checkForce(owner, force);
+    assertNewThreadId(owner, threadId);
+    if (tenantId !== undefined) assertTenantId(owner, tenantId);
     assertOpen(`starting thread "${threadId}"`);
     if (live.get(threadId)) {
       throw new RunError('run.already_running', {
@@ -338,7 +339,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     name: runtime.name,
     machine,
     events: runtime.events,
-    start,
+    start: (startOptions) => start(startOptions),
     async resume(threadId, resumeOptions = {}) {
       assertThreadId('agent.resume', threadId);
       checkOptionNames('agent.resume', resumeOptions, resumeOptionNames);
@@ -354,7 +355,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     },
     // Async: what `start` refuses at the call (a thread already running, a bad option, a
     // closed agent) is this promise's rejection, where a caller of a promise looks for it.
-    run: async (startOptions) => start(startOptions).result(),
+    run: async (startOptions) => start(startOptions, 'agent.run').result(),
     async journal(threadId) {
       assertThreadId('agent.journal', threadId);
       return checkpointer.listEffects(threadId);

@@ -1,4 +1,5 @@
 import { elapsedSince } from '../clock/clock';
+import { describeIssues } from '../errors/describe-issues';
 import { describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { capJournalValue, omittedValue } from '../ledger/cap-journal-value';
@@ -85,7 +86,7 @@ export async function executeTool(
     const parsed = parseNow(tool.output, raw, `tool "${tool.name}"'s output schema`);
     if (!parsed.success) {
       throw new RunError('tool.invalid_output', {
-        message: `Tool "${tool.name}" returned output that does not match its output schema. Fix the tool's execute() or its output schema.`,
+        message: `Tool "${tool.name}" returned output that does not match its output schema (${describeIssues(parsed.error.issues)}). Fix the tool's execute() or its output schema.`,
         issues: parsed.error.issues,
         details: { tool: tool.name, output: safeCapJournalValue(raw, maxJournalValueBytes) },
       });

@@ -42,6 +42,10 @@ describe('toolCall', () => {
     const { error } = await runEffect(toolCall(broken), {});
     expect(error.code).toBe('tool.invalid_output');
     expect(error.issues[0].path).toEqual(['total']);
+    // The message says which field is wrong: in a tool loop it is what the model reads, and
+    // what a log shows, where `issues` is not.
+    expect(error.message).toMatch(/does not match its output schema \(total: .*number.*\)\. Fix/);
+    expect(error.message).not.toContain('many');
   });
 
   it('fails with tool.invalid_output, not an internal error, when the output is not JSON', async () => {

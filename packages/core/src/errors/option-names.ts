@@ -33,7 +33,7 @@ export function checkOptionNames(
 }
 
 /** The known name `name` most likely means: a near spelling, or one it begins. */
-function closestName(name: string, known: readonly string[]): string | undefined {
+export function closestName(name: string, known: readonly string[]): string | undefined {
   const lower = name.toLowerCase();
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;

@@ -7,6 +7,19 @@ afterEach(() => {
 });
 
 describe('RunEvents', () => {
+  it('refuses a listener for an event type nothing emits, naming the one meant', () => {
+    const events = new RunEvents(() => 0);
+    // `'llm.call.ended'` was listened to, and the listener never called.
+    expect(() => events.on('llm.call.ended' as never, () => undefined)).toThrow(
+      /events\.on: the string "llm\.call\.ended" is not an event type; did you mean 'llm\.call\.end'\?/,
+    );
+    expect(() => events.on('run.end', 42 as never)).toThrow(/the listener is the number 42/);
+    expect(() => events.onAny(undefined as never)).toThrow(
+      /events\.onAny: the listener is nothing/,
+    );
+    expect(() => events.on('llm.call.end', () => undefined)).not.toThrow();
+  });
+
   it('warns of a throwing listener once per event type, not once per event of a burst', () => {
     const warned = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     const events = new RunEvents(() => 0);

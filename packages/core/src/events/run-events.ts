@@ -1,7 +1,12 @@
 import { EventEmitter } from 'eventemitter3';
 import { serializeError } from '../errors/agentchart-error';
+import { DefinitionError } from '../errors/definition-error';
+import { closestName, describeValue } from '../errors/option-names';
 import type { Redactor } from '../security/create-redactor';
+import { runEventTypes } from './run-event-types';
 import type { RunEvent, RunEventListener, RunEventPayloads, RunEventType } from './types';
+
+const knownTypes: ReadonlySet<string> = new Set(runEventTypes);
 
 type Emitter = EventEmitter<Record<string, (event: RunEvent) => void>>;
 
@@ -37,6 +42,7 @@ export class RunEvents {
 
   /** Listens to one event type; returns a function that stops listening. */
   on<TType extends RunEventType>(type: TType, listener: RunEventListener<TType>): () => void {
+    checkSubscription(type, listener);
     const isolated = this.#isolate(type, listener as unknown as (event: RunEvent) => unknown);
     this.#emitter.on(type, isolated);
     return () => this.#emitter.off(type, isolated);
@@ -44,6 +50,7 @@ export class RunEvents {
 
   /** Listens to every event; returns a function that stops listening. */
   onAny(listener: RunEventListener): () => void {
+    checkSubscription(undefined, listener);
     const isolated = this.#isolate('*', listener as (event: RunEvent) => unknown);
     this.#emitter.on('*', isolated);
     return () => this.#emitter.off('*', isolated);
@@ -118,5 +125,27 @@ export class RunEvents {
     process.emitWarning(this.#redactor?.text(warning) ?? warning, {
       code: 'AGENTCHART_LISTENER_ERROR',
     });
+  }
+}
+
+/**
+ * A misspelt event type (`'llm.call.ended'`) would be listened to and never emitted; a
+ * listener that is not a function would fail at the first event.
+ *
+ * @throws DefinitionError `definition.invalid_option`.
+ */
+function checkSubscription(type: string | undefined, listener: unknown): void {
+  if (type !== undefined && !knownTypes.has(type)) {
+    const closest = typeof type === 'string' ? closestName(type, runEventTypes) : undefined;
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `events.on: ${describeValue(type)} is not an event type${closest ? `; did you mean '${closest}'?` : '.'} Nothing emits it, so the listener would never be called. Use onAny() for every event; the types are ${runEventTypes.join(', ')}.`,
+    );
+  }
+  if (typeof listener !== 'function') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `events.${type === undefined ? 'onAny' : 'on'}: the listener is ${describeValue(listener)}. Give a function of the event.`,
+    );
   }
 }

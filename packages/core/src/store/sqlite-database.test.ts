@@ -379,6 +379,10 @@ describe('opening an SQLite checkpoint database', () => {
       expect(device?.code).toBe('storage.not_a_file');
       expect(device?.message).toContain('/dev/null is a character device, not a database file');
     }
+    // A folder on the path that is a file: the errno once, not "ENOTDIR: ENOTDIR: …".
+    const under = thrown(() => new SqliteCheckpointer({ path: '/dev/null/sub/runs.db' }));
+    expect(under?.code).toBe('storage.not_a_file');
+    expect(under?.message).toContain('(ENOTDIR: not a directory');
   });
 });
 

@@ -78,7 +78,10 @@ function fromSqlite(error: Error, code: number, context: FailureContext): unknow
 }
 
 function fromErrno(error: NodeJS.ErrnoException, errno: string, context: FailureContext): unknown {
-  const reason = `${errno}: ${error.message}`;
+  // Node's message starts with the code already ("ENOTDIR: not a directory, mkdir …").
+  const reason = error.message.startsWith(`${errno}:`)
+    ? error.message
+    : `${errno}: ${error.message}`;
   switch (errno) {
     case 'ENOSPC':
     case 'EDQUOT':

@@ -153,6 +153,21 @@ describe('toJsonSchema', () => {
       );
     });
 
+    it('refuses a bigint, a Map and a Set with advice for each, not for a date', () => {
+      expect(() => answer(z.object({ n: z.bigint() }))).toThrow(
+        /for a big integer, a string of digits/,
+      );
+      expect(() => answer(z.object({ m: z.map(z.string(), z.number()) }))).toThrow(
+        /for a Map, an object \(z\.record/,
+      );
+      for (const schema of [
+        z.object({ n: z.bigint() }),
+        z.object({ m: z.map(z.string(), z.number()) }),
+      ]) {
+        expect(() => answer(schema)).not.toThrow(/for a date/);
+      }
+    });
+
     it('refuses z.custom() and a date at definition, each with its own advice', () => {
       expect(() =>
         answer(z.object({ a: z.custom<string>((value) => typeof value === 'string') })),

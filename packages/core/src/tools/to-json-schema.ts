@@ -53,10 +53,13 @@ function adviceFor(reason: string): string {
   if (/custom/i.test(reason)) {
     return 'z.custom() does not say what the model writes: use a JSON type with a check, e.g. z.string().refine(isValid, "message").';
   }
-  return (
-    'Use types JSON can carry (strings, numbers, booleans, objects, arrays, enums); ' +
-    'for a date, ask for a string (z.iso.datetime() or z.iso.date()) and convert it after.'
-  );
+  const json = 'Use types JSON can carry (strings, numbers, booleans, objects, arrays, enums)';
+  if (/bigint/i.test(reason))
+    return `${json}: for a big integer, a string of digits (z.string().regex(/^-?\\d+$/)) converted after.`;
+  if (/\b(map|set)\b/i.test(reason)) {
+    return `${json}: for a Map, an object (z.record(z.string(), …)) or a list of entries; for a Set, an array.`;
+  }
+  return `${json}; for a date, ask for a string (z.iso.datetime() or z.iso.date()) and convert it after.`;
 }
 
 interface ObjectDefinition {
