@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DefinitionError } from '../errors/definition-error';
 import { buildContext } from './build-context';
 import { placeAtEdges } from './place-at-edges';
 
@@ -12,6 +13,27 @@ describe('placeAtEdges', () => {
 });
 
 describe('buildContext', () => {
+  it('refuses a part it would leave out or ignore without a word', () => {
+    // Each was taken: a misspelt system prompt was dropped from the request.
+    const refused: [object, RegExp][] = [
+      [{ sytem: 'Be brief.', input: 'hi' }, /sytem is not an option; did you mean system\?/],
+      [{ input: 'hi', documentPlacement: 'middle' }, /documentPlacement is the string "middle"/],
+      [
+        { input: 'hi', history: [{ role: 'user', content: 'a' }], pinnedHistory: [1] },
+        /pinnedHistory has the number 1/,
+      ],
+      [
+        { input: 'hi', documents: [{ text: 'd', label: 'a', rank: Number.NaN }] },
+        /document "a" has rank the number NaN/,
+      ],
+      [{ input: 42 }, /input is the number 42/],
+    ];
+    for (const [options, message] of refused) {
+      expect(() => buildContext(options as never)).toThrow(DefinitionError);
+      expect(() => buildContext(options as never)).toThrow(message);
+    }
+  });
+
   it('lays out system, memory, documents, history and input, in that order', () => {
     const context = buildContext({
       system: 'rules',

@@ -1,3 +1,5 @@
+import { DefinitionError } from '../errors/definition-error';
+import { checkOptionNames, describeValue, optionNamesOf } from '../errors/option-names';
 import type { ChatMessage, ResponseFormat, ToolDefinition } from '../model/types';
 import { placeAtEdges } from './place-at-edges';
 import type { ContextInput, ContextItem } from './types';
@@ -51,17 +53,19 @@ export interface BuildContextOptions {
  * const plan = planContext({ context, model: 'gpt-4o-mini', contextWindow: 128_000, counter });
  * ```
  */
-export function buildContext({
-  system,
-  memory = [],
-  documents = [],
-  history = [],
-  pinnedHistory = [],
-  input,
-  tools,
-  responseFormat,
-  documentPlacement = 'edges',
-}: BuildContextOptions): ContextInput {
+export function buildContext(options: BuildContextOptions): ContextInput {
+  checkBuildContextOptions(options);
+  const {
+    system,
+    memory = [],
+    documents = [],
+    history = [],
+    pinnedHistory = [],
+    input,
+    tools,
+    responseFormat,
+    documentPlacement = 'edges',
+  } = options;
   const items: ContextItem[] = [];
   if (system) items.push({ section: 'system', messages: [{ role: 'system', content: system }] });
   for (const entry of memory) {
@@ -131,4 +135,66 @@ function groupHistoryToolCalls(items: ContextItem[]): ContextItem[] {
     }
   }
   return grouped;
+}
+
+const contextOptionNames = optionNamesOf<BuildContextOptions>({
+  system: true,
+  memory: true,
+  documents: true,
+  history: true,
+  pinnedHistory: true,
+  input: true,
+  tools: true,
+  responseFormat: true,
+  documentPlacement: true,
+});
+
+/**
+ * A misspelt part (`sytem`) would be left out of the request without a word; a placement,
+ * pinned turn or rank that means nothing would be ignored, or order documents at random.
+ *
+ * @throws DefinitionError `definition.invalid_option`.
+ */
+function checkBuildContextOptions(options: BuildContextOptions): void {
+  checkOptionNames('buildContext', options, contextOptionNames);
+  const fail = (message: string): never => {
+    throw new DefinitionError('definition.invalid_option', `buildContext: ${message}`);
+  };
+  const {
+    system,
+    input,
+    documentPlacement,
+    pinnedHistory = [],
+    history = [],
+    documents = [],
+  } = options;
+  if (system !== undefined && typeof system !== 'string') {
+    fail(`system is ${describeValue(system)}. Give the system prompt as text.`);
+  }
+  if (typeof input !== 'string' && !Array.isArray(input)) {
+    fail(`input is ${describeValue(input)}. Give the user's content now: text or messages.`);
+  }
+  if (
+    documentPlacement !== undefined &&
+    documentPlacement !== 'edges' &&
+    documentPlacement !== 'in-order'
+  ) {
+    fail(
+      `documentPlacement is ${describeValue(documentPlacement)}. Give 'edges' (the default: the most relevant first and last) or 'in-order'.`,
+    );
+  }
+  for (const index of pinnedHistory) {
+    if (!Number.isInteger(index) || index < 0 || index >= history.length) {
+      fail(
+        `pinnedHistory has ${describeValue(index)}, which is not a turn of the history (indexes 0 to ${history.length - 1}). Give the indexes of the history's turns to keep.`,
+      );
+    }
+  }
+  for (const block of documents) {
+    if (block.rank !== undefined && !Number.isFinite(block.rank)) {
+      fail(
+        `the document ${block.label === undefined ? '' : `"${block.label}" `}has rank ${describeValue(block.rank)}. Give a finite number (higher is more relevant), or leave it out for 0.`,
+      );
+    }
+  }
 }

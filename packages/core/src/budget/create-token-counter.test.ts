@@ -3,6 +3,19 @@ import { createTokenCounter, estimateTokenCounter } from './create-token-counter
 import { wordCounter } from './testing/word-counter';
 
 describe('createTokenCounter', () => {
+  it('refuses a counter that cannot count, or would mislabel its ledgers', () => {
+    const countText = (text: string) => text.length;
+    const refused: [object, RegExp][] = [
+      [{ encoding: 'cl100k', exact: true, countText: 42 }, /countText is the number 42/],
+      [{ encoding: '', exact: true, countText }, /encoding is an empty string/],
+      [{ encoding: 'cl100k', exact: 'yes', countText }, /exact is the string "yes"/],
+      [{ encoding: 'cl100k', exact: true, countTxt: countText }, /countTxt is not an option/],
+    ];
+    for (const [options, message] of refused) {
+      expect(() => createTokenCounter(options as never)).toThrow(message);
+    }
+  });
+
   it('frames each message with 3 tokens and its role, and primes the reply with 3', () => {
     // system: 3 + 1 role + 2 words; user: 3 + 1 + 3; priming 3.
     expect(

@@ -1,3 +1,5 @@
+import { DefinitionError } from '../errors/definition-error';
+import { checkOptionNames, describeValue } from '../errors/option-names';
 import type { ChatMessage, ChatRequest, ResponseFormat, ToolDefinition } from '../model/types';
 import { estimateTextTokens } from './estimate-text-tokens';
 import { renderSchemaType, renderToolsForCounting } from './render-tools-for-counting';
@@ -43,11 +45,9 @@ const tokensPerToolCall = 3;
  * conversation is not re-counted from the start on every call; tool definitions per list
  * (and each entry's name, description and schema object), response formats per object.
  */
-export function createTokenCounter({
-  encoding,
-  exact,
-  countText,
-}: TokenCounterOptions): TokenCounter {
+export function createTokenCounter(options: TokenCounterOptions): TokenCounter {
+  checkTokenCounterOptions(options);
+  const { encoding, exact, countText } = options;
   const remembered = new WeakMap<ChatMessage, { content: string; tokens: number }>();
   // Roles and tool names: a handful of short texts every message carries, counted once each.
   const names = new Map<string, number>();
@@ -167,4 +167,33 @@ function sameDefinitions(
     }
   }
   return true;
+}
+
+/**
+ * A counter with no `countText` fails at the first request it plans; an empty encoding or a
+ * non-boolean `exact` would mislabel every ledger.
+ *
+ * @throws DefinitionError `definition.invalid_option`.
+ */
+function checkTokenCounterOptions(options: TokenCounterOptions): void {
+  checkOptionNames('createTokenCounter', options, ['encoding', 'exact', 'countText']);
+  const { encoding, exact, countText } = options;
+  const fail = (message: string): never => {
+    throw new DefinitionError('definition.invalid_option', `createTokenCounter: ${message}`);
+  };
+  if (typeof encoding !== 'string' || encoding.trim() === '') {
+    fail(
+      `encoding is ${describeValue(encoding)}. Name the encoding the counts are made with ('o200k_base'), or 'estimate'.`,
+    );
+  }
+  if (typeof exact !== 'boolean') {
+    fail(
+      `exact is ${describeValue(exact)}. Give true when countText is the model's own tokenizer, false otherwise.`,
+    );
+  }
+  if (typeof countText !== 'function') {
+    fail(
+      `countText is ${describeValue(countText)}. Give a function that returns the tokens of a text.`,
+    );
+  }
 }

@@ -339,9 +339,24 @@ describe('cacheableResponse', () => {
 });
 
 describe('MemoryResponseCacheStore', () => {
-  it('rejects a maxEntries that is not a positive integer', () => {
-    expect(() => new MemoryResponseCacheStore({ maxEntries: 0 })).toThrow(
-      /maxEntries must be a positive integer/,
+  it('rejects a maxEntries that is not a positive integer, and a misspelt option, as definition errors', () => {
+    // They were RangeErrors, unlike every other option's error; `maxEntrys` was ignored.
+    for (const maxEntries of [0, -1, Number.NaN, 1.5, '5']) {
+      expect(() => new MemoryResponseCacheStore({ maxEntries: maxEntries as never })).toThrow(
+        expect.objectContaining({
+          code: 'definition.invalid_option',
+          message: expect.stringMatching(/MemoryResponseCacheStore: maxEntries is /),
+        }),
+      );
+    }
+    expect(() => new MemoryResponseCacheStore({ maxEntrys: 5 } as never)).toThrow(
+      /maxEntrys is not an option; did you mean maxEntries\?/,
     );
+  });
+
+  it('refuses a maxEntries createResponseCache would ignore, beside a store of its own', () => {
+    expect(() =>
+      createResponseCache({ maxEntries: 10, store: new MemoryResponseCacheStore() }),
+    ).toThrow(/maxEntries applies to the built-in in-memory store only/);
   });
 });

@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../clock/clock';
+import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames } from '../errors/option-names';
 import type { ChatRequest, ChatResponse } from '../model/types';
 import { validateNumberOption } from '../reliability/validate-option';
@@ -106,6 +107,13 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
     store = new MemoryResponseCacheStore({ maxEntries, clock }),
     now = () => clock.now(),
   } = options;
+  if (options.store !== undefined && options.maxEntries !== undefined) {
+    // The store keeps as many as it was made to: this one would be ignored.
+    throw new DefinitionError(
+      'definition.invalid_option',
+      'createResponseCache: maxEntries applies to the built-in in-memory store only, and a store is given: it keeps as many answers as it was made to. Give maxEntries to that store, or leave the store out.',
+    );
+  }
   validateNumberOption('createResponseCache', 'ttlMs', ttlMs, {
     min: 0,
     exclusiveMin: true,

@@ -1,4 +1,6 @@
 import { type Clock, systemClock } from '../clock/clock';
+import { checkOptionNames } from '../errors/option-names';
+import { validateNumberOption } from '../reliability/validate-option';
 import type { CacheEntry, ResponseCacheStore } from './types';
 
 /** Options of {@link MemoryResponseCacheStore}. */
@@ -14,12 +16,15 @@ export class MemoryResponseCacheStore implements ResponseCacheStore {
   readonly #maxEntries: number;
   readonly #clock: Clock;
 
-  constructor({ maxEntries = 1_000, clock = systemClock }: MemoryResponseCacheStoreOptions = {}) {
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-      throw new RangeError(
-        `MemoryResponseCacheStore: maxEntries must be a positive integer, got ${maxEntries}.`,
-      );
-    }
+  constructor(options: MemoryResponseCacheStoreOptions = {}) {
+    checkOptionNames('MemoryResponseCacheStore', options, ['maxEntries', 'clock']);
+    const { maxEntries = 1_000, clock = systemClock } = options;
+    validateNumberOption('MemoryResponseCacheStore', 'maxEntries', maxEntries, {
+      min: 1,
+      max: Number.MAX_SAFE_INTEGER,
+      integer: true,
+      expected: 'a whole number of answers to keep, 1 or more (the least recently used goes first)',
+    });
     this.#maxEntries = maxEntries;
     this.#clock = clock;
   }
