@@ -40,7 +40,12 @@ export class RunEvents {
     this.#redactor = redactor?.active ? redactor : undefined;
   }
 
-  /** Listens to one event type; returns a function that stops listening. */
+  /**
+   * Listens to one event type; returns a function that stops listening.
+   *
+   * @throws DefinitionError `definition.invalid_option` for a type nothing emits (a misspelt
+   *   one names the type meant) or a listener that is not a function.
+   */
   on<TType extends RunEventType>(type: TType, listener: RunEventListener<TType>): () => void {
     checkSubscription(type, listener);
     const isolated = this.#isolate(type, listener as unknown as (event: RunEvent) => unknown);
