@@ -307,6 +307,35 @@ describe('PostgresCheckpointer options', () => {
     );
     refused(undefined, /give \{ connectionString/);
   });
+
+  it('refuses a schema name PostgreSQL would cut, a pool size that hangs, and options a given pool ignores', () => {
+    const url = 'postgres://x@127.0.0.1:1/db';
+    const refused = (options: unknown, message: RegExp) =>
+      expect(() => new PostgresCheckpointer(options as never)).toThrow(message);
+    // Two names alike in their first 63 bytes shared one schema's tables.
+    refused(
+      { connectionString: url, schema: `${'s'.repeat(63)}ONE` },
+      /is 66 bytes; PostgreSQL keeps 63/,
+    );
+    refused({ connectionString: url, schema: '' }, /schema is an empty string/);
+    // A pool of -1 connections hung every call until its timeout.
+    refused(
+      { connectionString: url, max: -1 },
+      /max is the number -1\. Give a whole number of connections, 1 or more/,
+    );
+    refused({ connectionString: url, max: 1.5 }, /max is the number 1\.5/);
+    refused(
+      { connectionString: url, queryTimeoutMs: 2 ** 31 },
+      /queryTimeoutMs must be a positive number of milliseconds up to 2147483647/,
+    );
+    refused({ connectionString: '' }, /connectionString is an empty string/);
+    refused({ connectionString: 'mysql://x' }, /connectionString is the string "mysql/);
+    const pool = new pg.Pool();
+    refused({ pool, max: 5 }, /max applies to the pool the store opens/);
+    refused({ pool, queryTimeoutMs: 1_000 }, /queryTimeoutMs applies to the pool the store opens/);
+    refused({ pool: {} }, /pool is an object\. Give a pg\.Pool/);
+    void pool.end();
+  });
 });
 
 describe('PostgresCheckpointer conformance', () => {

@@ -40,6 +40,7 @@ import type {
 } from '@agentchart/core/run-log';
 import pg from 'pg';
 import { assertOwnTables, type OwnTable } from './assert-own-tables';
+import { checkConnectionString, checkCount, checkSchemaName } from './check-postgres-options';
 import { createRunLogTable, PostgresRunLog, runLogUpsert, runLogValues } from './postgres-run-log';
 import { describeServer, storageFailure } from './postgres-storage-error';
 import {
@@ -175,16 +176,45 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
         'PostgresCheckpointer: give either connectionString (it opens and closes its own pool) or pool (one you own), not both nor neither.',
       );
     }
+    if (options.schema !== undefined) {
+      checkSchemaName('PostgresCheckpointer', 'schema', options.schema);
+    }
     if ('pool' in options) {
-      this.#pool = options.pool;
+      const { pool } = options;
+      if (typeof (pool as Partial<pg.Pool> | null)?.connect !== 'function') {
+        throw new DefinitionError(
+          'definition.invalid_option',
+          `PostgresCheckpointer: pool is ${describeValue(pool)}. Give a pg.Pool you own, or a connectionString for one the store opens.`,
+        );
+      }
+      for (const name of ['max', 'queryTimeoutMs'] as const) {
+        // They shape a pool the store opens: a pool given is the caller's, as it was made.
+        if (name in options) {
+          throw new DefinitionError(
+            'definition.invalid_option',
+            `PostgresCheckpointer: ${name} applies to the pool the store opens from a connectionString; with a pool of your own it would be ignored. Set it on that pool (new pg.Pool({ max, query_timeout })).`,
+          );
+        }
+      }
+      this.#pool = pool;
       this.#ownsPool = false;
     } else {
       const { queryTimeoutMs = 30_000 } = options;
-      if (!Number.isFinite(queryTimeoutMs) || queryTimeoutMs <= 0) {
+      checkConnectionString('PostgresCheckpointer', options.connectionString);
+      // Past 2^31 - 1 ms a timer fires at once: every query would time out.
+      if (
+        !Number.isFinite(queryTimeoutMs) ||
+        queryTimeoutMs <= 0 ||
+        queryTimeoutMs > 2_147_483_647
+      ) {
         throw new DefinitionError(
           'definition.invalid_option',
-          `PostgresCheckpointer: queryTimeoutMs must be a positive number of milliseconds, got ${describeValue(queryTimeoutMs)}.`,
+          `PostgresCheckpointer: queryTimeoutMs must be a positive number of milliseconds up to 2147483647, got ${describeValue(queryTimeoutMs)}.`,
         );
+      }
+      // A pool of -1 connections hung every call until its timeout.
+      if (options.max !== undefined) {
+        checkCount('PostgresCheckpointer', 'max', options.max, 1, 'connections');
       }
       this.#pool = new pg.Pool({
         connectionString: options.connectionString,

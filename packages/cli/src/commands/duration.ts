@@ -10,7 +10,11 @@ const units: Record<string, number> = {
 };
 
 /** A duration as people write it — `500ms`, `45s`, `90m`, `12h`, `30d`, `2w` — in milliseconds. */
-export function parseDuration(text: string, option: string): number {
+export function parseDuration(
+  text: string,
+  option: string,
+  { minMs = 0, maxMs = Number.MAX_SAFE_INTEGER }: { minMs?: number; maxMs?: number } = {},
+): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(text.trim());
   if (!match) {
     throw new CliError(
@@ -18,5 +22,20 @@ export function parseDuration(text: string, option: string): number {
       `${option} takes a duration like 30d, 12h, 90m, 45s or 500ms; got "${text}".`,
     );
   }
-  return Number(match[1]) * units[match[2]!]!;
+  const ms = Number(match[1]) * units[match[2]!]!;
+  if (ms < minMs || ms > maxMs) {
+    throw new CliError(
+      'cli.usage',
+      `${option} is ${text}; give ${maxMs === Number.MAX_SAFE_INTEGER ? `at least ${describeMs(minMs)}` : `from ${describeMs(minMs)} to ${describeMs(maxMs)}`}.`,
+    );
+  }
+  return ms;
+}
+
+/** Milliseconds as the largest whole unit they are, for a message: 60000 → "1m". */
+function describeMs(ms: number): string {
+  const unit = (['w', 'd', 'h', 'm', 's'] as const).find(
+    (name) => ms >= units[name]! && ms % units[name]! === 0,
+  );
+  return unit ? `${ms / units[unit]!}${unit}` : `${ms}ms`;
 }

@@ -114,5 +114,39 @@ describe('agentchart prune', () => {
     const noAge = await cli(['prune'], env);
     expect(noAge.exitCode).toBe(2);
     expect(noAge.stderr).toContain('never deletes without an age');
+    // Was an "unexpected error" with a stack trace, exit 1.
+    const tooOld = await cli(['prune', '--older-than', '99999999w'], env);
+    expect(tooOld.exitCode).toBe(2);
+    expect(tooOld.stderr).toContain('--older-than is 99999999w');
+  });
+
+  it('refuses a worker retention that deletes each thread as it ends, and an interval no timer keeps', async () => {
+    await cli(['run', agentModule, '--input', '{"ticket":"a","amount":1}', '--thread', 'kept'], {
+      AGENTCHART_DB: database,
+    });
+    // `--retain 0s` deleted every ended thread; `--interval 0s` looked every 0 ms.
+    for (const [flag, value, message] of [
+      ['--retain', '0s', '--retain is 0s; give at least 1m'],
+      ['--retain', '0.0001ms', '--retain is 0.0001ms; give at least 1m'],
+      ['--interval', '0s', '--interval is 0s; give from 10ms to 2147483647ms'],
+      ['--interval', '99999w', '--interval is 99999w'],
+    ] as const) {
+      const result = await cli([
+        'worker',
+        '--once',
+        '--agent',
+        agentModule,
+        '--db',
+        database,
+        flag,
+        value,
+      ]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(message);
+    }
+    const runs = JSON.parse((await cli(['runs', '--db', database, '--json'])).stdout) as {
+      threadId: string;
+    }[];
+    expect(runs.map((thread) => thread.threadId)).toEqual(['kept']);
   });
 });

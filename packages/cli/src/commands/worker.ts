@@ -31,8 +31,8 @@ Options:
   -d, --db <file|url>         the run database (default: $${databaseVariable}, else ${defaultDatabase})
   -c, --concurrency <n>       threads of each agent this worker drives at once (default 10)
       --tenant-concurrency <n> PostgreSQL: threads of one tenant at once across all workers
-      --interval <duration>   how often it looks for due threads (default 1s)
-      --retain <duration>     prune threads that ended longer ago than this, hourly
+      --interval <duration>   how often it looks for due threads (10ms or more; default 1s)
+      --retain <duration>     prune threads that ended longer ago than this (1m or more), hourly
       --once                  SQLite: one look, drive what it found to rest, exit
   -h, --help                  show this help
 `;
@@ -64,10 +64,17 @@ export const workerCommand: Command = {
       );
     }
     const concurrency = positiveInteger(values.concurrency, '--concurrency', 10);
+    // A timer cannot wait longer than 2^31 - 1 ms, and looking every 0 ms is a busy loop.
     const intervalMs =
-      values.interval === undefined ? 1_000 : parseDuration(values.interval, '--interval');
+      values.interval === undefined
+        ? 1_000
+        : parseDuration(values.interval, '--interval', { minMs: 10, maxMs: 2_147_483_647 });
+    // A thread that has just ended may still be read by whoever ran it: `--retain 0s` deleted
+    // each one as it ended.
     const retainMs =
-      values.retain === undefined ? undefined : parseDuration(values.retain, '--retain');
+      values.retain === undefined
+        ? undefined
+        : parseDuration(values.retain, '--retain', { minMs: 60_000 });
     const module = agentModuleOf(values.agent, 'worker', context);
     const factories = await loadAgentFactories(module.file, context);
     const database = resolveDatabase(values.db, context);

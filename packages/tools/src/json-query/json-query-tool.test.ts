@@ -50,4 +50,14 @@ describe('jsonQueryTool', () => {
   it('refuses limits that are not positive whole numbers', () => {
     expect(() => jsonQueryTool({ maxOutputChars: 0 })).toThrow('maxOutputChars is 0');
   });
+
+  it('refuses a worker heap too small to run a query, which ended the whole process', () => {
+    // 1 or 2 MiB: V8's fatal out-of-memory killed the host on the first query; 4 failed each.
+    for (const maxMemoryMb of [1, 2, 4, 15]) {
+      expect(() => jsonQueryTool({ maxMemoryMb })).toThrow(
+        /maxMemoryMb is \d+\. Give at least 16 MiB/,
+      );
+    }
+    expect(() => jsonQueryTool({ maxMemoryMb: 16 })).not.toThrow();
+  });
 });

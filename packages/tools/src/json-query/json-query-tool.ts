@@ -1,10 +1,13 @@
-import { defineTool, type Tool } from '@agentchart/core';
+import { DefinitionError, defineTool, type Tool } from '@agentchart/core';
 import { checkOptionNames, optionNamesOf } from '@agentchart/core/internal';
 import { z } from 'zod';
 import { requirePositiveInteger } from '../shared/validate-option';
 import { JsonQueryError } from './json-query-error';
 import { runJsonQueryWorker } from './run-json-query-worker';
 import type { JsonQueryToolOptions } from './types';
+
+/** The smallest heap a query worker is given: below it, V8 fails the process, not the query. */
+const minMemoryMb = 16;
 
 const jsonQueryOutput = z.object({
   /** The result as JSON text; cut at maxOutputChars when `truncated`. */
@@ -68,6 +71,14 @@ export function jsonQueryTool(options: JsonQueryToolOptions = {}): JsonQueryTool
   requirePositiveInteger(owner, 'maxOutputChars', maxOutputChars);
   requirePositiveInteger(owner, 'timeoutMs', timeoutMs);
   requirePositiveInteger(owner, 'maxMemoryMb', maxMemoryMb);
+  if (maxMemoryMb < minMemoryMb) {
+    // Below a few MiB V8 cannot start the worker's heap, and its out-of-memory error is fatal
+    // to the whole process, not to the worker: 1 or 2 MiB killed the host on the first query.
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${owner}: maxMemoryMb is ${maxMemoryMb}. Give at least ${minMemoryMb} MiB (the default is 128): a worker's heap smaller than that cannot run a query, and V8 running out of it ends the whole process.`,
+    );
+  }
   const bound = data !== undefined;
   const input = z.strictObject({
     query: z

@@ -3,6 +3,7 @@ import type { AgentFactory, PruneOptions } from '@agentchart/core/internal';
 import { PgBoss } from 'pg-boss';
 import { PostgresCheckpointer } from '../postgres-checkpointer';
 import { describeServer, storageFailure } from '../postgres-storage-error';
+import { checkWorkerOptions } from './check-worker-options';
 import { handleThreadJob, type ThreadJobResult } from './handle-thread-job';
 import { queueWarnings } from './queue-warnings';
 import {
@@ -53,7 +54,8 @@ export interface PostgresWorkerOptions extends ThreadQueueSettings {
   monitorIntervalSeconds?: number;
   /**
    * Retention: every `intervalMs` (default an hour), threads that ended longer than
-   * `olderThanMs` ago are pruned (see `PostgresCheckpointer.prune`). Default: kept forever.
+   * `olderThanMs` ago (at least a minute) are pruned (see `PostgresCheckpointer.prune`).
+   * Default: kept forever.
    */
   retention?: RetentionOptions;
   /**
@@ -110,6 +112,7 @@ export interface PostgresWorker {
 export async function createPostgresWorker(
   options: PostgresWorkerOptions,
 ): Promise<PostgresWorker> {
+  checkWorkerOptions(options);
   const {
     connectionString,
     concurrency = 10,

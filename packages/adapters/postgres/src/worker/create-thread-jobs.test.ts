@@ -1,5 +1,7 @@
+import { agentFactory, createAgent } from '@agentchart/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { setup } from 'xstate';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../testing/throwaway-postgres';
 import { createPostgresWorker } from './create-postgres-worker';
 import { createThreadJobs } from './create-thread-jobs';
@@ -86,7 +88,12 @@ describe('createThreadJobs', () => {
 describe('createPostgresWorker', () => {
   it('fails to start with a StorageError, not a driver error, when the database does not exist', async () => {
     const url = postgres.connectionString.replace(/\/postgres$/, '/no_such_database');
-    const error = await createPostgresWorker({ connectionString: url, agents: [] }).then(
+    const machine = setup({}).createMachine({
+      initial: 'done',
+      states: { done: { type: 'final' } },
+    });
+    const agents = [agentFactory((host) => createAgent({ machine, ...host }))];
+    const error = await createPostgresWorker({ connectionString: url, agents }).then(
       () => undefined,
       (failure: unknown) => failure,
     );

@@ -1,4 +1,5 @@
 import { PgBoss } from 'pg-boss';
+import { checkQueueOptions } from '../check-postgres-options';
 import { describeServer, storageFailure } from '../postgres-storage-error';
 import { queueWarnings } from './queue-warnings';
 import { ThreadJobs, type ThreadQueueSettings, threadQueueOptions } from './thread-jobs';
@@ -30,6 +31,8 @@ export interface ThreadJobsOptions extends ThreadQueueSettings {
 export async function createThreadJobs(
   options: ThreadJobsOptions,
 ): Promise<{ jobs: ThreadJobs; close(): Promise<void> }> {
+  // A misspelt `jobschema` would put jobs where no worker looks.
+  checkQueueOptions('createThreadJobs', options as unknown as Record<string, unknown>);
   const boss = new PgBoss({
     connectionString: options.connectionString,
     schema: options.jobSchema ?? 'agentchart_jobs',
