@@ -1,7 +1,8 @@
 import { type Agent, DefinitionError } from '@agentchart/core';
-import { checkOptionNames } from '@agentchart/core/internal';
+import { checkOptionNames, describeValue } from '@agentchart/core/internal';
 import { createInspector } from '@statelyai/inspect';
 import type { InspectionEvent, Observer } from 'xstate';
+import { checkFlag, checkFunction, checkWebSocketUrl } from './check-inspect-options';
 import { harnessFact } from './harness-facts';
 import { defaultMaxThreads, type InspectedActor, ThreadSessions } from './thread-sessions';
 import type { InspectionMessage, InspectionSink } from './types';
@@ -94,6 +95,18 @@ export function createAgentInspector(options: AgentInspectorOptions = {}): Agent
   const sinks: InspectionSink[] = [
     ...(Array.isArray(record) ? record : [record as InspectionSink]),
   ];
+  // Each is called from a timer, where one that throws is an uncaught exception.
+  for (const [index, sink] of sinks.entries()) {
+    if (typeof (sink as Partial<InspectionSink> | null)?.send !== 'function') {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `createAgentInspector: record${Array.isArray(record) ? `[${index}]` : ''} is ${describeValue(sink)}. Give a sink, an object with send(message), such as recordInspection({ file }) or webSocketSink({ url }).`,
+      );
+    }
+  }
+  checkFunction('createAgentInspector', 'onMessage', onMessage, 'of each message');
+  checkFlag('createAgentInspector', 'captureContent', captureContent);
+  if (url !== false) checkWebSocketUrl('createAgentInspector', 'url', url);
   if (url !== false) sinks.push(webSocketSink({ url }));
   if (onMessage) sinks.push({ send: onMessage });
   const sessions = new ThreadSessions({ maxThreads });

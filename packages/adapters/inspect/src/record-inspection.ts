@@ -1,6 +1,8 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { checkOptionNames } from '@agentchart/core/internal';
+import { dirname } from 'node:path';
+import { DefinitionError } from '@agentchart/core';
+import { checkOptionNames, describeValue } from '@agentchart/core/internal';
 import { toJsonLine } from './to-json-line';
 import type { InspectionMessage, InspectionSink } from './types';
 
@@ -20,6 +22,7 @@ const recordInspectionOptionNames = ['file'];
 export function recordInspection(options: RecordInspectionOptions): InspectionSink {
   checkOptionNames('recordInspection', options, recordInspectionOptionNames);
   const { file } = options;
+  checkRecordFile(file);
   const stream = createWriteStream(file, { flags: 'a' });
   let failure: unknown;
   stream.on('error', (error) => {
@@ -48,4 +51,29 @@ export async function readInspectionRecording(file: string): Promise<InspectionM
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as InspectionMessage);
+}
+
+/**
+ * The file must be one that can be appended to: before, an empty path, a directory or a
+ * missing folder made a sink that dropped every message and said so only at `close()`.
+ */
+function checkRecordFile(file: unknown): void {
+  const fail = (message: string): never => {
+    throw new DefinitionError('definition.invalid_option', `recordInspection: ${message}`);
+  };
+  if (typeof file !== 'string' || file.trim() === '') {
+    fail(
+      `file is ${describeValue(file)}. Give the path of a JSON Lines file, such as 'inspection.jsonl'.`,
+    );
+  }
+  const path = file as string;
+  const folder = statSync(dirname(path), { throwIfNoEntry: false });
+  if (!folder?.isDirectory()) {
+    fail(`the folder of ${path} does not exist. Create it, or give a file in a folder that does.`);
+  }
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    fail(
+      `${path} is a directory. Give the path of a file in it, such as ${path}/inspection.jsonl.`,
+    );
+  }
 }

@@ -2,6 +2,13 @@ import { createServer } from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
 import { checkOptionNames } from '@agentchart/core/internal';
 import { WebSocket, WebSocketServer } from 'ws';
+import {
+  checkCount,
+  checkHost,
+  checkHttpUrl,
+  checkOrigins,
+  checkPort,
+} from './check-inspect-options';
 import { isAllowedRelayClient } from './relay-client-guard';
 
 /** Options of {@link startInspectorRelay}. */
@@ -67,6 +74,7 @@ export async function startInspectorRelay(
   options: InspectorRelayOptions = {},
 ): Promise<InspectorRelay> {
   checkOptionNames('startInspectorRelay', options, relayOptionNames);
+  checkRelayOptions(options);
   const {
     host = '127.0.0.1',
     port = 8080,
@@ -76,9 +84,12 @@ export async function startInspectorRelay(
     maxUnreadBytes = 16 * 1024 * 1024,
     maxClients = 64,
   } = options;
+  // As the URL parser writes it: quotes and angle brackets percent-encoded, so the given text
+  // cannot close the page's attribute.
+  const page = bridgePage(new URL(inspectorUrl).href);
   const http = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    response.end(bridgePage(inspectorUrl));
+    response.end(page);
   });
   // Known once listening (port 0 picks one); no client can connect before.
   let authority = '';
@@ -177,4 +188,26 @@ function bridgePage(inspectorUrl: string): string {
     else waiting.push(message);
   };
 </script>`;
+}
+
+/**
+ * Before, an empty host listened on every interface (run data reachable from the network),
+ * an inspector URL was pasted into the page's HTML as given, NaN lifted every limit and 0
+ * clients refused everyone.
+ */
+function checkRelayOptions(options: InspectorRelayOptions): void {
+  const owner = 'startInspectorRelay';
+  checkHost(owner, options.host);
+  checkPort(owner, options.port);
+  checkCount(
+    owner,
+    'bufferSize',
+    options.bufferSize,
+    0,
+    'messages kept for a page that connects later',
+  );
+  checkCount(owner, 'maxClients', options.maxClients, 1, 'clients at once');
+  checkCount(owner, 'maxUnreadBytes', options.maxUnreadBytes, 1, 'bytes a client may leave unread');
+  checkHttpUrl(owner, 'inspectorUrl', options.inspectorUrl);
+  checkOrigins(owner, 'allowedOrigins', options.allowedOrigins);
 }

@@ -1,3 +1,5 @@
+import { checkOptionNames, maxTimerMs, validateNumberOption } from '@agentchart/core/internal';
+import { checkCount, checkWebSocketUrl } from './check-inspect-options';
 import { toJsonLine } from './to-json-line';
 import type { InspectionMessage, InspectionSink } from './types';
 
@@ -24,12 +26,14 @@ export interface WebSocketSinkOptions {
  * while it waits to reconnect: a missing relay must not keep an agent's process alive; and a
  * relay that stops reading costs it at most `maxUnsentBytes` and `maxBuffered` messages.
  */
-export function webSocketSink({
-  url = 'ws://127.0.0.1:8080',
-  maxBuffered = 1000,
-  retryMs = 1000,
-  maxUnsentBytes = 16 * 1024 * 1024,
-}: WebSocketSinkOptions = {}): InspectionSink {
+export function webSocketSink(options: WebSocketSinkOptions = {}): InspectionSink {
+  checkSinkOptions(options);
+  const {
+    url = 'ws://127.0.0.1:8080',
+    maxBuffered = 1000,
+    retryMs = 1000,
+    maxUnsentBytes = 16 * 1024 * 1024,
+  } = options;
   const queue: string[] = [];
   let socket: WebSocket | undefined;
   let open = false;
@@ -96,4 +100,24 @@ function settled(ws: WebSocket, event: 'open' | 'close'): Promise<void> {
     ws.addEventListener(event, done, { once: true });
     if (event !== 'close') ws.addEventListener('close', done, { once: true });
   });
+}
+
+/**
+ * Before, nothing was checked: `maxUnsentBytes: NaN` sent nothing until `close()`, `retryMs: 0`
+ * reconnected about 500 times a second to a relay that was down, `maxBuffered: NaN` buffered
+ * without bound, and a misspelt option was ignored.
+ */
+function checkSinkOptions(options: WebSocketSinkOptions): void {
+  const owner = 'webSocketSink';
+  checkOptionNames(owner, options, ['url', 'maxBuffered', 'retryMs', 'maxUnsentBytes']);
+  if (options.url !== undefined) checkWebSocketUrl(owner, 'url', options.url);
+  checkCount(owner, 'maxBuffered', options.maxBuffered, 1, 'messages held while the relay is away');
+  checkCount(owner, 'maxUnsentBytes', options.maxUnsentBytes, 1, 'bytes a socket may hold unsent');
+  if (options.retryMs !== undefined) {
+    validateNumberOption(owner, 'retryMs', options.retryMs, {
+      min: 10,
+      max: maxTimerMs,
+      expected: `milliseconds between reconnections, from 10 to ${maxTimerMs}`,
+    });
+  }
 }

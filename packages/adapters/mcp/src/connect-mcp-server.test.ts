@@ -323,6 +323,38 @@ describe('connectMcpServer lifecycle', () => {
     expect(childrenRunning('mcp-test-server.ts')).toEqual([]);
   });
 
+  it('refuses stdio options that threw uncaught or split into characters, and a timeout no timer keeps', async () => {
+    server = stdioTestServer();
+    // `onStderr: 42` threw uncaught at the server's first line on stderr; a string of args
+    // became one argument per character; 2^31 ms failed the connection after 1 ms.
+    const refused: [object, RegExp][] = [
+      [
+        { transport: { ...server.transport, onStderr: 42 } },
+        /transport\.onStderr is the number 42/,
+      ],
+      [
+        { transport: { ...server.transport, args: '--flag' } },
+        /transport\.args is the string "--flag"\. Give the arguments as a list/,
+      ],
+      [{ transport: { ...server.transport, cwd: '' } }, /transport\.cwd is an empty string/],
+      [
+        { transport: server.transport, connectTimeoutMs: 2 ** 31 },
+        /connectTimeoutMs is 2147483648\. Give at most 2147483647/,
+      ],
+    ];
+    for (const [options, message] of refused) {
+      const error = await connectMcpServer(options as never).then(
+        keepOpen,
+        (caught: unknown) => caught,
+      );
+      expect(error).toMatchObject({
+        code: 'definition.invalid_option',
+        message: expect.stringMatching(message),
+      });
+    }
+    expect(childrenRunning('mcp-test-server.ts')).toEqual([]);
+  });
+
   it('fails with mcp.connect_failed when the command is not an MCP server', async () => {
     server = stdioTestServer();
     const error = await connectMcpServer({

@@ -1,5 +1,5 @@
 import { DefinitionError, type ToolEffect } from '@agentchart/core';
-import { checkOptionNames } from '@agentchart/core/internal';
+import { checkOptionNames, maxTimerMs } from '@agentchart/core/internal';
 import { createRedactor } from '@agentchart/core/security';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { checkDefinitionsSize } from './check-definitions-size';
@@ -206,6 +206,14 @@ function checkOptions({
       throw new DefinitionError(
         'definition.invalid_option',
         `connectMcpServer: ${option} is ${value}. Give a positive whole number.`,
+      );
+    }
+    // Past 2^31 - 1 ms a timer fires at once: the connection failed after 1 ms, saying it
+    // had not connected within the time given.
+    if (option.endsWith('Ms') && value > maxTimerMs) {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `connectMcpServer: ${option} is ${value}. Give at most ${maxTimerMs} milliseconds (about 24.8 days).`,
       );
     }
   }

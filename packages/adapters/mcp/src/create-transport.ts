@@ -1,5 +1,5 @@
 import { DefinitionError } from '@agentchart/core';
-import { checkOptionNames } from '@agentchart/core/internal';
+import { checkOptionNames, describeValue } from '@agentchart/core/internal';
 import type { CreatedTransport } from './created-transport';
 import { httpTransport } from './http-transport';
 import { stdioTransport } from './stdio-transport';
@@ -31,6 +31,7 @@ export function createTransport(
 ): CreatedTransport {
   if ('command' in options && typeof options.command === 'string') {
     checkOptionNames('connectMcpServer', options, stdioOptionNames, 'transport.');
+    checkStdioOptions(options);
     return stdioTransport(options, { maxOutputBytes });
   }
   if ('url' in options && options.url) {
@@ -41,4 +42,36 @@ export function createTransport(
     'definition.invalid_option',
     'connectMcpServer: transport has neither a command nor a url. Give { command, args } to start a server over stdio, or { url } for streamable HTTP.',
   );
+}
+
+/**
+ * Before, `onStderr: 42` threw uncaught as soon as the server wrote to stderr, `args` given as
+ * a string became one argument per character, and an empty `cwd` was ignored.
+ */
+function checkStdioOptions(options: McpStdioTransportOptions): void {
+  const fail = (message: string): never => {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `connectMcpServer: transport.${message}`,
+    );
+  };
+  const { args, cwd, onStderr } = options;
+  if (
+    args !== undefined &&
+    (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string'))
+  ) {
+    fail(
+      `args is ${describeValue(args)}. Give the arguments as a list of strings, such as ['-y', '@modelcontextprotocol/server-everything'].`,
+    );
+  }
+  if (cwd !== undefined && (typeof cwd !== 'string' || cwd.trim() === '')) {
+    fail(
+      `cwd is ${describeValue(cwd)}. Give the folder to start the server in, or leave it out for this process's.`,
+    );
+  }
+  if (onStderr !== undefined && typeof onStderr !== 'function') {
+    fail(
+      `onStderr is ${describeValue(onStderr)}. Give a function of each chunk of the server's stderr.`,
+    );
+  }
 }

@@ -647,6 +647,18 @@ describe('instrumentAgent', () => {
     );
   });
 
+  it("refuses a captureContent that is not a boolean: 'false' put prompts into every span", () => {
+    const agent = createAgent({ machine: triage, models: { fast: scriptedModel() } });
+    for (const captureContent of ['false', 'no', 1]) {
+      expect(() => instrumentAgent(agent, { captureContent } as never)).toThrow(
+        expect.objectContaining({
+          code: 'definition.invalid_option',
+          message: expect.stringMatching(/captureContent is .*Give true .* or false/),
+        }),
+      );
+    }
+  });
+
   it('ends the spans still open when it is stopped', async () => {
     const slow = scriptedModel({ latencyMs: 10_000, responses: [{ json: { relevant: true } }] });
     const agent = createAgent({ machine: triage, models: { fast: slow } });

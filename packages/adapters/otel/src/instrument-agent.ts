@@ -1,5 +1,5 @@
-import type { Agent } from '@agentchart/core';
-import { checkOptionNames } from '@agentchart/core/internal';
+import { type Agent, DefinitionError } from '@agentchart/core';
+import { checkOptionNames, describeValue } from '@agentchart/core/internal';
 import { type MeterProvider, metrics, type TracerProvider, trace } from '@opentelemetry/api';
 import { GenAiMetrics } from './metrics/gen-ai-metrics';
 import { AgentTracer } from './trace/agent-tracer';
@@ -65,6 +65,13 @@ export function instrumentAgent(
 ): () => void {
   checkOptionNames('instrumentAgent', options, optionNames);
   const { tracerProvider, meterProvider, captureContent = false } = options;
+  if (typeof captureContent !== 'boolean') {
+    // A string such as 'false' is truthy: prompts and messages would go into every span.
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `instrumentAgent: captureContent is ${describeValue(captureContent)}. Give true (prompts, inputs and outputs go into spans) or false (the default).`,
+    );
+  }
   const tracer = (tracerProvider ?? trace.getTracerProvider()).getTracer(
     instrumentationName,
     instrumentationVersion,

@@ -72,6 +72,7 @@ export type {
   ModelCallSettings,
 } from '../pipeline/types';
 export type { PromptOptions, PromptRef } from '../prompt/define-prompt';
+export { maxTimerMs, validateNumberOption } from '../reliability/validate-option';
 export { type RunPhase, runTransitions } from '../run/run-lifecycle';
 export type { EndStatus, WrapUpGrace } from '../run/types';
 export {
