@@ -43,6 +43,15 @@ export function resolveDatabase(flag: string | undefined, context: CommandContex
     );
   }
   if (postgresUrl.test(given)) return { kind: 'postgres', connectionString: given, source, given };
+  // `postgres:localhost/db` (no `//`), or another database's URL: as a file path it made an
+  // SQLite file of that name in the working directory and ran there.
+  const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(given)?.[1];
+  if (scheme && !/^[a-z]$/i.test(scheme)) {
+    throw new CliError(
+      'cli.usage',
+      `The run database "${given}" looks like a URL, but only postgres:// and postgresql:// URLs name a database; anything else is a file path. Write postgres://host/db (with the two slashes), or a file path such as .agentchart/runs.db.`,
+    );
+  }
   return { kind: 'sqlite', path: resolve(context.cwd, given), source, given };
 }
 

@@ -6,6 +6,7 @@ import {
   existsSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   readSync,
   rmSync,
@@ -63,6 +64,16 @@ describe('agentchart runs', () => {
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('No run database at');
     expect((await cli('runs', '--db', database, '--status', 'sleeping')).exitCode).toBe(2);
+  });
+
+  it('refuses a database that looks like a URL but names none, instead of making a file of it', async () => {
+    // `postgres:` without `//` became an SQLite file named "postgres:" in the working folder.
+    for (const given of ['postgres:localhost/app', 'mysql://db/app']) {
+      const result = await cli('runs', '--db', given);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(`The run database "${given}" looks like a URL`);
+    }
+    expect(readdirSync(dir).filter((name) => name.includes(':'))).toEqual([]);
   });
 });
 

@@ -165,7 +165,20 @@ describe('runEval with repeat', () => {
   it('refuses a repeat that is not a whole number of 1 or more', async () => {
     const suite = defineEval({ name: 'echo', agent: echo, scorers: [exactMatch()] });
     await expect(runEval({ suite, repeat: 0, cases: [{ id: 'a', input: 'a' }] })).rejects.toThrow(
-      'runEval: repeat is 0',
+      'runEval: repeat is the number 0',
+    );
+  });
+
+  it('refuses a concurrency that ran no case, and a variant the suite does not define', async () => {
+    const suite = defineEval({ name: 'echo', agent: echo, scorers: [exactMatch()] });
+    const cases = [{ id: 'a', input: 'a' }];
+    // NaN ran no case and reported cases: 0, passRate: 0; 'nosuch' ran and was reported passing.
+    await expect(runEval({ suite, concurrency: Number.NaN, cases })).rejects.toMatchObject({
+      code: 'definition.invalid_option',
+      message: expect.stringContaining('runEval: concurrency is the number NaN'),
+    });
+    await expect(runEval({ suite, variants: ['nosuch'], cases })).rejects.toThrow(
+      /runEval: variants "nosuch" is not defined by the suite; it defines "default"/,
     );
   });
 });

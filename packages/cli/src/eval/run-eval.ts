@@ -1,5 +1,6 @@
-import type { RunOutcome } from '@agentchart/core';
+import { DefinitionError, type RunOutcome } from '@agentchart/core';
 import { roundUsd } from '@agentchart/core/cost';
+import { describeValue } from '@agentchart/core/internal';
 import type {
   CaseScore,
   EvalCase,
@@ -52,9 +53,25 @@ export async function runEval({
   onCase = () => {},
   now = () => performance.now(),
 }: RunEvalOptions): Promise<RunEvalResult> {
-  if (!(Number.isSafeInteger(repeat) && repeat >= 1)) {
-    throw new RangeError(
-      `runEval: repeat is ${repeat}; give how many times to run each case, 1 or more.`,
+  for (const [name, value, what] of [
+    ['repeat', repeat, 'how many times to run each case'],
+    // NaN ran no case and reported a pass rate of 0, with no error.
+    ['concurrency', concurrency, 'how many cases run at once'],
+  ] as const) {
+    if (!(Number.isSafeInteger(value) && value >= 1)) {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `runEval: ${name} is ${describeValue(value)}; give ${what}, a whole number from 1.`,
+      );
+    }
+  }
+  // A variant the suite does not define ran the agent without one, and was reported passing.
+  const defined = Object.keys(suite.variants ?? { default: undefined });
+  const unknown = variants.filter((variant) => !defined.includes(variant));
+  if (unknown.length > 0) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `runEval: variants ${unknown.map((name) => `"${name}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not defined by the suite; it defines ${defined.map((name) => `"${name}"`).join(', ')}.`,
     );
   }
   // Each case `repeat` times, the runs of one case one after the other in the queue.

@@ -22,7 +22,12 @@ function fenced(
   }
   let result = fencedMessages.get(message);
   if (!result) {
-    const source = message.role === 'tool' ? `tool "${message.name}"` : 'user-supplied content';
+    // A name the model made up may hold a line break or a fence's brackets: never the start
+    // line's (fenceUntrusted refuses such a source).
+    const source =
+      message.role === 'tool'
+        ? `tool "${message.name.replace(/[\r\n<>]/g, ' ')}"`
+        : 'user-supplied content';
     // The id comes from the stored (redacted) text: a replay rebuilds this message from
     // storage and must fence it the same way.
     const content = fenceUntrusted(message.content, source, redactor.text(message.content));

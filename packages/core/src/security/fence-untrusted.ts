@@ -1,4 +1,6 @@
 import { hash } from 'node:crypto';
+import { DefinitionError } from '../errors/definition-error';
+import { describeValue } from '../errors/option-names';
 
 /**
  * What the model is told once its request holds fenced content: appended to the system
@@ -20,6 +22,7 @@ export const untrustedContentNote =
  * passes the text as it is stored (redacted), so a replay from storage fences it the same way.
  */
 export function fenceUntrusted(text: string, source: string, idFrom = text): string {
+  checkFenceArguments(text, source);
   const id = hash('sha256', `${source}\n${idFrom}`, 'hex').slice(0, 16);
   return `<<untrusted data from ${source}, id ${id}>>\n${text}\n<<end of untrusted data, id ${id}>>`;
 }
@@ -30,4 +33,25 @@ export function fenceUntrusted(text: string, source: string, idFrom = text): str
  */
 export function holdsUntrustedData(text: string): boolean {
   return text.includes('<<untrusted data from ');
+}
+
+/**
+ * The source is written into the start line: one with a line break or a fence's brackets
+ * could make the fenced data look as if it ended early, and an empty one names nothing.
+ *
+ * @throws DefinitionError `definition.invalid_option`.
+ */
+function checkFenceArguments(text: unknown, source: unknown): void {
+  if (typeof source !== 'string' || source.trim() === '' || /[\r\n]|<<|>>/.test(source)) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `fenceUntrusted: source is ${describeValue(source)}. Give one line naming where the data comes from, without "<<" or ">>", such as 'tool "search"' or 'user-supplied content'.`,
+    );
+  }
+  if (typeof text !== 'string') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `fenceUntrusted: the text is ${describeValue(text)}. Give the untrusted content as text (JSON.stringify a value first).`,
+    );
+  }
 }
