@@ -21,6 +21,18 @@ const response = {
 };
 
 describe('SqliteResponseCacheStore', () => {
+  it('refuses an empty path, which kept nothing, and a misspelt option, which was ignored', () => {
+    expect(() => new SqliteResponseCacheStore({ path: '' })).toThrow(
+      /SqliteResponseCacheStore: path is an empty string/,
+    );
+    expect(() => new SqliteResponseCacheStore({ path: ':memory:', maxEntry: 5 } as never)).toThrow(
+      /maxEntry is not an option/,
+    );
+    expect(() => new SqliteResponseCacheStore({ path: ':memory:', clock: {} as never })).toThrow(
+      /clock is an object/,
+    );
+  });
+
   it('serves a cached answer to another process on the same file, until it expires', async () => {
     const clock = manualClock(1_000);
     const path = join(dir, 'runs.db');

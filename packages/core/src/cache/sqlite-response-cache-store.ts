@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { type Clock, systemClock } from '../clock/clock';
 import { DefinitionError } from '../errors/definition-error';
+import { checkOptionNames, describeValue } from '../errors/option-names';
 import type { CacheEntry, ResponseCacheStore } from './types';
 
 /** Options of {@link SqliteResponseCacheStore}. */
@@ -35,11 +36,23 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
   readonly #maxEntries: number;
   readonly #statements: Record<'get' | 'set' | 'delete' | 'trim', StatementSync>;
 
-  constructor({
-    path = '.agentchart/runs.db',
-    maxEntries = 10_000,
-    clock = systemClock,
-  }: SqliteResponseCacheStoreOptions = {}) {
+  constructor(options: SqliteResponseCacheStoreOptions = {}) {
+    // A misspelt option was ignored; an empty path opened SQLite's private temporary
+    // database, so nothing was kept.
+    checkOptionNames('SqliteResponseCacheStore', options, ['path', 'maxEntries', 'clock']);
+    const { path = '.agentchart/runs.db', maxEntries = 10_000, clock = systemClock } = options;
+    if (typeof path !== 'string' || path.trim() === '') {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `SqliteResponseCacheStore: path is ${describeValue(path)}. Give the database file, such as '.agentchart/runs.db' (':memory:' for a cache gone with the process).`,
+      );
+    }
+    if (typeof (clock as Partial<Clock> | null)?.now !== 'function') {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `SqliteResponseCacheStore: clock is ${describeValue(clock)}. Give a clock with now(), or leave it out.`,
+      );
+    }
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
       throw new DefinitionError(
         'definition.invalid_option',

@@ -124,5 +124,11 @@ describe('retrievalTool', () => {
     );
     expect(() => retrievalTool({ documents, defaultMode: 'vector' })).toThrow('needs an embedder');
     expect(() => retrievalTool({ documents, maxResults: 0 })).toThrow('maxResults is 0');
+    // Each search in the default hybrid mode failed with embedder_failed, at run time.
+    for (const embedder of [{}, { embed: 42 }]) {
+      expect(() => retrievalTool({ documents, embedder: embedder as never })).toThrow(
+        /embedder is an object\. Give \{ embed\(texts, \{ signal \}\) \}/,
+      );
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { DefinitionError, defineTool, type Tool } from '@agentchart/core';
-import { checkOptionNames, optionNamesOf } from '@agentchart/core/internal';
+import { checkOptionNames, describeValue, optionNamesOf } from '@agentchart/core/internal';
 import { z } from 'zod';
 import { requirePositiveInteger } from '../shared/validate-option';
 import { fuseRankings } from './fuse-rankings';
@@ -78,6 +78,16 @@ export function retrievalTool(options: RetrievalToolOptions): RetrievalTool {
     embedBatchSize = 64,
     timeoutMs = 10_000,
   } = options;
+  // A broken embedder failed every search in the default hybrid mode, at run time.
+  if (
+    embedder !== undefined &&
+    typeof (embedder as { embed?: unknown } | null)?.embed !== 'function'
+  ) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `retrievalTool: embedder is ${describeValue(embedder)}. Give { embed(texts, { signal }) } returning one vector per text, or leave it out for keyword search only.`,
+    );
+  }
   const owner = 'retrievalTool';
   const corpus = checkedDocuments(owner, documents);
   requirePositiveInteger(owner, 'maxResults', maxResults);

@@ -154,6 +154,17 @@ describe('sqlQueryTool security', () => {
     expect(error.message).toContain(what);
   });
 
+  it('refuses a tables option that is not a list of names: a string became one table per character', () => {
+    for (const tables of ['orders', [], [''], [42]]) {
+      expect(() => sqlQueryTool({ path: database.path, tables: tables as never })).toThrow(
+        /sqlQueryTool: tables is .*Give the names of the tables the model may read/,
+      );
+    }
+    expect(() => sqlQueryTool({ path: database.path, schemaHint: 42 as never })).toThrow(
+      /schemaHint is the number 42/,
+    );
+  });
+
   it('binds injected parameters as values, never as SQL', async () => {
     const tool = sqlQueryTool({ path: database.path });
     for (const payload of [

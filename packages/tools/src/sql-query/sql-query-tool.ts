@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DefinitionError, defineTool, type Tool } from '@agentchart/core';
-import { checkOptionNames, optionNamesOf } from '@agentchart/core/internal';
+import { checkOptionNames, describeValue, optionNamesOf } from '@agentchart/core/internal';
 import { z } from 'zod';
 import { requirePositiveInteger } from '../shared/validate-option';
 import { runQueryProcess } from './spawn-query-process';
@@ -106,6 +106,24 @@ export function sqlQueryTool(options: SqlQueryToolOptions): SqlQueryTool {
   requirePositiveInteger(owner, 'maxResultBytes', maxResultBytes);
   requirePositiveInteger(owner, 'maxSqlLength', maxSqlLength);
   requirePositiveInteger(owner, 'timeoutMs', timeoutMs);
+  // A string was spread into its characters, each taken for a table name.
+  if (
+    tables !== undefined &&
+    (!Array.isArray(tables) ||
+      tables.length === 0 ||
+      !tables.every((table) => typeof table === 'string' && table.trim() !== ''))
+  ) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${owner}: tables is ${describeValue(tables)}. Give the names of the tables the model may read, such as ['orders', 'customers'], or leave it out for every table.`,
+    );
+  }
+  if (schemaHint !== undefined && typeof schemaHint !== 'string') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${owner}: schemaHint is ${describeValue(schemaHint)}. Give a sentence on the tables, for the model.`,
+    );
+  }
   const file = resolve(path);
   const tableList = tables && [...tables];
   return defineTool({

@@ -58,6 +58,13 @@ describe('createPostgresWorker and createThreadJobs options', () => {
         message: expect.stringMatching(message),
       });
     }
+    // An unknown agent's concurrency was ignored; two agents of one name shared a queue.
+    await expect(createPostgresWorker({ ...base, concurrency: { nosuch: 5 } })).rejects.toThrow(
+      /concurrency names "nosuch", which is not one of its agents \("idle"\)/,
+    );
+    await expect(createPostgresWorker({ ...base, agents: [idle, idle] })).rejects.toThrow(
+      /two of its agents are named "idle"/,
+    );
     await expect(
       createThreadJobs({ connectionString: base.connectionString, jobschema: 'x' } as never),
     ).rejects.toThrow(/jobschema is not an option; did you mean jobSchema\?/);

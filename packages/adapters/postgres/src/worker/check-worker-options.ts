@@ -1,3 +1,4 @@
+import type { Agent } from '@agentchart/core';
 import { DefinitionError } from '@agentchart/core';
 import { checkOptionNames, describeValue } from '@agentchart/core/internal';
 import {
@@ -113,5 +114,37 @@ function checkRetention(retention: unknown): void {
   }
   if (intervalMs !== undefined) {
     checkDelay(owner, 'retention.intervalMs', intervalMs, { min: 1_000, unit: 'ms' });
+  }
+}
+
+/**
+ * Two agents of one name would share a queue, and the second would quietly replace the first.
+ *
+ * @throws DefinitionError `definition.invalid_option`.
+ */
+export function checkAgentName(agents: ReadonlyMap<string, Agent>, name: string): void {
+  if (agents.has(name)) {
+    fail(
+      `two of its agents are named "${name}": each agent's threads go to a queue of its name. Give each agent its own name (createAgent({ name })), or pass it once.`,
+    );
+  }
+}
+
+/**
+ * A concurrency for an agent the worker does not run was ignored, and that agent ran at the
+ * default.
+ *
+ * @throws DefinitionError `definition.invalid_option`.
+ */
+export function checkConcurrencyNames(
+  concurrency: Readonly<Record<string, number>>,
+  agents: ReadonlyMap<string, Agent>,
+): void {
+  for (const name of Object.keys(concurrency)) {
+    if (!agents.has(name)) {
+      fail(
+        `concurrency names "${name}", which is not one of its agents (${[...agents.keys()].map((known) => `"${known}"`).join(', ')}). Name an agent it runs.`,
+      );
+    }
   }
 }

@@ -3,7 +3,7 @@ import type { AgentFactory, PruneOptions } from '@agentchart/core/internal';
 import { PgBoss } from 'pg-boss';
 import { PostgresCheckpointer } from '../postgres-checkpointer';
 import { describeServer, storageFailure } from '../postgres-storage-error';
-import { checkWorkerOptions } from './check-worker-options';
+import { checkAgentName, checkConcurrencyNames, checkWorkerOptions } from './check-worker-options';
 import { handleThreadJob, type ThreadJobResult } from './handle-thread-job';
 import { queueWarnings } from './queue-warnings';
 import {
@@ -133,10 +133,17 @@ export async function createPostgresWorker(
     ...(schema === undefined ? {} : { schema }),
   });
   const agents = new Map<string, Agent>();
-  for (const factory of options.agents) {
-    // Waiting runs leave memory: the scheduler wakes them from the store when they are due.
-    const agent = factory.create({ checkpointer, evictWaiting: true, leaseTtlMs });
-    agents.set(agent.name, agent);
+  try {
+    for (const factory of options.agents) {
+      // Waiting runs leave memory: the scheduler wakes them from the store when they are due.
+      const agent = factory.create({ checkpointer, evictWaiting: true, leaseTtlMs });
+      checkAgentName(agents, agent.name);
+      agents.set(agent.name, agent);
+    }
+    if (typeof concurrency === 'object') checkConcurrencyNames(concurrency, agents);
+  } catch (error) {
+    await checkpointer.close();
+    throw error;
   }
   const boss = new PgBoss({
     connectionString,

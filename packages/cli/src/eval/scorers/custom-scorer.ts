@@ -1,6 +1,6 @@
-import { describeValue } from '@agentchart/core/internal';
+import { checkOptionNames, describeValue } from '@agentchart/core/internal';
 import type { ScoreInput, ScoreResult, Scorer } from '../types';
-import { refuse } from './refuse';
+import { checkPassAt, refuse } from './refuse';
 
 /**
  * A scorer from your own function: `true`/`false`, a score from 0 to 1 (passing at
@@ -12,8 +12,12 @@ export function customScorer<TInput = any, TExpected = any>(
   judge: (
     input: ScoreInput<TInput, TExpected>,
   ) => boolean | number | ScoreResult | Promise<boolean | number | ScoreResult>,
-  { passAt = 1 }: { passAt?: number } = {},
+  options: { passAt?: number } = {},
 ): Scorer<TInput, TExpected> {
+  // A misspelt `passat` left the default, 1, in force.
+  checkOptionNames('customScorer', options, ['passAt']);
+  const { passAt = 1 } = options;
+  checkPassAt(`customScorer "${String(name)}"`, passAt);
   if (typeof name !== 'string' || name === '') {
     refuse(
       `customScorer: its first argument is the scorer's name for reports, such as customScorer('at most 5 calls', judge), got ${describeValue(name)}.`,

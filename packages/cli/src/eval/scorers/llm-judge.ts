@@ -1,10 +1,15 @@
 import type { ChatModel } from '@agentchart/core';
 import { costOfUsage, type PriceTable, resolvePricing } from '@agentchart/core/cost';
-import { checkOptionNames, describeValue } from '@agentchart/core/internal';
+import {
+  checkOptionNames,
+  describeValue,
+  maxTimerMs,
+  validateNumberOption,
+} from '@agentchart/core/internal';
 import { createReliabilityPolicy, type ModelCallPolicy } from '@agentchart/core/reliability';
 import { fenceUntrusted, untrustedContentNote } from '@agentchart/core/security';
 import type { Scorer } from '../types';
-import { refuse } from './refuse';
+import { checkPassAt, refuse } from './refuse';
 import { show } from './value-at';
 
 /** Options of {@link llmJudge}. */
@@ -71,6 +76,26 @@ export function llmJudge(options: LlmJudgeOptions): Scorer {
   if (typeof (model as { generate?: unknown } | undefined)?.generate !== 'function') {
     refuse(
       `llmJudge: model must be a chat model (openAIChatModel from @agentchart/openai, or scriptedModel in tests), got ${describeValue(model)}.`,
+    );
+  }
+  checkPassAt('llmJudge', passAt);
+  // -1 or NaN failed every case's scorer at run time, after the agent's runs were paid for.
+  validateNumberOption('llmJudge', 'timeoutMs', timeoutMs, {
+    min: 1,
+    max: maxTimerMs,
+    expected: `milliseconds the judge may take per case, from 1 to ${maxTimerMs}`,
+  });
+  if (typeof name !== 'string' || name.trim() === '') {
+    refuse(
+      `llmJudge: name is ${describeValue(name)}. Give the scorer's name for reports, or leave it out for 'judge'.`,
+    );
+  }
+  if (
+    options.policy !== undefined &&
+    typeof (options.policy as { call?: unknown }).call !== 'function'
+  ) {
+    refuse(
+      `llmJudge: policy is ${describeValue(options.policy)}. Give a policy such as createReliabilityPolicy() makes, or leave it out.`,
     );
   }
   if (typeof criteria !== 'string' || criteria.trim() === '') {

@@ -1,5 +1,5 @@
 import { DefinitionError } from '@agentchart/core';
-import { checkOptionNames } from '@agentchart/core/internal';
+import { checkOptionNames, describeValue } from '@agentchart/core/internal';
 import type { Scorer } from '../types';
 import { show, valueAt } from './value-at';
 
@@ -18,11 +18,18 @@ const numericToleranceOptionNames = ['field', 'tolerance', 'relative'];
 export function numericTolerance(options: NumericToleranceOptions): Scorer {
   checkOptionNames('numericTolerance', options, numericToleranceOptionNames);
   const { field = '', tolerance, relative = false } = options;
-  if (!(tolerance >= 0))
+  // Infinity passed every number; `relative: 'no'` is truthy, and turned relative mode on.
+  if (typeof tolerance !== 'number' || !(tolerance >= 0) || tolerance === Number.POSITIVE_INFINITY)
     throw new DefinitionError(
       'definition.invalid_option',
-      `numericTolerance: tolerance must be 0 or more, got ${tolerance}.`,
+      `numericTolerance: tolerance must be a finite number, 0 or more, got ${describeValue(tolerance)}.`,
     );
+  if (typeof relative !== 'boolean') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `numericTolerance: relative must be true (tolerance is a share of the expected value) or false, got ${describeValue(relative)}.`,
+    );
+  }
   return {
     name: `number${field ? ` ${field}` : ''} ±${relative ? `${tolerance * 100}%` : tolerance}`,
     score({ case: row, output }) {

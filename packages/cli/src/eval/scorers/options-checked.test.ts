@@ -55,4 +55,48 @@ describe('the scorers refuse a misspelt option instead of scoring something else
     );
     refused(() => schemaValid({} as never), 'schemaValid: give the zod schema');
   });
+
+  it('refuses a pass mark, tolerance or timeout that passes everything, fails everything, or fails after the runs were paid for', () => {
+    const refused = (make: () => unknown, message: RegExp) =>
+      expect(make).toThrow(
+        expect.objectContaining({
+          code: 'definition.invalid_option',
+          message: expect.stringMatching(message),
+        }),
+      );
+    const judge = () => true;
+    // passAt 2 failed a score of 1, -1 passed everything, and `passat` left 1 in force.
+    refused(
+      () => customScorer('s', judge, { passAt: 2 }),
+      /customScorer "s": passAt is the number 2/,
+    );
+    refused(() => customScorer('s', judge, { passAt: -1 }), /passAt is the number -1/);
+    refused(
+      () => customScorer('s', judge, { passat: 0.5 } as never),
+      /passat is not an option; did you mean passAt\?/,
+    );
+    refused(
+      () => numericTolerance({ tolerance: Number.POSITIVE_INFINITY }),
+      /tolerance must be a finite number/,
+    );
+    refused(
+      () => numericTolerance({ tolerance: 1, relative: 'no' as never }),
+      /relative must be true .* or false/,
+    );
+    const model = scriptedModel({ responses: [] });
+    refused(() => llmJudge({ model, criteria: 'c', timeoutMs: -1 }), /llmJudge: timeoutMs is -1/);
+    refused(() => llmJudge({ model, criteria: 'c', timeoutMs: Number.NaN }), /timeoutMs is NaN/);
+    refused(
+      () => llmJudge({ model, criteria: 'c', passAt: 7 }),
+      /llmJudge: passAt is the number 7/,
+    );
+    refused(
+      () => llmJudge({ model, criteria: 'c', name: '' }),
+      /llmJudge: name is an empty string/,
+    );
+    refused(
+      () => llmJudge({ model, criteria: 'c', policy: {} as never }),
+      /llmJudge: policy is an object/,
+    );
+  });
 });
