@@ -3,7 +3,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { CliError } from './cli-error';
 import { commands, plannedCommands } from './commands/registry';
 import type { CommandContext } from './commands/types';
-import { exitCodeHelp } from './exit-codes';
+import { exitCodeHelp, exitCodes } from './exit-codes';
 import { terminalSafe } from './terminal-text';
 
 const help = `Usage: agentchart <command> [options]
@@ -41,6 +41,12 @@ export async function runCli(args: readonly string[], context: CommandContext): 
     if (isStoreError(error)) {
       context.stderr.write(`agentchart: ${terminalSafe(error.message)}\n`);
       return 1;
+    }
+    // A value that makes no sense (`--thread ''`, an agent module's option): its message says
+    // what to give, so it is a usage error, not a stack trace.
+    if (AgentchartError.isInstance(error) && error.code === 'definition.invalid_option') {
+      context.stderr.write(`agentchart: ${terminalSafe(error.message)}\n`);
+      return exitCodes.usage;
     }
     // Not the user's mistake: keep everything that helps to report it, line by line safe.
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

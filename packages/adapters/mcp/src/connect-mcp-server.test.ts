@@ -341,6 +341,10 @@ describe('connectMcpServer lifecycle', () => {
         { transport: server.transport, connectTimeoutMs: 2 ** 31 },
         /connectTimeoutMs is 2147483648\. Give at most 2147483647/,
       ],
+      // `include: []` offered no tool; a string was read letter by letter.
+      [{ transport: server.transport, include: [] }, /include is a list of 0\. Give the names/],
+      [{ transport: server.transport, include: 'echo' }, /include is the string "echo"/],
+      [{ transport: server.transport, prefix: 42 }, /prefix is the number 42/],
     ];
     for (const [options, message] of refused) {
       const error = await connectMcpServer(options as never).then(

@@ -1,5 +1,5 @@
 import { DefinitionError, type ToolEffect } from '@agentchart/core';
-import { checkOptionNames, maxTimerMs } from '@agentchart/core/internal';
+import { checkOptionNames, describeValue, maxTimerMs } from '@agentchart/core/internal';
 import { createRedactor } from '@agentchart/core/security';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { checkDefinitionsSize } from './check-definitions-size';
@@ -84,6 +84,7 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
     maxOutputBytes,
     maxToolDefinitionsBytes,
   });
+  checkSelection(include, prefix);
   const created = createTransport(transportOptions, { maxOutputBytes });
   const outputValidator = new OutputSchemaValidator();
   const client = new Client(clientInfo, { capabilities: {}, jsonSchemaValidator: outputValidator });
@@ -216,5 +217,29 @@ function checkOptions({
         `connectMcpServer: ${option} is ${value}. Give at most ${maxTimerMs} milliseconds (about 24.8 days).`,
       );
     }
+  }
+}
+
+/**
+ * Checked before the server starts: `include: []` connected and offered no tool, a string was
+ * read letter by letter, and a prefix that is not text was written into every tool's name.
+ */
+function checkSelection(include: unknown, prefix: unknown): void {
+  if (
+    include !== undefined &&
+    (!Array.isArray(include) ||
+      include.length === 0 ||
+      !include.every((name) => typeof name === 'string' && name !== ''))
+  ) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `connectMcpServer: include is ${describeValue(include)}. Give the names of the server's tools to offer, such as ['search', 'fetch'], or leave it out for all of them.`,
+    );
+  }
+  if (typeof prefix !== 'string') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `connectMcpServer: prefix is ${describeValue(prefix)}. Give the text put before each tool's name, such as 'github_'.`,
+    );
   }
 }

@@ -9,6 +9,7 @@ import type { EvalReport, EvalSuite } from '../eval/types';
 import { exitCodes } from '../exit-codes';
 import { parseCommandArgs } from './parse-command-args';
 import type { Command, CommandContext } from './types';
+import { isWholeNumberText } from './whole-number-text';
 
 const help = `Usage: agentchart eval <module-file> <dataset.jsonl> [options]
 
@@ -209,7 +210,7 @@ async function loadSuite(
 
 function wholeNumber(option: string, text: string, what: string, most = 100_000): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value) || value < 1 || value > most) {
+  if (!isWholeNumberText(text) || !Number.isInteger(value) || value < 1 || value > most) {
     throw new CliError(
       'cli.usage',
       `${option} takes a whole number of ${what}, from 1 to ${most}, got "${text}".`,

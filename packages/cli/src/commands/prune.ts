@@ -11,6 +11,7 @@ import {
   resolveDatabase,
 } from './run-database';
 import type { Command } from './types';
+import { isWholeNumberText } from './whole-number-text';
 
 type EndedStatus = Exclude<RunStatus, 'running' | 'waiting'>;
 const endedStatuses: readonly EndedStatus[] = ['done', 'failed', 'limit', 'stopped'];
@@ -67,7 +68,11 @@ export const pruneCommand: Command = {
     const olderThanMs = parseDuration(values['older-than'], '--older-than');
     const statuses = statusesOf(values.status);
     const batchSize = values['batch-size'] === undefined ? 500 : Number(values['batch-size']);
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
+    if (
+      !Number.isInteger(batchSize) ||
+      batchSize < 1 ||
+      (values['batch-size'] !== undefined && !isWholeNumberText(values['batch-size']))
+    ) {
       throw new CliError(
         'cli.usage',
         `--batch-size takes a positive whole number, got "${values['batch-size']}".`,

@@ -26,6 +26,24 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('agentchart run', () => {
+  it('says what is wrong with a thread or tenant id that makes no sense, as a usage error', async () => {
+    // Was "unexpected error" with a stack trace, exit 1.
+    for (const flag of ['--thread', '--tenant']) {
+      const result = await cli([
+        'run',
+        agentModule,
+        '--input',
+        '{"ticket":"t-1","amount":20}',
+        flag,
+        '',
+      ]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).not.toContain('unexpected error');
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(control.paid).toEqual([]);
+  });
+
   it('drives a new thread to done, with progress on stderr and the outcome on stdout', async () => {
     const result = await cli([
       'run',

@@ -66,6 +66,21 @@ describe('agentchart runs', () => {
     expect((await cli('runs', '--db', database, '--status', 'sleeping')).exitCode).toBe(2);
   });
 
+  it('refuses a time with no unit, a window that ends before it starts, and a limit not in decimal', async () => {
+    // `5` was read as a day in 2001; the reversed window listed nothing; 0x10 was read as 16.
+    const cases: [string[], string][] = [
+      [['--since', '5'], '--since "5" is not a time'],
+      [['--since', '1d', '--until', '2d'], '--since 1d is after --until 2d'],
+      [['--limit', '0x10'], '--limit "0x10" is not a number of threads'],
+      [['--limit', '1e1'], '--limit "1e1" is not a number of threads'],
+    ];
+    for (const [flags, message] of cases) {
+      const result = await cli('runs', '--db', database, ...flags);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(message);
+    }
+  });
+
   it('refuses a database that looks like a URL but names none, instead of making a file of it', async () => {
     // `postgres:` without `//` became an SQLite file named "postgres:" in the working folder.
     for (const given of ['postgres:localhost/app', 'mysql://db/app']) {

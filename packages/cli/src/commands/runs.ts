@@ -9,6 +9,7 @@ import { parseCommandArgs } from './parse-command-args';
 import { shellWord } from './run-database';
 import { parseTimeArgument } from './time-argument';
 import type { Command } from './types';
+import { isWholeNumberText } from './whole-number-text';
 
 const statuses: readonly RunStatus[] = ['running', 'waiting', 'done', 'failed', 'limit', 'stopped'];
 const defaultLimit = 100;
@@ -78,24 +79,35 @@ export const runsCommand: Command = {
       );
     }
     const limit = values.limit === undefined ? defaultLimit : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1) {
+    if (
+      !Number.isInteger(limit) ||
+      limit < 1 ||
+      (values.limit !== undefined && !isWholeNumberText(values.limit))
+    ) {
       throw new CliError(
         'cli.usage',
         `--limit "${values.limit}" is not a number of threads. Give a whole number, 1 or more.`,
       );
     }
     const now = Date.now();
+    const since =
+      values.since === undefined ? undefined : parseTimeArgument('since', values.since, now);
+    const until =
+      values.until === undefined ? undefined : parseTimeArgument('until', values.until, now);
+    if (since !== undefined && until !== undefined && since > until) {
+      // A span back from now: `--since 1d --until 2d` asks for an empty window.
+      throw new CliError(
+        'cli.usage',
+        `--since ${values.since} is after --until ${values.until}: no thread can match. Give the earlier time to --since.`,
+      );
+    }
     const filter: RunFilter = {
       ...(status === undefined ? {} : { status }),
       ...(values.agent === undefined ? {} : { agent: values.agent }),
       ...(values.thread === undefined ? {} : { threadPrefix: values.thread }),
       ...(values.tenant === undefined ? {} : { tenantId: values.tenant }),
-      ...(values.since === undefined
-        ? {}
-        : { since: parseTimeArgument('since', values.since, now) }),
-      ...(values.until === undefined
-        ? {}
-        : { until: parseTimeArgument('until', values.until, now) }),
+      ...(since === undefined ? {} : { since }),
+      ...(until === undefined ? {} : { until }),
       // One more than shown tells whether there are more.
       limit: limit + 1,
     };

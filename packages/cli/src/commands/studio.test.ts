@@ -18,6 +18,9 @@ describe('agentchart studio', () => {
   it.each([
     [['studio', '--port', 'http'], '--port must be a port number from 0 to 65535, got "http".'],
     [['studio', '--port', '70000'], '--port must be a port number from 0 to 65535, got "70000".'],
+    // Read as 0 (a random port) and as 8080 before.
+    [['studio', '--port', ''], '--port must be a port number from 0 to 65535, got "".'],
+    [['studio', '--port', '0x1F90'], '--port must be a port number from 0 to 65535, got "0x1F90".'],
     [['studio', 'runs.db'], '"studio" takes no arguments, got "runs.db".'],
     [['studio', '--db', 'missing.db'], `No run database at ${join(dir, 'missing.db')}.`],
   ])('exits 2 with one line saying what to do for %j', async (args, message) => {

@@ -6,6 +6,7 @@ import { defaultDatabase } from './open-store';
 import { parseCommandArgs } from './parse-command-args';
 import { databaseVariable } from './run-database';
 import type { Command, CommandContext } from './types';
+import { isWholeNumberText } from './whole-number-text';
 
 const help = `Usage: agentchart studio [--db <file|url>] [--port <n>] [--agent <module> ...] [--recording <file> ...]
 
@@ -59,7 +60,7 @@ export const studioCommand: Command = {
       );
     }
     const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    if (!isWholeNumberText(values.port) || !Number.isInteger(port) || port < 0 || port > 65_535) {
       throw new CliError(
         'cli.usage',
         `--port must be a port number from 0 to 65535, got "${values.port}".`,

@@ -17,7 +17,8 @@ const units: Readonly<Record<string, number>> = {
 export function parseTimeArgument(option: string, value: string, now: number): number {
   const span = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(value.trim());
   if (span) return now - Number(span[1]) * units[span[2]!]!;
-  const at = Date.parse(value);
+  // An ISO date first: Date.parse reads a bare `5` as a day in 2001.
+  const at = /^\d{4}-\d{2}-\d{2}/.test(value.trim()) ? Date.parse(value) : Number.NaN;
   if (Number.isFinite(at)) return at;
   throw new CliError(
     'cli.usage',

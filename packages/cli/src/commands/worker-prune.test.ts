@@ -144,6 +144,31 @@ describe('agentchart prune', () => {
       expect(result.exitCode).toBe(2);
       expect(result.stderr).toContain(message);
     }
+    // Ignored on SQLite before, and 0x10 read as 16.
+    const tenants = await cli([
+      'worker',
+      '--once',
+      '--agent',
+      agentModule,
+      '--db',
+      database,
+      '--tenant-concurrency',
+      '2',
+    ]);
+    expect(tenants.exitCode).toBe(2);
+    expect(tenants.stderr).toContain('--tenant-concurrency needs a PostgreSQL run database');
+    const hex = await cli([
+      'worker',
+      '--once',
+      '--agent',
+      agentModule,
+      '--db',
+      database,
+      '--concurrency',
+      '0x10',
+    ]);
+    expect(hex.exitCode).toBe(2);
+    expect(hex.stderr).toContain('--concurrency takes a positive whole number, got "0x10"');
     const runs = JSON.parse((await cli(['runs', '--db', database, '--json'])).stdout) as {
       threadId: string;
     }[];

@@ -14,6 +14,7 @@ import {
   resolveDatabase,
 } from './run-database';
 import type { Command, CommandContext } from './types';
+import { isWholeNumberText } from './whole-number-text';
 
 const help = `Usage: agentchart worker [--agent <module>] [--db <file|url>] [--concurrency <n>]
 
@@ -97,6 +98,13 @@ export const workerCommand: Command = {
               ? undefined
               : positiveInteger(values['tenant-concurrency'], '--tenant-concurrency', 1),
         },
+      );
+    }
+    if (values['tenant-concurrency'] !== undefined) {
+      // Counted in the job queue, which only a PostgreSQL worker has: ignored here before.
+      throw new CliError(
+        'cli.usage',
+        '--tenant-concurrency needs a PostgreSQL run database (postgres://…): a worker on an SQLite file runs one process, with no queue to count tenants in. Use --concurrency.',
       );
     }
     const store = await openRunDatabase(database, { command: 'worker', mustExist: true });
@@ -214,7 +222,7 @@ function untilInterrupted(context: CommandContext): Promise<void> {
 function positiveInteger(text: string | undefined, option: string, fallback: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
+  if (!isWholeNumberText(text) || !Number.isInteger(value) || value < 1) {
     throw new CliError('cli.usage', `${option} takes a positive whole number, got "${text}".`);
   }
   return value;
