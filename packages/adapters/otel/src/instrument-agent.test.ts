@@ -647,6 +647,16 @@ describe('instrumentAgent', () => {
     );
   });
 
+  it('refuses a tracer or meter provider that is not one, which failed with a TypeError from inside', () => {
+    const agent = createAgent({ machine: triage, models: { fast: scriptedModel() } });
+    expect(() => instrumentAgent(agent, { tracerProvider: {} as never })).toThrow(
+      /instrumentAgent: tracerProvider is an object\. Give an OpenTelemetry provider \(an object with getTracer\(\)\)/,
+    );
+    expect(() => instrumentAgent(agent, { meterProvider: true as never })).toThrow(
+      /meterProvider is the boolean true/,
+    );
+  });
+
   it("refuses a captureContent that is not a boolean: 'false' put prompts into every span", () => {
     const agent = createAgent({ machine: triage, models: { fast: scriptedModel() } });
     for (const captureContent of ['false', 'no', 1]) {

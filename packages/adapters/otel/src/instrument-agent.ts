@@ -65,6 +65,27 @@ export function instrumentAgent(
 ): () => void {
   checkOptionNames('instrumentAgent', options, optionNames);
   const { tracerProvider, meterProvider, captureContent = false } = options;
+  const providers: [string, unknown, string, string][] = [
+    ['tracerProvider', tracerProvider, 'getTracer', "the SDK's NodeTracerProvider"],
+    [
+      'meterProvider',
+      meterProvider === false ? undefined : meterProvider,
+      'getMeter',
+      "the SDK's MeterProvider, or false",
+    ],
+  ];
+  for (const [name, provider, method, example] of providers) {
+    // Without this, a provider that is not one failed with a TypeError from inside.
+    if (
+      provider !== undefined &&
+      typeof (provider as Record<string, unknown> | null)?.[method] !== 'function'
+    ) {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `instrumentAgent: ${name} is ${describeValue(provider)}. Give an OpenTelemetry provider (an object with ${method}()), such as ${example}, or leave it out for the global one.`,
+      );
+    }
+  }
   if (typeof captureContent !== 'boolean') {
     // A string such as 'false' is truthy: prompts and messages would go into every span.
     throw new DefinitionError(
