@@ -39,12 +39,7 @@ export function checkFunction(owner: string, name: string, value: unknown, what:
 /** An http(s) URL: the relay's page embeds it, so nothing else may reach the page's HTML. */
 export function checkHttpUrl(owner: string, name: string, value: unknown): void {
   if (value === undefined) return;
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
+  const url = urlOf(value);
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     fail(
       owner,
@@ -55,12 +50,7 @@ export function checkHttpUrl(owner: string, name: string, value: unknown): void 
 
 /** A WebSocket URL, checked when given rather than when the socket is first opened. */
 export function checkWebSocketUrl(owner: string, name: string, value: unknown): void {
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
+  const url = urlOf(value);
   if (!url || (url.protocol !== 'ws:' && url.protocol !== 'wss:')) {
     fail(
       owner,
@@ -82,13 +72,7 @@ export function checkOrigins(owner: string, name: string, value: unknown): void 
     );
   }
   for (const origin of value) {
-    let parsed: string | undefined;
-    try {
-      parsed = typeof origin === 'string' ? new URL(origin).origin : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed !== origin) {
+    if (urlOf(origin)?.origin !== origin) {
       fail(
         owner,
         `${name} has ${describeValue(origin)}, which is not an origin as a browser sends it. Give the scheme, host and port only, such as 'http://localhost:5173'.`,
@@ -116,4 +100,14 @@ export function checkPort(owner: string, value: unknown): void {
     integer: true,
     expected: 'a port from 0 to 65535 (0 picks a free one)',
   });
+}
+
+/** `value` parsed as a URL; undefined when it is not text or not a URL. */
+function urlOf(value: unknown): URL | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
 }

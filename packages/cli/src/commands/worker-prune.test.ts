@@ -124,12 +124,15 @@ describe('agentchart prune', () => {
     await cli(['run', agentModule, '--input', '{"ticket":"a","amount":1}', '--thread', 'kept'], {
       AGENTCHART_DB: database,
     });
-    // `--retain 0s` deleted every ended thread; `--interval 0s` looked every 0 ms.
+    // `--retain 0s` deleted every ended thread; `--interval 0s` looked every 0 ms; the rest below.
     for (const [flag, value, message] of [
       ['--retain', '0s', '--retain is 0s; give at least 1m'],
       ['--retain', '0.0001ms', '--retain is 0.0001ms; give at least 1m'],
       ['--interval', '0s', '--interval is 0s; give from 10ms to 2147483647ms'],
       ['--interval', '99999w', '--interval is 99999w'],
+      // Ignored on SQLite, and read as 16.
+      ['--tenant-concurrency', '2', '--tenant-concurrency needs a PostgreSQL run database'],
+      ['--concurrency', '0x10', '--concurrency takes a positive whole number, got "0x10"'],
     ] as const) {
       const result = await cli([
         'worker',
@@ -144,31 +147,6 @@ describe('agentchart prune', () => {
       expect(result.exitCode).toBe(2);
       expect(result.stderr).toContain(message);
     }
-    // Ignored on SQLite before, and 0x10 read as 16.
-    const tenants = await cli([
-      'worker',
-      '--once',
-      '--agent',
-      agentModule,
-      '--db',
-      database,
-      '--tenant-concurrency',
-      '2',
-    ]);
-    expect(tenants.exitCode).toBe(2);
-    expect(tenants.stderr).toContain('--tenant-concurrency needs a PostgreSQL run database');
-    const hex = await cli([
-      'worker',
-      '--once',
-      '--agent',
-      agentModule,
-      '--db',
-      database,
-      '--concurrency',
-      '0x10',
-    ]);
-    expect(hex.exitCode).toBe(2);
-    expect(hex.stderr).toContain('--concurrency takes a positive whole number, got "0x10"');
     const runs = JSON.parse((await cli(['runs', '--db', database, '--json'])).stdout) as {
       threadId: string;
     }[];
