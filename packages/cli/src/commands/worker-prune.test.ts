@@ -124,7 +124,7 @@ describe('agentchart prune', () => {
     await cli(['run', agentModule, '--input', '{"ticket":"a","amount":1}', '--thread', 'kept'], {
       AGENTCHART_DB: database,
     });
-    // `--retain 0s` deleted every ended thread; `--interval 0s` looked every 0 ms; the rest below.
+    // `--retain 0s` deleted every ended thread; `--interval 0s` looked every 0 ms.
     for (const [flag, value, message] of [
       ['--retain', '0s', '--retain is 0s; give at least 1m'],
       ['--retain', '0.0001ms', '--retain is 0.0001ms; give at least 1m'],
