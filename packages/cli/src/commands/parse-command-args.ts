@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { closestName } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
 
 /**
@@ -17,8 +18,16 @@ export function parseCommandArgs<TOptions extends NonNullable<ParseArgsConfig['o
     const message = `${(error as Error).message.split(/\.\s/)[0]!.replace(/\.$/, '')}.`;
     throw new CliError(
       'cli.usage',
-      `${message} Run "agentchart ${command} --help" for its usage.`,
+      `${message}${suggestion((error as { code?: string }).code, (error as Error).message, options)} Run "agentchart ${command} --help" for its usage.`,
       error,
     );
   }
+}
+
+/** For a misspelt flag (`--stauts`), the one meant: " Did you mean --status?". */
+function suggestion(code: string | undefined, message: string, options: object): string {
+  if (code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return '';
+  const given = /'--?([^'\s]+)'/.exec(message)?.[1];
+  const meant = given === undefined ? undefined : closestName(given, Object.keys(options));
+  return meant === undefined ? '' : ` Did you mean --${meant}?`;
 }

@@ -66,6 +66,12 @@ describe('agentchart runs', () => {
     expect((await cli('runs', '--db', database, '--status', 'sleeping')).exitCode).toBe(2);
   });
 
+  it('names the flag meant when one is misspelt', async () => {
+    const result = await cli('runs', '--db', database, '--stauts', 'done');
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("Unknown option '--stauts'. Did you mean --status?");
+  });
+
   it('refuses a time with no unit, a window that ends before it starts, and a limit not in decimal', async () => {
     // `5` was read as a day in 2001; the reversed window listed nothing; 0x10 was read as 16.
     const cases: [string[], string][] = [

@@ -33,7 +33,12 @@ export {
   serializeError,
 } from '../errors/agentchart-error';
 export type { DefinitionErrorCode } from '../errors/definition-error';
-export { checkOptionNames, describeValue, optionNamesOf } from '../errors/option-names';
+export {
+  checkOptionNames,
+  closestName,
+  describeValue,
+  optionNamesOf,
+} from '../errors/option-names';
 export type { RunErrorCode, RunErrorOptions } from '../errors/run-error';
 export { runEventTypes } from '../events/run-event-types';
 export { RunEvents } from '../events/run-events';
