@@ -59,13 +59,19 @@ export function checkDelay(
   owner: string,
   option: string,
   value: unknown,
-  { min, unit }: { min: number; unit: 'ms' | 's' },
+  { min, unit, integer = false }: { min: number; unit: 'ms' | 's'; integer?: boolean },
 ): void {
   const max = unit === 'ms' ? maxTimerMs : Math.floor(maxTimerMs / 1_000);
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
     fail(
       owner,
-      `${option} is ${describeValue(value)}. Give a number of ${unit === 'ms' ? 'milliseconds' : 'seconds'} from ${min} to ${max}.`,
+      `${option} is ${describeValue(value)}. Give ${integer ? 'a whole number' : 'a number'} of ${unit === 'ms' ? 'milliseconds' : 'seconds'} from ${min} to ${max}.`,
     );
   }
 }
@@ -96,9 +102,9 @@ export function checkQueueOptions(
   if (jobSchema !== undefined) checkSchemaName(owner, 'jobSchema', jobSchema);
   // pg-boss's own minimum.
   if (heartbeatSeconds !== undefined)
-    checkDelay(owner, 'heartbeatSeconds', heartbeatSeconds, { min: 10, unit: 's' });
+    checkDelay(owner, 'heartbeatSeconds', heartbeatSeconds, { min: 10, unit: 's', integer: true });
   if (expireInSeconds !== undefined)
-    checkDelay(owner, 'expireInSeconds', expireInSeconds, { min: 1, unit: 's' });
+    checkDelay(owner, 'expireInSeconds', expireInSeconds, { min: 1, unit: 's', integer: true });
   if (onError !== undefined && typeof onError !== 'function') {
     fail(owner, `onError is ${describeValue(onError)}. Give a function of the error.`);
   }

@@ -23,10 +23,13 @@ export function parseDuration(
     );
   }
   const ms = Number(match[1]) * units[match[2]!]!;
-  if (ms < minMs || ms > maxMs) {
+  if (ms < minMs) {
+    throw new CliError('cli.usage', `${option} is ${text}; give at least ${describeMs(minMs)}.`);
+  }
+  if (ms > maxMs) {
     throw new CliError(
       'cli.usage',
-      `${option} is ${text}; give ${maxMs === Number.MAX_SAFE_INTEGER ? `at least ${describeMs(minMs)}` : `from ${describeMs(minMs)} to ${describeMs(maxMs)}`}.`,
+      `${option} is ${text}, longer than ${maxMs === Number.MAX_SAFE_INTEGER ? 'a time can be' : `${describeMs(maxMs)}, the longest a timer waits`}; give a shorter one.`,
     );
   }
   return ms;

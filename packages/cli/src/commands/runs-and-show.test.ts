@@ -79,6 +79,9 @@ describe('agentchart runs', () => {
       [['--since', '1d', '--until', '2d'], '--since 1d is after --until 2d'],
       [['--limit', '0x10'], '--limit "0x10" is not a number of threads'],
       [['--limit', '1e1'], '--limit "1e1" is not a number of threads'],
+      // Each dropped its filter and listed every thread.
+      [['--thread', ''], '--thread is empty'],
+      [['--since', '9999999999w'], '--since 9999999999w reaches back before 1970'],
     ];
     for (const [flags, message] of cases) {
       const result = await cli('runs', '--db', database, ...flags);

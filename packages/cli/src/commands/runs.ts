@@ -89,6 +89,15 @@ export const runsCommand: Command = {
         `--limit "${values.limit}" is not a number of threads. Give a whole number, 1 or more.`,
       );
     }
+    for (const flag of ['thread', 'tenant', 'agent'] as const) {
+      // Empty, the filter was dropped and every thread listed.
+      if (values[flag] !== undefined && values[flag].trim() === '') {
+        throw new CliError(
+          'cli.usage',
+          `--${flag} is empty; give a ${flag === 'thread' ? 'thread id or its beginning' : `${flag} name`}, or leave the flag out.`,
+        );
+      }
+    }
     const now = Date.now();
     const since =
       values.since === undefined ? undefined : parseTimeArgument('since', values.since, now);

@@ -16,7 +16,17 @@ const units: Readonly<Record<string, number>> = {
  */
 export function parseTimeArgument(option: string, value: string, now: number): number {
   const span = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(value.trim());
-  if (span) return now - Number(span[1]) * units[span[2]!]!;
+  if (span) {
+    const at = now - Number(span[1]) * units[span[2]!]!;
+    // Further back than 1970 the filter would be dropped, and every thread listed.
+    if (at < 0) {
+      throw new CliError(
+        'cli.usage',
+        `--${option} ${value} reaches back before 1970; give a shorter span or a date.`,
+      );
+    }
+    return at;
+  }
   // An ISO date first: Date.parse reads a bare `5` as a day in 2001.
   const at = /^\d{4}-\d{2}-\d{2}/.test(value.trim()) ? Date.parse(value) : Number.NaN;
   if (Number.isFinite(at)) return at;

@@ -177,6 +177,12 @@ describe('runEval with repeat', () => {
       code: 'definition.invalid_option',
       message: expect.stringContaining('runEval: concurrency is the number NaN'),
     });
+    await expect(runEval({ suite, variants: [], cases })).rejects.toThrow(
+      /variants is an empty list/,
+    );
+    await expect(runEval({ suite, cases, concurency: 2 } as never)).rejects.toThrow(
+      /runEval: concurency is not an option; did you mean concurrency\?/,
+    );
     await expect(runEval({ suite, variants: ['nosuch'], cases })).rejects.toThrow(
       /runEval: variants "nosuch" is not defined by the suite; it defines "default"/,
     );

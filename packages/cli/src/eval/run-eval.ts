@@ -1,6 +1,6 @@
 import { DefinitionError, type RunOutcome } from '@agentchart/core';
 import { roundUsd } from '@agentchart/core/cost';
-import { describeValue } from '@agentchart/core/internal';
+import { checkOptionNames, describeValue, optionNamesOf } from '@agentchart/core/internal';
 import type {
   CaseScore,
   EvalCase,
@@ -33,6 +33,16 @@ export interface RunEvalOptions {
   now?: () => number;
 }
 
+const runEvalOptionNames = optionNamesOf<RunEvalOptions>({
+  suite: true,
+  cases: true,
+  variants: true,
+  concurrency: true,
+  repeat: true,
+  onCase: true,
+  now: true,
+});
+
 /** The cases of every variant and each variant's totals. */
 export interface RunEvalResult {
   variants: EvalVariantSummary[];
@@ -44,15 +54,18 @@ export interface RunEvalResult {
  * on its own thread, scored by every scorer, with the states it entered and the prompt
  * versions its model calls recorded.
  */
-export async function runEval({
-  suite,
-  cases,
-  variants = Object.keys(suite.variants ?? { default: undefined }),
-  concurrency = suite.concurrency ?? 4,
-  repeat = 1,
-  onCase = () => {},
-  now = () => performance.now(),
-}: RunEvalOptions): Promise<RunEvalResult> {
+export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
+  // A misspelt `concurency` ran at the default.
+  checkOptionNames('runEval', options, runEvalOptionNames);
+  const {
+    suite,
+    cases,
+    variants = Object.keys(suite.variants ?? { default: undefined }),
+    concurrency = suite.concurrency ?? 4,
+    repeat = 1,
+    onCase = () => {},
+    now = () => performance.now(),
+  } = options;
   for (const [name, value, what] of [
     ['repeat', repeat, 'how many times to run each case'],
     // NaN ran no case and reported a pass rate of 0, with no error.
@@ -64,6 +77,12 @@ export async function runEval({
         `runEval: ${name} is ${describeValue(value)}; give ${what}, a whole number from 1.`,
       );
     }
+  }
+  if (variants.length === 0) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      'runEval: variants is an empty list, so no case would run. Name the variants to run, or leave it out for all of them.',
+    );
   }
   // A variant the suite does not define ran the agent without one, and was reported passing.
   const defined = Object.keys(suite.variants ?? { default: undefined });

@@ -39,7 +39,15 @@ export function checkAgentOptions({
       expected: `a whole number of ${what}, 0 or more, or leave it out for no limit`,
     });
   };
-  count('limits.maxSteps', limits.maxSteps, 'macrosteps');
+  // 0 steps ends every run at its start: not a limit anyone means.
+  if (limits.maxSteps !== undefined) {
+    validateNumberOption(owner, 'limits.maxSteps', limits.maxSteps, {
+      min: 1,
+      max: Number.MAX_SAFE_INTEGER,
+      integer: true,
+      expected: 'a whole number of macrosteps, 1 or more, or leave it out for no limit',
+    });
+  }
   count('limits.maxModelCalls', limits.maxModelCalls, 'model calls');
   count('limits.maxTokens', limits.maxTokens, 'tokens');
   if (limits.maxCostUsd !== undefined) {

@@ -244,6 +244,18 @@ describe('createAgent', () => {
     );
   });
 
+  it('refuses a limit of 0 steps, which ended every run at its start, and a replay listener that is not a function', async () => {
+    const model = scriptedModel({ responses: [] });
+    expect(() =>
+      createAgent({ machine: classifier(), models: { fast: model }, limits: { maxSteps: 0 } }),
+    ).toThrow(/createAgent: limits\.maxSteps is 0\. Give a whole number of macrosteps, 1 or more/);
+    const agent = createAgent({ machine: classifier(), models: { fast: model } });
+    // It named events.onAny, which the caller never called.
+    await expect(agent.replay('t', { onEvent: 42 as never })).rejects.toThrow(
+      /^agent\.replay: onEvent is the number 42/,
+    );
+  });
+
   it('refuses a resume whose force is not true or false, before it takes anything', async () => {
     const checkpointer = new MemoryCheckpointer();
     await checkpointer.acquireLease('t1', { owner: 'other', ttlMs: 30_000, now: Date.now() });

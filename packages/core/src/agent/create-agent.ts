@@ -387,6 +387,13 @@ export function createAgent<TMachine extends AnyStateMachine>(
       assertThreadId('agent.replay', threadId);
       if (replayOptions !== undefined) {
         checkOptionNames('agent.replay', replayOptions, replayOptionNames);
+        const { onEvent } = replayOptions;
+        if (onEvent !== undefined && typeof onEvent !== 'function') {
+          throw new DefinitionError(
+            'definition.invalid_option',
+            `agent.replay: onEvent is ${describeValue(onEvent)}. Give a function of each event the replay emits.`,
+          );
+        }
       }
       return replayThread(runtime, threadId, replayOptions) as Promise<RunOutcomeFrom<TMachine>>;
     },
@@ -396,7 +403,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
       validateNumberOption('agent.close', 'timeoutMs', timeoutMs, {
         min: 0,
         max: maxTimerMs,
-        expected: 'a number of milliseconds to wait for working runs, 0 or more',
+        expected: `a number of milliseconds to wait for working runs, from 0 to ${maxTimerMs}`,
       });
       closed = true;
       await Promise.allSettled([...resuming.values()]);

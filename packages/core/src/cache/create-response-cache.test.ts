@@ -354,6 +354,12 @@ describe('MemoryResponseCacheStore', () => {
     );
   });
 
+  it('names itself, not its store, when its own maxEntries is wrong', () => {
+    expect(() => createResponseCache({ maxEntries: 0 })).toThrow(
+      /^createResponseCache: maxEntries is 0/,
+    );
+  });
+
   it('refuses a maxEntries createResponseCache would ignore, beside a store of its own', () => {
     expect(() =>
       createResponseCache({ maxEntries: 10, store: new MemoryResponseCacheStore() }),

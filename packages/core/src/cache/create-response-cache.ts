@@ -100,6 +100,15 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
     'clock',
     'now',
   ]);
+  // Before the default store is made with it, so the error names this function.
+  if (options.maxEntries !== undefined) {
+    validateNumberOption('createResponseCache', 'maxEntries', options.maxEntries, {
+      min: 1,
+      max: Number.MAX_SAFE_INTEGER,
+      integer: true,
+      expected: 'a whole number of answers to keep, 1 or more (the least recently used goes first)',
+    });
+  }
   const {
     ttlMs = 3_600_000,
     maxEntries = 1_000,

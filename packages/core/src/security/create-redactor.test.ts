@@ -163,6 +163,12 @@ describe('createRedactor sealed values', () => {
       [{ environment: 'yes' }, /redact\.environment is the string "yes"/],
       [{ replacement: '***' }, /redact\.replacement is the string "\*\*\*"\. Give a function/],
       [{ secrets: key }, /redact\.secrets is the string/],
+      // "[REDACTED:undefined]", and a replacement between every two characters.
+      [
+        { patterns: [{ label: 'id', pattern: /ID-\d+/g }] },
+        /redact\.patterns\[\]\.label is not an option/,
+      ],
+      [{ patterns: [{ name: 'any', pattern: /(?:)/g }] }, /matches the empty text/],
     ];
     for (const [options, message] of refused) {
       const made = () => createRedactor(options as never);

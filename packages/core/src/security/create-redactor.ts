@@ -138,6 +138,31 @@ export function createRedactor(options: CreateRedactorOptions = {}): Redactor {
   }
   const compiled = patterns.map((entry) => {
     const pattern = typeof entry === 'string' ? piiPatterns[entry] : entry;
+    if (pattern && typeof entry !== 'string') {
+      // `label` for `name` wrote "[REDACTED:undefined]".
+      checkOptionNames(
+        'createRedactor',
+        entry,
+        ['name', 'pattern', 'accept'],
+        'redact.patterns[].',
+      );
+      if (typeof entry.name !== 'string' || entry.name === '') {
+        throw new DefinitionError(
+          'definition.invalid_option',
+          `redact.patterns has a pattern with name ${describeValue(entry.name)}. Give each pattern a name: it labels what it replaced ([REDACTED:name]).`,
+        );
+      }
+    }
+    if (
+      pattern?.pattern instanceof RegExp &&
+      new RegExp(pattern.pattern.source, pattern.pattern.flags.replace('g', '')).test('')
+    ) {
+      // One that matches nothing at all is replaced between every two characters.
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `redact.patterns has /${pattern.pattern.source}/, which matches the empty text, so every gap between two characters would be replaced. Give a pattern that matches at least one character.`,
+      );
+    }
     if (!pattern || !(pattern.pattern instanceof RegExp)) {
       throw new DefinitionError(
         'definition.invalid_option',

@@ -40,12 +40,12 @@ export async function pruneInBatches(
       `prune: statuses must be ended ones (done, failed, limit, stopped), got ${JSON.stringify(statuses)}. A running or waiting thread is live and is never pruned.`,
     );
   }
-  if (!Number.isInteger(batchSize) || batchSize < 1 || !Number.isFinite(before)) {
-    throw new DefinitionError(
-      'definition.invalid_option',
-      `prune: batchSize must be a positive integer and before a time in milliseconds, got ${batchSize} and ${before}.`,
-    );
-  }
+  validateNumberOption('prune', 'batchSize', batchSize, {
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    integer: true,
+    expected: 'a whole number of threads deleted per transaction, 1 or more',
+  });
   // A negative time or a cap no count reaches (NaN) would make a retention job that never
   // prunes and reports nothing wrong.
   validateNumberOption('prune', 'before', before, {

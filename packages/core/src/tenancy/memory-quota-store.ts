@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../clock/clock';
+import { checkOptionNames } from '../errors/option-names';
 import type { QuotaStore } from './types';
 
 /** A {@link QuotaStore} in memory: one process, and tests. Expired counters are swept as it goes. */
@@ -6,7 +7,9 @@ export class MemoryQuotaStore implements QuotaStore {
   readonly #counters = new Map<string, { value: number; expiresAt: number }>();
   readonly #clock: Clock;
 
-  constructor({ clock = systemClock }: { clock?: Clock } = {}) {
+  constructor(options: { clock?: Clock } = {}) {
+    checkOptionNames('MemoryQuotaStore', options, ['clock']);
+    const { clock = systemClock } = options;
     this.#clock = clock;
   }
 

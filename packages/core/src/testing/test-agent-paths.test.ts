@@ -221,7 +221,7 @@ describe('testAgentPaths', () => {
       machine: triage,
       input: { ticket: 'x' },
       effects: { triage: { outputs: [{ urgent: true, team: 'billing' }], failures: [] } },
-      agent: { limits: { maxSteps: 0 } },
+      agent: { limits: { maxSteps: 1 } },
       limits: false,
     });
     expect(report.failures).toHaveLength(3);

@@ -53,11 +53,11 @@ describe('jsonQueryTool', () => {
 
   it('refuses a worker heap too small to run a query, which ended the whole process', () => {
     // 1 or 2 MiB: V8's fatal out-of-memory killed the host on the first query; 4 failed each.
-    for (const maxMemoryMb of [1, 2, 4, 15]) {
+    for (const maxMemoryMb of [1, 2, 4, 7]) {
       expect(() => jsonQueryTool({ maxMemoryMb })).toThrow(
-        /maxMemoryMb is \d+\. Give at least 16 MiB/,
+        /maxMemoryMb is \d+\. Give at least 8 MiB/,
       );
     }
-    expect(() => jsonQueryTool({ maxMemoryMb: 16 })).not.toThrow();
+    expect(() => jsonQueryTool({ maxMemoryMb: 8 })).not.toThrow();
   });
 });

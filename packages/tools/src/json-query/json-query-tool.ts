@@ -7,7 +7,7 @@ import { runJsonQueryWorker } from './run-json-query-worker';
 import type { JsonQueryToolOptions } from './types';
 
 /** The smallest heap a query worker is given: below it, V8 fails the process, not the query. */
-const minMemoryMb = 16;
+const minMemoryMb = 8;
 
 const jsonQueryOutput = z.object({
   /** The result as JSON text; cut at maxOutputChars when `truncated`. */
@@ -76,7 +76,7 @@ export function jsonQueryTool(options: JsonQueryToolOptions = {}): JsonQueryTool
     // to the whole process, not to the worker: 1 or 2 MiB killed the host on the first query.
     throw new DefinitionError(
       'definition.invalid_option',
-      `${owner}: maxMemoryMb is ${maxMemoryMb}. Give at least ${minMemoryMb} MiB (the default is 128): a worker's heap smaller than that cannot run a query, and V8 running out of it ends the whole process.`,
+      `${owner}: maxMemoryMb is ${maxMemoryMb}. Give at least ${minMemoryMb} MiB (the default is 128): a smaller worker heap cannot run a query, and V8 running out of it ends the whole process.`,
     );
   }
   const bound = data !== undefined;

@@ -39,6 +39,6 @@ export interface JsonQueryToolOptions {
   maxOutputChars?: number;
   /** The evaluation is stopped after this long. Default 2 s. */
   timeoutMs?: number;
-  /** Heap limit of the worker that evaluates queries, in MiB: 16 or more. Default 128. */
+  /** Heap limit of the worker that evaluates queries, in MiB: 8 or more. Default 128. */
   maxMemoryMb?: number;
 }

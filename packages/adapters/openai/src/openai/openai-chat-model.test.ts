@@ -633,6 +633,11 @@ describe('openAIChatModel', () => {
           { structuredOutput: 'strict' as never },
           /structuredOutput must be 'json_schema' .* or 'json_mode'/,
         ],
+        // Kept beside the known window, which stayed in force.
+        [
+          { metadata: { contextWindw: 8_000 } as never },
+          /metadata\.contextWindw is not an option; did you mean metadata\.contextWindow\?/,
+        ],
       ];
       for (const [options, message] of refused) {
         expect(() => model(options)).toThrow(DefinitionError);

@@ -147,6 +147,23 @@ export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
   }
   checkMaxTools('openAIChatModel', maxTools);
   const toolLimit = { maxTools, owner: 'openAIChatModel' };
+  if (options.metadata !== undefined) {
+    // A misspelt `contextWindw` was kept beside the known window, which stayed in force.
+    checkOptionNames(
+      'openAIChatModel',
+      options.metadata,
+      ['contextWindow', 'maxOutputTokens', 'pricing', 'supportsJsonSchema'],
+      'metadata.',
+    );
+    if (options.metadata.pricing !== undefined) {
+      checkOptionNames(
+        'openAIChatModel',
+        options.metadata.pricing,
+        ['inputPerMillion', 'outputPerMillion', 'cachedInputPerMillion'],
+        'metadata.pricing.',
+      );
+    }
+  }
   const known = resolveModelMetadata(model, options.metadata);
   const structuredOutput =
     options.structuredOutput ?? (known?.supportsJsonSchema === false ? 'json_mode' : 'json_schema');

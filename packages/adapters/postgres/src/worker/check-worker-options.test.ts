@@ -48,6 +48,12 @@ describe('createPostgresWorker and createThreadJobs options', () => {
       [{ heartbeatSeconds: 5 }, /heartbeatSeconds is the number 5/],
       [{ schedulerIntervalMs: 0 }, /schedulerIntervalMs is the number 0/],
       [{ agents: [] }, /agents is a list of 0/],
+      [{ agents: [{ name: 'idle' }] }, /agents\[0\] is an object, not an agent factory/],
+      // pg-boss stores it as an integer: 1.5 failed in the database and left a connection open.
+      [
+        { expireInSeconds: 1.5 },
+        /expireInSeconds is the number 1\.5\. Give a whole number of seconds/,
+      ],
       [{ connectionString: 'mysql://x' }, /connectionString is the string "mysql:\/\/x"/],
     ];
     for (const [extra, message] of refused) {

@@ -48,9 +48,15 @@ export function checkWorkerOptions(options: PostgresWorkerOptions): void {
     typeof agent === 'object' &&
     agent !== null &&
     typeof (agent as { create?: unknown }).create === 'function';
-  if (!Array.isArray(agents) || agents.length === 0 || !agents.every(valid)) {
+  const how = 'each made with agentFactory((host) => createAgent({ ...options, ...host }))';
+  if (!Array.isArray(agents) || agents.length === 0) {
+    fail(`agents is ${describeValue(agents)}. Give the agents to run, ${how}.`);
+  }
+  const wrong = agents.findIndex((agent) => !valid(agent));
+  if (wrong >= 0) {
+    // An agent made with createAgent cannot be given a worker's store: a factory can.
     fail(
-      `agents is ${describeValue(agents)}. Give the agents to run, each made with agentFactory((host) => createAgent({ ...options, ...host })).`,
+      `agents[${wrong}] is ${describeValue(agents[wrong])}, not an agent factory. Give factories, ${how}.`,
     );
   }
   if (typeof concurrency === 'object' && concurrency !== null) {

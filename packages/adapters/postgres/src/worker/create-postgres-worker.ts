@@ -1,5 +1,5 @@
 import type { Agent } from '@agentchart/core';
-import type { AgentFactory, PruneOptions } from '@agentchart/core/internal';
+import { type AgentFactory, checkOptionNames, type PruneOptions } from '@agentchart/core/internal';
 import { PgBoss } from 'pg-boss';
 import { PostgresCheckpointer } from '../postgres-checkpointer';
 import { describeServer, storageFailure } from '../postgres-storage-error';
@@ -224,7 +224,10 @@ export async function createPostgresWorker(
     jobs,
     agents,
     checkpointer,
-    async close({ timeoutMs = 10_000 } = {}) {
+    async close(closeOptions = {}) {
+      // A misspelt `timout` would wait the default instead of the time meant.
+      checkOptionNames('worker.close', closeOptions, ['timeoutMs']);
+      const { timeoutMs = 10_000 } = closeOptions;
       if (closing) return;
       closing = true;
       if (pruning) clearInterval(pruning);

@@ -149,6 +149,8 @@ export function schedulingCases({ threadId, withStores }: ConformanceContext): C
             [{ before: -1, statuses: ['done'] }, /before is -1/],
             [{ before: 5, statuses: ['done'], maxThread: 1 }, /maxThread is not an option/],
             [{ before: 5, statuses: 'done' }, /statuses is the string "done"/],
+            // Named alone: it said "batchSize … and before …, got 500 and …" of a default.
+            [{ before: 5, statuses: ['done'], batchSize: 0 }, /^prune: batchSize is 0\./],
           ];
           for (const [options, message] of wrong) {
             const refused = await rejection(
