@@ -40,7 +40,9 @@ export async function runCli(args: readonly string[], context: CommandContext): 
     }
     if (isStoreError(error)) {
       context.stderr.write(`agentchart: ${terminalSafe(error.message)}\n`);
-      return 1;
+      // A database path that names a directory or a device is the user's to correct, as a
+      // missing file is: a usage error in every command.
+      return error.code === 'storage.not_a_file' ? exitCodes.usage : exitCodes.failed;
     }
     // A value that makes no sense (`--thread ''`, an agent module's option): its message says
     // what to give, so it is a usage error, not a stack trace.

@@ -66,6 +66,15 @@ describe('agentchart runs', () => {
     expect((await cli('runs', '--db', database, '--status', 'sleeping')).exitCode).toBe(2);
   });
 
+  it('exits 2 for a database path that is a directory, as the other commands do', async () => {
+    // `runs`, `show` and `studio` exited 1 here; `run`, `waits`, `prune` and `worker` 2.
+    for (const command of [['runs'], ['show', 'x']]) {
+      const result = await cli(...command, '--db', dir);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain('is a directory, not a database file');
+    }
+  });
+
   it('names the flag meant when one is misspelt', async () => {
     const result = await cli('runs', '--db', database, '--stauts', 'done');
     expect(result.exitCode).toBe(2);
@@ -296,9 +305,12 @@ describe('agentchart runs and show, on hostile or broken databases', () => {
   ])(
     'prints one line that says what to do for %s, with a non-zero exit code (issue 10)',
     async (_, path, message) => {
+      // A path that is no file at all is a usage error (2), as a missing file is; a file that
+      // is not a run database, or is damaged, a failure (1).
+      const usage = /is a directory|is a character device/.test(message);
       for (const command of [['runs'], ['show', 'b:T-101']]) {
         const { exitCode, stdout, stderr } = await cli(...command, '--db', path());
-        expect(exitCode).toBe(1);
+        expect(exitCode).toBe(usage ? 2 : 1);
         expect(stdout).toBe('');
         expect(stderr).toMatch(/^agentchart: [^\n]+\n$/);
         expect(stderr).toContain(message);
