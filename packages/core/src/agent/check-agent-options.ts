@@ -30,24 +30,17 @@ export function checkAgentOptions({
   models,
   prices,
 }: CheckedAgentOptions): void {
-  const count = (name: string, value: number | undefined, what: string) => {
+  const count = (name: string, value: number | undefined, what: string, min = 0) => {
     if (value === undefined) return;
     validateNumberOption(owner, name, value, {
-      min: 0,
+      min,
       max: Number.MAX_SAFE_INTEGER,
       integer: true,
-      expected: `a whole number of ${what}, 0 or more, or leave it out for no limit`,
+      expected: `a whole number of ${what}, ${min} or more, or leave it out for no limit`,
     });
   };
   // 0 steps ends every run at its start: not a limit anyone means.
-  if (limits.maxSteps !== undefined) {
-    validateNumberOption(owner, 'limits.maxSteps', limits.maxSteps, {
-      min: 1,
-      max: Number.MAX_SAFE_INTEGER,
-      integer: true,
-      expected: 'a whole number of macrosteps, 1 or more, or leave it out for no limit',
-    });
-  }
+  count('limits.maxSteps', limits.maxSteps, 'macrosteps', 1);
   count('limits.maxModelCalls', limits.maxModelCalls, 'model calls');
   count('limits.maxTokens', limits.maxTokens, 'tokens');
   if (limits.maxCostUsd !== undefined) {
