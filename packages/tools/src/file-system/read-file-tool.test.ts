@@ -106,4 +106,24 @@ describe('readFileTool', () => {
     expect(() => readFileTool({ root: '' })).toThrow('root must be the path of a directory');
     expect(() => readFileTool({ root: sandbox.root, maxBytes: -1 })).toThrow('maxBytes is -1');
   });
+
+  it('refuses the file system root and a root that is a file, when it is defined', async () => {
+    // Before, root '/' gave the model every file the process can read (/etc/passwd included).
+    for (const root of ['/', '/..', '//']) {
+      expect(() => readFileTool({ root })).toThrow(
+        `readFileTool: root is the file system's root ("/")`,
+      );
+    }
+    await writeFile(join(sandbox.root, 'notes.txt'), 'hello');
+    expect(() => readFileTool({ root: join(sandbox.root, 'notes.txt') })).toThrow(
+      /readFileTool: root ".*notes\.txt" is not a directory/,
+    );
+    // A root made after the tool is defined is opened by the call.
+    const later = readFileTool({ root: join(sandbox.root, 'later') });
+    await mkdir(join(sandbox.root, 'later'));
+    await writeFile(join(sandbox.root, 'later', 'a.txt'), 'made later');
+    await expect(later.execute({ path: 'a.txt' }, sandbox.context)).resolves.toMatchObject({
+      content: 'made later',
+    });
+  });
 });

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { parse, resolve } from 'node:path';
 import { DefinitionError } from '@agentchart/core';
 import { checkOptionNames, optionNamesOf } from '@agentchart/core/internal';
 import { requirePositiveInteger } from '../shared/validate-option';
@@ -39,12 +40,35 @@ export function sandboxOptions(owner: string, options: SandboxOptions): Required
     );
   }
   return {
-    root: resolve(root),
+    root: checkRoot(owner, resolve(root)),
     maxBytes: requirePositiveInteger(owner, 'maxBytes', maxBytes),
     maxEntries: requirePositiveInteger(owner, 'maxEntries', maxEntries),
     allowHardLinks: requireBoolean(owner, 'allowHardLinks', allowHardLinks),
     replaceReadOnlyFiles: requireBoolean(owner, 'replaceReadOnlyFiles', replaceReadOnlyFiles),
   };
+}
+
+/**
+ * Refuses a root that could never be a sandbox: the file system's own root, which would hand
+ * the model every file the process can read, and an existing path that is not a directory.
+ * A directory made after the tools are defined is fine: each call opens the root afresh and
+ * says so when it is missing.
+ */
+function checkRoot(owner: string, root: string): string {
+  if (root === parse(root).root) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${owner}: root is the file system's root (${JSON.stringify(root)}), which would let the model reach every file this process can. Give the directory the agent's files are in.`,
+    );
+  }
+  const stat = statSync(root, { throwIfNoEntry: false });
+  if (stat && !stat.isDirectory()) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${owner}: root ${JSON.stringify(root)} is not a directory. Give the directory the agent's files are in.`,
+    );
+  }
+  return root;
 }
 
 function requireBoolean(owner: string, option: string, value: unknown): boolean {

@@ -3,6 +3,7 @@ export interface SandboxOptions {
   /**
    * The directory the tools are confined to. A relative path is resolved against the
    * working directory when the tools are made; the directory must exist when they run.
+   * The file system's own root (`/`) and a path to a file are refused when the tools are made.
    */
   root: string;
   /**

@@ -60,4 +60,22 @@ describe('jsonQueryTool', () => {
     }
     expect(() => jsonQueryTool({ maxMemoryMb: 8 })).not.toThrow();
   });
+
+  it('refuses bound data JSON cannot write, and says so when a data function returns it', async () => {
+    // Before, a cycle was accepted: "@" answered the same object repeated up to the output limit.
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    expect(() => jsonQueryTool({ data: cyclic })).toThrow(
+      'jsonQueryTool: data is not a JSON document (it refers to itself).',
+    );
+    expect(() => jsonQueryTool({ data: { count: 1n } })).toThrow(
+      /jsonQueryTool: data is not a JSON document \(.*BigInt/,
+    );
+    const tool = jsonQueryTool({ data: () => cyclic });
+    const error = await tool.execute({ query: 'a' }, context).catch((thrown: unknown) => thrown);
+    expect(JsonQueryError.isInstance(error) && error.code).toBe('json_query.invalid_document');
+    expect((error as Error).message).toContain(
+      "The document this tool's data function returned is not JSON (it refers to itself)",
+    );
+  });
 });

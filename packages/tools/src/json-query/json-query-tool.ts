@@ -2,6 +2,7 @@ import { DefinitionError, defineTool, type Tool } from '@agentchart/core';
 import { checkOptionNames, optionNamesOf } from '@agentchart/core/internal';
 import { z } from 'zod';
 import { requirePositiveInteger } from '../shared/validate-option';
+import { checkBoundDocument, checkReturnedDocument } from './check-document';
 import { JsonQueryError } from './json-query-error';
 import { runJsonQueryWorker } from './run-json-query-worker';
 import type { JsonQueryToolOptions } from './types';
@@ -80,6 +81,7 @@ export function jsonQueryTool(options: JsonQueryToolOptions = {}): JsonQueryTool
     );
   }
   const bound = data !== undefined;
+  if (bound && typeof data !== 'function') checkBoundDocument(owner, data);
   const input = z.strictObject({
     query: z
       .string()
@@ -104,9 +106,7 @@ export function jsonQueryTool(options: JsonQueryToolOptions = {}): JsonQueryTool
     effect: 'pure',
     timeoutMs,
     execute: async ({ query, document }, { signal }) => {
-      const source = bound
-        ? { value: typeof data === 'function' ? await (data as () => unknown)() : data }
-        : { text: document ?? '' };
+      const source = bound ? { value: await boundDocument(data) } : { text: document ?? '' };
       const response = await runJsonQueryWorker(
         { query, document: source, maxOutputChars },
         { timeoutMs, maxMemoryMb, signal },
@@ -115,4 +115,12 @@ export function jsonQueryTool(options: JsonQueryToolOptions = {}): JsonQueryTool
       return { json: response.json, truncated: response.truncated };
     },
   });
+}
+
+/** The bound document for one call: `data` itself, or what its function returns, checked. */
+async function boundDocument(data: unknown): Promise<unknown> {
+  if (typeof data !== 'function') return data;
+  const value: unknown = await (data as () => unknown)();
+  checkReturnedDocument(value);
+  return value;
 }

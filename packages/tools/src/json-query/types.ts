@@ -26,7 +26,8 @@ export interface JsonQueryToolOptions {
   /**
    * The document the model queries: a JSON value, or a function returning one (called for
    * each query, so it can read fresh data). Without it, the model passes the document as
-   * JSON text in each call.
+   * JSON text in each call. A value JSON cannot write (a cycle, a bigint) is refused when the
+   * tool is made; a function's answer is checked at each call.
    */
   data?: unknown;
   /** What the document holds, for the model. Appended to the description. */

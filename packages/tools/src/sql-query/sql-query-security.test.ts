@@ -1,3 +1,4 @@
+import { rm, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlQueryError, type SqlQueryErrorCode } from './sql-query-error';
 import { runReadOnlyQuery } from './sql-query-process';
@@ -162,6 +163,27 @@ describe('sqlQueryTool security', () => {
     }
     expect(() => sqlQueryTool({ path: database.path, schemaHint: 42 as never })).toThrow(
       /schemaHint is the number 42/,
+    );
+  });
+
+  it('refuses a tables option naming a table the database does not have, and a path that is no SQLite file', async () => {
+    // Before, ['user'] was accepted and every query on users refused as "not allowed".
+    expect(() => sqlQueryTool({ path: database.path, tables: ['user'] })).toThrow(
+      'sqlQueryTool: tables names "user", which the database has no table or view of; did you mean "users"?',
+    );
+    expect(() => sqlQueryTool({ path: database.path, tables: ['users', 'nosuch'] })).toThrow(
+      /"nosuch".*Its tables and views: users, secrets\./,
+    );
+    expect(() => sqlQueryTool({ path: database.dir })).toThrow('sqlQueryTool: path is not a file');
+    const text = `${database.dir}/notes.txt`;
+    await writeFile(text, 'not a database, just text that is long enough to have a header page');
+    expect(() => sqlQueryTool({ path: text })).toThrow(
+      'sqlQueryTool: path is a file that is not an SQLite database.',
+    );
+    await rm(text);
+    // A file made after the tool is defined is checked by the call, as before.
+    expect(sqlQueryTool({ path: `${database.dir}/later.sqlite`, tables: ['users'] }).name).toBe(
+      'sql_query',
     );
   });
 

@@ -3,6 +3,7 @@ import { DefinitionError, defineTool, type Tool } from '@agentchart/core';
 import { checkOptionNames, describeValue, optionNamesOf } from '@agentchart/core/internal';
 import { z } from 'zod';
 import { requirePositiveInteger } from '../shared/validate-option';
+import { checkDatabaseFile } from './check-database-file';
 import { runQueryProcess } from './spawn-query-process';
 import { SqlQueryError } from './sql-query-error';
 import type { SqlQueryToolOptions } from './types';
@@ -126,6 +127,7 @@ export function sqlQueryTool(options: SqlQueryToolOptions): SqlQueryTool {
   }
   const file = resolve(path);
   const tableList = tables && [...tables];
+  checkDatabaseFile(owner, file, tableList);
   return defineTool({
     name,
     description: `Runs one read-only SQLite query (SELECT or WITH … SELECT) and returns the columns and at most ${maxRows} rows. Writes, schema changes, ATTACH and PRAGMA are refused. Pass values as parameters (? or :name). Read table definitions with: SELECT sql FROM sqlite_schema.${tableList ? ` Tables: ${tableList.join(', ')}.` : ''}${schemaHint ? ` ${schemaHint}` : ''}`,

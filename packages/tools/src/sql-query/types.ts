@@ -39,14 +39,20 @@ export type SqlQueryResponse =
 export interface SqlQueryToolOptions {
   /** The tool's name as the model sees it. Default `sql_query`. */
   name?: string;
-  /** The SQLite database file. It is opened read-only, for each query. */
+  /**
+   * The SQLite database file. It is opened read-only, for each query. A path that exists when
+   * the tool is made must be an SQLite file (it may also be made later, before the first call).
+   */
   path: string;
   /**
    * What the database holds, for the model (tables and what their rows mean). Appended to the
    * tool's description; the model can also read the schema from `sqlite_schema`.
    */
   schemaHint?: string;
-  /** Tables the model may read. Default: every table (and `sqlite_schema`). */
+  /**
+   * Tables the model may read. Default: every table (and `sqlite_schema`). When the file
+   * exists as the tool is made, a name it has no table or view of is refused then.
+   */
   tables?: readonly string[];
   /** Most rows returned; the rest are left out and `truncated` set. Default 200. */
   maxRows?: number;
