@@ -323,6 +323,40 @@ describe('connectMcpServer lifecycle', () => {
     expect(childrenRunning('mcp-test-server.ts')).toEqual([]);
   });
 
+  it('refuses env, headers and descriptions that are not text: an unset variable reached the server as "undefined"', async () => {
+    server = stdioTestServer();
+    const refused: [object, RegExp][] = [
+      [
+        { transport: { ...server.transport, env: { API_KEY: undefined } } },
+        /transport\.env\.API_KEY is undefined\. Give text \(a variable read from process\.env that is not set/,
+      ],
+      [
+        { transport: { ...server.transport, env: { PORT: 8080 } } },
+        /transport\.env\.PORT is the number 8080/,
+      ],
+      [{ transport: { ...server.transport, env: 'A=1' } }, /transport\.env is the string "A=1"/],
+      [
+        { transport: { url: 'http://127.0.0.1:9/mcp', headers: { Authorization: undefined } } },
+        /transport\.headers\.Authorization is undefined/,
+      ],
+      [
+        { transport: server.transport, descriptions: { echo: 42 } },
+        /descriptions\.echo is the number 42/,
+      ],
+    ];
+    for (const [options, message] of refused) {
+      const error = await connectMcpServer(options as never).then(
+        keepOpen,
+        (caught: unknown) => caught,
+      );
+      expect(error).toMatchObject({
+        code: 'definition.invalid_option',
+        message: expect.stringMatching(message),
+      });
+    }
+    expect(childrenRunning('mcp-test-server.ts')).toEqual([]);
+  });
+
   it('refuses stdio options that threw uncaught or split into characters, and a timeout no timer keeps', async () => {
     server = stdioTestServer();
     // `onStderr: 42` threw uncaught at the server's first line on stderr; a string of args

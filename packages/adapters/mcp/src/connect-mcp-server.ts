@@ -3,6 +3,7 @@ import { checkOptionNames, describeValue, maxTimerMs } from '@agentchart/core/in
 import { createRedactor } from '@agentchart/core/security';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { checkDefinitionsSize } from './check-definitions-size';
+import { checkTextRecord } from './check-text-record';
 import { startConnectDeadline } from './connect-deadline';
 import { createLinearAjv } from './create-linear-ajv';
 import { createTransport } from './create-transport';
@@ -85,6 +86,7 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
     maxToolDefinitionsBytes,
   });
   checkSelection(include, prefix);
+  checkTextRecord('descriptions', descriptions, "{ search: 'Searches the wiki by title.' }");
   const created = createTransport(transportOptions, { maxOutputBytes });
   const outputValidator = new OutputSchemaValidator();
   const client = new Client(clientInfo, { capabilities: {}, jsonSchemaValidator: outputValidator });

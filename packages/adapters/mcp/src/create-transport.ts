@@ -1,5 +1,6 @@
 import { DefinitionError } from '@agentchart/core';
 import { checkOptionNames, describeValue } from '@agentchart/core/internal';
+import { checkTextRecord } from './check-text-record';
 import type { CreatedTransport } from './created-transport';
 import { httpTransport } from './http-transport';
 import { stdioTransport } from './stdio-transport';
@@ -36,6 +37,7 @@ export function createTransport(
   }
   if ('url' in options && options.url) {
     checkOptionNames('connectMcpServer', options, httpOptionNames, 'transport.');
+    checkTextRecord('transport.headers', options.headers, '{ Authorization: `Bearer ${token}` }');
     return httpTransport(options, { maxOutputBytes });
   }
   throw new DefinitionError(
@@ -55,7 +57,8 @@ function checkStdioOptions(options: McpStdioTransportOptions): void {
       `connectMcpServer: transport.${message}`,
     );
   };
-  const { args, cwd, onStderr } = options;
+  const { args, cwd, onStderr, env } = options;
+  checkTextRecord('transport.env', env, '{ API_KEY: key }');
   if (
     args !== undefined &&
     (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string'))

@@ -657,6 +657,21 @@ describe('instrumentAgent', () => {
     );
   });
 
+  it('refuses a first argument that is not an agent, which failed with a TypeError from inside', () => {
+    // The options object, a run handle's shape, the machine itself.
+    const handle = { threadId: 't', result: () => undefined, events: {} };
+    for (const wrong of [undefined, { machine: triage }, handle, triage]) {
+      expect(() => instrumentAgent(wrong as never)).toThrow(
+        expect.objectContaining({
+          code: 'definition.invalid_option',
+          message: expect.stringMatching(
+            /instrumentAgent: the first argument must be the agent createAgent returned/,
+          ),
+        }),
+      );
+    }
+  });
+
   it("refuses a captureContent that is not a boolean: 'false' put prompts into every span", () => {
     const agent = createAgent({ machine: triage, models: { fast: scriptedModel() } });
     for (const captureContent of ['false', 'no', 1]) {

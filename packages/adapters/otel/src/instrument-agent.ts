@@ -63,6 +63,15 @@ export function instrumentAgent(
   agent: Pick<Agent, 'events' | 'machine'>,
   options: InstrumentAgentOptions = {},
 ): () => void {
+  const shape = agent as { events?: { onAny?: unknown }; machine?: { root?: unknown } } | null;
+  if (typeof shape?.events?.onAny !== 'function' || typeof shape.machine?.root !== 'object') {
+    // Without this, the options object or a run handle given by mistake failed with a
+    // TypeError from inside ("Cannot read properties of undefined").
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `instrumentAgent: the first argument must be the agent createAgent returned (with its events and machine), got ${describeValue(agent)}. Call instrumentAgent(agent, { tracerProvider }) once, after createAgent.`,
+    );
+  }
   checkOptionNames('instrumentAgent', options, optionNames);
   const { tracerProvider, meterProvider, captureContent = false } = options;
   const providers: [string, unknown, string, string][] = [

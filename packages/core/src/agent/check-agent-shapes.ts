@@ -105,6 +105,16 @@ export function checkAgentShapes(options: unknown): void {
           `models.${alias} must be a chat model (an object with modelName, endpoint and generate(), e.g. openAIChatModel from @agentchart/openai or scriptedModel from @agentchart/core/testing) or a list of them tried in order, got ${describe(model)}. A model name such as 'gpt-4o' is not a model: create one with it.`,
         );
       }
+      // A fallback to the model that just failed calls its endpoint again: under an outage the
+      // calls it costs double, and its breaker counts each failure twice.
+      const repeated = chain.find((item, index) => chain.indexOf(item) !== index) as
+        | { modelName: string; endpoint: string }
+        | undefined;
+      if (repeated) {
+        fail(
+          `models.${alias} lists the model ${repeated.modelName} (${repeated.endpoint}) twice. A fallback is tried when the model before it failed; the same model again calls the endpoint that just failed. List each model once, with another model as its fallback.`,
+        );
+      }
     }
   }
   if (checkpointer !== undefined) {

@@ -144,6 +144,40 @@ describe('a start under a thread id another process started (issue: reported fai
   );
 
   it.each(['memory', 'sqlite'] as const)(
+    'rejects with run.already_running when the new run would end in its first turn (%s)',
+    async (kind) => {
+      // Before: a chart with nothing to wait for ends before its first checkpoint is written;
+      // that checkpoint's refusal came back as a failed outcome, as if the thread had failed.
+      const [first, second] = storesOf[kind]();
+      const machine = setup({ types: { context: {} as { n: number } } }).createMachine({
+        id: 'instant',
+        context: { n: 1 },
+        initial: 'counting',
+        states: { counting: { always: 'done' }, done: { type: 'final' } },
+        output: ({ context }) => context,
+      });
+      const agentOn = (checkpointer: Checkpointer) =>
+        createAgent({ machine, models: {}, checkpointer });
+      const owner = agentOn(first);
+      expect(await owner.run({ threadId: 't', input: {} })).toMatchObject({ status: 'done' });
+      const before = await storedThread(first, 't');
+
+      const other = agentOn(second);
+      const refused = other.run({ threadId: 't', input: {} });
+      await expect(refused).rejects.toMatchObject({
+        code: 'run.already_running',
+        cause: { code: 'checkpoint.conflict' },
+      });
+      await expect(owner.run({ threadId: 't', input: {} })).rejects.toMatchObject({
+        code: 'run.already_running',
+      });
+      const after = await storedThread(first, 't');
+      expect({ ...after, lease: undefined }).toEqual({ ...before, lease: undefined });
+      await Promise.all([owner.close(), other.close()]);
+    },
+  );
+
+  it.each(['memory', 'sqlite'] as const)(
     'rejects with run.already_running while another process holds the thread (%s)',
     async (kind) => {
       const [first, second] = storesOf[kind]();

@@ -35,7 +35,7 @@ export interface AgentOptions<TMachine extends AnyStateMachine> {
    * Models by the alias effects use (`model: 'fast'`): every alias the machine's effects
    * name must be here — a missing or misspelt one is a type error. An array is a fallback
    * chain: the next is tried when the one before cannot answer (breaker open, retries
-   * spent, an endpoint-specific failure).
+   * spent, an endpoint-specific failure); a chain listing one model twice is refused.
    */
   models?: ModelsFor<TMachine>;
   /**

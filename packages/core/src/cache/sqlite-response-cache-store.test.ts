@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -30,6 +30,21 @@ describe('SqliteResponseCacheStore', () => {
     );
     expect(() => new SqliteResponseCacheStore({ path: ':memory:', clock: {} as never })).toThrow(
       /clock is an object/,
+    );
+  });
+
+  it('says what is wrong with a path that is a folder or not an SQLite file, as the checkpointer does', () => {
+    // Before: SQLite's bare "unable to open database file", with no code and no advice.
+    expect(() => new SqliteResponseCacheStore({ path: dir })).toThrow(
+      expect.objectContaining({ code: 'storage.not_a_file' }),
+    );
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'plain text that is long enough to fill the header of a page');
+    expect(() => new SqliteResponseCacheStore({ path: text })).toThrow(
+      expect.objectContaining({
+        code: 'checkpoint.corrupt',
+        message: expect.stringContaining('is not an SQLite database'),
+      }),
     );
   });
 

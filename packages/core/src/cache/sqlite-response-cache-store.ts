@@ -4,6 +4,9 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { type Clock, systemClock } from '../clock/clock';
 import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, describeValue } from '../errors/option-names';
+import { guardDatabase } from '../store/sqlite-database';
+import { notAFile } from '../store/sqlite-errors';
+import { StorageError } from '../store/storage-error';
 import type { CacheEntry, ResponseCacheStore } from './types';
 
 /** Options of {@link SqliteResponseCacheStore}. */
@@ -66,9 +69,19 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
         `This Node.js (${process.version}) has no node:sqlite module; SqliteResponseCacheStore needs Node.js 22.13 or newer. Use the in-memory store, or upgrade Node.`,
       );
     }
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.#db = new sqlite.DatabaseSync(path, { timeout: 5_000 });
-    this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; ${schema}`);
+    // A directory, a read-only file or a full disk failed with SQLite's bare "unable to open
+    // database file"; the checkpointer's typed storage errors say what to do.
+    const context = { path, doing: 'opening the response cache' };
+    if (path !== ':memory:') {
+      const notFile = notAFile(path);
+      if (notFile) throw new StorageError('storage.not_a_file', path, notFile);
+      guardDatabase(context, () => mkdirSync(dirname(path), { recursive: true }));
+    }
+    this.#db = guardDatabase(context, () => {
+      const db = new sqlite.DatabaseSync(path, { timeout: 5_000 });
+      db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; ${schema}`);
+      return db;
+    });
     this.#clock = clock;
     this.#maxEntries = maxEntries;
     this.#statements = {

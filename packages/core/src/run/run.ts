@@ -987,6 +987,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     } catch (error) {
       // A checkpoint that cannot be written must not be mistaken for a durable rest.
       this.#lifecycle.moveTo('failed');
+      // A run that ended in its first turn meets the store's refusal of its start here.
+      this.failure ??= error;
       outcome = {
         status: 'failed',
         threadId: this.threadId,

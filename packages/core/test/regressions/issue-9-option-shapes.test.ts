@@ -69,6 +69,20 @@ describe('createAgent option shapes (issue 9)', () => {
     );
   });
 
+  it('refuses a fallback chain that lists one model twice', () => {
+    // Before: accepted, and a call whose model failed retried it, then fell back to it and
+    // retried it again: twice the requests to an endpoint that was down.
+    const model = scriptedModel({ responses: ['a'] });
+    refused(
+      () => createAgent(options({ machine, models: { fast: [model, model] } })),
+      /models\.fast lists the model scripted \(scripted:scripted\) twice.*List each model once/,
+    );
+    const backup = scriptedModel({ responses: ['b'], modelName: 'backup' });
+    expect(() =>
+      createAgent(options({ machine, models: { fast: [model, backup] } })),
+    ).not.toThrow();
+  });
+
   it('refuses a misspelt option or limit instead of ignoring it, naming the one meant', () => {
     refused(
       () => createAgent(options({ machine, limits: { maxStep: 5 } })),
