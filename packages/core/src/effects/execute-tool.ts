@@ -217,10 +217,23 @@ function safeCapJournalValue(value: unknown, maxBytes: number): unknown {
 function toolFailure(tool: AnyTool, error: unknown): RunError | RecordedEffectError {
   if (RunError.isInstance(error) || RecordedEffectError.isInstance(error)) return error;
   return new RunError('tool.failed', {
-    message: `Tool "${tool.name}" failed: ${thrownMessage(error)}`,
+    message: `Tool "${tool.name}" failed: ${cappedMessage(thrownMessage(error))}`,
     cause: error,
     details: { tool: tool.name },
   });
+}
+
+/** The most of a thrown message a tool failure keeps: a few pages of text. */
+const maxToolErrorChars = 8_000;
+
+/**
+ * A tool's error message cut to {@link maxToolErrorChars}. The message goes into the
+ * journal, the event, the model's history and — when the run fails on it — the checkpoint's
+ * snapshot: a tool quoting a 20 MB response body in its error wrote 20 MB to each.
+ */
+function cappedMessage(message: string): string {
+  if (message.length <= maxToolErrorChars) return message;
+  return `${message.slice(0, maxToolErrorChars)}… (${message.length - maxToolErrorChars} more characters cut)`;
 }
 
 /**

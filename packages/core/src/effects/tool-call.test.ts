@@ -1,8 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
+import { setup } from 'xstate';
 import { z } from 'zod';
 import { tempStores } from '../../test/fixtures/temp-stores';
 import { createAgent } from '../agent/create-agent';
 import { type Clock, systemClock } from '../clock/clock';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { SqliteCheckpointer } from '../store/sqlite-checkpointer';
 import { effectMachine, runEffect } from '../testing/run-effect';
 import { defineTool } from '../tools/define-tool';
@@ -151,6 +153,39 @@ describe('toolCall', () => {
       expect(error.message).toContain(shown);
       expect(error.message).not.toContain('[object Object]');
     }
+  });
+
+  it("keeps a few pages of a huge message a tool threw: in its event, the journal and a failed run's checkpoint", async () => {
+    // Before: a 1 MB message was stored whole in the failed run's snapshot and emitted whole.
+    const flaky = defineTool({
+      name: 'flaky',
+      description: 'Quotes its upstream in its error.',
+      input: z.object({}),
+      output: z.string(),
+      effect: 'pure',
+      execute: async () => {
+        throw new Error(`upstream said: ${'x'.repeat(1_000_000)}`);
+      },
+    });
+    const machine = setup({ actors: { call: toolCall(flaky) } }).createMachine({
+      id: 'flaky',
+      initial: 'calling',
+      states: {
+        calling: { invoke: { src: 'call', input: {}, onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const agent = createAgent({ machine, checkpointer: new MemoryCheckpointer() });
+    const events: string[] = [];
+    agent.events.on('tool.call.error', (event) => events.push(JSON.stringify(event)));
+    const outcome = await agent.run({ threadId: 't', input: {} });
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'tool.failed' } });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toContain('(992015 more characters cut)');
+    expect(events[0]!.length).toBeLessThan(10_000);
+    expect(JSON.stringify(await agent.getCheckpoint('t')).length).toBeLessThan(20_000);
+    expect(JSON.stringify(await agent.journal('t')).length).toBeLessThan(10_000);
+    await agent.close();
   });
 
   it('times out a tool that ignores its signal, and aborts the signal it was given', async () => {

@@ -15,6 +15,23 @@ describe('visibleJson', () => {
     expect(JSON.parse(json)).toEqual(value);
   });
 
+  it('writes every default-ignorable character as an escape: tag characters spelled a hidden sentence', () => {
+    // Before: Unicode tag characters (U+E0000–E007F), variation selectors, U+034F, the
+    // Mongolian selectors and the shorthand format controls passed through unescaped.
+    const hidden = [...'card 4111 pw x'].map((c) =>
+      String.fromCodePoint(0xe0000 + c.codePointAt(0)!),
+    );
+    const value = { body: `See you at 3pm.${hidden.join('')}\ufe0f\u034f\u180b\u{1bca0}\u{e0100}` };
+    const json = visibleJson(value);
+    expect(json).toBe(
+      `{"body":"See you at 3pm.${hidden.map((c) => `\\u${c.charCodeAt(0).toString(16)}\\u${c.charCodeAt(1).toString(16)}`).join('')}\\ufe0f\\u034f\\u180b\\ud82f\\udca0\\udb40\\udd00"}`,
+    );
+    expect(JSON.parse(json)).toEqual(value);
+    expect([...json].every((c) => c.codePointAt(0)! >= 0x20 && c.codePointAt(0)! < 0x7f)).toBe(
+      true,
+    );
+  });
+
   it('leaves visible text in any script alone', () => {
     expect(visibleJson({ city: 'Zürich 東京 🙂 Ελλάδα' })).toBe('{"city":"Zürich 東京 🙂 Ελλάδα"}');
     expect(visibleJson({ to: 'Москва\nРоссия', note: 'Ελλάδα, Αθήνα' })).toBe(

@@ -1,13 +1,15 @@
 import { canonicalJson } from '../cache/canonical-json';
 
 /**
- * Characters that change how text looks without being seen: DEL and the C1 controls, the
- * soft hyphen, zero-width spaces and joiners, the bidirectional marks, overrides and
- * isolates, line and paragraph separators, invisible operators, Hangul fillers and the byte
- * order mark. (`JSON.stringify` already escapes the C0 controls.)
+ * Characters that change how text looks without being seen: every code point Unicode says
+ * to render as nothing (`Default_Ignorable_Code_Point`: zero-width spaces and joiners, the
+ * bidirectional marks, overrides and isolates, the soft hyphen, variation selectors, the tag
+ * characters that spell hidden ASCII, Hangul fillers, the byte order mark…), the C1 controls
+ * and DEL, line and paragraph separators, and the interlinear annotation marks. A hand-picked
+ * list missed the tag characters: a whole hidden sentence passed through unescaped.
+ * (`JSON.stringify` already escapes the C0 controls.)
  */
-const invisible =
-  /[\u007f-\u009f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]/g;
+const invisible = /[\p{Default_Ignorable_Code_Point}\p{Cc}\u2028\u2029\ufff9-\ufffb]/gu;
 
 /**
  * Letters drawn like Latin ones: fullwidth forms and mathematical letters and digits
