@@ -47,6 +47,27 @@ describe('capToolOutput', () => {
     expect(result.content.endsWith('ERROR disk full at the end')).toBe(true);
   });
 
+  it('cuts around the stretches it is told to keep whole, at the head and at the tail', () => {
+    const output = `${'a'.repeat(300)}SECRET-ONE${'b'.repeat(5_000)}SECRET-TWO${'c'.repeat(100)}`;
+    const plain = capToolOutput(output, { maxTokens: 200 });
+    const headEnd = plain.content.indexOf('\n[…');
+    const tailStart = output.length - (plain.content.length - plain.content.indexOf('…]\n') - 3);
+    // Stretches around where the plain cuts fell, overlapping one another at the head.
+    const spans: [number, number][] = [
+      [headEnd - 5, headEnd + 5],
+      [headEnd - 8, headEnd - 2],
+      [tailStart - 4, tailStart + 4],
+    ];
+    const capped = capToolOutput(output, { maxTokens: 200, keepWhole: () => spans });
+    expect(capped.content.startsWith(output.slice(0, headEnd - 8))).toBe(true);
+    expect(capped.content.indexOf('\n[…')).toBe(headEnd - 8);
+    expect(capped.content.endsWith(output.slice(tailStart + 4))).toBe(true);
+    expect(capped.keptCharacters).toBe(plain.keptCharacters - 8 - 4);
+    expect(() => capToolOutput(output, { maxTokens: 200, keepWhole: [] as never })).toThrow(
+      'capToolOutput: keepWhole is a list of 0.',
+    );
+  });
+
   it('keeps only the head when asked', () => {
     const result = capToolOutput('x '.repeat(50_000), { maxTokens: 500, keep: 'head' });
     expect(result.content.endsWith('ask for a narrower result …]\n')).toBe(true);

@@ -15,6 +15,12 @@ export interface CapToolOutputOptions {
   keep?: 'head' | 'head-and-tail';
   /** The tool's name, for the marker. */
   tool?: string;
+  /**
+   * Stretches of the output a cut must not fall inside, as `[start, end)` offsets, asked for
+   * only when the output is cut: the agent passes where its redactor's secrets lie, so a cut
+   * drops a secret whole or keeps it whole, never leaves a part no redaction recognises.
+   */
+  keepWhole?: (output: string) => readonly (readonly [number, number])[];
 }
 
 /** What {@link capToolOutput} returns. */
@@ -60,8 +66,24 @@ export function capToolOutput(output: string, options: CapToolOutputOptions): Ca
     };
   }
   const headBudget = keep === 'head' ? budget : Math.ceil(budget * 0.7);
-  const head = prefixWithinTokens(output, headBudget, counter);
-  const tail = keep === 'head' ? '' : suffixWithinTokens(output, budget - headBudget, counter);
+  let head = prefixWithinTokens(output, headBudget, counter);
+  let tail = keep === 'head' ? '' : suffixWithinTokens(output, budget - headBudget, counter);
+  const spans = options.keepWhole?.(output) ?? [];
+  if (spans.length > 0) {
+    // Shorter only: a head ends before a stretch it would cut, a tail starts after it.
+    let headEnd = head.length;
+    let tailStart = output.length - tail.length;
+    // Until no stretch is cut: moving past one can land inside another that overlaps it.
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const [start, end] of spans) {
+        if (start < headEnd && headEnd < end) [headEnd, moved] = [start, true];
+        if (start < tailStart && tailStart < end) [tailStart, moved] = [end, true];
+      }
+    }
+    head = output.slice(0, headEnd);
+    tail = tailStart >= output.length ? '' : output.slice(tailStart);
+  }
   const kept = head.length + tail.length;
   return {
     content: head + marker(output.length - kept) + tail,
@@ -78,14 +100,20 @@ export function capToolOutput(output: string, options: CapToolOutputOptions): Ca
  * @throws DefinitionError `definition.invalid_option`.
  */
 function checkCapOptions(options: CapToolOutputOptions): void {
-  checkOptionNames('capToolOutput', options, ['maxTokens', 'counter', 'keep', 'tool']);
+  checkOptionNames('capToolOutput', options, ['maxTokens', 'counter', 'keep', 'tool', 'keepWhole']);
   validateNumberOption('capToolOutput', 'maxTokens', options.maxTokens, {
     min: 1,
     max: Number.MAX_SAFE_INTEGER,
     integer: true,
     expected: 'a whole number of tokens the output may take in the history, 1 or more',
   });
-  const { keep } = options;
+  const { keep, keepWhole } = options;
+  if (keepWhole !== undefined && typeof keepWhole !== 'function') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `capToolOutput: keepWhole is ${describeValue(keepWhole)}. Give a function of the output that returns the [start, end) stretches a cut must not split.`,
+    );
+  }
   if (keep !== undefined && keep !== 'head' && keep !== 'head-and-tail') {
     throw new DefinitionError(
       'definition.invalid_option',

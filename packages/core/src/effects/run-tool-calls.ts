@@ -79,11 +79,19 @@ export async function runToolCalls(
   { onToolError, maxToolOutputTokens, untrusted, approvals, unsettledKeys }: RunToolCallsOptions,
 ): Promise<ToolCallResults> {
   let untrustedResult = false;
+  const { redactor } = scope.run.runtime;
+  // The cut text is what is stored (and redacted there): a cut inside a secret would keep a
+  // part of it no redaction recognises, so cuts go around the redactor's matches.
+  const keepWhole = redactor.active ? (text: string) => redactor.spans(text) : undefined;
   const answer = async (planned: PlannedCall): Promise<ChatMessage> => {
     const base = { role: 'tool' as const, toolCallId: planned.call.id, name: planned.call.name };
     // A 10 MB tool result must not flood the history: cut it, with a marker the model reads.
     const capped = (content: string) =>
-      capToolOutput(content, { maxTokens: maxToolOutputTokens, tool: planned.call.name }).content;
+      capToolOutput(content, {
+        maxTokens: maxToolOutputTokens,
+        tool: planned.call.name,
+        ...(keepWhole ? { keepWhole } : {}),
+      }).content;
     if (planned.kind === 'invalid')
       return { ...base, content: JSON.stringify({ error: planned.message }) };
     const { tool, input } = planned;

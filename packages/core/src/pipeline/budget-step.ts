@@ -22,7 +22,12 @@ import type { ModelCall, ModelCallMiddleware } from './types';
 export const assumedContextWindow = 8_192;
 
 /** What the budget step hashes and fences with when it is given no redactor. */
-const noRedaction: Redactor = { active: false, text: (text) => text, value: (value) => value };
+const noRedaction: Redactor = {
+  active: false,
+  text: (text) => text,
+  value: (value) => value,
+  spans: () => [],
+};
 
 /** The budget of an agent and a call that name none: the planner's defaults. */
 const noBudget: ContextBudgetOptions = Object.freeze({});

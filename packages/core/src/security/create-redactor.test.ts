@@ -20,6 +20,22 @@ describe('createRedactor', () => {
     );
   });
 
+  it('says where in a text the secrets and matches it replaces lie', () => {
+    const redactor = createRedactor({
+      secrets: ['hunter2-hunter2'],
+      patterns: ['email'],
+      environment: false,
+    });
+    const text = 'pw hunter2-hunter2 to ada@example.com, again hunter2-hunter2';
+    const spans = redactor.spans(text).sort(([a], [b]) => a - b);
+    expect(spans.map(([start, end]) => text.slice(start, end))).toEqual([
+      'hunter2-hunter2',
+      'ada@example.com',
+      'hunter2-hunter2',
+    ]);
+    expect(createRedactor({ environment: false }).spans(text)).toEqual([]);
+  });
+
   it('replaces a secret with a quote or a backslash inside JSON text, where it is written escaped (issue 13)', () => {
     const secret = 'Xy"9\\q!Zr$tT';
     const redactor = createRedactor({ secrets: [secret], environment: false });

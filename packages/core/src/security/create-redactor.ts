@@ -37,6 +37,12 @@ export interface Redactor {
    * redacted before costs what is new in it.
    */
   value<T>(value: T, options?: { sealed?: boolean }): T;
+  /**
+   * Where in `text` the secrets and pattern matches {@link Redactor.text} replaces lie, as
+   * `[start, end)` offsets: a cut of the text (a capped tool output) that fell inside one
+   * would leave a part no redaction recognises.
+   */
+  spans(text: string): [start: number, end: number][];
 }
 
 /** Options of {@link createRedactor} beyond what a user configures. */
@@ -252,8 +258,30 @@ export function createRedactor(options: CreateRedactorOptions = {}): Redactor {
     }
   };
 
+  const spans = (input: string): [number, number][] => {
+    const found: [number, number][] = [];
+    for (const [secret] of ordered) {
+      for (let at = input.indexOf(secret); at !== -1; at = input.indexOf(secret, at + 1)) {
+        found.push([at, at + secret.length]);
+      }
+    }
+    for (const { regex, accept } of compiled) {
+      regex.lastIndex = 0;
+      for (let match = regex.exec(input); match; match = regex.exec(input)) {
+        if (accept === undefined || accept(match[0])) {
+          found.push([match.index, match.index + match[0].length]);
+        }
+        // A match of no characters would find itself for ever (refused when made, but a
+        // lookahead can still match empty at some positions).
+        if (match[0] === '') regex.lastIndex++;
+      }
+    }
+    return found;
+  };
+
   return {
     active,
+    spans: active ? spans : () => [],
     text: active ? text : (input) => input,
     value: active
       ? <T>(value: T, { sealed = false }: { sealed?: boolean } = {}) =>
