@@ -1,13 +1,19 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import type { Redactor } from './create-redactor';
 
+/** An actor's methods that return run data: through a stand-in, they return it redacted. */
+const snapshotReaders = new Set<string | symbol>(['getSnapshot', 'getPersistedSnapshot']);
+/** Fields of an inspection event that hold run data (context, events, action params). */
+const payloadFields = ['snapshot', 'event', 'action'] as const;
+
 /** What `createAgent({ inspect })` takes: an observer or a function of each event. */
 export type InspectObserver = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 
 /**
  * `inspect` behind the agent's redactor: every inspection event reaches it with its snapshot,
- * its XState event and what its actor's `getSnapshot()` returns redacted, as a checkpoint or a
- * run event is. The inspector protocol carries the machines' context and every event (a tool's
+ * its XState event, its action's params and what its actor's and its sender's
+ * `getSnapshot()` and `getPersistedSnapshot()` return redacted, as a checkpoint or a run event
+ * is. The inspector protocol carries the machines' context and every event (a tool's
  * result, a person's reply) to a relay, a recording file or the studio: without this, a secret
  * redacted from storage would be written there whole.
  */
@@ -22,10 +28,12 @@ export function redactingInspect(inspect: InspectObserver, redactor: Redactor): 
     if (!standIn) {
       standIn = new Proxy(actor, {
         get(target, property) {
-          if (property === 'getSnapshot') {
-            return () => redactor.value((target as { getSnapshot(): unknown }).getSnapshot());
+          if (snapshotReaders.has(property)) {
+            return () => redactor.value(Reflect.get(target, property, target).call(target));
           }
           const value = Reflect.get(target, property, target);
+          // XState's own field behind getSnapshot(), read by some tools.
+          if (property === '_snapshot') return redactor.value(value);
           return typeof value === 'function' ? value.bind(target) : value;
         },
       });
@@ -33,21 +41,16 @@ export function redactingInspect(inspect: InspectObserver, redactor: Redactor): 
     }
     return standIn;
   };
+  // Every event type's payload, not a list of the types known today: a microstep carries the
+  // event and the snapshot too, an action its params, and a sent event its sender.
   const redacted = (event: InspectionEvent): InspectionEvent => {
-    const actorRef = standInFor(event.actorRef);
-    switch (event.type) {
-      case '@xstate.snapshot':
-        return {
-          ...event,
-          actorRef,
-          snapshot: redactor.value(event.snapshot),
-          event: redactor.value(event.event),
-        };
-      case '@xstate.event':
-        return { ...event, actorRef, event: redactor.value(event.event) };
-      default:
-        return { ...event, actorRef };
+    const copy: Record<string, unknown> = { ...event, actorRef: standInFor(event.actorRef) };
+    for (const field of payloadFields) {
+      if (field in event) copy[field] = redactor.value((event as Record<string, unknown>)[field]);
     }
+    const { sourceRef } = event as { sourceRef?: object };
+    if (sourceRef) copy.sourceRef = standInFor(sourceRef);
+    return copy as unknown as InspectionEvent;
   };
   const next = (event: InspectionEvent) => forward(redacted(event));
   if (typeof inspect === 'function') return next;

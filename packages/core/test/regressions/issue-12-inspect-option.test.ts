@@ -3,10 +3,11 @@
  * receives every run's inspection events, as `createActor(machine, { inspect })` would for a
  * plain actor (which cannot run an agent's chart: its effects need the run that binds them).
  */
-import { createAgent, MemoryCheckpointer } from '@agentchart/core';
+import { createAgent, defineTool, MemoryCheckpointer, toolLoop } from '@agentchart/core';
 import { scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
-import type { InspectionEvent } from 'xstate';
+import { assign, type InspectionEvent, setup } from 'xstate';
+import { z } from 'zod';
 import { invoiceMachine, invoiceResponse, memoryLedger } from '../fixtures/invoice-agent';
 
 describe('createAgent({ inspect }) (issue 12)', () => {
@@ -36,4 +37,97 @@ describe('createAgent({ inspect }) (issue 12)', () => {
       true,
     );
   });
+
+  it('hands it no secret in any event type, sender or persisted snapshot', async () => {
+    // Before: only @xstate.snapshot and @xstate.event were redacted; a microstep's event and
+    // snapshot, a sender's snapshot and every actor's getPersistedSnapshot() held the secret.
+    const secret = 'canary-s3cr3t-1234567890';
+    const lookup = defineTool({
+      name: 'lookup',
+      description: 'Looks the key up.',
+      input: z.object({}),
+      output: z.string(),
+      effect: 'pure',
+      execute: async () => `the key is ${secret}`,
+    });
+    const model = scriptedModel({
+      responses: [
+        { toolCalls: [{ name: 'lookup', arguments: {} }] },
+        (request) => `I read ${request.messages.at(-1)!.content}`,
+      ],
+    });
+    const machine = setup({
+      types: { context: {} as { answer?: string } },
+      actors: { loop: toolLoop({ model: 'fast', tools: [lookup], prompt: () => 'Find the key' }) },
+    }).createMachine({
+      id: 'keys',
+      context: {},
+      initial: 'looking',
+      states: {
+        looking: {
+          invoke: {
+            src: 'loop',
+            onDone: {
+              target: 'done',
+              actions: assign({ answer: ({ event }) => event.output.content }),
+            },
+          },
+        },
+        done: { type: 'final' },
+      },
+    });
+    const found = new Set<string>();
+    const holds = (value: unknown) => jsonOf(value).includes(secret);
+    const agent = createAgent({
+      machine,
+      models: { fast: model },
+      redact: { secrets: [secret] },
+      inspect: (event) => {
+        const about = event as unknown as Record<string, unknown> & {
+          actorRef: { getSnapshot(): unknown; getPersistedSnapshot(): unknown };
+          sourceRef?: { getSnapshot(): unknown; getPersistedSnapshot(): unknown };
+        };
+        const parts: Record<string, unknown> = {
+          event: about.event,
+          snapshot: about.snapshot,
+          action: about.action,
+          'actorRef.getSnapshot()': read(() => about.actorRef.getSnapshot()),
+          'actorRef.getPersistedSnapshot()': read(() => about.actorRef.getPersistedSnapshot()),
+          'sourceRef.getSnapshot()': read(() => about.sourceRef?.getSnapshot()),
+          'sourceRef.getPersistedSnapshot()': read(() => about.sourceRef?.getPersistedSnapshot()),
+        };
+        for (const [name, value] of Object.entries(parts)) {
+          if (holds(value)) found.add(`${event.type} ${name}`);
+        }
+      },
+    });
+    const outcome = await agent.run({ threadId: 't', input: {} });
+    expect(outcome.status === 'done' && jsonOf(outcome.output)).toBeDefined();
+    // The run had it (the model read it); the inspector got none of it.
+    expect(holds(model.requests)).toBe(true);
+    expect([...found]).toEqual([]);
+    await agent.close();
+  });
 });
+
+/** What `reading` returns, or undefined while XState refuses it (an actor starting). */
+function read(reading: () => unknown): unknown {
+  try {
+    return reading();
+  } catch {
+    return undefined;
+  }
+}
+
+/** JSON of a value that may hold actors (cycles written as such). */
+function jsonOf(value: unknown): string {
+  const seen = new WeakSet<object>();
+  return (
+    JSON.stringify(value, (_key, item: unknown) => {
+      if (typeof item !== 'object' || item === null) return item;
+      if (seen.has(item)) return '[cycle]';
+      seen.add(item);
+      return item;
+    }) ?? ''
+  );
+}
