@@ -29,7 +29,8 @@ export function redactingInspect(inspect: InspectObserver, redactor: Redactor): 
       standIn = new Proxy(actor, {
         get(target, property) {
           if (snapshotReaders.has(property)) {
-            return () => redactor.value(Reflect.get(target, property, target).call(target));
+            const read = Reflect.get(target, property, target) as (this: TActor) => unknown;
+            return () => redactor.value(read.call(target));
           }
           const value = Reflect.get(target, property, target);
           // XState's own field behind getSnapshot(), read by some tools.
@@ -46,7 +47,7 @@ export function redactingInspect(inspect: InspectObserver, redactor: Redactor): 
   const redacted = (event: InspectionEvent): InspectionEvent => {
     const copy: Record<string, unknown> = { ...event, actorRef: standInFor(event.actorRef) };
     for (const field of payloadFields) {
-      if (field in event) copy[field] = redactor.value((event as Record<string, unknown>)[field]);
+      if (field in event) copy[field] = redactor.value(copy[field]);
     }
     const { sourceRef } = event as { sourceRef?: object };
     if (sourceRef) copy.sourceRef = standInFor(sourceRef);
