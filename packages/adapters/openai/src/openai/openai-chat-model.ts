@@ -17,7 +17,7 @@ import {
 import { toOpenAITools } from '../messages/to-openai-tools';
 import { resolveModelMetadata } from '../metadata/model-metadata';
 import { createCompletionCapture } from './completion-capture';
-import { resolveBaseURL } from './resolve-base-url';
+import { endpointURL, queryCredentials, resolveBaseURL } from './resolve-base-url';
 
 /** Options of {@link openAIChatModel}. */
 export interface OpenAIChatModelOptions {
@@ -33,7 +33,9 @@ export interface OpenAIChatModelOptions {
    * `OPENAI_BASE_URL` environment variable, then `https://api.openai.com/v1`. It must be an
    * `http:` or `https:` URL without credentials: `https://user:key@host/v1` is refused when
    * the model is defined (the error masks them), so a key never reaches the endpoint's name,
-   * errors, events, the journal or the console. Pass the key as `apiKey`.
+   * errors, events, the journal or the console. Pass the key as `apiKey`. A gateway that
+   * takes its key in the query (`?api_key=…`) works: the endpoint's name leaves the query
+   * out, and values of parameters named like credentials are redacted as the API key is.
    */
   baseURL?: string;
   /** Limit for one attempt, from request to last streamed byte. No limit by default. */
@@ -124,7 +126,7 @@ export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
   const apiKey = options.apiKey ?? environment('OPENAI_API_KEY');
   if (!apiKey) {
     throw invalidOption(
-      `no API key for model "${model}" at ${baseURL}. Pass option apiKey or set OPENAI_API_KEY; a local server that needs no key (Ollama, LM Studio) accepts any placeholder, e.g. apiKey: 'local'.`,
+      `no API key for model "${model}" at ${endpointURL(baseURL)}. Pass option apiKey or set OPENAI_API_KEY; a local server that needs no key (Ollama, LM Studio) accepts any placeholder, e.g. apiKey: 'local'.`,
     );
   }
   // Past 2^31 - 1 ms a platform timer fires after 1 ms: every call would time out at once.
@@ -168,7 +170,7 @@ export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
   const structuredOutput =
     options.structuredOutput ?? (known?.supportsJsonSchema === false ? 'json_mode' : 'json_schema');
   const metadata = known && { ...known, supportsJsonSchema: structuredOutput === 'json_schema' };
-  const endpoint = `openai:${baseURL}:${model}`;
+  const endpoint = `openai:${endpointURL(baseURL)}:${model}`;
 
   async function generate(request: ChatRequest, generateOptions: GenerateOptions) {
     const format = toOpenAIResponseFormat(
@@ -222,5 +224,11 @@ export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
 
   // The key is the agent's to redact: it never reaches a checkpoint, the journal, an event
   // or a log, even when a tool or the model repeats it.
-  return { modelName: model, endpoint, metadata, secrets: [apiKey], generate };
+  return {
+    modelName: model,
+    endpoint,
+    metadata,
+    secrets: [apiKey, ...queryCredentials(baseURL)],
+    generate,
+  };
 }

@@ -102,4 +102,23 @@ describe('openAIChatModel base URL checks', () => {
     });
     expect(model.endpoint).toBe('openai:http://127.0.0.1:8080/v1:gpt-4o-mini');
   });
+
+  it('keeps a key given in the query out of the endpoint name, and reports it as a secret', () => {
+    // Before: `?api_key=…` was accepted and the endpoint name — stored in the journal and the
+    // run log's endpoint column, unredacted — carried the key.
+    const key = 'sk-SECRET-in-query-123';
+    const model = openAIChatModel({
+      model: 'gpt-4o-mini',
+      apiKey: 'sk-test',
+      baseURL: `https://gateway.example.com/v1/?api-version=2024-06-01&api_key=${key}`,
+    });
+    expect(model.endpoint).toBe('openai:https://gateway.example.com/v1:gpt-4o-mini');
+    expect(model.secrets).toEqual(['sk-test', key]);
+    vi.stubEnv('OPENAI_API_KEY', '');
+    const missing = thrownBy(() =>
+      openAIChatModel({ model: 'm', baseURL: `https://gateway.example.com/v1?token=${key}` }),
+    );
+    expect(missing.message).toContain('at https://gateway.example.com/v1.');
+    expect(missing.message).not.toContain(key);
+  });
 });

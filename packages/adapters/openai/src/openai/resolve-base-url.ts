@@ -62,3 +62,28 @@ export function resolveBaseURL({ value, source, owner }: ResolveBaseURLOptions):
   }
   return baseURL;
 }
+
+/** Query parameters whose values are credentials (`?api_key=`, `?token=`, `?sig=` …). */
+const credentialParameter = /key|token|secret|sig|pass|auth|credential/i;
+
+/**
+ * The base URL as the endpoint's name shows it: without its query and fragment. Some
+ * gateways take the key as a query parameter (`?api_key=…`); the endpoint's name goes into
+ * the journal, the run log, events and errors, where a credential must never be.
+ */
+export function endpointURL(baseURL: string): string {
+  const url = new URL(baseURL);
+  return url.search === '' && url.hash === ''
+    ? baseURL
+    : `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * The values of the base URL's query parameters named like credentials, for the model's
+ * `secrets`: the agent redacts them from whatever quotes the URL whole (a client's error).
+ */
+export function queryCredentials(baseURL: string): string[] {
+  return [...new URL(baseURL).searchParams]
+    .filter(([name, value]) => credentialParameter.test(name) && value !== '')
+    .map(([, value]) => value);
+}
