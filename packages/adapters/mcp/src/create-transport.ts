@@ -37,7 +37,7 @@ export function createTransport(
   }
   if ('url' in options && options.url) {
     checkOptionNames('connectMcpServer', options, httpOptionNames, 'transport.');
-    checkTextRecord('transport.headers', options.headers, '{ Authorization: `Bearer ${token}` }');
+    checkTextRecord('transport.headers', options.headers, '{ Authorization: token }');
     return httpTransport(options, { maxOutputBytes });
   }
   throw new DefinitionError(

@@ -36,7 +36,13 @@ export function printProgress(agent: Agent, terminal: Writer): () => void {
       out.write(`${prefix(threadId)}     tool ${tool}: ${Math.round(latencyMs)} ms\n`),
     ),
     events.on('tool.call.error', ({ threadId, tool, error }) =>
-      out.write(`${prefix(threadId)}     tool ${tool} failed: ${error.message}\n`),
+      out.write(
+        // Handed back mid-call (an interrupt, close()): the tool did not fail, and an unsafe
+        // one's answer is still recorded when it comes.
+        error.code === 'run.evicted'
+          ? `${prefix(threadId)}     tool ${tool} still running as the thread is handed back; its result is journaled when it returns\n`
+          : `${prefix(threadId)}     tool ${tool} failed: ${error.message}\n`,
+      ),
     ),
     events.on('human.wait', ({ threadId, prompt }) =>
       out.write(`${prefix(threadId)}     waiting for a human: ${prompt}\n`),

@@ -14,6 +14,7 @@ let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'agentchart-cli-run-'));
   control.latencyMs = 0;
+  control.toolLatencyMs = 0;
   control.clockAheadMs = 0;
   control.paid.length = 0;
 });
@@ -345,5 +346,35 @@ describe('agentchart run interrupted', () => {
     const resumed = await cli(['resume', 'i', '--agent', agentModule]);
     expect(resumed.exitCode).toBe(0);
     expect(control.paid).toEqual([{ ticket: 't-5', amount: 5 }]);
+  }, 20_000);
+
+  it('journals what a refund still paying returns as the thread is handed back, so the resume pays once and asks nobody', async () => {
+    // Before: "tool pay_refund failed: … evicted", the step left unfinished though it paid,
+    // and the resume, with no reconcile hook, failed the thread with effect.ambiguous.
+    control.toolLatencyMs = 5_600;
+    const io = memoryContext({ cwd: dir });
+    let interrupt: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined;
+    io.context.onInterrupt = (listener) => {
+      interrupt = listener;
+      return () => {
+        interrupt = undefined;
+      };
+    };
+    const running = runCli(
+      ['run', agentModule, '--input', '{"ticket":"t-6","amount":6}', '--thread', 'h'],
+      io.context,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    interrupt?.('SIGTERM');
+    expect(await running).toBe(143);
+    expect(io.stderr()).toContain(
+      'tool pay_refund still running as the thread is handed back; its result is journaled when it returns',
+    );
+    expect(io.stderr()).not.toContain('pay_refund failed');
+    // The command returned once the refund was journaled and the lease released.
+    const resumed = await cli(['resume', 'h', '--agent', agentModule]);
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.stderr).toContain('from the journal (not run again)');
+    expect(control.paid).toEqual([{ ticket: 't-6', amount: 6 }]);
   }, 20_000);
 });

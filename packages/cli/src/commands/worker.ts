@@ -19,7 +19,9 @@ import { isWholeNumberText } from './whole-number-text';
 const help = `Usage: agentchart worker [--agent <module>] [--db <file|url>] [--concurrency <n>]
 
 Runs an agent module's threads in the background until stopped (SIGINT or SIGTERM: it lets
-the threads in hand come to rest for up to 10 s, hands the rest back to the store and exits 0).
+the threads in hand come to rest for up to 10 s, hands the rest back to the store and exits 0;
+a thread whose unsafe tool is still acting is handed back once the tool returns, at most one
+lease time later, 30 s by default).
 
 On an SQLite file (one worker process): wakes threads whose after-timers or human-wait
 deadlines fell due while no process held them, and resumes threads a dead process left

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { humanWait } from '../effects/human-wait';
 import { toolCall } from '../effects/tool-call';
@@ -127,18 +127,86 @@ describe('a run letting go of its thread', () => {
     const first = createAgent({ machine: sending, checkpointer });
     const handle = first.start({ threadId: 'u', input: {} });
     await started;
-    await first.close({ timeoutMs: 0 });
+    // Resolves once the lease is released: after the tool settled.
+    const closed = first.close({ timeoutMs: 0 });
     expect(await handle.result()).toMatchObject({ status: 'stopped', handedBack: true });
     const second = createAgent({ machine: sending, checkpointer });
     // Before: taken at once, its reconcile asked before the first send acted, and sent again.
     await expect(second.resume('u')).rejects.toMatchObject({ code: 'checkpoint.lease_held' });
     letThrough();
-    while ((await checkpointer.getLease('u'))?.expiresAt !== 0) {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+    await closed;
+    expect((await checkpointer.getLease('u'))?.expiresAt).toBe(0);
     const resumed = await second.resume('u');
     expect((await resumed.result()).status).toBe('done');
     expect(sent).toHaveLength(1);
+    await second.close();
+  });
+
+  it('records what an unsafe tool returned after its run was handed back, so the next owner finds it done', async () => {
+    // Before: the result was dropped; the step stayed started, and the next owner could only
+    // ask reconcile or, without one, fail the run with effect.ambiguous — after it had paid.
+    const paid: string[] = [];
+    let letThrough!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      letThrough = resolve;
+    });
+    let inFlight!: () => void;
+    const started = new Promise<void>((resolve) => {
+      inFlight = resolve;
+    });
+    const pay = defineTool({
+      name: 'pay',
+      description: 'Pays; does not stop when asked to.',
+      input: z.object({}),
+      output: z.object({ receipt: z.string() }),
+      effect: 'unsafe',
+      execute: async (_input, { idempotencyKey }) => {
+        inFlight();
+        await gate;
+        paid.push(idempotencyKey);
+        return { receipt: `r-${paid.length}` };
+      },
+    });
+    const paying = setup({
+      types: { context: {} as { receipt?: string } },
+      actors: { pay: toolCall(pay) },
+    }).createMachine({
+      id: 'paying',
+      context: {},
+      initial: 'paying',
+      states: {
+        paying: {
+          invoke: {
+            src: 'pay',
+            input: {},
+            onDone: {
+              target: 'done',
+              actions: assign({ receipt: ({ event }) => event.output.receipt }),
+            },
+          },
+        },
+        done: { type: 'final' },
+      },
+      output: ({ context }) => context,
+    });
+    const checkpointer = new MemoryCheckpointer();
+    const first = createAgent({ machine: paying, checkpointer });
+    const handle = first.start({ threadId: 'p', input: {} });
+    await started;
+    const closed = first.close({ timeoutMs: 0 });
+    expect(await handle.result()).toMatchObject({ status: 'stopped', handedBack: true });
+    letThrough();
+    // close() resolves once the result is journaled and the lease released, so a caller may
+    // close its store right after.
+    await closed;
+    expect((await checkpointer.getLease('p'))?.expiresAt).toBe(0);
+    const [step] = await checkpointer.listEffects('p');
+    expect(step).toMatchObject({ status: 'completed', output: { receipt: 'r-1' } });
+
+    const second = createAgent({ machine: paying, checkpointer });
+    const resumed = await second.resume('p');
+    expect(await resumed.result()).toMatchObject({ status: 'done', output: { receipt: 'r-1' } });
+    expect(paid).toHaveLength(1);
     await second.close();
   });
 
@@ -167,10 +235,12 @@ describe('a run letting go of its thread', () => {
     const agent = createAgent({ machine: hanging, checkpointer, leaseTtlMs: 60 });
     agent.start({ threadId: 'z', input: {} });
     await started;
-    await agent.close({ timeoutMs: 0 });
+    const closed = agent.close({ timeoutMs: 0 });
     const held = await checkpointer.getLease('z');
     expect(held?.expiresAt).toBeGreaterThan(Date.now());
-    // Kept while the tool may act, renewed for one lease time, then left to lapse.
+    // Kept while the tool may act, renewed for one lease time, then left to lapse; close()
+    // waits that lease time, no longer.
+    await closed;
     while (((await checkpointer.getLease('z'))?.expiresAt ?? 0) > Date.now()) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

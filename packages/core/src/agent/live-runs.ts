@@ -161,12 +161,18 @@ export class LiveRuns {
     await Promise.race([Promise.all(runs.map((run) => run.result())), timedOut]);
     clock.clearTimeout(timer);
     this.#runs.clear();
-    await Promise.all(
-      runs.map(async (run) => {
-        await run.evict();
-        this.options.release?.(run.threadId);
-      }),
-    );
+    const evictions = runs.map(async (run) => {
+      await run.evict();
+      this.options.release?.(run.threadId);
+    });
+    // Kept where a second close() finds them: it resolves no sooner than the first, which may
+    // still wait for an unsafe tool's result to be journaled before its lease goes.
+    for (const eviction of evictions) {
+      this.#evicting.add(eviction);
+      const settled = () => this.#evicting.delete(eviction);
+      eviction.then(settled, settled);
+    }
+    await Promise.all(evictions);
     // A run evicted on coming to rest may still be releasing its lease: until it has, another
     // process asking for the thread is refused.
     await Promise.allSettled([...this.#evicting]);

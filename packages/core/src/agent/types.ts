@@ -301,9 +301,13 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
    * working is handed back as `running`, for `resume()` here or elsewhere, and its `result()`
    * resolves `stopped` with `handedBack: true`), releases leases and timers — the lease of a
    * run whose `unsafe` tool may still be acting only once the tool has settled (at most one
-   * `leaseTtlMs` later), so nobody else resumes the thread and sends again meanwhile. Later
-   * calls to `start`, `resume` or `send` fail with `agent.closed`. A process whose runs all
-   * rest exits by itself even without `close()`.
+   * `leaseTtlMs` later), so nobody else resumes the thread and sends again meanwhile; what
+   * such a tool returns is journaled before the lease goes, so whoever resumes the thread
+   * finds the step done (one that never returns stays unfinished, for `reconcile`). Resolves
+   * once every lease is released — so the store may be closed right after — which for such
+   * a run can be up to `timeoutMs` plus one `leaseTtlMs`; a second call resolves no sooner
+   * than the first. Later calls to `start`, `resume` or `send` fail with `agent.closed`. A
+   * process whose runs all rest exits by itself even without `close()`.
    */
   close(options?: CloseOptions): Promise<void>;
 }

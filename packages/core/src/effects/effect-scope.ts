@@ -19,6 +19,19 @@ interface LiveStep<T> {
   stopCounting: () => void;
 }
 
+/** An unsafe tool step left `started` when its effect was aborted. */
+interface AbortedStep {
+  entry: JournalEntry;
+  previous: JournalEntry['status'] | undefined;
+  executing: number;
+}
+
+/** What such a tool returned after the abort, and who waits for it to be recorded. */
+interface LateResult {
+  output: () => unknown;
+  done: () => void;
+}
+
 /**
  * One running effect actor: its key (site + occurrence), its abort signal, and the journaled
  * steps it takes (model calls, tool runs, waits). Every step goes through {@link journaled},
@@ -29,6 +42,12 @@ export class EffectScope implements ModelCallScope {
   readonly key: string;
   readonly #handle: EffectHandle;
   #step = 0;
+  /**
+   * Unsafe tool steps whose effect was aborted while they ran, and results such a tool gave
+   * after it: whichever comes second records the step (see {@link recordAfterAbort}). Made
+   * on the first: most effects are never aborted mid-tool.
+   */
+  #afterAbort: Map<string, AbortedStep | LateResult> | undefined;
 
   /**
    * @param state The chart state that invoked the effect (a dotted path), recorded with each
@@ -278,7 +297,11 @@ export class EffectScope implements ModelCallScope {
     error: unknown,
   ): Promise<never> {
     const { run } = this;
-    // An aborted step (state exited, run stopped) stays `started`: whether it acted is unknown.
+    // An aborted step (state exited, run stopped) stays `started`: whether it acted is unknown
+    // — unless an unsafe tool, which the abort does not stop, answers after all.
+    if (this.aborted && entry.kind === 'tool' && entry.effect === 'unsafe') {
+      this.#meetAfterAbort(entry.key, { entry, previous, executing });
+    }
     if (!this.aborted) {
       const finishedAt = run.clock.now();
       await run.appendJournal(
@@ -294,6 +317,53 @@ export class EffectScope implements ModelCallScope {
       );
     }
     throw error;
+  }
+
+  /**
+   * Records what an `unsafe` tool returned after its effect was aborted — the run handed back
+   * by `close()`, its state left — while the run still holds the thread's lease for it. The
+   * tool acted: recorded, a resume finds the step done instead of ambiguous, and neither asks
+   * `reconcile` nor fails the run with `effect.ambiguous`. `output` gives the value as the
+   * journal keeps it; when it throws (the output breaks the tool's contract), nothing is
+   * recorded and the step stays ambiguous. Resolves once written (or found not writable).
+   */
+  recordAfterAbort(key: string, output: () => unknown): Promise<void> {
+    return new Promise((done) => this.#meetAfterAbort(key, { output, done }));
+  }
+
+  /** Pairs an aborted step with the result its tool gave after, in either order. */
+  #meetAfterAbort(key: string, arrived: AbortedStep | LateResult): void {
+    const waiting = this.#afterAbort?.get(key);
+    if (!waiting) {
+      this.#afterAbort ??= new Map();
+      this.#afterAbort.set(key, arrived);
+      return;
+    }
+    this.#afterAbort!.delete(key);
+    const [step, late] = 'entry' in waiting ? [waiting, arrived] : [arrived, waiting];
+    void this.#recordLate(step as AbortedStep, late as LateResult);
+  }
+
+  async #recordLate({ entry, previous, executing }: AbortedStep, late: LateResult): Promise<void> {
+    try {
+      const output = late.output();
+      const finishedAt = this.run.clock.now();
+      await this.run.appendJournal(
+        {
+          ...entry,
+          status: 'completed',
+          finishedAt,
+          output,
+          meta: { ...entry.meta, latencyMs: Math.max(0, finishedAt - executing) },
+        },
+        previous,
+      );
+    } catch {
+      // A contract broken, or the thread no longer this run's: the step stays started, and
+      // whoever resumes it asks reconcile, as after a crash.
+    } finally {
+      late.done();
+    }
   }
 
   /**

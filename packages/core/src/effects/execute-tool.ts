@@ -131,8 +131,12 @@ export async function executeTool(
       async () => {
         try {
           return finish(
-            await withToolTimeout(scope, tool, (signal) =>
-              tool.execute(input, { signal, ...about }),
+            await withToolTimeout(
+              scope,
+              tool,
+              (signal) => tool.execute(input, { signal, ...about }),
+              // An output that breaks the contract stays unrecorded: the step stays ambiguous.
+              (value) => scope.recordAfterAbort(key, () => finish(value)),
             ),
           );
         } catch (error) {

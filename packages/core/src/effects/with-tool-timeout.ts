@@ -20,6 +20,7 @@ export function withToolTimeout(
   scope: EffectScope,
   tool: AnyTool,
   execute: (signal: AbortSignal) => Promise<unknown>,
+  afterAbort?: (value: unknown) => Promise<void>,
 ): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const call = new ToolCallTimeout(scope, tool, reject);
@@ -34,8 +35,19 @@ export function withToolTimeout(
       running = Promise.reject(error);
     }
     // Aborted or timed out, the call rejects at once, but the tool may still be acting: an
-    // unsafe one keeps the thread's lease until it has settled.
-    if (tool.effect === 'unsafe') scope.run.holdLease(running);
+    // unsafe one keeps the thread's lease until it has settled — and, when its effect was
+    // aborted (the run handed back by close(), say), until `afterAbort` has recorded what it
+    // returned, so whoever resumes the thread finds the step done instead of ambiguous.
+    if (tool.effect === 'unsafe') {
+      scope.run.holdLease(
+        afterAbort
+          ? running.then(
+              (value) => (scope.aborted ? afterAbort(value) : undefined),
+              () => undefined,
+            )
+          : running,
+      );
+    }
     running.then(
       (value) => {
         call.finish();

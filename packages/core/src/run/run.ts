@@ -641,20 +641,23 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
    * Gives the lease up, once no tool it is held for (see {@link holdLease}) still runs; until
    * then the heartbeat keeps it, for one lease time at most: a tool that ignores its abort
    * signal and never settles does not hold the thread for ever (its lease then lapses a lease
-   * time later). That wait is not awaited: `close()` does not hang on such a tool.
+   * time later). Resolves once the lease is released (or left to lapse): `close()` waits for
+   * it, so the store stays open while a tool's late result is journaled.
    */
-  #letGoOfLease(): Promise<void> {
-    if (!this.#leaseHolds?.size) return this.#lease.release();
-    let timer: unknown;
-    const late = new Promise<true>((resolve) => {
-      timer = this.clock.setTimeout(() => resolve(true), this.runtime.leaseTtlMs);
-    });
-    void Promise.race([Promise.allSettled([...(this.#leaseHolds ?? [])]), late]).then((tooLate) => {
+  async #letGoOfLease(): Promise<void> {
+    while (this.#leaseHolds?.size) {
+      let timer: unknown;
+      const late = new Promise<true>((resolve) => {
+        timer = this.clock.setTimeout(() => resolve(true), this.runtime.leaseTtlMs);
+      });
+      const tooLate = await Promise.race([Promise.allSettled([...this.#leaseHolds]), late]);
       this.clock.clearTimeout(timer);
-      if (tooLate === true) this.#lease.stop();
-      else void this.#letGoOfLease();
-    });
-    return Promise.resolve();
+      if (tooLate === true) {
+        this.#lease.stop();
+        return;
+      }
+    }
+    return this.#lease.release();
   }
 
   /** The outcome the run is resting in now, if it is at rest. */

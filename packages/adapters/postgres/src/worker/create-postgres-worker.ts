@@ -13,6 +13,7 @@ import {
   type ThreadQueueSettings,
   threadQueueOptions,
 } from './thread-jobs';
+import { threadQueues } from './thread-queues';
 import { WakeScheduler } from './wake-scheduler';
 
 /** Options of {@link createPostgresWorker}. */
@@ -162,24 +163,13 @@ export async function createPostgresWorker(
     // The first thing to reach the database: a wrong URL or a server down shows up here.
     throw storageFailure(error, describeServer(connectionString), 'starting the job queue');
   }
-  const queueSettings = threadQueueOptions(options);
-  const created = new Map<string, Promise<void>>();
-  const ensureQueue = (queue: string) => {
-    let ready = created.get(queue);
-    if (!ready) {
-      ready = (async () => {
-        if (!(await boss.getQueue(queue))) await boss.createQueue(queue, queueSettings);
-      })();
-      created.set(queue, ready);
-    }
-    return ready;
-  };
+  const ensureQueue = threadQueues(boss, threadQueueOptions(options));
   const jobs = new ThreadJobs(boss, ensureQueue);
   let closing = false;
   const workIds: string[] = [];
   for (const [name, agent] of agents) {
     const queue = queueNameOf(name);
-    await ensureQueue(queue);
+    await ensureQueue(queue, { served: true });
     const limit = typeof concurrency === 'number' ? concurrency : (concurrency[name] ?? 10);
     workIds.push(
       await boss.work<ThreadJob, ThreadJobResult>(

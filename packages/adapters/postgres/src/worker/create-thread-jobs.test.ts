@@ -75,6 +75,34 @@ describe('createThreadJobs', () => {
     }
   });
 
+  it('warns, typed, when a job is sent for an agent no worker has served while others are (a misspelt name)', async () => {
+    // Before: `jobs.start('suport', …)` returned a job id and the job waited for ever, unseen.
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const queue = await createThreadJobs({
+      connectionString: postgres.connectionString,
+      jobSchema: 'jobs_unserved',
+    });
+    try {
+      // The first agent of a new deployment: no other queue, nothing to suspect.
+      await queue.jobs.start('billing', { threadId: 'B-1', input: {} });
+      expect(warn).not.toHaveBeenCalled();
+      expect(await queue.jobs.start('biling', { threadId: 'B-2', input: {} })).toEqual(
+        expect.any(String),
+      );
+      await queue.jobs.start('biling', { threadId: 'B-3', input: {} });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]).toEqual([
+        expect.stringMatching(
+          /^A job was sent for agent "biling", which had no queue: no worker has served it yet .* did you mean "billing"\? The job waits until a worker serving "biling" starts\.$/,
+        ),
+        { code: 'AGENTCHART_UNSERVED_AGENT' },
+      ]);
+    } finally {
+      await queue.close();
+      warn.mockRestore();
+    }
+  });
+
   it('fails to start with a StorageError that names the server when the database does not exist', async () => {
     const url = postgres.connectionString.replace(/\/postgres$/, '/no_such_database');
     await expect(createThreadJobs({ connectionString: url })).rejects.toMatchObject({

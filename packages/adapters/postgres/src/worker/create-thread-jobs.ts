@@ -3,6 +3,7 @@ import { checkQueueOptions } from '../check-postgres-options';
 import { describeServer, storageFailure } from '../postgres-storage-error';
 import { queueWarnings } from './queue-warnings';
 import { ThreadJobs, type ThreadQueueSettings, threadQueueOptions } from './thread-jobs';
+import { threadQueues } from './thread-queues';
 
 /** Options of {@link createThreadJobs}. */
 export interface ThreadJobsOptions extends ThreadQueueSettings {
@@ -46,17 +47,6 @@ export async function createThreadJobs(
   } catch (error) {
     throw storageFailure(error, describeServer(options.connectionString), 'starting the job queue');
   }
-  const settings = threadQueueOptions(options);
-  const created = new Map<string, Promise<void>>();
-  const jobs = new ThreadJobs(boss, (queue) => {
-    let ready = created.get(queue);
-    if (!ready) {
-      ready = (async () => {
-        if (!(await boss.getQueue(queue))) await boss.createQueue(queue, settings);
-      })();
-      created.set(queue, ready);
-    }
-    return ready;
-  });
+  const jobs = new ThreadJobs(boss, threadQueues(boss, threadQueueOptions(options)));
   return { jobs, close: () => boss.stop({ graceful: false, close: true }) };
 }

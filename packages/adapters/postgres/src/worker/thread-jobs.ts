@@ -16,6 +16,11 @@ export function queueNameOf(agentName: string): string {
   return `agentchart.${agentName.replace(/[^\w.\-/]/g, '_')}`;
 }
 
+/** The agent a thread queue carries jobs for, or undefined for a queue of something else. */
+export function agentOfQueue(queue: string): string | undefined {
+  return queue.startsWith('agentchart.') ? queue.slice('agentchart.'.length) : undefined;
+}
+
 /** Options of the job queue's thread queues. */
 export interface ThreadQueueSettings {
   /**

@@ -13,11 +13,13 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 
 /**
- * What the tests steer and read: the model's latency, how far the agent's clock runs ahead of
- * the real one (a reply sent "hours later"), and every refund the tool paid.
+ * What the tests steer and read: the model's and the tool's latency, how far the agent's clock
+ * runs ahead of the real one (a reply sent "hours later"), and every refund the tool paid.
  */
 export const control = {
   latencyMs: 0,
+  /** How long the refund tool takes before it pays (it does not stop when aborted). */
+  toolLatencyMs: 0,
   clockAheadMs: 0,
   paid: [] as { ticket: string; amount: number }[],
 };
@@ -36,6 +38,9 @@ const payRefund = defineTool({
   input: z.object({ ticket: z.string(), amount: z.number() }),
   output: z.object({ paid: z.number() }),
   execute: async ({ ticket, amount }) => {
+    if (control.toolLatencyMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, control.toolLatencyMs));
+    }
     control.paid.push({ ticket, amount });
     return { paid: amount };
   },
