@@ -190,8 +190,12 @@ describe('createReliabilityPolicy: circuit breaker and fallback', () => {
     const result = await alone;
     expect(result).toMatchObject({ ok: false, error: { kind: 'rate_limited', status: 429 } });
     expect((result as { error: Error }).error.message).toMatch(
-      /^The attempt on fake:primary failed with rate_limited: simulated rate_limited; no retry was sent because the retry budget of fake:primary is spent \(0 retries against 2 active calls, the most it allows is 0\)/,
+      /^The attempt on fake:primary failed with rate_limited: simulated rate_limited; no retry was sent because the retry budget of fake:primary is spent \(0 retries against 2 calls in flight or ended within its window, the most it allows is 0\): retries are capped at a share of recent calls/,
     );
+    // Before: "many calls are failing at once", said as well to a quiet process whose calls
+    // had each failed once, one after another.
+    expect((result as { error: Error }).error.message).not.toContain('at once');
+    expect((result as { error: Error }).error.message).toContain('raise retryBudget.minRetries');
     expect(refusals).toMatchObject([
       { endpoint: 'fake:primary', retries: 0, calls: 1 },
       { endpoint: 'fake:primary', retries: 0, calls: 2 },

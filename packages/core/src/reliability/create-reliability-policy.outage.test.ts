@@ -74,7 +74,7 @@ describe('createReliabilityPolicy: a full outage', () => {
     expect(events.find((event) => event.type === 'budget.exhausted')).toMatchObject({
       endpoint: 'fake:flaky',
       reason: expect.stringMatching(
-        /^retry after server_error: .* refused: the retry budget of fake:flaky is spent \(20 retries against 100 active calls, the most it allows is 20\)$/,
+        /^retry after server_error: .* refused: the retry budget of fake:flaky is spent \(20 retries against 100 calls in flight or ended within its window, the most it allows is 20\)$/,
       ),
     });
   });

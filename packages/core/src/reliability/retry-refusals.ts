@@ -84,12 +84,16 @@ export function budgetSpent(
   attempts: number,
   usage: RetryBudgetUsage,
 ): RetryRefusal & { event: ReliabilityEventPayloads['budget.exhausted'] } {
-  const state = `${usage.retries} retries against ${usage.calls} active calls, the most it allows is ${usage.limit}`;
+  const state = `${usage.retries} retries against ${usage.calls} calls in flight or ended within its window, the most it allows is ${usage.limit}`;
   const reason = `retry after ${describeModelError(error)} refused: the retry budget of ${endpoint} is spent (${state})`;
+  // Not "many calls are failing at once": a quiet process whose calls each fail once spends
+  // the budget's minimum one call after another.
   const message =
     `${failedSoFar(endpoint, error, attempts)}; no retry was sent because the retry budget of ` +
-    `${endpoint} is spent (${state}): many calls are failing at once. ${fallbackAdvice}, or ` +
-    'raise retryBudget.ratio if the endpoint can take more retries.';
+    `${endpoint} is spent (${state}): retries are capped at a share of recent calls (retryBudget.ratio, ` +
+    'at least retryBudget.minRetries within retryBudget.windowMs), so an endpoint failing for ' +
+    `everyone is not sent more traffic. ${fallbackAdvice}, or raise retryBudget.minRetries (a ` +
+    'service with few calls, many of which fail once) or retryBudget.ratio (one with many).';
   return {
     fallback: finalError(error, message),
     reason,
