@@ -60,7 +60,9 @@ export async function driveRun({
       const live = await handle.result();
       outcome = live.status === 'failed' && endedWith ? { ...live, error: endedWith } : live;
     } catch (error) {
-      throw toCliError(error, threadId, hints);
+      throw (
+        (await lateReplyError(agent, error, threadId, hints)) ?? toCliError(error, threadId, hints)
+      );
     }
     if (interrupted) {
       await agent.close();
@@ -83,6 +85,28 @@ export async function driveRun({
 }
 
 /** Core's errors a user can act on, as CLI errors that say what to do. */
+/**
+ * A reply refused for coming after its wait's deadline, to a thread the send already drove
+ * to its end along the timeout path (restoring it woke it past the deadline): saying "drive
+ * it on with resume" then sent the user to a command that answers "already ended".
+ */
+async function lateReplyError(
+  agent: Agent,
+  error: unknown,
+  threadId: string,
+  hints: CommandHints,
+): Promise<CliError | undefined> {
+  if (!AgentchartError.isInstance(error)) return undefined;
+  if (error.code !== 'human.timeout' && error.code !== 'approval.expired') return undefined;
+  const status = (await agent.history(threadId).catch(() => [])).at(-1)?.status;
+  if (status === undefined || status === 'running' || status === 'waiting') return undefined;
+  return new CliError(
+    'cli.usage',
+    `${error.message} The thread went on along its timeout path and has ended (${status}); agentchart show ${threadId}${hints.database} shows what it did.`,
+    error,
+  );
+}
+
 export function toCliError(error: unknown, threadId: string, hints: CommandHints): unknown {
   if (!AgentchartError.isInstance(error)) return error;
   switch (error.code) {

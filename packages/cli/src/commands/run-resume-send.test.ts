@@ -246,7 +246,7 @@ describe('agentchart waits and send', () => {
     expect(JSON.parse(right.stdout)).toMatchObject({ status: 'done', threadId: 'p' });
   });
 
-  it('refuses a reply sent after the wait timed out as a usage error, saying what happened, and the thread goes on', async () => {
+  it('refuses a reply sent after the wait timed out as a usage error, saying what happened and where the thread went', async () => {
     const env = { AGENTCHART_DB: join(dir, 'late.db'), AGENTCHART_AGENT: agentModule };
     await cli(
       ['run', agentModule, '--input', '{"ticket":"t-7","amount":900}', '--thread', 'late'],
@@ -257,13 +257,17 @@ describe('agentchart waits and send', () => {
     const late = await cli(['send', 'late', '--reply', '{"approved":true}'], env);
     expect(late.exitCode).toBe(2);
     expect(late.stderr).toContain('came after its deadline');
-    expect(late.stderr).toContain('agentchart resume late');
+    // Restored to take the reply, the thread woke past its deadline and went its timeout path
+    // (refused) to its end. Before, the advice was to drive it on with resume, which then
+    // answered that the thread had ended.
+    expect(late.stderr).toContain(
+      'The thread went on along its timeout path and has ended (done); agentchart show late shows what it did.',
+    );
+    expect(late.stderr).not.toContain('agentchart resume late');
     expect(late.stderr).not.toContain('unexpected error');
     expect(control.paid).toEqual([]);
-    // The wait timed out: resumed, the thread takes its timeout path (refused) and ends.
-    const resumed = await cli(['resume', 'late', '--json'], env);
-    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'done', threadId: 'late' });
-    expect(control.paid).toEqual([]);
+    const runs = await cli(['runs', '--json'], env);
+    expect(JSON.parse(runs.stdout)).toMatchObject([{ threadId: 'late', status: 'done' }]);
   });
 
   it('needs the agent module for send, from --agent or AGENTCHART_AGENT', async () => {
