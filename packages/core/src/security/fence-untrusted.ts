@@ -17,15 +17,23 @@ export const untrustedContentNote =
  * `text` fenced as untrusted data from `source` (`tool "search"`, `user-supplied content`),
  * between a start and an end line with the same id: 16 hex digits of the SHA-256 of the
  * source and text, so the same content is fenced the same way every time (caches and
- * replays see equal requests) and text cannot forge an end line for itself — it would have to
- * contain the hash of itself. `idFrom` replaces the text the id is made from: the pipeline
+ * replays see equal requests). A start or end line inside the text is written `< <…`, so the
+ * text cannot end its own fence early, whatever id it guesses or forges. `idFrom` replaces the text the id is made from: the pipeline
  * passes the text as it is stored (redacted), so a replay from storage fences it the same way.
  */
 export function fenceUntrusted(text: string, source: string, idFrom = text): string {
   checkFenceArguments(text, source);
   const id = hash('sha256', `${source}\n${idFrom}`, 'hex').slice(0, 16);
-  return `<<untrusted data from ${source}, id ${id}>>\n${text}\n<<end of untrusted data, id ${id}>>`;
+  // A fence line inside the text, forged or nested, is written so it reads as no fence line
+  // at all. The id alone did not suffice: when redaction removes a forged id from the text
+  // the id is made from, the id no longer depends on it, and a few thousand tries find a
+  // text whose forged end line carries its own id.
+  const body = text.replace(fenceLine, '< <');
+  return `<<untrusted data from ${source}, id ${id}>>\n${body}\n<<end of untrusted data, id ${id}>>`;
 }
+
+/** The `<<` that opens a fence's start or end line, anywhere, in any case or spacing. */
+const fenceLine = /<<(?=\s*(?:end\s+of\s+untrusted\s+data|untrusted\s+data\s+from))/gi;
 
 /**
  * Whether `text` holds data fenced by {@link fenceUntrusted}: a summary of it (the context
