@@ -32,4 +32,13 @@ describe('toToolOutput', () => {
       expect.objectContaining({ code: 'mcp.output_too_large' }),
     );
   });
+
+  it('leaves a long error text whole for the harness to cut around secrets', async () => {
+    // Before: cut at 2,000 characters here, where a secret at the cut kept a part no
+    // redaction recognises.
+    const secret = 'tok_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+    const text = `${'x'.repeat(1_980)}${secret}${'y'.repeat(1_000)}`;
+    const answer = { isError: true, content: [{ type: 'text', text }] };
+    expect(() => toToolOutput(answer, source)).toThrow(`${secret}yyy`);
+  });
 });

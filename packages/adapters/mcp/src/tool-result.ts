@@ -95,9 +95,12 @@ function jsonOrTooDeep(output: unknown): string | undefined {
   }
 }
 
-const maxErrorTextLength = 2_000;
-
-/** The text blocks of an error answer, joined and clipped: what the model reads to recover. */
+/**
+ * The text blocks of an error answer, joined: what the model reads to recover. Not clipped
+ * here: the harness cuts a tool's error message (and a tool loop its history) around the
+ * agent's secrets, which this adapter does not know — a cut here could split one, and the
+ * part left would pass redaction.
+ */
 function errorText(content: unknown): string {
   const texts = Array.isArray(content)
     ? content
@@ -105,8 +108,5 @@ function errorText(content: unknown): string {
         .map((block) => block.text as string)
     : [];
   const joined = texts.join('\n').trim();
-  if (!joined) return '(no text in the answer)';
-  return joined.length > maxErrorTextLength
-    ? `${joined.slice(0, maxErrorTextLength)}… (${joined.length - maxErrorTextLength} more characters)`
-    : joined;
+  return joined || '(no text in the answer)';
 }

@@ -7,6 +7,7 @@ import { inputHash } from '../ledger/input-hash';
 import { maxSentValueDepth, nestsDeeperThan } from '../ledger/json-depth';
 import { nonJsonValue } from '../ledger/non-json-value';
 import { parseNow } from '../output/parse-now';
+import type { Redactor } from '../security/create-redactor';
 import type { AnyTool, ReconcileResult, ToolExecuteContext } from '../tools/types';
 import { ambiguousToolError } from './ambiguous-tool-error';
 import type { EffectScope } from './effect-scope';
@@ -142,7 +143,7 @@ export async function executeTool(
         } catch (error) {
           // Wrapped here, inside the journal, so a resume or a replay reads back the very
           // error (and message) the live call threw, and a model is told the same text.
-          const failure = toolFailure(tool, error);
+          const failure = toolFailure(tool, error, scope.run.runtime.redactor);
           return afterTimeout(scope, { tool, input, key, error: failure, reconcile });
         }
       },
@@ -159,7 +160,7 @@ export async function executeTool(
     return value;
   } catch (error) {
     // A failure replayed from the journal keeps its code (e.g. effect.ambiguous).
-    const failure = toolFailure(tool, error);
+    const failure = toolFailure(tool, error, scope.run.runtime.redactor);
     events.emit('tool.call.error', scope.threadId, {
       site: scope.site,
       callId: key,
@@ -218,10 +219,14 @@ function safeCapJournalValue(value: unknown, maxBytes: number): unknown {
 }
 
 /** `error` as the harness reports a tool's failure: a RunError (or a recorded one) as it is. */
-function toolFailure(tool: AnyTool, error: unknown): RunError | RecordedEffectError {
+function toolFailure(
+  tool: AnyTool,
+  error: unknown,
+  redactor: Redactor,
+): RunError | RecordedEffectError {
   if (RunError.isInstance(error) || RecordedEffectError.isInstance(error)) return error;
   return new RunError('tool.failed', {
-    message: `Tool "${tool.name}" failed: ${cappedMessage(thrownMessage(error))}`,
+    message: `Tool "${tool.name}" failed: ${cappedMessage(thrownMessage(error), redactor)}`,
     cause: error,
     details: { tool: tool.name },
   });
@@ -229,15 +234,29 @@ function toolFailure(tool: AnyTool, error: unknown): RunError | RecordedEffectEr
 
 /** The most of a thrown message a tool failure keeps: a few pages of text. */
 const maxToolErrorChars = 8_000;
+/** How far either side of that cut a secret is looked for; longer secrets are not expected. */
+const spanWindowChars = 2_000;
 
 /**
  * A tool's error message cut to {@link maxToolErrorChars}. The message goes into the
  * journal, the event, the model's history and — when the run fails on it — the checkpoint's
  * snapshot: a tool quoting a 20 MB response body in its error wrote 20 MB to each.
  */
-function cappedMessage(message: string): string {
+function cappedMessage(message: string, redactor: Redactor): string {
   if (message.length <= maxToolErrorChars) return message;
-  return `${message.slice(0, maxToolErrorChars)}… (${message.length - maxToolErrorChars} more characters cut)`;
+  // The message is redacted where it is stored: cut inside a secret, it would keep a part of
+  // it no redaction recognises. A cut inside a match moves to the match's start.
+  // Looked for around the cut only: a 20 MB message is not scanned whole.
+  const from = maxToolErrorChars - spanWindowChars;
+  const spans = redactor.spans(message.slice(from, maxToolErrorChars + spanWindowChars));
+  let cut = maxToolErrorChars;
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const [start, end] of spans) {
+      if (from + start < cut && cut < from + end) [cut, moved] = [from + start, true];
+    }
+  }
+  return `${message.slice(0, cut)}… (${message.length - cut} more characters cut)`;
 }
 
 /**

@@ -188,6 +188,46 @@ describe('toolCall', () => {
     await agent.close();
   });
 
+  it('cuts a huge thrown message before a secret it would split, never inside it', async () => {
+    const secret = 'tok_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+    // The 8,000-character cut falls 20 characters into the secret.
+    const thrown = `${'x'.repeat(7_980)}${secret}${'y'.repeat(10_000)}`;
+    const leaky = defineTool({
+      name: 'leaky',
+      description: 'Quotes a secret in its error.',
+      input: z.object({}),
+      output: z.string(),
+      effect: 'pure',
+      execute: async () => {
+        throw new Error(thrown);
+      },
+    });
+    const machine = setup({ actors: { call: toolCall(leaky) } }).createMachine({
+      id: 'leaky',
+      initial: 'calling',
+      states: {
+        calling: { invoke: { src: 'call', input: {}, onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const agent = createAgent({
+      machine,
+      checkpointer: new MemoryCheckpointer(),
+      redact: { secrets: [secret] },
+    });
+    const events: string[] = [];
+    agent.events.on('tool.call.error', (event) => events.push(JSON.stringify(event)));
+    expect(await agent.run({ threadId: 't', input: {} })).toMatchObject({ status: 'failed' });
+    const stored = JSON.stringify([
+      events,
+      await agent.getCheckpoint('t'),
+      await agent.journal('t'),
+    ]);
+    expect(stored).toContain('more characters cut');
+    expect(stored).not.toContain(secret.slice(0, 12));
+    await agent.close();
+  });
+
   it('times out a tool that ignores its signal, and aborts the signal it was given', async () => {
     let aborted = false;
     const slow = defineTool({
