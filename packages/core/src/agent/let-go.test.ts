@@ -3,9 +3,11 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { humanWait } from '../effects/human-wait';
 import { toolCall } from '../effects/tool-call';
+import { toolLoop } from '../effects/tool-loop';
 import type { JournalEntry } from '../ledger/types';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import type { Checkpoint } from '../store/types';
+import { scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
 import { createAgent } from './create-agent';
 
@@ -85,6 +87,29 @@ class GatedSaveStore extends MemoryCheckpointer {
     if (this.#openFor-- <= 0) this.#shut = true;
     if (this.#shut) await new Promise<void>((resolve) => this.#gates.push(resolve));
   }
+}
+
+/** An unsafe payment that takes `ms` and does not stop when asked to. */
+function slowPay(
+  ms: number,
+  more: {
+    timeoutMs?: number;
+    approval?: 'never';
+    reconcile?: () => Promise<{ status: 'not_executed' }>;
+  } = {},
+) {
+  return defineTool({
+    ...more,
+    name: 'pay',
+    description: 'Pays; does not stop when asked to.',
+    input: z.object({}),
+    output: z.object({ receipt: z.string() }),
+    effect: 'unsafe',
+    execute: async () => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return { receipt: 'r' };
+    },
+  });
 }
 
 describe('a run letting go of its thread', () => {
@@ -209,6 +234,74 @@ describe('a run letting go of its thread', () => {
     expect(paid).toHaveLength(1);
     await second.close();
   });
+
+  it("records nothing for an unsafe tool whose state the chart left, so a replay follows the live run's path", async () => {
+    // A review of the change above: recording every abort journaled this step completed, and
+    // a replay then took the invoke's onDone ('paid') where the live run had given up.
+    const pay = slowPay(200);
+    const deadline = setup({ actors: { pay: toolCall(pay) } }).createMachine({
+      id: 'deadline',
+      initial: 'paying',
+      states: {
+        paying: { invoke: { src: 'pay', input: {}, onDone: 'paid' }, after: { 50: 'gaveUp' } },
+        gaveUp: { type: 'final', output: () => 'gave up' },
+        paid: { type: 'final', output: () => 'paid' },
+      },
+      output: ({ event }) => (event as { output?: unknown }).output,
+    });
+    const checkpointer = new MemoryCheckpointer();
+    const agent = createAgent({ machine: deadline, checkpointer });
+    const live = await agent.start({ threadId: 'd', input: {} }).result();
+    // close() waits for the lease kept for the tool: the run ended while it still acted.
+    await agent.close();
+    expect((await checkpointer.getLease('d'))?.expiresAt).toBe(0);
+    expect((await checkpointer.listEffects('d')).map((entry) => entry.status)).toEqual(['started']);
+    const again = createAgent({ machine: deadline, checkpointer });
+    const replayed = await again.replay('d');
+    expect([live, replayed].map((outcome) => outcome.status === 'done' && outcome.output)).toEqual([
+      'gave up',
+      'gave up',
+    ]);
+    await again.close();
+  });
+
+  it('gives the lease back once the tool settles when it had timed out before the hand-back', async () => {
+    // A review of the change above: the late answer of a call that had timed out waited for
+    // an aborted step that never came, and close() waited a whole lease time, then let the
+    // lease lapse instead of releasing it.
+    const pay = slowPay(200, {
+      timeoutMs: 30,
+      approval: 'never',
+      reconcile: async () => ({ status: 'not_executed' }),
+    });
+    const model = scriptedModel({
+      responses: [
+        { toolCalls: [{ name: 'pay', arguments: {} }] },
+        { content: 'later', latencyMs: 5_000 },
+      ],
+    });
+    const looping = setup({
+      actors: { loop: toolLoop({ model: 'fast', tools: [pay], prompt: () => 'Pay' }) },
+    }).createMachine({
+      id: 'looping',
+      initial: 'looping',
+      states: { looping: { invoke: { src: 'loop', onDone: 'done' } }, done: { type: 'final' } },
+    });
+    const checkpointer = new MemoryCheckpointer();
+    const agent = createAgent({
+      machine: looping,
+      checkpointer,
+      models: { fast: model },
+      leaseTtlMs: 10_000,
+    });
+    agent.start({ threadId: 'l', input: {} });
+    // The tool timed out at 30 ms and was reported; the second model call is in flight.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const began = Date.now();
+    await agent.close({ timeoutMs: 0 });
+    expect(Date.now() - began).toBeLessThan(5_000);
+    expect((await checkpointer.getLease('l'))?.expiresAt).toBe(0);
+  }, 15_000);
 
   it('lets the lease lapse a lease time after letting go when its unsafe tool never settles', async () => {
     let inFlight!: () => void;

@@ -51,8 +51,14 @@ export class LiveRuns {
   /** One listener for every run (see `Run.onRest`): a waiting run keeps no closure of this. */
   readonly #onRest = (outcome: RunOutcome, run: Run): void => {
     if (this.#runs.get(run.threadId) !== run) return;
-    if (outcome.status !== 'waiting') this.#runs.delete(run.threadId);
-    else this.#evictIfIdle(run);
+    if (outcome.status === 'waiting') {
+      this.#evictIfIdle(run);
+      return;
+    }
+    this.#runs.delete(run.threadId);
+    // Ended while an unsafe tool may still act: close() waits for the lease kept for it.
+    const { releasing } = run;
+    if (releasing) this.#holdUntilSettled(releasing);
   };
 
   constructor(private readonly options: LiveRunsOptions) {}
@@ -112,6 +118,13 @@ export class LiveRuns {
     if (run) this.#evictIfIdle(run);
   }
 
+  /** Keeps `work` where close() finds it (a second close() too) until it settles. */
+  #holdUntilSettled(work: Promise<unknown>): void {
+    this.#evicting.add(work);
+    const settled = () => this.#evicting.delete(work);
+    work.then(settled, settled);
+  }
+
   #evictIfIdle(run: Run): void {
     const { clock, evictWaiting, wake } = this.options;
     if (!evictWaiting || this.#pinned.has(run.threadId) || this.#runs.get(run.threadId) !== run) {
@@ -167,11 +180,7 @@ export class LiveRuns {
     });
     // Kept where a second close() finds them: it resolves no sooner than the first, which may
     // still wait for an unsafe tool's result to be journaled before its lease goes.
-    for (const eviction of evictions) {
-      this.#evicting.add(eviction);
-      const settled = () => this.#evicting.delete(eviction);
-      eviction.then(settled, settled);
-    }
+    for (const eviction of evictions) this.#holdUntilSettled(eviction);
     await Promise.all(evictions);
     // A run evicted on coming to rest may still be releasing its lease: until it has, another
     // process asking for the thread is refused.

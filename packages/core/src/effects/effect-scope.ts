@@ -1,4 +1,4 @@
-import { serializeError } from '../errors/agentchart-error';
+import { AgentchartError, serializeError } from '../errors/agentchart-error';
 import { capSerializedError } from '../ledger/cap-journal-value';
 import type { JournalEntry, JournaledStep } from '../ledger/types';
 import type { ChatRequest, ChatResponse } from '../model/types';
@@ -299,7 +299,7 @@ export class EffectScope implements ModelCallScope {
     const { run } = this;
     // An aborted step (state exited, run stopped) stays `started`: whether it acted is unknown
     // — unless an unsafe tool, which the abort does not stop, answers after all.
-    if (this.aborted && entry.kind === 'tool' && entry.effect === 'unsafe') {
+    if (entry.kind === 'tool' && entry.effect === 'unsafe' && this.#handedBack) {
       this.#meetAfterAbort(entry.key, { entry, previous, executing });
     }
     if (!this.aborted) {
@@ -320,15 +320,28 @@ export class EffectScope implements ModelCallScope {
   }
 
   /**
-   * Records what an `unsafe` tool returned after its effect was aborted — the run handed back
-   * by `close()`, its state left — while the run still holds the thread's lease for it. The
+   * Records what an `unsafe` tool returned after its run was handed back mid-call (by
+   * `close()`), while the run still holds the thread's lease for it. The
    * tool acted: recorded, a resume finds the step done instead of ambiguous, and neither asks
    * `reconcile` nor fails the run with `effect.ambiguous`. `output` gives the value as the
    * journal keeps it; when it throws (the output breaks the tool's contract), nothing is
    * recorded and the step stays ambiguous. Resolves once written (or found not writable).
    */
   recordAfterAbort(key: string, output: () => unknown): Promise<void> {
+    if (!this.#handedBack) return Promise.resolve();
     return new Promise((done) => this.#meetAfterAbort(key, { output, done }));
+  }
+
+  /**
+   * True when the effect was aborted because its run was handed back (evicted mid-work): its
+   * checkpoint keeps the state active, so a resume runs the step again and finds its record.
+   * A step aborted because its state was left or its run ended stays `started`, as it was
+   * when the chart moved on: recorded, a replay would take the step's `onDone` instead.
+   */
+  get #handedBack(): boolean {
+    if (!this.aborted) return false;
+    const reason = this.abortReason;
+    return AgentchartError.isInstance(reason) && reason.code === 'run.evicted';
   }
 
   /** Pairs an aborted step with the result its tool gave after, in either order. */

@@ -137,7 +137,9 @@ export async function executeTool(
               tool,
               (signal) => tool.execute(input, { signal, ...about }),
               // An output that breaks the contract stays unrecorded: the step stays ambiguous.
-              (value) => scope.recordAfterAbort(key, () => finish(value)),
+              tool.effect === 'unsafe'
+                ? (value) => scope.recordAfterAbort(key, () => finish(value))
+                : undefined,
             ),
           );
         } catch (error) {

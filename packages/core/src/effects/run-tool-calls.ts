@@ -87,11 +87,8 @@ export async function runToolCalls(
     const base = { role: 'tool' as const, toolCallId: planned.call.id, name: planned.call.name };
     // A 10 MB tool result must not flood the history: cut it, with a marker the model reads.
     const capped = (content: string) =>
-      capToolOutput(content, {
-        maxTokens: maxToolOutputTokens,
-        tool: planned.call.name,
-        ...(keepWhole ? { keepWhole } : {}),
-      }).content;
+      capToolOutput(content, { maxTokens: maxToolOutputTokens, tool: planned.call.name, keepWhole })
+        .content;
     if (planned.kind === 'invalid')
       return { ...base, content: JSON.stringify({ error: planned.message }) };
     const { tool, input } = planned;

@@ -42,7 +42,9 @@ export function withToolTimeout(
       scope.run.holdLease(
         afterAbort
           ? running.then(
-              (value) => (scope.aborted ? afterAbort(value) : undefined),
+              // Only a call its effect's abort ended: one that timed out first was recorded
+              // (or reconciled) then, and its step has nothing left to pair with.
+              (value) => (call.endedBy === 'abort' ? afterAbort(value) : undefined),
               () => undefined,
             )
           : running,
@@ -73,6 +75,8 @@ class ToolCallTimeout {
   readonly #clock: Clock;
   #timer: unknown;
   #finished = false;
+  /** What ended the call before the tool did, if anything. */
+  endedBy: 'abort' | 'timeout' | undefined;
 
   constructor(scope: EffectScope, tool: AnyTool, reject: (error: unknown) => void) {
     this.#scope = scope;
@@ -91,6 +95,7 @@ class ToolCallTimeout {
 
   /** The effect was aborted (this is its abort listener). */
   handleEvent(): void {
+    if (!this.#finished) this.endedBy ??= 'abort';
     const reason = this.#scope.abortReason;
     this.controller.abort(reason);
     this.#reject(reason);
@@ -104,6 +109,7 @@ class ToolCallTimeout {
   }
 
   #timedOut(): void {
+    this.endedBy ??= 'timeout';
     const tool = this.#tool;
     const error = new RunError('tool.timeout', {
       message: `Tool "${tool.name}" did not finish within ${tool.timeoutMs} ms and was aborted. Raise its timeoutMs or make it faster.`,

@@ -174,6 +174,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   #wakes = 0;
   /** Work the lease is kept for after the run let go (see {@link RunPort.holdLease}); made with the first. */
   #leaseHolds: Set<Promise<unknown>> | undefined;
+  /** See {@link releasing}. */
+  #releasing: Promise<void> | undefined;
   /** Work the run's end is reported after (see {@link RunPort.endAfter}); made with the first. */
   #endHolds: Set<Promise<unknown>> | undefined;
   /** The state an evicted run's last checkpoints store: the run as it was when it left. */
@@ -974,7 +976,17 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
           : status === 'limit'
             ? { ...base, status, limit: this.#limit! }
             : { ...base, status };
-    void this.#settle(outcome).then(() => this.#letGoOfLease());
+    const released = this.#settle(outcome).then(() => this.#letGoOfLease());
+    // A tool that may still act keeps the lease past the end: close() waits for its release.
+    if (this.#leaseHolds?.size) this.#releasing = released;
+  }
+
+  /**
+   * Set when the run ended while an `unsafe` tool it let go of may still act: resolves once
+   * the lease it keeps for the tool is released (or left to lapse).
+   */
+  get releasing(): Promise<void> | undefined {
+    return this.#releasing;
   }
 
   /** Aborts the effects with the reason `reason` makes (made only if an effect reads it). */

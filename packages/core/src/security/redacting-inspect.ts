@@ -35,10 +35,46 @@ export function redactingInspect(inspect: InspectObserver, redactor: Redactor): 
           const value = Reflect.get(target, property, target);
           // XState's own field behind getSnapshot(), read by some tools.
           if (property === '_snapshot') return redactor.value(value);
+          // The way to other actors (inspectors read the parent): through stand-ins too.
+          if (property === '_parent') return isObject(value) ? standInFor(value) : value;
+          if (property === 'system') return isObject(value) ? systemStandInFor(value) : value;
           return typeof value === 'function' ? value.bind(target) : value;
         },
       });
       standIns.set(actor, standIn);
+    }
+    return standIn;
+  };
+  const systems = new WeakMap<object, object>();
+  /** An actor system whose actors come out as stand-ins and whose snapshot comes out redacted. */
+  const systemStandInFor = (system: object): object => {
+    let standIn = systems.get(system);
+    if (!standIn) {
+      standIn = new Proxy(system, {
+        get(target, property) {
+          const value = Reflect.get(target, property, target);
+          if (typeof value !== 'function') return value;
+          if (property === 'get') {
+            return (id: string) => {
+              const actor = (value as (id: string) => unknown).call(target, id);
+              return isObject(actor) ? standInFor(actor) : actor;
+            };
+          }
+          if (property === 'getAll') {
+            return () =>
+              Object.fromEntries(
+                Object.entries((value as () => Record<string, object>).call(target)).map(
+                  ([id, actor]) => [id, standInFor(actor)],
+                ),
+              );
+          }
+          if (property === 'getSnapshot') {
+            return () => redactor.value((value as () => unknown).call(target));
+          }
+          return value.bind(target);
+        },
+      });
+      systems.set(system, standIn);
     }
     return standIn;
   };
@@ -60,4 +96,8 @@ export function redactingInspect(inspect: InspectObserver, redactor: Redactor): 
     ...(inspect.error ? { error: (error: unknown) => inspect.error?.(error) } : {}),
     ...(inspect.complete ? { complete: () => inspect.complete?.() } : {}),
   };
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
 }

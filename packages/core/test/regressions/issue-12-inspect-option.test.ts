@@ -84,7 +84,12 @@ describe('createAgent({ inspect }) (issue 12)', () => {
       redact: { secrets: [secret] },
       inspect: (event) => {
         const about = event as unknown as Record<string, unknown> & {
-          actorRef: { getSnapshot(): unknown; getPersistedSnapshot(): unknown };
+          actorRef: {
+            getSnapshot(): unknown;
+            getPersistedSnapshot(): unknown;
+            _parent?: { getSnapshot(): unknown };
+            system: { getAll(): Record<string, { getSnapshot(): unknown }> };
+          };
           sourceRef?: { getSnapshot(): unknown; getPersistedSnapshot(): unknown };
         };
         const parts: Record<string, unknown> = {
@@ -95,6 +100,11 @@ describe('createAgent({ inspect }) (issue 12)', () => {
           'actorRef.getPersistedSnapshot()': read(() => about.actorRef.getPersistedSnapshot()),
           'sourceRef.getSnapshot()': read(() => about.sourceRef?.getSnapshot()),
           'sourceRef.getPersistedSnapshot()': read(() => about.sourceRef?.getPersistedSnapshot()),
+          // The ways to other actors an inspector follows.
+          'actorRef._parent.getSnapshot()': read(() => about.actorRef._parent?.getSnapshot()),
+          'actorRef.system.getAll()': read(() =>
+            Object.values(about.actorRef.system.getAll()).map((actor) => actor.getSnapshot()),
+          ),
         };
         for (const [name, value] of Object.entries(parts)) {
           if (holds(value)) found.add(`${event.type} ${name}`);
