@@ -150,9 +150,11 @@ describe('connectMcpServer timeouts', () => {
   afterAll(() => server.remove());
 
   it('makes an unsafe call ambiguous with mcp.timeout when nothing else times the call', async () => {
+    // `slow` answers only when cancelled; a second is long enough for the `stats` call after
+    // it on a loaded machine (at 100 ms it timed out in CI, and the test read no counters).
     await using connection = await connectMcpServer({
       transport: server.transport,
-      timeoutMs: 100,
+      timeoutMs: 1_000,
     });
     // A run clock that never moves: the harness's own tool timeout cannot fire.
     const { error } = await runEffect(
