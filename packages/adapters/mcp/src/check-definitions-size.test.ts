@@ -17,6 +17,21 @@ describe('checkDefinitionsSize', () => {
     ).not.toThrow();
   });
 
+  it('measures server tools named like Object methods by their own descriptions', () => {
+    // Before: descriptions['toString'] was Object's method, and measuring it threw a raw
+    // TypeError, so connecting to a server with such a tool failed.
+    const tools = ['toString', 'constructor', '__proto__', 'hasOwnProperty'].map((name) =>
+      tool(name, 'd'),
+    );
+    expect(() =>
+      checkDefinitionsSize('s', tools, {
+        names: tools.map((listed) => listed.name),
+        descriptions: {},
+        maxBytes: 10_000,
+      }),
+    ).not.toThrow();
+  });
+
   it('refuses a huge description, naming the tool and the option', () => {
     const tools = [tool('small'), tool('huge', 'y'.repeat(1_000_000))];
     const check = () =>

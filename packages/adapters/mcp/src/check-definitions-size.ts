@@ -23,7 +23,8 @@ export function checkDefinitionsSize(
 ): void {
   let total = 0;
   const sizes = tools.map((tool, index) => {
-    const description = descriptions[tool.name] ?? tool.description ?? tool.title ?? '';
+    // Own keys only: a server tool named `toString` or `constructor` read Object's methods.
+    const description = ownValue(descriptions, tool.name) ?? tool.description ?? tool.title ?? '';
     const bytes = Buffer.byteLength(
       JSON.stringify({ name: names[index], description, parameters: tool.inputSchema }),
     );
@@ -46,4 +47,9 @@ export function checkDefinitionsSize(
       `The largest: ${largest.join(', ')}. Choose fewer tools with include, replace long ` +
       'descriptions with descriptions, or raise maxToolDefinitionsBytes.',
   );
+}
+
+/** `record[key]` when `record` has it as its own key, not one it inherits from Object. */
+export function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }

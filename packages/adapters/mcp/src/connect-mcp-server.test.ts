@@ -43,6 +43,7 @@ describe('connectMcpServer over stdio', () => {
       'fail',
       'crash',
       'slow',
+      'malformed',
       'big',
       'transfer',
       'files_read',
@@ -71,6 +72,7 @@ describe('connectMcpServer over stdio', () => {
       fail: 'unsafe',
       crash: 'unsafe',
       slow: 'idempotent',
+      malformed: 'unsafe',
       big: 'unsafe',
       transfer: 'unsafe',
       files_read: 'unsafe',
@@ -461,6 +463,47 @@ describe('connectMcpServer lifecycle', () => {
       expect(error).toMatchObject({
         code: 'tool.invalid_output',
         message: expect.stringContaining('(unsafe) ran on MCP server'),
+      });
+      expect(model.requests).toHaveLength(1);
+      const stats = connection.tools.find((tool) => tool.name === 'stats')!;
+      const { output } = await runEffect(toolCall(stats), {});
+      expect(JSON.parse((output as { content: [{ text: string }] }).content[0].text)).toMatchObject(
+        { calls: 1 },
+      );
+    } finally {
+      await connection.close();
+    }
+  });
+});
+
+describe('an unsafe MCP tool whose answer the client cannot read', () => {
+  const server = stdioTestServer();
+  afterAll(() => server.remove());
+
+  it('goes to the chart as tool.invalid_output, never back to the model as "refused"', async () => {
+    // Before: "MCP server refused the call": the tool had run, and the model called it again.
+    const connection = await connectMcpServer({
+      transport: server.transport,
+      include: ['malformed', 'stats'],
+      effects: { stats: 'pure' },
+    });
+    try {
+      const malformed = connection.tools.find((tool) => tool.name === 'malformed')!;
+      const model = scriptedModel({
+        responses: [
+          { toolCalls: [{ name: 'malformed', arguments: {} }] },
+          { toolCalls: [{ name: 'malformed', arguments: {} }] },
+          'done',
+        ],
+      });
+      const { error } = await runEffect(
+        toolLoop({ model: 'm', tools: [malformed], prompt: () => 'Send it.' }),
+        undefined,
+        { models: { m: model } },
+      );
+      expect(error).toMatchObject({
+        code: 'tool.invalid_output',
+        message: expect.stringContaining('its answer is not a tool result the protocol allows'),
       });
       expect(model.requests).toHaveLength(1);
       const stats = connection.tools.find((tool) => tool.name === 'stats')!;

@@ -2,7 +2,7 @@ import { DefinitionError, type ToolEffect } from '@agentchart/core';
 import { checkOptionNames, describeValue, maxTimerMs } from '@agentchart/core/internal';
 import { createRedactor } from '@agentchart/core/security';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { checkDefinitionsSize } from './check-definitions-size';
+import { checkDefinitionsSize, ownValue } from './check-definitions-size';
 import { checkTextRecord } from './check-text-record';
 import { startConnectDeadline } from './connect-deadline';
 import { createLinearAjv } from './create-linear-ajv';
@@ -145,8 +145,8 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
         session,
         listed: listedTool,
         name: names[index]!,
-        effect: effects[listedTool.name] ?? defaultEffect,
-        description: descriptions[listedTool.name],
+        effect: ownValue(effects, listedTool.name) ?? defaultEffect,
+        description: ownValue(descriptions, listedTool.name),
         timeoutMs,
         maxOutputBytes,
         ajv,

@@ -68,11 +68,43 @@ export function toMcpServerError(error: unknown, call: FailedCall): McpServerErr
       details,
     });
   }
+  if (sent && answerUnreadable(error)) {
+    // The client could not read an answer that came (a content block the protocol does not
+    // know, a result of the wrong shape): the tool ran. Called "refused", an unsafe one was
+    // retried by the model and acted twice.
+    details.answered = true;
+    return new McpServerError('mcp.request_failed', {
+      message: `MCP tool "${tool}" of server "${server}" ran, but its answer is not a tool result the protocol allows: ${reasonOf(error)}. The server must fix the tool's answer.`,
+      cause: error,
+      details,
+    });
+  }
+  if (sent && error instanceof StreamableHTTPError) {
+    // An HTTP error status for the call: the server may have run the tool before failing.
+    return unanswered(
+      'mcp.connection_lost',
+      `MCP server "${server}" answered the call to "${tool}" with an HTTP error (${reasonOf(error)}); ${outcome}. Check the server.`,
+    );
+  }
   return new McpServerError('mcp.request_failed', {
     message: `MCP server "${server}" refused the call to "${tool}": ${reasonOf(error)}.`,
     cause: error,
     details,
   });
+}
+
+/**
+ * True for a check of the answer's shape made after the tool ran: the client's (a zod error:
+ * the SDK parses every result against the protocol's schema once it arrived), or the server
+ * SDK's own check of what its handler returned ("Invalid tools/call result"). Unlike any other
+ * JSON-RPC error the server sends, which says it refused the call.
+ */
+function answerUnreadable(error: unknown): boolean {
+  if (error instanceof McpError) return /Invalid tools\/call result/.test(error.message);
+  return (
+    error instanceof Error &&
+    (error.name === 'ZodError' || Array.isArray((error as { issues?: unknown }).issues))
+  );
 }
 
 /** True when the error says the session or the process is gone. */
