@@ -38,7 +38,7 @@ export function terminalSafe(text: string): string {
 const unsafeInJson = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
- * `value` as one line of JSON that is safe to print: `JSON.stringify` escapes C0 controls but
+ * `value` as JSON that is safe to print (one line, or indented by `indent` spaces): `JSON.stringify` escapes C0 controls but
  * leaves DEL, the C1 controls (a single-byte CSI recolours a terminal) and the bidirectional
  * overrides as they are; these are written as `\uXXXX` escapes too, so the JSON parses to the
  * same value and a terminal shows it without acting on it.
@@ -48,8 +48,8 @@ const unsafeInJson = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\
  * jsonForTerminal({ text: '\u009b31m' }); // '{"text":"\\u009b31m"}'
  * ```
  */
-export function jsonForTerminal(value: unknown): string {
-  return (JSON.stringify(value) ?? 'null').replace(
+export function jsonForTerminal(value: unknown, indent?: number): string {
+  return (JSON.stringify(value, null, indent) ?? 'null').replace(
     unsafeInJson,
     (character) => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`,
   );

@@ -181,4 +181,16 @@ describe('agentchart eval', () => {
       /every run of variant "default" failed before it could be scored \(first: .*Incorrect API key/,
     );
   });
+
+  it('prints an error that quotes terminal escapes as text, in the table, its JSON and on stderr', async () => {
+    // Before: the page's clear-screen, title and fake "eval passed" line reached the terminal.
+    const table = await evalCli('hostile.eval.ts', 'sentiment.jsonl');
+    const json = await evalCli('hostile.eval.ts', 'sentiment.jsonl', '--json');
+    const printed = [table.stdout, table.stderr, json.stdout, json.stderr].join('');
+    expect(table.stdout).toContain('failed:');
+    expect(table.stderr).toContain('every run of variant "default" failed');
+    expect(printed).toContain('\\e[2J');
+    expect(printed).not.toMatch(/[\u001b\u0007\u009b\u202e]/);
+    expect(JSON.parse(json.stdout).cases[0].error).toContain('\u001b[2J');
+  });
 });

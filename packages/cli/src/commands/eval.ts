@@ -7,6 +7,7 @@ import { parseDataset } from '../eval/load-dataset';
 import { runEval } from '../eval/run-eval';
 import type { EvalReport, EvalSuite } from '../eval/types';
 import { exitCodes } from '../exit-codes';
+import { jsonForTerminal, terminalWriter } from '../terminal-text';
 import { parseCommandArgs } from './parse-command-args';
 import type { Command, CommandContext } from './types';
 import { isWholeNumberText } from './whole-number-text';
@@ -121,7 +122,7 @@ export const evalCommand: Command = {
       ...(concurrency === undefined ? {} : { concurrency }),
       ...(repeat === undefined ? {} : { repeat }),
       onCase: (result, count, total) =>
-        context.stderr.write(
+        terminalWriter(context.stderr).write(
           `eval ${result.variant} [${count}/${total}] ${result.caseId}${result.run === undefined ? '' : ` #${result.run}`} ${result.passed ? '✓' : '✗'}${result.status === 'done' ? '' : ` (${result.status})`}\n`,
         ),
     });
@@ -136,9 +137,7 @@ export const evalCommand: Command = {
       await writeFile(outputPath, `${JSON.stringify(report, null, 2)}\n`);
     }
     context.stdout.write(
-      values.json
-        ? `${JSON.stringify(report, null, 2)}\n`
-        : formatEvalTable({ ...ran, minPassRate }),
+      values.json ? `${jsonForTerminal(report, 2)}\n` : formatEvalTable({ ...ran, minPassRate }),
     );
     const below =
       minPassRate === undefined
@@ -157,7 +156,7 @@ export const evalCommand: Command = {
     });
     for (const variant of broken) {
       const first = ran.cases.find((result) => result.variant === variant && result.error);
-      context.stderr.write(
+      terminalWriter(context.stderr).write(
         `agentchart: every run of variant "${variant}" failed before it could be scored${first?.error ? ` (first: ${first.error})` : ''}. The agent or its model is failing, so the suite measured nothing: fix that and run again.\n`,
       );
     }

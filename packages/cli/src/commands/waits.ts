@@ -1,7 +1,7 @@
 import { CliError } from '../cli-error';
 import { openWaits } from '../show/open-waits';
 import { rootOf } from '../show/root-thread';
-import { jsonForTerminal } from '../terminal-text';
+import { jsonForTerminal, terminalSafe } from '../terminal-text';
 import { listThreads } from './list-threads';
 import { agentVariable } from './load-agents';
 import { formatColumns } from './open-store';
@@ -122,7 +122,8 @@ export const waitsCommand: Command = {
       ]);
       context.stdout.write(
         `${formatColumns([['thread', ...(children ? ['child agent'] : []), 'wait', 'prompt', 'reply', 'deadline'], ...table])}\n\n` +
-          `Answer one with: agentchart send ${rows.length === 1 ? shellWord(rows[0]!.threadId) : '<thread>'} --reply '<json>' --wait-id ${rows.length === 1 ? shellWord(rows[0]!.waitId) : '<wait>'}${context.env?.[agentVariable] ? '' : ' --agent <module>'}${databaseArgument(database)}\n`,
+          // The ids come from the database: a control character in one must not reach the terminal.
+          `${terminalSafe(`Answer one with: agentchart send ${rows.length === 1 ? shellWord(rows[0]!.threadId) : '<thread>'} --reply '<json>' --wait-id ${rows.length === 1 ? shellWord(rows[0]!.waitId) : '<wait>'}${context.env?.[agentVariable] ? '' : ' --agent <module>'}${databaseArgument(database)}`)}\n`,
       );
       return 0;
     } finally {

@@ -92,6 +92,32 @@ describe('agentchart worker --once', () => {
   });
 });
 
+describe('agentchart worker and waits print thread ids as text', () => {
+  it('writes a thread id holding a C1 control or a bidirectional override visibly', async () => {
+    // Before: the id reached the terminal as it was (a one-byte CSI recolours it, U+202E
+    // reverses what follows).
+    const threadId = 'o\u009b31m\u202e';
+    const { refunds } = await import('./__fixtures__/refund-agent');
+    const checkpointer = new SqliteCheckpointer({ path: database });
+    control.latencyMs = 60_000;
+    const first = refunds.create({ checkpointer });
+    first.start({ threadId, input: { ticket: 't-2', amount: 10 } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await first.close({ timeoutMs: 0 });
+    control.latencyMs = 0;
+    const waiting = refunds.create({ checkpointer });
+    await waiting.run({ threadId: `w\u009b`, input: { ticket: 't-3', amount: 900 } });
+    await waiting.close();
+    checkpointer.close();
+
+    const worker = await cli(['worker', '--once', '--agent', agentModule, '--db', database]);
+    expect(worker.stdout).toBe('o\\u009b31m\\u202e  woken (orphaned) → done\n');
+    const waits = await cli(['waits', '--db', database]);
+    expect(waits.stdout).toContain("agentchart send 'w\\u009b'");
+    expect(`${worker.stdout}${waits.stdout}`).not.toMatch(/[\u009b\u202e]/);
+  });
+});
+
 describe('agentchart prune', () => {
   it('deletes ended threads older than the duration, leaves the rest, and refuses live statuses', async () => {
     const env = { AGENTCHART_DB: database };

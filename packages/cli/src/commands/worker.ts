@@ -1,6 +1,7 @@
 import type { Agent, Checkpointer } from '@agentchart/core';
 import { CliError } from '../cli-error';
 import { exitCodes } from '../exit-codes';
+import { terminalWriter } from '../terminal-text';
 import { LocalWorker } from '../worker/local-worker';
 import { parseDuration } from './duration';
 import { agentModuleOf, agentVariable, loadAgentFactories } from './load-agents';
@@ -120,9 +121,11 @@ export const workerCommand: Command = {
       agents,
       concurrency,
       onOutcome: (threadId, reason, outcome) =>
-        context.stdout.write(`${threadId}  woken (${reason}) → ${outcome.status}\n`),
+        terminalWriter(context.stdout).write(
+          `${threadId}  woken (${reason}) → ${outcome.status}\n`,
+        ),
       onError: (threadId, error) =>
-        context.stderr.write(
+        terminalWriter(context.stderr).write(
           `agentchart worker: ${threadId ? `thread ${threadId}: ` : ''}${(error as Error)?.message ?? String(error)}\n`,
         ),
     });
@@ -132,7 +135,7 @@ export const workerCommand: Command = {
         await worker.close({ timeoutMs: 60_000 });
         return exitCodes.ok;
       }
-      context.stderr.write(
+      terminalWriter(context.stderr).write(
         `agentchart worker: ${[...agents.keys()].join(', ')} on ${describeDatabase(database)}, looking every ${intervalMs} ms (Ctrl-C to stop)\n`,
       );
       const stopRetention =
@@ -140,7 +143,9 @@ export const workerCommand: Command = {
       worker.start(intervalMs);
       await untilInterrupted(context);
       stopRetention();
-      context.stderr.write('agentchart worker: stopping — letting threads in hand come to rest…\n');
+      terminalWriter(context.stderr).write(
+        'agentchart worker: stopping — letting threads in hand come to rest…\n',
+      );
       await worker.close({ timeoutMs: 10_000 });
       return exitCodes.ok;
     } finally {
@@ -180,13 +185,15 @@ async function runPostgresWorker(
       : { tenantConcurrency: options.tenantConcurrency }),
     ...(options.retainMs === undefined ? {} : { retention: { olderThanMs: options.retainMs } }),
     onError: (error) =>
-      context.stderr.write(`agentchart worker: ${(error as Error)?.message ?? String(error)}\n`),
+      terminalWriter(context.stderr).write(
+        `agentchart worker: ${(error as Error)?.message ?? String(error)}\n`,
+      ),
   });
-  context.stderr.write(
+  terminalWriter(context.stderr).write(
     `agentchart worker: ${[...worker.agents.keys()].join(', ')} on ${describeDatabase(database)} (job queue and scheduler; Ctrl-C to stop)\n`,
   );
   await untilInterrupted(context);
-  context.stderr.write(
+  terminalWriter(context.stderr).write(
     'agentchart worker: stopping — finishing or handing back the threads in hand…\n',
   );
   await worker.close({ timeoutMs: 10_000 });
@@ -198,7 +205,9 @@ function startRetention(checkpointer: Checkpointer, retainMs: number, context: C
     void checkpointer
       .prune?.({ before: Date.now() - retainMs, statuses: ['done', 'failed', 'limit', 'stopped'] })
       .catch((error: unknown) =>
-        context.stderr.write(`agentchart worker: pruning failed: ${(error as Error).message}\n`),
+        terminalWriter(context.stderr).write(
+          `agentchart worker: pruning failed: ${(error as Error).message}\n`,
+        ),
       );
   prune();
   const timer = setInterval(prune, 3_600_000);

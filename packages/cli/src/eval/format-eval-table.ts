@@ -1,4 +1,5 @@
 import { formatColumns } from '../commands/open-store';
+import { terminalSafe } from '../terminal-text';
 import type { EvalCaseResult, EvalVariantSummary, PromptVersion } from './types';
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
@@ -79,7 +80,8 @@ export function formatEvalTable({
           .map((score) => `${score.scorer}: ${score.reason ?? `score ${score.score.toFixed(2)}`}`)
           .join('; ');
       const which = result.run === undefined ? '' : ` #${result.run}`;
-      lines.push(`  ${result.caseId}${which} [${result.variant}] ${why}`);
+      // A run's error and a scorer's reason may quote what a model or a page wrote.
+      lines.push(terminalSafe(`  ${result.caseId}${which} [${result.variant}] ${why}`));
     }
   }
   if (minPassRate !== undefined) {
