@@ -40,7 +40,7 @@ export function printProgress(agent: Agent, terminal: Writer): () => void {
         // Handed back mid-call (an interrupt, close()): the tool did not fail, and an unsafe
         // one's answer is still recorded when it comes.
         error.code === 'run.evicted'
-          ? `${prefix(threadId)}     tool ${tool} still running as the thread is handed back; its result is journaled when it returns\n`
+          ? `${prefix(threadId)}     tool ${tool} still running as the thread is handed back (an unsafe tool's result is journaled when it returns; any other runs again on resume)\n`
           : `${prefix(threadId)}     tool ${tool} failed: ${error.message}\n`,
       ),
     ),

@@ -372,7 +372,7 @@ describe('agentchart run interrupted', () => {
     interrupt?.('SIGTERM');
     expect(await running).toBe(143);
     expect(io.stderr()).toContain(
-      'tool pay_refund still running as the thread is handed back; its result is journaled when it returns',
+      "tool pay_refund still running as the thread is handed back (an unsafe tool's result is journaled when it returns; any other runs again on resume)",
     );
     expect(io.stderr()).not.toContain('pay_refund failed');
     // The command returned once the refund was journaled and the lease released.

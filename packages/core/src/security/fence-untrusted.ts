@@ -32,8 +32,26 @@ export function fenceUntrusted(text: string, source: string, idFrom = text): str
   return `<<untrusted data from ${source}, id ${id}>>\n${body}\n<<end of untrusted data, id ${id}>>`;
 }
 
-/** The `<<` that opens a fence's start or end line, anywhere, in any case or spacing. */
-const fenceLine = /<<(?=\s*(?:end\s+of\s+untrusted\s+data|untrusted\s+data\s+from))/gi;
+/** Brackets drawn like `<`: the fullwidth, small and angle forms, and the single guillemet. */
+const bracket = '[<\\uff1c\\ufe64\\u2039\\u2329\\u3008\\u27e8]';
+/** Invisible characters a model may read through, between any two letters of a fence line. */
+const hidden = '\\p{Default_Ignorable_Code_Point}';
+
+/** A fence phrase whose letters may have invisible characters and spaces between them. */
+function loosely(phrase: string): string {
+  return [...phrase]
+    .map((letter) => (letter === ' ' ? `[\\s${hidden}]+` : `${letter}${hidden}*`))
+    .join('');
+}
+
+/**
+ * The two brackets that open a fence's start or end line, anywhere, in any case or spacing,
+ * with invisible characters or look-alike brackets in between.
+ */
+const fenceLine = new RegExp(
+  `${bracket}[\\s${hidden}]*${bracket}(?=[\\s${hidden}]*(?:${loosely('end of untrusted data')}|${loosely('untrusted data from')}))`,
+  'giu',
+);
 
 /**
  * Whether `text` holds data fenced by {@link fenceUntrusted}: a summary of it (the context

@@ -114,6 +114,11 @@ describe('readFileTool', () => {
         `readFileTool: root is the file system's root ("/")`,
       );
     }
+    // A review found a symlink to / let through.
+    await symlink('/', join(sandbox.base, 'everything'));
+    expect(() => readFileTool({ root: join(sandbox.base, 'everything') })).toThrow(
+      "readFileTool: root is the file system's root",
+    );
     await writeFile(join(sandbox.root, 'notes.txt'), 'hello');
     expect(() => readFileTool({ root: join(sandbox.root, 'notes.txt') })).toThrow(
       /readFileTool: root ".*notes\.txt" is not a directory/,

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { parse, resolve } from 'node:path';
 import { DefinitionError } from '@agentchart/core';
 import { checkOptionNames, optionNamesOf } from '@agentchart/core/internal';
@@ -55,7 +55,9 @@ export function sandboxOptions(owner: string, options: SandboxOptions): Required
  * says so when it is missing.
  */
 function checkRoot(owner: string, root: string): string {
-  if (root === parse(root).root) {
+  // Through its symlinks, when it exists: a link to `/` is the file system's root too.
+  const real = existsSync(root) ? realpathSync(root) : root;
+  if (root === parse(root).root || real === parse(real).root) {
     throw new DefinitionError(
       'definition.invalid_option',
       `${owner}: root is the file system's root (${JSON.stringify(root)}), which would let the model reach every file this process can. Give the directory the agent's files are in.`,

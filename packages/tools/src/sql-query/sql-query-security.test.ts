@@ -169,10 +169,24 @@ describe('sqlQueryTool security', () => {
   it('refuses a tables option naming a table the database does not have, and a path that is no SQLite file', async () => {
     // Before, ['user'] was accepted and every query on users refused as "not allowed".
     expect(() => sqlQueryTool({ path: database.path, tables: ['user'] })).toThrow(
-      'sqlQueryTool: tables names "user", which the database has no table or view of; did you mean "users"?',
+      'sqlQueryTool: tables names "user", which the database has no table of; did you mean "users"?',
     );
     expect(() => sqlQueryTool({ path: database.path, tables: ['users', 'nosuch'] })).toThrow(
-      /"nosuch".*Its tables and views: users, secrets\./,
+      /"nosuch".*Its tables: users, secrets\./,
+    );
+    // A view is allowed by the tables it reads, so naming it alone allowed nothing.
+    const withView = await createTestDatabase();
+    const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
+    const db = new DatabaseSync(withView.path);
+    db.exec('CREATE VIEW named AS SELECT name FROM users');
+    db.close();
+    expect(() => sqlQueryTool({ path: withView.path, tables: ['named'] })).toThrow(
+      'sqlQueryTool: tables names "named", a view.',
+    );
+    await withView.remove();
+    // The schema tables are always readable; naming them is fine.
+    expect(sqlQueryTool({ path: database.path, tables: ['users', 'sqlite_schema'] }).name).toBe(
+      'sql_query',
     );
     expect(() => sqlQueryTool({ path: database.dir })).toThrow('sqlQueryTool: path is not a file');
     const text = `${database.dir}/notes.txt`;

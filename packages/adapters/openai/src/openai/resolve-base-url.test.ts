@@ -114,6 +114,13 @@ describe('openAIChatModel base URL checks', () => {
     });
     expect(model.endpoint).toBe('openai:https://gateway.example.com/v1:gpt-4o-mini');
     expect(model.secrets).toEqual(['sk-test', key]);
+    // As written and decoded: a review found `+` and lower-case escapes slipped through.
+    const encoded = openAIChatModel({
+      model: 'm',
+      apiKey: 'sk-test',
+      baseURL: 'https://gateway.example.com/v1?token=abc+defghijk%2blmnop%41',
+    });
+    expect(encoded.secrets).toEqual(['sk-test', 'abc+defghijk%2blmnop%41', 'abc defghijk+lmnopA']);
     vi.stubEnv('OPENAI_API_KEY', '');
     const missing = thrownBy(() =>
       openAIChatModel({ model: 'm', baseURL: `https://gateway.example.com/v1?token=${key}` }),

@@ -83,7 +83,22 @@ export function endpointURL(baseURL: string): string {
  * `secrets`: the agent redacts them from whatever quotes the URL whole (a client's error).
  */
 export function queryCredentials(baseURL: string): string[] {
-  return [...new URL(baseURL).searchParams]
-    .filter(([name, value]) => credentialParameter.test(name) && value !== '')
-    .map(([, value]) => value);
+  const found = new Set<string>();
+  // Both as written and decoded: a client's error may quote either (`+` for a space, `%2b`).
+  for (const pair of new URL(baseURL).search.slice(1).split('&')) {
+    const [rawName = '', rawValue = ''] = pair.split(/=(.*)/s);
+    if (rawValue === '' || !credentialParameter.test(decoded(rawName))) continue;
+    found.add(rawValue);
+    found.add(decoded(rawValue));
+  }
+  return [...found];
+}
+
+/** A query component decoded as a form would (`+` a space), or as written when malformed. */
+function decoded(component: string): string {
+  try {
+    return decodeURIComponent(component.replaceAll('+', ' '));
+  } catch {
+    return component;
+  }
 }
