@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { networkInterfaces } from 'node:os';
 
 /** Names a loopback address is reached by: a page of the relay's own is served from these. */
 const loopbackNames = ['127.0.0.1', 'localhost', '[::1]'];
@@ -19,9 +20,10 @@ export interface RelayClientGuardOptions {
  * which page did it in `Origin`; a page on a name that resolves to 127.0.0.1 (DNS rebinding)
  * also names itself in `Host`. Either would read every run the relay passes on — machine
  * context, prompts, tool results. So a client is let in when it is no browser page (no
- * `Origin`: an agent's process, a Node client), or is the relay's own page, or a page the
- * relay was told to trust; and, on loopback, only when it addressed the relay by a loopback
- * name.
+ * `Origin`: an agent's process, a Node client), or is the relay's own page by an address the
+ * relay knows (a loopback name, or one of this machine's addresses when it listens on all of
+ * them), or a page the relay was told to trust; and, on loopback, only when it addressed the
+ * relay by a loopback name.
  */
 export function isAllowedRelayClient(
   request: IncomingMessage,
@@ -33,5 +35,19 @@ export function isAllowedRelayClient(
   if (loopback && !ownAuthorities.includes(host)) return false;
   const origin = request.headers.origin;
   if (origin === undefined) return true;
-  return origin === `http://${host}` || allowedOrigins.includes(origin);
+  if (allowedOrigins.includes(origin)) return true;
+  // The relay's own page, by a name the relay knows it by — never by the request's `Host`: a
+  // rebound name (evil.example resolving to this machine) sends its own name there too.
+  const own = loopback ? ownAuthorities : [...ownAuthorities, ...interfaceAuthorities(port)];
+  return own.some((authority) => origin === `http://${authority}`);
+}
+
+/** This machine's addresses with `port`, as a relay listening on all of them is reached. */
+function interfaceAuthorities(port: string): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((address) => address !== undefined)
+    .map(({ address, family }) =>
+      family === 'IPv6' ? `[${address}]:${port}` : `${address}:${port}`,
+    );
 }

@@ -3,37 +3,44 @@ import type {
   JsonSchemaValidator,
   jsonSchemaValidator,
 } from '@modelcontextprotocol/sdk/validation/types.js';
-import type { Ajv } from 'ajv';
+import type { Ajv, ValidateFunction } from 'ajv';
 import { createLinearAjv } from './create-linear-ajv';
 
 /**
  * The validator the MCP client checks each tool's structured result with, against the output
  * schema the server lists: patterns run in linear time, since a server could pair a pattern
- * like `^(a+)+$` with a result crafted to block the process. The client compiles the output
- * schema of every listed tool, chosen or not; one that cannot be compiled must not fail the
- * connection, so it is kept with its error, and `connectMcpServer` refuses only the chosen
- * tools that have one ({@link OutputSchemaValidator.failureOf}).
+ * like `^(a+)+$` with a result crafted to block the process. The client asks for a validator
+ * for every listed tool, chosen or not; each is compiled when first used, and one that cannot
+ * be compiled does not fail the connection: `connectMcpServer` refuses only the chosen tools
+ * that have one ({@link OutputSchemaValidator.failureOf}).
  */
 export class OutputSchemaValidator implements jsonSchemaValidator {
   readonly #ajv: Ajv = createLinearAjv();
-  readonly #failures = new WeakMap<object, Error>();
+  readonly #compiled = new WeakMap<object, Compiled>();
 
+  /**
+   * The check of results against `schema`, compiled when first used: the client asks for one
+   * for every tool it lists, and compiling a tool's schema the agent never calls (a server can
+   * list one of megabytes) blocked the process for seconds while connecting.
+   */
   getValidator<T>(schema: JsonSchemaType): JsonSchemaValidator<T> {
-    try {
-      const validate = this.#ajv.compile(schema);
-      return (input) =>
-        validate(input)
-          ? { valid: true, data: input as T, errorMessage: undefined }
-          : { valid: false, data: undefined, errorMessage: this.#ajv.errorsText(validate.errors) };
-    } catch (cause) {
-      const failure = cause instanceof Error ? cause : new Error(String(cause));
-      this.#failures.set(schema, failure);
-      return () => ({
-        valid: false,
-        data: undefined,
-        errorMessage: `the output schema cannot be checked (${failure.message})`,
-      });
-    }
+    return (input) => {
+      const compiled = this.#compile(schema);
+      if ('failure' in compiled) {
+        return {
+          valid: false,
+          data: undefined,
+          errorMessage: `the output schema cannot be checked (${compiled.failure.message})`,
+        };
+      }
+      return compiled.validate(input)
+        ? { valid: true, data: input as T, errorMessage: undefined }
+        : {
+            valid: false,
+            data: undefined,
+            errorMessage: this.#ajv.errorsText(compiled.validate.errors),
+          };
+    };
   }
 
   /**
@@ -48,8 +55,25 @@ export class OutputSchemaValidator implements jsonSchemaValidator {
     };
   }
 
-  /** Why the client could not compile this output schema, or undefined when it could. */
+  /** Why this output schema cannot be compiled, or undefined when it can (compiling it now). */
   failureOf(schema: object): Error | undefined {
-    return this.#failures.get(schema);
+    const compiled = this.#compile(schema as JsonSchemaType);
+    return 'failure' in compiled ? compiled.failure : undefined;
+  }
+
+  #compile(schema: JsonSchemaType): Compiled {
+    let compiled = this.#compiled.get(schema);
+    if (!compiled) {
+      try {
+        compiled = { validate: this.#ajv.compile(schema) };
+      } catch (cause) {
+        compiled = { failure: cause instanceof Error ? cause : new Error(String(cause)) };
+      }
+      this.#compiled.set(schema, compiled);
+    }
+    return compiled;
   }
 }
+
+/** An output schema compiled, or why it could not be. */
+type Compiled = { validate: ValidateFunction } | { failure: Error };
