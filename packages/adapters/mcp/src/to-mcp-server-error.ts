@@ -79,8 +79,9 @@ export function toMcpServerError(error: unknown, call: FailedCall): McpServerErr
       details,
     });
   }
-  if (sent && error instanceof StreamableHTTPError) {
-    // An HTTP error status for the call: the server may have run the tool before failing.
+  if (sent && error instanceof StreamableHTTPError && (error.code ?? 500) >= 500) {
+    // A server error for the call: the server may have run the tool before failing. A 4xx
+    // (unauthorised, a bad request) refused it before it ran, and stays a refusal.
     return unanswered(
       'mcp.connection_lost',
       `MCP server "${server}" answered the call to "${tool}" with an HTTP error (${reasonOf(error)}); ${outcome}. Check the server.`,
