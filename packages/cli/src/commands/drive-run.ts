@@ -40,10 +40,16 @@ export async function driveRun({
   const stopProgress = json || quiet ? () => {} : printProgress(agent, context.stderr);
   let interrupted: 'SIGINT' | 'SIGTERM' | undefined;
   const stopListening = context.onInterrupt?.((signal) => {
-    if (interrupted) return;
+    if (interrupted) {
+      // A second Ctrl-C: no more waiting for the step in flight (an unsafe tool still keeps
+      // the thread until it returns, so it is not run twice).
+      context.stderr.write(`\n${signal} again: handing thread ${threadId} back now…\n`);
+      void agent.close({ timeoutMs: 0 });
+      return;
+    }
     interrupted = signal;
     context.stderr.write(
-      `\n${signal}: handing thread ${threadId} back to the store (waiting up to ${interruptGraceMs / 1000} s for the step in flight)…\n`,
+      `\n${signal}: handing thread ${threadId} back to the store (waiting up to ${interruptGraceMs / 1000} s for the step in flight; interrupt again to stop waiting)…\n`,
     );
     void agent.close({ timeoutMs: interruptGraceMs });
   });

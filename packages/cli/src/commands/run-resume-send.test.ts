@@ -352,6 +352,32 @@ describe('agentchart run interrupted', () => {
     expect(control.paid).toEqual([{ ticket: 't-5', amount: 5 }]);
   }, 20_000);
 
+  it('hands the thread back at once on a second interrupt, without the grace period', async () => {
+    control.latencyMs = 60_000;
+    const io = memoryContext({ cwd: dir });
+    let interrupt: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined;
+    io.context.onInterrupt = (listener) => {
+      interrupt = listener;
+      return () => {
+        interrupt = undefined;
+      };
+    };
+    const running = runCli(
+      ['run', agentModule, '--input', '{"ticket":"t-8","amount":8}', '--thread', 'twice'],
+      io.context,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const began = Date.now();
+    interrupt?.('SIGINT');
+    interrupt?.('SIGINT');
+    expect(await running).toBe(130);
+    // Before: the second interrupt was ignored and the command waited out its 5 s.
+    expect(Date.now() - began).toBeLessThan(3_000);
+    expect(io.stderr()).toContain('SIGINT again: handing thread twice back now');
+    control.latencyMs = 0;
+    expect((await cli(['resume', 'twice', '--agent', agentModule])).exitCode).toBe(0);
+  }, 20_000);
+
   it('journals what a refund still paying returns as the thread is handed back, so the resume pays once and asks nobody', async () => {
     // Before: "tool pay_refund failed: … evicted", the step left unfinished though it paid,
     // and the resume, with no reconcile hook, failed the thread with effect.ambiguous.
