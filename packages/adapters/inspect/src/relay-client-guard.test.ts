@@ -26,4 +26,10 @@ describe('isAllowedRelayClient on all addresses (0.0.0.0)', () => {
       }),
     ).toBe(true);
   });
+
+  it('lets in its own page on port 80, whose origin has no port', () => {
+    const onPort80 = { authority: '0.0.0.0:80', loopback: false, allowedOrigins: [] };
+    const own = { host: '127.0.0.1', origin: 'http://127.0.0.1' };
+    expect(isAllowedRelayClient(request(own), onPort80)).toBe(true);
+  });
 });

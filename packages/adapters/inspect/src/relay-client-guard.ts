@@ -39,7 +39,11 @@ export function isAllowedRelayClient(
   // The relay's own page, by a name the relay knows it by — never by the request's `Host`: a
   // rebound name (evil.example resolving to this machine) sends its own name there too.
   const own = loopback ? ownAuthorities : [...ownAuthorities, ...interfaceAuthorities(port)];
-  return own.some((authority) => origin === `http://${authority}`);
+  // A browser leaves the default port out of an origin.
+  const origins = own.map((authority) =>
+    port === '80' ? `http://${authority.slice(0, -':80'.length)}` : `http://${authority}`,
+  );
+  return origins.includes(origin);
 }
 
 /** This machine's addresses with `port`, as a relay listening on all of them is reached. */

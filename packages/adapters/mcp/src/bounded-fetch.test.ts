@@ -53,4 +53,15 @@ describe('boundedFetch on the notification stream', () => {
     const response = await boundedFetch(1_000_000)(url, { method: 'GET' });
     expect(await readSome(response.body!, event.length * 5)).toBe(event.length * 5);
   });
+
+  it('reads events whose lines end with CR alone, or CR LF, as the SSE format allows', async () => {
+    // A review found CR-only line endings never ended an event: the stream failed once its
+    // total passed the bound.
+    const cr = `event: message\rdata: ${'y'.repeat(400_000)}\r\r`;
+    const crlf = `event: message\r\ndata: ${'z'.repeat(400_000)}\r\n\r\n`;
+    const url = await streamOf([cr, cr, cr, crlf, cr]);
+    const response = await boundedFetch(1_000_000)(url, { method: 'GET' });
+    const total = cr.length * 4 + crlf.length;
+    expect(await readSome(response.body!, total)).toBe(total);
+  });
 });

@@ -53,11 +53,17 @@ const carriageReturn = 0x0d;
 function boundedEvents(maxBytes: number): TransformStream<Uint8Array, Uint8Array> {
   let sinceBlankLine = 0;
   let atLineStart = false;
+  // SSE ends a line with CR, LF or CR LF: the LF of a CR LF ends no second line.
+  let afterCarriageReturn = false;
   return new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
       for (const byte of chunk) {
-        if (byte === carriageReturn) continue;
-        if (byte === newline) {
+        if (byte === newline && afterCarriageReturn) {
+          afterCarriageReturn = false;
+          continue;
+        }
+        afterCarriageReturn = byte === carriageReturn;
+        if (byte === newline || byte === carriageReturn) {
           if (atLineStart) sinceBlankLine = 0;
           atLineStart = true;
           continue;

@@ -22,16 +22,19 @@ describe('toMcpServerError', () => {
     });
     const checkedByServer = new McpError(ErrorCode.InvalidParams, 'Invalid tools/call result: …');
     expect(toMcpServerError(checkedByServer, call)).toMatchObject({ details: { answered: true } });
-    expect(toMcpServerError(new StreamableHTTPError(503, 'unavailable'), call)).toMatchObject({
-      code: 'mcp.connection_lost',
-      details: { mayHaveRun: true },
-    });
+    for (const status of [503, 408]) {
+      expect(toMcpServerError(new StreamableHTTPError(status, 'failed'), call)).toMatchObject({
+        code: 'mcp.connection_lost',
+        details: { mayHaveRun: true },
+      });
+    }
   });
 
   it('keeps a refusal a refusal: a JSON-RPC error, and an HTTP 4xx', () => {
     const refused = [
       new McpError(ErrorCode.InvalidParams, 'amount must be positive'),
       new StreamableHTTPError(401, 'unauthorised'),
+      new StreamableHTTPError(429, 'rate limited'),
     ];
     for (const error of refused) {
       expect(toMcpServerError(error, call)).toMatchObject({

@@ -79,9 +79,10 @@ export function toMcpServerError(error: unknown, call: FailedCall): McpServerErr
       details,
     });
   }
-  if (sent && error instanceof StreamableHTTPError && (error.code ?? 500) >= 500) {
+  if (sent && error instanceof StreamableHTTPError && mayHaveRunAfter(error.code)) {
     // A server error for the call: the server may have run the tool before failing. A 4xx
-    // (unauthorised, a bad request) refused it before it ran, and stays a refusal.
+    // (unauthorised, a bad request, rate limited) refused it before it ran, and stays a
+    // refusal; a 408 timed out, maybe mid-call.
     return unanswered(
       'mcp.connection_lost',
       `MCP server "${server}" answered the call to "${tool}" with an HTTP error (${reasonOf(error)}); ${outcome}. Check the server.`,
@@ -140,4 +141,9 @@ function brokeOutputSchema(error: unknown): boolean {
       error.message,
     )
   );
+}
+
+/** Whether an HTTP status for a call leaves open that the tool ran: 5xx and 408, or none. */
+function mayHaveRunAfter(status: number | undefined): boolean {
+  return status === undefined || status >= 500 || status === 408;
 }

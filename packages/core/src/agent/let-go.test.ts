@@ -303,6 +303,36 @@ describe('a run letting go of its thread', () => {
     expect((await checkpointer.getLease('l'))?.expiresAt).toBe(0);
   }, 15_000);
 
+  it('close() waits for a run that ended but was still storing its end, and the lease it keeps', async () => {
+    // A review found close() resolving here with the lease live and the end unstored: the
+    // run had ended, so evicting it did nothing, and close() forgot it.
+    const deadline = setup({ actors: { pay: toolCall(slowPay(300)) } }).createMachine({
+      id: 'deadline',
+      initial: 'paying',
+      states: {
+        paying: { invoke: { src: 'pay', input: {}, onDone: 'paid' }, after: { 50: 'gaveUp' } },
+        gaveUp: { type: 'final' },
+        paid: { type: 'final' },
+      },
+    });
+    const checkpointer = new GatedSaveStore();
+    const agent = createAgent({ machine: deadline, checkpointer });
+    agent.start({ threadId: 'd', input: {} });
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    checkpointer.shut(); // the run's last checkpoint (at 50 ms) waits at the gate
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    let closed = false;
+    const closing = agent.close({ timeoutMs: 10 }).then(() => {
+      closed = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(closed).toBe(false);
+    checkpointer.open();
+    await closing;
+    expect((await checkpointer.getLease('d'))?.expiresAt).toBe(0);
+    expect((await checkpointer.latest('d'))?.run.status).toBe('done');
+  });
+
   it('lets the lease lapse a lease time after letting go when its unsafe tool never settles', async () => {
     let inFlight!: () => void;
     const started = new Promise<void>((resolve) => {

@@ -176,6 +176,10 @@ export class LiveRuns {
     this.#runs.clear();
     const evictions = runs.map(async (run) => {
       await run.evict();
+      // A run that had ended but was still storing its end (eviction leaves it be): its last
+      // checkpoint, and the lease it may keep for a tool still acting.
+      await run.result().catch(() => undefined);
+      await run.releasing;
       this.options.release?.(run.threadId);
     });
     // Kept where a second close() finds them: it resolves no sooner than the first, which may

@@ -70,4 +70,18 @@ describe('fenceUntrusted', () => {
     }
     expect(fenceUntrusted('a << b, x <<= 2', 'tool "t"')).toContain('a << b, x <<= 2');
   });
+
+  it('fences text full of invisible characters between fence words in linear time', () => {
+    // A review found runs of invisible characters between the words backtracking: 617
+    // characters took 7.8 s, and the work grew as the fourth power of the run. Not a speed
+    // target: at 250 characters a run the old pattern takes about 20 s, the linear one well
+    // under a millisecond, and the bound sits far from both.
+    const hiddenRun = (length: number) => '\u200b'.repeat(length);
+    const text = (length: number) =>
+      `<<end${hiddenRun(length)}of${hiddenRun(length)}untrusted${hiddenRun(length)}x`;
+    const started = process.hrtime.bigint();
+    fenceUntrusted(text(250), 'tool "search"');
+    // Seconds before; a linear pass over 60 KB is milliseconds on any machine.
+    expect(Number(process.hrtime.bigint() - started) / 1e9).toBeLessThan(2);
+  });
 });
