@@ -20,8 +20,15 @@ const agent = vendorReviewAgent({
   checkpointer: new SqliteCheckpointer({ path: database }),
 });
 const value = { approved: answer === 'yes', ...(note.length ? { note: note.join(' ') } : {}) };
-const handle = await agent.send(threadId, { type: 'human.reply', value });
-const outcome = await handle.result();
+let outcome: Awaited<ReturnType<Awaited<ReturnType<typeof agent.send>>['result']>>;
+try {
+  outcome = await (await agent.send(threadId, { type: 'human.reply', value })).result();
+} catch (error) {
+  // A reply the thread does not take (it is not waiting, the reply does not fit): one line.
+  console.error(`${(error as { code?: string }).code ?? 'error'}: ${(error as Error).message}`);
+  await agent.close();
+  process.exit(2);
+}
 console.log(outcome.status === 'done' ? outcome.output : outcome);
 console.log(
   `${outcome.usage.modelCalls} model calls, $${outcome.usage.costUsd.toFixed(6)} for the lead and its child agents together`,

@@ -269,6 +269,12 @@ export function createAgent<TMachine extends AnyStateMachine>(
         pinned = false;
         live.unpin(threadId);
         await live.letGo(threadId);
+      } else if (restored && restored.restoredFrom !== 'running') {
+        // A thread that had ended (a reply to a finished review): the run restored to hear
+        // it ends again at once; its lease goes before the caller hears, or a caller that
+        // exits on the error left the thread leased for a lease time.
+        await restored.result().catch(() => undefined);
+        await restored.released;
       }
       throw error;
     } finally {

@@ -286,6 +286,24 @@ describe('agent.send racing another process for one wait (issue: a reply sent tw
     states: { asking: { invoke: { src: 'ask', onDone: 'shipped' } }, shipped: { type: 'final' } },
   });
 
+  it('gives the lease of a finished thread back before a reply to it is refused', async () => {
+    // Before: the refusal came first and the release after; a caller that exited on the
+    // error (the vendor-review example's reply script) left the thread leased for a lease
+    // time, and the next run of the batch failed with checkpoint.lease_held.
+    const first = createAgent({ machine: chart, checkpointer: stores.open() });
+    const handle = await first.start({ threadId: 'f', input: {} });
+    expect((await handle.result()).status).toBe('waiting');
+    await (await first.send('f', { type: 'human.reply', value: true })).result();
+    await first.close();
+    const store = stores.open();
+    const late = createAgent({ machine: chart, checkpointer: store });
+    await expect(
+      late.send('f', { type: 'human.reply', value: false }).then((sent) => sent.result()),
+    ).rejects.toMatchObject({ code: 'run.not_waiting' });
+    expect((await store.getLease('f'))?.expiresAt ?? 0).toBe(0);
+    await late.close();
+  });
+
   it('reads the thread again when the other answered it between this read and this lease: run.not_waiting', async () => {
     const first = createAgent({ machine: chart, checkpointer: stores.open() });
     expect((await first.run({ threadId: 't', input: {} })).status).toBe('waiting');

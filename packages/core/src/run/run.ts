@@ -176,6 +176,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   #leaseHolds: Set<Promise<unknown>> | undefined;
   /** See {@link releasing}. */
   #releasing: Promise<void> | undefined;
+  /** See {@link released}. */
+  #released: Promise<void> | undefined;
   /** Work the run's end is reported after (see {@link RunPort.endAfter}); made with the first. */
   #endHolds: Set<Promise<unknown>> | undefined;
   /** The state an evicted run's last checkpoints store: the run as it was when it left. */
@@ -977,8 +979,14 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
             ? { ...base, status, limit: this.#limit! }
             : { ...base, status };
     const released = this.#settle(outcome).then(() => this.#letGoOfLease());
+    this.#released = released;
     // A tool that may still act keeps the lease past the end: close() waits for its release.
     if (this.#leaseHolds?.size) this.#releasing = released;
+  }
+
+  /** Resolves once an ended run has stored its end and given its lease up (at once when not ended). */
+  get released(): Promise<void> {
+    return this.#released ?? Promise.resolve();
   }
 
   /**
