@@ -25,6 +25,15 @@ describe('parseDataset', () => {
     );
   });
 
+  it('refuses a field a typo away from one the eval reads, and keeps other fields for scorers', () => {
+    // Before: "expcted" was kept as a field of its own, and the case scored against nothing.
+    expect(() =>
+      parseDataset('{"input": 1, "expected": 2}\n{"input": 1, "expcted": 2}\n', 'golden.jsonl'),
+    ).toThrow(/^golden\.jsonl:2 has "expcted"; did you mean "expected"\?/);
+    const [row] = parseDataset('{"input": 1, "expected": 2, "category": "billing"}\n', 'g.jsonl');
+    expect(row).toMatchObject({ category: 'billing' });
+  });
+
   it('names the line of a row that is not JSON, and the first of two with one id', () => {
     expect(() => parseDataset('{"input": 1}\n{"input": 2,}\n', 'd.jsonl')).toThrow(
       /^d\.jsonl:2 is not JSON/,

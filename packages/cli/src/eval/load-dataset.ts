@@ -1,3 +1,4 @@
+import { closestName } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
 import type { EvalCase } from './types';
 
@@ -32,6 +33,18 @@ export function parseDataset(text: string, file: string): EvalCase[] {
       );
     }
     const record = row as Record<string, unknown>;
+    // Other fields are kept for scorers, but one a letter or two from a field the eval reads,
+    // with that field missing, is a typo: "expcted" made every case pass or fail for nothing.
+    for (const key of Object.keys(record)) {
+      if (caseFields.includes(key)) continue;
+      const meant = closestName(key, caseFields);
+      if (meant !== undefined && !(meant in record) && key.length > 2) {
+        throw new CliError(
+          'cli.usage',
+          `${where} has "${key}"; did you mean "${meant}"? The eval reads ${caseFields.map((field) => `"${field}"`).join(', ')}; other fields are kept for scorers, but this one would take the place of "${meant}" unread.`,
+        );
+      }
+    }
     if (
       record.trajectory !== undefined &&
       !(
@@ -72,3 +85,6 @@ export function parseDataset(text: string, file: string): EvalCase[] {
   }
   return cases;
 }
+
+/** The fields of a dataset row the eval itself reads. */
+const caseFields = ['id', 'input', 'expected', 'trajectory', 'replies'];
