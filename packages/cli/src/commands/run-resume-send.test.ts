@@ -325,23 +325,26 @@ describe('agentchart resume', () => {
   });
 });
 
+/** `agentchart run` of the refund agent, with a way to send it SIGINT or SIGTERM. */
+function interruptibleRun(input: string, threadId: string) {
+  const io = memoryContext({ cwd: dir });
+  let listener: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined;
+  io.context.onInterrupt = (listening) => {
+    listener = listening;
+    return () => {
+      listener = undefined;
+    };
+  };
+  const running = runCli(['run', agentModule, '--input', input, '--thread', threadId], io.context);
+  return { io, running, interrupt: (signal: 'SIGINT' | 'SIGTERM') => listener?.(signal) };
+}
+
 describe('agentchart run interrupted', () => {
   it('hands the thread back on SIGTERM (exit 143) and it resumes where it was', async () => {
     control.latencyMs = 60_000;
-    const io = memoryContext({ cwd: dir });
-    let interrupt: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined;
-    io.context.onInterrupt = (listener) => {
-      interrupt = listener;
-      return () => {
-        interrupt = undefined;
-      };
-    };
-    const running = runCli(
-      ['run', agentModule, '--input', '{"ticket":"t-5","amount":5}', '--thread', 'i'],
-      io.context,
-    );
+    const { io, interrupt, running } = interruptibleRun('{"ticket":"t-5","amount":5}', 'i');
     await new Promise((resolve) => setTimeout(resolve, 200));
-    interrupt?.('SIGTERM');
+    interrupt('SIGTERM');
     expect(await running).toBe(143);
     expect(io.stderr()).toContain(
       `Interrupted. Thread i is kept as it was; continue it with: agentchart resume i --agent ${agentModule}`,
@@ -354,22 +357,11 @@ describe('agentchart run interrupted', () => {
 
   it('hands the thread back at once on a second interrupt, without the grace period', async () => {
     control.latencyMs = 60_000;
-    const io = memoryContext({ cwd: dir });
-    let interrupt: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined;
-    io.context.onInterrupt = (listener) => {
-      interrupt = listener;
-      return () => {
-        interrupt = undefined;
-      };
-    };
-    const running = runCli(
-      ['run', agentModule, '--input', '{"ticket":"t-8","amount":8}', '--thread', 'twice'],
-      io.context,
-    );
+    const { io, interrupt, running } = interruptibleRun('{"ticket":"t-8","amount":8}', 'twice');
     await new Promise((resolve) => setTimeout(resolve, 200));
     const began = Date.now();
-    interrupt?.('SIGINT');
-    interrupt?.('SIGINT');
+    interrupt('SIGINT');
+    interrupt('SIGINT');
     expect(await running).toBe(130);
     // Before: the second interrupt was ignored and the command waited out its 5 s.
     expect(Date.now() - began).toBeLessThan(3_000);
@@ -382,20 +374,9 @@ describe('agentchart run interrupted', () => {
     // Before: "tool pay_refund failed: … evicted", the step left unfinished though it paid,
     // and the resume, with no reconcile hook, failed the thread with effect.ambiguous.
     control.toolLatencyMs = 5_600;
-    const io = memoryContext({ cwd: dir });
-    let interrupt: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined;
-    io.context.onInterrupt = (listener) => {
-      interrupt = listener;
-      return () => {
-        interrupt = undefined;
-      };
-    };
-    const running = runCli(
-      ['run', agentModule, '--input', '{"ticket":"t-6","amount":6}', '--thread', 'h'],
-      io.context,
-    );
+    const { io, interrupt, running } = interruptibleRun('{"ticket":"t-6","amount":6}', 'h');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    interrupt?.('SIGTERM');
+    interrupt('SIGTERM');
     expect(await running).toBe(143);
     expect(io.stderr()).toContain(
       "tool pay_refund still running as the thread is handed back (an unsafe tool's result is journaled when it returns; any other runs again on resume)",

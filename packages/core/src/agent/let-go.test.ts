@@ -112,17 +112,30 @@ function slowPay(
   });
 }
 
+/** Where a tool waits until the test lets it through, and a promise of its getting there. */
+function toolGate() {
+  let letThrough!: () => void;
+  const open = new Promise<void>((resolve) => {
+    letThrough = resolve;
+  });
+  let reached!: () => void;
+  const started = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  return {
+    started,
+    letThrough,
+    pass: async () => {
+      reached();
+      await open;
+    },
+  };
+}
+
 describe('a run letting go of its thread', () => {
   it('keeps the lease of a run handed back while its unsafe tool still runs, so no other process sends twice (issue 15)', async () => {
     const sent: string[] = [];
-    let letThrough!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      letThrough = resolve;
-    });
-    let inFlight!: () => void;
-    const started = new Promise<void>((resolve) => {
-      inFlight = resolve;
-    });
+    const gate = toolGate();
     const send = defineTool({
       name: 'send',
       description: 'Sends a message; does not stop when asked to.',
@@ -130,8 +143,7 @@ describe('a run letting go of its thread', () => {
       output: z.object({ ok: z.boolean() }),
       effect: 'unsafe',
       execute: async (_input, { idempotencyKey }) => {
-        inFlight();
-        await gate;
+        await gate.pass();
         sent.push(idempotencyKey);
         return { ok: true };
       },
@@ -151,14 +163,14 @@ describe('a run letting go of its thread', () => {
     const checkpointer = new MemoryCheckpointer();
     const first = createAgent({ machine: sending, checkpointer });
     const handle = first.start({ threadId: 'u', input: {} });
-    await started;
+    await gate.started;
     // Resolves once the lease is released: after the tool settled.
     const closed = first.close({ timeoutMs: 0 });
     expect(await handle.result()).toMatchObject({ status: 'stopped', handedBack: true });
     const second = createAgent({ machine: sending, checkpointer });
     // Before: taken at once, its reconcile asked before the first send acted, and sent again.
     await expect(second.resume('u')).rejects.toMatchObject({ code: 'checkpoint.lease_held' });
-    letThrough();
+    gate.letThrough();
     await closed;
     expect((await checkpointer.getLease('u'))?.expiresAt).toBe(0);
     const resumed = await second.resume('u');
@@ -171,14 +183,7 @@ describe('a run letting go of its thread', () => {
     // Before: the result was dropped; the step stayed started, and the next owner could only
     // ask reconcile or, without one, fail the run with effect.ambiguous — after it had paid.
     const paid: string[] = [];
-    let letThrough!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      letThrough = resolve;
-    });
-    let inFlight!: () => void;
-    const started = new Promise<void>((resolve) => {
-      inFlight = resolve;
-    });
+    const gate = toolGate();
     const pay = defineTool({
       name: 'pay',
       description: 'Pays; does not stop when asked to.',
@@ -186,8 +191,7 @@ describe('a run letting go of its thread', () => {
       output: z.object({ receipt: z.string() }),
       effect: 'unsafe',
       execute: async (_input, { idempotencyKey }) => {
-        inFlight();
-        await gate;
+        await gate.pass();
         paid.push(idempotencyKey);
         return { receipt: `r-${paid.length}` };
       },
@@ -217,10 +221,10 @@ describe('a run letting go of its thread', () => {
     const checkpointer = new MemoryCheckpointer();
     const first = createAgent({ machine: paying, checkpointer });
     const handle = first.start({ threadId: 'p', input: {} });
-    await started;
+    await gate.started;
     const closed = first.close({ timeoutMs: 0 });
     expect(await handle.result()).toMatchObject({ status: 'stopped', handedBack: true });
-    letThrough();
+    gate.letThrough();
     // close() resolves once the result is journaled and the lease released, so a caller may
     // close its store right after.
     await closed;
@@ -334,19 +338,17 @@ describe('a run letting go of its thread', () => {
   });
 
   it('lets the lease lapse a lease time after letting go when its unsafe tool never settles', async () => {
-    let inFlight!: () => void;
-    const started = new Promise<void>((resolve) => {
-      inFlight = resolve;
-    });
+    // Never let through: the tool never answers.
+    const gate = toolGate();
     const hang = defineTool({
       name: 'hang',
       description: 'Never answers, and ignores being stopped.',
       input: z.object({}),
       output: z.object({ ok: z.boolean() }),
       effect: 'unsafe',
-      execute: () => {
-        inFlight();
-        return new Promise<{ ok: boolean }>(() => undefined);
+      execute: async () => {
+        await gate.pass();
+        return { ok: true };
       },
     });
     const hanging = setup({ actors: { hang: toolCall(hang) } }).createMachine({
@@ -357,7 +359,7 @@ describe('a run letting go of its thread', () => {
     const checkpointer = new MemoryCheckpointer();
     const agent = createAgent({ machine: hanging, checkpointer, leaseTtlMs: 60 });
     agent.start({ threadId: 'z', input: {} });
-    await started;
+    await gate.started;
     const closed = agent.close({ timeoutMs: 0 });
     const held = await checkpointer.getLease('z');
     expect(held?.expiresAt).toBeGreaterThan(Date.now());
