@@ -20,9 +20,16 @@ const agent = vendorReviewAgent({
   checkpointer: new SqliteCheckpointer({ path: database }),
 });
 const value = { approved: answer === 'yes', ...(note.length ? { note: note.join(' ') } : {}) };
-let outcome: Awaited<ReturnType<Awaited<ReturnType<typeof agent.send>>['result']>>;
+/** Sends the reply and waits for the review's next rest. */
+const deliverReply = async () => {
+  const handle = await agent.send(threadId, { type: 'human.reply', value });
+  const outcome = await handle.result();
+  return outcome;
+};
+
+let outcome: Awaited<ReturnType<typeof deliverReply>>;
 try {
-  outcome = await (await agent.send(threadId, { type: 'human.reply', value })).result();
+  outcome = await deliverReply();
 } catch (error) {
   // A reply the thread does not take (it is not waiting, the reply does not fit): one line.
   console.error(`${(error as { code?: string }).code ?? 'error'}: ${(error as Error).message}`);
