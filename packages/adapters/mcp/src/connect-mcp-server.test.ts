@@ -193,6 +193,21 @@ describe('connectMcpServer lifecycle', () => {
     return connection;
   };
 
+  /** Each of `refused` fails as a definition error matching its message, starting nothing. */
+  const expectRefused = async (refused: [object, RegExp][]) => {
+    for (const [options, message] of refused) {
+      const error = await connectMcpServer(options as never).then(
+        keepOpen,
+        (caught: unknown) => caught,
+      );
+      expect(error).toMatchObject({
+        code: 'definition.invalid_option',
+        message: expect.stringMatching(message),
+      });
+    }
+    expect(childrenRunning('mcp-test-server.ts')).toEqual([]);
+  };
+
   it('stops the server process on close, and later calls fail with mcp.closed', async () => {
     const connection = await connect({ include: ['echo'] });
     const pid = server.pid();
@@ -348,17 +363,7 @@ describe('connectMcpServer lifecycle', () => {
         /descriptions\.echo is the number 42/,
       ],
     ];
-    for (const [options, message] of refused) {
-      const error = await connectMcpServer(options as never).then(
-        keepOpen,
-        (caught: unknown) => caught,
-      );
-      expect(error).toMatchObject({
-        code: 'definition.invalid_option',
-        message: expect.stringMatching(message),
-      });
-    }
-    expect(childrenRunning('mcp-test-server.ts')).toEqual([]);
+    await expectRefused(refused);
   });
 
   it('refuses stdio options that threw uncaught or split into characters, and a timeout no timer keeps', async () => {
@@ -384,17 +389,7 @@ describe('connectMcpServer lifecycle', () => {
       [{ transport: server.transport, include: 'echo' }, /include is the string "echo"/],
       [{ transport: server.transport, prefix: 42 }, /prefix is the number 42/],
     ];
-    for (const [options, message] of refused) {
-      const error = await connectMcpServer(options as never).then(
-        keepOpen,
-        (caught: unknown) => caught,
-      );
-      expect(error).toMatchObject({
-        code: 'definition.invalid_option',
-        message: expect.stringMatching(message),
-      });
-    }
-    expect(childrenRunning('mcp-test-server.ts')).toEqual([]);
+    await expectRefused(refused);
   });
 
   it('fails with mcp.connect_failed when the command is not an MCP server', async () => {
