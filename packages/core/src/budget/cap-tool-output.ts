@@ -2,6 +2,7 @@ import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, describeValue } from '../errors/option-names';
 import { validateNumberOption } from '../reliability/validate-option';
 import { estimateTokenCounter } from './create-token-counter';
+import { cutOutside, type KeptWhole } from './cut-outside';
 import { prefixWithinTokens, suffixWithinTokens } from './text-within-tokens';
 import type { TokenCounter } from './token-counter';
 
@@ -20,7 +21,7 @@ export interface CapToolOutputOptions {
    * only when the output is cut: the agent passes where its redactor's secrets lie, so a cut
    * drops a secret whole or keeps it whole, never leaves a part no redaction recognises.
    */
-  keepWhole?: (output: string) => readonly (readonly [number, number])[];
+  keepWhole?: (output: string) => KeptWhole;
 }
 
 /** What {@link capToolOutput} returns. */
@@ -71,17 +72,8 @@ export function capToolOutput(output: string, options: CapToolOutputOptions): Ca
   const spans = options.keepWhole?.(output) ?? [];
   if (spans.length > 0) {
     // Shorter only: a head ends before a stretch it would cut, a tail starts after it.
-    let headEnd = head.length;
-    let tailStart = output.length - tail.length;
-    // Until no stretch is cut: moving past one can land inside another that overlaps it.
-    for (let moved = true; moved; ) {
-      moved = false;
-      for (const [start, end] of spans) {
-        if (start < headEnd && headEnd < end) [headEnd, moved] = [start, true];
-        if (start < tailStart && tailStart < end) [tailStart, moved] = [end, true];
-      }
-    }
-    head = output.slice(0, headEnd);
+    head = output.slice(0, cutOutside(head.length, spans, 'before'));
+    const tailStart = cutOutside(output.length - tail.length, spans, 'after');
     tail = tailStart >= output.length ? '' : output.slice(tailStart);
   }
   const kept = head.length + tail.length;

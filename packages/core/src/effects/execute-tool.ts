@@ -1,3 +1,4 @@
+import { cutOutside } from '../budget/cut-outside';
 import { elapsedSince } from '../clock/clock';
 import { describeIssues } from '../errors/describe-issues';
 import { describeValue } from '../errors/option-names';
@@ -250,14 +251,10 @@ function cappedMessage(message: string, redactor: Redactor): string {
   // it no redaction recognises. A cut inside a match moves to the match's start.
   // Looked for around the cut only: a 20 MB message is not scanned whole.
   const from = maxToolErrorChars - spanWindowChars;
-  const spans = redactor.spans(message.slice(from, maxToolErrorChars + spanWindowChars));
-  let cut = maxToolErrorChars;
-  for (let moved = true; moved; ) {
-    moved = false;
-    for (const [start, end] of spans) {
-      if (from + start < cut && cut < from + end) [cut, moved] = [from + start, true];
-    }
-  }
+  const spans = redactor
+    .spans(message.slice(from, maxToolErrorChars + spanWindowChars))
+    .map(([start, end]) => [from + start, from + end] as const);
+  const cut = cutOutside(maxToolErrorChars, spans, 'before');
   return `${message.slice(0, cut)}… (${message.length - cut} more characters cut)`;
 }
 
