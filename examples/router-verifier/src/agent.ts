@@ -14,6 +14,8 @@ export interface CompoundResult {
   issues?: string[];
   /** The error's code, when the agent failed. */
   reason?: string;
+  /** The error's message, when the agent failed: what happened and what to do. */
+  message?: string;
 }
 
 const system = 'You answer shop order questions with a number. Show the working in one line.';
@@ -35,6 +37,7 @@ export const routerVerifier = setup({
       revisions?: number;
       issues?: string[];
       reason?: string;
+      message?: string;
     },
     output: {} as CompoundResult,
   },
@@ -96,10 +99,7 @@ export const routerVerifier = setup({
         ],
         onError: {
           target: 'failed',
-          actions: assign({
-            reason: ({ event }) =>
-              AgentchartError.isInstance(event.error) ? event.error.code : String(event.error),
-          }),
+          actions: assign(({ event }) => failureOf(event.error)),
         },
       },
     },
@@ -114,8 +114,15 @@ export const routerVerifier = setup({
     revisions: context.revisions ?? 0,
     ...(context.issues ? { issues: context.issues } : {}),
     ...(context.reason ? { reason: context.reason } : {}),
+    ...(context.message ? { message: context.message } : {}),
   }),
 });
+
+/** An effect's error as the output carries it: its code and its message. */
+export function failureOf(error: unknown): { reason: string; message: string } {
+  if (AgentchartError.isInstance(error)) return { reason: error.code, message: error.message };
+  return { reason: 'error', message: String(error) };
+}
 
 /** The compound agent on a cheap and a strong model. */
 export const compoundAgent = ({ cheap, strong }: { cheap: ChatModel; strong: ChatModel }) =>

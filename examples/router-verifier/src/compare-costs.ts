@@ -1,4 +1,4 @@
-import type { ChatModel } from '@agentchart/core';
+import type { ChatModel, RunOutcome } from '@agentchart/core';
 import { compoundAgent } from './agent';
 import { solve } from './solve';
 import { strongOnlyAgent } from './strong-only';
@@ -10,8 +10,18 @@ export interface CostRow {
   /** The generator that wrote the kept answer, and how many revisions it took. */
   model: string;
   revisions: number;
-  compound: { total: number | undefined; right: boolean; costUsd: number; modelCalls: number };
-  strongOnly: { total: number | undefined; right: boolean; costUsd: number; modelCalls: number };
+  compound: AnswerCost;
+  strongOnly: AnswerCost;
+}
+
+/** One way of answering one question: its total, whether it was right, what it cost. */
+export interface AnswerCost {
+  total: number | undefined;
+  right: boolean;
+  costUsd: number;
+  modelCalls: number;
+  /** Why the run did not finish with an answer (its status and error); absent when it did. */
+  unfinished?: string;
 }
 
 /** Totals over every question. */
@@ -23,6 +33,8 @@ export interface CostComparison {
   saved: number;
   compoundRight: number;
   strongOnlyRight: number;
+  /** Runs, of either agent, that did not finish with an answer: their costs compare nothing. */
+  unfinished: number;
 }
 
 /**
@@ -62,12 +74,14 @@ export async function compareCosts({
         right: isRight(question, aOut?.total),
         costUsd: a.usage.costUsd,
         modelCalls: a.usage.modelCalls,
+        ...unfinishedOf(a, aOut),
       },
       strongOnly: {
         total: bTotal,
         right: isRight(question, bTotal),
         costUsd: b.usage.costUsd,
         modelCalls: b.usage.modelCalls,
+        ...unfinishedOf(b, b.status === 'done' ? b.output : undefined),
       },
     });
   }
@@ -82,5 +96,28 @@ export async function compareCosts({
     saved: strongOnlyUsd === 0 ? 0 : 1 - compoundUsd / strongOnlyUsd,
     compoundRight: rows.filter((row) => row.compound.right).length,
     strongOnlyRight: rows.filter((row) => row.strongOnly.right).length,
+    unfinished: rows.filter((row) => row.compound.unfinished || row.strongOnly.unfinished).length,
   };
+}
+
+/**
+ * Why a run did not answer, in a line; nothing when it did. Both charts end `done` in their
+ * `failed` state when an effect fails, with the error in their output.
+ */
+function unfinishedOf(
+  outcome: RunOutcome,
+  output: { reason?: string; message?: string } | undefined,
+): { unfinished?: string } {
+  switch (outcome.status) {
+    case 'done':
+      return output?.reason ? { unfinished: `failed: ${output.reason} — ${output.message}` } : {};
+    case 'failed':
+      return { unfinished: `failed: ${outcome.error.code} — ${outcome.error.message}` };
+    case 'limit':
+      return { unfinished: `limit: ${outcome.limit.limit} reached` };
+    case 'waiting':
+      return { unfinished: 'waiting: the answer went to a person for review' };
+    case 'stopped':
+      return { unfinished: 'stopped' };
+  }
 }

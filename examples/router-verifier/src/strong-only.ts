@@ -1,13 +1,14 @@
 import { type ChatModel, createAgent, structuredCall } from '@agentchart/core';
 import { assign, setup } from 'xstate';
+import { failureOf } from './agent';
 import { answerSchema } from './schemas';
 
 /** The baseline: every question answered by the strong model, in one call. */
 export const strongOnly = setup({
   types: {
     input: {} as { question: string },
-    context: {} as { question: string; total?: number },
-    output: {} as { total: number | undefined },
+    context: {} as { question: string; total?: number; reason?: string; message?: string },
+    output: {} as { total: number | undefined; reason?: string; message?: string },
   },
   actors: {
     answer: structuredCall({
@@ -32,13 +33,17 @@ export const strongOnly = setup({
           target: 'answered',
           actions: assign({ total: ({ event }) => event.output.total }),
         },
-        onError: 'failed',
+        onError: { target: 'failed', actions: assign(({ event }) => failureOf(event.error)) },
       },
     },
     answered: { type: 'final' },
     failed: { type: 'final' },
   },
-  output: ({ context }) => ({ total: context.total }),
+  output: ({ context }) => ({
+    total: context.total,
+    ...(context.reason ? { reason: context.reason } : {}),
+    ...(context.message ? { message: context.message } : {}),
+  }),
 });
 
 /** The baseline agent. */
