@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareCosts } from './compare-costs';
+import { type CostComparison, compareCosts, summaryOf } from './compare-costs';
 import { demoModels } from './demo-models';
 import { sampleQuestions } from './questions';
 
@@ -31,6 +31,46 @@ describe('compareCosts on the demo models', () => {
       route: 'careful',
       model: 'strong',
       revisions: 0,
+    });
+  });
+});
+
+describe('summaryOf', () => {
+  const comparison = (over: Partial<CostComparison>): CostComparison => ({
+    rows: Array.from({ length: 4 }, () => ({}) as CostComparison['rows'][number]),
+    compoundUsd: 1,
+    strongOnlyUsd: 2,
+    saved: 0.5,
+    compoundRight: 4,
+    strongOnlyRight: 4,
+    unfinished: 0,
+    ...over,
+  });
+
+  it('states the savings when both answered every question', () => {
+    expect(summaryOf(comparison({}))).toEqual({
+      line: 'compound: $1.000000, 4/4 right; strong model alone: $2.000000, 4/4 right; saved 50.0%',
+      answered: true,
+    });
+  });
+
+  it('states no savings when no answer was right', () => {
+    const { line } = summaryOf(comparison({ compoundRight: 0, strongOnlyRight: 0 }));
+    expect(line).toMatch(/no answer was right: no savings figure$/);
+    expect(line).not.toMatch(/saved/);
+  });
+
+  it('says the cheaper agent got fewer right', () => {
+    const { line } = summaryOf(comparison({ compoundRight: 2 }));
+    expect(line).toMatch(/spent 50\.0% less but got fewer right$/);
+  });
+
+  it('reports unanswered questions instead of savings', () => {
+    expect(summaryOf(comparison({ unfinished: 1 }))).toMatchObject({
+      line: expect.stringMatching(
+        /1 of 4 questions were not answered by both .*: no savings figure$/,
+      ),
+      answered: false,
     });
   });
 });

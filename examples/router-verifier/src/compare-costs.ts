@@ -121,3 +121,33 @@ function unfinishedOf(
       return { unfinished: 'stopped' };
   }
 }
+
+/**
+ * The comparison's last line: both totals, and the savings only when they compare like with
+ * like — every question answered by both agents, and the compound agent right at least once.
+ * `answered` is false when a run did not answer (the demo then exits non-zero).
+ */
+export function summaryOf(comparison: CostComparison): { line: string; answered: boolean } {
+  const { compoundUsd, strongOnlyUsd, saved, compoundRight, strongOnlyRight, rows, unfinished } =
+    comparison;
+  const usd = (value: number) => `$${value.toFixed(6)}`;
+  const percent = `${(saved * 100).toFixed(1)}%`;
+  const totals = `compound: ${usd(compoundUsd)}, ${compoundRight}/${rows.length} right; strong model alone: ${usd(strongOnlyUsd)}, ${strongOnlyRight}/${rows.length} right`;
+  if (unfinished > 0) {
+    // A run that failed cost less because it did less: no savings figure compares like with like.
+    return {
+      line: `${totals}\n${unfinished} of ${rows.length} questions were not answered by both (see above): no savings figure`,
+      answered: false,
+    };
+  }
+  if (compoundRight === 0) {
+    return { line: `${totals}; no answer was right: no savings figure`, answered: true };
+  }
+  if (compoundRight < strongOnlyRight) {
+    return {
+      line: `${totals}; the compound agent spent ${percent} less but got fewer right`,
+      answered: true,
+    };
+  }
+  return { line: `${totals}; saved ${percent}`, answered: true };
+}
