@@ -41,8 +41,17 @@ export const researchAgentMachine = setup({
       toolCalls?: number;
       steps?: number;
       reason?: string;
+      message?: string;
     },
-    output: {} as { answer?: string; toolCalls: number; steps: number; reason?: string },
+    output: {} as {
+      answer?: string;
+      toolCalls: number;
+      steps: number;
+      /** The error's code, when the research failed. */
+      reason?: string;
+      /** The error's message, when the research failed: what happened and what to do. */
+      message?: string;
+    },
   },
   actors: {
     research: toolLoop({
@@ -75,10 +84,11 @@ export const researchAgentMachine = setup({
         },
         onError: {
           target: 'failed',
-          actions: assign({
-            reason: ({ event }) =>
-              AgentchartError.isInstance(event.error) ? event.error.code : String(event.error),
-          }),
+          actions: assign(({ event }) =>
+            AgentchartError.isInstance(event.error)
+              ? { reason: event.error.code, message: event.error.message }
+              : { reason: 'error', message: String(event.error) },
+          ),
         },
       },
     },
@@ -90,6 +100,7 @@ export const researchAgentMachine = setup({
     toolCalls: context.toolCalls ?? 0,
     steps: context.steps ?? 0,
     ...(context.reason ? { reason: context.reason } : {}),
+    ...(context.message ? { message: context.message } : {}),
   }),
 });
 

@@ -27,11 +27,22 @@ const outcome = await agent.run({ input: { question } });
 console.log(
   `\nbudget ledger, one line per model call:\n${ledgers.map((line) => `  ${line}`).join('\n')}\n`,
 );
-if (outcome.status === 'done') {
-  console.log(`${outcome.output.answer ?? outcome.output.reason}\n`);
-  console.log(
-    `${outcome.output.toolCalls} tool calls in ${outcome.output.steps} model calls; ${outcome.usage.inputTokens + outcome.usage.outputTokens} tokens, $${outcome.usage.costUsd.toFixed(6)}`,
-  );
+// What the run did, from its usage (folded from its journal), failed runs included. The
+// ledger has a line for every call the budget planned; usage counts the calls a model answered.
+const { usage } = outcome;
+const spent = `${usage.toolCalls} tool calls, ${usage.modelCalls} model calls answered; ${usage.inputTokens + usage.outputTokens} tokens, $${usage.costUsd.toFixed(6)}`;
+if (outcome.status === 'done' && outcome.output.answer !== undefined) {
+  console.log(`${outcome.output.answer}\n\n${spent}`);
 } else {
-  console.log(outcome);
+  const why =
+    outcome.status === 'done'
+      ? `${outcome.output.reason} — ${outcome.output.message}`
+      : outcome.status === 'failed'
+        ? `${outcome.error.code} — ${outcome.error.message}`
+        : outcome.status === 'limit'
+          ? `the run's ${outcome.limit.limit} limit was reached`
+          : `the run ended ${outcome.status}`;
+  console.error(`The research failed: ${why}`);
+  console.log(spent);
+  process.exitCode = 1;
 }
