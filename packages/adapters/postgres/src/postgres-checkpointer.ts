@@ -11,6 +11,7 @@ import {
   type Checkpoint,
   type CheckpointSummary,
   type CheckpointWriteResult,
+  checkListDueOptions,
   checkListThreadsOptions,
   checkOptionNames,
   conflictMessage,
@@ -502,6 +503,7 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
   }
 
   async listDue(options: ListDueOptions): Promise<DueThread[]> {
+    checkListDueOptions(options);
     return this.#guard('listing due threads', async () => {
       await this.#ensureTables();
       return listDueThreads(this.#pool, this.#tables, options);

@@ -98,7 +98,7 @@ export {
 } from '../run-log/summarise-rows';
 export type { CheckpointErrorCode } from '../store/checkpoint-error';
 export { conflictMessage, fencedMessage } from '../store/conflict-messages';
-export { checkListThreadsOptions } from '../store/list-threads-options';
+export { checkListDueOptions, checkListThreadsOptions } from '../store/list-threads-options';
 export type { MemoryCheckpointerOptions } from '../store/memory-checkpointer';
 export { type PruneSteps, pruneInBatches } from '../store/prune-in-batches';
 export type { SqliteCheckpointerOptions } from '../store/sqlite-checkpointer';

@@ -14,7 +14,7 @@ import type {
 import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
 import { assertLeaseOptions } from './lease-options';
-import { checkListThreadsOptions } from './list-threads-options';
+import { checkListDueOptions, checkListThreadsOptions } from './list-threads-options';
 import { pruneInBatches } from './prune-in-batches';
 import { SealedCheckpoint } from './sealed-checkpoint';
 import type {
@@ -278,7 +278,9 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
     return threads.sort((a, b) => a.updatedAt - b.updatedAt);
   }
 
-  async listDue({ now, limit }: ListDueOptions): Promise<DueThread[]> {
+  async listDue(options: ListDueOptions): Promise<DueThread[]> {
+    checkListDueOptions(options);
+    const { now, limit } = options;
     const due: DueThread[] = [];
     for (const [threadId, list] of this.#checkpoints) {
       const head = list.at(-1);

@@ -15,7 +15,7 @@ import { CheckpointChain, decodeChain } from './checkpoint-chain';
 import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
 import { assertLeaseOptions } from './lease-options';
-import { checkListThreadsOptions } from './list-threads-options';
+import { checkListDueOptions, checkListThreadsOptions } from './list-threads-options';
 import { pruneInBatches } from './prune-in-batches';
 import { guardDatabase, openCheckpointDatabase, type SqliteSynchronous } from './sqlite-database';
 import { type FailureContext, toStoreError } from './sqlite-errors';
@@ -519,7 +519,9 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
     this.#chain.forget(threadId);
   }
 
-  async listDue({ now, limit }: ListDueOptions): Promise<DueThread[]> {
+  async listDue(options: ListDueOptions): Promise<DueThread[]> {
+    checkListDueOptions(options);
+    const { now, limit } = options;
     if (this.#version < wakeupsSchemaVersion) {
       // Opened read-only, a file from before the wake-time index is left as it is: answering
       // "nothing due" would be wrong, and SQLite's "no such table" says nothing useful.

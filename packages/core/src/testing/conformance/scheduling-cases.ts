@@ -62,6 +62,29 @@ export function schedulingCases({ threadId, withStores }: ConformanceContext): C
         }),
     },
     {
+      name: 'refuses listDue options the stores would read differently',
+      run: () =>
+        withStores(1, async ([store]) => {
+          assert.ok(store!.listDue, 'the store implements listDue');
+          // Before: -1 listed all but the last due thread in memory and all of them on SQLite,
+          // 1.5 and a missing limit failed inside SQLite, NaN listed all in memory, none there.
+          for (const [options, message] of [
+            [{ now: 1_000, limit: -1 }, /limit is -1\. Give the most threads to list/],
+            [{ now: 1_000, limit: 1.5 }, /limit is 1\.5\./],
+            [{ now: 1_000 }, /limit is nothing\./],
+            [{ now: Number.NaN, limit: 10 }, /now is NaN\. Give the current time/],
+            [{ now: '9999', limit: 10 }, /now is the string "9999"\./],
+            [{ now: 1_000, limit: 10, max: 5 }, /max is not an option/],
+          ] as const) {
+            const refused = await rejection(
+              store!.listDue!(options as never),
+              `listing due threads with ${JSON.stringify(options)}`,
+            );
+            assertCode(refused, 'definition.invalid_option', message);
+          }
+        }),
+    },
+    {
       name: 'lists its threads with their newest version and status, by status too',
       run: () =>
         withStores(1, async ([store]) => {
