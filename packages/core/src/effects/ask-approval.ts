@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { DefinitionError } from '../errors/definition-error';
 import { describeIssues } from '../errors/describe-issues';
+import { describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import type { ApprovalReason } from '../events/types';
 import { capJournalValue } from '../ledger/cap-journal-value';
@@ -55,6 +57,12 @@ const approvalReply = z.object({
 
 /** Refuses approval options that make no sense, at definition time. */
 export function checkApprovalOptions(owner: string, options: ApprovalOptions): void {
+  if (options.prompt !== undefined && typeof options.prompt !== 'function') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${owner}: prompt is ${describeValue(options.prompt)}. Give a function of the call ({ tool, arguments }) returning the question a person is asked, or leave it out for the tool's name and exact arguments.`,
+    );
+  }
   for (const name of ['timeoutMs', 'validForMs'] as const) {
     const value = options[name];
     if (value === undefined) continue;

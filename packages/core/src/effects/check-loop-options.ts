@@ -171,3 +171,43 @@ export function checkSchemaName(owner: string, schemaName: unknown): void {
     );
   }
 }
+
+/**
+ * Refuses `toolLoop` approvals and flags it would misread: a misspelt name (`onReject` left the
+ * default `fail` in force), a value none of the choices (`onRejected: 'ignore'`), and a flag
+ * that is not a boolean (the string `'false'` is truthy).
+ *
+ * @throws DefinitionError `definition.invalid_option`.
+ */
+export function checkLoopApprovals(approvals: unknown, untrustedInput: unknown): void {
+  if (untrustedInput !== undefined && typeof untrustedInput !== 'boolean') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `toolLoop: untrustedInput is ${describeValue(untrustedInput)}. Give true when the loop's input comes from outside (a user, an e-mail), false or leave it out otherwise.`,
+    );
+  }
+  if (approvals === undefined) return;
+  if (typeof approvals !== 'object' || approvals === null || Array.isArray(approvals)) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `toolLoop: approvals is ${describeValue(approvals)}. Give an object: { untrustedContext, onRejected, timeoutMs, validForMs, prompt }, each optional.`,
+    );
+  }
+  checkOptionNames('toolLoop approvals', approvals, [
+    'untrustedContext',
+    'onRejected',
+    'timeoutMs',
+    'validForMs',
+    'prompt',
+  ]);
+  const choices = { untrustedContext: ['require', 'ignore'], onRejected: ['fail', 'report'] };
+  for (const [name, allowed] of Object.entries(choices)) {
+    const value = (approvals as Record<string, unknown>)[name];
+    if (value !== undefined && !allowed.includes(value as string)) {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `toolLoop approvals: ${name} is ${describeValue(value)}. Give ${allowed.map((choice) => `'${choice}'`).join(' or ')}, or leave it out for '${allowed[0]}'.`,
+      );
+    }
+  }
+}

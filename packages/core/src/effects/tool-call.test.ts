@@ -11,6 +11,48 @@ import { defineTool } from '../tools/define-tool';
 import { toolCall } from './tool-call';
 
 describe('toolCall', () => {
+  const pay = defineTool({
+    name: 'pay',
+    description: 'Pays.',
+    input: z.object({ amount: z.number() }),
+    output: z.object({ receipt: z.string() }),
+    effect: 'unsafe',
+    execute: async () => ({ receipt: 'r' }),
+  });
+
+  it('takes the approval options its type offers', () => {
+    // Before: each of these compiled and threw "timeoutMs is not an option".
+    expect(() => toolCall(pay, { approval: 'always', timeoutMs: 3_600_000 })).not.toThrow();
+    expect(() => toolCall(pay, { approval: 'always', validForMs: 60_000 })).not.toThrow();
+    expect(() =>
+      toolCall(pay, { approval: 'always', prompt: ({ tool }) => `Pay with ${tool}?` }),
+    ).not.toThrow();
+  });
+
+  it('refuses what it could not run, where it is given', () => {
+    for (const [tool, options, message] of [
+      // Before: taken as 'tool', silently.
+      [pay, { approval: 'never' }, /approval is the string "never"\. Give 'tool'/],
+      [
+        pay,
+        { approval: 'always', prompt: 'Pay?' },
+        /prompt is the string "Pay\?"\. Give a function/,
+      ],
+      [pay, { timeoutMs: -1 }, /timeoutMs is -1/],
+      [pay, { aproval: 'always' }, /aproval is not an option; did you mean approval\?/],
+      // Before: accepted; the run's onError got a TypeError (reading 'safeParse').
+      [{ name: 'pay', execute: async () => ({}) }, {}, /not a tool made with defineTool/],
+      [undefined, {}, /the tool is nothing, not a tool made with defineTool/],
+    ] as const) {
+      expect(() => toolCall(tool as never, options as never)).toThrow(
+        expect.objectContaining({
+          code: 'definition.invalid_option',
+          message: expect.stringMatching(message),
+        }),
+      );
+    }
+  });
+
   it('validates input before executing and passes a stable idempotency key', async () => {
     const keys: string[] = [];
     const send = defineTool({

@@ -1,6 +1,7 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
-import { checkOptionNames } from '../errors/option-names';
+import { DefinitionError } from '../errors/definition-error';
+import { checkOptionNames, describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { parseNow } from '../output/parse-now';
 import type { Tool } from '../tools/types';
@@ -59,9 +60,8 @@ export function toolCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
   tool: Tool<TInput, TOutput>,
   options: ToolCallOptions = {},
 ): PromiseActorLogic<z.output<TOutput>, any> {
-  checkOptionNames('toolCall', options, ['approval']);
+  checkToolCallArguments(tool, options);
   const { approval = 'tool' } = options;
-  checkApprovalOptions('toolCall', options);
   return createEffectLogic(
     { kind: 'tool-call', modelAliases: [], tools: [tool], blocksRest: true, schemas: [] },
     async (scope, received: unknown) => {
@@ -94,4 +94,32 @@ export function toolCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
       return (await executeTool(scope, tool, parsed.data, { key })) as z.output<TOutput>;
     },
   );
+}
+
+const approvals = ['tool', 'always', 'grant'] as const;
+
+/**
+ * Refuses what `toolCall` could not run: something that is not a `defineTool` tool (it failed
+ * in the middle of a run with a TypeError), an `approval` that is not one of its choices
+ * (`'never'` was taken as `'tool'`), and misspelt options; the approval options it documents
+ * (`timeoutMs`, `validForMs`, `prompt`) are checked as they are for a tool loop.
+ *
+ * @throws DefinitionError `definition.invalid_option`.
+ */
+function checkToolCallArguments(tool: unknown, options: ToolCallOptions): void {
+  if ((tool as { kind?: unknown } | null)?.kind !== 'agentchart.tool') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `toolCall: the tool is ${describeValue(tool)}, not a tool made with defineTool({ name, description, input, output, effect, execute }).`,
+    );
+  }
+  checkOptionNames('toolCall', options, ['approval', 'timeoutMs', 'validForMs', 'prompt']);
+  const { approval } = options;
+  if (approval !== undefined && !approvals.includes(approval)) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `toolCall: approval is ${describeValue(approval)}. Give 'tool' (ask when the tool says so, the default), 'always' or 'grant'; a tool that must never be asked about says so itself (defineTool's approval).`,
+    );
+  }
+  checkApprovalOptions('toolCall', options);
 }

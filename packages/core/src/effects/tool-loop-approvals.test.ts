@@ -336,6 +336,33 @@ describe('toolLoop allowedTools', () => {
     expect(outcome.status).toBe('done');
   });
 
+  it('refuses approvals and flags it would misread', () => {
+    const { tools } = mailTools();
+    for (const [more, message] of [
+      // Before: each was accepted; a misspelt onReject left the default `fail` in force.
+      [
+        { approvals: { onReject: 'report' } },
+        /onReject is not an option; did you mean onRejected\?/,
+      ],
+      [
+        { approvals: { onRejected: 'ignore' } },
+        /onRejected is the string "ignore"\. Give 'fail' or 'report'/,
+      ],
+      [{ approvals: { untrustedContext: 'yes' } }, /untrustedContext is the string "yes"/],
+      [{ approvals: 5 }, /approvals is the number 5\. Give an object/],
+      [{ untrustedInput: 'false' }, /untrustedInput is the string "false"\. Give true/],
+    ] as const) {
+      expect(() =>
+        toolLoop({ model: 'fast', tools, prompt: () => 'x', ...(more as object) }),
+      ).toThrow(
+        expect.objectContaining({
+          code: 'definition.invalid_option',
+          message: expect.stringMatching(message),
+        }),
+      );
+    }
+  });
+
   it('refuses an allowlist naming a tool the loop does not have', () => {
     const { tools } = mailTools();
     expect(() =>

@@ -11,6 +11,7 @@ import { promptRefOf } from '../prompt/define-prompt';
 import type { AnyTool } from '../tools/types';
 import { checkApprovalOptions } from './ask-approval';
 import {
+  checkLoopApprovals,
   checkLoopOptions,
   checkLoopTools,
   checkModelCallSettings,
@@ -152,6 +153,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
   checkTemperature('toolLoop', options.temperature);
   checkModelCallSettings('toolLoop', options.modelCall);
   checkOnToolError(options.onToolError);
+  checkLoopApprovals(options.approvals, options.untrustedInput);
   if (options.approvals) checkApprovalOptions('toolLoop approvals', options.approvals);
   const byName = new Map<string, AnyTool>();
   for (const tool of tools) {
