@@ -63,6 +63,7 @@ describe('LocalWorker', () => {
     expect(await worker.tick()).toBe(0);
     now += 6_000;
     expect(await worker.tick()).toBe(1);
+    await worker.idle({ timeoutMs: 10_000 });
     await worker.close();
     expect(woken).toEqual(['r due done']);
     expect((await checkpointer.latest('r'))?.run.status).toBe('done');

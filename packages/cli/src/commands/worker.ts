@@ -19,8 +19,9 @@ import { isWholeNumberText } from './whole-number-text';
 
 const help = `Usage: agentchart worker [--agent <module>] [--db <file|url>] [--concurrency <n>]
 
-Runs an agent module's threads in the background until stopped (SIGINT or SIGTERM: it lets
-the threads in hand come to rest for up to 10 s, hands the rest back to the store and exits 0;
+Runs an agent module's threads in the background until stopped (SIGINT or SIGTERM: the
+threads in hand start no new step, their calls in flight finish for up to 10 s, then it hands
+them back to the store and exits 0;
 a thread whose unsafe tool is still acting is handed back once the tool returns, at most one
 lease time later, 30 s by default).
 
@@ -132,7 +133,10 @@ export const workerCommand: Command = {
     try {
       if (values.once) {
         await worker.tick();
-        await worker.close({ timeoutMs: 60_000 });
+        // Driven to rest (a minute at most), then closed: close() alone hands back at once
+        // what still works.
+        await worker.idle({ timeoutMs: 60_000 });
+        await worker.close();
         return exitCodes.ok;
       }
       terminalWriter(context.stderr).write(
@@ -144,7 +148,7 @@ export const workerCommand: Command = {
       await untilInterrupted(context);
       stopRetention();
       terminalWriter(context.stderr).write(
-        'agentchart worker: stopping — letting threads in hand come to rest…\n',
+        'agentchart worker: stopping — finishing the calls in flight, then handing the threads back…\n',
       );
       await worker.close({ timeoutMs: 10_000 });
       return exitCodes.ok;

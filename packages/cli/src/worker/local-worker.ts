@@ -77,8 +77,25 @@ export class LocalWorker {
   }
 
   /**
-   * Stops looking, lets the threads in hand come to rest for up to `timeoutMs`, then hands
-   * the rest back to the store (their checkpoints keep them) and releases their leases.
+   * Resolves once every thread in hand has come to rest or ended, or after `timeoutMs`: what
+   * `--once` waits for before {@link close}, which hands back threads still working.
+   */
+  async idle({ timeoutMs }: { timeoutMs: number }): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    try {
+      await Promise.race([Promise.allSettled([...this.#inFlight.values()]), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Stops looking; the threads in hand start no new step, and their steps in flight finish
+   * for up to `timeoutMs`; then it hands them back to the store (their checkpoints keep them)
+   * and releases their leases.
    */
   async close({ timeoutMs = 10_000 }: { timeoutMs?: number } = {}): Promise<void> {
     this.#closed = true;

@@ -14,6 +14,7 @@ import { maxTimerMs, validateNumberOption } from '../reliability/validate-option
 import type { AgentRuntime } from '../run/agent-runtime';
 import { LeaseHeartbeat } from '../run/lease-heartbeat';
 import { Run } from '../run/run';
+import { runClock } from '../run/run-clock';
 import { assertSendableEvent } from '../run/sendable-event';
 import { createRedactor } from '../security/create-redactor';
 import { redactingInspect } from '../security/redacting-inspect';
@@ -160,7 +161,10 @@ export function createAgent<TMachine extends AnyStateMachine>(
   let closed = false;
   const resuming = new Map<string, Promise<Run>>();
   const live = new LiveRuns({
-    clock,
+    // Wake-ups further away than a platform timer reaches (about 24.8 days: a wait of a month)
+    // are armed in steps; a plain timer fired after 1 ms, and the thread was restored and
+    // evicted again a thousand times a second.
+    clock: runClock(runtime),
     // Waiting runs leave memory whatever the store: the in-memory store's copy of a run (its
     // checkpoints and journal, about 2.4 KB for a short run) is a fifth of the live run, its
     // actors and their parts; a durable store's is out of the heap (ADR 0025).
@@ -173,10 +177,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
   const threadReaders = { live, checkpointer: runtime.checkpointer };
 
   const assertOpen = (what: string) => {
-    if (!closed) return;
-    throw new RunError('agent.closed', {
-      message: `Agent "${runtime.name}" was closed; ${what} was refused. Create the agent again to run more.`,
-    });
+    if (closed) throw closedError(runtime.name, what);
   };
 
   /** Reads the thread's latest checkpoint and takes the thread over from it. */
@@ -197,8 +198,34 @@ export function createAgent<TMachine extends AnyStateMachine>(
     }
   };
 
-  /** The thread's run in this process, restored from its checkpoint when it is not live. */
-  const restore = (threadId: string, force = false): Promise<Run> => {
+  /**
+   * Calls let in before `close()` (a send or a resume past its checks, on its way to restore
+   * its thread): `close()` waits until each has restored its thread or failed, then hands
+   * those runs back with the rest. Without this, a send made just before `close()` restored
+   * its thread after `close()` had resolved: the run worked in a closed agent, on a store its
+   * caller may have closed, and kept its lease.
+   */
+  const admissions = new Set<Promise<void>>();
+  const admit = (): (() => void) => {
+    let done = () => undefined as void;
+    const admitted = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    admissions.add(admitted);
+    return () => {
+      admissions.delete(admitted);
+      done();
+    };
+  };
+
+  /**
+   * The thread's run in this process, restored from its checkpoint when it is not live. Once
+   * the agent is closed, only a call let in before (`admitted`) may restore.
+   */
+  const restore = (threadId: string, force = false, admitted = false): Promise<Run> => {
+    if (closed && !admitted) {
+      return Promise.reject(closedError(runtime.name, `restoring thread "${threadId}"`));
+    }
     const running = live.get(threadId);
     if (running) return Promise.resolve(running);
     const pending = resuming.get(threadId);
@@ -226,14 +253,22 @@ export function createAgent<TMachine extends AnyStateMachine>(
     assertOpen(`sending an event to thread "${threadId}"`);
     // Refused before the thread is restored: a bad event changes nothing.
     assertSendableEvent(threadId, event);
-    await assertThreadOfTenant('agent.send', threadId, tenantId, threadReaders);
+    const admitted = admit();
+    try {
+      await assertThreadOfTenant('agent.send', threadId, tenantId, threadReaders);
+    } catch (error) {
+      admitted();
+      throw error;
+    }
     live.pin(threadId);
     let pinned = true;
     // A run restored for this event, not one that was in memory already.
     const wasLive = live.get(threadId) !== undefined;
     let restored: Run | undefined;
     try {
-      const run = await restore(threadId);
+      const restoring = restore(threadId, false, true);
+      admitted();
+      const run = await restoring;
       if (!wasLive) restored = run;
       if (event.type === 'human.reply') {
         const { value, waitId } = event as HumanReplyEvent;
@@ -290,7 +325,8 @@ export function createAgent<TMachine extends AnyStateMachine>(
     // Kept in memory until stopped: a restored run coming to rest would be evicted again.
     live.pin(threadId);
     try {
-      const run = await restore(threadId);
+      // Let in: the agent was open a moment ago, with nothing awaited since.
+      const run = await restore(threadId, false, true);
       await run.stop();
       return run;
     } finally {
@@ -352,8 +388,15 @@ export function createAgent<TMachine extends AnyStateMachine>(
       // Any truthy value would force: take the thread's lease from the process running it.
       checkForce('agent.resume', resumeOptions.force ?? false);
       assertOpen(`resuming thread "${threadId}"`);
-      await assertThreadOfTenant('agent.resume', threadId, resumeOptions.tenantId, threadReaders);
-      return handle(await restore(threadId, resumeOptions.force));
+      const admitted = admit();
+      let restoring: Promise<Run>;
+      try {
+        await assertThreadOfTenant('agent.resume', threadId, resumeOptions.tenantId, threadReaders);
+        restoring = restore(threadId, resumeOptions.force, true);
+      } finally {
+        admitted();
+      }
+      return handle(await restoring);
     },
     async send(threadId: string, event: EventObject | HumanReplyEvent, sendOptions = {}) {
       checkOptionNames('agent.send', sendOptions, sendOptionNames);
@@ -412,6 +455,8 @@ export function createAgent<TMachine extends AnyStateMachine>(
         expected: `a number of milliseconds to wait for working runs, from 0 to ${maxTimerMs}`,
       });
       closed = true;
+      // Calls let in before: their restores start, and are waited for with the others.
+      await Promise.allSettled([...admissions]);
       await Promise.allSettled([...resuming.values()]);
       await live.close({ timeoutMs });
     },
@@ -480,5 +525,12 @@ function checkVersion(owner: string, version: unknown): void {
     integer: true,
     expected:
       "a checkpoint's version, a whole number from 1 (agent.history lists them), or leave it out for the latest",
+  });
+}
+
+/** The error of a call a closed agent refuses. */
+function closedError(agent: string, what: string): RunError {
+  return new RunError('agent.closed', {
+    message: `Agent "${agent}" was closed; ${what} was refused. Create the agent again to run more.`,
   });
 }

@@ -10,6 +10,7 @@ import type { Checkpoint } from '../store/types';
 import { scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
 import { createAgent } from './create-agent';
+import { ReleaseSignalStore } from './release-signal-store.test-support';
 
 const machine = setup({
   actors: {
@@ -482,4 +483,81 @@ describe('a run letting go of its thread', () => {
     ]);
     await agent.close();
   });
+
+  it.each([
+    [
+      'agent.send()',
+      (agent: ReturnType<typeof approvalAgent>) =>
+        agent.send('r', { type: 'human.reply', value: { ok: true } }),
+    ],
+    ['agent.resume()', (agent: ReturnType<typeof approvalAgent>) => agent.resume('r')],
+  ])(
+    'waits, in close(), for a thread that %s made just before it restores: nothing happens after, no lease is left',
+    async (_, call) => {
+      const checkpointer = new ReleaseSignalStore();
+      const agent = approvalAgent(checkpointer);
+      expect((await agent.start({ threadId: 'r', input: {} }).result()).status).toBe('waiting');
+      await checkpointer.released;
+      await new Promise((resolve) => setImmediate(resolve));
+      const after: string[] = [];
+      let closed = false;
+      agent.events.onAny((event) => {
+        if (closed) after.push(event.type);
+      });
+      // Made before close(), still on its way to the store when close() is called.
+      const made = call(agent);
+      await agent.close();
+      closed = true;
+      // Before: close() resolved first; the thread was restored after it, in a closed agent,
+      // and (here) answered, with run.start … run.end emitted after close() and its lease kept.
+      const handle = await made;
+      await handle.result();
+      expect(after).toEqual([]);
+      expect((await checkpointer.getLease('r'))?.expiresAt).toBe(0);
+    },
+  );
+
+  it('starts no new model call once close() is called: the resumed run pays for each call once', async () => {
+    const lookup = defineTool({
+      name: 'lookup',
+      description: 'Looks a figure up.',
+      input: z.object({}),
+      output: z.object({ figure: z.number() }),
+      effect: 'pure',
+      execute: async () => ({ figure: 42 }),
+    });
+    const model = scriptedModel({
+      responses: [
+        { toolCalls: [{ name: 'lookup', arguments: {} }], latencyMs: 50 },
+        { content: 'the figure is 42', latencyMs: 1_200 },
+        { content: 'the figure is 42', latencyMs: 1_200 },
+      ],
+    });
+    const looking = setup({
+      actors: { loop: toolLoop({ model: 'fast', tools: [lookup], prompt: () => 'Look it up' }) },
+    }).createMachine({
+      id: 'looking',
+      initial: 'looking',
+      states: { looking: { invoke: { src: 'loop', onDone: 'done' } }, done: { type: 'final' } },
+    });
+    const checkpointer = new MemoryCheckpointer();
+    const first = createAgent({ machine: looking, checkpointer, models: { fast: model } });
+    const asked = new Promise((resolve) => first.events.on('llm.call.start', resolve));
+    const handle = first.start({ threadId: 'l', input: {} });
+    await asked;
+    // The first call is in flight: it finishes, and is journaled; the second is not sent.
+    // Before: it was, and was cut off at the timeout — then sent again by the resume below.
+    await first.close({ timeoutMs: 600 });
+    expect(await handle.result()).toMatchObject({ status: 'stopped', handedBack: true });
+    expect(model.requests).toHaveLength(1);
+    const second = createAgent({ machine: looking, checkpointer, models: { fast: model } });
+    expect((await (await second.resume('l')).result()).status).toBe('done');
+    expect(model.requests).toHaveLength(2);
+    await second.close();
+  }, 15_000);
 });
+
+/** An agent on the approval chart and `checkpointer`, with createAgent's defaults. */
+function approvalAgent(checkpointer: MemoryCheckpointer) {
+  return createAgent({ machine, checkpointer });
+}

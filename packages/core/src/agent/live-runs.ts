@@ -157,9 +157,9 @@ export class LiveRuns {
   }
 
   /**
-   * Lets go of every run: waits up to `timeoutMs` for working ones to come to rest, then
-   * evicts them all (their checkpoints keep them), waits for evictions already under way,
-   * and drops the wake-up timers.
+   * Lets go of every run: waits up to `timeoutMs` for the steps working runs have in flight
+   * to finish (they start no new one), then evicts them all (their checkpoints keep them),
+   * waits for evictions already under way, and drops the wake-up timers.
    */
   async close({ timeoutMs }: { timeoutMs: number }): Promise<void> {
     const { clock } = this.options;
@@ -171,7 +171,11 @@ export class LiveRuns {
       timer = clock.setTimeout(resolve, timeoutMs);
       unrefTimer(timer);
     });
-    await Promise.race([Promise.all(runs.map((run) => run.result())), timedOut]);
+    // A run working starts no new step from here (a model or tool call cut off by the
+    // hand-back would be paid twice: here, and by whoever resumes it); it is handed back as
+    // soon as the steps in flight finish, or at `timeoutMs`.
+    const quiet = runs.map((run) => Promise.race([run.result(), run.handBackSoon()]));
+    await Promise.race([Promise.all(quiet), timedOut]);
     clock.clearTimeout(timer);
     this.#runs.clear();
     const evictions = runs.map(async (run) => {

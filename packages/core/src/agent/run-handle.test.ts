@@ -6,6 +6,7 @@ import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { SqliteCheckpointer } from '../store/sqlite-checkpointer';
 import { manualClock } from '../testing/manual-clock';
 import { createAgent } from './create-agent';
+import { ReleaseSignalStore } from './release-signal-store.test-support';
 
 function approvalMachine(timeoutMs?: number) {
   return setup({
@@ -132,4 +133,45 @@ describe('handleOf (a run handle)', () => {
     });
     await agent.close();
   });
+
+  it('delivers a reply made through it before an agent.send() first, to a run that left memory', async () => {
+    const checkpointer = new ReleaseSignalStore();
+    const agent = createAgent({ machine: verdictMachine, checkpointer });
+    const handle = agent.start({ threadId: 't', input: {} });
+    expect((await handle.result()).status).toBe('waiting');
+    await checkpointer.released;
+    handle.reply({ ok: true });
+    // Before: the handle's reply went a microtask later, so this send restored the thread and
+    // answered the wait first; the reply made first was refused (run.not_waiting).
+    await expect(
+      agent.send('t', { type: 'human.reply', value: { ok: false } }),
+    ).rejects.toMatchObject({ code: 'run.not_waiting' });
+    expect(await handle.result()).toMatchObject({ status: 'done', output: { verdict: 'yes' } });
+    await agent.close();
+  });
+});
+
+/** A chart that asks once and keeps the answer. */
+const verdictMachine = setup({
+  actors: {
+    approve: humanWait({ prompt: () => 'Approve?', reply: z.object({ ok: z.boolean() }) }),
+  },
+  types: { context: {} as { verdict?: string } },
+}).createMachine({
+  id: 'verdict',
+  context: {},
+  initial: 'asking',
+  states: {
+    asking: {
+      invoke: {
+        src: 'approve',
+        onDone: {
+          target: 'answered',
+          actions: assign({ verdict: ({ event }) => (event.output.ok ? 'yes' : 'no') }),
+        },
+      },
+    },
+    answered: { type: 'final' },
+  },
+  output: ({ context }) => context,
 });

@@ -46,8 +46,7 @@ export function handleOf<TMachine extends AnyStateMachine>(
       direct(current());
       return;
     }
-    pending++;
-    queue = queue.then(async () => {
+    const delivery = async () => {
       try {
         if (current().evicted) found = await deliver(event);
         else direct(current());
@@ -57,7 +56,10 @@ export function handleOf<TMachine extends AnyStateMachine>(
       } finally {
         pending--;
       }
-    });
+    };
+    // With none queued, it starts now, as agent.send() does: a send made after this reply
+    // reaches the thread after it, not before.
+    queue = pending++ === 0 ? delivery() : queue.then(delivery);
   };
 
   const settled = async (): Promise<Run> => {

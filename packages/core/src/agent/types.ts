@@ -296,10 +296,14 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
    */
   replay(threadId: string, options?: ReplayOptions): Promise<RunOutcomeFrom<TMachine>>;
   /**
-   * Lets go of everything the agent holds in this process: waits up to `timeoutMs` for
-   * working runs to come to rest, then evicts every run (its checkpoint stays; a run still
-   * working is handed back as `running`, for `resume()` here or elsewhere, and its `result()`
-   * resolves `stopped` with `handedBack: true`), releases leases and timers — the lease of a
+   * Lets go of everything the agent holds in this process. A working run starts no new step
+   * from the call on — no model call, tool call or child agent; a wait for a person still
+   * opens — and `close()` waits up to `timeoutMs` for the steps in flight to finish (so none
+   * is cut off and paid for twice, here and by whoever resumes the thread); a send or resume
+   * made just before the call is waited for too. Then it evicts every run (its checkpoint
+   * stays; a run still working is handed back as `running`, for `resume()` here or elsewhere,
+   * and its `result()` resolves `stopped` with `handedBack: true`; its next step runs there),
+   * releases leases and timers — the lease of a
    * run whose `unsafe` tool may still be acting only once the tool has settled (at most one
    * `leaseTtlMs` later), so nobody else resumes the thread and sends again meanwhile; what
    * such a tool returns is journaled before the lease goes, so whoever resumes the thread

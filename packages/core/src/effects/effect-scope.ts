@@ -165,6 +165,9 @@ export class EffectScope implements ModelCallScope {
       // every entry's meta a map (hidden class) of its own, which each write re-examines.
       meta: Object.assign(this.#facts(), step.meta),
     };
+    // Being handed back (agent.close()): a step not started is not started here. A wait for
+    // a person is let open: it costs nothing and the run comes to rest on it.
+    if (run.handingBack && step.kind !== 'human') return run.holdStep(this.#handle);
     let previous = found?.status;
     if (existing?.status === 'started' && step.effect === 'unsafe' && step.kind === 'tool') {
       const settled = await this.#reconcile(entry, reconcile);

@@ -46,6 +46,8 @@ export interface EffectHandle {
   readonly blocking: boolean;
   /** Marks the effect as waiting on the outside world (true) or working (false). */
   setIdle(idle: boolean): void;
+  /** True while the effect holds a step back because its run is being handed back. */
+  readonly held: boolean;
   /** Tells the run the effect is over. Called once. */
   settle(): void;
 }
@@ -101,6 +103,17 @@ export interface RunPort {
   beginEffect(site: string, self: object, blocking: boolean): EffectHandle;
   /** The effect actor `self` stopped (its state was left, or its run stopped): its effect is aborted. */
   effectActorStopped(self: object): void;
+  /**
+   * True once the run is being handed back (`agent.close()`): a step not started yet is not
+   * started, but held with {@link RunPort.holdStep}.
+   */
+  readonly handingBack: boolean;
+  /**
+   * Holds back a step of the effect `handle` while the run is being handed back: never
+   * resolves; rejects with the effect's abort reason when the hand-back aborts it. The step
+   * was not started, so whoever resumes the thread starts it, and pays for it once.
+   */
+  holdStep(handle: EffectHandle): Promise<never>;
   /** The journal entry of `key`, if one was written. */
   readJournal(key: string): Promise<JournalEntry | undefined>;
   /**

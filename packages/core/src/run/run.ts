@@ -146,6 +146,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   readonly #limits: RunLimitJudge;
   readonly #recordedWaits: ReadonlyMap<string, RecordedWait>;
   readonly #effects: RunningEffects;
+  /** Set by {@link handBackSoon}. */
+  #handBack: { promise: Promise<void>; resolve: () => void } | undefined;
   readonly #outcomes = new RunOutcomes<Run>(this);
   /** Made with the first child machine: most runs have none. */
   #children: ChildMachines | undefined;
@@ -679,6 +681,53 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     this.#effects.actorStopped(self);
   }
 
+  get handingBack(): boolean {
+    return this.#handBack !== undefined;
+  }
+
+  holdStep(handle: EffectHandle): Promise<never> {
+    if (handle.aborted) return Promise.reject(handle.abortReason);
+    (handle as { held: boolean }).held = true;
+    const held = new Promise<never>((_, reject) => {
+      handle.addAbortListener({ handleEvent: () => reject(handle.abortReason) });
+    });
+    this.#checkHandBack();
+    return held;
+  }
+
+  /**
+   * Asked by `agent.close()` before it hands the run back: from now on the run starts no new
+   * step — a model call, a tool call, a child agent — and each one waits, unstarted, for the
+   * hand-back to abort it (see {@link RunPort.holdStep}); a step cut off mid-way would be paid
+   * for again by whoever resumes the thread. Resolves once nothing works any more (the steps in
+   * flight finished and every effect waits) or the run is no longer active.
+   */
+  handBackSoon(): Promise<void> {
+    if (!this.#handBack) {
+      let resolve = () => undefined as void;
+      const promise = new Promise<void>((done) => {
+        resolve = done;
+      });
+      this.#handBack = { promise, resolve };
+    }
+    this.#checkHandBack();
+    return this.#handBack.promise;
+  }
+
+  /** Resolves {@link handBackSoon}'s promise once nothing works. */
+  #checkHandBack(): void {
+    const handBack = this.#handBack;
+    if (!handBack) return;
+    const snapshot = this.actor.getSnapshot() as AnySnapshot;
+    if (
+      !this.#lifecycle.active ||
+      snapshot.status !== 'active' ||
+      !hasWorkInFlight(snapshot, (child) => this.#effects.isWorking(child))
+    ) {
+      handBack.resolve();
+    }
+  }
+
   async readJournal(key: string): Promise<JournalEntry | undefined> {
     // A thread this run created holds only what this run wrote: a key it never wrote has
     // nothing to read (a store read per step saved). A key it wrote (an approval a later
@@ -834,6 +883,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
 
   #onSnapshot(snapshot: AnySnapshot): void {
     if (this.#lifecycle.ended) return;
+    this.#checkHandBack();
     if (this.#restoredStart) {
       // The restored actor reporting its snapshot: not a macrostep, and nothing new to
       // store; `start()` checks for rest once the delayed events are armed again.

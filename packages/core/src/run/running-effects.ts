@@ -41,6 +41,15 @@ export class RunningEffects {
   }
 
   /**
+   * Whether `actor`'s effect is working: blocking, and not holding a step back for a
+   * hand-back; undefined when `actor` is not an agentchart effect.
+   */
+  isWorking(actor: object): boolean | undefined {
+    const effect = this.#effects.get(actor);
+    return effect && effect.blocking && !effect.held;
+  }
+
+  /**
    * Aborts every running effect with the reason `reason` makes, and every effect started from
    * now on. The run calls it when it ends (or is evicted, or taken over): effects are aborted
    * from here rather than each listening to a signal of the run's, which a waiting run would
@@ -122,6 +131,8 @@ class RunningEffect implements EffectHandle {
   readonly key: string;
   /** True while work is in flight (see `EffectHandle.blocking`). */
   blocking: boolean;
+  /** True while it holds a step back for a hand-back (see `RunPort.holdStep`). */
+  held = false;
   readonly #effects: RunningEffects;
   readonly #self: object;
   #controller: AbortController | undefined;

@@ -84,8 +84,9 @@ export interface PostgresWorker {
   /** The store it runs them on. */
   readonly checkpointer: PostgresCheckpointer;
   /**
-   * Shuts down gracefully: takes no new job, lets working runs come to rest for up to
-   * `timeoutMs`, hands the rest back (their jobs return to the queue for another worker,
+   * Shuts down gracefully: takes no new job; working runs start no new step, and their steps
+   * in flight finish for up to `timeoutMs`; then it hands them back (their jobs return to
+   * the queue for another worker,
    * their leases are released), stops pg-boss and closes the store. Call it on SIGTERM.
    */
   close(options?: { timeoutMs?: number }): Promise<void>;
