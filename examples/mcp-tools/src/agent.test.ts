@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { scriptedModel } from '@agentchart/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { notesAgent } from './agent';
@@ -51,14 +50,5 @@ describe('notes agent (MCP guide)', () => {
         answer: expect.stringContaining('was called after the connection was closed'),
       },
     });
-  });
-
-  it('is the code the MCP guide shows', () => {
-    const source = readFileSync(new URL('./agent.ts', import.meta.url), 'utf8');
-    const guide = readFileSync(
-      new URL('../../../docs/guides/mcp-tools.md', import.meta.url),
-      'utf8',
-    );
-    expect(guide).toContain(source);
   });
 });

@@ -148,6 +148,22 @@ function approvingParent(changed: boolean, migrate?: MigrateCheckpoint) {
 }
 
 describe('agentActor', () => {
+  it('refuses options that are not a child agent, where it is given', () => {
+    // Before: a TypeError (reading 'implementations' / 'actors') from inside the harness.
+    for (const [options, message] of [
+      [{}, /machine is nothing\. Give the child agent's XState machine/],
+      [{ machine: 5, output: z.object({}) }, /machine is the number 5\./],
+      [undefined, /the options are nothing\. Give \{ machine, output \}/],
+    ] as const) {
+      expect(() => agentActor(options as never)).toThrow(
+        expect.objectContaining({
+          code: 'definition.invalid_option',
+          message: expect.stringMatching(message),
+        }),
+      );
+    }
+  });
+
   it("migrates its child's thread after the child's chart changed, with its own migrate (issue 9)", async () => {
     const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
     const first = createAgent({ machine: approvingParent(false), checkpointer });

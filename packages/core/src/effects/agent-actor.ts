@@ -5,7 +5,8 @@ import type { CallsModels, ModelAliasesOf } from '../agent/model-aliases';
 import { loadCheckpoint, restoreRun } from '../agent/restore-thread';
 import type { MigrateCheckpoint } from '../agent/types';
 import type { SerializedError } from '../errors/agentchart-error';
-import { checkOptionNames } from '../errors/option-names';
+import { DefinitionError } from '../errors/definition-error';
+import { checkOptionNames, describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { emptyUsage } from '../ledger/fold-usage';
 import type { RunUsage } from '../ledger/types';
@@ -76,7 +77,20 @@ export function agentActor<
   options: AgentActorOptions<TInput, TOutput, TMachine>,
 ): PromiseActorLogic<AgentResult<z.output<TOutput>>, z.input<TInput>> &
   CallsModels<ModelAliasesOf<TMachine>> {
+  if (typeof options !== 'object' || options === null) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `agentActor: the options are ${describeValue(options)}. Give { machine, output }: the child's chart and the zod schema of its output.`,
+    );
+  }
   checkOptionNames('agentActor', options, ['machine', 'input', 'output', 'migrate']);
+  const { machine } = options as { machine?: unknown };
+  if (typeof (machine as { transition?: unknown } | null)?.transition !== 'function') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `agentActor: machine is ${describeValue(machine)}. Give the child agent's XState machine — setup({ actors }).createMachine({ ... }).`,
+    );
+  }
   const childSpecs = [...effectSpecsOf(options.machine).values()];
   const machineVersion = machineVersionOf(options.machine);
   return createEffectLogic(

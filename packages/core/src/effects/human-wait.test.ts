@@ -27,6 +27,18 @@ async function waitingThread(clock = manualClock(0)) {
 }
 
 describe('humanWait', () => {
+  it('refuses a reply schema whose values JSON cannot carry back from the journal', () => {
+    // Before: accepted; a reply parsed to a Date came back from the journal as a string.
+    expect(() =>
+      humanWait({ prompt: () => 'When?', reply: z.object({ at: z.coerce.date() }) }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'definition.schema_not_convertible',
+        message: expect.stringMatching(/^humanWait reply: its values are journaled as JSON/),
+      }),
+    );
+  });
+
   it('is never granted by a resume: the restored run waits on the same wait and deadline', async () => {
     const before = await waitingThread();
     const { agent } = invoiceAgent(

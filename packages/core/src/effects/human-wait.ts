@@ -6,7 +6,7 @@ import { checkOptionNames } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { parseNow } from '../output/parse-now';
 import { validateNumberOption } from '../reliability/validate-option';
-import { toJsonSchema } from '../tools/to-json-schema';
+import { checkJournaledSchema, toJsonSchema } from '../tools/to-json-schema';
 import { createEffectLogic } from './create-effect-logic';
 import { durableWaitForReply, type WaitReplies } from './durable-wait';
 
@@ -50,6 +50,7 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
       'humanWait: reply must be a zod schema of an acceptable answer, such as z.object({ approved: z.boolean() }): a reply that does not fit is refused.',
     );
   }
+  checkJournaledSchema(options.reply, 'humanWait reply');
   if (options.timeoutMs !== undefined) {
     validateNumberOption('humanWait', 'timeoutMs', options.timeoutMs, {
       min: 0,

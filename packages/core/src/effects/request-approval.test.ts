@@ -103,6 +103,18 @@ async function approved(agent: ReturnType<typeof paymentAgent>['agent'], payment
 }
 
 describe('requestApproval and toolCall with a grant', () => {
+  it('refuses what is not a tool, and misspelt options, where it is given', () => {
+    // Before: requestApproval(undefined) threw a TypeError when the agent was created.
+    expect(() => requestApproval(undefined as never)).toThrow(
+      expect.objectContaining({
+        code: 'definition.invalid_option',
+        message: expect.stringMatching(
+          /^requestApproval: the tool is nothing, not a tool made with defineTool/,
+        ),
+      }),
+    );
+  });
+
   it('asks about the exact arguments and pays exactly those on the grant', async () => {
     const { agent, paid } = paymentAgent();
     const { handle, wait } = await approved(agent, { to: 'alice', amount: 100 });

@@ -1,8 +1,10 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
+import { checkOptionNames } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { parseNow } from '../output/parse-now';
 import { argumentsHash } from '../security/arguments-hash';
+import { assertDefinedTool } from '../tools/assert-defined-tool';
 import type { Tool } from '../tools/types';
 import {
   type ApprovalOptions,
@@ -34,6 +36,8 @@ export function requestApproval<TInput extends z.ZodType, TOutput extends z.ZodT
   tool: Tool<TInput, TOutput>,
   options: ApprovalOptions = {},
 ): PromiseActorLogic<ApprovalGrant, z.input<TInput>> {
+  assertDefinedTool('requestApproval', tool);
+  checkOptionNames('requestApproval', options, ['timeoutMs', 'validForMs', 'prompt']);
   checkApprovalOptions('requestApproval', options);
   return createEffectLogic(
     { kind: 'human-wait', modelAliases: [], tools: [tool], blocksRest: false, schemas: [] },

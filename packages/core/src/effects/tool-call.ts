@@ -4,6 +4,7 @@ import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { parseNow } from '../output/parse-now';
+import { assertDefinedTool } from '../tools/assert-defined-tool';
 import type { Tool } from '../tools/types';
 import { approveToolCall } from './approve-tool-call';
 import { type ApprovalOptions, checkApprovalOptions, rejectedError } from './ask-approval';
@@ -107,12 +108,7 @@ const approvals = ['tool', 'always', 'grant'] as const;
  * @throws DefinitionError `definition.invalid_option`.
  */
 function checkToolCallArguments(tool: unknown, options: ToolCallOptions): void {
-  if ((tool as { kind?: unknown } | null)?.kind !== 'agentchart.tool') {
-    throw new DefinitionError(
-      'definition.invalid_option',
-      `toolCall: the tool is ${describeValue(tool)}, not a tool made with defineTool({ name, description, input, output, effect, execute }).`,
-    );
-  }
+  assertDefinedTool('toolCall', tool);
   checkOptionNames('toolCall', options, ['approval', 'timeoutMs', 'validForMs', 'prompt']);
   const { approval } = options;
   if (approval !== undefined && !approvals.includes(approval)) {

@@ -5,6 +5,17 @@ const request = { messages: [{ role: 'user' as const, content: 'hi' }] };
 const call = { signal: new AbortController().signal };
 
 describe('scriptedModel', () => {
+  it('refuses responses that are not a list and a handler that is not a function', () => {
+    // Before: responses.forEach is not a function.
+    expect(() => scriptedModel({ responses: 5 as never })).toThrow(
+      expect.objectContaining({
+        code: 'definition.invalid_option',
+        message: expect.stringMatching(/^scriptedModel: responses is the number 5\. Give a list/),
+      }),
+    );
+    expect(() => scriptedModel({ handler: 'hi' as never })).toThrow(/handler is the string "hi"/);
+  });
+
   it('has no metadata when given metadata: undefined, like a model whose window is unknown', () => {
     expect(scriptedModel().metadata?.contextWindow).toBe(128_000);
     expect(scriptedModel({ metadata: undefined }).metadata).toBeUndefined();

@@ -117,6 +117,18 @@ export interface ScriptedModel extends ChatModel {
  */
 export function scriptedModel(options: ScriptedModelOptions = {}): ScriptedModel {
   checkOptionNames('scriptedModel', options, optionNames);
+  if (options.responses !== undefined && !Array.isArray(options.responses)) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `scriptedModel: responses is ${describeValue(options.responses)}. Give a list of answers, such as [{ content: 'Hello' }], answered in order.`,
+    );
+  }
+  if (options.handler !== undefined && typeof options.handler !== 'function') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `scriptedModel: handler is ${describeValue(options.handler)}. Give a function of the request and its index that returns the answer.`,
+    );
+  }
   const {
     responses = [],
     handler,

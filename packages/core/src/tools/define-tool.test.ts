@@ -51,6 +51,30 @@ describe('defineTool', () => {
     );
     expect((error as Error).message).toContain('Tool "when" input');
   });
+
+  it('refuses an output JSON cannot carry back from the journal, and takes transforms', () => {
+    // Before: accepted, and every call failed at run time with tool.invalid_output.
+    for (const output of [
+      z.object({ at: z.date() }),
+      z.object({ n: z.bigint() }),
+      z.coerce.date(),
+    ]) {
+      expect(() => defineTool({ name: 'when', ...base, output })).toThrow(
+        expect.objectContaining({
+          code: 'definition.schema_not_convertible',
+          message: expect.stringMatching(/^Tool "when" output: its values are journaled as JSON/),
+        }),
+      );
+    }
+    expect(() =>
+      defineTool({
+        name: 'when',
+        ...base,
+        output: z.string().transform(Number),
+        execute: async () => '3',
+      }),
+    ).not.toThrow();
+  });
 });
 
 describe('toJsonSchema', () => {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import { maxTimerMs, validateNumberOption } from '../reliability/validate-option';
-import { toJsonSchema } from './to-json-schema';
+import { checkJournaledSchema, toJsonSchema } from './to-json-schema';
 import type { Tool, ToolApproval, ToolEffect, ToolOptions } from './types';
 
 const approvals: readonly ToolApproval[] = ['always', 'when-untrusted', 'never'];
@@ -122,6 +122,7 @@ export function defineTool<TInput extends z.ZodType, TOutput extends z.ZodType>(
       `Tool "${name}" has secrets ${typeof secrets}; give a list of strings (the credentials the tool holds), or leave it out.`,
     );
   }
+  checkJournaledSchema(output, `Tool "${name}" output`);
   return {
     kind: 'agentchart.tool',
     name,

@@ -42,6 +42,31 @@ export function toJsonSchema(
   }
 }
 
+/** What zod reports for a value JSON cannot carry at all (a transform's output it can). */
+const lostInJson = /^(Date|BigInt|Map|Set|Symbol|Undefined|Void|NaN)\b/;
+
+/**
+ * Refuses a schema whose parsed values JSON cannot carry — a `Date`, a `bigint`, a `Map` —
+ * where the value is journaled and read back: a tool's output, a wait's reply. It passed, and
+ * every call then failed at run time (`tool.invalid_output`: JSON would not give it back).
+ * Transforms and custom checks pass: what they produce is checked when it is journaled.
+ *
+ * @throws DefinitionError `definition.schema_not_convertible` naming `owner`.
+ */
+export function checkJournaledSchema(schema: z.ZodType, owner: string): void {
+  try {
+    z.toJSONSchema(schema, { io: 'output', unrepresentable: 'throw' });
+  } catch (cause) {
+    const reason = (cause as Error).message;
+    if (!lostInJson.test(reason)) return;
+    throw new DefinitionError(
+      'definition.schema_not_convertible',
+      `${owner}: its values are journaled as JSON, which cannot carry them (${reason}). ${adviceFor(reason)}`,
+      cause,
+    );
+  }
+}
+
 /**
  * What to write instead, by what zod could not convert: the model is told what to write, so
  * every part of the schema must say what JSON it takes, whatever the code does with it after.

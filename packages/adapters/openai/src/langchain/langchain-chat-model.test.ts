@@ -45,6 +45,22 @@ class CannedChatModel extends BaseChatModel {
 }
 
 describe('langChainChatModel', () => {
+  it('refuses what is not a LangChain chat model, where it is given', () => {
+    // Before: TypeErrors (reading 'model'; model.getName is not a function).
+    for (const [source, message] of [
+      [undefined, /the model is nothing, not a LangChain chat model/],
+      [{}, /the model is an object, not a LangChain chat model/],
+      [() => undefined, /the factory returned nothing, not a LangChain chat model/],
+    ] as const) {
+      expect(() => langChainChatModel(source as never)).toThrow(
+        expect.objectContaining({
+          code: 'definition.invalid_option',
+          message: expect.stringMatching(message),
+        }),
+      );
+    }
+  });
+
   it('names the model and endpoint after the LangChain model, with known metadata', () => {
     const model = langChainChatModel(chatOpenAI());
     expect(model.modelName).toBe('gpt-4o-mini');

@@ -2,6 +2,7 @@ import { type ChatModel, DefinitionError } from '@agentchart/core';
 import {
   type ChatRequest,
   checkOptionNames,
+  describeValue,
   type GenerateOptions,
   type ModelMetadata,
 } from '@agentchart/core/internal';
@@ -75,6 +76,12 @@ function keysOf(model: BaseChatModel): string[] {
     .map(([, value]) => value as string);
 }
 
+/** What `generateWithLangChain` calls on a LangChain chat model. */
+function isLangChainChatModel(value: unknown): value is BaseChatModel {
+  const model = value as { invoke?: unknown; getName?: unknown } | null;
+  return typeof model?.invoke === 'function' && typeof model.getName === 'function';
+}
+
 function nameOf(model: BaseChatModel): string {
   const fields = model as unknown as { model?: unknown; modelName?: unknown };
   if (typeof fields.model === 'string' && fields.model !== '') return fields.model;
@@ -127,6 +134,12 @@ export function langChainChatModel(
   const toolLimit = maxTools === undefined ? undefined : { maxTools, owner: 'langChainChatModel' };
   // A model built once for its names; the factory's models are side-effect free to construct.
   const probe = typeof source === 'function' ? source({}) : source;
+  if (!isLangChainChatModel(probe)) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `langChainChatModel: ${typeof source === 'function' ? 'the factory returned' : 'the model is'} ${describeValue(probe)}, not a LangChain chat model. Give one, such as new ChatAnthropic({ model }), or a function of { temperature, maxOutputTokens } that makes one.`,
+    );
+  }
   const modelName = options.modelName ?? nameOf(probe);
   const endpoint = options.endpoint ?? defaultEndpoint(probe, modelName);
   const known = resolveModelMetadata(modelName, options.metadata);
