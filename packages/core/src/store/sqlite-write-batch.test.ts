@@ -1,6 +1,10 @@
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import { SqliteWriteBatch, type TransactionStatement } from './sqlite-write-batch';
+import {
+  maxWritesPerTransaction,
+  SqliteWriteBatch,
+  type TransactionStatement,
+} from './sqlite-write-batch';
 
 const statements: Record<TransactionStatement, string> = {
   begin: 'BEGIN IMMEDIATE',
@@ -41,6 +45,31 @@ function setup() {
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('SqliteWriteBatch', () => {
+  it('commits a burst in parts a turn of the event loop apart, so the loop is not held', async () => {
+    const { insert, rows, commits } = setup();
+    const burst = maxWritesPerTransaction * 2 + 100;
+    // Before: one transaction for the whole burst; a timer due meanwhile waited for all of it.
+    const turnsBetween: number[] = [];
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const writes = Array.from({ length: burst }, (_, value) =>
+      insert('t', value).then(() => {
+        if (turnsBetween.at(-1) !== turns) turnsBetween.push(turns);
+      }),
+    );
+    await Promise.all(writes);
+    counting = false;
+    expect(commits.count).toBe(3);
+    expect(rows()).toHaveLength(burst);
+    // The three commits were made in different turns, not one after the other.
+    expect(new Set(turnsBetween).size).toBe(3);
+  });
+
   it('commits writes issued together in one transaction, undoing a refused one alone', async () => {
     const { insert, rows, commits } = setup();
     const outcomes = await Promise.allSettled([insert('a', 1), insert('b', -1), insert('c', 3)]);

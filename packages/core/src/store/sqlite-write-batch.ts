@@ -1,6 +1,13 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { rollbackQuietly } from './sqlite-schema';
 
+/**
+ * The most writes one transaction takes. A burst beyond it (thousands of runs starting, or
+ * replied to, at once) commits in parts a turn of the event loop apart: in one transaction,
+ * 5,000 runs' writes held the event loop for over two seconds, timers and sockets with it.
+ */
+export const maxWritesPerTransaction = 500;
+
 /** What one write did, and what follows when its transaction commits or does not. */
 export interface BatchedWrite<T> {
   value: T;
@@ -81,7 +88,7 @@ export class SqliteWriteBatch {
    * turn: what a store does before it closes its connection, so no queued write is lost.
    */
   flushNow(): void {
-    this.#flush();
+    while (this.#jobs.length > 0) this.#flush();
   }
 
   /** Turns fsyncs back on after a relaxed transaction; a closed connection has none to restore. */
@@ -91,9 +98,13 @@ export class SqliteWriteBatch {
 
   #flush(): void {
     this.#scheduled = false;
-    const jobs = this.#jobs;
-    this.#jobs = [];
+    const jobs = this.#jobs.splice(0, maxWritesPerTransaction);
     if (jobs.length === 0) return;
+    if (this.#jobs.length > 0) {
+      // The rest in the next turn: what waits for this loop (timers, sockets) goes between.
+      this.#scheduled = true;
+      setImmediate(() => this.#flush());
+    }
     const alone = jobs.length === 1;
     const done: { job: Job; result: BatchedWrite<unknown> }[] = [];
     let index = 0;
