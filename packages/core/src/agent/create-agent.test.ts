@@ -156,6 +156,21 @@ describe('createAgent', () => {
     expect((error as Error).message).toContain('createAgent({ models: { fast: yourModel } })');
   });
 
+  it('requires models at compile time when the machine names aliases, not only a wrong one', () => {
+    // Before: leaving `models` out compiled, and failed only when the agent was created.
+    // @ts-expect-error: the machine's effects name the alias "fast".
+    expect(() => createAgent({ machine: classifier() })).toThrow(
+      expect.objectContaining({ code: 'definition.model_not_provided' }),
+    );
+    // A machine that names no alias needs no models.
+    const plain = setup({}).createMachine({
+      id: 'plain',
+      initial: 'done',
+      states: { done: { type: 'final' } },
+    });
+    expect(createAgent({ machine: plain }).name).toBe('plain');
+  });
+
   it('throws at definition when a state invokes an actor that is not registered', () => {
     const machine = setup({}).createMachine({ id: 'm', invoke: { src: 'nowhere' } as never });
     expect(() => createAgent({ machine })).toThrow(/invokes "nowhere", which is not registered/);

@@ -25,6 +25,7 @@ import { checkAgentShapes } from './check-agent-shapes';
 import { forkThread } from './fork-thread';
 import { machineVersionOf } from './inspect-machine';
 import { LiveRuns } from './live-runs';
+import type { ModelsOptionFor } from './model-aliases';
 import { replayThread } from './replay-thread';
 import { loadCheckpoint, restoreRun } from './restore-thread';
 import { handleOf } from './run-handle';
@@ -79,7 +80,7 @@ const closeOptionNames = optionNamesOf<CloseOptions>({ timeoutMs: true });
  * ```
  */
 export function createAgent<TMachine extends AnyStateMachine>(
-  options: AgentOptions<TMachine>,
+  options: AgentOptions<TMachine> & ModelsOptionFor<TMachine>,
 ): Agent<TMachine> {
   checkAgentShapes(options);
   const {

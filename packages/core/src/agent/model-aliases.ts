@@ -46,3 +46,14 @@ export type ModelOrChain = ChatModel | readonly ChatModel[];
 export type ModelsFor<TMachine extends AnyStateMachine> = {
   [TAlias in ModelAliasesOf<TMachine>]: ModelOrChain;
 } & Record<string, ModelOrChain>;
+
+/**
+ * `models` as `createAgent` requires it: present when the machine's effects name model
+ * aliases — leaving it out is then a type error, as a missing alias is — and optional when
+ * they name none.
+ */
+export type ModelsOptionFor<TMachine extends AnyStateMachine> = [ModelAliasesOf<TMachine>] extends [
+  never,
+]
+  ? unknown
+  : { models: ModelsFor<TMachine> };
