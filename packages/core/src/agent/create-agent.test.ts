@@ -171,6 +171,20 @@ describe('createAgent', () => {
     expect(createAgent({ machine: plain }).name).toBe('plain');
   });
 
+  it('says what to do with an input JSON cannot carry, such as a BigInt', async () => {
+    const plain = setup({}).createMachine({
+      id: 'plain',
+      initial: 'done',
+      states: { done: { type: 'final' } },
+    });
+    const outcome = await createAgent({ machine: plain }).run({ input: { amount: 1n } });
+    // Before: a bare "Do not know how to serialize a BigInt".
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      error: { message: expect.stringMatching(/BigInt \(1n\).*string of digits/) },
+    });
+  });
+
   it('throws at definition when a state invokes an actor that is not registered', () => {
     const machine = setup({}).createMachine({ id: 'm', invoke: { src: 'nowhere' } as never });
     expect(() => createAgent({ machine })).toThrow(/invokes "nowhere", which is not registered/);

@@ -37,6 +37,10 @@ describe('checkBudgetOptions', () => {
       );
     }
     expect(agentWith({ budget: { safetyMargin: 2 } })).toThrow(/budget\.safetyMargin is 2/);
+    // Before: "a whole number of tokens" for a count of turns.
+    expect(agentWith({ budget: { keepLastTurns: -1 } })).toThrow(
+      /budget\.keepLastTurns is -1\. Give a whole number of turns, 0 or more/,
+    );
   });
 
   it('refuses a section policy for a section that does not exist or of the wrong type (issue 9)', () => {

@@ -41,7 +41,13 @@ const wholeTokens = (name: string, min: number) => ({
 const numberRules = [
   wholeTokens('reserveOutputTokens', 1),
   wholeTokens('minOutputTokens', 1),
-  wholeTokens('keepLastTurns', 0),
+  {
+    name: 'keepLastTurns',
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    integer: true,
+    expected: 'a whole number of turns, 0 or more',
+  },
   wholeTokens('minCutTokens', 1),
   wholeTokens('summaryTokens', 1),
   { name: 'safetyMargin', min: 0, max: 0.9, expected: 'a share of the window from 0 to 0.9' },

@@ -354,6 +354,18 @@ describe('MemoryResponseCacheStore', () => {
     );
   });
 
+  it('refuses a store that is not one', () => {
+    // Before: taken; every lookup then missed without a word.
+    expect(() => createResponseCache({ store: {} as never })).toThrow(
+      expect.objectContaining({
+        code: 'definition.invalid_option',
+        message: expect.stringMatching(
+          /^createResponseCache: store is an object, not a ResponseCacheStore/,
+        ),
+      }),
+    );
+  });
+
   it('names itself, not its store, when its own maxEntries is wrong', () => {
     expect(() => createResponseCache({ maxEntries: 0 })).toThrow(
       /^createResponseCache: maxEntries is 0/,

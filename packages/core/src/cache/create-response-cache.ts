@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '../clock/clock';
 import { DefinitionError } from '../errors/definition-error';
-import { checkOptionNames } from '../errors/option-names';
+import { checkOptionNames, describeValue } from '../errors/option-names';
 import type { ChatRequest, ChatResponse } from '../model/types';
 import { validateNumberOption } from '../reliability/validate-option';
 import type { ToolEffect } from '../tools/types';
@@ -100,6 +100,20 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
     'clock',
     'now',
   ]);
+  const { store } = options;
+  if (
+    store !== undefined &&
+    !['get', 'set', 'delete'].every(
+      (method) =>
+        typeof (store as unknown as Record<string, unknown> | null)?.[method] === 'function',
+    )
+  ) {
+    // One without them was taken, and every lookup then missed without a word.
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `createResponseCache: store is ${describeValue(store)}, not a ResponseCacheStore. Give an object with get(key), set(key, entry) and delete(key), such as new SqliteResponseCacheStore({ path }), or leave it out for one in memory.`,
+    );
+  }
   // Before the default store is made with it, so the error names this function.
   if (options.maxEntries !== undefined) {
     validateNumberOption('createResponseCache', 'maxEntries', options.maxEntries, {

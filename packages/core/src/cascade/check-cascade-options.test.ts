@@ -29,6 +29,10 @@ describe('checkCascadeCallOptions', () => {
     expect(() => cascadeCall({ models: 'small' as never, schema, prompt })).toThrow(
       /models must be a list/,
     );
+    // Before: accepted; the escalation asked the same model again.
+    expect(() => cascadeCall({ models: ['small', 'small'], schema, prompt })).toThrow(
+      /cascadeCall: models lists "small" twice/,
+    );
     await expect(
       runCascade({ models: [], call: async () => never(), parse: never }),
     ).rejects.toThrow(expect.objectContaining({ code: 'definition.invalid_option' }));

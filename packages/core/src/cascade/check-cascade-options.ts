@@ -19,6 +19,14 @@ function checkModels(owner: string, name: string, models: unknown): void {
       `${name} must be a list of model aliases given to createAgent({ models }), cheapest first, such as ['small', 'strong'], got ${describeValue(models)}.`,
     );
   }
+  const twice = models.find((model, index) => models.indexOf(model) !== index);
+  if (twice !== undefined) {
+    // Asking the same model again would pay for the same answer: an escalation that cannot help.
+    fail(
+      owner,
+      `${name} lists "${twice}" twice. List each model once, cheapest first; a model asked again gives the same kind of answer.`,
+    );
+  }
 }
 
 function checkSchema(owner: string, schema: unknown): void {

@@ -400,7 +400,15 @@ describe('createReliabilityPolicy', () => {
     it.each<[ReliabilityPolicyOptions, RegExp]>([
       [{ maxAttempts: 0 }, /maxAttempts is 0\. Give a whole number of attempts, at least 1/],
       [{ maxAttempts: 2.5 }, /maxAttempts is 2\.5/],
-      [{ baseDelayMs: -1 }, /baseDelayMs is -1\. Give a number of milliseconds, 0 or more/],
+      [
+        { baseDelayMs: -1 },
+        /baseDelayMs is -1\. Give a number of milliseconds from 0 to 2147483647/,
+      ],
+      // Before: "Give a number of milliseconds, 0 or more" for a value that was 0 or more.
+      [
+        { maxRetryAfterMs: 2 ** 31 },
+        /maxRetryAfterMs is 2147483648\. Give a number of milliseconds from 0 to 2147483647, or Infinity/,
+      ],
       [
         { baseDelayMs: 1_000, maxDelayMs: 10 },
         /maxDelayMs is 10\. Give a number of milliseconds no smaller than baseDelayMs/,

@@ -88,16 +88,17 @@ export function createReliabilityPolicy(options: ReliabilityPolicyOptions = {}):
     integer: true,
     expected: 'a whole number of attempts, at least 1 (1 means no retries)',
   });
-  const milliseconds = 'a number of milliseconds, 0 or more';
+  // Each is a timer's delay: the platform's timers stop at maxTimerMs (about 24.8 days).
+  const milliseconds = `a number of milliseconds from 0 to ${maxTimerMs}`;
   validateNumberOption(owner, 'baseDelayMs', baseDelayMs, { min: 0, expected: milliseconds });
   validateNumberOption(owner, 'maxDelayMs', maxDelayMs, {
     min: baseDelayMs,
-    expected: `a number of milliseconds no smaller than baseDelayMs (${baseDelayMs})`,
+    expected: `a number of milliseconds no smaller than baseDelayMs (${baseDelayMs}), up to ${maxTimerMs}`,
   });
   validateNumberOption(owner, 'maxRetryAfterMs', maxRetryAfterMs, {
     min: 0,
     allowInfinity: true,
-    expected: milliseconds,
+    expected: `${milliseconds}, or Infinity to wait as long as any Retry-After asks`,
   });
   const timeLimit = `a positive number of milliseconds up to ${maxTimerMs}, or Infinity for no limit`;
   validateNumberOption(owner, 'deadlineMs', deadlineMs, {

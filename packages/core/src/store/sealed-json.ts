@@ -65,8 +65,10 @@ function seal(
     case 'symbol':
       return omitted;
     case 'bigint':
-      // The TypeError JSON.stringify throws.
-      return JSON.stringify(value);
+      // The TypeError JSON.stringify throws, saying what to do.
+      throw new TypeError(
+        `Do not know how to serialize a BigInt (${value}n): a checkpoint holds JSON values only. Keep the number as a string of digits (String(value)), or as a number when it is below 2^53.`,
+      );
   }
   if (value === null) return null;
   if (value === previous) return value;

@@ -628,6 +628,12 @@ describe('openAIChatModel', () => {
           /timeoutMs must be a positive number of milliseconds up to 2147483647/,
         ],
         [{ timeoutMs: Number.POSITIVE_INFINITY }, /timeoutMs must be/],
+        // Before: "got 1000", which read as a number; and a key that is not text was taken.
+        [{ timeoutMs: '1000' as never }, /timeoutMs must be .*, got the string "1000"\./],
+        [
+          { apiKey: 5 as never },
+          /apiKey must be text \(the key itself\), got a value of type number/,
+        ],
         [{ streaming: 'yes' as never }, /streaming must be true or false, got yes/],
         [
           { structuredOutput: 'strict' as never },

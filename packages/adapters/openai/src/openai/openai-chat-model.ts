@@ -2,6 +2,7 @@ import { type ChatModel, DefinitionError } from '@agentchart/core';
 import {
   type ChatRequest,
   checkOptionNames,
+  describeValue,
   type GenerateOptions,
   type ModelMetadata,
 } from '@agentchart/core/internal';
@@ -123,6 +124,12 @@ export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
     source: fromEnvironment === undefined ? 'option baseURL' : 'OPENAI_BASE_URL',
     owner: 'openAIChatModel',
   });
+  if (options.apiKey !== undefined && typeof options.apiKey !== 'string') {
+    // Not shown: a key given by mistake as another type is still a secret.
+    throw invalidOption(
+      `option apiKey must be text (the key itself), got a value of type ${typeof options.apiKey}. Pass the key as a string, or leave it out to use OPENAI_API_KEY.`,
+    );
+  }
   const apiKey = options.apiKey ?? environment('OPENAI_API_KEY');
   if (!apiKey) {
     throw invalidOption(
@@ -135,7 +142,7 @@ export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
     !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= maxTimeoutMs)
   ) {
     throw invalidOption(
-      `option timeoutMs must be a positive number of milliseconds up to ${maxTimeoutMs} (about 24.8 days), got ${String(timeoutMs)}.`,
+      `option timeoutMs must be a positive number of milliseconds up to ${maxTimeoutMs} (about 24.8 days), got ${describeValue(timeoutMs)}.`,
     );
   }
   if (streaming !== undefined && typeof streaming !== 'boolean') {
