@@ -100,18 +100,18 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
     'clock',
     'now',
   ]);
-  const { store } = options;
+  const given = options.store;
   if (
-    store !== undefined &&
+    given !== undefined &&
     !['get', 'set', 'delete'].every(
       (method) =>
-        typeof (store as unknown as Record<string, unknown> | null)?.[method] === 'function',
+        typeof (given as unknown as Record<string, unknown> | null)?.[method] === 'function',
     )
   ) {
     // One without them was taken, and every lookup then missed without a word.
     throw new DefinitionError(
       'definition.invalid_option',
-      `createResponseCache: store is ${describeValue(store)}, not a ResponseCacheStore. Give an object with get(key), set(key, entry) and delete(key), such as new SqliteResponseCacheStore({ path }), or leave it out for one in memory.`,
+      `createResponseCache: store is ${describeValue(given)}, not a ResponseCacheStore. Give an object with get(key), set(key, entry) and delete(key), such as new SqliteResponseCacheStore({ path }), or leave it out for one in memory.`,
     );
   }
   // Before the default store is made with it, so the error names this function.
