@@ -74,6 +74,13 @@ describe('package manifests', () => {
       }
     });
 
+    it('exports its package.json, which tools read for its version', () => {
+      // Before: every package but the CLI refused it (ERR_PACKAGE_PATH_NOT_EXPORTED).
+      expect((pkg.manifest.exports as Record<string, unknown>)['./package.json']).toBe(
+        './package.json',
+      );
+    });
+
     it('exports every index.ts under src as an entry, each with its source, types and module', () => {
       const entries = packageEntries(pkg.dir);
       const indexFiles = globSync('src/**/index.ts', { cwd: pkg.dir })

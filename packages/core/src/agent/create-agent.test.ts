@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assign, setup } from 'xstate';
+import { assign, fromPromise, setup } from 'xstate';
 import { z } from 'zod';
 import { humanWait } from '../effects/human-wait';
 import { structuredCall } from '../effects/structured-call';
@@ -188,6 +188,15 @@ describe('createAgent', () => {
   it('throws at definition when a state invokes an actor that is not registered', () => {
     const machine = setup({}).createMachine({ id: 'm', invoke: { src: 'nowhere' } as never });
     expect(() => createAgent({ machine })).toThrow(/invokes "nowhere", which is not registered/);
+    // Before: the advice named XState's generated id ("setup({ actors: { xstate.invoke.0… } })").
+    const inline = setup({}).createMachine({
+      id: 'inline',
+      initial: 'working',
+      states: { working: { invoke: { src: fromPromise(async () => 1) } } },
+    });
+    expect(() => createAgent({ machine: inline })).toThrow(
+      /invokes an actor given inline .* Register it by name/,
+    );
   });
 
   it('comes to rest as waiting on a human wait and continues on a valid reply', async () => {

@@ -22,6 +22,14 @@ export function validateAgent(
   }
   const actors = (machine.implementations.actors ?? {}) as Record<string, unknown>;
   for (const { src, state } of invokedSources(machine)) {
+    if (!(src in actors) && src.startsWith('xstate.invoke.')) {
+      // XState names an actor given inline (invoke: { src: fromPromise(…) }) itself; that
+      // generated name is not one to register.
+      throw new DefinitionError(
+        'definition.actor_not_registered',
+        `State "${state}" invokes an actor given inline (invoke: { src: fromPromise(…) }). Register it by name — setup({ actors: { myStep: fromPromise(…) } }) — and invoke it as { src: 'myStep' }: createAgent checks the actors a chart invokes by their names. Registered: ${Object.keys(actors).join(', ') || 'none'}.`,
+      );
+    }
     if (!(src in actors)) {
       throw new DefinitionError(
         'definition.actor_not_registered',
