@@ -192,7 +192,7 @@ describe('createAgent', () => {
     const inline = setup({}).createMachine({
       id: 'inline',
       initial: 'working',
-      states: { working: { invoke: { src: fromPromise(async () => 1) } } },
+      states: { working: { invoke: { src: fromPromise(async () => 1) } as never } },
     });
     expect(() => createAgent({ machine: inline })).toThrow(
       /invokes an actor given inline .* Register it by name/,
