@@ -135,7 +135,12 @@ export interface RunEventPayloads {
   'checkpoint.write': { version: number; bytes: number };
   'effect.replayed': { site: string; key: string; kind: string };
   'effect.ambiguous': { site: string; key: string; tool: string };
-  /** A model endpoint's circuit breaker changed state during one of this run's calls. */
+  /**
+   * A model endpoint's circuit breaker changed state during one of this run's calls. Reported
+   * to every run with a call on the endpoint at that moment, so `agent.events` hears one
+   * transition once per such run (each with its `threadId`); to count transitions or alert on
+   * them, listen to the policy instead: `policy.on('breaker.change', …)` reports each once.
+   */
   'breaker.change': { endpoint: string; from: string; to: string; reason: string };
   /** A call moved on to the next model of its fallback chain. */
   'llm.call.fallback': { site: string; callId: string; from: string; to: string; reason: string };
