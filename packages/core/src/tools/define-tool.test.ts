@@ -66,6 +66,12 @@ describe('defineTool', () => {
         }),
       );
     }
+    // A tool that returns nothing, or a field left out, comes back as it went.
+    for (const output of [z.void(), z.undefined(), z.object({ note: z.undefined().optional() })]) {
+      expect(() =>
+        defineTool({ name: 'quiet', ...base, output, execute: async () => undefined as never }),
+      ).not.toThrow();
+    }
     expect(() =>
       defineTool({
         name: 'when',

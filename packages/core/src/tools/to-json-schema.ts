@@ -42,8 +42,11 @@ export function toJsonSchema(
   }
 }
 
-/** What zod reports for a value JSON cannot carry at all (a transform's output it can). */
-const lostInJson = /^(Date|BigInt|Map|Set|Symbol|Undefined|Void|NaN)\b/;
+/**
+ * What zod reports for a value JSON cannot carry back (a transform's output it can; `undefined`,
+ * a tool that returns nothing, comes back as the absent value it was).
+ */
+const lostInJson = /^(Date|BigInt|Map|Set|Symbols?|NaN)\b/;
 
 /**
  * Refuses a schema whose parsed values JSON cannot carry — a `Date`, a `bigint`, a `Map` —
