@@ -8,6 +8,7 @@ import type { RunEvent } from '../events/types';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { scriptedModel } from '../testing/scripted-model';
 import { createAgent } from './create-agent';
+import type { AgentOptions } from './types';
 
 const verdict = z.object({ relevant: z.boolean(), confidence: z.number().min(0).max(1) });
 
@@ -162,6 +163,12 @@ describe('createAgent', () => {
     expect(() => createAgent({ machine: classifier() })).toThrow(
       expect.objectContaining({ code: 'definition.model_not_provided' }),
     );
+    // Options typed on their own, as AgentOptions of the machine, still compile.
+    const typed: AgentOptions<ReturnType<typeof classifier>> = {
+      machine: classifier(),
+      models: { fast: scriptedModel() },
+    };
+    expect(createAgent(typed).name).toBe('classifier');
     // A machine that names no alias needs no models.
     const plain = setup({}).createMachine({
       id: 'plain',

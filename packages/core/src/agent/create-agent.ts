@@ -25,7 +25,6 @@ import { checkAgentShapes } from './check-agent-shapes';
 import { forkThread } from './fork-thread';
 import { machineVersionOf } from './inspect-machine';
 import { LiveRuns } from './live-runs';
-import type { ModelsOptionFor } from './model-aliases';
 import { replayThread } from './replay-thread';
 import { loadCheckpoint, restoreRun } from './restore-thread';
 import { handleOf } from './run-handle';
@@ -80,7 +79,7 @@ const closeOptionNames = optionNamesOf<CloseOptions>({ timeoutMs: true });
  * ```
  */
 export function createAgent<TMachine extends AnyStateMachine>(
-  options: AgentOptions<TMachine> & ModelsOptionFor<TMachine>,
+  options: AgentOptions<TMachine>,
 ): Agent<TMachine> {
   checkAgentShapes(options);
   const {
@@ -208,7 +207,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
    */
   const admissions = new Set<Promise<void>>();
   const admit = (): (() => void) => {
-    let done = () => undefined as void;
+    let done: () => void = () => undefined;
     const admitted = new Promise<void>((resolve) => {
       done = resolve;
     });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
+import { agentActor } from '../effects/agent-actor';
 import { humanWait } from '../effects/human-wait';
+import { structuredCall } from '../effects/structured-call';
 import { toolCall } from '../effects/tool-call';
 import { toolLoop } from '../effects/tool-loop';
 import type { JournalEntry } from '../ledger/types';
@@ -553,6 +555,114 @@ describe('a run letting go of its thread', () => {
     const second = createAgent({ machine: looking, checkpointer, models: { fast: model } });
     expect((await (await second.resume('l')).result()).status).toBe('done');
     expect(model.requests).toHaveLength(2);
+    await second.close();
+  }, 15_000);
+
+  it('hands a tool loop back only once a parallel call still running has finished', async () => {
+    // A review found the run handed back as soon as the loop held its next unsafe call, while
+    // an idempotent call of the same answer still ran: it was cut off, and ran again on resume.
+    let slowRuns = 0;
+    const pay = defineTool({
+      name: 'pay',
+      description: 'Pays.',
+      input: z.object({ amount: z.number() }),
+      output: z.object({ receipt: z.string() }),
+      effect: 'unsafe',
+      approval: 'never',
+      execute: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return { receipt: 'r' };
+      },
+    });
+    let slowStarted: () => void = () => undefined;
+    const slowBegan = new Promise<void>((resolve) => {
+      slowStarted = resolve;
+    });
+    const slow = defineTool({
+      name: 'slow',
+      description: 'Takes a while.',
+      input: z.object({}),
+      output: z.object({ done: z.boolean() }),
+      effect: 'idempotent',
+      execute: async () => {
+        slowRuns++;
+        slowStarted();
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return { done: true };
+      },
+    });
+    const model = scriptedModel({
+      responses: [
+        {
+          toolCalls: [
+            { name: 'pay', arguments: { amount: 1 } },
+            { name: 'pay', arguments: { amount: 2 } },
+            { name: 'slow', arguments: {} },
+          ],
+        },
+        { content: 'paid' },
+      ],
+    });
+    const paying = setup({
+      actors: { loop: toolLoop({ model: 'fast', tools: [pay, slow], prompt: () => 'Pay' }) },
+    }).createMachine({
+      id: 'paying',
+      initial: 'paying',
+      states: { paying: { invoke: { src: 'loop', onDone: 'done' } }, done: { type: 'final' } },
+    });
+    const checkpointer = new MemoryCheckpointer();
+    const first = createAgent({ machine: paying, checkpointer, models: { fast: model } });
+    first.start({ threadId: 'p', input: {} });
+    await slowBegan;
+    await first.close({ timeoutMs: 3_000 });
+    const second = createAgent({ machine: paying, checkpointer, models: { fast: model } });
+    expect((await (await second.resume('p')).result()).status).toBe('done');
+    expect(slowRuns).toBe(1);
+    await second.close();
+  }, 15_000);
+
+  it('hands a child agent back with its parent: the child starts no new model call either', async () => {
+    // A review found the child, a run of its own, went on calling its model until the
+    // parent's timeout, and was cut off mid-call there.
+    const model = scriptedModel({
+      handler: () => ({ content: '{"ok":true}', latencyMs: 100 }),
+    });
+    const ok = z.object({ ok: z.boolean() });
+    const say = structuredCall({ model: 'fast', schema: ok, prompt: () => 'go' });
+    const child = setup({
+      actors: { say },
+      types: { output: {} as { ok: boolean } },
+    }).createMachine({
+      id: 'child',
+      initial: 'one',
+      states: {
+        one: { invoke: { src: 'say', onDone: 'two' } },
+        two: { invoke: { src: 'say', onDone: 'three' } },
+        three: { invoke: { src: 'say', onDone: 'done' } },
+        done: { type: 'final' },
+      },
+      output: () => ({ ok: true }),
+    });
+    const parent = setup({
+      actors: { child: agentActor({ machine: child, input: z.object({}), output: ok }) },
+    }).createMachine({
+      id: 'parent',
+      initial: 'delegating',
+      states: {
+        delegating: { invoke: { src: 'child', input: {}, onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const checkpointer = new MemoryCheckpointer();
+    const first = createAgent({ machine: parent, checkpointer, models: { fast: model } });
+    const asked = new Promise((resolve) => first.events.on('llm.call.start', resolve));
+    first.start({ threadId: 'c', input: {} });
+    await asked;
+    await first.close({ timeoutMs: 1_000 });
+    expect(model.requests).toHaveLength(1);
+    const second = createAgent({ machine: parent, checkpointer, models: { fast: model } });
+    expect((await (await second.resume('c')).result()).status).toBe('done');
+    expect(model.requests).toHaveLength(3);
     await second.close();
   }, 15_000);
 });

@@ -24,11 +24,18 @@ import type { PendingHumanWait, RunLimits, RunOutcome } from '../run/types';
 import type { RedactionOptions } from '../security/create-redactor';
 import type { Checkpoint, Checkpointer, CheckpointSummary } from '../store/types';
 import type { TenantQuota } from '../tenancy/types';
-import type { ModelsFor } from './model-aliases';
+import type { ModelsFor, ModelsOptionFor } from './model-aliases';
 import type { ThreadTenantCheck } from './thread-tenant';
 
-/** Options of {@link createAgent}. */
-export interface AgentOptions<TMachine extends AnyStateMachine> {
+/**
+ * Options of {@link createAgent}. `models` is required when the machine's effects name model
+ * aliases (see {@link ModelsOptionFor}).
+ */
+export type AgentOptions<TMachine extends AnyStateMachine> = AgentSettings<TMachine> &
+  ModelsOptionFor<TMachine>;
+
+/** The options of {@link createAgent}, `models` among them optional (see {@link AgentOptions}). */
+export interface AgentSettings<TMachine extends AnyStateMachine> {
   /** The agent's control flow, made with XState's `setup()`. */
   machine: TMachine;
   /**

@@ -278,6 +278,8 @@ async function untilFinished(scope: EffectScope, child: Run): Promise<RunOutcome
   // Aborted while the child was being started: no abort event is coming.
   if (scope.signal.aborted) onAbort();
   else scope.signal.addEventListener('abort', onAbort, { once: true });
+  // The parent is being handed back (agent.close()): the child starts no new step either.
+  const stopHandBack = scope.run.onHandBack(() => void child.handBackSoon());
   // The child may leave a rest by itself (a timer fired): then it comes to rest again.
   let restedAgain: (() => void) | undefined;
   child.onRest(() => restedAgain?.());
@@ -294,6 +296,7 @@ async function untilFinished(scope: EffectScope, child: Run): Promise<RunOutcome
     }
   } finally {
     scope.signal.removeEventListener('abort', onAbort);
+    stopHandBack();
   }
 }
 

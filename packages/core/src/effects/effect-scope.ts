@@ -167,7 +167,45 @@ export class EffectScope implements ModelCallScope {
     };
     // Being handed back (agent.close()): a step not started is not started here. A wait for
     // a person is let open: it costs nothing and the run comes to rest on it.
-    if (run.handingBack && step.kind !== 'human') return run.holdStep(this.#handle);
+    if (step.kind === 'human') return this.#start(entry, step, execute, reconcile, found, existing);
+    if (run.handingBack) return run.holdStep(this.#handle);
+    // Counted while it executes: a run being handed back waits for its steps in flight.
+    const handle = this.#handle;
+    handle.beginStep();
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      handle.endStep();
+    };
+    try {
+      const started = this.#start(entry, step, execute, reconcile, found, existing);
+      return started.then(
+        (result) => {
+          end();
+          return result;
+        },
+        (error: unknown) => {
+          end();
+          throw error;
+        },
+      );
+    } catch (error) {
+      end();
+      throw error;
+    }
+  }
+
+  /** Writes a new step's intent (or reconciles one found unfinished), then runs it. */
+  async #start<T>(
+    entry: JournalEntry,
+    step: JournaledStep<T>,
+    execute: (recorded: JournalEntry | undefined) => Promise<T>,
+    reconcile: (() => Promise<ReconcileResult<T>>) | undefined,
+    found: JournalEntry | undefined,
+    existing: JournalEntry | undefined,
+  ): Promise<{ value: T; replayed: boolean }> {
+    const { run } = this;
     let previous = found?.status;
     if (existing?.status === 'started' && step.effect === 'unsafe' && step.kind === 'tool') {
       const settled = await this.#reconcile(entry, reconcile);

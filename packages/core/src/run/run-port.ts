@@ -46,8 +46,12 @@ export interface EffectHandle {
   readonly blocking: boolean;
   /** Marks the effect as waiting on the outside world (true) or working (false). */
   setIdle(idle: boolean): void;
-  /** True while the effect holds a step back because its run is being handed back. */
+  /** True once the effect holds a step back because its run is being handed back. */
   readonly held: boolean;
+  /** A journaled step of the effect starts executing (not a wait for a person). */
+  beginStep(): void;
+  /** That step ended, however it ended: its run may now be handed back. Once per beginStep. */
+  endStep(): void;
   /** Tells the run the effect is over. Called once. */
   settle(): void;
 }
@@ -114,6 +118,12 @@ export interface RunPort {
    * was not started, so whoever resumes the thread starts it, and pays for it once.
    */
   holdStep(handle: EffectHandle): Promise<never>;
+  /**
+   * Calls `listener` once when the run starts being handed back (at once if it has): a child
+   * agent's run is handed back with its parent's, and starts no new step either. Returns a
+   * function that removes the listener.
+   */
+  onHandBack(listener: () => void): () => void;
   /** The journal entry of `key`, if one was written. */
   readJournal(key: string): Promise<JournalEntry | undefined>;
   /**

@@ -148,6 +148,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   readonly #effects: RunningEffects;
   /** Set by {@link handBackSoon}. */
   #handBack: { promise: Promise<void>; resolve: () => void } | undefined;
+  /** Told when the hand-back starts: child agents' runs (see {@link onHandBack}). */
+  #handBackListeners: Set<() => void> | undefined;
   readonly #outcomes = new RunOutcomes<Run>(this);
   /** Made with the first child machine: most runs have none. */
   #children: ChildMachines | undefined;
@@ -214,6 +216,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       occurrences: state.occurrences,
       replaying: mode === 'replay',
       onMaybeIdle: () => this.#queueCheck(),
+      onStepEnded: () => this.#checkHandBack(),
     });
     this.#lifecycle = new RunLifecycle('starting', (from, to) => this.#onPhase(from, to));
     this.#limits = new RunLimitJudge(runtime.limits, state.startedAt);
@@ -702,13 +705,27 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
    * for again by whoever resumes the thread. Resolves once nothing works any more (the steps in
    * flight finished and every effect waits) or the run is no longer active.
    */
+  onHandBack(listener: () => void): () => void {
+    if (this.#handBack) {
+      listener();
+      return () => undefined;
+    }
+    this.#handBackListeners ??= new Set();
+    const listeners = this.#handBackListeners;
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+
   handBackSoon(): Promise<void> {
     if (!this.#handBack) {
-      let resolve = () => undefined as void;
+      let resolve: () => void = () => undefined;
       const promise = new Promise<void>((done) => {
         resolve = done;
       });
       this.#handBack = { promise, resolve };
+      const listeners = this.#handBackListeners;
+      this.#handBackListeners = undefined;
+      for (const listener of listeners ?? []) listener();
     }
     this.#checkHandBack();
     return this.#handBack.promise;

@@ -9,6 +9,8 @@ export interface RunningEffectsOptions {
   replaying: boolean;
   /** Called when an effect may have let the run come to rest (it went idle, or was aborted). */
   onMaybeIdle: () => void;
+  /** Called when one of an effect's journaled steps ended (see `EffectHandle.endStep`). */
+  onStepEnded?: () => void;
 }
 
 /** Why effects are aborted: made the first time an effect or its signal asks. */
@@ -28,11 +30,13 @@ export class RunningEffects {
   readonly #occurrences: Record<string, number>;
   readonly #replaying: boolean;
   readonly #onMaybeIdle: () => void;
+  readonly #onStepEnded: (() => void) | undefined;
 
-  constructor({ occurrences, replaying, onMaybeIdle }: RunningEffectsOptions) {
+  constructor({ occurrences, replaying, onMaybeIdle, onStepEnded }: RunningEffectsOptions) {
     this.#occurrences = occurrences;
     this.#replaying = replaying;
     this.#onMaybeIdle = onMaybeIdle;
+    this.#onStepEnded = onStepEnded;
   }
 
   /** True, false, or undefined when `actor` is not an agentchart effect. */
@@ -41,12 +45,18 @@ export class RunningEffects {
   }
 
   /**
-   * Whether `actor`'s effect is working: blocking, and not holding a step back for a
-   * hand-back; undefined when `actor` is not an agentchart effect.
+   * Whether `actor`'s effect is working: blocking, with a step executing or not holding one
+   * back for a hand-back (a tool loop may hold its next unsafe call while a parallel one still
+   * runs); undefined when `actor` is not an agentchart effect.
    */
   isWorking(actor: object): boolean | undefined {
     const effect = this.#effects.get(actor);
-    return effect && effect.blocking && !effect.held;
+    return effect === undefined ? undefined : effect.blocking && (effect.steps > 0 || !effect.held);
+  }
+
+  /** Called by an effect when one of its journaled steps ended. */
+  stepEnded(): void {
+    this.#onStepEnded?.();
   }
 
   /**
@@ -131,8 +141,10 @@ class RunningEffect implements EffectHandle {
   readonly key: string;
   /** True while work is in flight (see `EffectHandle.blocking`). */
   blocking: boolean;
-  /** True while it holds a step back for a hand-back (see `RunPort.holdStep`). */
+  /** True once it holds a step back for a hand-back (see `RunPort.holdStep`). */
   held = false;
+  /** Its journaled steps executing now (a wait for a person not counted). */
+  steps = 0;
   readonly #effects: RunningEffects;
   readonly #self: object;
   #controller: AbortController | undefined;
@@ -189,6 +201,15 @@ class RunningEffect implements EffectHandle {
     this.#listeners = undefined;
     if (Array.isArray(listeners)) for (const listener of listeners) listener.handleEvent();
     else listeners?.handleEvent();
+  }
+
+  beginStep(): void {
+    this.steps++;
+  }
+
+  endStep(): void {
+    this.steps--;
+    this.#effects.stepEnded();
   }
 
   setIdle(idle: boolean): void {

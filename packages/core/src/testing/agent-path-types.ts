@@ -1,5 +1,5 @@
 import type { AnyStateMachine, EventObject, InputFrom } from 'xstate';
-import type { AgentOptions, RunOutcomeFrom } from '../agent/types';
+import type { AgentSettings, RunOutcomeFrom } from '../agent/types';
 import type { ScriptedHandler } from './scripted-model';
 
 /**
@@ -68,7 +68,7 @@ export interface TestAgentPathsOptions<TMachine extends AnyStateMachine> {
    * The agent's other options. Default `modelPolicy`: a single attempt per call, so a 429
    * reaches the chart at once rather than after real backoff.
    */
-  agent?: Omit<AgentOptions<TMachine>, 'machine' | 'models'>;
+  agent?: Omit<AgentSettings<TMachine>, 'machine' | 'models'>;
   /** `simple`: every path that visits no state twice (default); `shortest`: one per state. */
   traversal?: 'simple' | 'shortest';
   /** Also run, for each effect that calls a model, a path with a run limit hit there. Default true. */

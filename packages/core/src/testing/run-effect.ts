@@ -1,6 +1,6 @@
 import { type AnyActorLogic, assign, setup } from 'xstate';
 import { createAgent } from '../agent/create-agent';
-import type { AgentOptions } from '../agent/types';
+import type { AgentOptions, AgentSettings } from '../agent/types';
 import type { RunOutcome } from '../run/types';
 
 /**
@@ -10,7 +10,7 @@ import type { RunOutcome } from '../run/types';
 export async function runEffect(
   logic: AnyActorLogic,
   input: unknown,
-  options: Omit<AgentOptions<never>, 'machine'> = {},
+  options: Omit<AgentSettings<never>, 'machine'> = {},
 ): Promise<{ output?: unknown; error?: any; outcome: RunOutcome }> {
   const machine = effectMachine(logic, input);
   const agent = createAgent({ ...options, machine } as AgentOptions<typeof machine>);
