@@ -30,11 +30,14 @@ describe('the public API (issue 9)', () => {
 
   it('exports every subpath the package declares, and no root name twice', () => {
     const manifest = JSON.parse(readFileSync(join(here, '../package.json'), 'utf8')) as {
-      exports: Record<string, Record<string, string>>;
+      exports: Record<string, Record<string, string> | string>;
     };
-    const entries = Object.values(manifest.exports).map((conditions) =>
-      conditions['@agentchart/source']!.replace('./src/', ''),
-    );
+    // Every subpath but the manifest itself, which is a file, not a module of the package.
+    const entries = Object.entries(manifest.exports)
+      .filter(([subpath]) => subpath !== './package.json')
+      .map(([, conditions]) =>
+        (conditions as Record<string, string>)['@agentchart/source']!.replace('./src/', ''),
+      );
     const root = new Set(exportedNames('index.ts'));
     for (const entry of entries.filter((file) => file !== 'index.ts')) {
       expect(exportedNames(entry).filter((name) => root.has(name))).toEqual([]);
