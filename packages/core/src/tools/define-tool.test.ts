@@ -52,6 +52,14 @@ describe('defineTool', () => {
     expect((error as Error).message).toContain('Tool "when" input');
   });
 
+  it('says a zod 3 schema is one', async () => {
+    const { z: z3 } = await import('zod/v3');
+    // Before: "(Cannot read properties of undefined (reading 'def')) … for a date, ask for a string".
+    expect(() => toJsonSchema(z3.object({ a: z3.string() }) as never, 'Tool "old" input')).toThrow(
+      /It looks like a zod 3 schema .* agentchart takes zod 4 schemas/,
+    );
+  });
+
   it('refuses an output JSON cannot carry back from the journal, and takes transforms', () => {
     // Before: accepted, and every call failed at run time with tool.invalid_output.
     for (const output of [

@@ -75,6 +75,10 @@ export function checkJournaledSchema(schema: z.ZodType, owner: string): void {
  * every part of the schema must say what JSON it takes, whatever the code does with it after.
  */
 function adviceFor(reason: string): string {
+  if (/reading '(def|_zod)'/.test(reason)) {
+    // zod 3 schemas (`zod/v3`, or zod 3 itself) have no `_zod` internals to convert.
+    return "It looks like a zod 3 schema (from 'zod/v3' or zod 3): agentchart takes zod 4 schemas. Import z from 'zod' (version 4).";
+  }
   if (/transform/i.test(reason)) {
     return 'A transform alone does not say what the model writes: put it after a schema that does, e.g. z.string().transform(parse) instead of z.transform(parse), or z.preprocess(fn, z.number()).';
   }
