@@ -6,6 +6,9 @@ import { crashScenarios } from './crash-scenarios';
 import { type CrashTrial, judgeTrial } from './judge-trial';
 import { childCommand, spawnChild } from './spawn-child';
 
+/** Tries of a boundary whose process finished before reaching it (see runCrashTest). */
+const maxAttemptsPerBoundary = 3;
+
 /** What {@link runCrashTest} found for one scenario. */
 export interface CrashReport {
   scenario: string;
@@ -71,7 +74,7 @@ export async function runCrashTest({
   });
   const n = reference.report.boundaries.length;
   const ks = Array.from({ length: n }, (_, index) => index + 1).filter((k) => only(k, n));
-  const trials = await mapLimit(ks, concurrency, (k) =>
+  const trial = (k: number) =>
     inTrialDir(async (dir) => {
       const config = { scenario: name, dir, dbPath: join(dir, 'runs.db') };
       const crashed = await runChild({ ...config, crashAt: k });
@@ -89,8 +92,16 @@ export async function runCrashTest({
         modelCallsRepeated: modelCallsIn(dir) - reference.modelCalls,
         ambiguityFails: scenario.ambiguityFails ?? false,
       });
-    }),
-  );
+    });
+  // A run's writes can group differently from one process to the next (a checkpoint is built
+  // per turn of the event loop, and a loaded machine runs more in a turn): a process that
+  // finished before its k-th write is tried again in a fresh directory, a few times at most.
+  const trials = await mapLimit(ks, concurrency, async (k) => {
+    for (let attempt = 1; ; attempt++) {
+      const judged = await trial(k);
+      if (judged.killed || attempt === maxAttemptsPerBoundary) return judged;
+    }
+  });
   const sum = (pick: (trial: CrashTrial) => number) =>
     trials.reduce((total, trial) => total + pick(trial), 0);
   return {
