@@ -166,62 +166,38 @@ export class EffectScope implements ModelCallScope {
       meta: Object.assign(this.#facts(), step.meta),
     };
     // Being handed back (agent.close()): a step not started is not started here. A wait for
-    // a person is let open: it costs nothing and the run comes to rest on it.
-    if (step.kind === 'human') return this.#start(entry, step, execute, reconcile, found, existing);
-    if (run.handingBack) return run.holdStep(this.#handle);
-    // Counted while it executes: a run being handed back waits for its steps in flight.
-    const handle = this.#handle;
-    handle.beginStep();
-    let ended = false;
-    const end = () => {
-      if (ended) return;
-      ended = true;
-      handle.endStep();
-    };
-    try {
-      const started = this.#start(entry, step, execute, reconcile, found, existing);
-      return started.then(
-        (result) => {
-          end();
-          return result;
-        },
-        (error: unknown) => {
-          end();
-          throw error;
-        },
-      );
-    } catch (error) {
-      end();
-      throw error;
+    // a person is let open: it costs nothing and the run comes to rest on it. Any other step
+    // is counted while it executes: a run being handed back waits for its steps in flight.
+    const handle = step.kind === 'human' ? undefined : this.#handle;
+    if (handle) {
+      if (run.handingBack) return run.holdStep(handle);
+      handle.beginStep();
     }
-  }
-
-  /** Writes a new step's intent (or reconciles one found unfinished), then runs it. */
-  async #start<T>(
-    entry: JournalEntry,
-    step: JournaledStep<T>,
-    execute: (recorded: JournalEntry | undefined) => Promise<T>,
-    reconcile: (() => Promise<ReconcileResult<T>>) | undefined,
-    found: JournalEntry | undefined,
-    existing: JournalEntry | undefined,
-  ): Promise<{ value: T; replayed: boolean }> {
-    const { run } = this;
     let previous = found?.status;
-    if (existing?.status === 'started' && step.effect === 'unsafe' && step.kind === 'tool') {
-      const settled = await this.#reconcile(entry, reconcile);
-      if (settled) return { value: settled.output as T, replayed: true };
-    } else if (!existing && !(step.effect === 'pure' && step.kind === 'tool')) {
-      // Intent first, so a crash mid-step is visible on resume. A pure tool skips it: running
-      // it again is harmless and it has nothing to reconcile, so the row would cost a write
-      // and tell nothing. Only an unsafe step's intent guards an action (it routes a step
-      // found unfinished to reconcile): only it needs to survive a power loss before the step
-      // acts, so only it costs an fsync of its own.
-      await run.appendJournal(entry, previous, { durable: step.effect === 'unsafe' });
-      previous = 'started';
+    try {
+      if (existing?.status === 'started' && step.effect === 'unsafe' && step.kind === 'tool') {
+        const settled = await this.#reconcile(entry, reconcile);
+        if (settled) {
+          handle?.endStep();
+          return { value: settled.output as T, replayed: true };
+        }
+      } else if (!existing && !(step.effect === 'pure' && step.kind === 'tool')) {
+        // Intent first, so a crash mid-step is visible on resume. A pure tool skips it: running
+        // it again is harmless and it has nothing to reconcile, so the row would cost a write
+        // and tell nothing. Only an unsafe step's intent guards an action (it routes a step
+        // found unfinished to reconcile): only it needs to survive a power loss before the step
+        // acts, so only it costs an fsync of its own.
+        await run.appendJournal(entry, previous, { durable: step.effect === 'unsafe' });
+        previous = 'started';
+      }
+    } catch (error) {
+      handle?.endStep();
+      throw error;
     }
     // Returned, not awaited: while the step runs (a wait for a person may last days) the run
     // keeps no frame of this one.
-    return this.#record(entry, previous, step, execute, existing);
+    const recorded = this.#record(entry, previous, step, execute, existing);
+    return handle ? recorded.then(handle.endStepWith, handle.endStepWithError) : recorded;
   }
 
   /**

@@ -52,6 +52,10 @@ export interface EffectHandle {
   beginStep(): void;
   /** That step ended, however it ended: its run may now be handed back. Once per beginStep. */
   endStep(): void;
+  /** {@link endStep}, then `value`: for a step's promise, without a closure per step. */
+  readonly endStepWith: <T>(value: T) => T;
+  /** {@link endStep}, then throws `error`. */
+  readonly endStepWithError: (error: unknown) => never;
   /** Tells the run the effect is over. Called once. */
   settle(): void;
 }

@@ -212,6 +212,27 @@ class RunningEffect implements EffectHandle {
     this.#effects.stepEnded();
   }
 
+  // Made once per effect, on its first counted step (a wait for a person has none): a step's
+  // promise passes them as they are, with no closure of its own.
+  #endStepWith: (<T>(value: T) => T) | undefined;
+  #endStepWithError: ((error: unknown) => never) | undefined;
+
+  get endStepWith(): <T>(value: T) => T {
+    this.#endStepWith ??= <T>(value: T): T => {
+      this.endStep();
+      return value;
+    };
+    return this.#endStepWith;
+  }
+
+  get endStepWithError(): (error: unknown) => never {
+    this.#endStepWithError ??= (error: unknown): never => {
+      this.endStep();
+      throw error;
+    };
+    return this.#endStepWithError;
+  }
+
   setIdle(idle: boolean): void {
     this.blocking = !idle;
     if (idle) this.#effects.maybeIdle();
