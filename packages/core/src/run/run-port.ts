@@ -48,6 +48,8 @@ export interface EffectHandle {
   setIdle(idle: boolean): void;
   /** True once the effect holds a step back because its run is being handed back. */
   readonly held: boolean;
+  /** Marks the effect as holding a step back (see {@link RunPort.holdStep}). */
+  hold(): void;
   /** A journaled step of the effect starts executing (not a wait for a person). */
   beginStep(): void;
   /** That step ended, however it ended: its run may now be handed back. Once per beginStep. */

@@ -690,7 +690,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
 
   holdStep(handle: EffectHandle): Promise<never> {
     if (handle.aborted) return Promise.reject(handle.abortReason);
-    (handle as { held: boolean }).held = true;
+    handle.hold();
     const held = new Promise<never>((_, reject) => {
       handle.addAbortListener({ handleEvent: () => reject(handle.abortReason) });
     });
@@ -698,13 +698,6 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     return held;
   }
 
-  /**
-   * Asked by `agent.close()` before it hands the run back: from now on the run starts no new
-   * step — a model call, a tool call, a child agent — and each one waits, unstarted, for the
-   * hand-back to abort it (see {@link RunPort.holdStep}); a step cut off mid-way would be paid
-   * for again by whoever resumes the thread. Resolves once nothing works any more (the steps in
-   * flight finished and every effect waits) or the run is no longer active.
-   */
   onHandBack(listener: () => void): () => void {
     if (this.#handBack) {
       listener();
@@ -716,6 +709,13 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     return () => listeners.delete(listener);
   }
 
+  /**
+   * Asked by `agent.close()` before it hands the run back: from now on the run starts no new
+   * step — a model call, a tool call, a child agent — and each one waits, unstarted, for the
+   * hand-back to abort it (see {@link RunPort.holdStep}); a step cut off mid-way would be paid
+   * for again by whoever resumes the thread. Resolves once nothing works any more (the steps in
+   * flight finished and every effect waits) or the run is no longer active.
+   */
   handBackSoon(): Promise<void> {
     if (!this.#handBack) {
       let resolve: () => void = () => undefined;

@@ -203,6 +203,10 @@ class RunningEffect implements EffectHandle {
     else listeners?.handleEvent();
   }
 
+  hold(): void {
+    this.held = true;
+  }
+
   beginStep(): void {
     this.steps++;
   }
