@@ -285,7 +285,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
           held?.drop();
           if (!hasWait(run, waitId)) {
             const pending = run.waits().map((wait) => wait.waitId);
-            throw noWaitForReply(threadId, waitId, rest.status, pending);
+            throw run.lateReply(waitId) ?? noWaitForReply(threadId, waitId, rest.status, pending);
           }
         }
         run.reply(value, waitId);

@@ -281,10 +281,12 @@ function isLeaseHeld(error: unknown): boolean {
 
 function waitsOf(entries: readonly JournalEntry[]): Map<string, RecordedWait> {
   const waits = new Map<string, RecordedWait>();
-  for (const { kind, key, status, meta } of entries) {
+  for (const { kind, key, status, meta, error } of entries) {
     if (kind !== 'human') continue;
     const deadline = meta?.deadline;
-    waits.set(key, typeof deadline === 'number' ? { status, deadline } : { status });
+    const wait: RecordedWait = typeof deadline === 'number' ? { status, deadline } : { status };
+    if (status === 'failed' && isTimeoutCode(error?.code)) wait.timedOut = error.code;
+    waits.set(key, wait);
   }
   return waits;
 }
@@ -314,4 +316,9 @@ function storeFileOf(checkpointer: Checkpointer): string {
   }
   const relative = isAbsolute(path) ? '' : `, "${path}" read from the working directory`;
   return ` (the file ${resolve(path)}${relative})`;
+}
+
+/** A wait's failure that is its deadline passing, not an abort or a stop. */
+function isTimeoutCode(code: unknown): code is 'human.timeout' | 'approval.expired' {
+  return code === 'human.timeout' || code === 'approval.expired';
 }

@@ -3,6 +3,7 @@ import { measureJson } from '../ledger/cap-journal-value';
 import { maxSentValueDepth, nestsDeeperThan } from '../ledger/json-depth';
 import type { JournalEntry } from '../ledger/types';
 import type { HumanWaitRegistration } from '../run/human-waits';
+import { lateReplyError } from '../run/run-errors';
 import type { PendingApproval } from '../run/types';
 import type { EffectScope } from './effect-scope';
 import { unreadAbort } from './unread-abort';
@@ -188,9 +189,8 @@ class OpenWait<TReply> implements HumanWaitRegistration, OpenedWait {
   accept(value: unknown): void {
     if (this.#expired()) {
       const { deadline } = this as { deadline: number };
-      const timeout = this.#replies.timeoutError(deadline, this);
-      this.#finish()?.reject(timeout);
-      throw lateReplyError(this, deadline, timeout.code);
+      const code = this.#timeOut(deadline);
+      throw lateReplyError({ waitId: this.waitId, deadline, code, prompt: this.prompt });
     }
     const reply = this.#replies.accept(value, this);
     this.#checkSize(reply);
@@ -267,18 +267,34 @@ class OpenWait<TReply> implements HumanWaitRegistration, OpenedWait {
       if (scope.aborted) return this.handleEvent();
       if (this.#early) return this.#finish()?.resolve(this.#early.reply);
       if (expired) {
-        return this.#finish()?.reject(this.#replies.timeoutError(first as number, this));
+        this.#timeOut(first as number);
+        return;
       }
       // The effect's abort reaches the wait without an AbortSignal made for it.
       scope.addAbortListener(this);
       if (first !== undefined) {
         const { clock } = scope.run;
         this.#timer = clock.setTimeout(
-          () => this.#finish()?.reject(this.#replies.timeoutError(first, this)),
+          () => this.#timeOut(first),
           Math.max(0, first - clock.now()),
         );
       }
     });
+  }
+
+  /**
+   * Fails the wait with its timeout error, and tells the run: a reply that comes later is
+   * told it came after the deadline, not that the run was never waiting.
+   */
+  #timeOut(deadline: number): RunError['code'] {
+    const error = this.#replies.timeoutError(deadline, this);
+    const finished = this.#finish();
+    if (finished) {
+      const { waitId, prompt } = this;
+      this.#scope.run.waitTimedOut({ waitId, deadline, code: error.code, prompt });
+      finished.reject(error);
+    }
+    return error.code;
   }
 
   /** True once the wait's deadline has passed on the run's clock. */
@@ -305,16 +321,4 @@ class OpenWait<TReply> implements HumanWaitRegistration, OpenedWait {
     scope.setIdle(false);
     return { resolve, reject };
   }
-}
-
-/** Said to whoever sent a reply after the wait's deadline: not applied, and why. */
-function lateReplyError(
-  wait: { waitId: string; prompt: string },
-  deadline: number,
-  code: RunError['code'],
-): RunError {
-  return new RunError(code, {
-    message: `The reply to "${wait.prompt}" (wait "${wait.waitId}") came after its deadline, ${new Date(deadline).toISOString()}: the wait timed out and the reply was not applied. The run goes on as it does when the wait times out; to take later answers, give the wait a longer timeoutMs.`,
-    details: { waitId: wait.waitId, deadline },
-  });
 }

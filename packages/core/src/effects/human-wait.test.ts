@@ -208,6 +208,62 @@ describe('humanWait', () => {
     });
   });
 
+  it('refuses a reply that comes after its wait timed out with human.timeout on every path, live, evicted or in another process', async () => {
+    // Before: only a reply that reached the wait itself past its deadline heard human.timeout;
+    // once the wait had timed out and the run had moved on, the same late reply got
+    // run.not_waiting (the code of a reply sent twice) — from a live run, an evicted one, and
+    // another process alike.
+    const late = {
+      code: 'human.timeout',
+      message: expect.stringContaining('came after its deadline'),
+      details: { waitId: '0.invoice.approving#0/0:human', deadline: hour },
+    };
+    const reply = { type: 'human.reply', value: { approved: true } } as const;
+    for (const evictWaiting of [false, true]) {
+      const clock = manualClock(0);
+      const { agent } = invoiceAgent(
+        stores.open(),
+        { ledger: memoryLedger() },
+        { clock, evictWaiting },
+      );
+      const handle = agent.start({ threadId: `t-${evictWaiting}`, input });
+      await handle.result();
+      await clock.advance(hour + 1);
+      expect(await handle.result()).toMatchObject({ output: { error: 'human.timeout' } });
+      await expect(agent.send(`t-${evictWaiting}`, reply)).rejects.toMatchObject(late);
+      // A handle refuses a reply to a run in memory at once.
+      expect(() => handle.reply({ approved: true })).toThrow(expect.objectContaining(late));
+      await agent.close();
+      const other = invoiceAgent(stores.open(), { ledger: memoryLedger() }, { clock }).agent;
+      await expect(other.send(`t-${evictWaiting}`, reply)).rejects.toMatchObject(late);
+      await expect(
+        other.send(`t-${evictWaiting}`, { ...reply, waitId: '0.invoice.approving#0/0:human' }),
+      ).rejects.toMatchObject(late);
+      await other.close();
+    }
+  });
+
+  it('still answers a reply sent twice with run.not_waiting, not as a late one', async () => {
+    const clock = manualClock(0);
+    const { agent } = invoiceAgent(stores.open(), { ledger: memoryLedger() }, { clock });
+    const handle = agent.start({ threadId: 't', input });
+    await handle.result();
+    handle.reply({ approved: true });
+    // The scripted model's latency runs on the manual clock too.
+    const answered = handle.result();
+    await clock.advance(hour * 2);
+    expect(await answered).toMatchObject({ status: 'done', output: { approved: true } });
+    await expect(
+      agent.send('t', { type: 'human.reply', value: { approved: true } }),
+    ).rejects.toMatchObject({ code: 'run.not_waiting' });
+    await agent.close();
+    const other = invoiceAgent(stores.open(), { ledger: memoryLedger() }, { clock }).agent;
+    await expect(
+      other.send('t', { type: 'human.reply', value: { approved: true } }),
+    ).rejects.toMatchObject({ code: 'run.not_waiting' });
+    await other.close();
+  });
+
   it('times out at once when resumed past its deadline, rather than resting waiting (issue 9)', async () => {
     await waitingThread();
     const { agent } = invoiceAgent(

@@ -213,6 +213,16 @@ describe('toolLoop approvals', () => {
       output: { error: { code: 'approval.expired' } },
     });
     expect(sent).toEqual([]);
+    // An approval that comes later is told it came after the deadline (before: run.not_waiting).
+    const waitId = waiting.status === 'waiting' ? waiting.waits[0]!.waitId : '';
+    expect(() => handle.reply({ approved: true, argumentsHash: 'x' })).toThrow(
+      expect.objectContaining({
+        code: 'approval.expired',
+        message: expect.stringContaining('came after its deadline'),
+        details: { waitId, deadline: 60_000 },
+      }),
+    );
+    expect(sent).toEqual([]);
   });
 
   it('is configurable: an untrusted prompt, the policy off, and tools that always ask', async () => {

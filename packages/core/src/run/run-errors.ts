@@ -8,6 +8,30 @@ export function evictedError(threadId: string, what: string): RunError {
   });
 }
 
+/** A wait that timed out, as a late reply to it is told. */
+export interface TimedOutWait {
+  readonly waitId: string;
+  readonly deadline: number;
+  /** The code the wait failed with: `human.timeout`, or `approval.expired` for an approval. */
+  readonly code: RunError['code'];
+  /** What the person was asked, when known. */
+  readonly prompt?: string;
+}
+
+/**
+ * Said to whoever sent a reply after the wait's deadline — to the wait itself, to a run that
+ * has moved on since, or to a thread restored to hear it: the code the wait timed out with
+ * (`human.timeout`, `approval.expired`) on every path, so a caller tells a late answer from
+ * one sent twice (`run.not_waiting`).
+ */
+export function lateReplyError({ waitId, deadline, code, prompt }: TimedOutWait): RunError {
+  const what = prompt === undefined ? `wait "${waitId}"` : `"${prompt}" (wait "${waitId}")`;
+  return new RunError(code, {
+    message: `The reply to ${what} came after its deadline, ${new Date(deadline).toISOString()}: the wait timed out and the reply was not applied. The run goes on as it does when the wait times out; to take later answers, give the wait a longer timeoutMs.`,
+    details: { waitId, deadline },
+  });
+}
+
 /** Thrown when an event reaches a run that has ended. */
 export function endedError(threadId: string, status: string, what: string): RunError {
   return new RunError('run.not_waiting', {

@@ -1,16 +1,20 @@
 import type { Clock } from '../clock/clock';
+import type { RunError } from '../errors/run-error';
 import type { RunEvents } from '../events/run-events';
 import type { JournalEntry, LiveUsage, RunUsage } from '../ledger/types';
 import type { ModelPricing } from '../model/types';
 import type { HistorySummaryRef } from '../store/types';
 import type { AgentRuntime } from './agent-runtime';
 import type { HumanWaitRegistration } from './human-waits';
+import type { TimedOutWait } from './run-errors';
 import type { LimitInfo } from './types';
 
 /** A human wait as the journal had it when a run was restored. */
 export interface RecordedWait {
   status: JournalEntry['status'];
   deadline?: number;
+  /** The code it failed with, when it timed out (`human.timeout`, `approval.expired`). */
+  timedOut?: RunError['code'];
 }
 
 /** How a replay follows the recorded run's time. */
@@ -188,6 +192,11 @@ export interface RunPort {
   addWait(wait: HumanWaitRegistration): () => void;
   /** Removes a human wait {@link addWait} registered, without keeping a function to do it. */
   removeWait(wait: HumanWaitRegistration): void;
+  /**
+   * Told when a wait timed out (before it is removed): a reply that comes for it later is
+   * refused with the wait's own timeout code, not as a reply to a run that never asked.
+   */
+  waitTimedOut(wait: TimedOutWait): void;
   /**
    * Registers something besides the run's own waits and timers that will need the run at a
    * time of its own (a child agent resting on its timer): the run's next wake-up time, and so

@@ -23,9 +23,10 @@ import { contextMutationError } from './context-mutation-error';
 import { DelayedEvents } from './delayed-events';
 import { type HeldReply, type HumanWaitRegistration, HumanWaits } from './human-waits';
 import { holdProcessOpen, unrefTimer } from './keep-alive';
+import { lateReplyErrorFor } from './late-replies';
 import { type LeaseHolder, LeaseKeeper } from './lease-keeper';
 import { runClock } from './run-clock';
-import { endedError, evictedError, stoppedSnapshotError } from './run-errors';
+import { endedError, evictedError, stoppedSnapshotError, type TimedOutWait } from './run-errors';
 import { RunLifecycle, type RunPhase, storedStatusOf } from './run-lifecycle';
 import { type NextModelCall, projectedUsage, RunLimitJudge } from './run-limits';
 import { type RestListener, RunOutcomes } from './run-outcomes';
@@ -145,6 +146,10 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   readonly #delayed: DelayedEvents;
   readonly #limits: RunLimitJudge;
   readonly #recordedWaits: ReadonlyMap<string, RecordedWait>;
+  /** Waits that timed out in this process, by id (see {@link lateReply}). */
+  #timedOutWaits: Map<string, TimedOutWait> | undefined;
+  /** The last wait that closed in this process. */
+  #lastClosedWait: string | undefined;
   readonly #effects: RunningEffects;
   /** Set by {@link handBackSoon}. */
   #handBack: { promise: Promise<void>; resolve: () => void } | undefined;
@@ -508,9 +513,19 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
 
   /** Answers a pending human wait. */
   reply(value: unknown, waitId?: string): void {
-    this.#assertLive('human.reply');
-    this.#waits.find(waitId).accept(value);
+    try {
+      this.#assertLive('human.reply');
+      this.#waits.find(waitId).accept(value);
+    } catch (error) {
+      throw this.#lateReplyOr(error, waitId);
+    }
     this.#wake();
+  }
+
+  /** `error`, or the late reply's when the run was not waiting because the wait timed out. */
+  #lateReplyOr(error: unknown, waitId: string | undefined): unknown {
+    const notWaiting = RunError.isInstance(error) && error.code === 'run.not_waiting';
+    return (notWaiting && this.lateReply(waitId)) || error;
   }
 
   /**
@@ -518,7 +533,11 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
    * has not reopened it yet (see {@link HumanWaits.hold}).
    */
   replyOnceAdded(value: unknown, waitId: string): HeldReply {
-    this.#assertLive('human.reply');
+    try {
+      this.#assertLive('human.reply');
+    } catch (error) {
+      throw this.#lateReplyOr(error, waitId);
+    }
     return this.#waits.hold(waitId, value);
   }
 
@@ -545,6 +564,24 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
 
   removeWait(wait: HumanWaitRegistration): void {
     this.#waits.remove(wait);
+    this.#lastClosedWait = wait.waitId;
+  }
+
+  waitTimedOut(wait: TimedOutWait): void {
+    this.#timedOutWaits ??= new Map();
+    this.#timedOutWaits.set(wait.waitId, wait);
+  }
+
+  /**
+   * The error for a reply that finds no wait because the wait it meant timed out (see
+   * {@link lateReplyErrorFor}); undefined when it cannot be a late reply.
+   */
+  lateReply(waitId: string | undefined): RunError | undefined {
+    return lateReplyErrorFor(waitId, {
+      timedOut: this.#timedOutWaits,
+      lastClosed: this.#lastClosedWait,
+      recorded: this.#recordedWaits,
+    });
   }
 
   addWakeSource(nextWakeAt: () => number | undefined): () => void {
