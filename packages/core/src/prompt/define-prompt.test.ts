@@ -121,11 +121,16 @@ describe('definePrompt', () => {
       /id must be a non-empty string/,
     );
     expect(() => definePrompt({ id: 'a', version: '', render: () => '' })).toThrow(
-      /version must be a number or a non-empty string/,
+      /version must be a number, 0 or more, or a non-empty string/,
     );
     expect(() => definePrompt({ id: 'a', version: Number.NaN, render: () => '' })).toThrow(
       expect.objectContaining({ code: 'definition.invalid_option' }),
     );
+    // Before: accepted, and recorded with every call as a version older than the first.
+    expect(() => definePrompt({ id: 'a', version: -1, render: () => '' })).toThrow(
+      /definePrompt "a": version must be a number, 0 or more, .* got the number -1/,
+    );
+    expect(definePrompt({ id: 'a', version: 0, render: () => '' }).version).toBe(0);
   });
 
   it('refuses a prompt without a render function when it is defined, not when it runs (issue 9)', () => {

@@ -12,7 +12,7 @@ export interface PromptRef {
 export interface PromptOptions<TInput, TPrompted extends string | ChatMessage[]> {
   /** A stable name, e.g. `support.triage`: the same across versions. */
   id: string;
-  /** This version: a number or a label. Change it whenever the text changes. */
+  /** This version: a number (0 or more) or a label. Change it whenever the text changes. */
   version: string | number;
   /** A system prompt, fixed or computed from the input. */
   system?: string | ((input: TInput) => string);
@@ -64,13 +64,15 @@ export function definePrompt<TInput, TPrompted extends string | ChatMessage[] = 
       `definePrompt: id must be a non-empty string, got ${JSON.stringify(id)}. Give the prompt a stable name such as "support.triage".`,
     );
   }
+  // A numbered version counts up from 0: a negative one is a typo (-1 for 1), and the run
+  // log and evals would show it as a version older than the first.
   const versionOk =
-    (typeof version === 'number' && Number.isFinite(version)) ||
+    (typeof version === 'number' && Number.isFinite(version) && version >= 0) ||
     (typeof version === 'string' && version.trim() !== '');
   if (!versionOk) {
     throw new DefinitionError(
       'definition.invalid_option',
-      `definePrompt "${id}": version must be a number or a non-empty string, got ${JSON.stringify(version)}.`,
+      `definePrompt "${id}": version must be a number, 0 or more, or a non-empty string, got ${describeValue(version)}. Count versions up from 0 or 1, or label them ("2025-06-triage").`,
     );
   }
   if (typeof render !== 'function') {
