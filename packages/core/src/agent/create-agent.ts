@@ -1,7 +1,7 @@
 import type { AnyStateMachine, EventObject, InputFrom } from 'xstate';
 import { tokenCounterResolver } from '../budget/check-token-counter';
 import { estimateTokenCounter } from '../budget/create-token-counter';
-import { systemClock, timeOrderedIds } from '../clock/clock';
+import { type Clock, systemClock, timeOrderedIds } from '../clock/clock';
 import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, describeValue, optionNamesOf } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
@@ -12,6 +12,7 @@ import { createModelCallPipeline } from '../pipeline/create-model-call-pipeline'
 import { createReliabilityPolicy } from '../reliability/create-reliability-policy';
 import { maxTimerMs, validateNumberOption } from '../reliability/validate-option';
 import type { AgentRuntime } from '../run/agent-runtime';
+import { unrefTimer } from '../run/keep-alive';
 import { LeaseHeartbeat } from '../run/lease-heartbeat';
 import { Run } from '../run/run';
 import { runClock } from '../run/run-clock';
@@ -206,6 +207,12 @@ export function createAgent<TMachine extends AnyStateMachine>(
    * caller may have closed, and kept its lease.
    */
   const admissions = new Set<Promise<void>>();
+  /**
+   * Set once `close()` stopped waiting for those calls, at its `timeoutMs`: a store read that
+   * never answers must not hold it forever. A call that gets its answer later restores nothing
+   * and fails with `agent.closed`.
+   */
+  let closeStoppedWaiting = false;
   const admit = (): (() => void) => {
     let done: () => void = () => undefined;
     const admitted = new Promise<void>((resolve) => {
@@ -223,7 +230,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
    * the agent is closed, only a call let in before (`admitted`) may restore.
    */
   const restore = (threadId: string, force = false, admitted = false): Promise<Run> => {
-    if (closed && !admitted) {
+    if (closed && (!admitted || closeStoppedWaiting)) {
       return Promise.reject(closedError(runtime.name, `restoring thread "${threadId}"`));
     }
     const running = live.get(threadId);
@@ -235,6 +242,12 @@ export function createAgent<TMachine extends AnyStateMachine>(
       // lease up: this process would otherwise be refused its own thread.
       await live.letGo(threadId);
       const { run, checkpoint: claimed } = await claimThread(threadId, force);
+      if (closeStoppedWaiting) {
+        // Claimed after close() stopped waiting for it (the store answered late): the thread
+        // goes back as it was, unstarted, its lease given up, so another process can take it.
+        await runtime.checkpointer.releaseLease?.(threadId, run.owner).catch(() => undefined);
+        throw closedError(runtime.name, `restoring thread "${threadId}"`);
+      }
       live.track(run, { restored: true });
       run.start({ resumed: true, delayedEvents: claimed.delayedEvents ?? [] });
       return run;
@@ -455,12 +468,36 @@ export function createAgent<TMachine extends AnyStateMachine>(
         expected: `a number of milliseconds to wait for working runs, from 0 to ${maxTimerMs}`,
       });
       closed = true;
-      // Calls let in before: their restores start, and are waited for with the others.
-      await Promise.allSettled([...admissions]);
-      await Promise.allSettled([...resuming.values()]);
-      await live.close({ timeoutMs });
+      const { clock } = runtime;
+      const started = clock.now();
+      // Calls let in before: their restores start, and are waited for with the others — for
+      // `timeoutMs` at most, as working runs are.
+      const admitted = (async () => {
+        await Promise.allSettled([...admissions]);
+        await Promise.allSettled([...resuming.values()]);
+      })();
+      if (!(await settlesWithin(admitted, timeoutMs, clock))) closeStoppedWaiting = true;
+      await live.close({ timeoutMs: Math.max(0, timeoutMs - (clock.now() - started)) });
     },
   };
+}
+
+/** True when `promise` settles within `ms` on `clock`; false when the time is up first. */
+async function settlesWithin(
+  promise: Promise<unknown>,
+  ms: number,
+  clock: Clock,
+): Promise<boolean> {
+  let timer: unknown;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = clock.setTimeout(() => resolve(false), ms);
+    unrefTimer(timer);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timedOut]);
+  } finally {
+    clock.clearTimeout(timer);
+  }
 }
 
 /** Reads of a thread a restore makes while other processes keep moving it on. */

@@ -519,6 +519,35 @@ describe('a run letting go of its thread', () => {
     },
   );
 
+  it.each([
+    ['its tenant check reads', 'latest'],
+    ['its restore takes the lease', 'acquireLease'],
+  ] as const)(
+    'stops waiting, at its timeoutMs, for a send whose store never answers as %s; the send, answered later, restores nothing',
+    async (_, stalled) => {
+      const checkpointer = new StallingStore(stalled);
+      const agent = approvalAgent(checkpointer);
+      expect((await agent.start({ threadId: 'r', input: {} }).result()).status).toBe('waiting');
+      await checkpointer.released;
+      await new Promise((resolve) => setImmediate(resolve));
+      const after: string[] = [];
+      let closed = false;
+      agent.events.onAny((event) => {
+        if (closed) after.push(event.type);
+      });
+      checkpointer.stalling = true;
+      const sent = agent.send('r', { type: 'human.reply', value: { ok: true } });
+      // Before: close() waited for the send's read for as long as the store took: here, ever.
+      await agent.close({ timeoutMs: 50 });
+      closed = true;
+      checkpointer.answer();
+      await expect(sent).rejects.toMatchObject({ code: 'agent.closed' });
+      expect(after).toEqual([]);
+      expect((await checkpointer.getLease('r'))?.expiresAt ?? 0).toBe(0);
+      expect((await checkpointer.latest('r'))?.run.status).toBe('waiting');
+    },
+  );
+
   it('starts no new model call once close() is called: the resumed run pays for each call once', async () => {
     const lookup = defineTool({
       name: 'lookup',
@@ -670,4 +699,30 @@ describe('a run letting go of its thread', () => {
 /** An agent on the approval chart and `checkpointer`, with createAgent's defaults. */
 function approvalAgent(checkpointer: MemoryCheckpointer) {
   return createAgent({ machine, checkpointer });
+}
+
+/** A store whose `latest()` or `acquireLease()` waits, once `stalling`, until `answer()`. */
+class StallingStore extends ReleaseSignalStore {
+  stalling = false;
+  readonly #stalled: 'latest' | 'acquireLease';
+  #answer: () => void = () => undefined;
+  readonly #answered = new Promise<void>((resolve) => {
+    this.#answer = resolve;
+  });
+  constructor(stalled: 'latest' | 'acquireLease') {
+    super();
+    this.#stalled = stalled;
+  }
+  answer(): void {
+    this.stalling = false;
+    this.#answer();
+  }
+  override async latest(threadId: string) {
+    if (this.stalling && this.#stalled === 'latest') await this.#answered;
+    return super.latest(threadId);
+  }
+  override async acquireLease(...args: Parameters<MemoryCheckpointer['acquireLease']>) {
+    if (this.stalling && this.#stalled === 'acquireLease') await this.#answered;
+    return super.acquireLease(...args);
+  }
 }

@@ -307,7 +307,9 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
    * from the call on — no model call, tool call or child agent; a wait for a person still
    * opens — and `close()` waits up to `timeoutMs` for the steps in flight to finish (so none
    * is cut off and paid for twice, here and by whoever resumes the thread); a send or resume
-   * made just before the call is waited for too. Then it evicts every run (its checkpoint
+   * made just before the call is waited for too, within the same `timeoutMs` (one whose store
+   * has not answered by then restores nothing and fails with `agent.closed`). Then it evicts
+   * every run (its checkpoint
    * stays; a run still working is handed back as `running`, for `resume()` here or elsewhere,
    * and its `result()` resolves `stopped` with `handedBack: true`; its next step runs there),
    * releases leases and timers — the lease of a
@@ -343,7 +345,10 @@ export interface ResumeOptions extends ThreadTenantCheck {
 
 /** Options of {@link Agent.close}. */
 export interface CloseOptions {
-  /** How long to wait for working runs to come to rest. Default 10 000. */
+  /**
+   * How long to wait for working runs to come to rest, and for sends and resumes made just
+   * before `close()` to restore their threads. Default 10 000.
+   */
   timeoutMs?: number;
 }
 
