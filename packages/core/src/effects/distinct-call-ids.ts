@@ -9,6 +9,8 @@ import type { ToolCallRequest } from '../model/types';
  * returned as they are.
  */
 export function distinctCallIds(calls: readonly ToolCallRequest[]): readonly ToolCallRequest[] {
+  // One call (most answers) cannot repeat an id: no set to build.
+  if (calls.length < 2) return calls;
   const ids = new Set(calls.map((call) => call.id));
   if (ids.size === calls.length) return calls;
   const seen = new Set<string>();
