@@ -23,6 +23,7 @@ import { CheckpointError } from '../store/checkpoint-error';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { checkAgentOptions } from './check-agent-options';
 import { checkAgentShapes } from './check-agent-shapes';
+import { childLateReply } from './child-late-reply';
 import { forkThread } from './fork-thread';
 import { machineVersionOf } from './inspect-machine';
 import { LiveRuns } from './live-runs';
@@ -298,7 +299,14 @@ export function createAgent<TMachine extends AnyStateMachine>(
           held?.drop();
           if (!hasWait(run, waitId)) {
             const pending = run.waits().map((wait) => wait.waitId);
-            throw run.lateReply(waitId) ?? noWaitForReply(threadId, waitId, rest.status, pending);
+            throw (
+              run.lateReply(waitId) ??
+              // A child agent's wait, which the thread's own journal does not list.
+              (waitId === undefined
+                ? undefined
+                : await childLateReply(runtime.checkpointer, threadId, waitId)) ??
+              noWaitForReply(threadId, waitId, rest.status, pending)
+            );
           }
         }
         run.reply(value, waitId);

@@ -3,6 +3,7 @@ import { RunError } from '../errors/run-error';
 import { usageFromJournal } from '../ledger/fold-usage';
 import type { JournalEntry } from '../ledger/types';
 import type { AgentRuntime } from '../run/agent-runtime';
+import { isTimeoutCode } from '../run/late-replies';
 import { Run } from '../run/run';
 import type { RecordedWait } from '../run/run-port';
 import { CheckpointError } from '../store/checkpoint-error';
@@ -281,11 +282,12 @@ function isLeaseHeld(error: unknown): boolean {
 
 function waitsOf(entries: readonly JournalEntry[]): Map<string, RecordedWait> {
   const waits = new Map<string, RecordedWait>();
-  for (const { kind, key, status, meta, error } of entries) {
+  for (const { kind, key, status, meta, error, finishedAt } of entries) {
     if (kind !== 'human') continue;
     const deadline = meta?.deadline;
     const wait: RecordedWait = typeof deadline === 'number' ? { status, deadline } : { status };
     if (status === 'failed' && isTimeoutCode(error?.code)) wait.timedOut = error.code;
+    if (finishedAt !== undefined) wait.finishedAt = finishedAt;
     waits.set(key, wait);
   }
   return waits;
@@ -316,9 +318,4 @@ function storeFileOf(checkpointer: Checkpointer): string {
   }
   const relative = isAbsolute(path) ? '' : `, "${path}" read from the working directory`;
   return ` (the file ${resolve(path)}${relative})`;
-}
-
-/** A wait's failure that is its deadline passing, not an abort or a stop. */
-function isTimeoutCode(code: unknown): code is 'human.timeout' | 'approval.expired' {
-  return code === 'human.timeout' || code === 'approval.expired';
 }

@@ -12,6 +12,7 @@ import { emptyUsage } from '../ledger/fold-usage';
 import type { RunUsage } from '../ledger/types';
 import { parseNow } from '../output/parse-now';
 import type { AgentRuntime } from '../run/agent-runtime';
+import { childThreadId } from '../run/child-thread-id';
 import { Run } from '../run/run';
 import type { LimitInfo, RunOutcome } from '../run/types';
 import { CheckpointError } from '../store/checkpoint-error';
@@ -107,7 +108,7 @@ export function agentActor<
         input,
         `child agent "${options.machine.id}"'s input schema`,
       );
-      const threadId = `${scope.threadId}/${scope.key}`;
+      const threadId = childThreadId(scope.threadId, scope.key);
       if (!parsedInput.success) {
         const error = new RunError('agent.invalid_input', {
           message: `Child agent "${options.machine.id}" was invoked with input that does not match its input schema; it did not start.`,
@@ -180,6 +181,7 @@ export function agentActor<
             scope.signal.removeEventListener('abort', stopWithParent);
           }
           const outcome = await untilFinished(scope, child);
+          adoptTimedOutWaits(scope, child);
           if (child.untrustedSeen) scope.run.markUntrustedSeen();
           return resultOf(options, outcome);
         },
@@ -320,6 +322,7 @@ function forwardWaits(
       if (settled) return;
       settled = true;
       onRestAgain(() => undefined);
+      adoptTimedOutWaits(scope, child);
       for (const remove of removals) remove();
       scope.setIdle(false);
       resolve();
@@ -339,6 +342,15 @@ function forwardWaits(
     // parent (it would rest for ever otherwise).
     if (waits.length > 0 || child.nextWakeAt() !== undefined) scope.setIdle(true);
   });
+}
+
+/**
+ * The child's waits that timed out, told to the parent: they were the parent's to answer
+ * too (it lists them while its child rests), so a reply to the parent that comes for one
+ * later is told it came late.
+ */
+function adoptTimedOutWaits(scope: EffectScope, child: Run): void {
+  for (const late of child.timedOutWaits()) scope.run.waitTimedOut(late);
 }
 
 /** The parent's run is leaving memory (evicted, taken over), not ending: its child leaves with it. */

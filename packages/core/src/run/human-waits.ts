@@ -1,4 +1,5 @@
 import { RunError } from '../errors/run-error';
+import type { TimedOutWait } from './run-errors';
 import { SmallMap } from './small-map';
 import type { PendingApproval, PendingHumanWait } from './types';
 
@@ -27,6 +28,10 @@ export class HumanWaits {
   #held:
     | { waitId: string; value: unknown; resolve(): void; reject(error: unknown): void }
     | undefined;
+  /** The waits that timed out here, by id, for the replies that come after (made on demand). */
+  #timedOut: Map<string, TimedOutWait> | undefined;
+  /** The last wait that closed here — answered, or timed out — if any. */
+  #lastClosed: string | undefined;
 
   constructor(private readonly threadId: string) {}
 
@@ -41,6 +46,7 @@ export class HumanWaits {
       queueMicrotask(() => {
         try {
           wait.accept(held.value);
+          this.#lastClosed = wait.waitId;
           held.resolve();
         } catch (error) {
           held.reject(error);
@@ -53,6 +59,42 @@ export class HumanWaits {
   /** Removes the wait registered under `wait`'s id. */
   remove(wait: HumanWaitRegistration): void {
     this.#waits.delete(wait.waitId);
+  }
+
+  /**
+   * Gives `value` to the wait `waitId` names, or the only one pending (see {@link find}); the
+   * wait throws when it refuses it.
+   */
+  answer(waitId: string | undefined, value: unknown): void {
+    const wait = this.find(waitId);
+    wait.accept(value);
+    this.#lastClosed = wait.waitId;
+  }
+
+  /**
+   * Records a wait that timed out: the replies that come for it later are late, not twice.
+   * Once: told again (a child agent's waits, adopted more than once), it changes nothing.
+   */
+  timedOut(wait: TimedOutWait): void {
+    this.#timedOut ??= new Map();
+    if (this.#timedOut.has(wait.waitId)) return;
+    this.#timedOut.set(wait.waitId, wait);
+    this.#lastClosed = wait.waitId;
+  }
+
+  /** The wait `waitId` if it timed out here. */
+  timedOutWait(waitId: string): TimedOutWait | undefined {
+    return this.#timedOut?.get(waitId);
+  }
+
+  /** Every wait that timed out here, in the order they did. */
+  timedOutWaits(): Iterable<TimedOutWait> {
+    return this.#timedOut?.values() ?? [];
+  }
+
+  /** The last wait that closed here, answered or timed out, if any. */
+  get lastClosed(): string | undefined {
+    return this.#lastClosed;
   }
 
   /**

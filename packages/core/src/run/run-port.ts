@@ -15,6 +15,8 @@ export interface RecordedWait {
   deadline?: number;
   /** The code it failed with, when it timed out (`human.timeout`, `approval.expired`). */
   timedOut?: RunError['code'];
+  /** When it was answered or failed. */
+  finishedAt?: number;
 }
 
 /** How a replay follows the recorded run's time. */

@@ -146,10 +146,6 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   readonly #delayed: DelayedEvents;
   readonly #limits: RunLimitJudge;
   readonly #recordedWaits: ReadonlyMap<string, RecordedWait>;
-  /** Waits that timed out in this process, by id (see {@link lateReply}). */
-  #timedOutWaits: Map<string, TimedOutWait> | undefined;
-  /** The last wait that closed in this process. */
-  #lastClosedWait: string | undefined;
   readonly #effects: RunningEffects;
   /** Set by {@link handBackSoon}. */
   #handBack: { promise: Promise<void>; resolve: () => void } | undefined;
@@ -515,7 +511,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   reply(value: unknown, waitId?: string): void {
     try {
       this.#assertLive('human.reply');
-      this.#waits.find(waitId).accept(value);
+      this.#waits.answer(waitId, value);
     } catch (error) {
       throw this.#lateReplyOr(error, waitId);
     }
@@ -564,12 +560,15 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
 
   removeWait(wait: HumanWaitRegistration): void {
     this.#waits.remove(wait);
-    this.#lastClosedWait = wait.waitId;
   }
 
   waitTimedOut(wait: TimedOutWait): void {
-    this.#timedOutWaits ??= new Map();
-    this.#timedOutWaits.set(wait.waitId, wait);
+    this.#waits.timedOut(wait);
+  }
+
+  /** The waits that timed out in this run, in this process, in the order they did. */
+  timedOutWaits(): Iterable<TimedOutWait> {
+    return this.#waits.timedOutWaits();
   }
 
   /**
@@ -577,11 +576,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
    * {@link lateReplyErrorFor}); undefined when it cannot be a late reply.
    */
   lateReply(waitId: string | undefined): RunError | undefined {
-    return lateReplyErrorFor(waitId, {
-      timedOut: this.#timedOutWaits,
-      lastClosed: this.#lastClosedWait,
-      recorded: this.#recordedWaits,
-    });
+    return lateReplyErrorFor(waitId, this.#waits, this.#recordedWaits);
   }
 
   addWakeSource(nextWakeAt: () => number | undefined): () => void {
