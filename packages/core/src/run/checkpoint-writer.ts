@@ -144,19 +144,16 @@ export class CheckpointWriter {
     { durable = true }: { durable?: boolean } = {},
   ): Promise<void> {
     const { checkpointer, owner } = this.options;
-    const entries = this.#journal;
+    const held = this.#journal;
     this.#journal = [];
-    entries.push(entry);
     const options = durable ? { owner } : { owner, durable };
     // Read once: a store may be a proxy that makes a function on every read.
-    const putEffects = entries.length > 1 ? checkpointer.putEffects : undefined;
+    const putEffects = held.length > 0 ? checkpointer.putEffects : undefined;
     // In one write where the store can; else issued together: a store that groups a turn's
     // writes (SQLite) commits them as one.
     const writing = putEffects
-      ? putEffects.call(checkpointer, entries, options)
-      : entries.length === 1
-        ? checkpointer.putEffect(entries[0]!, options)
-        : Promise.all(entries.map((item) => checkpointer.putEffect(item, options)));
+      ? putEffects.call(checkpointer, [...held, entry], options)
+      : Promise.all([...held, entry].map((item) => checkpointer.putEffect(item, options)));
     this.#journalWrites ??= new Set();
     const writes = this.#journalWrites;
     writes.add(writing);
