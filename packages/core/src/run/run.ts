@@ -611,7 +611,10 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     const dueIn = this.#delayed.nextDueIn();
     const due = dueIn === undefined ? undefined : this.runtime.clock.now() + dueIn;
     let next = earlier(due, this.#waits.nextDeadline());
-    // Checked at every checkpoint: no work beyond the two reads above unless a child waits.
+    // A run resting past its wall-time limit ends there: a process that evicted it, or a
+    // worker, wakes it then, not at its wait's later deadline.
+    if (!this.replay) next = earlier(next, this.#limits.deadline()?.at);
+    // Checked at every checkpoint: no work beyond the reads above unless a child waits.
     if (this.#wakeSources) for (const source of this.#wakeSources) next = earlier(next, source());
     return next;
   }
@@ -914,8 +917,10 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     } else if (!active && this.#releaseProcess) {
       this.#releaseProcess();
       this.#releaseProcess = undefined;
-      this.#clearWallTimer();
     }
+    // The wall-time limit counts time spent waiting for a person too: its timer (unref'd: it
+    // holds no process open) stays armed while the run rests waiting, and goes with its end.
+    if (!active && to !== 'waiting') this.#clearWallTimer();
     if (from === 'waiting') {
       this.#wakes++;
       this.#outcomes.clear();
@@ -1211,7 +1216,9 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     this.#wallTimer = clock.setTimeout(
       () => {
         this.#wallTimer = undefined;
-        if (this.#lifecycle.active) this.reachLimit(deadline.limit);
+        if (this.#lifecycle.active || this.#lifecycle.phase === 'waiting') {
+          this.reachLimit(deadline.limit);
+        }
       },
       Math.max(0, deadline.at - clock.now()),
     );

@@ -29,9 +29,11 @@ export interface RunLimits {
   maxCostUsd?: number;
   /**
    * Wall time from the run's start, on the injected clock. Time spent resting `waiting` counts
-   * too: a thread restored after it (a reply that took a person longer) ends in `limit` at once,
-   * before the reply is delivered. Leave it out, or size it for the longest wait, on charts
-   * that wait for people.
+   * too: a run waiting for a person at the deadline gets `limit.reached` (or ends in `limit`)
+   * then — in memory by its timer; evicted, its checkpoint's wake-up time is the deadline, so
+   * the process that evicted it, or a worker, restores it then — and a thread restored after it
+   * ends in `limit` at once, before a reply is delivered. Leave it out, or size it for the
+   * longest wait, on charts that wait for people.
    */
   maxWallTimeMs?: number;
   /** What a chart handling `limit.reached` may still do to wrap up. */

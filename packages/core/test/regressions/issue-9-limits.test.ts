@@ -7,6 +7,8 @@ import {
   createAgent,
   DefinitionError,
   defineTool,
+  humanWait,
+  MemoryCheckpointer,
   structuredCall,
   toolCall,
   toolLoop,
@@ -130,6 +132,73 @@ describe('limits (issue 9)', () => {
     });
     expect(aborted).toBe(true);
     expect(endedAt).toBe(200);
+  });
+
+  it.each([false, true])(
+    'ends a run resting on a wait for a person at maxWallTimeMs, not at the wait’s later deadline (evictWaiting %s)',
+    async (evictWaiting) => {
+      // Before: the wall-time timer went with the run's rest, and the checkpoint's wake-up time
+      // was the wait's deadline: the thread stayed `waiting` (and listed as answerable) long
+      // after its limit, in this process and for a worker alike.
+      const clock = manualClock(0);
+      const machine = setup({
+        actors: { ask: humanWait({ prompt: () => 'Go?', reply: z.boolean(), timeoutMs: 60_000 }) },
+      }).createMachine({
+        id: 'asking',
+        initial: 'asking',
+        states: {
+          asking: { invoke: { src: 'ask', onDone: 'done', onError: 'done' } },
+          done: { type: 'final' },
+        },
+      });
+      const checkpointer = new MemoryCheckpointer();
+      const agent = createAgent({
+        machine,
+        clock,
+        checkpointer,
+        evictWaiting,
+        limits: { maxWallTimeMs: 500 },
+      });
+      const handle = agent.start({ threadId: 'w', input: undefined });
+      expect((await handle.result()).status).toBe('waiting');
+      expect((await checkpointer.latest('w'))?.wakeAt).toBe(500);
+      await clock.advance(500);
+      expect(await handle.result()).toMatchObject({
+        status: 'limit',
+        limit: { limit: 'maxWallTimeMs', max: 500 },
+      });
+      expect((await checkpointer.latest('w'))?.run.status).toBe('limit');
+      await agent.close();
+    },
+  );
+
+  it('hands a wall-time limit reached while waiting to a chart that handles limit.reached', async () => {
+    const clock = manualClock(0);
+    const machine = setup({
+      types: { context: {} as { wrapped: boolean } },
+      actors: { ask: humanWait({ prompt: () => 'Go?', reply: z.boolean() }) },
+    }).createMachine({
+      id: 'asking',
+      context: { wrapped: false },
+      initial: 'asking',
+      on: { 'limit.reached': { target: '.wrapped', actions: assign({ wrapped: true }) } },
+      states: {
+        asking: { invoke: { src: 'ask', onDone: 'done' } },
+        wrapped: { type: 'final' },
+        done: { type: 'final' },
+      },
+      output: ({ context }) => context,
+    });
+    const agent = createAgent({
+      machine,
+      clock,
+      evictWaiting: false,
+      limits: { maxWallTimeMs: 500 },
+    });
+    const handle = agent.start({ input: undefined });
+    expect((await handle.result()).status).toBe('waiting');
+    await clock.advance(500);
+    expect(await handle.result()).toMatchObject({ status: 'done', output: { wrapped: true } });
   });
 
   it("projects a call's cost with the request's own output cap, not the budget's reserve", async () => {
