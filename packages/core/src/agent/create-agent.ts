@@ -16,6 +16,8 @@ import { unrefTimer } from '../run/keep-alive';
 import { LeaseHeartbeat } from '../run/lease-heartbeat';
 import { Run } from '../run/run';
 import { runClock } from '../run/run-clock';
+import { endedError } from '../run/run-errors';
+import { storedStatusOf } from '../run/run-lifecycle';
 import { assertSendableEvent } from '../run/sendable-event';
 import { createRedactor } from '../security/create-redactor';
 import { redactingInspect } from '../security/redacting-inspect';
@@ -277,7 +279,11 @@ export function createAgent<TMachine extends AnyStateMachine>(
     live.pin(threadId);
     let pinned = true;
     // A run restored for this event, not one that was in memory already.
-    const wasLive = live.get(threadId) !== undefined;
+    const inMemory = live.get(threadId);
+    const wasLive = inMemory !== undefined;
+    // Ended before this event reached it: in memory, or as the checkpoint restored says.
+    const endedInMemory = inMemory !== undefined && isEndedStatus(storedStatusOf(inMemory.phase));
+    const endedBefore = (run: Run) => endedInMemory || isEndedStatus(run.restoredFrom);
     let restored: Run | undefined;
     try {
       const restoring = restore(threadId, false, true);
@@ -305,7 +311,10 @@ export function createAgent<TMachine extends AnyStateMachine>(
               (waitId === undefined
                 ? undefined
                 : await childLateReply(runtime.checkpointer, threadId, waitId)) ??
-              noWaitForReply(threadId, waitId, rest.status, pending)
+              // Said as a handle says it: a thread that had ended was not moved by the reply.
+              (endedBefore(run)
+                ? endedError(threadId, rest.status, 'human.reply')
+                : noWaitForReply(threadId, waitId, rest.status, pending))
             );
           }
         }
@@ -578,4 +587,9 @@ function closedError(agent: string, what: string): RunError {
   return new RunError('agent.closed', {
     message: `Agent "${agent}" was closed; ${what} was refused. Create the agent again to run more.`,
   });
+}
+
+/** True for a stored status a run ends in: nothing moves it on. */
+function isEndedStatus(status: string | undefined): boolean {
+  return status === 'done' || status === 'failed' || status === 'limit' || status === 'stopped';
 }

@@ -231,6 +231,38 @@ describe('run lifecycle (issue 9)', () => {
   });
 });
 
+describe('a reply to a thread that had ended (issue 9)', () => {
+  it('is told the thread has ended, by agent.send() and another agent as by the handle', async () => {
+    // Before: agent.send() said the thread "was resumed to receive it and came to rest done
+    // without asking one", as if the reply had moved it on; the handle said it had ended.
+    const checkpointer = new MemoryCheckpointer();
+    const machine = setup({}).createMachine({
+      id: 'quick',
+      initial: 'done',
+      states: { done: { type: 'final' } },
+    });
+    const agent = createAgent({ machine, checkpointer });
+    const handle = agent.start({ threadId: 'q', input: undefined });
+    expect((await handle.result()).status).toBe('done');
+    const ended = {
+      code: 'run.not_waiting',
+      message: expect.stringMatching(
+        /^Thread "q" has ended \(done\); "human.reply" cannot be delivered/,
+      ),
+    };
+    expect(() => handle.reply('yes')).toThrow(expect.objectContaining(ended));
+    await expect(agent.send('q', { type: 'human.reply', value: 'yes' })).rejects.toMatchObject(
+      ended,
+    );
+    await agent.close();
+    const other = createAgent({ machine, checkpointer });
+    await expect(other.send('q', { type: 'human.reply', value: 'yes' })).rejects.toMatchObject(
+      ended,
+    );
+    await other.close();
+  });
+});
+
 describe('a reply to a wait already answered (issue 9)', () => {
   it.each([
     ['memory', () => new MemoryCheckpointer()],
