@@ -31,10 +31,14 @@ interface WrapUpStart {
 export class RunLimitJudge {
   #wrapUp: WrapUpStart | undefined;
 
+  /** `wrapUp`: the wrap-up a restored run was in (see `RunState.wrapUp`), to go on with. */
   constructor(
     private readonly limits: RunLimits,
     private readonly startedAt: number,
-  ) {}
+    wrapUp?: { usage: RunUsage; at: number },
+  ) {
+    if (wrapUp) this.startWrapUp(wrapUp.usage, wrapUp.at);
+  }
 
   /**
    * True when a limit counts what model calls use — calls, tokens or cost, or a wrap-up's

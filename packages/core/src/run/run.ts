@@ -220,7 +220,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       onStepEnded: () => this.#checkHandBack(),
     });
     this.#lifecycle = new RunLifecycle('starting', (from, to) => this.#onPhase(from, to));
-    this.#limits = new RunLimitJudge(runtime.limits, state.startedAt);
+    this.#limits = new RunLimitJudge(runtime.limits, state.startedAt, state.wrapUp);
+    if (state.wrapUp) this.#limit = state.wrapUp.limit;
     this.#waits = new HumanWaits(threadId);
     this.#stateEnters = new StateEnterEvents(runtime.events, threadId);
     if (version === 0 && mode !== 'replay') this.#threadCreated = deferred();
@@ -608,12 +609,18 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
    * wake-up time of a child agent it waits on.
    */
   nextWakeAt(): number | undefined {
+    const { status } = this.#state;
+    // An ended run wakes for nothing (a wait it ended on may not have been removed yet).
+    if (status !== 'waiting' && status !== 'running') return undefined;
     const dueIn = this.#delayed.nextDueIn();
     const due = dueIn === undefined ? undefined : this.runtime.clock.now() + dueIn;
     let next = earlier(due, this.#waits.nextDeadline());
-    // A run resting past its wall-time limit ends there: a process that evicted it, or a
-    // worker, wakes it then, not at its wait's later deadline.
-    if (!this.replay) next = earlier(next, this.#limits.deadline()?.at);
+    // A run resting past its wall-time limit (or its wrap-up's) ends there: a process that
+    // evicted it, or a worker, wakes it then, not at its wait's later deadline. Only a resting
+    // run's: a working run's timer is in this process, and an ended run wakes for nothing.
+    if (!this.replay && status === 'waiting') {
+      next = earlier(next, this.#limits.deadline()?.at);
+    }
     // Checked at every checkpoint: no work beyond the reads above unless a child waits.
     if (this.#wakeSources) for (const source of this.#wakeSources) next = earlier(next, source());
     return next;
@@ -880,7 +887,10 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       this.#lifecycle.moveTo('wrapping-up')
     ) {
       this.#limit = limit;
-      this.#limits.startWrapUp(this.familyUsage, this.runtime.clock.now());
+      const wrapUp = { at: this.runtime.clock.now(), usage: { ...this.familyUsage }, limit };
+      this.#limits.startWrapUp(wrapUp.usage, wrapUp.at);
+      // Stored with the run: restored in its wrap-up, it goes on with the same grace.
+      this.#state.wrapUp = wrapUp;
       this.#armWallTimer();
       this.actor.send(event);
       return;

@@ -43,7 +43,9 @@ export interface RunLimits {
 /**
  * The grace a chart gets after a limit is reached, when it handles the `limit.reached` event
  * (to summarise what it has, say, and finish). Counted from the moment the limit was reached;
- * when the grace is spent too, the run ends in the `limit` outcome.
+ * when the grace is spent too, the run ends in the `limit` outcome. The wrap-up is stored with
+ * the run: restored during it (it waited for a person and left memory), the run goes on with
+ * the same grace and is not handed `limit.reached` again.
  */
 export interface WrapUpGrace {
   /** Model calls the wrap-up may make. Default 1. */

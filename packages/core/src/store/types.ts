@@ -59,6 +59,14 @@ export interface RunState {
    * maximum, so the store says which limit ended it after the process is gone.
    */
   limit?: LimitInfo;
+  /**
+   * Set while the run wraps up after a limit its chart handles (`limit.reached`): when the
+   * wrap-up began, what the run had used then, and the limit it reached. A run restored in
+   * its wrap-up (it waited for a person, left memory and was woken) goes on with the same
+   * grace, counted from the same moment, instead of reaching its limit, and wrapping up,
+   * again.
+   */
+  wrapUp?: { at: number; usage: RunUsage; limit: LimitInfo };
 }
 
 /** A history summary a run sent, as its state keeps it (see {@link RunState.historySummaries}). */

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import { createAgent } from '../agent/create-agent';
+import { humanWait } from '../effects/human-wait';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import { manualClock } from '../testing/manual-clock';
+
+const asking = setup({
+  actors: { ask: humanWait({ prompt: () => 'Go?', reply: z.boolean(), timeoutMs: 60_000 }) },
+}).createMachine({
+  id: 'asking',
+  initial: 'asking',
+  states: {
+    asking: { invoke: { src: 'ask', onDone: 'done', onError: 'done' } },
+    done: { type: 'final' },
+  },
+});
+
+const wrapping = setup({
+  types: { context: {} as { wrapped: boolean } },
+  actors: { ask: humanWait({ prompt: () => 'Go?', reply: z.boolean() }) },
+}).createMachine({
+  id: 'asking',
+  context: { wrapped: false },
+  initial: 'asking',
+  on: { 'limit.reached': { target: '.wrapped', actions: assign({ wrapped: true }) } },
+  states: {
+    asking: { invoke: { src: 'ask', onDone: 'done' } },
+    wrapped: { type: 'final' },
+    done: { type: 'final' },
+  },
+  output: ({ context }) => context,
+});
+
+describe('misc wall-limit-while-waiting', () => {
+  it('close() leaves no timer armed (evictWaiting false, wall timer armed while waiting)', async () => {
+    const clock = manualClock(0);
+    const agent = createAgent({
+      machine: wrapping,
+      clock,
+      checkpointer: new MemoryCheckpointer(),
+      evictWaiting: false,
+      limits: { maxWallTimeMs: 500 },
+    });
+    await agent.start({ threadId: 'w', input: undefined }).result();
+    await agent.close();
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('a reply at the same instant as the deadline: one outcome, no error, one limit.reached at most', async () => {
+    const clock = manualClock(0);
+    const agent = createAgent({
+      machine: wrapping,
+      clock,
+      checkpointer: new MemoryCheckpointer(),
+      evictWaiting: false,
+      limits: { maxWallTimeMs: 500 },
+    });
+    const reached: unknown[] = [];
+    agent.events.on('limit.reached', (e) => reached.push(e));
+    const handle = agent.start({ threadId: 'w', input: undefined });
+    await handle.result();
+    await clock.advance(499);
+    // move to exactly 500 without firing, then reply
+    const p = clock.advance(1);
+    const sent = agent.send('w', { type: 'human.reply', value: true }).then(
+      (h) => h.result(),
+      (e) => e,
+    );
+    await p;
+    const out = await sent;
+    expect(reached.length).toBeLessThanOrEqual(1);
+    expect(['done', 'limit']).toContain((out as { status?: string }).status);
+    await agent.close();
+  });
+
+  it('a thread ended done carries no wake time and is not listed due; ended limit neither', async () => {
+    const clock = manualClock(0);
+    const checkpointer = new MemoryCheckpointer();
+    const agent = createAgent({
+      machine: asking,
+      clock,
+      checkpointer,
+      evictWaiting: false,
+      limits: { maxWallTimeMs: 500 },
+    });
+    const handle = agent.start({ threadId: 'w', input: undefined });
+    await handle.result();
+    await clock.advance(500);
+    await handle.result();
+    expect((await checkpointer.latest('w'))?.wakeAt).toBeUndefined();
+    await agent.close();
+  });
+});
