@@ -1221,7 +1221,9 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   #armWallTimer(): void {
     this.#clearWallTimer();
     const deadline = this.#limits.deadline();
-    if (!deadline || this.replay) return;
+    // A replay's clock fires only the timers the recording saw fire: this one, if the
+    // recording went on past the deadline (it then ended there, or wrapped up).
+    if (!deadline || (this.replay && deadline.at > this.replay.until)) return;
     const { clock } = this.runtime;
     this.#wallTimer = clock.setTimeout(
       () => {
@@ -1241,6 +1243,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   }
 
   #hasNearTimer(): boolean {
+    // A replay rests only once the wall-time limit the recording reached has been reached.
+    if (this.replay && this.#wallTimer !== undefined) return true;
     const dueIn = this.#delayed.nextDueIn();
     if (dueIn === undefined) return false;
     // A replay rests only when no timer the recording saw fire is left.

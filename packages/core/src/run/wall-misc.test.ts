@@ -34,6 +34,45 @@ const wrapping = setup({
 });
 
 describe('misc wall-limit-while-waiting', () => {
+  it.each([false, true])(
+    'replays a thread that ended at its wall limit while waiting to its recorded outcome (evictWaiting %s)',
+    async (evictWaiting) => {
+      const clock = manualClock(0);
+      const agent = createAgent({
+        machine: asking,
+        clock,
+        checkpointer: new MemoryCheckpointer(),
+        evictWaiting,
+        limits: { maxWallTimeMs: 500 },
+      });
+      const handle = agent.start({ threadId: 'w', input: undefined });
+      await handle.result();
+      await clock.advance(500);
+      for (let j = 0; j < 10; j++) await clock.advance(0);
+      expect((await agent.getCheckpoint('w'))?.run.status).toBe('limit');
+      const replayed = await agent.replay('w');
+      expect(replayed).toMatchObject({ status: 'limit', limit: { limit: 'maxWallTimeMs' } });
+      await agent.close();
+    },
+  );
+
+  it('replays a thread whose chart wrapped up a wall limit reached while waiting', async () => {
+    const clock = manualClock(0);
+    const agent = createAgent({
+      machine: wrapping,
+      clock,
+      checkpointer: new MemoryCheckpointer(),
+      evictWaiting: false,
+      limits: { maxWallTimeMs: 500 },
+    });
+    const handle = agent.start({ threadId: 'w', input: undefined });
+    await handle.result();
+    await clock.advance(500);
+    expect(await handle.result()).toMatchObject({ status: 'done', output: { wrapped: true } });
+    expect(await agent.replay('w')).toMatchObject({ status: 'done', output: { wrapped: true } });
+    await agent.close();
+  });
+
   it('close() leaves no timer armed (evictWaiting false, wall timer armed while waiting)', async () => {
     const clock = manualClock(0);
     const agent = createAgent({
