@@ -1,25 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setup } from 'xstate';
-import { z } from 'zod';
 import { tempStores } from '../../test/fixtures/temp-stores';
 import { createAgent } from '../agent/create-agent';
-import { humanWait } from '../effects/human-wait';
 import { SqliteCheckpointer } from '../store/sqlite-checkpointer';
 import { manualClock } from '../testing/manual-clock';
+import { askingChart } from './wall-limit-charts.test-support';
+
+const asking = askingChart();
 
 let stores: ReturnType<typeof tempStores>;
 beforeEach(() => {
   stores = tempStores();
 });
 afterEach(() => stores.cleanup());
-
-const asking = setup({
-  actors: { ask: humanWait({ prompt: () => 'Go?', reply: z.boolean() }) },
-}).createMachine({
-  id: 'asking',
-  initial: 'asking',
-  states: { asking: { invoke: { src: 'ask', onDone: 'done' } }, done: { type: 'final' } },
-});
 
 const endedAtLimit = {
   code: 'run.not_waiting',

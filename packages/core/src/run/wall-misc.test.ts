@@ -1,37 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { assign, setup } from 'xstate';
-import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
-import { humanWait } from '../effects/human-wait';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { manualClock } from '../testing/manual-clock';
+import { askingChart, wrappingChart } from './wall-limit-charts.test-support';
 
-const asking = setup({
-  actors: { ask: humanWait({ prompt: () => 'Go?', reply: z.boolean(), timeoutMs: 60_000 }) },
-}).createMachine({
-  id: 'asking',
-  initial: 'asking',
-  states: {
-    asking: { invoke: { src: 'ask', onDone: 'done', onError: 'done' } },
-    done: { type: 'final' },
-  },
-});
-
-const wrapping = setup({
-  types: { context: {} as { wrapped: boolean } },
-  actors: { ask: humanWait({ prompt: () => 'Go?', reply: z.boolean() }) },
-}).createMachine({
-  id: 'asking',
-  context: { wrapped: false },
-  initial: 'asking',
-  on: { 'limit.reached': { target: '.wrapped', actions: assign({ wrapped: true }) } },
-  states: {
-    asking: { invoke: { src: 'ask', onDone: 'done' } },
-    wrapped: { type: 'final' },
-    done: { type: 'final' },
-  },
-  output: ({ context }) => context,
-});
+const asking = askingChart(60_000);
 
 describe('misc wall-limit-while-waiting', () => {
   it.each([false, true])(
@@ -59,7 +32,7 @@ describe('misc wall-limit-while-waiting', () => {
   it('replays a thread whose chart wrapped up a wall limit reached while waiting', async () => {
     const clock = manualClock(0);
     const agent = createAgent({
-      machine: wrapping,
+      machine: wrappingChart,
       clock,
       checkpointer: new MemoryCheckpointer(),
       evictWaiting: false,
@@ -76,7 +49,7 @@ describe('misc wall-limit-while-waiting', () => {
   it('close() leaves no timer armed (evictWaiting false, wall timer armed while waiting)', async () => {
     const clock = manualClock(0);
     const agent = createAgent({
-      machine: wrapping,
+      machine: wrappingChart,
       clock,
       checkpointer: new MemoryCheckpointer(),
       evictWaiting: false,
@@ -90,7 +63,7 @@ describe('misc wall-limit-while-waiting', () => {
   it('a reply at the same instant as the deadline: one outcome, no error, one limit.reached at most', async () => {
     const clock = manualClock(0);
     const agent = createAgent({
-      machine: wrapping,
+      machine: wrappingChart,
       clock,
       checkpointer: new MemoryCheckpointer(),
       evictWaiting: false,

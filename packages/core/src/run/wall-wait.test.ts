@@ -1,11 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assign, setup } from 'xstate';
-import { z } from 'zod';
+import { setup } from 'xstate';
 import { tempStores } from '../../test/fixtures/temp-stores';
 import { createAgent } from '../agent/create-agent';
-import { humanWait } from '../effects/human-wait';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { manualClock } from '../testing/manual-clock';
+import { askingChart, confirmingChart } from './wall-limit-charts.test-support';
+
+const asking = askingChart(60_000);
+const confirming = confirmingChart('root');
 
 let stores: ReturnType<typeof tempStores>;
 beforeEach(() => {
@@ -13,51 +15,10 @@ beforeEach(() => {
 });
 afterEach(() => stores.cleanup());
 
-const asking = setup({
-  actors: { ask: humanWait({ prompt: () => 'Go?', reply: z.boolean(), timeoutMs: 60_000 }) },
-}).createMachine({
-  id: 'asking',
-  initial: 'asking',
-  states: {
-    asking: { invoke: { src: 'ask', onDone: 'done', onError: 'done' } },
-    done: { type: 'final' },
-  },
-});
-
 const quick = setup({}).createMachine({
   id: 'quick',
   initial: 'done',
   states: { done: { type: 'final' } },
-});
-
-/** Handles limit.reached by asking a person to confirm (a wrap-up human wait). */
-const confirming = setup({
-  types: { context: {} as { wrapped: number; answer?: unknown } },
-  actors: {
-    ask: humanWait({ prompt: () => 'Go?', reply: z.boolean() }),
-    confirm: humanWait({ prompt: () => 'Keep partial?', reply: z.boolean() }),
-  },
-}).createMachine({
-  id: 'confirming',
-  context: { wrapped: 0 },
-  initial: 'asking',
-  on: {
-    'limit.reached': {
-      target: '.confirming',
-      actions: assign({ wrapped: ({ context }) => context.wrapped + 1 }),
-    },
-  },
-  states: {
-    asking: { invoke: { src: 'ask', onDone: 'done' } },
-    confirming: {
-      invoke: {
-        src: 'confirm',
-        onDone: { target: 'done', actions: assign({ answer: ({ event }) => event.output }) },
-      },
-    },
-    done: { type: 'final' },
-  },
-  output: ({ context }) => context,
 });
 
 describe('wall limit while waiting', () => {

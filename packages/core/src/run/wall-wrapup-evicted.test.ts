@@ -1,42 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { assign, setup } from 'xstate';
-import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
-import { humanWait } from '../effects/human-wait';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { manualClock } from '../testing/manual-clock';
+import { confirmingChart } from './wall-limit-charts.test-support';
 
-/** Handles limit.reached by asking a person to confirm (a wrap-up human wait). */
-const confirming = setup({
-  types: { context: {} as { wrapped: number; answer?: unknown } },
-  actors: {
-    ask: humanWait({ prompt: () => 'Go?', reply: z.boolean() }),
-    confirm: humanWait({ prompt: () => 'Keep partial?', reply: z.boolean() }),
-  },
-}).createMachine({
-  id: 'confirming',
-  context: { wrapped: 0 },
-  initial: 'asking',
-  states: {
-    asking: {
-      on: {
-        'limit.reached': {
-          target: 'confirming',
-          actions: assign({ wrapped: ({ context }) => context.wrapped + 1 }),
-        },
-      },
-      invoke: { src: 'ask', onDone: 'done' },
-    },
-    confirming: {
-      invoke: {
-        src: 'confirm',
-        onDone: { target: 'done', actions: assign({ answer: ({ event }) => event.output }) },
-      },
-    },
-    done: { type: 'final' },
-  },
-  output: ({ context }) => context,
-});
+const confirming = confirmingChart('asking');
 
 describe('wrap-up begun while waiting, then evicted (default evictWaiting)', () => {
   it('ends in limit (duringWrapUp) at the grace deadline like the in-memory run does', async () => {

@@ -5,42 +5,12 @@
  * ended. The wrap-up is now part of the run's stored state (`RunState.wrapUp`).
  */
 import { describe, expect, it } from 'vitest';
-import { assign, setup } from 'xstate';
-import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
-import { humanWait } from '../effects/human-wait';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { manualClock } from '../testing/manual-clock';
+import { confirmingChart } from './wall-limit-charts.test-support';
 
-/** Handles limit.reached (at the root, as the issue-9 test does) by asking a person to confirm. */
-const confirming = setup({
-  types: { context: {} as { wrapped: number; answer?: unknown } },
-  actors: {
-    ask: humanWait({ prompt: () => 'Go?', reply: z.boolean() }),
-    confirm: humanWait({ prompt: () => 'Keep partial?', reply: z.boolean() }),
-  },
-}).createMachine({
-  id: 'confirming',
-  context: { wrapped: 0 },
-  initial: 'asking',
-  on: {
-    'limit.reached': {
-      target: '.confirming',
-      actions: assign({ wrapped: ({ context }) => context.wrapped + 1 }),
-    },
-  },
-  states: {
-    asking: { invoke: { src: 'ask', onDone: 'done' } },
-    confirming: {
-      invoke: {
-        src: 'confirm',
-        onDone: { target: 'done', actions: assign({ answer: ({ event }) => event.output }) },
-      },
-    },
-    done: { type: 'final' },
-  },
-  output: ({ context }) => context,
-});
+const confirming = confirmingChart('root');
 
 describe('wrap-up begun while waiting, evicted (default evictWaiting), root handler', () => {
   it('ends in limit at the grace deadline (60 s), as with evictWaiting false', async () => {
