@@ -17,7 +17,7 @@ import { LeaseHeartbeat } from '../run/lease-heartbeat';
 import { Run } from '../run/run';
 import { runClock } from '../run/run-clock';
 import { endedError } from '../run/run-errors';
-import { storedStatusOf } from '../run/run-lifecycle';
+import { isEndedStatus, storedStatusOf } from '../run/run-lifecycle';
 import { assertSendableEvent } from '../run/sendable-event';
 import { createRedactor } from '../security/create-redactor';
 import { redactingInspect } from '../security/redacting-inspect';
@@ -587,9 +587,4 @@ function closedError(agent: string, what: string): RunError {
   return new RunError('agent.closed', {
     message: `Agent "${agent}" was closed; ${what} was refused. Create the agent again to run more.`,
   });
-}
-
-/** True for a stored status a run ends in: nothing moves it on. */
-function isEndedStatus(status: string | undefined): boolean {
-  return status === 'done' || status === 'failed' || status === 'limit' || status === 'stopped';
 }

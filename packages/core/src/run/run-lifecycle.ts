@@ -47,6 +47,11 @@ const transitions: Readonly<Record<RunPhase, readonly RunPhase[]>> = {
   'taken-over': [],
 };
 
+/** True for a stored status a run ends in: nothing moves the thread on from it. */
+export function isEndedStatus(status: string | undefined): boolean {
+  return status === 'done' || status === 'failed' || status === 'limit' || status === 'stopped';
+}
+
 /** The status a phase is stored as. `evicted` and `taken-over` write nothing. */
 export function storedStatusOf(phase: RunPhase): RunStatus {
   switch (phase) {

@@ -27,7 +27,7 @@ import { lateReplyErrorFor } from './late-replies';
 import { type LeaseHolder, LeaseKeeper } from './lease-keeper';
 import { runClock } from './run-clock';
 import { endedError, evictedError, stoppedSnapshotError, type TimedOutWait } from './run-errors';
-import { RunLifecycle, type RunPhase, storedStatusOf } from './run-lifecycle';
+import { isEndedStatus, RunLifecycle, type RunPhase, storedStatusOf } from './run-lifecycle';
 import { type NextModelCall, projectedUsage, RunLimitJudge } from './run-limits';
 import { type RestListener, RunOutcomes } from './run-outcomes';
 import type {
@@ -611,7 +611,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   nextWakeAt(): number | undefined {
     const { status } = this.#state;
     // An ended run wakes for nothing (a wait it ended on may not have been removed yet).
-    if (status !== 'waiting' && status !== 'running') return undefined;
+    if (isEndedStatus(status)) return undefined;
     const dueIn = this.#delayed.nextDueIn();
     const due = dueIn === undefined ? undefined : this.runtime.clock.now() + dueIn;
     let next = earlier(due, this.#waits.nextDeadline());

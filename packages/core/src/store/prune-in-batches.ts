@@ -1,6 +1,7 @@
 import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, describeValue } from '../errors/option-names';
 import { validateNumberOption } from '../reliability/validate-option';
+import { isEndedStatus } from '../run/run-lifecycle';
 import type { PruneOptions, PruneResult } from './types';
 
 /** How a store finds and deletes ended threads; see {@link pruneInBatches}. */
@@ -12,8 +13,6 @@ export interface PruneSteps {
     threadIds: readonly string[],
   ): Omit<PruneResult, 'batches'> | Promise<Omit<PruneResult, 'batches'>>;
 }
-
-const endedStatuses = new Set(['done', 'failed', 'limit', 'stopped']);
 
 /**
  * Retention for a store: deletes ended threads in batches, each its own short transaction,
@@ -33,7 +32,7 @@ export async function pruneInBatches(
       `prune: statuses is ${describeValue(statuses)}. Give a list of ended statuses, such as ['done', 'failed'].`,
     );
   }
-  const refused = statuses.filter((status) => !endedStatuses.has(status));
+  const refused = statuses.filter((status) => !isEndedStatus(status));
   if (statuses.length === 0 || refused.length > 0) {
     throw new DefinitionError(
       'definition.invalid_option',
