@@ -7,7 +7,6 @@ import {
   createAgent,
   DefinitionError,
   defineTool,
-  humanWait,
   MemoryCheckpointer,
   structuredCall,
   toolCall,
@@ -17,6 +16,7 @@ import { manualClock, scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
+import { askingChart, wrappingChart } from '../../src/run/wall-limit-charts.test-support';
 
 const summary = z.object({ text: z.string() });
 
@@ -141,16 +141,7 @@ describe('limits (issue 9)', () => {
       // was the wait's deadline: the thread stayed `waiting` (and listed as answerable) long
       // after its limit, in this process and for a worker alike.
       const clock = manualClock(0);
-      const machine = setup({
-        actors: { ask: humanWait({ prompt: () => 'Go?', reply: z.boolean(), timeoutMs: 60_000 }) },
-      }).createMachine({
-        id: 'asking',
-        initial: 'asking',
-        states: {
-          asking: { invoke: { src: 'ask', onDone: 'done', onError: 'done' } },
-          done: { type: 'final' },
-        },
-      });
+      const machine = askingChart(60_000);
       const checkpointer = new MemoryCheckpointer();
       const agent = createAgent({
         machine,
@@ -174,23 +165,8 @@ describe('limits (issue 9)', () => {
 
   it('hands a wall-time limit reached while waiting to a chart that handles limit.reached', async () => {
     const clock = manualClock(0);
-    const machine = setup({
-      types: { context: {} as { wrapped: boolean } },
-      actors: { ask: humanWait({ prompt: () => 'Go?', reply: z.boolean() }) },
-    }).createMachine({
-      id: 'asking',
-      context: { wrapped: false },
-      initial: 'asking',
-      on: { 'limit.reached': { target: '.wrapped', actions: assign({ wrapped: true }) } },
-      states: {
-        asking: { invoke: { src: 'ask', onDone: 'done' } },
-        wrapped: { type: 'final' },
-        done: { type: 'final' },
-      },
-      output: ({ context }) => context,
-    });
     const agent = createAgent({
-      machine,
+      machine: wrappingChart,
       clock,
       evictWaiting: false,
       limits: { maxWallTimeMs: 500 },
