@@ -92,7 +92,14 @@ export function toolCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
         });
         if (!decision.approved) throw rejectedError(decision);
       }
-      return (await executeTool(scope, tool, parsed.data, { key })) as z.output<TOutput>;
+      try {
+        return (await executeTool(scope, tool, parsed.data, { key })) as z.output<TOutput>;
+      } finally {
+        // What the tool returned (or said when it failed) now reaches the chart, which may give
+        // it to a later tool loop as its prompt: the run holds untrusted content from here on,
+        // as when a tool loop's own call returns (unless the tool vouches for its output).
+        if (!tool.trustedOutput) scope.run.markUntrustedSeen();
+      }
     },
   );
 }
