@@ -1,5 +1,6 @@
 import { DefinitionError } from '../errors/definition-error';
 import { describeValue } from '../errors/option-names';
+import { hasChildThreadShape } from '../run/child-thread-id';
 
 /**
  * Refuses a thread id that is not a non-empty string: a number, `undefined` from a missing
@@ -63,6 +64,12 @@ export function idPreview(text: string): string {
  */
 export function assertNewThreadId(method: string, threadId: unknown): asserts threadId is string {
   assertThreadId(method, threadId);
+  if (hasChildThreadShape(threadId)) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `${method}: the thread id ${idPreview(threadId)} has the shape of a child agent's thread (\`<parent thread>/<effect>#<n>\`), which only the parent's run makes: a thread started under that id could stand in for another thread's child. Use an id that does not end in \`/…#<number>\`, or leave it out of start() to have one made.`,
+    );
+  }
   const why = unstorableNameReason(threadId);
   if (why === undefined) return;
   throw new DefinitionError(

@@ -16,6 +16,7 @@ import { childThreadId } from '../run/child-thread-id';
 import { Run } from '../run/run';
 import type { LimitInfo, RunOutcome } from '../run/types';
 import { CheckpointError } from '../store/checkpoint-error';
+import type { Checkpoint } from '../store/types';
 import { createEffectLogic } from './create-effect-logic';
 import type { EffectScope } from './effect-scope';
 
@@ -135,6 +136,7 @@ export function agentActor<
         },
       };
       let child: Run | undefined;
+      let starting: Promise<Run> | undefined;
       // The child's completion is a record of the parent's journal, with the child's usage:
       // the parent's usage folds it in, live and on restore, and a resume never re-runs it.
       const { value, replayed } = await scope.journaled<AgentResult<z.output<TOutput>>>(
@@ -148,13 +150,22 @@ export function agentActor<
           // A child stopped with its parent's state or run: what it used is recorded now, so
           // the parent's end reports it. A child that left with its parent (evicted) is not
           // finished: nothing is recorded, and a resume goes on with it.
-          resultOnAbort: () =>
-            child && !isLeaving(scope.abortReason)
-              ? { status: 'stopped', threadId, usage: { ...child.familyUsage } }
-              : undefined,
+          resultOnAbort: () => {
+            if (isLeaving(scope.abortReason)) return undefined;
+            if (child) return { status: 'stopped', threadId, usage: { ...child.familyUsage } };
+            // Still being restored (a parent restored to be stopped): what it used is known
+            // once it is, and stopped.
+            return starting?.then(
+              async (started) => {
+                await started.stop();
+                return { status: 'stopped', threadId, usage: { ...started.familyUsage } };
+              },
+              () => undefined,
+            );
+          },
         },
         async () => {
-          const starting = startOrResumeChild(
+          starting = startOrResumeChild(
             scope,
             threadId,
             runtime,
@@ -172,11 +183,14 @@ export function agentActor<
           // stopped): the parent's end is still heard after the child's.
           const stopWithParent = () => {
             if (isLeaving(scope.signal.reason)) return;
-            scope.run.endAfter(starting.then((started) => started.stop()));
+            scope.run.endAfter(starting!.then((started) => started.stop()));
           };
           scope.signal.addEventListener('abort', stopWithParent, { once: true });
           try {
             child = await starting;
+          } catch (error) {
+            if (!isForeignChild(error)) throw error;
+            return { status: 'failed', threadId, error: error.toJSON(), usage: emptyUsage() };
           } finally {
             scope.signal.removeEventListener('abort', stopWithParent);
           }
@@ -238,6 +252,8 @@ async function startOrResumeChild(
 ) {
   const latest = await runtime.checkpointer.latest(threadId);
   if (latest) {
+    const foreign = foreignChildError(scope, threadId, latest);
+    if (foreign) throw foreign;
     // The same path as agent.resume(): claim the thread, recompute usage from the journal,
     // re-arm its timers, refuse a checkpoint of another machine version.
     const checkpoint = await loadCheckpoint(runtime, threadId, { migrate });
@@ -264,6 +280,29 @@ async function startOrResumeChild(
   });
   run.start({ resumed: false });
   return run;
+}
+
+/**
+ * Why a thread found at the child's id is not this parent's child, or undefined when it is.
+ * Child ids are predictable (`<parent>/<effect key>`), so a thread put there by someone else —
+ * started on its own, or for another tenant — would otherwise be adopted, and its output (or
+ * its waits' replies) taken for the child's. Nothing of the found thread is said but that.
+ */
+function foreignChildError(
+  scope: EffectScope,
+  threadId: string,
+  found: Checkpoint,
+): RunError | undefined {
+  const { parentThreadId, tenantId } = found.run;
+  if (parentThreadId === scope.threadId && tenantId === scope.run.tenantId) return undefined;
+  return new RunError('agent.foreign_child_thread', {
+    message: `Thread "${scope.threadId}" would run its child agent in thread "${threadId}", but a thread that is not its child is stored there (started on its own, for another tenant, or written to the store directly). The child did not start and that thread was left as it is; find out who made it, and remove it before running a parent under this id again.`,
+    details: { threadId, parentThreadId: scope.threadId },
+  });
+}
+
+function isForeignChild(error: unknown): error is RunError {
+  return error instanceof RunError && error.code === 'agent.foreign_child_thread';
 }
 
 /**

@@ -268,17 +268,23 @@ export class EffectScope implements ModelCallScope {
       onAbortResult: undefined,
       stopCounting: liveUsage ? this.run.addUsageSource(liveUsage) : () => undefined,
     };
+    const record = (value: T | undefined) => {
+      // Its own result may have come first (a result given as a promise settles later).
+      if (value === undefined || live.recorded) return;
+      live.recorded = true;
+      // Stopped counting as the record folds it in: never both, never neither.
+      live.stopCounting();
+      live.onAbortResult?.(value);
+    };
     if (resultOnAbort) {
       this.addAbortListener({
         handleEvent: () => {
           // Ended before it was aborted: its own result is on record (or on its way there).
           if (live.recorded || !live.onAbortResult) return;
           const value = resultOnAbort();
-          if (value === undefined) return;
-          live.recorded = true;
-          // Stopped counting as the record folds it in: never both, never neither.
-          live.stopCounting();
-          live.onAbortResult(value);
+          if (value instanceof Promise) {
+            this.run.endAfter(value.then((settled) => record(settled)));
+          } else record(value);
         },
       });
     }

@@ -29,6 +29,7 @@ export type RunErrorCode =
   | 'guard.blocked'
   | 'agent.invalid_input'
   | 'agent.invalid_output'
+  | 'agent.foreign_child_thread'
   | 'run.not_found'
   | 'run.not_waiting'
   | 'run.already_running'

@@ -75,7 +75,8 @@ export interface JournaledStep<T = unknown> {
    * The result to record when the step is aborted while it runs (its state was left, its run
    * ended), called at that moment; undefined records nothing and leaves the step `started`.
    * A child agent stopped with its parent records what it used, so the parent's usage — and
-   * the outcome its end reports — count it.
+   * the outcome its end reports — count it. A promise (a child still being restored when its
+   * parent stops) is recorded once it settles, and the run's end waits for it.
    */
-  resultOnAbort?: () => T | undefined;
+  resultOnAbort?: () => T | Promise<T | undefined> | undefined;
 }

@@ -6,6 +6,18 @@ export function childThreadId(parentThreadId: string, effectKey: string): string
   return `${parentThreadId}/${effectKey}`;
 }
 
+/** A child's thread ends in `/`, an effect's site and `#` with its occurrence: `…/0.boss.delegating#0`. */
+const childThreadShape = /\/[^/]+#\d+$/;
+
+/**
+ * True when `threadId` looks like the thread of a child agent ({@link childThreadId}). Such ids
+ * are the parents' to make: a thread started under one by `agent.start()` would be where a
+ * parent's child agent is looked for.
+ */
+export function hasChildThreadShape(threadId: string): boolean {
+  return childThreadShape.test(threadId);
+}
+
 /** The key of the effect a journaled step belongs to: a step's key is that key, `/`, its step. */
 export function effectKeyOfStep(stepKey: string): string {
   return stepKey.slice(0, stepKey.lastIndexOf('/'));

@@ -1119,27 +1119,41 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
 
   async #settle(outcome: RunOutcome): Promise<void> {
     const wakes = this.#wakes;
+    outcome = await this.#stored(outcome);
+    if (outcome.status !== 'waiting' && this.#endHolds?.size) {
+      while (this.#endHolds?.size) await Promise.allSettled([...this.#endHolds]);
+      // What the end waited for may have recorded a step since: a child agent still being
+      // restored when its parent stopped records what it used once it has stopped. The end
+      // reports it, and a last checkpoint stores it with its record.
+      const usage = this.#usageCopy();
+      if (JSON.stringify(usage) !== JSON.stringify(outcome.usage)) {
+        this.#writer.request({ now: true });
+        outcome = await this.#stored({ ...outcome, usage });
+      }
+    }
+    // A rest overtaken by new work (an event arrived while it was being stored) is no rest,
+    // even when that work has come to a rest of its own since: that rest reports itself.
+    if (outcome.status === 'waiting' && wakes !== this.#wakes) return;
+    this.#settleNow(outcome);
+  }
+
+  /** `outcome` once the checkpoints asked for are stored; `failed` if one could not be. */
+  async #stored(outcome: RunOutcome): Promise<RunOutcome> {
     try {
       await this.#writer.flush();
+      return outcome;
     } catch (error) {
       // A checkpoint that cannot be written must not be mistaken for a durable rest.
       this.#lifecycle.moveTo('failed');
       // A run that ended in its first turn meets the store's refusal of its start here.
       this.failure ??= error;
-      outcome = {
+      return {
         status: 'failed',
         threadId: this.threadId,
         error: serializeError(error),
         usage: outcome.usage,
       };
     }
-    while (outcome.status !== 'waiting' && this.#endHolds?.size) {
-      await Promise.allSettled([...this.#endHolds]);
-    }
-    // A rest overtaken by new work (an event arrived while it was being stored) is no rest,
-    // even when that work has come to a rest of its own since: that rest reports itself.
-    if (outcome.status === 'waiting' && wakes !== this.#wakes) return;
-    this.#settleNow(outcome);
   }
 
   #settleNow(outcome: RunOutcome): void {
