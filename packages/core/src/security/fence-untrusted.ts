@@ -17,8 +17,9 @@ export const untrustedContentNote =
  * `text` fenced as untrusted data from `source` (`tool "search"`, `user-supplied content`),
  * between a start and an end line with the same id: 16 hex digits of the SHA-256 of the
  * source and text, so the same content is fenced the same way every time (caches and
- * replays see equal requests). A start or end line inside the text is written `< <…`, so the
- * text cannot end its own fence early, whatever id it guesses or forges. `idFrom` replaces the text the id is made from: the pipeline
+ * replays see equal requests). A start or end line inside the text is written `< <…`, and a
+ * copy of the id inside it `[fence id]`, so the text cannot end its own fence early, whatever
+ * id it guesses or forges. `idFrom` replaces the text the id is made from: the pipeline
  * passes the text as it is stored (redacted), so a replay from storage fences it the same way.
  */
 export function fenceUntrusted(text: string, source: string, idFrom = text): string {
@@ -28,8 +29,20 @@ export function fenceUntrusted(text: string, source: string, idFrom = text): str
   // at all. The id alone did not suffice: when redaction removes a forged id from the text
   // the id is made from, the id no longer depends on it, and a few thousand tries find a
   // text whose forged end line carries its own id.
-  const body = text.replace(fenceLine, '< <');
+  const body = withoutId(text.replace(fenceLine, '< <'), id);
   return `<<untrusted data from ${source}, id ${id}>>\n${body}\n<<end of untrusted data, id ${id}>>`;
+}
+
+/**
+ * `body` with every copy of the fence's own `id` (in any case, with invisible characters
+ * between its digits) replaced. Content that does not know its id holds it by chance once in
+ * 2^64; holding it, it was made to (the id is made from a redacted text that no longer depends
+ * on the copy), and a forged end line the rewrite above does not recognise — spelt with a
+ * look-alike letter, `≪`, `«` — would then carry the real id. Without it, no line in the data
+ * can pass for the end line the model is told to look for.
+ */
+function withoutId(body: string, id: string): string {
+  return body.replace(new RegExp([...id].join(`${hidden}*`), 'giu'), '[fence id]');
 }
 
 /** Brackets drawn like `<`: the fullwidth, small and angle forms, and the single guillemet. */
