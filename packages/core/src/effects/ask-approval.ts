@@ -55,6 +55,25 @@ const approvalReply = z.object({
   argumentsHash: z.string().optional(),
 });
 
+/**
+ * The reply an approval wait asks for, as JSON Schema, kept with the wait for whoever answers
+ * from outside the process (`agentchart waits`, `show`, the studio): a decision, and the hash
+ * of the arguments the person was shown, so the answer is bound to them — without it, the
+ * command `show` suggested (`--reply true`) was no approval at all.
+ */
+function approvalReplySchema(argumentsHash: string): Record<string, unknown> {
+  return {
+    type: 'object',
+    properties: {
+      approved: { type: 'boolean' },
+      reason: { type: 'string', maxLength: 2_000 },
+      argumentsHash: { const: argumentsHash },
+    },
+    required: ['approved', 'argumentsHash'],
+    additionalProperties: false,
+  };
+}
+
 /** Refuses approval options that make no sense, at definition time. */
 export function checkApprovalOptions(owner: string, options: ApprovalOptions): void {
   if (options.prompt !== undefined && typeof options.prompt !== 'function') {
@@ -120,7 +139,7 @@ export async function askApproval(
     prompt,
     name: 'approval',
     input: { tool, arguments: capJournalValue(input, scope.run.maxJournalValueBytes) },
-    meta: { argumentsHash },
+    meta: { argumentsHash, replySchema: approvalReplySchema(argumentsHash) },
     approval: { tool, arguments: input, argumentsHash },
     timeoutMs,
     replies: {

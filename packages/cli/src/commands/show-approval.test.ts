@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAgent, defineTool, SqliteCheckpointer, toolCall } from '@agentchart/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { z } from 'zod';
+import { runCli } from '../cli';
+import { memoryContext } from '../testing';
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+/** A chart whose one step is a call of an unsafe tool that always asks a person first. */
+function payingAgent(path: string, paid: unknown[]) {
+  const pay = defineTool({
+    name: 'pay',
+    description: 'Pay someone',
+    effect: 'unsafe',
+    input: z.object({ to: z.string(), amount: z.number() }),
+    output: z.string(),
+    execute: async (input) => {
+      paid.push(input);
+      return 'paid';
+    },
+  });
+  const machine = setup({ actors: { pay: toolCall(pay, { approval: 'always' }) } }).createMachine({
+    id: 'payer',
+    initial: 'paying',
+    states: {
+      paying: { invoke: { src: 'pay', input: { to: 'alice', amount: 1 }, onDone: 'done' } },
+      done: { type: 'final' },
+    },
+  });
+  const checkpointer = new SqliteCheckpointer({ path, synchronous: 'normal' });
+  return { agent: createAgent({ machine, checkpointer }), checkpointer };
+}
+
+describe('agentchart show, on a thread waiting for an approval', () => {
+  it('suggests a reply that is an approval of the arguments shown, bound to their hash', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'agentchart-show-approval-'));
+    const path = join(dir, 'runs.db');
+    const paid: unknown[] = [];
+    const first = payingAgent(path, paid);
+    expect((await first.agent.run({ threadId: 'pay-1', input: undefined })).status).toBe('waiting');
+    await first.agent.close();
+    first.checkpointer.close();
+
+    const io = memoryContext({ cwd: dir });
+    expect(await runCli(['show', 'pay-1', '--db', path], io.context)).toBe(0);
+    const stdout = io.stdout();
+    // Before: `--reply true`, which no approval accepts.
+    const suggested = stdout.match(/--reply '(\{[^']*\})'/)?.[1];
+    expect(suggested, stdout).toBeDefined();
+    const reply = JSON.parse(suggested!) as { approved: boolean; argumentsHash: string };
+    expect(reply).toEqual({
+      approved: true,
+      argumentsHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+
+    const second = payingAgent(path, paid);
+    const handle = await second.agent.send('pay-1', { type: 'human.reply', value: reply });
+    expect((await handle.result()).status).toBe('done');
+    expect(paid).toEqual([{ to: 'alice', amount: 1 }]);
+    await second.agent.close();
+    second.checkpointer.close();
+  });
+});
