@@ -216,6 +216,48 @@ describe('startStudio', () => {
     }
   });
 
+  it('sends no reply on to a thread that a stored row names as the parent but the id does not', async () => {
+    // A security review: a row written into the database gave thread "x" the parent "y"; the
+    // approval a person gave on x's page was delivered to y's wait.
+    const forgedDatabase = join(dir, 'forged.db');
+    const deskModule = fileURLToPath(
+      new URL('../commands/__fixtures__/delegating-agent.ts', import.meta.url),
+    );
+    const { deskAgent } = await import('../commands/__fixtures__/delegating-agent');
+    const checkpointer = new SqliteCheckpointer({ path: forgedDatabase, synchronous: 'normal' });
+    const agent = deskAgent.create({ checkpointer });
+    for (const threadId of ['y', 'x']) {
+      expect((await agent.run({ threadId, input: { amount: 900 } })).status).toBe('waiting');
+    }
+    await agent.close();
+    const latest = (await checkpointer.latest('x'))!;
+    await checkpointer.save({
+      ...latest,
+      version: latest.version + 1,
+      run: { ...latest.run, parentThreadId: 'y' },
+      owner: undefined,
+    });
+    checkpointer.close();
+    const forged = await serveStudio({
+      database: forgedDatabase,
+      modules: [deskModule],
+      port: 0,
+      context,
+    });
+    try {
+      const reply = await fetch(new URL('/api/runs/x/reply', forged.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value: { approved: true } }),
+      });
+      expect(reply.status).not.toBe(202);
+      const y = await fetch(new URL('/api/runs/y', forged.url));
+      expect(((await y.json()) as { summary: { status: string } }).summary.status).toBe('waiting');
+    } finally {
+      await forged.close();
+    }
+  });
+
   it('answers a malformed path or a null reply with 400 and what to send, not a 500', async () => {
     const malformed = await get('/api/runs/%E0%A4%A');
     expect(malformed.status).toBe(400);

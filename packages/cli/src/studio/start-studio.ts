@@ -175,6 +175,10 @@ export async function startStudio({
     // parent's run drives the child. The wait is named, since the parent may have others.
     const childWait = typeof waitId === 'string' ? waitId : run.waits[0]?.waitId;
     for (let depth = 0; run.summary.parentThreadId !== undefined && depth < 16; depth++) {
+      // Only a parent the child's own id names: a stored row that points a thread at another
+      // (written to the database directly) must not send the reply shown for one thread to a
+      // wait of another. Such a thread is answered as itself, which its store refuses.
+      if (!run.summary.threadId.startsWith(`${run.summary.parentThreadId}/`)) break;
       const parent = await source.getRun(run.summary.parentThreadId);
       if (!parent) break;
       run = parent;
