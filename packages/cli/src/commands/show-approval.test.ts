@@ -15,7 +15,7 @@ afterEach(() => {
 });
 
 /** A chart whose one step is a call of an unsafe tool that always asks a person first. */
-function payingAgent(path: string, paid: unknown[]) {
+function payingAgent(path: string, paid: unknown[], redact?: { secrets: string[] }) {
   const pay = defineTool({
     name: 'pay',
     description: 'Pay someone',
@@ -31,12 +31,17 @@ function payingAgent(path: string, paid: unknown[]) {
     id: 'payer',
     initial: 'paying',
     states: {
-      paying: { invoke: { src: 'pay', input: { to: 'alice', amount: 1 }, onDone: 'done' } },
+      paying: {
+        invoke: { src: 'pay', input: { to: 'alice@example.com', amount: 1 }, onDone: 'done' },
+      },
       done: { type: 'final' },
     },
   });
   const checkpointer = new SqliteCheckpointer({ path, synchronous: 'normal' });
-  return { agent: createAgent({ machine, checkpointer }), checkpointer };
+  return {
+    agent: createAgent({ machine, checkpointer, ...(redact ? { redact } : {}) }),
+    checkpointer,
+  };
 }
 
 describe('agentchart show, on a thread waiting for an approval', () => {
@@ -64,8 +69,23 @@ describe('agentchart show, on a thread waiting for an approval', () => {
     const second = payingAgent(path, paid);
     const handle = await second.agent.send('pay-1', { type: 'human.reply', value: reply });
     expect((await handle.result()).status).toBe('done');
-    expect(paid).toEqual([{ to: 'alice', amount: 1 }]);
+    expect(paid).toEqual([{ to: 'alice@example.com', amount: 1 }]);
     await second.agent.close();
     second.checkpointer.close();
+    expect(stdout).not.toContain('redacted before they were stored');
+  });
+
+  it('says when the arguments it shows were redacted before they were stored', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'agentchart-show-approval-'));
+    const path = join(dir, 'runs.db');
+    const { agent, checkpointer } = payingAgent(path, [], { secrets: ['alice@example.com'] });
+    expect((await agent.run({ threadId: 'pay-2', input: undefined })).status).toBe('waiting');
+    await agent.close();
+    checkpointer.close();
+
+    const io = memoryContext({ cwd: dir });
+    expect(await runCli(['show', 'pay-2', '--db', path], io.context)).toBe(0);
+    expect(io.stdout()).not.toContain('alice@example.com');
+    expect(io.stdout()).toContain('parts of this were redacted before they were stored');
   });
 });

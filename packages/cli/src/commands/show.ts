@@ -125,6 +125,9 @@ export const showCommand: Command = {
             `  wait     ${safe(wait.waitId)}${wait.threadId === threadId ? '' : ` (child agent thread ${safe(wait.threadId)})`}\n` +
             `  state    ${safe(wait.state ?? '?')}, since ${safe(formatTime(wait.since))}${wait.deadline === undefined ? ', no deadline' : `, times out ${safe(formatTime(wait.deadline))}`}\n` +
             `  prompt   ${safe(wait.prompt)}\n` +
+            (wait.redacted
+              ? '  note     parts of this were redacted before they were stored: what is shown is not all the step holds (a call approved here runs with the real values). Check them where they come from, or answer through a handle of the process that holds the run.\n'
+              : '') +
             `  reply    ${wait.replySchema === undefined ? 'any JSON value (the wait recorded no schema)' : safe(JSON.stringify(wait.replySchema))}\n` +
             `  answer   ${safe(answer(wait))}\n`,
         );

@@ -15,6 +15,8 @@ export interface OpenWait {
   since: number;
   /** When it times out, if it does. */
   deadline?: number;
+  /** Parts of what the wait shows were redacted before it was stored. */
+  redacted?: true;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function openWaits(
         ...(entry.meta?.replySchema === undefined ? {} : { replySchema: entry.meta.replySchema }),
         since: entry.startedAt,
         ...(typeof deadline === 'number' ? { deadline } : {}),
+        ...(entry.meta?.inputRedacted === true ? { redacted: true as const } : {}),
       });
     } else if (entry.kind === 'agent' && entry.status === 'started' && depth < 4) {
       waits.push(...(await openWaits(store, childThreadOf(entry), depth + 1)));

@@ -6,7 +6,8 @@ import type { JournalEntry } from './types';
 /**
  * A journal entry as it may be stored: its input, output and error redacted. Keys, names,
  * statuses, times and `meta` (deadlines, hashes, usage: the harness's own facts) are kept
- * as they are, so the journal still resumes, folds usage and replays.
+ * as they are, so the journal still resumes, folds usage and replays; `meta.inputRedacted`
+ * says the input was changed.
  */
 export function redactJournalEntry(entry: JournalEntry, redactor: Redactor): JournalEntry {
   const input = redactor.value(entry.input);
@@ -15,6 +16,9 @@ export function redactJournalEntry(entry: JournalEntry, redactor: Redactor): Jou
   if (input === entry.input && output === entry.output && error === entry.error) return entry;
   const redacted = { ...entry };
   if (input !== undefined) redacted.input = input;
+  // Said with the record: whoever reads it from the store (a person asked to approve a call,
+  // through `agentchart show` or the studio) sees replacement text where the step had values.
+  if (input !== entry.input) redacted.meta = { ...entry.meta, inputRedacted: true };
   if (output !== undefined) redacted.output = output;
   if (error !== undefined) redacted.error = error;
   return redacted;
