@@ -81,15 +81,19 @@ async function copyThread(store: Checkpointer, from: string, to: string): Promis
   }
 }
 
+/** The parent's and the child's agents, as one service would run them on its one store. */
+function agentsOnOneStore() {
+  const store = new MemoryCheckpointer();
+  return {
+    store,
+    researcherAgent: createAgent({ name: 'researcher', machine: researcher, checkpointer: store }),
+    bossAgent: createAgent({ name: 'boss', machine: boss, checkpointer: store }),
+  };
+}
+
 describe('a thread stored at a child agent’s id that its parent did not start', () => {
   it('is not adopted as the child: the step fails with agent.foreign_child_thread and the thread is left as it was', async () => {
-    const store = new MemoryCheckpointer();
-    const researcherAgent = createAgent({
-      name: 'researcher',
-      machine: researcher,
-      checkpointer: store,
-    });
-    const bossAgent = createAgent({ name: 'boss', machine: boss, checkpointer: store });
+    const { store, researcherAgent, bossAgent } = agentsOnOneStore();
     const childId = await childIdOf('order-1001');
     // Tenant B's researcher, answered with B's report, moved to the id A's child will take.
     const planted = await researcherAgent.run({
@@ -127,13 +131,7 @@ describe('a thread stored at a child agent’s id that its parent did not start'
   });
 
   it('is refused when it is the same tenant’s thread, started on its own', async () => {
-    const store = new MemoryCheckpointer();
-    const researcherAgent = createAgent({
-      name: 'researcher',
-      machine: researcher,
-      checkpointer: store,
-    });
-    const bossAgent = createAgent({ name: 'boss', machine: boss, checkpointer: store });
+    const { store, researcherAgent, bossAgent } = agentsOnOneStore();
     const childId = await childIdOf('order-7');
     await researcherAgent.run({ threadId: 'loose', tenantId: 'tenant-A', input: { topic: 't' } });
     await copyThread(store, 'loose', childId);
