@@ -138,7 +138,13 @@ export async function askApproval(
     key,
     prompt,
     name: 'approval',
-    input: { tool, arguments: capJournalValue(input, scope.run.maxJournalValueBytes) },
+    input: {
+      tool,
+      arguments: capJournalValue(input, {
+        maxBytes: scope.run.maxJournalValueBytes,
+        redactor: scope.run.runtime.redactor,
+      }),
+    },
     meta: { argumentsHash, replySchema: approvalReplySchema(argumentsHash) },
     approval: { tool, arguments: input, argumentsHash },
     timeoutMs,

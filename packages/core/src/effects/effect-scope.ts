@@ -332,7 +332,10 @@ export class EffectScope implements ModelCallScope {
           ...entry,
           status: 'failed',
           finishedAt,
-          error: capSerializedError(serializeError(error), run.maxJournalValueBytes),
+          error: capSerializedError(serializeError(error), {
+            maxBytes: run.maxJournalValueBytes,
+            redactor: run.runtime.redactor,
+          }),
           meta: { ...entry.meta, latencyMs: Math.max(0, finishedAt - executing) },
         },
         previous,

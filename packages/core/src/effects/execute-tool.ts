@@ -1,14 +1,18 @@
-import { cutOutside } from '../budget/cut-outside';
 import { elapsedSince } from '../clock/clock';
 import { describeIssues } from '../errors/describe-issues';
 import { describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
-import { capJournalValue, omittedValue } from '../ledger/cap-journal-value';
+import {
+  type CapJournalValueOptions,
+  capJournalValue,
+  omittedValue,
+} from '../ledger/cap-journal-value';
 import { inputHash } from '../ledger/input-hash';
 import { maxSentValueDepth, nestsDeeperThan } from '../ledger/json-depth';
 import { nonJsonValue } from '../ledger/non-json-value';
 import { parseNow } from '../output/parse-now';
 import type { Redactor } from '../security/create-redactor';
+import { headOutsideMatches } from '../security/head-outside-matches';
 import type { AnyTool, ReconcileResult, ToolExecuteContext } from '../tools/types';
 import { ambiguousToolError } from './ambiguous-tool-error';
 import type { EffectScope } from './effect-scope';
@@ -56,6 +60,11 @@ export async function executeTool(
   const { run } = scope;
   const { events } = run.runtime;
   const { clock, maxJournalValueBytes } = run;
+  // Values too large for a row are cut here, before the store redacts them: around secrets.
+  const capping: CapJournalValueOptions = {
+    maxBytes: maxJournalValueBytes,
+    redactor: run.runtime.redactor,
+  };
   // What the tool is told besides its signal: the call's own (with its timeout) when it runs,
   // the effect's when its reconcile hook asks after a crash — read only then, so an effect
   // that never reads its signal makes none (see withToolTimeout).
@@ -69,7 +78,7 @@ export async function executeTool(
       site: scope.site,
       callId: key,
       tool: tool.name,
-      input: capJournalValue(input, maxJournalValueBytes),
+      input: capJournalValue(input, capping),
     });
   }
   const started = clock.now();
@@ -90,24 +99,27 @@ export async function executeTool(
       throw new RunError('tool.invalid_output', {
         message: `Tool "${tool.name}" returned output that does not match its output schema (${describeIssues(parsed.error.issues)}). Fix the tool's execute() or its output schema.`,
         issues: parsed.error.issues,
-        details: { tool: tool.name, output: safeCapJournalValue(raw, maxJournalValueBytes) },
+        details: { tool: tool.name, output: safeCapJournalValue(raw, capping) },
       });
     }
-    const json = outputJson(tool, parsed.data, raw, maxJournalValueBytes);
+    const json = outputJson(tool, parsed.data, raw, capping);
     if (present) return present(parsed.data, json);
     // The chart gets the output itself; a resume gets it back from its JSON. Both must agree.
     const lost = nonJsonValue(parsed.data);
     if (lost) {
       throw new RunError('tool.invalid_output', {
         message: `Tool "${tool.name}" returned output whose JSON would not give it back: at ${lost}. The journal keeps a tool's output as JSON, so a resumed run would get something else than this one. Return plain data (a date as an ISO string, z.iso.datetime(); a Map as an object or a list of entries) and shape the output schema so.`,
-        details: { tool: tool.name, output: safeCapJournalValue(raw, maxJournalValueBytes) },
+        details: { tool: tool.name, output: safeCapJournalValue(raw, capping) },
       });
     }
     const bytes = Buffer.byteLength(json);
     if (bytes > maxJournalValueBytes) {
       throw new RunError('tool.output_too_large', {
         message: `Tool "${tool.name}" returned ${bytes} bytes of output, more than the ${maxJournalValueBytes} a journal row keeps; it would not come back whole on resume. Return a reference (a file, a row id) instead of the data, or raise createAgent({ maxJournalValueBytes }).`,
-        details: { tool: tool.name, output: omittedValue(json, bytes) },
+        details: {
+          tool: tool.name,
+          output: omittedValue(json, { bytes, redactor: capping.redactor }),
+        },
       });
     }
     return parsed.data as unknown;
@@ -180,7 +192,12 @@ export async function executeTool(
  * the tool breaking its contract, not the tool failing: the tool did run (an unsafe one may
  * have acted), so it is `tool.invalid_output`, never an internal error of the store.
  */
-function outputJson(tool: AnyTool, output: unknown, raw: unknown, maxBytes: number): string {
+function outputJson(
+  tool: AnyTool,
+  output: unknown,
+  raw: unknown,
+  capping: CapJournalValueOptions,
+): string {
   let json: string | undefined;
   let why: string | undefined;
   try {
@@ -192,7 +209,7 @@ function outputJson(tool: AnyTool, output: unknown, raw: unknown, maxBytes: numb
   if (why === undefined) return json ?? 'null';
   throw new RunError('tool.invalid_output', {
     message: `Tool "${tool.name}" returned output that JSON cannot hold (${why}); the journal keeps a tool's output as JSON, so a resumed run gets the same value. Return plain data from its execute(): strings, numbers, booleans, null, arrays and objects (a BigInt as a string, a Map as an object).`,
-    details: { tool: tool.name, output: safeCapJournalValue(raw, maxBytes) },
+    details: { tool: tool.name, output: safeCapJournalValue(raw, capping) },
   });
 }
 
@@ -211,11 +228,11 @@ function refersToItself(value: unknown): boolean {
 }
 
 /** {@link capJournalValue}, or a description when the value has no JSON at all. */
-function safeCapJournalValue(value: unknown, maxBytes: number): unknown {
+function safeCapJournalValue(value: unknown, capping: CapJournalValueOptions): unknown {
   try {
     return JSON.stringify(value) === undefined
       ? describeValue(value)
-      : capJournalValue(value, maxBytes);
+      : capJournalValue(value, capping);
   } catch {
     return describeValue(value);
   }
@@ -229,7 +246,7 @@ function toolFailure(
 ): RunError | RecordedEffectError {
   if (RunError.isInstance(error) || RecordedEffectError.isInstance(error)) return error;
   return new RunError('tool.failed', {
-    message: `Tool "${tool.name}" failed: ${cappedMessage(thrownMessage(error), redactor)}`,
+    message: `Tool "${tool.name}" failed: ${cappedMessage(thrownMessage(error, redactor), redactor)}`,
     cause: error,
     details: { tool: tool.name },
   });
@@ -237,8 +254,6 @@ function toolFailure(
 
 /** The most of a thrown message a tool failure keeps: a few pages of text. */
 const maxToolErrorChars = 8_000;
-/** How far either side of that cut a secret is looked for; longer secrets are not expected. */
-const spanWindowChars = 2_000;
 
 /**
  * A tool's error message cut to {@link maxToolErrorChars}. The message goes into the
@@ -246,23 +261,19 @@ const spanWindowChars = 2_000;
  * snapshot: a tool quoting a 20 MB response body in its error wrote 20 MB to each.
  */
 function cappedMessage(message: string, redactor: Redactor): string {
-  if (message.length <= maxToolErrorChars) return message;
   // The message is redacted where it is stored: cut inside a secret, it would keep a part of
-  // it no redaction recognises. A cut inside a match moves to the match's start.
-  // Looked for around the cut only: a 20 MB message is not scanned whole.
-  const from = maxToolErrorChars - spanWindowChars;
-  const spans = redactor
-    .spans(message.slice(from, maxToolErrorChars + spanWindowChars))
-    .map(([start, end]) => [from + start, from + end] as const);
-  const cut = cutOutside(maxToolErrorChars, spans, 'before');
-  return `${message.slice(0, cut)}… (${message.length - cut} more characters cut)`;
+  // it no redaction recognises.
+  const kept = headOutsideMatches(message, maxToolErrorChars, redactor);
+  return kept === message
+    ? message
+    : `${kept}… (${message.length - kept.length} more characters cut)`;
 }
 
 /**
  * What a tool threw, as a message: an error's own message, a thrown string as it is, and
  * anything else (`throw { status: 404 }`) shown as JSON rather than as "[object Object]".
  */
-function thrownMessage(error: unknown): string {
+function thrownMessage(error: unknown, redactor: Redactor): string {
   const message = (error as { message?: unknown } | null | undefined)?.message;
   if (typeof message === 'string') return message;
   if (typeof error === 'string') return error;
@@ -272,7 +283,11 @@ function thrownMessage(error: unknown): string {
   } catch {
     // A circular or BigInt-holding value: described by its kind below.
   }
-  const shown = json === undefined || json === '{}' ? describeValue(error) : json.slice(0, 200);
+  // Cut before redaction too: `throw { token }` must not leave the token's head.
+  const shown =
+    json === undefined || json === '{}'
+      ? describeValue(error)
+      : headOutsideMatches(json, 200, redactor);
   return `it threw ${shown}, not an Error. Throw an Error with a message that says what went wrong.`;
 }
 

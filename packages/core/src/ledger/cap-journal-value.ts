@@ -1,5 +1,7 @@
 import { hash } from 'node:crypto';
 import type { SerializedError } from '../errors/agentchart-error';
+import type { Redactor } from '../security/create-redactor';
+import { headOutsideMatches } from '../security/head-outside-matches';
 
 /** What stands in a journal row, an error or an event for a value too large to keep whole. */
 export interface OmittedValue {
@@ -8,8 +10,19 @@ export interface OmittedValue {
   bytes: number;
   /** SHA-256 of the value's JSON, hex: enough to tell two large values apart. */
   sha256: string;
-  /** The start of the value's JSON. */
+  /** The start of the value's JSON, ending before any secret it would cut. */
   preview: string;
+}
+
+/** Options of {@link capJournalValue}, {@link omittedValue} and {@link capSerializedError}. */
+export interface CapJournalValueOptions {
+  /** The most bytes the value may take as JSON. */
+  maxBytes: number;
+  /**
+   * The agent's redactor. What is cut here is redacted only where it is stored or emitted,
+   * when a secret the cut split is no longer recognised: cuts end before its matches.
+   */
+  redactor: Pick<Redactor, 'spans'> | undefined;
 }
 
 /** How much of an omitted value's JSON is kept as a preview. */
@@ -24,21 +37,30 @@ export function measureJson(value: unknown): { json: string; bytes: number } {
 }
 
 /** An {@link OmittedValue} describing `json`. */
-export function omittedValue(json: string, bytes = Buffer.byteLength(json)): OmittedValue {
+export function omittedValue(
+  json: string,
+  {
+    bytes = Buffer.byteLength(json),
+    redactor,
+  }: { bytes?: number; redactor: CapJournalValueOptions['redactor'] },
+): OmittedValue {
   return {
     omitted: true,
     bytes,
     sha256: hash('sha256', json, 'hex'),
-    preview: json.slice(0, previewCharacters),
+    preview: headOutsideMatches(json, previewCharacters, redactor),
   };
 }
 
 /** `value` itself when its JSON fits in `maxBytes`, otherwise an {@link OmittedValue}. */
-export function capJournalValue(value: unknown, maxBytes: number): unknown {
+export function capJournalValue(
+  value: unknown,
+  { maxBytes, redactor }: CapJournalValueOptions,
+): unknown {
   // Strings are measured by length first: a UTF-16 unit is at most 3 UTF-8 bytes.
   if (typeof value === 'string' && value.length * 3 + 2 <= maxBytes) return value;
   const { json, bytes } = measureJson(value);
-  return bytes <= maxBytes ? value : omittedValue(json, bytes);
+  return bytes <= maxBytes ? value : omittedValue(json, { bytes, redactor });
 }
 
 /**
@@ -46,17 +68,19 @@ export function capJournalValue(value: unknown, maxBytes: number): unknown {
  * every other field (details, the raw output that failed validation) capped at `maxBytes`,
  * so a 20 MB invalid output never reaches the journal or an event whole.
  */
-export function capSerializedError(error: SerializedError, maxBytes: number): SerializedError {
+export function capSerializedError(
+  error: SerializedError,
+  options: CapJournalValueOptions,
+): SerializedError {
   const { name, code, message, ...rest } = error;
+  const kept = headOutsideMatches(message, maxMessageCharacters, options.redactor);
   const capped: SerializedError = {
     name,
     code,
     message:
-      message.length > maxMessageCharacters
-        ? `${message.slice(0, maxMessageCharacters)}… [${message.length - maxMessageCharacters} more characters]`
-        : message,
+      kept === message ? message : `${kept}… [${message.length - kept.length} more characters]`,
   };
   for (const [field, value] of Object.entries(rest))
-    capped[field] = capJournalValue(value, maxBytes);
+    capped[field] = capJournalValue(value, options);
   return capped;
 }
