@@ -4,6 +4,7 @@ import { holdsUntrustedData } from '../security/fence-untrusted';
 import { contextFromRequest } from './context-from-request';
 import type { ConversationScan } from './conversation-scan';
 import { cutMiddle } from './cut-middle';
+import type { KeptWhole } from './cut-outside';
 import {
   coveredBy,
   type HistorySummary,
@@ -68,6 +69,12 @@ export interface ApplyContextBudgetOptions {
    * Default: the summary itself.
    */
   fenceIdFrom?: (summary: string) => string;
+  /**
+   * Stretches of a text a cut (`keep-head-and-tail`, a summary cut to its budget) must not fall
+   * inside: the runtime passes where its redactor's matches lie, since the request is stored
+   * and redacted after it is cut, when a part of a secret is no longer recognised.
+   */
+  keepWhole?: (text: string) => KeptWhole;
   /**
    * The summary an earlier call of the same conversation sent (that call's result's
    * `summary`). With `compress-history`, a request whose oldest history is what it stands for
@@ -145,7 +152,7 @@ export function applyContextBudget(options: ApplyContextBudgetOptions): Promise<
 export function applyContextBudgetNow(
   options: ApplyContextBudgetOptions,
 ): BudgetedRequest | undefined {
-  const { request, model, counter, budget = {}, context, scan, summarise } = options;
+  const { request, model, counter, budget = {}, context, scan, summarise, keepWhole } = options;
   const metadata = model.metadata;
   if (!metadata) return { request, ledger: undefined };
   if (budget.strategies?.includes('compress-history') && !summarise) {
@@ -157,7 +164,7 @@ export function applyContextBudgetNow(
   const scanned =
     !context && scan?.messages === request.messages && scan.counter === counter
       ? planScannedContext({
-          ...planOptionsFor(request, model, counter),
+          ...planOptionsFor(request, model, counter, keepWhole),
           scan,
           budget,
           ...(request.tools ? { tools: request.tools } : {}),
@@ -183,12 +190,13 @@ export async function applyWholeContextBudget({
   summary: previous,
   startFrom,
   reuseSummary = async (text) => text,
+  keepWhole,
 }: ApplyContextBudgetOptions): Promise<BudgetedRequest> {
   if (!model.metadata) return { request, ledger: undefined };
   const { plan, summary, summaryFailure } = await planWhole({
     request,
     given: context,
-    planOptions: planOptionsFor(request, model, counter),
+    planOptions: planOptionsFor(request, model, counter, keepWhole),
     budget,
     summarise,
     fenceIdFrom,
@@ -208,6 +216,7 @@ function planOptionsFor(
   request: ChatRequest,
   model: Pick<ChatModel, 'modelName' | 'metadata'>,
   counter: TokenCounter,
+  keepWhole: ApplyContextBudgetOptions['keepWhole'],
 ): Omit<PlanContextOptions, 'context' | 'budget'> {
   const metadata = model.metadata!;
   return {
@@ -218,6 +227,7 @@ function planOptionsFor(
     ...(metadata.maxOutputTokens === undefined
       ? {}
       : { modelMaxOutputTokens: metadata.maxOutputTokens }),
+    ...(keepWhole ? { keepWhole } : {}),
   };
 }
 
@@ -327,7 +337,13 @@ async function planWhole(
     if (fallback.status !== 'fits') throw error;
     return { plan: fallback, summaryFailure: error };
   }
-  const text = cutMiddle(written, { maxTokens, counter, what: 'the summary' });
+  const { keepWhole } = planOptions;
+  const text = cutMiddle(written, {
+    maxTokens,
+    counter,
+    what: 'the summary',
+    ...(keepWhole ? { keepWhole } : {}),
+  });
   const summary = historySummary({
     ...covered,
     counter,

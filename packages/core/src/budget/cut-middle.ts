@@ -1,3 +1,4 @@
+import { cutOutside, type KeptWhole } from './cut-outside';
 import { prefixWithinTokens, suffixWithinTokens } from './text-within-tokens';
 import type { TokenCounter } from './token-counter';
 
@@ -12,6 +13,11 @@ export interface CutMiddleOptions {
   tokens?: number;
   /** Words for the marker: what was cut. Default `text`. */
   what?: string;
+  /**
+   * Stretches of the text a cut must not fall inside (see `capToolOutput`'s): the cut text is
+   * stored, and redacted only then, when a part of a secret is no longer recognised.
+   */
+  keepWhole?: (text: string) => KeptWhole;
 }
 
 /**
@@ -21,7 +27,7 @@ export interface CutMiddleOptions {
  */
 export function cutMiddle(
   text: string,
-  { maxTokens, counter, headShare = 0.5, tokens, what = 'text' }: CutMiddleOptions,
+  { maxTokens, counter, headShare = 0.5, tokens, what = 'text', keepWhole }: CutMiddleOptions,
 ): string {
   const total = tokens ?? counter.countText(text);
   if (total <= maxTokens) return text;
@@ -29,11 +35,19 @@ export function cutMiddle(
     `\n[… ${omitted} of ${text.length} characters of ${what} cut here to fit the context window …]\n`;
   const markerTokens = counter.countText(marker(text.length));
   let budget = maxTokens - markerTokens;
+  let spans: KeptWhole | undefined;
   // Joining head, marker and tail can merge or split a token at the seams: check and shrink.
   for (let round = 0; round < 4 && budget > 0; round++) {
     const headBudget = Math.floor(budget * headShare);
-    const head = prefixWithinTokens(text, headBudget, counter);
-    const tail = suffixWithinTokens(text, budget - headBudget, counter);
+    let head = prefixWithinTokens(text, headBudget, counter);
+    let tail = suffixWithinTokens(text, budget - headBudget, counter);
+    spans ??= keepWhole?.(text) ?? [];
+    if (spans.length > 0) {
+      // Shorter only: a head ends before a stretch it would cut, a tail starts after it.
+      head = text.slice(0, cutOutside(head.length, spans, 'before'));
+      const tailStart = cutOutside(text.length - tail.length, spans, 'after');
+      tail = tailStart >= text.length ? '' : text.slice(tailStart);
+    }
     const result = head + marker(text.length - head.length - tail.length) + tail;
     if (counter.countText(result) <= maxTokens) return result;
     budget -= Math.max(2, Math.ceil(budget * 0.02));

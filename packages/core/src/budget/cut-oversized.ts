@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../model/types';
-import { cutMiddle } from './cut-middle';
+import { type CutMiddleOptions, cutMiddle } from './cut-middle';
 import type { MessageSectionName, SectionPolicy } from './types';
 import type { WorkingContext, WorkingItem } from './working-context';
 
@@ -8,6 +8,7 @@ export interface CutOversizedOptions {
   policies: Record<MessageSectionName, SectionPolicy>;
   minCutTokens: number;
   headShare: number;
+  keepWhole?: CutMiddleOptions['keepWhole'];
 }
 
 /**
@@ -18,7 +19,7 @@ export interface CutOversizedOptions {
  */
 export function cutOversized(
   context: WorkingContext,
-  { policies, minCutTokens, headShare }: CutOversizedOptions,
+  { policies, minCutTokens, headShare, keepWhole }: CutOversizedOptions,
 ): void {
   for (let round = 0; round < 1_000 && context.overflow > 0; round++) {
     const largest = largestCuttable(context, policies, minCutTokens);
@@ -30,6 +31,7 @@ export function cutOversized(
       counter: context.counter,
       headShare,
       tokens: contentTokens,
+      ...(keepWhole ? { keepWhole } : {}),
       what: working.item.section === 'input' ? 'the input' : `this ${message.role} message`,
     });
     const before = working.tokens;

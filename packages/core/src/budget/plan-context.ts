@@ -2,6 +2,7 @@ import { DefinitionError } from '../errors/definition-error';
 import type { ChatMessage, ResponseFormat, ToolDefinition } from '../model/types';
 import { BudgetError } from './budget-error';
 import type { ConversationScan } from './conversation-scan';
+import type { KeptWhole } from './cut-outside';
 import { cutOversized } from './cut-oversized';
 import { dropLowestPriority, trimOldestHistory } from './drop-items';
 import { ledgerOf } from './ledger-of';
@@ -33,6 +34,8 @@ export interface PlanContextOptions {
   maxOutputTokens?: number;
   /** The model's largest output (`ModelMetadata.maxOutputTokens`). */
   modelMaxOutputTokens?: number;
+  /** Stretches of a message `keep-head-and-tail` must not cut inside (see `cutMiddle`). */
+  keepWhole?: (text: string) => KeptWhole;
 }
 
 /** A plan that fits: the messages to send and its ledger. */
@@ -106,6 +109,7 @@ export function planContext(options: PlanContextOptions): ContextPlan {
         policies,
         minCutTokens: budget.minCutTokens ?? 256,
         headShare: budget.headShare ?? 0.5,
+        ...(options.keepWhole ? { keepWhole: options.keepWhole } : {}),
       });
     } else {
       const summaryTokens = budget.summaryTokens ?? 512;

@@ -116,6 +116,8 @@ export function budgetStep({
         budget: planned,
         ...(settings.context ? { context: settings.context } : {}),
         fenceIdFrom,
+        // The request is journaled after it is cut, and redacted there: cuts go around secrets.
+        ...(stored.active ? { keepWhole: stored.spans } : {}),
         ...hooks?.options,
       };
       const now = applyContextBudgetNow(options);

@@ -5,7 +5,8 @@
  * chart-level tool call's `tool.output_too_large` output and in the preview of an approval
  * wait's oversized model arguments, where a model (injected through a tool's output) pads
  * its arguments so that 39 of a key's 40 characters are kept; and in the quote of an object
- * a tool threw instead of an Error.
+ * a tool threw instead of an Error, and in a message the context budget's
+ * `keep-head-and-tail` cut to fit the window, which the journal keeps as sent.
  */
 import { createAgent, defineTool, type RunEvent, toolCall, toolLoop } from '@agentchart/core';
 import { scriptedModel } from '@agentchart/core/testing';
@@ -18,6 +19,8 @@ const secret = 'sk-live-Q7w9E2r4T6y8U0i1O3p5A7s9D2f4G6hX';
 const environmentName = 'PAYMENTS_API_KEY';
 /** Any part of the secret this long or longer starts with this. */
 const shortestFragment = secret.slice(0, 8);
+/** And any end of it this long or longer ends with this. */
+const shortestEnd = secret.slice(-8);
 /** `maxJournalValueBytes`: small, so oversized values stay small in the test. */
 const maxBytes = 4_096;
 /** How much of an omitted value's JSON its preview keeps. */
@@ -42,6 +45,7 @@ describe('secrets cut by a cap before redaction (security review)', () => {
     machine: Parameters<typeof createAgent>[0]['machine'],
     models: Parameters<typeof createAgent>[0]['models'] = {},
     reply?: unknown,
+    budget?: Parameters<typeof createAgent>[0]['budget'],
   ) {
     const checkpointer = stores.open();
     const agent = createAgent({
@@ -50,6 +54,7 @@ describe('secrets cut by a cap before redaction (security review)', () => {
       checkpointer,
       maxJournalValueBytes: maxBytes,
       evictWaiting: false,
+      ...(budget ? { budget } : {}),
     });
     const events: RunEvent[] = [];
     agent.events.onAny((event) => events.push(event));
@@ -198,4 +203,32 @@ describe('secrets cut by a cap before redaction (security review)', () => {
       expect(stored).not.toContain(shortestFragment);
     },
   );
+
+  it("keeps no part of a secret keep-head-and-tail's cut of a message would split", async () => {
+    // Any cut of it falls inside a copy of the key, or between two.
+    const input = Array.from({ length: 1_000 }, () => secret).join(' ');
+    const model = scriptedModel({
+      metadata: { contextWindow: 4_096, maxOutputTokens: 512 },
+      responses: ['Done.'],
+    });
+    const machine = setup({
+      actors: { loop: toolLoop({ model: 'm', tools: [], prompt: () => input }) },
+    }).createMachine({
+      id: 'long',
+      initial: 'looping',
+      states: {
+        looping: { invoke: { src: 'loop', onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const { outcome, stored } = await storedAfter(machine, { m: model }, undefined, {
+      strategies: ['keep-head-and-tail'],
+    });
+    expect(outcome.status).toBe('done');
+    const sent = model.requests[0]!.messages.at(-1)!.content;
+    expect(sent).toContain('cut here to fit the context window');
+    expect(stored).toContain('cut here to fit the context window');
+    expect(stored).not.toContain(shortestFragment);
+    expect(stored).not.toContain(shortestEnd);
+  });
 });
