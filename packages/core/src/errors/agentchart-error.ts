@@ -1,3 +1,5 @@
+import { describeThrown, readSafely } from './describe-thrown';
+
 const marker = Symbol.for('agentchart.error');
 
 /** The class names from `type` up to AgentchartError: what `isInstance` checks against. */
@@ -59,9 +61,20 @@ export interface SerializedError {
   [key: string]: unknown;
 }
 
-/** Turns anything thrown into a {@link SerializedError}. */
+/**
+ * Turns anything thrown into a {@link SerializedError}, and never throws itself: a value that
+ * cannot be read (a null-prototype object, a Proxy that throws, a `message` getter that
+ * throws) is described by its kind, since the caller is usually reporting a failure already.
+ */
 export function serializeError(error: unknown): SerializedError {
-  if (AgentchartError.isInstance(error)) return error.toJSON();
-  if (error instanceof Error) return { name: error.name, code: 'unknown', message: error.message };
-  return { name: 'Error', code: 'unknown', message: String(error) };
+  const serialized = readSafely(() =>
+    AgentchartError.isInstance(error) ? error.toJSON() : undefined,
+  );
+  if (serialized) return serialized;
+  const name = readSafely(() => (error instanceof Error ? error.name : undefined));
+  return {
+    name: typeof name === 'string' ? name : 'Error',
+    code: 'unknown',
+    message: describeThrown(error),
+  };
 }

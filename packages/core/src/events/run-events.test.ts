@@ -75,4 +75,67 @@ describe('RunEvents', () => {
       'second',
     ]);
   });
+
+  // Issue: a listener throwing Object.create(null) killed the process from String(error),
+  // and an error whose `message` getter throws was lost without a listener.error.
+  describe('with a listener that throws a value that cannot be printed', () => {
+    const nullPrototype = () => Object.create(null);
+    const unreadableMessage = () => {
+      const error = new Error('hidden');
+      Object.defineProperty(error, 'message', {
+        get() {
+          throw new Error('getter');
+        },
+      });
+      return error;
+    };
+
+    it.each([
+      ['a null-prototype object', nullPrototype],
+      ['an error whose message getter throws', unreadableMessage],
+    ])('reports %s to listener.error listeners', (_, thrown) => {
+      const events = new RunEvents(() => 0);
+      const reported: string[] = [];
+      events.on('listener.error', (event) => reported.push(event.error.message));
+      events.on('run.waiting', () => {
+        throw thrown();
+      });
+      expect(() => events.emit('run.waiting', 't', { waitIds: [] })).not.toThrow();
+      expect(reported).toEqual([expect.stringMatching(/cannot be (printed|read)/)]);
+    });
+
+    it('warns of it when nobody listens to listener.error, thrown or rejected', async () => {
+      const warned = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      const events = new RunEvents(() => 0);
+      events.on('run.waiting', () => {
+        throw nullPrototype();
+      });
+      events.on('agent.warning', async () => {
+        throw nullPrototype();
+      });
+      expect(() => events.emit('run.waiting', 't', { waitIds: [] })).not.toThrow();
+      // Before, the rejection's report threw in turn: an unhandled rejection failed this test.
+      events.emit('agent.warning', 't', { code: 'x', message: 'y' });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warned.mock.calls.map(([message]) => String(message))).toEqual([
+        expect.stringContaining('"run.waiting" for thread "t": a value that cannot be printed.'),
+        expect.stringContaining('"agent.warning" for thread "t": a value that cannot be printed.'),
+      ]);
+    });
+
+    it('falls back to a warning when a listener.error listener throws one too', () => {
+      const warned = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      const events = new RunEvents(() => 0);
+      events.on('listener.error', () => {
+        throw nullPrototype();
+      });
+      events.on('run.waiting', () => {
+        throw nullPrototype();
+      });
+      expect(() => events.emit('run.waiting', 't', { waitIds: [] })).not.toThrow();
+      expect(warned.mock.calls.map(([message]) => String(message))).toEqual([
+        expect.stringContaining('while handling "listener.error" for thread "t": a value that'),
+      ]);
+    });
+  });
 });

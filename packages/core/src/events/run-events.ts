@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { serializeError } from '../errors/agentchart-error';
 import { DefinitionError } from '../errors/definition-error';
+import { describeThrown } from '../errors/describe-thrown';
 import { closestName, describeValue } from '../errors/option-names';
 import type { Redactor } from '../security/create-redactor';
 import { runEventTypes } from './run-event-types';
@@ -100,7 +101,9 @@ export class RunEvents {
       try {
         const returned = listener(event);
         if (returned && typeof (returned as Promise<unknown>).then === 'function') {
-          (returned as Promise<unknown>).then(undefined, (error: unknown) =>
+          // Promise.resolve adopts any thenable, so one whose `then` throws is a rejection
+          // reported here too, not an exception out of the emitting run.
+          Promise.resolve(returned).then(undefined, (error: unknown) =>
             this.#report(type, event, error, failing),
           );
         }
@@ -110,7 +113,25 @@ export class RunEvents {
     };
   }
 
+  /**
+   * Reports a listener's failure. It runs inside the isolating catch and as a rejection
+   * handler, so it must never throw: an exception here would escape into the run (or
+   * become an unhandled rejection) — the very thing isolation promises against.
+   */
   #report(
+    listenedTo: string,
+    event: RunEvent,
+    error: unknown,
+    failing: { warned?: Set<string> },
+  ): void {
+    try {
+      this.#reportOrWarn(listenedTo, event, error, failing);
+    } catch {
+      // Only a redactor or warning hook that throws gets here; the run goes on regardless.
+    }
+  }
+
+  #reportOrWarn(
     listenedTo: string,
     event: RunEvent,
     error: unknown,
@@ -125,7 +146,7 @@ export class RunEvents {
     failing.warned ??= new Set();
     if (failing.warned.has(eventType)) return;
     failing.warned.add(eventType);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeThrown(error);
     const warning = `An agentchart event listener (of "${listenedTo}") threw while handling "${eventType}" for thread "${event.threadId}": ${message}. The run went on; fix the listener, or listen to "listener.error" to handle such errors yourself. Its later errors with "${eventType}" are not warned again.`;
     process.emitWarning(this.#redactor?.text(warning) ?? warning, {
       code: 'AGENTCHART_LISTENER_ERROR',

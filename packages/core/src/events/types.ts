@@ -149,7 +149,11 @@ export interface RunEventPayloads {
    * say). Reported once per cause; `code` is stable.
    */
   'agent.warning': { code: string; message: string };
-  /** A listener of `eventType` threw; the run went on. The error is reported here, once. */
+  /**
+   * A listener of `eventType` threw or rejected; the run went on. The error is reported here,
+   * once: whatever was thrown, even a value that cannot be printed (then `error.message`
+   * names its kind, such as "a value that cannot be printed").
+   */
   'listener.error': { eventType: string; error: SerializedError };
 }
 

@@ -1,0 +1,35 @@
+/**
+ * What `read` returns, or `undefined` when it throws. Anything user code threw may be a
+ * Proxy whose every trap throws, a revoked Proxy, or an object whose getters throw; each
+ * look at it is made through here so that describing it never fails.
+ */
+export function readSafely<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A readable line for anything thrown or rejected with, which never throws itself.
+ *
+ * An error gives its message; a string itself; a symbol its description; anything else its
+ * `String()` form. A value none of these can be read from (a null-prototype object, a Proxy
+ * that throws, an error whose `message` getter throws) is named by its kind instead, so a
+ * report of it — a `listener.error`, a failed run — is never lost to a second error.
+ */
+export function describeThrown(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'symbol') return readSafely(() => value.toString()) ?? 'a symbol';
+  const isError = readSafely(() => value instanceof Error) === true;
+  if (isError) {
+    const message = readSafely(() => (value as Error).message);
+    if (typeof message === 'string') return message;
+  }
+  const text = readSafely(() => String(value));
+  if (typeof text === 'string') return text;
+  if (!isError) return 'a value that cannot be printed';
+  const name = readSafely(() => (value as Error).name);
+  return `an error${typeof name === 'string' && name !== '' ? ` (${name})` : ''} whose message cannot be read`;
+}
