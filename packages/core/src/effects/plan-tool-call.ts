@@ -63,3 +63,17 @@ export function planToolCall(
   }
   return { kind: 'valid', call, tool, input: parsed.data };
 }
+
+/**
+ * The `callId` of an invalid call in its `tool.call.invalid` event: an id in the effect's
+ * journal-key space, like every other tool event's, though nothing is journaled under it.
+ * It takes no step (the model's next calls keep the keys a resume expects) and names the
+ * call's place in the answer, so two invalid calls of one answer never share it.
+ */
+export function invalidCallId(
+  scope: { peekKey(label: string): string },
+  tool: string,
+  index: number,
+): string {
+  return scope.peekKey(`invalid:${index}:tool:${tool}`);
+}

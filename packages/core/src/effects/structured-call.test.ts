@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { tempStores } from '../../test/fixtures/temp-stores';
+import { createAgent } from '../agent/create-agent';
 import { createResponseCache } from '../cache/create-response-cache';
-import { runEffect } from '../testing/run-effect';
+import { effectMachine, runEffect } from '../testing/run-effect';
 import { scriptedModel } from '../testing/scripted-model';
 import { structuredCall } from './structured-call';
 
@@ -39,6 +40,23 @@ describe('structuredCall', () => {
     expect(reask?.role).toBe('user');
     expect(reask?.content).toContain('score');
     expect(reask?.content).toContain('risks');
+  });
+
+  it("names the model call whose answer it re-asks about, as that call's events do", async () => {
+    const model = scriptedModel({
+      responses: [{ json: { score: 11, risks: [] } }, { json: { score: 7, risks: ['budget'] } }],
+    });
+    const agent = createAgent({ machine: effectMachine(call(), 'bid'), models: { m: model } });
+    const events: { type: string; callId: string }[] = [];
+    agent.events.on('llm.call.end', (event) => events.push(event));
+    agent.events.on('llm.call.reask', (event) => events.push(event));
+    expect((await agent.run({ input: undefined })).status).toBe('done');
+    // Before: the reask carried the effect's key (`…#0`), which no llm.call event carries.
+    expect(events.map(({ type, callId }) => `${type} ${callId}`)).toEqual([
+      'llm.call.end 0.effect-under-test.running#0/0:llm',
+      'llm.call.reask 0.effect-under-test.running#0/0:llm',
+      'llm.call.end 0.effect-under-test.running#0/1:llm',
+    ]);
   });
 
   it('fails with output.invalid and the zod issues after the last re-ask', async () => {

@@ -150,6 +150,9 @@ export function structuredCall<
       let lastIssues: z.core.$ZodIssue[] = [];
       let lastOutput = '';
       for (let attempt = 0; attempt <= maxReasks; attempt++) {
+        // The key the journal step gives this call (a summary made to fit it takes no step),
+        // so a re-ask names the call whose answer was invalid, as its llm.call events do.
+        const callId = scope.peekKey('llm');
         const response = await scope.callModel(
           model,
           {
@@ -194,7 +197,7 @@ export function structuredCall<
         if (attempt < maxReasks) {
           scope.run.runtime.events.emit('llm.call.reask', scope.threadId, {
             site: scope.site,
-            callId: scope.key,
+            callId,
             attempt: attempt + 1,
             reason: lastIssues.map((issue) => issue.message).join('; '),
           });

@@ -151,6 +151,36 @@ describe('toolLoop', () => {
     expect(model.requests[2]?.messages.at(-1)?.content).toContain('city');
   });
 
+  it("names an invalid call by an id in the journal-key space, keeping the model's own apart", async () => {
+    const t = tools();
+    const model = scriptedModel({
+      responses: [
+        {
+          toolCalls: [
+            { name: 'nope', arguments: {} },
+            { name: 'lookup', arguments: { city: 'Oslo' } },
+            { name: 'nope', arguments: {} },
+          ],
+        },
+        'done',
+      ],
+    });
+    const agent = createAgent({ machine: effectMachine(loop(t), 'go'), models: { m: model } });
+    const events: { type: string; callId: string; toolCallId?: string }[] = [];
+    agent.events.on('tool.call.invalid', (event) => events.push(event));
+    agent.events.on('tool.call.start', (event) => events.push(event));
+    expect((await agent.run({ input: undefined })).status).toBe('done');
+    const [start] = events.filter((event) => event.type === 'tool.call.start');
+    const invalid = events.filter((event) => event.type === 'tool.call.invalid');
+    // Before: the model's `call_0_0`, which no other event and no run-log row carries.
+    expect(start?.callId).toBe('0.effect-under-test.running#0/1:tool:lookup');
+    expect(invalid.map((event) => event.callId)).toEqual([
+      '0.effect-under-test.running#0/1:invalid:0:tool:nope',
+      '0.effect-under-test.running#0/1:invalid:2:tool:nope',
+    ]);
+    expect(invalid.map((event) => event.toolCallId)).toEqual(['call_0_0', 'call_0_2']);
+  });
+
   it('fails with tool.invalid_arguments when invalid calls exceed the bound', async () => {
     const t = tools();
     const model = scriptedModel({

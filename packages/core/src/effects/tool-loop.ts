@@ -21,7 +21,7 @@ import {
 } from './check-loop-options';
 import { createEffectLogic } from './create-effect-logic';
 import { distinctCallIds } from './distinct-call-ids';
-import { planToolCall } from './plan-tool-call';
+import { invalidCallId, planToolCall } from './plan-tool-call';
 import { initialMessages, type PromptFunction, type SystemPrompt } from './prompt';
 import { runToolCalls, type ToolLoopApprovals } from './run-tool-calls';
 
@@ -266,11 +266,12 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
             });
           }
         }
-        for (const call of planned) {
+        for (const [index, call] of planned.entries()) {
           if (call.kind !== 'invalid') continue;
           scope.run.runtime.events.emit('tool.call.invalid', scope.threadId, {
             site: scope.site,
-            callId: call.call.id,
+            callId: invalidCallId(scope, call.call.name, index),
+            toolCallId: call.call.id,
             tool: call.call.name,
             message: call.message,
           });

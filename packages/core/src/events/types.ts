@@ -18,7 +18,13 @@ export interface RunEventBase {
   at: number;
 }
 
-/** Payload of each event type, by name (noun-verb: `llm.call.end`, `tool.call.start`). */
+/**
+ * Payload of each event type, by name (noun-verb: `llm.call.end`, `tool.call.start`).
+ *
+ * `callId` is the call's key in the run's journal (`0.triage#0/0:llm`, `0.loop#0/2:tool:lookup`):
+ * every event of one model or tool call carries the same one, so events join on it, and on
+ * the run log's rows.
+ */
 export interface RunEventPayloads {
   'run.start': {
     input: unknown;
@@ -83,7 +89,10 @@ export interface RunEventPayloads {
     delayMs: number;
     reason: string;
   };
-  /** A structured call re-asked the model after invalid output. */
+  /**
+   * A structured call re-asked the model after invalid output. `callId` is the model call whose
+   * answer was invalid (its `llm.call.start` and `llm.call.end` carry the same one).
+   */
   'llm.call.reask': { site: string; callId: string; attempt: number; reason: string };
   'llm.token': { callId: string; delta: string };
   'tool.call.start': { site: string; callId: string; tool: string; input: unknown };
@@ -97,7 +106,19 @@ export interface RunEventPayloads {
     output: unknown;
   };
   /** The model called a tool wrongly (unknown name, bad arguments); nothing ran. */
-  'tool.call.invalid': { site: string; callId: string; tool: string; message: string };
+  'tool.call.invalid': {
+    site: string;
+    /**
+     * An id in the same space as other tool events' `callId` (the effect's journal keys), such
+     * as `0.loop#0/1:invalid:0:tool:lookup`: the call's place in the model's answer. Nothing
+     * ran, so no other event and no journal entry carries it.
+     */
+    callId: string;
+    /** The id the model gave the call (`call_…`), which the tool message answering it names. */
+    toolCallId: string;
+    tool: string;
+    message: string;
+  };
   'tool.call.error': { site: string; callId: string; tool: string; error: SerializedError };
   'human.wait': { site: string; waitId: string; prompt: string; deadline?: number };
   'human.reply': { waitId: string };
