@@ -58,6 +58,18 @@ describe('replayThread (agent.replay)', () => {
     expect(await checkpointer.listEffects('t')).toEqual(journalBefore);
   });
 
+  it('reports no checkpoint write, since a replay writes nothing', async () => {
+    const { checkpointer } = await recordedThread();
+    const { agent } = replayAgent(checkpointer);
+    const checkpointsBefore = await checkpointer.list('t');
+    const types: string[] = [];
+    await agent.replay('t', { onEvent: (event) => types.push(event.type) });
+    // Before: `checkpoint.write { version: 1, bytes: -1 }`, a write that never reached the store.
+    expect(types).toContain('run.end');
+    expect(types).not.toContain('checkpoint.write');
+    expect(await checkpointer.list('t')).toEqual(checkpointsBefore);
+  });
+
   it('fails with replay.diverged naming the step when the code sends the model something else', async () => {
     const { checkpointer } = await recordedThread();
     const { agent } = replayAgent(checkpointer, { prompt: 'Bill the customer' });

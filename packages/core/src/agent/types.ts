@@ -181,7 +181,10 @@ export interface ForkOptions<TContext = unknown> {
 
 /** Options of {@link Agent.replay}. */
 export interface ReplayOptions {
-  /** Receives the replay's events (they do not go to `agent.events`). */
+  /**
+   * Receives the replay's events (they do not go to `agent.events`). A replay writes nothing,
+   * so no `checkpoint.write` is among them.
+   */
   onEvent?: RunEventListener;
 }
 

@@ -153,6 +153,10 @@ export interface RunEventPayloads {
     familyThreadId?: string;
   };
   'budget.ledger': { site: string; callId: string; ledger: BudgetLedger };
+  /**
+   * A checkpoint of the thread was stored. `bytes` is what the store wrote for its state, or
+   * -1 when the store does not say. A replay stores nothing and reports none.
+   */
   'checkpoint.write': { version: number; bytes: number };
   'effect.replayed': { site: string; key: string; kind: string };
   'effect.ambiguous': { site: string; key: string; tool: string };

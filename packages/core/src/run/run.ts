@@ -1226,6 +1226,9 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     if (checkpoint.version === 1 && this.replay === undefined) this.#journalIsOwn = true;
     this.#threadCreated?.resolve();
     this.#threadCreated = undefined;
+    // A replay's checkpoints stay in its throwaway memory store: reported, they would read as
+    // writes to the thread (a subscriber counting checkpoints, or a trace, would count them).
+    if (this.replay) return;
     this.runtime.events.emit('checkpoint.write', this.threadId, {
       version: checkpoint.version,
       bytes: result ? result.bytes : -1,
