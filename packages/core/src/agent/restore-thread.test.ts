@@ -80,6 +80,26 @@ describe('restoreRun (agent.resume)', () => {
     expect(sent).toMatchObject({ status: 'failed', error: { code: 'effect.ambiguous' } });
   });
 
+  it.each([
+    ['reconciled', true, 'tool.call.end'],
+    ['left ambiguous', false, 'tool.call.error'],
+  ])(
+    'closes the start of a resumed unsafe call (%s) without running it again',
+    async (_, reconcile, closing) => {
+      const { ledger } = await crashAfterSend(stores.open(), { reconcile });
+      const { agent } = invoiceAgent(stores.open(), { ledger, reconcile });
+      const seen: string[] = [];
+      agent.events.onAny((event) => {
+        if ('tool' in event && event.tool === 'send_invoice') seen.push(event.type);
+      });
+      await (await agent.resume('t')).result();
+      // Paired in this process, as for any call the journal answers: a listener counting
+      // starts against ends and errors never sees one left open.
+      expect(seen).toEqual(['tool.call.start', 'effect.ambiguous', closing]);
+      expect([...ledger.counts().values()]).toEqual([1]);
+    },
+  );
+
   it('routes a recorded ambiguity to the error path again when the run dies a second time', async () => {
     const { ledger } = await crashAfterSend(stores.open(), { reconcile: false });
     // The second process records the ambiguity, then dies before the chart moves on.

@@ -95,6 +95,15 @@ export interface RunEventPayloads {
    */
   'llm.call.reask': { site: string; callId: string; attempt: number; reason: string };
   'llm.token': { callId: string; delta: string };
+  /**
+   * A tool call begins. In the same process exactly one `tool.call.end` or `tool.call.error`
+   * with its `callId` follows, so starts and ends pair, also for a call a resume finds in the
+   * journal, which does not run the tool again: a recorded result follows `effect.replayed`
+   * and ends `cached`; an `unsafe` call found started but unfinished follows
+   * `effect.ambiguous`, then ends `cached` when its `reconcile` hook reports it completed, or
+   * errs with `effect.ambiguous` (it runs only when the hook reports it never did). A start
+   * alone does not mean the tool ran; only a process that dies mid-call leaves one unclosed.
+   */
   'tool.call.start': { site: string; callId: string; tool: string; input: unknown };
   'tool.call.end': {
     site: string;
@@ -159,6 +168,10 @@ export interface RunEventPayloads {
    */
   'checkpoint.write': { version: number; bytes: number };
   'effect.replayed': { site: string; key: string; kind: string };
+  /**
+   * A resume found an `unsafe` tool call started but unfinished: it may have acted. Reported
+   * between the call's `tool.call.start` and its end or error (see `tool.call.start`).
+   */
   'effect.ambiguous': { site: string; key: string; tool: string };
   /**
    * A model endpoint's circuit breaker changed state during one of this run's calls. Reported
