@@ -8,6 +8,7 @@ import { type ConversationScan, scanConversation } from '../budget/conversation-
 import type { TokenCounter } from '../budget/token-counter';
 import type { ContextBudgetOptions } from '../budget/types';
 import { DefinitionError } from '../errors/definition-error';
+import { describeThrown, readSafely } from '../errors/describe-thrown';
 import type { ChatModel, ModelMetadata } from '../model/types';
 import type { Redactor } from '../security/create-redactor';
 import { compressionHooks, type EffectSummaries } from './compression-hooks';
@@ -149,6 +150,9 @@ function metadataOf(model: ChatModel): ModelMetadata {
 }
 
 function messageOf(error: unknown): string {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return `${typeof code === 'string' ? `${code}: ` : ''}${typeof message === 'string' ? message : String(error)}`;
+  // Read through readSafely: a summariser may throw anything, getters that throw included.
+  const fields = error as { code?: unknown; message?: unknown } | null | undefined;
+  const code = readSafely(() => fields?.code);
+  const message = readSafely(() => fields?.message);
+  return `${typeof code === 'string' ? `${code}: ` : ''}${typeof message === 'string' ? message : describeThrown(error)}`;
 }

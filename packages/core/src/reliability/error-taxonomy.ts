@@ -1,4 +1,5 @@
 import { AgentchartError } from '../errors/agentchart-error';
+import { describeThrown } from '../errors/describe-thrown';
 import { ModelCallError, type ModelErrorKind } from '../model/model-call-error';
 
 /**
@@ -36,7 +37,7 @@ export function toModelCallError(error: unknown, endpoint: string): ModelCallErr
     // A ModelCallError from another copy of the package: instanceof fails across copies.
     return error as ModelCallError;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = describeThrown(error);
   return new ModelCallError({
     kind: 'unknown',
     endpoint,

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
+import { describeThrown } from '../errors/describe-thrown';
 import type {
   ReliabilityEvent,
   ReliabilityEventListener,
@@ -31,7 +32,7 @@ export class ReliabilityEvents {
       try {
         (listener as unknown as (event: ReliabilityEvent) => void)(event);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = describeThrown(error);
         process.emitWarning(
           `A reliability policy listener of "${type}" threw: ${message}. The call went on; fix the listener.`,
           { code: 'AGENTCHART_LISTENER_ERROR' },

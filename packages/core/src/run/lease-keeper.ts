@@ -1,3 +1,4 @@
+import { describeThrown } from '../errors/describe-thrown';
 import { RunError } from '../errors/run-error';
 import { CheckpointError } from '../store/checkpoint-error';
 import type { LeaseChange, LeaseToRenew } from '../store/types';
@@ -230,7 +231,7 @@ export class LeaseKeeper implements HeartbeatMember, CheckpointLease {
     // may recover.
     void this.#renew(batch).catch((error: unknown) => {
       const { runtime, threadId } = this.#run;
-      const cause = error instanceof Error ? error.message : String(error);
+      const cause = describeThrown(error);
       runtime.events.warn(
         threadId,
         'lease.renew_failed',
