@@ -3,8 +3,8 @@ import { setup } from 'xstate';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
 import { structuredCall } from '../effects/structured-call';
-import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import type { ChatModel } from '../model/types';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
 
 /** A model adapter that throws a value with no string form (no prototype, so no toString). */
 const unprintable: ChatModel = {
