@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyJsonDelta, diffJson, jsonEqual } from './json-delta';
+import { applyJsonDelta, diffJson, type JsonDeltaOp, jsonEqual } from './json-delta';
 
 const roundTrip = (prev: unknown, next: unknown) =>
   applyJsonDelta(structuredClone(prev), JSON.parse(JSON.stringify(diffJson(prev, next))));
@@ -58,6 +58,48 @@ describe('diffJson', () => {
 describe('applyJsonDelta', () => {
   it('rejects a delta whose shared source is missing', () => {
     expect(() => applyJsonDelta({}, [['x', ['a'], ['b'], 4, []]])).toThrow(/not there/);
+  });
+
+  it('never reaches a prototype, whatever a forged delta says (prototype pollution review finding)', () => {
+    const forged: unknown[][] = [
+      [['s', ['__proto__', 'polluted'], 'yes']],
+      [['s', ['constructor', 'prototype', 'polluted'], 'yes']],
+      [['s', ['a', 'toString', 'polluted'], 'yes']],
+      // A list in a path is read as the key it spells.
+      [['s', [['__proto__'], 'polluted'], 'yes']],
+      [['x', ['b'], ['__proto__', 'a'], 0, []]],
+      [['t', ['constructor'], 0]],
+    ];
+    try {
+      for (const ops of forged) {
+        expect(() => applyJsonDelta({ a: {} }, ops as JsonDeltaOp[])).toThrow(/delta/);
+      }
+      // A key `__proto__` is data, as JSON.parse makes it, not the node's prototype.
+      const applied = applyJsonDelta({}, [['s', ['__proto__'], { polluted: 'yes' }]]) as object;
+      expect(Object.getPrototypeOf(applied)).toBe(Object.prototype);
+      expect((applied as { polluted?: unknown }).polluted).toBeUndefined();
+      expect(JSON.stringify(applied)).toBe('{"__proto__":{"polluted":"yes"}}');
+      expect({}).not.toHaveProperty('polluted');
+      expect(Object.prototype.toString).not.toHaveProperty('polluted');
+    } finally {
+      // On a failure, so the tests after this one do not run on a polluted prototype.
+      delete (Object.prototype as { polluted?: unknown }).polluted;
+      delete (Object.prototype.toString as { polluted?: unknown }).polluted;
+    }
+  });
+
+  it('round-trips data with keys named __proto__, constructor and prototype as its own keys', () => {
+    const next = JSON.parse(
+      '{"a":{"__proto__":{"items":[1,2,3,4,5]},"constructor":{"prototype":1}},"__proto__":2}',
+    );
+    const applied = roundTrip({ a: {} }, next) as { a: object };
+    expect(JSON.stringify(applied)).toBe(JSON.stringify(next));
+    expect(Object.getPrototypeOf(applied.a)).toBe(Object.prototype);
+    expect(jsonEqual(applied, next)).toBe(true);
+    // And changes under such a key, a shared array included.
+    const grown = JSON.parse(JSON.stringify(next).replace('5]', '5,6]').replace(':2}', ':3}'));
+    expect(JSON.stringify(roundTrip(next, grown))).toBe(JSON.stringify(grown));
+    expect(jsonEqual(JSON.parse('{"__proto__":1}'), {})).toBe(false);
   });
 });
 

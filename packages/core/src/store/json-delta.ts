@@ -5,6 +5,8 @@
  * that extend an array already stored — those become a reference plus the new items.
  */
 
+import { ownValue, setOwnValue } from './own-property';
+
 /** A path from the root: object keys and array indexes. */
 export type JsonPath = (string | number)[];
 
@@ -40,7 +42,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     if (!isObject(b)) return false;
     const keys = Object.keys(a);
     if (keys.length !== Object.keys(b).length) return false;
-    for (const key of keys) if (!(key in b) || !jsonEqual(a[key], b[key])) return false;
+    for (const key of keys) if (!Object.hasOwn(b, key) || !jsonEqual(a[key], b[key])) return false;
     return true;
   }
   return false;
@@ -101,10 +103,11 @@ export function diffJson(prev: unknown, next: unknown): JsonDeltaOp[] {
       return;
     }
     if (isObject(a) && isObject(b)) {
-      for (const key of Object.keys(a)) if (!(key in b)) ops.push(['d', at(key)]);
+      // Own keys only: `key in` finds `__proto__` and `constructor` on every object.
+      for (const key of Object.keys(a)) if (!Object.hasOwn(b, key)) ops.push(['d', at(key)]);
       for (const key of Object.keys(b)) {
         const value = b[key];
-        if (key in a) {
+        if (Object.hasOwn(a, key)) {
           if (a[key] === value) continue;
           path.push(key);
           walk(a[key], value);
@@ -125,8 +128,13 @@ export function diffJson(prev: unknown, next: unknown): JsonDeltaOp[] {
 /**
  * Applies `ops` to `base` in place and returns the result (the root may be replaced). Shared
  * arrays are copied from `base` as it was before any op, so ops never alias each other.
+ * Ops come from a stored row, which may have been forged: a path follows own properties only,
+ * and a key is set as an own property, so no op reaches a prototype (a key `__proto__` is
+ * data, as `JSON.parse` makes it). Throws on an op that does not apply.
  */
 export function applyJsonDelta(base: unknown, ops: readonly JsonDeltaOp[]): unknown {
+  if (!Array.isArray(ops)) throw new Error('delta is not a list of ops');
+  for (const op of ops) checkOp(op);
   const sources = new Map<JsonDeltaOp, unknown[]>();
   for (const op of ops) {
     if (op[0] !== 'x') continue;
@@ -152,20 +160,49 @@ export function applyJsonDelta(base: unknown, ops: readonly JsonDeltaOp[]): unkn
       throw new Error(`delta path ${path.join('.')} has no parent`);
     }
     const container = parent as Record<string | number, unknown>;
-    if (op[0] === 'd') delete container[key];
-    else if (op[0] === 't') (getAt(root, path) as unknown[]).length = op[2];
-    else container[key] = value;
+    if (op[0] === 'd') {
+      if (Object.hasOwn(container, key)) delete container[key];
+    } else if (op[0] === 't') {
+      const array = getAt(root, path);
+      if (!Array.isArray(array)) throw new Error(`delta truncates ${path.join('.')}, not an array`);
+      array.length = op[2];
+    } else {
+      setOwnValue(container, key, value);
+    }
   }
   return root;
 }
 
+/** The node at `path`, following own properties only. */
 function getAt(root: unknown, path: JsonPath): unknown {
   let current = root;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<string | number, unknown>)[key];
-  }
+  for (const key of path) current = ownValue(current, key);
   return current;
+}
+
+/**
+ * Throws unless `op` has the shape of a {@link JsonDeltaOp} whose paths hold only keys and
+ * indexes: a list such as `['__proto__']` in a path would be read as the key `__proto__`.
+ */
+function checkOp(op: unknown): asserts op is JsonDeltaOp {
+  const isPath = (path: unknown): path is JsonPath =>
+    Array.isArray(path) &&
+    path.every((key) => typeof key === 'string' || Number.isSafeInteger(key));
+  // Its kind and path only: a set's value may be the size of the state.
+  const named = () =>
+    `delta op ${JSON.stringify(Array.isArray(op) ? op.slice(0, 2) : op)?.slice(0, 200)}`;
+  if (!Array.isArray(op) || !isPath(op[1]))
+    throw new Error(`${named()} is not an op with a path of keys`);
+  const valid =
+    (op[0] === 's' && op.length === 3) ||
+    (op[0] === 'd' && op.length === 2) ||
+    (op[0] === 't' && op.length === 3 && Number.isSafeInteger(op[2]) && op[2] >= 0) ||
+    (op[0] === 'x' &&
+      op.length === 5 &&
+      isPath(op[2]) &&
+      Number.isSafeInteger(op[3]) &&
+      Array.isArray(op[4]));
+  if (!valid) throw new Error(`${named()} does not have the fields of its kind`);
 }
 
 function collectArrays(root: unknown): { path: JsonPath; array: unknown[] }[] {

@@ -124,6 +124,19 @@ describe('sealJson', () => {
     expect(deeplyFrozen(second)).toBe(true);
   });
 
+  it('seals a key named __proto__ as its own, against a previous tree without one (froze Object.prototype)', () => {
+    // A tool's answer parsed from JSON, stored where the last step held another object.
+    const answer = JSON.parse('{"__proto__":{}}');
+    const sealed = sealJson({ result: answer }, { previous: sealJson({ result: {} }) }) as {
+      result: object;
+    };
+    expect(Object.isFrozen(Object.prototype)).toBe(false);
+    expect(Object.getOwnPropertyDescriptor(sealed.result, '__proto__')?.value).not.toBe(
+      Object.prototype,
+    );
+    expect(JSON.stringify(sealed)).toBe('{"result":{"__proto__":{}}}');
+  });
+
   it('throws on a cycle and on a BigInt, as JSON.stringify does', () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;

@@ -1,3 +1,5 @@
+import { ownValue, setOwnValue } from './own-property';
+
 /**
  * Checkpoint state as frozen JSON trees that share structure from one checkpoint to the next,
  * so storing a step costs what the step changed, not the size of the state.
@@ -160,11 +162,13 @@ function sealObject(object: object, previous: unknown, inPlace: boolean, depth: 
   for (let index = 0; index < keys.length; index++) {
     const key = keys[index]!;
     const item = record[key];
-    const was = before?.[key];
+    // Own only: `before.__proto__` is Object.prototype when `before` has no such key, and
+    // sealing `{}` against it gave (and froze) Object.prototype itself.
+    const was = ownValue(before, key);
     const sealed =
       was !== undefined && item === was ? item : seal(item, was, inPlace, key, depth + 1);
     if (copy) {
-      if (sealed !== omitted) setOwn(copy, key, sealed);
+      if (sealed !== omitted) setOwnValue(copy, key, sealed);
     } else if (inPlace) {
       if (sealed !== item) copy = copyUpTo(keys, index, record, sealed);
     } else if (!asBefore || sealed !== was) {
@@ -192,8 +196,8 @@ function copyUpTo(
   sealed: unknown,
 ): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  for (let at = 0; at < index; at++) setOwn(copy, keys[at]!, source![keys[at]!]);
-  if (sealed !== omitted) setOwn(copy, keys[index]!, sealed);
+  for (let at = 0; at < index; at++) setOwnValue(copy, keys[at]!, source![keys[at]!]);
+  if (sealed !== omitted) setOwnValue(copy, keys[index]!, sealed);
   return copy;
 }
 
@@ -217,18 +221,4 @@ function hasKeysInOrder(object: object, keys: readonly string[]): boolean {
     if (keys[index++] !== key) return false;
   }
   return index === keys.length;
-}
-
-/** Sets an own data property, `__proto__` included (as JSON.parse does). */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(target, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    target[key] = value;
-  }
 }

@@ -220,6 +220,32 @@ describe('SqliteCheckpointer', () => {
     expect(error.message).toContain('Checkpoint 4 of thread "t1"');
   });
 
+  it('reads a forged delta row without polluting any prototype, falling back to the last good checkpoint (prototype pollution review finding)', async () => {
+    const checkpointer = store();
+    for (let version = 1; version <= 3; version++) {
+      await checkpointer.save(checkpoint(version, { n: version }));
+    }
+    // What a process with write access to the file could store for every reader to apply:
+    // `agentchart show`, the studio, a worker resuming the thread.
+    const forged = [
+      ['s', ['__proto__', 'polluted'], 'yes'],
+      ['s', ['constructor', 'prototype', 'polluted'], 'yes'],
+    ];
+    const db = new DatabaseSync(checkpointer.path);
+    db.prepare("UPDATE checkpoints SET encoding = 'delta', state = ? WHERE version = 3").run(
+      JSON.stringify(forged),
+    );
+    db.close();
+    try {
+      const latest = await store().latest('t1');
+      expect({}).not.toHaveProperty('polluted');
+      expect(latest?.version).toBe(2);
+      expect(latest?.recovered?.unreadable.map((item) => item.version)).toEqual([3]);
+    } finally {
+      delete (Object.prototype as { polluted?: unknown }).polluted;
+    }
+  });
+
   it('refuses a file that is not a database with checkpoint.corrupt', () => {
     const path = join(dir, 'garbage.db');
     writeFileSync(
