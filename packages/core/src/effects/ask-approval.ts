@@ -6,6 +6,7 @@ import { RunError } from '../errors/run-error';
 import type { ApprovalReason } from '../events/types';
 import { capJournalValue } from '../ledger/cap-journal-value';
 import { validateNumberOption } from '../reliability/validate-option';
+import { lossyArgumentsError } from '../security/arguments-hash';
 import { visibleJson } from '../security/visible-json';
 import { durableWait } from './durable-wait';
 import type { EffectScope } from './effect-scope';
@@ -104,7 +105,12 @@ export function defaultApprovalPrompt({
 }) {
   // Invisible and reordering characters are shown as escapes: a person approves what the
   // arguments hold, not what they look like.
-  return `Allow the call of tool "${tool}" with these exact arguments? ${visibleJson(args)}`;
+  const shown = visibleJson(args, {
+    onLossy: (path, description) => {
+      throw lossyArgumentsError(tool, path, description);
+    },
+  });
+  return `Allow the call of tool "${tool}" with these exact arguments? ${shown}`;
 }
 
 /** Options of {@link askApproval}. */

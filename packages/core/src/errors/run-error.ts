@@ -26,6 +26,7 @@ export type RunErrorCode =
   | 'approval.required'
   | 'approval.rejected'
   | 'approval.expired'
+  | 'approval.arguments_not_json'
   | 'guard.blocked'
   | 'agent.invalid_input'
   | 'agent.invalid_output'

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../cache/canonical-json';
+import { type CanonicalJsonOptions, canonicalJson } from '../cache/canonical-json';
 
 /**
  * Characters that change how text looks without being seen: every code point Unicode says
@@ -47,14 +47,17 @@ function escaped(character: string): string {
  *   holds Latin letters (`pаypal.com` with a Cyrillic `а` reads `p\u0430ypal.com`), and
  *   fullwidth or mathematical letters anywhere. Text wholly in those scripts is left alone.
  *
+ * `options.onLossy` refuses values JSON cannot write as they are (see `canonicalJson`): an
+ * approval prompt must not show `{}` for a `Map`.
+ *
  * @example
  * ```ts
  * visibleJson({ to: 'alice@examp\u200ble.com' }); // '{"to":"alice@examp\\u200ble.com"}'
  * ```
  */
-export function visibleJson(value: unknown): string {
+export function visibleJson(value: unknown, options?: CanonicalJsonOptions): string {
   // Look-alikes first, while invisible characters are still part of the words they hide in.
-  return canonicalJson(value)
+  return canonicalJson(value, options)
     .replace(token, (word) =>
       word[0] !== '\\' && latinLetter.test(word) ? word.replace(confusableLetter, escaped) : word,
     )
