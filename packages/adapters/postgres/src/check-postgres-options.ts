@@ -1,5 +1,6 @@
 import { DefinitionError } from '@agentchart/core';
 import { checkOptionNames, describeValue } from '@agentchart/core/internal';
+import pg from 'pg';
 
 /** The longest name PostgreSQL keeps: it cuts longer ones, so two would name one schema. */
 const maxIdentifierBytes = 63;
@@ -110,9 +111,16 @@ export function checkQueueOptions(
   }
 }
 
+/** A connection string with its password masked, for messages. */
+function maskPassword(connectionString: string): string {
+  return connectionString.replace(/^([a-z]+:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
+}
+
 /**
  * A connection string pg can open: a `postgres://` or `postgresql://` URL, or a `socket:`
- * path. Anything else (an empty string, a MySQL URL) failed at the first query.
+ * path, that pg can read. Anything else (an empty string, a MySQL URL, a port that is not a
+ * number) failed at the first query, with an error that named neither the option nor the
+ * string.
  *
  * @throws DefinitionError `definition.invalid_option`.
  */
@@ -121,6 +129,15 @@ export function checkConnectionString(owner: string, value: unknown): void {
     fail(
       owner,
       `connectionString is ${describeValue(value)}. Give a PostgreSQL URL, such as postgres://user:password@localhost:5432/app.`,
+    );
+  }
+  try {
+    // pg reads the string when a client is made, not before; made here it opens no socket.
+    new pg.Client({ connectionString: value });
+  } catch (error) {
+    fail(
+      owner,
+      `connectionString ${JSON.stringify(maskPassword(value))} cannot be read (${(error as Error).message}). Give a PostgreSQL URL, such as postgres://user:password@localhost:5432/app, with a numeric port and any special character of the password percent-encoded.`,
     );
   }
 }

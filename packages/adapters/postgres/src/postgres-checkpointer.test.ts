@@ -330,6 +330,11 @@ describe('PostgresCheckpointer options', () => {
     );
     refused({ connectionString: '' }, /connectionString is an empty string/);
     refused({ connectionString: 'mysql://x' }, /connectionString is the string "mysql/);
+    // pg read it only at the first query, and failed with a bare "TypeError: Invalid URL".
+    refused(
+      { connectionString: 'postgres://u:pw@127.0.0.1:notaport/db' },
+      /connectionString "postgres:\/\/u:\*\*\*@127\.0\.0\.1:notaport\/db" cannot be read \(Invalid URL\)/,
+    );
     const pool = new pg.Pool();
     refused({ pool, max: 5 }, /max applies to the pool the store opens/);
     refused({ pool, queryTimeoutMs: 1_000 }, /queryTimeoutMs applies to the pool the store opens/);

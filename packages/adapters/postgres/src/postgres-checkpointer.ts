@@ -42,6 +42,7 @@ import type {
 import pg from 'pg';
 import { assertOwnTables, type OwnTable } from './assert-own-tables';
 import { checkConnectionString, checkCount, checkSchemaName } from './check-postgres-options';
+import { type OwnedClients, ownedClients } from './owned-clients';
 import { createRunLogTable, PostgresRunLog, runLogUpsert, runLogValues } from './postgres-run-log';
 import { describeServer, storageFailure } from './postgres-storage-error';
 import {
@@ -143,6 +144,8 @@ function quoteIdentifier(name: string): string {
 export class PostgresCheckpointer implements Checkpointer, RunLog {
   readonly #pool: pg.Pool;
   readonly #ownsPool: boolean;
+  /** The clients of the pool it opened; none for a pool the caller owns. */
+  readonly #clients: OwnedClients | undefined;
   readonly #checkpoints: string;
   readonly #effects: string;
   readonly #leases: string;
@@ -199,6 +202,7 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
       }
       this.#pool = pool;
       this.#ownsPool = false;
+      this.#clients = undefined;
     } else {
       const { queryTimeoutMs = 30_000 } = options;
       checkConnectionString('PostgresCheckpointer', options.connectionString);
@@ -217,8 +221,10 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
       if (options.max !== undefined) {
         checkCount('PostgresCheckpointer', 'max', options.max, 1, 'connections');
       }
+      this.#clients = ownedClients();
       this.#pool = new pg.Pool({
         connectionString: options.connectionString,
+        Client: this.#clients.Client,
         ...(options.max === undefined ? {} : { max: options.max }),
         // Without these a hung server holds every call on it, and so every run, forever.
         query_timeout: queryTimeoutMs,
@@ -542,7 +548,10 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
 
   /** Ends the pool when the checkpointer opened it; a pool passed in stays open. */
   async close(): Promise<void> {
-    if (this.#ownsPool) await this.#pool.end();
+    if (!this.#ownsPool) return;
+    await this.#pool.end();
+    // A login that failed half-way is no longer the pool's, but its socket may still be open.
+    this.#clients?.destroyAll();
   }
 
   /** One transaction on one connection: the lease change, the journal, the checkpoint. */

@@ -24,8 +24,43 @@ const unavailable = new Set([
   '53300', // too_many_connections
 ]);
 
+/** A failure told apart, and what to do about it when that differs from its kind's remedy. */
+interface Classified {
+  kind: StorageErrorCode;
+  remedy?: string;
+}
+
+/**
+ * Failures pg reports with a message and no code: the client's side of a login or of the
+ * TLS handshake going wrong.
+ */
+const messageFailures: readonly (Classified & { pattern: RegExp })[] = [
+  {
+    // SCRAM: the server asks for a password and the connection string gives none. It is the
+    // same mistake as a wrong password, which the server reports as 28P01.
+    pattern: /client password must be a string/i,
+    kind: 'storage.permission_denied',
+    remedy:
+      'The server asks for a password and none was given: put it in the connection string (postgres://user:password@host:port/database) or in the PGPASSWORD environment variable, or use ~/.pgpass.',
+  },
+  {
+    pattern: /server does not support SSL connections/i,
+    kind: 'storage.permission_denied',
+    remedy:
+      "The connection string asks for TLS (sslmode=require, verify-ca or verify-full, or ssl=true) and this server does not offer it: turn ssl on in the server's postgresql.conf, or, on a network you trust, drop sslmode from the connection string.",
+  },
+];
+
 /** The SQLSTATE classes and codes agentchart tells apart, with what each needs. */
-function classify(code: string, message: string): StorageErrorCode | undefined {
+function classify(code: string, message: string): Classified | undefined {
+  const kind = classifyCode(code, message);
+  if (kind !== undefined) return { kind };
+  if (code !== '') return undefined;
+  return messageFailures.find(({ pattern }) => pattern.test(message));
+}
+
+/** The kind of a failure the server or the socket reported with a code (or pg's own few). */
+function classifyCode(code: string, message: string): StorageErrorCode | undefined {
   if (unavailable.has(code) || code.startsWith('08')) return 'storage.unavailable';
   // pg reports a connection the server dropped, a query on a connection that broke or was
   // closed, or a connect timeout, without a code.
@@ -99,12 +134,13 @@ export function storageFailure(error: unknown, server: string, doing: string): u
   if (typeof error !== 'object' || error === null || error instanceof StorageError) return error;
   const { code, message } = error as DriverError;
   const text = typeof message === 'string' ? message : String(error);
-  const kind = classify(typeof code === 'string' ? code : '', text);
-  if (kind === undefined) return error;
+  const classified = classify(typeof code === 'string' ? code : '', text);
+  if (classified === undefined) return error;
+  const { kind, remedy = remedies[kind] } = classified;
   return new StorageError(
     kind,
     server,
-    `PostgreSQL at ${server} failed while ${doing}: ${text}${typeof code === 'string' ? ` (${code})` : ''}. ${remedies[kind]}`,
+    `PostgreSQL at ${server} failed while ${doing}: ${text}${typeof code === 'string' ? ` (${code})` : ''}. ${remedy}`,
     error,
   );
 }

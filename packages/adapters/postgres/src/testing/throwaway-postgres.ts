@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +17,10 @@ export const postgresBinDir = '/usr/lib/postgresql/15/bin';
 
 /** A running throwaway PostgreSQL cluster on loopback. */
 export interface ThrowawayPostgres {
-  /** `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication). */
+  /**
+   * `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication), or
+   * `postgres://postgres:<password>@…` when started with a `password`.
+   */
   connectionString: string;
   port: number;
   /** Stops the server (fast shutdown) and deletes its data directory. Safe to call twice. */
@@ -24,6 +35,12 @@ export interface ThrowawayPostgresOptions {
    * and run faster without it.
    */
   fsync?: boolean;
+  /**
+   * Make every login prove this password (SCRAM-SHA-256), as a production server does: for
+   * testing what a client without it, or with a wrong one, meets. Default: none, and every
+   * login is trusted.
+   */
+  password?: string;
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -57,6 +74,7 @@ function shellQuote(word: string): string {
  */
 export async function startThrowawayPostgres({
   fsync = false,
+  password,
 }: ThrowawayPostgresOptions = {}): Promise<ThrowawayPostgres> {
   const initdb = join(postgresBinDir, 'initdb');
   const pgCtl = join(postgresBinDir, 'pg_ctl');
@@ -92,8 +110,17 @@ export async function startThrowawayPostgres({
     }
     rmSync(dir, { recursive: true, force: true });
   };
+  let auth = '-A trust';
+  if (password !== undefined) {
+    const passwordFile = join(dir, 'password');
+    writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+    // The server's user reads it; the directory is already theirs.
+    const { uid, gid } = statSync(dir);
+    chownSync(passwordFile, uid, gid);
+    auth = `-A scram-sha-256 --pwfile=${shellQuote(passwordFile)}`;
+  }
   try {
-    run(`${initdb} -D ${shellQuote(data)} -U postgres -A trust --no-sync`, 60_000);
+    run(`${initdb} -D ${shellQuote(data)} -U postgres ${auth} --no-sync`, 60_000);
     const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=${fsync ? 'on' : 'off'}`;
     started = true;
     run(
@@ -107,5 +134,6 @@ export async function startThrowawayPostgres({
       `Could not start a throwaway PostgreSQL in ${dir}: ${stderr || (error as Error).message}`,
     );
   }
-  return { connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`, port, stop };
+  const login = password === undefined ? 'postgres' : `postgres:${encodeURIComponent(password)}`;
+  return { connectionString: `postgres://${login}@127.0.0.1:${port}/postgres`, port, stop };
 }

@@ -1,6 +1,8 @@
 import type { Agent } from '@agentchart/core';
 import { type AgentFactory, checkOptionNames, type PruneOptions } from '@agentchart/core/internal';
-import { PgBoss } from 'pg-boss';
+import type pg from 'pg';
+import { type ConstructorOptions, PgBoss } from 'pg-boss';
+import { ownedClients } from '../owned-clients';
 import { PostgresCheckpointer } from '../postgres-checkpointer';
 import { describeServer, storageFailure } from '../postgres-storage-error';
 import { checkAgentName, checkConcurrencyNames, checkWorkerOptions } from './check-worker-options';
@@ -147,19 +149,24 @@ export async function createPostgresWorker(
     await checkpointer.close();
     throw error;
   }
-  const boss = new PgBoss({
+  // Its pool's clients close their sockets when a login fails, as the checkpointer's do.
+  const bossClients = ownedClients();
+  const bossOptions: ConstructorOptions & { Client: typeof pg.Client } = {
     connectionString,
+    Client: bossClients.Client,
     schema: jobSchema,
     max: poolSize,
     monitorIntervalSeconds,
     superviseIntervalSeconds: monitorIntervalSeconds,
     // The queue's backlog, read by the burst trigger below, is refreshed this often.
     queueCacheIntervalSeconds: monitorIntervalSeconds,
-  });
+  };
+  const boss = new PgBoss(bossOptions);
   boss.on('error', onError);
   try {
     await boss.start();
   } catch (error) {
+    bossClients.destroyAll();
     await checkpointer.close();
     // The first thing to reach the database: a wrong URL or a server down shows up here.
     throw storageFailure(error, describeServer(connectionString), 'starting the job queue');
@@ -228,6 +235,7 @@ export async function createPostgresWorker(
       for (const name of agents.keys()) await boss.offWork(queueNameOf(name), { wait: false });
       await Promise.all([...agents.values()].map((agent) => agent.close({ timeoutMs })));
       await boss.stop({ graceful: true, timeout: timeoutMs, close: true });
+      bossClients.destroyAll();
       await checkpointer.close();
     },
   };

@@ -1,5 +1,7 @@
-import { PgBoss } from 'pg-boss';
+import type pg from 'pg';
+import { type ConstructorOptions, PgBoss } from 'pg-boss';
 import { checkQueueOptions } from '../check-postgres-options';
+import { ownedClients } from '../owned-clients';
 import { describeServer, storageFailure } from '../postgres-storage-error';
 import { queueWarnings } from './queue-warnings';
 import { ThreadJobs, type ThreadQueueSettings, threadQueueOptions } from './thread-jobs';
@@ -34,19 +36,30 @@ export async function createThreadJobs(
 ): Promise<{ jobs: ThreadJobs; close(): Promise<void> }> {
   // A misspelt `jobschema` would put jobs where no worker looks.
   checkQueueOptions('createThreadJobs', options as unknown as Record<string, unknown>);
-  const boss = new PgBoss({
+  // Its pool's clients close their sockets when a login fails (see ownedClients).
+  const clients = ownedClients();
+  const bossOptions: ConstructorOptions & { Client: typeof pg.Client } = {
     connectionString: options.connectionString,
+    Client: clients.Client,
     schema: options.jobSchema ?? 'agentchart_jobs',
     // A client only sends: maintenance and scheduling are the workers' to do.
     supervise: false,
     schedule: false,
-  });
+  };
+  const boss = new PgBoss(bossOptions);
   boss.on('error', options.onError ?? queueWarnings(describeServer(options.connectionString)));
   try {
     await boss.start();
   } catch (error) {
+    clients.destroyAll();
     throw storageFailure(error, describeServer(options.connectionString), 'starting the job queue');
   }
   const jobs = new ThreadJobs(boss, threadQueues(boss, threadQueueOptions(options)));
-  return { jobs, close: () => boss.stop({ graceful: false, close: true }) };
+  return {
+    jobs,
+    async close() {
+      await boss.stop({ graceful: false, close: true });
+      clients.destroyAll();
+    },
+  };
 }
