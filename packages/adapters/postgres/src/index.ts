@@ -13,6 +13,7 @@ export {
 } from './worker/create-postgres-worker';
 export { createThreadJobs, type ThreadJobsOptions } from './worker/create-thread-jobs';
 export type { ThreadJobResult } from './worker/handle-thread-job';
+export { type QueueWarningsOptions, queueWarnings } from './worker/queue-warnings';
 export {
   queueNameOf,
   type ThreadJob,

@@ -188,10 +188,14 @@ async function runPostgresWorker(
       ? {}
       : { tenantConcurrency: options.tenantConcurrency }),
     ...(options.retainMs === undefined ? {} : { retention: { olderThanMs: options.retainMs } }),
-    onError: (error) =>
-      terminalWriter(context.stderr).write(
-        `agentchart worker: ${(error as Error)?.message ?? String(error)}\n`,
-      ),
+    // Typed and held back as the library's default is (an outage fails every poll of every
+    // queue, twice a second), but on the command's own stderr.
+    onError: postgres.queueWarnings(database.connectionString, {
+      warn: (warning) =>
+        terminalWriter(context.stderr).write(
+          `agentchart worker: ${typeof warning === 'string' ? warning : warning.message}\n`,
+        ),
+    }),
   });
   terminalWriter(context.stderr).write(
     `agentchart worker: ${[...worker.agents.keys()].join(', ')} on ${describeDatabase(database)} (job queue and scheduler; Ctrl-C to stop)\n`,

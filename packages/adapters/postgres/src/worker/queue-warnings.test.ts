@@ -39,4 +39,36 @@ describe('queueWarnings', () => {
       'a string',
     ]);
   });
+
+  it('holds back failures alike that pg-boss tells apart by queue and polling worker (issue: one warning per poll)', () => {
+    const warnings: (Error | string)[] = [];
+    let now = 0;
+    const onError = queueWarnings('postgres://app:secret@db:5432/app', {
+      now: () => now,
+      warn: (warning) => warnings.push(warning),
+    });
+    const poll = (queue: string, worker: number) =>
+      Object.assign(
+        new Error(
+          `connect ECONNREFUSED 10.0.0.5:5432 (Queue: ${queue}, Worker: 9c4f2a10-0d1e-4b7a-8c3e-${String(worker).padStart(12, '0')})`,
+        ),
+        { code: 'ECONNREFUSED' },
+      );
+    // Twenty polling workers on two queues, twice a second, for just under a minute.
+    for (; now < 59_500; now += 500) {
+      for (let worker = 0; worker < 20; worker++) {
+        onError(poll(worker % 2 ? 'agentchart.pay' : 'agentchart.refunds', worker));
+      }
+    }
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ code: 'storage.unavailable' });
+    expect((warnings[0] as Error).message).toContain('PostgreSQL at postgres://app@db:5432/app');
+    expect((warnings[0] as Error).message).not.toContain('secret');
+    now = 60_000;
+    onError(poll('agentchart.pay', 99));
+    expect(warnings).toHaveLength(3);
+    expect(warnings[2]).toBe(
+      '2379 more failure(s) of the job queue like the one above were not shown.',
+    );
+  });
 });
