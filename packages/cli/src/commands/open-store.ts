@@ -25,8 +25,9 @@ export async function openStore(
   command: string,
   database: string | undefined,
   context: CommandContext,
+  schema?: string,
 ): Promise<{ path: string; store: ReadingStore; close(): Promise<void> }> {
-  const resolved = resolveDatabase(database, context);
+  const resolved = resolveDatabase(database, context, schema);
   if (resolved.kind === 'postgres') {
     const opened = await openRunDatabase(resolved, { command, mustExist: true });
     return {

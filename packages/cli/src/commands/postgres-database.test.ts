@@ -15,9 +15,9 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => postgres?.stop());
 
-async function cli(args: string[]) {
+async function cli(args: string[], env: Record<string, string> = {}) {
   const io = memoryContext({
-    env: { AGENTCHART_DB: postgres.connectionString, AGENTCHART_AGENT: agentModule },
+    env: { AGENTCHART_DB: postgres.connectionString, AGENTCHART_AGENT: agentModule, ...env },
   });
   const exitCode = await runCli(args, io.context);
   return { exitCode, stdout: io.stdout(), stderr: io.stderr() };
@@ -55,6 +55,36 @@ describe('the CLI on a PostgreSQL run database (AGENTCHART_DB=postgres://…)', 
       threads: 1,
     });
     expect((await cli(['runs'])).stdout).toContain('No threads');
+  }, 60_000);
+
+  it('reaches threads in a schema of their own with --schema, or AGENTCHART_SCHEMA (issue: no way to name it)', async () => {
+    control.paid.length = 0;
+    const inOps = ['--schema', 'ops'];
+    const started = await cli([
+      'run',
+      agentModule,
+      '--input',
+      '{"ticket":"o","amount":300}',
+      '--thread',
+      'ops-1',
+      '--json',
+      ...inOps,
+    ]);
+    expect(started.exitCode).toBe(3);
+    const runs = await cli(['runs', ...inOps]);
+    expect(runs.stdout).toMatch(/ops-1\s+waiting/);
+    expect((await cli(['runs'])).stdout).not.toContain('ops-1');
+    const waits = await cli(['waits', '--json', ...inOps]);
+    expect(waits.exitCode).toBe(0);
+    expect(JSON.parse(waits.stdout)).toEqual([expect.objectContaining({ threadId: 'ops-1' })]);
+    const shown = await cli(['show', 'ops-1', '--json', ...inOps]);
+    expect(shown.exitCode).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      threadId: 'ops-1',
+      run: { status: 'waiting', agent: 'refunds' },
+    });
+    expect((await cli(['show', 'ops-1'], { AGENTCHART_SCHEMA: 'ops' })).exitCode).toBe(0);
+    expect((await cli(['show', 'ops-1'])).stderr).toContain('No thread "ops-1"');
   }, 60_000);
 
   it('shows its runs in the studio, which answers a wait through the agent factory', async () => {

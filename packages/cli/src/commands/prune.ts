@@ -9,6 +9,7 @@ import {
   describeDatabase,
   openRunDatabase,
   resolveDatabase,
+  schemaVariable,
 } from './run-database';
 import type { Command } from './types';
 import { isWholeNumberText } from './whole-number-text';
@@ -29,6 +30,7 @@ Options:
       --batch-size <n>         threads per transaction (default 500)
       --dry-run                count what would go, delete nothing
   -d, --db <file|url>          the run database (default: $${databaseVariable}, else ${defaultDatabase})
+      --schema <name>          the PostgreSQL schema of its tables (default: $${schemaVariable}, else public)
       --json                   print what was deleted as JSON
   -h, --help                   show this help
 
@@ -49,6 +51,7 @@ export const pruneCommand: Command = {
       'batch-size': { type: 'string' },
       'dry-run': { type: 'boolean' },
       db: { type: 'string', short: 'd' },
+      schema: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -79,7 +82,7 @@ export const pruneCommand: Command = {
       );
     }
     const before = Date.now() - olderThanMs;
-    const database = resolveDatabase(values.db, context);
+    const database = resolveDatabase(values.db, context, values.schema);
     const store = await openRunDatabase(database, { command: 'prune', mustExist: true });
     try {
       const { checkpointer } = store;

@@ -16,6 +16,7 @@ import {
   type OpenedStore,
   openRunDatabase,
   resolveDatabase,
+  schemaVariable,
   shellWord,
 } from './run-database';
 import type { Command, CommandContext } from './types';
@@ -32,6 +33,7 @@ Options:
   -a, --agent <module>   the module exporting the agent factory (default: $${agentVariable})
   -e, --export <name>    the factory to use when the module exports several
   -d, --db <file|url>    the run database (default: $${databaseVariable}, else ${defaultDatabase})
+      --schema <name>    the PostgreSQL schema of its tables (default: $${schemaVariable}, else public)
       --all              every thread whose owner is gone
       --force            take the thread even though a live lease holds it: only when you
                          know that process is gone (a live one may run its step twice)
@@ -53,6 +55,7 @@ export const resumeCommand: Command = {
       agent: { type: 'string', short: 'a' },
       export: { type: 'string', short: 'e' },
       db: { type: 'string', short: 'd' },
+      schema: { type: 'string' },
       all: { type: 'boolean' },
       force: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -79,7 +82,7 @@ export const resumeCommand: Command = {
       );
     }
     const module = agentModuleOf(values.agent, 'resume', context);
-    const database = resolveDatabase(values.db, context);
+    const database = resolveDatabase(values.db, context, values.schema);
     const hints = { database: databaseArgument(database), agent: agentArgument(module) };
     const store = await openRunDatabase(database, { command: 'resume', mustExist: true });
     try {

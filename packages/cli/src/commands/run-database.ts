@@ -10,10 +10,23 @@ export const defaultDatabase = '.agentchart/runs.db';
 /** The environment variable every command reads the run database from when `--db` is absent. */
 export const databaseVariable = 'AGENTCHART_DB';
 
+/** The environment variable commands read the PostgreSQL schema from when `--schema` is absent. */
+export const schemaVariable = 'AGENTCHART_SCHEMA';
+
+/** The environment variable `worker` reads the job queue's schema from when `--job-schema` is absent. */
+export const jobSchemaVariable = 'AGENTCHART_JOB_SCHEMA';
+
 /** A run database as the user named it, and how it was named. */
 export type RunDatabase = (
   | { kind: 'sqlite'; path: string }
-  | { kind: 'postgres'; connectionString: string }
+  | {
+      kind: 'postgres';
+      connectionString: string;
+      /** The schema of agentchart's tables (`PostgresCheckpointer`'s `schema`); absent: public. */
+      schema?: string;
+      /** Whether `schema` came from `--schema`, to repeat it in commands we print. */
+      schemaFromFlag?: boolean;
+    }
 ) & {
   /** Where the name came from: `--db`, `AGENTCHART_DB`, or the default path. */
   source: 'flag' | 'env' | 'default';
@@ -23,12 +36,47 @@ export type RunDatabase = (
 
 const postgresUrl = /^postgres(?:ql)?:\/\//i;
 
+/** A schema named by a flag, else by its environment variable; an empty name is refused. */
+function namedSchema(
+  flag: string | undefined,
+  option: string,
+  variable: string,
+  context: CommandContext,
+): string | undefined {
+  const fromEnv = context.env?.[variable];
+  const given = flag ?? (fromEnv === '' ? undefined : fromEnv);
+  if (given !== undefined && given.trim() === '') {
+    throw new CliError(
+      'cli.usage',
+      `${flag === undefined ? `${variable}` : option} is empty. Name a schema, such as ops, or leave it out for the default.`,
+    );
+  }
+  return given;
+}
+
+/**
+ * The job queue's schema for `worker`: `--job-schema <name>`, else `AGENTCHART_JOB_SCHEMA`,
+ * else undefined (the worker's default, `agentchart_jobs`).
+ */
+export function resolveJobSchema(
+  flag: string | undefined,
+  context: CommandContext,
+): string | undefined {
+  return namedSchema(flag, '--job-schema', jobSchemaVariable, context);
+}
+
 /**
  * Finds the run database the same way in every command: `--db <file|url>`, else the
  * `AGENTCHART_DB` environment variable, else `.agentchart/runs.db` in the working directory.
  * A `postgres://` or `postgresql://` URL names a PostgreSQL database; anything else a file.
+ * On PostgreSQL, agentchart's tables are in the schema `--schema <name>` names, else
+ * `AGENTCHART_SCHEMA`, else public; `--schema` with a file is a usage error.
  */
-export function resolveDatabase(flag: string | undefined, context: CommandContext): RunDatabase {
+export function resolveDatabase(
+  flag: string | undefined,
+  context: CommandContext,
+  schemaFlag?: string,
+): RunDatabase {
   const fromEnv = context.env?.[databaseVariable];
   const [given, source] =
     flag !== undefined
@@ -42,7 +90,23 @@ export function resolveDatabase(flag: string | undefined, context: CommandContex
       `The run database is empty (${source === 'flag' ? '--db ""' : `${databaseVariable}=""`}). Give a file path or a postgres:// URL.`,
     );
   }
-  if (postgresUrl.test(given)) return { kind: 'postgres', connectionString: given, source, given };
+  if (postgresUrl.test(given)) {
+    const schema = namedSchema(schemaFlag, '--schema', schemaVariable, context);
+    return {
+      kind: 'postgres',
+      connectionString: given,
+      ...(schema === undefined ? {} : { schema, schemaFromFlag: schemaFlag !== undefined }),
+      source,
+      given,
+    };
+  }
+  if (schemaFlag !== undefined) {
+    // An SQLite file has no schemas: the flag would be ignored, and the file read.
+    throw new CliError(
+      'cli.usage',
+      `--schema names a PostgreSQL schema, and the run database ${given} is an SQLite file. Leave --schema out, or give a postgres:// URL.`,
+    );
+  }
   // `postgres:localhost/db` (no `//`), or another database's URL: as a file path it made an
   // SQLite file of that name in the working directory and ran there.
   const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(given)?.[1];
@@ -58,18 +122,23 @@ export function resolveDatabase(flag: string | undefined, context: CommandContex
 /** The database for messages: a file's path, or a URL with its password masked. */
 export function describeDatabase(database: RunDatabase): string {
   if (database.kind === 'sqlite') return database.path;
+  const schema = database.schema === undefined ? '' : ` (schema ${database.schema})`;
   try {
     const url = new URL(database.connectionString);
     if (url.password) url.password = '***';
-    return url.toString();
+    return `${url.toString()}${schema}`;
   } catch {
-    return 'the PostgreSQL database';
+    return `the PostgreSQL database${schema}`;
   }
 }
 
 /** The `--db …` words to repeat in a command we suggest, when the default would not find it. */
 export function databaseArgument(database: RunDatabase): string {
-  return database.source === 'flag' ? ` --db ${shellWord(database.given)}` : '';
+  const schema =
+    database.kind === 'postgres' && database.schema !== undefined && database.schemaFromFlag
+      ? ` --schema ${shellWord(database.schema)}`
+      : '';
+  return `${database.source === 'flag' ? ` --db ${shellWord(database.given)}` : ''}${schema}`;
 }
 
 /** A store opened by a command; `close()` lets go of its file or pool. */
@@ -129,6 +198,7 @@ async function openPostgres(
   }
   const checkpointer = new module.PostgresCheckpointer({
     connectionString: database.connectionString,
+    ...(database.schema === undefined ? {} : { schema: database.schema }),
   });
   return { checkpointer, database, close: () => checkpointer.close() };
 }

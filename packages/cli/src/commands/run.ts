@@ -11,6 +11,7 @@ import {
   defaultDatabase,
   openRunDatabase,
   resolveDatabase,
+  schemaVariable,
   shellWord,
 } from './run-database';
 import type { Command } from './types';
@@ -35,6 +36,7 @@ Options:
   -e, --export <name>      the factory to use when the module exports several
   -d, --db <file|url>      the run database: an SQLite file or a postgres:// URL
                            (default: $${databaseVariable}, else ${defaultDatabase})
+      --schema <name>      the PostgreSQL schema of its tables (default: $${schemaVariable}, else public)
       --json               print the outcome as one JSON object, and no progress
   -q, --quiet              no progress lines
   -h, --help               show this help
@@ -58,6 +60,7 @@ export const runCommand: Command = {
       tenant: { type: 'string' },
       export: { type: 'string', short: 'e' },
       db: { type: 'string', short: 'd' },
+      schema: { type: 'string' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
@@ -77,7 +80,7 @@ export const runCommand: Command = {
     }
     const input =
       values.input === undefined ? {} : await readJsonArgument(values.input, 'input', context);
-    const database = resolveDatabase(values.db, context);
+    const database = resolveDatabase(values.db, context, values.schema);
     const store = await openRunDatabase(database, { command: 'run', mustExist: false });
     try {
       const [loaded, ...others] = await loadAgents(

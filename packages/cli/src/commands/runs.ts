@@ -6,7 +6,7 @@ import { formatCost, formatCount } from './format-figures';
 import { agentVariable } from './load-agents';
 import { defaultDatabase, formatColumns, formatTime, openStore } from './open-store';
 import { parseCommandArgs } from './parse-command-args';
-import { shellWord } from './run-database';
+import { schemaVariable, shellWord } from './run-database';
 import { parseTimeArgument } from './time-argument';
 import type { Command } from './types';
 import { isWholeNumberText } from './whole-number-text';
@@ -24,6 +24,7 @@ shows as "running (owner gone)", with the command that resumes it. Reads the dat
 
 Options:
   -d, --db <file|url>     the run database (default: $AGENTCHART_DB, else ${defaultDatabase})
+      --schema <name>     the PostgreSQL schema of its tables (default: $${schemaVariable}, else public)
   -s, --status <status>   only threads in this status: ${statuses.join(', ')}
   -a, --agent <name>      only threads of this agent (a child agent's name is its machine id)
   -t, --thread <prefix>   only threads whose id starts with this (a batch, or one thread)
@@ -51,6 +52,7 @@ export const runsCommand: Command = {
   async run(args, context) {
     const { values, positionals } = parseCommandArgs('runs', args, {
       db: { type: 'string', short: 'd' },
+      schema: { type: 'string' },
       status: { type: 'string', short: 's' },
       agent: { type: 'string', short: 'a' },
       thread: { type: 'string', short: 't' },
@@ -120,7 +122,7 @@ export const runsCommand: Command = {
       // One more than shown tells whether there are more.
       limit: limit + 1,
     };
-    const { path, store, close } = await openStore('runs', values.db, context);
+    const { path, store, close } = await openStore('runs', values.db, context, values.schema);
     try {
       const found = await store.listRuns(filter);
       const runs = found.slice(0, limit);

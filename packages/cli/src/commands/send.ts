@@ -13,6 +13,7 @@ import {
   describeDatabase,
   openRunDatabase,
   resolveDatabase,
+  schemaVariable,
 } from './run-database';
 import type { Command } from './types';
 
@@ -29,6 +30,7 @@ Options:
   -a, --agent <module>     the module exporting the agent factory (default: $${agentVariable})
   -e, --export <name>      the factory to use when the module exports several
   -d, --db <file|url>      the run database (default: $${databaseVariable}, else ${defaultDatabase})
+      --schema <name>      the PostgreSQL schema of its tables (default: $${schemaVariable}, else public)
       --json               print the outcome as JSON, and no progress
   -q, --quiet              no progress lines
   -h, --help               show this help
@@ -52,6 +54,7 @@ export const sendCommand: Command = {
       agent: { type: 'string', short: 'a' },
       export: { type: 'string', short: 'e' },
       db: { type: 'string', short: 'd' },
+      schema: { type: 'string' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
@@ -77,7 +80,7 @@ export const sendCommand: Command = {
     }
     const event = await eventOf(eventText, values.reply, values['wait-id'], context);
     const module = agentModuleOf(values.agent, 'send', context);
-    const database = resolveDatabase(values.db, context);
+    const database = resolveDatabase(values.db, context, values.schema);
     const hints = { database: databaseArgument(database), agent: agentArgument(module) };
     const store = await openRunDatabase(database, { command: 'send', mustExist: true });
     try {

@@ -8,7 +8,7 @@ import { formatCost, formatCount } from './format-figures';
 import { agentVariable } from './load-agents';
 import { defaultDatabase, formatColumns, formatTime, openStore } from './open-store';
 import { parseCommandArgs } from './parse-command-args';
-import { shellWord } from './run-database';
+import { schemaVariable, shellWord } from './run-database';
 import type { Command } from './types';
 
 const help = `Usage: agentchart show <thread-id> [--db <file>] [--json]
@@ -21,6 +21,7 @@ and the command that answers it. Reads the database only.
 
 Options:
   -d, --db <file|url>   the run database (default: $AGENTCHART_DB, else ${defaultDatabase})
+      --schema <name>   the PostgreSQL schema of its tables (default: $${schemaVariable}, else public)
       --json            print the thread as one JSON object: its checkpoint's run state, its
                         state value and wake time, its lease, its timeline, its open waits
                         (each with the command that answers it) and its journal
@@ -35,6 +36,7 @@ export const showCommand: Command = {
   async run(args, context) {
     const { values, positionals } = parseCommandArgs('show', args, {
       db: { type: 'string', short: 'd' },
+      schema: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -49,7 +51,7 @@ export const showCommand: Command = {
         'Give exactly one thread id. "agentchart runs" lists them; "agentchart show --help" for usage.',
       );
     }
-    const { path, store, close } = await openStore('show', values.db, context);
+    const { path, store, close } = await openStore('show', values.db, context, values.schema);
     try {
       const checkpoint = await store.latest(threadId);
       if (!checkpoint) {
@@ -73,6 +75,7 @@ export const showCommand: Command = {
           wait,
           several: waits.length > 1,
           database: values.db,
+          schema: values.schema,
           agentKnown: Boolean(context.env?.[agentVariable]),
         });
       const agentName = checkpoint.run.agent ?? summary?.agent ?? null;
@@ -188,12 +191,15 @@ function answerCommand({
   wait,
   several,
   database,
+  schema,
   agentKnown,
 }: {
   threadId: string;
   wait: OpenWait;
   several: boolean;
   database: string | undefined;
+  /** `--schema`, repeated in the command as it was given. */
+  schema?: string | undefined;
   /** `AGENTCHART_AGENT` names the agent module: `--agent` is not needed. */
   agentKnown: boolean;
 }): string {
@@ -202,5 +208,6 @@ function answerCommand({
   if (several || wait.threadId !== threadId) words.push('--wait-id', wait.waitId);
   if (!agentKnown) words.push('--agent', '<module>');
   if (database !== undefined) words.push('--db', database);
+  if (schema !== undefined) words.push('--schema', schema);
   return words.map((word) => (word === '<module>' ? word : shellWord(word))).join(' ');
 }

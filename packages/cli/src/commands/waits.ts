@@ -13,6 +13,7 @@ import {
   describeDatabase,
   openRunDatabase,
   resolveDatabase,
+  schemaVariable,
   shellWord,
 } from './run-database';
 import type { Command } from './types';
@@ -28,6 +29,7 @@ needs no agent module.
 Options:
   -t, --thread <id>     only this thread's waits
   -d, --db <file|url>   the run database (default: $${databaseVariable}, else ${defaultDatabase})
+      --schema <name>   the PostgreSQL schema of its tables (default: $${schemaVariable}, else public)
       --json            print the waits as a JSON array
   -h, --help            show this help
 `;
@@ -56,6 +58,7 @@ export const waitsCommand: Command = {
     const { values, positionals } = parseCommandArgs('waits', args, {
       thread: { type: 'string', short: 't' },
       db: { type: 'string', short: 'd' },
+      schema: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -69,7 +72,7 @@ export const waitsCommand: Command = {
         `"waits" takes no arguments, got "${positionals[0]}"; use --thread <id> for one thread.`,
       );
     }
-    const database = resolveDatabase(values.db, context);
+    const database = resolveDatabase(values.db, context, values.schema);
     const store = await openRunDatabase(database, { command: 'waits', mustExist: true });
     try {
       const { checkpointer } = store;

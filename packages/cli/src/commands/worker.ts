@@ -10,9 +10,12 @@ import {
   databaseVariable,
   defaultDatabase,
   describeDatabase,
+  jobSchemaVariable,
   openRunDatabase,
   type RunDatabase,
   resolveDatabase,
+  resolveJobSchema,
+  schemaVariable,
 } from './run-database';
 import type { Command, CommandContext } from './types';
 import { isWholeNumberText } from './whole-number-text';
@@ -34,6 +37,9 @@ the other workers; a worker that dies loses its jobs to the others.
 Options:
   -a, --agent <module>        the module exporting the agent factories (default: $${agentVariable})
   -d, --db <file|url>         the run database (default: $${databaseVariable}, else ${defaultDatabase})
+      --schema <name>         the PostgreSQL schema of its tables (default: $${schemaVariable}, else public)
+      --job-schema <name>     the PostgreSQL schema of the job queue (default: $${jobSchemaVariable},
+                              else agentchart_jobs); every worker and job client must agree on it
   -c, --concurrency <n>       threads of each agent this worker drives at once (default 10)
       --tenant-concurrency <n> PostgreSQL: threads of one tenant at once across all workers
       --interval <duration>   how often it looks for due threads (10ms or more; default 1s)
@@ -51,6 +57,8 @@ export const workerCommand: Command = {
     const { values, positionals } = parseCommandArgs('worker', args, {
       agent: { type: 'string', short: 'a' },
       db: { type: 'string', short: 'd' },
+      schema: { type: 'string' },
+      'job-schema': { type: 'string' },
       concurrency: { type: 'string', short: 'c' },
       'tenant-concurrency': { type: 'string' },
       interval: { type: 'string' },
@@ -82,7 +90,7 @@ export const workerCommand: Command = {
         : parseDuration(values.retain, '--retain', { minMs: 60_000 });
     const module = agentModuleOf(values.agent, 'worker', context);
     const factories = await loadAgentFactories(module.file, context);
-    const database = resolveDatabase(values.db, context);
+    const database = resolveDatabase(values.db, context, values.schema);
     if (database.kind === 'postgres') {
       if (values.once)
         throw new CliError(
@@ -101,7 +109,14 @@ export const workerCommand: Command = {
             values['tenant-concurrency'] === undefined
               ? undefined
               : positiveInteger(values['tenant-concurrency'], '--tenant-concurrency', 1),
+          jobSchema: resolveJobSchema(values['job-schema'], context),
         },
+      );
+    }
+    if (values['job-schema'] !== undefined) {
+      throw new CliError(
+        'cli.usage',
+        '--job-schema needs a PostgreSQL run database (postgres://…): a worker on an SQLite file has no job queue.',
       );
     }
     if (values['tenant-concurrency'] !== undefined) {
@@ -167,6 +182,7 @@ async function runPostgresWorker(
     intervalMs: number;
     retainMs: number | undefined;
     tenantConcurrency: number | undefined;
+    jobSchema: string | undefined;
   },
 ): Promise<number> {
   let postgres: typeof import('@agentchart/postgres');
@@ -181,6 +197,8 @@ async function runPostgresWorker(
   }
   const worker = await postgres.createPostgresWorker({
     connectionString: database.connectionString,
+    ...(database.schema === undefined ? {} : { schema: database.schema }),
+    ...(options.jobSchema === undefined ? {} : { jobSchema: options.jobSchema }),
     agents: factories,
     concurrency: options.concurrency,
     schedulerIntervalMs: options.intervalMs,
