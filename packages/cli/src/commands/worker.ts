@@ -4,6 +4,7 @@ import { exitCodes } from '../exit-codes';
 import { terminalWriter } from '../terminal-text';
 import { LocalWorker } from '../worker/local-worker';
 import { parseDuration } from './duration';
+import { listenForInterruption } from './interruption';
 import { agentModuleOf, agentVariable, loadAgentFactories } from './load-agents';
 import { parseCommandArgs } from './parse-command-args';
 import {
@@ -154,13 +155,14 @@ export const workerCommand: Command = {
         await worker.close();
         return exitCodes.ok;
       }
+      const interruption = listenForInterruption('worker', context);
       terminalWriter(context.stderr).write(
         `agentchart worker: ${[...agents.keys()].join(', ')} on ${describeDatabase(database)}, looking every ${intervalMs} ms (Ctrl-C to stop)\n`,
       );
       const stopRetention =
         retainMs === undefined ? () => {} : startRetention(store.checkpointer, retainMs, context);
       worker.start(intervalMs);
-      await untilInterrupted(context);
+      await interruption.asked;
       stopRetention();
       terminalWriter(context.stderr).write(
         'agentchart worker: stopping — finishing the calls in flight, then handing the threads back…\n',
@@ -195,30 +197,39 @@ async function runPostgresWorker(
       error,
     );
   }
-  const worker = await postgres.createPostgresWorker({
-    connectionString: database.connectionString,
-    ...(database.schema === undefined ? {} : { schema: database.schema }),
-    ...(options.jobSchema === undefined ? {} : { jobSchema: options.jobSchema }),
-    agents: factories,
-    concurrency: options.concurrency,
-    schedulerIntervalMs: options.intervalMs,
-    ...(options.tenantConcurrency === undefined
-      ? {}
-      : { tenantConcurrency: options.tenantConcurrency }),
-    ...(options.retainMs === undefined ? {} : { retention: { olderThanMs: options.retainMs } }),
-    // Typed and held back as the library's default is (an outage fails every poll of every
-    // queue, twice a second), but on the command's own stderr.
-    onError: postgres.queueWarnings(database.connectionString, {
-      warn: (warning) =>
-        terminalWriter(context.stderr).write(
-          `agentchart worker: ${typeof warning === 'string' ? warning : warning.message}\n`,
-        ),
-    }),
-  });
+  // Heard from here: a stop asked while the worker starts is kept until it has started, and
+  // then it stops as it would later, handing back what it took.
+  const interruption = listenForInterruption('worker', context);
+  let worker: Awaited<ReturnType<typeof postgres.createPostgresWorker>>;
+  try {
+    worker = await postgres.createPostgresWorker({
+      connectionString: database.connectionString,
+      ...(database.schema === undefined ? {} : { schema: database.schema }),
+      ...(options.jobSchema === undefined ? {} : { jobSchema: options.jobSchema }),
+      agents: factories,
+      concurrency: options.concurrency,
+      schedulerIntervalMs: options.intervalMs,
+      ...(options.tenantConcurrency === undefined
+        ? {}
+        : { tenantConcurrency: options.tenantConcurrency }),
+      ...(options.retainMs === undefined ? {} : { retention: { olderThanMs: options.retainMs } }),
+      // Typed and held back as the library's default is (an outage fails every poll of every
+      // queue, twice a second), but on the command's own stderr.
+      onError: postgres.queueWarnings(database.connectionString, {
+        warn: (warning) =>
+          terminalWriter(context.stderr).write(
+            `agentchart worker: ${typeof warning === 'string' ? warning : warning.message}\n`,
+          ),
+      }),
+    });
+  } catch (error) {
+    interruption.stop();
+    throw error;
+  }
   terminalWriter(context.stderr).write(
     `agentchart worker: ${[...worker.agents.keys()].join(', ')} on ${describeDatabase(database)} (job queue and scheduler; Ctrl-C to stop)\n`,
   );
-  await untilInterrupted(context);
+  await interruption.asked;
   terminalWriter(context.stderr).write(
     'agentchart worker: stopping — finishing or handing back the threads in hand…\n',
   );
@@ -239,21 +250,6 @@ function startRetention(checkpointer: Checkpointer, retainMs: number, context: C
   const timer = setInterval(prune, 3_600_000);
   timer.unref();
   return () => clearInterval(timer);
-}
-
-function untilInterrupted(context: CommandContext): Promise<void> {
-  return new Promise((resolve) => {
-    if (!context.onInterrupt) {
-      throw new CliError(
-        'cli.usage',
-        'agentchart worker runs until interrupted; this context cannot be interrupted (use --once).',
-      );
-    }
-    const stop = context.onInterrupt(() => {
-      stop();
-      resolve();
-    });
-  });
 }
 
 function positiveInteger(text: string | undefined, option: string, fallback: number): number {
