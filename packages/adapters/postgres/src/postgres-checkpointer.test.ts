@@ -42,6 +42,38 @@ describe('PostgresCheckpointer', () => {
     expect(await open().latest('t4')).toBeUndefined();
   });
 
+  it('creates nothing with createTables: false, failing with storage.not_found where its tables are missing', async () => {
+    const looking = new PostgresCheckpointer({
+      connectionString: server!.connectionString,
+      schema: 'nobody here',
+      createTables: false,
+    });
+    opened.push(looking);
+    await expect(looking.listThreads()).rejects.toMatchObject({
+      code: 'storage.not_found',
+      message: expect.stringContaining('no agentchart tables in schema "nobody here"'),
+    });
+    const admin = new pg.Client({ connectionString: server!.connectionString });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query(
+        "SELECT count(*)::int AS schemas FROM pg_namespace WHERE nspname = 'nobody here'",
+      );
+      expect(rows[0]).toEqual({ schemas: 0 });
+    } finally {
+      await admin.end();
+    }
+    // Where the tables are, it reads them.
+    await open('somebody here').save(checkpointOf('t5', 1));
+    const reading = new PostgresCheckpointer({
+      connectionString: server!.connectionString,
+      schema: 'somebody here',
+      createTables: false,
+    });
+    opened.push(reading);
+    expect(await reading.latest('t5')).toEqual(checkpointOf('t5', 1));
+  });
+
   it('runs an agent whose human wait is answered by a second agent instance', async () => {
     const machine = setup({
       actors: {

@@ -82,6 +82,13 @@ export type PostgresCheckpointerOptions = (
 ) & {
   /** The schema holding the tables, created if missing. Default: `public`. */
   schema?: string;
+  /**
+   * Create the schema and tables when they are missing. `false` for a tool that only looks at
+   * what agents stored (the CLI's `runs`, `show`, `waits`): pointed at the wrong database or
+   * schema, it fails with `storage.not_found` instead of creating agentchart's tables there.
+   * Default: true.
+   */
+  createTables?: boolean;
 };
 
 /** A stored checkpoint row, as `pg` returns it. */
@@ -153,6 +160,7 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
   readonly #log: string;
   readonly #runLog: PostgresRunLog;
   readonly #schema: string | undefined;
+  readonly #createsTables: boolean;
   /** Tells apart the prepared statements of checkpointers on other schemas sharing a pool. */
   readonly #statementTag: string;
   /** The server and database, for messages (no password). */
@@ -169,11 +177,18 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
     // A misspelt option would be ignored: `schema` misspelt would write to another schema.
     checkOptionNames('PostgresCheckpointer', options, [
       'connectionString',
+      'createTables',
       'max',
       'pool',
       'queryTimeoutMs',
       'schema',
     ]);
+    if (options.createTables !== undefined && typeof options.createTables !== 'boolean') {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `PostgresCheckpointer: createTables is ${describeValue(options.createTables)}. Give true (the default: create missing tables) or false (fail instead).`,
+      );
+    }
     if ('pool' in options === 'connectionString' in options) {
       throw new DefinitionError(
         'definition.invalid_option',
@@ -238,6 +253,7 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
       this.#ownsPool = true;
     }
     this.#schema = options.schema;
+    this.#createsTables = options.createTables ?? true;
     const prefix = options.schema === undefined ? '' : `${quoteIdentifier(options.schema)}.`;
     this.#checkpoints = `${prefix}agentchart_checkpoints`;
     this.#effects = `${prefix}agentchart_effects`;
@@ -809,6 +825,13 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
           threads: this.#tables.threads,
         });
         return;
+      }
+      if (!this.#createsTables) {
+        throw new StorageError(
+          'storage.not_found',
+          this.#server,
+          `PostgreSQL at ${this.#server} has no agentchart tables in schema "${this.#schema ?? 'public'}" (${rows[0]?.missing} of the ${names.length} are missing), and this store does not create them (createTables: false). Point it at the database and schema your agents and workers use, or start one of them there first: they create the tables.`,
+        );
       }
       await inTransaction(client, async () => {
         // Concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog: serialise.

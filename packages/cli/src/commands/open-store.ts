@@ -18,8 +18,9 @@ export { defaultDatabase };
  * written, so it works on a read-only file and never changes the file it is pointed at. A
  * missing file is a usage error (opening it would create an empty one, and then report "no
  * runs" for a typo); a file that cannot be a run database fails with the store's error,
- * which the CLI prints as one line. A postgres:// URL opens the PostgreSQL store (its tables
- * are created if missing; nothing else is written).
+ * which the CLI prints as one line. A postgres:// URL opens the PostgreSQL store: a database
+ * or schema without agentchart's tables fails with `storage.not_found` (nothing is created
+ * in it), as a missing file does.
  */
 export async function openStore(
   command: string,

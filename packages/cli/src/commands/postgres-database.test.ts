@@ -1,5 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '@agentchart/postgres/testing';
+import {
+  postgresBinDir,
+  startThrowawayPostgres,
+  type ThrowawayPostgres,
+} from '@agentchart/postgres/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli';
 import { serveStudio } from '../studio/serve-studio';
@@ -15,7 +21,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => postgres?.stop());
 
-async function cli(args: string[], env: Record<string, string> = {}) {
+async function cli(args: readonly string[], env: Record<string, string> = {}) {
   const io = memoryContext({
     env: { AGENTCHART_DB: postgres.connectionString, AGENTCHART_AGENT: agentModule, ...env },
   });
@@ -85,6 +91,35 @@ describe('the CLI on a PostgreSQL run database (AGENTCHART_DB=postgres://…)', 
     });
     expect((await cli(['show', 'ops-1'], { AGENTCHART_SCHEMA: 'ops' })).exitCode).toBe(0);
     expect((await cli(['show', 'ops-1'])).stderr).toContain('No thread "ops-1"');
+  }, 60_000);
+
+  it('creates no tables when reading a database or schema that has none (issue: runs ran DDL)', async () => {
+    const sql = (url: string, statement: string) =>
+      execFileSync(join(postgresBinDir, 'psql'), [url, '-tAc', statement], {
+        encoding: 'utf8',
+      }).trim();
+    sql(postgres.connectionString, 'CREATE DATABASE elsewhere');
+    const elsewhere = postgres.connectionString.replace(/\/postgres$/, '/elsewhere');
+    for (const [db, ...args] of [
+      [elsewhere, 'runs'],
+      [elsewhere, 'waits'],
+      [elsewhere, 'show', 't-1'],
+      [postgres.connectionString, 'runs', '--schema', 'typo'],
+    ] as const) {
+      const read = await cli(args, { AGENTCHART_DB: db });
+      expect(read.exitCode).toBe(1);
+      expect(read.stderr).toContain('has no agentchart tables in schema');
+      expect(read.stderr).not.toContain('unexpected error');
+    }
+    expect(
+      sql(
+        elsewhere,
+        "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')",
+      ),
+    ).toBe('0');
+    expect(
+      sql(postgres.connectionString, "SELECT count(*) FROM pg_namespace WHERE nspname = 'typo'"),
+    ).toBe('0');
   }, 60_000);
 
   it('shows its runs in the studio, which answers a wait through the agent factory', async () => {

@@ -151,13 +151,15 @@ export interface OpenedStore {
 /**
  * Opens the run database for a command that runs agents. With `mustExist` a missing SQLite
  * file is a usage error (opening it would create an empty one and then report "no thread"
- * for a typo); otherwise it is created.
+ * for a typo), and a PostgreSQL database or schema without agentchart's tables fails with
+ * `storage.not_found` instead of having them created; otherwise either is created.
  */
 export async function openRunDatabase(
   database: RunDatabase,
   { command, mustExist }: { command: string; mustExist: boolean },
 ): Promise<OpenedStore> {
-  if (database.kind === 'postgres') return openPostgres(database);
+  // A command that needs a run database there creates nothing in one that has none.
+  if (database.kind === 'postgres') return openPostgres(database, { createTables: !mustExist });
   const { path } = database;
   if (mustExist && !existsSync(path)) {
     throw new CliError(
@@ -185,6 +187,7 @@ export async function openRunDatabase(
 
 async function openPostgres(
   database: Extract<RunDatabase, { kind: 'postgres' }>,
+  { createTables }: { createTables: boolean },
 ): Promise<OpenedStore> {
   let module: typeof import('@agentchart/postgres');
   try {
@@ -199,6 +202,7 @@ async function openPostgres(
   const checkpointer = new module.PostgresCheckpointer({
     connectionString: database.connectionString,
     ...(database.schema === undefined ? {} : { schema: database.schema }),
+    createTables,
   });
   return { checkpointer, database, close: () => checkpointer.close() };
 }
