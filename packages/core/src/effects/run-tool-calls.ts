@@ -1,5 +1,4 @@
 import { capToolOutput } from '../budget/cap-tool-output';
-import { canonicalJson } from '../cache/canonical-json';
 import { AgentchartError } from '../errors/agentchart-error';
 import { RunError } from '../errors/run-error';
 import type { ApprovalReason } from '../events/types';
@@ -7,6 +6,7 @@ import type { ChatMessage } from '../model/types';
 import type { AnyTool } from '../tools/types';
 import { approveToolCall } from './approve-tool-call';
 import { type ApprovalOptions, rejectedError } from './ask-approval';
+import { callSignature } from './call-signature';
 import type { EffectScope } from './effect-scope';
 import { executeTool, idempotencyKeyOf } from './execute-tool';
 import type { PlannedCall } from './plan-tool-call';
@@ -183,9 +183,4 @@ async function approve(
     }
     throw error;
   }
-}
-
-/** A call's tool and arguments, as one text: two calls with the same are the same request. */
-function callSignature(tool: AnyTool, input: unknown): string {
-  return `${tool.name}:${canonicalJson(input)}`;
 }

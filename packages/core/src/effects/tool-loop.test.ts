@@ -134,6 +134,63 @@ describe('toolLoop', () => {
     expect(keys[2]).not.toBe(keys[0]);
   });
 
+  it('gives calls whose arguments JSON cannot tell apart (a Map) keys of their own', async () => {
+    // Both calls' arguments were written `{"lines":{}}`: the second, another order, reached the
+    // outside system under the timed-out first one's key, which drops it as a repeat.
+    const keys: string[] = [];
+    const order = defineTool({
+      name: 'order',
+      description: 'Orders lines of goods; the idempotency key drops a repeat.',
+      input: z.object({
+        lines: z.array(z.tuple([z.string(), z.number()])).transform((lines) => new Map(lines)),
+      }),
+      output: z.object({ ok: z.boolean() }),
+      effect: 'idempotent',
+      timeoutMs: 20,
+      execute: async (_input, { idempotencyKey, signal }) => {
+        keys.push(idempotencyKey);
+        if (keys.length === 1)
+          await new Promise((resolve) => signal.addEventListener('abort', resolve));
+        return { ok: true };
+      },
+    });
+    const model = scriptedModel({
+      responses: [
+        { toolCalls: [{ name: 'order', arguments: { lines: [['apples', 3]] } }] },
+        { toolCalls: [{ name: 'order', arguments: { lines: [['pears', 9]] } }] },
+        'Ordered.',
+      ],
+    });
+    const ordering = toolLoop({ model: 'm', tools: [order], prompt: (q: string) => q });
+    const { output } = await runEffect(ordering, 'order it', { models: { m: model } });
+    expect(output).toMatchObject({ content: 'Ordered.' });
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).not.toBe(keys[0]);
+  });
+
+  it('does not take calls whose arguments JSON cannot tell apart for a repeated call', async () => {
+    const order = defineTool({
+      name: 'order',
+      description: 'Orders lines of goods.',
+      input: z.object({
+        lines: z.array(z.tuple([z.string(), z.number()])).transform((lines) => new Map(lines)),
+      }),
+      output: z.object({ ok: z.boolean() }),
+      effect: 'pure',
+      execute: async () => ({ ok: true }),
+    });
+    const call = (fruit: string) => ({
+      toolCalls: [{ name: 'order', arguments: { lines: [[fruit, 1]] } }],
+    });
+    const model = scriptedModel({
+      responses: [call('apples'), call('pears'), call('plums'), 'Ordered.'],
+    });
+    const ordering = toolLoop({ model: 'm', tools: [order], prompt: (q: string) => q });
+    // Before: three different orders, each written `{"lines":{}}`, ended in loop.repeated_call.
+    const { output } = await runEffect(ordering, 'order it', { models: { m: model } });
+    expect(output).toMatchObject({ content: 'Ordered.', toolCalls: 3 });
+  });
+
   it('sends invalid arguments back with the issues and never executes them', async () => {
     const t = tools();
     const model = scriptedModel({

@@ -1,6 +1,5 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { CallsModels } from '../agent/model-aliases';
-import { canonicalJson } from '../cache/canonical-json';
 import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
@@ -10,6 +9,7 @@ import type { ModelCallSettings } from '../pipeline/types';
 import { promptRefOf } from '../prompt/define-prompt';
 import type { AnyTool } from '../tools/types';
 import { checkApprovalOptions } from './ask-approval';
+import { callSignature } from './call-signature';
 import {
   checkLoopApprovals,
   checkLoopOptions,
@@ -256,7 +256,9 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
         const planned = calls.map((call) => planToolCall(call, byName, allowed));
         for (const call of planned) {
           if (call.kind !== 'valid') continue;
-          const signature = `${call.tool.name}:${canonicalJson(call.input)}`;
+          // Arguments JSON cannot tell apart are told apart by the text the model wrote.
+          const signature =
+            callSignature(call.tool, call.input) ?? `${call.tool.name}:${call.call.arguments}`;
           const count = (repeats.get(signature) ?? 0) + 1;
           repeats.set(signature, count);
           if (count >= maxRepeats) {
