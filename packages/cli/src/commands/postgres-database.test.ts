@@ -91,6 +91,15 @@ describe('the CLI on a PostgreSQL run database (AGENTCHART_DB=postgres://…)', 
     });
     expect((await cli(['show', 'ops-1'], { AGENTCHART_SCHEMA: 'ops' })).exitCode).toBe(0);
     expect((await cli(['show', 'ops-1'])).stderr).toContain('No thread "ops-1"');
+    // The studio takes the flag too.
+    const { context } = memoryContext({ env: { AGENTCHART_DB: postgres.connectionString } });
+    const studio = await serveStudio({ schema: 'ops', port: 0, context });
+    try {
+      const page = (await (await fetch(new URL('/api/runs', studio.url))).json()) as RunPage;
+      expect(page.runs.map((run) => run.threadId)).toContain('ops-1');
+    } finally {
+      await studio.close();
+    }
   }, 60_000);
 
   it('creates no tables when reading a database or schema that has none (issue: runs ran DDL)', async () => {

@@ -4,11 +4,11 @@ import { terminalSafe } from '../terminal-text';
 import { agentVariable } from './load-agents';
 import { defaultDatabase } from './open-store';
 import { parseCommandArgs } from './parse-command-args';
-import { databaseVariable } from './run-database';
+import { databaseVariable, schemaVariable } from './run-database';
 import type { Command, CommandContext } from './types';
 import { isWholeNumberText } from './whole-number-text';
 
-const help = `Usage: agentchart studio [--db <file|url>] [--port <n>] [--agent <module> ...] [--recording <file> ...]
+const help = `Usage: agentchart studio [--db <file|url>] [--schema <name>] [--port <n>] [--agent <module> ...] [--recording <file> ...]
 
 Serves the studio on this machine's loopback address: the runs of a run database (status,
 agent, duration, tokens, cost; waiting runs first), each run's statechart with the path it
@@ -23,6 +23,8 @@ point @statelyai/inspect's createWebSocketInspector at it to watch any XState ac
 Options:
   -d, --db <file|url>      the run database: a SQLite file, opened read-only, or a
                            postgres:// URL (default: $${databaseVariable}, else ${defaultDatabase})
+      --schema <name>      on PostgreSQL, the schema of agentchart's tables (default:
+                           $${schemaVariable}, else public)
   -p, --port <n>           the port to listen on (default 4400; 0 picks a free one)
   -a, --agent <module>     a module exporting the agents (or agent factories, or machines) of
                            the runs: their charts are drawn, their waits can be answered here.
@@ -44,6 +46,7 @@ export const studioCommand: Command = {
   async run(args, context) {
     const { values, positionals } = parseCommandArgs('studio', args, {
       db: { type: 'string', short: 'd' },
+      schema: { type: 'string' },
       port: { type: 'string', short: 'p', default: '4400' },
       agent: { type: 'string', short: 'a', multiple: true },
       recording: { type: 'string', short: 'r', multiple: true },
@@ -70,6 +73,7 @@ export const studioCommand: Command = {
       values.agent ?? (context.env?.[agentVariable] ? [context.env[agentVariable]] : []);
     const studio = await serveStudio({
       ...(values.db === undefined ? {} : { database: values.db }),
+      ...(values.schema === undefined ? {} : { schema: values.schema }),
       modules,
       recordings: values.recording ?? [],
       port,

@@ -18,6 +18,11 @@ export interface ServeStudioOptions {
    * found as every command finds it (`--db`, else `AGENTCHART_DB`, else the default path).
    */
   database?: string;
+  /**
+   * On PostgreSQL, the schema of agentchart's tables, as every command takes it (`--schema`,
+   * else `AGENTCHART_SCHEMA`, else public).
+   */
+  schema?: string;
   /** Modules exporting the runs' agents, agent factories or machines. */
   modules?: readonly string[];
   /** Inspection recordings (JSON Lines) to show under Inspector. */
@@ -42,13 +47,14 @@ export interface ServedStudio extends Studio {
  */
 export async function serveStudio({
   database,
+  schema,
   modules = [],
   recordings = [],
   port = 4400,
   context,
   pollMs,
 }: ServeStudioOptions): Promise<ServedStudio> {
-  const { path, store, close: closeStore } = await openStore('studio', database, context);
+  const { path, store, close: closeStore } = await openStore('studio', database, context, schema);
   let writable: Promise<OpenedStore> | undefined;
   const catalog = new AgentCatalog();
   const inspector = new InspectorSessions();
@@ -58,7 +64,7 @@ export async function serveStudio({
       catalog,
       context,
       openWritable: async () => {
-        writable ??= openRunDatabase(resolveDatabase(database, context), {
+        writable ??= openRunDatabase(resolveDatabase(database, context, schema), {
           command: 'studio',
           mustExist: true,
         });
