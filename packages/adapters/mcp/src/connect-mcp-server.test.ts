@@ -46,6 +46,7 @@ describe('connectMcpServer over stdio', () => {
       'malformed',
       'big',
       'transfer',
+      'order',
       'files_read',
       'stats',
     ]);
@@ -75,6 +76,7 @@ describe('connectMcpServer over stdio', () => {
       malformed: 'unsafe',
       big: 'unsafe',
       transfer: 'unsafe',
+      order: 'unsafe',
       files_read: 'unsafe',
     });
   });
@@ -119,6 +121,25 @@ describe('connectMcpServer over stdio', () => {
     expect(paid.output).toEqual({ content: [{ type: 'text', text: 'pay 5' }] });
     const checked = await runEffect(toolCall(transfer), { kind: 'check' });
     expect(checked.output).toEqual({ content: [{ type: 'text', text: 'check' }] });
+  });
+
+  it('enforces dependentRequired, prefixItems and unevaluatedProperties of a 2020-12 schema before the server (issue h5-1)', async () => {
+    const before = await statsOf(connection);
+    const order = toolNamed(connection, 'order');
+    const card = '4111111111111111';
+    for (const input of [
+      { card },
+      { line: ['sku', 'two'] },
+      { card, cvv: '123', coupon: 'FREE' },
+    ]) {
+      const { error } = await runEffect(toolCall(order), input);
+      expect(RunError.isInstance(error) && error.code).toBe('tool.invalid_arguments');
+    }
+    expect((await statsOf(connection)).calls).toBe(before.calls);
+    const { output } = await runEffect(toolCall(order), { card, cvv: '123', line: ['sku', 2] });
+    expect(output).toEqual({
+      content: [{ type: 'text', text: JSON.stringify({ card, cvv: '123', line: ['sku', 2] }) }],
+    });
   });
 
   it('fails with mcp.tool_error carrying the server text when the result is an error', async () => {

@@ -1,4 +1,6 @@
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { Ajv } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { linearRegExp } from './compile-linear-pattern';
 
@@ -9,24 +11,72 @@ import { linearRegExp } from './compile-linear-pattern';
  */
 const maxUrlLength = 8_192;
 
+/** The `$schema` values of the drafts before 2019-09, whose `items` may be an array. */
+const draft07Dialect = /^https?:\/\/json-schema\.org\/draft-0[4-7]\/schema#?$/;
+
+/** Compiles a server's JSON Schema with patterns in linear time (from {@link createLinearAjv}). */
+export interface LinearAjv {
+  /**
+   * Compiles `schema` in the dialect its `$schema` names: draft-07 for drafts 04 to 07,
+   * 2020-12 otherwise (MCP's default). Throws on a keyword the dialect does not define, so no
+   * check is silently skipped.
+   */
+  compile(schema: object): ValidateFunction;
+  /** Ajv's text for the errors of a failed check. */
+  errorsText(errors: ErrorObject[] | null | undefined): string;
+}
+
 /**
- * An Ajv instance set up as the MCP SDK sets up its own (draft-07, formats checked, every
- * error reported), except that patterns run on the linear-time engine and `url` strings are
- * capped in length: the schemas it compiles come from an MCP server, and the values it checks
- * from a model.
+ * Validators set up as the MCP SDK sets up its own (formats checked, every error reported),
+ * except that patterns run on the linear-time engine, `url` strings are capped in length, and
+ * a keyword neither dialect defines fails the compilation instead of being ignored: the
+ * schemas come from an MCP server, and the values they check from a model. A `format` neither
+ * knows stays an annotation, as JSON Schema 2020-12 says.
  */
-export function createLinearAjv(): Ajv {
-  const ajv = new Ajv({
+export function createLinearAjv(): LinearAjv {
+  const options: Options = {
     strict: false,
+    strictSchema: true,
     validateFormats: true,
     validateSchema: false,
     allErrors: true,
     code: { regExp: linearRegExp },
-  });
+  };
+  const draft07 = withFormats(new Ajv(options));
+  const draft2020 = withFormats(new Ajv2020(options));
+  return {
+    compile(schema) {
+      const { $schema, ...rest } = schema as Record<string, unknown>;
+      const ajv = typeof $schema === 'string' && draft07Dialect.test($schema) ? draft07 : draft2020;
+      for (const name of formatNamesIn(rest)) {
+        if (!(name in ajv.formats)) ajv.addFormat(name, true);
+      }
+      return ajv.compile(rest);
+    },
+    errorsText: (errors) => draft2020.errorsText(errors),
+  };
+}
+
+function withFormats<TAjv extends Ajv>(ajv: TAjv): TAjv {
   addFormats(ajv);
   const url = ajv.formats.url;
   if (url instanceof RegExp) {
     ajv.addFormat('url', (text: string) => text.length <= maxUrlLength && url.test(text));
   }
   return ajv;
+}
+
+/** Every string value of a `format` key in `schema` (a loop: schemas may nest deeply). */
+function formatNamesIn(schema: unknown): Set<string> {
+  const names = new Set<string>();
+  const pending: unknown[] = [schema];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'format' && typeof value === 'string') names.add(value);
+      else pending.push(value);
+    }
+  }
+  return names;
 }

@@ -58,6 +58,72 @@ describe('inputContractOf', () => {
     expect(contract.safeParse('not an object').success).toBe(false);
   });
 
+  it('enforces JSON Schema 2020-12 keywords, with or without a pattern (issue h5-1)', () => {
+    for (const pattern of [undefined, '^[a-z]+$']) {
+      const contract = inputContractOf(
+        {
+          type: 'object',
+          properties: {
+            name: { type: 'string', ...(pattern ? { pattern } : {}) },
+            card: { type: 'string' },
+            cvv: { type: 'string' },
+            pair: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'integer' }] },
+          },
+          dependentRequired: { card: ['cvv'] },
+          unevaluatedProperties: false,
+        },
+        options,
+      );
+      expect(contract.safeParse({ name: 'a', card: '1', cvv: '2', pair: ['a', 1] }).success).toBe(
+        true,
+      );
+      expect(contract.safeParse({ card: '1' }).error?.issues).toEqual([
+        expect.objectContaining({ params: { keyword: 'dependentRequired' } }),
+      ]);
+      expect(contract.safeParse({ pair: ['a', 'b'] }).error?.issues).toEqual([
+        expect.objectContaining({ path: ['pair', 1] }),
+      ]);
+      expect(contract.safeParse({ other: 1 }).error?.issues).toEqual([
+        expect.objectContaining({ params: { keyword: 'unevaluatedProperties' } }),
+      ]);
+    }
+  });
+
+  it('enforces draft-07 dependencies, which zod passes over, and array items when $schema names draft-07', () => {
+    const dependencies = inputContractOf(
+      { type: 'object', properties: { card: { type: 'string' } }, dependencies: { card: ['cvv'] } },
+      options,
+    );
+    expect(dependencies.safeParse({ card: '1' }).success).toBe(false);
+    expect(dependencies.safeParse({ card: '1', cvv: '2' }).success).toBe(true);
+    const tuple = inputContractOf(
+      {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        type: 'object',
+        properties: { pair: { type: 'array', items: [{ type: 'string' }, { pattern: '^x' }] } },
+      },
+      options,
+    );
+    expect(tuple.safeParse({ pair: ['a', 'xy'] }).success).toBe(true);
+    expect(tuple.safeParse({ pair: ['a', 'y'] }).success).toBe(false);
+  });
+
+  it('refuses a keyword no validator here checks instead of ignoring it, naming it', () => {
+    const compile = () => inputContractOf({ type: 'object', 'x-must-be-even': ['count'] }, options);
+    expect(compile).toThrow(DefinitionError);
+    expect(compile).toThrow(
+      /MCP tool "t" of server "s": its input schema uses the keyword "x-must-be-even"/,
+    );
+  });
+
+  it('keeps an unknown format an annotation, as JSON Schema 2020-12 does', () => {
+    const contract = inputContractOf(
+      { type: 'object', properties: { at: { type: 'string', format: 'file-path' } } },
+      options,
+    );
+    expect(contract.safeParse({ at: 'a/b' }).success).toBe(true);
+  });
+
   it('refuses a schema nothing can compile, naming the tool', () => {
     const compile = () =>
       inputContractOf({ type: 'object', not: { $ref: 'https://example.com/elsewhere' } }, options);

@@ -1,9 +1,11 @@
 import { DefinitionError } from '@agentchart/core';
-import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { z } from 'zod';
 import { UnsupportedPatternError } from './compile-linear-pattern';
+import type { LinearAjv } from './create-linear-ajv';
 import { expandedSchemaSize, writtenSchemaSize } from './expanded-schema-size';
 import { usesPatterns } from './uses-patterns';
+import { zodChecksEveryKeyword } from './zod-checks-every-keyword';
 
 /**
  * How many nodes a schema's references may add when expanded for zod to convert it: its
@@ -20,15 +22,16 @@ export interface InputContractOptions {
    * Compiles the schemas zod does not take: those it cannot convert, and those with patterns
    * (an Ajv instance whose patterns run in linear time, from `createLinearAjv`).
    */
-  ajv: Ajv;
+  ajv: LinearAjv;
 }
 
 /**
  * The zod contract for an MCP tool's `inputSchema`. zod's own converter gives zod issues with
- * paths the model can act on; the keywords it does not support (`not`, `if`/`then`/`else`,
- * `dependentRequired` …), every schema with a pattern and every schema too large for zod go
- * to Ajv, whose issues carry paths too, so every schema is enforced before the call reaches
- * the server, never loosened.
+ * paths the model can act on; a schema using a keyword zod does not enforce (`not`,
+ * `if`/`then`/`else`, `dependentRequired`, `unevaluatedProperties` …), every schema with a
+ * pattern and every schema too large for zod go to Ajv (JSON Schema 2020-12, or draft-07 when
+ * `$schema` names it), whose issues carry paths too. A keyword Ajv does not know either fails
+ * here, so every schema is enforced before the call reaches the server, never loosened.
  */
 export function inputContractOf(
   schema: Record<string, unknown>,
@@ -38,15 +41,13 @@ export function inputContractOf(
   // and a model's argument can make exponential; Ajv here matches patterns in linear time.
   // zod's conversion back to JSON Schema also expands every `$ref` where it is used, which
   // definitions nested by reference make exponential; Ajv compiles each definition once.
-  if (!usesPatterns(schema) && !expandsByReference(schema)) {
+  if (zodChecksEveryKeyword(schema) && !usesPatterns(schema) && !expandsByReference(schema)) {
     const converted = convertWithZod(schema);
     if (converted) return converted;
   }
   let validate: ValidateFunction;
   try {
-    // Ajv reads draft-07; a `$schema` naming another draft would stop it compiling.
-    const { $schema: _ignored, ...rest } = schema;
-    validate = ajv.compile(rest);
+    validate = ajv.compile(schema);
   } catch (cause) {
     if (cause instanceof UnsupportedPatternError) {
       throw new DefinitionError(
@@ -54,6 +55,16 @@ export function inputContractOf(
         `${owner}: its input schema's ${cause.message}, so its arguments cannot be checked ` +
           'before a call. Leave the tool out with `include`, or have the server use a pattern ' +
           'without lookaround or backreferences.',
+        cause,
+      );
+    }
+    const unknownKeyword = /unknown keyword: "(.*)"/.exec((cause as Error).message)?.[1];
+    if (unknownKeyword !== undefined) {
+      throw new DefinitionError(
+        'definition.schema_not_convertible',
+        `${owner}: its input schema uses the keyword ${JSON.stringify(unknownKeyword)}, which ` +
+          'JSON Schema 2020-12 does not define, so its arguments could not be checked before a ' +
+          'call. Leave the tool out with `include`, or have the server drop the keyword.',
         cause,
       );
     }

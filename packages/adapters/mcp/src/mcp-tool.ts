@@ -1,7 +1,7 @@
 import { DefinitionError, defineTool, RunError, type ToolEffect } from '@agentchart/core';
-import type { Ajv } from 'ajv';
 import type { z } from 'zod';
 import { UnsupportedPatternError } from './compile-linear-pattern';
+import type { LinearAjv } from './create-linear-ajv';
 import { inputContractOf } from './input-contract';
 import { McpServerError } from './mcp-server-error';
 import type { McpSession } from './mcp-session';
@@ -20,7 +20,7 @@ export interface McpToolOptions {
   timeoutMs: number;
   maxOutputBytes: number;
   /** Compiles the input schemas zod does not take, with patterns in linear time. */
-  ajv: Ajv;
+  ajv: LinearAjv;
   /** Why the client could not compile the tool's output schema, if it has one it could not. */
   outputSchemaFailure: Error | undefined;
   /**

@@ -3,8 +3,8 @@ import type {
   JsonSchemaValidator,
   jsonSchemaValidator,
 } from '@modelcontextprotocol/sdk/validation/types.js';
-import type { Ajv, ValidateFunction } from 'ajv';
-import { createLinearAjv } from './create-linear-ajv';
+import type { ValidateFunction } from 'ajv';
+import { createLinearAjv, type LinearAjv } from './create-linear-ajv';
 
 /**
  * The validator the MCP client checks each tool's structured result with, against the output
@@ -15,7 +15,7 @@ import { createLinearAjv } from './create-linear-ajv';
  * that have one ({@link OutputSchemaValidator.failureOf}).
  */
 export class OutputSchemaValidator implements jsonSchemaValidator {
-  readonly #ajv: Ajv = createLinearAjv();
+  readonly #ajv: LinearAjv = createLinearAjv();
   readonly #compiled = new WeakMap<object, Compiled>();
 
   /**
