@@ -23,7 +23,7 @@ export function checkDatabaseFile(
   }
   const schema = readSchemaNames(owner, file);
   if (schema === undefined || tables === undefined) return;
-  const known = [...schema.tables, ...alwaysReadable];
+  const known = [...schema.tables, ...schemaTableNames];
   for (const table of tables) {
     if (known.includes(table)) continue;
     if (schema.views.includes(table)) {
@@ -42,8 +42,8 @@ export function checkDatabaseFile(
   }
 }
 
-/** The schema tables every query may read, whatever `tables` says. */
-const alwaysReadable = ['sqlite_schema', 'sqlite_master'];
+/** The schema table's names: not in the schema, but `tables` may name it to make it readable. */
+const schemaTableNames = ['sqlite_schema', 'sqlite_master'];
 
 /** The database's tables and views, or undefined when it cannot be read now (locked, say). */
 function readSchemaNames(

@@ -80,6 +80,37 @@ describe('runReadOnlyQuery', () => {
     expect(run('SELECT name FROM users', { tables: ['users'] })).toMatchObject({ ok: true });
   });
 
+  it('keeps the schema table closed under a tables allowlist unless it names it (sqlite_schema showed the DDL of every table)', () => {
+    // Before, `tables: ['users']` still let the model read the schema table, which holds every
+    // table's definition and the literals in view and trigger bodies.
+    for (const sql of [
+      'SELECT sql FROM sqlite_schema',
+      "SELECT name FROM sqlite_master WHERE type = 'table'",
+      'SELECT sql FROM main.sqlite_schema',
+      'SELECT (SELECT group_concat(sql) FROM sqlite_schema) FROM users',
+      'SELECT sql FROM sqlite_temp_schema',
+    ]) {
+      expect(run(sql, { tables: ['users'] })).toMatchObject({
+        ok: false,
+        code: 'sql.not_authorized',
+        message: expect.stringMatching(/reading the (schema table sqlite_schema|"temp" database)/),
+      });
+    }
+    // What the model can still see: an allowed table's columns.
+    expect(run('SELECT * FROM users LIMIT 0', { tables: ['users'] })).toEqual({
+      ok: true,
+      columns: ['id', 'name', 'email'],
+      rows: [],
+      truncated: false,
+    });
+    // Named (by either of its names), the schema table is readable, as without an allowlist.
+    for (const tables of [['users', 'sqlite_schema'], ['users', 'sqlite_master'], undefined]) {
+      expect(
+        run("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name", { tables }),
+      ).toMatchObject({ ok: true, rows: [['secrets'], ['users']] });
+    }
+  });
+
   it('says what is wrong with a query that does not compile', () => {
     expect(run('SELEC 1')).toMatchObject({ ok: false, code: 'sql.invalid' });
     expect(run('SELECT nope FROM users')).toMatchObject({

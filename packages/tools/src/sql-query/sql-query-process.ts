@@ -20,11 +20,14 @@ const refusedFunctions = new Set([
   'edit',
 ]);
 
+/** The names the schema table answers to, any of which in `tables` makes it readable. */
+const schemaTableNames = new Set(['sqlite_schema', 'sqlite_master']);
+
 /**
  * The authorizer of the read-only connection: SQLite calls it for every action a statement
  * would take while the statement is being compiled, and a statement with one refused action
- * does not compile at all. Allowed: SELECT, reading columns (of `tables` only, when given),
- * recursive CTEs and functions other than those reaching outside. Refused: every write and
+ * does not compile at all. Allowed: SELECT, reading columns (of `tables` only, when given:
+ * the schema table `sqlite_schema` only when `tables` names it), recursive CTEs and functions other than those reaching outside. Refused: every write and
  * schema change, ATTACH and DETACH, PRAGMA (table-valued `pragma_*` functions included),
  * transactions and savepoints, and anything SQLite adds later.
  */
@@ -34,7 +37,14 @@ export function createReadOnlyAuthorizer(
   refusals: string[],
 ): (action: number, arg1: string | null, arg2: string | null, database: string | null) => number {
   const names = new Map(Object.entries(constants).map(([name, value]) => [value, name]));
-  const allowedTables = tables && new Set([...tables, 'sqlite_master', 'sqlite_schema']);
+  // SQLite reports a read of the schema table, by any of its names, as `sqlite_master`.
+  // It holds every table's, view's and trigger's SQL (and the literals in them), so with an
+  // allowlist it is readable only when the allowlist names it.
+  const allowedTables =
+    tables &&
+    new Set(
+      tables.some((table) => schemaTableNames.has(table)) ? [...tables, 'sqlite_master'] : tables,
+    );
   return (action, arg1, arg2, database) => {
     const refuse = (why: string) => {
       refusals.push(why);
@@ -48,8 +58,13 @@ export function createReadOnlyAuthorizer(
         if (database !== 'main' && database !== null)
           return refuse(`reading the "${database}" database`);
         if (arg1?.startsWith('pragma_')) return refuse(`the pragma function ${arg1}()`);
-        if (allowedTables && !allowedTables.has(arg1 ?? ''))
-          return refuse(`reading the table "${arg1}"`);
+        if (allowedTables && !allowedTables.has(arg1 ?? '')) {
+          return refuse(
+            arg1 === 'sqlite_master'
+              ? "reading the schema table sqlite_schema (it would show tables outside those allowed; see an allowed table's columns with SELECT * FROM <table> LIMIT 0)"
+              : `reading the table "${arg1}"`,
+          );
+        }
         return SQLITE_OK;
       case 'SQLITE_FUNCTION':
         return refusedFunctions.has((arg2 ?? '').toLowerCase())

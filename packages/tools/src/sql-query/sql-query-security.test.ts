@@ -184,7 +184,7 @@ describe('sqlQueryTool security', () => {
       'sqlQueryTool: tables names "named", a view.',
     );
     await withView.remove();
-    // The schema tables are always readable; naming them is fine.
+    // The schema table is not in the schema, but naming it (to make it readable) is fine.
     expect(sqlQueryTool({ path: database.path, tables: ['users', 'sqlite_schema'] }).name).toBe(
       'sql_query',
     );
@@ -271,6 +271,37 @@ describe('sqlQueryTool security', () => {
     const error = await tool.execute({ sql: 'SELECT 1' }, context).catch((thrown: Error) => thrown);
     expect(error).toMatchObject({ code: 'sql.database_unavailable' });
     expect((error as Error).message).not.toContain(database.dir);
+  });
+
+  it('shows nothing of the tables outside the allowlist, not even through the schema table', async () => {
+    const withView = await createTestDatabase();
+    const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
+    const db = new DatabaseSync(withView.path);
+    db.exec(`
+      CREATE VIEW leaky AS SELECT name, 'view-literal-s3cr3t' AS hint FROM users;
+      CREATE TRIGGER wipe AFTER UPDATE ON users BEGIN DELETE FROM secrets WHERE value = 'trigger-literal-s3cr3t'; END;
+    `);
+    db.close();
+    const tool = sqlQueryTool({ path: withView.path, tables: ['users'] });
+    expect(tool.description).toContain(
+      "Read a table's columns with: SELECT * FROM <table> LIMIT 0.",
+    );
+    expect(tool.description).not.toContain('sqlite_schema');
+    const error = await tool
+      .execute({ sql: 'SELECT type, name, sql FROM sqlite_schema' }, context)
+      .catch((thrown: unknown) => thrown);
+    expect(SqlQueryError.isInstance(error) && error.code).toBe('sql.not_authorized');
+    expect(String((error as Error).message)).not.toMatch(/secrets|s3cr3t/);
+    await expect(
+      tool.execute({ sql: 'SELECT name FROM users ORDER BY id LIMIT 1' }, context),
+    ).resolves.toMatchObject({ rows: [['ann']] });
+    // Listing the schema table opens it, and the description says so.
+    const open = sqlQueryTool({ path: withView.path, tables: ['users', 'sqlite_schema'] });
+    expect(open.description).toContain('SELECT sql FROM sqlite_schema');
+    await expect(
+      open.execute({ sql: "SELECT name FROM sqlite_schema WHERE type = 'view'" }, context),
+    ).resolves.toMatchObject({ rows: [['leaky']] });
+    await withView.remove();
   });
 
   it('answers a read through its process', async () => {

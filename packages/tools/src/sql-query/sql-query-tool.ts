@@ -67,6 +67,11 @@ const sqlQueryToolOptionNames = optionNamesOf<SqlQueryToolOptions>({
  * query runs in a process of its own, killed at `timeoutMs`, and returns at most `maxRows`
  * rows and `maxResultBytes` bytes.
  *
+ * With `tables`, the model reads those tables only: the schema table `sqlite_schema`, which
+ * holds every table's, view's and trigger's SQL, is refused unless `tables` names it, so the
+ * model sees the allowed tables' columns (`SELECT * FROM orders LIMIT 0`), what `schemaHint`
+ * says, and nothing of the other tables, not even their names.
+ *
  * Reading is `pure`. Needs Node.js 24 (`node:sqlite` with `setAuthorizer`).
  *
  * @example
@@ -128,9 +133,12 @@ export function sqlQueryTool(options: SqlQueryToolOptions): SqlQueryTool {
   const file = resolve(path);
   const tableList = tables && [...tables];
   checkDatabaseFile(owner, file, tableList);
+  const schemaReadable =
+    tableList === undefined ||
+    tableList.some((table) => table === 'sqlite_schema' || table === 'sqlite_master');
   return defineTool({
     name,
-    description: `Runs one read-only SQLite query (SELECT or WITH … SELECT) and returns the columns and at most ${maxRows} rows. Writes, schema changes, ATTACH and PRAGMA are refused. Pass values as parameters (? or :name). Read table definitions with: SELECT sql FROM sqlite_schema.${tableList ? ` Tables: ${tableList.join(', ')}.` : ''}${schemaHint ? ` ${schemaHint}` : ''}`,
+    description: `Runs one read-only SQLite query (SELECT or WITH … SELECT) and returns the columns and at most ${maxRows} rows. Writes, schema changes, ATTACH and PRAGMA are refused. Pass values as parameters (? or :name). ${schemaReadable ? 'Read table definitions with: SELECT sql FROM sqlite_schema.' : "Read a table's columns with: SELECT * FROM <table> LIMIT 0."}${tableList ? ` Tables: ${tableList.join(', ')}.` : ''}${schemaHint ? ` ${schemaHint}` : ''}`,
     input: sqlQueryInput(maxSqlLength),
     output: sqlQueryOutput,
     effect: 'pure',

@@ -46,12 +46,17 @@ export interface SqlQueryToolOptions {
   path: string;
   /**
    * What the database holds, for the model (tables and what their rows mean). Appended to the
-   * tool's description; the model can also read the schema from `sqlite_schema`.
+   * tool's description; the model can also read the schema from `sqlite_schema`, unless
+   * `tables` leaves it out.
    */
   schemaHint?: string;
   /**
-   * Tables the model may read. Default: every table (and `sqlite_schema`). When the file
-   * exists as the tool is made, a name it has no table or view of is refused then.
+   * Tables the model may read. Default: every table, and `sqlite_schema` (every table's,
+   * view's and trigger's SQL). Given, only these: `sqlite_schema` is readable only when
+   * listed (as `sqlite_schema` or `sqlite_master`), since it would show the definitions and
+   * names of the tables left out; the model can still see an allowed table's columns with
+   * `SELECT * FROM orders LIMIT 0`. When the file exists as the tool is made, a name it has
+   * no table or view of is refused then.
    */
   tables?: readonly string[];
   /** Most rows returned; the rest are left out and `truncated` set. Default 200. */
