@@ -185,6 +185,48 @@ describe('httpTool', () => {
     expect(result).toMatchObject({ bodyBytes: 1000, truncated: true, body: 'x'.repeat(1000) });
   });
 
+  it('decodes a body by the charset its Content-Type declares: iso-8859-1 and utf-16le came back as UTF-8 mojibake', async () => {
+    const bodies: Record<string, [string, Buffer]> = {
+      '/latin1': ['text/plain; charset=iso-8859-1', Buffer.from('café naïve', 'latin1')],
+      '/utf16': ['text/plain; charset="UTF-16LE"', Buffer.from('hello wörld', 'utf16le')],
+      '/sjis': ['text/plain;charset=shift_jis', Buffer.from([0x93, 0xfa, 0x96, 0x7b])],
+      '/plain': ['application/json', Buffer.from('{"name":"café"}', 'utf8')],
+      '/unknown': ['text/plain; charset=x-klingon', Buffer.from('plain ascii', 'utf8')],
+    };
+    const server = await serve((request, response) => {
+      const [contentType, body] = bodies[request.url]!;
+      response.writeHead(200, { 'content-type': contentType });
+      response.end(body);
+    });
+    const tool = toolFor(server);
+    const get = (path: string) => tool.execute({ url: `${server.origin}${path}` }, context);
+    expect(await get('/latin1')).toMatchObject({ body: 'café naïve', bodyBytes: 10 });
+    expect(await get('/utf16')).toMatchObject({ body: 'hello wörld', bodyBytes: 22 });
+    expect((await get('/sjis')).body).toBe('日本');
+    const plain = await get('/plain');
+    expect(plain.body).toBe('{"name":"café"}');
+    expect(plain).not.toHaveProperty('charsetNote');
+    expect(await get('/unknown')).toMatchObject({
+      body: 'plain ascii',
+      charsetNote: expect.stringContaining('declared charset "x-klingon"'),
+    });
+  });
+
+  it('cuts a body at maxResponseBytes before a character the cut would split, in any charset', async () => {
+    const server = await serve((request, response) => {
+      const utf16 = request.url === '/utf16';
+      response.writeHead(200, {
+        'content-type': `text/plain; charset=${utf16 ? 'utf-16le' : 'utf-8'}`,
+      });
+      response.end(Buffer.from('é'.repeat(600), utf16 ? 'utf16le' : 'utf8'));
+    });
+    const tool = toolFor(server, { maxResponseBytes: 1001 });
+    for (const path of ['/utf8', '/utf16']) {
+      const result = await tool.execute({ url: `${server.origin}${path}` }, context);
+      expect(result).toMatchObject({ bodyBytes: 1001, truncated: true, body: 'é'.repeat(500) });
+    }
+  });
+
   it('does not return binary bodies as text', async () => {
     const server = await serve((_request, response) => {
       response.writeHead(200, { 'content-type': 'image/png' });

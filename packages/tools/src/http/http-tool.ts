@@ -4,6 +4,7 @@ import { checkOptionNames, optionNamesOf } from '@agentchart/core/internal';
 import { z } from 'zod';
 import { requirePositiveInteger } from '../shared/validate-option';
 import { createAddressPolicy } from './address-policy';
+import { decodeBody } from './decode-body';
 import { followRedirects } from './follow-redirects';
 import { parseHostAllowlist } from './host-allowlist';
 import { HttpToolError } from './http-tool-error';
@@ -56,8 +57,13 @@ const httpOutput = z.object({
   status: z.number().int(),
   statusText: z.string(),
   headers: z.record(z.string(), z.string()),
-  /** The body as text; empty for a binary body (see `binary`). */
+  /**
+   * The body as text, decoded by the charset `Content-Type` declares (UTF-8 when it declares
+   * none); empty for a binary body (see `binary`).
+   */
   body: z.string(),
+  /** Set when the declared charset is not one the tool can decode and the body was read as UTF-8. */
+  charsetNote: z.string().optional(),
   /** Bytes of the body received (at most maxResponseBytes). */
   bodyBytes: z.number().int().nonnegative(),
   /** True when the body was longer than maxResponseBytes and was cut there. */
@@ -144,7 +150,9 @@ const httpToolOptionNames = optionNamesOf<HttpToolOptions>({
  * once per hop and the connection goes to the address that was checked, so DNS rebinding
  * cannot slip a private address in between; redirects are followed by the tool, each one
  * checked the same way. Responses are capped at `maxResponseBytes`, the whole call at
- * `timeoutMs`.
+ * `timeoutMs`. A text body is decoded by the charset its `Content-Type` declares (UTF-8 when
+ * none; an encoding Node cannot decode is read as UTF-8 and `charsetNote` says so), and a
+ * body cut at the cap ends before the character the cut would split.
  *
  * With only GET and HEAD allowed (the default) the tool is `pure`; allowing any other method
  * makes it `unsafe`.
@@ -261,12 +269,16 @@ export function httpTool(options: HttpToolOptions): HttpTool {
       const contentType = String(response.headers['content-type'] ?? '');
       const binary =
         response.body.length > 0 && contentType !== '' && !textContentType.test(contentType);
+      const decoded = binary
+        ? { text: '' }
+        : decodeBody(response.body, contentType, response.truncated);
       return {
         url: finalUrl,
         status: response.status,
         statusText: response.statusText,
         headers: keptHeaders(response.headers),
-        body: binary ? '' : response.body.toString('utf8'),
+        body: decoded.text,
+        ...(decoded.note === undefined ? {} : { charsetNote: decoded.note }),
         bodyBytes: response.body.length,
         truncated: response.truncated,
         binary,
