@@ -120,17 +120,48 @@ describe('httpTool', () => {
     });
   });
 
-  it('keeps its own deadline when called outside an agent: a server dripping a byte at a time fails it with http.timeout (issue 13)', async () => {
-    const server = await serve((_request, response) => {
+  /** Headers that never come (`/stall`), or a body dripping a byte at a time (`/drip`). */
+  const serveSlowly = () =>
+    serve((request, response) => {
+      if (request.url === '/stall') return;
       response.writeHead(200, { 'content-type': 'text/plain' });
       const drip = setInterval(() => response.write('x'), 20);
       response.on('close', () => clearInterval(drip));
     });
+
+  it('keeps its own deadline when called outside an agent: a server dripping a byte at a time fails it with tool.timeout (issue 13)', async () => {
+    const server = await serveSlowly();
     const call = toolFor(server, { timeoutMs: 300 }).execute(
-      { url: `http://api.test:${server.port}/` },
+      { url: `http://api.test:${server.port}/drip` },
       context,
     );
-    await expect(call).rejects.toMatchObject({ name: 'HttpToolError', code: 'http.timeout' });
+    await expect(call).rejects.toMatchObject({
+      name: 'RunError',
+      code: 'tool.timeout',
+      details: { tool: 'http_request', timeoutMs: 300 },
+    });
+  });
+
+  it('times out as tool.timeout in a chart whichever deadline fires first: headers that never came gave tool.failed (http.timeout), a dripping body tool.timeout', async () => {
+    const server = await serveSlowly();
+    for (const path of ['/stall', '/drip']) {
+      const { error } = await runEffect(toolCall(toolFor(server, { timeoutMs: 300 })), {
+        url: `http://api.test:${server.port}${path}`,
+      });
+      expect(error).toMatchObject({
+        code: 'tool.timeout',
+        details: { tool: 'http_request', timeoutMs: 300 },
+      });
+    }
+    // An unsafe call that timed out may have acted: ambiguous, never a failure to retry.
+    const post = toolFor(server, { timeoutMs: 300, methods: ['POST'] });
+    for (const path of ['/stall', '/drip']) {
+      const { error } = await runEffect(toolCall(post), {
+        url: `http://api.test:${server.port}${path}`,
+        body: 'order',
+      });
+      expect(error).toMatchObject({ code: 'effect.ambiguous' });
+    }
   });
 
   it('gets a page from an allowed host, sending the name as Host and the configured headers', async () => {

@@ -1,5 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import { DefinitionError, defineTool, type Tool } from '@agentchart/core';
+import { DefinitionError, defineTool, RunError, type Tool } from '@agentchart/core';
 import { checkOptionNames, optionNamesOf } from '@agentchart/core/internal';
 import { z } from 'zod';
 import { requirePositiveInteger } from '../shared/validate-option';
@@ -150,7 +150,9 @@ const httpToolOptionNames = optionNamesOf<HttpToolOptions>({
  * once per hop and the connection goes to the address that was checked, so DNS rebinding
  * cannot slip a private address in between; redirects are followed by the tool, each one
  * checked the same way. Responses are capped at `maxResponseBytes`, the whole call at
- * `timeoutMs`. A text body is decoded by the charset its `Content-Type` declares (UTF-8 when
+ * `timeoutMs`, after which it fails with `RunError` `tool.timeout` whether the agent's timer
+ * or the tool's own (called outside an agent) stops it; in a chart, an `unsafe` call that
+ * timed out is `effect.ambiguous`, as for any unsafe tool. A text body is decoded by the charset its `Content-Type` declares (UTF-8 when
  * none; an encoding Node cannot decode is read as UTF-8 and `charsetNote` says so), and a
  * body cut at the cap ends before the character the cut would split.
  *
@@ -258,12 +260,14 @@ export function httpTool(options: HttpToolOptions): HttpTool {
         });
       } catch (error) {
         if (!deadline.aborted || signal.aborted) throw error;
-        throw new HttpToolError(
-          'http.timeout',
-          url,
-          `${method} ${url} did not finish within ${timeoutMs} ms (redirects included) and was aborted. Try a smaller resource, or give the tool a longer timeoutMs.`,
-          error,
-        );
+        // The harness's own timeout, not a failure of the tool: in an agent both deadlines fall
+        // at timeoutMs, and which fires first must not change what the chart sees — an unsafe
+        // call that timed out may have acted, so the harness makes it ambiguous, not retryable.
+        throw new RunError('tool.timeout', {
+          message: `Tool "${name}" did not finish within ${timeoutMs} ms and was aborted: ${method} ${url}, redirects included. Raise its timeoutMs, or ask for a smaller resource.`,
+          cause: error,
+          details: { tool: name, timeoutMs, url },
+        });
       }
       const { response, url: finalUrl, redirects } = followed;
       const contentType = String(response.headers['content-type'] ?? '');

@@ -64,7 +64,11 @@ export interface HttpToolOptions {
   maxRequestBytes?: number;
   /** Most redirects followed (each one checked like the first request). Default 5. */
   maxRedirects?: number;
-  /** The whole call, redirects included, is aborted after this long. Default 15 s. */
+  /**
+   * The whole call, redirects included, is aborted after this long and fails with `RunError`
+   * `tool.timeout` (`details.tool`, `details.timeoutMs`), in an agent or called directly.
+   * Default 15 s.
+   */
   timeoutMs?: number;
   /** Default: the operating system's resolver. */
   resolve?: HostResolver;
