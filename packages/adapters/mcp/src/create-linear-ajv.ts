@@ -51,6 +51,9 @@ export function createLinearAjv(): LinearAjv {
       for (const name of formatNamesIn(rest)) {
         if (!(name in ajv.formats)) ajv.addFormat(name, true);
       }
+      for (const name of annotationKeywordsIn(rest)) {
+        if (!ajv.getKeyword(name)) ajv.addKeyword(name);
+      }
       return ajv.compile(rest);
     },
     errorsText: (errors) => draft2020.errorsText(errors),
@@ -64,6 +67,27 @@ function withFormats<TAjv extends Ajv>(ajv: TAjv): TAjv {
     ajv.addFormat('url', (text: string) => text.length <= maxUrlLength && url.test(text));
   }
   return ajv;
+}
+
+/**
+ * The keywords in `schema` that only describe and never constrain and that servers'
+ * generators write: OpenAPI's `discriminator`, which pydantic writes beside the `oneOf` of a
+ * tagged union (the `oneOf` still checks it). Known to the validator as annotations, they do
+ * not fail the connection as an unknown keyword does. A vendor's `x-…` may mean a constraint
+ * nothing here checks, so it still does.
+ */
+function annotationKeywordsIn(schema: unknown): Set<string> {
+  const names = new Set<string>();
+  const pending: unknown[] = [schema];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'discriminator') names.add(key);
+      pending.push(value);
+    }
+  }
+  return names;
 }
 
 /** Every string value of a `format` key in `schema` (a loop: schemas may nest deeply). */

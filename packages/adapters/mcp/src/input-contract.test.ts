@@ -116,6 +116,40 @@ describe('inputContractOf', () => {
     );
   });
 
+  it("takes pydantic's discriminator beside a oneOf as an annotation, the oneOf still checking", () => {
+    // A tagged union as pydantic writes it: refused as an unknown keyword, every tool of such
+    // a server (FastMCP's) would fail the connection.
+    const contract = inputContractOf(
+      {
+        type: 'object',
+        properties: {
+          pet: {
+            oneOf: [
+              {
+                type: 'object',
+                properties: { kind: { const: 'cat' }, lives: { type: 'integer' } },
+                required: ['kind', 'lives'],
+              },
+              {
+                type: 'object',
+                properties: { kind: { const: 'dog' }, bark: { type: 'string' } },
+                required: ['kind', 'bark'],
+              },
+            ],
+            discriminator: {
+              propertyName: 'kind',
+              mapping: { cat: '#/$defs/Cat', dog: '#/$defs/Dog' },
+            },
+          },
+        },
+        required: ['pet'],
+      },
+      options,
+    );
+    expect(contract.safeParse({ pet: { kind: 'cat', lives: 9 } }).success).toBe(true);
+    expect(contract.safeParse({ pet: { kind: 'dog', lives: 9 } }).success).toBe(false);
+  });
+
   it('keeps an unknown format an annotation, as JSON Schema 2020-12 does', () => {
     const contract = inputContractOf(
       { type: 'object', properties: { at: { type: 'string', format: 'file-path' } } },
