@@ -57,6 +57,6 @@ export function fetchInspected(): Promise<InspectedActorSummary[]> {
 }
 
 /** One inspected actor. */
-export function fetchInspectedActor(sessionId: string): Promise<InspectedActorDetail> {
-  return getJson(`/api/inspector/${encodeURIComponent(sessionId)}`);
+export function fetchInspectedActor(id: string): Promise<InspectedActorDetail> {
+  return getJson(`/api/inspector/${encodeURIComponent(id)}`);
 }

@@ -49,16 +49,17 @@ export function InspectorView({ refresh }: { refresh: number }) {
           <tbody>
             {actors.map((actor) => (
               <tr
-                key={actor.sessionId}
-                class={actor.sessionId === selected ? 'is-selected' : ''}
+                key={actor.id}
+                class={actor.id === selected ? 'is-selected' : ''}
                 data-testid="actor-row"
                 onClick={() => {
-                  setSelected(actor.sessionId);
+                  setSelected(actor.id);
                   setPosition(undefined);
                 }}
               >
                 <td>
                   {actor.name} <span class="muted small">{actor.sessionId}</span>
+                  {actor.source && <div class="muted small">from {actor.source}</div>}
                   <div class="muted small">
                     {actor.events} messages{actor.status ? ` · ${actor.status}` : ''}
                     {actor.parentId ? ` · child of ${actor.parentId}` : ''}

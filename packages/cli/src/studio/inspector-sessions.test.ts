@@ -20,4 +20,38 @@ describe('InspectorSessions', () => {
     // Three groups for the machine and its two states: none came from the definition's text.
     expect(chart?.svg.match(/<g class="ac-state/g)).toHaveLength(3);
   });
+
+  it('keeps actors with the same session id from two sources apart (issue: x:0 of one recording merged with x:0 of another)', async () => {
+    const sessions = new InspectorSessions();
+    const light = JSON.stringify({ id: 'light', initial: 'off', states: { off: {}, on: {} } });
+    const door = JSON.stringify({ id: 'door', initial: 'shut', states: { shut: {}, open: {} } });
+    const a = sessions.receive(
+      { type: '@xstate.actor', sessionId: 'x:0', name: 'light', definition: light, createdAt: 1 },
+      'a.jsonl',
+    );
+    const b = sessions.receive(
+      { type: '@xstate.actor', sessionId: 'x:0', name: 'door', definition: door, createdAt: 2 },
+      'b.jsonl',
+    );
+    sessions.receive(
+      {
+        type: '@xstate.snapshot',
+        sessionId: 'x:0',
+        event: { type: 'ON' },
+        snapshot: { value: 'on', status: 'active' },
+        createdAt: 3,
+      },
+      'a.jsonl',
+    );
+    expect(a).not.toBe(b);
+    expect(sessions.list()).toHaveLength(2);
+    const first = await sessions.get(a!);
+    const second = await sessions.get(b!);
+    expect(first?.actor).toMatchObject({ name: 'light', sessionId: 'x:0', source: 'a.jsonl' });
+    expect(first?.steps.map((step) => step.event.type)).toEqual(['@xstate.actor', 'ON']);
+    expect(first?.chart?.states).toEqual(['', 'off', 'on']);
+    expect(second?.actor).toMatchObject({ name: 'door', sessionId: 'x:0', source: 'b.jsonl' });
+    expect(second?.steps.map((step) => step.event.type)).toEqual(['@xstate.actor']);
+    expect(second?.chart?.states).toEqual(['', 'shut', 'open']);
+  });
 });

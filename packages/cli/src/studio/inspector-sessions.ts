@@ -43,17 +43,21 @@ export class InspectorSessions {
   }
 
   /**
-   * Takes one message; returns the session it concerned, or undefined for anything that is not
-   * an inspector message (a connection notice, another tool's chatter).
+   * Takes one message from `source` (a recording, a connection); returns the id of the actor
+   * it concerned, or undefined for anything that is not an inspector message (a connection
+   * notice, another tool's chatter).
    */
-  receive(message: unknown): string | undefined {
+  receive(message: unknown, source?: string): string | undefined {
     if (!isInspectionMessage(message)) return undefined;
     const { sessionId } = message;
+    // XState numbers session ids per process (`x:0`, `x:1`, …): two processes or two
+    // recordings both have an `x:0`, and only the source tells them apart.
+    const id = source === undefined ? sessionId : `${source}#${sessionId}`;
     // @statelyai/inspect stamps messages with epoch milliseconds; recordings may hold strings.
     const stamp = new Date(message.createdAt);
     const createdAt = (Number.isNaN(stamp.getTime()) ? new Date() : stamp).toISOString();
     if (message.type === '@xstate.actor') {
-      const record = this.#record(sessionId, createdAt);
+      const record = this.#record(id, sessionId, source, createdAt);
       record.summary.name = message.name || sessionId;
       if (message.parentId) record.summary.parentId = message.parentId;
       if (message.rootId) record.summary.rootId = message.rootId;
@@ -67,18 +71,18 @@ export class InspectorSessions {
       }
       this.#step(record, createdAt, { type: '@xstate.actor' }, undefined, undefined);
       record.steps.at(-1)!.activeStates = [];
-      return sessionId;
+      return id;
     }
     if (message.type === '@xstate.snapshot') {
-      const record = this.#record(sessionId, createdAt);
+      const record = this.#record(id, sessionId, source, createdAt);
       this.#step(record, createdAt, message.event, undefined, message.snapshot);
-      return sessionId;
+      return id;
     }
     // An event's snapshot message repeats it; only the harness's own facts are steps of their own.
     if (typeof message.event?.type === 'string' && message.event.type.startsWith('agentchart.')) {
-      const record = this.#record(sessionId, createdAt);
+      const record = this.#record(id, sessionId, source, createdAt);
       this.#step(record, createdAt, message.event, message.sourceId, undefined);
-      return sessionId;
+      return id;
     }
     return undefined;
   }
@@ -90,20 +94,22 @@ export class InspectorSessions {
       .sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0));
   }
 
-  /** One actor with its steps and chart. */
-  async get(sessionId: string): Promise<InspectedActorDetail | undefined> {
-    const record = this.#actors.get(sessionId);
+  /** One actor, by the id {@link receive} returned, with its steps and chart. */
+  async get(id: string): Promise<InspectedActorDetail | undefined> {
+    const record = this.#actors.get(id);
     if (!record) return undefined;
     const chart = record.definition ? await this.#chart(record.definition) : undefined;
     return { actor: record.summary, ...(chart ? { chart } : {}), steps: record.steps };
   }
 
-  #record(sessionId: string, at: string): ActorRecord {
-    let record = this.#actors.get(sessionId);
+  #record(id: string, sessionId: string, source: string | undefined, at: string): ActorRecord {
+    let record = this.#actors.get(id);
     if (!record) {
       record = {
         summary: {
+          id,
           sessionId,
+          ...(source === undefined ? {} : { source }),
           name: sessionId,
           events: 0,
           firstAt: at,
@@ -113,10 +119,10 @@ export class InspectorSessions {
         steps: [],
         nextIndex: 0,
       };
-      this.#actors.set(sessionId, record);
+      this.#actors.set(id, record);
       if (this.#actors.size > this.#maxActors) {
         const oldest = this.list().at(-1);
-        if (oldest) this.#actors.delete(oldest.sessionId);
+        if (oldest) this.#actors.delete(oldest.id);
       }
     }
     record.summary.lastAt = at;

@@ -82,7 +82,7 @@ export async function serveStudio({
           error,
         );
       }
-      for (const message of messages) inspector.receive(message);
+      for (const message of messages) inspector.receive(message, file);
     }
     const studio = await startStudio({
       source: journalRunSource({ store, catalog, canReply: agents.size > 0 }),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -312,12 +312,92 @@ describe('startStudio', () => {
       })
       .toBe(1);
     expect(actors[0]).toMatchObject({ name: 'light', activeStates: ['', 'on'], events: 2 });
-    const detail = JSON.parse((await get('/api/inspector/x%3A1')).body);
+    const detail = JSON.parse(
+      (await get(`/api/inspector/${encodeURIComponent(actors[0]!.id)}`)).body,
+    );
     expect(detail.chart.states).toEqual(['', 'off', 'on']);
     expect(detail.steps.map((step: { event: { type: string } }) => step.event.type)).toEqual([
       '@xstate.actor',
       'ON',
     ]);
     socket.close();
+  });
+
+  it('keeps apart actors with the same session id from two recordings and two connections (issue: 240 actors shown instead of 241)', async () => {
+    const actor = (name: string, sessionId: string) => ({
+      type: '@xstate.actor',
+      sessionId,
+      rootId: 'x:0',
+      name,
+      definition: JSON.stringify({ id: name, initial: 'idle', states: { idle: {} } }),
+      snapshot: { status: 'active', value: 'idle' },
+      createdAt: '2025-01-01T00:00:00.000Z',
+    });
+    const fact = (type: string) => ({
+      type: '@xstate.event',
+      sessionId: 'x:0',
+      rootId: 'x:0',
+      event: { type },
+      createdAt: '2025-01-01T00:00:01.000Z',
+    });
+    const recordings = ['a.inspect.jsonl', 'b.inspect.jsonl'];
+    const lines = [
+      [actor('lead', 'x:0'), actor('helper', 'x:1'), fact('agentchart.run.start')],
+      [actor('child', 'x:0'), fact('agentchart.run.end')],
+    ];
+    for (const [index, file] of recordings.entries()) {
+      writeFileSync(join(dir, file), lines[index]!.map((line) => JSON.stringify(line)).join('\n'));
+    }
+    const both = await serveStudio({
+      database,
+      recordings: recordings.map((file) => join(dir, file)),
+      port: 0,
+      context,
+    });
+    try {
+      const listed = async () =>
+        (await (
+          await fetch(new URL('/api/inspector', both.url))
+        ).json()) as InspectedActorSummary[];
+      const detail = async (id: string) =>
+        (await (
+          await fetch(new URL(`/api/inspector/${encodeURIComponent(id)}`, both.url))
+        ).json()) as { actor: InspectedActorSummary; steps: { event: { type: string } }[] };
+      const actors = await listed();
+      expect(actors.map((entry) => entry.name).sort()).toEqual(['child', 'helper', 'lead']);
+      const lead = actors.find((entry) => entry.name === 'lead')!;
+      const child = actors.find((entry) => entry.name === 'child')!;
+      expect(lead).toMatchObject({ sessionId: 'x:0', source: join(dir, recordings[0]!) });
+      expect(child).toMatchObject({ sessionId: 'x:0', source: join(dir, recordings[1]!) });
+      expect((await detail(lead.id)).steps.map((step) => step.event.type)).toEqual([
+        '@xstate.actor',
+        'agentchart.run.start',
+      ]);
+      expect((await detail(child.id)).steps.map((step) => step.event.type)).toEqual([
+        '@xstate.actor',
+        'agentchart.run.end',
+      ]);
+
+      // Two processes streaming at once: each connection is a source of its own.
+      const sockets = [new WebSocket(both.inspectUrl), new WebSocket(both.inspectUrl)];
+      await Promise.all(
+        sockets.map(
+          (socket) =>
+            new Promise((resolve, reject) => {
+              socket.once('open', resolve);
+              socket.once('error', reject);
+            }),
+        ),
+      );
+      sockets[0]!.send(JSON.stringify({ ...actor('live-one', 'x:0'), createdAt: Date.now() }));
+      sockets[1]!.send(JSON.stringify({ ...actor('live-two', 'x:0'), createdAt: Date.now() }));
+      await expect.poll(async () => (await listed()).length).toBe(5);
+      const live = (await listed()).filter((entry) => entry.name.startsWith('live-'));
+      expect(live.map((entry) => entry.sessionId)).toEqual(['x:0', 'x:0']);
+      expect(new Set(live.map((entry) => entry.source)).size).toBe(2);
+      for (const socket of sockets) socket.close();
+    } finally {
+      await both.close();
+    }
   });
 });

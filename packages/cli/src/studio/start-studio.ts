@@ -96,13 +96,13 @@ export async function startStudio({
 
   let inspected = new Set<string>();
   let inspectorFlush: ReturnType<typeof setTimeout> | undefined;
-  const inspectorChanged = (sessionId: string) => {
-    inspected.add(sessionId);
+  const inspectorChanged = (actorId: string) => {
+    inspected.add(actorId);
     inspectorFlush ??= setTimeout(() => {
       inspectorFlush = undefined;
-      const sessionIds = [...inspected];
+      const actorIds = [...inspected];
       inspected = new Set();
-      broadcast({ type: 'inspector', sessionIds });
+      broadcast({ type: 'inspector', actorIds });
     }, 200);
   };
 
@@ -260,6 +260,7 @@ export async function startStudio({
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   let inspectorClients = 0;
+  let inspectorConnections = 0;
   http.on('upgrade', (request, socket, head) => {
     if (!isLocalRequest(request, authority)) {
       socket.destroy();
@@ -275,6 +276,8 @@ export async function startStudio({
     inspectorClients++;
     socket.once('close', () => inspectorClients--);
     sockets.handleUpgrade(request, socket, head, (client) => {
+      // Each connection is its own source: two processes streaming at once share session ids.
+      const source = `connection ${++inspectorConnections}`;
       client.on('message', (data) => {
         let message: unknown;
         try {
@@ -282,8 +285,8 @@ export async function startStudio({
         } catch {
           return;
         }
-        const sessionId = inspector.receive(message);
-        if (sessionId) inspectorChanged(sessionId);
+        const actorId = inspector.receive(message, source);
+        if (actorId) inspectorChanged(actorId);
       });
     });
   });

@@ -180,7 +180,12 @@ export interface ChartView {
 
 /** An actor seen through the XState inspector protocol. */
 export interface InspectedActorSummary {
+  /** The studio's key for it: its session id, after its source when it has one. */
+  id: string;
+  /** Its XState session id, unique only within the process that ran it. */
   sessionId: string;
+  /** Where it was seen: the recording file, or the inspector connection. */
+  source?: string;
   name: string;
   parentId?: string;
   rootId?: string;
@@ -213,4 +218,4 @@ export interface InspectedActorDetail {
 /** What the server pushes on its event stream. */
 export type StudioNotice =
   | { type: 'runs'; token: string }
-  | { type: 'inspector'; sessionIds: string[] };
+  | { type: 'inspector'; actorIds: string[] };
