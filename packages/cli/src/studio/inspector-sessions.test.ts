@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InspectorSessions } from './inspector-sessions';
 
@@ -53,5 +55,38 @@ describe('InspectorSessions', () => {
     expect(second?.actor).toMatchObject({ name: 'door', sessionId: 'x:0', source: 'b.jsonl' });
     expect(second?.steps.map((step) => step.event.type)).toEqual(['@xstate.actor']);
     expect(second?.chart?.states).toEqual(['', 'shut', 'open']);
+  });
+
+  it('keeps as many actors as the studio guide says and drops the least recently active (docs/guides/studio.md)', async () => {
+    const guide = readFileSync(
+      fileURLToPath(new URL('../../../../docs/guides/studio.md', import.meta.url)),
+      'utf8',
+    );
+    const stated = Number(/keeps at most (\d+) actors/.exec(guide)?.[1]);
+    expect(stated).toBeGreaterThan(0);
+    const sessions = new InspectorSessions();
+    const definition = JSON.stringify({ id: 'light', initial: 'off', states: { off: {} } });
+    for (let index = 0; index <= stated; index++) {
+      sessions.receive({
+        type: '@xstate.actor',
+        sessionId: `x:${index}`,
+        definition,
+        createdAt: index * 1000,
+      });
+    }
+    const listed = sessions.list();
+    expect(listed).toHaveLength(stated);
+    expect(listed.map((actor) => actor.sessionId)).not.toContain('x:0');
+    // What the guide says of a dropped actor that sends again.
+    const back = sessions.receive({
+      type: '@xstate.snapshot',
+      sessionId: 'x:0',
+      event: { type: 'ON' },
+      snapshot: { value: 'on' },
+      createdAt: (stated + 1) * 1000,
+    });
+    const detail = await sessions.get(back!);
+    expect(detail?.steps.map((step) => step.event.type)).toEqual(['ON']);
+    expect(detail?.chart).toBeUndefined();
   });
 });
