@@ -50,6 +50,11 @@ const samples: Record<string, string> = {
   Japanese: 'お誕生日おめでとう。入札には岸壁の構造改修が含まれます。'.repeat(30),
   Korean: '입찰에는 600m 안벽의 구조 개보수가 포함됩니다. '.repeat(30),
   Emoji: '🎉🚀🔥👍🏽😀🇳🇱 '.repeat(100),
+  'Vietnamese (NFD)':
+    'Tiếng Việt là ngôn ngữ chính thức của Việt Nam, được dùng rộng rãi trong đời sống hằng ngày. '
+      .normalize('NFD')
+      .repeat(30),
+  'Combining marks': 'Z\u0351\u0352\u0353a\u0301\u0302l\u0358g\u035b\u035co '.repeat(200),
   Hex: randomString(4_000, '0123456789abcdef'),
   Base64: randomString(4_000, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'),
   UUIDs: Array.from({ length: 100 }, () =>
@@ -59,6 +64,9 @@ const samples: Record<string, string> = {
     4_000,
     Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)).join(''),
   ),
+  'Random Unicode (U+0100–U+20FF)': Array.from({ length: 3_000 }, () =>
+    String.fromCodePoint(0x100 + Math.floor(random() * 0x2000)),
+  ).join(''),
 };
 
 const [cl100k, o200k] = await Promise.all([

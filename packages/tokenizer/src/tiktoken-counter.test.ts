@@ -1,5 +1,8 @@
+import { structuredCall } from '@agentchart/core';
 import { estimateTokenCounter } from '@agentchart/core/budget';
+import { type ChatRequest, runEffect, scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { encodingForModel } from './encoding-for-model';
 import { tiktokenCounter } from './tiktoken-counter';
 
@@ -97,4 +100,80 @@ describe('tiktokenCounter', () => {
       expect(estimate, encoding).toBeGreaterThanOrEqual(exact);
     }
   });
+
+  it("keeps core's estimate at or above the o200k_base count beyond Latin script (issue: estimate undercounts non-ASCII)", async () => {
+    // Combining marks were priced like two-byte letters and rare or random-looking letters like
+    // words: decomposed Vietnamese was estimated at 0.7 of its o200k_base count, marks at 0.4.
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const codePoints = (from: number, to: number) =>
+      Array.from({ length: 2_000 }, () =>
+        String.fromCodePoint(from + Math.floor(random() * (to - from))),
+      ).join('');
+    const samples: Record<string, string> = {
+      'Vietnamese (NFD)': vietnameseNfd.repeat(20),
+      'French (NFD)': "L'appel d'offres comprend la rénovation du quai. "
+        .normalize('NFD')
+        .repeat(40),
+      'combining marks': 'Z\u0351\u0352\u0353a\u0301\u0302l\u0358g\u035b\u035co '.repeat(150),
+      'marks alone': codePoints(0x300, 0x370),
+      'random code points': codePoints(0x100, 0x2100),
+      'random Latin Extended': codePoints(0x100, 0x250),
+      Cyrillic: 'Тендер включает реконструкцию 600 м причальной стенки. '.repeat(40),
+      'random Cyrillic': codePoints(0x400, 0x500),
+      Greek: 'Η προσφορά περιλαμβάνει την ανακαίνιση του τοίχου αποβάθρας. '.repeat(40),
+      'random Greek': codePoints(0x370, 0x400),
+      Arabic: 'تشمل المناقصة تجديد 600 متر من جدار الرصيف. '.repeat(40),
+      Hebrew: 'המכרז כולל שיפוץ מבני של 600 מטר של קיר רציף. '.repeat(40),
+      Devanagari: 'निविदा में 600 मीटर घाट की दीवार का नवीनीकरण शामिल है। '.repeat(40),
+      'random Devanagari': codePoints(0x900, 0x980),
+      Thai: 'ภาษาไทยเป็นภาษาที่มีความซับซ้อน '.repeat(40),
+      'random Thai': codePoints(0xe00, 0xe80),
+      Chinese: '招标包括六百米码头岸壁的结构翻新，包括锚固和冲刷防护。'.repeat(40),
+      Japanese: 'お誕生日おめでとう。入札には岸壁の構造改修が含まれます。'.repeat(40),
+      Hangul: '입찰에는 600m 안벽의 구조 개보수가 포함됩니다. '.repeat(40),
+      'random Hangul': codePoints(0xac00, 0xd7a3),
+      emoji: '😀🎉🚀👍🏽🧑‍💻🇳🇱 '.repeat(200),
+      'random emoji': codePoints(0x1f300, 0x1f6ff),
+    };
+    const o200k = await tiktokenCounter({ encoding: 'o200k_base' });
+    for (const [kind, text] of Object.entries(samples)) {
+      expect(estimateTokenCounter.countText(text), kind).toBeGreaterThanOrEqual(
+        o200k.countText(text),
+      );
+    }
+  });
+
+  it('never sends decomposed Vietnamese over a small window with the default counter (issue: estimate undercounts non-ASCII)', async () => {
+    const received: ChatRequest[] = [];
+    const model = scriptedModel({
+      metadata: { contextWindow: 2_000 },
+      handler: (request) => {
+        received.push(request);
+        return { json: { answer: 'ok' } };
+      },
+    });
+    const translate = structuredCall({
+      model: 'main',
+      schema: z.object({ answer: z.string() }),
+      prompt: (text: string) => `Translate:\n${text}`,
+      maxOutputTokens: 300,
+    });
+    const outcome = await runEffect(translate, vietnameseNfd.repeat(100), {
+      models: { main: model },
+      budget: { strategies: ['keep-head-and-tail'] },
+    });
+    expect(outcome.output).toEqual({ answer: 'ok' });
+    expect(received).toHaveLength(1);
+    const o200k = await tiktokenCounter({ encoding: 'o200k_base' });
+    expect(o200k.countRequest(received[0]!) + 300).toBeLessThanOrEqual(2_000);
+  });
 });
+
+const vietnameseNfd =
+  'Tiếng Việt là ngôn ngữ chính thức của Việt Nam, được dùng rộng rãi trong đời sống hằng ngày. '.normalize(
+    'NFD',
+  );

@@ -26,4 +26,15 @@ describe('estimateTextTokens', () => {
   it('grows with the text, so a million-word text is a million-token estimate', () => {
     expect(estimateTextTokens('word '.repeat(1_000_000))).toBeGreaterThanOrEqual(1_000_000);
   });
+
+  it('prices combining marks and rare or random-looking letters at a token per byte', () => {
+    // Decomposed (NFD) "Việt" is V, i, e, two combining marks, t: 3 + 2 × 2 bytes past ASCII.
+    expect(estimateTextTokens('Vie\u0323\u0302t')).toBeGreaterThanOrEqual(5);
+    expect(estimateTextTokens('a\u0301\u0302\u0303\u0304')).toBeGreaterThanOrEqual(8);
+    // A case change inside a Cyrillic word, or a long one, looks random; a plain word does not.
+    expect(estimateTextTokens('жЖжЖжЖ')).toBe(12);
+    expect(estimateTextTokens('привет')).toBe(5);
+    // Armenian is a script the encodings saw little of: 2 bytes, 2 tokens a letter.
+    expect(estimateTextTokens('բարեւ')).toBe(10);
+  });
 });
