@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../model/types';
 import { type CutMiddleOptions, cutMiddle } from './cut-middle';
-import type { MessageSectionName, SectionPolicy } from './types';
+import type { MessageSectionName, SectionPolicy, TrimRecord } from './types';
 import type { WorkingContext, WorkingItem } from './working-context';
 
 /** Options of {@link cutOversized}. */
@@ -9,6 +9,10 @@ export interface CutOversizedOptions {
   minCutTokens: number;
   headShare: number;
   keepWhole?: CutMiddleOptions['keepWhole'];
+  /** The messages that may be cut, when not every message of a cuttable section may. */
+  only?: (working: WorkingItem, message: ChatMessage) => boolean;
+  /** The strategy the ledger names. Default `keep-head-and-tail`. */
+  strategy?: TrimRecord['strategy'];
 }
 
 /**
@@ -19,10 +23,17 @@ export interface CutOversizedOptions {
  */
 export function cutOversized(
   context: WorkingContext,
-  { policies, minCutTokens, headShare, keepWhole }: CutOversizedOptions,
+  {
+    policies,
+    minCutTokens,
+    headShare,
+    keepWhole,
+    only,
+    strategy = 'keep-head-and-tail',
+  }: CutOversizedOptions,
 ): void {
   for (let round = 0; round < 1_000 && context.overflow > 0; round++) {
-    const largest = largestCuttable(context, policies, minCutTokens);
+    const largest = largestCuttable(context, policies, minCutTokens, only);
     if (!largest) return;
     const { working, index, message, contentTokens } = largest;
     const target = Math.max(minCutTokens, contentTokens - context.overflow);
@@ -36,7 +47,7 @@ export function cutOversized(
     });
     const before = working.tokens;
     context.replaceMessage(working, index, { ...message, content } as ChatMessage);
-    context.record(working.item.section, 'keep-head-and-tail', 'cut-middle', [
+    context.record(working.item.section, strategy, 'cut-middle', [
       { item: { ...working.item, messages: [message] }, before, after: working.tokens },
     ]);
     if (working.tokens >= before) return;
@@ -54,13 +65,14 @@ function largestCuttable(
   context: WorkingContext,
   policies: Record<MessageSectionName, SectionPolicy>,
   minCutTokens: number,
+  only: CutOversizedOptions['only'],
 ): Candidate | undefined {
   let best: Candidate | undefined;
   for (const working of context.items) {
     const { section, pinned, messages } = working.item;
     if (!working.kept || pinned || !policies[section].cuttable || section === 'system') continue;
     messages.forEach((message, index) => {
-      if (message.role === 'system') return;
+      if (message.role === 'system' || (only && !only(working, message))) return;
       // Content tokens without a second pass over the text: the message less its framing.
       const contentTokens =
         context.counter.countMessage(message) -

@@ -1,4 +1,4 @@
-import type { MessageSectionName, SectionPolicy } from './types';
+import type { MessageSectionName, SectionPolicy, TrimRecord } from './types';
 import type { WorkingContext, WorkingItem } from './working-context';
 
 /** `trim-oldest-history`: drops the oldest removable history turns until the request fits. */
@@ -33,10 +33,11 @@ export function dropLowestPriority(
   }
 }
 
-function dropUntilFits(
+/** Drops `candidates` in order until the request fits, and records what went. */
+export function dropUntilFits(
   context: WorkingContext,
   section: MessageSectionName,
-  strategy: 'trim-oldest-history' | 'drop-lowest-priority',
+  strategy: TrimRecord['strategy'],
   candidates: readonly WorkingItem[],
 ): void {
   const affected = [];

@@ -9,6 +9,7 @@ import { ledgerOf } from './ledger-of';
 import { resolveSectionPolicies } from './section-policies';
 import { selectForCompression } from './select-for-compression';
 import type { TokenCounter } from './token-counter';
+import { trimEarlierToolTurns } from './trim-earlier-tool-turns';
 import type {
   BudgetLedger,
   ContextBudgetOptions,
@@ -99,19 +100,20 @@ export function planContext(options: PlanContextOptions): ContextPlan {
   const sectionsBefore = working.sectionTokens();
   const inputTokensBefore = working.inputTokens;
 
+  const cutOptions = {
+    policies,
+    minCutTokens: budget.minCutTokens ?? 256,
+    headShare: budget.headShare ?? 0.5,
+    ...(options.keepWhole ? { keepWhole: options.keepWhole } : {}),
+  };
+
   for (const strategy of strategies) {
     if (working.overflow <= 0) break;
     if (strategy === 'trim-oldest-history') trimOldestHistory(working, keepLastTurns);
     else if (strategy === 'drop-lowest-priority')
       dropLowestPriority(working, policies, keepLastTurns);
-    else if (strategy === 'keep-head-and-tail') {
-      cutOversized(working, {
-        policies,
-        minCutTokens: budget.minCutTokens ?? 256,
-        headShare: budget.headShare ?? 0.5,
-        ...(options.keepWhole ? { keepWhole: options.keepWhole } : {}),
-      });
-    } else {
+    else if (strategy === 'keep-head-and-tail') cutOversized(working, cutOptions);
+    else {
       const summaryTokens = budget.summaryTokens ?? 512;
       const toSummarise = selectForCompression(working, keepLastTurns, summaryTokens);
       if (toSummarise.length > 0) {
@@ -119,6 +121,12 @@ export function planContext(options: PlanContextOptions): ContextPlan {
         return { status: 'needs-summary', toSummarise, summaryTokens, before };
       }
     }
+  }
+  // The last turns, kept whole, can hold two turns of tool results where a tool loop sized
+  // each turn to fit alone (see trimEarlierToolTurns). Only where the strategies trim history:
+  // a state that lists compress-history alone has asked for none of it to be dropped.
+  if (strategies.includes('trim-oldest-history') || strategies.includes('drop-lowest-priority')) {
+    trimEarlierToolTurns(working, keepLastTurns, cutOptions);
   }
   reduceOutputReserve(working, budget.minOutputTokens);
   if (working.overflow > 0) {

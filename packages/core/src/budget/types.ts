@@ -91,7 +91,12 @@ export interface ContextBudgetOptions {
    * estimate that errs low still fits. Default 0.05 for estimates, 0 for exact counts.
    */
   safetyMargin?: number;
-  /** History turns (items) never trimmed or compressed, counted from the end. Default 2. */
+  /**
+   * History turns (items) never trimmed or compressed, counted from the end. Default 2. With
+   * `trim-oldest-history` or `drop-lowest-priority`, a tool turn among them before the latest
+   * still has its results cut, or leaves whole, when the request would not fit otherwise: a
+   * tool loop sizes each turn's results to fit beside the prompt alone.
+   */
   keepLastTurns?: number;
   /** A message is never cut below this many tokens by `keep-head-and-tail`. Default 256. */
   minCutTokens?: number;
@@ -104,7 +109,7 @@ export interface ContextBudgetOptions {
 /** One thing the planner did to fit a request. */
 export interface TrimRecord {
   section: MessageSectionName | 'output';
-  strategy: ContextStrategy | 'reduce-output-reserve';
+  strategy: ContextStrategy | 'reduce-output-reserve' | 'trim-earlier-tool-turns';
   action: 'dropped' | 'compressed' | 'cut-middle' | 'reduced';
   /** Messages affected. */
   messages: number;

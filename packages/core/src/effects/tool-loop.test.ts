@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { tempStores } from '../../test/fixtures/temp-stores';
 import { createAgent } from '../agent/create-agent';
+import { estimateTokenCounter } from '../budget/create-token-counter';
 import { createResponseCache } from '../cache/create-response-cache';
 import { fenceUntrusted } from '../security/fence-untrusted';
 import { effectMachine, runEffect } from '../testing/run-effect';
@@ -363,6 +364,62 @@ describe('toolLoop', () => {
     const whole = hosted.requests[1]!.messages.find((message) => message.role === 'tool')!;
     expect(whole.content).not.toContain('truncated by agentchart');
   });
+
+  it.each([
+    // The window assumed for a model that names none; the default reserve of 4,096.
+    { contextWindow: 8_192, calls: 1, maxOutputTokens: undefined },
+    { contextWindow: 4_000, calls: 2, maxOutputTokens: 300 },
+  ])(
+    'keeps a loop going on a $contextWindow-token model after turns of large results ($calls calls each), never over the window',
+    async ({ contextWindow, calls, maxOutputTokens }) => {
+      // Two turns of results, each capped to fit alone, once failed the third call with
+      // budget.exceeded: the planner kept both whole.
+      const report = defineTool({
+        name: 'fetch_doc',
+        description: 'Fetches a document.',
+        input: z.object({ id: z.string() }),
+        output: z.string(),
+        effect: 'pure',
+        execute: async () => 'The quarterly report lists revenue and costs. '.repeat(3_000),
+      });
+      const main = scriptedModel({
+        metadata: { contextWindow },
+        handler: (_, index) =>
+          index < 6
+            ? {
+                toolCalls: Array.from({ length: calls }, (_, call) => ({
+                  name: 'fetch_doc',
+                  arguments: { id: `${index}-${call}` },
+                })),
+              }
+            : 'done',
+      });
+      const reader = toolLoop({
+        model: 'm',
+        tools: [report],
+        prompt: (q: string) => q,
+        ...(maxOutputTokens ? { maxOutputTokens } : {}),
+      });
+      const { output, error } = await runEffect(reader, 'Read the reports', {
+        models: { m: main },
+      });
+      expect(error).toBeUndefined();
+      expect((output as ToolLoopResult).content).toBe('done');
+      expect(main.requests).toHaveLength(7);
+      for (const request of main.requests) {
+        const input = estimateTokenCounter.countRequest(request);
+        expect(input + request.maxOutputTokens!).toBeLessThanOrEqual(contextWindow * 0.95);
+        // The prompt stays, and so does the latest turn's every result, whole as capped.
+        expect(request.messages.filter((message) => message.role === 'user')).toEqual([
+          { role: 'user', content: 'Read the reports' },
+        ]);
+      }
+      const last = main.requests[6]!.messages;
+      const latest = last.slice(-calls);
+      expect(latest.every((message) => message.role === 'tool')).toBe(true);
+      expect(latest.every((message) => !message.content.includes('cut here'))).toBe(true);
+    },
+  );
 
   it("shares half a small model's window among one answer's results, so five pages at once still fit", async () => {
     const page = defineTool({
