@@ -6,7 +6,7 @@ import {
 } from '../budget/apply-context-budget';
 import { type ConversationScan, scanConversation } from '../budget/conversation-scan';
 import type { TokenCounter } from '../budget/token-counter';
-import type { ContextBudgetOptions } from '../budget/types';
+import type { BudgetLedger, ContextBudgetOptions } from '../budget/types';
 import { DefinitionError } from '../errors/definition-error';
 import { describeThrown, readSafely } from '../errors/describe-thrown';
 import type { ChatModel, ModelMetadata } from '../model/types';
@@ -122,8 +122,12 @@ export function budgetStep({
         ...hooks?.options,
       };
       const now = applyContextBudgetNow(options);
-      if (now) return next(budgeted(call, now));
+      if (now) {
+        if (settings.summary) warnIfSummaryCut(call, now.ledger);
+        return next(budgeted(call, now));
+      }
       return applyWholeContextBudget(options).then((result) => {
+        if (settings.summary) warnIfSummaryCut(call, result.ledger);
         if (result.summary) hooks!.sent(result.summary);
         if (result.summaryFailure !== undefined) {
           scope.run.events.warn(
@@ -136,6 +140,21 @@ export function budgetStep({
       });
     },
   };
+}
+
+/**
+ * Says so when a summariser's own request had to be cut to fit its window (its budget is
+ * `keep-head-and-tail`, so the summary fits rather than recursing): it reads only the start
+ * and end of the history it is given, and the summary says nothing of the messages between —
+ * while the request it stands in for says it covers them all.
+ */
+function warnIfSummaryCut({ scope, alias, models }: ModelCall, ledger: BudgetLedger | undefined) {
+  if (!ledger?.trimmed.some((record) => record.action === 'cut-middle')) return;
+  scope.run.events.warn(
+    scope.threadId,
+    'budget.summary_partial',
+    `The summariser "${alias}" (${models[0]!.modelName}) was given ${ledger.inputTokensBefore} tokens of history to summarise, more than its ${ledger.contextWindow}-token window holds beside its summary: it read only their start and end, and the summary says nothing of the messages between. Make the summariserModel a model whose window holds what the calling model's does.`,
+  );
 }
 
 /** The call with its request as budgeted, and the budget's ledger. */

@@ -7,7 +7,6 @@ import type { RecordedModelCall } from '../ledger/recorded-model-call';
 import type { ChatMessage } from '../model/types';
 import type { Redactor } from '../security/create-redactor';
 import { holdsUntrustedData } from '../security/fence-untrusted';
-import { assumedContextWindow } from './budget-step';
 import { coverageOf, startingSummary } from './starting-summary';
 import { coverageHash, type SummaryCoverage } from './summary-coverage';
 import type { ModelCallScope } from './types';
@@ -118,7 +117,6 @@ export function compressionHooks({
         const untrusted = messages.some((message) => holdsUntrustedData(message.content));
         writing = coverage(covers, extending, untrusted, maxTokens);
         await checkRecordedCoverage(scope, key, writing);
-        warnIfCut(scope, summariserModel, counter.countMessages(messages), maxTokens);
         return summariser(messages, { maxTokens });
       },
     },
@@ -184,28 +182,4 @@ async function checkRecordedCoverage(
     message: `The history summary recorded at "${key}" stands for ${recorded.messages} earlier messages, but this call, resumed, would send it for ${planned.messages} messages${recorded.messages === planned.messages ? ' with other contents' : ''}: the conversation, the budget or the window changed since it was recorded. Nothing was sent. Resume with the code and budget the thread was recorded with, or fork the thread from a checkpoint before this call.`,
     details: { key, recorded, planned: { messages: planned.messages, hash: planned.hash } },
   });
-}
-
-/**
- * Says so when the history handed to the summariser does not fit its window: its request is
- * cut to the history's head and tail (so the summary itself fits, rather than recursing), and
- * the summary then says nothing of the messages between — while the request it stands in for
- * says it covers them all. Counted with the calling model's counter, before the summariser's
- * instructions: a history this size is cut whatever they add.
- */
-function warnIfCut(
-  scope: CompressionHooksOptions['scope'],
-  alias: string,
-  historyTokens: number,
-  maxTokens: number | undefined,
-): void {
-  const model = scope.run.runtime.models.get(alias)?.[0];
-  const window = model?.metadata?.contextWindow ?? assumedContextWindow;
-  const room = window - (maxTokens ?? 0);
-  if (historyTokens <= room) return;
-  scope.run.events.warn(
-    scope.threadId,
-    'budget.summary_partial',
-    `The summariser "${alias}" was given about ${historyTokens} tokens of history to summarise, more than the ${room} its ${window}-token window leaves beside the summary: it reads only their start and end, and the summary says nothing of the messages between. Make the summariserModel a model whose window holds what the calling model's does.`,
-  );
 }
