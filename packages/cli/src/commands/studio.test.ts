@@ -33,7 +33,9 @@ describe('agentchart studio', () => {
   it('prints its help', async () => {
     const { exitCode, stdout } = await cli('studio', '--help');
     expect(exitCode).toBe(0);
-    expect(stdout).toMatch(/^Usage: agentchart studio \[--db <file\|url>\] \[--port <n>\]/);
+    expect(stdout).toMatch(
+      /^Usage: agentchart studio \[--db <file\|url>\] \[--schema <name>\] \[--port <n>\]/,
+    );
     expect(stdout).toContain('ws://127.0.0.1:<port>');
   });
 });
