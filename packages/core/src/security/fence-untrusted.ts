@@ -42,8 +42,17 @@ export function fenceUntrusted(text: string, source: string, idFrom = text): str
  * can pass for the end line the model is told to look for.
  */
 function withoutId(body: string, id: string): string {
-  return body.replace(new RegExp([...id].join(`${hidden}*`), 'giu'), '[fence id]');
+  // One pattern for every fence, over runs of hex digits long enough to hold an id: a run
+  // rarely occurs in tool output, and the body is returned as it is when none does.
+  return body.replace(hexRun, (run) => {
+    const digits = run.replace(hiddenCharacters, '').toLowerCase();
+    return digits.includes(id) ? digits.replaceAll(id, '[fence id]') : run;
+  });
 }
+
+/** 16 or more hex digits, in any case, with invisible characters between them. */
+const hexRun = /[0-9a-f](?:\p{Default_Ignorable_Code_Point}*[0-9a-f]){15,}/giu;
+const hiddenCharacters = /\p{Default_Ignorable_Code_Point}/gu;
 
 /** Brackets drawn like `<`: the fullwidth, small and angle forms, and the single guillemet. */
 const bracket = '[<\\uff1c\\ufe64\\u2039\\u2329\\u3008\\u27e8]';
