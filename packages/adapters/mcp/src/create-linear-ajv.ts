@@ -48,12 +48,9 @@ export function createLinearAjv(): LinearAjv {
     compile(schema) {
       const { $schema, ...rest } = schema as Record<string, unknown>;
       const ajv = typeof $schema === 'string' && draft07Dialect.test($schema) ? draft07 : draft2020;
-      for (const name of formatNamesIn(rest)) {
-        if (!(name in ajv.formats)) ajv.addFormat(name, true);
-      }
-      for (const name of annotationKeywordsIn(rest)) {
-        if (!ajv.getKeyword(name)) ajv.addKeyword(name);
-      }
+      const { formats, annotations } = namesIn(rest);
+      for (const name of formats) if (!(name in ajv.formats)) ajv.addFormat(name, true);
+      for (const name of annotations) if (!ajv.getKeyword(name)) ajv.addKeyword(name);
       return ajv.compile(rest);
     },
     errorsText: (errors) => draft2020.errorsText(errors),
@@ -70,37 +67,25 @@ function withFormats<TAjv extends Ajv>(ajv: TAjv): TAjv {
 }
 
 /**
- * The keywords in `schema` that only describe and never constrain and that servers'
- * generators write: OpenAPI's `discriminator`, which pydantic writes beside the `oneOf` of a
- * tagged union (the `oneOf` still checks it). Known to the validator as annotations, they do
- * not fail the connection as an unknown keyword does. A vendor's `x-…` may mean a constraint
- * nothing here checks, so it still does.
+ * What `schema` names that the validator must know before it compiles it: the `format`s it
+ * uses (one neither dialect knows stays an annotation, as 2020-12 says), and the keywords that
+ * only describe and never constrain that servers' generators write — OpenAPI's
+ * `discriminator`, which pydantic writes beside the `oneOf` of a tagged union (the `oneOf`
+ * still checks it). A vendor's `x-…` may mean a constraint nothing here checks, so it still
+ * fails the connection as an unknown keyword. A loop: schemas may nest deeply.
  */
-function annotationKeywordsIn(schema: unknown): Set<string> {
-  const names = new Set<string>();
+function namesIn(schema: unknown): { formats: Set<string>; annotations: Set<string> } {
+  const formats = new Set<string>();
+  const annotations = new Set<string>();
   const pending: unknown[] = [schema];
   while (pending.length > 0) {
     const node = pending.pop();
     if (typeof node !== 'object' || node === null) continue;
     for (const [key, value] of Object.entries(node)) {
-      if (key === 'discriminator') names.add(key);
-      pending.push(value);
-    }
-  }
-  return names;
-}
-
-/** Every string value of a `format` key in `schema` (a loop: schemas may nest deeply). */
-function formatNamesIn(schema: unknown): Set<string> {
-  const names = new Set<string>();
-  const pending: unknown[] = [schema];
-  while (pending.length > 0) {
-    const node = pending.pop();
-    if (typeof node !== 'object' || node === null) continue;
-    for (const [key, value] of Object.entries(node)) {
-      if (key === 'format' && typeof value === 'string') names.add(value);
+      if (key === 'format' && typeof value === 'string') formats.add(value);
       else pending.push(value);
+      if (key === 'discriminator') annotations.add(key);
     }
   }
-  return names;
+  return { formats, annotations };
 }
