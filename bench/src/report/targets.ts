@@ -122,10 +122,20 @@ export function evaluateTargets(rows: readonly Row[]): TargetResult[] {
       showRatio(find, 'fanout', 'agentchart (structuredCall)', 'raw XState', 'peakRssMb'),
     ),
   );
+  const defaults = find('suspended', 'agentchart (humanWait, in-memory store)');
+  results.push(
+    judge(
+      "suspended: a waiting run on createAgent's defaults, no durable store (evicted into the in-memory store) ≤ 4 KB in the process",
+      defaults?.status === 'ok' ? defaults.metrics.bytesInMemoryPerRun : undefined,
+      4096,
+      (value) =>
+        `${formatBytes(value)} at ${defaults?.metrics.size?.toLocaleString('en-US')} runs`,
+    ),
+  );
   const live = find('suspended', 'agentchart (humanWait, held live: evictWaiting false) + SQLite');
   results.push(
     judge(
-      'suspended: a waiting run held live ≤ 4 KB in the process',
+      'suspended: a waiting run held live (evictWaiting: false) ≤ 4 KB in the process',
       live?.status === 'ok' ? live.metrics.bytesInMemoryPerRun : undefined,
       4096,
       (value) => `${formatBytes(value)} at ${live?.metrics.size?.toLocaleString('en-US')} runs`,
