@@ -1,7 +1,8 @@
 import { lookup } from 'node:dns/promises';
-import { DefinitionError, defineTool, RunError, type Tool } from '@agentchart/core';
+import { DefinitionError, defineTool, type Tool } from '@agentchart/core';
 import { checkOptionNames, optionNamesOf } from '@agentchart/core/internal';
 import { z } from 'zod';
+import { toolTimeoutError } from '../shared/tool-timeout-error';
 import { requirePositiveInteger } from '../shared/validate-option';
 import { createAddressPolicy } from './address-policy';
 import { decodeBody } from './decode-body';
@@ -263,10 +264,12 @@ export function httpTool(options: HttpToolOptions): HttpTool {
         // The harness's own timeout, not a failure of the tool: in an agent both deadlines fall
         // at timeoutMs, and which fires first must not change what the chart sees — an unsafe
         // call that timed out may have acted, so the harness makes it ambiguous, not retryable.
-        throw new RunError('tool.timeout', {
-          message: `Tool "${name}" did not finish within ${timeoutMs} ms and was aborted: ${method} ${url}, redirects included. Raise its timeoutMs, or ask for a smaller resource.`,
+        throw toolTimeoutError({
+          tool: name,
+          timeoutMs,
+          advice: `${method} ${url}, redirects included. Raise its timeoutMs, or ask for a smaller resource.`,
+          details: { url },
           cause: error,
-          details: { tool: name, timeoutMs, url },
         });
       }
       const { response, url: finalUrl, redirects } = followed;

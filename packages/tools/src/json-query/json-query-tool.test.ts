@@ -1,3 +1,5 @@
+import { toolCall } from '@agentchart/core';
+import { runEffect } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { JsonQueryError } from './json-query-error';
 import { jsonQueryTool } from './json-query-tool';
@@ -33,18 +35,34 @@ describe('jsonQueryTool', () => {
     });
   });
 
-  it('stops a query that would run for ever, terminating its worker', async () => {
+  // Each step doubles the value's size; to_string() then serializes 2^40 copies.
+  const doubling = Array.from({ length: 40 }, () => '{a: @, b: @}').join(' | ');
+  const endless = { query: `to_string(${doubling})`, document: '{"x": 1}' };
+
+  it('stops a query that would run for ever, terminating its worker, with tool.timeout (it gave json_query.timeout)', async () => {
     const tool = jsonQueryTool({ timeoutMs: 1_500 });
-    // Each step doubles the value's size; to_string() then serializes 2^40 copies.
-    const doubling = Array.from({ length: 40 }, () => '{a: @, b: @}').join(' | ');
-    const error = await tool
-      .execute({ query: `to_string(${doubling})`, document: '{"x": 1}' }, context)
-      .catch((thrown: unknown) => thrown);
-    expect(JsonQueryError.isInstance(error) && error.code).toBe('json_query.timeout');
+    const error = await tool.execute(endless, context).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({
+      name: 'RunError',
+      code: 'tool.timeout',
+      details: { tool: 'json_query', timeoutMs: 1_500 },
+    });
     await expect(tool.execute({ query: 'x', document: '{"x": 1}' }, context)).resolves.toEqual({
       json: '1',
       truncated: false,
     });
+  });
+
+  it("times out as tool.timeout in a chart whichever deadline fires first: its own gave tool.failed (json_query.timeout), the agent's tool.timeout", async () => {
+    // Both deadlines fall at timeoutMs; tiny ones make each fire first in some of the runs.
+    for (let attempt = 0; attempt < 24; attempt++) {
+      const timeoutMs = 1 + (attempt % 6);
+      const { error } = await runEffect(toolCall(jsonQueryTool({ timeoutMs })), endless);
+      expect(error).toMatchObject({
+        code: 'tool.timeout',
+        details: { tool: 'json_query', timeoutMs },
+      });
+    }
   });
 
   it('refuses limits that are not positive whole numbers', () => {

@@ -43,8 +43,9 @@ const jsonQueryToolOptionNames = optionNamesOf<JsonQueryToolOptions>({
  * an interpreter of the language, no `eval`), so the model can pick, filter and reshape large
  * JSON — `orders[?total > \`100\`].{id: id, customer: customer.name}` — instead of reading it
  * whole. The document is the tool's `data` or, without it, JSON text the model passes.
- * Each query runs in a worker thread with a heap limit, terminated at `timeoutMs`; the result
- * is cut at `maxOutputChars`. Reading only, so `pure`.
+ * Each query runs in a worker thread with a heap limit, terminated at `timeoutMs` (it then
+ * fails with `RunError` `tool.timeout`, whether the agent's timer or the tool's own stops it);
+ * the result is cut at `maxOutputChars`. Reading only, so `pure`.
  *
  * @example
  * ```ts
@@ -109,7 +110,7 @@ export function jsonQueryTool(options: JsonQueryToolOptions = {}): JsonQueryTool
       const source = bound ? { value: await boundDocument(data) } : { text: document ?? '' };
       const response = await runJsonQueryWorker(
         { query, document: source, maxOutputChars },
-        { timeoutMs, maxMemoryMb, signal },
+        { tool: name, timeoutMs, maxMemoryMb, signal },
       );
       if (!response.ok) throw new JsonQueryError(response.code, response.message);
       return { json: response.json, truncated: response.truncated };

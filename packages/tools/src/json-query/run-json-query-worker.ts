@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { siblingModuleUrl } from '../shared/sibling-module-url';
+import { toolTimeoutError } from '../shared/tool-timeout-error';
 import { JsonQueryError } from './json-query-error';
 import type { JsonQueryRequest, JsonQueryResponse } from './types';
 
@@ -9,6 +10,8 @@ const marker = 'agentchart.jsonQuery';
 
 /** How the worker is bounded. */
 export interface JsonQueryWorkerLimits {
+  /** The tool's name, for the timeout's error. */
+  tool: string;
   timeoutMs: number;
   maxMemoryMb: number;
   signal: AbortSignal;
@@ -16,13 +19,15 @@ export interface JsonQueryWorkerLimits {
 
 /**
  * Evaluates one query in a worker thread of its own, terminated at the timeout or when the
- * call is aborted, with a heap limit. Evaluation is synchronous: a query whose work grows
+ * call is aborted, with a heap limit. Past the timeout it fails with `RunError` `tool.timeout`,
+ * the error the agent's own timer at the same `timeoutMs` gives, so the race between the two
+ * decides nothing. Evaluation is synchronous: a query whose work grows
  * exponentially (nested projections, sorting huge results) would otherwise block this
  * thread's event loop, and every timer that could stop it.
  */
 export function runJsonQueryWorker(
   request: JsonQueryRequest,
-  { timeoutMs, maxMemoryMb, signal }: JsonQueryWorkerLimits,
+  { tool, timeoutMs, maxMemoryMb, signal }: JsonQueryWorkerLimits,
 ): Promise<JsonQueryResponse> {
   signal.throwIfAborted();
   return new Promise((resolve, reject) => {
@@ -48,10 +53,12 @@ export function runJsonQueryWorker(
       () =>
         settle(() =>
           reject(
-            new JsonQueryError(
-              'json_query.timeout',
-              `The query did not finish within ${timeoutMs} ms and was stopped. Select less (filter first, project fewer fields).`,
-            ),
+            toolTimeoutError({
+              tool,
+              timeoutMs,
+              advice:
+                'the query was stopped. Select less (filter first, project fewer fields), or raise its timeoutMs.',
+            }),
           ),
         ),
       timeoutMs,

@@ -11,7 +11,6 @@ export type JsonQueryErrorCode =
   | 'json_query.invalid_query'
   | 'json_query.invalid_document'
   | 'json_query.failed'
-  | 'json_query.timeout'
   | 'json_query.too_much_memory';
 
 /** What the worker answers. */
@@ -38,7 +37,10 @@ export interface JsonQueryToolOptions {
   maxQueryLength?: number;
   /** Longest result returned, in characters of JSON; the rest is cut and `truncated` set. Default 100,000. */
   maxOutputChars?: number;
-  /** The evaluation is stopped after this long. Default 2 s. */
+  /**
+   * The evaluation is stopped after this long and fails with `RunError` `tool.timeout`
+   * (`details.tool`, `details.timeoutMs`), in an agent or called directly. Default 2 s.
+   */
   timeoutMs?: number;
   /** Heap limit of the worker that evaluates queries, in MiB: 8 or more. Default 128. */
   maxMemoryMb?: number;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { siblingModuleUrl } from '../shared/sibling-module-url';
+import { toolTimeoutError } from '../shared/tool-timeout-error';
 import { SqlQueryError } from './sql-query-error';
 import type { SqlQueryRequest, SqlQueryResponse } from './types';
 
@@ -10,19 +11,22 @@ const processFlag = '--agentchart-sql-query';
 
 /** How the query process is bounded. */
 export interface QueryProcessLimits {
+  /** The tool's name, for the timeout's error. */
+  tool: string;
   timeoutMs: number;
   signal: AbortSignal;
 }
 
 /**
  * Runs one query in a Node process of its own and kills it (SIGKILL) at the timeout or when
- * the call is aborted. `node:sqlite` is synchronous and has no interrupt: in this process a
+ * the call is aborted; past the timeout it fails with `RunError` `tool.timeout`, the error the
+ * agent's own timer at the same `timeoutMs` gives, so the race between the two decides nothing. `node:sqlite` is synchronous and has no interrupt: in this process a
  * runaway query (a cross join, a recursive CTE) would block the event loop, and with it every
  * timer that could stop it. Its output is capped; its environment is empty.
  */
 export function runQueryProcess(
   request: SqlQueryRequest,
-  { timeoutMs, signal }: QueryProcessLimits,
+  { tool, timeoutMs, signal }: QueryProcessLimits,
 ): Promise<SqlQueryResponse> {
   signal.throwIfAborted();
   const maxOutput = request.maxResultBytes * 2 + 64 * 1024;
@@ -49,10 +53,12 @@ export function runQueryProcess(
       () =>
         settle(() =>
           reject(
-            new SqlQueryError(
-              'sql.timeout',
-              `The query did not finish within ${timeoutMs} ms and was stopped. Narrow it (a WHERE clause, a LIMIT, fewer joins).`,
-            ),
+            toolTimeoutError({
+              tool,
+              timeoutMs,
+              advice:
+                'the query was stopped. Narrow it (a WHERE clause, a LIMIT, fewer joins), or raise its timeoutMs.',
+            }),
           ),
         ),
       timeoutMs,

@@ -1,8 +1,11 @@
 import { AgentchartError } from '@agentchart/core';
 import type { SqlQueryFailureCode } from './types';
 
-/** Why {@link sqlQueryTool} refused a query or could not run it. */
-export type SqlQueryErrorCode = SqlQueryFailureCode | 'sql.timeout';
+/**
+ * Why {@link sqlQueryTool} refused a query or could not run it. A query past its timeout is
+ * not one of these: it fails with `RunError` `tool.timeout`, as every tool does.
+ */
+export type SqlQueryErrorCode = SqlQueryFailureCode;
 
 /**
  * A refused or failed query. The harness reports it as `tool.failed` with this message, which

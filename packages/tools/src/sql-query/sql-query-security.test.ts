@@ -1,4 +1,6 @@
 import { rm, writeFile } from 'node:fs/promises';
+import { toolCall } from '@agentchart/core';
+import { runEffect } from '@agentchart/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlQueryError, type SqlQueryErrorCode } from './sql-query-error';
 import { runReadOnlyQuery } from './sql-query-process';
@@ -253,17 +255,31 @@ describe('sqlQueryTool security', () => {
     expect(parse({ sql: '' })).toBe(false);
   });
 
-  it('stops a runaway query at its timeout, killing its process', async () => {
+  /** A query that never ends: it counts for ever. */
+  const endless =
+    'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n';
+
+  it('stops a runaway query at its timeout, killing its process, with tool.timeout (it gave sql.timeout)', async () => {
     const tool = sqlQueryTool({ path: database.path, timeoutMs: 300 });
-    const error = await tool
-      .execute(
-        {
-          sql: 'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n',
-        },
-        context,
-      )
-      .catch((thrown: unknown) => thrown);
-    expect(SqlQueryError.isInstance(error) && error.code).toBe('sql.timeout');
+    const error = await tool.execute({ sql: endless }, context).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({
+      name: 'RunError',
+      code: 'tool.timeout',
+      details: { tool: 'sql_query', timeoutMs: 300 },
+    });
+  });
+
+  it("times out as tool.timeout in a chart whichever deadline fires first: its own gave tool.failed (sql.timeout), the agent's tool.timeout", async () => {
+    // Both deadlines fall at timeoutMs; tiny ones make each fire first in some of the runs.
+    for (let attempt = 0; attempt < 24; attempt++) {
+      const timeoutMs = 1 + (attempt % 6);
+      const tool = sqlQueryTool({ path: database.path, timeoutMs });
+      const { error } = await runEffect(toolCall(tool), { sql: endless });
+      expect(error).toMatchObject({
+        code: 'tool.timeout',
+        details: { tool: 'sql_query', timeoutMs },
+      });
+    }
   });
 
   it('reports a missing database without its host path', async () => {

@@ -64,8 +64,9 @@ const sqlQueryToolOptionNames = optionNamesOf<SqlQueryToolOptions>({
  * consulted by SQLite for every action while a statement is compiled — refuses writes, schema
  * changes, ATTACH, PRAGMA, transactions and extension loading, so such a statement never
  * compiles. One statement per call; values are bound as parameters, never spliced in. Each
- * query runs in a process of its own, killed at `timeoutMs`, and returns at most `maxRows`
- * rows and `maxResultBytes` bytes.
+ * query runs in a process of its own, killed at `timeoutMs` (it then fails with `RunError`
+ * `tool.timeout`, whether the agent's timer or the tool's own stops it), and returns at most
+ * `maxRows` rows and `maxResultBytes` bytes.
  *
  * With `tables`, the model reads those tables only: the schema table `sqlite_schema`, which
  * holds every table's, view's and trigger's SQL, is refused unless `tables` names it, so the
@@ -146,7 +147,7 @@ export function sqlQueryTool(options: SqlQueryToolOptions): SqlQueryTool {
     execute: async ({ sql, parameters }, { signal }) => {
       const response = await runQueryProcess(
         { path: file, sql, parameters, tables: tableList, maxRows, maxResultBytes },
-        { timeoutMs, signal },
+        { tool: name, timeoutMs, signal },
       );
       if (!response.ok) throw new SqlQueryError(response.code, response.message);
       return { columns: response.columns, rows: response.rows, truncated: response.truncated };

@@ -65,6 +65,10 @@ export interface SqlQueryToolOptions {
   maxResultBytes?: number;
   /** Longest SQL text accepted, in characters. Default 10,000. */
   maxSqlLength?: number;
-  /** The query process is killed after this long. Default 5 s. */
+  /**
+   * The query process is killed after this long, and the call fails with `RunError`
+   * `tool.timeout` (`details.tool`, `details.timeoutMs`), in an agent or called directly.
+   * Default 5 s.
+   */
   timeoutMs?: number;
 }
