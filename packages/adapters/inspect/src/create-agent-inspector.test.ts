@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -10,7 +11,8 @@ import {
   toolLoop,
 } from '@agentchart/core';
 import { scriptedModel } from '@agentchart/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { createAgentInspector } from './create-agent-inspector';
@@ -90,6 +92,69 @@ async function until(condition: () => boolean, what: string): Promise<void> {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * A relay whose connections are held at the handshake until `admit()`: the inspector's socket
+ * is not yet open, as when runs start before it connects, whatever the timing.
+ */
+async function relayThatAdmitsLater() {
+  const held: (() => void)[] = [];
+  let admitted = false;
+  const server = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    verifyClient: (_info, done) => {
+      if (admitted) done(true);
+      else held.push(() => done(true));
+    },
+  });
+  cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+  await new Promise((resolve) => server.once('listening', resolve));
+  const received: InspectionMessage[] = [];
+  server.on('connection', (client) => {
+    cleanups.push(async () => client.terminate());
+    client.on('message', (data) => received.push(JSON.parse(String(data))));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    received,
+    admit() {
+      admitted = true;
+      for (const release of held.splice(0)) release();
+    },
+  };
+}
+
+/**
+ * Runs of the demo started at once (one agent each, for its scripted model), with what they
+ * sent as the inspector wrote it, once every run's end has gone out.
+ */
+async function burstOfRuns(options: Parameters<typeof createAgentInspector>[0], runs: number) {
+  const recorded: InspectionMessage[] = [];
+  const inspector = createAgentInspector({
+    ...options,
+    onMessage: (message) => recorded.push(JSON.parse(JSON.stringify(message))),
+  });
+  const outcomes = await Promise.all(
+    Array.from({ length: runs }, (_, run) => {
+      const agent = createAgent({
+        machine: supervisor,
+        models: { fast: demoModel() },
+        inspect: inspector.inspect,
+      });
+      inspector.attach(agent);
+      return agent.run({ threadId: `burst-${run}`, input: undefined });
+    }),
+  );
+  expect(outcomes.every((outcome) => outcome.status === 'done')).toBe(true);
+  // Each run and its child agent's run end with a fact, the last of what they send.
+  await until(
+    () => facts(recorded, 'agentchart.run.end').length === runs * 2,
+    'every run to be sent',
+  );
+  return { inspector, recorded };
 }
 
 const actors = (messages: InspectionMessage[]) =>
@@ -187,6 +252,63 @@ describe('createAgentInspector', () => {
     );
     expect(factText).not.toContain('secret bridges');
     expect(factText).not.toContain('"request"');
+  });
+
+  it('still shows every actor it sends about after a burst of 40 runs started before the relay connection opened (the first ~1,000 messages, their actor registrations among them, were lost)', async () => {
+    const relay = await relayThatAdmitsLater();
+    const warned = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const { inspector, recorded } = await burstOfRuns({ url: relay.url }, 40);
+    // More than the connection keeps: some messages must go.
+    expect(recorded.length).toBeGreaterThan(1_500);
+    const stopping = inspector.stop();
+    relay.admit();
+    await stopping;
+    await until(() => relay.received.length > 0, 'the relay to get what waited');
+
+    // Each message's actor was registered before it, as the inspector needs to show it.
+    const registered = new Set<string>();
+    for (const message of relay.received) {
+      if (message.type === '@xstate.actor') registered.add(message.sessionId);
+      else expect(registered).toContain(message.sessionId);
+    }
+    // The newest 1,000 messages came in full, in order; only older ones were dropped.
+    const others = (messages: InspectionMessage[]) =>
+      messages.filter((message) => message.type !== '@xstate.actor');
+    expect(others(relay.received)).toEqual(others(recorded).slice(-1_000));
+    // Said once: the live view misses messages the recording has.
+    expect(warned).toHaveBeenCalledTimes(1);
+    expect(warned).toHaveBeenCalledWith(expect.stringContaining(relay.url), {
+      code: 'AGENTCHART_INSPECT_DROPPED',
+    });
+  });
+
+  it('keeps the whole burst for the relay with a maxBuffered large enough', async () => {
+    const relay = await relayThatAdmitsLater();
+    const warned = vi.spyOn(process, 'emitWarning');
+    const { inspector, recorded } = await burstOfRuns({ url: relay.url, maxBuffered: 100_000 }, 40);
+    const stopping = inspector.stop();
+    relay.admit();
+    await stopping;
+    await until(() => relay.received.length >= recorded.length, 'the relay to get everything');
+    expect(relay.received).toEqual(recorded);
+    expect(warned).not.toHaveBeenCalled();
+  });
+
+  it('refuses a maxBuffered that is not a whole number of at least 1, or that bounds nothing with url: false', () => {
+    for (const maxBuffered of [0, -1, 1.5, Number.NaN, '100' as unknown as number]) {
+      expect(() => createAgentInspector({ url: 'ws://127.0.0.1:9', maxBuffered })).toThrow(
+        expect.objectContaining({
+          code: 'definition.invalid_option',
+          message: expect.stringContaining('createAgentInspector: maxBuffered is'),
+        }),
+      );
+    }
+    expect(() => createAgentInspector({ url: false, maxBuffered: 10 })).toThrow(
+      expect.objectContaining({
+        code: 'definition.invalid_option',
+        message: expect.stringContaining('url: false sends nothing'),
+      }),
+    );
   });
 
   it('refuses a misspelt option instead of opening the socket url: false turns off', async () => {

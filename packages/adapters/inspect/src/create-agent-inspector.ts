@@ -2,7 +2,7 @@ import { type Agent, DefinitionError } from '@agentchart/core';
 import { checkOptionNames, describeValue } from '@agentchart/core/internal';
 import { createInspector } from '@statelyai/inspect';
 import type { InspectionEvent, Observer } from 'xstate';
-import { checkFlag, checkFunction, checkWebSocketUrl } from './check-inspect-options';
+import { checkCount, checkFlag, checkFunction, checkWebSocketUrl } from './check-inspect-options';
 import { harnessFact } from './harness-facts';
 import { defaultMaxThreads, type InspectedActor, ThreadSessions } from './thread-sessions';
 import type { InspectionMessage, InspectionSink } from './types';
@@ -35,6 +35,15 @@ export interface AgentInspectorOptions {
    * inspected that never bind to a thread (actors run outside an agent). Default 10 000.
    */
   maxThreads?: number;
+  /**
+   * Messages kept for the relay while it is not yet connected (a burst of runs started before
+   * the connection opened), gone, or reading slowly; past this many the oldest go first, and a
+   * process warning (`AGENTCHART_INSPECT_DROPPED`) says so once. Each live actor's
+   * registration is kept besides them, so the live view can still show every actor that
+   * sends later. Recordings and `onMessage` get every message regardless. Only with a `url`.
+   * Default 1000.
+   */
+  maxBuffered?: number;
 }
 
 /** A bridge from agentchart runs to the XState inspector protocol. */
@@ -58,6 +67,7 @@ const inspectorOptionNames = Object.keys({
   onMessage: true,
   captureContent: true,
   maxThreads: true,
+  maxBuffered: true,
 } satisfies Record<keyof AgentInspectorOptions, true>);
 
 /**
@@ -85,6 +95,7 @@ export function createAgentInspector(options: AgentInspectorOptions = {}): Agent
     onMessage,
     captureContent = false,
     maxThreads = defaultMaxThreads,
+    maxBuffered,
   } = options;
   if (!Number.isSafeInteger(maxThreads) || maxThreads < 1) {
     throw new DefinitionError(
@@ -107,7 +118,15 @@ export function createAgentInspector(options: AgentInspectorOptions = {}): Agent
   checkFunction('createAgentInspector', 'onMessage', onMessage, 'of each message');
   checkFlag('createAgentInspector', 'captureContent', captureContent);
   if (url !== false) checkWebSocketUrl('createAgentInspector', 'url', url);
-  if (url !== false) sinks.push(webSocketSink({ url }));
+  checkCount('createAgentInspector', 'maxBuffered', maxBuffered, 1, 'messages kept for the relay');
+  if (url === false && maxBuffered !== undefined) {
+    // It would bound a queue that does not exist, and say nothing of the recordings.
+    throw new DefinitionError(
+      'definition.invalid_option',
+      "createAgentInspector: maxBuffered bounds what waits for the relay, and url: false sends nothing to one. Leave maxBuffered out, or give the relay's url.",
+    );
+  }
+  if (url !== false) sinks.push(webSocketSink({ url, maxBuffered }));
   if (onMessage) sinks.push({ send: onMessage });
   const sessions = new ThreadSessions({ maxThreads });
   const stately = createInspector({

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { InspectionMessage } from './types';
 import { webSocketSink } from './websocket-sink';
@@ -27,6 +27,7 @@ describe('webSocketSink', () => {
       });
     });
     const { port } = relay.address() as AddressInfo;
+    const warned = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     const sink = webSocketSink({
       url: `ws://127.0.0.1:${port}`,
       maxUnsentBytes: 64 * 1024,
@@ -49,5 +50,10 @@ describe('webSocketSink', () => {
     // What it kept is the newest, in order.
     expect(received.at(-1)).toBe(sent - 1);
     expect(received).toEqual([...received].sort((a, b) => a - b));
+    // Said once, not once per message dropped.
+    expect(warned).toHaveBeenCalledTimes(1);
+    expect(warned).toHaveBeenCalledWith(expect.stringContaining('The inspector dropped messages'), {
+      code: 'AGENTCHART_INSPECT_DROPPED',
+    });
   });
 });

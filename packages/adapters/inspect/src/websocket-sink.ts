@@ -1,5 +1,6 @@
 import { checkOptionNames, maxTimerMs, validateNumberOption } from '@agentchart/core/internal';
 import { checkCount, checkWebSocketUrl } from './check-inspect-options';
+import { InspectionBacklog } from './inspection-backlog';
 import { toJsonLine } from './to-json-line';
 import type { InspectionMessage, InspectionSink } from './types';
 
@@ -7,7 +8,12 @@ import type { InspectionMessage, InspectionSink } from './types';
 export interface WebSocketSinkOptions {
   /** The relay's WebSocket URL. Default `ws://127.0.0.1:8080`. */
   url?: string;
-  /** Messages kept while the relay is unreachable or slow; the oldest go first. Default 1000. */
+  /**
+   * Messages kept while the relay is unreachable (not yet connected, or gone) or slow; past
+   * this many the oldest go first, and a warning says so once. Each live actor's registration
+   * is kept besides them, so a burst cannot leave later messages about actors the inspector
+   * was never told of. Default 1000.
+   */
   maxBuffered?: number;
   /** Wait before reconnecting after the relay went away. Default 1000 ms. */
   retryMs?: number;
@@ -24,7 +30,9 @@ export interface WebSocketSinkOptions {
  * `createInspectorServer`) over Node's own WebSocket client. Unlike the WebSocket adapter of
  * `@statelyai/inspect` 0.7 it stops for good on `close()` and never holds the process open
  * while it waits to reconnect: a missing relay must not keep an agent's process alive; and a
- * relay that stops reading costs it at most `maxUnsentBytes` and `maxBuffered` messages.
+ * relay that stops reading costs it at most `maxUnsentBytes` and `maxBuffered` messages (with
+ * the registrations of the actors they concern). Dropping messages is reported once, as a
+ * process warning `AGENTCHART_INSPECT_DROPPED`.
  */
 export function webSocketSink(options: WebSocketSinkOptions = {}): InspectionSink {
   checkSinkOptions(options);
@@ -34,7 +42,8 @@ export function webSocketSink(options: WebSocketSinkOptions = {}): InspectionSin
     retryMs = 1000,
     maxUnsentBytes = 16 * 1024 * 1024,
   } = options;
-  const queue: string[] = [];
+  const queue = new InspectionBacklog<string>(maxBuffered);
+  let warned = false;
   let socket: WebSocket | undefined;
   let open = false;
   let closed = false;
@@ -46,7 +55,7 @@ export function webSocketSink(options: WebSocketSinkOptions = {}): InspectionSin
     socket = ws;
     ws.addEventListener('open', () => {
       open = true;
-      for (const line of queue.splice(0)) ws.send(line);
+      for (const line of queue.drain()) ws.send(line);
     });
     ws.addEventListener('close', () => {
       open = false;
@@ -65,12 +74,16 @@ export function webSocketSink(options: WebSocketSinkOptions = {}): InspectionSin
       const line = toJsonLine(message);
       if (open && socket && socket.bufferedAmount <= maxUnsentBytes) {
         // What waited while the relay was slow goes first, in order.
-        for (const waiting of queue.splice(0)) socket.send(waiting);
+        if (queue.size > 0) for (const waiting of queue.drain()) socket.send(waiting);
         socket.send(line);
         return;
       }
-      queue.push(line);
-      if (queue.length > maxBuffered) queue.shift();
+      if (queue.push(message, line) && !warned) {
+        warned = true;
+        process.emitWarning(droppedWarning(url, maxBuffered), {
+          code: 'AGENTCHART_INSPECT_DROPPED',
+        });
+      }
     },
     async close() {
       closed = true;
@@ -79,13 +92,18 @@ export function webSocketSink(options: WebSocketSinkOptions = {}): InspectionSin
       if (!ws) return;
       // A socket still connecting gets its chance to send what waited for it.
       if (!open) await settled(ws, 'open');
-      if (open) for (const line of queue.splice(0)) ws.send(line);
+      if (open) for (const line of queue.drain()) ws.send(line);
       // close() lets what was sent drain first.
       const closing = settled(ws, 'close');
       ws.close();
       await closing;
     },
   };
+}
+
+/** Says once that the live view lost messages: the recordings did not. */
+function droppedWarning(url: string, maxBuffered: number): string {
+  return `The inspector dropped messages for ${url}: while the relay was not connected or read slowly, more than ${maxBuffered} arrived, and the oldest went (live actors' registrations were kept). The live view misses them; recordings have every message. Start the relay before the runs, or pass a larger maxBuffered to createAgentInspector or webSocketSink. Later drops are not warned again.`;
 }
 
 /** Resolves on the socket's `event`, on its close, or after two seconds, whichever is first. */

@@ -1,0 +1,122 @@
+import type { InspectionMessage } from './types';
+
+/** Snapshot statuses of an actor that will send nothing more of its own. */
+const endedStatuses = new Set(['done', 'error', 'stopped']);
+
+interface Entry<TItem> {
+  /** Order of arrival, to send registrations and messages as they came. */
+  order: number;
+  session: string;
+  item: TItem;
+}
+
+/**
+ * What waits for a client not yet connected (or too slow to take more): the last
+ * `maxMessages` messages, and, aside from them, the registration (`@xstate.actor`) of each
+ * actor the client still needs one for. The inspector shows nothing of an actor it was never
+ * told of, so a burst (40 runs started at once) that pushed the registrations out of a plain
+ * rolling buffer left every later message of those actors unreadable. A registration is kept
+ * while its actor is live, and after it ends while a message of it is still kept; so besides
+ * `maxMessages` the backlog holds at most one registration per live actor and one per
+ * message kept.
+ *
+ * `TItem` is what is sent for a message (its JSON line): the backlog holds it as given.
+ */
+export class InspectionBacklog<TItem> {
+  readonly #maxMessages: number;
+  /** Registrations held, by session, in order of arrival. */
+  readonly #registrations = new Map<string, Entry<TItem>>();
+  /** Of the sessions whose registration is held, how many of their messages are kept. */
+  readonly #kept = new Map<string, number>();
+  /** Sessions whose registration is held and whose actor has ended. */
+  readonly #ended = new Set<string>();
+  /** Kept messages from `#head` on; the ones before it were sent or dropped. */
+  #messages: Entry<TItem>[] = [];
+  #head = 0;
+  #order = 0;
+  #dropped = 0;
+
+  constructor(maxMessages: number) {
+    this.#maxMessages = maxMessages;
+  }
+
+  /** Messages dropped to keep within `maxMessages`, since the backlog was made. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Registrations and messages held now. */
+  get size(): number {
+    return this.#registrations.size + this.#messages.length - this.#head;
+  }
+
+  /** Holds `item` for `message`; returns true when an older message was dropped for it. */
+  push(message: InspectionMessage, item: TItem): boolean {
+    const entry = { order: this.#order++, session: message.sessionId, item };
+    if (message.type === '@xstate.actor') {
+      this.#registrations.set(entry.session, entry);
+      this.#kept.set(entry.session, 0);
+      return false;
+    }
+    this.#messages.push(entry);
+    const kept = this.#kept.get(entry.session);
+    if (kept !== undefined) {
+      this.#kept.set(entry.session, kept + 1);
+      if (message.type === '@xstate.snapshot' && hasEnded(message.snapshot)) {
+        this.#ended.add(entry.session);
+      }
+    }
+    if (this.#messages.length - this.#head <= this.#maxMessages) return false;
+    this.#dropOldest();
+    return true;
+  }
+
+  /** Everything held, in the order it came, registrations among the messages; then empty. */
+  drain(): TItem[] {
+    const messages = this.#messages.slice(this.#head);
+    const registrations = [...this.#registrations.values()];
+    this.#messages = [];
+    this.#head = 0;
+    this.#registrations.clear();
+    this.#kept.clear();
+    this.#ended.clear();
+    const items: TItem[] = [];
+    let next = 0;
+    for (const message of messages) {
+      while (
+        next < registrations.length &&
+        (registrations[next] as Entry<TItem>).order < message.order
+      ) {
+        items.push((registrations[next++] as Entry<TItem>).item);
+      }
+      items.push(message.item);
+    }
+    for (const registration of registrations.slice(next)) items.push(registration.item);
+    return items;
+  }
+
+  #dropOldest(): void {
+    const oldest = this.#messages[this.#head] as Entry<TItem>;
+    this.#head++;
+    this.#dropped++;
+    // Compacted now and then, not on every drop: shifting a long array each time is quadratic.
+    if (this.#head >= this.#maxMessages) {
+      this.#messages = this.#messages.slice(this.#head);
+      this.#head = 0;
+    }
+    const kept = this.#kept.get(oldest.session);
+    if (kept === undefined) return;
+    this.#kept.set(oldest.session, kept - 1);
+    // An ended actor with nothing of it left needs no registration: nothing will refer to it.
+    if (kept - 1 === 0 && this.#ended.has(oldest.session)) {
+      this.#registrations.delete(oldest.session);
+      this.#kept.delete(oldest.session);
+      this.#ended.delete(oldest.session);
+    }
+  }
+}
+
+function hasEnded(snapshot: unknown): boolean {
+  const status = (snapshot as { status?: unknown } | null)?.status;
+  return typeof status === 'string' && endedStatuses.has(status);
+}
