@@ -1,5 +1,23 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 
+/**
+ * The transport can no longer deliver some answers, though it did not close: the SDK only
+ * reports this through `onerror`, and its requests would wait for their timeout.
+ * - `connection`: the stream of messages from the server broke (a stdio server wrote
+ *   something that is not an MCP message to its stdout): any answer awaited may be lost in it.
+ * - `answers`: the HTTP answer to these requests broke off; the connection itself may be fine.
+ */
+export type TransportFailure =
+  | { scope: 'connection'; reason: string; advice: string; cause: unknown }
+  | {
+      scope: 'answers';
+      reason: string;
+      advice: string;
+      cause: unknown;
+      /** The JSON-RPC messages whose answers were lost, as they were sent. */
+      requests: readonly unknown[];
+    };
+
 /** An SDK transport with what the connection needs around it. */
 export interface CreatedTransport {
   transport: Transport;
@@ -17,4 +35,6 @@ export interface CreatedTransport {
    * exited (signalled if it lingers); at once for HTTP.
    */
   stopped(): Promise<void>;
+  /** Set by the session: called when the transport breaks under requests without closing. */
+  onFailure?: (failure: TransportFailure) => void;
 }

@@ -91,7 +91,13 @@ describe('httpTransport', () => {
     try {
       const flood = connection.tools.find((tool) => tool.name === 'flood')!;
       const { error } = await runEffect(toolCall(flood), {});
-      expect(error?.message ?? '').toMatch(/ran past 16777216 bytes/);
+      // The server was answering: the unsafe tool may have acted, so it is not sent back to
+      // the model as refused (before, it was `tool.failed`, and the model could call it again).
+      expect(error).toMatchObject({ code: 'effect.ambiguous' });
+      expect(error.cause).toMatchObject({
+        code: 'mcp.transport_failed',
+        message: expect.stringMatching(/ran past 16777216 bytes/),
+      });
       // Read no further than the bound: the server did not get to send its 96 MiB.
       expect(sent()).toBeLessThan(floodBytes);
     } finally {

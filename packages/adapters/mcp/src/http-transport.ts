@@ -1,6 +1,6 @@
 import { DefinitionError } from '@agentchart/core';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { boundedFetch } from './bounded-fetch';
+import { type AnswerLostListener, boundedFetch } from './bounded-fetch';
 import type { CreatedTransport } from './created-transport';
 import type { McpHttpTransportOptions } from './types';
 
@@ -33,11 +33,19 @@ export function httpTransport(
       `connectMcpServer: "${parsed.href}" is not an http(s) URL. Streamable HTTP needs http: or https:.`,
     );
   }
+  const answerLost: AnswerLostListener = (requests, error) =>
+    created.onFailure?.({
+      scope: 'answers',
+      reason: `its answer broke off (${reasonOf(error)})`,
+      advice: 'Check that the server is up; the connection stays open for the next call.',
+      cause: error,
+      requests,
+    });
   const transport = new StreamableHTTPClientTransport(parsed, {
     ...(headers ? { requestInit: { headers } } : {}),
-    fetch: boundedFetch(Math.max(minAnswerBytes, 2 * maxOutputBytes + 64 * 1024)),
+    fetch: boundedFetch(Math.max(minAnswerBytes, 2 * maxOutputBytes + 64 * 1024), answerLost),
   });
-  return {
+  const created: CreatedTransport = {
     transport,
     // Origin and path only: a query string may carry a token.
     label: parsed.origin + parsed.pathname,
@@ -45,4 +53,12 @@ export function httpTransport(
     endSession: () => transport.terminateSession(),
     stopped: async () => {},
   };
+  return created;
+}
+
+/** An error's message, with its cause's: Node's fetch says only "terminated" without it. */
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return error.message + cause;
 }

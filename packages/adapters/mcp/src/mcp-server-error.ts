@@ -10,6 +10,9 @@ import { AgentchartError } from '@agentchart/core';
  * - `mcp.timeout`: the server did not answer within the tool's time;
  * - `mcp.connection_lost`: the process exited or the HTTP session ended while connected,
  *   during the call or before it;
+ * - `mcp.transport_failed`: the transport broke under the call without closing (a stdio
+ *   server wrote something to stdout that is not an MCP message, or a message past the read
+ *   bound; an HTTP answer broke off mid-stream), or broke the connection before it;
  * - `mcp.closed`: the call came after `close()`;
  * - `mcp.output_too_large`: the result is over `maxOutputBytes`.
  */
@@ -19,6 +22,7 @@ export type McpServerErrorCode =
   | 'mcp.request_failed'
   | 'mcp.timeout'
   | 'mcp.connection_lost'
+  | 'mcp.transport_failed'
   | 'mcp.closed'
   | 'mcp.output_too_large';
 

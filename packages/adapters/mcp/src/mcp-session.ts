@@ -1,6 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type McpConnectionEvent, nextConnectionStatus } from './connection-status';
-import type { CreatedTransport } from './created-transport';
+import type { CreatedTransport, TransportFailure } from './created-transport';
+import { idempotencyKeyMeta, inFlightCalls } from './in-flight-calls';
 import { quotedStderr } from './quoted-stderr';
 import { isConnectionClosed, toMcpServerError } from './to-mcp-server-error';
 import type { CallToolAnswer } from './tool-result';
@@ -33,12 +34,15 @@ export interface McpSession {
 
 const sdkTimeoutMarginMs = 1_000;
 
-/** The `_meta` key that carries the harness's idempotency key to the server. */
-export const idempotencyKeyMeta = 'agentchart/idempotency-key';
-
 /**
  * Wraps a client (not yet connected) and its transport in a session. The status follows the
  * transport from here on, so a server that dies during the handshake is already `lost`.
+ *
+ * A transport that breaks without closing (see {@link TransportFailure}) ends the calls it
+ * lost at once, as `mcp.transport_failed`, instead of leaving them to their timeout. A broken
+ * stdio stream under a call makes the session `lost`: an answer may be gone, and the next
+ * one could be read as another call's. A line on stdout that is not an MCP message while no
+ * call waits loses no answer, and is skipped, as the MCP SDK does.
  */
 export function createSession(
   client: Client,
@@ -47,26 +51,39 @@ export function createSession(
 ): McpSession {
   let status: McpConnectionStatus = 'open';
   let closing: Promise<void> | undefined;
+  /** The failure that made the session `lost`, for the calls refused after it. */
+  let brokenBy: TransportFailure | undefined;
+  const calls = inFlightCalls();
   const send = (event: McpConnectionEvent) => {
     status = nextConnectionStatus(status, event);
   };
   client.onclose = () => send('transport.closed');
+  created.onFailure = (failure) => {
+    if (status !== 'open') return;
+    const ended = calls.fail(failure);
+    if (failure.scope === 'connection' && ended > 0) {
+      brokenBy = failure;
+      send('stream.broken');
+    }
+  };
   const session: McpSession = {
     get status() {
       return status;
     },
     server: created.label,
     async call(tool, args, { signal, timeoutMs, idempotencyKey }) {
-      const failure = (error: unknown, sent: boolean) =>
+      const failure = (error: unknown, sent: boolean, broken: TransportFailure | undefined) =>
         toMcpServerError(error, {
           server: session.server,
           tool,
           timeoutMs,
           status,
           sent,
+          broken,
           stderrTail: quotedStderr(created.stderrTail()),
         });
-      if (status !== 'open') throw failure(undefined, false);
+      if (status !== 'open') throw failure(undefined, false, brokenBy);
+      const inFlight = calls.start(idempotencyKey);
       try {
         const answer = await client.callTool(
           { name: tool, arguments: args, _meta: { [idempotencyKeyMeta]: idempotencyKey } },
@@ -74,14 +91,21 @@ export function createSession(
           // The harness times the call and aborts `signal`, which cancels the request on the
           // server. The SDK's own timer (60 s unless told) is only a backstop, a little later,
           // so the failure is the harness's `tool.timeout` rather than a race between the two.
-          { signal, timeout: timeoutMs + sdkTimeoutMarginMs },
+          // A transport failure aborts `inFlight.signal`, which cancels the request too.
+          {
+            signal: AbortSignal.any([signal, inFlight.signal]),
+            timeout: timeoutMs + sdkTimeoutMarginMs,
+          },
         );
         return answer as CallToolAnswer;
       } catch (error) {
         // The harness has already settled the call with its own reason (timeout, state exit).
         if (signal.aborted) throw signal.reason;
-        if (isConnectionClosed(error)) send('session.expired');
-        throw failure(error, true);
+        const broken = inFlight.failure();
+        if (!broken && isConnectionClosed(error)) send('session.expired');
+        throw failure(error, true, broken);
+      } finally {
+        inFlight.end();
       }
     },
     close({ endSessionWithinMs = closeTimeoutMs } = {}) {

@@ -1,6 +1,7 @@
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CreatedTransport } from './created-transport';
 import type { McpStdioTransportOptions } from './types';
+import { unreadableOutput } from './unreadable-output';
 
 /**
  * Twice what an error quotes (see `quotedStderr`): a secret cut in two at the start of the
@@ -33,10 +34,11 @@ export function stdioTransport(
   { command, args = [], env, cwd, onStderr }: McpStdioTransportOptions,
   { maxOutputBytes }: { maxOutputBytes: number },
 ): CreatedTransport {
+  const readBufferBytes = readBufferBytesFor(maxOutputBytes);
   const transport = new StdioClientTransport({
     command,
     args: [...args],
-    maxBufferSize: readBufferBytesFor(maxOutputBytes),
+    maxBufferSize: readBufferBytes,
     ...(env ? { env } : {}),
     ...(cwd ? { cwd } : {}),
     stderr: 'pipe',
@@ -83,7 +85,7 @@ export function stdioTransport(
     }
   };
 
-  return {
+  const created: CreatedTransport = {
     transport,
     label: [command, ...args].join(' '),
     stderrTail: () => tail.trim(),
@@ -97,4 +99,10 @@ export function stdioTransport(
       await exit;
     },
   };
+  // Like `onclose`, the client chains its own handler after this one.
+  transport.onerror = (error) => {
+    const failure = unreadableOutput(error, { readBufferBytes });
+    if (failure) created.onFailure?.(failure);
+  };
+  return created;
 }

@@ -1,5 +1,6 @@
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { TransportFailure } from './created-transport';
 import { McpServerError } from './mcp-server-error';
 import type { McpConnectionStatus } from './types';
 
@@ -11,6 +12,8 @@ export interface FailedCall {
   status: McpConnectionStatus;
   /** False when the call was refused before anything was sent to the server. */
   sent: boolean;
+  /** The transport failure that ended the call, or that broke the connection before it. */
+  broken?: TransportFailure | undefined;
   stderrTail: string;
 }
 
@@ -37,6 +40,7 @@ export function toMcpServerError(error: unknown, call: FailedCall): McpServerErr
       `MCP tool "${tool}" of server "${server}" was called after the connection was closed, or during close(); ${outcome}. Connect again (connectMcpServer) before running agents that use it.`,
     );
   }
+  if (call.broken) return brokenTransport(error, call, details);
   if (status === 'lost' || isConnectionClosed(error)) {
     return unanswered(
       'mcp.connection_lost',
@@ -93,6 +97,26 @@ export function toMcpServerError(error: unknown, call: FailedCall): McpServerErr
     cause: error,
     details,
   });
+}
+
+/**
+ * A call the transport failed under (sent), or refused because it had (not sent). Sent, the
+ * request reached the server or may have (a stdio request is written before its answer is
+ * awaited; an HTTP answer that broke off had begun), so the tool may have acted.
+ */
+function brokenTransport(
+  error: unknown,
+  { server, tool, sent, broken, stderrTail }: FailedCall,
+  details: Record<string, unknown>,
+): McpServerError {
+  const { scope, reason, advice, cause } = broken!;
+  details.mayHaveRun = sent;
+  if (stderrTail && scope === 'connection') details.stderr = stderrTail;
+  const lost = scope === 'connection' ? ' Its tools fail until you connect again.' : '';
+  const message = sent
+    ? `The connection to MCP server "${server}" broke during the call to "${tool}": ${reason}. The call may or may not have run.${lost} ${advice}`
+    : `The connection to MCP server "${server}" broke before the call to "${tool}" (${reason}); the call was not sent.${lost} ${advice}`;
+  return new McpServerError('mcp.transport_failed', { message, cause: cause ?? error, details });
 }
 
 /**

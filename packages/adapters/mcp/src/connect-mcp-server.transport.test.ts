@@ -1,0 +1,192 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { toolCall } from '@agentchart/core';
+import { runEffect } from '@agentchart/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { stdioTestServer } from '../test/fixtures/test-servers';
+import { connectMcpServer } from './connect-mcp-server';
+import { McpServerError } from './mcp-server-error';
+import type { McpConnection, McpTool } from './types';
+
+/**
+ * Far longer than each test may take (its vitest timeout): a failure must come from the
+ * broken transport, not from waiting out the call's time.
+ */
+const timeoutMs = 30_000;
+const testTimeoutMs = 15_000;
+
+function toolNamed(connection: McpConnection, name: string): McpTool {
+  const tool = connection.tools.find((candidate) => candidate.name === name);
+  if (!tool) throw new Error(`no tool ${name}`);
+  return tool;
+}
+
+describe('connectMcpServer when a stdio stream breaks (issue: transport errors wait for the timeout)', () => {
+  const open: McpConnection[] = [];
+  const servers: ReturnType<typeof stdioTestServer>[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((connection) => connection.close()));
+    for (const server of servers.splice(0)) server.remove();
+  });
+  const connect = async (
+    mode: string,
+    options: { effects?: Record<string, 'idempotent'>; timeoutMs?: number } = {},
+  ) => {
+    const server = stdioTestServer();
+    servers.push(server);
+    const connection = await connectMcpServer({
+      transport: { ...server.transport, args: [server.transport.args![0]!, mode] },
+      timeoutMs,
+      ...options,
+    });
+    open.push(connection);
+    return connection;
+  };
+
+  it(
+    'fails an unsafe call whose answer is lost in a line that is not JSON-RPC at once, as ambiguous, and refuses later calls unsent',
+    async () => {
+      const connection = await connect('stdio-noisy');
+      const { error } = await runEffect(toolCall(toolNamed(connection, 'garbage')), {});
+      // The request was written before the answer was awaited: the tool may have acted.
+      expect(error).toMatchObject({ code: 'effect.ambiguous' });
+      expect(McpServerError.isInstance(error.cause)).toBe(true);
+      expect(error.cause).toMatchObject({
+        code: 'mcp.transport_failed',
+        message: expect.stringMatching(
+          /broke during the call to "garbage": it wrote a line to stdout that is not JSON .*may or may not have run.*log to stderr/,
+        ),
+        details: { server: 'test-server', tool: 'garbage', mayHaveRun: true },
+      });
+      expect(connection.status).toBe('lost');
+      const after = await runEffect(toolCall(toolNamed(connection, 'echo')), { text: 'a' });
+      expect(after.error).toMatchObject({ code: 'tool.failed' });
+      expect(after.error.cause).toMatchObject({
+        code: 'mcp.transport_failed',
+        message: expect.stringContaining('the call was not sent'),
+        details: { mayHaveRun: false },
+      });
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'fails an idempotent call the same way with tool.failed',
+    async () => {
+      const connection = await connect('stdio-noisy', { effects: { garbage: 'idempotent' } });
+      const { error } = await runEffect(toolCall(toolNamed(connection, 'garbage')), {});
+      expect(error).toMatchObject({ code: 'tool.failed' });
+      expect(error.cause).toMatchObject({ code: 'mcp.transport_failed' });
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'skips a line that is not JSON-RPC while no call waits, as the SDK does (a banner)',
+    async () => {
+      const connection = await connect('stdio-noisy');
+      const { output, error } = await runEffect(toolCall(toolNamed(connection, 'echo')), {
+        text: 'a',
+      });
+      expect(error).toBeUndefined();
+      expect(output).toMatchObject({ content: [{ type: 'text', text: 'a' }] });
+      expect(connection.status).toBe('open');
+    },
+    testTimeoutMs,
+  );
+
+  it('fails a call whose answer runs past the read bound as a broken stream, not as a server that went away', async () => {
+    // Reading 11 MiB takes the SDK seconds (it joins its buffer anew with each chunk): a
+    // longer bound, and a call time longer still.
+    const connection = await connect('stdio', { timeoutMs: 10 * 60_000 });
+    // 11 MiB: past the 10 MiB a result of the default maxOutputBytes (1 MiB) may take.
+    const { error } = await runEffect(
+      toolCall(toolNamed(connection, 'big')),
+      { length: 11 * 1024 * 1024 },
+      { maxJournalValueBytes: 32 * 1024 * 1024 },
+    );
+    expect(error).toMatchObject({ code: 'effect.ambiguous' });
+    expect(error.cause).toMatchObject({
+      code: 'mcp.transport_failed',
+      message: expect.stringContaining('a message over 10485760 bytes'),
+      details: { tool: 'big', mayHaveRun: true },
+    });
+    expect(connection.status).toBe('lost');
+  }, 60_000);
+});
+
+/**
+ * A minimal MCP server over HTTP: JSON answers for the handshake and the listing; `dies`
+ * starts an event-stream answer (one comment) and then drops the connection, as a server
+ * that crashes mid-answer; `ok` answers.
+ */
+async function dyingServer(): Promise<{ url: string; server: Server }> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'POST') {
+      response.writeHead(request.method === 'DELETE' ? 200 : 405).end();
+      return;
+    }
+    let text = '';
+    request.on('data', (chunk) => {
+      text += chunk;
+    });
+    request.on('end', () => {
+      const message = JSON.parse(text) as { id?: number; method: string; params?: any };
+      const answer = (result: unknown) => {
+        response.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': 's1' });
+        response.end(JSON.stringify({ jsonrpc: '2.0', id: message.id, result }));
+      };
+      if (message.method === 'initialize') {
+        answer({
+          protocolVersion: message.params.protocolVersion,
+          capabilities: { tools: {} },
+          serverInfo: { name: 'dying', version: '1.0.0' },
+        });
+      } else if (message.method === 'tools/list') {
+        answer({
+          tools: ['dies', 'ok'].map((name) => ({ name, inputSchema: { type: 'object' } })),
+        });
+      } else if (message.method === 'tools/call' && message.params.name === 'dies') {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.write(': working\n\n', () => response.socket?.destroy());
+      } else if (message.method === 'tools/call') {
+        answer({ content: [{ type: 'text', text: 'fine' }] });
+      } else {
+        response.writeHead(202).end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, server };
+}
+
+describe('connectMcpServer when an HTTP answer breaks off (issue: transport errors wait for the timeout)', () => {
+  const servers: Server[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it(
+    'fails an unsafe call whose server dies mid-answer at once, as ambiguous, and keeps the connection for the next call',
+    async () => {
+      const { url, server } = await dyingServer();
+      servers.push(server);
+      await using connection = await connectMcpServer({ transport: { url }, timeoutMs });
+      const { error } = await runEffect(toolCall(toolNamed(connection, 'dies')), {});
+      // The server had begun its answer: it got the request, and may have acted.
+      expect(error).toMatchObject({ code: 'effect.ambiguous' });
+      expect(error.cause).toMatchObject({
+        code: 'mcp.transport_failed',
+        message: expect.stringMatching(/its answer broke off .*may or may not have run/),
+        details: { server: 'dying', tool: 'dies', mayHaveRun: true },
+      });
+      expect(connection.status).toBe('open');
+      const { output } = await runEffect(toolCall(toolNamed(connection, 'ok')), {});
+      expect(output).toMatchObject({ content: [{ type: 'text', text: 'fine' }] });
+    },
+    testTimeoutMs,
+  );
+});
