@@ -8,9 +8,10 @@ export interface McpStdioTransportOptions {
   command: string;
   args?: readonly string[];
   /**
-   * Variables for the server, added to the few the MCP SDK passes on (`PATH`, `HOME`,
-   * `USER`, `SHELL`, `TERM`, `LOGNAME`): the rest of this process's environment, its API keys
-   * included, never reaches the server.
+   * Variables for the server, added to (and winning over) the few the MCP SDK passes on
+   * (`PATH`, `HOME`, `USER`, `SHELL`, `TERM`, `LOGNAME`; others on Windows): the rest of this
+   * process's environment, its API keys included, never reaches the server. Neither do proxy
+   * and certificate settings: `npx` behind a corporate CA needs `NODE_EXTRA_CA_CERTS` here.
    */
   env?: Record<string, string>;
   cwd?: string;
