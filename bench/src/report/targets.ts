@@ -128,8 +128,7 @@ export function evaluateTargets(rows: readonly Row[]): TargetResult[] {
       "suspended: a waiting run on createAgent's defaults, no durable store (evicted into the in-memory store) ≤ 4 KB in the process",
       defaults?.status === 'ok' ? defaults.metrics.bytesInMemoryPerRun : undefined,
       4096,
-      (value) =>
-        `${formatBytes(value)} at ${defaults?.metrics.size?.toLocaleString('en-US')} runs`,
+      (value) => `${formatBytes(value)} at ${defaults?.metrics.size?.toLocaleString('en-US')} runs`,
     ),
   );
   const live = find('suspended', 'agentchart (humanWait, held live: evictWaiting false) + SQLite');
