@@ -3,8 +3,8 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 /**
  * The transport can no longer deliver some answers, though it did not close: the SDK only
  * reports this through `onerror`, and its requests would wait for their timeout.
- * - `connection`: the stream of messages from the server broke (a stdio server wrote
- *   something that is not an MCP message to its stdout): any answer awaited may be lost in it.
+ * - `connection`: the stream of messages from the server broke (a stdio server wrote a
+ *   message too large to read to its stdout): any answer awaited may be lost in it.
  * - `answers`: the HTTP answer to these requests broke off; the connection itself may be fine.
  */
 export type TransportFailure =
@@ -37,4 +37,9 @@ export interface CreatedTransport {
   stopped(): Promise<void>;
   /** Set by the session: called when the transport breaks under requests without closing. */
   onFailure?: (failure: TransportFailure) => void;
+  /**
+   * Set by the session: called with what a stdio server wrote to stdout that is not an MCP
+   * message (skipped; reading goes on).
+   */
+  onStrayOutput?: (line: string) => void;
 }

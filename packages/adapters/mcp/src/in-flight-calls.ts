@@ -15,6 +15,8 @@ export interface InFlightCall {
 
 /** The calls a session is waiting on, so a transport failure can end them at once. */
 export interface InFlightCalls {
+  /** How many calls wait for their answer now. */
+  readonly size: number;
   /** Starts tracking the call sent with this idempotency key. */
   start(idempotencyKey: string): InFlightCall;
   /**
@@ -28,6 +30,9 @@ export interface InFlightCalls {
 export function inFlightCalls(): InFlightCalls {
   const calls = new Map<AbortController, { key: string; failure: TransportFailure | undefined }>();
   return {
+    get size() {
+      return calls.size;
+    },
     start(key) {
       const controller = new AbortController();
       const call = { key, failure: undefined as TransportFailure | undefined };

@@ -41,8 +41,10 @@ const sdkTimeoutMarginMs = 1_000;
  * A transport that breaks without closing (see {@link TransportFailure}) ends the calls it
  * lost at once, as `mcp.transport_failed`, instead of leaving them to their timeout. A broken
  * stdio stream under a call makes the session `lost`: an answer may be gone, and the next
- * one could be read as another call's. A line on stdout that is not an MCP message while no
- * call waits loses no answer, and is skipped, as the MCP SDK does.
+ * one could be read as another call's. A line on stdout that is not an MCP message is
+ * skipped, as the MCP SDK does — most are log lines of a server that answers right after —
+ * and, written while calls wait, reported once as a process warning
+ * (`AGENTCHART_MCP_STRAY_OUTPUT`): should it have been an answer, that call times out.
  */
 export function createSession(
   client: Client,
@@ -65,6 +67,15 @@ export function createSession(
       brokenBy = failure;
       send('stream.broken');
     }
+  };
+  let warnedOfStrayOutput = false;
+  created.onStrayOutput = (line) => {
+    // A banner before any call loses no answer; a line while calls wait is reported once.
+    if (warnedOfStrayOutput || calls.size === 0) return;
+    warnedOfStrayOutput = true;
+    process.emitWarning(strayOutputWarning(session.server, line), {
+      code: 'AGENTCHART_MCP_STRAY_OUTPUT',
+    });
   };
   const session: McpSession = {
     get status() {
@@ -132,4 +143,9 @@ async function withinTime(promise: Promise<unknown>, ms: number): Promise<void> 
   });
   await Promise.race([promise.catch(() => undefined), expired]);
   clearTimeout(timer);
+}
+
+/** The warning for a line on a stdio server's stdout that is not an MCP message. */
+function strayOutputWarning(server: string, line: string): string {
+  return `MCP server "${server}" wrote a line to stdout that is ${line} while a call waited for its answer; the line was skipped (this is said once per connection). MCP lets a stdio server write only its messages to stdout: make it log to stderr. Should the line have been the answer, the call waits for its timeoutMs and fails then.`;
 }

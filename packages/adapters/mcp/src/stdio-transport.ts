@@ -1,7 +1,7 @@
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CreatedTransport } from './created-transport';
 import type { McpStdioTransportOptions } from './types';
-import { unreadableOutput } from './unreadable-output';
+import { strayOutputLine, unreadableOutput } from './unreadable-output';
 
 /**
  * Twice what an error quotes (see `quotedStderr`): a secret cut in two at the start of the
@@ -103,6 +103,8 @@ export function stdioTransport(
   transport.onerror = (error) => {
     const failure = unreadableOutput(error, { readBufferBytes });
     if (failure) created.onFailure?.(failure);
+    const stray = strayOutputLine(error);
+    if (stray) created.onStrayOutput?.(stray);
   };
   return created;
 }
