@@ -75,7 +75,7 @@ describe('connectMcpServer when a stdio stream breaks (issue: transport errors w
     async () => {
       const warned = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
       try {
-        const connection = await connect('stdio-noisy', { timeoutMs: 500 });
+        const connection = await connect('stdio-noisy', { timeoutMs: 2_000 });
         const { error } = await runEffect(toolCall(toolNamed(connection, 'garbage')), {});
         // Sent and unanswered: the tool may have acted.
         expect(error).toMatchObject({ code: 'effect.ambiguous' });
