@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InspectionBacklog } from './inspection-backlog';
+import { type BacklogMessage, InspectionBacklog } from './inspection-backlog';
 import type { InspectionMessage } from './types';
 
 const registration = (session: string) =>
@@ -10,7 +10,7 @@ const snapshot = (session: string, status: string) =>
   ({ type: '@xstate.snapshot', sessionId: session, snapshot: { status } }) as InspectionMessage;
 
 /** Pushes each message with its own label as the item. */
-function fill(backlog: InspectionBacklog<string>, messages: [InspectionMessage, string][]) {
+function fill(backlog: InspectionBacklog<string>, messages: [BacklogMessage, string][]) {
   return messages.map(([message, label]) => backlog.push(message, label));
 }
 
@@ -67,5 +67,52 @@ describe('InspectionBacklog', () => {
       if (item.startsWith('register')) continue;
       expect(items.slice(0, index)).toContain(`register ${session}`);
     }
+  });
+
+  it('gives what it holds without letting go of it, for each page that connects to the relay', () => {
+    const backlog = new InspectionBacklog<string>(2);
+    fill(backlog, [
+      [registration('a'), 'register a'],
+      [event('a'), 'a 1'],
+      [event('a'), 'a 2'],
+      [event('a'), 'a 3'],
+    ]);
+    expect(backlog.items()).toEqual(['register a', 'a 2', 'a 3']);
+    expect(backlog.items()).toEqual(['register a', 'a 2', 'a 3']);
+    expect(backlog.size).toBe(3);
+    fill(backlog, [[snapshot('a', 'done'), 'a ended']]);
+    expect(backlog.items()).toEqual(['register a', 'a 3', 'a ended']);
+  });
+
+  it('sends an actor registered again once, before every kept message of it', () => {
+    const backlog = new InspectionBacklog<string>(3);
+    fill(backlog, [
+      [registration('a'), 'register a'],
+      [event('a'), 'a 1'],
+      [registration('a'), 'register a again'],
+      [event('a'), 'a 2'],
+    ]);
+    expect(backlog.items()).toEqual(['register a again', 'a 1', 'a 2']);
+  });
+
+  it('keeps a message of no actor (a line the relay could not read) as a plain message', () => {
+    const backlog = new InspectionBacklog<string>(1);
+    fill(backlog, [
+      [registration('a'), 'register a'],
+      [{}, 'not json'],
+      [{ type: '@xstate.actor' }, 'registration of no actor'],
+    ]);
+    expect(backlog.items()).toEqual(['register a', 'registration of no actor']);
+  });
+
+  it('with room for no message keeps only the registrations of the actors still running (the relay with bufferSize 0)', () => {
+    const backlog = new InspectionBacklog<string>(0);
+    fill(backlog, [
+      [registration('live'), 'register live'],
+      [registration('ended'), 'register ended'],
+      [event('live'), 'live 1'],
+      [snapshot('ended', 'done'), 'ended'],
+    ]);
+    expect(backlog.items()).toEqual(['register live']);
   });
 });

@@ -1,12 +1,21 @@
-import type { InspectionMessage } from './types';
-
 /** Snapshot statuses of an actor that will send nothing more of its own. */
 const endedStatuses = new Set(['done', 'error', 'stopped']);
+
+/**
+ * What the backlog reads of a message: its kind, the actor it concerns and that actor's
+ * snapshot. An `InspectionMessage` is one; so is what the relay could read of a line, where
+ * anything missing (a line that is no JSON) makes it a plain message of no actor.
+ */
+export interface BacklogMessage {
+  type?: string;
+  sessionId?: string;
+  snapshot?: unknown;
+}
 
 interface Entry<TItem> {
   /** Order of arrival, to send registrations and messages as they came. */
   order: number;
-  session: string;
+  session: string | undefined;
   item: TItem;
 }
 
@@ -20,7 +29,9 @@ interface Entry<TItem> {
  * `maxMessages` the backlog holds at most one registration per live actor and one per
  * message kept.
  *
- * `TItem` is what is sent for a message (its JSON line): the backlog holds it as given.
+ * `TItem` is what is sent for a message (its JSON line): the backlog holds it as given. A
+ * process's sink `drain()`s it once connected; the relay sends `items()` to each page that
+ * connects and keeps them for the next.
  */
 export class InspectionBacklog<TItem> {
   readonly #maxMessages: number;
@@ -51,19 +62,28 @@ export class InspectionBacklog<TItem> {
   }
 
   /** Holds `item` for `message`; returns true when an older message was dropped for it. */
-  push(message: InspectionMessage, item: TItem): boolean {
-    const entry = { order: this.#order++, session: message.sessionId, item };
-    if (message.type === '@xstate.actor') {
-      this.#registrations.set(entry.session, entry);
-      this.#kept.set(entry.session, 0);
+  push(message: BacklogMessage, item: TItem): boolean {
+    const session = typeof message.sessionId === 'string' ? message.sessionId : undefined;
+    const entry = { order: this.#order++, session, item };
+    if (message.type === '@xstate.actor' && session !== undefined) {
+      const held = this.#registrations.get(session);
+      if (held) {
+        // Registered again: the new one takes the old one's place, still before every kept
+        // message of the actor, and those messages still count.
+        held.item = item;
+        this.#ended.delete(session);
+        return false;
+      }
+      this.#registrations.set(session, entry);
+      this.#kept.set(session, 0);
       return false;
     }
     this.#messages.push(entry);
-    const kept = this.#kept.get(entry.session);
-    if (kept !== undefined) {
-      this.#kept.set(entry.session, kept + 1);
+    const kept = session === undefined ? undefined : this.#kept.get(session);
+    if (session !== undefined && kept !== undefined) {
+      this.#kept.set(session, kept + 1);
       if (message.type === '@xstate.snapshot' && hasEnded(message.snapshot)) {
-        this.#ended.add(entry.session);
+        this.#ended.add(session);
       }
     }
     if (this.#messages.length - this.#head <= this.#maxMessages) return false;
@@ -73,13 +93,22 @@ export class InspectionBacklog<TItem> {
 
   /** Everything held, in the order it came, registrations among the messages; then empty. */
   drain(): TItem[] {
-    const messages = this.#messages.slice(this.#head);
-    const registrations = [...this.#registrations.values()];
+    const items = this.items();
     this.#messages = [];
     this.#head = 0;
     this.#registrations.clear();
     this.#kept.clear();
     this.#ended.clear();
+    return items;
+  }
+
+  /**
+   * Everything held, in the order it came, registrations among the messages, and held still:
+   * what the relay sends each page that connects.
+   */
+  items(): TItem[] {
+    const messages = this.#messages.slice(this.#head);
+    const registrations = [...this.#registrations.values()];
     const items: TItem[] = [];
     let next = 0;
     for (const message of messages) {
@@ -104,6 +133,7 @@ export class InspectionBacklog<TItem> {
       this.#messages = this.#messages.slice(this.#head);
       this.#head = 0;
     }
+    if (oldest.session === undefined) return;
     const kept = this.#kept.get(oldest.session);
     if (kept === undefined) return;
     this.#kept.set(oldest.session, kept - 1);

@@ -36,7 +36,93 @@ function firstMessage(url: string, headers: Record<string, string>): Promise<str
   });
 }
 
+/**
+ * A client (a page) that connects now: `opened` once the relay has it, so it gets what is sent
+ * from then on; `received` what it gets, up to and including the first message `isLast` picks.
+ */
+function listen(url: string, isLast: (message: string) => boolean) {
+  const client = new WebSocket(url);
+  cleanups.push(() => client.terminate());
+  const opened = new Promise((resolve) => client.once('open', resolve));
+  const messages: string[] = [];
+  const received = new Promise<string[]>((resolve, reject) => {
+    client.once('error', reject);
+    client.on('message', (data) => {
+      messages.push(String(data));
+      if (isLast(String(data))) resolve(messages);
+    });
+  });
+  return { opened, received };
+}
+
+/** Sends `lines` from an agent's process once a page is connected: resolves when it got them. */
+async function sendThroughRelay(relay: InspectorRelay, lines: string[]): Promise<string[]> {
+  const page = listen(relay.url, (message) => message === lines.at(-1));
+  await page.opened;
+  const agent = await sendFromAgent(relay, lines[0] as string);
+  for (const line of lines.slice(1)) agent.send(line);
+  return page.received;
+}
+
 describe('startInspectorRelay', () => {
+  it('sends a page opened after a burst of runs every live actor registration before its messages (the relay kept a plain rolling buffer, and 40 runs started at once pushed their registrations out)', async () => {
+    const relay = await relayOnLoopback({ bufferSize: 100 });
+    const lines: string[] = [];
+    const line = (type: string, sessionId: string, rest: object = {}) =>
+      lines.push(JSON.stringify({ type, sessionId, id: `m${lines.length}`, ...rest }));
+    // Ended actors: nothing of them stays once the burst pushes their messages out.
+    for (let run = 0; run < 8; run++) {
+      line('@xstate.actor', `ended-${run}`, { snapshot: { status: 'active' } });
+      line('@xstate.event', `ended-${run}`, { event: { type: 'tick' } });
+      line('@xstate.snapshot', `ended-${run}`, { snapshot: { status: 'done' } });
+    }
+    const live = Array.from({ length: 40 }, (_, run) => `run-${run}`);
+    for (const session of live) line('@xstate.actor', session, { snapshot: { status: 'active' } });
+    for (let round = 0; round < 5; round++) {
+      for (const session of live) line('@xstate.event', session, { event: { type: 'tick' } });
+    }
+    const last = lines.at(-1) as string;
+    expect(lines.length).toBeGreaterThan(100 + 40);
+
+    // A page open during the burst gets all of it: once it has, the relay has read it all.
+    expect(await sendThroughRelay(relay, lines)).toEqual(lines);
+
+    const late = await listen(relay.url, (m) => m === last).received;
+    const parsed = late.map((m) => JSON.parse(m) as { type: string; sessionId: string });
+    const registered = parsed.filter((m) => m.type === '@xstate.actor').map((m) => m.sessionId);
+    expect(registered).toEqual(live);
+    for (const [index, message] of parsed.entries()) {
+      const registration = parsed.findIndex(
+        (m) => m.type === '@xstate.actor' && m.sessionId === message.sessionId,
+      );
+      expect(registration, `${message.sessionId} registered before its message`).toBeGreaterThan(
+        -1,
+      );
+      expect(registration).toBeLessThanOrEqual(index);
+    }
+    // The last bufferSize messages, and nothing more besides the registrations.
+    expect(late.filter((m) => !m.includes('"@xstate.actor"'))).toEqual(
+      lines.filter((m) => !m.includes('"@xstate.actor"')).slice(-100),
+    );
+    // Sent to each page without being used up: another late page gets the same.
+    expect(await listen(relay.url, (m) => m === last).received).toEqual(late);
+  });
+
+  it('passes on and keeps a line that is no inspector message as a plain one, and goes on relaying', async () => {
+    const relay = await relayOnLoopback({ bufferSize: 3 });
+    const registration = '{"type":"@xstate.actor","sessionId":"x:0"}';
+    const event = '{"type":"@xstate.event","sessionId":"x:0","event":{"type":"tick"}}';
+    const lines = ['not json', '[1]', 'null', '{"type":"@xstate.actor"}', registration, event];
+    expect(await sendThroughRelay(relay, lines)).toEqual(lines);
+
+    expect(await listen(relay.url, (m) => m === event).received).toEqual([
+      'null',
+      '{"type":"@xstate.actor"}',
+      registration,
+      event,
+    ]);
+  });
+
   it('refuses a web page of another origin, or one that reached it through another host name, so no site can read the runs (issue 13)', async () => {
     const relay = await relayOnLoopback();
     const port = new URL(relay.url).port;

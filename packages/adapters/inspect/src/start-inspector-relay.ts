@@ -9,6 +9,7 @@ import {
   checkOrigins,
   checkPort,
 } from './check-inspect-options';
+import { type BacklogMessage, InspectionBacklog } from './inspection-backlog';
 import { isAllowedRelayClient } from './relay-client-guard';
 
 /** Options of {@link startInspectorRelay}. */
@@ -17,7 +18,13 @@ export interface InspectorRelayOptions {
   host?: string;
   /** Port for the WebSocket and the page; 0 picks a free one. Default 8080. */
   port?: number;
-  /** Messages kept for a page that connects later. Default 1000. */
+  /**
+   * Messages kept for a page that connects later: the last this many, and, besides them, the
+   * registration (`@xstate.actor`) of every actor still running (and of an ended one while a
+   * message of it is kept), each sent before that actor's messages. The inspector shows
+   * nothing of an actor it was never told of, so a burst of runs must not push their
+   * registrations out. 0 keeps only those registrations. Default 1000.
+   */
   bufferSize?: number;
   /** The inspector UI the page embeds. Default Stately's hosted inspector. */
   inspectorUrl?: string;
@@ -32,7 +39,7 @@ export interface InspectorRelayOptions {
    * Bytes a client may leave unread before the relay drops it: a page that stopped reading
    * (a frozen tab, a client that never reads) would otherwise make the relay hold every
    * later message in memory. The client can reconnect, and gets the last `bufferSize`
-   * messages again. Default 16 MiB.
+   * messages again, with the live actors' registrations. Default 16 MiB.
    */
   maxUnreadBytes?: number;
   /**
@@ -66,7 +73,8 @@ const relayOptionNames = Object.keys({
 /**
  * A local relay for the XState inspector protocol, like `@statelyai/inspect/server`, but
  * listening on loopback only by default and opening no browser: every message one client
- * sends goes to every other client (the page), and the last `bufferSize` to each newcomer.
+ * sends goes to every other client (the page), and the last `bufferSize`, with the
+ * registrations of the actors still running, to each newcomer.
  * Other web pages than its own are refused (see `allowedOrigins`), and a client that stops
  * reading is dropped (see `maxUnreadBytes`).
  */
@@ -120,7 +128,7 @@ export async function startInspectorRelay(
       );
     },
   });
-  const buffer: string[] = [];
+  const backlog = new InspectionBacklog<string>(bufferSize);
   const relay = (client: WebSocket, message: string) => {
     if (client.readyState !== WebSocket.OPEN) return;
     // A client that stopped reading would have every later message held for it: let it go.
@@ -131,11 +139,10 @@ export async function startInspectorRelay(
     client.send(message);
   };
   sockets.on('connection', (socket) => {
-    for (const message of buffer) relay(socket, message);
+    for (const message of backlog.items()) relay(socket, message);
     socket.on('message', (data) => {
       const message = data.toString();
-      buffer.push(message);
-      if (buffer.length > bufferSize) buffer.shift();
+      backlog.push(readBacklogMessage(message), message);
       for (const client of sockets.clients) {
         if (client !== socket) relay(client, message);
       }
@@ -155,6 +162,27 @@ export async function startInspectorRelay(
         for (const client of sockets.clients) client.terminate();
         sockets.close(() => http.close(() => resolve()));
       }),
+  };
+}
+
+/**
+ * What the backlog needs of a line a client sent: its kind, its actor and that actor's status.
+ * The relay passes on whatever it is given, so a line that is no inspector message (not JSON,
+ * not an object, no text `sessionId`) is kept and sent as a plain message of no actor.
+ */
+function readBacklogMessage(line: string): BacklogMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return {};
+  }
+  if (typeof value !== 'object' || value === null) return {};
+  const { type, sessionId, snapshot } = value as Record<string, unknown>;
+  return {
+    type: typeof type === 'string' ? type : undefined,
+    sessionId: typeof sessionId === 'string' ? sessionId : undefined,
+    snapshot,
   };
 }
 
