@@ -39,8 +39,8 @@ export interface AgentInspectorOptions {
    * Messages kept for the relay while it is not yet connected (a burst of runs started before
    * the connection opened), gone, or reading slowly; past this many the oldest go first, and a
    * process warning (`AGENTCHART_INSPECT_DROPPED`) says so once. Each live actor's
-   * registration is kept besides them, so the live view can still show every actor that
-   * sends later. Recordings and `onMessage` get every message regardless. Only with a `url`.
+   * registration is kept besides them (at most this many, and no fewer than 1,000), so the
+   * live view can still show every actor that sends later. Recordings and `onMessage` get every message regardless. Only with a `url`.
    * Default 1000.
    */
   maxBuffered?: number;

@@ -69,6 +69,26 @@ describe('InspectionBacklog', () => {
     }
   });
 
+  it('holds no more registrations than its bound, the oldest going first, counted as dropped (registration lines carry machine definitions)', () => {
+    const backlog = new InspectionBacklog<string>(2, 3);
+    const dropped = fill(
+      backlog,
+      Array.from({ length: 5 }, (_, index): [InspectionMessage, string] => [
+        registration(`live-${index}`),
+        `register live-${index}`,
+      ]),
+    );
+    expect(dropped).toEqual([false, false, false, true, true]);
+    expect(backlog.dropped).toBe(2);
+    expect(backlog.items()).toEqual(['register live-2', 'register live-3', 'register live-4']);
+    // By default the bound is maxMessages, and never below 1,000.
+    const byDefault = new InspectionBacklog<string>(10);
+    for (let index = 0; index < 1_001; index++) {
+      byDefault.push(registration(`live-${index}`), `register live-${index}`);
+    }
+    expect(byDefault.size).toBe(1_000);
+  });
+
   it('gives what it holds without letting go of it, for each page that connects to the relay', () => {
     const backlog = new InspectionBacklog<string>(2);
     fill(backlog, [

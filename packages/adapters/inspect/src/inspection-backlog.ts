@@ -27,7 +27,7 @@ interface Entry<TItem> {
  * rolling buffer left every later message of those actors unreadable. A registration is kept
  * while its actor is live, and after it ends while a message of it is still kept; so besides
  * `maxMessages` the backlog holds at most one registration per live actor and one per
- * message kept.
+ * message kept, and never more than its registration bound.
  *
  * `TItem` is what is sent for a message (its JSON line): the backlog holds it as given. A
  * process's sink `drain()`s it once connected; the relay sends `items()` to each page that
@@ -47,11 +47,20 @@ export class InspectionBacklog<TItem> {
   #order = 0;
   #dropped = 0;
 
-  constructor(maxMessages: number) {
+  readonly #maxRegistrations: number;
+
+  /**
+   * Keeps the last `maxMessages` messages, and at most `maxRegistrations` registrations
+   * (default `maxMessages`, at least 1,000): a registration line carries its machine's
+   * definition, and a process whose inspector's relay is down may have thousands of actors
+   * live. Past it, the oldest registration goes (counted as dropped).
+   */
+  constructor(maxMessages: number, maxRegistrations = Math.max(maxMessages, 1_000)) {
     this.#maxMessages = maxMessages;
+    this.#maxRegistrations = maxRegistrations;
   }
 
-  /** Messages dropped to keep within `maxMessages`, since the backlog was made. */
+  /** Messages and registrations dropped to keep within bounds, since the backlog was made. */
   get dropped(): number {
     return this.#dropped;
   }
@@ -76,7 +85,9 @@ export class InspectionBacklog<TItem> {
       }
       this.#registrations.set(session, entry);
       this.#kept.set(session, 0);
-      return false;
+      if (this.#registrations.size <= this.#maxRegistrations) return false;
+      this.#dropOldestRegistration();
+      return true;
     }
     this.#messages.push(entry);
     const kept = session === undefined ? undefined : this.#kept.get(session);
@@ -122,6 +133,15 @@ export class InspectionBacklog<TItem> {
     }
     for (const registration of registrations.slice(next)) items.push(registration.item);
     return items;
+  }
+
+  #dropOldestRegistration(): void {
+    const [oldest] = this.#registrations.keys();
+    if (oldest === undefined) return;
+    this.#registrations.delete(oldest);
+    this.#kept.delete(oldest);
+    this.#ended.delete(oldest);
+    this.#dropped++;
   }
 
   #dropOldest(): void {

@@ -21,9 +21,10 @@ export interface InspectorRelayOptions {
   /**
    * Messages kept for a page that connects later: the last this many, and, besides them, the
    * registration (`@xstate.actor`) of every actor still running (and of an ended one while a
-   * message of it is kept), each sent before that actor's messages. The inspector shows
+   * message of it is kept), each sent before that actor's messages — at most this many
+   * registrations and no fewer than 1,000, the oldest going first. The inspector shows
    * nothing of an actor it was never told of, so a burst of runs must not push their
-   * registrations out. 0 keeps only those registrations. Default 1000.
+   * registrations out. 0 keeps only registrations. Default 1000.
    */
   bufferSize?: number;
   /** The inspector UI the page embeds. Default Stately's hosted inspector. */

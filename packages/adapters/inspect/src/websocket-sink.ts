@@ -11,8 +11,8 @@ export interface WebSocketSinkOptions {
   /**
    * Messages kept while the relay is unreachable (not yet connected, or gone) or slow; past
    * this many the oldest go first, and a warning says so once. Each live actor's registration
-   * is kept besides them, so a burst cannot leave later messages about actors the inspector
-   * was never told of. Default 1000.
+   * is kept besides them (at most this many, and no fewer than 1,000), so a burst cannot
+   * leave later messages about actors the inspector was never told of. Default 1000.
    */
   maxBuffered?: number;
   /** Wait before reconnecting after the relay went away. Default 1000 ms. */
