@@ -128,3 +128,78 @@ describe('checkMigratedSnapshot', () => {
     });
   });
 });
+
+/** A form whose second step is called `step`; help leaves it and comes back through history. */
+function form(step: string) {
+  return setup({
+    actors: { ask: humanWait({ prompt: () => 'How can we help?', reply: z.string() }) },
+  }).createMachine({
+    id: 'form',
+    initial: 'filling',
+    states: {
+      filling: {
+        initial: 'name',
+        states: {
+          name: { on: { NEXT: step } },
+          [step]: { on: { NEXT: 'confirm' } },
+          confirm: {},
+          resume: { type: 'history' },
+        },
+        on: { HELP: 'help' },
+      },
+      help: { invoke: { src: 'ask', onDone: 'filling.resume' } },
+    },
+  });
+}
+
+describe('checkMigratedSnapshot and history states', () => {
+  /** A thread of the first version, its form at `address`, waiting in `help`. */
+  async function helpAtAddress(checkpointer: MemoryCheckpointer) {
+    const agent = createAgent({ machine: form('address'), checkpointer });
+    await agent.start({ threadId: 't', input: {} }).result();
+    await (await agent.send('t', { type: 'NEXT' })).result();
+    await (await agent.send('t', { type: 'HELP' })).result();
+    await agent.close();
+  }
+
+  it('refuses a history that remembers a renamed state instead of re-entering the default (statechart trial)', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    await helpAtAddress(checkpointer);
+    const renamed = createAgent({ machine: form('postalAddress'), checkpointer });
+    await expect(renamed.send('t', { type: 'human.reply', value: 'ok' })).rejects.toMatchObject({
+      code: 'checkpoint.version_mismatch',
+      message: expect.stringContaining('snapshot.historyValue'),
+    });
+    const migrated = createAgent({
+      machine: form('postalAddress'),
+      checkpointer,
+      migrate: (checkpoint) => checkpoint,
+    });
+    await expect(migrated.send('t', { type: 'human.reply', value: 'ok' })).rejects.toMatchObject({
+      code: 'checkpoint.invalid_migration',
+      message: expect.stringContaining(
+        'snapshot.historyValue["form.filling.resume"] remembers state "form.filling.address"',
+      ),
+    });
+    expect((await checkpointer.latest('t'))?.run.status).toBe('waiting');
+  });
+
+  it('continues a migrated history at the state it remembered, under its new name', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    await helpAtAddress(checkpointer);
+    const agent = createAgent({
+      machine: form('postalAddress'),
+      checkpointer,
+      migrate: (checkpoint) => {
+        const snapshot = checkpoint.snapshot as { historyValue: Record<string, unknown> };
+        snapshot.historyValue['form.filling.resume'] = [{ id: 'form.filling.postalAddress' }];
+        return checkpoint;
+      },
+    });
+    const handle = await agent.send('t', { type: 'human.reply', value: 'ok' });
+    expect((await handle.result()).status).toBe('waiting');
+    expect((await checkpointer.latest('t'))?.snapshot).toMatchObject({
+      value: { filling: 'postalAddress' },
+    });
+  });
+});

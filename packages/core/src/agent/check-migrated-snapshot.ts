@@ -5,6 +5,8 @@ import type { Checkpoint } from '../store/types';
 interface StateNodeLike {
   id: string;
   type: string;
+  history?: 'shallow' | 'deep' | false;
+  parent?: StateNodeLike;
   config: { after?: Record<string, unknown> };
   invoke: readonly { id: string; src: unknown }[];
   states: Record<string, StateNodeLike>;
@@ -15,6 +17,8 @@ interface PersistedSnapshotLike {
   status?: unknown;
   value?: unknown;
   children?: Record<string, { src?: unknown } | undefined>;
+  /** What each history state remembers: its id → the ids of the states it re-enters. */
+  historyValue?: Record<string, readonly { id?: unknown }[] | undefined>;
 }
 
 /**
@@ -24,6 +28,8 @@ interface PersistedSnapshotLike {
  * old state's invoke id answers nothing (its done event names an invoke the new state does
  * not have), so the thread waits for ever on a wait that already took its reply. So does an
  * `after` timer of a renamed state: it fires, named after the old state, and moves nothing.
+ * And so does what a history state remembers: XState drops a remembered state it cannot find,
+ * and the history state re-enters its default, as if the thread had never been further.
  */
 export function checkMigratedSnapshot(
   machine: AnyStateMachine,
@@ -43,6 +49,7 @@ export function checkMigratedSnapshot(
       `${intro} its state value ${JSON.stringify(persisted.value)} names "${unknown.name}", which state "${unknown.parent}" does not have (it has: ${unknown.known.join(', ') || 'no child states'}). Rewrite snapshot.value to this machine's states in migrate (a renamed state under its new name). Nothing was written: the thread is as it was.`,
     );
   }
+  checkHistory(machine, persisted.historyValue, intro, threadId);
   const invoked = new Map<string, string>();
   for (const node of active) for (const { id } of node.invoke) invoked.set(id, node.id);
   const children = persisted.children ?? {};
@@ -88,6 +95,71 @@ function checkTimers(
     threadId,
     `${intro} its delayed events hold the \`after\` timer "${stale.id}", which no active state of this machine arms (theirs: ${candidates}): restored so, it would fire into nothing and the state would never time out. In migrate, give the timer its renamed state's name (set both its id and event.type, e.g. to ${[...armed][0] === undefined ? '"xstate.after.<delay>.<new state id>"' : `"${[...armed][0]}"`}), keeping its dueAt, or remove it from checkpoint.delayedEvents if its state is gone. Nothing was written: the thread is as it was.`,
   );
+}
+
+/**
+ * Refuses a history entry naming a state this machine lacks (a history state renamed or
+ * removed, or a remembered state renamed or removed). XState's restore drops such an entry
+ * without a word (`reviveHistoryValue`), so the history state would re-enter its default: a
+ * form half filled in would start again at its first step.
+ */
+function checkHistory(
+  machine: AnyStateMachine,
+  historyValue: PersistedSnapshotLike['historyValue'],
+  intro: string,
+  threadId: string,
+): void {
+  if (historyValue === undefined || historyValue === null || typeof historyValue !== 'object') {
+    return;
+  }
+  for (const [historyId, remembered] of Object.entries(historyValue)) {
+    const entry = `snapshot.historyValue[${JSON.stringify(historyId)}]`;
+    const history = stateNodeById(machine, historyId);
+    if (history?.type !== 'history') {
+      throw new CheckpointError(
+        'checkpoint.invalid_migration',
+        threadId,
+        `${intro} ${entry} is what history state "${historyId}" remembers, and this machine has no history state with that id: restored so, the memory would be dropped and a transition to the history state's new name would enter its default. In migrate, move the entry to the history state's new id, or delete it if that history state is gone. Nothing was written: the thread is as it was.`,
+      );
+    }
+    for (const { id } of remembered ?? []) {
+      if (typeof id === 'string' && stateNodeById(machine, id) !== undefined) continue;
+      const known = rememberable(history).map((node) => `"${node.id}"`);
+      throw new CheckpointError(
+        'checkpoint.invalid_migration',
+        threadId,
+        `${intro} ${entry} remembers state ${JSON.stringify(id)}, which this machine does not have (the states it may remember there: ${known.join(', ') || 'none'}): restored so, XState would drop it and the history state would re-enter its default state, as if the thread had never been further. In migrate, rewrite the entry to the state's new id (${entry} = [{ id: ${known[0] ?? '"<state id>"'} }]), or delete the entry to re-enter the default on purpose. Nothing was written: the thread is as it was.`,
+      );
+    }
+  }
+}
+
+/**
+ * The states a history state may remember: its parent's children for a shallow history, the
+ * leaves below its parent for a deep one.
+ */
+function rememberable(history: StateNodeLike): StateNodeLike[] {
+  const below = Object.values(history.parent?.states ?? {}).filter(
+    (node) => node.type !== 'history',
+  );
+  if (history.history !== 'deep') return below;
+  const leaves: StateNodeLike[] = [];
+  const walk = (node: StateNodeLike): void => {
+    const children = Object.values(node.states).filter((child) => child.type !== 'history');
+    if (children.length === 0) leaves.push(node);
+    for (const child of children) walk(child);
+  };
+  for (const node of below) walk(node);
+  return leaves;
+}
+
+/** The machine's state node with this id (as a history value names it), if it has one. */
+function stateNodeById(machine: AnyStateMachine, id: string): StateNodeLike | undefined {
+  try {
+    return machine.getStateNodeById(id) as unknown as StateNodeLike;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
