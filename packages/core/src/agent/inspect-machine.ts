@@ -22,6 +22,44 @@ export function invokedSources(machine: AnyStateMachine): { src: string; state: 
   return found;
 }
 
+/**
+ * The `spawnChild` actions of a machine that give the child no `id`, with the state they are
+ * in: its entry, exit and transitions (named actions from `setup({ actions })` included).
+ * One made inside `enqueueActions` is not visible before it runs.
+ */
+export function spawnsWithoutId(machine: AnyStateMachine): { src: string; state: string }[] {
+  const named = (machine.implementations.actions ?? {}) as Record<string, unknown>;
+  const found: { src: string; state: string }[] = [];
+  const look = (action: unknown, state: string) => {
+    const reference =
+      typeof action === 'string' ? action : (action as { type?: unknown } | null)?.type;
+    const resolved =
+      typeof action === 'function' || typeof reference !== 'string' ? action : named[reference];
+    const spawn = resolved as { type?: unknown; id?: unknown; src?: unknown } | undefined;
+    if (spawn?.type !== 'xstate.spawnChild' || spawn.id !== undefined) return;
+    found.push({ src: typeof spawn.src === 'string' ? spawn.src : 'an inline actor', state });
+  };
+  const walk = (node: SpawningNodeLike) => {
+    const transitions = [...node.transitions.values()].flat().concat(node.always ?? []);
+    for (const action of [...node.entry, ...node.exit]) look(action, node.id);
+    for (const transition of transitions) {
+      for (const action of transition.actions) look(action, node.id);
+    }
+    for (const child of Object.values(node.states)) walk(child);
+  };
+  walk(machine.root as unknown as SpawningNodeLike);
+  return found;
+}
+
+interface SpawningNodeLike {
+  id: string;
+  entry: readonly unknown[];
+  exit: readonly unknown[];
+  transitions: Map<string, readonly { actions: readonly unknown[] }[]>;
+  always?: readonly { actions: readonly unknown[] }[];
+  states: Record<string, SpawningNodeLike>;
+}
+
 /** The agentchart effects registered in a machine's `setup({ actors })`, by name. */
 export function effectSpecsOf(machine: AnyStateMachine): Map<string, EffectSpec> {
   const specs = new Map<string, EffectSpec>();

@@ -2,7 +2,7 @@ import type { AnyStateMachine } from 'xstate';
 import { DefinitionError } from '../errors/definition-error';
 import type { ChatModel } from '../model/types';
 import type { AnyTool } from '../tools/types';
-import { effectSpecsOf, invokedSources } from './inspect-machine';
+import { effectSpecsOf, invokedSources, spawnsWithoutId } from './inspect-machine';
 
 /**
  * Finds definition mistakes before any run: invoked actors that are not registered, model
@@ -36,6 +36,15 @@ export function validateAgent(
         `State "${state}" invokes "${src}", which is not registered. Add it to setup({ actors: { ${src}: ... } }). Registered: ${Object.keys(actors).join(', ') || 'none'}.`,
       );
     }
+  }
+  const [anonymous] = spawnsWithoutId(machine);
+  if (anonymous) {
+    // XState stores a child spawned without an id under the key "undefined": a second one
+    // replaces the first in the snapshot, and neither's timers find it again on restore.
+    throw new DefinitionError(
+      'definition.spawn_without_id',
+      `State "${anonymous.state}" spawns "${anonymous.src}" without an id. XState keeps such a child in the snapshot under the key "undefined", so a checkpoint holds at most one of them and their timers and events are lost when the run is restored (after an eviction, a crash or a restart). Give it an id unique among the children alive at once: spawnChild('${anonymous.src}', { id: '${anonymous.src}' }), or an id from the event (id: ({ event }) => \`${anonymous.src}-\${event.id}\`).`,
+    );
   }
   const toolsByName = new Map<string, AnyTool>();
   for (const [name, spec] of effectSpecsOf(machine)) {

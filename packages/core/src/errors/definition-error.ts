@@ -9,7 +9,8 @@ export type DefinitionErrorCode =
   | 'definition.schema_not_convertible'
   | 'definition.invalid_option'
   | 'definition.effect_not_bound'
-  | 'definition.async_schema';
+  | 'definition.async_schema'
+  | 'definition.spawn_without_id';
 
 /** A programmer error in an agent's definition, thrown at definition time. */
 export class DefinitionError extends AgentchartError<DefinitionErrorCode> {
