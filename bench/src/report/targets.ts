@@ -122,31 +122,31 @@ export function evaluateTargets(rows: readonly Row[]): TargetResult[] {
       showRatio(find, 'fanout', 'agentchart (structuredCall)', 'raw XState', 'peakRssMb'),
     ),
   );
-  const defaults = find('suspended', 'agentchart (humanWait, in-memory store)');
+  // Memory per waiting run, at the largest number of runs the row waited at once.
+  const waitingRun = (target: string, variant: string, limit: number) => {
+    const row = find('suspended', variant);
+    return judge(
+      target,
+      row?.status === 'ok' ? row.metrics.bytesInMemoryPerRun : undefined,
+      limit,
+      (value) => `${formatBytes(value)} at ${row?.metrics.size?.toLocaleString('en-US')} runs`,
+    );
+  };
   results.push(
-    judge(
+    waitingRun(
       "suspended: a waiting run on createAgent's defaults, no durable store (evicted into the in-memory store) ≤ 4 KB in the process",
-      defaults?.status === 'ok' ? defaults.metrics.bytesInMemoryPerRun : undefined,
+      'agentchart (humanWait, in-memory store)',
       4096,
-      (value) => `${formatBytes(value)} at ${defaults?.metrics.size?.toLocaleString('en-US')} runs`,
     ),
-  );
-  const live = find('suspended', 'agentchart (humanWait, held live: evictWaiting false) + SQLite');
-  results.push(
-    judge(
+    waitingRun(
       'suspended: a waiting run held live (evictWaiting: false) ≤ 4 KB in the process',
-      live?.status === 'ok' ? live.metrics.bytesInMemoryPerRun : undefined,
+      'agentchart (humanWait, held live: evictWaiting false) + SQLite',
       4096,
-      (value) => `${formatBytes(value)} at ${live?.metrics.size?.toLocaleString('en-US')} runs`,
     ),
-  );
-  const evicted = find('suspended', 'agentchart (humanWait) + SQLite');
-  results.push(
-    judge(
+    waitingRun(
       'suspended: with a durable store, waiting runs are evicted by default (≤ 1 KB in the process)',
-      evicted?.status === 'ok' ? evicted.metrics.bytesInMemoryPerRun : undefined,
+      'agentchart (humanWait) + SQLite',
       1024,
-      (value) => `${formatBytes(value)} at ${evicted?.metrics.size?.toLocaleString('en-US')} runs`,
     ),
   );
   for (const [workload, store] of [
