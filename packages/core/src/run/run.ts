@@ -41,6 +41,7 @@ import { registerRun } from './run-registry';
 import { RunningEffects } from './running-effects';
 import { SnapshotSealer } from './sealed-snapshot';
 import { assertSendableEvent } from './sendable-event';
+import { childrenWithoutId, childWithoutIdWarning } from './spawned-without-id';
 import { StateEnterEvents } from './state-enter-events';
 import type { EndStatus, LimitInfo, PendingHumanWait, RunOutcome } from './types';
 import { hasWorkInFlight } from './work-in-flight';
@@ -185,6 +186,11 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   #released: Promise<void> | undefined;
   /** Work the run's end is reported after (see {@link RunPort.endAfter}); made with the first. */
   #endHolds: Set<Promise<unknown>> | undefined;
+  /**
+   * Children spawned without an id that the restored snapshot held (their spawning run warned
+   * of them), or `true` once this run warned of one: once per run is enough.
+   */
+  #childrenWithoutId: ReadonlySet<AnyActorRef> | true | undefined;
   /** The state an evicted run's last checkpoints store: the run as it was when it left. */
   #frozen: { sealed: SealedState; wakeAt: number | undefined } | undefined;
 
@@ -249,6 +255,10 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       ...(runtime.inspect ? { inspect: runtime.inspect } : {}),
       ...(snapshot === undefined ? {} : { snapshot: snapshot as never }),
     });
+    if (snapshot !== undefined) {
+      const restored = childrenWithoutId(this.actor.getSnapshot() as AnySnapshot);
+      if (restored.length > 0) this.#childrenWithoutId = new Set(restored.map((c) => c.child));
+    }
     this.#delayed = new DelayedEvents(this.actor, clock, runtime.generateId);
     registerRun(this.actor.system, this);
     this.actor.subscribe({
@@ -1218,7 +1228,21 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       }) as PendingDelayedEvent[],
     };
     this.#sealed = sealed;
+    if (this.#childrenWithoutId !== true) this.#warnOfChildWithoutId();
     return { sealed, wakeAt };
+  }
+
+  /**
+   * Warns, once per run, of a child spawned without an id that this checkpoint stores: a run
+   * restored in another process may lose it (see {@link childWithoutIdWarning}).
+   */
+  #warnOfChildWithoutId(): void {
+    if (this.replay) return;
+    const known = this.#childrenWithoutId as ReadonlySet<AnyActorRef> | undefined;
+    const [found] = childrenWithoutId(this.actor.getSnapshot() as AnySnapshot, known);
+    if (!found) return;
+    this.#childrenWithoutId = true;
+    this.runtime.events.warn(this.threadId, 'spawn.without_id', childWithoutIdWarning(found));
   }
 
   #onWritten(checkpoint: Checkpoint, result: CheckpointWriteResult | undefined): void {
