@@ -25,6 +25,7 @@ import { type HeldReply, type HumanWaitRegistration, HumanWaits } from './human-
 import { holdProcessOpen, unrefTimer } from './keep-alive';
 import { lateReplyErrorFor } from './late-replies';
 import { type LeaseHolder, LeaseKeeper } from './lease-keeper';
+import { restartedActors, restartedActorWarning } from './restarted-actors';
 import { runClock } from './run-clock';
 import { endedError, evictedError, stoppedSnapshotError, type TimedOutWait } from './run-errors';
 import { isEndedStatus, RunLifecycle, type RunPhase, storedStatusOf } from './run-lifecycle';
@@ -447,12 +448,22 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
         sessionId: this.actor.sessionId,
       });
     }
+    // Plain actors active in the checkpoint, which XState starts again with the actor.
+    const restarted =
+      resumed && !this.replay ? restartedActors(this.actor.getSnapshot() as AnySnapshot) : [];
     this.#effects.restoring = resumed;
     this.#restoredStart = resumed;
     try {
       this.actor.start();
     } finally {
       this.#effects.restoring = false;
+    }
+    for (const actor of restarted) {
+      this.runtime.events.warn(
+        this.threadId,
+        'restore.actor_restarted',
+        restartedActorWarning(actor),
+      );
     }
     if (this.#lifecycle.ended) return;
     const restored = this.actor.getSnapshot() as AnySnapshot;
