@@ -26,6 +26,12 @@ export interface GenerateWithLangChainOptions {
   endpoint: string;
   generate: GenerateOptions;
   /**
+   * A streamed answer must end with a finish reason, as every OpenAI-compatible stream does:
+   * one that ends without it was cut off on the way. Off for other providers, whose LangChain
+   * models do not all put one on their chunks.
+   */
+  requireFinishReason?: boolean;
+  /**
    * Turns a failure into an answer when the client threw on a response it received whole
    * but would not hand over (the OpenAI SDK's structured-output parsing).
    */
@@ -89,6 +95,23 @@ async function streamAnswer(
 }
 
 /**
+ * A retryable `connection` error when a stream ended without a finish reason. The connection
+ * ended as if the answer were whole (a proxy or load balancer that gave up on its upstream
+ * closes the response it forwards that way, without `[DONE]`), but the model never said it
+ * was done: passed on, the partial answer would read as the model's last word.
+ */
+function checkFinished({ message }: Answer, endpoint: string): void {
+  const metadata = (message.response_metadata ?? {}) as Record<string, unknown>;
+  if (typeof metadata.finish_reason === 'string' && metadata.finish_reason !== '') return;
+  const received = textOf(message.content).length;
+  throw new ModelCallError({
+    kind: 'connection',
+    endpoint,
+    message: `Model call to ${endpoint} failed (connection): the stream ended without a finish reason, after ${received} character(s) of answer, so it was cut off on the way (a proxy or the server closed the response early). The call can be retried; if it keeps happening, check what sits between you and the endpoint.`,
+  });
+}
+
+/**
  * The answer as core's {@link ChatResponse}, or a retryable `malformed_response` when it says
  * the model called tools but holds none: passed on, it would read as an empty final answer.
  */
@@ -118,6 +141,7 @@ export async function generateWithLangChain({
   timeoutMs,
   endpoint,
   generate,
+  requireFinishReason = false,
   recover,
   explain,
 }: GenerateWithLangChainOptions): Promise<ChatResponse> {
@@ -134,6 +158,7 @@ export async function generateWithLangChain({
       : { message: await runnable.invoke(messages, config) };
     // Some clients end a stream quietly when aborted; a partial answer must not pass as whole.
     attempt.signal.throwIfAborted();
+    if (streaming && requireFinishReason) checkFinished(answer, endpoint);
     const response = responseOf(answer, endpoint);
     // ChatOpenAI turns a 200 whose choice has no message into an empty answer: it must not
     // pass as the model's. Only an empty answer is looked at, so others cost nothing.

@@ -216,6 +216,7 @@ export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
       toolLimit,
       callOptions: format.responseFormat ? { response_format: format.responseFormat } : {},
       streaming: stream,
+      requireFinishReason: true,
       timeoutMs,
       endpoint,
       generate: generateOptions,

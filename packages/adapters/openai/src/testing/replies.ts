@@ -218,6 +218,18 @@ export const replies = {
     return { kind: 'partial', message, afterEvents, end: 'stall' };
   },
 
+  /**
+   * The response ends cleanly after `afterEvents` SSE events (every event by default), with
+   * no `data: [DONE]`: with fewer events, a stream cut before its finish reason that looks
+   * whole to the connection.
+   */
+  endedEarly(
+    message: MessageReply = replies.text('This answer ends without saying so'),
+    afterEvents = Number.POSITIVE_INFINITY,
+  ): PartialReply {
+    return { kind: 'partial', message, afterEvents, end: 'close' };
+  },
+
   /** A 200 whose body (or SSE data line) is not valid JSON. */
   malformed(): MalformedReply {
     return { kind: 'malformed' };

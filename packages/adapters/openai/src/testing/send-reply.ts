@@ -43,6 +43,7 @@ function sendPartial(reply: PartialReply, { body, identity, response, headers }:
   // Destroy only once the bytes already written are handed to the kernel, or they vanish too.
   const end = () => {
     if (reply.end === 'cut') response.socket?.destroy();
+    if (reply.end === 'close') response.end();
   };
   const allHeaders = { ...headers, ...reply.message.headers };
   if (body.stream) {

@@ -74,13 +74,15 @@ export interface StallReply {
 /**
  * A response that starts and never finishes. For a streaming request, `afterEvents` SSE
  * events are sent first; for a non-streaming one, the headers and half of the JSON body.
- * Then the socket is destroyed (`end: 'cut'`) or left open without another byte (`'stall'`).
+ * Then the socket is destroyed (`end: 'cut'`), left open without another byte (`'stall'`),
+ * or the response ends as if it were whole, without `data: [DONE]` (`'close'`): what a proxy
+ * that gives up on its upstream sends.
  */
 export interface PartialReply {
   kind: 'partial';
   message: MessageReply;
   afterEvents?: number;
-  end: 'cut' | 'stall';
+  end: 'cut' | 'stall' | 'close';
 }
 
 /** A 200 whose body cannot be parsed: broken JSON, or a broken SSE `data:` line when streaming. */
