@@ -18,7 +18,9 @@ export interface AccountingStepOptions {
  * The run's own usage is not counted here: it is a fold over the journal record this
  * outcome becomes. A model with no known price is counted at $0, and said so once per model
  * with an `agent.warning` (`model.unknown_price`): a hosted model whose name the adapter does
- * not know would otherwise look free in every report.
+ * not know would otherwise look free in every report. So is a model that answers without
+ * reporting its usage (`model.usage_missing`): an OpenAI-compatible server that leaves the
+ * usage chunk out of its streams would be counted at 0 tokens, past every token and cost limit.
  */
 export function accountingStep({
   prices,
@@ -26,6 +28,7 @@ export function accountingStep({
   costLedger,
 }: AccountingStepOptions): ModelCallMiddleware {
   const warned = new WeakSet<ChatModel>();
+  const warnedOfUsage = new WeakSet<ChatModel>();
   /** The outcome priced, once the quota and the cost ledger (those configured) know of it. */
   const account = (
     call: ModelCall,
@@ -42,6 +45,16 @@ export function accountingStep({
         scope.threadId,
         'model.unknown_price',
         `Model "${answeredBy.modelName}" (${answeredBy.endpoint}) has no known price: its calls are counted at $0 in usage, cost reports and the cost ledger. Give its price: createAgent({ prices: { '${answeredBy.modelName}': { inputPerMillion, outputPerMillion } } }) or the model's metadata.pricing (0 and 0 for a free local model).`,
+      );
+    }
+    // No real request is sent without input tokens: zero in and out means none were reported.
+    const unreported = usage.inputTokens === 0 && usage.outputTokens === 0;
+    if (answeredBy && unreported && !outcome.cached && !warnedOfUsage.has(answeredBy)) {
+      warnedOfUsage.add(answeredBy);
+      scope.run.events.warn(
+        scope.threadId,
+        'model.usage_missing',
+        `Model "${answeredBy.modelName}" (${answeredBy.endpoint}) answered without reporting its token usage: its calls are counted at 0 tokens and $0, so maxTokens, maxCostUsd, tenant quotas and cost reports do not see them. Make the endpoint report usage (an OpenAI-compatible server streaming its answers sends it in a last chunk when asked with stream_options.include_usage, which the OpenAI adapter asks for; some servers need it turned on), or turn streaming off for this model.`,
       );
     }
     const priced = { ...outcome, costUsd };

@@ -70,7 +70,7 @@ export function completionBody(
         finish_reason: finishReasonOf(reply),
       },
     ],
-    usage: usageOf(reply, request),
+    ...(reply.omitUsage ? {} : { usage: usageOf(reply, request) }),
     service_tier: 'default',
     system_fingerprint: 'fp_agentchart_test',
   };
@@ -142,6 +142,6 @@ export function completionChunks(
     }
   });
   chunks.push(chunk([delta({}, finishReasonOf(reply))]));
-  if (includeUsage) chunks.push(chunk([], usageOf(reply, request)));
+  if (includeUsage && !reply.omitUsage) chunks.push(chunk([], usageOf(reply, request)));
   return chunks;
 }

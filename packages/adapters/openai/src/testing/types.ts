@@ -35,6 +35,11 @@ export interface MessageReply extends ReplyTiming {
   /** Defaults to `tool_calls` when there are tool calls, else `stop`. */
   finishReason?: ScriptedFinishReason;
   usage?: ScriptedUsage;
+  /**
+   * Report no usage: no `usage` in a whole body, no usage chunk at the end of a stream even
+   * when `stream_options.include_usage` asks for one, as some compatible servers do.
+   */
+  omitUsage?: boolean;
   /** The model name the response claims; defaults to the request's `model`. */
   model?: string;
   /** How streamed content is split into deltas; defaults to word by word. */

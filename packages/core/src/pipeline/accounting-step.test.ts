@@ -1,0 +1,54 @@
+import { scriptedModel } from '@agentchart/core/testing';
+import { describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { z } from 'zod';
+import { createAgent } from '../agent/create-agent';
+import { structuredCall } from '../effects/structured-call';
+
+const summary = z.object({ text: z.string() });
+
+/** Two structured calls in a row on the `main` model. */
+const twoCalls = setup({
+  actors: { call: structuredCall({ model: 'main', schema: summary, prompt: () => 'Hi.' }) },
+}).createMachine({
+  id: 'two-calls',
+  initial: 'a',
+  states: {
+    a: { invoke: { src: 'call', onDone: 'b' } },
+    b: { invoke: { src: 'call', onDone: 'done' } },
+    done: { type: 'final' },
+  },
+});
+
+function runWith(usage: { inputTokens: number; outputTokens: number }) {
+  const main = scriptedModel({ handler: () => ({ json: { text: 'ok' }, usage }) });
+  const agent = createAgent({
+    machine: twoCalls,
+    models: { main },
+    prices: { scripted: { inputPerMillion: 1, outputPerMillion: 1 } },
+  });
+  const warnings: { code: string; message: string }[] = [];
+  agent.events.on('agent.warning', ({ code, message }) => warnings.push({ code, message }));
+  return agent.run({ input: undefined }).then((outcome) => ({ outcome, warnings }));
+}
+
+describe('accountingStep', () => {
+  it('says once per model that a model answering without its usage is counted at 0 tokens', async () => {
+    const { outcome, warnings } = await runWith({ inputTokens: 0, outputTokens: 0 });
+
+    expect(outcome).toMatchObject({ status: 'done', usage: { modelCalls: 2, costUsd: 0 } });
+    expect(warnings).toEqual([
+      {
+        code: 'model.usage_missing',
+        message: expect.stringContaining(
+          'Model "scripted" (scripted:scripted) answered without reporting its token usage: its calls are counted at 0 tokens and $0, so maxTokens, maxCostUsd',
+        ),
+      },
+    ]);
+  });
+
+  it('says nothing of a model that reports its usage', async () => {
+    const { warnings } = await runWith({ inputTokens: 12, outputTokens: 3 });
+    expect(warnings).toEqual([]);
+  });
+});
