@@ -94,7 +94,12 @@ export interface RunEventPayloads {
    * answer was invalid (its `llm.call.start` and `llm.call.end` carry the same one).
    */
   'llm.call.reask': { site: string; callId: string; attempt: number; reason: string };
-  'llm.token': { callId: string; delta: string };
+  /**
+   * A streamed delta of a model call's answer. `attempt` counts the call's attempts across
+   * models from 1: when it rises, the attempt before failed part-way (an `llm.call.retry` or
+   * `llm.call.fallback` came in between) and the answer starts over, so drop what was shown.
+   */
+  'llm.token': { callId: string; delta: string; attempt: number };
   /**
    * A tool call begins. In the same process exactly one `tool.call.end` or `tool.call.error`
    * with its `callId` follows, so starts and ends pair, also for a call a resume finds in the

@@ -18,7 +18,8 @@ export function policyCall(policy: ModelCallPolicy) {
         signal: scope.signal,
         ...(ledger ? { estimatedInputTokens: ledger.inputTokens } : {}),
         onToken: events.isObserved('llm.token')
-          ? (delta) => events.emit('llm.token', threadId, { callId, delta })
+          ? // A policy of the user's may leave the attempt out: its deltas are the first's.
+            (delta, attempt = 1) => events.emit('llm.token', threadId, { callId, delta, attempt })
           : undefined,
         onRetry: (info) => events.emit('llm.call.retry', threadId, { site, callId, ...info }),
         onFallback: (info) => events.emit('llm.call.fallback', threadId, { site, callId, ...info }),

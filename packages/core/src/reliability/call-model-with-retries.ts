@@ -34,7 +34,7 @@ export interface CallModelWithRetriesOptions {
   random: Random;
   /** Attempts of the whole logical call, across models; incremented here. */
   tally: { attempts: number };
-  onToken?: (delta: string) => void;
+  onToken?: (delta: string, attempt: number) => void;
   onRetry?: (info: ModelRetryInfo) => void;
   estimatedInputTokens?: number;
 }
@@ -120,6 +120,8 @@ class ModelAttempts {
     const { model, scope, clock, tally } = options;
     tally.attempts += 1;
     const startedAt = clock.now();
+    const { onToken } = options;
+    const ofAttempt = tally.attempts;
     let running: Promise<ChatResponse>;
     try {
       running = runAttempt({
@@ -129,7 +131,7 @@ class ModelAttempts {
         timeoutMs: options.settings.attemptTimeoutMs,
         deadlineInMs: scope.remainingMs(),
         clock,
-        onToken: options.onToken,
+        onToken: onToken && ((delta) => onToken(delta, ofAttempt)),
       });
     } catch (error) {
       running = Promise.reject(error);

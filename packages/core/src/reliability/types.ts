@@ -23,7 +23,12 @@ export interface ModelCallOptions {
   request: ChatRequest;
   /** The caller's signal: the state was exited or the run stopped. */
   signal: AbortSignal;
-  onToken?: (delta: string) => void;
+  /**
+   * Receives each streamed delta with the attempt it belongs to, counted across models from 1
+   * (`ModelCallResult.attempts` at that moment): a delta of a later attempt than the last one
+   * shown starts the answer over, as the attempt before it failed part-way.
+   */
+  onToken?: (delta: string, attempt: number) => void;
   onRetry?: (info: ModelRetryInfo) => void;
   /**
    * Receives what happened around this call: its moves to a fallback model, and breaker
@@ -63,7 +68,10 @@ export const singleAttemptPolicy: ModelCallPolicy = {
   async call({ models, request, signal, onToken }) {
     const model = models[0];
     if (!model) throw new TypeError('singleAttemptPolicy.call: no model given');
-    const response = await model.generate(request, { signal, onToken });
+    const response = await model.generate(request, {
+      signal,
+      ...(onToken ? { onToken: (delta: string) => onToken(delta, 1) } : {}),
+    });
     return { response, model, attempts: 1 };
   },
 };

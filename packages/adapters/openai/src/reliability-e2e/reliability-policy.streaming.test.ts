@@ -80,6 +80,9 @@ describe('createReliabilityPolicy over real HTTP: streaming in an agent run', ()
       'llm.token…',
       'llm.call.end',
     ]);
+    // A consumer that forwards only tokens tells the attempts apart by their number.
+    const attempts = events.flatMap((event) => (event.type === 'llm.token' ? [event.attempt] : []));
+    expect(attempts).toEqual([1, 1, 2, 2, 2, 2]);
     const retry = events.find((event) => event.type === 'llm.call.retry');
     expect(retry).toMatchObject({
       attempt: 1,
