@@ -23,6 +23,18 @@ describe('parseNow', () => {
     );
   });
 
+  it('refuses an asynchronous transform inside an object with the same typed error, not a TypeError', () => {
+    // zod's compiled object parser throws "Cannot read properties of undefined (reading
+    // 'length')" here instead of its own $ZodAsyncError.
+    const schema = z.object({ id: z.string().transform(async (id) => id.trim()) });
+    expect(() => parseNow(schema, { id: 'a' }, 'tool "lookup"\'s input schema')).toThrow(
+      expect.objectContaining({
+        code: 'definition.async_schema',
+        message: expect.stringMatching(/^tool "lookup"'s input schema is asynchronous/),
+      }),
+    );
+  });
+
   it("fails a run whose tool has an asynchronous input schema with that error, not zod's", async () => {
     const lookup = defineTool({
       name: 'lookup',

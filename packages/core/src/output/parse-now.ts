@@ -16,11 +16,27 @@ export function parseNow<TSchema extends z.ZodType>(
   try {
     return schema.safeParse(value);
   } catch (error) {
-    if (!(error instanceof z.core.$ZodAsyncError)) throw error;
+    if (!(error instanceof z.core.$ZodAsyncError) && !isAsyncAfterAll(schema, value)) throw error;
     throw new DefinitionError(
       'definition.async_schema',
       `${what} is asynchronous (a .refine(), .check() or .transform() returns a promise), and agentchart checks schemas synchronously: a value is checked the moment it crosses the schema. Make the check synchronous, or do the asynchronous part in the tool's execute (or the chart) and report it from there.`,
       error,
     );
+  }
+}
+
+/**
+ * Whether a parse that threw something else was an asynchronous schema after all: zod's
+ * compiled object parser meets a transform's promise as a value and throws a TypeError
+ * ("Cannot read properties of undefined (reading 'length')") instead of its $ZodAsyncError.
+ * Parsed again without the compiled path, the same schema throws the error it means. Only
+ * on this failure path, so a schema that parses is parsed once.
+ */
+function isAsyncAfterAll(schema: z.ZodType, value: unknown): boolean {
+  try {
+    schema.safeParse(value, { jitless: true });
+    return false;
+  } catch (error) {
+    return error instanceof z.core.$ZodAsyncError;
   }
 }
