@@ -59,6 +59,49 @@ describe('structuredCall', () => {
     ]);
   });
 
+  it('re-asks about an answer with thousands of issues in a message that stays short', async () => {
+    // Before: one line per issue, so 3,000 wrong items made a re-ask about 15 times the size
+    // of the answer, which fails the call with budget.exceeded on an ordinary window.
+    const numbers = structuredCall({
+      model: 'm',
+      schema: z.object({ items: z.array(z.number()) }),
+      prompt: () => 'Numbers.',
+    });
+    const model = scriptedModel({
+      responses: [
+        { json: { items: Array.from({ length: 3000 }, () => 'x') } },
+        { json: { items: [1] } },
+      ],
+    });
+    const agent = createAgent({ machine: effectMachine(numbers, undefined), models: { m: model } });
+    const reasons: string[] = [];
+    agent.events.on('llm.call.reask', (event) => reasons.push(event.reason));
+    const outcome = await agent.run({ input: undefined });
+    expect(outcome).toMatchObject({ status: 'done', output: { result: { items: [1] } } });
+    const reask = model.requests[1]?.messages.at(-1)?.content ?? '';
+    expect(reask).toContain('- items.0: Invalid input: expected number, received string');
+    expect(reask).toContain('2980 more');
+    expect(reask.length).toBeLessThan(2000);
+    expect(reasons[0]?.length).toBeLessThan(2000);
+  });
+
+  it('fails after thousands of issues with a short message, every issue kept in issues', async () => {
+    const numbers = structuredCall({
+      model: 'm',
+      schema: z.object({ items: z.array(z.number()) }),
+      prompt: () => 'Numbers.',
+      maxReasks: 0,
+    });
+    const model = scriptedModel({
+      responses: [{ json: { items: Array.from({ length: 3000 }, () => 'x') } }],
+    });
+    const { error } = await runEffect(numbers, undefined, { models: { m: model } });
+    expect(error.code).toBe('output.invalid');
+    expect(error.issues).toHaveLength(3000);
+    expect(error.message.length).toBeLessThan(2000);
+    expect(error.message).toContain('2980 more');
+  });
+
   it('fails with output.invalid and the zod issues after the last re-ask', async () => {
     const model = scriptedModel({ handler: () => ({ json: { score: 'high' } }) });
     const { error } = await runEffect(call(1), 'bid', { models: { m: model } });

@@ -199,7 +199,7 @@ export function structuredCall<
             site: scope.site,
             callId,
             attempt: attempt + 1,
-            reason: lastIssues.map((issue) => issue.message).join('; '),
+            reason: listed(lastIssues.map((issue) => issue.message)).join('; '),
           });
           messages = [
             ...messages,
@@ -209,7 +209,7 @@ export function structuredCall<
         }
       }
       throw new RunError('output.invalid', {
-        message: `The model's "${schemaName}" answer did not match the schema after ${maxReasks === 0 ? 'one attempt' : `${maxReasks + 1} attempts`}: ${describeIssues(lastIssues, lastIssues.length)}.`,
+        message: `The model's "${schemaName}" answer did not match the schema after ${maxReasks === 0 ? 'one attempt' : `${maxReasks + 1} attempts`}: ${describeIssues(lastIssues, maxListedIssues)}.`,
         issues: lastIssues,
         details: { attempts: maxReasks + 1, output: lastOutput },
       });
@@ -233,9 +233,29 @@ function extractAnswer(text: string): ExtractJsonResult {
   };
 }
 
+/**
+ * How many of an answer's issues a re-ask, its event and the final error list. An answer of
+ * thousands of wrong items has thousands of issues, mostly alike: listed whole, the re-ask
+ * outgrew the answer fifteenfold and failed the call with `budget.exceeded` instead of being
+ * sent. The error's `issues` keep every one.
+ */
+const maxListedIssues = 20;
+/** The longest one listed issue may be: zod's "Unrecognized keys" names every extra key. */
+const maxIssueLength = 300;
+
+function listed(lines: string[]): string[] {
+  const shown = lines
+    .slice(0, maxListedIssues)
+    .map((line) => (line.length > maxIssueLength ? `${line.slice(0, maxIssueLength)}…` : line));
+  const more = lines.length - shown.length;
+  return more > 0 ? [...shown, `and ${more} more issues`] : shown;
+}
+
 function reaskMessage(issues: z.core.$ZodIssue[]): string {
-  const lines = issues.map(
-    (issue) => `- ${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`,
-  );
+  const lines = listed(
+    issues.map(
+      (issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`,
+    ),
+  ).map((line) => `- ${line}`);
   return `Your answer did not match the required JSON schema:\n${lines.join('\n')}\nAnswer again with only the corrected JSON.`;
 }
