@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { describeIssues, maxListedIssues } from '../errors/describe-issues';
 import { maxSentValueDepth, nestsDeeperThan } from '../ledger/json-depth';
 import type { ToolCallRequest } from '../model/types';
 import { parseNow } from '../output/parse-now';
@@ -51,9 +52,7 @@ export function planToolCall(
   }
   const parsed = parseNow(tool.input, raw, `tool "${tool.name}"'s input schema`);
   if (!parsed.success) {
-    const detail = parsed.error.issues
-      .map((issue: z.core.$ZodIssue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-      .join('; ');
+    const detail = describeIssues(parsed.error.issues, maxListedIssues);
     return {
       kind: 'invalid',
       call,

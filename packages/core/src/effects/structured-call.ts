@@ -2,7 +2,7 @@ import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import type { CallsModels } from '../agent/model-aliases';
 import { DefinitionError } from '../errors/definition-error';
-import { describeIssues } from '../errors/describe-issues';
+import { describeIssue, describeIssues, maxListedIssues } from '../errors/describe-issues';
 import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { maxSentValueDepth, nestsDeeperThan } from '../ledger/json-depth';
@@ -199,7 +199,7 @@ export function structuredCall<
             site: scope.site,
             callId,
             attempt: attempt + 1,
-            reason: listed(lastIssues.map((issue) => issue.message)).join('; '),
+            reason: listed(lastIssues.map((issue) => issue.message.slice(0, 300))).join('; '),
           });
           messages = [
             ...messages,
@@ -233,29 +233,14 @@ function extractAnswer(text: string): ExtractJsonResult {
   };
 }
 
-/**
- * How many of an answer's issues a re-ask, its event and the final error list. An answer of
- * thousands of wrong items has thousands of issues, mostly alike: listed whole, the re-ask
- * outgrew the answer fifteenfold and failed the call with `budget.exceeded` instead of being
- * sent. The error's `issues` keep every one.
- */
-const maxListedIssues = 20;
-/** The longest one listed issue may be: zod's "Unrecognized keys" names every extra key. */
-const maxIssueLength = 300;
-
+/** The first issues and a count of the rest (see {@link maxListedIssues}). */
 function listed(lines: string[]): string[] {
-  const shown = lines
-    .slice(0, maxListedIssues)
-    .map((line) => (line.length > maxIssueLength ? `${line.slice(0, maxIssueLength)}…` : line));
+  const shown = lines.slice(0, maxListedIssues);
   const more = lines.length - shown.length;
   return more > 0 ? [...shown, `and ${more} more issues`] : shown;
 }
 
 function reaskMessage(issues: z.core.$ZodIssue[]): string {
-  const lines = listed(
-    issues.map(
-      (issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`,
-    ),
-  ).map((line) => `- ${line}`);
+  const lines = listed(issues.map(describeIssue)).map((line) => `- ${line}`);
   return `Your answer did not match the required JSON schema:\n${lines.join('\n')}\nAnswer again with only the corrected JSON.`;
 }

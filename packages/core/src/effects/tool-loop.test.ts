@@ -209,6 +209,45 @@ describe('toolLoop', () => {
     expect(model.requests[2]?.messages.at(-1)?.content).toContain('city');
   });
 
+  it('sends arguments with thousands of issues back in a short message', async () => {
+    // Before: one entry per issue, so 3,000 wrong items made the tool message about 15 times
+    // the size of the arguments, which fails the next call with budget.exceeded.
+    const executed: number[][] = [];
+    const sum = defineTool({
+      name: 'sum',
+      description: 'Sums numbers.',
+      input: z.object({ items: z.array(z.number()) }),
+      output: z.object({ sum: z.number() }),
+      effect: 'pure',
+      execute: async ({ items }) => {
+        executed.push(items);
+        return { sum: items.reduce((total, item) => total + item, 0) };
+      },
+    });
+    const model = scriptedModel({
+      responses: [
+        {
+          toolCalls: [
+            { name: 'sum', arguments: { items: Array.from({ length: 3000 }, () => 'x') } },
+          ],
+        },
+        { toolCalls: [{ name: 'sum', arguments: { items: [1, 2] } }] },
+        'done',
+      ],
+    });
+    const { output } = await runEffect(
+      toolLoop({ model: 'm', tools: [sum], prompt: () => 'Sum.' }),
+      undefined,
+      { models: { m: model } },
+    );
+    expect(output).toMatchObject({ content: 'done', toolCalls: 1 });
+    expect(executed).toEqual([[1, 2]]);
+    const sent = model.requests[1]?.messages.at(-1)?.content ?? '';
+    expect(sent).toContain('items.0: Invalid input: expected number, received string');
+    expect(sent).toContain('2980 more');
+    expect(sent.length).toBeLessThan(2500);
+  });
+
   it("names an invalid call by an id in the journal-key space, keeping the model's own apart", async () => {
     const t = tools();
     const model = scriptedModel({

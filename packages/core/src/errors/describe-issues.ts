@@ -6,9 +6,23 @@ import type { z } from 'zod';
  * Paths and zod's own wording only: never the value that failed, which may hold a secret.
  */
 export function describeIssues(issues: readonly z.core.$ZodIssue[], limit = 5): string {
-  const shown = issues
-    .slice(0, limit)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+  const shown = issues.slice(0, limit).map(describeIssue);
   const more = issues.length > limit ? `; and ${issues.length - limit} more` : '';
   return `${shown.join('; ')}${more}`;
+}
+
+/**
+ * How many issues a message to a model or a person lists before giving a count of the rest. An
+ * answer or arguments of thousands of wrong items have thousands of issues, mostly alike:
+ * listed whole, they outgrew the value fifteenfold and put the next call over its budget.
+ */
+export const maxListedIssues = 20;
+
+/** The longest one described issue may be: zod's "Unrecognized keys" names every extra key. */
+const maxIssueLength = 300;
+
+/** One issue as `path: message`, cut at {@link maxIssueLength} characters. */
+export function describeIssue(issue: z.core.$ZodIssue): string {
+  const line = `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`;
+  return line.length > maxIssueLength ? `${line.slice(0, maxIssueLength)}…` : line;
 }
