@@ -44,6 +44,25 @@ describe('isStrictCompatible', () => {
     expect(isStrictCompatible({ type: 'string' })).toBe(false);
   });
 
+  it('does not ask for strict mode past the limits on properties and characters strict mode refuses with a 400', () => {
+    const many = (count: number, name = (index: number) => `p${index}`) =>
+      closed(
+        Object.fromEntries(Array.from({ length: count }, (_, i) => [name(i), { type: 'string' }])),
+      );
+    expect(isStrictCompatible(many(5000))).toBe(true);
+    expect(isStrictCompatible(many(5001))).toBe(false);
+    // 1,000 properties of 121 characters: past 120,000 characters of names.
+    expect(isStrictCompatible(many(1000, (i) => `${i}`.padEnd(121, 'x')))).toBe(false);
+    // One string enum of 300 values of 60 characters: past 15,000 characters.
+    const long = Array.from({ length: 300 }, (_, i) => `${i}`.padEnd(60, 'x'));
+    expect(isStrictCompatible(closed({ code: { type: 'string', enum: long } }))).toBe(false);
+    expect(
+      isStrictCompatible(
+        closed({ code: { type: 'string', enum: long.map((v) => v.slice(0, 40)) } }),
+      ),
+    ).toBe(true);
+  });
+
   it('does not ask for strict mode for tuples and keywords strict mode refuses (issue 9)', () => {
     const tuple = {
       type: 'array',

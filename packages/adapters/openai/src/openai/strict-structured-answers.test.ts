@@ -23,6 +23,22 @@ const ticket = z.object({
   reviewer: z.string().nullish(),
 });
 
+const skus = (count: number) =>
+  Array.from({ length: count }, (_, index) => `SKU-${index}`) as [string, ...string[]];
+
+/** An object `levels` objects deep, counting itself: `{ child: { child: … { leaf } } }`. */
+function nested(levels: number): z.ZodObject {
+  let schema: z.ZodObject = z.object({ leaf: z.string() });
+  for (let level = 1; level < levels; level++) schema = z.object({ child: schema });
+  return schema;
+}
+
+function nestedAnswer(levels: number): object {
+  let answer: object = { leaf: 'x' };
+  for (let level = 1; level < levels; level++) answer = { child: answer };
+  return answer;
+}
+
 const orNull = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
 
 async function triage(answer: unknown, streaming: boolean) {
@@ -147,5 +163,41 @@ describe('structuredCall through openAIChatModel', () => {
     expect(output).toEqual({ kind: 'note', payload: { any: ['thing'] } });
     const format = server.requests[0]?.body?.response_format;
     expect(format?.type === 'json_schema' && format.json_schema.strict).toBe(false);
+  });
+  // OpenAI's strict mode answers a schema past its size limits with a 400 ("6 levels of nesting
+  // exceeds limit of 5"; the limits are 10 levels, 5,000 properties, 1,000 enum values and
+  // 120,000 characters of names and values): every call failed, where the schema sent without
+  // strict mode guides the model and the harness still validates its answer.
+  it.each([
+    ['an enum of 1,001 values', z.object({ sku: z.enum(skus(1001)) }), { sku: 'SKU-1' }],
+    ['objects nested 11 levels deep', nested(11), nestedAnswer(11)],
+  ])(
+    'sends a schema with %s without strict mode, which would refuse it',
+    async (_label, schema, answer) => {
+      server.enqueue(replies.json(answer));
+      const model = openAIChatModel({ model: 'gpt-4o-mini', apiKey: 'sk-test', baseURL });
+      const { output, error } = await runEffect(
+        structuredCall({ model: 'fast', schema, prompt: () => 'Fill it.' }),
+        undefined,
+        { models: { fast: model }, modelPolicy: singleAttemptPolicy },
+      );
+      expect(error).toBeUndefined();
+      expect(output).toEqual(answer);
+      const format = server.requests[0]?.body?.response_format;
+      expect(format?.type === 'json_schema' && format.json_schema.strict).toBe(false);
+    },
+  );
+
+  it('keeps strict mode for an enum of 1,000 values and objects nested 10 levels deep', async () => {
+    const schema = z.object({ sku: z.enum(skus(1000)), tree: nested(9) });
+    server.enqueue(replies.json({ sku: 'SKU-1', tree: nestedAnswer(9) }));
+    const model = openAIChatModel({ model: 'gpt-4o-mini', apiKey: 'sk-test', baseURL });
+    await runEffect(
+      structuredCall({ model: 'fast', schema, prompt: () => 'Fill it.' }),
+      undefined,
+      { models: { fast: model }, modelPolicy: singleAttemptPolicy },
+    );
+    const format = server.requests[0]?.body?.response_format;
+    expect(format?.type === 'json_schema' && format.json_schema.strict).toBe(true);
   });
 });
