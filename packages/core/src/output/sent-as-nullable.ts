@@ -73,5 +73,19 @@ export function acceptsNull(schema: z.core.$ZodType, depth = 0): boolean {
  * parses the answer. A key that already takes `null` (`.nullish()`) keeps the model's `null`.
  */
 export function sentAsNullable(field: z.core.$ZodType): boolean {
-  return field._zod.optout === 'optional' && !acceptsNull(field);
+  return mayBeAbsent(field, 0) && !acceptsNull(field);
+}
+
+/**
+ * Whether the model may leave a key out: its schema is optional, or it is a pipe whose input
+ * side is (`z.string().optional().transform(…)`: zod marks the pipe by its output side, which
+ * the transform makes required, but the model writes the input side). A `.default()` is not:
+ * the model fills it.
+ */
+function mayBeAbsent(field: z.core.$ZodType, depth: number): boolean {
+  if (field._zod.optout === 'optional') return true;
+  const definition = definitionOf(field);
+  if (definition.type !== 'pipe' || depth > maxDepth) return false;
+  const input = inputSideOf(definition);
+  return input !== undefined && mayBeAbsent(input, depth + 1);
 }

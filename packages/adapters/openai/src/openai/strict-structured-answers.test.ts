@@ -148,6 +148,36 @@ describe('structuredCall through openAIChatModel', () => {
     expect(String(reask?.content)).toContain('quantity: quantity comes in boxes of 6');
   });
 
+  it('sends an optional key with a transform as nullable, and gives the transform the absent key for null', async () => {
+    // Before: `.optional().transform(…)` was sent required and not nullable, so strict mode
+    // made the model invent a middle name the schema said may be absent.
+    const person = z.object({
+      name: z.string(),
+      middleName: z
+        .string()
+        .optional()
+        .transform((value) => value ?? 'none'),
+    });
+    server.enqueue(replies.json({ name: 'Ada', middleName: null }));
+    const model = openAIChatModel({ model: 'gpt-4o-mini', apiKey: 'sk-test', baseURL });
+    const { output, error } = await runEffect(
+      structuredCall({ model: 'fast', schema: person, prompt: () => 'Who?' }),
+      undefined,
+      { models: { fast: model }, modelPolicy: singleAttemptPolicy },
+    );
+    expect(error).toBeUndefined();
+    expect(output).toEqual({ name: 'Ada', middleName: 'none' });
+    expect(server.requests).toHaveLength(1);
+    const format = server.requests[0]?.body?.response_format;
+    expect(format?.type === 'json_schema' && format.json_schema).toMatchObject({
+      strict: true,
+      schema: {
+        properties: { middleName: orNull({ type: 'string' }) },
+        required: ['name', 'middleName'],
+      },
+    });
+  });
+
   it('sends a schema with a key that takes any value without strict mode, which would refuse it', async () => {
     server.enqueue(replies.json({ kind: 'note', payload: { any: ['thing'] } }));
     const model = openAIChatModel({ model: 'gpt-4o-mini', apiKey: 'sk-test', baseURL });
