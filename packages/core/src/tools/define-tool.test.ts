@@ -50,6 +50,14 @@ describe('defineTool', () => {
       'definition.schema_not_convertible',
     );
     expect((error as Error).message).toContain('Tool "when" input');
+    expect((error as Error).message).toContain('at "at" (Date cannot be represented');
+  });
+
+  it('names the key of an output JSON cannot carry back', () => {
+    const output = z.object({ order: z.object({ placedAt: z.date() }) });
+    expect(() => defineTool({ name: 'when', ...base, output } as never)).toThrow(
+      /cannot carry them at "order\.placedAt" \(Date cannot be represented/,
+    );
   });
 
   it('says a zod 3 schema is one', async () => {

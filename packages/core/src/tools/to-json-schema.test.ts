@@ -153,6 +153,25 @@ describe('toJsonSchema', () => {
       );
     });
 
+    it('names the key whose schema cannot be converted, however deep', () => {
+      // Before: "Date cannot be represented in JSON Schema", with no word of which key.
+      const order = z.object({
+        id: z.string(),
+        lines: z.array(z.object({ sku: z.string(), shippedAt: z.date().optional() })),
+      });
+      expect(() => answer(order)).toThrow(/at "lines\[\]\.shippedAt" \(Date cannot be represented/);
+      const tagged = z.object({ tags: z.record(z.string(), z.union([z.string(), z.bigint()])) });
+      expect(() => answer(tagged)).toThrow(/at "tags\.\{key\}" \(BigInt cannot be represented/);
+    });
+
+    it('says to write .optional() for an undefined member, not to ask for a date', () => {
+      for (const note of [z.union([z.string(), z.undefined()]), z.void()]) {
+        const attempt = () => answer(z.object({ note }));
+        expect(attempt).toThrow(/at "note" .*z\.string\(\)\.optional\(\)/);
+        expect(attempt).not.toThrow(/for a date/);
+      }
+    });
+
     it('refuses a bigint, a Map and a Set with advice for each, not for a date', () => {
       expect(() => answer(z.object({ n: z.bigint() }))).toThrow(
         /for a big integer, a string of digits/,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DefinitionError } from '../errors/definition-error';
 import { sentAsNullable } from '../output/sent-as-nullable';
+import { findUnconvertiblePart } from './find-unconvertible-part';
 
 /**
  * The JSON Schema a model receives for a zod schema. Throws a {@link DefinitionError} naming
@@ -24,22 +25,37 @@ export function toJsonSchema(
   owner: string,
   io: 'input' | 'output' = 'input',
 ): Record<string, unknown> {
-  try {
-    const { $schema: _ignored, ...jsonSchema } = z.toJSONSchema(schema, {
+  const convert = (part: z.core.$ZodType) =>
+    z.toJSONSchema(part, {
       target: 'draft-7',
       io: 'input',
       unrepresentable: 'throw',
       ...(io === 'output' ? { override: closeAnswerObject } : {}),
     }) as Record<string, unknown>;
+  try {
+    const { $schema: _ignored, ...jsonSchema } = convert(schema);
     return jsonSchema;
   } catch (cause) {
     const reason = (cause as Error).message;
     throw new DefinitionError(
       'definition.schema_not_convertible',
-      `${owner}: its zod schema cannot become JSON Schema (${reason}). ${adviceFor(reason)}`,
+      `${owner}: its zod schema cannot become JSON Schema${at(schema, convert)} (${reason}). ${adviceFor(reason)}`,
       cause,
     );
   }
+}
+
+/** ` at "lines[].shippedAt"`: where the part is that cannot be converted, if one part alone. */
+function at(schema: z.ZodType, convert: (part: z.core.$ZodType) => unknown): string {
+  const path = findUnconvertiblePart(schema, (part) => {
+    try {
+      convert(part);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return path ? ` at "${path}"` : '';
 }
 
 /**
@@ -57,14 +73,20 @@ const lostInJson = /^(Date|BigInt|Map|Set|Symbols?|NaN)\b/;
  * @throws DefinitionError `definition.schema_not_convertible` naming `owner`.
  */
 export function checkJournaledSchema(schema: z.ZodType, owner: string): void {
+  const convert = (part: z.core.$ZodType) => {
+    try {
+      z.toJSONSchema(part, { io: 'output', unrepresentable: 'throw' });
+    } catch (cause) {
+      if (lostInJson.test((cause as Error).message)) throw cause;
+    }
+  };
   try {
-    z.toJSONSchema(schema, { io: 'output', unrepresentable: 'throw' });
+    convert(schema);
   } catch (cause) {
     const reason = (cause as Error).message;
-    if (!lostInJson.test(reason)) return;
     throw new DefinitionError(
       'definition.schema_not_convertible',
-      `${owner}: its values are journaled as JSON, which cannot carry them (${reason}). ${adviceFor(reason)}`,
+      `${owner}: its values are journaled as JSON, which cannot carry them${at(schema, convert)} (${reason}). ${adviceFor(reason)}`,
       cause,
     );
   }
@@ -86,6 +108,9 @@ function adviceFor(reason: string): string {
     return 'z.custom() does not say what the model writes: use a JSON type with a check, e.g. z.string().refine(isValid, "message").';
   }
   const json = 'Use types JSON can carry (strings, numbers, booleans, objects, arrays, enums)';
+  if (/\b(undefined|void)\b/i.test(reason)) {
+    return 'JSON has no undefined: for a key the model may leave out, make it optional (z.string().optional()) instead of a union with z.undefined() or a z.void().';
+  }
   if (/bigint/i.test(reason))
     return `${json}: for a big integer, a string of digits (z.string().regex(/^-?\\d+$/)) converted after.`;
   if (/\b(map|set)\b/i.test(reason)) {
