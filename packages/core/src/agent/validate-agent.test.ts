@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { assign, sendParent, setup, spawnChild } from 'xstate';
+import { assign, setup, spawnChild } from 'xstate';
 import { z } from 'zod';
 import { humanWait } from '../effects/human-wait';
+import { pinger } from '../run/pinger.test-support';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { manualClock } from '../testing/manual-clock';
 import { createAgent } from './create-agent';
-
-/** A child that answers its parent 10 s after it starts. */
-const pinger = setup({ types: { input: {} as { n: number } } }).createMachine({
-  id: 'pinger',
-  initial: 'delaying',
-  context: ({ input }) => ({ n: input.n }),
-  states: {
-    delaying: {
-      after: {
-        10000: {
-          target: 'idle',
-          actions: sendParent(({ context }) => ({ type: 'PONG', n: context.n })),
-        },
-      },
-    },
-    idle: {},
-  },
-});
 
 /** A chart that spawns one pinger on entry and another on `SPAWN`, `withIds` or not. */
 function pinging(withIds: boolean) {

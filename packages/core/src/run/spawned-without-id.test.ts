@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type ActorRefFrom, assign, enqueueActions, sendParent, setup } from 'xstate';
+import { type ActorRefFrom, assign, enqueueActions, setup } from 'xstate';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
 import { humanWait } from '../effects/human-wait';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { manualClock } from '../testing/manual-clock';
-
-/** A child that answers its parent 10 s after it starts. */
-const pinger = setup({ types: { input: {} as { n: number } } }).createMachine({
-  id: 'pinger',
-  initial: 'delaying',
-  context: ({ input }) => ({ n: input.n }),
-  states: {
-    delaying: {
-      after: {
-        10000: {
-          target: 'idle',
-          actions: sendParent(({ context }) => ({ type: 'PONG', n: context.n })),
-        },
-      },
-    },
-    idle: {},
-  },
-});
+import { pinger } from './pinger.test-support';
 
 /** A chart that spawns a pinger from `assign` on each `SPAWN`, with an id or without. */
 function pinging(withIds: boolean) {
