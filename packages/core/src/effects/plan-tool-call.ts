@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { describeIssues, maxListedIssues } from '../errors/describe-issues';
 import { maxSentValueDepth, nestsDeeperThan } from '../ledger/json-depth';
 import type { ToolCallRequest } from '../model/types';
+import { nullAsAbsent } from '../output/null-as-absent';
 import { parseNow } from '../output/parse-now';
 import type { AnyTool } from '../tools/types';
 
@@ -12,8 +13,9 @@ export type PlannedCall =
 
 /**
  * Checks one tool call of the model: a tool of this step (`allowed`), JSON arguments, valid
- * against the tool's input schema. An invalid call goes back to the model with a message
- * saying how to fix it; nothing runs.
+ * against the tool's input schema — a `null` written for an optional key that takes none read
+ * as the key left out. An invalid call goes back to the model with a message saying how to
+ * fix it; nothing runs.
  */
 export function planToolCall(
   call: ToolCallRequest,
@@ -50,7 +52,15 @@ export function planToolCall(
       message: `Arguments for "${call.name}" nest arrays or objects more than ${maxSentValueDepth} levels deep; nothing was run. Call it again with flatter arguments.`,
     };
   }
-  const parsed = parseNow(tool.input, raw, `tool "${tool.name}"'s input schema`);
+  const what = `tool "${tool.name}"'s input schema`;
+  let parsed = parseNow(tool.input, raw, what);
+  if (!parsed.success) {
+    // Models often write null for an optional argument they leave unset; where the schema
+    // takes no null there, it means absent. Tried only when the arguments failed as written:
+    // a call that parses is parsed once, and no value that parses is changed.
+    const withoutNulls = nullAsAbsent(tool.input, raw);
+    if (withoutNulls !== raw) parsed = parseNow(tool.input, withoutNulls, what);
+  }
   if (!parsed.success) {
     const detail = describeIssues(parsed.error.issues, maxListedIssues);
     return {

@@ -209,6 +209,51 @@ describe('toolLoop', () => {
     expect(model.requests[2]?.messages.at(-1)?.content).toContain('city');
   });
 
+  it('reads null for an optional argument that takes no null as the argument left out, and keeps null where the schema takes it', async () => {
+    const calls: unknown[] = [];
+    const search = defineTool({
+      name: 'search',
+      description: 'Searches the catalogue.',
+      input: z.object({
+        query: z.string(),
+        limit: z.number().optional(),
+        filters: z.object({ maker: z.string().optional() }).optional(),
+        cursor: z.string().nullish(),
+      }),
+      output: z.object({ hits: z.number() }),
+      effect: 'pure',
+      execute: async (input) => {
+        calls.push(input);
+        return { hits: 1 };
+      },
+    });
+    const model = scriptedModel({
+      responses: [
+        {
+          toolCalls: [
+            {
+              name: 'search',
+              arguments: { query: 'pumps', limit: null, filters: { maker: null }, cursor: null },
+            },
+          ],
+        },
+        // A null where the key is required stays an error the model hears of.
+        { toolCalls: [{ name: 'search', arguments: { query: null } }] },
+        'done',
+      ],
+    });
+    const { output } = await runEffect(
+      toolLoop({ model: 'm', tools: [search], prompt: (q: string) => q }),
+      'q',
+      { models: { m: model } },
+    );
+    expect(output).toMatchObject({ content: 'done', toolCalls: 1 });
+    expect(calls).toEqual([{ query: 'pumps', filters: {}, cursor: null }]);
+    expect(model.requests[2]?.messages.at(-1)?.content).toContain(
+      'query: Invalid input: expected string, received null',
+    );
+  });
+
   it('sends arguments with thousands of issues back in a short message', async () => {
     // Before: one entry per issue, so 3,000 wrong items made the tool message about 15 times
     // the size of the arguments, which fails the next call with budget.exceeded.
