@@ -1,8 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { toolCall } from '@agentchart/core';
 import { runEffect } from '@agentchart/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { minimalHttpServer } from '../test/fixtures/minimal-http-server';
 import { stdioTestServer } from '../test/fixtures/test-servers';
 import { connectMcpServer } from './connect-mcp-server';
 import type { McpConnection, McpTool } from './types';
@@ -132,44 +132,26 @@ describe('connectMcpServer when a stdio stream breaks (issue: transport errors w
  * starts an event-stream answer (one comment) and then drops the connection, as a server
  * that crashes mid-answer; `ok` answers.
  */
-async function dyingServer(): Promise<{ url: string; server: Server }> {
-  const server = createServer((request, response) => {
-    if (request.method !== 'POST') {
-      response.writeHead(request.method === 'DELETE' ? 200 : 405).end();
-      return;
-    }
-    let text = '';
-    request.on('data', (chunk) => {
-      text += chunk;
-    });
-    request.on('end', () => {
-      const message = JSON.parse(text) as { id?: number; method: string; params?: any };
-      const answer = (result: unknown) => {
-        response.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': 's1' });
-        response.end(JSON.stringify({ jsonrpc: '2.0', id: message.id, result }));
-      };
-      if (message.method === 'initialize') {
-        answer({
-          protocolVersion: message.params.protocolVersion,
-          capabilities: { tools: {} },
-          serverInfo: { name: 'dying', version: '1.0.0' },
-        });
-      } else if (message.method === 'tools/list') {
-        answer({
-          tools: ['dies', 'ok'].map((name) => ({ name, inputSchema: { type: 'object' } })),
-        });
-      } else if (message.method === 'tools/call' && message.params.name === 'dies') {
+function dyingServer(): Promise<{ url: string; server: Server }> {
+  return minimalHttpServer({
+    name: 'dying',
+    tools: ['dies', 'ok'],
+    onCall(message, response) {
+      if (message.params.name === 'dies') {
         response.writeHead(200, { 'content-type': 'text/event-stream' });
         response.write(': working\n\n', () => response.socket?.destroy());
-      } else if (message.method === 'tools/call') {
-        answer({ content: [{ type: 'text', text: 'fine' }] });
-      } else {
-        response.writeHead(202).end();
+        return;
       }
-    });
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: message.id,
+          result: { content: [{ type: 'text', text: 'fine' }] },
+        }),
+      );
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, server };
 }
 
 describe('connectMcpServer when an HTTP answer breaks off (issue: transport errors wait for the timeout)', () => {

@@ -1,8 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { toolCall } from '@agentchart/core';
 import { runEffect } from '@agentchart/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { minimalHttpServer } from '../test/fixtures/minimal-http-server';
 import { connectMcpServer } from './connect-mcp-server';
 
 /** Bytes the flooding server sends at most, so the old client's test ends too. */
@@ -13,66 +13,33 @@ const floodBytes = 96 * 1024 * 1024;
  * `floodBytes`): JSON-RPC answers for the handshake and the listing, then a flood. With
  * `answerDelete: false` it never answers the request that ends a session.
  */
-function floodingServer({ answerDelete = true } = {}): Promise<{
+async function floodingServer({ answerDelete = true } = {}): Promise<{
   url: string;
   server: Server;
   sent: () => number;
 }> {
   let sent = 0;
-  const server = createServer((request, response) => {
-    if (request.method === 'DELETE' && !answerDelete) return;
-    if (request.method !== 'POST') {
-      response.writeHead(request.method === 'DELETE' ? 200 : 405).end();
-      return;
-    }
-    let text = '';
-    request.on('data', (chunk) => {
-      text += chunk;
-    });
-    request.on('end', () => {
-      const message = JSON.parse(text) as { id?: number; method: string; params?: any };
-      const answer = (result: unknown) => {
-        // A session id: closing the connection then asks the server to end the session.
-        response.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': 's1' });
-        response.end(JSON.stringify({ jsonrpc: '2.0', id: message.id, result }));
+  const { url, server } = await minimalHttpServer({
+    name: 'flood',
+    tools: ['flood'],
+    answerDelete,
+    onCall(message, response) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write(
+        `{"jsonrpc":"2.0","id":${message.id},"result":{"content":[{"type":"text","text":"`,
+      );
+      const chunk = 'x'.repeat(64 * 1024);
+      const more = () => {
+        while (sent < floodBytes && !response.destroyed) {
+          sent += chunk.length;
+          if (!response.write(chunk)) return void response.once('drain', more);
+        }
+        response.end('"}]}}');
       };
-      if (message.method === 'initialize') {
-        answer({
-          protocolVersion: message.params.protocolVersion,
-          capabilities: { tools: {} },
-          serverInfo: { name: 'flood', version: '1.0.0' },
-        });
-      } else if (message.method === 'tools/list') {
-        answer({
-          tools: [
-            { name: 'flood', description: 'Answers forever.', inputSchema: { type: 'object' } },
-          ],
-        });
-      } else if (message.method === 'tools/call') {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.write(
-          `{"jsonrpc":"2.0","id":${message.id},"result":{"content":[{"type":"text","text":"`,
-        );
-        const chunk = 'x'.repeat(64 * 1024);
-        const more = () => {
-          while (sent < floodBytes && !response.destroyed) {
-            sent += chunk.length;
-            if (!response.write(chunk)) return void response.once('drain', more);
-          }
-          response.end('"}]}}');
-        };
-        more();
-      } else {
-        response.writeHead(202).end();
-      }
-    });
+      more();
+    },
   });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}/mcp`, server, sent: () => sent });
-    });
-  });
+  return { url, server, sent: () => sent };
 }
 
 const servers: Server[] = [];
