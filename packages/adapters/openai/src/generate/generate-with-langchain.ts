@@ -74,24 +74,66 @@ interface Answer {
   refusal?: string;
 }
 
+/**
+ * How long a stream may stay open after the model's finish reason before the answer is taken
+ * as it is. OpenAI sends the usage chunk and `[DONE]` right after the finish reason, and
+ * LangChain hands the usage over only once the response ends: a server or proxy that holds
+ * the connection open past that point would otherwise run the attempt into its timeout, and
+ * a retry would pay for the same answer twice.
+ */
+const afterFinishGraceMs = 1_000;
+
+/** What a stream's next read resolves to when the grace after its finish reason ran out. */
+const heldOpen = Symbol('held open');
+
 async function streamAnswer(
   runnable: Runnable,
   messages: BaseMessage[],
   config: Record<string, unknown>,
   onToken: ((delta: string) => void) | undefined,
+  release: AbortController,
 ): Promise<Answer> {
   let aggregate: AIMessageChunk | undefined;
   let refusal = '';
-  for await (const chunk of await runnable.stream(messages, config)) {
-    refusal += takeRefusalDelta(chunk);
-    const delta = textOf(chunk.content);
-    if (delta !== '') onToken?.(delta);
-    aggregate = aggregate === undefined ? chunk : aggregate.concat(chunk);
+  const iterator = (await runnable.stream(messages, config))[Symbol.asyncIterator]();
+  let grace: Promise<typeof heldOpen> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    for (;;) {
+      const next = iterator.next();
+      const read = grace ? await Promise.race([next, grace]) : await next;
+      if (read === heldOpen) {
+        // The answer is whole; its usage, if any, is still in the held response. Letting go
+        // of the response ends the read in flight with an abort nobody waits for.
+        next.catch(() => {});
+        release.abort();
+        break;
+      }
+      if (read.done) break;
+      const chunk = read.value;
+      refusal += takeRefusalDelta(chunk);
+      const delta = textOf(chunk.content);
+      if (delta !== '') onToken?.(delta);
+      aggregate = aggregate === undefined ? chunk : aggregate.concat(chunk);
+      if (!grace && hasFinishReason(chunk)) {
+        grace = new Promise((resolve) => {
+          timer = setTimeout(() => resolve(heldOpen), afterFinishGraceMs);
+        });
+      }
+    }
+  } finally {
+    clearTimeout(timer);
   }
   if (aggregate === undefined) {
     throw new SyntaxError('The stream ended without a single chunk.');
   }
   return { message: aggregate, ...(refusal === '' ? {} : { refusal }) };
+}
+
+/** True when the message (or chunk) carries the model's finish reason. */
+function hasFinishReason(message: BaseMessage): boolean {
+  const reason = (message.response_metadata as Record<string, unknown> | undefined)?.finish_reason;
+  return typeof reason === 'string' && reason !== '';
 }
 
 /**
@@ -101,8 +143,7 @@ async function streamAnswer(
  * was done: passed on, the partial answer would read as the model's last word.
  */
 function checkFinished({ message }: Answer, endpoint: string): void {
-  const metadata = (message.response_metadata ?? {}) as Record<string, unknown>;
-  if (typeof metadata.finish_reason === 'string' && metadata.finish_reason !== '') return;
+  if (hasFinishReason(message)) return;
   const received = textOf(message.content).length;
   throw new ModelCallError({
     kind: 'connection',
@@ -152,9 +193,13 @@ export async function generateWithLangChain({
   const attempt = startAttemptSignal(generate.signal, timeoutMs);
   try {
     const runnable = withTools(model, tools, endpoint);
-    const config = { ...callOptions, signal: attempt.signal };
-    const answer = streaming
-      ? await streamAnswer(runnable, messages, config, generate.onToken)
+    // A stream's own signal beside the attempt's: it lets go of a response held open after a
+    // whole answer (see `afterFinishGraceMs`) without reading as the attempt aborted.
+    const release = streaming ? new AbortController() : undefined;
+    const signal = release ? AbortSignal.any([attempt.signal, release.signal]) : attempt.signal;
+    const config = { ...callOptions, signal };
+    const answer = release
+      ? await streamAnswer(runnable, messages, config, generate.onToken, release)
       : { message: await runnable.invoke(messages, config) };
     // Some clients end a stream quietly when aborted; a partial answer must not pass as whole.
     attempt.signal.throwIfAborted();

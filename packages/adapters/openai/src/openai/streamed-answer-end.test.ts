@@ -1,6 +1,6 @@
 import { ModelCallError } from '@agentchart/core';
 import type { ChatRequest } from '@agentchart/core/internal';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOpenAITestServer } from '../testing/openai-test-server';
 import { replies } from '../testing/replies';
 import { openAIChatModel } from './openai-chat-model';
@@ -18,12 +18,13 @@ const answer = replies.text('The answer is forty-two', {
   chunks: ['The', ' answer', ' is', ' forty-two'],
 });
 
-function ask(deltas: string[] = []) {
+function ask(deltas: string[] = [], timeoutMs?: number) {
   const model = openAIChatModel({
     model: 'gpt-4o-mini',
     apiKey: 'sk-test',
     baseURL: server.baseURL,
     streaming: true,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
   });
   return model.generate(hello, {
     signal: new AbortController().signal,
@@ -53,5 +54,33 @@ describe('openAIChatModel: a stream that ends before its finish reason', () => {
 
     expect(response).toMatchObject({ content: 'The answer is forty-two', finishReason: 'stop' });
     expect(response.usage.outputTokens).toBeGreaterThan(0);
+  });
+
+  it('takes a stream that gave its finish reason, then held the connection open', async () => {
+    // Every event, usage chunk included, then neither `[DONE]` nor the end of the response.
+    // The attempt used to wait for its timeout and fail, and a retry paid for the answer again.
+    server.enqueue(replies.stallMidway(answer, Number.POSITIVE_INFINITY));
+    const deltas: string[] = [];
+    const response = await ask(deltas, 5_000);
+
+    expect(deltas).toEqual(['The', ' answer', ' is', ' forty-two']);
+    expect(response).toMatchObject({ content: 'The answer is forty-two', finishReason: 'stop' });
+    // LangChain hands the usage over only when the response ends: held open, it is not known,
+    // and core says so (`model.usage_missing`) rather than the call being paid for twice.
+    expect(response.usage).toEqual({ inputTokens: 0, outputTokens: 0 });
+    // The client let go of the response it no longer needed.
+    await vi.waitFor(() => expect(server.openResponses).toBe(0));
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('still fails a stream held open before its finish reason when the attempt times out', async () => {
+    server.enqueue(replies.stallMidway(answer, 5));
+    const error = await ask([], 300).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
+    await vi.waitFor(() => expect(server.openResponses).toBe(0));
   });
 });

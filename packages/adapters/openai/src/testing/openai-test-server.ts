@@ -32,6 +32,11 @@ export interface OpenAITestServer {
   readonly baseURL: string;
   /** Every request received, in arrival order. */
   readonly requests: readonly RecordedRequest[];
+  /**
+   * Responses neither ended nor closed by the client yet: a stalled reply stays open until the
+   * client lets go of it, so a test can check that a client released a connection it held.
+   */
+  readonly openResponses: number;
   /** Appends replies to the queue. */
   enqueue(...replies: ScriptedReply[]): void;
   /** Replaces the handler used once the queue is empty. */
@@ -70,10 +75,13 @@ export function createOpenAITestServer(options: OpenAITestServerOptions = {}): O
   const requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
+  const open = new Set<ServerResponse>();
   let responseCount = 0;
   let baseURL: string | undefined;
 
   const server = createServer((request, response) => {
+    open.add(response);
+    response.on('close', () => open.delete(response));
     void handle(request, response).catch((error: unknown) => {
       if (!response.headersSent) {
         sendJson(
@@ -206,6 +214,9 @@ export function createOpenAITestServer(options: OpenAITestServerOptions = {}): O
     },
     get requests() {
       return requests;
+    },
+    get openResponses() {
+      return open.size;
     },
     enqueue(...more) {
       queue.push(...more);
