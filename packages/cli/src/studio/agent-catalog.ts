@@ -1,5 +1,5 @@
 import type { Agent } from '@agentchart/core';
-import { machineVersionOf } from '@agentchart/core/internal';
+import { machineVersionOf, versionWithoutChildMachines } from '@agentchart/core/internal';
 import type { AnyStateMachine } from 'xstate';
 import { describeMachine } from '../graph/describe-machine';
 import { layoutChart } from '../graph/layout-chart';
@@ -44,6 +44,9 @@ export class AgentCatalog {
     walk(graph);
     const entry = { name, machine, version, graph, stateOfInvoke };
     this.#machines.set(version, entry);
+    // Checkpoints stored before child machines were part of the version carry the old one.
+    const former = versionWithoutChildMachines(machine);
+    if (former !== undefined && !this.#machines.has(former)) this.#machines.set(former, entry);
     return entry;
   }
 
@@ -54,7 +57,8 @@ export class AgentCatalog {
 
   /** Every known machine. */
   all(): CatalogMachine[] {
-    return [...this.#machines.values()];
+    // A machine may be known under two versions (see add): listed once.
+    return [...new Set(this.#machines.values())];
   }
 
   /** The agent name for a machine version: the catalog's, else a short form of the hash. */

@@ -1,6 +1,10 @@
 import { resolve } from 'node:path';
 import type { Checkpointer } from '@agentchart/core';
-import { isAgentFactory, machineVersionOf } from '@agentchart/core/internal';
+import {
+  isAgentFactory,
+  machineVersionOf,
+  versionWithoutChildMachines,
+} from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
 import type { CommandContext } from '../commands/types';
 import { findMachines } from '../graph/find-machines';
@@ -47,6 +51,8 @@ export async function loadStudioModules({
       if (!isReplyAgent(agent)) continue;
       catalog.add(agent.machine, agent.name ?? name);
       agents.set(machineVersionOf(agent.machine), agent);
+      const former = versionWithoutChildMachines(agent.machine);
+      if (former !== undefined && !agents.has(former)) agents.set(former, agent);
     }
     try {
       for (const { machine } of findMachines(moduleExports, { file })) catalog.add(machine);

@@ -1,6 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { CheckpointError } from '../store/checkpoint-error';
 import type { Checkpoint } from '../store/types';
+import { isStateMachine } from './inspect-machine';
 
 interface StateNodeLike {
   id: string;
@@ -16,9 +17,17 @@ interface StateNodeLike {
 interface PersistedSnapshotLike {
   status?: unknown;
   value?: unknown;
-  children?: Record<string, { src?: unknown } | undefined>;
+  children?: Record<string, { src?: unknown; snapshot?: unknown } | undefined>;
   /** What each history state remembers: its id → the ids of the states it re-enters. */
   historyValue?: Record<string, readonly { id?: unknown }[] | undefined>;
+}
+
+/** Where in the checkpoint a check looks, for its messages. */
+interface Where {
+  intro: string;
+  threadId: string;
+  /** The path of the snapshot checked: `snapshot`, or a child machine's below it. */
+  at: string;
 }
 
 /**
@@ -29,7 +38,9 @@ interface PersistedSnapshotLike {
  * not have), so the thread waits for ever on a wait that already took its reply. So does an
  * `after` timer of a renamed state: it fires, named after the old state, and moves nothing.
  * And so does what a history state remembers: XState drops a remembered state it cannot find,
- * and the history state re-enters its default, as if the thread had never been further.
+ * and the history state re-enters its default, as if the thread had never been further. The
+ * machines the chart invokes are held to the same: XState drops a child whose actor it cannot
+ * find by name, and a child machine's state must be one of its machine's too.
  */
 export function checkMigratedSnapshot(
   machine: AnyStateMachine,
@@ -38,18 +49,8 @@ export function checkMigratedSnapshot(
 ): void {
   const persisted = snapshot as PersistedSnapshotLike | undefined;
   if (persisted?.status !== 'active') return;
-  const root = machine.root as unknown as StateNodeLike;
-  const active: StateNodeLike[] = [];
-  const unknown = activeStates(root, persisted.value, active);
   const intro = `migrate returned a checkpoint of thread "${threadId}" (machine version ${versions.from} → ${versions.to}) that does not fit this machine:`;
-  if (unknown !== undefined) {
-    throw new CheckpointError(
-      'checkpoint.invalid_migration',
-      threadId,
-      `${intro} its state value ${JSON.stringify(persisted.value)} names "${unknown.name}", which state "${unknown.parent}" does not have (it has: ${unknown.known.join(', ') || 'no child states'}). Rewrite snapshot.value to this machine's states in migrate (a renamed state under its new name). Nothing was written: the thread is as it was.`,
-    );
-  }
-  checkHistory(machine, persisted.historyValue, intro, threadId);
+  const active = checkFit(machine, persisted, { intro, threadId, at: 'snapshot' });
   const invoked = new Map<string, string>();
   for (const node of active) for (const { id } of node.invoke) invoked.set(id, node.id);
   const children = persisted.children ?? {};
@@ -66,6 +67,77 @@ export function checkMigratedSnapshot(
     threadId,
     `${intro} snapshot.children holds ${orphans.map((id) => `"${id}"`).join(', ')}, which no active state invokes, while ${missing.map((id) => `"${id}" (invoked by state "${invoked.get(id)}")`).join(', ')} is missing: restored so, the effect would finish into an invoke the machine no longer has and the thread would wait for ever. Keep the old id on the renamed state's invoke (invoke: { id: '${orphans[0]}', … }): the effect keeps its journal (a wait its deadline and a reply already given) and migrate need only rewrite snapshot.value. Or move the child to the new id in migrate (snapshot.children['${missing[0]}'] = snapshot.children['${orphans[0]}'], then delete the old key): the effect then starts over under that id (a wait is asked again, with a new deadline). Nothing was written: the thread is as it was.`,
   );
+}
+
+/**
+ * Checks a machine's persisted snapshot (the root's, or a child machine's) against the
+ * machine: its state value, what its history states remember, and its children, child
+ * machines checked the same way. Returns the states the value makes active.
+ */
+function checkFit(
+  machine: AnyStateMachine,
+  persisted: PersistedSnapshotLike,
+  where: Where,
+): StateNodeLike[] {
+  const root = machine.root as unknown as StateNodeLike;
+  const active: StateNodeLike[] = [];
+  const unknown = activeStates(root, persisted.value, active);
+  if (unknown !== undefined) {
+    const whose = where.at === 'snapshot' ? 'its state value' : `${where.at}.value`;
+    throw new CheckpointError(
+      'checkpoint.invalid_migration',
+      where.threadId,
+      `${where.intro} ${whose} ${JSON.stringify(persisted.value)} names "${unknown.name}", which state "${unknown.parent}" does not have (it has: ${unknown.known.join(', ') || 'no child states'}). Rewrite ${where.at}.value to ${where.at === 'snapshot' ? "this machine's" : "its machine's"} states in migrate (a renamed state under its new name). Nothing was written: the thread is as it was.`,
+    );
+  }
+  checkHistory(machine, persisted.historyValue, where);
+  checkChildMachines(machine, persisted.children ?? {}, where);
+  return active;
+}
+
+/**
+ * Refuses a child started from an actor this machine no longer registers under that name
+ * (XState's restore drops it without a word, and the state that invoked it waits for ever),
+ * and checks each child machine's snapshot against its machine.
+ */
+function checkChildMachines(
+  machine: AnyStateMachine,
+  children: NonNullable<PersistedSnapshotLike['children']>,
+  where: Where,
+): void {
+  for (const [id, child] of Object.entries(children)) {
+    const src = child?.src;
+    if (typeof src !== 'string') continue;
+    const entry = `${where.at}.children[${JSON.stringify(id)}]`;
+    const logic = referencedActor(machine, src);
+    if (logic === undefined) {
+      const names = Object.keys(machine.implementations.actors).map((name) => `"${name}"`);
+      throw new CheckpointError(
+        'checkpoint.invalid_migration',
+        where.threadId,
+        `${where.intro} ${entry} was started from actor "${src}", which this machine does not have (its setup({ actors }) has: ${names.join(', ') || 'none'}): restored so, XState would drop the child without a word and the state that invoked it would wait for ever. Register the actor under its old name too, or set ${entry}.src to its new name in migrate. Nothing was written: the thread is as it was.`,
+      );
+    }
+    const snapshot = child?.snapshot as PersistedSnapshotLike | undefined;
+    if (isStateMachine(logic) && snapshot?.status === 'active') {
+      checkFit(logic, snapshot, { ...where, at: `${entry}.snapshot` });
+    }
+  }
+}
+
+/**
+ * The actor logic a child's `src` names, as XState's restore finds it: by name in the
+ * machine's actors, or an inline one by the state and index of its invoke.
+ */
+function referencedActor(machine: AnyStateMachine, src: string): unknown {
+  const inline = /^xstate\.invoke\.(\d+)\.(.*)$/.exec(src);
+  if (!inline) return machine.implementations.actors[src];
+  const node = stateNodeById(machine, inline[2]!) as
+    | (StateNodeLike & { config: { invoke?: unknown } })
+    | undefined;
+  const invoke = node?.config.invoke;
+  const config = Array.isArray(invoke) ? invoke[Number(inline[1])] : invoke;
+  return (config as { src?: unknown } | undefined)?.src;
 }
 
 /**
@@ -106,14 +178,13 @@ function checkTimers(
 function checkHistory(
   machine: AnyStateMachine,
   historyValue: PersistedSnapshotLike['historyValue'],
-  intro: string,
-  threadId: string,
+  { intro, threadId, at }: Where,
 ): void {
   if (historyValue === undefined || historyValue === null || typeof historyValue !== 'object') {
     return;
   }
   for (const [historyId, remembered] of Object.entries(historyValue)) {
-    const entry = `snapshot.historyValue[${JSON.stringify(historyId)}]`;
+    const entry = `${at}.historyValue[${JSON.stringify(historyId)}]`;
     const history = stateNodeById(machine, historyId);
     if (history?.type !== 'history') {
       throw new CheckpointError(

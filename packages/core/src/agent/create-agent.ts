@@ -27,7 +27,7 @@ import { checkAgentOptions } from './check-agent-options';
 import { checkAgentShapes } from './check-agent-shapes';
 import { childLateReply } from './child-late-reply';
 import { forkThread } from './fork-thread';
-import { machineVersionOf } from './inspect-machine';
+import { machineVersionOf, versionWithoutChildMachines } from './inspect-machine';
 import { LiveRuns } from './live-runs';
 import { replayThread } from './replay-thread';
 import { loadCheckpoint, restoreRun } from './restore-thread';
@@ -126,6 +126,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     name: options.name ?? machine.id,
     machine,
     machineVersion: machineVersionOf(machine),
+    versionWithoutChildMachines: versionWithoutChildMachines(machine),
     models: modelChains,
     modelPolicy,
     pipeline: createModelCallPipeline({

@@ -73,9 +73,52 @@ export function effectSpecsOf(machine: AnyStateMachine): Map<string, EffectSpec>
 
 /**
  * A hash of the machine's definition (states, transitions, invokes — not function bodies),
- * stored with every checkpoint so a snapshot is never restored into a different machine.
+ * with the definitions of the child machines its `setup({ actors })` registers, stored with
+ * every checkpoint so a snapshot is never restored into a different machine: a checkpoint
+ * holds its child machines' states too. A machine with no child machine hashes as it did
+ * before child machines were part of the version.
  */
 export function machineVersionOf(machine: AnyStateMachine): string {
-  const definition = JSON.stringify((machine.root as { definition: unknown }).definition);
-  return createHash('sha256').update(definition).digest('hex').slice(0, 16);
+  return hashOf(versionText(machine, new Set()));
+}
+
+/**
+ * The version a machine with child machines had before their definitions were part of it
+ * (its own definition only), or undefined when it has none: its threads checkpointed then are
+ * restored as they were, and store the full version from their next checkpoint on.
+ */
+export function versionWithoutChildMachines(machine: AnyStateMachine): string | undefined {
+  const own = hashOf(definitionText(machine));
+  return own === machineVersionOf(machine) ? undefined : own;
+}
+
+function hashOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+function definitionText(machine: AnyStateMachine): string {
+  return JSON.stringify((machine.root as { definition: unknown }).definition);
+}
+
+/** The machine's definition, then each registered child machine's by name (once per machine). */
+function versionText(machine: AnyStateMachine, seen: Set<AnyStateMachine>): string {
+  seen.add(machine);
+  let text = definitionText(machine);
+  const actors = (machine.implementations.actors ?? {}) as Record<string, unknown>;
+  for (const name of Object.keys(actors).sort()) {
+    const child = actors[name];
+    if (!isStateMachine(child) || seen.has(child)) continue;
+    text += `\n${JSON.stringify(name)}:${versionText(child, seen)}`;
+  }
+  return text;
+}
+
+/** True for XState machine logic (a child machine), as opposed to promise or callback logic. */
+export function isStateMachine(logic: unknown): logic is AnyStateMachine {
+  return (
+    typeof logic === 'object' &&
+    logic !== null &&
+    'root' in logic &&
+    typeof (logic as { getStateNodeById?: unknown }).getStateNodeById === 'function'
+  );
 }

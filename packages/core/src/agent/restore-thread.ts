@@ -58,6 +58,8 @@ export async function loadCheckpoint(
     throw await childThreadError(checkpointer, checkpoint);
   }
   if (checkpoint.machineVersion === runtime.machineVersion) return checkpoint;
+  // Stored before the version covered child machines: restored as it was then.
+  if (checkpoint.machineVersion === runtime.versionWithoutChildMachines) return checkpoint;
   const versions = { from: checkpoint.machineVersion, to: runtime.machineVersion };
   const migrated = migrate ? await migrate(structuredClone(checkpoint), versions) : undefined;
   if (!migrated) {
@@ -79,7 +81,7 @@ export async function loadCheckpoint(
     throw new CheckpointError(
       'checkpoint.version_mismatch',
       threadId,
-      `Thread "${threadId}" was checkpointed by machine version ${versions.from}, but this agent's machine is version ${versions.to}: the chart's structure changed since (its states, transitions, invokes, descriptions or meta; context and code are not part of the version). The thread rests ${checkpoint.run.status} in state ${JSON.stringify((checkpoint.snapshot as { value?: unknown } | undefined)?.value)}. ${fitsMachine(runtime.machine, checkpoint, versions) ? `That state, its effects and timers, and the states its history remembers are all in this machine as they were: if nothing that changed matters to it, give ${migrateOption} that returns such checkpoints as they are (migrate: (checkpoint) => checkpoint).` : `That state, its effects, its timers or the states its history remembers are not in this machine as they were: give ${migrateOption} that moves them to their new names (snapshot.value, snapshot.children, delayedEvents, snapshot.historyValue), finish the thread with the old machine, or start a new thread.`}`,
+      `Thread "${threadId}" was checkpointed by machine version ${versions.from}, but this agent's machine is version ${versions.to}: the chart's structure changed since (its states, transitions, invokes, descriptions or meta, or those of a child machine it registers; context and code are not part of the version). The thread rests ${checkpoint.run.status} in state ${JSON.stringify((checkpoint.snapshot as { value?: unknown } | undefined)?.value)}. ${fitsMachine(runtime.machine, checkpoint, versions) ? `That state, its effects and timers, and the states its history remembers are all in this machine as they were: if nothing that changed matters to it, give ${migrateOption} that returns such checkpoints as they are (migrate: (checkpoint) => checkpoint).` : `That state, its effects, its timers or the states its history remembers are not in this machine as they were: give ${migrateOption} that moves them to their new names (snapshot.value, snapshot.children, delayedEvents, snapshot.historyValue), finish the thread with the old machine, or start a new thread.`}`,
     );
   }
   if (checkFit) checkMigratedSnapshot(runtime.machine, { ...migrated, threadId }, versions);

@@ -1,6 +1,10 @@
 import type { AnyStateMachine, PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
-import { effectSpecsOf, machineVersionOf } from '../agent/inspect-machine';
+import {
+  effectSpecsOf,
+  machineVersionOf,
+  versionWithoutChildMachines,
+} from '../agent/inspect-machine';
 import type { CallsModels, ModelAliasesOf } from '../agent/model-aliases';
 import { loadCheckpoint, restoreRun } from '../agent/restore-thread';
 import type { MigrateCheckpoint } from '../agent/types';
@@ -95,6 +99,7 @@ export function agentActor<
   }
   const childSpecs = [...effectSpecsOf(options.machine).values()];
   const machineVersion = machineVersionOf(options.machine);
+  const formerVersion = versionWithoutChildMachines(options.machine);
   return createEffectLogic(
     {
       kind: 'agent',
@@ -125,6 +130,7 @@ export function agentActor<
         name: options.machine.id,
         machine: options.machine,
         machineVersion,
+        versionWithoutChildMachines: formerVersion,
         // Calls, tokens and cost are the family's, judged by the parent on what all of it has
         // used (see Run.familyUsage), so children side by side cannot each spend what is left.
         limits: ownLimits,

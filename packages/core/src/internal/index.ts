@@ -4,7 +4,7 @@
  * may change between minor versions.
  */
 export { type AgentFactory, type HostedAgentOptions, isAgentFactory } from '../agent/agent-factory';
-export { machineVersionOf } from '../agent/inspect-machine';
+export { machineVersionOf, versionWithoutChildMachines } from '../agent/inspect-machine';
 export type { CallsModels, ModelAliasesOf, ModelsFor } from '../agent/model-aliases';
 export type { ThreadTenantCheck } from '../agent/thread-tenant';
 export type { CloseOptions, ResumeOptions, SendOptions } from '../agent/types';

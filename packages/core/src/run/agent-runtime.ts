@@ -22,6 +22,11 @@ export interface AgentRuntime {
   machine: AnyStateMachine;
   /** Hash of the machine's definition, stored with every checkpoint. */
   machineVersion: string;
+  /**
+   * The machine's version before its child machines were part of it, when it has any: a
+   * checkpoint stored under it is restored as before (see `versionWithoutChildMachines`).
+   */
+  versionWithoutChildMachines: string | undefined;
   models: ReadonlyMap<string, readonly ChatModel[]>;
   modelPolicy: ModelCallPolicy;
   /** The model-call middleware chain every model call goes through, composed once. */
