@@ -27,7 +27,8 @@ const help = `Usage: agentchart resume <thread> [--agent <module>] [--db <file|u
 Continues a thread from its last checkpoint and drives it to its next rest: effects that had
 finished are answered from the journal (no model call is paid twice), the one in flight runs
 again under the same key, timers keep the time they had left. --all resumes every thread a
-dead process left running (stored "running", its lease expired).
+dead process left running (stored "running", its lease expired); a child agent's thread is
+left to its parent's resume, which restores it where it rests.
 
 Options:
   -a, --agent <module>   the module exporting the agent factory (default: $${agentVariable})
@@ -158,7 +159,12 @@ async function resumeAll(
   const candidates: string[] = [];
   for (const thread of await listThreads(store.checkpointer, 'running')) {
     const owner = await ownerIsGone(store.checkpointer, thread.threadId, now);
-    if (owner.gone) candidates.push(thread.threadId);
+    if (!owner.gone) continue;
+    // A child agent's thread is its parent run's to drive: resuming the parent restores it
+    // where it rests, and a resume of its own is refused (run.child_thread).
+    const latest = await store.checkpointer.latest(thread.threadId);
+    if (latest?.run.parentThreadId !== undefined) continue;
+    candidates.push(thread.threadId);
   }
   const stopProgress =
     json || quiet

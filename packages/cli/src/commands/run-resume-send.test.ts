@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../cli';
 import { memoryContext } from '../testing';
+import { deskControl } from './__fixtures__/delegating-agent';
 import { control } from './__fixtures__/refund-agent';
 
 const agentModule = fileURLToPath(new URL('./__fixtures__/refund-agent.ts', import.meta.url));
@@ -17,6 +18,7 @@ beforeEach(() => {
   control.toolLatencyMs = 0;
   control.clockAheadMs = 0;
   control.paid.length = 0;
+  deskControl.latencyMs = 0;
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -315,6 +317,36 @@ describe('agentchart resume', () => {
     const again = await cli(['resume', 'r', '--agent', agentModule]);
     expect(again.exitCode).toBe(0);
     expect(again.stderr).toContain('Thread r already ended (done); there is nothing to resume');
+  });
+
+  it('resumes a family left running through its parent, not its child thread on its own', async () => {
+    const { SqliteCheckpointer } = await import('@agentchart/core');
+    const { deskAgent } = await import('./__fixtures__/delegating-agent');
+    const checkpointer = new SqliteCheckpointer({ path: join(dir, '.agentchart/runs.db') });
+    // The child's model call is in flight when the process goes: parent and child are both
+    // stored "running", with no live owner.
+    deskControl.latencyMs = 60_000;
+    const first = deskAgent.create({ checkpointer });
+    first.start({ threadId: 'p', input: { amount: 900 } });
+    const child = 'p/0.desk.delegating#0';
+    for (let tries = 0; tries < 200 && !(await checkpointer.latest(child)); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await first.close({ timeoutMs: 0 });
+    checkpointer.close();
+    deskControl.latencyMs = 0;
+
+    // Both show their owner gone, but only the parent is to be resumed (it was "2 threads").
+    const runs = await cli(['runs']);
+    expect(runs.stdout).toMatch(/p\/0\.desk\.delegating#0\s+running \(owner gone\)/);
+    expect(runs.stdout).toContain('1 thread was left running');
+    expect(runs.stdout).toContain('agentchart resume p --agent <module>');
+    const resumed = await cli(['resume', '--all', '--agent', deskModule, '--json']);
+    // The child used to be resumed on its own too, refused (run.child_thread): exit 1.
+    expect(JSON.parse(resumed.stdout)).toEqual([
+      { threadId: 'p', status: 'waiting', detail: 'Send this refund note?' },
+    ]);
+    expect(resumed.exitCode).toBe(0);
   });
 
   it('refuses --all with a thread id, and --force with --all', async () => {

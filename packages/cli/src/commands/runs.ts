@@ -153,12 +153,20 @@ export const runsCommand: Command = {
           `(the ${limit} most recently updated; more match: raise --limit or narrow the filters)\n`,
         );
       }
-      if (gone.size > 0) {
+      // What to resume: a child agent's thread goes on with its parent's resume, and a
+      // resume of its own is refused (run.child_thread).
+      const toResume: string[] = [];
+      for (const threadId of gone) {
+        const latest = await store.latest(threadId);
+        if (latest?.run.parentThreadId === undefined) toResume.push(threadId);
+      }
+      if (toResume.length > 0) {
         const agent = context.env?.[agentVariable] ? '' : ' --agent <module>';
         const database = values.db === undefined ? '' : ` --db ${shellWord(values.db)}`;
-        const [first] = gone;
+        const [first] = toResume;
+        const count = toResume.length;
         context.stdout.write(
-          `\n${gone.size} ${gone.size === 1 ? 'thread was' : 'threads were'} left running by a process that is gone (its lease expired). Resume ${gone.size === 1 ? 'it' : 'one'} with:\n` +
+          `\n${count} ${count === 1 ? 'thread was' : 'threads were'} left running by a process that is gone (its lease expired). Resume ${count === 1 ? 'it' : 'one'} with:\n` +
             `  agentchart resume ${terminalSafe(shellWord(first!))}${agent}${terminalSafe(database)}\n` +
             `or every such thread with: agentchart resume --all${agent}${terminalSafe(database)} (agentchart worker does it on its own)\n`,
         );

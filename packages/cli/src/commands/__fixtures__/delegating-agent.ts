@@ -3,6 +3,9 @@ import { scriptedModel } from '@agentchart/core/testing';
 import { setup } from 'xstate';
 import { z } from 'zod';
 
+/** What the tests change: the latency of the child's model call. */
+export const deskControl = { latencyMs: 0 };
+
 /** A child agent that drafts a refund note, then waits for a person to approve it. */
 const approver = setup({
   actors: {
@@ -59,7 +62,11 @@ const desk = setup({
 export const deskAgent = agentFactory((host) =>
   createAgent({
     machine: desk,
-    models: { fast: scriptedModel({ handler: () => ({ json: { note: 'Refunded.' } }) }) },
+    models: {
+      fast: scriptedModel({
+        handler: () => ({ json: { note: 'Refunded.' }, latencyMs: deskControl.latencyMs }),
+      }),
+    },
     ...host,
   }),
 );
