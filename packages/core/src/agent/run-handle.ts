@@ -17,6 +17,21 @@ export interface ThreadAccess {
 }
 
 /**
+ * True for a reply to a run restored from `waiting` that has not reopened that wait yet and
+ * is still on its way back to rest: a child agent's wait comes back only once the child's
+ * thread is restored, after `agent.resume()` has returned. Such a reply goes as
+ * `agent.send()`'s does, given at the rest, instead of failing with `run.not_waiting` at once.
+ */
+function reopening(run: Run, event: EventObject | HumanReplyEvent): boolean {
+  if (event.type !== 'human.reply' || run.restoredFrom !== 'waiting') return false;
+  const phase = run.phase;
+  if (phase !== 'starting' && phase !== 'running') return false;
+  const { waitId } = event as HumanReplyEvent;
+  const waits = run.waits();
+  return waitId === undefined ? waits.length === 0 : !waits.some((wait) => wait.waitId === waitId);
+}
+
+/**
  * A handle that follows its thread: while the run is in memory, events reach it directly (and
  * a wrong reply throws at once); once it was evicted while waiting, `send()` and `reply()`
  * restore the thread from its store through `deliver` — in order, one after another — and
@@ -42,13 +57,13 @@ export function handleOf<TMachine extends AnyStateMachine>(
   let failure: { error: unknown } | undefined;
 
   const dispatch = (event: EventObject | HumanReplyEvent, direct: (run: Run) => void) => {
-    if (pending === 0 && !current().evicted) {
+    if (pending === 0 && !current().evicted && !reopening(current(), event)) {
       direct(current());
       return;
     }
     const delivery = async () => {
       try {
-        if (current().evicted) found = await deliver(event);
+        if (current().evicted || reopening(current(), event)) found = await deliver(event);
         else direct(current());
       } catch (error) {
         // Reported once by result(); the deliveries after it still go (a corrected reply).

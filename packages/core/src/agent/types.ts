@@ -228,7 +228,10 @@ export interface RunHandle<TMachine extends AnyStateMachine = AnyStateMachine> {
   send(event: EventFrom<TMachine> | HumanReplyEvent): void;
   /**
    * Answers a pending human wait; `waitId` may be left out when only one is pending. Without
-   * it while several are pending, the reply is refused with `human.ambiguous_reply`.
+   * it while several are pending, the reply is refused with `human.ambiguous_reply`. A run
+   * just resumed from `waiting` whose wait has not reopened yet (a child agent's, back once
+   * the child's thread is restored) gets the reply at its next rest, as `agent.send()` gives
+   * it; one it has no wait for then is refused through `result()`.
    */
   reply(value: unknown, waitId?: string): void;
   /** Human waits pending now. */
