@@ -4,6 +4,7 @@ import { invoiceMachine, invoiceResponse, memoryLedger } from '../../test/fixtur
 import { ReplayError } from '../ledger/replay-error';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import type { Checkpointer } from '../store/types';
+import { manualClock } from '../testing/manual-clock';
 import { scriptedModel } from '../testing/scripted-model';
 import { createAgent } from './create-agent';
 
@@ -88,6 +89,39 @@ describe('replayThread (agent.replay)', () => {
     expect(error.code).toBe('replay.missing_effect');
     expect(error.site).toBe('0.invoice.replanning');
     expect(error.message).toContain('which the recorded run never took');
+  });
+
+  it('replays a thread stopped or handed back mid-step to the outcome its run had', async () => {
+    for (const end of ['stop', 'close'] as const) {
+      const checkpointer = new MemoryCheckpointer();
+      // The first model call never answers: the clock its latency runs on never moves.
+      const model = scriptedModel({
+        handler: invoiceResponse,
+        latencyMs: 1,
+        clock: manualClock(0),
+      });
+      const recorder = createAgent({
+        machine: invoiceMachine({ ledger: memoryLedger() }),
+        models: { fast: model },
+        checkpointer,
+      });
+      const calling = new Promise<void>((resolve) => {
+        recorder.events.onAny((event) => {
+          if (event.type === 'llm.call.start') resolve();
+        });
+      });
+      const handle = recorder.start({ threadId: 't', input: { request: 'invoice c-42' } });
+      await calling;
+      if (end === 'stop') await handle.stop();
+      else await recorder.close({ timeoutMs: 0 });
+      const recorded = await handle.result();
+      expect(recorded.status).toBe('stopped');
+      const replay = replayAgent(checkpointer);
+      // Before: `{ status: 'waiting', waits: [] }`, an outcome the recorded run never had.
+      expect(await replay.agent.replay('t')).toEqual(recorded);
+      expect(replay.model.requests).toHaveLength(0);
+      await replay.agent.close();
+    }
   });
 
   it('replays a thread that still waits up to its wait', async () => {

@@ -52,6 +52,13 @@ export async function replayThread(
   run.start({ resumed: first !== undefined, delayedEvents: first?.delayedEvents ?? [] });
   const outcome = await run.result();
   if (ReplayError.isInstance(run.failure)) throw run.failure;
-  if (outcome.status === 'waiting') await run.stop();
+  if (outcome.status !== 'waiting') return outcome;
+  await run.stop();
+  // The recording ended where this replay rests: stopped, or handed back mid-work with its
+  // last steps unfinished. Its run's outcome was `stopped` then, not a wait (for nothing,
+  // when a step it left unfinished is what the replay rests at).
+  const stopped = { status: 'stopped' as const, threadId, usage: outcome.usage };
+  if (latest.run.status === 'stopped') return stopped;
+  if (latest.run.status === 'running') return { ...stopped, handedBack: true };
   return outcome;
 }
