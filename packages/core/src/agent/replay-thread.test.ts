@@ -91,6 +91,18 @@ describe('replayThread (agent.replay)', () => {
     expect(error.message).toContain('which the recorded run never took');
   });
 
+  it('fails with replay.unreached_effect naming the first step the code no longer reaches', async () => {
+    const { checkpointer } = await recordedThread();
+    const { agent } = replayAgent(checkpointer, { skipApproval: true });
+    // Before: resolved `done`, with the approval the recording asked for never reached.
+    const error = await agent.replay('t').catch((caught) => caught);
+    expect(ReplayError.isInstance(error)).toBe(true);
+    expect(error.code).toBe('replay.unreached_effect');
+    expect(error.key).toBe('0.invoice.approving#0/0:human');
+    expect(error.site).toBe('0.invoice.approving');
+    expect(error.message).toContain('ended done in "done" without reaching a step');
+  });
+
   it('replays a thread stopped or handed back mid-step to the outcome its run had', async () => {
     for (const end of ['stop', 'close'] as const) {
       const checkpointer = new MemoryCheckpointer();

@@ -305,7 +305,8 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
    * Re-runs a recorded thread from its input with this agent's machine, answering every
    * model call, tool call and human wait from the thread's journal: nothing executes and
    * nothing is written. Rejects with a `ReplayError` naming the step when the code takes a
-   * different path than the recording; otherwise resolves with the outcome it reaches (for a
+   * different path than the recording (a step the journal lacks or has with another input,
+   * or recorded steps it ends without reaching); otherwise resolves with the outcome it reaches (for a
    * thread stopped or handed back mid-step, `stopped`, as its run ended).
    */
   replay(threadId: string, options?: ReplayOptions): Promise<RunOutcomeFrom<TMachine>>;

@@ -1,12 +1,16 @@
 import { AgentchartError } from '../errors/agentchart-error';
 
 /** Ways a deterministic replay can leave the recorded path. */
-export type ReplayErrorCode = 'replay.missing_effect' | 'replay.diverged';
+export type ReplayErrorCode =
+  | 'replay.missing_effect'
+  | 'replay.diverged'
+  | 'replay.unreached_effect';
 
 /**
- * A replay reached a step the journal does not have (`replay.missing_effect`), or one whose
- * recorded input differs from what the code asks now (`replay.diverged`): the code takes a
- * different path than the recorded run did.
+ * A replay reached a step the journal does not have (`replay.missing_effect`), one whose
+ * recorded input differs from what the code asks now (`replay.diverged`), or came to its
+ * outcome without reaching steps the recording took (`replay.unreached_effect`, naming the
+ * first of them): the code takes a different path than the recorded run did.
  */
 export class ReplayError extends AgentchartError<ReplayErrorCode> {
   readonly threadId: string;

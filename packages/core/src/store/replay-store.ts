@@ -9,6 +9,7 @@ import type { AcquireLeaseOptions, LeaseToRenew, ThreadLease } from './types';
  */
 export class ReplayStore extends MemoryCheckpointer {
   readonly #entries: ReadonlyMap<string, JournalEntry>;
+  readonly #read = new Set<string>();
 
   constructor(entries: readonly JournalEntry[]) {
     super();
@@ -16,6 +17,7 @@ export class ReplayStore extends MemoryCheckpointer {
   }
 
   override async getEffect(_threadId: string, key: string): Promise<JournalEntry | undefined> {
+    this.#read.add(key);
     const entry = this.#entries.get(key);
     return entry && structuredClone(entry);
   }
@@ -42,6 +44,11 @@ export class ReplayStore extends MemoryCheckpointer {
 
   override async getLease(): Promise<ThreadLease | undefined> {
     return undefined;
+  }
+
+  /** The recorded steps the replay never asked for, in journal order. */
+  unread(): JournalEntry[] {
+    return [...this.#entries.values()].filter((entry) => !this.#read.has(entry.key));
   }
 
   override async listEffects(): Promise<JournalEntry[]> {
