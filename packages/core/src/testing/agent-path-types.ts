@@ -47,7 +47,10 @@ export interface EffectPathOptions {
   outputs?: readonly unknown[];
   /** Outcomes answered by your script: a cascade, a router → generator → verifier … */
   scripted?: readonly ScriptedPathOutcome[];
-  /** The tool call that makes one of a tool loop's tools fail, for the `tool-error` edge. */
+  /**
+   * The tool call that makes one of a tool loop's tools fail, for the `tool-error` edge; a
+   * path on which that tool does not fail with these arguments is reported.
+   */
   toolError?: { tool: string; arguments: unknown };
   /** Built-in failure edges to walk. Default: every one that applies to the effect's kind. */
   failures?: readonly PathFailure[];

@@ -122,6 +122,14 @@ export async function runAgentPath<TMachine extends AnyStateMachine>(
     middleware: [...middleware, tagging],
     limits: maxModelCalls === undefined ? limits : { ...limits, maxModelCalls },
   } as AgentOptions<TMachine>);
+  // A tool loop's tool-error edge holds only if its tool failed: a toolError call the tool
+  // answers is repeated by the script until the loop ends on loop.repeated_call, which the
+  // chart's onError takes just the same, so the path passed with no tool ever failing.
+  const failedTools = new Set<string>();
+  agent.events.on('tool.call.error', ({ callId, tool }) => {
+    const { invokeId, occurrence } = parseKey(callId);
+    failedTools.add(JSON.stringify([invokeId, occurrence, tool]));
+  });
   try {
     let handle: RunHandle<TMachine> = agent.start({ threadId, input: options.input });
     let outcome = await handle.result();
@@ -158,6 +166,8 @@ export async function runAgentPath<TMachine extends AnyStateMachine>(
       }
       outcome = await handle.result();
     }
+    // A limit run is cut before its edges: only a whole path must take them.
+    if (maxModelCalls === undefined) problem ??= toolErrorProblem(byInvoke, options, failedTools);
     return {
       outcome,
       reached: handle.getSnapshot().value,
@@ -167,4 +177,21 @@ export async function runAgentPath<TMachine extends AnyStateMachine>(
   } finally {
     await agent.close();
   }
+}
+
+/** Why a tool loop's planned tool-error edge was not taken, if one was not. */
+function toolErrorProblem(
+  byInvoke: ReadonlyMap<string, readonly PlannedOutcome[]>,
+  options: TestAgentPathsOptions<AnyStateMachine>,
+  failedTools: ReadonlySet<string>,
+): string | undefined {
+  for (const [invokeId, steps] of byInvoke) {
+    for (const [occurrence, step] of steps.entries()) {
+      const call = options.effects?.[invokeId]?.toolError;
+      if (step.name !== 'tool-error' || step.realise.by !== 'model' || !call) continue;
+      if (failedTools.has(JSON.stringify([invokeId, occurrence, call.tool]))) continue;
+      return `the tool-error edge of "${invokeId}" took no tool error: tool "${call.tool}" did not fail on effects.${invokeId}.toolError's arguments ${JSON.stringify(call.arguments)}. Give arguments with which its execute throws.`;
+    }
+  }
+  return undefined;
 }

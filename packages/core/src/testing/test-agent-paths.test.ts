@@ -216,6 +216,27 @@ describe('testAgentPaths', () => {
     expect(toolError?.ok).toBe(true);
   });
 
+  it('reports a tool-error edge on which the tool did not fail', async () => {
+    const report = await testAgentPaths({
+      machine: refunds,
+      input: { customer: 'c-1' },
+      effects: {
+        // lookup answers for this customer: the scripted model repeats the call until the
+        // loop ends on loop.repeated_call, which the chart's onError takes as well.
+        research: { toolError: { tool: 'lookup', arguments: { customer: 'c-1' } } },
+      },
+      limits: false,
+    });
+    const toolError = report.paths.find(
+      (path) => path.name === 'researching -(research: tool-error)-> failed',
+    );
+    // Before: ok, with no tool ever failing.
+    expect(toolError?.ok).toBe(false);
+    expect(toolError?.problem).toBe(
+      'the tool-error edge of "research" took no tool error: tool "lookup" did not fail on effects.research.toolError\'s arguments {"customer":"c-1"}. Give arguments with which its execute throws.',
+    );
+  });
+
   it('reports a run that does not end where the chart says', async () => {
     const report = await testAgentPaths({
       machine: triage,
