@@ -25,6 +25,7 @@ export { AgentchartError } from './errors/agentchart-error';
 export { DefinitionError } from './errors/definition-error';
 export { RunError } from './errors/run-error';
 export type { RunEvent, RunEventType } from './events/types';
+export { ReplayError } from './ledger/replay-error';
 export type { RunUsage } from './ledger/types';
 export { ModelCallError } from './model/model-call-error';
 export type { ChatModel } from './model/types';

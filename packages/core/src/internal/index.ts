@@ -46,7 +46,7 @@ export type { RunEventBase, RunEventListener, RunEventPayloads } from '../events
 export { capJournalValue, type OmittedValue } from '../ledger/cap-journal-value';
 export { addRecordUsage, emptyUsage, usageFromJournal } from '../ledger/fold-usage';
 export type { RecordedModelCall } from '../ledger/recorded-model-call';
-export { ReplayError, type ReplayErrorCode } from '../ledger/replay-error';
+export type { ReplayErrorCode } from '../ledger/replay-error';
 export type { EffectKind, JournalEntry, JournaledStep } from '../ledger/types';
 export {
   isRetryableModelErrorKind,
