@@ -5,6 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { checkDefinitionsSize, ownValue } from './check-definitions-size';
 import { checkTextRecord } from './check-text-record';
 import { startConnectDeadline } from './connect-deadline';
+import { connectFailureAdvice } from './connect-failure-advice';
 import { createLinearAjv } from './create-linear-ajv';
 import { createTransport } from './create-transport';
 import { listServerTools, ToolListError } from './list-server-tools';
@@ -113,16 +114,22 @@ export async function connectMcpServer(options: ConnectMcpServerOptions): Promis
         created.stderrTail(),
       ),
     );
+    const advice = connectFailureAdvice(cause);
     throw new McpServerError('mcp.connect_failed', {
       message:
-        `Could not connect to MCP server "${created.label}": ${(cause as Error)?.message ?? String(cause)}.` +
+        `Could not connect to MCP server "${created.label}": ${(cause as Error)?.message ?? String(cause)}` +
+        (advice ? ` (${advice.reason}): ${advice.advice}.` : '.') +
         (stderr
           ? ` Its stderr ended with: ${stderr}`
-          : cause instanceof ToolListError
+          : cause instanceof ToolListError || advice
             ? ''
             : ' Check the command or URL, and that the server speaks MCP.'),
       cause,
-      details: { server: created.label, ...(stderr ? { stderr } : {}) },
+      details: {
+        server: created.label,
+        ...(advice?.status === undefined ? {} : { status: advice.status }),
+        ...(stderr ? { stderr } : {}),
+      },
     });
   } finally {
     deadline.clear();
