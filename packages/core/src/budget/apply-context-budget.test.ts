@@ -85,6 +85,25 @@ describe('applyContextBudget', () => {
     expect(wordCounter.countText(summary?.content ?? '')).toBeLessThanOrEqual(30 + 5);
   });
 
+  it("frees room for the summary's heading too: compress-history alone fits what it compressed, on any window", async () => {
+    // The summary's message is its text, a heading and a message's framing. Room was freed
+    // for the text and 8 tokens, so on some windows the request, its summary paid for, was
+    // still over by a token or two and failed with budget.exceeded.
+    const failed: number[] = [];
+    for (let window = 250; window < 330; window++) {
+      const result = await applyContextBudget({
+        request: longConversation(10),
+        model: model(window),
+        counter: wordCounter,
+        budget: { strategies: ['compress-history'], reserveOutputTokens: 20, summaryTokens: 30 },
+        summarise: async () => words(500),
+      }).catch(() => undefined);
+      if (!result) failed.push(window);
+      else expect(wordCounter.countRequest(result.request) + 20).toBeLessThanOrEqual(window);
+    }
+    expect(failed).toEqual([]);
+  });
+
   it('fails at once when compress-history has no summariser', async () => {
     await expect(
       applyContextBudget({

@@ -28,6 +28,21 @@ export interface HistorySummary {
 /** Where a fenced summary's content comes from, as its fence names it. */
 const summarySource = 'a summary of earlier messages';
 
+/** The line a summary's message starts with, naming how many messages it stands for. */
+export function summaryHeading(messages: number): string {
+  return `[Summary of ${messages} earlier messages]`;
+}
+
+/**
+ * Tokens a summary's message takes besides its text: the heading (counted with a nine-digit
+ * number of messages, so no conversation's heading takes more), the line break after it and
+ * the message's framing. `compress-history` frees room for the text and these together, or
+ * the request it compressed would still not fit, its summary already paid for.
+ */
+export function summaryMessageOverhead(counter: TokenCounter): number {
+  return counter.countMessage({ role: 'user', content: `${summaryHeading(999_999_999)}\n` });
+}
+
 /** Tokens the fence of a summary takes around its text. */
 export function summaryFenceTokens(counter: TokenCounter): number {
   return counter.countText(fenceUntrusted('', summarySource));
@@ -54,7 +69,7 @@ export function historySummary({
   untrusted,
   fenceIdFrom,
 }: HistorySummaryOptions): HistorySummary {
-  const heading = `[Summary of ${covers.length} earlier messages]`;
+  const heading = summaryHeading(covers.length);
   const message: ChatMessage = untrusted
     ? {
         role: 'user',

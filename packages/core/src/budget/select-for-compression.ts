@@ -1,3 +1,4 @@
+import { summaryMessageOverhead } from './history-summary';
 import type { ContextItem } from './types';
 import type { WorkingContext } from './working-context';
 
@@ -12,8 +13,8 @@ export function selectForCompression(
   summaryTokens: number,
 ): ContextItem[] {
   const candidates = context.removableHistory(keepLastTurns);
-  // The summary itself takes room: its text and a message's framing.
-  const needed = context.overflow + summaryTokens + 8;
+  // The summary itself takes room: its text, its heading and a message's framing.
+  const needed = context.overflow + summaryTokens + summaryMessageOverhead(context.counter);
   const chosen: ContextItem[] = [];
   let freed = 0;
   for (const working of candidates) {
