@@ -34,7 +34,7 @@ export class BudgetError extends AgentchartError<'budget.exceeded'> {
       .map(({ section, tokens, minTokens }) => `${section} ${tokens} (min ${minTokens})`)
       .join(', ');
     super('budget.exceeded', {
-      message: `The request to "${details.model}" needs at least ${details.minimumTokens} tokens but its context window allows ${details.capacity} (window ${details.contextWindow}). Sections: ${sizes}. Shorten the largest section, allow more strategies for this state (keep-head-and-tail cuts the middle of an oversized input, document or tool result; a tool loop's maxToolOutputTokens caps every tool result), lower the reserved output, or use a model with a larger window.`,
+      message: `The request to "${details.model}" needs at least ${details.minimumTokens} tokens but its context window allows ${details.capacity} (window ${details.contextWindow}). Sections: ${sizes}. Shorten the largest section, allow more strategies for this state (keep-head-and-tail cuts the middle of an oversized input, document, memory or tool result; a tool loop's maxToolOutputTokens caps every tool result), lower the reserved output, or use a model with a larger window.`,
     });
     this.details = details;
   }

@@ -18,8 +18,8 @@ export interface CutOversizedOptions {
 /**
  * `keep-head-and-tail`: cuts the middle out of the largest message of a cuttable section,
  * down to what the request needs (never below `minCutTokens`), and repeats with the next
- * largest until the request fits. System messages and pinned items are never cut; of a tool
- * call only its text is, never its arguments.
+ * largest until the request fits. The system prompt, system messages outside memory and pinned
+ * items are never cut; of a tool call only its text is, never its arguments.
  */
 export function cutOversized(
   context: WorkingContext,
@@ -72,7 +72,10 @@ function largestCuttable(
     const { section, pinned, messages } = working.item;
     if (!working.kept || pinned || !policies[section].cuttable || section === 'system') continue;
     messages.forEach((message, index) => {
-      if (message.role === 'system' || (only && !only(working, message))) return;
+      // Memory is sent as system messages (buildContext) and is cuttable by its policy; any
+      // other system message — instructions an effect put among its input — is never cut.
+      if (message.role === 'system' && section !== 'memory') return;
+      if (only && !only(working, message)) return;
       // Content tokens without a second pass over the text: the message less its framing.
       const contentTokens =
         context.counter.countMessage(message) -

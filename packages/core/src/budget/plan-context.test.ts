@@ -156,6 +156,39 @@ describe('planContext', () => {
     });
   });
 
+  it('cuts the middle of an oversized memory, cuttable by its policy, with keep-head-and-tail', () => {
+    // Memory is sent as system messages; the cut skipped every system message, so a large
+    // memory failed with budget.exceeded where its section's policy says it may be cut.
+    const context = buildContext({
+      system: words(10, 's'),
+      memory: [words(3_000, 'm')],
+      input: words(10, 'now'),
+    });
+    const result = fits(
+      plan(context, 1_000, { strategies: ['keep-head-and-tail'], reserveOutputTokens: 100 }),
+    );
+    const memory = result.messages[1]!;
+    expect(memory.role).toBe('system');
+    expect(memory.content.startsWith('Memory: m0 m1')).toBe(true);
+    expect(memory.content.endsWith('m2999')).toBe(true);
+    // The system prompt is never cut.
+    expect(result.messages[0]!.content).toBe(words(10, 's'));
+    expect(result.ledger.trimmed[0]).toMatchObject({ section: 'memory', action: 'cut-middle' });
+    expect(result.ledger.inputTokens + 100).toBeLessThanOrEqual(1_000);
+  });
+
+  it('never cuts a system message among the input', () => {
+    const context = buildContext({
+      input: [
+        { role: 'system', content: words(2_000, 'rule') },
+        { role: 'user', content: words(10, 'now') },
+      ],
+    });
+    expect(() =>
+      plan(context, 1_000, { strategies: ['keep-head-and-tail'], reserveOutputTokens: 100 }),
+    ).toThrow(BudgetError);
+  });
+
   it('throws a BudgetError naming every section and its minimum when even the minimums do not fit', () => {
     const context = contextFromRequest({
       messages: [
