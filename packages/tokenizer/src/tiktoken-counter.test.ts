@@ -16,6 +16,14 @@ describe('encodingForModel', () => {
     expect(encodingForModel('gpt-3.5-turbo')).toBe('cl100k_base');
     expect(encodingForModel('llama3.1:8b')).toBeUndefined();
   });
+
+  it("knows a fine-tuned model's encoding by its base model, so its counts are exact", () => {
+    // Unknown before: counted with o200k_base as an estimate, 5% of its window left unused.
+    expect(encodingForModel('ft:gpt-4o-mini-2024-07-18:acme::9abcDEF')).toBe('o200k_base');
+    expect(encodingForModel('ft:gpt-3.5-turbo-0125:acme:support:8xyz')).toBe('cl100k_base');
+    expect(encodingForModel('openai/ft:gpt-4.1-nano:acme::7q')).toBe('o200k_base');
+    expect(encodingForModel('ft:llama3:acme')).toBeUndefined();
+  });
 });
 
 describe('tiktokenCounter', () => {
