@@ -2,6 +2,7 @@ import { RunError } from '../errors/run-error';
 import type { ChatMessage, ChatRequest, ChatResponse } from '../model/types';
 import { holdsUntrustedData, untrustedContentNote } from '../security/fence-untrusted';
 import type { Summarise } from './apply-context-budget';
+import { BudgetError } from './budget-error';
 
 /** Options of {@link createSummariser}. */
 export interface SummariserOptions {
@@ -44,6 +45,8 @@ export function createSummariser({
       ],
       maxOutputTokens: maxTokens,
       temperature: 0,
+    }).catch((error: unknown) => {
+      throw BudgetError.isInstance(error) ? summariserTooSmall(error, messages, maxTokens) : error;
     });
     const problem = summaryProblem(response);
     if (problem !== undefined) {
@@ -54,6 +57,25 @@ export function createSummariser({
     }
     return response.content.trim();
   };
+}
+
+/**
+ * The summariser's own request did not fit its window: the summary's room (`summaryTokens`)
+ * with its instructions is more than the window holds, whatever is cut from the transcript.
+ * Reported as an unusable summary, so the strategies after `compress-history` are tried, and
+ * saying what to change where the summariser's `budget.exceeded` spoke of its sections only.
+ */
+function summariserTooSmall(
+  error: BudgetError,
+  messages: readonly ChatMessage[],
+  maxTokens: number,
+): RunError {
+  const { model, contextWindow, capacity } = error.details;
+  return new RunError('budget.summary_unusable', {
+    message: `The summariser "${model}" was asked to compress ${messages.length} earlier messages into a summary of up to ${maxTokens} tokens (from budget.summaryTokens), but its own request cannot fit its ${contextWindow}-token window (${capacity} usable) with that much room kept for the summary; the history was not replaced. Lower budget.summaryTokens well below the summariser's window (half of it leaves room for what it reads), or make the summariserModel a model with a larger window.`,
+    details: { messages: messages.length, maxTokens, model, contextWindow },
+    cause: error,
+  });
 }
 
 /**
