@@ -84,6 +84,7 @@ const queueOptionNames = [
   'heartbeatSeconds',
   'expireInSeconds',
   'onError',
+  'queryTimeoutMs',
 ];
 
 /**
@@ -98,7 +99,14 @@ export function checkQueueOptions(
   extraNames: readonly string[] = [],
 ): void {
   checkOptionNames(owner, options, [...queueOptionNames, ...extraNames]);
-  const { connectionString, jobSchema, heartbeatSeconds, expireInSeconds, onError } = options;
+  const {
+    connectionString,
+    jobSchema,
+    heartbeatSeconds,
+    expireInSeconds,
+    onError,
+    queryTimeoutMs,
+  } = options;
   checkConnectionString(owner, connectionString);
   if (jobSchema !== undefined) checkSchemaName(owner, 'jobSchema', jobSchema);
   // pg-boss's own minimum.
@@ -109,6 +117,27 @@ export function checkQueueOptions(
   if (onError !== undefined && typeof onError !== 'function') {
     fail(owner, `onError is ${describeValue(onError)}. Give a function of the error.`);
   }
+  if (queryTimeoutMs !== undefined) {
+    checkDelay(owner, 'queryTimeoutMs', queryTimeoutMs, { min: 1, unit: 'ms' });
+  }
+}
+
+/**
+ * What the job queue's pool (pg-boss's) is given so that a hung server cannot hold it for
+ * ever, as the checkpointer's pool is: without these, pg-boss's statements had no limit, and a
+ * server that stopped answering (frozen, or behind a network that drops packets) held
+ * `jobs.start()` and a worker's `close()` for as long as it stayed so.
+ */
+export function queuePoolTimeouts(queryTimeoutMs: number): {
+  query_timeout: number;
+  connectionTimeoutMillis: number;
+  keepAlive: true;
+} {
+  return {
+    query_timeout: queryTimeoutMs,
+    connectionTimeoutMillis: queryTimeoutMs,
+    keepAlive: true,
+  };
 }
 
 /** A connection string with its password masked, for messages. */

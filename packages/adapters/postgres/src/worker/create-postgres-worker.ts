@@ -2,6 +2,7 @@ import type { Agent } from '@agentchart/core';
 import { type AgentFactory, checkOptionNames, type PruneOptions } from '@agentchart/core/internal';
 import type pg from 'pg';
 import { type ConstructorOptions, PgBoss } from 'pg-boss';
+import { queuePoolTimeouts } from '../check-postgres-options';
 import { ownedClients } from '../owned-clients';
 import { PostgresCheckpointer } from '../postgres-checkpointer';
 import { describeServer, storageFailure } from '../postgres-storage-error';
@@ -45,6 +46,13 @@ export interface PostgresWorkerOptions extends ThreadQueueSettings {
   schema?: string;
   /** The schema of pg-boss's job tables. Default `agentchart_jobs`. */
   jobSchema?: string;
+  /**
+   * How long a call on the database may wait for a connection, and for each answer, before
+   * it fails (`storage.unavailable` or `storage.timeout`), in both of the worker's pools (the
+   * store's, the checkpointer's `queryTimeoutMs`, and the job queue's). It bounds what a hung
+   * server can hold, runs and `close()` alike. Default 30 000.
+   */
+  queryTimeoutMs?: number;
   /** How long a run's lease lasts without a heartbeat. Default 15 000. */
   leaseTtlMs?: number;
   /** How often the scheduler looks for due threads. Default 1000. */
@@ -129,11 +137,13 @@ export async function createPostgresWorker(
     pollingIntervalSeconds = 0.5,
     monitorIntervalSeconds = 5,
     poolSize = 10,
+    queryTimeoutMs = 30_000,
     onError = queueWarnings(describeServer(connectionString)),
   } = options;
   const checkpointer = new PostgresCheckpointer({
     connectionString,
     max: poolSize,
+    queryTimeoutMs,
     ...(schema === undefined ? {} : { schema }),
   });
   const agents = new Map<string, Agent>();
@@ -156,6 +166,7 @@ export async function createPostgresWorker(
     Client: bossClients.Client,
     schema: jobSchema,
     max: poolSize,
+    ...queuePoolTimeouts(queryTimeoutMs),
     monitorIntervalSeconds,
     superviseIntervalSeconds: monitorIntervalSeconds,
     // The queue's backlog, read by the burst trigger below, is refreshed this often.

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { type ConstructorOptions, PgBoss } from 'pg-boss';
-import { checkQueueOptions } from '../check-postgres-options';
+import { checkQueueOptions, queuePoolTimeouts } from '../check-postgres-options';
 import { ownedClients } from '../owned-clients';
 import { describeServer, storageFailure } from '../postgres-storage-error';
 import { queueWarnings } from './queue-warnings';
@@ -19,6 +19,12 @@ export interface ThreadJobsOptions extends ThreadQueueSettings {
    * error would end the process.
    */
   onError?: (error: unknown) => void;
+  /**
+   * How long a call may wait for a connection, and for each answer, before it fails with a
+   * `StorageError` (`storage.unavailable` or `storage.timeout`): a hung server cannot hold an
+   * API request's `jobs.start()` or `close()` for ever. Default 30 000.
+   */
+  queryTimeoutMs?: number;
 }
 
 /**
@@ -42,6 +48,7 @@ export async function createThreadJobs(
     connectionString: options.connectionString,
     Client: clients.Client,
     schema: options.jobSchema ?? 'agentchart_jobs',
+    ...queuePoolTimeouts(options.queryTimeoutMs ?? 30_000),
     // A client only sends: maintenance and scheduling are the workers' to do.
     supervise: false,
     schedule: false,

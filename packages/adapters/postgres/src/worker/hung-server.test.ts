@@ -1,0 +1,79 @@
+import { agentFactory, createAgent, humanWait } from '@agentchart/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { z } from 'zod';
+import { type FreezableProxy, startFreezableProxy } from '../../test/freezable-proxy';
+import { PostgresCheckpointer } from '../postgres-checkpointer';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../testing/throwaway-postgres';
+import { createPostgresWorker } from './create-postgres-worker';
+import { createThreadJobs } from './create-thread-jobs';
+
+let postgres: ThrowawayPostgres;
+const proxies: FreezableProxy[] = [];
+beforeAll(async () => {
+  postgres = await startThrowawayPostgres();
+}, 60_000);
+afterAll(async () => {
+  await Promise.all(proxies.map((proxy) => proxy.stop()));
+  postgres?.stop();
+});
+
+async function proxy(): Promise<FreezableProxy> {
+  const started = await startFreezableProxy(postgres.connectionString);
+  proxies.push(started);
+  return started;
+}
+
+const approval = setup({
+  actors: { approve: humanWait({ prompt: () => 'Ship?', reply: z.object({ ok: z.boolean() }) }) },
+}).createMachine({
+  id: 'approval',
+  initial: 'asking',
+  states: { asking: { invoke: { src: 'approve', onDone: 'done' } }, done: { type: 'final' } },
+});
+
+describe('the job queue on a server that stops answering', () => {
+  it('fails a job sent to it after queryTimeoutMs, and close() returns', async () => {
+    const hung = await proxy();
+    const errors: unknown[] = [];
+    const queue = await createThreadJobs({
+      connectionString: hung.connectionString,
+      queryTimeoutMs: 300,
+      onError: (error) => errors.push(error),
+    });
+    await queue.jobs.start('approval', { threadId: 'before', input: {} });
+    hung.freeze();
+    // Without a limit on pg-boss's statements, this and close() waited for as long as the
+    // server hung.
+    await expect(queue.jobs.start('approval', { threadId: 'during', input: {} })).rejects.toThrow();
+    await queue.close();
+  }, 30_000);
+
+  it("lets a worker's close() return (it waited for ever on pg-boss's shutdown)", async () => {
+    const hung = await proxy();
+    const errors: unknown[] = [];
+    const worker = await createPostgresWorker({
+      connectionString: hung.connectionString,
+      schema: 'hung_worker',
+      agents: [agentFactory((host) => createAgent({ machine: approval, ...host }))],
+      queryTimeoutMs: 300,
+      onError: (error) => errors.push(error),
+    });
+    await worker.jobs.start('approval', { threadId: 'asking', input: {} });
+    const store = new PostgresCheckpointer({
+      connectionString: postgres.connectionString,
+      schema: 'hung_worker',
+    });
+    try {
+      for (let tries = 0; tries < 300; tries++) {
+        if ((await store.latest('asking'))?.run.status === 'waiting') break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect((await store.latest('asking'))?.run.status).toBe('waiting');
+    } finally {
+      await store.close();
+    }
+    hung.freeze();
+    await worker.close({ timeoutMs: 500 });
+  }, 30_000);
+});
