@@ -183,7 +183,7 @@ export async function createPostgresWorker(
     throw storageFailure(error, describeServer(connectionString), 'starting the job queue');
   }
   const ensureQueue = threadQueues(boss, threadQueueOptions(options));
-  const jobs = new ThreadJobs(boss, ensureQueue);
+  const jobs = new ThreadJobs(boss, ensureQueue, describeServer(connectionString));
   let closing = false;
   const workIds: string[] = [];
   for (const [name, agent] of agents) {

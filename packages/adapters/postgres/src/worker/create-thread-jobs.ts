@@ -61,7 +61,11 @@ export async function createThreadJobs(
     clients.destroyAll();
     throw storageFailure(error, describeServer(options.connectionString), 'starting the job queue');
   }
-  const jobs = new ThreadJobs(boss, threadQueues(boss, threadQueueOptions(options)));
+  const jobs = new ThreadJobs(
+    boss,
+    threadQueues(boss, threadQueueOptions(options)),
+    describeServer(options.connectionString),
+  );
   return {
     jobs,
     async close() {

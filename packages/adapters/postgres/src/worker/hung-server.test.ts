@@ -49,6 +49,32 @@ describe('the job queue on a server that stops answering', () => {
     await queue.close();
   }, 30_000);
 
+  it('fails a job it could not queue with a StorageError naming the server and the job, not a bare driver error', async () => {
+    const hung = await proxy();
+    const queue = await createThreadJobs({
+      connectionString: hung.connectionString,
+      queryTimeoutMs: 300,
+      onError: () => undefined,
+    });
+    await queue.jobs.start('approval', { threadId: 'before', input: {} });
+    hung.freeze();
+    const error = await queue.jobs
+      .reply('approval', { threadId: 't', waitId: 'w', value: {} })
+      .then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+    expect(error).toMatchObject({
+      name: 'StorageError',
+      code: 'storage.timeout',
+      path: `postgres://postgres@127.0.0.1:${new URL(hung.connectionString).port}/postgres`,
+    });
+    expect((error as Error).message).toContain(
+      'queueing a reply job of thread "t" for agent "approval"',
+    );
+    await queue.close();
+  }, 30_000);
+
   it("lets a worker's close() return (it waited for ever on pg-boss's shutdown)", async () => {
     const hung = await proxy();
     const errors: unknown[] = [];

@@ -1,4 +1,5 @@
 import type { PgBoss, Queue, SendOptions } from 'pg-boss';
+import { storageFailure } from '../postgres-storage-error';
 
 /**
  * One unit of work for a thread, as it travels through the job queue. Every way a thread
@@ -58,10 +59,16 @@ export function threadQueueOptions({
 export class ThreadJobs {
   readonly #boss: PgBoss;
   readonly #ready: (queue: string) => Promise<void>;
+  readonly #server: string | undefined;
 
-  constructor(boss: PgBoss, ready: (queue: string) => Promise<void>) {
+  /**
+   * @param server The database's address (`postgres://user@host:port/database`): a failure
+   * of that server to take a job is a `StorageError` naming it, as the store's failures are.
+   */
+  constructor(boss: PgBoss, ready: (queue: string) => Promise<void>, server?: string) {
     this.#boss = boss;
     this.#ready = ready;
+    this.#server = server;
   }
 
   /** Starts a thread of `agent` on some worker. Resolves to the job id. */
@@ -140,11 +147,22 @@ export class ThreadJobs {
     options: SendOptions = {},
   ): Promise<string | null> {
     const queue = queueNameOf(agent);
-    await this.#ready(queue);
-    return this.#boss.send(queue, job, {
-      ...options,
-      // The tenant is the job's group: workers cap how many of its jobs run at once.
-      ...(tenantId === undefined ? {} : { group: { id: tenantId } }),
-    });
+    try {
+      await this.#ready(queue);
+      return await this.#boss.send(queue, job, {
+        ...options,
+        // The tenant is the job's group: workers cap how many of its jobs run at once.
+        ...(tenantId === undefined ? {} : { group: { id: tenantId } }),
+      });
+    } catch (error) {
+      // pg's own errors ("Query read timeout", ECONNREFUSED) said neither which server nor
+      // that the job was not queued; the caller (an API request) tells them apart by code.
+      if (this.#server === undefined) throw error;
+      throw storageFailure(
+        error,
+        this.#server,
+        `queueing a ${job.kind} job of thread "${job.threadId}" for agent "${agent}" (it may not be queued: send it again once the server answers; a start or a reply is done once however often it is sent)`,
+      );
+    }
   }
 }
