@@ -164,6 +164,8 @@ describe('agentchart prune', () => {
       ],
       // Ignored on SQLite, and read as 16.
       ['--tenant-concurrency', '2', '--tenant-concurrency needs a PostgreSQL run database'],
+      ['--query-timeout', '5s', '--query-timeout needs a PostgreSQL run database'],
+      ['--query-timeout', '10ms', '--query-timeout is 10ms; give at least 100ms'],
       ['--concurrency', '0x10', '--concurrency takes a positive whole number, got "0x10"'],
     ] as const) {
       const result = await cli([

@@ -43,6 +43,9 @@ Options:
                               else agentchart_jobs); every worker and job client must agree on it
   -c, --concurrency <n>       threads of each agent this worker drives at once (default 10)
       --tenant-concurrency <n> PostgreSQL: threads of one tenant at once across all workers
+      --query-timeout <duration> PostgreSQL: how long a statement may wait for a connection and
+                              its answer before it fails (100ms or more; default 30s); it also
+                              bounds how long a stop takes on a database that stopped answering
       --interval <duration>   how often it looks for due threads (10ms or more; default 1s)
       --retain <duration>     prune threads that ended longer ago than this (1m or more), hourly
       --once                  SQLite: one look, drive what it found to rest, exit
@@ -62,6 +65,7 @@ export const workerCommand: Command = {
       'job-schema': { type: 'string' },
       concurrency: { type: 'string', short: 'c' },
       'tenant-concurrency': { type: 'string' },
+      'query-timeout': { type: 'string' },
       interval: { type: 'string' },
       retain: { type: 'string' },
       once: { type: 'boolean' },
@@ -89,6 +93,13 @@ export const workerCommand: Command = {
       values.retain === undefined
         ? undefined
         : parseDuration(values.retain, '--retain', { minMs: 60_000 });
+    const queryTimeoutMs =
+      values['query-timeout'] === undefined
+        ? undefined
+        : parseDuration(values['query-timeout'], '--query-timeout', {
+            minMs: 100,
+            maxMs: 2_147_483_647,
+          });
     const module = agentModuleOf(values.agent, 'worker', context);
     const factories = await loadAgentFactories(module.file, context);
     const database = resolveDatabase(values.db, context, values.schema);
@@ -111,6 +122,7 @@ export const workerCommand: Command = {
               ? undefined
               : positiveInteger(values['tenant-concurrency'], '--tenant-concurrency', 1),
           jobSchema: resolveJobSchema(values['job-schema'], context),
+          queryTimeoutMs,
         },
       );
     }
@@ -118,6 +130,12 @@ export const workerCommand: Command = {
       throw new CliError(
         'cli.usage',
         '--job-schema needs a PostgreSQL run database (postgres://…): a worker on an SQLite file has no job queue.',
+      );
+    }
+    if (queryTimeoutMs !== undefined) {
+      throw new CliError(
+        'cli.usage',
+        '--query-timeout needs a PostgreSQL run database (postgres://…): an SQLite file is read and written in this process, with no server to wait for.',
       );
     }
     if (values['tenant-concurrency'] !== undefined) {
@@ -185,6 +203,7 @@ async function runPostgresWorker(
     retainMs: number | undefined;
     tenantConcurrency: number | undefined;
     jobSchema: string | undefined;
+    queryTimeoutMs: number | undefined;
   },
 ): Promise<number> {
   let postgres: typeof import('@agentchart/postgres');
@@ -213,6 +232,7 @@ async function runPostgresWorker(
         ? {}
         : { tenantConcurrency: options.tenantConcurrency }),
       ...(options.retainMs === undefined ? {} : { retention: { olderThanMs: options.retainMs } }),
+      ...(options.queryTimeoutMs === undefined ? {} : { queryTimeoutMs: options.queryTimeoutMs }),
       // Typed and held back as the library's default is (an outage fails every poll of every
       // queue, twice a second), but on the command's own stderr.
       onError: postgres.queueWarnings(database.connectionString, {
