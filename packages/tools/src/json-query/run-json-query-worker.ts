@@ -4,7 +4,6 @@ import { toolTimeoutError } from '../shared/tool-timeout-error';
 import { JsonQueryError } from './json-query-error';
 import type { JsonQueryRequest, JsonQueryResponse } from './types';
 
-const workerEntry = siblingModuleUrl(import.meta.url, 'json-query-worker');
 // Mirrors jsonQueryWorkerMarker in the worker entry, which this module must not import.
 const marker = 'agentchart.jsonQuery';
 
@@ -30,8 +29,14 @@ export function runJsonQueryWorker(
   { tool, timeoutMs, maxMemoryMb, signal }: JsonQueryWorkerLimits,
 ): Promise<JsonQueryResponse> {
   signal.throwIfAborted();
+  const entry = siblingModuleUrl(import.meta.url, 'json-query-worker');
+  if ('missing' in entry) {
+    return Promise.reject(
+      new JsonQueryError('json_query.failed', `The query worker cannot start: ${entry.missing}`),
+    );
+  }
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerEntry, {
+    const worker = new Worker(entry.url, {
       workerData: { marker },
       // Not the parent's flags (--inspect, --input-type, loaders): the worker runs plain Node.
       execArgv: [],

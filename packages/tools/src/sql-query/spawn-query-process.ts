@@ -5,7 +5,6 @@ import { toolTimeoutError } from '../shared/tool-timeout-error';
 import { SqlQueryError } from './sql-query-error';
 import type { SqlQueryRequest, SqlQueryResponse } from './types';
 
-const processEntry = fileURLToPath(siblingModuleUrl(import.meta.url, 'sql-query-process'));
 // Mirrors queryProcessFlag in the process entry, which this module must not import.
 const processFlag = '--agentchart-sql-query';
 
@@ -29,6 +28,13 @@ export function runQueryProcess(
   { tool, timeoutMs, signal }: QueryProcessLimits,
 ): Promise<SqlQueryResponse> {
   signal.throwIfAborted();
+  const entry = siblingModuleUrl(import.meta.url, 'sql-query-process');
+  if ('missing' in entry) {
+    return Promise.reject(
+      new SqlQueryError('sql.failed', `The query process cannot start: ${entry.missing}`),
+    );
+  }
+  const processEntry = fileURLToPath(entry.url);
   const maxOutput = request.maxResultBytes * 2 + 64 * 1024;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--max-old-space-size=256', processEntry, processFlag], {
