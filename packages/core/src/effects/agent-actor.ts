@@ -1,4 +1,4 @@
-import type { AnyStateMachine, PromiseActorLogic } from 'xstate';
+import type { AnyStateMachine, InputFrom, OutputFrom, PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import {
   effectSpecsOf,
@@ -36,6 +36,33 @@ export type AgentResult<TOutput> =
   | { status: 'limit'; threadId: string; limit: LimitInfo; usage: RunUsage }
   | { status: 'stopped'; threadId: string; usage: RunUsage };
 
+/**
+ * Nothing when the input schema parses to what the child machine takes; otherwise a mark the
+ * schema lacks, so the mistake is a type error on `input` whose missing property says what is
+ * wrong and names the machine's input.
+ */
+export type InputSchemaFits<TInput extends z.ZodType, TMachine extends AnyStateMachine> = [
+  z.output<TInput>,
+] extends [InputFrom<TMachine>]
+  ? unknown
+  : {
+      "~agentchart: the input schema must parse to the child machine's input": InputFrom<TMachine>;
+    };
+
+/**
+ * Nothing when the output schema accepts what the child machine outputs, or the machine
+ * declares no output type (it is `unknown`: the schema alone says what arrives); otherwise a
+ * mark the schema lacks, so the mistake is a type error on `output` naming the machine's output.
+ */
+export type OutputSchemaFits<TOutput extends z.ZodType, TMachine extends AnyStateMachine> =
+  unknown extends OutputFrom<TMachine>
+    ? unknown
+    : [OutputFrom<TMachine>] extends [z.input<TOutput>]
+      ? unknown
+      : {
+          "~agentchart: the output schema must accept the child machine's output": OutputFrom<TMachine>;
+        };
+
 /** Options of {@link agentActor}. */
 export interface AgentActorOptions<
   TInput extends z.ZodType,
@@ -44,10 +71,17 @@ export interface AgentActorOptions<
 > {
   /** The child agent's machine, made with `setup()`; its effects use the parent's models. */
   machine: TMachine;
-  /** The child's input, checked before it starts. */
-  input: TInput;
-  /** The child's output, checked before the parent sees it. */
-  output: TOutput;
+  /**
+   * The child's input, checked before it starts. What it parses to must be the machine's
+   * input (`setup({ types: { input } })`): a schema of another shape does not compile.
+   */
+  input: TInput & InputSchemaFits<TInput, TMachine>;
+  /**
+   * The child's output, checked before the parent sees it. When the machine declares its
+   * output (`setup({ types: { output } })`), the schema must accept it: one of another shape
+   * does not compile, rather than fail every run with `agent.invalid_output`.
+   */
+  output: TOutput & OutputSchemaFits<TOutput, TMachine>;
   /**
    * Rewrites a checkpoint of the child's thread written by another version of its machine,
    * as `createAgent({ migrate })` does for the agent's own threads (which it is not given):
