@@ -49,6 +49,7 @@ describe('tools run by an agent', () => {
     const { error } = await runEffect(toolCall(write!), {
       path: 'a.txt',
       content: 'x',
+      // @ts-expect-error not an argument of the tool: refused at run time too
       root: '/',
     });
     expect(error).toMatchObject({ code: 'tool.invalid_arguments' });

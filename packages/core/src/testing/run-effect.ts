@@ -1,22 +1,24 @@
-import { type AnyActorLogic, assign, setup } from 'xstate';
+import { type AnyActorLogic, assign, type InputFrom, type OutputFrom, setup } from 'xstate';
 import { createAgent } from '../agent/create-agent';
 import type { AgentOptions, AgentSettings } from '../agent/types';
 import type { RunOutcome } from '../run/types';
 
 /**
  * Runs one effect actor logic inside a minimal agent (invoke → done | failed) and returns
- * its output or its error: the shortest way to test an effect the way a chart sees it.
+ * its output or its error: the shortest way to test an effect the way a chart sees it. The
+ * input and the output are typed from the logic, as a chart's `invoke` types them: `output`
+ * of `runEffect(toolCall(tool), …)` is the tool's output, read without a cast.
  */
-export async function runEffect(
-  logic: AnyActorLogic,
-  input: unknown,
+export async function runEffect<TLogic extends AnyActorLogic>(
+  logic: TLogic,
+  input: InputFrom<TLogic>,
   options: Omit<AgentSettings<never>, 'machine'> = {},
-): Promise<{ output?: unknown; error?: any; outcome: RunOutcome }> {
+): Promise<{ output?: OutputFrom<TLogic>; error?: any; outcome: RunOutcome }> {
   const machine = effectMachine(logic, input);
   const agent = createAgent({ ...options, machine } as AgentOptions<typeof machine>);
   const outcome = await agent.run({ input: undefined });
   const output = (outcome.status === 'done' ? outcome.output : undefined) as
-    | { result?: unknown; error?: unknown }
+    | { result?: OutputFrom<TLogic>; error?: unknown }
     | undefined;
   return { output: output?.result, error: output?.error, outcome };
 }
