@@ -1,64 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { assign, setup } from 'xstate';
-import { z } from 'zod';
-import { createAgent } from '../agent/create-agent';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { SqliteCheckpointer } from '../store/sqlite-checkpointer';
-import type { Checkpointer } from '../store/types';
-import { scriptedModel } from '../testing/scripted-model';
-import { agentActor } from './agent-actor';
-import { humanWait } from './human-wait';
-import { structuredCall } from './structured-call';
-
-const verdict = z.object({ risk: z.string() });
-
-/** A child that calls the model once, then asks a person. */
-const officer = setup({
-  types: { context: {} as { risk?: string } },
-  actors: {
-    assess: structuredCall({ model: 'fast', schema: verdict, prompt: () => 'Assess the vendor' }),
-    ask: humanWait({ prompt: () => 'Approve?', reply: z.object({ ok: z.boolean() }) }),
-  },
-}).createMachine({
-  id: 'officer',
-  context: {},
-  initial: 'assessing',
-  states: {
-    assessing: {
-      invoke: {
-        src: 'assess',
-        onDone: { target: 'asking', actions: assign({ risk: ({ event }) => event.output.risk }) },
-      },
-    },
-    asking: { invoke: { src: 'ask', onDone: 'done' } },
-    done: { type: 'final' },
-  },
-  output: ({ context }) => ({ risk: context.risk ?? '' }),
-});
-
-const lead = setup({
-  types: { context: {} as { result?: unknown } },
-  actors: { review: agentActor({ machine: officer, input: z.undefined(), output: verdict }) },
-}).createMachine({
-  id: 'lead',
-  context: {},
-  initial: 'reviewing',
-  states: {
-    reviewing: {
-      invoke: {
-        src: 'review',
-        onDone: { target: 'done', actions: assign({ result: ({ event }) => event.output }) },
-      },
-    },
-    done: { type: 'final' },
-  },
-  output: ({ context }) => context.result,
-});
-
-function leadAgent(store: Checkpointer) {
-  const model = scriptedModel({ responses: [{ json: { risk: 'low' } }] });
-  return createAgent({ machine: lead, models: { fast: model }, checkpointer: store });
-}
+import { leadAgent } from './reviewing-lead.test-support';
 
 describe.each([
   ['in memory', () => new MemoryCheckpointer()],

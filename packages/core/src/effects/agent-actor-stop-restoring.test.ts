@@ -1,62 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assign, setup } from 'xstate';
-import { z } from 'zod';
-import { createAgent } from '../agent/create-agent';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
-import { scriptedModel } from '../testing/scripted-model';
-import { agentActor } from './agent-actor';
-import { humanWait } from './human-wait';
-import { structuredCall } from './structured-call';
-
-const verdict = z.object({ risk: z.string() });
-
-/** A child that calls the model once, then asks a person. */
-const officer = setup({
-  types: { context: {} as { risk?: string } },
-  actors: {
-    assess: structuredCall({ model: 'fast', schema: verdict, prompt: () => 'Assess the vendor' }),
-    ask: humanWait({ prompt: () => 'Approve?', reply: z.object({ ok: z.boolean() }) }),
-  },
-}).createMachine({
-  id: 'officer',
-  context: {},
-  initial: 'assessing',
-  states: {
-    assessing: {
-      invoke: {
-        src: 'assess',
-        onDone: { target: 'asking', actions: assign({ risk: ({ event }) => event.output.risk }) },
-      },
-    },
-    asking: { invoke: { src: 'ask', onDone: 'done' } },
-    done: { type: 'final' },
-  },
-  output: ({ context }) => ({ risk: context.risk ?? '' }),
-});
-
-const lead = setup({
-  types: { context: {} as { result?: unknown } },
-  actors: { review: agentActor({ machine: officer, input: z.undefined(), output: verdict }) },
-}).createMachine({
-  id: 'lead',
-  context: {},
-  initial: 'reviewing',
-  states: {
-    reviewing: {
-      invoke: {
-        src: 'review',
-        onDone: { target: 'done', actions: assign({ result: ({ event }) => event.output }) },
-      },
-    },
-    done: { type: 'final' },
-  },
-  output: ({ context }) => context.result,
-});
-
-function leadAgent(store: MemoryCheckpointer, evictWaiting: boolean) {
-  const model = scriptedModel({ responses: [{ json: { risk: 'low' } }] });
-  return createAgent({ machine: lead, models: { fast: model }, checkpointer: store, evictWaiting });
-}
+import { leadAgent } from './reviewing-lead.test-support';
 
 describe('a parent stopped while its child agent waits for a person', () => {
   const ways = {
@@ -67,7 +11,7 @@ describe('a parent stopped while its child agent waits for a person', () => {
   for (const [name, { evict, resume }] of Object.entries(ways)) {
     it(`keeps the child's usage in its outcome, its run.end and its checkpoint: ${name}`, async () => {
       const store = new MemoryCheckpointer();
-      const agent = leadAgent(store, evict);
+      const agent = leadAgent(store, { evictWaiting: evict });
       const ends: { modelCalls: number }[] = [];
       agent.events.on('run.end', ({ threadId, usage }) => {
         if (threadId === 'lead-1') ends.push(usage);
