@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
 import type { ContextStrategy } from '../budget/types';
@@ -7,6 +7,9 @@ import { singleAttemptPolicy } from '../reliability/types';
 import { effectMachine } from '../testing/run-effect';
 import { type ScriptedResponse, scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
+
+/** A local model's price: nothing, said so, so no run warns of an unknown price. */
+const free = { inputPerMillion: 0, outputPerMillion: 0 };
 
 /** A loop reading long pages on a 4K window, summarised by a model with a 2K window. */
 function readingAgent(strategies: ContextStrategy[]) {
@@ -21,7 +24,7 @@ function readingAgent(strategies: ContextStrategy[]) {
   let read = 0;
   const main = scriptedModel({
     modelName: 'main',
-    metadata: { contextWindow: 8_000 },
+    metadata: { contextWindow: 8_000, pricing: free },
     handler: (): ScriptedResponse =>
       read < 24
         ? { toolCalls: [{ id: `read_${read}`, name: 'page', arguments: { i: read++ } }] }
@@ -29,7 +32,7 @@ function readingAgent(strategies: ContextStrategy[]) {
   });
   const cheap = scriptedModel({
     modelName: 'cheap',
-    metadata: { contextWindow: 1_000 },
+    metadata: { contextWindow: 1_000, pricing: free },
     handler: () => 'SUMMARY',
   });
   const agent = createAgent({
@@ -56,12 +59,20 @@ describe('budgetStep: summaryTokens past the summariser window', () => {
   it('falls back to the strategies after compress-history, as for an unusable summary', async () => {
     // The summariser's own request failed with budget.exceeded, which no strategy after
     // compress-history was let to answer: the run failed where trimming fitted it.
+    const warned = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     const { agent } = readingAgent(['compress-history', 'trim-oldest-history']);
     const outcome = await agent.run({ input: undefined });
     expect(outcome).toMatchObject({
       status: 'done',
       output: { result: { content: 'Read every page.' } },
     });
+    // Said at each call it could not compress (the summariser is asked again each time, as for
+    // any failed summary), with what to change.
+    const warnings = warned.mock.calls.map((call) => String(call[0]));
+    expect(warnings.length).toBeGreaterThan(0);
+    for (const warning of warnings) {
+      expect(warning).toMatch(/budget\.summary_unusable: .*Lower budget\.summaryTokens/);
+    }
   });
 
   it('says to lower summaryTokens when nothing else fits, not only the summariser sections', async () => {
