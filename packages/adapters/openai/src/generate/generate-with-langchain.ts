@@ -98,18 +98,21 @@ async function streamAnswer(
   const iterator = (await runnable.stream(messages, config))[Symbol.asyncIterator]();
   let grace: Promise<typeof heldOpen> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let ended = false;
   try {
     for (;;) {
       const next = iterator.next();
       const read = grace ? await Promise.race([next, grace]) : await next;
       if (read === heldOpen) {
-        // The answer is whole; its usage, if any, is still in the held response. Letting go
-        // of the response ends the read in flight with an abort nobody waits for.
+        // The answer is whole; its usage, if any, is still in the held response, which the
+        // release below lets go of: the read in flight then ends with an abort nobody waits for.
         next.catch(() => {});
-        release.abort();
         break;
       }
-      if (read.done) break;
+      if (read.done) {
+        ended = true;
+        break;
+      }
       const chunk = read.value;
       refusal += takeRefusalDelta(chunk);
       const delta = textOf(chunk.content);
@@ -123,6 +126,9 @@ async function streamAnswer(
     }
   } finally {
     clearTimeout(timer);
+    // Left before the response ended (held open, or a throw while reading it): close it, as
+    // `for await` would have by returning the iterator.
+    if (!ended) release.abort();
   }
   if (aggregate === undefined) {
     throw new SyntaxError('The stream ended without a single chunk.');

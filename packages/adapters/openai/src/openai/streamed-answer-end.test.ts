@@ -83,4 +83,28 @@ describe('openAIChatModel: a stream that ends before its finish reason', () => {
     expect(error).toMatchObject({ kind: 'timeout', retryable: true });
     await vi.waitFor(() => expect(server.openResponses).toBe(0));
   });
+
+  it('closes the response when reading it throws (a token listener that fails)', async () => {
+    server.enqueue(replies.stallMidway(answer, 3));
+    const model = openAIChatModel({
+      model: 'gpt-4o-mini',
+      apiKey: 'sk-test',
+      baseURL: server.baseURL,
+      streaming: true,
+    });
+    const failed = await model
+      .generate(hello, {
+        signal: new AbortController().signal,
+        onToken: () => {
+          throw new Error('listener failed');
+        },
+      })
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+
+    expect(failed).toBeDefined();
+    await vi.waitFor(() => expect(server.openResponses).toBe(0));
+  });
 });
