@@ -4,6 +4,8 @@ import { setup } from 'xstate';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
 import { structuredCall } from '../effects/structured-call';
+import { ModelCallError } from '../model/model-call-error';
+import { createTenantQuota } from '../tenancy/create-tenant-quota';
 
 const summary = z.object({ text: z.string() });
 
@@ -50,5 +52,25 @@ describe('accountingStep', () => {
   it('says nothing of a model that reports its usage', async () => {
     const { warnings } = await runWith({ inputTokens: 12, outputTokens: 3 });
     expect(warnings).toEqual([]);
+  });
+
+  it('gives back the tokens a failed call was charged at admission, and keeps its request counted', async () => {
+    const main = scriptedModel({
+      handler: () => ({
+        error: new ModelCallError({
+          kind: 'bad_request',
+          endpoint: 'scripted:scripted',
+          message: 'The request was refused.',
+        }),
+      }),
+    });
+    const quota = createTenantQuota({ limits: { requestsPerDay: 10, tokensPerDay: 1_000_000 } });
+    const agent = createAgent({ machine: twoCalls, models: { main }, quota });
+
+    const outcome = await agent.run({ input: undefined, tenantId: 'acme' });
+
+    expect(outcome).toMatchObject({ status: 'failed', usage: { inputTokens: 0, outputTokens: 0 } });
+    // Before, its estimate (input and a 4 096-token output cap) stayed charged all day.
+    expect(await quota.usage('acme')).toMatchObject({ requestsToday: 1, tokensToday: 0 });
   });
 });

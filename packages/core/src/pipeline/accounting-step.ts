@@ -34,7 +34,7 @@ export function accountingStep({
     call: ModelCall,
     outcome: ModelCallOutcome,
   ): ModelCallOutcome | Promise<ModelCallOutcome> => {
-    const { scope, ledger, callId } = call;
+    const { scope, callId } = call;
     const { usage } = outcome.response;
     const answeredBy = call.models.find((model) => model.modelName === outcome.model);
     const pricing = answeredBy && resolvePricing(answeredBy, prices);
@@ -62,12 +62,13 @@ export function accountingStep({
     const settles = quota !== undefined && tenantId !== undefined;
     if (!settles && !costLedger) return priced;
     return (async () => {
-      if (settles) {
-        await quota.settle(tenantId, {
-          estimatedTokens: (ledger?.inputTokens ?? 0) + (ledger?.reservedOutputTokens ?? 0),
-          actualTokens: outcome.cached ? 0 : usage.inputTokens + usage.outputTokens,
-        });
-      }
+      if (settles)
+        await settleQuota(
+          quota,
+          tenantId,
+          call,
+          outcome.cached ? 0 : usage.inputTokens + usage.outputTokens,
+        );
       await costLedger?.record({
         threadId: scope.threadId,
         ...(tenantId === undefined ? {} : { tenantId }),
@@ -86,7 +87,36 @@ export function accountingStep({
     // Not an async function: all of its work comes after the call, so while the call is in
     // flight it keeps one small closure, not a suspended frame (see `composePipeline`).
     call(call, next) {
-      return next(call).then((outcome) => account(call, outcome));
+      return next(call).then(
+        (outcome) => account(call, outcome),
+        (error: unknown) => release(call, error),
+      );
     },
   };
+
+  /**
+   * A call that failed (every attempt and fallback, a guard, an abort) gave no usage to
+   * settle, and its run's usage counts none: the tokens its tenant was charged at admission
+   * are given back, or each failed call — a burst of them in a provider outage — would keep
+   * its whole estimate (input and output cap) charged until the window ends, and refuse the
+   * tenant's next calls for tokens it never used. The request itself stays counted.
+   */
+  async function release(call: ModelCall, error: unknown): Promise<never> {
+    const { tenantId } = call.scope.run;
+    if (quota !== undefined && tenantId !== undefined) await settleQuota(quota, tenantId, call, 0);
+    throw error;
+  }
+}
+
+/** Corrects the tokens the tenant was charged at admission (see `limitsStep`) with `actualTokens`. */
+function settleQuota(
+  quota: TenantQuota,
+  tenantId: string,
+  { ledger }: ModelCall,
+  actualTokens: number,
+): Promise<void> {
+  return quota.settle(tenantId, {
+    estimatedTokens: (ledger?.inputTokens ?? 0) + (ledger?.reservedOutputTokens ?? 0),
+    actualTokens,
+  });
 }

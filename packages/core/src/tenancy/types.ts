@@ -53,7 +53,7 @@ export interface TenantQuota {
    * limit: then nothing is counted and the decision names the limit.
    */
   admit(tenantId: string, options: { estimatedTokens: number }): Promise<QuotaDecision>;
-  /** Corrects the tokens charged at admission with the call's real usage. */
+  /** Corrects the tokens charged at admission with the call's real usage (0 for a call that failed or was answered from the cache). */
   settle(
     tenantId: string,
     options: { estimatedTokens: number; actualTokens: number },
