@@ -73,4 +73,24 @@ describe('accountingStep', () => {
     // Before, its estimate (input and a 4 096-token output cap) stayed charged all day.
     expect(await quota.usage('acme')).toMatchObject({ requestsToday: 1, tokensToday: 0 });
   });
+
+  it('prices the input a scripted model reports as served from the prompt cache at the cached rate', async () => {
+    const main = scriptedModel({
+      metadata: {
+        contextWindow: 100_000,
+        pricing: { inputPerMillion: 1000, cachedInputPerMillion: 100, outputPerMillion: 2000 },
+      },
+      handler: () => ({
+        json: { text: 'ok' },
+        usage: { inputTokens: 1000, cachedInputTokens: 800, outputTokens: 100 },
+      }),
+    });
+    const agent = createAgent({ machine: twoCalls, models: { main } });
+
+    const outcome = await agent.run({ input: undefined });
+
+    // Per call: 200 uncached × $1000/M + 800 cached × $100/M + 100 out × $2000/M = $0.48.
+    // Before, the scripted model dropped the cached share: $1.20 a call.
+    expect(outcome.usage.costUsd).toBe(0.96);
+  });
 });

@@ -187,6 +187,10 @@ export function scriptedModel(options: ScriptedModelOptions = {}): ScriptedModel
           outputTokens:
             answer.usage?.outputTokens ??
             Math.ceil((content.length + toolCalls.reduce((n, c) => n + c.arguments.length, 0)) / 4),
+          // Passed on as given: a test of prompt-cache pricing needs the cached share to arrive.
+          ...(answer.usage?.cachedInputTokens === undefined
+            ? {}
+            : { cachedInputTokens: answer.usage.cachedInputTokens }),
         },
         model: modelName,
       };
