@@ -1,4 +1,4 @@
-import { scriptedModel } from '@agentchart/core/testing';
+import { manualClock, scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
@@ -20,6 +20,15 @@ const twoCalls = setup({
     b: { invoke: { src: 'call', onDone: 'done' } },
     done: { type: 'final' },
   },
+});
+
+/** One structured call on the `main` model. */
+const one = setup({
+  actors: { call: structuredCall({ model: 'main', schema: summary, prompt: () => 'Hi.' }) },
+}).createMachine({
+  id: 'one',
+  initial: 'a',
+  states: { a: { invoke: { src: 'call', onDone: 'done' } }, done: { type: 'final' } },
 });
 
 function runWith(usage: { inputTokens: number; outputTokens: number }) {
@@ -92,5 +101,23 @@ describe('accountingStep', () => {
     // Per call: 200 uncached × $1000/M + 800 cached × $100/M + 100 out × $2000/M = $0.48.
     // Before, the scripted model dropped the cached share: $1.20 a call.
     expect(outcome.usage.costUsd).toBe(0.96);
+  });
+
+  it('settles a call that outlives its quota window in the window it was admitted in', async () => {
+    const clock = manualClock(59_000);
+    const main = scriptedModel({
+      clock,
+      latencyMs: 2_000,
+      handler: () => ({ json: { text: 'ok' }, usage: { inputTokens: 10, outputTokens: 5 } }),
+    });
+    const quota = createTenantQuota({ limits: { tokensPerMinute: 100_000 }, clock });
+    const agent = createAgent({ machine: one, models: { main }, quota, clock });
+
+    const outcome = agent.run({ input: undefined, tenantId: 'acme' });
+    await clock.advance(2_000);
+
+    expect(await outcome).toMatchObject({ status: 'done' });
+    // Before, the call's over-estimate came off the minute it ended in, below 0.
+    expect(await quota.usage('acme')).toMatchObject({ tokensThisMinute: 0 });
   });
 });

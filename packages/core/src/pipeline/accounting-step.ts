@@ -112,11 +112,12 @@ export function accountingStep({
 function settleQuota(
   quota: TenantQuota,
   tenantId: string,
-  { ledger }: ModelCall,
+  { ledger, admittedAt }: ModelCall,
   actualTokens: number,
 ): Promise<void> {
   return quota.settle(tenantId, {
     estimatedTokens: (ledger?.inputTokens ?? 0) + (ledger?.reservedOutputTokens ?? 0),
     actualTokens,
+    ...(admittedAt === undefined ? {} : { admittedAt }),
   });
 }

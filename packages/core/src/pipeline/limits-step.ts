@@ -46,7 +46,9 @@ export function limitsStep({ prices, quota }: LimitsStepOptions): ModelCallMiddl
       const { tenantId } = run;
       const passing =
         quota && tenantId !== undefined
-          ? admitTenant(call, quota, tenantId, inputTokens).then(() => next(call))
+          ? admitTenant(call, quota, tenantId, inputTokens).then((admittedAt) =>
+              next(admittedAt === undefined ? call : { ...call, admittedAt }),
+            )
           : next(call);
       if (!release) return passing;
       const { signal } = scope;
@@ -83,16 +85,19 @@ export function signalRefusal(
   throw refusal;
 }
 
-/** Refuses a call over its tenant's quota (see `createTenantQuota`), counted with this call. */
+/**
+ * Refuses a call over its tenant's quota (see `createTenantQuota`), counted with this call;
+ * resolves to when the quota admitted it, when the quota says.
+ */
 async function admitTenant(
   call: ModelCall,
   quota: TenantQuota,
   tenantId: string,
   inputTokens: number,
-): Promise<void> {
+): Promise<number | undefined> {
   const plannedTokens = inputTokens + (call.ledger?.reservedOutputTokens ?? 0);
   const decision = await quota.admit(tenantId, { estimatedTokens: plannedTokens });
-  if (decision.allowed) return;
+  if (decision.allowed) return decision.admittedAt;
   // Counted with this call, as every limit is (see `LimitInfo.value`).
   const thisCall = decision.limit.startsWith('requests') ? 1 : plannedTokens;
   throw limitRefusal(call, {

@@ -125,6 +125,11 @@ export interface ModelCall {
   readonly ledger?: BudgetLedger;
   /** A short hash of the request as sent, recorded so a replay can tell it changed. */
   readonly requestHash?: string;
+  /**
+   * When the tenant's quota admitted the call, on the quota's clock (`QuotaDecision`); set by
+   * the limits step, so the accounting step settles the windows the admission charged.
+   */
+  readonly admittedAt?: number;
 }
 
 /** What a model call comes back with: the journal records exactly this. */

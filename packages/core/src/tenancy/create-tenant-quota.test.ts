@@ -8,8 +8,8 @@ describe('createTenantQuota', () => {
   it('admits requests up to the per-minute limit and names the limit after it, with when it resets', async () => {
     const clock = manualClock(0);
     const quota = createTenantQuota({ limits: { requestsPerMinute: 2 }, clock });
-    expect(await quota.admit('acme', { estimatedTokens: 10 })).toEqual({ allowed: true });
-    expect(await quota.admit('acme', { estimatedTokens: 10 })).toEqual({ allowed: true });
+    expect(await quota.admit('acme', { estimatedTokens: 10 })).toMatchObject({ allowed: true });
+    expect(await quota.admit('acme', { estimatedTokens: 10 })).toMatchObject({ allowed: true });
     await clock.advance(15_000);
     expect(await quota.admit('acme', { estimatedTokens: 10 })).toEqual({
       allowed: false,
@@ -18,9 +18,9 @@ describe('createTenantQuota', () => {
       max: 2,
       retryAfterMs: 45_000,
     });
-    expect(await quota.admit('globex', { estimatedTokens: 10 })).toEqual({ allowed: true });
+    expect(await quota.admit('globex', { estimatedTokens: 10 })).toMatchObject({ allowed: true });
     await clock.advance(45_000);
-    expect(await quota.admit('acme', { estimatedTokens: 10 })).toEqual({ allowed: true });
+    expect(await quota.admit('acme', { estimatedTokens: 10 })).toMatchObject({ allowed: true });
   });
 
   it('charges estimated tokens, corrects them with real usage, and counts nothing for a refused call', async () => {
@@ -40,7 +40,27 @@ describe('createTenantQuota', () => {
     });
     expect(await quota.usage('acme')).toMatchObject({ tokensToday: 700, requestsToday: 1 });
     await clock.advance(86_400_000);
-    expect(await quota.admit('acme', { estimatedTokens: 400 })).toEqual({ allowed: true });
+    expect(await quota.admit('acme', { estimatedTokens: 400 })).toMatchObject({ allowed: true });
+  });
+
+  it('corrects the window a call was admitted in, not the one it ends in', async () => {
+    const clock = manualClock(59_000);
+    const quota = createTenantQuota({ limits: { tokensPerMinute: 10_000 }, clock });
+    const decision = await quota.admit('acme', { estimatedTokens: 5_000 });
+    expect(decision).toEqual({ allowed: true, admittedAt: 59_000 });
+    await clock.advance(1_500);
+    await quota.settle('acme', {
+      estimatedTokens: 5_000,
+      actualTokens: 1_000,
+      ...(decision.allowed ? { admittedAt: decision.admittedAt } : {}),
+    });
+    // Before, the 4 000 over-estimated tokens came off the new minute: -4 000 used, and the
+    // tenant could spend 14 000 tokens in it against a limit of 10 000.
+    expect(await quota.usage('acme')).toMatchObject({ tokensThisMinute: 0 });
+    expect(await quota.admit('acme', { estimatedTokens: 10_001 })).toMatchObject({
+      allowed: false,
+      used: 0,
+    });
   });
 
   it('takes limits per tenant, and leaves a tenant without limits unlimited', async () => {
@@ -95,7 +115,7 @@ describe('createTenantQuota', () => {
     await expect(quota.admit('acme', { estimatedTokens: 1 })).rejects.toThrow(
       /limits\("acme"\)\.requestsPerMinute is NaN/,
     );
-    expect(await quota.admit('globex', { estimatedTokens: 1 })).toEqual({ allowed: true });
+    expect(await quota.admit('globex', { estimatedTokens: 1 })).toMatchObject({ allowed: true });
   });
 
   it('takes 0 as a limit that refuses every call, and Infinity as none', async () => {

@@ -97,17 +97,20 @@ export function createTenantQuota(options: TenantQuotaOptions): TenantQuota {
           };
         }
       }
-      return { allowed: true };
+      return { allowed: true, admittedAt: now };
     },
 
-    async settle(tenantId, { estimatedTokens, actualTokens }) {
+    async settle(tenantId, { estimatedTokens, actualTokens, admittedAt }) {
       const tenantLimits = limitsOf(tenantId) ?? {};
       const now = clock.now();
       const difference = actualTokens - estimatedTokens;
       if (difference === 0) return;
       for (const window of windows) {
         if (window.kind !== 'tokens' || tenantLimits[window.limit] === undefined) continue;
-        const { key, expiresAt } = keyOf(tenantId, window, now);
+        // The window the admission charged: a call that outlived it is corrected there (or
+        // not at all once it has ended), never in the window current at its end.
+        const { key, expiresAt } = keyOf(tenantId, window, admittedAt ?? now);
+        if (expiresAt <= now) continue;
         await store.increment(key, difference, expiresAt);
       }
     },

@@ -12,7 +12,14 @@ export type TenantLimitName = keyof TenantLimits;
 
 /** Whether a tenant's next call may go. */
 export type QuotaDecision =
-  | { allowed: true }
+  | {
+      allowed: true;
+      /**
+       * When the call was counted, on the quota's clock: give it back to `settle`, so the
+       * correction goes to the windows that were charged.
+       */
+      admittedAt?: number;
+    }
   | {
       allowed: false;
       limit: TenantLimitName;
@@ -56,7 +63,17 @@ export interface TenantQuota {
   /** Corrects the tokens charged at admission with the call's real usage (0 for a call that failed or was answered from the cache). */
   settle(
     tenantId: string,
-    options: { estimatedTokens: number; actualTokens: number },
+    options: {
+      estimatedTokens: number;
+      actualTokens: number;
+      /**
+       * The admission's `admittedAt`: the windows it charged are corrected, not those of the
+       * call's end. A call admitted at 23:59:59 and settled after midnight would otherwise
+       * take its over-estimate off the next day, below 0, and the tenant could go that far
+       * over its limit. Default: now.
+       */
+      admittedAt?: number;
+    },
   ): Promise<void>;
   /** What the tenant has used in the current windows. */
   usage(tenantId: string): Promise<TenantUsage>;
