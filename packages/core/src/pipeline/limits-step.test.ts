@@ -5,6 +5,7 @@ import { tempStores } from '../../test/fixtures/temp-stores';
 import { createAgent } from '../agent/create-agent';
 import { structuredCall } from '../effects/structured-call';
 import { toolLoop } from '../effects/tool-loop';
+import { ModelCallError } from '../model/model-call-error';
 import type { LimitInfo, RunLimits } from '../run/types';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import type { Checkpointer } from '../store/types';
@@ -87,6 +88,53 @@ describe('limitsStep', () => {
     // All three were judged against 0 calls used, and all three were sent.
     expect(model.requests).toHaveLength(2);
     expect(outcome).toMatchObject({ status: 'limit', limit: { limit: 'maxModelCalls', value: 3 } });
+  });
+
+  it('projects a call at the price of its dearest model, since a fallback may answer it', async () => {
+    const down = new ModelCallError({
+      kind: 'server_error',
+      endpoint: 'scripted:cheap',
+      message: 'The server is down.',
+    });
+    const cheap = scriptedModel({
+      modelName: 'cheap',
+      metadata: { contextWindow: 100_000, pricing: { inputPerMillion: 1, outputPerMillion: 1 } },
+      handler: () => ({ error: down }),
+    });
+    const dear = scriptedModel({
+      modelName: 'dear',
+      metadata: {
+        contextWindow: 100_000,
+        pricing: { inputPerMillion: 1_000, outputPerMillion: 2_000 },
+      },
+      handler: () => ({ json: { ok: true }, usage: { inputTokens: 1_000, outputTokens: 100 } }),
+    });
+    const machine = setup({
+      actors: {
+        ask: structuredCall({
+          model: 'fast',
+          schema: z.object({ ok: z.boolean() }),
+          prompt: () => 'Go?',
+        }),
+      },
+    }).createMachine({
+      id: 'fallback',
+      initial: 'asking',
+      states: { asking: { invoke: { src: 'ask', onDone: 'done' } }, done: { type: 'final' } },
+    });
+    const agent = createAgent({
+      machine,
+      models: { fast: [cheap, dear] },
+      limits: { maxCostUsd: 0.5 },
+    });
+
+    const outcome = await agent.run({ input: undefined });
+
+    // Projected at the primary's price ($0.004), the call was sent, the fallback answered,
+    // and the run ended done at $1.20 under a $0.50 limit.
+    expect(outcome).toMatchObject({ status: 'limit', limit: { limit: 'maxCostUsd', max: 0.5 } });
+    expect(outcome.usage.costUsd).toBe(0);
+    expect(dear.requests).toHaveLength(0);
   });
 
   it.each<[string, RunLimits]>([

@@ -1,4 +1,5 @@
 import { type PriceTable, resolvePricing } from '../cost/resolve-pricing';
+import type { ChatModel, ModelPricing } from '../model/types';
 import type { LimitInfo } from '../run/types';
 import type { TenantQuota } from '../tenancy/types';
 import { limitRefusal } from './limit-refusal';
@@ -29,12 +30,12 @@ export function limitsStep({ prices, quota }: LimitsStepOptions): ModelCallMiddl
       // Its state was left on the way here (the chart moved on to wrap up, say): it is not sent,
       // nor counted against the calls that are.
       if (scope.aborted) return Promise.reject(scope.abortReason);
-      const primary = call.models[0]!;
       const inputTokens = ledger?.inputTokens ?? 0;
+      const maxOutputTokens = request.maxOutputTokens ?? ledger?.reservedOutputTokens ?? 0;
       const projected = {
         inputTokens,
-        maxOutputTokens: request.maxOutputTokens ?? ledger?.reservedOutputTokens ?? 0,
-        pricing: resolvePricing(primary, prices),
+        maxOutputTokens,
+        pricing: dearestPricing(call.models, prices, inputTokens, maxOutputTokens),
       };
       const limit = run.limitBeforeModelCall(projected);
       if (limit) return Promise.reject(limitRefusal(call, limit));
@@ -66,6 +67,32 @@ export function limitsStep({ prices, quota }: LimitsStepOptions): ModelCallMiddl
       );
     },
   };
+}
+
+/**
+ * The price the call is projected at: that of the dearest of its models for this input and
+ * output cap, since any of them may answer it (a fallback when the primary cannot). Projected
+ * at the primary's, a call to a cheap primary with a dear fallback passed `maxCostUsd` and
+ * then cost what the fallback charges: $1.20 in a run limited to $0.50. See ADR 0061.
+ */
+function dearestPricing(
+  models: readonly ChatModel[],
+  prices: PriceTable | undefined,
+  inputTokens: number,
+  maxOutputTokens: number,
+): ModelPricing | undefined {
+  let dearest: ModelPricing | undefined;
+  let dearestCost = -1;
+  for (const model of models) {
+    const pricing = resolvePricing(model, prices);
+    if (!pricing) continue;
+    const cost = inputTokens * pricing.inputPerMillion + maxOutputTokens * pricing.outputPerMillion;
+    if (cost > dearestCost) {
+      dearest = pricing;
+      dearestCost = cost;
+    }
+  }
+  return dearest;
 }
 
 /**
