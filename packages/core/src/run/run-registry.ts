@@ -12,6 +12,11 @@ export function registerRun(system: object, run: RunPort): void {
   runsBySystem.set(system, run);
 }
 
+/** Unbinds an actor system from `run`, once the run has let go of it (a later run's binding stays). */
+export function unregisterRun(system: object, run: RunPort): void {
+  if (runsBySystem.get(system) === run) runsBySystem.delete(system);
+}
+
 /** The run an actor system belongs to, if it was started by an agent. */
 export function runOf(system: object): RunPort | undefined {
   return runsBySystem.get(system);

@@ -38,7 +38,7 @@ import type {
   ReplayTimeline,
   RunPort,
 } from './run-port';
-import { registerRun } from './run-registry';
+import { registerRun, unregisterRun } from './run-registry';
 import { RunningEffects } from './running-effects';
 import { SnapshotSealer } from './sealed-snapshot';
 import { assertSendableEvent } from './sendable-event';
@@ -185,6 +185,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   #releasing: Promise<void> | undefined;
   /** See {@link released}. */
   #released: Promise<void> | undefined;
+  /** The run's own subscription to its actor: undone once the run let go of it (see #detach). */
+  #subscription: { unsubscribe(): void } | undefined;
   /** Work the run's end is reported after (see {@link RunPort.endAfter}); made with the first. */
   #endHolds: Set<Promise<unknown>> | undefined;
   /**
@@ -262,7 +264,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     }
     this.#delayed = new DelayedEvents(this.actor, clock, runtime.generateId);
     registerRun(this.actor.system, this);
-    this.actor.subscribe({
+    this.#subscription = this.actor.subscribe({
       next: (next) => this.#onSnapshot(next as AnySnapshot),
       error: (error) => this.#onMachineError(error),
     });
@@ -688,11 +690,29 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       });
     }
     // Resolves once the lease is given up: another process may take the thread from then on.
-    return this.#writer.flush().then(
-      () => this.#letGoOfLease(),
-      () => undefined,
-    );
+    return this.#writer
+      .flush()
+      .then(
+        () => this.#letGoOfLease(),
+        () => undefined,
+      )
+      .finally(this.#detach);
   }
+
+  /**
+   * Cuts the links from the run's XState actor system back to the run, once the run has let
+   * go of its actor (ended and stored, or evicted). XState's system object is long-lived enough
+   * for V8 to allocate it straight into the old generation, where it stays after the run until
+   * the next full collection; every young object it still reached — the run, through its
+   * subscription and the registry, and all the run holds — was then kept alive and promoted by
+   * each minor collection in between, and V8 began allocating the run's objects in the old
+   * generation too. The in-memory chain10 benchmark ran 1.4× as fast without those links.
+   */
+  readonly #detach = (): void => {
+    this.#subscription?.unsubscribe();
+    this.#subscription = undefined;
+    unregisterRun(this.actor.system, this);
+  };
 
   endAfter(work: Promise<unknown>): void {
     this.#endHolds ??= new Set();
@@ -1115,6 +1135,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
             : { ...base, status };
     const released = this.#settle(outcome).then(() => this.#letGoOfLease());
     this.#released = released;
+    released.then(this.#detach, this.#detach);
     // A tool that may still act keeps the lease past the end: close() waits for its release.
     if (this.#leaseHolds?.size) this.#releasing = released;
   }
