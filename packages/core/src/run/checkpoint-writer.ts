@@ -38,7 +38,8 @@ export class CheckpointWriter {
   #failed = false;
   /** Journal results held for the next checkpoint; written on their own if none comes. */
   #journal: JournalEntry[] = [];
-  #journalFlush = false;
+  /** The end-of-turn write of the held results, while some are held (see deferJournal). */
+  #journalFlush: ReturnType<typeof setImmediate> | undefined;
   /** The held results are due: written on their own if no checkpoint takes them first. */
   #journalDue = false;
   /** Journal writes of `writeJournal` under way (made with the first). */
@@ -101,7 +102,7 @@ export class CheckpointWriter {
     this.#failed = true;
     this.#dirty = false;
     this.#cutWaitShort?.();
-    this.#journal = [];
+    this.#takeJournal();
   }
 
   /**
@@ -124,14 +125,29 @@ export class CheckpointWriter {
   /** Makes the held results due at the end of this turn of the event loop. */
   #scheduleJournalFlush(): void {
     if (this.#journalFlush) return;
-    this.#journalFlush = true;
-    setImmediate(() => {
-      this.#journalFlush = false;
+    this.#journalFlush = setImmediate(() => {
+      this.#journalFlush = undefined;
       if (this.#journal.length === 0) return;
       // A write under way takes them when it is done (see #drain).
       this.#journalDue = true;
       this.#writing ??= this.#drain();
     });
+  }
+
+  /**
+   * Takes the held results for a write, and calls off their end-of-turn write: a scheduled
+   * immediate holds the writer, and through it the run, until the event loop turns. Runs that
+   * finish within one turn — a burst, a loop of short runs — were all kept alive until then
+   * (3,000 of 3,000 in a loop of journaled chains), and promoted by the garbage collector.
+   */
+  #takeJournal(): JournalEntry[] {
+    const held = this.#journal;
+    this.#journal = [];
+    if (this.#journalFlush !== undefined) {
+      clearImmediate(this.#journalFlush);
+      this.#journalFlush = undefined;
+    }
+    return held;
   }
 
   /**
@@ -144,8 +160,7 @@ export class CheckpointWriter {
     { durable = true }: { durable?: boolean } = {},
   ): Promise<void> {
     const { checkpointer, owner } = this.options;
-    const held = this.#journal;
-    this.#journal = [];
+    const held = this.#takeJournal();
     const options = durable ? { owner } : { owner, durable };
     // Read once: a store may be a proxy that makes a function on every read.
     const putEffects = held.length > 0 ? checkpointer.putEffects : undefined;
@@ -240,8 +255,7 @@ export class CheckpointWriter {
           await lease.whenHeld();
           continue;
         }
-        const journal = this.#journal;
-        this.#journal = [];
+        const journal = this.#takeJournal();
         this.#journalDue = false;
         if (!this.#dirty) {
           await putAll(checkpointer, journal, owner);
@@ -276,7 +290,7 @@ export class CheckpointWriter {
       this.#failure = error;
       this.#failed = true;
       this.#dirty = false;
-      this.#journal = [];
+      this.#takeJournal();
       this.#writing = undefined;
       this.options.onFailure(error);
     } finally {

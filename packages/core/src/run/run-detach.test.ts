@@ -3,36 +3,37 @@ import { type AnyActorRef, assign, fromPromise, type InspectionEvent, setup } fr
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
 import { humanWait } from '../effects/human-wait';
+import { toolCall } from '../effects/tool-call';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import { defineTool } from '../tools/define-tool';
 import { runOf } from './run-registry';
 
-/** Two steps of plain promise work, then done. */
-const chain = setup({
-  types: { context: {} as { count: number } },
-  actors: { work: fromPromise(async ({ input }: { input: number }) => input + 1) },
-}).createMachine({
-  id: 'chain',
-  context: { count: 0 },
-  initial: 'one',
-  states: {
-    one: {
-      invoke: {
-        src: 'work',
-        input: ({ context }) => context.count,
-        onDone: { target: 'two', actions: assign({ count: ({ event }) => event.output }) },
+/** Two steps of `work` (plain promise work unless told), then done. */
+const chainOf = (work = fromPromise(async ({ input }: { input: number }) => input + 1)) =>
+  setup({ types: { context: {} as { count: number } }, actors: { work } }).createMachine({
+    id: 'chain',
+    context: { count: 0 },
+    initial: 'one',
+    states: {
+      one: {
+        invoke: {
+          src: 'work',
+          input: ({ context }) => context.count,
+          onDone: { target: 'two', actions: assign({ count: ({ event }) => event.output }) },
+        },
       },
-    },
-    two: {
-      invoke: {
-        src: 'work',
-        input: ({ context }) => context.count,
-        onDone: { target: 'done', actions: assign({ count: ({ event }) => event.output }) },
+      two: {
+        invoke: {
+          src: 'work',
+          input: ({ context }) => context.count,
+          onDone: { target: 'done', actions: assign({ count: ({ event }) => event.output }) },
+        },
       },
+      done: { type: 'final' },
     },
-    done: { type: 'final' },
-  },
-  output: ({ context }) => context,
-});
+    output: ({ context }) => context,
+  });
+const chain = chainOf();
 
 const approval = setup({
   actors: { ask: humanWait({ prompt: () => 'Approve?', reply: z.boolean() }) },
@@ -95,5 +96,37 @@ describe('a run that let go of its actor', () => {
     await again.close();
     expect(roots).toHaveLength(2);
     expect(runOf(roots[1]!.system)).toBeUndefined();
+  });
+});
+
+describe('a run whose journaled results were stored with its checkpoints', () => {
+  it('leaves no end-of-turn write behind: runs that end within one turn are not kept until it ends', async () => {
+    const increment = defineTool({
+      name: 'increment',
+      description: 'Adds one to a number.',
+      input: z.number(),
+      output: z.number(),
+      effect: 'pure',
+      execute: async (count) => count + 1,
+    });
+    const agent = createAgent({ machine: chainOf(toolCall(increment)) });
+    const immediates = () =>
+      process.getActiveResourcesInfo().filter((resource) => resource === 'Immediate').length;
+    const before = immediates();
+    // Awaiting promises only: the event loop does not turn between these runs.
+    for (let run = 0; run < 20; run++) {
+      expect(await agent.run({ threadId: `chain-${run}`, input: undefined })).toMatchObject({
+        status: 'done',
+        output: { count: 2 },
+      });
+    }
+    // Before: one immediate a run, each holding its run's checkpoint writer, lease and run
+    // until the turn ended, though every result it was for had been stored.
+    expect(immediates() - before).toBe(0);
+    // And nothing was lost by calling them off: each run's two results are in its journal.
+    for (const threadId of ['chain-0', 'chain-19']) {
+      expect(await agent.journal(threadId)).toHaveLength(2);
+    }
+    await agent.close();
   });
 });
