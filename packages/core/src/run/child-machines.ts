@@ -15,15 +15,17 @@ export class ChildMachines {
 
   constructor(private readonly onStep: () => void) {}
 
-  /** Subscribes to the child machines under `snapshot` not watched yet. */
-  watch(snapshot: SnapshotWithChildren): void {
-    if (!snapshot.children) return;
+  /** Subscribes to the child machines under `snapshot` not watched yet; true when there were some. */
+  watch(snapshot: SnapshotWithChildren): boolean {
+    if (!snapshot.children) return false;
+    let found = false;
     for (const child of Object.values(snapshot.children)) {
       if (!child || this.#watched?.has(child)) continue;
       const childSnapshot = child.getSnapshot() as SnapshotWithChildren;
       if (childSnapshot.machine === undefined) continue;
       this.#watched ??= new WeakSet();
       this.#watched.add(child);
+      found = true;
       child.subscribe({
         next: () => {
           this.watch(child.getSnapshot() as SnapshotWithChildren);
@@ -33,6 +35,7 @@ export class ChildMachines {
       });
       this.watch(childSnapshot);
     }
+    return found;
   }
 }
 

@@ -97,6 +97,48 @@ describe('run lifecycle (issue 9)', () => {
     expect(outcome.status).toBe('done');
   });
 
+  it.each([
+    ['in a later turn', 30],
+    ['before the turn ends', 0],
+  ])(
+    "rests once a child machine's own step leaves nothing running (%s), with that step stored",
+    async (_when, ms) => {
+      // The child's step after its promise settles reaches no observer of the root: the run must
+      // notice it to store it and to come to rest — also when it comes before the run's first
+      // checkpoint (a promise of 0 ms settles in the spawning turn).
+      const child = setup({
+        actors: { work: fromPromise(async () => (ms > 0 ? sleep(ms) : undefined)) },
+      }).createMachine({
+        id: 'child',
+        initial: 'working',
+        states: {
+          working: { invoke: { src: 'work', onDone: 'idle' } },
+          idle: {},
+        },
+      });
+      const parent = setup({ actors: { child } }).createMachine({
+        id: 'parent',
+        initial: 'delegating',
+        states: { delegating: { invoke: { id: 'helper', src: 'child' } } },
+      });
+      const checkpointer = new MemoryCheckpointer();
+      const outcome = await within(
+        createAgent({ machine: parent, checkpointer }).run({
+          threadId: `child-rest-${ms}`,
+          input: 1,
+        }),
+        5_000,
+        'run',
+      );
+      expect(outcome.status).toBe('waiting');
+      const stored = (await checkpointer.latest(`child-rest-${ms}`))!;
+      expect(stored.run.status).toBe('waiting');
+      const children = (stored.snapshot as { children: Record<string, { snapshot: unknown }> })
+        .children;
+      expect(children.helper!.snapshot).toMatchObject({ value: 'idle' });
+    },
+  );
+
   it.each(['state.enter', 'run.end', 'checkpoint.write', 'llm.call.end'] as const)(
     'never lets a throwing "%s" listener break the run or lose its answer',
     async (type) => {
