@@ -32,22 +32,26 @@ class SlowReleaseStore extends MemoryCheckpointer {
   }
 }
 
-/** A store whose lease releases wait until the test lets them through. */
+/** A store whose lease releases wait until the test lets them through, and pass once it has. */
 class GatedReleaseStore extends MemoryCheckpointer {
   readonly #gates: (() => void)[] = [];
+  #open = false;
   #held: () => void = () => undefined;
   /** Resolves once a release is held at the gate. */
   readonly released = new Promise<void>((resolve) => {
     this.#held = resolve;
   });
   override async releaseLease(threadId: string, owner: string): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.#gates.push(resolve);
-      this.#held();
-    });
+    if (!this.#open) {
+      await new Promise<void>((resolve) => {
+        this.#gates.push(resolve);
+        this.#held();
+      });
+    }
     return super.releaseLease(threadId, owner);
   }
   open(): void {
+    this.#open = true;
     for (const gate of this.#gates.splice(0)) gate();
   }
 }

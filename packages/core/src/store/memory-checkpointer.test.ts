@@ -4,6 +4,7 @@ import { createAgent } from '../agent/create-agent';
 import { DefinitionError } from '../errors/definition-error';
 import type { JournalEntry } from '../ledger/types';
 import { checkpointerConformance } from '../testing/checkpointer-conformance';
+import { checkpointAt } from '../testing/conformance/fixtures';
 import { MemoryCheckpointer } from './memory-checkpointer';
 
 function entryOf(key: string): JournalEntry {
@@ -22,9 +23,40 @@ function entryOf(key: string): JournalEntry {
 }
 
 describe('MemoryCheckpointer', () => {
-  for (const { name, run } of checkpointerConformance({ create: () => new MemoryCheckpointer() })) {
+  for (const { name, run } of checkpointerConformance({
+    create: () => new MemoryCheckpointer(),
+    saveWithLease: true,
+  })) {
     it(name, run);
   }
+
+  it('puts the lease back when a checkpoint that took it is refused, as a transaction rolls back', async () => {
+    const store = new MemoryCheckpointer();
+    await store.save(checkpointAt('t', 1));
+    // Version 1 again: refused after its take.
+    await expect(
+      store.saveWithLease(checkpointAt('t', 1, 'run-a'), [], { take: { ttlMs: 1_000, now: 5 } }),
+    ).rejects.toMatchObject({ code: 'checkpoint.conflict' });
+    expect(await store.getLease('t')).toBeUndefined();
+    await store.acquireLease('t', { owner: 'run-b', ttlMs: 1_000, now: 5 });
+    await expect(
+      store.saveWithLease(checkpointAt('t', 1, 'run-b'), [], { take: { ttlMs: 2_000, now: 6 } }),
+    ).rejects.toMatchObject({ code: 'checkpoint.conflict' });
+    expect(await store.getLease('t')).toEqual({ threadId: 't', owner: 'run-b', expiresAt: 1_005 });
+  });
+
+  it("takes a run's lease through its own methods, so a subclass that refuses one refuses the write", async () => {
+    class Unreachable extends MemoryCheckpointer {
+      override async acquireLease(): Promise<never> {
+        throw new Error('the server is down');
+      }
+    }
+    const store = new Unreachable();
+    await expect(
+      store.saveWithLease(checkpointAt('t', 1, 'run-a'), [], { take: { ttlMs: 1_000, now: 5 } }),
+    ).rejects.toThrow('the server is down');
+    expect(await store.latest('t')).toBeUndefined();
+  });
 
   it('keeps a journal entry as it was given, whatever the caller does to it or to a read', async () => {
     const store = new MemoryCheckpointer();

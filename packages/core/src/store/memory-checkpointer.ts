@@ -24,6 +24,7 @@ import type {
   CheckpointSummary,
   CheckpointWriteResult,
   DueThread,
+  LeaseChange,
   LeaseToRenew,
   ListDueOptions,
   ListThreadsOptions,
@@ -114,6 +115,40 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
     const row = storedRow(checkpoint);
     for (const [entry, json] of entries) this.#put(entry, json);
     return this.#push(row);
+  }
+
+  /**
+   * {@link saveWithJournal} with the lease taken before, or given up after, as one write: a
+   * run's first and last checkpoints carry its lease, so it makes no calls of its own for it.
+   * A save refused leaves the lease as it was. Made of the store's own steps (`acquireLease`,
+   * `save` or `saveWithJournal`, `releaseLease`), so a subclass that changes one of them (a
+   * test's store that fails or slows a step) changes this write too.
+   */
+  async saveWithLease(
+    checkpoint: Checkpoint,
+    journal: readonly JournalEntry[],
+    lease: LeaseChange,
+  ): Promise<CheckpointWriteResult | undefined> {
+    const { threadId } = checkpoint;
+    const owner = checkpoint.owner!;
+    const before = this.#leases.get(threadId);
+    if (lease.take) await this.acquireLease(threadId, { owner, ...lease.take });
+    const taken = this.#leases.get(threadId);
+    let result: CheckpointWriteResult | undefined;
+    try {
+      result = await (journal.length > 0
+        ? this.saveWithJournal(checkpoint, journal)
+        : this.save(checkpoint));
+    } catch (error) {
+      // As a durable store's transaction rolls back (unless the lease changed hands since).
+      if (lease.take && this.#leases.get(threadId) === taken) {
+        if (before) this.#leases.set(threadId, before);
+        else this.#leases.delete(threadId);
+      }
+      throw error;
+    }
+    if (lease.release) await this.releaseLease(threadId, owner);
+    return result;
   }
 
   async save(checkpoint: Checkpoint): Promise<CheckpointWriteResult | undefined> {
