@@ -1026,6 +1026,13 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     return this.#children.watch(snapshot);
   }
 
+  /** Looks for rest (and stores nothing else) once pending promise callbacks have run. */
+  #queueRestCheck(): void {
+    queueMicrotask(() => {
+      if (this.#lifecycle.active && !this.#restoredStart) this.#checkRest();
+    });
+  }
+
   /** Looks for rest (and stores the state) once pending promise callbacks have run. */
   #queueCheck(): void {
     if (this.#checkQueued) return;
@@ -1265,10 +1272,11 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     if (this.#childrenWithoutId !== true) this.#warnOfChildWithoutId();
     // Child machines are looked for here, once per checkpoint, not at every step of the root
     // (scanning its children at each step cost 7% of a ten-step run's CPU): the step that
-    // spawns one is stored by the next checkpoint, with what the child did until then. One
-    // found now may have stepped already, unseen, so whether the run rests is checked again.
+    // spawns one is stored by this checkpoint, with what the child did until now. One found
+    // now may have stepped already, unseen, so whether the run rests is checked again; its
+    // state is in this checkpoint, so nothing else is stored for it.
     if (!this.#lifecycle.ended && this.#watchChildren(this.actor.getSnapshot() as AnySnapshot)) {
-      this.#queueCheck();
+      this.#queueRestCheck();
     }
     return { sealed, wakeAt };
   }

@@ -6,6 +6,7 @@ import type { JournalEntry } from '../ledger/types';
 import { checkpointerConformance } from '../testing/checkpointer-conformance';
 import { checkpointAt } from '../testing/conformance/fixtures';
 import { MemoryCheckpointer } from './memory-checkpointer';
+import type { AcquireLeaseOptions } from './types';
 
 function entryOf(key: string): JournalEntry {
   return {
@@ -56,6 +57,66 @@ describe('MemoryCheckpointer', () => {
       store.saveWithLease(checkpointAt('t', 1, 'run-a'), [], { take: { ttlMs: 1_000, now: 5 } }),
     ).rejects.toThrow('the server is down');
     expect(await store.latest('t')).toBeUndefined();
+  });
+
+  it('leaves a lease another owner took meanwhile when a save that took the lease is refused', async () => {
+    const store = new MemoryCheckpointer();
+    const first = store.saveWithLease(checkpointAt('t', 1, 'run-a'), [], {
+      take: { ttlMs: 1_000, now: 5 },
+    });
+    const forced = store.saveWithLease(checkpointAt('t', 1, 'run-b'), [], {
+      take: { ttlMs: 1_000, now: 5, force: true },
+    });
+    await Promise.allSettled([first, forced]);
+    const latest = (await store.latest('t'))!;
+    // One of them stored version 1; the lease is its writer's, not gone with the other's undo.
+    expect(await store.getLease('t')).toMatchObject({ owner: latest.owner, expiresAt: 1_005 });
+  });
+
+  it('stores a checkpoint whose lease release is refused, and does not fail the run that wrote it', async () => {
+    class ReleaseDown extends MemoryCheckpointer {
+      override async releaseLease(): Promise<void> {
+        throw new Error('the server is down');
+      }
+    }
+    const machine = setup({ actors: { work: fromPromise(async () => 1) } }).createMachine({
+      id: 'release-down',
+      initial: 'a',
+      states: { a: { invoke: { src: 'work', onDone: 'b' } }, b: { type: 'final' } },
+    });
+    const checkpointer = new ReleaseDown();
+    const agent = createAgent({ machine, checkpointer });
+    const outcome = await agent.run({ threadId: 'r', input: 1 });
+    expect(outcome.status).toBe('done');
+    expect((await checkpointer.latest('r'))?.run.status).toBe('done');
+    await agent.close();
+  });
+
+  it('keeps the lease of a forced start that won against a start whose take answered late', async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    /** A memory store whose lease takes answer after a round trip, as a network store's do. */
+    class SlowAnswerLeaseStore extends MemoryCheckpointer {
+      override async acquireLease(threadId: string, options: AcquireLeaseOptions) {
+        const lease = await super.acquireLease(threadId, options);
+        await sleep(5);
+        return lease;
+      }
+    }
+    const machine = setup({ actors: { work: fromPromise(async () => sleep(400)) } }).createMachine({
+      id: 'forced-race',
+      initial: 'a',
+      states: { a: { invoke: { src: 'work', onDone: 'b' } }, b: { type: 'final' } },
+    });
+    const checkpointer = new SlowAnswerLeaseStore();
+    const first = createAgent({ machine, checkpointer, leaseTtlMs: 300 });
+    const second = createAgent({ machine, checkpointer, leaseTtlMs: 300 });
+    const plain = first.start({ threadId: 't', input: 1 });
+    const forced = second.start({ threadId: 't', input: 1, force: true });
+    const [lost, won] = await Promise.allSettled([plain.result(), forced.result()]);
+    expect(lost.status).toBe('rejected');
+    expect(won).toMatchObject({ status: 'fulfilled', value: { status: 'done' } });
+    expect((await checkpointer.latest('t'))!.run.status).toBe('done');
+    await Promise.all([first.close(), second.close()]);
   });
 
   it('keeps a journal entry as it was given, whatever the caller does to it or to a read', async () => {

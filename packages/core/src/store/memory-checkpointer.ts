@@ -120,9 +120,12 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
   /**
    * {@link saveWithJournal} with the lease taken before, or given up after, as one write: a
    * run's first and last checkpoints carry its lease, so it makes no calls of its own for it.
-   * A save refused leaves the lease as it was. Made of the store's own steps (`acquireLease`,
-   * `save` or `saveWithJournal`, `releaseLease`), so a subclass that changes one of them (a
-   * test's store that fails or slows a step) changes this write too.
+   * Made of the store's own steps (`acquireLease`, `save` or `saveWithJournal`,
+   * `releaseLease`), so a subclass that changes one of them (a test's store that fails or
+   * slows a step) changes this write too. A save refused after its take gives the lease back
+   * to what it was, unless it changed hands in between; a release refused after the save is
+   * stored does not refuse the write (the checkpoint is stored, and a finished run is not
+   * failed for its lease): the lease then runs out at its time.
    */
   async saveWithLease(
     checkpoint: Checkpoint,
@@ -131,24 +134,39 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
   ): Promise<CheckpointWriteResult | undefined> {
     const { threadId } = checkpoint;
     const owner = checkpoint.owner!;
-    const before = this.#leases.get(threadId);
-    if (lease.take) await this.acquireLease(threadId, { owner, ...lease.take });
-    const taken = this.#leases.get(threadId);
+    const { take, release } = lease;
+    // Its value now: a renewal changes a lease in place.
+    const held = this.#leases.get(threadId);
+    const before = held && { ...held };
+    if (take) await this.acquireLease(threadId, { owner, ...take });
     let result: CheckpointWriteResult | undefined;
     try {
       result = await (journal.length > 0
         ? this.saveWithJournal(checkpoint, journal)
         : this.save(checkpoint));
     } catch (error) {
-      // As a durable store's transaction rolls back (unless the lease changed hands since).
-      if (lease.take && this.#leases.get(threadId) === taken) {
-        if (before) this.#leases.set(threadId, before);
-        else this.#leases.delete(threadId);
-      }
+      if (take) this.#undoTake(threadId, owner, take.now + take.ttlMs, before);
       throw error;
     }
-    if (lease.release) await this.releaseLease(threadId, owner);
+    if (release) await this.releaseLease(threadId, owner).catch(() => undefined);
     return result;
+  }
+
+  /**
+   * Puts back the lease a refused save's take replaced, as a durable store's transaction rolls
+   * back, while the lease is still the one that take made: another owner that took the thread
+   * since keeps it.
+   */
+  #undoTake(
+    threadId: string,
+    owner: string,
+    expiresAt: number,
+    before: ThreadLease | undefined,
+  ): void {
+    const current = this.#leases.get(threadId);
+    if (current?.owner !== owner || current.expiresAt !== expiresAt) return;
+    if (before) this.#leases.set(threadId, before);
+    else this.#leases.delete(threadId);
   }
 
   async save(checkpoint: Checkpoint): Promise<CheckpointWriteResult | undefined> {

@@ -139,6 +139,49 @@ describe('run lifecycle (issue 9)', () => {
     },
   );
 
+  it('writes no more checkpoints for the child machines it finds than the steps it takes need', async () => {
+    // Five child machines in a row: a checkpoint at each of the root's turns, as when the
+    // children were found at every step; finding one stores nothing of its own.
+    const child = setup({ actors: { work: fromPromise(async () => sleep(5)) } }).createMachine({
+      id: 'child',
+      initial: 'working',
+      states: {
+        working: { invoke: { src: 'work', onDone: 'finished' } },
+        finished: { type: 'final' },
+      },
+    });
+    const parent = setup({
+      actors: { child },
+      types: { context: {} as { n: number } },
+    }).createMachine({
+      id: 'parent',
+      initial: 'work',
+      context: { n: 0 },
+      states: {
+        work: {
+          invoke: {
+            src: 'child',
+            onDone: [
+              { guard: ({ context }) => context.n >= 4, target: 'end' },
+              {
+                target: 'work',
+                reenter: true,
+                actions: assign({ n: ({ context }) => context.n + 1 }),
+              },
+            ],
+          },
+        },
+        end: { type: 'final' },
+      },
+    });
+    const checkpointer = new MemoryCheckpointer();
+    const agent = createAgent({ machine: parent, checkpointer });
+    const outcome = await within(agent.run({ threadId: 'five', input: 1 }), 5_000, 'run');
+    expect(outcome.status).toBe('done');
+    expect(await checkpointer.list('five')).toHaveLength(6);
+    await agent.close();
+  });
+
   it.each(['state.enter', 'run.end', 'checkpoint.write', 'llm.call.end'] as const)(
     'never lets a throwing "%s" listener break the run or lose its answer',
     async (type) => {
