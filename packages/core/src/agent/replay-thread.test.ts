@@ -80,6 +80,10 @@ describe('replayThread (agent.replay)', () => {
     expect(error.site).toBe('0.invoice.working');
     expect(error.key).toBe('0.invoice.working#0/0:llm');
     expect(error.message).toContain('model request differs');
+    // Which part, quoted where it changed: before, only "prompt, history, tools or settings".
+    expect(error.message).toContain(
+      'message 1 of 1 (user) differs from character 1: recorded "Invoice the customer c-42 for 120", now "Bill the customer c-42 for 120"',
+    );
   });
 
   it('fails with replay.missing_effect naming the step when the code takes another path', async () => {

@@ -49,7 +49,11 @@ export async function replayThread(
     version: 0,
     owner: 'replay',
     mode: 'replay',
-    replay: { until, advanceTo: (at) => clock.advanceTo(at) },
+    replay: {
+      until,
+      advanceTo: (at) => clock.advanceTo(at),
+      recorded: (key) => store.recorded(key),
+    },
   });
   run.start({ resumed: first !== undefined, delayedEvents: first?.delayedEvents ?? [] });
   const outcome = await run.result();

@@ -1,6 +1,7 @@
 import { serializeError } from '../errors/agentchart-error';
 import { RunError } from '../errors/run-error';
 import { ReplayError } from '../ledger/replay-error';
+import { requestDifference } from '../ledger/request-difference';
 import type { JournalEntry, JournaledStep } from '../ledger/types';
 import { refusedLimitOf } from '../pipeline/limit-refusal';
 import type { RunPort } from '../run/run-port';
@@ -32,7 +33,9 @@ export async function replayStep<T>(
   const what = `${step.kind} step "${step.name}"`;
   // The journal holds inputs redacted: compare like with like.
   const stored = { ...step, input: scope.run.runtime.redactor.value(step.input) };
-  const difference = recorded ? differenceFrom(stored, recorded) : undefined;
+  const difference = recorded
+    ? differenceFrom(stored, recorded, (earlier) => run.replay?.recorded(earlier))
+    : undefined;
   if (!recorded || difference) {
     const error = recorded
       ? new ReplayError('replay.diverged', {
@@ -71,7 +74,11 @@ export async function replayStep<T>(
 }
 
 /** How the step the code asks for differs from the recorded one, if it does. */
-function differenceFrom<T>(step: JournaledStep<T>, recorded: JournalEntry): string | undefined {
+function differenceFrom<T>(
+  step: JournaledStep<T>,
+  recorded: JournalEntry,
+  recordedEntry: (key: string) => JournalEntry | undefined,
+): string | undefined {
   if (recorded.kind !== step.kind) return `the recording has a ${recorded.kind} step there`;
   // A model step may run on another model in a replay; tools and waits must match by name.
   if (step.kind !== 'llm' && recorded.name !== step.name) {
@@ -86,7 +93,8 @@ function differenceFrom<T>(step: JournaledStep<T>, recorded: JournalEntry): stri
   const recordedHash = recorded.meta?.requestHash;
   const hash = step.meta?.requestHash;
   if (recordedHash !== undefined && hash !== undefined && recordedHash !== hash) {
-    return 'the model request differs from the recorded one (prompt, history, tools or settings changed)';
+    const how = requestDifference(step.meta?.request, recorded.meta?.request, recordedEntry);
+    return `the model request differs from the recorded one: ${how ?? 'its prompt, history, tools or settings changed'}`;
   }
   return undefined;
 }

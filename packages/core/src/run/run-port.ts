@@ -19,12 +19,18 @@ export interface RecordedWait {
   finishedAt?: number;
 }
 
-/** How a replay follows the recorded run's time. */
+/** How a replay follows the recorded run: its time, and its journal. */
 export interface ReplayTimeline {
   /** When the recording last did anything: delayed events due later never fired in it. */
   until: number;
   /** Moves the replay's clock to a recorded step's time. */
   advanceTo(at: number): void;
+  /**
+   * The recording's journal entry under `key`, looked up without counting it as reached (see
+   * `agent.replay`'s check for recorded steps the code no longer takes): to say how a step
+   * that diverged differs.
+   */
+  recorded(key: string): JournalEntry | undefined;
 }
 
 /** Told when an effect is aborted (an object with a method, as for an `EventTarget`). */

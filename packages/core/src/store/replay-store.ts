@@ -22,6 +22,11 @@ export class ReplayStore extends MemoryCheckpointer {
     return entry && structuredClone(entry);
   }
 
+  /** The recorded entry under `key`, not counted as read (see {@link unread}); not a copy. */
+  recorded(key: string): JournalEntry | undefined {
+    return this.#entries.get(key);
+  }
+
   /** A replay records nothing: the journal stays the recording. */
   override async putEffect(): Promise<void> {}
 
