@@ -234,7 +234,11 @@ export interface RunHandle<TMachine extends AnyStateMachine = AnyStateMachine> {
    * it; one it has no wait for then is refused through `result()`.
    */
   reply(value: unknown, waitId?: string): void;
-  /** Human waits pending now. */
+  /**
+   * Human waits pending now. A run just resumed from `waiting` lists a child agent's wait only
+   * once the child's thread is restored, after `agent.resume()` has returned: the `waiting`
+   * outcome `result()` resolves with at its rest lists them all.
+   */
   waits(): PendingHumanWait[];
   /**
    * Stops the run: effects are aborted, the outcome is `stopped` (or the one it had already

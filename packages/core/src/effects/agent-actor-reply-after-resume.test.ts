@@ -26,6 +26,25 @@ describe.each([
     await second.close();
   });
 
+  it("lists the child's wait in the waiting outcome the resumed parent's result() gives", async () => {
+    const store = makeStore();
+    const first = leadAgent(store);
+    const waited = await first.run({ threadId: 'p', input: undefined });
+    await first.close();
+
+    const second = leadAgent(store);
+    const handle = await second.resume('p');
+    const outcome = await handle.result();
+    expect(outcome.status).toBe('waiting');
+    const waits = outcome.status === 'waiting' ? outcome.waits : [];
+    expect(waits.map((wait) => wait.waitId)).toEqual(
+      waited.status === 'waiting' ? waited.waits.map((wait) => wait.waitId) : ['none'],
+    );
+    expect(waits).toHaveLength(1);
+    expect(handle.waits()).toEqual(waits);
+    await second.close();
+  });
+
   it('still refuses a reply the resumed parent has no wait for, once it rests', async () => {
     const store = makeStore();
     const first = leadAgent(store);
