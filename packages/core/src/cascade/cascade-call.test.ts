@@ -58,6 +58,32 @@ describe('cascadeCall', () => {
     expect(small.requests).toHaveLength(0);
     expect(strong.requests).toHaveLength(1);
   });
+
+  it('escalates an answer nested deeper than a checkpoint keeps, as structuredCall re-asks it', async () => {
+    let deep: unknown = 1;
+    for (let level = 0; level < 300; level++) deep = [deep];
+    const small = scriptedModel({ modelName: 'small', responses: [{ json: { data: deep } }] });
+    const strong = scriptedModel({ modelName: 'strong', responses: [{ json: { data: 1 } }] });
+    const logic = cascadeCall({
+      models: ['small', 'strong'],
+      schema: z.object({ data: z.unknown() }),
+      prompt: (text: string) => `Data for ${text}`,
+    });
+    const result = await runEffect(logic, 'quay wall', { models: { small, strong } });
+    // Before: the cheap tier's answer was kept, and a durable store then failed the run with
+    // "Converting circular structure to JSON" (code `unknown`), its paid call left `started`.
+    expect(result.output).toMatchObject({
+      output: { data: 1 },
+      model: 'strong',
+      escalations: [
+        {
+          from: 'small',
+          reason: 'invalid_output',
+          detail: expect.stringMatching(/256 levels deep/),
+        },
+      ],
+    });
+  });
 });
 
 describe('routeGenerateVerify', () => {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ChatResponse } from '../model/types';
-import { extractJson } from '../output/extract-json';
+import { extractAnswer } from '../output/extract-answer';
 import { nullAsAbsent } from '../output/null-as-absent';
 import { parseNow } from '../output/parse-now';
 
@@ -44,7 +44,9 @@ export function parseStructuredOutput<TSchema extends z.ZodType>(
     const reason = "stopped by the provider's content filter";
     return { ok: false, reason, issues: [], code: 'output.filtered' };
   }
-  const extracted = extractJson(response.content);
+  // Depth-checked: an answer nested deeper than a checkpoint keeps would fail the run when
+  // stored (with a misleading "circular structure"), instead of escalating like invalid output.
+  const extracted = extractAnswer(response.content);
   if (!extracted.ok) return { ok: false, reason: extracted.reason, issues: [] };
   // An optional key was asked for as nullable (see toJsonSchema): its null means absent.
   const parsed = parseNow(

@@ -5,9 +5,8 @@ import { DefinitionError } from '../errors/definition-error';
 import { describeIssue, describeIssues, maxListedIssues } from '../errors/describe-issues';
 import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
-import { maxSentValueDepth, nestsDeeperThan } from '../ledger/json-depth';
 import type { ChatMessage, ResponseFormat } from '../model/types';
-import { type ExtractJsonResult, extractJson } from '../output/extract-json';
+import { extractAnswer } from '../output/extract-answer';
 import { nullAsAbsent } from '../output/null-as-absent';
 import { parseNow } from '../output/parse-now';
 import type { ModelCallSettings } from '../pipeline/types';
@@ -215,22 +214,6 @@ export function structuredCall<
       });
     },
   );
-}
-
-/**
- * The JSON value in a model's answer, refused like malformed JSON when it nests deeper than a
- * checkpoint keeps: an answer steered by injected text can be a few kilobytes of `[[[[…`,
- * which a loose schema (`z.unknown()`) accepts and the run then fails to store. Re-asked like
- * any invalid answer. Two characters make a level, so a short answer is not walked.
- */
-function extractAnswer(text: string): ExtractJsonResult {
-  const extracted = extractJson(text);
-  if (!extracted.ok || text.length <= 2 * maxSentValueDepth) return extracted;
-  if (!nestsDeeperThan(extracted.value, maxSentValueDepth)) return extracted;
-  return {
-    ok: false,
-    reason: `the JSON nests arrays or objects more than ${maxSentValueDepth} levels deep; answer with a flatter value`,
-  };
 }
 
 /** The first issues and a count of the rest (see {@link maxListedIssues}). */
