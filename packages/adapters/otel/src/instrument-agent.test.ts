@@ -1,5 +1,6 @@
 import {
   agentActor,
+  type ChatModel,
   createAgent,
   defineTool,
   humanWait,
@@ -7,6 +8,7 @@ import {
   structuredCall,
   toolLoop,
 } from '@agentchart/core';
+import { createResponseCache } from '@agentchart/core/cache';
 import { createGuard } from '@agentchart/core/security';
 import { scriptedModel } from '@agentchart/core/testing';
 import {
@@ -705,6 +707,69 @@ describe('instrumentAgent', () => {
       'unobserved',
     );
     await handle.stop();
+  });
+
+  it('fails the calls a stopped run cut off, whose errors come after its end', async () => {
+    // The tool unwinds its abort a few milliseconds late, as one on a socket does, and the cache
+    // step's own awaits delay the model call's: their tool.call.error / llm.call.error come
+    // after run.end.
+    const late = (signal: AbortSignal) =>
+      new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () => setTimeout(() => reject(signal.reason), 20)),
+      );
+    const hanging: ChatModel = {
+      modelName: 'hanging',
+      endpoint: 'hanging:local',
+      metadata: { contextWindow: 8_192, pricing: { inputPerMillion: 1, outputPerMillion: 1 } },
+      generate: (_request, { signal }) => late(signal),
+    };
+    const stuck = defineTool({
+      name: 'stuck',
+      description: 'Never answers.',
+      input: z.object({}),
+      output: z.object({}),
+      effect: 'idempotent',
+      execute: (_input, { signal }) => late(signal),
+    });
+    const machine = setup({
+      actors: {
+        ask: structuredCall({ model: 'hanging', schema: z.object({}), prompt: () => 'ask' }),
+        work: toolLoop({ model: 'fast', tools: [stuck], prompt: () => 'work' }),
+      },
+    }).createMachine({
+      id: 'cut',
+      initial: 'start',
+      states: {
+        start: { always: [{ guard: ({ context }) => context.tool, target: 'working' }, 'asking'] },
+        asking: { invoke: { id: 'ask', src: 'ask' } },
+        working: { invoke: { id: 'work', src: 'work' } },
+      },
+      context: ({ input }: { input: { tool: boolean } }) => input,
+    });
+    const fast = scriptedModel({ responses: [{ toolCalls: [{ name: 'stuck', arguments: {} }] }] });
+    const agent = createAgent({ machine, models: { hanging, fast }, cache: createResponseCache() });
+    const { tracerProvider, spans } = tracing();
+    const stop = instrumentAgent(agent, { tracerProvider, meterProvider: false });
+    for (const [tool, started] of [
+      [false, 'llm.call.start'],
+      [true, 'tool.call.start'],
+    ] as const) {
+      const calling = new Promise((resolve) => agent.events.on(started, resolve));
+      const handle = agent.start({ input: { tool } });
+      await calling;
+      await handle.stop();
+      // Until the late error is in, which it is after run.end.
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    stop();
+
+    // Before: both ended with no status and no error.type, as if they had answered.
+    const [chat] = named(spans(), 'chat hanging');
+    expect(chat?.attributes['error.type']).toBe('model.aborted');
+    expect(chat?.status).toEqual({ code: 2, message: 'model.aborted' }); // SpanStatusCode.ERROR
+    const [execute] = named(spans(), 'execute_tool stuck');
+    expect(execute?.attributes['error.type']).toBe('effect.aborted');
+    expect(execute?.status).toEqual({ code: 2, message: 'effect.aborted' });
   });
 
   it("sums a segment's cost as run.usage does, to the cent's last digit (issue 12)", async () => {

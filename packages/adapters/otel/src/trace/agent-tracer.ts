@@ -1,9 +1,11 @@
 import type { RunEvent, RunEventType } from '@agentchart/core';
 import { addUsd } from '@agentchart/core/cost';
+import type { SerializedError } from '@agentchart/core/internal';
 import {
   type Attributes,
   type Context,
   context,
+  type Span,
   SpanKind,
   SpanStatusCode,
   type Tracer,
@@ -19,7 +21,7 @@ import { endpointInfo } from '../endpoint-info';
 import { errorTypeOf } from '../error-type';
 import type { GenAiMetrics } from '../metrics/gen-ai-metrics';
 import { statusMessage } from '../status-message';
-import { ThreadTrace } from './thread-trace';
+import { type OpenCall, ThreadTrace } from './thread-trace';
 
 type EventOf<TType extends RunEventType> = RunEvent<TType>;
 
@@ -240,6 +242,7 @@ export class AgentTracer {
     const { usage, status, error } = event;
     // A run ending without a segment open (it ended while resting) still gets one, closed now.
     thread.segment(event.at);
+    this.#failCutOffCalls(thread, event);
     const span = thread.endSegment(event.at, {
       // A run handed back by close() is not over: it goes on in another process. A refused
       // start did not fail its thread: the thread is another run's, untouched.
@@ -386,17 +389,40 @@ export class AgentTracer {
     const call = thread?.chats.get(event.callId);
     if (!thread || !call) return;
     thread.chats.delete(event.callId);
-    const errorType = errorTypeOf(event.error);
+    this.#failChat(call, event.error, event.at);
+  }
+
+  #failChat(call: OpenCall, error: SerializedError, at: number): void {
+    const errorType = errorTypeOf(error);
     call.span.setAttribute(GenAi.errorType, errorType);
     call.span.setStatus({
       code: SpanStatusCode.ERROR,
-      message: statusMessage(event.error, this.#options.captureContent),
+      message: statusMessage(error, this.#options.captureContent),
     });
-    call.span.end(event.at);
+    call.span.end(at);
     this.#options.metrics?.recordDuration(
       { ...call.metricAttributes, [GenAi.errorType]: errorType },
-      Math.max(0, event.at - call.startedAt) / 1000,
+      Math.max(0, at - call.startedAt) / 1000,
     );
+  }
+
+  /**
+   * Fails the model and tool calls still open when their run ends: the end aborted them. Their
+   * own `llm.call.error` / `tool.call.error` comes once the call has unwound, which for a real
+   * HTTP client or a tool that honours its signal a few milliseconds late is after `run.end`,
+   * when the thread is gone here: the spans ended with no status, as if the calls had answered.
+   * They carry the codes those events would (`model.aborted`, `effect.aborted`).
+   */
+  #failCutOffCalls(thread: ThreadTrace, event: EventOf<'run.end'>): void {
+    const message = `Run "${event.threadId}" ended (${event.status}) while the call was in flight: it was aborted.`;
+    for (const call of thread.chats.values()) {
+      this.#failChat(call, { name: 'ModelCallError', code: 'model.aborted', message }, event.at);
+    }
+    for (const span of thread.tools.values()) {
+      this.#failTool(span, { name: 'RunError', code: 'effect.aborted', message }, event.at);
+    }
+    thread.chats.clear();
+    thread.tools.clear();
   }
 
   #toolStart(event: EventOf<'tool.call.start'>): void {
@@ -443,11 +469,15 @@ export class AgentTracer {
     const span = thread?.tools.get(event.callId);
     if (!thread || !span) return;
     thread.tools.delete(event.callId);
-    span.setAttribute(GenAi.errorType, errorTypeOf(event.error));
+    this.#failTool(span, event.error, event.at);
+  }
+
+  #failTool(span: Span, error: SerializedError, at: number): void {
+    span.setAttribute(GenAi.errorType, errorTypeOf(error));
     span.setStatus({
       code: SpanStatusCode.ERROR,
-      message: statusMessage(event.error, this.#options.captureContent),
+      message: statusMessage(error, this.#options.captureContent),
     });
-    span.end(event.at);
+    span.end(at);
   }
 }
