@@ -133,16 +133,31 @@ export async function runToolCalls(
       return { ...base, content: capped(JSON.stringify({ error: (error as Error).message })) };
     }
   };
+  // A call that throws fails the whole answer (and the loop): the error goes to the chart.
+  // Unsafe calls still queued behind it must not start then — nor once the effect was
+  // aborted (its state left, its run ended): the chart has moved on, and a payment made
+  // after that is one nobody routes or records.
+  let stopped: { error: unknown } | undefined;
+  const answerOrStop = (call: PlannedCall): Promise<ChatMessage> =>
+    answer(call).catch((error: unknown) => {
+      stopped ??= { error };
+      throw error;
+    });
+  const unlessStopped = (call: PlannedCall): Promise<ChatMessage> => {
+    if (stopped) return Promise.reject(stopped.error);
+    if (scope.aborted) return Promise.reject(scope.abortReason);
+    return answerOrStop(call);
+  };
   // Keys are allocated in call order, so resumes replay the same calls under the same keys.
   const results: Promise<ChatMessage>[] = [];
   let unsafeChain: Promise<unknown> = Promise.resolve();
   for (const call of planned) {
     if (call.kind === 'valid' && call.tool.effect === 'unsafe') {
-      const result = unsafeChain.then(() => answer(call));
+      const result = unsafeChain.then(() => unlessStopped(call));
       unsafeChain = result.catch(() => undefined);
       results.push(result);
     } else {
-      results.push(answer(call));
+      results.push(answerOrStop(call));
     }
   }
   const messages = await Promise.all(results);

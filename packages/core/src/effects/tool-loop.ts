@@ -126,7 +126,8 @@ const toolLoopOptionNames = optionNamesOf<ToolLoopOptions<unknown, string>>({
  * Actor logic for a tool-calling loop: model → tool calls → model … until the model answers
  * without tools. Arguments are validated before anything runs (invalid ones go back to the
  * model with the zod issues, bounded); independent calls run in parallel, `unsafe` tools one
- * at a time; a step limit and repeated-call detection stop runaway loops.
+ * at a time (one still queued when a call fails the loop or its state is left never starts);
+ * a step limit and repeated-call detection stop runaway loops.
  *
  * Tool output is data, not instructions: it reaches the model fenced as untrusted (unless the
  * tool declares `trustedOutput`), and once any is in the conversation, calls of `unsafe`
