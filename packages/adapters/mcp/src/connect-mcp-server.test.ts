@@ -611,3 +611,39 @@ describe("connectMcpServer and the patterns in a server's schemas", () => {
     expect(connection.tools.map((tool) => tool.name)).toEqual(['echo']);
   });
 });
+
+describe('connectMcpServer and tools that run only as MCP tasks', () => {
+  const server = stdioTestServer();
+  const transport = { ...server.transport, args: [server.transport.args![0]!, 'stdio-tasks'] };
+  afterAll(() => server.remove());
+
+  it('refuses a chosen tool whose taskSupport is required, which no call could run, and leaves no process behind', async () => {
+    for (const include of [undefined, ['long_job']]) {
+      const error = await connectMcpServer({ transport, ...(include ? { include } : {}) }).then(
+        async (connection) => {
+          await connection.close();
+          return connection;
+        },
+        (caught: unknown) => caught,
+      );
+      expect(DefinitionError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({
+        code: 'definition.invalid_option',
+        message: expect.stringContaining(
+          'MCP tool "long_job" of server "test-server" runs only as an MCP task',
+        ),
+      });
+    }
+    expect(childrenRunning('mcp-test-server.ts')).toEqual([]);
+  });
+
+  it('connects when that tool is left out', async () => {
+    await using connection = await connectMcpServer({
+      transport,
+      include: ['echo'],
+      effects: { echo: 'pure' },
+    });
+    const { output } = await runEffect(toolCall(connection.tools[0]!), { text: 'hi' });
+    expect(output).toMatchObject({ structuredContent: { echoed: 'hi' } });
+  });
+});

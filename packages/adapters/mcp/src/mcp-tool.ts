@@ -52,6 +52,7 @@ export function mcpTool({
 }: McpToolOptions): McpTool {
   const owner = `MCP tool "${listed.name}" of server "${session.server}"`;
   if (outputSchemaFailure) throw outputSchemaError(owner, outputSchemaFailure);
+  if (listed.execution?.taskSupport === 'required') throw taskOnlyError(owner);
   const { $schema: _ignored, ...parameters } = listed.inputSchema;
   const tool = defineTool({
     name,
@@ -166,5 +167,20 @@ function outputSchemaError(owner: string, failure: Error): DefinitionError {
     `${owner}: ${what}, so its results cannot be checked. Leave the tool out with \`include\`, ` +
       'or fix the schema on the server.',
     failure,
+  );
+}
+
+/**
+ * A chosen tool the server lets run only as an MCP task (`execution.taskSupport: 'required'`):
+ * the MCP client refuses every plain `tools/call` of it before sending, so offered, it failed
+ * each call the model made, saying the server refused it and to use an SDK API agentchart
+ * does not expose. Refused at connect instead, like a schema no call could be checked with.
+ */
+function taskOnlyError(owner: string): DefinitionError {
+  return new DefinitionError(
+    'definition.invalid_option',
+    `${owner} runs only as an MCP task (its execution.taskSupport is "required"), and ` +
+      'agentchart calls tools with tools/call, so every call would fail. Leave the tool out ' +
+      'with `include`, or have the server let it be called directly (taskSupport "optional").',
   );
 }

@@ -7,6 +7,8 @@ export interface ListedTool {
   description?: string;
   inputSchema: Record<string, unknown>;
   outputSchema?: Record<string, unknown>;
+  /** How the tool may be run: `taskSupport: 'required'` takes MCP's task API, not a call. */
+  execution?: { taskSupport?: string };
 }
 
 /** The options of `connectMcpServer` that name tools. */
