@@ -647,3 +647,27 @@ describe('connectMcpServer and tools that run only as MCP tasks', () => {
     expect(output).toMatchObject({ structuredContent: { echoed: 'hi' } });
   });
 });
+
+describe('connectMcpServer and a server that refuses a call with a server error', () => {
+  const server = stdioTestServer();
+  const transport = { ...server.transport, args: [server.transport.args![0]!, 'stdio-busy'] };
+  afterAll(() => server.remove());
+
+  it('keeps a refusal coded -32000 a refusal, not a lost connection: the unsafe call did not run, and the next call works', async () => {
+    await using connection = await connectMcpServer({
+      transport,
+      include: ['busy', 'echo'],
+      effects: { echo: 'pure' },
+    });
+    const { error } = await runEffect(toolCall(toolNamed(connection, 'busy')), {});
+    expect(error).toMatchObject({ code: 'tool.failed' });
+    expect(error.cause).toMatchObject({
+      code: 'mcp.request_failed',
+      message: expect.stringContaining('rate limited, try again in a minute'),
+      details: { mayHaveRun: false, rpcCode: -32000 },
+    });
+    expect(connection.status).toBe('open');
+    const { output } = await runEffect(toolCall(toolNamed(connection, 'echo')), { text: 'hi' });
+    expect(output).toMatchObject({ structuredContent: { echoed: 'hi' } });
+  });
+});

@@ -35,6 +35,8 @@ describe('toMcpServerError', () => {
       new McpError(ErrorCode.InvalidParams, 'amount must be positive'),
       new StreamableHTTPError(401, 'unauthorised'),
       new StreamableHTTPError(429, 'rate limited'),
+      // JSON-RPC's generic server error: the SDK's own "connection closed" has the same code.
+      new McpError(-32000, 'rate limited, try again in a minute'),
     ];
     for (const error of refused) {
       expect(toMcpServerError(error, call)).toMatchObject({

@@ -133,10 +133,15 @@ function answerUnreadable(error: unknown): boolean {
   );
 }
 
-/** True when the error says the session or the process is gone. */
+/**
+ * True when the error says the HTTP session is gone: a 404 on a session request, the server
+ * forgot the session (restarted or expired it). Not an McpError's code: the SDK's own
+ * "Connection closed" has the code -32000, which JSON-RPC leaves to servers for their errors
+ * ("Server error") and many answer a refusal with. A transport that did close has made the
+ * session `lost` before its calls fail (the client's `onclose` runs first), so the status
+ * says it.
+ */
 export function isConnectionClosed(error: unknown): boolean {
-  if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed;
-  // A 404 on a session request: the server forgot the session (restarted or expired it).
   return error instanceof StreamableHTTPError && error.code === 404;
 }
 
