@@ -67,4 +67,24 @@ describe('checkDefinitionsSize', () => {
       }),
     ).not.toThrow();
   });
+
+  it('counts the description the model receives: the title in place of a blank one, or the default naming the server', () => {
+    // Before: a blank description and a title of megabytes, or no description and a server
+    // name of megabytes, were counted as nothing and sent with every model request.
+    const titled: ListedTool = {
+      name: 'titled',
+      description: ' ',
+      title: 't'.repeat(1_000_000),
+      inputSchema: { type: 'object' },
+    };
+    const bare: ListedTool = { name: 'bare', inputSchema: { type: 'object' } };
+    const check = (server: string, listed: ListedTool) => () =>
+      checkDefinitionsSize(server, [listed], {
+        names: [listed.name],
+        descriptions: {},
+        maxBytes: 256 * 1024,
+      });
+    expect(check('s', titled)).toThrow(/"titled" \(\d+ bytes, 1000000 of them its description\)/);
+    expect(check('n'.repeat(1_000_000), bare)).toThrow(/"bare" \(\d+ bytes, 10000\d\d of them/);
+  });
 });

@@ -1,5 +1,6 @@
 import { DefinitionError } from '@agentchart/core';
 import type { ListedTool } from './select-tools';
+import { toolDescription } from './tool-description';
 
 /** What {@link checkDefinitionsSize} needs besides the tools. */
 export interface DefinitionsSizeOptions {
@@ -24,7 +25,7 @@ export function checkDefinitionsSize(
   let total = 0;
   const sizes = tools.map((tool, index) => {
     // Own keys only: a server tool named `toString` or `constructor` read Object's methods.
-    const description = ownValue(descriptions, tool.name) ?? tool.description ?? tool.title ?? '';
+    const description = toolDescription(tool, server, ownValue(descriptions, tool.name));
     const bytes = Buffer.byteLength(
       JSON.stringify({ name: names[index], description, parameters: tool.inputSchema }),
     );

@@ -6,6 +6,7 @@ import { inputContractOf } from './input-contract';
 import { McpServerError } from './mcp-server-error';
 import type { McpSession } from './mcp-session';
 import type { ListedTool } from './select-tools';
+import { toolDescription } from './tool-description';
 import { type CallToolAnswer, McpToolResultSchema, toToolOutput } from './tool-result';
 import type { McpTool } from './types';
 
@@ -56,11 +57,7 @@ export function mcpTool({
   const { $schema: _ignored, ...parameters } = listed.inputSchema;
   const tool = defineTool({
     name,
-    description:
-      description ??
-      (listed.description?.trim() ||
-        listed.title?.trim() ||
-        `The "${listed.name}" tool of MCP server "${session.server}".`),
+    description: toolDescription(listed, session.server, description),
     input: inputContractOf(listed.inputSchema, { owner, ajv }),
     output: McpToolResultSchema,
     effect,
