@@ -2,6 +2,7 @@ import type { AnyStateMachine, EventObject, InputFrom } from 'xstate';
 import { tokenCounterResolver } from '../budget/check-token-counter';
 import { estimateTokenCounter } from '../budget/create-token-counter';
 import { type Clock, systemClock, timeOrderedIds } from '../clock/clock';
+import { AgentchartError } from '../errors/agentchart-error';
 import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, describeValue, optionNamesOf } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
@@ -315,7 +316,13 @@ export function createAgent<TMachine extends AnyStateMachine>(
               // Said as a handle says it: a thread that had ended was not moved by the reply.
               (endedBefore(run)
                 ? endedError(threadId, rest.status, 'human.reply')
-                : noWaitForReply(threadId, waitId, rest.status, pending))
+                : // The harness failed the run (a child agent whose chart changed without its
+                  // migrate, a store that refused a write): that error is why the wait never
+                  // opened, and the reply may be given again once it is fixed. Not
+                  // `run.not_waiting`, which callers take for a reply answered already and drop.
+                  rest.status === 'failed' && AgentchartError.isInstance(run.failure)
+                  ? run.failure
+                  : noWaitForReply(threadId, waitId, rest.status, pending))
             );
           }
         }

@@ -195,6 +195,30 @@ describe('agentActor', () => {
     await after.close();
   });
 
+  it("refuses a reply with the child's checkpoint.version_mismatch when the child's chart changed, and takes it once migrated", async () => {
+    const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
+    const first = createAgent({ machine: approvingParent(false), checkpointer });
+    expect((await first.start({ threadId: 'p', input: {} }).result()).status).toBe('waiting');
+    await first.close();
+    // Was `run.not_waiting` ("came to rest failed without asking one"), the code of a reply
+    // sent twice: the Postgres worker dropped the reply as answered already, and the cause,
+    // the child's missing migrate, was said nowhere.
+    const unmigrated = createAgent({ machine: approvingParent(true), checkpointer });
+    await expect(unmigrated.send('p', { type: 'human.reply', value: true })).rejects.toMatchObject({
+      code: 'checkpoint.version_mismatch',
+      message: expect.stringContaining('agentActor({ migrate })'),
+    });
+    await unmigrated.close();
+    expect((await checkpointer.latest('p'))?.run.status).toBe('waiting');
+    const after = createAgent({
+      machine: approvingParent(true, (checkpoint) => checkpoint),
+      checkpointer,
+    });
+    const handle = await after.send('p', { type: 'human.reply', value: true });
+    expect(await handle.result()).toMatchObject({ status: 'done' });
+    await after.close();
+  });
+
   it("keeps the family within the parent's limits: the child may use what the parent has left", async () => {
     const ask = structuredCall({ model: 'fast', schema: summary, prompt: () => 'Summarise' });
     const calls = (id: string, count: number, last: string) =>
