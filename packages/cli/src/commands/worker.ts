@@ -31,7 +31,9 @@ lease time later, 30 s by default).
 
 On an SQLite file (one worker process): wakes threads whose after-timers or human-wait
 deadlines fell due while no process held them, and resumes threads a dead process left
-running (lease expired). On PostgreSQL (any number of worker processes and machines): also
+running (lease expired); a thread it fails to wake (its chart changed without a migrate) is
+tried again 5 s later, then twice as long each time up to 5 min, and holds back no other.
+On PostgreSQL (any number of worker processes and machines): also
 takes the job queue — runs started, replies and events sent as jobs — sharing the work with
 the other workers; a worker that dies loses its jobs to the others.
 

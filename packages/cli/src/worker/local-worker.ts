@@ -18,6 +18,11 @@ export interface LocalWorkerOptions {
 /** Why a worker woke a thread. */
 export type WakeReason = 'due' | 'orphaned';
 
+/** How long a thread whose wake failed is left alone first; doubled at each failure after. */
+const firstRetryMs = 5_000;
+/** The longest a thread whose wakes keep failing is left alone between tries. */
+const maxRetryMs = 300_000;
+
 /**
  * The scheduler of one process on a shared store (the embedded SQLite file): it wakes
  * threads whose timers or wait deadlines fell due while no process held them (read from the
@@ -26,6 +31,13 @@ export type WakeReason = 'due' | 'orphaned';
  */
 export class LocalWorker {
   readonly #inFlight = new Map<string, Promise<void>>();
+  /**
+   * Threads whose last wake failed (a thread this deploy cannot restore: its chart changed
+   * without a migrate), by id: when to try again, and the wait after that. Without it they
+   * were woken again at every look, failing each time, and, due first, took the places of
+   * the due threads behind them: their timers never fired.
+   */
+  readonly #retries = new Map<string, { at: number; delayMs: number }>();
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -42,13 +54,17 @@ export class LocalWorker {
     const free = concurrency - this.#inFlight.size;
     if (this.#closed || free <= 0) return 0;
     const at = now();
+    this.#forgetStaleRetries(at);
     const work: { threadId: string; reason: WakeReason }[] = [];
-    for (const { threadId } of (await checkpointer.listDue?.({ now: at, limit: batchSize })) ??
-      []) {
-      work.push({ threadId, reason: 'due' });
+    // Listed beyond the batch by as many as are left alone, so they never fill it.
+    const limit = batchSize + this.#retries.size;
+    for (const { threadId } of (await checkpointer.listDue?.({ now: at, limit })) ?? []) {
+      if (work.length >= batchSize) break;
+      if (!this.#leftAlone(threadId, at)) work.push({ threadId, reason: 'due' });
     }
     for (const thread of (await checkpointer.listThreads?.({ status: 'running' })) ?? []) {
       if (work.length >= batchSize) break;
+      if (this.#leftAlone(thread.threadId, at)) continue;
       const lease = await checkpointer.getLease(thread.threadId);
       if (!lease || lease.expiresAt <= at)
         work.push({ threadId: thread.threadId, reason: 'orphaned' });
@@ -116,10 +132,15 @@ export class LocalWorker {
     const driving = (async () => {
       try {
         const outcome = await (await agent.resume(threadId)).result();
+        // A run the harness failed without storing it (a child agent's chart changed without
+        // its migrate) leaves the thread due: tried again later, not at the next look.
+        if (outcome.status === 'failed') this.#failed(threadId);
+        else this.#retries.delete(threadId);
         this.options.onOutcome?.(threadId, reason, outcome);
       } catch (error) {
         // Another process took it meanwhile (its lease is live): it is that process's now.
         if ((error as { code?: string }).code !== 'checkpoint.lease_held') {
+          this.#failed(threadId);
           this.options.onError?.(threadId, error);
         }
       } finally {
@@ -128,5 +149,31 @@ export class LocalWorker {
     })();
     this.#inFlight.set(threadId, driving);
     return true;
+  }
+
+  /** True while a thread whose wake failed is left alone. */
+  #leftAlone(threadId: string, at: number): boolean {
+    const retry = this.#retries.get(threadId);
+    return retry !== undefined && at < retry.at;
+  }
+
+  /** Leaves a thread whose wake failed alone for a while, twice as long as the last time. */
+  #failed(threadId: string): void {
+    const { now = Date.now } = this.options;
+    const delayMs = this.#retries.get(threadId)?.delayMs ?? firstRetryMs;
+    this.#retries.set(threadId, {
+      at: now() + delayMs,
+      delayMs: Math.min(delayMs * 2, maxRetryMs),
+    });
+  }
+
+  /**
+   * Forgets threads not tried again long after they could have been: they are no longer due
+   * (answered, ended, pruned), so the list stays as long as the threads still failing.
+   */
+  #forgetStaleRetries(at: number): void {
+    for (const [threadId, retry] of this.#retries) {
+      if (at - retry.at > maxRetryMs) this.#retries.delete(threadId);
+    }
   }
 }

@@ -1,0 +1,58 @@
+import { createAgent, SqliteCheckpointer } from '@agentchart/core';
+import { describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { LocalWorker } from './local-worker';
+
+/** A reminder that sleeps 6 s; `renamed` is the next deploy's chart, without a migrate. */
+function reminder(renamed: boolean) {
+  const sleeping = renamed ? 'napping' : 'sleeping';
+  return setup({}).createMachine({
+    id: 'reminder',
+    initial: sleeping,
+    states: { [sleeping]: { after: { 6000: 'reminded' } }, reminded: { type: 'final' } },
+  });
+}
+
+describe('LocalWorker', () => {
+  it('does not let threads it cannot wake hold back the due threads behind them', async () => {
+    let now = 1_000_000;
+    const clock = {
+      now: () => now,
+      setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),
+      clearTimeout: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+    };
+    const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
+    // Three threads of the old chart, due first, that the new deploy cannot restore
+    // (`checkpoint.version_mismatch`), then one of the new chart.
+    const old = createAgent({ machine: reminder(false), checkpointer, clock });
+    for (const threadId of ['old-1', 'old-2', 'old-3']) {
+      expect((await old.run({ threadId, input: {} })).status).toBe('waiting');
+    }
+    await old.close();
+    now += 1;
+    const agent = createAgent({ machine: reminder(true), checkpointer, clock, evictWaiting: true });
+    expect((await agent.run({ threadId: 'new', input: {} })).status).toBe('waiting');
+    const woken: string[] = [];
+    const errors: string[] = [];
+    const worker = new LocalWorker({
+      checkpointer,
+      agents: new Map([['reminder', agent]]),
+      concurrency: 2,
+      now: () => now,
+      onOutcome: (threadId, _reason, outcome) => woken.push(`${threadId} ${outcome.status}`),
+      onError: (threadId) => errors.push(threadId),
+    });
+    now += 6_000;
+    // Was: every look woke the two oldest again, failed them again, and never reached "new".
+    for (let look = 0; look < 4 && !woken.includes('new done'); look++) {
+      await worker.tick();
+      await worker.idle({ timeoutMs: 10_000 });
+      now += 1_000;
+    }
+    await worker.close();
+    expect(woken).toEqual(['new done']);
+    // Each one tried once, not at every look.
+    expect(errors.sort()).toEqual(['old-1', 'old-2', 'old-3']);
+    checkpointer.close();
+  });
+});
