@@ -93,6 +93,28 @@ describe('agentchart worker --once', () => {
   });
 });
 
+describe('agentchart worker --once says why', () => {
+  it('prints the error of a thread it woke that failed, not only "failed"', async () => {
+    const { brokenReminder } = await import('./__fixtures__/broken-timer-agent');
+    const checkpointer = new SqliteCheckpointer({ path: database });
+    // Started a minute ago: its 6 s timer is due.
+    const clock = {
+      now: () => Date.now() - 60_000,
+      setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),
+      clearTimeout: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+    };
+    const first = createAgent({ machine: brokenReminder, checkpointer, clock });
+    expect((await first.run({ threadId: 'b', input: {} })).status).toBe('waiting');
+    await first.close();
+    checkpointer.close();
+    const module = fileURLToPath(new URL('./__fixtures__/broken-timer-agent.ts', import.meta.url));
+    const result = await cli(['worker', '--once', '--agent', module, '--db', database]);
+    expect(result.exitCode).toBe(0);
+    // Was "b  woken (due) → failed", with the reason nowhere on the worker's output.
+    expect(result.stdout).toMatch(/^b {2}woken \(due\) → failed: .*the reminder service is gone/);
+  });
+});
+
 describe('agentchart worker and waits print thread ids as text', () => {
   it('writes a thread id holding a C1 control or a bidirectional override visibly', async () => {
     // Before: the id reached the terminal as it was (a one-byte CSI recolours it, U+202E

@@ -159,7 +159,9 @@ export const workerCommand: Command = {
       concurrency,
       onOutcome: (threadId, reason, outcome) =>
         terminalWriter(context.stdout).write(
-          `${threadId}  woken (${reason}) → ${outcome.status}\n`,
+          // Why it failed, too: a failure the harness did not store (a child agent's chart
+          // changed without its migrate) is said nowhere else, and the thread still rests.
+          `${threadId}  woken (${reason}) → ${outcome.status}${outcome.status === 'failed' ? `: ${outcome.error.code}: ${outcome.error.message}` : ''}\n`,
         ),
       onError: (threadId, error) =>
         terminalWriter(context.stderr).write(
