@@ -11,6 +11,9 @@ export interface CommandHints {
   agent: string;
 }
 
+/** Failures of the deploy, not of the run: a thread stored by another version of a chart. */
+const deployFaults = new Set(['checkpoint.version_mismatch', 'checkpoint.invalid_migration']);
+
 /** The exit code for a run's outcome (see `exitCodes`). */
 export function exitCodeOf(outcome: RunOutcome): number {
   switch (outcome.status) {
@@ -19,7 +22,10 @@ export function exitCodeOf(outcome: RunOutcome): number {
     case 'waiting':
       return exitCodes.waiting;
     case 'failed':
-      return exitCodes.failed;
+      // A child agent's thread this deploy cannot restore (its chart changed without its
+      // migrate) fails the run here only; the thread rests as it was stored. A usage error, as
+      // is the same refusal of the thread itself.
+      return deployFaults.has(outcome.error.code) ? exitCodes.usage : exitCodes.failed;
     case 'limit':
     case 'stopped':
       return exitCodes.limit;

@@ -10,6 +10,9 @@ import { control } from './__fixtures__/refund-agent';
 
 const agentModule = fileURLToPath(new URL('./__fixtures__/refund-agent.ts', import.meta.url));
 const deskModule = fileURLToPath(new URL('./__fixtures__/delegating-agent.ts', import.meta.url));
+const nextDeskModule = fileURLToPath(
+  new URL('./__fixtures__/delegating-agent-next.ts', import.meta.url),
+);
 
 let dir: string;
 beforeEach(() => {
@@ -347,6 +350,29 @@ describe('agentchart resume', () => {
       { threadId: 'p', status: 'waiting', detail: 'Send this refund note?' },
     ]);
     expect(resumed.exitCode).toBe(0);
+  });
+
+  it("exits 2 when the thread's child agent was stored by another version of its chart, as for the thread's own", async () => {
+    const env = { AGENTCHART_DB: join(dir, 'family.db') };
+    const started = await cli(
+      ['run', deskModule, '--input', '{"amount":900}', '--thread', 'p'],
+      env,
+    );
+    expect(started.exitCode).toBe(3);
+    // Was exit 1, "failed", as for a run that failed: the thread is not failed, it rests as
+    // it was until a deploy brings the child's migrate.
+    for (const args of [
+      ['resume', 'p', '--agent', nextDeskModule],
+      ['send', 'p', '--reply', '{"approved":true}', '--agent', nextDeskModule],
+    ]) {
+      const refused = await cli(args, env);
+      expect(refused.exitCode).toBe(2);
+      expect(refused.stdout + refused.stderr).toContain('agentActor({ migrate })');
+    }
+    const runs = JSON.parse((await cli(['runs', '--json'], env)).stdout);
+    expect(runs.find((thread: { threadId: string }) => thread.threadId === 'p').status).toBe(
+      'waiting',
+    );
   });
 
   it('refuses --all with a thread id, and --force with --all', async () => {
