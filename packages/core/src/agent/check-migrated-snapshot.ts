@@ -141,6 +141,35 @@ function referencedActor(machine: AnyStateMachine, src: string): unknown {
 }
 
 /**
+ * The `after` timers the root's active states arm in `machine` that the checkpoint does not
+ * hold: XState arms a state's timers as it enters it, so a timer added to the state a thread
+ * rests in never starts for that thread unless `migrate` adds it to `delayedEvents`. Empty
+ * when the state value does not fit the machine (that is refused on its own).
+ */
+export function timersNotHeld(
+  machine: AnyStateMachine,
+  { snapshot, delayedEvents = [] }: Pick<Checkpoint, 'snapshot' | 'delayedEvents'>,
+): string[] {
+  const persisted = snapshot as PersistedSnapshotLike | undefined;
+  if (persisted?.status !== 'active') return [];
+  const active: StateNodeLike[] = [];
+  if (activeStates(machine.root as unknown as StateNodeLike, persisted.value, active)) return [];
+  const held = new Set(delayedEvents.filter(({ target }) => target === '').map(({ id }) => id));
+  return [...armedTimers(active)].filter((id) => !held.has(id));
+}
+
+/** The ids XState gives the `after` timers of these states. */
+function armedTimers(active: readonly StateNodeLike[]): Set<string> {
+  const armed = new Set<string>();
+  for (const node of active) {
+    for (const delay of Object.keys(node.config.after ?? {})) {
+      armed.add(`xstate.after.${delay}.${node.id}`);
+    }
+  }
+  return armed;
+}
+
+/**
  * Refuses an `after` timer of the root machine that no active state has: XState names it
  * after the state that armed it (`xstate.after.<delay>.<state id>`), so under a renamed state
  * it would fire into nothing.
@@ -151,12 +180,7 @@ function checkTimers(
   intro: string,
   threadId: string,
 ): void {
-  const armed = new Set<string>();
-  for (const node of active) {
-    for (const delay of Object.keys(node.config.after ?? {})) {
-      armed.add(`xstate.after.${delay}.${node.id}`);
-    }
-  }
+  const armed = armedTimers(active);
   const stale = delayedEvents.find(
     ({ target, id }) => target === '' && id.startsWith('xstate.after.') && !armed.has(id),
   );

@@ -173,6 +173,31 @@ describe('restoreRun (agent.resume)', () => {
     expect(stateRenamed.message).not.toContain('migrate: (checkpoint) => checkpoint');
   });
 
+  it('names a timer the changed machine arms in the state a thread rests in, and how migrate adds it', async () => {
+    const chart = (timeout: boolean) =>
+      setup({}).createMachine({
+        id: 'orders',
+        initial: 'review',
+        states: {
+          review: { on: { APPROVE: 'done' }, ...(timeout ? { after: { 60000: 'expired' } } : {}) },
+          expired: { type: 'final' },
+          done: { type: 'final' },
+        },
+      });
+    const checkpointer = stores.open();
+    const first = createAgent({ machine: chart(false), checkpointer });
+    await first.start({ threadId: 't', input: {} }).result();
+    await first.close();
+    const timed = createAgent({ machine: chart(true), checkpointer });
+    const error = await timed.resume('t').catch((caught) => caught);
+    expect(error.code).toBe('checkpoint.version_mismatch');
+    // Was "its effects and timers … are all in this machine as they were", pointing at
+    // migrate: (checkpoint) => checkpoint, with which the new timeout never fires for it.
+    expect(error.message).not.toContain('migrate: (checkpoint) => checkpoint');
+    expect(error.message).toContain('"xstate.after.60000.orders.review"');
+    expect(error.message).toContain('checkpoint.delayedEvents');
+  });
+
   it('names the agent a thread belongs to when another agent on the store tries to take it', async () => {
     const ledger = memoryLedger();
     const first = invoiceAgent(stores.open(), { ledger });

@@ -8,7 +8,7 @@ import { Run } from '../run/run';
 import type { RecordedWait } from '../run/run-port';
 import { CheckpointError } from '../store/checkpoint-error';
 import type { AcquireLeaseOptions, Checkpoint, Checkpointer, ThreadLease } from '../store/types';
-import { checkMigratedSnapshot } from './check-migrated-snapshot';
+import { checkMigratedSnapshot, timersNotHeld } from './check-migrated-snapshot';
 import type { MigrateCheckpoint } from './types';
 
 /**
@@ -81,7 +81,7 @@ export async function loadCheckpoint(
     throw new CheckpointError(
       'checkpoint.version_mismatch',
       threadId,
-      `Thread "${threadId}" was checkpointed by machine version ${versions.from}, but this agent's machine is version ${versions.to}: the chart's structure changed since (its states, transitions, invokes, descriptions or meta, or those of a child machine it registers; context and code are not part of the version). The thread rests ${checkpoint.run.status} in state ${JSON.stringify((checkpoint.snapshot as { value?: unknown } | undefined)?.value)}. ${fitsMachine(runtime.machine, checkpoint, versions) ? `That state, its effects and timers, and the states its history remembers are all in this machine as they were: if nothing that changed matters to it, give ${migrateOption} that returns such checkpoints as they are (migrate: (checkpoint) => checkpoint).` : `That state, its effects, its timers or the states its history remembers are not in this machine as they were: give ${migrateOption} that moves them to their new names (snapshot.value, snapshot.children, delayedEvents, snapshot.historyValue), finish the thread with the old machine, or start a new thread.`}`,
+      `Thread "${threadId}" was checkpointed by machine version ${versions.from}, but this agent's machine is version ${versions.to}: the chart's structure changed since (its states, transitions, invokes, descriptions or meta, or those of a child machine it registers; context and code are not part of the version). The thread rests ${checkpoint.run.status} in state ${JSON.stringify((checkpoint.snapshot as { value?: unknown } | undefined)?.value)}. ${fitsMachine(runtime.machine, checkpoint, versions) ? (timersToAdd(runtime.machine, checkpoint, migrateOption) ?? `That state, its effects and timers, and the states its history remembers are all in this machine as they were: if nothing that changed matters to it, give ${migrateOption} that returns such checkpoints as they are (migrate: (checkpoint) => checkpoint).`) : `That state, its effects, its timers or the states its history remembers are not in this machine as they were: give ${migrateOption} that moves them to their new names (snapshot.value, snapshot.children, delayedEvents, snapshot.historyValue), finish the thread with the old machine, or start a new thread.`}`,
     );
   }
   if (checkFit) checkMigratedSnapshot(runtime.machine, { ...migrated, threadId }, versions);
@@ -307,6 +307,23 @@ function fitsMachine(
   } catch {
     return false;
   }
+}
+
+/**
+ * What to say of a thread that fits the changed machine but rests in a state that now arms
+ * an `after` timer its checkpoint does not hold: returned as it is, the timer would never
+ * start for it (XState arms timers as a state is entered), so the identity migrate is not
+ * what to suggest. Undefined when there is none.
+ */
+function timersToAdd(
+  machine: AgentRuntime['machine'],
+  checkpoint: Checkpoint,
+  migrateOption: string,
+): string | undefined {
+  const missing = timersNotHeld(machine, checkpoint);
+  if (missing.length === 0) return undefined;
+  const [first] = missing;
+  return `That state and its effects are in this machine as they were, but it arms the \`after\` timer${missing.length === 1 ? '' : 's'} ${missing.map((id) => `"${id}"`).join(', ')}, which this thread's checkpoint does not hold: XState arms a state's timers as it enters it, so returned as it is, the thread would never get ${missing.length === 1 ? 'it' : 'them'}. Give ${migrateOption} that adds ${missing.length === 1 ? 'it' : 'each'} to checkpoint.delayedEvents ({ source: '', target: '', id: '${first}', event: { type: '${first}' }, dueAt: <when it falls due, on the agent's clock> }), or that returns the checkpoint as it is if threads already there should not get ${missing.length === 1 ? 'it' : 'them'}.`;
 }
 
 /**
