@@ -169,4 +169,31 @@ describe('runToolCalls', () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(paid).toEqual([]);
   });
+
+  it('runs an unsafe call repeated with the same arguments in one answer once, and tells the model', async () => {
+    const { pay, paid } = payments();
+    const model = scriptedModel({
+      responses: [
+        {
+          toolCalls: [
+            { name: 'pay', arguments: { amount: 100 } },
+            { name: 'pay', arguments: { amount: 100 } },
+            { name: 'pay', arguments: { amount: 5 } },
+          ],
+        },
+        'paid',
+      ],
+    });
+    const loop = toolLoop({ model: 'm', tools: [pay], prompt: (q: string) => q });
+    const { output } = await runEffect(loop, 'pay 100 and 5', { models: { m: model } });
+    // Before: 100 was paid twice, the model's slip made into a second payment.
+    expect(paid).toEqual([100, 5]);
+    expect(output).toMatchObject({ content: 'paid' });
+    const results = model.requests[1]!.messages.filter((message) => message.role === 'tool');
+    expect(results).toHaveLength(3);
+    expect(results[1]!.content).toContain(
+      'Not run: this answer already calls \\"pay\\" with the same arguments',
+    );
+    expect(results[0]!.content).toBe(results[2]!.content);
+  });
 });

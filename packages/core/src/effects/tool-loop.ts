@@ -126,7 +126,8 @@ const toolLoopOptionNames = optionNamesOf<ToolLoopOptions<unknown, string>>({
  * Actor logic for a tool-calling loop: model → tool calls → model … until the model answers
  * without tools. Arguments are validated before anything runs (invalid ones go back to the
  * model with the zod issues, bounded); independent calls run in parallel, `unsafe` tools one
- * at a time (one still queued when a call fails the loop or its state is left never starts);
+ * at a time (one still queued when a call fails the loop or its state is left never starts,
+ * and one that repeats an earlier call of the same answer is not run: the model is told);
  * a step limit and repeated-call detection stop runaway loops.
  *
  * Tool output is data, not instructions: it reaches the model fenced as untrusted (unless the
