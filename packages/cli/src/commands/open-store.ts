@@ -4,6 +4,7 @@ import type { RunLog } from '@agentchart/core/run-log';
 import { CliError } from '../cli-error';
 import { terminalSafe } from '../terminal-text';
 import {
+  assertNotEmptyFile,
   defaultDatabase,
   describeDatabase,
   openRunDatabase,
@@ -44,6 +45,7 @@ export async function openStore(
       `No run database at ${path}. Pass the file agents checkpoint to with --db or AGENTCHART_DB (the demo writes examples/tender-pipeline/.agentchart/runs.db). Run "agentchart ${command} --help" for its usage.`,
     );
   }
+  assertNotEmptyFile(path, command);
   const store = new SqliteCheckpointer({ path, readOnly: true });
   return { path, store, close: async () => store.close() };
 }

@@ -167,6 +167,7 @@ export async function openRunDatabase(
       `No run database at ${path}${database.source === 'default' ? ` (the default; set --db or ${databaseVariable})` : ''}. Pass the file agents checkpoint to with --db or ${databaseVariable} (the demo writes examples/tender-pipeline/.agentchart/runs.db). Run "agentchart ${command} --help" for its usage.`,
     );
   }
+  if (mustExist) assertNotEmptyFile(path, command);
   if (existsSync(path) && statSync(path).isDirectory()) {
     throw new CliError(
       'cli.usage',
@@ -210,4 +211,19 @@ async function openPostgres(
 /** Quotes a word for a POSIX shell when it needs it. */
 export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * Refuses an empty file (a mistyped path an editor created, a truncated copy) as the run
+ * database of a command that needs one there: opened to write, one would be made in it and
+ * the command say "nothing pending"; opened to read, it failed unlike a missing file.
+ */
+export function assertNotEmptyFile(path: string, command: string): void {
+  const size = (file: string) => (existsSync(file) ? statSync(file).size : 0);
+  if (!existsSync(path) || !statSync(path).isFile()) return;
+  if (size(path) > 0 || size(`${path}-wal`) > 0) return;
+  throw new CliError(
+    'cli.file_not_found',
+    `${path} is an empty file, not a run database. Pass the file agents checkpoint to with --db or ${databaseVariable}. Run "agentchart ${command} --help" for its usage.`,
+  );
 }

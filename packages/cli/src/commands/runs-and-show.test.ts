@@ -75,6 +75,24 @@ describe('agentchart runs', () => {
     }
   });
 
+  it('refuses an empty file as a run database in every command, and leaves it empty', async () => {
+    // `runs` refused it (exit 1); `waits` said nothing was pending (exit 0), and
+    // every command that opens the database to write made one in it.
+    const empty = join(dir, 'empty.db');
+    writeFileSync(empty, '');
+    for (const command of [
+      ['runs'],
+      ['show', 'x'],
+      ['waits'],
+      ['prune', '--older-than', '30d', '--dry-run'],
+    ]) {
+      const result = await cli(...command, '--db', empty);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toMatch(/empty/);
+    }
+    expect(statSync(empty).size).toBe(0);
+  });
+
   it('names the flag meant when one is misspelt', async () => {
     const result = await cli('runs', '--db', database, '--stauts', 'done');
     expect(result.exitCode).toBe(2);
