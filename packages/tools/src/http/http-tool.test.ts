@@ -164,6 +164,34 @@ describe('httpTool', () => {
     }
   });
 
+  it('fails at once when a server switches protocols (101): the call never settled, past its own deadline', async () => {
+    // Node hands a 101 to an `upgrade` listener only, and without one drops the socket
+    // silently: no response, no error, and the tool's deadline found nothing left to abort.
+    const server = await serve((_request, response) => {
+      response.socket?.end(
+        'HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n',
+      );
+    });
+    for (const methods of [['GET'], ['POST']] as const) {
+      const started = Date.now();
+      const call = toolFor(server, { timeoutMs: 2_000, methods }).execute(
+        { url: `http://api.test:${server.port}/socket` },
+        context,
+      );
+      const settled = await Promise.race([
+        call.then(
+          () => 'answered',
+          (error: unknown) => error,
+        ),
+        new Promise((resolve) => setTimeout(() => resolve('still running after 3 s'), 3_000)),
+      ]);
+      expect(settled).toBeInstanceOf(HttpToolError);
+      expect(settled).toMatchObject({ code: 'http.request_failed' });
+      expect((settled as Error).message).toContain('101');
+      expect(Date.now() - started).toBeLessThan(1_000);
+    }
+  });
+
   it('gets a page from an allowed host, sending the name as Host and the configured headers', async () => {
     const server = await serve((request, response) => {
       response.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'a=b' });

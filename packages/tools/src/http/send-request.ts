@@ -53,6 +53,7 @@ export function sendRequest({
         ),
       );
     };
+    let responded = false;
     const outgoing = request(
       {
         host: address.address,
@@ -67,6 +68,7 @@ export function sendRequest({
         ...(isHttps && !isIpLiteral(hostname) ? { servername: hostname } : {}),
       },
       (incoming) => {
+        responded = true;
         const chunks: Buffer[] = [];
         let length = 0;
         let truncated = false;
@@ -105,6 +107,21 @@ export function sendRequest({
       },
     );
     outgoing.on('error', (error) => fail(error));
+    // Node hands a 101 (Switching Protocols) to `upgrade` listeners only; with none it drops
+    // the socket without an error, and the call would wait for a response that never comes,
+    // past its deadline (the request it would abort is already gone).
+    outgoing.on('upgrade', (incoming, socket) => {
+      socket.destroy();
+      fail(
+        new Error(
+          `the server answered ${incoming.statusCode} (Switching Protocols) to move the connection to another protocol, which this tool does not speak`,
+        ),
+      );
+    });
+    // Whatever else ends the request before a response came settles the call too.
+    outgoing.on('close', () => {
+      if (!responded) fail(new Error('the connection closed before a response came'));
+    });
     outgoing.end(body);
   });
 }
