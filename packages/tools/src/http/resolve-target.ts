@@ -103,7 +103,7 @@ async function resolveName(
 ): Promise<readonly ResolvedAddress[]> {
   let addresses: readonly ResolvedAddress[];
   try {
-    addresses = await resolve(hostname, { signal });
+    addresses = await untilAborted(resolve(hostname, { signal }), signal);
   } catch (cause) {
     signal.throwIfAborted();
     throw new HttpToolError(
@@ -117,6 +117,23 @@ async function resolveName(
     throw new HttpToolError('http.resolve_failed', url.href, `${hostname} resolved to no address.`);
   }
   return addresses;
+}
+
+/**
+ * `answer`, or its signal's reason as soon as the signal aborts. The system resolver
+ * (`dns.lookup`) cannot be stopped, and a name server that never answers would otherwise
+ * hold the call past the tool's deadline; its late answer is ignored.
+ */
+function untilAborted<T>(answer: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
+    // Settled (or its late failure handled) whichever comes first.
+    Promise.resolve(answer)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 function redacted(url: URL): string {
