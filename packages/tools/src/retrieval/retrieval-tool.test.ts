@@ -76,6 +76,16 @@ describe('retrievalTool', () => {
     expect(results[0]!.text).toHaveLength(100);
   });
 
+  it('cuts a text before a character the cut would split: half an emoji was a lone surrogate, which some model APIs refuse as invalid JSON', async () => {
+    const tool = retrievalTool({
+      // The emoji (two UTF-16 code units) straddles the 10-character cut.
+      documents: [{ id: 'emoji', text: `refund ab\u{1F600} and the rest` }],
+      maxResultChars: 10,
+    });
+    const { results } = await tool.execute({ query: 'refund' }, context);
+    expect(results[0]).toMatchObject({ truncated: true, text: 'refund ab' });
+  });
+
   it('reports an embedder that fails or answers the wrong shape, and recovers on the next call', async () => {
     let mode: 'fail' | 'short' | 'nan' | 'ok' = 'fail';
     const good = createTestEmbedder();

@@ -161,7 +161,7 @@ export function retrievalTool(options: RetrievalToolOptions): RetrievalTool {
           return {
             id,
             score: Number(score.toFixed(6)),
-            text: truncated ? text.slice(0, maxResultChars) : text,
+            text: truncated ? cutText(text, maxResultChars) : text,
             truncated,
             ...(metadata ? { metadata } : {}),
           };
@@ -169,6 +169,16 @@ export function retrievalTool(options: RetrievalToolOptions): RetrievalTool {
       };
     },
   });
+}
+
+/**
+ * The first `length` characters of `text`, one fewer when the cut would split a surrogate
+ * pair: half an emoji is a lone surrogate, which JSON carries as `\ud83d` and some model APIs
+ * refuse as invalid, failing every call that has the result in its conversation.
+ */
+function cutText(text: string, length: number): string {
+  const last = text.charCodeAt(length - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
 }
 
 function checkedDocuments(
