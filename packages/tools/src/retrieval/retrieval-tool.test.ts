@@ -141,4 +141,26 @@ describe('retrievalTool', () => {
       );
     }
   });
+
+  it('refuses metadata it cannot return when it is defined: each search that found the document failed with tool.invalid_output', async () => {
+    const wrong: unknown[] = [['a', 'list'], { nested: true }, null, Number.NaN, new Date(0)];
+    for (const value of wrong) {
+      expect(() =>
+        retrievalTool({
+          documents: [{ id: 'tagged', text: 'refund policy', metadata: { tags: value as string } }],
+        }),
+      ).toThrow(
+        /documents\[0\]\.metadata\.tags is .*\. Give metadata as an object whose values are strings, finite numbers or booleans/,
+      );
+    }
+    expect(() =>
+      retrievalTool({ documents: [{ id: 'a', text: 'x', metadata: 'title' as never }] }),
+    ).toThrow('documents[0].metadata is the string "title"');
+    // What it can return stays allowed, and comes back as it was given.
+    const tool = retrievalTool({
+      documents: [{ id: 'a', text: 'refund', metadata: { title: 'T', page: 3, draft: false } }],
+    });
+    const output = await tool.execute({ query: 'refund' }, context);
+    expect(tool.output.safeParse(output).success).toBe(true);
+  });
 });

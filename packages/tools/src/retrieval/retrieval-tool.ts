@@ -181,6 +181,30 @@ function cutText(text: string, length: number): string {
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
 }
 
+/**
+ * Refuses metadata the tool's output cannot hold: it is returned with every result, so a
+ * value that is not a string, a finite number or a boolean (a list, a date, NaN) failed each
+ * search that found the document with `tool.invalid_output`, far from where it was given.
+ */
+function checkMetadata(owner: string, where: string, metadata: unknown): void {
+  if (metadata === undefined) return;
+  const invalid = (what: string, value: unknown) =>
+    new DefinitionError(
+      'definition.invalid_option',
+      `${owner}: ${what} is ${describeValue(value)}. Give metadata as an object whose values are strings, finite numbers or booleans: it is returned with each result.`,
+    );
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    throw invalid(where, metadata);
+  }
+  for (const [key, value] of Object.entries(metadata)) {
+    const returnable =
+      typeof value === 'string' ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value));
+    if (!returnable) throw invalid(`${where}.${key}`, value);
+  }
+}
+
 function checkedDocuments(
   owner: string,
   documents: readonly RetrievalDocument[],
@@ -200,6 +224,11 @@ function checkedDocuments(
     if (ids.has(document.id))
       throw invalid(`documents[${position}] repeats the id "${document.id}"; ids must be unique.`);
     ids.add(document.id);
+    checkMetadata(owner, `documents[${position}].metadata`, document.metadata);
   }
-  return documents.map((document) => ({ ...document }));
+  // Copies, metadata included: what was checked is what is returned, whatever the caller
+  // changes later.
+  return documents.map(({ metadata, ...document }) =>
+    metadata === undefined ? document : { ...document, metadata: { ...metadata } },
+  );
 }
