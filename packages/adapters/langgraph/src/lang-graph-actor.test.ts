@@ -9,10 +9,22 @@ import { researchGraph } from '../test/fixtures/research-graph';
 import { tempStores } from '../test/fixtures/temp-stores';
 import { langGraphActor } from './lang-graph-actor';
 import { LangGraphError } from './lang-graph-error';
+import type { GraphStep } from './types';
 
 /** The chart's own model: it picks the topic the graph researches. */
 function topicModel() {
   return scriptedModel({ handler: () => ({ json: { topic: 'tides' } }) });
+}
+
+/** A node's failure once its model call has been answered (and paid for). */
+function failAfterTheCall(): never {
+  throw new Error('summary store offline');
+}
+
+/** The error a failed graph step recorded, if `entry` is one. */
+function failureOf(entry: { output?: unknown } | undefined) {
+  const step = entry?.output as GraphStep | undefined;
+  return step?.status === 'failed' ? step.error : undefined;
 }
 
 /** Resolves once `condition` holds, checking after each turn of the event loop. */
@@ -179,8 +191,38 @@ describe('langGraphActor', () => {
     const outcome = await agent.run({ threadId: 'f', input: { question: 'Why tides?' } });
     expect(outcome).toMatchObject({ status: 'done', output: { error: 'graph.failed' } });
     const step = (await agent.journal('f')).find((entry) => entry.name === 'research');
-    expect(step?.status).toBe('failed');
-    expect(step?.error?.message).toContain('search index offline');
+    // Recorded as the step's result, with the usage of the graph's models (see GraphStep).
+    expect(step?.status).toBe('completed');
+    expect(failureOf(step)?.message).toContain('search index offline');
+  });
+
+  it("counts the model calls of a graph that fails in the run's usage, once", async () => {
+    // The model answered (and was paid) before the next node threw.
+    const { graph, model } = researchGraph({ afterSummary: failAfterTheCall });
+    const first = stores.open();
+    const agent = createAgent({
+      machine: researchDesk(graph),
+      models: { fast: topicModel() },
+      checkpointer: first.checkpointer,
+    });
+    const outcome = await agent.run({ threadId: 'paid', input: { question: 'Why tides?' } });
+    expect(outcome).toMatchObject({ status: 'done', output: { error: 'graph.failed' } });
+    expect(model.prompts).toHaveLength(1);
+    // The chart's topic call (11 + 5 tokens, as the scripted model counts) and the graph's.
+    const paid = { modelCalls: 2, inputTokens: 11 + 12, outputTokens: 5 + 5 };
+    expect(outcome.usage).toMatchObject(paid);
+
+    // Read back from the journal, the failure is counted once and the graph does not run again.
+    const again = researchGraph({ afterSummary: failAfterTheCall });
+    const reader = createAgent({
+      machine: researchDesk(again.graph),
+      models: { fast: topicModel() },
+      checkpointer: stores.open().checkpointer,
+    });
+    const replayed = await reader.replay('paid');
+    expect(replayed).toMatchObject({ output: { error: 'graph.failed' } });
+    expect(replayed.usage).toMatchObject(paid);
+    expect(again.runs).toEqual({ search: 0, summarise: 0, approve: 0 });
   });
 
   it('aborts the graph when its state is left', async () => {
@@ -375,8 +417,8 @@ describe('langGraphActor interrupts', () => {
       status: 'done',
       output: { error: 'graph.failed' },
     });
-    const failed = (await agent.journal('m')).find((entry) => entry.status === 'failed');
-    expect(failed?.error?.message).toContain('durable checkpointer');
+    const failed = (await agent.journal('m')).find((entry) => failureOf(entry));
+    expect(failureOf(failed)?.message).toContain('durable checkpointer');
     expect(second.runs).toEqual({ search: 0, summarise: 0, approve: 0 });
   });
 
@@ -386,6 +428,6 @@ describe('langGraphActor interrupts', () => {
     const outcome = await agent.run({ threadId: 'n', input: { question: 'Why tides?' } });
     expect(outcome).toMatchObject({ status: 'done', output: { error: 'graph.failed' } });
     const step = (await agent.journal('n')).find((entry) => entry.name === 'research');
-    expect(step?.error?.message).toContain('.compile({ checkpointer })');
+    expect(failureOf(step)?.message).toContain('.compile({ checkpointer })');
   });
 });

@@ -2,10 +2,11 @@ import { createEffectLogic } from '@agentchart/core/internal';
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import { checkLangGraphActorOptions } from './check-options';
-import { LangGraphError } from './lang-graph-error';
+import { LangGraphError, recordedLangGraphError } from './lang-graph-error';
 import { type GraphCall, type GraphStepContext, runGraphStep } from './run-graph-step';
 import type {
   CompiledLangGraph,
+  GraphStep,
   LangGraphActorInput,
   LangGraphActorOptions,
   LangGraphActorOutput,
@@ -71,7 +72,9 @@ export function langGraphActor<
       // Each turn is one invocation of the graph; another turn follows only a person's reply.
       for (;;) {
         const current = call;
-        const { value: step } = await scope.journaled(
+        // The failure this process saw, cause and all; one read back from the journal is rebuilt.
+        let failure: LangGraphError | undefined;
+        const { value: step } = await scope.journaled<GraphStep>(
           scope.nextKey('graph'),
           {
             kind: 'agent',
@@ -79,8 +82,14 @@ export function langGraphActor<
             name,
             input: current.kind === 'start' ? current.input : { replies: current.replies },
           },
-          () => runGraphStep(current, context),
+          async () => {
+            const outcome = await runGraphStep(current, context);
+            if (outcome.status !== 'failed') return outcome;
+            failure = outcome.error;
+            return { ...outcome, error: outcome.error.toJSON() };
+          },
         );
+        if (step.status === 'failed') throw failure ?? recordedLangGraphError(step.error);
         if (step.status === 'done') {
           return checkOutput(options.output, step.values, context) as LangGraphActorOutput<TOutput>;
         }

@@ -1,4 +1,5 @@
 import { AgentchartError } from '@agentchart/core';
+import type { SerializedError } from '@agentchart/core/internal';
 import type { z } from 'zod';
 
 /** What went wrong with a LangGraph graph run as an actor. */
@@ -40,4 +41,17 @@ export class LangGraphError extends AgentchartError<LangGraphErrorCode> {
   override toJSON() {
     return { ...super.toJSON(), issues: this.issues, details: this.details };
   }
+}
+
+/**
+ * The `LangGraphError` a failed graph step's record holds (see `GraphStep`), rebuilt when the
+ * step is read back from the journal: the chart's `onError` gets the same code, message and
+ * details as the run that recorded it (not the original cause, which the journal does not keep).
+ */
+export function recordedLangGraphError(record: SerializedError): LangGraphError {
+  const { code, message, issues, details } = record as SerializedError & {
+    issues?: z.core.$ZodIssue[];
+    details?: Record<string, unknown>;
+  };
+  return new LangGraphError(code as LangGraphErrorCode, { message, issues, details });
 }

@@ -5,6 +5,14 @@ import { LangGraphError } from './lang-graph-error';
 import type { CompiledLangGraph, GraphStep, GraphUsage, PendingInterrupt } from './types';
 import type { InterruptReply } from './wait-for-replies';
 
+/**
+ * How one run of the graph ended, before it is journaled: a failure still holds the
+ * `LangGraphError` itself (with its cause), which the journal keeps as JSON.
+ */
+export type GraphOutcome =
+  | Exclude<GraphStep, { status: 'failed' }>
+  | { status: 'failed'; error: LangGraphError; usage: GraphUsage };
+
 /** What one step asks of the graph: start with the input, or resume with people's replies. */
 export type GraphCall =
   | { kind: 'start'; input: unknown }
@@ -27,7 +35,10 @@ export interface GraphStepContext {
  * had already finished returns its final state, and a graph found interrupted again (the
  * replies were applied, then it asked something new) reports the new interrupts.
  */
-export async function runGraphStep(call: GraphCall, context: GraphStepContext): Promise<GraphStep> {
+export async function runGraphStep(
+  call: GraphCall,
+  context: GraphStepContext,
+): Promise<GraphOutcome> {
   const { graph, threadId, signal, recursionLimit } = context;
   const { usage, handler } = graphUsageCollector();
   const config: Partial<RunnableConfig> = {
@@ -57,8 +68,11 @@ export async function runGraphStep(call: GraphCall, context: GraphStepContext): 
     return { status: 'done', values: asJson(snapshot.values), usage };
   } catch (error) {
     // A step cut short by its state being left is not the graph's failure: it stays unrecorded.
-    if (signal.aborted || LangGraphError.isInstance(error)) throw error;
-    throw graphFailed(context, error);
+    if (signal.aborted) throw error;
+    // A result, not a throw: a failed step's record would drop what the graph's models used
+    // before it failed, and the run's usage would miss calls that were made and paid for.
+    const failure = LangGraphError.isInstance(error) ? error : graphFailed(context, error);
+    return { status: 'failed', error: failure, usage };
   }
 }
 
@@ -92,7 +106,7 @@ function resumeFor(
 }
 
 /** The graph's return value as a step: interrupted when it carries `__interrupt__`. */
-function stepOf(result: unknown, usage: GraphUsage): GraphStep {
+function stepOf(result: unknown, usage: GraphUsage): GraphOutcome {
   if (isInterrupted(result)) {
     const interrupts = result[INTERRUPT].map((interrupt) => ({
       id: interrupt.id,

@@ -1,3 +1,4 @@
+import type { SerializedError } from '@agentchart/core/internal';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import type { BaseCheckpointSaver, CommandInstance, StateSnapshot } from '@langchain/langgraph';
 import type { z } from 'zod';
@@ -73,9 +74,12 @@ export interface PendingInterrupt {
 }
 
 /**
- * One journaled invocation of the graph: it finished with `values`, or it stopped at
- * `interrupts` that wait for a person. `usage` is folded into the run's usage.
+ * One journaled invocation of the graph: it finished with `values`, stopped at `interrupts`
+ * that wait for a person, or failed with `error` (a `LangGraphError` as JSON, which the
+ * chart's `onError` gets). `usage` is folded into the run's usage, a failed invocation's too:
+ * its models answered, and were paid, before the graph failed.
  */
 export type GraphStep =
   | { status: 'done'; values: unknown; usage: GraphUsage }
-  | { status: 'interrupted'; interrupts: PendingInterrupt[]; usage: GraphUsage };
+  | { status: 'interrupted'; interrupts: PendingInterrupt[]; usage: GraphUsage }
+  | { status: 'failed'; error: SerializedError; usage: GraphUsage };
