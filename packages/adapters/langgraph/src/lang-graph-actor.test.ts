@@ -225,6 +225,23 @@ describe('langGraphActor', () => {
     expect(again.runs).toEqual({ search: 0, summarise: 0, approve: 0 });
   });
 
+  it("names langGraphActor's recursionLimit option when the graph loops past its limit", async () => {
+    const Counter = Annotation.Root({ turns: Annotation<number> });
+    const graph = new StateGraph(Counter)
+      .addNode('again', ({ turns }) => ({ turns: (turns ?? 0) + 1 }))
+      .addEdge(START, 'again')
+      .addConditionalEdges('again', () => 'again', ['again'])
+      .compile();
+    const actor = langGraphActor({ graph, name: 'loop', recursionLimit: 5 });
+    const { error } = await runEffect(actor, { turns: 0 });
+    expect(error.code).toBe('graph.failed');
+    expect(error.details).toMatchObject({ graph: 'loop', lcErrorCode: 'GRAPH_RECURSION_LIMIT' });
+    // LangGraph's own advice names a config key the adapter sets: the option is what to change.
+    expect(error.message).toContain("langGraphActor's recursionLimit option (5)");
+    // LangGraph's message ends with a line break, which must not split the sentence.
+    expect(error.message).not.toMatch(/\n\./);
+  });
+
   it('aborts the graph when its state is left', async () => {
     let aborted = false;
     const { graph, runs } = researchGraph({

@@ -133,16 +133,30 @@ function lostThread({ name, threadId }: GraphStepContext): LangGraphError {
   });
 }
 
-function graphFailed({ name, threadId }: GraphStepContext, cause: unknown): LangGraphError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
+function graphFailed(
+  { name, threadId, recursionLimit }: GraphStepContext,
+  cause: unknown,
+): LangGraphError {
+  // LangGraph's messages end with a troubleshooting URL and a line break.
+  const reason = (cause instanceof Error ? cause.message : String(cause)).trimEnd();
+  const stop = /[.!?]$/.test(reason) ? '' : '.';
   const code = (cause as { lc_error_code?: unknown } | undefined)?.lc_error_code;
-  const advice =
-    code === 'MISSING_CHECKPOINTER'
-      ? 'A node called interrupt(), which needs a checkpointer: compile the graph with one (.compile({ checkpointer })).'
-      : "The chart's onError decides what follows; the error's cause is LangGraph's own.";
   return new LangGraphError('graph.failed', {
-    message: `LangGraph graph "${name}" failed on thread "${threadId}": ${reason}. ${advice}`,
+    message: `LangGraph graph "${name}" failed on thread "${threadId}": ${reason}${stop} ${adviceFor(code, recursionLimit)}`,
     cause,
     details: { graph: name, threadId, ...(typeof code === 'string' ? { lcErrorCode: code } : {}) },
   });
+}
+
+/** What to do about a graph's failure, by LangGraph's error code. */
+function adviceFor(code: unknown, recursionLimit: number | undefined): string {
+  switch (code) {
+    case 'MISSING_CHECKPOINTER':
+      return 'A node called interrupt(), which needs a checkpointer: compile the graph with one (.compile({ checkpointer })).';
+    case 'GRAPH_RECURSION_LIMIT':
+      // LangGraph's advice names its config key, which the actor sets: users set the option.
+      return `The graph took more super-steps than langGraphActor's recursionLimit option (${recursionLimit ?? "unset: LangGraph's default"}) allows in one invocation. Raise that option if the graph needs more steps, or give its loop a way to reach END.`;
+    default:
+      return "The chart's onError decides what follows; the error's cause is LangGraph's own.";
+  }
 }
