@@ -408,6 +408,32 @@ describe('langGraphActor interrupts', () => {
     });
   });
 
+  it('resumes the graph with a reply of null, as it resumes with any other', async () => {
+    const Notes = Annotation.Root({ notes: Annotation<string | null> });
+    const graph = new StateGraph(Notes)
+      .addNode('ask', () => ({
+        notes: interrupt<string, string | null>('Any notes? (null: none)'),
+      }))
+      .addEdge(START, 'ask')
+      .compile({ checkpointer: new MemorySaver() });
+    const actor = langGraphActor({
+      graph,
+      name: 'notes',
+      reply: z.string().nullable(),
+      output: z.object({ notes: z.string().nullable() }),
+    });
+    const agent = createAgent({ machine: invokeMachine(actor, {}) });
+    const handle = agent.start({ threadId: 'none', input: undefined });
+    expect((await handle.result()).status).toBe('waiting');
+    // LangGraph takes a bare Command({ resume: null }) for no resume at all ("Received empty
+    // Command input"): the reply the schema let through would have failed the graph for good.
+    handle.reply(null);
+    expect(await handle.result()).toMatchObject({
+      status: 'done',
+      output: { result: { notes: null } },
+    });
+  });
+
   it('fails with graph.failed when a reply arrives in a process whose graph lost its thread', async () => {
     const { checkpointer } = stores.open();
     const first = researchGraph({ checkpointer: new MemorySaver(), approval: true });

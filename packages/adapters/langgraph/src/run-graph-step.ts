@@ -89,9 +89,8 @@ function pendingInterrupts(snapshot: StateSnapshot): PendingInterrupt[] {
 }
 
 /**
- * The resume value for `pending`, when every pending interrupt has a reply: the reply itself
- * for one interrupt, a map by interrupt id for several. Undefined when some have none: the
- * graph stopped at interrupts the replies were not for.
+ * The resume value for `pending`, when every pending interrupt has a reply: a map by interrupt
+ * id. Undefined when some have none: the graph stopped at interrupts the replies were not for.
  */
 function resumeFor(
   pending: readonly PendingInterrupt[],
@@ -99,7 +98,11 @@ function resumeFor(
 ): { resume: unknown } | undefined {
   const byId = new Map(replies.map((reply) => [reply.id, reply.value]));
   if (!pending.every((interrupt) => byId.has(interrupt.id))) return undefined;
-  if (pending.length === 1) return { resume: byId.get(pending[0]?.id) };
+  // By id even for one interrupt: LangGraph reads a bare `resume` of null or undefined as no
+  // resume at all and fails ("Received empty Command input"), while a map by id hands the node
+  // the reply as it is. Only an interrupt without an id is resumed with the bare reply.
+  const [only] = pending;
+  if (pending.length === 1 && only?.id === undefined) return { resume: byId.get(undefined) };
   return {
     resume: Object.fromEntries(pending.map((interrupt) => [interrupt.id, byId.get(interrupt.id)])),
   };
