@@ -434,6 +434,26 @@ describe('langGraphActor interrupts', () => {
     });
   });
 
+  it('gives an interrupt() without a value a prompt all the same', async () => {
+    const Pause = Annotation.Root({ resumed: Annotation<boolean> });
+    const graph = new StateGraph(Pause)
+      .addNode('pause', () => ({ resumed: interrupt<undefined, boolean>(undefined) }))
+      .addEdge(START, 'pause')
+      .compile({ checkpointer: new MemorySaver() });
+    const agent = createAgent({
+      machine: invokeMachine(langGraphActor({ graph, name: 'pause' }), {}),
+    });
+    const asked: string[] = [];
+    agent.events.on('human.wait', (event) => asked.push(event.prompt));
+    const handle = agent.start({ threadId: 'pause', input: undefined });
+    expect((await handle.result()).status).toBe('waiting');
+    // A wait's prompt is text: a screen that lists waits shows it as it is.
+    expect(handle.waits().map((wait) => typeof wait.prompt)).toEqual(['string']);
+    expect(asked.map((prompt) => typeof prompt)).toEqual(['string']);
+    handle.reply(true);
+    expect(await handle.result()).toMatchObject({ output: { result: { resumed: true } } });
+  });
+
   it('fails with graph.failed when a reply arrives in a process whose graph lost its thread', async () => {
     const { checkpointer } = stores.open();
     const first = researchGraph({ checkpointer: new MemorySaver(), approval: true });

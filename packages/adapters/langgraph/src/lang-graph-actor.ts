@@ -103,9 +103,14 @@ export function langGraphActor<
   );
 }
 
-/** An interrupt's value as a prompt: text as it is, anything else as JSON. */
+/**
+ * An interrupt's value as a prompt: text as it is, anything else as JSON. An `interrupt()`
+ * with no value (a pause) has no JSON: its wait still gets text, which `handle.waits()` and
+ * the `human.wait` event promise.
+ */
 function promptOf(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value) ?? 'The graph is paused at an interrupt() that gave no value.';
 }
 
 function checkInput(
