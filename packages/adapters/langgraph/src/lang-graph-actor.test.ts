@@ -1,6 +1,13 @@
 import { type Checkpointer, createAgent, RunError, type RunEvent } from '@agentchart/core';
 import { manualClock, runEffect, scriptedModel } from '@agentchart/core/testing';
-import { Annotation, interrupt, MemorySaver, START, StateGraph } from '@langchain/langgraph';
+import {
+  Annotation,
+  type BaseCheckpointSaver,
+  interrupt,
+  MemorySaver,
+  START,
+  StateGraph,
+} from '@langchain/langgraph';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { invokeMachine } from '../test/fixtures/invoke-machine';
@@ -124,6 +131,62 @@ describe('langGraphActor', () => {
     expect(replayed.map((event) => event.kind)).toEqual(['agent']);
     // The graph's usage is counted once, from the journal.
     expect(outcome.usage.modelCalls).toBe(2);
+  });
+
+  it("hands a resumed run the graph's output, not its whole state, when the graph had finished unrecorded", async () => {
+    // A graph whose output is a part of its state, as LangGraph's `output` annotation makes it.
+    const Ticket = Annotation.Root({ ticket: Annotation<string> });
+    const Reply = Annotation.Root({ reply: Annotation<string> });
+    const Desk = Annotation.Root({ ...Ticket.spec, draft: Annotation<string>, ...Reply.spec });
+    const runs = { answer: 0 };
+    const deskGraph = (checkpointer: BaseCheckpointSaver) =>
+      new StateGraph({ input: Ticket, output: Reply, stateSchema: Desk })
+        .addNode('answer', ({ ticket }) => {
+          runs.answer++;
+          return { draft: 'internal notes', reply: `Re: ${ticket}` };
+        })
+        .addEdge(START, 'answer')
+        .compile({ checkpointer });
+    const machine = (checkpointer: BaseCheckpointSaver) =>
+      invokeMachine(langGraphActor({ graph: deskGraph(checkpointer), name: 'desk' }), {
+        ticket: 'refund',
+      });
+
+    // The first process: the graph finishes (its thread says so), then the process dies
+    // before the journal records the step.
+    const first = stores.open();
+    const dying = new Proxy(first.checkpointer, {
+      get(target, property, receiver) {
+        if (property === 'saveWithJournal' || property === 'putEffects') return undefined;
+        if (property === 'putEffect') {
+          return (...args: Parameters<Checkpointer['putEffect']>) =>
+            args[0].name === 'desk' && args[0].status === 'completed'
+              ? new Promise(() => {})
+              : target.putEffect(...args);
+        }
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    createAgent({
+      machine: machine(first.saver),
+      checkpointer: dying,
+      clock: manualClock(0),
+    }).start({
+      threadId: 'd',
+      input: undefined,
+    });
+    await until(() => runs.answer === 1);
+
+    const { checkpointer, saver } = stores.open();
+    const outcome = await (
+      await createAgent({ machine: machine(saver), checkpointer }).resume('d')
+    ).result();
+    // What the live run would have handed the chart: the output channels, not `draft`.
+    expect(outcome).toEqual(
+      expect.objectContaining({ status: 'done', output: { result: { reply: 'Re: refund' } } }),
+    );
+    expect(runs.answer).toBe(1);
   });
 
   it('continues a graph cut short mid-run from its own LangGraph checkpoint', async () => {

@@ -32,7 +32,7 @@ export interface GraphStepContext {
  * Runs the graph once, as one journaled step, and reports how it ended. A graph with a
  * checkpointer is asked first what its thread already holds: after a crash mid-graph it
  * continues from its last checkpoint (nodes that finished do not run again), a graph that
- * had already finished returns its final state, and a graph found interrupted again (the
+ * had already finished returns its output, and a graph found interrupted again (the
  * replies were applied, then it asked something new) reports the new interrupts.
  */
 export async function runGraphStep(
@@ -64,8 +64,10 @@ export async function runGraphStep(
       if (!answer) return { status: 'interrupted', interrupts: pending, usage };
       return await invoke(new Command({ resume: answer.resume }));
     }
-    if (snapshot.next.length > 0) return await invoke(null);
-    return { status: 'done', values: asJson(snapshot.values), usage };
+    // Unfinished work continues from the last checkpoint; a finished graph runs nothing and
+    // returns its output as it did when it finished: its output channels (LangGraph's `output`
+    // annotation), which `snapshot.values` is not — that is the whole state.
+    return await invoke(null);
   } catch (error) {
     // A step cut short by its state being left is not the graph's failure: it stays unrecorded.
     if (signal.aborted) throw error;
