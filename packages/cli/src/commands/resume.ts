@@ -144,7 +144,10 @@ export const resumeCommand: Command = {
 interface ResumedThread {
   threadId: string;
   status: RunOutcome['status'] | 'busy' | 'error';
+  /** A short summary for the table: cut, and quoted for a person. */
   detail: string;
+  /** The run's whole outcome, as `resume <thread> --json` prints it (`--json` only). */
+  outcome?: RunOutcome;
 }
 
 const resumeAllConcurrency = 4;
@@ -189,6 +192,7 @@ async function resumeAll(
     stopProgress();
   }
   if (json) {
+    // Whole: the table's detail is cut to a line, which a script cannot read an output from.
     context.stdout.write(`${jsonForTerminal(results)}\n`);
   } else if (results.length === 0) {
     context.stdout.write('No thread was left running by a process that is gone.\n');
@@ -216,7 +220,7 @@ async function resumeOne(
       file,
     );
     const outcome = await (await agent.resume(threadId)).result();
-    return { threadId, status: outcome.status, detail: detailOf(outcome) };
+    return { threadId, status: outcome.status, detail: detailOf(outcome), outcome };
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'checkpoint.lease_held') {

@@ -314,7 +314,18 @@ describe('agentchart resume', () => {
     const resumed = await cli(['resume', '--all', '--agent', agentModule, '--json']);
     expect(resumed.exitCode).toBe(0);
     expect(JSON.parse(resumed.stdout)).toEqual([
-      { threadId: 'r', status: 'done', detail: '{"category":"refund","amount":40}' },
+      {
+        threadId: 'r',
+        status: 'done',
+        detail: '{"category":"refund","amount":40}',
+        // The whole outcome, as `resume r --json` prints it: the detail is cut for a table.
+        outcome: expect.objectContaining({
+          status: 'done',
+          threadId: 'r',
+          output: { category: 'refund', amount: 40 },
+          usage: expect.objectContaining({ toolCalls: 1 }),
+        }),
+      },
     ]);
     expect(control.paid).toEqual([{ ticket: 't-7', amount: 40 }]);
     const again = await cli(['resume', 'r', '--agent', agentModule]);
@@ -347,7 +358,15 @@ describe('agentchart resume', () => {
     const resumed = await cli(['resume', '--all', '--agent', deskModule, '--json']);
     // The child used to be resumed on its own too, refused (run.child_thread): exit 1.
     expect(JSON.parse(resumed.stdout)).toEqual([
-      { threadId: 'p', status: 'waiting', detail: 'Send this refund note?' },
+      {
+        threadId: 'p',
+        status: 'waiting',
+        detail: 'Send this refund note?',
+        outcome: expect.objectContaining({
+          status: 'waiting',
+          waits: [expect.objectContaining({ prompt: 'Send this refund note?' })],
+        }),
+      },
     ]);
     expect(resumed.exitCode).toBe(0);
   });
