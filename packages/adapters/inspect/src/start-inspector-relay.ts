@@ -97,7 +97,13 @@ export async function startInspectorRelay(
   // cannot close the page's attribute.
   const page = bridgePage(new URL(inspectorUrl).href);
   const http = createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      // A page that framed this one could navigate the inspector frame inside it to a page of
+      // its own, which would then be handed every run: no other page may frame it.
+      'content-security-policy': "frame-ancestors 'none'",
+      'x-frame-options': 'DENY',
+    });
     response.end(page);
   });
   // Known once listening (port 0 picks one); no client can connect before.
@@ -194,7 +200,11 @@ function isLoopback(host: string): boolean {
   return host === '::1';
 }
 
-/** The page: the inspector UI in a frame, fed every message the relay passes on. */
+/**
+ * The page: the inspector UI in a frame, fed every message the relay passes on. Only the
+ * inspector frame may say it is ready, and messages go to the origin it said so from: a page
+ * the frame is navigated to later (a link followed in it) gets nothing.
+ */
 function bridgePage(inspectorUrl: string): string {
   return `<!doctype html>
 <meta charset="utf-8">
@@ -204,16 +214,16 @@ function bridgePage(inspectorUrl: string): string {
 <script>
   const frame = document.getElementById('inspector');
   const waiting = [];
-  let ready = false;
+  let inspectorOrigin;
   addEventListener('message', (event) => {
-    if (event.data?.type !== '@statelyai.connected') return;
-    ready = true;
-    for (const message of waiting.splice(0)) frame.contentWindow.postMessage(message, '*');
+    if (event.source !== frame.contentWindow || event.data?.type !== '@statelyai.connected') return;
+    inspectorOrigin ??= event.origin;
+    for (const message of waiting.splice(0)) frame.contentWindow.postMessage(message, inspectorOrigin);
   });
   const socket = new WebSocket('ws://' + location.host);
   socket.onmessage = (event) => {
     const message = JSON.parse(event.data);
-    if (ready) frame.contentWindow.postMessage(message, '*');
+    if (inspectorOrigin) frame.contentWindow.postMessage(message, inspectorOrigin);
     else waiting.push(message);
   };
 </script>`;
