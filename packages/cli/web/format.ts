@@ -29,10 +29,40 @@ export function formatTime(ms: number): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
-/** A value as indented JSON, cut when very long. */
+/** A value as indented JSON, cut when very long, with its invisible characters shown. */
 export function formatJson(value: unknown, max = 20_000): string {
   const text = typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? 'undefined');
-  return text.length > max
-    ? `${text.slice(0, max)}\n… (${text.length - max} more characters)`
-    : text;
+  return visibleText(
+    text.length > max ? `${text.slice(0, max)}\n… (${text.length - max} more characters)` : text,
+  );
+}
+
+/**
+ * Characters that change how text looks without being seen, as core's approval prompts
+ * (`visibleJson`) and the CLI (`terminalSafe`) write them out: every code point Unicode says
+ * to render as nothing (zero-width spaces and joiners, the bidirectional marks, overrides and
+ * isolates, the tag characters…), the controls, and the line and paragraph separators.
+ */
+const invisible = /[\p{Default_Ignorable_Code_Point}\p{Cc}\u2028\u2029\ufff9-\ufffb]/gu;
+
+/**
+ * `text` as the page shows what a run stored (thread ids, agent names, prompts, values): every
+ * invisible or reordering character written as a `\uXXXX` escape, line breaks and tabs kept.
+ * A right-to-left override would otherwise show `pay:T-\u202e102` as `pay:T-201`, another
+ * thread, and an approval's arguments as other arguments.
+ *
+ * @example
+ * ```ts
+ * visibleText('pay:T-\u202e102'); // 'pay:T-\\u202e102'
+ * ```
+ */
+export function visibleText(text: string): string {
+  return text.replace(invisible, (character) => {
+    if (character === '\n' || character === '\t') return character;
+    let out = '';
+    for (let index = 0; index < character.length; index++) {
+      out += `\\u${character.charCodeAt(index).toString(16).padStart(4, '0')}`;
+    }
+    return out;
+  });
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { RunPage, RunQuery, StudioRunStatus } from '../src/studio/types';
 import { fetchRuns } from './api';
-import { formatCost, formatCount, formatDuration } from './format';
+import { formatCost, formatCount, formatDuration, visibleText } from './format';
 
 const statuses: StudioRunStatus[] = ['waiting', 'running', 'done', 'failed', 'limit', 'stopped'];
 const pageSize = 100;
@@ -83,7 +83,7 @@ export function RunList({
           <option value="">every agent</option>
           {page?.agents.map((agent) => (
             <option key={agent} value={agent}>
-              {agent}
+              {visibleText(agent)}
             </option>
           ))}
         </select>
@@ -122,11 +122,11 @@ export function RunList({
                     onSelect(run.threadId);
                   }}
                 >
-                  {run.threadId}
+                  {visibleText(run.threadId)}
                 </a>
                 <div class="muted small">
-                  {run.agent}
-                  {run.waitingFor ? ` · asks: ${run.waitingFor}` : ''}
+                  {visibleText(run.agent)}
+                  {run.waitingFor ? ` · asks: ${visibleText(run.waitingFor)}` : ''}
                 </div>
               </td>
               <td>{formatDuration(run.durationMs)}</td>

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ChartView, RunDetail, RunStep } from '../src/studio/types';
 import { fetchChart, fetchRun } from './api';
 import { Chart, heatColour, takenTransitions } from './chart';
-import { formatCost, formatCount, formatDuration, formatJson } from './format';
+import { formatCost, formatCount, formatDuration, formatJson, visibleText } from './format';
 import { StepDetail, stepKindLabel, stepTitle } from './step-detail';
 import { WaitForm } from './wait-form';
 
@@ -86,10 +86,10 @@ export function RunView({ threadId, refresh }: { threadId: string; refresh: numb
   if (error)
     return (
       <p class="error">
-        Could not load {threadId}: {error}
+        Could not load {visibleText(threadId)}: {error}
       </p>
     );
-  if (!run) return <p class="muted">Loading {threadId}…</p>;
+  if (!run) return <p class="muted">Loading {visibleText(threadId)}…</p>;
   const { summary } = run;
 
   return (
@@ -104,10 +104,10 @@ export function RunView({ threadId, refresh }: { threadId: string; refresh: numb
           <span class={`status status-${summary.status}`} data-testid="run-status">
             {summary.status}
           </span>{' '}
-          {summary.threadId}
+          {visibleText(summary.threadId)}
         </h2>
         <p class="muted">
-          {summary.agent} · {formatDuration(summary.durationMs)} ·{' '}
+          {visibleText(summary.agent)} · {formatDuration(summary.durationMs)} ·{' '}
           {formatCount(summary.inputTokens + summary.outputTokens)} tokens ·{' '}
           {formatCost(summary.costUsd)} · {summary.modelCalls} model calls · {summary.toolCalls}{' '}
           tool calls

@@ -1,5 +1,12 @@
 import type { EffectStep, RunStep, StepMessage } from '../src/studio/types';
-import { formatCost, formatCount, formatDuration, formatJson, formatTime } from './format';
+import {
+  formatCost,
+  formatCount,
+  formatDuration,
+  formatJson,
+  formatTime,
+  visibleText,
+} from './format';
 
 const stepLabels: Record<RunStep['kind'], string> = {
   checkpoint: 'state',
@@ -23,7 +30,7 @@ export function stepTitle(step: RunStep): string {
     return `${step.name}${where} · ${formatCount(tokens)} tokens · ${formatCost(step.costUsd)}`;
   }
   if (step.kind === 'human-wait')
-    return `${step.status === 'started' ? 'waiting' : 'answered'}${where}: ${step.prompt ?? ''}`;
+    return `${step.status === 'started' ? 'waiting' : 'answered'}${where}: ${visibleText(step.prompt ?? '')}`;
   return `${step.name}${where}`;
 }
 
@@ -188,7 +195,7 @@ function EffectDetail({ step }: { step: EffectStep }) {
       {step.prompt !== undefined && (
         <>
           <h4>Prompt</h4>
-          <pre>{step.prompt}</pre>
+          <pre>{visibleText(step.prompt)}</pre>
         </>
       )}
       {step.input !== undefined && (

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { PendingWait } from '../src/studio/types';
 import { sendReply } from './api';
-import { formatJson } from './format';
+import { formatJson, visibleText } from './format';
 
 /** A waiting run's question, and a form that answers it the way `agentchart send` does. */
 export function WaitForm({
@@ -64,7 +64,7 @@ function OneWait({
     <form class="wait" onSubmit={submit} data-testid="wait-form">
       <h3>Waiting for a human</h3>
       <p class="prompt" data-testid="wait-prompt">
-        {wait.prompt}
+        {visibleText(wait.prompt)}
       </p>
       {wait.replySchema !== undefined && (
         <details>
