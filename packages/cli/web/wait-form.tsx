@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { shellWord } from '../src/shell-word';
 import type { PendingWait } from '../src/studio/types';
 import { sendReply } from './api';
 import { formatJson, visibleText } from './format';
@@ -90,7 +91,8 @@ function OneWait({
       ) : (
         <p class="muted">
           Start the studio with --agent &lt;module&gt; (the module that defines this agent) to
-          answer here, or run: <code>agentchart send {threadId} --reply '&lt;json&gt;'</code>
+          answer here, or run:{' '}
+          <code>agentchart send {visibleText(shellWord(threadId))} --reply '&lt;json&gt;'</code>
         </p>
       )}
       {state.message && (

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Checkpointer, SqliteCheckpointer } from '@agentchart/core';
 import { CliError } from '../cli-error';
+import { shellWord } from '../shell-word';
 import type { CommandContext } from './types';
 
 /** Where every command looks when neither `--db` nor `AGENTCHART_DB` names a database. */
@@ -208,10 +209,8 @@ async function openPostgres(
   return { checkpointer, database, close: () => checkpointer.close() };
 }
 
-/** Quotes a word for a POSIX shell when it needs it. */
-export function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
-}
+/** Where the commands have always imported it from; the studio's page imports it from its own module. */
+export { shellWord };
 
 /**
  * Refuses an empty file (a mistyped path an editor created, a truncated copy) as the run

@@ -19,6 +19,7 @@ import type { Studio } from './start-studio';
 const lookalikeThread = 'pay:T-\u202e102'; // a right-to-left override: reads "pay:T-201"
 const realThread = 'pay:T-201';
 const hiddenPayee = '\u202emoc.live@eve'; // reads "eve@evil.com"
+const shellThread = 'pay:T-301 $(touch pwned)'; // a command in a command the page suggests
 
 let dir: string;
 let studio: Studio;
@@ -50,7 +51,7 @@ beforeAll(async () => {
   });
   const checkpointer = new SqliteCheckpointer({ path: database, synchronous: 'normal' });
   const agent = createAgent({ machine, checkpointer });
-  for (const threadId of [realThread, lookalikeThread]) {
+  for (const threadId of [realThread, lookalikeThread, shellThread]) {
     const outcome = await agent.run({ threadId, input: { to: hiddenPayee, amount: 10 } });
     expect(outcome.status).toBe('waiting');
   }
@@ -80,9 +81,10 @@ describe('the studio page', () => {
   it("shows a stored thread id's and an approval's reordering characters as escapes, so one thread cannot pass for another nor one payee for another", async () => {
     const page = await openPage();
     const rows = page.getByTestId('run-row');
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count()).toBe(3);
     const shown = await rows.locator('a').allTextContents();
-    expect(shown.sort()).toEqual([realThread, 'pay:T-\\u202e102']);
+    expect(shown).toContain(realThread);
+    expect(shown).toContain('pay:T-\\u202e102');
 
     await page.locator(`[data-thread="${lookalikeThread}"]`).click();
     const prompt = page.getByTestId('wait-prompt');
@@ -91,6 +93,16 @@ describe('the studio page', () => {
     expect(text).toContain('\\u202emoc.live@eve');
     expect(text).not.toContain('\u202e');
     expect(await page.locator('.run-header h2').textContent()).not.toContain('\u202e');
+    await page.close();
+  }, 60_000);
+
+  it('quotes the thread id in the command it suggests for answering a wait, so pasting it runs nothing a thread id holds', async () => {
+    const page = await openPage();
+    await page.locator(`[data-thread="${shellThread}"]`).click();
+    const hint = page.getByTestId('waits').locator('code');
+    await expect
+      .poll(() => hint.textContent())
+      .toBe(`agentchart send 'pay:T-301 $(touch pwned)' --reply '<json>'`);
     await page.close();
   }, 60_000);
 });
