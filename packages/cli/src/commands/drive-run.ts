@@ -72,7 +72,7 @@ export async function driveRun({
     }
     if (interrupted) {
       await agent.close();
-      const message = `Interrupted. Thread ${threadId} is kept as it was; continue it with: agentchart resume ${threadId}${hints.agent}${hints.database}`;
+      const message = `Interrupted. Thread ${threadId} is kept as it was; continue it with: agentchart resume ${shellWord(threadId)}${hints.agent}${hints.database}`;
       if (json) context.stdout.write(`${JSON.stringify({ threadId, status: 'interrupted' })}\n`);
       context.stderr.write(`${message}\n`);
       return interrupted === 'SIGINT' ? exitCodes.interrupted : 143;
@@ -108,7 +108,7 @@ async function lateReplyError(
   if (status === undefined || status === 'running' || status === 'waiting') return undefined;
   return new CliError(
     'cli.usage',
-    `${error.message} The thread went on along its timeout path and has ended (${status}); agentchart show ${threadId}${hints.database} shows what it did.`,
+    `${error.message} The thread went on along its timeout path and has ended (${status}); agentchart show ${shellWord(threadId)}${hints.database} shows what it did.`,
     error,
   );
 }
@@ -119,7 +119,7 @@ export function toCliError(error: unknown, threadId: string, hints: CommandHints
     case 'checkpoint.lease_held':
       return new CliError(
         'cli.thread_busy',
-        `${error.message} If that process is gone for sure, take the thread now with: agentchart resume ${threadId} --force${hints.agent}${hints.database}`,
+        `${error.message} If that process is gone for sure, take the thread now with: agentchart resume ${shellWord(threadId)} --force${hints.agent}${hints.database}`,
         error,
       );
     case 'run.already_running': {
@@ -129,8 +129,8 @@ export function toCliError(error: unknown, threadId: string, hints: CommandHints
       return new CliError(
         held ? 'cli.thread_busy' : 'cli.usage',
         held
-          ? `${error.message} If that process is gone for sure, take the thread now with: agentchart resume ${threadId} --force${hints.agent}${hints.database}`
-          : `${error.message} From the command line: agentchart resume ${threadId}${hints.agent}${hints.database}`,
+          ? `${error.message} If that process is gone for sure, take the thread now with: agentchart resume ${shellWord(threadId)} --force${hints.agent}${hints.database}`
+          : `${error.message} From the command line: agentchart resume ${shellWord(threadId)}${hints.agent}${hints.database}`,
         error,
       );
     }
@@ -146,7 +146,7 @@ export function toCliError(error: unknown, threadId: string, hints: CommandHints
       // reply came after the wait's deadline and was not applied; the thread goes on.
       return new CliError(
         'cli.usage',
-        `${error.message} The thread continues on its timeout path: drive it on with agentchart resume ${threadId}${hints.agent}${hints.database}`,
+        `${error.message} The thread continues on its timeout path: drive it on with agentchart resume ${shellWord(threadId)}${hints.agent}${hints.database}`,
         error,
       );
     case 'run.child_thread': {

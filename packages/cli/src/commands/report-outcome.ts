@@ -1,5 +1,6 @@
 import type { RunOutcome } from '@agentchart/core';
 import { exitCodes } from '../exit-codes';
+import { shellWord } from '../shell-word';
 import { terminalWriter } from '../terminal-text';
 import type { Writer } from './types';
 
@@ -68,7 +69,7 @@ export function printOutcome(
       return;
     case 'stopped':
       out.write(
-        `The run was stopped; its checkpoint keeps it: agentchart resume ${threadId}${hints.agent}${hints.database}\n`,
+        `The run was stopped; its checkpoint keeps it: agentchart resume ${shellWord(threadId)}${hints.agent}${hints.database}\n`,
       );
       return;
     case 'waiting':
@@ -81,7 +82,7 @@ export function printOutcome(
         // Named even when it is the only wait: the same command run twice (a retry, the
         // shell's history) then answers nothing the second time, not the thread's next wait.
         out.write(
-          `Answer with: agentchart send ${threadId} --reply '<json>' --wait-id ${outcome.waits[0]!.waitId}${hints.agent}${hints.database}\n`,
+          `Answer with: agentchart send ${shellWord(threadId)} --reply '<json>' --wait-id ${shellWord(outcome.waits[0]!.waitId)}${hints.agent}${hints.database}\n`,
         );
         out.write(`(agentchart waits${hints.database} shows the reply's shape)\n`);
       } else if (wakeAt !== undefined) {

@@ -106,8 +106,22 @@ describe('agentchart run', () => {
       'waits   0.refunds.approving#0/0:human: "Refund 500 EUR?" (until',
     );
     expect(result.stdout).toContain(
-      `Answer with: agentchart send c --reply '<json>' --wait-id 0.refunds.approving#0/0:human --agent ${agentModule}`,
+      `Answer with: agentchart send c --reply '<json>' --wait-id '0.refunds.approving#0/0:human' --agent ${agentModule}`,
     );
+  });
+
+  it('quotes the thread id in the command it suggests, so pasting it runs nothing the id holds', async () => {
+    // Was `agentchart send c $(touch pwned) --reply …`: the shell ran what the id held.
+    const result = await cli([
+      'run',
+      agentModule,
+      '--input',
+      '{"ticket":"t-4","amount":500}',
+      '--thread',
+      'c $(touch pwned)',
+    ]);
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toContain("Answer with: agentchart send 'c $(touch pwned)' --reply");
   });
 
   it.each([

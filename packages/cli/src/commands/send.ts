@@ -14,6 +14,7 @@ import {
   openRunDatabase,
   resolveDatabase,
   schemaVariable,
+  shellWord,
 } from './run-database';
 import type { Command } from './types';
 
@@ -120,7 +121,7 @@ export const sendCommand: Command = {
         const after = await store.checkpointer.latest(threadId);
         if (event.type !== 'human.reply' && after?.run.usage.steps === checkpoint.run.usage.steps) {
           context.stderr.write(
-            `No state of thread "${threadId}" took event "${event.type}": it was dropped, and the thread is as it was. Check the event's type and fields against the chart; agentchart show ${threadId}${hints.database} shows the state it is in.\n`,
+            `No state of thread "${threadId}" took event "${event.type}": it was dropped, and the thread is as it was. Check the event's type and fields against the chart; agentchart show ${shellWord(threadId)}${hints.database} shows the state it is in.\n`,
           );
         }
         return exitCode;
