@@ -4,6 +4,7 @@ import type { AgentCatalog } from './agent-catalog';
 import { buildRunTimeline, type TimelineCheckpoint } from './build-run-timeline';
 import type { RunSource } from './run-source';
 import type { RunDetail, RunPage, RunQuery, RunSummary } from './types';
+import { waitSummary } from './wait-summary';
 
 /** Options of {@link journalRunSource}. */
 export interface JournalRunSourceOptions {
@@ -60,7 +61,7 @@ export function journalRunSource({ store, catalog, canReply }: JournalRunSourceO
       const wait = (await store.listEffects(thread.threadId)).find(
         (entry) => entry.kind === 'human' && entry.status === 'started',
       );
-      if (wait) summary.waitingFor = String(wait.input ?? '');
+      if (wait) summary.waitingFor = waitSummary(wait.input);
     }
     return summary;
   };
