@@ -1,3 +1,4 @@
+import { visibleJson } from '@agentchart/core/security';
 import { childThreadOf, type InspectedStore } from './thread-timeline';
 
 /** A human wait still open in a thread or in a child agent it waits on. */
@@ -36,7 +37,10 @@ export async function openWaits(
         threadId,
         waitId: entry.key,
         state: typeof entry.meta?.state === 'string' ? entry.meta.state : null,
-        prompt: typeof entry.input === 'string' ? entry.input : JSON.stringify(entry.input ?? ''),
+        // A value (an approval's tool and arguments) as a person must read it to answer it:
+        // invisible, reordering and look-alike characters escaped, as core's approval prompt
+        // writes them (`pаypal.com` with a Cyrillic `а` is not paypal.com).
+        prompt: typeof entry.input === 'string' ? entry.input : visibleJson(entry.input ?? ''),
         ...(entry.meta?.replySchema === undefined ? {} : { replySchema: entry.meta.replySchema }),
         since: entry.startedAt,
         ...(typeof deadline === 'number' ? { deadline } : {}),

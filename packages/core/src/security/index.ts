@@ -19,3 +19,4 @@ export { argumentsHash } from './arguments-hash';
 export { createRedactor, type RedactionOptions, type Redactor } from './create-redactor';
 export { fenceUntrusted, untrustedContentNote } from './fence-untrusted';
 export { type PiiPatternName, piiPatterns, type RedactionPattern } from './pii-patterns';
+export { visibleJson } from './visible-json';

@@ -1,0 +1,38 @@
+import type { JournalEntry } from '@agentchart/core/internal';
+import { describe, expect, it } from 'vitest';
+import { openWaits } from './open-waits';
+
+/** A store whose one thread holds `entries`. */
+function storeOf(entries: Partial<JournalEntry>[]) {
+  return { listEffects: async () => entries as JournalEntry[] };
+}
+
+describe('openWaits', () => {
+  it("shows an approval's arguments as a person must read them to answer: look-alike and invisible characters escaped", async () => {
+    const waits = await openWaits(
+      storeOf([
+        {
+          key: 'w1',
+          kind: 'human',
+          status: 'started',
+          startedAt: 1,
+          // A Cyrillic "а" in the payee, and a right-to-left override in the amount's note.
+          input: { tool: 'pay', arguments: { to: 'pаypal.com', note: 'ok\u202e' } },
+        },
+      ]),
+      't',
+    );
+    // Was the JSON as it is: `pаypal.com` read as paypal.com in `waits`, `show` and the studio.
+    expect(waits[0]!.prompt).toBe(
+      '{"arguments":{"note":"ok\\u202e","to":"p\\u0430ypal.com"},"tool":"pay"}',
+    );
+  });
+
+  it("keeps a humanWait's own prompt text as it is", async () => {
+    const waits = await openWaits(
+      storeOf([{ key: 'w1', kind: 'human', status: 'started', startedAt: 1, input: 'Approve?' }]),
+      't',
+    );
+    expect(waits[0]!.prompt).toBe('Approve?');
+  });
+});
