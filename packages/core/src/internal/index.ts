@@ -75,6 +75,7 @@ export type {
   ModelCallRun,
   ModelCallScope,
   ModelCallSettings,
+  TokenSink,
 } from '../pipeline/types';
 export type { PromptOptions, PromptRef } from '../prompt/define-prompt';
 export { maxTimerMs, validateNumberOption } from '../reliability/validate-option';

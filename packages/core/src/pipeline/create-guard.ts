@@ -2,6 +2,8 @@ import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, describeValue } from '../errors/option-names';
 import type { ChatRequest, ChatResponse } from '../model/types';
 import { guardBlockedError } from './guard-blocked-error';
+import { HeldTokens } from './held-tokens';
+import { tokenSinkOf } from './token-sink';
 import type { ModelCall, ModelCallMiddleware } from './types';
 
 /**
@@ -23,7 +25,8 @@ export interface GuardOptions {
   /**
    * Checks an answer before the effect uses it. A blocked answer was paid for: the journal
    * records it with its usage and cost, and the effect fails with `guard.blocked` (on a
-   * resume too).
+   * resume too). Its streamed deltas wait for the check: `llm.token` gets those of an answer
+   * it passes, the text of one it replaces, and nothing of one it blocks.
    */
   output?: (
     response: ChatResponse,
@@ -76,14 +79,22 @@ export function createGuard(options: GuardOptions): ModelCallMiddleware {
         }
         if (verdict && 'replace' in verdict) current = { ...call, request: verdict.replace };
       }
-      const outcome = await next(current);
+      // An answer's deltas wait for its check: streamed as they came, a blocked answer
+      // would already be on the user's screen when the guard stopped it.
+      const sink = output && tokenSinkOf(current);
+      const held = sink ? new HeldTokens(sink) : undefined;
+      const outcome = await next(held ? { ...current, onToken: held.hold } : current);
       if (!output || outcome.blocked) return outcome;
       const verdict = await output(outcome.response, current);
       if (verdict && 'block' in verdict) {
         report('output', verdict.block);
         return { ...outcome, blocked: { guard: name, reason: verdict.block } };
       }
-      if (verdict && 'replace' in verdict) return { ...outcome, response: verdict.replace };
+      if (verdict && 'replace' in verdict) {
+        held?.replaceWith(verdict.replace);
+        return { ...outcome, response: verdict.replace };
+      }
+      held?.release();
       return outcome;
     },
   };

@@ -1,4 +1,5 @@
 import type { ModelCallPolicy, ModelCallResult } from '../reliability/types';
+import { tokenSinkOf } from './token-sink';
 import type { ModelCall, ModelCallOutcome } from './types';
 
 /**
@@ -11,16 +12,15 @@ export function policyCall(policy: ModelCallPolicy) {
     const { scope, callId, ledger } = call;
     const { events } = scope.run;
     const { threadId, site } = scope;
+    const onToken = tokenSinkOf(call);
     return policy
       .call({
         models: call.models,
         request: call.request,
         signal: scope.signal,
         ...(ledger ? { estimatedInputTokens: ledger.inputTokens } : {}),
-        onToken: events.isObserved('llm.token')
-          ? // A policy of the user's may leave the attempt out: its deltas are the first's.
-            (delta, attempt = 1) => events.emit('llm.token', threadId, { callId, delta, attempt })
-          : undefined,
+        // A policy of the user's may leave the attempt out: its deltas are the first's.
+        onToken: onToken && ((delta, attempt = 1) => onToken(delta, attempt)),
         onRetry: (info) => events.emit('llm.call.retry', threadId, { site, callId, ...info }),
         onFallback: (info) => events.emit('llm.call.fallback', threadId, { site, callId, ...info }),
         onBreakerChange: (change) => events.emit('breaker.change', threadId, change),

@@ -130,7 +130,17 @@ export interface ModelCall {
    * the limits step, so the accounting step settles the windows the admission charged.
    */
   readonly admittedAt?: number;
+  /**
+   * Where the answer's streamed deltas go, each with its attempt (from 1, across fallback
+   * models). Absent, each is the run's `llm.token` event, when anyone listens (see
+   * `tokenSinkOf`). A step that must see an answer whole before anyone does — an output
+   * guard — passes one that holds them.
+   */
+  readonly onToken?: TokenSink;
 }
+
+/** Receives a model call's streamed deltas; see {@link ModelCall.onToken}. */
+export type TokenSink = (delta: string, attempt: number) => void;
 
 /** What a model call comes back with: the journal records exactly this. */
 export type ModelCallOutcome = RecordedModelCall;
