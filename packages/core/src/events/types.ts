@@ -98,6 +98,7 @@ export interface RunEventPayloads {
    * A streamed delta of a model call's answer. `attempt` counts the call's attempts across
    * models from 1: when it rises, the attempt before failed part-way (an `llm.call.retry` or
    * `llm.call.fallback` came in between) and the answer starts over, so drop what was shown.
+   * A history summary the context budget asks for streams none (it is not an answer).
    */
   'llm.token': { callId: string; delta: string; attempt: number };
   /**
