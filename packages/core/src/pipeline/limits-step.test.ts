@@ -90,6 +90,43 @@ describe('limitsStep', () => {
     expect(outcome).toMatchObject({ status: 'limit', limit: { limit: 'maxModelCalls', value: 3 } });
   });
 
+  it('does not end a wrap-up for the other calls of a burst refused before it began', async () => {
+    const model = scriptedModel({ handler: () => ({ json: { ok: true }, latencyMs: 5 }) });
+    const ask = structuredCall({
+      model: 'fast',
+      schema: z.object({ ok: z.boolean() }),
+      prompt: () => 'Go?',
+    });
+    const branch = {
+      initial: 'asking',
+      states: { asking: { invoke: { src: 'ask', onDone: 'asked' } }, asked: { type: 'final' } },
+    } as const;
+    const machine = setup({ actors: { ask } }).createMachine({
+      id: 'burst',
+      initial: 'working',
+      states: {
+        working: {
+          type: 'parallel',
+          states: { a: branch, b: branch, c: branch },
+          on: { 'limit.reached': 'wrappingUp' },
+        },
+        wrappingUp: { invoke: { src: 'ask', onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const agent = createAgent({ machine, models: { fast: model }, limits: { maxModelCalls: 1 } });
+    const seen: { limit: string; value: number }[] = [];
+    agent.events.on('limit.reached', (event) => seen.push(event));
+
+    const outcome = await agent.run({ input: undefined });
+
+    // b and c were both refused; c's refusal, on record after b's had started the wrap-up,
+    // ended the run in `limit` and cut off the wrap-up's call.
+    expect(outcome.status).toBe('done');
+    expect(seen).toHaveLength(1);
+    expect(model.requests).toHaveLength(2);
+  });
+
   it('projects a call at the price of its dearest model, since a fallback may answer it', async () => {
     const down = new ModelCallError({
       kind: 'server_error',

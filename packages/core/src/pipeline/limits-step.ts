@@ -100,13 +100,18 @@ function dearestPricing(
  * record ends as `failed` with `run.limit_reached`, never `started`: the run's end aborts
  * the effect, and an aborted step's record is left as it was). The run ends (aborting this
  * effect), or the chart takes the `limit.reached` event and leaves the state. A chart that
- * takes the event but stays gets the typed error instead of a call that hangs.
+ * takes the event but stays gets the typed error instead of a call that hangs. A call whose
+ * state was left before its refusal was on record signals nothing: the chart has moved on.
  */
 export function signalRefusal(
   scope: ModelCallScope,
   limit: LimitInfo,
   refusal: unknown,
 ): Promise<never> {
+  // Calls refused side by side (parallel states) are on record one after another: the first
+  // hands the chart `limit.reached`, and the wrap-up it moves to aborts the others. Signalled
+  // too, their refusals ended the run in `limit` and cut off the wrap-up's grace.
+  if (scope.aborted) return scope.untilAborted();
   scope.run.reachLimit(limit);
   if (scope.signal.aborted) return scope.untilAborted();
   throw refusal;
