@@ -3,9 +3,13 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { runLogAgent } from '../../test/fixtures/run-log-agent';
 import { createAgent } from '../agent/create-agent';
+import { usageFromJournal } from '../ledger/fold-usage';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { manualClock } from '../testing/manual-clock';
+import { scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
+import { humanWait } from './human-wait';
+import { structuredCall } from './structured-call';
 import { toolCall } from './tool-call';
 
 /** The fixture thread's journal and its child's, once it waits for its approval. */
@@ -105,6 +109,64 @@ describe('EffectScope.journaled, a result held for the next checkpoint', () => {
     expect(outcome.status).toBe('done');
     const [entry] = await store.listEffects('held-1');
     expect(entry?.output).toEqual({ items: ['a'] });
+  });
+
+  it('does not record a result that lands after its run ended: the outcome and the journal count the same calls', async () => {
+    const model = scriptedModel({ handler: () => ({ json: { ok: true } }) });
+    const ask = structuredCall({
+      model: 'fast',
+      schema: z.object({ ok: z.boolean() }),
+      prompt: () => 'Go?',
+    });
+    const approve = humanWait({ prompt: () => 'Go on?', reply: z.boolean() });
+    const branch = {
+      initial: 'waiting',
+      states: {
+        waiting: { invoke: { src: 'approve', onDone: 'asking' } },
+        asking: { invoke: { src: 'ask', onDone: 'asked' } },
+        asked: { type: 'final' },
+      },
+    } as const;
+    const machine = setup({ actors: { ask, approve } }).createMachine({
+      id: 'side-by-side',
+      type: 'parallel',
+      states: {
+        first: {
+          initial: 'asking',
+          states: { asking: { invoke: { src: 'ask', onDone: 'asked' } }, asked: { type: 'final' } },
+        },
+        a: branch,
+        b: branch,
+        c: branch,
+      },
+    });
+    const store = new MemoryCheckpointer();
+    const agent = createAgent({
+      machine,
+      models: { fast: model },
+      checkpointer: store,
+      limits: { maxModelCalls: 2 },
+    });
+    const handle = agent.start({ threadId: 't', input: undefined });
+    const waiting = await handle.result();
+    if (waiting.status !== 'waiting') throw new Error(`expected waiting, got ${waiting.status}`);
+
+    // a's call is sent and answered at once; b's refusal, on record first, ends the run.
+    const sent = waiting.waits.map(({ waitId }) =>
+      agent.send('t', { type: 'human.reply', value: true, waitId }),
+    );
+    const outcome = await (await sent[0]!).result();
+    await Promise.all(sent);
+    await agent.close();
+    // What the aborted call's result would write lands a turn later.
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(outcome.status).toBe('limit');
+    const journal = await store.listEffects('t');
+    // a's answer was recorded `completed` after the end had reported and stored its usage:
+    // the journal counted a call (and its cost) that the outcome and the checkpoint did not.
+    expect(usageFromJournal(journal, { steps: 0 }).modelCalls).toBe(outcome.usage.modelCalls);
+    expect((await store.latest('t'))?.run.usage.modelCalls).toBe(outcome.usage.modelCalls);
   });
 
   it('records a latency of 0 or more when the wall clock steps back during the step (issue 12)', async () => {

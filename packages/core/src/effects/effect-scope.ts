@@ -251,6 +251,13 @@ export class EffectScope implements ModelCallScope {
         if (live.recorded) return { value, replayed: false };
         live.recorded = true;
         live.stopCounting();
+      } else if (this.aborted && !this.#handedBack) {
+        // A result that comes after its state was left or its run ended is not recorded, as
+        // a failure then is not (see #handedBack): the run's end has reported and stored its
+        // usage without it, and a model call recorded now made the journal count a call (and
+        // its cost) that the outcome and the checkpoint did not — written after close() too.
+        // A step counted live (a child agent) records what it gave at its abort instead.
+        throw this.abortReason;
       }
       // A failure to record the result fails the step, as the step's own failure does.
       return this.#recordResult(entry, previous, executing, withMeta, value).catch(failed);
