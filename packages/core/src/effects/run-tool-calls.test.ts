@@ -197,3 +197,30 @@ describe('runToolCalls', () => {
     expect(results[0]!.content).toBe(results[2]!.content);
   });
 });
+
+describe('runToolCalls, an unsafe call not run as a repeat', () => {
+  it('is not counted as a repeated call: the model may call it again in its next answer, as it is told', async () => {
+    const { pay, paid } = payments();
+    const model = scriptedModel({
+      responses: [
+        {
+          toolCalls: [
+            { name: 'pay', arguments: { amount: 100 } },
+            { name: 'pay', arguments: { amount: 100 } },
+          ],
+        },
+        // As the result of the copy says: "If it must really run twice, call it again in
+        // your next answer."
+        { toolCalls: [{ name: 'pay', arguments: { amount: 100 } }] },
+        'paid twice',
+      ],
+    });
+    const loop = toolLoop({ model: 'm', tools: [pay], prompt: (q: string) => q });
+    const { output, error } = await runEffect(loop, 'pay 100 twice', { models: { m: model } });
+    // Before: the copy that never ran counted as the second call, the call the model was
+    // told to make as the third, and the loop failed with loop.repeated_call (default 3).
+    expect(error).toBeUndefined();
+    expect(output).toMatchObject({ content: 'paid twice', toolCalls: 2 });
+    expect(paid).toEqual([100, 100]);
+  });
+});

@@ -42,7 +42,7 @@ export interface ToolLoopOptions<TInput, TModel extends string = string> {
   maxSteps?: number;
   /** Invalid tool calls (bad arguments, unknown tool) sent back before failing; 0 fails on the first. Default 3. */
   maxInvalidCalls?: number;
-  /** The same tool with the same arguments this many times fails with `loop.repeated_call`. At least 2. Default 3. */
+  /** The same tool with the same arguments this many times fails with `loop.repeated_call` (an unsafe call's copy in the same answer, which does not run, is not counted). At least 2. Default 3. */
   maxRepeats?: number;
   /**
    * The most tokens one tool result may take in the history; larger ones are cut with a
@@ -256,11 +256,22 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
         const calls = distinctCallIds(response.toolCalls);
         messages.push({ role: 'assistant', content: response.content, toolCalls: [...calls] });
         const planned = calls.map((call) => planToolCall(call, byName, allowed));
+        // Unsafe calls of this answer by signature: a copy is not run (see runToolCalls), so
+        // it is neither a repeat nor a call made — the model is told to call it again.
+        const unsafeInAnswer = new Set<string>();
+        let notRun = 0;
         for (const call of planned) {
           if (call.kind !== 'valid') continue;
           // Arguments JSON cannot tell apart are told apart by the text the model wrote.
           const signature =
             callSignature(call.tool, call.input) ?? `${call.tool.name}:${call.call.arguments}`;
+          if (call.tool.effect === 'unsafe') {
+            if (unsafeInAnswer.has(signature)) {
+              notRun++;
+              continue;
+            }
+            unsafeInAnswer.add(signature);
+          }
           const count = (repeats.get(signature) ?? 0) + 1;
           repeats.set(signature, count);
           if (count >= maxRepeats) {
@@ -300,7 +311,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
           unsettledKeys,
         });
         untrusted ||= results.untrusted;
-        toolCalls += planned.filter((call) => call.kind === 'valid').length;
+        toolCalls += planned.filter((call) => call.kind === 'valid').length - notRun;
         messages.push(...results.messages);
       }
       throw new RunError('loop.step_limit', {
