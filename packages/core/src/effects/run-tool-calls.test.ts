@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
-import { runEffect } from '../testing/run-effect';
+import { effectMachine, runEffect } from '../testing/run-effect';
 import { scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
 import { toolLoop } from './tool-loop';
@@ -222,5 +222,50 @@ describe('runToolCalls, an unsafe call not run as a repeat', () => {
     expect(error).toBeUndefined();
     expect(output).toMatchObject({ content: 'paid twice', toolCalls: 2 });
     expect(paid).toEqual([100, 100]);
+  });
+});
+
+describe('runToolCalls, a replay of an answer a call failed', () => {
+  it('replays the unsafe calls the recorded run made before the failure, however fast the failure replays', async () => {
+    const { pay, paid } = payments();
+    // A safe call that fails after the unsafe calls beside it have run.
+    const quote = defineTool({
+      name: 'quote',
+      description: 'Quotes a price.',
+      input: z.object({}),
+      output: z.object({ price: z.number() }),
+      effect: 'pure',
+      execute: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        throw new Error('quote backend down');
+      },
+    });
+    const model = scriptedModel({
+      responses: [
+        {
+          toolCalls: [
+            { name: 'pay', arguments: { amount: 1 } },
+            { name: 'quote', arguments: {} },
+            { name: 'pay', arguments: { amount: 2 } },
+          ],
+        },
+      ],
+    });
+    const loop = toolLoop({
+      model: 'm',
+      tools: [pay, quote],
+      prompt: (q: string) => q,
+      onToolError: 'fail',
+    });
+    const agent = createAgent({ machine: effectMachine(loop, 'go'), models: { m: model } });
+    const recorded = await agent.run({ threadId: 't', input: undefined });
+    expect(recorded.status).toBe('done');
+    expect(paid).toEqual([1, 2]);
+    // Before: the quote's recorded failure came back before the second payment's turn in
+    // the chain, which then never started, and the replay failed with
+    // replay.unreached_effect though the code had not changed.
+    const replayed = await agent.replay('t');
+    expect(replayed.status).toBe('done');
+    expect(paid).toEqual([1, 2]);
   });
 });

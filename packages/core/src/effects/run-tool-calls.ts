@@ -144,10 +144,23 @@ export async function runToolCalls(
       stopped ??= { error };
       throw error;
     });
-  const unlessStopped = (call: PlannedCall): Promise<ChatMessage> => {
+  const ifNotStopped = (call: PlannedCall): Promise<ChatMessage> => {
     if (stopped) return Promise.reject(stopped.error);
     if (scope.aborted) return Promise.reject(scope.abortReason);
     return answerOrStop(call);
+  };
+  // The calls beside the unsafe chain (safe and invalid ones), which may stop it.
+  const beside: Promise<ChatMessage>[] = [];
+  const unlessStopped = (call: PlannedCall): Promise<ChatMessage> => {
+    const { replay } = scope.run;
+    if (!replay || call.kind !== 'valid') return ifNotStopped(call);
+    // A replay takes the calls its recording took, not those a race decides: a failure it
+    // reads back comes sooner than it came, and stopped a call the recording made (which
+    // failed the replay as unreached), or came later and let one start it never made. Nothing
+    // runs in a replay: a call on record is read back; one that is not waits for the calls
+    // beside it to fail or not, as they did in the recording.
+    if (replay.recorded(scope.peekKey(`tool:${call.tool.name}`))) return answerOrStop(call);
+    return Promise.allSettled(beside).then(() => ifNotStopped(call));
   };
   // Keys are allocated in call order, so resumes replay the same calls under the same keys.
   const results: Promise<ChatMessage>[] = [];
@@ -170,7 +183,9 @@ export async function runToolCalls(
       unsafeChain = result.catch(() => undefined);
       results.push(result);
     } else {
-      results.push(answerOrStop(call));
+      const result = answerOrStop(call);
+      beside.push(result);
+      results.push(result);
     }
   }
   const messages = await Promise.all(results);
