@@ -3,7 +3,9 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { runLogAgent } from '../../test/fixtures/run-log-agent';
 import { createAgent } from '../agent/create-agent';
+import { MemoryCostLedger } from '../cost/memory-cost-ledger';
 import { usageFromJournal } from '../ledger/fold-usage';
+import { RunLogCostLedger } from '../run-log/run-log-cost-ledger';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { manualClock } from '../testing/manual-clock';
 import { scriptedModel } from '../testing/scripted-model';
@@ -167,6 +169,70 @@ describe('EffectScope.journaled, a result held for the next checkpoint', () => {
     // the journal counted a call (and its cost) that the outcome and the checkpoint did not.
     expect(usageFromJournal(journal, { steps: 0 }).modelCalls).toBe(outcome.usage.modelCalls);
     expect((await store.latest('t'))?.run.usage.modelCalls).toBe(outcome.usage.modelCalls);
+  });
+
+  it('does not put in the cost ledger a call whose result lands after its run ended: the ledger counts the calls the journal does', async () => {
+    const model = scriptedModel({ handler: () => ({ json: { ok: true } }) });
+    const ask = structuredCall({
+      model: 'fast',
+      schema: z.object({ ok: z.boolean() }),
+      prompt: () => 'Go?',
+    });
+    const approve = humanWait({ prompt: () => 'Go on?', reply: z.boolean() });
+    const branch = {
+      initial: 'waiting',
+      states: {
+        waiting: { invoke: { src: 'approve', onDone: 'asking' } },
+        asking: { invoke: { src: 'ask', onDone: 'asked' } },
+        asked: { type: 'final' },
+      },
+    } as const;
+    const machine = setup({ actors: { ask, approve } }).createMachine({
+      id: 'side-by-side',
+      type: 'parallel',
+      states: {
+        first: {
+          initial: 'asking',
+          states: { asking: { invoke: { src: 'ask', onDone: 'asked' } }, asked: { type: 'final' } },
+        },
+        a: branch,
+        b: branch,
+        c: branch,
+      },
+    });
+    const store = new MemoryCheckpointer();
+    const costLedger = new MemoryCostLedger();
+    const agent = createAgent({
+      machine,
+      models: { fast: model },
+      checkpointer: store,
+      costLedger,
+      prices: { [model.modelName]: { inputPerMillion: 1, outputPerMillion: 1 } },
+      limits: { maxModelCalls: 2 },
+    });
+    const handle = agent.start({ threadId: 't', input: undefined });
+    const waiting = await handle.result();
+    if (waiting.status !== 'waiting') throw new Error(`expected waiting, got ${waiting.status}`);
+    const sent = waiting.waits.map(({ waitId }) =>
+      agent.send('t', { type: 'human.reply', value: true, waitId }),
+    );
+    const outcome = await (await sent[0]!).result();
+    await Promise.all(sent);
+    await agent.close();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(outcome.status).toBe('limit');
+    const journal = await store.listEffects('t');
+    const journaled = usageFromJournal(journal, { steps: 0 });
+    // Before: the call the journal leaves `started` was in the cost ledger, so a
+    // MemoryCostLedger summed a call (and its cost) that a RunLogCostLedger, the journal, the
+    // outcome and the checkpoint did not.
+    const ledger = await costLedger.summarise({ threadId: 't' });
+    expect(ledger.calls).toBe(journaled.modelCalls);
+    expect(ledger.calls).toBe(outcome.usage.modelCalls);
+    expect((await new RunLogCostLedger(store).summarise({ threadId: 't' })).calls).toBe(
+      ledger.calls,
+    );
   });
 
   it('records a latency of 0 or more when the wall clock steps back during the step (issue 12)', async () => {

@@ -1,4 +1,3 @@
-import type { CostLedger } from '../cost/cost-ledger';
 import { costOfUsage } from '../cost/cost-of-usage';
 import { type PriceTable, resolvePricing } from '../cost/resolve-pricing';
 import type { ChatModel } from '../model/types';
@@ -9,24 +8,19 @@ import type { ModelCall, ModelCallMiddleware, ModelCallOutcome } from './types';
 export interface AccountingStepOptions {
   prices: PriceTable | undefined;
   quota: TenantQuota | undefined;
-  costLedger: CostLedger | undefined;
 }
 
 /**
- * Prices the answer (at the model that gave it; nothing for a cache hit), corrects the
- * tenant's quota with the tokens really used, and records the cost for cross-run queries.
- * The run's own usage is not counted here: it is a fold over the journal record this
- * outcome becomes. A model with no known price is counted at $0, and said so once per model
+ * Prices the answer (at the model that gave it; nothing for a cache hit) and corrects the
+ * tenant's quota with the tokens really used. The run's own usage is not counted here: it is
+ * a fold over the journal record this outcome becomes; nor is the cost ledger's entry, which
+ * the journal step makes once that record is written (see `journalStep`). A model with no known price is counted at $0, and said so once per model
  * with an `agent.warning` (`model.unknown_price`): a hosted model whose name the adapter does
  * not know would otherwise look free in every report. So is a model that answers without
  * reporting its usage (`model.usage_missing`): an OpenAI-compatible server that leaves the
  * usage chunk out of its streams would be counted at 0 tokens, past every token and cost limit.
  */
-export function accountingStep({
-  prices,
-  quota,
-  costLedger,
-}: AccountingStepOptions): ModelCallMiddleware {
+export function accountingStep({ prices, quota }: AccountingStepOptions): ModelCallMiddleware {
   const warned = new WeakSet<ChatModel>();
   const warnedOfUsage = new WeakSet<ChatModel>();
   /** The outcome priced, once the quota and the cost ledger (those configured) know of it. */
@@ -34,7 +28,7 @@ export function accountingStep({
     call: ModelCall,
     outcome: ModelCallOutcome,
   ): ModelCallOutcome | Promise<ModelCallOutcome> => {
-    const { scope, callId } = call;
+    const { scope } = call;
     const { usage } = outcome.response;
     const answeredBy = call.models.find((model) => model.modelName === outcome.model);
     const pricing = answeredBy && resolvePricing(answeredBy, prices);
@@ -59,28 +53,9 @@ export function accountingStep({
     }
     const priced = { ...outcome, costUsd };
     const { tenantId } = scope.run;
-    const settles = quota !== undefined && tenantId !== undefined;
-    if (!settles && !costLedger) return priced;
-    return (async () => {
-      if (settles)
-        await settleQuota(
-          quota,
-          tenantId,
-          call,
-          outcome.cached ? 0 : usage.inputTokens + usage.outputTokens,
-        );
-      await costLedger?.record({
-        threadId: scope.threadId,
-        ...(tenantId === undefined ? {} : { tenantId }),
-        callId,
-        model: outcome.model,
-        usage,
-        costUsd,
-        cached: outcome.cached,
-        at: scope.run.clock.now(),
-      });
-      return priced;
-    })();
+    if (quota === undefined || tenantId === undefined) return priced;
+    const actualTokens = outcome.cached ? 0 : usage.inputTokens + usage.outputTokens;
+    return settleQuota(quota, tenantId, call, actualTokens).then(() => priced);
   };
   return {
     name: 'accounting',

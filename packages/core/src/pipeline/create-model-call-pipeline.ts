@@ -57,10 +57,10 @@ export function createModelCallPipeline(options: ModelCallPipelineOptions): Mode
     [
       fenceUntrustedStep({ redactor, fence: options.fenceUntrusted !== false }),
       budgetStep(options),
-      journalStep({ redactor }),
+      journalStep({ redactor, costLedger }),
       limitsStep({ prices, quota }),
       telemetryStep(),
-      accountingStep({ prices, quota, costLedger }),
+      accountingStep({ prices, quota }),
       ...middleware,
       ...(cache ? [cacheStep(cache)] : []),
     ],

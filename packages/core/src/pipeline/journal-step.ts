@@ -1,3 +1,4 @@
+import type { CostLedger } from '../cost/cost-ledger';
 import type { ChatMessage, ChatRequest, ToolDefinition } from '../model/types';
 import type { Redactor } from '../security/create-redactor';
 import { answerConfidence } from './answer-confidence';
@@ -6,7 +7,7 @@ import { journalLedger } from './journal-ledger';
 import { refusedLimitOf } from './limit-refusal';
 import { signalRefusal } from './limits-step';
 import { recordRequest } from './record-request';
-import type { ModelCallMiddleware, ModelCallOutcome } from './types';
+import type { ModelCall, ModelCallMiddleware, ModelCallOutcome } from './types';
 
 /**
  * Each message, and each list of tool definitions, as it may be stored: made once, since a
@@ -58,7 +59,18 @@ function redactedRequest(request: ChatRequest, redactor: Redactor): ChatRequest 
  * kept in the chart's context and sent by a new `toolLoop` each turn is stored once, not
  * once per turn.
  */
-export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMiddleware {
+export function journalStep({
+  redactor,
+  costLedger,
+}: {
+  redactor: Redactor;
+  /**
+   * Where a call's cost is kept for cross-run queries: given the outcome once its journal
+   * record is written, so it counts the calls the journal (and the run's usage) count — not
+   * one whose answer came after its state was left or its run ended, which is not recorded.
+   */
+  costLedger?: CostLedger | undefined;
+}): ModelCallMiddleware {
   // The messages each run sent last, so its next call — the same tool loop's, or a new
   // effect's that carries the conversation on — records only what it adds, and hashes only
   // what it adds.
@@ -106,7 +118,10 @@ export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMidd
         },
         () => next({ ...call, callId, requestHash }),
       );
-      return journaling.then(journaledValue, (error: unknown) => {
+      const recorded = costLedger
+        ? journaling.then((result) => costRecorded(costLedger, call, callId, result))
+        : journaling.then(journaledValue);
+      return recorded.then(undefined, (error: unknown) => {
         // A call a limit refused is on record as refused by now; only then is the limit
         // signalled, since ending the run aborts the effect and an aborted step is not recorded.
         const limit = refusedLimitOf(error);
@@ -115,6 +130,31 @@ export function journalStep({ redactor }: { redactor: Redactor }): ModelCallMidd
       });
     },
   };
+}
+
+/**
+ * The outcome a journaled call came back with, once `ledger` has it: a call recorded now, not
+ * one read back from the journal, which was put in the ledger when it was recorded.
+ */
+async function costRecorded(
+  ledger: CostLedger,
+  { scope }: ModelCall,
+  callId: string,
+  { value, replayed }: { value: ModelCallOutcome; replayed: boolean },
+): Promise<ModelCallOutcome> {
+  if (replayed) return value;
+  const { tenantId } = scope.run;
+  await ledger.record({
+    threadId: scope.threadId,
+    ...(tenantId === undefined ? {} : { tenantId }),
+    callId,
+    model: value.model,
+    usage: value.response.usage,
+    costUsd: value.costUsd,
+    cached: value.cached,
+    at: scope.run.clock.now(),
+  });
+  return value;
 }
 
 /** The outcome a journaled call came back with, recorded now or earlier. */
