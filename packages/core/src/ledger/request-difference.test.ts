@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../model/types';
-import type { RecordedRequest } from '../pipeline/record-request';
+import {
+  maxRecordedMessageCharacters,
+  type RecordedRequest,
+  recordRequest,
+} from '../pipeline/record-request';
 import { requestDifference } from './request-difference';
 import type { JournalEntry } from './types';
 
@@ -97,5 +101,26 @@ describe('requestDifference', () => {
     ).toBeUndefined();
     const loop = recording({ after: 'k1', keep: 1, messages: [ask] });
     expect(requestDifference(ok, { after: 'k1', keep: 1, messages: [] }, loop)).toBeUndefined();
+  });
+});
+
+describe('requestDifference, a message longer than the journal keeps', () => {
+  it('does not blame a setting when the requests may differ past the part of a message the journal keeps', () => {
+    const long = 'x'.repeat(maxRecordedMessageCharacters + 100);
+    // Two documents that part only after the first 16,000 characters: both records cut them
+    // to the same text.
+    const [recorded] = [
+      recordRequest({ messages: [system, { role: 'user', content: `${long}a` }] }, undefined),
+    ];
+    const now = recordRequest(
+      { messages: [system, { role: 'user', content: `${long}b` }] },
+      undefined,
+    );
+    const how = requestDifference(now, recorded, recording());
+    // Before: "its messages and the names of the tools it offers are the recorded ones, so a
+    // setting differs" — which sent the reader to the model's parameters for a changed text.
+    expect(how).not.toMatch(/so a setting differs/);
+    expect(how).toContain('message 2');
+    expect(how).toContain(`${maxRecordedMessageCharacters}`);
   });
 });

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../model/types';
-import type { RecordedRequest } from '../pipeline/record-request';
+import { maxRecordedMessageCharacters, type RecordedRequest } from '../pipeline/record-request';
 import type { JournalEntry } from './types';
 
 /** How much of a message's content a difference quotes: before the first change, and in all. */
@@ -47,6 +47,11 @@ export function requestDifference(
   const recordedTools = (recorded.tools ?? []).join(', ');
   if (tools !== recordedTools) {
     return `the tools offered differ: recorded [${recordedTools}], now [${tools}]`;
+  }
+  // The journal keeps a long message cut: two that part past the cut read the same here.
+  const cut = sent.findIndex((message) => wasCut(message.content));
+  if (cut >= 0) {
+    return `its messages and the names of the tools it offers are the recorded ones as far as the journal keeps them, but message ${cut + 1} of ${sent.length} (${sent[cut]!.role}) is longer than the ${maxRecordedMessageCharacters} characters kept of it: it may differ past them, or a setting differs (the model's parameters, the response format, or a tool's description or schema)`;
   }
   return "its messages and the names of the tools it offers are the recorded ones, so a setting differs: the model's parameters, the response format, or a tool's description or schema";
 }
@@ -97,6 +102,14 @@ function otherFields(message: ChatMessage, was: ChatMessage): string {
         JSON.stringify((was as Record<string, unknown>)[key]),
   );
   return differing.join(', ');
+}
+
+/** True for a content the journal cut (see `recordRequest`). */
+function wasCut(content: string): boolean {
+  return (
+    content.length > maxRecordedMessageCharacters &&
+    /… \[\d+ more characters not journaled\]$/.test(content)
+  );
 }
 
 function messages(count: number): string {
