@@ -9,7 +9,9 @@ import type { AnyTool } from '../tools/types';
 /** A tool call the model made, checked before anything runs. */
 export type PlannedCall =
   | { kind: 'valid'; call: ToolCallRequest; tool: AnyTool; input: unknown }
-  | { kind: 'invalid'; call: ToolCallRequest; message: string; issues?: z.core.$ZodIssue[] };
+  | { kind: 'invalid'; call: ToolCallRequest; message: string; issues?: z.core.$ZodIssue[] }
+  /** An `unsafe` call that repeats `firstId`'s tool and arguments in the same answer: not run. */
+  | { kind: 'repeat'; call: ToolCallRequest; firstId: string };
 
 /**
  * Checks one tool call of the model: a tool of this step (`allowed`), JSON arguments, valid

@@ -71,8 +71,9 @@ export function approvalReasonFor(
 
 /**
  * Runs an answer's valid calls (safe ones in parallel, unsafe ones in order, each after its
- * approval when it needs one) and answers every call, invalid ones with their error. An
- * unsafe call with the tool and arguments of an earlier one in the same answer is not run.
+ * approval when it needs one) and answers every call: invalid ones with their error, an
+ * unsafe call's repeat in the same answer (see `markRepeatedUnsafeCalls`) with why it did not
+ * run.
  */
 export async function runToolCalls(
   scope: EffectScope,
@@ -92,6 +93,7 @@ export async function runToolCalls(
         .content;
     if (planned.kind === 'invalid')
       return { ...base, content: JSON.stringify({ error: planned.message }) };
+    if (planned.kind === 'repeat') return { ...base, content: repeatNotRun(planned) };
     const { tool, input } = planned;
     // Allocated before any wait, in call order: a resume finds the same call under the same
     // key, and its approvals keyed after it.
@@ -165,20 +167,8 @@ export async function runToolCalls(
   // Keys are allocated in call order, so resumes replay the same calls under the same keys.
   const results: Promise<ChatMessage>[] = [];
   let unsafeChain: Promise<unknown> = Promise.resolve();
-  /** The first unsafe call of this answer with each tool and arguments, by signature. */
-  const unsafeCalls = new Map<string, string>();
   for (const call of planned) {
     if (call.kind === 'valid' && call.tool.effect === 'unsafe') {
-      // Models repeat a call in one answer by mistake: the same payment twice, at once. The
-      // copy is not run (it takes no key, so a resume plans the same); the model is told.
-      const signature =
-        callSignature(call.tool, call.input) ?? `${call.tool.name}:${call.call.arguments}`;
-      const first = unsafeCalls.get(signature);
-      if (first !== undefined) {
-        results.push(Promise.resolve(sameCallNotRun(call, first)));
-        continue;
-      }
-      unsafeCalls.set(signature, call.call.id);
       const result = unsafeChain.then(() => unlessStopped(call));
       unsafeChain = result.catch(() => undefined);
       results.push(result);
@@ -193,16 +183,10 @@ export async function runToolCalls(
 }
 
 /** What the model reads for an unsafe call that repeats an earlier one of the same answer. */
-function sameCallNotRun(planned: PlannedCall & { kind: 'valid' }, firstId: string): ChatMessage {
-  const { call } = planned;
-  return {
-    role: 'tool',
-    toolCallId: call.id,
-    name: call.name,
-    content: JSON.stringify({
-      error: `Not run: this answer already calls "${call.name}" with the same arguments (call ${firstId}), and a tool that acts on the outside world runs once per answer for the same arguments. Its result is that call's. If it must really run twice, call it again in your next answer.`,
-    }),
-  };
+function repeatNotRun({ call, firstId }: PlannedCall & { kind: 'repeat' }): string {
+  return JSON.stringify({
+    error: `Not run: this answer already calls "${call.name}" with the same arguments (call ${firstId}), and a tool that acts on the outside world runs once per answer for the same arguments. Its result is that call's. If it must really run twice, call it again in your next answer.`,
+  });
 }
 
 /**

@@ -9,7 +9,6 @@ import type { ModelCallSettings } from '../pipeline/types';
 import { promptRefOf } from '../prompt/define-prompt';
 import type { AnyTool } from '../tools/types';
 import { checkApprovalOptions } from './ask-approval';
-import { callSignature } from './call-signature';
 import {
   checkLoopApprovals,
   checkLoopOptions,
@@ -23,6 +22,7 @@ import { createEffectLogic } from './create-effect-logic';
 import { distinctCallIds } from './distinct-call-ids';
 import { invalidCallId, planToolCall } from './plan-tool-call';
 import { initialMessages, type PromptFunction, type SystemPrompt } from './prompt';
+import { markRepeatedUnsafeCalls, signatureOf } from './repeated-unsafe-calls';
 import { runToolCalls, type ToolLoopApprovals } from './run-tool-calls';
 
 /** Options of {@link toolLoop}. */
@@ -255,23 +255,12 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
         }
         const calls = distinctCallIds(response.toolCalls);
         messages.push({ role: 'assistant', content: response.content, toolCalls: [...calls] });
-        const planned = calls.map((call) => planToolCall(call, byName, allowed));
-        // Unsafe calls of this answer by signature: a copy is not run (see runToolCalls), so
-        // it is neither a repeat nor a call made — the model is told to call it again.
-        const unsafeInAnswer = new Set<string>();
-        let notRun = 0;
+        const planned = markRepeatedUnsafeCalls(
+          calls.map((call) => planToolCall(call, byName, allowed)),
+        );
         for (const call of planned) {
           if (call.kind !== 'valid') continue;
-          // Arguments JSON cannot tell apart are told apart by the text the model wrote.
-          const signature =
-            callSignature(call.tool, call.input) ?? `${call.tool.name}:${call.call.arguments}`;
-          if (call.tool.effect === 'unsafe') {
-            if (unsafeInAnswer.has(signature)) {
-              notRun++;
-              continue;
-            }
-            unsafeInAnswer.add(signature);
-          }
+          const signature = signatureOf(call);
           const count = (repeats.get(signature) ?? 0) + 1;
           repeats.set(signature, count);
           if (count >= maxRepeats) {
@@ -311,7 +300,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
           unsettledKeys,
         });
         untrusted ||= results.untrusted;
-        toolCalls += planned.filter((call) => call.kind === 'valid').length - notRun;
+        toolCalls += planned.filter((call) => call.kind === 'valid').length;
         messages.push(...results.messages);
       }
       throw new RunError('loop.step_limit', {
