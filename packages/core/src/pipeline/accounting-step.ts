@@ -14,16 +14,17 @@ export interface AccountingStepOptions {
  * Prices the answer (at the model that gave it; nothing for a cache hit) and corrects the
  * tenant's quota with the tokens really used. The run's own usage is not counted here: it is
  * a fold over the journal record this outcome becomes; nor is the cost ledger's entry, which
- * the journal step makes once that record is written (see `journalStep`). A model with no known price is counted at $0, and said so once per model
- * with an `agent.warning` (`model.unknown_price`): a hosted model whose name the adapter does
- * not know would otherwise look free in every report. So is a model that answers without
- * reporting its usage (`model.usage_missing`): an OpenAI-compatible server that leaves the
- * usage chunk out of its streams would be counted at 0 tokens, past every token and cost limit.
+ * the journal step makes once that record is written (see `journalStep`). A model with no
+ * known price is counted at $0, and said so once per model with an `agent.warning`
+ * (`model.unknown_price`): a hosted model whose name the adapter does not know would otherwise
+ * look free in every report. So is a model that answers without reporting its usage
+ * (`model.usage_missing`): an OpenAI-compatible server that leaves the usage chunk out of its
+ * streams would be counted at 0 tokens, past every token and cost limit.
  */
 export function accountingStep({ prices, quota }: AccountingStepOptions): ModelCallMiddleware {
   const warned = new WeakSet<ChatModel>();
   const warnedOfUsage = new WeakSet<ChatModel>();
-  /** The outcome priced, once the quota and the cost ledger (those configured) know of it. */
+  /** The outcome priced, once the tenant's quota (when there is one) knows what it used. */
   const account = (
     call: ModelCall,
     outcome: ModelCallOutcome,
