@@ -17,6 +17,7 @@ export async function notesAgent(model: ChatModel, transport: McpTransportOption
     types: {
       input: {} as { question: string },
       context: {} as { question: string; answer?: string; error?: string },
+      output: {} as { answer?: string | undefined; error?: string | undefined },
     },
     actors: {
       answer: toolLoop({
