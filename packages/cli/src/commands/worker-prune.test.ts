@@ -18,6 +18,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'agentchart-cli-worker-'));
   database = join(dir, 'runs.db');
   control.latencyMs = 0;
+  control.clockAheadMs = 0;
   control.paid.length = 0;
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -90,6 +91,45 @@ describe('agentchart worker --once', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe('o  woken (orphaned) → done\n');
     expect(control.paid).toEqual([{ ticket: 't-1', amount: 10 }]);
+  });
+});
+
+describe('agentchart worker --once wakes everything due', () => {
+  it('drives every due thread, --concurrency at a time, not only the first --concurrency of them', async () => {
+    const { refunds } = await import('./__fixtures__/refund-agent');
+    const checkpointer = new SqliteCheckpointer({ path: database });
+    // Asked two hours ago: each approval's one-hour deadline has passed.
+    control.clockAheadMs = -7_200_000;
+    const first = refunds.create({ checkpointer });
+    for (const threadId of ['a', 'b', 'c']) {
+      expect((await first.run({ threadId, input: { ticket: threadId, amount: 900 } })).status).toBe(
+        'waiting',
+      );
+    }
+    await first.close();
+    checkpointer.close();
+    control.clockAheadMs = 0;
+
+    const result = await cli([
+      'worker',
+      '--once',
+      '--concurrency',
+      '1',
+      '--agent',
+      agentModule,
+      '--db',
+      database,
+    ]);
+    expect(result.exitCode).toBe(0);
+    // Was "a  woken (due) → done" alone: one look started as many as --concurrency, and the
+    // others stayed due until the next --once.
+    expect(result.stdout.split('\n').filter(Boolean).sort()).toEqual([
+      'a  woken (due) → done',
+      'b  woken (due) → done',
+      'c  woken (due) → done',
+    ]);
+    const waits = await cli(['waits', '--db', database]);
+    expect(waits.stdout).toContain('No human waits pending');
   });
 });
 

@@ -50,7 +50,8 @@ Options:
                               bounds how long a stop takes on a database that stopped answering
       --interval <duration>   how often it looks for due threads (10ms or more; default 1s)
       --retain <duration>     prune threads that ended longer ago than this (1m or more), hourly
-      --once                  SQLite: one look, drive what it found to rest, exit
+      --once                  SQLite: wake everything due now (--concurrency at a time),
+                              drive each to rest, exit
   -h, --help                  show this help
 `;
 
@@ -170,10 +171,9 @@ export const workerCommand: Command = {
     });
     try {
       if (values.once) {
-        await worker.tick();
-        // Driven to rest (a minute at most), then closed: close() alone hands back at once
-        // what still works.
-        await worker.idle({ timeoutMs: 60_000 });
+        // Everything due, `--concurrency` at a time, each driven to rest (given a minute
+        // to come to rest), then closed: close() alone hands back at once what still works.
+        await worker.drain({ timeoutMs: 60_000 });
         await worker.close();
         return exitCodes.ok;
       }

@@ -55,4 +55,46 @@ describe('LocalWorker', () => {
     expect(errors.sort()).toEqual(['old-1', 'old-2', 'old-3']);
     checkpointer.close();
   });
+
+  it('looks again as soon as a thread comes to rest when its last look found more than it had room for', async () => {
+    let now = 1_000_000;
+    const clock = {
+      now: () => now,
+      setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),
+      clearTimeout: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+    };
+    const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
+    const agent = createAgent({
+      machine: reminder(false),
+      checkpointer,
+      clock,
+      evictWaiting: true,
+    });
+    const threadIds = ['r-1', 'r-2', 'r-3', 'r-4', 'r-5'];
+    for (const threadId of threadIds) {
+      expect((await agent.run({ threadId, input: {} })).status).toBe('waiting');
+    }
+    const woken: string[] = [];
+    let allWoken: () => void = () => {};
+    const done = new Promise<void>((resolve) => {
+      allWoken = resolve;
+    });
+    const worker = new LocalWorker({
+      checkpointer,
+      agents: new Map([['reminder', agent]]),
+      concurrency: 1,
+      now: () => now,
+      onOutcome: (threadId, _reason, outcome) => {
+        woken.push(`${threadId} ${outcome.status}`);
+        if (woken.length === threadIds.length) allWoken();
+      },
+    });
+    now += 6_000;
+    // Looks an hour apart: was one thread woken per look, the four others an hour late each.
+    worker.start(3_600_000);
+    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    await worker.close();
+    expect(woken).toEqual(threadIds.map((threadId) => `${threadId} done`));
+    checkpointer.close();
+  });
 });

@@ -40,6 +40,14 @@ export class LocalWorker {
   readonly #retries = new Map<string, { at: number; delayMs: number }>();
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  /**
+   * Set by a look that found more to wake than it had room for: the next look is due as soon
+   * as a thread in hand comes to rest, not an interval later. Without it a worker woke at most
+   * `concurrency` threads an interval, however quickly they came to rest.
+   */
+  #leftBehind = false;
+  /** While {@link drain} runs: the threads it woke, each woken once. */
+  #drained: Set<string> | undefined;
 
   constructor(private readonly options: LocalWorkerOptions) {}
 
@@ -57,28 +65,38 @@ export class LocalWorker {
     this.#forgetStaleRetries(at);
     const work: { threadId: string; reason: WakeReason }[] = [];
     // Listed beyond the batch by as many as are left alone, so they never fill it.
-    const limit = batchSize + this.#retries.size;
+    const limit = batchSize + this.#retries.size + (this.#drained?.size ?? 0);
     for (const { threadId } of (await checkpointer.listDue?.({ now: at, limit })) ?? []) {
       if (work.length >= batchSize) break;
-      if (!this.#leftAlone(threadId, at)) work.push({ threadId, reason: 'due' });
+      if (!this.#leftAlone(threadId, at) && !this.#drained?.has(threadId)) {
+        work.push({ threadId, reason: 'due' });
+      }
     }
     for (const thread of (await checkpointer.listThreads?.({ status: 'running' })) ?? []) {
       if (work.length >= batchSize) break;
-      if (this.#leftAlone(thread.threadId, at)) continue;
+      if (this.#leftAlone(thread.threadId, at) || this.#drained?.has(thread.threadId)) continue;
       const lease = await checkpointer.getLease(thread.threadId);
       if (!lease || lease.expiresAt <= at)
         work.push({ threadId: thread.threadId, reason: 'orphaned' });
     }
     let started = 0;
-    for (const item of work) {
-      if (started >= free) break;
+    let left = 0;
+    for (const [index, item] of work.entries()) {
+      if (started >= free) {
+        left = work.length - index;
+        break;
+      }
       if (this.#inFlight.has(item.threadId)) continue;
       if (await this.#wake(item.threadId, item.reason)) started++;
     }
+    this.#leftBehind = left > 0;
     return started;
   }
 
-  /** Looks every `intervalMs` until closed. */
+  /**
+   * Looks every `intervalMs` until closed; after a look that found more than it had room for,
+   * again as soon as a thread in hand comes to rest.
+   */
   start(intervalMs: number): void {
     const loop = () => {
       if (this.#closed) return;
@@ -86,15 +104,58 @@ export class LocalWorker {
         .catch((error: unknown) => this.options.onError?.('', error))
         .finally(() => {
           if (this.#closed) return;
-          this.#timer = setTimeout(loop, intervalMs);
+          let looked = false;
+          const next = () => {
+            if (looked) return;
+            looked = true;
+            clearTimeout(this.#timer);
+            loop();
+          };
+          this.#timer = setTimeout(next, intervalMs);
+          if (this.#leftBehind && this.#inFlight.size > 0) void this.#slotFreed().then(next);
         });
     };
     loop();
   }
 
   /**
-   * Resolves once every thread in hand has come to rest or ended, or after `timeoutMs`: what
-   * `--once` waits for before {@link close}, which hands back threads still working.
+   * Wakes everything due or orphaned now, `concurrency` threads at a time, each once, and
+   * resolves once they have come to rest or ended — or once `timeoutMs` passed with none of
+   * those in hand coming to rest: what `--once` does before {@link close}, which hands back
+   * threads still working.
+   */
+  async drain({ timeoutMs }: { timeoutMs: number }): Promise<void> {
+    this.#drained = new Set();
+    try {
+      for (;;) {
+        const started = await this.tick();
+        if (this.#inFlight.size === 0) {
+          if (started === 0) return;
+          continue;
+        }
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), timeoutMs);
+        });
+        try {
+          if (await Promise.race([this.#slotFreed().then(() => false), timedOut])) return;
+        } finally {
+          clearTimeout(timer);
+        }
+      }
+    } finally {
+      this.#drained = undefined;
+    }
+  }
+
+  /** Resolves when one of the threads in hand comes to rest or ends (their drives never reject). */
+  #slotFreed(): Promise<void> {
+    return Promise.race(this.#inFlight.values());
+  }
+
+  /**
+   * Resolves once every thread in hand has come to rest or ended, or after `timeoutMs`; wakes
+   * nothing more meanwhile (see {@link drain} for that).
    */
   async idle({ timeoutMs }: { timeoutMs: number }): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
@@ -129,6 +190,7 @@ export class LocalWorker {
       (checkpoint.run.agent === undefined ? undefined : agents.get(checkpoint.run.agent)) ??
       (agents.size === 1 ? [...agents.values()][0] : undefined);
     if (!agent) return false;
+    this.#drained?.add(threadId);
     const driving = (async () => {
       try {
         const outcome = await (await agent.resume(threadId)).result();
