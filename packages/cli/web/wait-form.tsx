@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { shellWord } from '../src/shell-word';
 import type { PendingWait } from '../src/studio/types';
 import { sendReply } from './api';
-import { formatJson, visibleText } from './format';
+import { formatJson, formatTime, visibleText } from './format';
 
 /** A waiting run's question, and a form that answers it the way `agentchart send` does. */
 export function WaitForm({
@@ -67,6 +67,7 @@ function OneWait({
       <p class="prompt" data-testid="wait-prompt">
         {visibleText(wait.prompt)}
       </p>
+      {wait.deadline !== undefined && <WaitDeadline deadline={wait.deadline} />}
       {wait.replySchema !== undefined && (
         <details>
           <summary>Reply schema</summary>
@@ -101,6 +102,23 @@ function OneWait({
         </p>
       )}
     </form>
+  );
+}
+
+/**
+ * When the wait times out. Past it the wait is still listed (nothing has timed it out yet: no
+ * worker woke the thread), but the store refuses a reply: said before anyone writes one.
+ */
+function WaitDeadline({ deadline }: { deadline: number }) {
+  return deadline <= Date.now() ? (
+    <p class="error" data-testid="wait-deadline">
+      The deadline passed at {formatTime(deadline)}: a reply now is refused (human.timeout). The run
+      takes its timeout path when agentchart worker wakes it or it is resumed.
+    </p>
+  ) : (
+    <p class="muted" data-testid="wait-deadline">
+      Times out at {formatTime(deadline)} without a reply.
+    </p>
   );
 }
 

@@ -289,6 +289,40 @@ describe('agentchart waits and send', () => {
     expect(JSON.parse(runs.stdout)).toMatchObject([{ threadId: 'late', status: 'done' }]);
   });
 
+  it('marks a wait whose deadline passed while nothing woke it, since a reply to it is refused', async () => {
+    const env = { AGENTCHART_DB: join(dir, 'overdue.db'), AGENTCHART_AGENT: agentModule };
+    // Asked two hours ago, with an hour to answer, and no worker since.
+    control.clockAheadMs = -2 * 3_600_000;
+    await cli(
+      ['run', agentModule, '--input', '{"ticket":"t-5","amount":900}', '--thread', 'old'],
+      env,
+    );
+    control.clockAheadMs = 0;
+    await cli(
+      ['run', agentModule, '--input', '{"ticket":"t-6","amount":900}', '--thread', 'new'],
+      env,
+    );
+    // Before: both listed alike, each with "Answer one with", the first's deadline an hour ago.
+    const waits = await cli(['waits'], env);
+    expect(waits.stdout).toMatch(/^old\s.*\d{4}-\S+Z \(passed\)$/m);
+    expect(waits.stdout).toMatch(/^new\s.*\d{4}-\S+Z$/m);
+    expect(waits.stdout).toContain(
+      'One wait is past the deadline: a reply now is refused (human.timeout): the thread takes its timeout path when agentchart worker wakes it or it is resumed.',
+    );
+    const json = JSON.parse((await cli(['waits', '--json'], env)).stdout) as {
+      threadId: string;
+      deadlinePassed?: true;
+    }[];
+    expect(json.map((row) => [row.threadId, row.deadlinePassed]).sort()).toEqual([
+      ['new', undefined],
+      ['old', true],
+    ]);
+    expect((await cli(['show', 'old'], env)).stdout).toMatch(
+      /, deadline passed \d{4}-.*: a reply now is refused/,
+    );
+    expect((await cli(['show', 'new'], env)).stdout).toMatch(/, times out \d{4}-/);
+  });
+
   it('needs the agent module for send, from --agent or AGENTCHART_AGENT', async () => {
     await cli(['run', agentModule, '--input', '{"ticket":"t","amount":900}', '--thread', 'x']);
     const result = await cli(['send', 'x', '--reply', '{"approved":true}']);

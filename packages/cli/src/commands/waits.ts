@@ -1,5 +1,5 @@
 import { CliError } from '../cli-error';
-import { openWaits } from '../show/open-waits';
+import { deadlinePassed, openWaits, passedDeadlineNote } from '../show/open-waits';
 import { rootOf } from '../show/root-thread';
 import { jsonForTerminal, terminalSafe } from '../terminal-text';
 import { listThreads } from './list-threads';
@@ -21,7 +21,8 @@ import type { Command } from './types';
 const help = `Usage: agentchart waits [--thread <id>] [--db <file|url>] [--json]
 
 Lists the human waits pending in a run database: the thread, the wait's id, what the human
-is asked, the shape a reply must have (JSON Schema) and the deadline. Answer one with
+is asked, the shape a reply must have (JSON Schema) and the deadline (marked "passed" once
+a reply is refused, until the thread is woken or resumed and times out). Answer one with
 "agentchart send <thread> --reply '<json>'". A child agent's wait is listed under the thread
 that answers it, its parent's (the child's own thread beside it). Reads the database only;
 needs no agent module.
@@ -46,6 +47,11 @@ export interface PendingWaitRow {
   prompt: string;
   replySchema?: unknown;
   deadline?: number;
+  /**
+   * Set when the deadline has passed: the wait is still open (nothing has timed it out yet),
+   * but a reply now is refused with `human.timeout`.
+   */
+  deadlinePassed?: true;
   since: number;
 }
 
@@ -81,6 +87,7 @@ export const waitsCommand: Command = {
           ? (await listThreads(checkpointer, 'waiting')).map((thread) => thread.threadId)
           : [values.thread];
       const rows: PendingWaitRow[] = [];
+      const now = Date.now();
       for (const threadId of threadIds) {
         const checkpoint = await checkpointer.latest(threadId);
         if (!checkpoint) {
@@ -102,6 +109,7 @@ export const waitsCommand: Command = {
             prompt: wait.prompt,
             ...(wait.replySchema === undefined ? {} : { replySchema: wait.replySchema }),
             ...(wait.deadline === undefined ? {} : { deadline: wait.deadline }),
+            ...(deadlinePassed(wait, now) ? { deadlinePassed: true as const } : {}),
             since: wait.since,
           });
         }
@@ -121,12 +129,18 @@ export const waitsCommand: Command = {
         row.waitId,
         row.prompt.length > 60 ? `${row.prompt.slice(0, 57)}...` : row.prompt,
         row.replySchema === undefined ? '(any)' : schemaSummary(row.replySchema),
-        row.deadline === undefined ? '' : new Date(row.deadline).toISOString(),
+        row.deadline === undefined
+          ? ''
+          : `${new Date(row.deadline).toISOString()}${row.deadlinePassed ? ' (passed)' : ''}`,
       ]);
+      const passed = rows.filter((row) => row.deadlinePassed).length;
       context.stdout.write(
         `${formatColumns([['thread', ...(children ? ['child agent'] : []), 'wait', 'prompt', 'reply', 'deadline'], ...table])}\n\n` +
           // The ids come from the database: a control character in one must not reach the terminal.
-          `${terminalSafe(`Answer one with: agentchart send ${rows.length === 1 ? shellWord(rows[0]!.threadId) : '<thread>'} --reply '<json>' --wait-id ${rows.length === 1 ? shellWord(rows[0]!.waitId) : '<wait>'}${context.env?.[agentVariable] ? '' : ' --agent <module>'}${databaseArgument(database)}`)}\n`,
+          `${terminalSafe(`Answer one with: agentchart send ${rows.length === 1 ? shellWord(rows[0]!.threadId) : '<thread>'} --reply '<json>' --wait-id ${rows.length === 1 ? shellWord(rows[0]!.waitId) : '<wait>'}${context.env?.[agentVariable] ? '' : ' --agent <module>'}${databaseArgument(database)}`)}\n` +
+          (passed === 0
+            ? ''
+            : `${passed === 1 ? 'One wait is' : `${passed} waits are`} past the deadline: ${passedDeadlineNote}.\n`),
       );
       return 0;
     } finally {

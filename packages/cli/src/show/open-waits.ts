@@ -21,6 +21,18 @@ export interface OpenWait {
 }
 
 /**
+ * What a wait whose deadline has passed tells whoever would answer it: it is still listed
+ * (nothing has run its timeout yet), but a reply now is refused.
+ */
+export const passedDeadlineNote =
+  'a reply now is refused (human.timeout): the thread takes its timeout path when agentchart worker wakes it or it is resumed';
+
+/** True once the wait's deadline has passed at `now`: a reply is refused with `human.timeout`. */
+export function deadlinePassed(wait: { deadline?: number }, now: number): boolean {
+  return wait.deadline !== undefined && now >= wait.deadline;
+}
+
+/**
  * The human waits open in `threadId` and in the child agents it runs (a parent waits while
  * its child waits; the child's wait is answered through the parent), read from the journal.
  */
