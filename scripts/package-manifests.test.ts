@@ -102,6 +102,24 @@ describe('package manifests', () => {
   });
 });
 
+describe('changesets', () => {
+  it('name only packages this workspace publishes, so `changeset version` can read them', () => {
+    const names = new Set(packages.map((pkg) => pkg.manifest.name));
+    const unknown: string[] = [];
+    for (const file of globSync('.changeset/*.md', { cwd: workspaceRoot })) {
+      if (file.endsWith('README.md')) continue;
+      const front = /^---\n([\s\S]*?)\n---/.exec(readFileSync(join(workspaceRoot, file), 'utf8'));
+      for (const line of front?.[1]?.split('\n') ?? []) {
+        const named = /^['"]?([^'":]+)['"]?\s*:/.exec(line.trim())?.[1];
+        if (named !== undefined && !names.has(named)) unknown.push(`${file}: ${named}`);
+      }
+    }
+    // Was six naming '@agentchart/cli' (the CLI is published as 'agentchart'): `changeset
+    // status` and `changeset version` stopped at the first, "not in the workspace".
+    expect(unknown).toEqual([]);
+  });
+});
+
 function manifest(pkg: (typeof packages)[number]) {
   return pkg.manifest as { bin?: unknown; files?: string[] };
 }
