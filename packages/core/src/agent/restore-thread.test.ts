@@ -320,6 +320,24 @@ describe('restoreRun of a thread that ended (issue: a checkpoint per stray reply
       await agent.close();
     },
   );
+
+  it('reports a thread that ended without taking its lease, so a process killed while reading it blocks no one', async () => {
+    const checkpointer = stores.open();
+    const agent = createAgent({ machine: chart('done'), checkpointer });
+    expect((await agent.run({ threadId: 't', input: {} })).status).toBe('waiting');
+    await (await agent.send('t', { type: 'human.reply', value: true })).result();
+    // A process that was resuming the ended thread, SIGKILLed with its lease live.
+    const now = Date.now();
+    await checkpointer.acquireLease('t', { owner: 'killed-reader', ttlMs: 60_000, now });
+    expect((await (await agent.resume('t')).result()).status).toBe('done');
+    expect((await (await agent.resume('t', { force: true })).result()).status).toBe('done');
+    await expect(
+      agent.send('t', { type: 'human.reply', value: true }).then((handle) => handle.result()),
+    ).rejects.toMatchObject({ code: 'run.not_waiting' });
+    // Reading it took nothing: the dead reader's lease is as it was, no other owner's.
+    expect((await checkpointer.getLease('t'))?.owner).toBe('killed-reader');
+    await agent.close();
+  });
 });
 
 describe('agent.send racing another process for one wait (issue: a reply sent twice got checkpoint.conflict)', () => {

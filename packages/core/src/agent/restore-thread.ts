@@ -145,6 +145,7 @@ export interface RestoreRunOptions {
  * new checkpoint naming this run as owner, compare-and-set on the version read — of two
  * processes resuming the same thread one wins, the other fails before it runs anything.
  * Usage is folded from the journal, so an effect finished after the checkpoint counts once.
+ * A thread that ended is only reported: no lease, no claim.
  */
 export async function restoreRun(
   runtime: AgentRuntime,
@@ -162,14 +163,20 @@ export async function restoreRun(
       () => undefined,
     );
   }
+  // An ended thread runs nothing more: its restore only reports how it ended, and writes
+  // nothing. It takes no lease either: a process killed while reading it would leave one
+  // that refused every resume, reply and forced resume of the thread for a lease time.
+  const ended = hasEnded(checkpoint);
   // Refused with `checkpoint.lease_held` (saying what to do) while another owner's is live.
-  const takeOver = takeOverOf(force, checkpoint, clock.now(), runtime.leaseTtlMs);
-  const lease = await acquireLease(checkpointer, threadId, {
-    owner,
-    ttlMs: runtime.leaseTtlMs,
-    now: clock.now(),
-    ...takeOver,
-  });
+  const takeOver = ended ? {} : takeOverOf(force, checkpoint, clock.now(), runtime.leaseTtlMs);
+  const lease = ended
+    ? { expiresAt: 0 }
+    : await acquireLease(checkpointer, threadId, {
+        owner,
+        ttlMs: runtime.leaseTtlMs,
+        now: clock.now(),
+        ...takeOver,
+      });
   const entries = await checkpointer.listEffects(threadId);
   const state = {
     ...checkpoint.run,
@@ -181,10 +188,9 @@ export async function restoreRun(
   };
   const head = checkpoint.recovered?.headVersion ?? checkpoint.version;
   const { recovered: _, ...stored } = checkpoint;
-  // An ended thread runs nothing more: its restore only reports how it ended. Claimed like a
-  // live one, every resume of it — a reply sent twice, a retried request — would store
-  // another checkpoint, and whoever may send to it would grow the store without bound.
-  const ended = hasEnded(checkpoint);
+  // Claimed like a live one, every resume of an ended thread — a reply sent twice, a retried
+  // request — would store another checkpoint, and whoever may send to it would grow the
+  // store without bound.
   const version = ended ? head : head + 1;
   const claim: Checkpoint = ended
     ? stored
