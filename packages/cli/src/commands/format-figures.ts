@@ -15,3 +15,26 @@ export function formatDuration(ms: number): string {
   if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
   return `${(ms / 3_600_000).toFixed(1)} h`;
 }
+
+/** A count and its noun, made plural unless the count is one: `1 model call`, `5 steps`. */
+export function counted(count: number, noun: string): string {
+  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** What a run used, in one line: `2 model calls, 1,234 tokens, $0.00012, 1 tool call, 4 steps`. */
+export function formatUsage(usage: {
+  modelCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  toolCalls: number;
+  steps: number;
+}): string {
+  return [
+    counted(usage.modelCalls, 'model call'),
+    counted(usage.inputTokens + usage.outputTokens, 'token'),
+    formatCost(Number(usage.costUsd)),
+    counted(usage.toolCalls, 'tool call'),
+    counted(usage.steps, 'step'),
+  ].join(', ');
+}

@@ -2,6 +2,7 @@ import type { RunOutcome } from '@agentchart/core';
 import { exitCodes } from '../exit-codes';
 import { shellWord } from '../shell-word';
 import { terminalWriter } from '../terminal-text';
+import { formatUsage } from './format-figures';
 import type { Writer } from './types';
 
 /** How a command names itself again in the hints it prints (`--db …`, `--agent …`). */
@@ -52,9 +53,7 @@ export function printOutcome(
   // sequences in them are shown, never acted on.
   const out = terminalWriter(terminal);
   const { usage, threadId } = outcome;
-  out.write(
-    `${outcome.status}  thread ${threadId}: ${usage.modelCalls} model calls, ${usage.inputTokens + usage.outputTokens} tokens, $${usage.costUsd.toFixed(5)}, ${usage.toolCalls} tool calls, ${usage.steps} steps\n`,
-  );
+  out.write(`${outcome.status}  thread ${threadId}: ${formatUsage(usage)}\n`);
   switch (outcome.status) {
     case 'done':
       out.write(`output  ${JSON.stringify(outcome.output ?? null)}\n`);

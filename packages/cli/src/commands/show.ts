@@ -4,7 +4,7 @@ import { deadlinePassed, type OpenWait, openWaits, passedDeadlineNote } from '..
 import { rootOf } from '../show/root-thread';
 import { stateText, type TimelineItem, threadTimeline } from '../show/thread-timeline';
 import { jsonForTerminal, terminalSafe } from '../terminal-text';
-import { formatCost, formatCount } from './format-figures';
+import { formatCost, formatCount, formatUsage } from './format-figures';
 import { agentVariable } from './load-agents';
 import { defaultDatabase, formatColumns, formatTime, openStore } from './open-store';
 import { parseCommandArgs } from './parse-command-args';
@@ -115,7 +115,7 @@ export const showCommand: Command = {
             ? `limit    ${safe(checkpoint.run.limit.limit)} reached: ${safe(checkpoint.run.limit.value)} against a maximum of ${safe(checkpoint.run.limit.max)}${checkpoint.run.limit.duringWrapUp ? ', again during the wrap-up' : ''}${checkpoint.run.limit.familyThreadId === undefined ? '' : ` (the limit of thread ${safe(checkpoint.run.limit.familyThreadId)}, shared with its child agents)`}\n`
             : '') +
           `state    ${safe(JSON.stringify(state))}\n` +
-          `usage    ${safe(usage.modelCalls)} model calls, ${safe(formatCount(usage.inputTokens + usage.outputTokens))} tokens, ${safe(formatCost(Number(usage.costUsd)))}, ${safe(usage.toolCalls)} tool calls, ${safe(usage.steps)} steps\n\n`,
+          `usage    ${safe(formatUsage(usage))}\n\n`,
       );
       context.stdout.write(
         timeline.length === 0
