@@ -698,6 +698,42 @@ describe('toolLoop', () => {
     expect((second.output as ToolLoopResult).content).toBe('Oslo has 4000 people.');
     expect(model.requests).toHaveLength(3);
   });
+
+  it('does not cache an empty answer or one with too many tool calls, so the next run asks again', async () => {
+    const cache = createResponseCache();
+    const t = tools();
+    const model = scriptedModel({
+      responses: [
+        '',
+        'Oslo has 4000 people.',
+        {
+          toolCalls: [
+            { name: 'lookup', arguments: { city: 'Oslo' } },
+            { name: 'lookup', arguments: { city: 'Lima' } },
+          ],
+        },
+        'Lima has 4000 people.',
+      ],
+    });
+    const answer = toolLoop({
+      model: 'm',
+      tools: [t.lookup],
+      prompt: (q: string) => q,
+      maxToolCallsPerAnswer: 1,
+    });
+    const empty = await runEffect(answer, 'Oslo?', { models: { m: model }, cache });
+    expect(empty.error?.code).toBe('output.empty');
+    const asked = await runEffect(answer, 'Oslo?', { models: { m: model }, cache });
+    expect(asked.error).toBeUndefined();
+    expect((asked.output as ToolLoopResult).content).toBe('Oslo has 4000 people.');
+
+    const tooMany = await runEffect(answer, 'Lima?', { models: { m: model }, cache });
+    expect(tooMany.error?.code).toBe('loop.too_many_tool_calls');
+    const again = await runEffect(answer, 'Lima?', { models: { m: model }, cache });
+    expect(again.error).toBeUndefined();
+    expect((again.output as ToolLoopResult).content).toBe('Lima has 4000 people.');
+    expect(model.requests).toHaveLength(4);
+  });
 });
 
 describe('toolLoop with values nested thousands of levels deep', () => {

@@ -194,8 +194,12 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
     toolEffects,
     trustedTools,
     prompt: promptRefOf(options.prompt),
-    // Calls with invalid arguments go back to the model; cached, the next run would replay them.
+    // An answer the loop fails on or sends back is not stored: calls with invalid arguments go
+    // back to the model, and an empty answer or one with too many calls fails the loop;
+    // cached, every identical run for the cache's TTL would get the same, without a model call.
     usable: (response) =>
+      response.toolCalls.length <= maxToolCallsPerAnswer &&
+      (response.toolCalls.length > 0 || response.content.trim() !== '') &&
       response.toolCalls.every((call) => planToolCall(call, byName, everyTool).kind === 'valid'),
   };
   return createEffectLogic(
