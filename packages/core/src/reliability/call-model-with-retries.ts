@@ -8,8 +8,8 @@ import { describeModelError, isFallbackModelErrorKind, toModelCallError } from '
 import type { RateLimitReservation } from './rate-limiter';
 import type { ReliabilityEvents } from './reliability-events';
 import type { RetryBudgetCall } from './retry-budget';
-import { planRetryDelay } from './retry-delay';
-import { attemptsSpent, breakerBlocked, budgetSpent } from './retry-refusals';
+import { planRetryDelay, type RetryDelay } from './retry-delay';
+import { attemptsSpent, breakerBlocked, budgetSpent, type RetryRefusal } from './retry-refusals';
 import { runAttempt } from './run-attempt';
 import type { ModelRetryInfo } from './types';
 
@@ -48,11 +48,11 @@ export type ModelAttemptsOutcome =
 /**
  * Makes up to `maxAttempts` attempts on one model, through its breaker, rate limiter and retry
  * budget, waiting between them with backoff or the server's hint. When the model cannot
- * answer this call (its breaker is open, its attempts or retry budget are spent, or it failed
- * for an endpoint-specific reason) the outcome says so and the caller moves on to the next model.
+ * answer this call (its breaker is open, its attempts or retry budget are spent, it asks for a
+ * wait over `maxRetryAfterMs` or past the deadline, or it failed for an endpoint-specific
+ * reason) the outcome says so and the caller moves on to the next model.
  *
- * Rejects with a ModelCallError for a fatal error, a hint over the cap, the deadline, or the
- * caller's abort.
+ * Rejects with a ModelCallError for a fatal error, the deadline passed, or the caller's abort.
  */
 export function callModelWithRetries(
   options: CallModelWithRetriesOptions,
@@ -190,7 +190,7 @@ class ModelAttempts {
     startedAt: number,
     thrown: unknown,
   ): ModelAttemptsOutcome | Promise<ModelAttemptsOutcome> {
-    const { model, scope, guards, settings, events, clock, random, tally, onRetry } = this.#options;
+    const { model, scope, guards, settings, events, clock, onRetry } = this.#options;
     const { endpoint } = model;
     // Stopped by the caller or the deadline: the outcome says nothing about the endpoint.
     const stoppedNow = this.#stopError();
@@ -220,16 +220,15 @@ class ModelAttempts {
       return this.#end(breakerBlocked(endpoint, blocked, error, attempt + 1));
     }
     if (attempt >= settings.maxAttempts) return this.#end(attemptsSpent(endpoint, error, attempt));
+    // Planned before the budget is asked, so a retry that is not sent takes no share of it.
+    const plan = this.#planRetry(error, attempt);
+    if ('fallback' in plan) return this.#end(plan);
+    const { delayMs, source } = plan;
     const budgetCall = this.#budgetCall;
     if (budgetCall && guards.budget && !budgetCall.tryRetry()) {
       const refusal = budgetSpent(endpoint, error, attempt, guards.budget.usage());
       events.emit('budget.exhausted', refusal.event);
       return this.#end(refusal);
-    }
-
-    const { delayMs, source } = planRetryDelay({ error, attempt, random, ...settings });
-    if (delayMs >= scope.remainingMs()) {
-      throw scope.deadlineError({ endpoint, attempts: tally.attempts, lastError: error });
     }
     const info: ModelRetryInfo = {
       endpoint,
@@ -246,6 +245,30 @@ class ModelAttempts {
         throw this.#stopError() ?? aborted;
       },
     );
+  }
+
+  /**
+   * The wait before retrying after `error`, or why this endpoint cannot be waited for: it asks
+   * for longer than `maxRetryAfterMs` (`retry_hint_too_long`) or than the call's deadline
+   * leaves (`deadline_exceeded`). Then the next model may answer at once, so the call moves
+   * on; with none left, that error is the call's.
+   */
+  #planRetry(error: ModelCallError, attempt: number): RetryDelay | RetryRefusal {
+    const { model, scope, settings, random, tally } = this.#options;
+    let delay: RetryDelay;
+    try {
+      delay = planRetryDelay({ error, attempt, random, ...settings });
+    } catch (tooLong) {
+      const refusal = toModelCallError(tooLong, model.endpoint);
+      return { fallback: refusal, reason: describeModelError(refusal) };
+    }
+    if (delay.delayMs < scope.remainingMs()) return delay;
+    const deadline = scope.deadlineError({
+      endpoint: model.endpoint,
+      attempts: tally.attempts,
+      lastError: error,
+    });
+    return { fallback: deadline, reason: describeModelError(deadline) };
   }
 
   /** The error that stops the call now (the caller aborted, the deadline passed), if any. */

@@ -288,6 +288,44 @@ describe('createReliabilityPolicy: circuit breaker and fallback', () => {
     expect(primary.calls).toBe(2);
   });
 
+  it('goes to the next model when the endpoint asks for a wait longer than maxRetryAfterMs or the deadline leaves', async () => {
+    const { clock, call, primary, secondary, events } = setup({
+      maxRetryAfterMs: 60_000,
+      deadlineMs: 10_000,
+      breaker: false,
+    });
+    primary.behaviour = () => {
+      throw modelError('rate_limited', { status: 429, retryAfterMs: 120_000 });
+    };
+    const tooLong = call();
+    await clock.runAll();
+    expect(await tooLong).toMatchObject({ ok: true, at: 0, value: { model: secondary } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'fallback',
+      from: 'fake:primary',
+      to: 'fake:secondary',
+      reason: expect.stringMatching(/^retry_hint_too_long: .* asked to retry after 120000 ms/),
+    });
+
+    primary.behaviour = () => {
+      throw modelError('rate_limited', { status: 429, retryAfterMs: 20_000 });
+    };
+    const pastDeadline = call();
+    await clock.runAll();
+    expect(await pastDeadline).toMatchObject({ ok: true, value: { model: secondary } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'fallback',
+      reason: expect.stringMatching(/^deadline_exceeded: /),
+    });
+    expect(primary.calls).toBe(2);
+    expect(secondary.calls).toBe(2);
+    // With no model left, the error is still the one that says why this endpoint stopped.
+    expect(await call([primary])).toMatchObject({
+      ok: false,
+      error: { kind: 'deadline_exceeded', cause: { kind: 'rate_limited' } },
+    });
+  });
+
   it('keeps one breaker per endpoint: an outage of one leaves the other closed', async () => {
     const { policy, openPrimary } = setup({ maxAttempts: 1 });
     await openPrimary();

@@ -43,8 +43,8 @@ const policyOptionNames = optionNamesOf<ReliabilityPolicyOptions>({
  * its failure rate over a window, an optional rate limiter and a retry budget that allows
  * retries up to a share of its active calls, all shared by every run using the policy. A
  * call moves on to the next of `models` when an endpoint's breaker is open, its attempts or
- * retry budget are spent, or it fails for an endpoint-specific reason (401, 403, 404, quota
- * exhausted).
+ * retry budget are spent, it asks for a wait over `maxRetryAfterMs` or past the deadline, or
+ * it fails for an endpoint-specific reason (401, 403, 404, quota exhausted).
  *
  * The defaults are meant for production: 3 attempts, backoff from 500 ms, 120 s per attempt,
  * 300 s per call; a breaker that opens when half the requests of the last 10 s failed (20 at

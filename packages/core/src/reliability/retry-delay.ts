@@ -67,7 +67,7 @@ export function planRetryDelay({
       retryAfterMs: hint,
       message:
         `${error.endpoint ?? 'The model endpoint'} asked to retry after ${hint} ms, longer than ` +
-        `maxRetryAfterMs (${maxRetryAfterMs} ms), so the call failed at once. Raise maxRetryAfterMs ` +
+        `maxRetryAfterMs (${maxRetryAfterMs} ms), so no retry was sent. Raise maxRetryAfterMs ` +
         'to wait that long, or add a fallback model.',
       cause: error,
     });

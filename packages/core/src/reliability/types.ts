@@ -150,8 +150,9 @@ export interface ReliabilityPolicyOptions {
   /** The largest backoff, before jitter. Default 30 000. */
   maxDelayMs?: number;
   /**
-   * The longest server retry hint (`retry-after-ms`, `Retry-After`) the policy waits for; a longer
-   * hint fails the call at once with `retry_hint_too_long`. Default 60 000.
+   * The longest server retry hint (`retry-after-ms`, `Retry-After`) the policy waits for; after a
+   * longer hint the call moves to the next model at once, or with none left fails with
+   * `retry_hint_too_long`. Default 60 000.
    */
   maxRetryAfterMs?: number;
   /** One deadline for the whole logical call, attempts and waits included. Default 300 000. */
