@@ -79,7 +79,8 @@ interface Answer {
  * as it is. OpenAI sends the usage chunk and `[DONE]` right after the finish reason, and
  * LangChain hands the usage over only once the response ends: a server or proxy that holds
  * the connection open past that point would otherwise run the attempt into its timeout, and
- * a retry would pay for the same answer twice.
+ * a retry would pay for the same answer twice. A connection cut in that time leaves the
+ * answer whole too, and it is taken the same way.
  */
 const afterFinishGraceMs = 1_000;
 
@@ -102,7 +103,16 @@ async function streamAnswer(
   try {
     for (;;) {
       const next = iterator.next();
-      const read = grace ? await Promise.race([next, grace]) : await next;
+      let read: IteratorResult<AIMessageChunk> | typeof heldOpen;
+      try {
+        read = grace ? await Promise.race([next, grace]) : await next;
+      } catch (error) {
+        // Cut after the finish reason (the usage chunk and `[DONE]` lost): the answer is
+        // whole, as when held open, and a retry would pay for it again. An abort of the
+        // attempt is still seen by the caller, which checks its signal after this.
+        if (grace) break;
+        throw error;
+      }
       if (read === heldOpen) {
         // The answer is whole; its usage, if any, is still in the held response, which the
         // release below lets go of: the read in flight then ends with an abort nobody waits for.

@@ -73,6 +73,19 @@ describe('openAIChatModel: a stream that ends before its finish reason', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('takes a stream cut after its finish reason, before its usage, rather than paying for it again', async () => {
+    // The role chunk, four content deltas and the finish chunk; then the connection drops
+    // before the usage chunk and `[DONE]`: the answer is whole, only its token counts are lost.
+    server.enqueue(replies.cutMidway(answer, 6));
+    const deltas: string[] = [];
+    const response = await ask(deltas, 5_000);
+
+    expect(deltas).toEqual(['The', ' answer', ' is', ' forty-two']);
+    expect(response).toMatchObject({ content: 'The answer is forty-two', finishReason: 'stop' });
+    expect(response.usage).toEqual({ inputTokens: 0, outputTokens: 0 });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('still fails a stream held open before its finish reason when the attempt times out', async () => {
     server.enqueue(replies.stallMidway(answer, 5));
     const error = await ask([], 300).then(
