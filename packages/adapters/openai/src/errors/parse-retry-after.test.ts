@@ -25,6 +25,10 @@ describe('parseRetryAfter', () => {
   it('ignores a hint it cannot read rather than guessing', () => {
     expect(parseRetryAfter(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined();
     expect(parseRetryAfter(new Headers({ 'retry-after-ms': '-5' }), now)).toBeUndefined();
+    // Not dates, though V8's Date.parse reads them as 1 May and 1 January 2001: a past date,
+    // so they were taken as "retry now", with no backoff.
+    expect(parseRetryAfter(new Headers({ 'retry-after': '-5' }), now)).toBeUndefined();
+    expect(parseRetryAfter(new Headers({ 'retry-after': '1 2' }), now)).toBeUndefined();
     expect(parseRetryAfter(new Headers(), now)).toBeUndefined();
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });

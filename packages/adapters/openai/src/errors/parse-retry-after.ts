@@ -15,6 +15,9 @@ function header(headers: HeaderSource, name: string): string | undefined {
 }
 
 const seconds = /^\s*\d+(?:\.\d+)?\s*$/;
+// Every HTTP-date form names its day or month in letters ("Wed, 21 Oct 2015 07:28:00 GMT").
+// Date.parse is laxer: it reads "-5" as 1 May 2001, a past date, which would mean "retry now".
+const httpDate = /[a-z]{3}/i;
 
 /**
  * The server's retry hint in milliseconds, from `retry-after-ms` (OpenAI's precise form,
@@ -31,7 +34,7 @@ export function parseRetryAfter(
   const retryAfter = header(headers, 'retry-after');
   if (retryAfter === undefined) return undefined;
   if (seconds.test(retryAfter)) return Number(retryAfter) * 1000;
-  const date = Date.parse(retryAfter);
+  const date = httpDate.test(retryAfter) ? Date.parse(retryAfter) : Number.NaN;
   // A date already past means "now", not a negative wait.
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
