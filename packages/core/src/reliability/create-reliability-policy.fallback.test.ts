@@ -326,6 +326,26 @@ describe('createReliabilityPolicy: circuit breaker and fallback', () => {
     });
   });
 
+  it('says what became of every model of the chain when none answered, not only the last', async () => {
+    const { clock, call, primary, secondary } = setup({ maxAttempts: 1, breaker: false });
+    primary.behaviour = () => {
+      throw modelError('server_error', { status: 503 });
+    };
+    secondary.behaviour = () => {
+      throw modelError('bad_request', { status: 400 });
+    };
+    const outcome = call();
+    await clock.runAll();
+    const result = await outcome;
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'bad_request', status: 400, cause: { kind: 'bad_request' } },
+    });
+    expect((result as { error: Error }).error.message).toMatch(
+      /^None of the 2 models of the chain answered\. fake:primary gave up: 1 attempt\(s\) failed \(last: server_error: simulated server_error\)\. Then the last, .*simulated bad_request/,
+    );
+  });
+
   it('keeps one breaker per endpoint: an outage of one leaves the other closed', async () => {
     const { policy, openPrimary } = setup({ maxAttempts: 1 });
     await openPrimary();

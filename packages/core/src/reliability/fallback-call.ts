@@ -1,4 +1,6 @@
 import type { Clock, Random } from '../clock/clock';
+import { ModelCallError } from '../model/model-call-error';
+import type { ChatModel } from '../model/types';
 import type { BreakerWatch } from './breaker-watchers';
 import {
   callModelWithRetries,
@@ -31,6 +33,8 @@ export class FallbackCall {
   readonly #watch: BreakerWatch | undefined;
   /** Attempts of the whole logical call, across models. */
   readonly #tally = { attempts: 0 };
+  /** Each model the call moved on from, and why: what the call's error says when none is left. */
+  readonly #gaveUp: string[] = [];
 
   /**
    * @param watch The call's registration for breaker changes of its models' endpoints,
@@ -76,7 +80,7 @@ export class FallbackCall {
       (outcome) => this.#attempted(index, outcome),
       (error: unknown) => {
         this.#watch?.stop();
-        throw error;
+        throw error instanceof ModelCallError ? this.#chainError(error, model) : error;
       },
     );
   }
@@ -94,8 +98,9 @@ export class FallbackCall {
       }
       const next = models[index + 1];
       // No model left: the last one's error is the call's.
-      if (!next) throw outcome.fallback;
+      if (!next) throw this.#chainError(outcome.fallback, model);
       const fallback = { from: model.endpoint, to: next.endpoint, reason: outcome.reason };
+      this.#gaveUp.push(`${model.endpoint} gave up: ${outcome.reason}`);
       this.#services.events.emit('fallback', fallback);
       onFallback?.(fallback);
     } catch (error) {
@@ -103,5 +108,23 @@ export class FallbackCall {
       throw error;
     }
     return this.from(index + 1);
+  }
+
+  /**
+   * The last model's error, its message led by what became of the models before it: alone,
+   * it read as if that model were the only one tried, and told a caller with a fallback chain
+   * to add one.
+   */
+  #chainError(last: ModelCallError, model: ChatModel): ModelCallError {
+    if (this.#gaveUp.length === 0) return last;
+    const tried = this.#gaveUp.length + 1;
+    return new ModelCallError({
+      kind: last.kind,
+      endpoint: last.endpoint,
+      status: last.status,
+      retryAfterMs: last.retryAfterMs,
+      message: `None of the ${tried} models of the chain answered. ${this.#gaveUp.join('. ')}. Then the last, ${model.endpoint}: ${last.message}`,
+      cause: last,
+    });
   }
 }
