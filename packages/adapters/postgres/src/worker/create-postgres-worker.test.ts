@@ -1,4 +1,5 @@
 import { agentFactory, createAgent, humanWait } from '@agentchart/core';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
@@ -102,6 +103,36 @@ describe('createPostgresWorker', () => {
       ]);
       expect((await store.latest('a'))?.run.status).toBe('waiting');
     } finally {
+      await worker.close();
+    }
+  }, 60_000);
+
+  it("refuses a reply job for another tenant's thread through the queue, and the wait stays open (issue: globex approved acme's payment)", async () => {
+    const schema = 'tenant_jobs';
+    const worker = await createPostgresWorker({
+      connectionString: postgres.connectionString,
+      schema,
+      jobSchema: `${schema}_jobs`,
+      agents: [agentFactory((host) => createAgent({ machine: approval, ...host }))],
+      poolSize: 3,
+    });
+    const store = worker.checkpointer;
+    const admin = new pg.Client({ connectionString: postgres.connectionString });
+    await admin.connect();
+    const outputOf = async (id: string | null) =>
+      (await admin.query(`SELECT state, output FROM ${schema}_jobs.job WHERE id = $1`, [id]))
+        .rows[0] as { state: string; output: { status?: string } | null } | undefined;
+    try {
+      await worker.jobs.start('approval', { threadId: 'pay-1', input: {}, tenantId: 'acme' });
+      await waitUntil(async () => (await store.latest('pay-1'))?.run.status === 'waiting');
+      const [wait] = (await store.listEffects('pay-1')).filter((entry) => entry.kind === 'human');
+      const reply = { threadId: 'pay-1', waitId: wait!.key, value: { approved: true } };
+      const job = await worker.jobs.reply('approval', { ...reply, tenantId: 'globex' });
+      await waitUntil(async () => (await outputOf(job))?.state === 'completed');
+      expect((await outputOf(job))?.output).toMatchObject({ status: 'refused' });
+      expect((await store.listEffects('pay-1')).map((entry) => entry.status)).toEqual(['started']);
+    } finally {
+      await admin.end();
       await worker.close();
     }
   }, 60_000);

@@ -121,4 +121,77 @@ describe('handleThreadJob', () => {
     }
     await agent.close();
   });
+
+  describe("a job for a tenant acts on that tenant's threads only (issue: globex's reply job approved acme's payment)", () => {
+    const closing = () => false;
+    async function acmeWaiting() {
+      const checkpointer = new MemoryCheckpointer();
+      const agent = createAgent({ machine: approval, checkpointer, evictWaiting: true });
+      const waiting = await agent
+        .start({ threadId: 'pay-1', input: {}, tenantId: 'acme' })
+        .result();
+      const waitId = waiting.status === 'waiting' ? waiting.waits[0]!.waitId : '';
+      return { agent, waitId };
+    }
+
+    it('refuses a reply, an event and a wake for another tenant, and leaves the thread waiting', async () => {
+      const { agent, waitId } = await acmeWaiting();
+      const jobs = [
+        { kind: 'reply', threadId: 'pay-1', waitId, value: { ok: true }, tenantId: 'globex' },
+        { kind: 'event', threadId: 'pay-1', event: { type: 'cancel' }, tenantId: 'globex' },
+        { kind: 'wake', threadId: 'pay-1', reason: 'due', tenantId: 'globex' },
+      ] as const;
+      for (const job of jobs) {
+        const result = await handleThreadJob(agent, job, { closing });
+        expect(result).toMatchObject({ threadId: 'pay-1', status: 'refused' });
+        expect(result.detail).toContain('is not a thread of tenant "globex"');
+        expect(result.detail).not.toContain('acme');
+      }
+      expect((await agent.getCheckpoint('pay-1'))?.run.status).toBe('waiting');
+      // The thread's own tenant is answered, and so is an operator's job, with no tenant.
+      expect(
+        await handleThreadJob(
+          agent,
+          { kind: 'reply', threadId: 'pay-1', waitId, value: { ok: true }, tenantId: 'acme' },
+          { closing },
+        ),
+      ).toEqual({ threadId: 'pay-1', status: 'done' });
+      await agent.close();
+    });
+
+    it("refuses a job for a tenant on a thread that does not exist as it refuses another tenant's", async () => {
+      const { agent } = await acmeWaiting();
+      const missing = await handleThreadJob(
+        agent,
+        { kind: 'event', threadId: 'pay-9', event: { type: 'cancel' }, tenantId: 'globex' },
+        { closing },
+      );
+      const other = await handleThreadJob(
+        agent,
+        { kind: 'event', threadId: 'pay-1', event: { type: 'cancel' }, tenantId: 'globex' },
+        { closing },
+      );
+      expect(missing.detail?.replace('pay-9', 'pay-1')).toBe(other.detail);
+      await agent.close();
+    });
+
+    it("refuses a start for an id another tenant's thread has, rather than resuming that thread", async () => {
+      const { agent } = await acmeWaiting();
+      for (const tenantId of ['globex', undefined]) {
+        const job = { kind: 'start', threadId: 'pay-1', input: {}, tenantId } as const;
+        const result = await handleThreadJob(agent, job, { closing });
+        expect(result).toMatchObject({ threadId: 'pay-1', status: 'refused' });
+        expect(result.detail).toContain('is taken by a thread');
+      }
+      // A redelivered start of the thread's own tenant still resumes it.
+      expect(
+        await handleThreadJob(
+          agent,
+          { kind: 'start', threadId: 'pay-1', input: {}, tenantId: 'acme' },
+          { closing },
+        ),
+      ).toEqual({ threadId: 'pay-1', status: 'waiting' });
+      await agent.close();
+    });
+  });
 });

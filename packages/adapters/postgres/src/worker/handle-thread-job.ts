@@ -36,8 +36,13 @@ export class HandedBackError extends Error {
  * `storage.*` error), a start lost its thread before any checkpoint of it was stored, or the
  * worker is shutting down.
  *
+ * A job for a tenant (`tenantId`) acts only on a thread of that tenant: a reply, an event or
+ * a wake for a thread of another tenant, of none, or that does not exist, is refused without
+ * reading or writing anything more (ADR 0049, 0065).
+ *
  * A job can arrive twice (its first worker died after acting but before completing it). A
- * start whose thread exists resumes it; a reply to a wait already answered, or a wake of a
+ * start whose thread exists for the job's tenant resumes it (one stored for another tenant,
+ * or for none when the job has one, is refused); a reply to a wait already answered, or a wake of a
  * thread that ended, does nothing. The thread's lease and the checkpoint's compare-and-set
  * make a second worker harmless; the journal makes a resumed step pay for nothing twice.
  */
@@ -46,38 +51,46 @@ export async function handleThreadJob(
   job: ThreadJob,
   { closing }: { closing: () => boolean },
 ): Promise<ThreadJobResult> {
-  const { threadId } = job;
+  const { threadId, tenantId } = job;
   const stored = await agent.getCheckpoint(threadId);
+  // A start's thread that the store has for another tenant (or for none) is not this job's:
+  // a redelivered start would have stored it for the job's own tenant (ADR 0065).
+  if (job.kind === 'start' && stored && stored.run.tenantId !== tenantId) {
+    return { threadId, status: 'refused', detail: takenThreadId(threadId, tenantId) };
+  }
+  // A job for a tenant acts on that tenant's threads only; another's, one of no tenant and
+  // one that does not exist are refused alike, naming nothing but the job's tenant (ADR 0049).
+  if (job.kind !== 'start' && tenantId !== undefined && stored?.run.tenantId !== tenantId) {
+    return { threadId, status: 'refused', detail: notTheTenants(threadId, tenantId) };
+  }
   if (stored && stored.run.status !== 'running' && stored.run.status !== 'waiting') {
     return { threadId, status: 'already-ended', detail: stored.run.status };
   }
+  // The tenant goes to `send` and `resume` too, which check it against a run live here.
+  const checked = tenantId === undefined ? {} : { tenantId };
   let handle: RunHandle;
   try {
     switch (job.kind) {
       case 'start':
         handle = stored
-          ? await agent.resume(threadId)
-          : agent.start({
-              threadId,
-              input: job.input as never,
-              ...(job.tenantId === undefined ? {} : { tenantId: job.tenantId }),
-            });
+          ? await agent.resume(threadId, checked)
+          : agent.start({ threadId, input: job.input as never, ...checked });
         break;
       case 'wake':
         if (!stored) return { threadId, status: 'refused', detail: 'no such thread' };
-        handle = await agent.resume(threadId);
+        handle = await agent.resume(threadId, checked);
         break;
       case 'reply':
         if (!stored) return { threadId, status: 'refused', detail: 'no such thread' };
-        handle = await agent.send(threadId, {
-          type: 'human.reply',
-          value: job.value,
-          waitId: job.waitId,
-        });
+        handle = await agent.send(
+          threadId,
+          { type: 'human.reply', value: job.value, waitId: job.waitId },
+          checked,
+        );
         break;
       case 'event':
         if (!stored) return { threadId, status: 'refused', detail: 'no such thread' };
-        handle = await agent.send(threadId, job.event);
+        handle = await agent.send(threadId, job.event, checked);
         break;
     }
   } catch (error) {
@@ -85,6 +98,10 @@ export async function handleThreadJob(
       // Answered before (a redelivered reply): that wait is gone, and no other takes it.
       if (error.code === 'run.not_waiting' && job.kind === 'reply') {
         return { threadId, status: 'already-answered', detail: error.message };
+      }
+      // Not the job's tenant's thread: every retry would be refused the same.
+      if (error.code === 'run.wrong_tenant') {
+        return { threadId, status: 'refused', detail: error.message };
       }
       // A start refused as it is called (a thread or tenant id no store keeps): the queue's
       // retries would be refused the same, fifty times over.
@@ -146,6 +163,15 @@ export async function handleThreadJob(
     return { threadId, status: 'failed', detail: outcome.error.message };
   }
   return { threadId, status: outcome.status };
+}
+
+function notTheTenants(threadId: string, tenantId: string): string {
+  return `Thread "${threadId}" is not a thread of tenant "${tenantId}": nothing was sent to it, restored or written. Check the thread id the job carries against the threads started for this tenant.`;
+}
+
+function takenThreadId(threadId: string, tenantId: string | undefined): string {
+  const owner = tenantId === undefined ? 'started for a tenant' : `not of tenant "${tenantId}"`;
+  return `Thread id "${threadId}" is taken by a thread ${owner}: nothing was started, resumed or written. Start the thread under an id of its own (prefix thread ids with their tenant's).`;
 }
 
 function isTakeover(outcome: Extract<RunOutcome, { status: 'failed' }>): boolean {

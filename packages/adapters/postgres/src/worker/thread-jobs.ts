@@ -5,12 +5,21 @@ import { storageFailure } from '../postgres-storage-error';
  * One unit of work for a thread, as it travels through the job queue. Every way a thread
  * moves on — started, answered, sent an event, woken by its timer or after its owner died —
  * is a job, so any worker can do it and a crashed worker's job goes to another.
+ *
+ * `tenantId` is the tenant the job acts for: a start starts the thread for it; a reply, an
+ * event or a wake is done only if the thread is that tenant's (ADR 0049, 0065). Without it
+ * a reply, an event or a wake is an operator's and reaches any thread.
  */
 export type ThreadJob =
   | { kind: 'start'; threadId: string; input: unknown; tenantId?: string }
-  | { kind: 'reply'; threadId: string; waitId: string; value: unknown }
-  | { kind: 'event'; threadId: string; event: { type: string; [key: string]: unknown } }
-  | { kind: 'wake'; threadId: string; reason: 'due' | 'orphaned' };
+  | { kind: 'reply'; threadId: string; waitId: string; value: unknown; tenantId?: string }
+  | {
+      kind: 'event';
+      threadId: string;
+      event: { type: string; [key: string]: unknown };
+      tenantId?: string;
+    }
+  | { kind: 'wake'; threadId: string; reason: 'due' | 'orphaned'; tenantId?: string };
 
 /** The queue that carries an agent's thread jobs: `agentchart.<agent name>`. */
 export function queueNameOf(agentName: string): string {
@@ -71,23 +80,24 @@ export class ThreadJobs {
     this.#server = server;
   }
 
-  /** Starts a thread of `agent` on some worker. Resolves to the job id. */
+  /**
+   * Starts a thread of `agent` on some worker, for `tenantId` if given. Resolves to the job
+   * id. A thread id the store already has for another tenant (or for none, when `tenantId`
+   * is given) is not started: the job ends `refused`.
+   */
   start(
     agent: string,
     { threadId, input, tenantId }: { threadId: string; input: unknown; tenantId?: string },
   ): Promise<string | null> {
-    const job: ThreadJob = {
-      kind: 'start',
-      threadId,
-      input,
-      ...(tenantId === undefined ? {} : { tenantId }),
-    };
+    const job: ThreadJob = { kind: 'start', threadId, input, ...tenantOf(tenantId) };
     return this.#send(agent, job, tenantId);
   }
 
   /**
    * Answers the human wait `waitId` of a thread. The wait's id makes a redelivered reply
-   * harmless: once that wait is answered, the reply is not given to any other.
+   * harmless: once that wait is answered, the reply is not given to any other. With
+   * `tenantId`, a thread that is not that tenant's (or does not exist) is left untouched and
+   * the job ends `refused`; pass the tenant of the request being served.
    */
   reply(
     agent: string,
@@ -98,13 +108,18 @@ export class ThreadJobs {
       tenantId,
     }: { threadId: string; waitId: string; value: unknown; tenantId?: string },
   ): Promise<string | null> {
-    return this.#send(agent, { kind: 'reply', threadId, waitId, value }, tenantId);
+    return this.#send(
+      agent,
+      { kind: 'reply', threadId, waitId, value, ...tenantOf(tenantId) },
+      tenantId,
+    );
   }
 
   /**
    * Sends an event to a thread. Delivered at least once: a worker that dies after the
    * event was taken but before its job completed lets another deliver it again, so an
    * event's handling should be idempotent (or use `reply`, which is exactly once per wait).
+   * With `tenantId`, a thread that is not that tenant's is left untouched, as by `reply`.
    */
   event(
     agent: string,
@@ -114,12 +129,13 @@ export class ThreadJobs {
       tenantId,
     }: { threadId: string; event: { type: string; [key: string]: unknown }; tenantId?: string },
   ): Promise<string | null> {
-    return this.#send(agent, { kind: 'event', threadId, event }, tenantId);
+    return this.#send(agent, { kind: 'event', threadId, event, ...tenantOf(tenantId) }, tenantId);
   }
 
   /**
    * Wakes a thread: resumes it from its checkpoint so its due timers fire. Deduplicated
    * per thread for `dedupeSeconds`, so schedulers on several workers do not pile up.
+   * With `tenantId`, only a thread of that tenant is woken.
    */
   wake(
     agent: string,
@@ -134,7 +150,7 @@ export class ThreadJobs {
       dedupeSeconds?: number;
     },
   ): Promise<string | null> {
-    return this.#send(agent, { kind: 'wake', threadId, reason }, tenantId, {
+    return this.#send(agent, { kind: 'wake', threadId, reason, ...tenantOf(tenantId) }, tenantId, {
       singletonKey: `wake:${threadId}`,
       singletonSeconds: dedupeSeconds,
     });
@@ -151,7 +167,9 @@ export class ThreadJobs {
       await this.#ready(queue);
       return await this.#boss.send(queue, job, {
         ...options,
-        // The tenant is the job's group: workers cap how many of its jobs run at once.
+        // The tenant is the job's group: workers cap how many of its jobs run at once. The
+        // worker checks it against the thread's, so a job put in another tenant's group is
+        // refused without running (ADR 0065).
         ...(tenantId === undefined ? {} : { group: { id: tenantId } }),
       });
     } catch (error) {
@@ -165,4 +183,8 @@ export class ThreadJobs {
       );
     }
   }
+}
+
+function tenantOf(tenantId: string | undefined): { tenantId?: string } {
+  return tenantId === undefined ? {} : { tenantId };
 }

@@ -1,0 +1,35 @@
+import type { PgBoss } from 'pg-boss';
+import { describe, expect, it } from 'vitest';
+import { ThreadJobs } from './thread-jobs';
+
+/** A queue that keeps what is sent to it. */
+function recordingJobs() {
+  const sent: { data: unknown; options: unknown }[] = [];
+  const boss = {
+    async send(_queue: string, data: unknown, options: unknown) {
+      sent.push({ data, options });
+      return 'job-1';
+    },
+  } as unknown as PgBoss;
+  return { jobs: new ThreadJobs(boss, async () => undefined), sent };
+}
+
+describe('ThreadJobs', () => {
+  it('puts the tenant in reply, event and wake jobs, for the worker to check (issue: it was only the concurrency group)', async () => {
+    const { jobs, sent } = recordingJobs();
+    await jobs.reply('payment', { threadId: 'pay-1', waitId: 'w', value: {}, tenantId: 'globex' });
+    await jobs.event('payment', {
+      threadId: 'pay-1',
+      event: { type: 'cancel' },
+      tenantId: 'globex',
+    });
+    await jobs.wake('payment', 'pay-1', { reason: 'due', tenantId: 'globex' });
+    await jobs.start('payment', { threadId: 'pay-1', input: {}, tenantId: 'globex' });
+    for (const { data, options } of sent) {
+      expect(data).toMatchObject({ tenantId: 'globex' });
+      expect(options).toMatchObject({ group: { id: 'globex' } });
+    }
+    await jobs.reply('payment', { threadId: 'pay-1', waitId: 'w', value: {} });
+    expect(sent.at(-1)?.data).not.toHaveProperty('tenantId');
+  });
+});
