@@ -64,6 +64,7 @@ const forkOptionNames = optionNamesOf<ForkOptions>({
   version: true,
   threadId: true,
   context: true,
+  tenantId: true,
 });
 const replayOptionNames = optionNamesOf<ReplayOptions>({ onEvent: true });
 const closeOptionNames = optionNamesOf<CloseOptions>({ timeoutMs: true });
@@ -464,6 +465,14 @@ export function createAgent<TMachine extends AnyStateMachine>(
       if (forkOptions.threadId !== undefined) assertNewThreadId('agent.fork', forkOptions.threadId);
       if (forkOptions.version !== undefined) checkVersion('agent.fork', forkOptions.version);
       assertOpen(`forking thread "${forkOptions.from}"`);
+      // The fork runs as the source's tenant (its quota, its ledger, its context): a tenant
+      // forks only its own threads.
+      await assertThreadOfTenant(
+        'agent.fork',
+        forkOptions.from,
+        forkOptions.tenantId,
+        threadReaders,
+      );
       const { run, checkpoint } = await forkThread(runtime, forkOptions, migrate);
       // A new thread, though it starts from another's checkpoint.
       live.track(run, { restored: false });

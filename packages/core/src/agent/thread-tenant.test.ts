@@ -80,3 +80,27 @@ describe("assertThreadOfTenant (issue: a tenant who learnt another tenant's thre
     await agent.close();
   });
 });
+
+describe("agent.fork({ tenantId }) (issue: a fork made for globex from acme's thread ran as acme)", () => {
+  it("refuses a fork of another tenant's thread, of none, or of a missing one, and writes nothing", async () => {
+    const checkpointer = new MemoryCheckpointer();
+    const agent = createAgent({ machine: approvalMachine(), checkpointer, evictWaiting: true });
+    expect((await agent.run({ threadId: 'rev-1', input: {}, tenantId: 'acme' })).status).toBe(
+      'waiting',
+    );
+    expect((await agent.run({ threadId: 'shared', input: {} })).status).toBe('waiting');
+    for (const from of ['rev-1', 'shared', 'missing']) {
+      const fork = agent.fork({ from, threadId: `copy-of-${from}`, tenantId: 'globex' });
+      await expect(fork).rejects.toMatchObject({ code: 'run.wrong_tenant' });
+      await expect(fork).rejects.not.toThrow(/acme/);
+      expect(await agent.getCheckpoint(`copy-of-${from}`)).toBeUndefined();
+    }
+    // The source's own tenant forks it, and the fork is that tenant's to reply to.
+    const fork = await agent.fork({ from: 'rev-1', threadId: 'rev-1-copy', tenantId: 'acme' });
+    expect((await fork.result()).status).toBe('waiting');
+    expect((await agent.getCheckpoint('rev-1-copy'))?.run.tenantId).toBe('acme');
+    const done = await (await agent.send('rev-1-copy', approve, { tenantId: 'acme' })).result();
+    expect(done.status).toBe('done');
+    await agent.close();
+  });
+});

@@ -171,6 +171,13 @@ export type MigrateCheckpoint = (
 export interface ForkOptions<TContext = unknown> {
   /** The thread to fork. */
   from: string;
+  /**
+   * The tenant the caller acts for. When given, a `from` thread that is not this tenant's
+   * (another tenant's, one of no tenant, or none) is refused with `run.wrong_tenant` before
+   * anything is read back or written. The fork belongs to the source's tenant, so a checked
+   * fork is this tenant's.
+   */
+  tenantId?: string;
   /** The checkpoint version to fork from. Default: the latest. */
   version?: number;
   /** The new thread's id; generated when absent. */
@@ -302,7 +309,9 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
   getCheckpoint(threadId: string, version?: number): Promise<Checkpoint | undefined>;
   /**
    * Starts a new thread from a checkpoint of another, optionally with edited context. The
-   * source thread is untouched; effects in flight at that checkpoint run again in the fork.
+   * source thread is untouched; effects in flight at that checkpoint run again in the fork,
+   * which belongs to the source's tenant. With `options.tenantId`, a source not started for
+   * that tenant is refused with `run.wrong_tenant`, before anything is read or written.
    */
   fork(options: ForkOptions<ContextFrom<TMachine>>): Promise<RunHandle<TMachine>>;
   /**
