@@ -97,9 +97,9 @@ describe('time travel (agent.history, agent.getCheckpoint, agent.fork)', () => {
     const before = await agent.history('source');
     const fork = agent.fork({ from: 'source', threadId: 'source' });
     await expect(fork).rejects.toMatchObject({ code: 'checkpoint.conflict' });
-    await expect(fork).rejects.toThrow(
-      /already exists \(at checkpoint \d+\); a fork starts a new thread/,
-    );
+    await expect(fork).rejects.toThrow(/already exists; a fork starts a new thread/);
+    // How far the thread has gone is not told: the fork may be another tenant's.
+    await expect(fork).rejects.not.toThrow(/checkpoint \d/);
     expect(await agent.history('source')).toEqual(before);
   });
 

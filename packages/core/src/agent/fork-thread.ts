@@ -24,7 +24,7 @@ export async function forkThread(
     throw new CheckpointError(
       'checkpoint.conflict',
       threadId,
-      `Thread "${threadId}" already exists (at checkpoint ${taken.version}); a fork starts a new thread and cannot take its id. Leave threadId out of agent.fork() to have a new id made, or give one no thread has.`,
+      `Thread "${threadId}" already exists; a fork starts a new thread and cannot take its id. Leave threadId out of agent.fork() to have a new id made, or give one no thread has.`,
     );
   }
   const snapshot = structuredClone(source.snapshot) as { context?: unknown };

@@ -1,7 +1,13 @@
-/** The message of a `checkpoint.conflict` on a checkpoint write, shared by every store. */
+/**
+ * The message of a `checkpoint.conflict` on a checkpoint write, shared by every store. A
+ * first checkpoint refused (`attempted` 1: a start under an id the store has) does not say
+ * the thread's checkpoint, `current`.
+ */
 export function conflictMessage(threadId: string, current: number, attempted: number): string {
   if (attempted === 1) {
-    return `Thread "${threadId}" already exists (at checkpoint ${current}); a new run cannot start under its id. Continue it with agent.resume("${threadId}"), or start a new thread id.`;
+    // No checkpoint number: the start may be another tenant's, who learns that the id is
+    // taken (thread ids are one namespace) but not how far its thread has gone.
+    return `Thread "${threadId}" already exists; a new run cannot start under its id. If the thread is yours, continue it with agent.resume("${threadId}"); otherwise start a new thread id (thread ids are one namespace for every tenant: prefix them with the tenant's).`;
   }
   return `Thread "${threadId}" is at checkpoint ${current}, but this run wrote its checkpoint ${attempted} on top of checkpoint ${attempted - 1}: another run (in this or another process) advanced the thread meanwhile. Only one run may own a thread: reload it with agent.resume() and continue from there.`;
 }
