@@ -863,4 +863,65 @@ describe('instrumentAgent', () => {
       );
     }
   });
+
+  describe("keeps another tenant's thread out of a traced thread's trace (issue: globex's run landed in acme's)", () => {
+    const approval = setup({
+      actors: { approve: humanWait({ prompt: () => 'Approve?', reply: z.boolean() }) },
+    }).createMachine({
+      id: 'approval',
+      initial: 'asking',
+      states: {
+        asking: { invoke: { id: 'approve', src: 'approve', onDone: 'approved' } },
+        approved: { type: 'final' },
+      },
+    });
+    const conversation = (all: readonly ReadableSpan[], threadId: string) =>
+      all.filter((span) => span.attributes['gen_ai.conversation.id'] === threadId);
+
+    it("gives a thread whose id begins with a traced thread's and a slash a trace of its own", async () => {
+      const { tracerProvider, spans } = tracing();
+      const agent = createAgent({ machine: approval });
+      instrumentAgent(agent, { tracerProvider, meterProvider: false, captureContent: true });
+      await agent.run({ threadId: 'rev-1', tenantId: 'acme', input: undefined });
+      await agent.run({ threadId: 'rev-1/globex', tenantId: 'globex', input: undefined });
+      const acmeTraces = new Set(
+        conversation(spans(), 'rev-1').map((s) => s.spanContext().traceId),
+      );
+      const globex = conversation(spans(), 'rev-1/globex');
+      expect(globex.length).toBeGreaterThan(0);
+      for (const span of globex) expect(acmeTraces.has(span.spanContext().traceId)).toBe(false);
+      const [globexRun] = named(globex, 'invoke_agent approval');
+      expect(globexRun?.parentSpanContext).toBeUndefined();
+      await agent.close();
+    });
+
+    it('gives a start refused on a thread traced here a trace of its own, and that thread keeps its own', async () => {
+      const { tracerProvider, spans } = tracing();
+      const agent = createAgent({ machine: approval, evictWaiting: true });
+      instrumentAgent(agent, { tracerProvider, meterProvider: false, captureContent: true });
+      await agent.run({ threadId: 'rev-1', tenantId: 'acme', input: 'acme' });
+      const [acmeFirst] = named(spans(), 'invoke_agent approval');
+      await expect(
+        agent.run({ threadId: 'rev-1', tenantId: 'globex', input: 'globex' }),
+      ).rejects.toMatchObject({ code: 'run.already_running' });
+      const refused = spans().filter(
+        (span) => span.attributes['agentchart.run.status'] === 'refused',
+      );
+      expect(refused).toHaveLength(1);
+      // Not a segment of acme's thread: no link to it, no span in its trace.
+      expect(refused[0]?.links).toEqual([]);
+      const refusedTrace = refused[0]?.spanContext().traceId;
+      expect(refusedTrace).not.toBe(acmeFirst?.spanContext().traceId);
+      // acme's thread goes on, its next segment linked to the one it rested in.
+      await (await agent.send('rev-1', { type: 'human.reply', value: true })).result();
+      const acmeRuns = named(conversation(spans(), 'rev-1'), 'invoke_agent approval').filter(
+        (span) => span.spanContext().traceId !== refusedTrace,
+      );
+      expect(acmeRuns).toHaveLength(2);
+      expect(acmeRuns[1]?.links.map((link) => link.context.spanId)).toEqual([
+        acmeRuns[0]?.spanContext().spanId,
+      ]);
+      await agent.close();
+    });
+  });
 });

@@ -33,6 +33,11 @@ export interface RunEventPayloads {
     agent: string;
     /** The XState session id of the run's root actor: what inspection events name it by. */
     sessionId: string;
+    /**
+     * The thread of the parent run whose child agent this run is; absent for a thread of its
+     * own. A consumer tells a child from a thread whose id merely begins with another's by it.
+     */
+    parentThreadId?: string;
   };
   /** The run came to rest waiting (for a human, or a timer further away); it is not over. */
   'run.waiting': { waitIds: string[] };

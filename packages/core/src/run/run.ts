@@ -448,6 +448,9 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
         resumed,
         agent: this.runtime.name,
         sessionId: this.actor.sessionId,
+        ...(this.#state.parentThreadId === undefined
+          ? {}
+          : { parentThreadId: this.#state.parentThreadId }),
       });
     }
     // Plain actors active in the checkpoint, which XState starts again with the actor.

@@ -50,6 +50,12 @@ export interface AgentTracerOptions {
 export class AgentTracer {
   readonly #options: AgentTracerOptions;
   readonly #threads = new Map<string, ThreadTrace>();
+  /**
+   * Starts under the id of a thread traced here, which the store refuses: a thread traced
+   * here is stored (or running here, and then the start throws before any event). Each gets
+   * a trace of its own, so the caller's start is not put in the other thread's trace.
+   */
+  readonly #refusing = new Map<string, ThreadTrace>();
 
   constructor(options: AgentTracerOptions) {
     this.#options = options;
@@ -163,15 +169,18 @@ export class AgentTracer {
    */
   close(): void {
     const now = Date.now();
-    for (const thread of this.#threads.values()) {
+    for (const thread of [...this.#threads.values(), ...this.#refusing.values()]) {
       thread.endSegment(now, { [Agentchart.runStatus]: 'unobserved' })?.end(now);
     }
     this.#threads.clear();
+    this.#refusing.clear();
   }
 
   /** The thread's trace; events of a thread that started before instrumenting are skipped. */
   #thread(event: RunEvent): ThreadTrace | undefined {
-    return this.#threads.get(event.threadId);
+    // While a refused start is under way the thread's own run is not (the refused start
+    // holds its lease until its first checkpoint is refused): its events are the start's.
+    return this.#refusing.get(event.threadId) ?? this.#threads.get(event.threadId);
   }
 
   #event(event: RunEvent, name: string, attributes: Attributes): void {
@@ -181,16 +190,19 @@ export class AgentTracer {
   #runStart(event: EventOf<'run.start'>): void {
     const { threadId, at } = event;
     let thread = this.#threads.get(threadId);
-    if (!thread) {
-      const parent = this.#parentOf(threadId, at);
-      thread = new ThreadTrace({
+    if (!thread || !event.resumed) {
+      const parent = this.#parentOf(event);
+      const started = new ThreadTrace({
         tracer: this.#options.tracer,
         threadId,
         agent: event.agent,
         parent: parent.context,
         invoking: parent.isChild ? undefined : this.#options.invoking,
       });
-      this.#threads.set(threadId, thread);
+      // A new start under the id of a thread traced here: kept apart from that thread's trace.
+      if (thread) this.#refusing.set(threadId, started);
+      else this.#threads.set(threadId, started);
+      thread = started;
     } else {
       thread.forgetStates(at);
     }
@@ -201,21 +213,31 @@ export class AgentTracer {
   }
 
   /**
-   * Where a thread's runs hang: a child agent's thread (`<parent>/<site>#<n>`) under the state
-   * of its parent that invoked it; any other under the caller's active context.
+   * Where a thread's runs hang: a child agent's run (its `parentThreadId`; its thread id is
+   * `<parent>/<site>#<n>`) under the state of its parent that invoked it; any other under the
+   * caller's active context. A thread whose id merely begins with a traced thread's and a
+   * slash is a thread of its own, perhaps another tenant's: it never joins that trace.
    */
-  #parentOf(threadId: string, at: number): { context: Context; isChild: boolean } {
-    let parent: ThreadTrace | undefined;
-    for (const candidate of this.#threads.values()) {
-      if (!threadId.startsWith(`${candidate.threadId}/`)) continue;
-      if (!parent || candidate.threadId.length > parent.threadId.length) parent = candidate;
+  #parentOf({ threadId, parentThreadId, at }: EventOf<'run.start'>): {
+    context: Context;
+    isChild: boolean;
+  } {
+    const parent = parentThreadId === undefined ? undefined : this.#threads.get(parentThreadId);
+    if (!parent || !threadId.startsWith(`${parent.threadId}/`)) {
+      return { context: context.active(), isChild: false };
     }
-    if (!parent) return { context: context.active(), isChild: false };
     const site = threadId.slice(parent.threadId.length + 1).replace(/#\d+$/, '');
     return { context: parent.contextOf(parent.spanForSite(site, at)), isChild: true };
   }
 
   #rest(threadId: string, at: number): void {
+    const refusing = this.#refusing.get(threadId);
+    if (refusing) {
+      // Not refused after all (the thread traced here was gone from the store): the new
+      // thread is the one under this id now.
+      this.#refusing.delete(threadId);
+      this.#threads.set(threadId, refusing);
+    }
     const thread = this.#threads.get(threadId);
     if (!thread) return;
     thread.endSegment(at, { [Agentchart.runStatus]: 'waiting' })?.end(at);
@@ -233,7 +255,7 @@ export class AgentTracer {
 
   /** Threads traced now: running, or resting and kept for their next segment. */
   get size(): number {
-    return this.#threads.size;
+    return this.#threads.size + this.#refusing.size;
   }
 
   #runEnd(event: EventOf<'run.end'>): void {
@@ -260,6 +282,8 @@ export class AgentTracer {
         message: statusMessage(error, this.#options.captureContent),
       });
     span?.end(event.at);
+    // A refused start leaves the thread it was refused on traced, for its next segment.
+    if (this.#refusing.delete(event.threadId) && event.refused) return;
     this.#threads.delete(event.threadId);
   }
 
