@@ -14,6 +14,8 @@ export {
 export { createThreadJobs, type ThreadJobsOptions } from './worker/create-thread-jobs';
 export type { ThreadJobResult } from './worker/handle-thread-job';
 export { type QueueWarningsOptions, queueWarnings } from './worker/queue-warnings';
+export { ThreadJobError, type ThreadJobErrorCode } from './worker/thread-job-error';
+export type { ThreadJobResultOptions } from './worker/thread-job-result';
 export {
   queueNameOf,
   type ThreadJob,

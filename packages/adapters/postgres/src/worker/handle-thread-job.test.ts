@@ -101,6 +101,7 @@ describe('handleThreadJob', () => {
     expect(await handleThreadJob(later, job, { closing: () => false })).toMatchObject({
       threadId: 'T-2',
       status: 'refused',
+      code: 'human.timeout',
       detail: expect.stringContaining('came after its deadline'),
     });
     await later.close();
@@ -116,6 +117,7 @@ describe('handleThreadJob', () => {
       expect(await handleThreadJob(agent, job, { closing: () => false })).toMatchObject({
         threadId: job.threadId,
         status: 'refused',
+        code: 'definition.invalid_option',
         detail: expect.stringContaining('control character'),
       });
     }
@@ -143,7 +145,11 @@ describe('handleThreadJob', () => {
       ] as const;
       for (const job of jobs) {
         const result = await handleThreadJob(agent, job, { closing });
-        expect(result).toMatchObject({ threadId: 'pay-1', status: 'refused' });
+        expect(result).toMatchObject({
+          threadId: 'pay-1',
+          status: 'refused',
+          code: 'run.wrong_tenant',
+        });
         expect(result.detail).toContain('is not a thread of tenant "globex"');
         expect(result.detail).not.toContain('acme');
       }
@@ -180,7 +186,11 @@ describe('handleThreadJob', () => {
       for (const tenantId of ['globex', undefined]) {
         const job = { kind: 'start', threadId: 'pay-1', input: {}, tenantId } as const;
         const result = await handleThreadJob(agent, job, { closing });
-        expect(result).toMatchObject({ threadId: 'pay-1', status: 'refused' });
+        expect(result).toMatchObject({
+          threadId: 'pay-1',
+          status: 'refused',
+          code: 'run.already_running',
+        });
         expect(result.detail).toContain('is taken by a thread');
       }
       // A redelivered start of the thread's own tenant still resumes it.

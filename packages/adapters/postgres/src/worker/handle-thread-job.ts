@@ -14,6 +14,16 @@ export interface ThreadJobResult {
   threadId: string;
   /** The thread's rest, or why the job had nothing to do. */
   status: RunOutcome['status'] | 'already-ended' | 'already-answered' | 'refused';
+  /**
+   * Why a job was refused or had nothing to do, as the error code the agent gave: what an API
+   * tells its caller by — `human.invalid_reply` (the reply does not fit the wait's schema),
+   * `human.timeout` or `approval.expired` (it came after the wait's deadline), `run.not_found`
+   * (no such thread), `run.not_waiting` (`already-answered`), `definition.invalid_option` (a
+   * thread or tenant id no store keeps), `run.already_running` (a start of a thread that is
+   * another's, or another tenant's), `run.wrong_tenant` (a reply, event or wake for a thread
+   * that is not the job's tenant's, or does not exist).
+   */
+  code?: string;
   detail?: string;
 }
 
@@ -56,12 +66,22 @@ export async function handleThreadJob(
   // A start's thread that the store has for another tenant (or for none) is not this job's:
   // a redelivered start would have stored it for the job's own tenant (ADR 0065).
   if (job.kind === 'start' && stored && stored.run.tenantId !== tenantId) {
-    return { threadId, status: 'refused', detail: takenThreadId(threadId, tenantId) };
+    return {
+      threadId,
+      status: 'refused',
+      code: 'run.already_running',
+      detail: takenThreadId(threadId, tenantId),
+    };
   }
   // A job for a tenant acts on that tenant's threads only; another's, one of no tenant and
   // one that does not exist are refused alike, naming nothing but the job's tenant (ADR 0049).
   if (job.kind !== 'start' && tenantId !== undefined && stored?.run.tenantId !== tenantId) {
-    return { threadId, status: 'refused', detail: notTheTenants(threadId, tenantId) };
+    return {
+      threadId,
+      status: 'refused',
+      code: 'run.wrong_tenant',
+      detail: notTheTenants(threadId, tenantId),
+    };
   }
   if (stored && stored.run.status !== 'running' && stored.run.status !== 'waiting') {
     return { threadId, status: 'already-ended', detail: stored.run.status };
@@ -77,11 +97,11 @@ export async function handleThreadJob(
           : agent.start({ threadId, input: job.input as never, ...checked });
         break;
       case 'wake':
-        if (!stored) return { threadId, status: 'refused', detail: 'no such thread' };
+        if (!stored) return noSuchThread(threadId);
         handle = await agent.resume(threadId, checked);
         break;
       case 'reply':
-        if (!stored) return { threadId, status: 'refused', detail: 'no such thread' };
+        if (!stored) return noSuchThread(threadId);
         handle = await agent.send(
           threadId,
           { type: 'human.reply', value: job.value, waitId: job.waitId },
@@ -89,7 +109,7 @@ export async function handleThreadJob(
         );
         break;
       case 'event':
-        if (!stored) return { threadId, status: 'refused', detail: 'no such thread' };
+        if (!stored) return noSuchThread(threadId);
         handle = await agent.send(threadId, job.event, checked);
         break;
     }
@@ -97,16 +117,16 @@ export async function handleThreadJob(
     if (AgentchartError.isInstance(error)) {
       // Answered before (a redelivered reply): that wait is gone, and no other takes it.
       if (error.code === 'run.not_waiting' && job.kind === 'reply') {
-        return { threadId, status: 'already-answered', detail: error.message };
+        return { threadId, status: 'already-answered', code: error.code, detail: error.message };
       }
       // Not the job's tenant's thread: every retry would be refused the same.
       if (error.code === 'run.wrong_tenant') {
-        return { threadId, status: 'refused', detail: error.message };
+        return { threadId, status: 'refused', code: error.code, detail: error.message };
       }
       // A start refused as it is called (a thread or tenant id no store keeps): the queue's
       // retries would be refused the same, fifty times over.
       if (job.kind === 'start' && error.code === 'definition.invalid_option') {
-        return { threadId, status: 'refused', detail: error.message };
+        return { threadId, status: 'refused', code: error.code, detail: error.message };
       }
       // A reply the wait refuses, or one that came after its deadline (the wait timed out
       // instead): trying the job again would be refused again.
@@ -115,7 +135,7 @@ export async function handleThreadJob(
         (job.kind === 'reply' &&
           (error.code === 'human.timeout' || error.code === 'approval.expired'))
       ) {
-        return { threadId, status: 'refused', detail: error.message };
+        return { threadId, status: 'refused', code: error.code, detail: error.message };
       }
     }
     throw error;
@@ -133,7 +153,7 @@ export async function handleThreadJob(
         `${error.message} No checkpoint of the thread was stored: the start is tried again.`,
       );
     }
-    return { threadId, status: 'refused', detail: error.message };
+    return { threadId, status: 'refused', code: error.code, detail: error.message };
   }
   if (outcome.status === 'stopped' && closing()) throw new HandedBackError(threadId);
   if (outcome.status === 'failed' && outcome.error.code === 'checkpoint.lease_held') {
@@ -172,6 +192,16 @@ function notTheTenants(threadId: string, tenantId: string): string {
 function takenThreadId(threadId: string, tenantId: string | undefined): string {
   const owner = tenantId === undefined ? 'started for a tenant' : `not of tenant "${tenantId}"`;
   return `Thread id "${threadId}" is taken by a thread ${owner}: nothing was started, resumed or written. Start the thread under an id of its own (prefix thread ids with their tenant's).`;
+}
+
+/** The result of a reply, event or wake for a thread the store does not have. */
+function noSuchThread(threadId: string): ThreadJobResult {
+  return {
+    threadId,
+    status: 'refused',
+    code: 'run.not_found',
+    detail: `Thread "${threadId}" is not in the store: it was never started, or was pruned after it ended.`,
+  };
 }
 
 function isTakeover(outcome: Extract<RunOutcome, { status: 'failed' }>): boolean {

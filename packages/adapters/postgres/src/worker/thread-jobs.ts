@@ -1,5 +1,8 @@
 import type { PgBoss, Queue, SendOptions } from 'pg-boss';
 import { storageFailure } from '../postgres-storage-error';
+import { checkThreadJob } from './check-thread-job';
+import type { ThreadJobResult } from './handle-thread-job';
+import { type ThreadJobResultOptions, waitForThreadJob } from './thread-job-result';
 
 /**
  * One unit of work for a thread, as it travels through the job queue. Every way a thread
@@ -78,6 +81,26 @@ export class ThreadJobs {
     this.#boss = boss;
     this.#ready = ready;
     this.#server = server;
+  }
+
+  /**
+   * What became of a job sent with `start`, `reply`, `event` or `wake`: waits for a worker to
+   * finish it, up to `timeoutMs` (default 30 000; 0 looks once), and resolves to what the
+   * worker reported — the thread's rest (`waiting`, `done`, `failed` …), or why the job did
+   * nothing: `refused` (with `code` `human.invalid_reply`, `human.timeout`, `run.not_found` …
+   * and a `detail` to show the person), `already-answered`, `already-ended`.
+   *
+   * @example
+   * ```ts
+   * const jobId = await queue.jobs.reply('support', { threadId, waitId, value });
+   * const { status, code, detail } = await queue.jobs.result('support', jobId!, { timeoutMs: 10_000 });
+   * ```
+   * @throws ThreadJobError `job.not_found` (no such job in the agent's queue), `job.timeout`
+   * (not finished in time: it goes on) or `job.failed` (given up after its retries, or
+   * cancelled).
+   */
+  result(agent: string, jobId: string, options?: ThreadJobResultOptions): Promise<ThreadJobResult> {
+    return waitForThreadJob(this.#boss, queueNameOf(agent), agent, jobId, options, this.#server);
   }
 
   /**
@@ -162,6 +185,7 @@ export class ThreadJobs {
     tenantId: string | undefined,
     options: SendOptions = {},
   ): Promise<string | null> {
+    checkThreadJob(agent, job);
     const queue = queueNameOf(agent);
     try {
       await this.#ready(queue);

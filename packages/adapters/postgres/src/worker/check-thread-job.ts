@@ -1,0 +1,29 @@
+import { DefinitionError } from '@agentchart/core';
+import { describeValue } from '@agentchart/core/internal';
+import type { ThreadJob } from './thread-jobs';
+
+/**
+ * Refuses, before it is queued, a job whose ids are missing — what a caller passing an
+ * unchecked request body sends. Such a job failed later, where no one saw it: an agent name
+ * that is no string threw a TypeError, a job with no thread id was tried and failed fifty
+ * times on a worker, and a reply with no wait id answered whichever wait was open, so that,
+ * delivered twice, it answered the next wait too.
+ *
+ * @throws DefinitionError `definition.invalid_option`.
+ */
+export function checkThreadJob(agent: unknown, job: ThreadJob): void {
+  const fail = (message: string): never => {
+    throw new DefinitionError('definition.invalid_option', `jobs.${job.kind}: ${message}`);
+  };
+  if (typeof agent !== 'string' || agent === '') {
+    fail(`the agent is ${describeValue(agent)}. Give the name of the agent the thread runs with.`);
+  }
+  if (typeof job.threadId !== 'string' || job.threadId === '') {
+    fail(`threadId is ${describeValue(job.threadId)}. Give the id of the thread.`);
+  }
+  if (job.kind === 'reply' && (typeof job.waitId !== 'string' || job.waitId === '')) {
+    fail(
+      `waitId is ${describeValue(job.waitId)}. Give the id of the wait the reply answers (a waiting run's outcome lists its waits; so does \`agentchart waits\`): it is what makes a reply sent twice answer once.`,
+    );
+  }
+}
