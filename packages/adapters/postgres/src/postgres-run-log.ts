@@ -204,6 +204,7 @@ export class PostgresRunLog {
     where.add('t.thread_id = ?', filter.threadId);
     where.add('t.status = ?', filter.status);
     where.add('starts_with(t.thread_id, ?)', filter.threadPrefix);
+    where.add("(t.thread_id = ? OR starts_with(t.thread_id, ? || '/'))", filter.threadFamily);
     where.add('t.updated_at >= ?', filter.since);
     where.add('t.updated_at < ?', filter.until);
     where.add(`t.thread_id IN (SELECT thread_id FROM ${log} WHERE agent = ?)`, filter.agent);

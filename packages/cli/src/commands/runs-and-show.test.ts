@@ -117,6 +117,50 @@ describe('agentchart runs', () => {
     }
   });
 
+  it('lists a thread and its child agents with --family, not a thread whose id merely begins with it (issue: --thread acme-1 listed acme-10)', async () => {
+    const family = join(dir, 'family.db');
+    const store = new SqliteCheckpointer({ path: family });
+    for (const [at, threadId] of ['acme-1', 'acme-1/0.delegating#0', 'acme-10'].entries()) {
+      await store.save({
+        threadId,
+        version: 1,
+        machineVersion: 'm1',
+        snapshot: { status: 'active', value: 'working', context: {} },
+        run: {
+          status: 'waiting',
+          input: {},
+          startedAt: at,
+          occurrences: {},
+          usage: {
+            inputTokens: 0,
+            outputTokens: 0,
+            costUsd: 0,
+            modelCalls: 0,
+            toolCalls: 0,
+            steps: 0,
+          },
+        },
+        delayedEvents: [],
+        createdAt: 1_700_000_000_000 + at,
+      });
+    }
+    store.close();
+    const listed = async (...flags: string[]) =>
+      JSON.parse((await cli('runs', '--db', family, '--json', ...flags)).stdout).map(
+        (run: { threadId: string }) => run.threadId,
+      );
+    expect(await listed('--family', 'acme-1')).toEqual(['acme-1/0.delegating#0', 'acme-1']);
+    // --thread stays a prefix, for batches.
+    expect(await listed('--thread', 'acme-1')).toEqual([
+      'acme-10',
+      'acme-1/0.delegating#0',
+      'acme-1',
+    ]);
+    expect((await cli('runs', '--db', family, '--family', '')).stderr).toContain(
+      '--family is empty; give a thread id',
+    );
+  });
+
   it('refuses a database that looks like a URL but names none, instead of making a file of it', async () => {
     // `postgres:` without `//` became an SQLite file named "postgres:" in the working folder.
     for (const given of ['postgres:localhost/app', 'mysql://db/app']) {

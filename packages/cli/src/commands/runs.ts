@@ -27,8 +27,11 @@ Options:
       --schema <name>     the PostgreSQL schema of its tables (default: $${schemaVariable}, else public)
   -s, --status <status>   only threads in this status: ${statuses.join(', ')}
   -a, --agent <name>      only threads of this agent (a child agent's name is its machine id)
-  -t, --thread <prefix>   only threads whose id starts with this (a batch, or one thread)
-      --tenant <id>       only threads charged to this tenant
+  -t, --thread <prefix>   only threads whose id starts with this (a batch: acme-1 also
+                          lists acme-10)
+      --family <thread>   only this thread and its child agents' threads
+      --tenant <id>       only threads with a step charged to this tenant (a thread with no
+                          step in the run log yet is not listed)
       --since <time>      only threads updated at or after this time
       --until <time>      only threads updated before this time
   -n, --limit <n>         at most this many threads (default ${defaultLimit})
@@ -44,6 +47,14 @@ Examples:
   agentchart runs --agent support --tenant acme --json
 `;
 
+/** What an empty filter flag should have been given. */
+const emptyFlagHint = {
+  thread: 'a thread id or its beginning',
+  family: 'a thread id',
+  tenant: 'a tenant name',
+  agent: 'an agent name',
+} as const;
+
 /** `agentchart runs`: the threads of a run database with their run log's totals. */
 export const runsCommand: Command = {
   name: 'runs',
@@ -56,6 +67,7 @@ export const runsCommand: Command = {
       status: { type: 'string', short: 's' },
       agent: { type: 'string', short: 'a' },
       thread: { type: 'string', short: 't' },
+      family: { type: 'string' },
       tenant: { type: 'string' },
       since: { type: 'string' },
       until: { type: 'string' },
@@ -91,12 +103,12 @@ export const runsCommand: Command = {
         `--limit "${values.limit}" is not a number of threads. Give a whole number, 1 or more.`,
       );
     }
-    for (const flag of ['thread', 'tenant', 'agent'] as const) {
+    for (const flag of ['thread', 'family', 'tenant', 'agent'] as const) {
       // Empty, the filter was dropped and every thread listed.
       if (values[flag] !== undefined && values[flag].trim() === '') {
         throw new CliError(
           'cli.usage',
-          `--${flag} is empty; give a ${flag === 'thread' ? 'thread id or its beginning' : `${flag} name`}, or leave the flag out.`,
+          `--${flag} is empty; give ${emptyFlagHint[flag]}, or leave the flag out.`,
         );
       }
     }
@@ -116,6 +128,7 @@ export const runsCommand: Command = {
       ...(status === undefined ? {} : { status }),
       ...(values.agent === undefined ? {} : { agent: values.agent }),
       ...(values.thread === undefined ? {} : { threadPrefix: values.thread }),
+      ...(values.family === undefined ? {} : { threadFamily: values.family }),
       ...(values.tenant === undefined ? {} : { tenantId: values.tenant }),
       ...(since === undefined ? {} : { since }),
       ...(until === undefined ? {} : { until }),

@@ -88,7 +88,17 @@ export function summariseCostRows(
 export function summariseRuns(
   threads: Iterable<ThreadHead>,
   rowsOf: (threadId: string) => readonly EffectLogRow[],
-  { threadId, status, agent, tenantId, threadPrefix, since, until, limit }: RunFilter = {},
+  {
+    threadId,
+    status,
+    agent,
+    tenantId,
+    threadPrefix,
+    threadFamily,
+    since,
+    until,
+    limit,
+  }: RunFilter = {},
 ): RunSummary[] {
   const runs: RunSummary[] = [];
   for (const thread of threads) {
@@ -96,6 +106,7 @@ export function summariseRuns(
       (threadId !== undefined && thread.threadId !== threadId) ||
       (status !== undefined && thread.status !== status) ||
       (threadPrefix !== undefined && !thread.threadId.startsWith(threadPrefix)) ||
+      (threadFamily !== undefined && !isOfFamily(thread.threadId, threadFamily)) ||
       (since !== undefined && thread.updatedAt < since) ||
       (until !== undefined && thread.updatedAt >= until)
     ) {
@@ -108,6 +119,11 @@ export function summariseRuns(
   }
   runs.sort((a, b) => b.updatedAt - a.updatedAt || (a.threadId < b.threadId ? -1 : 1));
   return limit === undefined ? runs : runs.slice(0, limit);
+}
+
+/** True for `family`'s thread and its child agents' threads (`<family>/…`). */
+function isOfFamily(threadId: string, family: string): boolean {
+  return threadId === family || threadId.startsWith(`${family}/`);
 }
 
 /**

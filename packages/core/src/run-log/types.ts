@@ -102,8 +102,16 @@ export interface RunFilter {
   status?: RunStatus;
   agent?: string;
   tenantId?: string;
-  /** Threads whose id starts with this (a batch's prefix, or a whole id). */
+  /**
+   * Threads whose id starts with this: a batch's prefix. A whole id matches more than its
+   * thread (`acme-1` matches `acme-10`); use {@link threadFamily} for one thread.
+   */
   threadPrefix?: string;
+  /**
+   * This thread and its child agents' threads: the id itself, and ids that continue it after
+   * the child separator, `/` (`acme-1/0.delegating#0`; not `acme-10`).
+   */
+  threadFamily?: string;
   /** Threads updated (their newest checkpoint written) at or after this time. */
   since?: number;
   /** Threads updated before this time. */

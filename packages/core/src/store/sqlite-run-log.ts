@@ -202,6 +202,11 @@ export class SqliteRunLog {
       'threadPrefix',
       filter.threadPrefix,
     );
+    where.add(
+      "(t.thread_id = $threadFamily OR substr(t.thread_id, 1, length($threadFamily) + 1) = $threadFamily || '/')",
+      'threadFamily',
+      filter.threadFamily,
+    );
     where.add('t.updated_at >= $since', 'since', filter.since);
     where.add('t.updated_at < $until', 'until', filter.until);
     // Read from the agent's threads and the tenant index alone: both carry the thread id.

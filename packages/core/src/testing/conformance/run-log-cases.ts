@@ -443,6 +443,16 @@ export function runLogCases({ threadId, withStores }: ConformanceContext): Confo
           assert.deepEqual(await ids({ limit: 1 }), [a]);
           assert.deepEqual(await ids({ threadPrefix: `${batch}/none` }), []);
 
+          // A thread and its child agents' threads, not a thread whose id merely begins with it.
+          const [parent, child, lookalike] = [`${batch}/p`, `${batch}/p/0.s#0`, `${batch}/p0`];
+          await store!.save(checkpointAt(parent, 1));
+          for (const version of [1, 2]) await store!.save(checkpointAt(child, version));
+          await store!.save(checkpointAt(lookalike, 1));
+          assert.deepEqual(
+            (await log.listRuns({ threadFamily: parent })).map((run) => run.threadId),
+            [child, parent],
+          );
+
           // A thread stopped (or done by another way out) with its wait unanswered: the human
           // step stays `started` in the journal, but no wait is open any more.
           const ended = `${batch}-ended`;
