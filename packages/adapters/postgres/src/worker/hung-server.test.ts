@@ -33,6 +33,15 @@ const approval = setup({
 });
 
 describe('the job queue on a server that stops answering', () => {
+  // The queue's schema and the agent's queue are made beforehand, at the default timeout: on
+  // a loaded machine, making them took longer than the 300 ms the tests give a statement, and
+  // the queue failed to start before the server was frozen.
+  beforeAll(async () => {
+    const queue = await createThreadJobs({ connectionString: postgres.connectionString });
+    await queue.jobs.start('approval', { threadId: 'warm-up', input: {} });
+    await queue.close();
+  }, 60_000);
+
   it('fails a job sent to it after queryTimeoutMs, and close() returns', async () => {
     const hung = await proxy();
     const errors: unknown[] = [];
