@@ -1,5 +1,6 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
+import type { CallsModels } from '../agent/model-aliases';
 import { createEffectLogic } from '../effects/create-effect-logic';
 import { initialMessages, type PromptFunction, type SystemPrompt } from '../effects/prompt';
 import { promptRefOf } from '../prompt/define-prompt';
@@ -9,9 +10,16 @@ import { parseStructuredOutput } from './parse-structured-output';
 import { type CascadeResult, runCascade } from './run-cascade';
 
 /** Options of {@link cascadeCall}. */
-export interface CascadeCallOptions<TSchema extends z.ZodType, TInput> {
-  /** Model aliases given to `createAgent({ models })`, cheapest first. */
-  models: readonly string[];
+export interface CascadeCallOptions<
+  TSchema extends z.ZodType,
+  TInput,
+  TModel extends string = string,
+> {
+  /**
+   * Model aliases given to `createAgent({ models })`, cheapest first: one missing there is a
+   * type error, as a `structuredCall`'s is.
+   */
+  models: readonly TModel[];
   schema: TSchema;
   /** Name of the schema for providers' `json_schema` format. Default `output`. */
   schemaName?: string;
@@ -43,9 +51,13 @@ export interface CascadeCallOptions<TSchema extends z.ZodType, TInput> {
  * }),
  * ```
  */
-export function cascadeCall<TSchema extends z.ZodType, TInput = unknown>(
-  options: CascadeCallOptions<TSchema, TInput>,
-): PromiseActorLogic<CascadeResult<z.output<TSchema>>, TInput> {
+export function cascadeCall<
+  TSchema extends z.ZodType,
+  TInput = unknown,
+  const TModel extends string = string,
+>(
+  options: CascadeCallOptions<TSchema, TInput, TModel>,
+): PromiseActorLogic<CascadeResult<z.output<TSchema>>, TInput> & CallsModels<TModel> {
   checkCascadeCallOptions(options);
   const { models, schema, schemaName = 'output' } = options;
   const jsonSchema = toJsonSchema(schema, `cascadeCall "${schemaName}" schema`, 'output');

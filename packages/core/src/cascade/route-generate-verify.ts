@@ -1,5 +1,6 @@
 import type { PromiseActorLogic } from 'xstate';
 import { z } from 'zod';
+import type { CallsModels } from '../agent/model-aliases';
 import { createEffectLogic } from '../effects/create-effect-logic';
 import type { EffectScope } from '../effects/effect-scope';
 import { RunError } from '../errors/run-error';
@@ -19,8 +20,8 @@ export const verdictSchema = z.object({
 export type Verdict = z.output<typeof verdictSchema>;
 
 /** How one route generates: its models (cheapest first; a revision moves to the next) and prompt. */
-export interface GeneratorRoute<TInput> {
-  models: readonly string[];
+export interface GeneratorRoute<TInput, TModel extends string = string> {
+  models: readonly TModel[];
   system?: string;
   prompt(input: TInput): string;
 }
@@ -30,20 +31,24 @@ export interface RouteGenerateVerifyOptions<
   TRoute extends string,
   TSchema extends z.ZodType,
   TInput,
+  TModel extends string = string,
 > {
-  /** A cheap model that picks the route. */
+  /**
+   * A cheap model that picks the route. Every model alias here, in `routes` and in
+   * `verifier` must be given to `createAgent({ models })`: one missing is a type error.
+   */
   router: {
-    model: string;
+    model: TModel;
     system?: string;
     prompt(input: TInput, routes: readonly TRoute[]): string;
   };
   /** The generators by route. */
-  routes: Record<TRoute, GeneratorRoute<TInput>>;
+  routes: Record<TRoute, GeneratorRoute<TInput, TModel>>;
   /** The shape of every generator's answer. */
   schema: TSchema;
   /** A model that checks an answer against the input. */
   verifier: {
-    model: string;
+    model: TModel;
     system?: string;
     prompt(input: TInput, output: z.output<TSchema>, route: TRoute): string;
   };
@@ -72,9 +77,11 @@ export function routeGenerateVerify<
   TRoute extends string,
   TSchema extends z.ZodType,
   TInput = unknown,
+  const TModel extends string = string,
 >(
-  options: RouteGenerateVerifyOptions<TRoute, TSchema, TInput>,
-): PromiseActorLogic<RouteGenerateVerifyResult<TRoute, z.output<TSchema>>, TInput> {
+  options: RouteGenerateVerifyOptions<TRoute, TSchema, TInput, TModel>,
+): PromiseActorLogic<RouteGenerateVerifyResult<TRoute, z.output<TSchema>>, TInput> &
+  CallsModels<TModel> {
   checkRouteGenerateVerifyOptions(options);
   const { router, routes, schema, verifier, maxRevisions = 1 } = options;
   const routeNames = Object.keys(routes) as TRoute[];
