@@ -29,11 +29,12 @@ export type ModelAliasesOf<TMachine extends AnyStateMachine> =
     any
   >
     ? TActor extends { logic: infer TLogic }
-      ? AliasesOfLogic<TLogic>
+      ? ModelAliasesOfLogic<TLogic>
       : never
     : never;
 
-type AliasesOfLogic<TLogic> =
+/** The model aliases one effect's logic calls (`never` when it names none, or only as `string`). */
+export type ModelAliasesOfLogic<TLogic> =
   TLogic extends CallsModels<infer TAlias> ? (string extends TAlias ? never : TAlias) : never;
 
 /** One model, or a fallback chain tried in order. */

@@ -21,7 +21,7 @@ export {
   checkpointerConformance,
 } from './checkpointer-conformance';
 export { type ManualClock, manualClock } from './manual-clock';
-export { runEffect } from './run-effect';
+export { type RunEffectOptions, runEffect } from './run-effect';
 export {
   type ScriptedHandler,
   type ScriptedModel,

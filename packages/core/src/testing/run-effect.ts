@@ -1,18 +1,44 @@
 import { type AnyActorLogic, assign, type InputFrom, type OutputFrom, setup } from 'xstate';
 import { createAgent } from '../agent/create-agent';
+import type { ModelAliasesOfLogic, ModelOrChain } from '../agent/model-aliases';
 import type { AgentOptions, AgentSettings } from '../agent/types';
 import type { RunOutcome } from '../run/types';
+
+/**
+ * Options of {@link runEffect}: the minimal agent's. `models` must give every model alias the
+ * effect calls — a missing or misspelt one is a type error, as it is for `createAgent`.
+ */
+export type RunEffectOptions<TLogic extends AnyActorLogic> = Omit<
+  AgentSettings<never>,
+  'machine' | 'models'
+> &
+  ([ModelAliasesOfLogic<TLogic>] extends [never]
+    ? { models?: Record<string, ModelOrChain> }
+    : {
+        models: { [TAlias in ModelAliasesOfLogic<TLogic>]: ModelOrChain } & Record<
+          string,
+          ModelOrChain
+        >;
+      });
+
+/** {@link runEffect}'s last argument: required when the effect calls a model. */
+type RunEffectOptionsArgument<TLogic extends AnyActorLogic> = [
+  ModelAliasesOfLogic<TLogic>,
+] extends [never]
+  ? [options?: RunEffectOptions<TLogic>]
+  : [options: RunEffectOptions<TLogic>];
 
 /**
  * Runs one effect actor logic inside a minimal agent (invoke → done | failed) and returns
  * its output or its error: the shortest way to test an effect the way a chart sees it. The
  * input and the output are typed from the logic, as a chart's `invoke` types them: `output`
- * of `runEffect(toolCall(tool), …)` is the tool's output, read without a cast.
+ * of `runEffect(toolCall(tool), …)` is the tool's output, read without a cast. An effect that
+ * calls a model needs `options.models` with its aliases (see {@link RunEffectOptions}).
  */
 export async function runEffect<TLogic extends AnyActorLogic>(
   logic: TLogic,
   input: InputFrom<TLogic>,
-  options: Omit<AgentSettings<never>, 'machine'> = {},
+  ...[options = {}]: RunEffectOptionsArgument<TLogic>
 ): Promise<{ output?: OutputFrom<TLogic>; error?: any; outcome: RunOutcome }> {
   const machine = effectMachine(logic, input);
   const agent = createAgent({ ...options, machine } as AgentOptions<typeof machine>);
