@@ -1,4 +1,4 @@
-import type { AnyStateMachine, EventObject, InputFrom } from 'xstate';
+import type { AnyStateMachine, EventFrom, InputFrom } from 'xstate';
 import type { AgentSettings, RunOutcomeFrom } from '../agent/types';
 import type { ScriptedHandler } from './scripted-model';
 
@@ -64,9 +64,10 @@ export interface TestAgentPathsOptions<TMachine extends AnyStateMachine> {
   effects?: Readonly<Record<string, EffectPathOptions>>;
   /**
    * Events sent from outside (a cancel button, a webhook), walked in every state that takes
-   * them; a run receives them when it comes to rest there.
+   * them; a run receives them when it comes to rest there. Typed from the machine's events;
+   * one no state takes is reported.
    */
-  events?: readonly EventObject[];
+  events?: readonly EventFrom<TMachine>[];
   /**
    * The agent's other options. Default `modelPolicy`: a single attempt per call, so a 429
    * reaches the chart at once rather than after real backoff.

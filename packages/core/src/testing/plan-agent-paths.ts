@@ -62,7 +62,8 @@ export function planAgentPaths<TMachine extends AnyStateMachine>(
   options: TestAgentPathsOptions<TMachine>,
   invokes: readonly InvokeInfo[],
 ): { paths: PlannedPath[]; gaps: string[]; reachedFinals: Set<string> } {
-  const { machine, input, effects = {}, events = [], traversal = 'simple' } = options;
+  const { machine, input, effects = {}, traversal = 'simple' } = options;
+  const events: readonly EventObject[] = options.events ?? [];
   const gaps: string[] = [];
   const byEvent = new Map<EventObject, PlannedOutcome>();
   for (const invoke of invokes) {

@@ -216,6 +216,37 @@ describe('testAgentPaths', () => {
     expect(toolError?.ok).toBe(true);
   });
 
+  it('types outside events from the chart, and names one no state takes', async () => {
+    // Before: `events` took any event, and a misspelt one was walked nowhere; the report
+    // only said the final state it leads to was reached by no path, "list the outputs".
+    const cancellable = setup({
+      types: { events: {} as { type: 'cancel' } },
+      actors: {
+        approve: humanWait({ prompt: () => 'Refund?', reply: z.object({ ok: z.boolean() }) }),
+      },
+    }).createMachine({
+      initial: 'approving',
+      states: {
+        approving: {
+          on: { cancel: 'cancelled' },
+          invoke: { id: 'approve', src: 'approve', onDone: 'approved' },
+        },
+        approved: { type: 'final' },
+        cancelled: { type: 'final' },
+      },
+    });
+    const report = await testAgentPaths({
+      machine: cancellable,
+      input: undefined,
+      effects: { approve: { outputs: [{ ok: true }] } },
+      // @ts-expect-error: the chart takes "cancel", not "cancle".
+      events: [{ type: 'cancle' }],
+    });
+    expect(report.failures).toContain(
+      'events: "cancle" is taken by no state of the chart, so no path sends it (the chart takes: cancel)',
+    );
+  });
+
   it('reports a tool-error edge on which the tool did not fail', async () => {
     const report = await testAgentPaths({
       machine: refunds,

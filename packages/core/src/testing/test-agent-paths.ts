@@ -59,6 +59,7 @@ export async function testAgentPaths<TMachine extends AnyStateMachine>(
   const { machine, limits = true, maxPaths = 500 } = options;
   const invokes = invokesOf(machine);
   const { paths: planned, gaps, reachedFinals } = planAgentPaths(options, invokes);
+  gaps.push(...untakenEvents(machine, options.events ?? []));
   if (planned.length > maxPaths) {
     throw new DefinitionError(
       'definition.invalid_option',
@@ -134,10 +135,33 @@ export async function testAgentPaths<TMachine extends AnyStateMachine>(
   };
 }
 
+/**
+ * The outside events no state of the machine takes (a misspelt type): the walk sends them
+ * nowhere, and would otherwise only say the state they lead to is reached by no path.
+ */
+function untakenEvents(machine: AnyStateMachine, events: readonly { type: string }[]): string[] {
+  const taken = [...new Set(eventTypesOf(machine))];
+  // A wildcard (`*`, `cancel.*`) may take any type: nothing can be said for sure then.
+  if (taken.some((type) => type.endsWith('*'))) return [];
+  return events
+    .filter((event) => !taken.includes(event.type))
+    .map(
+      (event) =>
+        `events: "${event.type}" is taken by no state of the chart, so no path sends it (the chart takes: ${taken.filter((type) => !type.startsWith('xstate.')).join(', ') || 'no event'})`,
+    );
+}
+
+/** Every event type some state of the machine has a transition for. */
+function eventTypesOf(machine: AnyStateMachine): string[] {
+  type Node = { ownEvents?: string[]; states: Record<string, Node> };
+  const walk = (node: Node): string[] => [
+    ...(node.ownEvents ?? []),
+    ...Object.values(node.states).flatMap(walk),
+  ];
+  return walk(machine.root as unknown as Node);
+}
+
 /** True when some state of the machine takes `eventType`. */
 function machineHandles(machine: AnyStateMachine, eventType: string): boolean {
-  type Node = { ownEvents?: string[]; states: Record<string, Node> };
-  const walk = (node: Node): boolean =>
-    (node.ownEvents ?? []).includes(eventType) || Object.values(node.states).some(walk);
-  return walk(machine.root as unknown as Node);
+  return eventTypesOf(machine).includes(eventType);
 }
