@@ -153,7 +153,30 @@ describe('agentActor', () => {
     for (const [options, message] of [
       [{}, /machine is nothing\. Give the child agent's XState machine/],
       [{ machine: 5, output: z.object({}) }, /machine is the number 5\./],
-      [undefined, /the options are nothing\. Give \{ machine, output \}/],
+      [undefined, /the options are nothing\. Give \{ machine, input, output \}/],
+    ] as const) {
+      expect(() => agentActor(options as never)).toThrow(
+        expect.objectContaining({
+          code: 'definition.invalid_option',
+          message: expect.stringMatching(message),
+        }),
+      );
+    }
+  });
+
+  it('refuses an input or output that is not a zod schema, where it is given', () => {
+    // Before: accepted, and every run's child step failed with a bare TypeError
+    // ("schema.safeParse is not a function"), with no code, in the parent's onError.
+    const child = setup({}).createMachine({
+      id: 'child',
+      initial: 'done',
+      states: { done: { type: 'final' } },
+    });
+    for (const [options, message] of [
+      [{ machine: child, output: z.object({}) }, /input is nothing\. Give the zod schema/],
+      [{ machine: child, input: 'x', output: z.object({}) }, /input is the string "x"\./],
+      [{ machine: child, input: z.object({}) }, /output is nothing\. Give the zod schema/],
+      [{ machine: child, input: z.object({}), output: { a: 1 } }, /output is an object\./],
     ] as const) {
       expect(() => agentActor(options as never)).toThrow(
         expect.objectContaining({

@@ -120,7 +120,7 @@ export function agentActor<
   if (typeof options !== 'object' || options === null) {
     throw new DefinitionError(
       'definition.invalid_option',
-      `agentActor: the options are ${describeValue(options)}. Give { machine, output }: the child's chart and the zod schema of its output.`,
+      `agentActor: the options are ${describeValue(options)}. Give { machine, input, output }: the child's chart and the zod schemas of its input and its output.`,
     );
   }
   checkOptionNames('agentActor', options, ['machine', 'input', 'output', 'migrate']);
@@ -130,6 +130,17 @@ export function agentActor<
       'definition.invalid_option',
       `agentActor: machine is ${describeValue(machine)}. Give the child agent's XState machine — setup({ actors }).createMachine({ ... }).`,
     );
+  }
+  // Checked here, not at the first run: there a schema that is not one fails the parent's
+  // step with a bare TypeError and no code.
+  for (const name of ['input', 'output'] as const) {
+    const schema: unknown = options[name];
+    if (typeof (schema as { safeParse?: unknown } | null | undefined)?.safeParse !== 'function') {
+      throw new DefinitionError(
+        'definition.invalid_option',
+        `agentActor: ${name} is ${describeValue(schema)}. Give the zod schema of the child agent's ${name}, such as z.object({ topic: z.string() }): it is checked before the ${name === 'input' ? 'child starts' : 'parent sees it'}.`,
+      );
+    }
   }
   const childSpecs = [...effectSpecsOf(options.machine).values()];
   const machineVersion = machineVersionOf(options.machine);
