@@ -79,11 +79,17 @@ export function checkLoopTools(tools: unknown): asserts tools is readonly AnyToo
       'toolLoop: tools must be a list of tools made with defineTool (an empty list for none).',
     );
   }
-  for (const tool of tools) {
+  for (const [index, tool] of tools.entries()) {
     if ((tool as { kind?: unknown } | null)?.kind !== 'agentchart.tool') {
+      const name = (tool as { name?: unknown } | null | undefined)?.name;
+      // What is there when it has no name: `undefined` is usually a tool that was not imported.
+      const what =
+        name === undefined
+          ? `tools[${index}] is ${describeValue(tool)},`
+          : `${JSON.stringify(name)} in tools is`;
       throw new DefinitionError(
         'definition.invalid_option',
-        `toolLoop: ${JSON.stringify((tool as { name?: unknown } | null)?.name ?? null)} in tools is not a tool made with defineTool({ name, description, input, output, effect, execute }).`,
+        `toolLoop: ${what} not a tool made with defineTool({ name, description, input, output, effect, execute }).`,
       );
     }
     const { name, parameters } = tool as AnyTool;

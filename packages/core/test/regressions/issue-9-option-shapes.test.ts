@@ -203,6 +203,16 @@ describe('tool and effect option shapes (issue 9)', () => {
       () => toolLoop({ model: 'fast', tools: [{ name: 'x' }] as never, prompt: () => 'go' }),
       /"x" in tools is not a tool made with defineTool/,
     );
+    // Before: a tool that is not there (a missing import) was named `null`.
+    refused(
+      () =>
+        toolLoop({
+          model: 'fast',
+          tools: [defineTool({ ...valid, effect: 'pure' }), undefined] as never,
+          prompt: () => 'go',
+        }),
+      /tools\[1\] is nothing, not a tool made with defineTool/,
+    );
   });
 
   it('refuses an onToolError or a temperature no provider takes', () => {
