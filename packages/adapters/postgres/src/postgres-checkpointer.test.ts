@@ -1,10 +1,10 @@
 import { createAgent, humanWait } from '@agentchart/core';
-import { checkpointerConformance } from '@agentchart/core/testing';
+import { checkpointerConformance, manualClock } from '@agentchart/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
-import { checkpointOf, toolChain } from '../test/fixtures';
+import { checkpointOf, dyingAfterChild, invoicingParent, toolChain } from '../test/fixtures';
 import { PostgresCheckpointer } from './postgres-checkpointer';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './testing/throwaway-postgres';
 
@@ -123,6 +123,41 @@ describe('PostgresCheckpointer', () => {
     expect(handle.getSnapshot().value).toBe('paid');
     const history = await open().list('pay-1');
     expect(history.at(-1)?.status).toBe('done');
+  });
+});
+
+describe('prune on PostgresCheckpointer', () => {
+  it("keeps an ended child's thread while its parent has not read it, so the resumed parent runs its unsafe tool once", async () => {
+    const store = open();
+    const sent: string[] = [];
+    const child = 'prune-p/0.billing.invoicing#0';
+    // The first process dies once the child's thread is done, before the parent journals it.
+    const first = createAgent({
+      machine: invoicingParent(sent),
+      checkpointer: dyingAfterChild(store, 'prune-p'),
+      clock: manualClock(1_000),
+    });
+    first.start({ threadId: 'prune-p', input: undefined });
+    for (let tries = 0; (await store.latest(child))?.run.status !== 'done'; tries++) {
+      if (tries === 500) throw new Error("the child's thread never ended");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect((await store.latest('prune-p'))?.run.status).toBe('running');
+
+    // A retention job whose age covers the child: the parent is still running.
+    await open().prune({ before: 10_000, statuses: ['done', 'failed'] });
+    const kept = await store.latest(child);
+    // Another process, once the dead one's lease lapsed, resumes the parent.
+    const second = createAgent({
+      machine: invoicingParent(sent),
+      checkpointer: open(),
+      clock: manualClock(1_000 + 3_600_000),
+    });
+    expect((await (await second.resume('prune-p')).result()).status).toBe('done');
+    // Before, the pruned child ran again from the start: the invoice went out twice.
+    expect(sent).toHaveLength(1);
+    expect(kept?.run.status).toBe('done');
+    await second.close();
   });
 });
 

@@ -90,21 +90,33 @@ export async function listDueThreads(
   return rows.map((row) => ({ threadId: row.thread_id, wakeAt: row.wake_at }));
 }
 
-/** Retention: ended threads' rows deleted in batches, one short transaction each. */
+/**
+ * Retention: ended threads' rows deleted in batches, one short transaction each; a child
+ * agent's thread stays while its parent is live (see `Checkpointer.prune`).
+ */
 export function pruneThreads(
   pool: pg.Pool,
   tables: PostgresTables,
   options: PruneOptions,
 ): Promise<PruneResult> {
   return pruneInBatches(options, {
-    async select(statuses, before, limit) {
-      const { rows } = await pool.query<{ thread_id: string }>(
-        `SELECT thread_id FROM ${tables.threads}
-         WHERE status IN (SELECT json_array_elements_text($1::json)) AND updated_at < $2
+    async select(statuses, before, limit, from) {
+      // A child agent's thread (`<parent>/<effect key>`, the key ending `#<occurrence>`)
+      // stays while its parent is live: the parent may not have journaled the child's outcome
+      // yet. One lookup of the parent by its key for each thread read. $4 is where the
+      // previous batch ended.
+      const { rows } = await pool.query<{ thread_id: string; updated_at: number }>(
+        `SELECT thread_id, updated_at FROM ${tables.threads} AS t
+         WHERE status IN (SELECT json_array_elements_text($1::json))
+           AND updated_at >= $4 AND updated_at < $2
+           AND NOT EXISTS (SELECT 1 FROM ${tables.threads} AS parent
+             WHERE t.thread_id ~ '/[^/]+#[0-9]+$'
+               AND parent.thread_id = regexp_replace(t.thread_id, '/[^/]+#[0-9]+$', '')
+               AND parent.status IN ('running', 'waiting'))
          ORDER BY updated_at LIMIT $3`,
-        [statuses, before, limit],
+        [statuses, before, limit, from],
       );
-      return rows.map((row) => row.thread_id);
+      return rows.map((row) => ({ threadId: row.thread_id, updatedAt: row.updated_at }));
     },
     async remove(threadIds) {
       // A batch the server ended for a deadlock is run again on its own: the batches before

@@ -1,4 +1,4 @@
-import { defineTool, toolCall } from '@agentchart/core';
+import { agentActor, type Checkpointer, defineTool, toolCall } from '@agentchart/core';
 import type { Checkpoint } from '@agentchart/core/internal';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
@@ -68,5 +68,77 @@ export function toolChain(steps: number, effect: 'pure' | 'unsafe') {
     initial: 's0',
     states,
     output: ({ context }) => context.count,
+  });
+}
+
+/** A parent whose child agent sends one invoice (an unsafe tool), its key pushed to `sent`. */
+export function invoicingParent(sent: string[]) {
+  const sendInvoice = defineTool({
+    name: 'send_invoice',
+    description: 'Sends an invoice. Acts on the outside world.',
+    input: z.object({ amount: z.number() }),
+    output: z.object({ invoiceId: z.string() }),
+    effect: 'unsafe',
+    execute: async (_input, { idempotencyKey }) => {
+      sent.push(idempotencyKey);
+      return { invoiceId: `inv-${sent.length}` };
+    },
+  });
+  const invoicer = setup({ actors: { send: toolCall(sendInvoice) } }).createMachine({
+    id: 'invoicer',
+    initial: 'sending',
+    states: {
+      sending: { invoke: { src: 'send', input: { amount: 120 }, onDone: 'done' } },
+      done: { type: 'final' },
+    },
+    output: () => ({ sent: true }),
+  });
+  const invoice = agentActor({
+    machine: invoicer,
+    input: z.object({}),
+    output: z.object({ sent: z.boolean() }),
+  });
+  return setup({ actors: { invoice } }).createMachine({
+    id: 'billing',
+    initial: 'invoicing',
+    states: {
+      invoicing: { invoke: { src: 'invoice', input: {}, onDone: 'done' } },
+      done: { type: 'final' },
+    },
+  });
+}
+
+const writes: readonly (string | symbol)[] = [
+  'save',
+  'saveWithJournal',
+  'saveWithLease',
+  'putEffect',
+  'putEffects',
+];
+
+/**
+ * `inner`, as a process sees it that dies right after a child agent's thread of `parent`
+ * ended: the parent's first write after the child's final checkpoint (where it journals the
+ * child's outcome) never returns, nor does any call after it.
+ */
+export function dyingAfterChild(inner: Checkpointer, parent: string): Checkpointer {
+  let childEnded = false;
+  let dead = false;
+  return new Proxy(inner, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      if (!writes.includes(name) && !dead) return value.bind(target);
+      return (...args: unknown[]) => {
+        const first = args[0] as { threadId?: string; run?: { status?: string } } | undefined;
+        const threadId = Array.isArray(first) ? first[0]?.threadId : first?.threadId;
+        if (dead || (childEnded && threadId === parent)) {
+          dead = true;
+          return new Promise(() => {});
+        }
+        if (threadId?.startsWith(`${parent}/`) && first?.run?.status === 'done') childEnded = true;
+        return value.apply(target, args);
+      };
+    },
   });
 }

@@ -1,4 +1,4 @@
-import type { RunStatus } from '@agentchart/core/internal';
+import { isKeptForItsParent, type RunStatus } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
 import { parseDuration } from './duration';
 import { listThreads } from './list-threads';
@@ -21,8 +21,10 @@ const help = `Usage: agentchart prune --older-than <duration> [--status done,fai
 
 Deletes threads that ended (done, failed, limit, stopped) and were last written longer ago
 than the duration: their checkpoints, journal, lease and wake-up rows. Running and waiting
-threads are never pruned. It works in batches, each its own short transaction, so agents
-running on the same database are not held up.
+threads are never pruned, nor a child agent's thread while its parent runs or waits (the
+parent may not have read the child's outcome yet; the child goes once the parent has ended).
+It works in batches, each its own short transaction, so agents running on the same database
+are not held up.
 
 Options:
       --older-than <duration>  e.g. 30d, 12h, 90m (required)
@@ -87,9 +89,14 @@ export const pruneCommand: Command = {
     try {
       const { checkpointer } = store;
       if (values['dry-run']) {
-        const threads = (await listThreads(checkpointer)).filter(
+        const all = await listThreads(checkpointer);
+        const statusOf = new Map(all.map((thread) => [thread.threadId, thread.status]));
+        // The rule prune itself follows: a child agent's thread stays while its parent is live.
+        const threads = all.filter(
           (thread) =>
-            (statuses as readonly string[]).includes(thread.status) && thread.updatedAt < before,
+            (statuses as readonly string[]).includes(thread.status) &&
+            thread.updatedAt < before &&
+            !isKeptForItsParent(thread.threadId, (id) => statusOf.get(id)),
         ).length;
         context.stdout.write(
           values.json

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAgent, SqliteCheckpointer } from '@agentchart/core';
+import { emptyUsage, type RunStatus } from '@agentchart/core/internal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { runCli } from '../cli';
@@ -208,6 +209,40 @@ describe('agentchart prune', () => {
     const tooOld = await cli(['prune', '--older-than', '99999999w'], env);
     expect(tooOld.exitCode).toBe(2);
     expect(tooOld.stderr).toContain('--older-than is 99999999w, longer than a time can be');
+  });
+
+  it("keeps a child agent's ended thread while its parent runs, and counts it out of --dry-run too", async () => {
+    const checkpointer = new SqliteCheckpointer({ path: database });
+    const stored = (threadId: string, status: RunStatus, parentThreadId?: string) =>
+      checkpointer.save({
+        threadId,
+        version: 1,
+        machineVersion: 'm1',
+        snapshot: { status: 'active', value: 'working', context: {} },
+        run: {
+          status,
+          input: {},
+          startedAt: 1,
+          occurrences: {},
+          usage: emptyUsage(),
+          ...(parentThreadId === undefined ? {} : { parentThreadId }),
+        },
+        createdAt: 1,
+      });
+    // The parent died after its child ended, before it journaled the child's outcome.
+    await stored('p', 'running');
+    await stored('p/0.billing.invoicing#0', 'done', 'p');
+    await stored('q', 'done');
+    await stored('q/0.billing.invoicing#0', 'done', 'q');
+    checkpointer.close();
+    const env = { AGENTCHART_DB: database };
+    // Before: 3, and prune deleted p's child, which p's resume then ran again from the start.
+    const dry = await cli(['prune', '--older-than', '1d', '--dry-run'], env);
+    expect(dry.stdout).toMatch(/^Would delete 2 threads/);
+    const pruned = await cli(['prune', '--older-than', '1d', '--json'], env);
+    expect(JSON.parse(pruned.stdout)).toMatchObject({ threads: 2 });
+    const left = JSON.parse((await cli(['runs', '--json'], env)).stdout) as { threadId: string }[];
+    expect(left.map((thread) => thread.threadId).sort()).toEqual(['p', 'p/0.billing.invoicing#0']);
   });
 
   it('refuses a worker retention that deletes each thread as it ends, and an interval no timer keeps', async () => {

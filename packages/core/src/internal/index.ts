@@ -101,7 +101,12 @@ export type { CheckpointErrorCode } from '../store/checkpoint-error';
 export { conflictMessage, fencedMessage } from '../store/conflict-messages';
 export { checkListDueOptions, checkListThreadsOptions } from '../store/list-threads-options';
 export type { MemoryCheckpointerOptions } from '../store/memory-checkpointer';
-export { type PruneSteps, pruneInBatches } from '../store/prune-in-batches';
+export {
+  isKeptForItsParent,
+  type PrunableThread,
+  type PruneSteps,
+  pruneInBatches,
+} from '../store/prune-in-batches';
 export type { SqliteCheckpointerOptions } from '../store/sqlite-checkpointer';
 export type { SqliteSynchronous } from '../store/sqlite-database';
 export type { StorageErrorCode } from '../store/storage-error';

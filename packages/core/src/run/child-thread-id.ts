@@ -18,6 +18,14 @@ export function hasChildThreadShape(threadId: string): boolean {
   return childThreadShape.test(threadId);
 }
 
+/**
+ * The thread whose child agent runs in `threadId` ({@link childThreadId}), or undefined when
+ * `threadId` is not shaped like a child's thread.
+ */
+export function parentOfChildThread(threadId: string): string | undefined {
+  return hasChildThreadShape(threadId) ? threadId.slice(0, threadId.lastIndexOf('/')) : undefined;
+}
+
 /** The key of the effect a journaled step belongs to: a step's key is that key, `/`, its step. */
 export function effectKeyOfStep(stepKey: string): string {
   return stepKey.slice(0, stepKey.lastIndexOf('/'));

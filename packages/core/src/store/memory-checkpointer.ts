@@ -15,7 +15,7 @@ import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
 import { assertLeaseOptions } from './lease-options';
 import { checkListDueOptions, checkListThreadsOptions } from './list-threads-options';
-import { pruneInBatches } from './prune-in-batches';
+import { isKeptForItsParent, pruneInBatches } from './prune-in-batches';
 import { SealedCheckpoint } from './sealed-checkpoint';
 import type {
   AcquireLeaseOptions,
@@ -345,11 +345,20 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
 
   async prune(options: PruneOptions): Promise<PruneResult> {
     return pruneInBatches(options, {
-      select: async (statuses, before, limit) =>
+      select: async (statuses, before, limit, from) =>
         (await this.listThreads())
-          .filter((thread) => statuses.includes(`"${thread.status}"`) && thread.updatedAt < before)
+          .filter(
+            (thread) =>
+              statuses.includes(`"${thread.status}"`) &&
+              thread.updatedAt >= from &&
+              thread.updatedAt < before &&
+              !isKeptForItsParent(
+                thread.threadId,
+                (id) => this.#checkpoints.get(id)?.at(-1)?.status,
+              ),
+          )
           .slice(0, limit)
-          .map((thread) => thread.threadId),
+          .map(({ threadId, updatedAt }) => ({ threadId, updatedAt })),
       remove: (threadIds) => {
         const removed = { threads: 0, checkpoints: 0, effects: 0 };
         for (const threadId of threadIds) {

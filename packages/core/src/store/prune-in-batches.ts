@@ -1,13 +1,47 @@
 import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, describeValue } from '../errors/option-names';
 import { validateNumberOption } from '../reliability/validate-option';
+import { parentOfChildThread } from '../run/child-thread-id';
 import { isEndedStatus } from '../run/run-lifecycle';
 import type { PruneOptions, PruneResult } from './types';
 
+/**
+ * Whether prune keeps an ended thread for its parent: it is a child agent's thread
+ * (`<parent>/<effect key>`, see `agentActor`) whose parent is stored and has not ended. Such a
+ * parent may not have journaled the child's outcome yet (it died in between, or reads it
+ * later), and finding no child when it resumes, it would run the child again from the start.
+ * Once the parent has ended its journal holds the outcome, and the child may go.
+ * `statusOf` gives a stored thread's status, undefined for one not stored.
+ */
+export function isKeptForItsParent(
+  threadId: string,
+  statusOf: (threadId: string) => string | undefined,
+): boolean {
+  const parent = parentOfChildThread(threadId);
+  const status = parent === undefined ? undefined : statusOf(parent);
+  return status !== undefined && !isEndedStatus(status);
+}
+
+/** A thread {@link PruneSteps.select} found to delete, with when it was last written. */
+export interface PrunableThread {
+  threadId: string;
+  updatedAt: number;
+}
+
 /** How a store finds and deletes ended threads; see {@link pruneInBatches}. */
 export interface PruneSteps {
-  /** Up to `limit` thread ids in `statuses` last written before `before`, oldest first. */
-  select(statuses: string, before: number, limit: number): string[] | Promise<string[]>;
+  /**
+   * Up to `limit` threads in `statuses` last written at or after `from` and before `before`,
+   * oldest first, leaving out those {@link isKeptForItsParent} keeps: in the same query, so
+   * a batch is one read. `from` is where the previous batch ended: the threads kept before
+   * it are not read again by every batch.
+   */
+  select(
+    statuses: string,
+    before: number,
+    limit: number,
+    from: number,
+  ): PrunableThread[] | Promise<PrunableThread[]>;
   /** Deletes those threads' rows in one transaction; what it deleted. */
   remove(
     threadIds: readonly string[],
@@ -18,6 +52,7 @@ export interface PruneSteps {
  * Retention for a store: deletes ended threads in batches, each its own short transaction,
  * and yields to the event loop between batches, so a running agent's writes in the same
  * process and file wait at most one batch. Refuses `running` and `waiting`: those are live.
+ * A child agent's ended thread whose parent is live stays ({@link isKeptForItsParent}).
  */
 export async function pruneInBatches(
   options: PruneOptions,
@@ -61,10 +96,15 @@ export async function pruneInBatches(
   });
   const total: PruneResult = { threads: 0, checkpoints: 0, effects: 0, batches: 0 };
   const statusList = JSON.stringify(statuses);
+  // What is left older than the last batch's newest thread was kept for its parent (a parent
+  // that ends meanwhile lets its child go at the next prune).
+  let from = Number.MIN_SAFE_INTEGER;
   while (total.threads < maxThreads) {
     const limit = Math.min(batchSize, maxThreads - total.threads);
-    const threadIds = await steps.select(statusList, before, limit);
-    if (threadIds.length === 0) break;
+    const threads = await steps.select(statusList, before, limit, from);
+    if (threads.length === 0) break;
+    from = threads.at(-1)!.updatedAt;
+    const threadIds = threads.map((thread) => thread.threadId);
     const removed = await steps.remove(threadIds);
     total.threads += removed.threads;
     total.checkpoints += removed.checkpoints;

@@ -541,11 +541,14 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
   async prune(options: PruneOptions): Promise<PruneResult> {
     this.#assertWritable('pruning ended threads');
     return pruneInBatches(options, {
-      select: (statuses, before, limit) =>
+      select: (statuses, before, limit, from) =>
         this.#guard('', 'pruning ended threads', () =>
-          (this.#statement('prunable').all(statuses, before, limit) as { thread_id: string }[]).map(
-            (row) => row.thread_id,
-          ),
+          (
+            this.#statement('prunable').all(statuses, before, limit, from) as {
+              thread_id: string;
+              updated_at: number;
+            }[]
+          ).map((row) => ({ threadId: row.thread_id, updatedAt: row.updated_at })),
         ),
       remove: (threadIds) =>
         this.#guard('', 'pruning ended threads', () => {

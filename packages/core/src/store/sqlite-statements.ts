@@ -8,6 +8,17 @@ const chainSql = `SELECT version, machine_version, status, created_at, owner, en
 const leaseAllows =
   '(?3 IS NULL OR NOT EXISTS (SELECT 1 FROM leases WHERE thread_id = ?1 AND owner <> ?3))';
 
+/**
+ * The part of `t.thread_id` before its last `/` (empty without one): its parent's id when it
+ * is a child agent's thread, `<parent>/<effect key>`, which {@link childOfParent} checks.
+ */
+const parentCandidate =
+  "substr(t.thread_id, 1, length(rtrim(t.thread_id, replace(t.thread_id, '/', ''))) - 1)";
+/** The rest of `t.thread_id` after `parent.thread_id` is `/` and an effect key (`…#<n>`). */
+const childKey = 'substr(t.thread_id, length(parent.thread_id) + 2)';
+const childOfParent = `substr(t.thread_id, length(parent.thread_id) + 1, 1) = '/'
+      AND ${childKey} GLOB '*[0-9]' AND rtrim(${childKey}, '0123456789') GLOB '?*#'`;
+
 /** Every statement `SqliteCheckpointer` runs, prepared on first use and then kept. */
 export const sqliteStatements = {
   // Prepared once, not parsed again by exec() on every save.
@@ -81,9 +92,16 @@ export const sqliteStatements = {
   // Walks the wake-time index from the oldest; the join keeps only threads still waiting.
   due: `SELECT w.thread_id, w.wake_at FROM wakeups w JOIN threads t ON t.thread_id = w.thread_id
     WHERE w.wake_at <= ?1 AND t.status = 'waiting' ORDER BY w.wake_at LIMIT ?2`,
-  // Only ended statuses are pruned; saying so lets SQLite read the index by status.
-  prunable: `SELECT thread_id FROM threads WHERE status IN (SELECT value FROM json_each(?1))
-    AND status <> 'running' AND updated_at < ?2 ORDER BY updated_at LIMIT ?3`,
+  // Only ended statuses are pruned; saying so lets SQLite read the index by status. A child
+  // agent's thread stays while its parent is live, which may not have journaled the child's
+  // outcome yet: one lookup of the parent by its key for each thread read, the child's key
+  // checked only when a live parent is found. ?4 is where the previous batch ended.
+  prunable: `SELECT thread_id, updated_at FROM threads AS t
+    WHERE status IN (SELECT value FROM json_each(?1)) AND status <> 'running'
+    AND updated_at >= ?4 AND updated_at < ?2
+    AND NOT EXISTS (SELECT 1 FROM threads AS parent WHERE parent.thread_id = ${parentCandidate}
+      AND parent.status IN ('running', 'waiting') AND ${childOfParent})
+    ORDER BY updated_at LIMIT ?3`,
   pruneCheckpoints: 'DELETE FROM checkpoints WHERE thread_id IN (SELECT value FROM json_each(?1))',
   pruneEffects: 'DELETE FROM effects WHERE thread_id IN (SELECT value FROM json_each(?1))',
   pruneLeases: 'DELETE FROM leases WHERE thread_id IN (SELECT value FROM json_each(?1))',

@@ -271,7 +271,11 @@ export interface Checkpointer {
   /**
    * Deletes the checkpoints, journal, lease and wake-up rows of threads that ended (in
    * `statuses`) before `before`, in batches of `batchSize` threads, each its own short
-   * transaction, so running work is never blocked for long. Optional.
+   * transaction, so running work is never blocked for long. A child agent's thread whose
+   * parent is stored `running` or `waiting` is kept, however long ago it ended: the parent may
+   * not have journaled the child's outcome yet (it died in between, or reads it later), and
+   * resumed without the child's thread it would run the child again from the start. It goes
+   * once its parent has ended. Optional.
    */
   prune?(options: PruneOptions): Promise<PruneResult>;
 }
@@ -310,7 +314,10 @@ export interface DueThread {
 export interface PruneOptions {
   /** Threads whose newest checkpoint is older than this time (ms since the epoch) go. */
   before: number;
-  /** Which ended statuses go. Never `running` or `waiting`: a live thread is not pruned. */
+  /**
+   * Which ended statuses go. Never `running` or `waiting`: a live thread is not pruned, nor
+   * a child agent's ended thread while its parent is live (see {@link Checkpointer.prune}).
+   */
   statuses: readonly Exclude<RunStatus, 'running' | 'waiting'>[];
   /** Threads deleted per transaction. Default 500. */
   batchSize?: number;

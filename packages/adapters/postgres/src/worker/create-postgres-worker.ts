@@ -65,7 +65,8 @@ export interface PostgresWorkerOptions extends ThreadQueueSettings {
   monitorIntervalSeconds?: number;
   /**
    * Retention: every `intervalMs` (default an hour), threads that ended longer than
-   * `olderThanMs` ago (at least a minute) are pruned (see `PostgresCheckpointer.prune`).
+   * `olderThanMs` ago (at least a minute) are pruned (see `PostgresCheckpointer.prune`),
+   * but for a child agent's thread whose parent is still running or waiting.
    * Default: kept forever.
    */
   retention?: RetentionOptions;

@@ -185,5 +185,62 @@ export function schedulingCases({ threadId, withStores }: ConformanceContext): C
           assert.equal((await store!.latest(thread))?.run.status, 'done');
         }),
     },
+    {
+      name: 'keeps an ended child agent’s thread while its parent is running or waiting, and prunes it once the parent has ended',
+      run: () =>
+        withStores(2, async ([store, other]) => {
+          assert.ok(store!.prune, 'the store implements prune');
+          const running = threadId('prune-parent-running');
+          const waiting = threadId('prune-parent-waiting');
+          const ended = threadId('prune-parent-done');
+          // A child agent's thread is `<parent>/<effect key>` (see agentActor).
+          const childOf = (parent: string) => `${parent}/0.parent.delegating#0`;
+          const asChild = (checkpoint: Checkpoint): Checkpoint => ({
+            ...checkpoint,
+            run: { ...checkpoint.run, parentThreadId: checkpoint.threadId.replace(/\/[^/]*$/, '') },
+          });
+          await saveUpTo(store!, restingAt(running, 1, 'running', { createdAt: 2 }));
+          await saveUpTo(store!, restingAt(waiting, 1, 'waiting', { createdAt: 2 }));
+          await saveUpTo(store!, restingAt(ended, 1, 'done', { createdAt: 2 }));
+          for (const [parent, status] of [
+            [running, 'done'],
+            [waiting, 'failed'],
+            [ended, 'done'],
+          ] as const) {
+            // Ended, and its parent has not journaled that yet (it died, or waits on more).
+            await store!.putEffect(entryOf(childOf(parent), 'k', 'completed'));
+            await saveUpTo(
+              store!,
+              asChild(restingAt(childOf(parent), 2, status, { createdAt: 1 })),
+            );
+          }
+          // A grandchild whose parent (itself a child) has ended: its outcome is journaled there.
+          const grandchild = `${childOf(running)}/0.child.checking#1`;
+          await saveUpTo(store!, asChild(restingAt(grandchild, 1, 'done', { createdAt: 1 })));
+          // A child whose parent is gone, and a thread that only has a `/` in its id.
+          const orphan = childOf(threadId('prune-parent-gone'));
+          await saveUpTo(store!, asChild(restingAt(orphan, 1, 'done', { createdAt: 1 })));
+          const slashed = `${running}/notes`;
+          await saveUpTo(store!, restingAt(slashed, 1, 'done', { createdAt: 1 }));
+
+          const statuses = ['done', 'failed'] as const;
+          await other!.prune!({ before: 5, statuses: [...statuses], batchSize: 1 });
+          // Before, these went too, and the resumed parent ran its child again from the start.
+          assert.equal((await store!.latest(childOf(running)))?.run.status, 'done');
+          assert.equal((await store!.listEffects(childOf(running))).length, 1);
+          assert.equal((await store!.latest(childOf(waiting)))?.run.status, 'failed');
+          for (const thread of [ended, childOf(ended), grandchild, orphan, slashed]) {
+            assert.equal(await store!.latest(thread), undefined, `${thread} is pruned`);
+          }
+          // Once the parents have ended, the family goes.
+          await store!.save(restingAt(running, 2, 'done', { createdAt: 3 }));
+          await store!.save(restingAt(waiting, 2, 'stopped', { createdAt: 3 }));
+          await other!.prune!({ before: 5, statuses: [...statuses, 'stopped'] });
+          for (const thread of [running, waiting, childOf(running), childOf(waiting)]) {
+            assert.equal(await store!.latest(thread), undefined, `${thread} is pruned`);
+          }
+          assert.deepEqual(await store!.listEffects(childOf(running)), []);
+        }),
+    },
   ];
 }
