@@ -33,6 +33,21 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });
 
+  it('takes only the HTTP-date forms as dates, not any text with letters Date.parse reads', () => {
+    // V8 reads each of these as 1 May or 1 January 2001: "retry now", with no backoff.
+    for (const garbled of ['-5 GMT', 'retry 5', 'in 1', 'Mon 1']) {
+      expect(parseRetryAfter(new Headers({ 'retry-after': garbled }), now)).toBeUndefined();
+    }
+    // The three forms HTTP recipients accept (RFC 9110 §5.6.7), all in GMT.
+    for (const date of [
+      'Thu, 01 Jan 2026 12:00:10 GMT',
+      'Thursday, 01-Jan-26 12:00:10 GMT',
+      'Thu Jan  1 12:00:10 2026',
+    ]) {
+      expect(parseRetryAfter(new Headers({ 'retry-after': date }), now)).toBe(10_000);
+    }
+  });
+
   it('reads plain-object headers whatever their case', () => {
     expect(parseRetryAfter({ 'Retry-After': '2' }, now)).toBe(2000);
     expect(parseRetryAfter({ 'retry-after-ms': ['250'] }, now)).toBe(250);

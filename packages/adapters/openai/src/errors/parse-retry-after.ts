@@ -15,9 +15,27 @@ function header(headers: HeaderSource, name: string): string | undefined {
 }
 
 const seconds = /^\s*\d+(?:\.\d+)?\s*$/;
-// Every HTTP-date form names its day or month in letters ("Wed, 21 Oct 2015 07:28:00 GMT").
-// Date.parse is laxer: it reads "-5" as 1 May 2001, a past date, which would mean "retry now".
-const httpDate = /[a-z]{3}/i;
+// The three HTTP-date forms (RFC 9110 §5.6.7): "Wed, 21 Oct 2015 07:28:00 GMT", the obsolete
+// "Wednesday, 21-Oct-15 07:28:00 GMT" and asctime's "Wed Oct 21 07:28:00 2015", all in GMT.
+// Only these go to Date.parse, which is laxer: it reads "-5", "-5 GMT" or "retry 5" as 1 May
+// 2001, a past date, which would mean "retry now".
+const day = '(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*';
+const month = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)';
+const time = '\\d{2}:\\d{2}:\\d{2}';
+const zonedDate = new RegExp(
+  `^${day},\\s*\\d{1,2}(?:\\s+${month}\\s+\\d{4}|-${month}-\\d{2})\\s+${time}\\s+GMT$`,
+  'i',
+);
+const asctimeDate = new RegExp(`^${day}\\s+${month}\\s+\\d{1,2}\\s+${time}\\s+\\d{4}$`, 'i');
+
+/** The HTTP date `value` as epoch milliseconds, or NaN when it is none of its forms. */
+function parseHttpDate(value: string): number {
+  const trimmed = value.trim();
+  if (zonedDate.test(trimmed)) return Date.parse(trimmed);
+  // asctime names no zone, and Date.parse would read it as local time.
+  if (asctimeDate.test(trimmed)) return Date.parse(`${trimmed} GMT`);
+  return Number.NaN;
+}
 
 /**
  * The server's retry hint in milliseconds, from `retry-after-ms` (OpenAI's precise form,
@@ -34,7 +52,7 @@ export function parseRetryAfter(
   const retryAfter = header(headers, 'retry-after');
   if (retryAfter === undefined) return undefined;
   if (seconds.test(retryAfter)) return Number(retryAfter) * 1000;
-  const date = httpDate.test(retryAfter) ? Date.parse(retryAfter) : Number.NaN;
+  const date = parseHttpDate(retryAfter);
   // A date already past means "now", not a negative wait.
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
