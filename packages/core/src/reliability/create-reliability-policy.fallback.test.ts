@@ -346,6 +346,29 @@ describe('createReliabilityPolicy: circuit breaker and fallback', () => {
     );
   });
 
+  it('says the chain stopped short, not that none of its models answered, when a fatal error ends it before its last model', async () => {
+    const { clock, call, primary, secondary } = setup({ maxAttempts: 1, breaker: false });
+    const third = new FakeChatModel({ endpoint: 'fake:third', modelName: 'tiny' });
+    primary.behaviour = () => {
+      throw modelError('server_error', { status: 503 });
+    };
+    secondary.behaviour = () => {
+      throw modelError('bad_request', { status: 400 });
+    };
+    const outcome = call([primary, secondary, third]);
+    await clock.runAll();
+    const result = await outcome;
+    expect(result).toMatchObject({ ok: false, error: { kind: 'bad_request', status: 400 } });
+    const { message } = (result as { error: Error }).error;
+    // Two of three models were tried: "None of the 2 models of the chain" miscounted the chain
+    // and hid that fake:third was never asked.
+    expect(message).not.toMatch(/None of the/);
+    expect(message).toMatch(
+      /^The call stopped at model 2 of the chain's 3, before fake:third was tried\. fake:primary gave up: .*\. Then fake:secondary: .*simulated bad_request/,
+    );
+    expect(third.calls).toBe(0);
+  });
+
   it('keeps one breaker per endpoint: an outage of one leaves the other closed', async () => {
     const { policy, openPrimary } = setup({ maxAttempts: 1 });
     await openPrimary();

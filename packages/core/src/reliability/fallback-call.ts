@@ -1,6 +1,5 @@
 import type { Clock, Random } from '../clock/clock';
 import { ModelCallError } from '../model/model-call-error';
-import type { ChatModel } from '../model/types';
 import type { BreakerWatch } from './breaker-watchers';
 import {
   callModelWithRetries,
@@ -80,7 +79,7 @@ export class FallbackCall {
       (outcome) => this.#attempted(index, outcome),
       (error: unknown) => {
         this.#watch?.stop();
-        throw error instanceof ModelCallError ? this.#chainError(error, model) : error;
+        throw error instanceof ModelCallError ? this.#chainError(error, index) : error;
       },
     );
   }
@@ -98,7 +97,7 @@ export class FallbackCall {
       }
       const next = models[index + 1];
       // No model left: the last one's error is the call's.
-      if (!next) throw this.#chainError(outcome.fallback, model);
+      if (!next) throw this.#chainError(outcome.fallback, index);
       const fallback = { from: model.endpoint, to: next.endpoint, reason: outcome.reason };
       this.#gaveUp.push(`${model.endpoint} gave up: ${outcome.reason}`);
       this.#services.events.emit('fallback', fallback);
@@ -111,19 +110,26 @@ export class FallbackCall {
   }
 
   /**
-   * The last model's error, its message led by what became of the models before it: alone,
-   * it read as if that model were the only one tried, and told a caller with a fallback chain
-   * to add one.
+   * The error of the model at `index`, its message led by what became of the models before
+   * it: alone, it read as if that model were the only one tried, and told a caller with a
+   * fallback chain to add one. An error that stopped the call before the chain's last model
+   * (fatal, the caller's abort, the deadline) says which models were never tried.
    */
-  #chainError(last: ModelCallError, model: ChatModel): ModelCallError {
+  #chainError(last: ModelCallError, index: number): ModelCallError {
     if (this.#gaveUp.length === 0) return last;
-    const tried = this.#gaveUp.length + 1;
+    const { models } = this.#options;
+    const model = models[index]!;
+    const untried = models.slice(index + 1).map((next) => next.endpoint);
+    const lead =
+      untried.length === 0
+        ? `None of the ${models.length} models of the chain answered. ${this.#gaveUp.join('. ')}. Then the last, ${model.endpoint}`
+        : `The call stopped at model ${index + 1} of the chain's ${models.length}, before ${untried.join(', ')} ${untried.length === 1 ? 'was' : 'were'} tried. ${this.#gaveUp.join('. ')}. Then ${model.endpoint}`;
     return new ModelCallError({
       kind: last.kind,
       endpoint: last.endpoint,
       status: last.status,
       retryAfterMs: last.retryAfterMs,
-      message: `None of the ${tried} models of the chain answered. ${this.#gaveUp.join('. ')}. Then the last, ${model.endpoint}: ${last.message}`,
+      message: `${lead}: ${last.message}`,
       cause: last,
     });
   }
