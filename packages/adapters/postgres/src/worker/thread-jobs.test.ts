@@ -32,4 +32,21 @@ describe('ThreadJobs', () => {
     await jobs.reply('payment', { threadId: 'pay-1', waitId: 'w', value: {} });
     expect(sent.at(-1)?.data).not.toHaveProperty('tenantId');
   });
+
+  it("keeps a wake for another tenant out of the thread's own wakes (issue: a refused wake held their dedupe slot)", async () => {
+    const { jobs, sent } = recordingJobs();
+    // A wake sent for globex names acme's thread: the worker refuses it, but pg-boss keeps one
+    // job per singleton key and time slot, so sharing the key would drop the scheduler's wake
+    // of that thread, for acme, for as long as such wakes kept coming.
+    await jobs.wake('payment', 'acme:pay-1', { reason: 'due', tenantId: 'globex' });
+    await jobs.wake('payment', 'acme:pay-1', { reason: 'due', tenantId: 'acme' });
+    await jobs.wake('payment', 'acme:pay-1', { reason: 'due' });
+    const keyOf = ({ options }: { options: unknown }) =>
+      (options as { singletonKey?: string }).singletonKey;
+    const keys = sent.map(keyOf);
+    expect(new Set(keys).size).toBe(3);
+    // Two wakes for one tenant share it: schedulers on several workers do not pile up.
+    await jobs.wake('payment', 'acme:pay-1', { reason: 'orphaned', tenantId: 'acme' });
+    expect(keyOf(sent[3]!)).toBe(keys[1]);
+  });
 });

@@ -157,7 +157,7 @@ export class ThreadJobs {
 
   /**
    * Wakes a thread: resumes it from its checkpoint so its due timers fire. Deduplicated
-   * per thread for `dedupeSeconds`, so schedulers on several workers do not pile up.
+   * per thread and tenant for `dedupeSeconds`, so schedulers on several workers do not pile up.
    * With `tenantId`, only a thread of that tenant is woken.
    */
   wake(
@@ -174,7 +174,10 @@ export class ThreadJobs {
     },
   ): Promise<string | null> {
     return this.#send(agent, { kind: 'wake', threadId, reason, ...tenantOf(tenantId) }, tenantId, {
-      singletonKey: `wake:${threadId}`,
+      // Per thread and tenant: a wake sent for another tenant, which the worker refuses, must
+      // not hold the slot of the thread's own wakes (the scheduler's, sent with its tenant)
+      // and so keep its due timers from firing (ADR 0065).
+      singletonKey: `wake:${JSON.stringify(tenantId === undefined ? [threadId] : [threadId, tenantId])}`,
       singletonSeconds: dedupeSeconds,
     });
   }
