@@ -67,7 +67,9 @@ function OneWait({
       <p class="prompt" data-testid="wait-prompt">
         {visibleText(wait.prompt)}
       </p>
-      {wait.deadline !== undefined && <WaitDeadline deadline={wait.deadline} />}
+      {wait.deadline !== undefined && (
+        <WaitDeadline deadline={wait.deadline} approval={wait.approval === true} />
+      )}
       {wait.replySchema !== undefined && (
         <details>
           <summary>Reply schema</summary>
@@ -109,11 +111,12 @@ function OneWait({
  * When the wait times out. Past it the wait is still listed (nothing has timed it out yet: no
  * worker woke the thread), but the store refuses a reply: said before anyone writes one.
  */
-function WaitDeadline({ deadline }: { deadline: number }) {
+function WaitDeadline({ deadline, approval }: { deadline: number; approval: boolean }) {
   return deadline <= Date.now() ? (
     <p class="error" data-testid="wait-deadline">
-      The deadline passed at {formatTime(deadline)}: a reply now is refused (human.timeout). The run
-      takes its timeout path when agentchart worker wakes it or it is resumed.
+      The deadline passed at {formatTime(deadline)}: a reply now is refused (
+      {approval ? 'approval.expired' : 'human.timeout'}). The run takes its timeout path when
+      agentchart worker wakes it or it is resumed.
     </p>
   ) : (
     <p class="muted" data-testid="wait-deadline">

@@ -126,7 +126,7 @@ export const showCommand: Command = {
         context.stdout.write(
           `\n${waits.length > 1 ? `wait ${index + 1} of ${waits.length}` : 'waiting for a human'}\n` +
             `  wait     ${safe(wait.waitId)}${wait.threadId === threadId ? '' : ` (child agent thread ${safe(wait.threadId)})`}\n` +
-            `  state    ${safe(wait.state ?? '?')}, since ${safe(formatTime(wait.since))}${wait.deadline === undefined ? ', no deadline' : deadlinePassed(wait, Date.now()) ? `, deadline passed ${safe(formatTime(wait.deadline))}: ${passedDeadlineNote}` : `, times out ${safe(formatTime(wait.deadline))}`}\n` +
+            `  state    ${safe(wait.state ?? '?')}, since ${safe(formatTime(wait.since))}${wait.deadline === undefined ? ', no deadline' : deadlinePassed(wait, Date.now()) ? `, deadline passed ${safe(formatTime(wait.deadline))}: ${passedDeadlineNote([wait])}` : `, times out ${safe(formatTime(wait.deadline))}`}\n` +
             `  prompt   ${safe(wait.prompt)}\n` +
             (wait.redacted
               ? '  note     parts of this were redacted before they were stored: what is shown is not all the step holds (a call approved here runs with the real values). Check them where they come from, or answer through a handle of the process that holds the run.\n'

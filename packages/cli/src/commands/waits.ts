@@ -87,6 +87,8 @@ export const waitsCommand: Command = {
           ? (await listThreads(checkpointer, 'waiting')).map((thread) => thread.threadId)
           : [values.thread];
       const rows: PendingWaitRow[] = [];
+      // The waits past their deadline, whose kind says the code a reply to them is refused with.
+      const overdue: { approval?: true }[] = [];
       const now = Date.now();
       for (const threadId of threadIds) {
         const checkpoint = await checkpointer.latest(threadId);
@@ -101,6 +103,7 @@ export const waitsCommand: Command = {
         if (checkpoint.run.status !== 'waiting' && checkpoint.run.status !== 'running') continue;
         const root = await rootOf(checkpointer, checkpoint);
         for (const wait of await openWaits(checkpointer, threadId)) {
+          if (deadlinePassed(wait, now)) overdue.push(wait);
           rows.push({
             threadId: root.threadId,
             ...(root.agent === undefined ? {} : { agent: root.agent }),
@@ -133,14 +136,14 @@ export const waitsCommand: Command = {
           ? ''
           : `${new Date(row.deadline).toISOString()}${row.deadlinePassed ? ' (passed)' : ''}`,
       ]);
-      const passed = rows.filter((row) => row.deadlinePassed).length;
+      const passed = overdue.length;
       context.stdout.write(
         `${formatColumns([['thread', ...(children ? ['child agent'] : []), 'wait', 'prompt', 'reply', 'deadline'], ...table])}\n\n` +
           // The ids come from the database: a control character in one must not reach the terminal.
           `${terminalSafe(`Answer one with: agentchart send ${rows.length === 1 ? shellWord(rows[0]!.threadId) : '<thread>'} --reply '<json>' --wait-id ${rows.length === 1 ? shellWord(rows[0]!.waitId) : '<wait>'}${context.env?.[agentVariable] ? '' : ' --agent <module>'}${databaseArgument(database)}`)}\n` +
           (passed === 0
             ? ''
-            : `${passed === 1 ? 'One wait is' : `${passed} waits are`} past the deadline: ${passedDeadlineNote}.\n`),
+            : `${passed === 1 ? 'One wait is' : `${passed} waits are`} past the deadline: ${passedDeadlineNote(overdue)}.\n`),
       );
       return 0;
     } finally {

@@ -1,6 +1,6 @@
 import type { JournalEntry } from '@agentchart/core/internal';
 import { describe, expect, it } from 'vitest';
-import { openWaits } from './open-waits';
+import { openWaits, passedDeadlineNote } from './open-waits';
 
 /** A store whose one thread holds `entries`. */
 function storeOf(entries: Partial<JournalEntry>[]) {
@@ -34,5 +34,33 @@ describe('openWaits', () => {
       't',
     );
     expect(waits[0]!.prompt).toBe('Approve?');
+  });
+
+  it("names the code an approval past its deadline refuses a reply with, approval.expired, not a humanWait's", async () => {
+    const waits = await openWaits(
+      storeOf([
+        {
+          key: 'w1',
+          kind: 'human',
+          status: 'started',
+          startedAt: 1,
+          input: { tool: 'pay', arguments: { amount: 900 } },
+          meta: { argumentsHash: 'h', deadline: 2 },
+        },
+        {
+          key: 'w2',
+          kind: 'human',
+          status: 'started',
+          startedAt: 1,
+          input: 'Ok?',
+          meta: { deadline: 2 },
+        },
+      ]),
+      't',
+    );
+    // Was "refused (human.timeout)" for both: an approval's late reply is approval.expired.
+    expect(passedDeadlineNote([waits[0]!])).toContain('refused (approval.expired)');
+    expect(passedDeadlineNote([waits[1]!])).toContain('refused (human.timeout)');
+    expect(passedDeadlineNote(waits)).toContain('refused (approval.expired, human.timeout)');
   });
 });

@@ -18,14 +18,21 @@ export interface OpenWait {
   deadline?: number;
   /** Parts of what the wait shows were redacted before it was stored. */
   redacted?: true;
+  /** An approval (`askApproval`): past its deadline a reply is refused with `approval.expired`. */
+  approval?: true;
 }
 
 /**
- * What a wait whose deadline has passed tells whoever would answer it: it is still listed
- * (nothing has run its timeout yet), but a reply now is refused.
+ * What waits whose deadline has passed tell whoever would answer them: they are still listed
+ * (nothing has run their timeout yet), but a reply now is refused, with the code of their
+ * kind: `approval.expired` for an approval, `human.timeout` for any other wait.
  */
-export const passedDeadlineNote =
-  'a reply now is refused (human.timeout): the thread takes its timeout path when agentchart worker wakes it or it is resumed';
+export function passedDeadlineNote(waits: readonly { approval?: true }[]): string {
+  const codes = [
+    ...new Set(waits.map((wait) => (wait.approval ? 'approval.expired' : 'human.timeout'))),
+  ].sort();
+  return `a reply now is refused (${codes.join(', ')}): the thread takes its timeout path when agentchart worker wakes it or it is resumed`;
+}
 
 /** True once the wait's deadline has passed at `now`: a reply is refused with `human.timeout`. */
 export function deadlinePassed(wait: { deadline?: number }, now: number): boolean {
@@ -57,6 +64,8 @@ export async function openWaits(
         since: entry.startedAt,
         ...(typeof deadline === 'number' ? { deadline } : {}),
         ...(entry.meta?.inputRedacted === true ? { redacted: true as const } : {}),
+        // askApproval records the hash of the arguments it shows; no other wait does.
+        ...(entry.meta?.argumentsHash === undefined ? {} : { approval: true as const }),
       });
     } else if (entry.kind === 'agent' && entry.status === 'started' && depth < 4) {
       waits.push(...(await openWaits(store, childThreadOf(entry), depth + 1)));

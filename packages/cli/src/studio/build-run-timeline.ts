@@ -85,6 +85,7 @@ export function buildRunTimeline({
         prompt: step.prompt ?? '',
         ...(step.replySchema === undefined ? {} : { replySchema: step.replySchema }),
         ...(step.deadline === undefined ? {} : { deadline: step.deadline }),
+        ...(step.approval ? { approval: true as const } : {}),
       })),
   };
 }
@@ -229,6 +230,7 @@ function effectStep(entry: JournalEntry, requests: Map<string, StepMessage[]>): 
     if (entry.output !== undefined) step.output = entry.output;
     if (meta.replySchema !== undefined) step.replySchema = meta.replySchema;
     if (typeof meta.deadline === 'number') step.deadline = meta.deadline;
+    if (meta.argumentsHash !== undefined) step.approval = true;
   } else {
     if (entry.input !== undefined) step.input = entry.input;
     if (entry.output !== undefined) step.output = entry.output;

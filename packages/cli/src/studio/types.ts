@@ -132,6 +132,8 @@ export interface EffectStep extends StepBase {
   prompt?: string;
   replySchema?: unknown;
   deadline?: number;
+  /** A human wait that is an approval (`askApproval` records its arguments' hash). */
+  approval?: true;
 }
 
 /** One step of a run's timeline. */
@@ -151,6 +153,8 @@ export interface PendingWait {
   prompt: string;
   replySchema?: unknown;
   deadline?: number;
+  /** An approval (`askApproval`): past its deadline a reply is refused with `approval.expired`. */
+  approval?: true;
 }
 
 /** Everything the run view shows. */
