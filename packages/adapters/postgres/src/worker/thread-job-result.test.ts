@@ -126,6 +126,39 @@ describe('jobs.result', () => {
     }
   });
 
+  it('answers a job of another tenant, or of none, as no such job when asked for a tenant', async () => {
+    // Before: jobs.result took no tenant, so an API answering `GET /jobs/:id` (the 202 of
+    // docs/deployment.md) gave any tenant holding a job id another tenant's thread and detail.
+    const queue = await createThreadJobs({
+      connectionString: postgres.connectionString,
+      jobSchema: 'results_tenants',
+    });
+    try {
+      const acme = await queue.jobs.start('billing', {
+        threadId: 'acme:B-1',
+        input: {},
+        tenantId: 'acme',
+      });
+      const operator = await queue.jobs.start('billing', { threadId: 'B-2', input: {} });
+      for (const jobId of [acme!, operator!]) {
+        const error = await failureOf(
+          queue.jobs.result('billing', jobId, { timeoutMs: 0, tenantId: 'globex' }),
+        );
+        expect(error).toMatchObject({
+          code: 'job.not_found',
+          message: expect.stringMatching(/^The job queue of agent "billing" has no job /),
+        });
+        expect((error as Error).message).not.toMatch(/acme|B-/);
+      }
+      // Its own tenant finds it (not finished: no worker serves this queue).
+      await expect(
+        queue.jobs.result('billing', acme!, { timeoutMs: 0, tenantId: 'acme' }),
+      ).rejects.toMatchObject({ code: 'job.timeout' });
+    } finally {
+      await queue.close();
+    }
+  });
+
   it('fails with job.timeout, saying no worker took the job, when none serves its agent', async () => {
     const queue = await createThreadJobs({
       connectionString: postgres.connectionString,

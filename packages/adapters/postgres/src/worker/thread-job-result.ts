@@ -13,6 +13,13 @@ export interface ThreadJobResultOptions {
    * on). 0 looks once. Default 30 000.
    */
   timeoutMs?: number;
+  /**
+   * The tenant the caller acts for, as given to the job's `start`, `reply`, `event` or
+   * `wake`. When given, a job sent for another tenant, or for none, is answered as one that
+   * does not exist (`job.not_found`), naming nothing of it: a job id shown to one tenant
+   * never tells another what became of that tenant's thread (ADR 0065).
+   */
+  tenantId?: string;
 }
 
 /** What `jobs.start`, `reply`, `event` and `wake` resolve to: pg-boss's job ids. */
@@ -39,12 +46,14 @@ export async function waitForThreadJob(
   server?: string,
 ): Promise<ThreadJobResult> {
   // A misspelt `timeout` would wait the default instead of the time meant.
-  checkOptionNames('jobs.result', options, ['timeoutMs']);
-  const { timeoutMs = 30_000 } = options;
+  checkOptionNames('jobs.result', options, ['timeoutMs', 'tenantId']);
+  const { timeoutMs = 30_000, tenantId } = options;
   checkDelay('jobs.result', 'timeoutMs', timeoutMs, { min: 0, unit: 'ms' });
   const deadline = Date.now() + timeoutMs;
   for (let pauseMs = 50; ; pauseMs = Math.min(pauseMs * 2, maxPauseMs)) {
     const job = await readJob(boss, queue, agent, jobId, server);
+    // Another tenant's job is none of this caller's: told apart from no job by nothing.
+    if (tenantId !== undefined && job.data.tenantId !== tenantId) throw noSuchJob(agent, jobId);
     const what = describeJob(job, agent);
     switch (job.state) {
       case 'completed':
@@ -104,14 +113,16 @@ async function readJob(
     throw storageFailure(error, server, `reading job ${jobId} of agent "${agent}"`);
   }
   const [job] = found;
-  if (job === undefined) {
-    throw new ThreadJobError(
-      'job.not_found',
-      jobId,
-      `The job queue of agent "${agent}" has no job ${jobId}: it was sent for another agent, or it ended over a day ago and was deleted. Pass the id and the agent the job was sent with.`,
-    );
-  }
+  if (job === undefined) throw noSuchJob(agent, jobId);
   return job;
+}
+
+function noSuchJob(agent: string, jobId: string): ThreadJobError {
+  return new ThreadJobError(
+    'job.not_found',
+    jobId,
+    `The job queue of agent "${agent}" has no job ${jobId}: it was sent for another agent, or it ended over a day ago and was deleted. Pass the id and the agent the job was sent with.`,
+  );
 }
 
 function describeJob({ id, data }: JobWithMetadata<ThreadJob>, agent: string): string {

@@ -88,12 +88,13 @@ export class ThreadJobs {
    * finish it, up to `timeoutMs` (default 30 000; 0 looks once), and resolves to what the
    * worker reported — the thread's rest (`waiting`, `done`, `failed` …), or why the job did
    * nothing: `refused` (with `code` `human.invalid_reply`, `human.timeout`, `run.not_found` …
-   * and a `detail` to show the person), `already-answered`, `already-ended`.
+   * and a `detail` to show the person), `already-answered`, `already-ended`. With `tenantId`,
+   * a job sent for another tenant (or for none) is `job.not_found`, as an unknown id.
    *
    * @example
    * ```ts
    * const jobId = await queue.jobs.reply('support', { threadId, waitId, value });
-   * const { status, code, detail } = await queue.jobs.result('support', jobId!, { timeoutMs: 10_000 });
+   * const { status, code, detail } = await queue.jobs.result('support', jobId!, { timeoutMs: 10_000, tenantId });
    * ```
    * @throws ThreadJobError `job.not_found` (no such job in the agent's queue), `job.timeout`
    * (not finished in time: it goes on) or `job.failed` (given up after its retries, or
