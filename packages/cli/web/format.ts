@@ -5,7 +5,7 @@ export function formatCost(usd: number | undefined): string {
   return `$${usd < 0.01 ? usd.toPrecision(3) : usd.toFixed(4)}`;
 }
 
-/** `850 ms`, `12.4 s`, `3 min 05 s`. */
+/** `850 ms`, `12.4 s`, `3 min 05 s`, `5 h 07 min`, `4 d 02 h`. */
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined) return '–';
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -13,7 +13,23 @@ export function formatDuration(ms: number | undefined): string {
   const minutes = Math.floor(ms / 60_000);
   if (minutes < 60)
     return `${minutes} min ${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')} s`;
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
+  return `${Math.floor(hours / 24)} d ${String(hours % 24).padStart(2, '0')} h`;
+}
+
+/**
+ * A run's time: how long it worked, from its start to its last checkpoint, and for a run that
+ * waits how long it has waited since (`256 ms, waiting 4 d 02 h`): a run waiting days for a
+ * person worked only for the first part.
+ */
+export function formatRunTime(
+  run: { status: string; durationMs: number; updatedAt: number },
+  now: number,
+): string {
+  const worked = formatDuration(run.durationMs);
+  if (run.status !== 'waiting') return worked;
+  return `${worked}, waiting ${formatDuration(Math.max(0, now - run.updatedAt))}`;
 }
 
 /** `1,234` */

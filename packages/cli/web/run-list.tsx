@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { RunPage, RunQuery, StudioRunStatus } from '../src/studio/types';
 import { fetchRuns } from './api';
-import { formatCost, formatCount, formatDuration, visibleText } from './format';
+import { formatCost, formatCount, formatRunTime, visibleText } from './format';
 
 const statuses: StudioRunStatus[] = ['waiting', 'running', 'done', 'failed', 'limit', 'stopped'];
 const pageSize = 100;
@@ -129,7 +129,7 @@ export function RunList({
                   {run.waitingFor ? ` · asks: ${visibleText(run.waitingFor)}` : ''}
                 </div>
               </td>
-              <td>{formatDuration(run.durationMs)}</td>
+              <td>{formatRunTime(run, Date.now())}</td>
               <td>{formatCount(run.inputTokens + run.outputTokens)}</td>
               <td>{formatCost(run.costUsd)}</td>
             </tr>

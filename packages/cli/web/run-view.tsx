@@ -2,7 +2,14 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ChartView, RunDetail, RunStep } from '../src/studio/types';
 import { fetchChart, fetchRun } from './api';
 import { Chart, heatColour, takenTransitions } from './chart';
-import { formatCost, formatCount, formatDuration, formatJson, visibleText } from './format';
+import {
+  formatCost,
+  formatCount,
+  formatDuration,
+  formatJson,
+  formatRunTime,
+  visibleText,
+} from './format';
 import { StepDetail, stepKindLabel, stepTitle } from './step-detail';
 import { WaitForm } from './wait-form';
 
@@ -107,7 +114,7 @@ export function RunView({ threadId, refresh }: { threadId: string; refresh: numb
           {visibleText(summary.threadId)}
         </h2>
         <p class="muted">
-          {visibleText(summary.agent)} · {formatDuration(summary.durationMs)} ·{' '}
+          {visibleText(summary.agent)} · {formatRunTime(summary, Date.now())} ·{' '}
           {formatCount(summary.inputTokens + summary.outputTokens)} tokens ·{' '}
           {formatCost(summary.costUsd)} · {summary.modelCalls} model calls · {summary.toolCalls}{' '}
           tool calls

@@ -18,13 +18,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
-import { SqliteCheckpointer } from '@agentchart/core';
+import { createAgent, SqliteCheckpointer } from '@agentchart/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMachine } from 'xstate';
 import { pipelineModels } from '../../../../examples/tender-pipeline/src/models';
 import { runBatch } from '../../../../examples/tender-pipeline/src/run-batch';
 import { sampleTenders } from '../../../../examples/tender-pipeline/src/tenders';
 import { runCli } from '../cli';
 import { memoryContext } from '../testing';
+import { formatTime } from './open-store';
 
 let dir: string;
 let database: string;
@@ -180,6 +182,40 @@ describe('agentchart show', () => {
     expect(stdout).toMatch(/usage\s+5 model calls/);
     expect(stdout).toMatch(/filter#0\/0:llm\s+llm\s+demo-classifier\s+completed/);
     expect(stdout).toMatch(/research#0\/\d:tool:buyer_history\s+tool\s+buyer_history\s+completed/);
+  });
+
+  it('says when a resting thread next wakes, and that a time gone by waits for a worker', async () => {
+    const timers = join(dir, 'timers.db');
+    const checkpointer = new SqliteCheckpointer({ path: timers, synchronous: 'normal' });
+    const machine = createMachine({
+      id: 'reminder',
+      initial: 'later',
+      states: { later: { after: { 3600000: 'done' } }, done: { type: 'final' } },
+    });
+    for (const [threadId, aheadMs] of [
+      ['soon', 0],
+      ['overdue', -2 * 3_600_000],
+    ] as const) {
+      const clock = {
+        now: () => Date.now() + aheadMs,
+        setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),
+        clearTimeout: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+      };
+      const agent = createAgent({ machine, checkpointer, clock });
+      expect((await agent.run({ threadId, input: undefined })).status).toBe('waiting');
+      await agent.close();
+    }
+    const wakeAt = async (threadId: string) => (await checkpointer.latest(threadId))!.wakeAt!;
+    const soon = await wakeAt('soon');
+    const overdue = await wakeAt('overdue');
+    checkpointer.close();
+    // Before: neither said a word of the timer; a thread due two hours ago looked like any other.
+    expect((await cli('show', 'soon', '--db', timers)).stdout).toContain(
+      `wakes    ${formatTime(soon)} (its next timer or wait deadline)`,
+    );
+    expect((await cli('show', 'overdue', '--db', timers)).stdout).toContain(
+      `wakes    ${formatTime(overdue)}, due now: a running "agentchart worker"`,
+    );
   });
 
   it('says which threads exist when the id is unknown', async () => {

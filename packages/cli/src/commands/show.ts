@@ -115,6 +115,7 @@ export const showCommand: Command = {
             ? `limit    ${safe(checkpoint.run.limit.limit)} reached: ${safe(checkpoint.run.limit.value)} against a maximum of ${safe(checkpoint.run.limit.max)}${checkpoint.run.limit.duringWrapUp ? ', again during the wrap-up' : ''}${checkpoint.run.limit.familyThreadId === undefined ? '' : ` (the limit of thread ${safe(checkpoint.run.limit.familyThreadId)}, shared with its child agents)`}\n`
             : '') +
           `state    ${safe(JSON.stringify(state))}\n` +
+          wakesLine(checkpoint.wakeAt, Date.now()) +
           `usage    ${safe(formatUsage(usage))}\n\n`,
       );
       context.stdout.write(
@@ -141,6 +142,18 @@ export const showCommand: Command = {
     }
   },
 };
+
+/**
+ * When a resting thread next acts on its own (an `after` timer, a wait's deadline), and
+ * whether that time has come: nothing but a running worker (or a resume) wakes it then.
+ */
+function wakesLine(wakeAt: number | undefined, now: number): string {
+  if (wakeAt === undefined) return '';
+  const when = terminalSafe(formatTime(wakeAt));
+  return wakeAt <= now
+    ? `wakes    ${when}, due now: a running "agentchart worker" (or "agentchart resume") wakes it\n`
+    : `wakes    ${when} (its next timer or wait deadline)\n`;
+}
 
 const timelineHeader = [
   'time',

@@ -89,4 +89,14 @@ describe('the studio wait form', () => {
     expect(overdue).toContain('a reply now is refused (human.timeout)');
     await page.close();
   }, 60_000);
+
+  it('shows how long a waiting run has waited, not only the milliseconds it worked', async () => {
+    const page = await browser.newPage();
+    await page.goto(studio.url);
+    const overdue = page.locator('[data-thread="overdue"] td').nth(1);
+    await expect.poll(() => overdue.count()).toBe(1);
+    // Before: "7 ms" for a run waiting two hours, its active time only.
+    expect(await overdue.textContent()).toMatch(/, waiting 2 h 0\d min$/);
+    await page.close();
+  }, 60_000);
 });
