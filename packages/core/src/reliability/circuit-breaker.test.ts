@@ -70,6 +70,35 @@ describe('CircuitBreaker', () => {
     expect(breaker.state).toBe('open');
   });
 
+  it('opens in an outage that follows busy traffic, though the window still holds its successes', () => {
+    // Before: 420 successes, then every request failed; at 300 failures the window's rate was
+    // 41%, under the 50% threshold, and the breaker stayed closed through the outage.
+    const { breaker, changes, fail, succeed } = breakerWithLog({ minimumRequests: 20 });
+    for (let i = 0; i < 420; i += 1) succeed();
+    for (let i = 0; i < 19; i += 1) fail();
+    expect(breaker.state).toBe('closed');
+    fail();
+    expect(breaker.state).toBe('open');
+    expect(changes.at(-1)?.reason).toBe(
+      '20 requests failed in a row, none succeeded since (0 in flight; threshold 50% of 20 or more); last: server_error: 503',
+    );
+  });
+
+  it('counts the failures in a row from the last success, and requests in flight against them', () => {
+    const { breaker, admit, fail, succeed } = breakerWithLog({ minimumRequests: 20 });
+    for (let i = 0; i < 100; i += 1) succeed();
+    for (let i = 0; i < 19; i += 1) fail();
+    succeed();
+    for (let i = 0; i < 19; i += 1) fail();
+    expect(breaker.state).toBe('closed');
+    // 200 answers still on their way: 20 fast failures in a row are a burst, not an outage.
+    const slow = Array.from({ length: 200 }, admit);
+    fail();
+    expect(breaker.state).toBe('closed');
+    for (const permit of slow) permit.success();
+    expect(breaker.state).toBe('closed');
+  });
+
   it('stays closed while the failure rate is under the threshold', () => {
     const { breaker, fail, succeed } = breakerWithLog({ failureRateThreshold: 0.6 });
     for (let round = 0; round < 20; round += 1) {

@@ -93,8 +93,9 @@ const percent = (share: number) => `${Math.round(share * 100)}%`;
 /**
  * A circuit breaker for one model endpoint: closed; open once at least `minimumRequests`
  * requests have ended within `windowMs` and the failed ones make up `failureRateThreshold` of
- * them and of those still in flight; half-open after `cooldownMs`, with a single probe call
- * whose outcome closes or reopens it.
+ * them and of those still in flight — or once `minimumRequests` failed in a row and make up
+ * that share of themselves and those in flight; half-open after `cooldownMs`, with a single
+ * probe call whose outcome closes or reopens it.
  *
  * The rate counts requests in flight as not failed because failures come back first: a 503
  * or a reset takes milliseconds, an answer seconds. Judged on ended requests alone, the
@@ -115,6 +116,8 @@ export class CircuitBreaker {
   #generation = 0;
   /** Requests admitted while closed in this generation and not yet settled. */
   #inFlight = 0;
+  /** Failures since the last success in this generation: an outage's run of them. */
+  #failedInARow = 0;
   #openedAt = 0;
   #openReason = '';
   #probeInFlight = false;
@@ -176,31 +179,51 @@ export class CircuitBreaker {
     else this.#inFlight -= 1;
     if (outcome === 'success') {
       if (probe) this.#transition('closed', 'probe call succeeded');
-      else this.#window.add('success', this.#clock.now());
+      else {
+        this.#failedInARow = 0;
+        this.#window.add('success', this.#clock.now());
+      }
     } else if (outcome === 'failure') {
       if (probe) {
         this.#open(`probe call failed (${reason})`);
         return;
       }
+      this.#failedInARow += 1;
       this.#window.add('failure', this.#clock.now());
       this.#judge(reason);
     }
   }
 
-  /** Opens the breaker when the window holds enough requests and too many failed. */
+  /**
+   * Opens the breaker when too many requests failed: in the window, or since the last success.
+   * The second is an outage that follows busy traffic: the window still holds the successes
+   * from before it (420 of them against 300 failures, 41%), and would keep the breaker closed
+   * while every request fails. Both judge the same rate with the same minimum volume, and both
+   * count requests in flight as not failed, so a burst's fast failures open neither.
+   */
   #judge(lastReason: string): void {
     const { failureRateThreshold, minimumRequests, windowMs } = this.#options;
+    const inFlight = this.#inFlight;
     const now = this.#clock.now();
     const failed = this.#window.sum('failure', now);
     const succeeded = this.#window.sum('success', now);
-    if (failed + succeeded < minimumRequests) return;
-    const rate = failed / (failed + succeeded + this.#inFlight);
-    if (rate < failureRateThreshold) return;
-    this.#open(
-      `${percent(rate)} of requests failed in the last ${windowMs} ms ` +
-        `(${failed} failed, ${succeeded} succeeded, ${this.#inFlight} in flight; ` +
-        `threshold ${percent(failureRateThreshold)}); last: ${lastReason}`,
-    );
+    const rate = failed / (failed + succeeded + inFlight);
+    if (failed + succeeded >= minimumRequests && rate >= failureRateThreshold) {
+      this.#open(
+        `${percent(rate)} of requests failed in the last ${windowMs} ms ` +
+          `(${failed} failed, ${succeeded} succeeded, ${inFlight} in flight; ` +
+          `threshold ${percent(failureRateThreshold)}); last: ${lastReason}`,
+      );
+      return;
+    }
+    const inARow = this.#failedInARow;
+    if (inARow >= minimumRequests && inARow / (inARow + inFlight) >= failureRateThreshold) {
+      this.#open(
+        `${inARow} requests failed in a row, none succeeded since ` +
+          `(${inFlight} in flight; threshold ${percent(failureRateThreshold)} of ${minimumRequests} or more); ` +
+          `last: ${lastReason}`,
+      );
+    }
   }
 
   #open(reason: string): void {
@@ -214,6 +237,7 @@ export class CircuitBreaker {
     this.#state = to;
     this.#generation += 1;
     this.#inFlight = 0;
+    this.#failedInARow = 0;
     this.#probeInFlight = false;
     // A closed breaker starts from a clean window, as Hystrix's does: the outage is over.
     this.#window.clear();

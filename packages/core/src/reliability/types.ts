@@ -82,7 +82,9 @@ export type CircuitState = 'closed' | 'open' | 'half-open';
 /**
  * Options of the circuit breaker kept for each model endpoint. It judges the endpoint's error
  * rate over a sliding window with a minimum volume, as Hystrix and Envoy's outlier detection
- * do, so an ordinary burst of transient faults never opens it while an outage does. Only
+ * do, so an ordinary burst of transient faults never opens it while an outage does; and the
+ * same rate over the failures since the last success, so an outage that follows busy traffic
+ * opens it though the window still holds the successes from before. Only
  * retryable failures (429, 5xx, timeouts, resets, malformed bodies) count as failures; a 400
  * or an abort says nothing about the endpoint and is not counted at all.
  */
@@ -95,8 +97,9 @@ export interface CircuitBreakerOptions {
   failureRateThreshold?: number;
   /**
    * Requests that must have ended within the window before the breaker judges the rate at
-   * all, so a handful of failures at low traffic cannot open it; `Infinity` means never open.
-   * Default 20 (Hystrix's request volume threshold).
+   * all, so a handful of failures at low traffic cannot open it, and the failures in a row
+   * that open it whatever the window holds; `Infinity` means never open. Default 20
+   * (Hystrix's request volume threshold).
    */
   minimumRequests?: number;
   /** The sliding window the rate is judged over, forgotten in tenths. Default 10 000. */
