@@ -175,7 +175,11 @@ export function createAgentInspector(options: AgentInspectorOptions = {}): Agent
     attach(agent) {
       return agent.events.onAny((event) => {
         if (event.type === 'run.start') {
-          const earlier = sessions.bindThread(event.threadId, event.sessionId);
+          const earlier = sessions.bindThread(
+            event.threadId,
+            event.sessionId,
+            event.parentThreadId,
+          );
           // A thread woken again runs under a new root: the old one's facts go out first.
           if (earlier !== undefined) setTimeout(() => sessions.forgetSession(earlier), 0);
           flushRoot(event.sessionId);

@@ -30,6 +30,19 @@ describe('ThreadSessions', () => {
     expect(sessions.complete(anonymousEvent('ask-2')).rootId).toBe('anonymous');
   });
 
+  it("links a child agent's root to the actor its parent runs it from, and no thread its run does not name a child", () => {
+    const sessions = new ThreadSessions();
+    sessions.bindThread('acme', 'root-a');
+    sessions.registerActor({ ...effect('ask-a', root('root-a')), id: 'delegate' }, 'root-a');
+    sessions.bindThread('acme/delegate#0', 'root-child', 'acme');
+    const registered = (sessionId: string) =>
+      ({ type: '@xstate.actor', sessionId, rootId: sessionId }) as unknown as InspectionMessage;
+    expect(sessions.complete(registered('root-child')).parentId).toBe('ask-a');
+    // Before: another thread whose id only began with "acme/" was drawn inside acme's tree.
+    sessions.bindThread('acme/delegate#1', 'root-other');
+    expect(sessions.complete(registered('root-other')).parentId).toBeUndefined();
+  });
+
   it('remembers at most maxThreads threads, forgetting the one bound longest ago first', () => {
     const sessions = new ThreadSessions({ maxThreads: 3 });
     for (const n of [1, 2, 3]) {

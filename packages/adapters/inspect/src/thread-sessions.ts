@@ -91,12 +91,13 @@ export class ThreadSessions {
   }
 
   /**
-   * Binds a thread to its root actor's session; links a child agent's root to its parent.
+   * Binds a thread to its root actor's session; links a child agent's root (`parentThreadId`
+   * given) to the actor that runs it in its parent.
    * Returns the session the thread ran under before, when it rested and woke again in this
    * process: that root actor is gone, so forget it ({@link forgetSession}) once the facts
    * already on their way to it are out.
    */
-  bindThread(threadId: string, session: string): string | undefined {
+  bindThread(threadId: string, session: string, parentThreadId?: string): string | undefined {
     const earlier = this.#threads.get(threadId)?.session;
     let sites = this.#rootSites.get(session);
     if (!sites) {
@@ -109,14 +110,12 @@ export class ThreadSessions {
     this.#threads.delete(threadId);
     this.#threads.set(threadId, { session, sites });
     this.#dropOldest(threadId);
-    let parent: string | undefined;
-    for (const candidate of this.#threads.keys()) {
-      if (!threadId.startsWith(`${candidate}/`)) continue;
-      if (!parent || candidate.length > parent.length) parent = candidate;
-    }
-    if (parent !== undefined) {
-      const site = threadId.slice(parent.length + 1).replace(/#\d+$/, '');
-      const parentActor = this.#threads.get(parent)?.sites.get(site);
+    // Only the parent its run names (`run.start`'s `parentThreadId`): a thread whose id merely
+    // begins with another's and `/` — another tenant's, say — is not that thread's child.
+    const parent = parentThreadId === undefined ? undefined : this.#threads.get(parentThreadId);
+    if (parent && threadId.startsWith(`${parentThreadId}/`)) {
+      const site = threadId.slice(parentThreadId!.length + 1).replace(/#\d+$/, '');
+      const parentActor = parent.sites.get(site);
       if (parentActor) this.#parentOf.set(session, parentActor);
     }
     return earlier === session ? undefined : earlier;
