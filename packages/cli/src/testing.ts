@@ -21,3 +21,15 @@ export function memoryContext({
   };
   return { context, stdout: () => out.join(''), stderr: () => err.join('') };
 }
+
+/**
+ * The real clock moved `aheadMs` (negative: into the past), for tests that need a thread made
+ * as if hours ago: its timers and deadlines are set from that time.
+ */
+export function shiftedClock(aheadMs: number) {
+  return {
+    now: () => Date.now() + aheadMs,
+    setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),
+    clearTimeout: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+  };
+}

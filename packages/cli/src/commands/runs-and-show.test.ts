@@ -25,7 +25,7 @@ import { pipelineModels } from '../../../../examples/tender-pipeline/src/models'
 import { runBatch } from '../../../../examples/tender-pipeline/src/run-batch';
 import { sampleTenders } from '../../../../examples/tender-pipeline/src/tenders';
 import { runCli } from '../cli';
-import { memoryContext } from '../testing';
+import { memoryContext, shiftedClock } from '../testing';
 import { formatTime } from './open-store';
 
 let dir: string;
@@ -196,11 +196,7 @@ describe('agentchart show', () => {
       ['soon', 0],
       ['overdue', -2 * 3_600_000],
     ] as const) {
-      const clock = {
-        now: () => Date.now() + aheadMs,
-        setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),
-        clearTimeout: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
-      };
+      const clock = shiftedClock(aheadMs);
       const agent = createAgent({ machine, checkpointer, clock });
       expect((await agent.run({ threadId, input: undefined })).status).toBe('waiting');
       await agent.close();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
 import { formatTime } from '../../web/format';
-import { memoryContext } from '../testing';
+import { memoryContext, shiftedClock } from '../testing';
 import { launchChromium } from './__fixtures__/browser';
 import { serveStudio } from './serve-studio';
 import type { Studio } from './start-studio';
@@ -45,11 +45,7 @@ beforeAll(async () => {
     ['overdue', -2 * hourMs],
     ['open', 0],
   ] as const) {
-    const clock = {
-      now: () => Date.now() + aheadMs,
-      setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),
-      clearTimeout: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
-    };
+    const clock = shiftedClock(aheadMs);
     const agent = createAgent({ machine, checkpointer, clock });
     const outcome = await agent.run({ threadId, input: {} });
     expect(outcome.status).toBe('waiting');
