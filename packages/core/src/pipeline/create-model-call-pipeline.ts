@@ -62,7 +62,7 @@ export function createModelCallPipeline(options: ModelCallPipelineOptions): Mode
       telemetryStep(),
       accountingStep({ prices, quota }),
       ...middleware,
-      ...(cache ? [cacheStep(cache)] : []),
+      ...(cache ? [cacheStep(cache, policy)] : []),
     ],
     policyCall(policy),
   );

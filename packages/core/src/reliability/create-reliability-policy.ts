@@ -170,6 +170,7 @@ export function createReliabilityPolicy(options: ReliabilityPolicyOptions = {}):
   return {
     on: (type, listener) => events.on(type, listener),
     status: (endpoint) => registry.status(endpoint),
+    passesOver: (endpoint) => registry.passesOver(endpoint),
 
     // Not an async function: a call in flight holds its `FallbackCall`, not a suspended frame.
     call(options) {

@@ -26,6 +26,8 @@ export interface EndpointGuardRegistryOptions {
 export interface EndpointGuardRegistry {
   guardsFor(endpoint: string): EndpointGuards;
   status(endpoint: string): EndpointStatus;
+  /** True while the endpoint's breaker fails calls fast (see `ModelCallPolicy.passesOver`). */
+  passesOver(endpoint: string): boolean;
 }
 
 /**
@@ -63,6 +65,7 @@ export function createEndpointGuardRegistry({
   };
   return {
     guardsFor,
+    passesOver: (endpoint) => guards.get(endpoint)?.breaker.blockedReason() !== undefined,
     status(endpoint) {
       // Read without creating: asking about an endpoint must not allocate guards for it.
       const found = guards.get(endpoint);

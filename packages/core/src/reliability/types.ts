@@ -61,6 +61,13 @@ export interface ModelCallResult {
  */
 export interface ModelCallPolicy {
   call(options: ModelCallOptions): Promise<ModelCallResult>;
+  /**
+   * True when a call made now would pass over this endpoint without a request (its breaker
+   * is open): the response cache then keys a call by the model that would answer it, so
+   * identical calls during an outage share the fallback's answer. Optional; without it every
+   * call is keyed by its first model.
+   */
+  passesOver?(endpoint: string): boolean;
 }
 
 /** A policy that makes exactly one attempt on the first model: no retries, no limits. */
