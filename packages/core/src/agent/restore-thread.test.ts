@@ -238,6 +238,62 @@ describe('restoreRun (agent.resume)', () => {
     expect(seen[0]).not.toBe(seen[1]);
   });
 
+  describe('a migrate that fails (issue: a deploy whose migrate threw gave a bare TypeError)', () => {
+    const chart = (waitingIn: string) =>
+      setup({}).createMachine({
+        id: 'orders',
+        initial: waitingIn,
+        states: { [waitingIn]: { on: { APPROVE: 'done' } }, done: { type: 'final' } },
+      });
+
+    /** A thread waiting in `review` under the first chart, and its stored history. */
+    async function waitingThread(checkpointer: Checkpointer) {
+      const first = createAgent({ machine: chart('review'), checkpointer });
+      await first.start({ threadId: 't', input: {} }).result();
+      await first.close();
+      return (await checkpointer.list('t')).length;
+    }
+
+    it('refuses a thread whose migrate throws with checkpoint.invalid_migration, writing nothing', async () => {
+      const checkpointer = stores.open();
+      const stored = await waitingThread(checkpointer);
+      const agent = createAgent({
+        machine: chart('approval'),
+        checkpointer,
+        migrate: (checkpoint) =>
+          (checkpoint.snapshot as { nope: { value: string } }).nope.value as never,
+      });
+      const error = await agent.send('t', { type: 'APPROVE' }).catch((caught) => caught);
+      // Was the migrate's own TypeError, naming neither the thread nor the versions.
+      expect(CheckpointError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ code: 'checkpoint.invalid_migration', threadId: 't' });
+      expect(error.message).toMatch(
+        /thread "t" \(machine version [0-9a-f]{16} → [0-9a-f]{16}\) threw/,
+      );
+      expect(error.message).toContain("reading 'value'");
+      expect(error.message).toContain('Nothing was written');
+      expect(error.cause).toBeInstanceOf(TypeError);
+      expect((await checkpointer.list('t')).length).toBe(stored);
+      await agent.close();
+    });
+
+    it('refuses what is not a checkpoint (the snapshot alone) with checkpoint.invalid_migration', async () => {
+      const checkpointer = stores.open();
+      await waitingThread(checkpointer);
+      const agent = createAgent({
+        machine: chart('approval'),
+        checkpointer,
+        migrate: (checkpoint) =>
+          ({ ...(checkpoint.snapshot as object), value: 'approval' }) as never,
+      });
+      const error = await agent.resume('t').catch((caught) => caught);
+      expect(error).toMatchObject({ code: 'checkpoint.invalid_migration', threadId: 't' });
+      expect(error.message).toContain('not a checkpoint');
+      expect(error.message).toContain('checkpoint.snapshot');
+      await agent.close();
+    });
+  });
+
   it('lets one of two agents on the same file resume a thread; the other gets checkpoint.lease_held', async () => {
     const ledger = memoryLedger();
     const first = invoiceAgent(stores.open(), { ledger });

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { usageFromJournal } from '../ledger/fold-usage';
 import type { JournalEntry } from '../ledger/types';
@@ -61,7 +62,7 @@ export async function loadCheckpoint(
   // Stored before the version covered child machines: restored as it was then.
   if (checkpoint.machineVersion === runtime.versionWithoutChildMachines) return checkpoint;
   const versions = { from: checkpoint.machineVersion, to: runtime.machineVersion };
-  const migrated = migrate ? await migrate(structuredClone(checkpoint), versions) : undefined;
+  const migrated = migrate ? await runMigrate(migrate, checkpoint, versions) : undefined;
   if (!migrated) {
     const owner = checkpoint.run.agent;
     // Another agent's thread (two agents sharing a store) is not an old version of this one.
@@ -86,6 +87,58 @@ export async function loadCheckpoint(
   }
   if (checkFit) checkMigratedSnapshot(runtime.machine, { ...migrated, threadId }, versions);
   return { ...migrated, machineVersion: runtime.machineVersion };
+}
+
+/**
+ * What the agent's `migrate` made of a checkpoint. A migrate that throws, or returns something
+ * that is not a checkpoint (the snapshot alone, say), is a fault of the deploy, not of the
+ * thread: refused with `checkpoint.invalid_migration` naming the thread and both versions —
+ * as a migrated snapshot that does not fit is — rather than its own TypeError, which named
+ * neither and which a parent took for its child agent's failure. Nothing was written.
+ */
+async function runMigrate(
+  migrate: MigrateCheckpoint,
+  checkpoint: Checkpoint,
+  versions: { from: string; to: string },
+): Promise<Checkpoint | undefined> {
+  const { threadId } = checkpoint;
+  const intro = `The migrate of thread "${threadId}" (machine version ${versions.from} → ${versions.to})`;
+  let result: unknown;
+  try {
+    result = await migrate(structuredClone(checkpoint), versions);
+  } catch (error) {
+    throw new CheckpointError(
+      'checkpoint.invalid_migration',
+      threadId,
+      `${intro} threw: ${error instanceof Error ? error.message : String(error)}. Fix the migrate (it is given the stored checkpoint: snapshot, run, delayedEvents), or return undefined from it for threads it cannot move. Nothing was written: the thread is as it was.`,
+      error,
+    );
+  }
+  if (result === undefined) return undefined;
+  const lacking = partsLacking(result);
+  if (lacking.length > 0) {
+    const what =
+      typeof result === 'object' && result !== null && !Array.isArray(result)
+        ? `an object without ${lacking.join(' or ')}`
+        : describeValue(result);
+    throw new CheckpointError(
+      'checkpoint.invalid_migration',
+      threadId,
+      `${intro} returned ${what}, not a checkpoint: migrate returns the checkpoint it is given, rewritten (checkpoint.snapshot, checkpoint.delayedEvents), or undefined to refuse the thread. Nothing was written: the thread is as it was.`,
+    );
+  }
+  return result as Checkpoint;
+}
+
+/** The parts a checkpoint must have as objects (its snapshot, its run's state) that `value` lacks. */
+function partsLacking(value: unknown): string[] {
+  const parts = (typeof value === 'object' && value !== null ? value : {}) as Record<
+    string,
+    unknown
+  >;
+  return ['snapshot', 'run'].filter(
+    (part) => typeof parts[part] !== 'object' || parts[part] === null,
+  );
 }
 
 /**

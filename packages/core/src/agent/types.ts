@@ -90,7 +90,8 @@ export interface AgentSettings<TMachine extends AnyStateMachine> {
    * moved to the new states), or undefined to refuse; without it such a thread is refused
    * with `checkpoint.version_mismatch`. A returned snapshot whose state value this machine
    * lacks, or whose effects run under invoke ids no active state has (a renamed state's
-   * generated id), is refused with `checkpoint.invalid_migration` before anything is written.
+   * generated id), is refused with `checkpoint.invalid_migration` before anything is written;
+   * so is a migrate that throws, or returns what is not a checkpoint (no `snapshot` or `run`).
    */
   migrate?: MigrateCheckpoint;
   /**

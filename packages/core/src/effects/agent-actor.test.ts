@@ -242,6 +242,38 @@ describe('agentActor', () => {
     await after.close();
   });
 
+  it("stores nothing of a parent whose child's migrate throws, and goes on once it is fixed", async () => {
+    const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
+    const first = createAgent({ machine: approvingParent(false), checkpointer });
+    expect((await first.start({ threadId: 'p', input: {} }).result()).status).toBe('waiting');
+    await first.close();
+    // Was the migrate's own TypeError, stored as the child step's failure: the parent took
+    // its onError path for good, though the next deploy's migrate would have moved the child.
+    const broken = createAgent({
+      machine: approvingParent(
+        true,
+        (checkpoint) => (checkpoint as never as { a: { b: 1 } }).a.b as never,
+      ),
+      checkpointer,
+    });
+    expect(await (await broken.resume('p')).result()).toMatchObject({
+      status: 'failed',
+      error: { code: 'checkpoint.invalid_migration', message: expect.stringContaining('threw') },
+    });
+    await broken.close();
+    expect(
+      (await checkpointer.listEffects('p')).filter((entry) => entry.status === 'failed'),
+    ).toEqual([]);
+    expect((await checkpointer.latest('p'))?.run.status).toBe('waiting');
+    const fixed = createAgent({
+      machine: approvingParent(true, (checkpoint) => checkpoint),
+      checkpointer,
+    });
+    const handle = await fixed.send('p', { type: 'human.reply', value: true });
+    expect(await handle.result()).toMatchObject({ status: 'done' });
+    await fixed.close();
+  });
+
   it("keeps the family within the parent's limits: the child may use what the parent has left", async () => {
     const ask = structuredCall({ model: 'fast', schema: summary, prompt: () => 'Summarise' });
     const calls = (id: string, count: number, last: string) =>
