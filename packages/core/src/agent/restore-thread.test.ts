@@ -292,6 +292,27 @@ describe('restoreRun (agent.resume)', () => {
       expect(error.message).toContain('checkpoint.snapshot');
       await agent.close();
     });
+
+    it("says the agent's migrate refused the thread when it returned undefined, not to give one", async () => {
+      const checkpointer = stores.open();
+      await waitingThread(checkpointer);
+      const agent = createAgent({
+        machine: chart('approval'),
+        checkpointer,
+        // Changed the checkpoint in place and forgot to return it.
+        migrate: (checkpoint) => {
+          (checkpoint.snapshot as { value: string }).value = 'approval';
+          return undefined;
+        },
+      });
+      const error = await agent.resume('t').catch((caught) => caught);
+      expect(error.code).toBe('checkpoint.version_mismatch');
+      // Was "give createAgent({ migrate }) that moves them to their new names", to an agent
+      // that has one.
+      expect(error.message).toContain("this agent's migrate returned undefined for it");
+      expect(error.message).not.toContain('give createAgent({ migrate })');
+      await agent.close();
+    });
   });
 
   it('lets one of two agents on the same file resume a thread; the other gets checkpoint.lease_held', async () => {

@@ -79,10 +79,18 @@ export async function loadCheckpoint(
       parent === undefined
         ? 'createAgent({ migrate })'
         : `agentActor({ migrate }) (it is the thread of child agent "${runtime.name}" of thread "${parent}")`;
+    const fits = fitsMachine(runtime.machine, checkpoint, versions);
+    // An agent that has a migrate is not told to give one: its migrate refused the thread.
+    const advice = migrate
+      ? `${fits ? 'That state, its effects and timers, and the states its history remembers are all in this machine as they were' : 'That state, its effects, its timers or the states its history remembers are not in this machine as they were'}, but ${parent === undefined ? "this agent's migrate" : `the migrate of ${migrateOption}`} returned undefined for it, which refuses it. For the thread to go on here, return the checkpoint from migrate (${fits ? 'as it is, if nothing that changed matters to it' : 'moved to the new names: snapshot.value, snapshot.children, delayedEvents, snapshot.historyValue'}): a migrate that changes the checkpoint in place must still return it. Otherwise finish the thread with the old machine, or start a new thread.`
+      : fits
+        ? (timersToAdd(runtime.machine, checkpoint, migrateOption) ??
+          `That state, its effects and timers, and the states its history remembers are all in this machine as they were: if nothing that changed matters to it, give ${migrateOption} that returns such checkpoints as they are (migrate: (checkpoint) => checkpoint).`)
+        : `That state, its effects, its timers or the states its history remembers are not in this machine as they were: give ${migrateOption} that moves them to their new names (snapshot.value, snapshot.children, delayedEvents, snapshot.historyValue), finish the thread with the old machine, or start a new thread.`;
     throw new CheckpointError(
       'checkpoint.version_mismatch',
       threadId,
-      `Thread "${threadId}" was checkpointed by machine version ${versions.from}, but this agent's machine is version ${versions.to}: the chart's structure changed since (its states, transitions, invokes, descriptions or meta, or those of a child machine it registers; context and code are not part of the version). The thread rests ${checkpoint.run.status} in state ${JSON.stringify((checkpoint.snapshot as { value?: unknown } | undefined)?.value)}. ${fitsMachine(runtime.machine, checkpoint, versions) ? (timersToAdd(runtime.machine, checkpoint, migrateOption) ?? `That state, its effects and timers, and the states its history remembers are all in this machine as they were: if nothing that changed matters to it, give ${migrateOption} that returns such checkpoints as they are (migrate: (checkpoint) => checkpoint).`) : `That state, its effects, its timers or the states its history remembers are not in this machine as they were: give ${migrateOption} that moves them to their new names (snapshot.value, snapshot.children, delayedEvents, snapshot.historyValue), finish the thread with the old machine, or start a new thread.`}`,
+      `Thread "${threadId}" was checkpointed by machine version ${versions.from}, but this agent's machine is version ${versions.to}: the chart's structure changed since (its states, transitions, invokes, descriptions or meta, or those of a child machine it registers; context and code are not part of the version). The thread rests ${checkpoint.run.status} in state ${JSON.stringify((checkpoint.snapshot as { value?: unknown } | undefined)?.value)}. ${advice}`,
     );
   }
   if (checkFit) checkMigratedSnapshot(runtime.machine, { ...migrated, threadId }, versions);
