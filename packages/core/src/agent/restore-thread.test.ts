@@ -214,6 +214,35 @@ describe('restoreRun (agent.resume)', () => {
     expect(error.message).toMatch(/belongs to agent "invoice", not to "greeter"/);
   });
 
+  it("says how to keep a thread's agent when a deploy changed the machine's id (its name)", async () => {
+    const chart = (id: string) =>
+      setup({}).createMachine({
+        id,
+        initial: 'review',
+        states: { review: { on: { APPROVE: 'done' } }, done: { type: 'final' } },
+      });
+    const checkpointer = stores.open();
+    const first = createAgent({ machine: chart('orders'), checkpointer });
+    await first.start({ threadId: 't', input: {} }).result();
+    await first.close();
+    const renamed = createAgent({ machine: chart('orders-v2'), checkpointer });
+    const error = await renamed.send('t', { type: 'APPROVE' }).catch((caught) => caught);
+    expect(error.code).toBe('checkpoint.version_mismatch');
+    // Was only "Send to it, resume or fork it with agent "orders"", an agent no deploy has
+    // any more: nothing said how the renamed agent could keep its threads.
+    expect(error.message).toContain('createAgent({ name: "orders" })');
+    await renamed.close();
+    const named = createAgent({
+      machine: chart('orders-v2'),
+      checkpointer,
+      name: 'orders',
+      migrate: (checkpoint) => checkpoint,
+    });
+    const done = await (await named.send('t', { type: 'APPROVE' })).result();
+    expect(done.status).toBe('done');
+    await named.close();
+  });
+
   it('restores a checkpoint of another machine version through migrate', async () => {
     const ledger = memoryLedger();
     const first = invoiceAgent(stores.open(), { ledger });
