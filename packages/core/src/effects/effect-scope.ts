@@ -108,10 +108,11 @@ export class EffectScope implements ModelCallScope {
   /**
    * The key of a step taken on behalf of the next one, labelled `label`, without using up a
    * step: a summary written to fit the next model call's context. Whether such a step is
-   * taken never moves the keys of the steps after it.
+   * taken never moves the keys of the steps after it. `ahead` looks that many steps further
+   * (where a call a restored tool loop has not reached yet was journaled).
    */
-  peekKey(label: string): string {
-    return `${this.key}/${this.#step}:${label}`;
+  peekKey(label: string, ahead = 0): string {
+    return `${this.key}/${this.#step + ahead}:${label}`;
   }
 
   /** The journal entry of `key`, if one was written (see {@link RunPort.readJournal}). */

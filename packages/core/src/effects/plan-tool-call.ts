@@ -8,8 +8,26 @@ import type { AnyTool } from '../tools/types';
 
 /** A tool call the model made, checked before anything runs. */
 export type PlannedCall =
-  | { kind: 'valid'; call: ToolCallRequest; tool: AnyTool; input: unknown }
-  | { kind: 'invalid'; call: ToolCallRequest; message: string; issues?: z.core.$ZodIssue[] }
+  | {
+      kind: 'valid';
+      call: ToolCallRequest;
+      tool: AnyTool;
+      input: unknown;
+      /**
+       * Set for a call whose arguments no longer fit its tool's input schema but which an
+       * earlier deploy ran, under this journal key (see `keepRecordedCalls`): it is answered
+       * from its record, or with `message` if it does not get that key.
+       */
+      recorded?: { key: string; message: string };
+    }
+  | {
+      kind: 'invalid';
+      call: ToolCallRequest;
+      message: string;
+      issues?: z.core.$ZodIssue[];
+      /** For arguments that are JSON but do not fit the schema: the tool and the arguments. */
+      unfit?: { tool: AnyTool; arguments: unknown };
+    }
   /** An `unsafe` call that repeats `firstId`'s tool and arguments in the same answer: not run. */
   | { kind: 'repeat'; call: ToolCallRequest; firstId: string };
 
@@ -70,6 +88,7 @@ export function planToolCall(
       call,
       message: `Invalid arguments for "${call.name}": ${detail}. Call it again with arguments that match its schema.`,
       issues: parsed.error.issues,
+      unfit: { tool, arguments: raw },
     };
   }
   return { kind: 'valid', call, tool, input: parsed.data };

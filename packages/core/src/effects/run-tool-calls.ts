@@ -98,6 +98,12 @@ export async function runToolCalls(
     // Allocated before any wait, in call order: a resume finds the same call under the same
     // key, and its approvals keyed after it.
     const key = scope.nextKey(`tool:${tool.name}`);
+    // A call that fits no more, kept for its record (see keepRecordedCalls), runs only as it
+    // was recorded: under another key there is no record, and it would run with arguments
+    // its tool's schema refuses.
+    if (planned.recorded && planned.recorded.key !== key) {
+      return { ...base, content: JSON.stringify({ error: planned.recorded.message }) };
+    }
     const reason = approvalReasonFor(tool, untrusted, approvals);
     if (reason) {
       const refusal = await approve(scope, { key, tool, input, reason, approvals });

@@ -22,6 +22,7 @@ import { createEffectLogic } from './create-effect-logic';
 import { distinctCallIds } from './distinct-call-ids';
 import { invalidCallId, planToolCall } from './plan-tool-call';
 import { initialMessages, type PromptFunction, type SystemPrompt } from './prompt';
+import { keepRecordedCalls } from './recorded-calls';
 import { markRepeatedUnsafeCalls, signatureOf } from './repeated-unsafe-calls';
 import { runToolCalls, type ToolLoopApprovals } from './run-tool-calls';
 
@@ -260,7 +261,10 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
         const calls = distinctCallIds(response.toolCalls);
         messages.push({ role: 'assistant', content: response.content, toolCalls: [...calls] });
         const planned = markRepeatedUnsafeCalls(
-          calls.map((call) => planToolCall(call, byName, allowed)),
+          await keepRecordedCalls(
+            scope,
+            calls.map((call) => planToolCall(call, byName, allowed)),
+          ),
         );
         for (const call of planned) {
           if (call.kind !== 'valid') continue;
