@@ -214,6 +214,33 @@ describe('restoreRun (agent.resume)', () => {
     expect(error.message).toMatch(/belongs to agent "invoice", not to "greeter"/);
   });
 
+  it("refuses another agent's thread though its own migrate would take it (an identity migrate)", async () => {
+    const chart = (id: string, extra: Record<string, object> = {}) =>
+      setup({}).createMachine({
+        id,
+        initial: 'review',
+        states: { review: { on: { APPROVE: 'done' } }, done: { type: 'final' }, ...extra },
+      });
+    const checkpointer = stores.open();
+    const refunds = createAgent({ machine: chart('refunds'), checkpointer });
+    await refunds.start({ threadId: 'refund-1', input: {} }).result();
+    await refunds.close();
+    // Another agent on the same store, with the migrate the docs suggest for its own threads.
+    const orders = createAgent({
+      machine: chart('orders', { archived: {} }),
+      checkpointer,
+      migrate: (checkpoint) => checkpoint,
+    });
+    // Before: the migrate ran first, took the refund thread, and the orders chart ran it.
+    const error = await orders.send('refund-1', { type: 'APPROVE' }).catch((caught) => caught);
+    expect(error.code).toBe('checkpoint.version_mismatch');
+    expect(error.message).toMatch(/belongs to agent "refunds", not to "orders"/);
+    const stored = await checkpointer.latest('refund-1');
+    expect(stored?.run.status).toBe('waiting');
+    expect((stored?.snapshot as { value?: unknown } | undefined)?.value).toBe('review');
+    await orders.close();
+  });
+
   it("says how to keep a thread's agent when a deploy changed the machine's id (its name)", async () => {
     const chart = (id: string) =>
       setup({}).createMachine({

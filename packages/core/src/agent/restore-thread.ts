@@ -62,18 +62,19 @@ export async function loadCheckpoint(
   // Stored before the version covered child machines: restored as it was then.
   if (checkpoint.machineVersion === runtime.versionWithoutChildMachines) return checkpoint;
   const versions = { from: checkpoint.machineVersion, to: runtime.machineVersion };
+  const owner = checkpoint.run.agent;
+  // Another agent's thread (two agents sharing a store) is not an old version of this one,
+  // whatever this one's migrate would make of it (an identity migrate takes any thread that
+  // fits); nor, by name, is this agent's own after its machine's id (its default name) changed.
+  if (owner !== undefined && owner !== runtime.name) {
+    throw new CheckpointError(
+      'checkpoint.version_mismatch',
+      threadId,
+      `Thread "${threadId}" belongs to agent "${owner}", not to "${runtime.name}" (their machines differ: ${versions.from} against ${versions.to}). Send to it, resume or fork it with agent "${owner}". If "${runtime.name}" is agent "${owner}" after a deploy that changed its machine's id (an agent is named after it by default), keep the name its threads are stored and queued under: createAgent({ name: ${JSON.stringify(owner)} }), with a migrate for the changed chart.`,
+    );
+  }
   const migrated = migrate ? await runMigrate(migrate, checkpoint, versions) : undefined;
   if (!migrated) {
-    const owner = checkpoint.run.agent;
-    // Another agent's thread (two agents sharing a store) is not an old version of this one;
-    // nor, by name, is this agent's own after its machine's id (its default name) changed.
-    if (owner !== undefined && owner !== runtime.name) {
-      throw new CheckpointError(
-        'checkpoint.version_mismatch',
-        threadId,
-        `Thread "${threadId}" belongs to agent "${owner}", not to "${runtime.name}" (their machines differ: ${versions.from} against ${versions.to}). Send to it, resume or fork it with agent "${owner}". If "${runtime.name}" is agent "${owner}" after a deploy that changed its machine's id (an agent is named after it by default), keep the name its threads are stored and queued under: createAgent({ name: ${JSON.stringify(owner)} }), with a migrate for the changed chart.`,
-      );
-    }
     const parent = checkpoint.run.parentThreadId;
     // A child agent's thread is migrated by its agentActor, not by the parent's createAgent.
     const migrateOption =
