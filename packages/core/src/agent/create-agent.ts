@@ -20,6 +20,7 @@ import { runClock } from '../run/run-clock';
 import { endedError } from '../run/run-errors';
 import { isEndedStatus, storedStatusOf } from '../run/run-lifecycle';
 import { assertSendableEvent } from '../run/sendable-event';
+import { StrandedLeases } from '../run/stranded-leases';
 import { createRedactor } from '../security/create-redactor';
 import { redactingInspect } from '../security/redacting-inspect';
 import { CheckpointError } from '../store/checkpoint-error';
@@ -158,7 +159,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     quota: options.quota,
     leaseTtlMs,
     leaseHeartbeat: new LeaseHeartbeat(clock, leaseTtlMs, checkpointer),
-    strandedLeases: new Map(),
+    strandedLeases: new StrandedLeases(),
     maxJournalValueBytes,
     freezeContext,
     redactor,

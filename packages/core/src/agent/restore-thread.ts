@@ -219,7 +219,7 @@ export async function restoreRun(
   const { threadId } = checkpoint;
   const owner = generateId();
   // A run of this agent that ended here without giving its lease up is gone: give it up now.
-  const stranded = runtime.strandedLeases.get(threadId);
+  const stranded = runtime.strandedLeases.ownerOf(threadId, clock.now());
   if (stranded !== undefined && checkpointer.releaseLease) {
     await checkpointer.releaseLease(threadId, stranded).then(
       () => runtime.strandedLeases.delete(threadId),

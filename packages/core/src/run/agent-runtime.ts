@@ -14,6 +14,7 @@ import type { Checkpointer } from '../store/types';
 import type { TenantQuota } from '../tenancy/types';
 import type { LeaseHeartbeat } from './lease-heartbeat';
 import type { NextModelCall } from './run-limits';
+import type { StrandedLeases } from './stranded-leases';
 import type { LimitInfo, RunLimits } from './types';
 
 /** What every run of one agent shares: services bound once by `createAgent`. */
@@ -50,11 +51,8 @@ export interface AgentRuntime {
   leaseTtlMs: number;
   /** Renews the leases of this agent's runs, every third of `leaseTtlMs`. */
   leaseHeartbeat: LeaseHeartbeat;
-  /**
-   * Leases ended runs of this agent could not give up (the disk was full, say), by thread:
-   * their owners. A restore here gives such a lease up first — its run is known to be gone.
-   */
-  strandedLeases: Map<string, string>;
+  /** Leases ended runs of this agent could not give up (see {@link StrandedLeases}). */
+  strandedLeases: StrandedLeases;
   /** The most bytes one value may take in a journal row (see `capJournalValue`). */
   maxJournalValueBytes: number;
   /** Freeze the context at each checkpoint (see `AgentOptions.freezeContext`). */

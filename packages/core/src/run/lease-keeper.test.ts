@@ -8,6 +8,7 @@ import { manualClock } from '../testing/manual-clock';
 import type { AgentRuntime } from './agent-runtime';
 import { LeaseHeartbeat, leasesPerRenewal } from './lease-heartbeat';
 import { type LeaseHolder, LeaseKeeper } from './lease-keeper';
+import { StrandedLeases } from './stranded-leases';
 
 const ttlMs = 3_000;
 
@@ -38,7 +39,7 @@ function agentLeases({ batched = false } = {}) {
     events: { warn: (_threadId: string, code: string) => warnings.push(code) },
     leaseTtlMs: ttlMs,
     leaseHeartbeat: new LeaseHeartbeat(clock, ttlMs, batched ? checkpointer : undefined),
-    strandedLeases: new Map<string, string>(),
+    strandedLeases: new StrandedLeases(),
   } as unknown as AgentRuntime;
   const lost: RunError[] = [];
   const run = (threadId: string): LeaseHolder => ({
@@ -48,10 +49,26 @@ function agentLeases({ batched = false } = {}) {
     leaseLost: (error) => lost.push(error),
     lettingGo: false,
   });
-  return { clock, checkpointer, renewals, calls, lost, run, warnings };
+  return { clock, checkpointer, renewals, calls, lost, run, warnings, runtime };
 }
 
 describe('LeaseKeeper', () => {
+  it('keeps the leases it could not give up for one lease time, not one for every run ever ended', async () => {
+    const { clock, checkpointer, run, runtime } = agentLeases();
+    checkpointer.releaseLease = async () => {
+      throw new Error('disk full');
+    };
+    for (let n = 0; n < 50; n++) {
+      const keeper = new LeaseKeeper(run(`t${n}`));
+      await keeper.acquire();
+      await keeper.release();
+      await clock.advance(ttlMs / 5);
+    }
+    // Before: all 50, kept for the life of the process under a store that keeps failing.
+    expect(runtime.strandedLeases.size).toBeLessThanOrEqual(6);
+    expect(runtime.strandedLeases.size).toBeGreaterThan(0);
+  });
+
   it('renews the leases of all its agent’s runs on one timer', async () => {
     const { clock, renewals, run } = agentLeases();
     const keepers = ['a', 'b', 'c'].map((threadId) => new LeaseKeeper(run(threadId)));

@@ -263,9 +263,10 @@ export class LeaseKeeper implements HeartbeatMember, CheckpointLease {
     if (this.#taking === undefined) return;
     const held = this.#held || (await this.#taking.then(isHeld, notHeld));
     if (!held || this.#givenUp) return;
-    await checkpointer
-      .releaseLease(threadId, owner)
-      .catch(() => runtime.strandedLeases.set(threadId, owner));
+    await checkpointer.releaseLease(threadId, owner).catch(() => {
+      const now = runtime.clock.now();
+      runtime.strandedLeases.add(threadId, owner, now + runtime.leaseTtlMs, now);
+    });
   }
 
   /** Renews the lease on its own, or with the answer of a renewal made for many at once. */
