@@ -457,3 +457,47 @@ describe('PostgresCheckpointer for a reading role', () => {
     expect(await reader.latest('r1')).toEqual(checkpointOf('r1', 1));
   });
 });
+
+describe('a waiting thread that nothing moves, on PostgresCheckpointer', () => {
+  const machine = setup({
+    types: { events: {} as { type: 'poke' } },
+    actors: { ask: humanWait({ prompt: () => 'ship it?', reply: z.boolean() }) },
+  }).createMachine({
+    id: 'shipping',
+    initial: 'asking',
+    states: {
+      asking: {
+        invoke: { src: 'ask', onDone: 'shipped' },
+        on: { poke: { guard: () => false, target: 'shipped' } },
+      },
+      shipped: { type: 'final' },
+    },
+  });
+
+  it('gets no checkpoint from an event it ignores, a reply that does not fit or a resume', async () => {
+    const agent = createAgent({ machine, checkpointer: open() });
+    expect((await agent.run({ threadId: 'unmoved', input: {} })).status).toBe('waiting');
+    const stored = (await agent.history('unmoved')).length;
+    for (let again = 0; again < 3; again++) {
+      expect((await (await agent.send('unmoved', { type: 'poke' })).result()).status).toBe(
+        'waiting',
+      );
+      await expect(
+        agent
+          .send('unmoved', { type: 'human.reply', value: 'yes' })
+          .then((handle) => handle.result()),
+      ).rejects.toMatchObject({ code: 'human.invalid_reply' });
+      expect((await (await agent.resume('unmoved')).result()).status).toBe('waiting');
+    }
+    // Before: two checkpoints each (the restore's claim and the rest).
+    expect((await agent.history('unmoved')).length).toBe(stored);
+    // Another process takes it at once (each restore gave its lease up), and answers it.
+    const other = createAgent({ machine, checkpointer: open() });
+    const outcome = await (
+      await other.send('unmoved', { type: 'human.reply', value: true })
+    ).result();
+    expect(outcome.status).toBe('done');
+    expect((await other.history('unmoved')).length).toBe(stored + 1);
+    await Promise.all([agent.close(), other.close()]);
+  });
+});

@@ -5,10 +5,13 @@ import { crashAfterSend, invoiceAgent, referenceOutcome } from '../../test/fixtu
 import { memoryLedger } from '../../test/fixtures/invoice-agent';
 import { tempStores } from '../../test/fixtures/temp-stores';
 import { humanWait } from '../effects/human-wait';
+import { toolCall } from '../effects/tool-call';
 import type { RunEvent } from '../events/types';
 import { CheckpointError } from '../store/checkpoint-error';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import type { Checkpointer } from '../store/types';
 import { manualClock } from '../testing/manual-clock';
+import { defineTool } from '../tools/define-tool';
 import { createAgent } from './create-agent';
 
 /** Resolves once `condition` holds, checking after each turn of the event loop. */
@@ -471,6 +474,107 @@ describe('restoreRun of a thread that ended (issue: a checkpoint per stray reply
     expect((await checkpointer.getLease('t'))?.owner).toBe('killed-reader');
     await agent.close();
   });
+});
+
+describe('restoreRun of a waiting thread that nothing moves (issue: two checkpoints per stray send)', () => {
+  /** Waits for a yes/no; `poke` is an event its guard always refuses. */
+  const chart = setup({
+    types: { events: {} as { type: 'poke' } },
+    actors: { ask: humanWait({ prompt: () => 'ship it?', reply: z.boolean() }) },
+  }).createMachine({
+    id: 'shipping',
+    initial: 'asking',
+    states: {
+      asking: {
+        invoke: { src: 'ask', onDone: 'shipped' },
+        on: { poke: { guard: () => false, target: 'shipped' } },
+      },
+      shipped: { type: 'final' },
+    },
+  });
+
+  it.each([
+    ['SQLite', () => stores.open()],
+    ['memory', () => new MemoryCheckpointer()],
+  ] as const)(
+    'writes no checkpoint when an evicted waiting thread (%s) is sent what it ignores or resumed',
+    async (_store, open) => {
+      const checkpointer = open();
+      const agent = createAgent({ machine: chart, checkpointer });
+      expect((await agent.run({ threadId: 't', input: {} })).status).toBe('waiting');
+      const stored = (await agent.history('t')).length;
+      for (let again = 0; again < 5; again++) {
+        // An event its guards refuse, one no state takes, a reply that does not fit, a resume.
+        expect((await (await agent.send('t', { type: 'poke' })).result()).status).toBe('waiting');
+        const stray = { type: 'stray' } as unknown as { type: 'poke' };
+        expect((await (await agent.send('t', stray)).result()).status).toBe('waiting');
+        await expect(
+          agent.send('t', { type: 'human.reply', value: 'yes' }).then((handle) => handle.result()),
+        ).rejects.toMatchObject({ code: 'human.invalid_reply' });
+        expect((await (await agent.resume('t')).result()).status).toBe('waiting');
+      }
+      // Before: two checkpoints each (the restore's claim and the rest), a thread that cannot
+      // be pruned while it waits growing with every stray send.
+      expect((await agent.history('t')).length).toBe(stored);
+      // The lease each restore took is given up: another agent of the store takes the thread
+      // at once, and the wait still takes a reply that fits.
+      const other = createAgent({ machine: chart, checkpointer });
+      const outcome = await (await other.send('t', { type: 'human.reply', value: true })).result();
+      expect(outcome.status).toBe('done');
+      // One checkpoint for the reply's step: it claims the thread too.
+      expect((await other.history('t')).length).toBe(stored + 1);
+      await other.close();
+      await agent.close();
+    },
+  );
+
+  it.each([
+    ['SQLite', () => stores.open()],
+    ['memory', () => new MemoryCheckpointer()],
+  ] as const)(
+    'names the restoring run in a checkpoint before an effect it starts acts (%s), so a forced resume takes a killed one over',
+    async (_store, open) => {
+      const checkpointer = open();
+      const owners: { checkpoint?: string; lease?: string }[] = [];
+      const send = defineTool({
+        name: 'send_invoice',
+        description: 'Sends an invoice.',
+        input: z.object({}),
+        output: z.object({ sent: z.boolean() }),
+        effect: 'unsafe',
+        execute: async () => {
+          // Were the process killed now, agent.resume(t, { force: true }) would take the
+          // thread from the owner its checkpoint names: it must be the lease's holder.
+          owners.push({
+            checkpoint: (await checkpointer.latest('t'))?.owner,
+            lease: (await checkpointer.getLease('t'))?.owner,
+          });
+          return { sent: true };
+        },
+      });
+      const machine = setup({
+        actors: {
+          ask: humanWait({ prompt: () => 'send it?', reply: z.boolean() }),
+          send: toolCall(send),
+        },
+      }).createMachine({
+        id: 'invoicing',
+        initial: 'asking',
+        states: {
+          asking: { invoke: { src: 'ask', onDone: 'sending' } },
+          sending: { invoke: { src: 'send', input: {}, onDone: 'sent' } },
+          sent: { type: 'final' },
+        },
+      });
+      const agent = createAgent({ machine, checkpointer });
+      expect((await agent.run({ threadId: 't', input: {} })).status).toBe('waiting');
+      const outcome = await (await agent.send('t', { type: 'human.reply', value: true })).result();
+      expect(outcome.status).toBe('done');
+      expect(owners).toHaveLength(1);
+      expect(owners[0]!.checkpoint).toBe(owners[0]!.lease);
+      await agent.close();
+    },
+  );
 });
 
 describe('agent.send racing another process for one wait (issue: a reply sent twice got checkpoint.conflict)', () => {

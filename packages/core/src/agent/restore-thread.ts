@@ -2,12 +2,13 @@ import { isAbsolute, resolve } from 'node:path';
 import { describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { usageFromJournal } from '../ledger/fold-usage';
-import type { JournalEntry } from '../ledger/types';
+import type { JournalEntry, RunUsage } from '../ledger/types';
 import type { AgentRuntime } from '../run/agent-runtime';
 import { isTimeoutCode } from '../run/late-replies';
 import { Run } from '../run/run';
 import type { RecordedWait } from '../run/run-port';
 import { CheckpointError } from '../store/checkpoint-error';
+import { conflictMessage } from '../store/conflict-messages';
 import type { AcquireLeaseOptions, Checkpoint, Checkpointer, ThreadLease } from '../store/types';
 import { checkMigratedSnapshot, timersNotHeld } from './check-migrated-snapshot';
 import type { MigrateCheckpoint } from './types';
@@ -207,6 +208,9 @@ export interface RestoreRunOptions {
  * thread's lease (refused while another owner's is live, unless `force`), then a claim: a
  * new checkpoint naming this run as owner, compare-and-set on the version read — of two
  * processes resuming the same thread one wins, the other fails before it runs anything.
+ * A waiting thread restored as it was stored is not claimed at once: its head is read again
+ * under the lease (the same check), and the run's first checkpoint claims it, if it writes
+ * one — an event it ignores, a reply that does not fit or a resume writes nothing.
  * Usage is folded from the journal, so an effect finished after the checkpoint counts once.
  * A thread that ended is only reported: no lease, no claim.
  */
@@ -254,11 +258,38 @@ export async function restoreRun(
   // Claimed like a live one, every resume of an ended thread — a reply sent twice, a retried
   // request — would store another checkpoint, and whoever may send to it would grow the
   // store without bound.
-  const version = ended ? head : head + 1;
-  const claim: Checkpoint = ended
-    ? stored
-    : { ...stored, run: state, version, owner, createdAt: clock.now() };
-  if (!ended) {
+  // A waiting thread restored as it was stored (no take-over, no repair, the journal adding
+  // nothing to its usage) is claimed by the run's first checkpoint, if it writes one: the
+  // lease already keeps the thread this run's. An event it ignores, a reply that does not
+  // fit or a resume leaves it waiting as it was, and then it writes nothing. Claimed at once,
+  // each such send stored two checkpoints (this claim and the rest), and whoever may send to
+  // a waiting thread, which prune keeps, grew the store without bound.
+  const unclaimed =
+    !ended &&
+    force === undefined &&
+    checkpoint.recovered === undefined &&
+    checkpoint.run.status === 'waiting' &&
+    sameUsage(state.usage, checkpoint.run.usage);
+  const version = ended || unclaimed ? head : head + 1;
+  const claim: Checkpoint =
+    ended || unclaimed ? stored : { ...stored, run: state, version, owner, createdAt: clock.now() };
+  if (unclaimed) {
+    // Another process may have moved the thread on between the read and the lease, as the
+    // claim's compare-and-set would have found: read its head again, under the lease.
+    const latest = await checkpointer.latest(threadId).catch(async (error: unknown) => {
+      await checkpointer.releaseLease(threadId, owner).catch(() => undefined);
+      throw error;
+    });
+    if (latest?.version !== head) {
+      await checkpointer.releaseLease(threadId, owner).catch(() => undefined);
+      throw new CheckpointError(
+        'checkpoint.conflict',
+        threadId,
+        conflictMessage(threadId, latest?.version ?? 0, head + 1),
+      );
+    }
+  }
+  if (!ended && !unclaimed) {
     try {
       await checkpointer.save(claim);
     } catch (error) {
@@ -275,8 +306,14 @@ export async function restoreRun(
     recordedWaits: waitsOf(entries),
     leaseHeld: true,
     leaseExpiresAt: lease.expiresAt,
+    unclaimed,
   });
   return { run, checkpoint: claim };
+}
+
+/** True when two usages count the same (a restore's fold of the journal, and the stored one). */
+function sameUsage(a: RunUsage, b: RunUsage): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /**

@@ -198,7 +198,12 @@ describe("late reply to a child agent's wait, through the parent", () => {
       expect(handle.getSnapshot().value).toBe('next');
       const value = { type: 'human.reply', value: true, waitId } as const;
       const codes = {
-        handleReply: await codeOf(() => handle.reply(true, waitId)),
+        // A handle whose run left memory delivers its reply through the store, and reports
+        // a refusal from result() (a live one throws at once).
+        handleReply: await codeOf(async () => {
+          handle.reply(true, waitId);
+          await handle.result();
+        }),
         agentSend: await codeOf(() => agent.send(threadId, value)),
       };
       await agent.close();

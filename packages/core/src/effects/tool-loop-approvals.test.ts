@@ -432,7 +432,13 @@ describe('toolLoop approvals across resume, replay and fork', () => {
     const handle = first.agent.start({ threadId: 't', input: undefined });
     await handle.result();
     handle.reply({ approved: true });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Until the approval is recorded (the thread is restored to take it): not a fixed time.
+    for (let turn = 0; turn < 500; turn++) {
+      const entries = await store.listEffects('t');
+      if (entries.some((entry) => entry.key.endsWith('/approval') && entry.status !== 'started'))
+        break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     const later = mailAgent({
       first: 'fetch_page',
       checkpointer: stores.open(),

@@ -228,13 +228,20 @@ describe('budgetStep with compress-history, across effects', () => {
     const { agent, main, cheap } = await uncrashed({ wait: true });
     const waiting = (await agent.history('chat')).filter((entry) => entry.status === 'waiting');
     // The thread waiting for its 13th question: summaries were sent in the turns before.
-    const at = waiting.at(-6)!;
-    const source = await agent.getCheckpoint('chat', at.version);
+    // Found by its turn, not its place in the history, which says nothing of the turn.
+    const rests = await Promise.all(
+      waiting.map((entry) => agent.getCheckpoint('chat', entry.version)),
+    );
+    const source = rests.findLast(
+      (rest) =>
+        (rest?.snapshot as { context?: { turn?: number } } | undefined)?.context?.turn === 13,
+    );
+    const version = source!.version;
     expect(source?.snapshot).toMatchObject({ context: { turn: 13 } });
     expect(source?.run.historySummaries?.length).toBeGreaterThan(0);
     const asked = main.requests.length;
     const summarised = cheap.requests.length;
-    const fork = await agent.fork({ from: 'chat', version: at.version, threadId: 'fork' });
+    const fork = await agent.fork({ from: 'chat', version, threadId: 'fork' });
     expect((await agent.getCheckpoint('fork', 1))?.run).not.toHaveProperty('historySummaries');
     expect(await chatUntilRest(agent, fork)).toMatchObject({ status: 'done' });
     const records = summaryRecords(await agent.journal('fork'));

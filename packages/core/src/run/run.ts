@@ -109,6 +109,12 @@ export interface RunOptions {
    * which only whoever holds the parent's thread drives (see `agentActor`).
    */
   forceLease?: boolean;
+  /**
+   * Restored from a waiting checkpoint without storing a claim: the lease makes the thread
+   * this run's, and its first checkpoint claims it. A rest before the run took any step or
+   * wrote to the journal stores nothing, since the stored checkpoint says all of it.
+   */
+  unclaimed?: boolean;
 }
 
 /**
@@ -168,6 +174,19 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
    * store's journal holds under it is that run's, not this one's to act on.
    */
   #threadCreated: Deferred | undefined;
+  /**
+   * True while a run restored without a claim (see `RunOptions.unclaimed`) has taken no step,
+   * written nothing and stored nothing: its rest then stores nothing either.
+   */
+  #unclaimed: boolean;
+  /**
+   * For a run restored without a claim: settles once its first checkpoint, which names it as
+   * the thread's owner, is stored (or refused). Its journal writes wait for it: a process
+   * killed after an effect acted leaves a checkpoint naming it, which `agent.resume`'s
+   * `force` takes the thread from at once (it takes a thread only from the owner its
+   * checkpoint names), as it did when every restore stored a claim first.
+   */
+  #claimed: Deferred | undefined;
   /** The journal keys this run has written (keys only: what `readJournal` must not skip). */
   readonly #writtenKeys = new Set<string>();
   /** The last checkpoint's state, as sealed trees: the next one shares what did not change. */
@@ -212,8 +231,11 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       leaseExpiresAt,
       forceLease = false,
       storedStatus,
+      unclaimed = false,
     }: RunOptions,
   ) {
+    this.#unclaimed = unclaimed;
+    if (unclaimed) this.#claimed = deferred();
     this.runtime = runtime;
     this.threadId = threadId;
     this.#state = state;
@@ -854,6 +876,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     { withCheckpoint = false, durable = true }: AppendJournalOptions = {},
   ): Promise<void> {
     this.#writtenKeys.add(entry.key);
+    this.#unclaimed = false;
     if (withCheckpoint && !this.replay) {
       // Written with the checkpoint of the macrostep this result causes (see deferJournal).
       this.#writer.deferJournal(entry);
@@ -863,6 +886,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     try {
       // Nothing is written to a thread before it is known to be this run's.
       if (this.#threadCreated) await this.#whenThreadCreated();
+      if (this.#claimed) await this.#whenClaimed();
       await this.#lease.whenHeld();
       if (!this.replay) await this.#lease.confirm();
       await this.#writer.writeJournal(entry, { durable });
@@ -882,6 +906,13 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     const created = this.#threadCreated!.promise;
     this.#writer.hurry();
     return created;
+  }
+
+  /** Resolves once a run restored without a claim stored its first checkpoint, asked for now. */
+  #whenClaimed(): Promise<void> {
+    const claimed = this.#claimed!.promise;
+    this.#writer.request({ now: true });
+    return claimed;
   }
 
   /** Folds a record into the run's usage; a model call's result ends its count in flight. */
@@ -1004,6 +1035,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     }
     // A timer that fired or a wait that timed out gives a resting run work again.
     if (this.#lifecycle.phase === 'waiting') this.#wake();
+    this.#unclaimed = false;
     this.#state.usage.steps++;
     this.#stateEnters.observe(snapshot.value);
     if (snapshot.status === 'done') {
@@ -1068,7 +1100,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     if (!this.#lifecycle.moveTo('waiting')) return false;
     // The stored status says `waiting` too (a store can list waiting threads), and the rest
     // is reported only once that checkpoint is written: at once, as a rest takes no more steps.
-    this.#writer.request({ now: true });
+    // A run restored waiting that nothing moved rests as its stored checkpoint says already.
+    if (!this.#unclaimed || this.#writer.awaitingBuild) this.#writer.request({ now: true });
     void this.#settle({
       status: 'waiting',
       threadId: this.threadId,
@@ -1105,6 +1138,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   #refuseThreadCreated(error: unknown): void {
     this.#threadCreated?.reject(error);
     this.#threadCreated = undefined;
+    this.#claimed?.reject(error);
+    this.#claimed = undefined;
   }
 
   /** Another owner took the thread: stop before the next effect, write nothing more. */
@@ -1298,10 +1333,13 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   }
 
   #onWritten(checkpoint: Checkpoint, result: CheckpointWriteResult | undefined): void {
+    this.#unclaimed = false;
     // Version 1 stored means the thread did not exist before this run: its journal is ours.
     if (checkpoint.version === 1 && this.replay === undefined) this.#journalIsOwn = true;
     this.#threadCreated?.resolve();
     this.#threadCreated = undefined;
+    this.#claimed?.resolve();
+    this.#claimed = undefined;
     // A replay's checkpoints stay in its throwaway memory store: reported, they would read as
     // writes to the thread (a subscriber counting checkpoints, or a trace, would count them).
     if (this.replay) return;

@@ -9,8 +9,9 @@ import { runCrashTest } from './crash-harness';
 describe('crash test (SIGKILL at every boundary, resume in a fresh process)', () => {
   it('loses nothing and acts once with a reconcile hook: every output identical', async () => {
     const report = await runCrashTest({ scenario: 'invoice-reconcile' });
-    // 29 since an intent is written with the results held before it, in one write.
-    expect(report.boundaries).toBeGreaterThan(25);
+    // 25 since a waiting thread a reply restores is claimed by the checkpoint of the step the
+    // reply causes, not by one of its own before it.
+    expect(report.boundaries).toBeGreaterThanOrEqual(25);
     expect(report.trials.flatMap((trial) => trial.problems)).toEqual([]);
     expect(report.covered).toBe(report.boundaries);
     expect(report.identical).toBe(report.boundaries);
