@@ -202,6 +202,43 @@ describe('a start under a thread id another process started (issue: reported fai
   );
 
   it.each(['memory', 'sqlite'] as const)(
+    'tells a start of another tenant that the id is held, not which run holds it or for how long (%s)',
+    async (kind) => {
+      const [first, second] = storesOf[kind]();
+      const owner = reviewAgent(first, false);
+      const handle = owner.agent.start({ threadId: 't', input: {}, tenantId: 'b' });
+      expect((await handle.result()).status).toBe('waiting');
+      const lease = await first.getLease('t');
+      const other = reviewAgent(second);
+
+      const refused = (await other.agent
+        .run({ threadId: 't', input: {}, tenantId: 'a' })
+        .catch((error: unknown) => error)) as Error;
+      expect(refused).toMatchObject({
+        code: 'run.already_running',
+        cause: { code: 'checkpoint.lease_held' },
+      });
+      // What happened and what to do, as for a thread stored under the id.
+      expect(refused.message).toMatch(/cannot start: another run holds this thread id/);
+      expect(refused.message).toContain('Start the new thread under another id');
+      // Before: `run "<owner>" holds it for 29998 ms more (until <date>)`, in the message and
+      // in its cause's, to a caller who may be another tenant.
+      const told: string[] = [];
+      for (let error: unknown = refused; error instanceof Error; error = error.cause) {
+        told.push(error.message, JSON.stringify(error));
+      }
+      for (const text of told) {
+        expect(text).not.toContain(lease!.owner);
+        expect(text).not.toMatch(/ms more|\d{4}-\d\d-\d\dT/);
+      }
+
+      handle.reply({ ok: true });
+      expect(await handle.result()).toMatchObject({ status: 'done' });
+      await Promise.all([owner.agent.close(), other.agent.close()]);
+    },
+  );
+
+  it.each(['memory', 'sqlite'] as const)(
     'tells run.end listeners the start was refused, not that the thread failed (%s)',
     async (kind) => {
       const [first, second] = storesOf[kind]();

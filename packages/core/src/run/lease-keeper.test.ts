@@ -312,7 +312,8 @@ describe('LeaseKeeper', () => {
     };
     const error = await new LeaseKeeper(run('t')).acquire().catch((caught) => caught);
     expect(error).toMatchObject({ code: 'checkpoint.lease_held' });
-    expect(error.message).toContain('run "other" held it when this start asked for it');
-    expect(error.message).not.toMatch(/1970|0 ms more/);
+    expect(error.message).toContain('cannot start: another run holds this thread id');
+    // Nor which run, nor until when (the start may be another tenant's).
+    expect(error.message).not.toMatch(/"other"|1970|ms more/);
   });
 });

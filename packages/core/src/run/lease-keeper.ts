@@ -109,7 +109,7 @@ export class LeaseKeeper implements HeartbeatMember, CheckpointLease {
       this.#expiresAt = lease.expiresAt;
       this.#held = true;
     } catch (error) {
-      throw await leaseStartFailure(checkpointer, threadId, now, error);
+      throw leaseStartFailure(threadId, error);
     }
   }
 
@@ -169,8 +169,7 @@ export class LeaseKeeper implements HeartbeatMember, CheckpointLease {
 
   async checkpointFailed({ take }: LeaseChange, error: unknown): Promise<unknown> {
     if (!take) return error;
-    const { runtime, threadId } = this.#run;
-    const failure = await leaseStartFailure(runtime.checkpointer, threadId, take.now, error);
+    const failure = leaseStartFailure(this.#run.threadId, error);
     this.#takeSettled?.reject(failure);
     this.#takeSettled = undefined;
     return failure;
