@@ -7,13 +7,16 @@ import { AgentchartError } from '@agentchart/core';
  * - `job.timeout`: the job had not finished when the wait ran out; it goes on, and a later
  *   call can wait again;
  * - `job.failed`: the job was given up (it failed every try, or was cancelled) and nothing
- *   more will be done with it.
+ *   more will be done with it;
+ * - `job.not_queued`: `jobs.start`, `reply` or `event` sent the job and the queue gave back
+ *   no job id: it kept no job (a queue made with a pg-boss policy other than `standard`,
+ *   which keeps one job at a time).
  */
-export type ThreadJobErrorCode = 'job.not_found' | 'job.timeout' | 'job.failed';
+export type ThreadJobErrorCode = 'job.not_found' | 'job.timeout' | 'job.failed' | 'job.not_queued';
 
 /** What became of a thread job, when it is not a result; see {@link ThreadJobErrorCode}. */
 export class ThreadJobError extends AgentchartError<ThreadJobErrorCode> {
-  /** The job asked about. */
+  /** The job asked about; empty for `job.not_queued`, a job the queue gave no id. */
   readonly jobId: string;
 
   constructor(code: ThreadJobErrorCode, jobId: string, message: string, cause?: unknown) {

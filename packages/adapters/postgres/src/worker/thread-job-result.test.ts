@@ -54,7 +54,7 @@ describe('jobs.result', () => {
     });
     try {
       const started = await queue.jobs.start('approval', { threadId: 'a', input: {} });
-      expect(await queue.jobs.result('approval', started!)).toEqual({
+      expect(await queue.jobs.result('approval', started)).toEqual({
         threadId: 'a',
         status: 'waiting',
       });
@@ -65,7 +65,7 @@ describe('jobs.result', () => {
         queue.jobs.reply('approval', { threadId: 'a', waitId: wait!.key, value });
 
       const invalid = await reply({ approved: 'yes' });
-      expect(await queue.jobs.result('approval', invalid!)).toEqual({
+      expect(await queue.jobs.result('approval', invalid)).toEqual({
         threadId: 'a',
         status: 'refused',
         code: 'human.invalid_reply',
@@ -75,13 +75,13 @@ describe('jobs.result', () => {
       });
 
       const applied = await reply({ approved: true });
-      expect(await queue.jobs.result('approval', applied!)).toEqual({
+      expect(await queue.jobs.result('approval', applied)).toEqual({
         threadId: 'a',
         status: 'waiting',
       });
 
       const again = await reply({ approved: true });
-      expect(await queue.jobs.result('approval', again!)).toMatchObject({
+      expect(await queue.jobs.result('approval', again)).toMatchObject({
         threadId: 'a',
         status: 'already-answered',
         code: 'run.not_waiting',
@@ -92,7 +92,7 @@ describe('jobs.result', () => {
         waitId: wait!.key,
         value: { approved: true },
       });
-      expect(await queue.jobs.result('approval', stranger!)).toEqual({
+      expect(await queue.jobs.result('approval', stranger)).toEqual({
         threadId: 'nope',
         status: 'refused',
         code: 'run.not_found',
@@ -114,7 +114,7 @@ describe('jobs.result', () => {
       const cases: [string, string, RegExp][] = [
         ['billing', '8d6f1c1e-2b7a-4c1e-9a51-0c7f0a3b9e11', /has no job 8d6f1c1e/],
         ['billing', 'job-1', /"job-1" is not a job id/],
-        ['shipping', sent!, /Agent "shipping" has no job queue/],
+        ['shipping', sent, /Agent "shipping" has no job queue/],
       ];
       for (const [agent, jobId, message] of cases) {
         const error = await failureOf(queue.jobs.result(agent, jobId, { timeoutMs: 0 }));
@@ -140,7 +140,7 @@ describe('jobs.result', () => {
         tenantId: 'acme',
       });
       const operator = await queue.jobs.start('billing', { threadId: 'B-2', input: {} });
-      for (const jobId of [acme!, operator!]) {
+      for (const jobId of [acme, operator]) {
         const error = await failureOf(
           queue.jobs.result('billing', jobId, { timeoutMs: 0, tenantId: 'globex' }),
         );
@@ -152,7 +152,7 @@ describe('jobs.result', () => {
       }
       // Its own tenant finds it (not finished: no worker serves this queue).
       await expect(
-        queue.jobs.result('billing', acme!, { timeoutMs: 0, tenantId: 'acme' }),
+        queue.jobs.result('billing', acme, { timeoutMs: 0, tenantId: 'acme' }),
       ).rejects.toMatchObject({ code: 'job.timeout' });
     } finally {
       await queue.close();
@@ -167,7 +167,7 @@ describe('jobs.result', () => {
     try {
       const sent = await queue.jobs.start('billing', { threadId: 'B-1', input: {} });
       for (const timeoutMs of [0, 300]) {
-        const error = await failureOf(queue.jobs.result('billing', sent!, { timeoutMs }));
+        const error = await failureOf(queue.jobs.result('billing', sent, { timeoutMs }));
         expect(error).toMatchObject({
           name: 'ThreadJobError',
           code: 'job.timeout',
@@ -179,7 +179,7 @@ describe('jobs.result', () => {
         });
       }
       await expect(
-        queue.jobs.result('billing', sent!, { timeout: 5 } as never),
+        queue.jobs.result('billing', sent, { timeout: 5 } as never),
       ).rejects.toMatchObject({
         code: 'definition.invalid_option',
         message: expect.stringContaining('did you mean timeoutMs?'),
@@ -200,8 +200,8 @@ describe('jobs.result', () => {
     try {
       const cancelled = await queue.jobs.start('billing', { threadId: 'B-1', input: {} });
       await boss.start();
-      await boss.cancel(queueNameOf('billing'), cancelled!);
-      await expect(queue.jobs.result('billing', cancelled!)).rejects.toMatchObject({
+      await boss.cancel(queueNameOf('billing'), cancelled);
+      await expect(queue.jobs.result('billing', cancelled)).rejects.toMatchObject({
         code: 'job.failed',
         message: expect.stringContaining('was cancelled'),
       });

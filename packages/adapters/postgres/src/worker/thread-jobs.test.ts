@@ -1,14 +1,15 @@
 import type { PgBoss } from 'pg-boss';
 import { describe, expect, it } from 'vitest';
+import { ThreadJobError } from './thread-job-error';
 import { ThreadJobs } from './thread-jobs';
 
-/** A queue that keeps what is sent to it. */
-function recordingJobs() {
+/** A queue that keeps what is sent to it, giving back `id` (null: it kept no job). */
+function recordingJobs(id: string | null = 'job-1') {
   const sent: { data: unknown; options: unknown }[] = [];
   const boss = {
     async send(_queue: string, data: unknown, options: unknown) {
       sent.push({ data, options });
-      return 'job-1';
+      return id;
     },
   } as unknown as PgBoss;
   return { jobs: new ThreadJobs(boss, async () => undefined), sent };
@@ -48,5 +49,22 @@ describe('ThreadJobs', () => {
     // Two wakes for one tenant share it: schedulers on several workers do not pile up.
     await jobs.wake('payment', 'acme:pay-1', { reason: 'orphaned', tenantId: 'acme' });
     expect(keyOf(sent[3]!)).toBe(keys[1]);
+  });
+
+  it('refuses with job.not_queued when the queue gives a start, reply or event no job id (issue: it resolved to null)', async () => {
+    // A queue made with a policy that keeps one job at a time gives back no id for the rest.
+    const { jobs } = recordingJobs(null);
+    for (const send of [
+      () => jobs.start('payment', { threadId: 'pay-1', input: {} }),
+      () => jobs.reply('payment', { threadId: 'pay-1', waitId: 'w', value: {} }),
+      () => jobs.event('payment', { threadId: 'pay-1', event: { type: 'cancel' } }),
+    ]) {
+      const error = await send().catch((caught: unknown) => caught);
+      expect(ThreadJobError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ code: 'job.not_queued', jobId: '' });
+      expect((error as Error).message).toMatch(/thread "pay-1" for agent "payment" was not queued/);
+    }
+    // A wake deduplicated against one queued already is not a failure: null says so.
+    expect(await jobs.wake('payment', 'pay-1', { reason: 'due' })).toBeNull();
   });
 });

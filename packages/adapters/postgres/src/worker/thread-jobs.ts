@@ -2,6 +2,7 @@ import type { PgBoss, Queue, SendOptions } from 'pg-boss';
 import { storageFailure } from '../postgres-storage-error';
 import { checkThreadJob } from './check-thread-job';
 import type { ThreadJobResult } from './handle-thread-job';
+import { ThreadJobError } from './thread-job-error';
 import { type ThreadJobResultOptions, waitForThreadJob } from './thread-job-result';
 
 /**
@@ -94,7 +95,7 @@ export class ThreadJobs {
    * @example
    * ```ts
    * const jobId = await queue.jobs.reply('support', { threadId, waitId, value });
-   * const { status, code, detail } = await queue.jobs.result('support', jobId!, { timeoutMs: 10_000, tenantId });
+   * const { status, code, detail } = await queue.jobs.result('support', jobId, { timeoutMs: 10_000, tenantId });
    * ```
    * @throws ThreadJobError `job.not_found` (no such job in the agent's queue), `job.timeout`
    * (not finished in time: it goes on) or `job.failed` (given up after its retries, or
@@ -108,20 +109,22 @@ export class ThreadJobs {
    * Starts a thread of `agent` on some worker, for `tenantId` if given. Resolves to the job
    * id. A thread id the store already has for another tenant (or for none, when `tenantId`
    * is given) is not started: the job ends `refused`.
+   * @throws ThreadJobError `job.not_queued` when the queue kept no job (see its code); as
+   * `reply` and `event`.
    */
   start(
     agent: string,
     { threadId, input, tenantId }: { threadId: string; input: unknown; tenantId?: string },
-  ): Promise<string | null> {
+  ): Promise<string> {
     const job: ThreadJob = { kind: 'start', threadId, input, ...tenantOf(tenantId) };
-    return this.#send(agent, job, tenantId);
+    return this.#sendOne(agent, job, tenantId);
   }
 
   /**
    * Answers the human wait `waitId` of a thread. The wait's id makes a redelivered reply
    * harmless: once that wait is answered, the reply is not given to any other. With
    * `tenantId`, a thread that is not that tenant's (or does not exist) is left untouched and
-   * the job ends `refused`; pass the tenant of the request being served.
+   * the job ends `refused`; pass the tenant of the request being served. Resolves to the job id.
    */
   reply(
     agent: string,
@@ -131,8 +134,8 @@ export class ThreadJobs {
       value,
       tenantId,
     }: { threadId: string; waitId: string; value: unknown; tenantId?: string },
-  ): Promise<string | null> {
-    return this.#send(
+  ): Promise<string> {
+    return this.#sendOne(
       agent,
       { kind: 'reply', threadId, waitId, value, ...tenantOf(tenantId) },
       tenantId,
@@ -144,6 +147,7 @@ export class ThreadJobs {
    * event was taken but before its job completed lets another deliver it again, so an
    * event's handling should be idempotent (or use `reply`, which is exactly once per wait).
    * With `tenantId`, a thread that is not that tenant's is left untouched, as by `reply`.
+   * Resolves to the job id.
    */
   event(
     agent: string,
@@ -152,13 +156,18 @@ export class ThreadJobs {
       event,
       tenantId,
     }: { threadId: string; event: { type: string; [key: string]: unknown }; tenantId?: string },
-  ): Promise<string | null> {
-    return this.#send(agent, { kind: 'event', threadId, event, ...tenantOf(tenantId) }, tenantId);
+  ): Promise<string> {
+    return this.#sendOne(
+      agent,
+      { kind: 'event', threadId, event, ...tenantOf(tenantId) },
+      tenantId,
+    );
   }
 
   /**
    * Wakes a thread: resumes it from its checkpoint so its due timers fire. Deduplicated
-   * per thread and tenant for `dedupeSeconds`, so schedulers on several workers do not pile up.
+   * per thread and tenant for `dedupeSeconds`, so schedulers on several workers do not pile up:
+   * resolves to the job id, or to null when a wake of the thread is queued already.
    * With `tenantId`, only a thread of that tenant is woken.
    */
   wake(
@@ -181,6 +190,21 @@ export class ThreadJobs {
       singletonKey: `wake:${JSON.stringify(tenantId === undefined ? [threadId] : [threadId, tenantId])}`,
       singletonSeconds: dedupeSeconds,
     });
+  }
+
+  /**
+   * Sends a job that nothing deduplicates. pg-boss gives back no id only for a job its queue
+   * did not keep — here, a queue someone made with a policy that keeps one job at a time —
+   * and a caller given null would wait on no job, or pass null to `result`, never knowing.
+   */
+  async #sendOne(agent: string, job: ThreadJob, tenantId: string | undefined): Promise<string> {
+    const id = await this.#send(agent, job, tenantId);
+    if (id !== null) return id;
+    throw new ThreadJobError(
+      'job.not_queued',
+      '',
+      `The ${job.kind} job of thread "${job.threadId}" for agent "${agent}" was not queued: pg-boss queue "${queueNameOf(agent)}" kept no job and gave back no job id. The thread queues are made with pg-boss's "standard" policy, which keeps every job; a queue made beforehand with another policy (singleton, short, stately …) keeps one job at a time and drops the rest. Delete that queue (a worker or createThreadJobs makes it again) and send the job again.`,
+    );
   }
 
   async #send(
