@@ -39,6 +39,7 @@ describe('LocalWorker', () => {
       agents: new Map([['reminder', agent]]),
       concurrency: 2,
       now: () => now,
+      monotonicNow: () => now,
       onOutcome: (threadId, _reason, outcome) => woken.push(`${threadId} ${outcome.status}`),
       onError: (threadId) => errors.push(threadId),
     });
@@ -53,6 +54,50 @@ describe('LocalWorker', () => {
     expect(woken).toEqual(['new done']);
     // Each one tried once, not at every look.
     expect(errors.sort()).toEqual(['old-1', 'old-2', 'old-3']);
+    checkpointer.close();
+  });
+
+  it('tries a thread whose wake failed again after its delay, though the wall clock stepped back a day', async () => {
+    let now = 1_000_000;
+    let monotonic = 0;
+    const clock = {
+      now: () => now,
+      setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),
+      clearTimeout: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+    };
+    const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
+    // A thread of the old chart, due in 6 s, that the new deploy cannot restore.
+    const old = createAgent({ machine: reminder(false), checkpointer, clock });
+    expect((await old.run({ threadId: 'old', input: {} })).status).toBe('waiting');
+    await old.close();
+    const agent = createAgent({ machine: reminder(true), checkpointer, clock });
+    const errors: string[] = [];
+    const worker = new LocalWorker({
+      checkpointer,
+      agents: new Map([['reminder', agent]]),
+      concurrency: 1,
+      now: () => now,
+      monotonicNow: () => monotonic,
+      onError: (threadId) => errors.push(threadId),
+    });
+    const look = async () => {
+      await worker.tick();
+      await worker.idle({ timeoutMs: 10_000 });
+    };
+    // The wall clock is a day fast: the wake fails, and the thread is left alone for 5 s.
+    now += 86_400_000;
+    await look();
+    expect(errors).toEqual(['old']);
+    monotonic += 1_000;
+    await look();
+    expect(errors).toEqual(['old']);
+    // Corrected a day back (the thread is still due), 6 s after the failure: tried again.
+    // Before, it was left alone until the wall clock came back to a day fast: a day.
+    now -= 86_400_000 - 10_000;
+    monotonic += 5_000;
+    await look();
+    expect(errors).toEqual(['old', 'old']);
+    await worker.close();
     checkpointer.close();
   });
 

@@ -9,7 +9,14 @@ export interface LocalWorkerOptions {
   concurrency: number;
   /** How many threads one look claims. Default 100. */
   batchSize?: number;
+  /** The wall clock, read against stored wake times and lease expiries. Default `Date.now`. */
   now?: () => number;
+  /**
+   * A clock that never steps back, in milliseconds, for how long a thread whose wake failed
+   * is left alone: a wall clock stepped back a day would leave it alone a day longer. Default
+   * `performance.now`.
+   */
+  monotonicNow?: () => number;
   /** Each woken thread's next rest. */
   onOutcome?: (threadId: string, reason: WakeReason, outcome: RunOutcome) => void;
   onError?: (threadId: string, error: unknown) => void;
@@ -35,7 +42,7 @@ export class LocalWorker {
    * Threads whose last wake failed (a thread this deploy cannot restore: its chart changed
    * without a migrate), by id: when to try again, and the wait after that. Without it they
    * were woken again at every look, failing each time, and, due first, took the places of
-   * the due threads behind them: their timers never fired.
+   * the due threads behind them: their timers never fired. Times are on `monotonicNow`.
    */
   readonly #retries = new Map<string, { at: number; delayMs: number }>();
   #timer: NodeJS.Timeout | undefined;
@@ -62,19 +69,20 @@ export class LocalWorker {
     const free = concurrency - this.#inFlight.size;
     if (this.#closed || free <= 0) return 0;
     const at = now();
-    this.#forgetStaleRetries(at);
+    const since = this.#monotonicNow();
+    this.#forgetStaleRetries(since);
     const work: { threadId: string; reason: WakeReason }[] = [];
     // Listed beyond the batch by as many as are left alone, so they never fill it.
     const limit = batchSize + this.#retries.size + (this.#drained?.size ?? 0);
     for (const { threadId } of (await checkpointer.listDue?.({ now: at, limit })) ?? []) {
       if (work.length >= batchSize) break;
-      if (!this.#leftAlone(threadId, at) && !this.#drained?.has(threadId)) {
+      if (!this.#leftAlone(threadId, since) && !this.#drained?.has(threadId)) {
         work.push({ threadId, reason: 'due' });
       }
     }
     for (const thread of (await checkpointer.listThreads?.({ status: 'running' })) ?? []) {
       if (work.length >= batchSize) break;
-      if (this.#leftAlone(thread.threadId, at) || this.#drained?.has(thread.threadId)) continue;
+      if (this.#leftAlone(thread.threadId, since) || this.#drained?.has(thread.threadId)) continue;
       const lease = await checkpointer.getLease(thread.threadId);
       if (!lease || lease.expiresAt <= at)
         work.push({ threadId: thread.threadId, reason: 'orphaned' });
@@ -213,6 +221,10 @@ export class LocalWorker {
     return true;
   }
 
+  #monotonicNow(): number {
+    return this.options.monotonicNow ? this.options.monotonicNow() : performance.now();
+  }
+
   /** True while a thread whose wake failed is left alone. */
   #leftAlone(threadId: string, at: number): boolean {
     const retry = this.#retries.get(threadId);
@@ -221,10 +233,9 @@ export class LocalWorker {
 
   /** Leaves a thread whose wake failed alone for a while, twice as long as the last time. */
   #failed(threadId: string): void {
-    const { now = Date.now } = this.options;
     const delayMs = this.#retries.get(threadId)?.delayMs ?? firstRetryMs;
     this.#retries.set(threadId, {
-      at: now() + delayMs,
+      at: this.#monotonicNow() + delayMs,
       delayMs: Math.min(delayMs * 2, maxRetryMs),
     });
   }
