@@ -52,17 +52,22 @@ export const resumeCommand: Command = {
   summary: 'continue a thread from its last checkpoint (or --all a dead process left)',
   help,
   async run(args, context) {
-    const { values, positionals } = parseCommandArgs('resume', args, {
-      agent: { type: 'string', short: 'a' },
-      export: { type: 'string', short: 'e' },
-      db: { type: 'string', short: 'd' },
-      schema: { type: 'string' },
-      all: { type: 'boolean' },
-      force: { type: 'boolean' },
-      json: { type: 'boolean' },
-      quiet: { type: 'boolean', short: 'q' },
-      help: { type: 'boolean', short: 'h' },
-    });
+    const { values, positionals } = parseCommandArgs(
+      'resume',
+      args,
+      {
+        agent: { type: 'string', short: 'a' },
+        export: { type: 'string', short: 'e' },
+        db: { type: 'string', short: 'd' },
+        schema: { type: 'string' },
+        all: { type: 'boolean' },
+        force: { type: 'boolean' },
+        json: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      'a thread id',
+    );
     if (values.help) {
       context.stdout.write(help);
       return 0;

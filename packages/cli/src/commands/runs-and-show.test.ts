@@ -101,6 +101,29 @@ describe('agentchart runs', () => {
     expect(result.stderr).toContain("Unknown option '--stauts'. Did you mean --status?");
   });
 
+  it('says how to give a thread id that begins with "-": after "--", or joined to --thread with "="', async () => {
+    // Node's remedy was cut off ("Unknown option '-7'."), and for `-7x` it named `-7`.
+    for (const command of ['show', 'resume', 'send']) {
+      const result = await cli(command, '--db', database, '-7x');
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(
+        `If "-7x" is a thread id, give it after "--", which ends the options: agentchart ${command} [options] -- -7x.`,
+      );
+    }
+    // After "--" it is the thread id.
+    const shown = await cli('show', '--db', database, '--', '-7x');
+    expect(shown.stderr).toContain(`No thread "-7x" in ${database}`);
+    expect((await cli('show', '--db', database, '--', 'b:T-101')).exitCode).toBe(0);
+    for (const flag of ['--thread', '-t']) {
+      const result = await cli('waits', '--db', database, flag, '-7x');
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain('If "-7x" is its value, join them with "=": --thread=-7x.');
+    }
+    expect((await cli('waits', '--db', database, '--thread=-7x')).stderr).toContain(
+      'No thread "-7x"',
+    );
+  });
+
   it('refuses a time with no unit, a window that ends before it starts, and a limit not in decimal', async () => {
     // `5` was read as a day in 2001; the reversed window listed nothing; 0x10 was read as 16.
     const cases: [string[], string][] = [

@@ -49,17 +49,22 @@ export const sendCommand: Command = {
   summary: 'deliver a human reply or an event to a thread and drive it to its next rest',
   help,
   async run(args, context) {
-    const { values, positionals } = parseCommandArgs('send', args, {
-      reply: { type: 'string', short: 'r' },
-      'wait-id': { type: 'string', short: 'w' },
-      agent: { type: 'string', short: 'a' },
-      export: { type: 'string', short: 'e' },
-      db: { type: 'string', short: 'd' },
-      schema: { type: 'string' },
-      json: { type: 'boolean' },
-      quiet: { type: 'boolean', short: 'q' },
-      help: { type: 'boolean', short: 'h' },
-    });
+    const { values, positionals } = parseCommandArgs(
+      'send',
+      args,
+      {
+        reply: { type: 'string', short: 'r' },
+        'wait-id': { type: 'string', short: 'w' },
+        agent: { type: 'string', short: 'a' },
+        export: { type: 'string', short: 'e' },
+        db: { type: 'string', short: 'd' },
+        schema: { type: 'string' },
+        json: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      'a thread id',
+    );
     if (values.help) {
       context.stdout.write(help);
       return 0;

@@ -34,12 +34,17 @@ export const showCommand: Command = {
   summary: "show a thread's timeline: states and steps with tokens, cost, latency, errors, waits",
   help,
   async run(args, context) {
-    const { values, positionals } = parseCommandArgs('show', args, {
-      db: { type: 'string', short: 'd' },
-      schema: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    });
+    const { values, positionals } = parseCommandArgs(
+      'show',
+      args,
+      {
+        db: { type: 'string', short: 'd' },
+        schema: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      'a thread id',
+    );
     if (values.help) {
       context.stdout.write(help);
       return 0;
