@@ -1,7 +1,7 @@
 import { createAgent, MemoryCheckpointer, SqliteCheckpointer } from '@agentchart/core';
 import { estimateTokenCounter } from '@agentchart/core/budget';
 import type { ChatMessage } from '@agentchart/core/internal';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fromPromise } from 'xstate';
 import { openAgentchartSqlite } from './stores/agentchart-sqlite';
 import { sqliteFileBytes } from './stores/sqlite-file-bytes';
@@ -106,6 +106,9 @@ describe('benchmark workloads (agentchart variants)', () => {
   });
 
   it('history growth meters every step of the conversation, in memory and on SQLite', async () => {
+    // Its model has a window and no price (the workload measures bytes, not cost): each agent
+    // says so once, as a user's would.
+    const warned = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     for (const run of [agentchartContextHistory, agentchartLoopHistory]) {
       for (const store of ['memory', 'sqlite'] as const) {
         const { meter, storedBytes } = await run(store, 20);
@@ -114,6 +117,9 @@ describe('benchmark workloads (agentchart variants)', () => {
         expect(storedBytes).toBeGreaterThan(0);
       }
     }
+    expect(warned.mock.calls.map(([, options]) => options)).toEqual(
+      Array(4).fill({ code: 'AGENTCHART_MODEL_UNKNOWN_PRICE' }),
+    );
   });
 
   it('history growth plans its full conversation within the model window, so nothing is trimmed', () => {

@@ -6,6 +6,9 @@ import { z } from 'zod';
 import { encodingForModel } from './encoding-for-model';
 import { tiktokenCounter } from './tiktoken-counter';
 
+/** A price for the test models given a window of their own (which drops the default price): free, so their calls are priced — at $0 — and no `model.unknown_price` is warned. */
+const free = { inputPerMillion: 0, outputPerMillion: 0 };
+
 describe('encodingForModel', () => {
   it('knows the encoding of OpenAI model families, dated snapshots and prefixed names included', () => {
     expect(encodingForModel('gpt-4o-mini-2024-07-18')).toBe('o200k_base');
@@ -158,7 +161,7 @@ describe('tiktokenCounter', () => {
   it('never sends decomposed Vietnamese over a small window with the default counter (issue: estimate undercounts non-ASCII)', async () => {
     const received: ChatRequest[] = [];
     const model = scriptedModel({
-      metadata: { contextWindow: 2_000 },
+      metadata: { contextWindow: 2_000, pricing: free },
       handler: (request) => {
         received.push(request);
         return { json: { answer: 'ok' } };

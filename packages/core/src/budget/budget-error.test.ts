@@ -5,6 +5,9 @@ import { runEffect } from '../testing/run-effect';
 import { scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
 
+/** A price for the test models given a window of their own (which drops the default price): free, so their calls are priced — at $0 — and no `model.unknown_price` is warned. */
+const free = { inputPerMillion: 0, outputPerMillion: 0 };
+
 describe('BudgetError', () => {
   it('points at the strategy that cuts a tool result larger than the window (issue 9)', async () => {
     const dump = defineTool({
@@ -18,7 +21,7 @@ describe('BudgetError', () => {
     });
     const model = scriptedModel({
       responses: [{ toolCalls: [{ name: 'dump', arguments: {} }] }, 'done'],
-      metadata: { contextWindow: 1_000, maxOutputTokens: 100 },
+      metadata: { contextWindow: 1_000, maxOutputTokens: 100, pricing: free },
     });
     const { error } = await runEffect(
       // A cap above the window (the default follows the window, and would cut it to fit).

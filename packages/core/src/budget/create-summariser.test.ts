@@ -13,6 +13,9 @@ import { type ScriptedResponse, scriptedModel } from '../testing/scripted-model'
 import { defineTool } from '../tools/define-tool';
 import { createSummariser } from './create-summariser';
 
+/** A price for the test models given a window of their own (which drops the default price): free, so their calls are priced — at $0 — and no `model.unknown_price` is warned. */
+const free = { inputPerMillion: 0, outputPerMillion: 0 };
+
 const answer = (fields: Partial<ChatResponse>): ChatResponse => ({
   content: '',
   toolCalls: [],
@@ -45,7 +48,7 @@ const loop = toolLoop({
 const pageReader = () =>
   scriptedModel({
     modelName: 'main',
-    metadata: { contextWindow: 3_000 },
+    metadata: { contextWindow: 3_000, pricing: free },
     handler: (_, index): ScriptedResponse =>
       index < 10 ? { toolCalls: [{ name: 'page', arguments: { i: index } }] } : 'done',
   });

@@ -10,6 +10,9 @@ import { scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
 import { type ToolLoopResult, toolLoop } from './tool-loop';
 
+/** A price for the test models given a window of their own (which drops the default price): free, so their calls are priced — at $0 — and no `model.unknown_price` is warned. */
+const free = { inputPerMillion: 0, outputPerMillion: 0 };
+
 function tools() {
   const executed: string[] = [];
   let inFlight = 0;
@@ -433,7 +436,7 @@ describe('toolLoop', () => {
     });
     const small = (contextWindow: number) =>
       scriptedModel({
-        metadata: { contextWindow },
+        metadata: { contextWindow, pricing: free },
         responses: [{ toolCalls: [{ name: 'fetch_page', arguments: {} }] }, { content: 'done' }],
       });
     const reader = toolLoop({ model: 'm', tools: [page], prompt: (q: string) => q });
@@ -467,7 +470,7 @@ describe('toolLoop', () => {
         execute: async () => 'The quarterly report lists revenue and costs. '.repeat(3_000),
       });
       const main = scriptedModel({
-        metadata: { contextWindow },
+        metadata: { contextWindow, pricing: free },
         handler: (_, index) =>
           index < 6
             ? {
@@ -515,7 +518,7 @@ describe('toolLoop', () => {
       execute: async ({ i }) => `page ${i}: ${'lorem ipsum dolor sit amet '.repeat(2_000)}`,
     });
     const main = scriptedModel({
-      metadata: { contextWindow: 16_000 },
+      metadata: { contextWindow: 16_000, pricing: free },
       handler: (_, index) =>
         index === 0
           ? { toolCalls: [0, 1, 2, 3, 4].map((i) => ({ name: 'page', arguments: { i } })) }
@@ -530,7 +533,7 @@ describe('toolLoop', () => {
     for (const result of results) expect(result.content).toContain('to stay within 1600 tokens');
     // Given explicitly, the cap holds for each result as it is.
     const given = scriptedModel({
-      metadata: { contextWindow: 128_000 },
+      metadata: { contextWindow: 128_000, pricing: free },
       handler: (_, index) =>
         index === 0
           ? { toolCalls: [0, 1, 2].map((i) => ({ name: 'page', arguments: { i } })) }
@@ -562,7 +565,7 @@ describe('toolLoop', () => {
       [2_000, 3],
     ] as const) {
       const main = scriptedModel({
-        metadata: { contextWindow },
+        metadata: { contextWindow, pricing: free },
         handler: (_, index) =>
           index === 0
             ? {

@@ -9,6 +9,9 @@ import { effectMachine } from '../testing/run-effect';
 import { type ScriptedResponse, scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
 
+/** A price for the test models given a window of their own (which drops the default price): free, so their calls are priced — at $0 — and no `model.unknown_price` is warned. */
+const free = { inputPerMillion: 0, outputPerMillion: 0 };
+
 const pages = 16;
 
 const summarised = (request: ChatRequest) =>
@@ -42,7 +45,7 @@ function readingAgent(options: {
   });
   const main = scriptedModel({
     modelName: 'main',
-    metadata: { contextWindow: 4_000 },
+    metadata: { contextWindow: 4_000, pricing: free },
     handler: (request): ScriptedResponse => {
       const read = lastPage(request);
       if (options.crashAtPage?.page === read) {

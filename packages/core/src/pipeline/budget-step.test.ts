@@ -10,6 +10,9 @@ import { effectMachine } from '../testing/run-effect';
 import { type ScriptedResponse, scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
 
+/** A price for the test models given a window of their own (which drops the default price): free, so their calls are priced — at $0 — and no `model.unknown_price` is warned. */
+const free = { inputPerMillion: 0, outputPerMillion: 0 };
+
 const summarised = (request: ChatRequest) =>
   request.messages.some((message) => message.content.startsWith('[Summary of'));
 
@@ -38,7 +41,7 @@ function readingAgent(options: {
   });
   const main = scriptedModel({
     modelName: 'main',
-    metadata: { contextWindow: 4_000 },
+    metadata: { contextWindow: 4_000, pricing: free },
     handler: (request): ScriptedResponse => {
       if (options.hangOnFirstSummary && !hung && summarised(request)) {
         hung = true;
@@ -139,7 +142,7 @@ describe('budgetStep', () => {
     });
     const main = scriptedModel({
       modelName: 'main',
-      metadata: { contextWindow: 4_000 },
+      metadata: { contextWindow: 4_000, pricing: free },
       handler: (_, index): ScriptedResponse =>
         index < 8 ? { toolCalls: [{ name: 'read', arguments: { i: index } }] } : 'done',
     });

@@ -11,6 +11,9 @@ import { runEffect } from '../testing/run-effect';
 import { scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
 
+/** A price for the test models given a window of their own (which drops the default price): free, so their calls are priced — at $0 — and no `model.unknown_price` is warned. */
+const free = { inputPerMillion: 0, outputPerMillion: 0 };
+
 const classify = structuredCall({
   model: 'fast',
   schema: z.object({ relevant: z.boolean() }),
@@ -139,7 +142,7 @@ describe('callModel in a run', () => {
       { role: 'user' as const, content: `question ${turn}: ${'context '.repeat(60)}` },
       { role: 'assistant' as const, content: `answer ${turn}: ${'detail '.repeat(60)}` },
     ]).flat();
-    const smallWindow = { contextWindow: 4_000, maxOutputTokens: 500 };
+    const smallWindow = { contextWindow: 4_000, maxOutputTokens: 500, pricing: free };
     const main = scriptedModel({ metadata: smallWindow, handler: answer });
     const cheap = scriptedModel({
       modelName: 'cheap',

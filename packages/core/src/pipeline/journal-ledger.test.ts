@@ -7,9 +7,15 @@ import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { scriptedModel } from '../testing/scripted-model';
 import { journalLedger } from './journal-ledger';
 
+/** A price for the test models given a window of their own (which drops the default price): free, so their calls are priced — at $0 — and no `model.unknown_price` is warned. */
+const free = { inputPerMillion: 0, outputPerMillion: 0 };
+
 /** A one-call agent whose model has `contextWindow` tokens; its prompt is `prompt`. */
 async function journaledLedger(contextWindow: number, prompt: string) {
-  const model = scriptedModel({ handler: () => ({ content: 'ok' }), metadata: { contextWindow } });
+  const model = scriptedModel({
+    handler: () => ({ content: 'ok' }),
+    metadata: { contextWindow, pricing: free },
+  });
   const machine = setup({
     actors: {
       answer: toolLoop({

@@ -8,6 +8,9 @@ import { effectMachine } from '../testing/run-effect';
 import { scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
 
+/** A price for the test models given a window of their own (which drops the default price): free, so their calls are priced — at $0 — and no `model.unknown_price` is warned. */
+const free = { inputPerMillion: 0, outputPerMillion: 0 };
+
 /**
  * A tool loop on a 4K window reading long pages with `compress-history`: its history
  * outgrows the window, so the summariser writes a summary before a later call.
@@ -24,7 +27,7 @@ function summarisingChat() {
   let step = 0;
   const main = scriptedModel({
     modelName: 'main',
-    metadata: { contextWindow: 4_000 },
+    metadata: { contextWindow: 4_000, pricing: free },
     handler: () =>
       ++step < 8
         ? { toolCalls: [{ id: `read_${step}`, name: 'page', arguments: { i: step } }] }

@@ -289,9 +289,13 @@ describe('run lifecycle (issue 9)', () => {
     expect(ends).toEqual([expect.objectContaining({ status: 'stopped', handedBack: true })]);
     expect((await checkpointer.latest('t'))?.run.status).toBe('running');
     const second = createAgent({ machine, checkpointer });
+    // Its fromPromise actor has no journal: the restore starts it again, and says so.
+    const warnings: string[] = [];
+    second.events.on('agent.warning', ({ code }) => warnings.push(code));
     const resumed = await second.resume('t');
     step.finish();
     expect(await resumed.result()).toMatchObject({ status: 'done' });
+    expect(warnings).toEqual(['restore.actor_restarted']);
     // A run ended by stop() is not handed back.
     const stopped = await second.start({ threadId: 'u', input: undefined }).stop();
     expect(stopped).toMatchObject({ status: 'stopped' });
@@ -305,6 +309,8 @@ describe('run lifecycle (issue 9)', () => {
     first.start({ threadId: 't', input: undefined });
     await first.close({ timeoutMs: 10 });
     const second = createAgent({ machine, checkpointer });
+    const warnings: string[] = [];
+    second.events.on('agent.warning', ({ code }) => warnings.push(code));
     const before = step.finish;
     const replied = second.send('t', { type: 'human.reply', value: 'yes' });
     // The resumed run's work started again: let it finish.
@@ -317,6 +323,7 @@ describe('run lifecycle (issue 9)', () => {
         /had no pending human wait.*resumed to receive it and came to rest done/,
       ),
     });
+    expect(warnings).toEqual(['restore.actor_restarted']);
   });
 });
 

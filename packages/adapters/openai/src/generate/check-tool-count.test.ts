@@ -70,6 +70,8 @@ describe('checkToolCount', () => {
       undefined,
       {
         models: { main: [model(), model({ model: 'served-elsewhere', maxTools: 256 })] },
+        // A name the adapter does not know has no price: this one is free.
+        prices: { 'served-elsewhere': { inputPerMillion: 0, outputPerMillion: 0 } },
         // The default policy, which tries the chain's next model.
       },
     );

@@ -11,6 +11,9 @@ import type { RunOutcome } from '../../run/types';
 import type { Checkpoint, Checkpointer } from '../../store/types';
 import { type ScriptedResponse, scriptedModel } from '../../testing/scripted-model';
 
+/** A price for the test models given a window of their own (which drops the default price): free, so their calls are priced — at $0 — and no `model.unknown_price` is warned. */
+const free = { inputPerMillion: 0, outputPerMillion: 0 };
+
 /** Options of {@link summarisingChat}. */
 export interface SummarisingChatOptions {
   /** User turns the chat runs: each one a new `toolLoop` over the whole conversation. */
@@ -84,7 +87,7 @@ export function summarisingChat(options: SummarisingChatOptions) {
   let summaries = 0;
   const main = scriptedModel({
     modelName: 'main',
-    metadata: { contextWindow: options.contextWindow ?? 4_000 },
+    metadata: { contextWindow: options.contextWindow ?? 4_000, pricing: free },
     handler: (request): ScriptedResponse => {
       const turn = turnOf(request);
       const review = request.messages.at(-1)!.content.startsWith('review');
