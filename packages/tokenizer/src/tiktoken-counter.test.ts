@@ -158,6 +158,33 @@ describe('tiktokenCounter', () => {
     }
   });
 
+  it("keeps core's estimate at or above the cl100k_base count of Arabic, Persian, Urdu and Hebrew prose and of non-ASCII digits (issue: estimate undercounts right-to-left text)", async () => {
+    // Arabic and Hebrew letters were priced like Cyrillic ones (0.75 a letter) and digits
+    // outside ASCII at 1 each: a support conversation in Arabic was estimated at 0.91 of its
+    // cl100k_base count, one in Hebrew at 0.75, Urdu at 0.76, Arabic-Indic digits at 0.5 —
+    // past the 5% margin the planner keeps, so a request it said fits could overrun the window.
+    const samples: Record<string, string> = {
+      Arabic:
+        'مرحباً، لقد طلبت منتجاً الأسبوع الماضي ولم يصلني بعد. رقم الطلب هو ١٢٣٤٥٦٧. أرجو التحقق من حالة الشحن وإبلاغي في أقرب وقت ممكن. شكراً جزيلاً.',
+      'Arabic, long':
+        'خدمة العملاء لدينا متاحة على مدار الساعة طوال أيام الأسبوع للإجابة على استفساراتكم ومساعدتكم في حل أي مشكلة قد تواجهونها مع منتجاتنا أو خدماتنا. يرجى تزويدنا برقم الطلب واسمكم الكامل وعنوان البريد الإلكتروني المسجل لدينا حتى نتمكن من مساعدتكم بشكل أسرع.',
+      Persian:
+        'سلام، من هفته گذشته یک سفارش ثبت کردم اما هنوز به دستم نرسیده است. لطفاً وضعیت ارسال را بررسی کنید.',
+      Urdu: 'السلام علیکم، میں نے پچھلے ہفتے ایک آرڈر دیا تھا لیکن ابھی تک نہیں ملا۔ براہ کرم ترسیل کی صورتحال چیک کریں۔',
+      Hebrew: 'שלום, הזמנתי מוצר בשבוע שעבר והוא עדיין לא הגיע. אנא בדקו את מצב המשלוח.',
+      'Hebrew, long':
+        'שירות הלקוחות שלנו זמין עשרים וארבע שעות ביממה, שבעה ימים בשבוע, כדי לענות על כל שאלה ולעזור בפתרון כל בעיה שתתעורר עם המוצרים או השירותים שלנו.',
+      'Arabic-Indic digits': 'رقم ١٢٣٤٥٦٧٨٩٠ و ۱۲۳۴۵۶۷۸۹۰',
+      'Devanagari and Thai digits': 'संख्या १२३४५६७८९० ๑๒๓๔๕',
+    };
+    const cl100k = await tiktokenCounter({ encoding: 'cl100k_base' });
+    for (const [kind, text] of Object.entries(samples)) {
+      expect(estimateTokenCounter.countText(text), kind).toBeGreaterThanOrEqual(
+        cl100k.countText(text),
+      );
+    }
+  });
+
   it('never sends decomposed Vietnamese over a small window with the default counter (issue: estimate undercounts non-ASCII)', async () => {
     const received: ChatRequest[] = [];
     const model = scriptedModel({

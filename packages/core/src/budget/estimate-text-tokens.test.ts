@@ -13,6 +13,21 @@ describe('estimateTextTokens', () => {
     expect(estimateTextTokens('1234567')).toBe(3);
   });
 
+  it('prices digits outside ASCII at 2 each (a token a byte in cl100k_base), full-width ones at 1', () => {
+    // Arabic-Indic digits were priced at 1 each and took 2 in cl100k_base.
+    expect(estimateTextTokens('١٢٣٤٥')).toBe(10);
+    expect(estimateTextTokens('१२३')).toBe(6);
+    expect(estimateTextTokens('０９０')).toBe(3);
+  });
+
+  it('prices Arabic letters at 1 each and Hebrew letters at 1.1, as cl100k_base takes them', () => {
+    // Priced like Cyrillic letters (0.75), Arabic and Hebrew prose was estimated under its count.
+    expect(estimateTextTokens('مرحبا')).toBe(5);
+    expect(estimateTextTokens('שלום')).toBe(5);
+    // The letters Urdu adds take a token a byte.
+    expect(estimateTextTokens('ہے')).toBe(4);
+  });
+
   it('prices random-looking letters and CJK higher than English words', () => {
     expect(estimateTextTokens('qZxWvKpRtY')).toBeGreaterThanOrEqual(7);
     expect(estimateTextTokens('招标包括六百米码头')).toBeGreaterThanOrEqual(9);

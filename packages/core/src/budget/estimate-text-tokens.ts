@@ -51,20 +51,12 @@ const commonLetters: readonly (readonly [number, number])[] = [
   [0x0400, 0x045f],
   [0x05d0, 0x05ea],
   [0x0620, 0x064a],
-  // The letters Persian and Urdu add.
-  [0x0679, 0x0679],
+  // The letters Persian adds that the encodings merge. The ones Urdu adds (ٹ ڈ ڑ ں ھ ہ ے,
+  // and چ ژ) take a token a byte in cl100k_base, like rare letters.
   [0x067e, 0x067e],
-  [0x0686, 0x0686],
-  [0x0688, 0x0688],
-  [0x0691, 0x0691],
-  [0x0698, 0x0698],
   [0x06a9, 0x06a9],
   [0x06af, 0x06af],
-  [0x06ba, 0x06ba],
-  [0x06be, 0x06be],
-  [0x06c1, 0x06c1],
   [0x06cc, 0x06cc],
-  [0x06d2, 0x06d2],
   [0x0900, 0x097f],
   [0x0e00, 0x0e7f],
   [0x1ea0, 0x1ef9],
@@ -96,22 +88,28 @@ const spaceCharacter = 0x20;
  * A conservative estimate of the tokens `text` takes in OpenAI's encodings, with no
  * tokenizer: it splits text the way the encodings do and prices each piece (a short English
  * word 1 token, a long one 1 per 3.5 letters, random-looking letters 1 per 1.5, two-byte
- * letters 0.75 each, CJK and other three-byte letters 1.8 each, punctuation 1 per 2
- * characters, digits 1 per group of 3, ASCII whitespace 1 per 4, other whitespace 1 each).
+ * letters 0.75 each — Arabic-script ones 1 each, Hebrew ones 1.1 —, CJK and other three-byte
+ * letters 1.8 each, punctuation 1 per 2 characters, digits 1 per group of 3, ASCII
+ * whitespace 1 per 4, other whitespace 1 each).
  * Combining marks (decomposed text such as NFD Vietnamese) and letters of scripts outside
- * the common ones are priced at a token per UTF-8 byte, the most the encodings take;
- * two-byte letters that look random (a case change inside a word, or past the 12th letter of
- * a word) at 2 each, Hangul past the 12th at 2.4, digits outside ASCII at 1 each.
+ * the common ones (the letters Urdu adds to the Arabic script among them) are priced at a
+ * token per UTF-8 byte, the most the encodings take; two-byte letters that look random (a
+ * case change inside a word, or past the 12th letter of a word) at 2 each, Hangul past the
+ * 12th at 2.4, full-width digits at 1 each and other digits outside ASCII (Arabic-Indic,
+ * Devanagari …) at 2 each.
  *
  * Measured against the larger of the cl100k_base and o200k_base counts with
  * `packages/tokenizer/scripts/estimator-accuracy.ts`: it errs high on English prose (+49%),
  * TypeScript (+58%), JSON (+30%), YAML (+16%), on German, French, Russian, Arabic, Hindi,
  * Chinese, Japanese, Korean and emoji (+3% to +69%) and on decomposed Vietnamese and
- * combining marks (+10%, +5%); it errs low on random strings — hex, base64 and UUIDs by
- * 3–5%, random printable ASCII by 19%, random code points across Unicode by 9% (3% high
- * against o200k_base), random letters of one script by up to 14% against o200k_base
- * (Arabic, Hebrew, CJK) and more against cl100k_base. It is an estimate, not a bound: for exact counts use `@agentchart/tokenizer`;
- * the context planner keeps a 5% safety margin when the counter is not exact.
+ * combining marks (+10%, +5%); on customer-support messages in Arabic, Persian, Urdu and
+ * Hebrew (+3% to +26%), Japanese and Chinese (+42% to +54%); it errs low on random strings
+ * — hex, base64 and UUIDs by 3–5%, random printable ASCII by 19%, random code points across
+ * Unicode by 7% (3% high against o200k_base), random letters of one script by up to 14%
+ * against o200k_base (Arabic, Hebrew, CJK) and more against cl100k_base (a string of rare
+ * kanji, as in Japanese names, by 31%). It is an estimate, not a bound: for exact counts use
+ * `@agentchart/tokenizer`; the context planner keeps a 5% safety margin when the counter is
+ * not exact.
  */
 export function estimateTextTokens(text: string): number {
   return new PieceScanner(text).count();
@@ -204,9 +202,11 @@ class PieceScanner {
     // Not only ASCII letters: each code point by its UTF-8 size, summed in order so the
     // rounding is the same on every call.
     let tokens = 0;
-    // Common non-ASCII letters so far, and the two-byte ones among them priced as words.
+    // Common non-ASCII letters so far, and the two-byte ones among them priced as words (how
+    // many, and the tokens they were priced at).
     let wide = 0;
     let cheap = 0;
+    let cheapTokens = 0;
     let afterMark = false;
     let lower = false;
     let random = false;
@@ -237,14 +237,18 @@ class PieceScanner {
       if (!random && isUpper && lower) {
         // The word's letters so far were random too.
         random = true;
-        tokens += cheap * (2 - 0.75);
+        tokens += cheap * 2 - cheapTokens;
       }
       if (wide >= longWord) random = true;
       lower = !isUpper;
       wide++;
       if (bytes === 2) {
-        tokens += random ? 2 : 0.75;
-        if (!random) cheap++;
+        const price = random ? 2 : twoByteWordPrice(codePoint);
+        tokens += price;
+        if (!random) {
+          cheap++;
+          cheapTokens += price;
+        }
       } else {
         tokens += random && codePoint >= 0xac00 ? 2.4 : 1.8;
       }
@@ -253,7 +257,10 @@ class PieceScanner {
     return Math.ceil(tokens);
   }
 
-  /** Digits: a token per group of up to three ASCII digits, a token per other digit. */
+  /**
+   * Digits: a token per group of up to three ASCII digits, a token per full-width digit and
+   * two per other digit (Arabic-Indic, Devanagari, Thai …: a token a byte in cl100k_base).
+   */
   #digits(start: number): number {
     const { text } = this;
     let at = start;
@@ -263,7 +270,7 @@ class PieceScanner {
       const codePoint = text.codePointAt(at)!;
       if (classOf(codePoint) !== number) break;
       if (codePoint < 0x80) digits++;
-      else wide++;
+      else wide += codePoint >= 0xff10 && codePoint <= 0xff19 ? 1 : 2;
       at += codePoint > 0xffff ? 2 : 1;
     }
     this.#at = at;
@@ -318,6 +325,17 @@ class PieceScanner {
     this.#at = at;
     return Math.ceil(quarters / 4);
   }
+}
+
+/**
+ * The price of a two-byte letter of a word: Hebrew and Arabic letters merge little in
+ * cl100k_base (a Hebrew word takes about a token a letter and one more, an Arabic word a
+ * token a letter), Latin with diacritics, Greek and Cyrillic letters merge into words.
+ */
+function twoByteWordPrice(codePoint: number): number {
+  if (codePoint >= 0x0590 && codePoint < 0x0600) return 1.1;
+  if (codePoint >= 0x0600 && codePoint < 0x0700) return 1;
+  return 0.75;
 }
 
 function utf8Bytes(codePoint: number): number {
