@@ -74,3 +74,46 @@ describe('createRedactor with the built-in patterns', () => {
     }
   });
 });
+
+describe('the phone and credit-card patterns beyond North America (issue: PII in Japanese and Chinese text kept)', () => {
+  const redactor = createRedactor({ patterns: ['phone', 'credit-card'], environment: false });
+
+  it('redacts domestic phone numbers of Japan and China, and full-width digits as input methods type them', () => {
+    // Only 555-123-4567 and numbers with a + were found: these were stored as they were.
+    for (const phone of [
+      '090-1234-5678',
+      '03-1234-5678',
+      '0120-123-456',
+      '090 1234 5678',
+      '(03)1234-5678',
+      '138-1234-5678',
+      '０９０－１２３４－５６７８',
+      '090ー1234ー5678',
+      '（03）1234－5678',
+      '＋81 90-1234-5678',
+    ]) {
+      expect(redactor.text(`電話：${phone}です`), phone).toBe('電話：[REDACTED:phone]です');
+    }
+    expect(redactor.text('カード４１１１ １１１１ １１１１ １１１１です')).toBe(
+      'カード[REDACTED:credit-card]です',
+    );
+  });
+
+  it('still leaves dates, short numbers and the ids a run is full of alone', () => {
+    for (const text of [
+      '01-02-2024',
+      '05.06.2023',
+      '2024-05-12',
+      'order 0512-1234',
+      'ID 12 345 678',
+      'x555-123-4567',
+      '09012345678',
+      '４１１１ １１１１ １１１１ １１１２',
+    ]) {
+      expect(redactor.text(text), text).toBe(text);
+    }
+    expect(redactor.text('Call (555) 123-4567 or +1 555 123 4567')).toBe(
+      'Call [REDACTED:phone] or [REDACTED:phone]',
+    );
+  });
+});

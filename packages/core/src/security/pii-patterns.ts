@@ -11,9 +11,63 @@ export interface RedactionPattern {
 /** The built-in personal-data patterns, by name. */
 export type PiiPatternName = 'email' | 'phone' | 'credit-card' | 'us-ssn' | 'iban';
 
+/**
+ * A digit as the patterns take it: ASCII or full-width (`０`–`９`), which Japanese and Chinese
+ * input methods type by default — `０９０－１２３４－５６７８` is a phone number too.
+ */
+const digit = '[0-9\\uff10-\\uff19]';
+/** Not just after a digit: where a number starts. */
+const numberStart = '(?<![0-9\\uff10-\\uff19])';
+/**
+ * Not just after a digit or an ASCII letter: `\\b` before a digit, full-width digits
+ * included (`\\b` sees none, nor a boundary between one and a letter).
+ */
+const wordStart = '(?<![0-9A-Za-z_\\uff10-\\uff19])';
+/** Not just before a digit or an ASCII letter: `\\b` after a digit, full-width ones included. */
+const wordEnd = '(?![0-9A-Za-z_\\uff10-\\uff19])';
+
+/** The digits of `text`, full-width ones as ASCII. */
+function digitsOf(text: string): string {
+  return text
+    .replace(/[^0-9\uff10-\uff19]/g, '')
+    .replace(/[\uff10-\uff19]/g, (wide) => String.fromCharCode(wide.charCodeAt(0) - 0xfee0));
+}
+
+/** The phone number shapes: international, with an area code in brackets, or domestic. */
+const phonePattern = (() => {
+  const d = digit;
+  // A hyphen, a dot or a space, or the dashes and the long-vowel mark (ー) typed for one.
+  const sep = '[\\s.\\-\\u2010\\u2212\\uff0d\\u30fc]';
+  const open = '[(\\uff08]';
+  const close = '[)\\uff09]';
+  const international = `[+\\uff0b]${d}{1,3}${sep}?(?:${open}${d}{1,4}${close}${sep}?)?${d}{1,4}(?:${sep}?${d}{2,4}){1,4}`;
+  // (555) 123-4567, (03)1234-5678, (02)2345-6789.
+  const bracketed = `${open}${d}{2,5}${close}\\s?${d}{2,4}${sep}${d}{4}`;
+  // 555-123-4567 (North America); 03-1234-5678, 090-1234-5678, 0120-123-456 (a trunk 0, as
+  // in Japan, China, Europe); 138-1234-5678 (a Chinese mobile).
+  const northAmerican = `${wordStart}${d}{3}[.\\-]${d}{3}[.\\-]${d}{4}`;
+  const trunk = `${numberStart}[0\\uff10]${d}{1,4}${sep}${d}{1,4}${sep}${d}{3,4}`;
+  const chineseMobile = `${numberStart}[1\\uff11][3-9\\uff13-\\uff19]${d}${sep}${d}{4}${sep}${d}{4}`;
+  return new RegExp(
+    `(?:${international}|${bracketed}|${northAmerican}|${trunk}|${chineseMobile})${wordEnd}`,
+    'g',
+  );
+})();
+
+/**
+ * A phone number's digit count is 8 to 15 (E.164); a domestic one with a trunk 0 has 10 or
+ * more, so a date such as 01-02-2024 is not one.
+ */
+function isPhoneNumber(match: string): boolean {
+  const digits = digitsOf(match);
+  if (digits.length < 8 || digits.length > 15) return false;
+  const domestic = /^[(\uff08]?[0\uff10]/.test(match);
+  return !domestic || digits.length >= 10;
+}
+
 /** True when the digits of `text` pass the Luhn checksum card numbers carry. */
 function passesLuhn(text: string): boolean {
-  const digits = text.replace(/\D/g, '');
+  const digits = digitsOf(text);
   if (digits.length < 13 || digits.length > 19) return false;
   let sum = 0;
   for (let index = 0; index < digits.length; index++) {
@@ -63,7 +117,9 @@ const emailOrStretch = new RegExp(
 /**
  * Personal data the redactor recognises by shape. Each is written to miss the identifiers a
  * run is full of (hashes, ids, timestamps): phone numbers need a `+` or separators, card
- * numbers and IBANs must pass their checksums. Each runs in time linear in the text (a tool
+ * numbers and IBANs must pass their checksums. Phone and card numbers are found in
+ * full-width digits too (`０９０－１２３４－５６７８`), and phone numbers in the domestic
+ * shapes of Japan, China and Europe (`03-1234-5678`, `090-1234-5678`, `138 1234 5678`). Each runs in time linear in the text (a tool
  * output is whatever a page or a server chose to send); use each with its `accept`.
  */
 export const piiPatterns: Readonly<Record<PiiPatternName, RedactionPattern>> = {
@@ -74,16 +130,15 @@ export const piiPatterns: Readonly<Record<PiiPatternName, RedactionPattern>> = {
   },
   phone: {
     name: 'phone',
-    pattern:
-      /(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,4}|\(\d{3}\)\s?\d{3}[\s.-]\d{4}|\b\d{3}[.-]\d{3}[.-]\d{4})\b/g,
-    accept: (match) => {
-      const digits = match.replace(/\D/g, '').length;
-      return digits >= 8 && digits <= 15;
-    },
+    pattern: phonePattern,
+    accept: isPhoneNumber,
   },
   'credit-card': {
     name: 'credit-card',
-    pattern: /\b\d(?:[ -]?\d){12,18}\b/g,
+    pattern: new RegExp(
+      `${wordStart}${digit}(?:[ \\-\\u3000\\uff0d]?${digit}){12,18}${wordEnd}`,
+      'g',
+    ),
     accept: passesLuhn,
   },
   'us-ssn': {
