@@ -38,3 +38,17 @@ describe('terminalWriter', () => {
     expect(written).toEqual(['error   page\\r\\ndone  fake\\e[2J\n', 'no break']);
   });
 });
+
+describe('characters drawn as nothing (issue: the CLI printed order\u200b-1 as order-1)', () => {
+  it('writes out zero-width spaces, tag characters and the other default-ignorable code points, as the studio does', () => {
+    // Two threads, `order-1` and `order\u200b-1`, were listed as the same id; the tag
+    // characters spelled a hidden sentence in a prompt that the terminal did not show.
+    expect(terminalSafe('order\u200b-1')).toBe('order\\u200b-1');
+    expect(terminalSafe('ok\u{e0049}\u{e0047}')).toBe('ok\\u{e0049}\\u{e0047}');
+    expect(terminalSafe('\ufeffa\u2060b\u3164c\u00add')).toBe('\\ufeffa\\u2060b\\u3164c\\u00add');
+    const value = { to: 'boss@corp.com\u{e0041}', note: 'a\u200bb' };
+    const json = jsonForTerminal(value, 2);
+    expect(json).toBe('{\n  "to": "boss@corp.com\\udb40\\udc41",\n  "note": "a\\u200bb"\n}');
+    expect(JSON.parse(json)).toEqual(value);
+  });
+});

@@ -1,12 +1,16 @@
 /**
  * Characters a terminal acts on instead of showing: C0 controls (ESC starts ANSI and OSC
  * sequences, CR and LF start lines), DEL, C1 controls (CSI, OSC as single bytes), the line
- * and paragraph separators, and the bidirectional overrides and isolates that reorder
- * what is shown (the "Trojan Source" characters).
+ * and paragraph separators; and those it draws as nothing, which make text look other than
+ * it is: every code point Unicode says to render as nothing (`Default_Ignorable_Code_Point`:
+ * the bidirectional marks, overrides and isolates that reorder what is shown — the "Trojan
+ * Source" characters —, zero-width spaces and joiners, the tag characters that spell hidden
+ * ASCII, variation selectors, Hangul fillers, the byte order mark…) and the interlinear
+ * annotation marks. The same set core's approval prompts (`visibleJson`) and the studio
+ * escape: a hand-picked list missed the zero-width space and the tag characters, so
+ * `order\u200b-1` was printed as `order-1`, another thread.
  */
-const unsafe =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const unsafe = /[\p{Default_Ignorable_Code_Point}\p{Cc}\u2028\u2029\ufff9-\ufffb]/gu;
 
 const named: Readonly<Record<string, string>> = {
   '\n': '\\n',
@@ -27,20 +31,25 @@ const named: Readonly<Record<string, string>> = {
  * ```
  */
 export function terminalSafe(text: string): string {
-  return text.replace(
-    unsafe,
-    (character) =>
-      named[character] ?? `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`,
-  );
+  return text.replace(unsafe, (character) => {
+    const name = named[character];
+    if (name !== undefined) return name;
+    const codePoint = character.codePointAt(0)!.toString(16);
+    return codePoint.length > 4 ? `\\u{${codePoint}}` : `\\u${codePoint.padStart(4, '0')}`;
+  });
 }
 
-/** The characters {@link terminalSafe} writes out that `JSON.stringify` leaves as they are. */
-const unsafeInJson = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * The characters {@link terminalSafe} writes out that `JSON.stringify` leaves as they are (it
+ * escapes the C0 controls inside strings; the line breaks of indented JSON are its own).
+ */
+const unsafeInJson = /[\p{Default_Ignorable_Code_Point}\u007f-\u009f\u2028\u2029\ufff9-\ufffb]/gu;
 
 /**
  * `value` as JSON that is safe to print (one line, or indented by `indent` spaces): `JSON.stringify` escapes C0 controls but
- * leaves DEL, the C1 controls (a single-byte CSI recolours a terminal) and the bidirectional
- * overrides as they are; these are written as `\uXXXX` escapes too, so the JSON parses to the
+ * leaves DEL, the C1 controls (a single-byte CSI recolours a terminal), the bidirectional
+ * overrides and the characters drawn as nothing as they are; these are written as `\uXXXX`
+ * escapes too, so the JSON parses to the
  * same value and a terminal shows it without acting on it.
  *
  * @example
@@ -49,10 +58,14 @@ const unsafeInJson = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\
  * ```
  */
 export function jsonForTerminal(value: unknown, indent?: number): string {
-  return (JSON.stringify(value, null, indent) ?? 'null').replace(
-    unsafeInJson,
-    (character) => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`,
-  );
+  return (JSON.stringify(value, null, indent) ?? 'null').replace(unsafeInJson, (character) => {
+    // A character outside the basic plane (a tag character) as its two UTF-16 escapes.
+    let out = '';
+    for (let index = 0; index < character.length; index++) {
+      out += `\\u${character.charCodeAt(index).toString(16).padStart(4, '0')}`;
+    }
+    return out;
+  });
 }
 
 /**
