@@ -81,3 +81,29 @@ export function terminalWriter(out: { write(text: string): unknown }): {
       out.write(text.endsWith('\n') ? `${terminalSafe(text.slice(0, -1))}\n` : terminalSafe(text)),
   };
 }
+
+/** Characters a terminal draws two columns wide: East Asian wide and full-width forms. */
+const wide =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]/u;
+/** Emoji, drawn two columns wide, sequences (`👨‍👩‍👧`, `🇯🇵`) as one. */
+const emoji = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
+/** Characters drawn on the one before: combining marks. */
+const zeroWidth = /^[\p{M}\p{Default_Ignorable_Code_Point}]+$/u;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * The columns a terminal draws `text` in: two for an East Asian wide character and an emoji
+ * (a sequence of them joined, or a flag, as one), none for combining marks, one for the rest.
+ * What aligns a table whose cells are not all ASCII; `text.length` counted `注文` as 2 and
+ * `👨‍👩‍👧‍👦` as 11.
+ */
+export function displayWidth(text: string): number {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the common case, only ASCII.
+  if (/^[\u0000-\u007f]*$/.test(text)) return text.length;
+  let columns = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    if (emoji.test(segment) || wide.test(segment)) columns += 2;
+    else if (!zeroWidth.test(segment)) columns += 1;
+  }
+  return columns;
+}

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { type Checkpointer, SqliteCheckpointer } from '@agentchart/core';
 import type { RunLog } from '@agentchart/core/run-log';
 import { CliError } from '../cli-error';
-import { terminalSafe } from '../terminal-text';
+import { displayWidth, terminalSafe } from '../terminal-text';
 import {
   assertNotEmptyFile,
   defaultDatabase,
@@ -56,14 +56,17 @@ export type ReadingStore = Checkpointer & Required<Pick<Checkpointer, 'listThrea
 /**
  * Pads cells into aligned columns. Cells are made terminal-safe first: they come from the
  * database, and a control character in one would act on the terminal or start a fake row.
+ * Padded by the columns a terminal draws them in, not their length: a thread id or an agent
+ * name in Japanese or Chinese takes two columns a character, and an emoji sequence two.
  */
 export function formatColumns(cells: readonly (readonly string[])[]): string {
   const rows = cells.map((row) => row.map(terminalSafe));
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const shown = rows.map((row) => row.map(displayWidth));
+  const widths = rows[0]!.map((_, column) => Math.max(...shown.map((row) => row[column]!)));
   return rows
-    .map((row) =>
+    .map((row, index) =>
       row
-        .map((cell, column) => cell.padEnd(widths[column]!))
+        .map((cell, column) => cell + ' '.repeat(widths[column]! - shown[index]![column]!))
         .join('  ')
         .trimEnd(),
     )
