@@ -75,7 +75,21 @@ function standardToolCallMessage(content: string, calls: ToolCallRequest[]): AIM
   return new AIMessage({ content, tool_calls: toolCalls, invalid_tool_calls: invalidToolCalls });
 }
 
-function toLangChainMessage(message: ChatMessage, dialect: ToolCallDialect): BaseMessage {
+/** A lone half of a surrogate pair: half a character, which no encoding can write. */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * `text` with each lone surrogate replaced by U+FFFD, as a UTF-8 encoder would write it. Tool
+ * output or a user's text cut inside an emoji carries one; JSON writes it as an escape
+ * (`\ud83d`) that strict providers refuse with a 400, and since the conversation keeps it,
+ * every later call of the thread would be refused the same way.
+ */
+export function wellFormedText(text: string): string {
+  return text.replace(loneSurrogate, '\uFFFD');
+}
+
+function toLangChainMessage(given: ChatMessage, dialect: ToolCallDialect): BaseMessage {
+  const message = wellFormedMessage(given);
   switch (message.role) {
     case 'system':
       return new SystemMessage(message.content);
@@ -102,4 +116,22 @@ export function toLangChainMessages(
   dialect: ToolCallDialect,
 ): BaseMessage[] {
   return messages.map((message) => toLangChainMessage(message, dialect));
+}
+
+/**
+ * `message` with its text and its tool calls' arguments well formed (see
+ * {@link wellFormedText}); the message itself when they are, as nearly all are.
+ */
+function wellFormedMessage(message: ChatMessage): ChatMessage {
+  const content = wellFormedText(message.content);
+  if (message.role === 'assistant' && message.toolCalls?.length) {
+    const toolCalls = message.toolCalls.map((call) => {
+      const text = wellFormedText(call.arguments);
+      return text === call.arguments ? call : { ...call, arguments: text };
+    });
+    const same =
+      content === message.content && toolCalls.every((c, i) => c === message.toolCalls![i]);
+    return same ? message : { ...message, content, toolCalls };
+  }
+  return content === message.content ? message : ({ ...message, content } as ChatMessage);
 }
