@@ -18,6 +18,8 @@ export interface DriveRunOptions {
   json: boolean;
   quiet: boolean;
   hints: CommandHints;
+  /** `begin` starts a new thread: a refusal for a held id has no thread to resume. */
+  starting?: boolean;
 }
 
 /** How long an interrupted command lets working runs come to rest before handing them back. */
@@ -36,6 +38,7 @@ export async function driveRun({
   json,
   quiet,
   hints,
+  starting = false,
 }: DriveRunOptions): Promise<number> {
   const stopProgress = json || quiet ? () => {} : printProgress(agent, context.stderr);
   let interrupted: 'SIGINT' | 'SIGTERM' | undefined;
@@ -67,7 +70,8 @@ export async function driveRun({
       outcome = live.status === 'failed' && endedWith ? { ...live, error: endedWith } : live;
     } catch (error) {
       throw (
-        (await lateReplyError(agent, error, threadId, hints)) ?? toCliError(error, threadId, hints)
+        (await lateReplyError(agent, error, threadId, hints)) ??
+        toCliError(error, threadId, hints, { starting })
       );
     }
     if (interrupted) {
@@ -113,10 +117,16 @@ async function lateReplyError(
   );
 }
 
-export function toCliError(error: unknown, threadId: string, hints: CommandHints): unknown {
+export function toCliError(
+  error: unknown,
+  threadId: string,
+  hints: CommandHints,
+  { starting = false }: { starting?: boolean } = {},
+): unknown {
   if (!AgentchartError.isInstance(error)) return error;
   switch (error.code) {
     case 'checkpoint.lease_held':
+      if (starting) return startHeldError(error);
       return new CliError(
         'cli.thread_busy',
         `${error.message} If that process is gone for sure, take the thread now with: agentchart resume ${shellWord(threadId)} --force${hints.agent}${hints.database}`,
@@ -126,6 +136,7 @@ export function toCliError(error: unknown, threadId: string, hints: CommandHints
       // A start under a thread id the database has: held by a run elsewhere, or stored.
       const held =
         AgentchartError.isInstance(error.cause) && error.cause.code === 'checkpoint.lease_held';
+      if (held && starting) return startHeldError(error);
       return new CliError(
         held ? 'cli.thread_busy' : 'cli.usage',
         held
@@ -175,4 +186,16 @@ export function toCliError(error: unknown, threadId: string, hints: CommandHints
 interface ChildThreadDetails {
   rootThreadId?: string;
   waitIds?: string[];
+}
+
+/**
+ * A start refused for an id another process holds: the thread has no checkpoint yet (`run`
+ * checked), so `resume --force` could only answer that there is no such thread.
+ */
+function startHeldError(error: AgentchartError): CliError {
+  return new CliError(
+    'cli.thread_busy',
+    `${error.message} From the command line: pick a new --thread, or run this again once that lease has lapsed.`,
+    error,
+  );
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SqliteCheckpointer } from '@agentchart/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../cli';
 import { memoryContext } from '../testing';
@@ -163,6 +164,26 @@ describe('agentchart run', () => {
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toContain('Thread "d" already exists (done)');
     expect(again.stderr).toContain(`agentchart resume d --agent ${agentModule}`);
+  });
+
+  it('tells a start refused for an id another process holds to pick another, not to resume a thread it has not got', async () => {
+    const store = new SqliteCheckpointer({ path: join(dir, '.agentchart', 'runs.db') });
+    // A process that died before its run's first checkpoint leaves only its lease.
+    await store.acquireLease('held', { owner: 'gone', ttlMs: 60_000, now: Date.now() });
+    store.close();
+    const refused = await cli([
+      'run',
+      agentModule,
+      '--input',
+      '{"ticket":"t","amount":1}',
+      '--thread',
+      'held',
+    ]);
+    expect(refused.exitCode).toBe(5);
+    // Before: "take the thread now with: agentchart resume held --force", which answers that
+    // there is no thread "held".
+    expect(refused.stderr).not.toContain('resume held --force');
+    expect(refused.stderr).toContain('pick a new --thread');
   });
 
   it('points a thread id that waits for a reply at waits and send, not resume', async () => {

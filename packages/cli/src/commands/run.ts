@@ -118,6 +118,7 @@ export const runCommand: Command = {
         json: values.json ?? false,
         quiet: values.quiet ?? false,
         hints,
+        starting: true,
         begin: () =>
           agent.start({
             threadId,
