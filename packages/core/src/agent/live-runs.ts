@@ -127,12 +127,16 @@ export class LiveRuns {
 
   #evictIfIdle(run: Run): void {
     const { clock, evictWaiting, wake } = this.options;
-    if (!evictWaiting || this.#pinned.has(run.threadId) || this.#runs.get(run.threadId) !== run) {
-      return;
-    }
+    if (this.#pinned.has(run.threadId) || this.#runs.get(run.threadId) !== run) return;
     if (run.restingIn()?.status !== 'waiting') return;
     const at = run.nextWakeAt();
-    if (at !== undefined && at - clock.now() < soonMs) return;
+    if (!evictWaiting || (at !== undefined && at - clock.now() < soonMs)) {
+      // Kept here holding the thread's lease: its checkpoint must name it, or a forced resume
+      // after this process died (which takes a thread only from the owner its checkpoint
+      // names) would be refused until the lease lapsed.
+      run.claim();
+      return;
+    }
     const { threadId } = run;
     const eviction: Promise<unknown> = run.evict().finally(() => {
       this.#evicting.delete(eviction);

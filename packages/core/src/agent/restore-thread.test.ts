@@ -577,6 +577,45 @@ describe('restoreRun of a waiting thread that nothing moves (issue: two checkpoi
   );
 });
 
+describe('a waiting thread restored into a process that keeps it in memory (issue: force refused)', () => {
+  const chart = setup({
+    actors: { ask: humanWait({ prompt: () => 'ship it?', reply: z.boolean() }) },
+  }).createMachine({
+    id: 'shipping',
+    initial: 'asking',
+    states: { asking: { invoke: { src: 'ask', onDone: 'shipped' } }, shipped: { type: 'final' } },
+  });
+
+  it.each([
+    ['SQLite', () => stores.open()],
+    ['memory', () => new MemoryCheckpointer()],
+  ] as const)(
+    'names the run that holds it in its checkpoint, so a forced resume takes it once that process is gone (%s)',
+    async (_store, open) => {
+      const checkpointer = open();
+      const first = createAgent({ machine: chart, checkpointer });
+      expect((await first.run({ threadId: 't', input: {} })).status).toBe('waiting');
+      await first.close();
+      // A process that keeps waiting runs in memory resumes it: its run holds the lease.
+      const kept = createAgent({ machine: chart, checkpointer, evictWaiting: false });
+      expect((await (await kept.resume('t')).result()).status).toBe('waiting');
+      await until(
+        async () =>
+          (await checkpointer.latest('t'))?.owner === (await checkpointer.getLease('t'))?.owner,
+      );
+      // That process dies; its operator takes the thread with force, as lease_held says to.
+      // Before: the checkpoint named the run before it, and force (which takes a thread only
+      // from the owner its checkpoint names) was refused until the lease lapsed.
+      const other = createAgent({ machine: chart, checkpointer });
+      const handle = await other.resume('t', { force: true });
+      handle.reply(true);
+      expect((await handle.result()).status).toBe('done');
+      await other.close();
+      await kept.close();
+    },
+  );
+});
+
 describe('agent.send racing another process for one wait (issue: a reply sent twice got checkpoint.conflict)', () => {
   const chart = setup({
     actors: { ask: humanWait({ prompt: () => 'ship it?', reply: z.boolean() }) },

@@ -908,6 +908,17 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     return created;
   }
 
+  /**
+   * Stores the checkpoint that names this run as the thread's owner, if it was restored
+   * without one (see `RunOptions.unclaimed`) and has written none since. Its agent calls it
+   * when it keeps the run in memory resting `waiting` rather than evicting it: the run holds
+   * the lease meanwhile, and `agent.resume`'s `force` takes a thread only from the owner its
+   * checkpoint names.
+   */
+  claim(): void {
+    if (this.#unclaimed && !this.#lifecycle.ended) this.#writer.request({ now: true });
+  }
+
   /** Resolves once a run restored without a claim stored its first checkpoint, asked for now. */
   #whenClaimed(): Promise<void> {
     const claimed = this.#claimed!.promise;
