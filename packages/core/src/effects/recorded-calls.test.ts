@@ -127,3 +127,76 @@ describe('a tool loop restored after a deploy changed a tool input schema', () =
     await agent.close();
   });
 });
+
+describe('a tool loop restored after a deploy changed a tool input schema, the call unfinished', () => {
+  it.each([
+    ['an idempotent tool', 'idempotent'],
+    ['an unsafe tool whose reconcile says it never ran', 'unsafe'],
+  ] as const)(
+    'never runs %s with the recorded arguments its schema now refuses',
+    async (_, effect) => {
+      const checkpointer = stores.open();
+      /** A booking tool taking `field`; the first deploy's never returns. */
+      const agentOf = (field: 'sku' | 'code', execute: (input: unknown) => Promise<unknown>) => {
+        const book = defineTool({
+          name: 'book',
+          description: 'Books an order',
+          input: z.object({ [field]: z.string() }),
+          output: z.object({ booked: z.boolean() }),
+          effect,
+          approval: 'never',
+          execute: execute as () => Promise<{ booked: boolean }>,
+          reconcile: async () => ({ status: 'not_executed' as const }),
+        });
+        const machine = setup({
+          actors: {
+            work: toolLoop({ model: 'fast', tools: [book], prompt: () => 'Book order 7' }),
+          },
+        }).createMachine({
+          id: 'orders',
+          initial: 'working',
+          states: { working: { invoke: { src: 'work', onDone: 'done' } }, done: { type: 'final' } },
+        });
+        const clock = manualClock(0);
+        const model = scriptedModel({
+          clock,
+          handler: (request) =>
+            String(request.messages.at(-1)?.content).includes('Invalid arguments')
+              ? { toolCalls: [{ id: 'c2', name: 'book', arguments: { code: 'A-7' } }] }
+              : request.messages.at(-1)?.role === 'tool'
+                ? { content: 'booked' }
+                : { toolCalls: [{ id: 'c1', name: 'book', arguments: { sku: 'A-7' } }] },
+        });
+        return createAgent({ machine, models: { fast: model }, checkpointer, clock });
+      };
+      // The first deploy starts the call, and its process dies while the tool runs.
+      let called!: () => void;
+      const calledOnce = new Promise<void>((resolve) => {
+        called = resolve;
+      });
+      const first = agentOf('sku', () => {
+        called();
+        return new Promise(() => undefined);
+      });
+      first.start({ threadId: 't', input: {} });
+      await calledOnce;
+      // The next deploy's tool takes { code }: its execute must only get what fits it.
+      const given: unknown[] = [];
+      const next = agentOf('code', async (input) => {
+        given.push(input);
+        return { booked: true };
+      });
+      const warnings: RunEvent[] = [];
+      next.events.on('agent.warning', (event) => warnings.push(event));
+      const outcome = await (await next.resume('t', { force: true })).result();
+      expect(outcome.status).toBe('done');
+      // An idempotent call left started is not kept (it would run again); an unsafe one is,
+      // for its reconcile, which tells it never ran: the model is told its arguments do not fit.
+      expect(warnings).toHaveLength(effect === 'unsafe' ? 1 : 0);
+      // Before: the recorded call, unfinished, was run again with { sku }, which the tool's
+      // schema refuses (its code read input.code: undefined).
+      expect(given).toEqual([{ code: 'A-7' }]);
+      await next.close();
+    },
+  );
+});

@@ -1,5 +1,8 @@
 import { describeIssues, maxListedIssues } from '../errors/describe-issues';
+import { RunError } from '../errors/run-error';
+import type { JournalEntry } from '../ledger/types';
 import { jsonEqual } from '../store/json-delta';
+import type { AnyTool } from '../tools/types';
 import type { EffectScope } from './effect-scope';
 import type { PlannedCall } from './plan-tool-call';
 
@@ -47,6 +50,31 @@ export async function keepRecordedCalls(
   return kept;
 }
 
+/**
+ * True when a record of the tool is answered without the tool running again: one that ended
+ * (its result or its error), or an `unsafe` one left started (settled by the tool's
+ * `reconcile`, or `effect.ambiguous`). Any other tool left started runs again on resume: with
+ * arguments its schema refuses, it is not kept (the model is told they do not fit).
+ */
+function answersWithoutRunning(status: JournalEntry['status'], effect: AnyTool['effect']): boolean {
+  return status !== 'started' || effect === 'unsafe';
+}
+
+/**
+ * A tool that runs a kept call only as its record says: answered from it, or settled by
+ * `reconcile`. Should the record leave it to run (an unsafe call its `reconcile` says never
+ * ran), it fails with `message` rather than giving the tool arguments its schema refuses.
+ */
+export function recordedOnly(tool: AnyTool, message: string): AnyTool {
+  return {
+    ...tool,
+    execute: () =>
+      Promise.reject(
+        new RunError('tool.invalid_arguments', { message, details: { tool: tool.name } }),
+      ),
+  };
+}
+
 /** The key under which `call`'s tool was journaled with its very arguments, if it was. */
 async function recordOf(
   scope: EffectScope,
@@ -61,7 +89,12 @@ async function recordOf(
     if (taken.has(key)) continue;
     const entry = await scope.readJournal(key);
     if (entry === undefined) continue;
-    if (entry.kind === 'tool' && entry.name === tool.name && jsonEqual(entry.input, input)) {
+    if (
+      entry.kind === 'tool' &&
+      entry.name === tool.name &&
+      jsonEqual(entry.input, input) &&
+      answersWithoutRunning(entry.status, tool.effect)
+    ) {
       return key;
     }
   }

@@ -10,6 +10,7 @@ import { callSignature } from './call-signature';
 import type { EffectScope } from './effect-scope';
 import { executeTool, idempotencyKeyOf } from './execute-tool';
 import type { PlannedCall } from './plan-tool-call';
+import { recordedOnly } from './recorded-calls';
 
 /** How a tool loop's calls are approved. */
 export interface ToolLoopApprovals extends ApprovalOptions {
@@ -94,7 +95,11 @@ export async function runToolCalls(
     if (planned.kind === 'invalid')
       return { ...base, content: JSON.stringify({ error: planned.message }) };
     if (planned.kind === 'repeat') return { ...base, content: repeatNotRun(planned) };
-    const { tool, input } = planned;
+    const { input } = planned;
+    // A call kept for its record never runs the tool with arguments its schema refuses.
+    const tool = planned.recorded
+      ? recordedOnly(planned.tool, planned.recorded.message)
+      : planned.tool;
     // Allocated before any wait, in call order: a resume finds the same call under the same
     // key, and its approvals keyed after it.
     const key = scope.nextKey(`tool:${tool.name}`);
