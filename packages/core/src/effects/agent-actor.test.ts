@@ -3,6 +3,7 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
 import type { MigrateCheckpoint } from '../agent/types';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { SqliteCheckpointer } from '../store/sqlite-checkpointer';
 import { type ManualClock, manualClock } from '../testing/manual-clock';
 import { scriptedModel } from '../testing/scripted-model';
@@ -515,6 +516,66 @@ describe('agentActor across processes', () => {
       output: { summary: 'short' },
     });
     expect((await checkpointer.latest(child))?.run.status).toBe('done');
+    await agent.close();
+  });
+});
+
+describe('a parent waiting on its child agent, sent what it ignores (issue: the child thread grew)', () => {
+  const approver = setup({
+    actors: { ask: humanWait({ prompt: () => 'Approve?', reply: z.boolean() }) },
+  }).createMachine({
+    id: 'approver',
+    initial: 'asking',
+    states: { asking: { invoke: { src: 'ask', onDone: 'done' } }, done: { type: 'final' } },
+    output: () => ({ summary: 'over' }),
+  });
+  const approve = agentActor({
+    machine: approver,
+    input: z.object({}),
+    output: z.object({ summary: z.string() }),
+  });
+  const parent = setup({
+    types: { events: {} as { type: 'poke' } },
+    actors: { approve },
+  }).createMachine({
+    id: 'parent',
+    initial: 'approving',
+    states: {
+      approving: {
+        invoke: { src: 'approve', input: {}, onDone: 'done' },
+        on: { poke: { guard: () => false, target: 'done' } },
+      },
+      done: { type: 'final' },
+    },
+  });
+
+  it.each([
+    ['SQLite', () => new SqliteCheckpointer({ path: ':memory:' })],
+    ['memory', () => new MemoryCheckpointer()],
+  ] as const)('writes no checkpoint to the child thread either (%s)', async (_, open) => {
+    const checkpointer = open();
+    const agent = createAgent({ machine: parent, checkpointer });
+    expect((await agent.run({ threadId: 'p', input: {} })).status).toBe('waiting');
+    const counts = async () =>
+      Promise.all(
+        (await checkpointer.listThreads!()).map(
+          async ({ threadId }) => [threadId, (await checkpointer.list(threadId)).length] as const,
+        ),
+      );
+    const stored = await counts();
+    expect(stored).toHaveLength(2);
+    for (let again = 0; again < 3; again++) {
+      expect((await (await agent.send('p', { type: 'poke' })).result()).status).toBe('waiting');
+      await expect(agent.resume('p').then((handle) => handle.result())).resolves.toMatchObject({
+        status: 'waiting',
+      });
+    }
+    // Before: the parent's thread stayed as it was, but its child's, taken by force at each
+    // restore, stored a claim and a rest every time.
+    expect(await counts()).toEqual(stored);
+    // The child's wait still takes its reply, through the parent.
+    const reply = { type: 'human.reply', value: true } as const;
+    expect((await (await agent.send('p', reply)).result()).status).toBe('done');
     await agent.close();
   });
 });

@@ -308,8 +308,18 @@ async function startOrResumeChild(
     // The same path as agent.resume(): claim the thread, recompute usage from the journal,
     // re-arm its timers, refuse a checkpoint of another machine version.
     const checkpoint = await loadCheckpoint(runtime, threadId, { migrate });
-    // The child's thread belongs to the parent's: whoever holds the parent drives the child.
-    const { run, checkpoint: claimed } = await restoreRun(runtime, checkpoint, { force: 'any' });
+    // Taken as agent.resume takes a thread first: a waiting child that nothing moves then
+    // writes nothing (taken by force, it stored a claim and a rest for every event its
+    // parent ignored). Held by another owner, it is taken from it: the child's thread belongs
+    // to the parent's, and whoever holds the parent drives the child.
+    const { run, checkpoint: claimed } = await restoreRun(runtime, checkpoint).catch(
+      (error: unknown) => {
+        if (!CheckpointError.isInstance(error) || error.code !== 'checkpoint.lease_held') {
+          throw error;
+        }
+        return restoreRun(runtime, checkpoint, { force: 'any' });
+      },
+    );
     run.start({ resumed: true, delayedEvents: claimed.delayedEvents ?? [] });
     return run;
   }
