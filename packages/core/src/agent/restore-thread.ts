@@ -26,6 +26,7 @@ export async function loadCheckpoint(
     migrate,
     checkFit = true,
     asRoot = false,
+    asChild = false,
   }: {
     version?: number;
     migrate?: MigrateCheckpoint | undefined;
@@ -36,6 +37,12 @@ export async function loadCheckpoint(
      * thread is refused with `run.child_thread`, since only its parent's run drives it.
      */
     asRoot?: boolean;
+    /**
+     * The thread is restored by its parent's `agentActor`, which checked it is its child: it
+     * is not another agent's thread, whatever agent name it was stored under (a child agent
+     * is named after its machine's id, which a deploy may change; its migrate moves it).
+     */
+    asChild?: boolean;
   },
 ): Promise<Checkpoint> {
   const { checkpointer } = runtime;
@@ -67,7 +74,7 @@ export async function loadCheckpoint(
   // Another agent's thread (two agents sharing a store) is not an old version of this one,
   // whatever this one's migrate would make of it (an identity migrate takes any thread that
   // fits); nor, by name, is this agent's own after its machine's id (its default name) changed.
-  if (owner !== undefined && owner !== runtime.name) {
+  if (owner !== undefined && owner !== runtime.name && !asChild) {
     throw new CheckpointError(
       'checkpoint.version_mismatch',
       threadId,

@@ -579,3 +579,52 @@ describe('a parent waiting on its child agent, sent what it ignores (issue: the 
     await agent.close();
   });
 });
+
+describe("a child agent whose machine's id a deploy changed (issue: its migrate never asked)", () => {
+  /** A parent waiting on a child's approval; the child's machine is `id`. */
+  function parentOf(id: string, migrate?: MigrateCheckpoint) {
+    const approver = setup({
+      actors: { ask: humanWait({ prompt: () => 'Approve?', reply: z.boolean() }) },
+    }).createMachine({
+      id,
+      initial: 'asking',
+      states: { asking: { invoke: { src: 'ask', onDone: 'done' } }, done: { type: 'final' } },
+      output: () => ({ summary: 'approved' }),
+    });
+    const approve = agentActor({
+      machine: approver,
+      input: z.object({}),
+      output: summary,
+      ...(migrate ? { migrate } : {}),
+    });
+    return setup({ actors: { approve } }).createMachine({
+      id: 'parent',
+      initial: 'approving',
+      states: {
+        approving: { invoke: { src: 'approve', input: {}, onDone: 'done', onError: 'failed' } },
+        done: { type: 'final' },
+        failed: { type: 'final' },
+      },
+    });
+  }
+
+  it('is moved by its agentActor migrate, not refused as another agent thread', async () => {
+    const checkpointer = new SqliteCheckpointer({ path: ':memory:' });
+    const first = createAgent({ machine: parentOf('approver'), checkpointer });
+    expect((await first.start({ threadId: 'p', input: {} }).result()).status).toBe('waiting');
+    await first.close();
+    // The child's chart is renamed: its migrate moves its threads to the new name.
+    const asked: string[] = [];
+    const renamed = (checkpoint: Parameters<MigrateCheckpoint>[0]) => {
+      asked.push(checkpoint.threadId);
+      return JSON.parse(JSON.stringify(checkpoint).replaceAll('approver', 'approval'));
+    };
+    const after = createAgent({ machine: parentOf('approval', renamed), checkpointer });
+    const handle = await after.send('p', { type: 'human.reply', value: true });
+    // Before: refused with checkpoint.version_mismatch, "belongs to agent approver" and told
+    // to give createAgent a name (a child agent has none to give), its migrate never asked.
+    expect(await handle.result()).toMatchObject({ status: 'done' });
+    expect(asked).not.toEqual([]);
+    await after.close();
+  });
+});

@@ -307,7 +307,8 @@ async function startOrResumeChild(
     if (foreign) throw foreign;
     // The same path as agent.resume(): claim the thread, recompute usage from the journal,
     // re-arm its timers, refuse a checkpoint of another machine version.
-    const checkpoint = await loadCheckpoint(runtime, threadId, { migrate });
+    // Checked above to be this parent's child: its migrate decides, whatever its agent name.
+    const checkpoint = await loadCheckpoint(runtime, threadId, { migrate, asChild: true });
     // Taken as agent.resume takes a thread first: a waiting child that nothing moves then
     // writes nothing (taken by force, it stored a claim and a rest for every event its
     // parent ignored). Held by another owner, it is taken from it: the child's thread belongs
