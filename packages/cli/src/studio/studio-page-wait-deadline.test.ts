@@ -66,7 +66,10 @@ afterAll(async () => {
 async function deadlineShown(page: Page, threadId: string): Promise<string> {
   await page.locator(`[data-thread="${threadId}"]`).click();
   const deadline = page.getByTestId('wait-deadline');
-  await expect.poll(() => deadline.count()).toBe(1);
+  // Until the form is this thread's: the one shown before the click has a deadline too, and
+  // read at once its text (another time) was taken for this one's.
+  const time = formatTime(deadlines[threadId]!);
+  await expect.poll(async () => (await deadline.textContent()) ?? '').toContain(time);
   return (await deadline.textContent()) ?? '';
 }
 
