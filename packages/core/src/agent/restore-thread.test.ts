@@ -528,6 +528,32 @@ describe('restoreRun of a waiting thread that nothing moves (issue: two checkpoi
     },
   );
 
+  it('writes no checkpoint for a stray send when the stored usage lists its counts in another order', async () => {
+    // A checkpoint written by another release (or read back through a store that orders
+    // keys its own way) holds the same counts in another key order.
+    class ReorderingStore extends MemoryCheckpointer {
+      override async latest(threadId: string) {
+        const checkpoint = await super.latest(threadId);
+        if (!checkpoint) return checkpoint;
+        const reversed = Object.fromEntries(Object.entries(checkpoint.run.usage).reverse());
+        return {
+          ...checkpoint,
+          run: { ...checkpoint.run, usage: reversed as typeof checkpoint.run.usage },
+        };
+      }
+    }
+    const checkpointer = new ReorderingStore();
+    const agent = createAgent({ machine: chart, checkpointer });
+    expect((await agent.run({ threadId: 't', input: {} })).status).toBe('waiting');
+    const stored = (await agent.history('t')).length;
+    for (let again = 0; again < 3; again++) {
+      expect((await (await agent.send('t', { type: 'poke' })).result()).status).toBe('waiting');
+    }
+    // Before: the usage compared as JSON text differed, and each send stored a claim.
+    expect((await agent.history('t')).length).toBe(stored);
+    await agent.close();
+  });
+
   it.each([
     ['SQLite', () => stores.open()],
     ['memory', () => new MemoryCheckpointer()],

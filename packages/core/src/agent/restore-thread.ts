@@ -318,9 +318,13 @@ export async function restoreRun(
   return { run, checkpoint: claim };
 }
 
-/** True when two usages count the same (a restore's fold of the journal, and the stored one). */
+/**
+ * True when two usages count the same (a restore's fold of the journal, and the stored one),
+ * count by count: a checkpoint from another release may list them in another order.
+ */
 function sameUsage(a: RunUsage, b: RunUsage): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  const counts = Object.keys(a) as (keyof RunUsage)[];
+  return counts.length === Object.keys(b).length && counts.every((count) => a[count] === b[count]);
 }
 
 /**
