@@ -528,6 +528,39 @@ describe('restoreRun of a waiting thread that nothing moves (issue: two checkpoi
     },
   );
 
+  it('tells a forced resume refused by a restore that holds the lease but wrote nothing why, and when it can take the thread', async () => {
+    // The second read of the head, under the lease, never answers: the process handling the
+    // send is as good as killed there, holding a lease no checkpoint names.
+    let stall = false;
+    const hang = new Promise<never>(() => {});
+    class StallingStore extends MemoryCheckpointer {
+      override async latest(threadId: string) {
+        if (stall && ((await super.getLease(threadId))?.expiresAt ?? 0) > 0) return hang;
+        return super.latest(threadId);
+      }
+    }
+    const checkpointer = new StallingStore();
+    const first = createAgent({ machine: chart, checkpointer });
+    expect((await first.run({ threadId: 't', input: {} })).status).toBe('waiting');
+    const named = (await checkpointer.latest('t'))?.owner;
+    stall = true;
+    void first.send('t', { type: 'poke' });
+    await until(async () => ((await checkpointer.getLease('t'))?.expiresAt ?? 0) > 0);
+    const holder = (await checkpointer.getLease('t'))!;
+    stall = false;
+    const second = createAgent({ machine: chart, checkpointer });
+    const refused = await second.resume('t', { force: true }).catch((caught) => caught);
+    expect(refused).toMatchObject({ code: 'checkpoint.lease_held' });
+    // Before: "take the thread with { force: true } only if you know that process is gone",
+    // to a forced resume.
+    expect(refused.message).not.toContain('{ force: true }');
+    expect(refused.message).toContain(`taken over by run "${holder.owner}"`);
+    expect(refused.message).toContain(`take it from run "${named}"`);
+    expect(refused.message).toContain('restored the thread to handle a send');
+    expect(refused.message).toContain(new Date(holder.expiresAt).toISOString());
+    await second.close();
+  });
+
   it('writes no checkpoint for a stray send when the stored usage lists its counts in another order', async () => {
     // A checkpoint written by another release (or read back through a store that orders
     // keys its own way) holds the same counts in another key order.

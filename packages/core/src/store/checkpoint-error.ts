@@ -41,7 +41,7 @@ export class CheckpointError extends AgentchartError<CheckpointErrorCode> {
       threadId,
       takeOverFrom === undefined
         ? leaseHeldMessage(threadId, holder, now)
-        : takenOverFirstMessage(threadId, holder, now),
+        : takenOverFirstMessage(threadId, holder, now, takeOverFrom),
     );
   }
 

@@ -37,14 +37,21 @@ export function leaseHeldMessage(
 }
 
 /**
- * The message of a `checkpoint.lease_held` on a forced take-over refused because another
- * owner took the thread over first: most likely another forced resume of the same thread.
+ * The message of a `checkpoint.lease_held` on a forced take-over refused because another run
+ * took the thread first: `from` itself, which took it over by force moments ago, or another
+ * owner than `from` — another forced resume, or a restore that holds the lease and has written
+ * nothing yet (it handles a send, a reply or a resume, or its process died doing so).
  */
 export function takenOverFirstMessage(
   threadId: string,
   holder: { owner: string; expiresAt: number },
   now: number,
+  from: string,
 ): string {
   const left = Math.max(0, Math.ceil(holder.expiresAt - now));
-  return `Thread "${threadId}" was taken over by run "${holder.owner}" just before this forced resume could take it (its lease is live for ${left} ms more): most likely another forced resume of the same thread, in this or another process. This resume did nothing, so the thread runs once. If that process is gone too, resume the thread again once its lease lapses (at ${new Date(holder.expiresAt).toISOString()}).`;
+  const lapses = new Date(holder.expiresAt).toISOString();
+  if (holder.owner === from) {
+    return `Thread "${threadId}" was taken over by run "${holder.owner}" just before this forced resume could take it (its lease is live for ${left} ms more): most likely another forced resume of the same thread, in this or another process. This resume did nothing, so the thread runs once. If that process is gone too, resume the thread again once its lease lapses (at ${lapses}).`;
+  }
+  return `Thread "${threadId}" was taken over by run "${holder.owner}" before this forced resume could take it from run "${from}", the owner it names (the lease is live for ${left} ms more): most likely another forced resume of the same thread, or a process that restored the thread to handle a send, a reply or a resume — it holds the lease before it writes, and may have died doing so. This resume did nothing, so the thread runs once. If that process is gone too, resume the thread again once its lease lapses (at ${lapses}).`;
 }
