@@ -175,6 +175,7 @@ export function toCliError(
     case 'human.invalid_reply':
     case 'human.ambiguous_reply':
     case 'checkpoint.version_mismatch':
+    case 'checkpoint.wrong_agent':
     case 'checkpoint.invalid_migration':
       return new CliError('cli.usage', error.message, error);
     default:

@@ -217,6 +217,45 @@ describe('restoreRun (agent.resume)', () => {
     expect(error.message).toMatch(/belongs to agent "invoice", not to "greeter"/);
   });
 
+  it("refuses another agent's thread under the same chart, and takes its own from before it had a name", async () => {
+    const chart = setup({}).createMachine({
+      id: 'support',
+      initial: 'review',
+      states: { review: { on: { APPROVE: 'done' } }, done: { type: 'final' } },
+    });
+    const checkpointer = stores.open();
+    // Two agents on one store and one chart, each with its own tools, prompts and models.
+    const english = createAgent({ machine: chart, checkpointer, name: 'support-en' });
+    await english.start({ threadId: 'ticket-1', input: {} }).result();
+    await english.close();
+    const french = createAgent({ machine: chart, checkpointer, name: 'support-fr' });
+    // Before: the French agent took the English agent's thread and ran it as its own.
+    for (const attempt of [
+      () => french.send('ticket-1', { type: 'APPROVE' }),
+      () => french.resume('ticket-1'),
+    ]) {
+      const error = await attempt().catch((caught) => caught);
+      expect(error.code).toBe('checkpoint.wrong_agent');
+      expect(error.message).toMatch(/belongs to agent "support-en", not to "support-fr"/);
+      expect(error.message).toContain('createAgent({ name: "support-en" })');
+    }
+    expect((await checkpointer.latest('ticket-1'))?.run.status).toBe('waiting');
+    // A fork copies the thread into one of its own: it may start from another agent's.
+    const fork = await french.fork({ from: 'ticket-1', threadId: 'ticket-1-fr' });
+    expect(fork.threadId).toBe('ticket-1-fr');
+    await fork.result();
+    await french.close();
+    // A thread stored under the chart's default name (the machine's id) is this agent's from
+    // before it was given a name.
+    const unnamed = createAgent({ machine: chart, checkpointer });
+    await unnamed.start({ threadId: 'ticket-2', input: {} }).result();
+    await unnamed.close();
+    const named = createAgent({ machine: chart, checkpointer, name: 'support-en' });
+    const outcome = await (await named.send('ticket-2', { type: 'APPROVE' })).result();
+    expect(outcome.status).toBe('done');
+    await named.close();
+  });
+
   it("refuses another agent's thread though its own migrate would take it (an identity migrate)", async () => {
     const chart = (id: string, extra: Record<string, object> = {}) =>
       setup({}).createMachine({

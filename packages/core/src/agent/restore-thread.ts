@@ -66,11 +66,18 @@ export async function loadCheckpoint(
   if (asRoot && checkpoint.run.parentThreadId !== undefined) {
     throw await childThreadError(checkpointer, checkpoint);
   }
-  if (checkpoint.machineVersion === runtime.machineVersion) return checkpoint;
-  // Stored before the version covered child machines: restored as it was then.
-  if (checkpoint.machineVersion === runtime.versionWithoutChildMachines) return checkpoint;
-  const versions = { from: checkpoint.machineVersion, to: runtime.machineVersion };
   const owner = checkpoint.run.agent;
+  if (
+    checkpoint.machineVersion === runtime.machineVersion ||
+    // Stored before the version covered child machines: restored as it was then.
+    checkpoint.machineVersion === runtime.versionWithoutChildMachines
+  ) {
+    if (asRoot && owner !== undefined && owner !== runtime.name && owner !== runtime.machine.id) {
+      throw wrongAgentError(threadId, owner, runtime.name);
+    }
+    return checkpoint;
+  }
+  const versions = { from: checkpoint.machineVersion, to: runtime.machineVersion };
   // Another agent's thread (two agents sharing a store) is not an old version of this one,
   // whatever this one's migrate would make of it (an identity migrate takes any thread that
   // fits); nor, by name, is this agent's own after its machine's id (its default name) changed.
@@ -105,6 +112,21 @@ export async function loadCheckpoint(
   }
   if (checkFit) checkMigratedSnapshot(runtime.machine, { ...migrated, threadId }, versions);
   return { ...migrated, machineVersion: runtime.machineVersion };
+}
+
+/**
+ * The error for another agent's thread under the same chart: two agents sharing a store and a
+ * machine have their own tools, prompts and models, so one does not continue the other's
+ * threads. A thread stored under the machine's id — the default name — is not refused: it is
+ * this agent's from before it was given a name (ADR 0068). A fork copies a thread into a new
+ * one and may start from another agent's.
+ */
+function wrongAgentError(threadId: string, owner: string, name: string): CheckpointError {
+  return new CheckpointError(
+    'checkpoint.wrong_agent',
+    threadId,
+    `Thread "${threadId}" belongs to agent "${owner}", not to "${name}": both run the same chart, but an agent's tools, prompts and models are its own, so "${name}" does not continue "${owner}"'s threads. Send to it or resume it with agent "${owner}" (agent.fork({ from: "${threadId}" }) copies it into a new thread of "${name}"). If "${name}" is agent "${owner}" renamed, keep the name its threads are stored and queued under: createAgent({ name: ${JSON.stringify(owner)} }).`,
+  );
 }
 
 /**

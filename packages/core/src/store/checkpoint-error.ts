@@ -5,6 +5,7 @@ import { leaseHeldMessage, takenOverFirstMessage } from './conflict-messages';
 export type CheckpointErrorCode =
   | 'checkpoint.conflict'
   | 'checkpoint.version_mismatch'
+  | 'checkpoint.wrong_agent'
   | 'checkpoint.invalid_migration'
   | 'checkpoint.corrupt'
   | 'checkpoint.not_found'
