@@ -2,8 +2,47 @@ import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
+import type { RunEvent } from '../events/types';
+import type { JournalEntry } from '../ledger/types';
+import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import type { PutEffectOptions } from '../store/types';
 import { defineTool } from '../tools/define-tool';
+import { humanWait } from './human-wait';
 import { toolCall } from './tool-call';
+
+/**
+ * A store that holds back the write of an effect's intent (a `started` journal record) until
+ * `open()`: the time a durable store takes to make it, stretched so a test can act in it.
+ */
+class IntentGateStore extends MemoryCheckpointer {
+  #reached: () => void = () => undefined;
+  #open: () => void = () => undefined;
+  /** Resolves once an intent's write is held back. */
+  readonly reached = new Promise<void>((resolve) => {
+    this.#reached = resolve;
+  });
+  readonly #gate = new Promise<void>((resolve) => {
+    this.#open = resolve;
+  });
+  open(): void {
+    this.#open();
+  }
+  async #hold(journal: readonly JournalEntry[]): Promise<void> {
+    if (!journal.some((entry) => entry.status === 'started')) return;
+    this.#reached();
+    await this.#gate;
+  }
+  override async saveWithJournal(
+    ...args: Parameters<MemoryCheckpointer['saveWithJournal']>
+  ): ReturnType<MemoryCheckpointer['saveWithJournal']> {
+    await this.#hold(args[1]);
+    return super.saveWithJournal(...args);
+  }
+  override async putEffect(entry: JournalEntry, options?: PutEffectOptions): Promise<void> {
+    await this.#hold([entry]);
+    return super.putEffect(entry, options);
+  }
+}
 
 function probeTool(name: string, log: string[], ms: number) {
   return defineTool({
@@ -97,5 +136,68 @@ describe('effect lifecycle', () => {
     const outcome = await handle.stop();
     expect(outcome.status).toBe('stopped');
     expect(log).toEqual(['slow:start', 'slow:aborted']);
+  });
+
+  it('never runs a tool whose run was stopped while its intent was being written', async () => {
+    // Before: the write of the unsafe call's intent went on after stop(), and then the tool's
+    // execute ran — after run.end, with its signal already aborted — so a payment the user
+    // stopped before it began was made all the same, and its record stayed `started`.
+    const charged: boolean[] = [];
+    const charge = defineTool({
+      name: 'charge',
+      description: 'Charges a card.',
+      input: z.object({}),
+      output: z.object({ id: z.string() }),
+      effect: 'unsafe',
+      execute: async (_input, { signal }) => {
+        charged.push(signal.aborted);
+        return { id: 'ch_1' };
+      },
+    });
+    const machine = setup({ actors: { charge: toolCall(charge) } }).createMachine({
+      id: 'charge-stop',
+      initial: 'charging',
+      states: {
+        charging: { invoke: { src: 'charge', input: {}, onDone: 'charged' } },
+        charged: { type: 'final' },
+      },
+    });
+    const store = new IntentGateStore();
+    const agent = createAgent({ machine, checkpointer: store });
+    const handle = agent.start({ input: undefined });
+    await store.reached;
+    const stopped = handle.stop();
+    store.open();
+    expect((await stopped).status).toBe('stopped');
+    await agent.close();
+    expect(charged).toEqual([]);
+    expect((await agent.getCheckpoint(handle.threadId))?.run.status).toBe('stopped');
+  });
+
+  it('announces no wait whose run was stopped while its intent was being written', async () => {
+    // Before: `human.wait` was emitted after the stopped run's `run.end`, asking a person to
+    // answer a thread that had ended.
+    const machine = setup({
+      actors: { ask: humanWait({ prompt: () => 'Approve?', reply: z.boolean() }) },
+    }).createMachine({
+      id: 'ask-stop',
+      initial: 'asking',
+      states: {
+        asking: { invoke: { src: 'ask', input: {}, onDone: 'answered' } },
+        answered: { type: 'final' },
+      },
+    });
+    const store = new IntentGateStore();
+    const agent = createAgent({ machine, checkpointer: store });
+    const seen: RunEvent['type'][] = [];
+    agent.events.onAny((event) => seen.push(event.type));
+    const handle = agent.start({ input: undefined });
+    await store.reached;
+    const stopped = handle.stop();
+    store.open();
+    expect((await stopped).status).toBe('stopped');
+    await agent.close();
+    expect(seen).not.toContain('human.wait');
+    expect(seen.at(-1)).toBe('run.end');
   });
 });

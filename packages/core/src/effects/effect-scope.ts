@@ -195,6 +195,13 @@ export class EffectScope implements ModelCallScope {
       handle?.endStep();
       throw error;
     }
+    // Aborted while its intent was read or written (its run stopped, its state was left): the
+    // step does not begin. An unsafe tool would act after the run's end, and a wait would ask
+    // a person to answer an ended thread. Its record stays `started`, as an aborted step's does.
+    if (this.aborted) {
+      handle?.endStep();
+      throw this.abortReason;
+    }
     // Returned, not awaited: while the step runs (a wait for a person may last days) the run
     // keeps no frame of this one.
     const recorded = this.#record(entry, previous, step, execute, existing);
