@@ -83,7 +83,9 @@ describe('handleOf (a run handle)', () => {
   });
 
   it('answers a run handed back by close() with that outcome, as before', async () => {
+    const checkpointer = new MemoryCheckpointer();
     const agent = createAgent({
+      checkpointer,
       machine: setup({
         actors: { slow: fromPromise(() => new Promise((resolve) => setTimeout(resolve, 50))) },
       }).createMachine({
@@ -95,6 +97,8 @@ describe('handleOf (a run handle)', () => {
     const handle = agent.start({ threadId: 's', input: {} });
     await agent.close({ timeoutMs: 0 });
     expect(await handle.stop()).toMatchObject({ status: 'stopped', handedBack: true });
+    // Not stopped, as its TSDoc says: the thread goes on where it is resumed.
+    expect((await checkpointer.latest('s'))?.run.status).toBe('running');
   });
 
   it('keeps following its thread when a start under the same id is refused', async () => {

@@ -252,7 +252,11 @@ export interface RunHandle<TMachine extends AnyStateMachine = AnyStateMachine> {
    * Stops the run: effects are aborted, the outcome is `stopped` (or the one it had already
    * ended with), and the store says so. A waiting run that left memory (`evictWaiting`) is
    * restored from the store to be stopped; that is refused with `agent.closed` once the agent
-   * is closed, and with `checkpoint.lease_held` while another process holds the thread.
+   * is closed, and with `checkpoint.lease_held` while another process holds the thread. A run
+   * `agent.close()` handed back mid-work is not stopped: `stop()` resolves with the outcome it
+   * was handed back with (`stopped`, `handedBack: true`), and the store still says `running`,
+   * so whoever resumes the thread goes on with it. To stop such a thread, stop it through an
+   * agent that is not closed: `(await agent.resume(threadId)).stop()`.
    */
   stop(): Promise<RunOutcomeFrom<TMachine>>;
   /** The machine's current snapshot. */
