@@ -35,6 +35,7 @@ import { replayThread } from './replay-thread';
 import { loadCheckpoint, restoreRun } from './restore-thread';
 import { handleOf } from './run-handle';
 import { startRefusalOf } from './start-refusal';
+import { checkSignal, stopOnAbort } from './stop-on-abort';
 import { assertTenantId } from './tenant-id';
 import { assertNewThreadId, assertThreadId } from './thread-id';
 import { assertThreadOfTenant } from './thread-tenant';
@@ -57,9 +58,14 @@ const startOptionNames = optionNamesOf<StartOptions<unknown>>({
   input: true,
   tenantId: true,
   force: true,
+  signal: true,
 });
-const resumeOptionNames = optionNamesOf<ResumeOptions>({ force: true, tenantId: true });
-const sendOptionNames = optionNamesOf<SendOptions>({ tenantId: true });
+const resumeOptionNames = optionNamesOf<ResumeOptions>({
+  force: true,
+  tenantId: true,
+  signal: true,
+});
+const sendOptionNames = optionNamesOf<SendOptions>({ tenantId: true, signal: true });
 const forkOptionNames = optionNamesOf<ForkOptions>({
   from: true,
   version: true,
@@ -384,8 +390,9 @@ export function createAgent<TMachine extends AnyStateMachine>(
   const start = (startOptions: StartOptions<InputFrom<TMachine>>, owner = 'agent.start') => {
     // A misspelt `threadID` would start a thread under a generated id, `tenantID` charge no tenant.
     checkOptionNames(owner, startOptions, startOptionNames);
-    const { threadId = generateId(), input, tenantId, force = false } = startOptions;
+    const { threadId = generateId(), input, tenantId, force = false, signal } = startOptions;
     checkForce(owner, force);
+    checkSignal(owner, signal);
     assertNewThreadId(owner, threadId);
     if (tenantId !== undefined) assertTenantId(owner, tenantId);
     assertOpen(`starting thread "${threadId}"`);
@@ -404,6 +411,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     live.track(run, { restored: false });
     run.start({ resumed: false });
     const started = handle(run);
+    stopOnAbort(started, signal);
     return {
       ...started,
       // Refused by the store (the thread is another process's, or exists): the start throws,
@@ -427,6 +435,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
       checkOptionNames('agent.resume', resumeOptions, resumeOptionNames);
       // Any truthy value would force: take the thread's lease from the process running it.
       checkForce('agent.resume', resumeOptions.force ?? false);
+      checkSignal('agent.resume', resumeOptions.signal);
       assertOpen(`resuming thread "${threadId}"`);
       const admitted = admit();
       let restoring: Promise<Run>;
@@ -436,11 +445,16 @@ export function createAgent<TMachine extends AnyStateMachine>(
       } finally {
         admitted();
       }
-      return handle(await restoring);
+      const resumed = handle(await restoring);
+      stopOnAbort(resumed, resumeOptions.signal);
+      return resumed;
     },
     async send(threadId: string, event: EventObject | HumanReplyEvent, sendOptions = {}) {
       checkOptionNames('agent.send', sendOptions, sendOptionNames);
-      return handle(await deliver(threadId, event, sendOptions.tenantId));
+      checkSignal('agent.send', sendOptions.signal);
+      const sent = handle(await deliver(threadId, event, sendOptions.tenantId));
+      stopOnAbort(sent, sendOptions.signal);
+      return sent;
     },
     // Async: what `start` refuses at the call (a thread already running, a bad option, a
     // closed agent) is this promise's rejection, where a caller of a promise looks for it.

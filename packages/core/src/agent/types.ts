@@ -200,7 +200,7 @@ export interface ReplayOptions {
 export type RunOutcomeFrom<TMachine extends AnyStateMachine> = RunOutcome<OutputFrom<TMachine>>;
 
 /** Options of {@link Agent.start}. */
-export interface StartOptions<TInput> {
+export interface StartOptions<TInput> extends CancelOptions {
   /**
    * The thread's id; generated when absent. Starting an existing thread is an error. At most
    * 1,000 bytes of UTF-8, with no control character and no lone surrogate: what every store
@@ -220,6 +220,19 @@ export interface StartOptions<TInput> {
    * A thread that has a checkpoint is still refused (resume it instead).
    */
   force?: boolean;
+}
+
+/** The `signal` option of `start`, `run`, `send` and `resume`. */
+export interface CancelOptions {
+  /**
+   * Stops the run as `handle.stop()` does when it aborts while the run works — until the run
+   * next comes to rest (done, waiting, failed, limit or stopped); after that it does nothing,
+   * so a request's signal that aborts once its response is sent leaves a waiting thread
+   * waiting. Pass the signal of the HTTP request that started or continued the run: a client
+   * that goes away stops the work it asked for. One that has aborted already throws its
+   * reason, as `fetch` does, before anything is restored or stored.
+   */
+  signal?: AbortSignal;
 }
 
 /** A live run: send it events, wait for its outcome, stop it. */
@@ -355,10 +368,10 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
  * Options of {@link Agent.send}. A service with several tenants passes the tenant its request
  * is authenticated as: a thread id learnt from another tenant then reaches nothing.
  */
-export interface SendOptions extends ThreadTenantCheck {}
+export interface SendOptions extends ThreadTenantCheck, CancelOptions {}
 
 /** Options of {@link Agent.resume}. */
-export interface ResumeOptions extends ThreadTenantCheck {
+export interface ResumeOptions extends ThreadTenantCheck, CancelOptions {
   /**
    * Take the thread even while another process's lease on it is live. Only when that
    * process is known to be gone: a live owner's in-flight unsafe effect could act twice.
