@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { headOf } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
 import type { CommandContext } from './types';
 
@@ -20,7 +21,7 @@ export async function readJsonArgument(
   context: CommandContext,
 ): Promise<unknown> {
   let source = text;
-  let origin = `${what} ${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text)}`;
+  let origin = `${what} ${JSON.stringify(text.length > 60 ? `${headOf(text, 57)}...` : text)}`;
   if (text.startsWith('@')) {
     const path = resolve(context.cwd, text.slice(1));
     try {

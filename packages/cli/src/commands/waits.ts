@@ -1,3 +1,4 @@
+import { headOf } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
 import { deadlinePassed, openWaits, passedDeadlineNote } from '../show/open-waits';
 import { rootOf } from '../show/root-thread';
@@ -130,7 +131,7 @@ export const waitsCommand: Command = {
         row.threadId,
         ...(children ? [row.childThreadId ?? ''] : []),
         row.waitId,
-        row.prompt.length > 60 ? `${row.prompt.slice(0, 57)}...` : row.prompt,
+        row.prompt.length > 60 ? `${headOf(row.prompt, 57)}...` : row.prompt,
         row.replySchema === undefined ? '(any)' : schemaSummary(row.replySchema),
         row.deadline === undefined
           ? ''

@@ -1,3 +1,5 @@
+import { headOf } from '@agentchart/core/internal';
+
 /** The longest summary of a wait the run list shows. */
 const maxSummaryCharacters = 200;
 
@@ -13,7 +15,7 @@ export function waitSummary(input: unknown): string {
       : isApproval(input)
         ? `approve ${input.tool} ${JSON.stringify(input.arguments) ?? ''}`.trimEnd()
         : (JSON.stringify(input) ?? '');
-  return text.length > maxSummaryCharacters ? `${text.slice(0, maxSummaryCharacters - 1)}…` : text;
+  return text.length > maxSummaryCharacters ? `${headOf(text, maxSummaryCharacters - 1)}…` : text;
 }
 
 function isApproval(input: unknown): input is { tool: string; arguments: unknown } {

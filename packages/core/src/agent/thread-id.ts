@@ -1,6 +1,7 @@
 import { DefinitionError } from '../errors/definition-error';
 import { describeValue } from '../errors/option-names';
 import { hasChildThreadShape } from '../run/child-thread-id';
+import { headOf } from '../text/whole-characters';
 
 /**
  * Refuses a thread id that is not a non-empty string: a number, `undefined` from a missing
@@ -54,7 +55,7 @@ export function unstorableNameReason(text: string): string | undefined {
 
 /** The first 60 characters of an id, for a message. */
 export function idPreview(text: string): string {
-  return `${describeValue(text.slice(0, 60))}${text.length > 60 ? '…' : ''}`;
+  return `${describeValue(headOf(text, 60))}${text.length > 60 ? '…' : ''}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { RunError } from '../errors/run-error';
 import type { ChatMessage, ChatRequest, ChatResponse } from '../model/types';
 import { holdsUntrustedData, untrustedContentNote } from '../security/fence-untrusted';
+import { headOf } from '../text/whole-characters';
 import type { Summarise } from './apply-context-budget';
 import { BudgetError } from './budget-error';
 
@@ -85,7 +86,7 @@ function summariserTooSmall(
  */
 export function summaryProblem(response: ChatResponse): string | undefined {
   if (response.refusal || response.finishReason === 'refusal') {
-    return `was a refusal${response.refusal ? ` ("${response.refusal.slice(0, 200)}")` : ''}`;
+    return `was a refusal${response.refusal ? ` ("${headOf(response.refusal, 200)}")` : ''}`;
   }
   if (response.finishReason === 'content_filter') return 'was stopped by a content filter';
   if (response.toolCalls.length > 0) {

@@ -1,3 +1,4 @@
+import { sliceWhole } from '../text/whole-characters';
 import type { TokenCounter } from './token-counter';
 
 /** Characters a token spans at most on average in ordinary text, for the first guess. */
@@ -9,13 +10,13 @@ const firstGuessCharsPerToken = 4;
  * kept part costs.
  */
 export function prefixWithinTokens(text: string, maxTokens: number, counter: TokenCounter): string {
-  return sliceWithin(text, maxTokens, counter, (length) => safeSlice(text, 0, length));
+  return sliceWithin(text, maxTokens, counter, (length) => sliceWhole(text, 0, length));
 }
 
 /** The longest end of `text` that takes at most `maxTokens` (see {@link prefixWithinTokens}). */
 export function suffixWithinTokens(text: string, maxTokens: number, counter: TokenCounter): string {
   return sliceWithin(text, maxTokens, counter, (length) =>
-    safeSlice(text, text.length - length, text.length),
+    sliceWhole(text, text.length - length, text.length),
   );
 }
 
@@ -42,17 +43,4 @@ function sliceWithin(
     if (length <= best.length) break;
   }
   return best;
-}
-
-/** `text.slice` that never splits a surrogate pair. */
-function safeSlice(text: string, start: number, end: number): string {
-  let from = Math.max(0, start);
-  let to = Math.min(text.length, end);
-  if (from > 0 && isLowSurrogate(text.charCodeAt(from))) from++;
-  if (to < text.length && to > 0 && isLowSurrogate(text.charCodeAt(to))) to--;
-  return text.slice(from, Math.max(from, to));
-}
-
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
 }

@@ -6,6 +6,7 @@ import type { JournalEntry, JournaledStep } from '../ledger/types';
 import { refusedLimitOf } from '../pipeline/limit-refusal';
 import type { RunPort } from '../run/run-port';
 import { jsonEqual } from '../store/json-delta';
+import { headOf } from '../text/whole-characters';
 import { RecordedEffectError } from './recorded-effect-error';
 
 /** What a replayed step needs of its effect. */
@@ -101,5 +102,5 @@ function differenceFrom<T>(
 
 function preview(value: unknown): string {
   const text = JSON.stringify(value) ?? 'nothing';
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  return text.length > 120 ? `${headOf(text, 117)}...` : text;
 }

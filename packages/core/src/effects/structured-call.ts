@@ -12,6 +12,7 @@ import { parseNow } from '../output/parse-now';
 import type { ModelCallSettings } from '../pipeline/types';
 import { promptRefOf } from '../prompt/define-prompt';
 import { validateNumberOption } from '../reliability/validate-option';
+import { headOf } from '../text/whole-characters';
 import { toJsonSchema } from '../tools/to-json-schema';
 import {
   checkModelCallSettings,
@@ -198,7 +199,7 @@ export function structuredCall<
             site: scope.site,
             callId,
             attempt: attempt + 1,
-            reason: listed(lastIssues.map((issue) => issue.message.slice(0, 300))).join('; '),
+            reason: listed(lastIssues.map((issue) => headOf(issue.message, 300))).join('; '),
           });
           messages = [
             ...messages,

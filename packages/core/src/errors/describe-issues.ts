@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { headOf } from '../text/whole-characters';
 
 /**
  * Schema issues as one line for an error message — `approved: expected boolean, received
@@ -24,5 +25,5 @@ const maxIssueLength = 300;
 /** One issue as `path: message`, cut at {@link maxIssueLength} characters. */
 export function describeIssue(issue: z.core.$ZodIssue): string {
   const line = `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`;
-  return line.length > maxIssueLength ? `${line.slice(0, maxIssueLength)}…` : line;
+  return line.length > maxIssueLength ? `${headOf(line, maxIssueLength)}…` : line;
 }

@@ -1,3 +1,4 @@
+import { headOf } from '../text/whole-characters';
 import { DefinitionError } from './definition-error';
 
 /**
@@ -69,7 +70,7 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `a list of ${value.length}`;
   if (typeof value === 'string') {
-    return value === '' ? 'an empty string' : `the string ${JSON.stringify(value.slice(0, 40))}`;
+    return value === '' ? 'an empty string' : `the string ${JSON.stringify(headOf(value, 40))}`;
   }
   if (typeof value === 'object') {
     const name = (value as object).constructor?.name;

@@ -7,7 +7,7 @@ export { type AgentFactory, type HostedAgentOptions, isAgentFactory } from '../a
 export { machineVersionOf, versionWithoutChildMachines } from '../agent/inspect-machine';
 export type { CallsModels, ModelAliasesOf, ModelsFor } from '../agent/model-aliases';
 export type { ThreadTenantCheck } from '../agent/thread-tenant';
-export type { CloseOptions, ResumeOptions, SendOptions } from '../agent/types';
+export type { CancelOptions, CloseOptions, ResumeOptions, SendOptions } from '../agent/types';
 export {
   type Clock,
   type IdGenerator,
@@ -132,6 +132,7 @@ export type {
   StoredThread,
   ThreadLease,
 } from '../store/types';
+export { headOf, sliceWhole } from '../text/whole-characters';
 export { toJsonSchema } from '../tools/to-json-schema';
 export type {
   ReconcileResult,

@@ -49,4 +49,15 @@ describe('recordRequest', () => {
     expect(message!.content).toHaveLength(maxRecordedMessageCharacters + 36);
     expect(message!.content.endsWith('… [10 more characters not journaled]')).toBe(true);
   });
+
+  it('cuts a long message before an emoji the cut would split, never leaving half of it', () => {
+    // The 16,000th UTF-16 unit is the first half of an emoji (two units).
+    const content = `${'x'.repeat(maxRecordedMessageCharacters - 1)}😀${'y'.repeat(10)}`;
+    const [recorded] = recordRequest({ messages: [{ role: 'user', content }] }, undefined).messages;
+    // Before: the kept text ended in a lone surrogate, which UTF-8 cannot store.
+    expect(recorded!.content).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    expect(recorded!.content.startsWith(`${'x'.repeat(maxRecordedMessageCharacters - 1)}…`)).toBe(
+      true,
+    );
+  });
 });

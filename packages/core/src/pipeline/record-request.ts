@@ -1,4 +1,5 @@
 import type { ChatMessage, ChatRequest } from '../model/types';
+import { headOf } from '../text/whole-characters';
 
 /** The longest message content a journal entry keeps; longer ones are cut, with a note. */
 export const maxRecordedMessageCharacters = 16_000;
@@ -43,6 +44,6 @@ function cutMessage(message: ChatMessage): ChatMessage {
   if (content.length <= maxRecordedMessageCharacters) return message;
   return {
     ...message,
-    content: `${content.slice(0, maxRecordedMessageCharacters)}… [${content.length - maxRecordedMessageCharacters} more characters not journaled]`,
+    content: `${headOf(content, maxRecordedMessageCharacters)}… [${content.length - maxRecordedMessageCharacters} more characters not journaled]`,
   };
 }

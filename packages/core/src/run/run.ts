@@ -16,6 +16,7 @@ import type {
   RunState,
   RunStatus,
 } from '../store/types';
+import { headOf } from '../text/whole-characters';
 import type { AgentRuntime } from './agent-runtime';
 import { CheckpointWriter } from './checkpoint-writer';
 import { ChildMachines, hasChildMachine } from './child-machines';
@@ -1412,7 +1413,7 @@ function storedErrorOf(
   const message = redactor.text(error.message);
   return {
     code: error.code,
-    message: message.length > 2_000 ? `${message.slice(0, 1_999)}…` : message,
+    message: message.length > 2_000 ? `${headOf(message, 1_999)}…` : message,
   };
 }
 

@@ -28,4 +28,11 @@ describe('headOutsideMatches', () => {
     const text = `${'x'.repeat(3_990)}${secret}${'y'.repeat(1_000_000)}`;
     expect(headOutsideMatches(text, 4_000, redactor)).toBe('x'.repeat(3_990));
   });
+
+  it('never ends in half of an emoji, with or without a match near the cut', () => {
+    const text = `${'x'.repeat(199)}😀 and ${secret}`;
+    // Before: 200 units, the last one the first half of the emoji.
+    expect(headOutsideMatches(text, 200, undefined)).toBe('x'.repeat(199));
+    expect(headOutsideMatches(text, 200, redactor)).toBe('x'.repeat(199));
+  });
 });

@@ -1,4 +1,5 @@
 import { cutOutside } from '../budget/cut-outside';
+import { headOf, wholeCut } from '../text/whole-characters';
 import type { Redactor } from './create-redactor';
 
 /** How far either side of a cut a match is looked for; longer secrets are not expected. */
@@ -17,10 +18,10 @@ export function headOutsideMatches(
   redactor: Pick<Redactor, 'spans'> | undefined,
 ): string {
   if (text.length <= maxCharacters) return text;
-  if (!redactor) return text.slice(0, maxCharacters);
+  if (!redactor) return headOf(text, maxCharacters);
   const from = Math.max(0, maxCharacters - matchWindowCharacters);
   const spans = redactor
     .spans(text.slice(from, maxCharacters + matchWindowCharacters))
     .map(([start, end]) => [from + start, from + end] as const);
-  return text.slice(0, cutOutside(maxCharacters, spans, 'before'));
+  return text.slice(0, wholeCut(text, cutOutside(maxCharacters, spans, 'before')));
 }

@@ -1,3 +1,5 @@
+import { headOf } from '@agentchart/core/internal';
+
 /** Where an HTML document starts in an error text. */
 const htmlStart = /<(?:!doctype\b|html\b|head\b|body\b)/i;
 const entities: Record<string, string> = {
@@ -43,7 +45,7 @@ function oneLine(text: string): string {
 }
 
 function cap(text: string, maxLength: number): string {
-  return text.length <= maxLength ? text : `${text.slice(0, maxLength - 1)}…`;
+  return text.length <= maxLength ? text : `${headOf(text, maxLength - 1)}…`;
 }
 
 function decodeEntities(text: string): string {
