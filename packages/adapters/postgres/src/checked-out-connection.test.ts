@@ -32,16 +32,18 @@ async function poolWhoseNextConnectionIsKilled(connectionString: string) {
   const admin = new pg.Pool({ connectionString, max: 1 });
   pools.push(pool, admin);
   pool.on('error', () => undefined);
-  const connect = pool.connect.bind(pool);
+  const connect = pool.connect.bind(pool) as (
+    callback: (error: Error | undefined, client?: pg.PoolClient, done?: unknown) => void,
+  ) => void;
   let armed = true;
-  pool.connect = ((callback?: unknown) => {
-    // pool.query checks out with a callback: those go on as they are.
-    if (callback) return connect(callback as never);
-    return killed();
-  }) as typeof pool.connect;
-  const killed = async () => {
-    const client = await connect();
-    if (!armed) return client;
+  // The first connection checked out (the store checks out with a callback, as pool.query
+  // does) is the one killed.
+  pool.connect = ((callback: Parameters<typeof connect>[0]) =>
+    connect((error, client, done) => {
+      if (client && armed) killed(client);
+      callback(error, client, done);
+    })) as typeof pool.connect;
+  const killed = (client: pg.PoolClient) => {
     armed = false;
     // The server ends the connection as its first query is sent: while the store holds it.
     const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
@@ -53,7 +55,6 @@ async function poolWhoseNextConnectionIsKilled(connectionString: string) {
       }
       return query(...args);
     };
-    return client;
   };
   /** Ends the backend `pid` and waits until it is gone, and its connection with it. */
   const terminate = async (pid: number) => {

@@ -27,13 +27,22 @@ function destroySocket(client: pg.Client): void {
  * `authentication_timeout`. The pool forgets such a client, so `pool.end()` does not close it,
  * and the open socket kept the process alive after everything else had ended: a CLI command
  * that had printed its error never exited. Here a client whose connect fails closes its socket
- * then and there, and `destroyAll()` closes any the pool did not end.
+ * then and there, and `destroyAll()` closes any the pool did not end. Its clients are always
+ * heard for 'error' (see the constructor), so a connection the server ends cannot crash the
+ * process whoever holds it.
  */
 export function ownedClients(): OwnedClients {
   const open = new Set<pg.Client>();
   class OwnedClient extends pg.Client {
     constructor(config?: string | pg.ClientConfig) {
       super(config);
+      // Always heard: pg-pool takes its own listener off a connection it hands out, and
+      // pg-boss and callers of `await pool.connect()` put theirs on only once the promise's
+      // callbacks run. A server ending the connection in the packet that completes its login
+      // (pg_terminate_backend, a fast shutdown) made pg emit 'error' in between, with nobody
+      // listening: an uncaught exception that ended the process. The connection is unusable
+      // all the same, and its next query fails with that error.
+      this.on('error', () => undefined);
       open.add(this);
       this.once('end', () => open.delete(this));
     }

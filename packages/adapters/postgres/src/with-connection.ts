@@ -39,12 +39,11 @@ export async function withConnection<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
   let broken: Error | undefined;
   const heard = (error: Error) => {
     broken ??= error;
   };
-  client.on('error', heard);
+  const client = await checkOut(pool, heard);
   try {
     return await work(client);
   } catch (error) {
@@ -58,6 +57,26 @@ export async function withConnection<T>(
     if (broken === undefined) client.off('error', heard);
     client.release(broken);
   }
+}
+
+/**
+ * A connection of `pool`, heard by `listener` from the moment the pool hands it over. Heard
+ * after `await pool.connect()`, it was not: the server's notice that it ended the connection
+ * (57P01, as pg_terminate_backend or a fast shutdown sends it) can come in the same packet as
+ * the end of the login, and pg emits it as an 'error' event before the promise's callers run,
+ * with nobody listening: an uncaught exception that ended the process.
+ */
+function checkOut(pool: pg.Pool, listener: (error: Error) => void): Promise<pg.PoolClient> {
+  return new Promise((resolve, reject) => {
+    pool.connect((error, client) => {
+      if (error || client === undefined) {
+        reject(error ?? new Error('The pool handed out no connection.'));
+        return;
+      }
+      client.on('error', listener);
+      resolve(client);
+    });
+  });
 }
 
 /** Runs `work` in one transaction on a connection checked out of `pool` (see {@link inTransaction}). */
