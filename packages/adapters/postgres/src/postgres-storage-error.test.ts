@@ -98,6 +98,36 @@ describe('PostgresCheckpointer storage faults', () => {
     }
   });
 
+  it('says the pool had no free connection, not that the server is down, when a lock holds every one', async () => {
+    const url = server!.connectionString;
+    await open(url).listThreads();
+    // One connection, and a wait for it of 200 ms; no limit on a statement.
+    const pool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 200 });
+    pool.on('error', () => undefined);
+    const store = new PostgresCheckpointer({ pool });
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE agentchart_leases IN ACCESS EXCLUSIVE MODE');
+      // The first call holds the pool's only connection, waiting for the lock.
+      const holding = store.acquireLease('first', { owner: 'o', ttlMs: 1000, now: 1 });
+      const error = await failure(
+        store.acquireLease('second', { owner: 'o', ttlMs: 1000, now: 1 }),
+      );
+      expect(error).toMatchObject({ code: 'storage.unavailable' });
+      const { message } = error as StorageError;
+      expect(message).not.toContain('Check that the server is running');
+      expect(message).toContain('No connection of the pool came free in time');
+      expect(message).toContain('pg_stat_activity');
+      await locker.query('ROLLBACK');
+      await holding;
+    } finally {
+      await locker.end();
+      await pool.end();
+    }
+  });
+
   it('leaves the store’s own errors as they are', async () => {
     const store = open(server!.connectionString);
     await store.acquireLease('held', { owner: 'a', ttlMs: 60_000, now: 1 });

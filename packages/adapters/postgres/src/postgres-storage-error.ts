@@ -44,6 +44,16 @@ const messageFailures: readonly (Classified & { pattern: RegExp })[] = [
       'The server asks for a password and none was given: put it in the connection string (postgres://user:password@host:port/database) or in the PGPASSWORD environment variable, or use ~/.pgpass.',
   },
   {
+    // pg-pool's, when every connection of a full pool stayed checked out for the whole wait
+    // (a connection it opens that takes too long fails with "Connection terminated due to
+    // connection timeout" instead). The server may be answering well: an SRE told to check that
+    // it runs looked in the wrong place while a lock held every connection.
+    pattern: /timeout exceeded when trying to connect/i,
+    kind: 'storage.unavailable',
+    remedy:
+      "No connection of the pool came free in time (the checkpointer's queryTimeoutMs, or the pool's connectionTimeoutMillis): every one was busy. Their statements are held up — by a lock another session holds on the agentchart_* tables (look in pg_stat_activity for a long transaction), or by a server slow to answer — or more runs write at once than the pool has connections (raise max, the pool size). Once connections come free, agent.resume(threadId) continues a run from its last checkpoint.",
+  },
+  {
     pattern: /server does not support SSL connections/i,
     kind: 'storage.permission_denied',
     remedy:
@@ -64,10 +74,7 @@ function classifyCode(code: string, message: string): StorageErrorCode | undefin
   if (unavailable.has(code) || code.startsWith('08')) return 'storage.unavailable';
   // pg reports a connection the server dropped, a query on a connection that broke or was
   // closed, or a connect timeout, without a code.
-  if (
-    code === '' &&
-    /Connection terminated|is not queryable|timeout exceeded when trying to connect/i.test(message)
-  ) {
+  if (code === '' && /Connection terminated|is not queryable/i.test(message)) {
     return 'storage.unavailable';
   }
   if (code === '28P01' || code === '28000' || code === '42501') {
