@@ -256,6 +256,28 @@ describe('CheckpointWriter', () => {
     expect(writes).toEqual(['save 1', 'save 2']);
   });
 
+  it('writes the results a failing intent write took with the checkpoint of the state they led to (a connection lost under it)', async () => {
+    const inner = new MemoryCheckpointer();
+    const { store, writes } = loggingStore({ inner, withPutEffects: true });
+    // The write of an intent and the results held before it fails a moment later, as on a
+    // PostgreSQL connection the server drops; the checkpoint's write, on another, succeeds.
+    store.putEffects = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw new Error('Connection terminated unexpectedly');
+    };
+    const { writer } = writerOn(store);
+    writer.deferJournal(result('a'));
+    // The macrostep `a` led to asks for its checkpoint; the effect it started writes its intent.
+    writer.request();
+    const intent = writer.writeJournal({ ...result('b'), status: 'started' });
+    await writer.flush();
+    await expect(intent).rejects.toThrow('Connection terminated');
+    // Resumed from this checkpoint, the run never makes step `a` again: its result is stored.
+    expect(writes).toEqual(['save 1 with a']);
+    expect((await inner.latest('t'))?.version).toBe(1);
+    expect((await inner.listEffects('t')).map((entry) => entry.key)).toEqual(['a']);
+  });
+
   it('records each held result, then the checkpoint, on a store without saveWithJournal', async () => {
     const { store, writes } = loggingStore({ withJournal: false });
     const { writer } = writerOn(store);

@@ -44,6 +44,8 @@ export class CheckpointWriter {
   #journalDue = false;
   /** Journal writes of `writeJournal` under way (made with the first). */
   #journalWrites: Set<Promise<unknown>> | undefined;
+  /** The held results those writes took, while they are under way (see #drain). */
+  #heldBeingWritten: Set<readonly JournalEntry[]> | undefined;
   /** Ends the wait for the end of the turn early (see {@link request}), while one is under way. */
   #cutWaitShort: (() => void) | undefined;
   /** The checkpoint asked for is built without waiting for the end of the turn. */
@@ -172,12 +174,17 @@ export class CheckpointWriter {
     this.#journalWrites ??= new Set();
     const writes = this.#journalWrites;
     writes.add(writing);
+    if (held.length > 0) this.#heldBeingWritten ??= new Set();
+    const being = held.length > 0 ? this.#heldBeingWritten : undefined;
+    being?.add(held);
     try {
       await writing;
     } finally {
       writes.delete(writing);
+      being?.delete(held);
       // Not kept empty: a run waiting in memory would hold it.
       if (writes.size === 0 && this.#journalWrites === writes) this.#journalWrites = undefined;
+      if (being?.size === 0 && this.#heldBeingWritten === being) this.#heldBeingWritten = undefined;
     }
   }
 
@@ -255,11 +262,20 @@ export class CheckpointWriter {
           await lease.whenHeld();
           continue;
         }
-        const journal = this.#takeJournal();
+        let journal = this.#takeJournal();
         this.#journalDue = false;
         if (!this.#dirty) {
           await putAll(checkpointer, journal, owner);
           continue;
+        }
+        if (this.#heldBeingWritten) {
+          // Results an intent's write took (see writeJournal) and has not stored yet go in this
+          // checkpoint too: it is of the state they led to. Left to that write alone, on another
+          // connection, they were lost for good when it failed (a connection dropped) and the
+          // checkpoint did not: the run, resumed from it, never made those steps again, and
+          // their records, with the usage and cost they carry, were missing from the journal.
+          // Written twice, a result is stored once (the same entry under the same key).
+          journal = [...[...this.#heldBeingWritten].flat(), ...journal];
         }
         this.#dirty = false;
         this.#urgent = false;
