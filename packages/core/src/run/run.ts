@@ -8,6 +8,7 @@ import type { JournalEntry, LiveUsage, RunUsage } from '../ledger/types';
 import { CheckpointError } from '../store/checkpoint-error';
 import { SealedCheckpoint } from '../store/sealed-checkpoint';
 import { sealJson } from '../store/sealed-json';
+import { StorageError } from '../store/storage-error';
 import type {
   Checkpoint,
   CheckpointWriteResult,
@@ -868,7 +869,18 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       if (held) return held;
       await this.#writer.settled();
     }
-    return this.runtime.checkpointer.getEffect(this.threadId, key);
+    return this.runtime.checkpointer.getEffect(this.threadId, key).catch((error: unknown) => {
+      // The store cannot say now whether the step ran (the database out of reach, a
+      // timeout): the run fails with its error and writes nothing more, as when a write
+      // fails, and resumes from its last checkpoint. Left to the effect, it was the step's
+      // own failure (`tool.failed`), which the chart ended the run on: stored `failed`, the
+      // rest of the thread's work never done.
+      if (StorageError.isInstance(error)) {
+        this.#writer.abandon();
+        this.#failWith(error, false);
+      }
+      throw error;
+    });
   }
 
   async appendJournal(
