@@ -28,10 +28,18 @@ describe('lease race (issue 10)', () => {
     expect(report.duplicates).toBe(0);
     expect(report.lost).toBe(0);
     for (const trial of report.results) {
-      // A forcer that starts after the other has finished finds the thread done and free.
+      // A forcer that starts after the other has finished finds the thread done and free. One
+      // that read the thread before the other took it, and asks for its lease after the other
+      // finished and gave it up (a loaded machine), gets the free lease but not the thread:
+      // its claim is refused with checkpoint.conflict, as the checkpoint moved on meanwhile.
       for (const end of trial.ends) {
-        expect(end.resumed === true || end.refused === 'checkpoint.lease_held').toBe(true);
+        expect(
+          end.resumed === true ||
+            end.refused === 'checkpoint.lease_held' ||
+            end.refused === 'checkpoint.conflict',
+        ).toBe(true);
       }
+      expect(trial.ends.filter((end) => end.resumed)).not.toHaveLength(0);
     }
   }, 120_000);
 });
