@@ -46,7 +46,11 @@ export function parseStructuredOutput<TSchema extends z.ZodType>(
   }
   // Depth-checked: an answer nested deeper than a checkpoint keeps would fail the run when
   // stored (with a misleading "circular structure"), instead of escalating like invalid output.
-  const extracted = extractAnswer(response.content);
+  const extracted = extractAnswer(
+    response.content,
+    (value) =>
+      parseNow(schema, nullAsAbsent(schema, value), "the structured answer's schema").success,
+  );
   if (!extracted.ok) return { ok: false, reason: extracted.reason, issues: [] };
   // An optional key was asked for as nullable (see toJsonSchema): its null means absent.
   const parsed = parseNow(

@@ -30,6 +30,18 @@ describe('structuredCall', () => {
     expect(output).toEqual({ score: 8, risks: ['timeline'] });
   });
 
+  it('finds the answer in chatty text that holds other brackets before it, without a re-ask', async () => {
+    const model = scriptedModel({
+      responses: [
+        'From the tender [1] and {the notes}, my rating: {"score": 6, "risks": ["scope"]}',
+      ],
+    });
+    const { output } = await runEffect(call(), 'bid', { models: { m: model } });
+    // Before: the first bracketed span, `[1]`, was taken as the answer and re-asked about.
+    expect(output).toEqual({ score: 6, risks: ['scope'] });
+    expect(model.requests).toHaveLength(1);
+  });
+
   it('re-asks with the zod issues and accepts a corrected answer', async () => {
     const model = scriptedModel({
       responses: [{ json: { score: 11, risks: [] } }, { json: { score: 7, risks: ['budget'] } }],

@@ -116,6 +116,9 @@ export function structuredCall<
   }
   const jsonSchema = toJsonSchema(schema, `structuredCall "${schemaName}" schema`, 'output');
   const answerSchema = `structuredCall's "${schemaName}" schema`;
+  // Which JSON in a chatty answer is the answer: the one the schema takes, not a `[1]` before it.
+  const fits = (value: unknown) =>
+    parseNow(schema, nullAsAbsent(schema, value), answerSchema).success;
   // One frozen format for every call: the token counter and the request hash keep what they
   // derive from it by identity, instead of rendering and serialising the schema per call.
   const responseFormat: ResponseFormat = Object.freeze({
@@ -128,11 +131,8 @@ export function structuredCall<
     prompt: promptRefOf(options.prompt),
     // An answer that fails the schema is re-asked here; cached, it would fail the next run too.
     usable: (response) => {
-      const extracted = extractAnswer(response.content);
-      return (
-        extracted.ok &&
-        parseNow(schema, nullAsAbsent(schema, extracted.value), answerSchema).success
-      );
+      const extracted = extractAnswer(response.content, fits);
+      return extracted.ok && fits(extracted.value);
     },
   };
   return createEffectLogic(
@@ -186,7 +186,7 @@ export function structuredCall<
           });
         }
         lastOutput = response.content;
-        const extracted = extractAnswer(response.content);
+        const extracted = extractAnswer(response.content, fits);
         if (extracted.ok) {
           const parsed = parseNow(schema, nullAsAbsent(schema, extracted.value), answerSchema);
           if (parsed.success) return parsed.data;
