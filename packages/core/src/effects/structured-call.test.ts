@@ -125,6 +125,30 @@ describe('structuredCall', () => {
     ]);
   });
 
+  it('fails with output.invalid, not budget.exceeded, when the re-ask would not fit the window', async () => {
+    // A small local model: its answer, within the call's output cap, fails the schema, and
+    // the re-ask (the prompt, that answer and the issues, with the output cap kept free) is
+    // more than its window holds.
+    const model = scriptedModel({
+      metadata: { contextWindow: 1_000, pricing: { inputPerMillion: 0, outputPerMillion: 0 } },
+      handler: () => ({ json: { score: 11, risks: ['x'.repeat(2_000)] } }),
+    });
+    const effect = structuredCall({
+      model: 'm',
+      schema: rating,
+      prompt: (text: string) => `Rate: ${text}`,
+      maxOutputTokens: 500,
+    });
+    const { error } = await runEffect(effect, 'bid', { models: { m: model } });
+    expect(model.requests).toHaveLength(1);
+    // Before: budget.exceeded, telling the user to shorten a history they never gave.
+    expect(error.code).toBe('output.invalid');
+    expect(error.issues.map((issue: { path: string[] }) => issue.path[0])).toEqual(['score']);
+    expect(error.message).toContain('score');
+    expect(error.message).toContain('re-ask');
+    expect(error.cause.code).toBe('budget.exceeded');
+  });
+
   it('treats a refusal as output.refused, not a parse error, and does not re-ask', async () => {
     const model = scriptedModel({
       responses: [{ refusal: 'I cannot help with that.', finishReason: 'refusal' }],

@@ -1,6 +1,7 @@
 import type { PromiseActorLogic } from 'xstate';
 import type { z } from 'zod';
 import type { CallsModels } from '../agent/model-aliases';
+import { BudgetError } from '../budget/budget-error';
 import { DefinitionError } from '../errors/definition-error';
 import { describeIssue, describeIssues, maxListedIssues } from '../errors/describe-issues';
 import { checkOptionNames, optionNamesOf } from '../errors/option-names';
@@ -43,7 +44,11 @@ export interface StructuredCallOptions<
   system?: SystemPrompt<TInput>;
   temperature?: number;
   maxOutputTokens?: number;
-  /** How many times invalid output is sent back with its zod issues. Default 2. */
+  /**
+   * How many times invalid output is sent back with its zod issues. Default 2 (three
+   * attempts in all). A re-ask that would not fit the model's window is not sent: the call
+   * fails with `output.invalid` and the issues of the answer before it.
+   */
   maxReasks?: number;
   /** This call's context budget and cache settings, over the agent's. */
   modelCall?: Pick<ModelCallSettings, 'budget' | 'cache'>;
@@ -153,18 +158,26 @@ export function structuredCall<
         // The key the journal step gives this call (a summary made to fit it takes no step),
         // so a re-ask names the call whose answer was invalid, as its llm.call events do.
         const callId = scope.peekKey('llm');
-        const response = await scope.callModel(
-          model,
-          {
-            messages,
-            responseFormat,
-            ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-            ...(options.maxOutputTokens === undefined
-              ? {}
-              : { maxOutputTokens: options.maxOutputTokens }),
-          },
-          settings,
-        );
+        const response = await scope
+          .callModel(
+            model,
+            {
+              messages,
+              responseFormat,
+              ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+              ...(options.maxOutputTokens === undefined
+                ? {}
+                : { maxOutputTokens: options.maxOutputTokens }),
+            },
+            settings,
+          )
+          .catch((error: unknown) => {
+            // The first request fitted: a re-ask over the window is over it by the invalid
+            // answer it sends back, which is what the caller needs to hear about, not the
+            // window of a conversation it never wrote.
+            if (attempt === 0 || !BudgetError.isInstance(error)) throw error;
+            throw invalidOutput(attempt, lastIssues, lastOutput, error);
+          });
         if (response.finishReason === 'refusal' || response.refusal) {
           throw new RunError('output.refused', {
             message: `The model refused to answer the "${schemaName}" request: ${response.refusal ?? response.content}`,
@@ -208,13 +221,28 @@ export function structuredCall<
           ];
         }
       }
-      throw new RunError('output.invalid', {
-        message: `The model's "${schemaName}" answer did not match the schema after ${maxReasks === 0 ? 'one attempt' : `${maxReasks + 1} attempts`}: ${describeIssues(lastIssues, maxListedIssues)}.`,
-        issues: lastIssues,
-        details: { attempts: maxReasks + 1, output: lastOutput },
-      });
+      throw invalidOutput(maxReasks + 1, lastIssues, lastOutput);
     },
   );
+
+  /** The answer failed the schema after `attempts`; `tooLarge` when a re-ask would not fit. */
+  function invalidOutput(
+    attempts: number,
+    issues: z.core.$ZodIssue[],
+    output: string,
+    tooLarge?: BudgetError,
+  ): RunError {
+    const after = attempts === 1 ? 'one attempt' : `${attempts} attempts`;
+    const why = tooLarge
+      ? ` It was not re-asked again: the re-ask, which sends the answer back with its issues, would not fit the model's window (${tooLarge.details.minimumTokens} tokens needed, ${tooLarge.details.capacity} allowed). Ask for a shorter answer, lower maxOutputTokens, or use a model with a larger window.`
+      : '';
+    return new RunError('output.invalid', {
+      message: `The model's "${schemaName}" answer did not match the schema after ${after}: ${describeIssues(issues, maxListedIssues)}.${why}`,
+      issues,
+      details: { attempts, output },
+      ...(tooLarge ? { cause: tooLarge } : {}),
+    });
+  }
 }
 
 /** The first issues and a count of the rest (see {@link maxListedIssues}). */
