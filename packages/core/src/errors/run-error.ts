@@ -42,6 +42,7 @@ export type RunErrorCode =
   | 'run.evicted'
   | 'run.limit_reached'
   | 'run.context_mutated'
+  | 'run.context_not_json'
   | 'budget.summary_unusable'
   | 'budget.summary_mismatch'
   | 'agent.closed';

@@ -6,9 +6,14 @@ import { describeValue } from '../errors/option-names';
  * or `Infinity` (`null`) — as a path and a description (`.when (a Date)`), or undefined when
  * the JSON round trip gives back an equal value. The journal keeps values as JSON: one that
  * fails this would differ between a live run and a resumed one. An object's `undefined`
- * field, which JSON leaves out, reads the same either way and passes.
+ * field, which JSON leaves out, reads the same either way and passes. `kept` names objects the
+ * reader gives back itself (XState restores an actor reference from its JSON): they pass.
  */
-export function nonJsonValue(value: unknown, path = ''): string | undefined {
+export function nonJsonValue(
+  value: unknown,
+  path = '',
+  kept?: (value: object) => boolean,
+): string | undefined {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -21,11 +26,12 @@ export function nonJsonValue(value: unknown, path = ''): string | undefined {
         for (let index = 0; index < value.length; index++) {
           const item: unknown = value[index];
           if (item === undefined) return `${path}[${index}] (undefined, null in JSON)`;
-          const found = nonJsonValue(item, `${path}[${index}]`);
+          const found = nonJsonValue(item, `${path}[${index}]`, kept);
           if (found) return found;
         }
         return undefined;
       }
+      if (kept?.(value)) return undefined;
       const prototype = Object.getPrototypeOf(value);
       if (prototype !== Object.prototype && prototype !== null) {
         return `${path || 'the value'} (${describeValue(value)})`;
@@ -33,7 +39,7 @@ export function nonJsonValue(value: unknown, path = ''): string | undefined {
       for (const key of Object.keys(value)) {
         const field: unknown = (value as Record<string, unknown>)[key];
         if (field === undefined) continue;
-        const found = nonJsonValue(field, `${path}.${key}`);
+        const found = nonJsonValue(field, `${path}.${key}`, kept);
         if (found) return found;
       }
       return undefined;

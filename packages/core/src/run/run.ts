@@ -22,6 +22,7 @@ import type { AgentRuntime } from './agent-runtime';
 import { CheckpointWriter } from './checkpoint-writer';
 import { ChildMachines, hasChildMachine } from './child-machines';
 import { contextMutationError } from './context-mutation-error';
+import { contextNotJsonWarning, contextValueNotJson } from './context-not-json';
 import { DelayedEvents } from './delayed-events';
 import { type HeldReply, type HumanWaitRegistration, HumanWaits } from './human-waits';
 import { holdProcessOpen, unrefTimer } from './keep-alive';
@@ -215,6 +216,11 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
    * of them), or `true` once this run warned of one: once per run is enough.
    */
   #childrenWithoutId: ReadonlySet<AnyActorRef> | true | undefined;
+  /**
+   * A context value its checkpoint's JSON gives back as something else: found by the last
+   * sealing, or warned of (once per run).
+   */
+  #contextNotJson: 'found' | 'warned' | undefined;
   /** The state an evicted run's last checkpoints store: the run as it was when it left. */
   #frozen: { sealed: SealedState; wakeAt: number | undefined } | undefined;
 
@@ -245,7 +251,9 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     this.replay = replay;
     this.owner = owner;
     this.#recordedWaits = recordedWaits;
-    this.#snapshotSealer = new SnapshotSealer(runtime.freezeContext);
+    this.#snapshotSealer = new SnapshotSealer(runtime.freezeContext, () => {
+      this.#contextNotJson ??= 'found';
+    });
     this.#effects = new RunningEffects({
       occurrences: state.occurrences,
       replaying: mode === 'replay',
@@ -1332,6 +1340,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     };
     this.#sealed = sealed;
     if (this.#childrenWithoutId !== true) this.#warnOfChildWithoutId();
+    if (this.#contextNotJson === 'found') this.#warnOfContextNotJson();
     // Child machines are looked for here, once per checkpoint, not at every step of the root
     // (scanning its children at each step cost 7% of a ten-step run's CPU): the step that
     // spawns one is stored by this checkpoint, with what the child did until now. One found
@@ -1354,6 +1363,19 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     if (!found) return;
     this.#childrenWithoutId = true;
     this.runtime.events.warn(this.threadId, 'spawn.without_id', childWithoutIdWarning(found));
+  }
+
+  /**
+   * Warns, once per run, of a context value a restored run would read as something else (a
+   * Date as a string): the live run and the restored one would differ.
+   */
+  #warnOfContextNotJson(): void {
+    this.#contextNotJson = 'warned';
+    if (this.replay) return;
+    const { context } = this.actor.getSnapshot() as { context?: unknown };
+    const where = contextValueNotJson(context);
+    if (where)
+      this.runtime.events.warn(this.threadId, 'context.not_json', contextNotJsonWarning(where));
   }
 
   #onWritten(checkpoint: Checkpoint, result: CheckpointWriteResult | undefined): void {

@@ -1,5 +1,6 @@
 import type { AnyActor, AnyActorRef } from 'xstate';
 import { sealJson } from '../store/sealed-json';
+import { contextNotJsonError } from './context-not-json';
 
 /** The parts of a machine snapshot this module reads. */
 interface MachineSnapshotShape {
@@ -56,8 +57,12 @@ export class SnapshotSealer {
   /** The last sealed context, kept by {@link release}: the next seal shares it (see there). */
   #restingContext: unknown;
 
-  constructor(freezeContext = true) {
+  /** Called when the context holds a value its JSON gives back as something else. */
+  readonly #onContextLoss: (() => void) | undefined;
+
+  constructor(freezeContext = true, onContextLoss?: () => void) {
     this.#freezeContext = freezeContext;
+    this.#onContextLoss = onContextLoss;
   }
 
   /** The actor's persisted snapshot now, sharing every unchanged part with the last one. */
@@ -83,10 +88,16 @@ export class SnapshotSealer {
       if (!changed && value !== before![key]) changed = true;
       sealed[key] = value;
     }
-    const context = sealJson(snapshot.context, {
-      inPlace: this.#freezeContext,
-      previous: before === undefined ? this.#restingContext : before.context,
-    });
+    let context: unknown;
+    try {
+      context = sealJson(snapshot.context, {
+        inPlace: this.#freezeContext,
+        previous: before === undefined ? this.#restingContext : before.context,
+        ...(this.#onContextLoss ? { onLoss: this.#onContextLoss } : {}),
+      });
+    } catch (error) {
+      throw contextNotJsonError(snapshot.context, error) ?? error;
+    }
     this.#restingContext = undefined;
     const children = this.#childrenOf(snapshot.children ?? {}, before?.children);
     if (!changed && context === before!.context && children === before!.children) {

@@ -32,7 +32,18 @@ export interface SealJsonOptions {
    * the same place in both is taken as it is: it is sealed already.
    */
   previous?: unknown;
+  /**
+   * Called when the tree holds a value its JSON gives back as something else: a `Date` (a
+   * string), a `Map`, a `Set` or a class instance without a `toJSON` (a plain object), `NaN`
+   * or `Infinity` (`null`), a function, or `undefined` in an array. An object with its own
+   * `toJSON` (an agentchart error, an XState actor reference) is written as its class says.
+   * Not called for nodes shared with `previous`.
+   */
+  onLoss?: () => void;
 }
+
+/** The {@link SealJsonOptions.onLoss} of the sealing under way (sealing is synchronous). */
+let reportLoss: (() => void) | undefined;
 
 /**
  * `value` as a sealed JSON tree (see the module's description): what `JSON.stringify(value)`
@@ -43,10 +54,16 @@ export interface SealJsonOptions {
  */
 export function sealJson(
   value: unknown,
-  { inPlace = false, previous }: SealJsonOptions = {},
+  { inPlace = false, previous, onLoss }: SealJsonOptions = {},
 ): unknown {
-  const sealed = seal(value, previous, inPlace, '', 0);
-  return sealed === omitted ? undefined : sealed;
+  const outer = reportLoss;
+  reportLoss = onLoss;
+  try {
+    const sealed = seal(value, previous, inPlace, '', 0);
+    return sealed === omitted ? undefined : sealed;
+  } finally {
+    reportLoss = outer;
+  }
 }
 
 function seal(
@@ -61,10 +78,14 @@ function seal(
     case 'boolean':
       return value;
     case 'number':
-      return Number.isFinite(value) ? value : null;
+      if (Number.isFinite(value)) return value;
+      reportLoss?.();
+      return null;
     case 'undefined':
+      return omitted;
     case 'function':
     case 'symbol':
+      reportLoss?.();
       return omitted;
     case 'bigint':
       // The TypeError JSON.stringify throws, saying what to do.
@@ -86,11 +107,16 @@ function seal(
   }
   const plain = prototype === Object.prototype || prototype === null;
   const toJSON = (node as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === 'function')
+  if (typeof toJSON === 'function') {
+    // A class's own JSON is its author's choice (an error's code and message, XState's actor
+    // reference, which XState restores); a Date's is a string in its place.
+    if (node instanceof Date) reportLoss?.();
     return seal(toJSON.call(node, key), undefined, false, key, depth + 1);
+  }
   if (!plain && (node instanceof Number || node instanceof String || node instanceof Boolean)) {
     return seal(node.valueOf(), undefined, false, key, depth + 1);
   }
+  if (!plain) reportLoss?.();
   return freeze(sealObject(node, previous, inPlace && plain, depth));
 }
 
@@ -122,7 +148,11 @@ function sealArray(
     // The node at the same place in the previous (sealed) tree is sealed already.
     let sealed =
       was !== undefined && item === was ? item : seal(item, was, inPlace, String(index), depth + 1);
-    if (sealed === omitted) sealed = null;
+    if (sealed === omitted) {
+      // `undefined` in an array: `null` in JSON (a function or symbol reported already).
+      if (item === undefined) reportLoss?.();
+      sealed = null;
+    }
     if (copy) copy[index] = sealed;
     else if (inPlace) {
       if (sealed !== item) copy = copyItemsUpTo(array, index, array.length, sealed);

@@ -1,0 +1,85 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import { tempStores } from '../../test/fixtures/temp-stores';
+import { createAgent } from '../agent/create-agent';
+import { humanWait } from '../effects/human-wait';
+import { structuredCall } from '../effects/structured-call';
+import { scriptedModel } from '../testing/scripted-model';
+
+/** A structured answer whose transforms give values JSON cannot carry back as they are. */
+const answer = z.object({
+  due: z.iso.date().transform((day) => new Date(`${day}T00:00:00Z`)),
+  ratio: z.number().transform((n) => (n === 0 ? Number.NaN : n)),
+  big: z
+    .string()
+    .transform((digits) => BigInt(digits))
+    .optional(),
+});
+
+const machine = setup({
+  types: { context: {} as { answer?: z.output<typeof answer>; after?: string } },
+  actors: {
+    ask: structuredCall({ model: 'm', schema: answer, prompt: () => 'When?' }),
+    wait: humanWait({ prompt: () => 'Go on?', reply: z.boolean() }),
+  },
+}).createMachine({
+  id: 'dates',
+  context: {},
+  initial: 'asking',
+  states: {
+    asking: {
+      invoke: {
+        src: 'ask',
+        onDone: { target: 'waiting', actions: assign({ answer: ({ event }) => event.output }) },
+      },
+    },
+    waiting: { invoke: { src: 'wait', onDone: 'done' } },
+    done: { type: 'final' },
+  },
+  output: ({ context }) => ({ dueIsDate: context.answer?.due instanceof Date }),
+});
+
+let stores: ReturnType<typeof tempStores>;
+beforeEach(() => {
+  stores = tempStores();
+});
+afterEach(() => stores.cleanup());
+
+function agentWith(json: unknown) {
+  const m = scriptedModel({ responses: [{ json }] });
+  const agent = createAgent({ machine, models: { m }, checkpointer: stores.open() });
+  const warnings: { code: string; message: string }[] = [];
+  agent.events.on('agent.warning', ({ code, message }) => warnings.push({ code, message }));
+  return { agent, warnings };
+}
+
+describe('a context holding values a checkpoint cannot give back', () => {
+  it('warns once, naming the value, when the context holds a Date or NaN a restore would read as JSON', async () => {
+    const { agent, warnings } = agentWith({ due: '2026-01-02', ratio: 0, big: null });
+    expect((await agent.run({ threadId: 't1', input: undefined })).status).toBe('waiting');
+    await agent.close();
+    // Before: nothing said; the restored run read `due` as a string, and `ratio` as null.
+    expect(warnings).toEqual([
+      {
+        code: 'context.not_json',
+        message: expect.stringContaining('context.answer.due (a Date)'),
+      },
+    ]);
+    expect(warnings[0]?.message).toContain('z.iso.datetime()');
+    const restored = agentWith({});
+    const handle = await restored.agent.send('t1', { type: 'human.reply', value: true });
+    const outcome = await handle.result();
+    expect(outcome.status === 'done' && outcome.output).toEqual({ dueIsDate: false });
+    await restored.agent.close();
+  });
+
+  it('fails with run.context_not_json naming a bigint, which a checkpoint cannot store', async () => {
+    const { agent } = agentWith({ due: '2026-01-02', ratio: 1, big: '12345678901234567890' });
+    const outcome = await agent.run({ threadId: 't2', input: undefined });
+    await agent.close();
+    // Before: a bare TypeError, code `unknown`, naming no key.
+    expect(outcome.status === 'failed' && outcome.error.code).toBe('run.context_not_json');
+    expect(outcome.status === 'failed' && outcome.error.message).toContain('context.answer.big');
+  });
+});

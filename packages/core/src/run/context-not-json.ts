@@ -1,0 +1,66 @@
+import { RunError } from '../errors/run-error';
+import { nonJsonValue } from '../ledger/non-json-value';
+
+/**
+ * An object written as its class says (`toJSON`): an agentchart error as its code and message,
+ * an XState actor as the reference XState restores it from. A Date's is not its own choice.
+ */
+function writesOwnJson(value: object): boolean {
+  return typeof (value as { toJSON?: unknown }).toJSON === 'function' && !(value instanceof Date);
+}
+
+/**
+ * Where the machine's context holds a value a checkpoint's JSON would not give back as it is,
+ * as a path and a description (`context.answer.due (a Date)`); undefined when none is found.
+ */
+export function contextValueNotJson(context: unknown): string | undefined {
+  try {
+    return nonJsonValue(context, 'context', writesOwnJson);
+  } catch {
+    // A context that refers to itself: its checkpoint fails, saying so.
+    return undefined;
+  }
+}
+
+/**
+ * The `agent.warning` (`context.not_json`) for a context value a checkpoint stores as JSON,
+ * which gives it back as something else: the live run and a run restored from the checkpoint
+ * (after a restart, an eviction while waiting, in another process) would read different values.
+ */
+export function contextNotJsonWarning(where: string): string {
+  return `The machine's context holds a value a checkpoint keeps as JSON, which gives it back as something else, at ${where}: a run restored from its checkpoint (after a restart, an eviction while it waits, in another process) reads a Date as its ISO string, a Map or a Set as {}, NaN and Infinity as null, a class instance as a plain object, and finds no function. Keep plain data in the context — a date as its ISO string (z.iso.datetime() without a transform to Date, converted where it is used), a Map as an object or a list of entries.`;
+}
+
+/**
+ * The error a run fails with when its context holds a `bigint`, which a checkpoint cannot
+ * store at all (JSON has no such number); undefined for any other error of the sealing.
+ */
+export function contextNotJsonError(context: unknown, error: unknown): RunError | undefined {
+  if (!(error instanceof TypeError) || !/BigInt/.test(error.message)) return undefined;
+  const where = bigintIn(context, 'context', 0) ?? 'a key of the context';
+  return new RunError('run.context_not_json', {
+    message: `The machine's context holds a value a checkpoint cannot store, at ${where}: a checkpoint holds JSON values, and JSON has no bigint. Keep a big number in the context as a string of digits (z.string().regex(/^-?\\d+$/) in a schema, String(value) in code), or as a number when it is below 2^53, and convert it where it is used.`,
+    cause: error,
+    details: { at: where },
+  });
+}
+
+// Deeper than this, sealing failed on the depth first (a context that refers to itself).
+const maxDepth = 2_000;
+
+/** Where the first bigint is: `context.answer.big (the bigint 12345678901234567890)`. */
+function bigintIn(value: unknown, path: string, depth: number): string | undefined {
+  if (typeof value === 'bigint') return `${path} (a bigint)`;
+  if (typeof value !== 'object' || value === null || depth > maxDepth || writesOwnJson(value)) {
+    return undefined;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const found = bigintIn(
+      item,
+      Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`,
+      depth + 1,
+    );
+    if (found) return found;
+  }
+  return undefined;
+}
