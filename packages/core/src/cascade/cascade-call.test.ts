@@ -86,6 +86,28 @@ describe('cascadeCall', () => {
   });
 });
 
+describe('cascadeCall with answers of thousands of issues', () => {
+  it('fails and escalates with short reasons, every issue kept in issues', async () => {
+    const wrong = { json: { xs: Array.from({ length: 5_000 }, (_, index) => `n${index}`) } };
+    const small = scriptedModel({ modelName: 'small', responses: [wrong] });
+    const strong = scriptedModel({ modelName: 'strong', responses: [wrong] });
+    const logic = cascadeCall({
+      models: ['small', 'strong'],
+      schema: z.object({ xs: z.array(z.number()) }),
+      prompt: () => 'Numbers?',
+    });
+    const { error } = await runEffect(logic, undefined, { models: { small, strong } });
+    expect(error.code).toBe('output.invalid');
+    expect(error.issues).toHaveLength(5_000);
+    // Before: every issue was written out, ~290 KB of message and as much per escalation.
+    expect(error.message.length).toBeLessThan(8_000);
+    expect(error.message).toContain('xs.0: Invalid input: expected number, received string');
+    expect(error.message).toContain('and 4980 more');
+    const [escalation] = error.details.escalations;
+    expect(escalation.detail.length).toBeLessThan(8_000);
+  });
+});
+
 describe('routeGenerateVerify', () => {
   it('routes, generates, revises on a failed verdict with the issues, and returns the verified answer', async () => {
     const router = scriptedModel({

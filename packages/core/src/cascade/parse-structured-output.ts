@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { describeIssues, maxListedIssues } from '../errors/describe-issues';
 import type { ChatResponse } from '../model/types';
 import { extractAnswer } from '../output/extract-answer';
 import { nullAsAbsent } from '../output/null-as-absent';
@@ -59,8 +60,8 @@ export function parseStructuredOutput<TSchema extends z.ZodType>(
     "the structured answer's schema",
   );
   if (parsed.success) return { ok: true, value: parsed.data };
-  const reason = parsed.error.issues
-    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-    .join('; ');
+  // The first issues, each cut short: an answer of thousands of wrong items has thousands of
+  // issues, and the reason goes into the error's message and every escalation.
+  const reason = describeIssues(parsed.error.issues, maxListedIssues);
   return { ok: false, reason, issues: parsed.error.issues };
 }
