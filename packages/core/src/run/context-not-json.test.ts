@@ -82,4 +82,19 @@ describe('a context holding values a checkpoint cannot give back', () => {
     expect(outcome.status === 'failed' && outcome.error.code).toBe('run.context_not_json');
     expect(outcome.status === 'failed' && outcome.error.message).toContain('context.answer.big');
   });
+
+  it("fails with run.context_not_json naming a bigint in the machine's output", async () => {
+    const counting = setup({}).createMachine({
+      id: 'counting',
+      initial: 'done',
+      states: { done: { type: 'final' } },
+      output: () => ({ total: 2n ** 64n }),
+    });
+    const agent = createAgent({ machine: counting, checkpointer: stores.open() });
+    const outcome = await agent.run({ threadId: 't3', input: undefined });
+    await agent.close();
+    // Before: a bare TypeError, code `unknown`.
+    expect(outcome.status === 'failed' && outcome.error.code).toBe('run.context_not_json');
+    expect(outcome.status === 'failed' && outcome.error.message).toContain('output.total');
+  });
 });

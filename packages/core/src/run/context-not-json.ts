@@ -32,14 +32,17 @@ export function contextNotJsonWarning(where: string): string {
 }
 
 /**
- * The error a run fails with when its context holds a `bigint`, which a checkpoint cannot
- * store at all (JSON has no such number); undefined for any other error of the sealing.
+ * The error a run fails with when the machine's context or output holds a `bigint`, which a
+ * checkpoint cannot store at all (JSON has no such number); undefined for any other error of
+ * the sealing.
  */
-export function contextNotJsonError(context: unknown, error: unknown): RunError | undefined {
+export function contextNotJsonError(snapshot: unknown, error: unknown): RunError | undefined {
   if (!(error instanceof TypeError) || !/BigInt/.test(error.message)) return undefined;
-  const where = bigintIn(context, 'context', 0) ?? 'a key of the context';
+  const { context, output } = (snapshot ?? {}) as { context?: unknown; output?: unknown };
+  const where =
+    bigintIn(context, 'context', 0) ?? bigintIn(output, 'output', 0) ?? 'a value of the machine';
   return new RunError('run.context_not_json', {
-    message: `The machine's context holds a value a checkpoint cannot store, at ${where}: a checkpoint holds JSON values, and JSON has no bigint. Keep a big number in the context as a string of digits (z.string().regex(/^-?\\d+$/) in a schema, String(value) in code), or as a number when it is below 2^53, and convert it where it is used.`,
+    message: `The machine's context or output holds a value a checkpoint cannot store, at ${where}: a checkpoint holds JSON values, and JSON has no bigint. Keep a big number in the context as a string of digits (z.string().regex(/^-?\\d+$/) in a schema, String(value) in code), or as a number when it is below 2^53, and convert it where it is used.`,
     cause: error,
     details: { at: where },
   });

@@ -67,6 +67,15 @@ export class SnapshotSealer {
 
   /** The actor's persisted snapshot now, sharing every unchanged part with the last one. */
   seal(actor: AnyActor): unknown {
+    try {
+      return this.#seal(actor);
+    } catch (error) {
+      // A bigint in the context or the output: said where, not as JSON.stringify's TypeError.
+      throw contextNotJsonError(actor.getSnapshot(), error) ?? error;
+    }
+  }
+
+  #seal(actor: AnyActor): unknown {
     const snapshot = actor.getSnapshot() as MachineSnapshotShape & Record<string, unknown>;
     const before = this.#sealed;
     if (snapshot.machine === undefined || typeof snapshot.context !== 'object') {
@@ -88,16 +97,11 @@ export class SnapshotSealer {
       if (!changed && value !== before![key]) changed = true;
       sealed[key] = value;
     }
-    let context: unknown;
-    try {
-      context = sealJson(snapshot.context, {
-        inPlace: this.#freezeContext,
-        previous: before === undefined ? this.#restingContext : before.context,
-        ...(this.#onContextLoss ? { onLoss: this.#onContextLoss } : {}),
-      });
-    } catch (error) {
-      throw contextNotJsonError(snapshot.context, error) ?? error;
-    }
+    const context = sealJson(snapshot.context, {
+      inPlace: this.#freezeContext,
+      previous: before === undefined ? this.#restingContext : before.context,
+      ...(this.#onContextLoss ? { onLoss: this.#onContextLoss } : {}),
+    });
     this.#restingContext = undefined;
     const children = this.#childrenOf(snapshot.children ?? {}, before?.children);
     if (!changed && context === before!.context && children === before!.children) {
