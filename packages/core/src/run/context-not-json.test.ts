@@ -74,6 +74,20 @@ describe('a context holding values a checkpoint cannot give back', () => {
     await restored.agent.close();
   });
 
+  it('warns once per agent and place, not at every run (a server would print it per request)', async () => {
+    const m = scriptedModel({
+      handler: () => ({ json: { due: '2026-01-02', ratio: 0, big: null } }),
+    });
+    const agent = createAgent({ machine, models: { m }, checkpointer: stores.open() });
+    const warnings: string[] = [];
+    agent.events.on('agent.warning', ({ code }) => warnings.push(code));
+    for (const threadId of ['a', 'b', 'c']) {
+      expect((await agent.run({ threadId, input: undefined })).status).toBe('waiting');
+    }
+    expect(warnings).toEqual(['context.not_json']);
+    await agent.close();
+  });
+
   it('fails with run.context_not_json naming a bigint, which a checkpoint cannot store', async () => {
     const { agent } = agentWith({ due: '2026-01-02', ratio: 1, big: '12345678901234567890' });
     const outcome = await agent.run({ threadId: 't2', input: undefined });

@@ -22,6 +22,26 @@ export function contextValueNotJson(context: unknown): string | undefined {
   }
 }
 
+/** Where each agent (its runtime) was warned of already: a few paths, kept while it lives. */
+const warned = new WeakMap<object, Set<string>>();
+const maxWarnedPaths = 100;
+
+/**
+ * True the first time `agent` asks about `where`: the value comes from the chart's code, so
+ * every run of the agent would hold it, and one warning per place is enough — not one per run,
+ * which a server would print at every request.
+ */
+export function firstContextNotJson(agent: object, where: string): boolean {
+  let paths = warned.get(agent);
+  if (!paths) {
+    paths = new Set();
+    warned.set(agent, paths);
+  }
+  if (paths.has(where) || paths.size >= maxWarnedPaths) return false;
+  paths.add(where);
+  return true;
+}
+
 /**
  * The `agent.warning` (`context.not_json`) for a context value a checkpoint stores as JSON,
  * which gives it back as something else: the live run and a run restored from the checkpoint

@@ -22,7 +22,11 @@ import type { AgentRuntime } from './agent-runtime';
 import { CheckpointWriter } from './checkpoint-writer';
 import { ChildMachines, hasChildMachine } from './child-machines';
 import { contextMutationError } from './context-mutation-error';
-import { contextNotJsonWarning, contextValueNotJson } from './context-not-json';
+import {
+  contextNotJsonWarning,
+  contextValueNotJson,
+  firstContextNotJson,
+} from './context-not-json';
 import { DelayedEvents } from './delayed-events';
 import { type HeldReply, type HumanWaitRegistration, HumanWaits } from './human-waits';
 import { holdProcessOpen, unrefTimer } from './keep-alive';
@@ -1366,16 +1370,18 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   }
 
   /**
-   * Warns, once per run, of a context value a restored run would read as something else (a
-   * Date as a string): the live run and the restored one would differ.
+   * Warns of a context value a restored run would read as something else (a Date as a
+   * string): the live run and the restored one would differ. Looked for once per run, and
+   * warned of once per agent and place.
    */
   #warnOfContextNotJson(): void {
     this.#contextNotJson = 'warned';
     if (this.replay) return;
     const { context } = this.actor.getSnapshot() as { context?: unknown };
     const where = contextValueNotJson(context);
-    if (where)
+    if (where && firstContextNotJson(this.runtime, where)) {
       this.runtime.events.warn(this.threadId, 'context.not_json', contextNotJsonWarning(where));
+    }
   }
 
   #onWritten(checkpoint: Checkpoint, result: CheckpointWriteResult | undefined): void {
