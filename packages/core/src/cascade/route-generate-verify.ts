@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CallsModels } from '../agent/model-aliases';
 import { createEffectLogic } from '../effects/create-effect-logic';
 import type { EffectScope } from '../effects/effect-scope';
+import { listedProblems } from '../errors/describe-issues';
 import { RunError } from '../errors/run-error';
 import type { ChatMessage } from '../model/types';
 import { type PromptRef, promptRefOf, promptSystemOf } from '../prompt/define-prompt';
@@ -152,7 +153,9 @@ export function routeGenerateVerify<
           { role: 'assistant', content: JSON.stringify(output) },
           {
             role: 'user',
-            content: `A reviewer found these problems:\n${verdict.issues.map((issue) => `- ${issue}`).join('\n')}\nAnswer again, fixing them, with only the JSON.`,
+            content: `A reviewer found these problems:\n${listedProblems(verdict.issues)
+              .map((issue) => `- ${issue}`)
+              .join('\n')}\nAnswer again, fixing them, with only the JSON.`,
           },
         );
       }

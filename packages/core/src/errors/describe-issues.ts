@@ -27,3 +27,19 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
   const line = `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`;
   return line.length > maxIssueLength ? `${headOf(line, maxIssueLength)}…` : line;
 }
+
+/**
+ * Problems a model reported (a verifier's issues), as the lines of a message to another
+ * model: the first {@link maxListedIssues}, each cut at {@link maxIssueLength} characters, and
+ * a count of the rest. A verifier that answers with thousands of them, or with pages each,
+ * would otherwise put the next call over its budget.
+ */
+export function listedProblems(problems: readonly string[]): string[] {
+  const shown = problems
+    .slice(0, maxListedIssues)
+    .map((problem) =>
+      problem.length > maxIssueLength ? `${headOf(problem, maxIssueLength)}…` : problem,
+    );
+  const more = problems.length - shown.length;
+  return more > 0 ? [...shown, `… and ${more} more`] : shown;
+}
