@@ -43,13 +43,14 @@ export interface CheckpointerConformanceOptions<TStore extends Checkpointer> {
 /**
  * The one conformance suite every {@link Checkpointer} passes: checkpoints (save,
  * compare-and-set, latest, get, list), the journal (put, get, list, fencing by owner),
- * recovery past a corrupt checkpoint, leases (acquire, renew one or many at once — `renewLeases`,
- * which the suite expects a store to have —, expiry, force, release, writes fenced after a
- * takeover), concurrency (two stores racing for a version or a lease), the
+ * recovery past a corrupt checkpoint, leases (acquire, renew, expiry, force, release, writes
+ * fenced after a takeover), concurrency (two stores racing for a version or a lease), the
  * run log (a row per journal record, its filters, cost sums and run list) and, for a store
  * that has it, `saveWithLease` (the lease taken or given up in a checkpoint's transaction).
- * It returns named async cases that throw on failure (`node:assert`), so any test runner
- * can run them.
+ * The cases of the interface's other optional methods (`putEffects`, `saveWithJournal`,
+ * `renewLeases`, `listThreads`, `listDue`, `prune`) run where the store has the method and
+ * pass without it, as a run works without them (see each method). It returns named async
+ * cases that throw on failure (`node:assert`), so any test runner can run them.
  *
  * @example
  * ```ts

@@ -39,10 +39,10 @@ export function leaseCases({ threadId, withStores }: ConformanceContext): Confor
         }),
     },
     {
-      name: 'renews many leases in one call: those their owners hold, and only those',
+      name: 'renews many leases in one call: those their owners hold, and only those (renewLeases, where the store has it)',
       run: () =>
         withStores(2, async ([store, other]) => {
-          assert.ok(store!.renewLeases, 'the store implements renewLeases');
+          if (!store!.renewLeases) return;
           const held = [threadId('many-a'), threadId('many-b')];
           const taken = threadId('many-taken');
           const released = threadId('many-released');
