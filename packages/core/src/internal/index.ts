@@ -99,6 +99,7 @@ export {
 } from '../run-log/summarise-rows';
 export type { CheckpointErrorCode } from '../store/checkpoint-error';
 export { conflictMessage, fencedMessage } from '../store/conflict-messages';
+export { assertLeaseOptions } from '../store/lease-options';
 export { checkListDueOptions, checkListThreadsOptions } from '../store/list-threads-options';
 export type { MemoryCheckpointerOptions } from '../store/memory-checkpointer';
 export {

@@ -3,7 +3,11 @@ import type { RenewLeaseOptions } from './types';
 
 /**
  * Refuses lease options no store can honour. A lease ends at `now + ttlMs`; a released one
- * is stored as ending at 0, so a lease taken must end after that.
+ * is stored as ending at 0, so a lease taken must end after that. Every store calls it first
+ * in `acquireLease`, `renewLease` and `renewLeases` (`method` names the one in the message).
+ *
+ * @throws DefinitionError `definition.invalid_option` for an empty owner, a `ttlMs` that is
+ * not a positive number, a `now` that is not a time, or an empty `takeOverFrom`.
  */
 export function assertLeaseOptions(
   method: string,

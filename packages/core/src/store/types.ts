@@ -179,15 +179,29 @@ export interface Checkpointer {
   get(threadId: string, version: number): Promise<Checkpoint | undefined>;
   /**
    * Stores `checkpoint`; it must follow version `checkpoint.version - 1`, or the call fails
-   * with a `checkpoint.conflict` error (another process advanced the thread). A checkpoint
-   * that names an `owner` also fails with `checkpoint.conflict` when another owner holds the
-   * thread's lease. When it resolves, the checkpoint is durable.
+   * with a `checkpoint.conflict` error (another process advanced the thread):
+   * `new CheckpointError('checkpoint.conflict', threadId, conflictMessage(threadId, head, checkpoint.version))`,
+   * `head` the thread's newest version (0 for none). A checkpoint that names an `owner` also
+   * fails with `checkpoint.conflict` when another owner holds the thread's lease, live or
+   * expired (`fencedMessage(threadId, 'checkpoint 4', 'run "r2" holds its lease')`);
+   * on a thread never leased it is not fenced by the previous checkpoint's owner (a process
+   * takes such a thread over by writing its next checkpoint). The version check and the write
+   * are one atomic step across processes sharing the store. When it resolves, the checkpoint
+   * is durable. The helpers are in `@agentchart/core/internal`.
    */
   save(checkpoint: Checkpoint): Promise<CheckpointWriteResult | undefined>;
   /** A thread's checkpoints, oldest first, without their state. */
   list(threadId: string): Promise<CheckpointSummary[]>;
   getEffect(threadId: string, key: string): Promise<JournalEntry | undefined>;
-  /** Records an effect's intent or result; durable when it resolves. */
+  /**
+   * Records an effect's intent or result under its `key` (a later write of the key replaces
+   * the entry, keeping its place in {@link listEffects}); durable when it resolves. With
+   * `options.owner`, the write is fenced: refused when another owner holds the thread's lease
+   * (live or expired), or, on a thread never leased, when its latest checkpoint names another
+   * owner — `new CheckpointError('checkpoint.conflict', threadId, fencedMessage(threadId, 'effect "k1"', takenBy))`,
+   * `takenBy` being `'run "r2" holds its lease'` or `'its checkpoint 3 names another owner'`.
+   * A write without an owner is not fenced.
+   */
   putEffect(entry: JournalEntry, options?: PutEffectOptions): Promise<void>;
   /**
    * Records several journal entries in one durable write: all of them, or none, each fenced
@@ -233,16 +247,22 @@ export interface Checkpointer {
    * Takes the lease on a thread for `owner` until `now + ttlMs`, or renews it when `owner`
    * already holds it. Fails with `checkpoint.lease_held` while another owner's lease is
    * live (`expiresAt > now`), unless `force` is set: then the other owner loses it at once
-   * (its journal writes are refused from then on). Atomic across processes sharing the store.
+   * (its journal writes are refused from then on), or `takeOverFrom` names that owner. Make
+   * the error with `CheckpointError.leaseHeld(threadId, heldLease, now, options.takeOverFrom)`.
+   * Options no store can honour (an empty owner, a `ttlMs` that is not positive) are refused
+   * with `definition.invalid_option` before anything is read: call `assertLeaseOptions` from
+   * `@agentchart/core/internal` first. Atomic across processes sharing the store.
    *
    * Writes are fenced on the holder, live or expired: once a lease was taken, only its
    * holder's journal writes and checkpoints naming an owner are accepted, until another
-   * owner acquires it. A thread never leased falls back to the owner of its latest checkpoint.
+   * owner acquires it. A journal write on a thread never leased falls back to the owner of
+   * its latest checkpoint (see {@link putEffect} and {@link save}).
    */
   acquireLease(threadId: string, options: AcquireLeaseOptions): Promise<ThreadLease>;
   /**
    * Extends `owner`'s lease to `now + ttlMs`. Resolves false (and changes nothing) when
-   * `owner` no longer holds the thread: another owner took it after it expired, or by force.
+   * `owner` no longer holds the thread: another owner took it after it expired, or by force,
+   * or it released it. Refuses options as {@link acquireLease} does (`assertLeaseOptions`).
    */
   renewLease(threadId: string, options: RenewLeaseOptions): Promise<boolean>;
   /**

@@ -50,7 +50,10 @@ export interface CheckpointerConformanceOptions<TStore extends Checkpointer> {
  * The cases of the interface's other optional methods (`putEffects`, `saveWithJournal`,
  * `renewLeases`, `listThreads`, `listDue`, `prune`) run where the store has the method and
  * pass without it, as a run works without them (see each method). It returns named async
- * cases that throw on failure (`node:assert`), so any test runner can run them.
+ * cases that throw on failure (`node:assert`), so any test runner can run them; where a case
+ * expects an error of the store, its failure says how to make it with what `@agentchart/core`
+ * and `@agentchart/core/internal` publish (`conflictMessage`, `fencedMessage`,
+ * `CheckpointError.leaseHeld`, `assertLeaseOptions` …), as the error every store shares.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ConformanceCase, ConformanceContext } from './context';
-import { assertCode, checkpointAt, rejection } from './fixtures';
+import { assertCode, checkpointAt, makeError, rejection } from './fixtures';
 
 /** Checkpoints: save, compare-and-set, latest, get, list, and recovery past a corrupt one. */
 export function checkpointCases({
@@ -61,15 +61,15 @@ export function checkpointCases({
           await store!.save(checkpointAt(thread, 1));
           await store!.save(checkpointAt(thread, 2));
           const stale = await rejection(store!.save(checkpointAt(thread, 2)), 'a stale version');
-          assertCode(stale, 'checkpoint.conflict', /is at checkpoint 2\b/);
+          assertCode(stale, 'checkpoint.conflict', /is at checkpoint 2\b/, makeError.conflict);
           assert.equal((stale as { threadId?: string }).threadId, thread);
           const skipped = await rejection(
             store!.save(checkpointAt(thread, 4)),
             'a skipped version',
           );
-          assertCode(skipped, 'checkpoint.conflict');
+          assertCode(skipped, 'checkpoint.conflict', undefined, makeError.conflict);
           const again = await rejection(store!.save(checkpointAt(thread, 1)), 'a second version 1');
-          assertCode(again, 'checkpoint.conflict', /already exists/);
+          assertCode(again, 'checkpoint.conflict', /already exists/, makeError.conflict);
           assert.deepEqual(
             (await store!.list(thread)).map((item) => item.version),
             [1, 2],

@@ -56,18 +56,67 @@ export function entryOf(
   };
 }
 
-/** The error `promise` rejects with; fails when it resolves. */
-export async function rejection(promise: Promise<unknown>, what: string): Promise<Error> {
+/**
+ * The error `promise` rejects with; fails when it resolves. `make` (one of {@link makeError})
+ * says, on failure, how the store refuses it.
+ */
+export async function rejection(
+  promise: Promise<unknown>,
+  what: string,
+  make?: string,
+): Promise<Error> {
   try {
     await promise;
   } catch (error) {
     return error as Error;
   }
-  assert.fail(`${what} resolved; it should have been refused`);
+  assert.fail(`${what} resolved; it should have been refused.${howToMake(make)}`);
 }
 
-/** Asserts `error` is an agentchart error with `code` whose message matches `pattern`. */
-export function assertCode(error: Error, code: string, pattern?: RegExp): void {
-  assert.equal((error as { code?: unknown }).code, code, `expected ${code}, got: ${error.message}`);
-  if (pattern) assert.match(error.message, pattern);
+function howToMake(make: string | undefined): string {
+  return make === undefined
+    ? ''
+    : ` Make the error with ${make} (from @agentchart/core and @agentchart/core/internal).`;
+}
+
+/**
+ * How a store makes each error the suite expects of it, from what `@agentchart/core` and
+ * `@agentchart/core/internal` publish: an author told only "did not match /…/" would have to
+ * read the suite's source to learn the message every store shares.
+ */
+export const makeError = {
+  conflict:
+    "new CheckpointError('checkpoint.conflict', threadId, conflictMessage(threadId, currentVersion, checkpoint.version))",
+  fenced:
+    "new CheckpointError('checkpoint.conflict', threadId, fencedMessage(threadId, 'effect \"k1\"' or 'checkpoint 4', 'run \"r2\" holds its lease' or 'its checkpoint 3 names another owner'))",
+  leaseHeld: 'CheckpointError.leaseHeld(threadId, heldLease, now, options.takeOverFrom)',
+  leaseOptions: "assertLeaseOptions('acquireLease' (or the method's name), options)",
+  listDueOptions: 'checkListDueOptions(options)',
+  listThreadsOptions: 'checkListThreadsOptions(options)',
+} as const;
+
+/**
+ * Asserts `error` is an agentchart error with `code` whose message matches `pattern`. `make`
+ * (one of {@link makeError}) says, on failure, how the store makes the error expected.
+ */
+export function assertCode(error: Error, code: string, pattern?: RegExp, make?: string): void {
+  const how = howToMake(make);
+  assert.equal(
+    (error as { code?: unknown }).code,
+    code,
+    `expected ${code}, got ${describeError(error)}.${how}`,
+  );
+  if (pattern) {
+    assert.match(
+      error.message,
+      pattern,
+      `the ${code} message does not match ${pattern}: "${error.message}".${how}`,
+    );
+  }
+}
+
+/** What was thrown, for a failure message: its code, if any, and its message. */
+function describeError(error: Error): string {
+  const { code } = error as { code?: unknown };
+  return `${code === undefined ? 'an error without a code' : String(code)}: "${error.message}"`;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ConformanceCase, ConformanceContext } from './context';
-import { assertCode, checkpointAt, entryOf, rejection } from './fixtures';
+import { assertCode, checkpointAt, entryOf, makeError, rejection } from './fixtures';
 
 /** The effect journal: put, get, list, and fencing by the owner of the latest checkpoint. */
 export function journalCases({ threadId, withStores }: ConformanceContext): ConformanceCase[] {
@@ -42,8 +42,13 @@ export function journalCases({ threadId, withStores }: ConformanceContext): Conf
             store!.putEffect(entryOf(thread, 'k2', 'started'), { owner: 'run-a' }),
             'a journal write of the old owner',
           );
-          assertCode(fenced, 'checkpoint.conflict', /taken over by another run/);
-          assert.match(fenced.message, /checkpoint 2 names another owner/);
+          assertCode(fenced, 'checkpoint.conflict', /taken over by another run/, makeError.fenced);
+          assertCode(
+            fenced,
+            'checkpoint.conflict',
+            /checkpoint 2 names another owner/,
+            makeError.fenced,
+          );
           assert.equal((fenced as { threadId?: string }).threadId, thread);
           assert.equal(await other!.getEffect(thread, 'k2'), undefined);
           // An update of an old entry is fenced too: it would record a result nobody owns.
@@ -133,7 +138,7 @@ export function journalCases({ threadId, withStores }: ConformanceContext): Conf
             }),
             'a write of the old owner',
           );
-          assertCode(fenced, 'checkpoint.conflict', /taken over by another run/);
+          assertCode(fenced, 'checkpoint.conflict', /taken over by another run/, makeError.fenced);
           assert.equal((await other!.getEffect(thread, 'b'))?.status, 'started');
           assert.equal(await other!.getEffect(free, 'x'), undefined);
         }),

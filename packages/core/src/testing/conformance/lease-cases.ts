@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ConformanceCase, ConformanceContext } from './context';
-import { assertCode, checkpointAt, entryOf, rejection } from './fixtures';
+import { assertCode, checkpointAt, entryOf, makeError, rejection } from './fixtures';
 
 const t0 = 1_700_000_000_000;
 const ttlMs = 30_000;
@@ -74,8 +74,11 @@ export function leaseCases({ threadId, withStores }: ConformanceContext): Confor
             await rejection(
               store!.renewLeases!([{ threadId: held[0]!, owner: '' }], { ttlMs, now }),
               'a lease without an owner',
+              makeError.leaseOptions,
             ),
             'definition.invalid_option',
+            undefined,
+            makeError.leaseOptions,
           );
         }),
     },
@@ -89,7 +92,7 @@ export function leaseCases({ threadId, withStores }: ConformanceContext): Confor
             other!.acquireLease(thread, { owner: 'run-b', ttlMs, now: t0 + ttlMs - 1 }),
             'taking a live lease',
           );
-          assertCode(held, 'checkpoint.lease_held', /run "run-a"/);
+          assertCode(held, 'checkpoint.lease_held', /run "run-a"/, makeError.leaseHeld);
           assert.match(held.message, /force/);
           assert.equal((held as { threadId?: string }).threadId, thread);
           assert.deepEqual(await store!.getLease(thread), {
@@ -174,7 +177,12 @@ export function leaseCases({ threadId, withStores }: ConformanceContext): Confor
             }),
             'a second take-over from an owner that no longer holds the thread',
           );
-          assertCode(second, 'checkpoint.lease_held', /taken over by run "run-b"/);
+          assertCode(
+            second,
+            'checkpoint.lease_held',
+            /taken over by run "run-b"/,
+            makeError.leaseHeld,
+          );
           assert.equal((await store!.getLease(thread))?.owner, 'run-b');
           // A free thread is taken as without the option.
           const free = threadId('take-over-free');
@@ -229,7 +237,12 @@ export function leaseCases({ threadId, withStores }: ConformanceContext): Confor
             store!.putEffect(entryOf(thread, 'k1', 'completed'), { owner: 'run-a' }),
             'a result of the run that lost its lease',
           );
-          assertCode(result, 'checkpoint.conflict', /run "run-b" holds its lease/);
+          assertCode(
+            result,
+            'checkpoint.conflict',
+            /run "run-b" holds its lease/,
+            makeError.fenced,
+          );
           assertCode(
             await rejection(
               store!.putEffect(entryOf(thread, 'k2', 'started'), { owner: 'run-a' }),
@@ -241,7 +254,12 @@ export function leaseCases({ threadId, withStores }: ConformanceContext): Confor
             store!.save(checkpointAt(thread, 2, 'run-a')),
             'a checkpoint of the run that lost its lease',
           );
-          assertCode(checkpoint, 'checkpoint.conflict', /run "run-b" holds its lease/);
+          assertCode(
+            checkpoint,
+            'checkpoint.conflict',
+            /run "run-b" holds its lease/,
+            makeError.fenced,
+          );
           assert.equal((await other!.getEffect(thread, 'k1'))?.status, 'started');
           assert.equal(await other!.getEffect(thread, 'k2'), undefined);
           assert.equal((await other!.latest(thread))?.version, 1);
@@ -289,8 +307,11 @@ export function leaseCases({ threadId, withStores }: ConformanceContext): Confor
               await rejection(
                 store!.acquireLease(thread, options),
                 `a lease with ${JSON.stringify(options)}`,
+                makeError.leaseOptions,
               ),
               'definition.invalid_option',
+              undefined,
+              makeError.leaseOptions,
             );
           }
           assert.equal(await store!.getLease(thread), undefined);

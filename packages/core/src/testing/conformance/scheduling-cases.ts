@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { RunLog } from '../../run-log/types';
 import type { Checkpoint, Checkpointer, RunStatus } from '../../store/types';
 import type { ConformanceCase, ConformanceContext } from './context';
-import { assertCode, checkpointAt, entryOf, rejection } from './fixtures';
+import { assertCode, checkpointAt, entryOf, makeError, rejection } from './fixtures';
 
 /** A checkpoint in `status`, written at `createdAt`, waking at `wakeAt` when given. */
 function restingAt(
@@ -84,7 +84,7 @@ export function schedulingCases({ threadId, withStores }: ConformanceContext): C
               store!.listDue!(options as never),
               `listing due threads with ${JSON.stringify(options)}`,
             );
-            assertCode(refused, 'definition.invalid_option', message);
+            assertCode(refused, 'definition.invalid_option', message, makeError.listDueOptions);
           }
         }),
     },
@@ -117,7 +117,7 @@ export function schedulingCases({ threadId, withStores }: ConformanceContext): C
               store!.listThreads(options as never),
               `listing threads with ${JSON.stringify(options)}`,
             );
-            assertCode(refused, 'definition.invalid_option', message);
+            assertCode(refused, 'definition.invalid_option', message, makeError.listThreadsOptions);
           }
         }),
     },
