@@ -67,6 +67,23 @@ const fatalKinds: ModelErrorKind[] = [
 ];
 
 describe('createReliabilityPolicy', () => {
+  // Before: policy.on('*') and policy.on('breaker.changed') were accepted and never called, while
+  // agent.events.on refuses a type nothing emits.
+  it('refuses a listener of an event type the policy never emits, or one that is no function', () => {
+    const policy = createReliabilityPolicy();
+    expect(() => policy.on('breaker.changed' as never, () => {})).toThrow(
+      expect.objectContaining({
+        code: 'definition.invalid_option',
+        message: expect.stringMatching(
+          /"breaker\.changed" is not a reliability event type; did you mean 'breaker\.change'\?/,
+        ),
+      }),
+    );
+    expect(() => policy.on('*' as never, () => {})).toThrow(/Nothing emits it/);
+    expect(() => policy.on('retry', 'log' as never)).toThrow(/the listener is the string "log"/);
+    expect(typeof policy.on('breaker.change', () => {})).toBe('function');
+  });
+
   describe('error taxonomy', () => {
     it.each(retryableKinds)('retries after %s and answers', async (kind) => {
       const { clock, call, model, retries } = setup(failThenAnswer(modelError(kind)));
