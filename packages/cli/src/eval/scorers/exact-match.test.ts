@@ -25,4 +25,21 @@ describe('exactMatch', () => {
       ),
     ).toMatchObject({ pass: true });
   });
+
+  it('fails a case whose row gives nothing to compare with, even when the run produced nothing', () => {
+    // A run that failed has no output; a row without "expected" passed it as "equal".
+    expect(exactMatch().score(scoreInput(undefined, undefined))).toEqual({
+      score: 0,
+      pass: false,
+      reason:
+        'the case\'s "expected" is missing, so there is nothing to compare the output (nothing) with; give it in the row (null for no value)',
+    });
+    expect(
+      exactMatch({ path: 'label' }).score(scoreInput({ lable: 'ok' }, undefined)),
+    ).toMatchObject({
+      pass: false,
+      reason:
+        'the case\'s "expected" has nothing at "label", so there is nothing to compare the output (nothing) with; give it in the row (null for no value)',
+    });
+  });
 });

@@ -1,10 +1,11 @@
 import { checkOptionNames } from '@agentchart/core/internal';
 import type { Scorer } from '../types';
-import { sameValue, show, valueAt } from './value-at';
+import { missingExpected, sameValue, show, valueAt } from './value-at';
 
 /**
  * Passes when the output equals the case's `expected` (deeply, key order aside) — or, with
- * `path`, when the values at that path do.
+ * `path`, when the values at that path do. A row with no expected value there fails the case:
+ * it says nothing to compare with.
  */
 export function exactMatch(options: { path?: string } = {}): Scorer {
   checkOptionNames('exactMatch', options, ['path']);
@@ -14,6 +15,8 @@ export function exactMatch(options: { path?: string } = {}): Scorer {
     score({ case: row, output }) {
       const got = valueAt(output, path);
       const expected = valueAt(row.expected, path);
+      const missing = missingExpected(expected, path, got);
+      if (missing !== undefined) return { score: 0, pass: false, reason: missing };
       const pass = sameValue(got, expected);
       return {
         score: pass ? 1 : 0,

@@ -26,4 +26,14 @@ describe('fieldMatch', () => {
       reason: 'a: got nothing, expected 1',
     });
   });
+
+  it('fails a field the row does not give, even when the output has none either', () => {
+    // A typo inside "expected" ({"lable": …}) passed every run that failed (no output).
+    expect(fieldMatch(['label']).score(scoreInput({ lable: 'ok' }, undefined))).toEqual({
+      score: 0,
+      pass: false,
+      reason:
+        'label: the case\'s "expected" has nothing at "label", so there is nothing to compare the output (nothing) with; give it in the row (null for no value)',
+    });
+  });
 });

@@ -1,11 +1,12 @@
 import { describeValue } from '@agentchart/core/internal';
 import type { Scorer } from '../types';
 import { refuse } from './refuse';
-import { sameValue, show, valueAt } from './value-at';
+import { missingExpected, sameValue, show, valueAt } from './value-at';
 
 /**
  * Compares the named fields (dotted paths) of the output with the case's `expected`; the
- * score is the share that match, and it passes when all do.
+ * score is the share that match, and it passes when all do. A field the row's `expected` does
+ * not give is a miss: there is nothing to compare it with.
  */
 export function fieldMatch(fields: readonly string[]): Scorer {
   if (
@@ -23,6 +24,8 @@ export function fieldMatch(fields: readonly string[]): Scorer {
       const misses = fields.flatMap((field) => {
         const got = valueAt(output, field);
         const expected = valueAt(row.expected, field);
+        const missing = missingExpected(expected, field, got);
+        if (missing !== undefined) return [`${field}: ${missing}`];
         return sameValue(got, expected)
           ? []
           : [`${field}: got ${show(got)}, expected ${show(expected)}`];

@@ -27,3 +27,14 @@ function canonical(value: unknown): string | undefined {
       : item,
   );
 }
+
+/**
+ * Why a case cannot be judged at `path`, or undefined when its row gives a value there. Without
+ * this, a row missing `expected` (or with a typo inside it) and a run that failed, with no
+ * output, compared "nothing" with "nothing" and passed.
+ */
+export function missingExpected(expected: unknown, path: string, got: unknown): string | undefined {
+  if (expected !== undefined) return undefined;
+  const where = path === '' ? 'is missing' : `has nothing at "${path}"`;
+  return `the case's "expected" ${where}, so there is nothing to compare the output (${show(got)}) with; give it in the row (null for no value)`;
+}
