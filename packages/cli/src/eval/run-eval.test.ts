@@ -1,4 +1,4 @@
-import { createAgent, humanWait, structuredCall } from '@agentchart/core';
+import { type ChatModel, createAgent, humanWait, structuredCall } from '@agentchart/core';
 import { scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
@@ -11,7 +11,7 @@ import { customScorer } from './scorers/custom-scorer';
 import { exactMatch } from './scorers/exact-match';
 import { llmJudge } from './scorers/llm-judge';
 
-const echo = () => {
+const echo = (fast?: ChatModel) => {
   const machine = setup({
     types: { input: {} as string, context: {} as { text: string } },
     actors: {
@@ -40,13 +40,15 @@ const echo = () => {
   return createAgent({
     machine,
     models: {
-      fast: scriptedModel({
-        // Answers slower for earlier cases, so they finish out of order.
-        handler: (request) => {
-          const text = request.messages.at(-1)?.content ?? '';
-          return { json: { text }, latencyMs: text === 'a' ? 20 : 0 };
-        },
-      }),
+      fast:
+        fast ??
+        scriptedModel({
+          // Answers slower for earlier cases, so they finish out of order.
+          handler: (request) => {
+            const text = request.messages.at(-1)?.content ?? '';
+            return { json: { text }, latencyMs: text === 'a' ? 20 : 0 };
+          },
+        }),
     },
   });
 };
@@ -125,6 +127,34 @@ describe('runEval', () => {
       costUsd: 0.0015,
     });
     expect(formatEvalTable(ran)).toMatch(/scoring cost +\$0\.00300/);
+  });
+
+  it("totals the agent's cost rounded as every cost is summed, not as a float sum (eval cost total)", async () => {
+    // $0.1 and $0.2 added as floats are $0.30000000000000004 in the JSON report.
+    const fast = scriptedModel({
+      handler: (request) => {
+        const text = request.messages.at(-1)?.content ?? '';
+        return {
+          json: { text },
+          usage: { inputTokens: text === 'a' ? 100_000 : 200_000, outputTokens: 0 },
+        };
+      },
+      metadata: { contextWindow: 1_000_000, pricing: { inputPerMillion: 1, outputPerMillion: 1 } },
+    });
+    const suite = defineEval({
+      name: 'echo',
+      agent: () => echo(fast),
+      scorers: [customScorer('any', () => true)],
+    });
+    const ran = await runEval({
+      suite,
+      cases: [
+        { id: 'a', input: 'a' },
+        { id: 'b', input: 'b' },
+      ],
+    });
+    expect(ran.cases.map((result) => result.usage?.costUsd)).toEqual([0.1, 0.2]);
+    expect(ran.variants[0]?.costUsd).toBe(0.3);
   });
 });
 

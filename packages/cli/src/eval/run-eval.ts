@@ -372,7 +372,8 @@ function summarise(
     tokens: total((result) =>
       result.usage ? result.usage.inputTokens + result.usage.outputTokens : 0,
     ),
-    costUsd: total((result) => result.usage?.costUsd ?? 0),
+    // Rounded as every cost is summed: a float sum printed $0.30000000000000004 in the report.
+    costUsd: roundUsd(total((result) => result.usage?.costUsd ?? 0)),
     scoringCostUsd: roundUsd(
       total((result) => result.scores.reduce((sum, score) => sum + (score.usage?.costUsd ?? 0), 0)),
     ),
