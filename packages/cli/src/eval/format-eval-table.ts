@@ -2,7 +2,17 @@ import { formatColumns } from '../commands/open-store';
 import { terminalSafe } from '../terminal-text';
 import type { EvalCaseResult, EvalVariantSummary, PromptVersion } from './types';
 
-const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+const percent = (share: number, decimals = 1) => `${(share * 100).toFixed(decimals)}%`;
+
+/**
+ * A pass rate and the minimum it is held to, with as many decimals as it takes to tell them
+ * apart (up to 4): at one, 2 of 3 failing a minimum of 0.667 read "66.7% < the minimum 66.7%".
+ */
+function percentsApart(share: number, minimum: number): [string, string] {
+  let decimals = 1;
+  while (decimals < 4 && percent(share, decimals) === percent(minimum, decimals)) decimals++;
+  return [percent(share, decimals), percent(minimum, decimals)];
+}
 const promptNames = (prompts: readonly PromptVersion[]) =>
   prompts.map((prompt) => `${prompt.id}@${prompt.version}`).join(', ') || '—';
 
@@ -88,8 +98,9 @@ export function formatEvalTable({
     lines.push('');
     for (const variant of variants) {
       const ok = variant.passRate >= minPassRate;
+      const [rate, minimum] = percentsApart(variant.passRate, minPassRate);
       lines.push(
-        `${ok ? 'pass' : 'FAIL'}  ${variant.variant}: ${percent(variant.passRate)} ${ok ? '≥' : '<'} the minimum ${percent(minPassRate)}`,
+        `${ok ? 'pass' : 'FAIL'}  ${variant.variant}: ${rate} ${ok ? '≥' : '<'} the minimum ${minimum}`,
       );
     }
   }
