@@ -31,11 +31,12 @@ export function numericTolerance(options: NumericToleranceOptions): Scorer {
     );
   }
   return {
-    name: `number${field ? ` ${field}` : ''} ±${relative ? `${tolerance * 100}%` : tolerance}`,
+    name: `number${field ? ` ${field}` : ''} ±${relative ? `${readable(tolerance * 100)}%` : tolerance}`,
     score({ case: row, output }) {
       const got = valueAt(output, field);
       const expected = valueAt(row.expected, field);
-      if (typeof got !== 'number' || typeof expected !== 'number') {
+      // NaN is a number to typeof, and would make the score NaN, which no report can use.
+      if (typeof got !== 'number' || Number.isNaN(got) || typeof expected !== 'number') {
         return {
           score: 0,
           pass: false,
@@ -52,8 +53,16 @@ export function numericTolerance(options: NumericToleranceOptions): Scorer {
             ? 0
             : Math.max(0, 1 - (difference - allowed) / Math.max(allowed, Math.abs(expected))),
         pass,
-        ...(pass ? {} : { reason: `got ${got}, expected ${expected} ± ${allowed}` }),
+        ...(pass ? {} : { reason: `got ${got}, expected ${expected} ± ${readable(allowed)}` }),
       };
     },
   };
+}
+
+/**
+ * A computed figure as a person would write it: `0.07 * 100` is 7.000000000000001 in floating
+ * point, which a scorer's name and reasons would otherwise show.
+ */
+function readable(value: number): number {
+  return Number(value.toPrecision(12));
 }

@@ -1,3 +1,5 @@
+import { headOf } from '@agentchart/core/internal';
+
 /** The value at a dotted path (`customer.address.city`, `items.0.sku`); the value itself for `''`. */
 export function valueAt(value: unknown, path: string): unknown {
   if (path === '') return value;
@@ -16,8 +18,15 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 /** A short JSON rendering for reasons: `"billing"`, `{"a":1}`, cut at 60 characters. */
 export function show(value: unknown): string {
-  const text = value === undefined ? 'nothing' : (canonical(value) ?? String(value));
-  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+  // JSON writes NaN and Infinity as null, which is not what the output held.
+  const numberJsonHasNot = typeof value === 'number' && !Number.isFinite(value);
+  const text =
+    value === undefined
+      ? 'nothing'
+      : numberJsonHasNot
+        ? String(value)
+        : (canonical(value) ?? String(value));
+  return text.length > 60 ? `${headOf(text, 59)}…` : text;
 }
 
 function canonical(value: unknown): string | undefined {
