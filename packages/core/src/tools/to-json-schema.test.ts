@@ -229,4 +229,17 @@ describe('toJsonSchema', () => {
     expect(schema.required).toEqual(['a']);
     expect(schema.properties).toEqual({ a: { type: 'string' }, b: { type: 'string' } });
   });
+
+  it('refuses a z.file() in an answer or in arguments, naming the key, since no model writes one', () => {
+    const upload = z.object({ title: z.string(), scan: z.file() });
+    for (const io of ['output', 'input'] as const) {
+      // Before: converted to a binary string the model filled, which no parse took as a File.
+      expect(() => toJsonSchema(upload, 'test schema', io)).toThrow(
+        expect.objectContaining({
+          code: 'definition.schema_not_convertible',
+          message: expect.stringMatching(/at "scan".*ask for its URL, its path or its text/),
+        }),
+      );
+    }
+  });
 });

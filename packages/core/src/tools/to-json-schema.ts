@@ -30,7 +30,10 @@ export function toJsonSchema(
       target: 'draft-7',
       io: 'input',
       unrepresentable: 'throw',
-      ...(io === 'output' ? { override: closeAnswerObject } : {}),
+      override: (context) => {
+        refuseFile(context);
+        if (io === 'output') closeAnswerObject(context);
+      },
     }) as Record<string, unknown>;
   try {
     const { $schema: _ignored, ...jsonSchema } = convert(schema);
@@ -104,6 +107,9 @@ function adviceFor(reason: string): string {
   if (/transform/i.test(reason)) {
     return 'A transform alone does not say what the model writes: put it after a schema that does, e.g. z.string().transform(parse) instead of z.transform(parse), or z.preprocess(fn, z.number()).';
   }
+  if (/^File\b/.test(reason)) {
+    return 'A model writes text: for a file, ask for its URL, its path or its text (z.string()) and fetch or read it after.';
+  }
   if (/custom/i.test(reason)) {
     return 'z.custom() does not say what the model writes: use a JSON type with a check, e.g. z.string().refine(isValid, "message").';
   }
@@ -129,6 +135,16 @@ interface ObjectDefinition {
  * Closes an object of an answer's schema and requires every key, optional ones as nullable
  * (see {@link sentAsNullable}).
  */
+/**
+ * A `z.file()` converts (to a binary string), but no model writes a `File`: every answer or
+ * argument would fail its parse, each call paid for. Refused at definition, as a date is.
+ */
+function refuseFile(context: { zodSchema: { _zod: { def: unknown } } }): void {
+  if ((context.zodSchema._zod.def as { type?: string }).type === 'file') {
+    throw new Error('File cannot be written by a model as JSON');
+  }
+}
+
 function closeAnswerObject(context: {
   zodSchema: { _zod: { def: unknown } };
   jsonSchema: Record<string, unknown>;
