@@ -278,6 +278,27 @@ describe('CheckpointWriter', () => {
     expect((await inner.listEffects('t')).map((entry) => entry.key)).toEqual(['a']);
   });
 
+  it('still writes the held results when the checkpoint they wait for cannot be built', async () => {
+    const { store, writes } = loggingStore();
+    const failures: unknown[] = [];
+    const writer = new CheckpointWriter({
+      checkpointer: store,
+      build: () => {
+        throw new TypeError('not storable');
+      },
+      onWritten: () => {},
+      onFailure: (error) => failures.push(error),
+      version: 1,
+      owner: 'o',
+    });
+    writer.deferJournal(result('r1'));
+    writer.request();
+    await expect(writer.flush()).rejects.toThrow('not storable');
+    // Before: dropped with the checkpoint; a resume did that step (paid for it) again.
+    expect(writes).toEqual(['put r1 completed']);
+    expect(failures).toHaveLength(1);
+  });
+
   it('records each held result, then the checkpoint, on a store without saveWithJournal', async () => {
     const { store, writes } = loggingStore({ withJournal: false });
     const { writer } = writerOn(store);

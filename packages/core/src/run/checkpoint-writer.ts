@@ -11,6 +11,11 @@ export interface CheckpointWriterOptions {
   onWritten: (checkpoint: Checkpoint, result: CheckpointWriteResult | undefined) => void;
   /** Called once when a write fails; later requests are ignored. */
   onFailure: (error: unknown) => void;
+  /**
+   * Called when {@link build} throws: the checkpoint to write instead (one that stores the
+   * run as failed, say), or undefined to fail as a write does.
+   */
+  recover?: (error: unknown, version: number) => Promise<Checkpoint | undefined>;
   /** The version of the last checkpoint already stored. */
   version: number;
   /** The run writing: journal entries written on their own are fenced on it. */
@@ -237,6 +242,27 @@ export class CheckpointWriter {
     });
   }
 
+  /**
+   * The checkpoint asked for, or the one `recover` makes when it cannot be built. When none
+   * can be, the results held for it are still written (best effort) before the write fails:
+   * they are what the run's steps did — a paid model answer among them — and a resume from
+   * the checkpoint before reads them instead of doing those steps again.
+   */
+  async #build(journal: readonly JournalEntry[]): Promise<Checkpoint> {
+    const version = this.#version + 1;
+    try {
+      return this.options.build(version);
+    } catch (error) {
+      const instead = await this.options.recover?.(error, version);
+      if (instead !== undefined) return instead;
+      // Only to a thread that exists: a first checkpoint's results belong to no stored thread.
+      if (this.#version > 0) {
+        await putAll(this.options.checkpointer, journal, this.options.owner).catch(() => {});
+      }
+      throw error;
+    }
+  }
+
   async #drain(): Promise<void> {
     const { checkpointer, owner, lease } = this.options;
     try {
@@ -281,7 +307,7 @@ export class CheckpointWriter {
         this.#urgent = false;
         this.#built = true;
         const change = lease?.changeForCheckpoint();
-        const checkpoint = this.options.build(this.#version + 1);
+        const checkpoint = await this.#build(journal);
         let result: CheckpointWriteResult | undefined;
         // Read once: a store may be a proxy that makes a function on every read.
         const saveWithJournal = journal.length > 0 ? checkpointer.saveWithJournal : undefined;

@@ -97,6 +97,92 @@ describe('a context holding values a checkpoint cannot give back', () => {
     expect(outcome.status === 'failed' && outcome.error.message).toContain('context.answer.big');
   });
 
+  it('stores the run as failed, with the answer it paid for, so a resume pays nothing again', async () => {
+    const store = stores.open();
+    const big = { due: '2026-01-02', ratio: 1, big: '12345678901234567890' };
+    const agent = createAgent({
+      machine,
+      models: { m: scriptedModel({ responses: [{ json: big }] }) },
+      checkpointer: store,
+    });
+    const outcome = await agent.run({ threadId: 't4', input: undefined });
+    await agent.close();
+    expect(outcome.status === 'failed' && outcome.error.code).toBe('run.context_not_json');
+    // Before: the store still said `running` at the checkpoint before the call, and the
+    // paid answer, held for the checkpoint that could not be built, was never journaled.
+    const latest = await store.latest('t4');
+    expect(latest?.run.status).toBe('failed');
+    expect(latest?.run.error?.code).toBe('run.context_not_json');
+    const calls = (await store.listEffects('t4')).filter((entry) => entry.kind === 'llm');
+    expect(calls.map((entry) => entry.status)).toEqual(['completed']);
+
+    let paidAgain = 0;
+    const again = createAgent({
+      machine,
+      models: {
+        m: scriptedModel({
+          handler: () => {
+            paidAgain += 1;
+            return { json: big };
+          },
+        }),
+      },
+      checkpointer: stores.open(),
+    });
+    const resumed = await (await again.resume('t4')).result();
+    await again.close();
+    expect(paidAgain).toBe(0);
+    expect(resumed.status === 'failed' && resumed.error.code).toBe('run.context_not_json');
+  });
+
+  it('fails with run.context_not_json naming where the context refers to itself, and stores the failure', async () => {
+    type Node = { name: string; parent?: Node; children: Node[] };
+    const tree = setup({
+      types: { context: {} as { root?: Node; answer?: unknown } },
+      actors: {
+        ask: structuredCall({
+          model: 'm',
+          schema: z.object({ n: z.number() }),
+          prompt: () => 'n?',
+        }),
+      },
+    }).createMachine({
+      id: 'tree',
+      context: {},
+      initial: 'asking',
+      states: {
+        asking: {
+          invoke: {
+            src: 'ask',
+            onDone: {
+              target: 'done',
+              actions: assign(({ event }) => {
+                const root: Node = { name: 'root', children: [] };
+                root.children.push({ name: 'leaf', parent: root, children: [] });
+                return { root, answer: event.output };
+              }),
+            },
+          },
+        },
+        done: { type: 'final' },
+      },
+    });
+    const store = stores.open();
+    const agent = createAgent({
+      machine: tree,
+      models: { m: scriptedModel({ responses: [{ json: { n: 1 } }] }) },
+      checkpointer: store,
+    });
+    const outcome = await agent.run({ threadId: 't5', input: undefined });
+    await agent.close();
+    // Before: a bare TypeError (code `unknown`) naming no key, the store saying `running`.
+    expect(outcome.status === 'failed' && outcome.error.code).toBe('run.context_not_json');
+    expect(outcome.status === 'failed' && outcome.error.message).toContain(
+      'context.root.children[0].parent',
+    );
+    expect((await store.latest('t5'))?.run.status).toBe('failed');
+  });
+
   it("fails with run.context_not_json naming a bigint in the machine's output", async () => {
     const counting = setup({}).createMachine({
       id: 'counting',

@@ -53,12 +53,21 @@ export function contextNotJsonWarning(where: string): string {
 
 /**
  * The error a run fails with when the machine's context or output holds a `bigint`, which a
- * checkpoint cannot store at all (JSON has no such number); undefined for any other error of
- * the sealing.
+ * checkpoint cannot store at all (JSON has no such number), or refers to itself; undefined
+ * for any other error of the sealing.
  */
 export function contextNotJsonError(snapshot: unknown, error: unknown): RunError | undefined {
-  if (!(error instanceof TypeError) || !/BigInt/.test(error.message)) return undefined;
+  if (!(error instanceof TypeError)) return undefined;
   const { context, output } = (snapshot ?? {}) as { context?: unknown; output?: unknown };
+  if (/circular structure/.test(error.message)) {
+    const where = cycleIn(context, 'context', []) ?? cycleIn(output, 'output', []) ?? 'a value';
+    return new RunError('run.context_not_json', {
+      message: `The machine's context or output refers to itself, at ${where} (or nests deeper than a checkpoint stores): a checkpoint holds JSON values, which cannot. Keep plain data in the context — an id where it would refer back to an object it is part of.`,
+      cause: error,
+      details: { at: where },
+    });
+  }
+  if (!/BigInt/.test(error.message)) return undefined;
   const where =
     bigintIn(context, 'context', 0) ?? bigintIn(output, 'output', 0) ?? 'a value of the machine';
   return new RunError('run.context_not_json', {
@@ -85,5 +94,30 @@ function bigintIn(value: unknown, path: string, depth: number): string | undefin
     );
     if (found) return found;
   }
+  return undefined;
+}
+
+/**
+ * Where the first object that refers back to one it is part of is: `context.node.parent`.
+ * `done` holds objects already walked without finding one: a value shared by many parts is
+ * walked once.
+ */
+function cycleIn(
+  value: unknown,
+  path: string,
+  within: object[],
+  done = new WeakSet<object>(),
+): string | undefined {
+  if (typeof value !== 'object' || value === null || writesOwnJson(value)) return undefined;
+  if (within.includes(value)) return path;
+  if (done.has(value) || within.length > maxDepth) return undefined;
+  within.push(value);
+  for (const [key, item] of Object.entries(value)) {
+    const at = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`;
+    const found = cycleIn(item, at, within, done);
+    if (found) return found;
+  }
+  within.pop();
+  done.add(value);
   return undefined;
 }

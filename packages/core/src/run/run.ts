@@ -227,6 +227,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   #contextNotJson: 'found' | 'warned' | undefined;
   /** The state an evicted run's last checkpoints store: the run as it was when it left. */
   #frozen: { sealed: SealedState; wakeAt: number | undefined } | undefined;
+  /** Set when the run's state could not be stored (a bigint in it): the error it fails with. */
+  #unstorable: RunError | undefined;
 
   constructor(
     runtime: AgentRuntime,
@@ -282,6 +284,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       build: (next) => this.#checkpointAt(next),
       onWritten: (checkpoint, result) => this.#onWritten(checkpoint, result),
       onFailure: (error) => this.#failWith(error, false),
+      recover: (error, version) => this.#failedCheckpointOf(error, version),
       version,
       owner,
       lease: this.#lease,
@@ -1266,7 +1269,15 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   async #stored(outcome: RunOutcome): Promise<RunOutcome> {
     try {
       await this.#writer.flush();
-      return outcome;
+      const unstorable = this.#unstorable;
+      if (unstorable === undefined || outcome.status === 'failed') return outcome;
+      // Ended as done (an output holding a bigint), stored as failed: reported as stored.
+      return {
+        status: 'failed',
+        threadId: this.threadId,
+        error: serializeError(unstorable),
+        usage: outcome.usage,
+      };
     } catch (error) {
       // A checkpoint that cannot be written must not be mistaken for a durable rest.
       this.#lifecycle.moveTo('failed');
@@ -1317,6 +1328,39 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       createdAt: this.runtime.clock.now(),
       owner: this.owner,
       ...(wakeAt === undefined ? {} : { wakeAt }),
+    });
+  }
+
+  /**
+   * The checkpoint to store when the run's state cannot be (its context or output holds a
+   * bigint): the last stored state of the machine, with the run failed. The store then says
+   * what happened instead of `running`, the results of the steps since are written with it
+   * (a paid answer among them), and a resume replays them from the journal (paying nothing
+   * again) up to the step that failed, which fails the same way unless the chart changed.
+   * Undefined for any other error, or when no checkpoint of the thread is stored yet.
+   */
+  async #failedCheckpointOf(error: unknown, version: number): Promise<Checkpoint | undefined> {
+    if (!(error instanceof RunError) || error.code !== 'run.context_not_json') return undefined;
+    const stored = version > 1 ? await this.runtime.checkpointer.latest(this.threadId) : undefined;
+    if (stored?.version !== version - 1) return undefined;
+    this.#unstorable = error;
+    this.failure ??= error;
+    this.#error ??= serializeError(error);
+    if (!this.#lifecycle.ended) this.#end('failed', error, false);
+    const run = {
+      ...(this.#usageSources ? { ...this.#state, usage: this.familyUsage } : this.#state),
+      status: 'failed' as const,
+      error: storedErrorOf(serializeError(error), this.runtime),
+    };
+    return new SealedCheckpoint({
+      threadId: this.threadId,
+      version,
+      machineVersion: stored.machineVersion,
+      snapshot: stored.snapshot,
+      run: sealJson(run) as RunState,
+      delayedEvents: [],
+      createdAt: this.runtime.clock.now(),
+      owner: this.owner,
     });
   }
 
