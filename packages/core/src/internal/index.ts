@@ -53,6 +53,7 @@ export {
   type ModelCallErrorOptions,
   type ModelErrorKind,
 } from '../model/model-call-error';
+export { type HeaderSource, parseRetryAfter } from '../model/parse-retry-after';
 export type {
   ChatMessage,
   ChatRequest,

@@ -1,6 +1,5 @@
 import { ModelCallError } from '@agentchart/core';
-import type { ModelErrorKind } from '@agentchart/core/internal';
-import { type HeaderSource, parseRetryAfter } from './parse-retry-after';
+import { type HeaderSource, type ModelErrorKind, parseRetryAfter } from '@agentchart/core/internal';
 import { summariseErrorText } from './summarise-error-text';
 
 /** What the attempt knew when it failed, beyond the error itself. */

@@ -38,7 +38,8 @@ function parseHttpDate(value: string): number {
 }
 
 /**
- * The server's retry hint in milliseconds, from `retry-after-ms` (OpenAI's precise form,
+ * The server's retry hint in milliseconds — what a model adapter puts in its
+ * `ModelCallError`'s `retryAfterMs` — from `retry-after-ms` (OpenAI's precise form,
  * preferred), else `Retry-After` as seconds or as an HTTP date. `undefined` when absent or
  * unreadable: a garbled hint is no hint, and the policy's own backoff applies.
  */
