@@ -74,6 +74,23 @@ describe('a context holding values a checkpoint cannot give back', () => {
     await restored.agent.close();
   });
 
+  it("warns of a Date in the machine's output, which the stored outcome gives back as a string", async () => {
+    const dated = setup({}).createMachine({
+      id: 'dated',
+      initial: 'done',
+      states: { done: { type: 'final' } },
+      output: () => ({ due: new Date('2026-01-02T00:00:00Z') }),
+    });
+    const agent = createAgent({ machine: dated, checkpointer: stores.open() });
+    const warnings: string[] = [];
+    agent.events.on('agent.warning', ({ code, message }) => warnings.push(`${code}: ${message}`));
+    expect((await agent.run({ threadId: 'd1', input: undefined })).status).toBe('done');
+    await agent.close();
+    // Before: nothing said; read back from the store, `due` was a string.
+    expect(warnings).toEqual([expect.stringContaining('output.due (a Date)')]);
+    expect(warnings[0]).toMatch(/^context\.not_json: /);
+  });
+
   it('warns once per agent and place, not at every run (a server would print it per request)', async () => {
     const m = scriptedModel({
       handler: () => ({ json: { due: '2026-01-02', ratio: 0, big: null } }),

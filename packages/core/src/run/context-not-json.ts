@@ -10,36 +10,17 @@ function writesOwnJson(value: object): boolean {
 }
 
 /**
- * Where the machine's context holds a value a checkpoint's JSON would not give back as it is,
- * as a path and a description (`context.answer.due (a Date)`); undefined when none is found.
+ * Where the machine's context (or its output, `path` 'output') holds a value a checkpoint's
+ * JSON would not give back as it is, as a path and a description (`context.answer.due (a
+ * Date)`); undefined when none is found.
  */
-export function contextValueNotJson(context: unknown): string | undefined {
+export function contextValueNotJson(value: unknown, path = 'context'): string | undefined {
   try {
-    return nonJsonValue(context, 'context', writesOwnJson);
+    return nonJsonValue(value, path, writesOwnJson);
   } catch {
     // A context that refers to itself: its checkpoint fails, saying so.
     return undefined;
   }
-}
-
-/** Where each agent (its runtime) was warned of already: a few paths, kept while it lives. */
-const warned = new WeakMap<object, Set<string>>();
-const maxWarnedPaths = 100;
-
-/**
- * True the first time `agent` asks about `where`: the value comes from the chart's code, so
- * every run of the agent would hold it, and one warning per place is enough — not one per run,
- * which a server would print at every request.
- */
-export function firstContextNotJson(agent: object, where: string): boolean {
-  let paths = warned.get(agent);
-  if (!paths) {
-    paths = new Set();
-    warned.set(agent, paths);
-  }
-  if (paths.has(where) || paths.size >= maxWarnedPaths) return false;
-  paths.add(where);
-  return true;
 }
 
 /**
@@ -48,7 +29,8 @@ export function firstContextNotJson(agent: object, where: string): boolean {
  * (after a restart, an eviction while waiting, in another process) would read different values.
  */
 export function contextNotJsonWarning(where: string): string {
-  return `The machine's context holds a value a checkpoint keeps as JSON, which gives it back as something else, at ${where}: a run restored from its checkpoint (after a restart, an eviction while it waits, in another process) reads a Date as its ISO string, a Map or a Set as {}, NaN and Infinity as null, a class instance as a plain object, and finds no function. Keep plain data in the context — a date as its ISO string (z.iso.datetime() without a transform to Date, converted where it is used), a Map as an object or a list of entries.`;
+  const part = where.startsWith('output') ? 'output' : 'context';
+  return `The machine's ${part} holds a value a checkpoint keeps as JSON, which gives it back as something else, at ${where}: a run restored from its checkpoint (after a restart, an eviction while it waits, in another process), or its outcome read from the store, reads a Date as its ISO string, a Map or a Set as {}, NaN and Infinity as null, a class instance as a plain object, and finds no function. Keep plain data in the ${part} — a date as its ISO string (z.iso.datetime() without a transform to Date, converted where it is used), a Map as an object or a list of entries.`;
 }
 
 /**

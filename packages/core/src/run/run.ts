@@ -22,12 +22,9 @@ import type { AgentRuntime } from './agent-runtime';
 import { CheckpointWriter } from './checkpoint-writer';
 import { ChildMachines, hasChildMachine } from './child-machines';
 import { contextMutationError } from './context-mutation-error';
-import {
-  contextNotJsonWarning,
-  contextValueNotJson,
-  firstContextNotJson,
-} from './context-not-json';
+import { contextNotJsonWarning, contextValueNotJson } from './context-not-json';
 import { DelayedEvents } from './delayed-events';
+import { firstWarning } from './first-warning';
 import { type HeldReply, type HumanWaitRegistration, HumanWaits } from './human-waits';
 import { holdProcessOpen, unrefTimer } from './keep-alive';
 import { lateReplyErrorFor } from './late-replies';
@@ -503,11 +500,9 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       this.#effects.restoring = false;
     }
     for (const actor of restarted) {
-      this.runtime.events.warn(
-        this.threadId,
-        'restore.actor_restarted',
-        restartedActorWarning(actor),
-      );
+      const code = 'restore.actor_restarted';
+      if (!firstWarning(this.runtime, code, `${actor.state} ${actor.src}`)) continue;
+      this.runtime.events.warn(this.threadId, code, restartedActorWarning(actor));
     }
     if (this.#lifecycle.ended) return;
     const restored = this.actor.getSnapshot() as AnySnapshot;
@@ -1401,8 +1396,9 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   }
 
   /**
-   * Warns, once per run, of a child spawned without an id that this checkpoint stores: a run
-   * restored in another process may lose it (see {@link childWithoutIdWarning}).
+   * Warns of a child spawned without an id that this checkpoint stores: a run restored in
+   * another process may lose it (see {@link childWithoutIdWarning}). Looked for until found
+   * once per run, and warned of once per agent and place.
    */
   #warnOfChildWithoutId(): void {
     if (this.replay) return;
@@ -1410,7 +1406,9 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     const [found] = childrenWithoutId(this.actor.getSnapshot() as AnySnapshot, known);
     if (!found) return;
     this.#childrenWithoutId = true;
-    this.runtime.events.warn(this.threadId, 'spawn.without_id', childWithoutIdWarning(found));
+    const code = 'spawn.without_id';
+    if (!firstWarning(this.runtime, code, `${found.state} ${found.src}`)) return;
+    this.runtime.events.warn(this.threadId, code, childWithoutIdWarning(found));
   }
 
   /**
@@ -1421,9 +1419,9 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   #warnOfContextNotJson(): void {
     this.#contextNotJson = 'warned';
     if (this.replay) return;
-    const { context } = this.actor.getSnapshot() as { context?: unknown };
-    const where = contextValueNotJson(context);
-    if (where && firstContextNotJson(this.runtime, where)) {
+    const { context, output } = this.actor.getSnapshot() as { context?: unknown; output?: unknown };
+    const where = contextValueNotJson(context) ?? contextValueNotJson(output, 'output');
+    if (where && firstWarning(this.runtime, 'context.not_json', where)) {
       this.runtime.events.warn(this.threadId, 'context.not_json', contextNotJsonWarning(where));
     }
   }

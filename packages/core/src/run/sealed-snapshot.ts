@@ -57,7 +57,7 @@ export class SnapshotSealer {
   /** The last sealed context, kept by {@link release}: the next seal shares it (see there). */
   #restingContext: unknown;
 
-  /** Called when the context holds a value its JSON gives back as something else. */
+  /** Called when the context or the output holds a value its JSON gives back as something else. */
   readonly #onContextLoss: (() => void) | undefined;
 
   constructor(freezeContext = true, onContextLoss?: () => void) {
@@ -92,7 +92,10 @@ export class SnapshotSealer {
       const value =
         key === 'historyValue'
           ? this.#historyOf(snapshot.historyValue)
-          : sealJson(snapshot[key], { previous: before?.[key] });
+          : sealJson(snapshot[key], {
+              previous: before?.[key],
+              ...(key === 'output' && this.#onContextLoss ? { onLoss: this.#onContextLoss } : {}),
+            });
       if (value === undefined) continue;
       if (!changed && value !== before![key]) changed = true;
       sealed[key] = value;

@@ -49,5 +49,5 @@ export function childWithoutIdWarning({ id, src, state }: ChildWithoutId): strin
       ? `XState keys such a child "undefined", so a checkpoint holds only the last one spawned: a restored run (after an eviction, a crash or a restart) loses the others, their timers and the events they would send.`
       : `XState keys such a child by its session id ("${id}"), from a counter that starts again in every process. When this run is restored in another process (after a crash, a restart, or a hand-back to another worker), a child it spawns then can be given the same key and replace this one in the snapshot: this child, its timers and the events it would send are lost.`;
   const spawn = id === 'undefined' ? 'spawnChild' : 'spawn';
-  return `State "${state}" spawned "${src}" without an id. ${loss} Give it an id unique among the children alive at once: ${spawn}('${src}', { id: '${src}-1' }), or an id from the event. Reported once per run.`;
+  return `State "${state}" spawned "${src}" without an id. ${loss} Give it an id unique among the children alive at once: ${spawn}('${src}', { id: '${src}-1' }), or an id from the event. Reported once per agent and place.`;
 }

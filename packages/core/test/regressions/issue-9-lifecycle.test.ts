@@ -302,6 +302,27 @@ describe('run lifecycle (issue 9)', () => {
     expect(stopped).not.toHaveProperty('handedBack');
   });
 
+  it('warns of a plain actor a restore started again once per agent and place, not once per thread', async () => {
+    const checkpointer = new MemoryCheckpointer();
+    const machine = setup({
+      actors: { work: fromPromise(() => new Promise<void>(() => {})) },
+    }).createMachine({
+      id: 'slow',
+      initial: 'working',
+      states: { working: { invoke: { src: 'work' } } },
+    });
+    const first = createAgent({ machine, checkpointer });
+    for (const threadId of ['a', 'b', 'c']) first.start({ threadId, input: undefined });
+    await first.close({ timeoutMs: 10 });
+    const second = createAgent({ machine, checkpointer });
+    const warnings: string[] = [];
+    second.events.on('agent.warning', ({ code }) => warnings.push(code));
+    for (const threadId of ['a', 'b', 'c']) await second.resume(threadId);
+    // Before: one per thread; a restart that took back a thousand threads printed a thousand.
+    expect(warnings).toEqual(['restore.actor_restarted']);
+    await second.close({ timeoutMs: 10 });
+  });
+
   it('says a reply found no wait when the thread it resumed to deliver it came to rest without one', async () => {
     const checkpointer = new MemoryCheckpointer();
     const { machine, step } = workUntilFinished();
