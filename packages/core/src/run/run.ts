@@ -914,6 +914,12 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       if (!this.replay) await this.#lease.confirm();
       await this.#writer.writeJournal(entry, { durable });
     } catch (error) {
+      // The store failed the write (a full disk, a connection lost): the run writes nothing
+      // more, so the thread rests at its last durable checkpoint and resumes from there. The
+      // checkpoint of the macrostep that started this step, built at the end of the turn,
+      // would otherwise store the thread `failed` — ended for good, and without the results
+      // this write carried (an unsafe call that ran, left `started`) — once space came back.
+      if (StorageError.isInstance(error)) this.#writer.abandon();
       this.#failWith(error, false);
       throw error;
     }
