@@ -1,4 +1,4 @@
-import { statfsSync, statSync } from 'node:fs';
+import { accessSync, constants, statfsSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { CheckpointError } from './checkpoint-error';
 import { StorageError } from './storage-error';
@@ -138,12 +138,31 @@ function cannotOpenError(reason: string, context: FailureContext, cause: unknown
   const { path } = context;
   const notFile = notAFile(path);
   if (notFile) return new StorageError('storage.not_a_file', path, notFile, cause);
+  // SQLite says only that it cannot open the file (a WAL database needs its -shm and -wal
+  // beside it); the kernel tells a read-only mount, which binds root too, from a permission.
+  if (onReadOnlyMount(path)) return readOnlyError(reason, context, cause);
   return new StorageError(
     'storage.permission_denied',
     path,
     `${path} cannot be opened (${reason}) while ${context.doing}: this process (user id ${process.getuid?.() ?? 'unknown'}) may not read or write it or its folder ${dirname(path)}. Give it access to both, or run as the user that owns them.`,
     cause,
   );
+}
+
+/** Whether the file, or the folder it would be created in, is on a file system mounted read-only. */
+function onReadOnlyMount(path: string): boolean {
+  for (const target of [path, dirname(path)]) {
+    try {
+      accessSync(target, constants.W_OK);
+      return false;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EROFS') return true;
+      // A file not there yet: its folder decides.
+      if (code !== 'ENOENT') return false;
+    }
+  }
+  return false;
 }
 
 /**

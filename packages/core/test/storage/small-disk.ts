@@ -43,6 +43,30 @@ export function onSmallDisk<T>(script: string, input: unknown, { sizeMb = 2 } = 
 }
 
 /**
+ * Runs `script` with Node in a private mount namespace where `folder` is bound onto itself
+ * read-only: a file system mounted read-only, which binds root too (a file's mode does not),
+ * without touching the machine's mounts. Returns the JSON line it prints last. Root only.
+ */
+export function onReadOnlyMount<T>(folder: string, script: string, input: unknown): T {
+  const result = spawnSync(
+    'unshare',
+    [
+      '-m',
+      'bash',
+      '-c',
+      'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && exec "$2" --conditions=source --import tsx "$3" "$4"',
+      'bash',
+      folder,
+      process.execPath,
+      join(here, script),
+      JSON.stringify(input),
+    ],
+    { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 },
+  );
+  return lastJsonLine<T>(result, script);
+}
+
+/**
  * Runs `script` with Node as the user `nobody` (whom file permissions bind, unlike root),
  * with `input` as its argument; returns the JSON line it prints last.
  */

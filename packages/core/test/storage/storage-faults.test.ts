@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteCheckpointer } from '../../src/store/sqlite-checkpointer';
-import { asNobody, isRoot, onSmallDisk } from './small-disk';
+import { asNobody, isRoot, onReadOnlyMount, onSmallDisk } from './small-disk';
 
 type Attempt<T = unknown> =
   | { ok: true; value: T }
@@ -45,35 +45,40 @@ describe.skipIf(!isRoot)('SqliteCheckpointer on a full disk', () => {
   });
 });
 
+/** Makes a run database at `path` holding one thread, `t`, resting `waiting`. */
+async function storeOneWaitingThread(path: string): Promise<void> {
+  const store = new SqliteCheckpointer({ path });
+  await store.save({
+    threadId: 't',
+    version: 1,
+    machineVersion: 'm1',
+    snapshot: { value: 'waiting' },
+    run: {
+      status: 'waiting',
+      input: null,
+      startedAt: 0,
+      occurrences: {},
+      usage: {
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+        modelCalls: 0,
+        toolCalls: 0,
+        steps: 1,
+      },
+    },
+    createdAt: 1,
+  });
+  store.close();
+}
+
 describe.skipIf(!isRoot)('SqliteCheckpointer on a read-only file', () => {
   let dir: string;
   let path: string;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'agentchart-readonly-'));
     path = join(dir, 'runs.db');
-    const store = new SqliteCheckpointer({ path });
-    await store.save({
-      threadId: 't',
-      version: 1,
-      machineVersion: 'm1',
-      snapshot: { value: 'waiting' },
-      run: {
-        status: 'waiting',
-        input: null,
-        startedAt: 0,
-        occurrences: {},
-        usage: {
-          inputTokens: 0,
-          outputTokens: 0,
-          costUsd: 0,
-          modelCalls: 0,
-          toolCalls: 0,
-          steps: 1,
-        },
-      },
-      createdAt: 1,
-    });
-    store.close();
+    await storeOneWaitingThread(path);
     // The file and its folder are root's; `nobody` may read, not write.
     chmodSync(path, 0o444);
     chmodSync(dir, 0o755);
@@ -108,5 +113,41 @@ describe.skipIf(!isRoot)('SqliteCheckpointer on a read-only file', () => {
       },
     });
     expect(digest()).toBe(before);
+  });
+});
+
+describe.skipIf(!isRoot)('SqliteCheckpointer on a file system mounted read-only', () => {
+  let dir: string;
+  let path: string;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'agentchart-readonly-mount-'));
+    path = join(dir, 'runs.db');
+    await storeOneWaitingThread(path);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses to open it for writing with storage.read_only, naming the mount (it was storage.permission_denied, saying this user may not read or write it)', () => {
+    const opened = onReadOnlyMount<Attempt>(dir, 'open-store.ts', { path });
+    expect(opened).toMatchObject({ ok: false, error: { code: 'storage.read_only' } });
+    if (!opened.ok) {
+      expect(opened.error.message).toContain('mounted read-only');
+      expect(opened.error.message).toContain('{ readOnly: true }');
+    }
+  });
+
+  it('reads it with readOnly: true', () => {
+    const opened = onReadOnlyMount<Attempt<{ threads: string[]; status: string; write: Attempt }>>(
+      dir,
+      'open-store.ts',
+      { path, readOnly: true },
+    );
+    expect(opened).toMatchObject({
+      ok: true,
+      value: {
+        threads: ['t'],
+        status: 'waiting',
+        write: { ok: false, error: { code: 'storage.read_only' } },
+      },
+    });
   });
 });
