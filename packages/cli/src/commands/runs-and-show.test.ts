@@ -438,7 +438,7 @@ describe('agentchart runs and show, on hostile or broken databases', () => {
 });
 
 describe.skipIf(process.getuid?.() !== 0)(
-  'agentchart runs and show on a read-only database',
+  'agentchart runs, show and waits on a read-only database',
   () => {
     it('read the file without writing it, as a user who may not write it (issue 10)', () => {
       const readOnlyDir = mkdtempSync(join(tmpdir(), 'agentchart-cli-readonly-'));
@@ -461,6 +461,9 @@ describe.skipIf(process.getuid?.() !== 0)(
         const show = asNobody('show', 'b:T-101', '--db', path);
         expect({ status: show.status, stderr: show.stderr }).toEqual({ status: 0, stderr: '' });
         expect(show.stdout).toContain('state    "bidReady"');
+        const waits = asNobody('waits', '--db', path);
+        expect({ status: waits.status, stderr: waits.stderr }).toEqual({ status: 0, stderr: '' });
+        expect(waits.stdout).toContain('No human waits pending');
         expect(readFileSync(path).equals(before)).toBe(true);
         expect(existsSync(`${path}-wal`)).toBe(false);
       } finally {

@@ -5,14 +5,13 @@ import { rootOf } from '../show/root-thread';
 import { jsonForTerminal, terminalSafe } from '../terminal-text';
 import { listThreads } from './list-threads';
 import { agentVariable } from './load-agents';
-import { formatColumns } from './open-store';
+import { formatColumns, openStore } from './open-store';
 import { parseCommandArgs } from './parse-command-args';
 import {
   databaseArgument,
   databaseVariable,
   defaultDatabase,
   describeDatabase,
-  openRunDatabase,
   resolveDatabase,
   schemaVariable,
   shellWord,
@@ -80,9 +79,11 @@ export const waitsCommand: Command = {
       );
     }
     const database = resolveDatabase(values.db, context, values.schema);
-    const store = await openRunDatabase(database, { command: 'waits', mustExist: true });
+    // Read-only, as `runs` and `show` open it: on a read-only file or mount, or a copy from
+    // a backup, and without upgrading an older file's schema.
+    const store = await openStore('waits', values.db, context, values.schema);
     try {
-      const { checkpointer } = store;
+      const checkpointer = store.store;
       const threadIds =
         values.thread === undefined
           ? (await listThreads(checkpointer, 'waiting')).map((thread) => thread.threadId)
