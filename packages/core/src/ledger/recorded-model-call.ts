@@ -14,7 +14,8 @@ export interface RecordedModelCall {
   cached: boolean;
   /**
    * Set when a guard stopped the answer after it was paid for: the call counts (tokens,
-   * cost) and the effect fails with `guard.blocked`, on resume too.
+   * cost) and the effect fails with `guard.blocked`, on resume too. `checkFailed` when the
+   * guard's check threw rather than judged the answer.
    */
-  blocked?: { guard: string; reason: string };
+  blocked?: { guard: string; reason: string; checkFailed?: true };
 }

@@ -84,6 +84,60 @@ describe('createGuard', () => {
     expect(blocks).toMatchObject([{ guard: 'no-secrets-out', stage: 'output' }]);
   });
 
+  it('blocks a request whose input check throws, naming the guard, before anything is sent', async () => {
+    const down = new Error('classifier unreachable');
+    const { agent, model, blocks } = guardedAgent(
+      createGuard({
+        name: 'off-topic',
+        input: async () => {
+          throw down;
+        },
+      }),
+    );
+    const outcome = await agent.run({ threadId: 't', input: undefined });
+    expect(outcome).toMatchObject({
+      status: 'done',
+      output: {
+        error: {
+          code: 'guard.blocked',
+          details: { guard: 'off-topic', stage: 'input', checkFailed: true },
+        },
+      },
+      usage: { modelCalls: 0 },
+    });
+    expect(model.requests).toHaveLength(0);
+    expect(blocks).toMatchObject([{ guard: 'off-topic', stage: 'input' }]);
+  });
+
+  it('counts an answer whose output check throws as paid for, and blocks it', async () => {
+    const { agent, blocks } = guardedAgent(
+      createGuard({
+        name: 'judge',
+        output: () => {
+          throw new Error('judge model down');
+        },
+      }),
+    );
+    const outcome = await agent.run({ threadId: 't', input: undefined });
+    const failure = {
+      code: 'guard.blocked',
+      details: { guard: 'judge', stage: 'output', checkFailed: true },
+    };
+    expect(outcome).toMatchObject({
+      status: 'done',
+      output: { error: failure },
+      usage: { modelCalls: 1 },
+    });
+    expect(outcome.usage.outputTokens).toBeGreaterThan(0);
+    const [entry] = await agent.journal('t');
+    expect(entry).toMatchObject({ kind: 'llm', status: 'completed' });
+    expect((entry!.output as RecordedModelCall).blocked).toMatchObject({
+      guard: 'judge',
+      checkFailed: true,
+    });
+    expect(blocks).toMatchObject([{ guard: 'judge', stage: 'output' }]);
+  });
+
   it('lets a check replace the request or the answer', async () => {
     const { agent, model } = guardedAgent(
       createGuard({

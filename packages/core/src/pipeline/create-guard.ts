@@ -1,4 +1,5 @@
 import { DefinitionError } from '../errors/definition-error';
+import { describeThrown } from '../errors/describe-thrown';
 import { checkOptionNames, describeValue } from '../errors/option-names';
 import type { ChatRequest, ChatResponse } from '../model/types';
 import { guardBlockedError } from './guard-blocked-error';
@@ -17,7 +18,11 @@ export type GuardVerdict<T> = undefined | { block: string } | { replace: T };
 export interface GuardOptions {
   /** Named in the `guard.blocked` error and the `guard.block` event. */
   name: string;
-  /** Checks a request before it is sent, as the context budget fitted it. */
+  /**
+   * Checks a request before it is sent, as the context budget fitted it. A check that throws
+   * or rejects (its classifier is down) blocks the request: `guard.blocked` with
+   * `details.checkFailed: true` and the thrown error as `cause`.
+   */
   input?: (
     request: ChatRequest,
     call: ModelCall,
@@ -26,7 +31,9 @@ export interface GuardOptions {
    * Checks an answer before the effect uses it. A blocked answer was paid for: the journal
    * records it with its usage and cost, and the effect fails with `guard.blocked` (on a
    * resume too). Its streamed deltas wait for the check: `llm.token` gets those of an answer
-   * it passes, the text of one it replaces, and nothing of one it blocks.
+   * it passes, the text of one it replaces, and nothing of one it blocks. A check that throws
+   * or rejects blocks the answer the same way (`details.checkFailed: true`): it was paid for
+   * and is counted all the same.
    */
   output?: (
     response: ChatResponse,
@@ -38,7 +45,8 @@ export interface GuardOptions {
  * A guard as model-call middleware: input and output checks around every model call of the
  * agent (give it to `createAgent({ middleware })`). What it stops fails the calling effect
  * with a `guard.blocked` {@link RunError} — `details.guard`, `details.stage`,
- * `details.reason` — that the chart routes like any other failure.
+ * `details.reason` — that the chart routes like any other failure. A check that throws fails
+ * closed: what it could not check is blocked, with `details.checkFailed: true`.
  *
  * @example
  * ```ts
@@ -67,7 +75,7 @@ export function createGuard(options: GuardOptions): ModelCallMiddleware {
         });
       let current = call;
       if (input) {
-        const verdict = await input(call.request, call);
+        const verdict = await checkOrBlock(() => input(call.request, call));
         if (verdict && 'block' in verdict) {
           report('input', verdict.block);
           throw guardBlockedError({
@@ -75,6 +83,7 @@ export function createGuard(options: GuardOptions): ModelCallMiddleware {
             reason: verdict.block,
             stage: 'input',
             model: call.models[0]!.modelName,
+            ...('failed' in verdict ? { checkFailed: true, thrown: verdict.thrown } : {}),
           });
         }
         if (verdict && 'replace' in verdict) current = { ...call, request: verdict.replace };
@@ -85,10 +94,14 @@ export function createGuard(options: GuardOptions): ModelCallMiddleware {
       const held = sink ? new HeldTokens(sink) : undefined;
       const outcome = await next(held ? { ...current, onToken: held.hold } : current);
       if (!output || outcome.blocked) return outcome;
-      const verdict = await output(outcome.response, current);
+      const verdict = await checkOrBlock(() => output(outcome.response, current));
       if (verdict && 'block' in verdict) {
         report('output', verdict.block);
-        return { ...outcome, blocked: { guard: name, reason: verdict.block } };
+        const blocked = { guard: name, reason: verdict.block };
+        return {
+          ...outcome,
+          blocked: 'failed' in verdict ? { ...blocked, checkFailed: true } : blocked,
+        };
       }
       if (verdict && 'replace' in verdict) {
         held?.replaceWith(verdict.replace);
@@ -98,6 +111,22 @@ export function createGuard(options: GuardOptions): ModelCallMiddleware {
       return outcome;
     },
   };
+}
+
+/**
+ * The check's verdict, or a block when it throws or rejects. Fails closed: a check that could
+ * not run let nothing through, and an answer it was to check was paid for, so the failure
+ * must reach the journal as a blocked call (with its usage) rather than as an error that
+ * loses the call's record.
+ */
+async function checkOrBlock<T>(
+  check: () => GuardVerdict<T> | Promise<GuardVerdict<T>>,
+): Promise<GuardVerdict<T> | { block: string; failed: true; thrown: unknown }> {
+  try {
+    return await check();
+  } catch (error) {
+    return { block: `its check failed (${describeThrown(error)})`, failed: true, thrown: error };
+  }
 }
 
 /**
