@@ -6,6 +6,13 @@ import type { TenantLimitName } from '../tenancy/types';
  * Run-level limits; reaching one ends the run in the `limit` outcome, with a checkpoint — or,
  * when the chart handles the `limit.reached` event, hands it a short grace to wrap up.
  *
+ * Each counts the thread's whole life, not one `send` or `resume`: every event, reply and
+ * restore adds to the same usage, steps and wall clock. A chat thread answering each user
+ * turn on `agent.send` with `maxModelCalls: 20` ends `limit` at its 20th call, whichever turn
+ * makes it, and then takes no more turns; `maxWallTimeMs` ends it that long after its start,
+ * however long it sat idle. Bound one turn inside the chart (`toolLoop({ maxSteps })`), and
+ * give a long conversation an end: a new thread carrying its summary.
+ *
  * When they are checked:
  * - `maxTokens`, `maxCostUsd` and `maxModelCalls` before every model call, against what the
  *   call may use at most: its input tokens plus its output cap — the request's own
