@@ -260,10 +260,10 @@ describe('agentchart waits and send', () => {
     expect(started.stderr).toContain(`[${child}] started (agent approver)`);
     const waits = await cli(['waits'], env);
     expect(waits.stdout).toMatch(
-      /^p\s+p\/0\.desk\.delegating#0\s+0\.approver\.approving#0\/0:human\s+/m,
+      /^p\s+p\/0\.desk\.delegating#0\s+0\.desk\.delegating#0\/0\.approver\.approving#0\/0:human\s+/m,
     );
     expect(waits.stdout).toContain(
-      "Answer one with: agentchart send p --reply '<json>' --wait-id '0.approver.approving#0/0:human'",
+      "Answer one with: agentchart send p --reply '<json>' --wait-id '0.desk.delegating#0/0.approver.approving#0/0:human'",
     );
     const json = JSON.parse((await cli(['waits', '--json'], env)).stdout);
     expect(json).toEqual([
@@ -271,19 +271,20 @@ describe('agentchart waits and send', () => {
         threadId: 'p',
         agent: 'desk',
         childThreadId: child,
-        waitId: '0.approver.approving#0/0:human',
+        // Named as the parent lists it: by the child's thread below the parent, then its key.
+        waitId: '0.desk.delegating#0/0.approver.approving#0/0:human',
       }),
     ]);
     // Asked for the parent thread, its child's waits are its own.
     expect(JSON.parse((await cli(['waits', '--thread', 'p', '--json'], env)).stdout)).toEqual(json);
     // Shown on its own, the child's wait is answered through its parent too.
     expect((await cli(['show', child], env)).stdout).toContain(
-      `answer   agentchart send p --reply '{"approved":true}' --wait-id '0.approver.approving#0/0:human'`,
+      `answer   agentchart send p --reply '{"approved":true}' --wait-id '0.desk.delegating#0/0.approver.approving#0/0:human'`,
     );
     const wrong = await cli(['send', child, '--reply', '{"approved":true}'], env);
     expect(wrong.exitCode).toBe(2);
     expect(wrong.stderr).toContain(
-      "agentchart send p --reply '<json>' --wait-id '0.approver.approving#0/0:human'",
+      "agentchart send p --reply '<json>' --wait-id '0.desk.delegating#0/0.approver.approving#0/0:human'",
     );
     const right = await cli(['send', 'p', '--reply', '{"approved":true}', '--json'], env);
     expect(JSON.parse(right.stdout)).toMatchObject({ status: 'done', threadId: 'p' });

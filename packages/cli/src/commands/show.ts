@@ -67,12 +67,16 @@ export const showCommand: Command = {
       }
       const [summary] = await store.listRuns({ threadId });
       const timeline = await threadTimeline(store, threadId);
-      const waits = checkpoint.run.status === 'waiting' ? await openWaits(store, threadId) : [];
-      // A child agent's wait is answered through the thread at the top of its family.
+      // A child agent's wait is answered through the thread at the top of its family, which
+      // names it by the child's thread below it.
       const answeredThrough =
         checkpoint.run.parentThreadId === undefined
           ? threadId
           : (await rootOf(store, checkpoint)).threadId;
+      const waits =
+        checkpoint.run.status === 'waiting'
+          ? await openWaits(store, threadId, 0, answeredThrough)
+          : [];
       const state = stateText((checkpoint.snapshot as { value?: unknown }).value ?? null);
       const answer = (wait: OpenWait) =>
         answerCommand({

@@ -1,3 +1,4 @@
+import { childWaitId } from '@agentchart/core/internal';
 import { visibleJson } from '@agentchart/core/security';
 import { childThreadOf, type InspectedStore } from './thread-timeline';
 
@@ -5,7 +6,10 @@ import { childThreadOf, type InspectedStore } from './thread-timeline';
 export interface OpenWait {
   /** The thread whose run holds the wait (a child agent's). */
   threadId: string;
-  /** The wait's id: its journal key, what `--wait-id` names. */
+  /**
+   * What `--wait-id` names: the wait's journal key, qualified for a child agent's wait by the
+   * child's thread below the thread listed (`refunds#1/<key>`), as that thread's run lists it.
+   */
   waitId: string;
   /** The chart state that waits. */
   state: string | null;
@@ -47,6 +51,7 @@ export async function openWaits(
   store: Pick<InspectedStore, 'listEffects'>,
   threadId: string,
   depth = 0,
+  root = threadId,
 ): Promise<OpenWait[]> {
   const waits: OpenWait[] = [];
   for (const entry of await store.listEffects(threadId)) {
@@ -54,7 +59,8 @@ export async function openWaits(
       const deadline = entry.meta?.deadline;
       waits.push({
         threadId,
-        waitId: entry.key,
+        waitId:
+          threadId === root ? entry.key : childWaitId(threadId.slice(root.length + 1), entry.key),
         state: typeof entry.meta?.state === 'string' ? entry.meta.state : null,
         // A value (an approval's tool and arguments) as a person must read it to answer it:
         // invisible, reordering and look-alike characters escaped, as core's approval prompt
@@ -68,7 +74,7 @@ export async function openWaits(
         ...(entry.meta?.argumentsHash === undefined ? {} : { approval: true as const }),
       });
     } else if (entry.kind === 'agent' && entry.status === 'started' && depth < 4) {
-      waits.push(...(await openWaits(store, childThreadOf(entry), depth + 1)));
+      waits.push(...(await openWaits(store, childThreadOf(entry), depth + 1, root)));
     }
   }
   return waits;

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AgentchartError } from '@agentchart/core';
+import { childWaitId } from '@agentchart/core/internal';
 import { WebSocketServer } from 'ws';
 import { deliverReply } from '../commands/deliver-reply';
 import type { AgentCatalog, ReplyAgent } from './agent-catalog';
@@ -195,7 +196,13 @@ export async function startStudio({
       });
     }
     try {
-      const named = target === threadId ? waitId : childWait;
+      // The root lists a child's wait under its id qualified by the child's thread below it.
+      const named =
+        target === threadId
+          ? waitId
+          : typeof childWait === 'string'
+            ? childWaitId(threadId.slice(target.length + 1), childWait)
+            : undefined;
       const handle = await deliverReply(agent, target, {
         value,
         ...(typeof named === 'string' ? { waitId: named } : {}),

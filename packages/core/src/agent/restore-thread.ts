@@ -4,6 +4,7 @@ import { RunError } from '../errors/run-error';
 import { usageFromJournal } from '../ledger/fold-usage';
 import type { JournalEntry, RunUsage } from '../ledger/types';
 import type { AgentRuntime } from '../run/agent-runtime';
+import { childWaitId } from '../run/child-thread-id';
 import { isTimeoutCode } from '../run/late-replies';
 import { Run } from '../run/run';
 import type { RecordedWait } from '../run/run-port';
@@ -202,17 +203,19 @@ async function childThreadError(
     (entry) => entry.kind === 'human' && entry.status === 'started',
   );
   const agent = checkpoint.run.agent === undefined ? '' : ` "${checkpoint.run.agent}"`;
+  // The root lists the wait under its id qualified by the child's thread below the root.
+  const asListed = (key: string) => childWaitId(threadId.slice(root.length + 1), key);
   const reply =
     waits.length === 0
       ? ''
-      : ` Its open wait is answered through "${root}": agent.send("${root}", { type: 'human.reply', value, waitId: "${waits[0]!.key}" }).`;
+      : ` Its open wait is answered through "${root}": agent.send("${root}", { type: 'human.reply', value, waitId: "${asListed(waits[0]!.key)}" }).`;
   return new RunError('run.child_thread', {
     message: `Thread "${threadId}" is the thread of child agent${agent}, run by thread "${checkpoint.run.parentThreadId}": only its parent's run drives it, and on its own it would finish without the parent learning it.${reply} Resume or send to "${root}" with the agent that started it; its run restores this child where it rests.`,
     details: {
       threadId,
       parentThreadId: checkpoint.run.parentThreadId,
       rootThreadId: root,
-      waitIds: waits.map((wait) => wait.key),
+      waitIds: waits.map((wait) => asListed(wait.key)),
     },
   });
 }

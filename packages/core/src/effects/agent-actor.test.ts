@@ -483,11 +483,14 @@ describe('agentActor across processes', () => {
       const agent = createAgent({ machine, models: { fast: model }, checkpointer });
       const reply = { type: 'human.reply', value: { ok: true }, waitId: wait!.key };
       const refused = await agent.send(child, reply).catch((error: unknown) => error);
+      // The parent lists the child's wait under its id qualified by the child's thread.
+      const listed = `0.supervisor.delegating#0/${wait!.key}`;
       expect(refused).toMatchObject({
         code: 'run.child_thread',
         message: expect.stringContaining(
-          `agent.send("x", { type: 'human.reply', value, waitId: "${wait!.key}" })`,
+          `agent.send("x", { type: 'human.reply', value, waitId: "${listed}" })`,
         ),
+        details: { waitIds: [listed] },
       });
       await expect(agent.resume(child)).rejects.toMatchObject({ code: 'run.child_thread' });
       await agent.close();

@@ -16,7 +16,7 @@ import { emptyUsage } from '../ledger/fold-usage';
 import type { RunUsage } from '../ledger/types';
 import { parseNow } from '../output/parse-now';
 import type { AgentRuntime } from '../run/agent-runtime';
-import { childThreadId } from '../run/child-thread-id';
+import { childThreadId, childWaitId } from '../run/child-thread-id';
 import { Run } from '../run/run';
 import type { LimitInfo, RunOutcome } from '../run/types';
 import { CheckpointError } from '../store/checkpoint-error';
@@ -96,7 +96,8 @@ export interface AgentActorOptions<
  * with its own checkpoints and journal, the parent's models, storage, tenant and events,
  * zod-checked input and output, and an explicit {@link AgentResult}. A child waiting for a
  * human leaves the parent waiting too; the parent's handle lists and answers the child's
- * waits. The family shares the parent's `maxModelCalls`, `maxTokens` and `maxCostUsd`:
+ * waits, each under the child's effect key and its own id (`refunds#1/<wait>`), so the wait
+ * of one invocation of a child never takes a reply meant for another's. The family shares the parent's `maxModelCalls`, `maxTokens` and `maxCostUsd`:
  * children running side by side and the parent count together, each call checked against
  * what all of them have used; a call that would cross them is refused, and the child ends
  * `limit` with `limit.familyThreadId` naming the parent. Each run keeps its own `maxSteps`; at the
@@ -404,8 +405,8 @@ async function untilFinished(scope: EffectScope, child: Run): Promise<RunOutcome
 }
 
 /**
- * Lists the child's waits on the parent until one is answered or the child comes to rest
- * again by itself (`onRestAgain` is given the resolver). The parent idles meanwhile, with
+ * Lists the child's waits on the parent, each under its id qualified by the child's
+ * ({@link childWaitId}), until one is answered or the child comes to rest again by itself (`onRestAgain` is given the resolver). The parent idles meanwhile, with
  * the child's next wake-up time (a wait's deadline, a timer of its own) as one of its own:
  * it rests `waiting` until then — evicted, if far enough — and is woken when the child's
  * timer is due, which restores the child and fires it.
@@ -432,6 +433,7 @@ function forwardWaits(
     removals = waits.map((wait) =>
       scope.run.addWait({
         ...wait,
+        waitId: childWaitId(scope.key, wait.waitId),
         accept: (value) => {
           child.reply(value, wait.waitId);
           settle();
@@ -451,7 +453,9 @@ function forwardWaits(
  * later is told it came late.
  */
 function adoptTimedOutWaits(scope: EffectScope, child: Run): void {
-  for (const late of child.timedOutWaits()) scope.run.waitTimedOut(late);
+  for (const late of child.timedOutWaits()) {
+    scope.run.waitTimedOut({ ...late, waitId: childWaitId(scope.key, late.waitId) });
+  }
 }
 
 /** The parent's run is leaving memory (evicted, taken over), not ending: its child leaves with it. */

@@ -6,6 +6,17 @@ export function childThreadId(parentThreadId: string, effectKey: string): string
   return `${parentThreadId}/${effectKey}`;
 }
 
+/**
+ * The id a parent lists (and takes a reply for) a wait of its child agent under: the child's
+ * effect key — its thread relative to the parent's — then the wait's id in the child,
+ * `refunds#1/<wait>`. The wait's own id is its key in the child's journal, the same in every
+ * child the same effect runs, so unqualified the wait of a turn's child would take a reply
+ * retried for the previous turn's (an approval given twice) or collide with a sibling's.
+ */
+export function childWaitId(childEffectKey: string, waitId: string): string {
+  return `${childEffectKey}/${waitId}`;
+}
+
 /** A child's thread ends in `/`, an effect's site and `#` with its occurrence: `…/0.boss.delegating#0`. */
 const childThreadShape = /\/[^/]+#\d+$/;
 
