@@ -97,10 +97,11 @@ export interface AgentActorOptions<
  * zod-checked input and output, and an explicit {@link AgentResult}. A child waiting for a
  * human leaves the parent waiting too; the parent's handle lists and answers the child's
  * waits, each under the child's effect key and its own id (`refunds#1/<wait>`), so the wait
- * of one invocation of a child never takes a reply meant for another's. The family shares the parent's `maxModelCalls`, `maxTokens` and `maxCostUsd`:
- * children running side by side and the parent count together, each call checked against
- * what all of them have used; a call that would cross them is refused, and the child ends
- * `limit` with `limit.familyThreadId` naming the parent. Each run keeps its own `maxSteps`; at the
+ * of one invocation of a child never takes a reply meant for another's. The family shares
+ * the parent's `maxModelCalls`, `maxTokens` and `maxCostUsd`: children running side by side
+ * and the parent count together, each call checked against what all of them have used; a
+ * call that would cross them is refused, and the child ends `limit` with
+ * `limit.familyThreadId` naming the parent. Each run keeps its own `maxSteps`; at the
  * parent's `maxWallTimeMs`, or when the parent stops or leaves the invoking state, the child
  * is stopped and what it used stays counted in the parent's usage.
  *
@@ -406,7 +407,8 @@ async function untilFinished(scope: EffectScope, child: Run): Promise<RunOutcome
 
 /**
  * Lists the child's waits on the parent, each under its id qualified by the child's
- * ({@link childWaitId}), until one is answered or the child comes to rest again by itself (`onRestAgain` is given the resolver). The parent idles meanwhile, with
+ * ({@link childWaitId}), until one is answered or the child comes to rest again by itself
+ * (`onRestAgain` is given the resolver). The parent idles meanwhile, with
  * the child's next wake-up time (a wait's deadline, a timer of its own) as one of its own:
  * it rests `waiting` until then — evicted, if far enough — and is woken when the child's
  * timer is due, which restores the child and fires it.
