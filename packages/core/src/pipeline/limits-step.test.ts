@@ -3,6 +3,7 @@ import { setup } from 'xstate';
 import { z } from 'zod';
 import { tempStores } from '../../test/fixtures/temp-stores';
 import { createAgent } from '../agent/create-agent';
+import { humanWait } from '../effects/human-wait';
 import { structuredCall } from '../effects/structured-call';
 import { toolLoop } from '../effects/tool-loop';
 import { ModelCallError } from '../model/model-call-error';
@@ -88,6 +89,39 @@ describe('limitsStep', () => {
     // All three were judged against 0 calls used, and all three were sent.
     expect(model.requests).toHaveLength(2);
     expect(outcome).toMatchObject({ status: 'limit', limit: { limit: 'maxModelCalls', value: 3 } });
+  });
+
+  // What RunLimits and concepts.md say: a limit used up is reached after the step, not only
+  // when a call would cross it, so a chart that waits after its last allowed call ends `limit`.
+  it('ends a run that used its maxModelCalls up at its next step, though it would only wait', async () => {
+    const model = scriptedModel({ handler: () => ({ json: { ok: true } }) });
+    const machine = setup({
+      actors: {
+        ask: structuredCall({
+          model: 'fast',
+          schema: z.object({ ok: z.boolean() }),
+          prompt: () => 'Go?',
+        }),
+        review: humanWait({ prompt: () => 'Right?', reply: z.boolean() }),
+      },
+    }).createMachine({
+      id: 'ask-then-review',
+      initial: 'asking',
+      states: {
+        asking: { invoke: { src: 'ask', onDone: 'reviewing' } },
+        reviewing: { invoke: { src: 'review', onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const run = (maxModelCalls: number) =>
+      createAgent({ machine, models: { fast: model }, limits: { maxModelCalls } }).run({
+        input: undefined,
+      });
+    expect(await run(1)).toMatchObject({
+      status: 'limit',
+      limit: { limit: 'maxModelCalls', value: 1, max: 1 },
+    });
+    expect(await run(2)).toMatchObject({ status: 'waiting' });
   });
 
   it('does not end a wrap-up for the other calls of a burst refused before it began', async () => {

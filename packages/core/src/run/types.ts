@@ -20,9 +20,13 @@ import type { TenantLimitName } from '../tenancy/types';
  *   or, when the request has none, the output the context budget reserves. A call that would
  *   cross a limit is not sent. Calls still in flight count at what they may use at most, so
  *   calls made side by side are judged together. They are checked again after every macrostep,
- *   for a call that used more than it may (a provider that reports output past the cap, as
- *   reasoning tokens can be): the run ends `limit` then — unless that macrostep was its last,
- *   which ended it `done` with its output, and its `usage` shows the overrun.
+ *   on what the run has used: a limit used up — `maxModelCalls` calls made, `maxTokens` or
+ *   `maxCostUsd` reached exactly, or passed by a call that used more than it may (a provider
+ *   that reports output past the cap, as reasoning tokens can be) — ends the run `limit` then
+ *   (or hands its chart `limit.reached`), even when it would make no further call: with
+ *   `maxModelCalls: 1`, a chart that waits for a person after its one call ends `limit`
+ *   instead of waiting. Only a macrostep that was the run's last ends it `done` with its
+ *   output, and its `usage` then shows what it used.
  *   A child agent (`agentActor`) shares these three with its parent: every call of the family
  *   is checked against what all of it has used and has in flight.
  * - `maxWallTimeMs` by a timer: at the deadline the run's in-flight effects are aborted.
