@@ -20,6 +20,28 @@ describe('toolCall', () => {
     execute: async () => ({ receipt: 'r' }),
   });
 
+  // What ToolOptions.timeoutMs says: an unsafe call that timed out may have acted, so it is
+  // tool.timeout only when its reconcile says it never ran.
+  it('fails an unsafe tool that timed out as ambiguous unless its reconcile clears it', async () => {
+    const hanging = (reconcile?: 'not_executed' | 'unknown') =>
+      defineTool({
+        name: 'pay',
+        description: 'Pays.',
+        input: z.object({ amount: z.number() }),
+        output: z.object({ receipt: z.string() }),
+        effect: 'unsafe',
+        timeoutMs: 20,
+        execute: () => new Promise<never>(() => {}),
+        ...(reconcile ? { reconcile: async () => ({ status: reconcile }) } : {}),
+      });
+    const codeOf = async (tool: ReturnType<typeof hanging>) =>
+      ((await runEffect(toolCall(tool), { amount: 5 })).error as { code?: string } | undefined)
+        ?.code;
+    expect(await codeOf(hanging())).toBe('effect.ambiguous');
+    expect(await codeOf(hanging('unknown'))).toBe('effect.ambiguous');
+    expect(await codeOf(hanging('not_executed'))).toBe('tool.timeout');
+  });
+
   it('takes the approval options its type offers', () => {
     // Before: each of these compiled and threw "timeoutMs is not an option".
     expect(() => toolCall(pay, { approval: 'always', timeoutMs: 3_600_000 })).not.toThrow();

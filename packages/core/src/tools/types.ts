@@ -61,7 +61,11 @@ export interface ToolOptions<TInput extends z.ZodType, TOutput extends z.ZodType
    * Default false: every tool output is untrusted.
    */
   trustedOutput?: boolean;
-  /** The call is aborted and fails with `tool.timeout` after this long. Default 30 s. */
+  /**
+   * The call is aborted after this long and fails with `tool.timeout`. Default 30 s. An
+   * `unsafe` tool's call may have acted by then: its `reconcile` is asked, and without an
+   * answer either way it fails with `effect.ambiguous` (for the chart, never the model).
+   */
   timeoutMs?: number;
   /**
    * Credentials the tool holds (the API key it sends upstream): an agent that uses the tool
