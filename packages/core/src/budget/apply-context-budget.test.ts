@@ -129,6 +129,16 @@ describe('applyContextBudget', () => {
     expect(result.ledger?.trimmed).toEqual([]);
   });
 
+  // What the model adapter guide tells adapter authors: a request always carries an output cap.
+  it('sends the reserve as maxOutputTokens when the effect set none', async () => {
+    const result = await applyContextBudget({
+      request: { messages: [{ role: 'user', content: words(10) }] },
+      model: model(100_000),
+      counter: wordCounter,
+    });
+    expect(result.request.maxOutputTokens).toBe(4_096);
+  });
+
   it('lowers maxOutputTokens on the request when the reserve had to shrink', async () => {
     const result = await applyContextBudget({
       request: { messages: [{ role: 'user', content: words(80) }], maxOutputTokens: 150 },
