@@ -23,8 +23,9 @@ export interface PromptOptions<TInput, TPrompted extends string | ChatMessage[]>
 }
 
 /**
- * A versioned prompt: callable as the `prompt` of `structuredCall`, `toolLoop` or
- * `cascadeCall` (its `system`, when it has one, is used unless the effect gives its own),
+ * A versioned prompt: callable as the `prompt` of `structuredCall`, `toolLoop`,
+ * `cascadeCall` or `routeGenerateVerify` (its `system`, when it has one, is used unless the
+ * effect gives its own),
  * carrying its id and version so every model call made with it records them.
  */
 export interface Prompt<TInput = unknown, TPrompted extends string | ChatMessage[] = string>
@@ -38,9 +39,11 @@ const promptMarker = Symbol.for('agentchart.prompt');
 
 /**
  * Defines a prompt as a typed, versioned module. Effects given it record its id and version
- * with every model call — in the call's journal entry (`meta.prompt`) and its
- * `llm.call.start` event — so a run log, an eval report or a replay can tell which version
- * produced an answer.
+ * with every model call — in the call's journal entry (`meta.prompt`, and the run log's
+ * `prompt_id` and `prompt_version` columns) and its `llm.call.start` event — so the run log,
+ * an eval report or the thread's journal tells which version produced an answer. A replay
+ * reads its answers from that journal; one whose prompt text changed since stops with
+ * `replay.diverged`.
  *
  * @example
  * ```ts
