@@ -43,6 +43,12 @@ export interface StructuredCallOptions<
   prompt: PromptFunction<TInput>;
   system?: SystemPrompt<TInput>;
   temperature?: number;
+  /**
+   * The most output tokens the answer may take, sent as the call's cap; also what the run's
+   * `maxTokens` and `maxCostUsd` limits project the call with (see `RunLimits`). Default: the
+   * output the context budget reserves — the model's `metadata.maxOutputTokens` up to 4 096
+   * and half its window — so a longer answer ends `output.truncated`.
+   */
   maxOutputTokens?: number;
   /**
    * How many times invalid output is sent back with its zod issues. Default 2 (three

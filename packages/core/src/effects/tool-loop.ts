@@ -36,7 +36,9 @@ export interface ToolLoopOptions<TInput, TModel extends string = string> {
   temperature?: number;
   /**
    * The most output tokens each model call may produce. Also what the run's `maxTokens` and
-   * `maxCostUsd` limits project each call with (see `RunLimits`).
+   * `maxCostUsd` limits project each call with (see `RunLimits`). Default: the output the
+   * context budget reserves — the model's `metadata.maxOutputTokens` up to 4 096 and half its
+   * window — which is sent as the call's cap, so a longer answer ends `output.truncated`.
    */
   maxOutputTokens?: number;
   /** Model calls the loop may make before it fails with `loop.step_limit`. Default 10. */
