@@ -159,7 +159,7 @@ describe('agentchart graph', () => {
     ],
     [
       ['examples/tender-pipeline/src/tools.ts'],
-      'agentchart: examples/tender-pipeline/src/tools.ts exports no XState machine or agent. Export the machine made with setup({ ... }).createMachine({ ... }), or the agent made with createAgent({ machine, ... }).\n',
+      'agentchart: examples/tender-pipeline/src/tools.ts exports no XState machine or agent. Export the machine made with setup({ ... }).createMachine({ ... }), the agent made with createAgent({ machine, ... }), or an agentFactory((host) => createAgent({ ... })).\n',
     ],
     [
       [pipeline, '--export', 'pipeline'],
@@ -196,6 +196,19 @@ describe('agentchart graph', () => {
   ])('exits 2 with one clear line for %j', async (args, message) => {
     const { exitCode, stdout, stderr } = await graph(...args);
     expect({ exitCode, stdout, stderr }).toEqual({ exitCode: 2, stdout: '', stderr: message });
+  });
+
+  // `agentchart run` asks for a module of agent factories; graph drew none of them before
+  // ("exports no XState machine or agent").
+  it('draws the agent an agent factory makes, the module shape run, resume and worker take', async () => {
+    const refunds = 'packages/cli/src/commands/__fixtures__/refund-agent.ts';
+    const { exitCode, stdout, stderr } = await graph(refunds);
+    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
+    expect(stdout.split('\n')[0]).toMatch(/^machine refunds \(export refunds\.machine\): /);
+    expect(stdout).toContain('invoke triage: structured-call · model fast');
+    const picked = await graph(refunds, '--export', 'refunds', '--format', 'mermaid');
+    expect(picked).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(picked.stdout).toMatch(/^stateDiagram-v2\n/);
   });
 
   it('exits 1 when the module throws while loading, with its message and no stack', async () => {

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CliError } from '../cli-error';
+import { agentsOfFactories } from '../graph/agents-of-factories';
 import { describeMachine } from '../graph/describe-machine';
 import { findMachines } from '../graph/find-machines';
 import { formatMermaid } from '../graph/format-mermaid';
@@ -23,16 +24,17 @@ const formats: Record<string, (graph: MachineGraph) => string | Promise<string>>
 
 const help = `Usage: agentchart graph <module-file> [--export <name>] [--format text|mermaid|svg|json]
 
-Prints the statechart of the agents and XState machines a module exports: every state
-(nested; initial and final marked), what each state invokes (for agentchart effects: the
-kind, model aliases and tools) and every transition — events, onDone/onError of invokes,
-after and always — with guards named. Every path an agent can take is on the page.
+Prints the statechart of the agents, agent factories and XState machines a module exports:
+every state (nested; initial and final marked), what each state invokes (for agentchart
+effects: the kind, model aliases and tools) and every transition — events, onDone/onError of
+invokes, after and always — with guards named. Every path an agent can take is on the page.
 
 Arguments:
   <module-file>          a .ts, .mts, .js or .mjs module; TypeScript needs no build
 
 Options:
-  -e, --export <name>    only this export: a machine, or an agent (its .machine is used)
+  -e, --export <name>    only this export: a machine, an agent or an agent factory (the
+                         machine of the agent it makes is used)
   -f, --format <format>  text (default); mermaid for a stateDiagram-v2 to paste into docs;
                          svg for a drawing (laid out by ELK, as the studio draws it); json:
                          one object per machine, one per line, with that layout
@@ -121,8 +123,13 @@ async function loadGraphs(
       error,
     );
   }
-  return findMachines(moduleExports, {
-    file,
-    ...(exportName === undefined ? {} : { exportName }),
-  }).map(({ machine, exports }) => ({ id: machine.id, exports, root: describeMachine(machine) }));
+  const agents = agentsOfFactories(moduleExports, file);
+  try {
+    return findMachines(agents.exports, {
+      file,
+      ...(exportName === undefined ? {} : { exportName }),
+    }).map(({ machine, exports }) => ({ id: machine.id, exports, root: describeMachine(machine) }));
+  } finally {
+    await agents.close();
+  }
 }

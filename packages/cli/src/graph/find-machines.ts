@@ -44,7 +44,7 @@ export function findMachines(
   if (byMachine.size === 0) {
     throw new CliError(
       'cli.no_machine',
-      `${file} exports no XState machine or agent. Export the machine made with setup({ ... }).createMachine({ ... }), or the agent made with createAgent({ machine, ... }).`,
+      `${file} exports no XState machine or agent. Export the machine made with setup({ ... }).createMachine({ ... }), the agent made with createAgent({ machine, ... }), or an agentFactory((host) => createAgent({ ... })).`,
     );
   }
   return [...byMachine.values()];
