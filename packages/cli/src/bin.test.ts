@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -23,6 +26,24 @@ describe('the agentchart bin', () => {
     );
     expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
     expect(stdout).toContain('    onError(research) → failed\n');
+  });
+
+  // Before: it printed the run's outcome and never exited while the module held a timer.
+  it('exits once its command is done, though the agent module keeps the event loop open', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'agentchart-bin-'));
+    try {
+      const { status, stdout, stderr } = agentchart(
+        'run',
+        'packages/cli/src/commands/__fixtures__/open-handle-agent.ts',
+        '--db',
+        join(folder, 'runs.db'),
+        '--quiet',
+      );
+      expect({ status, stderr }).toEqual({ status: 3, stderr: '' });
+      expect(stdout).toMatch(/^waiting {2}thread /);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('exits 0 for --help', () => {

@@ -15,7 +15,13 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await runCli(process.argv.slice(2), {
+/**
+ * How long a finished command leaves the event loop to drain by itself (stream and socket
+ * closes, `beforeExit` hooks such as a telemetry flush) before the process is ended.
+ */
+const lingerMs = 1_000;
+
+const exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   cwd: process.cwd(),
@@ -33,3 +39,9 @@ process.exitCode = await runCli(process.argv.slice(2), {
     };
   },
 });
+process.exitCode = exitCode;
+// The command has done its work (worker and studio return only once stopped). A module it
+// loaded may still hold the event loop open — a pool or a timer made at import, a tool that
+// ignored its abort signal after an interrupt — and the process would hang after printing its
+// outcome, or past the grace an interrupt announced. The timer does not hold the loop itself.
+setTimeout(() => process.exit(exitCode), lingerMs).unref();
