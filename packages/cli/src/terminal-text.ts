@@ -1,3 +1,5 @@
+import { headOf } from '@agentchart/core/internal';
+
 /**
  * Characters a terminal acts on instead of showing: C0 controls (ESC starts ANSI and OSC
  * sequences, CR and LF start lines), DEL, C1 controls (CSI, OSC as single bytes), the line
@@ -106,4 +108,12 @@ export function displayWidth(text: string): number {
     else if (!zeroWidth.test(segment)) columns += 1;
   }
   return columns;
+}
+
+/**
+ * The first `max` UTF-16 units of `text` for a table cell or a message, ending in `…` when
+ * cut; a cut never splits a character (an emoji) into halves a terminal shows as `�`.
+ */
+export function previewOf(text: string, max: number): string {
+  return text.length <= max ? text : `${headOf(text, max - 1)}…`;
 }

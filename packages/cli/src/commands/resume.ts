@@ -1,7 +1,7 @@
 import type { Agent, RunOutcome } from '@agentchart/core';
 import { CliError } from '../cli-error';
 import { exitCodeHelp, exitCodes } from '../exit-codes';
-import { jsonForTerminal } from '../terminal-text';
+import { jsonForTerminal, previewOf } from '../terminal-text';
 import { driveRun } from './drive-run';
 import { listThreads, ownerIsGone } from './list-threads';
 import { agentArgument, agentFor, agentModuleOf, agentVariable, loadAgents } from './load-agents';
@@ -235,19 +235,18 @@ async function resumeOne(
   }
 }
 
-function detailOf(outcome: RunOutcome): string {
+/** The `detail` column of `resume --all` for a thread's outcome: one line, cut to fit. */
+export function detailOf(outcome: RunOutcome): string {
   switch (outcome.status) {
     case 'done':
-      return JSON.stringify(outcome.output ?? null).slice(0, 60);
+      // A machine without `output` is done with nothing to show, not with `null`.
+      return outcome.output === undefined
+        ? ''
+        : previewOf(JSON.stringify(outcome.output) ?? '', 60);
     case 'failed':
-      return `${outcome.error.code}: ${outcome.error.message}`.slice(0, 80);
+      return previewOf(`${outcome.error.code}: ${outcome.error.message}`, 80);
     case 'waiting':
-      return (
-        outcome.waits
-          .map((wait) => wait.prompt)
-          .join('; ')
-          .slice(0, 60) || 'a timer'
-      );
+      return previewOf(outcome.waits.map((wait) => wait.prompt).join('; '), 60) || 'a timer';
     case 'limit':
       return `${outcome.limit.limit} (${outcome.limit.max})`;
     case 'stopped':

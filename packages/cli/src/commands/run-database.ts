@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { type Checkpointer, SqliteCheckpointer } from '@agentchart/core';
 import { CliError } from '../cli-error';
 import { shellWord } from '../shell-word';
+import { loadPostgres } from './load-postgres';
 import type { CommandContext } from './types';
 
 /** Where every command looks when neither `--db` nor `AGENTCHART_DB` names a database. */
@@ -191,16 +192,7 @@ async function openPostgres(
   database: Extract<RunDatabase, { kind: 'postgres' }>,
   { createTables }: { createTables: boolean },
 ): Promise<OpenedStore> {
-  let module: typeof import('@agentchart/postgres');
-  try {
-    module = await import('@agentchart/postgres');
-  } catch (error) {
-    throw new CliError(
-      'cli.store_failed',
-      `${describeDatabase(database)} is a PostgreSQL database, and that needs the @agentchart/postgres package: install it beside agentchart (npm install @agentchart/postgres).`,
-      error,
-    );
-  }
+  const module = await loadPostgres(`${describeDatabase(database)}, a PostgreSQL database,`);
   const checkpointer = new module.PostgresCheckpointer({
     connectionString: database.connectionString,
     ...(database.schema === undefined ? {} : { schema: database.schema }),

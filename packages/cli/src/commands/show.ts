@@ -3,7 +3,7 @@ import { exampleReply } from '../show/example-reply';
 import { deadlinePassed, type OpenWait, openWaits, passedDeadlineNote } from '../show/open-waits';
 import { rootOf } from '../show/root-thread';
 import { stateText, type TimelineItem, threadTimeline } from '../show/thread-timeline';
-import { jsonForTerminal, terminalSafe } from '../terminal-text';
+import { jsonForTerminal, previewOf, terminalSafe } from '../terminal-text';
 import { formatCost, formatCount, formatUsage } from './format-figures';
 import { agentVariable } from './load-agents';
 import { defaultDatabase, formatColumns, formatTime, openStore } from './open-store';
@@ -197,7 +197,7 @@ function timelineRow(item: TimelineItem): string[] {
     row.costUsd === null ? '' : formatCost(row.costUsd),
     row.attempts === null ? '' : String(row.attempts),
     row.cached ? 'hit' : '',
-    error ? `${error.code}: ${error.message}`.slice(0, 100) : (row.errorCode ?? ''),
+    error ? previewOf(`${error.code}: ${error.message}`, 100) : (row.errorCode ?? ''),
   ];
 }
 

@@ -6,6 +6,7 @@ import { LocalWorker } from '../worker/local-worker';
 import { parseDuration } from './duration';
 import { listenForInterruption } from './interruption';
 import { agentModuleOf, agentVariable, loadAgentFactories } from './load-agents';
+import { loadPostgres } from './load-postgres';
 import { parseCommandArgs } from './parse-command-args';
 import {
   databaseVariable,
@@ -210,16 +211,7 @@ async function runPostgresWorker(
     queryTimeoutMs: number | undefined;
   },
 ): Promise<number> {
-  let postgres: typeof import('@agentchart/postgres');
-  try {
-    postgres = await import('@agentchart/postgres');
-  } catch (error) {
-    throw new CliError(
-      'cli.store_failed',
-      'A worker on PostgreSQL needs the @agentchart/postgres package: install it beside agentchart.',
-      error,
-    );
-  }
+  const postgres = await loadPostgres('A worker on PostgreSQL');
   // Heard from here: a stop asked while the worker starts is kept until it has started, and
   // then it stops as it would later, handing back what it took.
   const interruption = listenForInterruption('worker', context);
