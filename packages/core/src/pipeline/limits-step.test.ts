@@ -91,37 +91,47 @@ describe('limitsStep', () => {
     expect(outcome).toMatchObject({ status: 'limit', limit: { limit: 'maxModelCalls', value: 3 } });
   });
 
-  // What RunLimits and concepts.md say: a limit used up is reached after the step, not only
-  // when a call would cross it, so a chart that waits after its last allowed call ends `limit`.
-  it('ends a run that used its maxModelCalls up at its next step, though it would only wait', async () => {
+  // What RunLimits and concepts.md say (ADR 0072): a limit used up exactly lets the run go on
+  // without calling again; the call that would pass it is refused before it is sent.
+  it('lets a run that used its maxModelCalls up go on without calling again, and refuses the next call', async () => {
     const model = scriptedModel({ handler: () => ({ json: { ok: true } }) });
+    const ask = structuredCall({
+      model: 'fast',
+      schema: z.object({ ok: z.boolean() }),
+      prompt: () => 'Go?',
+    });
     const machine = setup({
-      actors: {
-        ask: structuredCall({
-          model: 'fast',
-          schema: z.object({ ok: z.boolean() }),
-          prompt: () => 'Go?',
-        }),
-        review: humanWait({ prompt: () => 'Right?', reply: z.boolean() }),
-      },
+      actors: { ask, review: humanWait({ prompt: () => 'Right?', reply: z.boolean() }) },
     }).createMachine({
       id: 'ask-then-review',
       initial: 'asking',
       states: {
         asking: { invoke: { src: 'ask', onDone: 'reviewing' } },
-        reviewing: { invoke: { src: 'review', onDone: 'done' } },
+        reviewing: {
+          invoke: {
+            src: 'review',
+            onDone: [{ guard: ({ event }) => event.output, target: 'done' }, { target: 'asking' }],
+          },
+        },
         done: { type: 'final' },
       },
     });
-    const run = (maxModelCalls: number) =>
-      createAgent({ machine, models: { fast: model }, limits: { maxModelCalls } }).run({
-        input: undefined,
-      });
-    expect(await run(1)).toMatchObject({
-      status: 'limit',
-      limit: { limit: 'maxModelCalls', value: 1, max: 1 },
+    const agent = createAgent({ machine, models: { fast: model }, limits: { maxModelCalls: 1 } });
+    // Before: `limit` right after the one call, though the chart only went on to ask a person.
+    expect(await agent.run({ threadId: 'ok', input: undefined })).toMatchObject({
+      status: 'waiting',
     });
-    expect(await run(2)).toMatchObject({ status: 'waiting' });
+    const done = await agent.send('ok', { type: 'human.reply', value: true });
+    expect(await done.result()).toMatchObject({ status: 'done', usage: { modelCalls: 1 } });
+    // A second call is refused before it is sent.
+    await agent.run({ threadId: 'again', input: undefined });
+    const again = await agent.send('again', { type: 'human.reply', value: false });
+    expect(await again.result()).toMatchObject({
+      status: 'limit',
+      limit: { limit: 'maxModelCalls', value: 2, max: 1 },
+      usage: { modelCalls: 1 },
+    });
+    await agent.close();
   });
 
   it('does not end a wrap-up for the other calls of a burst refused before it began', async () => {

@@ -100,11 +100,16 @@ export class RunLimitJudge {
       );
     }
     const { limits } = this;
+    // Calls, tokens and cost end the run here only when passed (a provider that reported
+    // more output than the cap): used up exactly, they let the run go on without calling
+    // again — wait for a person, run a tool, finish — and the next call is refused before it
+    // is sent. Ending it at its last allowed call stopped a chart that called once under
+    // `maxModelCalls: 1` and then asked a person.
     return (
       atOrOver('maxSteps', usage.steps, limits.maxSteps) ??
-      atOrOver('maxModelCalls', usage.modelCalls, limits.maxModelCalls) ??
-      atOrOver('maxTokens', usage.inputTokens + usage.outputTokens, limits.maxTokens) ??
-      atOrOver('maxCostUsd', usage.costUsd, limits.maxCostUsd) ??
+      atOrOver('maxModelCalls', usage.modelCalls, limits.maxModelCalls, strict) ??
+      atOrOver('maxTokens', usage.inputTokens + usage.outputTokens, limits.maxTokens, strict) ??
+      atOrOver('maxCostUsd', usage.costUsd, limits.maxCostUsd, strict) ??
       atOrOver('maxWallTimeMs', now - this.startedAt, limits.maxWallTimeMs)
     );
   }
@@ -183,6 +188,7 @@ function crossedWith(
 
 const wrapUp = { duringWrapUp: true } as const;
 const wrapUpStrict = { duringWrapUp: true, strict: true } as const;
+const strict = { strict: true } as const;
 /** The default of {@link atOrOver}'s options, made once: it runs at every step. */
 const plain = {};
 

@@ -8,10 +8,11 @@ import type { TenantLimitName } from '../tenancy/types';
  *
  * Each counts the thread's whole life, not one `send` or `resume`: every event, reply and
  * restore adds to the same usage, steps and wall clock. A chat thread answering each user
- * turn on `agent.send` with `maxModelCalls: 20` ends `limit` at its 20th call, whichever turn
- * makes it, and then takes no more turns; `maxWallTimeMs` ends it that long after its start,
- * however long it sat idle. Bound one turn inside the chart (`toolLoop({ maxSteps })`), and
- * give a long conversation an end: a new thread carrying its summary.
+ * turn on `agent.send` with `maxModelCalls: 20` makes 20 calls, whichever turns make them, ends
+ * `limit` at the turn that would make a 21st, and then takes no more turns; `maxWallTimeMs`
+ * ends it that long after its start, however long it sat idle. Bound one turn inside the chart
+ * (`toolLoop({ maxSteps })`), and give a long conversation an end: a new thread carrying its
+ * summary.
  *
  * When they are checked:
  * - `maxTokens`, `maxCostUsd` and `maxModelCalls` before every model call, against what the
@@ -20,13 +21,11 @@ import type { TenantLimitName } from '../tenancy/types';
  *   or, when the request has none, the output the context budget reserves. A call that would
  *   cross a limit is not sent. Calls still in flight count at what they may use at most, so
  *   calls made side by side are judged together. They are checked again after every macrostep,
- *   on what the run has used: a limit used up — `maxModelCalls` calls made, `maxTokens` or
- *   `maxCostUsd` reached exactly, or passed by a call that used more than it may (a provider
- *   that reports output past the cap, as reasoning tokens can be) — ends the run `limit` then
- *   (or hands its chart `limit.reached`), even when it would make no further call: with
- *   `maxModelCalls: 1`, a chart that waits for a person after its one call ends `limit`
- *   instead of waiting. Only a macrostep that was the run's last ends it `done` with its
- *   output, and its `usage` then shows what it used.
+ *   on what the run has used, and end the run `limit` there (or hand its chart
+ *   `limit.reached`) only when passed — by a call that used more than it may, as a provider
+ *   reporting output past the cap (reasoning tokens) can. Used up exactly, they let the run go
+ *   on without calling again: with `maxModelCalls: 1`, a chart that waits for a person after
+ *   its one call waits, and ends `limit` only if it then calls again.
  *   A child agent (`agentActor`) shares these three with its parent: every call of the family
  *   is checked against what all of it has used and has in flight.
  * - `maxWallTimeMs` by a timer: at the deadline the run's in-flight effects are aborted.
