@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../testing/manual-clock';
 import { scriptedModel } from '../testing/scripted-model';
@@ -79,6 +80,22 @@ describe('SqliteResponseCacheStore', () => {
     expect(await store.get('a')).toBeUndefined();
     expect(await store.get('c')).toBeDefined();
     store.close();
+  });
+
+  it('removes expired answers from the file as it writes, not only once maxEntries pushes them out', async () => {
+    const path = join(dir, 'c.db');
+    const clock = manualClock(1_000);
+    const store = new SqliteResponseCacheStore({ path, clock });
+    await store.set('old', { model: 'm', response, storedAt: 1_000, expiresAt: 2_000 });
+    await clock.advance(5_000);
+    await store.set('new', { model: 'm', response, storedAt: 6_000, expiresAt: 60_000 });
+    store.close();
+    // Before: the expired answer stayed in the file (never returned, but kept) until 10,000
+    // newer ones pushed it out: a retention its time to live did not bound.
+    const db = new DatabaseSync(path);
+    const keys = db.prepare('SELECT key FROM response_cache ORDER BY key').all();
+    db.close();
+    expect(keys).toEqual([{ key: 'new' }]);
   });
 
   it('backs createResponseCache: a repeated request is a hit across cache instances', async () => {

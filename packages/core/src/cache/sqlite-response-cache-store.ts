@@ -25,11 +25,14 @@ const schema = `CREATE TABLE IF NOT EXISTS response_cache (
   expires_at INTEGER NOT NULL,
   response TEXT NOT NULL
 ) STRICT;
-CREATE INDEX IF NOT EXISTS response_cache_stored ON response_cache (stored_at);`;
+CREATE INDEX IF NOT EXISTS response_cache_stored ON response_cache (stored_at);
+CREATE INDEX IF NOT EXISTS response_cache_expires ON response_cache (expires_at);`;
 
 /**
  * A {@link ResponseCacheStore} in an SQLite file, shared by every process on it and kept
- * across restarts: the "run database" cache. Expired entries are never returned; past
+ * across restarts: the "run database" cache. Expired entries are never returned, and each
+ * write removes those that have expired: an answer (a prompt, what a model said of a person)
+ * is kept no longer than its time to live, not until `maxEntries` pushes it out. Past
  * `maxEntries` the oldest are removed. A cache is an optimisation, so writes use
  * `synchronous = NORMAL` (they survive a crash of the process, not a power loss).
  */
@@ -37,7 +40,7 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
   readonly #db: DatabaseSync;
   readonly #clock: Clock;
   readonly #maxEntries: number;
-  readonly #statements: Record<'get' | 'set' | 'delete' | 'trim', StatementSync>;
+  readonly #statements: Record<'get' | 'set' | 'delete' | 'trim' | 'expire', StatementSync>;
 
   constructor(options: SqliteResponseCacheStoreOptions = {}) {
     // A misspelt option was ignored; an empty path opened SQLite's private temporary
@@ -92,6 +95,7 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
         'INSERT OR REPLACE INTO response_cache (key, model, stored_at, expires_at, response) VALUES (?, ?, ?, ?, ?)',
       ),
       delete: this.#db.prepare('DELETE FROM response_cache WHERE key = ?'),
+      expire: this.#db.prepare('DELETE FROM response_cache WHERE expires_at <= ?'),
       trim: this.#db.prepare(
         'DELETE FROM response_cache WHERE key IN (SELECT key FROM response_cache ORDER BY stored_at DESC LIMIT -1 OFFSET ?)',
       ),
@@ -119,6 +123,7 @@ export class SqliteResponseCacheStore implements ResponseCacheStore {
       entry.expiresAt,
       JSON.stringify(entry.response),
     );
+    this.#statements.expire.run(this.#clock.now());
     this.#statements.trim.run(this.#maxEntries);
   }
 
