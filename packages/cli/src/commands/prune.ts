@@ -2,6 +2,7 @@ import { isKeptForItsParent, type RunStatus } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
 import { parseDuration } from './duration';
 import { listThreads } from './list-threads';
+import { openStore } from './open-store';
 import { parseCommandArgs } from './parse-command-args';
 import {
   databaseVariable,
@@ -85,11 +86,12 @@ export const pruneCommand: Command = {
     }
     const before = Date.now() - olderThanMs;
     const database = resolveDatabase(values.db, context, values.schema);
-    const store = await openRunDatabase(database, { command: 'prune', mustExist: true });
-    try {
-      const { checkpointer } = store;
-      if (values['dry-run']) {
-        const all = await listThreads(checkpointer);
+    if (values['dry-run']) {
+      // Read-only, as `runs` opens it: a dry run changes nothing, not even an older file's
+      // schema, and works on a read-only file or mount (a backup's copy, say).
+      const reading = await openStore('prune', values.db, context, values.schema);
+      try {
+        const all = await listThreads(reading.store);
         const statusOf = new Map(all.map((thread) => [thread.threadId, thread.status]));
         // The rule prune itself follows: a child agent's thread stays while its parent is live.
         const threads = all.filter(
@@ -104,7 +106,13 @@ export const pruneCommand: Command = {
             : `Would delete ${threads} threads (${statuses.join(', ')}) last written before ${new Date(before).toISOString()} from ${describeDatabase(database)}.\n`,
         );
         return 0;
+      } finally {
+        await reading.close();
       }
+    }
+    const store = await openRunDatabase(database, { command: 'prune', mustExist: true });
+    try {
+      const { checkpointer } = store;
       if (!checkpointer.prune) {
         throw new CliError('cli.store_failed', 'This run database cannot prune threads.');
       }

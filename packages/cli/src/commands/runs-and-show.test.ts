@@ -438,7 +438,7 @@ describe('agentchart runs and show, on hostile or broken databases', () => {
 });
 
 describe.skipIf(process.getuid?.() !== 0)(
-  'agentchart runs, show and waits on a read-only database',
+  'agentchart runs, show, waits and prune --dry-run on a read-only database',
   () => {
     it('read the file without writing it, as a user who may not write it (issue 10)', () => {
       const readOnlyDir = mkdtempSync(join(tmpdir(), 'agentchart-cli-readonly-'));
@@ -464,6 +464,10 @@ describe.skipIf(process.getuid?.() !== 0)(
         const waits = asNobody('waits', '--db', path);
         expect({ status: waits.status, stderr: waits.stderr }).toEqual({ status: 0, stderr: '' });
         expect(waits.stdout).toContain('No human waits pending');
+        // Before: prune --dry-run, which deletes nothing, opened the file for writing.
+        const dryRun = asNobody('prune', '--older-than', '1d', '--dry-run', '--db', path);
+        expect({ status: dryRun.status, stderr: dryRun.stderr }).toEqual({ status: 0, stderr: '' });
+        expect(dryRun.stdout).toMatch(/^Would delete \d+ threads/);
         expect(readFileSync(path).equals(before)).toBe(true);
         expect(existsSync(`${path}-wal`)).toBe(false);
       } finally {

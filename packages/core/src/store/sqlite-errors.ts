@@ -47,7 +47,7 @@ function fromSqlite(error: Error, code: number, context: FailureContext): unknow
       return new CheckpointError(
         'checkpoint.corrupt',
         context.threadId ?? '',
-        `${path} is not an SQLite database (${reason}): its first bytes are not SQLite's header. agentchart has not written to it. If it is another program's file, give the checkpointer a file of its own (e.g. .agentchart/runs.db); if it was an agentchart database whose start was overwritten, restore a backup, or recover what can be read with \`sqlite3 ${path} .recover | sqlite3 recovered.db\`.`,
+        `${path} is not an SQLite database (${reason}): its first bytes are not SQLite's header, and nothing was written to it now. If it is another program's file, give the checkpointer a file of its own (e.g. .agentchart/runs.db); if it was an agentchart database whose start was overwritten, restore a backup, or recover what can be read with \`sqlite3 ${path} .recover | sqlite3 recovered.db\`.`,
         error,
       );
     case SQLITE_CORRUPT:
@@ -195,7 +195,7 @@ export function notAFile(path: string): string | undefined {
 /** The message of a `checkpoint.corrupt` that SQLite confirmed; it never advises deleting. */
 export function corruptMessage(path: string, reason: string): string {
   const name = basename(path);
-  return `SQLite reports the database ${path} as corrupt (${reason}); runs stored in it cannot be read. agentchart has not written to it. Keep the file and the ${name}-wal and ${name}-shm files beside it, if any: they hold its latest commits. Recover the rows SQLite can still read with \`sqlite3 ${path} .recover | sqlite3 recovered.db\` and give the checkpointer recovered.db, or restore a backup.`;
+  return `SQLite reports the database ${path} as corrupt (${reason}); runs stored in it cannot be read, and nothing was written to it now. Keep the file and the ${name}-wal and ${name}-shm files beside it, if any: they hold its latest commits. Recover the rows SQLite can still read with \`sqlite3 ${path} .recover | sqlite3 recovered.db\` and give the checkpointer recovered.db, or restore a backup.`;
 }
 
 function freeBytes(path: string): number {

@@ -206,7 +206,7 @@ export function assertSchemaVersion(path: string, version: number | undefined): 
   throw new CheckpointError(
     'checkpoint.unsupported_schema',
     '',
-    `The checkpoint database ${path} has schema version ${version}, and this @agentchart/core reads version ${schemaVersion}. It was written by a ${version > schemaVersion ? 'newer' : 'older'} agentchart: use that version, or a database file of its own.`,
+    `The checkpoint database ${path} has schema version ${version}, and this @agentchart/core reads versions ${oldestReadableSchema} to ${schemaVersion}. It was written by a ${version > schemaVersion ? 'newer' : 'older'} agentchart: use that version, or a database file of its own.`,
   );
 }
 
