@@ -171,6 +171,13 @@ export function toCliError(
         error,
       );
     }
+    case 'run.event_not_taken':
+      // Core names the states and what they take; the command adds where to look.
+      return new CliError(
+        'cli.usage',
+        `${error.message} agentchart show ${shellWord(threadId)}${hints.database} shows the thread's states.`,
+        error,
+      );
     case 'run.not_waiting':
     case 'human.invalid_reply':
     case 'human.ambiguous_reply':

@@ -242,10 +242,12 @@ describe('agentchart waits and send', () => {
     );
     // Before: "waiting" and nothing else, as if the event had been delivered.
     const dropped = await cli(['send', 'w', '{"type":"apporve"}'], env);
-    expect(dropped.stderr).toContain('No state of thread "w" took event "apporve": it was dropped');
+    expect(dropped.exitCode).toBe(2);
+    expect(dropped.stderr).toContain('Thread "w" did not take "apporve"');
+    expect(dropped.stderr).toContain("agentchart show w shows the thread's states");
     const reply = await cli(['send', 'w', '--reply', '{"approved":true}'], env);
     expect(reply.exitCode).toBe(0);
-    expect(reply.stderr).not.toContain('was dropped');
+    expect(reply.stderr).not.toContain('did not take');
   });
 
   it("lists a child agent's wait under the thread that answers it, and refuses a reply sent to the child's own thread", async () => {

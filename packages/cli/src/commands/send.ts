@@ -14,7 +14,6 @@ import {
   openRunDatabase,
   resolveDatabase,
   schemaVariable,
-  shellWord,
 } from './run-database';
 import type { Command } from './types';
 
@@ -112,7 +111,9 @@ export const sendCommand: Command = {
           );
         }
         const agent = agentFor(agents, checkpoint.run.agent, threadId, module.file);
-        const exitCode = await driveRun({
+        // An event no active state takes is refused by core (`run.event_not_taken`), a usage
+        // error here: a misspelt event type is not taken for one delivered.
+        return await driveRun({
           agent,
           threadId,
           context,
@@ -121,15 +122,6 @@ export const sendCommand: Command = {
           hints,
           begin: () => agent.send(threadId, event),
         });
-        // An event no active state takes is dropped, as XState drops it: no step, nothing
-        // stored. Said, so a misspelt event type is not taken for one delivered.
-        const after = await store.checkpointer.latest(threadId);
-        if (event.type !== 'human.reply' && after?.run.usage.steps === checkpoint.run.usage.steps) {
-          context.stderr.write(
-            `No state of thread "${threadId}" took event "${event.type}": it was dropped, and the thread is as it was. Check the event's type and fields against the chart; agentchart show ${shellWord(threadId)}${hints.database} shows the state it is in.\n`,
-          );
-        }
-        return exitCode;
       } finally {
         await Promise.all(agents.map((item) => item.agent.close()));
       }

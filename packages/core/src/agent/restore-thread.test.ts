@@ -544,9 +544,10 @@ describe('restoreRun of a waiting thread that nothing moves (issue: two checkpoi
       const stored = (await agent.history('t')).length;
       for (let again = 0; again < 5; again++) {
         // An event its guards refuse, one no state takes, a reply that does not fit, a resume.
-        expect((await (await agent.send('t', { type: 'poke' })).result()).status).toBe('waiting');
+        const notTaken = { code: 'run.event_not_taken' };
+        await expect(agent.send('t', { type: 'poke' })).rejects.toMatchObject(notTaken);
         const stray = { type: 'stray' } as unknown as { type: 'poke' };
-        expect((await (await agent.send('t', stray)).result()).status).toBe('waiting');
+        await expect(agent.send('t', stray)).rejects.toMatchObject(notTaken);
         await expect(
           agent.send('t', { type: 'human.reply', value: 'yes' }).then((handle) => handle.result()),
         ).rejects.toMatchObject({ code: 'human.invalid_reply' });
@@ -619,7 +620,9 @@ describe('restoreRun of a waiting thread that nothing moves (issue: two checkpoi
     expect((await agent.run({ threadId: 't', input: {} })).status).toBe('waiting');
     const stored = (await agent.history('t')).length;
     for (let again = 0; again < 3; again++) {
-      expect((await (await agent.send('t', { type: 'poke' })).result()).status).toBe('waiting');
+      await expect(agent.send('t', { type: 'poke' })).rejects.toMatchObject({
+        code: 'run.event_not_taken',
+      });
     }
     // Before: the usage compared as JSON text differed, and each send stored a claim.
     expect((await agent.history('t')).length).toBe(stored);

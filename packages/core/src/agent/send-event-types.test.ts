@@ -52,12 +52,13 @@ describe('agent.send and handle.send take the machine’s own events', () => {
     const handle = agent.start({ threadId: 'u', input: undefined });
     await handle.result();
     // @ts-expect-error: no such event (before: accepted, then dropped by the machine unseen).
-    await agent.send('u', { type: 'nte', text: 'lost' });
+    const misspelt = agent.send('u', { type: 'nte', text: 'lost' });
     // @ts-expect-error: a note needs its text.
     handle.send({ type: 'note' });
     handle.send({ type: 'close' });
-    // At run time both are sent as they are: the misspelt one is dropped, as XState drops an
-    // event no state takes; the note without text is logged as such (null, as JSON writes it).
+    // At run time both are sent as they are: the misspelt one is refused, as no state takes
+    // it; the note without text is logged as such (null, as JSON writes it).
+    await expect(misspelt).rejects.toMatchObject({ code: 'run.event_not_taken' });
     expect(await handle.result()).toMatchObject({ status: 'waiting' });
     expect((await agent.getCheckpoint('u'))?.snapshot).toMatchObject({
       context: { notes: [null] },

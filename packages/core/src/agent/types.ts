@@ -244,7 +244,9 @@ export interface RunHandle<TMachine extends AnyStateMachine = AnyStateMachine> {
    * Sends one of the machine's events (typed from it: a misspelt type or a missing field does
    * not compile) to the run; a `{ type: 'human.reply', value, waitId? }` answers its wait,
    * as {@link RunHandle.reply} does. Throws `run.invalid_event` for what is not an event and
-   * for the events XState and the harness send themselves (see {@link Agent.send}).
+   * for the events XState and the harness send themselves, and `run.event_not_taken` for one
+   * no active state takes now (see {@link Agent.send}); a run that left memory reports the
+   * refusal through `result()`, once.
    */
   send(event: EventFrom<TMachine> | HumanReplyEvent): void;
   /**
@@ -301,9 +303,14 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
    * human reply to a thread, resuming it first if it is not live. Refuses with `run.invalid_event` (before restoring anything) what is not an event and the
    * events XState and the harness send themselves (`xstate.*`, `limit.reached`): only a
    * reply that fits a wait's schema grants the wait. With `options.tenantId`, a thread not
-   * started for that tenant is refused with `run.wrong_tenant`, before anything else. An event no active state takes (no
-   * transition, or its guards refuse it) is dropped, as XState drops it: it is no step,
-   * writes no checkpoint and counts toward no limit.
+   * started for that tenant is refused with `run.wrong_tenant`, before anything else. An event no active state takes now (no
+   * transition, or its guards refuse it: a chat's user message sent while the agent still
+   * answers the last one) is refused with `run.event_not_taken`, which names the states and
+   * the events they take; XState would drop it unseen. Nothing is delivered: no step, no
+   * checkpoint, nothing counted toward a limit, a waiting thread restored for it back at rest
+   * with its lease given up. Send it again once the run waits, or let the chart take it in
+   * every state (a root handler that queues it). Replies, timers and `limit.reached` are the
+   * harness's and never refused so.
    */
   send(
     threadId: string,

@@ -36,6 +36,7 @@ export type RunErrorCode =
   | 'run.already_running'
   | 'run.wrong_tenant'
   | 'run.invalid_event'
+  | 'run.event_not_taken'
   | 'run.taken_over'
   | 'run.not_resumable'
   | 'run.child_thread'

@@ -34,7 +34,7 @@ const machine = setup({
 });
 
 describe('Run', () => {
-  it('takes no step for an event no state accepts: no checkpoint, no new rest, no limit reached', async () => {
+  it('refuses an event no state accepts, and takes no step for it: no checkpoint, no new rest, no limit reached', async () => {
     for (const evictWaiting of [false, true]) {
       const agent = createAgent({ machine, evictWaiting, limits: { maxSteps: 5 } });
       const seen: RunEventType[] = [];
@@ -45,7 +45,13 @@ describe('Run', () => {
       agent.events.onAny((event) => seen.push(event.type));
       // Events the chart drops: one it has no transition for, one its guard refuses.
       for (let sent = 0; sent < 10; sent++) {
-        await agent.send('t', sent % 2 ? { type: 'note' } : { type: 'cancel' });
+        const guarded = sent % 2 === 0;
+        await expect(
+          agent.send('t', guarded ? { type: 'cancel' } : { type: 'note' }),
+        ).rejects.toMatchObject({
+          code: 'run.event_not_taken',
+          details: { states: ['asking'], takes: ['cancel'], guarded },
+        });
       }
       // Before: each was a macrostep with its checkpoint and a `run.waiting` again, and the
       // fifth reached maxSteps: anyone who could send an event ended the thread.

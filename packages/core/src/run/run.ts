@@ -24,6 +24,7 @@ import { ChildMachines, hasChildMachine } from './child-machines';
 import { contextMutationError } from './context-mutation-error';
 import { contextNotJsonWarning, contextValueNotJson } from './context-not-json';
 import { DelayedEvents } from './delayed-events';
+import { eventNotTakenError, type SnapshotOfStates } from './event-not-taken';
 import { firstWarning } from './first-warning';
 import { type HeldReply, type HumanWaitRegistration, HumanWaits } from './human-waits';
 import { holdProcessOpen, unrefTimer } from './keep-alive';
@@ -543,15 +544,20 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
 
   /**
    * Sends an event to the machine; the run is active again until its next rest. An event no
-   * active state takes now (no transition, or its guards refuse it) changes nothing, as in
-   * XState, and is not sent: it is no macrostep, so it writes no checkpoint, reports no new
-   * rest and counts toward no step limit — whoever may send events cannot use up a waiting
-   * thread's `maxSteps` or grow its history with events it ignores.
+   * active state takes now (no transition, or its guards refuse it) is refused with
+   * `run.event_not_taken`, naming the states and what they take: XState would drop it, and a
+   * sender (a chat's user message sent mid-answer) would lose it unseen. Refused, it is no
+   * macrostep: it writes no checkpoint, reports no new rest and counts toward no step limit.
+   * Only senders from outside come here; the harness's own events (replies, timers,
+   * `limit.reached`) reach the actor by their own paths.
    */
   send(event: EventObject): void {
     assertSendableEvent(this.threadId, event);
     this.#assertLive(event.type);
-    if (this.#ignores(event)) return;
+    if (this.#ignores(event)) {
+      const snapshot = this.actor.getSnapshot() as SnapshotOfStates;
+      throw eventNotTakenError(this.threadId, snapshot, event, this.phase !== 'waiting');
+    }
     this.#wake();
     this.actor.send(event);
   }

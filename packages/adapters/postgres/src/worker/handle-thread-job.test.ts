@@ -49,6 +49,21 @@ class LosingStore extends MemoryCheckpointer {
 }
 
 describe('handleThreadJob', () => {
+  it('refuses an event job no state of the thread takes, saying so, rather than reporting its rest', async () => {
+    const agent = createAgent({ machine: approval, checkpointer: new MemoryCheckpointer() });
+    const closing = { closing: () => false };
+    await handleThreadJob(agent, { kind: 'start', threadId: 'E-1', input: {} }, closing);
+    const job = { kind: 'event', threadId: 'E-1', event: { type: 'cancel' } } as const;
+    // Before: { status: 'waiting' }, as if the event had been delivered.
+    expect(await handleThreadJob(agent, job, closing)).toMatchObject({
+      threadId: 'E-1',
+      status: 'refused',
+      code: 'run.event_not_taken',
+      detail: expect.stringContaining('did not take "cancel"'),
+    });
+    await agent.close();
+  });
+
   it('fails a start job whose run lost its thread before any checkpoint was stored, so the start is tried again', async () => {
     const agent = createAgent({ machine: approval, checkpointer: new LosingStore() });
     const job = { kind: 'start', threadId: 'T-2', input: {} } as const;

@@ -21,7 +21,8 @@ export interface ThreadJobResult {
    * (no such thread), `run.not_waiting` (`already-answered`), `definition.invalid_option` (a
    * thread or tenant id no store keeps), `run.already_running` (a start of a thread that is
    * another's, or another tenant's), `run.wrong_tenant` (a reply, event or wake for a thread
-   * that is not the job's tenant's, or does not exist).
+   * that is not the job's tenant's, or does not exist), `run.event_not_taken` (an event no
+   * state of the thread takes now; nothing was delivered).
    */
   code?: string;
   detail?: string;
@@ -128,10 +129,13 @@ export async function handleThreadJob(
       if (job.kind === 'start' && error.code === 'definition.invalid_option') {
         return { threadId, status: 'refused', code: error.code, detail: error.message };
       }
-      // A reply the wait refuses, or one that came after its deadline (the wait timed out
-      // instead): trying the job again would be refused again.
+      // A reply the wait refuses, one that came after its deadline (the wait timed out
+      // instead), or an event no state of the thread takes now (before: reported as the
+      // thread's rest, though the event was dropped): trying the job again would be refused
+      // again, or take the event in a state it was not sent for.
       if (
         error.code === 'human.invalid_reply' ||
+        (job.kind === 'event' && error.code === 'run.event_not_taken') ||
         (job.kind === 'reply' &&
           (error.code === 'human.timeout' || error.code === 'approval.expired'))
       ) {
