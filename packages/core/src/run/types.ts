@@ -10,9 +10,11 @@ import type { TenantLimitName } from '../tenancy/types';
  * restore adds to the same usage, steps and wall clock. A chat thread answering each user
  * turn on `agent.send` with `maxModelCalls: 20` makes 20 calls, whichever turns make them, ends
  * `limit` at the turn that would make a 21st, and then takes no more turns; `maxWallTimeMs`
- * ends it that long after its start, however long it sat idle. Bound one turn inside the chart
- * (`toolLoop({ maxSteps })`), and give a long conversation an end: a new thread carrying its
- * summary.
+ * ends it that long after its start, however long it sat idle. They are the conversation's
+ * ceiling, not a turn's: bound one turn inside the chart, where the chart decides what
+ * follows — `toolLoop({ maxSteps, maxOutputTokens })` for its calls and tokens, an `after` on
+ * the turn's state for its time (docs/guides/chat.md; ADR 0074) — and give a long
+ * conversation an end: a new thread carrying its summary.
  *
  * When they are checked:
  * - `maxTokens`, `maxCostUsd` and `maxModelCalls` before every model call, against what the
