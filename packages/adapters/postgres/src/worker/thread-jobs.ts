@@ -147,7 +147,8 @@ export class ThreadJobs {
    * event was taken but before its job completed lets another deliver it again, so an
    * event's handling should be idempotent (or use `reply`, which is exactly once per wait).
    * With `tenantId`, a thread that is not that tenant's is left untouched, as by `reply`.
-   * Resolves to the job id.
+   * An event no state of the thread takes when the job runs is not delivered: the job
+   * completes `refused` with `run.event_not_taken` (not retried). Resolves to the job id.
    */
   event(
     agent: string,
