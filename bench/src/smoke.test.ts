@@ -1,6 +1,6 @@
+import type { ChatMessage } from '@agentchart/core';
 import { createAgent, MemoryCheckpointer, SqliteCheckpointer } from '@agentchart/core';
 import { estimateTokenCounter } from '@agentchart/core/budget';
-import type { ChatMessage } from '@agentchart/core/internal';
 import { describe, expect, it, vi } from 'vitest';
 import { fromPromise } from 'xstate';
 import { openAgentchartSqlite } from './stores/agentchart-sqlite';

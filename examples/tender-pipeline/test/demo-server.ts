@@ -1,4 +1,5 @@
-import type { ChatMessage, ChatRequest } from '@agentchart/core/testing';
+import type { ChatMessage } from '@agentchart/core';
+import type { ChatRequest } from '@agentchart/core/testing';
 import {
   type ChatCompletionRequestBody,
   replies,

@@ -28,7 +28,7 @@ export type { RunEvent, RunEventType } from './events/types';
 export { ReplayError } from './ledger/replay-error';
 export type { RunUsage } from './ledger/types';
 export { ModelCallError } from './model/model-call-error';
-export type { ChatModel } from './model/types';
+export type { ChatMessage, ChatModel } from './model/types';
 export type { ModelCallMiddleware } from './pipeline/types';
 export { definePrompt, type Prompt } from './prompt/define-prompt';
 export type { LimitInfo, PendingHumanWait, RunLimits, RunOutcome } from './run/types';

@@ -19,9 +19,9 @@ function exportedNames(entry: string): string[] {
 }
 
 describe('the public API (issue 9)', () => {
-  it('keeps the root entry small: under 40 names, each listed in docs/reference/public-api.md', () => {
+  it('keeps the root entry small: at most 40 names, each listed in docs/reference/public-api.md', () => {
     const names = exportedNames('index.ts');
-    expect(names.length).toBeLessThanOrEqual(39);
+    expect(names.length).toBeLessThanOrEqual(40);
     const doc = readFileSync(join(here, '../../../docs/reference/public-api.md'), 'utf8');
     const documented = [...doc.matchAll(/^\| `(\w+)`/gm)].map((match) => match[1]);
     expect(names.filter((name) => !documented.includes(name))).toEqual([]);

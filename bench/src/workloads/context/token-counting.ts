@@ -1,5 +1,6 @@
+import type { ChatMessage } from '@agentchart/core';
 import { estimateTokenCounter } from '@agentchart/core/budget';
-import type { ChatMessage, ChatRequest } from '@agentchart/core/internal';
+import type { ChatRequest } from '@agentchart/core/internal';
 import { tiktokenCounter } from '@agentchart/tokenizer';
 import { type TimedCase, timeCases } from '../../measure/time-cases';
 import type { Row } from '../../types';

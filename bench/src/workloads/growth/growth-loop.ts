@@ -1,5 +1,6 @@
+import type { ChatMessage } from '@agentchart/core';
 import { createAgent, defineTool, toolLoop } from '@agentchart/core';
-import type { ChatMessage, ChatRequest } from '@agentchart/core/internal';
+import type { ChatRequest } from '@agentchart/core/internal';
 import { type ScriptedResponse, scriptedModel } from '@agentchart/core/testing';
 import { assign, createActor, fromPromise, setup, toPromise } from 'xstate';
 import { z } from 'zod';

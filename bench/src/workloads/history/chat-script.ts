@@ -1,4 +1,5 @@
-import type { ChatMessage, ModelMetadata } from '@agentchart/core/internal';
+import type { ChatMessage } from '@agentchart/core';
+import type { ModelMetadata } from '@agentchart/core/internal';
 import { type ScriptedModel, scriptedModel } from '@agentchart/core/testing';
 import { type ByteMeter, historySteps, message } from './byte-meter';
 

@@ -1,5 +1,5 @@
+import type { ChatMessage } from '@agentchart/core';
 import { createAgent, defineTool, MemoryCheckpointer, toolLoop } from '@agentchart/core';
-import type { ChatMessage } from '@agentchart/core/internal';
 import { scriptedModel } from '@agentchart/core/testing';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';

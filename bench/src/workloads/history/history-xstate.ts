@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@agentchart/core/internal';
+import type { ChatMessage } from '@agentchart/core';
 import { assign, createActor, fromPromise, setup, toPromise } from 'xstate';
 import { SqliteSnapshotStore } from '../../stores/sqlite-snapshot-store';
 import { tempDir } from '../../stores/temp-dir';

@@ -1,5 +1,5 @@
-import type { ChatModel } from '@agentchart/core';
-import type { ChatMessage, ToolCallRequest } from '@agentchart/core/internal';
+import type { ChatMessage, ChatModel } from '@agentchart/core';
+import type { ToolCallRequest } from '@agentchart/core/internal';
 import { add, addInput, addTool, question } from './react-script';
 
 /** The tool as the model sees it. */

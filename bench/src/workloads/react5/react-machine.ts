@@ -1,5 +1,5 @@
-import type { ChatModel } from '@agentchart/core';
-import type { ChatMessage, ChatResponse, ToolCallRequest } from '@agentchart/core/internal';
+import type { ChatMessage, ChatModel } from '@agentchart/core';
+import type { ChatResponse, ToolCallRequest } from '@agentchart/core/internal';
 import { assign, fromPromise, setup } from 'xstate';
 import { addDefinition, runToolCalls } from './hand-loop';
 import { question } from './react-script';

@@ -55,7 +55,6 @@ export {
 } from '../model/model-call-error';
 export { type HeaderSource, parseRetryAfter } from '../model/parse-retry-after';
 export type {
-  ChatMessage,
   ChatRequest,
   ChatResponse,
   FinishReason,

@@ -6,7 +6,7 @@
  */
 
 /** What a {@link ScriptedHandler} reads: the request the scripted model was sent. */
-export type { ChatMessage, ChatRequest, ChatResponse, ToolCallRequest } from '../model/types';
+export type { ChatRequest, ChatResponse, ToolCallRequest } from '../model/types';
 export type {
   AgentPathReport,
   AgentPathResult,

@@ -1,4 +1,5 @@
-import type { ChatMessage, ToolDefinition } from '@agentchart/core/internal';
+import type { ChatMessage } from '@agentchart/core';
+import type { ToolDefinition } from '@agentchart/core/internal';
 
 /**
  * OpenAI's documented counting rules, transcribed from its cookbook ("How to count tokens

@@ -1,4 +1,5 @@
-import type { ChatMessage, ChatRequest } from '@agentchart/core/internal';
+import type { ChatMessage } from '@agentchart/core';
+import type { ChatRequest } from '@agentchart/core/internal';
 
 /** A request and the prompt tokens a provider reports (or would report) for it. */
 export interface UsageFixture {

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@agentchart/core/internal';
+import type { ChatMessage } from '@agentchart/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openAIChatModel } from '../openai/openai-chat-model';
 import { createOpenAITestServer } from '../testing/openai-test-server';

@@ -1,4 +1,5 @@
-import type { ChatMessage, ToolCallRequest } from '@agentchart/core/internal';
+import type { ChatMessage } from '@agentchart/core';
+import type { ToolCallRequest } from '@agentchart/core/internal';
 import {
   AIMessage,
   type BaseMessage,

@@ -1,4 +1,5 @@
-import type { ChatMessage, ResponseFormat } from '@agentchart/core/internal';
+import type { ChatMessage } from '@agentchart/core';
+import type { ResponseFormat } from '@agentchart/core/internal';
 import { isStrictCompatible, toStrictJsonSchema } from './strict-json-schema';
 
 /**

@@ -1,5 +1,6 @@
+import type { ChatMessage } from '@agentchart/core';
 import { ModelCallError } from '@agentchart/core';
-import type { ChatMessage, ChatRequest, ResponseFormat } from '@agentchart/core/internal';
+import type { ChatRequest, ResponseFormat } from '@agentchart/core/internal';
 import type { ScriptedHandler } from '@agentchart/core/testing';
 import { replies } from './replies';
 import type { ChatCompletionRequestBody, ReplyHandler, ScriptedReply } from './types';

@@ -1,4 +1,5 @@
-import type { ChatMessage, ChatResponse, ToolDefinition } from '@agentchart/core/internal';
+import type { ChatMessage } from '@agentchart/core';
+import type { ChatResponse, ToolDefinition } from '@agentchart/core/internal';
 
 /** A message part in the GenAI conventions' input/output messages JSON schema. */
 type Part =
