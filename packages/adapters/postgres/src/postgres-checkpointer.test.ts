@@ -479,9 +479,10 @@ describe('a waiting thread that nothing moves, on PostgresCheckpointer', () => {
     expect((await agent.run({ threadId: 'unmoved', input: {} })).status).toBe('waiting');
     const stored = (await agent.history('unmoved')).length;
     for (let again = 0; again < 3; again++) {
-      expect((await (await agent.send('unmoved', { type: 'poke' })).result()).status).toBe(
-        'waiting',
-      );
+      // An event its guards refuse: refused, nothing delivered (run.event_not_taken).
+      await expect(agent.send('unmoved', { type: 'poke' })).rejects.toMatchObject({
+        code: 'run.event_not_taken',
+      });
       await expect(
         agent
           .send('unmoved', { type: 'human.reply', value: 'yes' })

@@ -219,10 +219,11 @@ describe('agentchart show', () => {
     const stdout = await show();
     expect(stdout.split('\n').slice(2, 4)).toEqual([
       expect.stringMatching(/^status {3}limit \(checkpoint/),
-      'limit    maxModelCalls reached: 2 against a maximum of 2',
+      // Its third call was refused before it was sent: the value counts it (ADR 0072).
+      'limit    maxModelCalls reached: 3 against a maximum of 2',
     ]);
     const json = JSON.parse(await show('--json'));
-    expect(json.run.limit).toEqual({ limit: 'maxModelCalls', value: 2, max: 2 });
+    expect(json.run.limit).toEqual({ limit: 'maxModelCalls', value: 3, max: 2 });
   });
 
   it('shows why a child agent that did not finish done ended, on the step that ran it (issue 12)', async () => {
