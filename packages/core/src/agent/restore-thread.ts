@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { usageFromJournal } from '../ledger/fold-usage';
+import { lastRecordedRequest } from '../ledger/recorded-messages';
 import type { JournalEntry, RunUsage } from '../ledger/types';
 import type { AgentRuntime } from '../run/agent-runtime';
 import { childWaitId } from '../run/child-thread-id';
@@ -336,6 +337,7 @@ export async function restoreRun(
     version,
     owner,
     recordedWaits: waitsOf(entries),
+    recordedRequest: lastRecordedRequest(entries),
     leaseHeld: true,
     leaseExpiresAt: lease.expiresAt,
     unclaimed,

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../model/types';
-import { maxRecordedMessageCharacters, type RecordedRequest } from '../pipeline/record-request';
+import { maxRecordedMessageCharacters } from '../pipeline/record-request';
+import { isRecordedRequest, recordedMessagesOf } from './recorded-messages';
 import type { JournalEntry } from './types';
 
 /** How much of a message's content a difference quotes: before the first change, and in all. */
@@ -21,8 +22,8 @@ export function requestDifference(
   recordedEntry: (key: string) => JournalEntry | undefined,
 ): string | undefined {
   if (!isRecordedRequest(now) || !isRecordedRequest(recorded)) return undefined;
-  const sent = messagesOf(now, recordedEntry);
-  const before = messagesOf(recorded, recordedEntry);
+  const sent = recordedMessagesOf(now, recordedEntry);
+  const before = recordedMessagesOf(recorded, recordedEntry);
   if (!sent || !before) return undefined;
   const shared = Math.min(sent.length, before.length);
   for (let index = 0; index < shared; index++) {
@@ -54,41 +55,6 @@ export function requestDifference(
     return `its messages and the names of the tools it offers are the recorded ones as far as the journal keeps them, but message ${cut + 1} of ${sent.length} (${sent[cut]!.role}) is longer than the ${maxRecordedMessageCharacters} characters kept of it: it may differ past them, or a setting differs (the model's parameters, the response format, or a tool's description or schema)`;
   }
   return "its messages and the names of the tools it offers are the recorded ones, so a setting differs: the model's parameters, the response format, or a tool's description or schema";
-}
-
-/**
- * The whole list of messages `request` sent, rebuilt by following `after` back through the
- * recording; undefined when a link is missing (or loops, which a journal never does, but a
- * store written by hand may).
- */
-function messagesOf(
-  request: RecordedRequest,
-  recordedEntry: (key: string) => JournalEntry | undefined,
-): ChatMessage[] | undefined {
-  const chain = [request];
-  const seen = new Set<string>();
-  for (let at = request; at.after !== undefined; ) {
-    if (seen.has(at.after)) return undefined;
-    seen.add(at.after);
-    const earlier = recordedEntry(at.after)?.meta?.request;
-    if (!isRecordedRequest(earlier)) return undefined;
-    chain.push(earlier);
-    at = earlier;
-  }
-  let messages: ChatMessage[] = [];
-  for (let index = chain.length - 1; index >= 0; index--) {
-    const { keep = 0, messages: added } = chain[index]!;
-    messages = [...messages.slice(0, keep), ...added];
-  }
-  return messages;
-}
-
-function isRecordedRequest(value: unknown): value is RecordedRequest {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Array.isArray((value as { messages?: unknown }).messages)
-  );
 }
 
 /** The fields other than role and content that differ between two messages, by name. */

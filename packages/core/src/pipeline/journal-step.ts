@@ -89,7 +89,8 @@ export function journalStep({
       const before = previous.get(scope.run);
       // Recorded so a replay can tell when the code now sends the model something else.
       const { requestHash, chain } = chainRequestHash(stored, before?.hashChain);
-      const request = recordRequest(stored, before);
+      // A restored run's first call continues from the thread's last recorded request.
+      const request = recordRequest(stored, before ?? scope.run.recordedRequest);
       previous.set(scope.run, { key: callId, messages: stored.messages, hashChain: chain });
       const journaling = scope.journaled(
         callId,

@@ -1,6 +1,7 @@
 import type { BudgetLedger, ContextBudgetOptions, ContextInput } from '../budget/types';
 import type { Clock } from '../clock/clock';
 import type { RunEvents } from '../events/run-events';
+import type { LastRecordedRequest } from '../ledger/recorded-messages';
 import type { RecordedModelCall } from '../ledger/recorded-model-call';
 import type { JournalEntry, JournaledStep } from '../ledger/types';
 import type { ChatModel, ChatRequest, ChatResponse } from '../model/types';
@@ -70,6 +71,8 @@ export interface ModelCallRun {
   readonly historySummaries: readonly HistorySummaryRef[];
   /** Records that a call of the run sent `summary`; kept in the run's checkpoints. */
   noteHistorySummary(summary: HistorySummaryRef): void;
+  /** A restored run's thread's last recorded model request (see `RunPort`). */
+  readonly recordedRequest?: LastRecordedRequest | undefined;
 }
 
 /** The effect a call comes from: its run, its abort signal, its journal. */

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/clock';
 import type { RunError } from '../errors/run-error';
 import type { RunEvents } from '../events/run-events';
+import type { LastRecordedRequest } from '../ledger/recorded-messages';
 import type { JournalEntry, LiveUsage, RunUsage } from '../ledger/types';
 import type { ModelPricing } from '../model/types';
 import type { HistorySummaryRef } from '../store/types';
@@ -119,6 +120,12 @@ export interface RunPort {
   noteHistorySummary(summary: HistorySummaryRef): void;
   /** Set in a replay: effects return what the journal recorded and never run. */
   readonly replay: ReplayTimeline | undefined;
+  /**
+   * For a run restored from its checkpoint: the thread's last model request as its journal
+   * records it, so the run's first call records only what it adds to it, as a call of the
+   * run before the restore would have (see `recordRequest`).
+   */
+  readonly recordedRequest: LastRecordedRequest | undefined;
   /** The most bytes one value (a tool output, an error detail) may take in a journal row. */
   readonly maxJournalValueBytes: number;
   /** Starts an effect at `site`; `self` is its actor. */

@@ -4,6 +4,7 @@ import { type SerializedError, serializeError } from '../errors/agentchart-error
 import { RunError } from '../errors/run-error';
 import type { RunEvents } from '../events/run-events';
 import { addChildUsage, addRecordUsage, emptyUsage } from '../ledger/fold-usage';
+import type { LastRecordedRequest } from '../ledger/recorded-messages';
 import type { JournalEntry, LiveUsage, RunUsage } from '../ledger/types';
 import { CheckpointError } from '../store/checkpoint-error';
 import { SealedCheckpoint } from '../store/sealed-checkpoint';
@@ -92,6 +93,8 @@ export interface RunOptions {
    * already answered holds the run until it replays its reply.
    */
   recordedWaits?: ReadonlyMap<string, RecordedWait>;
+  /** The thread's last recorded model request, for a restored run (see `RunPort`). */
+  recordedRequest?: LastRecordedRequest | undefined;
   /** For a replay: the recording's clock. */
   replay?: ReplayTimeline;
   /**
@@ -133,6 +136,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   readonly runtime: AgentRuntime;
   readonly owner: string;
   readonly replay: ReplayTimeline | undefined;
+  readonly recordedRequest: LastRecordedRequest | undefined;
   /** The agent's clock, with every timer unref'd (see {@link runClock}). */
   readonly clock: Clock;
   /** The error a run was failed with by the harness (a conflict, a replay miss), as thrown. */
@@ -238,6 +242,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       owner,
       mode = 'live',
       recordedWaits = noRecordedWaits,
+      recordedRequest,
       replay,
       leaseHeld = false,
       leaseExpiresAt,
@@ -255,6 +260,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     this.replay = replay;
     this.owner = owner;
     this.#recordedWaits = recordedWaits;
+    this.recordedRequest = recordedRequest;
     this.#snapshotSealer = new SnapshotSealer(runtime.freezeContext, () => {
       this.#contextNotJson ??= 'found';
     });

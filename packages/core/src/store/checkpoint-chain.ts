@@ -162,13 +162,16 @@ export function decodeChain(rows: readonly StoredStateRow[]): {
   failure?: { version: number; reason: string };
 } {
   let state: unknown;
+  // Kept along the chain: an item one delta shares may be written below by a later one.
+  const sharing = new WeakSet<object>();
   for (const [index, row] of rows.entries()) {
     try {
       if (index === 0 && row.encoding !== 'full') {
         throw new Error('the chain does not start with a full state');
       }
       const parsed: unknown = JSON.parse(row.text);
-      state = row.encoding === 'full' ? parsed : applyJsonDelta(state, parsed as JsonDeltaOp[]);
+      state =
+        row.encoding === 'full' ? parsed : applyJsonDelta(state, parsed as JsonDeltaOp[], sharing);
       assertState(state);
     } catch (error) {
       const failure = { version: row.version, reason: (error as Error).message };

@@ -55,6 +55,45 @@ describe('diffJson', () => {
   });
 });
 
+describe('applyJsonDelta on items an earlier op shared', () => {
+  const items = () => Array.from({ length: 5 }, (_, n) => ({ n, note: { text: `item ${n}` } }));
+
+  it('shares the items of a copied array instead of deep-copying them, and copies one before writing below it', () => {
+    const history = items();
+    const state0 = { a: history };
+    const state1 = { a: history, b: [...history, { n: 5, note: { text: 'item 5' } }] };
+    // The next step changes an item of the copy in place of a new one, deep below it.
+    const state2 = {
+      a: history,
+      b: [{ n: 0, note: { text: 'changed' } }, ...state1.b.slice(1)],
+    };
+    const sharing = new WeakSet<object>();
+    const base = structuredClone(state0);
+    const delta1 = JSON.parse(JSON.stringify(diffJson(state0, state1)));
+    const delta2 = JSON.parse(JSON.stringify(diffJson(state1, state2)));
+    expect(delta1.some((op: JsonDeltaOp) => op[0] === 'x')).toBe(true);
+    const after1 = applyJsonDelta(base, delta1, sharing) as typeof state1;
+    // Shared, not copied: rebuilding a long history no longer deep-copies it at every delta.
+    expect(after1.b[1]).toBe(after1.a[1]);
+    const after2 = applyJsonDelta(after1, delta2, sharing) as typeof state2;
+    expect(after2).toEqual(state2);
+    expect(after2.a[0]).toEqual({ n: 0, note: { text: 'item 0' } });
+    expect(after2.b[1]).toBe(after2.a[1]);
+  });
+
+  it('keeps an op of the same delta that writes below a source item from reaching the copy', () => {
+    const history = items();
+    const prev = { a: history };
+    const next = {
+      a: [{ n: 0, note: { text: 'rewritten' } }, ...history.slice(1)],
+      b: [...history, { n: 5, note: { text: 'item 5' } }],
+    };
+    const applied = roundTrip(prev, next) as typeof next;
+    expect(applied).toEqual(next);
+    expect(applied.b[0]).toEqual({ n: 0, note: { text: 'item 0' } });
+  });
+});
+
 describe('applyJsonDelta', () => {
   it('rejects a delta whose shared source is missing', () => {
     expect(() => applyJsonDelta({}, [['x', ['a'], ['b'], 4, []]])).toThrow(/not there/);

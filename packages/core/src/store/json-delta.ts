@@ -127,12 +127,23 @@ export function diffJson(prev: unknown, next: unknown): JsonDeltaOp[] {
 
 /**
  * Applies `ops` to `base` in place and returns the result (the root may be replaced). Shared
- * arrays are copied from `base` as it was before any op, so ops never alias each other.
+ * arrays are taken from `base` as it was before any op, so ops never alias each other.
  * Ops come from a stored row, which may have been forged: a path follows own properties only,
  * and a key is set as an own property, so no op reaches a prototype (a key `__proto__` is
  * data, as `JSON.parse` makes it). Throws on an op that does not apply.
+ *
+ * An `x` op's new array shares its source's items, not copies of them: rebuilding a thread
+ * applies up to as many deltas as its history has messages, and a deep copy of the history
+ * at each made reading a long conversation's checkpoint quadratic in its length. An op that
+ * writes below such an item copies the item first (copy on write): `sharing` holds the
+ * containers whose items may be held elsewhere too, and is kept across the deltas of one
+ * chain, since a later delta may write below an item an earlier one shared.
  */
-export function applyJsonDelta(base: unknown, ops: readonly JsonDeltaOp[]): unknown {
+export function applyJsonDelta(
+  base: unknown,
+  ops: readonly JsonDeltaOp[],
+  sharing: WeakSet<object> = new WeakSet(),
+): unknown {
   if (!Array.isArray(ops)) throw new Error('delta is not a list of ops');
   for (const op of ops) checkOp(op);
   const sources = new Map<JsonDeltaOp, unknown[]>();
@@ -142,19 +153,25 @@ export function applyJsonDelta(base: unknown, ops: readonly JsonDeltaOp[]): unkn
     if (!Array.isArray(source) || source.length !== op[3]) {
       throw new Error(`delta refers to an array at ${op[2].join('.')} that is not there`);
     }
-    sources.set(op, structuredClone(source));
+    // Its items as they are now: a later op of this delta may change the array itself.
+    sources.set(op, source.slice());
+    sharing.add(source);
   }
   let root = base;
   for (const op of ops) {
-    const value =
-      op[0] === 's' ? op[2] : op[0] === 'x' ? [...sources.get(op)!, ...op[4]] : undefined;
+    let value: unknown;
+    if (op[0] === 's') value = op[2];
+    else if (op[0] === 'x') {
+      value = [...sources.get(op)!, ...op[4]];
+      sharing.add(value as unknown[]);
+    }
     const path = op[1];
     if (path.length === 0) {
       if (op[0] !== 's' && op[0] !== 'x') throw new Error(`delta op ${op[0]} on the root`);
       root = value;
       continue;
     }
-    const parent = getAt(root, path.slice(0, -1));
+    const parent = ownedAt(root, path.slice(0, -1), sharing);
     const key = path[path.length - 1]!;
     if (typeof parent !== 'object' || parent === null) {
       throw new Error(`delta path ${path.join('.')} has no parent`);
@@ -163,7 +180,7 @@ export function applyJsonDelta(base: unknown, ops: readonly JsonDeltaOp[]): unkn
     if (op[0] === 'd') {
       if (Object.hasOwn(container, key)) delete container[key];
     } else if (op[0] === 't') {
-      const array = getAt(root, path);
+      const array = ownedAt(root, path, sharing);
       if (!Array.isArray(array)) throw new Error(`delta truncates ${path.join('.')}, not an array`);
       array.length = op[2];
     } else {
@@ -171,6 +188,25 @@ export function applyJsonDelta(base: unknown, ops: readonly JsonDeltaOp[]): unkn
     }
   }
   return root;
+}
+
+/**
+ * The node at `path`, made this tree's own to write: a node held by a container in `sharing`
+ * may be another container's item too, and is replaced by a shallow copy (whose own items are
+ * then shared in turn) before anything below it is written.
+ */
+function ownedAt(root: unknown, path: JsonPath, sharing: WeakSet<object>): unknown {
+  let current = root;
+  for (const key of path) {
+    let next = ownValue(current, key);
+    if (typeof next === 'object' && next !== null && sharing.has(current as object)) {
+      next = Array.isArray(next) ? next.slice() : { ...(next as JsonObject) };
+      setOwnValue(current as Record<string | number, unknown>, key, next);
+      sharing.add(next as object);
+    }
+    current = next;
+  }
+  return current;
 }
 
 /** The node at `path`, following own properties only. */
