@@ -1,4 +1,4 @@
-import type { AnyStateMachine, EventObject, StateValue } from 'xstate';
+import { type AnyStateMachine, type EventObject, type StateValue, transition } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { effectSpecOf } from '../effects/create-effect-logic';
 import type { EffectSpec } from '../effects/types';
@@ -86,7 +86,7 @@ export function planAgentPaths<TMachine extends AnyStateMachine>(
     }
   }
   const walk = traversal === 'shortest' ? getShortestPaths : getSimplePaths;
-  const graphPaths = walk(machine, {
+  const graphPaths = walk(walkable(machine), {
     input,
     events: [...byEvent.keys()],
     // Only the outcomes planned here: XState would otherwise also try bare `{ type }` events.
@@ -121,6 +121,18 @@ export function planAgentPaths<TMachine extends AnyStateMachine>(
     paths.push({ name, steps, expected: graphPath.state.value });
   }
   return { paths, gaps: [...new Set(gaps)], reachedFinals };
+}
+
+/**
+ * The machine as `xstate/graph` walks it, each transition made in an actor system of its own.
+ * The walk makes every transition in one system, where a state with an invoke or spawn that
+ * has a `systemId`, reached a second time by another path, fails with XState's "Actor with
+ * system ID '…' already exists". XState's pure `transition` gives each call a fresh system.
+ */
+function walkable(machine: AnyStateMachine): AnyStateMachine {
+  const logic = Object.create(machine) as AnyStateMachine;
+  logic.transition = (snapshot, event) => transition(machine, snapshot, event)[0];
+  return logic;
 }
 
 /** The top-level final states of a machine, as JSON of their values. */

@@ -360,4 +360,43 @@ describe('testAgentPaths', () => {
       }),
     ).rejects.toThrow(/"tool-error", which does not apply to a structured-call effect/);
   });
+
+  it('walks a chart whose states invoke actors with a systemId, reached by several paths', async () => {
+    const tally = fromPromise(async () => 1);
+    const twoWays = setup({
+      actors: {
+        triage: structuredCall({
+          model: 'fast',
+          schema: z.object({ urgent: z.boolean() }),
+          prompt: (ticket: string) => ticket,
+        }),
+        tally,
+      },
+    }).createMachine({
+      initial: 'triaging',
+      states: {
+        triaging: {
+          invoke: {
+            id: 'triage',
+            src: 'triage',
+            input: 'x',
+            onDone: 'counting',
+            onError: 'counting',
+          },
+        },
+        // XState's graph walk makes every transition in one actor system, where entering
+        // this state by a second path registered `tallies` again and threw.
+        counting: { invoke: { id: 'tally', src: 'tally', systemId: 'tallies', onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const report = await testAgentPaths({
+      machine: twoWays,
+      input: undefined,
+      effects: { triage: { outputs: [{ urgent: true }] }, tally: { outputs: [1] } },
+      limits: false,
+    });
+    expect(report.failures).toEqual([]);
+    expect(report.paths.length).toBeGreaterThan(1);
+  });
 });
