@@ -79,6 +79,13 @@ export interface TestAgentPathsOptions<TMachine extends AnyStateMachine> {
   limits?: boolean;
   /** The most paths to run; more is an error that suggests `traversal: 'shortest'`. Default 500. */
   maxPaths?: number;
+  /**
+   * The most distinct states the walk visits — a state is its value and its context — before
+   * it gives up with `definition.invalid_option`. A context that grows on a cycle (a log
+   * appended to at every outside event, a counter no guard bounds) has no end of states, and
+   * the walk would fill memory. Default 10,000.
+   */
+  maxStates?: number;
 }
 
 /** One path run by {@link testAgentPaths}. */

@@ -2,6 +2,7 @@ import { type AnyStateMachine, type EventObject, type StateValue, transition } f
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { effectSpecOf } from '../effects/create-effect-logic';
 import type { EffectSpec } from '../effects/types';
+import { DefinitionError } from '../errors/definition-error';
 import { leafStatePaths } from '../run/state-paths';
 import type { TestAgentPathsOptions } from './agent-path-types';
 import { outcomesOf, type PlannedOutcome } from './path-outcomes';
@@ -62,7 +63,7 @@ export function planAgentPaths<TMachine extends AnyStateMachine>(
   options: TestAgentPathsOptions<TMachine>,
   invokes: readonly InvokeInfo[],
 ): { paths: PlannedPath[]; gaps: string[]; reachedFinals: Set<string> } {
-  const { machine, input, effects = {}, traversal = 'simple' } = options;
+  const { machine, input, effects = {}, traversal = 'simple', maxStates = 10_000 } = options;
   const events: readonly EventObject[] = options.events ?? [];
   const gaps: string[] = [];
   const byEvent = new Map<EventObject, PlannedOutcome>();
@@ -86,12 +87,15 @@ export function planAgentPaths<TMachine extends AnyStateMachine>(
     }
   }
   const walk = traversal === 'shortest' ? getShortestPaths : getSimplePaths;
-  const graphPaths = walk(walkable(machine), {
-    input,
-    events: [...byEvent.keys()],
-    // Only the outcomes planned here: XState would otherwise also try bare `{ type }` events.
-    filterEvents: (_: unknown, event: EventObject) => byEvent.has(event),
-  } as never) as unknown as {
+  const graphPaths = walkWithin(maxStates, () =>
+    walk(walkable(machine), {
+      input,
+      events: [...byEvent.keys()],
+      // Only the outcomes planned here: XState would otherwise also try bare `{ type }` events.
+      filterEvents: (_: unknown, event: EventObject) => byEvent.has(event),
+      limit: maxStates,
+    } as never),
+  ) as unknown as {
     state: SnapshotLike;
     steps: { state: SnapshotLike; event: EventObject }[];
   }[];
@@ -121,6 +125,23 @@ export function planAgentPaths<TMachine extends AnyStateMachine>(
     paths.push({ name, steps, expected: graphPath.state.value });
   }
   return { paths, gaps: [...new Set(gaps)], reachedFinals };
+}
+
+/**
+ * Runs a walk bounded to `maxStates` states: XState's "Traversal limit exceeded" (an untyped
+ * error that names no cause) becomes a `DefinitionError` that says why a walk has no end.
+ */
+function walkWithin<T>(maxStates: number, walk: () => T): T {
+  try {
+    return walk();
+  } catch (error) {
+    if (!(error instanceof Error) || error.message !== 'Traversal limit exceeded') throw error;
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `testAgentPaths: the walk of the chart passed maxStates (${maxStates}) distinct states without ending. A state is its value and its context: a context that grows on a cycle — an array appended to, or a counter no guard bounds, at every outside event or loop — makes states without end. Bound what the cycle adds, walk fewer events, or raise maxStates.`,
+      error,
+    );
+  }
 }
 
 /**

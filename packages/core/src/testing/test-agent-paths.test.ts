@@ -399,4 +399,40 @@ describe('testAgentPaths', () => {
     expect(report.failures).toEqual([]);
     expect(report.paths.length).toBeGreaterThan(1);
   });
+
+  it('refuses a walk whose context grows without end, before it fills memory', async () => {
+    // Every PING appends to the log, so each PING makes a state the walk has not seen.
+    const pinged = setup({
+      types: {
+        context: {} as { log: string[] },
+        events: {} as { type: 'PING' } | { type: 'STOP' },
+      },
+    }).createMachine({
+      context: { log: [] },
+      initial: 'listening',
+      states: {
+        listening: {
+          on: {
+            PING: { actions: assign({ log: ({ context }) => [...context.log, 'ping'] }) },
+            STOP: 'stopped',
+          },
+        },
+        stopped: { type: 'final' },
+      },
+    });
+    await expect(
+      testAgentPaths({
+        machine: pinged,
+        input: undefined,
+        events: [{ type: 'PING' }, { type: 'STOP' }],
+        maxStates: 50,
+      }),
+    ).rejects.toMatchObject({
+      code: 'definition.invalid_option',
+      message: expect.stringContaining('passed maxStates (50) distinct states without ending'),
+    });
+    await expect(
+      testAgentPaths({ machine: pinged, input: undefined, maxStates: Number.NaN }),
+    ).rejects.toThrow(/maxStates is NaN/);
+  });
 });

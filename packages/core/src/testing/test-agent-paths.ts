@@ -1,6 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, optionNamesOf } from '../errors/option-names';
+import { validateNumberOption } from '../reliability/validate-option';
 import type {
   AgentPathReport,
   AgentPathResult,
@@ -20,6 +21,7 @@ const optionNames = optionNamesOf<TestAgentPathsOptions<AnyStateMachine>>({
   traversal: true,
   limits: true,
   maxPaths: true,
+  maxStates: true,
 });
 const effectOptionNames = optionNamesOf<EffectPathOptions>({
   outputs: true,
@@ -57,6 +59,14 @@ export async function testAgentPaths<TMachine extends AnyStateMachine>(
     checkOptionNames('testAgentPaths', effect, effectOptionNames, `effects.${id}.`);
   }
   const { machine, limits = true, maxPaths = 500 } = options;
+  if (options.maxStates !== undefined) {
+    validateNumberOption('testAgentPaths', 'maxStates', options.maxStates, {
+      min: 1,
+      max: Number.MAX_SAFE_INTEGER,
+      integer: true,
+      expected: 'a whole number of states, 1 or more',
+    });
+  }
   const invokes = invokesOf(machine);
   const { paths: planned, gaps, reachedFinals } = planAgentPaths(options, invokes);
   gaps.push(...untakenEvents(machine, options.events ?? []));
