@@ -1,6 +1,7 @@
 import type { RunStatus } from '@agentchart/core/internal';
 import type { RunFilter, RunSummary } from '@agentchart/core/run-log';
 import { CliError } from '../cli-error';
+import { openWaits } from '../show/open-waits';
 import { jsonForTerminal, terminalSafe } from '../terminal-text';
 import { formatCost, formatCount } from './format-figures';
 import { agentVariable } from './load-agents';
@@ -139,6 +140,13 @@ export const runsCommand: Command = {
     try {
       const found = await store.listRuns(filter);
       const runs = found.slice(0, limit);
+      // The run log counts human steps left `started`, a wait whose state was left among
+      // them; the thread's checkpoint tells which are still open.
+      for (const run of runs) {
+        if (run.waits === 0) continue;
+        const open = await openWaits(store, run.threadId);
+        run.waits = open.filter((wait) => wait.threadId === run.threadId).length;
+      }
       // A thread stored `running` that no live lease holds was left by a process that is
       // gone: nothing moves it on until someone resumes it.
       const gone = new Set<string>();

@@ -4,7 +4,7 @@ import { openWaits, passedDeadlineNote } from './open-waits';
 
 /** A store whose one thread holds `entries`. */
 function storeOf(entries: Partial<JournalEntry>[]) {
-  return { listEffects: async () => entries as JournalEntry[] };
+  return { listEffects: async () => entries as JournalEntry[], latest: async () => undefined };
 }
 
 describe('openWaits', () => {

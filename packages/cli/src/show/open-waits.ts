@@ -1,4 +1,4 @@
-import { childWaitId } from '@agentchart/core/internal';
+import { childWaitId, effectStillRuns } from '@agentchart/core/internal';
 import { visibleJson } from '@agentchart/core/security';
 import { childThreadOf, type InspectedStore } from './thread-timeline';
 
@@ -45,17 +45,26 @@ export function deadlinePassed(wait: { deadline?: number }, now: number): boolea
 
 /**
  * The human waits open in `threadId` and in the child agents it runs (a parent waits while
- * its child waits; the child's wait is answered through the parent), read from the journal.
+ * its child waits; the child's wait is answered through the parent), read from the journal:
+ * its human steps still `started`, less those whose state the thread's latest checkpoint
+ * shows was left (a `PAUSE` out of the wait, an `after` timer beside it), which no reply
+ * reaches any more.
  */
 export async function openWaits(
-  store: Pick<InspectedStore, 'listEffects'>,
+  store: Pick<InspectedStore, 'listEffects' | 'latest'>,
   threadId: string,
   depth = 0,
   root = threadId,
 ): Promise<OpenWait[]> {
   const waits: OpenWait[] = [];
-  for (const entry of await store.listEffects(threadId)) {
-    if (entry.kind === 'human' && entry.status === 'started') {
+  const [entries, checkpoint] = await Promise.all([
+    store.listEffects(threadId),
+    store.latest(threadId),
+  ]);
+  const stillRuns = (key: string) => checkpoint === undefined || effectStillRuns(checkpoint, key);
+  for (const entry of entries) {
+    if (entry.status !== 'started' || !stillRuns(entry.key)) continue;
+    if (entry.kind === 'human') {
       const deadline = entry.meta?.deadline;
       waits.push({
         threadId,
@@ -73,7 +82,7 @@ export async function openWaits(
         // askApproval records the hash of the arguments it shows; no other wait does.
         ...(entry.meta?.argumentsHash === undefined ? {} : { approval: true as const }),
       });
-    } else if (entry.kind === 'agent' && entry.status === 'started' && depth < 4) {
+    } else if (entry.kind === 'agent' && depth < 4) {
       waits.push(...(await openWaits(store, childThreadOf(entry), depth + 1, root)));
     }
   }

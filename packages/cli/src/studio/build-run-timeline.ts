@@ -31,6 +31,11 @@ export interface BuildRunTimelineOptions {
   stateOfInvoke?: ReadonlyMap<string, string>;
   /** When the run was last updated: the end of the last checkpoint's interval. */
   endedAt: number;
+  /**
+   * False for a human step left `started` whose state the run's latest checkpoint shows was
+   * left: no reply reaches it. Default: every started wait is pending.
+   */
+  waitStillOpen?: (key: string) => boolean;
 }
 
 /** A run's timeline: its steps in order, the heat per state, its pending waits. */
@@ -50,6 +55,7 @@ export function buildRunTimeline({
   journal,
   stateOfInvoke = new Map(),
   endedAt,
+  waitStillOpen = () => true,
 }: BuildRunTimelineOptions): RunTimeline {
   const checkpointSteps: CheckpointStep[] = checkpoints.map((checkpoint, index) => ({
     kind: 'checkpoint',
@@ -79,7 +85,10 @@ export function buildRunTimeline({
     steps,
     heat: heatOf(checkpointSteps, effectSteps, endedAt),
     waits: effectSteps
-      .filter((step) => step.kind === 'human-wait' && step.status === 'started')
+      .filter(
+        (step) =>
+          step.kind === 'human-wait' && step.status === 'started' && waitStillOpen(step.key),
+      )
       .map((step) => ({
         waitId: step.key,
         prompt: step.prompt ?? '',

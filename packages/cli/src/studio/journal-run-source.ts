@@ -1,4 +1,4 @@
-import type { Checkpoint, StoredThread } from '@agentchart/core/internal';
+import { type Checkpoint, effectStillRuns, type StoredThread } from '@agentchart/core/internal';
 import type { ReadingStore } from '../commands/open-store';
 import type { AgentCatalog } from './agent-catalog';
 import { buildRunTimeline, type TimelineCheckpoint } from './build-run-timeline';
@@ -58,8 +58,12 @@ export function journalRunSource({ store, catalog, canReply }: JournalRunSourceO
         : { parentThreadId: checkpoint.run.parentThreadId }),
     };
     if (thread.status === 'waiting') {
+      // A wait whose state was left stays `started` in the journal; the checkpoint says so.
       const wait = (await store.listEffects(thread.threadId)).find(
-        (entry) => entry.kind === 'human' && entry.status === 'started',
+        (entry) =>
+          entry.kind === 'human' &&
+          entry.status === 'started' &&
+          effectStillRuns(checkpoint, entry.key),
       );
       if (wait) summary.waitingFor = waitSummary(wait.input);
     }
@@ -126,6 +130,7 @@ export function journalRunSource({ store, catalog, canReply }: JournalRunSourceO
         journal,
         ...(entry ? { stateOfInvoke: entry.stateOfInvoke } : {}),
         endedAt: thread.updatedAt,
+        waitStillOpen: (key) => effectStillRuns(latest, key),
       });
       const snapshot = latest.snapshot as { output?: unknown };
       const detail: RunDetail = {

@@ -80,6 +80,7 @@ export type {
 export type { PromptOptions, PromptRef } from '../prompt/define-prompt';
 export { maxTimerMs, validateNumberOption } from '../reliability/validate-option';
 export { childWaitId } from '../run/child-thread-id';
+export { effectStillRuns } from '../run/effect-still-runs';
 export { type RunPhase, runTransitions } from '../run/run-lifecycle';
 export type { EndStatus, WrapUpGrace } from '../run/types';
 export {

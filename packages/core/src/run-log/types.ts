@@ -91,7 +91,12 @@ export interface RunSummary {
   costUsd: number;
   /** Failed steps, and model answers a guard blocked after they were paid for. */
   errors: number;
-  /** Human waits still open. */
+  /**
+   * Human waits the run log shows open: human steps still `started` while the thread waits
+   * or runs. A wait whose state the chart left (a `PAUSE` out of it, an `after` timer beside
+   * it) stays `started` in the journal and is counted here though no reply reaches it; the
+   * thread's checkpoint tells which still run (`agentchart runs` and `waits` count those).
+   */
   waits: number;
 }
 
