@@ -15,6 +15,7 @@ import { maxTimerMs, validateNumberOption } from '../reliability/validate-option
 import type { AgentRuntime } from '../run/agent-runtime';
 import { unrefTimer } from '../run/keep-alive';
 import { LeaseHeartbeat } from '../run/lease-heartbeat';
+import { boundedMachine } from '../run/microstep-bound';
 import { Run } from '../run/run';
 import { runClock } from '../run/run-clock';
 import { endedError } from '../run/run-errors';
@@ -133,7 +134,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
   });
   const runtime: AgentRuntime = {
     name: options.name ?? machine.id,
-    machine,
+    machine: boundedMachine(machine),
     machineVersion: machineVersionOf(machine),
     versionWithoutChildMachines: versionWithoutChildMachines(machine),
     models: modelChains,

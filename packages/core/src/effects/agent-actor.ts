@@ -17,6 +17,7 @@ import type { RunUsage } from '../ledger/types';
 import { parseNow } from '../output/parse-now';
 import type { AgentRuntime } from '../run/agent-runtime';
 import { childThreadId, childWaitId } from '../run/child-thread-id';
+import { boundedMachine } from '../run/microstep-bound';
 import { Run } from '../run/run';
 import type { LimitInfo, RunOutcome } from '../run/types';
 import { CheckpointError } from '../store/checkpoint-error';
@@ -147,6 +148,7 @@ export function agentActor<
   const childSpecs = [...effectSpecsOf(options.machine).values()];
   const machineVersion = machineVersionOf(options.machine);
   const formerVersion = versionWithoutChildMachines(options.machine);
+  const runnable = boundedMachine(options.machine);
   return createEffectLogic(
     {
       kind: 'agent',
@@ -175,7 +177,7 @@ export function agentActor<
       const runtime: AgentRuntime = {
         ...parent.runtime,
         name: options.machine.id,
-        machine: options.machine,
+        machine: runnable,
         machineVersion,
         versionWithoutChildMachines: formerVersion,
         // Calls, tokens and cost are the family's, judged by the parent on what all of it has

@@ -44,6 +44,7 @@ export type RunErrorCode =
   | 'run.limit_reached'
   | 'run.context_mutated'
   | 'run.context_not_json'
+  | 'run.infinite_loop'
   | 'budget.summary_unusable'
   | 'budget.summary_mismatch'
   | 'agent.closed';

@@ -31,6 +31,7 @@ import { type HeldReply, type HumanWaitRegistration, HumanWaits } from './human-
 import { holdProcessOpen, unrefTimer } from './keep-alive';
 import { lateReplyErrorFor } from './late-replies';
 import { type LeaseHolder, LeaseKeeper } from './lease-keeper';
+import { infiniteLoopError } from './microstep-bound';
 import { restartedActors, restartedActorWarning } from './restarted-actors';
 import { runClock } from './run-clock';
 import { endedError, evictedError, stoppedSnapshotError, type TimedOutWait } from './run-errors';
@@ -1173,7 +1174,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       this.#end('failed', undefined, false);
       return;
     }
-    const failure = contextMutationError(error) ?? error;
+    const failure = contextMutationError(error) ?? infiniteLoopError(error) ?? error;
     this.#error = serializeError(failure);
     this.#end('failed', failure);
   }
