@@ -7,6 +7,7 @@ export const runEventTypes = [
   'run.end',
   'state.enter',
   'state.exit',
+  'chart.emit',
   'llm.call.start',
   'llm.call.end',
   'llm.call.error',

@@ -1,3 +1,4 @@
+import type { EventObject } from 'xstate';
 import type { BudgetLedger } from '../budget/types';
 import type { SerializedError } from '../errors/agentchart-error';
 import type { RunUsage } from '../ledger/types';
@@ -56,6 +57,13 @@ export interface RunEventPayloads {
     refused?: true;
   };
   'state.enter': { state: string };
+  /**
+   * The agent's machine emitted `event` (XState's `emit` action): the chart's own news — a
+   * progress note for a UI, say — which nothing else reaches, since the run's actor is the
+   * harness's. Emitted by the root machine only (a child actor's `emit` goes to its own
+   * listeners), and not during `agent.replay`. The event is passed as the chart made it.
+   */
+  'chart.emit': { event: EventObject };
   /** A leaf state the previous snapshot showed is no longer active (reported before the enters). */
   'state.exit': { state: string };
   'llm.call.start': {

@@ -312,6 +312,11 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       next: (next) => this.#onSnapshot(next as AnySnapshot),
       error: (error) => this.#onMachineError(error),
     });
+    // The chart's `emit`s: the run's actor is the harness's, so its listeners are the only
+    // way out for them. A replay re-runs the chart: its emits were reported when it ran.
+    if (mode !== 'replay') {
+      this.actor.on('*', (event) => runtime.events.emit('chart.emit', threadId, { event }));
+    }
   }
 
   /** Creates the state of a thread that has not run yet. */

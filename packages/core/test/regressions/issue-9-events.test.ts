@@ -20,7 +20,7 @@ import { createReliabilityPolicy } from '@agentchart/core/reliability';
 import { createGuard } from '@agentchart/core/security';
 import { manualClock, scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { type AnyActorLogic, setup } from 'xstate';
+import { type AnyActorLogic, emit, setup } from 'xstate';
 import { z } from 'zod';
 
 const seen = new Set<RunEventType>();
@@ -278,6 +278,38 @@ describe('the run event stream (issue 9)', () => {
     });
     guarded.events.onAny(record);
     expect((await guarded.run({ input: undefined })).status).toBe('done');
+  });
+
+  it("passes on what the chart emits, which only the run's actor heard before, but not in a replay", async () => {
+    const machine = setup({
+      types: { emitted: {} as { type: 'progress'; step: number } },
+      actors: { triage },
+    }).createMachine({
+      id: 'emitting',
+      initial: 'working',
+      states: {
+        working: {
+          entry: emit({ type: 'progress', step: 1 }),
+          invoke: { src: 'triage', input: () => 'printer', onDone: 'done' },
+        },
+        done: { type: 'final', entry: emit({ type: 'progress', step: 2 }) },
+      },
+    });
+    const agent = createAgent({
+      machine,
+      models: { fast: scriptedModel({ handler: () => ({ json: { team: 'tech' } }) }) },
+    });
+    agent.events.onAny(record);
+    const emitted: unknown[] = [];
+    agent.events.on('chart.emit', ({ threadId, event }) => emitted.push({ threadId, event }));
+    expect((await agent.run({ threadId: 'e', input: undefined })).status).toBe('done');
+    // Before: nothing; an XState `emit` reached no listener of the harness's actor.
+    expect(emitted).toEqual([
+      { threadId: 'e', event: { type: 'progress', step: 1 } },
+      { threadId: 'e', event: { type: 'progress', step: 2 } },
+    ]);
+    await agent.replay('e');
+    expect(emitted).toHaveLength(2);
   });
 
   it('emitted every declared event type across these runs', () => {
