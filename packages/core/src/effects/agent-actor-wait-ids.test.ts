@@ -160,4 +160,39 @@ describe("a child agent's wait, as its parent lists it", () => {
     expect(paid.sort()).toEqual(['A1', 'B2']);
     await agent.close();
   });
+
+  it('is named in the events that announce it, where a person answers it', async () => {
+    const { agent, paid } = refundDesk();
+    const announced: unknown[] = [];
+    agent.events.on('human.wait', ({ threadId, waitId, replyTo }) =>
+      announced.push({ kind: 'wait', threadId, waitId, replyTo }),
+    );
+    agent.events.on('approval.request', ({ replyTo }) =>
+      announced.push({ kind: 'approval', replyTo }),
+    );
+    await agent.run({ threadId: 'desk', input: undefined });
+    const rest = await (await agent.send('desk', { type: 'refund', orderId: 'A1' })).result();
+    const listed = rest.status === 'waiting' ? rest.waits[0]!.waitId : '';
+    // Before: the events named only the child's thread and its key, not the id the parent
+    // takes the reply under (which a UI listening to events had to build itself).
+    const replyTo = { threadId: 'desk', waitId: listed };
+    expect(announced).toEqual([
+      {
+        kind: 'wait',
+        threadId: expect.stringMatching(/^desk\//),
+        waitId: expect.any(String),
+        replyTo,
+      },
+      { kind: 'approval', replyTo },
+    ]);
+    await (
+      await agent.send(replyTo.threadId, {
+        type: 'human.reply',
+        value: { approved: true },
+        waitId: replyTo.waitId,
+      })
+    ).result();
+    expect(paid).toEqual(['A1']);
+    await agent.close();
+  });
 });

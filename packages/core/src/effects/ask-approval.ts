@@ -6,6 +6,7 @@ import { RunError } from '../errors/run-error';
 import type { ApprovalReason } from '../events/types';
 import { capJournalValue } from '../ledger/cap-journal-value';
 import { validateNumberOption } from '../reliability/validate-option';
+import { replyTargetOf } from '../run/child-thread-id';
 import { lossyArgumentsError } from '../security/arguments-hash';
 import { visibleJson } from '../security/visible-json';
 import { durableWait } from './durable-wait';
@@ -186,14 +187,17 @@ export async function askApproval(
           message: `Nobody approved the call of "${tool}" by its deadline (${new Date(deadline).toISOString()}); it did not run. Ask again, or give approvals a longer timeoutMs.`,
           details: { tool, argumentsHash, deadline },
         }),
-      onOpen: () =>
+      onOpen: () => {
+        const replyTo = replyTargetOf(scope.threadId, key);
         events.emit('approval.request', scope.threadId, {
           site: scope.site,
           waitId: key,
           tool,
           argumentsHash,
           reason,
-        }),
+          ...(replyTo ? { replyTo } : {}),
+        });
+      },
       onReply: (decision) =>
         events.emit('approval.decision', scope.threadId, {
           site: scope.site,

@@ -2,6 +2,7 @@ import { RunError } from '../errors/run-error';
 import { measureJson } from '../ledger/cap-journal-value';
 import { maxSentValueDepth, nestsDeeperThan } from '../ledger/json-depth';
 import type { JournalEntry } from '../ledger/types';
+import { replyTargetOf } from '../run/child-thread-id';
 import type { HumanWaitRegistration } from '../run/human-waits';
 import { lateReplyError } from '../run/run-errors';
 import type { PendingApproval } from '../run/types';
@@ -249,11 +250,13 @@ class OpenWait<TReply> implements HumanWaitRegistration, OpenedWait {
     // Announced once, when the wait opens: a run restored to take its reply (or after a
     // restart) reopens a wait that was announced already, and must not ask twice.
     if (recorded === undefined) {
+      const replyTo = replyTargetOf(scope.threadId, this.waitId);
       scope.run.runtime.events.emit('human.wait', scope.threadId, {
         site: scope.site,
         waitId: this.waitId,
         prompt: this.prompt,
         ...(first === undefined ? {} : { deadline: first }),
+        ...(replyTo ? { replyTo } : {}),
       });
       this.#replies.onOpen?.(this);
     }

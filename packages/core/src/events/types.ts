@@ -148,7 +148,18 @@ export interface RunEventPayloads {
     message: string;
   };
   'tool.call.error': { site: string; callId: string; tool: string; error: SerializedError };
-  'human.wait': { site: string; waitId: string; prompt: string; deadline?: number };
+  /**
+   * A wait opened. For a child agent's wait, `replyTo` names where a person answers it: the
+   * family's root thread and the wait's id there (`agent.send(replyTo.threadId, { type:
+   * 'human.reply', value, waitId: replyTo.waitId })`); `threadId` and `waitId` are the child's.
+   */
+  'human.wait': {
+    site: string;
+    waitId: string;
+    prompt: string;
+    deadline?: number;
+    replyTo?: ReplyTarget;
+  };
   'human.reply': { waitId: string };
   /**
    * A tool call waits for a person's approval (its wait is also reported as `human.wait`).
@@ -160,6 +171,8 @@ export interface RunEventPayloads {
     tool: string;
     argumentsHash: string;
     reason: ApprovalReason;
+    /** For a child agent's call: where its approval is answered (see `human.wait`). */
+    replyTo?: ReplyTarget;
   };
   /** A person answered an approval request. */
   'approval.decision': { site: string; waitId: string; tool: string; approved: boolean };
@@ -212,6 +225,12 @@ export interface RunEventPayloads {
    * names its kind, such as "a value that cannot be printed").
    */
   'listener.error': { eventType: string; error: SerializedError };
+}
+
+/** Where a person answers a child agent's wait: its family's root thread, and its id there. */
+export interface ReplyTarget {
+  threadId: string;
+  waitId: string;
 }
 
 /** Every event name. */

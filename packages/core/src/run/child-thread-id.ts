@@ -41,3 +41,23 @@ export function parentOfChildThread(threadId: string): string | undefined {
 export function effectKeyOfStep(stepKey: string): string {
   return stepKey.slice(0, stepKey.lastIndexOf('/'));
 }
+
+/**
+ * Where a person answers the wait `waitId` of the run on `threadId`: for a child agent's run,
+ * the root thread of its family (the only one a host drives) and the wait's id as that root
+ * lists it (the child's thread below the root, `/`, the wait's own id: see {@link
+ * childWaitId}); undefined for a root thread, whose wait is answered where it is.
+ */
+export function replyTargetOf(
+  threadId: string,
+  waitId: string,
+): { threadId: string; waitId: string } | undefined {
+  let root = threadId;
+  // A root thread never has a child's shape (`agent.start` refuses one), so this stops at it.
+  for (let parent = parentOfChildThread(root); parent !== undefined; ) {
+    root = parent;
+    parent = parentOfChildThread(root);
+  }
+  if (root === threadId) return undefined;
+  return { threadId: root, waitId: childWaitId(threadId.slice(root.length + 1), waitId) };
+}
