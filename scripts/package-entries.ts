@@ -79,3 +79,17 @@ export function packageEntries(packageDir: string): PackageEntry[] {
 export function tsdownEntries(packageDir: string): Record<string, string> {
   return Object.fromEntries(packageEntries(packageDir).map((entry) => [entry.name, entry.source]));
 }
+
+/**
+ * tsdown options every package builds with: source maps beside each module and declaration
+ * maps beside each `.d.mts`, both pointing into the `src/` the tarball ships. Without them a
+ * stack trace (`node --enable-source-maps`, or a bundler that reads its inputs' maps) named
+ * lines of hashed chunks such as `dist/create-agent-qMLFy36s.mjs`, and an editor's "go to
+ * definition" opened a `.d.mts` chunk instead of the source shipped for it. The maps leave the
+ * sources out (`sourcemapExcludeSources`): `src/` is in the tarball, and inlined a second
+ * time it would double its size.
+ */
+export const sourceMapOptions = {
+  sourcemap: true,
+  outputOptions: { sourcemapExcludeSources: true },
+} as const;

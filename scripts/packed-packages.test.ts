@@ -1,16 +1,17 @@
 /**
  * The packages as a user gets them. Every publishable package is packed with pnpm (its
  * `prepack` builds it, `workspace:` versions become real ones) and checked with publint and
- * attw; then the tarballs are installed with npm into an empty folder outside the workspace,
+ * attw, and for maps that point into the sources it ships; then the tarballs are installed with npm into an empty folder outside the workspace,
  * once at each end of the xstate and zod peer range, and used there with plain `node`: the
  * README's Install agent on the embedded SQLite store (type-checked first), every entry every
- * package exports, and the `agentchart` bin reading the run back.
+ * package exports, a stack trace and an editor's "go to definition" reaching the shipped
+ * sources, and the `agentchart` bin reading the run back.
  */
 import { type ExecFileOptions, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix, relative } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type PackedPackage, packPackages } from './pack-packages.ts';
 import { packageEntries } from './package-entries.ts';
@@ -144,6 +145,41 @@ describe('packed packages', () => {
     },
   );
 
+  it.concurrent.for(names)(
+    'ships %s with source and declaration maps that point into its shipped src/',
+    async (name, { expect }) => {
+      const { files, tarball, dir } = tarballOf(name);
+      const unpacked = join(scratch, 'unpacked', name);
+      mkdirSync(unpacked, { recursive: true });
+      await run('tar', ['-xzf', tarball, '-C', unpacked]);
+      const shipped = new Set(files);
+      const dangling: string[] = [];
+      for (const file of files.filter((path) => /^dist\/.*\.(mjs|d\.mts)$/.test(path))) {
+        const text = readFileSync(join(unpacked, 'package', file), 'utf8');
+        const url = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(text)?.[1];
+        // A chunk of re-exports only has no code to map.
+        if (url === undefined) continue;
+        const map = posix.join(posix.dirname(file), url);
+        if (!shipped.has(map)) {
+          dangling.push(`${file} → ${map}`);
+          continue;
+        }
+        const { sources } = JSON.parse(readFileSync(join(unpacked, 'package', map), 'utf8')) as {
+          sources: string[];
+        };
+        for (const source of sources) {
+          const path = posix.join(posix.dirname(map), source);
+          if (!shipped.has(path)) dangling.push(`${map} → ${path}`);
+        }
+      }
+      expect(dangling).toEqual([]);
+      // Before: no map at all, so traces named hashed chunks and "go to definition" opened them.
+      for (const entry of packageEntries(dir)) {
+        expect(files, `${name} "${entry.subpath}"`).toContain(`${entry.types.slice(2)}.map`);
+      }
+    },
+  );
+
   // Run side by side, each a fresh Node process reading a tarball: on a two-core machine under
   // load one took more than the default 20 s.
   const checkTimeoutMs = 120_000;
@@ -232,6 +268,15 @@ describe('packed packages', () => {
       expect(existsSync(join(app, '.agentchart/runs.db'))).toBe(true);
       const imported = await run(process.execPath, ['entries.ts'], { cwd: app });
       expect(imported.trim().split('\n')).toEqual(specifiers);
+      // With Node's source maps on, a harness error's stack names the shipped source's line,
+      // and an editor's "go to definition" (tsserver) opens that source, not a .d.mts chunk.
+      writeFileSync(join(app, 'trace.mjs'), traceModule);
+      expect(
+        await run(process.execPath, ['--enable-source-maps', 'trace.mjs'], { cwd: app }),
+      ).toMatch(/\/node_modules\/@agentchart\/core\/src\/agent\/check-agent-shapes\.ts:\d+:\d+\)/);
+      expect(await definitionOf(app, 'agent.ts', 'structuredCall')).toMatch(
+        /^node_modules\/@agentchart\/core\/src\/effects\/structured-call\.ts:\d+$/,
+      );
       const runs = await run(
         process.execPath,
         ['node_modules/agentchart/bin/agentchart.mjs', 'runs'],
@@ -253,6 +298,64 @@ describe('packed packages', () => {
     },
   );
 });
+
+/** A harness error thrown in the user's process, its stack printed. */
+const traceModule = [
+  "import { createAgent } from '@agentchart/core';",
+  'try { createAgent({}); } catch (error) { console.log(error.stack); }',
+  '',
+].join('\n');
+
+/**
+ * Where an editor's "go to definition" of the first `word` in `file` lands, as `path:line`
+ * relative to `app`: asked of tsserver, which is what editors run, since only it follows
+ * declaration maps to their sources.
+ */
+async function definitionOf(app: string, file: string, word: string): Promise<string> {
+  const path = join(app, file);
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const line = lines.findIndex((text) => text.includes(word));
+  const server = spawn(process.execPath, [bin('typescript/lib/tsserver.js')], {
+    cwd: app,
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  let output = '';
+  try {
+    const answer = new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`tsserver: no answer in 60 s\n${output}`)),
+        60_000,
+      );
+      server.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        // Each message is a Content-Length header, a blank line and one line of JSON.
+        const complete = output.slice(0, output.lastIndexOf('\n')).split('\n');
+        for (const body of complete.filter((text) => text.startsWith('{'))) {
+          const message = JSON.parse(body) as {
+            request_seq?: number;
+            body?: { file: string; start: { line: number } }[];
+          };
+          if (message.request_seq !== 2) continue;
+          clearTimeout(timer);
+          resolve(
+            message.body?.map((at) => `${relative(app, at.file)}:${at.start.line}`).join() ?? '',
+          );
+        }
+      });
+    });
+    const request = (seq: number, command: string, args: object) =>
+      server.stdin.write(`${JSON.stringify({ seq, type: 'request', command, arguments: args })}\n`);
+    request(1, 'open', { file: path });
+    request(2, 'definition', {
+      file: path,
+      line: line + 1,
+      offset: lines[line]!.indexOf(word) + 1,
+    });
+    return await answer;
+  } finally {
+    server.kill();
+  }
+}
 
 /** Runs the installed `agentchart studio` on a free port, gives its URL to `use`, then stops it with SIGINT. */
 async function withStudio(app: string, use: (url: string) => Promise<void>): Promise<void> {

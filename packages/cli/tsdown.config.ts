@@ -1,5 +1,5 @@
 import { defineConfig } from 'tsdown';
-import { tsdownEntries } from '../../scripts/package-entries.ts';
+import { sourceMapOptions, tsdownEntries } from '../../scripts/package-entries.ts';
 
 export default defineConfig([
   // The command: one bundle, no declarations.
@@ -8,6 +8,7 @@ export default defineConfig([
     format: 'esm',
     platform: 'node',
     dts: false,
+    ...sourceMapOptions,
     clean: true,
     // Only the workspace bundles the studio's page at run time; the package ships it built.
     external: ['esbuild'],
@@ -25,7 +26,8 @@ export default defineConfig([
     entry: tsdownEntries(import.meta.dirname),
     format: 'esm',
     platform: 'node',
-    dts: true,
+    dts: { sourcemap: true },
+    ...sourceMapOptions,
     clean: false,
   },
 ]);

@@ -1,5 +1,5 @@
 import { defineConfig } from 'tsdown';
-import { tsdownEntries } from '../../scripts/package-entries.ts';
+import { sourceMapOptions, tsdownEntries } from '../../scripts/package-entries.ts';
 
 // Every entry the package's `exports` lists, so a new subpath needs only its package.json line.
 // The query process and the JSON query worker are started from their own files, beside
@@ -12,6 +12,7 @@ export default defineConfig({
   },
   format: 'esm',
   platform: 'node',
-  dts: true,
+  dts: { sourcemap: true },
+  ...sourceMapOptions,
   clean: true,
 });
