@@ -8,10 +8,12 @@
  * sources, and the `agentchart` bin reading the run back.
  */
 import { type ExecFileOptions, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type PackedPackage, packPackages } from './pack-packages.ts';
 import { packageEntries } from './package-entries.ts';
@@ -142,6 +144,20 @@ describe('packed packages', () => {
       }
       const manifest = await run('tar', ['-xzOf', tarball, 'package/package.json']);
       expect(manifest).not.toContain('workspace:');
+    },
+  );
+
+  it.concurrent.for(names)(
+    'ships %s with exactly the sources its build starts from and what they import',
+    async (name, { expect }) => {
+      const { files, dir } = tarballOf(name);
+      const built = importedSources(dir, await buildEntries(dir));
+      const shipped = files.filter((file) => file.startsWith('src/'));
+      // Was: test helpers beside the code (`*.test-support.ts`, `testing/` folders of test
+      // doubles, openai's reliability end-to-end script) shipped with every tarball.
+      expect(shipped.filter((file) => !built.has(file))).toEqual([]);
+      // And every one of them is: the source condition and the maps resolve inside the tarball.
+      expect([...built].filter((file) => !files.includes(file))).toEqual([]);
     },
   );
 
@@ -298,6 +314,43 @@ describe('packed packages', () => {
     },
   );
 });
+
+/** The sources a package's tsdown config builds from, relative to the package: its entries. */
+async function buildEntries(packageDir: string): Promise<string[]> {
+  const config = (await import(pathToFileURL(join(packageDir, 'tsdown.config.ts')).href)) as {
+    default: { entry: Record<string, string> } | { entry: Record<string, string> }[];
+  };
+  return [config.default]
+    .flat()
+    .flatMap((build) => Object.values(build.entry))
+    .map((entry) => posix.normalize(entry));
+}
+
+/**
+ * Every file under `src/` that the given sources import, themselves included, following
+ * relative imports (type-only ones too: the declarations' maps point at them) as
+ * TypeScript resolves them without extensions.
+ */
+function importedSources(packageDir: string, sources: string[]): Set<string> {
+  const found = new Set<string>();
+  const pending = [...sources];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (found.has(file)) continue;
+    found.add(file);
+    const text = readFileSync(join(packageDir, file), 'utf8');
+    for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
+      if (!fileName.startsWith('.')) continue;
+      const base = posix.join(posix.dirname(file), fileName);
+      const resolved = [base, `${base}.ts`, `${base}.tsx`, `${base}/index.ts`].find(
+        (candidate) =>
+          candidate.startsWith('src/') &&
+          statSync(join(packageDir, candidate), { throwIfNoEntry: false })?.isFile(),
+      );
+      if (resolved !== undefined) pending.push(resolved);
+    }
+  }
+  return found;
+}
 
 /** A harness error thrown in the user's process, its stack printed. */
 const traceModule = [
