@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,41 @@ describe('the agentchart bin', () => {
       );
       expect({ status, stderr }).toEqual({ status: 3, stderr: '' });
       expect(stdout).toMatch(/^waiting {2}thread /);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  // Before: "Could not load …: Cannot read properties of undefined (reading 'model')", no
+  // file named, and a compile error's second line, its location, as a literal "\n".
+  it('says where an agent module that fails to load threw, or what line does not compile', () => {
+    // A space in the path, as in a user's "My Agents" folder.
+    const folder = mkdtempSync(join(tmpdir(), 'agentchart bin-'));
+    try {
+      writeFileSync(
+        join(folder, 'agent.ts'),
+        "import { modelName } from './config';\nexport { modelName };\n",
+      );
+      writeFileSync(
+        join(folder, 'config.ts'),
+        'const settings = process.env.NO_SUCH_SETTINGS as unknown as { model: string };\nexport const modelName = settings.model;\n',
+      );
+      const thrown = agentchart('run', join(folder, 'agent.ts'), '--db', join(folder, 'runs.db'));
+      expect({ status: thrown.status, stdout: thrown.stdout }).toEqual({ status: 1, stdout: '' });
+      expect(thrown.stderr).toMatch(
+        new RegExp(
+          `^agentchart: Could not load ${folder}/agent\\.ts: Cannot read properties of undefined \\(reading 'model'\\)\n  at ${folder}/config\\.ts:2:\\d+\n$`,
+        ),
+      );
+
+      writeFileSync(join(folder, 'broken.ts'), 'export const x: number = ;\n');
+      const broken = agentchart('graph', join(folder, 'broken.ts'));
+      expect(broken.status).toBe(1);
+      expect(broken.stderr).toMatch(
+        new RegExp(
+          `^agentchart: Could not load ${folder}/broken\\.ts: .*\n  ${folder}/broken\\.ts:1:\\d+: ERROR: `,
+        ),
+      );
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

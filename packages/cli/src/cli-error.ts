@@ -26,15 +26,23 @@ const codeExits: Record<CliErrorCode, number> = {
 };
 
 /**
- * An error the user can fix: printed as its message alone, without a stack trace, and
- * ending the command with its exit code (see `exitCodes`).
+ * An error the user can fix: printed as its message alone (and its `detail` lines under it),
+ * without a stack trace, and ending the command with its exit code (see `exitCodes`).
  */
 export class CliError extends AgentchartError<CliErrorCode> {
   /** The process exit code this error ends the command with. */
   readonly exitCode: number;
+  /** Lines printed indented under the message, each made terminal-safe on its own. */
+  readonly detail: readonly string[];
 
-  constructor(code: CliErrorCode, message: string, cause?: unknown) {
+  constructor(
+    code: CliErrorCode,
+    message: string,
+    cause?: unknown,
+    detail: readonly string[] = [],
+  ) {
     super(code, { message, cause });
     this.exitCode = codeExits[code];
+    this.detail = detail;
   }
 }

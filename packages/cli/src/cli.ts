@@ -35,7 +35,8 @@ export async function runCli(args: readonly string[], context: CommandContext): 
     return await dispatch(args, context);
   } catch (error) {
     if (error instanceof CliError) {
-      context.stderr.write(`agentchart: ${terminalSafe(error.message)}\n`);
+      const detail = error.detail.map((line) => `  ${terminalSafe(line)}\n`).join('');
+      context.stderr.write(`agentchart: ${terminalSafe(error.message)}\n${detail}`);
       return error.exitCode;
     }
     if (isStoreError(error)) {

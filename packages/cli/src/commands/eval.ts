@@ -7,6 +7,7 @@ import { parseDataset } from '../eval/load-dataset';
 import { runEval } from '../eval/run-eval';
 import type { EvalReport, EvalSuite } from '../eval/types';
 import { exitCodes } from '../exit-codes';
+import { loadFailure } from '../load-failure';
 import { jsonForTerminal, terminalWriter } from '../terminal-text';
 import { parseCommandArgs } from './parse-command-args';
 import type { Command, CommandContext } from './types';
@@ -179,11 +180,7 @@ async function loadSuite(
   try {
     moduleExports = await context.importModule(path);
   } catch (error) {
-    throw new CliError(
-      'cli.load_failed',
-      `Could not load ${file}: ${(error as Error)?.message ?? String(error)}`,
-      error,
-    );
+    throw loadFailure(file, error, context.cwd);
   }
   const suites = Object.entries(moduleExports).filter(([, value]) => isEvalSuite(value));
   if (exportName !== undefined) {

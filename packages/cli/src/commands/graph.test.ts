@@ -211,11 +211,12 @@ describe('agentchart graph', () => {
     expect(picked.stdout).toMatch(/^stateDiagram-v2\n/);
   });
 
-  it('exits 1 when the module throws while loading, with its message and no stack', async () => {
+  it('exits 1 when the module throws while loading, with its message, where it threw and no stack', async () => {
     const { exitCode, stderr } = await graph(`${fixtures}/throws-on-load.ts`);
     expect(exitCode).toBe(1);
     expect(stderr).toBe(
-      `agentchart: Could not load ${fixtures}/throws-on-load.ts: the agent module failed to load: missing OPENAI_API_KEY\n`,
+      `agentchart: Could not load ${fixtures}/throws-on-load.ts: the agent module failed to load: missing OPENAI_API_KEY\n` +
+        `  at ${fixtures}/throws-on-load.ts:2:7\n`,
     );
   });
 

@@ -9,6 +9,7 @@ import { formatText } from '../graph/format-text';
 import { layoutChart } from '../graph/layout-chart';
 import { renderChartSvg } from '../graph/render-chart-svg';
 import type { MachineGraph } from '../graph/types';
+import { loadFailure } from '../load-failure';
 import { parseCommandArgs } from './parse-command-args';
 import type { Command, CommandContext } from './types';
 
@@ -117,11 +118,7 @@ async function loadGraphs(
   try {
     moduleExports = await context.importModule(path);
   } catch (error) {
-    throw new CliError(
-      'cli.load_failed',
-      `Could not load ${file}: ${(error as Error)?.message ?? String(error)}`,
-      error,
-    );
+    throw loadFailure(file, error, context.cwd);
   }
   const agents = agentsOfFactories(moduleExports, file);
   try {

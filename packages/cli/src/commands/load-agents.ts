@@ -7,6 +7,7 @@ import {
   isAgentFactory,
 } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
+import { loadFailure } from '../load-failure';
 import { shellWord } from './run-database';
 import type { CommandContext } from './types';
 
@@ -137,11 +138,7 @@ async function importAgentModule(
   try {
     return await context.importModule(path);
   } catch (error) {
-    throw new CliError(
-      'cli.load_failed',
-      `Could not load ${file}: ${(error as Error)?.message ?? String(error)}`,
-      error,
-    );
+    throw loadFailure(file, error, context.cwd);
   }
 }
 

@@ -5,9 +5,9 @@ import {
   machineVersionOf,
   versionWithoutChildMachines,
 } from '@agentchart/core/internal';
-import { CliError } from '../cli-error';
 import type { CommandContext } from '../commands/types';
 import { findMachines } from '../graph/find-machines';
+import { loadFailure } from '../load-failure';
 import type { AgentCatalog, ReplyAgent } from './agent-catalog';
 
 /** Options of {@link loadStudioModules}. */
@@ -37,11 +37,7 @@ export async function loadStudioModules({
     try {
       moduleExports = await context.importModule(path);
     } catch (error) {
-      throw new CliError(
-        'cli.load_failed',
-        `Could not load ${file}: ${(error as Error)?.message ?? String(error)}`,
-        error,
-      );
+      throw loadFailure(file, error, context.cwd);
     }
     const before = agents.size;
     for (const [name, value] of Object.entries(moduleExports)) {
