@@ -10,6 +10,7 @@
 import { type ExecFileOptions, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, posix, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -85,10 +86,17 @@ const specifiers = libraries.flatMap((pkg) =>
   packageEntries(pkg.dir).map((entry) => pkg.manifest.name + entry.subpath.slice(1)),
 );
 
-/** A module that imports every entry of every package and fails if one exports nothing. */
-function everyEntryModule(): string {
+/**
+ * A module that imports every entry of every package and fails if one exports nothing; with
+ * `require`, the same as a CommonJS module.
+ */
+function everyEntryModule(load: 'import' | 'require' = 'import'): string {
   return [
-    ...specifiers.map((specifier, i) => `import * as entry${i} from '${specifier}';`),
+    ...specifiers.map((specifier, i) =>
+      load === 'import'
+        ? `import * as entry${i} from '${specifier}';`
+        : `const entry${i} = require('${specifier}');`,
+    ),
     `const entries = { ${specifiers.map((specifier, i) => `'${specifier}': entry${i}`).join(', ')} };`,
     'for (const [specifier, module] of Object.entries(entries)) {',
     "  if (Object.keys(module).length === 0) throw new Error(specifier + ' exports nothing');",
@@ -284,6 +292,29 @@ describe('packed packages', () => {
       expect(existsSync(join(app, '.agentchart/runs.db'))).toBe(true);
       const imported = await run(process.execPath, ['entries.ts'], { cwd: app });
       expect(imported.trim().split('\n')).toEqual(specifiers);
+      // A CommonJS project requires them (README, Install), and an application bundled with
+      // esbuild runs as CommonJS and, given the `require` docs/guides/install.md names, as an
+      // ES module (without it, pg's and ws's require('events') threw in the ES module bundle).
+      writeFileSync(join(app, 'entries.cjs'), everyEntryModule('require'));
+      const required = await run(process.execPath, ['entries.cjs'], { cwd: app });
+      expect(required.trim().split('\n')).toEqual(specifiers);
+      for (const [format, banner] of [
+        ['cjs', ''],
+        ['esm', esmRequireBanner],
+      ] as const) {
+        const outfile = join(app, `bundle.${format === 'cjs' ? 'cjs' : 'mjs'}`);
+        await esbuild.build({
+          entryPoints: [join(app, 'entries.ts')],
+          bundle: true,
+          platform: 'node',
+          format,
+          banner: { js: banner },
+          outfile,
+          logLevel: 'silent',
+        });
+        const bundled = await run(process.execPath, [outfile], { cwd: app });
+        expect(bundled.trim().split('\n'), format).toEqual(specifiers);
+      }
       // With Node's source maps on, a harness error's stack names the shipped source's line,
       // and an editor's "go to definition" (tsserver) opens that source, not a .d.mts chunk.
       writeFileSync(join(app, 'trace.mjs'), traceModule);
@@ -351,6 +382,16 @@ function importedSources(packageDir: string, sources: string[]): Set<string> {
   }
   return found;
 }
+
+/** esbuild, as the workspace's core develops with it (the root has no copy, nor its types). */
+const esbuild = createRequire(join(workspaceRoot, 'packages/core/package.json'))('esbuild') as {
+  build(options: Record<string, unknown>): Promise<unknown>;
+};
+
+/** The line docs/guides/install.md gives an ES module bundle, so CommonJS dependencies can require. */
+const esmRequireBanner = /`--banner:js="([^"]+)"`/.exec(
+  readFileSync(join(workspaceRoot, 'docs/guides/install.md'), 'utf8'),
+)![1]!;
 
 /** A harness error thrown in the user's process, its stack printed. */
 const traceModule = [
