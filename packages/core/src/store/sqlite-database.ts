@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { DefinitionError } from '../errors/definition-error';
 import { CheckpointError } from './checkpoint-error';
 import { corruptMessage, type FailureContext, notAFile, toStoreError } from './sqlite-errors';
+import { bindsNumberedParameters } from './sqlite-numbered-parameters';
 import {
   assertAgentchartDatabase,
   assertSchemaVersion,
@@ -88,7 +89,13 @@ export function openCheckpointDatabase({
   if (!sqlite) {
     throw new DefinitionError(
       'definition.invalid_option',
-      `This Node.js (${process.version}) has no node:sqlite module; the SQLite checkpointer needs Node.js 22.13 or newer (24 recommended). Use MemoryCheckpointer, or upgrade Node.`,
+      `This Node.js (${process.version}) has no node:sqlite module; the SQLite checkpointer needs Node.js 22.20 or newer (24.7 or newer on 24, recommended). Use MemoryCheckpointer, or upgrade Node.`,
+    );
+  }
+  if (!bindsNumberedParameters(sqlite)) {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `This Node.js (${process.version}) binds SQLite's numbered parameters (?1) by name, so the SQLite checkpointer's statements fail; it needs Node.js 22.20 or newer (24.7 or newer on 24, recommended). Use MemoryCheckpointer, or upgrade Node.`,
     );
   }
   const inMemory = path === ':memory:' || path === '';
