@@ -1180,7 +1180,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       return;
     }
     const failure = contextMutationError(error) ?? infiniteLoopError(error) ?? error;
-    this.#error = serializeError(failure);
+    this.#error = withStackOf(serializeError(failure), failure);
     this.#end('failed', failure);
   }
 
@@ -1521,6 +1521,23 @@ function storedErrorOf(
     code: error.code,
     message: message.length > 2_000 ? `${headOf(message, 1_999)}…` : message,
   };
+}
+
+/** The most of a stack a failure's outcome carries: the frames that find the line. */
+const maxStackCharacters = 4_000;
+
+/**
+ * `serialized` with the stack of `thrown`, when the chart's own code threw it (an action, a
+ * guard, an `output` function: code `unknown`): its message alone named no line, and the
+ * outcome and `run.end` are where a developer looks. Only the live outcome carries it: a
+ * checkpoint keeps the code and message (see {@link storedErrorOf}), not the paths of a
+ * machine's files.
+ */
+function withStackOf(serialized: SerializedError, thrown: unknown): SerializedError {
+  if (serialized.code !== 'unknown' || !(thrown instanceof Error)) return serialized;
+  const { stack } = thrown;
+  if (typeof stack !== 'string' || stack === '') return serialized;
+  return { ...serialized, stack: headOf(stack, maxStackCharacters) };
 }
 
 /** The earlier of two times, either of which may be unknown. */
