@@ -93,7 +93,7 @@ function classifyCode(code: string, message: string): StorageErrorCode | undefin
 /** What to do about each failure, after what happened. */
 const remedies: Partial<Record<StorageErrorCode, string>> = {
   'storage.unavailable':
-    'Check that the server is running and the connection string names its host and port; once it answers, agent.resume(threadId) continues a run from its last checkpoint (nothing committed is lost, and the compare-and-set keeps a write that did land from being made twice).',
+    'Check that the server is running and the connection string names its host and port, then try again: nothing committed is lost, and a run this failed continues from its last checkpoint with agent.resume(threadId) (the compare-and-set keeps a write that did land from being made twice).',
   'storage.permission_denied':
     'Check the user and password in the connection string, and that the role may log in and use the schema (GRANT USAGE, CREATE ON SCHEMA …; SELECT, INSERT, UPDATE, DELETE on the agentchart_* tables).',
   'storage.not_found':
