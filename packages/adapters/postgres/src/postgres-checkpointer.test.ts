@@ -412,9 +412,11 @@ describe('PostgresCheckpointer options', () => {
 
 describe('PostgresCheckpointer conformance', () => {
   const cases = checkpointerConformance({
-    // One pool per store, as two processes would have.
-    create: () => open(),
-    reopen: () => open(),
+    // One pool per store, as two processes would have; ended after each case, so the cases'
+    // pools together stay within the server's connections.
+    create: () => new PostgresCheckpointer({ connectionString: server!.connectionString }),
+    reopen: () => new PostgresCheckpointer({ connectionString: server!.connectionString }),
+    dispose: (store) => store.close(),
     saveWithLease: true,
     async corruptCheckpoint(_store, threadId, version) {
       const client = new pg.Client({ connectionString: server?.connectionString });

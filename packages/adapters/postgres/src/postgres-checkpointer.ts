@@ -17,11 +17,14 @@ import {
   conflictMessage,
   type DueThread,
   describeValue,
+  type EraseOptions,
+  type EraseResult,
   fencedMessage,
   type JournalEntry,
   type LeaseChange,
   type LeaseToRenew,
   type ListDueOptions,
+  type ListTenantThreadsOptions,
   type ListThreadsOptions,
   type PruneOptions,
   type PruneResult,
@@ -49,9 +52,11 @@ import {
   type ClaimDueOptions,
   claimDueThreads,
   createThreadsTable,
+  eraseThreads,
   listDueThreads,
   listOrphanedThreads,
   listStoredThreads,
+  listThreadsOfTenant,
   type PostgresTables,
   pruneThreads,
 } from './postgres-threads';
@@ -541,6 +546,33 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
       },
       { runAgain: false },
     );
+  }
+
+  async erase(threadIds: readonly string[], options: EraseOptions = {}): Promise<EraseResult> {
+    return this.#guard(
+      'erasing threads',
+      async () => {
+        await this.#ensureTables();
+        return eraseThreads(this.#pool, this.#tables, threadIds, options);
+      },
+      // Each batch commits on its own, and is run again on its own (see eraseThreads).
+      { runAgain: false },
+    );
+  }
+
+  async listTenantThreads(
+    tenantId: string,
+    options: ListTenantThreadsOptions = {},
+  ): Promise<string[]> {
+    return this.#guard(`listing the threads of tenant "${tenantId}"`, async () => {
+      await this.#ensureTables();
+      return listThreadsOfTenant(
+        this.#pool,
+        { ...this.#tables, log: this.#log },
+        tenantId,
+        options,
+      );
+    });
   }
 
   /**

@@ -1,14 +1,23 @@
 import type {
   DueThread,
+  ErasedRows,
+  EraseOptions,
+  EraseResult,
   ListDueOptions,
+  ListTenantThreadsOptions,
   ListThreadsOptions,
   PruneOptions,
   PruneResult,
   RunStatus,
   StoredThread,
 } from '@agentchart/core/internal';
-import { pruneInBatches } from '@agentchart/core/internal';
-import type pg from 'pg';
+import {
+  eraseInBatches,
+  listTenantThreadsInPages,
+  liveLeaseError,
+  pruneInBatches,
+} from '@agentchart/core/internal';
+import pg from 'pg';
 import { runAgainIfEndedForAnother } from './run-again';
 import { withTransaction } from './with-connection';
 
@@ -146,6 +155,161 @@ export function pruneThreads(
       );
     },
   });
+}
+
+/**
+ * Erasure: whole threads and their child agents' threads deleted, a batch per transaction,
+ * refused while a run holds one of their leases (see `Checkpointer.erase`). The run log rows
+ * go with their journal rows (its foreign key cascades).
+ */
+export function eraseThreads(
+  pool: pg.Pool,
+  tables: PostgresTables,
+  threadIds: readonly string[],
+  options: EraseOptions,
+): Promise<EraseResult> {
+  const leaseOf = (row: { thread_id: string; owner: string; expires_at: number }) => ({
+    threadId: row.thread_id,
+    owner: row.owner,
+    expiresAt: row.expires_at,
+  });
+  return eraseInBatches(threadIds, options, {
+    async under(ids) {
+      // A prefix under the database's collation is not a range of the key's index (a locale
+      // may sort '/' apart from the ids it begins): the thread table is read. It is narrow,
+      // one row a thread, and read once per batch of ids.
+      const { rows } = await pool.query<{ thread_id: string }>(
+        `SELECT thread_id FROM ${tables.threads} AS t
+         WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) AS a(id) WHERE starts_with(t.thread_id, a.id || '/'))`,
+        [ids],
+      );
+      return rows.map((row) => row.thread_id);
+    },
+    async liveLeases(ids, now) {
+      const { rows } = await pool.query<{ thread_id: string; owner: string; expires_at: number }>(
+        `SELECT thread_id, owner, expires_at FROM ${tables.leases}
+         WHERE thread_id = ANY($1::text[]) AND expires_at > $2`,
+        [ids, now],
+      );
+      return rows.map(leaseOf);
+    },
+    async count(ids) {
+      const { rows } = await pool.query<ErasedRows>(
+        `SELECT (SELECT count(*)::int FROM ${tables.threads} WHERE thread_id = ANY($1::text[])) AS threads,
+           (SELECT count(*)::int FROM ${tables.checkpoints} WHERE thread_id = ANY($1::text[])) AS checkpoints,
+           (SELECT count(*)::int FROM ${tables.effects} WHERE thread_id = ANY($1::text[])) AS effects`,
+        [ids],
+      );
+      return rows[0]!;
+    },
+    remove(ids, now) {
+      return runAgainIfEndedForAnother(() =>
+        withTransaction(pool, async (client) => {
+          const list = [ids];
+          // Locked until the erase commits: a renewal or a take of one of them waits for it,
+          // then finds no lease to renew (its run learns it lost the thread).
+          const { rows } = await client.query<{
+            thread_id: string;
+            owner: string;
+            expires_at: number;
+          }>(
+            `SELECT thread_id, owner, expires_at FROM ${tables.leases}
+             WHERE thread_id = ANY($1::text[]) ORDER BY thread_id FOR UPDATE`,
+            list,
+          );
+          const live = rows.filter((row) => row.expires_at > now).map(leaseOf);
+          if (live.length > 0) throw liveLeaseError(live, now);
+          const effects = await client.query(
+            `DELETE FROM ${tables.effects} WHERE thread_id = ANY($1::text[])`,
+            list,
+          );
+          const checkpoints = await client.query(
+            `DELETE FROM ${tables.checkpoints} WHERE thread_id = ANY($1::text[])`,
+            list,
+          );
+          await client.query(
+            `DELETE FROM ${tables.leases} WHERE thread_id = ANY($1::text[])`,
+            list,
+          );
+          const threads = await client.query(
+            `DELETE FROM ${tables.threads} WHERE thread_id = ANY($1::text[])`,
+            list,
+          );
+          return {
+            threads: threads.rowCount ?? 0,
+            checkpoints: checkpoints.rowCount ?? 0,
+            effects: effects.rowCount ?? 0,
+          };
+        }),
+      );
+    },
+  });
+}
+
+/**
+ * A tenant's threads (see `Checkpointer.listTenantThreads`): the thread table read a page at a
+ * time by its key, each thread's newest checkpoint looked up by its key; the run log's tenant
+ * index adds the threads charged to the tenant.
+ */
+export function listThreadsOfTenant(
+  pool: pg.Pool,
+  tables: PostgresTables & { log: string },
+  tenantId: string,
+  options: ListTenantThreadsOptions,
+): Promise<string[]> {
+  return listTenantThreadsInPages(tenantId, options, {
+    async page(after, limit) {
+      const { rows } = await pool.query<{ thread_id: string }>(
+        `SELECT thread_id FROM ${tables.threads} WHERE thread_id > $1 ORDER BY thread_id LIMIT $2`,
+        [after, limit],
+      );
+      const page = rows.map((row) => row.thread_id);
+      return { page, matching: await ofTenant(pool, tables, page, tenantId) };
+    },
+    async charged() {
+      const { rows } = await pool.query<{ thread_id: string }>(
+        `SELECT DISTINCT thread_id FROM ${tables.log} WHERE tenant_id = $1`,
+        [tenantId],
+      );
+      return rows.map((row) => row.thread_id);
+    },
+  });
+}
+
+/** Those of `threadIds` whose newest checkpoint names `tenantId`. */
+async function ofTenant(
+  pool: pg.Pool,
+  tables: PostgresTables,
+  threadIds: readonly string[],
+  tenantId: string,
+): Promise<string[]> {
+  const newest = `FROM ${tables.threads} AS t JOIN ${tables.checkpoints} AS c
+    ON c.thread_id = t.thread_id AND c.version = t.version WHERE t.thread_id = ANY($1::text[])`;
+  try {
+    const { rows } = await pool.query<{ thread_id: string }>(
+      `SELECT t.thread_id ${newest} AND c.state::jsonb -> 'run' ->> 'tenantId' = $2`,
+      [threadIds, tenantId],
+    );
+    return rows.map((row) => row.thread_id);
+  } catch (error) {
+    // A damaged row (not JSON) fails the cast for the whole page: read its states here, where
+    // one that does not parse names no tenant.
+    if (!(error instanceof pg.DatabaseError && error.code === '22P02')) throw error;
+    const { rows } = await pool.query<{ thread_id: string; state: string }>(
+      `SELECT t.thread_id, c.state ${newest}`,
+      [threadIds],
+    );
+    return rows.filter((row) => tenantOfState(row.state) === tenantId).map((row) => row.thread_id);
+  }
+}
+
+/** The tenant a stored checkpoint's JSON names, or undefined (none, or not JSON). */
+function tenantOfState(state: string): string | undefined {
+  try {
+    return (JSON.parse(state) as { run?: { tenantId?: string } }).run?.tenantId;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Options of {@link claimDueThreads}. */

@@ -101,7 +101,15 @@ export {
 } from '../run-log/summarise-rows';
 export type { CheckpointErrorCode } from '../store/checkpoint-error';
 export { conflictMessage, fencedMessage } from '../store/conflict-messages';
+export {
+  type ErasedRows,
+  type EraseSteps,
+  eraseInBatches,
+  isDescendantThread,
+  liveLeaseError,
+} from '../store/erase-in-batches';
 export { assertLeaseOptions } from '../store/lease-options';
+export { listTenantThreadsInPages, type TenantScanSteps } from '../store/list-tenant-threads';
 export { checkListDueOptions, checkListThreadsOptions } from '../store/list-threads-options';
 export type { MemoryCheckpointerOptions } from '../store/memory-checkpointer';
 export {
@@ -119,10 +127,13 @@ export type {
   CheckpointSummary,
   CheckpointWriteResult,
   DueThread,
+  EraseOptions,
+  EraseResult,
   HistorySummaryRef,
   LeaseChange,
   LeaseToRenew,
   ListDueOptions,
+  ListTenantThreadsOptions,
   ListThreadsOptions,
   PendingDelayedEvent,
   PruneOptions,

@@ -13,7 +13,9 @@ import type {
 } from '../run-log/types';
 import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
+import { eraseInBatches, liveLeaseError } from './erase-in-batches';
 import { assertLeaseOptions } from './lease-options';
+import { listTenantThreadsInPages } from './list-tenant-threads';
 import { checkListDueOptions, checkListThreadsOptions } from './list-threads-options';
 import { isKeptForItsParent, pruneInBatches } from './prune-in-batches';
 import { SealedCheckpoint } from './sealed-checkpoint';
@@ -24,9 +26,12 @@ import type {
   CheckpointSummary,
   CheckpointWriteResult,
   DueThread,
+  EraseOptions,
+  EraseResult,
   LeaseChange,
   LeaseToRenew,
   ListDueOptions,
+  ListTenantThreadsOptions,
   ListThreadsOptions,
   PruneOptions,
   PruneResult,
@@ -69,7 +74,7 @@ interface StoredCheckpoint extends CheckpointSummary {
  * is kept as JSON text. Its run log is read from the journal when asked, with the same rows
  * the durable stores write.
  *
- * Every thread stays until `prune()` removes it, with all its checkpoints unless
+ * Every thread stays until `prune()` or `erase()` removes it, with all its checkpoints unless
  * `retainCheckpoints` says fewer: a long-lived process that runs agents on it holds a few
  * kilobytes more for each run it has run.
  */
@@ -370,6 +375,61 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
         }
         return removed;
       },
+    });
+  }
+
+  async erase(threadIds: readonly string[], options: EraseOptions = {}): Promise<EraseResult> {
+    const stored = (ids: readonly string[]) => ({
+      threads: ids.filter((id) => this.#checkpoints.has(id)).length,
+      checkpoints: ids.reduce((sum, id) => sum + (this.#checkpoints.get(id)?.length ?? 0), 0),
+      effects: ids.reduce((sum, id) => sum + (this.#effects.get(id)?.size ?? 0), 0),
+    });
+    const liveLeases = (ids: readonly string[], now: number) =>
+      ids.flatMap((id) => {
+        const lease = this.#leases.get(id);
+        return lease && lease.expiresAt > now ? [{ ...lease }] : [];
+      });
+    return eraseInBatches(threadIds, options, {
+      under: (ids) =>
+        [...new Set([...this.#checkpoints.keys(), ...this.#effects.keys()])].filter((id) =>
+          ids.some((ancestor) => id.startsWith(`${ancestor}/`)),
+        ),
+      liveLeases,
+      count: stored,
+      remove: (ids, now) => {
+        const live = liveLeases(ids, now);
+        if (live.length > 0) throw liveLeaseError(live, now);
+        const removed = stored(ids);
+        for (const id of ids) {
+          this.#checkpoints.delete(id);
+          this.#effects.delete(id);
+          this.#leases.delete(id);
+        }
+        return removed;
+      },
+    });
+  }
+
+  async listTenantThreads(
+    tenantId: string,
+    options: ListTenantThreadsOptions = {},
+  ): Promise<string[]> {
+    return listTenantThreadsInPages(tenantId, options, {
+      page: (after, limit) => {
+        const page = [...this.#checkpoints.keys()]
+          .filter((id) => id > after)
+          .sort()
+          .slice(0, limit);
+        const matching = page.filter((id) => {
+          const head = this.#checkpoints.get(id)?.at(-1);
+          return head !== undefined && copyOut(head).run.tenantId === tenantId;
+        });
+        return { page, matching };
+      },
+      charged: () =>
+        [...this.#effects.keys()].filter((id) =>
+          this.#logOf(id).some((row) => row.tenantId === tenantId),
+        ),
     });
   }
 

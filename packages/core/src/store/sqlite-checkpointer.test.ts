@@ -336,6 +336,61 @@ describe('SqliteCheckpointer', () => {
   });
 });
 
+describe('SqliteCheckpointer erase', () => {
+  it("erases a thread's every row: the run log, its agent index row, and a log row left without its journal row", async () => {
+    const checkpointer = store();
+    const entry: JournalEntry = {
+      threadId: 't1',
+      key: 'k1',
+      site: 's',
+      kind: 'tool',
+      effect: 'idempotent',
+      name: 'add',
+      status: 'completed',
+      startedAt: 1,
+      output: { sum: 3 },
+      meta: { agent: 'triage', tenantId: 'acme' },
+    };
+    await checkpointer.putEffect(entry);
+    await checkpointer.putEffect({ ...entry, key: 'k2' });
+    await checkpointer.save({ ...checkpoint(1, {}), wakeAt: 5 });
+    const db = new DatabaseSync(checkpointer.path);
+    try {
+      // A log row whose journal row is gone (written by hand, or by a tool that keeps its own).
+      db.exec(`CREATE TEMP TABLE kept AS SELECT * FROM effect_log WHERE key = 'k2';
+        DELETE FROM effects WHERE key = 'k2';
+        INSERT INTO effect_log SELECT * FROM kept;`);
+      const left = () =>
+        ['threads', 'checkpoints', 'effects', 'effect_log', 'effect_log_agents', 'wakeups'].map(
+          (table) =>
+            Number(
+              (
+                db.prepare(`SELECT count(*) AS n FROM ${table} WHERE thread_id = 't1'`).get() as {
+                  n: number;
+                }
+              ).n,
+            ),
+        );
+      expect(left()).toEqual([1, 1, 1, 2, 1, 1]);
+      await checkpointer.erase(['t1']);
+      expect(left()).toEqual([0, 0, 0, 0, 0, 0]);
+      expect(await checkpointer.listTenantThreads('acme')).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses to erase on a store opened read-only, and dry-runs there', async () => {
+    const writer = store();
+    await writer.save(checkpoint(1, {}));
+    const reader = new SqliteCheckpointer({ path: writer.path, readOnly: true });
+    open.push(reader);
+    await expect(reader.erase(['t1'])).rejects.toMatchObject({ code: 'storage.read_only' });
+    expect(await reader.erase(['t1'], { dryRun: true })).toMatchObject({ threads: 1 });
+    expect(await writer.latest('t1')).toBeDefined();
+  });
+});
+
 describe('SqliteCheckpointer conformance', () => {
   const cases = checkpointerConformance({
     create: () => store(),

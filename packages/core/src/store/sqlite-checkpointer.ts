@@ -14,7 +14,9 @@ import type {
 import { CheckpointChain, decodeChain } from './checkpoint-chain';
 import { CheckpointError } from './checkpoint-error';
 import { conflictMessage, fencedMessage } from './conflict-messages';
+import { type ErasedRows, eraseInBatches, liveLeaseError } from './erase-in-batches';
 import { assertLeaseOptions } from './lease-options';
+import { listTenantThreadsInPages } from './list-tenant-threads';
 import { checkListDueOptions, checkListThreadsOptions } from './list-threads-options';
 import { pruneInBatches } from './prune-in-batches';
 import { guardDatabase, openCheckpointDatabase, type SqliteSynchronous } from './sqlite-database';
@@ -40,9 +42,12 @@ import type {
   CheckpointSummary,
   CheckpointWriteResult,
   DueThread,
+  EraseOptions,
+  EraseResult,
   LeaseChange,
   LeaseToRenew,
   ListDueOptions,
+  ListTenantThreadsOptions,
   ListThreadsOptions,
   PruneOptions,
   PruneResult,
@@ -569,6 +574,102 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
             throw error;
           }
         }),
+    });
+  }
+
+  /**
+   * Deletes threads entirely, with their child agents' threads (see {@link Checkpointer.erase}):
+   * each batch one transaction, refused while a run holds one of their leases.
+   */
+  async erase(threadIds: readonly string[], options: EraseOptions = {}): Promise<EraseResult> {
+    const doing = 'erasing threads';
+    if (!options.dryRun) this.#assertWritable(doing);
+    const rows = <T>(name: SqliteStatementName, ...values: SQLInputValue[]) =>
+      this.#guard('', doing, () => this.#statement(name).all(...values) as unknown as T[]);
+    return eraseInBatches(threadIds, options, {
+      under: (ids) =>
+        rows<{ thread_id: string }>('threadsUnder', JSON.stringify(ids)).map(
+          (row) => row.thread_id,
+        ),
+      liveLeases: (ids, now) =>
+        rows<{ thread_id: string; owner: string; expires_at: number }>(
+          'liveLeases',
+          JSON.stringify(ids),
+          now,
+        ).map((row) => ({ threadId: row.thread_id, owner: row.owner, expiresAt: row.expires_at })),
+      count: (ids) => {
+        const [row] = rows<ErasedRows>('countErasable', JSON.stringify(ids));
+        return { threads: row!.threads, checkpoints: row!.checkpoints, effects: row!.effects };
+      },
+      remove: (ids, now) =>
+        this.#guard('', doing, () => {
+          const list = JSON.stringify(ids);
+          this.#guardFile();
+          this.#statement('begin').run();
+          try {
+            // Read inside the write: a run that took a lease since the caller looked is seen.
+            const live = this.#statement('liveLeases').all(list, now) as {
+              thread_id: string;
+              owner: string;
+              expires_at: number;
+            }[];
+            if (live.length > 0) {
+              throw liveLeaseError(
+                live.map((row) => ({
+                  threadId: row.thread_id,
+                  owner: row.owner,
+                  expiresAt: row.expires_at,
+                })),
+                now,
+              );
+            }
+            const effects = Number(this.#statement('pruneEffects').run(list).changes);
+            this.#statement('eraseEffectLog').run(list);
+            const checkpoints = Number(this.#statement('pruneCheckpoints').run(list).changes);
+            this.#statement('pruneLeases').run(list);
+            this.#statement('pruneWakeups').run(list);
+            const threads = Number(this.#statement('pruneThreads').run(list).changes);
+            this.#statement('commit').run();
+            for (const threadId of ids) this.#chain.forget(threadId);
+            return { threads, checkpoints, effects };
+          } catch (error) {
+            rollbackQuietly(this.#db);
+            throw error;
+          }
+        }),
+    });
+  }
+
+  /**
+   * The threads of `tenantId` (see {@link Checkpointer.listTenantThreads}): every thread is
+   * read, a page of `batchSize` at a time by its key, its newest full state looked up by the
+   * checkpoints' key; the run log's tenant index adds threads charged to the tenant.
+   */
+  async listTenantThreads(
+    tenantId: string,
+    options: ListTenantThreadsOptions = {},
+  ): Promise<string[]> {
+    return listTenantThreadsInPages(tenantId, options, {
+      page: (after, limit) =>
+        this.#guard('', `listing the threads of tenant "${tenantId}"`, () => {
+          const page = (
+            this.#statement('threadsAfter').all(after, limit) as { thread_id: string }[]
+          ).map((row) => row.thread_id);
+          const matching = (
+            this.#statement('tenantOfThreads').all(JSON.stringify(page), tenantId) as {
+              thread_id: string;
+            }[]
+          ).map((row) => row.thread_id);
+          return { page, matching };
+        }),
+      charged: () =>
+        this.#version < runLogSchemaVersion
+          ? []
+          : this.#guard('', `listing the threads of tenant "${tenantId}"`, () =>
+              (this.#statement('threadsChargedTo').all(tenantId) as { thread_id: string }[]).map(
+                (row) => row.thread_id,
+              ),
+            ),
     });
   }
 

@@ -107,6 +107,35 @@ export const sqliteStatements = {
   pruneLeases: 'DELETE FROM leases WHERE thread_id IN (SELECT value FROM json_each(?1))',
   pruneWakeups: 'DELETE FROM wakeups WHERE thread_id IN (SELECT value FROM json_each(?1))',
   pruneThreads: 'DELETE FROM threads WHERE thread_id IN (SELECT value FROM json_each(?1))',
+  // Erasure. A child agent's thread is `<parent>/<effect key>`: the ids that begin with
+  // `<parent>/` are those between `<parent>/` and `<parent>0` ('0' follows '/'), a range of
+  // each table's key, read from its index. Journal rows are read too: a thread may have them
+  // and no checkpoint.
+  threadsUnder: `SELECT t.thread_id FROM json_each(?1) AS a
+      JOIN threads AS t ON t.thread_id > a.value || '/' AND t.thread_id < a.value || '0'
+    UNION SELECT e.thread_id FROM json_each(?1) AS a
+      JOIN effects AS e ON e.thread_id > a.value || '/' AND e.thread_id < a.value || '0'`,
+  liveLeases: `SELECT thread_id, owner, expires_at FROM leases
+    WHERE thread_id IN (SELECT value FROM json_each(?1)) AND expires_at > ?2`,
+  countErasable: `SELECT
+      (SELECT count(*) FROM threads WHERE thread_id IN (SELECT value FROM json_each(?1))) AS threads,
+      (SELECT count(*) FROM checkpoints WHERE thread_id IN (SELECT value FROM json_each(?1))) AS checkpoints,
+      (SELECT count(*) FROM effects WHERE thread_id IN (SELECT value FROM json_each(?1))) AS effects`,
+  // Its journal rows take their log rows with them (a trigger); a log row left without one
+  // (written by hand, or by a process that died between) goes too. Each log row that goes
+  // takes its thread's agent index row once the thread has none left (a trigger).
+  eraseEffectLog: 'DELETE FROM effect_log WHERE thread_id IN (SELECT value FROM json_each(?1))',
+  // A page of the threads, by id, for a scan that reads every thread in bounded batches.
+  threadsAfter: 'SELECT thread_id FROM threads WHERE thread_id > ?1 ORDER BY thread_id LIMIT ?2',
+  // Those of `?1` whose newest full state names tenant `?2`: a thread's tenant is set when it
+  // starts and kept, so its newest full state (every thread has one) says it without the
+  // deltas after it being applied. A row that is not JSON (damaged) names no tenant.
+  tenantOfThreads: `SELECT a.value AS thread_id FROM json_each(?1) AS a
+    WHERE (SELECT CASE WHEN json_valid(c.state) THEN c.state ->> '$.run.tenantId' END
+      FROM checkpoints AS c WHERE c.thread_id = a.value AND c.encoding = 'full'
+      ORDER BY c.version DESC LIMIT 1) = ?2`,
+  // From the index of rows by tenant, which holds only rows that have one.
+  threadsChargedTo: 'SELECT DISTINCT thread_id FROM effect_log WHERE tenant_id = ?1',
 } as const;
 
 /** The name of one of {@link sqliteStatements}. */

@@ -298,6 +298,25 @@ export interface Checkpointer {
    * once its parent has ended. Optional.
    */
   prune?(options: PruneOptions): Promise<PruneResult>;
+  /**
+   * Deletes threads entirely, for an erasure request: each thread's checkpoints, journal, run
+   * log rows, lease and wake-up rows, and those of its child agents' threads
+   * (`<thread>/<effect key>`, at any depth), in batches of `options.batchSize` threads, each
+   * its own short transaction. Whatever their status: a `waiting` thread is erased like an
+   * ended one (a reply or a wake-up for it later finds no thread: `run.not_found`). Refused
+   * with `checkpoint.lease_held`, nothing deleted, while one of them has a lease live at
+   * `options.now`: a run holds it (running, or waiting in a process's memory), and its next
+   * checkpoint would write the thread back. A thread stored `running` whose lease lapsed (its
+   * process died) is erased. An id with nothing stored is no error: there is nothing to erase.
+   * Build it on `eraseInBatches` from `@agentchart/core/internal`. Optional.
+   */
+  erase?(threadIds: readonly string[], options?: EraseOptions): Promise<EraseResult>;
+  /**
+   * The threads of a tenant, to erase them: those whose newest checkpoint names it
+   * (`run.tenantId`) and those with a run log row charged to it, whether or not they have run
+   * log rows. Read in bounded batches of `options.batchSize` threads. Optional.
+   */
+  listTenantThreads?(tenantId: string, options?: ListTenantThreadsOptions): Promise<string[]>;
 }
 
 /** A thread as a store lists it. */
@@ -352,6 +371,36 @@ export interface PruneResult {
   effects: number;
   /** Transactions it took. */
   batches: number;
+}
+
+/** Options of {@link Checkpointer.erase}. */
+export interface EraseOptions {
+  /** The caller's current time, against which leases are live. Default `Date.now()`. */
+  now?: number;
+  /** Threads deleted per transaction. Default 100. */
+  batchSize?: number;
+  /** Find the threads and count their rows, deleting nothing. Default false. */
+  dryRun?: boolean;
+}
+
+/** What {@link Checkpointer.erase} deleted (or, in a dry run, would delete). */
+export interface EraseResult {
+  /** The threads erased: those given and their child agents' threads, children first. */
+  threadIds: string[];
+  /** Threads that had a stored head (a checkpoint) among them. */
+  threads: number;
+  checkpoints: number;
+  /** Journal entries (each with its run log row). */
+  effects: number;
+  /** Transactions it took (0 in a dry run). */
+  batches: number;
+  dryRun: boolean;
+}
+
+/** Options of {@link Checkpointer.listTenantThreads}. */
+export interface ListTenantThreadsOptions {
+  /** Threads read per query while scanning. Default 500. */
+  batchSize?: number;
 }
 
 /** Who owns a thread, until when. See {@link Checkpointer.acquireLease}. */

@@ -3,6 +3,7 @@ import type { Checkpointer } from '../store/types';
 import { checkpointCases } from './conformance/checkpoint-cases';
 import { concurrencyCases } from './conformance/concurrency-cases';
 import type { ConformanceCase, ConformanceContext } from './conformance/context';
+import { eraseCases } from './conformance/erase-cases';
 import { journalCases } from './conformance/journal-cases';
 import { leaseCases } from './conformance/lease-cases';
 import { runLogCases } from './conformance/run-log-cases';
@@ -48,7 +49,7 @@ export interface CheckpointerConformanceOptions<TStore extends Checkpointer> {
  * run log (a row per journal record, its filters, cost sums and run list) and, for a store
  * that has it, `saveWithLease` (the lease taken or given up in a checkpoint's transaction).
  * The cases of the interface's other optional methods (`putEffects`, `saveWithJournal`,
- * `renewLeases`, `listThreads`, `listDue`, `prune`) run where the store has the method and
+ * `renewLeases`, `listThreads`, `listDue`, `prune`, `erase`, `listTenantThreads`) run where the store has the method and
  * pass without it, as a run works without them (see each method). It returns named async
  * cases that throw on failure (`node:assert`), so any test runner can run them; where a case
  * expects an error of the store, its failure says how to make it with what `@agentchart/core`
@@ -106,6 +107,7 @@ export function checkpointerConformance<TStore extends Checkpointer>(
     ...leaseCases(context),
     ...concurrencyCases(context),
     ...schedulingCases(context),
+    ...eraseCases(context),
     ...(runLog ? runLogCases(context) : []),
     ...(saveWithLease ? saveWithLeaseCases(context) : []),
   ];

@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { z } from 'zod';
+import { createAgent } from '../agent/create-agent';
+import { humanWait } from '../effects/human-wait';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
+
+const machine = setup({
+  actors: {
+    approve: humanWait({ prompt: () => 'Approve?', reply: z.object({ ok: z.boolean() }) }),
+  },
+}).createMachine({
+  id: 'approval',
+  initial: 'asking',
+  states: { asking: { invoke: { src: 'approve', onDone: 'done' } }, done: { type: 'final' } },
+});
+
+const opened: SqliteCheckpointer[] = [];
+afterEach(() => {
+  for (const store of opened.splice(0)) store.close();
+});
+
+function open(): SqliteCheckpointer {
+  const store = new SqliteCheckpointer({ path: ':memory:' });
+  opened.push(store);
+  return store;
+}
+
+describe('erasing a thread an agent ran', () => {
+  it('erases a waiting thread, and a reply sent to it later is refused with run.not_found, in the process that ran it and in another', async () => {
+    const checkpointer = open();
+    const agent = createAgent({ machine, checkpointer });
+    const started = agent.start({ threadId: 'order-7', input: {}, tenantId: 'acme' });
+    expect((await started.result()).status).toBe('waiting');
+    // Left memory on coming to rest (evictWaiting), its lease given up.
+    await expect.poll(async () => (await checkpointer.getLease('order-7'))?.expiresAt).toBe(0);
+    expect(await checkpointer.listTenantThreads('acme')).toEqual(['order-7']);
+
+    const erased = await checkpointer.erase(['order-7']);
+    expect(erased).toMatchObject({ threadIds: ['order-7'], threads: 1 });
+    const reply = { type: 'human.reply', value: { ok: true } } as const;
+    await expect(agent.send('order-7', reply)).rejects.toMatchObject({
+      code: 'run.not_found',
+      message: expect.stringContaining('Thread "order-7" has no checkpoint'),
+    });
+    const other = createAgent({ machine, checkpointer });
+    await expect(other.resume('order-7')).rejects.toMatchObject({ code: 'run.not_found' });
+    // Nothing was written back by the refused calls.
+    expect(await checkpointer.latest('order-7')).toBeUndefined();
+    expect(await checkpointer.listEffects('order-7')).toEqual([]);
+    await Promise.all([agent.close(), other.close()]);
+  });
+
+  it('refuses to erase a waiting thread whose run a process keeps in memory holding its lease, and erases it once that process lets go', async () => {
+    const checkpointer = open();
+    const agent = createAgent({ machine, checkpointer, evictWaiting: false });
+    expect((await agent.start({ threadId: 'kept', input: {} }).result()).status).toBe('waiting');
+    await expect(checkpointer.erase(['kept'])).rejects.toMatchObject({
+      code: 'checkpoint.lease_held',
+      threadId: 'kept',
+      message: expect.stringContaining('Nothing was erased'),
+    });
+    expect((await checkpointer.latest('kept'))?.run.status).toBe('waiting');
+    await agent.close();
+    expect((await checkpointer.erase(['kept'])).threads).toBe(1);
+  });
+});
