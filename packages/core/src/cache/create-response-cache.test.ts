@@ -26,6 +26,19 @@ function counting(response: ChatResponse = answer('hi')) {
 }
 
 describe('createResponseCache', () => {
+  it("stores each answer under its partition, so a tenant's answers can be deleted from the store", async () => {
+    const store = new MemoryResponseCacheStore();
+    const cache = createResponseCache({ store });
+    const model = counting();
+    const call = (partition: string) =>
+      cache.call({ model: 'm', request: request('a'), partition, execute: model.execute });
+    await call('acme');
+    await call('globex');
+    expect(await store.deletePartition('acme')).toBe(1);
+    expect((await call('acme')).hit).toBe(false);
+    expect((await call('globex')).hit).toBe(true);
+  });
+
   it('serves a repeated request from the cache and reports hits, misses and hit rate', async () => {
     const cache = createResponseCache({ clock: manualClock(0) });
     const model = counting();

@@ -212,6 +212,7 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
             model,
             storedAt,
             expiresAt: storedAt + ttlMs,
+            ...(partition === undefined ? {} : { partition }),
           });
         }
         return { response, hit: false, key };

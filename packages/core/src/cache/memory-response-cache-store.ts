@@ -57,4 +57,14 @@ export class MemoryResponseCacheStore implements ResponseCacheStore {
   async delete(key: string): Promise<void> {
     this.#entries.delete(key);
   }
+
+  async deletePartition(partition: string): Promise<number> {
+    let deleted = 0;
+    for (const [key, entry] of this.#entries) {
+      if (entry.partition !== partition) continue;
+      this.#entries.delete(key);
+      deleted++;
+    }
+    return deleted;
+  }
 }

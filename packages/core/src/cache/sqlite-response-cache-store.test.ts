@@ -98,6 +98,62 @@ describe('SqliteResponseCacheStore', () => {
     expect(keys).toEqual([{ key: 'new' }]);
   });
 
+  it("keeps each entry's tenant, so a tenant's entries can be deleted, and no other's", async () => {
+    const path = join(dir, 'runs.db');
+    const model = scriptedModel({ handler: () => 'answer' });
+    const request = { messages: [{ role: 'user' as const, content: 'q' }] };
+    const store = new SqliteResponseCacheStore({ path });
+    const cache = createResponseCache({ store });
+    const call = (partition?: string) =>
+      cache.call({
+        model: model.endpoint,
+        request,
+        ...(partition === undefined ? {} : { partition }),
+        execute: () => model.generate(request, { signal: new AbortController().signal }),
+      });
+    for (const tenant of ['acme', 'globex', undefined])
+      expect((await call(tenant)).hit).toBe(false);
+    // Before: no column said whose an entry was; only the key's hash had the tenant in it.
+    expect(await store.deletePartition('acme')).toBe(1);
+    expect(await store.deletePartition('acme')).toBe(0);
+    expect((await call('acme')).hit).toBe(false);
+    expect((await call('globex')).hit).toBe(true);
+    expect((await call()).hit).toBe(true);
+    store.close();
+  });
+
+  it('gives a cache file made before entries kept their tenant the column, its old entries none, and serves them still', async () => {
+    const path = join(dir, 'runs.db');
+    const old = new DatabaseSync(path);
+    // The table as agentchart made it before the tenant column.
+    old.exec(`CREATE TABLE response_cache (key TEXT PRIMARY KEY, model TEXT NOT NULL,
+      stored_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, response TEXT NOT NULL) STRICT`);
+    old
+      .prepare('INSERT INTO response_cache VALUES (?, ?, ?, ?, ?)')
+      .run('old', 'm', 1, Number.MAX_SAFE_INTEGER, JSON.stringify(response));
+    old.close();
+    const store = new SqliteResponseCacheStore({ path });
+    expect(await store.get('old')).toEqual({
+      model: 'm',
+      response,
+      storedAt: 1,
+      expiresAt: Number.MAX_SAFE_INTEGER,
+    });
+    await store.set('new', {
+      model: 'm',
+      response,
+      storedAt: 2,
+      expiresAt: Number.MAX_SAFE_INTEGER,
+      partition: 'acme',
+    });
+    expect((await store.get('new'))?.partition).toBe('acme');
+    expect(await store.deletePartition('acme')).toBe(1);
+    expect(await store.get('old')).toBeDefined();
+    store.close();
+    // Opened again (another process): the column is there, and is not added twice.
+    new SqliteResponseCacheStore({ path }).close();
+  });
+
   it('backs createResponseCache: a repeated request is a hit across cache instances', async () => {
     const path = join(dir, 'runs.db');
     const model = scriptedModel({ handler: () => 'answer' });

@@ -7,6 +7,11 @@ export interface CacheEntry {
   model: string;
   storedAt: number;
   expiresAt: number;
+  /**
+   * The partition (the run's tenant) it was stored under, which its key is a hash of too: kept
+   * beside the key so a tenant's entries can be found and deleted (`deletePartition`).
+   */
+  partition?: string;
 }
 
 /**
@@ -17,6 +22,11 @@ export interface ResponseCacheStore {
   get(key: string): Promise<CacheEntry | undefined>;
   set(key: string, entry: CacheEntry): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Deletes every entry stored under `partition` (a tenant's, for an erasure request) and
+   * resolves with how many went. Optional.
+   */
+  deletePartition?(partition: string): Promise<number>;
 }
 
 /** How the cache has done so far. */
