@@ -1,3 +1,4 @@
+import { eraseCommand } from './erase';
 import { evalCommand } from './eval';
 import { graphCommand } from './graph';
 import { pruneCommand } from './prune';
@@ -21,6 +22,7 @@ export const commands: readonly Command[] = [
   runsCommand,
   showCommand,
   pruneCommand,
+  eraseCommand,
   graphCommand,
   evalCommand,
   studioCommand,

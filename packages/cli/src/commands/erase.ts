@@ -1,0 +1,250 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { AgentchartError, type Checkpointer } from '@agentchart/core';
+import { SqliteResponseCacheStore } from '@agentchart/core/cache';
+import type { EraseResult } from '@agentchart/core/internal';
+import { CliError } from '../cli-error';
+import { terminalSafe } from '../terminal-text';
+import { openStore } from './open-store';
+import { parseCommandArgs } from './parse-command-args';
+import {
+  databaseVariable,
+  defaultDatabase,
+  describeDatabase,
+  openRunDatabase,
+  resolveDatabase,
+  schemaVariable,
+} from './run-database';
+import type { Command } from './types';
+import { isWholeNumberText } from './whole-number-text';
+
+const help = `Usage: agentchart erase --thread <id> [--thread <id> …] [options]
+       agentchart erase --tenant <id> [--cache <file>] [options]
+
+Deletes threads entirely, for an erasure request: their checkpoints (input and context),
+journal (prompts, model answers, tool arguments and outputs), run log rows, lease and
+wake-up rows, and those of their child agents' threads. With --tenant, every thread whose
+checkpoints name the tenant or whose run log charges it, and the tenant's response cache
+entries (in the run database's file when it has them, or in --cache <file>).
+Waiting threads are erased too: a reply or wake-up for one later finds no thread. A thread a
+live run holds (running, or waiting in a process's memory) is refused, and nothing is
+erased (exit 5): stop the run, or wait until it rests, and erase again.
+Events, spans and recordings sent elsewhere, and job rows on PostgreSQL, are not touched:
+see docs/deployment.md.
+
+Options:
+  -t, --thread <id>        a thread to erase; repeat for more
+      --tenant <id>        erase every thread of this tenant, and its cached answers
+      --cache <file>       the SQLite response cache file (default: the run database's
+                           file, when it holds the cache)
+      --batch-size <n>     threads per transaction (default 100)
+      --dry-run            list and count what would go, delete nothing
+  -d, --db <file|url>      the run database (default: $${databaseVariable}, else ${defaultDatabase})
+      --schema <name>      the PostgreSQL schema of its tables (default: $${schemaVariable}, else public)
+      --json               print what was erased as JSON
+  -h, --help               show this help
+
+Examples:
+  agentchart erase --thread order-7 --dry-run
+  agentchart erase --tenant acme --db postgres://app@db/agents --json
+`;
+
+/** `agentchart erase`: an erasure request, by thread or by tenant. */
+export const eraseCommand: Command = {
+  name: 'erase',
+  summary: "delete threads or a tenant's data entirely (an erasure request)",
+  help,
+  async run(args, context) {
+    const { values, positionals } = parseCommandArgs('erase', args, {
+      thread: { type: 'string', short: 't', multiple: true },
+      tenant: { type: 'string' },
+      cache: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      db: { type: 'string', short: 'd' },
+      schema: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      context.stdout.write(help);
+      return 0;
+    }
+    if (positionals.length > 0) {
+      throw new CliError(
+        'cli.usage',
+        `"erase" takes its threads as --thread <id>, got "${positionals[0]}". Run "agentchart erase --help" for its usage.`,
+      );
+    }
+    const threads = values.thread ?? [];
+    const { tenant } = values;
+    if (threads.length > 0 === (tenant !== undefined)) {
+      throw new CliError(
+        'cli.usage',
+        `erase needs --thread <id> (one or more) or --tenant <id>, ${threads.length > 0 ? 'not both' : 'and got neither'}: it never erases without being told what.`,
+      );
+    }
+    if ([...threads, tenant].some((id) => id !== undefined && id.trim() === '')) {
+      throw new CliError('cli.usage', 'erase: a thread or tenant id is empty.');
+    }
+    if (values.cache !== undefined && tenant === undefined) {
+      throw new CliError(
+        'cli.usage',
+        '--cache goes with --tenant: a cached answer is kept per tenant, not per thread, so a thread has none of its own to erase.',
+      );
+    }
+    const batchSize = batchSizeOf(values['batch-size']);
+    const dryRun = values['dry-run'] === true;
+    const database = resolveDatabase(values.db, context, values.schema);
+    const where = describeDatabase(database);
+    // A dry run opens the database read-only, as `runs` does: it changes nothing, not even an
+    // older file's schema.
+    const opened = dryRun
+      ? await openStore('erase', values.db, context, values.schema).then((reading) => ({
+          checkpointer: reading.store as Checkpointer,
+          close: reading.close,
+        }))
+      : await openRunDatabase(database, { command: 'erase', mustExist: true });
+    let result: EraseResult;
+    const notFound: string[] = [];
+    try {
+      const { checkpointer } = opened;
+      if (!checkpointer.erase || !checkpointer.listTenantThreads) {
+        throw new CliError('cli.store_failed', `The run database ${where} cannot erase threads.`);
+      }
+      const given =
+        tenant === undefined ? [...new Set(threads)] : await checkpointer.listTenantThreads(tenant);
+      for (const threadId of tenant === undefined ? given : []) {
+        if ((await checkpointer.list(threadId)).length === 0) notFound.push(threadId);
+      }
+      result = await checkpointer.erase(given, { batchSize, dryRun }).catch((error: unknown) => {
+        if (AgentchartError.isInstance(error) && error.code === 'checkpoint.lease_held') {
+          throw new CliError('cli.thread_busy', error.message, error);
+        }
+        throw error;
+      });
+    } finally {
+      await opened.close();
+    }
+    const cachePath =
+      values.cache !== undefined
+        ? resolve(context.cwd, values.cache)
+        : database.kind === 'sqlite'
+          ? database.path
+          : undefined;
+    const cacheEntries =
+      tenant === undefined || cachePath === undefined
+        ? undefined
+        : await eraseCachedAnswers(cachePath, tenant, {
+            dryRun,
+            named: values.cache !== undefined,
+          });
+    if (values.json) {
+      context.stdout.write(
+        `${JSON.stringify({
+          ...result,
+          ...(tenant === undefined ? { notFound } : { tenant }),
+          ...(cacheEntries === undefined ? {} : { cacheEntries }),
+        })}\n`,
+      );
+      return 0;
+    }
+    context.stdout.write(describeErasure(result, { where, tenant, notFound, cacheEntries }));
+    return 0;
+  },
+};
+
+/** What the command did (or would do), for a person. */
+function describeErasure(
+  result: EraseResult,
+  {
+    where,
+    tenant,
+    notFound,
+    cacheEntries,
+  }: { where: string; tenant?: string; notFound: string[]; cacheEntries: number | undefined },
+): string {
+  const verb = result.dryRun ? 'Would erase' : 'Erased';
+  const lines: string[] = [];
+  if (result.threadIds.length === 0) {
+    lines.push(
+      tenant === undefined
+        ? `Nothing stored under ${plural(notFound.length, 'that thread', 'those threads')} in ${where}; nothing was erased.`
+        : `Tenant "${tenant}" has no threads in ${where}.`,
+    );
+  } else {
+    const batches = result.dryRun
+      ? ''
+      : `, in ${plural(result.batches, '1 transaction', `${result.batches} transactions`)}`;
+    lines.push(
+      `${verb} ${result.threadIds.length} ${plural(result.threadIds.length, 'thread', 'threads')}${tenant === undefined ? '' : ` of tenant "${tenant}"`} from ${where}: ${result.checkpoints} checkpoints, ${result.effects} journal entries with their run log rows${batches}.`,
+    );
+    for (const threadId of result.threadIds) lines.push(`  ${threadId}`);
+    const unknown = notFound.filter((threadId) => result.threadIds.includes(threadId));
+    if (unknown.length > 0 && unknown.length < result.threadIds.length) {
+      lines.push(`Nothing was stored under ${unknown.map((id) => `"${id}"`).join(', ')}.`);
+    }
+  }
+  if (cacheEntries !== undefined) {
+    lines.push(
+      `${verb} ${cacheEntries} response cache ${plural(cacheEntries, 'entry', 'entries')} of tenant "${tenant}".`,
+    );
+  }
+  return `${lines.map(terminalSafe).join('\n')}\n`;
+}
+
+/**
+ * Deletes (or counts) the tenant's entries in the SQLite response cache at `path`; undefined
+ * when the file holds no cache (a run database whose agents cache nowhere, or in memory). A
+ * cache file the user named must exist.
+ */
+async function eraseCachedAnswers(
+  path: string,
+  tenant: string,
+  { dryRun, named }: { dryRun: boolean; named: boolean },
+): Promise<number | undefined> {
+  if (!existsSync(path)) {
+    if (!named) return undefined;
+    throw new CliError('cli.file_not_found', `No response cache at ${path} (--cache).`);
+  }
+  const db = new DatabaseSync(path, { readOnly: true });
+  let columns: string[];
+  try {
+    columns = (db.prepare('PRAGMA table_info(response_cache)').all() as { name: string }[]).map(
+      (column) => column.name,
+    );
+    if (columns.length > 0 && dryRun) {
+      if (!columns.includes('tenant_id')) return 0;
+      const { n } = db
+        .prepare('SELECT count(*) AS n FROM response_cache WHERE tenant_id = ?')
+        .get(tenant) as { n: number };
+      return Number(n);
+    }
+  } finally {
+    db.close();
+  }
+  if (columns.length === 0) {
+    if (!named) return undefined;
+    throw new CliError('cli.usage', `${path} holds no response cache (no response_cache table).`);
+  }
+  const cache = new SqliteResponseCacheStore({ path });
+  try {
+    return await cache.deletePartition(tenant);
+  } finally {
+    cache.close();
+  }
+}
+
+function batchSizeOf(given: string | undefined): number {
+  if (given === undefined) return 100;
+  const size = Number(given);
+  if (!Number.isInteger(size) || size < 1 || !isWholeNumberText(given)) {
+    throw new CliError('cli.usage', `--batch-size takes a positive whole number, got "${given}".`);
+  }
+  return size;
+}
+
+function plural(count: number, one: string, many: string): string {
+  return count === 1 ? one : many;
+}
