@@ -173,6 +173,7 @@ describe('agentchart erase', () => {
       [['--thread', 'a', '--cache', 'c.db'], '--cache goes with --tenant'],
       [['--thread', 'a', '--batch-size', '0'], '--batch-size takes a positive whole number'],
       [['a'], 'takes its threads as --thread <id>, got "a"'],
+      [['--thread', 'a', '--jobs'], '--jobs and --job-schema need a PostgreSQL run database'],
     ] as const) {
       const result = await cli(['erase', ...args]);
       expect(result.exitCode).toBe(2);

@@ -6,14 +6,18 @@ import { SqliteResponseCacheStore } from '@agentchart/core/cache';
 import type { EraseResult } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
 import { terminalSafe } from '../terminal-text';
+import { loadPostgres } from './load-postgres';
 import { openStore } from './open-store';
 import { parseCommandArgs } from './parse-command-args';
 import {
   databaseVariable,
   defaultDatabase,
   describeDatabase,
+  jobSchemaVariable,
   openRunDatabase,
+  type RunDatabase,
   resolveDatabase,
+  resolveJobSchema,
   schemaVariable,
 } from './run-database';
 import type { Command } from './types';
@@ -30,14 +34,17 @@ entries (in the run database's file when it has them, or in --cache <file>).
 Waiting threads are erased too: a reply or wake-up for one later finds no thread. A thread a
 live run holds (running, or waiting in a process's memory) is refused, and nothing is
 erased (exit 5): stop the run, or wait until it rests, and erase again.
-Events, spans and recordings sent elsewhere, and job rows on PostgreSQL, are not touched:
-see docs/deployment.md.
+Events, spans and recordings sent elsewhere are not touched, nor job rows on PostgreSQL
+without --jobs: see docs/deployment.md.
 
 Options:
   -t, --thread <id>        a thread to erase; repeat for more
       --tenant <id>        erase every thread of this tenant, and its cached answers
       --cache <file>       the SQLite response cache file (default: the run database's
                            file, when it holds the cache)
+      --jobs               on PostgreSQL, also delete the threads' job rows from the job
+                           queue (their start input, replies and events)
+      --job-schema <name>  the job queue's schema (default: $${jobSchemaVariable}, else agentchart_jobs)
       --batch-size <n>     threads per transaction (default 100)
       --dry-run            list and count what would go, delete nothing
   -d, --db <file|url>      the run database (default: $${databaseVariable}, else ${defaultDatabase})
@@ -60,6 +67,8 @@ export const eraseCommand: Command = {
       thread: { type: 'string', short: 't', multiple: true },
       tenant: { type: 'string' },
       cache: { type: 'string' },
+      jobs: { type: 'boolean' },
+      'job-schema': { type: 'string' },
       'batch-size': { type: 'string' },
       'dry-run': { type: 'boolean' },
       db: { type: 'string', short: 'd' },
@@ -98,6 +107,12 @@ export const eraseCommand: Command = {
     const dryRun = values['dry-run'] === true;
     const database = resolveDatabase(values.db, context, values.schema);
     const where = describeDatabase(database);
+    if ((values.jobs || values['job-schema'] !== undefined) && database.kind !== 'postgres') {
+      throw new CliError(
+        'cli.usage',
+        '--jobs and --job-schema need a PostgreSQL run database: only there do threads have job rows.',
+      );
+    }
     // A dry run opens the database read-only, as `runs` does: it changes nothing, not even an
     // older file's schema.
     const opened = dryRun
@@ -140,17 +155,28 @@ export const eraseCommand: Command = {
             dryRun,
             named: values.cache !== undefined,
           });
+    const jobRows =
+      values.jobs && !dryRun && database.kind === 'postgres'
+        ? await eraseJobRows(
+            database,
+            result.threadIds,
+            resolveJobSchema(values['job-schema'], context),
+          )
+        : undefined;
     if (values.json) {
       context.stdout.write(
         `${JSON.stringify({
           ...result,
           ...(tenant === undefined ? { notFound } : { tenant }),
           ...(cacheEntries === undefined ? {} : { cacheEntries }),
+          ...(jobRows === undefined ? {} : { jobRows }),
         })}\n`,
       );
       return 0;
     }
     context.stdout.write(describeErasure(result, { where, tenant, notFound, cacheEntries }));
+    if (jobRows !== undefined)
+      context.stdout.write(`Erased ${jobRows} job rows of those threads.\n`);
     return 0;
   },
 };
@@ -233,6 +259,24 @@ async function eraseCachedAnswers(
     return await cache.deletePartition(tenant);
   } finally {
     cache.close();
+  }
+}
+
+/** Deletes the job rows of `threadIds` from the PostgreSQL job queue; how many went. */
+async function eraseJobRows(
+  database: Extract<RunDatabase, { kind: 'postgres' }>,
+  threadIds: readonly string[],
+  jobSchema: string | undefined,
+): Promise<number> {
+  const module = await loadPostgres(`${describeDatabase(database)}, a PostgreSQL database,`);
+  const queue = await module.createThreadJobs({
+    connectionString: database.connectionString,
+    ...(jobSchema === undefined ? {} : { jobSchema }),
+  });
+  try {
+    return await queue.jobs.erase(threadIds);
+  } finally {
+    await queue.close();
   }
 }
 

@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createThreadJobs } from '@agentchart/postgres';
 import {
   postgresBinDir,
   startThrowawayPostgres,
   type ThrowawayPostgres,
 } from '@agentchart/postgres/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../cli';
 import { serveStudio } from '../studio/serve-studio';
 import type { RunDetail, RunPage } from '../studio/types';
@@ -62,6 +63,47 @@ describe('the CLI on a PostgreSQL run database (AGENTCHART_DB=postgres://…)', 
     });
     expect((await cli(['runs'])).stdout).toContain('No threads');
   }, 60_000);
+
+  it("erases a tenant's threads there, and with --jobs their job rows", async () => {
+    const started = await cli([
+      'run',
+      agentModule,
+      '--input',
+      '{"ticket":"e","amount":700}',
+      '--thread',
+      'pg-erase',
+      '--tenant',
+      'erasing-co',
+    ]);
+    expect(started.exitCode).toBe(3);
+    // A job a client queued for the thread holds its reply.
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const queue = await createThreadJobs({ connectionString: postgres.connectionString });
+    try {
+      await queue.jobs.reply('refunds', {
+        threadId: 'pg-erase',
+        waitId: 'w',
+        value: { approved: true },
+      });
+    } finally {
+      await queue.close();
+      warn.mockRestore();
+    }
+    const dry = await cli(['erase', '--tenant', 'erasing-co', '--dry-run', '--json']);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ threadIds: ['pg-erase'], dryRun: true });
+    const erased = await cli(['erase', '--tenant', 'erasing-co', '--jobs', '--json']);
+    if (erased.exitCode !== 0) throw new Error(erased.stderr);
+    expect(JSON.parse(erased.stdout)).toMatchObject({
+      tenant: 'erasing-co',
+      threadIds: ['pg-erase'],
+      threads: 1,
+      jobRows: 1,
+    });
+    expect((await cli(['runs', '--thread', 'pg-erase', '--json'])).stdout).toBe('[]\n');
+    const sent = await cli(['send', 'pg-erase', '--reply', '{"approved":true}']);
+    expect(sent.exitCode).toBe(2);
+    expect(sent.stderr).toContain('No thread "pg-erase"');
+  });
 
   it('reaches threads in a schema of their own with --schema, or AGENTCHART_SCHEMA (issue: no way to name it)', async () => {
     control.paid.length = 0;

@@ -13,6 +13,41 @@ beforeAll(async () => {
 afterAll(() => postgres?.stop());
 
 describe('createThreadJobs', () => {
+  it("erases a thread's job rows, which hold its input and replies, in every agent's queue, and no other thread's", async () => {
+    // A job for an agent no worker has served is warned of (here, both).
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const queue = await createThreadJobs({ connectionString: postgres.connectionString });
+    try {
+      const { jobs } = queue;
+      await jobs.start('support', { threadId: 'erase-me', input: { email: 'a@example.com' } });
+      await jobs.reply('support', { threadId: 'erase-me', waitId: 'w', value: { ok: true } });
+      await jobs.start('billing', { threadId: 'erase-me', input: {} });
+      const kept = await jobs.start('support', { threadId: 'keep-me', input: {} });
+      // Before: no way to find them short of SQL on pg-boss's tables.
+      expect(await jobs.erase(['erase-me'])).toBe(3);
+      expect(await jobs.erase(['erase-me'])).toBe(0);
+      const admin = new pg.Client({ connectionString: postgres.connectionString });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query<{ id: string; data: { threadId: string } }>(
+          "SELECT id, data FROM agentchart_jobs.job WHERE data->>'threadId' IN ('erase-me', 'keep-me')",
+        );
+        expect(rows).toEqual([
+          { id: kept, data: expect.objectContaining({ threadId: 'keep-me' }) },
+        ]);
+      } finally {
+        await admin.end();
+      }
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringContaining('A job was sent for agent "billing"'),
+        expect.objectContaining({ code: 'AGENTCHART_UNSERVED_AGENT' }),
+      );
+    } finally {
+      warn.mockRestore();
+      await queue.close();
+    }
+  });
+
   it('survives its idle connections being dropped by the server (a restart) and keeps sending', async () => {
     const errors: unknown[] = [];
     const queue = await createThreadJobs({

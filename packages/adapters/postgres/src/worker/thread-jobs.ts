@@ -194,6 +194,42 @@ export class ThreadJobs {
   }
 
   /**
+   * Deletes the job rows of threads, for an erasure request: every job of each thread in any
+   * agent's queue (or in those of `agents`), queued, running or kept after it finished (for a
+   * day: `deleteAfterSeconds`), whose data holds the thread's start input, reply value or
+   * event. Resolves to how many went. Erase the threads in the store first: a worker that
+   * meanwhile takes a queued job of a thread being erased starts it again from its input.
+   */
+  async erase(
+    threadIds: readonly string[],
+    { agents }: { agents?: readonly string[] } = {},
+  ): Promise<number> {
+    const queues =
+      agents === undefined
+        ? (await this.#boss.getQueues())
+            .map((queue) => queue.name)
+            .filter((name) => agentOfQueue(name) !== undefined)
+        : agents.map(queueNameOf);
+    let deleted = 0;
+    for (const queue of queues) {
+      for (const threadId of new Set(threadIds)) {
+        // Deleted page by page: each page is found again from the start, the last one short.
+        for (let pages = 0; ; pages++) {
+          const jobs = await this.#boss.findJobs(queue, { data: { threadId }, limit: erasePage });
+          if (jobs.length > 0)
+            await this.#boss.deleteJob(
+              queue,
+              jobs.map((job) => job.id),
+            );
+          deleted += jobs.length;
+          if (jobs.length < erasePage || pages === maxErasePages) break;
+        }
+      }
+    }
+    return deleted;
+  }
+
+  /**
    * Sends a job that nothing deduplicates. pg-boss gives back no id only for a job its queue
    * did not keep — here, a queue someone made with a policy that keeps one job at a time —
    * and a caller given null would wait on no job, or pass null to `result`, never knowing.
@@ -237,6 +273,10 @@ export class ThreadJobs {
     }
   }
 }
+
+/** Job rows of one thread found and deleted per statement by `erase`; a bound on its pages. */
+const erasePage = 1_000;
+const maxErasePages = 1_000;
 
 function tenantOf(tenantId: string | undefined): { tenantId?: string } {
   return tenantId === undefined ? {} : { tenantId };
