@@ -418,6 +418,7 @@ describe('PostgresCheckpointer conformance', () => {
     reopen: () => new PostgresCheckpointer({ connectionString: server!.connectionString }),
     dispose: (store) => store.close(),
     saveWithLease: true,
+    erase: true,
     async corruptCheckpoint(_store, threadId, version) {
       const client = new pg.Client({ connectionString: server?.connectionString });
       await client.connect();

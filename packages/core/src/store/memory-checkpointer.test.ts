@@ -27,6 +27,7 @@ describe('MemoryCheckpointer', () => {
   for (const { name, run } of checkpointerConformance({
     create: () => new MemoryCheckpointer(),
     saveWithLease: true,
+    erase: true,
   })) {
     it(name, run);
   }

@@ -397,6 +397,7 @@ describe('SqliteCheckpointer conformance', () => {
     reopen: (first) => store({ path: first.path }),
     dispose: (checkpointer) => checkpointer.close(),
     saveWithLease: true,
+    erase: true,
     async corruptCheckpoint(checkpointer, threadId, version) {
       const db = new DatabaseSync(checkpointer.path);
       db.prepare('UPDATE checkpoints SET state = ? WHERE thread_id = ? AND version = ?').run(

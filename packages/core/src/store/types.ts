@@ -308,6 +308,8 @@ export interface Checkpointer {
    * `options.now`: a run holds it (running, or waiting in a process's memory), and its next
    * checkpoint would write the thread back. A thread stored `running` whose lease lapsed (its
    * process died) is erased. An id with nothing stored is no error: there is nothing to erase.
+   * Erase a family from its root: a child agent's thread erased alone is run again from its
+   * start by its parent, if the parent goes on.
    * Build it on `eraseInBatches` from `@agentchart/core/internal`. Optional.
    */
   erase?(threadIds: readonly string[], options?: EraseOptions): Promise<EraseResult>;

@@ -39,6 +39,11 @@ export interface CheckpointerConformanceOptions<TStore extends Checkpointer> {
    * Default false.
    */
   saveWithLease?: boolean;
+  /**
+   * Whether the store implements the optional `erase` and `listTenantThreads`: their cases
+   * then fail when one is missing. Default false: they run where the store has them.
+   */
+  erase?: boolean;
 }
 
 /**
@@ -77,6 +82,7 @@ export function checkpointerConformance<TStore extends Checkpointer>(
     corruptCheckpoint,
     runLog = true,
     saveWithLease = false,
+    erase = false,
   } = options;
   // Fresh per suite, so a database kept between runs never mixes them.
   const prefix = `conformance-${randomUUID().slice(0, 8)}`;
@@ -107,7 +113,7 @@ export function checkpointerConformance<TStore extends Checkpointer>(
     ...leaseCases(context),
     ...concurrencyCases(context),
     ...schedulingCases(context),
-    ...eraseCases(context),
+    ...eraseCases(context, { required: erase }),
     ...(runLog ? runLogCases(context) : []),
     ...(saveWithLease ? saveWithLeaseCases(context) : []),
   ];

@@ -40,13 +40,22 @@ const childOf = (parent: string, occurrence = 0) => `${parent}/0.parent.delegati
  * Stores that erase whole threads (an erasure request) and find a tenant's threads. Each
  * method is optional: a store without it skips its cases.
  */
-export function eraseCases({ threadId, withStores }: ConformanceContext): ConformanceCase[] {
+export function eraseCases(
+  { threadId, withStores }: ConformanceContext,
+  { required }: { required: boolean },
+): ConformanceCase[] {
+  /** Whether to run a case of `method`: a store told to have it fails without it. */
+  const has = (store: Checkpointer, method: 'erase' | 'listTenantThreads') => {
+    if (store[method]) return true;
+    assert.ok(!required, `the store has no ${method}; leave out erase: true, or implement it`);
+    return false;
+  };
   return [
     {
       name: 'erases threads entirely with their child agents’ threads at any depth, waiting ones too, and nothing else (erase, where the store has it)',
       run: () =>
         withStores(2, async ([store, other]) => {
-          if (!store!.erase) return;
+          if (!has(store!, 'erase')) return;
           const root = threadId('erase-root');
           const child = childOf(root);
           const grandchild = `${child}/0.child.checking#1`;
@@ -118,7 +127,7 @@ export function eraseCases({ threadId, withStores }: ConformanceContext): Confor
       name: 'refuses to erase a thread whose lease, or whose child’s, a live run holds, and deletes nothing (erase, where the store has it)',
       run: () =>
         withStores(2, async ([store, other]) => {
-          if (!store!.erase) return;
+          if (!has(store!, 'erase')) return;
           const root = threadId('erase-live');
           const child = childOf(root);
           const quiet = threadId('erase-live-other');
@@ -148,7 +157,7 @@ export function eraseCases({ threadId, withStores }: ConformanceContext): Confor
       name: 'refuses erase options it would read differently (where the store has erase)',
       run: () =>
         withStores(1, async ([store]) => {
-          if (!store!.erase) return;
+          if (!has(store!, 'erase')) return;
           const thread = threadId('erase-options');
           await saveUpTo(store!, restingIn(thread, 1, 'done'));
           for (const [ids, options, message] of [
@@ -171,7 +180,7 @@ export function eraseCases({ threadId, withStores }: ConformanceContext): Confor
       name: 'lists a tenant’s threads: those whose checkpoints name it, with or without run log rows, and those the run log charges to it (listTenantThreads, where the store has it)',
       run: () =>
         withStores(2, async ([store, other]) => {
-          if (!store!.listTenantThreads) return;
+          if (!has(store!, 'listTenantThreads')) return;
           const tenant = `${threadId('tenant')}-acme`;
           const quiet = threadId('tenant-no-log');
           const busy = threadId('tenant-logged');
