@@ -381,7 +381,10 @@ export interface EraseOptions {
   now?: number;
   /** Threads deleted per transaction. Default 100. */
   batchSize?: number;
-  /** Find the threads and count their rows, deleting nothing. Default false. */
+  /**
+   * Find the threads and count their rows, deleting nothing; refused as the erase itself
+   * would be while a live run holds one of them. Default false.
+   */
   dryRun?: boolean;
 }
 

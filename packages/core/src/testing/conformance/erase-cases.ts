@@ -136,11 +136,13 @@ export function eraseCases(
           await saveUpTo(store!, restingIn(child, 1, 'running', { parent: root }));
           await saveUpTo(store!, restingIn(quiet, 1, 'done'));
           await store!.acquireLease(child, { owner: 'r-child', ttlMs: 60_000, now: 1_000 });
+          await store!.acquireLease(root, { owner: 'r-root', ttlMs: 60_000, now: 1_000 });
           const refused = await rejection(
             other!.erase!([quiet, root], { now: 2_000, batchSize: 1 }),
             'erasing a thread whose child a live run holds',
           );
           assertCode(refused, 'checkpoint.lease_held', /run "r-child"[\s\S]*Nothing was erased/);
+          assert.match(refused.message, /^Not erased: live runs hold the leases of threads/);
           assert.equal((refused as { threadId?: string }).threadId, child);
           for (const thread of [root, child, quiet]) {
             assert.ok(await store!.latest(thread), `${thread} is kept`);
