@@ -85,6 +85,10 @@ describe('agentchart erase', () => {
       notFound: ['typo'],
     });
     expect(await threadIds()).toEqual(['kept']);
+    // Before: "Erased 2 threads … 1 journal entries", the id with nothing stored counted in.
+    const text = await cli(['erase', '--thread', 'kept', '--thread', 'typo']);
+    expect(text.stdout).toMatch(/^Erased 1 thread from \S+: \d+ checkpoints, \d+ journal entries/);
+    expect(text.stdout).toContain('\n  kept\nNothing is stored under "typo".\n');
     const reply = await cli([
       'send',
       'asks',
@@ -146,6 +150,11 @@ describe('agentchart erase', () => {
     }
     cache.close();
 
+    // A cache file named wrongly is refused before anything is erased.
+    const wrongCache = await cli(['erase', '--tenant', 'acme', '--cache', 'nowhere.db']);
+    expect(wrongCache.exitCode).toBe(2);
+    expect(wrongCache.stderr).toContain('No response cache at');
+    expect(await threadIds()).toEqual(['acme-quiet', 'acme-run', 'globex-quiet']);
     const dry = await cli(['erase', '--tenant', 'acme', '--dry-run']);
     expect(dry.stdout).toContain('Would erase 2 threads of tenant "acme"');
     expect(dry.stdout).toContain('Would erase 1 response cache entry of tenant "acme".');

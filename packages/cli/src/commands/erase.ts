@@ -113,6 +113,14 @@ export const eraseCommand: Command = {
         '--jobs and --job-schema need a PostgreSQL run database: only there do threads have job rows.',
       );
     }
+    const cachePath =
+      values.cache !== undefined
+        ? resolve(context.cwd, values.cache)
+        : database.kind === 'sqlite'
+          ? database.path
+          : undefined;
+    // Before anything is erased: a cache file named wrongly would fail the command half-way.
+    if (values.cache !== undefined) cacheColumns(cachePath!, { named: true });
     // A dry run opens the database read-only, as `runs` does: it changes nothing, not even an
     // older file's schema.
     const opened = dryRun
@@ -142,12 +150,6 @@ export const eraseCommand: Command = {
     } finally {
       await opened.close();
     }
-    const cachePath =
-      values.cache !== undefined
-        ? resolve(context.cwd, values.cache)
-        : database.kind === 'sqlite'
-          ? database.path
-          : undefined;
     const cacheEntries =
       tenant === undefined || cachePath === undefined
         ? undefined
@@ -193,10 +195,11 @@ function describeErasure(
 ): string {
   const verb = result.dryRun ? 'Would erase' : 'Erased';
   const lines: string[] = [];
-  if (result.threadIds.length === 0) {
+  const erased = result.threadIds.filter((threadId) => !notFound.includes(threadId));
+  if (erased.length === 0) {
     lines.push(
       tenant === undefined
-        ? `Nothing stored under ${plural(notFound.length, 'that thread', 'those threads')} in ${where}; nothing was erased.`
+        ? `Nothing is stored under ${plural(notFound.length, 'that thread', 'those threads')} in ${where}; nothing was erased.`
         : `Tenant "${tenant}" has no threads in ${where}.`,
     );
   } else {
@@ -204,12 +207,11 @@ function describeErasure(
       ? ''
       : `, in ${plural(result.batches, '1 transaction', `${result.batches} transactions`)}`;
     lines.push(
-      `${verb} ${result.threadIds.length} ${plural(result.threadIds.length, 'thread', 'threads')}${tenant === undefined ? '' : ` of tenant "${tenant}"`} from ${where}: ${result.checkpoints} checkpoints, ${result.effects} journal entries with their run log rows${batches}.`,
+      `${verb} ${erased.length} ${plural(erased.length, 'thread', 'threads')}${tenant === undefined ? '' : ` of tenant "${tenant}"`} from ${where}: ${result.checkpoints} ${plural(result.checkpoints, 'checkpoint', 'checkpoints')}, ${result.effects} ${plural(result.effects, 'journal entry', 'journal entries')} with their run log rows${batches}.`,
     );
-    for (const threadId of result.threadIds) lines.push(`  ${threadId}`);
-    const unknown = notFound.filter((threadId) => result.threadIds.includes(threadId));
-    if (unknown.length > 0 && unknown.length < result.threadIds.length) {
-      lines.push(`Nothing was stored under ${unknown.map((id) => `"${id}"`).join(', ')}.`);
+    for (const threadId of erased) lines.push(`  ${threadId}`);
+    if (notFound.length > 0) {
+      lines.push(`Nothing is stored under ${notFound.map((id) => `"${id}"`).join(', ')}.`);
     }
   }
   if (cacheEntries !== undefined) {
@@ -221,38 +223,52 @@ function describeErasure(
 }
 
 /**
+ * The columns of the response cache table in the SQLite file at `path`: none when the file or
+ * the table is missing (a run database whose agents cache nowhere, or in memory). A cache file
+ * the user `named` must exist and hold the table.
+ */
+function cacheColumns(path: string, { named }: { named: boolean }): string[] {
+  if (!existsSync(path)) {
+    if (!named) return [];
+    throw new CliError('cli.file_not_found', `No response cache at ${path} (--cache).`);
+  }
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    const columns = (
+      db.prepare('PRAGMA table_info(response_cache)').all() as { name: string }[]
+    ).map((column) => column.name);
+    if (columns.length === 0 && named) {
+      throw new CliError('cli.usage', `${path} holds no response cache (no response_cache table).`);
+    }
+    return columns;
+  } finally {
+    db.close();
+  }
+}
+
+/**
  * Deletes (or counts) the tenant's entries in the SQLite response cache at `path`; undefined
- * when the file holds no cache (a run database whose agents cache nowhere, or in memory). A
- * cache file the user named must exist.
+ * when it holds no cache.
  */
 async function eraseCachedAnswers(
   path: string,
   tenant: string,
   { dryRun, named }: { dryRun: boolean; named: boolean },
 ): Promise<number | undefined> {
-  if (!existsSync(path)) {
-    if (!named) return undefined;
-    throw new CliError('cli.file_not_found', `No response cache at ${path} (--cache).`);
-  }
-  const db = new DatabaseSync(path, { readOnly: true });
-  let columns: string[];
-  try {
-    columns = (db.prepare('PRAGMA table_info(response_cache)').all() as { name: string }[]).map(
-      (column) => column.name,
-    );
-    if (columns.length > 0 && dryRun) {
-      if (!columns.includes('tenant_id')) return 0;
+  const columns = cacheColumns(path, { named });
+  if (columns.length === 0) return undefined;
+  if (dryRun) {
+    // A file whose cache predates the tenant column names no tenant in it.
+    if (!columns.includes('tenant_id')) return 0;
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
       const { n } = db
         .prepare('SELECT count(*) AS n FROM response_cache WHERE tenant_id = ?')
         .get(tenant) as { n: number };
       return Number(n);
+    } finally {
+      db.close();
     }
-  } finally {
-    db.close();
-  }
-  if (columns.length === 0) {
-    if (!named) return undefined;
-    throw new CliError('cli.usage', `${path} holds no response cache (no response_cache table).`);
   }
   const cache = new SqliteResponseCacheStore({ path });
   try {
