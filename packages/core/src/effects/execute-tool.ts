@@ -1,5 +1,6 @@
 import { elapsedSince } from '../clock/clock';
 import { describeIssues } from '../errors/describe-issues';
+import { describeThrown } from '../errors/describe-thrown';
 import { describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import {
@@ -85,6 +86,16 @@ export async function executeTool(
   // What the tool returned, validated and kept as the caller keeps it: the same for a live
   // result and for one a reconcile hook reports after a crash or a timeout.
   const finish = (raw: unknown): unknown => {
+    let checked: { data: unknown; json: string };
+    try {
+      checked = check(raw);
+    } catch (error) {
+      throw outputCheckFailure(tool, error, raw, capping);
+    }
+    return present ? present(checked.data, checked.json) : checked.data;
+  };
+  // The output's checks: schema, depth, JSON. What throws here is the output, not the tool.
+  const check = (raw: unknown): { data: unknown; json: string } => {
     // Measured before the schema and JSON see it: a web page or an MCP server can return a
     // few kilobytes of `[[[[…`, which overflows the stack of JSON.stringify (and of a
     // recursive schema), or passes here and then fails the run as its checkpoint is written.
@@ -103,7 +114,7 @@ export async function executeTool(
       });
     }
     const json = outputJson(tool, parsed.data, raw, capping);
-    if (present) return present(parsed.data, json);
+    if (present) return { data: parsed.data, json };
     // The chart gets the output itself; a resume gets it back from its JSON. Both must agree.
     const lost = nonJsonValue(parsed.data);
     if (lost) {
@@ -122,7 +133,7 @@ export async function executeTool(
         },
       });
     }
-    return parsed.data as unknown;
+    return { data: parsed.data, json };
   };
   const reconcile =
     tool.reconcile &&
@@ -214,6 +225,28 @@ function outputJson(
 }
 
 /**
+ * What a check of a tool's output threw, as the harness reports it. A schema whose
+ * `.transform()` or `.refine()` throws (`JSON.parse` of a body that is not JSON), an output
+ * whose getter throws, an asynchronous schema: the tool did run — an unsafe one may have
+ * charged the card — and its output broke the contract, so it is `tool.invalid_output`, as
+ * an output the schema refuses is. Reported as the tool failing, it went back to the model,
+ * which called an unsafe tool again and acted twice.
+ */
+function outputCheckFailure(
+  tool: AnyTool,
+  error: unknown,
+  raw: unknown,
+  capping: CapJournalValueOptions,
+): unknown {
+  if (RunError.isInstance(error)) return error;
+  return new RunError('tool.invalid_output', {
+    message: `Tool "${tool.name}" returned output that could not be checked against its output schema (${cappedMessage(describeThrown(error), capping.redactor)}). Fix the tool's execute() or its output schema.`,
+    cause: error,
+    details: { tool: tool.name, output: safeCapJournalValue(raw, capping) },
+  });
+}
+
+/**
  * True when `value` refers to itself, which {@link nestsDeeperThan} counts as too deep: such
  * output is reported as JSON cannot hold it. Asked only of a value already found too deep.
  */
@@ -260,7 +293,7 @@ const maxToolErrorChars = 8_000;
  * journal, the event, the model's history and — when the run fails on it — the checkpoint's
  * snapshot: a tool quoting a 20 MB response body in its error wrote 20 MB to each.
  */
-function cappedMessage(message: string, redactor: Redactor): string {
+function cappedMessage(message: string, redactor: Pick<Redactor, 'spans'> | undefined): string {
   // The message is redacted where it is stored: cut inside a secret, it would keep a part of
   // it no redaction recognises.
   const kept = headOutsideMatches(message, maxToolErrorChars, redactor);

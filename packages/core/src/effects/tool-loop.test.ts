@@ -657,6 +657,46 @@ describe('toolLoop', () => {
     expect(model.requests).toHaveLength(1);
   });
 
+  it('fails the loop, not the model, when an unsafe tool ran and checking its output threw', async () => {
+    // A transform that parses the API's body, a refine that throws, an asynchronous schema:
+    // the check threw, not the tool. Reported as tool.failed, the model was told the
+    // payment failed and made it again.
+    const throwingSchemas = [
+      z.object({ body: z.string() }).transform(({ body }) => JSON.parse(body) as unknown),
+      z.object({ body: z.string() }).refine(() => {
+        throw new Error('refine threw');
+      }),
+      z.object({ body: z.string() }).refine(async () => true),
+    ];
+    for (const output of throwingSchemas) {
+      let charges = 0;
+      const charge = defineTool({
+        name: 'charge',
+        description: 'Charges a card.',
+        input: z.object({ cents: z.number() }),
+        output,
+        effect: 'unsafe',
+        approval: 'never',
+        execute: async () => {
+          charges++;
+          return { body: '<html>Bad gateway</html>' };
+        },
+      });
+      const model = scriptedModel({
+        handler: (_request, index) =>
+          index < 3 ? { toolCalls: [{ name: 'charge', arguments: { cents: 100 } }] } : 'done',
+      });
+      const logic = toolLoop({ model: 'm', tools: [charge], prompt: (q: string) => q });
+      const { error } = await runEffect(logic, 'charge one dollar', { models: { m: model } });
+      expect(error).toMatchObject({
+        code: 'tool.invalid_output',
+        message: expect.stringMatching(/^Tool "charge" returned output that could not be checked/),
+      });
+      expect(charges).toBe(1);
+      expect(model.requests).toHaveLength(1);
+    }
+  });
+
   it('tells the model the same failure on a replay as in the recorded run', async () => {
     const t = tools();
     const model = scriptedModel({
