@@ -1,6 +1,7 @@
 import { elapsedSince } from '../clock/clock';
 import { describeIssues } from '../errors/describe-issues';
-import { describeThrown } from '../errors/describe-thrown';
+import { describeThrown, readSafely } from '../errors/describe-thrown';
+import { messageWithCauses } from '../errors/message-with-causes';
 import { describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import {
@@ -303,12 +304,13 @@ function cappedMessage(message: string, redactor: Pick<Redactor, 'spans'> | unde
 }
 
 /**
- * What a tool threw, as a message: an error's own message, a thrown string as it is, and
- * anything else (`throw { status: 404 }`) shown as JSON rather than as "[object Object]".
+ * What a tool threw, as a message: an error's own message with what its causes say (see
+ * {@link messageWithCauses}), a thrown string as it is, and anything else
+ * (`throw { status: 404 }`) shown as JSON rather than as "[object Object]".
  */
 function thrownMessage(error: unknown, redactor: Redactor): string {
-  const message = (error as { message?: unknown } | null | undefined)?.message;
-  if (typeof message === 'string') return message;
+  const message = readSafely(() => (error as { message?: unknown } | null | undefined)?.message);
+  if (typeof message === 'string') return messageWithCauses(error, message);
   if (typeof error === 'string') return error;
   let json: string | undefined;
   try {

@@ -219,6 +219,43 @@ describe('toolCall', () => {
     }
   });
 
+  it('says what the causes of an error a tool threw say, and what an error without a message holds', async () => {
+    // Node's fetch says only "fetch failed"; which failure it was is in its cause. Connecting to
+    // `localhost` on both of its addresses fails with an AggregateError without a message.
+    const refused = (port: number) =>
+      Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:${port}`), { code: 'ECONNREFUSED' });
+    const thrown: [unknown, string][] = [
+      [
+        new TypeError('fetch failed', { cause: refused(8080) }),
+        'failed: fetch failed, caused by: connect ECONNREFUSED 127.0.0.1:8080',
+      ],
+      [
+        Object.assign(new AggregateError([refused(1), refused(2)], ''), { code: 'ECONNREFUSED' }),
+        'failed: connect ECONNREFUSED 127.0.0.1:1; connect ECONNREFUSED 127.0.0.1:2',
+      ],
+      [new Error(''), 'failed: Error with no message'],
+      [
+        new Error('upstream: timeout', { cause: new Error('timeout') }),
+        'failed: upstream: timeout',
+      ],
+    ];
+    for (const [value, shown] of thrown) {
+      const api = defineTool({
+        name: 'api',
+        description: 'Calls an API.',
+        input: z.object({}),
+        output: z.object({}),
+        effect: 'pure',
+        execute: async () => {
+          throw value;
+        },
+      });
+      const { error } = await runEffect(toolCall(api), {});
+      expect(error.code).toBe('tool.failed');
+      expect(error.message).toBe(`Tool "api" ${shown}`);
+    }
+  });
+
   it("keeps a few pages of a huge message a tool threw: in its event, the journal and a failed run's checkpoint", async () => {
     // Before: a 1 MB message was stored whole in the failed run's snapshot and emitted whole.
     const flaky = defineTool({
