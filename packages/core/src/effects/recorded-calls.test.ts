@@ -146,7 +146,9 @@ describe('a tool loop restored after a deploy changed a tool input schema, the c
           effect,
           approval: 'never',
           execute: execute as () => Promise<{ booked: boolean }>,
-          reconcile: async () => ({ status: 'not_executed' as const }),
+          ...(effect === 'unsafe'
+            ? { reconcile: async () => ({ status: 'not_executed' as const }) }
+            : {}),
         });
         const machine = setup({
           actors: {

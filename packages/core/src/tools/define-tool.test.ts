@@ -33,6 +33,23 @@ describe('defineTool', () => {
     expect(() => defineTool({ name: 'add', ...base, timeoutMs: 0 })).toThrow(/timeoutMs is 0/);
   });
 
+  it('refuses a reconcile on a tool that is not unsafe, which would never be asked', () => {
+    const reconcile = async () => ({ status: 'not_executed' as const });
+    for (const effect of ['pure', 'idempotent'] as const) {
+      expect(() => defineTool({ name: 'add', ...base, effect, reconcile })).toThrow(
+        expect.objectContaining({
+          code: 'definition.invalid_option',
+          message: expect.stringContaining(
+            `Tool "add" is '${effect}' and has a reconcile, which is asked only of 'unsafe' tools`,
+          ),
+        }),
+      );
+    }
+    expect(defineTool({ name: 'add', ...base, effect: 'unsafe', reconcile }).reconcile).toBe(
+      reconcile,
+    );
+  });
+
   it('names the tool when its schema cannot become JSON Schema', () => {
     const error = (() => {
       try {

@@ -104,6 +104,14 @@ export function defineTool<TInput extends z.ZodType, TOutput extends z.ZodType>(
       `Tool "${name}" has a reconcile that is not a function; leave it out or give reconcile: async (input, context) => ….`,
     );
   }
+  if (options.reconcile !== undefined && effect !== 'unsafe') {
+    // Asked nowhere else: a reconcile on a tool that is not unsafe was never called, and its
+    // author believed a call found unfinished after a crash would be checked with the API.
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `Tool "${name}" is '${effect}' and has a reconcile, which is asked only of 'unsafe' tools: a${effect === 'idempotent' ? 'n idempotent call found unfinished after a crash runs again under the same idempotencyKey' : ' pure call found unfinished after a crash runs again'}, and one that timed out fails with tool.timeout. Leave reconcile out, or make the tool 'unsafe' if running it twice could act twice.`,
+    );
+  }
   if (!approvals.includes(approval)) {
     throw new DefinitionError(
       'definition.invalid_option',

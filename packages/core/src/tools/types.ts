@@ -76,8 +76,10 @@ export interface ToolOptions<TInput extends z.ZodType, TOutput extends z.ZodType
   secrets?: readonly string[];
   execute(input: z.output<TInput>, context: ToolExecuteContext): Promise<z.input<TOutput>>;
   /**
-   * For `unsafe` tools: asks the outside system whether a call that may have run did run,
-   * using its idempotency key. Without it an ambiguous call fails with `effect.ambiguous`.
+   * For `unsafe` tools only (refused on others, which are never asked: a `pure` or
+   * `idempotent` call found unfinished runs again): asks the outside system whether a call
+   * that may have run did run, using its idempotency key — after a crash during the call, or
+   * when it timed out. Without it an ambiguous call fails with `effect.ambiguous`.
    */
   reconcile?(
     input: z.output<TInput>,
