@@ -4,9 +4,15 @@ import type { z } from 'zod';
  * What running a tool does to the world:
  * - `pure`: nothing; safe to run any number of times;
  * - `idempotent`: a repeat with the same idempotency key has no further effect;
- * - `unsafe`: a repeat may act twice (an email, a payment). Never retried automatically;
- *   found started but unfinished after a crash, it is *ambiguous* and goes to `reconcile`
- *   or to the chart, never silently re-run.
+ * - `unsafe`: a repeat may act twice (an email, a payment). Found started but unfinished
+ *   after a crash, it is *ambiguous* and goes to `reconcile` or to the chart, never silently
+ *   re-run.
+ *
+ * The harness retries no tool call itself, of any kind: a call that fails (a 500, a 429, a
+ * timeout) fails once, and goes back to the model in a tool loop (which may call again) or
+ * to the chart. What the kind decides is what a crash does: a `pure` or `idempotent` call
+ * found unfinished runs again, under the same idempotency key. Retry a transient fault inside
+ * `execute`, within `timeoutMs`.
  */
 export type ToolEffect = 'pure' | 'idempotent' | 'unsafe';
 
