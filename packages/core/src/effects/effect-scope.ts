@@ -6,8 +6,8 @@ import { guardBlockedError } from '../pipeline/guard-blocked-error';
 import { refusedLimitOf } from '../pipeline/limit-refusal';
 import type { ModelCallOutcome, ModelCallScope, ModelCallSettings } from '../pipeline/types';
 import type { AbortListener, EffectHandle, RunPort } from '../run/run-port';
-import type { ReconcileResult } from '../tools/types';
 import { ambiguousToolError } from './ambiguous-tool-error';
+import type { ReconcileAnswer } from './ask-reconcile';
 import { RecordedEffectError } from './recorded-effect-error';
 import { replayStep } from './replay-step';
 
@@ -132,7 +132,7 @@ export class EffectScope implements ModelCallScope {
     key: string,
     step: JournaledStep<T>,
     execute: (recorded: JournalEntry | undefined) => Promise<T>,
-    reconcile?: () => Promise<ReconcileResult<T>>,
+    reconcile?: () => Promise<ReconcileAnswer<T>>,
   ): Promise<{ value: T; replayed: boolean }> {
     const { run } = this;
     const { clock } = run;
@@ -441,7 +441,7 @@ export class EffectScope implements ModelCallScope {
    */
   async #reconcile<T>(
     entry: JournalEntry,
-    reconcile: (() => Promise<ReconcileResult<T>>) | undefined,
+    reconcile: (() => Promise<ReconcileAnswer<T>>) | undefined,
   ): Promise<JournalEntry | undefined> {
     const { run } = this;
     run.runtime.events.emit('effect.ambiguous', this.threadId, {
@@ -449,7 +449,7 @@ export class EffectScope implements ModelCallScope {
       key: entry.key,
       tool: entry.name,
     });
-    const answer: ReconcileResult<T> = reconcile ? await reconcile() : { status: 'unknown' };
+    const answer: ReconcileAnswer<T> = reconcile ? await reconcile() : { status: 'unknown' };
     if (answer.status === 'not_executed') return undefined;
     if (answer.status === 'completed') {
       const completed = { ...entry, status: 'completed' as const, output: answer.output };
@@ -460,7 +460,7 @@ export class EffectScope implements ModelCallScope {
       tool: entry.name,
       key: entry.key,
       input: entry.input,
-      cause: 'was started before the process stopped',
+      cause: `was started before the process stopped${answer.failure ? `, and its reconcile() ${answer.failure}` : ''}`,
     });
     await run.appendJournal(
       { ...entry, status: 'failed', finishedAt: run.clock.now(), error: error.toJSON() },

@@ -15,8 +15,9 @@ import { nonJsonValue } from '../ledger/non-json-value';
 import { parseNow } from '../output/parse-now';
 import type { Redactor } from '../security/create-redactor';
 import { headOutsideMatches } from '../security/head-outside-matches';
-import type { AnyTool, ReconcileResult, ToolExecuteContext } from '../tools/types';
+import type { AnyTool, ToolExecuteContext } from '../tools/types';
 import { ambiguousToolError } from './ambiguous-tool-error';
+import { askReconcile, type ReconcileAnswer } from './ask-reconcile';
 import type { EffectScope } from './effect-scope';
 import { RecordedEffectError } from './recorded-effect-error';
 import { withToolTimeout } from './with-tool-timeout';
@@ -67,9 +68,8 @@ export async function executeTool(
     maxBytes: maxJournalValueBytes,
     redactor: run.runtime.redactor,
   };
-  // What the tool is told besides its signal: the call's own (with its timeout) when it runs,
-  // the effect's when its reconcile hook asks after a crash — read only then, so an effect
-  // that never reads its signal makes none (see withToolTimeout).
+  // What the tool is told besides its signal, which is the call's own (with its timeout) when
+  // it runs and when its reconcile hook asks (see askReconcile).
   const about: Omit<ToolExecuteContext, 'signal'> = {
     idempotencyKey: idempotencyKey ?? idempotencyKeyOf(scope, key),
     threadId: scope.threadId,
@@ -138,12 +138,7 @@ export async function executeTool(
   };
   const reconcile =
     tool.reconcile &&
-    (async (): Promise<ReconcileResult<unknown>> => {
-      const answer = await tool.reconcile!(input, { signal: scope.signal, ...about });
-      return answer.status === 'completed'
-        ? { status: 'completed', output: finish(answer.output) }
-        : answer;
-    });
+    ((): Promise<ReconcileAnswer<unknown>> => askReconcile(scope, tool, input, about, finish));
   try {
     const { value, replayed } = await scope.journaled(
       key,
@@ -344,7 +339,7 @@ async function afterTimeout(
     input: unknown;
     key: string;
     error: unknown;
-    reconcile: (() => Promise<ReconcileResult<unknown>>) | undefined;
+    reconcile: (() => Promise<ReconcileAnswer<unknown>>) | undefined;
   },
 ): Promise<unknown> {
   if (tool.effect !== 'unsafe' || !RunError.isInstance(error) || error.code !== 'tool.timeout') {
@@ -355,13 +350,13 @@ async function afterTimeout(
     key,
     tool: tool.name,
   });
-  const answer = reconcile ? await reconcile() : { status: 'unknown' as const };
+  const answer: ReconcileAnswer<unknown> = reconcile ? await reconcile() : { status: 'unknown' };
   if (answer.status === 'completed') return answer.output;
   if (answer.status === 'not_executed') throw error;
   throw ambiguousToolError({
     tool: tool.name,
     key,
     input,
-    cause: `did not finish within its ${tool.timeoutMs} ms timeout and was abandoned`,
+    cause: `did not finish within its ${tool.timeoutMs} ms timeout and was abandoned${answer.failure ? `, and its reconcile() ${answer.failure}` : ''}`,
   });
 }

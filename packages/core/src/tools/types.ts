@@ -85,7 +85,9 @@ export interface ToolOptions<TInput extends z.ZodType, TOutput extends z.ZodType
    * For `unsafe` tools only (refused on others, which are never asked: a `pure` or
    * `idempotent` call found unfinished runs again): asks the outside system whether a call
    * that may have run did run, using its idempotency key — after a crash during the call, or
-   * when it timed out. Without it an ambiguous call fails with `effect.ambiguous`.
+   * when it timed out. It has the tool's `timeoutMs` too, with its `signal` aborted then; one
+   * that throws, does not answer in time or answers no status counts as `unknown`. Without it
+   * (or on `unknown`) an ambiguous call fails with `effect.ambiguous`, for the chart.
    */
   reconcile?(
     input: z.output<TInput>,
