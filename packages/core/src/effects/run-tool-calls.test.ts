@@ -198,6 +198,44 @@ describe('runToolCalls', () => {
   });
 });
 
+describe('runToolCalls, an idempotent call repeated in one answer', () => {
+  it('runs once, and the model is told: the copy had a key of its own and ordered twice', async () => {
+    const keys: string[] = [];
+    const order = defineTool({
+      name: 'create_order',
+      description: 'Creates an order; the idempotency key drops a repeat.',
+      input: z.object({ sku: z.string() }),
+      output: z.object({ orderId: z.string() }),
+      effect: 'idempotent',
+      execute: async (_input, { idempotencyKey }) => {
+        keys.push(idempotencyKey);
+        return { orderId: `o-${keys.length}` };
+      },
+    });
+    const model = scriptedModel({
+      responses: [
+        {
+          toolCalls: [
+            { name: 'create_order', arguments: { sku: 'A-7' } },
+            { name: 'create_order', arguments: { sku: 'A-7' } },
+            { name: 'create_order', arguments: { sku: 'B-2' } },
+          ],
+        },
+        'ordered',
+      ],
+    });
+    const loop = toolLoop({ model: 'm', tools: [order], prompt: (q: string) => q });
+    const { output } = await runEffect(loop, 'order A-7 and B-2', { models: { m: model } });
+    // Before: three orders, A-7 twice, under two keys the outside system could not match.
+    expect(keys).toHaveLength(2);
+    expect(output).toMatchObject({ content: 'ordered', toolCalls: 2 });
+    const results = model.requests[1]!.messages.filter((message) => message.role === 'tool');
+    expect(results[1]!.content).toContain(
+      'Not run: this answer already calls \\"create_order\\" with the same arguments',
+    );
+  });
+});
+
 describe('runToolCalls, an unsafe call not run as a repeat', () => {
   it('is not counted as a repeated call: the model may call it again in its next answer, as it is told', async () => {
     const { pay, paid } = payments();

@@ -73,7 +73,7 @@ export function approvalReasonFor(
 /**
  * Runs an answer's valid calls (safe ones in parallel, unsafe ones in order, each after its
  * approval when it needs one) and answers every call: invalid ones with their error, an
- * unsafe call's repeat in the same answer (see `markRepeatedUnsafeCalls`) with why it did not
+ * unsafe or idempotent call's repeat in the same answer (see `markRepeatedActingCalls`) with why it did not
  * run.
  */
 export async function runToolCalls(
@@ -193,7 +193,7 @@ export async function runToolCalls(
   return { messages, untrusted: untrustedResult };
 }
 
-/** What the model reads for an unsafe call that repeats an earlier one of the same answer. */
+/** What the model reads for an unsafe or idempotent call that repeats an earlier one of the same answer. */
 function repeatNotRun({ call, firstId }: PlannedCall & { kind: 'repeat' }): string {
   return JSON.stringify({
     error: `Not run: this answer already calls "${call.name}" with the same arguments (call ${firstId}), and a tool that acts on the outside world runs once per answer for the same arguments. Its result is that call's. If it must really run twice, call it again in your next answer.`,

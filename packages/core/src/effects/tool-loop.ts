@@ -23,7 +23,7 @@ import { distinctCallIds } from './distinct-call-ids';
 import { invalidCallId, planToolCall } from './plan-tool-call';
 import { initialMessages, type PromptFunction, type SystemPrompt } from './prompt';
 import { keepRecordedCalls } from './recorded-calls';
-import { markRepeatedUnsafeCalls, signatureOf } from './repeated-unsafe-calls';
+import { markRepeatedActingCalls, signatureOf } from './repeated-acting-calls';
 import { runToolCalls, type ToolLoopApprovals } from './run-tool-calls';
 
 /** Options of {@link toolLoop}. */
@@ -45,7 +45,7 @@ export interface ToolLoopOptions<TInput, TModel extends string = string> {
   maxSteps?: number;
   /** Invalid tool calls (bad arguments, unknown tool) sent back before failing; 0 fails on the first. Default 3. */
   maxInvalidCalls?: number;
-  /** The same tool with the same arguments this many times fails with `loop.repeated_call` (an unsafe call's copy in the same answer, which does not run, is not counted). At least 2. Default 3. */
+  /** The same tool with the same arguments this many times fails with `loop.repeated_call` (a copy in the same answer of an unsafe or idempotent call, which does not run, is not counted). At least 2. Default 3. */
   maxRepeats?: number;
   /**
    * The most tokens one tool result may take in the history; larger ones are cut with a
@@ -129,8 +129,9 @@ const toolLoopOptionNames = optionNamesOf<ToolLoopOptions<unknown, string>>({
  * Actor logic for a tool-calling loop: model → tool calls → model … until the model answers
  * without tools. Arguments are validated before anything runs (invalid ones go back to the
  * model with the zod issues, bounded); independent calls run in parallel, `unsafe` tools one
- * at a time (one still queued when a call fails the loop or its state is left never starts,
- * and one that repeats an earlier call of the same answer is not run: the model is told);
+ * at a time (one still queued when a call fails the loop or its state is left never starts);
+ * an `unsafe` or `idempotent` call that repeats an earlier one of the same answer is not run
+ * (the model is told);
  * a step limit and repeated-call detection stop runaway loops.
  *
  * Tool output is data, not instructions: it reaches the model fenced as untrusted (unless the
@@ -262,7 +263,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
         }
         const calls = distinctCallIds(response.toolCalls);
         messages.push({ role: 'assistant', content: response.content, toolCalls: [...calls] });
-        const planned = markRepeatedUnsafeCalls(
+        const planned = markRepeatedActingCalls(
           await keepRecordedCalls(
             scope,
             calls.map((call) => planToolCall(call, byName, allowed)),
