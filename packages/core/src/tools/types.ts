@@ -34,7 +34,11 @@ export interface ToolExecuteContext {
   signal: AbortSignal;
   /**
    * Stable for this effect across crashes and resumes: derived from (thread, effect site,
-   * occurrence). Pass it to the outside system (e.g. an `Idempotency-Key` header).
+   * occurrence), as `<thread id>:<step key>`. Pass it to the outside system (e.g. an
+   * `Idempotency-Key` header). It holds the thread id as it was given, so it may be longer
+   * than an API takes (Stripe's keys: 255 characters) or hold characters a header cannot
+   * carry (`fetch` throws on a thread id in Chinese): send a hash of it then, such as
+   * `createHash('sha256').update(idempotencyKey).digest('hex')`, which is as stable.
    */
   idempotencyKey: string;
   threadId: string;
