@@ -8,6 +8,7 @@ import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { runEffect } from '../testing/run-effect';
 import { scriptedModel } from '../testing/scripted-model';
 import { checkBudgetOptions } from './check-budget-options';
+import { defaultSectionPolicies, resolveSectionPolicies } from './section-policies';
 
 const machine = setup({}).createMachine({ id: 'm', initial: 'a', states: { a: {} } });
 const agentWith = (options: Record<string, unknown>) => () =>
@@ -87,6 +88,14 @@ describe('checkBudgetOptions', () => {
         modelCall: { cache: 'off' } as never,
       }),
     ).toThrow(/modelCall\.cache must be true or false/);
+  });
+
+  it('takes a section or a section policy field given as undefined as left out', () => {
+    // Before: `history: undefined` was refused ("takes an options object … not nothing"), and
+    // `memory: { priority: undefined }` replaced the default priority with undefined.
+    const sections = { history: undefined, memory: { priority: undefined, droppable: undefined } };
+    expect(agentWith({ budget: { sections } })).not.toThrow();
+    expect(resolveSectionPolicies(sections)).toEqual(defaultSectionPolicies);
   });
 
   it('accepts every documented option', () => {

@@ -123,6 +123,8 @@ export function checkBudgetOptions(owner: string, budget: unknown, prefix: strin
         `sections.${section} is not a section whose messages a budget may drop or cut; it would be ignored. The sections are ${sectionNames.join(', ')}.`,
       );
     }
+    // `history: undefined` is the section left out: its default policy.
+    if (policy === undefined) continue;
     checkOptionNames(owner, policy, policyNames, `${prefix}sections.${section}.`);
     const { priority, droppable, cuttable } = policy as Record<string, unknown>;
     if (priority !== undefined && !Number.isFinite(priority)) {

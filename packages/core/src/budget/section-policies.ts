@@ -1,3 +1,4 @@
+import { definedOptions } from '../errors/option-names';
 import type { MessageSectionName, SectionPolicy } from './types';
 
 /**
@@ -21,9 +22,10 @@ export function resolveSectionPolicies(
   const resolved = { ...defaultSectionPolicies };
   for (const [section, policy] of Object.entries(overrides) as [
     MessageSectionName,
-    Partial<SectionPolicy>,
+    Partial<SectionPolicy> | undefined,
   ][]) {
-    resolved[section] = { ...resolved[section], ...policy };
+    // A section or a field given as `undefined` keeps its default, as one left out does.
+    if (policy) resolved[section] = { ...resolved[section], ...definedOptions(policy) };
   }
   return resolved;
 }

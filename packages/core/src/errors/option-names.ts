@@ -87,3 +87,17 @@ export function describeValue(value: unknown): string {
 export function optionNamesOf<TOptions>(names: Record<keyof TOptions & string, true>): string[] {
   return Object.keys(names);
 }
+
+/**
+ * `options` without the keys given as `undefined`. Spread over defaults
+ * (`{ ...defaults, ...definedOptions(given) }`), an option set to `undefined` then keeps its
+ * default, as one left out does: `exactOptionalPropertyTypes` code passes
+ * `{ maxSteps: process.env.MAX_STEPS ? Number(…) : undefined }` meaning "not set".
+ */
+export function definedOptions<TOptions extends object>(options: TOptions): TOptions {
+  const defined: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) defined[key] = value;
+  }
+  return defined as TOptions;
+}

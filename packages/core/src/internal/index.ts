@@ -36,6 +36,7 @@ export type { DefinitionErrorCode } from '../errors/definition-error';
 export {
   checkOptionNames,
   closestName,
+  definedOptions,
   describeValue,
   optionNamesOf,
 } from '../errors/option-names';

@@ -25,6 +25,8 @@ function readingAgent(options: {
   checkpointer: MemoryCheckpointer;
   budget: ContextBudgetOptions;
   hangOnFirstSummary?: () => void;
+  /** The tool loop's own budget, over the agent's. */
+  callBudget?: ContextBudgetOptions;
 }) {
   let pagesRead = 0;
   let hung = false;
@@ -62,6 +64,7 @@ function readingAgent(options: {
         prompt: (task: string) => task,
         maxSteps: 20,
         maxOutputTokens: 300,
+        modelCall: { budget: options.callBudget },
       }),
       'Read every page.',
     ),
@@ -109,6 +112,19 @@ describe('budgetStep', () => {
     // The first summary came back from the journal: the summariser was not asked it again.
     const paid = JSON.stringify(summaryRequests[0]!.messages);
     expect(cheap.requests.some((request) => JSON.stringify(request.messages) === paid)).toBe(false);
+  });
+
+  it("keeps the agent's budget options that a call's budget gives as undefined", async () => {
+    // Before: `{ ...agentBudget, ...callBudget }` let `strategies: undefined` replace the
+    // agent's compress-history with the default strategies, and the history was trimmed.
+    const { agent, cheap } = readingAgent({
+      checkpointer: new MemoryCheckpointer(),
+      budget: { strategies: ['compress-history', 'trim-oldest-history'] },
+      callBudget: { strategies: undefined, reserveOutputTokens: undefined },
+    });
+    const outcome = await agent.run({ input: undefined });
+    expect(outcome).toMatchObject({ status: 'done' });
+    expect(cheap.requests.length).toBeGreaterThan(0);
   });
 
   it('never answers a main call with a summary recorded before a crash, when the resumed run compresses no more', async () => {

@@ -9,6 +9,7 @@ import type { TokenCounter } from '../budget/token-counter';
 import type { BudgetLedger, ContextBudgetOptions } from '../budget/types';
 import { DefinitionError } from '../errors/definition-error';
 import { describeThrown, readSafely } from '../errors/describe-thrown';
+import { definedOptions } from '../errors/option-names';
 import type { ChatModel, ModelMetadata } from '../model/types';
 import type { Redactor } from '../security/create-redactor';
 import { compressionHooks, type EffectSummaries } from './compression-hooks';
@@ -90,7 +91,10 @@ export function budgetStep({
         scans.set(scope.run, scan);
       }
       // Merged only when the call brings a budget of its own: most calls plan with the agent's.
-      const planned = settings.budget ? { ...budget, ...settings.budget } : (budget ?? noBudget);
+      // An option the call's budget gives as `undefined` keeps the agent's, as one left out does.
+      const planned = settings.budget
+        ? { ...budget, ...definedOptions(settings.budget) }
+        : (budget ?? noBudget);
       const compresses = planned.strategies?.includes('compress-history') === true;
       if (compresses && (!summariserModel || summariserModel === alias)) {
         throw new DefinitionError(

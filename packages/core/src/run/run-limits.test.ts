@@ -98,4 +98,19 @@ describe('RunLimitJudge', () => {
       duringWrapUp: true,
     });
   });
+
+  it('keeps the default grace for a wrap-up limit given as undefined', () => {
+    // Before: `{ ...defaults, ...wrapUp }` let `maxModelCalls: undefined` replace the default
+    // of 1, and the wrap-up could call the model without end.
+    const wrapUp = { maxModelCalls: undefined, maxSteps: undefined, maxWallTimeMs: undefined };
+    const judge = new RunLimitJudge({ maxModelCalls: 3, wrapUp }, 0);
+    judge.startWrapUp(usage({ modelCalls: 3 }), 0);
+    expect(judge.beforeModelCall(usage({ modelCalls: 4 }), 0, nextCall)).toEqual({
+      limit: 'maxModelCalls',
+      value: 2,
+      max: 1,
+      duringWrapUp: true,
+    });
+    expect(judge.deadline()?.at).toBe(60_000);
+  });
 });

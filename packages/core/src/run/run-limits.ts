@@ -1,3 +1,4 @@
+import { definedOptions } from '../errors/option-names';
 import type { RunUsage } from '../ledger/types';
 import type { ModelPricing } from '../model/types';
 import type { LimitInfo, RunLimits, WrapUpGrace } from './types';
@@ -64,7 +65,8 @@ export class RunLimitJudge {
     this.#wrapUp = {
       usage: { ...usage },
       at: now,
-      grace: { ...defaultWrapUp, ...this.limits.wrapUp },
+      // A grace given as `undefined` keeps its default, as one left out does.
+      grace: { ...defaultWrapUp, ...definedOptions(this.limits.wrapUp ?? {}) },
     };
   }
 

@@ -16,9 +16,15 @@ describe('scriptedModel', () => {
     expect(() => scriptedModel({ handler: 'hi' as never })).toThrow(/handler is the string "hi"/);
   });
 
-  it('has no metadata when given metadata: undefined, like a model whose window is unknown', () => {
+  it('has no metadata when given metadata: null, like a model whose window is unknown', () => {
     expect(scriptedModel().metadata?.contextWindow).toBe(128_000);
-    expect(scriptedModel({ metadata: undefined }).metadata).toBeUndefined();
+    expect(scriptedModel({ metadata: null }).metadata).toBeUndefined();
+  });
+
+  it('takes metadata: undefined for the default, as the option left out', () => {
+    // Before: `'metadata' in options` made an explicit undefined mean "no metadata", so
+    // `metadata: process.env.X ? {…} : undefined` dropped the window and price.
+    expect(scriptedModel({ metadata: undefined }).metadata).toEqual(scriptedModel().metadata);
   });
 
   it('answers in order, a string as plain text', async () => {

@@ -48,11 +48,11 @@ export interface ScriptedModelOptions {
   /** Simulated latency per call. Default 0 (no timer at all). */
   latencyMs?: number;
   /**
-   * Default: a 128 000-token window priced like a small hosted model. `undefined` given
-   * explicitly leaves the model without metadata, as a model whose window and price are
-   * unknown (a local model, a name its adapter does not know).
+   * Default: a 128 000-token window priced like a small hosted model; `undefined` is the
+   * default too, as with every option. `null` leaves the model without metadata, as a model
+   * whose window and price are unknown (a local model, a name its adapter does not know).
    */
-  metadata?: ModelMetadata | undefined;
+  metadata?: ModelMetadata | null | undefined;
   /** Clock for simulated latency. */
   clock?: Clock;
 }
@@ -136,10 +136,10 @@ export function scriptedModel(options: ScriptedModelOptions = {}): ScriptedModel
     latencyMs = 0,
     clock = systemClock,
   } = options;
-  const metadata: ModelMetadata | undefined =
-    'metadata' in options
-      ? options.metadata
-      : { contextWindow: 128_000, pricing: { inputPerMillion: 0.15, outputPerMillion: 0.6 } };
+  const metadata: ModelMetadata | null =
+    options.metadata === undefined
+      ? { contextWindow: 128_000, pricing: { inputPerMillion: 0.15, outputPerMillion: 0.6 } }
+      : options.metadata;
   responses.forEach((response, index) => {
     if (typeof response !== 'function') checkResponse(modelName, response, index);
   });
@@ -147,7 +147,7 @@ export function scriptedModel(options: ScriptedModelOptions = {}): ScriptedModel
   return {
     modelName,
     endpoint: `scripted:${modelName}`,
-    ...(metadata === undefined ? {} : { metadata }),
+    ...(metadata === null ? {} : { metadata }),
     requests,
     async generate(
       request: ChatRequest,
