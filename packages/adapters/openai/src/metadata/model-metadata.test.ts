@@ -33,6 +33,15 @@ describe('resolveModelMetadata', () => {
     });
   });
 
+  it('keeps the known entry for a field given as undefined, as one left out', () => {
+    // Before: `{ ...known, ...overrides }` let `contextWindow: undefined` erase the known
+    // window, and a known model was refused as "not in the built-in table".
+    const known = resolveModelMetadata('o4-mini', undefined);
+    expect(
+      resolveModelMetadata('o4-mini', { contextWindow: undefined, maxOutputTokens: undefined }),
+    ).toEqual(known);
+  });
+
   it('throws a DefinitionError when an unknown model gets metadata without a context window', () => {
     expect(() =>
       resolveModelMetadata('llama3.1:8b', { pricing: { inputPerMillion: 0, outputPerMillion: 0 } }),

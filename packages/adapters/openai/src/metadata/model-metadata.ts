@@ -1,5 +1,5 @@
 import { DefinitionError } from '@agentchart/core';
-import type { ModelMetadata } from '@agentchart/core/internal';
+import { definedOptions, type ModelMetadata } from '@agentchart/core/internal';
 
 const m = (
   contextWindow: number,
@@ -58,7 +58,8 @@ export function resolveModelMetadata(
 ): ModelMetadata | undefined {
   const known = lookupModelMetadata(model);
   if (!overrides) return known;
-  const merged = { ...known, ...overrides };
+  // A field given as `undefined` keeps the known entry's, as one left out does.
+  const merged = { ...known, ...definedOptions(overrides) };
   if (merged.contextWindow === undefined) {
     throw new DefinitionError(
       'definition.invalid_option',
