@@ -408,6 +408,29 @@ describe('PostgresCheckpointer options', () => {
     refused({ pool: {} }, /pool is an object\. Give a pg\.Pool/);
     void pool.end();
   });
+
+  it('takes an option given as undefined as one left out, before connecting', async () => {
+    // Before: `'max' in options` refused `{ pool, max: undefined }` as "max applies to the
+    // pool the store opens", and `connectionString: undefined` beside a pool as "both".
+    const pool = new pg.Pool();
+    const given = new PostgresCheckpointer({
+      pool,
+      connectionString: undefined,
+      max: undefined,
+      queryTimeoutMs: undefined,
+      schema: undefined,
+      createTables: undefined,
+    });
+    await given.close();
+    const opened = new PostgresCheckpointer({
+      connectionString: 'postgres://x@127.0.0.1:1/db',
+      pool: undefined,
+      max: undefined,
+      queryTimeoutMs: undefined,
+    });
+    await opened.close();
+    await pool.end();
+  });
 });
 
 describe('PostgresCheckpointer conformance', () => {

@@ -68,8 +68,9 @@ export type PostgresCheckpointerOptions = (
   | {
       /** `postgres://user@host:port/database`; the checkpointer opens and closes its own pool. */
       connectionString: string;
+      pool?: undefined;
       /** Connections of the pool it opens. Default: 10 (pg's default). */
-      max?: number;
+      max?: number | undefined;
       /**
        * The longest the pool it opens waits for the server: for a connection (a free one of
        * the pool's, or a new one) and for the answer to one statement. A server that hangs or
@@ -78,22 +79,27 @@ export type PostgresCheckpointerOptions = (
        * `agent.close()`, forever. Default 30 000. Limits on the server's side
        * (`statement_timeout`) are set on the server or in the URL.
        */
-      queryTimeoutMs?: number;
+      queryTimeoutMs?: number | undefined;
     }
   | {
       /** A pool the caller owns: {@link PostgresCheckpointer.close} leaves it open. */
       pool: pg.Pool;
+      connectionString?: undefined;
+      /** Only with `connectionString`: set it on the pool you own. */
+      max?: undefined;
+      /** Only with `connectionString`: set `query_timeout` on the pool you own. */
+      queryTimeoutMs?: undefined;
     }
 ) & {
   /** The schema holding the tables, created if missing. Default: `public`. */
-  schema?: string;
+  schema?: string | undefined;
   /**
    * Create the schema and tables when they are missing. `false` for a tool that only looks at
    * what agents stored (the CLI's `runs`, `show`, `waits`): pointed at the wrong database or
    * schema, it fails with `storage.not_found` instead of creating agentchart's tables there.
    * Default: true.
    */
-  createTables?: boolean;
+  createTables?: boolean | undefined;
 };
 
 /** A stored checkpoint row, as `pg` returns it. */
@@ -194,7 +200,8 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
         `PostgresCheckpointer: createTables is ${describeValue(options.createTables)}. Give true (the default: create missing tables) or false (fail instead).`,
       );
     }
-    if ('pool' in options === 'connectionString' in options) {
+    // An option given as `undefined` is one left out: `{ pool, max: undefined }` is a pool.
+    if ((options.pool === undefined) === (options.connectionString === undefined)) {
       throw new DefinitionError(
         'definition.invalid_option',
         'PostgresCheckpointer: give either connectionString (it opens and closes its own pool) or pool (one you own), not both nor neither.',
@@ -203,7 +210,7 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
     if (options.schema !== undefined) {
       checkSchemaName('PostgresCheckpointer', 'schema', options.schema);
     }
-    if ('pool' in options) {
+    if (options.pool !== undefined) {
       const { pool } = options;
       if (typeof (pool as Partial<pg.Pool> | null)?.connect !== 'function') {
         throw new DefinitionError(
@@ -213,7 +220,7 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
       }
       for (const name of ['max', 'queryTimeoutMs'] as const) {
         // They shape a pool the store opens: a pool given is the caller's, as it was made.
-        if (name in options) {
+        if (options[name] !== undefined) {
           throw new DefinitionError(
             'definition.invalid_option',
             `PostgresCheckpointer: ${name} applies to the pool the store opens from a connectionString; with a pool of your own it would be ignored. Set it on that pool (new pg.Pool({ max, query_timeout })).`,
