@@ -15,18 +15,18 @@ export interface AgentInspectorOptions {
    * `createInspectorServer`); `false` sends nothing over the network (record only).
    * Default `ws://127.0.0.1:8080`.
    */
-  url?: string | false;
+  url?: string | false | undefined;
   /** Also record the stream, e.g. `recordInspection({ file: 'run.inspect.jsonl' })`. */
-  record?: InspectionSink | readonly InspectionSink[];
+  record?: InspectionSink | readonly InspectionSink[] | undefined;
   /** Receives every message as it is sent. */
-  onMessage?: (message: InspectionMessage) => void;
+  onMessage?: ((message: InspectionMessage) => void) | undefined;
   /**
    * Include content in the harness's facts: run input, prompts, model requests and
    * responses, tool arguments and results, errors' details (a tool's invalid output). The
    * machines' own context and events always go to the inspector, redacted by the agent as
    * its stored values and events are. Default false.
    */
-  captureContent?: boolean;
+  captureContent?: boolean | undefined;
   /**
    * Threads whose sessions the bridge remembers at once, to send their facts to the right
    * actor (about 1 KB each, for a thread with one effect actor). A thread resting `waiting` is remembered until its run ends;
@@ -34,7 +34,7 @@ export interface AgentInspectorOptions {
    * facts are no longer sent until it wakes again. The same bound holds for actor systems
    * inspected that never bind to a thread (actors run outside an agent). Default 10 000.
    */
-  maxThreads?: number;
+  maxThreads?: number | undefined;
   /**
    * Messages kept for the relay while it is not yet connected (a burst of runs started before
    * the connection opened), gone, or reading slowly; past this many the oldest go first, and a
@@ -43,7 +43,7 @@ export interface AgentInspectorOptions {
    * live view can still show every actor that sends later. Recordings and `onMessage` get every message regardless. Only with a `url`.
    * Default 1000.
    */
-  maxBuffered?: number;
+  maxBuffered?: number | undefined;
 }
 
 /** A bridge from agentchart runs to the XState inspector protocol. */

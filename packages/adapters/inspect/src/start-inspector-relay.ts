@@ -15,9 +15,9 @@ import { isAllowedRelayClient } from './relay-client-guard';
 /** Options of {@link startInspectorRelay}. */
 export interface InspectorRelayOptions {
   /** Interface to listen on. Default `127.0.0.1`: run data (prompts, context) stays on this machine. */
-  host?: string;
+  host?: string | undefined;
   /** Port for the WebSocket and the page; 0 picks a free one. Default 8080. */
-  port?: number;
+  port?: number | undefined;
   /**
    * Messages kept for a page that connects later: the last this many, and, besides them, the
    * registration (`@xstate.actor`) of every actor still running (and of an ended one while a
@@ -26,30 +26,30 @@ export interface InspectorRelayOptions {
    * nothing of an actor it was never told of, so a burst of runs must not push their
    * registrations out. 0 keeps only registrations. Default 1000.
    */
-  bufferSize?: number;
+  bufferSize?: number | undefined;
   /** The inspector UI the page embeds. Default Stately's hosted inspector. */
-  inspectorUrl?: string;
+  inspectorUrl?: string | undefined;
   /**
    * Origins of other web pages allowed to connect, e.g. `['http://localhost:5173']` for a
    * browser app that streams its own actors here. Clients that are not web pages (an agent's
    * process) and the relay's own page are always let in; any other page is refused with 403,
    * since it could read every run the relay passes on. Default none.
    */
-  allowedOrigins?: readonly string[];
+  allowedOrigins?: readonly string[] | undefined;
   /**
    * Bytes a client may leave unread before the relay drops it: a page that stopped reading
    * (a frozen tab, a client that never reads) would otherwise make the relay hold every
    * later message in memory. The client can reconnect, and gets the last `bufferSize`
    * messages again, with the live actors' registrations. Default 16 MiB.
    */
-  maxUnreadBytes?: number;
+  maxUnreadBytes?: number | undefined;
   /**
    * Clients connected at once (agents' processes and pages); more are refused with 503. Each
    * gets every message another sends, and the last `bufferSize` when it connects: a page
    * opening connections in a loop would otherwise hold the relay's sockets and memory
    * without bound. Default 64.
    */
-  maxClients?: number;
+  maxClients?: number | undefined;
 }
 
 /** A running relay. */

@@ -7,22 +7,22 @@ import type { InspectionMessage, InspectionSink } from './types';
 /** Options of {@link webSocketSink}. */
 export interface WebSocketSinkOptions {
   /** The relay's WebSocket URL. Default `ws://127.0.0.1:8080`. */
-  url?: string;
+  url?: string | undefined;
   /**
    * Messages kept while the relay is unreachable (not yet connected, or gone) or slow; past
    * this many the oldest go first, and a warning says so once. Each live actor's registration
    * is kept besides them (at most this many, and no fewer than 1,000), so a burst cannot
    * leave later messages about actors the inspector was never told of. Default 1000.
    */
-  maxBuffered?: number;
+  maxBuffered?: number | undefined;
   /** Wait before reconnecting after the relay went away. Default 1000 ms. */
-  retryMs?: number;
+  retryMs?: number | undefined;
   /**
    * Bytes the socket may hold unsent before messages wait in the bounded queue instead: a
    * relay that stopped reading would otherwise have every message held in this process.
    * Default 16 MiB.
    */
-  maxUnsentBytes?: number;
+  maxUnsentBytes?: number | undefined;
 }
 
 /**

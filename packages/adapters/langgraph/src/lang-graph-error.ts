@@ -14,11 +14,11 @@ export type LangGraphErrorCode =
 /** Options for {@link LangGraphError}. */
 export interface LangGraphErrorOptions {
   message: string;
-  cause?: unknown;
+  cause?: unknown | undefined;
   /** zod issues, kept as zod produced them (code, path, message). */
-  issues?: z.core.$ZodIssue[];
+  issues?: z.core.$ZodIssue[] | undefined;
   /** Extra facts for the reader: the graph's name, its thread, the value it returned. */
-  details?: Record<string, unknown>;
+  details?: Record<string, unknown> | undefined;
 }
 
 /**

@@ -31,21 +31,21 @@ export interface LangGraphActorOptions<
   /** Names the graph in the journal, events and errors. */
   name: string;
   /** Checks the actor's input before the graph runs; without it the input goes in as is. */
-  input?: TInput;
+  input?: TInput | undefined;
   /**
    * Checks the graph's final state (as JSON: see the ADR on LangGraph interop) before the
    * chart sees it; the invoke's output is its parsed value. Without it the output is `unknown`.
    */
-  output?: TOutput;
+  output?: TOutput | undefined;
   /**
    * The shape of a reply to one of the graph's `interrupt()` calls; a reply that does not fit
    * is refused with `human.invalid_reply` and the wait stays open. Without it any value goes.
    */
-  reply?: TReply;
+  reply?: TReply | undefined;
   /** The prompt a person sees for an interrupt; by default its value, as text. */
-  prompt?: (interruptValue: unknown) => string;
+  prompt?: ((interruptValue: unknown) => string) | undefined;
   /** LangGraph's recursion limit (super-steps per invocation); LangGraph's default when left out. */
-  recursionLimit?: number;
+  recursionLimit?: number | undefined;
 }
 
 /** The actor's input type: the `input` schema's, or else the graph's own. */

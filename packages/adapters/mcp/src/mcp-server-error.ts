@@ -29,9 +29,9 @@ export type McpServerErrorCode =
 /** Options of {@link McpServerError}. */
 export interface McpServerErrorOptions {
   message: string;
-  cause?: unknown;
+  cause?: unknown | undefined;
   /** Facts for the reader: the server, the tool, the JSON-RPC error code, the server's stderr. */
-  details?: Record<string, unknown>;
+  details?: Record<string, unknown> | undefined;
 }
 
 /**

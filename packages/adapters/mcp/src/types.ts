@@ -6,27 +6,27 @@ import type { McpToolResultSchema } from './tool-result';
 export interface McpStdioTransportOptions {
   /** The executable that starts the server; run directly, never through a shell. */
   command: string;
-  args?: readonly string[];
+  args?: readonly string[] | undefined;
   /**
    * Variables for the server, added to (and winning over) the few the MCP SDK passes on
    * (`PATH`, `HOME`, `USER`, `SHELL`, `TERM`, `LOGNAME`; others on Windows): the rest of this
    * process's environment, its API keys included, never reaches the server. Neither do proxy
    * and certificate settings: `npx` behind a corporate CA needs `NODE_EXTRA_CA_CERTS` here.
    */
-  env?: Record<string, string>;
-  cwd?: string;
+  env?: Record<string, string> | undefined;
+  cwd?: string | undefined;
   /**
    * Receives what the server writes to stderr (its logs). Without it the output is kept
    * only as a short tail for the errors that report a dead server.
    */
-  onStderr?: (text: string) => void;
+  onStderr?: ((text: string) => void) | undefined;
 }
 
 /** Talk to a server over MCP's streamable HTTP transport. */
 export interface McpHttpTransportOptions {
   url: string | URL;
   /** Headers sent with every request, e.g. `Authorization`. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /** Where the server is: a command to start (stdio) or a URL (streamable HTTP). */
@@ -39,23 +39,23 @@ export interface ConnectMcpServerOptions {
    * The effect kind of each tool, by its name on the server. MCP's own hints
    * (`readOnlyHint`, `idempotentHint`) come from the server and are not trusted for this.
    */
-  effects?: Record<string, ToolEffect>;
+  effects?: Record<string, ToolEffect> | undefined;
   /** The effect kind of every tool not named in `effects`. Default `unsafe`. */
-  defaultEffect?: ToolEffect;
+  defaultEffect?: ToolEffect | undefined;
   /** Only these tools (names on the server) become agentchart tools. Default: all of them. */
-  include?: readonly string[];
+  include?: readonly string[] | undefined;
   /**
    * Descriptions that replace the server's, by tool name. A server's description goes to the
    * model as it is, so replace those of servers you do not control.
    */
-  descriptions?: Record<string, string>;
+  descriptions?: Record<string, string> | undefined;
   /**
    * Put before every tool name, so two servers' tools cannot collide (`github_` makes
    * `create_issue` into `github_create_issue`).
    */
-  prefix?: string;
+  prefix?: string | undefined;
   /** How long one tool call may take (each tool's `timeoutMs`). Default 30 s. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * How long connecting may take: starting the server, the handshake and every page of the
    * tool listing together, one deadline rather than one per request. Default 60 s: a first
@@ -64,9 +64,9 @@ export interface ConnectMcpServerOptions {
    * 4 s more to exit. `close()` waits at most 5 s (or this, if less) for an HTTP server to end
    * the session.
    */
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: number | undefined;
   /** The largest tool result accepted, in bytes of JSON; larger fail with `mcp.output_too_large`. Default 1 MiB. */
-  maxOutputBytes?: number;
+  maxOutputBytes?: number | undefined;
   /**
    * The most bytes the chosen tools' definitions (name, description, input schema, as JSON)
    * may take together: they go to the model with every request, so a server listing
@@ -74,7 +74,7 @@ export interface ConnectMcpServerOptions {
    * `connectMcpServer` fails with `definition.invalid_option`, naming the largest tools.
    * Default 256 KiB (roughly 64,000 tokens).
    */
-  maxToolDefinitionsBytes?: number;
+  maxToolDefinitionsBytes?: number | undefined;
 }
 
 /** Where a connection is in its life: `lost` when the server went away while connected. */

@@ -12,12 +12,12 @@ const instrumentationVersion = '0.1.0';
 /** Options of {@link instrumentAgent}. */
 export interface InstrumentAgentOptions {
   /** Where spans go. Default: the global tracer provider (`trace.setGlobalTracerProvider`). */
-  tracerProvider?: TracerProvider;
+  tracerProvider?: TracerProvider | undefined;
   /**
    * Where the GenAI client metrics go. Default: the global meter provider; `false` records
    * none.
    */
-  meterProvider?: MeterProvider | false;
+  meterProvider?: MeterProvider | false | undefined;
   /**
    * Record message content: the messages sent and received (`gen_ai.input.messages`,
    * `gen_ai.output.messages`), tool definitions, tool arguments and results, a run's input and
@@ -27,7 +27,7 @@ export interface InstrumentAgentOptions {
    * recorded is what the pipeline passes on after your own middleware ran before telemetry;
    * redact in a middleware placed before it, or in your exporter. Default false.
    */
-  captureContent?: boolean;
+  captureContent?: boolean | undefined;
 }
 
 /** Every option: a misspelt `tracerProvider` would otherwise send the spans nowhere. */

@@ -18,19 +18,19 @@ export interface RunEvalOptions {
   suite: EvalSuite;
   cases: readonly EvalCase[];
   /** The variants to run, by name. Default: every variant of the suite. */
-  variants?: readonly string[];
+  variants?: readonly string[] | undefined;
   /** Cases at once within a variant. Default: the suite's, else 4. */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /**
    * Runs each case this many times (model outputs vary from run to run): every run is scored
    * and counted in the pass rate, and a case that passed some of its runs but not all is
    * counted as flaky. Default 1.
    */
-  repeat?: number;
+  repeat?: number | undefined;
   /** Called as each case finishes, with how many of the variant's cases are done. */
   onCase?(result: EvalCaseResult, done: number, total: number): void;
   /** For durations; `performance.now` by default. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 const runEvalOptionNames = optionNamesOf<RunEvalOptions>({

@@ -7,15 +7,15 @@ export interface EvalCase<TInput = unknown, TExpected = unknown> {
   /** What the agent is started with. */
   input: TInput;
   /** What the scorers compare the output with. */
-  expected?: TExpected;
+  expected?: TExpected | undefined;
   /** States the run should enter, in order (see the `trajectory` scorer). */
-  trajectory?: string[];
+  trajectory?: string[] | undefined;
   /**
    * What a person answers the run's human waits with, in order: each time the run rests
    * `waiting`, its waits are answered with the next replies, until the row has none left (the
    * case then ends `waiting`). See {@link EvalSuite.reply} to answer from code instead.
    */
-  replies?: unknown[];
+  replies?: unknown[] | undefined;
   /** Any other field of the row, kept as it is. */
   [field: string]: unknown;
 }
@@ -92,7 +92,7 @@ export interface EvalSuite<TInput = any, TExpected = any, TVariant = any> {
    * The variants to compare side by side, by name — prompt versions, models. Default: one
    * variant, `default`, built with `undefined`.
    */
-  variants?: Readonly<Record<string, TVariant>>;
+  variants?: Readonly<Record<string, TVariant>> | undefined;
   /** The input a row starts the agent with. Default: the row's `input`. */
   input?(row: EvalCase<TInput, TExpected>): unknown;
   /** What the scorers judge. Default: the output of a `done` run, else undefined. */
@@ -110,15 +110,15 @@ export interface EvalSuite<TInput = any, TExpected = any, TVariant = any> {
     index: number,
   ): unknown | Promise<unknown>;
   /** Cases run at once within a variant. Default 4. */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** The gate when `--min-pass-rate` is not given. */
-  minPassRate?: number;
+  minPassRate?: number | undefined;
   /**
    * How long one scorer may take on one case; past it, that case fails with the reason and
    * the eval goes on. A scorer that never settles would otherwise hold the whole eval up.
    * Default 300 000 (five minutes).
    */
-  scorerTimeoutMs?: number;
+  scorerTimeoutMs?: number | undefined;
 }
 
 /** One scorer's verdict in a report. */

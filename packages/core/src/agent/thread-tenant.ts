@@ -10,7 +10,7 @@ export interface ThreadTenantCheck {
    * `run.wrong_tenant` — before the thread is restored, sent anything or written — unless the
    * thread was started with this `tenantId`.
    */
-  tenantId?: string;
+  tenantId?: string | undefined;
 }
 
 /**

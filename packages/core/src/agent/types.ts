@@ -44,26 +44,26 @@ export interface AgentSettings<TMachine extends AnyStateMachine> {
    * chain: the next is tried when the one before cannot answer (breaker open, retries
    * spent, an endpoint-specific failure); a chain listing one model twice is refused.
    */
-  models?: ModelsFor<TMachine>;
+  models?: ModelsFor<TMachine> | undefined;
   /**
    * The one place model calls are retried and limited. Default: a reliability policy per
    * agent (`createReliabilityPolicy()` on the agent's clock: retries with jitter, a
    * per-attempt timeout, a deadline, a breaker and a retry budget per endpoint). Tests that
    * want exactly one attempt pass `singleAttemptPolicy`.
    */
-  modelPolicy?: ModelCallPolicy;
+  modelPolicy?: ModelCallPolicy | undefined;
   /**
    * Your own model-call middleware (guards, redaction, logging), run in order inside the
    * journal and the run's limits, before the response cache and the reliability policy.
    */
-  middleware?: readonly ModelCallMiddleware[];
+  middleware?: readonly ModelCallMiddleware[] | undefined;
   /**
    * How long a run's lease on its thread lasts without a heartbeat (renewed every third of
    * it). Another process may take a thread over only once its owner's lease has lapsed, so
    * this is also how long a crashed process's threads wait before another resumes them.
    * Default 30 000.
    */
-  leaseTtlMs?: number;
+  leaseTtlMs?: number | undefined;
   /**
    * The most bytes one value — a tool's output, an error's details — may take in a journal
    * row. Larger tool outputs fail with `tool.output_too_large` (a tool loop keeps the text
@@ -71,19 +71,19 @@ export interface AgentSettings<TMachine extends AnyStateMachine> {
    * `human.invalid_reply` (the wait stays open); larger error details are kept as size, hash
    * and preview. Default 1 MiB.
    */
-  maxJournalValueBytes?: number;
+  maxJournalValueBytes?: number | undefined;
   /**
    * Receives every run's XState inspection events (actors, events, snapshots), as
    * `createActor(machine, { inspect })` would: pass `@statelyai/inspect`'s `inspect`. Their
    * snapshots and events are redacted (see `redact`) before the observer sees them.
    */
-  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
   /**
    * Where checkpoints and the effect journal are kept. Default: in memory (gone with the
    * process, and keeping every thread it ran until `prune()`: see `MemoryCheckpointer`). For
    * durable runs pass `new SqliteCheckpointer({ path: '.agentchart/runs.db' })`.
    */
-  checkpointer?: Checkpointer;
+  checkpointer?: Checkpointer | undefined;
   /**
    * Called when a thread's checkpoint was written by another version of the machine (its
    * definition hash differs). Return the checkpoint rewritten for this machine (its snapshot
@@ -93,7 +93,7 @@ export interface AgentSettings<TMachine extends AnyStateMachine> {
    * generated id), is refused with `checkpoint.invalid_migration` before anything is written;
    * so is a migrate that throws, or returns what is not a checkpoint (no `snapshot` or `run`).
    */
-  migrate?: MigrateCheckpoint;
+  migrate?: MigrateCheckpoint | undefined;
   /**
    * Drop a run from memory once it rests `waiting` and its checkpoint is written: only the
    * store holds it; `agent.send()` / `agent.resume()` restore it. A wait's deadline or a
@@ -104,7 +104,7 @@ export interface AgentSettings<TMachine extends AnyStateMachine> {
    * where an evicted waiting run is its stored checkpoint (about 2.4 KB, against about 12 KB
    * live). `false` keeps waiting runs live: a wrong reply through the handle throws at once.
    */
-  evictWaiting?: boolean;
+  evictWaiting?: boolean | undefined;
   /**
    * Freeze the machine's context as each step is checkpointed, so the next checkpoint shares
    * what did not change and costs what the step changed, not the size of the context (see
@@ -115,37 +115,37 @@ export interface AgentSettings<TMachine extends AnyStateMachine> {
    * copies the context at every checkpoint instead: in-place changes are stored, and a step
    * costs time in proportion to the whole context. Default true.
    */
-  freezeContext?: boolean;
-  limits?: RunLimits;
+  freezeContext?: boolean | undefined;
+  limits?: RunLimits | undefined;
   /** Name shown in events and logs. Default: the machine's id. */
-  name?: string;
-  clock?: Clock;
+  name?: string | undefined;
+  clock?: Clock | undefined;
   /**
    * Makes thread ids (when `start` is given none), lease owners and timer ids. Default:
    * version-7 UUIDs on the agent's clock, which sort by creation time and keep a store's
    * indexes by thread appending at their end.
    */
-  generateId?: IdGenerator;
+  generateId?: IdGenerator | undefined;
   /**
    * Counts tokens for the context budget: one counter, or one per model (e.g. the exact
    * tokenizer from `@agentchart/tokenizer`). Default: core's documented estimate.
    */
-  tokenCounter?: TokenCounter | ((model: ChatModel) => TokenCounter);
+  tokenCounter?: TokenCounter | ((model: ChatModel) => TokenCounter) | undefined;
   /**
    * The context budget every model call is planned against (sections, priorities,
    * strategies, reserved output). A request is never sent over the model's window.
    */
-  budget?: ContextBudgetOptions;
+  budget?: ContextBudgetOptions | undefined;
   /** The model alias that compresses history when a budget strategy is `compress-history`. */
-  summariserModel?: string;
+  summariserModel?: string | undefined;
   /** Prices per model name, overriding the models' metadata. */
-  prices?: PriceTable;
+  prices?: PriceTable | undefined;
   /** An exact response cache shared by the agent's runs (see `createResponseCache`). */
-  cache?: ResponseCache;
+  cache?: ResponseCache | undefined;
   /** Records the cost of every model call, queryable per run, tenant and model. */
-  costLedger?: CostLedger;
+  costLedger?: CostLedger | undefined;
   /** Per-tenant request and token quotas across runs; runs name their tenant at start. */
-  quota?: TenantQuota;
+  quota?: TenantQuota | undefined;
   /**
    * Secrets and personal data replaced before anything is checkpointed, journaled, emitted
    * as an event or logged. The API keys the agent's models hold (`ChatModel.secrets`) and,
@@ -153,13 +153,13 @@ export interface AgentSettings<TMachine extends AnyStateMachine> {
    * redacted. A run restored from storage sees the replacement text: keep secrets out of
    * the chart's context (a tool holds its own credentials).
    */
-  redact?: RedactionOptions;
+  redact?: RedactionOptions | undefined;
   /**
    * Tool output and `untrusted` messages reach the model fenced as data, and the system
    * prompt tells it never to follow instructions inside the fences. Default true; `false`
    * sends them as they are.
    */
-  fenceUntrusted?: boolean;
+  fenceUntrusted?: boolean | undefined;
 }
 
 /** Rewrites a checkpoint of an older machine version for this machine; see {@link AgentOptions.migrate}. */
@@ -178,13 +178,13 @@ export interface ForkOptions<TContext = unknown> {
    * anything is read back or written. The fork belongs to the source's tenant, so a checked
    * fork is this tenant's.
    */
-  tenantId?: string;
+  tenantId?: string | undefined;
   /** The checkpoint version to fork from. Default: the latest. */
-  version?: number;
+  version?: number | undefined;
   /** The new thread's id; generated when absent. */
-  threadId?: string;
+  threadId?: string | undefined;
   /** The new thread's context: a replacement, or a function of the checkpoint's context. */
-  context?: TContext | ((context: TContext) => TContext);
+  context?: TContext | ((context: TContext) => TContext) | undefined;
 }
 
 /** Options of {@link Agent.replay}. */
@@ -193,7 +193,7 @@ export interface ReplayOptions {
    * Receives the replay's events (they do not go to `agent.events`). A replay writes nothing,
    * so no `checkpoint.write` is among them.
    */
-  onEvent?: RunEventListener;
+  onEvent?: RunEventListener | undefined;
 }
 
 /** The outcome type of an agent's machine. */
@@ -206,20 +206,20 @@ export interface StartOptions<TInput> extends CancelOptions {
    * 1,000 bytes of UTF-8, with no control character and no lone surrogate: what every store
    * can keep and index as it is (refused with `definition.invalid_option` otherwise).
    */
-  threadId?: string;
+  threadId?: string | undefined;
   input: TInput;
   /**
    * The tenant this run's model calls are charged to: its quota and cost ledger entries.
    * Checked as `threadId` is, before anything is stored.
    */
-  tenantId?: string;
+  tenantId?: string | undefined;
   /**
    * Takes the thread's lease even when another run holds it: for a start that a process
    * began and died in before its first checkpoint (its lease stays live until it expires).
    * Only when that process is known to be gone: an effect it has in flight may still act.
    * A thread that has a checkpoint is still refused (resume it instead).
    */
-  force?: boolean;
+  force?: boolean | undefined;
 }
 
 /** The `signal` option of `start`, `run`, `send` and `resume`. */
@@ -232,7 +232,7 @@ export interface CancelOptions {
    * that goes away stops the work it asked for. One that has aborted already throws its
    * reason, as `fetch` does, before anything is restored or stored.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** A live run: send it events, wait for its outcome, stop it. */
@@ -386,7 +386,7 @@ export interface ResumeOptions extends ThreadTenantCheck, CancelOptions {
    * it over first (another forced resume, say), this resume is refused with
    * `checkpoint.lease_held` before it runs anything.
    */
-  force?: boolean;
+  force?: boolean | undefined;
 }
 
 /** Options of {@link Agent.close}. */
@@ -395,14 +395,14 @@ export interface CloseOptions {
    * How long to wait for working runs to come to rest, and for sends and resumes made just
    * before `close()` to restore their threads. Default 10 000.
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** The event that answers a human wait through {@link Agent.send}. */
 export interface HumanReplyEvent {
   type: 'human.reply';
   value: unknown;
-  waitId?: string;
+  waitId?: string | undefined;
 }
 
 /** A run error kept as thrown, for callers that want the class. */

@@ -39,9 +39,9 @@ export interface SummariseOptions {
    * an earlier summary among them (`extending`) counted as the messages it stands for. A
    * runtime records them with the summary.
    */
-  covers?: readonly ChatMessage[];
+  covers?: readonly ChatMessage[] | undefined;
   /** The earlier summary that is the first of `messages`, when the summary extends one. */
-  extending?: HistorySummary;
+  extending?: HistorySummary | undefined;
 }
 
 /** Options of {@link applyContextBudget}. */
@@ -51,30 +51,30 @@ export interface ApplyContextBudgetOptions {
   model: Pick<ChatModel, 'modelName' | 'metadata'>;
   counter: TokenCounter;
   /** The calling state's budget. */
-  budget?: ContextBudgetOptions;
+  budget?: ContextBudgetOptions | undefined;
   /** The request's sections, when the effect built them ({@link buildContext}); else they are inferred. */
-  context?: ContextInput;
+  context?: ContextInput | undefined;
   /**
    * The request's messages scanned with {@link scanConversation}, for a caller that keeps each
    * conversation's scan from call to call: a request whose inferred context fits as it is is
    * then planned from the scan, not from a walk over its whole history. Ignored with `context`
    * or when it is not a scan of these messages with this counter.
    */
-  scan?: ConversationScan;
+  scan?: ConversationScan | undefined;
   /** Needed when the budget's strategies include `compress-history`. */
-  summarise?: Summarise;
+  summarise?: Summarise | undefined;
   /**
    * The text a fenced summary's id is made from (see `fenceUntrusted`): the runtime passes the
    * summary as it is stored (redacted), so a replay from storage fences it the same way.
    * Default: the summary itself.
    */
-  fenceIdFrom?: (summary: string) => string;
+  fenceIdFrom?: ((summary: string) => string) | undefined;
   /**
    * Stretches of a text a cut (`keep-head-and-tail`, a summary cut to its budget) must not fall
    * inside: the runtime passes where its redactor's matches lie, since the request is stored
    * and redacted after it is cut, when a part of a secret is no longer recognised.
    */
-  keepWhole?: (text: string) => KeptWhole;
+  keepWhole?: ((text: string) => KeptWhole) | undefined;
   /**
    * The summary an earlier call of the same conversation sent (that call's result's
    * `summary`). With `compress-history`, a request whose oldest history is what it stands for
@@ -82,7 +82,7 @@ export interface ApplyContextBudgetOptions {
    * summariser call, or summarised together with the turns that overflow since — never those
    * turns from scratch.
    */
-  summary?: HistorySummary;
+  summary?: HistorySummary | undefined;
   /**
    * Asked, with `compress-history`, when a request must be compressed and `summary` does not
    * stand for its oldest history: resolves to a summary that does (from the run's earlier
@@ -90,14 +90,14 @@ export interface ApplyContextBudgetOptions {
    * request's history is summarised from scratch. In a run it answers as the call's journal
    * record says it did before a restart, so a resumed call starts from the same summary.
    */
-  startFrom?: (context: ContextInput) => Promise<HistorySummary | undefined>;
+  startFrom?: ((context: ContextInput) => Promise<HistorySummary | undefined>) | undefined;
   /**
    * Called when a summary (`summary`, or the one `startFrom` gave) is sent again without a
    * summariser call; resolves to the text to send. In a run it records the reuse as the
    * call's own summary step and resolves to the text as recorded, so a resumed run sends
    * what the journal holds. Default: the text as is.
    */
-  reuseSummary?: (text: string, summary: HistorySummary) => Promise<string>;
+  reuseSummary?: ((text: string, summary: HistorySummary) => Promise<string>) | undefined;
 }
 
 /** What {@link applyContextBudget} returns. */

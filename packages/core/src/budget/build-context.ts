@@ -8,33 +8,33 @@ import type { ContextInput, ContextItem } from './types';
 export interface ContextBlock {
   text: string;
   /** Shown to the model (`Document <label>`) and in the ledger. */
-  label?: string;
+  label?: string | undefined;
   /** Relevance: the least relevant is dropped first and placed in the middle. Default 0. */
-  rank?: number;
+  rank?: number | undefined;
   /** Never dropped or cut. */
-  pinned?: boolean;
+  pinned?: boolean | undefined;
 }
 
 /** Options of {@link buildContext}. */
 export interface BuildContextOptions {
-  system?: string;
+  system?: string | undefined;
   /** Facts remembered across turns; sent as system messages after the system prompt. */
-  memory?: readonly (string | ContextBlock)[];
+  memory?: readonly (string | ContextBlock)[] | undefined;
   /** Retrieved documents; sent as user messages before the history. */
-  documents?: readonly ContextBlock[];
+  documents?: readonly ContextBlock[] | undefined;
   /** Earlier turns, oldest first. */
-  history?: readonly ChatMessage[];
+  history?: readonly ChatMessage[] | undefined;
   /** Turns of the history (by index) that trimming must keep. */
-  pinnedHistory?: readonly number[];
+  pinnedHistory?: readonly number[] | undefined;
   /** The user's content now: text or messages. */
   input: string | readonly ChatMessage[];
-  tools?: ToolDefinition[];
-  responseFormat?: ResponseFormat;
+  tools?: ToolDefinition[] | undefined;
+  responseFormat?: ResponseFormat | undefined;
   /**
    * Where documents go: in the order given, or the most relevant at the edges and the least in
    * the middle (see {@link placeAtEdges}). Default `edges`.
    */
-  documentPlacement?: 'in-order' | 'edges';
+  documentPlacement?: 'in-order' | 'edges' | undefined;
 }
 
 /**

@@ -11,17 +11,17 @@ export interface CapToolOutputOptions {
   /** The most tokens the output may take in the history, marker included. */
   maxTokens: number;
   /** Default: the built-in estimate. */
-  counter?: TokenCounter;
+  counter?: TokenCounter | undefined;
   /** What to keep: the head only, or head and tail (logs end with the error). Default `head-and-tail`. */
-  keep?: 'head' | 'head-and-tail';
+  keep?: 'head' | 'head-and-tail' | undefined;
   /** The tool's name, for the marker. */
-  tool?: string;
+  tool?: string | undefined;
   /**
    * Stretches of the output a cut must not fall inside, as `[start, end)` offsets, asked for
    * only when the output is cut: the agent passes where its redactor's secrets lie, so a cut
    * drops a secret whole or keeps it whole, never leaves a part no redaction recognises.
    */
-  keepWhole?: (output: string) => KeptWhole;
+  keepWhole?: ((output: string) => KeptWhole) | undefined;
 }
 
 /** What {@link capToolOutput} returns. */

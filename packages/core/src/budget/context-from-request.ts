@@ -8,7 +8,7 @@ export interface ContextFromRequestOptions {
    * Pin the first user message when it is not the input: in a tool loop or after a re-ask it
    * states the task, which trimming must not lose. Default true.
    */
-  pinFirstUserMessage?: boolean;
+  pinFirstUserMessage?: boolean | undefined;
 }
 
 /**

@@ -14,7 +14,7 @@ export interface SummariserOptions {
    */
   call(request: ChatRequest): Promise<ChatResponse>;
   /** What the summary must keep. Default: facts, decisions, numbers, open tasks, tool results. */
-  instructions?: string;
+  instructions?: string | undefined;
 }
 
 const defaultInstructions =

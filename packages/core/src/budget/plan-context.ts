@@ -30,13 +30,13 @@ export interface PlanContextOptions {
   contextWindow: number;
   counter: TokenCounter;
   /** The state's budget. */
-  budget?: ContextBudgetOptions;
+  budget?: ContextBudgetOptions | undefined;
   /** The request's `maxOutputTokens`, if it sets one. */
-  maxOutputTokens?: number;
+  maxOutputTokens?: number | undefined;
   /** The model's largest output (`ModelMetadata.maxOutputTokens`). */
-  modelMaxOutputTokens?: number;
+  modelMaxOutputTokens?: number | undefined;
   /** Stretches of a message `keep-head-and-tail` must not cut inside (see `cutMiddle`). */
-  keepWhole?: (text: string) => KeptWhole;
+  keepWhole?: ((text: string) => KeptWhole) | undefined;
 }
 
 /** A plan that fits: the messages to send and its ledger. */

@@ -6,7 +6,7 @@ export interface CountToolsOptions {
    * Whether the request has a system message. OpenAI renders tool definitions into the
    * system message when there is one (4 tokens fewer than a system message of their own).
    */
-  hasSystemMessage?: boolean;
+  hasSystemMessage?: boolean | undefined;
 }
 
 /**

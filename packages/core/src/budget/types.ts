@@ -29,18 +29,18 @@ export interface ContextItem {
   section: MessageSectionName;
   messages: ChatMessage[];
   /** Never dropped, compressed or cut. */
-  pinned?: boolean;
+  pinned?: boolean | undefined;
   /** Relevance of a document or memory; the least relevant is dropped first. Default 0. */
-  rank?: number;
+  rank?: number | undefined;
   /** A name for the ledger, e.g. a document's id. */
-  label?: string;
+  label?: string | undefined;
 }
 
 /** A request's context as the planner sees it: items in the order they are sent. */
 export interface ContextInput {
   items: ContextItem[];
-  tools?: ToolDefinition[];
-  responseFormat?: ResponseFormat;
+  tools?: ToolDefinition[] | undefined;
+  responseFormat?: ResponseFormat | undefined;
 }
 
 /**
@@ -74,36 +74,43 @@ export interface SectionPolicy {
 /** A state's context budget: how a model call is fitted to the window. */
 export interface ContextBudgetOptions {
   /** Default `['trim-oldest-history', 'drop-lowest-priority']`. */
-  strategies?: readonly ContextStrategy[];
+  strategies?: readonly ContextStrategy[] | undefined;
   /** Overrides of the default policies (see {@link defaultSectionPolicies}). */
-  sections?: Partial<Record<MessageSectionName, Partial<SectionPolicy>>>;
+  sections?:
+    | Partial<
+        Record<
+          MessageSectionName,
+          { [Field in keyof SectionPolicy]?: SectionPolicy[Field] | undefined } | undefined
+        >
+      >
+    | undefined;
   /**
    * Tokens kept free for the answer. Default: the request's `maxOutputTokens`, else the
    * model's `maxOutputTokens` up to 4 096 and up to half the context window. Given, it is
    * still at least the request's own `maxOutputTokens`: a call's explicit output cap is never
    * lowered by it (only by `minOutputTokens`'s shrinking, which the ledger records).
    */
-  reserveOutputTokens?: number;
+  reserveOutputTokens?: number | undefined;
   /** The reserve may shrink to this when nothing else helps. Default: no shrinking. */
-  minOutputTokens?: number;
+  minOutputTokens?: number | undefined;
   /**
    * Share of the window kept unused when counts are estimates (`counter.exact` false), so an
    * estimate that errs low still fits. Default 0.05 for estimates, 0 for exact counts.
    */
-  safetyMargin?: number;
+  safetyMargin?: number | undefined;
   /**
    * History turns (items) never trimmed or compressed, counted from the end. Default 2. With
    * `trim-oldest-history` or `drop-lowest-priority`, a tool turn among them before the latest
    * still has its results cut, or leaves whole, when the request would not fit otherwise: a
    * tool loop sizes each turn's results to fit beside the prompt alone.
    */
-  keepLastTurns?: number;
+  keepLastTurns?: number | undefined;
   /** A message is never cut below this many tokens by `keep-head-and-tail`. Default 256. */
-  minCutTokens?: number;
+  minCutTokens?: number | undefined;
   /** Share of a cut message's budget kept from its head (the rest from its tail). Default 0.5. */
-  headShare?: number;
+  headShare?: number | undefined;
   /** Tokens the summary of compressed history may take. Default 512. */
-  summaryTokens?: number;
+  summaryTokens?: number | undefined;
 }
 
 /** One thing the planner did to fit a request. */

@@ -7,7 +7,7 @@ export interface CanonicalJsonOptions {
    * it is. Throw from it to refuse such values; when it returns, the part is written as
    * `JSON.stringify` would write it (a cycle as `null`). Absent: nothing is checked.
    */
-  onLossy?: (path: readonly (string | number)[], description: string) => void;
+  onLossy?: ((path: readonly (string | number)[], description: string) => void) | undefined;
 }
 
 /**

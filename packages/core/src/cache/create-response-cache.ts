@@ -12,15 +12,15 @@ import type { CacheMetrics, ResponseCacheStore } from './types';
 /** Options of {@link createResponseCache}. */
 export interface ResponseCacheOptions {
   /** How long an entry is served. Default one hour. */
-  ttlMs?: number;
+  ttlMs?: number | undefined;
   /** For the default in-memory store. Default 1 000. */
-  maxEntries?: number;
+  maxEntries?: number | undefined;
   /** Default: in memory. */
-  store?: ResponseCacheStore;
+  store?: ResponseCacheStore | undefined;
   /** Expiry times. Default the system clock. */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** A fine-grained clock for hit latency (`performance.now`). Default `clock.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /** Options of one {@link ResponseCache.call}. */
@@ -29,15 +29,15 @@ export interface CachedCallOptions {
   model: string;
   request: ChatRequest;
   /** The effects of the tools the request offers, by name: responses calling `unsafe` ones are not cached. */
-  toolEffects?: Readonly<Record<string, ToolEffect>>;
+  toolEffects?: Readonly<Record<string, ToolEffect>> | undefined;
   /** `false` skips the cache for this call, both ways. Default true. */
-  cache?: boolean;
+  cache?: boolean | undefined;
   /**
    * Keeps entries apart: a call is answered only from entries stored under the same
    * partition. The agent passes the run's tenant, so one tenant never gets another's answer
    * or learns, by a hit, what another asked.
    */
-  partition?: string;
+  partition?: string | undefined;
   /**
    * Whether the caller can use the answer (e.g. it matches the schema asked for). One it
    * cannot is not stored, nor served when found stored, so the next identical request asks
@@ -51,7 +51,7 @@ export interface CachedCallOptions {
    * The caller's abort signal: a call waiting for an identical one in flight stops waiting
    * when it fires, and goes on to its own `execute`, which sees the abort.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** What {@link ResponseCache.call} returns. */

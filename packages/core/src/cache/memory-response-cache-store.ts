@@ -6,8 +6,8 @@ import type { CacheEntry, ResponseCacheStore } from './types';
 /** Options of {@link MemoryResponseCacheStore}. */
 export interface MemoryResponseCacheStoreOptions {
   /** The most entries kept; the least recently used goes first. Default 1 000. */
-  maxEntries?: number;
-  clock?: Clock;
+  maxEntries?: number | undefined;
+  clock?: Clock | undefined;
 }
 
 /** A {@link ResponseCacheStore} in memory: least recently used out first, expired entries never returned. */

@@ -13,10 +13,10 @@ import type { CacheEntry, ResponseCacheStore } from './types';
 /** Options of {@link SqliteResponseCacheStore}. */
 export interface SqliteResponseCacheStoreOptions {
   /** The SQLite file: the run database (`.agentchart/runs.db`) works, in its own table. */
-  path?: string;
+  path?: string | undefined;
   /** Entries kept; the oldest stored go first. Default 10 000. */
-  maxEntries?: number;
-  clock?: Clock;
+  maxEntries?: number | undefined;
+  clock?: Clock | undefined;
 }
 
 /**

@@ -22,11 +22,11 @@ export interface CascadeCallOptions<
   models: readonly TModel[];
   schema: TSchema;
   /** Name of the schema for providers' `json_schema` format. Default `output`. */
-  schemaName?: string;
+  schemaName?: string | undefined;
   prompt: PromptFunction<TInput>;
-  system?: SystemPrompt<TInput>;
-  temperature?: number;
-  maxOutputTokens?: number;
+  system?: SystemPrompt<TInput> | undefined;
+  temperature?: number | undefined;
+  maxOutputTokens?: number | undefined;
   /**
    * When a valid answer is too weak to keep, e.g. `(output) => output.confidence < 0.7`; a
    * string return is recorded as the reason.

@@ -23,7 +23,7 @@ export type Verdict = z.output<typeof verdictSchema>;
 /** How one route generates: its models (cheapest first; a revision moves to the next) and prompt. */
 export interface GeneratorRoute<TInput, TModel extends string = string> {
   models: readonly TModel[];
-  system?: string;
+  system?: string | undefined;
   prompt(input: TInput): string;
 }
 
@@ -40,7 +40,7 @@ export interface RouteGenerateVerifyOptions<
    */
   router: {
     model: TModel;
-    system?: string;
+    system?: string | undefined;
     prompt(input: TInput, routes: readonly TRoute[]): string;
   };
   /** The generators by route. */
@@ -50,11 +50,11 @@ export interface RouteGenerateVerifyOptions<
   /** A model that checks an answer against the input. */
   verifier: {
     model: TModel;
-    system?: string;
+    system?: string | undefined;
     prompt(input: TInput, output: z.output<TSchema>, route: TRoute): string;
   };
   /** Revisions after a failed verdict (each with the verifier's issues). Default 1. */
-  maxRevisions?: number;
+  maxRevisions?: number | undefined;
 }
 
 /** What {@link routeGenerateVerify} returns: the answer, its route and whether it passed. */

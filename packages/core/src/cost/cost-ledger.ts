@@ -17,13 +17,13 @@ export interface CostEntry {
 
 /** Which entries a query covers; every field narrows it. */
 export interface CostFilter {
-  threadId?: string;
-  tenantId?: string;
-  model?: string;
+  threadId?: string | undefined;
+  tenantId?: string | undefined;
+  model?: string | undefined;
   /** From this time, inclusive. */
-  since?: number;
+  since?: number | undefined;
   /** Before this time. */
-  until?: number;
+  until?: number | undefined;
 }
 
 /** Totals over a set of calls. */

@@ -89,7 +89,7 @@ export interface AgentActorOptions<
    * without it, a child resumed after its chart changed fails with
    * `checkpoint.version_mismatch`.
    */
-  migrate?: MigrateCheckpoint;
+  migrate?: MigrateCheckpoint | undefined;
 }
 
 /**

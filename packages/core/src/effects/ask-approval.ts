@@ -18,15 +18,15 @@ export interface ApprovalOptions {
    * How long a person has to answer; then the call fails with `approval.expired`. Survives
    * restarts like any human wait. Default 24 hours.
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * How long an approval may wait to be used. Past it, an approval given before a restart
    * and not used is asked for again (in a tool loop or a `toolCall`), and a grant from
    * `requestApproval` is refused with `approval.expired`. Default 15 minutes.
    */
-  validForMs?: number;
+  validForMs?: number | undefined;
   /** The question a person is asked. Default: the tool's name and its exact arguments. */
-  prompt?: (call: { tool: string; arguments: unknown }) => string;
+  prompt?: ((call: { tool: string; arguments: unknown }) => string) | undefined;
 }
 
 /** What a person answered to an approval request, as the journal records it. */

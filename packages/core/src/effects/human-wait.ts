@@ -23,7 +23,7 @@ export interface HumanWaitOptions<TReply extends z.ZodType, TInput> {
    * After this long without a reply the wait fails with `human.timeout`. Survives restarts:
    * a resume never extends it. Any length; a resting run's timer never keeps the process alive.
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /**

@@ -22,13 +22,13 @@ export interface ToolLoopApprovals extends ApprovalOptions {
    * otherwise) waits for a person's approval. `ignore`: it does not (tools whose `approval`
    * is `always` still ask).
    */
-  untrustedContext?: 'require' | 'ignore';
+  untrustedContext?: 'require' | 'ignore' | undefined;
   /**
    * `fail` (default): a rejected or unanswered approval ends the loop with
    * `approval.rejected` / `approval.expired`, for the chart to route. `report`: the model is
    * told the call did not run, and the loop goes on.
    */
-  onRejected?: 'fail' | 'report';
+  onRejected?: 'fail' | 'report' | undefined;
 }
 
 /** Options of {@link runToolCalls}. */

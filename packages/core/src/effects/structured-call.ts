@@ -39,25 +39,25 @@ export interface StructuredCallOptions<
    */
   schema: TSchema;
   /** Name of the schema for providers' `json_schema` format. Default `output`. */
-  schemaName?: string;
+  schemaName?: string | undefined;
   prompt: PromptFunction<TInput>;
-  system?: SystemPrompt<TInput>;
-  temperature?: number;
+  system?: SystemPrompt<TInput> | undefined;
+  temperature?: number | undefined;
   /**
    * The most output tokens the answer may take, sent as the call's cap; also what the run's
    * `maxTokens` and `maxCostUsd` limits project the call with (see `RunLimits`). Default: the
    * output the context budget reserves — the model's `metadata.maxOutputTokens` up to 4 096
    * and half its window — so a longer answer ends `output.truncated`.
    */
-  maxOutputTokens?: number;
+  maxOutputTokens?: number | undefined;
   /**
    * How many times invalid output is sent back with its zod issues. Default 2 (three
    * attempts in all). A re-ask that would not fit the model's window is not sent: the call
    * fails with `output.invalid` and the issues of the answer before it.
    */
-  maxReasks?: number;
+  maxReasks?: number | undefined;
   /** This call's context budget and cache settings, over the agent's. */
-  modelCall?: Pick<ModelCallSettings, 'budget' | 'cache'>;
+  modelCall?: Pick<ModelCallSettings, 'budget' | 'cache'> | undefined;
 }
 
 /** The options `structuredCall` reads; any other name is a misspelling. */

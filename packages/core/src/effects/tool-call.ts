@@ -28,7 +28,7 @@ export interface ToolCallOptions extends ApprovalOptions {
    * arguments, bound to their hash. `tool` and `always` decide on the arguments the effect
    * was invoked with, so a context amended during the wait changes nothing it runs.
    */
-  approval?: 'tool' | 'always' | 'grant';
+  approval?: 'tool' | 'always' | 'grant' | undefined;
 }
 
 /** The input of `toolCall(tool, { approval: 'grant' })`: the tool's input and its grant. */
@@ -55,7 +55,7 @@ export function toolCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
 ): PromiseActorLogic<z.output<TOutput>, GrantedToolCallInput<z.input<TInput>>>;
 export function toolCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
   tool: Tool<TInput, TOutput>,
-  options?: ToolCallOptions & { approval?: 'tool' | 'always' },
+  options?: ToolCallOptions & { approval?: 'tool' | 'always' | undefined },
 ): PromiseActorLogic<z.output<TOutput>, z.input<TInput>>;
 export function toolCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
   tool: Tool<TInput, TOutput>,

@@ -32,21 +32,21 @@ export interface ToolLoopOptions<TInput, TModel extends string = string> {
   model: TModel;
   tools: readonly AnyTool[];
   prompt: PromptFunction<TInput>;
-  system?: SystemPrompt<TInput>;
-  temperature?: number;
+  system?: SystemPrompt<TInput> | undefined;
+  temperature?: number | undefined;
   /**
    * The most output tokens each model call may produce. Also what the run's `maxTokens` and
    * `maxCostUsd` limits project each call with (see `RunLimits`). Default: the output the
    * context budget reserves — the model's `metadata.maxOutputTokens` up to 4 096 and half its
    * window — which is sent as the call's cap, so a longer answer ends `output.truncated`.
    */
-  maxOutputTokens?: number;
+  maxOutputTokens?: number | undefined;
   /** Model calls the loop may make before it fails with `loop.step_limit`. Default 10. */
-  maxSteps?: number;
+  maxSteps?: number | undefined;
   /** Invalid tool calls (bad arguments, unknown tool) sent back before failing; 0 fails on the first. Default 3. */
-  maxInvalidCalls?: number;
+  maxInvalidCalls?: number | undefined;
   /** The same tool with the same arguments this many times fails with `loop.repeated_call` (a copy in the same answer of an unsafe or idempotent call, which does not run, is not counted). At least 2. Default 3. */
-  maxRepeats?: number;
+  maxRepeats?: number | undefined;
   /**
    * The most tokens one tool result may take in the history; larger ones are cut with a
    * marker. Default 8,000, or a quarter of the model's context window when that is less (a
@@ -57,40 +57,40 @@ export interface ToolLoopOptions<TInput, TModel extends string = string> {
    * model about 590, so their turn still fits (the latest turn is never trimmed). Given,
    * the cap holds for each result as it is.
    */
-  maxToolOutputTokens?: number;
+  maxToolOutputTokens?: number | undefined;
   /**
    * The most tool calls one answer of the model may make. An answer with more runs none of
    * them and fails the loop with `loop.too_many_tool_calls`: a burst of hundreds of calls
    * (sent emails, payments) is far more often a runaway or injected instruction than a plan.
    * Default 32; raise it for a loop whose model fans out widely on purpose.
    */
-  maxToolCallsPerAnswer?: number;
+  maxToolCallsPerAnswer?: number | undefined;
   /** This loop's context budget and cache settings, over the agent's. */
-  modelCall?: Pick<ModelCallSettings, 'budget' | 'cache'>;
+  modelCall?: Pick<ModelCallSettings, 'budget' | 'cache'> | undefined;
   /**
    * What a failing tool does: `report` sends the error to the model as the tool's result so
    * it can recover (default); `fail` ends the loop with the tool's error.
    */
-  onToolError?: 'report' | 'fail';
+  onToolError?: 'report' | 'fail' | undefined;
   /**
    * The tools the model may call in this invocation — a state's allowlist: tool names, or a
    * function of the effect's input (each state's invoke passes what its step allows). Only
    * these are offered to the model; a call of another is refused and goes back to it as an
    * invalid call. Default: all of `tools`.
    */
-  allowedTools?: readonly string[] | ((input: TInput) => readonly string[]);
+  allowedTools?: readonly string[] | ((input: TInput) => readonly string[]) | undefined;
   /**
    * The prompt carries content from outside the developer's control (an upload, a retrieved
    * document): it reaches the model fenced as untrusted data, and the conversation counts as
    * untrusted from the start. Default false; a prompt's messages can also say it themselves
    * (`{ role: 'user', content, untrusted: true }`).
    */
-  untrustedInput?: boolean;
+  untrustedInput?: boolean | undefined;
   /**
    * How tool calls are approved: once untrusted content is in the conversation, `unsafe`
    * tools wait for a person's approval by default. See {@link ToolLoopApprovals}.
    */
-  approvals?: ToolLoopApprovals;
+  approvals?: ToolLoopApprovals | undefined;
 }
 
 /** What a finished tool loop returns. */

@@ -16,7 +16,7 @@ export interface AgentchartErrorOptions {
   /** What happened, what input caused it, and what to do about it. */
   message: string;
   /** The underlying error, kept as it is. */
-  cause?: unknown;
+  cause?: unknown | undefined;
 }
 
 /**

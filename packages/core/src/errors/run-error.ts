@@ -52,11 +52,11 @@ export type RunErrorCode =
 /** Options for {@link RunError}. */
 export interface RunErrorOptions {
   message: string;
-  cause?: unknown;
+  cause?: unknown | undefined;
   /** zod issues, kept as zod produced them (code, path, message). */
-  issues?: z.core.$ZodIssue[];
+  issues?: z.core.$ZodIssue[] | undefined;
   /** Extra facts for the reader: the tool name, the attempts made, the raw output. */
-  details?: Record<string, unknown>;
+  details?: Record<string, unknown> | undefined;
 }
 
 /** An error that happened while a run was going; the chart decides what follows. */

@@ -14,7 +14,7 @@ type Emitter = EventEmitter<Record<string, (event: RunEvent) => void>>;
 /** Options of {@link RunEvents}. */
 export interface RunEventsOptions {
   /** Applied to every payload and warning before anyone sees it (see `createRedactor`). */
-  redactor?: Redactor;
+  redactor?: Redactor | undefined;
 }
 
 /**

@@ -44,11 +44,11 @@ export interface ModelCallErrorOptions {
   kind: ModelErrorKind;
   message: string;
   /** The model endpoint that failed, as in {@link ChatModel.endpoint}. */
-  endpoint?: string;
-  status?: number;
+  endpoint?: string | undefined;
+  status?: number | undefined;
   /** The server's retry hint (retry-after-ms, or Retry-After in seconds or as a date). */
-  retryAfterMs?: number;
-  cause?: unknown;
+  retryAfterMs?: number | undefined;
+  cause?: unknown | undefined;
 }
 
 /** A model call that failed; `kind` says whether a retry can help. */

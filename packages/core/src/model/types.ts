@@ -79,14 +79,14 @@ export interface GenerateOptions {
   /** Aborted when the calling state is exited, the run stops, or a deadline passes. */
   signal: AbortSignal;
   /** Receives text deltas as they stream, where the model streams. */
-  onToken?: (delta: string) => void;
+  onToken?: ((delta: string) => void) | undefined;
 }
 
 /** Price of a model's tokens, in US dollars per million tokens. */
 export interface ModelPricing {
   inputPerMillion: number;
   outputPerMillion: number;
-  cachedInputPerMillion?: number;
+  cachedInputPerMillion?: number | undefined;
 }
 
 /** What the harness knows about a model: budgets and cost come from here. */
@@ -94,10 +94,10 @@ export interface ModelMetadata {
   /** Total tokens the model accepts, input and output together. */
   contextWindow: number;
   /** The largest output the model produces. */
-  maxOutputTokens?: number;
-  pricing?: ModelPricing;
+  maxOutputTokens?: number | undefined;
+  pricing?: ModelPricing | undefined;
   /** Whether the endpoint honours `response_format: json_schema`. */
-  supportsJsonSchema?: boolean;
+  supportsJsonSchema?: boolean | undefined;
 }
 
 /**
@@ -112,12 +112,12 @@ export interface ChatModel {
    * `openai:https://api.openai.com/v1:gpt-4o-mini`.
    */
   readonly endpoint: string;
-  readonly metadata?: ModelMetadata;
+  readonly metadata?: ModelMetadata | undefined;
   /**
    * Credentials this model holds (its API key): the agent redacts them from everything it
    * checkpoints, journals, emits as an event or logs. Adapters set it; a model without
    * credentials leaves it out.
    */
-  readonly secrets?: readonly string[];
+  readonly secrets?: readonly string[] | undefined;
   generate(request: ChatRequest, options: GenerateOptions): Promise<ChatResponse>;
 }

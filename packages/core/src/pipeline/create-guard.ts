@@ -23,10 +23,12 @@ export interface GuardOptions {
    * or rejects (its classifier is down) blocks the request: `guard.blocked` with
    * `details.checkFailed: true` and the thrown error as `cause`.
    */
-  input?: (
-    request: ChatRequest,
-    call: ModelCall,
-  ) => GuardVerdict<ChatRequest> | Promise<GuardVerdict<ChatRequest>>;
+  input?:
+    | ((
+        request: ChatRequest,
+        call: ModelCall,
+      ) => GuardVerdict<ChatRequest> | Promise<GuardVerdict<ChatRequest>>)
+    | undefined;
   /**
    * Checks an answer before the effect uses it. A blocked answer was paid for: the journal
    * records it with its usage and cost, and the effect fails with `guard.blocked` (on a
@@ -35,10 +37,12 @@ export interface GuardOptions {
    * or rejects blocks the answer the same way (`details.checkFailed: true`): it was paid for
    * and is counted all the same.
    */
-  output?: (
-    response: ChatResponse,
-    call: ModelCall,
-  ) => GuardVerdict<ChatResponse> | Promise<GuardVerdict<ChatResponse>>;
+  output?:
+    | ((
+        response: ChatResponse,
+        call: ModelCall,
+      ) => GuardVerdict<ChatResponse> | Promise<GuardVerdict<ChatResponse>>)
+    | undefined;
 }
 
 /**

@@ -18,11 +18,11 @@ export interface SummaryCoverage {
    * The tokens the summariser was given: its answer was cut to them before it was sent.
    * Absent on a summary sent again, whose record holds the text as sent.
    */
-  maxTokens?: number;
+  maxTokens?: number | undefined;
   /** Set when the summary stands for fenced content: it is sent fenced. */
-  untrusted?: true;
+  untrusted?: true | undefined;
   /** The journal key of the earlier summary this one extends or sends again. */
-  from?: string;
+  from?: string | undefined;
 }
 
 /** Each message's digest, per redactor: a conversation sends the same objects turn after turn. */

@@ -15,13 +15,13 @@ import type { SummaryCoverage } from './summary-coverage';
 /** Per-call settings an effect passes along with its request. */
 export interface ModelCallSettings {
   /** This call's budget, over the agent's (e.g. a state that may cut the user's input). */
-  budget?: ContextBudgetOptions;
+  budget?: ContextBudgetOptions | undefined;
   /** The request's sections, when the effect built them; otherwise they are inferred. */
-  context?: ContextInput;
+  context?: ContextInput | undefined;
   /** `false` skips the agent's response cache for this call. Default true. */
-  cache?: boolean;
+  cache?: boolean | undefined;
   /** The effects of the tools the request offers: answers calling `unsafe` ones are never cached. */
-  toolEffects?: Readonly<Record<string, ToolEffect>>;
+  toolEffects?: Readonly<Record<string, ToolEffect>> | undefined;
   /**
    * Whether the effect can use an answer (a structured answer that matches its schema). One
    * it cannot is not stored in the response cache: served to the next run, it would fail
@@ -32,26 +32,26 @@ export interface ModelCallSettings {
    * Tools whose output is the developer's own data (`trustedOutput`): their results reach
    * the model as they are. Every other tool result is fenced as untrusted.
    */
-  trustedTools?: readonly string[];
+  trustedTools?: readonly string[] | undefined;
   /** The versioned prompt the request was made from, recorded with the call (`definePrompt`). */
-  prompt?: PromptRef;
+  prompt?: PromptRef | undefined;
   /**
    * Set on a call made because a cheaper model's answer was not kept (a cascade moving up):
    * that model's alias and why. Recorded with the call, so the run log counts escalations.
    */
-  escalation?: { from: string; reason: string };
+  escalation?: { from: string; reason: string } | undefined;
   /**
    * The call writes a summary for the context budget of the effect's next model call. It is
    * journaled under that call's step (`…/4:summary` before `…/4:llm`), so whether a run
    * compresses its history never moves the keys of its other steps: a run resumed with
    * another budget, window or counter never meets a summary's record in a main call's place.
    */
-  summary?: boolean;
+  summary?: boolean | undefined;
   /**
    * What the summary this call writes stands for, recorded with it (`meta.summaryOf`): a
    * resumed call sends it only for those messages, and a later effect starts from it.
    */
-  summaryOf?: SummaryCoverage;
+  summaryOf?: SummaryCoverage | undefined;
 }
 
 /** What the pipeline's steps may ask of the run a call belongs to. */

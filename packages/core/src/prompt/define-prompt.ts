@@ -15,11 +15,11 @@ export interface PromptOptions<TInput, TPrompted extends string | ChatMessage[]>
   /** This version: a number (0 or more) or a label. Change it whenever the text changes. */
   version: string | number;
   /** A system prompt, fixed or computed from the input. */
-  system?: string | ((input: TInput) => string);
+  system?: string | ((input: TInput) => string) | undefined;
   /** The user message's text, or whole messages, computed from the effect's input. */
   render: (input: TInput) => TPrompted;
   /** What the version changed, for people comparing versions. */
-  description?: string;
+  description?: string | undefined;
 }
 
 /**

@@ -28,22 +28,19 @@ export interface ModelCallOptions {
    * (`ModelCallResult.attempts` at that moment): a delta of a later attempt than the last one
    * shown starts the answer over, as the attempt before it failed part-way.
    */
-  onToken?: (delta: string, attempt: number) => void;
-  onRetry?: (info: ModelRetryInfo) => void;
+  onToken?: ((delta: string, attempt: number) => void) | undefined;
+  onRetry?: ((info: ModelRetryInfo) => void) | undefined;
   /**
    * Receives what happened around this call: its moves to a fallback model, and breaker
    * changes of its models' endpoints while it was under way. The runtime forwards these to
    * the run's own event stream.
    */
-  onFallback?: (info: { from: string; to: string; reason: string }) => void;
-  onBreakerChange?: (change: {
-    endpoint: string;
-    from: CircuitState;
-    to: CircuitState;
-    reason: string;
-  }) => void;
+  onFallback?: ((info: { from: string; to: string; reason: string }) => void) | undefined;
+  onBreakerChange?:
+    | ((change: { endpoint: string; from: CircuitState; to: CircuitState; reason: string }) => void)
+    | undefined;
   /** Input tokens the request is expected to use, for a tokens-per-minute limiter. */
-  estimatedInputTokens?: number;
+  estimatedInputTokens?: number | undefined;
 }
 
 /** What a logical model call returns. */
@@ -101,34 +98,34 @@ export interface CircuitBreakerOptions {
    * Requests still in flight count as not failed: fast failures that come back before slow
    * answers do not make a burst look like an outage. Default 0.5 (Hystrix's 50%).
    */
-  failureRateThreshold?: number;
+  failureRateThreshold?: number | undefined;
   /**
    * Requests that must have ended within the window before the breaker judges the rate at
    * all, so a handful of failures at low traffic cannot open it, and the failures in a row
    * that open it whatever the window holds; `Infinity` means never open. Default 20
    * (Hystrix's request volume threshold).
    */
-  minimumRequests?: number;
+  minimumRequests?: number | undefined;
   /** The sliding window the rate is judged over, forgotten in tenths. Default 10 000. */
-  windowMs?: number;
+  windowMs?: number | undefined;
   /**
    * How long the breaker stays open before it lets one probe call through. Default 30 000
    * (Envoy's base ejection time).
    */
-  cooldownMs?: number;
+  cooldownMs?: number | undefined;
 }
 
 /** Requests and tokens per minute one endpoint may receive from every run sharing the policy. */
 export interface RateLimitOptions {
   /** Requests per minute; unlimited when absent. */
-  requestsPerMinute?: number;
+  requestsPerMinute?: number | undefined;
   /**
    * Tokens per minute, charged with `estimatedInputTokens` before the call and corrected with
    * the usage the provider reports (input + output) after it; unlimited when absent.
    */
-  tokensPerMinute?: number;
+  tokensPerMinute?: number | undefined;
   /** The longest a call waits for capacity before it fails with `rate_limiter_timeout`. Default 30 000. */
-  maxWaitMs?: number;
+  maxWaitMs?: number | undefined;
 }
 
 /**
@@ -141,46 +138,46 @@ export interface RateLimitOptions {
  */
 export interface RetryBudgetOptions {
   /** The most retries as a share of active calls, in (0, 1]. Default 0.2 (Envoy's 20%). */
-  ratio?: number;
+  ratio?: number | undefined;
   /**
    * Retries allowed whatever the traffic, so a lone caller can retry. Default 3 (Envoy's
    * minimum retry concurrency), or `maxAttempts - 1` when that is more, up to 10.
    */
-  minRetries?: number;
+  minRetries?: number | undefined;
   /** How long an ended call or retry still counts. Default 10 000. */
-  windowMs?: number;
+  windowMs?: number | undefined;
 }
 
 /** Options of {@link createReliabilityPolicy}. Every duration is in milliseconds on `clock`. */
 export interface ReliabilityPolicyOptions {
   /** Attempts per model of one logical call, the first included. Default 3. */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /** The backoff before the first retry, before jitter; it doubles per retry. Default 500. */
-  baseDelayMs?: number;
+  baseDelayMs?: number | undefined;
   /** The largest backoff, before jitter. Default 30 000. */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /**
    * The longest server retry hint (`retry-after-ms`, `Retry-After`) the policy waits for; after a
    * longer hint the call moves to the next model at once, or with none left fails with
    * `retry_hint_too_long`. Default 60 000.
    */
-  maxRetryAfterMs?: number;
+  maxRetryAfterMs?: number | undefined;
   /** One deadline for the whole logical call, attempts and waits included. Default 300 000. */
-  deadlineMs?: number;
+  deadlineMs?: number | undefined;
   /** The longest one attempt may take before its signal aborts (kind `timeout`). Default 120 000. */
-  attemptTimeoutMs?: number;
+  attemptTimeoutMs?: number | undefined;
   /** Breaker per endpoint; `false` turns breakers off. */
-  breaker?: CircuitBreakerOptions | false;
+  breaker?: CircuitBreakerOptions | false | undefined;
   /** The limits applied to every endpoint; none when absent. */
-  rateLimit?: RateLimitOptions;
+  rateLimit?: RateLimitOptions | undefined;
   /** Limits for particular endpoints (by {@link ChatModel.endpoint}), replacing `rateLimit`. */
-  rateLimitByEndpoint?: Readonly<Record<string, RateLimitOptions>>;
+  rateLimitByEndpoint?: Readonly<Record<string, RateLimitOptions>> | undefined;
   /** Retry budget per endpoint; `false` turns it off. */
-  retryBudget?: RetryBudgetOptions | false;
+  retryBudget?: RetryBudgetOptions | false | undefined;
   /** Time and timers; inject a manual clock in tests. Default the system clock. */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** Randomness in [0, 1) for backoff jitter. Default `Math.random`. */
-  random?: Random;
+  random?: Random | undefined;
 }
 
 /** Payload of each policy event, by name. Every event also carries `type` and `at` (clock time). */

@@ -8,11 +8,11 @@ interface NumberRule {
   /** Smallest accepted value. */
   min: number;
   /** True when `min` itself is refused (a ratio in (0, 1]). */
-  exclusiveMin?: boolean;
-  max?: number;
-  integer?: boolean;
+  exclusiveMin?: boolean | undefined;
+  max?: number | undefined;
+  integer?: boolean | undefined;
   /** True when `Infinity` means "no limit". */
-  allowInfinity?: boolean;
+  allowInfinity?: boolean | undefined;
   /** What to give, ending the error message: "Give …". */
   expected: string;
 }

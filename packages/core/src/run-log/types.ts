@@ -57,19 +57,19 @@ export interface EffectLogRow {
 
 /** Which run log rows a query covers; every field narrows it. */
 export interface EffectLogFilter {
-  threadId?: string;
-  agent?: string;
-  tenantId?: string;
-  kind?: EffectKind;
-  status?: JournalEntry['status'];
+  threadId?: string | undefined;
+  agent?: string | undefined;
+  tenantId?: string | undefined;
+  kind?: EffectKind | undefined;
+  status?: JournalEntry['status'] | undefined;
   /** Model calls answered by this model. */
-  model?: string;
+  model?: string | undefined;
   /** Steps started at or after this time. */
-  since?: number;
+  since?: number | undefined;
   /** Steps started before this time. */
-  until?: number;
+  until?: number | undefined;
   /** At most this many rows (the oldest first). */
-  limit?: number;
+  limit?: number | undefined;
 }
 
 /** A thread with its run log's totals, as `agentchart runs` lists it. */
@@ -103,26 +103,26 @@ export interface RunSummary {
 /** Which threads {@link RunLog.listRuns} lists; every field narrows it. */
 export interface RunFilter {
   /** This thread only. */
-  threadId?: string;
-  status?: RunStatus;
-  agent?: string;
-  tenantId?: string;
+  threadId?: string | undefined;
+  status?: RunStatus | undefined;
+  agent?: string | undefined;
+  tenantId?: string | undefined;
   /**
    * Threads whose id starts with this: a batch's prefix. A whole id matches more than its
    * thread (`acme-1` matches `acme-10`); use {@link threadFamily} for one thread.
    */
-  threadPrefix?: string;
+  threadPrefix?: string | undefined;
   /**
    * This thread and its child agents' threads: the id itself, and ids that continue it after
    * the child separator, `/` (`acme-1/0.delegating#0`; not `acme-10`).
    */
-  threadFamily?: string;
+  threadFamily?: string | undefined;
   /** Threads updated (their newest checkpoint written) at or after this time. */
-  since?: number;
+  since?: number | undefined;
   /** Threads updated before this time. */
-  until?: number;
+  until?: number | undefined;
   /** At most this many, the most recently updated first. */
-  limit?: number;
+  limit?: number | undefined;
 }
 
 /**

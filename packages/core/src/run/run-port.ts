@@ -83,7 +83,7 @@ export interface AppendJournalOptions {
    * not yet durable when the call resolves. Intents are always written at once: they must be
    * durable before the step acts.
    */
-  withCheckpoint?: boolean;
+  withCheckpoint?: boolean | undefined;
   /**
    * `false` for an intent that guards nothing: the intent of a step harmless to run again
    * (idempotent). It is committed (it survives the process being killed) but waits for the
@@ -91,7 +91,7 @@ export interface AppendJournalOptions {
    * `PutEffectOptions.durable`). Default true: an unsafe step's intent is durable before the
    * step acts.
    */
-  durable?: boolean;
+  durable?: boolean | undefined;
 }
 
 /**

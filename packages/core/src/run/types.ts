@@ -37,11 +37,11 @@ import type { TenantLimitName } from '../tenancy/types';
  */
 export interface RunLimits {
   /** Macrosteps the machine may take. */
-  maxSteps?: number;
-  maxModelCalls?: number;
+  maxSteps?: number | undefined;
+  maxModelCalls?: number | undefined;
   /** Input and output tokens together. */
-  maxTokens?: number;
-  maxCostUsd?: number;
+  maxTokens?: number | undefined;
+  maxCostUsd?: number | undefined;
   /**
    * Wall time from the run's start, on the injected clock. Time spent resting `waiting` counts
    * too: a run waiting for a person at the deadline gets `limit.reached` (or ends in `limit`)
@@ -50,9 +50,9 @@ export interface RunLimits {
    * ends in `limit` at once, before a reply is delivered. Leave it out, or size it for the
    * longest wait, on charts that wait for people.
    */
-  maxWallTimeMs?: number;
+  maxWallTimeMs?: number | undefined;
   /** What a chart handling `limit.reached` may still do to wrap up. */
-  wrapUp?: WrapUpGrace;
+  wrapUp?: WrapUpGrace | undefined;
 }
 
 /**
@@ -64,11 +64,11 @@ export interface RunLimits {
  */
 export interface WrapUpGrace {
   /** Model calls the wrap-up may make. Default 1. */
-  maxModelCalls?: number;
+  maxModelCalls?: number | undefined;
   /** Macrosteps the wrap-up may take. Default 25. */
-  maxSteps?: number;
+  maxSteps?: number | undefined;
   /** How long the wrap-up may take. Default 60 000. */
-  maxWallTimeMs?: number;
+  maxWallTimeMs?: number | undefined;
 }
 
 /** A pending human wait, as a run reports it. */

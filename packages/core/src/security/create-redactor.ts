@@ -9,17 +9,17 @@ import { environmentSecrets, type LabelledSecret } from './secret-environment';
  */
 export interface RedactionOptions {
   /** Values never to store or emit: passwords, tokens, the keys your tools hold. At least 6 characters each. */
-  secrets?: readonly string[];
+  secrets?: readonly string[] | undefined;
   /** Personal data to redact: built-in patterns by name, or your own. None by default. */
-  patterns?: readonly (PiiPatternName | RedactionPattern)[];
+  patterns?: readonly (PiiPatternName | RedactionPattern)[] | undefined;
   /**
    * Redact the values of environment variables named like credentials (`*_API_KEY`,
    * `*_TOKEN`, `*_SECRET*`, `*PASSWORD*` …, 8 characters or more), read when the agent is
    * created. Default true.
    */
-  environment?: boolean;
+  environment?: boolean | undefined;
   /** The text that replaces a match. Default `[REDACTED:<label>]`. */
-  replacement?: (label: string) => string;
+  replacement?: ((label: string) => string) | undefined;
 }
 
 /** Replaces secrets and personal data in text and in JSON-like values. */
@@ -48,11 +48,11 @@ export interface Redactor {
 /** Options of {@link createRedactor} beyond what a user configures. */
 export interface CreateRedactorOptions extends RedactionOptions {
   /** Credentials the agent's models hold; shorter than 12 characters they are placeholders (`local`). */
-  modelSecrets?: readonly string[];
+  modelSecrets?: readonly string[] | undefined;
   /** Credentials the agent's tools hold (`Tool.secrets`); shorter than 8 characters they are placeholders. */
-  toolSecrets?: readonly string[];
+  toolSecrets?: readonly string[] | undefined;
   /** The environment to read credentials from. Default `process.env`. */
-  env?: Readonly<Record<string, string | undefined>>;
+  env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 const redactorOptionNames = [

@@ -5,7 +5,7 @@ export interface RedactionPattern {
   /** What to find. Matched globally whatever its flags. */
   pattern: RegExp;
   /** Checks a match before it is redacted (a checksum, say); every match when absent. */
-  accept?: (match: string) => boolean;
+  accept?: ((match: string) => boolean) | undefined;
 }
 
 /** The built-in personal-data patterns, by name. */

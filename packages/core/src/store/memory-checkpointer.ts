@@ -49,7 +49,7 @@ export interface MemoryCheckpointerOptions {
    * only what is kept). A whole number, 1 or more: a thread is its latest checkpoint, and
    * with none kept it would be gone as soon as it was written. Default: all of them.
    */
-  retainCheckpoints?: number;
+  retainCheckpoints?: number | undefined;
 }
 
 /**

@@ -62,35 +62,35 @@ import type {
 /** Options of {@link SqliteCheckpointer}. */
 export interface SqliteCheckpointerOptions {
   /** The database file, created with its folder when absent. Default `.agentchart/runs.db`; `:memory:` for a private in-memory database. */
-  path?: string;
+  path?: string | undefined;
   /**
    * When a write is durable. `full` (default): fsynced before it returns, so it survives a
    * power loss. `normal`: it survives the process being killed, not the machine losing power;
    * writes are faster.
    */
-  synchronous?: SqliteSynchronous;
+  synchronous?: SqliteSynchronous | undefined;
   /** How long a write waits for another process's write to finish. Default 5000 ms. */
-  busyTimeoutMs?: number;
+  busyTimeoutMs?: number | undefined;
   /** Check the whole file with SQLite's `quick_check` when opening. Default false. */
-  verify?: boolean;
+  verify?: boolean | undefined;
   /**
    * Threads at rest (waiting, done, failed…) whose last state is kept in memory, so their next
    * checkpoint is a delta. Default 256. Runs in progress are remembered whatever this is (up
    * to 16,384 at once): their state is the run's own, shared, not a copy.
    */
-  cachedThreads?: number;
+  cachedThreads?: number | undefined;
   /**
    * Open an existing database to read it only: nothing is created, migrated or written (not
    * even the switch to WAL), so it works on a read-only file or folder; every write is
    * refused with `storage.read_only`. Default false.
    */
-  readOnly?: boolean;
+  readOnly?: boolean | undefined;
   /**
    * Keep the run log: a row in `effect_log` for every journal record, written in the same
    * transaction (see {@link SqliteCheckpointer.listEffectLog}). `false` writes the journal
    * only; the log then answers from the rows it has. Default true.
    */
-  runLog?: boolean;
+  runLog?: boolean | undefined;
 }
 
 /**

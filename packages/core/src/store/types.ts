@@ -334,7 +334,7 @@ export interface StoredThread {
 /** Options of {@link Checkpointer.listThreads}. */
 export interface ListThreadsOptions {
   /** Only threads in this status. */
-  status?: RunStatus;
+  status?: RunStatus | undefined;
 }
 
 /** Options of {@link Checkpointer.listDue}. */
@@ -361,9 +361,9 @@ export interface PruneOptions {
    */
   statuses: readonly Exclude<RunStatus, 'running' | 'waiting'>[];
   /** Threads deleted per transaction. Default 500. */
-  batchSize?: number;
+  batchSize?: number | undefined;
   /** Stop after this many threads (the next call continues). Default: no limit. */
-  maxThreads?: number;
+  maxThreads?: number | undefined;
 }
 
 /** What {@link Checkpointer.prune} deleted. */
@@ -405,7 +405,7 @@ export interface EraseResult {
 /** Options of {@link Checkpointer.listTenantThreads}. */
 export interface ListTenantThreadsOptions {
   /** Threads read per query while scanning. Default 500. */
-  batchSize?: number;
+  batchSize?: number | undefined;
 }
 
 /** Who owns a thread, until when. See {@link Checkpointer.acquireLease}. */

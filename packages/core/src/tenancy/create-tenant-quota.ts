@@ -16,8 +16,8 @@ export interface TenantQuotaOptions {
   /** The same limits for every tenant, or a tenant's own (undefined: unlimited). */
   limits: TenantLimits | ((tenantId: string) => TenantLimits | undefined);
   /** Default: in memory. Share one store between processes for one quota across them. */
-  store?: QuotaStore;
-  clock?: Clock;
+  store?: QuotaStore | undefined;
+  clock?: Clock | undefined;
 }
 
 const minuteMs = 60_000;

@@ -16,7 +16,7 @@ export class MemoryQuotaStore implements QuotaStore {
    */
   #sweepAbove = minSweepAbove;
 
-  constructor(options: { clock?: Clock } = {}) {
+  constructor(options: { clock?: Clock | undefined } = {}) {
     checkOptionNames('MemoryQuotaStore', options, ['clock']);
     const { clock = systemClock } = options;
     this.#clock = clock;

@@ -1,10 +1,10 @@
 /** Limits one tenant has across all its runs. Absent fields are unlimited. */
 export interface TenantLimits {
-  requestsPerMinute?: number;
-  requestsPerDay?: number;
+  requestsPerMinute?: number | undefined;
+  requestsPerDay?: number | undefined;
   /** Input and output tokens together. */
-  tokensPerMinute?: number;
-  tokensPerDay?: number;
+  tokensPerMinute?: number | undefined;
+  tokensPerDay?: number | undefined;
 }
 
 /** The name of a tenant limit, as a run's `limit` outcome reports it. */

@@ -32,7 +32,7 @@ export interface ScriptedPathOutcome {
   /** How the outcome is named in the report. */
   name: string;
   /** What the chart receives: the effect's output, or an error with its code. */
-  result: { output: unknown } | { error: { code: string; message?: string } };
+  result: { output: unknown } | { error: { code: string; message?: string | undefined } };
   /** Answers the effect's model calls; `index` counts this effect's calls from 0. */
   answer: ScriptedHandler;
 }
@@ -44,16 +44,16 @@ export interface EffectPathOptions {
    * that JSON), a tool loop's final text, a human wait's reply, the output of an actor that
    * calls no model (which is stood in for).
    */
-  outputs?: readonly unknown[];
+  outputs?: readonly unknown[] | undefined;
   /** Outcomes answered by your script: a cascade, a router → generator → verifier … */
-  scripted?: readonly ScriptedPathOutcome[];
+  scripted?: readonly ScriptedPathOutcome[] | undefined;
   /**
    * The tool call that makes one of a tool loop's tools fail, for the `tool-error` edge; a
    * path on which that tool does not fail with these arguments is reported.
    */
-  toolError?: { tool: string; arguments: unknown };
+  toolError?: { tool: string; arguments: unknown } | undefined;
   /** Built-in failure edges to walk. Default: every one that applies to the effect's kind. */
-  failures?: readonly PathFailure[];
+  failures?: readonly PathFailure[] | undefined;
 }
 
 /** Options of {@link testAgentPaths}. */
@@ -61,31 +61,31 @@ export interface TestAgentPathsOptions<TMachine extends AnyStateMachine> {
   machine: TMachine;
   input: InputFrom<TMachine>;
   /** What each invoke may do, by invoke id (its `id`, else XState's generated one). */
-  effects?: Readonly<Record<string, EffectPathOptions>>;
+  effects?: Readonly<Record<string, EffectPathOptions>> | undefined;
   /**
    * Events sent from outside (a cancel button, a webhook), walked in every state that takes
    * them; a run receives them when it comes to rest there. Typed from the machine's events;
    * one no state takes is reported.
    */
-  events?: readonly EventFrom<TMachine>[];
+  events?: readonly EventFrom<TMachine>[] | undefined;
   /**
    * The agent's other options. Default `modelPolicy`: a single attempt per call, so a 429
    * reaches the chart at once rather than after real backoff.
    */
-  agent?: Omit<AgentSettings<TMachine>, 'machine' | 'models'>;
+  agent?: Omit<AgentSettings<TMachine>, 'machine' | 'models'> | undefined;
   /** `simple`: every path that visits no state twice (default); `shortest`: one per state. */
-  traversal?: 'simple' | 'shortest';
+  traversal?: 'simple' | 'shortest' | undefined;
   /** Also run, for each effect that calls a model, a path with a run limit hit there. Default true. */
-  limits?: boolean;
+  limits?: boolean | undefined;
   /** The most paths to run; more is an error that suggests `traversal: 'shortest'`. Default 500. */
-  maxPaths?: number;
+  maxPaths?: number | undefined;
   /**
    * The most distinct states the walk visits — a state is its value and its context — before
    * it gives up with `definition.invalid_option`. A context that grows on a cycle (a log
    * appended to at every outside event, a counter no guard bounds) has no end of states, and
    * the walk would fill memory. Default 10,000.
    */
-  maxStates?: number;
+  maxStates?: number | undefined;
 }
 
 /** One path run by {@link testAgentPaths}. */

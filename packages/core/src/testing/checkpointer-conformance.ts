@@ -20,30 +20,32 @@ export interface CheckpointerConformanceOptions<TStore extends Checkpointer> {
    * A second store on the same storage as `store`, as another process would open it (its
    * own connection or pool). Default: `store` itself, for a store that lives in memory.
    */
-  reopen?: (store: TStore) => TStore | Promise<TStore>;
+  reopen?: ((store: TStore) => TStore | Promise<TStore>) | undefined;
   /** Closes a store made by `create` or `reopen`. */
-  dispose?: (store: TStore) => void | Promise<void>;
+  dispose?: ((store: TStore) => void | Promise<void>) | undefined;
   /**
    * Damages the stored state of one checkpoint so it cannot be read, as a torn write or a
    * bad disk would. Give it when the store recovers past a corrupt checkpoint; the cases
    * that need it are left out otherwise.
    */
-  corruptCheckpoint?: (store: TStore, threadId: string, version: number) => Promise<void>;
+  corruptCheckpoint?:
+    | ((store: TStore, threadId: string, version: number) => Promise<void>)
+    | undefined;
   /**
    * Whether the store keeps a run log (`RunLog`: `listEffectLog`, `listRuns`,
    * `summariseCost`), whose cases then run too. Default true; false leaves them out.
    */
-  runLog?: boolean;
+  runLog?: boolean | undefined;
   /**
    * Whether the store implements the optional `saveWithLease`, whose cases then run too.
    * Default false.
    */
-  saveWithLease?: boolean;
+  saveWithLease?: boolean | undefined;
   /**
    * Whether the store implements the optional `erase` and `listTenantThreads`: their cases
    * then fail when one is missing. Default false: they run where the store has them.
    */
-  erase?: boolean;
+  erase?: boolean | undefined;
 }
 
 /**

@@ -15,24 +15,24 @@ import type {
 export interface ScriptedToolCall {
   name: string;
   arguments: unknown;
-  id?: string;
+  id?: string | undefined;
 }
 
 /** One scripted answer. A string is a plain text answer. */
 export type ScriptedResponse =
   | string
   | {
-      content?: string;
+      content?: string | undefined;
       /** Serialised as the answer's content: the value a structured call should receive. */
-      json?: unknown;
-      toolCalls?: ScriptedToolCall[];
-      finishReason?: FinishReason;
-      refusal?: string;
-      usage?: Partial<Usage>;
+      json?: unknown | undefined;
+      toolCalls?: ScriptedToolCall[] | undefined;
+      finishReason?: FinishReason | undefined;
+      refusal?: string | undefined;
+      usage?: { [Count in keyof Usage]?: Usage[Count] | undefined } | undefined;
       /** Thrown instead of answering (e.g. a ModelCallError to exercise the policy). */
-      error?: unknown;
+      error?: unknown | undefined;
       /** Latency of this answer, overriding the model's. */
-      latencyMs?: number;
+      latencyMs?: number | undefined;
     };
 
 /** A function of the request that answers it; `index` counts calls from 0. */
@@ -41,12 +41,12 @@ export type ScriptedHandler = (request: ChatRequest, index: number) => ScriptedR
 /** Options of {@link scriptedModel}. */
 export interface ScriptedModelOptions {
   /** Answers in order; a function entry answers from the request. Ignored when `handler` is set. */
-  responses?: (ScriptedResponse | ScriptedHandler)[];
+  responses?: (ScriptedResponse | ScriptedHandler)[] | undefined;
   /** Answers every call from the request. */
-  handler?: ScriptedHandler;
-  modelName?: string;
+  handler?: ScriptedHandler | undefined;
+  modelName?: string | undefined;
   /** Simulated latency per call. Default 0 (no timer at all). */
-  latencyMs?: number;
+  latencyMs?: number | undefined;
   /**
    * Default: a 128 000-token window priced like a small hosted model; `undefined` is the
    * default too, as with every option. `null` leaves the model without metadata, as a model
@@ -54,7 +54,7 @@ export interface ScriptedModelOptions {
    */
   metadata?: ModelMetadata | null | undefined;
   /** Clock for simulated latency. */
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 const optionNames = optionNamesOf<ScriptedModelOptions>({

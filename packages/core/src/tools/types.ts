@@ -63,27 +63,27 @@ export interface ToolOptions<TInput extends z.ZodType, TOutput extends z.ZodType
    * When a call waits for a person's approval. Default `when-untrusted` for `unsafe` tools,
    * `never` for the others. See {@link ToolApproval}.
    */
-  approval?: ToolApproval;
+  approval?: ToolApproval | undefined;
   /**
    * The tool's output is the developer's own data (a clock, a calculator, a lookup in a
    * table only you write), not text an outsider may have written: it is not fenced as
    * untrusted for the model and does not make a tool loop's conversation untrusted.
    * Default false: every tool output is untrusted.
    */
-  trustedOutput?: boolean;
+  trustedOutput?: boolean | undefined;
   /**
    * The call is aborted after this long and fails with `tool.timeout`. Default 30 s. An
    * `unsafe` tool's call may have acted by then: its `reconcile` is asked, and without an
    * answer either way it fails with `effect.ambiguous` (for the chart, never the model).
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * Credentials the tool holds (the API key it sends upstream): an agent that uses the tool
    * redacts them wherever a value is checkpointed, journaled, emitted or logged, as it does its
    * models' keys — an upstream that echoes a key in an answer or an error stores none.
    * Values under 8 characters are taken for placeholders and left alone. Default none.
    */
-  secrets?: readonly string[];
+  secrets?: readonly string[] | undefined;
   execute(input: z.output<TInput>, context: ToolExecuteContext): Promise<z.input<TOutput>>;
   /**
    * For `unsafe` tools only (refused on others, which are never asked: a `pure` or
@@ -99,10 +99,23 @@ export interface ToolOptions<TInput extends z.ZodType, TOutput extends z.ZodType
   ): Promise<ReconcileResult<z.input<TOutput>>>;
 }
 
+/** The options of {@link ToolOptions} that {@link defineTool} fills in when left out. */
+type DefaultedToolOption = 'approval' | 'trustedOutput' | 'timeoutMs' | 'secrets';
+
 /** A tool with its typed contract and the JSON Schema sent to the model. */
 export interface Tool<TInput extends z.ZodType = z.ZodType, TOutput extends z.ZodType = z.ZodType>
-  extends Required<Omit<ToolOptions<TInput, TOutput>, 'reconcile'>> {
+  extends Omit<ToolOptions<TInput, TOutput>, DefaultedToolOption | 'reconcile'> {
   readonly kind: 'agentchart.tool';
+  // Given or defaulted, never `undefined`: `Required<ToolOptions>` would keep the
+  // `| undefined` the options allow.
+  /** {@link ToolOptions.approval}, or its default. */
+  approval: ToolApproval;
+  /** {@link ToolOptions.trustedOutput}, or false. */
+  trustedOutput: boolean;
+  /** {@link ToolOptions.timeoutMs}, or 30 000. */
+  timeoutMs: number;
+  /** {@link ToolOptions.secrets}, or none. */
+  secrets: readonly string[];
   reconcile: ToolOptions<TInput, TOutput>['reconcile'];
   /** JSON Schema of `input`, made once at definition. */
   readonly parameters: Record<string, unknown>;

@@ -10,7 +10,11 @@ export class CalculatorError extends Error {
 
   constructor(
     message: string,
-    { expression, position, expected }: { expression: string; position: number; expected?: string },
+    {
+      expression,
+      position,
+      expected,
+    }: { expression: string; position: number; expected?: string | undefined },
   ) {
     super(`${message}\n${pointAt(expression, position)}`);
     this.name = 'CalculatorError';

@@ -12,7 +12,7 @@ import type { ExpressionLimits } from './types';
 /** Options of {@link calculatorTool}. */
 export interface CalculatorToolOptions extends ExpressionLimits {
   /** The tool's name as the model sees it. Default `calculator`. */
-  name?: string;
+  name?: string | undefined;
 }
 
 /** The input schema of {@link calculatorTool}, with a given length limit. */

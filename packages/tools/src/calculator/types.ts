@@ -28,7 +28,7 @@ export type ExpressionNode =
 /** Limits on what the calculator accepts. */
 export interface ExpressionLimits {
   /** Longest expression accepted, in characters. Default 1,000. */
-  maxLength?: number;
+  maxLength?: number | undefined;
   /** Deepest nesting of parentheses, calls, unary signs and powers. Default 50. */
-  maxDepth?: number;
+  maxDepth?: number | undefined;
 }

@@ -11,27 +11,27 @@ export interface SandboxOptions {
    * whole result in a journal row: above about half the agent's `maxJournalValueBytes`, a file
    * written as JSON may not fit, and the call fails with `tool.output_too_large`.
    */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
   /** Most entries `list_directory` returns. Default 1,000. */
-  maxEntries?: number;
+  maxEntries?: number | undefined;
   /**
    * Let the tools read and replace files that have more than one name (hard links).
    * Default false: such a file is refused, since another of its names may be outside the
    * root and no check on the path can tell.
    */
-  allowHardLinks?: boolean;
+  allowHardLinks?: boolean | undefined;
   /**
    * Let `write_file` replace a file whose mode makes it read-only for this process (for a
    * process running as root: a file with no write bit at all). Default false: the file is
    * left as it is and the call is refused.
    */
-  replaceReadOnlyFiles?: boolean;
+  replaceReadOnlyFiles?: boolean | undefined;
 }
 
 /** Options of {@link fileSystemTools}. */
 export interface FileSystemToolsOptions extends SandboxOptions {
   /** Offer `write_file` too. Default false: the tools are read-only. */
-  allowWrite?: boolean;
+  allowWrite?: boolean | undefined;
 }
 
 /** One entry of a directory listing. */

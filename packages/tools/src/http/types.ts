@@ -22,7 +22,7 @@ export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** Options of {@link httpTool}. */
 export interface HttpToolOptions {
   /** The tool's name as the model sees it. Default `http_request`. */
-  name?: string;
+  name?: string | undefined;
   /**
    * The hosts the model may reach: `api.example.com`, `api.example.com:8443`, `*.example.com`
    * (any subdomain), or `*` (any host). An entry without a port allows ports 80 and 443;
@@ -34,42 +34,42 @@ export interface HttpToolOptions {
    * any other method makes it `unsafe` (never retried, approval-gated where the agent asks for
    * it). To keep reads `pure` beside writes, define two tools.
    */
-  methods?: readonly HttpMethod[];
+  methods?: readonly HttpMethod[] | undefined;
   /**
    * Addresses or CIDR blocks to allow although they are in a refused range (loopback,
    * private, link-local, CGNAT, unique-local…), e.g. `['10.20.0.0/16']` for an internal API.
    * Cloud metadata addresses (169.254.169.254, fd00:ec2::254, …) stay refused.
    */
-  allowAddresses?: readonly string[];
+  allowAddresses?: readonly string[] | undefined;
   /**
    * Headers sent with every request (an API key, a user agent). The model neither sees nor
    * overrides them; they are dropped when a redirect leaves the origin they were sent to. The
    * values of those named like credentials (`authorization`, `x-api-key`, `cookie` …) are the
    * tool's `secrets`: an agent redacts them from everything it stores and emits.
    */
-  headers?: Readonly<Record<string, string>>;
+  headers?: Readonly<Record<string, string>> | undefined;
   /**
    * Request header names the model may set. Default: `accept`, `accept-language`,
    * `content-type`, `if-match`, `if-none-match`, `if-modified-since`.
    */
-  allowedRequestHeaders?: readonly string[];
+  allowedRequestHeaders?: readonly string[] | undefined;
   /**
    * Largest response body read, in bytes; the rest is cut off and `truncated` set. Default
    * 256 KiB. A chart's `toolCall` keeps the whole result in a journal row: above about half
    * the agent's `maxJournalValueBytes`, a body written as JSON may not fit, and the call fails
    * with `tool.output_too_large`.
    */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
   /** Largest request body the model may send, in bytes. Default 64 KiB. */
-  maxRequestBytes?: number;
+  maxRequestBytes?: number | undefined;
   /** Most redirects followed (each one checked like the first request). Default 5. */
-  maxRedirects?: number;
+  maxRedirects?: number | undefined;
   /**
    * The whole call, redirects included, is aborted after this long and fails with `RunError`
    * `tool.timeout` (`details.tool`, `details.timeoutMs`), in an agent or called directly.
    * Default 15 s.
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Default: the operating system's resolver. */
-  resolve?: HostResolver;
+  resolve?: HostResolver | undefined;
 }

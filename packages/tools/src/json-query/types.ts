@@ -21,27 +21,27 @@ export type JsonQueryResponse =
 /** Options of {@link jsonQueryTool}. */
 export interface JsonQueryToolOptions {
   /** The tool's name as the model sees it. Default `json_query`. */
-  name?: string;
+  name?: string | undefined;
   /**
    * The document the model queries: a JSON value, or a function returning one (called for
    * each query, so it can read fresh data). Without it, the model passes the document as
    * JSON text in each call. A value JSON cannot write (a cycle, a bigint) is refused when the
    * tool is made; a function's answer is checked at each call.
    */
-  data?: unknown;
+  data?: unknown | undefined;
   /** What the document holds, for the model. Appended to the description. */
-  dataHint?: string;
+  dataHint?: string | undefined;
   /** Longest document the model may pass, in characters. Default 1,000,000. */
-  maxDocumentChars?: number;
+  maxDocumentChars?: number | undefined;
   /** Longest query, in characters. Default 1,000. */
-  maxQueryLength?: number;
+  maxQueryLength?: number | undefined;
   /** Longest result returned, in characters of JSON; the rest is cut and `truncated` set. Default 100,000. */
-  maxOutputChars?: number;
+  maxOutputChars?: number | undefined;
   /**
    * The evaluation is stopped after this long and fails with `RunError` `tool.timeout`
    * (`details.tool`, `details.timeoutMs`), in an agent or called directly. Default 2 s.
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Heap limit of the worker that evaluates queries, in MiB: 8 or more. Default 128. */
-  maxMemoryMb?: number;
+  maxMemoryMb?: number | undefined;
 }

@@ -4,7 +4,7 @@ export interface RetrievalDocument {
   id: string;
   text: string;
   /** Returned with each result (a title, a URL, a date). */
-  metadata?: Record<string, string | number | boolean>;
+  metadata?: Record<string, string | number | boolean> | undefined;
 }
 
 /**
@@ -22,24 +22,24 @@ export type RetrievalMode = 'keyword' | 'vector' | 'hybrid';
 /** Options of {@link retrievalTool}. */
 export interface RetrievalToolOptions {
   /** The tool's name as the model sees it. Default `search_documents`. */
-  name?: string;
+  name?: string | undefined;
   /** The documents to search, indexed once when the tool is made. */
   documents: readonly RetrievalDocument[];
   /** What the documents are, for the model. Appended to the description. */
-  corpusHint?: string;
+  corpusHint?: string | undefined;
   /**
    * Enables vector search (`vector` and `hybrid` modes). Documents are embedded once, on the
    * first search that needs them.
    */
-  embedder?: Embedder;
+  embedder?: Embedder | undefined;
   /** The mode used when the model does not choose. Default `hybrid` with an embedder, else `keyword`. */
-  defaultMode?: RetrievalMode;
+  defaultMode?: RetrievalMode | undefined;
   /** Most results per search. Default 5. */
-  maxResults?: number;
+  maxResults?: number | undefined;
   /** Longest text returned per result, in characters; longer texts are cut. Default 1,000. */
-  maxResultChars?: number;
+  maxResultChars?: number | undefined;
   /** Texts sent to the embedder per call when indexing. Default 64. */
-  embedBatchSize?: number;
+  embedBatchSize?: number | undefined;
   /** A search (embedding included) is aborted after this long. Default 10 s. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }

@@ -38,7 +38,7 @@ export type SqlQueryResponse =
 /** Options of {@link sqlQueryTool}. */
 export interface SqlQueryToolOptions {
   /** The tool's name as the model sees it. Default `sql_query`. */
-  name?: string;
+  name?: string | undefined;
   /**
    * The SQLite database file. It is opened read-only, for each query. A path that exists when
    * the tool is made must be an SQLite file (it may also be made later, before the first call).
@@ -49,7 +49,7 @@ export interface SqlQueryToolOptions {
    * tool's description; the model can also read the schema from `sqlite_schema`, unless
    * `tables` leaves it out.
    */
-  schemaHint?: string;
+  schemaHint?: string | undefined;
   /**
    * Tables the model may read. Default: every table, and `sqlite_schema` (every table's,
    * view's and trigger's SQL). Given, only these: `sqlite_schema` is readable only when
@@ -58,17 +58,17 @@ export interface SqlQueryToolOptions {
    * `SELECT * FROM orders LIMIT 0`. When the file exists as the tool is made, a name it has
    * no table or view of is refused then.
    */
-  tables?: readonly string[];
+  tables?: readonly string[] | undefined;
   /** Most rows returned; the rest are left out and `truncated` set. Default 200. */
-  maxRows?: number;
+  maxRows?: number | undefined;
   /** Most bytes of rows returned (as JSON). Default 256 KiB. */
-  maxResultBytes?: number;
+  maxResultBytes?: number | undefined;
   /** Longest SQL text accepted, in characters. Default 10,000. */
-  maxSqlLength?: number;
+  maxSqlLength?: number | undefined;
   /**
    * The query process is killed after this long, and the call fails with `RunError`
    * `tool.timeout` (`details.tool`, `details.timeoutMs`), in an agent or called directly.
    * Default 5 s.
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }

@@ -35,38 +35,38 @@ export type LangChainModelSource =
 /** Options of {@link langChainChatModel}. */
 export interface LangChainChatModelOptions {
   /** Defaults to the model's `model` or `modelName` field, else its class name. */
-  modelName?: string;
+  modelName?: string | undefined;
   /**
    * Identity for breakers and rate limits; defaults to `langchain:<class name>:<model name>`,
    * with the client's base URL before the model name when the model has one (`ChatOpenAI`'s
    * `configuration.baseURL`), so two servers never share a breaker.
    */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** Context window, limits and prices; on top of the built-in entry when the name is known. */
-  metadata?: Partial<ModelMetadata>;
+  metadata?: { [Field in keyof ModelMetadata]?: ModelMetadata[Field] | undefined } | undefined;
   /** Limit for one attempt, from request to last streamed byte. No limit by default. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Stream answers: `true` always, `false` never; by default when the caller passes `onToken`. */
-  streaming?: boolean;
+  streaming?: boolean | undefined;
   /**
    * How structured output is asked for. The OpenAI-style `response_format` call option goes
    * to every model (those that do not know it ignore it); `json_mode` (the default unless
    * `metadata.supportsJsonSchema`) also puts the schema in the system prompt, so models
    * without a response format still see it. The harness validates the answer either way.
    */
-  structuredOutput?: StructuredOutputMode;
+  structuredOutput?: StructuredOutputMode | undefined;
   /**
    * Credentials the model holds, for the agent to redact from everything it stores, emits or
    * logs. The model's own string fields named like API keys (`apiKey`, `openAIApiKey`,
    * `anthropicApiKey` …) are added to these.
    */
-  secrets?: readonly string[];
+  secrets?: readonly string[] | undefined;
   /**
    * The most tools one request may offer (OpenAI: 128): a request with more fails with a
    * `ModelCallError` of kind `too_many_tools` before it is sent. No limit by default: the
    * model may be any provider's.
    */
-  maxTools?: number;
+  maxTools?: number | undefined;
 }
 
 /** The values of a LangChain model's own fields named like API keys. */

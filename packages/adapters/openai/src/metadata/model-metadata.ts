@@ -54,7 +54,7 @@ export function lookupModelMetadata(model: string): ModelMetadata | undefined {
  */
 export function resolveModelMetadata(
   model: string,
-  overrides: Partial<ModelMetadata> | undefined,
+  overrides: { [Field in keyof ModelMetadata]?: ModelMetadata[Field] | undefined } | undefined,
 ): ModelMetadata | undefined {
   const known = lookupModelMetadata(model);
   if (!overrides) return known;

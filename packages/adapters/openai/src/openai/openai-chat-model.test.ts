@@ -583,6 +583,27 @@ describe('openAIChatModel', () => {
       expect(chatModel.endpoint).toBe(`openai:${baseURL}:gpt-4o-mini`);
     });
 
+    it('takes an option given as undefined as one left out: the environment and defaults apply', async () => {
+      // As `exactOptionalPropertyTypes` code writes it: `{ baseURL: process.env.X }`.
+      vi.stubEnv('OPENAI_API_KEY', 'sk-test');
+      vi.stubEnv('OPENAI_BASE_URL', baseURL);
+      server.enqueue(replies.text('from env'));
+      const chatModel = openAIChatModel({
+        model: 'gpt-4o',
+        apiKey: undefined,
+        baseURL: undefined,
+        timeoutMs: undefined,
+        metadata: { contextWindow: undefined, maxOutputTokens: undefined },
+        structuredOutput: undefined,
+        streaming: undefined,
+        maxTools: undefined,
+      });
+      expect(chatModel.endpoint).toBe(`openai:${baseURL}:gpt-4o`);
+      expect(chatModel.metadata).toEqual(openAIChatModel({ model: 'gpt-4o' }).metadata);
+      expect((await ask(chatModel)).content).toBe('from env');
+      expect(server.requests[0]?.headers.authorization).toBe('Bearer sk-test');
+    });
+
     it('reports the key it holds, from the option or the environment, for the agent to redact', () => {
       vi.stubEnv('OPENAI_API_KEY', 'sk-from-the-environment-0123456789');
       expect(openAIChatModel({ model: 'gpt-4o-mini', baseURL }).secrets).toEqual([

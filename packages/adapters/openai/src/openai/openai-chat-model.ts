@@ -28,7 +28,7 @@ export interface OpenAIChatModelOptions {
    * Defaults to the `OPENAI_API_KEY` environment variable. Either way the model reports it as
    * one of its `secrets`, and the agent redacts it from everything it stores, emits or logs.
    */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /**
    * Any OpenAI-compatible endpoint (LM Studio, Ollama, vLLM, Groq). Defaults to the
    * `OPENAI_BASE_URL` environment variable, then `https://api.openai.com/v1`. It must be an
@@ -38,27 +38,27 @@ export interface OpenAIChatModelOptions {
    * takes its key in the query (`?api_key=…`) works: the endpoint's name leaves the query
    * out, and values of parameters named like credentials are redacted as the API key is.
    */
-  baseURL?: string;
+  baseURL?: string | undefined;
   /** Limit for one attempt, from request to last streamed byte. No limit by default. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Context window, limits and prices; on top of the built-in entry for known OpenAI models. */
-  metadata?: Partial<ModelMetadata>;
+  metadata?: { [Field in keyof ModelMetadata]?: ModelMetadata[Field] | undefined } | undefined;
   /**
    * How structured output is asked for: native `json_schema` (default) or `json_mode` for
    * servers without it (default when `metadata.supportsJsonSchema` is false).
    */
-  structuredOutput?: StructuredOutputMode;
+  structuredOutput?: StructuredOutputMode | undefined;
   /**
    * Stream answers: `true` always, `false` never; by default when the caller passes
    * `onToken`. A request with both tools and a json_schema format is always streamed.
    */
-  streaming?: boolean;
+  streaming?: boolean | undefined;
   /**
    * The most tools one request may offer. Default 128, OpenAI's limit: a request with more
    * fails with a `ModelCallError` of kind `too_many_tools` before it is sent, instead of a 400
    * from the provider. Set it for a compatible server with another limit (`Infinity`: none).
    */
-  maxTools?: number;
+  maxTools?: number | undefined;
 }
 
 const defaultBaseURL = 'https://api.openai.com/v1';

@@ -13,13 +13,13 @@ import type {
 /** Options of {@link createOpenAITestServer}. */
 export interface OpenAITestServerOptions {
   /** Replies served first, one per request, in order. */
-  replies?: ScriptedReply[];
+  replies?: ScriptedReply[] | undefined;
   /** Answers each request once the queue is empty, so a test can answer from the messages. */
-  handler?: ReplyHandler;
+  handler?: ReplyHandler | undefined;
   /** When set, a request without `Authorization: Bearer <apiKey>` gets OpenAI's 401. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** The clock stamped on recorded requests; `Date.now` by default. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /** A running fault-injecting OpenAI-compatible server; see {@link createOpenAITestServer}. */

@@ -187,7 +187,11 @@ export const replies = {
       type = 'invalid_request_error',
       code = null,
       headers = {},
-    }: { type?: string; code?: string | null; headers?: Record<string, string> } = {},
+    }: {
+      type?: string | undefined;
+      code?: string | null | undefined;
+      headers?: Record<string, string> | undefined;
+    } = {},
   ): HttpErrorReply {
     return { kind: 'http_error', status, headers, body: errorBody(message, type, code) };
   },

@@ -1,7 +1,7 @@
 /** A tool call the scripted model makes. `arguments` goes out verbatim, so it may be invalid JSON. */
 export interface ScriptedToolCall {
   /** Defaults to `call_<n>`. */
-  id?: string;
+  id?: string | undefined;
   name: string;
   arguments: string;
 }
@@ -10,7 +10,7 @@ export interface ScriptedToolCall {
 export interface ScriptedUsage {
   inputTokens: number;
   outputTokens: number;
-  cachedInputTokens?: number;
+  cachedInputTokens?: number | undefined;
 }
 
 /** Why the scripted model stopped, as OpenAI spells it. */
@@ -19,7 +19,7 @@ export type ScriptedFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_f
 /** Fields every scripted reply accepts. */
 export interface ReplyTiming {
   /** Wait this long before answering (the request is recorded on arrival). */
-  delayMs?: number;
+  delayMs?: number | undefined;
 }
 
 /**
@@ -28,24 +28,24 @@ export interface ReplyTiming {
  */
 export interface MessageReply extends ReplyTiming {
   kind: 'message';
-  content?: string;
-  toolCalls?: ScriptedToolCall[];
+  content?: string | undefined;
+  toolCalls?: ScriptedToolCall[] | undefined;
   /** Sent as `message.refusal` (or `delta.refusal` deltas), with `content: null`. */
-  refusal?: string;
+  refusal?: string | undefined;
   /** Defaults to `tool_calls` when there are tool calls, else `stop`. */
-  finishReason?: ScriptedFinishReason;
-  usage?: ScriptedUsage;
+  finishReason?: ScriptedFinishReason | undefined;
+  usage?: ScriptedUsage | undefined;
   /**
    * Report no usage: no `usage` in a whole body, no usage chunk at the end of a stream even
    * when `stream_options.include_usage` asks for one, as some compatible servers do.
    */
-  omitUsage?: boolean;
+  omitUsage?: boolean | undefined;
   /** The model name the response claims; defaults to the request's `model`. */
-  model?: string;
+  model?: string | undefined;
   /** How streamed content is split into deltas; defaults to word by word. */
-  chunks?: string[];
+  chunks?: string[] | undefined;
   /** Extra response headers. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /** OpenAI's error body: `{ error: { message, type, param, code } }`. */
@@ -63,7 +63,7 @@ export interface HttpErrorReply extends ReplyTiming {
   kind: 'http_error';
   status: number;
   body: OpenAIErrorBody | string;
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /** The connection is reset (TCP RST) before any response byte is sent. */
@@ -86,7 +86,7 @@ export interface StallReply {
 export interface PartialReply {
   kind: 'partial';
   message: MessageReply;
-  afterEvents?: number;
+  afterEvents?: number | undefined;
   end: 'cut' | 'stall' | 'close';
 }
 

@@ -34,13 +34,13 @@ export interface ThrowawayPostgresOptions {
    * cost. Default false: tests need no durability across a machine's crash, and start faster
    * and run faster without it.
    */
-  fsync?: boolean;
+  fsync?: boolean | undefined;
   /**
    * Make every login prove this password (SCRAM-SHA-256), as a production server does: for
    * testing what a client without it, or with a wrong one, meets. Default: none, and every
    * login is trusted.
    */
-  password?: string;
+  password?: string | undefined;
 }
 
 /** A free TCP port on 127.0.0.1. */

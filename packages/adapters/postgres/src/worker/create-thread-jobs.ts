@@ -11,20 +11,20 @@ import { threadQueues } from './thread-queues';
 export interface ThreadJobsOptions extends ThreadQueueSettings {
   connectionString: string;
   /** The schema of pg-boss's job tables; the workers' `jobSchema`. Default `agentchart_jobs`. */
-  jobSchema?: string;
+  jobSchema?: string | undefined;
   /**
    * Errors of the queue's connections while no call is waiting on them (the server restarted,
    * an idle connection was dropped): the queue reconnects on its next call. Default: a
    * process warning, typed, and one a minute for failures alike. Without a listener such an
    * error would end the process.
    */
-  onError?: (error: unknown) => void;
+  onError?: ((error: unknown) => void) | undefined;
   /**
    * How long a call may wait for a connection, and for each answer, before it fails with a
    * `StorageError` (`storage.unavailable` or `storage.timeout`): a hung server cannot hold an
    * API request's `jobs.start()` or `close()` for ever. Default 30 000.
    */
-  queryTimeoutMs?: number;
+  queryTimeoutMs?: number | undefined;
 }
 
 /**

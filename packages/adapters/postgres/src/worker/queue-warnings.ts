@@ -3,14 +3,14 @@ import { describeServer, storageFailure } from '../postgres-storage-error';
 /** Options of {@link queueWarnings}; the defaults are a process warning and the system clock. */
 export interface QueueWarningsOptions {
   /** How long a failure like one already shown stays quiet. Default 60 000. */
-  quietMs?: number;
+  quietMs?: number | undefined;
   /** The clock, in milliseconds. Default: `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /**
    * Shows a warning: a failure (typed when it is the database's), or how many like it were not
    * shown. Default: `process.emitWarning`.
    */
-  warn?: (warning: Error | string) => void;
+  warn?: ((warning: Error | string) => void) | undefined;
 }
 
 /** Failures told apart at most; past this many kinds, the oldest is forgotten. */

@@ -12,14 +12,14 @@ export interface ThreadJobResultOptions {
    * How long to wait for the job to finish before failing with `job.timeout` (the job goes
    * on). 0 looks once. Default 30 000.
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * The tenant the caller acts for, as given to the job's `start`, `reply`, `event` or
    * `wake`. When given, a job sent for another tenant, or for none, is answered as one that
    * does not exist (`job.not_found`), naming nothing of it: a job id shown to one tenant
    * never tells another what became of that tenant's thread (ADR 0065).
    */
-  tenantId?: string;
+  tenantId?: string | undefined;
 }
 
 /** What `jobs.start`, `reply`, `event` and `wake` resolve to: pg-boss's job ids. */

@@ -41,9 +41,9 @@ export interface ThreadQueueSettings {
    * A worker that stops heartbeating for this long (it crashed, or its machine did) loses
    * its jobs to the others. At least 10 (pg-boss's minimum). Default 10.
    */
-  heartbeatSeconds?: number;
+  heartbeatSeconds?: number | undefined;
   /** The longest one job (one thread's run to its next rest) may take. Default 3600. */
-  expireInSeconds?: number;
+  expireInSeconds?: number | undefined;
 }
 
 /** The pg-boss queue options every thread queue gets. */
@@ -114,7 +114,11 @@ export class ThreadJobs {
    */
   start(
     agent: string,
-    { threadId, input, tenantId }: { threadId: string; input: unknown; tenantId?: string },
+    {
+      threadId,
+      input,
+      tenantId,
+    }: { threadId: string; input: unknown; tenantId?: string | undefined },
   ): Promise<string> {
     const job: ThreadJob = { kind: 'start', threadId, input, ...tenantOf(tenantId) };
     return this.#sendOne(agent, job, tenantId);
@@ -133,7 +137,7 @@ export class ThreadJobs {
       waitId,
       value,
       tenantId,
-    }: { threadId: string; waitId: string; value: unknown; tenantId?: string },
+    }: { threadId: string; waitId: string; value: unknown; tenantId?: string | undefined },
   ): Promise<string> {
     return this.#sendOne(
       agent,
@@ -156,7 +160,11 @@ export class ThreadJobs {
       threadId,
       event,
       tenantId,
-    }: { threadId: string; event: { type: string; [key: string]: unknown }; tenantId?: string },
+    }: {
+      threadId: string;
+      event: { type: string; [key: string]: unknown };
+      tenantId?: string | undefined;
+    },
   ): Promise<string> {
     return this.#sendOne(
       agent,
@@ -181,7 +189,7 @@ export class ThreadJobs {
     }: {
       reason: 'due' | 'orphaned';
       tenantId?: string | undefined;
-      dedupeSeconds?: number;
+      dedupeSeconds?: number | undefined;
     },
   ): Promise<string | null> {
     return this.#send(agent, { kind: 'wake', threadId, reason, ...tenantOf(tenantId) }, tenantId, {

@@ -12,7 +12,7 @@ export function customScorer<TInput = any, TExpected = any>(
   judge: (
     input: ScoreInput<TInput, TExpected>,
   ) => boolean | number | ScoreResult | Promise<boolean | number | ScoreResult>,
-  options: { passAt?: number } = {},
+  options: { passAt?: number | undefined } = {},
 ): Scorer<TInput, TExpected> {
   // A misspelt `passat` left the default, 1, in force.
   checkOptionNames('customScorer', options, ['passAt']);

@@ -7,7 +7,7 @@ import { missingExpected, sameValue, show, valueAt } from './value-at';
  * `path`, when the values at that path do. A row with no expected value there fails the case:
  * it says nothing to compare with.
  */
-export function exactMatch(options: { path?: string } = {}): Scorer {
+export function exactMatch(options: { path?: string | undefined } = {}): Scorer {
   checkOptionNames('exactMatch', options, ['path']);
   const { path = '' } = options;
   return {

@@ -19,21 +19,21 @@ export interface LlmJudgeOptions {
   /** What a good answer is, in words the judge applies to every case. */
   criteria: string;
   /** The lowest score that passes. Default 0.7. */
-  passAt?: number;
-  name?: string;
+  passAt?: number | undefined;
+  name?: string | undefined;
   /** How long one verdict may take, retries included. Default 60 000 ms. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * How the judge's calls are retried: a 429 or a 503 from the judge must not fail a case,
    * nor the gate. Default a `createReliabilityPolicy()` of this judge's own (retries with
    * backoff and jitter, a breaker); `singleAttemptPolicy` for one attempt.
    */
-  policy?: ModelCallPolicy;
+  policy?: ModelCallPolicy | undefined;
   /**
    * The judge's price by model name, as `createAgent`'s `prices`, for a model whose metadata
    * has none: what its verdicts cost is reported apart from the agent's cost.
    */
-  prices?: PriceTable;
+  prices?: PriceTable | undefined;
 }
 
 const verdictFormat = {

@@ -6,10 +6,10 @@ import { show, valueAt } from './value-at';
 /** Options of {@link numericTolerance}. */
 export interface NumericToleranceOptions {
   /** The dotted path of the number in the output and in `expected`; `''` for the values themselves. */
-  field?: string;
+  field?: string | undefined;
   /** The largest difference that passes: absolute, or a share of the expected value with `relative`. */
   tolerance: number;
-  relative?: boolean;
+  relative?: boolean | undefined;
 }
 
 const numericToleranceOptionNames = ['field', 'tolerance', 'relative'];

@@ -15,7 +15,7 @@ export interface ParsingSchema {
 /** Passes when the output matches the schema. */
 export function schemaValid(
   schema: ParsingSchema,
-  { name = 'schema' }: { name?: string } = {},
+  { name = 'schema' }: { name?: string | undefined } = {},
 ): Scorer {
   if (typeof (schema as { safeParse?: unknown } | undefined)?.safeParse !== 'function') {
     refuse(

@@ -8,7 +8,9 @@ import type { Scorer } from '../types';
  * that order, others may come between; default) or `includes` (each expected state was
  * entered). A case without a `trajectory` is skipped.
  */
-export function trajectory(options: { mode?: 'exact' | 'ordered' | 'includes' } = {}): Scorer {
+export function trajectory(
+  options: { mode?: 'exact' | 'ordered' | 'includes' | undefined } = {},
+): Scorer {
   checkOptionNames('trajectory', options, ['mode']);
   const { mode = 'ordered' } = options;
   if (!['exact', 'ordered', 'includes'].includes(mode)) {
