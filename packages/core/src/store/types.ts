@@ -378,14 +378,14 @@ export interface PruneResult {
 /** Options of {@link Checkpointer.erase}. */
 export interface EraseOptions {
   /** The caller's current time, against which leases are live. Default `Date.now()`. */
-  now?: number;
+  now?: number | undefined;
   /** Threads deleted per transaction. Default 100. */
-  batchSize?: number;
+  batchSize?: number | undefined;
   /**
    * Find the threads and count their rows, deleting nothing; refused as the erase itself
    * would be while a live run holds one of them. Default false.
    */
-  dryRun?: boolean;
+  dryRun?: boolean | undefined;
 }
 
 /** What {@link Checkpointer.erase} deleted (or, in a dry run, would delete). */
