@@ -131,27 +131,7 @@ export function pruneThreads(
       // A batch the server ended for a deadlock is run again on its own: the batches before
       // it are committed, and counted.
       return runAgainIfEndedForAnother(() =>
-        withTransaction(pool, async (client) => {
-          const ids = [threadIds];
-          const effects = await client.query(
-            `DELETE FROM ${tables.effects} WHERE thread_id = ANY($1::text[])`,
-            ids,
-          );
-          const checkpoints = await client.query(
-            `DELETE FROM ${tables.checkpoints} WHERE thread_id = ANY($1::text[])`,
-            ids,
-          );
-          await client.query(`DELETE FROM ${tables.leases} WHERE thread_id = ANY($1::text[])`, ids);
-          const threads = await client.query(
-            `DELETE FROM ${tables.threads} WHERE thread_id = ANY($1::text[])`,
-            ids,
-          );
-          return {
-            threads: threads.rowCount ?? 0,
-            checkpoints: checkpoints.rowCount ?? 0,
-            effects: effects.rowCount ?? 0,
-          };
-        }),
+        withTransaction(pool, (client) => deleteThreadRows(client, tables, threadIds)),
       );
     },
   });
@@ -219,27 +199,7 @@ export function eraseThreads(
           );
           const live = rows.filter((row) => row.expires_at > now).map(leaseOf);
           if (live.length > 0) throw liveLeaseError(live, now);
-          const effects = await client.query(
-            `DELETE FROM ${tables.effects} WHERE thread_id = ANY($1::text[])`,
-            list,
-          );
-          const checkpoints = await client.query(
-            `DELETE FROM ${tables.checkpoints} WHERE thread_id = ANY($1::text[])`,
-            list,
-          );
-          await client.query(
-            `DELETE FROM ${tables.leases} WHERE thread_id = ANY($1::text[])`,
-            list,
-          );
-          const threads = await client.query(
-            `DELETE FROM ${tables.threads} WHERE thread_id = ANY($1::text[])`,
-            list,
-          );
-          return {
-            threads: threads.rowCount ?? 0,
-            checkpoints: checkpoints.rowCount ?? 0,
-            effects: effects.rowCount ?? 0,
-          };
+          return deleteThreadRows(client, tables, ids);
         }),
       );
     },
@@ -360,4 +320,34 @@ export async function listOrphanedThreads(
     [now, limit],
   );
   return rows.map((row) => row.thread_id);
+}
+
+/**
+ * Deletes every row of `threadIds` — journal (its run log rows cascade), checkpoints, lease,
+ * thread — in the caller's transaction: what prune and erase both remove of a thread.
+ */
+async function deleteThreadRows(
+  client: pg.PoolClient,
+  tables: PostgresTables,
+  threadIds: readonly string[],
+): Promise<{ threads: number; checkpoints: number; effects: number }> {
+  const ids = [threadIds];
+  const effects = await client.query(
+    `DELETE FROM ${tables.effects} WHERE thread_id = ANY($1::text[])`,
+    ids,
+  );
+  const checkpoints = await client.query(
+    `DELETE FROM ${tables.checkpoints} WHERE thread_id = ANY($1::text[])`,
+    ids,
+  );
+  await client.query(`DELETE FROM ${tables.leases} WHERE thread_id = ANY($1::text[])`, ids);
+  const threads = await client.query(
+    `DELETE FROM ${tables.threads} WHERE thread_id = ANY($1::text[])`,
+    ids,
+  );
+  return {
+    threads: threads.rowCount ?? 0,
+    checkpoints: checkpoints.rowCount ?? 0,
+    effects: effects.rowCount ?? 0,
+  };
 }
