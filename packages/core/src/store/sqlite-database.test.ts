@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   closeSync,
@@ -171,6 +172,30 @@ describe('opening an SQLite checkpoint database', () => {
     expect(error?.message).toContain('truncated');
     expect(error?.message).toContain('.recover');
     expect(error?.message).not.toMatch(/move it aside|start a new one|delete/i);
+  });
+
+  it('advises a recovery command that works with the sqlite3 shell installed here', async () => {
+    const path = join(dir, 'runs.db');
+    const store = new SqliteCheckpointer({ path });
+    for (let version = 1; version <= 30; version++) {
+      await store.save(checkpoint(version, 'y'.repeat(5_000 * version)));
+    }
+    store.close();
+    truncateSync(path, Math.floor(statSync(path).size / 2));
+    const message = thrown(() => new SqliteCheckpointer({ path }))?.message ?? '';
+    // Debian 12's sqlite3 is 3.40, whose `.recover` writes a script that creates no table.
+    const [major = 0, minor = 0] = execFileSync('sqlite3', ['--version'], { encoding: 'utf8' })
+      .split(' ')[0]!
+      .split('.')
+      .map(Number);
+    const recoverWorks = major > 3 || (major === 3 && minor >= 41);
+    const commands = [...message.matchAll(/`([^`]*recovered\.db)`/g)].map((found) => found[1]);
+    const command = commands.find((text) => text?.includes(recoverWorks ? '.recover' : '.dump'));
+    expect(command, message).toBeDefined();
+    execFileSync('bash', ['-c', command!], { cwd: dir, stdio: 'ignore' });
+    const recovered = new SqliteCheckpointer({ path: join(dir, 'recovered.db') });
+    expect((await recovered.latest('t'))?.version).toBeGreaterThan(0);
+    recovered.close();
   });
 
   it("refuses an SQLite file that is not agentchart's, without changing it (issue 10)", () => {

@@ -47,7 +47,7 @@ function fromSqlite(error: Error, code: number, context: FailureContext): unknow
       return new CheckpointError(
         'checkpoint.corrupt',
         context.threadId ?? '',
-        `${path} is not an SQLite database (${reason}): its first bytes are not SQLite's header, and nothing was written to it now. If it is another program's file, give the checkpointer a file of its own (e.g. .agentchart/runs.db); if it was an agentchart database whose start was overwritten, restore a backup, or recover what can be read with \`sqlite3 ${path} .recover | sqlite3 recovered.db\`.`,
+        `${path} is not an SQLite database (${reason}): its first bytes are not SQLite's header, and nothing was written to it now. If it is another program's file, give the checkpointer a file of its own (e.g. .agentchart/runs.db); if it was an agentchart database whose start was overwritten, restore a backup, or ${recoverAdvice(path)}`,
         error,
       );
     case SQLITE_CORRUPT:
@@ -195,7 +195,17 @@ export function notAFile(path: string): string | undefined {
 /** The message of a `checkpoint.corrupt` that SQLite confirmed; it never advises deleting. */
 export function corruptMessage(path: string, reason: string): string {
   const name = basename(path);
-  return `SQLite reports the database ${path} as corrupt (${reason}); runs stored in it cannot be read, and nothing was written to it now. Keep the file and the ${name}-wal and ${name}-shm files beside it, if any: they hold its latest commits. Recover the rows SQLite can still read with \`sqlite3 ${path} .recover | sqlite3 recovered.db\` and give the checkpointer recovered.db, or restore a backup.`;
+  return `SQLite reports the database ${path} as corrupt (${reason}); runs stored in it cannot be read, and nothing was written to it now. Keep the file and the ${name}-wal and ${name}-shm files beside it, if any: they hold its latest commits. Restore a backup, or ${recoverAdvice(path)}`;
+}
+
+/**
+ * How to copy the rows SQLite can still read into a new file. `.recover` is the tool, but the
+ * sqlite3 3.40 that Debian 12 ships writes a script that fails (its tables are never
+ * created); there, `.dump` reads up to the damage, and its closing `ROLLBACK` is made a
+ * `COMMIT` so what it read is kept.
+ */
+function recoverAdvice(path: string): string {
+  return `copy the rows SQLite can still read into a new file and give the checkpointer that file: \`sqlite3 ${path} .recover | sqlite3 recovered.db\` with sqlite3 3.41 or later; with 3.40 (Debian 12), whose .recover writes nothing usable, \`sqlite3 ${path} .dump | sed 's/^ROLLBACK; -- due to errors$/COMMIT;/' | sqlite3 recovered.db\`.`;
 }
 
 function freeBytes(path: string): number {
