@@ -1,4 +1,5 @@
 import { type ChatModel, createAgent } from '@agentchart/core';
+import { createTenantQuota } from '@agentchart/core/cost';
 import { type ChatResponse, manualClock, scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { supportChatAgent, supportChatMachine, turnTimeoutMs } from './chat';
@@ -187,6 +188,42 @@ describe('the support chat', () => {
     const last = model.requests.at(-1)!.messages;
     expect(last.length).toBeLessThan(400);
     expect(last.at(-1)?.content).toContain('question 199');
+    await agent.close();
+  });
+
+  it("fails a turn its tenant's quota refuses, and answers the next message once the quota allows it", async () => {
+    const clock = manualClock(Date.UTC(2026, 0, 5, 12));
+    const quota = createTenantQuota({ limits: { requestsPerDay: 1 }, clock });
+    const model = scriptedModel({ responses: ['first answer', 'next day'] });
+    const agent = createAgent({
+      machine: supportChatMachine,
+      models: { chat: model },
+      quota,
+      clock,
+    });
+    const limits: unknown[] = [];
+    agent.events.on('limit.reached', (event) => limits.push(event));
+    const handle = agent.start({ threadId: 'q', input: undefined, tenantId: 'acme' });
+    await handle.result();
+    await agent.send('q', message('hello'));
+    await handle.result();
+    // Over the tenant's quota for today: the turn fails, the conversation does not end.
+    await agent.send('q', message('and again'));
+    expect(await handle.result()).toMatchObject({ status: 'waiting' });
+    expect((await contentsOf(agent, 'q')).lastError).toBe('run.limit_reached');
+    expect(limits).toMatchObject([{ limit: 'requestsPerDay', max: 1, tenantId: 'acme' }]);
+    await clock.advance(86_400_000);
+    await agent.send('q', message('tomorrow then'));
+    expect(await handle.result()).toMatchObject({ status: 'waiting' });
+    const { messages, lastError } = await contentsOf(agent, 'q');
+    expect(lastError).toBeUndefined();
+    expect(messages.map((entry) => entry.content)).toEqual([
+      'hello',
+      'first answer',
+      'and again',
+      'tomorrow then',
+      'next day',
+    ]);
     await agent.close();
   });
 

@@ -66,7 +66,7 @@ export function createEffectLogic<TOutput, TInput>(
         }
         const site = siteOf(self);
         handle = run.beginEffect(site, self, spec.blocksRest);
-        const scope = new EffectScope(run, site, handle, invokingStateOf(self));
+        const scope = new EffectScope(run, site, handle, invokingStateOf(self), self);
         running = Promise.resolve(body(scope, snapshot.input as TInput));
       } catch (error) {
         running = Promise.reject(error);

@@ -1,3 +1,4 @@
+import type { AnyActorRef } from 'xstate';
 import { AgentchartError, serializeError } from '../errors/agentchart-error';
 import { capSerializedError } from '../ledger/cap-journal-value';
 import type { JournalEntry, JournaledStep } from '../ledger/types';
@@ -49,18 +50,23 @@ export class EffectScope implements ModelCallScope {
    */
   #afterAbort: Map<string, AbortedStep | LateResult> | undefined;
 
+  readonly #actor: AnyActorRef | undefined;
+
   /**
    * @param state The chart state that invoked the effect (a dotted path), recorded with each
    * of its journal records; undefined for a spawned actor.
+   * @param actor The effect's own actor, whose parent the chart is (see {@link takesFailure}).
    */
   constructor(
     readonly run: RunPort,
     readonly site: string,
     handle: EffectHandle,
     readonly state?: string,
+    actor?: AnyActorRef,
   ) {
     this.#handle = handle;
     this.key = handle.key;
+    this.#actor = actor;
   }
 
   get threadId(): string {
@@ -467,6 +473,25 @@ export class EffectScope implements ModelCallScope {
       'started',
     );
     throw error;
+  }
+
+  /**
+   * True when the chart takes this effect's failure with `error`: the machine that runs the
+   * effect has a transition, whose guard passes now, on the error event XState sends it when
+   * the effect fails (the invoking state's `onError`, or an `on` for a spawned actor's error).
+   */
+  takesFailure(error: unknown): boolean {
+    const actor = this.#actor;
+    const parent = actor?._parent;
+    if (!actor || !parent) return false;
+    const snapshot = parent.getSnapshot() as {
+      status?: string;
+      can?: (event: { type: string; error: unknown }) => boolean;
+    };
+    return (
+      snapshot.status === 'active' &&
+      snapshot.can?.({ type: `xstate.error.actor.${actor.id}`, error }) === true
+    );
   }
 
   /** Never resolves; rejects when the effect is aborted (its state was left, the run ended). */

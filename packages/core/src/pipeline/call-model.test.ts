@@ -104,7 +104,7 @@ describe('callModel in a run', () => {
     ).toHaveLength(2);
   });
 
-  it('ends a tenant’s run in the limit outcome when its quota is used up, and charges it per tenant', async () => {
+  it('fails a tenant’s call when its quota is used up, to the chart that handles it, and charges it per tenant', async () => {
     const model = scriptedModel({ handler: answer });
     const quota = createTenantQuota({ limits: { requestsPerMinute: 1 } });
     const costLedger = new MemoryCostLedger();
@@ -114,9 +114,15 @@ describe('callModel in a run', () => {
     const second = await agent.run({ input: undefined, tenantId: 'acme' });
     const other = await agent.run({ input: undefined, tenantId: 'globex' });
     expect(first.status).toBe('done');
+    // The effect machine takes its effect's failure (onError): the quota fails the call, not the run.
     expect(second).toMatchObject({
-      status: 'limit',
-      limit: { limit: 'requestsPerMinute', max: 1 },
+      status: 'done',
+      output: {
+        error: {
+          code: 'run.limit_reached',
+          details: { limit: 'requestsPerMinute', max: 1, tenantId: 'acme' },
+        },
+      },
     });
     expect(other.status).toBe('done');
     expect(model.requests).toHaveLength(2);

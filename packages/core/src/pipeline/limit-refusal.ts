@@ -27,7 +27,10 @@ export function refusedLimitOf(error: unknown): LimitInfo | undefined {
   if (code !== 'run.limit_reached' || typeof details !== 'object' || details === null) {
     return undefined;
   }
-  const { limit, value, max, duringWrapUp, familyThreadId } = details as Record<string, unknown>;
+  const { limit, value, max, duringWrapUp, familyThreadId, tenantId } = details as Record<
+    string,
+    unknown
+  >;
   if (typeof limit !== 'string' || typeof value !== 'number' || typeof max !== 'number') {
     return undefined;
   }
@@ -37,5 +40,6 @@ export function refusedLimitOf(error: unknown): LimitInfo | undefined {
     max,
     ...(duringWrapUp === true ? { duringWrapUp } : {}),
     ...(typeof familyThreadId === 'string' ? { familyThreadId } : {}),
+    ...(typeof tenantId === 'string' ? { tenantId } : {}),
   };
 }

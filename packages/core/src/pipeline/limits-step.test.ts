@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { tempStores } from '../../test/fixtures/temp-stores';
 import { createAgent } from '../agent/create-agent';
@@ -295,5 +295,45 @@ describe('limitsStep', () => {
     const counted = limit === 'requestsPerMinute' ? used.requestsThisMinute : used.tokensThisMinute;
     expect(outcome.limit.value).toBeGreaterThan(max);
     expect(outcome.limit.value).toBeGreaterThan(counted);
+  });
+
+  it("hands a tenant quota's refusal to the state's onError, and still ends the run at a run limit", async () => {
+    const ask = structuredCall({
+      model: 'fast',
+      schema: z.object({ ok: z.boolean() }),
+      prompt: () => 'ok?',
+    });
+    const machine = setup({ actors: { ask } }).createMachine({
+      id: 'handled',
+      initial: 'asking',
+      context: { error: '' },
+      states: {
+        asking: {
+          invoke: {
+            src: 'ask',
+            onDone: 'done',
+            onError: {
+              target: 'done',
+              actions: assign({ error: ({ event }) => (event.error as { code: string }).code }),
+            },
+          },
+        },
+        done: { type: 'final' },
+      },
+      output: ({ context }) => context.error,
+    });
+    const agentWith = (options: { quota?: TenantQuota; limits?: RunLimits }) =>
+      createAgent({
+        machine,
+        models: { fast: scriptedModel({ handler: () => ({ json: { ok: true } }) }) },
+        ...options,
+      });
+    const byQuota = agentWith({ quota: createTenantQuota({ limits: { requestsPerMinute: 0 } }) });
+    const quotaOutcome = await byQuota.run({ threadId: 'q', input: undefined, tenantId: 'acme' });
+    expect(quotaOutcome).toMatchObject({ status: 'done', output: 'run.limit_reached' });
+    // A run limit is the thread's ceiling: the chart's onError does not take it.
+    const byLimit = agentWith({ limits: { maxModelCalls: 0 } });
+    const limitOutcome = await byLimit.run({ threadId: 'l', input: undefined });
+    expect(limitOutcome).toMatchObject({ status: 'limit', limit: { limit: 'maxModelCalls' } });
   });
 });

@@ -102,6 +102,10 @@ function dearestPricing(
  * effect), or the chart takes the `limit.reached` event and leaves the state. A chart that
  * takes the event but stays gets the typed error instead of a call that hangs. A call whose
  * state was left before its refusal was on record signals nothing: the chart has moved on.
+ *
+ * A tenant quota's refusal fails the effect instead when the chart takes that failure (an
+ * `onError`): the quota is the tenant's, over time, not the thread's, and ending the run would
+ * end a conversation for good over a quota that resets (ADR 0096).
  */
 export function signalRefusal(
   scope: ModelCallScope,
@@ -112,6 +116,10 @@ export function signalRefusal(
   // hands the chart `limit.reached`, and the wrap-up it moves to aborts the others. Signalled
   // too, their refusals ended the run in `limit` and cut off the wrap-up's grace.
   if (scope.aborted) return scope.untilAborted();
+  if (limit.tenantId !== undefined && scope.takesFailure(refusal)) {
+    scope.run.events.emit('limit.reached', scope.threadId, { ...limit });
+    throw refusal;
+  }
   scope.run.reachLimit(limit);
   if (scope.signal.aborted) return scope.untilAborted();
   throw refusal;
@@ -136,5 +144,6 @@ async function admitTenant(
     limit: decision.limit,
     value: decision.used + thisCall,
     max: decision.max,
+    tenantId,
   });
 }

@@ -100,6 +100,11 @@ export interface ModelCallScope {
   ): Promise<{ value: T; replayed: boolean }>;
   /** Never resolves; rejects when the effect is aborted. */
   untilAborted(): Promise<never>;
+  /**
+   * True when the chart takes this effect's failure with `error` (the invoking state's
+   * `onError`, or a transition on the effect's error event, whose guard passes).
+   */
+  takesFailure(error: unknown): boolean;
   /** Another model call from the same effect, through the whole pipeline (a summary, say). */
   callModel(
     alias: string,

@@ -120,6 +120,13 @@ export interface LimitInfo {
    * `value` then counts what the whole family has used.
    */
   familyThreadId?: string;
+  /**
+   * Set when the limit is a tenant quota's (see `createTenantQuota`): the tenant it counts. A
+   * quota is the tenant's, across its runs and over time, not the run's: a call it refuses
+   * fails the effect that made it when the chart takes that failure (an `onError`), and the
+   * thread goes on (a conversation's next message is judged by the quota then).
+   */
+  tenantId?: string;
 }
 
 /** How a run came to rest. Every outcome carries its usage. */
