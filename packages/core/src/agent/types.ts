@@ -68,8 +68,9 @@ export interface AgentSettings<TMachine extends AnyStateMachine> {
    * The most bytes one value — a tool's output, an error's details — may take in a journal
    * row. Larger tool outputs fail with `tool.output_too_large` (a tool loop keeps the text
    * the model reads, capped like the history); a larger reply to a human wait is refused with
-   * `human.invalid_reply` (the wait stays open); larger error details are kept as size, hash
-   * and preview. Default 1 MiB.
+   * `human.invalid_reply` (the wait stays open); larger error details, and a larger tool call
+   * input, are kept as size, hash and preview (a replay and a resume compare an input by its
+   * hash: ADR 0081). Default 1 MiB.
    */
   maxJournalValueBytes?: number | undefined;
   /**

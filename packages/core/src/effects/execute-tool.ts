@@ -10,6 +10,7 @@ import {
   omittedValue,
 } from '../ledger/cap-journal-value';
 import { inputHash } from '../ledger/input-hash';
+import { journaledInput } from '../ledger/journaled-input';
 import { maxSentValueDepth, nestsDeeperThan } from '../ledger/json-depth';
 import { nonJsonValue } from '../ledger/non-json-value';
 import { parseNow } from '../output/parse-now';
@@ -146,7 +147,9 @@ export async function executeTool(
         kind: 'tool',
         effect: tool.effect,
         name: tool.name,
-        input,
+        // Capped like the tool's output: a digest of a larger input still tells a replayed
+        // or resumed call from the recorded one (see sameJournaledInput).
+        input: journaledInput(input, capping),
         meta: { inputHash: inputHash(input) },
       },
       async () => {

@@ -1,7 +1,7 @@
 import { describeIssues, maxListedIssues } from '../errors/describe-issues';
 import { RunError } from '../errors/run-error';
+import { sameJournaledInput } from '../ledger/journaled-input';
 import type { JournalEntry } from '../ledger/types';
-import { jsonEqual } from '../store/json-delta';
 import type { AnyTool } from '../tools/types';
 import type { EffectScope } from './effect-scope';
 import type { PlannedCall } from './plan-tool-call';
@@ -92,7 +92,7 @@ async function recordOf(
     if (
       entry.kind === 'tool' &&
       entry.name === tool.name &&
-      jsonEqual(entry.input, input) &&
+      sameJournaledInput(entry.input, input) &&
       answersWithoutRunning(entry.status, tool.effect)
     ) {
       return key;

@@ -1,11 +1,11 @@
 import { serializeError } from '../errors/agentchart-error';
 import { RunError } from '../errors/run-error';
+import { sameJournaledInput } from '../ledger/journaled-input';
 import { ReplayError } from '../ledger/replay-error';
 import { requestDifference } from '../ledger/request-difference';
 import type { JournalEntry, JournaledStep } from '../ledger/types';
 import { refusedLimitOf } from '../pipeline/limit-refusal';
 import type { RunPort } from '../run/run-port';
-import { jsonEqual } from '../store/json-delta';
 import { headOf } from '../text/whole-characters';
 import { RecordedEffectError } from './recorded-effect-error';
 
@@ -87,7 +87,8 @@ function differenceFrom<T>(
   }
   if (step.input !== undefined || recorded.input !== undefined) {
     const input = step.input === undefined ? undefined : JSON.parse(JSON.stringify(step.input));
-    if (!jsonEqual(input, recorded.input)) {
+    // A tool's input too large for its row is kept as a digest: compared by it.
+    if (!sameJournaledInput(recorded.input, input)) {
       return `its input differs (recorded ${preview(recorded.input)}, now ${preview(input)})`;
     }
   }

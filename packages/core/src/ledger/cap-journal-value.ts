@@ -8,7 +8,10 @@ export interface OmittedValue {
   omitted: true;
   /** Size of the value as JSON, in UTF-8 bytes. */
   bytes: number;
-  /** SHA-256 of the value's JSON, hex: enough to tell two large values apart. */
+  /**
+   * SHA-256 of the value's JSON, hex: enough to tell two large values apart. For a tool
+   * call's input, of its canonical JSON (keys sorted: see `journaledInput`).
+   */
   sha256: string;
   /** The start of the value's JSON, ending before any secret it would cut. */
   preview: string;

@@ -60,4 +60,24 @@ describe('recordRequest', () => {
       true,
     );
   });
+
+  it("cuts a tool call's very long arguments, which the answer that made the call keeps whole", () => {
+    // Before: a 5 MB argument was journaled again with the loop's next call.
+    const args = JSON.stringify({ body: 'x'.repeat(maxRecordedMessageCharacters) });
+    const call = { id: 'c1', name: 'upload', arguments: args };
+    const answered: ChatMessage = { role: 'assistant', content: '', toolCalls: [call] };
+    const previous = { key: 'k', messages: [system, user] };
+    const recorded = recordRequest({ messages: [system, user, answered, tool] }, previous);
+    const [kept] = recorded.messages as [Extract<ChatMessage, { role: 'assistant' }>];
+    expect(kept.toolCalls?.[0]?.arguments).toHaveLength(maxRecordedMessageCharacters + 36);
+    expect(kept.toolCalls?.[0]?.arguments.endsWith('… [11 more characters not journaled]')).toBe(
+      true,
+    );
+    // The run's own message still matches the journal's cut copy, as a restored run has it.
+    const next = recordRequest(
+      { messages: [system, user, answered, tool, user] },
+      { key: 'k2', messages: [system, user, kept, tool] },
+    );
+    expect(next).toMatchObject({ after: 'k2', keep: 4, messages: [user] });
+  });
 });
