@@ -347,6 +347,33 @@ describe('toolLoop', () => {
     expect(t.executed).toEqual(['Rome', 'Rome']);
   });
 
+  it('answers the same pure lookup asked three times in one answer, counting it once', async () => {
+    // Before: the three copies counted as three repeats, and the loop failed with
+    // loop.repeated_call (default 3) before any ran: redundancy, not a loop.
+    const t = tools();
+    const rome = { name: 'lookup', arguments: { city: 'Rome' } };
+    const model = scriptedModel({ responses: [{ toolCalls: [rome, rome, rome] }, 'Rome: 4000.'] });
+    const { output, error } = await runEffect(loop(t), 'q', { models: { m: model } });
+    expect(error).toBeUndefined();
+    expect(output).toMatchObject({ content: 'Rome: 4000.', toolCalls: 3 });
+    // Each call id is answered.
+    const answered = model.requests[1]?.messages.filter((message) => message.role === 'tool');
+    expect(answered?.map((message) => message.toolCallId)).toEqual([
+      'call_0_0',
+      'call_0_1',
+      'call_0_2',
+    ]);
+  });
+
+  it('still stops the same call made in maxRepeats answers, however many copies each has', async () => {
+    const t = tools();
+    const rome = { name: 'lookup', arguments: { city: 'Rome' } };
+    const model = scriptedModel({ handler: () => ({ toolCalls: [rome, rome] }) });
+    const { error } = await runEffect(loop(t, { maxSteps: 20 }), 'q', { models: { m: model } });
+    expect(error).toMatchObject({ code: 'loop.repeated_call', details: { count: 3 } });
+    expect(model.requests).toHaveLength(3);
+  });
+
   it('counts a call with its arguments in another key order as the same call', async () => {
     const executed: string[] = [];
     const distance = defineTool({

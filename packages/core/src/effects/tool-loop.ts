@@ -45,7 +45,12 @@ export interface ToolLoopOptions<TInput, TModel extends string = string> {
   maxSteps?: number | undefined;
   /** Invalid tool calls (bad arguments, unknown tool) sent back before failing; 0 fails on the first. Default 3. */
   maxInvalidCalls?: number | undefined;
-  /** The same tool with the same arguments this many times fails with `loop.repeated_call` (a copy in the same answer of an unsafe or idempotent call, which does not run, is not counted). At least 2. Default 3. */
+  /**
+   * The same tool with the same arguments in this many of the model's answers fails with
+   * `loop.repeated_call`. A call counts once per answer: copies in one answer (the same pure
+   * lookup asked three times at once) are not a loop; a copy of an unsafe or idempotent call
+   * is not run either (the model is told). At least 2. Default 3.
+   */
   maxRepeats?: number | undefined;
   /**
    * The most tokens one tool result may take in the history; larger ones are cut with a
@@ -269,9 +274,16 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
             calls.map((call) => planToolCall(call, byName, allowed)),
           ),
         );
+        // A call counts once per answer: a model that asks the same pure lookup three times
+        // in one answer is redundant, not looping (ADR 0082). Its copies still run — a pure
+        // call changes nothing — and each keeps its journal key, so a resume or a replay of
+        // an answer recorded before plans the same keys.
+        const counted = new Set<string>();
         for (const call of planned) {
           if (call.kind !== 'valid') continue;
           const signature = signatureOf(call);
+          if (counted.has(signature)) continue;
+          counted.add(signature);
           const count = (repeats.get(signature) ?? 0) + 1;
           repeats.set(signature, count);
           if (count >= maxRepeats) {
