@@ -1,7 +1,7 @@
 import type { AnyActorRef } from 'xstate';
 import { AgentchartError, serializeError } from '../errors/agentchart-error';
 import { capSerializedError } from '../ledger/cap-journal-value';
-import type { JournalEntry, JournaledStep } from '../ledger/types';
+import type { JournalEntry, JournaledStep, LateToolResult } from '../ledger/types';
 import type { ChatRequest, ChatResponse } from '../model/types';
 import { guardBlockedError } from '../pipeline/guard-blocked-error';
 import { refusedLimitOf } from '../pipeline/limit-refusal';
@@ -343,7 +343,7 @@ export class EffectScope implements ModelCallScope {
     const { run } = this;
     // An aborted step (state exited, run stopped) stays `started`: whether it acted is unknown
     // — unless an unsafe tool, which the abort does not stop, answers after all.
-    if (entry.kind === 'tool' && entry.effect === 'unsafe' && this.#handedBack) {
+    if (entry.kind === 'tool' && entry.effect === 'unsafe' && this.#keepsLateResult) {
       this.#meetAfterAbort(entry.key, { entry, previous, executing });
     }
     if (!this.aborted) {
@@ -367,16 +367,36 @@ export class EffectScope implements ModelCallScope {
   }
 
   /**
-   * Records what an `unsafe` tool returned after its run was handed back mid-call (by
-   * `close()`), while the run still holds the thread's lease for it. The
-   * tool acted: recorded, a resume finds the step done instead of ambiguous, and neither asks
-   * `reconcile` nor fails the run with `effect.ambiguous`. `output` gives the value as the
-   * journal keeps it; when it throws (the output breaks the tool's contract), nothing is
-   * recorded and the step stays ambiguous. Resolves once written (or found not writable).
+   * Records what an `unsafe` tool returned after its effect was aborted mid-call, while the
+   * run still holds the thread's lease for it. The tool acted, and what it returned is known:
+   *
+   * - its run handed back (by `close()`): the step is recorded `completed`, so a resume finds
+   *   it done instead of ambiguous, and neither asks `reconcile` nor fails the run with
+   *   `effect.ambiguous` (ADR 0055);
+   * - its state left, or its run ended (stopped, failed): the step stays `started` — the chart
+   *   moved on without the result, and a replay must follow it (ADR 0064) — with the result
+   *   in `meta.lateResult` (ADR 0083). A resume that meets the step again (a run whose end
+   *   could not be stored) takes it as the step's result instead of asking `reconcile`.
+   *
+   * Nothing is written once the run let go of its lease or lost it (the thread may be another
+   * process's then). `output` gives the value as the journal keeps it; when it throws (the
+   * output breaks the tool's contract), nothing is recorded and the step stays ambiguous.
+   * Resolves once written (or found not writable).
    */
   recordAfterAbort(key: string, output: () => unknown): Promise<void> {
-    if (!this.#handedBack) return Promise.resolve();
+    if (!this.#keepsLateResult) return Promise.resolve();
     return new Promise((done) => this.#meetAfterAbort(key, { output, done }));
+  }
+
+  /**
+   * True when the effect was aborted for any reason but its run losing the thread: a result
+   * an unsafe tool gives after is recorded (see {@link recordAfterAbort}). A run taken over
+   * writes nothing more.
+   */
+  get #keepsLateResult(): boolean {
+    if (!this.aborted) return false;
+    const reason = this.abortReason;
+    return !(AgentchartError.isInstance(reason) && reason.code === 'run.taken_over');
   }
 
   /**
@@ -407,15 +427,20 @@ export class EffectScope implements ModelCallScope {
   async #recordLate({ entry, previous, executing }: AbortedStep, late: LateResult): Promise<void> {
     try {
       const output = late.output();
+      // Let go of (or lost) since: whoever holds the thread now owns its journal.
+      if (!this.run.holdsLease) return;
       const finishedAt = this.run.clock.now();
+      const latencyMs = Math.max(0, finishedAt - executing);
       await this.run.appendJournal(
-        {
-          ...entry,
-          status: 'completed',
-          finishedAt,
-          output,
-          meta: { ...entry.meta, latencyMs: Math.max(0, finishedAt - executing) },
-        },
+        this.#handedBack
+          ? {
+              ...entry,
+              status: 'completed',
+              finishedAt,
+              output,
+              meta: { ...entry.meta, latencyMs },
+            }
+          : { ...entry, meta: { ...entry.meta, lateResult: { output, finishedAt, latencyMs } } },
         previous,
       );
     } catch {
@@ -450,6 +475,14 @@ export class EffectScope implements ModelCallScope {
     reconcile: (() => Promise<ReconcileAnswer<T>>) | undefined,
   ): Promise<JournalEntry | undefined> {
     const { run } = this;
+    // The tool returned after its run ended, and that was recorded (see recordAfterAbort):
+    // not ambiguous — the run that let go of it knew what it did.
+    const late = lateResultOf(entry);
+    if (late) {
+      const completed = { ...entry, status: 'completed' as const, output: late.output };
+      await run.appendJournal({ ...completed, finishedAt: late.finishedAt }, 'started');
+      return completed;
+    }
     run.runtime.events.emit('effect.ambiguous', this.threadId, {
       site: this.site,
       key: entry.key,
@@ -527,6 +560,14 @@ export class EffectScope implements ModelCallScope {
       return Promise.reject(error);
     }
   }
+}
+
+/** The result an `unsafe` tool gave after its step was aborted, if one was recorded. */
+function lateResultOf(entry: JournalEntry): LateToolResult | undefined {
+  const late = entry.meta?.lateResult as Partial<LateToolResult> | undefined;
+  return late && typeof late.finishedAt === 'number' && 'output' in late
+    ? (late as LateToolResult)
+    : undefined;
 }
 
 /**

@@ -48,7 +48,7 @@ export { capJournalValue, type OmittedValue } from '../ledger/cap-journal-value'
 export { addRecordUsage, emptyUsage, usageFromJournal } from '../ledger/fold-usage';
 export type { RecordedModelCall } from '../ledger/recorded-model-call';
 export type { ReplayErrorCode } from '../ledger/replay-error';
-export type { EffectKind, JournalEntry, JournaledStep } from '../ledger/types';
+export type { EffectKind, JournalEntry, JournaledStep, LateToolResult } from '../ledger/types';
 export {
   isRetryableModelErrorKind,
   type ModelCallErrorOptions,

@@ -27,10 +27,28 @@ export interface JournalEntry {
    * invoked the effect, when it was invoked) and `tenantId` (when the run has one); a
    * finished record `latencyMs` (how long the step ran). Per kind: a model call's
    * `requestHash`, `endpoint`, `confidence`, `escalation` and `prompt`; a tool's
-   * `inputHash`; a human wait's `deadline` and `replySchema`. The run log's typed columns
+   * `inputHash`, and, on an `unsafe` tool's step left `started` because its state was left or
+   * its run ended while it ran, `lateResult` ({@link LateToolResult}) when the tool returned
+   * after all; a human wait's `deadline` and `replySchema`. The run log's typed columns
    * are read from these (see `effectLogRowOf`).
    */
   meta?: Record<string, unknown>;
+}
+
+/**
+ * What an `unsafe` tool returned after its step was aborted — its state left, its run ended
+ * (stopped, failed) — while it ran: its step's `meta.lateResult`. The step stays `started`
+ * (the chart went on without the result, and a replay follows it), but the tool's outcome is
+ * known: a resume that meets the step again takes `output` as its result, without asking
+ * the tool's `reconcile` hook or failing with `effect.ambiguous` (ADR 0083).
+ */
+export interface LateToolResult {
+  /** What the tool returned, as a completed record would keep it. */
+  output: unknown;
+  /** When it returned (epoch ms). */
+  finishedAt: number;
+  /** How long the tool ran. */
+  latencyMs: number;
 }
 
 /** What a run has consumed so far. */

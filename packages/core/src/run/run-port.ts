@@ -199,6 +199,12 @@ export interface RunPort {
    */
   holdLease(work: Promise<unknown>): void;
   /**
+   * True while the run holds its thread's lease: false once it released it or left it to
+   * lapse (a tool held it longer than a lease time), or lost it to another owner. A late
+   * write is made only while it holds: after, the thread may be another process's.
+   */
+  readonly holdsLease: boolean;
+  /**
    * Reports the run's end only once `work` settles: a child agent stopped with its parent has
    * stored and reported its own end by the time the parent's is heard.
    */

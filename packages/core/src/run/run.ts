@@ -212,6 +212,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   #leaseHolds: Set<Promise<unknown>> | undefined;
   /** See {@link releasing}. */
   #releasing: Promise<void> | undefined;
+  /** True once the run released its lease or left it to lapse (see {@link holdsLease}). */
+  #leaseLetGo = false;
   /** See {@link released}. */
   #released: Promise<void> | undefined;
   /** The run's own subscription to its actor: undone once the run let go of it (see #detach). */
@@ -784,6 +786,10 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     holdUntilSettled(this.#leaseHolds, work);
   }
 
+  get holdsLease(): boolean {
+    return !this.#leaseLetGo && !this.#lease.lost;
+  }
+
   /**
    * Gives the lease up, once no tool it is held for (see {@link holdLease}) still runs; until
    * then the heartbeat keeps it, for one lease time at most: a tool that ignores its abort
@@ -800,10 +806,12 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
       const tooLate = await Promise.race([Promise.allSettled([...this.#leaseHolds]), late]);
       this.clock.clearTimeout(timer);
       if (tooLate === true) {
+        this.#leaseLetGo = true;
         this.#lease.stop();
         return;
       }
     }
+    this.#leaseLetGo = true;
     return this.#lease.release();
   }
 
