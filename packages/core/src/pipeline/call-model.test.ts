@@ -106,7 +106,7 @@ describe('callModel in a run', () => {
 
   it('fails a tenant’s call when its quota is used up, to the chart that handles it, and charges it per tenant', async () => {
     const model = scriptedModel({ handler: answer });
-    const quota = createTenantQuota({ limits: { requestsPerMinute: 1 } });
+    const quota = createTenantQuota({ limits: { requestsPerDay: 1 } });
     const costLedger = new MemoryCostLedger();
     const machine = (await import('../testing/run-effect')).effectMachine(classify, 'tender');
     const agent = createAgent({ machine, models: { fast: model }, quota, costLedger });
@@ -120,7 +120,7 @@ describe('callModel in a run', () => {
       output: {
         error: {
           code: 'run.limit_reached',
-          details: { limit: 'requestsPerMinute', max: 1, tenantId: 'acme' },
+          details: { limit: 'requestsPerDay', max: 1, tenantId: 'acme' },
         },
       },
     });

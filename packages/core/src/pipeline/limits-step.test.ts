@@ -3,6 +3,7 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { tempStores } from '../../test/fixtures/temp-stores';
 import { createAgent } from '../agent/create-agent';
+import type { Clock } from '../clock/clock';
 import { humanWait } from '../effects/human-wait';
 import { structuredCall } from '../effects/structured-call';
 import { toolLoop } from '../effects/tool-loop';
@@ -12,6 +13,7 @@ import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import type { Checkpointer } from '../store/types';
 import { createTenantQuota } from '../tenancy/create-tenant-quota';
 import type { TenantQuota } from '../tenancy/types';
+import { manualClock } from '../testing/manual-clock';
 import { scriptedModel } from '../testing/scripted-model';
 import { defineTool } from '../tools/define-tool';
 
@@ -33,6 +35,7 @@ function twoCallAgent(
   limits: RunLimits,
   checkpointer: Checkpointer = new MemoryCheckpointer(),
   quota?: TenantQuota,
+  time?: Clock,
 ) {
   const model = scriptedModel({
     handler: (request) =>
@@ -63,6 +66,7 @@ function twoCallAgent(
     checkpointer,
     limits,
     ...(quota ? { quota } : {}),
+    ...(time ? { clock: time } : {}),
   });
   return { agent, model };
 }
@@ -282,8 +286,8 @@ describe('limitsStep', () => {
   });
 
   it.each<[string, number]>([
-    ['requestsPerMinute', 1],
-    ['tokensPerMinute', 1_050],
+    ['requestsPerDay', 1],
+    ['tokensPerDay', 1_050],
   ])('reports a tenant quota %s with the refused call counted, over max', async (limit, max) => {
     const quota = createTenantQuota({ limits: { [limit]: max } });
     const { agent, model } = twoCallAgent({}, new MemoryCheckpointer(), quota);
@@ -292,7 +296,7 @@ describe('limitsStep', () => {
     expect(outcome).toMatchObject({ status: 'limit', limit: { limit, max } });
     if (outcome.status !== 'limit') return;
     const used = await quota.usage('acme');
-    const counted = limit === 'requestsPerMinute' ? used.requestsThisMinute : used.tokensThisMinute;
+    const counted = limit === 'requestsPerDay' ? used.requestsToday : used.tokensToday;
     expect(outcome.limit.value).toBeGreaterThan(max);
     expect(outcome.limit.value).toBeGreaterThan(counted);
   });
@@ -335,5 +339,31 @@ describe('limitsStep', () => {
     const byLimit = agentWith({ limits: { maxModelCalls: 0 } });
     const limitOutcome = await byLimit.run({ threadId: 'l', input: undefined });
     expect(limitOutcome).toMatchObject({ status: 'limit', limit: { limit: 'maxModelCalls' } });
+  });
+
+  it('paces a tenant over a per-minute quota: a call waits for the next minute, and a stop ends its wait', async () => {
+    const time = manualClock(Date.UTC(2026, 0, 5, 12));
+    const quota = createTenantQuota({ limits: { requestsPerMinute: 1 }, clock: time });
+    const { agent, model } = twoCallAgent({}, new MemoryCheckpointer(), quota, time);
+    const settle = async (until: () => boolean) => {
+      for (let turn = 0; turn < 1_000 && !until(); turn++) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    const paced = agent.start({ threadId: 'p', input: undefined, tenantId: 'acme' });
+    await settle(() => model.requests.length === 1);
+    await settle(() => false);
+    // The second call is over this minute's request: it waits, it does not end the run.
+    expect(model.requests).toHaveLength(1);
+    await time.advance(60_000);
+    expect(await paced.result()).toMatchObject({ status: 'done' });
+    expect(model.requests).toHaveLength(2);
+    // This minute is used up again: the next run's first call waits, and a stop ends the wait.
+    const stopped = agent.start({ threadId: 's', input: undefined, tenantId: 'acme' });
+    await settle(() => false);
+    await stopped.stop();
+    expect(await stopped.result()).toMatchObject({ status: 'stopped' });
+    expect(model.requests).toHaveLength(2);
+    expect(await quota.usage('acme')).toMatchObject({ requestsThisMinute: 1 });
   });
 });

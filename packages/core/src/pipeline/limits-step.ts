@@ -1,7 +1,8 @@
+import { sleep } from '../clock/clock';
 import { type PriceTable, resolvePricing } from '../cost/resolve-pricing';
 import type { ChatModel, ModelPricing } from '../model/types';
 import type { LimitInfo } from '../run/types';
-import type { TenantQuota } from '../tenancy/types';
+import type { QuotaDecision, TenantQuota } from '../tenancy/types';
 import { limitRefusal } from './limit-refusal';
 import type { ModelCall, ModelCallMiddleware, ModelCallScope } from './types';
 
@@ -127,7 +128,12 @@ export function signalRefusal(
 
 /**
  * Refuses a call over its tenant's quota (see `createTenantQuota`), counted with this call;
- * resolves to when the quota admitted it, when the quota says.
+ * resolves to when the quota admitted it, when the quota says. A call over a per-minute
+ * window that the window's reset will make room for waits for it and asks again, as a call
+ * over a provider's rate limit waits out its `Retry-After`: a per-minute quota paces a burst
+ * of the tenant's runs instead of ending those that came last. A per-day window, or one this
+ * call alone is over, refuses it. The wait ends with the effect (its state left, the run
+ * stopped).
  */
 async function admitTenant(
   call: ModelCall,
@@ -136,14 +142,36 @@ async function admitTenant(
   inputTokens: number,
 ): Promise<number | undefined> {
   const plannedTokens = inputTokens + (call.ledger?.reservedOutputTokens ?? 0);
-  const decision = await quota.admit(tenantId, { estimatedTokens: plannedTokens });
-  if (decision.allowed) return decision.admittedAt;
-  // Counted with this call, as every limit is (see `LimitInfo.value`).
-  const thisCall = decision.limit.startsWith('requests') ? 1 : plannedTokens;
-  throw limitRefusal(call, {
-    limit: decision.limit,
-    value: decision.used + thisCall,
-    max: decision.max,
-    tenantId,
-  });
+  const { scope } = call;
+  for (;;) {
+    const decision = await quota.admit(tenantId, { estimatedTokens: plannedTokens });
+    if (decision.allowed) return decision.admittedAt;
+    if (!waitsForWindow(decision)) {
+      // Counted with this call, as every limit is (see `LimitInfo.value`).
+      const thisCall = decision.limit.startsWith('requests') ? 1 : plannedTokens;
+      throw limitRefusal(call, {
+        limit: decision.limit,
+        value: decision.used + thisCall,
+        max: decision.max,
+        tenantId,
+      });
+    }
+    await sleep(scope.run.clock, decision.retryAfterMs, scope.signal);
+  }
+}
+
+/** The longest a call waits for a quota's window in one go: a minute's window and a margin. */
+const maxWindowWaitMs = 61_000;
+
+/**
+ * True when a refused call may wait for its window to reset: a per-minute window that holds
+ * other calls now (`used` > 0; a call over the limit alone would never be admitted).
+ */
+function waitsForWindow(decision: Extract<QuotaDecision, { allowed: false }>): boolean {
+  return (
+    (decision.limit === 'requestsPerMinute' || decision.limit === 'tokensPerMinute') &&
+    decision.used > 0 &&
+    decision.retryAfterMs >= 0 &&
+    decision.retryAfterMs <= maxWindowWaitMs
+  );
 }

@@ -43,6 +43,13 @@ const windows: readonly Window[] = [
  * never leaving a tenant unlimited. Admission adds first and checks after (rolling back when
  * over), so two processes admitting at once cannot both pass the last slot.
  *
+ * Given to `createAgent({ quota })`, it is asked before each model call of a run started with
+ * a `tenantId`. A call over a per-minute limit waits for the next minute while other calls
+ * fill this one (a burst of the tenant's runs is paced, not ended); a call over a per-day
+ * limit, or over a limit on its own, is refused with `run.limit_reached`: the chart's
+ * `onError` for the call takes it when it has one (a conversation goes on, and its next
+ * message is judged by the quota then), otherwise the run ends `limit` (ADR 0096).
+ *
  * @example
  * ```ts
  * const quota = createTenantQuota({ limits: { requestsPerMinute: 60, tokensPerDay: 2_000_000 } });
