@@ -1,6 +1,7 @@
 import { CliError } from '../cli-error';
 import { exampleReply } from '../show/example-reply';
 import { deadlinePassed, type OpenWait, openWaits, passedDeadlineNote } from '../show/open-waits';
+import { replySchemasNow } from '../show/reply-schemas-now';
 import { rootOf } from '../show/root-thread';
 import { stateText, type TimelineItem, threadTimeline } from '../show/thread-timeline';
 import { jsonForTerminal, previewOf, terminalSafe } from '../terminal-text';
@@ -11,15 +12,19 @@ import { parseCommandArgs } from './parse-command-args';
 import { schemaVariable, shellWord } from './run-database';
 import type { Command } from './types';
 
-const help = `Usage: agentchart show <thread-id> [--db <file>] [--json]
+const help = `Usage: agentchart show <thread-id> [--db <file>] [--agent <module>] [--json]
 
 Shows one thread: its status, state and usage, then its timeline — the chart states it
 entered and every effect step (model call, tool call, human wait, child agent, whose own
 steps follow one level in) with latency, tokens, cost, attempts, cache hits and errors.
 A waiting thread also shows what it waits for: the prompt, the shape a reply must have,
-and the command that answers it. Reads the database only.
+and the command that answers it. Reads the database only. Without an agent module, the
+reply's shape is the one recorded when the wait opened; after a deploy that changed a reply
+schema, give the module (or set $${agentVariable}) to see the one its code checks replies with.
 
 Options:
+  -a, --agent <module>  the agent module whose reply schemas to show (default: $${agentVariable})
+      --export <name>   the agent factory of that module, when it exports several
   -d, --db <file|url>   the run database (default: $AGENTCHART_DB, else ${defaultDatabase})
       --schema <name>   the PostgreSQL schema of its tables (default: $${schemaVariable}, else public)
       --json            print the thread as one JSON object: its checkpoint's run state, its
@@ -40,6 +45,8 @@ export const showCommand: Command = {
       {
         db: { type: 'string', short: 'd' },
         schema: { type: 'string' },
+        agent: { type: 'string', short: 'a' },
+        export: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -57,6 +64,16 @@ export const showCommand: Command = {
       );
     }
     const { path, store, close } = await openStore('show', values.db, context, values.schema);
+    const schemasNow = await replySchemasNow(
+      values.agent,
+      values.export,
+      store,
+      context,
+      'show',
+    ).catch(async (error: unknown) => {
+      await close();
+      throw error;
+    });
     try {
       const checkpoint = await store.latest(threadId);
       if (!checkpoint) {
@@ -75,7 +92,7 @@ export const showCommand: Command = {
           : (await rootOf(store, checkpoint)).threadId;
       const waits =
         checkpoint.run.status === 'waiting'
-          ? await openWaits(store, threadId, 0, answeredThrough)
+          ? await openWaits(store, threadId, 0, answeredThrough, schemasNow?.lookup)
           : [];
       const state = stateText((checkpoint.snapshot as { value?: unknown }).value ?? null);
       const answer = (wait: OpenWait) =>
@@ -85,6 +102,7 @@ export const showCommand: Command = {
           several: waits.length > 1,
           database: values.db,
           schema: values.schema,
+          agent: values.agent,
           agentKnown: Boolean(context.env?.[agentVariable]),
         });
       const agentName = checkpoint.run.agent ?? summary?.agent ?? null;
@@ -141,12 +159,16 @@ export const showCommand: Command = {
             (wait.redacted
               ? '  note     parts of this were redacted before they were stored: what is shown is not all the step holds (a call approved here runs with the real values). Check them where they come from, or answer through a handle of the process that holds the run.\n'
               : '') +
-            `  reply    ${wait.replySchema === undefined ? 'any JSON value (the wait recorded no schema)' : safe(JSON.stringify(wait.replySchema))}\n` +
+            `  reply    ${wait.replySchema === undefined ? `any JSON value (${wait.recordedReplySchema === undefined ? 'the wait recorded no schema' : "the agent's code checks it with no JSON Schema"})` : safe(JSON.stringify(wait.replySchema))}\n` +
+            (wait.recordedReplySchema === undefined
+              ? ''
+              : `  asked    ${safe(JSON.stringify(wait.recordedReplySchema))} when the wait opened: the agent's code has changed the reply schema since, and checks a reply with the one above\n`) +
             `  answer   ${safe(answer(wait))}\n`,
         );
       }
       return 0;
     } finally {
+      await schemasNow?.close();
       await close();
     }
   },
@@ -214,6 +236,7 @@ function answerCommand({
   several,
   database,
   schema,
+  agent,
   agentKnown,
 }: {
   threadId: string;
@@ -222,13 +245,16 @@ function answerCommand({
   database: string | undefined;
   /** `--schema`, repeated in the command as it was given. */
   schema?: string | undefined;
+  /** `--agent`, repeated in the command as it was given. */
+  agent?: string | undefined;
   /** `AGENTCHART_AGENT` names the agent module: `--agent` is not needed. */
   agentKnown: boolean;
 }): string {
   const reply = JSON.stringify(exampleReply(wait.replySchema) ?? true);
   const words = ['agentchart', 'send', threadId, '--reply', reply];
   if (several || wait.threadId !== threadId) words.push('--wait-id', wait.waitId);
-  if (!agentKnown) words.push('--agent', '<module>');
+  if (agent !== undefined) words.push('--agent', agent);
+  else if (!agentKnown) words.push('--agent', '<module>');
   if (database !== undefined) words.push('--db', database);
   if (schema !== undefined) words.push('--schema', schema);
   return words.map((word) => (word === '<module>' ? word : shellWord(word))).join(' ');

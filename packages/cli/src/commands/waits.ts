@@ -1,6 +1,7 @@
 import { headOf } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
 import { deadlinePassed, openWaits, passedDeadlineNote } from '../show/open-waits';
+import { replySchemasNow } from '../show/reply-schemas-now';
 import { rootOf } from '../show/root-thread';
 import { jsonForTerminal, terminalSafe } from '../terminal-text';
 import { listThreads } from './list-threads';
@@ -18,17 +19,21 @@ import {
 } from './run-database';
 import type { Command } from './types';
 
-const help = `Usage: agentchart waits [--thread <id>] [--db <file|url>] [--json]
+const help = `Usage: agentchart waits [--thread <id>] [--db <file|url>] [--agent <module>] [--json]
 
 Lists the human waits pending in a run database: the thread, the wait's id, what the human
 is asked, the shape a reply must have (JSON Schema) and the deadline (marked "passed" once
 a reply is refused, until the thread is woken or resumed and times out). Answer one with
 "agentchart send <thread> --reply '<json>'". A child agent's wait is listed under the thread
-that answers it, its parent's (the child's own thread beside it). Reads the database only;
-needs no agent module.
+that answers it, its parent's (the child's own thread beside it). Reads the database only.
+Without an agent module, the reply's shape is the one recorded when the wait opened; a
+reply is checked by the code that takes it, so after a deploy that changed a reply schema,
+give the module (or set $${agentVariable}): its schema is shown, marked "changed since asked".
 
 Options:
   -t, --thread <id>     only this thread's waits
+  -a, --agent <module>  the agent module whose reply schemas to show (default: $${agentVariable})
+      --export <name>   the agent factory of that module, when it exports several
   -d, --db <file|url>   the run database (default: $${databaseVariable}, else ${defaultDatabase})
       --schema <name>   the PostgreSQL schema of its tables (default: $${schemaVariable}, else public)
       --json            print the waits as a JSON array
@@ -45,7 +50,13 @@ export interface PendingWaitRow {
   childThreadId?: string;
   waitId: string;
   prompt: string;
+  /** The JSON Schema a reply must fit (the agent module's, when one was given). */
   replySchema?: unknown;
+  /**
+   * Set when the agent module checks replies with another schema than the one the wait
+   * recorded when it opened: the recorded one (`null` if it recorded none).
+   */
+  recordedReplySchema?: unknown;
   deadline?: number;
   /**
    * Set when the deadline has passed: the wait is still open (nothing has timed it out yet),
@@ -63,6 +74,8 @@ export const waitsCommand: Command = {
   async run(args, context) {
     const { values, positionals } = parseCommandArgs('waits', args, {
       thread: { type: 'string', short: 't' },
+      agent: { type: 'string', short: 'a' },
+      export: { type: 'string' },
       db: { type: 'string', short: 'd' },
       schema: { type: 'string' },
       json: { type: 'boolean' },
@@ -82,6 +95,16 @@ export const waitsCommand: Command = {
     // Read-only, as `runs` and `show` open it: on a read-only file or mount, or a copy from
     // a backup, and without upgrading an older file's schema.
     const store = await openStore('waits', values.db, context, values.schema);
+    const schemasNow = await replySchemasNow(
+      values.agent,
+      values.export,
+      store.store,
+      context,
+      'waits',
+    ).catch(async (error: unknown) => {
+      await store.close();
+      throw error;
+    });
     try {
       const checkpointer = store.store;
       const threadIds =
@@ -104,7 +127,13 @@ export const waitsCommand: Command = {
         if (checkpoint.run.parentThreadId !== undefined && values.thread === undefined) continue;
         if (checkpoint.run.status !== 'waiting' && checkpoint.run.status !== 'running') continue;
         const root = await rootOf(checkpointer, checkpoint);
-        for (const wait of await openWaits(checkpointer, threadId)) {
+        for (const wait of await openWaits(
+          checkpointer,
+          threadId,
+          0,
+          threadId,
+          schemasNow?.lookup,
+        )) {
           if (deadlinePassed(wait, now)) overdue.push(wait);
           rows.push({
             threadId: root.threadId,
@@ -113,6 +142,9 @@ export const waitsCommand: Command = {
             waitId: wait.waitId,
             prompt: wait.prompt,
             ...(wait.replySchema === undefined ? {} : { replySchema: wait.replySchema }),
+            ...(wait.recordedReplySchema === undefined
+              ? {}
+              : { recordedReplySchema: wait.recordedReplySchema }),
             ...(wait.deadline === undefined ? {} : { deadline: wait.deadline }),
             ...(deadlinePassed(wait, now) ? { deadlinePassed: true as const } : {}),
             since: wait.since,
@@ -133,7 +165,7 @@ export const waitsCommand: Command = {
         ...(children ? [row.childThreadId ?? ''] : []),
         row.waitId,
         row.prompt.length > 60 ? `${headOf(row.prompt, 57)}...` : row.prompt,
-        row.replySchema === undefined ? '(any)' : schemaSummary(row.replySchema),
+        `${row.replySchema === undefined ? '(any)' : schemaSummary(row.replySchema)}${row.recordedReplySchema === undefined ? '' : ' (changed since asked)'}`,
         row.deadline === undefined
           ? ''
           : `${new Date(row.deadline).toISOString()}${row.deadlinePassed ? ' (passed)' : ''}`,
@@ -142,13 +174,14 @@ export const waitsCommand: Command = {
       context.stdout.write(
         `${formatColumns([['thread', ...(children ? ['child agent'] : []), 'wait', 'prompt', 'reply', 'deadline'], ...table])}\n\n` +
           // The ids come from the database: a control character in one must not reach the terminal.
-          `${terminalSafe(`Answer one with: agentchart send ${rows.length === 1 ? shellWord(rows[0]!.threadId) : '<thread>'} --reply '<json>' --wait-id ${rows.length === 1 ? shellWord(rows[0]!.waitId) : '<wait>'}${context.env?.[agentVariable] ? '' : ' --agent <module>'}${databaseArgument(database)}`)}\n` +
+          `${terminalSafe(`Answer one with: agentchart send ${rows.length === 1 ? shellWord(rows[0]!.threadId) : '<thread>'} --reply '<json>' --wait-id ${rows.length === 1 ? shellWord(rows[0]!.waitId) : '<wait>'}${values.agent !== undefined ? ` --agent ${shellWord(values.agent)}` : context.env?.[agentVariable] ? '' : ' --agent <module>'}${databaseArgument(database)}`)}\n` +
           (passed === 0
             ? ''
             : `${passed === 1 ? 'One wait is' : `${passed} waits are`} past the deadline: ${passedDeadlineNote(overdue)}.\n`),
       );
       return 0;
     } finally {
+      await schemasNow?.close();
       await store.close();
     }
   },

@@ -1,5 +1,6 @@
 import { childWaitId, effectStillRuns } from '@agentchart/core/internal';
 import { visibleJson } from '@agentchart/core/security';
+import type { ReplySchemaLookup } from './reply-schemas-now';
 import { childThreadOf, type InspectedStore } from './thread-timeline';
 
 /** A human wait still open in a thread or in a child agent it waits on. */
@@ -14,8 +15,17 @@ export interface OpenWait {
   /** The chart state that waits. */
   state: string | null;
   prompt: string;
-  /** The JSON Schema a reply must fit, when the wait recorded one. */
+  /**
+   * The JSON Schema a reply must fit: the agent's code's, when its module was given and it
+   * has the wait's `humanWait`, else the one the wait recorded when it opened (if any).
+   */
   replySchema?: unknown;
+  /**
+   * Set when the agent's code checks replies with another schema than the one recorded when
+   * the wait opened (a deploy changed it since): what the wait's journal entry recorded, which
+   * a reply no longer needs to fit.
+   */
+  recordedReplySchema?: unknown;
   /** When the wait began. */
   since: number;
   /** When it times out, if it does. */
@@ -55,6 +65,7 @@ export async function openWaits(
   threadId: string,
   depth = 0,
   root = threadId,
+  replySchemaNow?: ReplySchemaLookup,
 ): Promise<OpenWait[]> {
   const waits: OpenWait[] = [];
   const [entries, checkpoint] = await Promise.all([
@@ -66,6 +77,17 @@ export async function openWaits(
     if (entry.status !== 'started' || !stillRuns(entry.key)) continue;
     if (entry.kind === 'human') {
       const deadline = entry.meta?.deadline;
+      const recorded = entry.meta?.replySchema;
+      // A child agent's wait is its own chart's, which the parent's agent does not run.
+      const now =
+        depth === 0 && checkpoint !== undefined && checkpoint.run.parentThreadId === undefined
+          ? replySchemaNow?.(checkpoint.run.agent, {
+              state: typeof entry.meta?.state === 'string' ? entry.meta.state : null,
+              site: entry.site,
+            })
+          : undefined;
+      const replySchema = now === undefined ? recorded : now.schema;
+      const changed = now !== undefined && !sameJson(now.schema, recorded);
       waits.push({
         threadId,
         waitId:
@@ -75,7 +97,8 @@ export async function openWaits(
         // invisible, reordering and look-alike characters escaped, as core's approval prompt
         // writes them (`pаypal.com` with a Cyrillic `а` is not paypal.com).
         prompt: typeof entry.input === 'string' ? entry.input : visibleJson(entry.input ?? ''),
-        ...(entry.meta?.replySchema === undefined ? {} : { replySchema: entry.meta.replySchema }),
+        ...(replySchema === undefined ? {} : { replySchema }),
+        ...(changed ? { recordedReplySchema: recorded ?? null } : {}),
         since: entry.startedAt,
         ...(typeof deadline === 'number' ? { deadline } : {}),
         ...(entry.meta?.inputRedacted === true ? { redacted: true as const } : {}),
@@ -87,4 +110,19 @@ export async function openWaits(
     }
   }
   return waits;
+}
+
+/** Two JSON values alike, whatever the order of their objects' keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sortedKeys(a)) === JSON.stringify(sortedKeys(b));
+}
+
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]),
+  );
 }

@@ -85,7 +85,14 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
   return createEffectLogic(
     // Work until its intent is in the journal: a run rests `waiting` only once its wait, prompt
     // and deadline are durable, so other processes (`agentchart waits`, a scheduler) see them.
-    { kind: 'human-wait', modelAliases: [], tools: [], blocksRest: true, schemas: [] },
+    {
+      kind: 'human-wait',
+      modelAliases: [],
+      tools: [],
+      blocksRest: true,
+      schemas: [],
+      ...(replySchema === undefined ? {} : { replySchema }),
+    },
     // Not an async function: a waiting run keeps no frame of it (a throw here is the
     // effect's rejection: see createEffectLogic).
     (scope, input: TInput) =>

@@ -20,4 +20,10 @@ export interface EffectSpec {
   /** Human waits do not keep a run from coming to rest. */
   blocksRest: boolean;
   schemas: readonly { owner: string; schema: z.ZodType }[];
+  /**
+   * A `humanWait`'s reply schema as JSON Schema, as this code checks replies: what a process
+   * holding the code tells whoever answers a wait opened by an older deploy. Absent for other
+   * effects, and when the schema has parts JSON Schema cannot express.
+   */
+  replySchema?: Record<string, unknown>;
 }

@@ -4,6 +4,7 @@
  * may change between minor versions.
  */
 export { type AgentFactory, type HostedAgentOptions, isAgentFactory } from '../agent/agent-factory';
+export { currentReplySchema, type WaitSite } from '../agent/current-reply-schema';
 export { machineVersionOf, versionWithoutChildMachines } from '../agent/inspect-machine';
 export type { CallsModels, ModelAliasesOf, ModelsFor } from '../agent/model-aliases';
 export type { ThreadTenantCheck } from '../agent/thread-tenant';
