@@ -56,7 +56,10 @@ export async function keepRecordedCalls(
  * `reconcile`, or `effect.ambiguous`). Any other tool left started runs again on resume: with
  * arguments its schema refuses, it is not kept (the model is told they do not fit).
  */
-function answersWithoutRunning(status: JournalEntry['status'], effect: AnyTool['effect']): boolean {
+export function answersWithoutRunning(
+  status: JournalEntry['status'],
+  effect: AnyTool['effect'],
+): boolean {
   return status !== 'started' || effect === 'unsafe';
 }
 

@@ -10,6 +10,7 @@ import { approveToolCall } from './approve-tool-call';
 import { type ApprovalOptions, checkApprovalOptions, rejectedError } from './ask-approval';
 import { createEffectLogic } from './create-effect-logic';
 import { executeTool } from './execute-tool';
+import { outdatedToolCall } from './outdated-tool-call';
 import { type ApprovalGrant, useApprovalGrant } from './use-approval-grant';
 
 /**
@@ -72,6 +73,9 @@ export function toolCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
         : received;
       const parsed = parseNow(tool.input, input, `tool "${tool.name}"'s input schema`);
       if (!parsed.success) {
+        const outdated = await outdatedToolCall(scope, tool, input, parsed.error.issues);
+        if (outdated?.ran) return (await outdated.ran()) as z.output<TOutput>;
+        if (outdated) throw outdated.error;
         throw new RunError('tool.invalid_arguments', {
           message: `Tool "${tool.name}" was invoked with input that does not match its input schema; nothing was executed. Fix the invoke's input${granted ? ' (with a grant it is { input, approval })' : ''}.`,
           issues: parsed.error.issues,
