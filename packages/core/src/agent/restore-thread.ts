@@ -13,7 +13,7 @@ import { CheckpointError } from '../store/checkpoint-error';
 import { conflictMessage } from '../store/conflict-messages';
 import type { AcquireLeaseOptions, Checkpoint, Checkpointer, ThreadLease } from '../store/types';
 import { checkMigratedSnapshot, timersNotHeld } from './check-migrated-snapshot';
-import type { MigrateCheckpoint } from './types';
+import type { MigrateCheckpoint, MigrationVersions } from './types';
 
 /**
  * A thread's checkpoint (the latest, or `version`), made to fit this agent's machine: one
@@ -79,7 +79,13 @@ export async function loadCheckpoint(
     }
     return checkpoint;
   }
-  const versions = { from: checkpoint.machineVersion, to: runtime.machineVersion };
+  const versions: MigrationVersions = {
+    from: checkpoint.machineVersion,
+    to: runtime.machineVersion,
+    ...((await movedOnFrom(checkpointer, checkpoint, runtime.machineVersion))
+      ? { movedOn: true as const }
+      : {}),
+  };
   // Another agent's thread (two agents sharing a store) is not an old version of this one,
   // whatever this one's migrate would make of it (an identity migrate takes any thread that
   // fits); nor, by name, is this agent's own after its machine's id (its default name) changed.
@@ -102,18 +108,37 @@ export async function loadCheckpoint(
     // An agent that has a migrate is not told to give one: its migrate refused the thread.
     const advice = migrate
       ? `${fits ? 'That state, its effects and timers, and the states its history remembers are all in this machine as they were' : 'That state, its effects, its timers or the states its history remembers are not in this machine as they were'}, but ${parent === undefined ? "this agent's migrate" : `the migrate of ${migrateOption}`} returned undefined for it, which refuses it. For the thread to go on here, return the checkpoint from migrate (${fits ? 'as it is, if nothing that changed matters to it' : 'moved to the new names: snapshot.value, snapshot.children, delayedEvents, snapshot.historyValue'}): a migrate that changes the checkpoint in place must still return it. Otherwise finish the thread with the old machine, or start a new thread.`
-      : fits
-        ? (timersToAdd(runtime.machine, checkpoint, migrateOption) ??
-          `That state, its effects and timers, and the states its history remembers are all in this machine as they were: if nothing that changed matters to it, give ${migrateOption} that returns such checkpoints as they are (migrate: (checkpoint) => checkpoint).`)
-        : `That state, its effects, its timers or the states its history remembers are not in this machine as they were: give ${migrateOption} that moves them to their new names (snapshot.value, snapshot.children, delayedEvents, snapshot.historyValue), finish the thread with the old machine, or start a new thread.`;
+      : versions.movedOn
+        ? `This machine version checkpointed the thread before version ${versions.from} did: a deploy running that version moved it on, and this process runs the code the thread has left behind (a rollback, or an old process still running in a rolling deploy). Leave it to the processes that run version ${versions.from} (a queue job refused here is tried again, and another worker takes it), roll forward, or give ${migrateOption} that moves it back for this machine (its versions argument has movedOn: true): an identity migrate would run that deploy's snapshot with this code.`
+        : fits
+          ? (timersToAdd(runtime.machine, checkpoint, migrateOption) ??
+            `That state, its effects and timers, and the states its history remembers are all in this machine as they were: if nothing that changed matters to it, give ${migrateOption} that returns such checkpoints as they are (migrate: (checkpoint) => checkpoint).`)
+          : `That state, its effects, its timers or the states its history remembers are not in this machine as they were: give ${migrateOption} that moves them to their new names (snapshot.value, snapshot.children, delayedEvents, snapshot.historyValue), finish the thread with the old machine, or start a new thread.`;
     throw new CheckpointError(
       'checkpoint.version_mismatch',
       threadId,
-      `Thread "${threadId}" was checkpointed by machine version ${versions.from}, but this agent's machine is version ${versions.to}: the chart's structure changed since (its states, transitions, invokes, descriptions or meta, or those of a child machine it registers; context and code are not part of the version). The thread rests ${checkpoint.run.status} in state ${JSON.stringify((checkpoint.snapshot as { value?: unknown } | undefined)?.value)}. ${advice}`,
+      `Thread "${threadId}" was checkpointed by machine version ${versions.from}, but this agent's machine is version ${versions.to}: the chart's structure ${versions.movedOn ? 'differs' : 'changed since'} (its states, transitions, invokes, descriptions or meta, or those of a child machine it registers; context and code are not part of the version). The thread rests ${checkpoint.run.status} in state ${JSON.stringify((checkpoint.snapshot as { value?: unknown } | undefined)?.value)}. ${advice}`,
     );
   }
   if (checkFit) checkMigratedSnapshot(runtime.machine, { ...migrated, threadId }, versions);
   return { ...migrated, machineVersion: runtime.machineVersion };
+}
+
+/**
+ * True when an earlier checkpoint of the thread was written by `machineVersion`, which the
+ * latest one's version then moved on: the thread comes back from a later deploy to code it
+ * left (a rollback, an old process in a rolling deploy), not from an older one. Read only
+ * when the versions differ, from the thread's checkpoint list.
+ */
+async function movedOnFrom(
+  checkpointer: Checkpointer,
+  latest: Checkpoint,
+  machineVersion: string,
+): Promise<boolean> {
+  const history = await checkpointer.list(latest.threadId);
+  return history.some(
+    (summary) => summary.version < latest.version && summary.machineVersion === machineVersion,
+  );
 }
 
 /**
@@ -141,7 +166,7 @@ function wrongAgentError(threadId: string, owner: string, name: string): Checkpo
 async function runMigrate(
   migrate: MigrateCheckpoint,
   checkpoint: Checkpoint,
-  versions: { from: string; to: string },
+  versions: MigrationVersions,
 ): Promise<Checkpoint | undefined> {
   const { threadId } = checkpoint;
   const intro = `The migrate of thread "${threadId}" (machine version ${versions.from} → ${versions.to})`;

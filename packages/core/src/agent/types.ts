@@ -166,8 +166,23 @@ export interface AgentSettings<TMachine extends AnyStateMachine> {
 /** Rewrites a checkpoint of an older machine version for this machine; see {@link AgentOptions.migrate}. */
 export type MigrateCheckpoint = (
   checkpoint: Checkpoint,
-  versions: { from: string; to: string },
+  versions: MigrationVersions,
 ) => Checkpoint | undefined | Promise<Checkpoint | undefined>;
+
+/** The machine versions a {@link MigrateCheckpoint} moves a checkpoint between. */
+export interface MigrationVersions {
+  /** The version that wrote the checkpoint. */
+  from: string;
+  /** This agent's machine version. */
+  to: string;
+  /**
+   * Set when this thread was checkpointed by `to` before `from` moved it on: it comes back
+   * from a later deploy to the code it left — a rollback, or an old process still running in
+   * a rolling deploy — not from an older one. Return undefined to leave it to the processes
+   * that run `from`; returned as it is, that deploy's snapshot runs with this code.
+   */
+  movedOn?: true;
+}
 
 /** Options of {@link Agent.fork}. */
 export interface ForkOptions<TContext = unknown> {
