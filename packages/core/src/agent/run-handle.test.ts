@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, createMachine, fromPromise, setup } from 'xstate';
 import { z } from 'zod';
 import { humanWait } from '../effects/human-wait';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
@@ -153,6 +153,53 @@ describe('handleOf (a run handle)', () => {
     expect(await handle.result()).toMatchObject({ status: 'done', output: { verdict: 'yes' } });
     await agent.close();
   });
+
+  it('gives the snapshot a waiting run rested with once it left memory, children and all', async () => {
+    const snapshots = [];
+    for (const evictWaiting of [false, true]) {
+      const agent = createAgent({ machine: watchedMachine, evictWaiting });
+      const handle = agent.start({ threadId: 't', input: {} });
+      expect((await handle.result()).status).toBe('waiting');
+      const { status, value, context, children } = handle.getSnapshot();
+      snapshots.push({ status, value, context, children: Object.keys(children).sort() });
+      // The child's own state is there to read, live or not.
+      expect(children.watch?.getSnapshot()).toMatchObject({ value: 'watching' });
+      await agent.close();
+    }
+    // Before: the evicted run's said `stopped` with no children, as if the thread had ended.
+    expect(snapshots[1]).toEqual(snapshots[0]);
+    expect(snapshots[0]).toMatchObject({ status: 'active', children: ['ask', 'watch'] });
+  });
+
+  it('follows its thread to the live snapshot of the run restored', async () => {
+    const agent = createAgent({ machine: watchedMachine });
+    const handle = agent.start({ threadId: 't', input: {} });
+    expect((await handle.result()).status).toBe('waiting');
+    await agent.resume('t');
+    const { children } = handle.getSnapshot();
+    expect(children.watch?.getSnapshot().status).toBe('active');
+    await agent.close();
+  });
+});
+
+/** A chart that asks while a child machine watches: two children while it waits. */
+const watchedMachine = setup({
+  actors: {
+    approve: humanWait({ prompt: () => 'Approve?', reply: z.object({ ok: z.boolean() }) }),
+    watcher: createMachine({ id: 'watcher', initial: 'watching', states: { watching: {} } }),
+  },
+}).createMachine({
+  id: 'watched',
+  initial: 'asking',
+  states: {
+    asking: {
+      invoke: [
+        { id: 'ask', src: 'approve', onDone: 'answered' },
+        { id: 'watch', src: 'watcher' },
+      ],
+    },
+    answered: { type: 'final' },
+  },
 });
 
 /** A chart that asks once and keeps the answer. */

@@ -118,6 +118,6 @@ export function handleOf<TMachine extends AnyStateMachine>(
       if (live.evicted && (await live.result()).status === 'waiting') live = found = await stop();
       return live.stop() as Promise<RunOutcomeFrom<TMachine>>;
     },
-    getSnapshot: () => current().actor.getSnapshot(),
+    getSnapshot: () => current().snapshot() as ReturnType<TMachine['resolveState']>,
   };
 }

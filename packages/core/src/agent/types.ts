@@ -290,7 +290,13 @@ export interface RunHandle<TMachine extends AnyStateMachine = AnyStateMachine> {
    * agent that is not closed: `(await agent.resume(threadId)).stop()`.
    */
   stop(): Promise<RunOutcomeFrom<TMachine>>;
-  /** The machine's current snapshot. */
+  /**
+   * The machine's current snapshot. For a waiting run that left memory (`evictWaiting`), the
+   * one it rested with, which its checkpoint keeps: `status` `active`, the same `value` and
+   * `context`, and `children` naming the actors it had — stopped with it, so read their
+   * snapshots but do not send to them; the handle's `send()` and `reply()` restore the thread.
+   * Once the thread is restored in this process, the restored run's live snapshot.
+   */
   getSnapshot(): ReturnType<TMachine['resolveState']>;
 }
 

@@ -159,6 +159,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   #evictedWaits: PendingHumanWait[] | undefined;
   /** The `waiting` rest the run was evicted in: what `result()` answers from then on. */
   #evictedRest: RunOutcome | undefined;
+  /** The machine's snapshot as the run left memory, before its actor stopped (see snapshot). */
+  #evictedSnapshot: AnySnapshot | undefined;
   #successor: Run | undefined;
   readonly #stateEnters: StateEnterEvents;
   readonly #delayed: DelayedEvents;
@@ -465,7 +467,6 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     return this.runtime.maxJournalValueBytes;
   }
 
-  /** True once the run left memory ({@link evict}): only its checkpoint holds it now. */
   /** The run that continued this thread in this process after this one was evicted. */
   get successor(): Run | undefined {
     return this.#successor;
@@ -476,8 +477,19 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     this.#successor = run;
   }
 
+  /** True once the run left memory ({@link evict}): only its checkpoint holds it now. */
   get evicted(): boolean {
     return this.#lifecycle.phase === 'evicted';
+  }
+
+  /**
+   * The machine's snapshot: the live one, or, once the run left memory, the one it had as it
+   * left — the state its checkpoint keeps, `active`, its `children` the actors it had then.
+   * The stopped actor's own snapshot would say `stopped` with no children, as if the thread
+   * had ended, while it waits in the store.
+   */
+  snapshot(): AnySnapshot {
+    return this.#evictedSnapshot ?? (this.actor.getSnapshot() as AnySnapshot);
   }
 
   /**
@@ -730,6 +742,8 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     if (wasResting) this.#evictedRest = resting;
     // Listed before the effects stop: a stopped wait leaves the list.
     this.#evictedWaits = this.#waits.list();
+    // Taken before the actor stops, which would empty its children and say `stopped`.
+    this.#evictedSnapshot = this.actor.getSnapshot() as AnySnapshot;
     this.#abortEffects(
       () =>
         new RunError('run.evicted', {
