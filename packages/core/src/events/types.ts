@@ -56,6 +56,14 @@ export interface RunEventPayloads {
      */
     refused?: true;
   };
+  /**
+   * A leaf state became active (its dotted path). Reported microstep by microstep: a state
+   * an eventless (`always`) transition or a raised event passes through within one step is
+   * entered and exited too, though no snapshot shows it — except in the step in which a
+   * listener was added to a run already working, which reports where the run then is. A
+   * state left and entered again by one transition (`reenter: true` on itself) is not
+   * reported again. A run restored from its checkpoint reports its active states again.
+   */
   'state.enter': { state: string };
   /**
    * The agent's machine emitted `event` (XState's `emit` action): the chart's own news — a
@@ -64,7 +72,7 @@ export interface RunEventPayloads {
    * listeners), and not during `agent.replay`. The event is passed as the chart made it.
    */
   'chart.emit': { event: EventObject };
-  /** A leaf state the previous snapshot showed is no longer active (reported before the enters). */
+  /** A leaf state that was active is no longer (reported before the enters; see `state.enter`). */
   'state.exit': { state: string };
   'llm.call.start': {
     site: string;

@@ -279,7 +279,11 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     this.#limits = new RunLimitJudge(runtime.limits, state.startedAt, state.wrapUp);
     if (state.wrapUp) this.#limit = state.wrapUp.limit;
     this.#waits = new HumanWaits(threadId);
-    this.#stateEnters = new StateEnterEvents(runtime.events, threadId);
+    this.#stateEnters = new StateEnterEvents(
+      runtime.events,
+      threadId,
+      snapshot === undefined ? runtime.machine : undefined,
+    );
     if (version === 0 && mode !== 'replay') this.#threadCreated = deferred();
     // Taken with the run's first checkpoint where the store can, and at once on its own
     // where it cannot: a lease refused fails the write, or the run, through its outcome.
@@ -300,10 +304,11 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     });
     const clock = runClock(runtime);
     this.clock = clock;
+    const inspect = this.#stateEnters.inspectFromCreation(runtime.inspect);
     this.actor = createActor(runtime.machine, {
       input: state.input,
       clock,
-      ...(runtime.inspect ? { inspect: runtime.inspect } : {}),
+      ...(inspect ? { inspect } : {}),
       ...(snapshot === undefined ? {} : { snapshot: snapshot as never }),
     });
     if (snapshot !== undefined) {
@@ -312,6 +317,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     }
     this.#delayed = new DelayedEvents(this.actor, clock, runtime.generateId);
     registerRun(this.actor.system, this);
+    this.#stateEnters.attach(this.actor.system);
     this.#subscription = this.actor.subscribe({
       next: (next) => this.#onSnapshot(next as AnySnapshot),
       error: (error) => this.#onMachineError(error),
@@ -782,6 +788,7 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
   readonly #detach = (): void => {
     this.#subscription?.unsubscribe();
     this.#subscription = undefined;
+    this.#stateEnters.stop();
     unregisterRun(this.actor.system, this);
   };
 
