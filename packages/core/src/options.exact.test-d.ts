@@ -158,7 +158,7 @@ it('takes undefined for the options of stores, policies, caches and guards', () 
     clock: undefined,
   });
   createRedactor({ secrets: undefined, modelSecrets: undefined, env: undefined });
-  createGuard({ name: 'no-ids', input: undefined, output: undefined });
+  createGuard({ name: 'no-ids', input: undefined, output: undefined, toolCallTurns: undefined });
   capToolOutput('text', { maxTokens: 100, counter: undefined, keep: undefined, tool: maybe });
   buildContext({ input: 'question', system: undefined, memory: undefined, history: undefined });
 });

@@ -202,6 +202,7 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
     ...options.modelCall,
     toolEffects,
     trustedTools,
+    toolLoop: true,
     prompt: promptRefOf(options.prompt),
     // An answer the loop fails on or sends back is not stored: calls with invalid arguments go
     // back to the model, and an empty answer or one with too many calls fails the loop;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
 import { toolLoop } from '../effects/tool-loop';
 import type { RunEvent } from '../events/types';
@@ -6,6 +7,7 @@ import { ModelCallError } from '../model/model-call-error';
 import type { ChatModel } from '../model/types';
 import { createReliabilityPolicy } from '../reliability/create-reliability-policy';
 import { effectMachine } from '../testing/run-effect';
+import { defineTool } from '../tools/define-tool';
 import { createGuard } from './create-guard';
 
 const usage = { inputTokens: 5, outputTokens: 5 };
@@ -66,6 +68,51 @@ describe('createGuard with streamed answers', () => {
 
     expect(events.some((event) => event.type === 'guard.block')).toBe(true);
     expect(tokens()).toEqual([]);
+  });
+
+  it("streams a tool loop's turn that calls tools unchecked, as an unguarded one, once it is whole", async () => {
+    let turn = 0;
+    const model: ChatModel = {
+      modelName: 'streaming',
+      endpoint: 'test:streaming',
+      metadata: { contextWindow: 128_000, pricing: { inputPerMillion: 0, outputPerMillion: 0 } },
+      async generate(_request, { onToken }) {
+        if (turn++ === 0) {
+          onToken?.('Checking. ');
+          const call = { id: 'c1', name: 'clock', arguments: '{}' };
+          return { content: 'Checking. ', toolCalls: [call], finishReason: 'tool_calls', usage };
+        }
+        onToken?.('Noon.');
+        return { content: 'Noon.', toolCalls: [], finishReason: 'stop', usage };
+      },
+    };
+    const clock = defineTool({
+      name: 'clock',
+      description: 'The time.',
+      input: z.object({}),
+      output: z.string(),
+      effect: 'pure',
+      execute: async () => '12:00',
+    });
+    const checked: string[] = [];
+    const agent = createAgent({
+      machine: effectMachine(
+        toolLoop({ model: 'chat', tools: [clock], prompt: (q: string) => q }),
+        'q',
+      ),
+      models: { chat: model },
+      middleware: [
+        createGuard({
+          name: 'final-only',
+          output: (response) => void checked.push(response.content),
+        }),
+      ],
+    });
+    const tokens: string[] = [];
+    agent.events.on('llm.token', (event) => tokens.push(event.delta));
+    expect((await agent.run({ input: undefined })).status).toBe('done');
+    expect(checked).toEqual(['Noon.']);
+    expect(tokens).toEqual(['Checking. ', 'Noon.']);
   });
 
   it('emits the deltas of an answer it passes, once checked, of the attempt that answered', async () => {

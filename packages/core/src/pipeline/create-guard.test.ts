@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
 import { structuredCall } from '../effects/structured-call';
+import { toolLoop } from '../effects/tool-loop';
 import { DefinitionError } from '../errors/definition-error';
 import type { RunEvent } from '../events/types';
 import type { RecordedModelCall } from '../ledger/recorded-model-call';
 import { effectMachine } from '../testing/run-effect';
 import { scriptedModel } from '../testing/scripted-model';
+import { defineTool } from '../tools/define-tool';
 import { createGuard } from './create-guard';
 
 const classify = structuredCall({
@@ -159,6 +161,56 @@ describe('createGuard', () => {
     expect(model.requests[0]?.messages.at(-1)?.content).toBe('Classify: a [item]');
   });
 
+  it("checks a tool loop's final answer, not the turns that call tools, unless asked", async () => {
+    for (const toolCallTurns of [undefined, true]) {
+      const seen: string[] = [];
+      // Written for what the user reads: an answer must cite its source.
+      const citesSource = createGuard({
+        name: 'cites-source',
+        output: (response) => {
+          seen.push(response.toolCalls.length > 0 ? 'tool-call turn' : response.content);
+          return response.content.includes('Source:') ? undefined : { block: 'no source' };
+        },
+        toolCallTurns,
+      });
+      const population = defineTool({
+        name: 'population',
+        description: 'The population of a city.',
+        input: z.object({ city: z.string() }),
+        output: z.object({ population: z.number() }),
+        effect: 'pure',
+        execute: async () => ({ population: 709_000 }),
+      });
+      const model = scriptedModel({
+        responses: [
+          { toolCalls: [{ name: 'population', arguments: { city: 'Oslo' } }] },
+          'Oslo has 709,000 people. Source: the population tool.',
+        ],
+      });
+      const agent = createAgent({
+        machine: effectMachine(
+          toolLoop({ model: 'm', tools: [population], prompt: (q: string) => q }),
+          'How many people live in Oslo?',
+        ),
+        models: { m: model },
+        middleware: [citesSource],
+      });
+      const outcome = await agent.run({ input: undefined });
+      if (toolCallTurns) {
+        // Asked for: the turn that only calls a tool is checked, and blocked.
+        expect(seen).toEqual(['tool-call turn']);
+        expect(outcome).toMatchObject({
+          output: { error: { code: 'guard.blocked', details: { stage: 'output' } } },
+        });
+      } else {
+        // Before: the same block, on the turn no user reads; the loop never answered.
+        expect(seen).toEqual(['Oslo has 709,000 people. Source: the population tool.']);
+        expect(outcome).toMatchObject({ status: 'done', output: { result: { steps: 2 } } });
+      }
+      await agent.close();
+    }
+  });
+
   it('refuses a guard that would let every call through: a misspelt, missing or non-function check', () => {
     const block = () => ({ block: 'no' });
     const refused: [unknown, RegExp][] = [
@@ -167,6 +219,7 @@ describe('createGuard', () => {
       [{ name: 'g', input: 42 }, /input is the number 42\. Give a function of the request/],
       [{ name: '', output: block }, /name is an empty string/],
       [{ output: block }, /name is nothing/],
+      [{ name: 'g', output: block, toolCallTurns: 'yes' }, /toolCallTurns is the string "yes"/],
     ];
     for (const [options, message] of refused) {
       const made = () => createGuard(options as never);

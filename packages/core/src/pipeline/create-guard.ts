@@ -30,7 +30,11 @@ export interface GuardOptions {
       ) => GuardVerdict<ChatRequest> | Promise<GuardVerdict<ChatRequest>>)
     | undefined;
   /**
-   * Checks an answer before the effect uses it. A blocked answer was paid for: the journal
+   * Checks an answer before the effect uses it: each answer of a structured or tool call, and
+   * a tool loop's final answer — not, unless `toolCallTurns` is set, its turns that call
+   * tools, as OpenAI Agents SDK output guardrails see only an agent's final output: a check
+   * written for what the user reads (it must cite a source, be on topic, pass a moderation
+   * API) would block or pay for every turn that only calls a tool. A blocked answer was paid for: the journal
    * records it with its usage and cost, and the effect fails with `guard.blocked` (on a
    * resume too). Its streamed deltas wait for the check: `llm.token` gets those of an answer
    * it passes, the text of one it replaces, and nothing of one it blocks. A check that throws
@@ -43,6 +47,12 @@ export interface GuardOptions {
         call: ModelCall,
       ) => GuardVerdict<ChatResponse> | Promise<GuardVerdict<ChatResponse>>)
     | undefined;
+  /**
+   * Has `output` check a tool loop's turns that call tools too: their arguments go to the
+   * tools, their text (a "let me look that up") to `llm.token` listeners. Default false: such
+   * a turn goes on unchecked, and its text streams as an unguarded answer's does.
+   */
+  toolCallTurns?: boolean | undefined;
 }
 
 /**
@@ -64,7 +74,7 @@ export interface GuardOptions {
  */
 export function createGuard(options: GuardOptions): ModelCallMiddleware {
   checkGuardOptions(options);
-  const { name, input, output } = options;
+  const { name, input, output, toolCallTurns = false } = options;
   return {
     name,
     async call(call, next) {
@@ -98,6 +108,10 @@ export function createGuard(options: GuardOptions): ModelCallMiddleware {
       const held = sink ? new HeldTokens(sink) : undefined;
       const outcome = await next(held ? { ...current, onToken: held.hold } : current);
       if (!output || outcome.blocked) return outcome;
+      if (!toolCallTurns && isToolCallTurn(current, outcome.response)) {
+        held?.release();
+        return outcome;
+      }
       const verdict = await checkOrBlock(() => output(outcome.response, current));
       if (verdict && 'block' in verdict) {
         report('output', verdict.block);
@@ -115,6 +129,11 @@ export function createGuard(options: GuardOptions): ModelCallMiddleware {
       return outcome;
     },
   };
+}
+
+/** A tool loop's answer that calls tools: the loop goes on with them, the chart never sees it. */
+function isToolCallTurn(call: ModelCall, response: ChatResponse): boolean {
+  return call.settings.toolLoop === true && response.toolCalls.length > 0;
 }
 
 /**
@@ -140,8 +159,8 @@ async function checkOrBlock<T>(
  * @throws DefinitionError `definition.invalid_option`.
  */
 function checkGuardOptions(options: GuardOptions): void {
-  checkOptionNames('createGuard', options, ['name', 'input', 'output']);
-  const { name, input, output } = options;
+  checkOptionNames('createGuard', options, ['name', 'input', 'output', 'toolCallTurns']);
+  const { name, input, output, toolCallTurns } = options;
   if (typeof name !== 'string' || name.trim() === '') {
     throw new DefinitionError(
       'definition.invalid_option',
@@ -158,6 +177,12 @@ function checkGuardOptions(options: GuardOptions): void {
         `createGuard "${name}": ${stage} is ${describeValue(check)}. Give a function of the ${stage === 'input' ? 'request' : 'response'} that returns undefined, { block: reason } or { replace: value }.`,
       );
     }
+  }
+  if (toolCallTurns !== undefined && typeof toolCallTurns !== 'boolean') {
+    throw new DefinitionError(
+      'definition.invalid_option',
+      `createGuard "${name}": toolCallTurns is ${describeValue(toolCallTurns)}; give true or false.`,
+    );
   }
   if (input === undefined && output === undefined) {
     throw new DefinitionError(

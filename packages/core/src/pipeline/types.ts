@@ -33,6 +33,12 @@ export interface ModelCallSettings {
    * the model as they are. Every other tool result is fenced as untrusted.
    */
   trustedTools?: readonly string[] | undefined;
+  /**
+   * The call is a turn of a tool loop: an answer that calls tools goes to those tools and the
+   * loop calls the model again; only an answer that calls none is the effect's. Output guards
+   * check that one, and the others only when asked (`createGuard({ toolCallTurns: true })`).
+   */
+  toolLoop?: boolean | undefined;
   /** The versioned prompt the request was made from, recorded with the call (`definePrompt`). */
   prompt?: PromptRef | undefined;
   /**
