@@ -9,8 +9,12 @@ import { expectTypeOf, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
 import { buildContext, capToolOutput } from './budget/index';
-import { createResponseCache, SqliteResponseCacheStore } from './cache/index';
-import { cascadeCall } from './cascade/index';
+import {
+  type CachedCallOptions,
+  createResponseCache,
+  SqliteResponseCacheStore,
+} from './cache/index';
+import { cascadeCall, runCascade } from './cascade/index';
 import { createTenantQuota } from './cost/index';
 import {
   createAgent,
@@ -91,6 +95,8 @@ it('takes undefined for the options of tools and effects', () => {
     timeoutMs: undefined,
     secrets: undefined,
     execute: async () => ({ meaning: 'a word' }),
+    // An optional method is an option too: left out by undefined.
+    reconcile: undefined,
   });
   // What the tool holds is defaulted: the options' `| undefined` is not in it.
   expectTypeOf<Tool['timeoutMs']>().toEqualTypeOf<number>();
@@ -126,7 +132,24 @@ it('takes undefined for the options of tools and effects', () => {
     prompt: (question: string) => question,
     system: undefined,
     temperature: undefined,
+    escalateWhen: undefined,
   });
+  const notCalled = () => Promise.reject(new Error('not called'));
+  runCascade<number>({
+    models: ['fast'],
+    call: notCalled,
+    parse: () => {
+      throw new Error('not called');
+    },
+    escalateWhen: undefined,
+  });
+  const cached: CachedCallOptions = {
+    model: 'fast',
+    request: { messages: [] },
+    execute: notCalled,
+    usable: undefined,
+  };
+  expectTypeOf(cached).toExtend<CachedCallOptions>();
 });
 
 it('takes undefined for the options of stores, policies, caches and guards', () => {

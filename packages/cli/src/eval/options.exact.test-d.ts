@@ -10,6 +10,7 @@ import { z } from 'zod';
 import {
   customScorer,
   defineEval,
+  type EvalRun,
   exactMatch,
   llmJudge,
   numericTolerance,
@@ -43,6 +44,17 @@ it('takes undefined for the options of a suite, its cases, scorers and runEval',
     concurrency: undefined,
     minPassRate: undefined,
     scorerTimeoutMs: undefined,
+    // Optional methods are options too: left out by undefined.
+    input: undefined,
+    output: undefined,
+    reply: undefined,
+  });
+  // Still checked as methods are: a suite may read its runs' context by its own type.
+  defineEval({
+    name: 'typed',
+    agent: () => createAgent({ machine }),
+    scorers: [exactMatch()],
+    output: ({ context }: EvalRun<{ label: string }>) => context.label,
   });
   await runEval({
     suite,
@@ -53,5 +65,6 @@ it('takes undefined for the options of a suite, its cases, scorers and runEval',
     concurrency: undefined,
     repeat: undefined,
     now: undefined,
+    onCase: undefined,
   });
 });

@@ -94,9 +94,15 @@ export interface EvalSuite<TInput = any, TExpected = any, TVariant = any> {
    */
   variants?: Readonly<Record<string, TVariant>> | undefined;
   /** The input a row starts the agent with. Default: the row's `input`. */
-  input?(row: EvalCase<TInput, TExpected>): unknown;
+  // Typed as a method (checked as methods are: a narrower parameter is taken) that may be
+  // undefined, as every option may (ADR 0080, 0092).
+  input?: { input(row: EvalCase<TInput, TExpected>): unknown }['input'] | undefined;
   /** What the scorers judge. Default: the output of a `done` run, else undefined. */
-  output?(run: EvalRun, row: EvalCase<TInput, TExpected>): unknown;
+  // Typed as a method (checked as methods are: a narrower parameter is taken) that may be
+  // undefined, as every option may (ADR 0080, 0092).
+  output?:
+    | { output(run: EvalRun, row: EvalCase<TInput, TExpected>): unknown }['output']
+    | undefined;
   scorers: readonly Scorer<TInput, TExpected>[];
   /**
    * What a person answers a wait with, when a case's run rests `waiting`: `index` counts the
@@ -104,11 +110,17 @@ export interface EvalSuite<TInput = any, TExpected = any, TVariant = any> {
    * then ends `waiting`). Default: the row's `replies`, in order. A case is given at most 50
    * replies: a chart that keeps asking fails its case rather than running the eval forever.
    */
-  reply?(
-    wait: PendingHumanWait,
-    row: EvalCase<TInput, TExpected>,
-    index: number,
-  ): unknown | Promise<unknown>;
+  // Typed as a method (checked as methods are: a narrower parameter is taken) that may be
+  // undefined, as every option may (ADR 0080, 0092).
+  reply?:
+    | {
+        reply(
+          wait: PendingHumanWait,
+          row: EvalCase<TInput, TExpected>,
+          index: number,
+        ): unknown | Promise<unknown>;
+      }['reply']
+    | undefined;
   /** Cases run at once within a variant. Default 4. */
   concurrency?: number | undefined;
   /** The gate when `--min-pass-rate` is not given. */

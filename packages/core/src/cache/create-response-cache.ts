@@ -44,7 +44,9 @@ export interface CachedCallOptions {
    * the model again instead of failing the same way. Default: every answer
    * {@link cacheableResponse} allows is usable.
    */
-  usable?(response: ChatResponse): boolean;
+  // Typed as a method (checked as methods are: a narrower parameter is taken) that may be
+  // undefined, as every option may (ADR 0080, 0092).
+  usable?: { usable(response: ChatResponse): boolean }['usable'] | undefined;
   /** Makes the real call on a miss. */
   execute(): Promise<ChatResponse>;
   /**

@@ -31,7 +31,11 @@ export interface CascadeCallOptions<
    * When a valid answer is too weak to keep, e.g. `(output) => output.confidence < 0.7`; a
    * string return is recorded as the reason.
    */
-  escalateWhen?(output: z.output<TSchema>): boolean | string;
+  // Typed as a method (checked as methods are: a narrower parameter is taken) that may be
+  // undefined, as every option may (ADR 0080, 0092).
+  escalateWhen?:
+    | { escalateWhen(output: z.output<TSchema>): boolean | string }['escalateWhen']
+    | undefined;
 }
 
 /**

@@ -43,7 +43,9 @@ export interface RunCascadeOptions<T> {
    * True (or a reason string) when a valid answer is not good enough and the next model
    * should try, e.g. `(output) => output.confidence < 0.7`. Not asked of the last model.
    */
-  escalateWhen?(output: T): boolean | string;
+  // Typed as a method (checked as methods are: a narrower parameter is taken) that may be
+  // undefined, as every option may (ADR 0080, 0092).
+  escalateWhen?: { escalateWhen(output: T): boolean | string }['escalateWhen'] | undefined;
 }
 
 /** True for an error saying the request does not fit the model's context window. */

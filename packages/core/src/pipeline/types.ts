@@ -27,7 +27,9 @@ export interface ModelCallSettings {
    * it cannot is not stored in the response cache: served to the next run, it would fail
    * that run the same way without the model being asked again.
    */
-  usable?(response: ChatResponse): boolean;
+  // Typed as a method (checked as methods are: a narrower parameter is taken) that may be
+  // undefined, as every option may (ADR 0080, 0092).
+  usable?: { usable(response: ChatResponse): boolean }['usable'] | undefined;
   /**
    * Tools whose output is the developer's own data (`trustedOutput`): their results reach
    * the model as they are. Every other tool result is fenced as untrusted.

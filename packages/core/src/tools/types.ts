@@ -93,10 +93,16 @@ export interface ToolOptions<TInput extends z.ZodType, TOutput extends z.ZodType
    * that throws, does not answer in time or answers no status counts as `unknown`. Without it
    * (or on `unknown`) an ambiguous call fails with `effect.ambiguous`, for the chart.
    */
-  reconcile?(
-    input: z.output<TInput>,
-    context: ToolExecuteContext,
-  ): Promise<ReconcileResult<z.input<TOutput>>>;
+  // Typed as a method (checked as methods are: a narrower parameter is taken) that may be
+  // undefined, as every option may (ADR 0080, 0092).
+  reconcile?:
+    | {
+        reconcile(
+          input: z.output<TInput>,
+          context: ToolExecuteContext,
+        ): Promise<ReconcileResult<z.input<TOutput>>>;
+      }['reconcile']
+    | undefined;
 }
 
 /** The options of {@link ToolOptions} that {@link defineTool} fills in when left out. */
