@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { describeIssues, maxListedIssues } from '../errors/describe-issues';
 import { RunError } from '../errors/run-error';
-import { jsonEqual } from '../store/json-delta';
+import { sameJournaledInput } from '../ledger/journaled-input';
 import type { AnyTool } from '../tools/types';
 import type { EffectScope } from './effect-scope';
 import { executeTool } from './execute-tool';
@@ -30,7 +30,7 @@ export async function outdatedToolCall(
     scope.readJournal(key),
     scope.readJournal(`${key}/approval`),
   ]);
-  const made = call?.kind === 'tool' && jsonEqual(call.input, input) ? call : undefined;
+  const made = call?.kind === 'tool' && sameJournaledInput(call.input, input) ? call : undefined;
   if (made === undefined && approval?.kind !== 'human') return undefined;
   const unfit = `its arguments ${JSON.stringify(input)} no longer fit the tool's input schema (${describeIssues(issues, maxListedIssues)})`;
   const advice =
