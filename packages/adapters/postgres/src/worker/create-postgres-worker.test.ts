@@ -19,23 +19,28 @@ const reminder = setup({}).createMachine({
   states: { sleeping: { after: { 6000: 'reminded' } }, reminded: { type: 'final' } },
 });
 
-const approval = setup({
-  actors: {
-    approve: humanWait({
-      prompt: () => 'Ship it?',
-      reply: z.object({ approved: z.boolean() }),
-    }),
-  },
-}).createMachine({
-  id: 'approval',
-  context: { approvals: 0 },
-  initial: 'asking',
-  states: {
-    asking: { invoke: { src: 'approve', onDone: 'asking-again' } },
-    'asking-again': { invoke: { src: 'approve', onDone: 'done' } },
-    done: { type: 'final' },
-  },
-});
+/** Two approvals in a row; `release` describes its last state, which changes its machine version. */
+function approvalMachine(release?: string) {
+  return setup({
+    actors: {
+      approve: humanWait({
+        prompt: () => 'Ship it?',
+        reply: z.object({ approved: z.boolean() }),
+      }),
+    },
+  }).createMachine({
+    id: 'approval',
+    context: { approvals: 0 },
+    initial: 'asking',
+    states: {
+      asking: { invoke: { src: 'approve', onDone: 'asking-again' } },
+      'asking-again': { invoke: { src: 'approve', onDone: 'done' } },
+      done: { type: 'final', ...(release === undefined ? {} : { description: release }) },
+    },
+  });
+}
+
+const approval = approvalMachine();
 
 /** A clock a minute behind: what it schedules is already due by the wall clock. */
 const minuteAgo = {
@@ -104,6 +109,41 @@ describe('createPostgresWorker', () => {
       expect((await store.latest('a'))?.run.status).toBe('waiting');
     } finally {
       await worker.close();
+    }
+  }, 60_000);
+
+  it("reports a reply job this worker's code refuses (a thread a later release moved on), and puts it back", async () => {
+    const schema = 'refused_jobs';
+    const store = new PostgresCheckpointer({ connectionString: postgres.connectionString, schema });
+    // The release after this worker's: its machine version is not the worker's.
+    const newer = createAgent({ machine: approvalMachine('v2'), checkpointer: store });
+    expect((await newer.start({ threadId: 'm', input: {} }).result()).status).toBe('waiting');
+    await newer.close();
+    const refused: Error[] = [];
+    const worker = await createPostgresWorker({
+      connectionString: postgres.connectionString,
+      schema,
+      jobSchema: `${schema}_jobs`,
+      agents: [agentFactory((host) => createAgent({ machine: approval, ...host }))],
+      poolSize: 3,
+      onError: (error) => refused.push(error as Error),
+    });
+    try {
+      const [wait] = (await store.listEffects('m')).filter((entry) => entry.kind === 'human');
+      await worker.jobs.reply('approval', {
+        threadId: 'm',
+        waitId: wait!.key,
+        value: { approved: true },
+      });
+      await waitUntil(async () => refused.length > 0);
+      // Before: nothing was said, and after its retries the reply was given up unseen.
+      expect(refused[0]).toMatchObject({ name: 'AgentchartJobRefused' });
+      expect(refused[0]!.message).toContain('A reply job for thread "m"');
+      expect((refused[0]!.cause as { code?: string }).code).toBe('checkpoint.version_mismatch');
+      expect((await store.latest('m'))?.run.status).toBe('waiting');
+    } finally {
+      await worker.close();
+      await store.close();
     }
   }, 60_000);
 

@@ -9,6 +9,7 @@ import { describeServer, storageFailure } from '../postgres-storage-error';
 import { checkAgentName, checkConcurrencyNames, checkWorkerOptions } from './check-worker-options';
 import { handleThreadJob, type ThreadJobResult } from './handle-thread-job';
 import { queueWarnings } from './queue-warnings';
+import { refusedJobWarning } from './refused-by-this-code';
 import {
   queueNameOf,
   type ThreadJob,
@@ -71,8 +72,10 @@ export interface PostgresWorkerOptions extends ThreadQueueSettings {
    */
   retention?: RetentionOptions | undefined;
   /**
-   * Errors of the scheduler and of pg-boss itself. Default: a process warning, typed, and one
-   * a minute for failures alike (an outage fails every poll).
+   * Errors of the scheduler and of pg-boss itself, and jobs this worker's code refused (its
+   * machine version is not the thread's, say, after a rollback: `AgentchartJobRefused`, the
+   * restore's error as its `cause`). Default: a process warning, typed, and one a minute for
+   * failures alike (an outage fails every poll).
    */
   onError?: ((error: unknown) => void) | undefined;
 }
@@ -203,7 +206,15 @@ export async function createPostgresWorker(
           burstWhenReadyExceeds: 1,
           ...(tenantConcurrency === undefined ? {} : { groupConcurrency: tenantConcurrency }),
         },
-        async ([job]) => handleThreadJob(agent, job!.data, { closing: () => closing }),
+        async ([job]) => {
+          try {
+            return await handleThreadJob(agent, job!.data, { closing: () => closing });
+          } catch (error) {
+            const refused = refusedJobWarning(job!.data, error);
+            if (refused) onError(refused);
+            throw error;
+          }
+        },
       ),
     );
   }
