@@ -115,6 +115,76 @@ function everyEntryModule(load: 'import' | 'require' = 'import'): string {
   ].join('\n');
 }
 
+/**
+ * A library built on the packages, as a user publishes one: it exports what they make —
+ * effects, an agent, its events, journal and checkpoint readers, a factory, a store's method
+ * and a test double's builder — in two composite projects, the second of which also imports
+ * from `/internal` (TypeScript names types only through the entries a program imports).
+ * Compiled, every type of those must be nameable from a public entry: before ADR
+ * 0095 this failed with TS2883 ("cannot be named without a reference to … dist/<chunk>.mjs")
+ * for `CallsModels`, `ToolLoopResult`, `RunEvents`, `JournalEntry`, `Checkpoint`,
+ * `AgentFactory`, and printed `import("@agentchart/core/internal")` into the declarations
+ * (and TS4023 for `ClaimDueOptions`, which no entry of `@agentchart/postgres` exported).
+ */
+const declarationLibrary = {
+  'agents/src/agent.ts': [
+    "import { agentFactory, createAgent, defineTool, MemoryCheckpointer, structuredCall, toolCall, toolLoop } from '@agentchart/core';",
+    "import { scriptedModel } from '@agentchart/core/testing';",
+    "import { setup } from 'xstate';",
+    "import { z } from 'zod';",
+    "export const lookup = defineTool({ name: 'lookup', description: 'Looks an order up', input: z.object({ id: z.string() }), output: z.object({ status: z.string() }), effect: 'pure', execute: async ({ id }) => ({ status: id }) });",
+    "export const loop = toolLoop({ model: 'fast', tools: [lookup], prompt: (question: string) => question });",
+    "export const triage = structuredCall({ model: 'fast', schema: z.object({ team: z.string() }), prompt: (ticket: string) => ticket });",
+    'export const callLookup = toolCall(lookup);',
+    "const machine = setup({ actors: { loop, triage } }).createMachine({ id: 'lib', initial: 'done', states: { done: { type: 'final' } } });",
+    'const models = { fast: scriptedModel({ responses: [] }) };',
+    'export const agent = createAgent({ machine, models, checkpointer: new MemoryCheckpointer() });',
+    'export const events = agent.events;',
+    "export const journal = () => agent.journal('t');",
+    'export const getCheckpoint = agent.getCheckpoint;',
+    "export const kinds = async () => (await agent.journal('t')).map((entry) => entry.kind);",
+    'export const factory = agentFactory((host) => createAgent({ machine, models, ...host }));',
+    'export const create = factory.create;',
+    '',
+  ].join('\n'),
+  'adapters/src/adapters.ts': [
+    "import { systemClock } from '@agentchart/core/internal';",
+    "import { replies } from '@agentchart/openai/testing';",
+    "import { PostgresCheckpointer } from '@agentchart/postgres';",
+    "import { toolLoop } from '@agentchart/core';",
+    'export const now = () => systemClock.now();',
+    "export const loop = toolLoop({ model: 'fast', tools: [], prompt: (question: string) => question });",
+    'export const text = replies.text;',
+    "export const claimDue = new PostgresCheckpointer({ connectionString: 'postgres://localhost/none' }).claimDue;",
+    '',
+  ].join('\n'),
+  ...Object.fromEntries(
+    ['agents', 'adapters'].map((project) => [
+      `${project}/tsconfig.json`,
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2023',
+          lib: ['ES2023'],
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          types: ['node'],
+          strict: true,
+          composite: true,
+          emitDeclarationOnly: true,
+          rootDir: 'src',
+          outDir: 'types',
+          skipLibCheck: true,
+        },
+        include: ['src'],
+      }),
+    ]),
+  ),
+  'tsconfig.json': JSON.stringify({
+    files: [],
+    references: [{ path: 'agents' }, { path: 'adapters' }],
+  }),
+};
+
 const appTsconfig = {
   compilerOptions: {
     target: 'ES2023',
@@ -294,6 +364,22 @@ describe('packed packages', () => {
       writeFileSync(join(app, 'entries.ts'), everyEntryModule());
       writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(appTsconfig));
       await run(process.execPath, [bin('typescript/bin/tsc'), '-p', app]);
+      // A library of its own, as the user publishes one: its declarations name every type
+      // from a public entry (ADR 0095). One tsc --build, beside the app, on the same install.
+      const library = join(app, 'library');
+      mkdirSync(library);
+      for (const project of ['agents', 'adapters']) {
+        mkdirSync(join(library, project, 'src'), { recursive: true });
+      }
+      for (const [file, text] of Object.entries(declarationLibrary)) {
+        writeFileSync(join(library, file), text);
+      }
+      await run(process.execPath, [bin('typescript/bin/tsc'), '--build', library]);
+      for (const file of ['agents/types/agent.d.ts', 'adapters/types/adapters.d.ts']) {
+        const declarations = readFileSync(join(library, file), 'utf8');
+        expect(declarations, file).toContain('import("@agentchart/core").CallsModels');
+        expect(declarations, file).not.toMatch(/@agentchart\/core\/internal"\)|\/dist\//);
+      }
 
       expect(await run(process.execPath, ['agent.ts'], { cwd: app })).toContain(
         "done { team: 'billing' }",

@@ -11,8 +11,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChatModel } from '@agentchart/core';
-import type { ChatResponse } from '@agentchart/core/internal';
+import type { ChatModel, ChatResponse } from '@agentchart/core';
 import type { FanoutRound } from '../workloads/fanout/simulated-model';
 import { type HeapSnapshot, readHeapSnapshot } from './heap-snapshot';
 

@@ -1,4 +1,4 @@
-import type { ChatRequest } from '@agentchart/core/testing';
+import type { ChatRequest } from '@agentchart/core';
 import { testAgentPaths } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { routerVerifier } from './agent';

@@ -1,5 +1,4 @@
-import type { ChatModel } from '@agentchart/core';
-import type { ChatRequest } from '@agentchart/core/testing';
+import type { ChatModel, ChatRequest } from '@agentchart/core';
 import { type ScriptedResponse, scriptedModel } from '@agentchart/core/testing';
 import { solve } from './solve';
 

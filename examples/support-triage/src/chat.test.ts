@@ -1,6 +1,6 @@
-import { type ChatModel, createAgent } from '@agentchart/core';
+import { type ChatModel, type ChatResponse, createAgent } from '@agentchart/core';
 import { createTenantQuota } from '@agentchart/core/cost';
-import { type ChatResponse, manualClock, scriptedModel } from '@agentchart/core/testing';
+import { manualClock, scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { supportChatAgent, supportChatMachine, turnTimeoutMs } from './chat';
 

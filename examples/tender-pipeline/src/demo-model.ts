@@ -1,4 +1,4 @@
-import type { ChatRequest } from '@agentchart/core/testing';
+import type { ChatRequest } from '@agentchart/core';
 import { type ScriptedModel, type ScriptedResponse, scriptedModel } from '@agentchart/core/testing';
 
 /**

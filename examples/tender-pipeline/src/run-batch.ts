@@ -1,5 +1,4 @@
-import { type Checkpointer, createAgent, type RunOutcome } from '@agentchart/core';
-import type { Checkpoint } from '@agentchart/core/internal';
+import { type Checkpoint, type Checkpointer, createAgent, type RunOutcome } from '@agentchart/core';
 import type { PipelineModels } from './models';
 import { tenderPipeline } from './pipeline';
 import type { Tender, TenderOutcome } from './schemas';

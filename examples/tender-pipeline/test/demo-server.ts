@@ -1,5 +1,4 @@
-import type { ChatMessage } from '@agentchart/core';
-import type { ChatRequest } from '@agentchart/core/testing';
+import type { ChatMessage, ChatRequest } from '@agentchart/core';
 import {
   type ChatCompletionRequestBody,
   replies,

@@ -17,8 +17,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SqliteCheckpointer } from '@agentchart/core';
-import type { Checkpoint, JournalEntry } from '@agentchart/core/internal';
+import { type Checkpoint, type JournalEntry, SqliteCheckpointer } from '@agentchart/core';
 import { runCli } from '../src/cli';
 import { memoryContext } from '../src/testing';
 

@@ -1,6 +1,6 @@
-import { structuredCall } from '@agentchart/core';
+import { type ChatRequest, structuredCall } from '@agentchart/core';
 import { estimateTokenCounter } from '@agentchart/core/budget';
-import { type ChatRequest, runEffect, scriptedModel } from '@agentchart/core/testing';
+import { runEffect, scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { encodingForModel } from './encoding-for-model';

@@ -74,4 +74,9 @@ export {
   type SqlQueryTool,
   sqlQueryTool,
 } from './sql-query/sql-query-tool';
-export type { SqlCell, SqlParameter, SqlQueryToolOptions } from './sql-query/types';
+export type {
+  SqlCell,
+  SqlParameter,
+  SqlQueryFailureCode,
+  SqlQueryToolOptions,
+} from './sql-query/types';

@@ -1,5 +1,4 @@
-import type { Checkpointer } from '@agentchart/core';
-import type { Checkpoint } from '@agentchart/core/internal';
+import type { Checkpoint, Checkpointer } from '@agentchart/core';
 import { PostgresCheckpointer } from '@agentchart/postgres';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '@agentchart/postgres/testing';
 import { emptyCheckpoint } from '@langchain/langgraph';

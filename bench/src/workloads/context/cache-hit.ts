@@ -1,5 +1,5 @@
+import type { ChatRequest } from '@agentchart/core';
 import { createResponseCache } from '@agentchart/core/cache';
-import type { ChatRequest } from '@agentchart/core/internal';
 import { InMemoryCache } from '@langchain/core/caches';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { ScriptedChatModel } from '../../langchain/scripted-chat-model';

@@ -1,6 +1,5 @@
-import type { ChatMessage } from '@agentchart/core';
+import type { ChatMessage, ChatRequest } from '@agentchart/core';
 import { estimateTokenCounter } from '@agentchart/core/budget';
-import type { ChatRequest } from '@agentchart/core/internal';
 import { tiktokenCounter } from '@agentchart/tokenizer';
 import { type TimedCase, timeCases } from '../../measure/time-cases';
 import type { Row } from '../../types';

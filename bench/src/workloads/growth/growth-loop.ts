@@ -1,6 +1,10 @@
-import type { ChatMessage } from '@agentchart/core';
-import { createAgent, defineTool, toolLoop } from '@agentchart/core';
-import type { ChatRequest } from '@agentchart/core/internal';
+import {
+  type ChatMessage,
+  type ChatRequest,
+  createAgent,
+  defineTool,
+  toolLoop,
+} from '@agentchart/core';
 import { type ScriptedResponse, scriptedModel } from '@agentchart/core/testing';
 import { assign, createActor, fromPromise, setup, toPromise } from 'xstate';
 import { z } from 'zod';

@@ -1,5 +1,4 @@
-import type { ChatMessage } from '@agentchart/core';
-import type { ModelMetadata } from '@agentchart/core/internal';
+import type { ChatMessage, ModelMetadata } from '@agentchart/core';
 import { type ScriptedModel, scriptedModel } from '@agentchart/core/testing';
 import { type ByteMeter, historySteps, message } from './byte-meter';
 

@@ -1,5 +1,4 @@
-import type { ChatMessage, ChatModel } from '@agentchart/core';
-import type { ToolCallRequest } from '@agentchart/core/internal';
+import type { ChatMessage, ChatModel, ToolCallRequest } from '@agentchart/core';
 import { add, addInput, addTool, question } from './react-script';
 
 /** The tool as the model sees it. */

@@ -1,5 +1,4 @@
-import type { ChatMessage, ChatModel } from '@agentchart/core';
-import type { ChatResponse, ToolCallRequest } from '@agentchart/core/internal';
+import type { ChatMessage, ChatModel, ChatResponse, ToolCallRequest } from '@agentchart/core';
 import { assign, fromPromise, setup } from 'xstate';
 import { addDefinition, runToolCalls } from './hand-loop';
 import { question } from './react-script';

@@ -18,5 +18,5 @@ export {
   type InspectorRelayOptions,
   startInspectorRelay,
 } from './start-inspector-relay';
-export type { InspectionMessage, InspectionSink } from './types';
+export type { InspectionMessage, InspectionMessageBase, InspectionSink } from './types';
 export { type WebSocketSinkOptions, webSocketSink } from './websocket-sink';

@@ -1,5 +1,4 @@
-import { AgentchartError } from '@agentchart/core';
-import type { SerializedError } from '@agentchart/core/internal';
+import { AgentchartError, type SerializedError } from '@agentchart/core';
 import type { z } from 'zod';
 
 /** What went wrong with a LangGraph graph run as an actor. */

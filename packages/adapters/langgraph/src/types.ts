@@ -1,4 +1,4 @@
-import type { SerializedError } from '@agentchart/core/internal';
+import type { SerializedError } from '@agentchart/core';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import type { BaseCheckpointSaver, CommandInstance, StateSnapshot } from '@langchain/langgraph';
 import type { z } from 'zod';

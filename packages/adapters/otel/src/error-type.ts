@@ -1,4 +1,4 @@
-import type { SerializedError } from '@agentchart/core/internal';
+import type { SerializedError } from '@agentchart/core';
 
 /**
  * `error.type` for a failed run, call or tool: the error's stable agentchart code

@@ -1,4 +1,4 @@
-import type { SerializedError } from '@agentchart/core/internal';
+import type { SerializedError } from '@agentchart/core';
 import { errorTypeOf } from './error-type';
 
 /**

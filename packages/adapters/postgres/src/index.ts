@@ -5,6 +5,7 @@
  * same database.
  */
 export { PostgresCheckpointer, type PostgresCheckpointerOptions } from './postgres-checkpointer';
+export type { ClaimDueOptions } from './postgres-threads';
 export {
   createPostgresWorker,
   type PostgresWorker,

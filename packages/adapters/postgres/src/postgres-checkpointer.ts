@@ -1,25 +1,15 @@
 import { createHash } from 'node:crypto';
 import {
-  CheckpointError,
-  type Checkpointer,
-  DefinitionError,
-  StorageError,
-} from '@agentchart/core';
-import type { CostFilter, CostGroupKey, CostSummary } from '@agentchart/core/cost';
-import {
   type AcquireLeaseOptions,
   type Checkpoint,
+  CheckpointError,
+  type Checkpointer,
   type CheckpointSummary,
   type CheckpointWriteResult,
-  checkListDueOptions,
-  checkListThreadsOptions,
-  checkOptionNames,
-  conflictMessage,
+  DefinitionError,
   type DueThread,
-  describeValue,
   type EraseOptions,
   type EraseResult,
-  fencedMessage,
   type JournalEntry,
   type LeaseChange,
   type LeaseToRenew,
@@ -32,8 +22,18 @@ import {
   type RenewLeaseOptions,
   type RenewLeasesOptions,
   type RunStatus,
+  StorageError,
   type StoredThread,
   type ThreadLease,
+} from '@agentchart/core';
+import type { CostFilter, CostGroupKey, CostSummary } from '@agentchart/core/cost';
+import {
+  checkListDueOptions,
+  checkListThreadsOptions,
+  checkOptionNames,
+  conflictMessage,
+  describeValue,
+  fencedMessage,
 } from '@agentchart/core/internal';
 import type {
   EffectLogFilter,

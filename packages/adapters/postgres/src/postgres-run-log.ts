@@ -1,4 +1,4 @@
-import { CheckpointError } from '@agentchart/core';
+import { CheckpointError, type JournalEntry } from '@agentchart/core';
 import {
   type CostFilter,
   type CostGroupKey,
@@ -11,7 +11,6 @@ import {
   effectLogRowFromColumns,
   effectLogRowOf,
   effectLogValues,
-  type JournalEntry,
   runSummaryFromColumns,
 } from '@agentchart/core/internal';
 import type {

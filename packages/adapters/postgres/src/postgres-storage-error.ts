@@ -1,5 +1,4 @@
-import { StorageError } from '@agentchart/core';
-import type { StorageErrorCode } from '@agentchart/core/internal';
+import { StorageError, type StorageErrorCode } from '@agentchart/core';
 import type pg from 'pg';
 
 /** What a failed query or connection carries: a server error's SQLSTATE, or a socket's errno. */

@@ -1,6 +1,5 @@
 import type {
   DueThread,
-  ErasedRows,
   EraseOptions,
   EraseResult,
   ListDueOptions,
@@ -10,8 +9,9 @@ import type {
   PruneResult,
   RunStatus,
   StoredThread,
-} from '@agentchart/core/internal';
+} from '@agentchart/core';
 import {
+  type ErasedRows,
   eraseInBatches,
   listTenantThreadsInPages,
   liveLeaseError,
@@ -272,7 +272,7 @@ function tenantOfState(state: string): string | undefined {
   }
 }
 
-/** Options of {@link claimDueThreads}. */
+/** Options of `PostgresCheckpointer.claimDue`: those of `listDue`, and how long a claim holds. */
 export interface ClaimDueOptions extends ListDueOptions {
   /**
    * How long a claim holds: the claimed threads' wake time moves this far ahead, so other

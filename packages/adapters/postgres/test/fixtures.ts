@@ -1,5 +1,10 @@
-import { agentActor, type Checkpointer, defineTool, toolCall } from '@agentchart/core';
-import type { Checkpoint } from '@agentchart/core/internal';
+import {
+  agentActor,
+  type Checkpoint,
+  type Checkpointer,
+  defineTool,
+  toolCall,
+} from '@agentchart/core';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 

@@ -1,5 +1,10 @@
-import { type Agent, AgentchartError, type RunHandle, type RunOutcome } from '@agentchart/core';
-import type { SerializedError } from '@agentchart/core/internal';
+import {
+  type Agent,
+  AgentchartError,
+  type RunHandle,
+  type RunOutcome,
+  type SerializedError,
+} from '@agentchart/core';
 import { CliError } from '../cli-error';
 import { exitCodes } from '../exit-codes';
 import { jsonForTerminal } from '../terminal-text';

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { AgentchartError, type Checkpointer } from '@agentchart/core';
+import { AgentchartError, type Checkpointer, type EraseResult } from '@agentchart/core';
 import { SqliteResponseCacheStore } from '@agentchart/core/cache';
-import type { EraseResult } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
 import { terminalSafe } from '../terminal-text';
 import { loadPostgres } from './load-postgres';

@@ -1,5 +1,4 @@
-import type { Checkpointer } from '@agentchart/core';
-import type { RunStatus, StoredThread } from '@agentchart/core/internal';
+import type { Checkpointer, RunStatus, StoredThread } from '@agentchart/core';
 import { CliError } from '../cli-error';
 
 /** A store that can list its threads (the SQLite and PostgreSQL stores can). */

@@ -1,11 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Agent } from '@agentchart/core';
-import {
-  type AgentFactory,
-  type HostedAgentOptions,
-  isAgentFactory,
-} from '@agentchart/core/internal';
+import type { Agent, AgentFactory, HostedAgentOptions } from '@agentchart/core';
+import { isAgentFactory } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
 import { loadFailure } from '../load-failure';
 import { shellWord } from './run-database';

@@ -1,4 +1,5 @@
-import { isKeptForItsParent, type RunStatus } from '@agentchart/core/internal';
+import type { RunStatus } from '@agentchart/core';
+import { isKeptForItsParent } from '@agentchart/core/internal';
 import { CliError } from '../cli-error';
 import { parseDuration } from './duration';
 import { listThreads } from './list-threads';

@@ -1,4 +1,4 @@
-import type { RunStatus } from '@agentchart/core/internal';
+import type { RunStatus } from '@agentchart/core';
 import type { RunFilter, RunSummary } from '@agentchart/core/run-log';
 import { CliError } from '../cli-error';
 import { openWaits } from '../show/open-waits';

@@ -1,4 +1,4 @@
-import type { JournalEntry } from '@agentchart/core/internal';
+import type { JournalEntry } from '@agentchart/core';
 import { describe, expect, it } from 'vitest';
 import { openWaits, passedDeadlineNote } from './open-waits';
 

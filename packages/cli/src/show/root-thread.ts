@@ -1,5 +1,4 @@
-import type { Checkpointer } from '@agentchart/core';
-import type { Checkpoint } from '@agentchart/core/internal';
+import type { Checkpoint, Checkpointer } from '@agentchart/core';
 
 /**
  * The thread a host drives for `checkpoint`'s: itself, or for a child agent's thread the

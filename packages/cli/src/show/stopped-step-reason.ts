@@ -1,5 +1,4 @@
-import type { LimitInfo } from '@agentchart/core';
-import type { JournalEntry } from '@agentchart/core/internal';
+import type { JournalEntry, LimitInfo } from '@agentchart/core';
 
 /**
  * Why a step that completed still stopped its effect, from its result: a model's answer a

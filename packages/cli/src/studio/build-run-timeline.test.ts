@@ -1,4 +1,4 @@
-import type { JournalEntry } from '@agentchart/core/internal';
+import type { JournalEntry } from '@agentchart/core';
 import { describe, expect, it } from 'vitest';
 import { activeStateIds, buildRunTimeline, leafStates } from './build-run-timeline';
 import type { EffectStep } from './types';

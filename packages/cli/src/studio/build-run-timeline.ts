@@ -1,4 +1,4 @@
-import type { JournalEntry } from '@agentchart/core/internal';
+import type { JournalEntry } from '@agentchart/core';
 import { stoppedStepReason } from '../show/stopped-step-reason';
 import type {
   CheckpointStep,

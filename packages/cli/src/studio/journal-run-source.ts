@@ -1,4 +1,5 @@
-import { type Checkpoint, effectStillRuns, type StoredThread } from '@agentchart/core/internal';
+import type { Checkpoint, StoredThread } from '@agentchart/core';
+import { effectStillRuns } from '@agentchart/core/internal';
 import type { ReadingStore } from '../commands/open-store';
 import type { AgentCatalog } from './agent-catalog';
 import { buildRunTimeline, type TimelineCheckpoint } from './build-run-timeline';

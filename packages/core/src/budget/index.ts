@@ -20,13 +20,16 @@ export {
   capToolOutput,
 } from './cap-tool-output';
 export { type ContextFromRequestOptions, contextFromRequest } from './context-from-request';
+export type { ConversationScan } from './conversation-scan';
 export { createSummariser, type SummariserOptions, transcriptOf } from './create-summariser';
 export {
   createTokenCounter,
   estimateTokenCounter,
   type TokenCounterOptions,
 } from './create-token-counter';
+export type { KeptWhole } from './cut-outside';
 export { estimateTextTokens } from './estimate-text-tokens';
+export type { HistorySummary } from './history-summary';
 export {
   type CompressingContextPlan,
   type ContextPlan,

@@ -5,6 +5,8 @@
  * and a retry budget per endpoint, fallback models. `createAgent` uses one by default; build
  * your own to tune it or to share it between agents.
  */
+
+export type { Random } from '../clock/clock';
 export { createReliabilityPolicy } from './create-reliability-policy';
 export {
   type CircuitBreakerOptions,

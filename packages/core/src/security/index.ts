@@ -6,6 +6,8 @@
  * marks tool output as data, and the redactor that keeps secrets and personal data out of
  * checkpoints, the journal, events and logs.
  */
+
+export type { CanonicalJsonOptions } from '../cache/canonical-json';
 export type { ApprovalDecision, ApprovalOptions } from '../effects/ask-approval';
 export { requestApproval } from '../effects/request-approval';
 export type { ToolLoopApprovals } from '../effects/run-tool-calls';
@@ -16,6 +18,7 @@ export { createGuard, type GuardOptions, type GuardVerdict } from '../pipeline/c
 export type { PendingApproval } from '../run/types';
 export type { ToolApproval } from '../tools/types';
 export { argumentsHash } from './arguments-hash';
+export type { CreateRedactorOptions } from './create-redactor';
 export { createRedactor, type RedactionOptions, type Redactor } from './create-redactor';
 export { fenceUntrusted, untrustedContentNote } from './fence-untrusted';
 export { type PiiPatternName, piiPatterns, type RedactionPattern } from './pii-patterns';

@@ -6,7 +6,6 @@
  */
 
 /** What a {@link ScriptedHandler} reads: the request the scripted model was sent. */
-export type { ChatRequest, ChatResponse, ToolCallRequest } from '../model/types';
 export type {
   AgentPathReport,
   AgentPathResult,
@@ -21,6 +20,7 @@ export {
   checkpointerConformance,
 } from './checkpointer-conformance';
 export { type ManualClock, manualClock } from './manual-clock';
+export type { RunEffectOptionsArgument } from './run-effect';
 export { type RunEffectOptions, runEffect } from './run-effect';
 export {
   type ScriptedHandler,

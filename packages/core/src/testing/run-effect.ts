@@ -22,7 +22,7 @@ export type RunEffectOptions<TLogic extends AnyActorLogic> = Omit<
       });
 
 /** {@link runEffect}'s last argument: required when the effect calls a model. */
-type RunEffectOptionsArgument<TLogic extends AnyActorLogic> = [
+export type RunEffectOptionsArgument<TLogic extends AnyActorLogic> = [
   ModelAliasesOfLogic<TLogic>,
 ] extends [never]
   ? [options?: RunEffectOptions<TLogic>]

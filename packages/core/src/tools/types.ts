@@ -106,7 +106,7 @@ export interface ToolOptions<TInput extends z.ZodType, TOutput extends z.ZodType
 }
 
 /** The options of {@link ToolOptions} that {@link defineTool} fills in when left out. */
-type DefaultedToolOption = 'approval' | 'trustedOutput' | 'timeoutMs' | 'secrets';
+export type DefaultedToolOption = 'approval' | 'trustedOutput' | 'timeoutMs' | 'secrets';
 
 /** A tool with its typed contract and the JSON Schema sent to the model. */
 export interface Tool<TInput extends z.ZodType = z.ZodType, TOutput extends z.ZodType = z.ZodType>

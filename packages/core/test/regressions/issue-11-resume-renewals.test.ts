@@ -3,8 +3,15 @@
  * effect: the restore did not tell the run until when the lease ran, so every reply to an
  * evicted thread (and every wake-up) paid one more round trip to the store.
  */
-import { createAgent, defineTool, humanWait, MemoryCheckpointer, toolCall } from '@agentchart/core';
-import type { RenewLeaseOptions } from '@agentchart/core/internal';
+
+import {
+  createAgent,
+  defineTool,
+  humanWait,
+  MemoryCheckpointer,
+  type RenewLeaseOptions,
+  toolCall,
+} from '@agentchart/core';
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';

@@ -8,8 +8,13 @@
  * end `stopped`, leaving the thread `running` for a scheduler to wake again and again).
  */
 
-import { createAgent, defineTool, MemoryCheckpointer, toolCall } from '@agentchart/core';
-import type { Checkpoint } from '@agentchart/core/internal';
+import {
+  type Checkpoint,
+  createAgent,
+  defineTool,
+  MemoryCheckpointer,
+  toolCall,
+} from '@agentchart/core';
 import { manualClock } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';

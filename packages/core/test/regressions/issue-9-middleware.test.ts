@@ -3,14 +3,15 @@
  * really makes, budgeted, inside the journal and the limits; it can refuse one, and the
  * refusal reaches the chart as the call's error.
  */
+
 import {
+  type ChatRequest,
   createAgent,
   MemoryCheckpointer,
   type ModelCallMiddleware,
   RunError,
   structuredCall,
 } from '@agentchart/core';
-import type { ChatRequest } from '@agentchart/core/internal';
 import { scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';

@@ -1,5 +1,4 @@
-import type { ChatMessage } from '@agentchart/core';
-import type { ToolDefinition } from '@agentchart/core/internal';
+import type { ChatMessage, ToolDefinition } from '@agentchart/core';
 
 /**
  * OpenAI's documented counting rules, transcribed from its cookbook ("How to count tokens

@@ -1,5 +1,4 @@
-import type { ChatMessage } from '@agentchart/core';
-import type { ChatRequest } from '@agentchart/core/internal';
+import type { ChatMessage, ChatRequest } from '@agentchart/core';
 
 /** A request and the prompt tokens a provider reports (or would report) for it. */
 export interface UsageFixture {

@@ -1,5 +1,5 @@
-import { ModelCallError } from '@agentchart/core';
-import { type HeaderSource, type ModelErrorKind, parseRetryAfter } from '@agentchart/core/internal';
+import { ModelCallError, type ModelErrorKind } from '@agentchart/core';
+import { type HeaderSource, parseRetryAfter } from '@agentchart/core/internal';
 import { summariseErrorText } from './summarise-error-text';
 
 /** What the attempt knew when it failed, beyond the error itself. */

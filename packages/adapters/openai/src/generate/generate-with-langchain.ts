@@ -1,5 +1,4 @@
-import { ModelCallError } from '@agentchart/core';
-import type { ChatResponse, GenerateOptions } from '@agentchart/core/internal';
+import { type ChatResponse, type GenerateOptions, ModelCallError } from '@agentchart/core';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import { toModelCallError } from '../errors/to-model-call-error';

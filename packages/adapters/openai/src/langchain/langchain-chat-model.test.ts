@@ -1,5 +1,4 @@
-import { ModelCallError } from '@agentchart/core';
-import type { ChatRequest } from '@agentchart/core/internal';
+import { type ChatRequest, ModelCallError } from '@agentchart/core';
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';

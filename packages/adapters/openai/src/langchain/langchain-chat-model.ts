@@ -1,11 +1,11 @@
-import { type ChatModel, DefinitionError } from '@agentchart/core';
 import {
+  type ChatModel,
   type ChatRequest,
-  checkOptionNames,
-  describeValue,
+  DefinitionError,
   type GenerateOptions,
   type ModelMetadata,
-} from '@agentchart/core/internal';
+} from '@agentchart/core';
+import { checkOptionNames, describeValue } from '@agentchart/core/internal';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { checkMaxTools } from '../generate/check-tool-count';
 import { generateWithLangChain } from '../generate/generate-with-langchain';

@@ -1,4 +1,4 @@
-import type { ChatResponse, FinishReason, ToolCallRequest, Usage } from '@agentchart/core/internal';
+import type { ChatResponse, FinishReason, ToolCallRequest, Usage } from '@agentchart/core';
 import { AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 
 const asRecord = (value: unknown): Record<string, unknown> | undefined =>

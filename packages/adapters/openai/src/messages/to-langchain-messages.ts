@@ -1,5 +1,4 @@
-import type { ChatMessage } from '@agentchart/core';
-import type { ToolCallRequest } from '@agentchart/core/internal';
+import type { ChatMessage, ToolCallRequest } from '@agentchart/core';
 import {
   AIMessage,
   type BaseMessage,

@@ -1,5 +1,4 @@
-import type { ChatMessage } from '@agentchart/core';
-import type { ResponseFormat } from '@agentchart/core/internal';
+import type { ChatMessage, ResponseFormat } from '@agentchart/core';
 import { isStrictCompatible, toStrictJsonSchema } from './strict-json-schema';
 
 /**

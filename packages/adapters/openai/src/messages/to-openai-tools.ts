@@ -1,4 +1,4 @@
-import type { ToolDefinition } from '@agentchart/core/internal';
+import type { ToolDefinition } from '@agentchart/core';
 
 /** A tool in OpenAI's function format, which `bindTools` of every LangChain provider accepts. */
 export interface OpenAIFunctionTool {

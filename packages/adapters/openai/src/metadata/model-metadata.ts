@@ -1,5 +1,5 @@
-import { DefinitionError } from '@agentchart/core';
-import { definedOptions, type ModelMetadata } from '@agentchart/core/internal';
+import { DefinitionError, type ModelMetadata } from '@agentchart/core';
+import { definedOptions } from '@agentchart/core/internal';
 
 const m = (
   contextWindow: number,

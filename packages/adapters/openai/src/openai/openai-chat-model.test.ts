@@ -1,5 +1,10 @@
-import { type ChatModel, DefinitionError, ModelCallError } from '@agentchart/core';
-import type { ChatRequest, ModelErrorKind } from '@agentchart/core/internal';
+import {
+  type ChatModel,
+  type ChatRequest,
+  DefinitionError,
+  ModelCallError,
+  type ModelErrorKind,
+} from '@agentchart/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOpenAITestServer } from '../testing/openai-test-server';
 import { replies } from '../testing/replies';

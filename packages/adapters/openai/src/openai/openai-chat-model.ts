@@ -1,11 +1,11 @@
-import { type ChatModel, DefinitionError } from '@agentchart/core';
 import {
+  type ChatModel,
   type ChatRequest,
-  checkOptionNames,
-  describeValue,
+  DefinitionError,
   type GenerateOptions,
   type ModelMetadata,
-} from '@agentchart/core/internal';
+} from '@agentchart/core';
+import { checkOptionNames, describeValue } from '@agentchart/core/internal';
 import { ChatOpenAI } from '@langchain/openai';
 import { unusableCompletionError } from '../errors/unusable-completion-error';
 import { checkMaxTools, openAIMaxTools } from '../generate/check-tool-count';

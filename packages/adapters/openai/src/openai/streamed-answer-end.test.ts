@@ -1,5 +1,4 @@
-import { ModelCallError } from '@agentchart/core';
-import type { ChatRequest } from '@agentchart/core/internal';
+import { type ChatRequest, ModelCallError } from '@agentchart/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOpenAITestServer } from '../testing/openai-test-server';
 import { replies } from '../testing/replies';

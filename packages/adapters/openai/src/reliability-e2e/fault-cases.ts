@@ -1,4 +1,4 @@
-import type { ChatRequest, ModelErrorKind } from '@agentchart/core/internal';
+import type { ChatRequest, ModelErrorKind } from '@agentchart/core';
 import { replies } from '../testing/replies';
 import type { ScriptedReply } from '../testing/types';
 import type { describeOutcome } from './measure-call';

@@ -1,5 +1,4 @@
-import { type ChatModel, ModelCallError } from '@agentchart/core';
-import type { ChatRequest } from '@agentchart/core/internal';
+import { type ChatModel, type ChatRequest, ModelCallError } from '@agentchart/core';
 import type {
   ModelCallResult,
   ReliabilityEvent,

@@ -1,5 +1,4 @@
-import { ModelCallError } from '@agentchart/core';
-import type { ModelErrorKind } from '@agentchart/core/internal';
+import { ModelCallError, type ModelErrorKind } from '@agentchart/core';
 import {
   createReliabilityPolicy,
   type ReliabilityPolicyOptions,

@@ -10,7 +10,7 @@ export type {
   OpenAITestServerOptions,
 } from './openai-test-server';
 export { createOpenAITestServer } from './openai-test-server';
-export type { RetryHint } from './replies';
+export type { MessageFields, RetryHint } from './replies';
 export { replies } from './replies';
 export { scriptedReplyHandler } from './scripted-reply-handler';
 export type {

@@ -9,7 +9,8 @@ import type {
   StallReply,
 } from './types';
 
-type MessageFields = Omit<MessageReply, 'kind'>;
+/** What a message reply carries besides its kind: its content, tool calls, finish reason and usage. */
+export type MessageFields = Omit<MessageReply, 'kind'>;
 
 /** How a 429 tells the client when to come back; each form is one a real server sends. */
 export type RetryHint =

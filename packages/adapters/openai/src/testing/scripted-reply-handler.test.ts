@@ -1,5 +1,4 @@
-import { ModelCallError } from '@agentchart/core';
-import type { ChatRequest } from '@agentchart/core/internal';
+import { type ChatRequest, ModelCallError } from '@agentchart/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAIChatModel } from '../openai/openai-chat-model';
 import { createOpenAITestServer } from './openai-test-server';

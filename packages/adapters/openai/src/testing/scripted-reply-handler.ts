@@ -1,6 +1,9 @@
-import type { ChatMessage } from '@agentchart/core';
-import { ModelCallError } from '@agentchart/core';
-import type { ChatRequest, ResponseFormat } from '@agentchart/core/internal';
+import {
+  type ChatMessage,
+  type ChatRequest,
+  ModelCallError,
+  type ResponseFormat,
+} from '@agentchart/core';
 import type { ScriptedHandler } from '@agentchart/core/testing';
 import { replies } from './replies';
 import type { ChatCompletionRequestBody, ReplyHandler, ScriptedReply } from './types';

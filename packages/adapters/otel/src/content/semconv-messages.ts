@@ -1,5 +1,4 @@
-import type { ChatMessage } from '@agentchart/core';
-import type { ChatResponse, ToolDefinition } from '@agentchart/core/internal';
+import type { ChatMessage, ChatResponse, ToolDefinition } from '@agentchart/core';
 
 /** A message part in the GenAI conventions' input/output messages JSON schema. */
 type Part =

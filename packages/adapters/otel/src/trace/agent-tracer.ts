@@ -1,6 +1,5 @@
-import type { RunEvent, RunEventType } from '@agentchart/core';
+import type { RunEvent, RunEventType, SerializedError } from '@agentchart/core';
 import { addUsd } from '@agentchart/core/cost';
-import type { SerializedError } from '@agentchart/core/internal';
 import {
   type Attributes,
   type Context,

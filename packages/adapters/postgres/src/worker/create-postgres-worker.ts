@@ -1,5 +1,5 @@
-import type { Agent } from '@agentchart/core';
-import { type AgentFactory, checkOptionNames, type PruneOptions } from '@agentchart/core/internal';
+import type { Agent, AgentFactory, PruneOptions } from '@agentchart/core';
+import { checkOptionNames } from '@agentchart/core/internal';
 import type pg from 'pg';
 import { type ConstructorOptions, PgBoss } from 'pg-boss';
 import { queuePoolTimeouts } from '../check-postgres-options';

@@ -1,11 +1,13 @@
 import {
+  type AcquireLeaseOptions,
+  type Checkpoint,
   CheckpointError,
   createAgent,
   humanWait,
   MemoryCheckpointer,
   StorageError,
+  type ThreadLease,
 } from '@agentchart/core';
-import type { AcquireLeaseOptions, Checkpoint, ThreadLease } from '@agentchart/core/internal';
 import { manualClock } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';

@@ -5,8 +5,8 @@ import {
   type RunHandle,
   type RunOutcome,
   StorageError,
+  type StorageErrorCode,
 } from '@agentchart/core';
-import type { StorageErrorCode } from '@agentchart/core/internal';
 import type { ThreadJob } from './thread-jobs';
 
 /** What a completed job reports (stored as the job's output). */

@@ -1,12 +1,12 @@
 import {
   agentFactory,
+  type Clock,
   createAgent,
   defineTool,
   humanWait,
   structuredCall,
   toolCall,
 } from '@agentchart/core';
-import type { Clock } from '@agentchart/core/internal';
 import { singleAttemptPolicy } from '@agentchart/core/reliability';
 import { scriptedModel } from '@agentchart/core/testing';
 import { assign, setup } from 'xstate';

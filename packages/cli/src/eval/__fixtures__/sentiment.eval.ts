@@ -1,5 +1,4 @@
-import { createAgent, definePrompt, structuredCall } from '@agentchart/core';
-import type { ChatRequest } from '@agentchart/core/internal';
+import { type ChatRequest, createAgent, definePrompt, structuredCall } from '@agentchart/core';
 import { scriptedModel } from '@agentchart/core/testing';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
