@@ -81,7 +81,8 @@ describe('a toolCall restored after a deploy changed its tool input schema', () 
     const next = chargingAgent(checkpointer, 'amount', record, 'always');
     const warnings: string[] = [];
     next.events.on('agent.warning', (event) => warnings.push(event.code));
-    const handle = await next
+    // Restored to take the reply: the outdated call fails the state before the reply reaches it.
+    await next
       .send('t', { type: 'human.reply', value: { approved: true } })
       .catch((error: unknown) => error);
     const stored = await next.getCheckpoint('t');
