@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   type AcquireLeaseOptions,
+  absentMessage,
   type Checkpoint,
   CheckpointError,
   type Checkpointer,
@@ -119,6 +120,9 @@ type Session = pg.Pool | pg.PoolClient;
 function savingWhat({ threadId, version }: Checkpoint): string {
   return `saving checkpoint ${version} of thread "${threadId}"`;
 }
+
+/** A journal write without a checkpoint: refused on a thread erased under it (ADR 0084). */
+const journalOnly = { withCheckpoint: false };
 
 /** Double-quotes an SQL identifier. */
 function quoteIdentifier(name: string): string {
@@ -410,7 +414,7 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
       `writing journal entry "${entry.key}" of thread "${entry.threadId}"`,
       async () => {
         await this.#ensureTables();
-        await this.#insertEffect(this.#pool, entry, owner);
+        await this.#insertEffect(this.#pool, entry, owner, journalOnly);
       },
     );
   }
@@ -426,9 +430,9 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
       `writing ${entries.length} journal entries of thread "${first.threadId}"`,
       async () => {
         await this.#ensureTables();
-        if (entries.length === 1) return this.#insertEffect(this.#pool, first, owner);
+        if (entries.length === 1) return this.#insertEffect(this.#pool, first, owner, journalOnly);
         await withTransaction(this.#pool, async (client) => {
-          for (const entry of entries) await this.#insertEffect(client, entry, owner);
+          for (const entry of entries) await this.#insertEffect(client, entry, owner, journalOnly);
         });
       },
     );
@@ -625,7 +629,11 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
         if (lease.take) {
           await this.#takeLease(client, threadId, { ...lease.take, owner: owner as string });
         }
-        for (const entry of journal) await this.#insertEffect(client, entry, owner);
+        // The checkpoint's compare-and-set refuses a thread erased under it: its entries may
+        // create the thread with it.
+        for (const entry of journal) {
+          await this.#insertEffect(client, entry, owner, { withCheckpoint: true });
+        }
         const result = await this.#insertCheckpoint(client, checkpoint);
         if (lease.release && owner !== undefined) {
           await this.#releaseLease(client, threadId, owner);
@@ -689,32 +697,42 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
     return { bytes: json.length };
   }
 
-  /** A journal entry written, fenced on `owner`; fails with `checkpoint.conflict`. */
+  /**
+   * A journal entry written, fenced on `owner`; fails with `checkpoint.conflict`. Written
+   * without a checkpoint, it is refused on a thread with neither lease nor thread row: it was
+   * erased or pruned since its run took it (ADR 0084), and the entry would bring it back.
+   */
   async #insertEffect(
     session: Session,
     entry: JournalEntry,
     owner: string | undefined,
+    { withCheckpoint }: { withCheckpoint: boolean },
   ): Promise<void> {
     // Fenced: written only when no owner is named, or the thread's lease is this owner's,
     // or (never leased) its newest checkpoint names no owner or this one. The lease row is
-    // locked until the write commits, as in save(). The run log row is written by the same
-    // statement, from the same entry: both or neither.
+    // locked until the write commits, as in save(); so is the thread row when there is no
+    // lease: an erase that deletes them meanwhile is waited for, and then neither is found
+    // (a locking read skips a row deleted since the statement began). Not with a checkpoint:
+    // its compare-and-set decides, and the save that updates the row next in the transaction
+    // must not wait on another save's share of it (a deadlock). The run log row is written by
+    // the same statement, from the same entry: both or neither.
     const { rowCount } = await session.query({
       name: `agentchart.putEffect.${this.#statementTag}`,
       text: `WITH lease AS (SELECT owner FROM ${this.#leases} WHERE thread_id = $1 FOR SHARE),
+   thread AS (SELECT 1 FROM ${this.#tables.threads} WHERE thread_id = $1 AND NOT $8::boolean FOR SHARE),
    written AS (
      INSERT INTO ${this.#effects} (thread_id, key, site, kind, status, entry)
      SELECT $1, $2, $3, $4, $5, $6
      WHERE $7::text IS NULL OR CASE
        WHEN EXISTS (SELECT 1 FROM lease) THEN EXISTS (SELECT 1 FROM lease WHERE owner = $7::text)
-       ELSE NOT EXISTS (
+       ELSE ($8::boolean OR EXISTS (SELECT 1 FROM thread)) AND NOT EXISTS (
          SELECT 1 FROM (
            SELECT owner FROM ${this.#checkpoints} WHERE thread_id = $1 ORDER BY version DESC LIMIT 1
          ) head WHERE head.owner IS NOT NULL AND head.owner <> $7::text)
      END
      ON CONFLICT (thread_id, key) DO UPDATE SET status = excluded.status, entry = excluded.entry
      RETURNING 1)
-   ${runLogUpsert(this.#log, 8)}`,
+   ${runLogUpsert(this.#log, 9)}`,
       values: [
         entry.threadId,
         entry.key,
@@ -723,18 +741,26 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
         entry.status,
         JSON.stringify(entry),
         owner ?? null,
+        withCheckpoint,
         ...runLogValues(entry),
       ],
     });
     if (rowCount !== 1) {
       const lease = await this.#leaseOf(session, entry.threadId);
-      const takenBy = lease
-        ? `run "${lease.owner}" holds its lease`
-        : `its checkpoint ${await this.#head(session, entry.threadId)} names another owner`;
+      const head = lease ? 0 : await this.#head(session, entry.threadId);
+      const write = `effect "${entry.key}"`;
       throw new CheckpointError(
         'checkpoint.conflict',
         entry.threadId,
-        fencedMessage(entry.threadId, `effect "${entry.key}"`, takenBy),
+        lease || head > 0
+          ? fencedMessage(
+              entry.threadId,
+              write,
+              lease
+                ? `run "${lease.owner}" holds its lease`
+                : `its checkpoint ${head} names another owner`,
+            )
+          : absentMessage(entry.threadId, write),
       );
     }
   }

@@ -47,7 +47,7 @@ export {
   type ThreadHead,
   utcDay,
 } from '../run-log/summarise-rows';
-export { conflictMessage, fencedMessage } from '../store/conflict-messages';
+export { absentMessage, conflictMessage, fencedMessage } from '../store/conflict-messages';
 export {
   type ErasedRows,
   type EraseSteps,

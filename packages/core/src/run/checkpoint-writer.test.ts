@@ -83,6 +83,14 @@ function loggingStore({
   return { store, writes };
 }
 
+/**
+ * Takes thread "t" for the writer's owner, as a run holds its thread before it writes its
+ * journal: a store refuses a run's journal write to a thread it has no lease or checkpoint of.
+ */
+function leaseFor(store: Checkpointer) {
+  return store.acquireLease('t', { owner: 'o', ttlMs: 60_000, now: 0 });
+}
+
 function writerOn(store: Checkpointer) {
   let state = 0;
   return {
@@ -173,6 +181,7 @@ describe('CheckpointWriter', () => {
 
   it('writes a held result on its own when no checkpoint is asked for within the turn', async () => {
     const { store, writes } = loggingStore();
+    await leaseFor(store);
     const { writer } = writerOn(store);
     writer.deferJournal(result('a'));
     expect(writes).toEqual([]);
@@ -183,6 +192,7 @@ describe('CheckpointWriter', () => {
 
   it('writes the held results before an intent, all issued at once', async () => {
     const { store, writes } = loggingStore();
+    await leaseFor(store);
     const { writer } = writerOn(store);
     writer.deferJournal(result('a'));
     await writer.writeJournal({ ...result('b'), status: 'started' });
@@ -193,6 +203,7 @@ describe('CheckpointWriter', () => {
 
   it('writes an intent and the results held before it in one write, where the store can', async () => {
     const { store, writes } = loggingStore({ withPutEffects: true });
+    await leaseFor(store);
     const { writer } = writerOn(store);
     writer.deferJournal(result('a'));
     await writer.writeJournal({ ...result('b'), status: 'started' });
@@ -204,6 +215,7 @@ describe('CheckpointWriter', () => {
 
   it('writes the results no checkpoint took in one write at the end of the turn, where the store can', async () => {
     const { store, writes } = loggingStore({ withPutEffects: true });
+    await leaseFor(store);
     const { writer } = writerOn(store);
     writer.deferJournal(result('a'));
     writer.deferJournal(result('b'));
@@ -301,6 +313,7 @@ describe('CheckpointWriter', () => {
 
   it('records each held result, then the checkpoint, on a store without saveWithJournal', async () => {
     const { store, writes } = loggingStore({ withJournal: false });
+    await leaseFor(store);
     const { writer } = writerOn(store);
     writer.deferJournal(result('a'));
     writer.request();

@@ -21,6 +21,16 @@ export function fencedMessage(threadId: string, write: string, takenBy: string):
   return `Thread "${threadId}" was taken over by another run (${takenBy}), so this run may not write ${write}. Nothing was written or executed. Reload the thread with agent.resume() if this process should continue it.`;
 }
 
+/**
+ * The message of a `checkpoint.conflict` on a journal write naming an owner, to a thread the
+ * store has no checkpoint and no lease of: it was erased or pruned since the run took it (its
+ * lease had lapsed), or it was never started. Written, the entry would bring an erased
+ * thread's data back.
+ */
+export function absentMessage(threadId: string, write: string): string {
+  return `Thread "${threadId}" is not in the store (no checkpoint and no lease: it was erased or pruned after this run's lease lapsed, or it was never started), so this run may not write ${write}. Nothing was written or executed.`;
+}
+
 /** The message of a `checkpoint.lease_held`: who holds the thread, until when, what to do. */
 export function leaseHeldMessage(
   threadId: string,

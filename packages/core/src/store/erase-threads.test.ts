@@ -3,6 +3,9 @@ import { setup } from 'xstate';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent';
 import { humanWait } from '../effects/human-wait';
+import { toolCall } from '../effects/tool-call';
+import { defineTool } from '../tools/define-tool';
+import { MemoryCheckpointer } from './memory-checkpointer';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
 
 const machine = setup({
@@ -63,5 +66,67 @@ describe('erasing a thread an agent ran', () => {
     expect((await checkpointer.latest('kept'))?.run.status).toBe('waiting');
     await agent.close();
     expect((await checkpointer.erase(['kept'])).threads).toBe(1);
+  });
+
+  it('keeps out the journal of a run that stalled past its lease and finishes its tool after the thread was erased', async () => {
+    for (const checkpointer of [open(), new MemoryCheckpointer()]) {
+      let sending!: () => void;
+      const started = new Promise<void>((resolve) => {
+        sending = resolve;
+      });
+      let finish!: () => void;
+      const stalled = new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+      const send = defineTool({
+        name: 'send',
+        description: 'Sends an email.',
+        input: z.object({ to: z.string() }),
+        output: z.string(),
+        effect: 'unsafe',
+        execute: async () => {
+          sending();
+          await stalled;
+          return 'sent';
+        },
+      });
+      const note = defineTool({
+        name: 'note',
+        description: 'Notes what was done.',
+        input: z.object({ text: z.string() }),
+        output: z.string(),
+        effect: 'unsafe',
+        execute: async ({ text }) => text,
+      });
+      // The next tool's intent is journaled with the result held before it, ahead of the
+      // checkpoint that would be refused.
+      const mailing = setup({
+        actors: { send: toolCall(send), note: toolCall(note) },
+      }).createMachine({
+        id: 'mailing',
+        initial: 'sending',
+        states: {
+          sending: { invoke: { src: 'send', input: { to: 'a@example.com' }, onDone: 'noting' } },
+          noting: {
+            invoke: { src: 'note', input: { text: 'mailed a@example.com' }, onDone: 'done' },
+          },
+          done: { type: 'final' },
+        },
+      });
+      const agent = createAgent({ machine: mailing, checkpointer });
+      const run = agent.start({ threadId: 'mail-1', input: {} });
+      await started;
+      // The erase finds the run's lease lapsed (its process looks dead: a time past it).
+      await checkpointer.erase(['mail-1'], { now: Date.now() + 10 * 60_000 });
+      finish();
+      expect(await run.result()).toMatchObject({
+        status: 'failed',
+        error: { code: 'checkpoint.conflict' },
+      });
+      await agent.close();
+      // Before, the tool's result (its input, the address, with it) was journaled again.
+      expect(await checkpointer.listEffects('mail-1')).toEqual([]);
+      expect(await checkpointer.latest('mail-1')).toBeUndefined();
+    }
   });
 });

@@ -12,7 +12,7 @@ import type {
   RunSummary,
 } from '../run-log/types';
 import { CheckpointError } from './checkpoint-error';
-import { conflictMessage, fencedMessage } from './conflict-messages';
+import { absentMessage, conflictMessage, fencedMessage } from './conflict-messages';
 import { eraseInBatches, liveLeaseError } from './erase-in-batches';
 import { assertLeaseOptions } from './lease-options';
 import { listTenantThreadsInPages } from './list-tenant-threads';
@@ -114,7 +114,11 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
   ): Promise<CheckpointWriteResult | undefined> {
     // Everything checked and serialised before anything changes: all of it is stored, or none.
     const { owner } = checkpoint;
-    if (owner !== undefined) for (const entry of journal) this.#assertOwner(entry, owner);
+    // The checkpoint's own version check refuses a thread erased under it: its entries may
+    // create the thread with it.
+    if (owner !== undefined) {
+      for (const entry of journal) this.#assertOwner(entry, owner, { withCheckpoint: true });
+    }
     this.#assertCanSave(checkpoint);
     const entries = journal.map((entry) => [entry, JSON.stringify(entry)] as const);
     const row = storedRow(checkpoint);
@@ -206,7 +210,7 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
   }
 
   async putEffect(entry: JournalEntry, { owner }: PutEffectOptions = {}): Promise<void> {
-    if (owner !== undefined) this.#assertOwner(entry, owner);
+    if (owner !== undefined) this.#assertOwner(entry, owner, { withCheckpoint: false });
     this.#put(entry, JSON.stringify(entry));
   }
 
@@ -440,10 +444,26 @@ export class MemoryCheckpointer implements Checkpointer, RunLog {
     );
   }
 
-  /** Refuses a journal write of `owner` when another run owns the thread. */
-  #assertOwner(entry: JournalEntry, owner: string): void {
+  /**
+   * Refuses a journal write of `owner` when another run owns the thread, or, written without a
+   * checkpoint, when the thread has neither a lease nor a checkpoint: a run's thread has one
+   * of them before its first journal write (ADR 0052), so it was erased or pruned since (ADR
+   * 0084), and the entry would bring its data back.
+   */
+  #assertOwner(
+    entry: JournalEntry,
+    owner: string,
+    { withCheckpoint }: { withCheckpoint: boolean },
+  ): void {
     const lease = this.#leases.get(entry.threadId);
     const head = this.#checkpoints.get(entry.threadId)?.at(-1);
+    if (!lease && !head && !withCheckpoint) {
+      throw new CheckpointError(
+        'checkpoint.conflict',
+        entry.threadId,
+        absentMessage(entry.threadId, `effect "${entry.key}"`),
+      );
+    }
     const takenBy = lease
       ? lease.owner !== owner && `run "${lease.owner}" holds its lease`
       : head?.owner !== undefined &&

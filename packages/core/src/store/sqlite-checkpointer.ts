@@ -13,7 +13,7 @@ import type {
 } from '../run-log/types';
 import { CheckpointChain, decodeChain } from './checkpoint-chain';
 import { CheckpointError } from './checkpoint-error';
-import { conflictMessage, fencedMessage } from './conflict-messages';
+import { absentMessage, conflictMessage, fencedMessage } from './conflict-messages';
 import { type ErasedRows, eraseInBatches, liveLeaseError } from './erase-in-batches';
 import { assertLeaseOptions } from './lease-options';
 import { listTenantThreadsInPages } from './list-tenant-threads';
@@ -275,7 +275,9 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
     return this.#write(threadId, doing, () => {
       const owner = checkpoint.owner ?? null;
       if (lease?.take) this.#takeLease(threadId, { owner: owner!, ...lease.take });
-      for (const entry of journal) this.#insertEffect(entry, owner);
+      // The head's own compare-and-set refuses a thread erased under it: its entries may
+      // create the thread with it.
+      for (const entry of journal) this.#insertEffect(entry, owner, { withCheckpoint: true });
       const status = checkpoint.run.status;
       // The statement checks the lease too: one read of it per save, inside the write.
       const moveHead = this.#statement(version === 1 ? 'createHead' : 'advanceHead');
@@ -360,7 +362,7 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
       entry.threadId,
       doing,
       () => {
-        this.#insertEffect(entry, owner ?? null);
+        this.#insertEffect(entry, owner ?? null, { withCheckpoint: false });
         return { value: undefined };
       },
       durable,
@@ -380,15 +382,24 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
       first.threadId,
       doing,
       () => {
-        for (const entry of entries) this.#insertEffect(entry, owner ?? null);
+        for (const entry of entries) {
+          this.#insertEffect(entry, owner ?? null, { withCheckpoint: false });
+        }
         return { value: undefined };
       },
       durable,
     );
   }
 
-  /** Inserts or updates an effect's row, fenced on `owner` in the statement itself. */
-  #insertEffect(entry: JournalEntry, owner: string | null): void {
+  /**
+   * Inserts or updates an effect's row, fenced on `owner` in the statement itself; written
+   * without a checkpoint, refused on a thread with neither lease nor head (erased, ADR 0084).
+   */
+  #insertEffect(
+    entry: JournalEntry,
+    owner: string | null,
+    { withCheckpoint }: { withCheckpoint: boolean },
+  ): void {
     const json = (value: unknown): SQLInputValue =>
       value === undefined ? null : JSON.stringify(value);
     const { changes } = this.#statement('putEffect').run(
@@ -406,16 +417,24 @@ export class SqliteCheckpointer implements Checkpointer, RunLog {
       json(entry.error),
       json(entry.meta),
       owner,
+      withCheckpoint ? 1 : 0,
     );
     if (Number(changes) === 0) {
       const lease = this.#lease(entry.threadId);
-      const takenBy = lease
-        ? `run "${lease.owner}" holds its lease`
-        : `its checkpoint ${this.#head(entry.threadId) ?? 0} names another owner`;
+      const head = lease ? undefined : this.#head(entry.threadId);
+      const write = `effect "${entry.key}"`;
       throw new CheckpointError(
         'checkpoint.conflict',
         entry.threadId,
-        fencedMessage(entry.threadId, `effect "${entry.key}"`, takenBy),
+        lease || head !== undefined
+          ? fencedMessage(
+              entry.threadId,
+              write,
+              lease
+                ? `run "${lease.owner}" holds its lease`
+                : `its checkpoint ${head} names another owner`,
+            )
+          : absentMessage(entry.threadId, write),
       );
     }
     // In the same transaction as its journal row: both are written, or neither.

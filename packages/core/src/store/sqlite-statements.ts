@@ -49,12 +49,15 @@ export const sqliteStatements = {
   getEffect: 'SELECT * FROM effects WHERE thread_id = ? AND key = ?',
   // Fenced in the statement itself: a leased thread takes writes from its lease's holder
   // only; a thread never leased from the owner of its latest checkpoint (or any, if none).
+  // Without a checkpoint (?15 false), a thread with neither lease nor head takes none: it
+  // was erased or pruned since its run took it (ADR 0084).
   putEffect: `INSERT INTO effects (thread_id, key, site, kind, effect, name, status, started_at, finished_at, input, output, error, meta)
     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
     WHERE ?14 IS NULL OR CASE
       WHEN EXISTS (SELECT 1 FROM leases WHERE thread_id = ?1)
         THEN EXISTS (SELECT 1 FROM leases WHERE thread_id = ?1 AND owner = ?14)
-      ELSE NOT EXISTS (SELECT 1 FROM threads WHERE thread_id = ?1 AND owner IS NOT NULL AND owner <> ?14)
+      ELSE (?15 OR EXISTS (SELECT 1 FROM threads WHERE thread_id = ?1))
+        AND NOT EXISTS (SELECT 1 FROM threads WHERE thread_id = ?1 AND owner IS NOT NULL AND owner <> ?14)
     END
     ON CONFLICT (thread_id, key) DO UPDATE SET status = excluded.status,
       finished_at = excluded.finished_at, output = excluded.output, error = excluded.error,

@@ -199,7 +199,12 @@ export interface Checkpointer {
    * `options.owner`, the write is fenced: refused when another owner holds the thread's lease
    * (live or expired), or, on a thread never leased, when its latest checkpoint names another
    * owner — `new CheckpointError('checkpoint.conflict', threadId, fencedMessage(threadId, 'effect "k1"', takenBy))`,
-   * `takenBy` being `'run "r2" holds its lease'` or `'its checkpoint 3 names another owner'`.
+   * `takenBy` being `'run "r2" holds its lease'` or `'its checkpoint 3 names another owner'`;
+   * and refused when the thread has neither a lease nor a checkpoint —
+   * `new CheckpointError('checkpoint.conflict', threadId, absentMessage(threadId, 'effect "k1"'))`:
+   * a run's thread has one before its first journal write, so it was erased or pruned since
+   * its run's lease lapsed, and the entry would bring the thread's data back (ADR 0084).
+   * Entries written with a checkpoint (`saveWithJournal`) may create the thread with it.
    * A write without an owner is not fenced.
    */
   putEffect(entry: JournalEntry, options?: PutEffectOptions): Promise<void>;

@@ -156,6 +156,54 @@ export function eraseCases(
         }),
     },
     {
+      name: 'refuses the journal writes of a run whose lease lapsed once its thread is erased: the erased data does not come back (erase, where the store has it)',
+      run: () =>
+        withStores(2, async ([store, other]) => {
+          if (!has(store!, 'erase')) return;
+          const thread = threadId('erase-lapsed');
+          const never = threadId('erase-lapsed-never');
+          // A run that took its thread with its first checkpoint, then stalled (a long GC, a
+          // machine asleep) past its lease: the erase finds the lease lapsed and goes on.
+          await store!.acquireLease(thread, { owner: 'r-stalled', ttlMs: 1_000, now: 1_000 });
+          await store!.save(checkpointAt(thread, 1, 'r-stalled'));
+          await store!.putEffect(entryOf(thread, 'k0', 'started'), { owner: 'r-stalled' });
+          await other!.erase!([thread], { now: 5_000 });
+          // It wakes up and records what it was doing: an intent, a result, several at once.
+          const writes = [
+            () => store!.putEffect(entryOf(thread, 'k0', 'completed'), { owner: 'r-stalled' }),
+            () => store!.putEffect(entryOf(thread, 'k1', 'started'), { owner: 'r-stalled' }),
+            () =>
+              store!.putEffects
+                ? store!.putEffects(
+                    [entryOf(thread, 'k2', 'completed'), entryOf(thread, 'k3', 'started')],
+                    { owner: 'r-stalled' },
+                  )
+                : store!.putEffect(entryOf(thread, 'k2', 'completed'), { owner: 'r-stalled' }),
+            () => store!.putEffect(entryOf(never, 'k', 'started'), { owner: 'r-stalled' }),
+          ];
+          for (const write of writes) {
+            const refused = await rejection(write(), 'a journal write to a thread erased under it');
+            assertCode(refused, 'checkpoint.conflict', /is not in the store[\s\S]*erased/);
+          }
+          // Its next checkpoint is refused as well (the thread's version is gone).
+          await rejection(
+            store!.save(checkpointAt(thread, 2, 'r-stalled')),
+            'a checkpoint to a thread erased under it',
+          );
+          assert.deepEqual(await other!.listEffects(thread), []);
+          assert.deepEqual(await other!.listEffects(never), []);
+          const log = (other as Partial<RunLog>).listEffectLog?.bind(other);
+          if (log) assert.deepEqual(await log({ threadId: thread }), []);
+          // A new run may start the id again: its first checkpoint (with its journal) makes it.
+          await store!.acquireLease(thread, { owner: 'r-new', ttlMs: 1_000, now: 6_000 });
+          await store!.putEffect(entryOf(thread, 'n0', 'started'), { owner: 'r-new' });
+          assert.deepEqual(
+            (await other!.listEffects(thread)).map((entry) => entry.key),
+            ['n0'],
+          );
+        }),
+    },
+    {
       name: 'refuses erase options it would read differently (where the store has erase)',
       run: () =>
         withStores(1, async ([store]) => {

@@ -32,9 +32,26 @@ export function journalCases({ threadId, withStores }: ConformanceContext): Conf
       run: () =>
         withStores(2, async ([store, other]) => {
           const thread = threadId('fence-owner');
-          // Before any checkpoint, and while the latest names this owner, writes go through.
-          await store!.putEffect(entryOf(thread, 'k0', 'started'), { owner: 'run-a' });
-          await store!.save(checkpointAt(thread, 1, 'run-a'));
+          // Before any checkpoint and lease, a write naming an owner is refused: a run's thread
+          // has one of them before its first journal write, so it was erased (ADR 0084).
+          assertCode(
+            await rejection(
+              store!.putEffect(entryOf(thread, 'k0', 'started'), { owner: 'run-a' }),
+              'a journal write to a thread with no checkpoint and no lease',
+            ),
+            'checkpoint.conflict',
+            /is not in the store/,
+          );
+          // With a checkpoint, its journal may go with it (it creates the thread); while the
+          // latest names this owner, writes go through.
+          if (store!.saveWithJournal) {
+            await store!.saveWithJournal(checkpointAt(thread, 1, 'run-a'), [
+              entryOf(thread, 'k0', 'started'),
+            ]);
+          } else {
+            await store!.save(checkpointAt(thread, 1, 'run-a'));
+            await store!.putEffect(entryOf(thread, 'k0', 'started'), { owner: 'run-a' });
+          }
           await store!.putEffect(entryOf(thread, 'k1', 'started'), { owner: 'run-a' });
           // Another process takes the thread over by writing the next checkpoint.
           await other!.save(checkpointAt(thread, 2, 'run-b'));
@@ -72,6 +89,7 @@ export function journalCases({ threadId, withStores }: ConformanceContext): Conf
         withStores(2, async ([store, other]) => {
           if (!store!.saveWithJournal) return;
           const thread = threadId('with-journal');
+          await store!.acquireLease(thread, { owner: 'run-a', ttlMs: 30_000, now: 1_000 });
           await store!.putEffect(entryOf(thread, 'a', 'started'), { owner: 'run-a' });
           await store!.saveWithJournal(checkpointAt(thread, 1, 'run-a'), [
             entryOf(thread, 'a', 'completed'),
@@ -95,6 +113,12 @@ export function journalCases({ threadId, withStores }: ConformanceContext): Conf
           assertCode(lost, 'checkpoint.conflict');
           assert.equal(await other!.getEffect(thread, 'c'), undefined);
           // Nor does one whose results are fenced: another owner took the thread.
+          await other!.acquireLease(thread, {
+            owner: 'run-b',
+            ttlMs: 30_000,
+            now: 2_000,
+            force: true,
+          });
           await other!.save(checkpointAt(thread, 2, 'run-b'));
           const fenced = await rejection(
             store!.saveWithJournal(checkpointAt(thread, 3, 'run-a'), [
@@ -114,6 +138,7 @@ export function journalCases({ threadId, withStores }: ConformanceContext): Conf
           if (!store!.putEffects) return;
           const thread = threadId('put-many');
           await store!.putEffects([], { owner: 'run-a' });
+          await store!.save(checkpointAt(thread, 1, 'run-a'));
           await store!.putEffect(entryOf(thread, 'a', 'started'), { owner: 'run-a' });
           await store!.putEffects(
             [entryOf(thread, 'a', 'completed'), entryOf(thread, 'b', 'started')],
@@ -129,9 +154,10 @@ export function journalCases({ threadId, withStores }: ConformanceContext): Conf
             ],
           );
           // Another process takes the thread over: a write of the old owner stores nothing,
-          // not even an entry of a thread nobody fences.
-          await other!.save(checkpointAt(thread, 1, 'run-b'));
+          // not even an entry of a thread nobody fences (its checkpoint names no owner).
+          await other!.save(checkpointAt(thread, 2, 'run-b'));
           const free = threadId('put-many-free');
+          await other!.save(checkpointAt(free, 1));
           const fenced = await rejection(
             store!.putEffects([entryOf(free, 'x', 'started'), entryOf(thread, 'b', 'completed')], {
               owner: 'run-a',
