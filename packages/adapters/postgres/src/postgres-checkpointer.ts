@@ -52,8 +52,10 @@ import { describeServer, storageFailure } from './postgres-storage-error';
 import {
   type ClaimDueOptions,
   claimDueThreads,
+  createThreadPrefixIndex,
   createThreadsTable,
   eraseThreads,
+  hasThreadPrefixIndex,
   listDueThreads,
   listOrphanedThreads,
   listStoredThreads,
@@ -889,6 +891,20 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
           effects: this.#effects,
           threads: this.#tables.threads,
         });
+        // Tables an older agentchart made lack the thread table's byte-order index (ADR 0086).
+        // A store that creates no tables (a reading role), or whose role may write the tables
+        // but not change them (they belong to the role that migrates), leaves it to one that
+        // can: its erase still finds children, reading the whole thread table.
+        if (this.#createsTables && !(await hasThreadPrefixIndex(client, this.#tables))) {
+          await inTransaction(client, async () => {
+            await waitForTableCreation(client, describeServer(this.#pool));
+            await createThreadPrefixIndex(client, this.#tables);
+          }).catch((error: unknown) => {
+            if (!(error instanceof pg.DatabaseError && error.code === insufficientPrivilege)) {
+              throw error;
+            }
+          });
+        }
         return;
       }
       if (!this.#createsTables) {
@@ -938,6 +954,9 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
     });
   }
 }
+
+/** PostgreSQL's SQLSTATE for a statement the role may not run (`must be owner of table`). */
+const insufficientPrivilege = '42501';
 
 /** How long a process waits for another to finish creating the tables; how often it asks. */
 const tableCreationWaitMs = 600_000;

@@ -52,6 +52,7 @@ export async function createThreadsTable(client: pg.PoolClient, tables: Postgres
   await client.query(
     `CREATE INDEX IF NOT EXISTS ${base}_by_status ON ${tables.threads} (status, updated_at)`,
   );
+  await createThreadPrefixIndex(client, tables);
   if (existed.rows[0]?.found === null) {
     await client.query(`INSERT INTO ${tables.threads} (thread_id, version, status, updated_at, wake_at)
       SELECT DISTINCT ON (thread_id) thread_id, version, status, created_at,
@@ -155,14 +156,7 @@ export function eraseThreads(
   });
   return eraseInBatches(threadIds, options, {
     async under(ids) {
-      // A prefix under the database's collation is not a range of the key's index (a locale
-      // may sort '/' apart from the ids it begins): the thread table is read. It is narrow,
-      // one row a thread, and read once per batch of ids.
-      const { rows } = await pool.query<{ thread_id: string }>(
-        `SELECT thread_id FROM ${tables.threads} AS t
-         WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) AS a(id) WHERE starts_with(t.thread_id, a.id || '/'))`,
-        [ids],
-      );
+      const { rows } = await pool.query<{ thread_id: string }>(childThreadsQuery(tables), [ids]);
       return rows.map((row) => row.thread_id);
     },
     async liveLeases(ids, now) {
@@ -204,6 +198,49 @@ export function eraseThreads(
       );
     },
   });
+}
+
+/**
+ * The threads under any of the ids `$1` (a text array): those whose id begins `<id>/`, found
+ * as a range of the thread table's byte-order index ({@link createThreadPrefixIndex}) per id.
+ * A prefix under the database's collation is no range of the key's own index (a locale may
+ * sort '/' apart from the ids it begins), so `starts_with` read the whole table on every
+ * erase batch. In byte order, the ids beginning `<id>/` are exactly those from `<id>/` up to,
+ * not including, `<id>0` ('0' follows '/').
+ */
+export function childThreadsQuery(tables: PostgresTables): string {
+  return `SELECT DISTINCT t.thread_id FROM unnest($1::text[]) AS a(id)
+    JOIN ${tables.threads} AS t
+      ON t.thread_id COLLATE "C" >= (a.id || '/') COLLATE "C"
+     AND t.thread_id COLLATE "C" < (a.id || '0') COLLATE "C"`;
+}
+
+/**
+ * Creates the thread table's index in byte order (`COLLATE "C"`) that makes a thread's
+ * children a range ({@link childThreadsQuery}), when it is missing: on a new table, and on one
+ * made by an older agentchart (ADR 0086). Runs inside the caller's transaction, which holds
+ * the table-creation lock; the build blocks the table's writes while it reads it (one narrow
+ * row a thread: seconds for millions of threads).
+ */
+export async function createThreadPrefixIndex(
+  client: pg.PoolClient,
+  tables: PostgresTables,
+): Promise<void> {
+  const base = tables.threads.replaceAll('"', '').split('.').at(-1)!;
+  await client.query(
+    `CREATE INDEX IF NOT EXISTS ${base}_by_id_bytes ON ${tables.threads} (thread_id COLLATE "C")`,
+  );
+}
+
+/** Whether the thread table has the index {@link createThreadPrefixIndex} makes. */
+export async function hasThreadPrefixIndex(
+  client: pg.PoolClient,
+  tables: PostgresTables,
+): Promise<boolean> {
+  const { rows } = await client.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [
+    `${tables.threads}_by_id_bytes`,
+  ]);
+  return rows[0]?.found != null;
 }
 
 /**
