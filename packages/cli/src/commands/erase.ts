@@ -42,7 +42,8 @@ Options:
       --cache <file>       the SQLite response cache file (default: the run database's
                            file, when it holds the cache)
       --jobs               on PostgreSQL, also delete the threads' job rows from the job
-                           queue (their start input, replies and events)
+                           queue (their start input, replies and events), before the
+                           threads; refused (exit 5) while a worker does one of their jobs
       --job-schema <name>  the job queue's schema (default: $${jobSchemaVariable}, else agentchart_jobs)
       --batch-size <n>     threads per transaction (default 100)
       --dry-run            list and count what would go, delete nothing
@@ -129,8 +130,15 @@ export const eraseCommand: Command = {
         }))
       : await openRunDatabase(database, { command: 'erase', mustExist: true });
     let result: EraseResult;
+    let jobRows: number | undefined;
     const notFound: string[] = [];
+    // Job rows go before the threads, and the erase is refused while a worker does a job of
+    // one of them: a start it took would store the thread again once it was erased (ADR 0085).
+    let jobQueue: JobQueue | undefined;
     try {
+      if (values.jobs && !dryRun && database.kind === 'postgres') {
+        jobQueue = await openJobQueue(database, resolveJobSchema(values['job-schema'], context));
+      }
       const { checkpointer } = opened;
       if (!checkpointer.erase || !checkpointer.listTenantThreads) {
         throw new CliError('cli.store_failed', `The run database ${where} cannot erase threads.`);
@@ -140,14 +148,30 @@ export const eraseCommand: Command = {
       for (const threadId of tenant === undefined ? given : []) {
         if ((await checkpointer.list(threadId)).length === 0) notFound.push(threadId);
       }
-      result = await checkpointer.erase(given, { batchSize, dryRun }).catch((error: unknown) => {
-        if (AgentchartError.isInstance(error) && error.code === 'checkpoint.lease_held') {
-          throw new CliError('cli.thread_busy', error.message, error);
-        }
-        throw error;
-      });
+      const erase = (dry: boolean) =>
+        checkpointer.erase!(given, { batchSize, dryRun: dry }).catch((error: unknown) => {
+          if (AgentchartError.isInstance(error) && error.code === 'checkpoint.lease_held') {
+            throw new CliError('cli.thread_busy', error.message, error);
+          }
+          throw error;
+        });
+      if (jobQueue) {
+        // The family (children included) and its leases, read before any job row goes.
+        jobRows = await jobQueue.erase((await erase(true)).threadIds);
+      }
+      result = await erase(dryRun);
+      if (jobQueue) {
+        // Jobs sent while the threads were erased.
+        jobRows! += await jobQueue.erase(result.threadIds).catch((error: unknown) => {
+          throw new CliError(
+            'cli.thread_busy',
+            `The threads were erased from ${where}, but not all their job rows: ${(error as Error).message} Run the same erase again then.`,
+            error,
+          );
+        });
+      }
     } finally {
-      await opened.close();
+      await Promise.all([opened.close(), jobQueue?.close()]);
     }
     const cacheEntries =
       tenant === undefined || cachePath === undefined
@@ -156,14 +180,6 @@ export const eraseCommand: Command = {
             dryRun,
             named: values.cache !== undefined,
           });
-    const jobRows =
-      values.jobs && !dryRun && database.kind === 'postgres'
-        ? await eraseJobRows(
-            database,
-            result.threadIds,
-            resolveJobSchema(values['job-schema'], context),
-          )
-        : undefined;
     if (values.json) {
       context.stdout.write(
         `${JSON.stringify({
@@ -277,22 +293,36 @@ async function eraseCachedAnswers(
   }
 }
 
-/** Deletes the job rows of `threadIds` from the PostgreSQL job queue; how many went. */
-async function eraseJobRows(
+/** What `erase --jobs` does with the job queue. */
+interface JobQueue {
+  erase(threadIds: readonly string[]): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * The PostgreSQL job queue, to delete threads' job rows from: `erase` resolves to how many
+ * went, and is refused (`cli.thread_busy`, nothing deleted) while a worker does one of their
+ * jobs.
+ */
+async function openJobQueue(
   database: Extract<RunDatabase, { kind: 'postgres' }>,
-  threadIds: readonly string[],
   jobSchema: string | undefined,
-): Promise<number> {
+): Promise<JobQueue> {
   const module = await loadPostgres(`${describeDatabase(database)}, a PostgreSQL database,`);
   const queue = await module.createThreadJobs({
     connectionString: database.connectionString,
     ...(jobSchema === undefined ? {} : { jobSchema }),
   });
-  try {
-    return await queue.jobs.erase(threadIds);
-  } finally {
-    await queue.close();
-  }
+  return {
+    erase: (threadIds) =>
+      queue.jobs.erase(threadIds).catch((error: unknown) => {
+        if (AgentchartError.isInstance(error) && error.code === 'job.active') {
+          throw new CliError('cli.thread_busy', error.message, error);
+        }
+        throw error;
+      }),
+    close: () => queue.close(),
+  };
 }
 
 function batchSizeOf(given: string | undefined): number {

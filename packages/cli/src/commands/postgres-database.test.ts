@@ -105,6 +105,35 @@ describe('the CLI on a PostgreSQL run database (AGENTCHART_DB=postgres://…)', 
     expect(sent.stderr).toContain('No thread "pg-erase"');
   });
 
+  it('refuses to erase, deleting nothing, while a worker does a start job of the thread: the start would store it again (exit 5)', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const queue = await createThreadJobs({ connectionString: postgres.connectionString });
+    const sql = (statement: string) =>
+      execFileSync(join(postgresBinDir, 'psql'), [postgres.connectionString, '-tAc', statement], {
+        encoding: 'utf8',
+      }).trim();
+    try {
+      const jobId = await queue.jobs.start('refunds', {
+        threadId: 'pg-erase-taken',
+        input: { ticket: 't', amount: 5 },
+      });
+      // A worker took it (pg-boss's fetch marks it so) and has not stored the thread yet.
+      sql(`UPDATE agentchart_jobs.job SET state = 'active' WHERE id = '${jobId}'`);
+      const refused = await cli(['erase', '--thread', 'pg-erase-taken', '--jobs']);
+      expect(refused.exitCode).toBe(5);
+      expect(refused.stderr).toContain(`a worker is doing job ${jobId} (start)`);
+      expect(sql(`SELECT state FROM agentchart_jobs.job WHERE id = '${jobId}'`)).toBe('active');
+      // Once the job has ended, the erase goes through, its rows with it.
+      sql(`UPDATE agentchart_jobs.job SET state = 'completed' WHERE id = '${jobId}'`);
+      const erased = await cli(['erase', '--thread', 'pg-erase-taken', '--jobs', '--json']);
+      if (erased.exitCode !== 0) throw new Error(erased.stderr);
+      expect(JSON.parse(erased.stdout)).toMatchObject({ jobRows: 1 });
+    } finally {
+      await queue.close();
+      warn.mockRestore();
+    }
+  });
+
   it('reaches threads in a schema of their own with --schema, or AGENTCHART_SCHEMA (issue: no way to name it)', async () => {
     control.paid.length = 0;
     const inOps = ['--schema', 'ops'];

@@ -48,6 +48,42 @@ describe('createThreadJobs', () => {
     }
   });
 
+  it('deletes nothing while a worker does a job of one of the threads (job.active): a start it took would store the thread again', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const queue = await createThreadJobs({ connectionString: postgres.connectionString });
+    const admin = new pg.Client({ connectionString: postgres.connectionString });
+    await admin.connect();
+    try {
+      const { jobs } = queue;
+      const taken = await jobs.start('support', { threadId: 'erase-taken', input: { n: 1 } });
+      await jobs.event('support', { threadId: 'erase-taken', event: { type: 'PING' } });
+      await jobs.start('support', { threadId: 'erase-quiet', input: {} });
+      // A worker took the start (pg-boss's fetch marks it so) and has stored nothing yet.
+      await admin.query("UPDATE agentchart_jobs.job SET state = 'active' WHERE id = $1", [taken]);
+      await expect(jobs.erase(['erase-quiet', 'erase-taken'])).rejects.toMatchObject({
+        code: 'job.active',
+        jobId: taken,
+        message: expect.stringContaining('Nothing was deleted'),
+      });
+      const count = async () =>
+        (
+          await admin.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM agentchart_jobs.job WHERE data->>'threadId' LIKE 'erase-%'",
+          )
+        ).rows[0]?.n;
+      expect(await count()).toBe(3);
+      await admin.query("UPDATE agentchart_jobs.job SET state = 'completed' WHERE id = $1", [
+        taken,
+      ]);
+      expect(await jobs.erase(['erase-quiet', 'erase-taken'])).toBe(3);
+      expect(await count()).toBe(0);
+    } finally {
+      await admin.end();
+      await queue.close();
+      warn.mockRestore();
+    }
+  });
+
   it('survives its idle connections being dropped by the server (a restart) and keeps sending', async () => {
     const errors: unknown[] = [];
     const queue = await createThreadJobs({

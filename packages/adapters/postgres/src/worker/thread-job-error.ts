@@ -10,9 +10,17 @@ import { AgentchartError } from '@agentchart/core';
  *   more will be done with it;
  * - `job.not_queued`: `jobs.start`, `reply` or `event` sent the job and the queue gave back
  *   no job id: it kept no job (a queue made with a pg-boss policy other than `standard`,
- *   which keeps one job at a time).
+ *   which keeps one job at a time);
+ * - `job.active`: `jobs.erase` deleted nothing, because a worker is doing a job of one of the
+ *   threads (a start it took would store the thread again after the erase); try again once
+ *   that job has ended.
  */
-export type ThreadJobErrorCode = 'job.not_found' | 'job.timeout' | 'job.failed' | 'job.not_queued';
+export type ThreadJobErrorCode =
+  | 'job.not_found'
+  | 'job.timeout'
+  | 'job.failed'
+  | 'job.not_queued'
+  | 'job.active';
 
 /** What became of a thread job, when it is not a result; see {@link ThreadJobErrorCode}. */
 export class ThreadJobError extends AgentchartError<ThreadJobErrorCode> {

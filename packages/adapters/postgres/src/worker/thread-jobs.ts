@@ -1,4 +1,4 @@
-import type { PgBoss, Queue, SendOptions } from 'pg-boss';
+import type { JobWithMetadata, PgBoss, Queue, SendOptions } from 'pg-boss';
 import { storageFailure } from '../postgres-storage-error';
 import { checkThreadJob } from './check-thread-job';
 import type { ThreadJobResult } from './handle-thread-job';
@@ -203,10 +203,18 @@ export class ThreadJobs {
 
   /**
    * Deletes the job rows of threads, for an erasure request: every job of each thread in any
-   * agent's queue (or in those of `agents`), queued, running or kept after it finished (for a
-   * day: `deleteAfterSeconds`), whose data holds the thread's start input, reply value or
-   * event. Resolves to how many went. Erase the threads in the store first: a worker that
-   * meanwhile takes a queued job of a thread being erased starts it again from its input.
+   * agent's queue (or in those of `agents`), queued or kept after it finished (for a day:
+   * `deleteAfterSeconds`), whose data holds the thread's start input, reply value or event.
+   * Resolves to how many went.
+   *
+   * Refused with `ThreadJobError` `job.active`, nothing deleted, while a worker is doing a job
+   * of one of the threads: a `start` it took before the erase would store the thread again
+   * once it was erased (ADR 0085). Delete the job rows first, then erase the threads in the
+   * store, then call this again for jobs sent meanwhile (`agentchart erase --jobs` does).
+   * What stays open: a queued job a worker takes between this call's look-up and its delete
+   * (milliseconds) is deleted while that worker does it, and a `start` job then stores its
+   * thread again if its first checkpoint comes after the store's erase; stop sending jobs for
+   * a thread being erased.
    */
   async erase(
     threadIds: readonly string[],
@@ -218,23 +226,46 @@ export class ThreadJobs {
             .map((queue) => queue.name)
             .filter((name) => agentOfQueue(name) !== undefined)
         : agents.map(queueNameOf);
-    let deleted = 0;
+    const found: { queue: string; ids: string[] }[] = [];
     for (const queue of queues) {
       for (const threadId of new Set(threadIds)) {
-        // Deleted page by page: each page is found again from the start, the last one short.
-        for (let pages = 0; ; pages++) {
-          const jobs = await this.#boss.findJobs(queue, { data: { threadId }, limit: erasePage });
-          if (jobs.length > 0)
-            await this.#boss.deleteJob(
-              queue,
-              jobs.map((job) => job.id),
-            );
-          deleted += jobs.length;
-          if (jobs.length < erasePage || pages === maxErasePages) break;
+        const jobs = await this.#jobsOf(queue, threadId);
+        const active = jobs.find((job) => job.state === 'active');
+        if (active) {
+          throw new ThreadJobError(
+            'job.active',
+            active.id,
+            `Not erased: a worker is doing job ${active.id} (${active.data.kind}) of thread "${threadId}" in queue "${queue}", and a start it took would store the thread again once it was erased. Nothing was deleted. Erase again once that job has ended (agentchart jobs, or jobs.result, shows it).`,
+          );
         }
+        found.push({ queue, ids: jobs.map((job) => job.id) });
+      }
+    }
+    let deleted = 0;
+    for (const { queue, ids } of found) {
+      for (let from = 0; from < ids.length; from += erasePage) {
+        const page = ids.slice(from, from + erasePage);
+        await this.#boss.deleteJob(queue, page);
+        deleted += page.length;
       }
     }
     return deleted;
+  }
+
+  /** Every job of `threadId` in `queue`, read a bounded page at a time. */
+  async #jobsOf(queue: string, threadId: string): Promise<JobWithMetadata<ThreadJob>[]> {
+    const jobs: JobWithMetadata<ThreadJob>[] = [];
+    for (let pages = 0; pages < maxErasePages; pages++) {
+      const after = jobs.at(-1);
+      const page = await this.#boss.findJobs<ThreadJob>(queue, {
+        data: { threadId },
+        limit: erasePage,
+        ...(after === undefined ? {} : { after: after.id }),
+      });
+      jobs.push(...page);
+      if (page.length < erasePage) break;
+    }
+    return jobs;
   }
 
   /**
@@ -282,7 +313,7 @@ export class ThreadJobs {
   }
 }
 
-/** Job rows of one thread found and deleted per statement by `erase`; a bound on its pages. */
+/** Job rows of one thread found, and deleted, per statement by `erase`; a bound on its pages. */
 const erasePage = 1_000;
 const maxErasePages = 1_000;
 
