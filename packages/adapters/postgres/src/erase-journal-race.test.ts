@@ -1,4 +1,4 @@
-import type { JournalEntry } from '@agentchart/core/internal';
+import type { JournalEntry } from '@agentchart/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointOf } from '../test/fixtures';

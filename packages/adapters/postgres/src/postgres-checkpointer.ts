@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
   type AcquireLeaseOptions,
-  absentMessage,
   type Checkpoint,
   CheckpointError,
   type Checkpointer,
@@ -29,6 +28,7 @@ import {
 } from '@agentchart/core';
 import type { CostFilter, CostGroupKey, CostSummary } from '@agentchart/core/cost';
 import {
+  absentMessage,
   checkListDueOptions,
   checkListThreadsOptions,
   checkOptionNames,
