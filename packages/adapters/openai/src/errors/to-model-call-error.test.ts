@@ -106,3 +106,56 @@ describe('toModelCallError, on an error sent inside a stream', () => {
     expect(error.kind).toBe('rate_limited');
   });
 });
+
+describe('toModelCallError, on an endpoint that nothing answers at', () => {
+  /** A loopback port that was free a moment ago: listened on, then closed. */
+  async function closedPort(): Promise<number> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return port;
+  }
+
+  async function failureAt(baseURL: string): Promise<ModelCallError> {
+    const model = openAIChatModel({ model: 'gpt-4o-mini', apiKey: 'sk-test', baseURL });
+    const caught = await model
+      .generate(
+        { messages: [{ role: 'user', content: 'Hello' }] },
+        { signal: new AbortController().signal },
+      )
+      .catch((failure: unknown) => failure);
+    expect(ModelCallError.isInstance(caught)).toBe(true);
+    return caught as ModelCallError;
+  }
+
+  it('names the refused address and says to check the base URL, not only that it can be retried', async () => {
+    const port = await closedPort();
+    const error = await failureAt(`http://127.0.0.1:${port}/v1`);
+    expect(error.kind).toBe('connection');
+    expect(error.message).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
+    expect(error.message).toContain('check the base URL');
+  });
+
+  it('says so for https spoken to a plain HTTP server', async () => {
+    const server = createServer((_request, response) => response.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const error = await failureAt(`https://127.0.0.1:${port}/v1`);
+      expect(error.kind).toBe('connection');
+      expect(error.message).toMatch(/wrong version number[^)]*\S\)/i);
+      expect(error.message).toContain('check the base URL');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('keeps "can be retried" for a connection dropped by a server that answered', () => {
+    const error = toModelCallError(nested('ECONNRESET'), { endpoint });
+    expect(error.message).toContain('fetch failed (ECONNRESET)');
+    expect(error.message).toContain('can be retried');
+    expect(error.message).not.toContain('base URL');
+  });
+});

@@ -87,6 +87,42 @@ const timeoutCodes = new Set([
 // `terminated` is undici's word for a body cut mid-way; the others are Node's and the SDK's.
 const connectionMessages =
   /^(terminated|socket hang up|fetch failed|other side closed|connection error\.?)$/i;
+// Codes and messages that say nothing answers at the address: a wrong base URL, or no server
+// there. A retry may find a server that was restarting, but it does not fix a typo.
+const unreachableCodes = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+const unreachableMessages = /^bad port$/i;
+
+/**
+ * True when the connection failed before any answer because of where it was sent: refused,
+ * a name that does not resolve, a port fetch will not use, TLS spoken to a plain HTTP server.
+ */
+function unreachable(facts: ErrorFacts): boolean {
+  return (
+    facts.codes.some((code) => unreachableCodes.has(code)) ||
+    facts.messages.some((message) => unreachableMessages.test(message.trim()))
+  );
+}
+
+/**
+ * The client's message followed by what its causes say: the OpenAI SDK says only
+ * "Connection error." and keeps `connect ECONNREFUSED 127.0.0.1:1234` two causes deep.
+ */
+function messageWithCauses(facts: ErrorFacts): string | undefined {
+  const [first, ...causes] = facts.messages
+    .map((message) => message.trim())
+    .filter((message) => message !== '');
+  if (first === undefined) return undefined;
+  return causes.length === 0 ? first : `${first} (${causes.join(', caused by: ')})`;
+}
+
 // What a client throws when it reads an answer that lacks the fields it expects: ChatOpenAI
 // on a 200 without `choices`, with an error object instead, or with an HTML page.
 const unreadableAnswerMessages = /^Cannot read propert(y|ies) of (undefined|null)|is not iterable$/;
@@ -190,6 +226,9 @@ const advice: Record<ModelErrorKind, string> = {
   unknown: 'An unexpected error; see its cause.',
 };
 
+const unreachableAdvice =
+  'Nothing answered at this address: check the base URL (the baseURL option, or OPENAI_BASE_URL) and that the server runs there.';
+
 /**
  * Maps anything a LangChain or OpenAI client throws onto core's {@link ModelCallError}, so
  * the reliability policy can tell a 429 from a 401. The original error stays as `cause`.
@@ -208,16 +247,21 @@ export function toModelCallError(error: unknown, context: ModelErrorContext): Mo
   } else {
     kind =
       facts.status === undefined ? kindWithoutStatus(facts) : kindFromStatus(facts.status, facts);
+    if (kind === 'connection' || kind === 'timeout') {
+      detail = summariseErrorText(messageWithCauses(facts) ?? detail);
+    }
     if (kind === 'malformed_response' && clientCouldNotRead(facts)) {
       detail = `the client could not read the answer (${detail}); the endpoint answered without the fields an OpenAI-style answer has, or with an error page.`;
     }
   }
+  // A wrong address is a configuration to fix, which "can be retried" would hide.
+  const whatToDo = kind === 'connection' && unreachable(facts) ? unreachableAdvice : advice[kind];
   const status = context.aborted ? undefined : facts.status;
   const retryAfterMs =
     status === undefined ? undefined : parseRetryAfter(facts.headers, context.now ?? Date.now());
   return new ModelCallError({
     kind,
-    message: `Model call to ${context.endpoint} failed (${status ?? kind}): ${detail} ${advice[kind]}`,
+    message: `Model call to ${context.endpoint} failed (${status ?? kind}): ${detail} ${whatToDo}`,
     endpoint: context.endpoint,
     status,
     retryAfterMs,
