@@ -157,6 +157,21 @@ describe('createAgent', () => {
     expect((error as Error).message).toContain('createAgent({ models: { fast: yourModel } })');
   });
 
+  it('names the given alias a misspelt one was meant to be', () => {
+    // Before: "Add it: createAgent({ models: { fsat: yourModel } }). Given: fast." for a typo.
+    // @ts-expect-error: the misspelt alias is a compile-time error as well.
+    expect(() => createAgent({ machine: classifier(), models: { fats: scriptedModel() } })).toThrow(
+      expect.objectContaining({
+        code: 'definition.model_not_provided',
+        message: expect.stringContaining('A model is given as "fats": a typo?'),
+      }),
+    );
+    // @ts-expect-error: as above.
+    expect(() => createAgent({ machine: classifier(), models: { slow: scriptedModel() } })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('a typo?') }),
+    );
+  });
+
   it('requires models at compile time when the machine names aliases, not only a wrong one', () => {
     // Before: leaving `models` out compiled, and failed only when the agent was created.
     // @ts-expect-error: the machine's effects name the alias "fast".

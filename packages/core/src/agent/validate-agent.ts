@@ -1,5 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { DefinitionError } from '../errors/definition-error';
+import { closestName } from '../errors/option-names';
 import type { ChatModel } from '../model/types';
 import type { AnyTool } from '../tools/types';
 import { effectSpecsOf, invokedSources, spawnsWithoutId } from './inspect-machine';
@@ -52,7 +53,7 @@ export function validateAgent(
       if (!models.get(alias)?.length) {
         throw new DefinitionError(
           'definition.model_not_provided',
-          `Effect "${name}" calls model "${alias}", which was not given. Add it: createAgent({ models: { ${alias}: yourModel } }). Given: ${[...models.keys()].join(', ') || 'none'}.`,
+          `Effect "${name}" calls model "${alias}", which was not given.${typoHint(alias, [...models.keys()])} Add it: createAgent({ models: { ${alias}: yourModel } }). Given: ${[...models.keys()].join(', ') || 'none'}.`,
         );
       }
     }
@@ -68,4 +69,16 @@ export function validateAgent(
     }
   }
   return [...toolsByName.values()];
+}
+
+/**
+ * A given alias a letter or two off the missing one: the effect's `model` and the key of
+ * `createAgent({ models })` are spelt in two places, either may hold the typo, and "add it"
+ * alone is the wrong advice for one.
+ */
+function typoHint(alias: string, given: readonly string[]): string {
+  const meant = closestName(alias, given);
+  return meant === undefined
+    ? ''
+    : ` A model is given as "${meant}": a typo? The effect's model and the key in createAgent({ models }) must be spelt the same.`;
 }
