@@ -32,9 +32,12 @@ export function printProgress(agent: Agent, terminal: Writer): () => void {
     events.on('llm.call.retry', ({ threadId, attempt, delayMs, reason }) =>
       out.write(`${prefix(threadId)}     retry ${attempt} in ${delayMs} ms: ${reason}\n`),
     ),
-    events.on('tool.call.end', ({ threadId, tool, latencyMs }) =>
-      out.write(`${prefix(threadId)}     tool ${tool}: ${Math.round(latencyMs)} ms\n`),
-    ),
+    events.on('tool.call.end', ({ threadId, tool, latencyMs, cached }) => {
+      // A call read back from the journal has its `effect.replayed` line; "tool …: 0 ms" after
+      // it read as the tool running again.
+      if (cached) return;
+      out.write(`${prefix(threadId)}     tool ${tool}: ${Math.round(latencyMs)} ms\n`);
+    }),
     events.on('tool.call.error', ({ threadId, tool, error }) =>
       out.write(
         // Handed back mid-call (an interrupt, close()): the tool did not fail, and an unsafe
