@@ -170,6 +170,19 @@ describe('createReliabilityPolicy: circuit breaker and fallback', () => {
     );
   });
 
+  it('goes on from an adapter message that ends in a full stop without doubling the punctuation', async () => {
+    const { clock, call, primary } = setup({ breaker: false });
+    primary.behaviour = () => {
+      throw modelError('connection', { message: 'Connection error. It can be retried.' });
+    };
+    const outcome = call([primary]);
+    await clock.runAll();
+    const { message } = ((await outcome) as { error: Error }).error;
+    // Before: "… It can be retried.; maxAttempts (3) allows no more."
+    expect(message).toContain('It can be retried; maxAttempts (3) allows no more.');
+    expect(message).not.toMatch(/\.[;.]/);
+  });
+
   it('falls back when the retry budget refuses the primary a retry, and says so when no model is left', async () => {
     const { clock, call, primary, secondary, policy } = setup({
       breaker: false,

@@ -48,7 +48,11 @@ export function toModelCallError(error: unknown, endpoint: string): ModelCallErr
   });
 }
 
-/** A short reason for events and retry notices: kind and message. */
+/**
+ * A short reason for events and retry notices: kind and message. The message loses its final
+ * full stop, since the policy's own sentence goes on after it ("…; maxAttempts (3) allows no
+ * more"): an adapter's message, which ends in one, read ".;" and ".." there.
+ */
 export function describeModelError(error: ModelCallError): string {
-  return `${error.kind}: ${error.message}`;
+  return `${error.kind}: ${error.message.replace(/\.\s*$/, '')}`;
 }
