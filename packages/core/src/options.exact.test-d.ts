@@ -46,6 +46,7 @@ it('takes undefined for the options of createAgent, its limits and budget', () =
   };
   createAgent({
     machine,
+    input: undefined,
     models: undefined,
     modelPolicy: undefined,
     middleware: undefined,

@@ -183,6 +183,13 @@ export function toCliError(
         `${error.message} agentchart show ${shellWord(threadId)}${hints.database} shows the thread's states.`,
         error,
       );
+    case 'agent.invalid_input':
+      // Refused before the thread started: nothing was stored, the same command can run again.
+      return new CliError(
+        'cli.usage',
+        `${error.message} Fix --input and run the command again.`,
+        error,
+      );
     case 'run.not_waiting':
     case 'human.invalid_reply':
     case 'human.ambiguous_reply':

@@ -51,6 +51,16 @@ describe('agentchart run', () => {
     expect(control.paid).toEqual([]);
   });
 
+  it("refuses input that breaks the agent's input schema as a usage error, starting nothing", async () => {
+    // Before: the misnamed key started the thread and ran the chart on undefined.
+    const result = await cli(['run', agentModule, '--input', '{"ticket":"t-1","amout":20}']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('amount: Invalid input: expected number, received undefined');
+    expect(result.stderr).toContain('Fix --input and run the command again.');
+    expect(result.stderr).not.toContain('started (agent');
+    expect((await cli(['runs', '--json'])).stdout).not.toContain('"threadId"');
+  });
+
   it('drives a new thread to done, with progress on stderr and the outcome on stdout', async () => {
     const result = await cli([
       'run',

@@ -10,6 +10,7 @@ const owner = 'createAgent';
 /** The options of `createAgent` whose shape is checked here, as a plain JavaScript caller may pass them. */
 const agentOptionNames = optionNamesOf<AgentOptions<AnyStateMachine>>({
   machine: true,
+  input: true,
   models: true,
   modelPolicy: true,
   middleware: true,
@@ -90,6 +91,15 @@ export function checkAgentShapes(options: unknown): void {
   if (!isMachine(machine)) {
     fail(
       `machine must be an XState machine — setup({ actors }).createMachine({ ... }) — got ${describe(machine)}.`,
+    );
+  }
+  const { input } = given;
+  if (
+    input !== undefined &&
+    typeof (input as { safeParse?: unknown } | null)?.safeParse !== 'function'
+  ) {
+    fail(
+      `input must be the zod schema of a new thread's input, such as z.object({ ticket: z.string() }), got ${describe(input)}.`,
     );
   }
   if (models !== undefined) {

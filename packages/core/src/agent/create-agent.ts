@@ -28,6 +28,7 @@ import { CheckpointError } from '../store/checkpoint-error';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { checkAgentOptions } from './check-agent-options';
 import { checkAgentShapes } from './check-agent-shapes';
+import { checkStartInput } from './check-start-input';
 import { childLateReply } from './child-late-reply';
 import { forkThread } from './fork-thread';
 import { machineVersionOf, versionWithoutChildMachines } from './inspect-machine';
@@ -391,11 +392,12 @@ export function createAgent<TMachine extends AnyStateMachine>(
   const start = (startOptions: StartOptions<InputFrom<TMachine>>, owner = 'agent.start') => {
     // A misspelt `threadID` would start a thread under a generated id, `tenantID` charge no tenant.
     checkOptionNames(owner, startOptions, startOptionNames);
-    const { threadId = generateId(), input, tenantId, force = false, signal } = startOptions;
+    const { threadId = generateId(), tenantId, force = false, signal } = startOptions;
     checkForce(owner, force);
     checkSignal(owner, signal);
     assertNewThreadId(owner, threadId);
     if (tenantId !== undefined) assertTenantId(owner, tenantId);
+    const input = checkStartInput(owner, runtime.name, options.input, startOptions.input);
     assertOpen(`starting thread "${threadId}"`);
     if (live.get(threadId)) {
       throw new RunError('run.already_running', {

@@ -7,6 +7,7 @@ import type {
   Observer,
   OutputFrom,
 } from 'xstate';
+import type { z } from 'zod';
 import type { TokenCounter } from '../budget/token-counter';
 import type { ContextBudgetOptions } from '../budget/types';
 import type { ResponseCache } from '../cache/create-response-cache';
@@ -38,6 +39,15 @@ export type AgentOptions<TMachine extends AnyStateMachine> = AgentSettings<TMach
 export interface AgentSettings<TMachine extends AnyStateMachine> {
   /** The agent's control flow, made with XState's `setup()`. */
   machine: TMachine;
+  /**
+   * The zod schema of a new thread's input, checked by `start` and `run` before anything is
+   * stored: input that breaks it is refused with `agent.invalid_input` (the zod issues in
+   * `issues`) and no thread starts. The machine gets what it parses to (defaults filled,
+   * unknown keys stripped). Without it, input reaches the machine as it is given: TypeScript
+   * checks it in code, nothing checks it from `agentchart run --input`, a request body or a
+   * job, and a misnamed key runs the chart, and pays its model calls, on `undefined`.
+   */
+  input?: z.ZodType<InputFrom<TMachine>> | undefined;
   /**
    * Models by the alias effects use (`model: 'fast'`): every alias the machine's effects
    * name must be here — a missing or misspelt one is a type error. An array is a fallback

@@ -116,6 +116,7 @@ const machine = setup({
 export const refunds = agentFactory((host) =>
   createAgent({
     machine,
+    input: z.object({ ticket: z.string(), amount: z.number() }),
     models: {
       fast: scriptedModel({
         modelName: 'refund-triage',
