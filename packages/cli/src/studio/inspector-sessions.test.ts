@@ -57,6 +57,32 @@ describe('InspectorSessions', () => {
     expect(second?.chart?.states).toEqual(['', 'shut', 'open']);
   });
 
+  it("dates a recording's steps by their createdAt, a string of epoch milliseconds as @statelyai/inspect writes it", async () => {
+    const sessions = new InspectorSessions();
+    const definition = JSON.stringify({ id: 'light', initial: 'off', states: { off: {}, on: {} } });
+    const at = Date.UTC(2026, 0, 2, 3, 4, 5);
+    const id = sessions.receive({
+      type: '@xstate.actor',
+      sessionId: 'x:0',
+      definition,
+      createdAt: String(at),
+    });
+    sessions.receive({
+      type: '@xstate.snapshot',
+      sessionId: 'x:0',
+      event: { type: 'ON' },
+      snapshot: { value: 'on' },
+      createdAt: String(at + 1000),
+    });
+    // Before: both read as the time the studio loaded the recording.
+    expect(sessions.list()[0]).toMatchObject({
+      firstAt: '2026-01-02T03:04:05.000Z',
+      lastAt: '2026-01-02T03:04:06.000Z',
+    });
+    const detail = await sessions.get(id!);
+    expect(detail?.steps.at(-1)?.at).toBe('2026-01-02T03:04:06.000Z');
+  });
+
   it('keeps as many actors as the studio guide says and drops the least recently active (docs/guides/studio.md)', async () => {
     const guide = readFileSync(
       fileURLToPath(new URL('../../../../docs/guides/studio.md', import.meta.url)),

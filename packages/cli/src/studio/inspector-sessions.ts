@@ -53,9 +53,7 @@ export class InspectorSessions {
     // XState numbers session ids per process (`x:0`, `x:1`, …): two processes or two
     // recordings both have an `x:0`, and only the source tells them apart.
     const id = source === undefined ? sessionId : `${source}#${sessionId}`;
-    // @statelyai/inspect stamps messages with epoch milliseconds; recordings may hold strings.
-    const stamp = new Date(message.createdAt);
-    const createdAt = (Number.isNaN(stamp.getTime()) ? new Date() : stamp).toISOString();
+    const createdAt = stampOf(message.createdAt);
     if (message.type === '@xstate.actor') {
       const record = this.#record(id, sessionId, source, createdAt);
       record.summary.name = message.name || sessionId;
@@ -177,4 +175,18 @@ function isInspectionMessage(value: unknown): value is InspectionMessage {
     typeof sessionId === 'string' &&
     (type === '@xstate.actor' || type === '@xstate.event' || type === '@xstate.snapshot')
   );
+}
+
+/**
+ * When a message was made, as an ISO time. `@statelyai/inspect` stamps `createdAt` with
+ * `Date.now()` written as a string of digits (`"1796676432876"`), which `new Date` does not
+ * read as milliseconds: a recording's steps all took the time the studio loaded it. A number,
+ * or an ISO string, is read as it is; anything else is the time it arrives.
+ */
+function stampOf(createdAt: unknown): string {
+  const value =
+    typeof createdAt === 'string' && /^\d+$/.test(createdAt) ? Number(createdAt) : createdAt;
+  const stamp =
+    typeof value === 'number' || typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
+  return (Number.isNaN(stamp.getTime()) ? new Date() : stamp).toISOString();
 }
