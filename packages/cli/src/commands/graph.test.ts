@@ -211,6 +211,20 @@ describe('agentchart graph', () => {
     expect(picked.stdout).toMatch(/^stateDiagram-v2\n/);
   });
 
+  it('draws the machine a module exports when its agent factory throws for want of an API key, and says so', async () => {
+    // Before: exit 1, "The agent factory "keyed" … threw as it made its agent", no chart.
+    const { exitCode, stdout, stderr } = await graph(`${fixtures}/factory-needs-key.ts`);
+    expect(exitCode).toBe(0);
+    expect(stdout.split('\n')[0]).toMatch(/^machine keyed \(export machine\): /);
+    expect(stderr).toBe(
+      `agentchart: The agent factory "keyed" of ${fixtures}/factory-needs-key.ts threw as it made its agent: openAIChatModel: no API key for model "gpt-4o-mini". Set OPENAI_API_KEY. Its chart is left out; export its machine to draw it without making the agent.\n`,
+    );
+    // Picked by name, or with nothing else to draw, the factory's error is the answer.
+    const picked = await graph(`${fixtures}/factory-needs-key.ts`, '--export', 'keyed');
+    expect(picked.exitCode).toBe(1);
+    expect(picked.stderr).toContain('threw as it made its agent');
+  });
+
   it('exits 1 when the module throws while loading, with its message, where it threw and no stack', async () => {
     const { exitCode, stderr } = await graph(`${fixtures}/throws-on-load.ts`);
     expect(exitCode).toBe(1);

@@ -122,10 +122,32 @@ async function loadGraphs(
   }
   const agents = agentsOfFactories(moduleExports, file);
   try {
-    return findMachines(agents.exports, {
-      file,
-      ...(exportName === undefined ? {} : { exportName }),
-    }).map(({ machine, exports }) => ({ id: machine.id, exports, root: describeMachine(machine) }));
+    const picked = exportName === undefined ? undefined : agents.failed.get(exportName);
+    if (picked) throw picked;
+    let found: ReturnType<typeof findMachines>;
+    try {
+      found = findMachines(agents.exports, {
+        file,
+        ...(exportName === undefined ? {} : { exportName }),
+      });
+    } catch (error) {
+      // Nothing else to draw: the factory's own error says what to fix.
+      throw agents.failed.values().next().value ?? error;
+    }
+    // A chart needs no model: a factory whose model wants a key this shell has not got does
+    // not keep the machines the module exports from being drawn, nor goes unmentioned.
+    if (exportName === undefined) {
+      for (const failure of agents.failed.values()) {
+        context.stderr.write(
+          `agentchart: ${failure.message} Its chart is left out; export its machine to draw it without making the agent.\n`,
+        );
+      }
+    }
+    return found.map(({ machine, exports }) => ({
+      id: machine.id,
+      exports,
+      root: describeMachine(machine),
+    }));
   } finally {
     await agents.close();
   }
