@@ -15,7 +15,12 @@ afterEach(() => {
 });
 
 /** A chart whose one step is a call of an unsafe tool that always asks a person first. */
-function payingAgent(path: string, paid: unknown[], redact?: { secrets: string[] }) {
+function payingAgent(
+  path: string,
+  paid: unknown[],
+  redact?: { secrets: string[] },
+  prompt?: (call: { tool: string; arguments: unknown }) => string,
+) {
   const pay = defineTool({
     name: 'pay',
     description: 'Pay someone',
@@ -27,7 +32,9 @@ function payingAgent(path: string, paid: unknown[], redact?: { secrets: string[]
       return 'paid';
     },
   });
-  const machine = setup({ actors: { pay: toolCall(pay, { approval: 'always' }) } }).createMachine({
+  const machine = setup({
+    actors: { pay: toolCall(pay, { approval: 'always', ...(prompt ? { prompt } : {}) }) },
+  }).createMachine({
     id: 'payer',
     initial: 'paying',
     states: {
@@ -73,6 +80,31 @@ describe('agentchart show, on a thread waiting for an approval', () => {
     await second.agent.close();
     second.checkpointer.close();
     expect(stdout).not.toContain('redacted before they were stored');
+  });
+
+  it('shows the question the approval asked, with the exact call, to whoever answers from the store', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'agentchart-show-approval-'));
+    const path = join(dir, 'runs.db');
+    const question = ({ arguments: call }: { arguments: unknown }) =>
+      `Pay ${(call as { amount: number }).amount} EUR to ${(call as { to: string }).to}?`;
+    const first = payingAgent(path, [], undefined, question);
+    const outcome = await first.agent.run({ threadId: 'pay-q', input: undefined });
+    expect(outcome.status === 'waiting' && outcome.waits[0]?.prompt).toBe(
+      'Pay 1 EUR to alice@example.com?',
+    );
+    await first.agent.close();
+    first.checkpointer.close();
+
+    const exact = '{"arguments":{"amount":1,"to":"alice@example.com"},"tool":"pay"}';
+    const shown = memoryContext({ cwd: dir });
+    expect(await runCli(['show', 'pay-q', '--db', path], shown.context)).toBe(0);
+    // Before: only the call's JSON; the question the person is asked was never stored.
+    expect(shown.stdout()).toContain(`prompt   Pay 1 EUR to alice@example.com? ${exact}`);
+    const listed = memoryContext({ cwd: dir });
+    expect(await runCli(['waits', '--json', '--db', path], listed.context)).toBe(0);
+    expect(JSON.parse(listed.stdout())).toMatchObject([
+      { threadId: 'pay-q', prompt: `Pay 1 EUR to alice@example.com? ${exact}` },
+    ]);
   });
 
   it('says when the arguments it shows were redacted before they were stored', async () => {

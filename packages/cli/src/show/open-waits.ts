@@ -1,7 +1,7 @@
 import { childWaitId, effectStillRuns } from '@agentchart/core/internal';
-import { visibleJson } from '@agentchart/core/security';
 import type { ReplySchemaLookup } from './reply-schemas-now';
 import { childThreadOf, type InspectedStore } from './thread-timeline';
+import { waitPrompt } from './wait-prompt';
 
 /** A human wait still open in a thread or in a child agent it waits on. */
 export interface OpenWait {
@@ -93,10 +93,7 @@ export async function openWaits(
         waitId:
           threadId === root ? entry.key : childWaitId(threadId.slice(root.length + 1), entry.key),
         state: typeof entry.meta?.state === 'string' ? entry.meta.state : null,
-        // A value (an approval's tool and arguments) as a person must read it to answer it:
-        // invisible, reordering and look-alike characters escaped, as core's approval prompt
-        // writes them (`pаypal.com` with a Cyrillic `а` is not paypal.com).
-        prompt: typeof entry.input === 'string' ? entry.input : visibleJson(entry.input ?? ''),
+        prompt: waitPrompt(entry),
         ...(replySchema === undefined ? {} : { replySchema }),
         ...(changed ? { recordedReplySchema: recorded ?? null } : {}),
         since: entry.startedAt,

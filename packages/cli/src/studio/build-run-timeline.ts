@@ -1,5 +1,6 @@
 import type { JournalEntry } from '@agentchart/core';
 import { stoppedStepReason } from '../show/stopped-step-reason';
+import { waitPrompt } from '../show/wait-prompt';
 import type {
   CheckpointStep,
   ContextChange,
@@ -235,7 +236,7 @@ function effectStep(entry: JournalEntry, requests: Map<string, StepMessage[]>): 
     const ledger = ledgerOf(meta.ledger);
     if (ledger) step.ledger = ledger;
   } else if (entry.kind === 'human') {
-    step.prompt = typeof entry.input === 'string' ? entry.input : JSON.stringify(entry.input);
+    step.prompt = waitPrompt(entry, (call) => JSON.stringify(call));
     if (entry.output !== undefined) step.output = entry.output;
     if (meta.replySchema !== undefined) step.replySchema = meta.replySchema;
     if (typeof meta.deadline === 'number') step.deadline = meta.deadline;

@@ -9,6 +9,7 @@ import { validateNumberOption } from '../reliability/validate-option';
 import { replyTargetOf } from '../run/child-thread-id';
 import { lossyArgumentsError } from '../security/arguments-hash';
 import { visibleJson } from '../security/visible-json';
+import { headOf } from '../text/whole-characters';
 import { durableWait } from './durable-wait';
 import type { EffectScope } from './effect-scope';
 
@@ -25,7 +26,11 @@ export interface ApprovalOptions {
    * `requestApproval` is refused with `approval.expired`. Default 15 minutes.
    */
   validForMs?: number | undefined;
-  /** The question a person is asked. Default: the tool's name and its exact arguments. */
+  /**
+   * The question a person is asked. Default: the tool's name and its exact arguments. Kept
+   * with the wait (its first 2,000 characters, redacted), so `agentchart waits`, `show` and
+   * the studio show it, followed by the exact call, to whoever answers from the store.
+   */
   prompt?: ((call: { tool: string; arguments: unknown }) => string) | undefined;
 }
 
@@ -43,6 +48,9 @@ export interface ApprovalDecision {
   /** Until when an approval may be used: `decidedAt` plus `validForMs`. */
   expiresAt: number;
 }
+
+/** The most of a custom approval question the journal keeps: it is for a person to read. */
+const maxQuestionCharacters = 2_000;
 
 /** Defaults of {@link ApprovalOptions}. */
 export const approvalDefaults = {
@@ -152,7 +160,18 @@ export async function askApproval(
         redactor: scope.run.runtime.redactor,
       }),
     },
-    meta: { argumentsHash, replySchema: approvalReplySchema(argumentsHash) },
+    meta: {
+      argumentsHash,
+      replySchema: approvalReplySchema(argumentsHash),
+      // A question of the developer's own is kept for whoever answers from the store later
+      // (`agentchart waits`, `show`, the studio), which reads the tool and arguments from the
+      // input; redacted as the input is, since it quotes the arguments.
+      ...(options.prompt === undefined
+        ? {}
+        : {
+            question: scope.run.runtime.redactor.value(headOf(prompt, maxQuestionCharacters)),
+          }),
+    },
     approval: { tool, arguments: input, argumentsHash },
     timeoutMs,
     replies: {

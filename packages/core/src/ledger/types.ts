@@ -29,7 +29,9 @@ export interface JournalEntry {
    * `requestHash`, `endpoint`, `confidence`, `escalation` and `prompt`; a tool's
    * `inputHash`, and, on an `unsafe` tool's step left `started` because its state was left or
    * its run ended while it ran, `lateResult` ({@link LateToolResult}) when the tool returned
-   * after all; a human wait's `deadline` and `replySchema`. The run log's typed columns
+   * after all; a human wait's `deadline` and `replySchema`; an approval's `argumentsHash`, and
+   * `question` when the approval asks a question of its own (its input is the tool and its
+   * arguments). The run log's typed columns
    * are read from these (see `effectLogRowOf`).
    */
   meta?: Record<string, unknown>;
