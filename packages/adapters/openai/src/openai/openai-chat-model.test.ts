@@ -632,6 +632,17 @@ describe('openAIChatModel', () => {
       }
     });
 
+    it('sends a key given with a space or a line break around it without them, as one from the environment', async () => {
+      // Before: `apiKey: process.env.OPENAI_API_KEY` holding "sk-test\n" (a key read from a
+      // file, a .env line with a trailing space) was sent as it was: every call failed 401.
+      server.enqueue(replies.text('ok'));
+      const chatModel = model({ apiKey: ' sk-test\n' });
+      expect((await ask(chatModel)).content).toBe('ok');
+      expect(server.requests[0]?.headers.authorization).toBe('Bearer sk-test');
+      expect(chatModel.secrets).toEqual(['sk-test']);
+      expect(() => model({ apiKey: ' ' })).toThrow(/no API key/);
+    });
+
     it('refuses a misspelt option instead of sending the prompts to the default endpoint', () => {
       // `baseUrl` was ignored: the calls went to api.openai.com, with the key from the environment.
       vi.stubEnv('OPENAI_API_KEY', 'sk-from-the-environment-0123456789');

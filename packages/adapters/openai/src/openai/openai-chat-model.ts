@@ -25,8 +25,9 @@ export interface OpenAIChatModelOptions {
   /** The model's name as the endpoint knows it, e.g. `gpt-4o-mini` or `llama3.1:8b`. */
   model: string;
   /**
-   * Defaults to the `OPENAI_API_KEY` environment variable. Either way the model reports it as
-   * one of its `secrets`, and the agent redacts it from everything it stores, emits or logs.
+   * Defaults to the `OPENAI_API_KEY` environment variable. Either way spaces and line breaks
+   * around it are dropped, and the model reports it as one of its `secrets`: the agent
+   * redacts it from everything it stores, emits or logs.
    */
   apiKey?: string | undefined;
   /**
@@ -130,7 +131,11 @@ export function openAIChatModel(options: OpenAIChatModelOptions): ChatModel {
       `option apiKey must be text (the key itself), got a value of type ${typeof options.apiKey}. Pass the key as a string, or leave it out to use OPENAI_API_KEY.`,
     );
   }
-  const apiKey = options.apiKey ?? environment('OPENAI_API_KEY');
+  // Trimmed as the environment's is: `apiKey: process.env.OPENAI_API_KEY` with a space from a
+  // .env file, or a key read from a file with its line break, was sent as it was, and every
+  // call failed 401 "Incorrect API key" where leaving the option out worked.
+  const apiKey =
+    options.apiKey === undefined ? environment('OPENAI_API_KEY') : options.apiKey.trim();
   if (!apiKey) {
     throw invalidOption(
       `no API key for model "${model}" at ${endpointURL(baseURL)}. Pass option apiKey or set OPENAI_API_KEY; a local server that needs no key (Ollama, LM Studio) accepts any placeholder, e.g. apiKey: 'local'.`,
