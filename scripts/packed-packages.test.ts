@@ -121,7 +121,7 @@ function everyEntryModule(load: 'import' | 'require' = 'import'): string {
  * and a test double's builder — in two composite projects, the second of which also imports
  * from `/internal` (TypeScript names types only through the entries a program imports).
  * Compiled, every type of those must be nameable from a public entry: before ADR
- * 0095 this failed with TS2883 ("cannot be named without a reference to … dist/<chunk>.mjs")
+ * 0093 this failed with TS2883 ("cannot be named without a reference to … dist/<chunk>.mjs")
  * for `CallsModels`, `ToolLoopResult`, `RunEvents`, `JournalEntry`, `Checkpoint`,
  * `AgentFactory`, and printed `import("@agentchart/core/internal")` into the declarations
  * (and TS4023 for `ClaimDueOptions`, which no entry of `@agentchart/postgres` exported).
@@ -365,7 +365,7 @@ describe('packed packages', () => {
       writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(appTsconfig));
       await run(process.execPath, [bin('typescript/bin/tsc'), '-p', app]);
       // A library of its own, as the user publishes one: its declarations name every type
-      // from a public entry (ADR 0095). One tsc --build, beside the app, on the same install.
+      // from a public entry (ADR 0093). One tsc --build, beside the app, on the same install.
       const library = join(app, 'library');
       mkdirSync(library);
       for (const project of ['agents', 'adapters']) {

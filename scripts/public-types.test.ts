@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { unnamedTypes } from './public-types.ts';
 
 /**
- * ADR 0095: every type a published package's public entries reach is exported from a public
+ * ADR 0093: every type a published package's public entries reach is exported from a public
  * entry, so a library built on them can emit declarations. `packed-packages.test.ts` compiles
  * such a library against the packed packages; this finds a new unnamed type in seconds.
  */

@@ -7,7 +7,7 @@
  * entry that may change between minor versions, now in the user's published types), and one
  * no entry exports fails with TS2883 ("cannot be named without a reference to … dist/<chunk>").
  * TypeScript finds names only through entries in the user's program, so the rule checked here
- * (ADR 0095) is: every type reachable from an entry's exports — its functions' parameters and
+ * (ADR 0093) is: every type reachable from an entry's exports — its functions' parameters and
  * results, its interfaces' and classes' members, and so on through the types those mention —
  * is exported from that entry or from the root entry.
  *

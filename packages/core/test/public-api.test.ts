@@ -37,7 +37,7 @@ function entryFiles(): string[] {
     );
 }
 
-describe('the public API (issue 9, ADR 0095)', () => {
+describe('the public API (issue 9, ADR 0093)', () => {
   const root = exportedNames('index.ts');
   const doc = readFileSync(join(here, '../../../docs/reference/public-api.md'), 'utf8');
   const rootSection = doc.slice(0, doc.indexOf('\n## Subpaths'));
@@ -51,7 +51,7 @@ describe('the public API (issue 9, ADR 0095)', () => {
   });
 
   it('names every type of the root entry in docs/reference/public-api.md', () => {
-    // Types are not capped: each one a root signature reaches is exported (ADR 0095).
+    // Types are not capped: each one a root signature reaches is exported (ADR 0093).
     const named = new Set([...rootSection.matchAll(/`(\w+)`/g)].map((match) => match[1]!));
     const types = root.filter((name) => name.typeOnly).map((name) => name.name);
     expect(types.filter((name) => !named.has(name))).toEqual([]);

@@ -1,5 +1,4 @@
-import type { Agent } from '@agentchart/core';
-import { RunEvents } from '@agentchart/core/internal';
+import { type Agent, RunEvents } from '@agentchart/core';
 import { describe, expect, it } from 'vitest';
 import { printProgress } from './progress';
 

@@ -29,7 +29,7 @@ export interface RunEvalOptions {
   repeat?: number | undefined;
   /** Called as each case finishes, with how many of the variant's cases are done. */
   // Typed as a method (checked as methods are: a narrower parameter is taken) that may be
-  // undefined, as every option may (ADR 0080, 0092).
+  // undefined, as every option may (ADR 0080, 0090).
   onCase?:
     | { onCase(result: EvalCaseResult, done: number, total: number): void }['onCase']
     | undefined;

@@ -95,11 +95,11 @@ export interface EvalSuite<TInput = any, TExpected = any, TVariant = any> {
   variants?: Readonly<Record<string, TVariant>> | undefined;
   /** The input a row starts the agent with. Default: the row's `input`. */
   // Typed as a method (checked as methods are: a narrower parameter is taken) that may be
-  // undefined, as every option may (ADR 0080, 0092).
+  // undefined, as every option may (ADR 0080, 0090).
   input?: { input(row: EvalCase<TInput, TExpected>): unknown }['input'] | undefined;
   /** What the scorers judge. Default: the output of a `done` run, else undefined. */
   // Typed as a method (checked as methods are: a narrower parameter is taken) that may be
-  // undefined, as every option may (ADR 0080, 0092).
+  // undefined, as every option may (ADR 0080, 0090).
   output?:
     | { output(run: EvalRun, row: EvalCase<TInput, TExpected>): unknown }['output']
     | undefined;
@@ -111,7 +111,7 @@ export interface EvalSuite<TInput = any, TExpected = any, TVariant = any> {
    * replies: a chart that keeps asking fails its case rather than running the eval forever.
    */
   // Typed as a method (checked as methods are: a narrower parameter is taken) that may be
-  // undefined, as every option may (ADR 0080, 0092).
+  // undefined, as every option may (ADR 0080, 0090).
   reply?:
     | {
         reply(

@@ -45,7 +45,7 @@ export interface CachedCallOptions {
    * {@link cacheableResponse} allows is usable.
    */
   // Typed as a method (checked as methods are: a narrower parameter is taken) that may be
-  // undefined, as every option may (ADR 0080, 0092).
+  // undefined, as every option may (ADR 0080, 0090).
   usable?: { usable(response: ChatResponse): boolean }['usable'] | undefined;
   /** Makes the real call on a miss. */
   execute(): Promise<ChatResponse>;

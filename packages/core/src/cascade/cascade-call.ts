@@ -32,7 +32,7 @@ export interface CascadeCallOptions<
    * string return is recorded as the reason.
    */
   // Typed as a method (checked as methods are: a narrower parameter is taken) that may be
-  // undefined, as every option may (ADR 0080, 0092).
+  // undefined, as every option may (ADR 0080, 0090).
   escalateWhen?:
     | { escalateWhen(output: z.output<TSchema>): boolean | string }['escalateWhen']
     | undefined;

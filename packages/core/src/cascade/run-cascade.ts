@@ -44,7 +44,7 @@ export interface RunCascadeOptions<T> {
    * should try, e.g. `(output) => output.confidence < 0.7`. Not asked of the last model.
    */
   // Typed as a method (checked as methods are: a narrower parameter is taken) that may be
-  // undefined, as every option may (ADR 0080, 0092).
+  // undefined, as every option may (ADR 0080, 0090).
   escalateWhen?: { escalateWhen(output: T): boolean | string }['escalateWhen'] | undefined;
 }
 

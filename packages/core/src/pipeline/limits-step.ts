@@ -106,7 +106,7 @@ function dearestPricing(
  *
  * A tenant quota's refusal fails the effect instead when the chart takes that failure (an
  * `onError`): the quota is the tenant's, over time, not the thread's, and ending the run would
- * end a conversation for good over a quota that resets (ADR 0096).
+ * end a conversation for good over a quota that resets (ADR 0094).
  */
 export function signalRefusal(
   scope: ModelCallScope,

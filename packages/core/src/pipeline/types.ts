@@ -28,7 +28,7 @@ export interface ModelCallSettings {
    * that run the same way without the model being asked again.
    */
   // Typed as a method (checked as methods are: a narrower parameter is taken) that may be
-  // undefined, as every option may (ADR 0080, 0092).
+  // undefined, as every option may (ADR 0080, 0090).
   usable?: { usable(response: ChatResponse): boolean }['usable'] | undefined;
   /**
    * Tools whose output is the developer's own data (`trustedOutput`): their results reach

@@ -48,7 +48,7 @@ const windows: readonly Window[] = [
  * fill this one (a burst of the tenant's runs is paced, not ended); a call over a per-day
  * limit, or over a limit on its own, is refused with `run.limit_reached`: the chart's
  * `onError` for the call takes it when it has one (a conversation goes on, and its next
- * message is judged by the quota then), otherwise the run ends `limit` (ADR 0096).
+ * message is judged by the quota then), otherwise the run ends `limit` (ADR 0094).
  *
  * @example
  * ```ts

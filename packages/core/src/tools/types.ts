@@ -94,7 +94,7 @@ export interface ToolOptions<TInput extends z.ZodType, TOutput extends z.ZodType
    * (or on `unknown`) an ambiguous call fails with `effect.ambiguous`, for the chart.
    */
   // Typed as a method (checked as methods are: a narrower parameter is taken) that may be
-  // undefined, as every option may (ADR 0080, 0092).
+  // undefined, as every option may (ADR 0080, 0090).
   reconcile?:
     | {
         reconcile(
