@@ -125,10 +125,12 @@ function everyEntryModule(load: 'import' | 'require' = 'import'): string {
  * for `CallsModels`, `ToolLoopResult`, `RunEvents`, `JournalEntry`, `Checkpoint`,
  * `AgentFactory`, and printed `import("@agentchart/core/internal")` into the declarations
  * (and TS4023 for `ClaimDueOptions`, which no entry of `@agentchart/postgres` exported).
+ * Before ADR 0101 the first project's `store.listRuns()` failed the same way for `RunSummary`,
+ * which only `@agentchart/core/run-log` exported and the project never imports.
  */
 const declarationLibrary = {
   'agents/src/agent.ts': [
-    "import { agentFactory, createAgent, defineTool, MemoryCheckpointer, structuredCall, toolCall, toolLoop } from '@agentchart/core';",
+    "import { agentFactory, createAgent, defineTool, MemoryCheckpointer, SqliteCheckpointer, structuredCall, toolCall, toolLoop } from '@agentchart/core';",
     "import { scriptedModel } from '@agentchart/core/testing';",
     "import { setup } from 'xstate';",
     "import { z } from 'zod';",
@@ -145,6 +147,10 @@ const declarationLibrary = {
     "export const kinds = async () => (await agent.journal('t')).map((entry) => entry.kind);",
     'export const factory = agentFactory((host) => createAgent({ machine, models, ...host }));',
     'export const create = factory.create;',
+    "const store = new SqliteCheckpointer({ path: 'runs.db' });",
+    'export const recentRuns = async () => await store.listRuns();',
+    "export const steps = () => store.listEffectLog({ threadId: 't' });",
+    "export const costByDay = () => store.summariseCost({}, 'day');",
     '',
   ].join('\n'),
   'adapters/src/adapters.ts': [
@@ -380,6 +386,10 @@ describe('packed packages', () => {
         expect(declarations, file).toContain('import("@agentchart/core").CallsModels');
         expect(declarations, file).not.toMatch(/@agentchart\/core\/internal"\)|\/dist\//);
       }
+      // The run log's rows a root store returns, named from the root (ADR 0101).
+      expect(readFileSync(join(library, 'agents/types/agent.d.ts'), 'utf8')).toContain(
+        'import("@agentchart/core").RunSummary',
+      );
 
       expect(await run(process.execPath, ['agent.ts'], { cwd: app })).toContain(
         "done { team: 'billing' }",

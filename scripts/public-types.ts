@@ -7,9 +7,11 @@
  * entry that may change between minor versions, now in the user's published types), and one
  * no entry exports fails with TS2883 ("cannot be named without a reference to … dist/<chunk>").
  * TypeScript finds names only through entries in the user's program, so the rule checked here
- * (ADR 0093) is: every type reachable from an entry's exports — its functions' parameters and
- * results, its interfaces' and classes' members, and so on through the types those mention —
- * is exported from that entry or from the root entry.
+ * (ADRs 0093 and 0101) is: every type of a package reachable from an entry's exports — its
+ * functions' parameters and results, its interfaces' and classes' members, and so on through
+ * the types those mention — is exported from that entry or from the package's root entry,
+ * not from a sibling subpath the user's program may never import; another package's type,
+ * from one of that package's public entries.
  *
  *   node scripts/public-types.ts   prints what each package's public entries leave unnamed
  */
@@ -18,7 +20,7 @@ import ts from 'typescript';
 import { packageEntries } from './package-entries.ts';
 import { publishablePackages, type WorkspacePackage, workspaceRoot } from './workspace-packages.ts';
 
-/** A type a public entry's exports reach that the entry and the root leave unnamed. */
+/** A type a public entry's exports reach that neither the entry nor its root exports. */
 export interface UnnamedType {
   /** The entry whose exports reach it: `@agentchart/core/budget`. */
   entry: string;
@@ -87,11 +89,13 @@ export function unnamedTypes(packages: WorkspacePackage[] = publishablePackages(
     const ownNames = new Set([...exportsOf(entry.file), ...(root ? exportsOf(root.file) : [])]);
     const isNamed = (symbol: ts.Symbol) => {
       const owner = packageOf(symbol.declarations![0]!.getSourceFile().fileName);
-      // A type a public subpath already exports (a cache, a cost ledger, a redactor) stays
-      // there: a root signature meets it as an option the user fills from that subpath.
-      return owner === entry.pkg
-        ? ownNames.has(symbol) || publicExports.get(owner)!.has(symbol)
-        : publicExports.get(owner!)!.has(symbol);
+      // Another package's type: that package's declarations import the entry that exports
+      // it, which puts the entry in the user's program.
+      if (owner !== entry.pkg) return publicExports.get(owner!)!.has(symbol);
+      // Ours: a sibling subpath does not count. A library that returns `store.listRuns()`
+      // need not import `/run-log`, and TypeScript names `RunSummary` only through an entry
+      // in its program (ADR 0101).
+      return ownNames.has(symbol);
     };
     const reached = reachableTypes(
       checker,

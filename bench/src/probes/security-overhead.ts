@@ -9,10 +9,10 @@ import {
   type ChatModel,
   createAgent,
   MemoryCheckpointer,
+  type RedactionOptions,
   type RunEvent,
   toolLoop,
 } from '@agentchart/core';
-import type { RedactionOptions } from '@agentchart/core/security';
 import { type ScriptedModel, scriptedModel } from '@agentchart/core/testing';
 import { assign, setup } from 'xstate';
 import { machineInfo } from '../measure/machine-info';

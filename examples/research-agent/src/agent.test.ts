@@ -1,4 +1,4 @@
-import type { BudgetLedger } from '@agentchart/core/budget';
+import type { BudgetLedger } from '@agentchart/core';
 import { testAgentPaths } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
 import { researchAgent, researchAgentMachine } from './agent';

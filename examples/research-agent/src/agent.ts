@@ -1,11 +1,11 @@
 import {
   AgentchartError,
   type ChatModel,
+  type ContextBudgetOptions,
   createAgent,
   definePrompt,
   toolLoop,
 } from '@agentchart/core';
-import type { ContextBudgetOptions } from '@agentchart/core/budget';
 import { assign, setup } from 'xstate';
 import { lookupFigure, readNote, searchNotes } from './tools';
 

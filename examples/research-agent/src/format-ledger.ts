@@ -1,4 +1,4 @@
-import type { BudgetLedger } from '@agentchart/core/budget';
+import type { BudgetLedger } from '@agentchart/core';
 
 /** One model call's budget ledger in a line: tokens per section as sent (requested), what was trimmed, the token tax. */
 export function formatLedger(callId: string, ledger: BudgetLedger): string {

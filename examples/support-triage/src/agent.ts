@@ -4,10 +4,10 @@ import {
   type Checkpointer,
   createAgent,
   humanWait,
+  type ModelCallPolicy,
   type Prompt,
   structuredCall,
 } from '@agentchart/core';
-import type { ModelCallPolicy } from '@agentchart/core/reliability';
 import { assign, setup } from 'xstate';
 import { triagePrompt } from './prompts';
 import {

@@ -35,7 +35,34 @@ export type {
   SendOptions,
   StartOptions,
 } from './agent/types';
+export type { CountToolsOptions, TokenCounter } from './budget/token-counter';
+export type {
+  BudgetLedger,
+  ContextBudgetOptions,
+  ContextInput,
+  ContextItem,
+  ContextSectionName,
+  ContextStrategy,
+  MessageSectionName,
+  SectionPolicy,
+  SectionTokens,
+  TrimRecord,
+} from './budget/types';
+export type {
+  CachedCallOptions,
+  CachedCallResult,
+  ResponseCache,
+} from './cache/create-response-cache';
+export type { CacheMetrics } from './cache/types';
 export type { Clock, IdGenerator } from './clock/clock';
+export type {
+  CostEntry,
+  CostFilter,
+  CostGroupKey,
+  CostLedger,
+  CostSummary,
+} from './cost/cost-ledger';
+export type { PriceTable } from './cost/resolve-pricing';
 export {
   type AgentActorOptions,
   type AgentResult,
@@ -43,11 +70,14 @@ export {
   type InputSchemaFits,
   type OutputSchemaFits,
 } from './effects/agent-actor';
+export type { ApprovalOptions } from './effects/ask-approval';
 export { type HumanWaitOptions, humanWait } from './effects/human-wait';
 export type { PromptFunction, SystemPrompt } from './effects/prompt';
+export type { ToolLoopApprovals } from './effects/run-tool-calls';
 export { type StructuredCallOptions, structuredCall } from './effects/structured-call';
-export { toolCall } from './effects/tool-call';
+export { type GrantedToolCallInput, type ToolCallOptions, toolCall } from './effects/tool-call';
 export { type ToolLoopOptions, type ToolLoopResult, toolLoop } from './effects/tool-loop';
+export type { ApprovalGrant } from './effects/use-approval-grant';
 export {
   AgentchartError,
   type AgentchartErrorOptions,
@@ -57,6 +87,7 @@ export { DefinitionError, type DefinitionErrorCode } from './errors/definition-e
 export { RunError, type RunErrorCode, type RunErrorOptions } from './errors/run-error';
 export { RunEvents, type RunEventsOptions } from './events/run-events';
 export type {
+  ApprovalReason,
   ReplyTarget,
   RunEvent,
   RunEventBase,
@@ -104,15 +135,26 @@ export {
   type PromptOptions,
   type PromptRef,
 } from './prompt/define-prompt';
+export type {
+  CircuitState,
+  ModelCallOptions,
+  ModelCallPolicy,
+  ModelCallResult,
+  ModelRetryInfo,
+} from './reliability/types';
 export type { NextModelCall } from './run/run-limits';
 export type {
   EndStatus,
   LimitInfo,
+  PendingApproval,
   PendingHumanWait,
   RunLimits,
   RunOutcome,
   WrapUpGrace,
 } from './run/types';
+export type { EffectLogFilter, EffectLogRow, RunFilter, RunLog, RunSummary } from './run-log/types';
+export type { RedactionOptions, Redactor } from './security/create-redactor';
+export type { PiiPatternName, RedactionPattern } from './security/pii-patterns';
 export { CheckpointError, type CheckpointErrorCode } from './store/checkpoint-error';
 export { MemoryCheckpointer, type MemoryCheckpointerOptions } from './store/memory-checkpointer';
 export { SqliteCheckpointer, type SqliteCheckpointerOptions } from './store/sqlite-checkpointer';
@@ -144,12 +186,20 @@ export type {
   StoredThread,
   ThreadLease,
 } from './store/types';
+export type {
+  QuotaDecision,
+  TenantLimitName,
+  TenantLimits,
+  TenantQuota,
+  TenantUsage,
+} from './tenancy/types';
 export { defineTool } from './tools/define-tool';
 export type {
   AnyTool,
   DefaultedToolOption,
   ReconcileResult,
   Tool,
+  ToolApproval,
   ToolEffect,
   ToolExecuteContext,
   ToolOptions,

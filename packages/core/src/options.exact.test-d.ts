@@ -9,14 +9,11 @@ import { expectTypeOf, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
 import { buildContext, capToolOutput } from './budget/index';
-import {
-  type CachedCallOptions,
-  createResponseCache,
-  SqliteResponseCacheStore,
-} from './cache/index';
+import { createResponseCache, SqliteResponseCacheStore } from './cache/index';
 import { cascadeCall, runCascade } from './cascade/index';
 import { createTenantQuota } from './cost/index';
 import {
+  type CachedCallOptions,
   createAgent,
   defineTool,
   humanWait,

@@ -12,13 +12,14 @@
  * bid written from 30K tokens of research notes, both on a local model with an 8K window.
  */
 
-import type { ChatMessage, ChatModel, ChatRequest } from '@agentchart/core';
-import {
-  type BudgetLedger,
-  type ContextBudgetOptions,
-  contextFromRequest,
-  planContext,
-} from '@agentchart/core/budget';
+import type {
+  BudgetLedger,
+  ChatMessage,
+  ChatModel,
+  ChatRequest,
+  ContextBudgetOptions,
+} from '@agentchart/core';
+import { contextFromRequest, planContext } from '@agentchart/core/budget';
 import { scriptedModel } from '@agentchart/core/testing';
 import { firstAgent } from '../../../examples/first-agent/src/agent';
 import { pipelineModels } from '../../../examples/tender-pipeline/src/models';

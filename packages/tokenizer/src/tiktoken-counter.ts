@@ -1,5 +1,5 @@
-import { DefinitionError } from '@agentchart/core';
-import { createTokenCounter, type TokenCounter } from '@agentchart/core/budget';
+import { DefinitionError, type TokenCounter } from '@agentchart/core';
+import { createTokenCounter } from '@agentchart/core/budget';
 import { checkOptionNames, describeValue } from '@agentchart/core/internal';
 import { encodingForModel, type TiktokenEncoding } from './encoding-for-model';
 import { loadEncoding } from './load-encoding';

@@ -6,8 +6,13 @@ import {
   type Checkpointer,
   type CheckpointSummary,
   type CheckpointWriteResult,
+  type CostFilter,
+  type CostGroupKey,
+  type CostSummary,
   DefinitionError,
   type DueThread,
+  type EffectLogFilter,
+  type EffectLogRow,
   type EraseOptions,
   type EraseResult,
   type JournalEntry,
@@ -21,12 +26,14 @@ import {
   type PutEffectOptions,
   type RenewLeaseOptions,
   type RenewLeasesOptions,
+  type RunFilter,
+  type RunLog,
   type RunStatus,
+  type RunSummary,
   StorageError,
   type StoredThread,
   type ThreadLease,
 } from '@agentchart/core';
-import type { CostFilter, CostGroupKey, CostSummary } from '@agentchart/core/cost';
 import {
   absentMessage,
   checkListDueOptions,
@@ -36,13 +43,6 @@ import {
   describeValue,
   fencedMessage,
 } from '@agentchart/core/internal';
-import type {
-  EffectLogFilter,
-  EffectLogRow,
-  RunFilter,
-  RunLog,
-  RunSummary,
-} from '@agentchart/core/run-log';
 import pg from 'pg';
 import { assertOwnTables, type OwnTable } from './assert-own-tables';
 import { checkConnectionString, checkCount, checkSchemaName } from './check-postgres-options';

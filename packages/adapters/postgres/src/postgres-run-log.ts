@@ -1,10 +1,15 @@
-import { CheckpointError, type JournalEntry } from '@agentchart/core';
 import {
+  CheckpointError,
   type CostFilter,
   type CostGroupKey,
   type CostSummary,
-  roundUsd,
-} from '@agentchart/core/cost';
+  type EffectLogFilter,
+  type EffectLogRow,
+  type JournalEntry,
+  type RunFilter,
+  type RunSummary,
+} from '@agentchart/core';
+import { roundUsd } from '@agentchart/core/cost';
 import {
   effectLogChangingColumns,
   effectLogColumns,
@@ -13,12 +18,6 @@ import {
   effectLogValues,
   runSummaryFromColumns,
 } from '@agentchart/core/internal';
-import type {
-  EffectLogFilter,
-  EffectLogRow,
-  RunFilter,
-  RunSummary,
-} from '@agentchart/core/run-log';
 import type pg from 'pg';
 
 /** The comment that marks the run log table as agentchart's. */

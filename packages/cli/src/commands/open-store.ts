@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Checkpointer, SqliteCheckpointer } from '@agentchart/core';
-import type { RunLog } from '@agentchart/core/run-log';
+import { type Checkpointer, type RunLog, SqliteCheckpointer } from '@agentchart/core';
 import { CliError } from '../cli-error';
 import { displayWidth, terminalSafe } from '../terminal-text';
 import {

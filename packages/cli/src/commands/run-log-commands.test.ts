@@ -5,11 +5,11 @@ import {
   agentActor,
   createAgent,
   ModelCallError,
+  type RunSummary,
   SqliteCheckpointer,
   structuredCall,
 } from '@agentchart/core';
 import { singleAttemptPolicy } from '@agentchart/core/reliability';
-import type { RunSummary } from '@agentchart/core/run-log';
 import { manualClock, scriptedModel } from '@agentchart/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setup } from 'xstate';

@@ -1,5 +1,4 @@
-import type { RunStatus } from '@agentchart/core';
-import type { RunFilter, RunSummary } from '@agentchart/core/run-log';
+import type { RunFilter, RunStatus, RunSummary } from '@agentchart/core';
 import { CliError } from '../cli-error';
 import { openWaits } from '../show/open-waits';
 import { jsonForTerminal, terminalSafe } from '../terminal-text';

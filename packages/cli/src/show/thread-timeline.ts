@@ -1,5 +1,4 @@
-import type { Checkpointer } from '@agentchart/core';
-import type { EffectLogRow, RunLog } from '@agentchart/core/run-log';
+import type { Checkpointer, EffectLogRow, RunLog } from '@agentchart/core';
 import { stoppedStepReason } from './stopped-step-reason';
 
 /** What `show` reads: a store and its run log. */

@@ -39,16 +39,3 @@ export {
   planContext,
 } from './plan-context';
 export { defaultSectionPolicies } from './section-policies';
-export type { CountToolsOptions, TokenCounter } from './token-counter';
-export type {
-  BudgetLedger,
-  ContextBudgetOptions,
-  ContextInput,
-  ContextItem,
-  ContextSectionName,
-  ContextStrategy,
-  MessageSectionName,
-  SectionPolicy,
-  SectionTokens,
-  TrimRecord,
-} from './types';

@@ -4,13 +4,7 @@
  * (`createAgent({ cache: createResponseCache() })`), and its stores.
  */
 export { type CacheableVerdict, cacheableResponse } from './cacheable-response';
-export {
-  type CachedCallOptions,
-  type CachedCallResult,
-  createResponseCache,
-  type ResponseCache,
-  type ResponseCacheOptions,
-} from './create-response-cache';
+export { createResponseCache, type ResponseCacheOptions } from './create-response-cache';
 export {
   MemoryResponseCacheStore,
   type MemoryResponseCacheStoreOptions,
@@ -20,4 +14,4 @@ export {
   SqliteResponseCacheStore,
   type SqliteResponseCacheStoreOptions,
 } from './sqlite-response-cache-store';
-export type { CacheEntry, CacheMetrics, ResponseCacheStore } from './types';
+export type { CacheEntry, ResponseCacheStore } from './types';

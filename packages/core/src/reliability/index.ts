@@ -10,12 +10,7 @@ export type { Random } from '../clock/clock';
 export { createReliabilityPolicy } from './create-reliability-policy';
 export {
   type CircuitBreakerOptions,
-  type CircuitState,
   type EndpointStatus,
-  type ModelCallOptions,
-  type ModelCallPolicy,
-  type ModelCallResult,
-  type ModelRetryInfo,
   type RateLimitOptions,
   type ReliabilityEvent,
   type ReliabilityEventListener,

@@ -1,5 +1,9 @@
-import { type ChatModel, createAgent, structuredCall } from '@agentchart/core';
-import type { ModelCallPolicy } from '@agentchart/core/reliability';
+import {
+  type ChatModel,
+  createAgent,
+  type ModelCallPolicy,
+  structuredCall,
+} from '@agentchart/core';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 

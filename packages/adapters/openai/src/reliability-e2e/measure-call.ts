@@ -1,9 +1,10 @@
-import { type ChatModel, type ChatRequest, ModelCallError } from '@agentchart/core';
-import type {
-  ModelCallResult,
-  ReliabilityEvent,
-  ReliabilityPolicy,
-} from '@agentchart/core/reliability';
+import {
+  type ChatModel,
+  type ChatRequest,
+  ModelCallError,
+  type ModelCallResult,
+} from '@agentchart/core';
+import type { ReliabilityEvent, ReliabilityPolicy } from '@agentchart/core/reliability';
 import type { OpenAITestServer } from '../testing/openai-test-server';
 import type { RecordedRequest } from '../testing/types';
 

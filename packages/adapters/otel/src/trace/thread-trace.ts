@@ -1,4 +1,4 @@
-import type { BudgetLedger } from '@agentchart/core/budget';
+import type { BudgetLedger } from '@agentchart/core';
 import {
   type Attributes,
   type Context,

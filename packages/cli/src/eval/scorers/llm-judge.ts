@@ -1,12 +1,12 @@
-import type { ChatModel } from '@agentchart/core';
-import { costOfUsage, type PriceTable, resolvePricing } from '@agentchart/core/cost';
+import type { ChatModel, ModelCallPolicy, PriceTable } from '@agentchart/core';
+import { costOfUsage, resolvePricing } from '@agentchart/core/cost';
 import {
   checkOptionNames,
   describeValue,
   maxTimerMs,
   validateNumberOption,
 } from '@agentchart/core/internal';
-import { createReliabilityPolicy, type ModelCallPolicy } from '@agentchart/core/reliability';
+import { createReliabilityPolicy } from '@agentchart/core/reliability';
 import { fenceUntrusted, untrustedContentNote } from '@agentchart/core/security';
 import type { Scorer } from '../types';
 import { checkPassAt, refuse } from './refuse';
