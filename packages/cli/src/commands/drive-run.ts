@@ -8,6 +8,7 @@ import {
 import { CliError } from '../cli-error';
 import { exitCodes } from '../exit-codes';
 import { jsonForTerminal } from '../terminal-text';
+import { heldThreadError } from './held-thread';
 import { printProgress } from './progress';
 import { type CommandHints, exitCodeOf, outcomeJson, printOutcome } from './report-outcome';
 import { shellWord } from './run-database';
@@ -25,6 +26,8 @@ export interface DriveRunOptions {
   hints: CommandHints;
   /** `begin` starts a new thread: a refusal for a held id has no thread to resume. */
   starting?: boolean;
+  /** `begin` is a forced resume: a refusal says who took the thread first, not to force it. */
+  forced?: boolean;
 }
 
 /** How long an interrupted command lets working runs come to rest before handing them back. */
@@ -44,6 +47,7 @@ export async function driveRun({
   quiet,
   hints,
   starting = false,
+  forced = false,
 }: DriveRunOptions): Promise<number> {
   const stopProgress = json || quiet ? () => {} : printProgress(agent, context.stderr);
   let interrupted: 'SIGINT' | 'SIGTERM' | undefined;
@@ -76,7 +80,7 @@ export async function driveRun({
     } catch (error) {
       throw (
         (await lateReplyError(agent, error, threadId, hints)) ??
-        toCliError(error, threadId, hints, { starting })
+        toCliError(error, threadId, hints, { starting, forced })
       );
     }
     if (interrupted) {
@@ -126,27 +130,25 @@ export function toCliError(
   error: unknown,
   threadId: string,
   hints: CommandHints,
-  { starting = false }: { starting?: boolean } = {},
+  { starting = false, forced = false }: { starting?: boolean; forced?: boolean } = {},
 ): unknown {
   if (!AgentchartError.isInstance(error)) return error;
   switch (error.code) {
     case 'checkpoint.lease_held':
       if (starting) return startHeldError(error);
-      return new CliError(
-        'cli.thread_busy',
-        `${error.message} If that process is gone for sure, take the thread now with: agentchart resume ${shellWord(threadId)} --force${hints.agent}${hints.database}`,
-        error,
-      );
+      // A forced resume refused: core's message says who took the thread first and when to
+      // try again; forcing once more is not the answer.
+      if (forced) return new CliError('cli.thread_busy', error.message, error);
+      return heldThreadError(error, threadId, hints);
     case 'run.already_running': {
       // A start under a thread id the database has: held by a run elsewhere, or stored.
       const held =
         AgentchartError.isInstance(error.cause) && error.cause.code === 'checkpoint.lease_held';
       if (held && starting) return startHeldError(error);
+      if (held) return heldThreadError(error, threadId, hints);
       return new CliError(
-        held ? 'cli.thread_busy' : 'cli.usage',
-        held
-          ? `${error.message} If that process is gone for sure, take the thread now with: agentchart resume ${shellWord(threadId)} --force${hints.agent}${hints.database}`
-          : `${error.message} From the command line: agentchart resume ${shellWord(threadId)}${hints.agent}${hints.database}`,
+        'cli.usage',
+        `${error.message} From the command line: agentchart resume ${shellWord(threadId)}${hints.agent}${hints.database}`,
         error,
       );
     }

@@ -134,6 +134,7 @@ export const resumeCommand: Command = {
           json: values.json ?? false,
           quiet: values.quiet ?? false,
           hints,
+          forced: values.force ?? false,
           begin: () => agent.resume(threadId!, values.force ? { force: true } : {}),
         });
       } finally {

@@ -244,6 +244,34 @@ describe('agentchart waits and send', () => {
     expect((await cli(['waits'], env)).stdout).toContain('No human waits pending');
   });
 
+  it('tells a send refused for a thread another live process holds to retry when its lease lapses, and to force only a dead one', async () => {
+    const database = join(dir, 'held.db');
+    const env = { AGENTCHART_DB: database, AGENTCHART_AGENT: agentModule };
+    await cli(['run', agentModule, '--input', '{"ticket":"t","amount":900}', '--thread', 'h'], env);
+    // The same send clicked twice: the first one's process holds the thread while it works.
+    const store = new SqliteCheckpointer({ path: database });
+    const expiresAt = Date.now() + 60_000;
+    await store.acquireLease('h', { owner: 'first-send', ttlMs: 60_000, now: expiresAt - 60_000 });
+    store.close();
+    const refused = await cli(['send', 'h', '--reply', '{"approved":true}'], env);
+    expect(refused.exitCode).toBe(5);
+    const message = refused.stderr;
+    // Before: "If that process is gone for sure, take the thread now with: … --force", right
+    // after core's own advice, with nothing said of when a retry would go through.
+    expect(message).toContain('Nothing was done here');
+    expect(message).toContain(`lapses at ${new Date(expiresAt).toISOString().slice(0, 16)}`);
+    expect(message).toContain('retry then');
+    expect(message).not.toContain('gone for sure');
+    expect(message).not.toContain('{ force: true }');
+    const force = message.indexOf('--force');
+    expect(message.lastIndexOf('Only if that process has died', force)).toBeGreaterThan(
+      message.indexOf('retry then'),
+    );
+    // The forced resume is the message's last words.
+    expect(message.slice(force).trim()).toMatch(/^--force$/);
+    expect(control.paid).toEqual([]);
+  });
+
   it('says when no state takes an event sent to a thread, so a misspelt type is not taken for one delivered', async () => {
     const env = { AGENTCHART_DB: join(dir, 'env.db'), AGENTCHART_AGENT: agentModule };
     await cli(

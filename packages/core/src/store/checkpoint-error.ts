@@ -19,6 +19,12 @@ export type CheckpointErrorCode =
  */
 export class CheckpointError extends AgentchartError<CheckpointErrorCode> {
   readonly threadId: string;
+  /**
+   * On a `checkpoint.lease_held` from {@link CheckpointError.leaseHeld}: the run whose lease
+   * refused this one, and when that lease lapses unless its process renews it — so a caller
+   * can say when to try again without reading the message.
+   */
+  holder?: { readonly owner: string; readonly expiresAt: number };
 
   constructor(code: CheckpointErrorCode, threadId: string, message: string, cause?: unknown) {
     super(code, { message, cause });
@@ -37,13 +43,15 @@ export class CheckpointError extends AgentchartError<CheckpointErrorCode> {
     now: number,
     takeOverFrom?: string,
   ): CheckpointError {
-    return new CheckpointError(
+    const error = new CheckpointError(
       'checkpoint.lease_held',
       threadId,
       takeOverFrom === undefined
         ? leaseHeldMessage(threadId, holder, now)
         : takenOverFirstMessage(threadId, holder, now, takeOverFrom),
     );
+    error.holder = { owner: holder.owner, expiresAt: holder.expiresAt };
+    return error;
   }
 
   override toJSON() {
