@@ -44,11 +44,11 @@ describe('runCli', () => {
   it.each([
     [
       ['deploy'],
-      'agentchart: Unknown command "deploy". Commands: run, resume, send, waits, worker, runs, show, prune, erase, graph, eval, studio. Run "agentchart --help" for more.\n',
+      'agentchart: Unknown command "deploy". Commands: run, resume, send, stop, waits, worker, runs, show, prune, erase, graph, eval, studio. Run "agentchart --help" for more.\n',
     ],
     [
       ['help', 'deploy'],
-      'agentchart: Unknown command "deploy". Commands: run, resume, send, waits, worker, runs, show, prune, erase, graph, eval, studio. Run "agentchart --help" for more.\n',
+      'agentchart: Unknown command "deploy". Commands: run, resume, send, stop, waits, worker, runs, show, prune, erase, graph, eval, studio. Run "agentchart --help" for more.\n',
     ],
     [
       ['--verbose', 'graph'],

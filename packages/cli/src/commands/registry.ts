@@ -7,6 +7,7 @@ import { runCommand } from './run';
 import { runsCommand } from './runs';
 import { sendCommand } from './send';
 import { showCommand } from './show';
+import { stopCommand } from './stop';
 import { studioCommand } from './studio';
 import type { Command } from './types';
 import { waitsCommand } from './waits';
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   runCommand,
   resumeCommand,
   sendCommand,
+  stopCommand,
   waitsCommand,
   workerCommand,
   runsCommand,
