@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { shellWord } from '../src/shell-word';
+import { exampleReply } from '../src/show/example-reply';
 import type { PendingWait } from '../src/studio/types';
 import { sendReply } from './api';
 import { formatJson, formatTime, visibleText } from './format';
@@ -32,7 +33,7 @@ function OneWait({
   wait: PendingWait;
   canReply: boolean;
 }) {
-  const [text, setText] = useState(exampleReply(wait.replySchema));
+  const [text, setText] = useState(startingReply(wait.replySchema));
   const [state, setState] = useState<{
     kind: 'idle' | 'sending' | 'sent' | 'error';
     message?: string;
@@ -125,12 +126,12 @@ function WaitDeadline({ deadline, approval }: { deadline: number; approval: bool
   );
 }
 
-/** A starting point for the reply, from its schema's type. */
-function exampleReply(schema: unknown): string {
-  const type = (schema as { type?: unknown } | undefined)?.type;
-  if (type === 'boolean') return 'true';
-  if (type === 'string') return '""';
-  if (type === 'number' || type === 'integer') return '0';
-  if (type === 'object') return '{}';
-  return '';
+/**
+ * A starting point for the reply that fits its schema, as `agentchart show` suggests one: an
+ * approval's carries the hash of the arguments shown, which its schema requires.
+ */
+function startingReply(schema: unknown): string {
+  if (schema === undefined) return '';
+  const value = exampleReply(schema);
+  return value === null ? '' : JSON.stringify(value);
 }

@@ -2,6 +2,8 @@ import type { HumanReplyEvent } from '@agentchart/core';
 import type { EventObject } from 'xstate';
 import { CliError } from '../cli-error';
 import { exitCodeHelp } from '../exit-codes';
+import { openWaits } from '../show/open-waits';
+import { deliverReply } from './deliver-reply';
 import { driveRun } from './drive-run';
 import { readJsonArgument } from './json-argument';
 import { agentArgument, agentFor, agentModuleOf, agentVariable, loadAgents } from './load-agents';
@@ -23,6 +25,8 @@ const help = `Usage: agentchart send <thread> --reply <json|@file> [--wait-id <i
 Delivers a human reply (or any event) to a thread — resuming it from its checkpoint first
 when no process holds it — and drives it to its next rest. A reply must fit the wait's
 schema ("agentchart waits" shows it); one that does not is refused and the wait stays open.
+A reply to an approval names the hash of the arguments it approves, as "agentchart show"
+prints it: one without is refused, so it cannot approve a call other than the one shown.
 
 Options:
   -r, --reply <json|@file> answer the thread's human wait with this value
@@ -39,6 +43,7 @@ ${exitCodeHelp}
 
 Examples:
   agentchart send T-101 --reply '{"approved":true}'
+  agentchart send T-102 --reply '{"approved":true,"argumentsHash":"9f2c…"}'   (an approval)
   agentchart send T-101 '{"type":"cancel"}'
 `;
 
@@ -120,7 +125,18 @@ export const sendCommand: Command = {
           json: values.json ?? false,
           quiet: values.quiet ?? false,
           hints,
-          begin: () => agent.send(threadId, event),
+          begin: async () =>
+            event.type === 'human.reply'
+              ? deliverReply(
+                  agent,
+                  threadId,
+                  {
+                    value: (event as HumanReplyEvent).value,
+                    ...(values['wait-id'] === undefined ? {} : { waitId: values['wait-id'] }),
+                  },
+                  await openWaits(store.checkpointer, threadId),
+                )
+              : agent.send(threadId, event),
         });
       } finally {
         await Promise.all(agents.map((item) => item.agent.close()));

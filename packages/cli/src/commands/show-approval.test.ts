@@ -1,12 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createAgent, defineTool, SqliteCheckpointer, toolCall } from '@agentchart/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
 import { runCli } from '../cli';
+import { serveStudio } from '../studio/serve-studio';
 import { memoryContext } from '../testing';
+import { paid as paidByModule, payer } from './__fixtures__/paying-agent';
+
+const payerModule = fileURLToPath(new URL('./__fixtures__/paying-agent.ts', import.meta.url));
 
 let dir: string | undefined;
 afterEach(() => {
@@ -119,5 +124,77 @@ describe('agentchart show, on a thread waiting for an approval', () => {
     expect(await runCli(['show', 'pay-2', '--db', path], io.context)).toBe(0);
     expect(io.stdout()).not.toContain('alice@example.com');
     expect(io.stdout()).toContain('parts of this were redacted before they were stored');
+  });
+
+  it("refuses, from the shell and the studio, an approval that does not name the arguments' hash its schema requires, and takes the command show suggests", async () => {
+    dir = mkdtempSync(join(tmpdir(), 'agentchart-show-approval-'));
+    const path = join(dir, 'runs.db');
+    paidByModule.length = 0;
+    const checkpointer = new SqliteCheckpointer({ path, synchronous: 'normal' });
+    const agent = payer.create({ checkpointer });
+    expect((await agent.run({ threadId: 'pay-3', input: undefined })).status).toBe('waiting');
+    await agent.close();
+    checkpointer.close();
+    const cli = async (args: string[]) => {
+      const io = memoryContext({ cwd: dir! });
+      const exitCode = await runCli(args, io.context);
+      return { exitCode, stdout: io.stdout(), stderr: io.stderr() };
+    };
+
+    const shown = await cli(['show', 'pay-3', '--db', path, '--json']);
+    const [wait] = JSON.parse(shown.stdout).waits as { replySchema: any; command: string }[];
+    expect(wait!.replySchema.required).toEqual(['approved', 'argumentsHash']);
+    const hash = wait!.replySchema.properties.argumentsHash.const as string;
+
+    // Before: accepted, and the payment made, though the schema printed requires the hash.
+    const unbound = await cli([
+      'send',
+      'pay-3',
+      '--reply',
+      '{"approved":true}',
+      '--agent',
+      payerModule,
+      '--db',
+      path,
+    ]);
+    expect(unbound.exitCode).toBe(2);
+    expect(unbound.stderr).toContain('does not name the hash of the arguments it approves');
+    expect(unbound.stderr).toContain(`{"approved":true,"argumentsHash":"${hash}"}`);
+    expect(unbound.stderr).toContain('"to":"alice@example.com"');
+    expect(paidByModule).toEqual([]);
+
+    const studio = await serveStudio({
+      database: path,
+      port: 0,
+      context: memoryContext({ cwd: dir }).context,
+    });
+    try {
+      const posted = await fetch(new URL(`/api/runs/pay-3/reply`, studio.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value: { approved: true } }),
+      });
+      expect(posted.status).toBe(400);
+      expect(((await posted.json()) as { code: string }).code).toBe('human.invalid_reply');
+    } finally {
+      await studio.close();
+    }
+    expect(paidByModule).toEqual([]);
+
+    // The command show suggests, as it prints it, answers the wait.
+    expect(wait!.command).toContain(`"argumentsHash":"${hash}"`);
+    const reply = wait!.command.match(/--reply '(\{[^']*\})'/)![1]!;
+    const sent = await cli([
+      'send',
+      'pay-3',
+      '--reply',
+      reply,
+      '--agent',
+      payerModule,
+      '--db',
+      path,
+    ]);
+    expect(sent.exitCode).toBe(0);
+    expect(paidByModule).toEqual([{ to: 'alice@example.com', amount: 1 }]);
   });
 });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { AgentchartError } from '@agentchart/core';
 import { childWaitId } from '@agentchart/core/internal';
 import { WebSocketServer } from 'ws';
-import { deliverReply } from '../commands/deliver-reply';
+import { deliverReply, unboundApprovalReply } from '../commands/deliver-reply';
 import type { AgentCatalog, ReplyAgent } from './agent-catalog';
 import type { StudioAssets } from './bundle-studio';
 import { json, readBody, runQuery } from './http-json';
@@ -172,6 +172,13 @@ export async function startStudio({
     }
     let run = await source.getRun(threadId);
     if (!run) return json(response, 404, { error: `No run "${threadId}".` });
+    // An approval is answered with the hash of the arguments the page showed (its schema
+    // says so), so a page left open does not approve the call the thread asks about now.
+    const unbound = unboundApprovalReply(run.waits, {
+      value,
+      ...(typeof waitId === 'string' ? { waitId } : {}),
+    });
+    if (unbound) return json(response, 400, { error: unbound.message, code: unbound.code });
     // A child agent's wait is answered through the thread at the top of its family: only the
     // parent's run drives the child. The wait is named, since the parent may have others.
     const childWait = typeof waitId === 'string' ? waitId : run.waits[0]?.waitId;
