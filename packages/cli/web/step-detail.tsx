@@ -1,3 +1,4 @@
+import { lateStatus } from '../src/show/late-status';
 import type { EffectStep, RunStep, StepMessage } from '../src/studio/types';
 import {
   formatCost,
@@ -31,7 +32,7 @@ export function stepTitle(step: RunStep): string {
   }
   if (step.kind === 'human-wait')
     return `${step.status === 'started' ? 'waiting' : 'answered'}${where}: ${visibleText(step.prompt ?? '')}`;
-  return `${step.name}${where}`;
+  return `${step.name}${where}${step.lateResult ? ` · ${lateStatus}` : ''}`;
 }
 
 /** A step's kind as shown: `model call`, `tool call` … */
@@ -108,11 +109,15 @@ function EffectDetail({ step }: { step: EffectStep }) {
         </dt>
         <dd>{step.name}</dd>
         <dt>status</dt>
-        <dd class={`status-${step.status}`}>{step.status}</dd>
+        <dd class={`status-${step.status}`} data-testid="step-status">
+          {step.lateResult ? lateStatus : step.status}
+        </dd>
         <dt>effect</dt>
         <dd>{step.effect}</dd>
         <dt>latency</dt>
-        <dd data-testid="latency">{formatDuration(step.latencyMs)}</dd>
+        <dd data-testid="latency">
+          {formatDuration(step.latencyMs ?? step.lateResult?.latencyMs)}
+        </dd>
         {step.kind === 'model-call' && (
           <>
             <dt>tokens</dt>
@@ -144,6 +149,17 @@ function EffectDetail({ step }: { step: EffectStep }) {
           <code>{step.key}</code>
         </dd>
       </dl>
+      {step.lateResult && (
+        <>
+          <h4>Returned late</h4>
+          <p class="muted" data-testid="late-result">
+            The tool returned at {formatTime(step.lateResult.finishedAt)}, after its run ended or
+            its state was left: it acted, but the chart went on without this result. A resume of the
+            thread takes it as the step's result.
+          </p>
+          <pre>{formatJson(step.lateResult.output)}</pre>
+        </>
+      )}
       {step.error && (
         <p class="error">
           {step.error.code ? <code>{step.error.code}</code> : null} {step.error.message}

@@ -1,5 +1,6 @@
 import { CliError } from '../cli-error';
 import { exampleReply } from '../show/example-reply';
+import { lateStatus } from '../show/late-status';
 import { deadlinePassed, type OpenWait, openWaits, passedDeadlineNote } from '../show/open-waits';
 import { replySchemasNow } from '../show/reply-schemas-now';
 import { rootOf } from '../show/root-thread';
@@ -205,21 +206,33 @@ function timelineRow(item: TimelineItem): string[] {
   const time = clockTime(item.at);
   if (item.type === 'state')
     return [time, indent + item.state, 'state', '', '', '', '', '', '', '', ''];
-  const { row, error } = item;
+  const { row, error, lateResult } = item;
   const tokens =
     row.inputTokens === null ? '' : formatCount(row.inputTokens + (row.outputTokens ?? 0));
+  // A tool that returned after the chart left its step acted: said, with what it returned,
+  // rather than a plain `started` that reads as "maybe never ran".
+  const note = lateResult
+    ? previewOf(
+        `returned after its run ended or its state was left, unseen by the chart: ${JSON.stringify(lateResult.output) ?? 'nothing'}`,
+        100,
+      )
+    : undefined;
   return [
     time,
     `${indent}  ${row.key}`,
     row.kind,
     row.model ?? row.name,
-    row.status,
-    row.latencyMs === null ? '' : formatCount(row.latencyMs),
+    lateResult ? lateStatus : row.status,
+    lateResult
+      ? formatCount(lateResult.latencyMs)
+      : row.latencyMs === null
+        ? ''
+        : formatCount(row.latencyMs),
     tokens,
     row.costUsd === null ? '' : formatCost(row.costUsd),
     row.attempts === null ? '' : String(row.attempts),
     row.cached ? 'hit' : '',
-    error ? previewOf(`${error.code}: ${error.message}`, 100) : (row.errorCode ?? ''),
+    error ? previewOf(`${error.code}: ${error.message}`, 100) : (note ?? row.errorCode ?? ''),
   ];
 }
 

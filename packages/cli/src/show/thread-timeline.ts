@@ -1,4 +1,6 @@
 import type { Checkpointer, EffectLogRow, RunLog } from '@agentchart/core';
+import type { LateToolResult } from '@agentchart/core/internal';
+import { lateResultOf } from './late-result';
 import { stoppedStepReason } from './stopped-step-reason';
 
 /** What `show` reads: a store and its run log. */
@@ -13,6 +15,8 @@ export type TimelineItem =
       row: EffectLogRow;
       /** The failed step's error, as its journal record has it. */
       error?: { code: string; message: string };
+      /** What its `unsafe` tool returned after the run ended or the state was left. */
+      lateResult?: LateToolResult;
       depth: number;
     };
 
@@ -39,6 +43,7 @@ export async function threadTimeline(
   const errors = new Map(
     journal.map((entry) => [entry.key, entry.error ?? stoppedStepReason(entry)]),
   );
+  const lateResults = new Map(journal.map((entry) => [entry.key, lateResultOf(entry)]));
   const items: TimelineItem[] = [];
   let next = 0;
   const enter = (until: number) => {
@@ -64,11 +69,13 @@ export async function threadTimeline(
   for (const row of rows) {
     enterStatesBefore(row);
     const error = errors.get(row.key);
+    const lateResult = lateResults.get(row.key);
     items.push({
       type: 'step',
       at: row.startedAt,
       row,
       ...(error ? { error: { code: error.code, message: error.message } } : {}),
+      ...(lateResult ? { lateResult } : {}),
       depth,
     });
     if (row.kind === 'agent' && depth < maxDepth) {

@@ -1,4 +1,5 @@
 import type { JournalEntry } from '@agentchart/core';
+import { lateResultOf } from '../show/late-result';
 import { stoppedStepReason } from '../show/stopped-step-reason';
 import { waitPrompt } from '../show/wait-prompt';
 import type {
@@ -244,6 +245,8 @@ function effectStep(entry: JournalEntry, requests: Map<string, StepMessage[]>): 
   } else {
     if (entry.input !== undefined) step.input = entry.input;
     if (entry.output !== undefined) step.output = entry.output;
+    const lateResult = lateResultOf(entry);
+    if (lateResult) step.lateResult = lateResult;
   }
   return step;
 }

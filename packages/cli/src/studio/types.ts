@@ -134,6 +134,11 @@ export interface EffectStep extends StepBase {
   deadline?: number;
   /** A human wait that is an approval (`askApproval` records its arguments' hash). */
   approval?: true;
+  /**
+   * A `started` unsafe tool call whose tool returned after its run ended or its state was
+   * left (`meta.lateResult`, ADR 0083): it acted, though the chart never saw the result.
+   */
+  lateResult?: { output: unknown; finishedAt: number; latencyMs: number };
 }
 
 /** One step of a run's timeline. */
