@@ -74,7 +74,7 @@ export function printOutcome(
     case 'waiting':
       for (const wait of outcome.waits) {
         out.write(
-          `waits   ${wait.waitId}: ${JSON.stringify(wait.prompt)}${wait.deadline === undefined ? '' : ` (until ${new Date(wait.deadline).toISOString()})`}\n`,
+          `waits   ${wait.waitId}: ${JSON.stringify(wait.prompt)}${untilText(wait.deadline, outcome.runDeadline)}\n`,
         );
       }
       if (outcome.waits.length > 0) {
@@ -91,4 +91,17 @@ export function printOutcome(
       }
       return;
   }
+}
+
+/**
+ * How long a wait stays open: the earlier of its own deadline and the run's wall-time limit,
+ * saying which — an approval's 24 h told a person there was a day to answer a thread its
+ * `maxWallTimeMs` ended within minutes.
+ */
+function untilText(deadline: number | undefined, runDeadline: number | undefined): string {
+  const at = (time: number) => new Date(time).toISOString();
+  if (runDeadline !== undefined && (deadline === undefined || runDeadline < deadline)) {
+    return ` (until ${at(runDeadline)}, when the run's wall-time limit, maxWallTimeMs, ends the thread${deadline === undefined ? '' : `; the wait's own deadline, ${at(deadline)}, is later`})`;
+  }
+  return deadline === undefined ? '' : ` (until ${at(deadline)}, the wait's deadline)`;
 }

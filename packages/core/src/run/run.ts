@@ -1189,11 +1189,15 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     // is reported only once that checkpoint is written: at once, as a rest takes no more steps.
     // A run restored waiting that nothing moved rests as its stored checkpoint says already.
     if (!this.#unclaimed || this.#writer.awaitingBuild) this.#writer.request({ now: true });
+    // A wall-time limit ends the thread while it waits: said with the waits, whose own
+    // deadlines may be later (an approval's 24 h against a 10 min run).
+    const runDeadline = this.#limits.deadline()?.at;
     void this.#settle({
       status: 'waiting',
       threadId: this.threadId,
       waits: this.waits(),
       usage: this.#usageCopy(),
+      ...(runDeadline === undefined ? {} : { runDeadline }),
     });
     return true;
   }

@@ -132,7 +132,18 @@ export interface LimitInfo {
 /** How a run came to rest. Every outcome carries its usage. */
 export type RunOutcome<TOutput = unknown> =
   | { status: 'done'; threadId: string; output: TOutput; usage: RunUsage }
-  | { status: 'waiting'; threadId: string; waits: PendingHumanWait[]; usage: RunUsage }
+  | {
+      status: 'waiting';
+      threadId: string;
+      waits: PendingHumanWait[];
+      usage: RunUsage;
+      /**
+       * Set when a wall-time limit applies (`maxWallTimeMs`, or the wrap-up's grace): when it
+       * ends the run, on the run's clock. A wait whose own `deadline` is later (or that has
+       * none) is cut short then: the run ends `limit` (or its chart gets `limit.reached`).
+       */
+      runDeadline?: number;
+    }
   | { status: 'failed'; threadId: string; error: SerializedError; usage: RunUsage }
   | { status: 'limit'; threadId: string; limit: LimitInfo; usage: RunUsage }
   | {

@@ -17,7 +17,8 @@ const pay = defineTool({
   },
 });
 
-const machine = setup({
+/** One payment, asked of a person first. */
+export const payingMachine = setup({
   actors: { pay: toolCall(pay, { approval: 'always' }) },
 }).createMachine({
   id: 'payer',
@@ -31,4 +32,4 @@ const machine = setup({
 });
 
 /** One payment, which a person approves first (an approval wait, not a `humanWait`). */
-export const payer = agentFactory((host) => createAgent({ machine, ...host }));
+export const payer = agentFactory((host) => createAgent({ machine: payingMachine, ...host }));
