@@ -1,4 +1,5 @@
 import { checkModelPrices } from '../cost/check-pricing';
+import { nearMissPriceHint } from '../cost/near-miss-price-key';
 import { type PriceTable, resolvePricing } from '../cost/resolve-pricing';
 import { DefinitionError } from '../errors/definition-error';
 import type { ChatModel } from '../model/types';
@@ -94,7 +95,7 @@ export function checkAgentOptions({
       if (resolvePricing(model, prices)) continue;
       throw new DefinitionError(
         'definition.invalid_option',
-        `${owner}: limits.maxCostUsd is set, but model "${model.modelName}" (alias "${alias}") has no known price, so its calls would cost $0 as far as the limit can tell and it would never trip. Give its price: createAgent({ prices: { '${model.modelName}': { inputPerMillion, outputPerMillion } } }) or the model's metadata.pricing (0 and 0 for a free local model).`,
+        `${owner}: limits.maxCostUsd is set, but model "${model.modelName}" (alias "${alias}") has no known price, so its calls would cost $0 as far as the limit can tell and it would never trip.${nearMissPriceHint(model.modelName, prices)} Give its price: createAgent({ prices: { '${model.modelName}': { inputPerMillion, outputPerMillion } } }) or the model's metadata.pricing (0 and 0 for a free local model).`,
       );
     }
   }

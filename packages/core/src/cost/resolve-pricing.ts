@@ -3,7 +3,7 @@ import type { ChatModel, ModelPricing } from '../model/types';
 /** Prices by model name, overriding what the models' metadata says. */
 export type PriceTable = Readonly<Record<string, ModelPricing>>;
 
-const snapshotSuffix = /-\d{4}-\d{2}-\d{2}$/;
+export const snapshotSuffix = /-\d{4}-\d{2}-\d{2}$/;
 
 /**
  * The price of a model's tokens: an override by exact name, else by the name without a dated

@@ -1,4 +1,5 @@
 import { costOfUsage } from '../cost/cost-of-usage';
+import { nearMissPriceHint } from '../cost/near-miss-price-key';
 import { type PriceTable, resolvePricing } from '../cost/resolve-pricing';
 import type { ChatModel } from '../model/types';
 import type { TenantQuota } from '../tenancy/types';
@@ -39,7 +40,7 @@ export function accountingStep({ prices, quota }: AccountingStepOptions): ModelC
       scope.run.events.warn(
         scope.threadId,
         'model.unknown_price',
-        `Model "${answeredBy.modelName}" (${answeredBy.endpoint}) has no known price: its calls are counted at $0 in usage, cost reports and the cost ledger. Give its price: createAgent({ prices: { '${answeredBy.modelName}': { inputPerMillion, outputPerMillion } } }) or the model's metadata.pricing (0 and 0 for a free local model).`,
+        `Model "${answeredBy.modelName}" (${answeredBy.endpoint}) has no known price: its calls are counted at $0 in usage, cost reports and the cost ledger.${nearMissPriceHint(answeredBy.modelName, prices)} Give its price: createAgent({ prices: { '${answeredBy.modelName}': { inputPerMillion, outputPerMillion } } }) or the model's metadata.pricing (0 and 0 for a free local model).`,
       );
     }
     // No real request is sent without input tokens: zero in and out means none were reported.
