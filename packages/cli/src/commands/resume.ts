@@ -27,8 +27,10 @@ const help = `Usage: agentchart resume <thread> [--agent <module>] [--db <file|u
 Continues a thread from its last checkpoint and drives it to its next rest: effects that had
 finished are answered from the journal (no model call is paid twice), the one in flight runs
 again under the same key, timers keep the time they had left. --all resumes every thread a
-dead process left running (stored "running", its lease expired); a child agent's thread is
-left to its parent's resume, which restores it where it rests.
+dead process left running (stored "running", its lease expired on the wall clock); a child
+agent's thread is left to its parent's resume, which restores it where it rests. It wakes no
+waiting thread whose timer or wait deadline fell due: "agentchart worker --once" does that
+too (from cron), and takes a lease only once it lapsed on its own clock as well.
 
 Options:
   -a, --agent <module>   the module exporting the agent factory (default: $${agentVariable})

@@ -32,7 +32,9 @@ lease time later, 30 s by default).
 
 On an SQLite file (one worker process): wakes threads whose after-timers or human-wait
 deadlines fell due while no process held them, and resumes threads a dead process left
-running (lease expired); a thread it fails to wake (its chart changed without a migrate) is
+running (lease expired: on the wall clock and, as this worker saw it, on its own monotonic
+clock, so a clock stepped forward takes no live run's thread; a lease first seen expired
+must stand still 15 s first, which --once waits for); a thread it fails to wake (its chart changed without a migrate) is
 tried again 5 s later, then twice as long each time up to 5 min, and holds back no other.
 On PostgreSQL (any number of worker processes and machines): also
 takes the job queue — runs started, replies and events sent as jobs — sharing the work with

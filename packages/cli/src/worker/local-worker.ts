@@ -17,6 +17,14 @@ export interface LocalWorkerOptions {
    * `performance.now`.
    */
   monotonicNow?: () => number;
+  /**
+   * How long a lease this worker first sees already expired must stand still (the same
+   * holder, the same expiry) on `monotonicNow` before its thread is taken as orphaned: more
+   * than a live owner's heartbeat interval, a third of its `leaseTtlMs` (10 s with the
+   * default 30 s). After a wall clock stepped forward, or a machine woken from a suspend, every
+   * live lease reads as expired until its owner's next beat. Default 15 s.
+   */
+  leaseGraceMs?: number;
   /** Each woken thread's next rest. */
   onOutcome?: (threadId: string, reason: WakeReason, outcome: RunOutcome) => void;
   onError?: (threadId: string, error: unknown) => void;
@@ -29,6 +37,16 @@ export type WakeReason = 'due' | 'orphaned';
 const firstRetryMs = 5_000;
 /** The longest a thread whose wakes keep failing is left alone between tries. */
 const maxRetryMs = 300_000;
+/** See {@link LocalWorkerOptions.leaseGraceMs}. */
+const defaultLeaseGraceMs = 15_000;
+
+/** A running thread's lease as this worker saw it, and when it lapses on the worker's own clock. */
+interface SeenLease {
+  owner: string;
+  expiresAt: number;
+  /** On `monotonicNow`: when it was first seen with this holder and expiry. */
+  lapsesAt: number;
+}
 
 /**
  * The scheduler of one process on a shared store (the embedded SQLite file): it wakes
@@ -45,6 +63,14 @@ export class LocalWorker {
    * the due threads behind them: their timers never fired. Times are on `monotonicNow`.
    */
   readonly #retries = new Map<string, { at: number; delayMs: number }>();
+  /**
+   * The leases of running threads as last seen, by thread. A lease is taken as lapsed when
+   * both clocks say so: the wall clock its expiry is written in, and the monotonic one, which
+   * no NTP step or suspend moves. Without it, a wall clock stepped forward past a lease's
+   * expiry made the worker take live runs' threads before their owners' next beat: their
+   * unsafe calls in flight were found unfinished here while they went on there.
+   */
+  readonly #leases = new Map<string, SeenLease>();
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
   /**
@@ -80,12 +106,17 @@ export class LocalWorker {
         work.push({ threadId, reason: 'due' });
       }
     }
+    const running = new Set<string>();
     for (const thread of (await checkpointer.listThreads?.({ status: 'running' })) ?? []) {
+      running.add(thread.threadId);
       if (work.length >= batchSize) break;
       if (this.#leftAlone(thread.threadId, since) || this.#drained?.has(thread.threadId)) continue;
       const lease = await checkpointer.getLease(thread.threadId);
-      if (!lease || lease.expiresAt <= at)
+      if (this.#lapsed(thread.threadId, lease, at, since))
         work.push({ threadId: thread.threadId, reason: 'orphaned' });
+    }
+    for (const threadId of this.#leases.keys()) {
+      if (!running.has(threadId)) this.#leases.delete(threadId);
     }
     let started = 0;
     let left = 0;
@@ -138,7 +169,13 @@ export class LocalWorker {
       for (;;) {
         const started = await this.tick();
         if (this.#inFlight.size === 0) {
-          if (started === 0) return;
+          if (started > 0) continue;
+          // A thread whose lease reads as expired but has not lapsed on this worker's clock
+          // yet: a one-off look (`--once`, from cron) waits for it rather than leave it.
+          const lapse = this.#nextLapse((this.options.now ?? Date.now)());
+          const waitMs = lapse === undefined ? undefined : lapse - this.#monotonicNow();
+          if (waitMs === undefined || waitMs > timeoutMs) return;
+          await new Promise((resolve) => setTimeout(resolve, waitMs + 10));
           continue;
         }
         let timer: NodeJS.Timeout | undefined;
@@ -219,6 +256,47 @@ export class LocalWorker {
     })();
     this.#inFlight.set(threadId, driving);
     return true;
+  }
+
+  /**
+   * Whether a running thread's lease has lapsed: none, released (expiry 0), or expired on the
+   * wall clock and, on the monotonic clock, past the time it had left when first seen — or,
+   * first seen expired already, unchanged for {@link LocalWorkerOptions.leaseGraceMs}.
+   */
+  #lapsed(
+    threadId: string,
+    lease: { owner: string; expiresAt: number } | undefined,
+    at: number,
+    since: number,
+  ): boolean {
+    if (!lease || lease.expiresAt <= 0) return true;
+    let seen = this.#leases.get(threadId);
+    if (seen?.owner !== lease.owner || seen.expiresAt !== lease.expiresAt) {
+      const left = lease.expiresAt - at;
+      seen = {
+        owner: lease.owner,
+        expiresAt: lease.expiresAt,
+        lapsesAt: since + (left > 0 ? left : (this.options.leaseGraceMs ?? defaultLeaseGraceMs)),
+      };
+      this.#leases.set(threadId, seen);
+    }
+    return lease.expiresAt <= at && since >= seen.lapsesAt;
+  }
+
+  /**
+   * When, on `monotonicNow`, the soonest lease seen expired on the wall clock lapses on this
+   * worker's too; undefined when none is waited for.
+   */
+  #nextLapse(at: number): number | undefined {
+    const since = this.#monotonicNow();
+    let next: number | undefined;
+    for (const seen of this.#leases.values()) {
+      // Lapsed already and still here: left alone after a failed wake, or woken once by this
+      // drain; not waited for again.
+      if (seen.expiresAt > at || seen.lapsesAt <= since) continue;
+      if (next === undefined || seen.lapsesAt < next) next = seen.lapsesAt;
+    }
+    return next;
   }
 
   #monotonicNow(): number {
