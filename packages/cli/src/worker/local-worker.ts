@@ -37,6 +37,8 @@ export type WakeReason = 'due' | 'orphaned';
 const firstRetryMs = 5_000;
 /** The longest a thread whose wakes keep failing is left alone between tries. */
 const maxRetryMs = 300_000;
+/** The least time between two listings of the running threads made for a freed slot. */
+const orphanListingIntervalMs = 1_000;
 /** See {@link LocalWorkerOptions.leaseGraceMs}. */
 const defaultLeaseGraceMs = 15_000;
 
@@ -81,6 +83,13 @@ export class LocalWorker {
   #leftBehind = false;
   /** While {@link drain} runs: the threads it woke, each woken once. */
   #drained: Set<string> | undefined;
+  /**
+   * Of {@link #drained}, those that came to rest `waiting`: the only ones a look for due
+   * threads can list again (an ended thread is not due, a failed one is in the retries).
+   */
+  #drainedWaiting = 0;
+  /** On `monotonicNow`: when running threads were last listed for orphans. */
+  #orphansListedAt: number | undefined;
 
   constructor(private readonly options: LocalWorkerOptions) {}
 
@@ -90,7 +99,17 @@ export class LocalWorker {
   }
 
   /** One look: wakes what is due and what is orphaned, up to the free capacity. */
-  async tick(): Promise<number> {
+  tick(): Promise<number> {
+    return this.#look(true);
+  }
+
+  /**
+   * A look. `orphans: false` (a look made because a thread in hand came to rest, while due
+   * threads wait their turn) lists the running threads only when the last listing is a second
+   * old: it reads the whole table, so once per freed slot, a backlog of 10,000 due threads
+   * read it 10,000 times. An orphan found a second later has lain a lease time already.
+   */
+  async #look(orphans: boolean): Promise<number> {
     const { checkpointer, concurrency, batchSize = 100, now = Date.now } = this.options;
     const free = concurrency - this.#inFlight.size;
     if (this.#closed || free <= 0) return 0;
@@ -98,26 +117,21 @@ export class LocalWorker {
     const since = this.#monotonicNow();
     this.#forgetStaleRetries(since);
     const work: { threadId: string; reason: WakeReason }[] = [];
-    // Listed beyond the batch by as many as are left alone, so they never fill it.
-    const limit = batchSize + this.#retries.size + (this.#drained?.size ?? 0);
+    // Listed beyond the batch by as many as are left alone, so they never fill it. Not by
+    // every thread a drain woke: most ended and are listed no more, and a limit that grew
+    // with them read thousands of rows a look, at each of thousands of looks.
+    const limit = batchSize + this.#retries.size + this.#drainedWaiting;
     for (const { threadId } of (await checkpointer.listDue?.({ now: at, limit })) ?? []) {
       if (work.length >= batchSize) break;
       if (!this.#leftAlone(threadId, since) && !this.#drained?.has(threadId)) {
         work.push({ threadId, reason: 'due' });
       }
     }
-    const running = new Set<string>();
-    for (const thread of (await checkpointer.listThreads?.({ status: 'running' })) ?? []) {
-      running.add(thread.threadId);
-      if (work.length >= batchSize) break;
-      if (this.#leftAlone(thread.threadId, since) || this.#drained?.has(thread.threadId)) continue;
-      const lease = await checkpointer.getLease(thread.threadId);
-      if (this.#lapsed(thread.threadId, lease, at, since))
-        work.push({ threadId: thread.threadId, reason: 'orphaned' });
-    }
-    for (const threadId of this.#leases.keys()) {
-      if (!running.has(threadId)) this.#leases.delete(threadId);
-    }
+    const listOrphans =
+      orphans ||
+      this.#orphansListedAt === undefined ||
+      since - this.#orphansListedAt >= orphanListingIntervalMs;
+    if (listOrphans) await this.#listOrphans(work, at, since);
     let started = 0;
     let left = 0;
     for (const [index, item] of work.entries()) {
@@ -132,26 +146,49 @@ export class LocalWorker {
     return started;
   }
 
+  /** Adds the running threads whose lease lapsed to `work`, up to the batch. */
+  async #listOrphans(
+    work: { threadId: string; reason: WakeReason }[],
+    at: number,
+    since: number,
+  ): Promise<void> {
+    const { checkpointer, batchSize = 100 } = this.options;
+    this.#orphansListedAt = since;
+    const running = new Set<string>();
+    for (const thread of (await checkpointer.listThreads?.({ status: 'running' })) ?? []) {
+      running.add(thread.threadId);
+      if (work.length >= batchSize) break;
+      if (this.#leftAlone(thread.threadId, since) || this.#drained?.has(thread.threadId)) continue;
+      const lease = await checkpointer.getLease(thread.threadId);
+      if (this.#lapsed(thread.threadId, lease, at, since))
+        work.push({ threadId: thread.threadId, reason: 'orphaned' });
+    }
+    for (const threadId of this.#leases.keys()) {
+      if (!running.has(threadId)) this.#leases.delete(threadId);
+    }
+  }
+
   /**
    * Looks every `intervalMs` until closed; after a look that found more than it had room for,
    * again as soon as a thread in hand comes to rest.
    */
   start(intervalMs: number): void {
-    const loop = () => {
+    const loop = (slotFreed = false) => {
       if (this.#closed) return;
-      void this.tick()
+      void this.#look(!slotFreed)
         .catch((error: unknown) => this.options.onError?.('', error))
         .finally(() => {
           if (this.#closed) return;
           let looked = false;
-          const next = () => {
+          const next = (freed: boolean) => {
             if (looked) return;
             looked = true;
             clearTimeout(this.#timer);
-            loop();
+            loop(freed);
           };
-          this.#timer = setTimeout(next, intervalMs);
-          if (this.#leftBehind && this.#inFlight.size > 0) void this.#slotFreed().then(next);
+          this.#timer = setTimeout(() => next(false), intervalMs);
+          if (this.#leftBehind && this.#inFlight.size > 0)
+            void this.#slotFreed().then(() => next(true));
         });
     };
     loop();
@@ -165,9 +202,12 @@ export class LocalWorker {
    */
   async drain({ timeoutMs }: { timeoutMs: number }): Promise<void> {
     this.#drained = new Set();
+    this.#drainedWaiting = 0;
+    let slotFreed = false;
     try {
       for (;;) {
-        const started = await this.tick();
+        const started = await this.#look(!slotFreed);
+        slotFreed = false;
         if (this.#inFlight.size === 0) {
           if (started > 0) continue;
           // A thread whose lease reads as expired but has not lapsed on this worker's clock
@@ -184,12 +224,14 @@ export class LocalWorker {
         });
         try {
           if (await Promise.race([this.#slotFreed().then(() => false), timedOut])) return;
+          slotFreed = true;
         } finally {
           clearTimeout(timer);
         }
       }
     } finally {
       this.#drained = undefined;
+      this.#drainedWaiting = 0;
     }
   }
 
@@ -243,6 +285,7 @@ export class LocalWorker {
         // its migrate) leaves the thread due: tried again later, not at the next look.
         if (outcome.status === 'failed') this.#failed(threadId);
         else this.#retries.delete(threadId);
+        if (outcome.status === 'waiting' && this.#drained?.has(threadId)) this.#drainedWaiting++;
         this.options.onOutcome?.(threadId, reason, outcome);
       } catch (error) {
         // Another process took it meanwhile (its lease is live): it is that process's now.
