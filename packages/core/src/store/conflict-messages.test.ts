@@ -8,6 +8,15 @@ describe('leaseHeldMessage', () => {
     expect(message).toContain('(until 1970-01-01T00:01:01.000Z)');
   });
 
+  it('tells a sender that nothing was delivered and to try again once the holder lets go', () => {
+    // A reply from the service as the worker woke the thread for its deadline: was told to
+    // wait out the whole lease or force, though the worker lets go within moments.
+    const message = leaseHeldMessage('t', { owner: 'r1', expiresAt: 31_000 }, 1_000);
+    expect(message).toContain('no event or reply was delivered');
+    expect(message).toContain('lets the thread go when it comes to rest or ends');
+    expect(message).toContain('try again');
+  });
+
   it('says the holder let go since when its lease is no longer live, with no date (a released lease)', () => {
     const message = leaseHeldMessage('t', { owner: 'r1', expiresAt: 0 }, 1_796_505_382_776);
     expect(message).toContain('was owned by run "r1" when this run asked for it');

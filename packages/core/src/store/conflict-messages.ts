@@ -43,7 +43,10 @@ export function leaseHeldMessage(
     return `Thread "${threadId}" was owned by run "${holder.owner}" when this run asked for it, and that run has let it go since (its lease was released or lapsed a moment later). Nothing was done here: try again, and the thread is taken unless another run took it meanwhile.`;
   }
   const left = Math.ceil(holder.expiresAt - now);
-  return `Thread "${threadId}" is owned by run "${holder.owner}", whose lease is live for ${left} ms more (until ${new Date(holder.expiresAt).toISOString()}): it is probably still running in another process. Two runs continuing one thread could act twice. Wait until the lease expires (a process that died stops renewing it), or take the thread with { force: true } only if you know that process is gone: an effect it has in flight may still act.`;
+  // Said to a reply too: a service whose reply met a worker waking the thread (for its
+  // deadline, at that moment) was told to wait out the whole lease or to force, not that the
+  // worker lets go within moments and the reply can simply be sent again.
+  return `Thread "${threadId}" is owned by run "${holder.owner}", whose lease is live for ${left} ms more (until ${new Date(holder.expiresAt).toISOString()}): it is probably still running in another process. Nothing was done here: no event or reply was delivered. That run lets the thread go when it comes to rest or ends (moments later, for a thread another process woke for a timer or a deadline), and its lease expires if its process died: try again then, and the thread is taken as it is by then. Two runs continuing one thread could act twice: take it with { force: true } only if you know that process is gone, as an effect it has in flight may still act.`;
 }
 
 /**
