@@ -208,10 +208,15 @@ export function agentActor<
           resultOnAbort: () => {
             if (isLeaving(scope.abortReason)) return undefined;
             if (child) return { status: 'stopped', threadId, usage: { ...child.familyUsage } };
-            // Still being restored (a parent restored to be stopped): what it used is known
-            // once it is, and stopped.
-            return starting?.then(
+            // Still being restored (a parent restored to be stopped), or not yet (a parent
+            // restored past its limit ends before its steps go on): what it used is known once
+            // it is, and stopped — not left waiting for a reply no thread takes any more.
+            const restoring =
+              starting ??
+              restoreStoredChild(scope, threadId, runtime, parsedInput.data, options.migrate);
+            return restoring.then(
               async (started) => {
+                if (!started) return undefined;
                 await started.stop();
                 return { status: 'stopped', threadId, usage: { ...started.familyUsage } };
               },
@@ -346,6 +351,22 @@ async function startOrResumeChild(
   });
   run.start({ resumed: false });
   return run;
+}
+
+/**
+ * The child's thread restored, when the store has one: a child whose step began before a
+ * restart but never went on (its parent ended first). Undefined when none was stored — the
+ * parent died before the child's first checkpoint, so it used nothing.
+ */
+async function restoreStoredChild(
+  scope: EffectScope,
+  threadId: string,
+  runtime: AgentRuntime,
+  input: unknown,
+  migrate: MigrateCheckpoint | undefined,
+): Promise<Run | undefined> {
+  if (!(await runtime.checkpointer.latest(threadId))) return undefined;
+  return startOrResumeChild(scope, threadId, runtime, input, migrate);
 }
 
 /**

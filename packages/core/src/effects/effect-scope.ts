@@ -134,11 +134,37 @@ export class EffectScope implements ModelCallScope {
    * call, if any (a step started before a restart). In a replay nothing executes: see
    * {@link RunPort.replay}.
    */
-  async journaled<T>(
+  journaled<T>(
     key: string,
     step: JournaledStep<T>,
     execute: (recorded: JournalEntry | undefined) => Promise<T>,
     reconcile?: () => Promise<ReconcileAnswer<T>>,
+  ): Promise<{ value: T; replayed: boolean }> {
+    const { run } = this;
+    if (!step.resultOnAbort || run.replay) {
+      return this.#journaled(key, step, execute, reconcile, doNothing);
+    }
+    // A step that records a result when aborted (a child agent, with what it used) holds its
+    // run's end until it begins, or settles without beginning: a run restored past a limit
+    // ends in its first turn, while the step still reads its record, and would report its end
+    // without it. Once the step runs, its abort listener records it (see #liveStep).
+    let began = doNothing;
+    run.endAfter(
+      new Promise<void>((resolve) => {
+        began = resolve;
+      }),
+    );
+    const journaled = this.#journaled(key, step, execute, reconcile, began);
+    journaled.then(began, began);
+    return journaled;
+  }
+
+  async #journaled<T>(
+    key: string,
+    step: JournaledStep<T>,
+    execute: (recorded: JournalEntry | undefined) => Promise<T>,
+    reconcile: (() => Promise<ReconcileAnswer<T>>) | undefined,
+    began: () => void,
   ): Promise<{ value: T; replayed: boolean }> {
     const { run } = this;
     const { clock } = run;
@@ -206,11 +232,15 @@ export class EffectScope implements ModelCallScope {
     // a person to answer an ended thread. Its record stays `started`, as an aborted step's does.
     if (this.aborted) {
       handle?.endStep();
+      // A step that began before a restart (a child agent restored with its parent) is
+      // aborted before it could go on: what it records when aborted is recorded all the same.
+      if (existing && step.resultOnAbort) this.#recordOnAbort(entry, previous, step);
       throw this.abortReason;
     }
     // Returned, not awaited: while the step runs (a wait for a person may last days) the run
     // keeps no frame of this one.
     const recorded = this.#record(entry, previous, step, execute, existing);
+    began();
     return handle ? recorded.then(handle.endStepWith, handle.endStepWithError) : recorded;
   }
 
@@ -276,6 +306,34 @@ export class EffectScope implements ModelCallScope {
       // A failure to record the result fails the step, as the step's own failure does.
       return this.#recordResult(entry, previous, executing, withMeta, value).catch(failed);
     }, failed);
+  }
+
+  /**
+   * Records the step's `resultOnAbort`, for a step aborted before it went on: the run's end
+   * waits for it (the end is still held by {@link journaled}).
+   */
+  #recordOnAbort<T>(
+    entry: JournalEntry,
+    previous: JournalEntry['status'] | undefined,
+    step: JournaledStep<T>,
+  ): void {
+    const executing = this.run.clock.now();
+    const withMeta = step.resultMeta === undefined ? undefined : step;
+    const record = async (value: T | undefined) => {
+      if (value === undefined) return;
+      await this.#recordResult(entry, previous, executing, withMeta, value).catch(() => {
+        // A journal that cannot be written fails the run (see RunPort.appendJournal).
+      });
+    };
+    let value: T | Promise<T | undefined> | undefined;
+    try {
+      value = step.resultOnAbort?.();
+    } catch {
+      return;
+    }
+    this.run.endAfter(
+      value instanceof Promise ? value.then(record, () => undefined) : record(value),
+    );
   }
 
   /**
@@ -580,3 +638,5 @@ function responseOf(outcome: ModelCallOutcome): ChatResponse {
   }
   return outcome.response;
 }
+
+function doNothing(): void {}
