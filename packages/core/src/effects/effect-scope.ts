@@ -258,12 +258,11 @@ export class EffectScope implements ModelCallScope {
   ): Promise<{ value: T; replayed: boolean }> {
     // Measured around the step itself, not the intent's write before it. A wait found
     // started is the same wait going on (the person was asked once, before the run left
-    // memory or the process): it lasts from when it was opened until the reply. Any other
+    // memory or the process): it lasts from when it was opened until the reply; so does a
+    // child agent, restored from its own checkpoint rather than started again. Any other
     // step found started runs again, and lasts what that run takes.
     const executing =
-      recorded?.status === 'started' && entry.kind === 'human'
-        ? entry.startedAt
-        : this.run.clock.now();
+      (recorded?.status === 'started' ? goesOnSince(entry) : undefined) ?? this.run.clock.now();
     // Kept by the closures below for as long as the step runs (days, for a wait): the step
     // only when its result has facts of its own to record.
     const withMeta = step.resultMeta === undefined ? undefined : step;
@@ -317,7 +316,7 @@ export class EffectScope implements ModelCallScope {
     previous: JournalEntry['status'] | undefined,
     step: JournaledStep<T>,
   ): void {
-    const executing = this.run.clock.now();
+    const executing = goesOnSince(entry) ?? this.run.clock.now();
     const withMeta = step.resultMeta === undefined ? undefined : step;
     const record = async (value: T | undefined) => {
       if (value === undefined) return;
@@ -637,6 +636,14 @@ function responseOf(outcome: ModelCallOutcome): ChatResponse {
     throw guardBlockedError({ ...outcome.blocked, stage: 'output', model: outcome.model });
   }
   return outcome.response;
+}
+
+/**
+ * When a step found started began, for a step that goes on where it was rather than running
+ * again: a wait for a person, a child agent (restored from its own checkpoint).
+ */
+function goesOnSince(entry: JournalEntry): number | undefined {
+  return entry.kind === 'human' || entry.kind === 'agent' ? entry.startedAt : undefined;
 }
 
 function doNothing(): void {}
