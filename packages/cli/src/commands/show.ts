@@ -91,8 +91,10 @@ export const showCommand: Command = {
         checkpoint.run.parentThreadId === undefined
           ? threadId
           : (await rootOf(store, checkpoint)).threadId;
+      // A thread stored running may have waits open too: a parent whose other child still
+      // works while one waits for a person.
       const waits =
-        checkpoint.run.status === 'waiting'
+        checkpoint.run.status === 'waiting' || checkpoint.run.status === 'running'
           ? await openWaits(store, threadId, 0, answeredThrough, schemasNow?.lookup)
           : [];
       const state = stateText((checkpoint.snapshot as { value?: unknown }).value ?? null);

@@ -23,7 +23,10 @@ const help = `Usage: agentchart waits [--thread <id>] [--db <file|url>] [--agent
 
 Lists the human waits pending in a run database: the thread, the wait's id, what the human
 is asked, the shape a reply must have (JSON Schema) and the deadline (marked "passed" once
-a reply is refused, until the thread is woken or resumed and times out). Answer one with
+a reply is refused, until the thread is woken or resumed and times out). A thread stored
+running has its waits listed too (a parent whose other child still works, or whose process
+died mid-step): send is refused while a live process holds it, and resumes it once its
+owner is gone. Answer one with
 "agentchart send <thread> --reply '<json>'". A child agent's wait is listed under the thread
 that answers it, its parent's (the child's own thread beside it). Reads the database only.
 Without an agent module, the reply's shape is the one recorded when the wait opened; a
@@ -63,6 +66,12 @@ export interface PendingWaitRow {
    * but a reply now is refused with `human.timeout`.
    */
   deadlinePassed?: true;
+  /**
+   * Set when the thread that answers it is stored `running` (a parent whose other child
+   * still works, or whose process died mid-step): a reply is refused while a live process
+   * holds the thread, and resumes it once its owner is gone.
+   */
+  threadRunning?: true;
   since: number;
 }
 
@@ -107,9 +116,19 @@ export const waitsCommand: Command = {
     });
     try {
       const checkpointer = store.store;
+      // Threads stored running too: a parent whose other child still works (or whose process
+      // died mid-call) is, while its child waits for a person; `send` answers that wait.
       const threadIds =
         values.thread === undefined
-          ? (await listThreads(checkpointer, 'waiting')).map((thread) => thread.threadId)
+          ? (
+              await Promise.all(
+                (['waiting', 'running'] as const).map((status) =>
+                  listThreads(checkpointer, status),
+                ),
+              )
+            )
+              .flat()
+              .map((thread) => thread.threadId)
           : [values.thread];
       const rows: PendingWaitRow[] = [];
       // The waits past their deadline, whose kind says the code a reply to them is refused with.
@@ -127,6 +146,10 @@ export const waitsCommand: Command = {
         if (checkpoint.run.parentThreadId !== undefined && values.thread === undefined) continue;
         if (checkpoint.run.status !== 'waiting' && checkpoint.run.status !== 'running') continue;
         const root = await rootOf(checkpointer, checkpoint);
+        const running =
+          root.threadId === threadId
+            ? checkpoint.run.status === 'running'
+            : (await checkpointer.latest(root.threadId))?.run.status === 'running';
         for (const wait of await openWaits(
           checkpointer,
           threadId,
@@ -147,6 +170,7 @@ export const waitsCommand: Command = {
               : { recordedReplySchema: wait.recordedReplySchema }),
             ...(wait.deadline === undefined ? {} : { deadline: wait.deadline }),
             ...(deadlinePassed(wait, now) ? { deadlinePassed: true as const } : {}),
+            ...(running ? { threadRunning: true as const } : {}),
             since: wait.since,
           });
         }
@@ -171,13 +195,17 @@ export const waitsCommand: Command = {
           : `${new Date(row.deadline).toISOString()}${row.deadlinePassed ? ' (passed)' : ''}`,
       ]);
       const passed = overdue.length;
+      const inRunning = rows.filter((row) => row.threadRunning).length;
       context.stdout.write(
         `${formatColumns([['thread', ...(children ? ['child agent'] : []), 'wait', 'prompt', 'reply', 'deadline'], ...table])}\n\n` +
           // The ids come from the database: a control character in one must not reach the terminal.
           `${terminalSafe(`Answer one with: agentchart send ${rows.length === 1 ? shellWord(rows[0]!.threadId) : '<thread>'} --reply '<json>' --wait-id ${rows.length === 1 ? shellWord(rows[0]!.waitId) : '<wait>'}${values.agent !== undefined ? ` --agent ${shellWord(values.agent)}` : context.env?.[agentVariable] ? '' : ' --agent <module>'}${databaseArgument(database)}`)}\n` +
           (passed === 0
             ? ''
-            : `${passed === 1 ? 'One wait is' : `${passed} waits are`} past the deadline: ${passedDeadlineNote(overdue)}.\n`),
+            : `${passed === 1 ? 'One wait is' : `${passed} waits are`} past the deadline: ${passedDeadlineNote(overdue)}.\n`) +
+          (inRunning === 0
+            ? ''
+            : `${inRunning === 1 ? 'One wait is' : `${inRunning} waits are`} in a thread stored running (its other work goes on): send is refused (exit 5) while a process holds the thread, and resumes it to deliver the reply once its owner is gone (agentchart runs says which).\n`),
       );
       return 0;
     } finally {
