@@ -11,15 +11,21 @@ export function ambiguousToolError({
   key,
   input,
   cause,
+  reconciled,
 }: {
   tool: string;
   key: string;
   input: unknown;
   /** What happened, as the end of "Tool X (unsafe) …". */
   cause: string;
+  /** Whether the tool's `reconcile` hook was asked: advice to add one is for a tool without. */
+  reconciled: boolean;
 }): RunError {
+  const advice = reconciled
+    ? 'Its reconcile() could not say whether it acted: check with the outside system using the idempotency key, and route this error to a human in the chart (onError).'
+    : 'Give the tool a reconcile() hook that checks with the outside system using the idempotency key, or route this error to a human in the chart (onError).';
   return new RunError('effect.ambiguous', {
-    message: `Tool "${tool}" (unsafe) ${cause}; it may or may not have acted (key ${key}). It is not run again. Give the tool a reconcile() hook that checks with the outside system using the idempotency key, or route this error to a human in the chart (onError).`,
+    message: `Tool "${tool}" (unsafe) ${cause}; it may or may not have acted (key ${key}). It is not run again. ${advice}`,
     details: { tool, key, input },
   });
 }

@@ -63,6 +63,16 @@ describe("an unsafe tool's reconcile that cannot answer", () => {
     }
   });
 
+  it('advises what to do next, not to add the reconcile() hook the tool has', async () => {
+    // Before: "Give the tool a reconcile() hook …", said of a tool whose hook answered unknown.
+    const { pay } = payment(async () => ({ status: 'unknown' }));
+    const { error } = await runEffect(toolCall(pay), { cents: 100 });
+    const { message } = error as { message: string };
+    expect(message).not.toContain('Give the tool a reconcile() hook');
+    expect(message).toContain('Its reconcile() could not say whether it acted');
+    expect(message).toContain('route this error to a human in the chart (onError)');
+  });
+
   it('fails a tool loop for the chart when it throws, rather than telling the model', async () => {
     // Before: tool.failed, which the model read as the payment having failed, and paid again.
     const { pay, calls } = payment(async () => {

@@ -557,6 +557,7 @@ export class EffectScope implements ModelCallScope {
       key: entry.key,
       input: entry.input,
       cause: `was started before the process stopped${answer.failure ? `, and its reconcile() ${answer.failure}` : ''}`,
+      reconciled: reconcile !== undefined,
     });
     await run.appendJournal(
       { ...entry, status: 'failed', finishedAt: run.clock.now(), error: error.toJSON() },

@@ -361,5 +361,6 @@ async function afterTimeout(
     key,
     input,
     cause: `did not finish within its ${tool.timeoutMs} ms timeout and was abandoned${answer.failure ? `, and its reconcile() ${answer.failure}` : ''}`,
+    reconciled: reconcile !== undefined,
   });
 }
