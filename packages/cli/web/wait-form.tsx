@@ -68,6 +68,12 @@ function OneWait({
       <p class="prompt" data-testid="wait-prompt">
         {visibleText(wait.prompt)}
       </p>
+      {wait.childThreadId !== undefined && (
+        <p class="muted" data-testid="wait-child">
+          Asked by the child agent of thread {visibleText(wait.childThreadId)}; this run takes the
+          reply and hands it on.
+        </p>
+      )}
       {wait.deadline !== undefined && (
         <WaitDeadline deadline={wait.deadline} approval={wait.approval === true} />
       )}

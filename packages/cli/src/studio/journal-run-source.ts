@@ -1,10 +1,12 @@
-import type { Checkpoint, StoredThread } from '@agentchart/core';
+import type { Checkpoint, JournalEntry, StoredThread } from '@agentchart/core';
 import { effectStillRuns } from '@agentchart/core/internal';
 import type { ReadingStore } from '../commands/open-store';
+import { openWaits } from '../show/open-waits';
+import { childThreadOf } from '../show/thread-timeline';
 import type { AgentCatalog } from './agent-catalog';
 import { buildRunTimeline, type TimelineCheckpoint } from './build-run-timeline';
 import type { RunSource } from './run-source';
-import type { RunDetail, RunPage, RunQuery, RunSummary } from './types';
+import type { PendingWait, RunDetail, RunPage, RunQuery, RunSummary } from './types';
 import { waitSummary } from './wait-summary';
 
 /** Options of {@link journalRunSource}. */
@@ -140,7 +142,7 @@ export function journalRunSource({ store, catalog, canReply }: JournalRunSourceO
         ...(snapshot.output === undefined ? {} : { output: snapshot.output }),
         steps: timeline.steps,
         heat: timeline.heat,
-        waits: timeline.waits,
+        waits: [...timeline.waits, ...(await childWaits(store, latest, journal))],
         canReply,
       };
       return detail;
@@ -161,6 +163,36 @@ export function journalRunSource({ store, catalog, canReply }: JournalRunSourceO
       // The store is the caller's: it opened it and closes it.
     },
   };
+}
+
+/**
+ * The waits of the child agents a run waits on, named as the run answers them
+ * (`<child>/<wait>`): a parent rests waiting (or runs on) while its child asks a person, and
+ * the reply is the parent's to take — its page shows the question and the form.
+ */
+async function childWaits(
+  store: ReadingStore,
+  latest: Checkpoint,
+  journal: readonly JournalEntry[],
+): Promise<PendingWait[]> {
+  const { status } = latest.run;
+  if (status !== 'waiting' && status !== 'running') return [];
+  const waits: PendingWait[] = [];
+  for (const entry of journal) {
+    if (entry.kind !== 'agent' || entry.status !== 'started') continue;
+    if (!effectStillRuns(latest, entry.key)) continue;
+    for (const wait of await openWaits(store, childThreadOf(entry), 1, latest.threadId)) {
+      waits.push({
+        waitId: wait.waitId,
+        prompt: wait.prompt,
+        ...(wait.replySchema === undefined ? {} : { replySchema: wait.replySchema }),
+        ...(wait.deadline === undefined ? {} : { deadline: wait.deadline }),
+        ...(wait.approval ? { approval: true as const } : {}),
+        childThreadId: wait.threadId,
+      });
+    }
+  }
+  return waits;
 }
 
 function timelineCheckpoint(checkpoint: Checkpoint): TimelineCheckpoint {

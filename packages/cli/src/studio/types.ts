@@ -160,6 +160,11 @@ export interface PendingWait {
   deadline?: number;
   /** An approval (`askApproval`): past its deadline a reply is refused with `approval.expired`. */
   approval?: true;
+  /**
+   * Set for a child agent's wait shown on its parent's run: the child's own thread. The reply
+   * goes to the parent, whose `waitId` names the wait by that child.
+   */
+  childThreadId?: string;
 }
 
 /** Everything the run view shows. */
