@@ -56,7 +56,7 @@ export function liveLeaseError(leases: readonly ThreadLease[], now: number): Che
   return new CheckpointError(
     'checkpoint.lease_held',
     first.threadId,
-    `Not erased: ${leases.length === 1 ? 'a live run holds the lease of thread' : 'live runs hold the leases of threads'} ${held}${more}, and ${leases.length === 1 ? 'its next checkpoint would write the thread back' : 'their next checkpoints would write them back'}. Nothing was erased. Stop the run (agent.stop(), or end its process) or wait until it rests and lets its lease go (a waiting run kept in memory holds it: evictWaiting), then erase again.`,
+    `Not erased: ${leases.length === 1 ? 'a live run holds the lease of thread' : 'live runs hold the leases of threads'} ${held}${more}, and ${leases.length === 1 ? 'its next checkpoint would write the thread back' : 'their next checkpoints would write them back'}. Nothing was erased. Stop the run (its handle's stop(); a child agent's run stops with its parent's) or end its process, or wait until it rests and lets its lease go (a waiting run kept in memory holds it: evictWaiting), then erase again.`,
   );
 }
 

@@ -58,11 +58,16 @@ describe('erasing a thread an agent ran', () => {
     const checkpointer = open();
     const agent = createAgent({ machine, checkpointer, evictWaiting: false });
     expect((await agent.start({ threadId: 'kept', input: {} }).result()).status).toBe('waiting');
-    await expect(checkpointer.erase(['kept'])).rejects.toMatchObject({
+    const refused = checkpointer.erase(['kept']);
+    await expect(refused).rejects.toMatchObject({
       code: 'checkpoint.lease_held',
       threadId: 'kept',
       message: expect.stringContaining('Nothing was erased'),
     });
+    // It named agent.stop(), which no agent has: a run is stopped through its handle.
+    const { message } = (await refused.catch((error: unknown) => error)) as { message: string };
+    expect(message).not.toContain('agent.stop()');
+    expect(message).toContain("its handle's stop()");
     expect((await checkpointer.latest('kept'))?.run.status).toBe('waiting');
     await agent.close();
     expect((await checkpointer.erase(['kept'])).threads).toBe(1);
