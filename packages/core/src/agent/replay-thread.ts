@@ -53,6 +53,7 @@ export async function replayThread(
       until,
       advanceTo: (at) => clock.advanceTo(at),
       recorded: (key) => store.recorded(key),
+      source: checkpointer,
     },
   });
   run.start({ resumed: first !== undefined, delayedEvents: first?.delayedEvents ?? [] });

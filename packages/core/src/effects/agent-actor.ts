@@ -6,6 +6,7 @@ import {
   versionWithoutChildMachines,
 } from '../agent/inspect-machine';
 import type { CallsModels, ModelAliasesOf } from '../agent/model-aliases';
+import { replayThread } from '../agent/replay-thread';
 import { loadCheckpoint, restoreRun } from '../agent/restore-thread';
 import type { MigrateCheckpoint } from '../agent/types';
 import type { SerializedError } from '../errors/agentchart-error';
@@ -192,10 +193,12 @@ export function agentActor<
       };
       let child: Run | undefined;
       let starting: Promise<Run> | undefined;
+      const key = scope.nextKey('agent');
+      await replayUnfinishedChild(scope, key, threadId, runtime);
       // The child's completion is a record of the parent's journal, with the child's usage:
       // the parent's usage folds it in, live and on restore, and a resume never re-runs it.
       const { value, replayed } = await scope.journaled<AgentResult<z.output<TOutput>>>(
-        scope.nextKey('agent'),
+        key,
         {
           kind: 'agent',
           effect: 'idempotent',
@@ -351,6 +354,40 @@ async function startOrResumeChild(
   });
   run.start({ resumed: false });
   return run;
+}
+
+/**
+ * In a replay, a child the recording left unfinished (waiting for a person, or handed back
+ * mid-work) is replayed from its own thread: the parent rests as the recording did, with the
+ * child's waits listed under its own (answered by no one: a replay writes nothing) and what
+ * the child used counted. Its step itself stays unfinished, as recorded.
+ */
+async function replayUnfinishedChild(
+  scope: EffectScope,
+  key: string,
+  threadId: string,
+  runtime: AgentRuntime,
+): Promise<void> {
+  const { replay } = scope.run;
+  if (replay?.recorded(key)?.status !== 'started') return;
+  if (!(await replay.source.latest(threadId))) return;
+  const outcome = await replayThread({ ...runtime, checkpointer: replay.source }, threadId);
+  const usage = { familyUsage: outcome.usage, familyInFlight: undefined };
+  scope.run.addUsageSource(() => usage);
+  if (outcome.status !== 'waiting') return;
+  for (const wait of outcome.waits) {
+    scope.run.addWait({
+      waitId: childWaitId(scope.key, wait.waitId),
+      prompt: wait.prompt,
+      ...(wait.deadline === undefined ? {} : { deadline: wait.deadline }),
+      ...(wait.approval === undefined ? {} : { approval: wait.approval }),
+      accept: () => {
+        throw new RunError('run.not_waiting', {
+          message: `A replay of thread "${scope.threadId}" takes no reply: it repeats what the recording decided and writes nothing. Answer the thread itself (agent.send).`,
+        });
+      },
+    });
+  }
 }
 
 /**

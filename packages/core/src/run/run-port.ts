@@ -4,7 +4,7 @@ import type { RunEvents } from '../events/run-events';
 import type { LastRecordedRequest } from '../ledger/recorded-messages';
 import type { JournalEntry, LiveUsage, RunUsage } from '../ledger/types';
 import type { ModelPricing } from '../model/types';
-import type { HistorySummaryRef } from '../store/types';
+import type { Checkpointer, HistorySummaryRef } from '../store/types';
 import type { AgentRuntime } from './agent-runtime';
 import type { HumanWaitRegistration } from './human-waits';
 import type { TimedOutWait } from './run-errors';
@@ -32,6 +32,11 @@ export interface ReplayTimeline {
    * that diverged differs.
    */
   recorded(key: string): JournalEntry | undefined;
+  /**
+   * The store the recording is in, read only: a child agent's step the recording left
+   * unfinished (the child waits, or was handed back) is replayed from the child's own thread.
+   */
+  source: Checkpointer;
 }
 
 /** Told when an effect is aborted (an object with a method, as for an `EventTarget`). */
