@@ -125,7 +125,7 @@ function everyEntryModule(load: 'import' | 'require' = 'import'): string {
  * for `CallsModels`, `ToolLoopResult`, `RunEvents`, `JournalEntry`, `Checkpoint`,
  * `AgentFactory`, and printed `import("@agentchart/core/internal")` into the declarations
  * (and TS4023 for `ClaimDueOptions`, which no entry of `@agentchart/postgres` exported).
- * Before ADR 0101 the first project's `store.listRuns()` failed the same way for `RunSummary`,
+ * Before ADR 0099 the first project's `store.listRuns()` failed the same way for `RunSummary`,
  * which only `@agentchart/core/run-log` exported and the project never imports.
  */
 const declarationLibrary = {
@@ -386,7 +386,7 @@ describe('packed packages', () => {
         expect(declarations, file).toContain('import("@agentchart/core").CallsModels');
         expect(declarations, file).not.toMatch(/@agentchart\/core\/internal"\)|\/dist\//);
       }
-      // The run log's rows a root store returns, named from the root (ADR 0101).
+      // The run log's rows a root store returns, named from the root (ADR 0099).
       expect(readFileSync(join(library, 'agents/types/agent.d.ts'), 'utf8')).toContain(
         'import("@agentchart/core").RunSummary',
       );

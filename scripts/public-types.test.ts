@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { unnamedTypes } from './public-types.ts';
 
 /**
- * ADRs 0093 and 0101: every type a published package's public entries reach is exported from
+ * ADRs 0093 and 0099: every type a published package's public entries reach is exported from
  * that entry or the package's root, so a library built on them can emit declarations.
  * `packed-packages.test.ts` compiles such a library against the packed packages; this finds
  * a new unnamed type in seconds.

@@ -7,7 +7,7 @@
  * entry that may change between minor versions, now in the user's published types), and one
  * no entry exports fails with TS2883 ("cannot be named without a reference to … dist/<chunk>").
  * TypeScript finds names only through entries in the user's program, so the rule checked here
- * (ADRs 0093 and 0101) is: every type of a package reachable from an entry's exports — its
+ * (ADRs 0093 and 0099) is: every type of a package reachable from an entry's exports — its
  * functions' parameters and results, its interfaces' and classes' members, and so on through
  * the types those mention — is exported from that entry or from the package's root entry,
  * not from a sibling subpath the user's program may never import; another package's type,
@@ -94,7 +94,7 @@ export function unnamedTypes(packages: WorkspacePackage[] = publishablePackages(
       if (owner !== entry.pkg) return publicExports.get(owner!)!.has(symbol);
       // Ours: a sibling subpath does not count. A library that returns `store.listRuns()`
       // need not import `/run-log`, and TypeScript names `RunSummary` only through an entry
-      // in its program (ADR 0101).
+      // in its program (ADR 0099).
       return ownNames.has(symbol);
     };
     const reached = reachableTypes(

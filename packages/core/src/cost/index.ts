@@ -2,7 +2,7 @@
  * @module @agentchart/core/cost
  * What model calls cost: prices, the cost ledger queried per run, tenant and model, and
  * per-tenant quotas across runs. The ledger's and the quota's interfaces and `PriceTable`,
- * which `createAgent`'s options and the stores reach, are exported from the root (ADR 0101).
+ * which `createAgent`'s options and the stores reach, are exported from the root (ADR 0099).
  */
 
 export { createTenantQuota, type TenantQuotaOptions } from '../tenancy/create-tenant-quota';

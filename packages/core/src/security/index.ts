@@ -5,7 +5,7 @@
  * `defineTool({ approval })` ask for them), guards around every model call, the fence that
  * marks tool output as data, and the redactor that keeps secrets and personal data out of
  * checkpoints, the journal, events and logs. The types the root's values reach (the approval
- * options and grants, `Redactor`) are exported from the root (ADR 0101).
+ * options and grants, `Redactor`) are exported from the root (ADR 0099).
  */
 
 export type { CanonicalJsonOptions } from '../cache/canonical-json';
