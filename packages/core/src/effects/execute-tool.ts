@@ -1,3 +1,4 @@
+import { canonicalJson } from '../cache/canonical-json';
 import { elapsedSince } from '../clock/clock';
 import { describeIssues } from '../errors/describe-issues';
 import { describeThrown, readSafely } from '../errors/describe-thrown';
@@ -140,6 +141,8 @@ export async function executeTool(
   const reconcile =
     tool.reconcile &&
     ((): Promise<ReconcileAnswer<unknown>> => askReconcile(scope, tool, input, about, finish));
+  // Written once for the journal's cap and digest and the run log's hash.
+  const canonicalInput = canonicalJson(input);
   try {
     const { value, replayed } = await scope.journaled(
       key,
@@ -149,8 +152,8 @@ export async function executeTool(
         name: tool.name,
         // Capped like the tool's output: a digest of a larger input still tells a replayed
         // or resumed call from the recorded one (see sameJournaledInput).
-        input: journaledInput(input, capping),
-        meta: { inputHash: inputHash(input) },
+        input: journaledInput(input, capping, canonicalInput),
+        meta: { inputHash: inputHash(input, canonicalInput) },
       },
       async () => {
         try {

@@ -1,12 +1,7 @@
 import { hash } from 'node:crypto';
 import { canonicalJson } from '../cache/canonical-json';
 import { jsonEqual } from '../store/json-delta';
-import {
-  type CapJournalValueOptions,
-  measureJson,
-  type OmittedValue,
-  omittedValue,
-} from './cap-journal-value';
+import { type CapJournalValueOptions, type OmittedValue, omittedValue } from './cap-journal-value';
 
 /**
  * A tool call's input as its journal record keeps it: the input itself when its JSON fits in
@@ -16,13 +11,20 @@ import {
  * of that JSON. A 5 MB argument wrote a 5 MB row, and in a tool loop a second one beside the
  * model answer that holds it already. The digest keeps what a record's input is read for:
  * telling whether a call is the one recorded (see {@link sameJournaledInput}).
+ *
+ * `canonical` is the input's canonical JSON when the caller has it already (a tool call
+ * hashes it for the run log too): one serialisation per call, not three.
  */
-export function journaledInput(input: unknown, options: CapJournalValueOptions): unknown {
-  // Strings are measured by length first: a UTF-16 unit is at most 3 UTF-8 bytes.
-  if (typeof input === 'string' && input.length * 3 + 2 <= options.maxBytes) return input;
-  const { json, bytes } = measureJson(input);
+export function journaledInput(
+  input: unknown,
+  options: CapJournalValueOptions,
+  canonical: string = canonicalJson(input),
+): unknown {
+  // Sorting keys changes no byte of the size: this is the size of the input's JSON.
+  const bytes = Buffer.byteLength(canonical);
   if (bytes <= options.maxBytes) return input;
-  return { ...omittedValue(json, { bytes, redactor: options.redactor }), sha256: digestOf(input) };
+  // Its sha256 is the digest of the canonical JSON: what sameJournaledInput compares.
+  return omittedValue(canonical, { bytes, redactor: options.redactor });
 }
 
 /**
