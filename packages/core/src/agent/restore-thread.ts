@@ -459,6 +459,7 @@ function waitsOf(entries: readonly JournalEntry[]): Map<string, RecordedWait> {
     const wait: RecordedWait = typeof deadline === 'number' ? { status, deadline } : { status };
     if (status === 'failed' && isTimeoutCode(error?.code)) wait.timedOut = error.code;
     if (finishedAt !== undefined) wait.finishedAt = finishedAt;
+    if (meta?.replySchema !== undefined) wait.replySchema = meta.replySchema;
     waits.set(key, wait);
   }
   return waits;

@@ -1,3 +1,4 @@
+import { canonicalJson } from '../cache/canonical-json';
 import { RunError } from '../errors/run-error';
 import { measureJson } from '../ledger/cap-journal-value';
 import { maxSentValueDepth, nestsDeeperThan } from '../ledger/json-depth';
@@ -34,6 +35,11 @@ export interface WaitReplies<TReply> {
   onOpen?(wait: OpenedWait): void;
   /** Called once a live reply was accepted, before the wait resolves. */
   onReply?(reply: TReply, wait: OpenedWait): void;
+  /**
+   * The JSON Schema replies are checked against, as the journal records it when a wait
+   * opens: a refusal says so when a wait opened before a deploy recorded another.
+   */
+  readonly replySchema?: unknown;
 }
 
 /** Options of {@link durableWait}. */
@@ -193,7 +199,7 @@ class OpenWait<TReply> implements HumanWaitRegistration, OpenedWait {
       const code = this.#timeOut(deadline);
       throw lateReplyError({ waitId: this.waitId, deadline, code, prompt: this.prompt });
     }
-    const reply = this.#replies.accept(value, this);
+    const reply = this.#acceptReply(value);
     this.#checkSize(reply);
     // Working again from this moment: a rest check already queued must not see it idle.
     this.#scope.setIdle(false);
@@ -204,6 +210,34 @@ class OpenWait<TReply> implements HumanWaitRegistration, OpenedWait {
     this.#replies.onReply?.(reply, this);
     if (this.#resolve) this.#finish()?.resolve(reply);
     else this.#early = { reply };
+  }
+
+  /**
+   * The reply as the wait's {@link WaitReplies} takes it. A refusal of a wait opened before a
+   * deploy changed its reply schema says so: the person answered the form of the day the wait
+   * opened, and the message alone would name fields that form never had.
+   */
+  #acceptReply(value: unknown): TReply {
+    try {
+      return this.#replies.accept(value, this);
+    } catch (error) {
+      const opened = this.#scope.run.recordedWait(this.waitId)?.replySchema;
+      const current = this.#replies.replySchema;
+      if (
+        !RunError.isInstance(error) ||
+        error.code !== 'human.invalid_reply' ||
+        opened === undefined ||
+        current === undefined ||
+        canonicalJson(opened) === canonicalJson(current)
+      ) {
+        throw error;
+      }
+      throw new RunError('human.invalid_reply', {
+        message: `${error.message} Its reply schema changed since this wait was opened (a deploy since then): the reply was checked against the current one, which \`agentchart waits\` shows; whoever answers from the earlier form must answer again.`,
+        issues: error.issues,
+        details: { ...error.details, replySchemaChanged: true },
+      });
+    }
   }
 
   /**

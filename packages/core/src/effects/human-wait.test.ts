@@ -317,6 +317,57 @@ describe('humanWait', () => {
     await agent.close();
   });
 
+  it('says a refused reply was checked against a reply schema changed since the wait opened', async () => {
+    const noteMachine = (reply: z.ZodType<{ note: string }>) =>
+      setup({
+        types: { context: {} as { note: string } },
+        actors: { ask: humanWait({ prompt: () => 'Note?', reply }) },
+      }).createMachine({
+        id: 'note',
+        context: { note: '' },
+        initial: 'asking',
+        states: {
+          asking: {
+            invoke: {
+              src: 'ask',
+              onDone: {
+                target: 'noted',
+                actions: assign({ note: ({ event }) => event.output.note }),
+              },
+            },
+          },
+          noted: { type: 'final' },
+        },
+        output: ({ context }) => context,
+      });
+    const checkpointer = stores.open();
+    const before = createAgent({
+      machine: noteMachine(z.object({ note: z.string() })),
+      checkpointer,
+    });
+    await before.start({ threadId: 'n', input: {} }).result();
+    await before.close();
+    // A deploy while the thread waits: the form asks for one more field.
+    const changed = z.object({ note: z.string(), priority: z.enum(['low', 'high']) });
+    const after = createAgent({ machine: noteMachine(changed), checkpointer });
+    // Before: "does not match the expected shape (priority: …)", with nothing to tell the
+    // person who filled in the form the wait was opened with that the form changed.
+    await expect(
+      after.send('n', { type: 'human.reply', value: { note: 'ship it' } }),
+    ).rejects.toMatchObject({
+      code: 'human.invalid_reply',
+      message: expect.stringMatching(
+        /reply schema changed since this wait was opened .*agentchart waits/,
+      ),
+    });
+    const handle = await after.send('n', {
+      type: 'human.reply',
+      value: { note: 'ship it', priority: 'high' },
+    });
+    expect(await handle.result()).toMatchObject({ status: 'done', output: { note: 'ship it' } });
+    await after.close();
+  });
+
   it.each([2_000, 3_000, 200_000])(
     'refuses a reply nested %i levels deep (a few kilobytes of JSON); the thread waits on, not failed or stored running',
     async (depth) => {

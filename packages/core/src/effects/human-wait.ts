@@ -65,6 +65,7 @@ export function humanWait<TReply extends z.ZodType, TInput = unknown>(
   const meta = replySchema === undefined ? undefined : { replySchema };
   // One for every wait of this effect, in every run: a waiting run keeps no closures for it.
   const replies: WaitReplies<z.output<TReply>> = {
+    replySchema,
     accept(value, { waitId, prompt }) {
       const parsed = parseNow(options.reply, value, `human wait "${waitId}"'s reply schema`);
       if (!parsed.success) {

@@ -18,6 +18,8 @@ export interface RecordedWait {
   timedOut?: RunError['code'];
   /** When it was answered or failed. */
   finishedAt?: number;
+  /** The reply's JSON Schema when the wait was opened (a deploy may have changed it since). */
+  replySchema?: unknown;
 }
 
 /** How a replay follows the recorded run: its time, and its journal. */
