@@ -59,7 +59,9 @@ export const approvalDefaults = {
 } as const;
 
 /** The replies an approval accepts. */
-const approvalReply = z.object({
+// Strict: a field an approval does not keep (a `note`, a `comment`) is refused, not dropped,
+// so whoever answered learns their words went nowhere; the recorded schema says the same.
+const approvalReply = z.strictObject({
   approved: z.boolean(),
   reason: z.string().max(2_000).optional(),
   argumentsHash: z.string().optional(),

@@ -206,6 +206,26 @@ describe('requestApproval and toolCall with a grant', () => {
     expect(paid).toEqual([{ to: 'alice', amount: 100 }]);
   });
 
+  it('refuses a reply with fields an approval does not keep, rather than dropping them', async () => {
+    const { agent, paid } = paymentAgent();
+    const handle = agent.start({ threadId: 't', input: { to: 'mallory', amount: 5 } });
+    await handle.result();
+    // Before: taken as a rejection whose note was silently dropped (the recorded reply schema
+    // says no other field is allowed, and the person's words were lost).
+    handle.reply({ approved: false, note: 'unknown payee' });
+    await expect(handle.result()).rejects.toMatchObject({
+      code: 'human.invalid_reply',
+      message: expect.stringContaining('"note"'),
+    });
+    handle.reply({ approved: false, reason: 'unknown payee' });
+    await handle.result();
+    expect(handle.getSnapshot().context.error).toMatchObject({
+      code: 'approval.rejected',
+      details: { reason: 'unknown payee' },
+    });
+    expect(paid).toEqual([]);
+  });
+
   it('fails with approval.rejected when the person says no', async () => {
     const { agent, paid } = paymentAgent();
     const handle = agent.start({ threadId: 't', input: { to: 'mallory', amount: 5 } });
