@@ -58,7 +58,12 @@ export interface PostgresWorkerOptions extends ThreadQueueSettings {
   leaseTtlMs?: number | undefined;
   /** How often the scheduler looks for due threads. Default 1000. */
   schedulerIntervalMs?: number | undefined;
-  /** How often it looks for threads a dead process left running. Default 10 000. */
+  /**
+   * How often it looks for threads a dead process left running. Default 10 000. Such a
+   * thread is woken once its lease has stood still, unrenewed, for the lease time (at least
+   * 15 s) on this worker's own monotonic clock, so a wall clock stepped forward takes no live
+   * run's thread.
+   */
   orphanIntervalMs?: number | undefined;
   /** How often an idle worker asks for jobs, in seconds. Default 0.5 (pg-boss's minimum). */
   pollingIntervalSeconds?: number | undefined;
@@ -224,6 +229,9 @@ export async function createPostgresWorker(
     intervalMs: schedulerIntervalMs,
     orphanIntervalMs,
     batchSize: 100,
+    // An owner renews every third of its lease time: a lease unchanged for a whole one (and
+    // at least 15 s, as other processes' agents may beat less often) has no owner left.
+    leaseGraceMs: Math.max(leaseTtlMs, 15_000),
     defaultAgent: agents.size === 1 ? [...agents.keys()][0] : undefined,
     onError,
   });
