@@ -20,9 +20,10 @@ import {
   shellWord,
 } from './run-database';
 import type { Command, CommandContext } from './types';
+import { positiveInteger } from './whole-number-text';
 
 const help = `Usage: agentchart resume <thread> [--agent <module>] [--db <file|url>] [--force]
-       agentchart resume --all [--agent <module>] [--db <file|url>]
+       agentchart resume --all [--agent <module>] [--db <file|url>] [--concurrency <n>]
 
 Continues a thread from its last checkpoint and drives it to its next rest: effects that had
 finished are answered from the journal (no model call is paid twice), the one in flight runs
@@ -38,6 +39,7 @@ Options:
   -d, --db <file|url>    the run database (default: $${databaseVariable}, else ${defaultDatabase})
       --schema <name>    the PostgreSQL schema of its tables (default: $${schemaVariable}, else public)
       --all              every thread whose owner is gone
+  -c, --concurrency <n>  with --all: threads resumed at once (default 10, as the worker's)
       --force            take the thread even though a live lease holds it: only when you
                          know that process is gone (a live one may run its step twice)
       --json             print the outcome(s) as JSON, and no progress
@@ -63,6 +65,7 @@ export const resumeCommand: Command = {
         db: { type: 'string', short: 'd' },
         schema: { type: 'string' },
         all: { type: 'boolean' },
+        concurrency: { type: 'string', short: 'c' },
         force: { type: 'boolean' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
@@ -83,6 +86,13 @@ export const resumeCommand: Command = {
           : 'Give exactly one thread id, or --all. "agentchart runs" lists the threads.',
       );
     }
+    if (!values.all && values.concurrency !== undefined) {
+      throw new CliError(
+        'cli.usage',
+        '--concurrency goes with --all (threads resumed at once); one thread is resumed alone.',
+      );
+    }
+    const concurrency = positiveInteger(values.concurrency, '--concurrency', 10);
     if (values.all && values.force) {
       throw new CliError(
         'cli.usage',
@@ -110,6 +120,7 @@ export const resumeCommand: Command = {
               context,
               json: values.json ?? false,
               quiet: values.quiet ?? false,
+              concurrency,
             },
           );
         }
@@ -158,13 +169,16 @@ interface ResumedThread {
   outcome?: RunOutcome;
 }
 
-const resumeAllConcurrency = 4;
-
 async function resumeAll(
   store: OpenedStore,
   agents: readonly Agent[],
   file: string,
-  { context, json, quiet }: { context: CommandContext; json: boolean; quiet: boolean },
+  {
+    context,
+    json,
+    quiet,
+    concurrency,
+  }: { context: CommandContext; json: boolean; quiet: boolean; concurrency: number },
 ): Promise<number> {
   const now = Date.now();
   const candidates: string[] = [];
@@ -195,7 +209,7 @@ async function resumeAll(
     }
   };
   try {
-    await Promise.all(Array.from({ length: resumeAllConcurrency }, lane));
+    await Promise.all(Array.from({ length: concurrency }, lane));
   } finally {
     stopProgress();
   }

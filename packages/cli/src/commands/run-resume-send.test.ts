@@ -507,6 +507,47 @@ describe('agentchart resume', () => {
     );
   });
 
+  it('resumes --all --concurrency threads at once, and refuses a concurrency that is not a positive whole number', async () => {
+    const { SqliteCheckpointer } = await import('@agentchart/core');
+    const { refunds } = await import('./__fixtures__/refund-agent');
+    const env = { AGENTCHART_DB: join(dir, 'many.db') };
+    const checkpointer = new SqliteCheckpointer({ path: env.AGENTCHART_DB });
+    // Twelve threads whose process went while their model calls were in flight.
+    control.latencyMs = 60_000;
+    const first = refunds.create({ checkpointer });
+    for (let index = 0; index < 12; index++) {
+      first.start({ threadId: `m${index}`, input: { ticket: `t-${index}`, amount: 10 } });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await first.close({ timeoutMs: 0 });
+    checkpointer.close();
+    control.latencyMs = 0;
+    control.toolLatencyMs = 300;
+    control.mostRefundsAtOnce = 0;
+    try {
+      for (const bad of ['0', 'many', '2.5']) {
+        const refused = await cli(
+          ['resume', '--all', '--concurrency', bad, '--agent', agentModule],
+          env,
+        );
+        expect(refused.exitCode).toBe(2);
+        expect(refused.stderr).toContain(
+          `--concurrency takes a positive whole number, got "${bad}"`,
+        );
+      }
+      // Before: no such option (exit 2), and four threads at a time whatever their number.
+      const resumed = await cli(
+        ['resume', '--all', '--concurrency', '12', '--agent', agentModule, '--json'],
+        env,
+      );
+      expect(resumed.exitCode).toBe(0);
+      expect(JSON.parse(resumed.stdout)).toHaveLength(12);
+      expect(control.mostRefundsAtOnce).toBe(12);
+    } finally {
+      control.toolLatencyMs = 0;
+    }
+  });
+
   it('refuses --all with a thread id, and --force with --all', async () => {
     expect((await cli(['resume', 'x', '--all', '--agent', agentModule])).exitCode).toBe(2);
     const forced = await cli(['resume', '--all', '--force', '--agent', agentModule]);

@@ -20,7 +20,7 @@ import {
   schemaVariable,
 } from './run-database';
 import type { Command, CommandContext } from './types';
-import { isWholeNumberText } from './whole-number-text';
+import { positiveInteger } from './whole-number-text';
 
 const help = `Usage: agentchart worker [--agent <module>] [--db <file|url>] [--concurrency <n>]
 
@@ -268,13 +268,4 @@ function startRetention(checkpointer: Checkpointer, retainMs: number, context: C
   const timer = setInterval(prune, 3_600_000);
   timer.unref();
   return () => clearInterval(timer);
-}
-
-function positiveInteger(text: string | undefined, option: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!isWholeNumberText(text) || !Number.isInteger(value) || value < 1) {
-    throw new CliError('cli.usage', `${option} takes a positive whole number, got "${text}".`);
-  }
-  return value;
 }

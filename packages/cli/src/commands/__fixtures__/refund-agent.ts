@@ -22,6 +22,9 @@ export const control = {
   toolLatencyMs: 0,
   clockAheadMs: 0,
   paid: [] as { ticket: string; amount: number }[],
+  /** Refund tool calls running now, and the most that ran at once. */
+  refundsInFlight: 0,
+  mostRefundsAtOnce: 0,
 };
 
 /** The real clock, `control.clockAheadMs` ahead. */
@@ -38,11 +41,16 @@ const payRefund = defineTool({
   input: z.object({ ticket: z.string(), amount: z.number() }),
   output: z.object({ paid: z.number() }),
   execute: async ({ ticket, amount }) => {
-    if (control.toolLatencyMs > 0) {
-      await new Promise((resolve) => setTimeout(resolve, control.toolLatencyMs));
+    control.mostRefundsAtOnce = Math.max(control.mostRefundsAtOnce, ++control.refundsInFlight);
+    try {
+      if (control.toolLatencyMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, control.toolLatencyMs));
+      }
+      control.paid.push({ ticket, amount });
+      return { paid: amount };
+    } finally {
+      control.refundsInFlight--;
     }
-    control.paid.push({ ticket, amount });
-    return { paid: amount };
   },
 });
 
