@@ -83,6 +83,16 @@ function OneWait({
           <pre>{formatJson(wait.replySchema)}</pre>
         </details>
       )}
+      {wait.recordedReplySchema !== undefined && (
+        <details data-testid="wait-recorded-schema">
+          <summary>Changed since asked</summary>
+          <p class="muted">
+            The agent's code checks replies with the schema above; when the wait opened it asked for
+            this one, which a reply no longer needs to fit.
+          </p>
+          <pre>{formatJson(wait.recordedReplySchema)}</pre>
+        </details>
+      )}
       {canReply ? (
         <>
           <label>

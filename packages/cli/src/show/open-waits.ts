@@ -110,7 +110,7 @@ export async function openWaits(
 }
 
 /** Two JSON values alike, whatever the order of their objects' keys. */
-function sameJson(a: unknown, b: unknown): boolean {
+export function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(sortedKeys(a)) === JSON.stringify(sortedKeys(b));
 }
 

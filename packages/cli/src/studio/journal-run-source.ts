@@ -1,7 +1,8 @@
 import type { Checkpoint, JournalEntry, StoredThread } from '@agentchart/core';
-import { effectStillRuns } from '@agentchart/core/internal';
+import { currentReplySchema, effectStillRuns } from '@agentchart/core/internal';
+import type { AnyStateMachine } from 'xstate';
 import type { ReadingStore } from '../commands/open-store';
-import { openWaits } from '../show/open-waits';
+import { openWaits, sameJson } from '../show/open-waits';
 import { childThreadOf } from '../show/thread-timeline';
 import type { AgentCatalog } from './agent-catalog';
 import { buildRunTimeline, type TimelineCheckpoint } from './build-run-timeline';
@@ -142,7 +143,10 @@ export function journalRunSource({ store, catalog, canReply }: JournalRunSourceO
         ...(snapshot.output === undefined ? {} : { output: snapshot.output }),
         steps: timeline.steps,
         heat: timeline.heat,
-        waits: [...timeline.waits, ...(await childWaits(store, latest, journal))],
+        waits: [
+          ...timeline.waits.map((wait) => withReplySchemaNow(wait, journal, entry?.machine)),
+          ...(await childWaits(store, latest, journal)),
+        ],
         canReply,
       };
       return detail;
@@ -162,6 +166,33 @@ export function journalRunSource({ store, catalog, canReply }: JournalRunSourceO
     close() {
       // The store is the caller's: it opened it and closes it.
     },
+  };
+}
+
+/**
+ * `wait` with the reply schema the studio's agent checks its replies with now, and the one
+ * recorded when it opened beside it when they differ: a deploy that changed a `humanWait`'s
+ * reply keeps the chart's version (the studio finds the new code's machine for the thread),
+ * but a form built from the recorded schema writes a reply that code refuses.
+ */
+function withReplySchemaNow(
+  wait: PendingWait,
+  journal: readonly JournalEntry[],
+  machine: AnyStateMachine | undefined,
+): PendingWait {
+  const opened = machine && journal.find((entry) => entry.key === wait.waitId);
+  if (!opened) return wait;
+  const state = opened.meta?.state;
+  const now = currentReplySchema(machine, {
+    state: typeof state === 'string' ? state : null,
+    site: opened.site,
+  });
+  if (now === undefined || sameJson(now.schema, wait.replySchema)) return wait;
+  const { replySchema: recorded, ...rest } = wait;
+  return {
+    ...rest,
+    ...(now.schema === undefined ? {} : { replySchema: now.schema }),
+    recordedReplySchema: recorded ?? null,
   };
 }
 

@@ -156,7 +156,16 @@ export interface StateHeat {
 export interface PendingWait {
   waitId: string;
   prompt: string;
+  /**
+   * The JSON Schema a reply must fit: the one the studio's agent checks replies with, when it
+   * was given the agent and its `humanWait` there; else the one recorded when the wait opened.
+   */
   replySchema?: unknown;
+  /**
+   * Set when the agent's code checks replies with another schema than the one recorded when
+   * the wait opened (a deploy changed it since): the recorded one, which a reply need not fit.
+   */
+  recordedReplySchema?: unknown;
   deadline?: number;
   /** An approval (`askApproval`): past its deadline a reply is refused with `approval.expired`. */
   approval?: true;
