@@ -181,6 +181,36 @@ describe('CircuitBreaker', () => {
     expect(breaker.state).toBe('closed');
   });
 
+  it('lets a probe through within two cooldowns when the wall clock stepped back an hour meanwhile', async () => {
+    const clock = new ManualClock(1_000_000_000);
+    // The machine's clock, which NTP or a resumed VM may set back.
+    let stepped = 0;
+    const wall = {
+      now: () => clock.now() + stepped,
+      setTimeout: (callback: () => void, ms: number) => clock.setTimeout(callback, ms),
+      clearTimeout: (handle: unknown) => clock.clearTimeout(handle),
+    };
+    const breaker = new CircuitBreaker({
+      minimumRequests: 4,
+      failureRateThreshold: 0.5,
+      cooldownMs: 1_000,
+      clock: wall,
+      onChange: () => {},
+    });
+    for (let i = 0; i < 4; i += 1) {
+      const admission = breaker.tryAcquire();
+      if (admission.admitted) admission.permit.failure('server_error: 503');
+    }
+    expect(breaker.state).toBe('open');
+    stepped = -3_600_000;
+    await clock.advance(1_000);
+    // The step is seen at this call: what passed since the last reading is not counted.
+    expect(breaker.tryAcquire().admitted).toBe(false);
+    await clock.advance(1_000);
+    // Before: open for the hour the clock went back, every call failing fast meanwhile.
+    expect(breaker.tryAcquire()).toMatchObject({ admitted: true, permit: { probe: true } });
+  });
+
   it('reopens for another cooldown when the probe fails', async () => {
     const { clock, breaker, changes, fail } = breakerWithLog();
     for (let i = 0; i < 4; i += 1) fail();

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock';
+import { steadyReadings } from '../clock/steady-readings';
 import { checkOptionNames } from '../errors/option-names';
 import { SlidingWindow } from './sliding-window';
 import type { CircuitBreakerOptions, CircuitState } from './types';
@@ -108,7 +109,8 @@ const percent = (share: number) => `${Math.round(share * 100)}%`;
  */
 export class CircuitBreaker {
   readonly #options: Required<CircuitBreakerOptions>;
-  readonly #clock: Clock;
+  /** The clock's time, never going back: spans measured on it end on time (see steadyReadings). */
+  readonly #now: () => number;
   readonly #onChange: ((change: CircuitChange) => void) | undefined;
   readonly #window: SlidingWindow<'success' | 'failure'>;
   #state: CircuitState = 'closed';
@@ -124,7 +126,7 @@ export class CircuitBreaker {
 
   constructor({ clock, onChange, ...options }: CircuitBreakerInit) {
     this.#options = resolveCircuitBreakerOptions(options);
-    this.#clock = clock;
+    this.#now = steadyReadings(clock);
     this.#onChange = onChange;
     this.#window = new SlidingWindow({
       windowMs: this.#options.windowMs,
@@ -140,7 +142,7 @@ export class CircuitBreaker {
   /** Why a call would fail fast now, without changing the state; undefined when it would not. */
   blockedReason(): string | undefined {
     if (this.#state === 'open') {
-      const left = this.#options.cooldownMs - (this.#clock.now() - this.#openedAt);
+      const left = this.#options.cooldownMs - (this.#now() - this.#openedAt);
       if (left > 0) return `${this.#openReason}; a probe call is let through in ${left} ms`;
       return undefined;
     }
@@ -181,7 +183,7 @@ export class CircuitBreaker {
       if (probe) this.#transition('closed', 'probe call succeeded');
       else {
         this.#failedInARow = 0;
-        this.#window.add('success', this.#clock.now());
+        this.#window.add('success', this.#now());
       }
     } else if (outcome === 'failure') {
       if (probe) {
@@ -189,7 +191,7 @@ export class CircuitBreaker {
         return;
       }
       this.#failedInARow += 1;
-      this.#window.add('failure', this.#clock.now());
+      this.#window.add('failure', this.#now());
       this.#judge(reason);
     }
   }
@@ -204,7 +206,7 @@ export class CircuitBreaker {
   #judge(lastReason: string): void {
     const { failureRateThreshold, minimumRequests, windowMs } = this.#options;
     const inFlight = this.#inFlight;
-    const now = this.#clock.now();
+    const now = this.#now();
     const failed = this.#window.sum('failure', now);
     const succeeded = this.#window.sum('success', now);
     const rate = failed / (failed + succeeded + inFlight);
@@ -227,7 +229,7 @@ export class CircuitBreaker {
   }
 
   #open(reason: string): void {
-    this.#openedAt = this.#clock.now();
+    this.#openedAt = this.#now();
     this.#openReason = `open after ${reason}`;
     this.#transition('open', reason);
   }

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock';
+import { steadyReadings } from '../clock/steady-readings';
 import { checkOptionNames } from '../errors/option-names';
 import { SlidingWindow } from './sliding-window';
 import type { RetryBudgetOptions } from './types';
@@ -88,20 +89,21 @@ export interface RetryBudgetInit extends RetryBudgetOptions {
  */
 export class RetryBudget {
   readonly #options: Required<RetryBudgetOptions>;
-  readonly #clock: Clock;
+  /** The clock's time, never going back: a step back must not keep old calls in the window. */
+  readonly #now: () => number;
   readonly #ended: SlidingWindow<'call' | 'retry'>;
   #callsInFlight = 0;
   #retriesInFlight = 0;
 
   constructor({ clock, ...options }: RetryBudgetInit) {
     this.#options = resolveRetryBudgetOptions(options);
-    this.#clock = clock;
+    this.#now = steadyReadings(clock);
     this.#ended = new SlidingWindow({ windowMs: this.#options.windowMs, keys: ['call', 'retry'] });
   }
 
   /** Calls, retries and the limit now. */
   usage(): RetryBudgetUsage {
-    const now = this.#clock.now();
+    const now = this.#now();
     const calls = this.#callsInFlight + this.#ended.sum('call', now);
     const retries = this.#retriesInFlight + this.#ended.sum('retry', now);
     const { ratio, minRetries } = this.#options;
@@ -133,13 +135,13 @@ export class RetryBudget {
   /** A call's retry is over; it still counts for the window. */
   endRetry(): void {
     this.#retriesInFlight -= 1;
-    this.#ended.add('retry', this.#clock.now());
+    this.#ended.add('retry', this.#now());
   }
 
   /** A call is over; it still counts for the window. */
   endCall(): void {
     this.#callsInFlight -= 1;
-    this.#ended.add('call', this.#clock.now());
+    this.#ended.add('call', this.#now());
   }
 }
 
