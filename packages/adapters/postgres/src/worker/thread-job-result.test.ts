@@ -189,6 +189,28 @@ describe('jobs.result', () => {
     }
   });
 
+  it('times out on time when the wall clock is set back while it waits', async () => {
+    const queue = await createThreadJobs({
+      connectionString: postgres.connectionString,
+      jobSchema: 'results_stepped',
+    });
+    const realNow = Date.now;
+    try {
+      const sent = await queue.jobs.start('billing', { threadId: 'B-2', input: {} });
+      // NTP sets the clock back an hour just after the wait began.
+      let calls = 0;
+      Date.now = () => realNow() - (calls++ > 0 ? 3_600_000 : 0);
+      const error = await failureOf(queue.jobs.result('billing', sent, { timeoutMs: 300 }));
+      Date.now = realNow;
+      // Before: it waited on for the hour the clock went back (bounded here by the test's own
+      // timeout); a web request awaiting it hung that long.
+      expect(error).toMatchObject({ code: 'job.timeout' });
+    } finally {
+      Date.now = realNow;
+      await queue.close();
+    }
+  });
+
   it('fails with job.failed, with the last error, for a job given up after its tries or cancelled', async () => {
     const jobSchema = 'results_failed';
     const queue = await createThreadJobs({

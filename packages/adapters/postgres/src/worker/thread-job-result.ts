@@ -49,7 +49,8 @@ export async function waitForThreadJob(
   checkOptionNames('jobs.result', options, ['timeoutMs', 'tenantId']);
   const { timeoutMs = 30_000, tenantId } = options;
   checkDelay('jobs.result', 'timeoutMs', timeoutMs, { min: 0, unit: 'ms' });
-  const deadline = Date.now() + timeoutMs;
+  // On the monotonic clock: a wall clock set back (NTP) would make the wait last that much longer.
+  const deadline = performance.now() + timeoutMs;
   for (let pauseMs = 50; ; pauseMs = Math.min(pauseMs * 2, maxPauseMs)) {
     const job = await readJob(boss, queue, agent, jobId, server);
     // Another tenant's job is none of this caller's: told apart from no job by nothing.
@@ -71,7 +72,7 @@ export async function waitForThreadJob(
           `${what} was cancelled, and will not be done: send it again to have it done.`,
         );
     }
-    const left = deadline - Date.now();
+    const left = deadline - performance.now();
     if (left <= 0) {
       throw new ThreadJobError(
         'job.timeout',
