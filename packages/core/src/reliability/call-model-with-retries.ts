@@ -4,7 +4,12 @@ import type { ChatModel, ChatRequest, ChatResponse } from '../model/types';
 import type { CallScope } from './call-scope';
 import type { BreakerPermit } from './circuit-breaker';
 import type { EndpointGuards } from './endpoint-guards';
-import { describeModelError, isFallbackModelErrorKind, toModelCallError } from './error-taxonomy';
+import {
+  describeModelError,
+  isFallbackModelErrorKind,
+  isPacedByServer,
+  toModelCallError,
+} from './error-taxonomy';
 import type { RateLimitReservation } from './rate-limiter';
 import type { ReliabilityEvents } from './reliability-events';
 import type { RetryBudgetCall } from './retry-budget';
@@ -195,7 +200,10 @@ class ModelAttempts {
     // Stopped by the caller or the deadline: the outcome says nothing about the endpoint.
     const stoppedNow = this.#stopError();
     const error = stoppedNow ?? toModelCallError(thrown, endpoint);
-    if (!stoppedNow && error.retryable) permit.failure(describeModelError(error));
+    // A 429 with a hint is the server pacing a burst, not failing: neither the breaker nor the
+    // budget judge it (ADR 0103), or a burst over a rate limit would read as an outage.
+    const paced = !stoppedNow && isPacedByServer(error);
+    if (!stoppedNow && error.retryable && !paced) permit.failure(describeModelError(error));
     else permit.release();
     events.emit('attempt', {
       endpoint,
@@ -225,7 +233,7 @@ class ModelAttempts {
     if ('fallback' in plan) return this.#end(plan);
     const { delayMs, source } = plan;
     const budgetCall = this.#budgetCall;
-    if (budgetCall && guards.budget && !budgetCall.tryRetry()) {
+    if (budgetCall && guards.budget && !paced && !budgetCall.tryRetry()) {
       const refusal = budgetSpent(endpoint, error, attempt, guards.budget.usage());
       events.emit('budget.exhausted', refusal.event);
       return this.#end(refusal);

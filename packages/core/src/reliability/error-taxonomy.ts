@@ -23,6 +23,19 @@ export function isFallbackModelErrorKind(kind: ModelErrorKind): boolean {
 }
 
 /**
+ * True when the server paced this attempt rather than failed it: a 429 (`rate_limited`) that
+ * says when to come back (a retry hint over 0). Such a server is up and answering at once;
+ * a burst over its rate limit gets one on most calls together, which is no sign of an outage.
+ * So the breaker does not count it as a failure and the retry budget does not refuse its
+ * retry: the hint paces the retry, `maxAttempts`, `maxRetryAfterMs` and the deadline bound it
+ * (ADR 0103). A 429 without a hint says nothing of when the server can take more, and is
+ * judged like any retryable failure.
+ */
+export function isPacedByServer(error: ModelCallError): boolean {
+  return error.kind === 'rate_limited' && (error.retryAfterMs ?? 0) > 0;
+}
+
+/**
  * Any thrown value as a {@link ModelCallError}. Adapters throw ModelCallError; anything else is
  * an error nobody classified, so it becomes kind `unknown`, which is fatal: retrying what we do
  * not understand risks repeating a side effect or a bug.
