@@ -30,7 +30,13 @@ export type QuotaDecision =
       retryAfterMs: number;
     };
 
-/** What a tenant has used in the current windows. */
+/**
+ * What a tenant has used in the current windows. Only windows the tenant has a limit for are
+ * counted (admission writes no counter it would never check), so a window without a limit
+ * reads 0 whatever was used: a tenant limited per minute only has `requestsToday: 0`. Each
+ * logical model call counts one request, its retries and fallbacks included: the provider
+ * may count more.
+ */
 export interface TenantUsage {
   requestsThisMinute: number;
   requestsToday: number;
@@ -75,6 +81,6 @@ export interface TenantQuota {
       admittedAt?: number;
     },
   ): Promise<void>;
-  /** What the tenant has used in the current windows. */
+  /** What the tenant has used in the current windows it has a limit for; 0 in the others. */
   usage(tenantId: string): Promise<TenantUsage>;
 }
