@@ -141,6 +141,25 @@ describe('handleThreadJob', () => {
     await agent.close();
   });
 
+  it("refuses a start job whose input the agent's input schema refuses, rather than failing it 50 times", async () => {
+    const agent = createAgent({
+      machine: approval,
+      input: z.object({ amount: z.number() }),
+      checkpointer: new MemoryCheckpointer(),
+    });
+    // An API passes the request's body on as the input; the API server has no agent to check it.
+    const job = { kind: 'start', threadId: 'T-5', input: { amount: 'lots' } } as const;
+    // Before: the job threw agent.invalid_input, and the queue tried it again, every time alike.
+    expect(await handleThreadJob(agent, job, { closing: () => false })).toMatchObject({
+      threadId: 'T-5',
+      status: 'refused',
+      code: 'agent.invalid_input',
+      detail: expect.stringContaining('input schema'),
+    });
+    expect(await agent.getCheckpoint('T-5')).toBeUndefined();
+    await agent.close();
+  });
+
   describe("a job for a tenant acts on that tenant's threads only (issue: globex's reply job approved acme's payment)", () => {
     const closing = () => false;
     async function acmeWaiting() {

@@ -19,7 +19,8 @@ export interface ThreadJobResult {
    * tells its caller by — `human.invalid_reply` (the reply does not fit the wait's schema),
    * `human.timeout` or `approval.expired` (it came after the wait's deadline), `run.not_found`
    * (no such thread), `run.not_waiting` (`already-answered`), `definition.invalid_option` (a
-   * thread or tenant id no store keeps), `run.already_running` (a start of a thread that is
+   * thread or tenant id no store keeps), `agent.invalid_input` (a start's input the agent's
+   * input schema refuses; nothing was started), `run.already_running` (a start of a thread that is
    * another's, or another tenant's), `run.wrong_tenant` (a reply, event or wake for a thread
    * that is not the job's tenant's, or does not exist), `run.event_not_taken` (an event no
    * state of the thread takes now; nothing was delivered).
@@ -124,9 +125,13 @@ export async function handleThreadJob(
       if (error.code === 'run.wrong_tenant') {
         return { threadId, status: 'refused', code: error.code, detail: error.message };
       }
-      // A start refused as it is called (a thread or tenant id no store keeps): the queue's
-      // retries would be refused the same, fifty times over.
-      if (job.kind === 'start' && error.code === 'definition.invalid_option') {
+      // A start refused as it is called (a thread or tenant id no store keeps, an input the
+      // agent's input schema refuses): the queue's retries would be refused the same, fifty
+      // times over, and the caller would learn only `job.failed`.
+      if (
+        job.kind === 'start' &&
+        (error.code === 'definition.invalid_option' || error.code === 'agent.invalid_input')
+      ) {
         return { threadId, status: 'refused', code: error.code, detail: error.message };
       }
       // A reply the wait refuses, one that came after its deadline (the wait timed out
