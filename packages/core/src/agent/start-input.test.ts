@@ -96,3 +96,36 @@ describe('createAgent({ input })', () => {
     );
   });
 });
+
+describe('a start input nested too deep', () => {
+  const nested = (depth: number) => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`);
+  /** Keeps its input in its context and rests, as a chart started from a request body does. */
+  const keeper = setup({
+    types: { input: {} as unknown, context: {} as { input: unknown } },
+  }).createMachine({
+    id: 'keeper',
+    context: ({ input }) => ({ input }),
+    initial: 'open',
+    states: { open: { on: { close: 'closed' } }, closed: { type: 'final' } },
+  });
+
+  it.each([3_000, 200_000])(
+    'refuses input nested %i levels deep before anything is stored, as it refuses such an event',
+    async (depth) => {
+      const checkpointer = new MemoryCheckpointer();
+      const agent = createAgent({ machine: keeper, checkpointer });
+      // Before: the start ended `failed` with the code `unknown` (the sealer's "Converting
+      // circular structure to JSON") once the first checkpoint was written.
+      expect(() => agent.start({ threadId: 'deep', input: nested(depth) })).toThrow(
+        expect.objectContaining({
+          code: 'agent.invalid_input',
+          message: expect.stringContaining('more than 256 levels deep'),
+        }),
+      );
+      expect(await agent.getCheckpoint('deep')).toBeUndefined();
+      const shallow = await agent.run({ threadId: 'shallow', input: nested(256) });
+      expect(shallow.status).toBe('waiting');
+      await agent.close();
+    },
+  );
+});

@@ -45,7 +45,9 @@ export interface AgentSettings<TMachine extends AnyStateMachine> {
    * `issues`) and no thread starts. The machine gets what it parses to (defaults filled,
    * unknown keys stripped). Without it, input reaches the machine as it is given: TypeScript
    * checks it in code, nothing checks it from `agentchart run --input`, a request body or a
-   * job, and a misnamed key runs the chart, and pays its model calls, on `undefined`.
+   * job, and a misnamed key runs the chart, and pays its model calls, on `undefined`. Input
+   * nested more than 256 levels deep is refused with `agent.invalid_input` either way, as a
+   * deeper event or reply is: no checkpoint could keep it.
    */
   input?: z.ZodType<InputFrom<TMachine>> | undefined;
   /**
