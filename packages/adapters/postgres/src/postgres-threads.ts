@@ -289,9 +289,12 @@ async function ofTenant(
     );
     return rows.map((row) => row.thread_id);
   } catch (error) {
-    // A damaged row (not JSON) fails the cast for the whole page: read its states here, where
-    // one that does not parse names no tenant.
-    if (!(error instanceof pg.DatabaseError && error.code === '22P02')) throw error;
+    // A row PostgreSQL's JSON operators cannot read fails the whole page: a damaged one (not
+    // JSON, 22P02), or one holding a NUL character, which JSON writes as \u0000 and any
+    // tenant can store (a start input, an event, a page a tool read) but which PostgreSQL
+    // refuses to turn into text (22P05). Read the page's states here instead, where one that
+    // does not parse names no tenant.
+    if (!(error instanceof pg.DatabaseError && unreadableJson.has(error.code ?? ''))) throw error;
     const { rows } = await pool.query<{ thread_id: string; state: string }>(
       `SELECT t.thread_id, c.state ${newest}`,
       [threadIds],
@@ -299,6 +302,9 @@ async function ofTenant(
     return rows.filter((row) => tenantOfState(row.state) === tenantId).map((row) => row.thread_id);
   }
 }
+
+/** SQLSTATEs of a JSON text PostgreSQL cannot read: invalid syntax, untranslatable character. */
+const unreadableJson = new Set(['22P02', '22P05']);
 
 /** The tenant a stored checkpoint's JSON names, or undefined (none, or not JSON). */
 function tenantOfState(state: string): string | undefined {
