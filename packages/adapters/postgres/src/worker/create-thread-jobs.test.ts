@@ -174,6 +174,50 @@ describe('createThreadJobs', () => {
     }
   });
 
+  it('refuses a job whose data holds a NUL character or a lone surrogate, typed and saying where, before it is queued', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const queue = await createThreadJobs({
+      connectionString: postgres.connectionString,
+      jobSchema: 'jobs_unstorable',
+    });
+    try {
+      const { jobs } = queue;
+      // Valid JSON in a request body, and a checkpoint keeps both. Before: pg-boss's insert
+      // failed with PostgreSQL's untyped error 22P05 ("unsupported Unicode escape sequence")
+      // or 22P02, which an API answers 500.
+      const refused = [
+        () => jobs.start('notes', { threadId: 'N-1', input: { title: 'a\u0000b' } }),
+        () =>
+          jobs.event('notes', {
+            threadId: 'N-1',
+            event: { type: 'note', tags: ['ok', 'x\ud800'] },
+          }),
+        () => jobs.reply('notes', { threadId: 'N-1', waitId: 'w', value: { 'k\u0000': 1 } }),
+        () => jobs.event('notes', { threadId: 'N-1\u0000', event: { type: 'note' } }),
+      ];
+      const where = [
+        /input\["title"\] holds a NUL character \(U\+0000\) at position 1/,
+        /event\["tags"\]\[1\] holds a lone UTF-16 surrogate \(U\+D800\)/,
+        /value\["k\\u0000"\] \(a key\) holds a NUL character/,
+        /threadId holds a NUL character/,
+      ];
+      for (const [index, send] of refused.entries()) {
+        const error = await send().then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        expect(error).toMatchObject({ name: 'DefinitionError', code: 'definition.invalid_option' });
+        expect((error as Error).message).toMatch(where[index]!);
+      }
+      expect(await jobs.start('notes', { threadId: 'N-1', input: { title: 'a b' } })).toEqual(
+        expect.any(String),
+      );
+    } finally {
+      await queue.close();
+      warn.mockRestore();
+    }
+  });
+
   it('fails to start with a StorageError that names the server when the database does not exist', async () => {
     const url = postgres.connectionString.replace(/\/postgres$/, '/no_such_database');
     await expect(createThreadJobs({ connectionString: url })).rejects.toMatchObject({

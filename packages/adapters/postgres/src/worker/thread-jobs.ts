@@ -111,6 +111,9 @@ export class ThreadJobs {
    * is given) is not started: the job ends `refused`.
    * @throws ThreadJobError `job.not_queued` when the queue kept no job (see its code); as
    * `reply` and `event`.
+   * @throws DefinitionError `definition.invalid_option`, nothing queued, for a job with no
+   * agent or thread id (a reply: no wait id), or whose ids or data hold a NUL character or a
+   * lone surrogate, which the job table's `jsonb` cannot store; as `reply` and `event`.
    */
   start(
     agent: string,
