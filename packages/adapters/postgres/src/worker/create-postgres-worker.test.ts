@@ -176,4 +176,55 @@ describe('createPostgresWorker', () => {
       await worker.close();
     }
   }, 60_000);
+
+  it("reports a refused reply whose wait's prompt quotes a NUL character, rather than failing the job on every retry", async () => {
+    const schema = 'prompt_nul';
+    // A prompt made from what the thread read: a page holding a NUL character.
+    const quoting = setup({
+      types: { input: {} as { page: string }, context: {} as { page: string } },
+      actors: {
+        approve: humanWait({
+          prompt: (page: string) => `Pay what this page asks? ${page}`,
+          reply: z.object({ approved: z.boolean() }),
+        }),
+      },
+    }).createMachine({
+      id: 'quoting',
+      context: ({ input }) => ({ page: input.page }),
+      initial: 'asking',
+      states: {
+        asking: {
+          invoke: { src: 'approve', input: ({ context }) => context.page, onDone: 'done' },
+        },
+        done: { type: 'final' },
+      },
+    });
+    const worker = await createPostgresWorker({
+      connectionString: postgres.connectionString,
+      schema,
+      jobSchema: `${schema}_jobs`,
+      agents: [agentFactory((host) => createAgent({ machine: quoting, ...host }))],
+      poolSize: 3,
+    });
+    const intake = createAgent({ machine: quoting, checkpointer: worker.checkpointer });
+    try {
+      const asked = await intake.run({ threadId: 'q-1', input: { page: 'total\u0000due' } });
+      expect(asked.status).toBe('waiting');
+      const waitId = asked.status === 'waiting' ? asked.waits[0]!.waitId : '';
+      await intake.close();
+      const value = { approved: 'yes' };
+      const job = await worker.jobs.reply('quoting', { threadId: 'q-1', waitId, value });
+      // Before: the refusal's detail quoted the prompt, pg-boss could not store it as jsonb
+      // (22P05), and the job failed and was tried again: jobs.result said job.timeout, "it
+      // failed, with unsupported Unicode escape sequence", and never human.invalid_reply.
+      expect(await worker.jobs.result('quoting', job, { timeoutMs: 20_000 })).toMatchObject({
+        status: 'refused',
+        code: 'human.invalid_reply',
+        detail: expect.stringContaining('total\\u0000due'),
+      });
+    } finally {
+      await intake.close();
+      await worker.close();
+    }
+  }, 60_000);
 });

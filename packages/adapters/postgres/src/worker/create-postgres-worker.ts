@@ -10,6 +10,7 @@ import { checkAgentName, checkConcurrencyNames, checkWorkerOptions } from './che
 import { handleThreadJob, type ThreadJobResult } from './handle-thread-job';
 import { queueWarnings } from './queue-warnings';
 import { refusedJobWarning } from './refused-by-this-code';
+import { storableJobResult } from './storable-job-outcome';
 import {
   queueNameOf,
   type ThreadJob,
@@ -213,7 +214,8 @@ export async function createPostgresWorker(
         },
         async ([job]) => {
           try {
-            return await handleThreadJob(agent, job!.data, { closing: () => closing });
+            const result = await handleThreadJob(agent, job!.data, { closing: () => closing });
+            return storableJobResult(result);
           } catch (error) {
             const refused = refusedJobWarning(job!.data, error);
             if (refused) onError(refused);

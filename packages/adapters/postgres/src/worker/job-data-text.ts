@@ -53,3 +53,14 @@ function reasonOf(text: string): string | undefined {
     ? `a NUL character (U+0000) at position ${found.index}`
     : `a lone UTF-16 surrogate (U+${code}) at position ${found.index}`;
 }
+
+/**
+ * `text` with each character {@link unstorableText} finds written as its escape (`\u0000`),
+ * which `jsonb` stores and a person reads.
+ */
+export function storableText(text: string): string {
+  return text.replace(
+    new RegExp(unstorableCharacter.source, 'g'),
+    (found) => `\\u${found.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
