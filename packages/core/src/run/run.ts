@@ -1344,7 +1344,15 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     }
   }
 
-  #settleNow(outcome: RunOutcome): void {
+  #settleNow(reached: RunOutcome): void {
+    // A failure's message quotes what failed — an upstream that echoed a tool's key, a
+    // credential in a driver's error — and a service hands it to whoever sent the request:
+    // redacted, as its checkpoint, its events and the outcome of the thread restored are.
+    // (A done run's output is the chart's product, and stays as it is.)
+    const outcome: RunOutcome =
+      reached.status === 'failed'
+        ? { ...reached, error: this.runtime.redactor.value(reached.error) }
+        : reached;
     if (!this.#outcomes.report(outcome)) return;
     if (outcome.status === 'waiting') {
       // Its checkpoint is stored: what the next one would share with it is not worth
