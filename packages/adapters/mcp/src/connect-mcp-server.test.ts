@@ -1,6 +1,8 @@
-import { DefinitionError, RunError, toolCall, toolLoop } from '@agentchart/core';
+import { hash } from 'node:crypto';
+import { createAgent, DefinitionError, RunError, toolCall, toolLoop } from '@agentchart/core';
 import { manualClock, runEffect, scriptedModel } from '@agentchart/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
 import { childrenRunning, isRunning, stdioTestServer } from '../test/fixtures/test-servers';
 import { connectMcpServer } from './connect-mcp-server';
 import { McpServerError } from './mcp-server-error';
@@ -89,8 +91,41 @@ describe('connectMcpServer over stdio', () => {
     expect(error).toBeUndefined();
     expect(output).toEqual({
       content: [{ type: 'text', text: 'abab' }],
-      structuredContent: { echoed: 'abab', idempotencyKey: expect.stringMatching(/tool:echo/) },
+      structuredContent: { echoed: 'abab', idempotencyKey: expect.any(String) },
     });
+  });
+
+  it("sends the server a digest of the call's idempotency key, which names no thread", async () => {
+    const threadId = 'acme:ticket-7';
+    const machine = setup({
+      actors: { echo: toolCall(toolNamed(connection, 'echo')) },
+    }).createMachine({
+      id: 'echoing',
+      initial: 'echoing',
+      states: {
+        echoing: {
+          invoke: {
+            src: 'echo',
+            input: { text: 'ab' },
+            onDone: { target: 'done', actions: assign({ sent: ({ event }) => event.output }) },
+          },
+        },
+        done: { type: 'final' },
+      },
+      output: ({ context }) => context,
+    });
+    const agent = createAgent({ machine });
+    const outcome = await agent.run({ threadId, input: undefined });
+    const output = outcome.status === 'done' ? outcome.output : undefined;
+    const sent = (output as { sent: { structuredContent: { idempotencyKey: string } } }).sent
+      .structuredContent.idempotencyKey;
+    // Before: "acme:ticket-7:<the call's journal key>", the thread id of every tenant's call
+    // handed to a server that may be anyone's.
+    expect(sent).not.toContain('acme');
+    const [call] = (await agent.journal(threadId)).filter((entry) => entry.kind === 'tool');
+    // Still one key per call, the same from any process: a server can drop a repeat.
+    expect(sent).toBe(hash('sha256', `${threadId}:${call!.key}`, 'hex'));
+    await agent.close();
   });
 
   it('calls a tool under its server name when its agentchart name differs', async () => {

@@ -1,7 +1,19 @@
+import { hash } from 'node:crypto';
 import type { TransportFailure } from './created-transport';
 
-/** The `_meta` key that carries the harness's idempotency key to the server. */
+/** The `_meta` key that carries the call's idempotency key, as the server gets it, to the server. */
 export const idempotencyKeyMeta = 'agentchart/idempotency-key';
+
+/**
+ * The idempotency key a server is sent for a call: the hex SHA-256 of the harness's
+ * (`<thread id>:<journal key>`). As stable as that one — the same call sends the same key
+ * from any process, after any restart — so a server can still drop a repeat; but a server
+ * every tenant's runs call (one you do not run, say) learns no thread ids from it, where the
+ * harness's key names the thread (`acme:ticket-7:tool:refund#0`) (ADR 0105).
+ */
+export function serverIdempotencyKey(idempotencyKey: string): string {
+  return hash('sha256', idempotencyKey, 'hex');
+}
 
 /** One call waiting for its answer. */
 export interface InFlightCall {

@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type McpConnectionEvent, nextConnectionStatus } from './connection-status';
 import type { CreatedTransport, TransportFailure } from './created-transport';
-import { idempotencyKeyMeta, inFlightCalls } from './in-flight-calls';
+import { idempotencyKeyMeta, inFlightCalls, serverIdempotencyKey } from './in-flight-calls';
 import { quotedStderr } from './quoted-stderr';
 import { isConnectionClosed, toMcpServerError } from './to-mcp-server-error';
 import type { CallToolAnswer } from './tool-result';
@@ -11,7 +11,10 @@ import type { McpConnectionStatus } from './types';
 export interface SessionCallOptions {
   signal: AbortSignal;
   timeoutMs: number;
-  /** Sent in the request's `_meta`, so a server that supports it can drop a repeat. */
+  /**
+   * The harness's key of the call. Its digest is sent in the request's `_meta` (see
+   * `serverIdempotencyKey`), so a server that supports it can drop a repeat.
+   */
   idempotencyKey: string;
 }
 
@@ -94,10 +97,11 @@ export function createSession(
           stderrTail: quotedStderr(created.stderrTail()),
         });
       if (status !== 'open') throw failure(undefined, false, brokenBy);
-      const inFlight = calls.start(idempotencyKey);
+      const sentKey = serverIdempotencyKey(idempotencyKey);
+      const inFlight = calls.start(sentKey);
       try {
         const answer = await client.callTool(
-          { name: tool, arguments: args, _meta: { [idempotencyKeyMeta]: idempotencyKey } },
+          { name: tool, arguments: args, _meta: { [idempotencyKeyMeta]: sentKey } },
           undefined,
           // The harness times the call and aborts `signal`, which cancels the request on the
           // server. The SDK's own timer (60 s unless told) is only a backstop, a little later,
