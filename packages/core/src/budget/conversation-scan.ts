@@ -47,18 +47,19 @@ export function scanConversation(
     otherTokens: 0,
     inputTurn: -1,
     hasSystemMessage: false,
+    continuable: true,
   };
   let from = 0;
   let continuing = false;
   if (
     previous &&
     previous.counter === counter &&
-    !continued.has(previous) &&
+    (previous as MutableScan).continuable === true &&
     continues(messages, previous)
   ) {
     // Its lists are taken over, not copied: a scan is continued once (a second continuation
     // of the same scan — not something a conversation does — scans from the start).
-    continued.add(previous);
+    (previous as MutableScan).continuable = false;
     continuing = true;
     const kept = previous.starts.length - 1;
     if (kept >= 0) {
@@ -128,10 +129,14 @@ interface MutableScan {
   otherTokens: number;
   inputTurn: number;
   hasSystemMessage: boolean;
+  /**
+   * False once a later scan has continued this one: its lists belong to that scan now. A flag
+   * on the scan rather than a WeakSet of continued scans: a tool loop continues a scan at
+   * every model call, and each insertion into a weak set is an ephemeron the collector must
+   * trace. A scan made elsewhere (without the flag) is scanned again, never continued.
+   */
+  continuable: boolean;
 }
-
-/** Scans continued already: their lists belong to the scan that continued them. */
-const continued = new WeakSet<ConversationScan>();
 
 /** `list` itself, cut to its first `length` items. */
 function shortened<T>(list: readonly T[], length: number): T[] {

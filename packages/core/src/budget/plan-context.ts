@@ -18,6 +18,7 @@ import type {
   ContextSectionName,
   ContextStrategy,
   SectionTokens,
+  TrimRecord,
 } from './types';
 import { framingTokens, WorkingContext } from './working-context';
 
@@ -171,8 +172,10 @@ export function planScannedContext(
   const input = scan.inputTurn >= 0 ? scan.tokens[scan.inputTurn]! : 0;
   const inputTokens = scan.systemTokens + scan.otherTokens + toolTokens + framingTokens;
   if (inputTokens + reserve - capacity > 0) return undefined;
-  // In the order WorkingContext.sectionTokens writes them: the ledger is stored as JSON.
-  const sectionTokens = (): SectionTokens => ({
+  // In the order WorkingContext.sectionTokens writes them: the ledger is stored as JSON. One
+  // frozen object for the sections before and after, since nothing was trimmed: every model
+  // call that fits makes this ledger, and its journal record compares the two.
+  const sections: SectionTokens = Object.freeze({
     system: scan.systemTokens,
     tools: toolTokens,
     memory: 0,
@@ -186,9 +189,9 @@ export function planScannedContext(
     capacity,
     reserve,
     framingTokens,
-    trimmed: [],
+    trimmed: noTrims,
     inputTokens,
-    sectionTokens,
+    sectionTokens: () => sections,
   };
   return {
     status: 'fits',
@@ -198,11 +201,14 @@ export function planScannedContext(
       working,
       model,
       contextWindow,
-      sectionsBefore: sectionTokens(),
+      sectionsBefore: sections,
       inputTokensBefore: inputTokens,
     }),
   };
 }
+
+/** The trims of a plan that fits as it is: none, one frozen list for every such ledger. */
+const noTrims = Object.freeze([]) as unknown as TrimRecord[];
 
 /** The capacity a plan must stay within and the output it reserves. */
 function planLimits({

@@ -3,7 +3,13 @@ import type { CallsModels } from '../agent/model-aliases';
 import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
-import type { ChatMessage, ChatModel, ChatResponse, ToolDefinition } from '../model/types';
+import type {
+  ChatMessage,
+  ChatModel,
+  ChatRequest,
+  ChatResponse,
+  ToolDefinition,
+} from '../model/types';
 import { assumedContextWindow } from '../pipeline/budget-step';
 import type { ModelCallSettings } from '../pipeline/types';
 import { promptRefOf } from '../prompt/define-prompt';
@@ -241,19 +247,14 @@ export function toolLoop<TInput = unknown, const TModel extends string = string>
       let invalidCalls = 0;
       let toolCalls = 0;
       for (let step = 1; step <= maxSteps; step++) {
-        const response = await scope.callModel(
-          model,
-          {
-            // A copy: the conversation grows after the call, the request must not.
-            messages: [...messages],
-            tools: offered,
-            ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-            ...(options.maxOutputTokens === undefined
-              ? {}
-              : { maxOutputTokens: options.maxOutputTokens }),
-          },
-          settings,
-        );
+        // A copy: the conversation grows after the call, the request must not. The optional
+        // fields are set in the same order as before (the request hash reads them in order),
+        // without an object made for each to be spread.
+        const request: ChatRequest = { messages: [...messages], tools: offered };
+        if (options.temperature !== undefined) request.temperature = options.temperature;
+        if (options.maxOutputTokens !== undefined)
+          request.maxOutputTokens = options.maxOutputTokens;
+        const response = await scope.callModel(model, request, settings);
         assertComplete(response, 'tool loop');
         if (response.toolCalls.length === 0) {
           assertAnswered(response, toolCalls);

@@ -113,18 +113,20 @@ export function budgetStep({
             summaries,
           })
         : undefined;
+      // Optional fields set one by one rather than spread from objects made for the purpose:
+      // every model call builds these options.
       const options: ApplyContextBudgetOptions = {
         request,
         model: { modelName: primary.modelName, metadata },
         counter,
-        ...(scan ? { scan } : {}),
         budget: planned,
-        ...(settings.context ? { context: settings.context } : {}),
         fenceIdFrom,
-        // The request is journaled after it is cut, and redacted there: cuts go around secrets.
-        ...(stored.active ? { keepWhole: stored.spans } : {}),
-        ...hooks?.options,
       };
+      if (scan) options.scan = scan;
+      if (settings.context) options.context = settings.context;
+      // The request is journaled after it is cut, and redacted there: cuts go around secrets.
+      if (stored.active) options.keepWhole = stored.spans;
+      if (hooks) Object.assign(options, hooks.options);
       const now = applyContextBudgetNow(options);
       if (now) {
         if (settings.summary) warnIfSummaryCut(call, now.ledger);
