@@ -26,6 +26,9 @@ describe('createThreadJobs', () => {
       // Before: no way to find them short of SQL on pg-boss's tables.
       expect(await jobs.erase(['erase-me'])).toBe(3);
       expect(await jobs.erase(['erase-me'])).toBe(0);
+      // A thread id no job can hold (jsonb refuses a NUL): it has no job to erase. Before:
+      // PostgreSQL's raw "unsupported Unicode escape sequence" from the look-up.
+      expect(await jobs.erase(['t\u0000', 'lone \ud800'])).toBe(0);
       const admin = new pg.Client({ connectionString: postgres.connectionString });
       await admin.connect();
       try {

@@ -2,6 +2,7 @@ import type { JobWithMetadata, PgBoss, Queue, SendOptions } from 'pg-boss';
 import { storageFailure } from '../postgres-storage-error';
 import { checkThreadJob } from './check-thread-job';
 import type { ThreadJobResult } from './handle-thread-job';
+import { unstorableText } from './job-data-text';
 import { ThreadJobError } from './thread-job-error';
 import { type ThreadJobResultOptions, waitForThreadJob } from './thread-job-result';
 
@@ -232,6 +233,9 @@ export class ThreadJobs {
     const found: { queue: string; ids: string[] }[] = [];
     for (const queue of queues) {
       for (const threadId of new Set(threadIds)) {
+        // No job holds it (`jsonb` refuses it, and a job naming it is refused before it is
+        // queued): asked of the job table, it would fail with PostgreSQL's untyped error.
+        if (unstorableText(threadId, 'threadId') !== undefined) continue;
         const jobs = await this.#jobsOf(queue, threadId);
         const active = jobs.find((job) => job.state === 'active');
         if (active) {
