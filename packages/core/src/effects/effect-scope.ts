@@ -131,13 +131,14 @@ export class EffectScope implements ModelCallScope {
    * a failed one its recorded error; an `unsafe` step found started but unfinished is
    * ambiguous and goes to `reconcile`, or fails with `effect.ambiguous`. The intent is
    * durable before `execute` runs, which is given the record found for `key` before this
-   * call, if any (a step started before a restart). In a replay nothing executes: see
+   * call, if any (a step started before a restart), and the time the step began executing on
+   * the run's clock (what its latency is measured from). In a replay nothing executes: see
    * {@link RunPort.replay}.
    */
   journaled<T>(
     key: string,
     step: JournaledStep<T>,
-    execute: (recorded: JournalEntry | undefined) => Promise<T>,
+    execute: (recorded: JournalEntry | undefined, executing: number) => Promise<T>,
     reconcile?: () => Promise<ReconcileAnswer<T>>,
   ): Promise<{ value: T; replayed: boolean }> {
     const { run } = this;
@@ -162,7 +163,7 @@ export class EffectScope implements ModelCallScope {
   async #journaled<T>(
     key: string,
     step: JournaledStep<T>,
-    execute: (recorded: JournalEntry | undefined) => Promise<T>,
+    execute: (recorded: JournalEntry | undefined, executing: number) => Promise<T>,
     reconcile: (() => Promise<ReconcileAnswer<T>>) | undefined,
     began: () => void,
   ): Promise<{ value: T; replayed: boolean }> {
@@ -207,6 +208,10 @@ export class EffectScope implements ModelCallScope {
       handle.beginStep();
     }
     let previous = found?.status;
+    // A new step whose intent is not written (a pure tool's) begins executing as its record
+    // is made, with nothing awaited in between: its start is that instant, not another read
+    // of the clock (three a tool call were: the record's, the step's and the timeout's).
+    let executingAt = existing === undefined ? entry.startedAt : undefined;
     try {
       if (existing?.status === 'started' && step.effect === 'unsafe' && step.kind === 'tool') {
         const settled = await this.#reconcile(entry, reconcile);
@@ -222,6 +227,7 @@ export class EffectScope implements ModelCallScope {
         // acts, so only it costs an fsync of its own.
         await run.appendJournal(entry, previous, { durable: step.effect === 'unsafe' });
         previous = 'started';
+        executingAt = undefined;
       }
     } catch (error) {
       handle?.endStep();
@@ -239,7 +245,7 @@ export class EffectScope implements ModelCallScope {
     }
     // Returned, not awaited: while the step runs (a wait for a person may last days) the run
     // keeps no frame of this one.
-    const recorded = this.#record(entry, previous, step, execute, existing);
+    const recorded = this.#record(entry, previous, step, execute, existing, executingAt);
     began();
     return handle ? recorded.then(handle.endStepWith, handle.endStepWithError) : recorded;
   }
@@ -253,8 +259,9 @@ export class EffectScope implements ModelCallScope {
     entry: JournalEntry,
     previous: JournalEntry['status'] | undefined,
     step: JournaledStep<T>,
-    execute: (recorded: JournalEntry | undefined) => Promise<T>,
+    execute: (recorded: JournalEntry | undefined, executing: number) => Promise<T>,
     recorded: JournalEntry | undefined,
+    executingAt: number | undefined,
   ): Promise<{ value: T; replayed: boolean }> {
     // Measured around the step itself, not the intent's write before it. A wait found
     // started is the same wait going on (the person was asked once, before the run left
@@ -262,14 +269,16 @@ export class EffectScope implements ModelCallScope {
     // child agent, restored from its own checkpoint rather than started again. Any other
     // step found started runs again, and lasts what that run takes.
     const executing =
-      (recorded?.status === 'started' ? goesOnSince(entry) : undefined) ?? this.run.clock.now();
+      (recorded?.status === 'started' ? goesOnSince(entry) : undefined) ??
+      executingAt ??
+      this.run.clock.now();
     // Kept by the closures below for as long as the step runs (days, for a wait): the step
     // only when its result has facts of its own to record.
     const withMeta = step.resultMeta === undefined ? undefined : step;
     const live = step.liveUsage || step.resultOnAbort ? this.#liveStep(step) : undefined;
     let running: Promise<T>;
     try {
-      running = execute(recorded);
+      running = execute(recorded, executing);
     } catch (error) {
       running = Promise.reject(error);
     }

@@ -155,7 +155,7 @@ export async function executeTool(
         input: journaledInput(input, capping, canonicalInput),
         meta: { inputHash: inputHash(input, canonicalInput) },
       },
-      async () => {
+      async (_recorded, executing) => {
         try {
           return finish(
             await withToolTimeout(
@@ -166,6 +166,7 @@ export async function executeTool(
               tool.effect === 'unsafe'
                 ? (value) => scope.recordAfterAbort(key, () => finish(value))
                 : undefined,
+              executing,
             ),
           );
         } catch (error) {
@@ -177,14 +178,17 @@ export async function executeTool(
       },
       reconcile,
     );
-    events.emit('tool.call.end', scope.threadId, {
-      site: scope.site,
-      callId: key,
-      tool: tool.name,
-      latencyMs: elapsedSince(clock, started),
-      cached: replayed,
-      output: value,
-    });
+    // Its payload and its latency (a read of the clock) made only for a listener.
+    if (events.isObserved('tool.call.end')) {
+      events.emit('tool.call.end', scope.threadId, {
+        site: scope.site,
+        callId: key,
+        tool: tool.name,
+        latencyMs: elapsedSince(clock, started),
+        cached: replayed,
+        output: value,
+      });
+    }
     return value;
   } catch (error) {
     // A failure replayed from the journal keeps its code (e.g. effect.ambiguous).

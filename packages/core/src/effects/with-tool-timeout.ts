@@ -15,15 +15,18 @@ import type { EffectScope } from './effect-scope';
  * computation) has finished by then, and a timer armed and cleared for each such call was a
  * measurable part of a tool step. A call that takes longer is timed out when it always was;
  * no macrotask passes before its timer is armed, so a manual clock sees it as it did.
+ * `startedAt` is when the call began on the run's clock, when the caller has read it already
+ * (a journaled step's start): the timeout counts from it.
  */
 export function withToolTimeout(
   scope: EffectScope,
   tool: AnyTool,
   execute: (signal: AbortSignal) => Promise<unknown>,
   afterAbort?: (value: unknown) => Promise<void>,
+  startedAt?: number,
 ): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const call = new ToolCallTimeout(scope, tool, reject);
+    const call = new ToolCallTimeout(scope, tool, reject, startedAt ?? scope.run.clock.now());
     if (scope.aborted) call.handleEvent();
     else scope.addAbortListener(call);
     // A plain function (`execute: ({ a, b }) => a + b`, or JavaScript without types) answers
@@ -78,12 +81,17 @@ class ToolCallTimeout {
   /** What ended the call before the tool did, if anything. */
   endedBy: 'abort' | 'timeout' | undefined;
 
-  constructor(scope: EffectScope, tool: AnyTool, reject: (error: unknown) => void) {
+  constructor(
+    scope: EffectScope,
+    tool: AnyTool,
+    reject: (error: unknown) => void,
+    startedAt: number,
+  ) {
     this.#scope = scope;
     this.#tool = tool;
     this.#reject = reject;
     this.#clock = scope.run.clock;
-    this.#startedAt = this.#clock.now();
+    this.#startedAt = startedAt;
   }
 
   /** Arms the timer for the time the call has left, unless it finished. */
