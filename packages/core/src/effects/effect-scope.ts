@@ -378,26 +378,31 @@ export class EffectScope implements ModelCallScope {
     return live;
   }
 
-  async #recordResult<T>(
+  /**
+   * Records a step's result. Not an async function (a thrown error is still returned as a
+   * rejection): its one await cost every journaled step an async frame and its promises.
+   */
+  #recordResult<T>(
     entry: JournalEntry,
     previous: JournalEntry['status'] | undefined,
     executing: number,
     step: JournaledStep<T> | undefined,
     value: T,
   ): Promise<{ value: T; replayed: boolean }> {
-    const { run } = this;
-    const finishedAt = run.clock.now();
-    const meta = {
-      ...entry.meta,
-      latencyMs: Math.max(0, finishedAt - executing),
-      ...step?.resultMeta?.(value),
-    };
-    await run.appendJournal(
-      { ...entry, status: 'completed', finishedAt, output: value, meta },
-      previous,
-      { withCheckpoint: true },
-    );
-    return { value, replayed: false };
+    try {
+      const { run } = this;
+      const finishedAt = run.clock.now();
+      const meta = {
+        ...entry.meta,
+        latencyMs: Math.max(0, finishedAt - executing),
+        ...step?.resultMeta?.(value),
+      };
+      const completed = { ...entry, status: 'completed' as const, finishedAt, output: value, meta };
+      const written = run.appendJournal(completed, previous, { withCheckpoint: true });
+      return written.then(() => ({ value, replayed: false }));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   async #recordFailure(
@@ -523,11 +528,11 @@ export class EffectScope implements ModelCallScope {
    */
   #facts(): Record<string, unknown> {
     const { run, state } = this;
-    return {
-      agent: run.runtime.name,
-      ...(state === undefined ? {} : { state }),
-      ...(run.tenantId === undefined ? {} : { tenantId: run.tenantId }),
-    };
+    // Set field by field, not spread from a fresh object each: two objects less per record.
+    const facts: Record<string, unknown> = { agent: run.runtime.name };
+    if (state !== undefined) facts.state = state;
+    if (run.tenantId !== undefined) facts.tenantId = run.tenantId;
+    return facts;
   }
 
   /**

@@ -64,6 +64,9 @@ export function toolCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
 ): PromiseActorLogic<z.output<TOutput>, any> {
   checkToolCallArguments(tool, options);
   const { approval = 'tool' } = options;
+  // Made once per tool, not per call.
+  const inputSchema = `tool "${tool.name}"'s input schema`;
+  const label = `tool:${tool.name}`;
   return createEffectLogic(
     { kind: 'tool-call', modelAliases: [], tools: [tool], blocksRest: true, schemas: [] },
     async (scope, received: unknown) => {
@@ -71,7 +74,7 @@ export function toolCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
       const input = granted
         ? (received as Partial<GrantedToolCallInput<unknown>>)?.input
         : received;
-      const parsed = parseNow(tool.input, input, `tool "${tool.name}"'s input schema`);
+      const parsed = parseNow(tool.input, input, inputSchema);
       if (!parsed.success) {
         const outdated = await outdatedToolCall(scope, tool, input, parsed.error.issues);
         if (outdated?.ran) return (await outdated.ran()) as z.output<TOutput>;
@@ -82,7 +85,7 @@ export function toolCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
           details: { tool: tool.name, input },
         });
       }
-      const key = scope.nextKey(`tool:${tool.name}`);
+      const key = scope.nextKey(label);
       if (granted) {
         const grant = (received as Partial<GrantedToolCallInput<unknown>>).approval;
         await useApprovalGrant(scope, { grant, tool, input: parsed.data, key });
