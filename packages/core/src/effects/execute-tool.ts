@@ -155,26 +155,30 @@ export async function executeTool(
         input: journaledInput(input, capping, canonicalInput),
         meta: { inputHash: inputHash(input, canonicalInput) },
       },
-      async (_recorded, executing) => {
-        try {
-          return finish(
-            await withToolTimeout(
-              scope,
-              tool,
-              (signal) => tool.execute(input, { signal, ...about }),
-              // An output that breaks the contract stays unrecorded: the step stays ambiguous.
-              tool.effect === 'unsafe'
-                ? (value) => scope.recordAfterAbort(key, () => finish(value))
-                : undefined,
-              executing,
-            ),
-          );
-        } catch (error) {
-          // Wrapped here, inside the journal, so a resume or a replay reads back the very
-          // error (and message) the live call threw, and a model is told the same text.
+      // Not an async function: the step's promise is the call's, checked, with no frame more.
+      (_recorded, executing) => {
+        // Wrapped here, inside the journal, so a resume or a replay reads back the very
+        // error (and message) the live call threw, and a model is told the same text.
+        const failed = (error: unknown) => {
           const failure = toolFailure(tool, error, scope.run.runtime.redactor);
           return afterTimeout(scope, { tool, input, key, error: failure, reconcile });
-        }
+        };
+        return withToolTimeout(
+          scope,
+          tool,
+          (signal) => tool.execute(input, { signal, ...about }),
+          // An output that breaks the contract stays unrecorded: the step stays ambiguous.
+          tool.effect === 'unsafe'
+            ? (value) => scope.recordAfterAbort(key, () => finish(value))
+            : undefined,
+          executing,
+        ).then((raw) => {
+          try {
+            return finish(raw);
+          } catch (error) {
+            return failed(error);
+          }
+        }, failed);
       },
       reconcile,
     );
