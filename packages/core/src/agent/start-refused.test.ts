@@ -5,9 +5,11 @@ import { tempStores } from '../../test/fixtures/temp-stores';
 import { agentActor } from '../effects/agent-actor';
 import { humanWait } from '../effects/human-wait';
 import { structuredCall } from '../effects/structured-call';
+import { toolCall } from '../effects/tool-call';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import type { Checkpointer } from '../store/types';
 import { scriptedModel } from '../testing/scripted-model';
+import { defineTool } from '../tools/define-tool';
 import { createAgent } from './create-agent';
 
 /** Asks a model, then waits for a human's yes or no. */
@@ -142,6 +144,60 @@ describe('a start under a thread id another process started (issue: reported fai
       const done = await (await owner.agent.send('t', approve)).result();
       expect(done).toMatchObject({ status: 'done', output: { state: 'approved' } });
       await Promise.all([owner.agent.close(), other.agent.close()]);
+    },
+  );
+
+  it.each(['memory', 'sqlite'] as const)(
+    'stores nothing of a pure tool a refused start ran on the guess the thread was new (%s)',
+    async (kind) => {
+      // A pure tool's step does not wait for a new thread's first checkpoint (one commit less a
+      // run): under an id another process started, it may run, and its result must go nowhere.
+      const [first, second] = storesOf[kind]();
+      let runs = 0;
+      const double = defineTool({
+        name: 'double',
+        description: 'Doubles a number.',
+        input: z.number(),
+        output: z.number(),
+        effect: 'pure',
+        execute: async (n) => {
+          runs++;
+          return n * 2;
+        },
+      });
+      const machine = setup({
+        types: { context: {} as { n: number } },
+        actors: {
+          double: toolCall(double),
+          ask: humanWait({ prompt: () => 'Keep it?', reply: z.boolean() }),
+        },
+      }).createMachine({
+        id: 'doubling',
+        context: { n: 1 },
+        initial: 'doubling',
+        states: {
+          doubling: {
+            invoke: {
+              src: 'double',
+              input: ({ context }) => context.n,
+              onDone: { target: 'asking', actions: assign({ n: ({ event }) => event.output }) },
+            },
+          },
+          asking: { invoke: { src: 'ask', onDone: 'done' } },
+          done: { type: 'final' },
+        },
+      });
+      const owner = createAgent({ machine, checkpointer: first });
+      expect((await owner.run({ threadId: 'd', input: {} })).status).toBe('waiting');
+      const before = await storedThread(first, 'd');
+      const other = createAgent({ machine, checkpointer: second });
+      await expect(other.run({ threadId: 'd', input: {} })).rejects.toMatchObject({
+        code: 'run.already_running',
+      });
+      expect(runs).toBeLessThanOrEqual(2);
+      const after = await storedThread(first, 'd');
+      expect({ ...after, lease: undefined }).toEqual({ ...before, lease: undefined });
+      await Promise.all([owner.close(), other.close()]);
     },
   );
 

@@ -169,7 +169,9 @@ export class EffectScope implements ModelCallScope {
   ): Promise<{ value: T; replayed: boolean }> {
     const { run } = this;
     const { clock } = run;
-    const found = await run.readJournal(key);
+    const found = await run.readJournal(key, {
+      harmlessToRepeat: step.effect === 'pure' && step.kind === 'tool',
+    });
     if (run.replay) return replayStep<T>(this, key, step, found);
     // A model call a limit refused was never sent: on resume it is judged again by the limits
     // the run has now, as a call never tried would be.

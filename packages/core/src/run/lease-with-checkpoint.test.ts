@@ -84,8 +84,11 @@ describe('a run on a store that saves with its lease', () => {
     const outcome = await agent.start({ threadId: 't', input: undefined }).result();
     expect(outcome.status).toBe('done');
     // Before, the lease took a commit before the first checkpoint and another after the last.
-    // (Which version is last depends on how many steps one commit gathered.)
-    expect(calls).toEqual(['save 1 take', expect.stringMatching(/^save \d+ release$/)]);
+    // Pure tool steps do not wait for the thread's first checkpoint: here the whole run fits in
+    // the one that takes the lease and gives it up (how many steps one commit gathers varies).
+    expect(calls[0]).toMatch(/^save 1 take/);
+    expect(calls.at(-1)).toMatch(/ release$/);
+    expect(calls.filter((call) => !call.startsWith('save '))).toEqual([]);
     // Given up by the time the run reports its end.
     expect(await store.getLease('t')).toMatchObject({ expiresAt: 0 });
     expect((await store.latest('t'))?.run.status).toBe('done');

@@ -156,8 +156,12 @@ export interface RunPort {
    * function that removes the listener.
    */
   onHandBack(listener: () => void): () => void;
-  /** The journal entry of `key`, if one was written. */
-  readJournal(key: string): Promise<JournalEntry | undefined>;
+  /**
+   * The journal entry of `key`, if one was written. On a thread this run is creating, a read
+   * waits until the thread is known to be this run's, unless `harmlessToRepeat` says the step
+   * may run on a guess (see {@link ReadJournalOptions}).
+   */
+  readJournal(key: string, options?: ReadJournalOptions): Promise<JournalEntry | undefined>;
   /**
    * Writes a journal entry as this run — fenced: refused when another owner holds the
    * thread — and folds it into the run's usage. A journal that cannot be written ends the
@@ -241,4 +245,16 @@ export interface RunPort {
   addUsageSource(usage: () => LiveUsage | undefined): () => void;
   /** The human wait `key` as the journal had it when this run was restored. */
   recordedWait(key: string): RecordedWait | undefined;
+}
+
+/** Options of {@link RunPort.readJournal}. */
+export interface ReadJournalOptions {
+  /**
+   * The step is a pure tool's: running it again is harmless and its result is held for the
+   * checkpoint of its macrostep. On a thread this run is creating it reads nothing and does
+   * not wait for the thread's first checkpoint: were the thread another process's (a start
+   * under an id it started meanwhile), that checkpoint is refused and the result with it.
+   * Waiting would store the first checkpoint on its own, mid-turn, a checkpoint more per run.
+   */
+  harmlessToRepeat?: boolean;
 }

@@ -41,6 +41,7 @@ import { type RestListener, RunOutcomes } from './run-outcomes';
 import type {
   AppendJournalOptions,
   EffectHandle,
+  ReadJournalOptions,
   RecordedWait,
   ReplayTimeline,
   RunPort,
@@ -912,14 +913,21 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     }
   }
 
-  async readJournal(key: string): Promise<JournalEntry | undefined> {
+  async readJournal(
+    key: string,
+    { harmlessToRepeat = false }: ReadJournalOptions = {},
+  ): Promise<JournalEntry | undefined> {
     // A thread this run created holds only what this run wrote: a key it never wrote has
     // nothing to read (a store read per step saved). A key it wrote (an approval a later
     // call looks up) may still be held for the next checkpoint, or on its way to the store.
     const written = this.#writtenKeys.has(key);
-    // A new thread's: read nothing before the thread is known to be this run's (a start
-    // under an id another process started reads that run's journal, and would act on it).
-    if (!written && this.#threadCreated) await this.#whenThreadCreated();
+    if (!written && this.#threadCreated) {
+      // A pure tool runs on the guess that the new thread is this run's (see ReadJournalOptions).
+      if (harmlessToRepeat) return undefined;
+      // Any other step reads nothing before the thread is known to be this run's (a start
+      // under an id another process started reads that run's journal, and would act on it).
+      await this.#whenThreadCreated();
+    }
     if (this.#journalIsOwn && !written) return undefined;
     if (written) {
       const held = this.#writer.heldJournal(key);
