@@ -389,7 +389,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     });
 
   // `owner` names the method the user called in its errors: `run` starts too.
-  const start = (startOptions: StartOptions<InputFrom<TMachine>>, owner = 'agent.start') => {
+  const startRun = (startOptions: StartOptions<InputFrom<TMachine>>, owner: string): Run => {
     // A misspelt `threadID` would start a thread under a generated id, `tenantID` charge no tenant.
     checkOptionNames(owner, startOptions, startOptionNames);
     const { threadId = generateId(), tenantId, force = false, signal } = startOptions;
@@ -413,8 +413,12 @@ export function createAgent<TMachine extends AnyStateMachine>(
     });
     live.track(run, { restored: false });
     run.start({ resumed: false });
+    return run;
+  };
+  const start = (startOptions: StartOptions<InputFrom<TMachine>>, owner = 'agent.start') => {
+    const run = startRun(startOptions, owner);
     const started = handle(run);
-    stopOnAbort(started, signal);
+    stopOnAbort(started, startOptions.signal);
     return {
       ...started,
       // Refused by the store (the thread is another process's, or exists): the start throws,
@@ -461,7 +465,18 @@ export function createAgent<TMachine extends AnyStateMachine>(
     },
     // Async: what `start` refuses at the call (a thread already running, a bad option, a
     // closed agent) is this promise's rejection, where a caller of a promise looks for it.
-    run: async (startOptions) => start(startOptions, 'agent.run').result(),
+    run: async (startOptions) => {
+      // With a signal to stop it, through a handle as `start` gives. Without one, the handle's
+      // `result()`, asked at once, is the new run's own next rest (it has not left memory yet),
+      // so the handle (a dozen closures, three promise hops, kept for the whole run) is not
+      // made: 1,000 runs started at once each paid for one.
+      if (startOptions?.signal !== undefined) return start(startOptions, 'agent.run').result();
+      const run = startRun(startOptions, 'agent.run');
+      const outcome = (await run.result()) as RunOutcomeFrom<TMachine>;
+      const refusal = startRefusalOf(run, outcome);
+      if (refusal) throw refusal;
+      return outcome;
+    },
     async journal(threadId) {
       assertThreadId('agent.journal', threadId);
       return checkpointer.listEffects(threadId);
