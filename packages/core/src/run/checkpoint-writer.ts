@@ -248,19 +248,29 @@ export class CheckpointWriter {
    * they are what the run's steps did — a paid model answer among them — and a resume from
    * the checkpoint before reads them instead of doing those steps again.
    */
-  async #build(journal: readonly JournalEntry[]): Promise<Checkpoint> {
+  #build(journal: readonly JournalEntry[]): Checkpoint | Promise<Checkpoint> {
     const version = this.#version + 1;
     try {
+      // Built and returned as it is, not through a promise: a run's checkpoints all pass here.
       return this.options.build(version);
     } catch (error) {
-      const instead = await this.options.recover?.(error, version);
-      if (instead !== undefined) return instead;
-      // Only to a thread that exists: a first checkpoint's results belong to no stored thread.
-      if (this.#version > 0) {
-        await putAll(this.options.checkpointer, journal, this.options.owner).catch(() => {});
-      }
-      throw error;
+      return this.#buildInstead(error, version, journal);
     }
+  }
+
+  /** The checkpoint `recover` makes when the one asked for cannot be built (see {@link #build}). */
+  async #buildInstead(
+    error: unknown,
+    version: number,
+    journal: readonly JournalEntry[],
+  ): Promise<Checkpoint> {
+    const instead = await this.options.recover?.(error, version);
+    if (instead !== undefined) return instead;
+    // Only to a thread that exists: a first checkpoint's results belong to no stored thread.
+    if (this.#version > 0) {
+      await putAll(this.options.checkpointer, journal, this.options.owner).catch(() => {});
+    }
+    throw error;
   }
 
   async #drain(): Promise<void> {
@@ -307,7 +317,8 @@ export class CheckpointWriter {
         this.#urgent = false;
         this.#built = true;
         const change = lease?.changeForCheckpoint();
-        const checkpoint = await this.#build(journal);
+        const built = this.#build(journal);
+        const checkpoint = built instanceof Promise ? await built : built;
         let result: CheckpointWriteResult | undefined;
         // Read once: a store may be a proxy that makes a function on every read.
         const saveWithJournal = journal.length > 0 ? checkpointer.saveWithJournal : undefined;
