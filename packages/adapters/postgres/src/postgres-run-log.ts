@@ -234,7 +234,8 @@ export class PostgresRunLog {
     by?: CostGroupKey,
   ): Promise<Map<string, CostSummary>> {
     const where = new Where();
-    where.conditions.push("kind = 'llm'", "status = 'completed'");
+    // Billed rows only, as `summariseCostRows`: a summary sent again is no call.
+    where.conditions.push("kind = 'llm'", "status = 'completed'", 'input_tokens IS NOT NULL');
     where.add('thread_id = ?', filter.threadId);
     where.add('tenant_id = ?', filter.tenantId);
     where.add('model = ?', filter.model);

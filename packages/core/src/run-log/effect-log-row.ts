@@ -11,6 +11,7 @@ const number = (value: unknown): number | null =>
  * transaction as the record itself, so the log can never say something its journal does
  * not. Usage and cost are read the way the run's usage folds them (see `addRecordUsage`):
  * a completed model call bills its tokens and cost unless it came from the response cache;
+ * a history summary sent again bills nothing and is no call (its cost columns are null);
  * a child agent's row bills nothing, its own thread's rows do — so summing a column over the
  * whole log counts every call once.
  */
@@ -18,8 +19,11 @@ export function effectLogRowOf(entry: JournalEntry): EffectLogRow {
   const meta = entry.meta ?? {};
   const llm = entry.kind === 'llm';
   const call = llm ? (entry.output as Partial<RecordedModelCall> | undefined) : undefined;
-  const billed = llm && entry.status === 'completed' && call !== undefined;
-  const cached = call?.cached === true;
+  // A history summary sent again is journaled as a call (a resumed run reads its text back)
+  // but none was made: the run's usage does not count it, so neither does the log.
+  const reusedSummary = meta.summary === 'reused';
+  const billed = llm && entry.status === 'completed' && call !== undefined && !reusedSummary;
+  const cached = billed && call?.cached === true;
   const usage = call?.response?.usage;
   const prompt = meta.prompt as { id?: unknown; version?: unknown } | undefined;
   const version = prompt?.version ?? meta.promptVersion;

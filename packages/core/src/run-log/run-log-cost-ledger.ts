@@ -61,6 +61,8 @@ export class RunLogCostLedger implements CostLedger {
     for (const row of rows) {
       const at = row.finishedAt ?? row.startedAt;
       if ((since !== undefined && at < since) || (until !== undefined && at >= until)) continue;
+      // Not billed: no call was made (a history summary sent again), as the sums count.
+      if (row.inputTokens === null) continue;
       entries.push({
         threadId: row.threadId,
         ...(row.tenantId === null ? {} : { tenantId: row.tenantId }),

@@ -41,7 +41,7 @@ export function utcDay(at: number): string {
   return new Date(at).toISOString().slice(0, 10);
 }
 
-/** Cost totals of the completed model calls among `rows` that match `filter`, per group. */
+/** Cost totals of the completed model calls among `rows` that match `filter`, per group: the billed rows. */
 export function summariseCostRows(
   rows: Iterable<EffectLogRow>,
   { threadId, tenantId, model, since, until }: CostFilter = {},
@@ -49,7 +49,8 @@ export function summariseCostRows(
 ): Map<string, CostSummary> {
   const totals = new Map<string, CostSummary>();
   for (const row of rows) {
-    if (row.kind !== 'llm' || row.status !== 'completed') continue;
+    // A row with no billed tokens is no call made: a history summary sent again.
+    if (row.kind !== 'llm' || row.status !== 'completed' || row.inputTokens === null) continue;
     const at = row.finishedAt ?? row.startedAt;
     if (
       (threadId !== undefined && row.threadId !== threadId) ||

@@ -247,7 +247,8 @@ export class SqliteRunLog {
   summariseCost(filter: CostFilter = {}, by?: CostGroupKey): Map<string, CostSummary> {
     if (!this.#hasTable) return summariseCostRows(this.#journalRows(filter.threadId), filter, by);
     const where = new Where();
-    where.conditions.push("kind = 'llm'", "status = 'completed'");
+    // Billed rows only, as `summariseCostRows`: a summary sent again is no call.
+    where.conditions.push("kind = 'llm'", "status = 'completed'", 'input_tokens IS NOT NULL');
     where.add('thread_id = $threadId', 'threadId', filter.threadId);
     where.add('tenant_id = $tenantId', 'tenantId', filter.tenantId);
     where.add('model = $model', 'model', filter.model);

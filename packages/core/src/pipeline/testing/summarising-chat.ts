@@ -2,6 +2,7 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { createAgent } from '../../agent/create-agent';
 import type { ContextStrategy } from '../../budget/types';
+import type { CostLedger } from '../../cost/cost-ledger';
 import { humanWait } from '../../effects/human-wait';
 import { structuredCall } from '../../effects/structured-call';
 import { toolLoop } from '../../effects/tool-loop';
@@ -50,6 +51,8 @@ export interface SummarisingChatOptions {
   wrapModel?: (model: ChatModel) => ChatModel;
   /** Context window of the chat model. Default 4 000 tokens. */
   contextWindow?: number;
+  /** Where the agent records each call's cost. */
+  costLedger?: CostLedger;
 }
 
 /** The turn a chat request answers: the number of its last question. */
@@ -238,6 +241,7 @@ export function summarisingChat(options: SummarisingChatOptions) {
     modelPolicy: singleAttemptPolicy,
     budget: { strategies: [options.strategy ?? 'compress-history'] },
     ...(options.redact ? { redact: { patterns: ['email'] } } : {}),
+    ...(options.costLedger ? { costLedger: options.costLedger } : {}),
   });
   return { agent, main, cheap };
 }

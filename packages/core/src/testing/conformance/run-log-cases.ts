@@ -279,6 +279,14 @@ export function runLogCases({ threadId, withStores }: ConformanceContext): Confo
             }),
             modelCallEntry(b, 'y/1:llm', 'started', { tenantId: tenant }),
           ];
+          // A history summary sent again: journaled as a call, though none was made.
+          const reused = modelCallEntry(a, 'x/3:summary', 'completed', {
+            tenantId: tenant,
+            cached: true,
+            attempts: 0,
+            startedAt: t0 + 2_000,
+          });
+          calls.push({ ...reused, meta: { ...reused.meta, summary: 'reused' } });
           for (const entry of calls) await store!.putEffect(entry);
           const ledger = new RunLogCostLedger(runLogOf(other!));
           assert.deepEqual(await ledger.summarise({ tenantId: tenant }), {
