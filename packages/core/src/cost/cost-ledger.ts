@@ -42,8 +42,9 @@ export type CostGroupKey = 'threadId' | 'tenantId' | 'model' | 'day';
 /**
  * Where model call costs are kept, to answer "what did this run, this tenant, this model,
  * this day cost". The in-memory ledger is for one process; the run log's ledger
- * (`runLogCostLedger`, over the `effect_log` table of the checkpoint database) answers the
- * same questions durably, across processes, with SQL sums over its model-call rows.
+ * (`new RunLogCostLedger(store)` from `@agentchart/core/run-log`, over the `effect_log`
+ * table of the checkpoint database) answers the same questions durably, across processes,
+ * with SQL sums over its model-call rows.
  */
 export interface CostLedger {
   /** Records a call; a second record with the same `threadId` and `callId` is ignored. */
