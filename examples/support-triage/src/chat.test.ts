@@ -1,4 +1,4 @@
-import { type ChatModel, type ChatResponse, createAgent } from '@agentchart/core';
+import { type ChatModel, type ChatResponse, createAgent, ModelCallError } from '@agentchart/core';
 import { createTenantQuota } from '@agentchart/core/cost';
 import { manualClock, scriptedModel } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
@@ -138,6 +138,31 @@ describe('the support chat', () => {
     expect((await contentsOf(agent, 'r')).messages.map((entry) => entry.content)).toEqual([
       'hi',
       're: hi',
+    ]);
+    await agent.close();
+  });
+
+  it('retries a turn that failed with chat.regenerate, without sending the message twice', async () => {
+    const refused = new ModelCallError({
+      kind: 'bad_request',
+      endpoint: 'scripted:scripted',
+      message: 'The request was refused.',
+    });
+    const model = scriptedModel({ responses: [{ error: refused }, 'your parcel left today'] });
+    const agent = supportChatAgent({ model });
+    const handle = agent.start({ threadId: 'f', input: undefined });
+    await handle.result();
+    await agent.send('f', message('where is my parcel?'));
+    await handle.result();
+    expect((await contentsOf(agent, 'f')).lastError).toBe('model.bad_request');
+    // "Try again": the turn runs once more on the message the user already sent.
+    await agent.send('f', { type: 'chat.regenerate' });
+    await handle.result();
+    const { messages, lastError } = await contentsOf(agent, 'f');
+    expect(lastError).toBeUndefined();
+    expect(messages.map((entry) => entry.content)).toEqual([
+      'where is my parcel?',
+      'your parcel left today',
     ]);
     await agent.close();
   });

@@ -10,6 +10,7 @@ import { assign, setup } from 'xstate';
 /** What the browser sends to a conversation. */
 export type ChatEvent =
   | { type: 'user.message'; text: string }
+  /** Answers the last message again, or once more after a turn that gave no answer. */
   | { type: 'chat.regenerate' }
   | { type: 'chat.cancel' }
   | { type: 'chat.close' };
@@ -60,12 +61,17 @@ export const supportChatMachine = setup({
     idle: {
       always: { guard: ({ context }) => context.queued.length > 0, target: 'answering' },
       on: {
-        // Asks again for the last answer: it is dropped, and the turn runs once more.
-        'chat.regenerate': {
-          guard: ({ context }) => context.messages.at(-1)?.role === 'assistant',
-          target: 'answering',
-          actions: assign({ messages: ({ context }) => context.messages.slice(0, -1) }),
-        },
+        'chat.regenerate': [
+          // Asks again for the last answer: it is dropped, and the turn runs once more.
+          {
+            guard: ({ context }) => context.messages.at(-1)?.role === 'assistant',
+            target: 'answering',
+            actions: assign({ messages: ({ context }) => context.messages.slice(0, -1) }),
+          },
+          // "Try again" after a turn that gave no answer (failed, timed out, cancelled): the
+          // turn runs on the messages already sent, rather than the user sending them twice.
+          { guard: ({ context }) => context.messages.at(-1)?.role === 'user', target: 'answering' },
+        ],
         'chat.close': 'closed',
       },
     },
