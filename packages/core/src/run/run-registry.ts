@@ -27,6 +27,10 @@ export function runOf(system: object): RunPort | undefined {
  * same invoke id in two nested machines are different sites.
  */
 export function siteOf(self: AnyActorRef): string {
+  const parent = (self as { _parent?: AnyActorRef })._parent;
+  // Most effects are invoked by the root machine: their site is their own id, with no array
+  // made, reversed and joined for it (once per effect).
+  if (parent && !(parent as { _parent?: AnyActorRef })._parent) return self.id;
   const ids: string[] = [];
   let current: AnyActorRef | undefined = self;
   // `_parent` is XState's link to the parent actor; the root has none and is not part of the site.
