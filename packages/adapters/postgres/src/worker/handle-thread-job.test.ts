@@ -3,10 +3,12 @@ import {
   type Checkpoint,
   CheckpointError,
   createAgent,
+  defineTool,
   humanWait,
   MemoryCheckpointer,
   StorageError,
   type ThreadLease,
+  toolCall,
 } from '@agentchart/core';
 import { manualClock } from '@agentchart/core/testing';
 import { describe, expect, it } from 'vitest';
@@ -91,6 +93,61 @@ describe('handleThreadJob', () => {
       status: 'waiting',
     });
     await agent.close();
+  });
+
+  it('completes a reply job whose run was handed back on shutdown after the reply was applied, rather than retrying it as "already-ended" (issue: rolling deploy)', async () => {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const ship = defineTool({
+      name: 'ship',
+      description: 'Ships the order.',
+      effect: 'pure',
+      input: z.object({}),
+      output: z.object({ shipped: z.boolean() }),
+      execute: async () => {
+        await released;
+        return { shipped: true };
+      },
+    });
+    const shipping = setup({
+      actors: {
+        approve: humanWait({ prompt: () => 'Ship?', reply: z.object({ ok: z.boolean() }) }),
+        ship: toolCall(ship),
+      },
+    }).createMachine({
+      id: 'shipping',
+      initial: 'asking',
+      states: {
+        asking: { invoke: { id: 'approve', src: 'approve', onDone: 'shipping' } },
+        shipping: { invoke: { id: 'ship', src: 'ship', input: () => ({}), onDone: 'billing' } },
+        billing: { invoke: { id: 'bill', src: 'ship', input: () => ({}), onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const checkpointer = new MemoryCheckpointer();
+    const first = createAgent({ machine: shipping, checkpointer });
+    const waiting = await first.start({ threadId: 'R-1', input: {} }).result();
+    const waitId = waiting.status === 'waiting' ? waiting.waits[0]!.waitId : '';
+    let closing = false;
+    const job = { kind: 'reply', threadId: 'R-1', waitId, value: { ok: true } } as const;
+    const handled = handleThreadJob(first, job, { closing: () => closing });
+    const stateOf = async () =>
+      ((await checkpointer.latest('R-1'))?.snapshot as { value?: unknown } | undefined)?.value;
+    for (let tries = 0; tries < 1_000 && (await stateOf()) !== 'shipping'; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // The worker is told to stop (a rolling deploy) while the step after the reply runs.
+    closing = true;
+    const closed = first.close({ timeoutMs: 0 });
+    release();
+    await closed;
+    // Before: it failed (HandedBackError), and its retry reported "already-ended" or
+    // "already-answered": the API told the person their applied reply came too late.
+    expect(await handled).toMatchObject({ threadId: 'R-1', status: 'running' });
+    const entries = await createAgent({ machine: shipping, checkpointer }).journal('R-1');
+    expect(entries.find((entry) => entry.key === waitId)?.status).toBe('completed');
   });
 
   it('refuses a reply job that came after the wait timed out, rather than failing it for the queue to retry (issue 9)', async () => {

@@ -12,8 +12,11 @@ import type { ThreadJob } from './thread-jobs';
 /** What a completed job reports (stored as the job's output). */
 export interface ThreadJobResult {
   threadId: string;
-  /** The thread's rest, or why the job had nothing to do. */
-  status: RunOutcome['status'] | 'already-ended' | 'already-answered' | 'refused';
+  /**
+   * The thread's rest, or why the job had nothing to do; `running` for a reply the thread
+   * took before its worker shut down mid-run (another worker continues the thread).
+   */
+  status: RunOutcome['status'] | 'already-ended' | 'already-answered' | 'refused' | 'running';
   /**
    * Why a job was refused or had nothing to do, as the error code the agent gave: what an API
    * tells its caller by — `human.invalid_reply` (the reply does not fit the wait's schema),
@@ -164,7 +167,20 @@ export async function handleThreadJob(
     }
     return { threadId, status: 'refused', code: error.code, detail: error.message };
   }
-  if (outcome.status === 'stopped' && closing()) throw new HandedBackError(threadId);
+  if (outcome.status === 'stopped' && closing()) {
+    // A reply the thread took before it was handed back is applied: tried again, the job
+    // would report it `already-answered` or `already-ended` (a person told their reply came
+    // too late), or be refused by an older worker of a rolling deploy on every retry. The
+    // thread, stored `running` with its lease released, goes to the next worker's orphan scan.
+    if (job.kind === 'reply' && (await replyTaken(agent, threadId, job.waitId))) {
+      return {
+        threadId,
+        status: 'running',
+        detail: `The reply was applied; this worker shut down before the thread's next rest, and another worker continues it.`,
+      };
+    }
+    throw new HandedBackError(threadId);
+  }
   if (outcome.status === 'failed' && outcome.error.code === 'checkpoint.lease_held') {
     // A new thread whose lease a dead worker still holds (it died before its first
     // checkpoint): try again once that lease lapses.
@@ -201,6 +217,12 @@ function notTheTenants(threadId: string, tenantId: string): string {
 function takenThreadId(threadId: string, tenantId: string | undefined): string {
   const owner = tenantId === undefined ? 'started for a tenant' : `not of tenant "${tenantId}"`;
   return `Thread id "${threadId}" is taken by a thread ${owner}: nothing was started, resumed or written. Start the thread under an id of its own (prefix thread ids with their tenant's).`;
+}
+
+/** Whether the store holds the wait `waitId` of the thread as answered. */
+async function replyTaken(agent: Agent, threadId: string, waitId: string): Promise<boolean> {
+  const entries = await agent.journal(threadId);
+  return entries.some((entry) => entry.key === waitId && entry.status === 'completed');
 }
 
 /** The result of a reply, event or wake for a thread the store does not have. */

@@ -90,7 +90,9 @@ export class ThreadJobs {
    * finish it, up to `timeoutMs` (default 30 000; 0 looks once), and resolves to what the
    * worker reported — the thread's rest (`waiting`, `done`, `failed` …), or why the job did
    * nothing: `refused` (with `code` `human.invalid_reply`, `human.timeout`, `run.not_found` …
-   * and a `detail` to show the person), `already-answered`, `already-ended`. With `tenantId`,
+   * and a `detail` to show the person), `already-answered`, `already-ended`; `running` for a
+   * reply applied before its worker was stopped mid-run (another worker continues the
+   * thread). With `tenantId`,
    * a job sent for another tenant (or for none) is `job.not_found`, as an unknown id.
    *
    * @example
