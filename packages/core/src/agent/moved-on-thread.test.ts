@@ -64,3 +64,24 @@ describe('a thread a later deploy moved on, met by the code it left', () => {
     await keeping.close();
   });
 });
+
+// A thread a newer deploy started (an old worker of a rolling deploy, or a rollback, meets it)
+// has no checkpoint of the old code's version: the old code cannot tell it from an older one.
+describe('a thread another version started, met by code that never checkpointed it', () => {
+  it('is refused naming that version, without telling an old process to migrate a later deploy’s thread', async () => {
+    const checkpointer = stores.open();
+    const next = ordersAgent('2', checkpointer);
+    expect((await next.run({ threadId: 'n', input: undefined })).status).toBe('waiting');
+    await next.close();
+    const old = ordersAgent('1', checkpointer);
+    const refusal = await old.resume('n').catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ code: 'checkpoint.version_mismatch' });
+    const { message } = refusal as Error;
+    // Before: "the chart's structure changed since … give createAgent({ migrate }) that returns
+    // such checkpoints as they are", printed by every old worker of a rolling deploy.
+    expect(message).not.toContain('changed since');
+    expect(message).toMatch(/started it/);
+    expect(message).toMatch(/later deploy's.*leave the thread to the processes that run/);
+    await old.close();
+  });
+});

@@ -110,14 +110,19 @@ export async function loadCheckpoint(
       ? `${fits ? 'That state, its effects and timers, and the states its history remembers are all in this machine as they were' : 'That state, its effects, its timers or the states its history remembers are not in this machine as they were'}, but ${parent === undefined ? "this agent's migrate" : `the migrate of ${migrateOption}`} returned undefined for it, which refuses it. For the thread to go on here, return the checkpoint from migrate (${fits ? 'as it is, if nothing that changed matters to it' : 'moved to the new names: snapshot.value, snapshot.children, delayedEvents, snapshot.historyValue'}): a migrate that changes the checkpoint in place must still return it. Otherwise finish the thread with the old machine, or start a new thread.`
       : versions.movedOn
         ? `This machine version checkpointed the thread before version ${versions.from} did: a deploy running that version moved it on, and this process runs the code the thread has left behind (a rollback, or an old process still running in a rolling deploy). Leave it to the processes that run version ${versions.from} (a queue job refused here is tried again, and another worker takes it), roll forward, or give ${migrateOption} that moves it back for this machine (its versions argument has movedOn: true): an identity migrate would run that deploy's snapshot with this code.`
-        : fits
-          ? (timersToAdd(runtime.machine, checkpoint, migrateOption) ??
-            `That state, its effects and timers, and the states its history remembers are all in this machine as they were: if nothing that changed matters to it, give ${migrateOption} that returns such checkpoints as they are (migrate: (checkpoint) => checkpoint).`)
-          : `That state, its effects, its timers or the states its history remembers are not in this machine as they were: give ${migrateOption} that moves them to their new names (snapshot.value, snapshot.children, delayedEvents, snapshot.historyValue), finish the thread with the old machine, or start a new thread.`;
+        : // A hash does not say which deploy is newer: the thread may be older than this code
+          // (an upgrade) or a later deploy's (an old process of a rolling deploy, a rollback),
+          // where a migrate would run that deploy's snapshot with this code.
+          `No checkpoint of the thread was written by this machine version: version ${versions.from} started it or moved it on. If that is a later deploy's (this process is an old one still running in a rolling deploy, or a rollback), leave the thread to the processes that run version ${versions.from} (a queue job refused here is tried again, and another worker takes it), or roll forward. If it is an older deploy's: ${
+            fits
+              ? (timersToAdd(runtime.machine, checkpoint, migrateOption) ??
+                `that state, its effects and timers, and the states its history remembers are all in this machine as they were: if nothing that changed matters to it, give ${migrateOption} that returns such checkpoints as they are (migrate: (checkpoint) => checkpoint).`)
+              : `that state, its effects, its timers or the states its history remembers are not in this machine as they were: give ${migrateOption} that moves them to their new names (snapshot.value, snapshot.children, delayedEvents, snapshot.historyValue), finish the thread with the old machine, or start a new thread.`
+          }`;
     throw new CheckpointError(
       'checkpoint.version_mismatch',
       threadId,
-      `Thread "${threadId}" was checkpointed by machine version ${versions.from}, but this agent's machine is version ${versions.to}: the chart's structure ${versions.movedOn ? 'differs' : 'changed since'} (its states, transitions, invokes, descriptions or meta, or those of a child machine it registers; context and code are not part of the version). The thread rests ${checkpoint.run.status} in state ${JSON.stringify((checkpoint.snapshot as { value?: unknown } | undefined)?.value)}. ${advice}`,
+      `Thread "${threadId}" was checkpointed by machine version ${versions.from}, but this agent's machine is version ${versions.to}: the chart's structure ${migrate && !versions.movedOn ? 'changed since' : 'differs'} (its states, transitions, invokes, descriptions or meta, or those of a child machine it registers; context and code are not part of the version). The thread rests ${checkpoint.run.status} in state ${JSON.stringify((checkpoint.snapshot as { value?: unknown } | undefined)?.value)}. ${advice}`,
     );
   }
   if (checkFit) checkMigratedSnapshot(runtime.machine, { ...migrated, threadId }, versions);
