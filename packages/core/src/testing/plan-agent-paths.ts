@@ -149,10 +149,13 @@ function walkWithin<T>(maxStates: number, walk: () => T): T {
  * The walk makes every transition in one system, where a state with an invoke or spawn that
  * has a `systemId`, reached a second time by another path, fails with XState's "Actor with
  * system ID '…' already exists". XState's pure `transition` gives each call a fresh system.
+ * A snapshot that is no longer active takes no event, as a running actor's does not: the pure
+ * `transition` would take a root-level `on` past a final state, to paths no run can follow.
  */
 function walkable(machine: AnyStateMachine): AnyStateMachine {
   const logic = Object.create(machine) as AnyStateMachine;
-  logic.transition = (snapshot, event) => transition(machine, snapshot, event)[0];
+  logic.transition = (snapshot, event) =>
+    snapshot.status === 'active' ? transition(machine, snapshot, event)[0] : snapshot;
   return logic;
 }
 

@@ -400,6 +400,44 @@ describe('testAgentPaths', () => {
     expect(report.paths.length).toBeGreaterThan(1);
   });
 
+  it('sends an event the root takes in no final state: the run has ended there', async () => {
+    // Before: the walk sent a root-level `cancel` past every final state — `declined
+    // -(cancel)-> cancelled` — and reported each such path as a run that "ended in declined".
+    const cancellable = setup({
+      types: { events: {} as { type: 'cancel' } },
+      actors: {
+        approve: humanWait({ prompt: () => 'Refund?', reply: z.object({ ok: z.boolean() }) }),
+      },
+    }).createMachine({
+      initial: 'approving',
+      on: { cancel: '.cancelled' },
+      states: {
+        approving: {
+          invoke: {
+            id: 'approve',
+            src: 'approve',
+            onDone: [{ guard: ({ event }) => event.output.ok, target: 'approved' }, 'declined'],
+          },
+        },
+        approved: { type: 'final' },
+        declined: { type: 'final' },
+        cancelled: { type: 'final' },
+      },
+    });
+    const report = await testAgentPaths({
+      machine: cancellable,
+      input: undefined,
+      effects: { approve: { outputs: [{ ok: true }, { ok: false }] } },
+      events: [{ type: 'cancel' }],
+    });
+    expect(report.failures).toEqual([]);
+    expect(report.paths.map((path) => path.name).sort()).toEqual([
+      'approving -(approve: output 1)-> approved',
+      'approving -(approve: output 2)-> declined',
+      'approving -(cancel)-> cancelled',
+    ]);
+  });
+
   it('refuses a walk whose context grows without end, before it fills memory', async () => {
     // Every PING appends to the log, so each PING makes a state the walk has not seen.
     const pinged = setup({
