@@ -111,7 +111,8 @@ export interface AgentPathReport<TMachine extends AnyStateMachine = AnyStateMach
   finalStates: string[];
   /**
    * What the walk could not cover, one line each: an invoke with no outcomes to leave its
-   * state by, a final state no path reaches, a path that needs an event mid-effect.
+   * state by, a final state no path reaches, a path that needs an event or an `after` timer
+   * mid-effect, an `after` delay computed from the context.
    */
   gaps: string[];
   /** Every problem, one line each: empty when every path ran as the chart says. */

@@ -16,7 +16,9 @@ export interface PlannedOutcome {
     | { by: 'reply'; value: unknown }
     | { by: 'timeout' }
     | { by: 'stand-in'; result: { output: unknown } | { error: unknown } }
-    | { by: 'send'; event: EventObject };
+    | { by: 'send'; event: EventObject }
+    /** An `after` timer: the manual clock moves by its delay once the run rests. */
+    | { by: 'advance'; ms: number };
 }
 
 /** Which failures apply to an invoke, by what it is. */

@@ -29,6 +29,8 @@ interface StateNodeLike {
   type: string;
   key: string;
   invoke: readonly { id: string; src: unknown }[];
+  /** The state's `after` transitions, with the event XState raises when each is due. */
+  after: readonly { eventType: string; delay: number | string }[];
   states: Record<string, StateNodeLike>;
 }
 
@@ -79,6 +81,7 @@ export function planAgentPaths<TMachine extends AnyStateMachine>(
   for (const event of events) {
     byEvent.set(event, { invokeId: '', name: event.type, event, realise: { by: 'send', event } });
   }
+  for (const timer of timersOf(machine, gaps)) byEvent.set(timer.event, timer);
   for (const id of Object.keys(effects)) {
     if (!invokes.some((invoke) => invoke.id === id)) {
       gaps.push(
@@ -110,10 +113,15 @@ export function planAgentPaths<TMachine extends AnyStateMachine>(
       const step = graphPath.steps[index]!;
       const outcome = byEvent.get(step.event)!;
       const before = graphPath.steps[index - 1]!.state;
-      if (outcome.realise.by === 'send' && !restsIn(before, invokes)) {
+      if (
+        (outcome.realise.by === 'send' || outcome.realise.by === 'advance') &&
+        !restsIn(before, invokes)
+      ) {
         realisable = false;
         gaps.push(
-          `a path sends "${outcome.name}" in ${stateName(before.value)} while an effect runs there; a run receives outside events only at rest, so it was not run`,
+          outcome.realise.by === 'send'
+            ? `a path sends "${outcome.name}" in ${stateName(before.value)} while an effect runs there; a run receives outside events only at rest, so it was not run`
+            : `a path takes "${outcome.name}" in ${stateName(before.value)} while an effect runs there; the clock moves only while a run rests, so it was not run`,
         );
         break;
       }
@@ -125,6 +133,33 @@ export function planAgentPaths<TMachine extends AnyStateMachine>(
     paths.push({ name, steps, expected: graphPath.state.value });
   }
   return { paths, gaps: [...new Set(gaps)], reachedFinals };
+}
+
+/**
+ * Every `after` transition of the machine as an outcome the walk takes: the event XState
+ * raises when the timer is due, realised by moving the manual clock by its delay. A named
+ * delay is looked up in the machine's `delays`; one computed from the context cannot be
+ * known before the run, so its transition is named in the gaps rather than walked.
+ */
+function timersOf(machine: AnyStateMachine, gaps: string[]): PlannedOutcome[] {
+  const delays = (machine.implementations.delays ?? {}) as Record<string, unknown>;
+  const timers: PlannedOutcome[] = [];
+  const walk = (node: StateNodeLike) => {
+    for (const { eventType, delay } of node.after) {
+      const ms = typeof delay === 'number' ? delay : delays[delay];
+      if (typeof ms !== 'number') {
+        gaps.push(
+          `state ${node.id}'s after timer "${delay}" is computed when the run enters the state; the walk takes only delays given as numbers, so its transition was not run`,
+        );
+        continue;
+      }
+      const event = { type: eventType };
+      timers.push({ invokeId: '', name: `after ${ms} ms`, event, realise: { by: 'advance', ms } });
+    }
+    for (const child of Object.values(node.states)) walk(child);
+  };
+  walk(machine.root as unknown as StateNodeLike);
+  return timers;
 }
 
 /**

@@ -46,12 +46,11 @@ export async function runAgentPath<TMachine extends AnyStateMachine>(
 ): Promise<PathRun<TMachine>> {
   const byInvoke = new Map<string, PlannedOutcome[]>();
   for (const step of path.steps) {
-    if (step.realise.by === 'send') continue;
+    if (step.realise.by === 'send' || step.realise.by === 'advance') continue;
     byInvoke.set(step.invokeId, [...(byInvoke.get(step.invokeId) ?? []), step]);
   }
   const atRest = path.steps.filter(
-    (step) =>
-      step.realise.by === 'reply' || step.realise.by === 'send' || step.realise.by === 'timeout',
+    (step) => step.realise.by !== 'model' && step.realise.by !== 'stand-in',
   );
   const outcomeAt = (invokeId: string, occurrence: number) => byInvoke.get(invokeId)?.[occurrence];
 
@@ -143,6 +142,13 @@ export async function runAgentPath<TMachine extends AnyStateMachine>(
       if (step.realise.by === 'send') {
         // The path was walked on this machine's graph: its events are the machine's own.
         handle = await agent.send(threadId, step.realise.event as EventFrom<TMachine>);
+      } else if (step.realise.by === 'advance') {
+        if (!('advance' in clock)) {
+          problem = `the path takes "${step.name}", but the agent was given a clock that testAgentPaths cannot move`;
+          break;
+        }
+        // The state was entered at the clock's present time: its timer is due after `ms`.
+        await (clock as ManualClock).advance(step.realise.ms);
       } else {
         const wait = outcome.waits.find(
           (pending) => parseKey(pending.waitId).invokeId === step.invokeId,

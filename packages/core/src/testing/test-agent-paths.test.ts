@@ -438,6 +438,99 @@ describe('testAgentPaths', () => {
     ]);
   });
 
+  it('walks `after` timers, moving the manual clock by their delay when the run rests', async () => {
+    // Before: no path took a delayed transition, and the report said of the state it leads
+    // to "reached by no path: list the outputs that lead there", which no output could do.
+    const cooling = setup({
+      types: { context: {} as { nudged: boolean } },
+      actors: {
+        classify: structuredCall({
+          model: 'fast',
+          schema: z.object({ urgent: z.boolean() }),
+          prompt: (ticket: string) => ticket,
+        }),
+        ask: humanWait({ prompt: () => 'Still there?', reply: z.string() }),
+      },
+      delays: { nudgeAfter: 60_000 },
+    }).createMachine({
+      context: { nudged: false },
+      initial: 'classifying',
+      states: {
+        classifying: {
+          invoke: {
+            id: 'classify',
+            src: 'classify',
+            input: 'x',
+            onDone: [{ guard: ({ event }) => event.output.urgent, target: 'asking' }, 'cooling'],
+            onError: 'failed',
+          },
+        },
+        cooling: { after: { 5000: 'closed' } },
+        asking: {
+          invoke: { id: 'ask', src: 'ask', onDone: 'answered' },
+          after: { nudgeAfter: 'unanswered' },
+        },
+        answered: { type: 'final' },
+        unanswered: { type: 'final' },
+        closed: { type: 'final' },
+        failed: { type: 'final' },
+      },
+    });
+    const report = await testAgentPaths({
+      machine: cooling,
+      input: undefined,
+      effects: {
+        classify: { outputs: [{ urgent: true }, { urgent: false }] },
+        ask: { outputs: ['yes'] },
+      },
+      limits: false,
+    });
+    expect(report.failures).toEqual([]);
+    expect(report.paths.map((path) => path.name)).toEqual(
+      expect.arrayContaining([
+        'classifying -(classify: output 2)-> cooling -(after 5000 ms)-> closed',
+        'classifying -(classify: output 1)-> asking -(after 60000 ms)-> unanswered',
+        'classifying -(classify: output 1)-> asking -(ask: output 1)-> answered',
+      ]),
+    );
+  });
+
+  it('names the `after` timers it cannot walk: a computed delay, a timer while an effect runs', async () => {
+    const timed = setup({
+      actors: {
+        classify: structuredCall({
+          model: 'fast',
+          schema: z.object({ urgent: z.boolean() }),
+          prompt: (ticket: string) => ticket,
+        }),
+      },
+      delays: { backoff: () => 1_000 },
+    }).createMachine({
+      initial: 'classifying',
+      states: {
+        classifying: {
+          invoke: { id: 'classify', src: 'classify', input: 'x', onDone: 'pausing' },
+          after: { 30000: 'timedOut' },
+        },
+        pausing: { after: { backoff: 'done' } },
+        timedOut: { type: 'final' },
+        done: { type: 'final' },
+      },
+    });
+    const report = await testAgentPaths({
+      machine: timed,
+      input: undefined,
+      effects: { classify: { outputs: [{ urgent: true }], failures: [] } },
+      limits: false,
+    });
+    expect(report.gaps).toEqual(
+      expect.arrayContaining([
+        'state (machine).pausing\'s after timer "backoff" is computed when the run enters the state; the walk takes only delays given as numbers, so its transition was not run',
+        'a path takes "after 30000 ms" in classifying while an effect runs there; the clock moves only while a run rests, so it was not run',
+      ]),
+    );
+  });
+
   it('refuses a walk whose context grows without end, before it fills memory', async () => {
     // Every PING appends to the log, so each PING makes a state the walk has not seen.
     const pinged = setup({

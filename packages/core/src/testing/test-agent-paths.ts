@@ -32,9 +32,9 @@ const effectOptionNames = optionNamesOf<EffectPathOptions>({
 
 /**
  * Walks every path of an agent's statechart with `xstate/graph` — every output you list for
- * each effect and every failure edge (invalid output, tool error, 429, breaker open) — and
- * runs each one on a real agent with scripted models, checking the run ends where the graph
- * says. Then, for each effect that calls a model, it runs a path with a run limit hit right
+ * each effect, every failure edge (invalid output, tool error, 429, breaker open) and every
+ * `after` timer (the manual clock moved by its delay while the run rests) — and runs each one
+ * on a real agent with scripted models, checking the run ends where the graph says. Then, for each effect that calls a model, it runs a path with a run limit hit right
  * there. Actors that call no model are stood in for by their outcomes; human waits are
  * answered when the run rests.
  *
