@@ -66,6 +66,21 @@ describe('scriptedModel', () => {
     }
   });
 
+  it('fails a call past its answers as a model error of its own, naming the request', async () => {
+    // Before: a plain Error, which the pipeline wrapped as "an error that is not a
+    // ModelCallError … make the adapter throw ModelCallError with a kind": advice for an
+    // adapter's author, not for a test that scripted too few answers.
+    const model = scriptedModel({ modelName: 'fast', responses: ['one'] });
+    await model.generate(request, call);
+    const unexpected = { messages: [{ role: 'user' as const, content: 'Classify: lost parcel' }] };
+    await expect(model.generate(unexpected, call)).rejects.toMatchObject({
+      code: 'model.unknown',
+      endpoint: 'scripted:fast',
+      message:
+        'scriptedModel "fast" received call 2 but has only 1 scripted response (the call\'s last message: "Classify: lost parcel"). Add responses or use a handler.',
+    });
+  });
+
   it('refuses a misspelt option, naming the one meant', () => {
     expect(() => scriptedModel({ response: [{ content: 'x' }] } as never)).toThrow(
       expect.objectContaining({

@@ -1,6 +1,7 @@
 import { type Clock, sleep, systemClock } from '../clock/clock';
 import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, describeValue, optionNamesOf } from '../errors/option-names';
+import { ModelCallError } from '../model/model-call-error';
 import type {
   ChatModel,
   ChatRequest,
@@ -113,7 +114,8 @@ export interface ScriptedModel extends ChatModel {
  *
  * @throws DefinitionError `definition.invalid_option` for a misspelt option or field of an
  * answer, or an answer that is neither a string nor an object (a handler's answer is checked
- * when it is given, so the call fails with it).
+ * when it is given, so the call fails with it). A call past the last of `responses` fails
+ * with a `ModelCallError` of kind `unknown` (not retried) that shows the call's last message.
  */
 export function scriptedModel(options: ScriptedModelOptions = {}): ScriptedModel {
   checkOptionNames('scriptedModel', options, optionNames);
@@ -157,9 +159,13 @@ export function scriptedModel(options: ScriptedModelOptions = {}): ScriptedModel
       requests.push(request);
       const entry = handler ?? responses[index];
       if (entry === undefined) {
-        throw new Error(
-          `scriptedModel "${modelName}" received call ${index + 1} but has only ${responses.length} scripted responses. Add responses or use a handler.`,
-        );
+        // A ModelCallError of its own, so the pipeline passes this message on as it is
+        // rather than as an adapter's unclassified error; `unknown` is fatal: not retried.
+        throw new ModelCallError({
+          kind: 'unknown',
+          endpoint: `scripted:${modelName}`,
+          message: `scriptedModel "${modelName}" received call ${index + 1} but has only ${responses.length} scripted ${responses.length === 1 ? 'response' : 'responses'} (the call's last message: ${lastMessageOf(request)}). Add responses or use a handler.`,
+        });
       }
       const scripted = typeof entry === 'function' ? entry(request, index) : entry;
       checkResponse(modelName, scripted, index);
@@ -196,6 +202,13 @@ export function scriptedModel(options: ScriptedModelOptions = {}): ScriptedModel
       };
     },
   };
+}
+
+/** The request's last message, shortened: which call was one too many. */
+function lastMessageOf(request: ChatRequest): string {
+  const content = request.messages.at(-1)?.content;
+  if (content === undefined) return 'none';
+  return JSON.stringify(content.length > 200 ? `${content.slice(0, 200)}…` : content);
 }
 
 function estimateTokens(request: ChatRequest): number {
