@@ -57,6 +57,20 @@ describe('DelayedEvents', () => {
     expect(handle.getSnapshot().value).toBe('expired');
   });
 
+  it('wakes a waiting run evicted to a durable store inside the advance that makes its timer due', async () => {
+    // Before: the wake restored the run after the advance had returned, and armed its due
+    // timer again at 0 ms on the manual clock, which nothing moved again: result() hung.
+    const clock = manualClock(0);
+    const agent = createAgent({ machine, checkpointer: stores.open(), clock });
+    const handle = agent.start({ threadId: 't', input: undefined });
+    expect(await handle.result()).toMatchObject({ status: 'waiting' });
+    await clock.advance(60_000);
+    expect(await handle.result()).toMatchObject({ status: 'done' });
+    expect(handle.getSnapshot().value).toBe('expired');
+    expect(clock.pending()).toBe(0);
+    await agent.close();
+  });
+
   it('fires a timer that fell due while no process ran, as soon as the thread resumes', async () => {
     await createAgent({ machine, checkpointer: stores.open(), clock: manualClock(0) })
       .start({ threadId: 't', input: undefined })

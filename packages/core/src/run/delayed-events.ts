@@ -13,6 +13,8 @@ interface ScheduledEvent {
 }
 
 interface SchedulingSystem {
+  /** Delivers an event from one actor of the system to another, as a fired timer does. */
+  _relay(source: AnyActorRef, target: AnyActorRef, event: EventObject): void;
   scheduler: {
     schedule(
       source: AnyActorRef,
@@ -82,24 +84,33 @@ export class DelayedEvents {
   }
 
   /**
-   * Schedules stored delayed events again, each with the time it had left (an overdue one
-   * fires at once). Call after the restored actor has started. Events whose actors are no
+   * Schedules stored delayed events again, each with the time it had left. An overdue one is
+   * delivered at once, in due order, not armed at 0 ms: a run evicted while it waited is
+   * restored by the timer that woke it, after that timer fired, and on a manual clock a 0 ms
+   * timer armed then would wait for the next `advance()`, which a test awaiting the run's
+   * result never makes. Call after the restored actor has started. Events whose actors are no
    * longer in the tree (their state was left) are dropped.
    */
   rearm(events: readonly PendingDelayedEvent[]): void {
     const now = this.clock.now();
+    const overdue: {
+      source: AnyActorRef;
+      target: AnyActorRef;
+      event: EventObject;
+      dueAt: number;
+    }[] = [];
     for (const { source, target, event, id, dueAt } of events) {
       const sourceRef = this.#find(source);
       const targetRef = this.#find(target);
       if (!sourceRef || !targetRef) continue;
-      this.#system.scheduler.schedule(
-        sourceRef,
-        targetRef,
-        event as EventObject,
-        Math.max(0, dueAt - now),
-        id,
-      );
+      if (dueAt <= now) {
+        overdue.push({ source: sourceRef, target: targetRef, event: event as EventObject, dueAt });
+        continue;
+      }
+      this.#system.scheduler.schedule(sourceRef, targetRef, event as EventObject, dueAt - now, id);
     }
+    overdue.sort((a, b) => a.dueAt - b.dueAt);
+    for (const { source, target, event } of overdue) this.#system._relay(source, target, event);
   }
 
   #find(path: string): AnyActorRef | undefined {
