@@ -32,6 +32,7 @@ import { holdProcessOpen, unrefTimer } from './keep-alive';
 import { lateReplyErrorFor } from './late-replies';
 import { type LeaseHolder, LeaseKeeper } from './lease-keeper';
 import { infiniteLoopError } from './microstep-bound';
+import { restTimerThresholdMs } from './rest-timer-threshold';
 import { restartedActors, restartedActorWarning } from './restarted-actors';
 import { runClock } from './run-clock';
 import { endedError, evictedError, stoppedSnapshotError, type TimedOutWait } from './run-errors';
@@ -72,9 +73,6 @@ const noHistorySummaries: readonly HistorySummaryRef[] = Object.freeze([]);
 
 /** A fresh run's recorded waits: none, one map for every run. */
 const noRecordedWaits: ReadonlyMap<string, RecordedWait> = new Map();
-
-/** Timers further away than this do not keep a run from coming to rest as `waiting`. */
-const restTimerThresholdMs = 5_000;
 
 /** How a {@link Run} is created. */
 export interface RunOptions {

@@ -3,6 +3,7 @@ import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { effectSpecOf } from '../effects/create-effect-logic';
 import type { EffectSpec } from '../effects/types';
 import { DefinitionError } from '../errors/definition-error';
+import { restTimerThresholdMs } from '../run/rest-timer-threshold';
 import { leafStatePaths } from '../run/state-paths';
 import type { TestAgentPathsOptions } from './agent-path-types';
 import { outcomesOf, type PlannedOutcome } from './path-outcomes';
@@ -81,7 +82,9 @@ export function planAgentPaths<TMachine extends AnyStateMachine>(
   for (const event of events) {
     byEvent.set(event, { invokeId: '', name: event.type, event, realise: { by: 'send', event } });
   }
-  for (const timer of timersOf(machine, gaps)) byEvent.set(timer.event, timer);
+  const timers = timersOf(machine, gaps);
+  for (const timer of timers) byEvent.set(timer.event, timer);
+  const busy = (snapshot: SnapshotLike) => busyIn(snapshot, invokes, timers);
   for (const id of Object.keys(effects)) {
     if (!invokes.some((invoke) => invoke.id === id)) {
       gaps.push(
@@ -113,15 +116,16 @@ export function planAgentPaths<TMachine extends AnyStateMachine>(
       const step = graphPath.steps[index]!;
       const outcome = byEvent.get(step.event)!;
       const before = graphPath.steps[index - 1]!.state;
-      if (
-        (outcome.realise.by === 'send' || outcome.realise.by === 'advance') &&
-        !restsIn(before, invokes)
-      ) {
+      const working =
+        outcome.realise.by === 'send' || outcome.realise.by === 'advance'
+          ? busy(before)
+          : undefined;
+      if (working) {
         realisable = false;
         gaps.push(
           outcome.realise.by === 'send'
-            ? `a path sends "${outcome.name}" in ${stateName(before.value)} while an effect runs there; a run receives outside events only at rest, so it was not run`
-            : `a path takes "${outcome.name}" in ${stateName(before.value)} while an effect runs there; the clock moves only while a run rests, so it was not run`,
+            ? `a path sends "${outcome.name}" in ${stateName(before.value)} while ${working}; a run receives outside events only at rest, so it was not run`
+            : `a path takes "${outcome.name}" in ${stateName(before.value)} while ${working}; the clock moves only while a run rests, so it was not run`,
         );
         break;
       }
@@ -141,9 +145,9 @@ export function planAgentPaths<TMachine extends AnyStateMachine>(
  * delay is looked up in the machine's `delays`; one computed from the context cannot be
  * known before the run, so its transition is named in the gaps rather than walked.
  */
-function timersOf(machine: AnyStateMachine, gaps: string[]): PlannedOutcome[] {
+function timersOf(machine: AnyStateMachine, gaps: string[]): Timer[] {
   const delays = (machine.implementations.delays ?? {}) as Record<string, unknown>;
-  const timers: PlannedOutcome[] = [];
+  const timers: Timer[] = [];
   const walk = (node: StateNodeLike) => {
     for (const { eventType, delay } of node.after) {
       const ms = typeof delay === 'number' ? delay : delays[delay];
@@ -154,7 +158,13 @@ function timersOf(machine: AnyStateMachine, gaps: string[]): PlannedOutcome[] {
         continue;
       }
       const event = { type: eventType };
-      timers.push({ invokeId: '', name: `after ${ms} ms`, event, realise: { by: 'advance', ms } });
+      timers.push({
+        invokeId: '',
+        name: `after ${ms} ms`,
+        event,
+        realise: { by: 'advance', ms },
+        state: node.id,
+      });
     }
     for (const child of Object.values(node.states)) walk(child);
   };
@@ -207,10 +217,28 @@ export function stateName(value: StateValue): string {
   return leafStatePaths(value).join(' | ');
 }
 
-/** True when nothing but human waits runs in the state: a run rests there. */
-function restsIn(snapshot: SnapshotLike, invokes: readonly InvokeInfo[]): boolean {
+/** An `after` timer as the walk takes it, with the id of the state node that arms it. */
+type Timer = PlannedOutcome & { realise: { by: 'advance' }; state: string };
+
+/**
+ * What keeps a run working in the state, so that it does not rest there: an effect other
+ * than a human wait, or a timer due within the rest threshold. Undefined when it rests.
+ */
+function busyIn(
+  snapshot: SnapshotLike,
+  invokes: readonly InvokeInfo[],
+  timers: readonly Timer[],
+): string | undefined {
   const active = new Set(snapshot._nodes.map((node) => node.id));
-  return invokes
-    .filter((invoke) => active.has(invoke.state))
-    .every((invoke) => invoke.spec?.kind === 'human-wait');
+  const working = invokes.some(
+    (invoke) => active.has(invoke.state) && invoke.spec?.kind !== 'human-wait',
+  );
+  if (working) return 'an effect runs there';
+  const near = timers.some(
+    (timer) => active.has(timer.state) && timer.realise.ms < restTimerThresholdMs,
+  );
+  if (near) {
+    return `a timer due within ${restTimerThresholdMs / 1_000} s keeps the run working there`;
+  }
+  return undefined;
 }

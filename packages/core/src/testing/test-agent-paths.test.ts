@@ -531,6 +531,32 @@ describe('testAgentPaths', () => {
     );
   });
 
+  it('names a state a timer under 5 s keeps working, rather than wait there for a rest', async () => {
+    // Before: a path sent `cancel`, or took the 1 s timer, in `cooling`, where the run never
+    // rests (a timer due within 5 s keeps it working) and the manual clock never moved:
+    // testAgentPaths never returned.
+    const brief = setup({ types: { events: {} as { type: 'cancel' } } }).createMachine({
+      initial: 'cooling',
+      states: {
+        cooling: { after: { 1000: 'closed' }, on: { cancel: 'cancelled' } },
+        closed: { type: 'final' },
+        cancelled: { type: 'final' },
+      },
+    });
+    const report = await testAgentPaths({
+      machine: brief,
+      input: undefined,
+      events: [{ type: 'cancel' }],
+    });
+    expect(report.paths).toEqual([]);
+    expect(report.gaps).toEqual(
+      expect.arrayContaining([
+        'a path takes "after 1000 ms" in cooling while a timer due within 5 s keeps the run working there; the clock moves only while a run rests, so it was not run',
+        'a path sends "cancel" in cooling while a timer due within 5 s keeps the run working there; a run receives outside events only at rest, so it was not run',
+      ]),
+    );
+  });
+
   it('refuses a walk whose context grows without end, before it fills memory', async () => {
     // Every PING appends to the log, so each PING makes a state the walk has not seen.
     const pinged = setup({
