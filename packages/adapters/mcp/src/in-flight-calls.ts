@@ -9,7 +9,7 @@ export const idempotencyKeyMeta = 'agentchart/idempotency-key';
  * (`<thread id>:<journal key>`). As stable as that one — the same call sends the same key
  * from any process, after any restart — so a server can still drop a repeat; but a server
  * every tenant's runs call (one you do not run, say) learns no thread ids from it, where the
- * harness's key names the thread (`acme:ticket-7:tool:refund#0`) (ADR 0105).
+ * harness's key names the thread (`acme:ticket-7:tool:refund#0`) (ADR 0102).
  */
 export function serverIdempotencyKey(idempotencyKey: string): string {
   return hash('sha256', idempotencyKey, 'hex');

@@ -201,7 +201,7 @@ class ModelAttempts {
     const stoppedNow = this.#stopError();
     const error = stoppedNow ?? toModelCallError(thrown, endpoint);
     // A 429 with a hint is the server pacing a burst, not failing: neither the breaker nor the
-    // budget judge it (ADR 0103), or a burst over a rate limit would read as an outage.
+    // budget judge it (ADR 0100), or a burst over a rate limit would read as an outage.
     const paced = !stoppedNow && isPacedByServer(error);
     if (!stoppedNow && error.retryable && !paced) permit.failure(describeModelError(error));
     else permit.release();

@@ -28,7 +28,7 @@ export function isFallbackModelErrorKind(kind: ModelErrorKind): boolean {
  * a burst over its rate limit gets one on most calls together, which is no sign of an outage.
  * So the breaker does not count it as a failure and the retry budget does not refuse its
  * retry: the hint paces the retry, `maxAttempts`, `maxRetryAfterMs` and the deadline bound it
- * (ADR 0103). A 429 without a hint says nothing of when the server can take more, and is
+ * (ADR 0100). A 429 without a hint says nothing of when the server can take more, and is
  * judged like any retryable failure.
  */
 export function isPacedByServer(error: ModelCallError): boolean {

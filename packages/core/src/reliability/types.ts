@@ -91,7 +91,7 @@ export type CircuitState = 'closed' | 'open' | 'half-open';
  * opens it though the window still holds the successes from before. Only
  * retryable failures (429, 5xx, timeouts, resets, malformed bodies) count as failures; a 400
  * or an abort says nothing about the endpoint and is not counted at all, and neither is a 429
- * with a retry hint: the server is pacing a burst, not failing (ADR 0103).
+ * with a retry hint: the server is pacing a burst, not failing (ADR 0100).
  */
 export interface CircuitBreakerOptions {
   /**
@@ -137,7 +137,7 @@ export interface RateLimitOptions {
  * run concurrently, the more retries are allowed; in an outage the retries stay under
  * `ratio` of the calls, so it costs at most `1 + ratio` requests per call. A retry after a 429
  * with a retry hint is not asked of the budget: it waits the hint the server gave, bounded by
- * `maxAttempts` (ADR 0103).
+ * `maxAttempts` (ADR 0100).
  */
 export interface RetryBudgetOptions {
   /** The most retries as a share of active calls, in (0, 1]. Default 0.2 (Envoy's 20%). */
