@@ -26,6 +26,28 @@ async function waitingThread(clock = manualClock(0)) {
   return outcome;
 }
 
+/** Asks for a note with `reply` and keeps it: one wait, then done. */
+function noteMachine(reply: z.ZodType<{ note: string }>) {
+  return setup({
+    types: { context: {} as { note: string } },
+    actors: { ask: humanWait({ prompt: () => 'Note?', reply }) },
+  }).createMachine({
+    id: 'note',
+    context: { note: '' },
+    initial: 'asking',
+    states: {
+      asking: {
+        invoke: {
+          src: 'ask',
+          onDone: { target: 'noted', actions: assign({ note: ({ event }) => event.output.note }) },
+        },
+      },
+      noted: { type: 'final' },
+    },
+    output: ({ context }) => context,
+  });
+}
+
 describe('humanWait', () => {
   it('refuses a reply schema whose values JSON cannot carry back from the journal', () => {
     // Before: accepted; a reply parsed to a Date came back from the journal as a string.
@@ -278,27 +300,7 @@ describe('humanWait', () => {
   });
 
   it('refuses a reply larger than a journal row keeps; the wait stays open for a smaller one', async () => {
-    const machine = setup({
-      types: { context: {} as { note: string } },
-      actors: { ask: humanWait({ prompt: () => 'Note?', reply: z.object({ note: z.string() }) }) },
-    }).createMachine({
-      id: 'note',
-      context: { note: '' },
-      initial: 'asking',
-      states: {
-        asking: {
-          invoke: {
-            src: 'ask',
-            onDone: {
-              target: 'noted',
-              actions: assign({ note: ({ event }) => event.output.note }),
-            },
-          },
-        },
-        noted: { type: 'final' },
-      },
-      output: ({ context }) => context,
-    });
+    const machine = noteMachine(z.object({ note: z.string() }));
     const checkpointer = stores.open();
     const agent = createAgent({ machine, checkpointer, maxJournalValueBytes: 1_024 });
     await agent.start({ threadId: 'n', input: {} }).result();
@@ -318,28 +320,6 @@ describe('humanWait', () => {
   });
 
   it('says a refused reply was checked against a reply schema changed since the wait opened', async () => {
-    const noteMachine = (reply: z.ZodType<{ note: string }>) =>
-      setup({
-        types: { context: {} as { note: string } },
-        actors: { ask: humanWait({ prompt: () => 'Note?', reply }) },
-      }).createMachine({
-        id: 'note',
-        context: { note: '' },
-        initial: 'asking',
-        states: {
-          asking: {
-            invoke: {
-              src: 'ask',
-              onDone: {
-                target: 'noted',
-                actions: assign({ note: ({ event }) => event.output.note }),
-              },
-            },
-          },
-          noted: { type: 'final' },
-        },
-        output: ({ context }) => context,
-      });
     const checkpointer = stores.open();
     const before = createAgent({
       machine: noteMachine(z.object({ note: z.string() })),
