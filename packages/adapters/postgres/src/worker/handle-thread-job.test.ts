@@ -1,5 +1,6 @@
 import {
   type AcquireLeaseOptions,
+  agentActor,
   type Checkpoint,
   CheckpointError,
   createAgent,
@@ -148,6 +149,75 @@ describe('handleThreadJob', () => {
     expect(await handled).toMatchObject({ threadId: 'R-1', status: 'running' });
     const entries = await createAgent({ machine: shipping, checkpointer }).journal('R-1');
     expect(entries.find((entry) => entry.key === waitId)?.status).toBe('completed');
+  });
+
+  it("completes a reply job to a child agent's wait whose family was handed back after the child took it", async () => {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const ship = defineTool({
+      name: 'ship',
+      description: 'Ships the order.',
+      effect: 'pure',
+      input: z.object({}),
+      output: z.object({ shipped: z.boolean() }),
+      execute: async () => {
+        await released;
+        return { shipped: true };
+      },
+    });
+    const clerk = setup({
+      actors: {
+        approve: humanWait({ prompt: () => 'Ship?', reply: z.object({ ok: z.boolean() }) }),
+        ship: toolCall(ship),
+      },
+    }).createMachine({
+      id: 'clerk',
+      initial: 'asking',
+      states: {
+        asking: { invoke: { id: 'approve', src: 'approve', onDone: 'shipping' } },
+        shipping: { invoke: { id: 'ship', src: 'ship', input: () => ({}), onDone: 'billing' } },
+        billing: { invoke: { id: 'bill', src: 'ship', input: () => ({}), onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const desk = setup({
+      actors: { clerk: agentActor({ machine: clerk, input: z.object({}), output: z.any() }) },
+    }).createMachine({
+      id: 'desk',
+      initial: 'delegating',
+      states: {
+        delegating: { invoke: { id: 'clerk', src: 'clerk', input: {}, onDone: 'done' } },
+        done: { type: 'final' },
+      },
+    });
+    const checkpointer = new MemoryCheckpointer();
+    const first = createAgent({ machine: desk, checkpointer });
+    const waiting = await first.start({ threadId: 'D-1', input: {} }).result();
+    const waitId = waiting.status === 'waiting' ? waiting.waits[0]!.waitId : '';
+    expect(waitId).toContain('/');
+    let closing = false;
+    const job = { kind: 'reply', threadId: 'D-1', waitId, value: { ok: true } } as const;
+    const handled = handleThreadJob(first, job, { closing: () => closing });
+    const childShips = async () => {
+      for (const { threadId } of await checkpointer.listThreads()) {
+        const value = ((await checkpointer.latest(threadId))?.snapshot as { value?: unknown })
+          ?.value;
+        if (threadId !== 'D-1' && value === 'shipping') return true;
+      }
+      return false;
+    };
+    for (let tries = 0; tries < 1_000 && !(await childShips()); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    closing = true;
+    const closed = first.close({ timeoutMs: 0 });
+    release();
+    await closed;
+    // Before: HandedBackError, then "already-answered" on its retry (the child's journal,
+    // not the parent's, holds the answered wait).
+    expect(await handled).toMatchObject({ threadId: 'D-1', status: 'running' });
   });
 
   it('refuses a reply job that came after the wait timed out, rather than failing it for the queue to retry (issue 9)', async () => {

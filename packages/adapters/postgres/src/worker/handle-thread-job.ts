@@ -219,10 +219,21 @@ function takenThreadId(threadId: string, tenantId: string | undefined): string {
   return `Thread id "${threadId}" is taken by a thread ${owner}: nothing was started, resumed or written. Start the thread under an id of its own (prefix thread ids with their tenant's).`;
 }
 
-/** Whether the store holds the wait `waitId` of the thread as answered. */
+/**
+ * Whether the store holds the wait `waitId` of the thread as answered: in the thread's own
+ * journal, or, for a child agent's wait (`<child>/<wait>`, as the parent lists it), in the
+ * journal of the child's thread below it. Keys hold `/` too, so each split is tried.
+ */
 async function replyTaken(agent: Agent, threadId: string, waitId: string): Promise<boolean> {
-  const entries = await agent.journal(threadId);
-  return entries.some((entry) => entry.key === waitId && entry.status === 'completed');
+  const answered = async (thread: string, key: string) =>
+    (await agent.journal(thread)).some(
+      (entry) => entry.key === key && entry.status === 'completed',
+    );
+  if (await answered(threadId, waitId)) return true;
+  for (let at = waitId.indexOf('/'); at > 0; at = waitId.indexOf('/', at + 1)) {
+    if (await answered(`${threadId}/${waitId.slice(0, at)}`, waitId.slice(at + 1))) return true;
+  }
+  return false;
 }
 
 /** The result of a reply, event or wake for a thread the store does not have. */
