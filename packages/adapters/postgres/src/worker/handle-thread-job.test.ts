@@ -25,6 +25,44 @@ const approval = setup({
   states: { asking: { invoke: { src: 'approve', onDone: 'done' } }, done: { type: 'final' } },
 });
 
+/**
+ * Asks to ship, then ships and bills with a pure tool that returns only once `release` is
+ * called: a run held mid-step after its reply was taken, for a worker to be stopped then.
+ */
+function heldShipping(id: string) {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const ship = defineTool({
+    name: 'ship',
+    description: 'Ships the order.',
+    effect: 'pure',
+    input: z.object({}),
+    output: z.object({ shipped: z.boolean() }),
+    execute: async () => {
+      await released;
+      return { shipped: true };
+    },
+  });
+  const machine = setup({
+    actors: {
+      approve: humanWait({ prompt: () => 'Ship?', reply: z.object({ ok: z.boolean() }) }),
+      ship: toolCall(ship),
+    },
+  }).createMachine({
+    id,
+    initial: 'asking',
+    states: {
+      asking: { invoke: { id: 'approve', src: 'approve', onDone: 'shipping' } },
+      shipping: { invoke: { id: 'ship', src: 'ship', input: () => ({}), onDone: 'billing' } },
+      billing: { invoke: { id: 'bill', src: 'ship', input: () => ({}), onDone: 'done' } },
+      done: { type: 'final' },
+    },
+  });
+  return { machine, release: () => release() };
+}
+
 /** A store whose server is out of reach for the first `failures` leases asked of it. */
 class FlakyStore extends MemoryCheckpointer {
   constructor(private failures: number) {
@@ -97,36 +135,7 @@ describe('handleThreadJob', () => {
   });
 
   it('completes a reply job whose run was handed back on shutdown after the reply was applied, rather than retrying it as "already-ended" (issue: rolling deploy)', async () => {
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const ship = defineTool({
-      name: 'ship',
-      description: 'Ships the order.',
-      effect: 'pure',
-      input: z.object({}),
-      output: z.object({ shipped: z.boolean() }),
-      execute: async () => {
-        await released;
-        return { shipped: true };
-      },
-    });
-    const shipping = setup({
-      actors: {
-        approve: humanWait({ prompt: () => 'Ship?', reply: z.object({ ok: z.boolean() }) }),
-        ship: toolCall(ship),
-      },
-    }).createMachine({
-      id: 'shipping',
-      initial: 'asking',
-      states: {
-        asking: { invoke: { id: 'approve', src: 'approve', onDone: 'shipping' } },
-        shipping: { invoke: { id: 'ship', src: 'ship', input: () => ({}), onDone: 'billing' } },
-        billing: { invoke: { id: 'bill', src: 'ship', input: () => ({}), onDone: 'done' } },
-        done: { type: 'final' },
-      },
-    });
+    const { machine: shipping, release } = heldShipping('shipping');
     const checkpointer = new MemoryCheckpointer();
     const first = createAgent({ machine: shipping, checkpointer });
     const waiting = await first.start({ threadId: 'R-1', input: {} }).result();
@@ -152,36 +161,7 @@ describe('handleThreadJob', () => {
   });
 
   it("completes a reply job to a child agent's wait whose family was handed back after the child took it", async () => {
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const ship = defineTool({
-      name: 'ship',
-      description: 'Ships the order.',
-      effect: 'pure',
-      input: z.object({}),
-      output: z.object({ shipped: z.boolean() }),
-      execute: async () => {
-        await released;
-        return { shipped: true };
-      },
-    });
-    const clerk = setup({
-      actors: {
-        approve: humanWait({ prompt: () => 'Ship?', reply: z.object({ ok: z.boolean() }) }),
-        ship: toolCall(ship),
-      },
-    }).createMachine({
-      id: 'clerk',
-      initial: 'asking',
-      states: {
-        asking: { invoke: { id: 'approve', src: 'approve', onDone: 'shipping' } },
-        shipping: { invoke: { id: 'ship', src: 'ship', input: () => ({}), onDone: 'billing' } },
-        billing: { invoke: { id: 'bill', src: 'ship', input: () => ({}), onDone: 'done' } },
-        done: { type: 'final' },
-      },
-    });
+    const { machine: clerk, release } = heldShipping('clerk');
     const desk = setup({
       actors: { clerk: agentActor({ machine: clerk, input: z.object({}), output: z.any() }) },
     }).createMachine({
