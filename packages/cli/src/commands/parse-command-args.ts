@@ -6,6 +6,19 @@ import { shellWord } from '../shell-word';
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /**
+ * The options of every command that loads an agent module and opens a run database (`stop`,
+ * `send`, `resume`, `show`, `waits`): spelt, and given short forms, alike in each.
+ */
+export const agentAndStoreOptions = {
+  agent: { type: 'string', short: 'a' },
+  export: { type: 'string', short: 'e' },
+  db: { type: 'string', short: 'd' },
+  schema: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
  * `parseArgs` in strict mode, with its errors (unknown option, missing value, extra
  * argument) turned into usage errors that point to the command's help. `--` ends the options,
  * so an argument that begins with `-` (a thread id `-7`) is given after it; `positional`

@@ -6,7 +6,7 @@ import { driveRun } from './drive-run';
 import { listThreads, ownerIsGone } from './list-threads';
 import { agentArgument, agentFor, agentModuleOf, agentVariable, loadAgents } from './load-agents';
 import { formatColumns } from './open-store';
-import { parseCommandArgs } from './parse-command-args';
+import { agentAndStoreOptions, parseCommandArgs } from './parse-command-args';
 import { printProgress } from './progress';
 import {
   databaseArgument,
@@ -60,16 +60,11 @@ export const resumeCommand: Command = {
       'resume',
       args,
       {
-        agent: { type: 'string', short: 'a' },
-        export: { type: 'string', short: 'e' },
-        db: { type: 'string', short: 'd' },
-        schema: { type: 'string' },
+        ...agentAndStoreOptions,
         all: { type: 'boolean' },
         concurrency: { type: 'string', short: 'c' },
         force: { type: 'boolean' },
-        json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
       },
       'a thread id',
     );

@@ -7,7 +7,7 @@ import { deliverReply } from './deliver-reply';
 import { driveRun } from './drive-run';
 import { readJsonArgument } from './json-argument';
 import { agentArgument, agentFor, agentModuleOf, agentVariable, loadAgents } from './load-agents';
-import { parseCommandArgs } from './parse-command-args';
+import { agentAndStoreOptions, parseCommandArgs } from './parse-command-args';
 import {
   databaseArgument,
   databaseVariable,
@@ -57,15 +57,10 @@ export const sendCommand: Command = {
       'send',
       args,
       {
+        ...agentAndStoreOptions,
         reply: { type: 'string', short: 'r' },
         'wait-id': { type: 'string', short: 'w' },
-        agent: { type: 'string', short: 'a' },
-        export: { type: 'string', short: 'e' },
-        db: { type: 'string', short: 'd' },
-        schema: { type: 'string' },
-        json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
       },
       'a thread id',
     );

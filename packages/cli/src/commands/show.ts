@@ -9,7 +9,7 @@ import { jsonForTerminal, previewOf, terminalSafe } from '../terminal-text';
 import { formatCost, formatCount, formatUsage } from './format-figures';
 import { agentVariable } from './load-agents';
 import { defaultDatabase, formatColumns, formatTime, openStore } from './open-store';
-import { parseCommandArgs } from './parse-command-args';
+import { agentAndStoreOptions, parseCommandArgs } from './parse-command-args';
 import { schemaVariable, shellWord } from './run-database';
 import type { Command } from './types';
 
@@ -25,7 +25,7 @@ schema, give the module (or set $${agentVariable}) to see the one its code check
 
 Options:
   -a, --agent <module>  the agent module whose reply schemas to show (default: $${agentVariable})
-      --export <name>   the agent factory of that module, when it exports several
+  -e, --export <name>   the agent factory of that module, when it exports several
   -d, --db <file|url>   the run database (default: $AGENTCHART_DB, else ${defaultDatabase})
       --schema <name>   the PostgreSQL schema of its tables (default: $${schemaVariable}, else public)
       --json            print the thread as one JSON object: its checkpoint's run state, its
@@ -43,14 +43,7 @@ export const showCommand: Command = {
     const { values, positionals } = parseCommandArgs(
       'show',
       args,
-      {
-        db: { type: 'string', short: 'd' },
-        schema: { type: 'string' },
-        agent: { type: 'string', short: 'a' },
-        export: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      agentAndStoreOptions,
       'a thread id',
     );
     if (values.help) {

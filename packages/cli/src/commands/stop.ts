@@ -5,7 +5,7 @@ import { jsonForTerminal, terminalWriter } from '../terminal-text';
 import { formatUsage } from './format-figures';
 import { heldThreadError } from './held-thread';
 import { agentArgument, agentFor, agentModuleOf, agentVariable, loadAgents } from './load-agents';
-import { parseCommandArgs } from './parse-command-args';
+import { agentAndStoreOptions, parseCommandArgs } from './parse-command-args';
 import { exitCodeOf, outcomeJson } from './report-outcome';
 import {
   databaseArgument,
@@ -60,14 +60,7 @@ export const stopCommand: Command = {
     const { values, positionals } = parseCommandArgs(
       'stop',
       args,
-      {
-        agent: { type: 'string', short: 'a' },
-        export: { type: 'string', short: 'e' },
-        db: { type: 'string', short: 'd' },
-        schema: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      agentAndStoreOptions,
       'a thread id',
     );
     if (values.help) {

@@ -7,7 +7,7 @@ import { jsonForTerminal, terminalSafe } from '../terminal-text';
 import { listThreads } from './list-threads';
 import { agentVariable } from './load-agents';
 import { formatColumns, openStore } from './open-store';
-import { parseCommandArgs } from './parse-command-args';
+import { agentAndStoreOptions, parseCommandArgs } from './parse-command-args';
 import {
   databaseArgument,
   databaseVariable,
@@ -36,7 +36,7 @@ give the module (or set $${agentVariable}): its schema is shown, marked "changed
 Options:
   -t, --thread <id>     only this thread's waits
   -a, --agent <module>  the agent module whose reply schemas to show (default: $${agentVariable})
-      --export <name>   the agent factory of that module, when it exports several
+  -e, --export <name>   the agent factory of that module, when it exports several
   -d, --db <file|url>   the run database (default: $${databaseVariable}, else ${defaultDatabase})
       --schema <name>   the PostgreSQL schema of its tables (default: $${schemaVariable}, else public)
       --json            print the waits as a JSON array
@@ -82,13 +82,8 @@ export const waitsCommand: Command = {
   help,
   async run(args, context) {
     const { values, positionals } = parseCommandArgs('waits', args, {
+      ...agentAndStoreOptions,
       thread: { type: 'string', short: 't' },
-      agent: { type: 'string', short: 'a' },
-      export: { type: 'string' },
-      db: { type: 'string', short: 'd' },
-      schema: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
       context.stdout.write(help);
