@@ -1,6 +1,6 @@
 import { roundRatio } from '../measure/time-cases';
 import type { Row } from '../types';
-import { formatBytes } from './targets';
+import { formatBytes } from './format-bytes';
 
 /** A growth row's family and size, read back from its variant (`<family> · <size> <unit>`). */
 function parse(row: Row): { family: string; size: number; unit: string } | undefined {

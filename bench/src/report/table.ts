@@ -1,6 +1,6 @@
 import { roundRatio } from '../measure/time-cases';
 import type { Row, TargetResult } from '../types';
-import { formatBytes } from './targets';
+import { formatBytes } from './format-bytes';
 
 /** The row each workload's ratios are taken against. */
 const references: Record<string, string> = {

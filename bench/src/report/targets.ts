@@ -1,5 +1,6 @@
 import { roundRatio, roundRatios } from '../measure/time-cases';
 import type { Row, TargetResult } from '../types';
+import { formatBytes } from './format-bytes';
 import { growthRatio } from './growth-table';
 
 type Find = (workload: string, variant: string) => Row | undefined;
@@ -207,11 +208,4 @@ export function evaluateTargets(rows: readonly Row[]): TargetResult[] {
 
 function formatRatio(value: number | undefined): string {
   return value === undefined ? 'not measured' : times(value);
-}
-
-/** Bytes as B, KB or MB. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes.toFixed(0)} B`;
 }

@@ -9,17 +9,11 @@ export type { ClaimDueOptions } from './postgres-threads';
 export {
   createPostgresWorker,
   type PostgresWorker,
-  type PostgresWorkerOptions,
-  type RetentionOptions,
 } from './worker/create-postgres-worker';
 export { createThreadJobs, type ThreadJobsOptions } from './worker/create-thread-jobs';
-export type { ThreadJobResult } from './worker/handle-thread-job';
 export { type QueueWarningsOptions, queueWarnings } from './worker/queue-warnings';
+export type { ThreadJob, ThreadJobResult } from './worker/thread-job';
 export { ThreadJobError, type ThreadJobErrorCode } from './worker/thread-job-error';
 export type { ThreadJobResultOptions } from './worker/thread-job-result';
-export {
-  queueNameOf,
-  type ThreadJob,
-  ThreadJobs,
-  type ThreadQueueSettings,
-} from './worker/thread-jobs';
+export { queueNameOf, ThreadJobs, type ThreadQueueSettings } from './worker/thread-jobs';
+export type { PostgresWorkerOptions, RetentionOptions } from './worker/worker-options';

@@ -13,15 +13,16 @@ import {
   withHistorySummary,
   withSummaryRecord,
 } from './history-summary';
-import {
-  type ContextPlan,
-  type FittingContextPlan,
-  type PlanContextOptions,
-  planContext,
-  planScannedContext,
-} from './plan-context';
+import { type PlanContextOptions, planContext, planScannedContext } from './plan-context';
 import type { TokenCounter } from './token-counter';
-import type { BudgetLedger, ContextBudgetOptions, ContextInput, ContextItem } from './types';
+import type {
+  BudgetLedger,
+  ContextBudgetOptions,
+  ContextInput,
+  ContextItem,
+  ContextPlan,
+  FittingContextPlan,
+} from './types';
 
 /**
  * Writes a summary of `messages` in at most `maxTokens` tokens — with a cheaper model. In a

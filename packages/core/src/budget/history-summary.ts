@@ -1,9 +1,8 @@
 import type { ChatMessage } from '../model/types';
 import { fenceUntrusted } from '../security/fence-untrusted';
 import { shareOfWindow } from './ledger-of';
-import type { FittingContextPlan } from './plan-context';
 import type { TokenCounter } from './token-counter';
-import type { ContextInput, ContextItem, TrimRecord } from './types';
+import type { ContextInput, ContextItem, FittingContextPlan, TrimRecord } from './types';
 
 /**
  * A summary a call sent in place of its request's oldest history turns, kept so the next call

@@ -31,11 +31,9 @@ export type { KeptWhole } from './cut-outside';
 export { estimateTextTokens } from './estimate-text-tokens';
 export type { HistorySummary } from './history-summary';
 export {
-  type CompressingContextPlan,
-  type ContextPlan,
   defaultContextStrategies,
-  type FittingContextPlan,
   type PlanContextOptions,
   planContext,
 } from './plan-context';
 export { defaultSectionPolicies } from './section-policies';
+export type { CompressingContextPlan, ContextPlan, FittingContextPlan } from './types';

@@ -4,9 +4,9 @@ import { BudgetError } from './budget-error';
 import { buildContext } from './build-context';
 import { contextFromRequest } from './context-from-request';
 import { estimateTokenCounter } from './create-token-counter';
-import { type FittingContextPlan, planContext } from './plan-context';
+import { planContext } from './plan-context';
 import { wordCounter, words } from './testing/word-counter';
-import type { ContextInput } from './types';
+import type { ContextInput, FittingContextPlan } from './types';
 
 // With the word counter a message is 4 tokens (framing and role) plus its words; a request
 // adds 3 for the reply priming.

@@ -11,12 +11,13 @@ import { selectForCompression } from './select-for-compression';
 import type { TokenCounter } from './token-counter';
 import { trimEarlierToolTurns } from './trim-earlier-tool-turns';
 import type {
-  BudgetLedger,
   ContextBudgetOptions,
   ContextInput,
   ContextItem,
+  ContextPlan,
   ContextSectionName,
   ContextStrategy,
+  FittingContextPlan,
   SectionTokens,
   TrimRecord,
 } from './types';
@@ -39,30 +40,6 @@ export interface PlanContextOptions {
   /** Stretches of a message `keep-head-and-tail` must not cut inside (see `cutMiddle`). */
   keepWhole?: ((text: string) => KeptWhole) | undefined;
 }
-
-/** A plan that fits: the messages to send and its ledger. */
-export interface FittingContextPlan {
-  status: 'fits';
-  /** The messages to send, in order. */
-  messages: ChatMessage[];
-  /** Output tokens reserved; a request that set `maxOutputTokens` must not ask for more. */
-  reservedOutputTokens: number;
-  ledger: BudgetLedger;
-}
-
-/** A plan that needs history compressed first: summarise `toSummarise`, then plan again. */
-export interface CompressingContextPlan {
-  status: 'needs-summary';
-  /** History items to replace with one summary, oldest first. */
-  toSummarise: ContextItem[];
-  /** The most tokens the summary may take. */
-  summaryTokens: number;
-  /** Tokens per section and input tokens as requested, for the final ledger. */
-  before: { sections: SectionTokens; inputTokens: number };
-}
-
-/** What {@link planContext} decides. */
-export type ContextPlan = FittingContextPlan | CompressingContextPlan;
 
 /** Strategies of a state that names none. */
 export const defaultContextStrategies: readonly ContextStrategy[] = [

@@ -168,3 +168,27 @@ export interface BudgetLedger {
   /** The part of the tax every call pays whatever the conversation: system, tools, framing. */
   fixedTax: number;
 }
+
+/** A plan that fits: the messages to send and its ledger. */
+export interface FittingContextPlan {
+  status: 'fits';
+  /** The messages to send, in order. */
+  messages: ChatMessage[];
+  /** Output tokens reserved; a request that set `maxOutputTokens` must not ask for more. */
+  reservedOutputTokens: number;
+  ledger: BudgetLedger;
+}
+
+/** A plan that needs history compressed first: summarise `toSummarise`, then plan again. */
+export interface CompressingContextPlan {
+  status: 'needs-summary';
+  /** History items to replace with one summary, oldest first. */
+  toSummarise: ContextItem[];
+  /** The most tokens the summary may take. */
+  summaryTokens: number;
+  /** Tokens per section and input tokens as requested, for the final ledger. */
+  before: { sections: SectionTokens; inputTokens: number };
+}
+
+/** What {@link planContext} decides. */
+export type ContextPlan = FittingContextPlan | CompressingContextPlan;

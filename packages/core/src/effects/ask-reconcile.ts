@@ -2,15 +2,9 @@ import { describeThrown, readSafely } from '../errors/describe-thrown';
 import { describeValue } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
 import { headOutsideMatches } from '../security/head-outside-matches';
-import type { AnyTool, ReconcileResult, ToolExecuteContext } from '../tools/types';
+import type { AnyTool, ReconcileAnswer, ReconcileResult, ToolExecuteContext } from '../tools/types';
 import type { EffectScope } from './effect-scope';
 import { withToolTimeout } from './with-tool-timeout';
-
-/**
- * What a tool's `reconcile` hook settled, or `unknown` with why it could not (`failure`, as
- * the end of "its reconcile() …").
- */
-export type ReconcileAnswer<T> = ReconcileResult<T> & { failure?: string };
 
 /**
  * Asks an `unsafe` tool's `reconcile` hook whether a call that may have acted did, with the

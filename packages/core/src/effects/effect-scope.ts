@@ -7,8 +7,8 @@ import { guardBlockedError } from '../pipeline/guard-blocked-error';
 import { refusedLimitOf } from '../pipeline/limit-refusal';
 import type { ModelCallOutcome, ModelCallScope, ModelCallSettings } from '../pipeline/types';
 import type { AbortListener, EffectHandle, RunPort } from '../run/run-port';
+import type { ReconcileAnswer } from '../tools/types';
 import { ambiguousToolError } from './ambiguous-tool-error';
-import type { ReconcileAnswer } from './ask-reconcile';
 import { RecordedEffectError } from './recorded-effect-error';
 import { replayStep } from './replay-step';
 

@@ -1,5 +1,6 @@
 import type { AnyStateMachine, EventFrom, InputFrom } from 'xstate';
 import type { AgentSettings, RunOutcomeFrom } from '../agent/types';
+import type { EffectSpec } from '../effects/types';
 import type { ScriptedHandler } from './scripted-model';
 
 /**
@@ -117,4 +118,14 @@ export interface AgentPathReport<TMachine extends AnyStateMachine = AnyStateMach
   gaps: string[];
   /** Every problem, one line each: empty when every path ran as the chart says. */
   failures: string[];
+}
+
+/** One invoke of the machine, as the walk sees it. */
+export interface InvokeInfo {
+  id: string;
+  /** The registered name, when the invoke names one (a stand-in replaces it by this name). */
+  src: string | undefined;
+  /** The id of the state node that invokes it. */
+  state: string;
+  spec: EffectSpec | undefined;
 }

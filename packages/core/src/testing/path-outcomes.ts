@@ -1,8 +1,7 @@
 import type { EventObject } from 'xstate';
 import { RunError, type RunErrorCode } from '../errors/run-error';
 import { ModelCallError, type ModelErrorKind } from '../model/model-call-error';
-import type { EffectPathOptions, PathFailure } from './agent-path-types';
-import type { InvokeInfo } from './plan-agent-paths';
+import type { EffectPathOptions, InvokeInfo, PathFailure } from './agent-path-types';
 import type { ScriptedHandler } from './scripted-model';
 
 /** One outcome of an invoke: the event the graph walks, and how a run produces it. */

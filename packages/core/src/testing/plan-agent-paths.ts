@@ -1,22 +1,11 @@
 import { type AnyStateMachine, type EventObject, type StateValue, transition } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { effectSpecOf } from '../effects/create-effect-logic';
-import type { EffectSpec } from '../effects/types';
 import { DefinitionError } from '../errors/definition-error';
 import { restTimerThresholdMs } from '../run/rest-timer-threshold';
 import { leafStatePaths } from '../run/state-paths';
-import type { TestAgentPathsOptions } from './agent-path-types';
+import type { InvokeInfo, TestAgentPathsOptions } from './agent-path-types';
 import { outcomesOf, type PlannedOutcome } from './path-outcomes';
-
-/** One invoke of the machine, as the walk sees it. */
-export interface InvokeInfo {
-  id: string;
-  /** The registered name, when the invoke names one (a stand-in replaces it by this name). */
-  src: string | undefined;
-  /** The id of the state node that invokes it. */
-  state: string;
-  spec: EffectSpec | undefined;
-}
 
 /** A path of the graph to a final state, with how a run produces each of its edges. */
 export interface PlannedPath {

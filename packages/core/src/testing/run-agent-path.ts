@@ -5,10 +5,10 @@ import type { AgentOptions, RunHandle, RunOutcomeFrom } from '../agent/types';
 import type { ChatRequest } from '../model/types';
 import type { ModelCallMiddleware } from '../pipeline/types';
 import { singleAttemptPolicy } from '../reliability/types';
-import type { TestAgentPathsOptions } from './agent-path-types';
+import type { InvokeInfo, TestAgentPathsOptions } from './agent-path-types';
 import { type ManualClock, manualClock } from './manual-clock';
 import type { PlannedOutcome } from './path-outcomes';
-import type { InvokeInfo, PlannedPath } from './plan-agent-paths';
+import type { PlannedPath } from './plan-agent-paths';
 import { scriptedModel } from './scripted-model';
 
 /** How one path's run went. */

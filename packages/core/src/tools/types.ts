@@ -50,6 +50,12 @@ export type ReconcileResult<TOutput> =
   | { status: 'not_executed' }
   | { status: 'unknown' };
 
+/**
+ * What a tool's `reconcile` hook settled, or `unknown` with why it could not (`failure`, as
+ * the end of "its reconcile() …").
+ */
+export type ReconcileAnswer<T> = ReconcileResult<T> & { failure?: string };
+
 /** Options of {@link defineTool}. */
 export interface ToolOptions<TInput extends z.ZodType, TOutput extends z.ZodType> {
   /** Unique within an agent; letters, digits, `_` and `-` (what providers accept). */

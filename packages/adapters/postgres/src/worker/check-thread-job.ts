@@ -1,7 +1,7 @@
 import { DefinitionError } from '@agentchart/core';
 import { describeValue } from '@agentchart/core/internal';
 import { unstorableText } from './job-data-text';
-import type { ThreadJob } from './thread-jobs';
+import type { ThreadJob } from './thread-job';
 
 /**
  * Refuses, before it is queued, a job whose ids are missing — what a caller passing an

@@ -1,8 +1,9 @@
 import { agentFactory, createAgent } from '@agentchart/core';
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
-import { createPostgresWorker, type PostgresWorkerOptions } from './create-postgres-worker';
+import { createPostgresWorker } from './create-postgres-worker';
 import { createThreadJobs } from './create-thread-jobs';
+import type { PostgresWorkerOptions } from './worker-options';
 
 const machine = setup({}).createMachine({
   id: 'idle',

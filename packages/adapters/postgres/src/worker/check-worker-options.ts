@@ -7,7 +7,7 @@ import {
   checkQueueOptions,
   checkSchemaName,
 } from '../check-postgres-options';
-import type { PostgresWorkerOptions } from './create-postgres-worker';
+import type { PostgresWorkerOptions } from './worker-options';
 
 const owner = 'createPostgresWorker';
 

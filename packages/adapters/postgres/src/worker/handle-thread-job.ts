@@ -7,30 +7,7 @@ import {
   StorageError,
   type StorageErrorCode,
 } from '@agentchart/core';
-import type { ThreadJob } from './thread-jobs';
-
-/** What a completed job reports (stored as the job's output). */
-export interface ThreadJobResult {
-  threadId: string;
-  /**
-   * The thread's rest, or why the job had nothing to do; `running` for a reply the thread
-   * took before its worker shut down mid-run (another worker continues the thread).
-   */
-  status: RunOutcome['status'] | 'already-ended' | 'already-answered' | 'refused' | 'running';
-  /**
-   * Why a job was refused or had nothing to do, as the error code the agent gave: what an API
-   * tells its caller by — `human.invalid_reply` (the reply does not fit the wait's schema),
-   * `human.timeout` or `approval.expired` (it came after the wait's deadline), `run.not_found`
-   * (no such thread), `run.not_waiting` (`already-answered`), `definition.invalid_option` (a
-   * thread or tenant id no store keeps), `agent.invalid_input` (a start's input the agent's
-   * input schema refuses; nothing was started), `run.already_running` (a start of a thread that is
-   * another's, or another tenant's), `run.wrong_tenant` (a reply, event or wake for a thread
-   * that is not the job's tenant's, or does not exist), `run.event_not_taken` (an event no
-   * state of the thread takes now; nothing was delivered).
-   */
-  code?: string;
-  detail?: string;
-}
+import type { ThreadJob, ThreadJobResult } from './thread-job';
 
 /** Thrown when the worker handed a working run back on shutdown: the job goes to another. */
 export class HandedBackError extends Error {

@@ -1,5 +1,5 @@
 import { AgentchartError } from '@agentchart/core';
-import type { ThreadJob } from './thread-jobs';
+import type { ThreadJob } from './thread-job';
 
 /**
  * Restore failures that say this worker's code cannot run the thread as it is stored: its

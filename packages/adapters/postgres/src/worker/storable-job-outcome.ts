@@ -1,5 +1,5 @@
-import type { ThreadJobResult } from './handle-thread-job';
 import { storableText, unstorableText } from './job-data-text';
+import type { ThreadJobResult } from './thread-job';
 
 /**
  * A job's result as pg-boss can store it. Its `detail` quotes what the thread held — a wait's

@@ -2,9 +2,8 @@ import { checkOptionNames } from '@agentchart/core/internal';
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import { checkDelay } from '../check-postgres-options';
 import { storageFailure } from '../postgres-storage-error';
-import type { ThreadJobResult } from './handle-thread-job';
+import type { ThreadJob, ThreadJobResult } from './thread-job';
 import { ThreadJobError } from './thread-job-error';
-import type { ThreadJob } from './thread-jobs';
 
 /** Options of `jobs.result`. */
 export interface ThreadJobResultOptions {

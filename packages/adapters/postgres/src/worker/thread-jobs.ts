@@ -1,30 +1,10 @@
 import type { JobWithMetadata, PgBoss, Queue, SendOptions } from 'pg-boss';
 import { storageFailure } from '../postgres-storage-error';
 import { checkThreadJob } from './check-thread-job';
-import type { ThreadJobResult } from './handle-thread-job';
 import { unstorableText } from './job-data-text';
+import type { ThreadJob, ThreadJobResult } from './thread-job';
 import { ThreadJobError } from './thread-job-error';
 import { type ThreadJobResultOptions, waitForThreadJob } from './thread-job-result';
-
-/**
- * One unit of work for a thread, as it travels through the job queue. Every way a thread
- * moves on — started, answered, sent an event, woken by its timer or after its owner died —
- * is a job, so any worker can do it and a crashed worker's job goes to another.
- *
- * `tenantId` is the tenant the job acts for: a start starts the thread for it; a reply, an
- * event or a wake is done only if the thread is that tenant's (ADR 0049, 0065). Without it
- * a reply, an event or a wake is an operator's and reaches any thread.
- */
-export type ThreadJob =
-  | { kind: 'start'; threadId: string; input: unknown; tenantId?: string }
-  | { kind: 'reply'; threadId: string; waitId: string; value: unknown; tenantId?: string }
-  | {
-      kind: 'event';
-      threadId: string;
-      event: { type: string; [key: string]: unknown };
-      tenantId?: string;
-    }
-  | { kind: 'wake'; threadId: string; reason: 'due' | 'orphaned'; tenantId?: string };
 
 /** The queue that carries an agent's thread jobs: `agentchart.<agent name>`. */
 export function queueNameOf(agentName: string): string {
