@@ -357,7 +357,10 @@ export interface Agent<TMachine extends AnyStateMachine = AnyStateMachine> {
    * and so does a thread id another process holds or the store has (`run.already_running`).
    */
   run(options: StartOptions<InputFrom<TMachine>>): Promise<RunOutcomeFrom<TMachine>>;
-  /** The thread's journal, oldest effect first. */
+  /**
+   * The thread's journal, oldest effect first. A thread that ran no effect, and a thread id
+   * the store has never seen, both give `[]`: `getCheckpoint(threadId)` tells them apart.
+   */
   journal(threadId: string): Promise<JournalEntry[]>;
   /** The thread's checkpoints, oldest first, without their state (time travel: pick a step). */
   history(threadId: string): Promise<CheckpointSummary[]>;
