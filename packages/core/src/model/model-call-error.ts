@@ -71,10 +71,16 @@ export class ModelCallError extends AgentchartError<`model.${ModelErrorKind}`> {
     return isRetryableModelErrorKind(this.kind);
   }
 
+  /**
+   * The error as a failed outcome, a checkpoint and an event carry it: `retryable` included,
+   * so a service that answers an outcome (an HTTP route choosing 503 or 502) reads it there
+   * instead of keeping its own copy of which kinds may be retried.
+   */
   override toJSON() {
     return {
       ...super.toJSON(),
       kind: this.kind,
+      retryable: this.retryable,
       endpoint: this.endpoint,
       status: this.status,
       retryAfterMs: this.retryAfterMs,
