@@ -46,7 +46,10 @@ export interface ModelCallErrorOptions {
   /** The model endpoint that failed, as in {@link ChatModel.endpoint}. */
   endpoint?: string | undefined;
   status?: number | undefined;
-  /** The server's retry hint (retry-after-ms, or Retry-After in seconds or as a date). */
+  /**
+   * When calling again may help: the server's retry hint (retry-after-ms, or Retry-After in
+   * seconds or as a date), or for `circuit_open` the time until the breaker lets a probe through.
+   */
   retryAfterMs?: number | undefined;
   cause?: unknown | undefined;
 }
@@ -56,6 +59,7 @@ export class ModelCallError extends AgentchartError<`model.${ModelErrorKind}`> {
   readonly kind: ModelErrorKind;
   readonly endpoint: string | undefined;
   readonly status: number | undefined;
+  /** See {@link ModelCallErrorOptions.retryAfterMs}. */
   readonly retryAfterMs: number | undefined;
 
   constructor({ kind, message, endpoint, status, retryAfterMs, cause }: ModelCallErrorOptions) {

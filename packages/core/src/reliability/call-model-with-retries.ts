@@ -99,7 +99,7 @@ class ModelAttempts {
 
     const admission = guards.breaker.tryAcquire();
     if (!admission.admitted) {
-      return this.#end(breakerBlocked(model.endpoint, admission.reason, this.#lastError, attempt));
+      return this.#end(breakerBlocked(model.endpoint, admission, this.#lastError, attempt));
     }
     const { permit } = admission;
     this.#budgetCall ??= guards.budget?.beginCall();
@@ -225,7 +225,10 @@ class ModelAttempts {
     const blocked = guards.breaker.blockedReason();
     if (blocked) {
       // This failure (or a concurrent one) opened the breaker: waiting to retry here is futile.
-      return this.#end(breakerBlocked(endpoint, blocked, error, attempt + 1));
+      const probeInMs = guards.breaker.probeInMs();
+      return this.#end(
+        breakerBlocked(endpoint, { reason: blocked, probeInMs }, error, attempt + 1),
+      );
     }
     if (attempt >= settings.maxAttempts) return this.#end(attemptsSpent(endpoint, error, attempt));
     // Planned before the budget is asked, so a retry that is not sent takes no share of it.

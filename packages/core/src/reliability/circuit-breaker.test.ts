@@ -140,6 +140,7 @@ describe('CircuitBreaker', () => {
       reason: expect.stringMatching(
         /^open after 100% of requests failed .*; a probe call is let through in 600 ms$/,
       ),
+      probeInMs: 600,
     });
     expect(breaker.blockedReason()).toMatch(/in 600 ms$/);
   });

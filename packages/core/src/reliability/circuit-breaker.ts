@@ -87,7 +87,7 @@ export interface BreakerPermit {
 /** The breaker's answer to a call: a permit, or why it fails fast. */
 export type BreakerAdmission =
   | { admitted: true; permit: BreakerPermit }
-  | { admitted: false; reason: string };
+  | { admitted: false; reason: string; probeInMs: number | undefined };
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 
@@ -139,13 +139,20 @@ export class CircuitBreaker {
     return this.#state;
   }
 
+  /**
+   * Milliseconds until the open breaker lets a probe call through: what a caller failed fast
+   * may wait before calling again. Undefined when it is not open, or its cooldown has passed.
+   */
+  probeInMs(): number | undefined {
+    if (this.#state !== 'open') return undefined;
+    const left = this.#options.cooldownMs - (this.#now() - this.#openedAt);
+    return left > 0 ? left : undefined;
+  }
+
   /** Why a call would fail fast now, without changing the state; undefined when it would not. */
   blockedReason(): string | undefined {
-    if (this.#state === 'open') {
-      const left = this.#options.cooldownMs - (this.#now() - this.#openedAt);
-      if (left > 0) return `${this.#openReason}; a probe call is let through in ${left} ms`;
-      return undefined;
-    }
+    const left = this.probeInMs();
+    if (left !== undefined) return `${this.#openReason}; a probe call is let through in ${left} ms`;
     if (this.#state === 'half-open' && this.#probeInFlight) {
       return 'half-open: a probe call is in flight, others fail fast until it ends';
     }
@@ -155,7 +162,7 @@ export class CircuitBreaker {
   /** Asks to make one attempt now. */
   tryAcquire(): BreakerAdmission {
     const blocked = this.blockedReason();
-    if (blocked) return { admitted: false, reason: blocked };
+    if (blocked) return { admitted: false, reason: blocked, probeInMs: this.probeInMs() };
     if (this.#state === 'open') {
       this.#transition('half-open', `cooldown of ${this.#options.cooldownMs} ms elapsed`);
     }

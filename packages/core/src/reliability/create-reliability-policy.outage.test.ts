@@ -67,6 +67,23 @@ describe('createReliabilityPolicy: a full outage', () => {
     expect(policy.status('fake:flaky').retriesAllowed).toBe(20);
   });
 
+  it('says in retryAfterMs when the open breaker lets a probe through, as a Retry-After for the caller', async () => {
+    const { clock, burst } = outage();
+    await burst();
+    await clock.advance(10_000);
+    const [failedFast] = await burst(1);
+    if (failedFast?.ok !== false) throw new Error('expected the call to fail fast');
+    // Before: the wait was only in the message ("a probe call is let through in 19800 ms"),
+    // so a route answering 503 had to parse it for its Retry-After.
+    const inMessage = /a probe call is let through in (\d+) ms/.exec(String(failedFast.error))?.[1];
+    expect(failedFast.error).toMatchObject({
+      code: 'model.circuit_open',
+      retryAfterMs: Number(inMessage),
+    });
+    expect(Number(inMessage)).toBeGreaterThan(0);
+    expect(Number(inMessage)).toBeLessThanOrEqual(20_000);
+  });
+
   it('stays under 1.2× on the retry budget alone, with the breaker off', async () => {
     const { model, events, burst } = outage({ breaker: false });
     await burst();

@@ -25,10 +25,11 @@ function failedSoFar(endpoint: string, lastError: ModelCallError, attempts: numb
 /**
  * The breaker refused `attempt`: fail fast with `circuit_open`, saying whether it was the
  * first attempt or a retry it blocked, so the error never reads as the retryable one before.
+ * `probeInMs` (when the breaker is open, not half-open) becomes the error's `retryAfterMs`.
  */
 export function breakerBlocked(
   endpoint: string,
-  reason: string,
+  { reason, probeInMs }: { reason: string; probeInMs: number | undefined },
   lastError: ModelCallError | undefined,
   attempt: number,
 ): RetryRefusal {
@@ -42,6 +43,7 @@ export function breakerBlocked(
     kind: 'circuit_open',
     endpoint,
     message,
+    retryAfterMs: probeInMs,
     cause: lastError,
   });
   return { fallback: error, reason: `circuit breaker ${reason}` };
