@@ -50,6 +50,15 @@ describe('the public API (issue 9, ADR 0093)', () => {
     expect(documented.filter((name) => !values.includes(name))).toEqual([]);
   });
 
+  it('names only methods RunEvents has in its row', async () => {
+    // The row offered `once` and `off`, which agent.events never had: `on` returns the remover.
+    const row = /^\| `RunEvents` +\|(.*)\|$/m.exec(rootSection)![1]!;
+    const methods = [...row.matchAll(/`(\w+)(?:`|\()/g)].map((match) => match[1]!);
+    const { RunEvents } = await import('../src/index');
+    const prototype = RunEvents.prototype as unknown as Record<string, unknown>;
+    expect(methods.filter((name) => typeof prototype[name] !== 'function')).toEqual([]);
+  });
+
   it('names every type of the root entry in docs/reference/public-api.md', () => {
     // Types are not capped: each one a root signature reaches is exported (ADR 0093).
     const named = new Set([...rootSection.matchAll(/`(\w+)`/g)].map((match) => match[1]!));
