@@ -274,11 +274,10 @@ class ModelAttempts {
       return { fallback: refusal, reason: describeModelError(refusal) };
     }
     if (delay.delayMs < scope.remainingMs()) return delay;
-    const deadline = scope.deadlineError({
-      endpoint: model.endpoint,
-      attempts: tally.attempts,
-      lastError: error,
-    });
+    const deadline = scope.deadlineError(
+      { endpoint: model.endpoint, attempts: tally.attempts, lastError: error },
+      error.retryAfterMs,
+    );
     return { fallback: deadline, reason: describeModelError(deadline) };
   }
 

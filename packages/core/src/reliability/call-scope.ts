@@ -28,8 +28,11 @@ export interface CallScope {
   remainingMs(): number;
   /** The error that ends the call if the caller aborted or the deadline passed, else undefined. */
   stopError(context: StopContext): ModelCallError | undefined;
-  /** The error for a call that cannot finish before its deadline. */
-  deadlineError(context: StopContext): ModelCallError;
+  /**
+   * The error for a call that cannot finish before its deadline. `retryAfterMs` is the server's
+   * hint the call could not wait for, kept on the error so its caller can pass it on.
+   */
+  deadlineError(context: StopContext, retryAfterMs?: number): ModelCallError;
 }
 
 /** Opens the scope of one logical call. */
@@ -71,10 +74,14 @@ class DeadlineCallScope implements CallScope {
     return this.remainingMs() <= 0 ? this.deadlineError(context) : undefined;
   }
 
-  deadlineError({ endpoint, attempts, lastError }: StopContext): ModelCallError {
+  deadlineError(
+    { endpoint, attempts, lastError }: StopContext,
+    retryAfterMs?: number,
+  ): ModelCallError {
     return new ModelCallError({
       kind: 'deadline_exceeded',
       endpoint,
+      retryAfterMs,
       message:
         `The model call to ${endpoint} could not finish within deadlineMs (${this.deadlineMs} ms) ` +
         `after ${attempts} attempt(s)` +

@@ -229,10 +229,12 @@ describe('createReliabilityPolicy', () => {
       );
       const outcome = call();
       await clock.runAll();
+      // The server's hint stays on the error, as on `retry_hint_too_long`: a caller tells its own
+      // client when to come back without reading the message (it was only in the `cause`).
       expect(await outcome).toMatchObject({
         ok: false,
         at: 0,
-        error: { kind: 'deadline_exceeded' },
+        error: { kind: 'deadline_exceeded', retryAfterMs: 5_000 },
       });
       expect(model.calls).toBe(1);
     });
