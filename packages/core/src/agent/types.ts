@@ -429,8 +429,9 @@ export interface ResumeOptions extends ThreadTenantCheck, CancelOptions {
 /** Options of {@link Agent.close}. */
 export interface CloseOptions {
   /**
-   * How long to wait for working runs to come to rest, and for sends and resumes made just
-   * before `close()` to restore their threads. Default 10 000.
+   * How long to wait for the steps working runs have in flight to finish (a run starts no new
+   * step, so one with more to do is handed back after them, not run to its rest), and for
+   * sends and resumes made just before `close()` to restore their threads. Default 10 000.
    */
   timeoutMs?: number | undefined;
 }
