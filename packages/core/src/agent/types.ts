@@ -257,7 +257,9 @@ export interface CancelOptions {
    * next comes to rest (done, waiting, failed, limit or stopped); after that it does nothing,
    * so a request's signal that aborts once its response is sent leaves a waiting thread
    * waiting. Pass the signal of the HTTP request that started or continued the run: a client
-   * that goes away stops the work it asked for. One that has aborted already throws its
+   * that goes away stops the work it asked for. (`node:http` gives none: abort one on the
+   * response's `close` before it finished — its request's `close` comes once the body is read.)
+   * One that has aborted already throws its
    * reason, as `fetch` does, before anything is restored or stored.
    */
   signal?: AbortSignal | undefined;
