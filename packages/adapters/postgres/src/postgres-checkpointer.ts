@@ -263,6 +263,12 @@ export class PostgresCheckpointer implements Checkpointer, RunLog {
         query_timeout: queryTimeoutMs,
         connectionTimeoutMillis: queryTimeoutMs,
         keepAlive: true,
+        // An idle connection does not keep the process alive, as no timer of a resting run
+        // does: a script whose runs all rest waiting exits by itself. Without it the pool's
+        // idle connections held it 10 s, and for ever with `evictWaiting: false`, where the
+        // lease heartbeat used a connection every 10 s, before the pool's idle timeout.
+        // A statement in flight still holds the process (a checked-out connection is ref'd).
+        allowExitOnIdle: true,
       });
       // An idle connection the server closes (a restart, a failover) is an 'error' event on
       // the pool; unheard, it would crash the process. The pool drops that connection and the
