@@ -545,6 +545,8 @@ export function createAgent<TMachine extends AnyStateMachine>(
       })();
       if (!(await settlesWithin(admitted, timeoutMs, clock))) closeStoppedWaiting = true;
       await live.close({ timeoutMs: Math.max(0, timeoutMs - (clock.now() - started)) });
+      // Every lease is released by now: the heartbeat's timer has nothing left to renew.
+      runtime.leaseHeartbeat.stopIfIdle();
     },
   };
 }
