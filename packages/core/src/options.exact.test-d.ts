@@ -53,6 +53,7 @@ it('takes undefined for the options of createAgent, its limits and budget', () =
     clock: undefined,
     leaseTtlMs: undefined,
     evictWaiting: undefined,
+    wakeWaiting: undefined,
     freezeContext: undefined,
     summariserModel: undefined,
     fenceUntrusted: undefined,

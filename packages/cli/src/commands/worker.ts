@@ -154,7 +154,12 @@ export const workerCommand: Command = {
     const store = await openRunDatabase(database, { command: 'worker', mustExist: true });
     const agents = new Map<string, Agent>();
     for (const { factory } of factories) {
-      const agent = factory.create({ checkpointer: store.checkpointer, evictWaiting: true });
+      // The worker's scan wakes due threads from the file: no timer per waiting thread here.
+      const agent = factory.create({
+        checkpointer: store.checkpointer,
+        evictWaiting: true,
+        wakeWaiting: false,
+      });
       agents.set(agent.name, agent);
     }
     const worker = new LocalWorker({

@@ -6,12 +6,13 @@ const factoryMarker = Symbol.for('agentchart.agentFactory');
 
 /**
  * What a host — the `agentchart` command, a worker — gives the agents it runs: the store it
- * opened (the run database the user named), and how it wants waiting runs and leases handled.
+ * opened (the run database the user named), and how it wants waiting runs and leases handled
+ * (a worker wakes due threads from the store itself: `wakeWaiting: false`).
  * Spread it into `createAgent`.
  */
 export type HostedAgentOptions = Pick<
   AgentOptions<AnyStateMachine>,
-  'checkpointer' | 'evictWaiting' | 'leaseTtlMs'
+  'checkpointer' | 'evictWaiting' | 'wakeWaiting' | 'leaseTtlMs'
 >;
 
 /**

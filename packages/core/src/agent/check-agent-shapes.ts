@@ -20,6 +20,7 @@ const agentOptionNames = optionNamesOf<AgentOptions<AnyStateMachine>>({
   checkpointer: true,
   migrate: true,
   evictWaiting: true,
+  wakeWaiting: true,
   freezeContext: true,
   limits: true,
   name: true,
@@ -171,7 +172,7 @@ export function checkAgentShapes(options: unknown): void {
     }
     checkOptionNames(owner, value, known, `${name}.`);
   }
-  for (const flag of ['evictWaiting', 'freezeContext', 'fenceUntrusted']) {
+  for (const flag of ['evictWaiting', 'wakeWaiting', 'freezeContext', 'fenceUntrusted']) {
     const value = given[flag];
     if (value !== undefined && typeof value !== 'boolean') {
       fail(`${flag} must be true or false, got ${describe(value)}.`);

@@ -1,31 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
-import type { Clock } from '../clock/clock';
+import { countingClock } from '../clock/counting-clock.test-support';
 import { humanWait } from '../effects/human-wait';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
 import { createAgent } from './create-agent';
-
-/** The system clock, counting the timers armed on it that have neither fired nor been cleared. */
-function countingClock(): Clock & { pending(): number } {
-  const pending = new Set<unknown>();
-  return {
-    now: () => Date.now(),
-    setTimeout(callback, ms) {
-      const handle = setTimeout(() => {
-        pending.delete(handle);
-        callback();
-      }, ms);
-      pending.add(handle);
-      return handle;
-    },
-    clearTimeout(handle) {
-      pending.delete(handle);
-      clearTimeout(handle as ReturnType<typeof setTimeout>);
-    },
-    pending: () => pending.size,
-  };
-}
 
 const approval = setup({
   actors: {

@@ -108,6 +108,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
     generateId = timeOrderedIds(clock),
     migrate,
     evictWaiting,
+    wakeWaiting = true,
     tokenCounter = estimateTokenCounter,
     leaseTtlMs = 30_000,
     maxJournalValueBytes = 1_048_576,
@@ -185,8 +186,9 @@ export function createAgent<TMachine extends AnyStateMachine>(
     // checkpoints and journal, about 2.4 KB for a short run) is a fifth of the live run, its
     // actors and their parts; a durable store's is out of the heap (ADR 0025).
     evictWaiting: evictWaiting ?? true,
-    // Another process may own the thread by now; then it is that process's to wake.
-    wake: (threadId) => void restore(threadId).catch(() => undefined),
+    // Another process may own the thread by now; then it is that process's to wake. A host
+    // that wakes due threads from the store keeps no timer per waiting thread here.
+    wake: wakeWaiting ? (threadId) => void restore(threadId).catch(() => undefined) : undefined,
     release: (threadId) => runtime.checkpointer.release?.(threadId),
   });
   /** Where a tenant check reads a thread's tenant: its run here, or its latest checkpoint. */

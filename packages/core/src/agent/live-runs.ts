@@ -11,8 +11,11 @@ export interface LiveRunsOptions {
   clock: Clock;
   /** Drop runs resting `waiting` from memory; see `AgentOptions.evictWaiting`. */
   evictWaiting: boolean;
-  /** Restores an evicted thread when its deadline or delayed event falls due. */
-  wake: (threadId: string) => void;
+  /**
+   * Restores an evicted thread when its deadline or delayed event falls due. Without it no
+   * timer is kept for evicted threads: the host wakes them from the store (`wakeWaiting`).
+   */
+  wake?: ((threadId: string) => void) | undefined;
   /** Called when a run is evicted: the store may drop what it caches for the thread. */
   release?: (threadId: string) => void;
 }
@@ -149,7 +152,7 @@ export class LiveRuns {
     this.#evicted.set(threadId, ref);
     this.#collected.register(run, { threadId, ref });
     this.options.release?.(threadId);
-    if (at === undefined) return;
+    if (at === undefined || wake === undefined) return;
     // The timer holds the thread id only, not the run: the run is garbage once evicted.
     const timer = clock.setTimeout(() => {
       this.#wakeUps.delete(threadId);

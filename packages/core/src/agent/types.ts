@@ -119,6 +119,17 @@ export interface AgentSettings<TMachine extends AnyStateMachine> {
    */
   evictWaiting?: boolean | undefined;
   /**
+   * Keep a timer in this process for each waiting run that left memory (`evictWaiting`), set
+   * for its next deadline or delayed event, and restore the thread when it falls due. Default
+   * true: without a worker, nothing else wakes it. A timer stays until it fires, so a thread
+   * answered by another process keeps its timer here until the deadline it had (about 0.6 KB
+   * each). `false` keeps nothing per waiting thread, for a host that finds due threads in the
+   * store itself: `createPostgresWorker` and `agentchart worker` give it to the agents they
+   * create (`HostedAgentOptions`), so a worker whose threads other workers answer does not
+   * grow with them (ADR 0105). A run due within a second stays in memory either way.
+   */
+  wakeWaiting?: boolean | undefined;
+  /**
    * Freeze the machine's context as each step is checkpointed, so the next checkpoint shares
    * what did not change and costs what the step changed, not the size of the context (see
    * `docs/performance.md`). An action that then changes in place (instead of through

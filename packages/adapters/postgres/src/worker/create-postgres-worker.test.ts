@@ -227,4 +227,61 @@ describe('createPostgresWorker', () => {
       await worker.close();
     }
   }, 60_000);
+
+  it('keeps no timer per waiting thread: the scheduler wakes them, so threads other workers answer cost nothing here', async () => {
+    const schema = 'no_wake_timers';
+    const pending = new Set<unknown>();
+    // The system clock, counting the timers the worker's agent arms on it.
+    const countingClock = {
+      now: () => Date.now(),
+      setTimeout: (callback: () => void, ms: number) => {
+        const handle = setTimeout(() => {
+          pending.delete(handle);
+          callback();
+        }, ms);
+        pending.add(handle);
+        return handle;
+      },
+      clearTimeout: (handle: unknown) => {
+        pending.delete(handle);
+        clearTimeout(handle as NodeJS.Timeout);
+      },
+    };
+    const deadlined = setup({
+      actors: {
+        approve: humanWait({
+          prompt: () => 'Ship it?',
+          reply: z.object({ approved: z.boolean() }),
+          timeoutMs: 7 * 24 * 60 * 60 * 1000,
+        }),
+      },
+    }).createMachine({
+      id: 'deadlined',
+      initial: 'asking',
+      states: { asking: { invoke: { src: 'approve', onDone: 'done' } }, done: { type: 'final' } },
+    });
+    const worker = await createPostgresWorker({
+      connectionString: postgres.connectionString,
+      schema,
+      jobSchema: `${schema}_jobs`,
+      agents: [
+        agentFactory((host) => createAgent({ machine: deadlined, clock: countingClock, ...host })),
+      ],
+      poolSize: 3,
+    });
+    const store = worker.checkpointer;
+    try {
+      const threads = Array.from({ length: 10 }, (_, index) => `ship-${index}`);
+      for (const threadId of threads) await worker.jobs.start('deadlined', { threadId, input: {} });
+      await waitUntil(async () => {
+        const latest = await Promise.all(threads.map((threadId) => store.latest(threadId)));
+        return latest.every((checkpoint) => checkpoint?.run.status === 'waiting');
+      });
+      // Before: a timer per thread for its week-long deadline, kept even once another worker
+      // had answered the thread. Now at most the lease heartbeat's, until its next beat.
+      expect(pending.size).toBeLessThanOrEqual(1);
+    } finally {
+      await worker.close();
+    }
+  }, 60_000);
 });

@@ -81,8 +81,15 @@ export async function createPostgresWorker(
   const agents = new Map<string, Agent>();
   try {
     for (const factory of options.agents) {
-      // Waiting runs leave memory: the scheduler wakes them from the store when they are due.
-      const agent = factory.create({ checkpointer, evictWaiting: true, leaseTtlMs });
+      // Waiting runs leave memory: the scheduler wakes them from the store when they are due,
+      // so no timer is kept here for each (one for a thread another worker answered stayed
+      // until the deadline it had, and a worker grew with the runs the others finished).
+      const agent = factory.create({
+        checkpointer,
+        evictWaiting: true,
+        wakeWaiting: false,
+        leaseTtlMs,
+      });
       checkAgentName(agents, agent.name);
       agents.set(agent.name, agent);
     }
