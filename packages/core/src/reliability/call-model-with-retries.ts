@@ -97,7 +97,7 @@ class ModelAttempts {
     const stopped = this.#stopError();
     if (stopped) throw stopped;
 
-    const admission = guards.breaker.tryAcquire();
+    const admission = guards.breaker.tryAcquire(attempt > 1);
     if (!admission.admitted) {
       return this.#end(breakerBlocked(model.endpoint, admission, this.#lastError, attempt));
     }

@@ -80,7 +80,7 @@ describe('CircuitBreaker', () => {
     fail();
     expect(breaker.state).toBe('open');
     expect(changes.at(-1)?.reason).toBe(
-      '20 requests failed in a row, none succeeded since (0 in flight; threshold 50% of 20 or more); last: server_error: 503',
+      '20 calls failed in a row, none succeeded since (0 in flight; threshold 50% of 20 or more); last: server_error: 503',
     );
   });
 

@@ -94,8 +94,9 @@ const percent = (share: number) => `${Math.round(share * 100)}%`;
 /**
  * A circuit breaker for one model endpoint: closed; open once at least `minimumRequests`
  * requests have ended within `windowMs` and the failed ones make up `failureRateThreshold` of
- * them and of those still in flight — or once `minimumRequests` failed in a row and make up
- * that share of themselves and those in flight; half-open after `cooldownMs`, with a single
+ * them and of those still in flight — or once `minimumRequests` calls failed in a row (their
+ * first attempts: retries are not counted) and make up that share of themselves and those in
+ * flight; half-open after `cooldownMs`, with a single
  * probe call whose outcome closes or reopens it.
  *
  * The rate counts requests in flight as not failed because failures come back first: a 503
@@ -118,7 +119,12 @@ export class CircuitBreaker {
   #generation = 0;
   /** Requests admitted while closed in this generation and not yet settled. */
   #inFlight = 0;
-  /** Failures since the last success in this generation: an outage's run of them. */
+  /**
+   * Calls whose first attempt failed since the last success in this generation: an outage's
+   * run of them. Retries are left out: at the end of a burst the retries of a few calls the
+   * server keeps refusing are all that is left in flight, and counted, twenty of them in a
+   * row opened the breaker on an endpoint that answered 90% of the burst.
+   */
   #failedInARow = 0;
   #openedAt = 0;
   #openReason = '';
@@ -159,8 +165,8 @@ export class CircuitBreaker {
     return undefined;
   }
 
-  /** Asks to make one attempt now. */
-  tryAcquire(): BreakerAdmission {
+  /** Asks to make one attempt now; `retry` when an earlier attempt of the same call failed. */
+  tryAcquire(retry = false): BreakerAdmission {
     const blocked = this.blockedReason();
     if (blocked) return { admitted: false, reason: blocked, probeInMs: this.probeInMs() };
     if (this.#state === 'open') {
@@ -171,18 +177,24 @@ export class CircuitBreaker {
       return { admitted: true, permit: this.#permit(true) };
     }
     this.#inFlight += 1;
-    return { admitted: true, permit: this.#permit(false) };
+    return { admitted: true, permit: this.#permit(false, retry) };
   }
 
-  #permit(probe: boolean): BreakerPermit {
-    return new Permit(this, this.#generation, probe);
+  #permit(probe: boolean, retry = false): BreakerPermit {
+    return new Permit(this, this.#generation, probe, retry);
   }
 
   /**
    * What a permit reports, once: the outcome of an attempt admitted in `generation`. Ignored
    * when the breaker moved on since (the attempt was admitted in an older state).
    */
-  settle(generation: number, probe: boolean, outcome: PermitOutcome, reason = ''): void {
+  settle(
+    generation: number,
+    probe: boolean,
+    outcome: PermitOutcome,
+    reason = '',
+    retry = false,
+  ): void {
     if (generation !== this.#generation) return;
     if (probe) this.#probeInFlight = false;
     else this.#inFlight -= 1;
@@ -197,7 +209,7 @@ export class CircuitBreaker {
         this.#open(`probe call failed (${reason})`);
         return;
       }
-      this.#failedInARow += 1;
+      if (!retry) this.#failedInARow += 1;
       this.#window.add('failure', this.#now());
       this.#judge(reason);
     }
@@ -228,7 +240,7 @@ export class CircuitBreaker {
     const inARow = this.#failedInARow;
     if (inARow >= minimumRequests && inARow / (inARow + inFlight) >= failureRateThreshold) {
       this.#open(
-        `${inARow} requests failed in a row, none succeeded since ` +
+        `${inARow} calls failed in a row, none succeeded since ` +
           `(${inFlight} in flight; threshold ${percent(failureRateThreshold)} of ${minimumRequests} or more); ` +
           `last: ${lastReason}`,
       );
@@ -270,6 +282,7 @@ class Permit implements BreakerPermit {
     breaker: CircuitBreaker,
     generation: number,
     readonly probe: boolean,
+    readonly retry: boolean,
   ) {
     this.#breaker = breaker;
     this.#generation = generation;
@@ -290,6 +303,6 @@ class Permit implements BreakerPermit {
   #settle(outcome: PermitOutcome, reason?: string): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.#breaker.settle(this.#generation, this.probe, outcome, reason);
+    this.#breaker.settle(this.#generation, this.probe, outcome, reason, this.retry);
   }
 }
