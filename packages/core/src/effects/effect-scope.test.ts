@@ -36,8 +36,8 @@ describe('EffectScope.journaled', () => {
       ['llm', 'small', 'review.classifying'],
       ['llm', 'strong', 'review.classifying'],
       ['llm', 'small', 'researching'],
-      ['tool', 'archive', 'researching'],
       ['tool', 'lookup', 'researching'],
+      ['tool', 'archive', 'researching'],
       ['llm', 'small', 'researching'],
       ['agent', 'summariser', 'delegating'],
       ['human', 'human', 'approving'],
@@ -54,7 +54,7 @@ describe('EffectScope.journaled', () => {
 
   it('records what the run log reads per kind: endpoint, confidence and escalation of a model call, a tool input hash, a wait reply shape', async () => {
     const { journal } = await journalsOfWaitingThread();
-    const [small, strong, , archive, lookup] = journal;
+    const [small, strong, , lookup, archive] = journal;
     expect(small?.meta).toMatchObject({ endpoint: 'scripted:small', confidence: 0.5 });
     expect(small?.meta).not.toHaveProperty('escalation');
     expect(strong?.meta).toMatchObject({

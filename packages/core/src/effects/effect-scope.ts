@@ -6,7 +6,7 @@ import type { ChatRequest, ChatResponse } from '../model/types';
 import { guardBlockedError } from '../pipeline/guard-blocked-error';
 import { refusedLimitOf } from '../pipeline/limit-refusal';
 import type { ModelCallOutcome, ModelCallScope, ModelCallSettings } from '../pipeline/types';
-import type { AbortListener, EffectHandle, RunPort } from '../run/run-port';
+import type { AbortListener, EffectHandle, ReadJournalOptions, RunPort } from '../run/run-port';
 import type { ReconcileAnswer } from '../tools/types';
 import { ambiguousToolError } from './ambiguous-tool-error';
 import { RecordedEffectError } from './recorded-effect-error';
@@ -160,7 +160,7 @@ export class EffectScope implements ModelCallScope {
     return journaled;
   }
 
-  async #journaled<T>(
+  #journaled<T>(
     key: string,
     step: JournaledStep<T>,
     execute: (recorded: JournalEntry | undefined, executing: number) => Promise<T>,
@@ -168,10 +168,74 @@ export class EffectScope implements ModelCallScope {
     began: () => void,
   ): Promise<{ value: T; replayed: boolean }> {
     const { run } = this;
-    const { clock } = run;
-    const found = await run.readJournal(key, {
-      harmlessToRepeat: step.effect === 'pure' && step.kind === 'tool',
-    });
+    const reading = { harmlessToRepeat: step.effect === 'pure' && step.kind === 'tool' };
+    // A pure tool's key that the run knows has no record (its own new thread's) is not read:
+    // the step begins in this call. The read answered nothing, and cost every such step a
+    // promise, an async frame and the ticks of awaiting them.
+    if (reading.harmlessToRepeat && !run.replay && run.knowsNoRecord(key, reading)) {
+      return this.#runFresh(key, step, execute, began);
+    }
+    return this.#readThenRun(key, step, execute, reconcile, began, reading);
+  }
+
+  /**
+   * {@link journaled} for a pure tool whose key has no record, known without a read: what
+   * {@link #readThenRun} does when its read finds nothing, with nothing awaited.
+   */
+  #runFresh<T>(
+    key: string,
+    step: JournaledStep<T>,
+    execute: (recorded: JournalEntry | undefined, executing: number) => Promise<T>,
+    began: () => void,
+  ): Promise<{ value: T; replayed: boolean }> {
+    try {
+      const entry = this.#newEntry(key, step);
+      const handle = this.#handle;
+      if (this.run.handingBack) return this.run.holdStep(handle);
+      handle.beginStep();
+      if (this.aborted) {
+        handle.endStep();
+        return Promise.reject(this.abortReason);
+      }
+      const recorded = this.#record(entry, undefined, step, execute, undefined, entry.startedAt);
+      began();
+      return recorded.then(handle.endStepWith, handle.endStepWithError);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** The `started` record of a step that has none yet. */
+  #newEntry<T>(key: string, step: JournaledStep<T>): JournalEntry {
+    const entry: JournalEntry = {
+      threadId: this.threadId,
+      key,
+      site: this.site,
+      kind: step.kind,
+      effect: step.effect,
+      name: step.name,
+      status: 'started',
+      startedAt: this.run.clock.now(),
+    };
+    // Set in this order (the record's JSON keeps it), not spread from a fresh `{ input }`:
+    // an object less per step.
+    if (step.input !== undefined) entry.input = step.input;
+    // Added to the facts' fresh object rather than spread into a new one: two spreads gave
+    // every entry's meta a map (hidden class) of its own, which each write re-examines.
+    entry.meta = Object.assign(this.#facts(), step.meta);
+    return entry;
+  }
+
+  async #readThenRun<T>(
+    key: string,
+    step: JournaledStep<T>,
+    execute: (recorded: JournalEntry | undefined, executing: number) => Promise<T>,
+    reconcile: (() => Promise<ReconcileAnswer<T>>) | undefined,
+    began: () => void,
+    reading: ReadJournalOptions,
+  ): Promise<{ value: T; replayed: boolean }> {
+    const { run } = this;
+    const found = await run.readJournal(key, reading);
     if (run.replay) return replayStep<T>(this, key, step, found);
     // A model call a limit refused was never sent: on resume it is judged again by the limits
     // the run has now, as a call never tried would be.
@@ -187,20 +251,7 @@ export class EffectScope implements ModelCallScope {
     if (existing?.status === 'failed') {
       throw new RecordedEffectError(existing.error ?? serializeError(undefined));
     }
-    const entry: JournalEntry = existing ?? {
-      threadId: this.threadId,
-      key,
-      site: this.site,
-      kind: step.kind,
-      effect: step.effect,
-      name: step.name,
-      status: 'started',
-      startedAt: clock.now(),
-      ...(step.input === undefined ? {} : { input: step.input }),
-      // Added to the facts' fresh object rather than spread into a new one: two spreads gave
-      // every entry's meta a map (hidden class) of its own, which each write re-examines.
-      meta: Object.assign(this.#facts(), step.meta),
-    };
+    const entry: JournalEntry = existing ?? this.#newEntry(key, step);
     // Being handed back (agent.close()): a step not started is not started here. A wait for
     // a person is let open: it costs nothing and the run comes to rest on it. Any other step
     // is counted while it executes: a run being handed back waits for its steps in flight.

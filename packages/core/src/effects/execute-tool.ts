@@ -56,11 +56,27 @@ export function idempotencyKeyOf(scope: EffectScope, key: string): string {
  * tool that times out is ambiguous (see {@link ambiguousToolError}) unless its `reconcile`
  * hook settles it.
  */
-export async function executeTool(
+export function executeTool(
   scope: EffectScope,
   tool: AnyTool,
   input: unknown,
-  { present, key = scope.nextKey(`tool:${tool.name}`), idempotencyKey }: ExecuteToolOptions = {},
+  options: ExecuteToolOptions = {},
+): Promise<unknown> {
+  // Not an async function: the step's promise is followed, not awaited in a frame that kept
+  // every local of this one (and cost a promise and its ticks) for each call.
+  try {
+    return followed(scope, tool, input, options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** {@link executeTool}'s call, which may throw before the step's promise is made. */
+function followed(
+  scope: EffectScope,
+  tool: AnyTool,
+  input: unknown,
+  { present, key = scope.nextKey(`tool:${tool.name}`), idempotencyKey }: ExecuteToolOptions,
 ): Promise<unknown> {
   const { run } = scope;
   const { events } = run.runtime;
@@ -143,8 +159,21 @@ export async function executeTool(
     ((): Promise<ReconcileAnswer<unknown>> => askReconcile(scope, tool, input, about, finish));
   // Written once for the journal's cap and digest and the run log's hash.
   const canonicalInput = canonicalJson(input);
+  // What the call's failure becomes, replayed from the journal or not (a replayed one keeps
+  // its code, e.g. effect.ambiguous).
+  const reported = (error: unknown): never => {
+    const failure = toolFailure(tool, error, scope.run.runtime.redactor);
+    events.emit('tool.call.error', scope.threadId, {
+      site: scope.site,
+      callId: key,
+      tool: tool.name,
+      error: failure.toJSON(),
+    });
+    throw failure;
+  };
+  let journaled: Promise<{ value: unknown; replayed: boolean }>;
   try {
-    const { value, replayed } = await scope.journaled(
+    journaled = scope.journaled(
       key,
       {
         kind: 'tool',
@@ -182,29 +211,27 @@ export async function executeTool(
       },
       reconcile,
     );
-    // Its payload and its latency (a read of the clock) made only for a listener.
-    if (events.isObserved('tool.call.end')) {
-      events.emit('tool.call.end', scope.threadId, {
-        site: scope.site,
-        callId: key,
-        tool: tool.name,
-        latencyMs: elapsedSince(clock, started),
-        cached: replayed,
-        output: value,
-      });
+  } catch (error) {
+    return reported(error);
+  }
+  return journaled.then(({ value, replayed }) => {
+    try {
+      // Its payload and its latency (a read of the clock) made only for a listener.
+      if (events.isObserved('tool.call.end')) {
+        events.emit('tool.call.end', scope.threadId, {
+          site: scope.site,
+          callId: key,
+          tool: tool.name,
+          latencyMs: elapsedSince(clock, started),
+          cached: replayed,
+          output: value,
+        });
+      }
+    } catch (error) {
+      return reported(error);
     }
     return value;
-  } catch (error) {
-    // A failure replayed from the journal keeps its code (e.g. effect.ambiguous).
-    const failure = toolFailure(tool, error, scope.run.runtime.redactor);
-    events.emit('tool.call.error', scope.threadId, {
-      site: scope.site,
-      callId: key,
-      tool: tool.name,
-      error: failure.toJSON(),
-    });
-    throw failure;
-  }
+  }, reported);
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Tool } from '../tools/types';
 import { approveToolCall } from './approve-tool-call';
 import { type ApprovalOptions, checkApprovalOptions, rejectedError } from './ask-approval';
 import { createEffectLogic } from './create-effect-logic';
+import type { EffectScope } from './effect-scope';
 import { executeTool } from './execute-tool';
 import { outdatedToolCall } from './outdated-tool-call';
 import { type ApprovalGrant, useApprovalGrant } from './use-approval-grant';
@@ -67,45 +68,75 @@ export function toolCall<TInput extends z.ZodType, TOutput extends z.ZodType>(
   // Made once per tool, not per call.
   const inputSchema = `tool "${tool.name}"'s input schema`;
   const label = `tool:${tool.name}`;
+  // The tool's call once its input is valid and approved: what it returned (or how it
+  // failed) reaches the chart, which may give it to a later tool loop as its prompt — the run
+  // holds untrusted content from then on, as when a tool loop's own call returns (unless the
+  // tool vouches for its output).
+  const call = (scope: EffectScope, input: unknown, key: string): Promise<z.output<TOutput>> => {
+    const calling = executeTool(scope, tool, input, { key }) as Promise<z.output<TOutput>>;
+    if (tool.trustedOutput) return calling;
+    return calling.then(
+      (output) => {
+        scope.run.markUntrustedSeen();
+        return output;
+      },
+      (error: unknown) => {
+        scope.run.markUntrustedSeen();
+        throw error;
+      },
+    );
+  };
+  // A call that asks for an approval, or whose input the schema refuses.
+  const checked = async (
+    scope: EffectScope,
+    received: unknown,
+    input: unknown,
+    parsed: z.ZodSafeParseResult<unknown>,
+  ): Promise<z.output<TOutput>> => {
+    const granted = approval === 'grant';
+    if (!parsed.success) {
+      const outdated = await outdatedToolCall(scope, tool, input, parsed.error.issues);
+      if (outdated?.ran) return (await outdated.ran()) as z.output<TOutput>;
+      if (outdated) throw outdated.error;
+      throw new RunError('tool.invalid_arguments', {
+        message: `Tool "${tool.name}" was invoked with input that does not match its input schema; nothing was executed. Fix the invoke's input${granted ? ' (with a grant it is { input, approval })' : ''}.`,
+        issues: parsed.error.issues,
+        details: { tool: tool.name, input },
+      });
+    }
+    const key = scope.nextKey(label);
+    if (granted) {
+      const grant = (received as Partial<GrantedToolCallInput<unknown>>).approval;
+      await useApprovalGrant(scope, { grant, tool, input: parsed.data, key });
+    } else {
+      const decision = await approveToolCall(scope, {
+        key,
+        tool,
+        input: parsed.data,
+        reason: 'always',
+        options,
+      });
+      if (!decision.approved) throw rejectedError(decision);
+    }
+    return call(scope, parsed.data, key);
+  };
   return createEffectLogic(
     { kind: 'tool-call', modelAliases: [], tools: [tool], blocksRest: true, schemas: [] },
-    async (scope, received: unknown) => {
-      const granted = approval === 'grant';
-      const input = granted
-        ? (received as Partial<GrantedToolCallInput<unknown>>)?.input
-        : received;
-      const parsed = parseNow(tool.input, input, inputSchema);
-      if (!parsed.success) {
-        const outdated = await outdatedToolCall(scope, tool, input, parsed.error.issues);
-        if (outdated?.ran) return (await outdated.ran()) as z.output<TOutput>;
-        if (outdated) throw outdated.error;
-        throw new RunError('tool.invalid_arguments', {
-          message: `Tool "${tool.name}" was invoked with input that does not match its input schema; nothing was executed. Fix the invoke's input${granted ? ' (with a grant it is { input, approval })' : ''}.`,
-          issues: parsed.error.issues,
-          details: { tool: tool.name, input },
-        });
-      }
-      const key = scope.nextKey(label);
-      if (granted) {
-        const grant = (received as Partial<GrantedToolCallInput<unknown>>).approval;
-        await useApprovalGrant(scope, { grant, tool, input: parsed.data, key });
-      } else if (approval === 'always' || tool.approval === 'always') {
-        const decision = await approveToolCall(scope, {
-          key,
-          tool,
-          input: parsed.data,
-          reason: 'always',
-          options,
-        });
-        if (!decision.approved) throw rejectedError(decision);
-      }
+    // Not an async function: a call with valid input and no approval to ask for (most of
+    // them) follows the tool's promise, with no frame of its own and no ticks to await it.
+    (scope, received: unknown) => {
       try {
-        return (await executeTool(scope, tool, parsed.data, { key })) as z.output<TOutput>;
-      } finally {
-        // What the tool returned (or said when it failed) now reaches the chart, which may give
-        // it to a later tool loop as its prompt: the run holds untrusted content from here on,
-        // as when a tool loop's own call returns (unless the tool vouches for its output).
-        if (!tool.trustedOutput) scope.run.markUntrustedSeen();
+        const granted = approval === 'grant';
+        const input = granted
+          ? (received as Partial<GrantedToolCallInput<unknown>>)?.input
+          : received;
+        const parsed = parseNow(tool.input, input, inputSchema);
+        if (parsed.success && !granted && approval !== 'always' && tool.approval !== 'always') {
+          return call(scope, parsed.data, scope.nextKey(label));
+        }
+        return checked(scope, received, input, parsed);
+      } catch (error) {
+        return Promise.reject(error);
       }
     },
   );

@@ -13,6 +13,8 @@ export const maxSentValueDepth = 256;
  * and a value that refers to itself is caught once a path passes the limit.
  */
 export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  // A scalar (a tool's count, a flag, a text) nests nothing: no list to walk for it.
+  if (typeof value !== 'object' || value === null) return false;
   const pending: Array<{ item: unknown; depth: number }> = [{ item: value, depth: 0 }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const { item, depth } = next;

@@ -163,6 +163,12 @@ export interface RunPort {
    */
   readJournal(key: string, options?: ReadJournalOptions): Promise<JournalEntry | undefined>;
   /**
+   * True when {@link readJournal} with these options would find no entry of `key` without
+   * reading the store or waiting: the run never wrote `key`, and the thread's journal is its
+   * own (a thread it created). False says nothing: read it.
+   */
+  knowsNoRecord(key: string, options?: ReadJournalOptions): boolean;
+  /**
    * Writes a journal entry as this run — fenced: refused when another owner holds the
    * thread — and folds it into the run's usage. A journal that cannot be written ends the
    * run: going on would act unrecorded. `previous` is the status the key had before.

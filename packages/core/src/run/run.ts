@@ -946,6 +946,13 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     });
   }
 
+  knowsNoRecord(key: string, { harmlessToRepeat = false }: ReadJournalOptions = {}): boolean {
+    // As readJournal answers undefined at once: a pure tool's read on a thread this run is
+    // creating, or any read of a key this run never wrote once the thread is its own.
+    if (this.#writtenKeys.has(key)) return false;
+    return this.#threadCreated ? harmlessToRepeat : this.#journalIsOwn;
+  }
+
   async appendJournal(
     entry: JournalEntry,
     previous: JournalEntry['status'] | undefined,
