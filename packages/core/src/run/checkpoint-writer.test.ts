@@ -179,6 +179,28 @@ describe('CheckpointWriter', () => {
     expect(writes).toEqual(['save 1 with a,b']);
   });
 
+  it('holds a result for the checkpoint already waiting for the end of the turn, with no end-of-turn write of its own', async () => {
+    const { store, writes } = loggingStore();
+    const { writer } = writerOn(store);
+    writer.request();
+    const scheduled: unknown[] = [];
+    const setImmediateBefore = globalThis.setImmediate;
+    globalThis.setImmediate = ((callback: () => void) => {
+      scheduled.push(callback);
+      return setImmediateBefore(callback);
+    }) as typeof setImmediate;
+    try {
+      writer.deferJournal(result('a'));
+      writer.deferJournal(result('b'));
+    } finally {
+      globalThis.setImmediate = setImmediateBefore;
+    }
+    expect(scheduled).toEqual([]);
+    await writer.flush();
+    await nextTurn();
+    expect(writes).toEqual(['save 1 with a,b']);
+  });
+
   it('writes a held result on its own when no checkpoint is asked for within the turn', async () => {
     const { store, writes } = loggingStore();
     await leaseFor(store);

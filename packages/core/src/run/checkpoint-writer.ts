@@ -126,6 +126,11 @@ export class CheckpointWriter {
   deferJournal(entry: JournalEntry): void {
     if (this.#failed) return;
     this.#journal.push(heldCopy(entry));
+    // A checkpoint asked for and not built yet takes the held results when it is (its write
+    // is under way: the drain loops while one is asked for), at the end of this turn at the
+    // latest: an end-of-turn write of their own would find nothing left. A chain of steps that
+    // answer at once made and called off one such immediate a run.
+    if (this.#dirty && this.#writing) return;
     this.#scheduleJournalFlush();
   }
 
