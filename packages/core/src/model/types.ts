@@ -119,5 +119,11 @@ export interface ChatModel {
    * credentials leaves it out.
    */
   readonly secrets?: readonly string[] | undefined;
+  /**
+   * Sends the request and resolves with the whole answer. The reliability policy checks what
+   * it resolves with: an answer that is not a {@link ChatResponse} (a `finishReason` left as
+   * the provider's, usage that is not a count of tokens) fails the call as `model.unknown`,
+   * and `finishReason: 'tool_calls'` without tool calls as `model.malformed_response`.
+   */
   generate(request: ChatRequest, options: GenerateOptions): Promise<ChatResponse>;
 }

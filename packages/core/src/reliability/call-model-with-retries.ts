@@ -1,4 +1,5 @@
 import { type Clock, elapsedSince, type Random, sleep } from '../clock/clock';
+import { checkChatResponse } from '../model/check-chat-response';
 import type { ModelCallError } from '../model/model-call-error';
 import type { ChatModel, ChatRequest, ChatResponse } from '../model/types';
 import type { CallScope } from './call-scope';
@@ -156,6 +157,8 @@ class ModelAttempts {
   ): ModelAttemptsOutcome | Promise<ModelAttemptsOutcome> {
     const { model, events, clock } = this.#options;
     try {
+      // An adapter is code of the user's: what it returned is checked before anything reads it.
+      checkChatResponse(response, model.endpoint);
       permit.success();
       reservation?.settle(response.usage.inputTokens + response.usage.outputTokens);
       // Every call's path: no payload built (nor the clock read) when nobody listens.
