@@ -53,9 +53,19 @@ export interface ChatRequest {
 
 /** Tokens a call used, as the provider reported them (or as the scripted model simulates). */
 export interface Usage {
+  /**
+   * Every input token the call read, cached ones included (OpenAI's `prompt_tokens`). A
+   * provider that counts cache reads and writes apart (Anthropic's `input_tokens`,
+   * `cache_read_input_tokens`, `cache_creation_input_tokens`) is given here as their sum:
+   * cost, token limits and quotas read this as the whole input.
+   */
   inputTokens: number;
   outputTokens: number;
-  /** Input tokens served from the provider's prompt cache, when reported. */
+  /**
+   * The part of `inputTokens` served from the provider's prompt cache, when reported; priced
+   * at `cachedInputPerMillion`. More than `inputTokens` is an adapter's mistake, counted as
+   * `inputTokens` and warned of (`model.usage_cached_over_input`).
+   */
   cachedInputTokens?: number;
 }
 

@@ -31,7 +31,7 @@ const one = setup({
   states: { a: { invoke: { src: 'call', onDone: 'done' } }, done: { type: 'final' } },
 });
 
-function runWith(usage: { inputTokens: number; outputTokens: number }) {
+function runWith(usage: { inputTokens: number; outputTokens: number; cachedInputTokens?: number }) {
   const main = scriptedModel({ handler: () => ({ json: { text: 'ok' }, usage }) });
   const agent = createAgent({
     machine: twoCalls,
@@ -56,6 +56,34 @@ describe('accountingStep', () => {
         ),
       },
     ]);
+  });
+
+  it('says once per model that more cached than input tokens means the adapter counted the uncached input alone', async () => {
+    // Anthropic-style usage passed on as it came: input_tokens 20, cache_read_input_tokens 10,000.
+    const { outcome, warnings } = await runWith({
+      inputTokens: 20,
+      outputTokens: 5,
+      cachedInputTokens: 10_000,
+    });
+
+    expect(outcome).toMatchObject({ status: 'done', usage: { modelCalls: 2 } });
+    expect(warnings).toEqual([
+      {
+        code: 'model.usage_cached_over_input',
+        message: expect.stringContaining(
+          'Model "scripted" (scripted:scripted) reported 10000 cached input tokens out of 20 input tokens: usage.inputTokens must count every input token, cached ones included.',
+        ),
+      },
+    ]);
+  });
+
+  it('says nothing of cached tokens counted within the input', async () => {
+    const { warnings } = await runWith({
+      inputTokens: 10_020,
+      outputTokens: 5,
+      cachedInputTokens: 10_000,
+    });
+    expect(warnings).toEqual([]);
   });
 
   it('says nothing of a model that reports its usage', async () => {

@@ -20,11 +20,14 @@ export interface AccountingStepOptions {
  * (`model.unknown_price`): a hosted model whose name the adapter does not know would otherwise
  * look free in every report. So is a model that answers without reporting its usage
  * (`model.usage_missing`): an OpenAI-compatible server that leaves the usage chunk out of its
- * streams would be counted at 0 tokens, past every token and cost limit.
+ * streams would be counted at 0 tokens, past every token and cost limit. And so is a model
+ * that reports more cached input tokens than input tokens (`model.usage_cached_over_input`):
+ * its adapter counted the uncached input alone.
  */
 export function accountingStep({ prices, quota }: AccountingStepOptions): ModelCallMiddleware {
   const warned = new WeakSet<ChatModel>();
   const warnedOfUsage = new WeakSet<ChatModel>();
+  const warnedOfCachedUsage = new WeakSet<ChatModel>();
   /** The outcome priced, once the tenant's quota (when there is one) knows what it used. */
   const account = (
     call: ModelCall,
@@ -51,6 +54,18 @@ export function accountingStep({ prices, quota }: AccountingStepOptions): ModelC
         scope.threadId,
         'model.usage_missing',
         `Model "${answeredBy.modelName}" (${answeredBy.endpoint}) answered without reporting its token usage: its calls are counted at 0 tokens and $0, so maxTokens, maxCostUsd, tenant quotas and cost reports do not see them. Make the endpoint report usage (an OpenAI-compatible server streaming its answers sends it in a last chunk when asked with stream_options.include_usage, which the OpenAI adapter asks for; some servers need it turned on), or turn streaming off for this model.`,
+      );
+    }
+    // Cached input is part of the input (OpenAI's `prompt_tokens`): more of it than the whole
+    // input means an adapter passed on a provider's count of the uncached input alone
+    // (Anthropic's `input_tokens`), and every cached call is priced and counted far too low.
+    const cachedOverInput = (usage.cachedInputTokens ?? 0) > usage.inputTokens;
+    if (answeredBy && cachedOverInput && !outcome.cached && !warnedOfCachedUsage.has(answeredBy)) {
+      warnedOfCachedUsage.add(answeredBy);
+      scope.run.events.warn(
+        scope.threadId,
+        'model.usage_cached_over_input',
+        `Model "${answeredBy.modelName}" (${answeredBy.endpoint}) reported ${usage.cachedInputTokens} cached input tokens out of ${usage.inputTokens} input tokens: usage.inputTokens must count every input token, cached ones included. Its calls are priced and counted as if only ${usage.inputTokens} tokens were read. Fix the adapter: for a provider that reports cache reads and writes apart from the input (Anthropic's input_tokens, cache_read_input_tokens, cache_creation_input_tokens), give their sum as inputTokens and the reads as cachedInputTokens.`,
       );
     }
     const priced = { ...outcome, costUsd };
