@@ -36,6 +36,14 @@ describe('describeThrown', () => {
     expect(describeThrown(undefined)).toBe('undefined');
   });
 
+  it('gives the message of a plain object thrown as an error, which String() reads as [object Object]', () => {
+    expect(describeThrown({ status: 529, message: 'Overloaded' })).toBe('Overloaded');
+    expect(describeThrown({ status: 529 })).toBe('[object Object]');
+    expect(describeThrown({ message: 'custom', toString: () => 'its own text' })).toBe(
+      'its own text',
+    );
+  });
+
   // Issue: a listener throwing Object.create(null) crashed the process from String(error).
   it.each(unprintables())('describes %s without throwing', (_, value) => {
     expect(describeThrown(value)).toMatch(/cannot be (printed|read)/);

@@ -14,10 +14,12 @@ export function readSafely<T>(read: () => T): T | undefined {
 /**
  * A readable line for anything thrown or rejected with, which never throws itself.
  *
- * An error gives its message; a string itself; a symbol its description; anything else its
- * `String()` form. A value none of these can be read from (a null-prototype object, a Proxy
- * that throws, an error whose `message` getter throws) is named by its kind instead, so a
- * report of it — a `listener.error`, a failed run — is never lost to a second error.
+ * An error gives its message; a string itself; a symbol its description; a plain object with
+ * a `message` (what some HTTP clients throw, or an error body thrown as it was parsed) that
+ * message; anything else its `String()` form. A value none of these can be read from (a
+ * null-prototype object, a Proxy that throws, an error whose `message` getter throws) is named
+ * by its kind instead, so a report of it — a `listener.error`, a failed run — is never lost to
+ * a second error.
  */
 export function describeThrown(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -28,6 +30,11 @@ export function describeThrown(value: unknown): string {
     if (typeof message === 'string') return message;
   }
   const text = readSafely(() => String(value));
+  // `{ status: 529, message: 'Overloaded' }` read "[object Object]", which says nothing.
+  if (text === '[object Object]') {
+    const message = readSafely(() => (value as { message?: unknown }).message);
+    if (typeof message === 'string' && message !== '') return message;
+  }
   if (typeof text === 'string') return text;
   if (!isError) return 'a value that cannot be printed';
   const name = readSafely(() => (value as Error).name);
