@@ -86,7 +86,12 @@ export interface ChatResponse {
 
 /** Options for one call of {@link ChatModel.generate}. */
 export interface GenerateOptions {
-  /** Aborted when the calling state is exited, the run stops, or a deadline passes. */
+  /**
+   * Aborted when the calling state is exited, the run stops, the attempt's timeout
+   * (`attemptTimeoutMs`) or the call's deadline passes. Hand it to the HTTP client, so the
+   * request's connection closes and the provider stops generating; the policy settles the
+   * attempt on the abort whatever `generate` does.
+   */
   signal: AbortSignal;
   /** Receives text deltas as they stream, where the model streams. */
   onToken?: ((delta: string) => void) | undefined;
