@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ModelCallError, type ModelErrorKind } from '../model/model-call-error';
-import type { ChatModel, ChatResponse, GenerateOptions } from '../model/types';
+import type { ChatModel, ChatRequest, ChatResponse, GenerateOptions } from '../model/types';
 import type { ProviderFault, ProviderReply } from './model-adapter/provider-reply';
 import { modelAdapterConformance } from './model-adapter-conformance';
 
@@ -26,6 +26,8 @@ interface Mistakes {
   ignoresSignal?: boolean;
   /** Leaves the provider's stop reason for a cut-off answer unmapped. */
   unmappedLength?: boolean;
+  /** Parses the arguments of the history's tool calls blindly, for a provider that takes objects. */
+  parsesHistoryArguments?: boolean;
 }
 
 /**
@@ -41,7 +43,13 @@ function inMemoryProvider(mistakes: Mistakes = {}) {
       ? new Error(`provider failed: ${kind}`)
       : new ModelCallError({ kind, endpoint, message: `provider failed: ${kind}`, ...extra });
 
-  async function generate(_: unknown, { signal, onToken }: GenerateOptions) {
+  async function generate(request: ChatRequest, { signal, onToken }: GenerateOptions) {
+    if (mistakes.parsesHistoryArguments) {
+      for (const message of request.messages) {
+        if (message.role === 'assistant')
+          for (const call of message.toolCalls ?? []) JSON.parse(call.arguments);
+      }
+    }
     const reply = next;
     if (!reply) throw new Error('no reply served');
     switch (reply.kind) {
@@ -151,6 +159,15 @@ describe('modelAdapterConformance', () => {
       {
         name: 'answer: cut off at the output limit is finish reason length',
         message: expect.stringContaining(`its finishReason is the string "max_tokens"`),
+      },
+    ]);
+  });
+
+  it('fails an adapter that parses the arguments of the history blindly, as it would a tool call sent back as invalid', async () => {
+    expect(await failing(inMemoryProvider({ parsesHistoryArguments: true }))).toEqual([
+      {
+        name: 'request: a tool call whose arguments were not JSON is sent back to the model',
+        message: expect.stringContaining('JSON'),
       },
     ]);
   });

@@ -1,12 +1,13 @@
 import { DefinitionError } from '../errors/definition-error';
 import { checkOptionNames, describeValue, optionNamesOf } from '../errors/option-names';
 import { checkChatResponse } from '../model/check-chat-response';
-import type { ChatModel, ChatRequest } from '../model/types';
+import type { ChatModel } from '../model/types';
 import type { ConformanceCase } from './conformance/context';
 import { answerCases } from './model-adapter/answer-cases';
 import { type AdapterCaseContext, bounded } from './model-adapter/context';
 import { failureCases } from './model-adapter/failure-cases';
 import type { ProviderFeature, ProviderReply } from './model-adapter/provider-reply';
+import { conformanceRequest } from './model-adapter/request';
 
 /** Options of {@link modelAdapterConformance}. */
 export interface ModelAdapterConformanceOptions<TModel extends ChatModel> {
@@ -71,44 +72,6 @@ function checkOptions<TModel extends ChatModel>(
 }
 
 /**
- * The request every case sends: a system prompt, a tool-call turn with its result, two tools
- * and an output cap, so the adapter converts each kind of message.
- */
-const request: ChatRequest = {
-  messages: [
-    { role: 'system', content: 'You answer questions about invoices.' },
-    { role: 'user', content: 'When is INV-7 due?' },
-    {
-      role: 'assistant',
-      content: '',
-      toolCalls: [{ id: 'call_0', name: 'lookup_invoice', arguments: '{"invoiceId":"INV-7"}' }],
-    },
-    { role: 'tool', toolCallId: 'call_0', name: 'lookup_invoice', content: '{"due":"3 March"}' },
-    { role: 'user', content: 'And who is the customer?' },
-  ],
-  tools: [
-    {
-      name: 'lookup_invoice',
-      description: 'Looks an invoice up.',
-      parameters: {
-        type: 'object',
-        properties: {
-          invoiceId: { type: 'string' },
-          fields: { type: 'array', items: { type: 'string' } },
-        },
-        required: ['invoiceId'],
-      },
-    },
-    {
-      name: 'lookup_customer',
-      description: 'Looks a customer up.',
-      parameters: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
-    },
-  ],
-  maxOutputTokens: 256,
-};
-
-/**
  * A conformance suite for a {@link ChatModel} adapter of your own: every case serves one
  * reply through your test server — described in provider-neutral terms ({@link ProviderReply}),
  * which your `serve` sends in your provider's protocol — calls the adapter's `generate`, and
@@ -155,8 +118,9 @@ export function modelAdapterConformance<TModel extends ChatModel>(
         await serve(reply);
         await body(async (generateOptions = {}) => {
           const { signal = new AbortController().signal, onToken } = generateOptions;
+          const sent = generateOptions.request ?? conformanceRequest;
           const response = await bounded(
-            model.generate(request, { signal, ...(onToken ? { onToken } : {}) }),
+            model.generate(sent, { signal, ...(onToken ? { onToken } : {}) }),
             waitMs,
             'generate did not settle',
           );

@@ -3,6 +3,7 @@ import type { ChatResponse } from '../../model/types';
 import type { ConformanceCase } from '../conformance/context';
 import type { AdapterCaseContext } from './context';
 import type { ProviderAnswerReply, ProviderFeature } from './provider-reply';
+import { requestAfterInvalidArguments } from './request';
 
 const text: ProviderAnswerReply = {
   kind: 'answer',
@@ -80,6 +81,13 @@ export function answerCases({ withModel, has }: AdapterCaseContext): Conformance
       name: 'answer: tool calls with their arguments as JSON text and finish reason tool_calls',
       run: () =>
         withModel(toolCalls, async (generate) => expectAnswer(await generate(), toolCalls)),
+    },
+    {
+      name: 'request: a tool call whose arguments were not JSON is sent back to the model',
+      run: () =>
+        withModel(text, async (generate) =>
+          expectAnswer(await generate({ request: requestAfterInvalidArguments }), text),
+        ),
     },
     {
       name: 'answer: cut off at the output limit is finish reason length',

@@ -1,8 +1,10 @@
-import type { ChatModel, ChatResponse } from '../../model/types';
+import type { ChatModel, ChatRequest, ChatResponse } from '../../model/types';
 import type { ProviderFeature, ProviderReply } from './provider-reply';
 
 /** Options of one `generate` call a case makes. */
 export interface CaseGenerateOptions {
+  /** A request of the case's own, instead of the suite's. */
+  request?: ChatRequest | undefined;
   signal?: AbortSignal | undefined;
   onToken?: ((delta: string) => void) | undefined;
 }
