@@ -1,5 +1,5 @@
 import { DefinitionError } from '../errors/definition-error';
-import type { ChatMessage, ResponseFormat, ToolDefinition } from '../model/types';
+import type { ResponseFormat, ToolDefinition } from '../model/types';
 import { BudgetError } from './budget-error';
 import type { ConversationScan } from './conversation-scan';
 import type { KeptWhole } from './cut-outside';
@@ -13,7 +13,6 @@ import { trimEarlierToolTurns } from './trim-earlier-tool-turns';
 import type {
   ContextBudgetOptions,
   ContextInput,
-  ContextItem,
   ContextPlan,
   ContextSectionName,
   ContextStrategy,
