@@ -465,19 +465,25 @@ export function createAgent<TMachine extends AnyStateMachine>(
       stopOnAbort(sent, sendOptions.signal);
       return sent;
     },
-    // Async: what `start` refuses at the call (a thread already running, a bad option, a
-    // closed agent) is this promise's rejection, where a caller of a promise looks for it.
-    run: async (startOptions) => {
-      // With a signal to stop it, through a handle as `start` gives. Without one, the handle's
-      // `result()`, asked at once, is the new run's own next rest (it has not left memory yet),
-      // so the handle (a dozen closures, three promise hops, kept for the whole run) is not
-      // made: 1,000 runs started at once each paid for one.
-      if (startOptions?.signal !== undefined) return start(startOptions, 'agent.run').result();
-      const run = startRun(startOptions, 'agent.run');
-      const outcome = (await run.result()) as RunOutcomeFrom<TMachine>;
-      const refusal = startRefusalOf(run, outcome);
-      if (refusal) throw refusal;
-      return outcome;
+    // What `start` refuses at the call (a thread already running, a bad option, a closed
+    // agent) is this promise's rejection, where a caller of a promise looks for it. Not an
+    // async function: while the run works it keeps one reaction, not a suspended frame.
+    run: (startOptions) => {
+      try {
+        // With a signal to stop it, through a handle as `start` gives. Without one, the
+        // handle's `result()`, asked at once, is the new run's own next rest (it has not left
+        // memory yet), so the handle (a dozen closures, three promise hops, kept for the whole
+        // run) is not made: 1,000 runs started at once each paid for one.
+        if (startOptions?.signal !== undefined) return start(startOptions, 'agent.run').result();
+        const run = startRun(startOptions, 'agent.run');
+        return run.result().then((outcome) => {
+          const refusal = startRefusalOf(run, outcome);
+          if (refusal) throw refusal;
+          return outcome as RunOutcomeFrom<TMachine>;
+        });
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     async journal(threadId) {
       assertThreadId('agent.journal', threadId);

@@ -325,9 +325,9 @@ export class EffectScope implements ModelCallScope {
       (recorded?.status === 'started' ? goesOnSince(entry) : undefined) ??
       executingAt ??
       this.run.clock.now();
-    // Kept by the closures below for as long as the step runs (days, for a wait): the step
-    // only when its result has facts of its own to record.
-    const withMeta = step.resultMeta === undefined ? undefined : step;
+    // Kept by the closures below for as long as the step runs (days, for a wait): of the
+    // step, only what its result's record needs (its `meta` is the entry's already).
+    const { resultMeta } = step;
     const live = step.liveUsage || step.resultOnAbort ? this.#liveStep(step) : undefined;
     let running: Promise<T>;
     try {
@@ -345,7 +345,7 @@ export class EffectScope implements ModelCallScope {
     if (live) {
       live.onAbortResult = (value) => {
         // In the same turn as the abort: the run's end, which aborted it, reports its usage.
-        void this.#recordResult(entry, previous, executing, withMeta, value).catch(() => {
+        void this.#recordResult(entry, previous, executing, resultMeta, value).catch(() => {
           // A journal that cannot be written fails the run (see RunPort.appendJournal).
         });
       };
@@ -365,7 +365,7 @@ export class EffectScope implements ModelCallScope {
         throw this.abortReason;
       }
       // A failure to record the result fails the step, as the step's own failure does.
-      return this.#recordResult(entry, previous, executing, withMeta, value).catch(failed);
+      return this.#recordResult(entry, previous, executing, resultMeta, value).catch(failed);
     }, failed);
   }
 
@@ -379,10 +379,10 @@ export class EffectScope implements ModelCallScope {
     step: JournaledStep<T>,
   ): void {
     const executing = goesOnSince(entry) ?? this.run.clock.now();
-    const withMeta = step.resultMeta === undefined ? undefined : step;
+    const { resultMeta } = step;
     const record = async (value: T | undefined) => {
       if (value === undefined) return;
-      await this.#recordResult(entry, previous, executing, withMeta, value).catch(() => {
+      await this.#recordResult(entry, previous, executing, resultMeta, value).catch(() => {
         // A journal that cannot be written fails the run (see RunPort.appendJournal).
       });
     };
@@ -439,7 +439,7 @@ export class EffectScope implements ModelCallScope {
     entry: JournalEntry,
     previous: JournalEntry['status'] | undefined,
     executing: number,
-    step: JournaledStep<T> | undefined,
+    resultMeta: JournaledStep<T>['resultMeta'],
     value: T,
   ): Promise<{ value: T; replayed: boolean }> {
     try {
@@ -448,7 +448,7 @@ export class EffectScope implements ModelCallScope {
       const meta = {
         ...entry.meta,
         latencyMs: Math.max(0, finishedAt - executing),
-        ...step?.resultMeta?.(value),
+        ...resultMeta?.(value),
       };
       const completed = { ...entry, status: 'completed' as const, finishedAt, output: value, meta };
       const written = run.appendJournal(completed, previous, { withCheckpoint: true });

@@ -6,7 +6,7 @@ import { DefinitionError } from '../errors/definition-error';
 import { describeIssue, describeIssues, maxListedIssues } from '../errors/describe-issues';
 import { checkOptionNames, optionNamesOf } from '../errors/option-names';
 import { RunError } from '../errors/run-error';
-import type { ChatMessage, ResponseFormat } from '../model/types';
+import type { ChatMessage, ChatRequest, ChatResponse, ResponseFormat } from '../model/types';
 import { extractAnswer } from '../output/extract-answer';
 import { nullAsAbsent } from '../output/null-as-absent';
 import { parseNow } from '../output/parse-now';
@@ -22,6 +22,7 @@ import {
   checkTemperature,
 } from './check-loop-options';
 import { createEffectLogic } from './create-effect-logic';
+import type { EffectScope } from './effect-scope';
 import { initialMessages, type PromptFunction, type SystemPrompt } from './prompt';
 
 /** Options of {@link structuredCall}. */
@@ -154,82 +155,100 @@ export function structuredCall<
       blocksRest: true,
       schemas: [],
     },
-    async (scope, input: TInput) => {
-      // Never changed once sent: a re-ask sends a new list (the journal and the request hash
-      // keep the one sent), so a call needs no copy of its own.
-      let messages: ChatMessage[] = initialMessages(input, options.prompt, options.system);
-      let lastIssues: z.core.$ZodIssue[] = [];
-      let lastOutput = '';
-      for (let attempt = 0; attempt <= maxReasks; attempt++) {
-        // The key the journal step gives this call (a summary made to fit it takes no step),
-        // so a re-ask names the call whose answer was invalid, as its llm.call events do.
-        const callId = scope.peekKey('llm');
-        const response = await scope
-          .callModel(
-            model,
-            {
-              messages,
-              responseFormat,
-              ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-              ...(options.maxOutputTokens === undefined
-                ? {}
-                : { maxOutputTokens: options.maxOutputTokens }),
-            },
-            settings,
-          )
-          .catch((error: unknown) => {
-            // The first request fitted: a re-ask over the window is over it by the invalid
-            // answer it sends back, which is what the caller needs to hear about, not the
-            // window of a conversation it never wrote.
-            if (attempt === 0 || !BudgetError.isInstance(error)) throw error;
-            throw invalidOutput(attempt, lastIssues, lastOutput, error);
-          });
-        if (response.finishReason === 'refusal' || response.refusal) {
-          throw new RunError('output.refused', {
-            message: `The model refused to answer the "${schemaName}" request: ${response.refusal ?? response.content}`,
-            details: { refusal: response.refusal ?? response.content },
-          });
-        }
-        if (response.finishReason === 'length') {
-          throw new RunError('output.truncated', {
-            message: `The model's "${schemaName}" answer was cut off at its output token limit. Raise maxOutputTokens or ask for a shorter answer.`,
-            details: { output: response.content, usage: response.usage },
-          });
-        }
-        // A filtered answer is the provider's decision, not a format mistake: re-asking the
-        // same request gets the same verdict, each one billed.
-        if (response.finishReason === 'content_filter') {
-          throw new RunError('output.filtered', {
-            message: `The provider's content filter stopped the model's "${schemaName}" answer${response.content ? ' part-way' : ''}; re-asking would get the same verdict. Rephrase the request or route this input elsewhere.`,
-            details: { output: response.content, usage: response.usage },
-          });
-        }
-        lastOutput = response.content;
-        const extracted = extractAnswer(response.content, fits);
-        if (extracted.ok) {
-          const parsed = parseNow(schema, nullAsAbsent(schema, extracted.value), answerSchema);
-          if (parsed.success) return parsed.data;
-          lastIssues = parsed.error.issues;
-        } else {
-          lastIssues = [{ code: 'custom', path: [], message: extracted.reason, input: undefined }];
-        }
-        if (attempt < maxReasks) {
-          scope.run.runtime.events.emit('llm.call.reask', scope.threadId, {
-            site: scope.site,
-            callId,
-            attempt: attempt + 1,
-            reason: listed(lastIssues.map((issue) => headOf(issue.message, 300))).join('; '),
-          });
-          messages = [
-            ...messages,
-            { role: 'assistant', content: response.content },
-            { role: 'user', content: reaskMessage(lastIssues) },
-          ];
-        }
-      }
-      throw invalidOutput(maxReasks + 1, lastIssues, lastOutput);
-    },
+    // Not an async function: while the model answers (seconds, for a real one) a call holds
+    // the two reactions of its attempt and their small context, not a suspended frame with
+    // every local of a re-ask loop (1,000 calls in flight at once each held one).
+    (scope, input: TInput) =>
+      ask(scope, initialMessages(input, options.prompt, options.system), 0, [], ''),
   );
+
+  /**
+   * Sends `messages` (never changed once sent: a re-ask sends a new list, and the journal and
+   * the request hash keep the one sent, so a call needs no copy of its own) as attempt
+   * `attempt`; `issues` and `output` are those of the answer it re-asks, if any.
+   */
+  function ask(
+    scope: EffectScope,
+    messages: ChatMessage[],
+    attempt: number,
+    issues: z.core.$ZodIssue[],
+    output: string,
+  ): Promise<z.output<TSchema>> {
+    // The key the journal step gives this call (a summary made to fit it takes no step), so a
+    // re-ask names the call whose answer was invalid, as its llm.call events do.
+    const callId = scope.peekKey('llm');
+    // Set field by field: one shape for every call, and no object made to be spread.
+    const request: ChatRequest = { messages, responseFormat };
+    if (options.temperature !== undefined) request.temperature = options.temperature;
+    if (options.maxOutputTokens !== undefined) request.maxOutputTokens = options.maxOutputTokens;
+    return scope.callModel(model, request, settings).then(
+      (response) => answered(scope, messages, attempt, callId, response),
+      (error: unknown) => {
+        // The first request fitted: a re-ask over the window is over it by the invalid answer
+        // it sends back, which is what the caller needs to hear about, not the window of a
+        // conversation it never wrote.
+        if (attempt === 0 || !BudgetError.isInstance(error)) throw error;
+        throw invalidOutput(attempt, issues, output, error);
+      },
+    );
+  }
+
+  /** The answer of attempt `attempt`: its value, a re-ask, or the typed error it fails with. */
+  function answered(
+    scope: EffectScope,
+    messages: ChatMessage[],
+    attempt: number,
+    callId: string,
+    response: ChatResponse,
+  ): z.output<TSchema> | Promise<z.output<TSchema>> {
+    if (response.finishReason === 'refusal' || response.refusal) {
+      throw new RunError('output.refused', {
+        message: `The model refused to answer the "${schemaName}" request: ${response.refusal ?? response.content}`,
+        details: { refusal: response.refusal ?? response.content },
+      });
+    }
+    if (response.finishReason === 'length') {
+      throw new RunError('output.truncated', {
+        message: `The model's "${schemaName}" answer was cut off at its output token limit. Raise maxOutputTokens or ask for a shorter answer.`,
+        details: { output: response.content, usage: response.usage },
+      });
+    }
+    // A filtered answer is the provider's decision, not a format mistake: re-asking the
+    // same request gets the same verdict, each one billed.
+    if (response.finishReason === 'content_filter') {
+      throw new RunError('output.filtered', {
+        message: `The provider's content filter stopped the model's "${schemaName}" answer${response.content ? ' part-way' : ''}; re-asking would get the same verdict. Rephrase the request or route this input elsewhere.`,
+        details: { output: response.content, usage: response.usage },
+      });
+    }
+    const extracted = extractAnswer(response.content, fits);
+    let issues: z.core.$ZodIssue[];
+    if (extracted.ok) {
+      const parsed = parseNow(schema, nullAsAbsent(schema, extracted.value), answerSchema);
+      if (parsed.success) return parsed.data;
+      issues = parsed.error.issues;
+    } else {
+      issues = [{ code: 'custom', path: [], message: extracted.reason, input: undefined }];
+    }
+    if (attempt >= maxReasks) throw invalidOutput(maxReasks + 1, issues, response.content);
+    scope.run.runtime.events.emit('llm.call.reask', scope.threadId, {
+      site: scope.site,
+      callId,
+      attempt: attempt + 1,
+      reason: listed(issues.map((issue) => headOf(issue.message, 300))).join('; '),
+    });
+    return ask(
+      scope,
+      [
+        ...messages,
+        { role: 'assistant', content: response.content },
+        { role: 'user', content: reaskMessage(issues) },
+      ],
+      attempt + 1,
+      issues,
+      response.content,
+    );
+  }
 
   /** The answer failed the schema after `attempts`; `tooLarge` when a re-ask would not fit. */
   function invalidOutput(

@@ -119,16 +119,19 @@ export function journalStep({
         },
         () => next({ ...call, callId, requestHash }),
       );
-      const recorded = costLedger
-        ? journaling.then((result) => costRecorded(costLedger, call, callId, result))
-        : journaling.then(journaledValue);
-      return recorded.then(undefined, (error: unknown) => {
+      const refused = (error: unknown) => {
         // A call a limit refused is on record as refused by now; only then is the limit
         // signalled, since ending the run aborts the effect and an aborted step is not recorded.
         const limit = refusedLimitOf(error);
         if (limit) return signalRefusal(scope, limit, error);
         throw error;
-      });
+      };
+      // Without a cost ledger, one reaction takes the value or the refusal: nothing between
+      // them can fail (a hop less for every call in flight).
+      if (!costLedger) return journaling.then(journaledValue, refused);
+      return journaling
+        .then((result) => costRecorded(costLedger, call, callId, result))
+        .then(undefined, refused);
     },
   };
 }
