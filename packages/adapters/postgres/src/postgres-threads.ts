@@ -53,12 +53,79 @@ export async function createThreadsTable(client: pg.PoolClient, tables: Postgres
     `CREATE INDEX IF NOT EXISTS ${base}_by_status ON ${tables.threads} (status, updated_at)`,
   );
   await createThreadPrefixIndex(client, tables);
-  if (existed.rows[0]?.found === null) {
+  if (existed.rows[0]?.found === null) await backfillThreads(client, tables);
+}
+
+/**
+ * Fills a new `agentchart_threads` from the checkpoints of a database made before it: one
+ * statement, reading each thread's wake time with PostgreSQL's JSON operators. A state those
+ * operators refuse (a NUL character, which JSON writes as \u0000 and any start input, event
+ * or tool output may hold; a lone surrogate; a damaged row) failed that statement, and with
+ * it the transaction that creates the tables: the upgraded store could not open its database.
+ * Then the states are read here instead, a page at a time, and one that does not parse has no
+ * wake time.
+ */
+async function backfillThreads(client: pg.PoolClient, tables: PostgresTables): Promise<void> {
+  await client.query('SAVEPOINT agentchart_threads_backfill');
+  try {
     await client.query(`INSERT INTO ${tables.threads} (thread_id, version, status, updated_at, wake_at)
       SELECT DISTINCT ON (thread_id) thread_id, version, status, created_at,
         (state::jsonb ->> 'wakeAt')::double precision
       FROM ${tables.checkpoints} ORDER BY thread_id, version DESC
       ON CONFLICT (thread_id) DO NOTHING`);
+    await client.query('RELEASE SAVEPOINT agentchart_threads_backfill');
+  } catch (error) {
+    if (!(error instanceof pg.DatabaseError && unreadableJson.has(error.code ?? ''))) throw error;
+    await client.query('ROLLBACK TO SAVEPOINT agentchart_threads_backfill');
+    await backfillThreadsInPages(client, tables);
+  }
+}
+
+/** Threads per page of {@link backfillThreadsInPages}. */
+const backfillPage = 500;
+
+async function backfillThreadsInPages(client: pg.PoolClient, tables: PostgresTables) {
+  for (let after = ''; ; ) {
+    const { rows } = await client.query<{
+      thread_id: string;
+      version: number;
+      status: string;
+      created_at: number;
+      state: string;
+    }>(
+      `SELECT DISTINCT ON (thread_id) thread_id, version, status, created_at, state
+       FROM ${tables.checkpoints} WHERE thread_id > $1
+       ORDER BY thread_id, version DESC LIMIT ${backfillPage}`,
+      [after],
+    );
+    if (rows.length === 0) return;
+    after = rows.at(-1)!.thread_id;
+    const values = rows.flatMap((row) => [
+      row.thread_id,
+      row.version,
+      row.status,
+      row.created_at,
+      wakeAtOfState(row.state),
+    ]);
+    const tuples = rows.map((_, row) => {
+      const first = row * 5;
+      return `($${first + 1}, $${first + 2}, $${first + 3}, $${first + 4}, $${first + 5}::double precision)`;
+    });
+    await client.query(
+      `INSERT INTO ${tables.threads} (thread_id, version, status, updated_at, wake_at)
+       VALUES ${tuples.join(', ')} ON CONFLICT (thread_id) DO NOTHING`,
+      values,
+    );
+  }
+}
+
+/** The wake time a stored checkpoint's JSON holds, or null (none, or not JSON). */
+function wakeAtOfState(state: string): number | null {
+  try {
+    const wakeAt = (JSON.parse(state) as { wakeAt?: unknown }).wakeAt;
+    return typeof wakeAt === 'number' && Number.isFinite(wakeAt) ? wakeAt : null;
+  } catch {
+    return null;
   }
 }
 
