@@ -150,6 +150,7 @@ export function createAgent<TMachine extends AnyStateMachine>(
       quota: options.quota,
       costLedger: options.costLedger,
       cache: options.cache,
+      models: modelChains,
       middleware,
       fenceUntrusted: options.fenceUntrusted ?? true,
       redactor,

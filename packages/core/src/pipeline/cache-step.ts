@@ -1,4 +1,5 @@
 import type { ResponseCache } from '../cache/create-response-cache';
+import type { ChatModel } from '../model/types';
 import type { ModelCallPolicy } from '../reliability/types';
 import type { ModelCallMiddleware, ModelCallOutcome } from './types';
 
@@ -8,8 +9,14 @@ import type { ModelCallMiddleware, ModelCallOutcome } from './types';
  * lets it through (`policy.passesOver`), so identical calls during an outage share the
  * fallback's answer. Answers that call `unsafe` tools, refusals and truncated answers are
  * never stored, nor answers the effect cannot use or another model gave than the key's.
+ * `identityOf` names the model in the key (default its endpoint; the agent passes
+ * `cacheIdentities`, so two of its models sharing an endpoint share no entries).
  */
-export function cacheStep(cache: ResponseCache, policy?: ModelCallPolicy): ModelCallMiddleware {
+export function cacheStep(
+  cache: ResponseCache,
+  policy?: ModelCallPolicy,
+  identityOf: (model: ChatModel) => string = (model) => model.endpoint,
+): ModelCallMiddleware {
   return {
     name: 'cache',
     async call(call, next) {
@@ -17,7 +24,7 @@ export function cacheStep(cache: ResponseCache, policy?: ModelCallPolicy): Model
         call.models.find((model) => !policy?.passesOver?.(model.endpoint)) ?? call.models[0]!;
       let made: ModelCallOutcome | undefined;
       const { response, hit } = await cache.call({
-        model: expected.endpoint,
+        model: identityOf(expected),
         request: call.request,
         cache: call.settings.cache ?? true,
         // Tenants share no entries: no answer, and no hit that tells what another asked.

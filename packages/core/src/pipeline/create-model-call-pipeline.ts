@@ -9,6 +9,7 @@ import type { Redactor } from '../security/create-redactor';
 import type { TenantQuota } from '../tenancy/types';
 import { accountingStep } from './accounting-step';
 import { budgetStep } from './budget-step';
+import { cacheIdentities } from './cache-identities';
 import { cacheStep } from './cache-step';
 import { composePipeline } from './compose-pipeline';
 import { fenceUntrustedStep } from './fence-untrusted-step';
@@ -28,6 +29,8 @@ export interface ModelCallPipelineOptions {
   quota: TenantQuota | undefined;
   costLedger: CostLedger | undefined;
   cache: ResponseCache | undefined;
+  /** The agent's models by alias, primary first: the cache tells apart two that share an endpoint. */
+  models: ReadonlyMap<string, readonly ChatModel[]>;
   /** The user's middleware, run between the run's accounting and the response cache. */
   middleware: readonly ModelCallMiddleware[];
   /**
@@ -52,7 +55,7 @@ export interface ModelCallPipelineOptions {
  * its retries — not each attempt.
  */
 export function createModelCallPipeline(options: ModelCallPipelineOptions): ModelCallPipeline {
-  const { policy, prices, quota, costLedger, cache, middleware, redactor } = options;
+  const { policy, prices, quota, costLedger, cache, models, middleware, redactor } = options;
   return composePipeline(
     [
       fenceUntrustedStep({ redactor, fence: options.fenceUntrusted !== false }),
@@ -62,7 +65,7 @@ export function createModelCallPipeline(options: ModelCallPipelineOptions): Mode
       telemetryStep(),
       accountingStep({ prices, quota }),
       ...middleware,
-      ...(cache ? [cacheStep(cache, policy)] : []),
+      ...(cache ? [cacheStep(cache, policy, cacheIdentities(models))] : []),
     ],
     policyCall(policy),
   );
