@@ -1,6 +1,10 @@
-/** US dollars as the CLI prints them: `$0.00123`. */
+/**
+ * US dollars as the CLI prints them: `$0.00123`. A cost that five decimals round to nothing
+ * is `<$0.00001`: a cheap model's call is not shown as free, like a cache hit's `$0.00000`.
+ */
 export function formatCost(usd: number): string {
-  return `$${usd.toFixed(5)}`;
+  const shown = usd.toFixed(5);
+  return usd > 0 && Number(shown) === 0 ? '<$0.00001' : `$${shown}`;
 }
 
 /** A count with thousands separators: `12,345`. */
