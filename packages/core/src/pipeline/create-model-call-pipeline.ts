@@ -14,6 +14,7 @@ import { cacheStep } from './cache-step';
 import { composePipeline } from './compose-pipeline';
 import { fenceUntrustedStep } from './fence-untrusted-step';
 import { journalStep } from './journal-step';
+import { keepPaidAnswer } from './keep-paid-answer';
 import { limitsStep } from './limits-step';
 import { policyCall } from './policy-call';
 import { telemetryStep } from './telemetry-step';
@@ -46,7 +47,8 @@ export interface ModelCallPipelineOptions {
  * The one path of a model call, each concern its own step:
  *
  * untrusted-content fences → budget → journal → limits & quota → telemetry → accounting →
- * user middleware (guards) → response cache → reliability policy → the model's adapter.
+ * user middleware (guards; one that throws over a paid answer blocks it) → response cache →
+ * reliability policy → the model's adapter.
  *
  * Fences come first, so the budget counts the request as it is sent. The journal step encloses
  * everything that must not happen twice: on resume a recorded outcome returns before limits,
@@ -64,7 +66,8 @@ export function createModelCallPipeline(options: ModelCallPipelineOptions): Mode
       limitsStep({ prices, quota }),
       telemetryStep(),
       accountingStep({ prices, quota }),
-      ...middleware,
+      // A middleware that throws over a paid answer must not lose its record (ADR 0109).
+      ...middleware.map(keepPaidAnswer),
       ...(cache ? [cacheStep(cache, policy, cacheIdentities(models))] : []),
     ],
     policyCall(policy),

@@ -175,14 +175,24 @@ export type ModelCallNext = (call: ModelCall) => Promise<ModelCallOutcome>;
  * that awaits `next` keeps its frame for as long as the model takes, in every call in flight.
  * (A middleware that throws before returning a promise rejects the call, as an `async` one.)
  *
+ * A middleware that throws before the model answered fails the call with its error: nothing
+ * was paid. One that throws once the answer is back — an answer check written as a throw —
+ * blocks that answer, as a guard's `{ block }` does: the journal records the call with its
+ * usage and cost, and the effect fails with `guard.blocked` (`details.guard` its name,
+ * `details.checkFailed: true`), since the call was paid for (ADR 0109). To judge answers, give
+ * a guard (`createGuard` from `@agentchart/core/security`): its block is a verdict with your
+ * reason, not a failed check.
+ *
  * @example
  * ```ts
- * const noSecrets: ModelCallMiddleware = {
- *   name: 'no-secrets',
- *   async call(call, next) {
- *     const outcome = await next(call);
- *     if (outcome.response.content.includes('sk-')) throw new Error('the answer leaks a key');
- *     return outcome;
+ * const slowCalls: ModelCallMiddleware = {
+ *   name: 'slow-calls',
+ *   call(call, next) {
+ *     const started = Date.now();
+ *     return next(call).then((outcome) => {
+ *       if (Date.now() - started > 10_000) console.warn(`slow model call ${call.callId}`);
+ *       return outcome;
+ *     });
  *   },
  * };
  * ```
