@@ -10,7 +10,9 @@ import type { ModelCall, ModelCallMiddleware } from './types';
 /**
  * What a guard's check decides: nothing (the call goes on), `{ block: reason }` (it stops,
  * and the effect fails with `guard.blocked`), or `{ replace: value }` (it goes on with the
- * value changed — PII taken out of a request, say).
+ * value changed — PII taken out of a request, say). A replaced request is what the model and
+ * the response cache get; the journal and `llm.call.start` keep the request as the effect made
+ * it, so keep PII out of storage with the agent's `redact: { patterns }`.
  */
 export type GuardVerdict<T> = undefined | { block: string } | { replace: T };
 
