@@ -88,7 +88,9 @@ export interface AgentSettings<TMachine extends AnyStateMachine> {
   /**
    * Receives every run's XState inspection events (actors, events, snapshots), as
    * `createActor(machine, { inspect })` would: pass `@statelyai/inspect`'s `inspect`. Their
-   * snapshots and events are redacted (see `redact`) before the observer sees them.
+   * snapshots and events are redacted (see `redact`) before the observer sees them. An
+   * observer that throws never breaks a run: the event is skipped, and its first error is an
+   * `agent.warning` (`inspect_failed`).
    */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
   /**

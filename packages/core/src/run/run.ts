@@ -28,6 +28,7 @@ import { DelayedEvents } from './delayed-events';
 import { eventNotTakenError, type SnapshotOfStates } from './event-not-taken';
 import { firstWarning } from './first-warning';
 import { type HeldReply, type HumanWaitRegistration, HumanWaits } from './human-waits';
+import { inspectFailedMessage, isolatedInspect } from './isolated-inspect';
 import { holdProcessOpen, unrefTimer } from './keep-alive';
 import { lateReplyErrorFor } from './late-replies';
 import { type LeaseHolder, LeaseKeeper } from './lease-keeper';
@@ -303,7 +304,12 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     });
     const clock = runClock(runtime);
     this.clock = clock;
-    const inspect = this.#stateEnters.inspectFromCreation(runtime.inspect);
+    const inspect = this.#stateEnters.inspectFromCreation(
+      isolatedInspect(runtime.inspect, (error) => {
+        if (!firstWarning(runtime, 'inspect_failed', 'inspect')) return;
+        runtime.events.warn(threadId, 'inspect_failed', inspectFailedMessage(threadId, error));
+      }),
+    );
     this.actor = createActor(runtime.machine, {
       input: state.input,
       clock,

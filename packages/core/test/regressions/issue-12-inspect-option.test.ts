@@ -118,6 +118,35 @@ describe('createAgent({ inspect }) (issue 12)', () => {
     expect([...found]).toEqual([]);
     await agent.close();
   });
+
+  it('lets an inspector that throws neither fail a run nor reject its start, and warns once', async () => {
+    // Before: XState calls the observer inside createActor and each step, so the first throw
+    // rejected agent.run() with the inspector's error, and a later one failed the run.
+    for (const throwsFrom of [1, 6]) {
+      let seen = 0;
+      const agent = createAgent({
+        machine: invoiceMachine({ ledger: memoryLedger() }),
+        models: { fast: scriptedModel({ handler: invoiceResponse }) },
+        checkpointer: new MemoryCheckpointer(),
+        inspect: () => {
+          if (++seen >= throwsFrom) throw new Error('the inspector socket broke');
+        },
+      });
+      const warnings: string[] = [];
+      agent.events.on('agent.warning', (event) => warnings.push(`${event.code}: ${event.message}`));
+      const handle = agent.start({ threadId: 't', input: { request: 'invoice c-42' } });
+      expect((await handle.result()).status).toBe('waiting');
+      handle.reply({ approved: true });
+      expect((await handle.result()).status).toBe('done');
+      expect((await agent.run({ threadId: 'u', input: { request: 'invoice c-43' } })).status).toBe(
+        'waiting',
+      );
+      expect(warnings).toEqual([
+        expect.stringMatching(/^inspect_failed: .*run "t".*the inspector socket broke/),
+      ]);
+      await agent.close();
+    }
+  });
 });
 
 /** What `reading` returns, or undefined while XState refuses it (an actor starting). */
