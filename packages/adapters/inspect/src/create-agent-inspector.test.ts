@@ -376,6 +376,41 @@ describe('createAgentInspector', () => {
     expect(facts(seen, 'agentchart.run.end')).toHaveLength(2);
   });
 
+  it('keeps runs and the other sinks going when onMessage or a record sink throws, and warns once per sink', async () => {
+    // Before: sinks were called from @statelyai/inspect's timers, so a throw was an uncaught
+    // exception (a crashed process), and the sinks after the one that threw got nothing.
+    const warned = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const kept: InspectionMessage[] = [];
+    const broken = {
+      send() {
+        throw new Error('the disk is full');
+      },
+    };
+    const inspector = createAgentInspector({
+      url: false,
+      record: [broken, { send: (message) => kept.push(message) }],
+      onMessage: () => {
+        throw new Error('the dashboard is down');
+      },
+    });
+    const agent = createAgent({
+      machine: supervisor,
+      models: { fast: demoModel() },
+      inspect: inspector.inspect,
+    });
+    inspector.attach(agent);
+    expect((await agent.run({ input: undefined })).status).toBe('done');
+    await inspector.stop();
+    expect(facts(kept, 'agentchart.run.end')).toHaveLength(2);
+    expect(warned.mock.calls).toEqual([
+      [expect.stringContaining('the disk is full'), { code: 'AGENTCHART_INSPECT_SINK_FAILED' }],
+      [
+        expect.stringContaining('the dashboard is down'),
+        { code: 'AGENTCHART_INSPECT_SINK_FAILED' },
+      ],
+    ]);
+  });
+
   it("redacts the machines' context and events it streams, as the agent's store and events are (issue 13)", async () => {
     const secret = 'canary-inspect-5d7f9b1c3e';
     const fetchKey = defineTool({

@@ -4,6 +4,7 @@ import { createInspector } from '@statelyai/inspect';
 import type { InspectionEvent, Observer } from 'xstate';
 import { checkCount, checkFlag, checkFunction, checkWebSocketUrl } from './check-inspect-options';
 import { harnessFact } from './harness-facts';
+import { sendToEach } from './isolated-sinks';
 import { defaultMaxThreads, type InspectedActor, ThreadSessions } from './thread-sessions';
 import type { InspectionMessage, InspectionSink } from './types';
 import { webSocketSink } from './websocket-sink';
@@ -18,7 +19,11 @@ export interface AgentInspectorOptions {
   url?: string | false | undefined;
   /** Also record the stream, e.g. `recordInspection({ file: 'run.inspect.jsonl' })`. */
   record?: InspectionSink | readonly InspectionSink[] | undefined;
-  /** Receives every message as it is sent. */
+  /**
+   * Receives every message as it is sent. One that throws breaks no run and no other sink:
+   * its first error is a process warning (`AGENTCHART_INSPECT_SINK_FAILED`), as a record
+   * sink's is.
+   */
   onMessage?: ((message: InspectionMessage) => void) | undefined;
   /**
    * Include content in the harness's facts: run input, prompts, model requests and
@@ -129,10 +134,10 @@ export function createAgentInspector(options: AgentInspectorOptions = {}): Agent
   if (url !== false) sinks.push(webSocketSink({ url, maxBuffered }));
   if (onMessage) sinks.push({ send: onMessage });
   const sessions = new ThreadSessions({ maxThreads });
+  const failedSinks = new WeakSet<InspectionSink>();
   const stately = createInspector({
     send(message) {
-      const completed = sessions.complete(message);
-      for (const sink of sinks) sink.send(completed);
+      sendToEach(sinks, sessions.complete(message), failedSinks);
     },
   });
   // A run's root actor registers before its run says which thread it is (run.start comes

@@ -12,6 +12,7 @@ export type { EffectScope } from '../effects/effect-scope';
 export { RecordedEffectError } from '../effects/recorded-effect-error';
 export type { EffectLogicKind, EffectSpec } from '../effects/types';
 export { serializeError } from '../errors/agentchart-error';
+export { describeThrown } from '../errors/describe-thrown';
 export {
   checkOptionNames,
   closestName,
