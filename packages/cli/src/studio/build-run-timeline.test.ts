@@ -139,6 +139,35 @@ describe('buildRunTimeline', () => {
     ]);
   });
 
+  it("sums a model call's cost on the state the journal recorded when the chart is unknown", () => {
+    // Before: without the agent's module (no invoke map) every call had no state, and the heat
+    // table showed the state that spent the run's money at $0 and 0 model calls.
+    const { steps, heat } = buildRunTimeline({
+      checkpoints: [
+        {
+          version: 1,
+          createdAt: 100,
+          status: 'waiting',
+          value: { review: 'legal' },
+          context: {},
+          costUsd: 0.001,
+          tokens: 120,
+        },
+      ],
+      journal: [llm('research#0/0:llm', 90, { state: 'review.legal' })],
+      endedAt: 200,
+    });
+    expect(steps.find((step) => step.kind === 'model-call')).toMatchObject({
+      state: 'review.legal',
+    });
+    expect(heat['review.legal']).toEqual({
+      costUsd: 0.001,
+      durationMs: 100,
+      modelCalls: 1,
+      tokens: 120,
+    });
+  });
+
   it('shows a completed step that stopped its effect as an error: a blocked answer, a failed child (issue 14)', () => {
     const blocked = llm('research#0/0:llm', 200, {});
     blocked.output = {

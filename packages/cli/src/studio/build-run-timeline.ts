@@ -73,7 +73,12 @@ export function buildRunTimeline({
   const requests = new Map<string, StepMessage[]>();
   const effectSteps = journal.map((entry) => {
     const step = effectStep(entry, requests);
-    const state = stateOfInvoke.get(entry.site.split('/')[0] ?? '');
+    // Without the agent's module the chart is unknown, but the journal recorded the state that
+    // invoked the effect: without it, the heat table showed every model call's state at $0.
+    const recorded = entry.meta?.state;
+    const state =
+      stateOfInvoke.get(entry.site.split('/')[0] ?? '') ??
+      (typeof recorded === 'string' && recorded !== '' ? recorded : undefined);
     if (state !== undefined) step.state = state;
     step.activeStates = activeAt(checkpointSteps, step.at, state);
     return step;
