@@ -304,11 +304,13 @@ export class Run implements RunPort, LeaseHolder, LiveUsage {
     });
     const clock = runClock(runtime);
     this.clock = clock;
+    // Wrapped only when there is an inspector: most runs have none, and pay no closure.
     const inspect = this.#stateEnters.inspectFromCreation(
-      isolatedInspect(runtime.inspect, (error) => {
-        if (!firstWarning(runtime, 'inspect_failed', 'inspect')) return;
-        runtime.events.warn(threadId, 'inspect_failed', inspectFailedMessage(threadId, error));
-      }),
+      runtime.inspect &&
+        isolatedInspect(runtime.inspect, (error) => {
+          if (!firstWarning(runtime, 'inspect_failed', 'inspect')) return;
+          runtime.events.warn(threadId, 'inspect_failed', inspectFailedMessage(threadId, error));
+        }),
     );
     this.actor = createActor(runtime.machine, {
       input: state.input,
