@@ -54,3 +54,47 @@ describe('AgentTracer', () => {
 function usage() {
   return { inputTokens: 0, outputTokens: 0, costUsd: 0, modelCalls: 0, toolCalls: 0, steps: 0 };
 }
+
+describe('AgentTracer without captureContent', () => {
+  it("keeps the provider's error text off retry, fallback and breaker events", () => {
+    const { tracing, exporter } = tracer(10);
+    const leak = 'server_error: unavailable for alice@example.com';
+    tracing.handle(event('run.start', 't', 0, { agent: 'a', sessionId: 's', resumed: false }));
+    tracing.handle(
+      event('llm.call.start', 't', 1, {
+        callId: 'c1',
+        site: '0.a',
+        model: 'gpt-4o-mini',
+        endpoint: 'openai:gpt-4o-mini',
+        request: { messages: [] },
+      }),
+    );
+    tracing.handle(
+      event('llm.call.retry', 't', 2, {
+        callId: 'c1',
+        attempt: 1,
+        delayMs: 10,
+        reason: leak,
+        endpoint: 'openai:gpt-4o-mini',
+      }),
+    );
+    tracing.handle(
+      event('llm.call.fallback', 't', 3, { callId: 'c1', from: 'a', to: 'b', reason: leak }),
+    );
+    tracing.handle(
+      event('breaker.change', 't', 4, {
+        endpoint: 'openai:gpt-4o-mini',
+        from: 'closed',
+        to: 'open',
+        reason: `open after 20 calls failed in a row; last: ${leak}`,
+      }),
+    );
+    tracing.handle(event('run.end', 't', 5, { status: 'done', usage: usage() }));
+    // Before: each event carried the reason, and with it the address the gateway echoed.
+    const attributes = exporter
+      .getFinishedSpans()
+      .flatMap((span) => span.events.map((spanEvent) => JSON.stringify(spanEvent.attributes)));
+    expect(attributes.length).toBeGreaterThanOrEqual(3);
+    expect(attributes.join('\n')).not.toContain('alice@example.com');
+  });
+});

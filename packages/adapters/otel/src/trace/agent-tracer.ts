@@ -82,13 +82,17 @@ export class AgentTracer {
       this.#threads
         .get(threadId)
         ?.chats.get(callId)
-        ?.span.addEvent('agentchart.retry', { attempt, delay_ms: delayMs, reason, endpoint }, at);
+        ?.span.addEvent(
+          'agentchart.retry',
+          { attempt, delay_ms: delayMs, endpoint, ...this.#errorText(reason) },
+          at,
+        );
     },
     'llm.call.fallback': ({ threadId, callId, at, from, to, reason }) => {
       this.#threads
         .get(threadId)
         ?.chats.get(callId)
-        ?.span.addEvent('agentchart.fallback', { from, to, reason }, at);
+        ?.span.addEvent('agentchart.fallback', { from, to, ...this.#errorText(reason) }, at);
     },
     'tool.call.start': (event) => this.#toolStart(event),
     'tool.call.end': (event) => this.#toolEnd(event),
@@ -156,7 +160,7 @@ export class AgentTracer {
         endpoint: event.endpoint,
         from: event.from,
         to: event.to,
-        reason: event.reason,
+        ...this.#errorText(event.reason),
       }),
     'agent.warning': (event) =>
       this.#event(event, 'agentchart.warning', { code: event.code, message: event.message }),
@@ -300,6 +304,16 @@ export class AgentTracer {
     const call = this.#thread(event)?.chats.get(event.callId);
     if (call) call.span.addEvent('agentchart.guard.block', attributes, event.at);
     else this.#event(event, 'agentchart.guard.block', attributes);
+  }
+
+  /**
+   * A retry's, fallback's or breaker's `reason`, only with `captureContent`: it quotes the
+   * provider's error message, which may echo the request (a gateway's "unavailable for
+   * alice@example.com"), as a failed span's status message would — that one carries the
+   * error code alone for the same cause.
+   */
+  #errorText(reason: string): { reason?: string } {
+    return this.#options.captureContent ? { reason } : {};
   }
 
   #chatStart(event: EventOf<'llm.call.start'>): void {
