@@ -38,7 +38,12 @@ describe('describeThrown', () => {
 
   it('gives the message of a plain object thrown as an error, which String() reads as [object Object]', () => {
     expect(describeThrown({ status: 529, message: 'Overloaded' })).toBe('Overloaded');
-    expect(describeThrown({ status: 529 })).toBe('[object Object]');
+    // Before: "[object Object]". Numbers and flags are named with their values; text, which
+    // may quote the request, by its name only.
+    expect(describeThrown({ status: 529, retry: true, body: 'for alice@example.com' })).toBe(
+      'an object that is not an Error, with no message: { status: 529, retry: true, body }',
+    );
+    expect(describeThrown({})).toBe('[object Object]');
     expect(describeThrown({ message: 'custom', toString: () => 'its own text' })).toBe(
       'its own text',
     );

@@ -34,9 +34,31 @@ export function describeThrown(value: unknown): string {
   if (text === '[object Object]') {
     const message = readSafely(() => (value as { message?: unknown }).message);
     if (typeof message === 'string' && message !== '') return message;
+    const fields = readSafely(() => describeFields(value as object));
+    if (fields !== undefined) return fields;
   }
   if (typeof text === 'string') return text;
   if (!isError) return 'a value that cannot be printed';
   const name = readSafely(() => (value as Error).name);
   return `an error${typeof name === 'string' && name !== '' ? ` (${name})` : ''} whose message cannot be read`;
+}
+
+/** Most fields {@link describeFields} names. */
+const maxFieldsNamed = 8;
+
+/**
+ * A plain object thrown without a message (`{ status: 503 }`), by its fields: numbers and
+ * booleans with their values, which say what failed (a status, a flag), the others by name
+ * only, since a string or an object may quote what was sent. Undefined for an object with no
+ * fields of its own.
+ */
+function describeFields(value: object): string | undefined {
+  const names = Object.keys(value);
+  if (names.length === 0) return undefined;
+  const shown = names.slice(0, maxFieldsNamed).map((name) => {
+    const field = (value as Record<string, unknown>)[name];
+    return typeof field === 'number' || typeof field === 'boolean' ? `${name}: ${field}` : name;
+  });
+  const more = names.length > maxFieldsNamed ? `, and ${names.length - maxFieldsNamed} more` : '';
+  return `an object that is not an Error, with no message: { ${shown.join(', ')}${more} }`;
 }
