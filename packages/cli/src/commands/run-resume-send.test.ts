@@ -73,7 +73,7 @@ describe('agentchart run', () => {
     expect(result.exitCode).toBe(0);
     // Was "1 model calls, … 1 tool calls".
     expect(result.stdout).toMatch(
-      /^done {2}thread a: 1 model call, \d+ tokens, \$[\d.]+, 1 tool call, 3 steps\n/,
+      /^done {2}thread a: 1 model call, \d+ tokens, <?\$[\d.]+, 1 tool call, 3 steps\n/,
     );
     expect(result.stdout).toContain('output  {"category":"refund","amount":20}');
     expect(result.stderr).toContain('[a] started (agent refunds)');
