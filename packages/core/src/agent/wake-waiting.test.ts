@@ -1,37 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { setup } from 'xstate';
-import { z } from 'zod';
 import { countingClock } from '../clock/counting-clock.test-support';
-import { humanWait } from '../effects/human-wait';
 import { MemoryCheckpointer } from '../store/memory-checkpointer';
+import { approvalChart } from './approval-chart.test-support';
 import { createAgent } from './create-agent';
-
-const approval = setup({
-  actors: {
-    approve: humanWait({
-      prompt: () => 'Approve?',
-      reply: z.object({ ok: z.boolean() }),
-      timeoutMs: 60 * 60 * 1000,
-    }),
-  },
-}).createMachine({
-  id: 'approval',
-  initial: 'asking',
-  states: { asking: { invoke: { src: 'approve', onDone: 'done' } }, done: { type: 'final' } },
-});
 
 /** Timers left armed once `threads` threads rest waiting, evicted, on an agent of these options. */
 async function timersAfterWaits(threads: number, wakeWaiting?: boolean): Promise<number> {
   const clock = countingClock();
   const checkpointer = new MemoryCheckpointer();
-  const agent = createAgent({ machine: approval, checkpointer, clock, wakeWaiting });
+  const agent = createAgent({ machine: approvalChart, checkpointer, clock, wakeWaiting });
   try {
     for (let index = 0; index < threads; index++) {
       const outcome = await agent.run({ threadId: `t-${index}`, input: undefined });
       expect(outcome.status).toBe('waiting');
     }
     // Answered elsewhere, as another worker would: this agent is not told.
-    const elsewhere = createAgent({ machine: approval, checkpointer });
+    const elsewhere = createAgent({ machine: approvalChart, checkpointer });
     for (let index = 0; index < threads; index++) {
       const handle = await elsewhere.send(`t-${index}`, {
         type: 'human.reply',
@@ -58,7 +42,7 @@ describe('wakeWaiting', () => {
 
   it('must be a boolean', () => {
     expect(() =>
-      createAgent({ machine: approval, wakeWaiting: 'false' as unknown as boolean }),
+      createAgent({ machine: approvalChart, wakeWaiting: 'false' as unknown as boolean }),
     ).toThrow(/wakeWaiting must be true or false/);
   });
 });
