@@ -23,10 +23,10 @@
  * Workloads: `react5` (a tool loop, five tool calls), `chain10` (ten states, a promise actor
  * each), `chain10-tool` (ten states, a journaled tool call each).
  */
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TimedRun, TimedVariant } from '../measure/timed-variant';
+import { childResult, median } from './child-result';
 
 /** The workloads this probe times: the timed workload and its agentchart variant. */
 const workloads: Record<string, { workload: string; variant: string }> = {
@@ -111,36 +111,11 @@ async function round(name: string, baseTree: string, baseFirst: boolean, runs: n
 
 /** Runs one round in a fresh process, with the same Node flags as this one. */
 function spawnRound(name: string, baseTree: string, baseFirst: boolean, runs: number) {
-  return new Promise<Round>((done, fail) => {
-    const child = spawn(
-      process.execPath,
-      [
-        ...process.execArgv,
-        fileURLToPath(import.meta.url),
-        '--round',
-        name,
-        baseTree,
-        String(baseFirst),
-        String(runs),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let stdout = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.on('error', fail);
-    child.on('close', (code) => {
-      if (code !== 0) fail(new Error(`a round's process exited with ${code}`));
-      else done(JSON.parse(stdout.trim().split('\n').pop()!) as Round);
-    });
-  });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return childResult<Round>(
+    fileURLToPath(import.meta.url),
+    ['--round', name, baseTree, String(baseFirst), String(runs)],
+    "a round's process",
+  );
 }
 
 function range(values: readonly number[], digits: number): string {

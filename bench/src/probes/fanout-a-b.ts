@@ -14,9 +14,9 @@
  * `cpu-a-b`). `FANOUT_A_B_NEW_TREE=<tree>` measures that tree instead of this one (an A/A
  * check when it is the base).
  */
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { childResult, median } from './child-result';
 
 type Round = (size: number) => Promise<void>;
 
@@ -92,35 +92,11 @@ async function inProcess(baseTree: string, baseFirst: boolean, rounds: number): 
 }
 
 function spawnProcess(baseTree: string, baseFirst: boolean, rounds: number) {
-  return new Promise<Process>((done, fail) => {
-    const child = spawn(
-      process.execPath,
-      [
-        ...process.execArgv,
-        fileURLToPath(import.meta.url),
-        '--process',
-        baseTree,
-        String(baseFirst),
-        String(rounds),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let stdout = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.on('error', fail);
-    child.on('close', (code) => {
-      if (code !== 0) fail(new Error(`a process exited with ${code}`));
-      else done(JSON.parse(stdout.trim().split('\n').pop()!) as Process);
-    });
-  });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return childResult<Process>(
+    fileURLToPath(import.meta.url),
+    ['--process', baseTree, String(baseFirst), String(rounds)],
+    'a process',
+  );
 }
 
 function range(values: readonly number[]): string {
