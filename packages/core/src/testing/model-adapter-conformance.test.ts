@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ModelCallError, type ModelErrorKind } from '../model/model-call-error';
 import type { ChatModel, ChatRequest, ChatResponse, GenerateOptions } from '../model/types';
-import type { ProviderFault, ProviderReply } from './model-adapter/provider-reply';
+import { faultKinds } from './model-adapter/failure-cases';
+import type { ProviderReply } from './model-adapter/provider-reply';
 import { modelAdapterConformance } from './model-adapter-conformance';
-
-const kinds: Record<ProviderFault, ModelErrorKind> = {
-  rate_limited: 'rate_limited',
-  quota_exhausted: 'quota_exhausted',
-  server_error: 'server_error',
-  overloaded: 'server_error',
-  bad_request: 'bad_request',
-  context_length: 'context_length',
-  authentication: 'authentication',
-  permission: 'permission',
-  not_found: 'not_found',
-};
 
 /** What an in-memory adapter gets wrong, one mistake at a time. */
 interface Mistakes {
@@ -76,7 +65,7 @@ function inMemoryProvider(mistakes: Mistakes = {}) {
         } as ChatResponse;
       }
       case 'error':
-        throw fail(kinds[reply.fault], {
+        throw fail(faultKinds[reply.fault], {
           status: 400,
           ...(reply.retryAfterSeconds === undefined
             ? {}
@@ -135,7 +124,7 @@ describe('modelAdapterConformance', () => {
     const failed = await failing(inMemoryProvider({ plainErrors: true }));
     expect(failed.map(({ name }) => name)).toEqual([
       'error: rate_limited with a retry hint carries it as retryAfterMs',
-      ...Object.keys(kinds).map((fault) => expect.stringContaining(`error: ${fault} is a`)),
+      ...Object.keys(faultKinds).map((fault) => expect.stringContaining(`error: ${fault} is a`)),
       'wire: a connection reset before the answer is kind connection',
       'wire: a 200 whose body does not parse is kind malformed_response',
       'wire: a stream cut before its end is kind connection, not a shorter answer',

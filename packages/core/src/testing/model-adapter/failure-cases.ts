@@ -42,7 +42,8 @@ async function rejection(
   return error;
 }
 
-const faultKinds: Record<ProviderFault, ModelErrorKind> = {
+/** The kind of `ModelCallError` each provider fault must become. */
+export const faultKinds: Record<ProviderFault, ModelErrorKind> = {
   rate_limited: 'rate_limited',
   quota_exhausted: 'quota_exhausted',
   server_error: 'server_error',
