@@ -7,7 +7,7 @@ export function conflictMessage(threadId: string, current: number, attempted: nu
   if (attempted === 1) {
     // No checkpoint number: the start may be another tenant's, who learns that the id is
     // taken (thread ids are one namespace) but not how far its thread has gone.
-    return `Thread "${threadId}" already exists; a new run cannot start under its id. If the thread is yours, continue it with agent.resume("${threadId}"); otherwise start a new thread id (thread ids are one namespace for every tenant: prefix them with the tenant's).`;
+    return `Thread "${threadId}" already exists; a new run cannot start under its id. If the thread is yours and waiting or running, continue it with agent.resume("${threadId}") or agent.send(); one that ended (done, failed, limit, stopped) runs no more, so start its work again under a new thread id (thread ids are one namespace for every tenant: prefix them with the tenant's).`;
   }
   return `Thread "${threadId}" is at checkpoint ${current}, but this run wrote its checkpoint ${attempted} on top of checkpoint ${attempted - 1}: another run (in this or another process) advanced the thread meanwhile. Only one run may own a thread: reload it with agent.resume() and continue from there.`;
 }
