@@ -68,6 +68,13 @@ export interface CachedCallResult {
 export interface ResponseCache {
   /** Serves the request from the cache, or makes the call and stores what may be stored. */
   call(options: CachedCallOptions): Promise<CachedCallResult>;
+  /**
+   * Drops the answer stored under `key` (a {@link CachedCallResult.key}): for an answer the
+   * caller refused after it was stored (an output guard blocked it), which must not be served
+   * to the next identical request. Optional for a cache of your own; the agent calls it when
+   * it is there.
+   */
+  forget?(key: string): Promise<void>;
   metrics(): CacheMetrics;
 }
 
@@ -224,6 +231,10 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
           done();
         }
       }
+    },
+
+    async forget(key) {
+      if (key !== '') await store.delete(key);
     },
 
     metrics(): CacheMetrics {

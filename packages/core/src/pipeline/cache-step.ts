@@ -1,7 +1,7 @@
 import type { ResponseCache } from '../cache/create-response-cache';
 import type { ChatModel } from '../model/types';
 import type { ModelCallPolicy } from '../reliability/types';
-import type { ModelCallMiddleware, ModelCallOutcome } from './types';
+import type { ModelCall, ModelCallMiddleware, ModelCallOutcome } from './types';
 
 /**
  * Serves a repeated request from the agent's response cache: no model call, nothing billed.
@@ -10,12 +10,14 @@ import type { ModelCallMiddleware, ModelCallOutcome } from './types';
  * fallback's answer. Answers that call `unsafe` tools, refusals and truncated answers are
  * never stored, nor answers the effect cannot use or another model gave than the key's.
  * `identityOf` names the model in the key (default its endpoint; the agent passes
- * `cacheIdentities`, so two of its models sharing an endpoint share no entries).
+ * `cacheIdentities`, so two of its models sharing an endpoint share no entries). `onStored`
+ * is told the key a fresh answer went under (see `forgetBlockedAnswers`).
  */
 export function cacheStep(
   cache: ResponseCache,
   policy?: ModelCallPolicy,
   identityOf: (model: ChatModel) => string = (model) => model.endpoint,
+  onStored?: (call: ModelCall, key: string) => void,
 ): ModelCallMiddleware {
   return {
     name: 'cache',
@@ -23,7 +25,7 @@ export function cacheStep(
       const expected =
         call.models.find((model) => !policy?.passesOver?.(model.endpoint)) ?? call.models[0]!;
       let made: ModelCallOutcome | undefined;
-      const { response, hit } = await cache.call({
+      const { response, hit, key } = await cache.call({
         model: identityOf(expected),
         request: call.request,
         cache: call.settings.cache ?? true,
@@ -42,7 +44,10 @@ export function cacheStep(
           return made.response;
         },
       });
-      if (!hit && made) return made;
+      if (!hit && made) {
+        onStored?.(call, key);
+        return made;
+      }
       return { response, model: expected.modelName, attempts: 0, costUsd: 0, cached: true };
     },
   };

@@ -64,13 +64,24 @@ describe('guards above the response cache', () => {
     expect(JSON.stringify(entry?.meta?.request)).toContain('ann@a.example');
   });
 
-  it('stores an answer an output guard blocks, and blocks it again when it is served', async () => {
+  it('keeps no answer an output guard blocked, for this agent or another sharing the cache', async () => {
     const model = scriptedModel({ handler: () => ({ json: { answer: 'sk-canary-key' } }) });
     const cache = createResponseCache();
-    for (const threadId of ['a', 'b']) {
-      const outcome = await agentFor('the key?', model, cache).run({ threadId, input: undefined });
-      expect(outcome).toMatchObject({ output: { error: { code: 'guard.blocked' } } });
-    }
-    expect(model.requests).toHaveLength(1);
+    const blocked = await agentFor('the key?', model, cache).run({
+      threadId: 'a',
+      input: undefined,
+    });
+    expect(blocked).toMatchObject({ output: { error: { code: 'guard.blocked' } } });
+    // Before: the blocked answer stayed stored, and an agent on the same cache without the
+    // guard was served the key for $0.
+    const unguarded = createAgent({
+      machine: effectMachine(ask, 'the key?'),
+      models: { fast: model },
+      middleware: [noEmails],
+      cache,
+    });
+    const served = await unguarded.run({ threadId: 'b', input: undefined });
+    expect(served).toMatchObject({ usage: { modelCalls: 1 } });
+    expect(model.requests).toHaveLength(2);
   });
 });

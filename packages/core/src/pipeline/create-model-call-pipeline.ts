@@ -13,6 +13,7 @@ import { cacheIdentities } from './cache-identities';
 import { cacheStep } from './cache-step';
 import { composePipeline } from './compose-pipeline';
 import { fenceUntrustedStep } from './fence-untrusted-step';
+import { forgetBlockedAnswers } from './forget-blocked-answers';
 import { journalStep } from './journal-step';
 import { keepPaidAnswer } from './keep-paid-answer';
 import { limitsStep } from './limits-step';
@@ -47,7 +48,8 @@ export interface ModelCallPipelineOptions {
  * The one path of a model call, each concern its own step:
  *
  * untrusted-content fences → budget → journal → limits & quota → telemetry → accounting →
- * user middleware (guards; one that throws over a paid answer blocks it) → response cache →
+ * (an answer blocked above the cache is dropped from it) → user middleware (guards; one that
+ * throws over a paid answer blocks it) → response cache →
  * reliability policy → the model's adapter.
  *
  * Fences come first, so the budget counts the request as it is sent. The journal step encloses
@@ -58,6 +60,8 @@ export interface ModelCallPipelineOptions {
  */
 export function createModelCallPipeline(options: ModelCallPipelineOptions): ModelCallPipeline {
   const { policy, prices, quota, costLedger, cache, models, middleware, redactor } = options;
+  // Only a middleware can block an answer: without one, no call pays for the step.
+  const forgetting = cache && middleware.length > 0 ? forgetBlockedAnswers(cache) : undefined;
   return composePipeline(
     [
       fenceUntrustedStep({ redactor, fence: options.fenceUntrusted !== false }),
@@ -66,9 +70,11 @@ export function createModelCallPipeline(options: ModelCallPipelineOptions): Mode
       limitsStep({ prices, quota }),
       telemetryStep(),
       accountingStep({ prices, quota }),
+      // An answer a middleware blocks is not kept by the cache below it.
+      ...(forgetting ? [forgetting.step] : []),
       // A middleware that throws over a paid answer must not lose its record (ADR 0109).
       ...middleware.map(keepPaidAnswer),
-      ...(cache ? [cacheStep(cache, policy, cacheIdentities(models))] : []),
+      ...(cache ? [cacheStep(cache, policy, cacheIdentities(models), forgetting?.stored)] : []),
     ],
     policyCall(policy),
   );
